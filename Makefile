@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each creates its own .venv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+
+.PHONY: run test test-all browser clean
+
+$(VENV)/.base: setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+# Debian chromium for the browser tests; never a downloaded browser build.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will be skipped"; \
+	  else echo "chromium not found: browser tests will be skipped"; fi; }
+
+run: $(VENV)/.base
+	$(VENV)/bin/ascolto up
+
+test: $(VENV)/.dev browser
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) var build *.egg-info
