@@ -1,0 +1,1 @@
+"""Ascolto: shared configuration and the command-line entry point."""

@@ -1,0 +1,119 @@
+"""The ``ascolto`` command line (DESIGN §9)."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+
+import click
+
+from . import config as config_mod
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Ascolto: centralized customer-experience statistics for Italian public administrations."""
+    try:
+        ctx.obj = config_mod.load()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@main.command()
+@click.option("--demo-responses", default=300, show_default=True, help="Demo submissions to post at start.")
+@click.pass_obj
+def up(settings, demo_responses: int) -> None:
+    """Run the whole stack locally: broker, collector :8000, processor, console :8001, demo site."""
+    from deploy.up import up as run_up
+
+    sys.exit(run_up(settings, demo_responses=demo_responses))
+
+
+def _gunicorn(app: str, port: int) -> None:
+    from deploy.up import gunicorn_cmd
+
+    cmd = gunicorn_cmd(app, port, os.environ.get("ASCOLTO_BIND_HOST", "0.0.0.0"))
+    os.execv(cmd[0], cmd)
+
+
+@main.command()
+@click.pass_obj
+def collector(settings) -> None:
+    """Run the public collector under gunicorn."""
+    _gunicorn("collector.app:create_app()", settings.collector_port)
+
+
+@main.command()
+@click.pass_obj
+def console(settings) -> None:
+    """Run the internal console under gunicorn."""
+    _gunicorn("warehouse.console:create_app()", settings.console_port)
+
+
+@main.command()
+@click.pass_obj
+def processor(settings) -> None:
+    """Run one processor (a member of the consumer group) until SIGTERM."""
+    from processor.consumer import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("kafka").setLevel(logging.WARNING)
+    run_forever(settings)
+
+
+@main.command()
+@click.option("--indicator", default="satisfaction", show_default=True)
+@click.option("--period", default=None, help="YYYY-MM; all periods when omitted.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def indicators(settings, indicator: str, period: str | None, as_json: bool) -> None:
+    """Print an indicator by PA type and service type."""
+    from warehouse.dataset import open_dataset
+    from warehouse.indicators import QueryError, by_pa_and_service_type
+
+    try:
+        with open_dataset(settings.data_dir) as con:
+            rows = by_pa_and_service_type(con, indicator, period)
+    except QueryError as exc:
+        raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(f"{'period':8} {'pa_type':7} {'service_type':34} {'n':>6} {'mean':>6}")
+    for r in rows:
+        click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {r['n']:>6} {r['mean']:>6.1f}")
+
+
+@main.command()
+@click.option("--responses", default=300, show_default=True)
+@click.option("--collector-url", default=None, help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
+@click.pass_obj
+def demo(settings, responses: int, collector_url: str | None) -> None:
+    """Post realistic synthetic submissions through the real collector API."""
+    from deploy.demo_data import post_demo
+
+    url = collector_url or f"http://127.0.0.1:{settings.collector_port}"
+    click.echo(f"{post_demo(url, responses)} of {responses} accepted")
+
+
+@main.group()
+def registry() -> None:
+    """Manage the registry of entities and services."""
+
+
+@registry.command("seed-demo")
+@click.option("--origin", "origins", multiple=True, default=["http://localhost:8002", "http://127.0.0.1:8002"])
+@click.pass_obj
+def seed_demo(settings, origins) -> None:
+    """Insert the demo entities and services (idempotent)."""
+    from registry import connect
+    from registry.demo import seed
+
+    seed(connect(settings.database_url), list(origins))
+    click.echo("demo registry seeded")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Explicit configuration from ``ASCOLTO_*`` environment variables (DESIGN §9).
+
+:func:`load` reads the environment once; every part receives a :class:`Settings` instead of
+reading the environment itself, so tests can build settings directly.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _float(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    broker: str = "127.0.0.1:9092"
+    topic: str = "ascolto.submissions"
+    group: str = "ascolto-processor"
+    collector_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+    collector_port: int = 8000
+    console_port: int = 8001
+    demo_port: int = 8002
+    broker_port: int = 0
+    produce_timeout_s: float = 10.0
+    max_request_bytes: int = 16 * 1024
+    batch_max_records: int = 2000
+    batch_max_seconds: float = 1.0
+    max_poll_interval_ms: int = 300_000
+    session_timeout_ms: int = 10_000
+
+    def __post_init__(self):
+        object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'registry.db'}")
+
+    @property
+    def dlq_topic(self) -> str:
+        return f"{self.topic}.dlq"
+
+    @property
+    def responses_dir(self) -> Path:
+        return self.data_dir / "responses"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def load(env: dict | None = None) -> Settings:
+    """Settings from ``env`` (default ``os.environ``); raises ValueError naming a bad variable."""
+    env = dict(os.environ if env is None else env)
+    defaults = Settings()
+    return Settings(
+        data_dir=Path(env.get("ASCOLTO_DATA_DIR") or "var"),
+        database_url=env.get("ASCOLTO_DATABASE_URL", ""),
+        broker=env.get("ASCOLTO_BROKER") or defaults.broker,
+        topic=env.get("ASCOLTO_TOPIC") or defaults.topic,
+        group=env.get("ASCOLTO_GROUP") or defaults.group,
+        collector_id=env.get("ASCOLTO_COLLECTOR_ID") or defaults.collector_id,
+        collector_port=_int(env, "ASCOLTO_COLLECTOR_PORT", defaults.collector_port),
+        console_port=_int(env, "ASCOLTO_CONSOLE_PORT", defaults.console_port),
+        demo_port=_int(env, "ASCOLTO_DEMO_PORT", defaults.demo_port),
+        broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
+        produce_timeout_s=_float(env, "ASCOLTO_PRODUCE_TIMEOUT_S", defaults.produce_timeout_s),
+        batch_max_records=_int(env, "ASCOLTO_BATCH_MAX_RECORDS", defaults.batch_max_records),
+        batch_max_seconds=_float(env, "ASCOLTO_BATCH_MAX_SECONDS", defaults.batch_max_seconds),
+        max_poll_interval_ms=_int(env, "ASCOLTO_MAX_POLL_INTERVAL_MS", defaults.max_poll_interval_ms),
+        session_timeout_ms=_int(env, "ASCOLTO_SESSION_TIMEOUT_MS", defaults.session_timeout_ms),
+    )

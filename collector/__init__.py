@@ -1,0 +1,1 @@
+"""The public collector: widget, questionnaire rendering and the submission intake (DESIGN §4)."""

@@ -1,0 +1,53 @@
+"""The JSON error shape of the public API: ``{"error", "message", "fields"}`` (DESIGN §4)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+
+class ApiError(Exception):
+    """An error answered to the client; ``fields`` maps each offending field to its problems."""
+
+    def __init__(self, status: int, error: str, message: str, fields: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.error, self.message = status, error, message
+        self.fields = fields or {}
+        self.headers = headers or {}
+
+
+def error_response(status: int, error: str, message: str, fields: dict | None = None,
+                   headers: dict | None = None):
+    resp = jsonify({"error": error, "message": message, "fields": fields or {}})
+    resp.status_code = status
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+_HTTP_CODES = {
+    400: ("malformed", {}), 404: ("not_found", {}), 405: ("method_not_allowed", {}),
+    413: ("too_large", {"body": ["Request body exceeds the size limit."]}),
+    415: ("unsupported_media_type", {"Content-Type": ["Must be application/json."]}),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error, expected or not, with the JSON shape; never an HTML page."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return error_response(exc.status, exc.error, exc.message, exc.fields, exc.headers)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        code, fields = _HTTP_CODES.get(exc.code or 500, ("http_error", {}))
+        headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
+        return error_response(exc.code or 500, code, exc.description or exc.name, fields, headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        return error_response(500, "internal", "Internal error; the submission was not accepted.")

@@ -1,0 +1,118 @@
+"""``POST /v1/submissions`` and ``GET /v1/services/<key>/questionnaire`` (DESIGN §4)."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import ValidationError
+
+from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
+from questionnaires.envelope import SubmissionSchema, make_envelope
+
+from .device import device_class
+from .errors import ApiError
+from .producer import BrokerUnavailable
+from .services import ServiceConfig
+
+bp = Blueprint("intake", __name__)
+_schema = SubmissionSchema()
+
+
+def _service(key: str) -> ServiceConfig:
+    cfg = current_app.extensions["ascolto.services"].get(key)
+    if cfg is None:
+        raise ApiError(404, "unknown_service", f"No service with key {key!r}.", {"service": ["Unknown service."]})
+    if not cfg.active:
+        raise ApiError(404, "inactive_service", f"Service {key!r} is not collecting feedback.",
+                       {"service": ["Service is not active."]})
+    return cfg
+
+
+def _check_origin(cfg: ServiceConfig) -> None:
+    origin = request.headers.get("Origin")
+    if origin and origin not in cfg.allowed_origins:
+        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
+                       {"Origin": ["Not among the service's allowed origins."]})
+
+
+def _json_body() -> dict:
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Send the submission as application/json.",
+                       {"Content-Type": [f"Must be application/json, got {request.mimetype or 'none'!r}."]})
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ApiError(400, "malformed", "The body is not valid JSON.", {"body": [str(exc)]}) from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "malformed", "The body must be a JSON object.", {"body": ["Not an object."]})
+    return body
+
+
+@bp.post("/v1/submissions")
+def submit():
+    """Validate, then acknowledge with 202 only once the broker has the record (acks=all)."""
+    body = _json_body()
+    try:
+        sub = _schema.load(body)
+    except ValidationError as exc:
+        raise ApiError(400, "malformed", "The submission does not follow the API.", exc.messages) from None
+    cfg = _service(sub["service"])
+    _check_origin(cfg)
+    if (sub["questionnaire"], sub["version"]) != (cfg.questionnaire_id, cfg.questionnaire_version):
+        raise ApiError(409, "questionnaire_not_assigned",
+                       f"Service {cfg.key!r} collects {cfg.questionnaire_id} version {cfg.questionnaire_version}.",
+                       {"questionnaire": [f"Expected {cfg.questionnaire_id!r}."],
+                        "version": [f"Expected {cfg.questionnaire_version}."]})
+    try:
+        questionnaire = default_catalog().get(sub["questionnaire"], sub["version"])
+    except UnknownQuestionnaire:
+        raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.",
+                       {"questionnaire": ["Not a published questionnaire."]}) from None
+    try:
+        sub["answers"] = questionnaire.validate(sub["answers"])
+    except AnswersInvalid as exc:
+        raise ApiError(422, "invalid_answers", "Some answers are not valid for the questionnaire.",
+                       {f"answers.{k}": v for k, v in exc.errors.items()}) from None
+    settings = current_app.config["ASCOLTO_SETTINGS"]
+    value = make_envelope(sub, collector=settings.collector_id,
+                          device=device_class(request.headers.get("User-Agent")))
+    try:
+        current_app.extensions["ascolto.producer"].send(cfg.key, value)
+    except BrokerUnavailable:
+        current_app.logger.warning("broker unavailable; submission %s not accepted", sub["submission_id"])
+        raise ApiError(503, "unavailable", "The submission could not be stored; retry later.",
+                       headers={"Retry-After": "5"}) from None
+    return jsonify({"submission_id": str(sub["submission_id"]), "status": "accepted"}), 202
+
+
+@bp.get("/v1/services/<key>/questionnaire")
+def questionnaire(key: str):
+    """The service's questionnaire rendered in ``lang`` (Italian fallback), with an ETag."""
+    cfg = _service(key)
+    try:
+        q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
+    except UnknownQuestionnaire:
+        raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.") from None
+    doc = dict(q.render(request.args.get("lang", "it")), service=cfg.key)
+    payload = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    resp = Response(payload, mimetype="application/json")
+    resp.set_etag(hashlib.sha256(payload).hexdigest()[:32])
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 300
+    return resp.make_conditional(request)
+
+
+@bp.after_request
+def _cors(resp: Response) -> Response:
+    """Let browsers read answers; the origin itself is enforced per service in :func:`submit`."""
+    origin = request.headers.get("Origin")
+    if origin:
+        resp.headers["Access-Control-Allow-Origin"] = origin
+        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        resp.headers["Access-Control-Expose-Headers"] = "Retry-After, ETag"
+        resp.headers["Access-Control-Max-Age"] = "86400"
+        resp.vary.add("Origin")
+    return resp

@@ -1,0 +1,1 @@
+"""Running Ascolto: the local broker, the all-in-one runner and process configuration."""

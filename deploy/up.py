@@ -1,0 +1,114 @@
+"""``ascolto up``: the whole stack on one machine, for demos and development.
+
+Starts the Tansu broker, creates the topics, seeds the demo registry, runs the collector and the
+console under gunicorn, the processor, and the demo PA site; posts demo submissions through the
+real API; stops everything on Ctrl-C (or when any part dies).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from ascolto.config import Settings
+from registry import connect
+from registry.demo import seed
+
+from .broker import LocalBroker, ensure_topics, port_is_free, wait_for_port
+from .demo_data import post_demo
+from .demo_site import make_server, serve_in_thread
+
+GUNICORN_CONF = Path(__file__).with_name("gunicorn.conf.py")
+PARTITIONS = 6
+
+
+def _wait_http(url: str, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer within {timeout_s}s")
+        time.sleep(0.2)
+
+
+def gunicorn_cmd(app: str, port: int, host: str = "127.0.0.1") -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "-b", f"{host}:{port}", app]
+
+
+def up(settings: Settings, demo_responses: int = 300, host: str = "127.0.0.1") -> int:
+    """Run the stack until interrupted; return the process exit status."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    broker_port = settings.broker_port or (9092 if port_is_free(9092) else 0)
+    broker = LocalBroker(broker_port or None, log_path=settings.data_dir / "broker.log").start()
+    children: list[tuple[str, subprocess.Popen]] = []
+    demo_server = None
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    status = 0
+    try:
+        ensure_topics(broker.bootstrap, {settings.topic: PARTITIONS, settings.dlq_topic: 1})
+        origins = [f"http://{h}:{settings.demo_port}" for h in ("localhost", "127.0.0.1")]
+        seed(connect(settings.database_url), origins)
+        env = dict(os.environ, ASCOLTO_BROKER=broker.bootstrap, ASCOLTO_DATA_DIR=str(settings.data_dir),
+                   ASCOLTO_DATABASE_URL=settings.database_url, ASCOLTO_TOPIC=settings.topic)
+        # Tansu answers a group join only after the rebalance timeout: keep it short locally.
+        env.setdefault("ASCOLTO_MAX_POLL_INTERVAL_MS", "3000")
+        env.setdefault("ASCOLTO_SESSION_TIMEOUT_MS", "6000")
+        for name, cmd in [
+            ("collector", gunicorn_cmd("collector.app:create_app()", settings.collector_port, host)),
+            ("console", gunicorn_cmd("warehouse.console:create_app()", settings.console_port, host)),
+            ("processor", [sys.executable, "-m", "ascolto.cli", "processor"]),
+        ]:
+            children.append((name, subprocess.Popen(cmd, env=env)))
+        collector = f"http://{host}:{settings.collector_port}"
+        console = f"http://{host}:{settings.console_port}"
+        _wait_http(f"{collector}/healthz")
+        _wait_http(f"{console}/healthz")
+        demo_server = make_server(settings.demo_port, settings.collector_port, host)
+        serve_in_thread(demo_server)
+        wait_for_port(settings.demo_port, host)
+        if demo_responses:
+            print(f"ascolto: posting {demo_responses} demo submissions through the collector…", flush=True)
+            post_demo(collector, demo_responses)
+        print(f"""
+ascolto is up.
+  Demo PA page (with the widget):  http://localhost:{settings.demo_port}/
+  Collector:                       {collector}  (widget: {collector}/widget.js)
+  Console API:                     {console}/api/v1/indicators
+  Broker (Tansu):                  {broker.bootstrap}
+  Data:                            {settings.data_dir}
+Press Ctrl-C to stop.""", flush=True)
+        while not stop.wait(0.5):
+            dead = [(n, p.returncode) for n, p in children if p.poll() is not None]
+            if dead:
+                print(f"ascolto: {dead[0][0]} exited with status {dead[0][1]}; stopping.", file=sys.stderr)
+                status = 1
+                break
+    except Exception as exc:  # report and shut down cleanly
+        print(f"ascolto: {exc}", file=sys.stderr)
+        status = 1
+    finally:
+        print("ascolto: stopping…", flush=True)
+        if demo_server:
+            demo_server.shutdown()
+        for _, proc in reversed(children):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for _, proc in reversed(children):
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        broker.stop()
+    return status

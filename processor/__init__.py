@@ -1,0 +1,1 @@
+"""The stream processor: Kafka records → validated, enriched, harmonized, redacted Parquet rows."""

@@ -1,0 +1,40 @@
+"""A demo registry: real-looking entities of the pilot (INPS, INAIL, Roma Capitale, …) and services."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from .db import session_scope
+from .models import Entity, Service
+
+ENTITIES = [
+    # ipa_code, name, IPA category, region Istat, NUTS-2, comune Istat
+    ("c_h501", "Roma Capitale", "L6", "12", "ITI4", "058091"),
+    ("c_f205", "Comune di Milano", "L6", "03", "ITC4", "015146"),
+    ("inps", "Istituto Nazionale della Previdenza Sociale", "C16", "12", "ITI4", None),
+    ("inail", "Istituto Nazionale per l'Assicurazione contro gli Infortuni sul Lavoro", "C16", "12", "ITI4", None),
+    ("asl_rm1", "Azienda Sanitaria Locale Roma 1", "L7", "12", "ITI4", None),
+    ("r_lombar", "Regione Lombardia", "L4", "03", "ITC4", None),
+]
+
+SERVICES = [
+    # key, entity, name, service type, channel
+    ("demo-roma-anagrafe", "c_h501", "Certificati anagrafici online", "anagrafe.certificati", "web"),
+    ("demo-milano-anagrafe", "c_f205", "Certificati anagrafici online", "anagrafe.certificati", "web"),
+    ("demo-inps-pensione", "inps", "Domanda di pensione", "previdenza.domanda-prestazione", "web"),
+    ("demo-inail-denuncia", "inail", "Denuncia di infortunio", "previdenza.domanda-prestazione", "web"),
+    ("demo-asl-prenotazione", "asl_rm1", "Prenotazione visite ed esami", "sanita.prenotazione", "web"),
+    ("demo-lombardia-bandi", "r_lombar", "Bandi e contributi online", "regione.bandi", "web"),
+]
+
+
+def seed(factory: sessionmaker[Session], origins: list[str]) -> None:
+    """Insert or refresh the demo entities and services (idempotent); services allow ``origins``."""
+    with session_scope(factory) as s:
+        for ipa, name, cat, reg, nuts, com in ENTITIES:
+            s.merge(Entity(ipa_code=ipa, name=name, category=cat, region_istat=reg,
+                           region_nuts=nuts, comune_istat=com))
+        s.flush()
+        for key, ipa, name, stype, channel in SERVICES:
+            s.merge(Service(key=key, entity_ipa=ipa, name=name, service_type=stype, channel=channel,
+                            allowed_origins=list(origins), questionnaire_id="cx-core",
+                            questionnaire_version=1, active=True, sampling_rate=1.0))

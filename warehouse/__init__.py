@@ -1,0 +1,1 @@
+"""The warehouse: DuckDB over the Parquet datasets, indicators, and the internal console."""
