@@ -20,8 +20,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     """
     settings = settings or config_mod.load()
     app = Flask(__name__, static_folder=None)
-    app.config.update(ASCOLTO_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_request_bytes,
-                      JSON_SORT_KEYS=False)
+    app.config.update(ASCOLTO_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_request_bytes)
+    app.json.sort_keys = False
     app.extensions["ascolto.services"] = ServiceDirectory(connect(settings.database_url))
     app.extensions["ascolto.producer"] = SubmissionProducer(settings.broker, settings.topic,
                                                            settings.produce_timeout_s)

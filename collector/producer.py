@@ -32,6 +32,7 @@ class SubmissionProducer:
                     self._producer = KafkaProducer(
                         bootstrap_servers=self.bootstrap, acks="all", linger_ms=1,
                         retries=3, max_block_ms=int(self.timeout_s * 1000),
+                        bootstrap_timeout_ms=int(self.timeout_s * 1000),
                         request_timeout_ms=int(self.timeout_s * 1000),
                         client_id="ascolto-collector")
                 except KafkaError as exc:
@@ -47,9 +48,10 @@ class SubmissionProducer:
             raise BrokerUnavailable(str(exc)) from exc
 
     def ready(self) -> bool:
+        """True when the broker answers metadata for the topic (blocks up to the timeout)."""
         try:
-            return bool(self._get().bootstrap_connected())
-        except BrokerUnavailable:
+            return bool(self._get().partitions_for(self.topic))
+        except (BrokerUnavailable, KafkaError):
             return False
 
     def close(self) -> None:

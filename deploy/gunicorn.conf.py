@@ -14,3 +14,5 @@ errorlog = "-"
 loglevel = os.environ.get("ASCOLTO_LOG_LEVEL", "info")
 # Never log client addresses: IPs are used in memory for rate limiting only.
 access_log_format = '"%(r)s" %(s)s %(b)s %(L)s'
+# Several gunicorn masters run side by side (collector, console): no shared control socket.
+control_socket_disable = True

@@ -15,6 +15,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or config_mod.load()
     app = Flask(__name__, static_folder=None)
     app.config["ASCOLTO_SETTINGS"] = settings
+    app.json.sort_keys = False
 
     @app.get("/api/v1/indicators")
     def indicators():
