@@ -1,0 +1,85 @@
+"""Acceptance of the walking skeleton: `ascolto up`, a citizen answers in the demo page's widget
+in a real browser (Debian chromium via Playwright), and the answer shows in the console API."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from deploy.broker import free_port
+from tests.conftest import wait_for
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser, pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (apt-get install chromium)"),
+]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _get_json(url: str):
+    with urllib.request.urlopen(url, timeout=5) as resp:
+        return json.loads(resp.read())
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    ports = {name: free_port() for name in ("COLLECTOR", "CONSOLE", "DEMO", "BROKER")}
+    env = dict(os.environ, ASCOLTO_DATA_DIR=str(tmp_path_factory.mktemp("stack")),
+               **{f"ASCOLTO_{k}_PORT": str(v) for k, v in ports.items()})
+    proc = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "up", "--demo-responses", "0"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in proc.stdout:
+            if line.startswith("Press Ctrl-C"):
+                break
+        else:
+            pytest.fail("ascolto up exited before it was ready")
+        yield ports
+    finally:
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C does
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0, out[-2000:]
+
+
+def _total(ports) -> int:
+    rows = _get_json(f"http://127.0.0.1:{ports['CONSOLE']}/api/v1/indicators")["rows"]
+    return sum(r["n"] for r in rows if r["service_type"] == "anagrafe.certificati")
+
+
+def test_an_answer_in_the_widget_reaches_the_national_indicator_within_10_seconds(stack, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    before = _total(stack)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(f"http://localhost:{stack['DEMO']}/")
+        form = page.get_by_role("form", name="La tua opinione sul servizio")
+        form.wait_for(timeout=10_000)
+        # keyboard and label driven, as a screen-reader user would
+        form.get_by_role("group", name="Complessivamente").get_by_label("5 – Moltissimo").check()
+        form.get_by_role("group", name="Sei riuscito/a").get_by_label("Sì").check()
+        assert form.get_by_role("group", name="Dove hai incontrato").is_hidden()
+        form.get_by_label("Le indicazioni erano chiare").check()
+        form.get_by_role("textbox").fill("Molto comodo, grazie")
+        page.evaluate("window.__submitted = null; document.addEventListener('ascolto:submitted', e => window.__submitted = e.detail)")
+        submitted_at = time.monotonic()
+        form.get_by_role("button", name="Invia").click()
+        page.get_by_text("Grazie! La tua risposta è stata registrata.").wait_for(timeout=10_000)
+        detail = page.evaluate("window.__submitted")
+        assert detail["service"] == "demo-roma-anagrafe" and len(detail["submission_id"]) == 36
+        assert page.context.cookies() == []
+        page.screenshot(path=str(tmp_path / "widget.png"), full_page=True)
+        browser.close()
+    wait_for(lambda: _total(stack) == before + 1, timeout_s=10, message="the answer in /api/v1/indicators")
+    assert time.monotonic() - submitted_at < 10
+
