@@ -98,21 +98,11 @@ def demo(settings, responses: int, collector_url: str | None) -> None:
     click.echo(f"{post_demo(url, responses)} of {responses} accepted")
 
 
-@main.group()
-def registry() -> None:
-    """Manage the registry of entities and services."""
+from .cli_questionnaires import questionnaires  # noqa: E402  (subcommand groups, one module each)
+from .cli_registry import registry  # noqa: E402
 
-
-@registry.command("seed-demo")
-@click.option("--origin", "origins", multiple=True, default=["http://localhost:8002", "http://127.0.0.1:8002"])
-@click.pass_obj
-def seed_demo(settings, origins) -> None:
-    """Insert the demo entities and services (idempotent)."""
-    from registry import connect
-    from registry.demo import seed
-
-    seed(connect(settings.database_url), list(origins))
-    click.echo("demo registry seeded")
+main.add_command(questionnaires)
+main.add_command(registry)
 
 
 if __name__ == "__main__":

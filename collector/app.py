@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config.update(ASCOLTO_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_request_bytes)
     app.json.sort_keys = False
-    app.extensions["ascolto.services"] = ServiceDirectory(connect(settings.database_url))
+    app.extensions["ascolto.services"] = ServiceDirectory(connect(settings.database_url, create=False))
     app.extensions["ascolto.producer"] = SubmissionProducer(settings.broker, settings.topic,
                                                            settings.produce_timeout_s)
     app.register_blueprint(public.bp)

@@ -51,7 +51,7 @@ class Processor:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.sink = ParquetSink(settings.responses_dir)
-        self.enricher = Enricher(connect(settings.database_url))
+        self.enricher = Enricher(connect(settings.database_url, create=False))
         self.stats = Stats()
         self._pending: list = []
         self._oldest = 0.0

@@ -15,6 +15,9 @@ from .models import Base
 def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
     """A session factory for ``url``; with ``create``, missing tables are created.
 
+    Only the process that owns the schema (``ascolto up``, the registry CLI, tests) passes
+    ``create``; the collector, processor and console only read and write rows.
+
     For SQLite the parent directory is created and WAL mode is enabled so that the collector,
     processor and console processes can read while another writes.
     """
