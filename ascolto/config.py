@@ -45,6 +45,7 @@ class Settings:
     broker_port: int = 0
     produce_timeout_s: float = 10.0
     max_request_bytes: int = 16 * 1024
+    min_fill_ms: int = 1500
     batch_max_records: int = 2000
     batch_max_seconds: float = 1.0
     max_poll_interval_ms: int = 300_000
@@ -82,6 +83,7 @@ def load(env: dict | None = None) -> Settings:
         console_port=_int(env, "ASCOLTO_CONSOLE_PORT", defaults.console_port),
         demo_port=_int(env, "ASCOLTO_DEMO_PORT", defaults.demo_port),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
+        min_fill_ms=_int(env, "ASCOLTO_MIN_FILL_MS", defaults.min_fill_ms),
         produce_timeout_s=_float(env, "ASCOLTO_PRODUCE_TIMEOUT_S", defaults.produce_timeout_s),
         batch_max_records=_int(env, "ASCOLTO_BATCH_MAX_RECORDS", defaults.batch_max_records),
         batch_max_seconds=_float(env, "ASCOLTO_BATCH_MAX_SECONDS", defaults.batch_max_seconds),

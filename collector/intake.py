@@ -29,13 +29,6 @@ def _service(key: str) -> ServiceConfig:
     return cfg
 
 
-def _check_origin(cfg: ServiceConfig) -> None:
-    origin = request.headers.get("Origin")
-    if origin and origin not in cfg.allowed_origins:
-        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
-                       {"Origin": ["Not among the service's allowed origins."]})
-
-
 def _json_body() -> dict:
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "Send the submission as application/json.",
@@ -50,16 +43,42 @@ def _json_body() -> dict:
     return body
 
 
-@bp.post("/v1/submissions")
-def submit():
-    """Validate, then acknowledge with 202 only once the broker has the record (acks=all)."""
-    body = _json_body()
+def check_not_a_bot(sub: dict) -> None:
+    """Refuse what a person cannot have sent: a filled honeypot or a too-fast answer.
+
+    Clients that render a form (the widget, the HTML form) send ``context.hp`` (the honeypot,
+    always empty for people) and ``context.fill_ms`` (milliseconds from rendering to sending).
+    Back ends posting directly send neither and are not checked here.
+    """
+    context = sub.get("context") or {}
+    if context.get("hp"):
+        raise ApiError(422, "rejected_as_automated", "The submission looks automated.",
+                       {"context.hp": ["Must be empty."]})
+    fill = context.get("fill_ms")
+    if fill is not None:
+        minimum = current_app.config["ASCOLTO_SETTINGS"].min_fill_ms
+        if not fill.isdigit():
+            raise ApiError(400, "malformed", "context.fill_ms must be a whole number of milliseconds.",
+                           {"context.fill_ms": ["Not a whole number."]})
+        if int(fill) < minimum:
+            raise ApiError(422, "rejected_as_automated", "The questionnaire was answered too fast.",
+                           {"context.fill_ms": [f"Must be at least {minimum}."]})
+
+
+def accept_submission(body: dict, *, origin: str | None, user_agent: str | None) -> str:
+    """Validate a submission body and make it durable; return its ``submission_id``.
+
+    Raises :class:`ApiError` with the documented status for every refusal (400, 403, 404, 409,
+    422, 503). Returning means the broker acknowledged the record (acks=all).
+    """
     try:
         sub = _schema.load(body)
     except ValidationError as exc:
         raise ApiError(400, "malformed", "The submission does not follow the API.", exc.messages) from None
     cfg = _service(sub["service"])
-    _check_origin(cfg)
+    if origin and origin not in cfg.allowed_origins:
+        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
+                       {"Origin": ["Not among the service's allowed origins."]})
     if (sub["questionnaire"], sub["version"]) != (cfg.questionnaire_id, cfg.questionnaire_version):
         raise ApiError(409, "questionnaire_not_assigned",
                        f"Service {cfg.key!r} collects {cfg.questionnaire_id} version {cfg.questionnaire_version}.",
@@ -70,21 +89,29 @@ def submit():
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.",
                        {"questionnaire": ["Not a published questionnaire."]}) from None
+    check_not_a_bot(sub)
     try:
         sub["answers"] = questionnaire.validate(sub["answers"])
     except AnswersInvalid as exc:
         raise ApiError(422, "invalid_answers", "Some answers are not valid for the questionnaire.",
                        {f"answers.{k}": v for k, v in exc.errors.items()}) from None
     settings = current_app.config["ASCOLTO_SETTINGS"]
-    value = make_envelope(sub, collector=settings.collector_id,
-                          device=device_class(request.headers.get("User-Agent")))
+    value = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent))
     try:
         current_app.extensions["ascolto.producer"].send(cfg.key, value)
     except BrokerUnavailable:
         current_app.logger.warning("broker unavailable; submission %s not accepted", sub["submission_id"])
         raise ApiError(503, "unavailable", "The submission could not be stored; retry later.",
                        headers={"Retry-After": "5"}) from None
-    return jsonify({"submission_id": str(sub["submission_id"]), "status": "accepted"}), 202
+    return str(sub["submission_id"])
+
+
+@bp.post("/v1/submissions")
+def submit():
+    """The JSON intake: 202 only once the submission is durable."""
+    sid = accept_submission(_json_body(), origin=request.headers.get("Origin"),
+                            user_agent=request.headers.get("User-Agent"))
+    return jsonify({"submission_id": sid, "status": "accepted"}), 202
 
 
 @bp.get("/v1/services/<key>/questionnaire")

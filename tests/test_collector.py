@@ -160,3 +160,22 @@ def test_broker_down_gives_503_with_retry_after_not_a_crash(settings):
     assert resp.headers["Retry-After"]
     assert resp.get_json()["error"] == "unavailable"
     assert app.test_client().get("/readyz").status_code == 503
+
+
+@pytest.mark.parametrize("context, status, field", [
+    ({"hp": "http://spam.example"}, 422, "context.hp"),
+    ({"fill_ms": "300"}, 422, "context.fill_ms"),
+    ({"fill_ms": "soon"}, 400, "context.fill_ms"),
+])
+def test_bots_are_refused_by_honeypot_and_minimum_fill_time(client, context, status, field):
+    body = submission()
+    body["context"].update(context)
+    resp = client.post("/v1/submissions", json=body)
+    assert resp.status_code == status
+    assert field in resp.get_json()["fields"]
+
+
+def test_a_person_filling_the_widget_passes_the_bot_checks(client):
+    body = submission()
+    body["context"].update(hp="", fill_ms="8200")
+    assert client.post("/v1/submissions", json=body).status_code == 202
