@@ -46,6 +46,13 @@ class Settings:
     produce_timeout_s: float = 10.0
     max_request_bytes: int = 16 * 1024
     min_fill_ms: int = 1500
+    spool_dir: Path | None = None
+    spool_max_bytes: int = 256 * 1024 * 1024
+    redis_url: str = ""
+    rate_limit_ip: str = "120/minute"
+    rate_limit_service: str = "12000/minute"
+    rate_limit_enabled: bool = True
+    proxy_count: int = 0
     batch_max_records: int = 2000
     batch_max_seconds: float = 1.0
     max_poll_interval_ms: int = 300_000
@@ -53,6 +60,7 @@ class Settings:
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+        object.__setattr__(self, "spool_dir", Path(self.spool_dir or self.data_dir / "spool").resolve())
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'registry.db'}")
 
@@ -83,6 +91,13 @@ def load(env: dict | None = None) -> Settings:
         console_port=_int(env, "ASCOLTO_CONSOLE_PORT", defaults.console_port),
         demo_port=_int(env, "ASCOLTO_DEMO_PORT", defaults.demo_port),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
+        spool_dir=Path(env["ASCOLTO_SPOOL_DIR"]) if env.get("ASCOLTO_SPOOL_DIR") else None,
+        spool_max_bytes=_int(env, "ASCOLTO_SPOOL_MAX_BYTES", defaults.spool_max_bytes),
+        redis_url=env.get("ASCOLTO_REDIS_URL", ""),
+        rate_limit_ip=env.get("ASCOLTO_RATE_LIMIT_IP") or defaults.rate_limit_ip,
+        rate_limit_service=env.get("ASCOLTO_RATE_LIMIT_SERVICE") or defaults.rate_limit_service,
+        rate_limit_enabled=env.get("ASCOLTO_RATE_LIMIT_ENABLED", "1") not in ("0", "false", "no"),
+        proxy_count=_int(env, "ASCOLTO_PROXY_COUNT", defaults.proxy_count),
         min_fill_ms=_int(env, "ASCOLTO_MIN_FILL_MS", defaults.min_fill_ms),
         produce_timeout_s=_float(env, "ASCOLTO_PRODUCE_TIMEOUT_S", defaults.produce_timeout_s),
         batch_max_records=_int(env, "ASCOLTO_BATCH_MAX_RECORDS", defaults.batch_max_records),

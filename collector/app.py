@@ -2,30 +2,39 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ascolto import config as config_mod
 from ascolto.config import Settings
 from registry import connect
 
 from . import intake, public
+from .durable import Durability
 from .errors import register_error_handlers
-from .producer import SubmissionProducer
+from .ratelimit import apply_limits
 from .services import ServiceDirectory
+from .spool import Spool
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the collector for ``settings`` (default: from the environment).
 
-    The Kafka producer is created lazily in each worker process, after gunicorn forks.
+    Under gunicorn (``preload_app = False``) this runs in each worker after fork, so the
+    durability threads and the Kafka producer belong to the worker. Call
+    ``app.extensions["ascolto.durability"].close()`` to stop them (tests do).
     """
     settings = settings or config_mod.load()
     app = Flask(__name__, static_folder=None)
     app.config.update(ASCOLTO_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_request_bytes)
     app.json.sort_keys = False
+    if settings.proxy_count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     app.extensions["ascolto.services"] = ServiceDirectory(connect(settings.database_url, create=False))
-    app.extensions["ascolto.producer"] = SubmissionProducer(settings.broker, settings.topic,
-                                                           settings.produce_timeout_s)
+    app.extensions["ascolto.durability"] = Durability(
+        settings.broker, settings.topic, Spool(settings.spool_dir, settings.spool_max_bytes),
+        timeout_s=settings.produce_timeout_s).start()
     app.register_blueprint(public.bp)
     app.register_blueprint(intake.bp)
+    apply_limits(app, settings, ["intake.submit"])
     register_error_handlers(app)
     return app

@@ -6,6 +6,8 @@ from typing import Any
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from . import metrics
+
 
 class ApiError(Exception):
     """An error answered to the client; ``fields`` maps each offending field to its problems."""
@@ -29,6 +31,7 @@ def error_response(status: int, error: str, message: str, fields: dict | None = 
 
 _HTTP_CODES = {
     400: ("malformed", {}), 404: ("not_found", {}), 405: ("method_not_allowed", {}),
+    429: ("rate_limited", {"request": ["Too many requests; retry after the time in Retry-After."]}),
     413: ("too_large", {"body": ["Request body exceeds the size limit."]}),
     415: ("unsupported_media_type", {"Content-Type": ["Must be application/json."]}),
 }
@@ -39,11 +42,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
+        metrics.REJECTED.labels(exc.error).inc()
         return error_response(exc.status, exc.error, exc.message, exc.fields, exc.headers)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         code, fields = _HTTP_CODES.get(exc.code or 500, ("http_error", {}))
+        metrics.REJECTED.labels(code).inc()
         headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
         return error_response(exc.code or 500, code, exc.description or exc.name, fields, headers)
 
@@ -51,3 +56,4 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception):
         app.logger.exception("unhandled error")
         return error_response(500, "internal", "Internal error; the submission was not accepted.")
+

@@ -10,9 +10,11 @@ from marshmallow import ValidationError
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import SubmissionSchema, make_envelope
 
+from . import metrics
+from .body import json_body
 from .device import device_class
+from .durable import Unavailable
 from .errors import ApiError
-from .producer import BrokerUnavailable
 from .services import ServiceConfig
 
 bp = Blueprint("intake", __name__)
@@ -27,20 +29,6 @@ def _service(key: str) -> ServiceConfig:
         raise ApiError(404, "inactive_service", f"Service {key!r} is not collecting feedback.",
                        {"service": ["Service is not active."]})
     return cfg
-
-
-def _json_body() -> dict:
-    if request.mimetype != "application/json":
-        raise ApiError(415, "unsupported_media_type", "Send the submission as application/json.",
-                       {"Content-Type": [f"Must be application/json, got {request.mimetype or 'none'!r}."]})
-    raw = request.get_data(cache=False)
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ApiError(400, "malformed", "The body is not valid JSON.", {"body": [str(exc)]}) from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "malformed", "The body must be a JSON object.", {"body": ["Not an object."]})
-    return body
 
 
 def check_not_a_bot(sub: dict) -> None:
@@ -69,7 +57,8 @@ def accept_submission(body: dict, *, origin: str | None, user_agent: str | None)
     """Validate a submission body and make it durable; return its ``submission_id``.
 
     Raises :class:`ApiError` with the documented status for every refusal (400, 403, 404, 409,
-    422, 503). Returning means the broker acknowledged the record (acks=all).
+    422, 503). Returning means the submission is durable: acknowledged by the broker
+    (acks=all) or fsynced to the local spool.
     """
     try:
         sub = _schema.load(body)
@@ -96,20 +85,21 @@ def accept_submission(body: dict, *, origin: str | None, user_agent: str | None)
         raise ApiError(422, "invalid_answers", "Some answers are not valid for the questionnaire.",
                        {f"answers.{k}": v for k, v in exc.errors.items()}) from None
     settings = current_app.config["ASCOLTO_SETTINGS"]
-    value = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent))
+    envelope = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent))
+    value = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
-        current_app.extensions["ascolto.producer"].send(cfg.key, value)
-    except BrokerUnavailable:
-        current_app.logger.warning("broker unavailable; submission %s not accepted", sub["submission_id"])
+        path = current_app.extensions["ascolto.durability"].submit(cfg.key, value)
+    except Unavailable:
         raise ApiError(503, "unavailable", "The submission could not be stored; retry later.",
-                       headers={"Retry-After": "5"}) from None
-    return str(sub["submission_id"])
+                       headers={"Retry-After": "30"}) from None
+    metrics.ACCEPTED.labels(path).inc()
+    return envelope["submission"]["submission_id"]
 
 
 @bp.post("/v1/submissions")
 def submit():
     """The JSON intake: 202 only once the submission is durable."""
-    sid = accept_submission(_json_body(), origin=request.headers.get("Origin"),
+    sid = accept_submission(json_body(), origin=request.headers.get("Origin"),
                             user_agent=request.headers.get("User-Agent"))
     return jsonify({"submission_id": sid, "status": "accepted"}), 202
 
@@ -133,7 +123,7 @@ def questionnaire(key: str):
 
 @bp.after_request
 def _cors(resp: Response) -> Response:
-    """Let browsers read answers; the origin itself is enforced per service in :func:`submit`."""
+    """Let browsers read answers; the origin itself is enforced per service in :func:`accept_submission`."""
     origin = request.headers.get("Origin")
     if origin:
         resp.headers["Access-Control-Allow-Origin"] = origin

@@ -1,9 +1,12 @@
-"""``GET /widget.js`` and ``GET /healthz``."""
+"""``GET /widget.js``, health, readiness, metrics and the OpenAPI description."""
 from __future__ import annotations
 
 from importlib import resources
 
 from flask import Blueprint, Response, current_app, jsonify, request
+
+from . import metrics
+from .openapi import openapi_spec
 
 bp = Blueprint("public", __name__)
 _WIDGET = resources.files("collector").joinpath("static", "widget.js").read_bytes()
@@ -21,10 +24,31 @@ def widget():
 
 @bp.get("/healthz")
 def healthz():
+    """The process is alive."""
     return jsonify({"status": "ok"})
 
 
 @bp.get("/readyz")
 def readyz():
-    ok = current_app.extensions["ascolto.producer"].ready()
-    return jsonify({"status": "ready" if ok else "unavailable", "broker": ok}), 200 if ok else 503
+    """200 ``ready`` (broker in use) or ``degraded`` (spooling, with room); 503 when the spool is full."""
+    durability = current_app.extensions["ascolto.durability"]
+    spool = durability.spool
+    room = spool.size < spool.max_bytes
+    status = "degraded" if durability.spooling else "ready"
+    if not room:
+        status = "unavailable"
+    body = {"status": status, "broker": not durability.spooling, "spool_bytes": spool.size,
+            "spool_max_bytes": spool.max_bytes}
+    return jsonify(body), 200 if room else 503
+
+
+@bp.get("/metrics")
+def prometheus():
+    metrics.SPOOL_BYTES.set(current_app.extensions["ascolto.durability"].spool.refresh_size())
+    data, content_type = metrics.exposition()
+    return Response(data, content_type=content_type)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_spec())

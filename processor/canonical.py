@@ -53,10 +53,13 @@ class Rejected(ValueError):
         self.reason, self.detail = reason, detail
 
 
-def build_row(value: bytes | None, partition: int, offset: int, enricher: Enricher) -> dict[str, Any]:
-    """Return the canonical row (with ``period`` and ``pa_type``) or raise :class:`Rejected`."""
+def build_row(raw_envelope: Any, partition: int, offset: int, enricher: Enricher) -> dict[str, Any]:
+    """Return the canonical row (with ``period`` and ``pa_type``) of one raw envelope.
+
+    Raises :class:`Rejected` with a stable reason when the envelope cannot become a row.
+    """
     try:
-        env = parse_envelope(value)
+        env = parse_envelope(raw_envelope)
     except EnvelopeError as exc:
         raise Rejected("invalid_envelope", str(exc)) from None
     sub = env["submission"]

@@ -17,6 +17,7 @@ from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer, Topic
 from kafka.structs import OffsetAndMetadata
 
 from ascolto.config import Settings
+from questionnaires.envelope import EnvelopeError, decode_record, encode_record
 from registry import connect
 
 from .canonical import Rejected, build_row
@@ -98,16 +99,22 @@ class Processor:
             rows, batch_ids = [], set()
             for rec in records:
                 try:
-                    row = build_row(rec.value, rec.partition, rec.offset, self.enricher)
-                except Rejected as exc:
-                    self._dead_letter(rec, exc)
+                    envelopes = decode_record(rec.value)
+                except EnvelopeError as exc:
+                    self._dead_letter(rec, rec.value, Rejected("undecodable", str(exc)))
                     continue
-                sid = row["submission_id"]
-                if sid in self._seen or sid in batch_ids:
-                    self.stats.duplicates += 1
-                    continue
-                batch_ids.add(sid)
-                rows.append(row)
+                for raw in envelopes:
+                    try:
+                        row = build_row(raw, rec.partition, rec.offset, self.enricher)
+                    except Rejected as exc:
+                        self._dead_letter(rec, encode_record([raw]) if isinstance(raw, dict) else rec.value, exc)
+                        continue
+                    sid = row["submission_id"]
+                    if sid in self._seen or sid in batch_ids:
+                        self.stats.duplicates += 1
+                        continue
+                    batch_ids.add(sid)
+                    rows.append(row)
             self.sink.write(rows, partition, records[0].offset, records[-1].offset)
             self._seen |= batch_ids
             self.stats.written += len(rows)
@@ -120,10 +127,11 @@ class Processor:
         log.info("committed %d records: %s", len(self._pending), self.stats)
         self._pending = []
 
-    def _dead_letter(self, rec, exc: Rejected) -> None:
+    def _dead_letter(self, rec, value: bytes | None, exc: Rejected) -> None:
+        """Send ``value`` (the rejected envelope, or the whole record when undecodable) to the DLQ."""
         self.stats.rejected[exc.reason] += 1
         log.warning("dead-letter %s[%d]@%d: %s", rec.topic, rec.partition, rec.offset, exc)
-        self._dlq_acks.append(self.dlq.send(self.settings.dlq_topic, key=rec.key, value=rec.value, headers=[
+        self._dlq_acks.append(self.dlq.send(self.settings.dlq_topic, key=rec.key, value=value, headers=[
             ("ascolto.reason", exc.reason.encode()), ("ascolto.detail", exc.detail[:1000].encode()),
             ("ascolto.source", f"{rec.topic}/{rec.partition}/{rec.offset}".encode())]))
 

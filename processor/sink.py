@@ -1,12 +1,15 @@
 """Durable, idempotent writes of row batches into the hive-partitioned ``responses`` dataset.
 
-Layout: ``responses/period=YYYY-MM/pa_type=XX/part-PPP-FIRST-LAST.parquet`` where PPP is the
-Kafka partition and FIRST/LAST the offsets of the batch, so that a replayed batch rewrites the
-same file instead of adding one. Each file is written under a hidden temporary name, fsynced,
+Layout: ``responses/period=YYYY-MM/pa_type=XX/part-PPP-FIRST-LAST-DIGEST.parquet`` where PPP is the
+Kafka partition, FIRST/LAST the offsets of the batch and DIGEST a hash of the file's submission
+ids: a replayed batch with the same rows rewrites the same file instead of adding one, and a
+batch that merely reuses offsets (a topic recreated, offsets restarting at 0) can never
+overwrite another batch's file. Each file is written under a hidden temporary name, fsynced,
 renamed into place and its directory fsynced before :meth:`ParquetSink.write` returns.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -40,7 +43,8 @@ class ParquetSink:
         for (period, pa_type), group in sorted(groups.items()):
             directory = self.root / f"period={period}" / f"pa_type={pa_type}"
             directory.mkdir(parents=True, exist_ok=True)
-            name = f"part-{partition:03d}-{first:012d}-{last:012d}.parquet"
+            digest = hashlib.sha256("\n".join(sorted(r["submission_id"] for r in group)).encode()).hexdigest()[:12]
+            name = f"part-{partition:03d}-{first:012d}-{last:012d}-{digest}.parquet"
             tmp = directory / f".{name}.tmp"
             table = pa.Table.from_pylist(group, schema=RESPONSES_SCHEMA)
             with open(tmp, "wb") as fh:

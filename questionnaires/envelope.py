@@ -1,8 +1,11 @@
 """The submission contract: the body of ``POST /v1/submissions`` and the Kafka envelope.
 
-DESIGN §4–§5. The collector validates posted bodies with :class:`SubmissionSchema` and wraps each
-in an envelope; the processor parses envelopes with :func:`parse_envelope`. Unknown envelope
-fields are ignored so that producers can add fields without breaking consumers.
+DESIGN §4–§5. The collector validates posted bodies with :class:`SubmissionSchema`, wraps each
+in an envelope (:func:`make_envelope`) and groups concurrent envelopes into one Kafka record
+(:func:`encode_record`): a single envelope has schema ``ascolto.submission/1``; several are carried
+as ``{"schema": "ascolto.submission-batch/1", "envelopes": [...]}``. The processor splits a record
+with :func:`decode_record` and validates each envelope with :func:`parse_envelope`. Unknown fields
+are ignored so that producers can add fields without breaking consumers.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from .model import LANGUAGES
 
 ENVELOPE_SCHEMA = "ascolto.submission/1"
+BATCH_SCHEMA = "ascolto.submission-batch/1"
 CHANNELS = ("web", "app", "email", "sms", "kiosk", "front_office", "phone")
 
 
@@ -41,17 +45,42 @@ class EnvelopeError(ValueError):
 
 
 def make_envelope(submission: dict[str, Any], *, collector: str, device: str,
-                  received_at: datetime | None = None) -> bytes:
-    """Serialize one validated submission into the Kafka record value."""
+                  received_at: datetime | None = None) -> dict[str, Any]:
+    """The envelope of one validated submission (a JSON-ready dict)."""
     received = (received_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    body = dict(submission, submission_id=str(submission["submission_id"]))
-    return json.dumps({
+    return {
         "schema": ENVELOPE_SCHEMA,
         "received_at": received.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "collector": collector,
         "device": device,
-        "submission": body,
-    }, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        "submission": dict(submission, submission_id=str(submission["submission_id"])),
+    }
+
+
+def encode_record(envelopes: list[dict[str, Any]]) -> bytes:
+    """One Kafka record value carrying ``envelopes`` (one plain envelope, or a batch)."""
+    doc = envelopes[0] if len(envelopes) == 1 else {"schema": BATCH_SCHEMA, "envelopes": envelopes}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode_record(value: bytes | None) -> list[Any]:
+    """The raw envelopes carried by a record value, not yet validated.
+
+    Raises :class:`EnvelopeError` when the value is not JSON or not an envelope or batch.
+    """
+    if value is None:
+        raise EnvelopeError("empty record value")
+    try:
+        raw = json.loads(value)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise EnvelopeError(f"not JSON: {exc}") from None
+    if isinstance(raw, dict) and raw.get("schema") == BATCH_SCHEMA:
+        if not isinstance(raw.get("envelopes"), list):
+            raise EnvelopeError("batch without an 'envelopes' list")
+        return raw["envelopes"]
+    if not isinstance(raw, dict):
+        raise EnvelopeError("envelope is not an object")
+    return [raw]
 
 
 class _EnvelopeSchema(Schema):
@@ -64,18 +93,12 @@ class _EnvelopeSchema(Schema):
     submission = fields.Dict(required=True)
 
 
-def parse_envelope(value: bytes | None) -> dict[str, Any]:
-    """Decode a record value; raise :class:`EnvelopeError` with the reason when it is unusable.
+def parse_envelope(raw: Any) -> dict[str, Any]:
+    """Validate one raw envelope (from :func:`decode_record`); raise :class:`EnvelopeError`.
 
     The returned ``submission`` is re-validated with :class:`SubmissionSchema` (defence in depth),
     its ``submission_id`` as a string.
     """
-    if value is None:
-        raise EnvelopeError("empty record value")
-    try:
-        raw = json.loads(value)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise EnvelopeError(f"not JSON: {exc}") from None
     if not isinstance(raw, dict):
         raise EnvelopeError("envelope is not an object")
     try:

@@ -156,7 +156,7 @@ class Questionnaire:
         if not isinstance(answers, Mapping):
             raise AnswersInvalid({"_schema": ["Answers must be an object of item code to value."]})
         present = {k: v for k, v in answers.items() if v is not None}
-        schema = Schema.from_dict({it.code: it.answer_field() for it in self.items})(unknown=RAISE)
+        schema = self._answers_schema()
         errors: dict[str, list[str]] = {}
         try:
             clean = schema.load(present)
@@ -175,6 +175,14 @@ class Questionnaire:
         if errors:
             raise AnswersInvalid(errors)
         return clean
+
+    def _answers_schema(self) -> Schema:
+        """One marshmallow schema per questionnaire, built on first use (schemas are reusable)."""
+        schema = self.__dict__.get("_schema")
+        if schema is None:
+            schema = Schema.from_dict({it.code: it.answer_field() for it in self.items})(unknown=RAISE)
+            object.__setattr__(self, "_schema", schema)
+        return schema
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         """The questionnaire as a client renders it, in ``lang`` with Italian fallback."""

@@ -154,7 +154,7 @@ def test_health(client):
 def test_broker_down_gives_503_with_retry_after_not_a_crash(settings):
     from deploy.broker import free_port
 
-    app = create_app(settings.with_(broker=f"127.0.0.1:{free_port()}", produce_timeout_s=1.0))
+    app = create_app(settings.with_(broker=f"127.0.0.1:{free_port()}", produce_timeout_s=1.0, spool_max_bytes=0))
     resp = app.test_client().post("/v1/submissions", json=submission())
     assert resp.status_code == 503
     assert resp.headers["Retry-After"]

@@ -1,0 +1,80 @@
+"""Collector throughput and latency vs a bare Flask handler, side by side in one run.
+
+    python -m bench.collector [--seconds 10] [--connections 32]
+
+Both apps run under the same gunicorn configuration (deploy/gunicorn.conf.py); the collector
+acknowledges only durable submissions (broker acks=all, or fsynced spool). Prints
+submissions/s, p50/p99 of each, the ratio, p50/p99 of the collector at half its peak rate, and a
+check that every 202 is a record on the topic. Loopback only; bounded in time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from kafka import KafkaConsumer, TopicPartition
+
+from ascolto.config import Settings
+from deploy.broker import LocalBroker, ensure_topics, free_port
+from registry import connect
+from registry.demo import seed
+
+from .common import hey_at_rate, machine, start_gunicorn, stop, wrk
+
+
+def run(seconds: int, connections: int) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="ascolto-bench-"))
+    with LocalBroker(log_path=tmp / "broker.log") as broker:
+        settings = Settings(data_dir=tmp, broker=broker.bootstrap)
+        ensure_topics(broker.bootstrap, {settings.topic: 6, settings.dlq_topic: 1})
+        seed(connect(settings.database_url), ["http://localhost"])
+        env = dict(os.environ, ASCOLTO_BROKER=broker.bootstrap, ASCOLTO_DATA_DIR=str(tmp),
+                   ASCOLTO_DATABASE_URL=settings.database_url, ASCOLTO_RATE_LIMIT_ENABLED="0")
+        results = {}
+        for name, app in [("bare", "bench.bare_app:create_app()"), ("collector", "collector.app:create_app()")]:
+            port = free_port()
+            proc = start_gunicorn(app, port, env)
+            try:
+                url = f"http://127.0.0.1:{port}/v1/submissions"
+                wrk(url, 2, connections)  # warm-up: workers, producer connections
+                results[name] = wrk(url, seconds, connections)
+                if name == "collector":
+                    half = int(results[name]["rps"] / 2)
+                    body = tmp / "body.json"
+                    body.write_text(json.dumps({
+                        "submission_id": str(uuid.uuid4()), "service": "demo-roma-anagrafe",
+                        "questionnaire": "cx-core", "version": 1, "answers": {"satisfaction": 4, "task": "yes"}}))
+                    results["collector_half_load"] = hey_at_rate(url, body, half, seconds)
+            finally:
+                stop(proc)
+        consumer = KafkaConsumer(bootstrap_servers=broker.bootstrap)
+        parts = [TopicPartition(settings.topic, p) for p in consumer.partitions_for_topic(settings.topic)]
+        results["records_on_topic"] = sum(consumer.end_offsets(parts).values())
+        consumer.close()
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=32)
+    args = ap.parse_args()
+    r = run(args.seconds, args.connections)
+    bare, col, half = r["bare"], r["collector"], r["collector_half_load"]
+    accepted_202 = col["requests"] - col["errors"] + int(sum(int(v) for k, v in half["codes"].items() if k == "202"))
+    print(f"machine: {machine()}; gunicorn: deploy/gunicorn.conf.py; {args.connections} connections, {args.seconds}s")
+    print(f"{'':24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name, x in [("bare Flask handler", bare), ("collector (durable 202)", col)]:
+        print(f"{name:24} {x['rps']:>9.0f} {x['p50_ms']:>8.2f} {x['p99_ms']:>8.2f} {x['errors']:>7}")
+    print(f"ratio collector/bare: {col['rps'] / bare['rps']:.2f} (target >= 0.8)")
+    print(f"collector at half its peak ({half['rate']}/s offered, {half['rps']:.0f}/s served): "
+          f"p50 {half['p50_ms']:.2f} ms, p99 {half['p99_ms']:.2f} ms (target p99 < 50 ms); statuses {half['codes']}")
+    print(f"records on the topic: {r['records_on_topic']} (>= {accepted_202} acknowledged with 202, warm-up included)")
+
+
+if __name__ == "__main__":
+    main()

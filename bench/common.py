@@ -1,0 +1,77 @@
+"""Helpers shared by the benchmarks: processes on loopback, bounded in count and time."""
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def start_gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "-b", f"127.0.0.1:{port}",
+                             "--log-level", "warning", app], env=env, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+        except urllib.error.HTTPError:
+            return proc  # it answers (404/405 are fine)
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{app} did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def require(tool: str) -> str:
+    path = shutil.which(tool)
+    if not path:
+        sys.exit(f"{tool} is required (apt-get install {tool}); `make bench` installs it")
+    return path
+
+
+def wrk(url: str, seconds: int, connections: int, threads: int = 2) -> dict:
+    """Run wrk with bench/submit.lua; return requests/s, p50/p99 in ms and error counts."""
+    out = subprocess.run([require("wrk"), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
+                          "-s", str(ROOT / "bench" / "submit.lua"), url], capture_output=True, text=True,
+                         timeout=seconds + 60).stdout
+    m = re.search(r"RESULT requests=(\d+) duration_us=(\d+) non2xx=(\d+) connect_err=(\d+) timeouts=(\d+) "
+                  r"p50_us=(\d+) p99_us=(\d+)", out)
+    if not m:
+        raise RuntimeError(f"unexpected wrk output:\n{out}")
+    req, dur, non2xx, conn, tout, p50, p99 = map(int, m.groups())
+    return {"rps": req / (dur / 1e6), "requests": req, "errors": non2xx + conn + tout,
+            "p50_ms": p50 / 1000, "p99_ms": p99 / 1000}
+
+
+def hey_at_rate(url: str, body_file: Path, rate: int, seconds: int, workers: int = 32) -> dict:
+    """Steady load with hey (rate = workers × per-worker QPS); return p50/p99 in ms and status counts."""
+    per_worker = max(1, round(rate / workers))
+    out = subprocess.run([require("hey"), "-z", f"{seconds}s", "-c", str(workers), "-q", str(per_worker),
+                          "-m", "POST", "-T", "application/json", "-D", str(body_file), url],
+                         capture_output=True, text=True, timeout=seconds + 60).stdout
+    pct = dict(re.findall(r"\s+(\d+)%% in ([\d.]+) secs".replace("%%", "%"), out))
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    codes = dict(re.findall(r"\[(\d{3})\]\s+(\d+) responses", out))
+    return {"rate": per_worker * workers, "rps": float(rps.group(1)) if rps else 0.0,
+            "p50_ms": float(pct.get("50", "nan")) * 1000, "p99_ms": float(pct.get("99", "nan")) * 1000,
+            "codes": codes}

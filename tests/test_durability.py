@@ -1,0 +1,122 @@
+"""202 means durable: broker outages are bridged by the fsynced spool, replayed exactly once."""
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from collector.app import create_app
+from collector.spool import Spool, SpoolFull
+from deploy.broker import LocalBroker, ensure_topics, free_port
+from registry import connect
+from registry.demo import seed
+from tests.conftest import ORIGIN, count_rows, submission, wait_for
+from warehouse.dataset import open_dataset
+
+
+def test_spool_appends_are_fsynced_lines_and_a_torn_tail_is_skipped(tmp_path):
+    spool = Spool(tmp_path, max_bytes=10_000)
+    spool.append([b"k\t{\"a\":1}", b"k\t{\"a\":2}"])
+    spool.seal()
+    [segment] = spool.claimable()
+    with open(segment, "ab") as fh:
+        fh.write(b"k\t{\"a\":3")  # a crash in the middle of an unacknowledged write
+    claim = spool.claim(segment)
+    assert list(claim.values()) == [b"k\t{\"a\":1}", b"k\t{\"a\":2}"]
+    claim.done()
+    assert spool.claimable() == [] and spool.size == 0
+
+
+def test_spool_is_bounded(tmp_path):
+    spool = Spool(tmp_path, max_bytes=100)
+    spool.append([b"x" * 60])
+    with pytest.raises(SpoolFull):
+        spool.append([b"y" * 60])
+
+
+def test_a_segment_being_written_cannot_be_claimed(tmp_path):
+    writer = Spool(tmp_path, max_bytes=10_000)
+    writer.append([b"k\tv"])
+    other = Spool(tmp_path, max_bytes=10_000)  # another collector process on the same host
+    [active] = list(tmp_path.glob("*.spool"))
+    assert other.claim(active) is None
+    writer.seal()
+    assert other.claim(active) is not None
+
+
+@pytest.mark.slow
+def test_broker_outage_submissions_get_202_and_reach_the_warehouse_exactly_once(tmp_path, settings, processor_factory):
+    port = free_port()
+    broker = LocalBroker(port, log_path=tmp_path / "a.log").start()
+    s = settings.with_(broker=broker.bootstrap, produce_timeout_s=1.0)
+    ensure_topics(s.broker, {s.topic: 3, s.dlq_topic: 1})
+    app = create_app(s)
+    client = app.test_client()
+    try:
+        before = [submission() for _ in range(5)]
+        assert all(client.post("/v1/submissions", json=b).status_code == 202 for b in before)
+        p = processor_factory(s)
+        wait_for(lambda: count_rows(s.data_dir) == 5, message="rows before the outage")
+        p.close()
+
+        broker.stop()
+        during = [submission("demo-inps-pensione") for _ in range(20)]
+        statuses = [client.post("/v1/submissions", json=b, headers={"Origin": ORIGIN}).status_code for b in during]
+        assert statuses == [202] * 20
+        ready = client.get("/readyz").get_json()
+        assert ready["status"] == "degraded" and ready["spool_bytes"] > 0
+        assert any(s.spool_dir.glob("*.spool"))
+        # the widget retried one of them while the broker was away: still stored once
+        assert client.post("/v1/submissions", json=during[0]).status_code == 202
+
+        broker = LocalBroker(port, log_path=tmp_path / "b.log").start()  # back, on the same address
+        ensure_topics(s.broker, {s.topic: 3, s.dlq_topic: 1})
+        wait_for(lambda: client.get("/readyz").get_json()["status"] == "ready", timeout_s=30, message="replay")
+        assert not any(s.spool_dir.glob("*.spool"))
+        after = [submission() for _ in range(5)]
+        assert all(client.post("/v1/submissions", json=b).status_code == 202 for b in after)
+
+        processor_factory(s)
+        wait_for(lambda: count_rows(s.data_dir) >= 30, timeout_s=30, message="all rows")
+        time.sleep(1.0)
+        with open_dataset(s.data_dir) as con:
+            ids = [r[0] for r in con.execute("SELECT submission_id FROM responses").fetchall()]
+        assert sorted(ids) == sorted(b["submission_id"] for b in before + during + after)
+        metrics = client.get("/metrics").get_data(as_text=True)
+        assert 'ascolto_submissions_accepted_total{path="spool"} 21.0' in metrics
+    finally:
+        app.extensions["ascolto.durability"].close()
+        broker.stop()
+
+
+def test_spool_left_by_a_dead_collector_process_is_replayed(settings):
+    dead = settings.spool_dir
+    dead.mkdir(parents=True, exist_ok=True)
+    body = submission()
+    envelope = {"schema": "ascolto.submission/1", "received_at": "2026-11-20T10:00:00.000Z",
+                "collector": "gone", "device": "desktop", "submission": body}
+    (dead / "999999-00000001.spool").write_bytes(b"demo-roma-anagrafe\t" + json.dumps(envelope).encode() + b"\n")
+    app = create_app(settings)
+    try:
+        wait_for(lambda: not any(dead.glob("*.spool")), timeout_s=20, message="orphan replayed")
+    finally:
+        app.extensions["ascolto.durability"].close()
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(settings.topic, bootstrap_servers=settings.broker, auto_offset_reset="earliest",
+                             consumer_timeout_ms=5000)
+    values = [json.loads(r.value) for _, r in zip(range(1), consumer)]
+    consumer.close()
+    assert values[0]["submission"]["submission_id"] == body["submission_id"]
+
+
+def test_full_spool_and_no_broker_gives_503(settings):
+    app = create_app(settings.with_(broker=f"127.0.0.1:{free_port()}", produce_timeout_s=0.5, spool_max_bytes=10))
+    try:
+        resp = app.test_client().post("/v1/submissions", json=submission())
+        assert resp.status_code == 503 and resp.headers["Retry-After"]
+        assert resp.get_json()["error"] == "unavailable"
+    finally:
+        app.extensions["ascolto.durability"].close()
