@@ -136,8 +136,8 @@ def import_ipa(ctx: click.Context, file: str, dry_run: bool, strict: bool, batch
 
     with _session(ctx, commit=not dry_run) as s:
         if file == "-":
-            stream = click.get_text_stream("stdin", encoding="utf-8-sig")
-            report = ipa.import_ipa(s, stream, actor=_who(ctx), batch_size=batch_size, name="<stdin>")
+            with click.open_file("-", encoding="utf-8-sig") as stream:
+                report = ipa.import_ipa(s, stream, actor=_who(ctx), batch_size=batch_size, name="<stdin>")
         else:
             try:
                 report = ipa.import_ipa(s, file, actor=_who(ctx), batch_size=batch_size)
