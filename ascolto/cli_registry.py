@@ -1,21 +1,326 @@
-"""``ascolto registry ...``: manage entities, services, assignments and tokens."""
+"""``ascolto registry ...``: manage entities, services, assignments and tokens.
+
+Every command works on ``ASCOLTO_DATABASE_URL`` (brought to the newest schema first), writes
+through the registry's service layer (validated and audited as ``--actor``, default
+``$ASCOLTO_ACTOR`` or ``cli:$USER``), and exits non-zero with a message naming the field and the
+problem when the registry refuses.
+"""
 from __future__ import annotations
+
+import getpass
+import json
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import click
 
 
+def _default_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name (containers without passwd entries)
+        return "cli"
+
+
+@contextmanager
+def _session(ctx: click.Context, *, commit: bool = True) -> Iterator[Any]:
+    """A registry session on the configured database; registry refusals become clean CLI errors."""
+    from sqlalchemy.exc import OperationalError
+
+    from registry import RegistryError, connect, dispose
+
+    settings = ctx.find_root().obj
+    try:
+        factory = connect(settings.database_url)
+    except OperationalError as exc:
+        raise click.ClickException(f"cannot open the registry database: {exc.orig}") from None
+    session = factory()
+    try:
+        yield session
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    except RegistryError as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        dispose(factory)
+
+
+def _emit(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return
+    if not rows:
+        click.echo("(none)")
+        return
+    cells = [[("" if r[c] is None else ",".join(r[c]) if isinstance(r[c], list) else str(r[c])) for c in columns]
+             for r in rows]
+    widths = [min(60, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    for row in cells:
+        click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
 @click.group()
-def registry() -> None:
-    """Manage the registry of entities and services."""
+@click.option("--actor", envvar="ASCOLTO_ACTOR", default=_default_actor, show_default="cli:$USER",
+              help="Who makes the changes (written in the audit log). Env: ASCOLTO_ACTOR.")
+@click.pass_context
+def registry(ctx: click.Context, actor: str) -> None:
+    """Manage the registry of entities, services and tokens."""
+    ctx.meta["ascolto.registry.actor"] = actor
+
+
+def _who(ctx: click.Context) -> str:
+    return ctx.meta["ascolto.registry.actor"]
+
+
+@registry.command()
+@click.option("--revision", default="head", show_default=True, help="Target Alembic revision.")
+@click.pass_context
+def migrate(ctx: click.Context, revision: str) -> None:
+    """Bring the registry schema to REVISION (what every other command does to head first)."""
+    from sqlalchemy.exc import OperationalError
+
+    from registry import connect, dispose
+    from registry import migrate as mig
+
+    factory = connect(ctx.find_root().obj.database_url, create=False)
+    engine = factory.kw["bind"]
+    try:
+        before = mig.current(engine)
+        after = mig.upgrade(engine, revision)
+    except OperationalError as exc:
+        raise click.ClickException(f"cannot migrate the registry database: {exc.orig}") from None
+    finally:
+        dispose(factory)
+    click.echo(f"registry schema: {before or 'empty'} -> {after} (head {mig.head()})")
 
 
 @registry.command("seed-demo")
 @click.option("--origin", "origins", multiple=True, default=["http://localhost:8002", "http://127.0.0.1:8002"])
-@click.pass_obj
-def seed_demo(settings, origins) -> None:
+@click.pass_context
+def seed_demo(ctx: click.Context, origins) -> None:
     """Insert the demo entities and services (idempotent)."""
-    from registry import connect
+    from registry import connect, dispose
     from registry.demo import seed
 
-    seed(connect(settings.database_url), list(origins))
+    factory = connect(ctx.find_root().obj.database_url)
+    try:
+        seed(factory, list(origins), actor=_who(ctx))
+    finally:
+        dispose(factory)
     click.echo("demo registry seeded")
+
+
+@registry.command("import-ipa")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--dry-run", is_flag=True, help="Validate and report, write nothing.")
+@click.option("--strict", is_flag=True, help="Write nothing and exit 1 if any row is rejected.")
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 50_000))
+@click.pass_context
+def import_ipa(ctx: click.Context, file: str, dry_run: bool, strict: bool, batch_size: int) -> None:
+    """Import entities from FILE, the IPA open-data "Enti" CSV ("-" for standard input).
+
+    Idempotent: unchanged entities are neither written nor audited. Rejected rows are listed with
+    their line numbers; the other rows are imported (unless --strict). Exit status: 0 imported
+    (possibly with rejected rows), 1 the file or, with --strict, a row was refused.
+    """
+    from registry import ipa
+
+    with _session(ctx, commit=not dry_run) as s:
+        if file == "-":
+            with click.open_file("-", encoding="utf-8-sig") as stream:
+                report = ipa.import_ipa(s, stream, actor=_who(ctx), batch_size=batch_size, name="<stdin>")
+        else:
+            try:
+                report = ipa.import_ipa(s, file, actor=_who(ctx), batch_size=batch_size)
+            except OSError as exc:
+                raise click.ClickException(f"cannot read {file}: {exc.strerror}") from None
+        for r in report.rejected:
+            click.echo(f"rejected {r}", err=True)
+        if strict and report.rejected:
+            s.rollback()
+            raise click.ClickException(f"{len(report.rejected)} row(s) rejected; --strict: nothing imported")
+    click.echo(report.summary() + (" (dry run: nothing written)" if dry_run else ""))
+
+
+@registry.command("add-entity")
+@click.option("--ipa", "ipa_code", required=True, help="IPA code (Codice_IPA).")
+@click.option("--name", required=True)
+@click.option("--category", required=True, help="IPA category code, e.g. L6, C16.")
+@click.option("--comune", "comune_istat", help="Istat comune code (6 digits); region derived from it.")
+@click.option("--region", "region_istat", help="Istat region code, for entities without a comune.")
+@click.option("--nuts", "region_nuts", help="NUTS-2 code (only needed in Trentino-Alto Adige without a comune).")
+@click.pass_context
+def add_entity(ctx: click.Context, **fields) -> None:
+    """Add one entity by hand (most come from import-ipa)."""
+    from registry import ops
+
+    with _session(ctx) as s:
+        e = ops.add_entity(s, actor=_who(ctx), **fields)
+        click.echo(f"entity {e.ipa_code} added ({e.category}, region {e.region_istat} {e.region_nuts})")
+
+
+@registry.command("add-service")
+@click.option("--entity", "entity_ipa", required=True, help="IPA code of the entity.")
+@click.option("--name", required=True)
+@click.option("--type", "service_type", required=True, help="Service-type code from the taxonomy.")
+@click.option("--key", default=None, help="Public key (default: generated).")
+@click.option("--channel", default="web", show_default=True)
+@click.option("--origin", "origins", multiple=True, help="Allowed origin (repeatable), e.g. https://www.comune.roma.it")
+@click.option("--questionnaire", "questionnaire_id", default=None,
+              help="Default: the first the service type allows.")
+@click.option("--version", "questionnaire_version", type=int, default=None, help="Default: newest published.")
+@click.option("--sampling-rate", default=1.0, show_default=True, type=float)
+@click.option("--inactive", is_flag=True, help="Create the service deactivated.")
+@click.pass_context
+def add_service(ctx: click.Context, origins, inactive: bool, **fields) -> None:
+    """Add a service; prints its public key (the data-service attribute of the widget)."""
+    from registry import ops
+
+    with _session(ctx) as s:
+        svc = ops.add_service(s, actor=_who(ctx), allowed_origins=list(origins), active=not inactive, **fields)
+        click.echo(svc.key)
+        click.echo(f"service {svc.key} of {svc.entity_ipa}: {svc.service_type}, "
+                   f"{svc.questionnaire_id} v{svc.questionnaire_version}, "
+                   f"{'active' if svc.active else 'inactive'}", err=True)
+
+
+@registry.command()
+@click.argument("key")
+@click.argument("questionnaire")
+@click.option("--version", type=int, default=None, help="Default: newest published.")
+@click.pass_context
+def assign(ctx: click.Context, key: str, questionnaire: str, version: int | None) -> None:
+    """Assign QUESTIONNAIRE to the service KEY (only one its service type allows)."""
+    from registry import ops
+
+    with _session(ctx) as s:
+        svc = ops.assign_questionnaire(s, key, questionnaire, version, actor=_who(ctx))
+        click.echo(f"service {svc.key}: {svc.questionnaire_id} v{svc.questionnaire_version}")
+
+
+@registry.command()
+@click.argument("key")
+@click.pass_context
+def activate(ctx: click.Context, key: str) -> None:
+    """Activate the service KEY."""
+    from registry import ops
+
+    with _session(ctx) as s:
+        ops.activate(s, key, actor=_who(ctx))
+    click.echo(f"service {key} active")
+
+
+@registry.command()
+@click.argument("key")
+@click.pass_context
+def deactivate(ctx: click.Context, key: str) -> None:
+    """Deactivate the service KEY (its submissions are refused)."""
+    from registry import ops
+
+    with _session(ctx) as s:
+        ops.deactivate(s, key, actor=_who(ctx))
+    click.echo(f"service {key} inactive")
+
+
+@registry.command("list")
+@click.argument("what", type=click.Choice(["entities", "services"]))
+@click.option("--category", help="Entities of this IPA category.")
+@click.option("--region", help="Entities of this region (Istat or NUTS-2 code).")
+@click.option("--entity", "entity_ipa", help="Services of this entity.")
+@click.option("--type", "service_type", help="Services of this service type.")
+@click.option("--limit", type=click.IntRange(1), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def list_(ctx: click.Context, what: str, category, region, entity_ipa, service_type, limit, as_json) -> None:
+    """List entities or services."""
+    from registry import audit, ops
+
+    with _session(ctx, commit=False) as s:
+        if what == "entities":
+            rows = [audit.snapshot(e) for e in ops.list_entities(s, category=category, region=region, limit=limit)]
+            cols = ["ipa_code", "category", "region_istat", "region_nuts", "comune_istat", "name"]
+        else:
+            rows = [audit.snapshot(x) for x in
+                    ops.list_services(s, entity_ipa=entity_ipa, service_type=service_type, limit=limit)]
+            cols = ["key", "entity_ipa", "service_type", "channel", "questionnaire_id", "questionnaire_version",
+                    "active", "sampling_rate", "allowed_origins", "name"]
+    _emit(rows, cols, as_json)
+
+
+@registry.command()
+@click.option("--type", "object_type", type=click.Choice(["entity", "service", "token"]), default=None)
+@click.option("--key", "object_key", default=None)
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def log(ctx: click.Context, object_type, object_key, limit, as_json) -> None:
+    """Show the audit log, newest first."""
+    from registry import audit
+
+    with _session(ctx, commit=False) as s:
+        rows = [{"id": a.id, "at": a.at.isoformat(timespec="seconds"), "actor": a.actor, "action": a.action,
+                 "object": f"{a.object_type}:{a.object_key}", "before": a.before, "after": a.after,
+                 "context": a.context}
+                for a in audit.history(s, object_type, object_key, limit)]
+    if as_json:
+        _emit(rows, [], True)
+    else:
+        _emit(rows, ["id", "at", "actor", "action", "object", "context"], False)
+
+
+@registry.group()
+def token() -> None:
+    """Create, revoke and list console tokens (roles: admin, monitoring, statistician)."""
+
+
+@token.command("create")
+@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician"]))
+@click.option("--label", required=True, help="Whose token it is, e.g. 'Istat - servizio statistiche'.")
+@click.pass_context
+def token_create(ctx: click.Context, role: str, label: str) -> None:
+    """Create a token and print its secret: shown this once, only a hash is stored."""
+    from registry import tokens
+
+    with _session(ctx) as s:
+        tok, secret = tokens.create_token(s, role=role, label=label, actor=_who(ctx))
+    click.echo(secret)
+    click.echo(f"token {tok.prefix} ({role}) created; the secret above is not stored and cannot be shown again",
+               err=True)
+
+
+@token.command("revoke")
+@click.argument("ref")
+@click.pass_context
+def token_revoke(ctx: click.Context, ref: str) -> None:
+    """Revoke the token REF (its prefix or id)."""
+    from registry import tokens
+
+    with _session(ctx) as s:
+        tok = tokens.revoke_token(s, ref, actor=_who(ctx))
+    click.echo(f"token {tok.prefix} revoked")
+
+
+@token.command("list")
+@click.option("--all", "include_revoked", is_flag=True, help="Include revoked tokens.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def token_list(ctx: click.Context, include_revoked: bool, as_json: bool) -> None:
+    """List tokens (never their secrets)."""
+    from registry import audit, tokens
+
+    with _session(ctx, commit=False) as s:
+        rows = [audit.snapshot(t) for t in tokens.list_tokens(s, include_revoked=include_revoked)]
+    _emit(rows, ["id", "prefix", "role", "label", "created_at", "created_by", "revoked_at"], as_json)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(registry())

@@ -1,5 +1,15 @@
-"""The registry of entities and services (DESIGN §3), read by collector, processor and warehouse."""
-from .db import connect, session_scope
-from .models import Base, Entity, Service
+"""The registry of entities, services and tokens (DESIGN §3), read by collector, processor and warehouse.
 
-__all__ = ["connect", "session_scope", "Base", "Entity", "Service"]
+Writes go through the service layer (:mod:`registry.ops`, :mod:`registry.tokens`,
+:mod:`registry.ipa`), which validates and audits every change; the schema is owned by the Alembic
+migrations in ``registry/migrations`` (:mod:`registry.migrate`).
+"""
+from .db import connect, dispose, session_scope
+from .errors import AlreadyExists, InvalidValue, NotAllowed, NotFound, RegistryError
+from .models import ROLES, AuditEntry, Base, Entity, Service, Token
+from .tokens import verify_token
+
+__all__ = [
+    "connect", "dispose", "session_scope", "Base", "Entity", "Service", "Token", "AuditEntry", "ROLES",
+    "RegistryError", "InvalidValue", "NotFound", "AlreadyExists", "NotAllowed", "verify_token",
+]

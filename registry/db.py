@@ -9,11 +9,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Base
-
 
 def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
-    """A session factory for ``url``; with ``create``, missing tables are created.
+    """A session factory for ``url``; with ``create``, the schema is brought to the newest
+    Alembic revision first (see :mod:`registry.migrate`; idempotent).
 
     Only the process that owns the schema (``ascolto up``, the registry CLI, tests) passes
     ``create``; the collector, processor and console only read and write rows.
@@ -27,7 +26,9 @@ def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:
-        Base.metadata.create_all(engine)
+        from .migrate import upgrade
+
+        upgrade(engine)
     return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import ops
 from .db import session_scope
 from .models import Entity, Service
 
@@ -26,15 +27,33 @@ SERVICES = [
     ("demo-lombardia-bandi", "r_lombar", "Bandi e contributi online", "regione.bandi", "web"),
 ]
 
+QUESTIONNAIRE = ("cx-core", 1)
+ACTOR = "demo-seed"
 
-def seed(factory: sessionmaker[Session], origins: list[str]) -> None:
-    """Insert or refresh the demo entities and services (idempotent); services allow ``origins``."""
+
+def seed(factory: sessionmaker[Session], origins: list[str], *, actor: str = ACTOR) -> None:
+    """Insert or refresh the demo entities and services (idempotent); services allow ``origins``.
+
+    Goes through the service layer, so the demo data is validated against the taxonomy and every
+    change is audited; a second call with the same origins changes (and audits) nothing.
+    """
     with session_scope(factory) as s:
         for ipa, name, cat, reg, nuts, com in ENTITIES:
-            s.merge(Entity(ipa_code=ipa, name=name, category=cat, region_istat=reg,
-                           region_nuts=nuts, comune_istat=com))
-        s.flush()
+            if s.get(Entity, ipa) is None:
+                ops.add_entity(s, actor=actor, ipa_code=ipa, name=name, category=cat, comune_istat=com,
+                               region_istat=reg, region_nuts=nuts)
+            else:
+                ops.update_entity(s, ipa, actor=actor, name=name, category=cat, comune_istat=com,
+                                  region_istat=reg, region_nuts=nuts)
         for key, ipa, name, stype, channel in SERVICES:
-            s.merge(Service(key=key, entity_ipa=ipa, name=name, service_type=stype, channel=channel,
-                            allowed_origins=list(origins), questionnaire_id="cx-core",
-                            questionnaire_version=1, active=True, sampling_rate=1.0))
+            if s.get(Service, key) is None:
+                ops.add_service(s, actor=actor, key=key, entity_ipa=ipa, name=name, service_type=stype,
+                                channel=channel, allowed_origins=origins, questionnaire_id=QUESTIONNAIRE[0],
+                                questionnaire_version=QUESTIONNAIRE[1])
+                continue
+            ops.update_service(s, key, actor=actor, name=name, channel=channel, allowed_origins=origins,
+                               sampling_rate=1.0)
+            if s.get(Service, key).service_type != stype:
+                ops.update_service(s, key, actor=actor, service_type=stype)
+            ops.assign_questionnaire(s, key, *QUESTIONNAIRE, actor=actor)
+            ops.activate(s, key, actor=actor)

@@ -1,12 +1,48 @@
-"""SQLAlchemy models of the registry. Portable across SQLite and PostgreSQL."""
+"""SQLAlchemy models of the registry. Portable across SQLite and PostgreSQL.
+
+The schema is owned by the Alembic migrations in ``registry/migrations/``: a change to a model
+here goes with a new migration there (``tests/test_registry.py`` checks that they agree).
+"""
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+ROLES = ("admin", "monitoring", "statistician")
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class UTCDateTime(TypeDecorator):
+    """A UTC instant: stored naive (as UTC) on every backend, returned timezone-aware.
+
+    SQLite has no time zones and PostgreSQL's ``timestamp with time zone`` converts to the session
+    zone; storing naive UTC behaves identically on both.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime needs a timezone-aware datetime")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class Entity(Base):
@@ -41,3 +77,46 @@ class Service(Base):
     sampling_rate: Mapped[float] = mapped_column(Float, default=1.0)
 
     entity: Mapped[Entity] = relationship(back_populates="services")
+
+
+class Token(Base):
+    """An API token of the internal console. Only a SHA-256 of the secret is stored.
+
+    The secret handed out once is ``asc_<prefix>_<random>``; ``prefix`` is public (it finds the
+    row), the whole secret is what is hashed.
+    """
+
+    __tablename__ = "api_token"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="ck_api_token_role"),
+                      UniqueConstraint("prefix", name="uq_api_token_prefix"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(100))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AuditEntry(Base):
+    """One change to the registry: who, what, when, and the object before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))  # create, update, assign, activate, deactivate, revoke
+    object_type: Mapped[str] = mapped_column(String(16))  # entity, service, token
+    object_key: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    context: Mapped[str | None] = mapped_column(String(300), nullable=True)  # e.g. "import-ipa enti.csv line 42"

@@ -1,0 +1,349 @@
+"""The registry: migrations, the service layer (validate, write, audit), tokens. Each test runs on
+SQLite and on PostgreSQL (see ``test_registry_support``)."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+
+from questionnaires import Catalog, default_catalog
+from questionnaires.taxonomy import service_type, service_types
+from registry import (AlreadyExists, AuditEntry, Entity, InvalidValue, NotAllowed, NotFound, Service, Token,
+                      connect, dispose, migrate, ops, session_scope, tokens, verify_token)
+from registry.audit import history
+from registry.demo import SERVICES, seed
+from tests.test_registry_support import db_url, dump, factory  # noqa: F401 (fixtures)
+
+ACTOR = "test:alice"
+REGISTRY_TABLES = {"entity", "service", "api_token", "audit_log", "alembic_version"}
+
+
+def _tables(f) -> set[str]:
+    return set(inspect(f.kw["bind"]).get_table_names())
+
+
+def audit_rows(f, **where) -> list[AuditEntry]:
+    with f() as s:
+        return list(reversed(history(s, where.get("object_type"), where.get("object_key"))))
+
+
+@pytest.fixture
+def roma(factory):
+    with session_scope(factory) as s:
+        ops.add_entity(s, actor=ACTOR, ipa_code="c_h501", name="Roma Capitale", category="L6", comune_istat="058091")
+    return "c_h501"
+
+
+@pytest.fixture
+def service(factory, roma):
+    with session_scope(factory) as s:
+        return ops.add_service(s, actor=ACTOR, key="roma-anagrafe", entity_ipa=roma, name="Certificati",
+                               service_type="anagrafe.certificati", allowed_origins=["https://www.comune.roma.it"]).key
+
+
+# --- migrations -------------------------------------------------------------------------------
+
+def test_migrations_build_the_schema_from_empty_and_match_the_models(db_url):
+    f = connect(db_url, create=False)
+    try:
+        assert not (_tables(f) & REGISTRY_TABLES)
+        engine = f.kw["bind"]
+        assert migrate.current(engine) is None
+        assert migrate.upgrade(engine, "0001") == "0001"
+        assert _tables(f) & REGISTRY_TABLES == {"entity", "service", "alembic_version"}
+        assert migrate.upgrade(engine) == migrate.head() == "0002"
+        assert _tables(f) & REGISTRY_TABLES == REGISTRY_TABLES
+        with engine.connect() as conn:  # the models and the migrations describe the same schema
+            assert compare_metadata(MigrationContext.configure(conn), Entity.metadata) == []
+        assert migrate.downgrade(engine, "base") is None
+        assert not (_tables(f) & (REGISTRY_TABLES - {"alembic_version"}))
+    finally:
+        dispose(f)
+    again = connect(db_url)  # connect(create=True) migrates to head, and again is a no-op
+    try:
+        assert migrate.current(again.kw["bind"]) == "0002"
+        seed(again, ["https://a.example"])
+        before = dump(again)
+        dispose(again)
+        again = connect(db_url)
+        assert dump(again) == before
+    finally:
+        dispose(again)
+
+
+def test_a_database_made_before_migrations_is_stamped_and_upgraded(db_url):
+    f = connect(db_url, create=False)
+    engine = f.kw["bind"]
+    try:
+        migrate.upgrade(engine, "0001")  # the tables create_all used to make…
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE alembic_version"))  # …without any version
+            conn.execute(text("INSERT INTO entity VALUES ('inps', 'INPS', 'C16', '12', 'ITI4', NULL)"))
+    finally:
+        dispose(f)
+    f = connect(db_url)
+    try:
+        assert migrate.current(f.kw["bind"]) == "0002"
+        with f() as s:
+            assert s.get(Entity, "inps").name == "INPS"
+    finally:
+        dispose(f)
+
+
+# --- entities ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("comune, region, nuts", [
+    ("058091", "12", "ITI4"),  # Roma
+    ("21008", "04", "ITH1"),  # Bolzano, leading zero lost by a spreadsheet
+    ("022205", "04", "ITH2"),  # Trento
+    ("108033", "03", "ITC4"),  # Monza (a province created after 1966)
+    ("111035", "20", "ITG2"),  # Sud Sardegna
+])
+def test_entity_region_and_nuts_derive_from_the_comune(factory, comune, region, nuts):
+    with session_scope(factory) as s:
+        e = ops.add_entity(s, actor=ACTOR, ipa_code="x", name="  Comune   di prova ", category="l6",
+                           comune_istat=comune)
+    with factory() as s:
+        e = s.get(Entity, "x")
+        assert (e.region_istat, e.region_nuts, e.comune_istat, e.name, e.category) == (
+            region, nuts, comune.zfill(6), "Comune di prova", "L6")
+
+
+@pytest.mark.parametrize("fields, field, words", [
+    ({"ipa_code": ""}, "ipa_code", "required"),
+    ({"ipa_code": "bad code!"}, "ipa_code", "not an IPA code"),
+    ({"name": "   "}, "name", "required"),
+    ({"name": "x" * 301}, "name", "at most 300"),
+    ({"category": "Comuni"}, "category", "not an IPA category"),
+    ({"comune_istat": "58A091"}, "comune_istat", "6-digit"),
+    ({"comune_istat": "999001"}, "comune_istat", "province code '999'"),
+    ({"comune_istat": None, "region_istat": None}, "comune_istat", "required"),
+    ({"comune_istat": None, "region_istat": "21"}, "region_istat", "not an Istat region"),
+    ({"comune_istat": None, "region_istat": "04"}, "region_nuts", "give the NUTS-2"),
+    ({"comune_istat": "058091", "region_istat": "03"}, "region_istat", "disagrees"),
+    ({"actor": " "}, "actor", "named"),
+])
+def test_invalid_entities_are_refused_naming_field_and_problem(factory, fields, field, words):
+    args = dict(actor=ACTOR, ipa_code="c_h501", name="Roma Capitale", category="L6", comune_istat="058091")
+    args.update(fields)
+    with factory() as s, pytest.raises(InvalidValue) as err:
+        ops.add_entity(s, **args)
+    assert err.value.field == field and words in err.value.problem
+    assert str(err.value).startswith(f"{field}: ")
+    assert dump(factory)["entity"] == [] and dump(factory)["audit_log"] == []
+
+
+def test_entity_without_comune_and_duplicates(factory):
+    with session_scope(factory) as s:
+        e = ops.add_entity(s, actor=ACTOR, ipa_code="inps", name="INPS", category="C16", region_istat="12")
+        assert (e.region_nuts, e.comune_istat) == ("ITI4", None)
+    with factory() as s, pytest.raises(AlreadyExists, match="ipa_code: entity 'inps' already exists"):
+        ops.add_entity(s, actor=ACTOR, ipa_code="inps", name="INPS", category="C16", region_istat="12")
+
+
+def test_update_entity_writes_and_audits_only_real_changes(factory, roma):
+    with session_scope(factory) as s:
+        ops.update_entity(s, roma, actor="test:bob", name="Roma Capitale")  # same value
+        ops.update_entity(s, roma, actor="test:bob", name="Comune di Roma", comune_istat="058091")
+    rows = audit_rows(factory, object_type="entity", object_key=roma)
+    assert [(a.action, a.actor) for a in rows] == [("create", ACTOR), ("update", "test:bob")]
+    assert rows[1].before["name"] == "Roma Capitale" and rows[1].after["name"] == "Comune di Roma"
+    assert rows[0].before is None and rows[0].after["region_nuts"] == "ITI4"
+    with factory() as s, pytest.raises(NotFound, match="ipa_code: no entity 'nope'"):
+        ops.update_entity(s, "nope", actor=ACTOR, name="x")
+
+
+def test_an_entity_cannot_take_a_category_its_services_do_not_fit(factory, service, roma):
+    with factory() as s, pytest.raises(NotAllowed) as err:
+        ops.update_entity(s, roma, actor=ACTOR, category="C16")
+    assert err.value.field == "category" and "roma-anagrafe" in err.value.problem
+
+
+# --- services ---------------------------------------------------------------------------------
+
+def test_add_service_validates_normalizes_and_defaults(factory, roma):
+    with session_scope(factory) as s:
+        svc = ops.add_service(s, actor=ACTOR, entity_ipa=roma, name="Certificati", service_type="anagrafe.certificati",
+                              allowed_origins=["HTTPS://WWW.Comune.Roma.IT:443/", "https://www.comune.roma.it",
+                                               "http://localhost:8002"])
+        key = svc.key
+    with factory() as s:
+        svc = s.get(Service, key)
+        assert key.startswith("s-") and len(key) == 18
+        assert svc.allowed_origins == ["https://www.comune.roma.it", "http://localhost:8002"]
+        published = {}
+        for q in default_catalog():
+            published[q.id] = max(q.version, published.get(q.id, 0))
+        first = next(q for q in service_type("anagrafe.certificati").questionnaires if q in published)
+        assert (svc.questionnaire_id, svc.questionnaire_version) == (first, published[first])
+        assert (svc.active, svc.sampling_rate, svc.channel) == (True, 1.0, "web")
+    [created] = audit_rows(factory, object_type="service")
+    assert created.action == "create" and created.after["allowed_origins"] == svc.allowed_origins
+
+
+@pytest.mark.parametrize("fields, error, field, words", [
+    ({"service_type": "nope.nope"}, InvalidValue, "service_type", "not in the service-type taxonomy"),
+    ({"service_type": "previdenza.domanda-prestazione"}, NotAllowed, "service_type", "applies to PA categories"),
+    ({"entity_ipa": "nope"}, NotFound, "entity_ipa", "no entity"),
+    ({"key": "a b"}, InvalidValue, "key", "not a service key"),
+    ({"channel": "pigeon"}, InvalidValue, "channel", "not one of"),
+    ({"allowed_origins": ["https://x.it/path"]}, InvalidValue, "allowed_origins", "no path"),
+    ({"allowed_origins": ["ftp://x.it"]}, InvalidValue, "allowed_origins", "http(s)"),
+    ({"allowed_origins": "https://x.it"}, InvalidValue, "allowed_origins", "list"),
+    ({"sampling_rate": 0}, InvalidValue, "sampling_rate", "outside (0, 1]"),
+    ({"sampling_rate": "a lot"}, InvalidValue, "sampling_rate", "not a number"),
+    ({"questionnaire_id": "cx-core", "questionnaire_version": 999}, NotFound, "questionnaire_version", "not published"),
+])
+def test_invalid_services_are_refused_naming_field_and_problem(factory, roma, fields, error, field, words):
+    args = dict(actor=ACTOR, key="svc-1", entity_ipa=roma, name="Certificati", service_type="anagrafe.certificati")
+    args.update(fields)
+    with factory() as s, pytest.raises(error) as err:
+        ops.add_service(s, **args)
+    assert err.value.field == field and words in err.value.problem
+    assert dump(factory)["service"] == []
+
+
+def test_duplicate_service_key_is_refused(factory, service, roma):
+    with factory() as s, pytest.raises(AlreadyExists, match="key: service 'roma-anagrafe' already exists"):
+        ops.add_service(s, actor=ACTOR, key=service, entity_ipa=roma, name="x", service_type="anagrafe.certificati")
+
+
+@pytest.fixture
+def catalog_with_extra():
+    """The shipped catalog plus a published questionnaire that no service type lists."""
+    cx = default_catalog().get("cx-core", 1)
+    extra = dataclasses.replace(cx, id="test-only-questionnaire")
+    return Catalog([*default_catalog(), extra])
+
+
+def test_assignment_is_refused_when_the_service_type_does_not_allow_the_questionnaire(factory, service,
+                                                                                      catalog_with_extra):
+    assert not any("test-only-questionnaire" in t.questionnaires for t in service_types().values())
+    catalog_with_extra.get("test-only-questionnaire", 1)  # published, just not allowed
+    before = dump(factory)
+    with factory() as s, pytest.raises(NotAllowed) as err:
+        ops.assign_questionnaire(s, service, "test-only-questionnaire", 1, actor=ACTOR, catalog=catalog_with_extra)
+    assert err.value.field == "questionnaire_id"
+    assert "'anagrafe.certificati' does not allow 'test-only-questionnaire'" in err.value.problem
+    with factory() as s, pytest.raises(NotAllowed):
+        ops.add_service(s, actor=ACTOR, entity_ipa="c_h501", name="x", service_type="anagrafe.certificati",
+                        questionnaire_id="test-only-questionnaire", catalog=catalog_with_extra)
+    assert dump(factory) == before
+
+
+def test_every_questionnaire_a_service_type_does_not_list_is_refused(factory, roma):
+    """Over the real taxonomy and catalog: assignment follows the taxonomy exactly."""
+    with session_scope(factory) as s:
+        svc = ops.add_service(s, actor=ACTOR, key="svc", entity_ipa=roma, name="x", service_type="anagrafe.certificati")
+    allowed = set(service_type("anagrafe.certificati").questionnaires)
+    for q in default_catalog():
+        with session_scope(factory) as s:
+            if q.id in allowed:
+                assert ops.assign_questionnaire(s, svc.key, q.id, q.version, actor=ACTOR).questionnaire_id == q.id
+            else:
+                with pytest.raises(NotAllowed):
+                    ops.assign_questionnaire(s, svc.key, q.id, q.version, actor=ACTOR)
+
+
+def test_assignment_needs_a_published_version_and_is_audited(factory, service):
+    with factory() as s, pytest.raises(NotFound) as err:
+        ops.assign_questionnaire(s, service, "cx-core", 999, actor=ACTOR)
+    assert err.value.field == "questionnaire_version" and "not published" in err.value.problem
+    with factory() as s, pytest.raises(NotFound, match="key: no service 'nope'"):
+        ops.assign_questionnaire(s, "nope", "cx-core", 1, actor=ACTOR)
+    with session_scope(factory) as s:
+        ops.assign_questionnaire(s, service, "cx-core", 1, actor=ACTOR)  # already assigned: nothing to audit
+    assert [a.action for a in audit_rows(factory, object_type="service")] == ["create"]
+
+
+def test_activate_deactivate_and_update_are_audited(factory, service):
+    with session_scope(factory) as s:
+        ops.deactivate(s, service, actor="test:carol")
+        ops.deactivate(s, service, actor="test:carol")  # no change, no entry
+        ops.update_service(s, service, actor="test:carol", sampling_rate=0.5, allowed_origins=["https://a.it"])
+        ops.activate(s, service, actor="test:dave")
+    rows = audit_rows(factory, object_type="service", object_key=service)
+    assert [(a.action, a.actor) for a in rows] == [
+        ("create", ACTOR), ("deactivate", "test:carol"), ("update", "test:carol"), ("activate", "test:dave")]
+    assert (rows[1].before["active"], rows[1].after["active"]) == (True, False)
+    assert rows[2].before["sampling_rate"] == 1.0 and rows[2].after["sampling_rate"] == 0.5
+    assert rows[2].after["allowed_origins"] == ["https://a.it"]
+    assert all(a.at.tzinfo is not None for a in rows) and rows[0].at <= rows[-1].at
+    with factory() as s:
+        assert s.get(Service, service).active is True
+
+
+def test_a_refused_change_writes_nothing_not_even_audit(factory, service):
+    before = dump(factory)
+    with pytest.raises(InvalidValue):
+        with session_scope(factory) as s:
+            ops.update_service(s, service, actor=ACTOR, name="Nuovo nome")
+            ops.update_service(s, service, actor=ACTOR, sampling_rate=2)
+    assert dump(factory) == before
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+def test_tokens_are_stored_hashed_and_verify_until_revoked(factory):
+    with session_scope(factory) as s:
+        tok, secret = tokens.create_token(s, role="statistician", label="Istat", actor=ACTOR)
+        prefix = tok.prefix
+    assert secret.startswith(f"asc_{prefix}_") and len(secret) == 4 + 9 + 43
+    everything = repr(dump(factory))
+    random_part = secret[len(f"asc_{prefix}_"):]
+    assert secret not in everything and random_part not in everything
+    with factory() as s:
+        row = s.scalar(select(Token))
+        assert row.secret_sha256 == hashlib.sha256(secret.encode()).hexdigest()
+        assert verify_token(s, secret).prefix == prefix
+        assert verify_token(s, secret, roles=["statistician", "admin"]) is not None
+        assert verify_token(s, secret, roles=["admin"]) is None
+        assert verify_token(s, secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
+        for bad in ("", "asc_", f"asc_{prefix}_short", "Bearer " + secret, None, 42):
+            assert verify_token(s, bad) is None
+    with session_scope(factory) as s:
+        revoked = tokens.revoke_token(s, prefix, actor="test:admin")
+        assert revoked.revoked_by == "test:admin" and revoked.revoked_at is not None
+    with factory() as s:
+        assert verify_token(s, secret) is None
+        with pytest.raises(InvalidValue, match="token: .* already revoked"):
+            tokens.revoke_token(s, prefix, actor=ACTOR)
+        with pytest.raises(NotFound, match="token: no token"):
+            tokens.revoke_token(s, "deadbeef", actor=ACTOR)
+        assert tokens.list_tokens(s) == [] and len(tokens.list_tokens(s, include_revoked=True)) == 1
+    rows = audit_rows(factory, object_type="token")
+    assert [(a.action, a.object_key) for a in rows] == [("create", prefix), ("revoke", prefix)]
+    assert all("secret_sha256" not in (a.after or {}) for a in rows)
+
+
+def test_token_roles_and_labels_are_checked(factory):
+    with factory() as s:
+        with pytest.raises(InvalidValue) as err:
+            tokens.create_token(s, role="root", label="x", actor=ACTOR)
+        assert err.value.field == "role" and "admin, monitoring, statistician" in err.value.problem
+        with pytest.raises(InvalidValue, match="label: is required"):
+            tokens.create_token(s, role="admin", label="", actor=ACTOR)
+    with session_scope(factory) as s:
+        a = tokens.create_token(s, role="admin", label="a", actor=ACTOR)[0]
+        b = tokens.create_token(s, role="monitoring", label="b", actor=ACTOR)[0]
+        assert a.prefix != b.prefix
+        assert tokens.find_token(s, a.id).prefix == a.prefix
+
+
+# --- the demo seed (what `ascolto up` and the collector tests use) -------------------------------
+
+def test_seed_is_idempotent_audited_and_refreshes_origins(factory):
+    seed(factory, ["https://www.comune.roma.it"])
+    first = dump(factory)
+    assert len(first["service"]) == len(SERVICES)
+    seed(factory, ["https://www.comune.roma.it"])
+    assert dump(factory) == first
+    seed(factory, ["http://localhost:8002"])
+    with factory() as s:
+        assert {tuple(x.allowed_origins) for x in s.scalars(select(Service))} == {("http://localhost:8002",)}
+    assert {a.actor for a in audit_rows(factory)} == {"demo-seed"}
+    assert len(audit_rows(factory)) == len(first["audit_log"]) + len(SERVICES)

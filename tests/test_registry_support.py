@@ -1,0 +1,155 @@
+"""Fixtures shared by the registry tests (no tests here): every registry test runs against SQLite
+and against the PostgreSQL at 127.0.0.1:5432, each test in a fresh schema dropped afterwards.
+
+``ASCOLTO_TEST_POSTGRES_URL`` overrides the server (a SQLAlchemy URL without search path); when it
+cannot be reached the PostgreSQL variants are skipped with the reason.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from functools import lru_cache
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from registry import dispose
+from registry.db import connect
+from registry.models import Base
+
+PG_CANDIDATES = [os.environ["ASCOLTO_TEST_POSTGRES_URL"]] if os.environ.get("ASCOLTO_TEST_POSTGRES_URL") else [
+    "postgresql+psycopg2://postgres@127.0.0.1:5432/test",
+    "postgresql+psycopg2://root@127.0.0.1:5432/test",
+]
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@lru_cache(maxsize=1)
+def postgres() -> tuple[str | None, str]:
+    """``(url, "")`` of a reachable server allowed to create schemas, else ``(None, reason)``."""
+    reasons = []
+    for url in PG_CANDIDATES:
+        engine = create_engine(url, connect_args={"connect_timeout": 3})
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return url, ""
+        except Exception as exc:  # any failure means: not usable here
+            reasons.append(f"{url.split('@')[-1]} as {url.split('//')[1].split('@')[0]}: "
+                           f"{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}")
+        finally:
+            engine.dispose()
+    return None, "; ".join(reasons)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A database URL with an empty registry (nothing created yet), on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'registry.db'}"
+        return
+    base, reason = postgres()
+    if base is None:
+        pytest.skip(f"PostgreSQL not reachable, registry tests run on SQLite only ({reason})")
+    schema = f"ascolto_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text("SET lock_timeout = '20s'"))
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def factory(db_url):
+    """A session factory on a registry migrated to head."""
+    f = connect(db_url)
+    yield f
+    dispose(f)
+
+
+def dump(factory) -> dict[str, list[tuple]]:
+    """Every registry table (and the Alembic version), rows ordered by primary key."""
+    out = {}
+    with factory() as s:
+        for table in Base.metadata.sorted_tables:
+            out[table.name] = [tuple(r) for r in s.execute(select(table).order_by(*table.primary_key.columns))]
+        out["alembic_version"] = [tuple(r) for r in s.execute(text("SELECT version_num FROM alembic_version"))]
+    return out
+
+
+# --- IPA "Enti" CSV files made by the tests ------------------------------------------------------
+
+PROVINCES = ["001", "015", "021", "022", "027", "037", "048", "058", "063", "072", "082", "092", "108", "111"]
+CATEGORIES = ["L6", "L4", "L5", "L7", "L8", "L33", "C16", "L17", "SA"]
+
+
+def make_ipa_csv(path, rows: int = 10_000, *, seed: int = 3, delimiter: str = ",", rename: dict | None = None):
+    """Write an IPA-layout CSV of ``rows`` data rows, some deliberately bad.
+
+    Returns ``(good, rejected)``: ``good`` maps each importable IPA code to the entity fields the
+    registry should hold; ``rejected`` maps the physical line number of each bad row to the IPA
+    column the rejection must name. One name spans two lines (quoted newline), so line numbers
+    and record numbers differ after it. ``rename`` maps IPA codes to new names (for updates).
+    """
+    import csv
+    import random
+
+    from registry.geo import PROVINCE_NUTS, PROVINCE_REGION, REGIONS
+    from registry.ipa import IPA_LAYOUT
+
+    rnd = random.Random(seed)
+    good: dict[str, dict] = {}
+    rejected: dict[int, str] = {}
+    line = 1
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=delimiter, lineterminator="\n")
+        w.writerow(IPA_LAYOUT)
+        for i in range(rows):
+            code = f"ente_{i:05d}"
+            prov = rnd.choice(PROVINCES)
+            comune = f"{prov}{rnd.randint(1, 300):03d}"
+            name = f"Ente numero {i}, \"di prova\""
+            category = rnd.choice(CATEGORIES)
+            bad = None
+            if i == 3000:
+                name = "Comune di\nDue Righe"
+            if i % 997 == 5:
+                comune, bad = f"999{i % 1000:03d}", "Codice_comune_ISTAT"
+            elif i % 1009 == 7:
+                name, bad = "  ", "Denominazione_ente"
+            elif i % 1013 == 11:
+                category, bad = "comune!", "Codice_Categoria"
+            elif i % 1019 == 13:
+                comune, bad = "", "Codice_comune_ISTAT"
+            elif i == 5000:
+                code, bad = "ente_00010", "Codice_IPA"  # repeats row 10 (line 12)
+            elif i % 503 == 2 and comune.startswith("0"):
+                comune = comune.lstrip("0")  # as a spreadsheet would write it
+            if rename and code in rename:
+                name = rename[code]
+            line += 1
+            if i == 7000:
+                f.write(f"{code}{delimiter}Troppo corta\n")
+                rejected[line] = "row"
+                continue
+            record = {c: "" for c in IPA_LAYOUT}
+            record.update({"Codice_IPA": code, "Denominazione_ente": name, "Codice_Categoria": category,
+                           "Codice_comune_ISTAT": comune, "Codice_fiscale_ente": f"{rnd.randint(0, 10**11):011d}",
+                           "Tipologia": "Pubbliche Amministrazioni", "Mail1": f"protocollo@{code}.it",
+                           "Tipo_Mail1": "Pec", "Sito_istituzionale": f"www.{code}.it",
+                           "Data_aggiornamento": "2026-01-15"})
+            w.writerow([record[c] for c in IPA_LAYOUT])
+            start, line = line, line + name.count("\n")
+            if bad:
+                rejected[start] = bad
+                continue
+            full = comune.zfill(6)
+            region = PROVINCE_REGION[full[:3]]
+            good[code] = {"name": " ".join(name.split()), "category": category, "comune_istat": full,
+                          "region_istat": region, "region_nuts": PROVINCE_NUTS.get(full[:3]) or REGIONS[region][1]}
+    return good, rejected
