@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 
@@ -58,8 +57,9 @@ def processor(settings) -> None:
     """Run one processor (a member of the consumer group) until SIGTERM."""
     from processor.consumer import run_forever
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("kafka").setLevel(logging.WARNING)
+    from .logs import configure
+
+    configure()
     run_forever(settings)
 
 

@@ -35,6 +35,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         timeout_s=settings.produce_timeout_s).start()
     app.register_blueprint(public.bp)
     app.register_blueprint(intake.bp)
-    apply_limits(app, settings, ["intake.submit"])
+    app.extensions["ascolto.limiter"] = apply_limits(app, settings, ["intake.submit"])  # views hold it weakly
     register_error_handlers(app)
     return app

@@ -179,3 +179,21 @@ def test_a_person_filling_the_widget_passes_the_bot_checks(client):
     body = submission()
     body["context"].update(hp="", fill_ms="8200")
     assert client.post("/v1/submissions", json=body).status_code == 202
+
+
+def test_openapi_describes_every_endpoint_and_error(client):
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    post = spec["paths"]["/v1/submissions"]["post"]
+    assert set(post["responses"]) == {"202", "400", "403", "404", "409", "413", "415", "422", "429", "503"}
+    assert {"/v1/services/{key}/questionnaire", "/widget.js", "/healthz", "/readyz", "/metrics"} <= set(spec["paths"])
+    assert "submission_id" in spec["components"]["schemas"]["Submission"]["required"]
+
+
+def test_metrics_count_accepted_and_rejected_by_reason(client):
+    client.post("/v1/submissions", json=submission())
+    client.post("/v1/submissions", json=submission(service="nope"))
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'ascolto_submissions_accepted_total{path="broker"}' in text
+    assert 'ascolto_submissions_rejected_total{reason="unknown_service"}' in text
+    assert "ascolto_produce_seconds_bucket" in text and "ascolto_spool_bytes" in text

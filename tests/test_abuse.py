@@ -1,0 +1,66 @@
+"""Abuse protection: floods are limited per client and per service, without starving others."""
+from __future__ import annotations
+
+import pytest
+import redis
+
+from collector.app import create_app
+from tests.conftest import submission
+
+
+@pytest.fixture
+def limited(settings):
+    def make(**limits):
+        app = create_app(settings.with_(**limits))
+        made.append(app)
+        return app.test_client()
+
+    made = []
+    yield make
+    for app in made:
+        app.extensions["ascolto.durability"].close()
+
+
+def test_a_flood_from_one_address_gets_429_with_retry_after_while_others_are_served(limited):
+    client = limited(rate_limit_ip="5/minute")
+    flood = [client.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "203.0.113.9"})
+             for _ in range(8)]
+    assert [r.status_code for r in flood] == [202] * 5 + [429] * 3
+    refused = flood[-1]
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.get_json()["error"] == "rate_limited"
+    assert "request" in refused.get_json()["fields"]
+    other = client.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert other.status_code == 202
+
+
+def test_a_flood_on_one_service_does_not_limit_other_services(limited):
+    client = limited(rate_limit_service="3/minute")
+    statuses = [client.post("/v1/submissions", json=submission("demo-inps-pensione"),
+                            environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}).status_code for i in range(5)]
+    assert statuses == [202, 202, 202, 429, 429]
+    assert client.post("/v1/submissions", json=submission("demo-asl-prenotazione")).status_code == 202
+
+
+def _redis_up() -> bool:
+    try:
+        return redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis server at 127.0.0.1:6379")
+def test_limits_are_shared_through_redis_between_collector_processes(limited):
+    import uuid
+
+    ip = f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"  # fresh per run: Redis is shared
+    first = limited(rate_limit_ip="4/minute", redis_url="redis://127.0.0.1:6379/0")
+    second = limited(rate_limit_ip="4/minute", redis_url="redis://127.0.0.1:6379/0")
+    statuses = [c.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": ip}).status_code
+                for c in (first, second, first, second, first, second)]
+    assert statuses == [202, 202, 202, 202, 429, 429]
+
+
+def test_redis_outage_does_not_turn_submissions_into_errors(limited):
+    client = limited(rate_limit_ip="4/minute", redis_url="redis://127.0.0.1:1/0")
+    assert client.post("/v1/submissions", json=submission()).status_code == 202
