@@ -12,10 +12,9 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from .model import LANGUAGES
+from .model import CHANNELS, LANGUAGES
 
 ENVELOPE_SCHEMA = "ascolto.submission/1"
-CHANNELS = ("web", "app", "email", "sms", "kiosk", "front_office", "phone")
 
 
 class SubmissionSchema(Schema):
