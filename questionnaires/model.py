@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import operator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
@@ -237,6 +238,11 @@ class Questionnaire:
         inherited = self.base.harmonization if self.base else {}
         return {k: v for k, v in self.harmonization.items() if k not in inherited}
 
+    @cached_property
+    def _answers_schema(self) -> type[Schema]:
+        """The marshmallow schema class of an answers map (built once per questionnaire)."""
+        return Schema.from_dict({it.code: it.answer_field() for it in self.items})
+
     def item(self, code: str) -> Item:
         for it in self.items:
             if it.code == code:
@@ -265,7 +271,7 @@ class Questionnaire:
         if not isinstance(answers, Mapping):
             raise AnswersInvalid({"_schema": ["Answers must be an object of item code to value."]})
         present = {k: v for k, v in answers.items() if v is not None}
-        schema = Schema.from_dict({it.code: it.answer_field() for it in self.items})(unknown=RAISE)
+        schema = self._answers_schema(unknown=RAISE)
         errors: dict[str, list[str]] = {}
         try:
             clean = schema.load(present)
@@ -498,6 +504,8 @@ def analyze_definition(raw: Any, source: str = "<definition>",
 
     if data["version"] > 1 and "harmonization" not in raw:
         problem("harmonization", f"version {data['version']} must declare its harmonization")
+    if data["version"] == 1 and data.get("discontinued"):
+        problem("discontinued", "version 1 has no predecessor: nothing to discontinue")
     for name in data.get("discontinued", []):
         if name in own_rules or name in inherited_rules:
             problem("discontinued", f"'{name}' is discontinued but still harmonized")
