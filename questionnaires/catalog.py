@@ -54,7 +54,7 @@ def read_sources(directory: Path, relative_to: Path | None = None) -> list[Sourc
         try:
             src.raw = read_definition(path)
         except DefinitionError as exc:
-            src.problems.append(Problem(name, "", str(exc).split(": ", 1)[1]))
+            src.problems.append(Problem(name, "", exc.problems[0].message))
         sources.append(src)
     return sources
 
