@@ -1,8 +1,8 @@
 """The set of questionnaire definitions, looked up by (id, version).
 
 Definitions live one per file as ``definitions/ID.vVERSION.json``. Loading resolves ``extends``
-(bases first, whatever the file order), and compares every definition recorded in
-``published.json`` with its recorded content hash: a published file that was edited makes loading
+(bases first, whatever the file order), keeps only the definitions recorded in ``published.json``
+and compares each with its recorded content hash: a published file that was edited makes loading
 fail, naming the file, so a changed instrument can never be served under an old version.
 """
 from __future__ import annotations
@@ -146,21 +146,27 @@ class Catalog:
         """Load every ``*.json`` definition in ``directory``; raises ``DefinitionError``.
 
         ``manifest`` is the ``published.json`` to verify against; by default the one beside
-        ``directory`` (``DIR/../published.json``) when it exists; ``None`` verifies nothing.
-        Definitions not yet published (drafts) are loaded too; see :meth:`is_published`.
+        ``directory`` (``DIR/../published.json``) when it exists. With a manifest, only published
+        definitions are loaded (drafts are left out: they can be neither served nor assigned) and
+        each must match its recorded hash. ``None`` loads every definition and verifies nothing
+        (for tests and tools working on drafts).
         """
         directory = Path(directory)
         if manifest is _AUTO:
-            manifest = directory.parent / MANIFEST_NAME
+            beside = directory.parent / MANIFEST_NAME
+            manifest = beside if beside.exists() else None
         sources = read_sources(directory)
-        built, problems = build_all(sources)
         recorded: dict[str, str] = {}
+        problems: list[Problem] = []
         if manifest is not None:
             try:
                 recorded = read_manifest(Path(manifest))
             except ManifestError as exc:
                 raise DefinitionError(str(exc), [Problem(str(manifest), "", str(exc))]) from None
+            sources = [s for s in sources if s.key is None or ref(*s.key) in recorded]
             problems.extend(verify_published(sources, recorded))
+        built, structural = build_all(sources)
+        problems.extend(structural)
         errors = [p for p in problems if p.level == "error"]
         if errors:
             raise DefinitionError.from_problems(errors)
@@ -173,7 +179,7 @@ class Catalog:
             raise UnknownQuestionnaire(f"no questionnaire {qid!r} version {version!r}") from None
 
     def is_published(self, qid: str, version: int) -> bool:
-        """True when ``qid@version`` is recorded in ``published.json`` (and was verified on load)."""
+        """True when ``qid@version`` is loaded and recorded in ``published.json`` (verified on load)."""
         return (qid, version) in self._by_key and ref(qid, version) in self._published
 
     def published_hash(self, qid: str, version: int) -> str | None:

@@ -12,9 +12,10 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from .model import CHANNELS, LANGUAGES
+from .model import LANGUAGES
 
 ENVELOPE_SCHEMA = "ascolto.submission/1"
+CHANNELS = ("web", "app", "email", "sms", "kiosk", "front_office", "phone")
 
 
 class SubmissionSchema(Schema):

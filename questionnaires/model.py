@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import operator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
@@ -21,7 +20,7 @@ LANGUAGES = ("it", "en", "de", "fr", "sl")
 DEFAULT_LANGUAGE = "it"
 REQUIRED_LANGUAGES = ("it", "en")          # every label in these, or the standard is incomplete
 ITEM_TYPES = ("rating", "choice", "multi", "boolean", "text")
-CHANNELS = ("web", "app", "email", "sms", "kiosk", "front_office", "phone")
+CHANNELS = ("web", "app", "email", "sms", "kiosk", "front_office", "phone")   # = envelope.CHANNELS (tested)
 DISPLAYS = {"stars": ("rating",), "faces": ("choice", "rating")}   # presentation hint → item types
 
 # The canonical indicators of DESIGN §6 and the category codes of went_well / went_wrong.
@@ -238,11 +237,6 @@ class Questionnaire:
         inherited = self.base.harmonization if self.base else {}
         return {k: v for k, v in self.harmonization.items() if k not in inherited}
 
-    @cached_property
-    def _answers_schema(self) -> type[Schema]:
-        """The marshmallow schema class of an answers map (built once per questionnaire)."""
-        return Schema.from_dict({it.code: it.answer_field() for it in self.items})
-
     def item(self, code: str) -> Item:
         for it in self.items:
             if it.code == code:
@@ -271,7 +265,7 @@ class Questionnaire:
         if not isinstance(answers, Mapping):
             raise AnswersInvalid({"_schema": ["Answers must be an object of item code to value."]})
         present = {k: v for k, v in answers.items() if v is not None}
-        schema = self._answers_schema(unknown=RAISE)
+        schema = self._answers_schema()
         errors: dict[str, list[str]] = {}
         try:
             clean = schema.load(present)
@@ -290,6 +284,14 @@ class Questionnaire:
         if errors:
             raise AnswersInvalid(errors)
         return clean
+
+    def _answers_schema(self) -> Schema:
+        """One marshmallow schema per questionnaire, built on first use (schemas are reusable)."""
+        schema = self.__dict__.get("_schema")
+        if schema is None:
+            schema = Schema.from_dict({it.code: it.answer_field() for it in self.items})(unknown=RAISE)
+            object.__setattr__(self, "_schema", schema)
+        return schema
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         """The questionnaire as a client renders it, in ``lang`` with Italian fallback."""

@@ -10,6 +10,7 @@ from questionnaires import AnswersInvalid, DefinitionError, UnknownQuestionnaire
 from questionnaires.catalog import DEFINITIONS_DIR, Catalog
 from questionnaires.harmonize import canonical_indicators, module_indicators
 from questionnaires.model import build_questionnaire
+from questionnaires.published import content_hash
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +176,21 @@ def test_harmonization_of_single_choice_boolean_and_not_scored_answers():
         "mod-sanita:cancel_info": {"value": 0.0, "raw": "false", "scale": None},
     }
     assert set(canonical_indicators(sanita, answers)) == set(canonical_indicators(catalog.get("cx-core", 1), {}))
+
+
+def test_definition_channels_are_the_submission_channels():
+    from questionnaires import envelope, model
+
+    assert model.CHANNELS == envelope.CHANNELS
+
+
+def test_drafts_are_left_out_of_a_verified_catalog(tmp_path, raw_cx_core):
+    (tmp_path / "definitions").mkdir()
+    (tmp_path / "definitions" / "cx-core.v1.json").write_text(json.dumps(raw_cx_core), "utf-8")
+    raw_cx_core["version"] = 2
+    (tmp_path / "definitions" / "cx-core.v2.json").write_text(json.dumps(raw_cx_core), "utf-8")
+    everything = Catalog.load(tmp_path / "definitions")            # no published.json: all, unverified
+    assert everything.versions("cx-core") == [1, 2] and not everything.is_published("cx-core", 1)
+    (tmp_path / "published.json").write_text(json.dumps({"cx-core@1": content_hash(raw_cx_core | {"version": 1})}))
+    verified = Catalog.load(tmp_path / "definitions")
+    assert verified.versions("cx-core") == [1] and verified.is_published("cx-core", 1)
