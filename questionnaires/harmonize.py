@@ -3,21 +3,49 @@
 Canonical indicators (DESIGN §6): ratings ``satisfaction``, ``ease``, ``clarity``, ``speed``,
 ``trust`` and ``task_completed`` on 0–100 (raw value and scale kept beside them), and the
 categorical ``went_well`` / ``went_wrong``. The rules are data in each definition; this module
-only knows the methods.
+only knows the methods:
+
+- ``linear`` (rating items): ``(answer - min) * 100 / (max - min)``;
+- ``map`` (rating, choice or boolean items): a score 0–100 per answer (``"true"``/``"false"`` for
+  booleans); ``null`` means "not scored" (a "don't know" answer gives no value);
+- ``categories`` (choice or multi items): each chosen option becomes a category code, through
+  ``map`` where the option code is not itself one of :data:`CATEGORY_CODES`.
+
+Module indicators (named ``MODULE-ID:name``) use the same methods; :func:`module_indicators`
+computes them, :func:`canonical_indicators` ignores them.
 """
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .model import Questionnaire
+from .model import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS, Questionnaire, bool_key
 
-SCORE_INDICATORS = ("satisfaction", "ease", "clarity", "speed", "trust", "task_completed")
-CATEGORY_INDICATORS = ("went_well", "went_wrong")
-CATEGORY_CODES = ("clarity", "completeness", "orientation", "technical", "speed", "other")
+__all__ = ["SCORE_INDICATORS", "CATEGORY_INDICATORS", "CATEGORY_CODES", "HarmonizationError",
+           "canonical_indicators", "module_indicators"]
 
 
 class HarmonizationError(ValueError):
     """An answer cannot be mapped by the declared rule (a defect of the definition)."""
+
+
+def _apply(questionnaire: Questionnaire, name: str, rule: Mapping[str, Any], answer: Any) -> dict[str, Any]:
+    """One rule applied to one (present) answer: {"value", "raw", "scale"} or {"categories"}."""
+    method = rule.get("method")
+    if method == "linear":
+        item = questionnaire.item(rule["item"])
+        lo, hi = item.scale_min, item.scale_max
+        return {"value": round((answer - lo) * 100.0 / (hi - lo), 4), "raw": str(answer), "scale": f"{lo}-{hi}"}
+    if method == "map":
+        try:
+            score = rule["map"][bool_key(answer)]
+        except KeyError:
+            raise HarmonizationError(f"{questionnaire.key}: {name}: no mapping for {answer!r}") from None
+        return {"value": None if score is None else float(score), "raw": bool_key(answer), "scale": None}
+    if method == "categories":
+        mapping = rule.get("map", {})
+        codes = [answer] if isinstance(answer, str) else answer
+        return {"categories": sorted({mapping.get(code, code) for code in codes})}
+    raise HarmonizationError(f"{questionnaire.key}: {name}: unknown method {method!r}")
 
 
 def canonical_indicators(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -38,22 +66,25 @@ def canonical_indicators(questionnaire: Questionnaire, answers: Mapping[str, Any
         answer = answers.get(rule["item"])
         if answer is None:
             continue
-        method = rule.get("method")
-        if method == "linear":
-            item = questionnaire.item(rule["item"])
-            lo, hi = item.scale_min, item.scale_max
-            out[name] = round((answer - lo) * 100.0 / (hi - lo), 4)
-            out[f"{name}_raw"] = str(answer)
-            out[f"{name}_scale"] = f"{lo}-{hi}"
-        elif method == "map":
-            try:
-                out[name] = float(rule["map"][str(answer)])
-            except KeyError:
-                raise HarmonizationError(f"{questionnaire.key}: {name}: no mapping for {answer!r}") from None
-            out[f"{name}_raw"] = str(answer)
-        elif method == "categories":
-            mapping = rule.get("map", {})
-            out[name] = sorted({mapping.get(code, code) for code in answer})
+        result = _apply(questionnaire, name, rule, answer)
+        if name in CATEGORY_INDICATORS:
+            out[name] = result.get("categories", [])
         else:
-            raise HarmonizationError(f"{questionnaire.key}: {name}: unknown method {method!r}")
+            out[name], out[f"{name}_raw"], out[f"{name}_scale"] = result["value"], result["raw"], result["scale"]
+    return out
+
+
+def module_indicators(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The module indicators (``ID:name``) of one validated answers map, for the answered items.
+
+    Each is ``{"value": 0–100 or None, "raw": str, "scale": "min-max" or None}`` (or
+    ``{"categories": [...]}`` for a categorical one).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for name, rule in questionnaire.harmonization.items():
+        if name in SCORE_INDICATORS or name in CATEGORY_INDICATORS:
+            continue
+        answer = answers.get(rule["item"])
+        if answer is not None:
+            out[name] = _apply(questionnaire, name, rule, answer)
     return out

@@ -7,9 +7,10 @@ import json
 import pytest
 
 from questionnaires import AnswersInvalid, DefinitionError, UnknownQuestionnaire, default_catalog
-from questionnaires.catalog import DEFINITIONS_DIR
-from questionnaires.harmonize import canonical_indicators
+from questionnaires.catalog import DEFINITIONS_DIR, Catalog
+from questionnaires.harmonize import canonical_indicators, module_indicators
 from questionnaires.model import build_questionnaire
+from questionnaires.published import content_hash
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +71,19 @@ def test_branching_hidden_items_may_not_be_answered(cx_core):
     assert cx_core.validate({"satisfaction": 3, "task": "yes", "went_wrong": ["clarity"]})
 
 
-def test_render_falls_back_to_italian(cx_core):
-    de = cx_core.render("de")
-    assert de["lang"] == "de" and de["items"][0]["label"] == cx_core.item("satisfaction").label["it"]
+def test_render_falls_back_to_italian_where_a_translation_is_missing(cx_core):
+    # mod-anagrafe has no Slovenian texts of its own: they are served in Italian, while the items it
+    # inherits from cx-core (translated) are served in Slovenian.
+    module = default_catalog().get("mod-anagrafe", 1)
+    sl = module.render("sl")
+    assert sl["lang"] == "sl" and sl["title"] == module.title["it"]
+    labels = {i["code"]: i["label"] for i in sl["items"]}
+    assert labels["anag_findability"] == module.item("anag_findability").label["it"]
+    assert labels["satisfaction"] == "Kako ste na splošno zadovoljni s storitvijo?"
+    options = {o["code"]: o["label"] for o in next(i for i in sl["items"] if i["code"] == "anag_identification")["options"]}
+    assert options["none"] == "Non è stato necessario"
+    assert module.missing_translations("sl")[:2] == ["title", "description"]
+    assert module.missing_translations("de") == []
     assert cx_core.render("xx")["lang"] == "it"
     en = cx_core.render("en")
     assert en["items"][6]["show_if"] == {"item": "satisfaction", "op": "gt", "value": 3}
@@ -101,3 +112,85 @@ def test_malformed_definitions_are_rejected_naming_file_item_and_problem(raw_cx_
         build_questionnaire(raw_cx_core, "broken.json")
     assert str(exc.value).startswith("broken.json: ")
     assert message in str(exc.value)
+
+
+def test_every_problem_of_a_definition_is_reported_at_once(raw_cx_core):
+    raw_cx_core["items"][1]["label"].pop("it")                      # ease: no Italian label
+    raw_cx_core["items"][8].pop("max_length")                       # comment: text without max_length
+    with pytest.raises(DefinitionError) as exc:
+        build_questionnaire(raw_cx_core, "broken.json")
+    assert [str(p) for p in exc.value.problems] == [
+        "broken.json: item 'ease': label: The Italian label ('it') is required.",
+        "broken.json: item 'comment': max_length: A text item needs max_length.",
+    ]
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda d: d["items"][6]["show_if"].update(op="gt", value=5),
+     "item 'went_well': show_if 'satisfaction' gt 5 can never hold"),
+    (lambda d: d["items"][6]["show_if"].update(item="task", op="eq", value="maybe"),
+     "item 'went_well': show_if value 'maybe' is not a possible answer to 'task'"),
+    (lambda d: d["items"][6]["show_if"].update(item="task", op="gt", value=1),
+     "item 'went_well': show_if op 'gt' needs a rating item; 'task' is choice"),
+    (lambda d: d["items"][7]["show_if"].update(item="went_well", op="eq", value="clarity"),
+     "item 'went_wrong': show_if on 'went_well': a multi item cannot drive branching"),
+    (lambda d: d["harmonization"].pop("trust"), "item 'trust': rating item has no harmonization rule"),
+    (lambda d: d["harmonization"]["task_completed"]["map"].update(partly=150),
+     "harmonization 'task_completed': map scores must be numbers 0–100 or null"),
+    (lambda d: d["harmonization"]["went_well"].update(method="linear"),
+     "harmonization 'went_well': 'went_well' is categorical: use method 'categories'"),
+    (lambda d: d["harmonization"].update(loyalty={"item": "trust", "method": "linear"}),
+     "harmonization 'loyalty': not a canonical indicator"),
+    (lambda d: d["items"][0].update(display="faces", type="multi", options=[{"code": "a", "label": {"it": "A"}}]),
+     "item 'satisfaction'"),
+])
+def test_branching_and_harmonization_defects_are_rejected(raw_cx_core, breakage, message):
+    breakage(raw_cx_core)
+    with pytest.raises(DefinitionError) as exc:
+        build_questionnaire(raw_cx_core, "broken.json")
+    assert message in str(exc.value)
+
+
+def test_a_broken_file_makes_loading_fail_naming_it(tmp_path, raw_cx_core):
+    (tmp_path / "definitions").mkdir()
+    raw_cx_core["items"][5]["options"][1]["code"] = "yes"
+    (tmp_path / "definitions" / "cx-core.v1.json").write_text(json.dumps(raw_cx_core), "utf-8")
+    with pytest.raises(DefinitionError) as exc:
+        Catalog.load(tmp_path / "definitions")
+    assert str(exc.value) == (f"{tmp_path / 'definitions' / 'cx-core.v1.json'}: item 'task': "
+                              "options: Option codes must be unique.")
+
+
+def test_harmonization_of_single_choice_boolean_and_not_scored_answers():
+    catalog = default_catalog()
+    page = catalog.get("di-rating-pagina", 1)
+    out = canonical_indicators(page, page.validate({"stars": 2, "went_wrong": "orientation"}))
+    assert (out["clarity"], out["clarity_raw"], out["clarity_scale"]) == (25.0, "2", "1-5")
+    assert out["went_wrong"] == ["orientation"] and out["ease"] is None and out["satisfaction"] is None
+    sanita = catalog.get("mod-sanita", 1)
+    answers = sanita.validate({"satisfaction": 5, "task": "yes", "san_within_priority": "dont_know",
+                               "san_location": 3, "san_cancel_info": False})
+    assert module_indicators(sanita, answers) == {
+        "mod-sanita:within_priority": {"value": None, "raw": "dont_know", "scale": None},
+        "mod-sanita:location": {"value": 50.0, "raw": "3", "scale": "1-5"},
+        "mod-sanita:cancel_info": {"value": 0.0, "raw": "false", "scale": None},
+    }
+    assert set(canonical_indicators(sanita, answers)) == set(canonical_indicators(catalog.get("cx-core", 1), {}))
+
+
+def test_definition_channels_are_the_submission_channels():
+    from questionnaires import envelope, model
+
+    assert model.CHANNELS == envelope.CHANNELS
+
+
+def test_drafts_are_left_out_of_a_verified_catalog(tmp_path, raw_cx_core):
+    (tmp_path / "definitions").mkdir()
+    (tmp_path / "definitions" / "cx-core.v1.json").write_text(json.dumps(raw_cx_core), "utf-8")
+    raw_cx_core["version"] = 2
+    (tmp_path / "definitions" / "cx-core.v2.json").write_text(json.dumps(raw_cx_core), "utf-8")
+    everything = Catalog.load(tmp_path / "definitions")            # no published.json: all, unverified
+    assert everything.versions("cx-core") == [1, 2] and not everything.is_published("cx-core", 1)
+    (tmp_path / "published.json").write_text(json.dumps({"cx-core@1": content_hash(raw_cx_core | {"version": 1})}))
+    verified = Catalog.load(tmp_path / "definitions")
+    assert verified.versions("cx-core") == [1] and verified.is_published("cx-core", 1)
