@@ -46,6 +46,7 @@ class Settings:
     produce_timeout_s: float = 10.0
     max_request_bytes: int = 16 * 1024
     min_fill_ms: int = 1500
+    form_secret: str = ""  # signs the no-JS form's render time; "" = a secret kept in data_dir
     batch_max_records: int = 2000
     batch_max_seconds: float = 1.0
     max_poll_interval_ms: int = 300_000
@@ -84,6 +85,7 @@ def load(env: dict | None = None) -> Settings:
         demo_port=_int(env, "ASCOLTO_DEMO_PORT", defaults.demo_port),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
         min_fill_ms=_int(env, "ASCOLTO_MIN_FILL_MS", defaults.min_fill_ms),
+        form_secret=env.get("ASCOLTO_FORM_SECRET", ""),
         produce_timeout_s=_float(env, "ASCOLTO_PRODUCE_TIMEOUT_S", defaults.produce_timeout_s),
         batch_max_records=_int(env, "ASCOLTO_BATCH_MAX_RECORDS", defaults.batch_max_records),
         batch_max_seconds=_float(env, "ASCOLTO_BATCH_MAX_SECONDS", defaults.batch_max_seconds),

@@ -7,7 +7,7 @@ from ascolto import config as config_mod
 from ascolto.config import Settings
 from registry import connect
 
-from . import intake, public
+from . import form, intake, public
 from .errors import register_error_handlers
 from .producer import SubmissionProducer
 from .services import ServiceDirectory
@@ -27,5 +27,6 @@ def create_app(settings: Settings | None = None) -> Flask:
                                                            settings.produce_timeout_s)
     app.register_blueprint(public.bp)
     app.register_blueprint(intake.bp)
+    app.register_blueprint(form.bp)  # the no-JavaScript form fallback
     register_error_handlers(app)
     return app
