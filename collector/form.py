@@ -31,7 +31,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from questionnaires import UnknownQuestionnaire, default_catalog
+from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES, Item, Questionnaire
 from registry import connect
 from registry.models import Service
@@ -352,6 +352,13 @@ def submit_form():
             return _render_form(cfg, q, lang, **again, errors=_field_errors(q, answers, exc.fields, lang),
                                 status=422)
         if exc.error == "rejected_as_automated":
+            if "context.fill_ms" in exc.fields:  # too fast: if answers are wrong too, say that instead
+                try:
+                    q.validate(answers)
+                except AnswersInvalid as invalid:
+                    errors = _field_errors(q, answers, {FIELD + k: v for k, v in invalid.errors.items()}, lang)
+                    if errors:
+                        return _render_form(cfg, q, lang, **again, errors=errors, status=422)
             notice = ui["too_fast"] if "context.fill_ms" in exc.fields else ui["rejected"]
             return _render_form(cfg, q, lang, **again, notice=notice, status=422)
         if exc.status in (429, 503):

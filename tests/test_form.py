@@ -218,6 +218,14 @@ def test_a_form_sent_faster_than_a_person_can_is_shown_again_then_accepted(clien
     assert _post(client, _hidden(page), GOOD, age_ms=2000).status_code == 303
 
 
+def test_a_fast_and_incomplete_form_gets_the_field_errors_rather_than_the_speed_notice(client):
+    resp = _post(client, _open(client), {"satisfaction": "4"}, age_ms=None)
+    assert resp.status_code == 422
+    page = resp.get_data(as_text=True)
+    assert '<p class="err" id="q-task-err">Questa risposta è obbligatoria.</p>' in page
+    assert "rapidamente" not in page
+
+
 def test_a_filled_honeypot_is_refused(client):
     resp = _post(client, _open(client), GOOD, asc_hp="http://spam.example")
     assert resp.status_code == 422

@@ -306,7 +306,13 @@
     if (!service) { return; }
     var host = el("div", { "class": "ascolto-widget", lang: lang });
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
-    root.appendChild(el("style", { text: CSS }));
+    if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+      var sheet = new CSSStyleSheet(); /* not an inline style: allowed by strict CSP style-src */
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      root.appendChild(el("style", { text: CSS }));
+    }
     var wrap = el("div", { "class": "asc" });
     root.appendChild(wrap);
     var url = base + "/v1/services/" + encodeURIComponent(service) + "/questionnaire?lang=" + lang;
@@ -332,10 +338,14 @@
 
   function mountFloating(q, host, wrap) {
     var titleId = "asc-title-" + counter;
-    var icon = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 5v2h10V8H7zm0 4v2h7v-2H7z"/></svg>';
-    var fab = el("button", { type: "button", "class": "asc-btn asc-fab", "aria-haspopup": "dialog", "aria-expanded": "false" });
-    fab.innerHTML = icon;
-    fab.appendChild(el("span", { text: T.open }));
+    var NS = "http://www.w3.org/2000/svg", svg = document.createElementNS(NS, "svg"), path = document.createElementNS(NS, "path");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 5v2h10V8H7zm0 4v2h7v-2H7z");
+    svg.appendChild(path);
+    var fab = el("button", { type: "button", "class": "asc-btn asc-fab", "aria-haspopup": "dialog", "aria-expanded": "false" },
+                 [svg, el("span", { text: T.open })]);
     var close = el("button", { type: "button", "class": "asc-btn asc-btn2", text: T.close });
     var form = el("form", { "class": "asc-body" });
     var dlg = el("dialog", { "class": "asc-dlg", "aria-labelledby": titleId }, [
