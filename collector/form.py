@@ -182,11 +182,10 @@ def _choices(item: Item, lang: str, ui: Mapping[str, str]) -> list[dict[str, Any
         out = []
         for v in range(item.scale_min, item.scale_max + 1):
             extreme = "min" if v == item.scale_min else "max" if v == item.scale_max else None
-            text = str(v)
-            if extreme and extreme in item.scale_labels:
-                labels = item.scale_labels[extreme]
-                text += " – " + (labels.get(lang) or labels[DEFAULT_LANGUAGE])
-            out.append({"value": str(v), "label": text})
+            words = item.scale_labels.get(extreme) if extreme else None
+            out.append({"value": str(v), "n": str(v), "label": str(v),
+                        "word": (words.get(lang) or words[DEFAULT_LANGUAGE]) if words else "",
+                        "lang": _label_lang(words, lang) if words else None})
         return out
     if item.type == "boolean":
         return [{"value": "true", "label": ui["yes"]}, {"value": "false", "label": ui["no"]}]
@@ -217,6 +216,7 @@ def _view_items(q: Questionnaire, lang: str, raw: Mapping[str, list[str]],
         if item.type != "text":
             view["choices"] = [dict(c, checked=c["value"] in picked) for c in _choices(item, lang, ui)]
             view["input_type"] = "checkbox" if item.type == "multi" else "radio"
+            view["scale"] = item.type == "rating" and len(view["choices"]) <= 7
         items.append(view)
     return items
 

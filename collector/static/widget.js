@@ -43,6 +43,10 @@
     ".asc-hint,.asc-count{margin:.25rem 0 .5rem;font-size:.875em;color:#5d7083}" +
     ".asc-opts{display:flex;flex-wrap:wrap;gap:.5rem}" +
     ".asc-opt{display:inline-flex;align-items:center;gap:.5rem;min-height:2.75rem;margin:0;padding:.5rem .875rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font-weight:400;cursor:pointer}" +
+    ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34rem}" +
+    ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25rem;padding:.5rem .25rem;text-align:center}" +
+    ".asc-n{font-size:1.125em;line-height:1.2}.asc-w{font-size:.8125em;line-height:1.2;hyphens:auto}" +
+    ".asc-vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
     ".asc-opt:hover{border-color:#0066cc;background:#f2f7fc}" +
     ".asc-opt:has(input:checked){border-color:#0066cc;box-shadow:inset 0 0 0 1px #0066cc;background:#e5f0fa;font-weight:600}" +
     ".asc-opt input{width:1.25rem;height:1.25rem;margin:0;flex:none;accent-color:#0066cc}" +
@@ -142,15 +146,18 @@
         if (item.type === "rating") {
           var sl = item.scale_labels || {};
           for (var v = item.scale.min; v <= item.scale.max; v++) {
-            var extreme = v === item.scale.min ? sl.min : v === item.scale.max ? sl.max : "";
-            choices.push({ v: String(v), l: v + (extreme ? " – " + extreme : "") });
+            choices.push({ v: String(v), w: v === item.scale.min ? sl.min : v === item.scale.max ? sl.max : "" });
           }
         }
-        var opts = el("div", { "class": "asc-opts" });
+        /* a short scale is a row of equal boxes: number, and the words of the extremes under it */
+        var opts = el("div", { "class": choices.length <= 7 && item.type === "rating" ? "asc-opts asc-scale" : "asc-opts" });
         choices.forEach(function (c, i) {
           var input = el("input", { type: item.type === "multi" ? "checkbox" : "radio", name: id, id: id + "-" + i, value: c.v });
           b.inputs.push(input);
-          opts.appendChild(el("label", { "class": "asc-opt", "for": id + "-" + i }, [input, el("span", { text: c.l })]));
+          /* the accessible name of a scale point reads "5 – Moltissimo" */
+          var text = c.l ? [el("span", { text: c.l })] : [el("span", { "class": "asc-n", text: c.v }),
+            c.w ? el("span", { "class": "asc-vh", text: " – " }) : null, c.w ? el("span", { "class": "asc-w", text: c.w }) : null];
+          opts.appendChild(el("label", { "class": "asc-opt", "for": id + "-" + i }, [input].concat(text)));
         });
         node.appendChild(opts);
       }
