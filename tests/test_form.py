@@ -360,3 +360,10 @@ def test_the_form_secret_is_created_once_and_shared(tmp_path):
     assert len(first) == 64 and form_mod._local_secret(tmp_path) == first
     assert (tmp_path / "form-secret").stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["form-secret"]
+
+
+def test_the_openapi_fragment_lists_every_route_of_the_blueprint(client):
+    rules = {r.rule.replace("<", "{").replace(">", "}") for r in client.application.url_map.iter_rules()
+             if r.endpoint.startswith("form.")}
+    assert rules == set(form_mod.OPENAPI_PATHS)
+    json.dumps(form_mod.OPENAPI_PATHS)  # plain JSON
