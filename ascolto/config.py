@@ -53,6 +53,7 @@ class Settings:
     rate_limit_service: str = "12000/minute"
     rate_limit_enabled: bool = True
     proxy_count: int = 0
+    form_secret: str = ""  # signs the no-JS form's render time; "" = a secret kept in data_dir
     batch_max_records: int = 2000
     batch_max_seconds: float = 1.0
     max_poll_interval_ms: int = 300_000
@@ -99,6 +100,7 @@ def load(env: dict | None = None) -> Settings:
         rate_limit_enabled=env.get("ASCOLTO_RATE_LIMIT_ENABLED", "1") not in ("0", "false", "no"),
         proxy_count=_int(env, "ASCOLTO_PROXY_COUNT", defaults.proxy_count),
         min_fill_ms=_int(env, "ASCOLTO_MIN_FILL_MS", defaults.min_fill_ms),
+        form_secret=env.get("ASCOLTO_FORM_SECRET", ""),
         produce_timeout_s=_float(env, "ASCOLTO_PRODUCE_TIMEOUT_S", defaults.produce_timeout_s),
         batch_max_records=_int(env, "ASCOLTO_BATCH_MAX_RECORDS", defaults.batch_max_records),
         batch_max_seconds=_float(env, "ASCOLTO_BATCH_MAX_SECONDS", defaults.batch_max_seconds),

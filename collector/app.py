@@ -8,7 +8,7 @@ from ascolto import config as config_mod
 from ascolto.config import Settings
 from registry import connect
 
-from . import intake, public
+from . import form, intake, public
 from .durable import Durability
 from .errors import register_error_handlers
 from .ratelimit import apply_limits
@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         timeout_s=settings.produce_timeout_s).start()
     app.register_blueprint(public.bp)
     app.register_blueprint(intake.bp)
-    app.extensions["ascolto.limiter"] = apply_limits(app, settings, ["intake.submit"])  # views hold it weakly
+    app.register_blueprint(form.bp)  # the no-JavaScript form fallback
+    app.extensions["ascolto.limiter"] = apply_limits(  # the views hold the limiter weakly
+        app, settings, ["intake.submit", "form.submit_form"])
     register_error_handlers(app)
     return app

@@ -11,11 +11,13 @@ DEMO_SERVICE = "demo-roma-anagrafe"
 
 def make_server(port: int, collector_port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """A server for the demo page; the widget is loaded from the collector on the same host name."""
-    template = resources.files("deploy").joinpath("demo_site", "index.html").read_text("utf-8")
+    pages = {name: resources.files("deploy").joinpath("demo_site", name).read_text("utf-8")
+             for name in ("index.html", "floating.html")}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            if self.path.split("?")[0] not in ("/", "/index.html"):
+            template = pages.get(self.path.split("?")[0].lstrip("/") or "index.html")
+            if template is None:
                 self.send_error(404)
                 return
             hostname = (self.headers.get("Host") or host).rsplit(":", 1)[0]

@@ -1,227 +1,379 @@
-/* Ascolto feedback widget. One tag:
- *   <script src="https://HOST/widget.js" data-service="SERVICE_KEY" async></script>
- * Optional: data-lang="it|en|de|fr|sl", data-target="#css-selector" (default: right after the tag).
- * No cookies, no storage, no identifiers: a submission_id is made once per answer set and reused
- * on retry. Fires a "ascolto:submitted" event (detail: {service, submission_id}) on the document.
+/* Ascolto feedback widget (plain JS, no framework, no cookies, no storage).
+ * One tag:   <script src="https://HOST/widget.js" data-service="SERVICE_KEY" async></script>
+ * Optional:  data-lang="it|en|de|fr|sl"  (default: the page's lang, else Italian)
+ *            data-mode="inline|floating" (default inline; floating = a button opening a dialog)
+ *            data-target="#css-selector" (inline mode: where to render; default right after the tag)
+ *            data-heading-level="2..6"   (inline mode: level of the questionnaire title; default 2)
+ * A submission_id is generated once per answer set and reused on every retry. Sends
+ * context.hp (honeypot, empty) and context.fill_ms (ms from showing the questions to sending).
+ * Fires "ascolto:submitted" on document, detail {service, submission_id}, once accepted.
  */
 (function () {
   "use strict";
   var script = document.currentScript;
-  if (!script) { return; }
+  if (!script || !window.fetch || !window.JSON) { return; }
   var base = script.src.replace(/\/widget\.js(\?.*)?$/, "");
   var service = script.getAttribute("data-service");
-  var LANGS = ["it", "en", "de", "fr", "sl"];
+  var floating = script.getAttribute("data-mode") === "floating";
+  var level = Math.min(6, Math.max(2, parseInt(script.getAttribute("data-heading-level"), 10) || 2));
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "it").slice(0, 2).toLowerCase();
-  if (LANGS.indexOf(lang) < 0) { lang = "it"; }
-  var T = {
-    it: { yes: "Sì", no: "No", send: "Invia", thanks: "Grazie! La tua risposta è stata registrata.", sending: "Invio in corso…",
-          retry: "Connessione assente: riproveremo automaticamente.", error: "Controlla le risposte evidenziate.",
-          required: "obbligatoria", failed: "Non è stato possibile inviare la risposta." },
-    en: { yes: "Yes", no: "No", send: "Send", thanks: "Thank you! Your answer has been recorded.", sending: "Sending…",
-          retry: "No connection: we will retry automatically.", error: "Please check the highlighted answers.",
-          required: "required", failed: "Your answer could not be sent." },
-    de: { yes: "Ja", no: "Nein", send: "Senden", thanks: "Danke! Ihre Antwort wurde gespeichert.", sending: "Wird gesendet…",
-          retry: "Keine Verbindung: wir versuchen es automatisch erneut.", error: "Bitte prüfen Sie die markierten Antworten.",
-          required: "erforderlich", failed: "Ihre Antwort konnte nicht gesendet werden." },
-    fr: { yes: "Oui", no: "Non", send: "Envoyer", thanks: "Merci ! Votre réponse a été enregistrée.", sending: "Envoi en cours…",
-          retry: "Pas de connexion : nouvel essai automatique.", error: "Vérifiez les réponses signalées.",
-          required: "obligatoire", failed: "Votre réponse n'a pas pu être envoyée." },
-    sl: { yes: "Da", no: "Ne", send: "Pošlji", thanks: "Hvala! Vaš odgovor je bil shranjen.", sending: "Pošiljanje…",
-          retry: "Ni povezave: samodejno bomo poskusili znova.", error: "Preverite označene odgovore.",
-          required: "obvezno", failed: "Odgovora ni bilo mogoče poslati." }
-  }[lang];
+  /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left */
+  var S = {
+    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile inviare la risposta. Riprova più tardi.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili",
+    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will retry automatically.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be sent. Please try again later.|Yes|No|Give feedback|Close|characters left",
+    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte nicht gesendet werden. Bitte versuchen Sie es später erneut.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig",
+    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être envoyée. Veuillez réessayer plus tard.|Oui|Non|Donnez votre avis|Fermer|caractères restants",
+    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskusili znova.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora ni bilo mogoče poslati. Poskusite znova pozneje.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov"
+  };
+  if (!S[lang]) { lang = "it"; }
+  var K = "send sending thanks retry check required choose invalid failed yes no open close left".split(" ");
+  var T = {};
+  S[lang].split("|").forEach(function (s, i) { T[K[i]] = s; });
+  var counter = 0;
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") { node.textContent = attrs[k]; } else { node.setAttribute(k, attrs[k]); }
-    });
-    (children || []).forEach(function (c) { if (c) { node.appendChild(c); } });
-    return node;
+  var CSS = ":host{display:block}" +
+    ".asc{font-family:\"Titillium Web\",-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;font-size:max(1rem,16px);line-height:1.5;color:#1a1a1a;text-align:left}" +
+    ".asc *{box-sizing:border-box}.asc [hidden]{display:none!important}" +
+    ".asc-card{max-width:40rem;margin:1.5rem 0;padding:1.5rem;background:#fff;border:1px solid #d9dadb;border-top:4px solid #0066cc;border-radius:4px;box-shadow:0 2px 8px rgba(0,0,0,.08)}" +
+    ".asc-title{margin:0 0 1rem;font-size:1.375em;line-height:1.25;font-weight:700;color:#17324d}" +
+    ".asc-q{border:0;margin:0 0 1.25rem;padding:0;min-width:0}" +
+    ".asc-q.asc-bad{border-left:4px solid #cc334d;padding-left:.75rem}" +
+    ".asc legend,.asc-lbl{display:block;float:none;width:auto;font-size:1em;font-weight:600;margin:0 0 .5rem;padding:0;color:#1a1a1a}" +
+    ".asc-req{font-weight:400;font-size:.875em;color:#5d7083}" +
+    ".asc-hint,.asc-count{margin:.25rem 0 .5rem;font-size:.875em;color:#5d7083}" +
+    ".asc-opts{display:flex;flex-wrap:wrap;gap:.5rem}" +
+    ".asc-opt{display:inline-flex;align-items:center;gap:.5rem;min-height:2.75rem;margin:0;padding:.5rem .875rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font-weight:400;cursor:pointer}" +
+    ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34rem}" +
+    ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25rem;padding:.5rem .25rem;text-align:center}" +
+    ".asc-n{font-size:1.125em;line-height:1.2}.asc-w{font-size:.8125em;line-height:1.2;hyphens:auto}" +
+    ".asc-vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
+    ".asc-opt:hover{border-color:#0066cc;background:#f2f7fc}" +
+    ".asc-opt:has(input:checked){border-color:#0066cc;box-shadow:inset 0 0 0 1px #0066cc;background:#e5f0fa;font-weight:600}" +
+    ".asc-opt input{width:1.25rem;height:1.25rem;margin:0;flex:none;accent-color:#0066cc}" +
+    ".asc-opt:has(input:focus-visible),.asc-btn:focus-visible,.asc textarea:focus-visible,.asc-thanks:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 2px #fff}" +
+    ".asc-opt input:focus-visible{outline:none}" +
+    ".asc textarea{display:block;width:100%;min-height:6rem;margin:0;padding:.5rem .75rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font:inherit;resize:vertical}" +
+    ".asc-err{margin:.5rem 0 0;color:#cc334d;font-weight:600}.asc-err::before{content:\"\\26A0\\FE0E  \"}" +
+    ".asc-btn{display:inline-flex;align-items:center;gap:.5rem;margin:0;padding:.625rem 1.5rem;border:2px solid #0066cc;border-radius:4px;background:#0066cc;color:#fff;font:inherit;font-weight:600;line-height:1.5;cursor:pointer}" +
+    ".asc-btn:hover{background:#0052a3;border-color:#0052a3}.asc-btn[aria-disabled=true]{cursor:progress}" +
+    ".asc-btn2{background:#fff;color:#0066cc}.asc-btn2:hover{background:#f2f7fc;color:#0052a3}" +
+    ".asc-status{margin:.75rem 0 0;font-weight:600}.asc-status:empty{display:none}" +
+    ".asc-thanks{margin:0;padding:.75rem 1rem;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
+    ".asc-fab{position:fixed;right:1.5rem;bottom:1.5rem;z-index:2147483000;border-radius:2rem;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
+    ".asc-fab svg{width:1.25em;height:1.25em;fill:currentColor}" +
+    ".asc-dlg{width:min(40rem,calc(100vw - 2rem));max-height:calc(100vh - 2rem);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
+    ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
+    ".asc-head{display:flex;align-items:flex-start;justify-content:space-between;gap:1rem;padding:1.25rem 1.5rem 0}" +
+    ".asc-head .asc-title{margin:0}.asc-head .asc-btn{padding:.25rem .75rem}" +
+    ".asc-body{padding:1rem 1.5rem 1.5rem}";
+
+  function el(tag, attrs, kids) {
+    var n = document.createElement(tag);
+    for (var k in attrs || {}) {
+      if (k === "text") { n.textContent = attrs[k]; } else if (attrs[k] !== null) { n.setAttribute(k, attrs[k]); }
+    }
+    (kids || []).forEach(function (c) { if (c) { n.appendChild(c); } });
+    return n;
   }
 
   function uuid4() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    if (crypto.randomUUID) { return crypto.randomUUID(); }
     var b = crypto.getRandomValues(new Uint8Array(16));
     b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
   }
 
-  var CSS = ".asc{font:inherit;max-width:36rem;border:1px solid #5c6f82;border-radius:4px;padding:1rem;margin:1rem 0;background:#fff;color:#1a1a1a}" +
-    ".asc fieldset{border:0;margin:0 0 1rem;padding:0}.asc legend{font-weight:600;margin-bottom:.4rem}" +
-    ".asc .asc-opts{display:flex;flex-wrap:wrap;gap:.4rem}.asc label{cursor:pointer}" +
-    ".asc .asc-opt{display:inline-flex;align-items:center;gap:.3rem;border:1px solid #5c6f82;border-radius:4px;padding:.3rem .6rem}" +
-    ".asc input:focus-visible,.asc textarea:focus-visible,.asc button:focus-visible{outline:3px solid #f90;outline-offset:2px}" +
-    ".asc textarea{width:100%;box-sizing:border-box;min-height:4rem}.asc button{background:#0066cc;color:#fff;border:0;border-radius:4px;padding:.5rem 1.2rem;font:inherit;cursor:pointer}" +
-    ".asc .asc-err{color:#a4001d;font-weight:600}.asc .asc-err::before{content:'⚠ '}.asc [hidden]{display:none}";
+  /* The same semantics as questionnaires.model.Condition: an unanswered source item never holds. */
+  function holds(c, answers) {
+    if (!c) { return true; }
+    var a = answers[c.item], v = c.value;
+    if (a === undefined || a === null) { return false; }
+    switch (c.op) {
+      case "eq": return a === v;
+      case "ne": return a !== v;
+      case "gt": return a > v;
+      case "gte": return a >= v;
+      case "lt": return a < v;
+      case "lte": return a <= v;
+      case "in": return v.indexOf(a) >= 0;
+    }
+    return false;
+  }
 
-  function render(q, mount) {
-    var answers = {};
-    var submissionId = null;
-    var form = el("form", { "class": "asc", novalidate: "novalidate", "aria-label": q.title });
-    var status = el("p", { role: "status", "aria-live": "polite" });
-    form.appendChild(el("h2", { text: q.title }));
+  function retryDelay(resp) {
+    var h = resp.headers.get("Retry-After") || "";
+    var s = /^\d+$/.test(h) ? parseInt(h, 10) * 1000 : Date.parse(h) - Date.now();
+    return s > 0 ? Math.min(s, 3600000) : 0;
+  }
+
+  /* Build the questions into `form`; return the controller used by the submit logic. */
+  function render(q, form, titleId) {
+    var P = "asc" + (++counter) + "-";
     var blocks = {};
+    var box = el("div", { "class": "asc-items" });
+    var status = el("p", { "class": "asc-status", role: "status", "aria-live": "polite", id: P + "status" });
+    var hp = el("input", { type: "text", name: "asc_hp", tabindex: "-1", autocomplete: "off", "aria-hidden": "true" });
+    var button = el("button", { type: "submit", "class": "asc-btn", text: T.send });
+    var sending = false, sid = null, sidKey = null, payload = null, t0 = null;
+    form.setAttribute("novalidate", "");
+    form.setAttribute("aria-labelledby", titleId);
 
     q.items.forEach(function (item) {
-      var id = "asc-" + service + "-" + item.code;
-      var fs = el("fieldset", { id: id, "data-code": item.code });
-      var legend = el("legend", { text: item.label + (item.required ? " (" + T.required + ")" : "") });
-      fs.appendChild(legend);
-      var err = el("p", { "class": "asc-err", id: id + "-err", hidden: "hidden" });
-      if (item.type === "rating" || item.type === "choice" || item.type === "multi" || item.type === "boolean") {
-        var opts = el("div", { "class": "asc-opts" });
-        var choices = item.type === "rating" ? range(item.scale.min, item.scale.max).map(function (v) {
-          var text = String(v);
-          if (item.scale_labels && v === item.scale.min) { text += " – " + item.scale_labels.min; }
-          if (item.scale_labels && v === item.scale.max) { text += " – " + item.scale_labels.max; }
-          return { value: v, label: text };
-        }) : item.type === "boolean" ? [{ value: true, label: T.yes }, { value: false, label: T.no }]
-          : item.options.map(function (o) { return { value: o.code, label: o.label }; });
-        choices.forEach(function (c, i) {
-          var input = el("input", { type: item.type === "multi" ? "checkbox" : "radio", name: id, id: id + "-" + i,
-                                    value: String(c.value), "aria-describedby": id + "-err" });
-          input.addEventListener("change", function () {
-            if (item.type === "multi") {
-              var picked = Array.prototype.filter.call(fs.querySelectorAll("input"), function (x) { return x.checked; })
-                .map(function (x) { return x.value; });
-              if (picked.length) { answers[item.code] = picked; } else { delete answers[item.code]; }
-            } else {
-              answers[item.code] = c.value;
-            }
-            update();
-          });
-          opts.appendChild(el("label", { "class": "asc-opt", "for": id + "-" + i }, [input, el("span", { text: c.label })]));
-        });
-        fs.appendChild(opts);
+      var id = P + item.code, text = item.type === "text", described = [];
+      var node = el(text ? "div" : "fieldset", { "class": "asc-q", id: id });
+      var caption = el(text ? "label" : "legend", { "class": text ? "asc-lbl" : null, "for": text ? id + "-i" : null, text: item.label });
+      if (item.required) { caption.appendChild(el("span", { "class": "asc-req", text: " (" + T.required + ")" })); }
+      node.appendChild(caption);
+      if (item.hint) { node.appendChild(el("p", { "class": "asc-hint", id: id + "-h", text: item.hint })); described.push(id + "-h"); }
+      var err = el("p", { "class": "asc-err", id: id + "-e", hidden: "" });
+      var b = { item: item, node: node, err: err, described: described, inputs: [] };
+      if (text) {
+        var max = item.max_length || 500;
+        var area = el("textarea", { id: id + "-i", name: item.code, maxlength: String(max), rows: "4" });
+        var count = el("p", { "class": "asc-count", id: id + "-c" });
+        var recount = function () { count.textContent = (max - area.value.length) + " " + T.left; };
+        area.addEventListener("input", recount);
+        recount();
+        described.push(id + "-c");
+        b.inputs.push(area);
+        node.appendChild(area);
+        node.appendChild(count);
       } else {
-        var area = el("textarea", { id: id + "-text", maxlength: String(item.max_length || 500), "aria-describedby": id + "-err" });
-        legend.setAttribute("id", id + "-legend");
-        area.setAttribute("aria-labelledby", id + "-legend");
-        if (item.hint) { fs.appendChild(el("p", { text: item.hint })); }
-        area.addEventListener("input", function () {
-          if (area.value.trim()) { answers[item.code] = area.value; } else { delete answers[item.code]; }
+        var choices = item.type === "rating" ? [] : item.type === "boolean"
+          ? [{ v: "true", l: T.yes }, { v: "false", l: T.no }]
+          : item.options.map(function (o) { return { v: o.code, l: o.label }; });
+        if (item.type === "rating") {
+          var sl = item.scale_labels || {};
+          for (var v = item.scale.min; v <= item.scale.max; v++) {
+            choices.push({ v: String(v), w: v === item.scale.min ? sl.min : v === item.scale.max ? sl.max : "" });
+          }
+        }
+        /* a short scale is a row of equal boxes: number, and the words of the extremes under it */
+        var opts = el("div", { "class": choices.length <= 7 && item.type === "rating" ? "asc-opts asc-scale" : "asc-opts" });
+        choices.forEach(function (c, i) {
+          var input = el("input", { type: item.type === "multi" ? "checkbox" : "radio", name: id, id: id + "-" + i, value: c.v });
+          b.inputs.push(input);
+          /* the accessible name of a scale point reads "5 – Moltissimo" */
+          var text = c.l ? [el("span", { text: c.l })] : [el("span", { "class": "asc-n", text: c.v }),
+            c.w ? el("span", { "class": "asc-vh", text: " – " }) : null, c.w ? el("span", { "class": "asc-w", text: c.w }) : null];
+          opts.appendChild(el("label", { "class": "asc-opt", "for": id + "-" + i }, [input].concat(text)));
         });
-        fs.appendChild(area);
+        node.appendChild(opts);
       }
-      fs.appendChild(err);
-      blocks[item.code] = { item: item, node: fs, err: err };
-      form.appendChild(fs);
+      node.appendChild(err);
+      describe(b);
+      blocks[item.code] = b;
+      box.appendChild(node);
     });
-
-    var button = el("button", { type: "submit", text: T.send });
+    box.appendChild(el("div", { hidden: "" }, [el("label", { text: "asc_hp" }, [hp])]));
+    form.appendChild(box);
     form.appendChild(button);
     form.appendChild(status);
 
-    function visible(item) {
-      var c = item.show_if;
-      if (!c) { return true; }
-      var a = answers[c.item];
-      if (a === undefined || a === null) { return false; }
-      switch (c.op) {
-        case "eq": return a === c.value; case "ne": return a !== c.value;
-        case "gt": return a > c.value; case "gte": return a >= c.value;
-        case "lt": return a < c.value; case "lte": return a <= c.value;
-        case "in": return c.value.indexOf(a) >= 0;
-      }
-      return false;
+    function describe(b) {
+      var ids = b.described.concat(b.err.hidden ? [] : [b.err.id]).join(" ");
+      b.inputs.forEach(function (i) {
+        if (ids) { i.setAttribute("aria-describedby", ids); } else { i.removeAttribute("aria-describedby"); }
+        if (b.err.hidden) { i.removeAttribute("aria-invalid"); } else { i.setAttribute("aria-invalid", "true"); }
+      });
+      b.node.classList.toggle("asc-bad", !b.err.hidden);
     }
 
-    function update() {
-      submissionId = null; // a changed answer set is a new submission
+    function read(b) {
+      var t = b.item.type;
+      if (t === "text") { return b.inputs[0].value.trim() ? b.inputs[0].value : undefined; }
+      var picked = b.inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
+      if (!picked.length) { return undefined; }
+      if (t === "multi") { return picked; }
+      return t === "rating" ? parseInt(picked[0], 10) : t === "boolean" ? picked[0] === "true" : picked[0];
+    }
+
+    /* Answers of the visible items, in order; hides the items whose show_if does not hold. */
+    function collect() {
+      var answers = {};
+      q.items.forEach(function (item) {
+        var b = blocks[item.code], show = holds(item.show_if, answers);
+        b.node.hidden = !show;
+        var v = show ? read(b) : undefined;
+        if (v !== undefined) { answers[item.code] = v; }
+      });
+      return answers;
+    }
+
+    function setError(b, msg) {
+      b.err.textContent = msg || "";
+      b.err.hidden = !msg;
+      describe(b);
+    }
+
+    function showErrors(errors) {
+      var first = null;
       q.items.forEach(function (item) {
         var b = blocks[item.code];
-        var show = visible(item);
-        b.node.hidden = !show;
-        if (!show) { delete answers[item.code]; }
+        setError(b, errors[item.code]);
+        if (errors[item.code] && !first) { first = b.inputs[0]; }
       });
-    }
-
-    function showErrors(fields) {
-      Object.keys(blocks).forEach(function (code) { blocks[code].err.hidden = true; });
-      var first = null;
-      Object.keys(fields || {}).forEach(function (key) {
-        var code = key.replace(/^answers\./, "");
-        var b = blocks[code];
-        if (b) {
-          b.err.textContent = [].concat(fields[key]).join(" ");
-          b.err.hidden = false;
-          first = first || b.node.querySelector("input,textarea");
-        }
-      });
-      status.textContent = T.error;
+      status.textContent = T.check;
       if (first) { first.focus(); }
     }
 
+    function busy(on) {
+      sending = on;
+      box.inert = on;
+      box.setAttribute("aria-busy", String(on));
+      if (on) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
+    }
+
+    function done() {
+      busy(false);
+      form.replaceChildren(status);
+      status.className = "asc-thanks";
+      status.setAttribute("tabindex", "-1");
+      status.textContent = T.thanks;
+      status.focus();
+      document.dispatchEvent(new CustomEvent("ascolto:submitted", { detail: { service: service, submission_id: sid } }));
+    }
+
+    function fail(msg) { busy(false); status.textContent = msg; }
+
     function send(attempt) {
-      var payload = { submission_id: submissionId, service: service, questionnaire: q.id, version: q.version,
-                      lang: lang, channel: "web", answers: answers, context: { page: location.pathname } };
-      fetch(base + "/v1/submissions", { method: "POST", headers: { "Content-Type": "application/json" },
-                                        body: JSON.stringify(payload), credentials: "omit", keepalive: true })
-        .then(function (resp) {
-          if (resp.status === 202) {
-            form.replaceChildren(el("p", { role: "status", text: T.thanks }));
-            form.querySelector("p").setAttribute("tabindex", "-1");
-            form.querySelector("p").focus();
-            document.dispatchEvent(new CustomEvent("ascolto:submitted",
-              { detail: { service: service, submission_id: payload.submission_id } }));
-            return;
+      payload.context.fill_ms = String(Math.max(0, Date.now() - t0));
+      fetch(base + "/v1/submissions", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload),
+        credentials: "omit", mode: "cors", keepalive: true
+      }).then(function (resp) {
+        if (resp.status === 202) { return done(); }
+        if (resp.status === 429 || resp.status >= 500) { return retry(attempt, retryDelay(resp)); }
+        return resp.json().catch(function () { return {}; }).then(function (body) {
+          var fields = body.fields || {};
+          if (body.error === "rejected_as_automated" && fields["context.fill_ms"] && attempt < 3) {
+            return retry(attempt, 1500); /* answered faster than a person usually does: send again later */
           }
-          if (resp.status === 429 || resp.status === 503) {
-            var after = parseInt(resp.headers.get("Retry-After") || "0", 10);
-            return retry(attempt, after * 1000);
-          }
-          return resp.json().then(function (body) {
-            if (resp.status === 422 || resp.status === 400) { showErrors(body.fields); } else { status.textContent = T.failed; }
-            button.disabled = false;
+          var errors = {}, any = false;
+          Object.keys(fields).forEach(function (k) {
+            var code = k.replace(/^answers\./, "");
+            if (blocks[code] && k !== code) { errors[code] = payload.answers[code] === undefined ? T.choose : T.invalid; any = true; }
           });
-        }, function () { retry(attempt, 0); });
+          busy(false);
+          if (any) { showErrors(errors); } else { fail(T.failed); }
+        });
+      }, function () { retry(attempt, 0); });
     }
 
     function retry(attempt, minDelay) {
-      if (attempt >= 8) { status.textContent = T.failed; button.disabled = false; return; }
+      if (attempt >= 8) { return fail(T.failed); }
       status.textContent = T.retry;
-      var delay = Math.max(minDelay, Math.min(60000, 1000 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2));
-      setTimeout(function () { send(attempt + 1); }, delay);
+      var fired = false;
+      var go = function () {
+        if (fired) { return; }
+        fired = true;
+        window.removeEventListener("online", go);
+        send(attempt + 1);
+      };
+      if (navigator.onLine === false && !minDelay) { window.addEventListener("online", go); return; }
+      var backoff = Math.min(60000, 1000 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+      setTimeout(go, Math.max(minDelay, backoff));
     }
+
+    form.addEventListener("change", function (ev) {
+      collect();
+      q.items.forEach(function (item) {
+        var b = blocks[item.code];
+        if (b.inputs.indexOf(ev.target) >= 0 && !b.err.hidden) { setError(b, ""); }
+      });
+    });
 
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      var missing = {};
+      if (sending) { return; }
+      var answers = collect(), missing = {}, any = false;
       q.items.forEach(function (item) {
-        if (item.required && visible(item) && answers[item.code] === undefined) { missing[item.code] = [T.required]; }
+        if (item.required && !blocks[item.code].node.hidden && answers[item.code] === undefined) { missing[item.code] = T.choose; any = true; }
       });
-      if (Object.keys(missing).length) { showErrors(missing); return; }
+      if (any) { return showErrors(missing); }
       showErrors({});
+      var key = JSON.stringify(answers);
+      if (key !== sidKey) { sid = uuid4(); sidKey = key; } /* a new answer set is a new submission */
+      payload = { submission_id: sid, service: service, questionnaire: q.id, version: q.version, lang: lang,
+                  channel: "web", answers: answers, context: { page: location.pathname, hp: hp.value } };
+      busy(true);
       status.textContent = T.sending;
-      button.disabled = true;
-      submissionId = submissionId || uuid4();
       send(0);
     });
 
-    update();
-    mount.appendChild(form);
+    collect();
+    return {
+      shown: function () { if (t0 === null) { t0 = Date.now(); } },
+      first: function () { return form.contains(box) ? box.querySelector("input,textarea") : status; }
+    };
   }
-
-  function range(a, b) { var out = []; for (var i = a; i <= b; i++) { out.push(i); } return out; }
 
   function start() {
     if (!service) { return; }
+    var host = el("div", { "class": "ascolto-widget", lang: lang });
+    var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+    if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+      var sheet = new CSSStyleSheet(); /* not an inline style: allowed by strict CSP style-src */
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      root.appendChild(el("style", { text: CSS }));
+    }
+    var wrap = el("div", { "class": "asc" });
+    root.appendChild(wrap);
+    var url = base + "/v1/services/" + encodeURIComponent(service) + "/questionnaire?lang=" + lang;
+    var load = function (tries) {
+      fetch(url, { credentials: "omit", mode: "cors" }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).then(function (q) {
+        if (q) { (floating ? mountFloating : mountInline)(q, host, wrap); }
+      }, function () { if (tries < 3) { setTimeout(function () { load(tries + 1); }, 3000 * (tries + 1)); } });
+    };
+    load(0);
+  }
+
+  function mountInline(q, host, wrap) {
     var target = script.getAttribute("data-target");
-    var mount = target ? document.querySelector(target) : null;
-    if (!mount) {
-      mount = document.createElement("div");
-      script.parentNode.insertBefore(mount, script.nextSibling);
-    }
-    if (!document.getElementById("asc-style")) {
-      var style = el("style", { id: "asc-style" });
-      style.textContent = CSS;
-      document.head.appendChild(style);
-    }
-    fetch(base + "/v1/services/" + encodeURIComponent(service) + "/questionnaire?lang=" + lang, { credentials: "omit" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (q) { if (q) { render(q, mount); } });
+    var mount = target && document.querySelector(target);
+    var titleId = "asc-title-" + counter;
+    var form = el("form", { "class": "asc-card" }, [el("h" + level, { "class": "asc-title", id: titleId, text: q.title })]);
+    wrap.appendChild(form);
+    if (mount) { mount.appendChild(host); } else { script.parentNode.insertBefore(host, script.nextSibling); }
+    render(q, form, titleId).shown();
+  }
+
+  function mountFloating(q, host, wrap) {
+    var titleId = "asc-title-" + counter;
+    var NS = "http://www.w3.org/2000/svg", svg = document.createElementNS(NS, "svg"), path = document.createElementNS(NS, "path");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 5v2h10V8H7zm0 4v2h7v-2H7z");
+    svg.appendChild(path);
+    var fab = el("button", { type: "button", "class": "asc-btn asc-fab", "aria-haspopup": "dialog", "aria-expanded": "false" },
+                 [svg, el("span", { text: T.open })]);
+    var close = el("button", { type: "button", "class": "asc-btn asc-btn2", text: T.close });
+    var form = el("form", { "class": "asc-body" });
+    var dlg = el("dialog", { "class": "asc-dlg", "aria-labelledby": titleId }, [
+      el("div", { "class": "asc-head" }, [el("h2", { "class": "asc-title", id: titleId, text: q.title }), close]), form]);
+    wrap.appendChild(fab);
+    wrap.appendChild(dlg);
+    var ctl = render(q, form, titleId);
+    var open = function () {
+      if (dlg.showModal) { dlg.showModal(); } else { dlg.setAttribute("open", ""); }
+      fab.setAttribute("aria-expanded", "true");
+      ctl.shown();
+      (ctl.first() || close).focus();
+    };
+    var shut = function () { if (dlg.close) { dlg.close(); } else { dlg.removeAttribute("open"); onclose(); } };
+    var onclose = function () { fab.setAttribute("aria-expanded", "false"); fab.focus(); };
+    fab.addEventListener("click", open);
+    close.addEventListener("click", shut);
+    dlg.addEventListener("close", onclose);
+    dlg.addEventListener("keydown", function (ev) { if (ev.key === "Escape" && !dlg.showModal) { shut(); } });
+    dlg.addEventListener("click", function (ev) { if (ev.target === dlg) { shut(); } }); /* backdrop */
+    document.body.appendChild(host);
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
