@@ -18,6 +18,7 @@ class ApiError(Exception):
         self.status, self.error, self.message = status, error, message
         self.fields = fields or {}
         self.headers = headers or {}
+        self.counted = False  # already counted in the metrics where it was raised
 
 
 def error_response(status: int, error: str, message: str, fields: dict | None = None,
@@ -42,7 +43,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        metrics.REJECTED.labels(exc.error).inc()
+        if not exc.counted:
+            metrics.REJECTED.labels(exc.error).inc()
         return error_response(exc.status, exc.error, exc.message, exc.fields, exc.headers)
 
     @app.errorhandler(HTTPException)
@@ -50,6 +52,10 @@ def register_error_handlers(app: Flask) -> None:
         code, fields = _HTTP_CODES.get(exc.code or 500, ("http_error", {}))
         metrics.REJECTED.labels(code).inc()
         headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
+        if exc.code == 429:
+            from .ratelimit import retry_after
+
+            headers["Retry-After"] = str(retry_after(app))
         return error_response(exc.code or 500, code, exc.description or exc.name, fields, headers)
 
     @app.errorhandler(Exception)

@@ -414,6 +414,14 @@ def _too_large(exc):
     return _error_page(413, "too_large", _lang(request.args.get("lang")))
 
 
+@bp.errorhandler(429)
+def _rate_limited(exc):  # raised by the limiter around the view: a page, not JSON
+    from .ratelimit import retry_after
+
+    return _error_page(429, "busy", _lang(request.args.get("lang")), None,
+                       {"Retry-After": str(retry_after(current_app))})
+
+
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):  # e.g. a rate limit raised before the view: still a page, not JSON
     kind = {403: "origin", 404: "unknown_service", 409: "not_assigned", 413: "too_large",

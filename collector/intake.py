@@ -57,9 +57,18 @@ def accept_submission(body: dict, *, origin: str | None, user_agent: str | None)
     """Validate a submission body and make it durable; return its ``submission_id``.
 
     Raises :class:`ApiError` with the documented status for every refusal (400, 403, 404, 409,
-    422, 503). Returning means the submission is durable: acknowledged by the broker
-    (acks=all) or fsynced to the local spool.
+    422, 503), counted in the metrics by reason. Returning means the submission is durable:
+    acknowledged by the broker (acks=all) or fsynced to the local spool.
     """
+    try:
+        return _accept(body, origin, user_agent)
+    except ApiError as exc:
+        metrics.REJECTED.labels(exc.error).inc()
+        exc.counted = True
+        raise
+
+
+def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
     try:
         sub = _schema.load(body)
     except ValidationError as exc:

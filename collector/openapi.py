@@ -8,6 +8,12 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from questionnaires.envelope import SubmissionSchema
 
+
+def form_paths() -> dict:
+    from .form import OPENAPI_PATHS
+
+    return OPENAPI_PATHS
+
 _ERRORS = {
     "400": "Malformed request: not JSON, not an object, or a field does not follow the API.",
     "403": "The Origin is not among the service's allowed origins.",
@@ -55,6 +61,8 @@ def openapi_spec() -> dict:
                               "content": {"application/json": {"schema": {"type": "object"}}}},
                       "304": {"description": "Not modified"},
                       "404": _error(_ERRORS["404"]), "409": _error(_ERRORS["409"])}}})
+    for path, operations in form_paths().items():
+        spec.path(path, operations=operations)
     spec.path("/widget.js", operations={"get": {"summary": "The embeddable widget",
                                                "responses": {"200": {"description": "JavaScript"}}}})
     spec.path("/healthz", operations={"get": {"summary": "Liveness", "responses": {"200": {"description": "alive"}}}})

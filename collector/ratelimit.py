@@ -24,12 +24,12 @@ def _service_key() -> str:
 
 
 def apply_limits(app: Flask, settings: Settings, endpoints: list[str]) -> Limiter:
-    """Limit each endpoint per client IP and per service; 429 answers carry ``Retry-After``.
+    """Limit each endpoint per client IP and per service; see :func:`retry_after` for 429 answers.
 
     A storage outage (Redis down) lets requests through rather than failing them.
     """
     limiter = Limiter(_ip_key, app=app, storage_uri=settings.redis_url or "memory://",
-                      strategy="moving-window", headers_enabled=True, enabled=settings.rate_limit_enabled,
+                      strategy="moving-window", headers_enabled=False, enabled=settings.rate_limit_enabled,
                       swallow_errors=True, key_prefix="ascolto")
     for endpoint in endpoints:
         view = app.view_functions[endpoint]
@@ -37,3 +37,14 @@ def apply_limits(app: Flask, settings: Settings, endpoints: list[str]) -> Limite
         view = limiter.limit(settings.rate_limit_ip, scope="ip")(view)
         app.view_functions[endpoint] = view
     return limiter
+
+
+def retry_after(app: Flask) -> int:
+    """Seconds until the limit this request broke frees a slot (at least 1); for ``Retry-After``."""
+    import time
+
+    limiter = app.extensions.get("ascolto.limiter")
+    current = limiter.current_limit if limiter is not None else None
+    if current is None:
+        return 60
+    return max(1, int(current.reset_at - time.time()) + 1)

@@ -64,3 +64,13 @@ def test_limits_are_shared_through_redis_between_collector_processes(limited):
 def test_redis_outage_does_not_turn_submissions_into_errors(limited):
     client = limited(rate_limit_ip="4/minute", redis_url="redis://127.0.0.1:1/0")
     assert client.post("/v1/submissions", json=submission()).status_code == 202
+
+
+def test_the_no_js_form_is_rate_limited_with_a_page_not_json(limited):
+    client = limited(rate_limit_ip="2/minute")
+    statuses = []
+    for _ in range(3):
+        resp = client.post("/v1/submissions/form", data={"token": "x"}, environ_base={"REMOTE_ADDR": "203.0.113.77"})
+        statuses.append(resp.status_code)
+    assert statuses[-1] == 429
+    assert resp.mimetype == "text/html" and int(resp.headers["Retry-After"]) > 0

@@ -322,7 +322,8 @@ ALL_TYPES = build_questionnaire({
         {"code": "stars", "type": "rating", "scale": {"min": 1, "max": 5}, "label": {"it": "Stelle"}},
         {"code": "more", "type": "text", "max_length": 10, "label": {"it": "Altro"},
          "show_if": {"item": "why", "op": "in", "value": ["slow", "bug"]}},
-    ]})
+    ],
+    "harmonization": {"ease": {"item": "stars", "method": "linear"}}})
 
 
 class _Form(dict):

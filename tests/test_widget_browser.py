@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from ascolto.config import Settings
 from deploy.broker import ensure_topics, free_port
@@ -133,7 +134,7 @@ def stack(broker, tmp_path_factory):
         processor.close()
         pages.shutdown()
         server.shutdown()
-        app.extensions["ascolto.producer"].close()
+        app.extensions["ascolto.durability"].close()
 
 
 @pytest.fixture(scope="module")
@@ -293,14 +294,14 @@ def test_floating_button_opens_an_accessible_dialog_and_returns_focus(stack, pag
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog", name="La tua opinione sul servizio")
     dialog.wait_for()
-    assert fab.get_attribute("aria-expanded") == "true"
+    expect(fab).to_have_attribute("aria-expanded", "true")
     assert focused(page)["type"] == "radio" and "satisfaction" in focused(page)["name"]  # focus moved in
     shot(page, "widget-floating.png")
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
     f = focused(page)
     assert f["tag"] == "button" and "Dai il tuo parere" in f["text"]  # focus returned
-    assert fab.get_attribute("aria-expanded") == "false"
+    expect(fab).to_have_attribute("aria-expanded", "false")
 
     page.keyboard.press("Space")  # open again and answer
     dialog.wait_for()
@@ -392,7 +393,7 @@ def test_without_javascript_errors_are_summarized_focused_and_linked(stack, brow
         assert page.get_by_role("alert").get_by_role("link").count() == 1
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")  # the link to the field in error
-        assert page.url.endswith("#q-task-0")
+        page.wait_for_url("**#q-task-0")
         assert page.locator("#q-task-err").inner_text().endswith("Diese Antwort ist erforderlich.")
         assert page.locator("#q-satisfaction-1").is_checked()  # what was answered is kept
     finally:
