@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ascolto import config as config_mod
 from ascolto.config import Settings
+from questionnaires import default_catalog
 from registry import connect
 
 from . import form, intake, public
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     ``app.extensions["ascolto.durability"].close()`` to stop them (tests do).
     """
     settings = settings or config_mod.load()
+    default_catalog()  # refuse to start on an edited published questionnaire, not fail per request
     app = Flask(__name__, static_folder=None)
     app.config.update(ASCOLTO_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_request_bytes)
     app.json.sort_keys = False

@@ -5,7 +5,9 @@ envelope is durable: either the broker acknowledged the record carrying it (acks
 record was fsynced to the local :class:`~collector.spool.Spool`. One committer thread per process
 takes every envelope waiting at that moment and sends them as one record (group commit), so the
 per-record cost of the Kafka client is paid once per batch instead of once per request. A batch
-becomes one record per service key (the record key, as the design asks), all sent pipelined.
+becomes one record per service key (the record key, as the design asks); batches are sent
+without waiting for the previous batch's acknowledgement (the client pipelines up to its
+in-flight limit), and each acknowledgement releases its requests.
 
 When a send fails the process switches to *spooling*: batches go straight to the spool, and a
 replayer thread sends spooled records to the broker, in order, once it answers again; then the
@@ -60,6 +62,8 @@ class Durability:
         self.bootstrap, self.topic, self.spool = bootstrap, topic, spool
         self.timeout_s, self.max_batch, self.max_batch_bytes = timeout_s, max_batch, max_batch_bytes
         self._queue: list[_Slot] = []
+        self._failed: list[tuple[bytes, bytes, list[_Slot]]] = []
+        self._inflight = 0
         self._cond = threading.Condition()
         self._producer: KafkaProducer | None = None
         self._producer_lock = threading.Lock()
@@ -74,7 +78,7 @@ class Durability:
         """Start the committer and replayer threads of this process (idempotent per process)."""
         if self._pid == os.getpid():
             return self
-        self._pid, self._producer, self._queue = os.getpid(), None, []
+        self._pid, self._producer, self._queue, self._failed, self._inflight = os.getpid(), None, [], [], 0
         self._stop.clear()
         self._threads = [threading.Thread(target=self._commit_loop, name="ascolto-committer", daemon=True),
                          threading.Thread(target=self._replay_loop, name="ascolto-replayer", daemon=True)]
@@ -118,50 +122,84 @@ class Durability:
 
     # --- committer ----------------------------------------------------------------------------
 
-    def _take_batch(self) -> list[_Slot]:
+    def _take_batch(self) -> tuple[list[_Slot], list[tuple[bytes, bytes, list[_Slot]]]]:
+        """Wait for work; return the queued slots and the records the broker failed to take."""
         with self._cond:
-            while not self._queue and not self._stop.is_set():
+            while not self._queue and not self._failed and not self._stop.is_set():
                 self._cond.wait(0.5)
+            failed, self._failed = self._failed, []
             batch, size = [], 0
-            while self._queue and len(batch) < self.max_batch and (not batch or size + len(self._queue[0].value) < self.max_batch_bytes):
+            while self._queue and len(batch) < self.max_batch and (
+                    not batch or size + len(self._queue[0].value) < self.max_batch_bytes):
                 slot = self._queue.pop(0)
                 batch.append(slot)
                 size += len(slot.value)
-            return batch
+            return batch, failed
 
     def _commit_loop(self) -> None:
+        """Send each batch without waiting for the previous acks (up to the client's in-flight
+        limit); acks complete the slots from the client's thread, failures come back here."""
         while True:
-            batch = self._take_batch()
+            batch, failed = self._take_batch()
+            if failed:
+                self.spooling = True
+                self._reset_producer()
+                for key, value, slots in failed:
+                    self._spool([(key, value)], slots)
             if not batch:
-                if self._stop.is_set():
+                if self._stop.is_set() and not self._inflight:
                     return
                 continue
             by_key: dict[bytes, list[_Slot]] = {}
             for slot in batch:
                 by_key.setdefault(slot.key, []).append(slot)
-            records = [(key, batch_value([s.value for s in slots])) for key, slots in by_key.items()]
-            outcome = None
-            if not self.spooling:
-                started = time.perf_counter()
+            for key, slots in by_key.items():
+                value = batch_value([s.value for s in slots])
+                if self.spooling:
+                    self._spool([(key, value)], slots)
+                    continue
                 try:
-                    for future in [self._send(key, value) for key, value in records]:
-                        future.get(timeout=self.timeout_s)
-                    outcome = "broker"
-                    metrics.PRODUCE_SECONDS.observe(time.perf_counter() - started)
+                    future = self._send(key, value)
                 except (KafkaError, OSError) as exc:
                     log.warning("broker unavailable (%s); spooling", exc)
                     self.spooling = True
                     self._reset_producer()
-            if outcome is None:
-                try:
-                    self.spool.append([key + b"\t" + value for key, value in records])
-                    outcome = "spool"
-                    metrics.SPOOLED.inc(len(batch))
-                except SpoolFull as exc:
-                    log.error("spool cannot take submissions: %s", exc)
-            for slot in batch:
-                slot.outcome = outcome
-                slot.done.set()
+                    self._spool([(key, value)], slots)
+                    continue
+                with self._cond:
+                    self._inflight += 1
+                future.add_callback(self._acked, slots, time.perf_counter())
+                future.add_errback(self._not_acked, key, value, slots)
+
+    def _acked(self, slots: list[_Slot], started: float, _metadata) -> None:
+        metrics.PRODUCE_SECONDS.observe(time.perf_counter() - started)
+        self._complete(slots, "broker")
+        with self._cond:
+            self._inflight -= 1
+
+    def _not_acked(self, key: bytes, value: bytes, slots: list[_Slot], exc) -> None:
+        """Runs in the Kafka client's thread: hand the record back to the committer to spool."""
+        log.warning("broker did not acknowledge (%s); spooling", exc)
+        with self._cond:
+            self._inflight -= 1
+            self._failed.append((key, value, slots))
+            self._cond.notify()
+
+    def _spool(self, records: list[tuple[bytes, bytes]], slots: list[_Slot]) -> None:
+        try:
+            self.spool.append([key + b"\t" + value for key, value in records])
+        except SpoolFull as exc:
+            log.error("spool cannot take submissions: %s", exc)
+            self._complete(slots, None)
+            return
+        metrics.SPOOLED.inc(len(slots))
+        self._complete(slots, "spool")
+
+    @staticmethod
+    def _complete(slots: list[_Slot], outcome: str | None) -> None:
+        for slot in slots:
+            slot.outcome = outcome
+            slot.done.set()
 
     def _send(self, key: bytes, value: bytes):
         return self._get_producer().send(self.topic, key=key, value=value)
@@ -183,6 +221,7 @@ class Durability:
                     bootstrap_servers=self.bootstrap, acks="all", linger_ms=0, retries=3,
                     max_request_size=1_048_576, max_block_ms=int(self.timeout_s * 1000),
                     request_timeout_ms=int(self.timeout_s * 1000),
+                    delivery_timeout_ms=int(self.timeout_s * 1000) + 1000,
                     bootstrap_timeout_ms=int(self.timeout_s * 1000), client_id="ascolto-collector")
             return self._producer
 
