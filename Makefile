@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 
-.PHONY: run test test-all browser clean
+.PHONY: run test test-faults bench browser clean
 
 $(VENV)/.base: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: $(VENV)/.base
 
 test: $(VENV)/.dev browser
 	$(PY) -m pytest
+
+# Fault injection against the real stack on loopback (root needed for the disk-full tmpfs scenarios).
+test-faults: $(VENV)/.dev
+	$(PY) -m pytest -m faults tests/faults
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,165 @@
+"""The fault suite's stack: real broker (behind a fault proxy), collector under gunicorn, processor
+processes — all on loopback — and the reconciliation every scenario ends with."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from ascolto.config import Settings
+from deploy.broker import LocalBroker, ensure_topics, free_port
+from deploy.loadgen import LoadResult
+from registry import connect
+from registry.demo import seed
+from tests.conftest import wait_for
+from tests.faults.proxy import FaultProxy
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.faults
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@dataclass
+class Stack:
+    tmp: Path
+    settings: Settings
+    proxy: FaultProxy
+    broker: LocalBroker
+    collector_port: int
+    extra_env: dict = field(default_factory=dict)
+    collector: subprocess.Popen | None = None
+    processors: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def collector_url(self) -> str:
+        return f"http://127.0.0.1:{self.collector_port}"
+
+    def env(self, **more) -> dict:
+        s = self.settings
+        return dict(os.environ, ASCOLTO_BROKER=s.broker, ASCOLTO_TOPIC=s.topic, ASCOLTO_GROUP=s.group,
+                    ASCOLTO_DATA_DIR=str(s.data_dir), ASCOLTO_DATABASE_URL=s.database_url,
+                    ASCOLTO_SPOOL_DIR=str(s.spool_dir), ASCOLTO_PRODUCE_TIMEOUT_S="2",
+                    ASCOLTO_RATE_LIMIT_IP="1000000/minute", ASCOLTO_RATE_LIMIT_SERVICE="1000000/minute",
+                    ASCOLTO_BATCH_MAX_RECORDS="50", ASCOLTO_BATCH_MAX_SECONDS="0.2",
+                    ASCOLTO_MAX_POLL_INTERVAL_MS="3000", ASCOLTO_SESSION_TIMEOUT_MS="6000",
+                    ASCOLTO_WORKERS="2", ASCOLTO_THREADS="8", ASCOLTO_LOG_LEVEL="WARNING",
+                    PYTHONPATH=str(ROOT), **self.extra_env, **more)
+
+    def start_collector(self) -> None:
+        self.collector = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+             "-b", f"127.0.0.1:{self.collector_port}", "collector.app:create_app()"],
+            env=self.env(), cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=open(self.tmp / "collector.log", "ab"))
+        import urllib.request
+
+        def up():
+            try:
+                return urllib.request.urlopen(f"{self.collector_url}/healthz", timeout=1).status == 200
+            except OSError:
+                return False
+        wait_for(up, timeout_s=30, message="collector up")
+
+    def collector_workers(self) -> list[int]:
+        return _children(self.collector.pid)
+
+    def start_processor(self) -> subprocess.Popen:
+        log = open(self.tmp / f"processor-{len(self.processors)}.log", "ab")
+        proc = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "processor"], env=self.env(), cwd=self.tmp,
+                                stdout=subprocess.DEVNULL, stderr=log)
+        self.processors.append(proc)
+        return proc
+
+    def kill_processors(self, sig: int = signal.SIGKILL) -> None:
+        for p in self.processors:
+            if p.poll() is None:
+                p.send_signal(sig)
+                p.wait(20)
+
+    def rows(self) -> Counter:
+        from warehouse.dataset import open_dataset
+
+        with open_dataset(self.settings.data_dir) as con:
+            return Counter(r[0] for r in con.execute("SELECT submission_id FROM responses").fetchall())
+
+    def reconcile(self, result: LoadResult, timeout_s: float = 90.0) -> Counter:
+        """Every 202 is in the warehouse exactly once; every refused submission got its 4xx and is
+        absent; nothing else is there. Returns the warehouse's id counts."""
+        accepted, refused = result.accepted, result.refused
+        unanswered = [o for o in result.outcomes.values() if o.status is None or o.status >= 500 or o.status == 429]
+        wait_for(lambda: sum(self.rows().values()) >= len(accepted), timeout_s=timeout_s, interval_s=0.5,
+                 message=f"{len(accepted)} acknowledged submissions in the warehouse")
+        time.sleep(1.5)  # anything extra would show up now
+        rows = self.rows()
+        assert [k for k, n in rows.items() if n > 1] == [], "a submission was stored twice"
+        assert set(rows) - accepted - {o.submission_id for o in unanswered} == set(), "rows nobody was told of"
+        assert accepted - set(rows) == set(), "acknowledged submissions are missing"
+        assert all(result.outcomes[k].invalid for k in refused), "a valid submission was refused"
+        assert not (refused & set(rows)), "a refused submission was stored"
+        return rows
+
+    def close(self) -> None:
+        if self.collector and self.collector.poll() is None:
+            self.collector.terminate()
+            try:
+                self.collector.wait(20)
+            except subprocess.TimeoutExpired:
+                self.collector.kill()
+        self.kill_processors(signal.SIGTERM)
+        self.proxy.close()
+        self.broker.stop()
+
+
+@pytest.fixture
+def make_stack(tmp_path):
+    stacks: list[Stack] = []
+
+    def make(spool_dir: Path | None = None, data_dir: Path | None = None, **extra_env) -> Stack:
+        proxy_port, broker_port = free_port(), free_port()
+        broker = LocalBroker(broker_port, log_path=tmp_path / "broker.log", advertised_port=proxy_port).start()
+        proxy = FaultProxy(proxy_port, broker_port).up()
+        tag = uuid.uuid4().hex[:8]
+        settings = Settings(data_dir=data_dir or tmp_path / "data", broker=broker.bootstrap, topic=f"f-{tag}",
+                            group=f"fg-{tag}", spool_dir=spool_dir)
+        ensure_topics(settings.broker, {settings.topic: 6, settings.dlq_topic: 1})
+        seed(connect(settings.database_url), ["https://www.comune.roma.it"])
+        stack = Stack(tmp_path, settings, proxy, broker, free_port(), extra_env)
+        stacks.append(stack)
+        return stack
+
+    yield make
+    for s in stacks:
+        s.close()
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """Mount small tmpfs file systems (root only); skip when mounting is not permitted."""
+    mounted: list[Path] = []
+
+    def mount(name: str, size: str) -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs to fill up ({done.stderr.strip() or 'not root'})")
+        mounted.append(path)
+        return path
+
+    yield mount
+    for path in reversed(mounted):
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)

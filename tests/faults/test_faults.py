@@ -1,0 +1,169 @@
+"""Fault injection against the real stack on loopback. Every scenario ends with a reconciliation:
+each 202 is in the warehouse exactly once, each refused input got its 4xx, and nothing else is there.
+
+Run with ``make test-faults`` (``pytest -m faults``); excluded from the quick default run.
+"""
+from __future__ import annotations
+
+import signal
+import subprocess
+import threading
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from deploy.loadgen import LoadDriver
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.faults
+
+
+def test_broker_killed_and_restarted_during_load(make_stack):
+    stack = make_stack()
+    stack.start_collector()
+    stack.start_processor()
+    driver = LoadDriver(stack.collector_url, count=600, rate=60, invalid_ratio=0.02)
+    load = driver.start()
+    time.sleep(3)
+    stack.proxy.down()  # every connection to the broker reset; new ones refused
+    time.sleep(5)
+    stack.proxy.up()
+    load.join(120)
+    result = driver.result
+    assert len(result.accepted) > 500
+    stack.reconcile(result)
+
+
+def test_processor_sigkilled_repeatedly(make_stack):
+    stack = make_stack()
+    stack.start_collector()
+    stack.start_processor()
+    driver = LoadDriver(stack.collector_url, count=600, rate=80)
+    load = driver.start()
+    for _ in range(3):
+        time.sleep(2.0)
+        stack.kill_processors(signal.SIGKILL)
+        stack.start_processor()
+    load.join(120)
+    stack.reconcile(driver.result)
+
+
+def test_two_processors_one_sigkilled_share_the_work(make_stack):
+    stack = make_stack()
+    stack.start_collector()
+    first, second = stack.start_processor(), stack.start_processor()
+    driver = LoadDriver(stack.collector_url, count=400, rate=80)
+    load = driver.start()
+    time.sleep(2.5)
+    first.send_signal(signal.SIGKILL)  # its partitions move to the survivor after the session timeout
+    first.wait(10)
+    load.join(120)
+    stack.reconcile(driver.result)
+
+
+def test_collector_worker_killed_mid_request(make_stack):
+    stack = make_stack()
+    stack.start_collector()
+    stack.start_processor()
+    driver = LoadDriver(stack.collector_url, count=500, rate=100)
+    load = driver.start()
+    for _ in range(2):
+        time.sleep(1.5)
+        workers = stack.collector_workers()
+        assert workers, "no collector worker found"
+        subprocess.run(["kill", "-9", str(workers[0])])
+    load.join(120)
+    result = driver.result
+    assert any(o.attempts > 1 for o in result.outcomes.values()), "no request was cut by the kill"
+    stack.reconcile(result)
+
+
+def test_spool_disk_fills_up_while_the_broker_is_away(make_stack, tmpfs):
+    spool = tmpfs("spool", "64k")
+    stack = make_stack(spool_dir=spool)
+    stack.start_collector()
+    stack.start_processor()
+    stack.proxy.down()
+    driver = LoadDriver(stack.collector_url, count=400, rate=100, give_up_s=90)
+    load = driver.start()
+    wait_for(lambda: sum(1 for o in list(driver.result.outcomes.values()) if o.status == 503) > 0,
+             timeout_s=60, message="503 once the spool is full")
+    stack.proxy.up()
+    load.join(150)
+    result = driver.result
+    assert result.accepted == set(result.outcomes), "every submission eventually accepted"
+    stack.reconcile(result)
+
+
+def test_dataset_disk_fills_up_then_space_is_freed(make_stack, tmpfs):
+    data = tmpfs("data", "600k")
+    stack = make_stack(data_dir=data)
+    stack.start_collector()
+    proc = stack.start_processor()
+    driver = LoadDriver(stack.collector_url, count=2500, rate=400, threads=12)
+    driver.run()
+    wait_for(lambda: proc.poll() is not None, timeout_s=60, message="the processor stops on a full disk")
+    assert proc.returncode != 0
+    subprocess.run(["mount", "-o", "remount,size=64m", str(data)], check=True)
+    stack.start_processor()
+    stack.reconcile(driver.result)
+
+
+def test_slow_broker(make_stack):
+    stack = make_stack()
+    stack.start_collector()
+    stack.start_processor()
+    stack.proxy.delay_s = 0.05  # every read from either side waits 50 ms
+    driver = LoadDriver(stack.collector_url, count=300, rate=50)
+    result = driver.run()
+    assert result.accepted == set(result.outcomes)
+    stack.proxy.delay_s = 0.0
+    stack.reconcile(result)
+
+
+def test_a_flood_from_one_origin_while_others_keep_being_served(make_stack):
+    stack = make_stack(ASCOLTO_PROXY_COUNT="1", ASCOLTO_RATE_LIMIT_IP="120/minute")
+    stack.start_collector()
+    stack.start_processor()
+    flood = LoadDriver(stack.collector_url, count=400, rate=200, forwarded_for="203.0.113.66", give_up_s=3, seed=1)
+    counter = iter(range(1, 10_000))
+    citizens = LoadDriver(stack.collector_url, count=200, rate=40, seed=2,
+                          forwarded_for=lambda: f"198.51.{next(counter) // 200}.{next(counter) % 200 + 1}")
+    threads = [flood.start(), citizens.start()]
+    for t in threads:
+        t.join(120)
+    assert citizens.result.accepted == set(citizens.result.outcomes), "citizens were refused"
+    limited = [o for o in flood.result.outcomes.values() if o.status == 429]
+    assert limited, "the flood was not limited"
+    assert len(flood.result.accepted) <= 2 * 120  # two gunicorn workers, each with its own memory limiter
+    stack.reconcile(flood.result)
+    stack.reconcile(citizens.result)
+
+
+def test_clock_skew_in_client_timestamps_does_not_move_data_in_time(make_stack):
+    import json
+    import urllib.request
+    import uuid
+
+    stack = make_stack()
+    stack.start_collector()
+    stack.start_processor()
+    ids = []
+    for claimed in ("1999-01-01T00:00:00Z", "2099-12-31T23:59:59+14:00", "not a time"):
+        sid = str(uuid.uuid4())
+        body = {"submission_id": sid, "service": "demo-roma-anagrafe", "questionnaire": "cx-core", "version": 1,
+                "answers": {"satisfaction": 4, "task": "yes"}, "context": {"page": "/x", "client_time": claimed}}
+        req = urllib.request.Request(f"{stack.collector_url}/v1/submissions", json.dumps(body).encode(),
+                                     {"Content-Type": "application/json"})
+        assert urllib.request.urlopen(req, timeout=10).status == 202
+        ids.append(sid)
+    from warehouse.dataset import open_dataset
+
+    wait_for(lambda: sum(stack.rows().values()) == 3, timeout_s=60)
+    with open_dataset(stack.settings.data_dir) as con:
+        rows = con.execute("SELECT period, received_at FROM responses").fetchall()
+    this_month = datetime.now(ZoneInfo("Europe/Rome")).strftime("%Y-%m")
+    assert {r[0] for r in rows} == {this_month}
+    assert all(abs((datetime.now(r[1].tzinfo) - r[1]).total_seconds()) < 120 for r in rows)
