@@ -136,6 +136,8 @@ class Processor:
         for tp in assigned:
             self.indexes.pop(tp.partition, None)  # loaded lazily: another member may have written since
             self.sink.sweep(tp.partition)
+        self.metrics.assigned.set(len(self.consumer.assignment()))
+        self.metrics.write()
 
     def on_revoked(self, revoked) -> None:
         """Flush in-flight records before the partitions go to another member."""

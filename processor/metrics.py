@@ -31,6 +31,8 @@ class Metrics:
                                  registry=r)
         self.halted = Gauge("ascolto_processor_halted", "1 when the processor stopped on an invalid-ratio window",
                             registry=r)
+        self.assigned = Gauge("ascolto_processor_assigned_partitions", "Kafka partitions assigned to this member",
+                              registry=r)
         for kind in PLACEHOLDERS:
             self.redactions.labels(kind)
 
