@@ -60,7 +60,11 @@ def processor(settings) -> None:
     from .logs import configure
 
     configure()
-    run_forever(settings)
+    status = run_forever(settings)
+    if status:
+        click.echo("processor halted: too many invalid records in a window (see the log); offsets not committed",
+                   err=True)
+    sys.exit(status)
 
 
 @main.command()
@@ -99,10 +103,13 @@ def demo(settings, responses: int, collector_url: str | None) -> None:
 
 
 from .cli_questionnaires import questionnaires  # noqa: E402  (subcommand groups, one module each)
+from .cli_failed import compact, failed  # noqa: E402
 from .cli_registry import registry  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
+main.add_command(failed)
+main.add_command(compact)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,9 @@ class Settings:
     batch_max_seconds: float = 1.0
     max_poll_interval_ms: int = 300_000
     session_timeout_ms: int = 10_000
+    dlq_window: int = 100        # processor: halt when more than dlq_max_ratio of a window of
+    dlq_max_ratio: float = 0.5   # at least dlq_window envelopes is invalid (docs/processor.md)
+    compact_min_rows: int = 100_000  # compaction target: files of at least this many rows
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -72,6 +75,10 @@ class Settings:
     @property
     def responses_dir(self) -> Path:
         return self.data_dir / "responses"
+
+    @property
+    def processor_metrics_file(self) -> Path:
+        return self.data_dir / "metrics" / f"processor-{self.collector_id}.prom"
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -106,4 +113,7 @@ def load(env: dict | None = None) -> Settings:
         batch_max_seconds=_float(env, "ASCOLTO_BATCH_MAX_SECONDS", defaults.batch_max_seconds),
         max_poll_interval_ms=_int(env, "ASCOLTO_MAX_POLL_INTERVAL_MS", defaults.max_poll_interval_ms),
         session_timeout_ms=_int(env, "ASCOLTO_SESSION_TIMEOUT_MS", defaults.session_timeout_ms),
+        dlq_window=_int(env, "ASCOLTO_DLQ_WINDOW", defaults.dlq_window),
+        dlq_max_ratio=_float(env, "ASCOLTO_DLQ_MAX_RATIO", defaults.dlq_max_ratio),
+        compact_min_rows=_int(env, "ASCOLTO_COMPACT_MIN_ROWS", defaults.compact_min_rows),
     )

@@ -1,21 +1,18 @@
-"""Build the canonical ``responses`` row of one submission (DESIGN §6)."""
-from __future__ import annotations
+"""The processor's datasets (DESIGN §6) and the typed rejection.
 
-import json
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+- ``responses``: one row per submission; canonical indicators as columns (0–100, raw value and
+  scale kept), ``module_scores`` (module indicators ``MODULE-ID:name`` → 0–100), the answers as a
+  map of item code to JSON (free text redacted).
+- ``answers``: the long form, one row per (submission, item, value): a ``multi`` answer gives one
+  row per chosen option; ``indicator``/``score`` name the indicator the item feeds and its 0–100
+  value when it has one.
+- ``failed``: the typed dead letters (see :mod:`processor.failed`).
+"""
+from __future__ import annotations
 
 import pyarrow as pa
 
-from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
-from questionnaires.envelope import EnvelopeError, parse_envelope
-from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS, HarmonizationError, canonical_indicators
-
-from .enrich import Enricher
-from .redact import redact
-
-ROME = ZoneInfo("Europe/Rome")
+from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
 _score_fields = []
 for _name in SCORE_INDICATORS:
@@ -37,12 +34,33 @@ RESPONSES_SCHEMA = pa.schema([
     pa.field("version", pa.int32()),
     *_score_fields,
     *[pa.field(n, pa.list_(pa.string())) for n in CATEGORY_INDICATORS],
+    pa.field("module_scores", pa.map_(pa.string(), pa.float64())),
     pa.field("comment", pa.string()),
     pa.field("answers", pa.map_(pa.string(), pa.string())),
     pa.field("page", pa.string()),
     pa.field("kafka_partition", pa.int32()),
     pa.field("kafka_offset", pa.int64()),
 ])
+
+#: Columns of an ``answers`` file (same hive directories and file names as ``responses``).
+ANSWERS_SCHEMA = pa.schema([
+    pa.field("submission_id", pa.string(), nullable=False),
+    pa.field("service", pa.string()),
+    pa.field("service_type", pa.string()),
+    pa.field("questionnaire", pa.string()),
+    pa.field("version", pa.int32()),
+    pa.field("item", pa.string(), nullable=False),
+    pa.field("item_type", pa.string()),
+    pa.field("value", pa.string()),
+    pa.field("indicator", pa.string()),
+    pa.field("score", pa.float64()),
+    pa.field("kafka_partition", pa.int32()),
+    pa.field("kafka_offset", pa.int64()),
+])
+
+#: Stable dead-letter reasons (``ascolto.reason`` header, ``failed.reason`` column).
+REASONS = ("undecodable", "invalid_envelope", "unknown_service", "unknown_questionnaire", "invalid_answers",
+           "harmonization")
 
 
 class Rejected(ValueError):
@@ -53,48 +71,13 @@ class Rejected(ValueError):
         self.reason, self.detail = reason, detail
 
 
-def build_row(raw_envelope: Any, partition: int, offset: int, enricher: Enricher) -> dict[str, Any]:
-    """Return the canonical row (with ``period`` and ``pa_type``) of one raw envelope.
+def build_row(raw_envelope, partition: int, offset: int, enricher):
+    """The ``responses`` row (with ``period`` and ``pa_type``) of one raw envelope; raises :class:`Rejected`.
 
-    Raises :class:`Rejected` with a stable reason when the envelope cannot become a row.
+    Kept for callers of the first version; the processor runs :data:`processor.steps.STEPS`.
     """
-    try:
-        env = parse_envelope(raw_envelope)
-    except EnvelopeError as exc:
-        raise Rejected("invalid_envelope", str(exc)) from None
-    sub = env["submission"]
-    facts = enricher.facts(sub["service"])
-    if facts is None:
-        raise Rejected("unknown_service", sub["service"])
-    try:
-        q = default_catalog().get(sub["questionnaire"], sub["version"])
-        answers = q.validate(sub["answers"])
-        indicators = canonical_indicators(q, answers)
-    except UnknownQuestionnaire as exc:
-        raise Rejected("unknown_questionnaire", str(exc)) from None
-    except AnswersInvalid as exc:
-        raise Rejected("invalid_answers", str(exc)) from None
-    except HarmonizationError as exc:
-        raise Rejected("harmonization", str(exc)) from None
-    comment = None
-    for item in q.items:
-        if item.type == "text" and isinstance(answers.get(item.code), str):
-            answers[item.code], _ = redact(answers[item.code])
-            if item.code == "comment":
-                comment = answers[item.code]
-    received: datetime = env["received_at"]
-    page = (sub.get("context") or {}).get("page")
-    return {
-        "period": received.astimezone(ROME).strftime("%Y-%m"),
-        "pa_type": facts.pa_type,
-        "submission_id": sub["submission_id"],
-        "received_at": received,
-        "service": facts.service, "entity": facts.entity, "service_type": facts.service_type,
-        "region": facts.region, "channel": sub["channel"], "device": env["device"], "lang": sub["lang"],
-        "questionnaire": q.id, "version": q.version,
-        **indicators,
-        "comment": comment,
-        "answers": [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(answers.items())],
-        "page": page.split("?", 1)[0].split("#", 1)[0] if page else None,
-        "kafka_partition": partition, "kafka_offset": offset,
-    }
+    from .steps import Source, Work, run_steps
+
+    work = Work(Source("", partition, offset, None), raw_envelope)
+    run_steps(work, enricher)
+    return work.row

@@ -1,30 +1,44 @@
-"""The consume loop: poll → build rows → write durably → dead-letter rejects → commit offsets.
+"""The consume loop and its commit point.
 
-Offsets are committed explicitly, only after the batch's Parquet files are durable and its
-rejects acknowledged by the dead-letter topic. A crash before the commit replays the batch;
-rows whose ``submission_id`` is already in the dataset are skipped, so each submission is
-written exactly once (the same id posted twice is also stored once).
+    poll ──▶ Batch ──(full or old enough)──▶ flush():
+               transform (decode → validate → enrich → harmonize → redact → shape, per envelope)
+               guard     (halt when a window is mostly invalid: nothing written, nothing committed)
+               dedup     (per Kafka partition, against the ids already written)
+               write     (answers + responses Parquet, durable) and failed/ (durable)
+               DLQ       (sends acknowledged by the broker)
+               commit    (offsets of the batch, explicitly; never auto-commit)
+
+Offsets are committed only after everything the batch produced is durable. A crash before the
+commit replays the batch; rows whose ``submission_id`` is already in the dataset are skipped, so
+each submission is written exactly once (the same id posted twice is also stored once).
 """
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata
 
 from ascolto.config import Settings
-from questionnaires.envelope import EnvelopeError, decode_record, encode_record
 from registry import connect
 
-from .canonical import Rejected, build_row
 from .enrich import Enricher
+from .failed import FailedStore, failure_id
+from .ids import IdIndex
+from .metrics import Metrics
 from .sink import ParquetSink
+from .steps import Failure, Work, transform
 
 log = logging.getLogger("ascolto.processor")
+
+
+class Halt(RuntimeError):
+    """Too many invalid records in a window: stop instead of dead-lettering everything."""
 
 
 @dataclass
@@ -32,18 +46,65 @@ class Stats:
     written: int = 0
     duplicates: int = 0
     rejected: Counter = field(default_factory=Counter)
+    redactions: Counter = field(default_factory=Counter)
     batches: int = 0
 
 
-class _FlushOnRevoke(ConsumerRebalanceListener):
+class InvalidRatioGuard:
+    """Halts when more than ``max_ratio`` of a window of at least ``window`` envelopes is invalid.
+
+    The window is the batch being flushed when it is that large, else the last ``window`` envelope
+    outcomes (this batch's included). The check runs before anything of the batch is written.
+    """
+
+    def __init__(self, window: int, max_ratio: float):
+        self.window, self.max_ratio = window, max_ratio
+        self.recent: deque[bool] = deque(maxlen=max(1, window))
+
+    def check(self, envelopes: int, invalid: int) -> None:
+        if self.window <= 0 or envelopes == 0:
+            return
+        outcomes = [True] * invalid + [False] * (envelopes - invalid)
+        if envelopes >= self.window:
+            n, bad = envelopes, invalid
+        else:
+            trial = deque(self.recent, maxlen=self.window)
+            trial.extend(outcomes)
+            n, bad = len(trial), sum(trial)
+        if n >= self.window and bad / n > self.max_ratio:
+            raise Halt(f"{bad} of the last {n} envelopes are invalid (> {self.max_ratio:.0%} of a window of "
+                       f"{self.window}); stopping without committing them. Fix the cause (the producer, the "
+                       f"registry or a questionnaire) and restart; see `ascolto failed list` for earlier ones.")
+        self.recent.extend(outcomes)
+
+
+def write_partition(sink: ParquetSink, index: IdIndex, works: list[Work], partition: int, first: int,
+                    last: int) -> tuple[int, int]:
+    """The dedup and write steps for the accepted envelopes of one partition; returns (written, duplicates)."""
+    rows, answer_rows, batch_ids, duplicates = [], [], set(), 0
+    for work in works:
+        sid = work.submission_id
+        if sid in batch_ids or sid in index:
+            duplicates += 1
+            continue
+        batch_ids.add(sid)
+        rows.append(work.row)
+        answer_rows.extend(work.answer_rows)
+    if rows:
+        sink.write(rows, answer_rows, partition, first, last)
+        index.update(batch_ids)
+    return len(rows), duplicates
+
+
+class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, processor: "Processor"):
         self.processor = processor
 
     def on_partitions_revoked(self, revoked):
-        self.processor.flush()
+        self.processor.on_revoked(revoked)
 
     def on_partitions_assigned(self, assigned):
-        self.processor.reload_seen()
+        self.processor.on_assigned(assigned)
 
 
 class Processor:
@@ -51,13 +112,16 @@ class Processor:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.sink = ParquetSink(settings.responses_dir)
+        self.sink = ParquetSink(settings.data_dir)
+        self.failed = FailedStore(settings.data_dir, settings.collector_id)
         self.enricher = Enricher(connect(settings.database_url, create=False))
+        self.metrics = Metrics(settings.processor_metrics_file)
+        self.guard = InvalidRatioGuard(settings.dlq_window, settings.dlq_max_ratio)
         self.stats = Stats()
+        self.indexes: dict[int, IdIndex] = {}
+        self.halted: Halt | None = None
         self._pending: list = []
         self._oldest = 0.0
-        self._seen: set[str] = set()
-        self._dlq_acks: list = []
         self.consumer = KafkaConsumer(
             bootstrap_servers=settings.broker, group_id=settings.group, client_id="ascolto-processor",
             enable_auto_commit=False, auto_offset_reset="earliest",
@@ -67,14 +131,39 @@ class Processor:
             heartbeat_interval_ms=max(100, settings.session_timeout_ms // 3))
         self.dlq = KafkaProducer(bootstrap_servers=settings.broker, acks="all", client_id="ascolto-dlq")
 
-    def reload_seen(self) -> None:
-        self._seen = self.sink.submission_ids()
+    # --- partitions ---------------------------------------------------------------------------------
+    def on_assigned(self, assigned) -> None:
+        for tp in assigned:
+            self.indexes.pop(tp.partition, None)  # loaded lazily: another member may have written since
+            self.sink.sweep(tp.partition)
+        self.metrics.assigned.set(len(self.consumer.assignment()))
+        self.metrics.write()
 
-    def run(self, stop: threading.Event) -> None:
-        """Consume until ``stop`` is set; flush and commit what was read, then close."""
-        self.consumer.subscribe([self.settings.topic], listener=_FlushOnRevoke(self))
+    def on_revoked(self, revoked) -> None:
+        """Flush in-flight records before the partitions go to another member."""
         try:
-            while not stop.is_set():
+            self.flush()
+        except Halt as exc:
+            self.halted, self._pending = exc, []
+        for tp in revoked:
+            self.indexes.pop(tp.partition, None)
+
+    def index(self, partition: int) -> IdIndex:
+        if partition not in self.indexes:
+            t0 = time.monotonic()
+            self.indexes[partition] = IdIndex(self.sink.submission_ids(partition))
+            log.info("partition %d: %d submission ids loaded in %.2fs", partition, len(self.indexes[partition]),
+                     time.monotonic() - t0)
+        return self.indexes[partition]
+
+    # --- loop ----------------------------------------------------------------------------------------
+    def run(self, stop: threading.Event) -> None:
+        """Consume until ``stop`` is set; flush and commit what was read, then close.
+
+        Raises :class:`Halt` (after closing, without committing the offending window)."""
+        self.consumer.subscribe([self.settings.topic], listener=_Rebalance(self))
+        try:
+            while not stop.is_set() and self.halted is None:
                 for records in self.consumer.poll(timeout_ms=200).values():
                     if not self._pending:
                         self._oldest = time.monotonic()
@@ -82,65 +171,92 @@ class Processor:
                 if self._pending and (len(self._pending) >= self.settings.batch_max_records
                                       or time.monotonic() - self._oldest >= self.settings.batch_max_seconds):
                     self.flush()
-            self.flush()
+            if self.halted is None:
+                self.flush()
+        except Halt as exc:
+            self.halted = exc
         finally:
+            if self.halted is not None:
+                self.metrics.halted.set(1)
+                self.metrics.write()
+                log.critical("processor halted: %s", self.halted)
             self.consumer.close(autocommit=False)
             self.dlq.close(timeout=5)
+        if self.halted is not None:
+            raise self.halted
 
     def flush(self) -> None:
-        """Make the pending records durable (rows or dead letters), then commit their offsets."""
+        """The commit point: make the pending records durable (rows or dead letters), then commit."""
         if not self._pending:
             return
+        records, self._pending = self._pending, []
+        try:
+            self._flush(records)
+        except Halt:
+            raise
+        except CommitFailedError as exc:  # the group rebalanced under us: the next owner replays
+            log.warning("commit failed (%s); the batch will be replayed and deduplicated", exc)
+
+    def _flush(self, records: list) -> None:
+        out = transform(records, self.enricher)
+        self.guard.check(out.envelopes, len(out.failures))
         by_partition: dict[int, list] = {}
-        for rec in self._pending:
+        for rec in records:
             by_partition.setdefault(rec.partition, []).append(rec)
+        accepted: dict[int, list[Work]] = {}
+        for w in out.accepted:
+            accepted.setdefault(w.source.partition, []).append(w)
+        failures: dict[int, list[Failure]] = {}
+        for f in out.failures:
+            failures.setdefault(f.source.partition, []).append(f)
         offsets = {}
-        for partition, records in by_partition.items():
-            rows, batch_ids = [], set()
-            for rec in records:
-                try:
-                    envelopes = decode_record(rec.value)
-                except EnvelopeError as exc:
-                    self._dead_letter(rec, rec.value, Rejected("undecodable", str(exc)))
-                    continue
-                for raw in envelopes:
-                    try:
-                        row = build_row(raw, rec.partition, rec.offset, self.enricher)
-                    except Rejected as exc:
-                        self._dead_letter(rec, encode_record([raw]) if isinstance(raw, dict) else rec.value, exc)
-                        continue
-                    sid = row["submission_id"]
-                    if sid in self._seen or sid in batch_ids:
-                        self.stats.duplicates += 1
-                        continue
-                    batch_ids.add(sid)
-                    rows.append(row)
-            self.sink.write(rows, partition, records[0].offset, records[-1].offset)
-            self._seen |= batch_ids
-            self.stats.written += len(rows)
-            offsets[TopicPartition(records[0].topic, partition)] = OffsetAndMetadata(records[-1].offset + 1, "", -1)
-        for ack in self._dlq_acks:  # a dead letter must be durable before its offset is committed
+        for partition, recs in by_partition.items():
+            first, last = recs[0].offset, recs[-1].offset
+            written, dups = write_partition(self.sink, self.index(partition), accepted.get(partition, []),
+                                            partition, first, last)
+            self.failed.write(failures.get(partition, []), partition, first, last)
+            self.stats.written += written
+            self.stats.duplicates += dups
+            self.metrics.rows.inc(written)
+            self.metrics.duplicates.inc(dups)
+            offsets[TopicPartition(recs[0].topic, partition)] = OffsetAndMetadata(last + 1, "", -1)
+        acks = [self._dead_letter(f) for f in out.failures]
+        for ack in acks:  # a dead letter must be durable before its offset is committed
             ack.get(timeout=30)
-        self._dlq_acks = []
         self.consumer.commit(offsets)
         self.stats.batches += 1
-        log.info("committed %d records: %s", len(self._pending), self.stats)
-        self._pending = []
+        self.stats.redactions.update(out.redactions)
+        self.metrics.records.inc(len(records))
+        self.metrics.envelopes.inc(out.envelopes)
+        self.metrics.batches.inc()
+        self.metrics.count_redactions(out.redactions)
+        self.metrics.last_commit.set_to_current_time()
+        self.metrics.write()
+        log.info("committed %d records: %s", len(records), self.stats)
 
-    def _dead_letter(self, rec, value: bytes | None, exc: Rejected) -> None:
-        """Send ``value`` (the rejected envelope, or the whole record when undecodable) to the DLQ."""
-        self.stats.rejected[exc.reason] += 1
-        log.warning("dead-letter %s[%d]@%d: %s", rec.topic, rec.partition, rec.offset, exc)
-        self._dlq_acks.append(self.dlq.send(self.settings.dlq_topic, key=rec.key, value=value, headers=[
-            ("ascolto.reason", exc.reason.encode()), ("ascolto.detail", exc.detail[:1000].encode()),
-            ("ascolto.source", f"{rec.topic}/{rec.partition}/{rec.offset}".encode())]))
+    def _dead_letter(self, f: Failure):
+        """Send the failure to the DLQ topic with its reason in headers; returns the send future."""
+        self.stats.rejected[f.reason] += 1
+        self.metrics.dead.labels(f.reason).inc()
+        src = f.source
+        log.warning("dead-letter %s[%d]@%d#%d: %s: %s", src.topic, src.partition, src.offset, src.index, f.reason,
+                    f.detail[:200])
+        return self.dlq.send(self.settings.dlq_topic, key=src.key, value=f.value, headers=[
+            ("ascolto.reason", f.reason.encode()), ("ascolto.detail", f.detail[:1000].encode()),
+            ("ascolto.source", f"{src.topic}/{src.partition}/{src.offset}".encode()),
+            ("ascolto.failure_id", failure_id(f).encode())])
 
 
-def run_forever(settings: Settings) -> None:
-    """Run one processor until SIGINT/SIGTERM."""
+def run_forever(settings: Settings) -> int:
+    """Run one processor until SIGINT/SIGTERM; returns the exit status (3 when halted)."""
     import signal
 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    Processor(settings).run(stop)
+    try:
+        Processor(settings).run(stop)
+    except Halt as exc:
+        log.critical("HALTED: %s", exc)
+        return 3
+    return 0

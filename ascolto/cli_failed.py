@@ -1,0 +1,84 @@
+"""``ascolto failed list|replay`` (the typed dead letters) and ``ascolto compact``."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime, timezone
+
+import click
+
+from processor.canonical import REASONS
+
+
+def _since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter("use an ISO date or time, e.g. 2026-11-20 or 2026-11-20T10:00Z",
+                                 param_hint="--since") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+_reason = click.option("--reason", type=click.Choice(REASONS), default=None, help="Only this reason.")
+_since_opt = click.option("--since", default=None, help="Only failures at or after this ISO date/time (UTC).")
+
+
+@click.group()
+def failed() -> None:
+    """Dead letters kept in the typed failed/ dataset: list them, replay them after a fix."""
+
+
+@failed.command("list")
+@_reason
+@_since_opt
+@click.option("--pending", is_flag=True, help="Only those not yet replayed successfully.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_obj
+def list_(settings, reason, since, pending, as_json) -> None:
+    """List dead letters (one per failure), oldest first, with a summary by reason."""
+    from processor.failed import FailedStore
+
+    rows = FailedStore(settings.data_dir).list(reason=reason, since=_since(since), pending_only=pending)
+    for r in rows:
+        if as_json:
+            click.echo(json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r.items()
+                                   if k not in ("key", "value")}, ensure_ascii=False))
+        else:
+            click.echo(f"{r['failed_at']:%Y-%m-%dT%H:%M:%SZ} {r['failure_id']:40} {r['reason']:22} {r['status']:10} "
+                       f"{(r['detail'] or '')[:80]}")
+    if not as_json:
+        by = Counter((r["reason"], r["status"]) for r in rows)
+        click.echo(f"{len(rows)} failures" + "".join(f"; {n} {reason} {status}" for (reason, status), n in sorted(by.items())))
+
+
+@failed.command()
+@_reason
+@_since_opt
+@click.option("--dry-run", is_flag=True, help="Run the steps and report, write nothing.")
+@click.pass_obj
+def replay(settings, reason, since, dry_run) -> None:
+    """Re-process pending dead letters through the processor's steps (idempotent)."""
+    from processor.replay import replay as run_replay
+
+    counts, results = run_replay(settings, reason=reason, since=_since(since), dry_run=dry_run)
+    for r in results:
+        if r["outcome"].startswith("failed"):
+            click.echo(f"{r['failure_id']}: still {r['outcome']}: {r['detail'][:120]}")
+    click.echo(f"{len(results)} replayed{' (dry run)' if dry_run else ''}: "
+               + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) if results else "nothing to replay")
+
+
+@click.command()
+@click.option("--min-rows", type=int, default=None, help="Target rows per file (default ASCOLTO_COMPACT_MIN_ROWS).")
+@click.pass_obj
+def compact(settings, min_rows) -> None:
+    """Merge small Parquet files of each period/PA-type directory (safe while processors run)."""
+    from processor.compact import compact as run_compact
+
+    done = run_compact(settings.data_dir, min_rows or settings.compact_min_rows)
+    for d in done:
+        if d["file"]:
+            click.echo(f"{d['dir']}: {d['inputs']} files, {d['rows']} rows -> {d['file']}")
+    click.echo(f"{sum(1 for d in done if d['file'])} directories compacted")

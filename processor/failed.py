@@ -1,0 +1,114 @@
+"""The typed ``failed/`` dataset: every dead letter kept, queryable and replayable (Snowplow style).
+
+Layout: ``failed/date=YYYY-MM-DD/failed-PPP-FIRST-LAST-DIGEST.parquet`` (UTC date of the batch
+that failed them), columns :data:`FAILED_SCHEMA`. ``failure_id`` is
+``topic/partition/offset/index`` (index = position of the envelope in a batch record), so the
+same failure written twice (a batch replayed after a crash with other boundaries) is read once.
+``value`` is what a replay re-processes: the envelope alone when it came in a batch record, the
+whole record value otherwise — **with its free text already redacted** (the DLQ topic keeps the
+original bytes under Kafka's retention; this dataset is kept longer, so it holds no personal data
+the patterns recognise). Replays are recorded in ``failed/replayed.jsonl`` (one JSON object per
+line: failure_id, outcome, at), which ``ascolto failed list`` uses to tell pending from replayed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+from .redact import redact_bytes
+from .sink import fsync_dir, read_retrying, write_parquet
+from .steps import Failure
+
+FAILED_SCHEMA = pa.schema([
+    pa.field("failure_id", pa.string(), nullable=False),
+    pa.field("reason", pa.string(), nullable=False),
+    pa.field("detail", pa.string()),
+    pa.field("topic", pa.string()),
+    pa.field("partition", pa.int32()),
+    pa.field("offset", pa.int64()),
+    pa.field("envelope_index", pa.int32()),
+    pa.field("key", pa.binary()),
+    pa.field("value", pa.binary()),
+    pa.field("failed_at", pa.timestamp("ms", tz="UTC")),
+    pa.field("processor", pa.string()),
+])
+
+
+def failure_id(f: Failure) -> str:
+    return f"{f.source.topic}/{f.source.partition}/{f.source.offset}/{f.source.index}"
+
+
+class FailedStore:
+    def __init__(self, data_dir: Path, processor_id: str = ""):
+        self.root = Path(data_dir) / "failed"
+        self.processor_id = processor_id
+
+    def write(self, failures: list[Failure], partition: int, first: int, last: int,
+              now: datetime | None = None) -> Path | None:
+        """Write the failures of one batch of one partition durably; returns the file (None if none)."""
+        if not failures:
+            return None
+        now = now or datetime.now(timezone.utc)
+        rows = [{"failure_id": failure_id(f), "reason": f.reason, "detail": f.detail[:2000],
+                 "topic": f.source.topic, "partition": f.source.partition, "offset": f.source.offset,
+                 "envelope_index": f.source.index, "key": f.source.key, "value": redact_bytes(f.value),
+                 "failed_at": now, "processor": self.processor_id} for f in failures]
+        digest = hashlib.sha256("\n".join(sorted(r["failure_id"] for r in rows)).encode()).hexdigest()[:12]
+        directory = self.root / f"date={now:%Y-%m-%d}"
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"failed-{partition:03d}-{first:012d}-{last:012d}-{digest}.parquet"
+        write_parquet(path, pa.Table.from_pylist(rows, schema=FAILED_SCHEMA))
+        fsync_dir(directory)
+        return path
+
+    def replayed(self) -> dict[str, dict]:
+        """failure_id → the last replay record."""
+        out: dict[str, dict] = {}
+        ledger = self.root / "replayed.jsonl"
+        if ledger.exists():
+            for line in ledger.read_text(encoding="utf-8").splitlines():
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue  # a torn last line after a crash
+                out[rec["failure_id"]] = rec
+        return out
+
+    def record_replays(self, records: Iterable[dict]) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "replayed.jsonl", "a", encoding="utf-8") as fh:
+            for rec in records:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def list(self, reason: str | None = None, since: datetime | None = None, pending_only: bool = False) -> list[dict]:
+        """The dead letters (one per failure_id, oldest first), each with ``status``: pending or the replay outcome."""
+        files = sorted(self.root.rglob("*.parquet")) if self.root.exists() else []
+        if not files:
+            return []
+        table = read_retrying(lambda: ds.dataset([str(f) for f in files], format="parquet",
+                                                 schema=FAILED_SCHEMA).to_table())
+        replays = self.replayed()
+        seen, out = set(), []
+        for row in sorted(table.to_pylist(), key=lambda r: (r["failed_at"], r["failure_id"])):
+            if row["failure_id"] in seen:
+                continue
+            seen.add(row["failure_id"])
+            if reason and row["reason"] != reason:
+                continue
+            if since and row["failed_at"] < since:
+                continue
+            rep = replays.get(row["failure_id"])
+            row["status"] = "pending" if rep is None or rep["outcome"].startswith("failed") else rep["outcome"]
+            if pending_only and row["status"] != "pending":
+                continue
+            out.append(row)
+        return out

@@ -1,0 +1,72 @@
+"""Re-process dead letters from ``failed/`` after a fix, through the same steps as the consumer.
+
+Each pending failure (``ascolto failed list``) is decoded and run through :data:`processor.steps.STEPS`;
+accepted submissions go through the same dedup and write steps as live records (file names from
+the source partition and offsets, so a replay of a replay rewrites the same files), then the
+outcome of each failure is appended to ``failed/replayed.jsonl``: ``written``, ``duplicate``
+(already in the dataset: a replay is idempotent) or ``failed:REASON`` (still failing; it stays
+pending). The ledger is written after the rows are durable; a crash in between replays again and
+the dedup step turns the second attempt into ``duplicate``.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ascolto.config import Settings
+from registry import connect
+
+from .consumer import write_partition
+from .enrich import Enricher
+from .failed import FailedStore
+from .ids import IdIndex
+from .sink import ParquetSink
+from .steps import transform
+
+
+@dataclass(frozen=True)
+class _Record:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+def replay(settings: Settings, reason: str | None = None, since: datetime | None = None,
+           dry_run: bool = False) -> tuple[Counter, list[dict]]:
+    """Replay pending failures (optionally of one ``reason``, failed at or after ``since``).
+
+    Returns the count of outcomes and one dict per failure (failure_id, reason, outcome, detail).
+    """
+    store = FailedStore(settings.data_dir)
+    sink = ParquetSink(settings.data_dir)
+    enricher = Enricher(connect(settings.database_url, create=False))
+    pending = store.list(reason=reason, since=since, pending_only=True)
+    results, by_partition = [], {}
+    for f in pending:
+        out = transform([_Record(f["topic"], f["partition"], f["offset"], f["key"], f["value"])], enricher)
+        if out.failures:
+            first = out.failures[0]
+            results.append({"failure_id": f["failure_id"], "reason": f["reason"],
+                            "outcome": f"failed:{first.reason}", "detail": first.detail, "works": []})
+        else:
+            results.append({"failure_id": f["failure_id"], "reason": f["reason"], "outcome": "written",
+                            "detail": "", "works": out.accepted})
+            for w in out.accepted:
+                by_partition.setdefault(f["partition"], []).append(w)
+    if not dry_run:
+        indexes = {p: IdIndex(sink.submission_ids(p)) for p in by_partition}
+        for partition, works in by_partition.items():
+            before = set(w.submission_id for w in works if w.submission_id in indexes[partition])
+            offsets = [w.source.offset for w in works]
+            write_partition(sink, indexes[partition], works, partition, min(offsets), max(offsets))
+            for r in results:
+                if r["works"] and all(w.submission_id in before for w in r["works"]):
+                    r["outcome"] = "duplicate"
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        store.record_replays({"failure_id": r["failure_id"], "outcome": r["outcome"], "at": now} for r in results)
+    for r in results:
+        r.pop("works")
+    return Counter(r["outcome"].split(":")[0] for r in results), results

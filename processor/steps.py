@@ -1,0 +1,302 @@
+"""The processing steps, small and composable (in the spirit of Sentry's arroyo).
+
+A Kafka record goes through :func:`decode` (one record may carry a batch of envelopes), then each
+envelope through :data:`STEPS` — :func:`validate` → :func:`enrich` → :func:`harmonize` →
+:func:`redact_text` → :func:`shape` — each a function ``(work, context) -> None`` that fills in
+its part of :class:`Work` or raises :class:`Rejected` with a stable reason. None of them has a
+side effect outside ``work``: writing, dead-lettering and committing happen after the whole batch
+went through the steps (:mod:`processor.consumer`, the commit point), and the replay of dead
+letters (:mod:`processor.replay`) runs the very same steps.
+
+Normalization is data-driven: :func:`harmonize` applies the harmonization rules that the
+questionnaire version (or module) declares in ``questionnaires/definitions/``; there is no
+questionnaire-specific code here.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
+from marshmallow import EXCLUDE, ValidationError
+
+from questionnaires.envelope import (CHANNELS, ENVELOPE_SCHEMA, EnvelopeError, SubmissionSchema, _EnvelopeSchema,
+                                     decode_record, encode_record)
+from questionnaires.model import LANGUAGES
+from questionnaires.harmonize import CATEGORY_INDICATORS, HarmonizationError, canonical_indicators, module_indicators
+from questionnaires.model import bool_key
+
+from .canonical import Rejected
+from .enrich import Enricher
+from .redact import redact
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an envelope came from: lineage for rows and dead letters."""
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None = None
+    index: int = 0  # position of the envelope in a batch record
+
+
+@dataclass
+class Work:
+    """One envelope on its way through the steps."""
+    source: Source
+    raw: Any
+    env: dict | None = None
+    facts: Any = None
+    questionnaire: Any = None
+    answers: dict | None = None
+    indicators: dict | None = None
+    modules: dict | None = None
+    redactions: Counter = field(default_factory=Counter)
+    page: str | None = None
+    row: dict | None = None
+    answer_rows: list = field(default_factory=list)
+
+    @property
+    def submission_id(self) -> str:
+        return self.row["submission_id"]
+
+
+@dataclass
+class Failure:
+    """A dead letter: ``value`` is what gets replayed (the envelope alone, or the whole record)."""
+    source: Source
+    reason: str
+    detail: str
+    value: bytes | None
+
+
+Step = Callable[[Work, Enricher], None]
+
+
+def decode(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None) -> list[Work]:
+    """Split a record value into envelopes; :class:`Rejected` ``undecodable`` when it cannot be read."""
+    try:
+        raws = decode_record(value)
+    except EnvelopeError as exc:
+        raise Rejected("undecodable", str(exc)) from None
+    return [Work(Source(topic, partition, offset, key, i), raw) for i, raw in enumerate(raws)]
+
+
+_ENVELOPE = _EnvelopeSchema()
+_SUBMISSION = SubmissionSchema(unknown=EXCLUDE)
+
+
+_SUB_STR = {"service": 64, "questionnaire": 64}
+
+
+def _fast_envelope(raw: dict) -> dict[str, Any] | None:
+    """The common, plainly valid envelope checked by hand; None means "let marshmallow decide".
+
+    Accepts a strict subset of what the marshmallow schemas accept (exact types, no coercion) and
+    returns the same result for it; anything unusual — including every invalid envelope — goes
+    through the schemas, which give the error messages. ``tests/test_processor_steps.py`` checks
+    the two agree.
+    """
+    sub = raw.get("submission")
+    if raw.get("schema") != ENVELOPE_SCHEMA or type(sub) is not dict or type(raw.get("received_at")) is not str:
+        return None
+    collector, device = raw.get("collector", ""), raw.get("device", "unknown")
+    if type(collector) is not str or type(device) is not str:
+        return None
+    try:
+        received = datetime.fromisoformat(raw["received_at"])
+        sid = uuid.UUID(sub["submission_id"]) if type(sub.get("submission_id")) is str else None
+    except ValueError:
+        return None
+    if received.tzinfo is None or sid is None or len(sub["submission_id"]) != 36:
+        return None
+    for name, limit in _SUB_STR.items():
+        v = sub.get(name)
+        if type(v) is not str or not 1 <= len(v) <= limit:
+            return None
+    version, answers = sub.get("version"), sub.get("answers")
+    lang, channel, context = sub.get("lang", "it"), sub.get("channel", "web"), sub.get("context", {})
+    if type(version) is not int or version < 1 or type(answers) is not dict or lang not in LANGUAGES \
+            or channel not in CHANNELS or type(context) is not dict:
+        return None
+    if any(type(k) is not str for k in answers) or any(
+            type(k) is not str or len(k) > 32 or type(v) is not str or len(v) > 512 for k, v in context.items()):
+        return None
+    return {"schema": ENVELOPE_SCHEMA, "received_at": received, "collector": collector, "device": device,
+            "submission": {"submission_id": str(sid), "service": sub["service"], "questionnaire": sub["questionnaire"],
+                           "version": version, "lang": lang, "channel": channel, "answers": dict(answers),
+                           "context": dict(context)}}
+
+
+def parse_envelope(raw: Any) -> dict[str, Any]:
+    """:func:`questionnaires.envelope.parse_envelope`, faster: a hand-checked fast path for the plainly
+    valid envelope, and its marshmallow schemas built once rather than per call.
+
+    Same contract and messages; building schemas per envelope was two thirds of the processor's CPU
+    time (``bench/processor.py``). Kept here so the shared envelope module stays as on main.
+    """
+    if not isinstance(raw, dict):
+        raise EnvelopeError("envelope is not an object")
+    fast = _fast_envelope(raw)
+    if fast is not None:
+        return fast
+    try:
+        env = _ENVELOPE.load(raw)
+        env["submission"] = _SUBMISSION.load(env["submission"])
+    except ValidationError as exc:
+        raise EnvelopeError(f"invalid envelope: {exc.messages}") from None
+    env["submission"]["submission_id"] = str(env["submission"]["submission_id"])
+    return env
+
+
+def validate(work: Work, _: Enricher) -> None:
+    """The envelope and its submission against the contract (defence in depth)."""
+    try:
+        work.env = parse_envelope(work.raw)
+    except EnvelopeError as exc:
+        raise Rejected("invalid_envelope", str(exc)) from None
+    sub = work.env["submission"]
+    try:
+        work.questionnaire = default_catalog().get(sub["questionnaire"], sub["version"])
+    except UnknownQuestionnaire as exc:
+        raise Rejected("unknown_questionnaire", str(exc)) from None
+    try:
+        work.answers = work.questionnaire.validate(sub["answers"])
+    except AnswersInvalid as exc:
+        raise Rejected("invalid_answers", str(exc)) from None
+
+
+def enrich(work: Work, enricher: Enricher) -> None:
+    """Entity, PA type (IPA category), service type and region from the registry."""
+    key = work.env["submission"]["service"]
+    work.facts = enricher.facts(key)
+    if work.facts is None:
+        raise Rejected("unknown_service", key)
+
+
+def harmonize(work: Work, _: Enricher) -> None:
+    """The canonical and module indicators, by the rules the questionnaire version declares."""
+    try:
+        work.indicators = canonical_indicators(work.questionnaire, work.answers)
+        work.modules = module_indicators(work.questionnaire, work.answers)
+    except HarmonizationError as exc:
+        raise Rejected("harmonization", str(exc)) from None
+    except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:  # a defective rule
+        raise Rejected("harmonization", f"{work.questionnaire.key}: {type(exc).__name__}: {exc}") from None
+
+
+def redact_text(work: Work, _: Enricher) -> None:
+    """Every free-text answer (and the page path) scrubbed of personal data, counted per type."""
+    for item in work.questionnaire.items:
+        value = work.answers.get(item.code)
+        if item.type == "text" and isinstance(value, str):
+            work.answers[item.code], counts = redact(value)
+            work.redactions.update(counts)
+    page = (work.env["submission"].get("context") or {}).get("page")
+    if page:
+        work.page, counts = redact(page.split("?", 1)[0].split("#", 1)[0])
+        work.redactions.update(counts)
+
+
+def _rules_by_item(q) -> dict[str, list[str]]:
+    cached = q.__dict__.get("_rules_by_item")
+    if cached is None:
+        cached = {}
+        for name, rule in q.harmonization.items():
+            cached.setdefault(rule["item"], []).append(name)
+        object.__setattr__(q, "_rules_by_item", cached)
+    return cached
+
+
+def shape(work: Work, _: Enricher) -> None:
+    """The ``responses`` row and the ``answers`` rows of the envelope."""
+    env, sub, facts, q = work.env, work.env["submission"], work.facts, work.questionnaire
+    received: datetime = env["received_at"]
+    src = work.source
+    scores = {name: r["value"] for name, r in sorted(work.modules.items()) if "value" in r and r["value"] is not None}
+    work.row = {
+        "period": received.astimezone(ROME).strftime("%Y-%m"),
+        "pa_type": facts.pa_type,
+        "submission_id": sub["submission_id"],
+        "received_at": received,
+        "service": facts.service, "entity": facts.entity, "service_type": facts.service_type,
+        "region": facts.region, "channel": sub["channel"], "device": env["device"], "lang": sub["lang"],
+        "questionnaire": q.id, "version": q.version,
+        **work.indicators,
+        "module_scores": list(scores.items()),
+        "comment": work.answers.get("comment") if isinstance(work.answers.get("comment"), str) else None,
+        "answers": [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(work.answers.items())],
+        "page": work.page,
+        "kafka_partition": src.partition, "kafka_offset": src.offset,
+    }
+    rules = _rules_by_item(q)
+    common = {"submission_id": sub["submission_id"], "service": facts.service, "service_type": facts.service_type,
+              "questionnaire": q.id, "version": q.version, "kafka_partition": src.partition,
+              "kafka_offset": src.offset, "period": work.row["period"], "pa_type": facts.pa_type}
+    for item in q.items:
+        if item.code not in work.answers:
+            continue
+        value = work.answers[item.code]
+        names = rules.get(item.code) or [None]
+        for name in names:
+            score = None
+            if name in work.indicators and name not in CATEGORY_INDICATORS:
+                score = work.indicators[name]
+            elif name in work.modules:
+                score = work.modules[name].get("value")
+            for v in (value if isinstance(value, list) else [value]):
+                work.answer_rows.append({**common, "item": item.code, "item_type": item.type,
+                                         "value": v if isinstance(v, str) and item.type != "boolean" else bool_key(v),
+                                         "indicator": name, "score": score})
+
+
+#: The envelope steps, in order. Replace or extend the tuple to change the pipeline.
+STEPS: tuple[Step, ...] = (validate, enrich, harmonize, redact_text, shape)
+
+
+def run_steps(work: Work, enricher: Enricher, steps: Iterable[Step] = STEPS) -> Work:
+    for step in steps:
+        step(work, enricher)
+    return work
+
+
+@dataclass
+class Transformed:
+    """The outcome of the steps over a batch of records: accepted envelopes and typed failures."""
+    accepted: list[Work] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    envelopes: int = 0
+    redactions: Counter = field(default_factory=Counter)
+
+
+def transform(records: Iterable, enricher: Enricher, steps: Iterable[Step] = STEPS) -> Transformed:
+    """Run :func:`decode` and the steps over Kafka records (anything with topic/partition/offset/key/value)."""
+    out = Transformed()
+    steps = tuple(steps)
+    for rec in records:
+        try:
+            works = decode(rec.topic, rec.partition, rec.offset, rec.key, rec.value)
+        except Rejected as exc:
+            out.envelopes += 1
+            out.failures.append(Failure(Source(rec.topic, rec.partition, rec.offset, rec.key), exc.reason,
+                                        exc.detail, rec.value))
+            continue
+        for work in works:
+            out.envelopes += 1
+            try:
+                run_steps(work, enricher, steps)
+            except Rejected as exc:
+                value = encode_record([work.raw]) if isinstance(work.raw, dict) and len(works) > 1 else rec.value
+                out.failures.append(Failure(work.source, exc.reason, exc.detail, value))
+                continue
+            out.redactions.update(work.redactions)
+            out.accepted.append(work)
+    return out

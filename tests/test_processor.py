@@ -1,0 +1,229 @@
+"""The processor against the real broker: exactly-once rows, typed dead letters, replay, halt, metrics, privacy."""
+from __future__ import annotations
+
+import json
+import random
+import threading
+import uuid
+from datetime import datetime, timezone
+
+import duckdb
+import pyarrow.dataset as ds
+import pytest
+from click.testing import CliRunner
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+from ascolto.cli import main as cli
+from processor.consumer import Halt, Processor
+from processor.failed import FailedStore
+from processor.ids import IdIndex
+from questionnaires.envelope import encode_record, make_envelope
+from registry import connect
+from registry.db import session_scope
+from registry import ops
+from tests.conftest import count_rows, wait_for
+
+SERVICES = ["demo-roma-anagrafe", "demo-inps-pensione", "demo-asl-prenotazione", "demo-lombardia-bandi",
+            "demo-milano-anagrafe", "demo-inail-denuncia"]
+PLANTED = ["RSSMRA85T10A562S", "mario.rossi@example.it", "333 1234567", "IT60X0542811101000000123456",
+           "12345678903", "Giuseppe Verdi"]
+
+
+def make_submission(rng: random.Random, service: str | None = None, comment: str | None = None) -> dict:
+    sat = rng.randint(1, 5)
+    answers = {"satisfaction": sat, "ease": rng.randint(1, 5), "task": rng.choice(["yes", "partly", "no"])}
+    answers["went_well" if sat > 3 else "went_wrong"] = rng.sample(["clarity", "speed", "technical", "other"], 2)
+    if comment:
+        answers["comment"] = comment
+    return {"submission_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "service": service or rng.choice(SERVICES), "questionnaire": "cx-core", "version": 1, "lang": "it",
+            "channel": "web", "answers": answers, "context": {"page": "/servizio"}}
+
+
+def workload(seed: int, n: int = 1000, dup_ratio: float = 0.10, poison: int = 20):
+    """Records like the collector's (batches of 1–8 envelopes keyed by service), with duplicates and poison.
+
+    Returns (records as (key, value), the unique valid submissions, expected failure reasons).
+    """
+    rng = random.Random(seed)
+    subs = [make_submission(rng) for _ in range(n)]
+    sends = subs + [rng.choice(subs) for _ in range(int(n * dup_ratio))]  # the widget retried
+    rng.shuffle(sends)
+    when = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+    by_service: dict[str, list] = {}
+    for s in sends:
+        by_service.setdefault(s["service"], []).append(make_envelope(s, collector="c1", device="mobile", received_at=when))
+    records, reasons = [], []
+    for service, envs in by_service.items():
+        i = 0
+        while i < len(envs):
+            k = rng.randint(1, 8)
+            records.append((service.encode(), encode_record(envs[i:i + k])))
+            i += k
+    kinds = ["undecodable", "invalid_envelope", "unknown_service", "invalid_answers"]
+    for j in range(poison):
+        kind = kinds[j % 4]
+        reasons.append(kind)
+        if kind == "undecodable":
+            records.append((b"x", b"\x00\xffnot json " + str(j).encode()))
+        elif kind == "invalid_envelope":
+            records.append((b"x", json.dumps({"schema": "ascolto.submission/1", "n": j}).encode()))
+        else:
+            bad = make_submission(rng, service="no-such-service" if kind == "unknown_service" else SERVICES[0])
+            if kind == "invalid_answers":
+                bad["answers"]["satisfaction"] = 9
+            good = make_submission(rng, service=bad["service"] if kind == "invalid_answers" else SERVICES[1])
+            subs.append(good)  # poison inside a batch record must not take its neighbour down
+            records.append((bad["service"].encode(), encode_record([
+                make_envelope(bad, collector="c1", device="mobile", received_at=when),
+                make_envelope(good, collector="c1", device="mobile", received_at=when)])))
+    rng.shuffle(records)
+    return records, subs, sorted(reasons)
+
+
+def produce(settings, records) -> None:
+    producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all", linger_ms=5)
+    for key, value in records:
+        producer.send(settings.topic, key=key, value=value)
+    producer.flush(30)
+    producer.close()
+
+
+def response_ids(data_dir) -> list[str]:
+    root = data_dir / "responses"
+    if not root.exists():
+        return []
+    return ds.dataset(root, format="parquet", partitioning="hive").to_table(columns=["submission_id"]).column(0).to_pylist()
+
+
+def dlq_messages(settings, expected: int):
+    consumer = KafkaConsumer(settings.dlq_topic, bootstrap_servers=settings.broker, auto_offset_reset="earliest",
+                             consumer_timeout_ms=3000)
+    out = [r for _, r in zip(range(expected + 50), consumer)]
+    consumer.close()
+    return out
+
+
+def committed(settings) -> dict[int, int | None]:
+    consumer = KafkaConsumer(bootstrap_servers=settings.broker, group_id=settings.group, enable_auto_commit=False)
+    out = {p: consumer.committed(TopicPartition(settings.topic, p)) for p in range(3)}
+    consumer.close()
+    return out
+
+
+def test_1000_submissions_with_duplicates_and_poison_give_exactly_the_valid_rows_and_typed_dead_letters(
+        settings, processor_factory):
+    records, subs, reasons = workload(seed=5)
+    produce(settings, records)
+    p = processor_factory()
+    wait_for(lambda: len(response_ids(settings.data_dir)) >= len(subs), timeout_s=60, message="all rows")
+    wait_for(lambda: sum(p.processor.stats.rejected.values()) >= len(reasons), message="dead letters")
+    p.close()
+    ids = response_ids(settings.data_dir)
+    assert len(ids) == len(set(ids)) == len(subs) == 1010
+    assert set(ids) == {s["submission_id"] for s in subs}
+    assert p.processor.stats.duplicates == 100
+    # typed dead letters: the DLQ topic (reason headers) and the failed/ dataset
+    dead = dlq_messages(settings, len(reasons))
+    assert sorted(dict(m.headers)["ascolto.reason"].decode() for m in dead) == reasons
+    failed = FailedStore(settings.data_dir).list()
+    assert sorted(f["reason"] for f in failed) == reasons
+    assert all(f["status"] == "pending" and f["topic"] == settings.topic and f["offset"] >= 0 for f in failed)
+    # the answers dataset: every submission, one row per value, nothing twice
+    con = duckdb.connect()
+    a = f"read_parquet('{settings.data_dir}/answers/**/*.parquet', hive_partitioning=true)"
+    assert con.execute(f"SELECT count(DISTINCT submission_id) FROM {a}").fetchone()[0] == 1010
+    assert con.execute(f"SELECT count(*) FROM {a} WHERE item = 'satisfaction'").fetchone()[0] == 1010
+    assert con.execute(f"SELECT count(*) - count(DISTINCT (submission_id, item, value)) FROM {a}").fetchone()[0] == 0
+    # metrics: a Prometheus textfile
+    prom = settings.processor_metrics_file.read_text()
+    assert "ascolto_processor_rows_written_total 1010.0" in prom
+    assert 'ascolto_processor_dead_letters_total{reason="unknown_service"} 5.0' in prom
+
+
+def test_planted_personal_data_never_reaches_parquet_or_exports(settings, processor_factory, tmp_path):
+    rng = random.Random(7)
+    comments = [f"Sono Giuseppe Verdi, CF RSSMRA85T10A562S, scrivete a mario.rossi@example.it o al 333 1234567; "
+                f"rimborso su IT60X0542811101000000123456, P.IVA 12345678903 (#{i})" for i in range(20)]
+    subs = [make_submission(rng, comment=c) for c in comments]
+    poison = dict(make_submission(rng, service="no-such-service", comment=comments[0]))
+    when = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    produce(settings, [(s["service"].encode(), encode_record([make_envelope(s, collector="c", device="d", received_at=when)]))
+                       for s in subs + [poison]])
+    p = processor_factory()
+    wait_for(lambda: len(response_ids(settings.data_dir)) == 20 and sum(p.processor.stats.rejected.values()) == 1)
+    p.close()
+    export = tmp_path / "export.csv"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM read_parquet('{settings.data_dir}/responses/**/*.parquet', "
+                    f"hive_partitioning=true)) TO '{export}' (HEADER)")
+    files = [*settings.data_dir.rglob("*.parquet")]
+    assert {f.relative_to(settings.data_dir).parts[0] for f in files} == {"responses", "answers", "failed"}
+    for f in files:
+        text = json.dumps(ds.dataset(f, format="parquet").to_table().to_pylist(), default=str, ensure_ascii=False)
+        blobs = [text.encode(), f.read_bytes()]
+        for planted in PLANTED:
+            assert all(planted.encode() not in b for b in blobs), (planted, f)
+    for planted in PLANTED:
+        assert planted not in export.read_text()
+    assert p.processor.stats.redactions == {"CF": 20, "EMAIL": 20, "PHONE": 20, "IBAN": 20, "PIVA": 20, "NOME": 20}
+    prom = settings.processor_metrics_file.read_text()
+    assert 'ascolto_processor_redactions_total{type="PIVA"} 20.0' in prom
+
+
+def test_failed_records_are_replayed_after_a_fix_idempotently(settings, processor_factory):
+    rng = random.Random(11)
+    when = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    early = [make_submission(rng, service="demo-new-service") for _ in range(4)]
+    fine = [make_submission(rng) for _ in range(6)]
+    produce(settings, [(s["service"].encode(), encode_record([make_envelope(s, collector="c", device="d", received_at=when)]))
+                       for s in early + fine])
+    p = processor_factory()
+    wait_for(lambda: len(response_ids(settings.data_dir)) == 6 and sum(p.processor.stats.rejected.values()) == 4)
+    p.close()
+    env = {"ASCOLTO_DATA_DIR": str(settings.data_dir), "ASCOLTO_DATABASE_URL": settings.database_url,
+           "ASCOLTO_BROKER": settings.broker}
+    runner = CliRunner()
+    out = runner.invoke(cli, ["failed", "list", "--pending"], env=env)
+    assert out.exit_code == 0 and "4 failures; 4 unknown_service pending" in out.output
+    out = runner.invoke(cli, ["failed", "replay", "--reason", "unknown_service"], env=env)
+    assert "4 replayed: 4 failed" in out.output  # not fixed yet: they stay pending
+    with session_scope(connect(settings.database_url)) as s:  # the fix: the service is registered
+        ops.add_service(s, actor="test", key="demo-new-service", entity_ipa="c_h501", name="Nuovo",
+                        service_type="anagrafe.certificati", channel="web", allowed_origins=[],
+                        questionnaire_id="cx-core", questionnaire_version=1)
+    out = runner.invoke(cli, ["failed", "replay", "--since", "2000-01-01"], env=env)
+    assert out.exit_code == 0 and "4 replayed: 4 written" in out.output, out.output
+    ids = response_ids(settings.data_dir)
+    assert sorted(ids) == sorted(s["submission_id"] for s in early + fine)
+    assert runner.invoke(cli, ["failed", "replay"], env=env).output.strip() == "nothing to replay"
+    out = runner.invoke(cli, ["failed", "list", "--json"], env=env)
+    assert [json.loads(line)["status"] for line in out.output.splitlines()] == ["written"] * 4
+    # a replay whose ledger was lost is still idempotent: the rows are already there
+    (settings.data_dir / "failed" / "replayed.jsonl").unlink()
+    assert "4 replayed: 4 duplicate" in runner.invoke(cli, ["failed", "replay"], env=env).output
+    assert len(response_ids(settings.data_dir)) == 10
+
+
+def test_a_mostly_invalid_window_halts_without_committing(settings):
+    rng = random.Random(3)
+    good = [(s["service"].encode(), encode_record([make_envelope(s, collector="c", device="d")]))
+            for s in (make_submission(rng) for _ in range(40))]
+    produce(settings, good + [(b"x", b"garbage %d" % i) for i in range(80)])  # 80 of 120 invalid
+    proc = Processor(settings.with_(batch_max_records=500, batch_max_seconds=1.0, dlq_window=100, dlq_max_ratio=0.5))
+    with pytest.raises(Halt, match="invalid"):
+        proc.run(threading.Event())
+    assert committed(settings) == {0: None, 1: None, 2: None}
+    assert response_ids(settings.data_dir) == [] and FailedStore(settings.data_dir).list() == []
+    assert "ascolto_processor_halted 1.0" in settings.processor_metrics_file.read_text()
+
+
+def test_id_index_is_a_set_of_ids():
+    ids = [str(uuid.uuid4()) for _ in range(5000)]
+    index = IdIndex(ids[:3000])
+    assert all(i in index for i in ids[:3000]) and not any(i in index for i in ids[3000:])
+    index.MERGE_AT = 100
+    index.update(ids[3000:])
+    index.add("not-a-uuid")
+    assert all(i in index for i in ids) and "not-a-uuid" in index and "other" not in index
+    assert len(index) == 5001

@@ -1,0 +1,59 @@
+"""The steps in isolation: the fast envelope path agrees with the contract's marshmallow schemas."""
+from __future__ import annotations
+
+import copy
+import uuid
+
+import pytest
+
+from processor.steps import _fast_envelope, parse_envelope
+from questionnaires.envelope import EnvelopeError, make_envelope
+from questionnaires.envelope import parse_envelope as contract_parse
+
+BASE = make_envelope({"submission_id": str(uuid.uuid4()), "service": "demo-roma-anagrafe", "questionnaire": "cx-core",
+                      "version": 1, "lang": "de", "channel": "app", "answers": {"satisfaction": 4, "task": "yes"},
+                      "context": {"page": "/x"}}, collector="c1", device="mobile")
+
+
+def variant(path: tuple, value):
+    env = copy.deepcopy(BASE)
+    node = env
+    for key in path[:-1]:
+        node = node[key]
+    if value is KeyError:
+        node.pop(path[-1])
+    else:
+        node[path[-1]] = value
+    return env
+
+
+VARIANTS = [BASE, variant(("extra",), 1), variant(("submission", "extra"), 1), variant(("collector",), KeyError),
+            variant(("device",), KeyError), variant(("received_at",), "2026-11-20T10:00:00+01:00"),
+            variant(("received_at",), "2026-11-20T10:00:00"), variant(("received_at",), "yesterday"),
+            variant(("received_at",), 5), variant(("schema",), "ascolto.submission/2"),
+            variant(("submission", "submission_id"), "not-a-uuid"),
+            variant(("submission", "submission_id"), str(uuid.uuid4()).upper()),
+            variant(("submission", "submission_id"), uuid.uuid4().hex),
+            variant(("submission", "version"), "1"), variant(("submission", "version"), 0),
+            variant(("submission", "version"), True), variant(("submission", "lang"), "xx"),
+            variant(("submission", "lang"), KeyError), variant(("submission", "channel"), KeyError),
+            variant(("submission", "channel"), "fax"), variant(("submission", "service"), ""),
+            variant(("submission", "service"), "s" * 65), variant(("submission", "answers"), []),
+            variant(("submission", "context"), {"page": "p" * 513}), variant(("submission", "context"), {"k" * 33: "v"}),
+            variant(("submission", "context"), {"n": 1}), variant(("submission", "context"), KeyError),
+            variant(("submission",), "x"), variant(("submission",), KeyError)]
+
+
+@pytest.mark.parametrize("raw", VARIANTS)
+def test_fast_envelope_path_agrees_with_the_contract(raw):
+    try:
+        expected = contract_parse(copy.deepcopy(raw))
+    except EnvelopeError as exc:
+        assert _fast_envelope(copy.deepcopy(raw)) is None
+        with pytest.raises(EnvelopeError) as got:
+            parse_envelope(copy.deepcopy(raw))
+        assert str(got.value) == str(exc)
+        return
+    assert parse_envelope(copy.deepcopy(raw)) == expected
+    fast = _fast_envelope(copy.deepcopy(raw))
+    assert fast is None or fast == expected
