@@ -8,6 +8,7 @@ import sys
 import click
 
 from . import config as config_mod
+from .cli_export import export_cmd, warehouse_cmd
 
 
 @click.group()
@@ -103,6 +104,7 @@ from .cli_registry import registry  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
+main.add_command(export_cmd), main.add_command(warehouse_cmd)  # ascolto/cli_export.py
 
 
 if __name__ == "__main__":

@@ -58,6 +58,11 @@ class Settings:
     batch_max_seconds: float = 1.0
     max_poll_interval_ms: int = 300_000
     session_timeout_ms: int = 10_000
+    # warehouse disclosure control and rollup (docs/warehouse.md)
+    disclosure_min_n: int = 3      # cells with fewer responses are suppressed (CONF_STATUS=A)
+    reliability_min_n: int = 30    # published cells with fewer are flagged OBS_STATUS=U
+    microdata_min_n: int = 30      # microdata rows are released only from cells with at least this many
+    rollup_check_s: float = 5.0    # readers check the rollup's freshness at most this often
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -106,4 +111,8 @@ def load(env: dict | None = None) -> Settings:
         batch_max_seconds=_float(env, "ASCOLTO_BATCH_MAX_SECONDS", defaults.batch_max_seconds),
         max_poll_interval_ms=_int(env, "ASCOLTO_MAX_POLL_INTERVAL_MS", defaults.max_poll_interval_ms),
         session_timeout_ms=_int(env, "ASCOLTO_SESSION_TIMEOUT_MS", defaults.session_timeout_ms),
+        disclosure_min_n=_int(env, "ASCOLTO_DISCLOSURE_MIN_N", defaults.disclosure_min_n),
+        reliability_min_n=_int(env, "ASCOLTO_RELIABILITY_MIN_N", defaults.reliability_min_n),
+        microdata_min_n=_int(env, "ASCOLTO_MICRODATA_MIN_N", defaults.microdata_min_n),
+        rollup_check_s=_float(env, "ASCOLTO_ROLLUP_CHECK_S", defaults.rollup_check_s),
     )
