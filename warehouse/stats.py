@@ -90,8 +90,9 @@ def empirical_bayes(y, se, level: float = 0.95):
     if len(y) == 1:
         return y.copy(), y - sps.norm.ppf(0.5 + level / 2) * se, y + sps.norm.ppf(0.5 + level / 2) * se, float(y[0]), 0.0
     res = combine_effects(y, se ** 2, method_re="dl")
-    tau2, mu = float(res.tau2), float(res.mean_effect_re)
-    var_mu = 1.0 / np.sum(1.0 / (se ** 2 + tau2))
+    tau2 = max(0.0, float(res.tau2))  # the DL moment estimate can be negative: truncated at 0
+    wr = 1.0 / (se ** 2 + tau2)
+    mu, var_mu = float(np.average(y, weights=wr)), 1.0 / np.sum(wr)
     b = se ** 2 / (se ** 2 + tau2) if tau2 > 0 else np.ones_like(se)
     est = mu + (1 - b) * (y - mu)
     var = (1 - b) * se ** 2 + b ** 2 * var_mu
