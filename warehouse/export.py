@@ -215,9 +215,8 @@ def write_datapackage(con, out_dir: Path, min_n: int = 30, progress: bool | None
         WHERE cell_n >= ? AND questionnaire IS NOT NULL
         ORDER BY questionnaire, version, period, pa_type, service_type, region, received_at
     """
-    rel = con.execute(sql, [min_n])
-    reader = rel.fetch_record_batch(10_000)
-    total = con.execute(f"SELECT count(*) FROM ({sql})", [min_n]).fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM ({sql})", [min_n]).fetchall()[0][0]
+    reader = con.sql(sql.replace("?", str(int(min_n)))).to_arrow_reader(10_000)
     writers: dict[tuple[str, int], tuple[Any, Any, list, int]] = {}
     resources = []
     from tqdm import tqdm
@@ -241,7 +240,8 @@ def write_datapackage(con, out_dir: Path, min_n: int = 30, progress: bool | None
                     writers[key] = (fh, w, items, 0)
                     resources.append(_resource(name, q, items, codebook))
                 fh, w, items, count = writers[key]
-                answers = {k: json.loads(v) for k, v in (r["answers"] or {}).items()}
+                pairs = r["answers"] or []  # arrow gives a map as a list of (key, value) pairs
+                answers = {k: json.loads(v) for k, v in (pairs.items() if isinstance(pairs, dict) else pairs)}
                 scores = []
                 for i in SCORE_INDICATORS:
                     if r[i] is not None:
