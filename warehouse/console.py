@@ -55,21 +55,27 @@ def create_app(settings: Settings | None = None) -> Flask:
         return holder["w"]
 
     app.config["ASCOLTO_WAREHOUSE"] = warehouse
+    meta_cache: dict = {}
 
     @app.get("/api/v1/meta")
     def meta():
         """Dimensions, indicators (with the instruments declaring each), thresholds, periods present."""
-        con = warehouse().cursor()
+        wh = warehouse()
+        con = wh.cursor()
+        if meta_cache.get("token") == wh._loaded:
+            return jsonify(meta_cache["body"])
         periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM rollup ORDER BY 1").fetchall()]
         values = {d: [r[0] for r in con.execute(
             f"SELECT DISTINCT {d} FROM rollup WHERE {d} IS NOT NULL ORDER BY 1").fetchall()]
             for d in ("pa_type", "service_type", "region", "channel", "questionnaire")}
-        return jsonify({"dimensions": list(cube.DIMENSIONS), "freqs": list(cube.FREQS),
+        body = {"dimensions": list(cube.DIMENSIONS), "freqs": list(cube.FREQS),
                         "indicators": [{"name": i, "kind": "score" if i in cube.SCORE_INDICATORS else "categories",
                                         "instruments": list(declared()[i])} for i in INDICATORS],
                         "disclosure": {"min_n": settings.disclosure_min_n, "low_n": settings.reliability_min_n,
                                        "microdata_min_n": settings.microdata_min_n},
-                        "periods": periods, "values": values, "exports": list(export.FORMATS[:4])})
+                        "periods": periods, "values": values, "exports": list(export.FORMATS[:4])}
+        meta_cache.update(token=wh._loaded, body=body)
+        return jsonify(body)
 
     @app.get("/api/v1/indicators")
     def indicators():

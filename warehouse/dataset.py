@@ -39,7 +39,8 @@ class Warehouse:
     """What every reader (console, CLI, exports) opens: an in-memory DuckDB with
 
     - ``responses``: the raw view over the Parquet dataset (for statisticians' raw queries),
-    - ``rollup``: the rollup loaded into memory (see :mod:`warehouse.rollup`).
+    - ``rollup_daily``: a view over the day-grain rollup files (see :mod:`warehouse.rollup`),
+    - ``rollup``: the same summed to the month (period), which every cut reads.
 
     Nothing is ever written through it: the Parquet files are only read. When ``auto_refresh`` is
     on, :meth:`cursor` checks at most every ``settings.rollup_check_s`` seconds whether the
@@ -94,10 +95,17 @@ class Warehouse:
             files = rollup.output_files(self.data_dir)
             if files:
                 listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-                con.execute(f"CREATE OR REPLACE TABLE rollup AS SELECT * FROM read_parquet({listing}, "
-                            "hive_partitioning = false) ORDER BY indicator, service_type, day")
+                source = f"read_parquet({listing}, hive_partitioning = false)"
             else:
-                con.execute(f"CREATE OR REPLACE TABLE rollup AS {rollup.EMPTY_ROLLUP}")
+                source = f"({rollup.EMPTY_ROLLUP})"
+            # rollup_daily: the day-grain rollup as written; rollup: summed to the month in memory (what
+            # every cut reads: ~30 times fewer rows; the period is the finest grain the API serves)
+            con.execute("DROP VIEW IF EXISTS rollup_daily")
+            con.execute(f"CREATE VIEW rollup_daily AS SELECT * FROM {source}")
+            group = "period, pa_type, " + ", ".join(rollup.KEYS) + ", indicator"
+            sums = ", ".join(f"sum({m}){'' if m in ('sum', 'sumsq') else '::BIGINT'} AS {m}" for m in rollup.MEASURES)
+            con.execute(f"CREATE OR REPLACE TABLE rollup AS SELECT {group}, {sums} FROM rollup_daily "
+                        f"GROUP BY {group} ORDER BY indicator, service_type, period")
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for one caller (thread); the data is fresh per ``rollup_check_s``."""
