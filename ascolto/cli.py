@@ -8,6 +8,7 @@ import sys
 import click
 
 from . import config as config_mod
+from .cli_export import export_cmd, warehouse_cmd
 
 
 @click.group()
@@ -110,6 +111,7 @@ main.add_command(questionnaires)
 main.add_command(registry)
 main.add_command(failed)
 main.add_command(compact)
+main.add_command(export_cmd), main.add_command(warehouse_cmd)  # ascolto/cli_export.py
 
 
 if __name__ == "__main__":

@@ -61,6 +61,11 @@ class Settings:
     dlq_window: int = 100        # processor: halt when more than dlq_max_ratio of a window of
     dlq_max_ratio: float = 0.5   # at least dlq_window envelopes is invalid (docs/processor.md)
     compact_min_rows: int = 100_000  # compaction target: files of at least this many rows
+    # warehouse disclosure control and rollup (docs/warehouse.md)
+    disclosure_min_n: int = 3      # cells with fewer responses are suppressed (CONF_STATUS=A)
+    reliability_min_n: int = 30    # published cells with fewer are flagged OBS_STATUS=U
+    microdata_min_n: int = 30      # microdata rows are released only from cells with at least this many
+    rollup_check_s: float = 5.0    # readers check the rollup's freshness at most this often
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -116,4 +121,8 @@ def load(env: dict | None = None) -> Settings:
         dlq_window=_int(env, "ASCOLTO_DLQ_WINDOW", defaults.dlq_window),
         dlq_max_ratio=_float(env, "ASCOLTO_DLQ_MAX_RATIO", defaults.dlq_max_ratio),
         compact_min_rows=_int(env, "ASCOLTO_COMPACT_MIN_ROWS", defaults.compact_min_rows),
+        disclosure_min_n=_int(env, "ASCOLTO_DISCLOSURE_MIN_N", defaults.disclosure_min_n),
+        reliability_min_n=_int(env, "ASCOLTO_RELIABILITY_MIN_N", defaults.reliability_min_n),
+        microdata_min_n=_int(env, "ASCOLTO_MICRODATA_MIN_N", defaults.microdata_min_n),
+        rollup_check_s=_float(env, "ASCOLTO_ROLLUP_CHECK_S", defaults.rollup_check_s),
     )

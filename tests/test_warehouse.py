@@ -1,7 +1,8 @@
-"""Indicators over the Parquet dataset, through DuckDB, the CLI and the console API."""
+"""The warehouse: raw views, the incremental rollup, cuts with statistics, comparisons, the console API, the CLI."""
 from __future__ import annotations
 
 import json
+import os
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -10,12 +11,15 @@ from click.testing import CliRunner
 
 from ascolto.cli import main
 from ascolto.config import Settings
+from tests.test_warehouse_fixtures import response, write
+from warehouse import cube, rollup
+from warehouse.comparability import NotComparable, QueryError
 from warehouse.console import create_app
-from warehouse.dataset import open_dataset
-from warehouse.indicators import QueryError, by_pa_and_service_type
+from warehouse.dataset import Warehouse, open_dataset
+from warehouse.indicators import by_pa_and_service_type
 
 
-def _write(root, period, pa_type, service_type, scores):
+def _write_minimal(root, period, pa_type, service_type, scores):
     d = root / "responses" / f"period={period}" / f"pa_type={pa_type}"
     d.mkdir(parents=True, exist_ok=True)
     n = len(list(d.glob("*.parquet")))
@@ -28,61 +32,221 @@ def _write(root, period, pa_type, service_type, scores):
 
 
 @pytest.fixture
-def data_dir(tmp_path):
-    _write(tmp_path, "2026-10", "L6", "anagrafe.certificati", [100, 75, 50])
-    _write(tmp_path, "2026-10", "L6", "anagrafe.certificati", [25])
-    _write(tmp_path, "2026-10", "C16", "previdenza.domanda-prestazione", [0, 100, None])
-    _write(tmp_path, "2026-11", "L6", "anagrafe.certificati", [100])
+def small_dir(tmp_path):
+    """Files with only a few columns: readers must tolerate missing (and added) columns."""
+    _write_minimal(tmp_path, "2026-10", "L6", "anagrafe.certificati", [100, 75, 50])
+    _write_minimal(tmp_path, "2026-10", "L6", "anagrafe.certificati", [25])
+    _write_minimal(tmp_path, "2026-10", "C16", "previdenza.domanda-prestazione", [0, 100, None])
+    _write_minimal(tmp_path, "2026-11", "L6", "anagrafe.certificati", [100])
     return tmp_path
 
 
-def test_satisfaction_by_pa_type_and_service_type_for_a_period(data_dir):
-    with open_dataset(data_dir) as con:
+ENTITIES = [("c_h501", "ITI4", 5, 40), ("c_f205", "ITC4", 3, 35), ("c_a944", "ITH5", 4, 30), ("c_l219", "ITC1", 2, 25),
+            ("c_d612", "ITI1", 4, 2)]
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """Realistic rows: five comuni for anagrafe.certificati (one with 2 responses), a faccia counter, INPS."""
+    rows = []
+    for entity, region, sat, n in ENTITIES:
+        for i in range(n):
+            s = max(1, min(5, sat + (i % 3) - 1))
+            rows.append(response(entity=entity, region=region, satisfaction=s, ease=s, day=1 + i % 28,
+                                 went_well=["clarity"] if s >= 4 else [], went_wrong=["technical"] if s < 3 else [],
+                                 task="yes", comment="scrivete a mario.rossi@example.com" if i == 0 else None))
+    for i in range(12):
+        rows.append(response(entity="c_h501", region="ITI4", questionnaire="di-rating-servizio", ease=5 - i % 2))
+    for i in range(40):
+        rows.append(response(period="2026-11", pa_type="C16", service_type="previdenza.domanda-prestazione",
+                             entity="inps", region="ITI4", satisfaction=3 + i % 3))
+    write(tmp_path, rows)
+    return tmp_path
+
+
+def test_raw_view_and_raw_indicator_remain_available(small_dir):
+    with open_dataset(small_dir) as con:
         rows = by_pa_and_service_type(con, "satisfaction", "2026-10")
+        assert by_pa_and_service_type(con, "ease") == []
     assert rows == [
         {"period": "2026-10", "pa_type": "C16", "service_type": "previdenza.domanda-prestazione", "n": 2, "mean": 50.0},
-        {"period": "2026-10", "pa_type": "L6", "service_type": "anagrafe.certificati", "n": 4, "mean": 62.5},
-    ]
-
-
-def test_all_periods_and_unanswered_indicators(data_dir):
-    with open_dataset(data_dir) as con:
-        assert [r["period"] for r in by_pa_and_service_type(con)] == ["2026-10", "2026-10", "2026-11"]
-        assert by_pa_and_service_type(con, "ease") == []
-
-
-def test_empty_dataset_answers_with_no_rows(tmp_path):
-    with open_dataset(tmp_path) as con:
+        {"period": "2026-10", "pa_type": "L6", "service_type": "anagrafe.certificati", "n": 4, "mean": 62.5}]
+    with open_dataset(small_dir / "nothing") as con:
         assert by_pa_and_service_type(con) == []
 
 
-@pytest.mark.parametrize("kwargs, field", [({"indicator": "happiness"}, "indicator"),
-                                          ({"period": "2026-13"}, "period"),
+@pytest.mark.parametrize("kwargs, field", [({"indicator": "happiness"}, "indicator"), ({"period": "2026-13"}, "period"),
                                           ({"period": "'; DROP TABLE x; --"}, "period")])
-def test_bad_parameters_are_refused_by_name(data_dir, kwargs, field):
-    with open_dataset(data_dir) as con, pytest.raises(QueryError) as exc:
+def test_bad_parameters_are_refused_by_name(small_dir, kwargs, field):
+    with open_dataset(small_dir) as con, pytest.raises(QueryError) as exc:
         by_pa_and_service_type(con, **kwargs)
     assert exc.value.field == field
 
 
-def test_console_api_serves_the_indicator(data_dir):
+def test_rollup_is_incremental_and_tracks_changes(data_dir):
+    first = rollup.refresh(data_dir)
+    assert first["input_files"] == 2 and first["rollup_files"] == 2
+    assert not rollup.is_stale(data_dir)
+    assert rollup.refresh(data_dir) == {"input_files": 0, "rollup_files": 0, "compacted": 0, "removed_inputs": 0}
+    [new] = write(data_dir, [response(satisfaction=1)])
+    assert rollup.is_stale(data_dir)
+    assert rollup.refresh(data_dir)["input_files"] == 1
+    # a replay rewrites a file in place: its rollup is rebuilt, not added to
+    rows = pq.read_table(new)
+    pq.write_table(rows, new)
+    os.utime(new, ns=(1, 1))
+    assert rollup.refresh(data_dir)["input_files"] == 1
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        con = wh.cursor()
+        total = con.execute("SELECT sum(n) FROM rollup WHERE indicator = 'satisfaction'").fetchone()[0]
+        raw = con.execute("SELECT count(satisfaction) FROM responses").fetchone()[0]
+    assert total == raw == 132 + 40 + 1
+    new.unlink()
+    assert rollup.refresh(data_dir)["removed_inputs"] == 1
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        assert wh.cursor().execute("SELECT sum(n) FROM rollup WHERE indicator = 'satisfaction'").fetchone()[0] == 172
+
+
+def test_compaction_merges_rollup_files_of_a_partition(tmp_path):
+    for i in range(rollup.COMPACT_AT + 1):
+        write(tmp_path, [response(satisfaction=1 + i % 5, day=1 + i)])
+        rollup.refresh(tmp_path)
+    m = rollup.read_manifest(tmp_path)
+    assert len(m["outputs"]) == 1 and len(m["inputs"]) == rollup.COMPACT_AT + 1
+    with Warehouse(Settings(data_dir=tmp_path)) as wh:
+        con = wh.cursor()
+        assert con.execute("SELECT sum(n), sum(sum) FROM rollup WHERE indicator = 'satisfaction'").fetchone() == \
+            con.execute("SELECT count(*), sum(satisfaction) FROM responses").fetchone()
+
+
+def test_rollup_matches_the_raw_rows_for_every_measure(data_dir):
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        con = wh.cursor()
+        got = con.execute("""SELECT sum(n), sum(sum), sum(sumsq), sum(top2), sum(d0), sum(d25), sum(d50), sum(d75), sum(d100)
+                             FROM rollup WHERE indicator = 'ease' AND entity = 'c_h501'""").fetchone()
+        raw = con.execute("""SELECT count(ease), sum(ease), sum(ease * ease), count_if(ease >= 75), count_if(ease = 0),
+                                    count_if(ease = 25), count_if(ease = 50), count_if(ease = 75), count_if(ease = 100)
+                             FROM responses WHERE entity = 'c_h501'""").fetchone()
+        assert got == raw
+        cats = con.execute("SELECT sum(n), sum(c_clarity), sum(c_technical) FROM rollup WHERE indicator = 'went_well'").fetchone()
+        assert cats == con.execute("SELECT count_if(len(went_well) > 0), count_if(list_contains(went_well, 'clarity')), 0 "
+                                   "FROM responses").fetchone()
+
+
+def test_cut_statistics_match_the_raw_rows(data_dir):
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        con = wh.cursor()
+        df = cube.table(con, cube.Cut(indicator="satisfaction", by=["entity"], freq="Q",
+                                      filters={"service_type": ["anagrafe.certificati"]}))
+        raw = con.execute("SELECT entity, count(*), avg(satisfaction), stddev_samp(satisfaction), "
+                          "avg((satisfaction >= 75)::INT) FROM responses WHERE service_type = 'anagrafe.certificati' "
+                          "AND satisfaction IS NOT NULL GROUP BY ALL").fetchall()
+    by = {r["entity"]: r for r in df.to_dict("records")}
+    for entity, n, mean, sd, top in raw:
+        assert by[entity]["n"] == n and by[entity]["period"] == "2026-Q4"
+        if by[entity]["conf_status"] == "F":
+            assert by[entity]["mean"] == pytest.approx(mean) and by[entity]["sd"] == pytest.approx(sd)
+            assert by[entity]["top2"] == pytest.approx(100 * top)
+    assert by["c_d612"]["conf_status"] == "A" and by["c_l219"]["conf_status"] == "D"  # n=2, then the smallest other
+    assert by["c_h501"]["obs_status"] == "A" and by["c_a944"]["obs_status"] == "A" and by["c_l219"]["obs_status"] == "Q"
+
+
+def test_console_indicators_route(data_dir):
     client = create_app(Settings(data_dir=data_dir)).test_client()
-    resp = client.get("/api/v1/indicators?period=2026-11")
-    assert resp.status_code == 200
-    assert resp.get_json() == {"indicator": "satisfaction", "period": "2026-11", "rows": [
-        {"period": "2026-11", "pa_type": "L6", "service_type": "anagrafe.certificati", "n": 1, "mean": 100.0}]}
-    bad = client.get("/api/v1/indicators?indicator=nope")
-    assert bad.status_code == 400 and "indicator" in bad.get_json()["fields"]
+    body = client.get("/api/v1/indicators?by=pa_type,service_type&freq=M&period=2026-10").get_json()
+    assert body["indicator"] == "satisfaction" and {"cx-core", "faccia", "mod-anagrafe"} <= set(body["instruments"])
+    assert "di-rating-servizio" not in body["instruments"]
+    [row] = body["rows"]
+    assert row["pa_type"] == "L6" and row["n"] == 132 and row["conf_status"] == "F" and row["obs_status"] == "A"
+    assert row["mean_ci"][0] < row["mean"] < row["mean_ci"][1]
+    assert sum(row["distribution"].values()) == pytest.approx(100, abs=0.05)
+    # ease combines cx-core and the Designers Italia stars, as their harmonization declares
+    ease = client.get("/api/v1/indicators?indicator=ease&by=questionnaire&freq=A").get_json()
+    assert {r["questionnaire"]: r["n"] for r in ease["rows"]} == {"cx-core": 132, "di-rating-servizio": 12}
+    ww = client.get("/api/v1/indicators?indicator=went_well&by=&freq=A").get_json()["rows"][0]
+    assert ww["shares"]["clarity"]["share"] == 100.0
+    small = client.get("/api/v1/indicators?by=entity&service_type=anagrafe.certificati&freq=A").get_json()["rows"]
+    assert {r["entity"]: r["conf_status"] for r in small}["c_d612"] == "A"
+    assert all(r["mean"] is None for r in small if r["conf_status"] != "F")
+
+
+@pytest.mark.parametrize("query, status, field", [
+    ("indicator=happiness", 400, "indicator"), ("by=colour", 400, "by"), ("freq=W", 400, "freq"),
+    ("period=2026-13", 400, "period"), ("pa_type=L6';--", 400, "pa_type"),
+    ("indicator=satisfaction&questionnaire=di-rating-servizio", 422, "questionnaire"),
+])
+def test_console_refuses_with_reasons(data_dir, query, status, field):
+    client = create_app(Settings(data_dir=data_dir)).test_client()
+    resp = client.get(f"/api/v1/indicators?{query}")
+    body = resp.get_json()
+    assert resp.status_code == status and set(body) == {"error", "message", "fields"} and field in body["fields"]
+
+
+def test_comparisons_across_service_types_are_refused(data_dir):
+    client = create_app(Settings(data_dir=data_dir)).test_client()
+    for q in ("", "&service_type=anagrafe.certificati,previdenza.domanda-prestazione"):
+        resp = client.get(f"/api/v1/compare?indicator=satisfaction{q}")
+        assert resp.status_code == 422 and resp.get_json()["error"] == "not_comparable"
+        assert "service type" in resp.get_json()["message"]
+    with pytest.raises(NotComparable):
+        cube.Cut(indicator="clarity", filters={"questionnaire": ["di-rating-servizio"]}).validate()
+
+
+def test_compare_entities_of_one_service_type(data_dir):
+    client = create_app(Settings(data_dir=data_dir)).test_client()
+    body = client.get("/api/v1/compare?service_type=anagrafe.certificati&indicator=satisfaction"
+                      "&overdispersion=multiplicative").get_json()
+    assert body["benchmark"]["n"] == 132 and body["funnel"]["n"][0] >= 1
+    units = {u["entity"]: u for u in body["units"]}
+    assert units["c_d612"]["value"] is None and units["c_d612"]["rank"] is None and units["c_d612"]["conf_status"] == "A"
+    assert units["c_l219"]["conf_status"] == "D" and units["c_l219"]["eb"] is None
+    ranked = [u for u in body["units"] if u["rank"]]
+    assert [u["entity"] for u in ranked] == ["c_h501", "c_a944", "c_f205"]
+    assert all(u["eb"]["ci"][0] <= u["eb"]["estimate"] <= u["eb"]["ci"][1] for u in ranked)
+    plain = client.get("/api/v1/compare?service_type=anagrafe.certificati&indicator=satisfaction").get_json()
+    h501 = next(u for u in plain["units"] if u["entity"] == "c_h501")
+    assert h501["flag"] == "above_99.8" and h501["significant"] is True and h501["z"] > 3.09
+    # overdispersion widens the limits by √φ: the same entity is no longer a signal
+    assert body["phi"] > 1 and units["c_h501"]["flag"] == "within"
+    assert units["c_h501"]["limits"]["95"][1] > h501["limits"]["95"][1]
+    lo95, hi95 = units["c_a944"]["limits"]["95"]
+    lo998, hi998 = units["c_a944"]["limits"]["99.8"]
+    assert lo998 < lo95 < body["benchmark"]["value"] < hi95 < hi998
+    top = client.get("/api/v1/compare?service_type=anagrafe.certificati&measure=top2&overdispersion=additive").get_json()
+    assert 0 <= top["benchmark"]["value"] <= 100 and top["tau2"] >= 0
+
+
+def test_meta_route(data_dir):
+    body = create_app(Settings(data_dir=data_dir)).test_client().get("/api/v1/meta").get_json()
+    assert body["periods"] == ["2026-10", "2026-11"] and body["disclosure"] == {"min_n": 3, "low_n": 30, "microdata_min_n": 30}
+    ease = next(i for i in body["indicators"] if i["name"] == "ease")
+    assert ease["kind"] == "score" and {"cx-core", "di-rating-servizio", "mod-tributi"} <= set(ease["instruments"])
+    assert "faccia" not in ease["instruments"]
+
+
+def test_console_sees_new_files_after_the_check_interval(tmp_path):
+    settings = Settings(data_dir=tmp_path, rollup_check_s=0)
+    client = create_app(settings).test_client()
+    assert client.get("/api/v1/indicators").get_json()["rows"] == []
+    write(tmp_path, [response(satisfaction=5) for _ in range(3)])
+    assert client.get("/api/v1/indicators?freq=A").get_json()["rows"][0]["n"] == 3
     assert client.get("/api/v1/nothing").get_json()["error"] == "not_found"
 
 
-def test_cli_prints_the_indicator(data_dir):
+def test_thresholds_are_configuration(data_dir):
+    client = create_app(Settings(data_dir=data_dir, disclosure_min_n=50)).test_client()
+    rows = client.get("/api/v1/indicators?by=pa_type&freq=A").get_json()["rows"]
+    assert {r["pa_type"]: r["conf_status"] for r in rows} == {"C16": "A", "L6": "D"}  # L6 alone beside C16 would reveal it
+
+
+def test_cli_refresh_status_and_raw_indicators(small_dir):
     runner = CliRunner()
-    result = runner.invoke(main, ["indicators", "--period", "2026-10", "--json"],
-                           env={"ASCOLTO_DATA_DIR": str(data_dir)})
-    assert result.exit_code == 0, result.output
+    env = {"ASCOLTO_DATA_DIR": str(small_dir)}
+    assert json.loads(runner.invoke(main, ["warehouse", "status"], env=env).output)["stale"] is True
+    out = runner.invoke(main, ["warehouse", "refresh"], env=env)
+    assert out.exit_code == 0 and json.loads(out.output)["input_files"] == 4
+    assert json.loads(runner.invoke(main, ["warehouse", "status"], env=env).output)["stale"] is False
+    result = runner.invoke(main, ["indicators", "--period", "2026-10", "--json"], env=env)
     assert [r["n"] for r in json.loads(result.output)] == [2, 4]
-    table = runner.invoke(main, ["indicators"], env={"ASCOLTO_DATA_DIR": str(data_dir)})
-    assert "anagrafe.certificati" in table.output and "62.5" in table.output
-    bad = runner.invoke(main, ["indicators", "--period", "oct"], env={"ASCOLTO_DATA_DIR": str(data_dir)})
+    bad = runner.invoke(main, ["indicators", "--period", "oct"], env=env)
     assert bad.exit_code == 2 and "--period" in bad.output

@@ -1,14 +1,42 @@
-"""The internal console (DESIGN §8): for now its JSON API ``GET /api/v1/indicators``."""
+"""The internal console (DESIGN §8): its JSON API under ``/api/v1`` (shapes in docs/warehouse.md).
+
+Every route reads the rollup through one :class:`~warehouse.dataset.Warehouse` per process, which
+refreshes it incrementally when the responses changed (checked at most every
+``ASCOLTO_ROLLUP_CHECK_S`` seconds). Every cell served has disclosure control applied.
+"""
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+import threading
+
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ascolto import config as config_mod
 from ascolto.config import Settings
 
-from .dataset import open_dataset
-from .indicators import QueryError, by_pa_and_service_type
+from . import cube, export
+from .compare import compare
+from .comparability import INDICATORS, NotComparable, QueryError, declared
+from .dataset import Warehouse
+
+
+def _list(name: str) -> list[str]:
+    raw = request.args.get(name, "")
+    return [v for v in (p.strip() for p in raw.split(",")) if v]
+
+
+def _cut(default_by: str = "pa_type,service_type") -> cube.Cut:
+    period = request.args.get("period") or None
+    by = request.args.get("by", default_by)
+    margins = request.args.get("margins", "0")
+    if margins not in ("0", "1", "true", "false"):
+        raise QueryError("margins", "margins is 0 or 1.")
+    return cube.Cut(indicator=request.args.get("indicator", "satisfaction"),
+                    by=[v for v in (p.strip() for p in by.split(",")) if v],
+                    filters={d: _list(d) for d in cube.DIMENSIONS if _list(d)},
+                    freq=request.args.get("freq", "M"),
+                    start=request.args.get("from") or period, end=request.args.get("to") or period,
+                    margins=margins in ("1", "true")).validate()
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -16,15 +44,73 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config["ASCOLTO_SETTINGS"] = settings
     app.json.sort_keys = False
+    holder: dict[str, Warehouse] = {}
+    lock = threading.Lock()
+
+    def warehouse() -> Warehouse:
+        if "w" not in holder:
+            with lock:
+                if "w" not in holder:
+                    holder["w"] = Warehouse(settings)
+        return holder["w"]
+
+    app.config["ASCOLTO_WAREHOUSE"] = warehouse
+    meta_cache: dict = {}
+
+    @app.get("/api/v1/meta")
+    def meta():
+        """Dimensions, indicators (with the instruments declaring each), thresholds, periods present."""
+        wh = warehouse()
+        con = wh.cursor()
+        if meta_cache.get("token") == wh._loaded:
+            return jsonify(meta_cache["body"])
+        periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM rollup ORDER BY 1").fetchall()]
+        values = {d: [r[0] for r in con.execute(
+            f"SELECT DISTINCT {d} FROM rollup WHERE {d} IS NOT NULL ORDER BY 1").fetchall()]
+            for d in ("pa_type", "service_type", "region", "channel", "questionnaire")}
+        body = {"dimensions": list(cube.DIMENSIONS), "freqs": list(cube.FREQS),
+                        "indicators": [{"name": i, "kind": "score" if i in cube.SCORE_INDICATORS else "categories",
+                                        "instruments": list(declared()[i])} for i in INDICATORS],
+                        "disclosure": {"min_n": settings.disclosure_min_n, "low_n": settings.reliability_min_n,
+                                       "microdata_min_n": settings.microdata_min_n},
+                        "periods": periods, "values": values, "exports": list(export.FORMATS[:4])}
+        meta_cache.update(token=wh._loaded, body=body)
+        return jsonify(body)
 
     @app.get("/api/v1/indicators")
     def indicators():
-        """Satisfaction (or ``indicator``) by PA type and service type, optionally for ``period``."""
-        indicator = request.args.get("indicator", "satisfaction")
-        period = request.args.get("period") or None
-        with open_dataset(settings.data_dir) as con:
-            rows = by_pa_and_service_type(con, indicator, period)
-        return jsonify({"indicator": indicator, "period": period, "rows": rows})
+        """One indicator for any cut: ``by``, filters per dimension, ``freq``, ``period``/``from``/``to``."""
+        cut = _cut()
+        df = cube.table(warehouse().cursor(), cut, settings.disclosure_min_n, settings.reliability_min_n)
+        return jsonify({"indicator": cut.indicator, "freq": cut.freq, "by": cut.by, "filters": cut.filters,
+                        "period": {"start": cut.start, "end": cut.end}, "margins": cut.margins,
+                        "instruments": list(declared()[cut.indicator]),
+                        "rows": cube.rows_json(df, cut)})
+
+    @app.get("/api/v1/compare")
+    def comparison():
+        """Entities (or services) of one service type vs the national benchmark: funnel, flags, EB ranks."""
+        cut = _cut(default_by="")
+        body = compare(warehouse().cursor(), cut, measure=request.args.get("measure", "mean"),
+                       overdispersion=request.args.get("overdispersion", "none"),
+                       level=request.args.get("level", "entity"),
+                       min_n=settings.disclosure_min_n, low_n=settings.reliability_min_n)
+        return jsonify(body)
+
+    @app.get("/api/v1/export/<fmt>")
+    def export_table(fmt: str):
+        """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``)."""
+        if fmt not in export.FORMATS[:4]:
+            raise QueryError("format", f"format must be one of {', '.join(export.FORMATS[:4])}; the data package "
+                                       "is exported by `ascolto export --format datapackage`.")
+        cut = _cut(default_by="")
+        df = export.publication_table(warehouse().cursor(), cut.freq, cut.start, cut.end,
+                                      min_n=settings.disclosure_min_n, low_n=settings.reliability_min_n)
+        body, media = export.render(df, fmt, cut.freq)
+        ext = {"sdmx-csv": "csv", "jsonstat": "json"}.get(fmt, fmt)
+        return Response(body, mimetype=media.split(";")[0], content_type=media, headers={
+            "Content-Disposition": f'attachment; filename="ascolto-{cut.freq}.{fmt}.{ext}"'
+            if fmt == "sdmx-csv" else f'attachment; filename="ascolto-{cut.freq}.{ext}"'})
 
     @app.get("/healthz")
     def healthz():
@@ -33,6 +119,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(QueryError)
     def _query_error(exc: QueryError):
         return jsonify({"error": "invalid_parameter", "message": str(exc), "fields": {exc.field: [str(exc)]}}), 400
+
+    @app.errorhandler(NotComparable)
+    def _not_comparable(exc: NotComparable):
+        return jsonify({"error": "not_comparable", "message": str(exc), "fields": exc.fields}), 422
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

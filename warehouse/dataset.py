@@ -33,3 +33,90 @@ def open_dataset(data_dir: Path) -> duckdb.DuckDBPyConnection:
     else:
         con.execute(_EMPTY_RESPONSES)
     return con
+
+
+class Warehouse:
+    """What every reader (console, CLI, exports) opens: an in-memory DuckDB with
+
+    - ``responses``: the raw view over the Parquet dataset (for statisticians' raw queries),
+    - ``rollup_daily``: a view over the day-grain rollup files (see :mod:`warehouse.rollup`),
+    - ``rollup``: the same summed to the month (period), which every cut reads.
+
+    Nothing is ever written through it: the Parquet files are only read. When ``auto_refresh`` is
+    on, :meth:`cursor` checks at most every ``settings.rollup_check_s`` seconds whether the
+    responses changed since the rollup was built, refreshes it (incrementally) if so, and reloads.
+    """
+
+    def __init__(self, settings, auto_refresh: bool = True):
+        import threading
+
+        self.settings = settings
+        self.data_dir = Path(settings.data_dir)
+        self.auto_refresh = auto_refresh
+        self._con = duckdb.connect(":memory:")
+        self._lock = threading.Lock()
+        self._loaded: str | None = None
+        self._checked = float("-inf")
+        self.ensure_fresh(force=True)
+
+    def ensure_fresh(self, force: bool = False) -> None:
+        import time
+
+        from . import rollup
+
+        now = time.monotonic()
+        if not force and now - self._checked < self.settings.rollup_check_s:
+            return
+        with self._lock:
+            if not force and now - self._checked < self.settings.rollup_check_s:
+                return
+            if self.auto_refresh and rollup.is_stale(self.data_dir):
+                rollup.refresh(self.data_dir)
+            manifest_path = rollup.rollup_dir(self.data_dir) / rollup.MANIFEST
+            token = f"{manifest_path.stat().st_mtime_ns}" if manifest_path.exists() else "none"
+            if token != self._loaded:
+                self._load()
+                self._loaded = token
+            self._checked = time.monotonic()
+
+    def _load(self) -> None:
+        from . import rollup
+
+        con = self._con
+        con.execute("DROP VIEW IF EXISTS responses")
+        root = self.data_dir / "responses"
+        if root.exists() and any(root.rglob("*.parquet")):
+            pattern = str(root / "**" / "*.parquet").replace("'", "''")
+            con.execute(f"CREATE VIEW responses AS SELECT * FROM read_parquet('{pattern}', union_by_name = true, "
+                        "hive_partitioning = true, hive_types = {'period': VARCHAR, 'pa_type': VARCHAR})")
+        else:
+            con.execute(_EMPTY_RESPONSES)
+        with rollup.locked(self.data_dir, exclusive=False):
+            files = rollup.output_files(self.data_dir)
+            if files:
+                listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+                source = f"read_parquet({listing}, hive_partitioning = false)"
+            else:
+                source = f"({rollup.EMPTY_ROLLUP})"
+            # rollup_daily: the day-grain rollup as written; rollup: summed to the month in memory (what
+            # every cut reads: ~30 times fewer rows; the period is the finest grain the API serves)
+            con.execute("DROP VIEW IF EXISTS rollup_daily")
+            con.execute(f"CREATE VIEW rollup_daily AS SELECT * FROM {source}")
+            group = "period, pa_type, " + ", ".join(rollup.KEYS) + ", indicator"
+            sums = ", ".join(f"sum({m}){'' if m in ('sum', 'sumsq') else '::BIGINT'} AS {m}" for m in rollup.MEASURES)
+            con.execute(f"CREATE OR REPLACE TABLE rollup AS SELECT {group}, {sums} FROM rollup_daily "
+                        f"GROUP BY {group} ORDER BY indicator, service_type, period")
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own for one caller (thread); the data is fresh per ``rollup_check_s``."""
+        self.ensure_fresh()
+        return self._con.cursor()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

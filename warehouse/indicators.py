@@ -1,4 +1,5 @@
-"""Indicators over the ``responses`` view."""
+"""Raw indicators over the ``responses`` view (no disclosure control: for internal use and tests; the
+published statistics are :mod:`warehouse.cube`)."""
 from __future__ import annotations
 
 import re
@@ -11,12 +12,7 @@ from questionnaires.harmonize import SCORE_INDICATORS
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-class QueryError(ValueError):
-    """A query parameter is invalid; ``field`` names it."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+from .comparability import QueryError  # noqa: E402  (one error type for every warehouse query)
 
 
 def by_pa_and_service_type(con: duckdb.DuckDBPyConnection, indicator: str = "satisfaction",

@@ -1,0 +1,149 @@
+"""Every export read back by an independent reader, with values and suppression surviving the trip."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from ascolto.config import Settings
+from tests.test_warehouse import data_dir  # noqa: F401  (the fixture)
+from warehouse import export
+from warehouse.console import create_app
+from warehouse.dataset import Warehouse
+
+KEY = ["REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INDICATOR", "TIME_PERIOD"]
+
+
+@pytest.fixture
+def published(data_dir):  # noqa: F811
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        return export.publication_table(wh.cursor(), "A")
+
+
+def test_publication_table_has_margins_and_suppression(published):
+    national = published[(published["REF_AREA"] == "IT") & (published["PA_TYPE"] == "_T")
+                         & (published["SERVICE_TYPE"] == "_T") & (published["INDICATOR"] == "SATISFACTION_MEAN")]
+    assert national["N_RESP"].tolist() == [172] and national["CONF_STATUS"].tolist() == ["F"]
+    small = published[published["N_RESP"] < 3]
+    assert len(small) and (small["CONF_STATUS"] == "A").all() and small["OBS_VALUE"].isna().all()
+    assert (published["CONF_STATUS"] == "D").any()
+    assert set(published["OBS_STATUS"]) <= {"A", "U", "Q"}
+
+
+def _cmp(df: pd.DataFrame, published: pd.DataFrame):
+    df = df.copy()
+    for c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"):
+        df[c] = pd.to_numeric(df[c].replace("", None))
+    df["N_RESP"] = df["N_RESP"].astype(int)
+    merged = published.merge(df, on=KEY, suffixes=("", "_back"))
+    assert len(merged) == len(published) == len(df)
+    for c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"):
+        a, b = merged[c], merged[f"{c}_back"]
+        assert ((a.isna() & b.isna()) | ((a - b).abs() < 1e-3)).all(), c
+    for c in ("N_RESP", "OBS_STATUS", "CONF_STATUS"):
+        assert (merged[c] == merged[f"{c}_back"]).all(), c
+
+
+def test_sdmx_csv_read_back_by_pysdmx(published, tmp_path, data_dir):  # noqa: F811
+    from pysdmx.io import read_sdmx
+
+    path = tmp_path / "cx.csv"
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        export.export(wh.cursor(), "sdmx-csv", path, freq="A")
+    msg = read_sdmx(path)
+    [ds] = msg.data
+    assert ds.short_urn == "Dataflow=IT1:DF_ASCOLTO_CX(1.0)"
+    df = ds.data
+    assert list(df.columns)[:6] == export.SDMX_DIMENSIONS
+    _cmp(df.astype(str).replace({"<NA>": ""}), published)
+
+
+def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):  # noqa: F811
+    from pyjstat import pyjstat
+
+    path = tmp_path / "cx.json"
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        export.export(wh.cursor(), "jsonstat", path, freq="A")
+    text = path.read_text("utf-8")
+    df = pyjstat.Dataset.read(text).write("dataframe", naming="id")
+    wide = df.pivot_table(index=["INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE"],
+                          columns="MEASURE", values="value", aggfunc="first", dropna=False).reset_index()
+    wide = wide[wide["N_RESP"].notna()]
+    raw = json.loads(text)
+    # status per suppressed cell, at the index of its OBS_VALUE
+    size, dims = raw["size"], raw["id"]
+    cats = {d: raw["dimension"][d]["category"]["index"] for d in dims}
+    strides = [1] * len(size)
+    for i in range(len(size) - 2, -1, -1):
+        strides[i] = strides[i + 1] * size[i + 1]
+    statuses = []
+    for r in wide.to_dict("records"):
+        idx = sum(cats[d].index(r[d] if d != "MEASURE" else "OBS_VALUE") * s for d, s in zip(dims, strides))
+        statuses.append(raw["status"].get(str(idx), ""))
+    wide["CONF_STATUS"] = [s if s in ("A", "D") else "F" for s in statuses]
+    wide["OBS_STATUS"] = ["Q" if s in ("A", "D") else "U" if s == "U" else "A" for s in statuses]
+    _cmp(wide[KEY + ["OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP", "OBS_STATUS", "CONF_STATUS"]]
+         .astype(object).where(wide.notna(), ""), published)
+
+
+def test_parquet_and_csv_read_back(published, tmp_path, data_dir):  # noqa: F811
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        export.export(wh.cursor(), "parquet", tmp_path / "cx.parquet", freq="A")
+        export.export(wh.cursor(), "csv", tmp_path / "cx.csv", freq="A")
+    table = pq.read_table(tmp_path / "cx.parquet")
+    assert table.schema.field("OBS_VALUE").type == "double" and table.schema.field("N_RESP").type == "int64"
+    _cmp(table.to_pandas().astype(object).where(table.to_pandas().notna(), ""), published)
+    with open(tmp_path / "cx.csv", newline="") as fh:
+        _cmp(pd.DataFrame(list(csv.DictReader(fh))), published)
+
+
+def test_datapackage_validates_and_releases_only_large_cells(data_dir, tmp_path):  # noqa: F811
+    from frictionless import Package, validate
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", microdata_min_n=30)
+    report = validate(str(path))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    pkg = Package(str(path))
+    names = {r.name for r in pkg.resources}
+    assert names == {"responses-cx-core-v1", "responses-di-rating-servizio-v1"}
+    rows = pkg.get_resource("responses-cx-core-v1").read_rows()
+    # cells: (2026-10, L6, anagrafe, ITI4) 40 + 12 kept; ITC4 35 and ITH5 30 kept; ITC1 25 and ITI1 2 not released
+    assert {r["region"] for r in rows} == {"ITI4", "ITC4", "ITH5"}
+    assert len(rows) == 40 + 35 + 30 + 40
+    fields = {f.name: f for f in pkg.get_resource("responses-cx-core-v1").schema.fields}
+    assert "item_comment" not in fields and "comment" not in fields and "submission_id" not in fields
+    sat = fields["item_satisfaction"].to_descriptor()
+    assert set(sat["labels"]) >= {"it", "en"} and sat["constraints"] == {"minimum": 1, "maximum": 5}
+    assert "NOT_ASKED" in pkg.get_resource("responses-cx-core-v1").schema.missing_values
+    assert not any("example.com" in p.read_text() for p in (tmp_path / "pkg").glob("*.csv"))
+    codebook = json.loads((tmp_path / "pkg" / "codebook.json").read_text())
+    assert codebook["schema"] == "ascolto.codebook/1"
+
+
+def test_cli_export_every_format(data_dir, tmp_path):  # noqa: F811
+    runner = CliRunner()
+    env = {"ASCOLTO_DATA_DIR": str(data_dir)}
+    for fmt, name in (("csv", "a.csv"), ("parquet", "a.parquet"), ("sdmx-csv", "s.csv"), ("jsonstat", "a.json"),
+                      ("datapackage", "pkg")):
+        result = runner.invoke(main, ["export", "--format", fmt, "--out", str(tmp_path / name), "--freq", "Q"], env=env)
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).exists()
+    bad = runner.invoke(main, ["export", "--format", "csv", "--out", str(tmp_path / "x"), "--from", "oct"], env=env)
+    assert bad.exit_code == 2
+
+
+def test_console_export_routes(data_dir, published):  # noqa: F811
+    client = create_app(Settings(data_dir=data_dir)).test_client()
+    resp = client.get("/api/v1/export/sdmx-csv?freq=A")
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("application/vnd.sdmx.data+csv")
+    lines = resp.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA") and len(lines) == len(published) + 1
+    assert client.get("/api/v1/export/jsonstat?freq=A").get_json()["version"] == "2.0"
+    assert client.get("/api/v1/export/parquet?freq=A").data[:4] == b"PAR1"
+    assert client.get("/api/v1/export/datapackage").status_code == 400

@@ -1,0 +1,67 @@
+"""Helpers that write ``responses`` files in the processor's real layout and schema (no tests here)."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from processor.canonical import RESPONSES_SCHEMA
+
+_count = [0]
+
+
+def response(*, period="2026-10", day=15, pa_type="L6", service_type="anagrafe.certificati", entity="c_h501",
+             service=None, region="ITI4", channel="web", questionnaire="cx-core", version=1, lang="it",
+             satisfaction=None, ease=None, clarity=None, went_well=(), went_wrong=(), comment=None, **answers):
+    """One canonical row; ratings given on 1–5 are stored like the processor would."""
+    def score(v):
+        return None if v is None else (v - 1) * 25.0
+
+    raw = dict(answers)
+    for name, v in (("satisfaction", satisfaction), ("ease", ease), ("clarity", clarity)):
+        if v is not None and questionnaire == "cx-core":
+            raw[name] = v
+    if questionnaire in ("di-rating-servizio", "di-rating-pagina") and (ease or clarity) is not None:
+        raw["stars"] = ease or clarity
+    if went_well:
+        raw["went_well"] = list(went_well)
+    if comment:
+        raw["comment"] = comment
+    row = {
+        "period": period, "pa_type": pa_type,
+        "submission_id": str(uuid.uuid4()),
+        "received_at": datetime(int(period[:4]), int(period[5:]), day, 10, tzinfo=timezone.utc),
+        "service": service or f"svc-{entity}-{service_type}", "entity": entity, "service_type": service_type,
+        "region": region, "channel": channel, "device": "desktop", "lang": lang,
+        "questionnaire": questionnaire, "version": version,
+        "went_well": list(went_well), "went_wrong": list(went_wrong), "comment": comment,
+        "answers": [(k, json.dumps(v)) for k, v in sorted(raw.items())],
+    }
+    for name in ("satisfaction", "ease", "clarity", "speed", "trust", "task_completed"):
+        v = {"satisfaction": satisfaction, "ease": ease, "clarity": clarity}.get(name)
+        row[name] = score(v)
+        row[f"{name}_raw"] = None if v is None else str(v)
+        row[f"{name}_scale"] = None if v is None else "1-5"
+    return row
+
+
+def write(data_dir: Path, rows: list[dict]) -> list[Path]:
+    """Write ``rows`` as one new part file per (period, pa_type), like one processor batch."""
+    parts: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        parts.setdefault((r["period"], r["pa_type"]), []).append(r)
+    paths = []
+    for (period, pa_type), rs in sorted(parts.items()):
+        d = Path(data_dir) / "responses" / f"period={period}" / f"pa_type={pa_type}"
+        d.mkdir(parents=True, exist_ok=True)
+        _count[0] += 1
+        table = pa.Table.from_pylist([{k: v for k, v in r.items() if k not in ("period", "pa_type")} for r in rs],
+                                     schema=RESPONSES_SCHEMA)
+        path = d / f"part-000-{_count[0]:012d}-{_count[0]:012d}-{uuid.uuid4().hex[:8]}.parquet"
+        pq.write_table(table, path)
+        paths.append(path)
+    return paths

@@ -1,0 +1,100 @@
+"""Statistics on additive aggregates: t intervals for means, Wilson intervals for shares, funnel-plot
+control limits with overdispersion (Spiegelhalter 2005), empirical-Bayes shrinkage.
+
+Every function is vectorised over numpy arrays; the distributions come from scipy and statsmodels.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats as sps
+from scipy.stats import mstats
+from statsmodels.stats.meta_analysis import combine_effects
+from statsmodels.stats.proportion import proportion_confint
+
+FUNNEL_LEVELS = (0.95, 0.998)
+
+
+def mean_sd(n, s, ss):
+    """Mean and sample standard deviation from n, Σx and Σx² (sd NaN where n < 2)."""
+    n, s, ss = (np.asarray(a, dtype=float) for a in (n, s, ss))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s / n
+        var = np.where(n > 1, (ss - n * mean ** 2) / (n - 1), np.nan)
+    return mean, np.sqrt(np.clip(var, 0, None))
+
+
+def t_interval(n, mean, sd, level: float = 0.95, bounds: tuple[float, float] | None = (0.0, 100.0)):
+    """Student-t interval for a mean (NaN where n < 2), clipped to the scale's ``bounds``."""
+    n, mean, sd = (np.asarray(a, dtype=float) for a in (n, mean, sd))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = np.where(n > 1, n - 1, np.nan)
+        lo, hi = sps.t.interval(level, df, loc=mean, scale=sd / np.sqrt(n))
+    if bounds is not None:
+        lo, hi = np.clip(lo, *bounds), np.clip(hi, *bounds)
+    return lo, hi
+
+
+def wilson(k, n, level: float = 0.95):
+    """Wilson score interval for k successes out of n, as proportions (NaN where n = 0)."""
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    safe = np.where(n > 0, n, 1)
+    lo, hi = proportion_confint(k, safe, alpha=1 - level, method="wilson")
+    return np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
+
+
+def overdispersion(z, winsor: float = 0.1) -> float:
+    """Spiegelhalter's φ: the mean of the squared z-scores winsorized at ``winsor`` on each side."""
+    z = np.asarray(z, dtype=float)
+    z = z[np.isfinite(z)]
+    if len(z) == 0:
+        return 1.0
+    wz = np.asarray(mstats.winsorize(z, limits=(winsor, winsor)), dtype=float) if len(z) >= 3 else z
+    return float(np.mean(wz ** 2))
+
+
+def additive_tau2(z, se) -> float:
+    """Between-unit variance τ² of the additive random-effects funnel (Spiegelhalter 2005, eq. 5),
+    from the winsorized φ: (Iφ − (I − 1)) / (Σw − Σw²/Σw), w = 1/se², floored at 0."""
+    z, se = np.asarray(z, dtype=float), np.asarray(se, dtype=float)
+    ok = np.isfinite(z) & (se > 0)
+    if ok.sum() < 2:
+        return 0.0
+    phi, w = overdispersion(z[ok]), 1 / se[ok] ** 2
+    i = ok.sum()
+    return float(max(0.0, (i * phi - (i - 1)) / (w.sum() - (w ** 2).sum() / w.sum())))
+
+
+def funnel_limits(target: float, se, level: float, method: str = "none", phi: float = 1.0, tau2: float = 0.0):
+    """Control limits θ0 ± z·(adjusted se) at two-sided coverage ``level``.
+
+    ``method``: ``none`` (se), ``multiplicative`` (se·√φ when φ > 1), ``additive`` (√(se² + τ²)).
+    """
+    z = sps.norm.ppf(0.5 + level / 2)
+    se = np.asarray(se, dtype=float)
+    if method == "multiplicative":
+        se = se * np.sqrt(max(phi, 1.0))
+    elif method == "additive":
+        se = np.sqrt(se ** 2 + tau2)
+    elif method != "none":
+        raise ValueError(f"unknown overdispersion method {method!r}")
+    return target - z * se, target + z * se
+
+
+def empirical_bayes(y, se, level: float = 0.95):
+    """Normal–normal empirical-Bayes shrinkage with τ² by DerSimonian–Laird (statsmodels).
+
+    Returns (shrunk estimates, lower, upper, μ, τ²). The posterior variance includes the
+    uncertainty of μ: (1 − B)·se² + B²·Var(μ̂), B = se²/(se² + τ²).
+    """
+    y, se = np.asarray(y, dtype=float), np.asarray(se, dtype=float)
+    if len(y) == 1:
+        return y.copy(), y - sps.norm.ppf(0.5 + level / 2) * se, y + sps.norm.ppf(0.5 + level / 2) * se, float(y[0]), 0.0
+    res = combine_effects(y, se ** 2, method_re="dl")
+    tau2 = max(0.0, float(res.tau2))  # the DL moment estimate can be negative: truncated at 0
+    wr = 1.0 / (se ** 2 + tau2)
+    mu, var_mu = float(np.average(y, weights=wr)), 1.0 / np.sum(wr)
+    b = se ** 2 / (se ** 2 + tau2) if tau2 > 0 else np.ones_like(se)
+    est = mu + (1 - b) * (y - mu)
+    var = (1 - b) * se ** 2 + b ** 2 * var_mu
+    z = sps.norm.ppf(0.5 + level / 2)
+    return est, est - z * np.sqrt(var), est + z * np.sqrt(var), mu, tau2
