@@ -111,7 +111,8 @@ main.add_command(questionnaires)
 main.add_command(registry)
 main.add_command(failed)
 main.add_command(compact)
-main.add_command(export_cmd), main.add_command(warehouse_cmd)  # ascolto/cli_export.py
+main.add_command(export_cmd)
+main.add_command(warehouse_cmd)
 
 
 if __name__ == "__main__":
