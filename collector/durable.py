@@ -138,38 +138,44 @@ class Durability:
 
     def _commit_loop(self) -> None:
         """Send each batch without waiting for the previous acks (up to the client's in-flight
-        limit); acks complete the slots from the client's thread, failures come back here."""
+        limit); acks complete the slots from the client's thread, failures come back here.
+        Nothing may end this thread: an unexpected error fails its batch (503) and the loop goes on."""
         while True:
             batch, failed = self._take_batch()
-            if failed:
+            try:
+                self._commit(batch, failed)
+            except Exception:
+                log.exception("committer error; the batch is answered 503")
+                self._complete(batch + [s for _, _, slots in failed for s in slots], None)
+            if not batch and self._stop.is_set() and not self._inflight:
+                return
+
+    def _commit(self, batch: list[_Slot], failed: list[tuple[bytes, bytes, list[_Slot]]]) -> None:
+        if failed:
+            self.spooling = True
+            self._reset_producer()
+            for key, value, slots in failed:
+                self._spool([(key, value)], slots)
+        by_key: dict[bytes, list[_Slot]] = {}
+        for slot in batch:
+            by_key.setdefault(slot.key, []).append(slot)
+        for key, slots in by_key.items():
+            value = batch_value([s.value for s in slots])
+            if self.spooling:
+                self._spool([(key, value)], slots)
+                continue
+            try:
+                future = self._send(key, value)
+            except (KafkaError, OSError) as exc:
+                log.warning("broker unavailable (%s); spooling", exc)
                 self.spooling = True
                 self._reset_producer()
-                for key, value, slots in failed:
-                    self._spool([(key, value)], slots)
-            if not batch:
-                if self._stop.is_set() and not self._inflight:
-                    return
+                self._spool([(key, value)], slots)
                 continue
-            by_key: dict[bytes, list[_Slot]] = {}
-            for slot in batch:
-                by_key.setdefault(slot.key, []).append(slot)
-            for key, slots in by_key.items():
-                value = batch_value([s.value for s in slots])
-                if self.spooling:
-                    self._spool([(key, value)], slots)
-                    continue
-                try:
-                    future = self._send(key, value)
-                except (KafkaError, OSError) as exc:
-                    log.warning("broker unavailable (%s); spooling", exc)
-                    self.spooling = True
-                    self._reset_producer()
-                    self._spool([(key, value)], slots)
-                    continue
-                with self._cond:
-                    self._inflight += 1
-                future.add_callback(self._acked, slots, time.perf_counter())
-                future.add_errback(self._not_acked, key, value, slots)
+            with self._cond:
+                self._inflight += 1
+            future.add_callback(self._acked, slots, time.perf_counter())
+            future.add_errback(self._not_acked, key, value, slots)
 
     def _acked(self, slots: list[_Slot], started: float, _metadata) -> None:
         metrics.PRODUCE_SECONDS.observe(time.perf_counter() - started)

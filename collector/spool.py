@@ -26,8 +26,8 @@ class Spool:
         self.dir = Path(directory)
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._fh = None
-        self._fh_pid: int | None = None
+        self._fd: int | None = None
+        self._fd_pid: int | None = None
         self._path: Path | None = None
         self._seq = 0
         self._size_hint = 0
@@ -37,58 +37,87 @@ class Spool:
     # --- writing ------------------------------------------------------------------------------
 
     def append(self, values: list[bytes]) -> None:
-        """Append record values and fsync them; raise :class:`SpoolFull` when they cannot be kept."""
+        """Append record values and fsync them; raise :class:`SpoolFull` when they cannot be kept.
+
+        Writes go straight to the file descriptor (no user-space buffer that could hold a failed
+        write back and replay it later); a failed append is truncated away, and if even that
+        fails the segment is abandoned — its torn last line has no newline and is skipped.
+        """
         data = b"".join(v + b"\n" for v in values)
         with self._lock:
             if self._size_hint + len(data) > self.max_bytes:
                 raise SpoolFull(f"spool holds {self._size_hint} bytes, bound is {self.max_bytes}")
             try:
-                fh = self._active()
-                start = fh.tell()
+                fd = self._active()
+                start = os.lseek(fd, 0, os.SEEK_END)
                 try:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view):]
+                    os.fsync(fd)
                 except OSError:
-                    fh.truncate(start)  # leave no partial line behind a refused write
+                    try:
+                        os.ftruncate(fd, start)
+                        os.fsync(fd)
+                    except OSError:
+                        self._close_active()
                     raise
             except OSError as exc:
                 raise SpoolFull(f"cannot write the spool: {exc}") from exc
             self._size_hint += len(data)
 
-    def _active(self):
-        if self._fh is None or self._fh_pid != os.getpid():
+    def _active(self) -> int:
+        """The descriptor of this process's active segment, opened and locked on first use."""
+        if self._fd is None or self._fd_pid != os.getpid():
             self._seq += 1
-            self._path = self.dir / f"{os.getpid()}-{self._seq:08d}.spool"
-            fh = open(self._path, "ab")
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-            _fsync_dir(self.dir)
-            self._fh, self._fh_pid = fh, os.getpid()
-        return self._fh
+            path = self.dir / f"{os.getpid()}-{self._seq:08d}.spool"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                _fsync_dir(self.dir)
+            except OSError:
+                os.close(fd)
+                raise
+            self._fd, self._fd_pid, self._path = fd, os.getpid(), path
+        return self._fd
+
+    def _close_active(self) -> bool:
+        """Unlock and close the active segment (removed if empty); return whether it held data."""
+        fd, path, self._fd = self._fd, self._path, None
+        if fd is None:
+            return False
+        try:
+            had_data = os.fstat(fd).st_size > 0
+        except OSError:
+            had_data = True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        except OSError:
+            pass
+        os.close(fd)
+        if not had_data and path is not None:
+            path.unlink(missing_ok=True)
+        return had_data
 
     def seal(self) -> bool:
         """Close the active segment so it can be replayed; return whether it held anything."""
         with self._lock:
-            if self._fh is None:
-                return False
-            had_data = self._fh.tell() > 0
-            path = self._path
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-            self._fh.close()
-            self._fh = None
-            if not had_data and path is not None:
-                path.unlink(missing_ok=True)
-            return had_data
+            return self._close_active()
 
     def is_writing(self) -> bool:
         with self._lock:
-            return self._fh is not None and self._fh.tell() > 0
+            if self._fd is None or self._fd_pid != os.getpid():
+                return False
+            try:
+                return os.fstat(self._fd).st_size > 0
+            except OSError:
+                return False
 
     # --- replaying ----------------------------------------------------------------------------
 
     def claimable(self) -> list[Path]:
         """Segments not held by any writer, oldest first."""
-        own = self._path if self._fh is not None else None
+        own = self._path if self._fd is not None else None
         paths = [p for p in self.dir.glob("*.spool") if p != own]
         return sorted(paths, key=lambda p: (p.stat().st_mtime if p.exists() else 0, p.name))
 

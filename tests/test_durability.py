@@ -120,3 +120,31 @@ def test_full_spool_and_no_broker_gives_503(settings):
         assert resp.get_json()["error"] == "unavailable"
     finally:
         app.extensions["ascolto.durability"].close()
+
+
+def test_a_full_disk_fails_the_append_cleanly_and_the_spool_recovers(tmp_path):
+    import subprocess
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs (not root)")
+    try:
+        spool = Spool(disk, max_bytes=10**9)
+        kept = []
+        with pytest.raises(SpoolFull):
+            for i in range(1000):
+                value = b"k\t" + b"%04d" % i + b"x" * 500
+                spool.append([value])
+                kept.append(value)
+        spool.seal()
+        for path in spool.claimable():
+            claim = spool.claim(path)
+            assert list(claim.values()) == kept  # every acknowledged value, and no torn or stale bytes
+            claim.done()
+        spool.append([b"k\tafter"])
+        spool.seal()
+        [path] = spool.claimable()
+        assert list(spool.claim(path).values()) == [b"k\tafter"]
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)

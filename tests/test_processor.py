@@ -91,7 +91,7 @@ def produce(settings, records) -> None:
 
 def response_ids(data_dir) -> list[str]:
     root = data_dir / "responses"
-    if not root.exists():
+    if not root.exists() or not any(root.rglob("*.parquet")):  # the directory may exist before any file
         return []
     return ds.dataset(root, format="parquet", partitioning="hive").to_table(columns=["submission_id"]).column(0).to_pylist()
 

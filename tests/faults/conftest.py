@@ -50,14 +50,17 @@ class Stack:
 
     def env(self, **more) -> dict:
         s = self.settings
-        return dict(os.environ, ASCOLTO_BROKER=s.broker, ASCOLTO_TOPIC=s.topic, ASCOLTO_GROUP=s.group,
+        env = dict(os.environ, ASCOLTO_BROKER=s.broker, ASCOLTO_TOPIC=s.topic, ASCOLTO_GROUP=s.group,
                     ASCOLTO_DATA_DIR=str(s.data_dir), ASCOLTO_DATABASE_URL=s.database_url,
                     ASCOLTO_SPOOL_DIR=str(s.spool_dir), ASCOLTO_PRODUCE_TIMEOUT_S="2",
                     ASCOLTO_RATE_LIMIT_IP="1000000/minute", ASCOLTO_RATE_LIMIT_SERVICE="1000000/minute",
                     ASCOLTO_BATCH_MAX_RECORDS="50", ASCOLTO_BATCH_MAX_SECONDS="0.2",
                     ASCOLTO_MAX_POLL_INTERVAL_MS="3000", ASCOLTO_SESSION_TIMEOUT_MS="6000",
                     ASCOLTO_WORKERS="2", ASCOLTO_THREADS="8", ASCOLTO_LOG_LEVEL="WARNING",
-                    PYTHONPATH=str(ROOT), **self.extra_env, **more)
+                    PYTHONPATH=str(ROOT))
+        env.update(self.extra_env)
+        env.update(more)
+        return env
 
     def start_collector(self) -> None:
         self.collector = subprocess.Popen(

@@ -93,7 +93,9 @@ def test_spool_disk_fills_up_while_the_broker_is_away(make_stack, tmpfs):
     stack.proxy.up()
     load.join(150)
     result = driver.result
-    assert result.accepted == set(result.outcomes), "every submission eventually accepted"
+    from collections import Counter
+    statuses = Counter(o.status for o in result.outcomes.values())
+    assert result.accepted == set(result.outcomes), f"every submission eventually accepted: {statuses}"
     stack.reconcile(result)
 
 
@@ -137,7 +139,9 @@ def test_a_flood_from_one_origin_while_others_keep_being_served(make_stack):
     assert citizens.result.accepted == set(citizens.result.outcomes), "citizens were refused"
     limited = [o for o in flood.result.outcomes.values() if o.status == 429]
     assert limited, "the flood was not limited"
-    assert len(flood.result.accepted) <= 2 * 120  # two gunicorn workers, each with its own memory limiter
+    minutes = (flood.result.finished - flood.result.started) / 60
+    # two gunicorn workers, each with its own in-memory limiter of 120 per minute (moving window)
+    assert len(flood.result.accepted) <= 2 * 120 * (int(minutes) + 1)
     stack.reconcile(flood.result)
     stack.reconcile(citizens.result)
 
@@ -163,7 +167,7 @@ def test_clock_skew_in_client_timestamps_does_not_move_data_in_time(make_stack):
 
     wait_for(lambda: sum(stack.rows().values()) == 3, timeout_s=60)
     with open_dataset(stack.settings.data_dir) as con:
-        rows = con.execute("SELECT period, received_at FROM responses").fetchall()
+        rows = con.execute("SELECT period, epoch(received_at) FROM responses").fetchall()
     this_month = datetime.now(ZoneInfo("Europe/Rome")).strftime("%Y-%m")
     assert {r[0] for r in rows} == {this_month}
-    assert all(abs((datetime.now(r[1].tzinfo) - r[1]).total_seconds()) < 120 for r in rows)
+    assert all(abs(time.time() - r[1]) < 120 for r in rows)  # the collector's clock, not the client's
