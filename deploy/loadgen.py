@@ -44,7 +44,8 @@ class LoadResult:
 
     @property
     def refused(self) -> set[str]:
-        return {k for k, o in self.outcomes.items() if o.status is not None and 400 <= o.status < 500}
+        """Given a final 4xx (429 is "try later", not a refusal of the submission)."""
+        return {k for k, o in self.outcomes.items() if o.status is not None and 400 <= o.status < 500 and o.status != 429}
 
     def latencies_ms(self) -> list[float]:
         return sorted(o.latency_s * 1000 for o in self.outcomes.values() if o.latency_s is not None and o.status == 202)

@@ -98,9 +98,10 @@ class Stack:
         with open_dataset(self.settings.data_dir) as con:
             return Counter(r[0] for r in con.execute("SELECT submission_id FROM responses").fetchall())
 
-    def reconcile(self, result: LoadResult, timeout_s: float = 90.0) -> Counter:
+    def reconcile(self, *results: LoadResult, timeout_s: float = 90.0) -> Counter:
         """Every 202 is in the warehouse exactly once; every refused submission got its 4xx and is
         absent; nothing else is there. Returns the warehouse's id counts."""
+        result = LoadResult({k: v for r in results for k, v in r.outcomes.items()})
         accepted, refused = result.accepted, result.refused
         unanswered = [o for o in result.outcomes.values() if o.status is None or o.status >= 500 or o.status == 429]
         wait_for(lambda: sum(self.rows().values()) >= len(accepted), timeout_s=timeout_s, interval_s=0.5,

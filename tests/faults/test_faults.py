@@ -142,8 +142,7 @@ def test_a_flood_from_one_origin_while_others_keep_being_served(make_stack):
     minutes = (flood.result.finished - flood.result.started) / 60
     # two gunicorn workers, each with its own in-memory limiter of 120 per minute (moving window)
     assert len(flood.result.accepted) <= 2 * 120 * (int(minutes) + 1)
-    stack.reconcile(flood.result)
-    stack.reconcile(citizens.result)
+    stack.reconcile(flood.result, citizens.result)
 
 
 def test_clock_skew_in_client_timestamps_does_not_move_data_in_time(make_stack):
