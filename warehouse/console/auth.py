@@ -51,6 +51,8 @@ def local_secret(data_dir: Path) -> str:
     try:
         return path.read_text("utf-8").strip()
     except FileNotFoundError:
+        pass
+    try:
         data_dir.mkdir(parents=True, exist_ok=True)
         tmp = data_dir / f".console-secret.{os.getpid()}.{secrets.token_hex(4)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -62,7 +64,9 @@ def local_secret(data_dir: Path) -> str:
             pass
         finally:
             os.unlink(tmp)
-        return path.read_text("utf-8").strip()
+    except OSError as exc:  # a read-only data dir (Kubernetes mounts it so for the console)
+        raise RuntimeError(f"set ASCOLTO_CONSOLE_SECRET: no console secret can be kept in {data_dir} ({exc})") from None
+    return path.read_text("utf-8").strip()
 
 
 def _user(token: Token | None) -> User | None:
