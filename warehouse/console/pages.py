@@ -193,8 +193,9 @@ def export_datapackage():
     con, settings = _ctx()
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-dp-"))
     try:
-        out = export.export(con, "datapackage", tmp / "datapackage", min_n=settings.disclosure_min_n,
-                            microdata_min_n=settings.microdata_min_n)
+        out = tmp / "datapackage"
+        export.export(con, "datapackage", out, min_n=settings.disclosure_min_n,
+                      microdata_min_n=settings.microdata_min_n)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(out.rglob("*")):
