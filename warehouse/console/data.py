@@ -112,7 +112,7 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
         "indicator": indicator, "total": int(total), "services": int(services), "entities": int(entities),
         "headline": headline,
         "charts": [
-            Chart("trend", f"{indicator}: media nazionale per mese", [("period", "Periodo"), *STAT_COLUMNS], trend, plot),
+            Chart("trend", "Media nazionale per mese", [("period", "Periodo"), *STAT_COLUMNS], trend, plot),
             Chart("volumes", "Risposte per mese", [("period", "Periodo"), ("responses", "Risposte")],
                   [{"period": p, "responses": int(c)} for p, c in volumes],
                   {"data": [{"type": "bar", "x": [p for p, _ in volumes], "y": [int(c) for _, c in volumes],
@@ -176,7 +176,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         {"type": "scatter", "mode": "markers+text", "x": [r["n"] for r in pub], "y": [r["value"] for r in pub],
          "text": [r["entity"] for r in pub], "textposition": "top center", "name": "Enti",
          "marker": {"color": "#0066cc", "size": 10}},
-    ], "layout": {"xaxis": {"title": {"text": "N risposte"}}, "yaxis": {"title": {"text": measure}}}}
+    ], "layout": {"xaxis": {"title": {"text": "N"}}, "yaxis": {"title": {"text": measure}, "range": [0, 105]}}}
     columns = [("rank", "Rango EB"), ("entity", "Codice IPA"), ("name", "Ente"), ("n", "N"), ("value", "Valore"),
                ("ci_lower", "IC 95% inf."), ("ci_upper", "IC 95% sup."), ("eb_estimate", "Stima EB"),
                ("flag", "Posizione nel funnel"), ("obs_status", "OBS_STATUS"), ("conf_status", "CONF_STATUS")]

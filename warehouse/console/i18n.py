@@ -57,7 +57,11 @@ EN = {
     "Fiducia": "Trust", "Completamento": "Task completion", "Aggiornato": "Updated",
     "alto": "high", "medio": "middle", "basso": "low", "Fascia": "Band",
     "Fasce: terzili delle medie regionali pubblicate.": "Bands: terciles of the published regional means.",
-    "Il registro": "The registry", "Ultime modifiche": "Latest changes",
+    "Il registro": "The registry", "Media nazionale per mese": "National mean per month",
+    "Risposte per mese e tipo di PA": "Responses per month and PA type", "Record scartati (DLQ) per motivo":
+        "Failed records (DLQ) by reason", "Funnel plot": "Funnel plot", "Motivo": "Reason", "Record": "Records",
+    "IC 95% inf.": "95% CI low", "IC 95% sup.": "95% CI high", "N nazionale": "National N",
+    "Media nazionale": "National mean", "Ultime modifiche": "Latest changes",
 }
 
 INDICATOR_LABELS = {"satisfaction": "Soddisfazione", "ease": "Facilità", "clarity": "Chiarezza", "speed": "Rapidità",

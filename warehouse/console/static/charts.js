@@ -7,7 +7,8 @@
     var layout = Object.assign({margin: {t: 16, r: 16, b: 48, l: 56}, height: 320,
       font: {family: "Titillium Web, Geneva, Tahoma, sans-serif", color: "#17324d"},
       legend: {orientation: "h", y: -0.2}, paper_bgcolor: "#fff", plot_bgcolor: "#fff"}, spec.layout || {});
-    Plotly.newPlot(el, spec.data, layout, {displaylogo: false, responsive: true,
-      modeBarButtonsToRemove: ["select2d", "lasso2d"]});
+    // a static picture (role="img"): no mode bar, no zoom; the table below is the accessible version
+    Plotly.newPlot(el, spec.data, layout, {displayModeBar: false, staticPlot: false, responsive: true,
+      scrollZoom: false, doubleClick: false});
   });
 })();
