@@ -53,6 +53,8 @@ class Settings:
     rate_limit_service: str = "12000/minute"
     rate_limit_enabled: bool = True
     proxy_count: int = 0
+    console_secret: str = ""  # signs the console's session cookies; "" = a secret kept in data_dir
+    console_secure_cookie: bool = False  # mark the console cookie Secure (set behind TLS)
     form_secret: str = ""  # signs the no-JS form's render time; "" = a secret kept in data_dir
     batch_max_records: int = 2000
     batch_max_seconds: float = 1.0
@@ -113,6 +115,8 @@ def load(env: dict | None = None) -> Settings:
         proxy_count=_int(env, "ASCOLTO_PROXY_COUNT", defaults.proxy_count),
         min_fill_ms=_int(env, "ASCOLTO_MIN_FILL_MS", defaults.min_fill_ms),
         form_secret=env.get("ASCOLTO_FORM_SECRET", ""),
+        console_secret=env.get("ASCOLTO_CONSOLE_SECRET", ""),
+        console_secure_cookie=env.get("ASCOLTO_CONSOLE_SECURE_COOKIE", "0").lower() in ("1", "true", "yes"),
         produce_timeout_s=_float(env, "ASCOLTO_PRODUCE_TIMEOUT_S", defaults.produce_timeout_s),
         batch_max_records=_int(env, "ASCOLTO_BATCH_MAX_RECORDS", defaults.batch_max_records),
         batch_max_seconds=_float(env, "ASCOLTO_BATCH_MAX_SECONDS", defaults.batch_max_seconds),

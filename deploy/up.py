@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ascolto.config import Settings
 from registry import connect
-from registry.demo import seed
+from registry.demo import seed, seed_tokens
 
 from .broker import LocalBroker, ensure_topics, port_is_free, wait_for_port
 from .demo_data import post_demo
@@ -59,7 +59,9 @@ def up(settings: Settings, demo_responses: int = 300, host: str = "127.0.0.1") -
     try:
         ensure_topics(broker.bootstrap, {settings.topic: PARTITIONS, settings.dlq_topic: 1})
         origins = [f"http://{h}:{settings.demo_port}" for h in ("localhost", "127.0.0.1")]
-        seed(connect(settings.database_url), origins)
+        registry = connect(settings.database_url)
+        seed(registry, origins)
+        demo_tokens = seed_tokens(registry)
         env = dict(os.environ, ASCOLTO_BROKER=broker.bootstrap, ASCOLTO_DATA_DIR=str(settings.data_dir),
                    ASCOLTO_DATABASE_URL=settings.database_url, ASCOLTO_TOPIC=settings.topic)
         # Tansu answers a group join only after the rebalance timeout: keep it short locally.
@@ -81,11 +83,18 @@ def up(settings: Settings, demo_responses: int = 300, host: str = "127.0.0.1") -
         if demo_responses:
             print(f"ascolto: posting {demo_responses} demo submissions through the collector…", flush=True)
             post_demo(collector, demo_responses)
+        if demo_tokens:
+            print("\nDemo console tokens (shown this once; revoke with `ascolto registry token revoke PREFIX`):\n"
+                  + "".join(f"  {role:<12} {secret}\n" for role, secret in demo_tokens.items()), flush=True)
+        else:
+            print("Demo console tokens were printed when they were first created; an admin makes new ones "
+                  "at /admin/tokens (or `ascolto registry token create`).", flush=True)
         print(f"""
 ascolto is up.
   Demo PA page (with the widget):  http://localhost:{settings.demo_port}/
   Collector:                       {collector}  (widget: {collector}/widget.js)
-  Console API:                     {console}/api/v1/indicators
+  Console (sign in with a token):  {console}/
+  Console API:                     {console}/api/v1/indicators  (Authorization: Bearer <token>)
   Broker (Tansu):                  {broker.bootstrap}
   Data:                            {settings.data_dir}
 Press Ctrl-C to stop.""", flush=True)

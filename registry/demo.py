@@ -57,3 +57,22 @@ def seed(factory: sessionmaker[Session], origins: list[str], *, actor: str = ACT
                 ops.update_service(s, key, actor=actor, service_type=stype)
             ops.assign_questionnaire(s, key, *QUESTIONNAIRE, actor=actor)
             ops.activate(s, key, actor=actor)
+
+
+DEMO_TOKENS = (("admin", "demo admin"), ("monitoring", "demo monitoring"))
+
+
+def seed_tokens(factory: sessionmaker[Session], *, actor: str = ACTOR) -> dict[str, str] | None:
+    """Create the demo console tokens (an admin's and a monitoring one) unless they exist.
+
+    Returns {role: secret} when they were created now, ``None`` when they already existed (a
+    secret is shown once and never stored: revoke them to have new ones made).
+    """
+    from .tokens import create_token, list_tokens
+
+    with session_scope(factory) as s:
+        existing = {(t.role, t.label) for t in list_tokens(s)}
+        if all(rl in existing for rl in DEMO_TOKENS):
+            return None
+        return {role: create_token(s, role=role, label=label, actor=actor)[1]
+                for role, label in DEMO_TOKENS if (role, label) not in existing}

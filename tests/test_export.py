@@ -13,7 +13,7 @@ from ascolto.cli import main
 from ascolto.config import Settings
 from tests.test_warehouse import data_dir  # noqa: F401  (the fixture)
 from warehouse import export
-from warehouse.console import create_app
+from tests.console_auth import api_client
 from warehouse.dataset import Warehouse
 
 KEY = ["REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INDICATOR", "TIME_PERIOD"]
@@ -139,7 +139,7 @@ def test_cli_export_every_format(data_dir, tmp_path):  # noqa: F811
 
 
 def test_console_export_routes(data_dir, published):  # noqa: F811
-    client = create_app(Settings(data_dir=data_dir)).test_client()
+    client = api_client(Settings(data_dir=data_dir))
     resp = client.get("/api/v1/export/sdmx-csv?freq=A")
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("application/vnd.sdmx.data+csv")
     lines = resp.get_data(as_text=True).splitlines()

@@ -25,8 +25,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _get_json(url: str):
-    with urllib.request.urlopen(url, timeout=5) as resp:
+def _get_json(url: str, token: str | None = None):
+    req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+    with urllib.request.urlopen(req, timeout=5) as resp:
         return json.loads(resp.read())
 
 
@@ -39,6 +40,9 @@ def stack(tmp_path_factory):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         for line in proc.stdout:
+            if line.strip().startswith(("monitoring ", "admin ")) and "asc_" in line:
+                role, secret = line.split()
+                ports[f"TOKEN_{role.upper()}"] = secret  # the demo tokens `ascolto up` prints once
             if line.startswith("Press Ctrl-C"):
                 break
         else:
@@ -51,7 +55,7 @@ def stack(tmp_path_factory):
 
 
 def _total(ports) -> int:
-    rows = _get_json(f"http://127.0.0.1:{ports['CONSOLE']}/api/v1/indicators")["rows"]
+    rows = _get_json(f"http://127.0.0.1:{ports['CONSOLE']}/api/v1/indicators", ports["TOKEN_MONITORING"])["rows"]
     return sum(r["n"] for r in rows if r["service_type"] == "anagrafe.certificati")
 
 

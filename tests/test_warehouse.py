@@ -14,7 +14,7 @@ from ascolto.config import Settings
 from tests.test_warehouse_fixtures import response, write
 from warehouse import cube, rollup
 from warehouse.comparability import NotComparable, QueryError
-from warehouse.console import create_app
+from tests.console_auth import api_client
 from warehouse.dataset import Warehouse, open_dataset
 from warehouse.indicators import by_pa_and_service_type
 
@@ -152,7 +152,7 @@ def test_cut_statistics_match_the_raw_rows(data_dir):
 
 
 def test_console_indicators_route(data_dir):
-    client = create_app(Settings(data_dir=data_dir)).test_client()
+    client = api_client(Settings(data_dir=data_dir))
     body = client.get("/api/v1/indicators?by=pa_type,service_type&freq=M&period=2026-10").get_json()
     assert body["indicator"] == "satisfaction" and {"cx-core", "faccia", "mod-anagrafe"} <= set(body["instruments"])
     assert "di-rating-servizio" not in body["instruments"]
@@ -176,14 +176,14 @@ def test_console_indicators_route(data_dir):
     ("indicator=satisfaction&questionnaire=di-rating-servizio", 422, "questionnaire"),
 ])
 def test_console_refuses_with_reasons(data_dir, query, status, field):
-    client = create_app(Settings(data_dir=data_dir)).test_client()
+    client = api_client(Settings(data_dir=data_dir))
     resp = client.get(f"/api/v1/indicators?{query}")
     body = resp.get_json()
     assert resp.status_code == status and set(body) == {"error", "message", "fields"} and field in body["fields"]
 
 
 def test_comparisons_across_service_types_are_refused(data_dir):
-    client = create_app(Settings(data_dir=data_dir)).test_client()
+    client = api_client(Settings(data_dir=data_dir))
     for q in ("", "&service_type=anagrafe.certificati,previdenza.domanda-prestazione"):
         resp = client.get(f"/api/v1/compare?indicator=satisfaction{q}")
         assert resp.status_code == 422 and resp.get_json()["error"] == "not_comparable"
@@ -193,7 +193,7 @@ def test_comparisons_across_service_types_are_refused(data_dir):
 
 
 def test_compare_entities_of_one_service_type(data_dir):
-    client = create_app(Settings(data_dir=data_dir)).test_client()
+    client = api_client(Settings(data_dir=data_dir))
     body = client.get("/api/v1/compare?service_type=anagrafe.certificati&indicator=satisfaction"
                       "&overdispersion=multiplicative").get_json()
     assert body["benchmark"]["n"] == 132 and body["funnel"]["n"][0] >= 1
@@ -217,7 +217,7 @@ def test_compare_entities_of_one_service_type(data_dir):
 
 
 def test_meta_route(data_dir):
-    body = create_app(Settings(data_dir=data_dir)).test_client().get("/api/v1/meta").get_json()
+    body = api_client(Settings(data_dir=data_dir)).get("/api/v1/meta").get_json()
     assert body["periods"] == ["2026-10", "2026-11"] and body["disclosure"] == {"min_n": 3, "low_n": 30, "microdata_min_n": 30}
     ease = next(i for i in body["indicators"] if i["name"] == "ease")
     assert ease["kind"] == "score" and {"cx-core", "di-rating-servizio", "mod-tributi"} <= set(ease["instruments"])
@@ -226,7 +226,7 @@ def test_meta_route(data_dir):
 
 def test_console_sees_new_files_after_the_check_interval(tmp_path):
     settings = Settings(data_dir=tmp_path, rollup_check_s=0)
-    client = create_app(settings).test_client()
+    client = api_client(settings)
     assert client.get("/api/v1/indicators").get_json()["rows"] == []
     write(tmp_path, [response(satisfaction=5) for _ in range(3)])
     assert client.get("/api/v1/indicators?freq=A").get_json()["rows"][0]["n"] == 3
@@ -234,7 +234,7 @@ def test_console_sees_new_files_after_the_check_interval(tmp_path):
 
 
 def test_thresholds_are_configuration(data_dir):
-    client = create_app(Settings(data_dir=data_dir, disclosure_min_n=50)).test_client()
+    client = api_client(Settings(data_dir=data_dir, disclosure_min_n=50))
     rows = client.get("/api/v1/indicators?by=pa_type&freq=A").get_json()["rows"]
     assert {r["pa_type"]: r["conf_status"] for r in rows} == {"C16": "A", "L6": "D"}  # L6 alone beside C16 would reveal it
 

@@ -1,0 +1,320 @@
+"""The console (issue 7) without a browser: the role matrix on every route, sessions, CSRF, error
+shapes, the registry admin, what the pages show against the API, the CSV of each chart."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+import pytest
+
+from registry import connect, session_scope
+from registry.models import AuditEntry
+from tests.console_data import EXPECTED_FAILED, build
+from warehouse.console import create_app
+from warehouse.console.auth import PERMISSIONS
+
+STYPE = "anagrafe.certificati"
+# every route a person or a client can call, with the permission it needs
+API = {
+    "/api/v1/meta": "dashboards",
+    "/api/v1/indicators?by=region": "dashboards",
+    f"/api/v1/compare?service_type={STYPE}": "dashboards",
+    "/api/v1/export/csv?freq=A": "exports",
+}
+PAGES = {
+    "/": "dashboards", "/service-types/": "dashboards", f"/service-types/{STYPE}": "dashboards",
+    "/entities/": "dashboards", "/entities/c_h501": "dashboards", "/regions": "dashboards", "/quality": "dashboards",
+    "/csv/overview/trend": "dashboards", f"/csv/service-type/{STYPE}/funnel": "dashboards",
+    "/csv/entity/c_h501/trend-anagrafe.certificati": "dashboards", "/csv/regions/regions": "dashboards",
+    "/csv/quality/failed": "dashboards",
+    "/exports": "exports", "/exports/download?format=csv&freq=A": "exports", "/exports/datapackage.zip": "exports",
+    "/admin/entities": "admin", "/admin/services": "admin", "/admin/tokens": "admin", "/admin/audit": "admin",
+}
+ROLES = ("monitoring", "statistician", "admin")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("console"))
+
+
+@pytest.fixture(scope="module")
+def app(seeded):
+    return create_app(seeded[0])
+
+
+@pytest.fixture(scope="module")
+def tokens(seeded):
+    return seeded[1]
+
+
+def bearer(secret: str) -> dict:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_the_matrix_is_monitoring_within_statistician_within_admin():
+    assert PERMISSIONS["admin"] <= PERMISSIONS["exports"] <= PERMISSIONS["dashboards"]
+    assert PERMISSIONS["dashboards"] == {"monitoring", "statistician", "admin"}
+    assert PERMISSIONS["exports"] == {"statistician", "admin"}
+
+
+def test_every_route_is_covered_by_these_tests(app):
+    rules = {r.rule for r in app.url_map.iter_rules()} - {"/static/<path:filename>", "/healthz", "/login", "/logout",
+                                                          "/lang/<code>", "/vendor/plotly-<version>.min.js"}
+    covered = {"/api/v1/meta", "/api/v1/indicators", "/api/v1/compare", "/api/v1/export/<fmt>", "/", "/service-types/",
+               "/service-types/<code>", "/entities/", "/entities/<ipa>", "/regions", "/quality", "/csv/<page>/<chart>",
+               "/csv/<page>/<key>/<chart>", "/exports", "/exports/download", "/exports/datapackage.zip",
+               "/admin/", "/admin/entities", "/admin/services", "/admin/services/<key>/active",
+               "/admin/services/<key>/questionnaire", "/admin/tokens", "/admin/tokens/<prefix>/revoke", "/admin/audit"}
+    assert rules == covered
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if rule.rule in covered:
+            assert getattr(view, "permission", None) in PERMISSIONS, rule.rule
+
+
+@pytest.mark.parametrize("url", API)
+def test_api_without_or_with_a_bad_token_is_401_json(app, url):
+    c = app.test_client()
+    for headers in ({}, bearer("asc_00000000_" + "x" * 43), {"Authorization": "Basic Zm9vOmJhcg=="}, bearer("nope")):
+        r = c.get(url, headers=headers)
+        assert r.status_code == 401, (url, headers)
+        body = r.get_json()
+        assert set(body) == {"error", "message", "fields"} and body["error"] == "unauthorized"
+        assert r.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("url", API)
+def test_api_checks_the_role(app, tokens, url):
+    c = app.test_client()
+    for role in ROLES:
+        r = c.get(url, headers=bearer(tokens[role]))
+        if role in PERMISSIONS[API[url]]:
+            assert r.status_code == 200, (url, role, r.data[:300])
+        else:
+            assert r.status_code == 403, (url, role)
+            body = r.get_json()
+            assert set(body) == {"error", "message", "fields"} and body["error"] == "forbidden"
+
+
+@pytest.mark.parametrize("url, status, error, field", [
+    ("/api/v1/indicators?freq=X", 400, "invalid_parameter", "freq"),
+    ("/api/v1/indicators?by=nope", 400, "invalid_parameter", "by"),
+    ("/api/v1/meta?x=1", 200, None, None),
+    ("/api/v1/compare", 422, "not_comparable", "service_type"),
+    ("/api/v1/compare?service_type=a,b", 422, "not_comparable", "service_type"),
+    ("/api/v1/export/xlsx", 400, "invalid_parameter", "format"),
+    ("/api/v1/nothing", 404, "not_found", None),
+])
+def test_api_error_shape(app, tokens, url, status, error, field):
+    r = app.test_client().get(url, headers=bearer(tokens["statistician"]))
+    assert r.status_code == status, r.data[:300]
+    if error:
+        body = r.get_json()
+        assert set(body) == {"error", "message", "fields"} and body["error"] == error and body["message"]
+        if field:
+            assert field in body["fields"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_refuse_with_html_and_check_the_role(app, tokens, url):
+    c = app.test_client()
+    r = c.get(url)
+    assert r.status_code == 401 and r.mimetype == "text/html"
+    assert "Accesso necessario" in r.get_data(as_text=True)
+    for role in ROLES:
+        r = c.get(url, headers=bearer(tokens[role]))
+        if role in PERMISSIONS[PAGES[url]]:
+            assert r.status_code in (200, 303), (url, role, r.data[:500])
+        else:
+            assert r.status_code == 403 and r.mimetype == "text/html", (url, role)
+            assert "Accesso negato" in r.get_data(as_text=True)
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def signed_in(app, secret: str):
+    c = app.test_client()
+    page = c.get("/login").get_data(as_text=True)
+    r = c.post("/login", data={"token": secret, "csrf_token": _csrf(page)})
+    assert r.status_code == 303, r.data[:300]
+    return c
+
+
+def test_sign_in_session_cookie_and_sign_out(app, tokens):
+    c = app.test_client()
+    page = c.get("/login").get_data(as_text=True)
+    assert c.post("/login", data={"token": tokens["monitoring"]}).status_code == 400  # no CSRF token
+    r = c.post("/login", data={"token": "asc_bad", "csrf_token": _csrf(page)})
+    assert r.status_code == 401 and "Token non valido" in r.get_data(as_text=True)
+    r = c.post("/login?next=/regions", data={"token": tokens["monitoring"], "csrf_token": _csrf(page)})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/regions")
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+    assert tokens["monitoring"] not in cookie
+    assert c.get("/").status_code == 200
+    assert c.get("/api/v1/meta").status_code == 200  # the API accepts the session too
+    assert c.get("/admin/tokens").status_code == 403
+    html = c.get("/").get_data(as_text=True)
+    assert c.post("/logout").status_code == 400  # CSRF
+    assert c.post("/logout", data={"csrf_token": _csrf(html)}).status_code == 303
+    assert c.get("/").status_code == 401
+
+
+def test_open_redirects_are_refused(app, tokens):
+    c = app.test_client()
+    page = c.get("/login").get_data(as_text=True)
+    r = c.post("/login?next=//evil.example/", data={"token": tokens["monitoring"], "csrf_token": _csrf(page)})
+    assert r.headers["Location"] == "/"
+    assert c.get("/lang/en?next=https://evil.example/").headers["Location"] == "/"
+
+
+def test_secure_cookie_is_configurable(seeded):
+    app = create_app(seeded[0].with_(console_secure_cookie=True, console_secret="s" * 32))
+    c = app.test_client()
+    page = c.get("/login")
+    assert "Secure" in page.headers["Set-Cookie"]
+    assert app.config["SECRET_KEY"] == "s" * 32
+
+
+def test_a_revoked_token_ends_its_sessions_at_once(app, seeded):
+    from tests.console_auth import token
+
+    secret = token(seeded[0], "admin", "to revoke")
+    c = signed_in(app, secret)
+    assert c.get("/admin/tokens").status_code == 200
+    html = c.get("/admin/tokens").get_data(as_text=True)
+    prefix = secret.split("_")[1]
+    r = c.post(f"/admin/tokens/{prefix}/revoke", data={"csrf_token": _csrf(html)})
+    assert r.status_code == 303
+    assert c.get("/").status_code == 401
+    assert app.test_client().get("/api/v1/meta", headers=bearer(secret)).status_code == 401
+
+
+def test_language_switch(app, tokens):
+    c = signed_in(app, tokens["monitoring"])
+    assert "Panoramica nazionale" in c.get("/").get_data(as_text=True)
+    c.get("/lang/en?next=/")
+    html = c.get("/").get_data(as_text=True)
+    assert 'lang="en"' in html and "National overview" in html and "Headline indicators" in html
+    c.get("/lang/it")
+    assert 'lang="it"' in c.get("/").get_data(as_text=True)
+
+
+def test_admin_changes_go_through_the_registry_and_are_audited(app, tokens, seeded):
+    c = signed_in(app, tokens["admin"])
+    html = c.get("/admin/entities").get_data(as_text=True)
+    assert c.post("/admin/entities", data={"ipa_code": "c_a944", "name": "Comune di Bologna", "category": "L6",
+                                           "comune_istat": "037006"}).status_code == 400  # no CSRF
+    r = c.post("/admin/entities", data={"ipa_code": "c_a944", "name": "Comune di Bologna", "category": "L6",
+                                        "comune_istat": "037006", "csrf_token": _csrf(html)}, follow_redirects=True)
+    assert "Modifica registrata." in r.get_data(as_text=True) and "Comune di Bologna" in r.get_data(as_text=True)
+    r = c.post("/admin/entities", data={"ipa_code": "c_a944", "name": "X", "category": "L6", "comune_istat": "037006",
+                                        "csrf_token": _csrf(html)}, follow_redirects=True)
+    assert "already exists" in r.get_data(as_text=True)
+    r = c.post("/admin/services", data={"entity_ipa": "c_a944", "name": "Certificati", "service_type": STYPE,
+                                        "key": "svc-bologna-anagrafe", "channel": "web",
+                                        "allowed_origins": "https://www.comune.bologna.it", "csrf_token": _csrf(html)},
+               follow_redirects=True)
+    assert "svc-bologna-anagrafe" in r.get_data(as_text=True)
+    c.post("/admin/services/svc-bologna-anagrafe/active", data={"active": "0", "csrf_token": _csrf(html)})
+    r = c.post("/admin/services/svc-bologna-anagrafe/questionnaire",
+               data={"questionnaire_id": "no-such-q", "version": "", "csrf_token": _csrf(html)}, follow_redirects=True)
+    assert 'role="alert"' in r.get_data(as_text=True)
+    r = c.post("/admin/tokens", data={"role": "monitoring", "label": "ufficio monitoraggio", "csrf_token": _csrf(html)})
+    body = r.get_data(as_text=True)
+    secret = re.search(r'id="new-secret">(asc_[^<]+)<', body).group(1)
+    assert app.test_client().get("/api/v1/meta", headers=bearer(secret)).status_code == 200
+    assert secret not in c.get("/admin/tokens").get_data(as_text=True)  # shown once
+    audit = c.get("/admin/audit").get_data(as_text=True)
+    for needle in ("c_a944", "svc-bologna-anagrafe", "deactivate", "console:"):
+        assert needle in audit
+    with session_scope(connect(seeded[0].database_url, create=False)) as s:
+        actors = {a.actor for a in s.query(AuditEntry).filter(AuditEntry.object_key == "svc-bologna-anagrafe")}
+    assert all(a.startswith("console:") and a.endswith("test admin") for a in actors) and actors
+
+
+def _cells(html: str, table: str) -> list[dict[str, str]]:
+    body = html.split(f'data-table="{table}"', 1)[1].split("</table>", 1)[0]
+    out = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S):
+        out.append({k: re.sub(r"<[^>]+>", "", v).strip() for k, v in re.findall(r'data-col="(\w+)">(.*?)</td>', row, re.S)})
+    return out
+
+
+def test_overview_numbers_match_the_api(app, tokens):
+    c = app.test_client()
+    h = bearer(tokens["monitoring"])
+    html = c.get("/", headers=h).get_data(as_text=True)
+    api = c.get("/api/v1/indicators?by=&indicator=satisfaction", headers=h).get_json()["rows"]
+    trend = _cells(html, "trend")
+    assert [int(r["n"]) for r in trend] == [r["n"] for r in api]
+    assert [r["mean"].split()[0] for r in trend] == [f"{r['mean']:.1f}" for r in api]
+    total = sum(int(r["responses"]) for r in _cells(html, "volumes"))
+    assert f'data-kpi="responses">{total:,}'.replace(",", ".") in html
+
+
+def test_suppressed_cells_are_shown_as_such_never_as_zero(app, tokens):
+    c = app.test_client()
+    h = bearer(tokens["monitoring"])
+    html = c.get(f"/service-types/{STYPE}", headers=h).get_data(as_text=True)
+    api = c.get(f"/api/v1/compare?service_type={STYPE}", headers=h).get_json()
+    shown = {r["entity"]: r for r in _cells(html, "funnel")}
+    for u in api["units"]:
+        if u["conf_status"] in ("A", "D"):
+            assert shown[u["entity"]]["value"].startswith("oscurato"), u
+        else:
+            assert shown[u["entity"]]["value"].split()[0] == f"{u['value']:.1f}"
+            assert shown[u["entity"]]["rank"] == str(u["rank"])
+    assert any(u["conf_status"] == "A" for u in api["units"])
+    assert "CONF_STATUS=A" in html and "OBS_STATUS=U" in html
+
+
+def test_each_chart_csv_is_exactly_its_table(app, tokens):
+    c = app.test_client()
+    h = bearer(tokens["monitoring"])
+    for page, url, chart in [("overview", "/", "trend"), ("service-type", f"/service-types/{STYPE}", "funnel"),
+                             ("quality", "/quality", "failed"), ("regions", "/regions", "regions")]:
+        html = c.get(url, headers=h).get_data(as_text=True)
+        table = _cells(html, chart)
+        key = f"{STYPE}/" if page == "service-type" else ""
+        rows = list(csv.reader(io.StringIO(c.get(f"/csv/{page}/{key}{chart}", headers=h).get_data(as_text=True))))
+        assert len(rows) - 1 == len(table), chart
+        if page == "quality":
+            assert {r[0]: int(r[1]) for r in rows[1:]} == EXPECTED_FAILED
+
+
+def test_quality_page(app, tokens):
+    html = app.test_client().get("/quality", headers=bearer(tokens["monitoring"])).get_data(as_text=True)
+    assert 'data-kpi="failed">5<' in html
+    assert re.search(r'data-kpi="fresh">2026-10-\d\d \d\d:\d\d UTC<', html)
+
+
+def test_exports(app, tokens):
+    c = app.test_client()
+    h = bearer(tokens["statistician"])
+    r = c.get("/exports/download?format=sdmx-csv&freq=Q&from=2026-Q3", headers=h)
+    assert r.status_code == 303 and "/api/v1/export/sdmx-csv?" in r.headers["Location"]
+    assert c.get(r.headers["Location"], headers=h).get_data(as_text=True).startswith("STRUCTURE,")
+    z = zipfile.ZipFile(io.BytesIO(c.get("/exports/datapackage.zip", headers=h).data))
+    assert "datapackage.json" in z.namelist()
+
+
+def test_plotly_is_served_locally_with_caching(app):
+    c = app.test_client()
+    r = c.get("/vendor/plotly-x.min.js")
+    assert r.status_code == 200 and b"plotly" in r.data[:2000].lower()
+    assert "max-age=31536000" in r.headers["Cache-Control"]
+    assert c.get("/vendor/plotly-x.min.js", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+
+
+def test_no_external_resources_and_a_strict_csp(app, tokens):
+    c = app.test_client()
+    for url in ("/", f"/service-types/{STYPE}", "/login"):
+        r = c.get(url, headers=bearer(tokens["admin"]))
+        assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+        assert not re.search(r'(src|href)="(https?:)?//', r.get_data(as_text=True)), url

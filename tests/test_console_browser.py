@@ -1,0 +1,221 @@
+"""Acceptance of the console in Debian chromium (Playwright): sign in as each role, every page, the
+numbers shown against the API, refusals, charts drawn by the locally served plotly.js, axe-core.
+
+Set ``ASCOLTO_SCREENSHOTS=docs/screenshots`` to (re)write the screenshots of the docs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.console_data import build
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = [
+    pytest.mark.browser, pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (apt-get install chromium)"),
+]
+SHOTS = os.environ.get("ASCOLTO_SCREENSHOTS")
+STYPE = "anagrafe.certificati"
+DASHBOARDS = ["/", "/service-types/", f"/service-types/{STYPE}", "/entities/", "/entities/c_h501", "/regions", "/quality"]
+EXPORTS = ["/exports"]
+ADMIN = ["/admin/entities", "/admin/services", "/admin/tokens", "/admin/audit"]
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory):
+    from warehouse.console import create_app
+
+    settings, tokens = build(tmp_path_factory.mktemp("console-browser"))
+    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", tokens
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def api(base: str, token: str, path: str):
+    req = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def sign_in(browser, base: str, token: str, lang: str = "it"):
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.errors = errors
+    page.goto(base + "/")
+    assert page.locator("h1").inner_text() == "Accesso necessario"
+    page.get_by_role("link", name="Accedi").click()
+    page.get_by_label("Token di accesso").fill(token)
+    page.get_by_role("button", name="Accedi").click()
+    page.wait_for_url(base + "/")
+    if lang == "en":
+        page.get_by_role("link", name="ENG").click()
+    return context, page
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+
+
+def serious(results) -> list[str]:
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_monitoring_sees_dashboards_with_the_apis_numbers_and_is_refused_elsewhere(console, browser):
+    base, tokens = console
+    context, page = sign_in(browser, base, tokens["monitoring"])
+    try:
+        # overview: KPIs and the trend table against the API
+        rows = api(base, tokens["monitoring"], "/api/v1/indicators?by=&indicator=satisfaction")["rows"]
+        page.wait_for_selector("#fig-trend .plot .main-svg")  # plotly.js drew the chart, served locally
+        cells = page.locator('[data-table="trend"] tbody tr')
+        assert cells.count() == len(rows)
+        for i, r in enumerate(rows):
+            assert cells.nth(i).locator('[data-col="n"]').text_content().strip() == str(r["n"])
+            assert cells.nth(i).locator('[data-col="mean"]').text_content().strip().split()[0] == f"{r['mean']:.1f}"
+        head = page.locator('[data-table="headline"] tr[data-indicator="satisfaction"]')
+        assert head.locator('[data-col="n"]').text_content().strip() == str(rows[-1]["n"])
+        shot(page, "console-overview.png")
+        # service type: funnel + table with CIs and EB ranks, filterable
+        page.get_by_role("link", name="Tipi di servizio").first.click()
+        page.get_by_role("link", name="Certificati anagrafici", exact=False).first.click()
+        page.wait_for_selector("#fig-funnel .plot .main-svg")
+        body = api(base, tokens["monitoring"], f"/api/v1/compare?service_type={STYPE}")
+        for u in body["units"]:
+            row = page.locator(f'[data-table="funnel"] tbody tr:has(td[data-col="entity"]:text-is("{u["entity"]}"))')
+            value = row.locator('[data-col="value"]').text_content().strip()
+            if u["conf_status"] in ("A", "D"):
+                assert value.startswith("oscurato"), u
+            else:
+                assert value.split()[0] == f"{u['value']:.1f}" and row.locator('[data-col="rank"]').text_content().strip() == str(u["rank"])
+        shot(page, "console-service-type.png")
+        page.get_by_label("Regione").select_option("ITI4")
+        page.get_by_role("button", name="Applica").click()
+        page.wait_for_url("**region=ITI4**")
+        filtered = api(base, tokens["monitoring"], f"/api/v1/compare?service_type={STYPE}&region=ITI4")
+        assert page.locator('[data-table="funnel"] tbody tr').count() == len(filtered["units"])
+        # entity page: trend vs national benchmark
+        page.goto(base + "/entities/c_h501")
+        page.wait_for_selector(f'[id="fig-trend-{STYPE}"] .plot .main-svg')
+        own = api(base, tokens["monitoring"], f"/api/v1/indicators?by=&entity=c_h501&service_type={STYPE}")["rows"]
+        shown = page.locator(f'[data-table="trend-{STYPE}"] tbody tr [data-col="n"]').all_text_contents()
+        assert [x.strip() for x in shown] == [str(r["n"]) for r in own]
+        shot(page, "console-entity.png")
+        # regions table
+        page.goto(base + "/regions")
+        reg = api(base, tokens["monitoring"], "/api/v1/indicators?by=region&freq=A")["rows"]
+        for r in reg:
+            cell = page.locator(f'tr[data-region="{r["region"]}"] [data-col="mean"]').inner_text()
+            assert cell.startswith("oscurato") if r["mean"] is None else cell.split()[0] == f"{r['mean']:.1f}"
+        shot(page, "console-regions.png")
+        page.goto(base + "/quality")
+        assert page.locator('[data-kpi="failed"]').inner_text() == "5"
+        shot(page, "console-quality.png")
+        # refused: exports and admin pages, and no link to them
+        assert page.get_by_role("link", name="Amministrazione").count() == 0
+        for path in EXPORTS + ADMIN:
+            resp = page.goto(base + path)
+            assert resp.status == 403 and page.locator("h1").inner_text() == "Accesso negato", path
+        assert [e for e in page.errors if "Failed to load resource" not in e] == []
+    finally:
+        context.close()
+
+
+def test_statistician_exports_and_admin_administers(console, browser):
+    base, tokens = console
+    context, page = sign_in(browser, base, tokens["statistician"])
+    try:
+        page.goto(base + "/exports")
+        page.get_by_label("Formato").select_option("csv")
+        page.get_by_label("Frequenza").select_option("A")
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Scarica").click()
+        assert dl.value.suggested_filename == "ascolto-A.csv"
+        assert page.goto(base + "/admin/tokens").status == 403
+    finally:
+        context.close()
+    context, page = sign_in(browser, base, tokens["admin"])
+    try:
+        page.goto(base + "/admin/tokens")
+        page.get_by_label("Ruolo").select_option("monitoring")
+        page.get_by_label("Etichetta").fill("Ufficio monitoraggio AgID")
+        page.get_by_role("button", name="Crea").click()
+        secret = page.locator("#new-secret").inner_text()
+        assert secret.startswith("asc_")
+        assert api(base, secret, "/api/v1/meta")["dimensions"]
+        prefix = secret.split("_")[1]
+        page.goto(base + "/admin/tokens")
+        assert page.locator("#new-secret").count() == 0
+        page.locator(f'tr[data-token="{prefix}"]').get_by_role("button").click()
+        assert page.locator(f'tr[data-token="{prefix}"] td').nth(4).inner_text() != "—"
+        page.goto(base + "/admin/audit")
+        assert page.locator('[data-table="audit"]').get_by_text(prefix).count() >= 2  # create + revoke
+        shot(page, "console-admin-audit.png")
+        page.goto(base + "/admin/services")
+        shot(page, "console-admin-services.png")
+    finally:
+        context.close()
+
+
+def test_english_is_available(console, browser):
+    base, tokens = console
+    context, page = sign_in(browser, base, tokens["monitoring"], lang="en")
+    try:
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("h1").inner_text() == "National overview"
+    finally:
+        context.close()
+
+
+def test_axe_finds_no_serious_or_critical_violations_on_any_page(console, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, tokens = console
+    axe = Axe()
+    found = {}
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + "/login")
+    found["/login"] = serious(axe.run(page))
+    page.get_by_label("Token di accesso").fill("asc_wrong")
+    page.get_by_role("button", name="Accedi").click()
+    found["/login (error)"] = serious(axe.run(page))
+    context.close()
+    context, page = sign_in(browser, base, tokens["admin"])
+    try:
+        for path in DASHBOARDS + EXPORTS + ADMIN:
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            found[path] = serious(axe.run(page))
+        page.goto(base + "/lang/en?next=/")
+        found["/ (en)"] = serious(axe.run(page))
+    finally:
+        context.close()
+    assert {k: v for k, v in found.items() if v} == {}

@@ -1,0 +1,104 @@
+"""The internal console (DESIGN §8): dashboards, exports, registry administration and the JSON API.
+
+``create_app(settings)`` is the WSGI entry point (gunicorn: ``warehouse.console:create_app()``).
+Modules: :mod:`.auth` (tokens, sessions, the role matrix), :mod:`.api` (JSON), :mod:`.pages`
+(dashboards, exports), :mod:`.admin` (registry), :mod:`.charts` (the charting library, served
+locally), :mod:`.data` (what each page shows), :mod:`.i18n` (Italian and English).
+"""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from ascolto import config as config_mod
+from ascolto.config import Settings
+from registry import connect
+
+from ..comparability import NotComparable, QueryError
+from ..dataset import Warehouse
+from . import admin, api, auth, charts, data, i18n, pages
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or config_mod.load()
+    app = Flask(__name__, static_folder="static", static_url_path="/static")
+    app.config.update(
+        ASCOLTO_SETTINGS=settings,
+        SECRET_KEY=settings.console_secret or auth.local_secret(settings.data_dir),
+        SESSION_COOKIE_NAME="ascolto_console",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=settings.console_secure_cookie,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        ASCOLTO_REGISTRY=connect(settings.database_url, create=False),
+    )
+    app.json.sort_keys = False
+    holder: dict[str, Warehouse] = {}
+    lock = threading.Lock()
+
+    def warehouse() -> Warehouse:
+        if "w" not in holder:
+            with lock:
+                if "w" not in holder:
+                    holder["w"] = Warehouse(settings)
+        return holder["w"]
+
+    app.config["ASCOLTO_WAREHOUSE"] = warehouse
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)  # GET only, and bearer-token or SameSite=Strict cookie authenticated
+    app.before_request(auth.load_user)
+    for bp in (api.bp, pages.bp, admin.bp, charts.bp):
+        app.register_blueprint(bp)
+
+    @app.context_processor
+    def _globals():
+        return {"_": i18n.gettext, "lang": i18n.lang(), "user": g.get("user"), "settings": settings,
+                "indicator_labels": i18n.INDICATOR_LABELS, "plotly_version": charts.VERSION,
+                "type_label": lambda code: data.type_label(code, i18n.lang()), "region_label": data.region_label}
+
+    @app.after_request
+    def _headers(resp):
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        if resp.mimetype == "text/html" or request.path.startswith("/api/"):
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok"})
+
+    def _err(status: int, error: str, message: str, fields: dict):
+        if auth.wants_json():
+            return jsonify({"error": error, "message": message, "fields": fields}), status
+        return render_template("error.html", status=status, error=error, message=message), status
+
+    @app.errorhandler(QueryError)
+    def _query_error(exc: QueryError):
+        return _err(400, "invalid_parameter", str(exc), {exc.field: [str(exc)]})
+
+    @app.errorhandler(NotComparable)
+    def _not_comparable(exc: NotComparable):
+        return _err(422, "not_comparable", str(exc), exc.fields)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):
+        return _err(400, "csrf", exc.description, {"csrf_token": [exc.description]})
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        return _err(exc.code, exc.name.lower().replace(" ", "_"), exc.description, {})
+
+    return app
+
+
+__all__ = ["create_app"]

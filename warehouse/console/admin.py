@@ -1,0 +1,136 @@
+"""Registry administration for admins: entities, services, assignments, tokens, and the audit log.
+
+Every change goes through :mod:`registry.ops` / :mod:`registry.tokens` (validated and audited there);
+the actor recorded is ``console:<token prefix>:<label>``.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+
+from questionnaires.envelope import CHANNELS
+from registry import RegistryError, audit, ops, session_scope, tokens
+from registry.models import ROLES
+
+from . import data
+from .auth import require
+from .i18n import lang
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _factory():
+    return current_app.config["ASCOLTO_REGISTRY"]
+
+
+def _do(fn, what: str):
+    """Run ``fn(session)`` in one transaction; flash the outcome (the registry's message on refusal)."""
+    try:
+        with session_scope(_factory()) as s:
+            result = fn(s)
+        flash(what, "success")
+        return result
+    except RegistryError as exc:
+        flash(str(exc), "error")
+    return None
+
+
+def _ctx(s) -> str:
+    return f"console {request.path}"
+
+
+@bp.get("/")
+@require("admin")
+def index():
+    return redirect(url_for("admin.entities"))
+
+
+@bp.route("/entities", methods=["GET", "POST"])
+@require("admin")
+def entities():
+    if request.method == "POST":
+        f = request.form
+        _do(lambda s: ops.add_entity(s, actor=g.user.actor, ipa_code=f.get("ipa_code", ""), name=f.get("name", ""),
+                                     category=f.get("category", ""), comune_istat=f.get("comune_istat") or None,
+                                     region_istat=f.get("region_istat") or None, context=_ctx(s)),
+            "Modifica registrata.")
+        return redirect(url_for("admin.entities"), 303)
+    with session_scope(_factory()) as s:
+        rows = [audit.snapshot(e) for e in ops.list_entities(s)]
+    return render_template("admin_entities.html", rows=rows, page="admin", section="entities")
+
+
+@bp.route("/services", methods=["GET", "POST"])
+@require("admin")
+def services():
+    if request.method == "POST":
+        f = request.form
+        origins = [o.strip() for o in f.get("allowed_origins", "").splitlines() if o.strip()]
+        _do(lambda s: ops.add_service(s, actor=g.user.actor, entity_ipa=f.get("entity_ipa", ""),
+                                      name=f.get("name", ""), service_type=f.get("service_type", ""),
+                                      key=f.get("key") or None, channel=f.get("channel", "web"),
+                                      allowed_origins=origins, context=_ctx(s)),
+            "Modifica registrata.")
+        return redirect(url_for("admin.services"), 303)
+    with session_scope(_factory()) as s:
+        rows = [audit.snapshot(x) for x in ops.list_services(s)]
+        ents = [(e.ipa_code, e.name) for e in ops.list_entities(s)]
+    return render_template("admin_services.html", rows=rows, entities=ents, types=data.known_service_types(lang()),
+                           channels=CHANNELS, page="admin", section="services")
+
+
+@bp.post("/services/<key>/active")
+@require("admin")
+def service_active(key: str):
+    active = request.form.get("active") == "1"
+    _do(lambda s: ops.set_active(s, key, active, actor=g.user.actor, context=_ctx(s)), "Modifica registrata.")
+    return redirect(url_for("admin.services"), 303)
+
+
+@bp.post("/services/<key>/questionnaire")
+@require("admin")
+def service_questionnaire(key: str):
+    f = request.form
+    version = f.get("version", "").strip()
+    if version and not version.isdigit():
+        flash("version: un numero intero", "error")
+        return redirect(url_for("admin.services"), 303)
+    _do(lambda s: ops.assign_questionnaire(s, key, f.get("questionnaire_id", ""), int(version) if version else None,
+                                           actor=g.user.actor, context=_ctx(s)), "Modifica registrata.")
+    return redirect(url_for("admin.services"), 303)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@require("admin")
+def tokens_page():
+    created = None
+    if request.method == "POST":
+        f = request.form
+        out = _do(lambda s: (lambda t: (t[0].prefix, t[0].role, t[1]))(
+            tokens.create_token(s, role=f.get("role", ""), label=f.get("label", ""), actor=g.user.actor,
+                                context=_ctx(s))), "Modifica registrata.")
+        if out:
+            created = {"prefix": out[0], "role": out[1], "secret": out[2]}
+    with session_scope(_factory()) as s:
+        rows = [audit.snapshot(t) for t in tokens.list_tokens(s, include_revoked=True)]
+    # the secret is rendered once, in the answer to the POST (never stored, never redirected to)
+    return render_template("admin_tokens.html", rows=rows, roles=ROLES, created=created, page="admin",
+                           section="tokens")
+
+
+@bp.post("/tokens/<prefix>/revoke")
+@require("admin")
+def token_revoke(prefix: str):
+    _do(lambda s: tokens.revoke_token(s, prefix, actor=g.user.actor, context=_ctx(s)), "Modifica registrata.")
+    return redirect(url_for("admin.tokens_page"), 303)
+
+
+@bp.get("/audit")
+@require("admin")
+def audit_log():
+    with session_scope(_factory()) as s:
+        rows = [{"id": a.id, "at": a.at.strftime("%Y-%m-%d %H:%M:%S"), "actor": a.actor, "action": a.action,
+                 "object_type": a.object_type, "object_key": a.object_key, "context": a.context,
+                 "changes": sorted(k for k in set((a.before or {})) | set((a.after or {}))
+                                   if (a.before or {}).get(k) != (a.after or {}).get(k))}
+                for a in audit.history(s, limit=200)]
+    return render_template("admin_audit.html", rows=rows, page="admin", section="audit")

@@ -1,0 +1,103 @@
+"""The console's JSON API under ``/api/v1`` (shapes in docs/warehouse.md); every route checks the role.
+
+Every route reads the rollup through one :class:`~warehouse.dataset.Warehouse` per process, which
+refreshes it incrementally when the responses changed (checked at most every
+``ASCOLTO_ROLLUP_CHECK_S`` seconds). Every cell served has disclosure control applied.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from .. import cube, export
+from ..compare import compare
+from ..comparability import INDICATORS, QueryError, declared
+from .auth import require
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _list(name: str) -> list[str]:
+    raw = request.args.get(name, "")
+    return [v for v in (p.strip() for p in raw.split(",")) if v]
+
+
+def _cut(default_by: str = "pa_type,service_type") -> cube.Cut:
+    period = request.args.get("period") or None
+    by = request.args.get("by", default_by)
+    margins = request.args.get("margins", "0")
+    if margins not in ("0", "1", "true", "false"):
+        raise QueryError("margins", "margins is 0 or 1.")
+    return cube.Cut(indicator=request.args.get("indicator", "satisfaction"),
+                    by=[v for v in (p.strip() for p in by.split(",")) if v],
+                    filters={d: _list(d) for d in cube.DIMENSIONS if _list(d)},
+                    freq=request.args.get("freq", "M"),
+                    start=request.args.get("from") or period, end=request.args.get("to") or period,
+                    margins=margins in ("1", "true")).validate()
+
+
+
+
+def _settings():
+    return current_app.config["ASCOLTO_SETTINGS"]
+
+
+@bp.get("/meta")
+@require("dashboards")
+def meta():
+    """Dimensions, indicators (with the instruments declaring each), thresholds, periods present."""
+    cache = current_app.extensions.setdefault("ascolto.meta", {})
+    wh = current_app.config["ASCOLTO_WAREHOUSE"]()
+    con = wh.cursor()
+    if cache.get("token") == wh._loaded:
+        return jsonify(cache["body"])
+    periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM rollup ORDER BY 1").fetchall()]
+    values = {d: [r[0] for r in con.execute(
+        f"SELECT DISTINCT {d} FROM rollup WHERE {d} IS NOT NULL ORDER BY 1").fetchall()]
+        for d in ("pa_type", "service_type", "region", "channel", "questionnaire")}
+    body = {"dimensions": list(cube.DIMENSIONS), "freqs": list(cube.FREQS),
+                    "indicators": [{"name": i, "kind": "score" if i in cube.SCORE_INDICATORS else "categories",
+                                    "instruments": list(declared()[i])} for i in INDICATORS],
+                    "disclosure": {"min_n": _settings().disclosure_min_n, "low_n": _settings().reliability_min_n,
+                                   "microdata_min_n": _settings().microdata_min_n},
+                    "periods": periods, "values": values, "exports": list(export.FORMATS[:4])}
+    cache.update(token=wh._loaded, body=body)
+    return jsonify(body)
+
+@bp.get("/indicators")
+@require("dashboards")
+def indicators():
+    """One indicator for any cut: ``by``, filters per dimension, ``freq``, ``period``/``from``/``to``."""
+    cut = _cut()
+    df = cube.table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, _settings().disclosure_min_n, _settings().reliability_min_n)
+    return jsonify({"indicator": cut.indicator, "freq": cut.freq, "by": cut.by, "filters": cut.filters,
+                    "period": {"start": cut.start, "end": cut.end}, "margins": cut.margins,
+                    "instruments": list(declared()[cut.indicator]),
+                    "rows": cube.rows_json(df, cut)})
+
+@bp.get("/compare")
+@require("dashboards")
+def comparison():
+    """Entities (or services) of one service type vs the national benchmark: funnel, flags, EB ranks."""
+    cut = _cut(default_by="")
+    body = compare(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, measure=request.args.get("measure", "mean"),
+                   overdispersion=request.args.get("overdispersion", "none"),
+                   level=request.args.get("level", "entity"),
+                   min_n=_settings().disclosure_min_n, low_n=_settings().reliability_min_n)
+    return jsonify(body)
+
+@bp.get("/export/<fmt>")
+@require("exports")
+def export_table(fmt: str):
+    """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``)."""
+    if fmt not in export.FORMATS[:4]:
+        raise QueryError("format", f"format must be one of {', '.join(export.FORMATS[:4])}; the data package "
+                                   "is exported by `ascolto export --format datapackage`.")
+    cut = _cut(default_by="")
+    df = export.publication_table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end,
+                                  min_n=_settings().disclosure_min_n, low_n=_settings().reliability_min_n)
+    body, media = export.render(df, fmt, cut.freq)
+    ext = {"sdmx-csv": "csv", "jsonstat": "json"}.get(fmt, fmt)
+    return Response(body, mimetype=media.split(";")[0], content_type=media, headers={
+        "Content-Disposition": f'attachment; filename="ascolto-{cut.freq}.{fmt}.{ext}"'
+        if fmt == "sdmx-csv" else f'attachment; filename="ascolto-{cut.freq}.{ext}"'})
+

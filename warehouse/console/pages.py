@@ -1,0 +1,207 @@
+"""The dashboard pages (HTML), their charts' CSV downloads, the exports page and the language switch."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, send_file,
+                   session, url_for)
+
+from registry import session_scope
+from registry.models import Entity, Service
+
+from .. import export
+from . import data
+from .auth import require, sign_in
+from .i18n import LANGS, lang
+
+bp = Blueprint("pages", __name__)
+
+
+def _ctx():
+    app = current_app
+    return app.config["ASCOLTO_WAREHOUSE"]().cursor(), app.config["ASCOLTO_SETTINGS"]
+
+
+def _entity_names() -> dict[str, str]:
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        return {e.ipa_code: e.name for e in s.query(Entity).all()}
+
+
+def _build(page: str, **kw) -> dict:
+    con, settings = _ctx()
+    if page == "overview":
+        return data.overview(con, settings, request.args, lang())
+    if page == "service-type":
+        return data.service_type_page(con, settings, request.args, lang(), kw["code"], _entity_names())
+    if page == "entity":
+        return data.entity_page(con, settings, request.args, lang(), kw["ipa"], _services_of(kw["ipa"]))
+    if page == "regions":
+        return data.regions_page(con, settings, request.args, lang())
+    if page == "quality":
+        return data.quality_page(con, settings, request.args, lang())
+    abort(404)
+
+
+def _services_of(ipa: str) -> list[dict]:
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        return [{"key": x.key, "name": x.name, "service_type": x.service_type, "active": x.active}
+                for x in s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key)]
+
+
+def csv_url(page: str, chart: str, **kw) -> str:
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    return url_for("pages.chart_csv", page=page, chart=chart, **kw) + ("?" + urlencode(args) if args else "")
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"csv_url": csv_url}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        if sign_in(request.form.get("token", "")):
+            nxt = request.args.get("next", "")
+            return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else url_for("pages.overview"), 303)
+        error = True
+    return render_template("login.html", error=error), (401 if error else 200)
+
+
+@bp.post("/logout")
+def logout():
+    keep = session.get("lang")
+    session.clear()
+    if keep:
+        session["lang"] = keep
+    return redirect(url_for("pages.login"), 303)
+
+
+@bp.get("/lang/<code>")
+def set_lang(code: str):
+    if code in LANGS:
+        session["lang"] = code
+    nxt = request.args.get("next", "/")
+    return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/", 303)
+
+
+@bp.get("/")
+@require("dashboards")
+def overview():
+    return render_template("overview.html", d=_build("overview"), page="overview")
+
+
+@bp.get("/service-types/")
+@require("dashboards")
+def service_types():
+    con, _ = _ctx()
+    return render_template("service_types.html", types=data.service_types_present(con), page="service-types")
+
+
+@bp.get("/service-types/<code>")
+@require("dashboards")
+def service_type(code: str):
+    con, _ = _ctx()
+    values = {d: [r[0] for r in con.execute(f"SELECT DISTINCT {d} FROM rollup WHERE service_type = ? AND {d} "
+                                            "IS NOT NULL ORDER BY 1", [code]).fetchall()] for d in ("region", "pa_type")}
+    return render_template("service_type.html", d=_build("service-type", code=code), values=values,
+                           page="service-types", code=code)
+
+
+@bp.get("/entities/")
+@require("dashboards")
+def entities():
+    con, _ = _ctx()
+    counts = dict(con.execute("SELECT entity, sum(n) FROM rollup WHERE indicator = 'satisfaction' "
+                              "GROUP BY 1").fetchall())
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        rows = [{"ipa": e.ipa_code, "name": e.name, "category": e.category, "region": e.region_nuts,
+                 "n": int(counts.get(e.ipa_code) or 0)} for e in s.query(Entity).order_by(Entity.name)]
+    return render_template("entities.html", rows=rows, page="entities")
+
+
+@bp.get("/entities/<ipa>")
+@require("dashboards")
+def entity(ipa: str):
+    names = _entity_names()
+    d = _build("entity", ipa=ipa)
+    if ipa not in names and not d["types"]:
+        abort(404)
+    return render_template("entity.html", d=d, name=names.get(ipa, ipa), page="entities")
+
+
+@bp.get("/regions")
+@require("dashboards")
+def regions():
+    return render_template("regions.html", d=_build("regions"), page="regions")
+
+
+@bp.get("/quality")
+@require("dashboards")
+def quality():
+    return render_template("quality.html", d=_build("quality"), page="quality")
+
+
+@bp.get("/csv/<page>/<chart>")
+@bp.get("/csv/<page>/<key>/<chart>")
+@require("dashboards")
+def chart_csv(page: str, chart: str, key: str | None = None):
+    """Exactly the rows and columns the chart's table shows."""
+    kw = {"code": key} if page == "service-type" else {"ipa": key} if page == "entity" else {}
+    d = _build(page, **kw)
+    found = next((c for c in d["charts"] if c.id == chart), None)
+    if found is None:
+        abort(404)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([label for _, label in found.columns])
+    for r in found.rows:
+        w.writerow(["" if r.get(k) is None else r.get(k) for k, _ in found.columns])
+    name = "-".join(x for x in (page, key, chart) if x)
+    return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="ascolto-{name}.csv"'})
+
+
+@bp.get("/exports")
+@require("exports")
+def exports():
+    con, settings = _ctx()
+    periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM rollup ORDER BY 1").fetchall()]
+    return render_template("exports.html", formats=export.FORMATS[:4], periods=periods, page="exports",
+                           microdata_min_n=settings.microdata_min_n)
+
+
+@bp.get("/exports/download")
+@require("exports")
+def export_download():
+    fmt = request.args.get("format", "csv")
+    args = {k: v for k in ("freq", "from", "to") if (v := request.args.get(k))}
+    return redirect(url_for("api.export_table", fmt=fmt, **args), 303)
+
+
+@bp.get("/exports/datapackage.zip")
+@require("exports")
+def export_datapackage():
+    """The anonymised microdata package (docs/warehouse.md), zipped."""
+    con, settings = _ctx()
+    tmp = Path(tempfile.mkdtemp(prefix="ascolto-dp-"))
+    try:
+        out = tmp / "datapackage"
+        export.export(con, "datapackage", out, min_n=settings.disclosure_min_n,
+                      microdata_min_n=settings.microdata_min_n)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in sorted(out.rglob("*")):
+                if f.is_file():
+                    z.write(f, f.relative_to(out))
+        buf.seek(0)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return send_file(buf, mimetype="application/zip", as_attachment=True, download_name="ascolto-datapackage.zip")
