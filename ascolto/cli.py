@@ -106,6 +106,7 @@ def demo(settings, responses: int, collector_url: str | None) -> None:
 from .cli_questionnaires import questionnaires  # noqa: E402  (subcommand groups, one module each)
 from .cli_failed import compact, failed  # noqa: E402
 from .cli_registry import registry  # noqa: E402
+from .cli_purge import purge  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
@@ -113,6 +114,7 @@ main.add_command(failed)
 main.add_command(compact)
 main.add_command(export_cmd)
 main.add_command(warehouse_cmd)
+main.add_command(purge)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,82 @@
+"""Retention: `ascolto purge` removes raw answers and free text of old months, keeps every aggregate."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime, timezone
+
+from click.testing import CliRunner
+from kafka import KafkaProducer
+
+from ascolto.cli import main
+from questionnaires.envelope import encode_record, make_envelope
+from tests.conftest import count_rows, wait_for
+from warehouse.cube import Cut, table
+from warehouse.dataset import Warehouse
+
+OLD, NEW = datetime(2025, 3, 10, 9, tzinfo=timezone.utc), datetime(2026, 10, 5, 9, tzinfo=timezone.utc)
+SECRET = "scrivetemi pure, grazie mille"
+
+
+def _produce(settings, when: datetime, n: int) -> None:
+    producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all")
+    for i in range(n):
+        sub = {"submission_id": str(uuid.uuid4()), "service": "demo-roma-anagrafe", "questionnaire": "cx-core",
+               "version": 1, "lang": "it", "channel": "web", "context": {"page": "/x"},
+               "answers": {"satisfaction": 1 + i % 5, "task": "yes", "comment": f"{SECRET} {i}",
+                           **({"went_well": ["clarity"]} if 1 + i % 5 > 3 else {})}}
+        env = make_envelope(sub, collector="t", device="desktop", received_at=when)
+        producer.send(settings.topic, key=b"demo-roma-anagrafe", value=encode_record([env])).get(10)
+    producer.close()
+
+
+def _aggregates(settings) -> list:
+    with Warehouse(settings) as wh:
+        out = []
+        for indicator in ("satisfaction", "task_completed", "went_well"):
+            df = table(wh.cursor(), Cut(indicator=indicator, by=["service_type"], freq="M").validate())
+            out.append(df.to_json(orient="records", default_handler=str))
+        return out
+
+
+def _parquet_bytes(settings) -> bytes:
+    import pyarrow.parquet as pq
+
+    chunks = []
+    for f in sorted(settings.data_dir.glob("responses/**/*.parquet")):
+        chunks.append(json.dumps(pq.read_table(f).to_pylist(), default=str).encode())
+    return b"".join(chunks)
+
+
+def test_purge_keeps_aggregates_and_removes_old_free_text_and_raw_answers(settings, processor_factory):
+    _produce(settings, OLD, 12)
+    _produce(settings, NEW, 8)
+    p = processor_factory()
+    wait_for(lambda: count_rows(settings.data_dir) == 20)
+    p.close()
+    before = _aggregates(settings)
+    runner = CliRunner()
+    env = {"ASCOLTO_DATA_DIR": str(settings.data_dir)}
+
+    dry = runner.invoke(main, ["purge", "--before", "2026-01-01", "--dry-run"], env=env)
+    assert dry.exit_code == 0, dry.output
+    report = json.loads(dry.output)
+    assert report["periods"] == ["2025-03"] and report["comments_removed"] == 12 and report["answer_maps_emptied"] == 12
+    assert _parquet_bytes(settings).count(SECRET.encode()) == 2 * 20  # comment + raw answers; dry run changed nothing
+
+    done = runner.invoke(main, ["purge", "--before", "2026-01-01"], env=env)
+    assert done.exit_code == 0, done.output
+    text = _parquet_bytes(settings)
+    assert text.count(SECRET.encode()) == 2 * 8  # only the recent month keeps its comments
+    assert not list((settings.data_dir / "answers").glob("period=2025-03/**/*.parquet"))
+    assert list((settings.data_dir / "answers").glob("period=2026-10/**/*.parquet"))
+    assert count_rows(settings.data_dir) == 20
+    assert _aggregates(settings) == before  # every indicator, every cell, unchanged
+
+    again = json.loads(runner.invoke(main, ["purge", "--before", "2026-01-01"], env=env).output)
+    assert again["files_rewritten"] == 0  # idempotent
+
+
+def test_purge_rejects_a_malformed_date(tmp_path):
+    result = CliRunner().invoke(main, ["purge", "--before", "last year"], env={"ASCOLTO_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 2 and "--before" in result.output
