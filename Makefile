@@ -34,5 +34,12 @@ test: $(VENV)/.dev browser
 test-faults: $(VENV)/.dev
 	$(PY) -m pytest -m faults tests/faults
 
+# Benchmarks (never timed tests): figures and ratios into docs/performance.md. wrk and hey are Debian packages.
+bench: $(VENV)/.dev
+	@command -v wrk >/dev/null && command -v hey >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk hey >/dev/null; \
+	  else echo "install wrk and hey (Debian packages) first"; exit 1; fi; }
+	$(PY) -m bench.run_all
+
 clean:
 	rm -rf $(VENV) var build *.egg-info
