@@ -12,7 +12,7 @@ from registry import connect
 from . import form, intake, public
 from .durable import Durability
 from .errors import register_error_handlers
-from .ratelimit import apply_limits
+from .ratelimit import RateLimits
 from .services import ServiceDirectory
 from .spool import Spool
 
@@ -38,7 +38,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(form.bp)  # the no-JavaScript form fallback
-    app.extensions["ascolto.limiter"] = apply_limits(  # the views hold the limiter weakly
-        app, settings, ["intake.submit", "form.submit_form"])
+    app.extensions["ascolto.limits"] = RateLimits(settings)
     register_error_handlers(app)
     return app

@@ -52,10 +52,6 @@ def register_error_handlers(app: Flask) -> None:
         code, fields = _HTTP_CODES.get(exc.code or 500, ("http_error", {}))
         metrics.REJECTED.labels(code).inc()
         headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
-        if exc.code == 429:
-            from .ratelimit import retry_after
-
-            headers["Retry-After"] = str(retry_after(app))
         return error_response(exc.code or 500, code, exc.description or exc.name, fields, headers)
 
     @app.errorhandler(Exception)

@@ -314,6 +314,9 @@ def _same_site(origin: str) -> bool:
 @bp.post("/v1/submissions/form")
 def submit_form():
     """Form fields → :func:`accept_submission` → 303 to the thank-you page, or the form again."""
+    limits = current_app.extensions["ascolto.limits"]
+    limits.check_client()  # a 429 ApiError: rendered as a page by _api_error
+    limits.check_service(request.form.get("service"))
     if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         raise _PageError(415, "bad_request", _lang(request.args.get("lang")))
     form = request.form
@@ -412,14 +415,6 @@ def _page_error(exc: _PageError):
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(exc):
     return _error_page(413, "too_large", _lang(request.args.get("lang")))
-
-
-@bp.errorhandler(429)
-def _rate_limited(exc):  # raised by the limiter around the view: a page, not JSON
-    from .ratelimit import retry_after
-
-    return _error_page(429, "busy", _lang(request.args.get("lang")), None,
-                       {"Retry-After": str(retry_after(current_app))})
 
 
 @bp.errorhandler(ApiError)

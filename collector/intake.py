@@ -108,7 +108,11 @@ def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
 @bp.post("/v1/submissions")
 def submit():
     """The JSON intake: 202 only once the submission is durable."""
-    sid = accept_submission(json_body(), origin=request.headers.get("Origin"),
+    limits = current_app.extensions["ascolto.limits"]
+    limits.check_client()
+    body = json_body()
+    limits.check_service(body.get("service"))
+    sid = accept_submission(body, origin=request.headers.get("Origin"),
                             user_agent=request.headers.get("User-Agent"))
     return jsonify({"submission_id": sid, "status": "accepted"}), 202
 

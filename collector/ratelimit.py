@@ -1,50 +1,55 @@
-"""Per-IP and per-service rate limits (flask-limiter; memory by default, Redis when configured).
+"""Per-client and per-service rate limits, with the ``limits`` library (memory, or Redis when set).
 
-The client address is used only to count requests — as a hash, in memory or in Redis with the
-window's expiry; it is never stored with a submission nor logged.
+A sliding-window counter per key: O(1) per request, smooth at window edges. The client address
+is used only to count — hashed, in memory or in Redis with the window's expiry — and is never
+stored with a submission nor logged. A storage outage (Redis down) lets requests through.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 
-from flask import Flask, request
-from flask_limiter import Limiter
+from flask import request
+from limits import parse, storage, strategies
 
 from ascolto.config import Settings
 
-from .body import peek_service
+from .errors import ApiError
+
+log = logging.getLogger("ascolto.collector")
 
 
-def _ip_key() -> str:
-    return "ip:" + hashlib.blake2b((request.remote_addr or "unknown").encode(), digest_size=12).hexdigest()
+class RateLimits:
+    def __init__(self, settings: Settings):
+        self.enabled = settings.rate_limit_enabled
+        options = {"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {}
+        self._strategy = strategies.SlidingWindowCounterRateLimiter(
+            storage.storage_from_string(settings.redis_url or "memory://", **options))
+        self._per_client = parse(settings.rate_limit_ip)
+        self._per_service = parse(settings.rate_limit_service)
 
+    def check_client(self) -> None:
+        """Count this request against its client; raise a 429 :class:`ApiError` past the limit."""
+        address = (request.remote_addr or "unknown").encode()
+        self._hit(self._per_client, "ip", hashlib.blake2b(address, digest_size=12).hexdigest())
 
-def _service_key() -> str:
-    return f"service:{peek_service() or '-'}"
+    def check_service(self, service: object) -> None:
+        """Count this submission against its service (any name; unknown ones share one bucket)."""
+        self._hit(self._per_service, "service", service if isinstance(service, str) else "-")
 
-
-def apply_limits(app: Flask, settings: Settings, endpoints: list[str]) -> Limiter:
-    """Limit each endpoint per client IP and per service; see :func:`retry_after` for 429 answers.
-
-    A storage outage (Redis down) lets requests through rather than failing them.
-    """
-    limiter = Limiter(_ip_key, app=app, storage_uri=settings.redis_url or "memory://",
-                      strategy="moving-window", headers_enabled=False, enabled=settings.rate_limit_enabled,
-                      swallow_errors=True, key_prefix="ascolto")
-    for endpoint in endpoints:
-        view = app.view_functions[endpoint]
-        view = limiter.limit(settings.rate_limit_service, key_func=_service_key, scope="service")(view)
-        view = limiter.limit(settings.rate_limit_ip, scope="ip")(view)
-        app.view_functions[endpoint] = view
-    return limiter
-
-
-def retry_after(app: Flask) -> int:
-    """Seconds until the limit this request broke frees a slot (at least 1); for ``Retry-After``."""
-    import time
-
-    limiter = app.extensions.get("ascolto.limiter")
-    current = limiter.current_limit if limiter is not None else None
-    if current is None:
-        return 60
-    return max(1, int(current.reset_at - time.time()) + 1)
+    def _hit(self, limit, scope: str, key: str) -> None:
+        if not self.enabled:
+            return
+        try:
+            if self._strategy.hit(limit, "ascolto", scope, key):
+                return
+            reset = self._strategy.get_window_stats(limit, "ascolto", scope, key).reset_time
+        except Exception as exc:  # the limiter's storage failing must not refuse citizens
+            log.warning("rate-limit storage unavailable (%s); request allowed", exc)
+            return
+        retry = max(1, int(reset - time.time()) + 1)
+        who = "this client" if scope == "ip" else "this service"
+        raise ApiError(429, "rate_limited", f"Too many submissions from {who}; retry in {retry} s.",
+                       {"request": ["Too many requests; retry after the time in Retry-After."]},
+                       headers={"Retry-After": str(retry)})
