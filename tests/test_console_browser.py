@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 import urllib.request
 from pathlib import Path
@@ -16,14 +15,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.console_data import build
+from tests.browser import BROWSER, launch
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-pytestmark = [
-    pytest.mark.browser, pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER
 SHOTS = os.environ.get("ASCOLTO_SCREENSHOTS")
 STYPE = "anagrafe.certificati"
 DASHBOARDS = ["/", "/service-types/", f"/service-types/{STYPE}", "/entities/", "/entities/c_h501", "/regions", "/quality"]
@@ -47,7 +41,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = launch(pw)
         yield b
         b.close()
 

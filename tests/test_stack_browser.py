@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,14 +14,9 @@ import pytest
 
 from deploy.broker import free_port
 from tests.conftest import wait_for
+from tests.browser import BROWSER, launch
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser, pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (apt-get install chromium)"),
-]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = BROWSER
 
 
 def _get_json(url: str, token: str | None = None):
@@ -64,7 +58,7 @@ def test_an_answer_in_the_widget_reaches_the_national_indicator_within_10_second
 
     before = _total(stack)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(pw)
         page = browser.new_page()
         page.goto(f"http://localhost:{stack['DEMO']}/")
         form = page.get_by_role("form", name="La tua opinione sul servizio")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 import time
 import uuid
@@ -27,14 +26,9 @@ from deploy.broker import ensure_topics, free_port
 from registry import connect
 from registry.demo import seed
 from tests.conftest import ProcessorThread, wait_for
+from tests.browser import BROWSER, launch
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-pytestmark = [
-    pytest.mark.browser, pytest.mark.slow,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER
 SERVICE = "demo-roma-anagrafe"
 SHOTS = os.environ.get("ASCOLTO_SCREENSHOTS")
 
@@ -142,7 +136,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = launch(pw)
         yield b
         b.close()
 

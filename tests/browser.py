@@ -1,0 +1,22 @@
+"""Debian chromium for the browser tests (never a downloaded browser), shared by every browser test."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: As this machine's probe runs it: no sandbox as root, and no background network (none is reachable).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: The markers of every browser test module: ``pytestmark = BROWSER``.
+BROWSER = [
+    pytest.mark.browser, pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (apt-get install chromium)"),
+]
+
+
+def launch(playwright):
+    """Launch Debian chromium headless with the arguments above."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
