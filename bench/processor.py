@@ -44,9 +44,8 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
-    """Produce ``n`` submissions (+5% duplicates, +0.5% poison); returns (records, envelopes)."""
-    producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all", linger_ms=20, batch_size=256 * 1024)
+def generate(n: int, rng: random.Random) -> list[tuple[bytes, bytes, int]]:
+    """``n`` submissions (+5% duplicates, +0.5% poison) as collector-like (key, value, envelopes) records."""
     when = datetime.now(timezone.utc)
     comments = ["Tutto chiaro, grazie", "Il sito era lento nel pomeriggio", "Mi chiamo Mario Rossi, 333 1234567",
                 "Non trovavo il modulo per il rimborso", None, None, None]
@@ -61,7 +60,7 @@ def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
         subs.append({"submission_id": str(uuid.uuid4()), "service": rng.choice(SERVICES)[0], "questionnaire": "cx-core",
                      "version": 1, "lang": "it", "channel": "web", "answers": answers, "context": {"page": "/x"}})
     subs += rng.sample(subs, n // 20)
-    records = envelopes = 0
+    out = []
     i = 0
     while i < len(subs):
         k = rng.randint(1, 8)
@@ -71,11 +70,19 @@ def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
         for s in chunk:
             by_key.setdefault(s["service"], []).append(make_envelope(s, collector="bench", device="mobile", received_at=when))
         for key, envs in by_key.items():
-            producer.send(settings.topic, key=key.encode(), value=encode_record(envs))
-            records, envelopes = records + 1, envelopes + len(envs)
+            out.append((key.encode(), encode_record(envs), len(envs)))
         if rng.random() < 0.005 * k:
-            producer.send(settings.topic, key=b"x", value=b"\x00 poison")
-            records, envelopes = records + 1, envelopes + 1
+            out.append((b"x", b"\x00 poison", 1))
+    return out
+
+
+def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
+    """Produce ``n`` submissions (+5% duplicates, +0.5% poison); returns (records, envelopes)."""
+    producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all", linger_ms=20, batch_size=256 * 1024)
+    records = envelopes = 0
+    for key, value, count in generate(n, rng):
+        producer.send(settings.topic, key=key, value=value)
+        records, envelopes = records + 1, envelopes + count
     producer.flush(60)
     producer.close()
     return records, envelopes
