@@ -1,6 +1,6 @@
 """Processor throughput vs the raw kafka-python consume rate of the same topic, side by side in one run.
 
-    python -m bench.processor [--submissions 100000] [--index-ids 1000000]
+    python -m bench.processor [--submissions 100000] [--index-ids 1000000] [--baseline GIT_REF] [--members 2]
 
 Pre-fills a topic (6 partitions, local Tansu broker) with records like the collector produces
 (batches of 1–8 envelopes keyed by service key, 5% duplicate submissions, 0.5% poison), then, each
@@ -10,6 +10,9 @@ in its own child process so that peak RSS is per phase:
 2. processor: :class:`processor.consumer.Processor` (new group) until every record's offset is
    committed, i.e. its rows are in durable Parquet and its dead letters acknowledged.
 
+``--baseline`` also runs the processor code of a git ref (before/after in one run), ``--members`` a
+group of several processor processes (timed until the group's commits reach every partition's end);
+the single-process ratio is the headline. ``BENCH_PROFILE=FILE`` profiles the processor thread.
 Rates are submissions (envelopes) per second, timed from the first record (raw) or the partition
 assignment (processor) to the end. Prints both, the ratio (target >= 0.6) and peak RSS (target <
 500 MB). ``--index-ids`` also measures the dedup index for that many ids. Not run by pytest.
@@ -17,9 +20,13 @@ assignment (processor) to the end. Prints both, the ratio (target >= 0.6) and pe
 from __future__ import annotations
 
 import argparse
+import os
+import dataclasses
+import logging
 import multiprocessing as mp
 import random
 import resource
+import subprocess
 import tempfile
 import threading
 import time
@@ -35,7 +42,7 @@ from questionnaires.envelope import encode_record, make_envelope
 from registry import connect
 from registry.demo import SERVICES, seed
 
-from .common import machine
+from .common import ROOT, machine
 
 PARTITIONS = 6
 
@@ -44,9 +51,8 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
-    """Produce ``n`` submissions (+5% duplicates, +0.5% poison); returns (records, envelopes)."""
-    producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all", linger_ms=20, batch_size=256 * 1024)
+def generate(n: int, rng: random.Random) -> list[tuple[bytes, bytes, int]]:
+    """``n`` submissions (+5% duplicates, +0.5% poison) as collector-like (key, value, envelopes) records."""
     when = datetime.now(timezone.utc)
     comments = ["Tutto chiaro, grazie", "Il sito era lento nel pomeriggio", "Mi chiamo Mario Rossi, 333 1234567",
                 "Non trovavo il modulo per il rimborso", None, None, None]
@@ -61,7 +67,7 @@ def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
         subs.append({"submission_id": str(uuid.uuid4()), "service": rng.choice(SERVICES)[0], "questionnaire": "cx-core",
                      "version": 1, "lang": "it", "channel": "web", "answers": answers, "context": {"page": "/x"}})
     subs += rng.sample(subs, n // 20)
-    records = envelopes = 0
+    out = []
     i = 0
     while i < len(subs):
         k = rng.randint(1, 8)
@@ -71,11 +77,19 @@ def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
         for s in chunk:
             by_key.setdefault(s["service"], []).append(make_envelope(s, collector="bench", device="mobile", received_at=when))
         for key, envs in by_key.items():
-            producer.send(settings.topic, key=key.encode(), value=encode_record(envs))
-            records, envelopes = records + 1, envelopes + len(envs)
+            out.append((key.encode(), encode_record(envs), len(envs)))
         if rng.random() < 0.005 * k:
-            producer.send(settings.topic, key=b"x", value=b"\x00 poison")
-            records, envelopes = records + 1, envelopes + 1
+            out.append((b"x", b"\x00 poison", 1))
+    return out
+
+
+def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
+    """Produce ``n`` submissions (+5% duplicates, +0.5% poison); returns (records, envelopes)."""
+    producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all", linger_ms=20, batch_size=256 * 1024)
+    records = envelopes = 0
+    for key, value, count in generate(n, rng):
+        producer.send(settings.topic, key=key, value=value)
+        records, envelopes = records + 1, envelopes + count
     producer.flush(60)
     producer.close()
     return records, envelopes
@@ -108,7 +122,12 @@ def _processor(settings: Settings, envelopes: int, out: mp.Queue) -> None:
 
     proc = Timed(settings)
     stop = threading.Event()
-    thread = threading.Thread(target=proc.run, args=(stop,))
+    run = proc.run
+    if os.environ.get("BENCH_PROFILE"):  # cProfile of the processor thread into this file
+        def run(flag, _run=proc.run):
+            import cProfile
+            cProfile.runctx("_run(flag)", globals(), {"_run": _run, "flag": flag}, os.environ["BENCH_PROFILE"])
+    thread = threading.Thread(target=run, args=(stop,))
     thread.start()
     st = proc.stats
     while st.written + st.duplicates + sum(st.rejected.values()) < envelopes:
@@ -118,6 +137,84 @@ def _processor(settings: Settings, envelopes: int, out: mp.Queue) -> None:
     thread.join()
     out.put({"seconds": elapsed, "written": st.written, "duplicates": st.duplicates,
              "rejected": sum(st.rejected.values()), "batches": st.batches, "rss_mb": _rss_mb()})
+
+
+def _member(settings: Settings, stop, out: mp.Queue) -> None:
+    """One member of a group of several: runs until ``stop``; reports its assignment time (wall clock)."""
+    from processor.consumer import Processor
+
+    class Timed(Processor):
+        t0 = None
+
+        def on_assigned(self, assigned):
+            super().on_assigned(assigned)
+            Timed.t0 = Timed.t0 or time.time()
+
+    proc = Timed(settings)
+    flag = threading.Event()
+    thread = threading.Thread(target=proc.run, args=(flag,))
+    thread.start()
+    stop.wait()
+    flag.set()
+    thread.join()
+    st = proc.stats
+    out.put({"t0": Timed.t0, "written": st.written, "duplicates": st.duplicates,
+             "rejected": sum(st.rejected.values()), "batches": st.batches, "rss_mb": _rss_mb()})
+
+
+def _group(settings: Settings, members: int) -> dict:
+    """``members`` processor processes in one group; timed from the first assignment until the group's
+    committed offsets reach the end of every partition."""
+    ctx = mp.get_context("fork")
+    out, stop = ctx.Queue(), ctx.Event()
+    procs = [ctx.Process(target=_member, args=(settings, stop, out)) for _ in range(members)]
+    for p in procs:
+        p.start()
+    parts = [TopicPartition(settings.topic, p) for p in range(PARTITIONS)]
+    watcher = KafkaConsumer(bootstrap_servers=settings.broker, group_id=settings.group, enable_auto_commit=False)
+    ends = watcher.end_offsets(parts)
+    while any((watcher.committed(tp) or 0) < ends[tp] for tp in parts):
+        time.sleep(0.02)
+    t_end = time.time()
+    watcher.close()
+    stop.set()
+    results = [out.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join(60)
+    return {"seconds": t_end - min(r["t0"] for r in results if r["t0"]),
+            **{k: sum(r[k] for r in results) for k in ("written", "duplicates", "rejected", "batches")},
+            "rss_mb": max(r["rss_mb"] for r in results)}
+
+
+def _baseline_code(ref: str, into: Path) -> Path:
+    """The ``processor`` and ``questionnaires`` packages as of git ``ref``, extracted under ``into``."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "processor", "questionnaires"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def _baseline(settings: Settings, envelopes: int, code: Path) -> dict:
+    """:func:`_processor` run in a fresh interpreter whose ``processor``/``questionnaires`` come from ``code``."""
+    import json as _json
+    import pickle
+    import sys
+
+    arg = code / "settings.pickle"
+    arg.write_bytes(pickle.dumps((settings, envelopes)))
+    script = (f"import sys; sys.path[:0] = [{str(code)!r}, {str(ROOT)!r}]\n"
+              "import json, logging, pickle, queue\n"
+              "logging.getLogger('ascolto.processor').setLevel(logging.ERROR)\n"
+              "import processor, bench.processor as b\n"
+              f"assert processor.__file__.startswith({str(code)!r}), processor.__file__\n"
+              f"settings, envelopes = pickle.loads(open({str(arg)!r}, 'rb').read())\n"
+              "q = queue.Queue(); b._processor(settings, envelopes, q); print('RESULT', json.dumps(q.get()))\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=code, capture_output=True, text=True, timeout=3600)
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    if proc.returncode or not line:
+        raise RuntimeError(f"baseline run failed:\n{proc.stderr[-3000:]}")
+    return _json.loads(line[-1][7:])
 
 
 def _index(n: int, out: mp.Queue) -> None:
@@ -156,12 +253,23 @@ def _child(target, *args) -> dict:
     return result
 
 
+def _phase(settings: Settings, tmp: Path, name: str) -> Settings:
+    """Settings for one processor phase: its own group and data directory (same topic and registry)."""
+    (tmp / name).mkdir()
+    return dataclasses.replace(settings, data_dir=tmp / name, group=f"bench-processor-{name}",
+                               database_url=settings.database_url)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--submissions", type=int, default=100_000)
     ap.add_argument("--index-ids", type=int, default=1_000_000, help="0 to skip the dedup index measure")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--baseline", metavar="GIT_REF", default="",
+                    help="also run the processor as of GIT_REF (e.g. the merge base with main) on the same topic")
+    ap.add_argument("--members", type=int, default=2, help="also run a group of this many processors (0: skip)")
     args = ap.parse_args()
+    logging.getLogger("ascolto.processor").setLevel(logging.ERROR)  # not the per-dead-letter warnings
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-bench-processor-"))
     with LocalBroker(log_path=tmp / "broker.log") as broker:
         settings = Settings(data_dir=tmp, broker=broker.bootstrap, batch_max_records=2000, batch_max_seconds=1.0,
@@ -173,16 +281,30 @@ def main() -> None:
         print(f"machine: {machine()}; topic: {records} records, {envelopes} envelopes "
               f"(pre-filled in {time.perf_counter() - t0:.1f}s), {PARTITIONS} partitions")
         raw = _child(_raw, settings, records)
-        proc = _child(_processor, settings, envelopes)
-    raw_rate, proc_rate = envelopes / raw["seconds"], envelopes / proc["seconds"]
-    print(f"{'':34} {'submissions/s':>14} {'records/s':>10} {'seconds':>8} {'peak RSS MB':>12}")
-    print(f"{'raw kafka-python consume':34} {raw_rate:>14.0f} {records / raw['seconds']:>10.0f} {raw['seconds']:>8.2f} "
-          f"{raw['rss_mb']:>12.0f}")
-    print(f"{'processor into committed Parquet':34} {proc_rate:>14.0f} {records / proc['seconds']:>10.0f} "
-          f"{proc['seconds']:>8.2f} {proc['rss_mb']:>12.0f}")
-    print(f"ratio processor/raw: {proc_rate / raw_rate:.2f} (target >= 0.6); processor peak RSS {proc['rss_mb']:.0f} MB "
-          f"(target < 500 MB); rows {proc['written']}, duplicates {proc['duplicates']}, dead letters "
-          f"{proc['rejected']}, batches {proc['batches']}")
+        runs = []
+        if args.baseline:
+            code = _baseline_code(args.baseline, tmp / "baseline-code")
+            runs.append((f"processor @ {args.baseline[:12]} (before)",
+                         _baseline(_phase(settings, tmp, "baseline"), envelopes, code)))
+        runs.append(("processor into committed Parquet", _child(_processor, _phase(settings, tmp, "one"), envelopes)))
+        if args.members > 1:
+            runs.append((f"  {args.members} group members (processes)",
+                         _group(_phase(settings, tmp, f"group{args.members}"), args.members)))
+    raw_rate = envelopes / raw["seconds"]
+    print(f"{'':38} {'submissions/s':>14} {'records/s':>10} {'seconds':>8} {'ratio':>6} {'peak RSS MB':>12}")
+    print(f"{'raw kafka-python consume':38} {raw_rate:>14.0f} {records / raw['seconds']:>10.0f} {raw['seconds']:>8.2f} "
+          f"{'':>6} {raw['rss_mb']:>12.0f}")
+    for label, r in runs:
+        rate = envelopes / r["seconds"]
+        print(f"{label:38} {rate:>14.0f} {records / r['seconds']:>10.0f} {r['seconds']:>8.2f} "
+              f"{rate / raw_rate:>6.2f} {r['rss_mb']:>12.0f}")
+        assert (r["written"], r["duplicates"], r["rejected"]) == (runs[-1][1]["written"], runs[-1][1]["duplicates"],
+                                                                 runs[-1][1]["rejected"]), (label, r)
+    one = dict(runs)["processor into committed Parquet"]
+    proc_rate = envelopes / one["seconds"]
+    print(f"ratio processor/raw (one process): {proc_rate / raw_rate:.2f} (target >= 0.6); processor peak RSS "
+          f"{one['rss_mb']:.0f} MB (target < 500 MB); rows {one['written']}, duplicates {one['duplicates']}, "
+          f"dead letters {one['rejected']}, batches {one['batches']}")
     if args.index_ids:
         ix = _child(_index, args.index_ids)
         print(f"dedup index, {ix['ids']} ids: {ix['index_mb']:.1f} MB (a set of the id strings: {ix['set_mb']:.0f} MB), "

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
@@ -66,6 +67,13 @@ def write_parquet(path: Path, table: pa.Table) -> None:
     os.replace(tmp, path)
 
 
+def _groups(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict]]:
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[(row["period"], row["pa_type"])].append(row)
+    return groups
+
+
 def read_retrying(fn, attempts: int = 8):
     """Run a dataset read; retry when compaction moved a listed file away in between."""
     for i in range(attempts):
@@ -86,23 +94,41 @@ class ParquetSink:
     def write(self, rows: list[dict[str, Any]], answer_rows: list[dict[str, Any]], partition: int, first: int,
               last: int) -> list[Path]:
         """Write ``rows`` and their ``answer_rows`` (from Kafka ``partition``, offsets ``first``..``last``) durably."""
-        groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
         answers: dict[tuple[str, str], list[dict]] = defaultdict(list)
-        for row in rows:
-            groups[(row["period"], row["pa_type"])].append(row)
         for row in answer_rows:
             answers[(row["period"], row["pa_type"])].append(row)
+        return self._write(_groups(rows), partition, first, last, lambda key, group, responses: pa.Table.from_pylist(
+            answers[key], schema=ANSWERS_SCHEMA))
+
+    def write_works(self, works: list, partition: int, first: int, last: int) -> list[Path]:
+        """:meth:`write` for processed envelopes (:class:`processor.steps.Work`), the tables built column-wise:
+        the answers' per-submission columns are the responses' columns repeated (Arrow ``take``)."""
+        by_row = {id(w.row): w.answer_items for w in works}
+
+        def answers_table(key, group: list[dict], responses: pa.Table) -> pa.Table:
+            items = [by_row[id(r)] for r in group]
+            flat = [t for ts in items for t in ts]
+            index = pa.array(np.repeat(np.arange(len(group), dtype=np.int64), [len(ts) for ts in items]))
+            cols = list(zip(*flat)) if flat else [()] * 5
+            own = dict(zip(("item", "item_type", "value", "indicator", "score"), cols))
+            return pa.Table.from_arrays(
+                [responses.column(f.name).take(index) if f.name not in own else pa.array(own[f.name], f.type)
+                 for f in ANSWERS_SCHEMA], schema=ANSWERS_SCHEMA)
+        return self._write(_groups([w.row for w in works]), partition, first, last, answers_table)
+
+    def _write(self, groups: dict, partition: int, first: int, last: int, answers_table) -> list[Path]:
         written = []
         with dataset_lock(self.data_dir):
             for (period, pa_type), group in sorted(groups.items()):
                 rel = Path(f"period={period}") / f"pa_type={pa_type}"
                 digest = hashlib.sha256("\n".join(sorted(r["submission_id"] for r in group)).encode()).hexdigest()[:12]
                 name = f"part-{partition:03d}-{first:012d}-{last:012d}-{digest}.parquet"
-                for root, schema, data in ((self.answers_root, ANSWERS_SCHEMA, answers[(period, pa_type)]),
-                                           (self.root, RESPONSES_SCHEMA, group)):
+                responses = pa.Table.from_pylist(group, schema=RESPONSES_SCHEMA)
+                answers = answers_table((period, pa_type), group, responses)
+                for root, table in ((self.answers_root, answers), (self.root, responses)):
                     directory = root / rel
                     directory.mkdir(parents=True, exist_ok=True)
-                    write_parquet(directory / name, pa.Table.from_pylist(data, schema=schema))
+                    write_parquet(directory / name, table)
                     fsync_dir(directory)
                 written.append(self.root / rel / name)
         return written

@@ -15,7 +15,6 @@ questionnaire-specific code here.
 from __future__ import annotations
 
 import json
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,11 +22,9 @@ from typing import Any, Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
-from marshmallow import EXCLUDE, ValidationError
-
-from questionnaires.envelope import (CHANNELS, ENVELOPE_SCHEMA, EnvelopeError, SubmissionSchema, _EnvelopeSchema,
-                                     decode_record, encode_record)
-from questionnaires.model import LANGUAGES
+from questionnaires.envelope import EnvelopeError, decode_record, encode_record
+from questionnaires.envelope import fast_envelope as _fast_envelope
+from questionnaires.envelope import parse_envelope as contract_parse_envelope
 from questionnaires.harmonize import CATEGORY_INDICATORS, HarmonizationError, canonical_indicators, module_indicators
 from questionnaires.model import bool_key
 
@@ -62,11 +59,23 @@ class Work:
     redactions: Counter = field(default_factory=Counter)
     page: str | None = None
     row: dict | None = None
-    answer_rows: list = field(default_factory=list)
+    #: the ``answers`` rows as (item, item_type, value, indicator, score); the other columns are the row's
+    answer_items: list = field(default_factory=list)
 
     @property
     def submission_id(self) -> str:
         return self.row["submission_id"]
+
+    @property
+    def answer_rows(self) -> list[dict]:
+        """The ``answers`` rows as dicts (with ``period`` and ``pa_type``); the sink builds its columns
+        from :attr:`answer_items` and :attr:`row` directly."""
+        r = self.row
+        common = {"submission_id": r["submission_id"], "service": r["service"], "service_type": r["service_type"],
+                  "questionnaire": r["questionnaire"], "version": r["version"], "kafka_partition": r["kafka_partition"],
+                  "kafka_offset": r["kafka_offset"], "period": r["period"], "pa_type": r["pa_type"]}
+        return [{**common, "item": item, "item_type": kind, "value": value, "indicator": name, "score": score}
+                for item, kind, value, name, score in self.answer_items]
 
 
 @dataclass
@@ -90,71 +99,13 @@ def decode(topic: str, partition: int, offset: int, key: bytes | None, value: by
     return [Work(Source(topic, partition, offset, key, i), raw) for i, raw in enumerate(raws)]
 
 
-_ENVELOPE = _EnvelopeSchema()
-_SUBMISSION = SubmissionSchema(unknown=EXCLUDE)
-
-
-_SUB_STR = {"service": 64, "questionnaire": 64}
-
-
-def _fast_envelope(raw: dict) -> dict[str, Any] | None:
-    """The common, plainly valid envelope checked by hand; None means "let marshmallow decide".
-
-    Accepts a strict subset of what the marshmallow schemas accept (exact types, no coercion) and
-    returns the same result for it; anything unusual — including every invalid envelope — goes
-    through the schemas, which give the error messages. ``tests/test_processor_steps.py`` checks
-    the two agree.
-    """
-    sub = raw.get("submission")
-    if raw.get("schema") != ENVELOPE_SCHEMA or type(sub) is not dict or type(raw.get("received_at")) is not str:
-        return None
-    collector, device = raw.get("collector", ""), raw.get("device", "unknown")
-    if type(collector) is not str or type(device) is not str:
-        return None
-    try:
-        received = datetime.fromisoformat(raw["received_at"])
-        sid = uuid.UUID(sub["submission_id"]) if type(sub.get("submission_id")) is str else None
-    except ValueError:
-        return None
-    if received.tzinfo is None or sid is None or len(sub["submission_id"]) != 36:
-        return None
-    for name, limit in _SUB_STR.items():
-        v = sub.get(name)
-        if type(v) is not str or not 1 <= len(v) <= limit:
-            return None
-    version, answers = sub.get("version"), sub.get("answers")
-    lang, channel, context = sub.get("lang", "it"), sub.get("channel", "web"), sub.get("context", {})
-    if type(version) is not int or version < 1 or type(answers) is not dict or lang not in LANGUAGES \
-            or channel not in CHANNELS or type(context) is not dict:
-        return None
-    if any(type(k) is not str for k in answers) or any(
-            type(k) is not str or len(k) > 32 or type(v) is not str or len(v) > 512 for k, v in context.items()):
-        return None
-    return {"schema": ENVELOPE_SCHEMA, "received_at": received, "collector": collector, "device": device,
-            "submission": {"submission_id": str(sid), "service": sub["service"], "questionnaire": sub["questionnaire"],
-                           "version": version, "lang": lang, "channel": channel, "answers": dict(answers),
-                           "context": dict(context)}}
-
-
 def parse_envelope(raw: Any) -> dict[str, Any]:
-    """:func:`questionnaires.envelope.parse_envelope`, faster: a hand-checked fast path for the plainly
-    valid envelope, and its marshmallow schemas built once rather than per call.
-
-    Same contract and messages; building schemas per envelope was two thirds of the processor's CPU
-    time (``bench/processor.py``). Kept here so the shared envelope module stays as on main.
-    """
+    """:func:`questionnaires.envelope.parse_envelope` (the contract, same result and messages), with
+    :func:`questionnaires.envelope.fast_envelope` first for the plainly valid envelope."""
     if not isinstance(raw, dict):
         raise EnvelopeError("envelope is not an object")
     fast = _fast_envelope(raw)
-    if fast is not None:
-        return fast
-    try:
-        env = _ENVELOPE.load(raw)
-        env["submission"] = _SUBMISSION.load(env["submission"])
-    except ValidationError as exc:
-        raise EnvelopeError(f"invalid envelope: {exc.messages}") from None
-    env["submission"]["submission_id"] = str(env["submission"]["submission_id"])
-    return env
+    return fast if fast is not None else contract_parse_envelope(raw)
 
 
 def validate(work: Work, _: Enricher) -> None:
@@ -168,6 +119,10 @@ def validate(work: Work, _: Enricher) -> None:
         work.questionnaire = default_catalog().get(sub["questionnaire"], sub["version"])
     except UnknownQuestionnaire as exc:
         raise Rejected("unknown_questionnaire", str(exc)) from None
+    # the compiled validator for the plainly valid map; the marshmallow contract for anything else
+    work.answers = work.questionnaire.fast_validate(sub["answers"])
+    if work.answers is not None:
+        return
     try:
         work.answers = work.questionnaire.validate(sub["answers"])
     except AnswersInvalid as exc:
@@ -193,27 +148,74 @@ def harmonize(work: Work, _: Enricher) -> None:
         raise Rejected("harmonization", f"{work.questionnaire.key}: {type(exc).__name__}: {exc}") from None
 
 
+def _text_items(q) -> tuple[str, ...]:
+    cached = q.__dict__.get("_text_items")
+    if cached is None:
+        cached = tuple(it.code for it in q.items if it.type == "text")
+        object.__setattr__(q, "_text_items", cached)
+    return cached
+
+
+_PAGES: dict[str, tuple[str, Counter]] = {}  # page paths repeat: redact each distinct one once
+_PAGES_MAX = 4096
+
+
+def _redact_page(path: str) -> tuple[str, Counter]:
+    hit = _PAGES.get(path)
+    if hit is None:
+        hit = redact(path)
+        if len(_PAGES) >= _PAGES_MAX:
+            _PAGES.clear()
+        _PAGES[path] = hit
+    return hit
+
+
 def redact_text(work: Work, _: Enricher) -> None:
     """Every free-text answer (and the page path) scrubbed of personal data, counted per type."""
-    for item in work.questionnaire.items:
-        value = work.answers.get(item.code)
-        if item.type == "text" and isinstance(value, str):
-            work.answers[item.code], counts = redact(value)
-            work.redactions.update(counts)
+    answers = work.answers
+    for code in _text_items(work.questionnaire):
+        value = answers.get(code)
+        if isinstance(value, str):
+            answers[code], counts = redact(value)
+            if counts:
+                work.redactions.update(counts)
     page = (work.env["submission"].get("context") or {}).get("page")
     if page:
-        work.page, counts = redact(page.split("?", 1)[0].split("#", 1)[0])
-        work.redactions.update(counts)
+        work.page, counts = _redact_page(page.split("?", 1)[0].split("#", 1)[0])
+        if counts:
+            work.redactions.update(counts)
 
 
-def _rules_by_item(q) -> dict[str, list[str]]:
-    cached = q.__dict__.get("_rules_by_item")
+def _shape_plan(q) -> tuple:
+    """Per item: (code, type, the indicators it feeds or (None,)), built once per questionnaire."""
+    cached = q.__dict__.get("_shape_plan")
     if cached is None:
-        cached = {}
+        rules: dict[str, list[str]] = {}
         for name, rule in q.harmonization.items():
-            cached.setdefault(rule["item"], []).append(name)
-        object.__setattr__(q, "_rules_by_item", cached)
+            rules.setdefault(rule["item"], []).append(name)
+        cached = tuple((it.code, it.type, tuple(rules.get(it.code) or [None])) for it in q.items)
+        object.__setattr__(q, "_shape_plan", cached)
     return cached
+
+
+def _json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)``, without its overhead for the common scalar types."""
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is bool:
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
+
+
+_encode_str = json.encoder.encode_basestring  # what json.dumps(str, ensure_ascii=False) uses
+
+
+def _period(received: datetime) -> str:
+    local = received.astimezone(ROME)
+    return f"{local.year}-{local.month:02d}" if local.year >= 1000 else local.strftime("%Y-%m")
 
 
 def shape(work: Work, _: Enricher) -> None:
@@ -221,41 +223,43 @@ def shape(work: Work, _: Enricher) -> None:
     env, sub, facts, q = work.env, work.env["submission"], work.facts, work.questionnaire
     received: datetime = env["received_at"]
     src = work.source
-    scores = {name: r["value"] for name, r in sorted(work.modules.items()) if "value" in r and r["value"] is not None}
+    answers, indicators, modules = work.answers, work.indicators, work.modules
+    comment = answers.get("comment")
     work.row = {
-        "period": received.astimezone(ROME).strftime("%Y-%m"),
+        "period": _period(received),
         "pa_type": facts.pa_type,
         "submission_id": sub["submission_id"],
         "received_at": received,
         "service": facts.service, "entity": facts.entity, "service_type": facts.service_type,
         "region": facts.region, "channel": sub["channel"], "device": env["device"], "lang": sub["lang"],
         "questionnaire": q.id, "version": q.version,
-        **work.indicators,
-        "module_scores": list(scores.items()),
-        "comment": work.answers.get("comment") if isinstance(work.answers.get("comment"), str) else None,
-        "answers": [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(work.answers.items())],
+        **indicators,
+        "module_scores": [(name, r["value"]) for name, r in sorted(modules.items()) if r.get("value") is not None]
+        if modules else [],
+        "comment": comment if isinstance(comment, str) else None,
+        "answers": [(k, _json(v)) for k, v in sorted(answers.items())],
         "page": work.page,
         "kafka_partition": src.partition, "kafka_offset": src.offset,
     }
-    rules = _rules_by_item(q)
-    common = {"submission_id": sub["submission_id"], "service": facts.service, "service_type": facts.service_type,
-              "questionnaire": q.id, "version": q.version, "kafka_partition": src.partition,
-              "kafka_offset": src.offset, "period": work.row["period"], "pa_type": facts.pa_type}
-    for item in q.items:
-        if item.code not in work.answers:
+    out = work.answer_items
+    for code, kind, names in _shape_plan(q):
+        if code not in answers:
             continue
-        value = work.answers[item.code]
-        names = rules.get(item.code) or [None]
+        value = answers[code]
+        values = value if isinstance(value, list) else (value,)
+        if kind == "boolean" or kind == "rating":
+            values = [bool_key(v) for v in values]
+        else:
+            values = [v if isinstance(v, str) else bool_key(v) for v in values]
         for name in names:
-            score = None
-            if name in work.indicators and name not in CATEGORY_INDICATORS:
-                score = work.indicators[name]
-            elif name in work.modules:
-                score = work.modules[name].get("value")
-            for v in (value if isinstance(value, list) else [value]):
-                work.answer_rows.append({**common, "item": item.code, "item_type": item.type,
-                                         "value": v if isinstance(v, str) and item.type != "boolean" else bool_key(v),
-                                         "indicator": name, "score": score})
+            if name in indicators and name not in CATEGORY_INDICATORS:
+                score = indicators[name]
+            elif name in modules:
+                score = modules[name].get("value")
+            else:
+                score = None
+            for v in values:
+                out.append((code, kind, v, name, score))
 
 
 #: The envelope steps, in order. Replace or extend the tuple to change the pipeline.
@@ -297,6 +301,7 @@ def transform(records: Iterable, enricher: Enricher, steps: Iterable[Step] = STE
                 value = encode_record([work.raw]) if isinstance(work.raw, dict) and len(works) > 1 else rec.value
                 out.failures.append(Failure(work.source, exc.reason, exc.detail, value))
                 continue
-            out.redactions.update(work.redactions)
+            if work.redactions:
+                out.redactions.update(work.redactions)
             out.accepted.append(work)
     return out

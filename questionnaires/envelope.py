@@ -10,6 +10,7 @@ are ignored so that producers can add fields without breaking consumers.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime, timezone
 from typing import Any
 
@@ -93,18 +94,65 @@ class _EnvelopeSchema(Schema):
     submission = fields.Dict(required=True)
 
 
+_ENVELOPE = _EnvelopeSchema()
+_SUBMISSION = SubmissionSchema(unknown=EXCLUDE)  # schemas are reusable: built once, not per envelope
+
+
 def parse_envelope(raw: Any) -> dict[str, Any]:
     """Validate one raw envelope (from :func:`decode_record`); raise :class:`EnvelopeError`.
 
     The returned ``submission`` is re-validated with :class:`SubmissionSchema` (defence in depth),
-    its ``submission_id`` as a string.
+    its ``submission_id`` as a string. This is the contract (marshmallow, with its messages);
+    :func:`fast_envelope` is the processor's shortcut for the plainly valid envelope.
     """
     if not isinstance(raw, dict):
         raise EnvelopeError("envelope is not an object")
     try:
-        env = _EnvelopeSchema().load(raw)
-        env["submission"] = SubmissionSchema(unknown=EXCLUDE).load(env["submission"])
+        env = _ENVELOPE.load(raw)
+        env["submission"] = _SUBMISSION.load(env["submission"])
     except ValidationError as exc:
         raise EnvelopeError(f"invalid envelope: {exc.messages}") from None
     env["submission"]["submission_id"] = str(env["submission"]["submission_id"])
     return env
+
+
+_SUB_STR = {"service": 64, "questionnaire": 64}
+
+
+def fast_envelope(raw: dict) -> dict[str, Any] | None:
+    """The common, plainly valid envelope checked by hand; None means "let :func:`parse_envelope` decide".
+
+    Accepts a strict subset of what the marshmallow schemas accept (exact types, no coercion) and
+    returns the same result for it; anything unusual — including every invalid envelope — goes
+    through the schemas, which give the error messages. ``tests/test_processor_steps.py`` checks
+    the two agree.
+    """
+    sub = raw.get("submission")
+    if raw.get("schema") != ENVELOPE_SCHEMA or type(sub) is not dict or type(raw.get("received_at")) is not str:
+        return None
+    collector, device = raw.get("collector", ""), raw.get("device", "unknown")
+    if type(collector) is not str or type(device) is not str:
+        return None
+    try:
+        received = datetime.fromisoformat(raw["received_at"])
+        sid = uuid.UUID(sub["submission_id"]) if type(sub.get("submission_id")) is str else None
+    except ValueError:
+        return None
+    if received.tzinfo is None or sid is None or len(sub["submission_id"]) != 36:
+        return None
+    for name, limit in _SUB_STR.items():
+        v = sub.get(name)
+        if type(v) is not str or not 1 <= len(v) <= limit:
+            return None
+    version, answers = sub.get("version"), sub.get("answers")
+    lang, channel, context = sub.get("lang", "it"), sub.get("channel", "web"), sub.get("context", {})
+    if type(version) is not int or version < 1 or type(answers) is not dict or lang not in LANGUAGES \
+            or channel not in CHANNELS or type(context) is not dict:
+        return None
+    if any(type(k) is not str for k in answers) or any(
+            type(k) is not str or len(k) > 32 or type(v) is not str or len(v) > 512 for k, v in context.items()):
+        return None
+    return {"schema": ENVELOPE_SCHEMA, "received_at": received, "collector": collector, "device": device,
+            "submission": {"submission_id": str(sid), "service": sub["service"], "questionnaire": sub["questionnaire"],
+                           "version": version, "lang": lang, "channel": channel, "answers": dict(answers),
+                           "context": dict(context)}}

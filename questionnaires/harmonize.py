@@ -48,6 +48,49 @@ def _apply(questionnaire: Questionnaire, name: str, rule: Mapping[str, Any], ans
     raise HarmonizationError(f"{questionnaire.key}: {name}: unknown method {method!r}")
 
 
+def _compile(questionnaire: Questionnaire, name: str, rule: Mapping[str, Any]):
+    """``answer -> result``: :func:`_apply` for one rule with its lookups done once (same results)."""
+    method = rule.get("method")
+    if method == "linear":
+        try:
+            item = questionnaire.item(rule["item"])
+        except KeyError:
+            return lambda answer: _apply(questionnaire, name, rule, answer)
+        lo, hi = item.scale_min, item.scale_max
+        scale = f"{lo}-{hi}"
+        return lambda answer: {"value": round((answer - lo) * 100.0 / (hi - lo), 4), "raw": str(answer),
+                               "scale": scale}
+    if method == "map" and isinstance(rule.get("map"), Mapping):
+        mapping = rule["map"]
+
+        def mapped(answer: Any) -> dict[str, Any]:
+            key = bool_key(answer)
+            if key not in mapping:
+                raise HarmonizationError(f"{questionnaire.key}: {name}: no mapping for {answer!r}")
+            score = mapping[key]
+            return {"value": None if score is None else float(score), "raw": key, "scale": None}
+        return mapped
+    return lambda answer: _apply(questionnaire, name, rule, answer)
+
+
+def _plan(questionnaire: Questionnaire) -> tuple[tuple, tuple]:
+    """(canonical rules, module rules) as (name, item code, compiled rule), built once per questionnaire."""
+    plan = questionnaire.__dict__.get("_harmonization_plan")
+    if plan is None:
+        canonical, modules = [], []
+        for name, rule in questionnaire.harmonization.items():
+            entry = (name, rule["item"], _compile(questionnaire, name, rule))
+            (canonical if name in SCORE_INDICATORS or name in CATEGORY_INDICATORS else modules).append(entry)
+        plan = (tuple(canonical), tuple(modules))
+        object.__setattr__(questionnaire, "_harmonization_plan", plan)
+    return plan
+
+
+_EMPTY: dict[str, Any] = {}
+for _name in SCORE_INDICATORS:
+    _EMPTY[_name] = _EMPTY[f"{_name}_raw"] = _EMPTY[f"{_name}_scale"] = None
+
+
 def canonical_indicators(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
     """Return every canonical column for one validated answers map.
 
@@ -55,18 +98,14 @@ def canonical_indicators(questionnaire: Questionnaire, answers: Mapping[str, Any
     ``name_scale`` ("min-max" for ratings, None otherwise); categorical indicators give a list of
     canonical category codes (empty when not asked or not answered).
     """
-    out: dict[str, Any] = {}
-    for name in SCORE_INDICATORS:
-        out[name] = out[f"{name}_raw"] = out[f"{name}_scale"] = None
+    out = dict(_EMPTY)
     for name in CATEGORY_INDICATORS:
         out[name] = []
-    for name, rule in questionnaire.harmonization.items():
-        if name not in SCORE_INDICATORS and name not in CATEGORY_INDICATORS:
-            continue
-        answer = answers.get(rule["item"])
+    for name, item, apply in _plan(questionnaire)[0]:
+        answer = answers.get(item)
         if answer is None:
             continue
-        result = _apply(questionnaire, name, rule, answer)
+        result = apply(answer)
         if name in CATEGORY_INDICATORS:
             out[name] = result.get("categories", [])
         else:
@@ -81,10 +120,8 @@ def module_indicators(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
     ``{"categories": [...]}`` for a categorical one).
     """
     out: dict[str, dict[str, Any]] = {}
-    for name, rule in questionnaire.harmonization.items():
-        if name in SCORE_INDICATORS or name in CATEGORY_INDICATORS:
-            continue
-        answer = answers.get(rule["item"])
+    for name, item, apply in _plan(questionnaire)[1]:
+        answer = answers.get(item)
         if answer is not None:
-            out[name] = _apply(questionnaire, name, rule, answer)
+            out[name] = apply(answer)
     return out

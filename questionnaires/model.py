@@ -285,6 +285,50 @@ class Questionnaire:
             raise AnswersInvalid(errors)
         return clean
 
+    def fast_validate(self, answers: Any) -> dict[str, Any] | None:
+        """The plainly valid answers map, checked by a validator compiled once per questionnaire.
+
+        Returns what :meth:`validate` returns (same keys in the same order, same values and types)
+        for the maps it accepts: exact types only (``int`` ratings, ``str`` codes and text, ``bool``,
+        ``list`` of distinct codes), no unknown codes, branching and required items honoured.
+        Returns ``None`` for everything else — every invalid map and the unusual valid ones that
+        marshmallow coerces — and the caller must then ask :meth:`validate`, which stays the
+        contract and gives the messages. ``tests/test_questionnaires_fast.py`` checks the two agree
+        (hypothesis, on generated valid and invalid maps for every shipped questionnaire).
+        """
+        if type(answers) is not dict:
+            return None
+        checks, rules = self._compiled()
+        clean: dict[str, Any] = {}
+        for code, check in checks:
+            value = answers.get(code)
+            if value is None:
+                continue
+            value = check(value)
+            if value is _BAD:
+                return None
+            clean[code] = value
+        if len(clean) != len(answers) and len(clean) != sum(v is not None for v in answers.values()):
+            return None  # an unknown code
+        for code, required, cond in rules:
+            shown = cond is None or cond.holds(clean)
+            if code in clean:
+                if not shown:
+                    return None
+            elif shown and required:
+                return None
+        return clean
+
+    def _compiled(self) -> tuple[tuple, tuple]:
+        """(item code, check) in item order and (code, required, show_if) — built on first use."""
+        compiled = self.__dict__.get("_fast")
+        if compiled is None:
+            compiled = (tuple((it.code, _compile_check(it)) for it in self.items),
+                        tuple((it.code, it.required, it.show_if) for it in self.items
+                              if it.required or it.show_if is not None))
+            object.__setattr__(self, "_fast", compiled)
+        return compiled
+
     def _answers_schema(self) -> Schema:
         """One marshmallow schema per questionnaire, built on first use (schemas are reusable)."""
         schema = self.__dict__.get("_schema")
@@ -299,6 +343,38 @@ class Questionnaire:
             lang = DEFAULT_LANGUAGE
         return {"id": self.id, "version": self.version, "lang": lang,
                 "title": _label(self.title, lang), "items": [it.render(lang) for it in self.items]}
+
+
+_BAD = object()  # a value the compiled check does not accept
+
+
+def _compile_check(item: Item) -> Callable[[Any], Any]:
+    """The check of one answer for :meth:`Questionnaire.fast_validate`: the clean value or ``_BAD``.
+
+    Each accepts a subset of what :meth:`Item.answer_field` accepts, with the same result.
+    """
+    kind = item.type
+    if kind == "rating":
+        lo, hi = item.scale_min, item.scale_max
+        return lambda v: v if type(v) is int and lo <= v <= hi else _BAD
+    if kind == "choice":
+        codes = frozenset(item.option_codes)
+        return lambda v: v if type(v) is str and v in codes else _BAD
+    if kind == "multi":
+        codes = frozenset(item.option_codes)
+
+        def multi(v: Any) -> Any:
+            if type(v) is not list or not v or not all(type(x) is str and x in codes for x in v) \
+                    or len(set(v)) != len(v):
+                return _BAD
+            return list(v)
+        return multi
+    if kind == "boolean":
+        return lambda v: v if type(v) is bool else _BAD
+    limit = item.max_length
+    if limit is None:
+        return lambda v: v if type(v) is str else _BAD
+    return lambda v: v if type(v) is str and len(v) <= limit else _BAD
 
 
 def _flatten(messages: Any) -> dict[str, list[str]]:
