@@ -6,6 +6,7 @@ those that print a ``RESULT {json}`` line feed the summary table. Nothing here i
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -25,18 +26,25 @@ def _fmt(v, digits: int = 2) -> str:
     return "—" if v is None else f"{v:,.{digits}f}" if isinstance(v, float) else str(v)
 
 
-def summary(results: dict[str, dict]) -> list[str]:
+def _grep(text: str, pattern: str) -> str:
+    m = re.search(pattern, text)
+    return m.group(1) if m else "not measured"
+
+
+def summary(results: dict[str, dict], texts: dict[str, str]) -> list[str]:
     c, l = results.get("collector", {}), results.get("load", {})
+    proc, wh = texts.get("processor", ""), texts.get("warehouse", "")
     rows = [
         ("Collector: durable 202/s vs bare Flask handler (same gunicorn config)", "≥ 0.8 ×",
          f"{_fmt(c.get('collector_rps'), 0)} vs {_fmt(c.get('bare_rps'), 0)} req/s = **{_fmt(c.get('ratio'))} ×**"),
         ("Collector: p99 latency at half its peak load", "< 50 ms",
          f"{_fmt(c.get('half_load_p99_ms'), 1)} ms at {_fmt(c.get('half_load_rate'))}/s"),
         ("Processor: end-to-end into committed Parquet vs raw kafka-python consume", "≥ 0.6 ×",
-         "see the processor section below"),
-        ("Processor: memory", "< 500 MB", "see the processor section below"),
-        ("Warehouse: national comparison over 10 M responses", "< 0.5 s", "see the warehouse section below"),
-        ("Warehouse: console API p95", "< 100 ms", "see the warehouse section below"),
+         f"**{_grep(proc, r'ratio processor/raw[^:]*: ([0-9.]+)')} ×** (one process)"),
+        ("Processor: memory", "< 500 MB", _grep(proc, r"processor peak RSS ([0-9]+ MB)")),
+        ("Warehouse: national comparison over 10 M responses", "< 0.5 s",
+         _grep(wh, r"national comparison \([^)]*\): (p50 [0-9.]+ ms, max [0-9.]+ ms)")),
+        ("Warehouse: console API p95", "< 100 ms", "worst " + _grep(wh, r"API worst p95: ([0-9.]+ ms)")),
         ("Freshness: submission → aggregate p95 under steady load", "< 5 s",
          f"{_fmt(l.get('freshness_p95_s'))} s at {_fmt(l.get('offered_rate'), 0)}/s "
          f"({_fmt(l.get('in_warehouse'))} of {_fmt(l.get('accepted'))} reconciled, {_fmt(l.get('duplicates'))} duplicates)"),
@@ -61,7 +69,7 @@ def main() -> None:
     doc = ["# Performance", "",
            f"Measured by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {machine()}. "
            "Every ratio is measured side by side in one run; figures vary with what else the machine runs.", "",
-           *summary(results), ""]
+           *summary(results, {k: v[0] for k, v in outputs.items()}), ""]
     for name, (text, secs, rc) in outputs.items():
         doc += [f"## {name} ({secs:.0f} s{'' if rc == 0 else f', exit {rc}'})", "", "```",
                 *[line for line in text.splitlines() if not line.startswith("RESULT ")], "```", ""]
