@@ -137,11 +137,13 @@ def test_a_flood_from_one_origin_while_others_keep_being_served(make_stack):
     for t in threads:
         t.join(120)
     assert citizens.result.accepted == set(citizens.result.outcomes), "citizens were refused"
+    assert all(o.attempts == 1 for o in citizens.result.outcomes.values()), "a citizen had to retry"
     limited = [o for o in flood.result.outcomes.values() if o.status == 429]
     assert limited, "the flood was not limited"
     minutes = (flood.result.finished - flood.result.started) / 60
-    # two gunicorn workers, each with its own in-memory limiter of 120 per minute (moving window)
-    assert len(flood.result.accepted) <= 2 * 120 * (int(minutes) + 1)
+    # two gunicorn workers, each with its own in-memory limiter of 120 per minute; a sliding-window
+    # counter over fixed minutes lets a run that straddles a minute boundary have one window more
+    assert len(flood.result.accepted) <= 2 * 120 * (int(minutes) + 2)
     stack.reconcile(flood.result, citizens.result)
 
 
