@@ -11,33 +11,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tempfile
 import uuid
 from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
 
-from ascolto.config import Settings
 from questionnaires.envelope import decode_record
-from deploy.broker import LocalBroker, ensure_topics, free_port
-from registry import connect
-from registry.demo import seed
+from deploy.broker import LocalBroker, free_port
 
-from .common import hey_at_rate, machine, start_gunicorn, stop, wrk
+from .common import bench_stack_env, hey_at_rate, machine, start_gunicorn, stop, wrk
 
 
 def run(seconds: int, connections: int, rounds: int = 3) -> dict:
     """Both servers run side by side; ``rounds`` alternating wrk runs each, medians compared."""
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-bench-"))
     with LocalBroker(log_path=tmp / "broker.log") as broker:
-        settings = Settings(data_dir=tmp, broker=broker.bootstrap)
-        ensure_topics(broker.bootstrap, {settings.topic: 6, settings.dlq_topic: 1})
-        seed(connect(settings.database_url), ["http://localhost"])
-        # rate limits on (their cost is part of the collector's), set high enough not to refuse the bench
-        env = dict(os.environ, ASCOLTO_BROKER=broker.bootstrap, ASCOLTO_DATA_DIR=str(tmp),
-                   ASCOLTO_DATABASE_URL=settings.database_url, ASCOLTO_RATE_LIMIT_IP="100000000/minute",
-                   ASCOLTO_RATE_LIMIT_SERVICE="100000000/minute", ASCOLTO_LOG_LEVEL="WARNING")
+        env, topic = bench_stack_env(broker.bootstrap, tmp)
         apps = {"bare": "bench.bare_app:create_app()", "collector": "collector.app:create_app()"}
         procs, urls = {}, {}
         try:
@@ -63,7 +53,7 @@ def run(seconds: int, connections: int, rounds: int = 3) -> dict:
         finally:
             for proc in procs.values():
                 stop(proc)
-        results["records_on_topic"], results["envelopes_on_topic"] = _count_topic(broker.bootstrap, settings.topic)
+        results["records_on_topic"], results["envelopes_on_topic"] = _count_topic(broker.bootstrap, topic)
     return results
 
 

@@ -75,3 +75,23 @@ def hey_at_rate(url: str, body_file: Path, rate: int, seconds: int, workers: int
     return {"rate": per_worker * workers, "rps": float(rps.group(1)) if rps else 0.0,
             "p50_ms": float(pct.get("50", "nan")) * 1000, "p99_ms": float(pct.get("99", "nan")) * 1000,
             "codes": codes}
+
+
+def bench_stack_env(broker_bootstrap: str, data_dir: Path, **extra: str) -> tuple[dict, str]:
+    """Topics, a demo registry and the environment for processes of a benchmark stack.
+
+    Rate limits stay on (their cost is the collector's) but high enough not to refuse the load.
+    Returns the environment and the topic name.
+    """
+    from ascolto.config import Settings
+    from deploy.broker import ensure_topics
+    from registry import connect
+    from registry.demo import seed
+
+    settings = Settings(data_dir=data_dir, broker=broker_bootstrap)
+    ensure_topics(broker_bootstrap, {settings.topic: 6, settings.dlq_topic: 1})
+    seed(connect(settings.database_url), ["http://localhost"])
+    env = dict(os.environ, ASCOLTO_BROKER=broker_bootstrap, ASCOLTO_DATA_DIR=str(data_dir),
+               ASCOLTO_DATABASE_URL=settings.database_url, ASCOLTO_RATE_LIMIT_IP="100000000/minute",
+               ASCOLTO_RATE_LIMIT_SERVICE="100000000/minute", ASCOLTO_LOG_LEVEL="WARNING", **extra)
+    return env, settings.topic

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -20,13 +19,10 @@ import threading
 import time
 from pathlib import Path
 
-from ascolto.config import Settings
-from deploy.broker import LocalBroker, ensure_topics, free_port
+from deploy.broker import LocalBroker, free_port
 from deploy.loadgen import LoadDriver
-from registry import connect
-from registry.demo import seed
 
-from .common import machine, start_gunicorn, stop
+from .common import bench_stack_env, machine, start_gunicorn, stop
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -68,13 +64,8 @@ class Watcher:
 def run(rate: float, seconds: int) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-load-"))
     with LocalBroker(log_path=tmp / "broker.log") as broker:
-        s = Settings(data_dir=tmp, broker=broker.bootstrap)
-        ensure_topics(broker.bootstrap, {s.topic: 6, s.dlq_topic: 1})
-        seed(connect(s.database_url), ["http://localhost"])
-        env = dict(os.environ, ASCOLTO_BROKER=broker.bootstrap, ASCOLTO_DATA_DIR=str(tmp),
-                   ASCOLTO_DATABASE_URL=s.database_url, ASCOLTO_RATE_LIMIT_IP="100000000/minute",
-                   ASCOLTO_RATE_LIMIT_SERVICE="100000000/minute", ASCOLTO_MAX_POLL_INTERVAL_MS="3000",
-                   ASCOLTO_SESSION_TIMEOUT_MS="6000", ASCOLTO_BATCH_MAX_SECONDS="0.5", ASCOLTO_LOG_LEVEL="WARNING")
+        env, _ = bench_stack_env(broker.bootstrap, tmp, ASCOLTO_MAX_POLL_INTERVAL_MS="3000",
+                                 ASCOLTO_SESSION_TIMEOUT_MS="6000", ASCOLTO_BATCH_MAX_SECONDS="0.5")
         port = free_port()
         collector = start_gunicorn("collector.app:create_app()", port, env)
         processor = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "processor"], env=env,

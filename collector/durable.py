@@ -17,6 +17,7 @@ stores each ``submission_id`` once.
 from __future__ import annotations
 
 import logging
+from collections import deque
 import os
 import threading
 import time
@@ -61,7 +62,7 @@ class Durability:
                  max_batch: int = 500, max_batch_bytes: int = 900_000):
         self.bootstrap, self.topic, self.spool = bootstrap, topic, spool
         self.timeout_s, self.max_batch, self.max_batch_bytes = timeout_s, max_batch, max_batch_bytes
-        self._queue: list[_Slot] = []
+        self._queue: deque[_Slot] = deque()
         self._failed: list[tuple[bytes, bytes, list[_Slot]]] = []
         self._inflight = 0
         self._cond = threading.Condition()
@@ -78,7 +79,7 @@ class Durability:
         """Start the committer and replayer threads of this process (idempotent per process)."""
         if self._pid == os.getpid():
             return self
-        self._pid, self._producer, self._queue, self._failed, self._inflight = os.getpid(), None, [], [], 0
+        self._pid, self._producer, self._queue, self._failed, self._inflight = os.getpid(), None, deque(), [], 0
         self._stop.clear()
         self._threads = [threading.Thread(target=self._commit_loop, name="ascolto-committer", daemon=True),
                          threading.Thread(target=self._replay_loop, name="ascolto-replayer", daemon=True)]
@@ -131,7 +132,7 @@ class Durability:
             batch, size = [], 0
             while self._queue and len(batch) < self.max_batch and (
                     not batch or size + len(self._queue[0].value) < self.max_batch_bytes):
-                slot = self._queue.pop(0)
+                slot = self._queue.popleft()
                 batch.append(slot)
                 size += len(slot.value)
             return batch, failed

@@ -59,7 +59,7 @@ def _read(files: list[Path], schema: pa.Schema) -> pa.Table:
 def compact(data_dir: Path, min_rows: int = 100_000) -> list[dict]:
     """Compact every hive directory of ``responses`` (and ``answers``); returns what was merged."""
     data_dir = Path(data_dir)
-    responses, answers = data_dir / "responses", data_dir / "answers"
+    responses = data_dir / "responses"
     done = []
     for leaf in sorted(responses.glob("period=*/pa_type=*")) if responses.exists() else []:
         rel = leaf.relative_to(responses)
