@@ -53,6 +53,11 @@ def test_exact_binomial_funnel_limits_stay_inside_0_100():
     # the normal approximation it replaces: [44.9, 115.1] at 95 %, [24.7, 135.3] at 99.8 %
     lo998, hi998 = funnel.binomial_limits(0.8, 5, 0.998)
     assert 0 <= lo998 < lo and hi < hi998 <= 100
+    # positions follow the exact tail probabilities, not the smoothed line: 5 of 5 is within
+    small = funnel.exact_flags(np.array([5, 1, 0, 4]), np.full(4, 5), 0.8, funnel.LEVELS)
+    assert small.tolist() == ["within", "below_95", "below_99.8", "within"]
+    assert funnel.proportion_funnel([5, 4, 4, 3], [5, 5, 5, 5], p0=0.8)["flag"].tolist() == ["within"] * 4
+    assert funnel.binomial_limits(1.0, [5, 50], 0.95)[0].tolist() == [100.0, 100.0]   # degenerate benchmark
     curve = funnel.proportion_funnel([4, 40, 400], [5, 50, 500])["curve"]
     assert curve["n"][0] == 1 and curve["n"][-1] >= 500
     for key in ("95", "99.8"):

@@ -4,7 +4,10 @@
   ``level`` and sample size n, the ``(1 − level)/2`` and ``(1 + level)/2`` quantiles of
   Binomial(n, p0) interpolated between integers (Spiegelhalter 2005, appendix A.1.1), divided by n
   and clipped to [0, 100] %. (p0 = 80 %, n = 5 gives [27.1, 98.5] at 95 %; the normal
-  approximation gave [44.9, 115.1].)
+  approximation gave [44.9, 115.1].) The interpolation makes the curves smooth for drawing; a
+  unit's position is decided by the exact tail probabilities (above the 95 % limit when
+  P(X ≥ k) < 2.5 %), which the interpolated line overstates for very small n: 5 positive of 5 is
+  drawn just above 98.5 % but is ``within`` (P(X = 5) = 33 %).
 - **Means** (within one scale only): θ0 ± z·σ/√n, clipped to the scale's bounds.
 - **Over-dispersion** is applied only when the data show it: φ = mean of the squared z-scores
   (winsorized at 10 % each side when there are at least 10 units; with fewer, the 10 % tails hold
@@ -38,6 +41,9 @@ def binomial_limits(p0: float, n, level: float):
     """Exact (interpolated) binomial control limits, in %, for a benchmark proportion ``p0`` (0–1)
     at two-sided coverage ``level`` for each n (n ≥ 1), clipped to [0, 100]."""
     n = np.asarray(n, dtype=float)
+    if not 0 < p0 < 1:  # a degenerate benchmark (every answer positive, or none): no variation at all
+        v = np.full(n.shape, 100 * p0 if np.isfinite(p0) else np.nan)
+        return v, v.copy()
     out = []
     for p in ((1 - level) / 2, (1 + level) / 2):
         r = sps.binom.ppf(p, n, p0)
@@ -94,6 +100,17 @@ def _flags(y, limits: dict[str, tuple]) -> np.ndarray:
                      "within")
 
 
+def exact_flags(k, n, p0: float, levels) -> np.ndarray:
+    """Positions by the exact binomial tail probabilities: above the ``level`` limit when
+    P(X ≥ k) < (1 − level)/2, below when P(X ≤ k) < (1 − level)/2 (X ~ Binomial(n, p0))."""
+    up, down = sps.binom.sf(k - 1, n, p0), sps.binom.cdf(k, n, p0)
+    hi_lv, lo_lv = max(levels), min(levels)
+    a_hi, a_lo = (1 - hi_lv) / 2, (1 - lo_lv) / 2
+    return np.select([up < a_hi, up < a_lo, down < a_hi, down < a_lo],
+                     [f"above_{_key(hi_lv)}", f"above_{_key(lo_lv)}", f"below_{_key(hi_lv)}", f"below_{_key(lo_lv)}"],
+                     "within")
+
+
 def _grid(n_max: float, points: int = 120) -> np.ndarray:
     """Integer sample sizes from 1 to ``n_max`` (inclusive), geometrically spaced."""
     n_max = max(2.0, float(n_max))
@@ -116,9 +133,10 @@ def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicativ
     k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
     if p0 is None:
         p0 = float(k.sum() / n.sum()) if n.sum() > 0 else float("nan")
-    y = 100 * k / n
-    se_of = lambda m: 100 * np.sqrt(p0 * (1 - p0) / np.asarray(m, dtype=float))  # noqa: E731
-    se = se_of(n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = 100 * k / n
+        se_of = lambda m: 100 * np.sqrt(p0 * (1 - p0) / np.asarray(m, dtype=float))  # noqa: E731
+        se = se_of(n)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(se > 0, (y - 100 * p0) / se, 0.0)
     test = overdispersion_test(z, se)
@@ -141,8 +159,9 @@ def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicativ
         p_value = np.array([sps.binomtest(int(ki), int(ni), p0).pvalue if ni > 0 else np.nan
                             for ki, ni in zip(k, n)])
     limits = limits_at(n)
+    flag = _flags(y, limits) if test["overdispersed"] else exact_flags(k, n, p0, levels)
     return {"benchmark": 100 * p0, "y": y, "z": z, "test": test, "method": method, "limits": limits,
-            "flag": _flags(y, limits), "p_value": p_value, "curve": {"n": grid, **limits_at(grid)}}
+            "flag": flag, "p_value": p_value, "curve": {"n": grid, **limits_at(grid)}}
 
 
 def mean_funnel(y, n, target: float, sigma: float, model: str = "multiplicative", levels=LEVELS,
