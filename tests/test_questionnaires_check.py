@@ -238,6 +238,10 @@ def test_codebook_is_written_as_json_and_markdown(tmp_path):
     assert [i["origin"] for i in tributi["items"]] == ["cx-core@1"] * 9 + ["mod-tributi@1"] * 3
     assert tributi["languages"]["sl"] == {"texts": 37, "missing": 10}   # 27 of cx-core + 10 of its own
     assert tributi["harmonization"]["mod-tributi:receipt"]["kind"] == "module"
+    sat = book["questionnaires"][3]["harmonization"]["satisfaction"]     # faccia
+    assert (sat["instrument"], sat["scale"], sat["positive"], sat["headline"], sat["series"]) == (
+        "faccia", "faces3", ["satisfied"], True, 1)
+    assert tributi["harmonization"]["satisfaction"]["instrument"] == "cx-core"
     assert {st["code"] for st in book["service_types"]} >= {"anagrafe.certificati", "sportello.urp"}
 
     md = (tmp_path / "cb" / "codebook.md").read_text("utf-8")
