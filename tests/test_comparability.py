@@ -224,3 +224,25 @@ def test_guard_on_shares_headline_and_categories():
     assert exc.value.reason == "not_a_score"
     with pytest.raises(QueryError):
         comparability.guard("median", [WEB])
+
+
+def test_positive_counts_come_from_a_join_on_the_raw_answer():
+    """What the rollup will do: join responses with scales.answer_rows() on (questionnaire, version,
+    raw answer) and count the positive answers per scale — 80/20 on faces and on five points alike."""
+    import duckdb
+    import pandas as pd
+
+    con = duckdb.connect()
+    answers = pd.DataFrame(scales.answer_rows())
+    responses = pd.DataFrame(
+        [{"questionnaire": "faccia", "version": 1, "satisfaction_raw": r} for r in ["satisfied"] * 8 + ["neutral"] * 2]
+        + [{"questionnaire": "mod-tributi", "version": 1, "satisfaction_raw": r} for r in ["4"] * 8 + ["3"] * 2])
+    con.register("answer_rows", answers)
+    con.register("responses", responses)
+    got = con.execute("""
+        SELECT a.instrument, a.scale, count(*) AS n, sum(a.positive::INT) AS k, avg(a.score) AS mean
+        FROM responses r JOIN answer_rows a
+          ON a.questionnaire = r.questionnaire AND a.version = r.version
+         AND a.indicator = 'satisfaction' AND a.raw = r.satisfaction_raw
+        GROUP BY ALL ORDER BY 1""").fetchall()
+    assert got == [("cx-core", "likert5", 10, 8, 70.0), ("faccia", "faces3", 10, 8, 90.0)]
