@@ -13,8 +13,10 @@ errors
   rating item unmapped; a text missing in Italian or English; a file not named after its id and
   version; a published file edited (hash mismatch), a published version whose file is gone, a
   definition not yet published; versions that skip a number; a new version that does not say what
-  changed or silently drops an indicator its predecessor harmonized; a service type naming an
-  unknown questionnaire or PA category.
+  changed or silently drops an indicator its predecessor harmonized; a new version that changes an
+  indicator's item (scale, options, wording, scores, routing: :func:`questionnaires.breaks.changes`)
+  without declaring a break for it, or declares a break for an indicator its predecessor did not
+  harmonize; a service type naming an unknown questionnaire or PA category.
 warnings
   texts missing in German, French or Slovenian (served in Italian); a questionnaire that no
   service type may use.
@@ -25,6 +27,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .breaks import changes as series_changes
+from .breaks import declared as declared_breaks
 from .catalog import STANDARD_DIR, build_all, read_sources, verify_published
 from .model import LANGUAGES, REQUIRED_LANGUAGES, Problem, Questionnaire
 from .published import MANIFEST_NAME, ManifestError, parse_ref, read_manifest, ref
@@ -135,6 +139,21 @@ def check_standard(root: Path = STANDARD_DIR, *, drafts_ok: bool = False) -> Rep
                         name, f"harmonization '{indicator}'",
                         f"harmonized by {prev.ref} but not here: keep a rule for it, so the series continues, "
                         "or list it in 'discontinued'"))
+            breaks = declared_breaks(q, prev)
+            for indicator in q.harmonization:
+                if indicator not in prev.harmonization:
+                    continue
+                changed = series_changes(prev, q, indicator)
+                if changed and indicator not in breaks:
+                    problems.append(Problem(
+                        name, f"harmonization '{indicator}'",
+                        f"changed since {prev.ref} under the same rule ({'; '.join(changed)}): answers before and "
+                        f"after are not the same measurement; declare a break (\"breaks\": {{\"{indicator}\": "
+                        "{\"it\": …, \"en\": …}}) or keep the item as it was"))
+            for indicator in q.breaks:
+                if indicator not in prev.harmonization:
+                    problems.append(Problem(name, f"breaks '{indicator}'",
+                                            f"'{indicator}' is not harmonized by {prev.ref}: no series to break"))
             for indicator in q.discontinued:
                 if indicator not in prev.harmonization:
                     problems.append(Problem(name, "discontinued",

@@ -67,6 +67,9 @@ def _kind(indicator: str) -> str:
 def build_codebook(catalog: Catalog, pa_categories: Mapping[str, PACategory],
                    service_types: Mapping[str, ServiceType]) -> dict[str, Any]:
     """The codebook as a JSON-ready dict."""
+    from .scales import measures
+
+    measured = {(m.questionnaire, m.version, m.indicator): m for m in measures(catalog)}
     questionnaires = []
     for q in catalog:
         base_ref = q.base.ref if q.base else None
@@ -83,7 +86,9 @@ def build_codebook(catalog: Catalog, pa_categories: Mapping[str, PACategory],
             "languages": {lang: {"texts": total, "missing": len(q.missing_translations(lang, own_only=False))}
                           for lang in LANGUAGES},
             "items": items,
-            "harmonization": {name: dict(rule, kind=_kind(name)) for name, rule in q.harmonization.items()},
+            "breaks": {name: dict(reason) for name, reason in q.breaks.items()},
+            "harmonization": {name: dict(rule, kind=_kind(name), **_measure(measured[(q.id, q.version, name)]))
+                              for name, rule in q.harmonization.items()},
         })
     return {
         "schema": CODEBOOK_SCHEMA,
@@ -99,6 +104,12 @@ def build_codebook(catalog: Catalog, pa_categories: Mapping[str, PACategory],
                            "questionnaires": list(st.questionnaires)} for st in service_types.values()],
         "pa_categories": [{"code": c.code, "label": dict(c.label)} for c in pa_categories.values()],
     }
+
+
+def _measure(m) -> dict[str, Any]:
+    """What the comparability rules need of a measure (docs/methodology.md)."""
+    return {"instrument": m.instrument, "scale": m.scale, "positive": list(m.positive), "headline": m.headline,
+            "series": m.series, "wording": m.wording}
 
 
 def _origin(q: Questionnaire, code: str) -> str:
@@ -167,6 +178,11 @@ def render_markdown(codebook: dict[str, Any]) -> str:
             lines.append(f"- Changes: {_md(q['changes'].get('en') or q['changes']['it'])}")
         if q["discontinued"]:
             lines.append(f"- Discontinued indicators: {', '.join(q['discontinued'])}")
+        for name, reason in q.get("breaks", {}).items():
+            lines.append(f"- Break in series for **{_md(name)}**: {_md(reason.get('en') or reason['it'])}")
+        lines.append("- Scales: " + ", ".join(f"{_md(name)} `{h['scale']}` (positive: "
+                                              f"{', '.join(h['positive']) or '—'})"
+                                              for name, h in q["harmonization"].items()))
         lines += ["", "| # | code | type | required | answers | shown if | harmonization |",
                   "| --- | --- | --- | --- | --- | --- | --- |"]
         for n, e in enumerate(q["items"], 1):

@@ -217,6 +217,8 @@ class Questionnaire:
     base: "Questionnaire | None" = None
     changes: Mapping[str, str] = field(default_factory=dict)
     discontinued: tuple[str, ...] = ()
+    #: Declared breaks in series: indicator → why this version starts a new series (labels per language).
+    breaks: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -249,6 +251,8 @@ class Questionnaire:
         for name in ("description", "changes"):
             if getattr(self, name):
                 yield name, getattr(self, name)
+        for indicator, reason in self.breaks.items():
+            yield f"breaks '{indicator}'", reason
         for it in (self.own_items if own_only else self.items):
             yield from it.texts()
 
@@ -484,6 +488,7 @@ class _DefinitionSchema(Schema):
     channels = fields.List(fields.String(validate=validate.OneOf(CHANNELS)))
     changes = _Labels()
     discontinued = fields.List(fields.String())
+    breaks = fields.Dict(keys=fields.String(), values=_Labels())
     items = fields.List(fields.Nested(_ItemSchema), required=True, validate=validate.Length(min=1))
     harmonization = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
 
@@ -587,6 +592,11 @@ def analyze_definition(raw: Any, source: str = "<definition>",
     for name in data.get("discontinued", []):
         if name in own_rules or name in inherited_rules:
             problem("discontinued", f"'{name}' is discontinued but still harmonized")
+    if data["version"] == 1 and data.get("breaks"):
+        problem("breaks", "version 1 has no predecessor: no series to break")
+    for name in data.get("breaks", {}):
+        if name not in own_rules and name not in inherited_rules:
+            problem(f"breaks '{name}'", "a break is declared for an indicator this version does not harmonize")
 
     if problems:
         return None, problems
@@ -594,7 +604,7 @@ def analyze_definition(raw: Any, source: str = "<definition>",
         id=data["id"], version=data["version"], title=data["title"], items=tuple(items),
         harmonization={**inherited_rules, **own_rules}, description=data.get("description", {}),
         channels=tuple(data.get("channels", ())), base=base, changes=data.get("changes", {}),
-        discontinued=tuple(data.get("discontinued", ())),
+        discontinued=tuple(data.get("discontinued", ())), breaks=data.get("breaks", {}),
     ), problems
 
 

@@ -41,6 +41,12 @@ EXPECTED = {
         "cx-core@1; a module cannot redefine it"],
     "module-reuses-core-code": [
         "definitions/fx-mod-dup.v1.json: item 'comment': duplicate item code (already an item of the base cx-core@1)"],
+    "break-for-unharmonized-indicator": [
+        "definitions/fx-series.v2.json: breaks 'trust': a break is declared for an indicator this version does not "
+        "harmonize"],
+    "new-version-changes-scale-without-break": [
+        "definitions/fx-series.v2.json: harmonization 'ease': changed since fx-series@1 under the same rule (scale: "
+        "1–5 → 1–4): answers before and after are not the same measurement; declare a break"],
     "new-version-drops-indicator": [
         "definitions/fx-series.v2.json: harmonization 'went_well': harmonized by fx-series@1 but not here"],
     "new-version-without-changes": [
@@ -169,6 +175,13 @@ def test_a_change_is_a_new_version_with_its_harmonization(standard):
     new.write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
 
     result = run("check", "--dir", str(standard))
+    assert "definitions/faccia.v2.json: harmonization 'satisfaction': changed since faccia@1 under the same rule " \
+           "(wording: label (it)): answers before and after are not the same measurement; declare a break" \
+        in result.output
+    # a reworded question starts a new series: the version says so
+    raw["breaks"] = {"satisfaction": {"it": "Domanda riformulata.", "en": "Question reworded."}}
+    new.write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
+    result = run("check", "--dir", str(standard))
     assert errors(result.output) == ["definitions/faccia.v2.json: faccia@2 is not published: when it is final, "
                                      "run `ascolto questionnaires publish faccia@2`"]
     published = run("publish", "faccia@2", "--dir", str(standard))
@@ -225,6 +238,10 @@ def test_codebook_is_written_as_json_and_markdown(tmp_path):
     assert [i["origin"] for i in tributi["items"]] == ["cx-core@1"] * 9 + ["mod-tributi@1"] * 3
     assert tributi["languages"]["sl"] == {"texts": 37, "missing": 10}   # 27 of cx-core + 10 of its own
     assert tributi["harmonization"]["mod-tributi:receipt"]["kind"] == "module"
+    sat = book["questionnaires"][3]["harmonization"]["satisfaction"]     # faccia
+    assert (sat["instrument"], sat["scale"], sat["positive"], sat["headline"], sat["series"]) == (
+        "faccia", "faces3", ["satisfied"], True, 1)
+    assert tributi["harmonization"]["satisfaction"]["instrument"] == "cx-core"
     assert {st["code"] for st in book["service_types"]} >= {"anagrafe.certificati", "sportello.urp"}
 
     md = (tmp_path / "cb" / "codebook.md").read_text("utf-8")

@@ -2,6 +2,10 @@
 control limits with overdispersion (Spiegelhalter 2005), empirical-Bayes shrinkage.
 
 Every function is vectorised over numpy arrays; the distributions come from scipy and statsmodels.
+The comparable statistics of issue 13 (docs/methodology.md): :func:`positive_share`,
+:func:`category_shares` / :func:`task_shares`, and :func:`mean_ci` (a mean with its interval and
+the interval's status: ``ok``, ``degenerate`` when every answer is the same, ``undefined`` when
+n < 2). Funnels for proportions are in :mod:`warehouse.funnel`, rankings in :mod:`warehouse.ranking`.
 """
 from __future__ import annotations
 
@@ -98,3 +102,77 @@ def empirical_bayes(y, se, level: float = 0.95):
     var = (1 - b) * se ** 2 + b ** 2 * var_mu
     z = sps.norm.ppf(0.5 + level / 2)
     return est, est - z * np.sqrt(var), est + z * np.sqrt(var), mu, tau2
+
+
+#: The variance of a cell is treated as 0 below this fraction of its mean square: Σx² − n·x̄² loses
+#: about that much to floating-point cancellation, while the smallest real sd an answer scale with a
+#: step h can give, h/√n, stays far above it (h = 25 on 0–100, n up to 10⁸).
+NOISE_VAR = 1e-9
+
+#: Reasons attached to the status of a mean's interval.
+CI_REASONS = {
+    "ok": "",
+    "degenerate": "all answers in the cell are identical (sd = 0): the interval has zero width and expresses "
+                  "no sampling uncertainty; it is not a confidence statement",
+    "undefined": "fewer than 2 answers: no standard deviation, no interval",
+}
+
+
+def clean_sd(n, s, ss):
+    """Mean and sd from n, Σx, Σx², with the sd set to exactly 0 where the variance is rounding noise
+    (below :data:`NOISE_VAR` × the mean square). sd is NaN where n < 2."""
+    n, s, ss = (np.asarray(a, dtype=float) for a in (n, s, ss))
+    mean, sd = mean_sd(n, s, ss)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = np.where(n > 1, (ss - n * mean ** 2) / (n - 1), np.nan)
+        noise = NOISE_VAR * np.where(n > 0, ss / n, 0.0)
+    sd = np.where(np.isfinite(var) & (var <= noise), 0.0, sd)
+    return mean, sd
+
+
+def mean_ci(n, s, ss, level: float = 0.95, bounds: tuple[float, float] = (0.0, 100.0)) -> dict[str, np.ndarray]:
+    """A mean with its Student-t interval and the interval's status, from n, Σx, Σx².
+
+    Only for cells of **one scale** (the comparability guard refuses the rest). Returns arrays
+    ``mean``, ``sd``, ``lower``, ``upper`` and ``status``: ``ok``; ``degenerate`` where n ≥ 2 and
+    sd = 0 (also when the sd is rounding noise, see :func:`clean_sd`) — lower = upper = mean, and
+    the reason (:data:`CI_REASONS`) must be published with it; ``undefined`` where n < 2 (no
+    interval, NaN). ``reason`` gives the text per cell.
+    """
+    n = np.asarray(n, dtype=float)
+    mean, sd = clean_sd(n, s, ss)
+    lo, hi = t_interval(n, mean, np.where(sd > 0, sd, np.nan), level, bounds)
+    status = np.where(n < 2, "undefined", np.where(sd == 0, "degenerate", "ok"))
+    lo = np.where(status == "degenerate", mean, lo)
+    hi = np.where(status == "degenerate", mean, hi)
+    reason = np.array([CI_REASONS[x] for x in np.atleast_1d(status)], dtype=object).reshape(status.shape)
+    return {"mean": mean, "sd": sd, "lower": lo, "upper": hi, "status": status, "reason": reason}
+
+
+def positive_share(k, n, level: float = 0.95):
+    """The share (%) of positive judgements, k of n, with its Wilson interval (%); NaN where n = 0.
+
+    ``k`` counts the answers a :class:`questionnaires.scales.Measure` calls positive (top two points
+    of the item's own scale, the happy face, "yes"), so the share is comparable across instruments.
+    """
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    lo, hi = wilson(k, n, level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(n > 0, 100 * k / np.where(n > 0, n, 1), np.nan)
+    return share, 100 * lo, 100 * hi
+
+
+def category_shares(counts, n, level: float = 0.95) -> dict[str, tuple]:
+    """``{category: (share %, lower %, upper %)}`` for counts per category out of ``n`` respondents,
+    each with a Wilson interval (per category, not simultaneous)."""
+    return {c: positive_share(k, n, level) for c, k in counts.items()}
+
+
+TASK_ANSWERS = ("yes", "partly", "no")
+
+
+def task_shares(yes, partly, no, level: float = 0.95) -> dict[str, tuple]:
+    """Task completion as the shares (%) of yes / partly / no with Wilson intervals — not a 0–100
+    score (which would assume "partly" lies half-way). n = yes + partly + no."""
+    yes, partly, no = (np.asarray(a, dtype=float) for a in (yes, partly, no))
+    return category_shares({"yes": yes, "partly": partly, "no": no}, yes + partly + no, level)

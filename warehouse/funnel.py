@@ -1,0 +1,196 @@
+"""Funnel plots (Spiegelhalter 2005): control limits around a benchmark, over the whole range of n.
+
+- **Proportions** (positive shares, yes-shares): exact binomial limits — for a two-sided coverage
+  ``level`` and sample size n, the ``(1 − level)/2`` and ``(1 + level)/2`` quantiles of
+  Binomial(n, p0) interpolated between integers (Spiegelhalter 2005, appendix A.1.1), divided by n
+  and clipped to [0, 100] %. (p0 = 80 %, n = 5 gives [27.1, 98.5] at 95 %; the normal
+  approximation gave [44.9, 115.1].) The interpolation makes the curves smooth for drawing; a
+  unit's position is decided by the exact tail probabilities (above the 95 % limit when
+  P(X ≥ k) < 2.5 %), which the interpolated line overstates for very small n: 5 positive of 5 is
+  drawn just above 98.5 % but is ``within`` (P(X = 5) = 33 %).
+- **Means** (within one scale only): θ0 ± z·σ/√n, clipped to the scale's bounds.
+- **Over-dispersion** is applied only when the data show it: φ = mean of the squared z-scores
+  (winsorized at 10 % each side when there are at least 10 units; with fewer, the 10 % tails hold
+  less than one unit and the z-scores are used as they are — ``winsorized: False`` says so);
+  the test compares I·φ with χ²(I − 1) and rejects at ``alpha`` (5 %). Only then are the limits
+  widened — multiplicatively (se·√φ) or additively (√(se² + τ²)) — and the normal approximation is
+  used for them (still clipped). Every result says which limits were used (``method``).
+
+All percentages are on 0–100. Functions return numpy arrays; the console draws ``curve`` over n.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import stats as sps
+from scipy.stats import mstats
+
+LEVELS = (0.95, 0.998)
+WINSOR = 0.1
+WINSOR_MIN_UNITS = 10
+ALPHA = 0.05
+MODELS = ("multiplicative", "additive")
+
+
+def _key(level: float) -> str:
+    return f"{level * 100:g}"
+
+
+def binomial_limits(p0: float, n, level: float):
+    """Exact (interpolated) binomial control limits, in %, for a benchmark proportion ``p0`` (0–1)
+    at two-sided coverage ``level`` for each n (n ≥ 1), clipped to [0, 100]."""
+    n = np.asarray(n, dtype=float)
+    if not 0 < p0 < 1:  # a degenerate benchmark (every answer positive, or none): no variation at all
+        v = np.full(n.shape, 100 * p0 if np.isfinite(p0) else np.nan)
+        return v, v.copy()
+    out = []
+    for p in ((1 - level) / 2, (1 + level) / 2):
+        r = sps.binom.ppf(p, n, p0)
+        f_r, f_below = sps.binom.cdf(r, n, p0), sps.binom.cdf(r - 1, n, p0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            alpha = np.where(f_r > f_below, (f_r - p) / (f_r - f_below), 0.0)
+        out.append(np.clip(100 * (r - alpha) / n, 0.0, 100.0))
+    return out[0], out[1]
+
+
+def normal_limits(target: float, se, level: float, bounds: tuple[float, float] = (0.0, 100.0)):
+    """θ0 ± z·se at two-sided coverage ``level``, clipped to ``bounds``."""
+    z = sps.norm.ppf(0.5 + level / 2)
+    se = np.asarray(se, dtype=float)
+    return np.clip(target - z * se, *bounds), np.clip(target + z * se, *bounds)
+
+
+def overdispersion_test(z, se=None, alpha: float = ALPHA) -> dict[str, Any]:
+    """Spiegelhalter's over-dispersion test on the units' z-scores.
+
+    φ = mean of z² (winsorized at 10 % each side when there are ≥ 10 units); statistic I·φ against
+    χ²(I − 1). Returns ``{units, phi, statistic, df, p_value, winsorized, overdispersed, tau2}``;
+    ``tau2`` is the additive between-unit variance (Iφ − (I − 1)) / (Σw − Σw²/Σw), w = 1/se²,
+    floored at 0 (0 when ``se`` is not given). With fewer than 2 units nothing is tested.
+    """
+    z = np.asarray(z, dtype=float)
+    ok = np.isfinite(z)
+    if se is not None:
+        se = np.asarray(se, dtype=float)
+        ok &= np.isfinite(se) & (se > 0)
+    z_ok = z[ok]
+    units = int(len(z_ok))
+    if units < 2:
+        return {"units": units, "phi": 1.0, "statistic": None, "df": None, "p_value": None, "winsorized": False,
+                "overdispersed": False, "tau2": 0.0}
+    winsorized = units >= WINSOR_MIN_UNITS
+    wz = np.asarray(mstats.winsorize(z_ok, limits=(WINSOR, WINSOR)), dtype=float) if winsorized else z_ok
+    phi = float(np.mean(wz ** 2))
+    statistic, df = units * phi, units - 1
+    p_value = float(sps.chi2.sf(statistic, df))
+    tau2 = 0.0
+    if se is not None:
+        w = 1 / se[ok] ** 2
+        tau2 = float(max(0.0, (statistic - df) / (w.sum() - (w ** 2).sum() / w.sum())))
+    return {"units": units, "phi": phi, "statistic": statistic, "df": df, "p_value": p_value,
+            "winsorized": winsorized, "overdispersed": bool(p_value < alpha), "tau2": tau2}
+
+
+def _flags(y, limits: dict[str, tuple]) -> np.ndarray:
+    lo95, hi95 = limits["95"]
+    lo998, hi998 = limits["99.8"]
+    y = np.asarray(y, dtype=float)
+    return np.select([y > hi998, y > hi95, y < lo998, y < lo95], ["above_99.8", "above_95", "below_99.8", "below_95"],
+                     "within")
+
+
+def exact_flags(k, n, p0: float, levels) -> np.ndarray:
+    """Positions by the exact binomial tail probabilities: above the ``level`` limit when
+    P(X ≥ k) < (1 − level)/2, below when P(X ≤ k) < (1 − level)/2 (X ~ Binomial(n, p0))."""
+    up, down = sps.binom.sf(k - 1, n, p0), sps.binom.cdf(k, n, p0)
+    hi_lv, lo_lv = max(levels), min(levels)
+    a_hi, a_lo = (1 - hi_lv) / 2, (1 - lo_lv) / 2
+    return np.select([up < a_hi, up < a_lo, down < a_hi, down < a_lo],
+                     [f"above_{_key(hi_lv)}", f"above_{_key(lo_lv)}", f"below_{_key(hi_lv)}", f"below_{_key(lo_lv)}"],
+                     "within")
+
+
+def _grid(n_max: float, points: int = 120) -> np.ndarray:
+    """Integer sample sizes from 1 to ``n_max`` (inclusive), geometrically spaced."""
+    n_max = max(2.0, float(n_max))
+    return np.unique(np.concatenate([[1.0], np.geomspace(1, n_max, points).round(), [n_max]]))
+
+
+def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicative", levels=LEVELS,
+                      alpha: float = ALPHA, n_max: float | None = None) -> dict[str, Any]:
+    """Funnel for shares: ``k`` positive of ``n`` per unit (arrays), benchmark ``p0`` (0–1; default
+    the pooled Σk/Σn).
+
+    Returns ``{benchmark, y, z, test, method, limits: {"95": (lo, hi), "99.8": …}, flag, p_value,
+    curve: {"n", "95": (lo, hi), "99.8": …}}`` (percentages). ``method`` is ``exact_binomial`` when
+    the over-dispersion test does not reject, else ``normal_multiplicative`` or ``normal_additive``
+    (``model``). ``p_value`` per unit (two-sided): the exact binomial test without over-dispersion,
+    the normal test on the widened se with it — for :func:`warehouse.ranking.fdr_flags`.
+    """
+    if model not in MODELS:
+        raise ValueError(f"unknown over-dispersion model {model!r}")
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    if p0 is None:
+        p0 = float(k.sum() / n.sum()) if n.sum() > 0 else float("nan")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y = 100 * k / n
+        se_of = lambda m: 100 * np.sqrt(p0 * (1 - p0) / np.asarray(m, dtype=float))  # noqa: E731
+        se = se_of(n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(se > 0, (y - 100 * p0) / se, 0.0)
+    test = overdispersion_test(z, se)
+    grid = _grid(n_max if n_max is not None else n.max() * 1.1)
+
+    def limits_at(m) -> dict[str, tuple]:
+        if not test["overdispersed"]:
+            return {_key(lv): binomial_limits(p0, m, lv) for lv in levels}
+        s = se_of(m)
+        s = s * np.sqrt(test["phi"]) if model == "multiplicative" else np.sqrt(s ** 2 + test["tau2"])
+        return {_key(lv): normal_limits(100 * p0, s, lv) for lv in levels}
+
+    if test["overdispersed"]:
+        method = f"normal_{model}"
+        s = se * np.sqrt(test["phi"]) if model == "multiplicative" else np.sqrt(se ** 2 + test["tau2"])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p_value = 2 * sps.norm.sf(np.abs((y - 100 * p0) / s))
+    else:
+        method = "exact_binomial"
+        p_value = np.array([sps.binomtest(int(ki), int(ni), p0).pvalue if ni > 0 else np.nan
+                            for ki, ni in zip(k, n)])
+    limits = limits_at(n)
+    flag = _flags(y, limits) if test["overdispersed"] else exact_flags(k, n, p0, levels)
+    return {"benchmark": 100 * p0, "y": y, "z": z, "test": test, "method": method, "limits": limits,
+            "flag": flag, "p_value": p_value, "curve": {"n": grid, **limits_at(grid)}}
+
+
+def mean_funnel(y, n, target: float, sigma: float, model: str = "multiplicative", levels=LEVELS,
+                bounds: tuple[float, float] = (0.0, 100.0), alpha: float = ALPHA,
+                n_max: float | None = None) -> dict[str, Any]:
+    """Funnel for means of one scale: unit means ``y`` of ``n`` answers, benchmark ``target``, σ
+    the SD of individual answers; normal limits clipped to ``bounds``, widened only when the
+    over-dispersion test rejects. Same result shape as :func:`proportion_funnel` (``method``
+    ``normal`` or ``normal_<model>``)."""
+    if model not in MODELS:
+        raise ValueError(f"unknown over-dispersion model {model!r}")
+    y, n = np.asarray(y, dtype=float), np.asarray(n, dtype=float)
+    se_of = lambda m: sigma / np.sqrt(np.asarray(m, dtype=float))  # noqa: E731
+    se = se_of(n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(se > 0, (y - target) / se, 0.0)
+    test = overdispersion_test(z, se)
+
+    def widened(s):
+        if not test["overdispersed"]:
+            return s
+        return s * np.sqrt(test["phi"]) if model == "multiplicative" else np.sqrt(s ** 2 + test["tau2"])
+
+    grid = _grid(n_max if n_max is not None else n.max() * 1.1)
+    limits = {_key(lv): normal_limits(target, widened(se), lv, bounds) for lv in levels}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p_value = 2 * sps.norm.sf(np.abs((y - target) / widened(se)))
+    return {"benchmark": target, "y": y, "z": z, "test": test,
+            "method": f"normal_{model}" if test["overdispersed"] else "normal", "limits": limits,
+            "flag": _flags(y, limits), "p_value": p_value,
+            "curve": {"n": grid, **{_key(lv): normal_limits(target, widened(se_of(grid)), lv, bounds)
+                                    for lv in levels}}}

@@ -1,0 +1,89 @@
+"""Period ranges that cover whole periods of the requested frequency.
+
+A table at frequency ``M``, ``Q`` or ``A`` labels each cell with a month (``2026-10``), a quarter
+(``2026-Q4``) or a year (``2026``). A range ``from``/``to`` must therefore start at the beginning and
+end at the end of a period of that frequency: ``freq=A&from=2026-01&to=2026-02`` would publish two
+months under the label ``2026``, and ``freq=Q&from=2026-11`` a month and a half as ``2026-Q4``.
+:func:`validate_range` refuses such ranges with a :class:`~warehouse.comparability.QueryError`
+naming the field (``from``, ``to``, ``period`` or ``freq``: HTTP 400) and otherwise returns the
+first and last month covered. Labels of any frequency are accepted where they align: ``2026``,
+``2026-Q1`` and ``2026-01`` all start a year.
+"""
+from __future__ import annotations
+
+import re
+
+from .comparability import QueryError
+
+FREQS = ("M", "Q", "A")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+_NAMES = {"M": "months", "Q": "quarters", "A": "years"}
+
+
+def months(label: str, field: str) -> tuple[str, str]:
+    """(first month, last month) covered by a period label; raises :class:`QueryError` on ``field``."""
+    if not isinstance(label, str):
+        raise QueryError(field, f"{field} must be a period YYYY-MM, YYYY-Qn or YYYY.")
+    if m := _MONTH.match(label):
+        return label, label
+    if m := _QUARTER.match(label):
+        y, q = m.group(1), int(m.group(2))
+        return f"{y}-{3 * q - 2:02d}", f"{y}-{3 * q:02d}"
+    if m := _YEAR.match(label):
+        return f"{m.group(1)}-01", f"{m.group(1)}-12"
+    raise QueryError(field, f"{field} must be a period YYYY-MM, YYYY-Qn or YYYY; got {label!r}.")
+
+
+def _starts(month: str, freq: str) -> bool:
+    m = int(month[5:])
+    return freq == "M" or (freq == "Q" and m % 3 == 1) or (freq == "A" and m == 1)
+
+
+def _ends(month: str, freq: str) -> bool:
+    m = int(month[5:])
+    return freq == "M" or (freq == "Q" and m % 3 == 0) or (freq == "A" and m == 12)
+
+
+def _label(month: str, freq: str) -> str:
+    if freq == "M":
+        return month
+    if freq == "Q":
+        return f"{month[:4]}-Q{(int(month[5:]) + 2) // 3}"
+    return month[:4]
+
+
+def validate_range(freq: str, start: str | None = None, end: str | None = None,
+                   period: str | None = None) -> tuple[str | None, str | None]:
+    """Check a requested range and return its (first month, last month) (``None`` = open).
+
+    ``period`` is one period (it may not be combined with ``from``/``to``). Errors name the field:
+    ``freq`` unknown; ``from``/``to``/``period`` malformed, or not on a boundary of ``freq``
+    (``from`` must start a period, ``to`` end one); ``from`` after ``to``.
+    """
+    if freq not in FREQS:
+        raise QueryError("freq", f"freq must be one of M, Q, A; got {freq!r}.")
+    if period is not None:
+        if start is not None or end is not None:
+            raise QueryError("period", "Give either period or from/to, not both.")
+        start = end = period
+        fields = ("period", "period")
+    else:
+        fields = ("from", "to")
+    first = last = None
+    if start is not None:
+        first = months(start, fields[0])[0]
+        if not _starts(first, freq):
+            raise QueryError(fields[0], (
+                f"freq={freq} publishes whole {_NAMES[freq]}, but {fields[0]}={start} starts inside "
+                f"{_label(first, freq)}; start at {_label(first, freq)} (or use a finer freq)."))
+    if end is not None:
+        last = months(end, fields[1])[1]
+        if not _ends(last, freq):
+            raise QueryError(fields[1], (
+                f"freq={freq} publishes whole {_NAMES[freq]}, but {fields[1]}={end} ends inside "
+                f"{_label(last, freq)}; end at {_label(last, freq)} (or use a finer freq)."))
+    if first is not None and last is not None and first > last:
+        raise QueryError(fields[0], f"{fields[0]}={start} is after {fields[1]}={end}.")
+    return first, last

@@ -1,0 +1,89 @@
+"""Rankings that say how uncertain they are: empirical-Bayes estimates with rank intervals, ties as
+ties, no ranking without heterogeneity, and multiple-comparison-adjusted significance flags.
+
+- :func:`eb_ranking`: normal–normal empirical Bayes (τ² by DerSimonian–Laird through
+  :func:`warehouse.stats.empirical_bayes`). When τ̂² = 0 every shrunk estimate equals μ̂: there is
+  no evidence that the units differ, and **no ranks are given** (``ranked: False`` with the
+  reason). Otherwise each unit's rank is the competition rank ("1224") of its estimate rounded to
+  the published precision — equal published estimates share a rank and are marked ``tied`` — and a
+  95 % **rank interval** comes from the posterior: ``draws`` joint draws of every unit's θ from
+  N(θ*, v) (fixed ``seed``: the same data always give the same intervals), ranked per draw; the
+  interval is the 2.5th–97.5th percentile of each unit's rank.
+- :func:`fdr_flags`: "significantly above/below" after the Benjamini–Hochberg false discovery rate
+  adjustment (``statsmodels.stats.multitest.multipletests``) of the units' two-sided p-values:
+  among all flagged units at most ``alpha`` are expected to be false alarms.
+
+Rank 1 is the highest estimate (the best, for a positive share or a mean of satisfaction).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import stats as sps
+from statsmodels.stats.multitest import multipletests
+
+from . import stats
+
+SEED = 20261129
+DRAWS = 4000
+DECIMALS = 2
+
+
+def competition_ranks(values, decimals: int = DECIMALS) -> tuple[np.ndarray, np.ndarray]:
+    """Ranks (1 = highest) of ``values`` rounded to ``decimals``, equal values sharing the lowest
+    rank ("1224"), and whether each rank is shared (tied)."""
+    v = np.round(np.asarray(values, dtype=float), decimals)
+    ranks = sps.rankdata(-v, method="min").astype(int)
+    counts = {r: int((ranks == r).sum()) for r in set(ranks.tolist())}
+    return ranks, np.array([counts[r] > 1 for r in ranks])
+
+
+def eb_ranking(y, se, level: float = 0.95, draws: int = DRAWS, seed: int = SEED,
+               decimals: int = DECIMALS) -> dict[str, Any]:
+    """Empirical-Bayes estimates and ranks with intervals for units with estimates ``y`` and
+    standard errors ``se`` (se > 0).
+
+    Returns ``{mu, tau2, ranked, reason, estimate, lower, upper, rank, tied, rank_lower,
+    rank_upper}``; when τ̂² = 0 (or fewer than 2 units) ``ranked`` is False, ``reason`` says why and
+    ``rank``, ``tied``, ``rank_lower``, ``rank_upper`` are None.
+    """
+    y, se = np.asarray(y, dtype=float), np.asarray(se, dtype=float)
+    est, lo, hi, mu, tau2 = stats.empirical_bayes(y, se, level)
+    out: dict[str, Any] = {"mu": mu, "tau2": tau2, "estimate": est, "lower": lo, "upper": hi,
+                           "rank": None, "tied": None, "rank_lower": None, "rank_upper": None}
+    if len(y) < 2:
+        return {**out, "ranked": False, "reason": "one unit: nothing to rank"}
+    if tau2 <= 0:
+        return {**out, "ranked": False,
+                "reason": "no evidence of differences between units (estimated between-unit variance τ² = 0): every "
+                          "empirical-Bayes estimate equals the common mean, so any order would be arbitrary"}
+    rank, tied = competition_ranks(est, decimals)
+    z = sps.norm.ppf(0.5 + level / 2)
+    sd = (hi - lo) / (2 * z)
+    rng = np.random.default_rng(seed)
+    theta = est[None, :] + sd[None, :] * rng.standard_normal((draws, len(y)))
+    ranks = sps.rankdata(-theta, axis=1, method="average")
+    q = (1 - level) / 2
+    rank_lower = np.floor(np.quantile(ranks, q, axis=0)).astype(int)
+    rank_upper = np.ceil(np.quantile(ranks, 1 - q, axis=0)).astype(int)
+    # a rank interval always contains the published rank (ties included)
+    rank_lower = np.minimum(rank_lower, rank)
+    rank_upper = np.maximum(rank_upper, rank + tied * (np.array([(rank == r).sum() for r in rank]) - 1))
+    return {**out, "ranked": True, "reason": "", "rank": rank, "tied": tied,
+            "rank_lower": rank_lower, "rank_upper": rank_upper}
+
+
+def fdr_flags(p_values, direction, alpha: float = 0.05) -> dict[str, np.ndarray]:
+    """Benjamini–Hochberg adjusted significance: ``q_value`` per unit and ``flag`` ``above`` /
+    ``below`` (the sign of ``direction``, e.g. y − benchmark) where q < ``alpha``, else ``within``.
+    Units with a missing p-value get ``q_value`` NaN and flag ``within``."""
+    p = np.asarray(p_values, dtype=float)
+    d = np.asarray(direction, dtype=float)
+    q = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        q[ok] = multipletests(p[ok], alpha=alpha, method="fdr_bh")[1]
+    sig = np.where(ok, q < alpha, False)
+    flag = np.where(sig & (d > 0), "above", np.where(sig & (d < 0), "below", "within"))
+    return {"q_value": q, "flag": flag}
