@@ -31,13 +31,21 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
-    app.extensions["ascolto.services"] = ServiceDirectory(connect(settings.database_url, create=False))
+    services = ServiceDirectory(connect(settings.database_url, create=False))
+    app.extensions["ascolto.services"] = services
     app.extensions["ascolto.durability"] = Durability(
         settings.broker, settings.topic, Spool(settings.spool_dir, settings.spool_max_bytes),
         timeout_s=settings.produce_timeout_s).start()
     app.register_blueprint(public.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(form.bp)  # the no-JavaScript form fallback
-    app.extensions["ascolto.limits"] = RateLimits(settings)
+    app.extensions["ascolto.limits"] = RateLimits(settings, known=lambda key: services.get(key) is not None)
     register_error_handlers(app)
+
+    @app.after_request
+    def _nosniff(resp):
+        """Every answer, errors included: browsers must not guess a type other than the one sent."""
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        return resp
+
     return app

@@ -241,11 +241,49 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
     return _secure(resp, cfg.allowed_origins)
 
 
-def _issue(cfg, q: Questionnaire, submission_id: str | None = None) -> tuple[str, str]:
-    """A fresh ``(submission_id, token)``; the token signs service, questionnaire, id, render time."""
+def _issue(cfg, q: Questionnaire, submission_id: str | None = None, frame: str = "") -> tuple[str, str]:
+    """A fresh ``(submission_id, token)``; the token signs service, questionnaire, id, render time,
+    and ``frame``: the allowed origin whose page framed the form when it was rendered ("" if none)."""
     sid = submission_id or str(uuid.uuid4())
-    token = _signer().dumps({"s": cfg.key, "q": q.id, "v": q.version, "i": sid, "t": int(time.time() * 1000)})
+    token = _signer().dumps({"s": cfg.key, "q": q.id, "v": q.version, "i": sid, "t": int(time.time() * 1000),
+                             "f": frame})
     return sid, token
+
+
+def _framing_origin(cfg) -> str:
+    """The allowed origin of the page framing this render, or "".
+
+    A browser loading the form in an ``<iframe>`` says so (``Sec-Fetch-Dest: iframe``) and names the
+    embedding page in ``Referer`` (its origin at least, under the default referrer policy). Only an
+    origin among the service's allowed origins counts: it is what lets a sandboxed frame of that
+    site, whose posts carry ``Origin: null``, submit the form (see :func:`_effective_origin`).
+    """
+    if request.headers.get("Sec-Fetch-Dest", "iframe") not in ("iframe", "frame"):
+        return ""
+    parts = urlsplit(request.headers.get("Referer", ""))
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    return origin if origin in cfg.allowed_origins else ""
+
+
+def _effective_origin(cfg, data: Mapping[str, Any]) -> str | None:
+    """The origin :func:`accept_submission` checks for a form post (None: not a cross-site post).
+
+    - no ``Origin`` (not a browser, or an old one): None, as for the JSON API;
+    - our own host, or ``Sec-Fetch-Site: same-origin`` (the browser vouches that our page sent it): None;
+    - ``Origin: null`` (a sandboxed frame, a no-referrer page, a ``data:`` URL — anyone can make one):
+      a foreign origin, unless the signed token says the form was rendered in a frame of one of the
+      service's allowed origins; then that origin is checked (it may have been removed since);
+    - any other origin: itself.
+    """
+    origin = request.headers.get("Origin") or None
+    if origin is None:
+        return None
+    if request.headers.get("Sec-Fetch-Site") == "same-origin" or _same_site(origin):
+        return None
+    if origin == "null":
+        frame = data.get("f")
+        return frame if isinstance(frame, str) and frame else "null"
+    return origin
 
 
 @bp.get("/v1/services/<key>/form")
@@ -253,7 +291,7 @@ def form_page(key: str):
     """The questionnaire as an HTML form that works without JavaScript."""
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
-    sid, token = _issue(cfg, q)
+    sid, token = _issue(cfg, q, frame=_framing_origin(cfg))
     return _render_form(cfg, q, lang, submission_id=sid, token=token, page=_clean_page(request.args.get("page")))
 
 
@@ -328,7 +366,9 @@ def submit_form():
     try:
         data = _signer().loads(form.get("token", ""), max_age=TOKEN_MAX_AGE_S)
     except SignatureExpired:
-        sid, token = _issue(cfg, q, _uuid_or_none(form.get("submission_id")))
+        old = _signer().loads_unsafe(form.get("token", ""))[1]  # the signature held; only the age did not
+        frame = old.get("f", "") if isinstance(old, dict) and isinstance(old.get("f"), str) else ""
+        sid, token = _issue(cfg, q, _uuid_or_none(form.get("submission_id")), frame=frame)
         return _render_form(cfg, q, lang, submission_id=sid, token=token, page=page, raw=raw,
                             notice=UI[lang]["expired"], status=422)
     except BadSignature:
@@ -343,9 +383,7 @@ def submit_form():
         context["page"] = page
     body = {"submission_id": data["i"], "service": cfg.key, "questionnaire": q.id, "version": q.version,
             "lang": lang, "channel": "web", "answers": answers, "context": context}
-    origin = request.headers.get("Origin")
-    if origin in ("null", "") or (origin and _same_site(origin)):
-        origin = None  # our own page: the signed token vouches for it
+    origin = _effective_origin(cfg, data)
     again = dict(submission_id=data["i"], token=form.get("token", ""), page=page, raw=raw)
     try:
         accept_submission(body, origin=origin, user_agent=request.headers.get("User-Agent"))
