@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ascolto import config as config_mod
 from ascolto.config import Settings
+from ascolto.secret_policy import check_secret
 from questionnaires import default_catalog
 from registry import connect
 
@@ -22,9 +23,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     Under gunicorn (``preload_app = False``) this runs in each worker after fork, so the
     durability threads and the Kafka producer belong to the worker. Call
-    ``app.extensions["ascolto.durability"].close()`` to stop them (tests do).
+    ``app.extensions["ascolto.durability"].close()`` to stop them (tests do). Raises
+    :class:`ascolto.secret_policy.WeakSecret` when ``ASCOLTO_FORM_SECRET`` is short or a placeholder.
     """
     settings = settings or config_mod.load()
+    check_secret("ASCOLTO_FORM_SECRET", settings.form_secret)  # WeakSecret: refuse to start
     default_catalog()  # refuse to start on an edited published questionnaire, not fail per request
     app = Flask(__name__, static_folder=None)
     app.config.update(ASCOLTO_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_request_bytes)
