@@ -6,7 +6,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, send_file,
                    session, url_for)
@@ -69,15 +69,17 @@ def internal_path(nxt: str | None) -> str:
 
     Allowed: an absolute path (``/regions?x=1``) of printable ASCII — no scheme or host, no
     backslash, no control character or space (browsers drop tabs and line breaks, so "/", tab,
-    "/evil" becomes ``//evil``; ``%0D%0A`` decoded would split the header), not starting with ``//``.
+    "/evil" becomes ``//evil``; ``%0D%0A`` decoded would split the header), not starting with ``//``;
+    the same holds for the path percent-decoded once.
     """
-    if not nxt or not nxt.startswith("/") or nxt.startswith("//"):
-        return "/"
-    if any(not ("\x21" <= ch <= "\x7e") or ch == "\\" for ch in nxt):
-        return "/"
-    parts = urlsplit(nxt)
-    if parts.scheme or parts.netloc:
-        return "/"
+    for form in (nxt, unquote(nxt or "")):  # and once decoded: no %09, %5C, %2F%2F tricks for a later hop
+        if not form or not form.startswith("/") or form.startswith("//"):
+            return "/"
+        if any(not ("\x21" <= ch <= "\x7e") or ch == "\\" for ch in form):
+            return "/"
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return "/"
     return nxt
 
 
