@@ -85,8 +85,9 @@ class Throttled(Exception):
         self.wait = wait
 
 
-def _verify(secret: str, via: str) -> User | None:
-    """The user of ``secret``, throttled and logged on failure (raises :class:`Throttled`)."""
+def _verify(secret: str, via: str) -> tuple[User, str] | None:
+    """The user of ``secret`` and its token's session binding, or None (a failure, counted and
+    logged); raises :class:`Throttled` before looking at the token when failures are over the limit."""
     throttle = current_app.config["ASCOLTO_SIGNIN_THROTTLE"]
     client, prefix = request.remote_addr or "unknown", secret_prefix(secret)
     wait = throttle.check(client, prefix)
@@ -94,28 +95,22 @@ def _verify(secret: str, via: str) -> User | None:
         raise Throttled(wait)
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         token = verify_token(s, secret or "")
-        user, binding = _user(token), (session_binding(token) if token is not None else None)
-    if user is None:
+        found = None if token is None else (_user(token), session_binding(token))
+    if found is None:
         throttle.failed(client, prefix, via)
-    return user if user is None else _Bound(user, binding)
-
-
-class _Bound:
-    """A verified user with the session binding of its token (only :func:`sign_in` keeps the binding)."""
-
-    def __init__(self, user: User, binding: str):
-        self.user, self.binding = user, binding
+    return found
 
 
 def sign_in(secret: str) -> User | None:
     """Verify ``secret`` and start a session for it; None on failure, :class:`Throttled` when limited."""
-    bound = _verify(secret, "form")
-    if bound is None:
+    found = _verify(secret, "form")
+    if found is None:
         return None
+    user, binding = found
     session.clear()
-    session["tid"], session["bind"] = bound.user.token_id, bound.binding
+    session["tid"], session["bind"] = user.token_id, binding
     session.permanent = True
-    return bound.user
+    return user
 
 
 def sign_out() -> None:
@@ -138,10 +133,10 @@ def load_user():
     if header:
         scheme, _, secret = header.partition(" ")
         try:
-            bound = _verify(secret if scheme.lower() == "bearer" else "", "bearer")
+            found = _verify(secret if scheme.lower() == "bearer" else "", "bearer")
         except Throttled as exc:
             return refuse(429, retry_after=exc.wait)
-        g.user = bound.user if bound else None
+        g.user = found[0] if found else None
         g.auth_failed = g.user is None
         return None
     tid, bind = session.get("tid"), session.get("bind")
