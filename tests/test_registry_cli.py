@@ -103,6 +103,28 @@ def test_services_assignment_activation_and_listing(cli, registry_db):
         assert s.get(Service, "torino-tari").active is True
 
 
+def test_tokens_may_expire_and_stop_verifying_then(cli, registry_db):
+    from datetime import timedelta
+
+    from registry.models import Token, utcnow
+
+    created = cli("token", "create", "--role", "statistician", "--label", "Istat 2027", "--expires", "2099-12-31")
+    secret = created.stdout.strip()
+    assert "expires 2100-01-01T00:00:00+00:00" in created.stderr
+    row = json.loads(cli("token", "list", "--json").stdout)[0]
+    assert row["expires_at"] == "2100-01-01T00:00:00+00:00"
+    assert "expires_at" in cli("token", "list").stdout
+    with registry_db() as s:
+        assert verify_token(s, secret) is not None
+        s.query(Token).one().expires_at = utcnow() - timedelta(seconds=1)  # time passes
+        s.commit()
+    with registry_db() as s:
+        assert verify_token(s, secret) is None
+    for bad in ("2001-01-01", "soon", "0d"):
+        assert "expires" in cli("token", "create", "--role", "monitoring", "--label", "x", "--expires", bad,
+                                code=1).stderr
+
+
 def test_token_create_prints_the_secret_once_and_revoke_stops_it(cli, registry_db):
     created = cli("--actor", "test:ops", "token", "create", "--role", "monitoring", "--label", "Monitoraggio AgID")
     secret = created.stdout.strip()
