@@ -39,6 +39,7 @@ from registry.models import Service
 from .errors import ApiError
 from .intake import accept_submission  # the one intake: validation, bot checks, durability
 from .form_i18n import UI, condition_hint
+from .form_origin import effective_origin, framing_origin
 
 bp = Blueprint("form", __name__, template_folder="templates")
 
@@ -250,48 +251,12 @@ def _issue(cfg, q: Questionnaire, submission_id: str | None = None, frame: str =
     return sid, token
 
 
-def _framing_origin(cfg) -> str:
-    """The allowed origin of the page framing this render, or "".
-
-    A browser loading the form in an ``<iframe>`` says so (``Sec-Fetch-Dest: iframe``) and names the
-    embedding page in ``Referer`` (its origin at least, under the default referrer policy). Only an
-    origin among the service's allowed origins counts: it is what lets a sandboxed frame of that
-    site, whose posts carry ``Origin: null``, submit the form (see :func:`_effective_origin`).
-    """
-    if request.headers.get("Sec-Fetch-Dest", "iframe") not in ("iframe", "frame"):
-        return ""
-    parts = urlsplit(request.headers.get("Referer", ""))
-    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-    return origin if origin in cfg.allowed_origins else ""
-
-
-def _effective_origin(cfg, data: Mapping[str, Any]) -> str | None:
-    """The origin :func:`accept_submission` checks for a form post (None: not a cross-site post).
-
-    - no ``Origin`` (not a browser, or an old one): None, as for the JSON API;
-    - our own host, or ``Sec-Fetch-Site: same-origin`` (the browser vouches that our page sent it): None;
-    - ``Origin: null`` (a sandboxed frame, a no-referrer page, a ``data:`` URL — anyone can make one):
-      a foreign origin, unless the signed token says the form was rendered in a frame of one of the
-      service's allowed origins; then that origin is checked (it may have been removed since);
-    - any other origin: itself.
-    """
-    origin = request.headers.get("Origin") or None
-    if origin is None:
-        return None
-    if request.headers.get("Sec-Fetch-Site") == "same-origin" or _same_site(origin):
-        return None
-    if origin == "null":
-        frame = data.get("f")
-        return frame if isinstance(frame, str) and frame else "null"
-    return origin
-
-
 @bp.get("/v1/services/<key>/form")
 def form_page(key: str):
     """The questionnaire as an HTML form that works without JavaScript."""
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
-    sid, token = _issue(cfg, q, frame=_framing_origin(cfg))
+    sid, token = _issue(cfg, q, frame=framing_origin(cfg))
     return _render_form(cfg, q, lang, submission_id=sid, token=token, page=_clean_page(request.args.get("page")))
 
 
@@ -345,10 +310,6 @@ def _field_errors(q: Questionnaire, answers: Mapping[str, Any], fields: Mapping[
     return out
 
 
-def _same_site(origin: str) -> bool:
-    return urlsplit(origin).netloc.lower() == request.host.lower()
-
-
 @bp.post("/v1/submissions/form")
 def submit_form():
     """Form fields → :func:`accept_submission` → 303 to the thank-you page, or the form again."""
@@ -383,7 +344,7 @@ def submit_form():
         context["page"] = page
     body = {"submission_id": data["i"], "service": cfg.key, "questionnaire": q.id, "version": q.version,
             "lang": lang, "channel": "web", "answers": answers, "context": context}
-    origin = _effective_origin(cfg, data)
+    origin = effective_origin(data)
     again = dict(submission_id=data["i"], token=form.get("token", ""), page=page, raw=raw)
     try:
         accept_submission(body, origin=origin, user_agent=request.headers.get("User-Agent"))
