@@ -28,7 +28,21 @@ def up(settings, demo_responses: int) -> None:
     """Run the whole stack locally: broker, collector :8000, processor, console :8001, demo site."""
     from deploy.up import up as run_up
 
+    _refuse_weak_secrets(settings, "ASCOLTO_CONSOLE_SECRET", "ASCOLTO_FORM_SECRET")
     sys.exit(run_up(settings, demo_responses=demo_responses))
+
+
+def _refuse_weak_secrets(settings, *names: str) -> None:
+    """Exit 2 with a clear message before starting a server whose secret is short or a placeholder."""
+    from .secret_policy import WeakSecret, check_secret
+
+    values = {"ASCOLTO_CONSOLE_SECRET": settings.console_secret, "ASCOLTO_FORM_SECRET": settings.form_secret}
+    try:
+        for name in names:
+            check_secret(name, values[name])
+    except WeakSecret as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
 
 
 def _gunicorn(app: str, port: int) -> None:
@@ -42,6 +56,7 @@ def _gunicorn(app: str, port: int) -> None:
 @click.pass_obj
 def collector(settings) -> None:
     """Run the public collector under gunicorn."""
+    _refuse_weak_secrets(settings, "ASCOLTO_FORM_SECRET")
     _gunicorn("collector.app:create_app()", settings.collector_port)
 
 
@@ -49,6 +64,7 @@ def collector(settings) -> None:
 @click.pass_obj
 def console(settings) -> None:
     """Run the internal console under gunicorn."""
+    _refuse_weak_secrets(settings, "ASCOLTO_CONSOLE_SECRET")
     _gunicorn("warehouse.console:create_app()", settings.console_port)
 
 

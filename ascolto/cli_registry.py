@@ -285,16 +285,20 @@ def token() -> None:
 @token.command("create")
 @click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician"]))
 @click.option("--label", required=True, help="Whose token it is, e.g. 'Istat - servizio statistiche'.")
+@click.option("--expires", default=None, metavar="WHEN",
+              help="When the token stops working: a duration (12h, 90d, 26w), a date YYYY-MM-DD (valid through "
+                   "that day, UTC) or an ISO 8601 instant. Default: never.")
 @click.pass_context
-def token_create(ctx: click.Context, role: str, label: str) -> None:
+def token_create(ctx: click.Context, role: str, label: str, expires: str | None) -> None:
     """Create a token and print its secret: shown this once, only a hash is stored."""
     from registry import tokens
 
     with _session(ctx) as s:
-        tok, secret = tokens.create_token(s, role=role, label=label, actor=_who(ctx))
+        tok, secret = tokens.create_token(s, role=role, label=label, actor=_who(ctx), expires=expires)
+        until = f", expires {tok.expires_at.isoformat(timespec='seconds')}" if tok.expires_at else ""
     click.echo(secret)
-    click.echo(f"token {tok.prefix} ({role}) created; the secret above is not stored and cannot be shown again",
-               err=True)
+    click.echo(f"token {tok.prefix} ({role}{until}) created; the secret above is not stored and cannot be "
+               "shown again", err=True)
 
 
 @token.command("revoke")
@@ -319,7 +323,7 @@ def token_list(ctx: click.Context, include_revoked: bool, as_json: bool) -> None
 
     with _session(ctx, commit=False) as s:
         rows = [audit.snapshot(t) for t in tokens.list_tokens(s, include_revoked=include_revoked)]
-    _emit(rows, ["id", "prefix", "role", "label", "created_at", "created_by", "revoked_at"], as_json)
+    _emit(rows, ["id", "prefix", "role", "label", "created_at", "created_by", "expires_at", "revoked_at"], as_json)
 
 
 if __name__ == "__main__":  # pragma: no cover

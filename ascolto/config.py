@@ -54,7 +54,8 @@ class Settings:
     rate_limit_enabled: bool = True
     proxy_count: int = 0
     console_secret: str = ""  # signs the console's session cookies; "" = a secret kept in data_dir
-    console_secure_cookie: bool = False  # mark the console cookie Secure (set behind TLS)
+    console_secure_cookie: bool = True  # mark the console cookie Secure; only `ascolto up` (http://localhost) turns it off
+    console_signin_limit: str = "10/5minutes"  # failed console sign-ins allowed per client and per token prefix
     form_secret: str = ""  # signs the no-JS form's render time; "" = a secret kept in data_dir
     batch_max_records: int = 2000
     batch_max_seconds: float = 1.0
@@ -116,7 +117,8 @@ def load(env: dict | None = None) -> Settings:
         min_fill_ms=_int(env, "ASCOLTO_MIN_FILL_MS", defaults.min_fill_ms),
         form_secret=env.get("ASCOLTO_FORM_SECRET", ""),
         console_secret=env.get("ASCOLTO_CONSOLE_SECRET", ""),
-        console_secure_cookie=env.get("ASCOLTO_CONSOLE_SECURE_COOKIE", "0").lower() in ("1", "true", "yes"),
+        console_secure_cookie=env.get("ASCOLTO_CONSOLE_SECURE_COOKIE", "1").lower() not in ("0", "false", "no"),
+        console_signin_limit=env.get("ASCOLTO_CONSOLE_SIGNIN_LIMIT") or defaults.console_signin_limit,
         produce_timeout_s=_float(env, "ASCOLTO_PRODUCE_TIMEOUT_S", defaults.produce_timeout_s),
         batch_max_records=_int(env, "ASCOLTO_BATCH_MAX_RECORDS", defaults.batch_max_records),
         batch_max_seconds=_float(env, "ASCOLTO_BATCH_MAX_SECONDS", defaults.batch_max_seconds),

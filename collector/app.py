@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ascolto import config as config_mod
 from ascolto.config import Settings
+from ascolto.secret_policy import check_secret
 from questionnaires import default_catalog
 from registry import connect
 
@@ -22,22 +23,32 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     Under gunicorn (``preload_app = False``) this runs in each worker after fork, so the
     durability threads and the Kafka producer belong to the worker. Call
-    ``app.extensions["ascolto.durability"].close()`` to stop them (tests do).
+    ``app.extensions["ascolto.durability"].close()`` to stop them (tests do). Raises
+    :class:`ascolto.secret_policy.WeakSecret` when ``ASCOLTO_FORM_SECRET`` is short or a placeholder.
     """
     settings = settings or config_mod.load()
+    check_secret("ASCOLTO_FORM_SECRET", settings.form_secret)  # WeakSecret: refuse to start
     default_catalog()  # refuse to start on an edited published questionnaire, not fail per request
     app = Flask(__name__, static_folder=None)
     app.config.update(ASCOLTO_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_request_bytes)
     app.json.sort_keys = False
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
-    app.extensions["ascolto.services"] = ServiceDirectory(connect(settings.database_url, create=False))
+    services = ServiceDirectory(connect(settings.database_url, create=False))
+    app.extensions["ascolto.services"] = services
     app.extensions["ascolto.durability"] = Durability(
         settings.broker, settings.topic, Spool(settings.spool_dir, settings.spool_max_bytes),
         timeout_s=settings.produce_timeout_s).start()
     app.register_blueprint(public.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(form.bp)  # the no-JavaScript form fallback
-    app.extensions["ascolto.limits"] = RateLimits(settings)
+    app.extensions["ascolto.limits"] = RateLimits(settings, known=lambda key: services.get(key) is not None)
     register_error_handlers(app)
+
+    @app.after_request
+    def _nosniff(resp):
+        """Every answer, errors included: browsers must not guess a type other than the one sent."""
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        return resp
+
     return app

@@ -1,11 +1,41 @@
-"""The JSON body of a submission request, parsed once per request and cached on ``flask.g``."""
+"""The JSON body of a submission request, parsed once per request and cached on ``flask.g``.
+
+What the client sends is made safe to handle before anything else reads it: nesting deeper than
+:data:`MAX_DEPTH` is a 400 naming the top-level field (the parser's own recursion would be a 500),
+and lone UTF-16 surrogates (``"\\ud800"``, valid JSON but not encodable as UTF-8) are replaced by
+U+FFFD, so a comment carrying one is accepted instead of failing later when it is produced.
+"""
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 
 from flask import g, request
 
 from .errors import ApiError
+
+#: A submission is at most 3 levels deep (body → answers → a multi answer's list); 8 leaves room.
+MAX_DEPTH = 8
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _TooDeep(Exception):
+    def __init__(self, field: str):
+        self.field = field
+
+
+def _clean(value: Any, depth: int, field: str) -> Any:
+    """``value`` with lone surrogates replaced in every string (keys too); raises :class:`_TooDeep`."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, (dict, list)):
+        if depth >= MAX_DEPTH:
+            raise _TooDeep(field)
+        if isinstance(value, dict):
+            return {_clean(k, depth, field): _clean(v, depth + 1, field) for k, v in value.items()}
+        return [_clean(v, depth + 1, field) for v in value]
+    return value
 
 
 def json_body() -> dict:
@@ -19,8 +49,16 @@ def json_body() -> dict:
         body = json.loads(request.get_data(cache=True))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ApiError(400, "malformed", "The body is not valid JSON.", {"body": [str(exc)]}) from None
+    except RecursionError:
+        raise ApiError(400, "malformed", "The body is nested too deeply.",
+                       {"body": [f"Nested deeper than {MAX_DEPTH} levels."]}) from None
     if not isinstance(body, dict):
         raise ApiError(400, "malformed", "The body must be a JSON object.", {"body": ["Not an object."]})
+    try:
+        body = {_clean(k, 1, "body"): _clean(v, 1, _clean(k, 1, "body")) for k, v in body.items()}
+    except _TooDeep as exc:
+        raise ApiError(400, "malformed", f"{exc.field} is nested too deeply.",
+                       {exc.field: [f"Nested deeper than {MAX_DEPTH} levels."]}) from None
     g.ascolto_body = body
     return body
 

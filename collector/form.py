@@ -39,6 +39,7 @@ from registry.models import Service
 from .errors import ApiError
 from .intake import accept_submission  # the one intake: validation, bot checks, durability
 from .form_i18n import UI, condition_hint
+from .form_origin import effective_origin, framing_origin
 
 bp = Blueprint("form", __name__, template_folder="templates")
 
@@ -241,10 +242,12 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
     return _secure(resp, cfg.allowed_origins)
 
 
-def _issue(cfg, q: Questionnaire, submission_id: str | None = None) -> tuple[str, str]:
-    """A fresh ``(submission_id, token)``; the token signs service, questionnaire, id, render time."""
+def _issue(cfg, q: Questionnaire, submission_id: str | None = None, frame: str = "") -> tuple[str, str]:
+    """A fresh ``(submission_id, token)``; the token signs service, questionnaire, id, render time,
+    and ``frame``: the allowed origin whose page framed the form when it was rendered ("" if none)."""
     sid = submission_id or str(uuid.uuid4())
-    token = _signer().dumps({"s": cfg.key, "q": q.id, "v": q.version, "i": sid, "t": int(time.time() * 1000)})
+    token = _signer().dumps({"s": cfg.key, "q": q.id, "v": q.version, "i": sid, "t": int(time.time() * 1000),
+                             "f": frame})
     return sid, token
 
 
@@ -253,7 +256,7 @@ def form_page(key: str):
     """The questionnaire as an HTML form that works without JavaScript."""
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
-    sid, token = _issue(cfg, q)
+    sid, token = _issue(cfg, q, frame=framing_origin(cfg))
     return _render_form(cfg, q, lang, submission_id=sid, token=token, page=_clean_page(request.args.get("page")))
 
 
@@ -307,10 +310,6 @@ def _field_errors(q: Questionnaire, answers: Mapping[str, Any], fields: Mapping[
     return out
 
 
-def _same_site(origin: str) -> bool:
-    return urlsplit(origin).netloc.lower() == request.host.lower()
-
-
 @bp.post("/v1/submissions/form")
 def submit_form():
     """Form fields → :func:`accept_submission` → 303 to the thank-you page, or the form again."""
@@ -328,7 +327,9 @@ def submit_form():
     try:
         data = _signer().loads(form.get("token", ""), max_age=TOKEN_MAX_AGE_S)
     except SignatureExpired:
-        sid, token = _issue(cfg, q, _uuid_or_none(form.get("submission_id")))
+        old = _signer().loads_unsafe(form.get("token", ""))[1]  # the signature held; only the age did not
+        frame = old.get("f", "") if isinstance(old, dict) and isinstance(old.get("f"), str) else ""
+        sid, token = _issue(cfg, q, _uuid_or_none(form.get("submission_id")), frame=frame)
         return _render_form(cfg, q, lang, submission_id=sid, token=token, page=page, raw=raw,
                             notice=UI[lang]["expired"], status=422)
     except BadSignature:
@@ -343,9 +344,7 @@ def submit_form():
         context["page"] = page
     body = {"submission_id": data["i"], "service": cfg.key, "questionnaire": q.id, "version": q.version,
             "lang": lang, "channel": "web", "answers": answers, "context": context}
-    origin = request.headers.get("Origin")
-    if origin in ("null", "") or (origin and _same_site(origin)):
-        origin = None  # our own page: the signed token vouches for it
+    origin = effective_origin(data)
     again = dict(submission_id=data["i"], token=form.get("token", ""), page=page, raw=raw)
     try:
         accept_submission(body, origin=origin, user_agent=request.headers.get("User-Agent"))

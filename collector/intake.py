@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from marshmallow import ValidationError
@@ -19,6 +20,7 @@ from .services import ServiceConfig
 
 bp = Blueprint("intake", __name__)
 _schema = SubmissionSchema()
+_MILLIS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
 
 
 def _service(key: str) -> ServiceConfig:
@@ -45,7 +47,7 @@ def check_not_a_bot(sub: dict) -> None:
     fill = context.get("fill_ms")
     if fill is not None:
         minimum = current_app.config["ASCOLTO_SETTINGS"].min_fill_ms
-        if not fill.isdigit():
+        if not _MILLIS.fullmatch(fill):
             raise ApiError(400, "malformed", "context.fill_ms must be a whole number of milliseconds.",
                            {"context.fill_ms": ["Not a whole number."]})
         if int(fill) < minimum:
@@ -111,7 +113,7 @@ def submit():
     limits = current_app.extensions["ascolto.limits"]
     limits.check_client()
     body = json_body()
-    limits.check_service(body.get("service"))
+    limits.check_service(body.get("service"))  # unvalidated: RateLimits buckets only known keys
     sid = accept_submission(body, origin=request.headers.get("Origin"),
                             user_agent=request.headers.get("User-Agent"))
     return jsonify({"submission_id": sid, "status": "accepted"}), 202

@@ -9,19 +9,29 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from typing import Callable
 
 from flask import request
 from limits import parse, storage, strategies
 
 from ascolto.config import Settings
+from registry.ops import SERVICE_KEY
 
 from .errors import ApiError
 
 log = logging.getLogger("ascolto.collector")
 
 
+#: The one bucket shared by every name that is not a known service's key.
+UNKNOWN_SERVICE = "-"
+
+
 class RateLimits:
-    def __init__(self, settings: Settings):
+    """``known(key)`` says whether a well-formed key names a service (the collector's cached
+    directory); only those get a bucket of their own, so junk names cannot multiply buckets."""
+
+    def __init__(self, settings: Settings, known: Callable[[str], bool] = lambda key: False):
+        self._known = known
         self.enabled = settings.rate_limit_enabled
         options = {"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {}
         self._strategy = strategies.SlidingWindowCounterRateLimiter(
@@ -35,8 +45,15 @@ class RateLimits:
         self._hit(self._per_client, "ip", hashlib.blake2b(address, digest_size=12).hexdigest())
 
     def check_service(self, service: object) -> None:
-        """Count this submission against its service (any name; unknown ones share one bucket)."""
-        self._hit(self._per_service, "service", service if isinstance(service, str) else "-")
+        """Count this submission against its service: the raw, unvalidated ``service`` of the body
+        gets its own bucket only when it has a service key's shape and names a known service;
+        every other value (junk, unknown, not a string) shares the one :data:`UNKNOWN_SERVICE` bucket."""
+        self._hit(self._per_service, "service", self.bucket(service))
+
+    def bucket(self, service: object) -> str:
+        if isinstance(service, str) and SERVICE_KEY.fullmatch(service) and self._known(service):
+            return service
+        return UNKNOWN_SERVICE
 
     def _hit(self, limit, scope: str, key: str) -> None:
         if not self.enabled:

@@ -67,6 +67,8 @@ def up(settings: Settings, demo_responses: int = 300, host: str = "127.0.0.1") -
         # Tansu answers a group join only after the rebalance timeout: keep it short locally.
         env.setdefault("ASCOLTO_MAX_POLL_INTERVAL_MS", "3000")
         env.setdefault("ASCOLTO_SESSION_TIMEOUT_MS", "6000")
+        # The local console is plain http://127.0.0.1: a Secure cookie (the default) would not be kept.
+        env.setdefault("ASCOLTO_CONSOLE_SECURE_COOKIE", "0")
         for name, cmd in [
             ("collector", gunicorn_cmd("collector.app:create_app()", settings.collector_port, host)),
             ("console", gunicorn_cmd("warehouse.console:create_app()", settings.console_port, host)),

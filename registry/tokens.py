@@ -4,6 +4,12 @@ A secret looks like ``asc_<prefix>_<random>``: ``prefix`` (8 hex digits) is publ
 row; the database keeps only the SHA-256 of the whole secret. The random part carries 256 bits,
 so a fast hash is enough (nothing to brute-force); comparison is constant-time. The secret is
 returned once, by :func:`create_token`, and cannot be recovered afterwards.
+
+A token may expire (``expires_at``; None = never): past it, it verifies no more, like a revoked one.
+Console sessions are bound to the token by :func:`session_binding` (an HMAC keyed with the stored
+hash, over the token id and its ``session_generation``): a cookie naming a token id without the
+binding gets nothing, even to someone who knows the cookie-signing secret; :func:`end_sessions`
+(sign-out) bumps the generation, so every cookie issued before stops working at once.
 """
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from sqlalchemy import select
@@ -35,19 +42,54 @@ def check_role(role: str) -> str:
     return role
 
 
-def create_token(session: Session, *, role: str, label: str, actor: str,
-                 context: str | None = None) -> tuple[Token, str]:
-    """A new token for ``role``; returns the row and the secret (shown once, never stored)."""
+_DURATION = re.compile(r"^([1-9][0-9]{0,4})([hdw])$")
+
+
+def parse_expiry(value: str | datetime | None, now: datetime | None = None) -> datetime | None:
+    """An expiry instant (UTC) from ``None``/"" (never), a duration (``12h``, ``90d``, ``26w``), a date
+    (``2027-01-31``: valid through that day, UTC) or an ISO 8601 instant (naive = UTC). It must be in
+    the future; :class:`InvalidValue` on ``expires`` otherwise."""
+    now = now or utcnow()
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        at = value
+    else:
+        raw = str(value).strip()
+        m = _DURATION.match(raw)
+        try:
+            if m:
+                unit = {"h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
+                at = now + timedelta(**{unit: int(m.group(1))})
+            elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
+                at = datetime.fromisoformat(raw) + timedelta(days=1)
+            else:
+                at = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except (ValueError, OverflowError):
+            raise InvalidValue("expires", f"{raw[:40]!r} is not a duration (12h, 90d, 26w), a date (YYYY-MM-DD) "
+                                          "or an ISO 8601 instant") from None
+    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+    if at <= now:
+        raise InvalidValue("expires", f"{at.isoformat()} is not in the future")
+    return at
+
+
+def create_token(session: Session, *, role: str, label: str, actor: str, context: str | None = None,
+                 expires: str | datetime | None = None) -> tuple[Token, str]:
+    """A new token for ``role``; returns the row and the secret (shown once, never stored).
+
+    ``expires``: see :func:`parse_expiry` (default: never)."""
     actor = audit.check_actor(actor)
     role = check_role(role)
     label = check_name(label, "label", 200)
+    expires_at = parse_expiry(expires)
     while True:
         prefix = secrets.token_hex(4)
         if session.scalar(select(Token.id).where(Token.prefix == prefix)) is None:
             break
     secret = f"{SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
     token = Token(prefix=prefix, secret_sha256=hash_secret(secret), role=role, label=label,
-                  created_at=utcnow(), created_by=actor)
+                  created_at=utcnow(), created_by=actor, expires_at=expires_at, session_generation=0)
     session.add(token)
     session.flush()
     audit.record(session, actor=actor, action="create", object_type="token", object_key=prefix,
@@ -86,7 +128,7 @@ def revoke_token(session: Session, ref: str | int, *, actor: str, context: str |
 
 def verify_token(session: Session, secret: str, roles: Iterable[str] | None = None) -> Token | None:
     """The active token whose secret is ``secret`` (and whose role is in ``roles``, when given),
-    else ``None``. Malformed, unknown, revoked and wrong secrets all give ``None``."""
+    else ``None``. Malformed, unknown, revoked, expired and wrong secrets all give ``None``."""
     if not isinstance(secret, str):
         return None
     m = _SECRET.match(secret.strip())
@@ -95,11 +137,33 @@ def verify_token(session: Session, secret: str, roles: Iterable[str] | None = No
     token = session.scalar(select(Token).where(Token.prefix == m.group(1)))
     if token is None or not hmac.compare_digest(token.secret_sha256, hash_secret(secret.strip())):
         return None
-    if token.revoked_at is not None:
+    if not token.active:  # revoked or expired
         return None
     if roles is not None and token.role not in set(roles):
         return None
     return token
+
+
+def secret_prefix(secret: object) -> str | None:
+    """The public prefix of a well-formed secret (what may be logged about it), else None."""
+    m = _SECRET.match(secret.strip()) if isinstance(secret, str) else None
+    return m.group(1) if m else None
+
+
+def session_binding(token: Token) -> str:
+    """What a console session must carry to stand for ``token``: derived from the stored hash (which
+    never leaves the database) and the token's current session generation."""
+    msg = f"ascolto.console.session/{token.id}/{token.session_generation}".encode()
+    return hmac.new(token.secret_sha256.encode(), msg, hashlib.sha256).hexdigest()
+
+
+def end_sessions(session: Session, token_id: int) -> None:
+    """Sign-out: every console session of the token made so far stops working (not audited: the
+    token itself does not change)."""
+    token = session.get(Token, token_id)
+    if token is not None:
+        token.session_generation = (token.session_generation or 0) + 1
+        session.flush()
 
 
 def list_tokens(session: Session, *, include_revoked: bool = False) -> list[Token]:

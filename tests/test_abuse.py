@@ -74,3 +74,17 @@ def test_the_no_js_form_is_rate_limited_with_a_page_not_json(limited):
         statuses.append(resp.status_code)
     assert statuses[-1] == 429
     assert resp.mimetype == "text/html" and int(resp.headers["Retry-After"]) > 0
+
+
+def test_junk_service_names_share_one_bucket_and_do_not_touch_real_services(limited):
+    """Issue 11.10: the bucket is keyed on the raw body's ``service`` before validation; 50 junk
+    names must not make 50 buckets (memory) nor escape the limit by changing name."""
+    client = limited(rate_limit_service="3/minute")
+    junk = ["nope", "x" * 64, "../etc", "é-unicode", "no-such-service-1", "no-such-service-2"]
+    statuses = [client.post("/v1/submissions", json=submission(name),
+                            environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}).status_code
+                for i, name in enumerate(junk)]
+    assert statuses == [404, 404, 404, 429, 429, 429]  # one shared bucket: changing the name does not help
+    storage = client.application.extensions["ascolto.limits"]._strategy.storage
+    assert not [k for k in storage.storage if any(name in k for name in junk)]  # no bucket named by input
+    assert client.post("/v1/submissions", json=submission("demo-inps-pensione")).status_code == 202

@@ -198,3 +198,14 @@ def test_metrics_count_accepted_and_rejected_by_reason(client):
     assert 'ascolto_submissions_accepted_total{path="broker"}' in text
     assert 'ascolto_submissions_rejected_total{reason="unknown_service"}' in text
     assert "ascolto_produce_seconds_bucket" in text and "ascolto_spool_bytes" in text
+
+
+def test_every_collector_response_says_nosniff(client):
+    """Issue 11.11: successes, errors of each kind, the widget, the form pages, even a 405."""
+    answers = [client.get("/widget.js"), client.get("/healthz"), client.get("/metrics"),
+               client.get("/openapi.json"), client.get("/v1/services/demo-roma-anagrafe/questionnaire"),
+               client.get("/v1/services/nope/questionnaire"), client.get("/no/such/route"),
+               client.delete("/v1/submissions"), client.post("/v1/submissions", data=b"{", content_type="application/json"),
+               client.post("/v1/submissions", json=submission()), client.get("/readyz")]
+    for resp in answers:
+        assert resp.headers.get("X-Content-Type-Options") == "nosniff", (resp.request.path, resp.status_code)

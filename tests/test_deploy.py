@@ -38,7 +38,8 @@ PARTITIONS = 12  # of ascolto.submissions, in compose's topic job and the KafkaT
 CODE_PACKAGES = ["ascolto", "questionnaires", "registry", "collector", "processor", "warehouse", "deploy"]
 # Settings that every production deployment must set explicitly (the defaults are for a laptop).
 PRODUCTION_REQUIRED = {"ASCOLTO_BROKER", "ASCOLTO_DATABASE_URL", "ASCOLTO_DATA_DIR", "ASCOLTO_FORM_SECRET",
-                       "ASCOLTO_REDIS_URL", "ASCOLTO_TOPIC", "ASCOLTO_GROUP", "ASCOLTO_PROXY_COUNT"}
+                       "ASCOLTO_REDIS_URL", "ASCOLTO_TOPIC", "ASCOLTO_GROUP", "ASCOLTO_PROXY_COUNT",
+                       "ASCOLTO_CONSOLE_SECRET", "ASCOLTO_CONSOLE_SECURE_COOKIE"}
 # Read by the code but only meaningful for `ascolto up` on a laptop.
 DEV_ONLY = {"ASCOLTO_DEMO_PORT", "ASCOLTO_BROKER_PORT"}
 
@@ -255,6 +256,78 @@ def test_the_form_secret_and_database_url_are_secrets_in_kubernetes():
     assert not {"ASCOLTO_DATABASE_URL", "ASCOLTO_FORM_SECRET"} & set(plain)
     assert (K8S / ".gitignore").read_text().split() == ["secrets.env"]
     assert not (K8S / "secrets.env").exists() or "secrets.env" in (K8S / ".gitignore").read_text()
+
+
+# --- secrets and network exposure (issue 11) -----------------------------------------------------
+
+SECRET_FILES = [K8S / "secrets.env.example", COMPOSE_ENV, SYSTEMD / "ascolto.env.example"]
+
+
+@pytest.mark.parametrize("path", SECRET_FILES, ids=lambda p: str(p.relative_to(DEPLOY)))
+def test_shipped_secrets_are_to_be_generated_and_refused_as_they_are(path):
+    """A copied example must not start: every secret is a GENERATE-ME value the apps refuse, with
+    the command that makes a real one, and no guessable placeholder is left anywhere."""
+    from ascolto.secret_policy import weakness
+
+    env = env_file(path)
+    secrets_ = {k: v for k, v in env.items() if k.endswith("_SECRET") or k.endswith("_PASSWORD")}
+    assert {"ASCOLTO_FORM_SECRET", "ASCOLTO_CONSOLE_SECRET"} <= set(secrets_)
+    for name, value in secrets_.items():
+        assert value.startswith("GENERATE-ME"), (name, value)
+        assert weakness(value) is not None, (name, value)  # the apps refuse to start with it
+    assert "openssl rand -hex 32" in path.read_text("utf-8")
+
+
+def test_no_guessable_placeholder_is_shipped_anywhere_in_deploy():
+    for path in DEPLOY.rglob("*"):
+        if path.is_file() and path.suffix not in (".py", ".pyc", ".png", ".js", ".css", ".html"):
+            text = path.read_text("utf-8", errors="replace").lower()
+            assert not re.search(r"change-?me|=secret\b|password=password", text), path
+
+
+@pytest.mark.parametrize("where,value", [
+    ("k8s", lambda: env_file(K8S / "ascolto.env").get("ASCOLTO_CONSOLE_SECURE_COOKIE")),
+    ("compose", lambda: next(svc["environment"].get("ASCOLTO_CONSOLE_SECURE_COOKIE")
+                             for svc in compose_ascolto_services().values() if svc["command"] == ["console"])),
+    ("systemd", lambda: env_file(SYSTEMD / "ascolto.env.example").get("ASCOLTO_CONSOLE_SECURE_COOKIE")),
+], ids=["k8s", "compose", "systemd"])
+def test_every_deployment_sends_the_console_cookie_over_https_only(where, value):
+    assert value() == "1"
+
+
+def test_only_the_ingress_controller_and_prometheus_reach_the_collector():
+    policies = k8s_kind("NetworkPolicy")
+    collector = next(w for w in workloads() if w["metadata"]["name"] == "ascolto-collector")
+    pod_labels = collector["spec"]["template"]["metadata"]["labels"]
+    guarding = [p for p in policies
+                if p["spec"]["podSelector"]["matchLabels"].items() <= pod_labels.items()
+                and "Ingress" in p["spec"]["policyTypes"]]
+    assert len(guarding) == 1
+    rules = guarding[0]["spec"]["ingress"]
+    peers = [peer for rule in rules for peer in rule["from"]]
+    assert all(rule.get("from") for rule in rules)  # an empty `from` would admit everyone
+    assert all("ipBlock" not in peer and peer.get("namespaceSelector", {}).get("matchLabels")
+               and peer.get("podSelector", {}).get("matchLabels") for peer in peers)  # named pods only
+    sources = {(peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+                peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"]) for peer in peers}
+    assert sources == {("ingress-nginx", "ingress-nginx"), ("monitoring", "prometheus")}
+    ports = {p["port"] for rule in rules for p in rule["ports"]}
+    assert ports == {DEFAULTS.collector_port}
+    ingress = k8s_kind("Ingress")[0]
+    assert ingress["spec"]["ingressClassName"] == "nginx"  # the controller the policy admits
+    proxy = {e["name"]: e["value"] for _, c in ascolto_containers() if c["name"] == "collector" for e in c.get("env", [])}
+    assert proxy["ASCOLTO_PROXY_COUNT"] == "1"  # one trusted hop: the ingress
+
+
+def test_operations_says_which_secrets_must_be_set():
+    from ascolto.secret_policy import SECRETS
+
+    text = OPERATIONS.read_text("utf-8")
+    section = text[text.index("## Secrets"):]
+    section = section[:section.index("\n## ", 3)]
+    for name in [*SECRETS, "ASCOLTO_DATABASE_URL", "POSTGRES_PASSWORD"]:
+        assert name in section, name
+    assert "32 bytes" in section and "placeholder" in section
 
 
 # --- commands -----------------------------------------------------------------------------------

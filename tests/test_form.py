@@ -261,7 +261,7 @@ def test_an_expired_form_is_shown_again_with_a_fresh_token(client, monkeypatch):
 @pytest.mark.parametrize("origin, status", [
     (ORIGIN, 303),                       # the PA's own site hosting a copy of the form
     ("http://localhost", 303),           # the collector's own page (same host as the request)
-    ("null", 303),                       # privacy-sensitive contexts
+    ("null", 403),                       # anyone can send it (sandboxed frame, data: URL): foreign
     ("https://evil.example", 403),       # another site posting citizens' browsers' forms
 ])
 def test_origins(client, origin, status):
@@ -269,6 +269,32 @@ def test_origins(client, origin, status):
     assert resp.status_code == status
     if status == 403:
         assert "Sito non autorizzato" in resp.get_data(as_text=True)
+
+
+def _open_framed(client, referer: str, dest: str = "iframe") -> dict[str, str]:
+    resp = client.get(f"{FORM}?lang=it", headers={"Referer": referer, "Sec-Fetch-Dest": dest,
+                                                   "Sec-Fetch-Site": "cross-site"})
+    assert resp.status_code == 200
+    return _hidden(resp.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("render, post_headers, status", [
+    # rendered in a frame of the service's own site, posted from a sandboxed frame (Origin: null)
+    (lambda c: _open_framed(c, ORIGIN + "/servizi/anagrafe"), {"Sec-Fetch-Site": "cross-site"}, 303),
+    # the same post, but the form was rendered framed by another site: foreign
+    (lambda c: _open_framed(c, "https://evil.example/page"), {"Sec-Fetch-Site": "cross-site"}, 403),
+    # rendered as a top-level page (not a frame), even with the service's site as referrer: foreign
+    (lambda c: _open_framed(c, ORIGIN + "/", dest="document"), {"Sec-Fetch-Site": "cross-site"}, 403),
+    # rendered with no frame at all, posted with Origin: null: foreign
+    (lambda c: _open(c), {}, 403),
+    # the browser itself says our own page sent it (a no-referrer policy hides the Origin)
+    (lambda c: _open(c), {"Sec-Fetch-Site": "same-origin"}, 303),
+])
+def test_origin_null_is_foreign_unless_the_signed_render_says_an_allowed_site_framed_it(
+        client, render, post_headers, status):
+    resp = _post(client, render(client), GOOD, headers=dict(post_headers, Origin="null"))
+    assert resp.status_code == status, resp.get_data(as_text=True)[:300]
+
 
 
 @pytest.mark.parametrize("error, status, text", [

@@ -31,7 +31,7 @@ def registry_db(db_url):
 
 
 def test_migrate_and_import_ipa_with_rejections_and_idempotence(cli, tmp_path, registry_db):
-    assert "-> 0002 (head 0002)" in cli("migrate").output
+    assert "-> 0003 (head 0003)" in cli("migrate").output
     path = tmp_path / "enti.csv"
     good, rejected = make_ipa_csv(path, 1200)
     first = cli("import-ipa", str(path))
@@ -101,6 +101,28 @@ def test_services_assignment_activation_and_listing(cli, registry_db):
         ("create", "test:cli"), ("deactivate", "test:cli"), ("activate", "test:cli")]
     with registry_db() as s:
         assert s.get(Service, "torino-tari").active is True
+
+
+def test_tokens_may_expire_and_stop_verifying_then(cli, registry_db):
+    from datetime import timedelta
+
+    from registry.models import Token, utcnow
+
+    created = cli("token", "create", "--role", "statistician", "--label", "Istat 2027", "--expires", "2099-12-31")
+    secret = created.stdout.strip()
+    assert "expires 2100-01-01T00:00:00+00:00" in created.stderr
+    row = json.loads(cli("token", "list", "--json").stdout)[0]
+    assert row["expires_at"] == "2100-01-01T00:00:00+00:00"
+    assert "expires_at" in cli("token", "list").stdout
+    with registry_db() as s:
+        assert verify_token(s, secret) is not None
+        s.query(Token).one().expires_at = utcnow() - timedelta(seconds=1)  # time passes
+        s.commit()
+    with registry_db() as s:
+        assert verify_token(s, secret) is None
+    for bad in ("2001-01-01", "soon", "0d"):
+        assert "expires" in cli("token", "create", "--role", "monitoring", "--label", "x", "--expires", bad,
+                                code=1).stderr
 
 
 def test_token_create_prints_the_secret_once_and_revoke_stops_it(cli, registry_db):

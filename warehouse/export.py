@@ -7,7 +7,6 @@ total) and TIME_PERIOD, margins included, complementary suppression applied acro
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -23,6 +22,7 @@ import pyarrow.parquet as pq
 from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from . import disclosure
+from .csvsafe import csv_writer
 from .cube import Cut, table
 
 DATAFLOW = "IT1:DF_ASCOLTO_CX(1.0)"
@@ -75,7 +75,7 @@ def _fmt(v: Any) -> str:
 
 
 def write_csv(df: pd.DataFrame, out) -> None:
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_writer(out, lineterminator="\n")
     w.writerow(COLUMNS)
     for row in df.itertuples(index=False, name=None):
         w.writerow([_fmt(v) for v in row])
@@ -83,7 +83,7 @@ def write_csv(df: pd.DataFrame, out) -> None:
 
 def write_sdmx_csv(df: pd.DataFrame, out) -> None:
     """SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, then dimensions, OBS_VALUE and attributes."""
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_writer(out, lineterminator="\n")
     w.writerow(["STRUCTURE", "STRUCTURE_ID", "ACTION", *COLUMNS])
     for row in df.itertuples(index=False, name=None):
         w.writerow(["dataflow", DATAFLOW, "I", *[_fmt(v) for v in row]])
@@ -233,7 +233,7 @@ def write_datapackage(con, out_dir: Path, min_n: int = 30, progress: bool | None
                     items = [it for it in q.items if it.type != "text"]
                     name = f"responses-{key[0]}-v{key[1]}"
                     fh = open(out_dir / f"{name}.csv", "w", newline="", encoding="utf-8")
-                    w = csv.writer(fh, lineterminator="\n")
+                    w = csv_writer(fh, lineterminator="\n")
                     header = ["row", *MICRO_DIMS, "questionnaire", "version", *SCORE_INDICATORS,
                               *CATEGORY_INDICATORS, *[f"item_{it.code}" for it in items]]
                     w.writerow(header)

@@ -16,18 +16,23 @@ from werkzeug.exceptions import HTTPException
 
 from ascolto import config as config_mod
 from ascolto.config import Settings
+from ascolto.secret_policy import check_secret
 from registry import connect
 
 from ..comparability import NotComparable, QueryError
 from ..dataset import Warehouse
 from . import admin, api, auth, charts, data, i18n, pages
+from .throttle import SignInThrottle
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
 def create_app(settings: Settings | None = None) -> Flask:
+    """The console for ``settings``; raises :class:`ascolto.secret_policy.WeakSecret` (refusing to
+    start) when ``ASCOLTO_CONSOLE_SECRET`` is set to a short or placeholder value."""
     settings = settings or config_mod.load()
+    check_secret("ASCOLTO_CONSOLE_SECRET", settings.console_secret)
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.config.update(
         ASCOLTO_SETTINGS=settings,
@@ -39,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         ASCOLTO_REGISTRY=connect(settings.database_url, create=False),
+        ASCOLTO_SIGNIN_THROTTLE=SignInThrottle(settings),
     )
     app.json.sort_keys = False
     holder: dict[str, Warehouse] = {}

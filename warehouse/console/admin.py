@@ -107,11 +107,12 @@ def tokens_page():
         f = request.form
         out = _do(lambda s: (lambda t: (t[0].prefix, t[0].role, t[1]))(
             tokens.create_token(s, role=f.get("role", ""), label=f.get("label", ""), actor=g.user.actor,
-                                context=_ctx(s))), "Modifica registrata.")
+                                context=_ctx(s), expires=f.get("expires", "").strip() or None)),
+            "Modifica registrata.")
         if out:
             created = {"prefix": out[0], "role": out[1], "secret": out[2]}
     with session_scope(_factory()) as s:
-        rows = [audit.snapshot(t) for t in tokens.list_tokens(s, include_revoked=True)]
+        rows = [dict(audit.snapshot(t), expired=t.expired()) for t in tokens.list_tokens(s, include_revoked=True)]
     # the secret is rendered once, in the answer to the POST (never stored, never redirected to)
     return render_template("admin_tokens.html", rows=rows, roles=ROLES, created=created, page="admin",
                            section="tokens")

@@ -2,12 +2,16 @@
 
 A person signs in by pasting a token (``asc_<prefix>_<random>``, created by an admin); the session
 cookie (Flask's, signed with ``ASCOLTO_CONSOLE_SECRET`` or a random secret kept in the data dir)
-then carries only the token's id. Every request re-reads the token row, so a revoked token ends its
-sessions at once. The JSON API also accepts ``Authorization: Bearer <token>``.
+then carries the token's id and :func:`registry.tokens.session_binding` — an HMAC keyed with the
+token's stored hash, so knowing the cookie secret is not enough to forge a session. Every request
+re-reads the token row: a revoked or expired token, or a sign-out (which bumps the token's session
+generation), ends its sessions at once. The JSON API also accepts ``Authorization: Bearer <token>``.
+Failed sign-ins (form or bearer) are limited and logged by :mod:`.throttle` (429 + ``Retry-After``).
 """
 from __future__ import annotations
 
 import functools
+import hmac
 import os
 import secrets
 from dataclasses import dataclass
@@ -18,7 +22,7 @@ from flask import current_app, g, jsonify, render_template, request, session
 
 from registry import session_scope
 from registry.models import Token
-from registry.tokens import verify_token
+from registry.tokens import end_sessions, secret_prefix, session_binding, verify_token
 
 #: What each permission is, and which roles have it (monitoring ⊂ statistician ⊂ admin).
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -73,52 +77,105 @@ def _user(token: Token | None) -> User | None:
     return None if token is None else User(token.id, token.prefix, token.role, token.label)
 
 
-def sign_in(secret: str) -> User | None:
+class Throttled(Exception):
+    """Too many failed sign-ins from this client or for this token prefix; retry in ``wait`` s."""
+
+    def __init__(self, wait: int):
+        super().__init__(f"retry in {wait} s")
+        self.wait = wait
+
+
+def _verify(secret: str, via: str) -> tuple[User, str] | None:
+    """The user of ``secret`` and its token's session binding, or None (a failure, counted and
+    logged); raises :class:`Throttled` before looking at the token when failures are over the limit."""
+    throttle = current_app.config["ASCOLTO_SIGNIN_THROTTLE"]
+    client, prefix = request.remote_addr or "unknown", secret_prefix(secret)
+    wait = throttle.check(client, prefix)
+    if wait:
+        raise Throttled(wait)
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
-        user = _user(verify_token(s, secret or ""))
-    if user:
-        session.clear()
-        session["tid"] = user.token_id
-        session.permanent = True
+        token = verify_token(s, secret or "")
+        found = None if token is None else (_user(token), session_binding(token))
+    if found is None:
+        throttle.failed(client, prefix, via)
+    return found
+
+
+def sign_in(secret: str) -> User | None:
+    """Verify ``secret`` and start a session for it; None on failure, :class:`Throttled` when limited."""
+    found = _verify(secret, "form")
+    if found is None:
+        return None
+    user, binding = found
+    session.clear()
+    session["tid"], session["bind"] = user.token_id, binding
+    session.permanent = True
     return user
 
 
-def load_user() -> None:
-    """Before each request: ``g.user`` from a bearer token (API) or from the session cookie."""
-    g.user, g.auth_failed = None, False
+def sign_out() -> None:
+    """End this session server-side: every session of the signed-in token stops working."""
+    user = g.get("user")
+    if user is not None and g.get("via_session"):
+        with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+            end_sessions(s, user.token_id)
+    for key in ("tid", "bind"):
+        session.pop(key, None)
+
+
+def load_user():
+    """Before each request: ``g.user`` from a bearer token (API) or from the session cookie.
+
+    Returns a 429 answer when bearer sign-ins are throttled (the request goes no further)."""
+    g.user, g.auth_failed, g.via_session = None, False, False
     header = request.headers.get("Authorization", "")
     factory = current_app.config["ASCOLTO_REGISTRY"]
     if header:
         scheme, _, secret = header.partition(" ")
-        with session_scope(factory) as s:
-            g.user = _user(verify_token(s, secret)) if scheme.lower() == "bearer" else None
+        try:
+            found = _verify(secret if scheme.lower() == "bearer" else "", "bearer")
+        except Throttled as exc:
+            return refuse(429, retry_after=exc.wait)
+        g.user = found[0] if found else None
         g.auth_failed = g.user is None
-        return
-    tid = session.get("tid")
-    if isinstance(tid, int):
+        return None
+    tid, bind = session.get("tid"), session.get("bind")
+    if isinstance(tid, int) and isinstance(bind, str):
         with session_scope(factory) as s:
             token = s.get(Token, tid)
-            g.user = _user(token) if token is not None and token.revoked_at is None else None
-        if g.user is None:
-            session.pop("tid", None)
+            if token is not None and token.active and hmac.compare_digest(bind, session_binding(token)):
+                g.user, g.via_session = _user(token), True
+    if g.user is None:
+        session.pop("tid", None)
+        session.pop("bind", None)
+    return None
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def refuse(status: int):
-    """401 (nobody, or a bad token) or 403 (a role without the permission): JSON or an HTML page."""
+def refuse(status: int, retry_after: int = 0):
+    """401 (nobody, or a bad token), 403 (a role without the permission) or 429 (too many failed
+    sign-ins, with ``Retry-After``): JSON or an HTML page."""
     if status == 401:
         error, msg = "unauthorized", "A valid token is needed: sign in, or send Authorization: Bearer <token>."
+    elif status == 429:
+        error, msg = "too_many_sign_ins", f"Too many failed sign-ins; retry in {retry_after} s."
     else:
         error, msg = "forbidden", f"The role {g.user.role!r} may not use this."
     if wants_json():
-        resp = jsonify({"error": error, "message": msg, "fields": {}})
+        resp = jsonify({"error": error, "message": msg,
+                        "fields": {"Authorization": [msg]} if status == 429 else {}})
         if status == 401:
             resp.headers["WWW-Authenticate"] = 'Bearer realm="ascolto-console"'
-        return resp, status
-    return render_template("error.html", status=status, error=error), status
+    else:
+        resp = current_app.make_response((render_template("error.html", status=status, error=error,
+                                                          message=msg if status == 429 else None), status))
+    resp.status_code = status
+    if status == 429:
+        resp.headers["Retry-After"] = str(retry_after)
+    return resp
 
 
 def require(permission: str) -> Callable:

@@ -15,6 +15,10 @@ EN = {
     "Token di accesso": "Access token", "Accesso alla console": "Sign in to the console",
     "Incolla il token che ti è stato assegnato (inizia con asc_).": "Paste the token you were given (it starts with asc_).",
     "Token non valido, scaduto o revocato.": "Invalid, expired or revoked token.",
+    "Troppi tentativi di accesso non riusciti: riprova tra {n} secondi.":
+        "Too many failed sign-ins: try again in {n} seconds.",
+    "Scade": "Expires", "mai": "never", "scaduto": "expired",
+    "Scadenza (facoltativa: 90d, 12h o AAAA-MM-GG)": "Expiry (optional: 90d, 12h or YYYY-MM-DD)",
     "Accesso necessario": "Sign-in needed", "Accesso negato": "Access denied",
     "Questa pagina richiede un token valido.": "This page needs a valid token.",
     "Il tuo ruolo non permette di usare questa pagina.": "Your role may not use this page.",

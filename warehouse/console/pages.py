@@ -1,13 +1,12 @@
 """The dashboard pages (HTML), their charts' CSV downloads, the exports page and the language switch."""
 from __future__ import annotations
 
-import csv
 import io
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, send_file,
                    session, url_for)
@@ -16,8 +15,9 @@ from registry import session_scope
 from registry.models import Entity, Service
 
 from .. import export
+from ..csvsafe import csv_writer
 from . import data
-from .auth import require, sign_in
+from .auth import Throttled, require, sign_in, sign_out
 from .i18n import LANGS, lang
 
 bp = Blueprint("pages", __name__)
@@ -64,23 +64,45 @@ def _helpers():
     return {"csv_url": csv_url}
 
 
+def internal_path(nxt: str | None) -> str:
+    """``nxt`` when it is a path of this site, else ``"/"`` (no open redirect).
+
+    Allowed: an absolute path (``/regions?x=1``) of printable ASCII — no scheme or host, no
+    backslash, no control character or space (browsers drop tabs and line breaks, so "/", tab,
+    "/evil" becomes ``//evil``; ``%0D%0A`` decoded would split the header), not starting with ``//``;
+    the same holds for the path percent-decoded once.
+    """
+    for form in (nxt, unquote(nxt or "")):  # and once decoded: no %09, %5C, %2F%2F tricks for a later hop
+        if not form or not form.startswith("/") or form.startswith("//"):
+            return "/"
+        if any(not ("\x21" <= ch <= "\x7e") or ch == "\\" for ch in form):
+            return "/"
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return "/"
+    return nxt
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, retry = None, 0
     if request.method == "POST":
-        if sign_in(request.form.get("token", "")):
-            nxt = request.args.get("next", "")
-            return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else url_for("pages.overview"), 303)
-        error = True
-    return render_template("login.html", error=error), (401 if error else 200)
+        try:
+            if sign_in(request.form.get("token", "")):
+                return redirect(internal_path(request.args.get("next")), 303)
+            error = True
+        except Throttled as exc:
+            retry = exc.wait
+    resp = current_app.make_response((render_template("login.html", error=error, retry=retry),
+                                      429 if retry else 401 if error else 200))
+    if retry:
+        resp.headers["Retry-After"] = str(retry)
+    return resp
 
 
 @bp.post("/logout")
 def logout():
-    keep = session.get("lang")
-    session.clear()
-    if keep:
-        session["lang"] = keep
+    sign_out()
     return redirect(url_for("pages.login"), 303)
 
 
@@ -88,8 +110,7 @@ def logout():
 def set_lang(code: str):
     if code in LANGS:
         session["lang"] = code
-    nxt = request.args.get("next", "/")
-    return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/", 303)
+    return redirect(internal_path(request.args.get("next")), 303)
 
 
 @bp.get("/")
@@ -160,7 +181,7 @@ def chart_csv(page: str, chart: str, key: str | None = None):
     if found is None:
         abort(404)
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv_writer(buf)
     w.writerow([label for _, label in found.columns])
     for r in found.rows:
         w.writerow(["" if r.get(k) is None else r.get(k) for k, _ in found.columns])

