@@ -50,12 +50,14 @@ _CHUNK = 2_000_000  # bootstrap weights held at once (replicates × distinct ans
 
 class DriversRefused(ValueError):
     """The analysis is refused; ``code`` is one of ``invalid_parameter``, ``items_not_asked``,
-    ``too_few_responses``, ``no_variance``; ``field`` names what is wrong; the message says why."""
+    ``too_few_responses``, ``no_variance``; ``field`` names what is wrong (``fields`` every field
+    concerned, e.g. each item not asked); the message says why."""
 
-    def __init__(self, code: str, field: str, message: str):
+    def __init__(self, code: str, field: str, message: str, fields: list[str] | None = None):
         super().__init__(message)
         self.code = code
         self.field = field
+        self.fields = fields or [field]
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,7 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
     if missing:
         raise DriversRefused("items_not_asked", missing[0],
                              f"Not asked in this cut (no answers): {', '.join(missing)}; the instruments used "
-                             f"here do not carry {'this item' if len(missing) == 1 else 'these items'}.")
+                             f"here do not carry {'this item' if len(missing) == 1 else 'these items'}.", missing)
     data = rows[columns].dropna().to_numpy(dtype=float)
     n = len(data)
     if n < min_n:
@@ -227,7 +229,7 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
     flat = [c for c, sd in zip(columns, data.std(axis=0)) if sd == 0]
     if flat:
         raise DriversRefused("no_variance", flat[0], f"Every response gives the same answer to {', '.join(flat)}; "
-                                                     f"its importance cannot be estimated.")
+                                                     f"its importance cannot be estimated.", flat)
     # Rows collapse to distinct answer patterns with counts: resampling rows = multinomial counts
     # over patterns, which keeps the bootstrap small (a 5-point questionnaire has few patterns).
     patterns, counts = np.unique(data, axis=0, return_counts=True)
