@@ -99,6 +99,15 @@ def test_refusals_name_the_reason_and_never_the_exact_n():
     with pytest.raises(DriversRefused) as exc:
         analyse(flat)
     assert (exc.value.code, exc.value.field) == ("no_variance", "clarity")
+    almost = planted()
+    almost["clarity"] = 50.0
+    almost.loc[:1, "clarity"] = 75.0  # 2 of 600 differ: many bootstrap replicates would not vary
+    with pytest.raises(DriversRefused) as exc:
+        analyse(almost)
+    assert (exc.value.code, exc.value.field) == ("no_variance", "clarity")
+    with pytest.raises(DriversRefused) as exc:
+        analyse(planted().iloc[:0])
+    assert exc.value.code == "too_few_responses"  # an empty cut is too small, not "not asked"
     with pytest.raises(DriversRefused) as exc:
         analyse(planted(), method="ols")
     assert exc.value.field == "method"

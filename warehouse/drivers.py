@@ -215,6 +215,11 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
     if not 0.5 < level < 1:
         raise DriversRefused("invalid_parameter", "level", "level is between 0.5 and 1.")
     columns = [*drivers, OUTCOME]
+    too_few = DriversRefused("too_few_responses", "n",
+                             f"Fewer than {min_n} responses answer satisfaction and every aspect in this cut; "
+                             f"derived importance would be too unstable to publish.")
+    if len(rows) == 0:
+        raise too_few  # an empty cut is too small, not "not asked"
     missing = [c for c in columns if c not in rows.columns or rows[c].notna().sum() == 0]
     if missing:
         raise DriversRefused("items_not_asked", missing[0],
@@ -223,9 +228,7 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
     data = rows[columns].dropna().to_numpy(dtype=float)
     n = len(data)
     if n < min_n:
-        raise DriversRefused("too_few_responses", "n",
-                             f"Fewer than {min_n} responses answer satisfaction and every aspect in this cut; "
-                             f"derived importance would be too unstable to publish.")
+        raise too_few
     flat = [c for c, sd in zip(columns, data.std(axis=0)) if sd == 0]
     if flat:
         raise DriversRefused("no_variance", flat[0], f"Every response gives the same answer to {', '.join(flat)}; "
@@ -242,9 +245,14 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
     boots = []
     for start in range(0, n_boot, chunk):
         w = rng.multinomial(n, probs, size=min(chunk, n_boot - start)).astype(float)
-        boots.append(weigh(_corr_from_moments(w, patterns)))
+        corr = _corr_from_moments(w, patterns)
+        boots.append(weigh(corr[np.isfinite(corr).all(axis=(1, 2))]))  # not where an item happens not to vary
     boot = np.concatenate(boots)
-    boot = boot[np.isfinite(boot).all(axis=1)]  # a replicate where an item happens not to vary
+    if len(boot) < 0.99 * n_boot:
+        rare = [c for c, v in zip(columns, data.T) if np.max(np.unique(v, return_counts=True)[1]) > 0.95 * n]
+        raise DriversRefused("no_variance", (rare or columns)[0],
+                             f"Almost every response gives the same answer to {', '.join(rare) or 'an item'}; "
+                             f"the intervals of the importance cannot be estimated.", rare or None)
     r2, boot_r2 = float(point.sum()), boot.sum(axis=1)
     alpha = (1 - level) / 2
     q = (100 * alpha, 100 * (1 - alpha))
