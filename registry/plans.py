@@ -186,7 +186,7 @@ def get_plan(session: Session, plan_id: Any, *, scope_entity: str | None = None)
         pid = int(plan_id)
     except (TypeError, ValueError):
         raise InvalidValue("plan_id", f"{plan_id!r} is not a plan id") from None
-    plan = session.get(ImprovementPlan, pid)
+    plan = session.get(ImprovementPlan, pid) if 0 < pid < 2 ** 31 else None  # beyond an INTEGER column
     if plan is None or (scope_entity is not None and session.get(Service, plan.service_key).entity_ipa != scope_entity):
         raise NotFound("plan_id", f"no plan {plan_id!r}")
     return plan

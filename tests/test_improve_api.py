@@ -143,7 +143,8 @@ def test_plans_and_their_evaluation(client, seeded):
     assert mean["change"]["method"] == "welch" and mean["measure"] == "mean"
     suppressed = get(client, "/api/v1/improve/plans/2/evaluation?follow_up=2026-10", "monitoring", tokens)
     assert suppressed.status_code == 422 and "baseline" in suppressed.get_json()["fields"]
-    assert get(client, "/api/v1/improve/plans/99", "monitoring", tokens).status_code == 404
+    for pid in ("99", "0", "99999999999999999999"):
+        assert get(client, f"/api/v1/improve/plans/{pid}", "monitoring", tokens).status_code == 404
     assert get(client, "/api/v1/improve/plans/99/evaluation?follow_up=2026-10", "monitoring", tokens).status_code == 404
     same = get(client, "/api/v1/improve/plans/1/evaluation?follow_up=2026-08", "monitoring", tokens)
     assert same.status_code == 400 and "follow_up" in same.get_json()["fields"]
