@@ -35,15 +35,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import periods
+from .comparability import QueryError
+
 OUTCOME = "satisfaction"
 DRIVERS = ("ease", "clarity", "speed", "trust", "task_completed")
 METHODS = ("lmg", "johnson")
 MIN_N = 100
 N_BOOT = 1000
 SEED = 20260101
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
-_YEAR = re.compile(r"^\d{4}$")
 _CODE = re.compile(r"^[A-Za-z0-9._:@-]{1,80}$")
 _CHUNK = 2_000_000  # bootstrap weights held at once (replicates × distinct answer patterns)
 
@@ -103,19 +103,10 @@ class DriverResult:
 
 def month_range(start: str, end: str) -> tuple[str, str]:
     """First and last month (``YYYY-MM``) of ``start``..``end``, each a month, quarter or year label."""
-    def bound(label: Any, last: bool, name: str) -> str:
-        if not isinstance(label, str):
-            raise DriversRefused("invalid_parameter", name, f"{name} is required (YYYY-MM, YYYY-Qn or YYYY).")
-        if _MONTH.match(label):
-            return label
-        if _QUARTER.match(label):
-            q = int(label[-1])
-            return f"{label[:4]}-{(3 * q if last else 3 * q - 2):02d}"
-        if _YEAR.match(label):
-            return f"{label}-{'12' if last else '01'}"
-        raise DriversRefused("invalid_parameter", name, f"A period is YYYY-MM, YYYY-Qn or YYYY; got {label!r}.")
-
-    first, last = bound(start, False, "start"), bound(end, True, "end")
+    try:
+        first, last = periods.months(start, "start")[0], periods.months(end, "end")[1]
+    except QueryError as exc:
+        raise DriversRefused("invalid_parameter", exc.field, str(exc)) from None
     if first > last:
         raise DriversRefused("invalid_parameter", "end", f"end {end!r} is before start {start!r}.")
     return first, last
