@@ -46,7 +46,8 @@ def test_a_planted_driver_ranks_first_with_its_interval_above_every_other_estima
 def test_weights_sum_to_the_r2_of_the_regression(method):
     rows = planted(seed=5)
     result = analyse(rows, method=method)
-    ols = sm.OLS(rows["satisfaction"], sm.add_constant(rows[list(DRIVERS)])).fit()
+    task = pd.get_dummies(rows["task_completed"], prefix="task", drop_first=True, dtype=float)  # a category
+    ols = sm.OLS(rows["satisfaction"], sm.add_constant(pd.concat([rows[list(DRIVERS[:-1])], task], axis=1))).fit()
     assert sum(d.weight for d in result.drivers) == pytest.approx(ols.rsquared, rel=1e-9)
     assert result.r2 == pytest.approx(ols.rsquared, rel=1e-9)
     assert sum(d.share for d in result.drivers) == pytest.approx(100)
@@ -54,23 +55,30 @@ def test_weights_sum_to_the_r2_of_the_regression(method):
 
 
 def test_lmg_is_the_shapley_value_of_r2_by_brute_force_over_orders():
-    """Three predictors: the average over all 6 orders of entry of each one's added R²."""
+    """Ease, clarity, speed and task completion (two dummies entering together): the average over
+    all 24 orders of entry of each aspect's added R²."""
     from itertools import permutations
 
-    rows = planted(n=300, seed=2)[["ease", "clarity", "speed", "satisfaction"]]
-    corr = rows.corr().to_numpy()[None]
+    from warehouse.drivers import design
 
-    def r2(cols):
-        if not cols:
+    rows = planted(n=300, seed=2)[["ease", "clarity", "speed", "task_completed", "satisfaction"]]
+    x, groups = design(rows.to_numpy(), ("ease", "clarity", "speed", "task_completed"))
+    assert groups == [[0], [1], [2], [3, 4]]
+    corr = np.corrcoef(x, rowvar=False)[None]
+    task = pd.get_dummies(rows["task_completed"], prefix="t", drop_first=True, dtype=float)
+    columns = {"ease": rows[["ease"]], "clarity": rows[["clarity"]], "speed": rows[["speed"]], "task_completed": task}
+
+    def r2(names):
+        if not names:
             return 0.0
-        return sm.OLS(rows["satisfaction"], sm.add_constant(rows[list(cols)])).fit().rsquared
+        return sm.OLS(rows["satisfaction"], sm.add_constant(pd.concat([columns[c] for c in names], axis=1))).fit().rsquared
 
-    brute = dict.fromkeys(("ease", "clarity", "speed"), 0.0)
+    brute = dict.fromkeys(columns, 0.0)
     for order in permutations(brute):
         for i, name in enumerate(order):
-            brute[name] += (r2(order[:i + 1]) - r2(order[:i])) / 6
-    np.testing.assert_allclose(lmg_weights(corr)[0], list(brute.values()), rtol=1e-9)
-    np.testing.assert_allclose(johnson_weights(corr)[0].sum(), r2(("ease", "clarity", "speed")), rtol=1e-9)
+            brute[name] += (r2(order[:i + 1]) - r2(order[:i])) / 24
+    np.testing.assert_allclose(lmg_weights(corr, groups)[0], list(brute.values()), rtol=1e-9)
+    np.testing.assert_allclose(johnson_weights(corr, groups)[0].sum(), r2(tuple(columns)), rtol=1e-9)
 
 
 def test_the_bootstrap_is_deterministic_and_ignores_row_order():
@@ -100,11 +108,15 @@ def test_refusals_name_the_reason_and_never_the_exact_n():
         analyse(flat)
     assert (exc.value.code, exc.value.field) == ("no_variance", "clarity")
     almost = planted()
-    almost["clarity"] = 50.0
-    almost.loc[:1, "clarity"] = 75.0  # 2 of 600 differ: many bootstrap replicates would not vary
+    almost["satisfaction"] = 50.0
+    almost.loc[:1, "satisfaction"] = 75.0  # 2 of 600 differ: many bootstrap replicates would have no R²
     with pytest.raises(DriversRefused) as exc:
         analyse(almost)
-    assert (exc.value.code, exc.value.field) == ("no_variance", "clarity")
+    assert (exc.value.code, exc.value.field) == ("no_variance", "satisfaction")
+    rare = planted()
+    rare["clarity"] = 50.0
+    rare.loc[:1, "clarity"] = 75.0  # a rare answer: replicates without it give clarity no weight
+    assert analyse(rare).driver("clarity").weight_ci[0] >= 0
     with pytest.raises(DriversRefused) as exc:
         analyse(planted().iloc[:0])
     assert exc.value.code == "too_few_responses"  # an empty cut is too small, not "not asked"

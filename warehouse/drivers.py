@@ -8,8 +8,9 @@ Contract
   It reads columns only; it never imports the processor.
 - :func:`analyse` decomposes the R² of the linear regression of satisfaction on the aspects into one
   non-negative weight per aspect that sums to R²: the Shapley value of R² (LMG, Lindeman, Merenda &
-  Gold 1980; Grömping 2007), exact over all 2^k subsets, or Johnson's (2000) relative weights. Rows
-  with a missing aspect or outcome are left out (complete cases). 95% intervals are bootstrap
+  Gold 1980; Grömping 2007), exact over all 2^k subsets, or Johnson's (2000) relative weights. Task
+  completion enters as a group of dummies (a category, not a score; :func:`design`). Rows with a
+  missing aspect or outcome are left out (complete cases). 95% intervals are bootstrap
   percentile intervals (rows resampled with replacement; ``n_boot`` replicates from
   ``numpy.random.default_rng(seed)``: the same data always give the same intervals, whatever the
   row order).
@@ -149,11 +150,21 @@ def _r2_subset(corr: np.ndarray, subset: tuple[int, ...]) -> np.ndarray:
     return np.einsum("...i,...i->...", rxy, beta)
 
 
-def lmg_weights(corr: np.ndarray) -> np.ndarray:
+Groups = list[list[int]]
+
+
+def _groups(corr: np.ndarray, groups: Groups | None) -> Groups:
+    return groups if groups is not None else [[j] for j in range(corr.shape[-1] - 1)]
+
+
+def lmg_weights(corr: np.ndarray, groups: Groups | None = None) -> np.ndarray:
     """Shapley decomposition of R² (LMG): the average, over every order of entry, of the R² each
-    predictor adds. Exact over all 2^k subsets; shape (…, k)."""
-    k = corr.shape[-1] - 1
-    r2 = {s: _r2_subset(corr, s) for size in range(k + 1) for s in combinations(range(k), size)}
+    predictor — or each group of columns, e.g. the dummies of one categorical aspect — adds. Exact
+    over all 2^k subsets of the k groups (default: one per column); shape (…, k)."""
+    groups = _groups(corr, groups)
+    k = len(groups)
+    r2 = {s: _r2_subset(corr, tuple(c for g in s for c in groups[g]))
+          for size in range(k + 1) for s in combinations(range(k), size)}
     out = np.zeros((*corr.shape[:-2], k))
     for j in range(k):
         others = [i for i in range(k) if i != j]
@@ -164,29 +175,57 @@ def lmg_weights(corr: np.ndarray) -> np.ndarray:
     return out
 
 
-def johnson_weights(corr: np.ndarray) -> np.ndarray:
+def johnson_weights(corr: np.ndarray, groups: Groups | None = None) -> np.ndarray:
     """Johnson's (2000) relative weights: regress the outcome on the orthogonal counterparts
     Z = X·R⁻¹ᐟ² of the predictors and share each Z's contribution back by the squared loadings
-    Λ = R¹ᐟ²; the weights sum to R². Shape (…, k)."""
+    Λ = R¹ᐟ²; the weights sum to R². A group's weight is the sum of its columns' (Tonidandel &
+    LeBreton 2011). Shape (…, k)."""
     rxx, rxy = corr[..., :-1, :-1], corr[..., :-1, -1]
     lam, vec = np.linalg.eigh(rxx)
     root = np.einsum("...ij,...j,...kj->...ik", vec, np.sqrt(np.clip(lam, 0, None)), vec)
     beta = np.einsum("...ij,...j->...i", np.linalg.pinv(root, hermitian=True), rxy)
-    return np.einsum("...ij,...j->...i", root ** 2, beta ** 2)
+    cols = np.einsum("...ij,...j->...i", root ** 2, beta ** 2)
+    return np.stack([cols[..., g].sum(axis=-1) for g in _groups(corr, groups)], axis=-1)
+
+
+def design(patterns: np.ndarray, drivers: tuple[str, ...]) -> tuple[np.ndarray, Groups]:
+    """The regression's columns from answer patterns (drivers…, outcome): one column per rated
+    aspect; task completion (yes / partly / no) as one dummy per answer above the lowest present —
+    a categorical answer, not a score (docs/methodology.md §3.3) — forming one group."""
+    cols, groups = [], []
+    for j, d in enumerate(drivers):
+        v = patterns[:, j]
+        if d == "task_completed":
+            levels = np.unique(v)[1:]
+            groups.append(list(range(len(cols), len(cols) + len(levels))))
+            cols += [(v == level).astype(float) for level in levels]
+        else:
+            groups.append([len(cols)])
+            cols.append(v)
+    cols.append(patterns[:, -1])
+    return np.column_stack(cols), groups
 
 
 _WEIGHTS = {"lmg": lmg_weights, "johnson": johnson_weights}
 
 
-def _corr_from_moments(w: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Correlation matrices of the columns of ``x`` (m, p) under each weight vector in ``w`` (B, m)."""
+def _corr_from_moments(w: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Correlation matrices of the columns of ``x`` (m, p) under each weight vector in ``w`` (B, m),
+    and whether the last column (the outcome) varies. A column that does not vary under some weights
+    (a rare answer left out of a bootstrap replicate) is uncorrelated with the rest there, so it
+    explains nothing in that replicate."""
     total = w.sum(axis=1)[:, None]
     mean = (w @ x) / total
     cross = np.einsum("bm,mi,mj->bij", w, x, x, optimize=True) / total[:, :, None]
     cov = cross - mean[:, :, None] * mean[:, None, :]
-    sd = np.sqrt(np.clip(np.einsum("bii->bi", cov), 0, None))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return cov / (sd[:, :, None] * sd[:, None, :])
+    var = np.einsum("bii->bi", cov)
+    flat = var <= 1e-12 * np.maximum(np.einsum("bii->bi", cross), 1e-300)
+    sd = np.sqrt(np.where(flat, 1.0, var))
+    corr = cov / (sd[:, :, None] * sd[:, None, :])
+    corr = np.where(flat[:, :, None] | flat[:, None, :], 0.0, corr)
+    idx = np.arange(x.shape[1])
+    corr[:, idx, idx] = 1.0
+    return corr, ~flat[:, -1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,23 +266,22 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
     # Rows collapse to distinct answer patterns with counts: resampling rows = multinomial counts
     # over patterns, which keeps the bootstrap small (a 5-point questionnaire has few patterns).
     patterns, counts = np.unique(data, axis=0, return_counts=True)
+    x, groups = design(patterns, drivers)
     weigh = _WEIGHTS[method]
-    point_corr = _corr_from_moments(counts[None, :].astype(float), patterns)
-    point = weigh(point_corr)[0]
+    point_corr, _ = _corr_from_moments(counts[None, :].astype(float), x)
+    point = np.clip(weigh(point_corr, groups)[0], 0, None)  # non-negative in theory; rounding gives -1e-16
     rng = np.random.default_rng(seed)
     probs = counts / n
     chunk = max(1, _CHUNK // len(patterns))
     boots = []
     for start in range(0, n_boot, chunk):
         w = rng.multinomial(n, probs, size=min(chunk, n_boot - start)).astype(float)
-        corr = _corr_from_moments(w, patterns)
-        boots.append(weigh(corr[np.isfinite(corr).all(axis=(1, 2))]))  # not where an item happens not to vary
-    boot = np.concatenate(boots)
+        corr, varies = _corr_from_moments(w, x)
+        boots.append(weigh(corr[varies], groups))  # a replicate whose satisfaction does not vary has no R²
+    boot = np.clip(np.concatenate(boots), 0, None)
     if len(boot) < 0.99 * n_boot:
-        rare = [c for c, v in zip(columns, data.T) if np.max(np.unique(v, return_counts=True)[1]) > 0.95 * n]
-        raise DriversRefused("no_variance", (rare or columns)[0],
-                             f"Almost every response gives the same answer to {', '.join(rare) or 'an item'}; "
-                             f"the intervals of the importance cannot be estimated.", rare or None)
+        raise DriversRefused("no_variance", OUTCOME, "Almost every response gives the same satisfaction; the "
+                                                     "intervals of the importance cannot be estimated.")
     r2, boot_r2 = float(point.sum()), boot.sum(axis=1)
     alpha = (1 - level) / 2
     q = (100 * alpha, 100 * (1 - alpha))
