@@ -216,7 +216,8 @@ def _corr_from_moments(w: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.nda
     explains nothing in that replicate."""
     total = w.sum(axis=1)[:, None]
     mean = (w @ x) / total
-    cross = np.einsum("bm,mi,mj->bij", w, x, x, optimize=True) / total[:, :, None]
+    p = x.shape[1]
+    cross = (w @ (x[:, :, None] * x[:, None, :]).reshape(len(x), p * p)).reshape(-1, p, p) / total[:, :, None]
     cov = cross - mean[:, :, None] * mean[:, None, :]
     var = np.einsum("bii->bi", cov)
     flat = var <= 1e-12 * np.maximum(np.einsum("bii->bi", cross), 1e-300)
