@@ -123,6 +123,7 @@ from .cli_questionnaires import questionnaires  # noqa: E402  (subcommand groups
 from .cli_failed import compact, failed  # noqa: E402
 from .cli_registry import registry  # noqa: E402
 from .cli_purge import purge  # noqa: E402
+from .cli_plans import plans  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
@@ -131,6 +132,7 @@ main.add_command(compact)
 main.add_command(export_cmd)
 main.add_command(warehouse_cmd)
 main.add_command(purge)
+registry.add_command(plans)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,8 @@ def test_every_route_is_covered_by_these_tests(app):
                "/csv/<page>/<key>/<chart>", "/exports", "/exports/download", "/exports/datapackage.zip",
                "/admin/", "/admin/entities", "/admin/services", "/admin/services/<key>/active",
                "/admin/services/<key>/questionnaire", "/admin/tokens", "/admin/tokens/<prefix>/revoke", "/admin/audit"}
+    covered |= {"/api/v1/improve/drivers", "/api/v1/improve/trend", "/api/v1/improve/plans",  # tests/test_improve_api.py
+                "/api/v1/improve/plans/<int:plan_id>", "/api/v1/improve/plans/<int:plan_id>/evaluation"}
     assert rules == covered
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]

@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.before_request(auth.load_user)
     for bp in (api.bp, pages.bp, admin.bp, charts.bp):
         app.register_blueprint(bp)
+    from .improve_api import bp as improve_bp  # the improvement cycle's JSON API, /api/v1/improve
+    app.register_blueprint(improve_bp)
 
     @app.context_processor
     def _globals():

@@ -1,0 +1,151 @@
+"""The improvement cycle's JSON API (/api/v1/improve): roles, drivers beside protected performance,
+trend, plans and their evaluation, refusals with reasons — against the real console app, DuckDB and
+the registry."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from registry import connect, dispose, ops, session_scope
+from registry import plans as plan_ops
+from tests.console_data import build
+from tests.test_warehouse_fixtures import response, write
+from warehouse.console import create_app
+
+SERVICE = "demo-roma-anagrafe"
+ROUTES = ["/api/v1/improve/drivers?service=demo-roma-anagrafe&period=2026-10",
+          "/api/v1/improve/trend?service=demo-roma-anagrafe&from=2026-08&to=2026-10",
+          "/api/v1/improve/plans", "/api/v1/improve/plans/1", "/api/v1/improve/plans/1/evaluation?follow_up=2026-10"]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("improve")
+    settings, tokens = build(root)
+    rng = np.random.default_rng(12)
+    rows = []
+    for _ in range(320):  # complete cx-core answers in 2026-10, satisfaction made mostly from speed
+        aspects = {a: float(rng.integers(0, 5) * 25) for a in ("ease", "clarity", "speed", "trust")}
+        r = response(period="2026-10", day=int(rng.integers(1, 28)), service=SERVICE, entity="c_h501",
+                     satisfaction=1, ease=1, clarity=1)
+        r.update(aspects, task_completed=float(rng.choice([0.0, 50.0, 100.0])))
+        r["satisfaction"] = float(np.clip(aspects["speed"] + rng.choice([-25.0, 0.0, 0.0, 25.0]), 0, 100))
+        rows.append(r)
+    write(root, rows)
+    factory = connect(settings.database_url)
+    with session_scope(factory) as s:
+        ops.add_entity(s, actor="test", ipa_code="c_l219", name="Comune di Torino", category="L6", comune_istat="001272")
+        ops.add_service(s, actor="test", key="svc-torino-anagrafe", entity_ipa="c_l219", name="Certificati",
+                        service_type="anagrafe.certificati")
+        plan_ops.add_plan(s, actor="test", service_key=SERVICE, indicator="satisfaction", baseline_period="2026-08",
+                          target_value=60, deadline="2027-06-30", actions="Più sportelli online.", owner="Anagrafe")
+        plan_ops.add_plan(s, actor="test", service_key="svc-torino-anagrafe", indicator="satisfaction",
+                          baseline_period="2026-08", target_value=60, deadline="2027-06-30", actions="x",
+                          owner="Anagrafe")
+        plan_ops.add_plan(s, actor="test", service_key=SERVICE, indicator="satisfaction", measure="mean",
+                          baseline_period="2026-08", target_value=70, deadline="2027-06-30", actions="y", owner="z")
+    dispose(factory)
+    return settings, tokens
+
+
+@pytest.fixture(scope="module")
+def client(seeded):
+    return create_app(seeded[0]).test_client()
+
+
+def get(client, url, role="monitoring", tokens=None):
+    return client.get(url, headers={"Authorization": f"Bearer {tokens[role]}"})
+
+
+@pytest.mark.parametrize("url", ROUTES)
+def test_every_route_needs_a_token(client, url):
+    r = client.get(url)
+    assert r.status_code == 401 and r.get_json()["error"] == "unauthorized"
+
+
+def test_drivers_with_protected_performance_and_a_plain_list(client, seeded):
+    tokens = seeded[1]
+    r = get(client, ROUTES[0], "monitoring", tokens)
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["drivers"]["drivers"][0]["aspect"] == "speed"
+    assert "n" not in body["drivers"]  # monitoring sees model outputs only
+    cells = {c["aspect"]: c for c in body["matrix"]["cells"]}
+    assert body["matrix"]["performance_rule"] == "benchmark"  # a service: against its service type
+    speed = get(client, "/api/v1/indicators?indicator=speed&by=&service=demo-roma-anagrafe&period=2026-10",
+                "monitoring", tokens).get_json()["rows"][0]
+    assert cells["speed"]["performance"] == pytest.approx(speed["top2"], abs=0.01)  # the published figure
+    assert body["priorities"][0].split(":")[0] in ("migliorare prima", "mantenere")
+    stat = get(client, ROUTES[0] + "&lang=en", "statistician", tokens).get_json()
+    assert stat["drivers"]["n"] == 320 and stat["lang"] == "en"
+
+
+@pytest.mark.parametrize("query, status, error, field", [
+    ("service=demo-roma-anagrafe&period=2026-09", 422, "items_not_asked", "speed"),
+    ("service=svc-bologna-anagrafe&period=2026-10", 422, "items_not_asked", "speed"),
+    ("service=demo-roma-anagrafe&entity=c_h501&period=2026-10", 400, "invalid_parameter", "service"),
+    ("service=demo-roma-anagrafe&period=2026-13", 400, "invalid_parameter", "period"),
+    ("service=demo-roma-anagrafe", 400, "invalid_parameter", "period"),
+    ("service=demo-roma-anagrafe&period=2026-10&method=ols", 400, "invalid_parameter", "method"),
+    ("service=demo-roma-anagrafe&period=2026-10&lang=xx", 400, "invalid_parameter", "lang"),
+    ("service=bad%20code&period=2026-10", 400, "invalid_parameter", "service"),
+])
+def test_drivers_refusals_name_the_field(client, seeded, query, status, error, field):
+    r = get(client, f"/api/v1/improve/drivers?{query}", "monitoring", seeded[1])
+    body = r.get_json()
+    assert (r.status_code, body["error"]) == (status, error), body
+    assert field in body["fields"]
+
+
+def test_too_few_responses_is_refused_without_the_count(client, seeded):
+    r = get(client, "/api/v1/improve/drivers?entity=c_h501&period=2026-10&service_type=x", "monitoring", seeded[1])
+    assert r.status_code == 400
+    from tests.test_warehouse_fixtures import response as resp  # a unit with 20 complete answers
+    rows = []
+    for i in range(20):
+        x = resp(period="2026-10", service="svc-small", entity="c_small", satisfaction=1 + i % 5, ease=1 + i % 4,
+                 clarity=1 + i % 3)
+        x.update(speed=float(25 * (i % 5)), trust=float(25 * (i % 2)), task_completed=100.0 * (i % 2))
+        rows.append(x)
+    write(seeded[0].data_dir, rows)
+    r = get(client, "/api/v1/improve/drivers?service=svc-small&period=2026-10", "monitoring", seeded[1])
+    body = r.get_json()
+    assert (r.status_code, body["error"]) == (422, "too_few_responses")
+    assert "20" not in body["message"]
+
+
+def test_trend_reads_the_monthly_published_cells(client, seeded):
+    body = get(client, ROUTES[1], "monitoring", seeded[1]).get_json()
+    assert [m["period"] for m in body["months"]] == ["2026-08", "2026-09", "2026-10"]
+    assert body["trend"]["months"] == 3 and body["trend"]["verdict"] in ("rising", "falling", "no detectable trend")
+    r = get(client, "/api/v1/improve/trend?service=demo-roma-anagrafe&from=2026-Q1&to=2026-10", "monitoring", seeded[1])
+    assert r.status_code == 400 and "from" in r.get_json()["fields"]
+    r = get(client, "/api/v1/improve/trend?service=svc-torino-anagrafe&from=2026-08&to=2026-10", "monitoring", seeded[1])
+    assert r.status_code == 422 and r.get_json()["error"] == "not_evaluable"
+
+
+def test_plans_and_their_evaluation(client, seeded):
+    tokens = seeded[1]
+    plans = get(client, ROUTES[2], "monitoring", tokens).get_json()["plans"]
+    assert [p["service_key"] for p in plans] == [SERVICE, "svc-torino-anagrafe", SERVICE]
+    one = get(client, ROUTES[3], "monitoring", tokens).get_json()
+    assert one["version"] == 1 and one["versions"][0]["actions"] == "Più sportelli online."
+    ev = get(client, ROUTES[4], "monitoring", tokens)
+    assert ev.status_code == 200, ev.get_json()
+    body = ev.get_json()
+    base = get(client, "/api/v1/indicators?indicator=satisfaction&by=&service=demo-roma-anagrafe&period=2026-08",
+               "monitoring", tokens).get_json()["rows"][0]
+    assert body["change"]["baseline"] == pytest.approx(base["top2"], abs=0.01)
+    assert body["change"]["verdict"] in ("improved", "worsened", "no detectable change")
+    assert body["sentence"].split(":")[0] in ("migliorato", "peggiorato", "nessuna variazione rilevabile")
+    assert isinstance(body["target_reached"], bool)
+    mean = get(client, "/api/v1/improve/plans/3/evaluation?follow_up=2026-09&lang=en", "monitoring", tokens).get_json()
+    assert mean["change"]["method"] == "welch" and mean["measure"] == "mean"
+    suppressed = get(client, "/api/v1/improve/plans/2/evaluation?follow_up=2026-10", "monitoring", tokens)
+    assert suppressed.status_code == 422 and "baseline" in suppressed.get_json()["fields"]
+    for pid in ("99", "0", "99999999999999999999"):
+        assert get(client, f"/api/v1/improve/plans/{pid}", "monitoring", tokens).status_code == 404
+    assert get(client, "/api/v1/improve/plans/99/evaluation?follow_up=2026-10", "monitoring", tokens).status_code == 404
+    same = get(client, "/api/v1/improve/plans/1/evaluation?follow_up=2026-08", "monitoring", tokens)
+    assert same.status_code == 400 and "follow_up" in same.get_json()["fields"]
+    assert get(client, "/api/v1/improve/plans?status=done", "monitoring", tokens).status_code == 400

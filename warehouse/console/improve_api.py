@@ -1,0 +1,226 @@
+"""JSON API of the improvement cycle for the national roles, under ``/api/v1/improve`` (DESIGN §11).
+
+Every route needs the ``dashboards`` permission (monitoring, statistician, admin). What is shown
+derives from published figures only: the drivers are model outputs over at least ``min_n`` complete
+responses (their n only for roles with ``exports``), and every performance, baseline, follow-up and
+monthly figure is read from the protected cube (:func:`_published`), suppressed cells included as
+such. Method: ``docs/methodology-improvement.md``.
+
+| route | parameters |
+| --- | --- |
+| ``GET /drivers`` | one of ``service``/``entity``/``service_type``; ``period`` (YYYY-MM, YYYY-Qn, YYYY); ``method`` (lmg, johnson); ``lang`` (it, en) |
+| ``GET /trend`` | one unit as above; ``indicator``; ``from``, ``to`` (YYYY-MM) |
+| ``GET /plans`` | ``entity``, ``service``, ``status`` |
+| ``GET /plans/<id>`` | — (every version) |
+| ``GET /plans/<id>/evaluation`` | ``follow_up`` (period); ``lang`` |
+
+Refusals: 400 ``invalid_parameter`` (a malformed parameter), 404 ``not_found`` (no such plan),
+422 with the reason (``too_few_responses``, ``items_not_asked``, ``no_variance``, ``not_evaluable``).
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from registry import session_scope
+from registry import plans as plan_ops
+from registry.errors import NotFound, RegistryError
+from registry.models import Service
+
+from .. import cube, drivers, evaluation, priorities
+from ..comparability import QueryError
+from .auth import require
+
+bp = Blueprint("improve_api", __name__, url_prefix="/api/v1/improve")
+UNITS = ("service", "entity", "service_type")
+_LABEL = {"M": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "Q": re.compile(r"^\d{4}-Q[1-4]$"), "A": re.compile(r"^\d{4}$")}
+_CODE = re.compile(r"^[A-Za-z0-9._:@-]{1,80}$")
+
+
+def _settings():
+    return current_app.config["ASCOLTO_SETTINGS"]
+
+
+def _con():
+    return current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
+
+
+def _freq(label: Any, field: str) -> str:
+    for freq, pattern in _LABEL.items():
+        if isinstance(label, str) and pattern.match(label):
+            return freq
+    raise QueryError(field, f"{field} is a period: YYYY-MM, YYYY-Qn or YYYY; got {label!r}.")
+
+
+def _unit() -> tuple[str, str]:
+    given = [(d, request.args[d]) for d in UNITS if request.args.get(d)]
+    if len(given) != 1:
+        raise QueryError("service", "Give exactly one of service, entity or service_type.")
+    dim, code = given[0]
+    if not _CODE.match(code):
+        raise QueryError(dim, f"Malformed code {code!r}.")
+    return dim, code
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "it")
+    if lang not in priorities.LANGS:
+        raise QueryError("lang", f"lang is one of {', '.join(priorities.LANGS)}.")
+    return lang
+
+
+def _num(v: Any) -> float | None:
+    return None if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
+
+
+def _published(con, indicator: str, dim: str, code: str, period: str) -> dict[str, Any] | None:
+    """The published cell of ``indicator`` for one unit and one period label, from the protected cube:
+    ``{"n", "top2", "mean", "sd", "published"}`` (values ``None`` when suppressed), ``None`` when
+    the unit has no answers then. The only place this module reads the cube."""
+    freq = _freq(period, "period")
+    cut = cube.Cut(indicator=indicator, filters={dim: [code]}, freq=freq, start=period, end=period).validate()
+    df = cube.table(con, cut, _settings().disclosure_min_n, _settings().reliability_min_n)
+    if df.empty:
+        return None
+    r = df.iloc[0]
+    top2, mean, sd = _num(r["top2"]), _num(r["mean"]), _num(r["sd"])
+    return {"n": int(r["n"]), "top2": top2, "mean": mean, "sd": sd, "published": top2 is not None}
+
+
+def _monthly(con, indicator: str, dim: str, code: str, start: str, end: str) -> list[dict[str, Any]]:
+    cut = cube.Cut(indicator=indicator, filters={dim: [code]}, freq="M", start=start, end=end).validate()
+    df = cube.table(con, cut, _settings().disclosure_min_n, _settings().reliability_min_n)
+    return [{"period": r["period"], "n": int(r["n"]), "top2": _num(r["top2"])} for r in df.to_dict("records")]
+
+
+# ---------------------------------------------------------------------------------------------
+
+@bp.errorhandler(drivers.DriversRefused)
+def _refused(exc: drivers.DriversRefused):
+    status = 400 if exc.code == "invalid_parameter" else 422
+    return jsonify({"error": exc.code, "message": str(exc), "fields": {f: [str(exc)] for f in exc.fields}}), status
+
+
+@bp.errorhandler(evaluation.EvaluationError)
+def _not_evaluable(exc: evaluation.EvaluationError):
+    return jsonify({"error": "not_evaluable", "message": str(exc), "fields": {exc.field: [str(exc)]}}), 422
+
+
+@bp.errorhandler(RegistryError)
+def _registry(exc: RegistryError):
+    status, error = (404, "not_found") if isinstance(exc, NotFound) else (400, "invalid_parameter")
+    return jsonify({"error": error, "message": str(exc), "fields": {exc.field: [exc.problem]}}), status
+
+
+@bp.get("/drivers")
+@require("dashboards")
+def drivers_view():
+    """Derived importance, the importance × performance matrix and the plain-language list."""
+    dim, code = _unit()
+    period = request.args.get("period")
+    _freq(period, "period")
+    lang = _lang()
+    method = request.args.get("method", "lmg")
+    con = _con()
+    result = drivers.drivers_for(con, start=period, end=period, method=method, **{dim: code})
+    aspects = [d.aspect for d in result.drivers]
+    perf = {}
+    for a in aspects:
+        cell = _published(con, a, dim, code, period)
+        perf[a] = cell["top2"] if cell else None
+    bench = None
+    if dim == "service":
+        with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+            svc = s.get(Service, code)
+            stype = svc.service_type if svc else None
+        if stype:
+            bench = {}
+            for a in aspects:
+                cell = _published(con, a, "service_type", stype, period)
+                bench[a] = cell["top2"] if cell else None
+    m = priorities.matrix(result, perf, bench)
+    return jsonify({"unit": {dim: code}, "period": period,
+                    "drivers": result.to_dict(include_n=g.user.can("exports")), "matrix": m.to_dict(),
+                    "priorities": priorities.plain_list(m, lang), "lang": lang})
+
+
+@bp.get("/trend")
+@require("dashboards")
+def trend_view():
+    """Logistic trend of the positive share of ``indicator`` over the months ``from``..``to``."""
+    dim, code = _unit()
+    start, end = request.args.get("from"), request.args.get("to")
+    for name, v in (("from", start), ("to", end)):
+        if _freq(v, name) != "M":
+            raise QueryError(name, f"{name} is a month, YYYY-MM.")
+    indicator = request.args.get("indicator", "satisfaction")
+    if indicator not in cube.SCORE_INDICATORS:
+        raise QueryError("indicator", f"indicator must be one of {', '.join(cube.SCORE_INDICATORS)}.")
+    months = _monthly(_con(), indicator, dim, code, start, end)
+    usable = [m for m in months if m["top2"] is not None]
+    result = evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
+                              [m["n"] for m in usable])
+    return jsonify({"unit": {dim: code}, "indicator": indicator, "months": months, "trend": result.to_dict()})
+
+
+@bp.get("/plans")
+@require("dashboards")
+def plans_view():
+    """Plans (current versions), as the export's rows."""
+    filters = {k: request.args[a] for a, k in (("entity", "entity_ipa"), ("service", "service_key"), ("status", "status"))
+               if request.args.get(a)}
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        rows = plan_ops.export_rows(s, **filters)
+    return jsonify({"columns": list(plan_ops.EXPORT_COLUMNS), "plans": rows})
+
+
+def _plan(s, plan_id: int) -> dict[str, Any]:
+    plan = plan_ops.get_plan(s, plan_id)
+    return {"plan_id": plan.id, "service_key": plan.service_key, "version": plan.version,
+            "created_at": plan.created_at.isoformat(timespec="seconds"), "created_by": plan.created_by,
+            "versions": [{**plan_ops.snapshot(v), "at": v.at.isoformat(timespec="seconds"), "actor": v.actor}
+                         for v in plan_ops.versions(s, plan.id)]}
+
+
+@bp.get("/plans/<int:plan_id>")
+@require("dashboards")
+def plan_view(plan_id: int):
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        return jsonify(_plan(s, plan_id))
+
+
+@bp.get("/plans/<int:plan_id>/evaluation")
+@require("dashboards")
+def evaluation_view(plan_id: int):
+    """The plan's indicator in its baseline period against ``follow_up``: CI of the change, verdict,
+    minimum detectable change, and whether the follow-up value reaches the target."""
+    follow_up = request.args.get("follow_up")
+    _freq(follow_up, "follow_up")
+    lang = _lang()
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        plan = _plan(s, plan_id)
+    cur = plan["versions"][-1]
+    if follow_up == cur["baseline_period"]:
+        raise QueryError("follow_up", "the follow-up period is the baseline period.")
+    con = _con()
+    cells = {}
+    for name, period in (("baseline", cur["baseline_period"]), ("follow_up", follow_up)):
+        cell = _published(con, cur["indicator"], "service", plan["service_key"], period)
+        if cell is None or not cell["published"]:
+            raise evaluation.EvaluationError(name, f"the {name.replace('_', '-')} period {period} has no published "
+                                                   f"figure for {cur['indicator']} of this service "
+                                                   f"({'no answers' if cell is None else 'suppressed'}).")
+        cells[name] = cell
+    b, f = cells["baseline"], cells["follow_up"]
+    if cur["measure"] == "top2":
+        change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"], round(f["top2"] * f["n"] / 100), f["n"])
+    else:
+        change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"])
+    return jsonify({"plan": {k: plan[k] for k in ("plan_id", "service_key", "version")}, "indicator": cur["indicator"],
+                    "measure": cur["measure"], "baseline_period": cur["baseline_period"], "follow_up_period": follow_up,
+                    "target_value": cur["target_value"],
+                    "target_reached": change.follow_up >= cur["target_value"],
+                    "change": change.to_dict(), "sentence": change.sentence(lang), "lang": lang})

@@ -1,0 +1,309 @@
+"""Key-driver analysis: how much each aspect of a service (ease, clarity, speed, trust, task
+completion) accounts for overall satisfaction — *derived importance* — with bootstrap intervals.
+
+Contract
+--------
+- :func:`load_rows` reads record-level scores (0–100) from the DuckDB ``responses`` view (see
+  :mod:`warehouse.dataset`) for exactly one service, entity or service type and a period range.
+  It reads columns only; it never imports the processor.
+- :func:`analyse` decomposes the R² of the linear regression of satisfaction on the aspects into one
+  non-negative weight per aspect that sums to R²: the Shapley value of R² (LMG, Lindeman, Merenda &
+  Gold 1980; Grömping 2007), exact over all 2^k subsets, or Johnson's (2000) relative weights. Task
+  completion enters as a group of dummies (a category, not a score; :func:`design`). Rows with a
+  missing aspect or outcome are left out (complete cases). 95% intervals are bootstrap
+  percentile intervals (rows resampled with replacement; ``n_boot`` replicates from
+  ``numpy.random.default_rng(seed)``: the same data always give the same intervals, whatever the
+  row order).
+- It refuses (:class:`DriversRefused`, with a ``code``, the ``field`` and a reason) when an item was
+  not asked in the cut (no answer at all), when fewer than ``min_n`` complete responses exist, or when
+  an item does not vary. The refusal never states the exact n.
+- Only model outputs leave: weights, their share of R², intervals and ranks. No count per cell and,
+  unless the caller asks for it (``include_n`` — for roles allowed unprotected data), not even n.
+  This is what makes the result publishable to roles that see only protected figures: it exists only
+  for cuts of at least ``min_n`` complete responses and reveals no count.
+
+The importance × performance matrix and its plain-language reading are in
+:mod:`warehouse.priorities`; the method is described in ``docs/methodology-improvement.md``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+from math import factorial
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import periods
+from .comparability import QueryError
+
+OUTCOME = "satisfaction"
+DRIVERS = ("ease", "clarity", "speed", "trust", "task_completed")
+METHODS = ("lmg", "johnson")
+MIN_N = 100
+N_BOOT = 1000
+SEED = 20260101
+_CODE = re.compile(r"^[A-Za-z0-9._:@-]{1,80}$")
+_CHUNK = 2_000_000  # bootstrap weights held at once (replicates × distinct answer patterns)
+
+
+class DriversRefused(ValueError):
+    """The analysis is refused; ``code`` is one of ``invalid_parameter``, ``items_not_asked``,
+    ``too_few_responses``, ``no_variance``; ``field`` names what is wrong (``fields`` every field
+    concerned, e.g. each item not asked); the message says why."""
+
+    def __init__(self, code: str, field: str, message: str, fields: list[str] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.fields = fields or [field]
+
+
+@dataclass(frozen=True)
+class Driver:
+    aspect: str
+    weight: float                 # share of satisfaction's variance attributed to the aspect (sums to R²)
+    weight_ci: tuple[float, float]
+    share: float                  # weight / R², in % (sums to 100)
+    share_ci: tuple[float, float]
+    rank: int                     # 1 = most important
+
+
+@dataclass(frozen=True)
+class DriverResult:
+    method: str
+    r2: float
+    r2_ci: tuple[float, float]
+    drivers: list[Driver]
+    level: float
+    n_boot: int
+    seed: int
+    min_n: int
+    n: int = field(repr=False)    # complete responses: for roles allowed unprotected data only
+
+    def driver(self, aspect: str) -> Driver:
+        return next(d for d in self.drivers if d.aspect == aspect)
+
+    def to_dict(self, include_n: bool = False) -> dict[str, Any]:
+        """JSON-ready; ``n`` only with ``include_n`` (never for protected-only roles)."""
+        out: dict[str, Any] = {
+            "method": self.method, "outcome": OUTCOME, "r2": self.r2, "r2_ci": list(self.r2_ci),
+            "level": self.level, "n_boot": self.n_boot, "seed": self.seed, "min_n": self.min_n,
+            "drivers": [{"aspect": d.aspect, "weight": d.weight, "weight_ci": list(d.weight_ci), "share": d.share,
+                         "share_ci": list(d.share_ci), "rank": d.rank} for d in self.drivers],
+        }
+        if include_n:
+            out["n"] = self.n
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the rows
+
+def month_range(start: str, end: str) -> tuple[str, str]:
+    """First and last month (``YYYY-MM``) of ``start``..``end``, each a month, quarter or year label."""
+    try:
+        first, last = periods.months(start, "start")[0], periods.months(end, "end")[1]
+    except QueryError as exc:
+        raise DriversRefused("invalid_parameter", exc.field, str(exc)) from None
+    if first > last:
+        raise DriversRefused("invalid_parameter", "end", f"end {end!r} is before start {start!r}.")
+    return first, last
+
+
+def load_rows(con, *, start: str, end: str, service: str | None = None, entity: str | None = None,
+              service_type: str | None = None, questionnaire: str | None = None) -> pd.DataFrame:
+    """Scores of satisfaction and the aspects, one row per response, for exactly one of ``service``,
+    ``entity`` or ``service_type`` (optionally one questionnaire family) from ``start`` to ``end``
+    (inclusive). ``con`` is a DuckDB connection with the ``responses`` view."""
+    units = {"service": service, "entity": entity, "service_type": service_type}
+    given = {k: v for k, v in units.items() if v is not None}
+    if len(given) != 1:
+        raise DriversRefused("invalid_parameter", "service",
+                             "Give exactly one of service, entity or service_type.")
+    (dim, code), = given.items()
+    for name, value in ((dim, code), ("questionnaire", questionnaire)):
+        if value is not None and (not isinstance(value, str) or not _CODE.match(value)):
+            raise DriversRefused("invalid_parameter", name, f"Malformed code {value!r}.")
+    first, last = month_range(start, end)
+    cols = ", ".join((OUTCOME, *DRIVERS))
+    sql = f"SELECT {cols} FROM responses WHERE period BETWEEN ? AND ? AND {dim} = ?"
+    params: list[Any] = [first, last, code]
+    if questionnaire is not None:
+        sql += " AND questionnaire = ?"
+        params.append(questionnaire)
+    return con.execute(sql, params).fetchdf().astype("float64")
+
+
+# ---------------------------------------------------------------------------------------------
+# The decompositions, vectorised over a stack of correlation matrices (…, k+1, k+1), outcome last
+
+def _r2_subset(corr: np.ndarray, subset: tuple[int, ...]) -> np.ndarray:
+    if not subset:
+        return np.zeros(corr.shape[:-2])
+    idx = list(subset)
+    rxx = corr[..., idx, :][..., :, idx]
+    rxy = corr[..., idx, -1]
+    beta = np.einsum("...ij,...j->...i", np.linalg.pinv(rxx, hermitian=True), rxy)
+    return np.einsum("...i,...i->...", rxy, beta)
+
+
+Groups = list[list[int]]
+
+
+def _groups(corr: np.ndarray, groups: Groups | None) -> Groups:
+    return groups if groups is not None else [[j] for j in range(corr.shape[-1] - 1)]
+
+
+def lmg_weights(corr: np.ndarray, groups: Groups | None = None) -> np.ndarray:
+    """Shapley decomposition of R² (LMG): the average, over every order of entry, of the R² each
+    predictor — or each group of columns, e.g. the dummies of one categorical aspect — adds. Exact
+    over all 2^k subsets of the k groups (default: one per column); shape (…, k)."""
+    groups = _groups(corr, groups)
+    k = len(groups)
+    r2 = {s: _r2_subset(corr, tuple(c for g in s for c in groups[g]))
+          for size in range(k + 1) for s in combinations(range(k), size)}
+    out = np.zeros((*corr.shape[:-2], k))
+    for j in range(k):
+        others = [i for i in range(k) if i != j]
+        for size in range(k):
+            w = factorial(size) * factorial(k - size - 1) / factorial(k)
+            for s in combinations(others, size):
+                out[..., j] += w * (r2[tuple(sorted((*s, j)))] - r2[s])
+    return out
+
+
+def johnson_weights(corr: np.ndarray, groups: Groups | None = None) -> np.ndarray:
+    """Johnson's (2000) relative weights: regress the outcome on the orthogonal counterparts
+    Z = X·R⁻¹ᐟ² of the predictors and share each Z's contribution back by the squared loadings
+    Λ = R¹ᐟ²; the weights sum to R². A group's weight is the sum of its columns' (Tonidandel &
+    LeBreton 2011). Shape (…, k)."""
+    rxx, rxy = corr[..., :-1, :-1], corr[..., :-1, -1]
+    lam, vec = np.linalg.eigh(rxx)
+    root = np.einsum("...ij,...j,...kj->...ik", vec, np.sqrt(np.clip(lam, 0, None)), vec)
+    beta = np.einsum("...ij,...j->...i", np.linalg.pinv(root, hermitian=True), rxy)
+    cols = np.einsum("...ij,...j->...i", root ** 2, beta ** 2)
+    return np.stack([cols[..., g].sum(axis=-1) for g in _groups(corr, groups)], axis=-1)
+
+
+def design(patterns: np.ndarray, drivers: tuple[str, ...]) -> tuple[np.ndarray, Groups]:
+    """The regression's columns from answer patterns (drivers…, outcome): one column per rated
+    aspect; task completion (yes / partly / no) as one dummy per answer above the lowest present —
+    a categorical answer, not a score (docs/methodology.md §3.3) — forming one group."""
+    cols, groups = [], []
+    for j, d in enumerate(drivers):
+        v = patterns[:, j]
+        if d == "task_completed":
+            levels = np.unique(v)[1:]
+            groups.append(list(range(len(cols), len(cols) + len(levels))))
+            cols += [(v == level).astype(float) for level in levels]
+        else:
+            groups.append([len(cols)])
+            cols.append(v)
+    cols.append(patterns[:, -1])
+    return np.column_stack(cols), groups
+
+
+_WEIGHTS = {"lmg": lmg_weights, "johnson": johnson_weights}
+
+
+def _corr_from_moments(w: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Correlation matrices of the columns of ``x`` (m, p) under each weight vector in ``w`` (B, m),
+    and whether the last column (the outcome) varies. A column that does not vary under some weights
+    (a rare answer left out of a bootstrap replicate) is uncorrelated with the rest there, so it
+    explains nothing in that replicate."""
+    total = w.sum(axis=1)[:, None]
+    mean = (w @ x) / total
+    p = x.shape[1]
+    cross = (w @ (x[:, :, None] * x[:, None, :]).reshape(len(x), p * p)).reshape(-1, p, p) / total[:, :, None]
+    cov = cross - mean[:, :, None] * mean[:, None, :]
+    var = np.einsum("bii->bi", cov)
+    flat = var <= 1e-12 * np.maximum(np.einsum("bii->bi", cross), 1e-300)
+    sd = np.sqrt(np.where(flat, 1.0, var))
+    corr = cov / (sd[:, :, None] * sd[:, None, :])
+    corr = np.where(flat[:, :, None] | flat[:, None, :], 0.0, corr)
+    idx = np.arange(x.shape[1])
+    corr[:, idx, idx] = 1.0
+    return corr, ~flat[:, -1]
+
+
+# ---------------------------------------------------------------------------------------------
+
+def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: str = "lmg", min_n: int = MIN_N,
+            n_boot: int = N_BOOT, seed: int = SEED, level: float = 0.95) -> DriverResult:
+    """Derived importance of ``drivers`` for satisfaction in ``rows`` (columns of 0–100 scores, as
+    :func:`load_rows` returns). Refuses with :class:`DriversRefused` (see the module docstring)."""
+    if method not in METHODS:
+        raise DriversRefused("invalid_parameter", "method", f"method must be one of {', '.join(METHODS)}.")
+    if not drivers or len(set(drivers)) != len(drivers) or any(d not in DRIVERS for d in drivers):
+        raise DriversRefused("invalid_parameter", "drivers", f"drivers are distinct names among {', '.join(DRIVERS)}.")
+    if not isinstance(min_n, int) or min_n < 10:
+        raise DriversRefused("invalid_parameter", "min_n", "min_n is an integer of at least 10.")
+    if not isinstance(n_boot, int) or not 100 <= n_boot <= 20_000:
+        raise DriversRefused("invalid_parameter", "n_boot", "n_boot is an integer from 100 to 20000.")
+    if not 0.5 < level < 1:
+        raise DriversRefused("invalid_parameter", "level", "level is between 0.5 and 1.")
+    columns = [*drivers, OUTCOME]
+    too_few = DriversRefused("too_few_responses", "n",
+                             f"Fewer than {min_n} responses answer satisfaction and every aspect in this cut; "
+                             f"derived importance would be too unstable to publish.")
+    if len(rows) == 0:
+        raise too_few  # an empty cut is too small, not "not asked"
+    missing = [c for c in columns if c not in rows.columns or rows[c].notna().sum() == 0]
+    if missing:
+        raise DriversRefused("items_not_asked", missing[0],
+                             f"Not asked in this cut (no answers): {', '.join(missing)}; the instruments used "
+                             f"here do not carry {'this item' if len(missing) == 1 else 'these items'}.", missing)
+    data = rows[columns].dropna().to_numpy(dtype=float)
+    n = len(data)
+    if n < min_n:
+        raise too_few
+    flat = [c for c, sd in zip(columns, data.std(axis=0)) if sd == 0]
+    if flat:
+        raise DriversRefused("no_variance", flat[0], f"Every response gives the same answer to {', '.join(flat)}; "
+                                                     f"its importance cannot be estimated.", flat)
+    # Rows collapse to distinct answer patterns with counts: resampling rows = multinomial counts
+    # over patterns, which keeps the bootstrap small (a 5-point questionnaire has few patterns).
+    patterns, counts = np.unique(data, axis=0, return_counts=True)
+    x, groups = design(patterns, drivers)
+    weigh = _WEIGHTS[method]
+    point_corr, _ = _corr_from_moments(counts[None, :].astype(float), x)
+    point = np.clip(weigh(point_corr, groups)[0], 0, None)  # non-negative in theory; rounding gives -1e-16
+    rng = np.random.default_rng(seed)
+    probs = counts / n
+    chunk = max(1, _CHUNK // len(patterns))
+    boots = []
+    for start in range(0, n_boot, chunk):
+        w = rng.multinomial(n, probs, size=min(chunk, n_boot - start)).astype(float)
+        corr, varies = _corr_from_moments(w, x)
+        boots.append(weigh(corr[varies], groups))  # a replicate whose satisfaction does not vary has no R²
+    boot = np.clip(np.concatenate(boots), 0, None)
+    if len(boot) < 0.99 * n_boot:
+        raise DriversRefused("no_variance", OUTCOME, "Almost every response gives the same satisfaction; the "
+                                                     "intervals of the importance cannot be estimated.")
+    r2, boot_r2 = float(point.sum()), boot.sum(axis=1)
+    alpha = (1 - level) / 2
+    q = (100 * alpha, 100 * (1 - alpha))
+
+    def ci(values: np.ndarray) -> tuple[float, float]:
+        lo, hi = np.percentile(values, q)
+        return float(lo), float(hi)
+
+    shares = 100 * boot / boot_r2[:, None]
+    order = np.argsort(-point, kind="stable")
+    ranks = {int(j): r + 1 for r, j in enumerate(order)}
+    out = [Driver(aspect=a, weight=float(point[j]), weight_ci=ci(boot[:, j]), share=float(100 * point[j] / r2),
+                  share_ci=ci(shares[:, j]), rank=ranks[j]) for j, a in enumerate(drivers)]
+    out.sort(key=lambda d: d.rank)
+    return DriverResult(method=method, r2=r2, r2_ci=ci(boot_r2), drivers=out, level=level, n_boot=n_boot, seed=seed,
+                        min_n=min_n, n=n)
+
+
+def drivers_for(con, *, start: str, end: str, service: str | None = None, entity: str | None = None,
+                service_type: str | None = None, questionnaire: str | None = None, **options: Any) -> DriverResult:
+    """:func:`load_rows` then :func:`analyse` (``options`` are :func:`analyse`'s)."""
+    rows = load_rows(con, start=start, end=end, service=service, entity=entity, service_type=service_type,
+                     questionnaire=questionnaire)
+    return analyse(rows, **options)

@@ -1,0 +1,262 @@
+"""Before/after evaluation of an indicator and its trend over months. Pure functions.
+
+Contract
+--------
+Inputs are published figures the caller reads from the protected cube (perturbed counts, means and
+standard deviations) — nothing here reads data, so nothing here can publish what the cube would not.
+Every indicator is on 0–100 where higher is better; differences are *follow-up − baseline*, in
+points (percentage points for shares).
+
+- :func:`share_change`: positive shares (k of n). Interval for the difference: Newcombe's (1998)
+  hybrid score interval (method 10, from the two Wilson intervals); test: the score test
+  (``statsmodels.stats.proportion.test_proportions_2indep``, ``method="score"``).
+- :func:`mean_change`: means with their SDs. Welch's interval and t test (Satterthwaite df).
+- Verdict: ``improved`` when the whole interval is above 0, ``worsened`` when it is below 0, else
+  ``no detectable change``. With it the **minimum detectable change** (MDC) at the achieved n: the
+  smallest true change a two-sided 5% test detects with 80% power (shares: Cohen's h through
+  ``NormalIndPower``, converted back to points around the baseline share; means: Cohen's d through
+  ``TTestIndPower`` times the pooled SD). An MDC larger than the change a plan aims for says the
+  samples cannot tell.
+- :func:`trend`: logistic regression of the positive share on time (months since the first, gaps
+  allowed) on aggregated counts (``statsmodels`` GLM, binomial, logit link), with the Pearson χ²
+  dispersion used as the scale when it exceeds 1 (quasi-binomial: months vary more than sampling
+  alone explains).
+
+The wording describes what changed between periods; it never says why (no causal claim: other things
+change between two periods besides the plan).
+Invalid inputs raise :class:`EvaluationError` naming the field.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Sequence
+
+import numpy as np
+from scipy import stats as sps
+from statsmodels.stats.power import NormalIndPower, TTestIndPower
+from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
+
+ALPHA = 0.05
+POWER = 0.80
+VERDICTS = ("improved", "worsened", "no detectable change")
+TRENDS = ("rising", "falling", "no detectable trend")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+_WORDS = {
+    "it": {"improved": "migliorato", "worsened": "peggiorato", "no detectable change": "nessuna variazione rilevabile",
+           "share": "la quota di giudizi positivi è passata", "mean": "il punteggio medio è passato",
+           "sentence": "{what} da {b} a {f} ({d:+.1f} punti, IC {lvl}% da {lo:+.1f} a {hi:+.1f})",
+           "mdc": "con questi campioni una variazione è rilevata 8 volte su 10 solo se è di almeno {m:.1f} punti",
+           "nomdc": "con questi campioni nessuna variazione in questa direzione è rilevabile"},
+    "en": {"improved": "improved", "worsened": "worsened", "no detectable change": "no detectable change",
+           "share": "the positive share went", "mean": "the mean score went",
+           "sentence": "{what} from {b} to {f} ({d:+.1f} points, {lvl}% CI {lo:+.1f} to {hi:+.1f})",
+           "mdc": "with these samples a change is detected 80% of the time only if it is at least {m:.1f} points",
+           "nomdc": "with these samples no change in this direction can be detected"},
+}
+
+
+class EvaluationError(ValueError):
+    """An input is invalid; ``field`` names it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Change:
+    measure: str                       # "share" (points = percentage points) or "mean"
+    baseline: float
+    follow_up: float
+    difference: float
+    ci: tuple[float, float]
+    level: float
+    p_value: float
+    verdict: str
+    mdc: float | None                  # minimum detectable change in the observed direction (points)
+    mdc_up: float | None
+    mdc_down: float | None
+    method: str
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ci"] = list(self.ci)
+        return d
+
+    def sentence(self, lang: str = "it") -> str:
+        """A plain description, e.g. "improved: the positive share went from 60.0% to 70.0% (…)"."""
+        if lang not in _WORDS:
+            raise EvaluationError("lang", f"lang is one of {', '.join(_WORDS)}.")
+        w = _WORDS[lang]
+        fmt = (lambda v: f"{v:.1f}%") if self.measure == "share" else (lambda v: f"{v:.1f}")
+        text = w["sentence"].format(what=w[self.measure], b=fmt(self.baseline), f=fmt(self.follow_up),
+                                    d=self.difference, lvl=round(100 * self.level), lo=self.ci[0], hi=self.ci[1])
+        tail = w["nomdc"] if self.mdc is None else w["mdc"].format(m=self.mdc)
+        return f"{w[self.verdict]}: {text}; {tail}."
+
+
+def _count(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or not float(value).is_integer():
+        raise EvaluationError(field, f"{field} is a whole number; got {value!r}.")
+    return int(value)
+
+
+def _check_level(level: float) -> float:
+    if not isinstance(level, float) or not 0.5 < level < 1:
+        raise EvaluationError("level", "level is a number between 0.5 and 1.")
+    return level
+
+
+def verdict(lo: float, hi: float) -> str:
+    """``improved`` if the interval is above 0, ``worsened`` if below, else ``no detectable change``."""
+    return "improved" if lo > 0 else "worsened" if hi < 0 else "no detectable change"
+
+
+def newcombe_interval(k0: int, n0: int, k1: int, n1: int, level: float = 0.95) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for p1 − p0 (proportions, not points)."""
+    p0, p1 = k0 / n0, k1 / n1
+    l0, u0 = proportion_confint(k0, n0, alpha=1 - level, method="wilson")
+    l1, u1 = proportion_confint(k1, n1, alpha=1 - level, method="wilson")
+    d = p1 - p0
+    return d - np.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
+
+
+def share_mdc(p0: float, n0: int, n1: int, alpha: float = ALPHA, power: float = POWER) -> tuple[float | None, float | None]:
+    """Minimum detectable increase and decrease (proportions) from a baseline share ``p0`` with
+    samples n0 and n1: Cohen's h solved for the power, mapped back to shares. ``None`` where no
+    share in that direction is far enough (e.g. the increase from a baseline near 100%)."""
+    h = NormalIndPower().solve_power(effect_size=None, nobs1=n0, alpha=alpha, power=power, ratio=n1 / n0,
+                                     alternative="two-sided")
+    phi = np.arcsin(np.sqrt(p0))
+    up = phi + h / 2
+    down = phi - h / 2
+    return (float(np.sin(up) ** 2 - p0) if up <= np.pi / 2 else None,
+            float(p0 - np.sin(down) ** 2) if down >= 0 else None)
+
+
+def share_change(k0: int, n0: int, k1: int, n1: int, level: float = 0.95) -> Change:
+    """Change of the positive share from baseline (k0 of n0) to follow-up (k1 of n1)."""
+    k0, n0, k1, n1 = (_count(v, f) for v, f in ((k0, "baseline_k"), (n0, "baseline_n"), (k1, "follow_up_k"),
+                                                (n1, "follow_up_n")))
+    for k, n, tag in ((k0, n0, "baseline"), (k1, n1, "follow_up")):
+        if n < 2:
+            raise EvaluationError(f"{tag}_n", f"{tag}_n must be at least 2; got {n}.")
+        if not 0 <= k <= n:
+            raise EvaluationError(f"{tag}_k", f"{tag}_k must be between 0 and {tag}_n ({n}); got {k}.")
+    level = _check_level(level)
+    lo, hi = newcombe_interval(k0, n0, k1, n1, level)
+    with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels also computes ratios of zero shares
+        test = test_proportions_2indep(k1, n1, k0, n0, method="score", compare="diff")
+    p = float(test.pvalue) if np.isfinite(test.pvalue) else 1.0  # 0/n against 0/n: no evidence of a change
+    up, down = share_mdc(k0 / n0, n0, n1)
+    d = 100 * (k1 / n1 - k0 / n0)
+    ci = (100 * float(lo), 100 * float(hi))
+    mdc_up, mdc_down = (None if v is None else 100 * v for v in (up, down))
+    return Change(measure="share", baseline=100 * k0 / n0, follow_up=100 * k1 / n1, difference=d, ci=ci, level=level,
+                  p_value=p, verdict=verdict(*ci), mdc=mdc_down if d < 0 else mdc_up, mdc_up=mdc_up,
+                  mdc_down=mdc_down, method="newcombe-hybrid-score; score test")
+
+
+def mean_change(n0: int, mean0: float, sd0: float, n1: int, mean1: float, sd1: float, level: float = 0.95) -> Change:
+    """Change of a mean (0–100) from baseline to follow-up: Welch interval and t test."""
+    n0, n1 = _count(n0, "baseline_n"), _count(n1, "follow_up_n")
+    for name, v in (("baseline_mean", mean0), ("follow_up_mean", mean1), ("baseline_sd", sd0), ("follow_up_sd", sd1)):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.floating)) or not np.isfinite(v):
+            raise EvaluationError(name, f"{name} is a number; got {v!r}.")
+        if name.endswith("_mean") and not 0 <= v <= 100:
+            raise EvaluationError(name, f"{name} is on 0–100; got {v!r}.")
+        if name.endswith("_sd") and v < 0:
+            raise EvaluationError(name, f"{name} cannot be negative; got {v!r}.")
+    for n, tag in ((n0, "baseline"), (n1, "follow_up")):
+        if n < 2:
+            raise EvaluationError(f"{tag}_n", f"{tag}_n must be at least 2; got {n}.")
+    if sd0 == 0 and sd1 == 0:
+        raise EvaluationError("baseline_sd", "both standard deviations are 0: every answer is the same, there is "
+                                             "nothing to test.")
+    level = _check_level(level)
+    v0, v1 = sd0 ** 2 / n0, sd1 ** 2 / n1
+    se = np.sqrt(v0 + v1)
+    df = (v0 + v1) ** 2 / (v0 ** 2 / (n0 - 1) + v1 ** 2 / (n1 - 1))
+    d = float(mean1 - mean0)
+    tq = sps.t.ppf(0.5 + level / 2, df)
+    ci = (float(d - tq * se), float(d + tq * se))
+    p = float(2 * sps.t.sf(abs(d) / se, df))
+    es = TTestIndPower().solve_power(effect_size=None, nobs1=n0, alpha=ALPHA, power=POWER, ratio=n1 / n0,
+                                     alternative="two-sided")
+    pooled = np.sqrt(((n0 - 1) * sd0 ** 2 + (n1 - 1) * sd1 ** 2) / (n0 + n1 - 2))
+    mdc = float(es * pooled)
+    return Change(measure="mean", baseline=float(mean0), follow_up=float(mean1), difference=d, ci=ci, level=level,
+                  p_value=p, verdict=verdict(*ci), mdc=mdc, mdc_up=mdc, mdc_down=mdc, method="welch")
+
+
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Trend:
+    months: int
+    slope: float                        # change of the log-odds of a positive answer per month
+    slope_ci: tuple[float, float]
+    odds_ratio_per_year: float
+    odds_ratio_per_year_ci: tuple[float, float]
+    p_value: float
+    dispersion: float                   # Pearson χ²/df used as scale when > 1 (else 1)
+    fitted: dict[str, float]            # fitted positive share (%) per month given
+    verdict: str
+    level: float
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["slope_ci"], d["odds_ratio_per_year_ci"] = list(self.slope_ci), list(self.odds_ratio_per_year_ci)
+        return d
+
+
+def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: float = 0.95) -> Trend:
+    """Logistic trend of the positive share over months: ``periods`` are ``YYYY-MM`` labels (distinct,
+    any order, gaps allowed), ``k`` positive answers and ``n`` answers in each. Months with n = 0
+    (suppressed or empty) are left out; at least three months are needed."""
+    import statsmodels.api as sm
+
+    level = _check_level(level)
+    if not (len(periods) == len(k) == len(n)):
+        raise EvaluationError("periods", "periods, k and n must have the same length.")
+    if len(set(periods)) != len(periods):
+        raise EvaluationError("periods", "a month is repeated.")
+    idx, ks, ns, labels = [], [], [], []
+    for i, (label, ki, ni) in enumerate(zip(periods, k, n)):
+        m = _MONTH.match(label) if isinstance(label, str) else None
+        if not m:
+            raise EvaluationError("periods", f"periods[{i}] is not YYYY-MM; got {label!r}.")
+        ki, ni = _count(ki, f"k[{i}]"), _count(ni, f"n[{i}]")
+        if ni < 0 or not 0 <= ki <= max(ni, 0):
+            raise EvaluationError(f"k[{i}]", f"k[{i}] must be between 0 and n[{i}] ({ni}); got {ki}.")
+        if ni == 0:
+            continue
+        idx.append(int(m.group(1)) * 12 + int(m.group(2)) - 1)
+        ks.append(ki)
+        ns.append(ni)
+        labels.append(label)
+    if len(idx) < 3:
+        raise EvaluationError("periods", "a trend needs at least three months with answers.")
+    t = np.asarray(idx, dtype=float) - min(idx)
+    ks_a, ns_a = np.asarray(ks, dtype=float), np.asarray(ns, dtype=float)
+    if ks_a.sum() in (0, ns_a.sum()):
+        raise EvaluationError("k", "every answer is positive (or none is): the trend cannot be estimated.")
+    exog = sm.add_constant(t, has_constant="add")
+    endog = np.column_stack([ks_a, ns_a - ks_a])
+    model = sm.GLM(endog, exog, family=sm.families.Binomial())
+    fit = model.fit()
+    dispersion = float(fit.pearson_chi2 / fit.df_resid) if fit.df_resid > 0 else 1.0
+    if dispersion > 1:
+        fit = model.fit(scale=dispersion)
+    else:
+        dispersion = 1.0
+    lo, hi = (float(v) for v in fit.conf_int(alpha=1 - level)[1])
+    slope = float(fit.params[1])
+    p = float(fit.pvalues[1])
+    fitted = {label: 100 * float(v) for label, v in zip(labels, fit.predict(exog))}
+    return Trend(months=len(idx), slope=slope, slope_ci=(lo, hi), odds_ratio_per_year=float(np.exp(12 * slope)),
+                 odds_ratio_per_year_ci=(float(np.exp(12 * lo)), float(np.exp(12 * hi))), p_value=p,
+                 dispersion=dispersion, fitted=fitted,
+                 verdict="rising" if lo > 0 else "falling" if hi < 0 else "no detectable trend", level=level)
