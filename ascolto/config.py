@@ -34,6 +34,7 @@ def _float(env: dict, name: str, default: float) -> float:
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("var")
+    data_dir_configured: bool = False  # True when ASCOLTO_DATA_DIR named it (not the ./var default)
     database_url: str = ""
     broker: str = "127.0.0.1:9092"
     topic: str = "ascolto.submissions"
@@ -98,6 +99,7 @@ def load(env: dict | None = None) -> Settings:
     defaults = Settings()
     return Settings(
         data_dir=Path(env.get("ASCOLTO_DATA_DIR") or "var"),
+        data_dir_configured=bool(env.get("ASCOLTO_DATA_DIR")),
         database_url=env.get("ASCOLTO_DATABASE_URL", ""),
         broker=env.get("ASCOLTO_BROKER") or defaults.broker,
         topic=env.get("ASCOLTO_TOPIC") or defaults.topic,
