@@ -121,8 +121,15 @@ def submit():
 
 @bp.get("/v1/services/<key>/questionnaire")
 def questionnaire(key: str):
-    """The service's questionnaire rendered in ``lang`` (Italian fallback), with an ETag."""
+    """The service's questionnaire rendered in ``lang`` (Italian fallback), with an ETag.
+
+    A page of an origin the service does not allow gets the same 403 as its submission would, so
+    the widget says "not active on this page" before the citizen answers (Vary: Origin)."""
     cfg = _service(key)
+    origin = request.headers.get("Origin")
+    if origin and origin not in cfg.allowed_origins:
+        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not embed service {cfg.key!r}.",
+                       {"Origin": ["Not among the service's allowed origins."]})
     try:
         q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
