@@ -43,6 +43,7 @@ class Settings:
     collector_port: int = 8000
     console_port: int = 8001
     demo_port: int = 8002
+    public_url: str = ""  # the collector's address as PA pages reach it (snippets); "" = http://localhost:PORT
     broker_port: int = 0
     produce_timeout_s: float = 10.0
     max_request_bytes: int = 16 * 1024
@@ -78,6 +79,11 @@ class Settings:
             object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'registry.db'}")
 
     @property
+    def collector_url(self) -> str:
+        """Where PA pages load the widget from: ``ASCOLTO_PUBLIC_URL``, else the local collector."""
+        return (self.public_url or f"http://localhost:{self.collector_port}").rstrip("/")
+
+    @property
     def dlq_topic(self) -> str:
         return f"{self.topic}.dlq"
 
@@ -108,6 +114,7 @@ def load(env: dict | None = None) -> Settings:
         collector_port=_int(env, "ASCOLTO_COLLECTOR_PORT", defaults.collector_port),
         console_port=_int(env, "ASCOLTO_CONSOLE_PORT", defaults.console_port),
         demo_port=_int(env, "ASCOLTO_DEMO_PORT", defaults.demo_port),
+        public_url=env.get("ASCOLTO_PUBLIC_URL", ""),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
         spool_dir=Path(env["ASCOLTO_SPOOL_DIR"]) if env.get("ASCOLTO_SPOOL_DIR") else None,
         spool_max_bytes=_int(env, "ASCOLTO_SPOOL_MAX_BYTES", defaults.spool_max_bytes),
