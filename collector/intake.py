@@ -96,7 +96,9 @@ def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
         raise ApiError(422, "invalid_answers", "Some answers are not valid for the questionnaire.",
                        {f"answers.{k}": v for k, v in exc.errors.items()}) from None
     settings = current_app.config["ASCOLTO_SETTINGS"]
-    envelope = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent))
+    clock = current_app.extensions.get("ascolto.clock")  # only an in-process loader sets it (deploy/demo_history.py)
+    envelope = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent),
+                             received_at=clock() if clock else None)
     value = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         path = current_app.extensions["ascolto.durability"].submit(cfg.key, value)

@@ -30,7 +30,7 @@ def stack(tmp_path_factory):
     ports = {name: free_port() for name in ("COLLECTOR", "CONSOLE", "DEMO", "BROKER")}
     env = dict(os.environ, ASCOLTO_DATA_DIR=str(tmp_path_factory.mktemp("stack")),
                **{f"ASCOLTO_{k}_PORT": str(v) for k, v in ports.items()})
-    proc = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "up", "--demo-responses", "0"], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "up", "--demo-responses", "0", "--demo-months", "0"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         for line in proc.stdout:
