@@ -111,7 +111,7 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool) -> N
 
 
 @main.command()
-@click.option("--responses", default=300, show_default=True)
+@click.option("--responses", default=100, show_default=True)
 @click.option("--collector-url", default=None, help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
 @click.pass_obj
 def demo(settings, responses: int, collector_url: str | None) -> None:
@@ -119,7 +119,7 @@ def demo(settings, responses: int, collector_url: str | None) -> None:
     from deploy.demo_data import post_demo
 
     url = collector_url or f"http://127.0.0.1:{settings.collector_port}"
-    accepted = post_demo(url, responses, progress=lambda m: click.echo(m, err=True))
+    accepted = post_demo(url, responses, max_wait_s=900, progress=lambda m: click.echo(m, err=True))
     click.echo(f"{accepted} of {responses} accepted")
     if accepted < responses:
         sys.exit(1)

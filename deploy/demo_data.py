@@ -82,7 +82,7 @@ def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float
     ``max_wait_s`` in all), as the widget does. ``progress(message)`` hears about each wait."""
     rng = random.Random(seed)
     services = all_services()
-    accepted, waited = 0, 0.0
+    accepted, waited, waits = 0, 0.0, 0
     for _ in range(n):
         key, _entity, _name, _stype, channel, qid = rng.choice(services)
         body = {"submission_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "service": key,
@@ -101,8 +101,10 @@ def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float
                 if exc.code not in (429, 503) or waited >= max_wait_s:
                     break
                 delay = min(max_wait_s - waited, _retry_after(exc.headers.get("Retry-After")))
-                if progress:
-                    progress(f"collector answered {exc.code}: waiting {delay:.0f} s as Retry-After says")
+                waits += 1
+                if progress and waits % 20 == 1:  # the first wait, then one line in twenty
+                    progress(f"collector answered {exc.code}: waiting {delay:.0f} s as Retry-After says "
+                             f"({accepted} accepted so far)")
                 sleep(delay)
                 waited += delay
     return accepted
