@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from tests.browser import BROWSER
-from tests.test_widget_browser import SERVICE, _answer_minimal, browser, page, serious, stack  # noqa: F401
+from tests.test_widget_browser import SERVICE, _answer_minimal, browser, page, serious, shot, stack  # noqa: F401
 
 pytestmark = BROWSER
 OFF = {"it": "Questo modulo non è attivo su questa pagina.", "en": "This form is not active on this page."}
@@ -29,6 +29,7 @@ def test_a_page_of_another_origin_says_the_form_is_not_active_and_warns_the_deve
     note = page.get_by_role("status")
     note.wait_for(timeout=10_000)
     assert note.text_content() == OFF["it"]
+    shot(page, "widget-not-active.png")
     assert page.get_by_role("button", name="Invia").count() == 0  # nothing to answer in vain
     time.sleep(4)  # longer than the widget's first retry would wait
     assert [m for m, u in requests] == ["GET"]  # the questionnaire once, never retried
