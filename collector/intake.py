@@ -96,7 +96,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
         raise ApiError(422, "invalid_answers", "Some answers are not valid for the questionnaire.",
                        {f"answers.{k}": v for k, v in exc.errors.items()}) from None
     settings = current_app.config["ASCOLTO_SETTINGS"]
-    clock = current_app.extensions.get("ascolto.clock")  # only an in-process loader sets it (deploy/demo_history.py)
+    clock = current_app.extensions.get("ascolto.clock")  # set only in-process by collector/backfill.py
     envelope = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent),
                              received_at=clock() if clock else None)
     value = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
