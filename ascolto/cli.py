@@ -22,14 +22,17 @@ def main(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--demo-responses", default=300, show_default=True, help="Demo submissions to post at start.")
+@click.option("--demo-responses", default=100, show_default=True,
+              help="Demo submissions of today to post through the collector's API at start.")
+@click.option("--demo-months", default=13, show_default=True, type=click.IntRange(0, 60),
+              help="Months of demo history to load (once per data directory; 0: none).")
 @click.pass_obj
-def up(settings, demo_responses: int) -> None:
+def up(settings, demo_responses: int, demo_months: int) -> None:
     """Run the whole stack locally: broker, collector :8000, processor, console :8001, demo site."""
     from deploy.up import up as run_up
 
     _refuse_weak_secrets(settings, "ASCOLTO_CONSOLE_SECRET", "ASCOLTO_FORM_SECRET")
-    sys.exit(run_up(settings, demo_responses=demo_responses))
+    sys.exit(run_up(settings, demo_responses=demo_responses, demo_months=demo_months))
 
 
 def _refuse_weak_secrets(settings, *names: str) -> None:
@@ -108,15 +111,18 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool) -> N
 
 
 @main.command()
-@click.option("--responses", default=300, show_default=True)
+@click.option("--responses", default=100, show_default=True)
 @click.option("--collector-url", default=None, help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
 @click.pass_obj
 def demo(settings, responses: int, collector_url: str | None) -> None:
-    """Post realistic synthetic submissions through the real collector API."""
+    """Post realistic synthetic submissions through the real collector API (waits on 429 Retry-After)."""
     from deploy.demo_data import post_demo
 
     url = collector_url or f"http://127.0.0.1:{settings.collector_port}"
-    click.echo(f"{post_demo(url, responses)} of {responses} accepted")
+    accepted = post_demo(url, responses, max_wait_s=900, progress=lambda m: click.echo(m, err=True))
+    click.echo(f"{accepted} of {responses} accepted")
+    if accepted < responses:
+        sys.exit(1)
 
 
 from .cli_questionnaires import questionnaires  # noqa: E402  (subcommand groups, one module each)

@@ -7,6 +7,12 @@ from pathlib import Path
 
 import click
 
+from .datadir import locate_dataset
+
+_DATA_DIR = click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+                         help="The data directory to read (default: ASCOLTO_DATA_DIR, else the var/ "
+                              "of the working directory or a parent).")
+
 
 def _warehouse(settings):
     from warehouse.dataset import Warehouse
@@ -22,9 +28,13 @@ def _warehouse(settings):
 @click.option("--freq", default="A", show_default=True, type=click.Choice(["M", "Q", "A"]))
 @click.option("--from", "start", default=None, help="First period (YYYY-MM, YYYY-Qn or YYYY).")
 @click.option("--to", "end", default=None, help="Last period.")
+@_DATA_DIR
 @click.pass_obj
-def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end: str | None) -> None:
-    """Export the publication table (or the microdata package) with disclosure control applied."""
+def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end: str | None,
+               data_dir: Path | None) -> None:
+    """Export the publication table (or the microdata package) with disclosure control applied.
+
+    Exits 1 without writing anything when there is no dataset (ascolto.datadir)."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
     from warehouse.export import export
@@ -33,6 +43,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
         Cut(freq=freq, start=start, end=end).validate()
     except QueryError as exc:
         raise click.BadParameter(str(exc), param_hint="--from/--to") from None
+    settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with _warehouse(settings) as wh:
         path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end, min_n=settings.disclosure_min_n,
                       low_n=settings.reliability_min_n, microdata_min_n=settings.microdata_min_n,
@@ -46,20 +57,24 @@ def warehouse_cmd() -> None:
 
 
 @warehouse_cmd.command("refresh")
+@_DATA_DIR
 @click.pass_obj
-def refresh(settings) -> None:
+def refresh(settings, data_dir: Path | None) -> None:
     """Bring the rollup up to date with the responses (incremental)."""
     from warehouse.rollup import refresh as do_refresh
 
+    settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     click.echo(json.dumps(do_refresh(settings.data_dir, progress=None if sys.stderr.isatty() else False)))
 
 
 @warehouse_cmd.command("status")
+@_DATA_DIR
 @click.pass_obj
-def status(settings) -> None:
+def status(settings, data_dir: Path | None) -> None:
     """Whether the rollup is stale, and what it covers."""
     from warehouse.rollup import is_stale, read_manifest
 
+    settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     m = read_manifest(settings.data_dir)
     click.echo(json.dumps({"stale": is_stale(settings.data_dir, m), "input_files": len(m["inputs"]),
                            "rollup_files": len(m["outputs"])}))

@@ -171,7 +171,8 @@ def add_entity(ctx: click.Context, **fields) -> None:
 @registry.command("add-service")
 @click.option("--entity", "entity_ipa", required=True, help="IPA code of the entity.")
 @click.option("--name", required=True)
-@click.option("--type", "service_type", required=True, help="Service-type code from the taxonomy.")
+@click.option("--type", "service_type", required=True,
+              help="Service-type code from the taxonomy (ascolto registry service-types).")
 @click.option("--key", default=None, help="Public key (default: generated).")
 @click.option("--channel", default="web", show_default=True)
 @click.option("--origin", "origins", multiple=True, help="Allowed origin (repeatable), e.g. https://www.comune.roma.it")
@@ -180,17 +181,31 @@ def add_entity(ctx: click.Context, **fields) -> None:
 @click.option("--version", "questionnaire_version", type=int, default=None, help="Default: newest published.")
 @click.option("--sampling-rate", default=1.0, show_default=True, type=float)
 @click.option("--inactive", is_flag=True, help="Create the service deactivated.")
+@click.option("--key-only", is_flag=True, help="Print only the key (for scripts).")
 @click.pass_context
-def add_service(ctx: click.Context, origins, inactive: bool, **fields) -> None:
-    """Add a service; prints its public key (the data-service attribute of the widget)."""
-    from registry import ops
+def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, **fields) -> None:
+    """Add a service; prints its public key, then the HTML to paste into the PA's page.
 
+    The snippet (script tag and <noscript> link to the form) points at ASCOLTO_PUBLIC_URL, the
+    collector's public address (default http://localhost:$ASCOLTO_COLLECTOR_PORT)."""
+    from registry import ops
+    from registry.snippet import embed_snippet
+
+    settings = ctx.find_root().obj
     with _session(ctx) as s:
         svc = ops.add_service(s, actor=_who(ctx), allowed_origins=list(origins), active=not inactive, **fields)
-        click.echo(svc.key)
+        key, allowed = svc.key, list(svc.allowed_origins or ())
+        click.echo(key)
         click.echo(f"service {svc.key} of {svc.entity_ipa}: {svc.service_type}, "
                    f"{svc.questionnaire_id} v{svc.questionnaire_version}, "
                    f"{'active' if svc.active else 'inactive'}", err=True)
+    if key_only:
+        return
+    where = f"on {', '.join(allowed)}" if allowed else "(no allowed origin yet: add one with --origin, or the widget says it is not active)"
+    click.echo(f"\nPaste this into the page where the service ends, {where}:\n")
+    click.echo(embed_snippet(settings.collector_url, key))
+    if not settings.public_url:
+        click.echo(f"\n({settings.collector_url} is the local collector: set ASCOLTO_PUBLIC_URL to its public address.)")
 
 
 @registry.command()
@@ -229,6 +244,23 @@ def deactivate(ctx: click.Context, key: str) -> None:
     with _session(ctx) as s:
         ops.deactivate(s, key, actor=_who(ctx))
     click.echo(f"service {key} inactive")
+
+
+@registry.command("service-types")
+@click.option("--category", help="Only the types that apply to this IPA category, e.g. L6.")
+@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def service_types_cmd(category: str | None, lang: str, as_json: bool) -> None:
+    """List the valid service types: code, label, PA categories, assignable questionnaires."""
+    from questionnaires.taxonomy import pa_categories, service_types
+
+    if category and category.upper() not in pa_categories():
+        raise click.BadParameter(f"{category!r} is not in the taxonomy (valid: {', '.join(pa_categories())})",
+                                 param_hint="--category")
+    rows = [{"code": t.code, "label": t.label.get(lang) or t.label["it"], "pa_categories": list(t.pa_categories),
+             "questionnaires": list(t.questionnaires)}
+            for t in service_types().values() if not category or category.upper() in t.pa_categories]
+    _emit(rows, ["code", "pa_categories", "questionnaires", "label"], as_json)
 
 
 @registry.command("list")

@@ -34,6 +34,7 @@ def _float(env: dict, name: str, default: float) -> float:
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("var")
+    data_dir_configured: bool = False  # True when ASCOLTO_DATA_DIR named it (not the ./var default)
     database_url: str = ""
     broker: str = "127.0.0.1:9092"
     topic: str = "ascolto.submissions"
@@ -42,6 +43,7 @@ class Settings:
     collector_port: int = 8000
     console_port: int = 8001
     demo_port: int = 8002
+    public_url: str = ""  # the collector's address as PA pages reach it (snippets); "" = http://localhost:PORT
     broker_port: int = 0
     produce_timeout_s: float = 10.0
     max_request_bytes: int = 16 * 1024
@@ -77,6 +79,11 @@ class Settings:
             object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'registry.db'}")
 
     @property
+    def collector_url(self) -> str:
+        """Where PA pages load the widget from: ``ASCOLTO_PUBLIC_URL``, else the local collector."""
+        return (self.public_url or f"http://localhost:{self.collector_port}").rstrip("/")
+
+    @property
     def dlq_topic(self) -> str:
         return f"{self.topic}.dlq"
 
@@ -98,6 +105,7 @@ def load(env: dict | None = None) -> Settings:
     defaults = Settings()
     return Settings(
         data_dir=Path(env.get("ASCOLTO_DATA_DIR") or "var"),
+        data_dir_configured=bool(env.get("ASCOLTO_DATA_DIR")),
         database_url=env.get("ASCOLTO_DATABASE_URL", ""),
         broker=env.get("ASCOLTO_BROKER") or defaults.broker,
         topic=env.get("ASCOLTO_TOPIC") or defaults.topic,
@@ -106,6 +114,7 @@ def load(env: dict | None = None) -> Settings:
         collector_port=_int(env, "ASCOLTO_COLLECTOR_PORT", defaults.collector_port),
         console_port=_int(env, "ASCOLTO_CONSOLE_PORT", defaults.console_port),
         demo_port=_int(env, "ASCOLTO_DEMO_PORT", defaults.demo_port),
+        public_url=env.get("ASCOLTO_PUBLIC_URL", ""),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
         spool_dir=Path(env["ASCOLTO_SPOOL_DIR"]) if env.get("ASCOLTO_SPOOL_DIR") else None,
         spool_max_bytes=_int(env, "ASCOLTO_SPOOL_MAX_BYTES", defaults.spool_max_bytes),

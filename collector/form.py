@@ -9,7 +9,8 @@
   answers ``303`` to the localized thank-you page, refusals re-render the form with the answers
   kept and each error next to its field (422, or 429/503 with ``Retry-After``). Never a 5xx for
   anything the client sends.
-- ``GET /v1/services/<key>/form/thanks?lang=it`` — the localized thank-you page.
+- ``GET /v1/services/<key>/form/thanks?lang=it[&back=URL]`` — the localized thank-you page, with a link
+  back to the page the form was opened from (``collector.backlink``: an allowed origin only).
 
 Branching without script: every item is shown; an item with ``show_if`` carries a hint saying
 when it applies ("Rispondi solo se …"), and answers to items whose condition does not hold for
@@ -33,9 +34,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES, Item, Questionnaire
+from questionnaires.presentation import end_labels
 from registry import connect
 from registry.models import Service
 
+from .backlink import back_url, checked_back
 from .errors import ApiError
 from .intake import accept_submission  # the one intake: validation, bot checks, durability
 from .form_i18n import UI, condition_hint
@@ -183,7 +186,7 @@ def _choices(item: Item, lang: str, ui: Mapping[str, str]) -> list[dict[str, Any
         out = []
         for v in range(item.scale_min, item.scale_max + 1):
             extreme = "min" if v == item.scale_min else "max" if v == item.scale_max else None
-            words = item.scale_labels.get(extreme) if extreme else None
+            words = end_labels(item).get(extreme) if extreme else None
             out.append({"value": str(v), "n": str(v), "label": str(v),
                         "word": (words.get(lang) or words[DEFAULT_LANGUAGE]) if words else "",
                         "lang": _label_lang(words, lang) if words else None})
@@ -222,7 +225,7 @@ def _view_items(q: Questionnaire, lang: str, raw: Mapping[str, list[str]],
     return items
 
 
-def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token: str, page: str,
+def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token: str, page: str, back: str = "",
                  raw: Mapping[str, list[str]] | None = None, errors: Mapping[str, str] | None = None,
                  notice: str = "", status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     ui = UI[lang]
@@ -233,7 +236,8 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
         title_lang=_label_lang(q.title, lang), service_name=service_name, entity_name=entity_name,
         items=_view_items(q, lang, raw or {}, errors), errors=errors, notice=notice,
         action=url_for("form.submit_form"), hidden={
-            "service": cfg.key, "lang": lang, "submission_id": submission_id, "token": token, "page": page},
+            "service": cfg.key, "lang": lang, "submission_id": submission_id, "token": token, "page": page,
+            "back": checked_back(cfg.allowed_origins, back)},
         honeypot=HONEYPOT)
     resp = Response(html, status=status, mimetype="text/html")
     resp.cache_control.no_store = True
@@ -257,7 +261,9 @@ def form_page(key: str):
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
     sid, token = _issue(cfg, q, frame=framing_origin(cfg))
-    return _render_form(cfg, q, lang, submission_id=sid, token=token, page=_clean_page(request.args.get("page")))
+    page = _clean_page(request.args.get("page"))
+    back = back_url(cfg.allowed_origins, request.headers.get("Referer"), page)  # thank-you page's link
+    return _render_form(cfg, q, lang, submission_id=sid, token=token, page=page, back=back)
 
 
 # --- the POST -----------------------------------------------------------------------------------
@@ -323,6 +329,7 @@ def submit_form():
     key = form.get("service", "")
     cfg, q = _service(key, lang)
     page = _clean_page(form.get("page"))
+    back = checked_back(cfg.allowed_origins, form.get("back"))
     answers, raw = form_answers(q, form)
     try:
         data = _signer().loads(form.get("token", ""), max_age=TOKEN_MAX_AGE_S)
@@ -330,7 +337,7 @@ def submit_form():
         old = _signer().loads_unsafe(form.get("token", ""))[1]  # the signature held; only the age did not
         frame = old.get("f", "") if isinstance(old, dict) and isinstance(old.get("f"), str) else ""
         sid, token = _issue(cfg, q, _uuid_or_none(form.get("submission_id")), frame=frame)
-        return _render_form(cfg, q, lang, submission_id=sid, token=token, page=page, raw=raw,
+        return _render_form(cfg, q, lang, submission_id=sid, token=token, page=page, back=back, raw=raw,
                             notice=UI[lang]["expired"], status=422)
     except BadSignature:
         raise _PageError(400, "bad_request", lang, key) from None
@@ -345,7 +352,7 @@ def submit_form():
     body = {"submission_id": data["i"], "service": cfg.key, "questionnaire": q.id, "version": q.version,
             "lang": lang, "channel": "web", "answers": answers, "context": context}
     origin = effective_origin(data)
-    again = dict(submission_id=data["i"], token=form.get("token", ""), page=page, raw=raw)
+    again = dict(submission_id=data["i"], token=form.get("token", ""), page=page, back=back, raw=raw)
     try:
         accept_submission(body, origin=origin, user_agent=request.headers.get("User-Agent"))
     except ApiError as exc:
@@ -369,7 +376,7 @@ def submit_form():
                                 headers={k: v for k, v in exc.headers.items() if k == "Retry-After"})
         kind = {403: "origin", 404: "unknown_service", 409: "not_assigned"}.get(exc.status, "bad_request")
         raise _PageError(exc.status if exc.status < 500 else 400, kind, lang, key) from None
-    return redirect(url_for("form.thanks", key=cfg.key, lang=lang), code=303)
+    return redirect(url_for("form.thanks", key=cfg.key, lang=lang, **({"back": back} if back else {})), code=303)
 
 
 def _uuid_or_none(raw: str | None) -> str | None:
@@ -385,7 +392,8 @@ def thanks(key: str):
     cfg, q = _service(key, lang)
     service_name, entity_name = _names(cfg.key)
     html = render_template("form_thanks.html", lang=lang, ui=UI[lang], service_name=service_name,
-                           entity_name=entity_name, again=url_for("form.form_page", key=cfg.key, lang=lang))
+                           entity_name=entity_name, again=url_for("form.form_page", key=cfg.key, lang=lang),
+                           back=checked_back(cfg.allowed_origins, request.args.get("back")))
     resp = Response(html, mimetype="text/html")
     resp.cache_control.no_store = True
     return _secure(resp, cfg.allowed_origins)
@@ -449,7 +457,9 @@ OPENAPI_PATHS: dict[str, Any] = {
                 "service": {"type": "string"}, "lang": {"type": "string", "enum": list(LANGUAGES)},
                 "submission_id": {"type": "string", "format": "uuid"},
                 "token": {"type": "string", "description": "Signed render time, service and submission_id."},
-                "page": {"type": "string"}, HONEYPOT: {"type": "string", "description": "Honeypot: must be empty."}},
+                "page": {"type": "string"},
+                "back": {"type": "string", "description": "Page to link back to from the thank-you page "
+                                                          "(kept only on an allowed origin)."}, HONEYPOT: {"type": "string", "description": "Honeypot: must be empty."}},
             "additionalProperties": {"description": "answers.<item code>: one field per answer, repeated for "
                                                     "multiple choices.", "type": "string"}}}}},
         "responses": {
@@ -465,7 +475,10 @@ OPENAPI_PATHS: dict[str, Any] = {
             "429": {"description": "Rate limited: the form again, with Retry-After.", "content": _HTML},
             "503": {"description": "Cannot be stored now: the form again, with Retry-After.", "content": _HTML}}}},
     "/v1/services/{key}/form/thanks": {"get": {
-        "summary": "The localized thank-you page", "parameters": [_KEY, _LANG],
+        "summary": "The localized thank-you page", "parameters": [_KEY, _LANG, {
+            "name": "back", "in": "query", "required": False,
+            "description": "The page to link back to; ignored unless on one of the service's allowed origins.",
+            "schema": {"type": "string", "maxLength": 2048}}],
         "responses": {"200": {"description": "Thank-you page.", "content": _HTML},
                       "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML}}}},
 }

@@ -96,7 +96,9 @@ def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
         raise ApiError(422, "invalid_answers", "Some answers are not valid for the questionnaire.",
                        {f"answers.{k}": v for k, v in exc.errors.items()}) from None
     settings = current_app.config["ASCOLTO_SETTINGS"]
-    envelope = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent))
+    clock = current_app.extensions.get("ascolto.clock")  # set only in-process by collector/backfill.py
+    envelope = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent),
+                             received_at=clock() if clock else None)
     value = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         path = current_app.extensions["ascolto.durability"].submit(cfg.key, value)
@@ -121,8 +123,15 @@ def submit():
 
 @bp.get("/v1/services/<key>/questionnaire")
 def questionnaire(key: str):
-    """The service's questionnaire rendered in ``lang`` (Italian fallback), with an ETag."""
+    """The service's questionnaire rendered in ``lang`` (Italian fallback), with an ETag.
+
+    A page of an origin the service does not allow gets the same 403 as its submission would, so
+    the widget says "not active on this page" before the citizen answers (Vary: Origin)."""
     cfg = _service(key)
+    origin = request.headers.get("Origin")
+    if origin and origin not in cfg.allowed_origins:
+        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not embed service {cfg.key!r}.",
+                       {"Origin": ["Not among the service's allowed origins."]})
     try:
         q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:

@@ -1,13 +1,17 @@
-"""Realistic synthetic submissions, posted through the real collector API (``ascolto demo``)."""
+"""Realistic synthetic submissions for every instrument (:func:`answers_for`), posted through the
+real collector API by ``ascolto demo`` and ``ascolto up`` (:func:`post_demo`, honouring 429/503
+``Retry-After`` so that none is lost); ``deploy/demo_history.py`` uses the same answers for the past."""
 from __future__ import annotations
 
 import json
 import random
+import time
 import urllib.error
 import urllib.request
 import uuid
 
 from registry.demo import SERVICES
+from registry.demo_wide import all_services
 
 # Mean satisfaction differs by service so that comparisons show something.
 _LEVEL = {key: level for (key, *_), level in zip(SERVICES, [3.9, 3.4, 3.1, 3.6, 2.8, 4.1])}
@@ -30,21 +34,84 @@ def random_answers(rng: random.Random, level: float) -> dict:
     return answers
 
 
-def post_demo(collector_url: str, n: int, seed: int = 2026) -> int:
-    """Post ``n`` submissions spread over the demo services; return how many got 202."""
+_MODULE = {
+    "mod-anagrafe": lambda rng, r: {"anag_findability": r(-0.2), "anag_identification": rng.choice(["spid", "cie", "cie", "cns", "none"]),
+                                    "anag_counter": rng.random() < 0.2},
+    "mod-previdenza": lambda rng, r: {"prev_status_clarity": r(-0.3), "prev_asked_again": rng.random() < 0.3,
+                                      "prev_submitted_by": rng.choice(["self", "self", "intermediary", "contact_center", "office"])},
+    "mod-sanita": lambda rng, r: {"san_within_priority": rng.choice(["yes", "yes", "no", "dont_know"]),
+                                  "san_location": r(0.1), "san_cancel_info": rng.random() < 0.6},
+    "mod-scuola": lambda rng, r: {"scuola_offer_info": r(0.2), "scuola_help": rng.choice(["no", "no", "yes_solved", "yes_unsolved"])},
+    "mod-tributi": lambda rng, r: dict({"trib_amount_clarity": r(-0.4)}, **(
+        {"trib_payment": "not_yet"} if rng.random() < 0.1 else
+        {"trib_payment": rng.choice(["pagopa_online", "app_io", "home_banking", "in_person"]),
+         "trib_receipt": rng.random() < 0.85})),
+}
+_DI_REASONS = ["clarity", "completeness", "orientation", "technical", "other"]
+
+
+def answers_for(questionnaire: str, rng: random.Random, level: float) -> dict:
+    """Plausible answers to ``questionnaire`` (any of the standard set) around ``level`` (1–5)."""
+    def rating(shift=0.0):
+        return max(1, min(5, round(rng.gauss(level + shift, 0.9))))
+
+    if questionnaire == "cx-core" or questionnaire in _MODULE:
+        answers = random_answers(rng, level)
+        answers.update(_MODULE.get(questionnaire, lambda *_: {})(rng, rating))
+        return answers
+    if questionnaire.startswith("di-rating-"):
+        stars = rating()
+        answers = {"stars": stars, ("went_well" if stars > 3 else "went_wrong"): rng.choice(_DI_REASONS)}
+        if rng.random() < 0.2:
+            answers["comment"] = rng.choice(["Chiaro.", "Mancano informazioni sugli orari.", "Pagina utile"])
+        return answers
+    if questionnaire == "faccia":
+        face = rng.choices(["satisfied", "neutral", "dissatisfied"], [level - 1, 1.2, 5 - level])[0]
+        if face == "satisfied":
+            return {"face": face, "went_well": rng.sample(["speed", "clarity", "staff", "completeness"], rng.randint(1, 2))}
+        return {"face": face, "went_wrong": rng.sample(["speed", "clarity", "staff", "technical", "other"], rng.randint(1, 2))}
+    raise ValueError(f"no demo answers for {questionnaire!r}")
+
+
+def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float = 120.0,
+              sleep=time.sleep, progress=None) -> int:
+    """Post ``n`` submissions spread over every demo service (:mod:`registry.demo_wide`) as a back end
+    would (no Origin); return how many got 202.
+
+    A 429 or 503 is not a loss: the same submission is sent again after its ``Retry-After`` (at most
+    ``max_wait_s`` in all), as the widget does. ``progress(message)`` hears about each wait."""
     rng = random.Random(seed)
-    accepted = 0
+    services = all_services()
+    accepted, waited, waits = 0, 0.0, 0
     for _ in range(n):
-        key = rng.choice(list(_LEVEL))
+        key, _entity, _name, _stype, channel, qid = rng.choice(services)
         body = {"submission_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "service": key,
-                "questionnaire": "cx-core", "version": 1, "lang": "it", "channel": "web",
-                "answers": random_answers(rng, _LEVEL[key]), "context": {"page": "/servizi/demo"}}
-        req = urllib.request.Request(f"{collector_url}/v1/submissions", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json",
-                                              "User-Agent": "Mozilla/5.0 (demo)"})
-        try:
-            with urllib.request.urlopen(req, timeout=15) as resp:
-                accepted += resp.status == 202
-        except urllib.error.HTTPError:
-            pass
+                "questionnaire": qid, "version": 1, "lang": "it", "channel": channel,
+                "answers": answers_for(qid, rng, _LEVEL.get(key, 3.6)), "context": {"page": "/servizi/demo"}}
+        data = json.dumps(body).encode()
+        while True:
+            req = urllib.request.Request(f"{collector_url}/v1/submissions", data=data,
+                                         headers={"Content-Type": "application/json",
+                                                  "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) demo"})
+            try:
+                with urllib.request.urlopen(req, timeout=15) as resp:
+                    accepted += resp.status == 202
+                break
+            except urllib.error.HTTPError as exc:
+                if exc.code not in (429, 503) or waited >= max_wait_s:
+                    break
+                delay = min(max_wait_s - waited, _retry_after(exc.headers.get("Retry-After")))
+                waits += 1
+                if progress and waits % 20 == 1:  # the first wait, then one line in twenty
+                    progress(f"collector answered {exc.code}: waiting {delay:.0f} s as Retry-After says "
+                             f"({accepted} accepted so far)")
+                sleep(delay)
+                waited += delay
     return accepted
+
+
+def _retry_after(raw: str | None) -> float:
+    try:
+        return max(0.5, float(raw or 1))
+    except ValueError:
+        return 1.0

@@ -1,8 +1,10 @@
 """``ascolto up``: the whole stack on one machine, for demos and development.
 
-Starts the Tansu broker, creates the topics, seeds the demo registry, runs the collector and the
-console under gunicorn, the processor, and the demo PA site; posts demo submissions through the
-real API; stops everything on Ctrl-C (or when any part dies).
+Starts the Tansu broker, creates the topics, seeds the demo registry (:mod:`registry.demo_wide`),
+runs the collector and the console under gunicorn, the processor, and the demo PA site; loads
+thirteen months of demo history through the collector's intake (:mod:`deploy.demo_history`, once
+per data directory) and posts a few submissions of today through the running collector's API;
+prints how many were accepted; stops everything on Ctrl-C (or when any part dies).
 """
 from __future__ import annotations
 
@@ -17,10 +19,12 @@ from pathlib import Path
 
 from ascolto.config import Settings
 from registry import connect
-from registry.demo import seed, seed_tokens
+from registry.demo import seed_tokens
+from registry.demo_wide import seed_wide
 
 from .broker import LocalBroker, ensure_topics, port_is_free, wait_for_port
 from .demo_data import post_demo
+from .demo_history import load_history
 from .demo_site import make_server, serve_in_thread
 
 GUNICORN_CONF = Path(__file__).with_name("gunicorn.conf.py")
@@ -45,7 +49,7 @@ def gunicorn_cmd(app: str, port: int, host: str = "127.0.0.1") -> list[str]:
     return [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "-b", f"{host}:{port}", app]
 
 
-def up(settings: Settings, demo_responses: int = 300, host: str = "127.0.0.1") -> int:
+def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", demo_months: int = 13) -> int:
     """Run the stack until interrupted; return the process exit status."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     broker_port = settings.broker_port or (9092 if port_is_free(9092) else 0)
@@ -60,7 +64,7 @@ def up(settings: Settings, demo_responses: int = 300, host: str = "127.0.0.1") -
         ensure_topics(broker.bootstrap, {settings.topic: PARTITIONS, settings.dlq_topic: 1})
         origins = [f"http://{h}:{settings.demo_port}" for h in ("localhost", "127.0.0.1")]
         registry = connect(settings.database_url)
-        seed(registry, origins)
+        seed_wide(registry, origins)
         demo_tokens = seed_tokens(registry)
         env = dict(os.environ, ASCOLTO_BROKER=broker.bootstrap, ASCOLTO_DATA_DIR=str(settings.data_dir),
                    ASCOLTO_DATABASE_URL=settings.database_url, ASCOLTO_TOPIC=settings.topic)
@@ -82,9 +86,20 @@ def up(settings: Settings, demo_responses: int = 300, host: str = "127.0.0.1") -
         demo_server = make_server(settings.demo_port, settings.collector_port, host)
         serve_in_thread(demo_server)
         wait_for_port(settings.demo_port, host)
+        if demo_months:
+            print(f"ascolto: loading {demo_months} months of demo history through the collector's intake…", flush=True)
+            started = time.monotonic()
+            summary = load_history(settings.data_dir, env, origins, months=demo_months)
+            if summary is None:
+                print("ascolto: demo history already loaded in this data directory.", flush=True)
+            else:
+                refused = ", ".join(f"{n} {why}" for why, n in summary["refused"].items()) or "none refused"
+                print(f"ascolto: demo history: {summary['accepted']} of {summary['lines']} accepted ({refused}) "
+                      f"in {time.monotonic() - started:.0f} s.", flush=True)
         if demo_responses:
-            print(f"ascolto: posting {demo_responses} demo submissions through the collector…", flush=True)
-            post_demo(collector, demo_responses)
+            print(f"ascolto: posting {demo_responses} demo submissions through the collector's API…", flush=True)
+            ok = post_demo(collector, demo_responses, progress=lambda m: print(f"ascolto: {m}", flush=True))
+            print(f"ascolto: {ok} of {demo_responses} accepted.", flush=True)
         if demo_tokens:
             print("\nDemo console tokens (shown this once; revoke with `ascolto registry token revoke PREFIX`):\n"
                   + "".join(f"  {role:<12} {secret}\n" for role, secret in demo_tokens.items()), flush=True)

@@ -4,7 +4,8 @@ A definition is a data file (see ``definitions/`` and ``docs/questionnaires.md``
 :func:`build_questionnaire` turns its parsed JSON into an immutable :class:`Questionnaire` or raises
 :class:`DefinitionError` naming the file, the item and every problem found. A definition may
 ``extend`` another one (a module on top of ``cx-core``): its effective items are the base items
-followed by its own, and its effective harmonization is the base's plus its own.
+followed by its own (the base's closing free comment stays last: ``presentation.comment_last``),
+and its effective harmonization is the base's plus its own.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from .presentation import comment_last, end_labels
 
 LANGUAGES = ("it", "en", "de", "fr", "sl")
 DEFAULT_LANGUAGE = "it"
@@ -179,8 +182,7 @@ class Item:
                                "label": _label(self.label, lang)}
         if self.type == "rating":
             out["scale"] = {"min": self.scale_min, "max": self.scale_max}
-            if self.scale_labels:
-                out["scale_labels"] = {k: _label(v, lang) for k, v in self.scale_labels.items()}
+            out["scale_labels"] = {k: _label(v, lang) for k, v in end_labels(self).items()}
         if self.options:
             out["options"] = [{"code": o.code, "label": _label(o.label, lang)} for o in self.options]
         if self.show_if:
@@ -204,7 +206,8 @@ class Questionnaire:
     """A definition as used at run time.
 
     ``items`` and ``harmonization`` are the *effective* ones: for a module that extends a base,
-    the base's items come first and the base's harmonization rules are included.
+    the base's items come first (but its closing free comment last) and the base's harmonization
+    rules are included.
     """
 
     id: str
@@ -232,7 +235,10 @@ class Questionnaire:
     @property
     def own_items(self) -> tuple[Item, ...]:
         """The items this definition adds (all of them unless it extends a base)."""
-        return self.items[len(self.base.items):] if self.base else self.items
+        if not self.base:
+            return self.items
+        inherited = {it.code for it in self.base.items}
+        return tuple(it for it in self.items if it.code not in inherited)
 
     @property
     def own_harmonization(self) -> dict[str, Mapping[str, Any]]:
@@ -600,6 +606,8 @@ def analyze_definition(raw: Any, source: str = "<definition>",
 
     if problems:
         return None, problems
+    if base:  # the base's free comment stays last (questionnaires.presentation)
+        items = comment_last(items, len(base.items))
     return Questionnaire(
         id=data["id"], version=data["version"], title=data["title"], items=tuple(items),
         harmonization={**inherited_rules, **own_rules}, description=data.get("description", {}),

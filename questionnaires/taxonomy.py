@@ -22,7 +22,11 @@ _PA_CODE = re.compile(r"^[A-Z][A-Z0-9]*$")
 
 
 class UnknownCode(LookupError):
-    """A service-type or PA-category code that is not in the taxonomy."""
+    """A service-type or PA-category code that is not in the taxonomy; ``valid`` lists the codes that are."""
+
+    def __init__(self, message: str, valid: tuple[str, ...] = ()):
+        super().__init__(f"{message} (valid: {', '.join(valid)})" if valid else message)
+        self.valid = tuple(valid)
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def service_type(code: str) -> ServiceType:
     try:
         return service_types()[code]
     except KeyError:
-        raise UnknownCode(f"unknown service type {code!r}") from None
+        raise UnknownCode(f"unknown service type {code!r}", tuple(service_types())) from None
 
 
 def pa_category(code: str) -> PACategory:
@@ -147,4 +151,4 @@ def pa_category(code: str) -> PACategory:
     try:
         return pa_categories()[code]
     except KeyError:
-        raise UnknownCode(f"unknown PA category {code!r}") from None
+        raise UnknownCode(f"unknown PA category {code!r}", tuple(pa_categories())) from None

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from questionnaires import Catalog, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import CHANNELS
-from questionnaires.taxonomy import ServiceType, UnknownCode, service_type as lookup_service_type
+from questionnaires.taxonomy import ServiceType, UnknownCode, service_type as lookup_service_type, service_types
 
 from . import audit, geo
 from .errors import AlreadyExists, InvalidValue, NotAllowed, NotFound
@@ -155,14 +155,17 @@ def check_sampling_rate(value: Any) -> float:
 def check_service_type(code: Any) -> ServiceType:
     try:
         return lookup_service_type(code)
-    except UnknownCode:
-        raise InvalidValue("service_type", f"{code!r} is not in the service-type taxonomy") from None
+    except UnknownCode as exc:
+        raise InvalidValue("service_type", f"{code!r} is not in the service-type taxonomy "
+                                           f"(valid: {', '.join(exc.valid)})") from None
 
 
 def check_type_fits_category(stype: ServiceType, category: str, entity: str) -> None:
     if category not in stype.pa_categories:
+        fitting = [t.code for t in service_types().values() if category in t.pa_categories]
         raise NotAllowed("service_type", f"{stype.code!r} applies to PA categories "
-                                         f"{', '.join(stype.pa_categories)}, not to {entity!r} ({category})")
+                                         f"{', '.join(stype.pa_categories)}, not to {entity!r} ({category}); "
+                                         f"types for {category}: {', '.join(fitting) or 'none'}")
 
 
 def latest_version(qid: str, catalog: Catalog | None = None) -> int | None:

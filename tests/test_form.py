@@ -135,7 +135,8 @@ def test_a_filled_form_is_accepted_typed_and_redirected_to_the_thank_you_page(cl
     fields = _open(client, "it", "&page=/certificati")
     resp = _post(client, fields, GOOD, headers={"User-Agent": "Mozilla/5.0 (iPhone; Mobile)"})
     assert resp.status_code == 303, resp.get_data(as_text=True)
-    assert resp.headers["Location"].endswith(f"/v1/services/{SERVICE}/form/thanks?lang=it")
+    assert resp.headers["Location"].endswith(  # back: the page on the service's (only) allowed origin
+        f"/v1/services/{SERVICE}/form/thanks?lang=it&back={ORIGIN}/certificati")
     thanks = client.get(resp.headers["Location"])
     assert thanks.status_code == 200 and "La tua risposta è stata registrata." in thanks.get_data(as_text=True)
     [sub] = _consume(settings, 1)

@@ -141,9 +141,9 @@ def test_answers_long_rows_one_per_value_with_redacted_text(enricher):
         ("task", "choice", "yes", "task_completed", 100.0),
         ("went_well", "multi", "speed", "went_well", None),
         ("went_well", "multi", "clarity", "went_well", None),
-        ("comment", "text", "Sono [NOME], tel [PHONE]", None, None),
         ("trib_payment", "choice", "app_io", None, None),
         ("trib_receipt", "boolean", "true", "mod-tributi:receipt", 100.0),
+        ("comment", "text", "Sono [NOME], tel [PHONE]", None, None),  # the free comment is last
     ]
     assert work.row["comment"] == "Sono [NOME], tel [PHONE]"
     assert work.redactions == {"NOME": 1, "PHONE": 1}

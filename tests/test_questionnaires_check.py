@@ -235,7 +235,9 @@ def test_codebook_is_written_as_json_and_markdown(tmp_path):
         "sl": "Ves čas sem vedel/-a, da postopam pravilno"}}
     tributi = book["questionnaires"][-1]
     assert tributi["extends"] == "cx-core@1"
-    assert [i["origin"] for i in tributi["items"]] == ["cx-core@1"] * 9 + ["mod-tributi@1"] * 3
+    # the module's items follow the core's, and the core's free comment closes the questionnaire
+    assert [i["origin"] for i in tributi["items"]] == ["cx-core@1"] * 8 + ["mod-tributi@1"] * 3 + ["cx-core@1"]
+    assert tributi["items"][-1]["code"] == "comment"
     assert tributi["languages"]["sl"] == {"texts": 37, "missing": 10}   # 27 of cx-core + 10 of its own
     assert tributi["harmonization"]["mod-tributi:receipt"]["kind"] == "module"
     sat = book["questionnaires"][3]["harmonization"]["satisfaction"]     # faccia

@@ -112,7 +112,9 @@ def test_faccia_three_faces_with_reasons():
 def test_modules_add_items_on_top_of_the_unchanged_core(module):
     core = CATALOG.get("cx-core", 1)
     assert module.base == core
-    assert module.items[:len(core.items)] == core.items
+    # the core's items unchanged and first, the module's after them, the core's free comment last
+    assert module.items == core.items[:-1] + module.own_items + core.items[-1:]
+    assert module.items[-1].code == "comment" and module.items[-1].type == "text"
     assert module.own_items and not {i.code for i in module.own_items} & {i.code for i in core.items}
     for name, rule in core.harmonization.items():
         assert module.harmonization[name] == rule

@@ -29,11 +29,13 @@ def _get_json(url: str, token: str | None = None):
 def stack(tmp_path_factory):
     ports = {name: free_port() for name in ("COLLECTOR", "CONSOLE", "DEMO", "BROKER")}
     env = dict(os.environ, ASCOLTO_DATA_DIR=str(tmp_path_factory.mktemp("stack")),
-               **{f"ASCOLTO_{k}_PORT": str(v) for k, v in ports.items()})
-    proc = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "up", "--demo-responses", "0"], env=env,
+               ASCOLTO_ROLLUP_CHECK_S="0.5", **{f"ASCOLTO_{k}_PORT": str(v) for k, v in ports.items()})
+    proc = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "up", "--demo-responses", "5", "--demo-months", "1"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    said = []
     try:
         for line in proc.stdout:
+            said.append(line)
             if line.strip().startswith(("monitoring ", "admin ")) and "asc_" in line:
                 role, secret = line.split()
                 ports[f"TOKEN_{role.upper()}"] = secret  # the demo tokens `ascolto up` prints once
@@ -41,6 +43,14 @@ def stack(tmp_path_factory):
                 break
         else:
             pytest.fail("ascolto up exited before it was ready")
+        # the demo says what it loaded and that nothing was lost to rate limits (issue 19, point 10)
+        [history] = [ln for ln in said if ln.startswith("ascolto: demo history: ")]
+        loaded, of = history.split(": ")[2].split(" accepted")[0].split(" of ")
+        assert loaded == of and "(none refused)" in history
+        assert "ascolto: 5 of 5 accepted.\n" in said
+        seen = []  # the processor catches up with the demo data before the test counts from it
+        wait_for(lambda: seen.append(_total(ports)) or (len(seen) > 1 and seen[-1] == seen[-2] > 0),
+                 timeout_s=60, interval_s=2, message="the demo data in the console")
         yield ports
     finally:
         proc.send_signal(signal.SIGINT)  # what Ctrl-C does

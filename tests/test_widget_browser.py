@@ -357,10 +357,14 @@ def test_without_javascript_the_form_fallback_is_answered_and_reaches_the_wareho
         assert page.locator("button:focus").count() == 1
         time.sleep(max(0.0, 1.7 - (time.monotonic() - opened)))  # a person takes longer than 1.5 s
         page.keyboard.press("Enter")
-        page.wait_for_url("**/form/thanks?lang=it")
+        page.wait_for_url("**/form/thanks?lang=it&back=**")
         assert page.get_by_role("heading", name="Grazie!").is_visible()
         assert page.get_by_text("La tua risposta è stata registrata.").is_visible()
         assert context.cookies() == []
+        back = page.get_by_role("link", name="Torna alla pagina da cui sei arrivato/a")
+        assert back.get_attribute("href") == f"{stack.site}/inline.html"  # the page the form came from
+        back.click()
+        page.wait_for_url(f"{stack.site}/inline.html")
     finally:
         context.close()
     row = stack.wait_row(sid)

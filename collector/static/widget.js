@@ -7,6 +7,8 @@
  * A submission_id is generated once per answer set and reused on every retry. Sends
  * context.hp (honeypot, empty) and context.fill_ms (ms from showing the questions to sending).
  * Fires "ascolto:submitted" on document, detail {service, submission_id}, once accepted.
+ * On a page whose origin the service does not allow (403) it says so to the citizen, warns the
+ * developer in the console (origin and service key) and never retries.
  */
 (function () {
   "use strict";
@@ -17,16 +19,16 @@
   var floating = script.getAttribute("data-mode") === "floating";
   var level = Math.min(6, Math.max(2, parseInt(script.getAttribute("data-heading-level"), 10) || 2));
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "it").slice(0, 2).toLowerCase();
-  /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left */
+  /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left|off */
   var S = {
-    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile inviare la risposta. Riprova più tardi.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili",
-    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will retry automatically.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be sent. Please try again later.|Yes|No|Give feedback|Close|characters left",
-    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte nicht gesendet werden. Bitte versuchen Sie es später erneut.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig",
-    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être envoyée. Veuillez réessayer plus tard.|Oui|Non|Donnez votre avis|Fermer|caractères restants",
-    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskusili znova.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora ni bilo mogoče poslati. Poskusite znova pozneje.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov"
+    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile inviare la risposta. Riprova più tardi.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili|Questo modulo non è attivo su questa pagina.",
+    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will retry automatically.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be sent. Please try again later.|Yes|No|Give feedback|Close|characters left|This form is not active on this page.",
+    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte nicht gesendet werden. Bitte versuchen Sie es später erneut.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig|Dieses Formular ist auf dieser Seite nicht aktiv.",
+    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être envoyée. Veuillez réessayer plus tard.|Oui|Non|Donnez votre avis|Fermer|caractères restants|Ce formulaire n'est pas actif sur cette page.",
+    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskusili znova.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora ni bilo mogoče poslati. Poskusite znova pozneje.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov|Ta obrazec na tej strani ni aktiven."
   };
   if (!S[lang]) { lang = "it"; }
-  var K = "send sending thanks retry check required choose invalid failed yes no open close left".split(" ");
+  var K = "send sending thanks retry check required choose invalid failed yes no open close left off".split(" ");
   var T = {};
   S[lang].split("|").forEach(function (s, i) { T[K[i]] = s; });
   var counter = 0;
@@ -99,6 +101,15 @@
       case "in": return v.indexOf(a) >= 0;
     }
     return false;
+  }
+
+  /* 403: this page's origin is not among the service's allowed origins. Never retried. */
+  function offOrigin() {
+    if (window.console && console.warn) {
+      console.warn("Ascolto: the origin " + location.origin + " is not among the allowed origins of service \"" +
+        service + "\"; add it to the service in the registry. The widget stays inactive on this page.");
+    }
+    return T.off;
   }
 
   function retryDelay(resp) {
@@ -244,6 +255,7 @@
         credentials: "omit", mode: "cors", keepalive: true
       }).then(function (resp) {
         if (resp.status === 202) { return done(); }
+        if (resp.status === 403) { return fail(offOrigin()); }
         if (resp.status === 429 || resp.status >= 500) { return retry(attempt, retryDelay(resp)); }
         return resp.json().catch(function () { return {}; }).then(function (body) {
           var fields = body.fields || {};
@@ -325,6 +337,7 @@
     var url = base + "/v1/services/" + encodeURIComponent(service) + "/questionnaire?lang=" + lang;
     var load = function (tries) {
       fetch(url, { credentials: "omit", mode: "cors" }).then(function (r) {
+        if (r.status === 403) { wrap.appendChild(el("p", { "class": "asc-card asc-status", role: "status", text: offOrigin() })); place(host); }
         return r.ok ? r.json() : null;
       }).then(function (q) {
         if (q) { (floating ? mountFloating : mountInline)(q, host, wrap); }
@@ -333,13 +346,17 @@
     load(0);
   }
 
-  function mountInline(q, host, wrap) {
+  function place(host) {
     var target = script.getAttribute("data-target");
     var mount = target && document.querySelector(target);
+    if (mount) { mount.appendChild(host); } else { script.parentNode.insertBefore(host, script.nextSibling); }
+  }
+
+  function mountInline(q, host, wrap) {
     var titleId = "asc-title-" + counter;
     var form = el("form", { "class": "asc-card" }, [el("h" + level, { "class": "asc-title", id: titleId, text: q.title })]);
     wrap.appendChild(form);
-    if (mount) { mount.appendChild(host); } else { script.parentNode.insertBefore(host, script.nextSibling); }
+    place(host);
     render(q, form, titleId).shown();
   }
 

@@ -1,0 +1,101 @@
+"""Dated submissions through the collector's own intake: ``python -m collector.backfill FILE``.
+
+For loading history that was collected elsewhere or earlier — the demo's twelve months
+(``deploy/demo_history.py``), or answers migrated from a previous system. Each line of FILE (JSON
+Lines; ``-`` for standard input) is ``{"received_at": ISO-8601, "submission": {...as posted...},
+"user_agent": "...", "origin": "https://..."}`` (the last two optional).
+
+Every submission goes through :func:`collector.intake.accept_submission` exactly as a POST would
+(schema, service and origin, assignment, bot checks, answers, durable produce to Kafka); the only
+difference is the clock: the envelope's ``received_at`` — which decides the period — is the line's
+instead of now. That clock is an in-process hook (``app.extensions["ascolto.clock"]``) that no
+HTTP request can reach, and running this needs what writing to the topic needs (the broker and the
+registry), so it opens no door a client could use. A ``received_at`` in the future is refused.
+Rate limits do not apply (the operator is the client). Submission ids make a rerun idempotent: the
+processor stores each once.
+
+Prints one JSON line: ``{"lines", "accepted", "refused": {reason: count}}``; exit 1 when a line
+is not JSON.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from typing import Iterable
+
+from ascolto import config as config_mod
+from ascolto.config import Settings
+
+
+def _when(raw) -> datetime | None:
+    try:
+        at = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def backfill(settings: Settings, lines: Iterable[dict], threads: int = 6) -> dict:
+    """Feed ``lines`` (parsed records, see the module docstring) through the intake; the summary."""
+    from .app import create_app
+
+    app = create_app(settings.with_(rate_limit_enabled=False))
+    local = threading.local()
+    app.extensions["ascolto.clock"] = lambda: local.at
+    clients = threading.local()
+    refused: Counter[str] = Counter()
+    accepted = total = 0
+    lock = threading.Lock()
+    now = datetime.now(timezone.utc)
+
+    def one(rec: dict) -> str:
+        at = _when(rec.get("received_at")) if isinstance(rec, dict) else None
+        if at is None:
+            return "bad_received_at"
+        if at > now:
+            return "received_at_in_future"
+        if not hasattr(clients, "c"):
+            clients.c = app.test_client()
+        local.at = at
+        headers = {"User-Agent": str(rec.get("user_agent") or "")}
+        if rec.get("origin"):
+            headers["Origin"] = str(rec["origin"])
+        resp = clients.c.post("/v1/submissions", json=rec.get("submission"), headers=headers)
+        return "accepted" if resp.status_code == 202 else (resp.get_json(silent=True) or {}).get("error", str(resp.status_code))
+
+    try:
+        with ThreadPoolExecutor(max(1, threads)) as pool:
+            for outcome in pool.map(one, lines):
+                with lock:
+                    total += 1
+                    if outcome == "accepted":
+                        accepted += 1
+                    else:
+                        refused[outcome] += 1
+    finally:
+        app.extensions["ascolto.durability"].close()
+    return {"lines": total, "accepted": accepted, "refused": dict(refused)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: python -m collector.backfill FILE.jsonl|-", file=sys.stderr)
+        return 2
+    stream = sys.stdin if argv[0] == "-" else open(argv[0], encoding="utf-8")
+    with stream:
+        try:
+            records = [json.loads(line) for line in stream if line.strip()]
+        except ValueError as exc:
+            print(f"collector.backfill: not JSON Lines: {exc}", file=sys.stderr)
+            return 1
+    print(json.dumps(backfill(config_mod.load(), records)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

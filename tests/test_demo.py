@@ -1,0 +1,120 @@
+"""Issue 19 point 10: the demo seeds a past that makes every console part mean something, through
+the collector's real intake, and its live client loses nothing to rate limits."""
+from __future__ import annotations
+
+import os
+import threading
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from deploy.broker import free_port
+from deploy.demo_data import post_demo
+from deploy.demo_history import load_history, plan
+from questionnaires import default_catalog
+from questionnaires.envelope import CHANNELS
+from registry import connect
+from registry.demo_wide import all_entities, all_services, seed_wide
+from tests.conftest import ORIGIN, ProcessorThread, wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+ROME = ZoneInfo("Europe/Rome")
+
+
+def _month(at: str) -> str:
+    return datetime.fromisoformat(at).astimezone(ROME).strftime("%Y-%m")
+
+
+def test_the_plan_covers_thirteen_months_every_instrument_channel_and_several_entities_and_regions():
+    lines = plan([ORIGIN], now=NOW)
+    assert 3000 < len(lines) < 7000  # enough for every cut, small enough for a quick `make run`
+    assert all(datetime.fromisoformat(l["received_at"]) < NOW for l in lines)
+    months = {_month(l["received_at"]) for l in lines}
+    assert len(months) == 13 and min(months) == "2025-11" and max(months) == "2026-11"
+    subs = [l["submission"] for l in lines]
+    assert {s["channel"] for s in subs} == set(CHANNELS)
+    assert {s["questionnaire"] for s in subs} == {q.id for q in default_catalog()}  # every instrument
+    region = {ipa: nuts or "" for ipa, _n, _c, _r, nuts, _com in all_entities()}
+    from registry.geo import from_comune
+    for ipa, _n, _c, _r, nuts, com in all_entities():
+        region[ipa] = nuts or (from_comune(com).region_nuts if com else None) or region[ipa]
+    by_type = defaultdict(set)
+    for key, entity, _name, stype, *_ in all_services():
+        by_type[stype].add(entity)
+    for stype, entities in by_type.items():
+        assert len(entities) >= 3, stype
+        assert len({region[e] for e in entities}) >= 2, stype
+    assert len({s["submission_id"] for s in subs}) == len(subs)
+    catalog = default_catalog()
+    for s in subs[::7]:
+        catalog.get(s["questionnaire"], 1).validate(s["answers"])
+    assert plan([ORIGIN], now=NOW) == lines  # deterministic: a rerun sends the same ids
+
+
+def test_the_history_reaches_past_periods_through_the_intake_and_loads_once(settings):
+    origins = [ORIGIN]
+    seed_wide(connect(settings.database_url), origins)
+    env = {"ASCOLTO_BROKER": settings.broker, "ASCOLTO_TOPIC": settings.topic,
+           "ASCOLTO_DATABASE_URL": settings.database_url, "ASCOLTO_DATA_DIR": str(settings.data_dir),
+           "PYTHONPATH": str(ROOT)}
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(timezone.utc)
+    summary = load_history(settings.data_dir, env, origins, months=13, scale=0.12, now=now)
+    expected = len(plan(origins, now=now, months=13, scale=0.12))
+    assert summary == {"lines": expected, "accepted": expected, "refused": {}}
+    assert load_history(settings.data_dir, env, origins, months=13, scale=0.12, now=now) is None  # marker
+    processor = ProcessorThread(settings)
+    try:
+        from warehouse.dataset import open_dataset
+
+        def periods():
+            with open_dataset(settings.data_dir) as con:
+                rows = con.execute("SELECT period, count(*) FROM responses GROUP BY period").fetchall()
+            return rows if sum(n for _, n in rows) == expected else None
+
+        rows = wait_for(periods, timeout_s=60, message="the history in the dataset")
+    finally:
+        processor.close()
+    assert len(rows) == 13  # twelve past months and this one, as the processor assigns periods
+
+
+def test_the_backfill_clock_is_not_reachable_over_http_and_refuses_the_future(client, settings):
+    from collector.backfill import backfill
+    from tests.conftest import submission
+
+    assert "ascolto.clock" not in client.application.extensions
+    body = dict(submission(), received_at="2020-01-01T00:00:00Z")
+    assert client.post("/v1/submissions", json=body).status_code == 400  # not a field of the API
+    future = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
+    bad = dict(submission(), answers={"satisfaction": 9})
+    out = backfill(settings, [{"received_at": future, "submission": submission()},
+                              {"received_at": "2026-01-05T10:00:00+00:00", "submission": bad},
+                              {"received_at": "2026-01-05T10:00:00+00:00", "submission": submission(),
+                               "origin": "https://evil.example"},
+                              {"received_at": "2026-01-05T10:00:00+00:00", "submission": submission()}])
+    assert out == {"lines": 4, "accepted": 1, "refused": {"received_at_in_future": 1, "invalid_answers": 1,
+                                                          "origin_not_allowed": 1}}
+
+
+def test_the_live_demo_client_waits_on_429_and_loses_nothing(settings):
+    from werkzeug.serving import make_server
+
+    from collector.app import create_app
+
+    seed_wide(connect(settings.database_url), [ORIGIN])
+    app = create_app(settings.with_(rate_limit_ip="4/second"))
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    waits = []
+    try:
+        accepted = post_demo(f"http://127.0.0.1:{port}", 14, progress=waits.append)
+    finally:
+        server.shutdown()
+        app.extensions["ascolto.durability"].close()
+    assert accepted == 14
+    assert waits and all("429" in w and "Retry-After" in w for w in waits)

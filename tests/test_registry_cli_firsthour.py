@@ -1,0 +1,84 @@
+"""Issue 19 point 2 (command line): what a PA web manager needs from ``ascolto registry``."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from questionnaires.taxonomy import pa_categories, service_types
+from registry import InvalidValue, connect, ops
+from registry.db import session_scope
+from registry.snippet import embed_snippet
+from tests.test_registry_support import db_url  # noqa: F401 (fixture)
+
+
+@pytest.fixture
+def cli(db_url, tmp_path):  # noqa: F811
+    env = {"ASCOLTO_DATABASE_URL": db_url, "ASCOLTO_DATA_DIR": str(tmp_path / "data"), "ASCOLTO_ACTOR": "test:cli",
+           "ASCOLTO_PUBLIC_URL": ""}
+
+    def run(*args: str, code: int = 0, **extra_env):
+        result = CliRunner().invoke(main, ["registry", *args], env=dict(env, **extra_env), catch_exceptions=False)
+        assert result.exit_code == code, (args, result.exit_code, result.output)
+        return result
+
+    cli_env = run
+    cli_env("seed-demo")
+    cli_env("add-entity", "--ipa", "c_l219", "--name", "Comune di Torino", "--category", "L6", "--comune", "001272")
+    return run
+
+
+def test_add_service_prints_the_snippet_to_paste_with_the_key_filled_in(cli):
+    out = cli("add-service", "--entity", "c_l219", "--name", "Pagamento TARI", "--type", "tributi.pagamento",
+              "--key", "torino-tari", "--origin", "https://www.comune.torino.it",
+              ASCOLTO_PUBLIC_URL="https://ascolto.example.gov.it/").stdout
+    lines = out.splitlines()
+    assert lines[0] == "torino-tari"
+    assert "on https://www.comune.torino.it" in out
+    assert ('<script src="https://ascolto.example.gov.it/widget.js" data-service="torino-tari" async></script>'
+            in lines)
+    assert ('<noscript><a href="https://ascolto.example.gov.it/v1/services/torino-tari/form?lang=it">'
+            'Dai il tuo parere sul servizio</a></noscript>' in lines)
+    assert "ASCOLTO_PUBLIC_URL" not in out  # configured: no hint
+
+
+def test_without_a_public_url_the_snippet_points_at_the_local_collector_and_says_so(cli):
+    out = cli("add-service", "--entity", "c_l219", "--name", "Certificati", "--type", "anagrafe.certificati",
+              "--key", "torino-cert", ASCOLTO_COLLECTOR_PORT="8123").stdout
+    assert '<script src="http://localhost:8123/widget.js" data-service="torino-cert" async></script>' in out
+    assert "set ASCOLTO_PUBLIC_URL" in out and "no allowed origin yet" in out
+    assert cli("add-service", "--entity", "c_l219", "--name", "X", "--type", "anagrafe.certificati",
+               "--key", "torino-x", "--key-only").stdout == "torino-x\n"
+
+
+def test_the_snippet_escapes_what_it_embeds():
+    snippet = embed_snippet('https://h.example/"x', "k-1")
+    assert '"x' not in snippet and "&quot;x" in snippet
+
+
+def test_service_types_lists_codes_labels_categories_and_questionnaires(cli):
+    table = cli("service-types").stdout.splitlines()
+    assert table[0].split() == ["code", "pa_categories", "questionnaires", "label"]
+    assert len(table) == 1 + len(service_types())
+    rows = json.loads(cli("service-types", "--json", "--lang", "en").stdout)
+    tari = next(r for r in rows if r["code"] == "tributi.pagamento")
+    assert tari == {"code": "tributi.pagamento", "label": "Payment of local taxes", "pa_categories": ["L6", "L5", "L4"],
+                    "questionnaires": ["cx-core", "mod-tributi", "di-rating-servizio", "faccia"]}
+    c16 = [r["code"] for r in json.loads(cli("service-types", "--category", "c16", "--json").stdout)]
+    assert c16 == [t.code for t in service_types().values() if "C16" in t.pa_categories]
+    bad = cli("service-types", "--category", "ZZ", code=2)
+    assert all(c in bad.stderr for c in pa_categories())
+
+
+def test_every_not_in_the_taxonomy_error_lists_the_valid_values(cli, db_url):  # noqa: F811
+    refused = cli("add-service", "--entity", "c_l219", "--name", "x", "--type", "anagrafe.certificato", code=1)
+    assert "Error: service_type: 'anagrafe.certificato' is not in the service-type taxonomy (valid: " in refused.stderr
+    assert all(code in refused.stderr for code in service_types())
+    misfit = cli("add-service", "--entity", "c_l219", "--name", "x", "--type", "previdenza.domanda-prestazione", code=1)
+    assert "types for L6: anagrafe.certificati, tributi.pagamento" in misfit.stderr
+    with session_scope(connect(db_url)) as s:
+        with pytest.raises(InvalidValue) as exc:
+            ops.update_service(s, "demo-roma-anagrafe", actor="t", service_type="nope")
+    assert "sportello.urp" in str(exc.value)
