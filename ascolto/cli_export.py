@@ -24,19 +24,19 @@ def _warehouse(settings):
 @click.option("--to", "end", default=None, help="Last period.")
 @click.pass_obj
 def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end: str | None) -> None:
-    """Export the publication table (or the microdata package) with disclosure control applied."""
+    """Export the publication table (or the microdata package), protected by the cell-key method."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
     from warehouse.export import export
+    from warehouse.protect import Protection
 
     try:
         Cut(freq=freq, start=start, end=end).validate()
     except QueryError as exc:
         raise click.BadParameter(str(exc), param_hint="--from/--to") from None
     with _warehouse(settings) as wh:
-        path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end, min_n=settings.disclosure_min_n,
-                      low_n=settings.reliability_min_n, microdata_min_n=settings.microdata_min_n,
-                      progress=None)
+        path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,
+                      protection=Protection.from_settings(settings), microdata_k=settings.microdata_k, progress=None)
     click.echo(str(path))
 
 
@@ -51,7 +51,8 @@ def refresh(settings) -> None:
     """Bring the rollup up to date with the responses (incremental)."""
     from warehouse.rollup import refresh as do_refresh
 
-    click.echo(json.dumps(do_refresh(settings.data_dir, progress=None if sys.stderr.isatty() else False)))
+    click.echo(json.dumps(do_refresh(settings.data_dir, progress=None if sys.stderr.isatty() else False,
+                                     secret=settings.ckm_secret)))
 
 
 @warehouse_cmd.command("status")
