@@ -201,10 +201,11 @@ def _columns(paths: list[str]) -> set[str]:
 def _register_keys(con: duckdb.DuckDBPyConnection, secret: str) -> None:
     import pyarrow as pa
 
-    def ckm_key(ids: pa.Array) -> pa.Array:
+    def ckm_key(ids):  # a pyarrow array of submission ids -> their keys × 2³² (no annotations: duckdb reads them)
         return pa.array([None if s is None else key_int(secret, s) for s in ids.to_pylist()], pa.int64())
 
-    con.create_function("ckm_key", ckm_key, ["VARCHAR"], "BIGINT", type="arrow", null_handling="special")
+    con.create_function("ckm_key", ckm_key, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("BIGINT"), type="arrow",
+                       null_handling="special")
 
 
 def _drop_old_layout(out_root: Path) -> None:
