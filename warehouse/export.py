@@ -234,7 +234,7 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
              cells AS (SELECT {cell}, count(*) AS cell_n FROM r GROUP BY ALL)
         SELECT r.* EXCLUDE (received_at, entity, service) FROM r JOIN cells
           ON {' AND '.join(f'r.{q} IS NOT DISTINCT FROM cells.{q}' for q in QUASI_IDENTIFIERS)}
-        WHERE cell_n >= ? AND questionnaire IS NOT NULL
+        WHERE cell_n >= ? AND r.questionnaire IS NOT NULL
         ORDER BY questionnaire, version, period, pa_type, service_type, region, received_at
     """
     total = con.execute(f"SELECT count(*) FROM ({sql})", [k]).fetchall()[0][0]

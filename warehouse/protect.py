@@ -100,7 +100,7 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     out = df[dims].copy()
     n = protection.perturb(df["n"].to_numpy(), df["k"].to_numpy())
     counts = np.column_stack([protection.perturb(df[f"c_{c}"].to_numpy(), df[f"k_{c}"].to_numpy()) for c in cats]) \
-        if len(df) else np.zeros((0, len(cats)), dtype=np.int64)
+        if len(df) and cats else np.zeros((len(df), len(cats)), dtype=np.int64)
     hidden = (n < protection.min_n) | ((counts.sum(axis=1) <= 0) & bool(cats))
     nf = np.where(hidden, np.nan, n).astype(float)
     cols: dict[str, np.ndarray] = {}

@@ -42,6 +42,12 @@ def num(v: Any, digits: int = 1) -> float | None:
     return None if math.isnan(f) or math.isinf(f) else round(f, digits)
 
 
+def count(v: Any) -> int | None:
+    """A published count (None when suppressed)."""
+    f = num(v, 0)
+    return None if f is None else int(f)
+
+
 def type_label(code: str, lang: str) -> str:
     try:
         label = lookup_type(code).label
@@ -112,13 +118,13 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
             "layout": {"yaxis": {"range": [0, 100], "title": {"text": "0–100"}},
                        "xaxis": {"type": "category", "categoryarray": x}}}
     return {
-        "indicator": indicator, "total": num(total, 0), "services": int(services), "entities": int(entities),
+        "indicator": indicator, "total": count(total), "services": int(services), "entities": int(entities),
         "headline": headline,
         "charts": [
             Chart("trend", "Media nazionale per mese", [("period", "Periodo"), *STAT_COLUMNS], trend, plot),
             Chart("volumes", "Risposte per mese", [("period", "Periodo"), ("responses", "Risposte")],
-                  [{"period": p, "responses": num(c, 0)} for p, c in volumes],
-                  {"data": [{"type": "bar", "x": [p for p, _ in volumes], "y": [num(c, 0) for _, c in volumes],
+                  [{"period": p, "responses": count(c)} for p, c in volumes],
+                  {"data": [{"type": "bar", "x": [p for p, _ in volumes], "y": [count(c) for _, c in volumes],
                              "marker": {"color": "#0066cc"}, "name": "Risposte"}],
                    "layout": {"xaxis": {"type": "category"}}}),
         ],
@@ -274,9 +280,9 @@ def quality_page(con, settings, args, lang) -> dict[str, Any]:
     return {"fresh": fresh, "failed_total": sum(int(c) for _, c in failed), "cells": len(cells), "charts": [
         Chart("volumes", "Risposte per mese e tipo di PA", [("period", "Periodo"), ("pa_type", "Tipo di PA"),
                                                              ("responses", "Risposte")],
-              [{"period": p, "pa_type": t, "responses": num(c, 0)} for p, t, c in volumes],
+              [{"period": p, "pa_type": t, "responses": count(c)} for p, t, c in volumes],
               {"data": [{"type": "bar", "name": t, "x": [p for p, tt, _ in volumes if tt == t],
-                         "y": [num(c, 0) for _, tt, c in volumes if tt == t]} for t in sorted({v[1] for v in volumes})],
+                         "y": [count(c) for _, tt, c in volumes if tt == t]} for t in sorted({v[1] for v in volumes})],
                "layout": {"barmode": "stack", "xaxis": {"type": "category"}}}),
         Chart("failed", "Record scartati (DLQ) per motivo", [("reason", "Motivo"), ("records", "Record")],
               [{"reason": r, "records": int(c)} for r, c in failed]),
