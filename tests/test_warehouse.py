@@ -280,3 +280,34 @@ def test_cli_refresh_status_and_published_indicators(small_dir):
     assert all(r["n"] is None or abs(r["n"] - n) <= 2 for r, n in zip(rows, (2, 4)))
     bad = runner.invoke(main, ["indicators", "--period", "oct"], env=env)
     assert bad.exit_code == 2 and "--period" in bad.output
+
+
+def test_compaction_during_a_rollup_refresh_waits_for_it(tmp_path, monkeypatch):
+    """`ascolto compact` runs while a refresh has listed its input files: the refresh must still read them
+    all (it holds the dataset lock, so compaction waits), and the next refresh sees the compacted file."""
+    import threading
+
+    from processor.compact import compact
+
+    for i in range(6):
+        write(tmp_path, [response(satisfaction=1 + i % 5, day=1 + i) for _ in range(3)])
+    real = rollup._columns
+    done = threading.Event()
+
+    def columns_then_compact(paths):
+        if not done.is_set():
+            t = threading.Thread(target=lambda: (compact(tmp_path, min_rows=1_000), done.set()), daemon=True)
+            t.start()
+            t.join(timeout=1.5)  # without the lock, compaction swaps the files away right here
+        return real(paths)
+
+    monkeypatch.setattr(rollup, "_columns", columns_then_compact)
+    first = rollup.refresh(tmp_path)
+    assert first["input_files"] == 6
+    assert done.wait(10)  # compaction ran once the refresh released the lock
+    monkeypatch.setattr(rollup, "_columns", real)
+    assert rollup.is_stale(tmp_path)
+    rollup.refresh(tmp_path)
+    assert len(rollup.read_manifest(tmp_path)["inputs"]) == 1
+    with Warehouse(Settings(data_dir=tmp_path)) as wh:
+        assert wh.cursor().execute("SELECT sum(n) FROM rollup WHERE indicator = 'satisfaction'").fetchone()[0] == 18
