@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from scipy.optimize import linprog
 
+from tests.test_confidentiality_attacks import lp_audit
 from ascolto.recordkey import KEY_SCALE, check_secret, key_int, local_secret, record_key
 from warehouse import cube, export, ptable
 from warehouse.protect import TOTAL, Protection, SCORE_STATS
@@ -201,48 +201,7 @@ def test_perturbation_is_bounded_and_nothing_below_three_is_published(records, b
     assert all(v is None or v >= 3 for v in n_resp.ravel())
 
 
-# --- the LP audit ----------------------------------------------------------------------------------
-
-def lp_audit(cells: dict[tuple, dict], D: int) -> list[tuple]:
-    """Hidden inner cells of a 3-D table with all margins that published figures determine exactly.
-
-    The attacker knows: every count is a non-negative integer, a margin is the sum of its inner cells,
-    a published count is within ±``D`` of the truth (``D = 0``: published exactly), a suppressed cell
-    exists (n ≥ 1) and its perturbed n is below 3 (so n ≤ 2 + D). Each hidden inner cell is minimised
-    and maximised by :func:`scipy.optimize.linprog`; equal bounds mean it is disclosed.
-    """
-    inner = sorted(k for k in cells if TOTAL not in k)
-    idx = {k: i for i, k in enumerate(inner)}
-    a_eq, b_eq, a_ub, b_ub = [], [], [], []
-    bounds = []
-    for k in inner:
-        c = cells[k]
-        bounds.append((max(0, c["n"] - D), c["n"] + D) if c["published"] else (1, 2 + D))
-    for k, c in cells.items():
-        if TOTAL not in k:
-            continue
-        row = np.zeros(len(inner))
-        for j in inner:
-            if all(kk == TOTAL or kk == jj for kk, jj in zip(k, j)):
-                row[idx[j]] = 1
-        if c["published"]:
-            a_ub += [row, -row]
-            b_ub += [c["n"] + D, -(c["n"] - D)]
-        else:
-            a_ub += [row, -row]
-            b_ub += [2 + D, -1]
-    determined = []
-    for k in inner:
-        if cells[k]["published"]:
-            continue
-        obj = np.zeros(len(inner))
-        obj[idx[k]] = 1
-        lo = linprog(obj, A_ub=np.array(a_ub) if a_ub else None, b_ub=b_ub or None, bounds=bounds, method="highs")
-        hi = linprog(-obj, A_ub=np.array(a_ub) if a_ub else None, b_ub=b_ub or None, bounds=bounds, method="highs")
-        if lo.success and hi.success and (-hi.fun) - lo.fun < 1 - 1e-9:  # one integer value left
-            determined.append(k)
-    return determined
-
+# --- the LP audit (:func:`tests.test_confidentiality_attacks.lp_audit`) ---------------------------------
 
 def _random_table(rng: np.random.Generator) -> list[tuple]:
     shape = (3, 3, 3)
@@ -257,7 +216,7 @@ def _random_table(rng: np.random.Generator) -> list[tuple]:
 
 def _published_cells(con, p: Protection) -> dict[tuple, dict]:
     df = cube.table(con, cube.Cut(by=["pa_type", "service_type", "region"], freq="A", margins=True), p)
-    return {(r["pa_type"], r["service_type"], r["region"]): {"n": r["n"], "published": r["conf_status"] == "F"}
+    return {(r["pa_type"], r["service_type"], r["region"]): {"n": r["n"], "status": r["conf_status"]}
             for r in df.to_dict("records")}
 
 
@@ -267,7 +226,7 @@ def test_lp_audit_finds_no_exactly_determined_hidden_cell():
     for _ in range(12):
         con = _con(_random_table(rng))
         cells = _published_cells(con, Protection())
-        hidden_total += sum(not c["published"] for k, c in cells.items() if TOTAL not in k)
+        hidden_total += sum(c["status"] != "F" for k, c in cells.items() if TOTAL not in k)
         assert lp_audit(cells, D=2) == []
         # the same audit against exact publication (suppression of n < 3 only) does find cells
         exact = _published_cells(con, Protection(enabled=False))
