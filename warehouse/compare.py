@@ -13,7 +13,7 @@ import numpy as np
 
 from . import stats
 from .comparability import QueryError, check_comparison
-from .cube import Cut, _num, aggregate, collapse
+from .cube import Cut, _num, aggregate
 from .protect import FREE, Protection, publish
 
 MEASURES = ("mean", "top2")
@@ -56,15 +56,15 @@ def compare(con, cut: Cut, measure: str = "mean", overdispersion: str = "none", 
     if cut.indicator not in SCORE_INDICATORS:
         raise QueryError("indicator", "Comparisons are made on score indicators.")
     unit_cut = Cut(indicator=cut.indicator, by=[level], filters=cut.filters, freq="A", start=cut.start, end=cut.end)
-    raw = aggregate(con, unit_cut)
-    raw[level] = raw[level].fillna("_U")
+    raw = aggregate(con, unit_cut, span=True)
     result: dict[str, Any] = {"indicator": cut.indicator, "service_type": cut.filters["service_type"][0],
                               "measure": measure, "overdispersion": overdispersion, "level": level,
                               "period": {"start": cut.start, "end": cut.end}}
     if raw.empty:
         return {**result, "benchmark": None, "units": [], "funnel": None}
-    bench = publish(collapse(raw, []), cut.indicator, [], protection).iloc[0]
-    units = publish(collapse(raw, [level]), cut.indicator, [level], protection)
+    bench = publish(aggregate(con, Cut(indicator=cut.indicator, filters=cut.filters, freq="A", start=cut.start,
+                                       end=cut.end), span=True), cut.indicator, [], protection).iloc[0]
+    units = publish(raw, cut.indicator, [level], protection)
     vcol = "mean" if measure == "mean" else "top2"
     free = (units["conf_status"] == FREE).to_numpy() & (bench["conf_status"] == FREE)
     pub = units[free].reset_index(drop=True)

@@ -101,21 +101,29 @@ def measures_sql(indicator: str) -> str:
     return ", ".join(f"{sum_mod(m)} AS {m}" if m[0] == "k" else f"sum({m})::BIGINT AS {m}" for m in names)
 
 
-def aggregate(con, cut: Cut) -> pd.DataFrame:
+SPAN = "span"  # the ``period`` label of a cell spanning the whole requested range (``span=True``)
+
+
+def aggregate(con, cut: Cut, span: bool = False) -> pd.DataFrame:
     """Sum the rollup over ``cut``: one row per cell with ``period``, the ``by`` dimensions, the counts
-    and key sums (true values: for :func:`warehouse.protect.publish` only, never for output)."""
+    and key sums (true values: for :func:`warehouse.protect.publish` only, never for output).
+
+    ``span``: one time cell over the whole range (``period`` = :data:`SPAN`) instead of one per ``freq``
+    period — e.g. a unit of a comparison over its period."""
     cut.validate()
     where, params = _where(cut)
-    t = time_expr(cut.freq)
+    t = f"'{SPAN}'" if span else time_expr(cut.freq)
     measures = measures_sql(cut.indicator)
-    if cut.margins and cut.by:
+    if cut.margins and cut.by and not span:
         dims = ", ".join(f"CASE WHEN grouping({d}) = 1 THEN '{TOTAL}' ELSE coalesce({d}, '{UNKNOWN}') END AS {d}"
                          for d in cut.by)
         sql = (f"SELECT {t} AS period, {dims}, {measures} FROM rollup WHERE {where} "
                f"GROUP BY GROUPING SETS ({', '.join(_sets(cut.by, t))})")
     else:
         dims = "".join(f", coalesce({d}, '{UNKNOWN}') AS {d}" for d in cut.by)
-        sql = f"SELECT {t} AS period{dims}, {measures} FROM rollup WHERE {where} GROUP BY ALL"
+        group = ", ".join(f"{i + 2}" for i in range(len(cut.by)))
+        sql = f"SELECT {t} AS period{dims}, {measures} FROM rollup WHERE {where}" + (
+            f" GROUP BY {group}" if span and cut.by else "" if span else " GROUP BY ALL")
     df = con.execute(sql, params).df()
     df = df[df["n"] > 0].sort_values(["period", *cut.by], kind="stable").reset_index(drop=True)
     return df
@@ -131,21 +139,9 @@ def _sets(by: list[str], t: str) -> list[str]:
     return out
 
 
-def collapse(df: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
-    """Cells of :func:`aggregate` summed over everything but ``dims`` (key sums modulo 2³²): one cell
-    spanning, e.g., the whole period range. The same records give the same sums, hence the same noise."""
-    from ascolto.recordkey import KEY_SCALE
-
-    measures = [c for c in df.columns if c == "n" or c == "k" or c[:2] in ("c_", "k_")]
-    out = df.groupby(dims, as_index=False, dropna=False)[measures].sum() if dims else df[measures].sum().to_frame().T
-    for c in measures:
-        out[c] = out[c].astype("int64") % KEY_SCALE if c[0] == "k" else out[c].astype("int64")
-    return out
-
-
-def table(con, cut: Cut, protection: Protection | None = None) -> pd.DataFrame:
-    """The published table of ``cut`` (see :func:`warehouse.protect.publish`)."""
-    return publish(aggregate(con, cut), cut.indicator, ["period", *cut.by], protection or Protection())
+def table(con, cut: Cut, protection: Protection | None = None, span: bool = False) -> pd.DataFrame:
+    """The published table of ``cut`` (see :func:`warehouse.protect.publish`; ``span``: :func:`aggregate`)."""
+    return publish(aggregate(con, cut, span), cut.indicator, ["period", *cut.by], protection or Protection())
 
 
 def _num(v: Any, digits: int = 2) -> float | None:

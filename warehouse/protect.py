@@ -81,14 +81,6 @@ def value_columns(indicator: str) -> list[str]:
     return SCORE_STATS if indicator in _SCORE else category_stats(CATEGORIES[indicator])
 
 
-def publish_total(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: Protection) -> pd.DataFrame:
-    """:func:`publish` of the cells of ``df`` summed over everything but ``dims`` (e.g. one cell
-    spanning a whole period range)."""
-    from .cube import collapse
-
-    return publish(collapse(df, list(dims)), indicator, dims, protection)
-
-
 def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: Protection) -> pd.DataFrame:
     """The published cells of ``df`` (rows of one indicator: ``dims``, ``n``, ``k``, ``c_*``, ``k_*``).
 
@@ -97,7 +89,6 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     """
     dims = list(dims)
     cats = CATEGORIES[indicator]
-    out = df[dims].copy()
     n = protection.perturb(df["n"].to_numpy(), df["k"].to_numpy())
     counts = np.column_stack([protection.perturb(df[f"c_{c}"].to_numpy(), df[f"k_{c}"].to_numpy()) for c in cats]) \
         if len(df) and cats else np.zeros((len(df), len(cats)), dtype=np.int64)
@@ -116,12 +107,13 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
         share, lo, hi = stats.share_statistics(counts, nf)
         for j, c in enumerate(cats):
             cols[f"share_{c}"], cols[f"share_{c}_lower"], cols[f"share_{c}_upper"] = share[:, j], lo[:, j], hi[:, j]
+    out = {d: df[d].to_numpy() for d in dims}
     out["n"] = nf
     for name in value_columns(indicator):
         out[name] = np.where(hidden, np.nan, cols[name])
     out["obs_status"] = np.where(hidden, "Q", np.where(nf < protection.low_n, "U", "A"))
     out["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
-    return out.reset_index(drop=True)
+    return pd.DataFrame(out)
 
 
 def published(row) -> bool:

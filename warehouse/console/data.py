@@ -17,7 +17,7 @@ from registry import geo
 from .. import cube
 from ..compare import compare
 from ..comparability import QueryError
-from ..protect import FREE, Protection, publish_total
+from ..protect import FREE, Protection
 
 SUPPRESSED = ("A",)
 
@@ -96,8 +96,8 @@ STAT_COLUMNS = [("n", "N"), ("mean", "Media (0–100)"), ("mean_lower", "IC 95% 
 def overview(con, settings, args, lang) -> dict[str, Any]:
     indicator = indicator_arg(args)
     protection = Protection.from_settings(settings)
-    every = cube.aggregate(con, cube.Cut(indicator=cube.RESPONSES))
-    total = publish_total(every, cube.RESPONSES, [], protection)["n"].iloc[0] if len(every) else 0
+    every = cube.table(con, cube.Cut(indicator=cube.RESPONSES), protection, span=True)
+    total = every["n"].iloc[0] if len(every) else 0
     services, entities = con.execute(
         "SELECT count(DISTINCT service), count(DISTINCT entity) FROM rollup WHERE n > 0").fetchone()
     volumes = [(r["period"], r["n"]) for r in _table(con, settings, indicator=cube.RESPONSES)]
@@ -133,10 +133,7 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
 
 def unit_totals(con, settings, dim: str, indicator: str = "satisfaction") -> dict[str, int | None]:
     """The published n of each value of ``dim`` over every period (None when suppressed)."""
-    df = cube.aggregate(con, cube.Cut(indicator=indicator, by=[dim], freq="A"))
-    if df.empty:
-        return {}
-    pub = publish_total(df, indicator, [dim], Protection.from_settings(settings))
+    pub = cube.table(con, cube.Cut(indicator=indicator, by=[dim], freq="A"), Protection.from_settings(settings), span=True)
     return {r[dim]: (None if r["conf_status"] != FREE else int(r["n"])) for r in pub.to_dict("records")}
 
 
@@ -159,10 +156,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
     own: dict[str, Any] = {}
     # the units' own intervals: their published cells over the same period as the comparison
     by_entity = cube.Cut(indicator=indicator, by=["entity"], filters=filters, start=cut.start, end=cut.end).validate()
-    df = cube.aggregate(con, by_entity)
-    if len(df):
-        df["entity"] = df["entity"].fillna(cube.UNKNOWN)
-        own = {r["entity"]: r for r in publish_total(df, indicator, ["entity"], protection).to_dict("records")}
+    own = {r["entity"]: r for r in cube.table(con, by_entity, protection, span=True).to_dict("records")}
     lo_key, hi_key = ("mean_lower", "mean_upper") if measure == "mean" else ("top2_lower", "top2_upper")
     rows = []
     for u in body["units"]:
