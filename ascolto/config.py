@@ -63,7 +63,7 @@ class Settings:
     dlq_window: int = 100        # processor: halt when more than dlq_max_ratio of a window of
     dlq_max_ratio: float = 0.5   # at least dlq_window envelopes is invalid (docs/processor.md)
     compact_min_rows: int = 100_000  # compaction target: files of at least this many rows
-    # warehouse disclosure control and rollup (docs/warehouse.md)
+    # warehouse confidentiality and rollup (docs/warehouse.md, docs/confidentiality.md)
     disclosure_min_n: int = 3      # cells with fewer (perturbed) responses are suppressed (CONF_STATUS=A)
     reliability_min_n: int = 30    # published cells with fewer are flagged OBS_STATUS=U
     rollup_check_s: float = 5.0    # readers check the rollup's freshness at most this often
