@@ -16,7 +16,7 @@ from tests.test_confidentiality_attacks import lp_audit
 from ascolto.recordkey import KEY_SCALE, check_secret, key_int, local_secret, record_key
 from warehouse import cube, export, ptable
 from warehouse.protect import TOTAL, Protection, SCORE_STATS
-from warehouse.rollup import ALL_CATEGORIES, EMPTY_ROLLUP, KEYS, MEASURES, SCORE_POINTS
+from warehouse.rollup import EMPTY_ROLLUP, KEYS, MEASURES, SCORE_POINTS
 
 SECRET = "a-test-secret-for-the-ckm-0123456789"
 

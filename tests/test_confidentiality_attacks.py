@@ -14,7 +14,6 @@ import json
 import math
 
 import numpy as np
-import pytest
 from click.testing import CliRunner
 from scipy.optimize import linprog
 

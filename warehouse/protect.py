@@ -115,7 +115,3 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     out["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
     return pd.DataFrame(out)
 
-
-def published(row) -> bool:
-    return row["conf_status"] == FREE
-
