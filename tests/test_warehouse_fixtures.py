@@ -59,11 +59,21 @@ def response(*, period="2026-10", day=15, pa_type="L6", service_type="anagrafe.c
     return row
 
 
+_ids: dict[str, int] = {}
+
+
 def write(data_dir: Path, rows: list[dict]) -> list[Path]:
-    """Write ``rows`` as one new part file per (period, pa_type), like one processor batch."""
+    """Write ``rows`` as one new part file per (period, pa_type), like one processor batch.
+
+    Submission ids are replaced by ones derived from the data dir's name and a running number, so
+    that record keys — and the perturbed figures — are the same on every run of a test."""
     fixed_secret(data_dir)
+    where = str(Path(data_dir).resolve())
     parts: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
+        i = _ids.get(where, 0)
+        _ids[where] = i + 1
+        r = {**r, "submission_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"ascolto-test/{Path(where).name}/{i}"))}
         parts.setdefault((r["period"], r["pa_type"]), []).append(r)
     paths = []
     for (period, pa_type), rs in sorted(parts.items()):
