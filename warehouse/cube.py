@@ -139,7 +139,7 @@ def _sets(by: list[str], t: str) -> list[str]:
     return out
 
 
-def table(con, cut: Cut, protection: Protection | None = None, span: bool = False) -> pd.DataFrame:
+def table(con, cut: Cut, protection: Protection | None = None, *, span: bool = False) -> pd.DataFrame:
     """The published table of ``cut`` (see :func:`warehouse.protect.publish`; ``span``: :func:`aggregate`)."""
     return publish(aggregate(con, cut, span), cut.indicator, ["period", *cut.by], protection or Protection())
 
