@@ -93,21 +93,29 @@ def processor(settings) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_obj
 def indicators(settings, indicator: str, period: str | None, as_json: bool) -> None:
-    """Print an indicator by PA type and service type."""
-    from warehouse.dataset import open_dataset
-    from warehouse.indicators import QueryError, by_pa_and_service_type
+    """Print an indicator by PA type and service type: the published cube (cell-key method applied)."""
+    from warehouse.comparability import NotComparable, QueryError
+    from warehouse.cube import Cut, rows_json, table
+    from warehouse.dataset import Warehouse
+    from warehouse.protect import Protection
 
     try:
-        with open_dataset(settings.data_dir) as con:
-            rows = by_pa_and_service_type(con, indicator, period)
-    except QueryError as exc:
-        raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
+        cut = Cut(indicator=indicator, by=["pa_type", "service_type"], freq="M", start=period, end=period).validate()
+    except (QueryError, NotComparable) as exc:
+        raise click.BadParameter(str(exc), param_hint=f"--{getattr(exc, 'field', 'indicator')}") from None
+    if period is not None and len(period) != 7:
+        raise click.BadParameter("Period must be YYYY-MM.", param_hint="--period")
+    with Warehouse(settings) as wh:
+        rows = rows_json(table(wh.cursor(), cut, Protection.from_settings(settings)), cut)
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    click.echo(f"{'period':8} {'pa_type':7} {'service_type':34} {'n':>6} {'mean':>6}")
+    click.echo(f"{'period':8} {'pa_type':7} {'service_type':34} {'n':>6} {'mean':>6}  status")
     for r in rows:
-        click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {r['n']:>6} {r['mean']:>6.1f}")
+        n = "" if r["n"] is None else r["n"]
+        mean = r.get("mean")
+        click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {n:>6} "
+                   f"{'' if mean is None else f'{mean:.1f}':>6}  {r['conf_status']}")
 
 
 @main.command()

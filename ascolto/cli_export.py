@@ -32,12 +32,13 @@ def _warehouse(settings):
 @click.pass_obj
 def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end: str | None,
                data_dir: Path | None) -> None:
-    """Export the publication table (or the microdata package) with disclosure control applied.
+    """Export the publication table (or the microdata package) protected by the cell-key method.
 
     Exits 1 without writing anything when there is no dataset (ascolto.datadir)."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
     from warehouse.export import export
+    from warehouse.protect import Protection
 
     try:
         Cut(freq=freq, start=start, end=end).validate()
@@ -45,9 +46,8 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
         raise click.BadParameter(str(exc), param_hint="--from/--to") from None
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with _warehouse(settings) as wh:
-        path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end, min_n=settings.disclosure_min_n,
-                      low_n=settings.reliability_min_n, microdata_min_n=settings.microdata_min_n,
-                      progress=None)
+        path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,
+                      protection=Protection.from_settings(settings), microdata_k=settings.microdata_k, progress=None)
     click.echo(str(path))
 
 
@@ -64,7 +64,8 @@ def refresh(settings, data_dir: Path | None) -> None:
     from warehouse.rollup import refresh as do_refresh
 
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
-    click.echo(json.dumps(do_refresh(settings.data_dir, progress=None if sys.stderr.isatty() else False)))
+    click.echo(json.dumps(do_refresh(settings.data_dir, progress=None if sys.stderr.isatty() else False,
+                                     secret=settings.ckm_secret)))
 
 
 @warehouse_cmd.command("status")

@@ -66,11 +66,16 @@ class Settings:
     dlq_window: int = 100        # processor: halt when more than dlq_max_ratio of a window of
     dlq_max_ratio: float = 0.5   # at least dlq_window envelopes is invalid (docs/processor.md)
     compact_min_rows: int = 100_000  # compaction target: files of at least this many rows
-    # warehouse disclosure control and rollup (docs/warehouse.md)
-    disclosure_min_n: int = 3      # cells with fewer responses are suppressed (CONF_STATUS=A)
+    # warehouse confidentiality and rollup (docs/warehouse.md, docs/confidentiality.md)
+    disclosure_min_n: int = 3      # cells with fewer (perturbed) responses are suppressed (CONF_STATUS=A)
     reliability_min_n: int = 30    # published cells with fewer are flagged OBS_STATUS=U
-    microdata_min_n: int = 30      # microdata rows are released only from cells with at least this many
     rollup_check_s: float = 5.0    # readers check the rollup's freshness at most this often
+    # statistical confidentiality: the cell-key method (docs/confidentiality.md)
+    ckm_secret: str = ""           # record keys' secret; "" = a random one kept in data_dir (ckm-secret)
+    ckm_max_deviation: int = 2     # p-table: maximum perturbation D of a count
+    ckm_variance: float = 1.0      # p-table: variance V of the perturbation
+    ckm_enabled: bool = True       # off only for benchmarks and the method's own tests
+    microdata_k: int = 5           # microdata rows only where each quasi-identifier combination has >= k
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -138,6 +143,16 @@ def load(env: dict | None = None) -> Settings:
         compact_min_rows=_int(env, "ASCOLTO_COMPACT_MIN_ROWS", defaults.compact_min_rows),
         disclosure_min_n=_int(env, "ASCOLTO_DISCLOSURE_MIN_N", defaults.disclosure_min_n),
         reliability_min_n=_int(env, "ASCOLTO_RELIABILITY_MIN_N", defaults.reliability_min_n),
-        microdata_min_n=_int(env, "ASCOLTO_MICRODATA_MIN_N", defaults.microdata_min_n),
         rollup_check_s=_float(env, "ASCOLTO_ROLLUP_CHECK_S", defaults.rollup_check_s),
+        ckm_secret=_ckm_secret(env),
+        ckm_max_deviation=_int(env, "ASCOLTO_CKM_D", defaults.ckm_max_deviation),
+        ckm_variance=_float(env, "ASCOLTO_CKM_V", defaults.ckm_variance),
+        microdata_k=_int(env, "ASCOLTO_MICRODATA_K", defaults.microdata_k),
     )
+
+
+def _ckm_secret(env: dict) -> str:
+    from .recordkey import check_secret
+
+    raw = env.get("ASCOLTO_CKM_SECRET", "")
+    return check_secret(raw) if raw else ""

@@ -18,7 +18,8 @@ PLACEHOLDERS = ("changeme", "replaceme", "secret", "password", "placeholder", "e
                 "yoursecret", "insecure", "default", "fixme", "xxxxxxxx", "12345678")
 #: Secrets the application reads at start, with the part that uses each.
 SECRETS = {"ASCOLTO_CONSOLE_SECRET": "console session cookies",
-           "ASCOLTO_FORM_SECRET": "no-JavaScript form render tokens"}
+           "ASCOLTO_FORM_SECRET": "no-JavaScript form render tokens",
+           "ASCOLTO_CKM_SECRET": "the cell-key noise (and so undo the confidentiality protection)"}
 
 
 class WeakSecret(ValueError):

@@ -40,6 +40,7 @@ RESPONSES_SCHEMA = pa.schema([
     pa.field("page", pa.string()),
     pa.field("kafka_partition", pa.int32()),
     pa.field("kafka_offset", pa.int64()),
+    pa.field("record_key", pa.float64()),  # the cell-key method's record key (ascolto.recordkey)
 ])
 
 #: Columns of an ``answers`` file (same hive directories and file names as ``responses``).

@@ -26,6 +26,7 @@ from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata
 
 from ascolto.config import Settings
+from ascolto.recordkey import keyer, secret_for
 from registry import connect
 
 from .enrich import Enricher
@@ -129,7 +130,7 @@ class Processor:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.sink = ParquetSink(settings.data_dir)
+        self.sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
         self.failed = FailedStore(settings.data_dir, settings.collector_id)
         self.enricher = Enricher(connect(settings.database_url, create=False))
         self.metrics = Metrics(settings.processor_metrics_file)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ascolto.config import Settings
+from ascolto.recordkey import keyer, secret_for
 from registry import connect
 
 from .consumer import write_partition
@@ -41,7 +42,7 @@ def replay(settings: Settings, reason: str | None = None, since: datetime | None
     Returns the count of outcomes and one dict per failure (failure_id, reason, outcome, detail).
     """
     store = FailedStore(settings.data_dir)
-    sink = ParquetSink(settings.data_dir)
+    sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
     enricher = Enricher(connect(settings.database_url, create=False))
     pending = store.list(reason=reason, since=since, pending_only=True)
     results, by_partition = [], {}

@@ -86,8 +86,10 @@ def read_retrying(fn, attempts: int = 8):
 
 
 class ParquetSink:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, keyer=None):
+        """``keyer``: ``submission_ids -> record keys`` (:func:`ascolto.recordkey.keyer`) filling ``record_key``."""
         self.data_dir = Path(data_dir)
+        self.keyer = keyer
         self.root = self.data_dir / "responses"
         self.answers_root = self.data_dir / "answers"
 
@@ -124,6 +126,10 @@ class ParquetSink:
                 digest = hashlib.sha256("\n".join(sorted(r["submission_id"] for r in group)).encode()).hexdigest()[:12]
                 name = f"part-{partition:03d}-{first:012d}-{last:012d}-{digest}.parquet"
                 responses = pa.Table.from_pylist(group, schema=RESPONSES_SCHEMA)
+                if self.keyer is not None:
+                    i = RESPONSES_SCHEMA.get_field_index("record_key")
+                    keys = self.keyer(responses.column("submission_id").to_pylist())
+                    responses = responses.set_column(i, RESPONSES_SCHEMA.field(i), pa.array(keys, pa.float64()))
                 answers = answers_table((period, pa_type), group, responses)
                 for root, table in ((self.answers_root, answers), (self.root, responses)):
                     directory = root / rel

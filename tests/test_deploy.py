@@ -37,7 +37,7 @@ DEFAULTS = Settings(data_dir=Path("/var/lib/ascolto"))
 PARTITIONS = 12  # of ascolto.submissions, in compose's topic job and the KafkaTopic CR
 CODE_PACKAGES = ["ascolto", "questionnaires", "registry", "collector", "processor", "warehouse", "deploy"]
 # Settings that every production deployment must set explicitly (the defaults are for a laptop).
-PRODUCTION_REQUIRED = {"ASCOLTO_BROKER", "ASCOLTO_DATABASE_URL", "ASCOLTO_DATA_DIR", "ASCOLTO_FORM_SECRET",
+PRODUCTION_REQUIRED = {"ASCOLTO_BROKER", "ASCOLTO_DATABASE_URL", "ASCOLTO_DATA_DIR", "ASCOLTO_FORM_SECRET", "ASCOLTO_CKM_SECRET",
                        "ASCOLTO_REDIS_URL", "ASCOLTO_TOPIC", "ASCOLTO_GROUP", "ASCOLTO_PROXY_COUNT",
                        "ASCOLTO_CONSOLE_SECRET", "ASCOLTO_CONSOLE_SECURE_COOKIE"}
 # Read by the code but only meaningful for `ascolto up` on a laptop.
@@ -252,8 +252,8 @@ def test_every_variable_the_code_reads_is_documented():
 def test_the_form_secret_and_database_url_are_secrets_in_kubernetes():
     plain = env_file(K8S / "ascolto.env")
     secret = env_file(K8S / "secrets.env.example")
-    assert {"ASCOLTO_DATABASE_URL", "ASCOLTO_FORM_SECRET"} <= set(secret)
-    assert not {"ASCOLTO_DATABASE_URL", "ASCOLTO_FORM_SECRET"} & set(plain)
+    assert {"ASCOLTO_DATABASE_URL", "ASCOLTO_FORM_SECRET", "ASCOLTO_CKM_SECRET"} <= set(secret)
+    assert not {"ASCOLTO_DATABASE_URL", "ASCOLTO_FORM_SECRET", "ASCOLTO_CKM_SECRET"} & set(plain)
     assert (K8S / ".gitignore").read_text().split() == ["secrets.env"]
     assert not (K8S / "secrets.env").exists() or "secrets.env" in (K8S / ".gitignore").read_text()
 

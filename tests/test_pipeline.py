@@ -12,8 +12,18 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
 from tests.conftest import count_rows, submission, wait_for
-from warehouse.dataset import open_dataset
-from warehouse.indicators import by_pa_and_service_type
+from ascolto.recordkey import local_secret, record_key
+from warehouse.cube import Cut, table
+from warehouse.dataset import Warehouse, open_dataset
+from warehouse.protect import Protection
+
+
+def published(settings):
+    """The published cube by PA type and service type (what `ascolto indicators` prints), and unprotected."""
+    cut = Cut(indicator="satisfaction", by=["pa_type", "service_type"], freq="A")
+    with Warehouse(settings) as wh:
+        return (table(wh.cursor(), cut, Protection.from_settings(settings)).to_dict("records"),
+                table(wh.cursor(), cut, Protection(enabled=False)).to_dict("records"))
 
 SERVICES = ["demo-roma-anagrafe", "demo-inps-pensione", "demo-asl-prenotazione", "demo-lombardia-bandi"]
 
@@ -37,15 +47,18 @@ def test_n_submissions_become_exactly_n_rows_across_a_clean_restart(client, sett
     wait_for(lambda: count_rows(settings.data_dir) >= 80, message="all rows")
     time.sleep(1.0)  # nothing more must arrive
     with open_dataset(settings.data_dir) as con:
-        ids = [r[0] for r in con.execute("SELECT submission_id FROM responses").fetchall()]
-        rows = by_pa_and_service_type(con)
-    assert sorted(ids) == sorted(b["submission_id"] for b in first + second)
-    assert sum(r["n"] for r in rows) == 80
+        ids = con.execute("SELECT submission_id, record_key FROM responses").fetchall()
+    assert sorted(i for i, _ in ids) == sorted(b["submission_id"] for b in first + second)
+    # the processor stored each row's record key: the function of the secret and the submission id
+    secret = settings.ckm_secret or local_secret(settings.data_dir)
+    assert all(k == record_key(secret, i) for i, k in ids)
+    rows, exact = published(settings)
+    assert sum(r["n"] for r in exact) == 80 and all(abs(r["n"] - e["n"]) <= 2 for r, e in zip(rows, exact))
     assert {(r["pa_type"], r["service_type"]) for r in rows} == {
         ("L6", "anagrafe.certificati"), ("C16", "previdenza.domanda-prestazione"),
         ("L7", "sanita.prenotazione"), ("L4", "regione.bandi")}
-    # satisfaction 4 and 5 on 1..5 → 75 and 100; half of each per service
-    assert all(r["mean"] == 87.5 for r in rows)
+    # satisfaction 4 and 5 on 1..5 → 75 and 100; half of each per service (exact), near it once perturbed
+    assert all(r["mean"] == 87.5 for r in exact) and all(75 <= r["mean"] <= 100 for r in rows)
 
 
 def test_rows_carry_canonical_indicators_enrichment_and_redacted_text(client, settings, processor_factory):
@@ -117,6 +130,6 @@ def test_sigkilled_processor_restarts_without_losing_or_duplicating_rows(client,
         proc.wait(15)
     with open_dataset(settings.data_dir) as con:
         ids = [r[0] for r in con.execute("SELECT submission_id FROM responses").fetchall()]
-        assert by_pa_and_service_type(con)[0]["n"] > 0
+    assert published(settings)[0][0]["n"] > 0
     assert len(ids) == 200
     assert set(ids) == {b["submission_id"] for b in bodies}

@@ -116,8 +116,11 @@ def test_two_processes_in_one_group_produce_exactly_the_rows_of_one(settings, pr
     metrics = {p.name: p.read_text() for p in (settings.data_dir / "metrics").glob("*.prom")}
     assert set(metrics) == {"processor-a.prom", "processor-b.prom"}
     assert all("ascolto_processor_rows_written_total 0.0" not in m for m in metrics.values()), "both members wrote"
-    # the same topic through one processor, in its own group and data dir
-    one = settings.with_(group=settings.group + "-one", data_dir=settings.data_dir.parent / "one")
+    # the same topic through one processor, in its own group and data dir, with the same record-key secret
+    from ascolto.recordkey import local_secret
+
+    one = settings.with_(group=settings.group + "-one", data_dir=settings.data_dir.parent / "one",
+                         ckm_secret=settings.ckm_secret or local_secret(settings.data_dir))
     p = processor_factory(one)
     wait_for(lambda: len(response_ids(one.data_dir)) >= len(subs), timeout_s=60, message="single processor")
     p.close()

@@ -12,6 +12,16 @@ import pyarrow.parquet as pq
 from processor.canonical import RESPONSES_SCHEMA
 
 _count = [0]
+#: The record keys' secret of test data dirs: fixed, so that perturbed figures are the same on every run.
+TEST_SECRET = "test-key-4f9a1c2e7b3d5a60c8e1d2f3a4b5"
+
+
+def fixed_secret(data_dir: Path) -> None:
+    """Give ``data_dir`` the fixed :data:`TEST_SECRET` (as the local stack keeps its random one)."""
+    path = Path(data_dir) / "ckm-secret"
+    if not path.exists():
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        path.write_text(TEST_SECRET, "ascii")
 
 
 def response(*, period="2026-10", day=15, pa_type="L6", service_type="anagrafe.certificati", entity="c_h501",
@@ -49,10 +59,21 @@ def response(*, period="2026-10", day=15, pa_type="L6", service_type="anagrafe.c
     return row
 
 
+_ids: dict[str, int] = {}
+
+
 def write(data_dir: Path, rows: list[dict]) -> list[Path]:
-    """Write ``rows`` as one new part file per (period, pa_type), like one processor batch."""
+    """Write ``rows`` as one new part file per (period, pa_type), like one processor batch.
+
+    Submission ids are replaced by ones derived from the data dir's name and a running number, so
+    that record keys — and the perturbed figures — are the same on every run of a test."""
+    fixed_secret(data_dir)
+    where = str(Path(data_dir).resolve())
     parts: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
+        i = _ids.get(where, 0)
+        _ids[where] = i + 1
+        r = {**r, "submission_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"ascolto-test/{Path(where).name}/{i}"))}
         parts.setdefault((r["period"], r["pa_type"]), []).append(r)
     paths = []
     for (period, pa_type), rs in sorted(parts.items()):

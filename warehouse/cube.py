@@ -1,9 +1,13 @@
-"""Indicators for any cut of the rollup, with their statistics and disclosure control applied.
+"""Indicators for any cut of the rollup, published through the cell-key method.
 
 A *table* is one indicator at one frequency, grouped by a time period and by some of
 :data:`DIMENSIONS`, optionally restricted by filters, optionally with margins (``_T`` totals along
-each grouping dimension). Every cell carries n, its statistics, ``conf_status`` and ``obs_status``;
-suppressed cells carry no statistic at all (see :mod:`warehouse.disclosure`).
+each grouping dimension). :func:`aggregate` sums the rollup's counts and record-key sums over the
+cut (internal: never output); :func:`table` hands them to :func:`warehouse.protect.publish`, so every
+cell carries the perturbed n, statistics from perturbed counts, ``conf_status`` and ``obs_status``;
+suppressed cells carry neither n nor a statistic. To add a dimension, add it to :data:`DIMENSIONS`
+(and to the rollup's ``KEYS``); statistics live in :mod:`warehouse.stats` and are chosen in
+:func:`warehouse.protect.publish`.
 """
 from __future__ import annotations
 
@@ -16,18 +20,14 @@ import pandas as pd
 
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
-from . import disclosure, stats
 from .comparability import QueryError, check_indicator
-from .rollup import BUCKETS
+from .protect import TOTAL, Protection, publish, value_columns
+from .rollup import CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
 
 DIMENSIONS = ("pa_type", "service_type", "region", "entity", "service", "channel", "questionnaire")
 FREQS = {"M": r"^\d{4}-(0[1-9]|1[0-2])$", "Q": r"^\d{4}-Q[1-4]$", "A": r"^\d{4}$"}
 UNKNOWN = "_U"  # a dimension value missing in the data (e.g. an unregistered region)
 _CODE = re.compile(r"^[A-Za-z0-9._:@-]{1,80}$")
-SCORE_STATS = ["mean", "mean_lower", "mean_upper", "sd", "top2", "top2_lower", "top2_upper",
-               *[f"dist_{b[0][1:]}" for b in BUCKETS]]
-CATEGORY_STATS = [f"{p}{c}{s}" for c in CATEGORY_CODES for p, s in (("share_", ""), ("share_", "_lower"),
-                                                                       ("share_", "_upper"))]
 
 
 @dataclass
@@ -58,7 +58,8 @@ class Cut:
             for v in values:
                 if not _CODE.match(v):
                     raise QueryError(d, f"Malformed code {v!r}.")
-        check_indicator(self.indicator, self.filters.get("questionnaire"))
+        if self.indicator != RESPONSES:  # the count of responses exists for every instrument
+            check_indicator(self.indicator, self.filters.get("questionnaire"))
         return self
 
 
@@ -94,23 +95,35 @@ def _where(cut: Cut) -> tuple[str, list[Any]]:
     return " AND ".join(conds), params
 
 
-def aggregate(con, cut: Cut) -> pd.DataFrame:
-    """Sum the rollup over ``cut``: one row per cell with ``period``, the ``by`` dimensions, and the
-    additive measures."""
+def measures_sql(indicator: str) -> str:
+    """The sums a cut needs: count and key sum of the cell and of each category of ``indicator``."""
+    names = ["n", "k", *[f"{p}_{c}" for p in ("c", "k") for c in CATEGORIES[indicator]]]
+    return ", ".join(f"{sum_mod(m)} AS {m}" if m[0] == "k" else f"sum({m})::BIGINT AS {m}" for m in names)
+
+
+SPAN = "span"  # the ``period`` label of a cell spanning the whole requested range (``span=True``)
+
+
+def aggregate(con, cut: Cut, span: bool = False) -> pd.DataFrame:
+    """Sum the rollup over ``cut``: one row per cell with ``period``, the ``by`` dimensions, the counts
+    and key sums (true values: for :func:`warehouse.protect.publish` only, never for output).
+
+    ``span``: one time cell over the whole range (``period`` = :data:`SPAN`) instead of one per ``freq``
+    period — e.g. a unit of a comparison over its period."""
     cut.validate()
     where, params = _where(cut)
-    t = time_expr(cut.freq)
-    measures = ("sum(n)::BIGINT AS n, sum(sum) AS s, sum(sumsq) AS ss, sum(top2)::BIGINT AS t2, "
-                + ", ".join(f"sum({b[0]})::BIGINT AS {b[0]}" for b in BUCKETS) + ", "
-                + ", ".join(f"sum(c_{c})::BIGINT AS c_{c}" for c in CATEGORY_CODES))
-    if cut.margins and cut.by:
-        dims = ", ".join(f"CASE WHEN grouping({d}) = 1 THEN '{disclosure.TOTAL}' ELSE coalesce({d}, '{UNKNOWN}') END AS {d}"
+    t = f"'{SPAN}'" if span else time_expr(cut.freq)
+    measures = measures_sql(cut.indicator)
+    if cut.margins and cut.by and not span:
+        dims = ", ".join(f"CASE WHEN grouping({d}) = 1 THEN '{TOTAL}' ELSE coalesce({d}, '{UNKNOWN}') END AS {d}"
                          for d in cut.by)
         sql = (f"SELECT {t} AS period, {dims}, {measures} FROM rollup WHERE {where} "
                f"GROUP BY GROUPING SETS ({', '.join(_sets(cut.by, t))})")
     else:
         dims = "".join(f", coalesce({d}, '{UNKNOWN}') AS {d}" for d in cut.by)
-        sql = f"SELECT {t} AS period{dims}, {measures} FROM rollup WHERE {where} GROUP BY ALL"
+        group = ", ".join(f"{i + 2}" for i in range(len(cut.by)))
+        sql = f"SELECT {t} AS period{dims}, {measures} FROM rollup WHERE {where}" + (
+            f" GROUP BY {group}" if span and cut.by else "" if span else " GROUP BY ALL")
     df = con.execute(sql, params).df()
     df = df[df["n"] > 0].sort_values(["period", *cut.by], kind="stable").reset_index(drop=True)
     return df
@@ -126,42 +139,9 @@ def _sets(by: list[str], t: str) -> list[str]:
     return out
 
 
-def with_statistics(df: pd.DataFrame, cut: Cut, min_n: int, low_n: int) -> pd.DataFrame:
-    """Add statistics, then apply disclosure control (values of suppressed cells become NaN)."""
-    df = df.copy()
-    n = df["n"].to_numpy(dtype=float)
-    if cut.indicator in SCORE_INDICATORS:
-        mean, sd = stats.mean_sd(n, df["s"], df["ss"])
-        lo, hi = stats.t_interval(n, mean, sd)
-        plo, phi = stats.wilson(df["t2"], n)
-        df["mean"], df["mean_lower"], df["mean_upper"], df["sd"] = mean, lo, hi, sd
-        with np.errstate(invalid="ignore", divide="ignore"):
-            df["top2"] = 100 * df["t2"] / n
-            for b in BUCKETS:
-                df[f"dist_{b[0][1:]}"] = 100 * df[b[0]] / n
-        df["top2_lower"], df["top2_upper"] = 100 * plo, 100 * phi
-        value_cols = SCORE_STATS
-    else:
-        for c in CATEGORY_CODES:
-            plo, phi = stats.wilson(df[f"c_{c}"], n)
-            df[f"share_{c}"] = 100 * df[f"c_{c}"] / n
-            df[f"share_{c}_lower"], df[f"share_{c}_upper"] = 100 * plo, 100 * phi
-        value_cols = CATEGORY_STATS
-    keys = [tuple(r) for r in df[["period", *cut.by]].itertuples(index=False, name=None)]
-    lines = disclosure.dimension_lines(len(cut.by) + 1)[1:]
-    lines += disclosure.time_lines(0, cut.freq)
-    conf = disclosure.suppress(keys, df["n"].tolist(), lines, min_n=min_n)
-    df["conf_status"] = conf
-    df["obs_status"] = [disclosure.obs_status(c, v, low_n) for c, v in zip(conf, df["n"])]
-    hidden = df["conf_status"] != disclosure.FREE
-    df.loc[hidden, value_cols] = np.nan
-    raw = ["s", "ss", "t2", *[b[0] for b in BUCKETS], *[f"c_{c}" for c in CATEGORY_CODES]]
-    return df.drop(columns=raw)[["period", *cut.by, "n", *value_cols, "obs_status", "conf_status"]]
-
-
-def table(con, cut: Cut, min_n: int = 3, low_n: int = 30) -> pd.DataFrame:
-    """The published table of ``cut``: cells with statistics and disclosure control."""
-    return with_statistics(aggregate(con, cut), cut, min_n, low_n)
+def table(con, cut: Cut, protection: Protection | None = None, *, span: bool = False) -> pd.DataFrame:
+    """The published table of ``cut`` (see :func:`warehouse.protect.publish`; ``span``: :func:`aggregate`)."""
+    return publish(aggregate(con, cut, span), cut.indicator, ["period", *cut.by], protection or Protection())
 
 
 def _num(v: Any, digits: int = 2) -> float | None:
@@ -171,23 +151,24 @@ def _num(v: Any, digits: int = 2) -> float | None:
 
 
 def rows_json(df: pd.DataFrame, cut: Cut) -> list[dict[str, Any]]:
-    """Cells as the console API's JSON rows."""
+    """Cells as the console API's JSON rows (a suppressed cell: ``n`` and every value null)."""
     out = []
     for r in df.to_dict("records"):
-        row = {"period": r["period"], **{d: r[d] for d in cut.by}, "n": int(r["n"])}
+        row = {"period": r["period"], **{d: r[d] for d in cut.by}, "n": None if r["n"] != r["n"] else int(r["n"])}
         if cut.indicator in SCORE_INDICATORS:
             row.update({
                 "mean": _num(r["mean"]), "mean_ci": [_num(r["mean_lower"]), _num(r["mean_upper"])],
                 "top2": _num(r["top2"]), "top2_ci": [_num(r["top2_lower"]), _num(r["top2_upper"])],
-                "distribution": {b[0][1:]: _num(r[f"dist_{b[0][1:]}"]) for b in BUCKETS},
+                "distribution": {c: _num(r[f"dist_{c}"]) for c in SCORE_POINTS},
             })
         else:
             row["shares"] = {c: {"share": _num(r[f"share_{c}"]),
                                  "ci": [_num(r[f"share_{c}_lower"]), _num(r[f"share_{c}_upper"])]}
-                             for c in CATEGORY_CODES}
+                             for c in CATEGORIES[cut.indicator]}
         row["obs_status"], row["conf_status"] = r["obs_status"], r["conf_status"]
         out.append(row)
     return out
 
 
-__all__ = ["Cut", "DIMENSIONS", "FREQS", "aggregate", "table", "rows_json", "CATEGORY_INDICATORS", "SCORE_INDICATORS"]
+__all__ = ["Cut", "DIMENSIONS", "FREQS", "aggregate", "table", "rows_json", "value_columns", "CATEGORY_INDICATORS",
+           "SCORE_INDICATORS", "CATEGORY_CODES", "Protection"]

@@ -1,9 +1,29 @@
 """DuckDB views over the hive-partitioned Parquet datasets written by the processor."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
+
+#: The dataset lock's file in the data dir: the processor's writers hold it shared, ``ascolto
+#: compact`` exclusively while it swaps files (the same contract as ``processor.sink.dataset_lock``).
+DATASET_LOCK = ".dataset.lock"
+
+
+@contextlib.contextmanager
+def dataset_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the dataset lock shared: files listed inside stay readable until it is released."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / DATASET_LOCK, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 _EMPTY_RESPONSES = """
 CREATE VIEW responses AS SELECT
@@ -71,7 +91,7 @@ class Warehouse:
             if not force and now - self._checked < self.settings.rollup_check_s:
                 return
             if self.auto_refresh and rollup.is_stale(self.data_dir):
-                rollup.refresh(self.data_dir)
+                rollup.refresh(self.data_dir, secret=self.settings.ckm_secret)
             manifest_path = rollup.rollup_dir(self.data_dir) / rollup.MANIFEST
             token = f"{manifest_path.stat().st_mtime_ns}" if manifest_path.exists() else "none"
             if token != self._loaded:
@@ -103,8 +123,7 @@ class Warehouse:
             con.execute("DROP VIEW IF EXISTS rollup_daily")
             con.execute(f"CREATE VIEW rollup_daily AS SELECT * FROM {source}")
             group = "period, pa_type, " + ", ".join(rollup.KEYS) + ", indicator"
-            sums = ", ".join(f"sum({m}){'' if m in ('sum', 'sumsq') else '::BIGINT'} AS {m}" for m in rollup.MEASURES)
-            con.execute(f"CREATE OR REPLACE TABLE rollup AS SELECT {group}, {sums} FROM rollup_daily "
+            con.execute(f"CREATE OR REPLACE TABLE rollup AS SELECT {group}, {rollup.measure_sums()} FROM rollup_daily "
                         f"GROUP BY {group} ORDER BY indicator, service_type, period")
 
     def cursor(self) -> duckdb.DuckDBPyConnection:

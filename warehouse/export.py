@@ -1,9 +1,12 @@
-"""Exports with disclosure control: CSV, Parquet, SDMX-CSV 2.0, JSON-stat 2.0, a Frictionless Data Package.
+"""Exports: CSV, Parquet, SDMX-CSV 2.0, JSON-stat 2.0, a Frictionless Data Package.
 
 The four table formats carry the same *publication table*: for every score indicator two series
 (``<INDICATOR>_MEAN`` on 0–100 with its t 95% CI, ``<INDICATOR>_T2B`` the top-2-box share in % with its
 Wilson 95% CI), by REF_AREA (NUTS-2 region, ``IT`` = national), PA_TYPE and SERVICE_TYPE (``_T`` =
-total) and TIME_PERIOD, margins included, complementary suppression applied across all of them.
+total) and TIME_PERIOD, margins included — every cell published by :func:`warehouse.protect.publish`
+(the cell-key method). Attribute ``CKM_PERTURBED`` = ``Y`` marks a value derived from perturbed
+counts (every published value, when the protection is on); suppressed cells have no OBS_VALUE, no
+bounds and no N_RESP. JSON-stat and the Data Package say so in their metadata.
 """
 from __future__ import annotations
 
@@ -21,13 +24,13 @@ import pyarrow.parquet as pq
 
 from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
-from . import disclosure
 from .csvsafe import csv_writer
 from .cube import Cut, table
+from .protect import FREE, TOTAL, Protection
 
 DATAFLOW = "IT1:DF_ASCOLTO_CX(1.0)"
 SDMX_DIMENSIONS = ["FREQ", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INDICATOR", "TIME_PERIOD"]
-SDMX_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "OBS_STATUS", "CONF_STATUS"]
+SDMX_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "OBS_STATUS", "CONF_STATUS", "CKM_PERTURBED"]
 COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
 FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "datapackage")
 NATIONAL = "IT"
@@ -40,34 +43,37 @@ def _progress(iterable: Iterable, total: int, desc: str, progress: bool | None):
 
 
 def publication_table(con, freq: str = "A", start: str | None = None, end: str | None = None,
-                      indicators: Iterable[str] = SCORE_INDICATORS, min_n: int = 3, low_n: int = 30,
+                      indicators: Iterable[str] = SCORE_INDICATORS, protection: Protection | None = None,
                       progress: bool | None = False) -> pd.DataFrame:
     """The long table every table export writes (one row per observation, :data:`COLUMNS`)."""
+    protection = protection or Protection()
     indicators = list(indicators)
     frames = []
     for ind in _progress(indicators, len(indicators), "tables", progress):
         cut = Cut(indicator=ind, by=["region", "pa_type", "service_type"], freq=freq, start=start, end=end,
                   margins=True)
-        df = table(con, cut, min_n=min_n, low_n=low_n)
+        df = table(con, cut, protection)
         if df.empty:
             continue
-        base = pd.DataFrame({"FREQ": freq, "REF_AREA": df["region"].replace(disclosure.TOTAL, NATIONAL),
+        free = df["conf_status"] == FREE
+        base = pd.DataFrame({"FREQ": freq, "REF_AREA": df["region"].replace(TOTAL, NATIONAL),
                              "PA_TYPE": df["pa_type"], "SERVICE_TYPE": df["service_type"],
-                             "TIME_PERIOD": df["period"], "N_RESP": df["n"].astype("int64"),
-                             "OBS_STATUS": df["obs_status"], "CONF_STATUS": df["conf_status"]})
+                             "TIME_PERIOD": df["period"], "N_RESP": df["n"].astype("Int64"),
+                             "OBS_STATUS": df["obs_status"], "CONF_STATUS": df["conf_status"],
+                             "CKM_PERTURBED": np.where(free & protection.enabled, "Y", "")})
         for suffix, v, lo, hi in (("MEAN", "mean", "mean_lower", "mean_upper"),
                                   ("T2B", "top2", "top2_lower", "top2_upper")):
             frames.append(base.assign(INDICATOR=f"{ind.upper()}_{suffix}", OBS_VALUE=df[v].round(4),
                                       LOWER_BOUND=df[lo].round(4), UPPER_BOUND=df[hi].round(4)))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND")
-                                          else "int64" if c == "N_RESP" else "object") for c in COLUMNS})
+                                          else "Int64" if c == "N_RESP" else "object") for c in COLUMNS})
     out = pd.concat(frames, ignore_index=True)[COLUMNS]
     return out.sort_values(["INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE"]).reset_index(drop=True)
 
 
 def _fmt(v: Any) -> str:
-    if v is None or (isinstance(v, float) and not np.isfinite(v)):
+    if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)):
         return ""
     if isinstance(v, float):
         return repr(round(v, 4))
@@ -100,12 +106,13 @@ JSONSTAT_MEASURES = {"OBS_VALUE": "value", "LOWER_BOUND": "lower bound of the 95
 JSONSTAT_DIMS = ["INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "MEASURE"]
 
 
-def jsonstat(df: pd.DataFrame, freq: str) -> dict[str, Any]:
+def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None) -> dict[str, Any]:
     """JSON-stat 2.0 dataset: dimensions INDICATOR × TIME_PERIOD × REF_AREA × PA_TYPE × SERVICE_TYPE × MEASURE.
 
-    Suppressed cells have ``null`` values (N_RESP kept) and ``status`` ``A`` (primary) or ``D``
-    (complementary); published cells with few responses have status ``U``.
+    Suppressed cells have ``null`` values (N_RESP too) and ``status`` ``A``; published cells with few
+    responses have status ``U``. ``extension.confidentiality`` describes the perturbation.
     """
+    protection = protection or Protection()
     cats = {d: sorted(df[d].unique().tolist()) for d in JSONSTAT_DIMS[:-1]}
     cats["MEASURE"] = list(JSONSTAT_MEASURES)
     size = [len(cats[d]) for d in JSONSTAT_DIMS]
@@ -119,9 +126,9 @@ def jsonstat(df: pd.DataFrame, freq: str) -> dict[str, Any]:
         for j, m in enumerate(cats["MEASURE"]):
             idx = base + j * strides[-1]
             v = r[m]
-            values[idx] = None if v is None or (isinstance(v, float) and not np.isfinite(v)) else (
+            values[idx] = None if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)) else (
                 int(v) if m == "N_RESP" else round(float(v), 4))
-            if r["CONF_STATUS"] != disclosure.FREE and m != "N_RESP":
+            if r["CONF_STATUS"] != FREE:
                 status[str(idx)] = r["CONF_STATUS"]
             elif r["OBS_STATUS"] == "U" and m != "N_RESP":
                 status[str(idx)] = "U"
@@ -132,11 +139,16 @@ def jsonstat(df: pd.DataFrame, freq: str) -> dict[str, Any]:
                                                    **({"label": JSONSTAT_MEASURES} if d == "MEASURE" else {})}}
                       for d in JSONSTAT_DIMS},
         "value": values, "status": status,
-        "extension": {"freq": freq, "dataflow": DATAFLOW,
-                      "status": {"A": "suppressed: fewer responses than the disclosure threshold",
-                                 "D": "suppressed to protect another suppressed cell (complementary)",
+        "note": [CKM_NOTE] if protection.enabled else [],
+        "extension": {"freq": freq, "dataflow": DATAFLOW, "confidentiality": protection.metadata(),
+                      "status": {"A": "suppressed: perturbed number of responses below the threshold",
                                  "U": "low reliability: few responses"}},
     }
+
+
+CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key method (a small, consistent noise of at "
+            "most a few units per count); cells with fewer than the threshold of (perturbed) responses are suppressed. "
+            "See docs/confidentiality.md.")
 
 
 # --- the Data Package of microdata -------------------------------------------------------------
@@ -177,13 +189,21 @@ def _item_value(item, answers: dict[str, Any]) -> Any:
     return "NOT_ASKED" if not item.visible(answers) else "NOT_ANSWERED"
 
 
-def write_datapackage(con, out_dir: Path, min_n: int = 30, progress: bool | None = False) -> Path:
-    """Anonymised microdata + codebook, one CSV resource per questionnaire version.
+#: The quasi-identifiers of a response: a row is released only when its combination of these is shared
+#: by at least k responses.
+QUASI_IDENTIFIERS = ["period", "region", "entity", "service", "channel", "lang", "questionnaire"]
 
-    Released: only rows whose cell (period × PA type × service type × region) has at least
-    ``min_n`` responses. Left out: submission id, timestamps (only the month is kept), service key,
-    entity, device, page, Kafka lineage, and every free-text answer (the comment included).
+
+def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
+                      progress: bool | None = False) -> Path:
+    """Anonymised microdata + codebook, one CSV resource per questionnaire version (for statisticians).
+
+    Released: only rows whose combination of :data:`QUASI_IDENTIFIERS` is shared by at least ``k``
+    responses; the others are withheld and counted (``confidentiality.withheld_rows``). Left out:
+    submission id, record key, timestamps (only the month is kept), service key, entity, device, page,
+    Kafka lineage, and every free-text answer (the comment included).
     """
+    protection = protection or Protection()
     from questionnaires import default_catalog
     from questionnaires.codebook import build_codebook, render_markdown
     from questionnaires.taxonomy import pa_categories, service_types
@@ -202,21 +222,25 @@ def write_datapackage(con, out_dir: Path, min_n: int = 30, progress: bool | None
         return name if name in cols else f"NULL::{typ} AS {name}"
 
     dims = ", ".join(c(d) for d in MICRO_DIMS)
-    cell = "period, pa_type, service_type, region"
+    qis = ", ".join(c(d) for d in ("entity", "service"))
+    cell = ", ".join(QUASI_IDENTIFIERS)
     sql = f"""
-        WITH r AS (SELECT {dims}, {c('questionnaire')}, {c('version', 'INTEGER')},
+        WITH r AS (SELECT {dims}, {qis}, {c('questionnaire')}, {c('version', 'INTEGER')},
                           {', '.join(c(i, 'DOUBLE') for i in SCORE_INDICATORS)},
                           {', '.join(c(i + '_raw') for i in SCORE_INDICATORS)},
                           {', '.join(c(i, 'VARCHAR[]') for i in CATEGORY_INDICATORS)},
                           {c('answers', 'MAP(VARCHAR, VARCHAR)')}, {c('received_at', 'TIMESTAMPTZ')}
                    FROM responses),
              cells AS (SELECT {cell}, count(*) AS cell_n FROM r GROUP BY ALL)
-        SELECT r.* EXCLUDE (received_at) FROM r JOIN cells USING ({cell})
-        WHERE cell_n >= ? AND questionnaire IS NOT NULL
+        SELECT r.* EXCLUDE (received_at, entity, service) FROM r JOIN cells
+          ON {' AND '.join(f'r.{q} IS NOT DISTINCT FROM cells.{q}' for q in QUASI_IDENTIFIERS)}
+        WHERE cell_n >= ? AND r.questionnaire IS NOT NULL
         ORDER BY questionnaire, version, period, pa_type, service_type, region, received_at
     """
-    total = con.execute(f"SELECT count(*) FROM ({sql})", [min_n]).fetchall()[0][0]
-    reader = con.sql(sql.replace("?", str(int(min_n)))).to_arrow_reader(10_000)
+    total = con.execute(f"SELECT count(*) FROM ({sql})", [k]).fetchall()[0][0]
+    all_rows = con.execute("SELECT count(*) FROM responses WHERE questionnaire IS NOT NULL").fetchall()[0][0] \
+        if "questionnaire" in cols else 0
+    reader = con.sql(sql.replace("?", str(int(k)))).to_arrow_reader(10_000)
     writers: dict[tuple[str, int], tuple[Any, Any, list, int]] = {}
     resources = []
     from tqdm import tqdm
@@ -263,12 +287,16 @@ def write_datapackage(con, out_dir: Path, min_n: int = 30, progress: bool | None
         "title": "Ascolto — anonymised responses to the customer-experience questionnaires",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                       "title": "Creative Commons Attribution 4.0"}],
-        "description": (f"One row per response, released only from cells (period × PA type × service type × region) "
-                        f"with at least {min_n} responses. No identifiers, timestamps (month only), entity, service, "
+        "description": (f"One row per response, released only where its combination of quasi-identifiers "
+                        f"({', '.join(QUASI_IDENTIFIERS)}) is shared by at least {k} responses; "
+                        f"{all_rows - total} rows withheld. No identifiers, timestamps (month only), entity, service, "
                         f"device or free text. Item wording in every language: the fields' 'labels', codebook.json "
-                        f"and codebook.md."),
+                        f"and codebook.md. Published tables are protected by the cell-key method: their figures "
+                        f"differ slightly from totals computed from these rows (docs/confidentiality.md)."),
         "codebook": "codebook.json",
-        "disclosure": {"microdata_min_n": min_n},
+        "confidentiality": {"microdata_k": k, "quasi_identifiers": QUASI_IDENTIFIERS, "released_rows": int(total),
+                            "withheld_rows": int(all_rows - total), "tables": protection.metadata(),
+                            "note": CKM_NOTE, "access": "statistician role only"},
         "resources": resources,
     }
     path = out_dir / "datapackage.json"
@@ -317,20 +345,21 @@ def _resource(name: str, q, items, codebook) -> dict[str, Any]:
 
 
 def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, end: str | None = None,
-           min_n: int = 3, low_n: int = 30, microdata_min_n: int = 30, progress: bool | None = False) -> Path:
+           protection: Protection | None = None, microdata_k: int = 5, progress: bool | None = False) -> Path:
     """Write one export to ``out`` (a file; a directory for ``datapackage``)."""
     out = Path(out)
+    protection = protection or Protection()
     if fmt == "datapackage":
-        return write_datapackage(con, out, min_n=max(microdata_min_n, min_n), progress=progress)
+        return write_datapackage(con, out, k=microdata_k, protection=protection, progress=progress)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    df = publication_table(con, freq, start, end, min_n=min_n, low_n=low_n, progress=progress)
+    df = publication_table(con, freq, start, end, protection=protection, progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     if fmt == "parquet":
         write_parquet(df, tmp)
     elif fmt == "jsonstat":
-        tmp.write_text(json.dumps(jsonstat(df, freq), ensure_ascii=False), "utf-8")
+        tmp.write_text(json.dumps(jsonstat(df, freq, protection), ensure_ascii=False), "utf-8")
     else:
         with open(tmp, "w", newline="", encoding="utf-8") as fh:
             (write_sdmx_csv if fmt == "sdmx-csv" else write_csv)(df, fh)
@@ -338,7 +367,7 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     return out
 
 
-def render(df: pd.DataFrame, fmt: str, freq: str) -> tuple[bytes, str]:
+def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None = None) -> tuple[bytes, str]:
     """One table export in memory, for the console API: (body, media type)."""
     if fmt == "csv" or fmt == "sdmx-csv":
         buf = io.StringIO()
@@ -346,7 +375,7 @@ def render(df: pd.DataFrame, fmt: str, freq: str) -> tuple[bytes, str]:
         return buf.getvalue().encode("utf-8"), ("application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
                                                 if fmt == "sdmx-csv" else "text/csv; charset=utf-8")
     if fmt == "jsonstat":
-        return json.dumps(jsonstat(df, freq), ensure_ascii=False).encode("utf-8"), "application/json"
+        return json.dumps(jsonstat(df, freq, protection), ensure_ascii=False).encode("utf-8"), "application/json"
     if fmt == "parquet":
         buf = io.BytesIO()
         schema = pa.schema([(c, pa.float64() if c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND")

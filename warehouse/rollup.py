@@ -6,16 +6,22 @@ Layout (``data_dir/rollup``)::
     rollup/period=YYYY-MM/pa_type=XX/roll-<digest>.parquet  aggregates of some input files of that partition
 
 One rollup row per (period, pa_type, day, service, entity, service_type, region, channel,
-questionnaire, indicator) with additive measures only — ``n``, ``sum``, ``sumsq``, ``top2``, the
-five-bucket rating distribution ``d0 … d100`` and the category counts ``c_<code>`` — so any cut is a
-``GROUP BY`` with ``sum()`` over it, and merging two rollup files is too.
+questionnaire, indicator) with additive measures only, what the cell-key method needs
+(docs/confidentiality.md): ``n`` and ``k`` — the count and the sum of record keys — and, per answer
+category, ``c_<cat>`` and ``k_<cat>``: the five rating points of a score indicator (``0 25 50 75 100``
+on 0–100: 1–5 ratings, faces, yes/partly/no) and the option codes of a categorical one. Key sums are
+integers modulo 2³² (record keys × 2³²), so any cut is a ``GROUP BY`` with ``sum()`` over it, exactly
+and in any order, and merging two rollup files is too. Rows written before the ``record_key`` column
+existed get their key computed here from ``submission_id`` (the same function, the same value).
 
 :func:`refresh` compares the input files (relative path, size, mtime) with the manifest: files
 that are new are aggregated into one new rollup file per partition; a changed or vanished file
 invalidates the rollup file covering it, whose still-valid inputs are aggregated again. A partition
 with more than :data:`COMPACT_AT` rollup files is compacted by merging its rollup files (not by
 rescanning raw rows). Writers take an exclusive ``flock`` on ``rollup/.lock``; readers load under a
-shared one. Files are written to a temporary name and renamed, the manifest last.
+shared one. Files are written to a temporary name and renamed, the manifest last. Input files are
+listed and read under the dataset lock (shared, like the processor's writers), so ``ascolto compact``
+cannot remove them in between; it waits for the refresh, and the next refresh sees its result.
 """
 from __future__ import annotations
 
@@ -31,16 +37,29 @@ from typing import Any, Iterator
 import duckdb
 import pyarrow.parquet as pq
 
+from ascolto.recordkey import KEY_SCALE, key_int, secret_for
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
+from .dataset import dataset_lock
+
+SCHEMA = "ascolto.rollup/2"
 MANIFEST = "_manifest.json"
 COMPACT_AT = 8
 CHUNK_FILES = 256
 KEYS = ("service", "entity", "service_type", "region", "channel", "questionnaire")
-#: Rating distribution buckets on 0–100, centred on the values a 5-point scale gives.
-BUCKETS = (("d0", None, 12.5), ("d25", 12.5, 37.5), ("d50", 37.5, 62.5), ("d75", 62.5, 87.5), ("d100", 87.5, None))
-TOP2_MIN = 75.0
-MEASURES = ("n", "sum", "sumsq", "top2", *[b[0] for b in BUCKETS], *[f"c_{c}" for c in CATEGORY_CODES])
+#: Answer categories of a score indicator: the points on 0–100 every instrument's scale maps to
+#: (a value is counted at the nearest point: bucket bounds half-way between them).
+SCORE_POINTS = {"0": 0.0, "25": 25.0, "50": 50.0, "75": 75.0, "100": 100.0}
+BUCKETS = (("0", None, 12.5), ("25", 12.5, 37.5), ("50", 37.5, 62.5), ("75", 62.5, 87.5), ("100", 87.5, None))
+#: The pseudo-indicator counting responses (every row, whatever it answered): volumes are published too.
+RESPONSES = "responses"
+#: Categories per kind of indicator (what ``c_<cat>``/``k_<cat>`` exist for).
+CATEGORIES = {**{i: tuple(SCORE_POINTS) for i in SCORE_INDICATORS}, **{i: CATEGORY_CODES for i in CATEGORY_INDICATORS},
+              RESPONSES: ()}
+ALL_CATEGORIES = (*SCORE_POINTS, *CATEGORY_CODES)
+COUNTS = ("n", *[f"c_{c}" for c in ALL_CATEGORIES])
+KEY_SUMS = ("k", *[f"k_{c}" for c in ALL_CATEGORIES])
+MEASURES = (*COUNTS, *KEY_SUMS)
 _PART = re.compile(r"^period=(\d{4}-\d{2})/pa_type=([^/]+)$")
 
 
@@ -70,9 +89,12 @@ def scan_inputs(data_dir: Path) -> dict[str, tuple[int, int]]:
 def read_manifest(data_dir: Path) -> dict[str, Any]:
     path = rollup_dir(data_dir) / MANIFEST
     try:
-        return json.loads(path.read_text("utf-8"))
+        manifest = json.loads(path.read_text("utf-8"))
+        if manifest.get("schema") == SCHEMA:
+            return manifest
     except (OSError, ValueError):
-        return {"schema": "ascolto.rollup/1", "inputs": {}, "outputs": {}}
+        pass
+    return {"schema": SCHEMA, "inputs": {}, "outputs": {}}  # none, or an older layout: rebuilt
 
 
 def is_stale(data_dir: Path, manifest: dict[str, Any] | None = None) -> bool:
@@ -98,44 +120,62 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def sum_mod(expr: str) -> str:
+    """A key sum reduced modulo 2³² (what every level of the rollup stores)."""
+    return f"(coalesce(sum({expr}), 0) % {KEY_SCALE})::BIGINT"
+
+
 def _aggregate_sql(paths: list[str], columns: set[str], period: str, pa_type: str) -> str:
-    """SELECT producing rollup rows for raw ``paths`` (all of one partition)."""
+    """SELECT producing rollup rows for raw ``paths`` (all of one partition); ``ckm_key`` is the UDF
+    computing a record key (×2³²) from a ``submission_id`` for rows that have none stored."""
     def col(name: str, typ: str = "VARCHAR") -> str:
         return f'"{name}"' if name in columns else f"NULL::{typ}"
 
     day = ("CAST(timezone('Europe/Rome', received_at::TIMESTAMPTZ) AS DATE)" if "received_at" in columns
            else f"DATE '{period}-01'")
+    stored = f"CAST(record_key * {KEY_SCALE} AS BIGINT)" if "record_key" in columns else "NULL::BIGINT"
+    rk = f"CASE WHEN {stored} IS NOT NULL THEN {stored} ELSE ckm_key({col('submission_id')}) END"
     files = "[" + ", ".join(_sql_str(p) for p in paths) + "]"
-    base = (f"SELECT {day} AS day, " + ", ".join(f"{col(k)} AS {k}" for k in KEYS) + ", "
+    base = (f"SELECT {day} AS day, " + ", ".join(f"{col(k)} AS {k}" for k in KEYS) + f", {rk} AS rk, "
             + ", ".join(f"{col(i, 'DOUBLE')}::DOUBLE AS {i}" for i in SCORE_INDICATORS) + ", "
             + ", ".join(f"{col(i, 'VARCHAR[]')} AS {i}" for i in CATEGORY_INDICATORS)
             + f" FROM read_parquet({files}, union_by_name = true, hive_partitioning = false)")
     keys = "day, " + ", ".join(KEYS)
     head = f"{_sql_str(period)} AS period, {_sql_str(pa_type)} AS pa_type, {keys}"
-    zero_cats = ", ".join(f"0::BIGINT AS c_{c}" for c in CATEGORY_CODES)
+
+    def measures(present: str, conds: dict[str, str]) -> str:
+        out = [f"count_if({present})::BIGINT AS n", f"{sum_mod(f'CASE WHEN {present} THEN rk END')} AS k"]
+        for c in ALL_CATEGORIES:
+            cond = conds.get(c)
+            out.append(f"count_if({cond})::BIGINT AS c_{c}" if cond else f"0::BIGINT AS c_{c}")
+        for c in ALL_CATEGORIES:
+            cond = conds.get(c)
+            out.append(f"{sum_mod(f'CASE WHEN {cond} THEN rk END')} AS k_{c}" if cond else f"0::BIGINT AS k_{c}")
+        return ", ".join(out)
+
     parts = []
     for i in SCORE_INDICATORS:
-        buckets = []
-        for name, lo, hi in BUCKETS:
-            cond = " AND ".join(([f"{i} >= {lo}"] if lo is not None else []) + ([f"{i} < {hi}"] if hi is not None else []))
-            buckets.append(f"count_if({cond})::BIGINT AS {name}")
-        parts.append(f"SELECT {head}, '{i}' AS indicator, count({i})::BIGINT AS n, sum({i}) AS sum, "
-                     f"sum({i} * {i}) AS sumsq, count_if({i} >= {TOP2_MIN})::BIGINT AS top2, {', '.join(buckets)}, "
-                     f"{zero_cats} FROM base GROUP BY {keys} HAVING count({i}) > 0")
-    zero_buckets = ", ".join(f"0::BIGINT AS {b[0]}" for b in BUCKETS)
+        conds = {name: " AND ".join([f"{i} IS NOT NULL"] + ([f"{i} >= {lo}"] if lo is not None else [])
+                                    + ([f"{i} < {hi}"] if hi is not None else [])) for name, lo, hi in BUCKETS}
+        parts.append(f"SELECT {head}, '{i}' AS indicator, {measures(f'{i} IS NOT NULL', conds)} "
+                     f"FROM base GROUP BY {keys} HAVING count({i}) > 0")
     for i in CATEGORY_INDICATORS:
-        cats = ", ".join(f"count_if(list_contains({i}, '{c}'))::BIGINT AS c_{c}" for c in CATEGORY_CODES)
-        parts.append(f"SELECT {head}, '{i}' AS indicator, count_if(len({i}) > 0)::BIGINT AS n, NULL::DOUBLE AS sum, "
-                     f"NULL::DOUBLE AS sumsq, 0::BIGINT AS top2, {zero_buckets}, {cats} FROM base "
-                     f"GROUP BY {keys} HAVING count_if(len({i}) > 0) > 0")
+        conds = {c: f"coalesce(list_contains({i}, '{c}'), false)" for c in CATEGORY_CODES}
+        parts.append(f"SELECT {head}, '{i}' AS indicator, {measures(f'coalesce(len({i}) > 0, false)', conds)} "
+                     f"FROM base GROUP BY {keys} HAVING count_if(len({i}) > 0) > 0")
+    parts.append(f"SELECT {head}, '{RESPONSES}' AS indicator, {measures('true', {})} FROM base GROUP BY {keys}")
     return f"WITH base AS ({base}) " + " UNION ALL ".join(parts)
+
+
+def measure_sums(source_cols: tuple[str, ...] = MEASURES) -> str:
+    """``sum()`` of each rollup measure, key sums reduced modulo 2³² (for merges and coarser grains)."""
+    return ", ".join(sum_mod(m) + f" AS {m}" if m in KEY_SUMS else f"sum({m})::BIGINT AS {m}" for m in source_cols)
 
 
 def _merge_sql(paths: list[str]) -> str:
     files = "[" + ", ".join(_sql_str(p) for p in paths) + "]"
     group = "period, pa_type, day, " + ", ".join(KEYS) + ", indicator"
-    sums = ", ".join(f"sum({m}){'' if m in ('sum', 'sumsq') else '::BIGINT'} AS {m}" for m in MEASURES)
-    return f"SELECT {group}, {sums} FROM read_parquet({files}, hive_partitioning = false) GROUP BY {group}"
+    return f"SELECT {group}, {measure_sums()} FROM read_parquet({files}, hive_partitioning = false) GROUP BY {group}"
 
 
 def _write(con: duckdb.DuckDBPyConnection, sql: str, dest: Path) -> None:
@@ -158,14 +198,40 @@ def _columns(paths: list[str]) -> set[str]:
     return cols
 
 
-def refresh(data_dir: Path, progress: bool | None = False) -> dict[str, int]:
+def _register_keys(con: duckdb.DuckDBPyConnection, secret: str) -> None:
+    import pyarrow as pa
+
+    def ckm_key(ids):  # a pyarrow array of submission ids -> their keys × 2³² (no annotations: duckdb reads them)
+        return pa.array([None if s is None else key_int(secret, s) for s in ids.to_pylist()], pa.int64())
+
+    con.create_function("ckm_key", ckm_key, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("BIGINT"), type="arrow",
+                       null_handling="special")
+
+
+def _drop_old_layout(out_root: Path) -> None:
+    """Rollup files of an older layout (another manifest schema) are removed before a rebuild."""
+    import shutil
+
+    try:
+        schema = json.loads((out_root / MANIFEST).read_text("utf-8")).get("schema")
+    except (OSError, ValueError):
+        return
+    if schema != SCHEMA:
+        for d in out_root.glob("period=*"):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def refresh(data_dir: Path, progress: bool | None = False, secret: str | None = None) -> dict[str, int]:
     """Bring the rollup up to date; return counts of what was done.
 
-    ``progress``: show a tqdm bar (None = only on a terminal).
+    ``progress``: show a tqdm bar (None = only on a terminal). ``secret``: the record keys' secret
+    (``Settings.ckm_secret``; None or "" = the data dir's own, :func:`ascolto.recordkey.secret_for`).
     """
     data_dir = Path(data_dir)
     root, out_root = data_dir / "responses", rollup_dir(data_dir)
-    with locked(data_dir, exclusive=True):
+    secret = secret_for(data_dir, secret or "")
+    with locked(data_dir, exclusive=True), dataset_lock(data_dir):
+        _drop_old_layout(out_root)
         manifest = read_manifest(data_dir)
         now = scan_inputs(data_dir)
         inputs: dict[str, dict] = manifest["inputs"]
@@ -184,6 +250,7 @@ def refresh(data_dir: Path, progress: bool | None = False) -> dict[str, int]:
             by_part.setdefault(k.rsplit("/", 1)[0], []).append(k)
         con = duckdb.connect(":memory:")
         con.execute("SET threads TO 2")
+        _register_keys(con, secret)
         stats = {"input_files": len(todo), "rollup_files": 0, "compacted": 0, "removed_inputs": len(changed - set(now))}
         total = sum(len(v) for v in by_part.values())
         from tqdm import tqdm
@@ -237,5 +304,5 @@ def output_files(data_dir: Path, manifest: dict[str, Any] | None = None) -> list
 
 EMPTY_ROLLUP = ("SELECT NULL::VARCHAR AS period, NULL::VARCHAR AS pa_type, NULL::DATE AS day, "
                 + ", ".join(f"NULL::VARCHAR AS {k}" for k in KEYS) + ", NULL::VARCHAR AS indicator, "
-                + ", ".join(f"NULL::{'DOUBLE' if m in ('sum', 'sumsq') else 'BIGINT'} AS {m}" for m in MEASURES)
+                + ", ".join(f"NULL::BIGINT AS {m}" for m in MEASURES)
                 + " WHERE false")

@@ -176,3 +176,37 @@ def task_shares(yes, partly, no, level: float = 0.95) -> dict[str, tuple]:
     score (which would assume "partly" lies half-way). n = yes + partly + no."""
     yes, partly, no = (np.asarray(a, dtype=float) for a in (yes, partly, no))
     return category_shares({"yes": yes, "partly": partly, "no": no}, yes + partly + no, level)
+# --- statistics of a distribution over answer categories (what the cell-key method publishes) -----
+
+def distribution(counts) -> np.ndarray:
+    """Row-wise shares of category ``counts`` (cells × categories); NaN rows where the total is 0."""
+    counts = np.clip(np.asarray(counts, dtype=float), 0, None)
+    total = counts.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, counts / np.where(total > 0, total, 1), np.nan)
+
+
+def score_statistics(shares, points, n, positive) -> dict[str, np.ndarray]:
+    """Mean (t 95% CI), SD and the positive (top-box) share (Wilson 95% CI), in %, of a score given the
+    ``shares`` of its category ``points`` (cells × categories, values on 0–100) and the sample size ``n``
+    each cell is published with; ``positive``: the column indexes counted as positive."""
+    shares, points, n = np.asarray(shares, dtype=float), np.asarray(points, dtype=float), np.asarray(n, dtype=float)
+    mean = shares @ points
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = np.where(n > 1, (shares @ points ** 2 - mean ** 2) * n / (n - 1), np.nan)
+    sd = np.sqrt(np.clip(var, 0, None))
+    lo, hi = t_interval(n, mean, sd)
+    top = shares[:, list(positive)].sum(axis=1)
+    plo, phi = wilson(top * n, n)
+    return {"mean": mean, "mean_lower": lo, "mean_upper": hi, "sd": sd,
+            "top2": 100 * top, "top2_lower": 100 * plo, "top2_upper": 100 * phi}
+
+
+def share_statistics(counts, n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares in % of each category among ``n`` (multiple answers: they need not sum to 100), Wilson CIs."""
+    counts, n = np.asarray(counts, dtype=float), np.asarray(n, dtype=float)[:, None]
+    k = np.clip(counts, 0, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(n > 0, 100 * k / np.where(n > 0, n, 1), np.nan)
+    lo, hi = wilson(k, np.broadcast_to(n, k.shape))
+    return share, 100 * lo, 100 * hi

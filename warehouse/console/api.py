@@ -2,7 +2,8 @@
 
 Every route reads the rollup through one :class:`~warehouse.dataset.Warehouse` per process, which
 refreshes it incrementally when the responses changed (checked at most every
-``ASCOLTO_ROLLUP_CHECK_S`` seconds). Every cell served has disclosure control applied.
+``ASCOLTO_ROLLUP_CHECK_S`` seconds). Every figure served comes from :mod:`warehouse.protect` (the
+cell-key method).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .. import cube, export
 from ..compare import compare
 from ..comparability import INDICATORS, QueryError, declared
+from ..protect import Protection
 from .auth import require
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -41,6 +43,10 @@ def _settings():
     return current_app.config["ASCOLTO_SETTINGS"]
 
 
+def _protection() -> Protection:
+    return Protection.from_settings(_settings())
+
+
 @bp.get("/meta")
 @require("dashboards")
 def meta():
@@ -58,7 +64,7 @@ def meta():
                     "indicators": [{"name": i, "kind": "score" if i in cube.SCORE_INDICATORS else "categories",
                                     "instruments": list(declared()[i])} for i in INDICATORS],
                     "disclosure": {"min_n": _settings().disclosure_min_n, "low_n": _settings().reliability_min_n,
-                                   "microdata_min_n": _settings().microdata_min_n},
+                                   "microdata_k": _settings().microdata_k, **_protection().metadata()},
                     "periods": periods, "values": values, "exports": list(export.FORMATS[:4])}
     cache.update(token=wh._loaded, body=body)
     return jsonify(body)
@@ -68,7 +74,7 @@ def meta():
 def indicators():
     """One indicator for any cut: ``by``, filters per dimension, ``freq``, ``period``/``from``/``to``."""
     cut = _cut()
-    df = cube.table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, _settings().disclosure_min_n, _settings().reliability_min_n)
+    df = cube.table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, _protection())
     return jsonify({"indicator": cut.indicator, "freq": cut.freq, "by": cut.by, "filters": cut.filters,
                     "period": {"start": cut.start, "end": cut.end}, "margins": cut.margins,
                     "instruments": list(declared()[cut.indicator]),
@@ -81,8 +87,7 @@ def comparison():
     cut = _cut(default_by="")
     body = compare(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, measure=request.args.get("measure", "mean"),
                    overdispersion=request.args.get("overdispersion", "none"),
-                   level=request.args.get("level", "entity"),
-                   min_n=_settings().disclosure_min_n, low_n=_settings().reliability_min_n)
+                   level=request.args.get("level", "entity"), protection=_protection())
     return jsonify(body)
 
 @bp.get("/export/<fmt>")
@@ -94,8 +99,8 @@ def export_table(fmt: str):
                                    "is exported by `ascolto export --format datapackage`.")
     cut = _cut(default_by="")
     df = export.publication_table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end,
-                                  min_n=_settings().disclosure_min_n, low_n=_settings().reliability_min_n)
-    body, media = export.render(df, fmt, cut.freq)
+                                  protection=_protection())
+    body, media = export.render(df, fmt, cut.freq, _protection())
     ext = {"sdmx-csv": "csv", "jsonstat": "json"}.get(fmt, fmt)
     return Response(body, mimetype=media.split(";")[0], content_type=media, headers={
         "Content-Disposition": f'attachment; filename="ascolto-{cut.freq}.{fmt}.{ext}"'

@@ -17,8 +17,9 @@ from registry import geo
 from .. import cube
 from ..compare import compare
 from ..comparability import QueryError
+from ..protect import FREE, Protection
 
-SUPPRESSED = ("A", "D")
+SUPPRESSED = ("A",)
 
 
 @dataclass
@@ -41,6 +42,12 @@ def num(v: Any, digits: int = 1) -> float | None:
     return None if math.isnan(f) or math.isinf(f) else round(f, digits)
 
 
+def count(v: Any) -> int | None:
+    """A published count (None when suppressed)."""
+    f = num(v, 0)
+    return None if f is None else int(f)
+
+
 def type_label(code: str, lang: str) -> str:
     try:
         label = lookup_type(code).label
@@ -58,7 +65,7 @@ def region_label(nuts: str) -> str:
 
 def _cell(r: dict[str, Any]) -> dict[str, Any]:
     """A cube row's published statistics (None when suppressed)."""
-    return {"n": int(r["n"]), "mean": num(r.get("mean")), "mean_lower": num(r.get("mean_lower")),
+    return {"n": None if r["conf_status"] != FREE else int(r["n"]), "mean": num(r.get("mean")), "mean_lower": num(r.get("mean_lower")),
             "mean_upper": num(r.get("mean_upper")), "top2": num(r.get("top2")),
             "top2_lower": num(r.get("top2_lower")), "top2_upper": num(r.get("top2_upper")),
             "obs_status": r["obs_status"], "conf_status": r["conf_status"]}
@@ -66,7 +73,7 @@ def _cell(r: dict[str, Any]) -> dict[str, Any]:
 
 def _table(con, settings, **kw) -> list[dict[str, Any]]:
     cut = cube.Cut(**kw).validate()
-    df = cube.table(con, cut, settings.disclosure_min_n, settings.reliability_min_n)
+    df = cube.table(con, cut, Protection.from_settings(settings))
     return df.to_dict("records")
 
 
@@ -88,10 +95,12 @@ STAT_COLUMNS = [("n", "N"), ("mean", "Media (0–100)"), ("mean_lower", "IC 95% 
 
 def overview(con, settings, args, lang) -> dict[str, Any]:
     indicator = indicator_arg(args)
-    total = con.execute("SELECT count(*) FROM responses").fetchone()[0]
+    protection = Protection.from_settings(settings)
+    every = cube.table(con, cube.Cut(indicator=cube.RESPONSES), protection, span=True)
+    total = every["n"].iloc[0] if len(every) else 0
     services, entities = con.execute(
         "SELECT count(DISTINCT service), count(DISTINCT entity) FROM rollup WHERE n > 0").fetchone()
-    volumes = con.execute("SELECT period, count(*) FROM responses GROUP BY period ORDER BY period").fetchall()
+    volumes = [(r["period"], r["n"]) for r in _table(con, settings, indicator=cube.RESPONSES)]
     headline = []
     for ind in SCORE_INDICATORS:
         rows = _table(con, settings, indicator=ind)
@@ -109,23 +118,27 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
             "layout": {"yaxis": {"range": [0, 100], "title": {"text": "0–100"}},
                        "xaxis": {"type": "category", "categoryarray": x}}}
     return {
-        "indicator": indicator, "total": int(total), "services": int(services), "entities": int(entities),
+        "indicator": indicator, "total": count(total), "services": int(services), "entities": int(entities),
         "headline": headline,
         "charts": [
             Chart("trend", "Media nazionale per mese", [("period", "Periodo"), *STAT_COLUMNS], trend, plot),
             Chart("volumes", "Risposte per mese", [("period", "Periodo"), ("responses", "Risposte")],
-                  [{"period": p, "responses": int(c)} for p, c in volumes],
-                  {"data": [{"type": "bar", "x": [p for p, _ in volumes], "y": [int(c) for _, c in volumes],
+                  [{"period": p, "responses": count(c)} for p, c in volumes],
+                  {"data": [{"type": "bar", "x": [p for p, _ in volumes], "y": [count(c) for _, c in volumes],
                              "marker": {"color": "#0066cc"}, "name": "Risposte"}],
                    "layout": {"xaxis": {"type": "category"}}}),
         ],
     }
 
 
-def service_types_present(con) -> list[tuple[str, int]]:
-    return [(t, int(n)) for t, n in con.execute(
-        "SELECT service_type, sum(n) FROM rollup WHERE indicator = 'satisfaction' AND service_type IS NOT NULL "
-        "GROUP BY 1 ORDER BY 1").fetchall()]
+def unit_totals(con, settings, dim: str, indicator: str = "satisfaction") -> dict[str, int | None]:
+    """The published n of each value of ``dim`` over every period (None when suppressed)."""
+    pub = cube.table(con, cube.Cut(indicator=indicator, by=[dim], freq="A"), Protection.from_settings(settings), span=True)
+    return {r[dim]: (None if r["conf_status"] != FREE else int(r["n"])) for r in pub.to_dict("records")}
+
+
+def service_types_present(con, settings) -> list[tuple[str, int | None]]:
+    return sorted((t, n) for t, n in unit_totals(con, settings, "service_type").items() if t != cube.UNKNOWN)
 
 
 def service_type_page(con, settings, args, lang, code: str, names: dict[str, str]) -> dict[str, Any]:
@@ -137,18 +150,13 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             filters[d] = [args[d]]
     cut = cube.Cut(indicator=indicator, filters=filters, start=args.get("from") or None,
                    end=args.get("to") or None).validate()
+    protection = Protection.from_settings(settings)
     body = compare(con, cut, measure=measure, overdispersion=args.get("overdispersion", "none"), level="entity",
-                   min_n=settings.disclosure_min_n, low_n=settings.reliability_min_n)
+                   protection=protection)
     own: dict[str, Any] = {}
-    # the units' own intervals, over the same period as the comparison
+    # the units' own intervals: their published cells over the same period as the comparison
     by_entity = cube.Cut(indicator=indicator, by=["entity"], filters=filters, start=cut.start, end=cut.end).validate()
-    df = cube.aggregate(con, by_entity)
-    if len(df):
-        df = df.groupby("entity", as_index=False).sum(numeric_only=True)
-        df["period"] = "0000"  # one time cell spanning the whole comparison period
-        stats = cube.with_statistics(df, cube.Cut(indicator=indicator, by=["entity"], freq="A"),
-                                     settings.disclosure_min_n, settings.reliability_min_n)
-        own = {r["entity"]: r for r in stats.to_dict("records")}
+    own = {r["entity"]: r for r in cube.table(con, by_entity, protection, span=True).to_dict("records")}
     lo_key, hi_key = ("mean_lower", "mean_upper") if measure == "mean" else ("top2_lower", "top2_upper")
     rows = []
     for u in body["units"]:
@@ -159,8 +167,8 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                      "ci_upper": num(o.get(hi_key)) if u["value"] is not None else None,
                      "flag": u["flag"], "eb_estimate": num((u.get("eb") or {}).get("estimate")),
                      "rank": u["rank"], "obs_status": u["obs_status"], "conf_status": u["conf_status"]})
-    f = body["funnel"]
-    bench = body["benchmark"]["value"]
+    f = body["funnel"] or {"n": [], "upper_99.8": [], "lower_99.8": [], "upper_95": [], "lower_95": []}
+    bench = (body["benchmark"] or {}).get("value")
     pub = [r for r in rows if r["value"] is not None]
     plot = {"data": [
         {"type": "scatter", "mode": "lines", "x": f["n"], "y": f["upper_99.8"], "name": "99,8%",
@@ -244,7 +252,7 @@ def regions_page(con, settings, args, lang) -> dict[str, Any]:
 def quality_page(con, settings, args, lang) -> dict[str, Any]:
     import duckdb
 
-    volumes = con.execute("SELECT period, pa_type, count(*) FROM responses GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
+    volumes = [(r["period"], r["pa_type"], r["n"]) for r in _table(con, settings, indicator=cube.RESPONSES, by=["pa_type"])]
     fresh = con.execute("SELECT strftime(max(received_at) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M UTC') FROM responses").fetchone()[0]
     failed_root = Path(settings.data_dir) / "failed"
     failed: list[tuple[str, int]] = []
@@ -254,12 +262,10 @@ def quality_page(con, settings, args, lang) -> dict[str, Any]:
             failed = fc.execute(f"SELECT reason, count(*) FROM read_parquet('{pattern}', union_by_name = true, "
                                 "hive_partitioning = false) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
     cells = _table(con, settings, indicator="satisfaction", by=["service_type", "entity"], margins=True)
-    counts = {"published": 0, "low": 0, "primary": 0, "secondary": 0}
+    counts = {"published": 0, "low": 0, "suppressed": 0}
     for c in cells:
-        if c["conf_status"] == "A":
-            counts["primary"] += 1
-        elif c["conf_status"] == "D":
-            counts["secondary"] += 1
+        if c["conf_status"] != FREE:
+            counts["suppressed"] += 1
         elif c["obs_status"] == "U":
             counts["low"] += 1
         else:
@@ -268,9 +274,9 @@ def quality_page(con, settings, args, lang) -> dict[str, Any]:
     return {"fresh": fresh, "failed_total": sum(int(c) for _, c in failed), "cells": len(cells), "charts": [
         Chart("volumes", "Risposte per mese e tipo di PA", [("period", "Periodo"), ("pa_type", "Tipo di PA"),
                                                              ("responses", "Risposte")],
-              [{"period": p, "pa_type": t, "responses": int(c)} for p, t, c in volumes],
+              [{"period": p, "pa_type": t, "responses": count(c)} for p, t, c in volumes],
               {"data": [{"type": "bar", "name": t, "x": [p for p, tt, _ in volumes if tt == t],
-                         "y": [int(c) for _, tt, c in volumes if tt == t]} for t in sorted({v[1] for v in volumes})],
+                         "y": [count(c) for _, tt, c in volumes if tt == t]} for t in sorted({v[1] for v in volumes})],
                "layout": {"barmode": "stack", "xaxis": {"type": "category"}}}),
         Chart("failed", "Record scartati (DLQ) per motivo", [("reason", "Motivo"), ("records", "Record")],
               [{"reason": r, "records": int(c)} for r, c in failed]),

@@ -32,6 +32,7 @@ from registry.models import Service
 
 from .. import cube, drivers, evaluation, priorities
 from ..comparability import QueryError
+from ..protect import Protection
 from .auth import require
 
 bp = Blueprint("improve_api", __name__, url_prefix="/api/v1/improve")
@@ -76,24 +77,29 @@ def _num(v: Any) -> float | None:
     return None if v is None or (isinstance(v, float) and not math.isfinite(v)) else float(v)
 
 
+def _count(v: Any) -> int | None:
+    """A published (perturbed) n, or None for a suppressed cell."""
+    return None if v is None or (isinstance(v, float) and not math.isfinite(v)) else int(v)
+
+
 def _published(con, indicator: str, dim: str, code: str, period: str) -> dict[str, Any] | None:
     """The published cell of ``indicator`` for one unit and one period label, from the protected cube:
     ``{"n", "top2", "mean", "sd", "published"}`` (values ``None`` when suppressed), ``None`` when
     the unit has no answers then. The only place this module reads the cube."""
     freq = _freq(period, "period")
     cut = cube.Cut(indicator=indicator, filters={dim: [code]}, freq=freq, start=period, end=period).validate()
-    df = cube.table(con, cut, _settings().disclosure_min_n, _settings().reliability_min_n)
+    df = cube.table(con, cut, Protection.from_settings(_settings()))
     if df.empty:
         return None
     r = df.iloc[0]
     top2, mean, sd = _num(r["top2"]), _num(r["mean"]), _num(r["sd"])
-    return {"n": int(r["n"]), "top2": top2, "mean": mean, "sd": sd, "published": top2 is not None}
+    return {"n": _count(r["n"]), "top2": top2, "mean": mean, "sd": sd, "published": top2 is not None}
 
 
 def _monthly(con, indicator: str, dim: str, code: str, start: str, end: str) -> list[dict[str, Any]]:
     cut = cube.Cut(indicator=indicator, filters={dim: [code]}, freq="M", start=start, end=end).validate()
-    df = cube.table(con, cut, _settings().disclosure_min_n, _settings().reliability_min_n)
-    return [{"period": r["period"], "n": int(r["n"]), "top2": _num(r["top2"])} for r in df.to_dict("records")]
+    df = cube.table(con, cut, Protection.from_settings(_settings()))
+    return [{"period": r["period"], "n": _count(r["n"]), "top2": _num(r["top2"])} for r in df.to_dict("records")]
 
 
 # ---------------------------------------------------------------------------------------------

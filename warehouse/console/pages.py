@@ -16,6 +16,7 @@ from registry.models import Entity, Service
 
 from .. import export
 from ..csvsafe import csv_writer
+from ..protect import Protection
 from . import data
 from .auth import Throttled, require, sign_in, sign_out
 from .i18n import LANGS, lang
@@ -122,8 +123,8 @@ def overview():
 @bp.get("/service-types/")
 @require("dashboards")
 def service_types():
-    con, _ = _ctx()
-    return render_template("service_types.html", types=data.service_types_present(con), page="service-types")
+    con, settings = _ctx()
+    return render_template("service_types.html", types=data.service_types_present(con, settings), page="service-types")
 
 
 @bp.get("/service-types/<code>")
@@ -139,12 +140,11 @@ def service_type(code: str):
 @bp.get("/entities/")
 @require("dashboards")
 def entities():
-    con, _ = _ctx()
-    counts = dict(con.execute("SELECT entity, sum(n) FROM rollup WHERE indicator = 'satisfaction' "
-                              "GROUP BY 1").fetchall())
+    con, settings = _ctx()
+    counts = data.unit_totals(con, settings, "entity")
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         rows = [{"ipa": e.ipa_code, "name": e.name, "category": e.category, "region": e.region_nuts,
-                 "n": int(counts.get(e.ipa_code) or 0)} for e in s.query(Entity).order_by(Entity.name)]
+                 "n": counts.get(e.ipa_code, 0)} for e in s.query(Entity).order_by(Entity.name)]
     return render_template("entities.html", rows=rows, page="entities")
 
 
@@ -196,7 +196,7 @@ def exports():
     con, settings = _ctx()
     periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM rollup ORDER BY 1").fetchall()]
     return render_template("exports.html", formats=export.FORMATS[:4], periods=periods, page="exports",
-                           microdata_min_n=settings.microdata_min_n)
+                           microdata_k=settings.microdata_k)
 
 
 @bp.get("/exports/download")
@@ -215,8 +215,8 @@ def export_datapackage():
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-dp-"))
     try:
         out = tmp / "datapackage"
-        export.export(con, "datapackage", out, min_n=settings.disclosure_min_n,
-                      microdata_min_n=settings.microdata_min_n)
+        export.export(con, "datapackage", out, protection=Protection.from_settings(settings),
+                      microdata_k=settings.microdata_k)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(out.rglob("*")):

@@ -1,0 +1,84 @@
+"""Record keys of the cell-key method (DESIGN §7, docs/confidentiality.md).
+
+Every response gets a *record key* uniform on [0, 1): the first 32 bits of
+HMAC-SHA256(secret, submission_id), divided by 2³². It is a pure function of the secret and the
+``submission_id``, so replays, recomputation and rows written before the column existed get the same
+key. Keys are multiples of 2⁻³², exact in a double; the warehouse sums them as integers modulo 2³²
+(:data:`KEY_SCALE`), so a cell key (the fractional part of the sum) does not depend on the order of
+summation.
+
+The secret is ``ASCOLTO_CKM_SECRET``; when unset, a random one is created once in the data dir
+(``ckm-secret``) and reused, which suits the local stack. The processor and every warehouse reader
+must see the same secret. A secret that looks like a placeholder is refused.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+from typing import Callable, Iterable
+
+KEY_BITS = 32
+KEY_SCALE = 1 << KEY_BITS
+FILE = "ckm-secret"
+def check_secret(secret: str, name: str = "ASCOLTO_CKM_SECRET") -> str:
+    """``secret`` if usable; :class:`~ascolto.secret_policy.WeakSecret` (a ValueError) naming ``name``
+    for a placeholder, a short or a non-random one (the one rule of :mod:`ascolto.secret_policy`)."""
+    from .secret_policy import check_secret as check
+
+    check(name, secret)
+    return secret
+
+
+def local_secret(data_dir: Path) -> str:
+    """A random secret created once in ``data_dir`` (atomically: processes may race) and reused."""
+    data_dir = Path(data_dir)
+    path = data_dir / FILE
+    for _ in range(50):
+        try:
+            value = path.read_text("ascii").strip()
+            if value:
+                return value
+        except FileNotFoundError:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = data_dir / f".{FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)  # the first writer wins; the others read its secret
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+    raise OSError(f"cannot read or create {path}")
+
+
+def secret_for(data_dir: Path, configured: str = "") -> str:
+    """The configured secret (checked), or the data dir's own."""
+    return check_secret(configured) if configured else local_secret(data_dir)
+
+
+def key_int(secret: str, submission_id: str) -> int:
+    """The record key as an integer in [0, 2³²)."""
+    digest = hmac.new(secret.encode(), submission_id.encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def record_key(secret: str, submission_id: str) -> float:
+    """The record key in [0, 1)."""
+    return key_int(secret, submission_id) / KEY_SCALE
+
+
+def keyer(secret: str) -> Callable[[Iterable[str]], list[float]]:
+    """``submission_ids -> record keys`` for one secret (what the processor's sink applies)."""
+    key = secret.encode()
+
+    def keys(ids: Iterable[str]) -> list[float]:
+        return [int.from_bytes(hmac.new(key, s.encode(), hashlib.sha256).digest()[:4], "big") / KEY_SCALE
+                for s in ids]
+    return keys

@@ -1,0 +1,218 @@
+"""The seven disclosure routes of issue 12, each run through the real API, exports or CLI.
+
+Each test performs the attack as an attacker would and asserts that it does **not** recover the
+hidden value exactly. Run against the warehouse before the cell-key method, every one of them
+recovers it (that is how they were written: see docs/confidentiality.md, "The old scheme"). The
+data dirs use a fixed record-key secret, so the perturbed figures — and these outcomes — are the
+same on every run.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+import numpy as np
+from click.testing import CliRunner
+from scipy.optimize import linprog
+
+from ascolto.cli import main
+from ascolto.config import Settings
+from tests.console_auth import api_client
+from tests.test_warehouse_fixtures import response, write
+
+SECRET = "attack-test-key-9d8c7b6a5f4e3d2c1b0a9f8e"
+T = "_T"
+
+
+def _client(data_dir, rows):
+    (data_dir / "ckm-secret").parent.mkdir(parents=True, exist_ok=True)
+    (data_dir / "ckm-secret").write_text(SECRET, "ascii")
+    write(data_dir, rows)
+    return api_client(Settings(data_dir=data_dir))
+
+
+def _rows(client, query: str) -> list[dict]:
+    resp = client.get(f"/api/v1/indicators?{query}")
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.get_json()["rows"]
+
+
+def _one(client, query: str) -> dict:
+    [row] = _rows(client, query)
+    return row
+
+
+def _background(n_per: int = 25) -> list[dict]:
+    """Other entities of the same type, so that tables are not trivially small."""
+    out = []
+    for e, region in (("c_f205", "ITC4"), ("c_a944", "ITH5")):
+        out += [response(entity=e, region=region, satisfaction=1 + i % 5, day=1 + i % 28) for i in range(n_per)]
+    return out
+
+
+def _exact(n, mean, true_n, true_values) -> bool:
+    """Whether (n, mean) recovered by differencing equal the hidden cell's."""
+    return n == true_n and mean is not None and abs(mean - np.mean(true_values)) < 0.5
+
+
+def test_route_1_two_api_cuts_subtracted(tmp_path):
+    s1 = [response(entity="c_h501", service="svc-a", satisfaction=1 + i % 5, day=1 + i) for i in range(30)]
+    s2 = [response(entity="c_h501", service="svc-b", satisfaction=v) for v in (1, 2)]  # scores 0 and 25
+    client = _client(tmp_path, s1 + s2 + _background())
+    hidden = {r["service"]: r for r in _rows(client, "by=service&entity=c_h501&freq=A")}["svc-b"]
+    assert hidden["mean"] is None or hidden["n"] != 2
+    e = _one(client, "by=&entity=c_h501&freq=A")
+    a = _one(client, "by=&service=svc-a&freq=A")
+    n = e["n"] - a["n"]
+    mean = (e["n"] * e["mean"] - a["n"] * a["mean"]) / n if n else None
+    assert not _exact(n, mean, 2, [0, 25])
+
+
+def test_route_2_period_ranges_subtracted(tmp_path):
+    rows = []
+    for month, values in (("2026-01", [4, 5, 3, 4, 5, 4, 2, 5, 4, 3]), ("2026-02", [1, 2]),
+                          ("2026-03", [5, 4, 4, 3, 5, 5, 4, 2, 4, 5])):
+        rows += [response(period=month, satisfaction=v, day=1 + i) for i, v in enumerate(values)]
+    client = _client(tmp_path, rows)
+    monthly = {r["period"]: r for r in _rows(client, "by=&freq=M&from=2026-01&to=2026-03")}
+    assert monthly["2026-02"]["mean"] is None or monthly["2026-02"]["n"] != 2
+    q1 = _one(client, "by=&freq=Q&period=2026-Q1")
+    jan = _one(client, "by=&freq=M&from=2026-01&to=2026-01")
+    mar = _one(client, "by=&freq=M&from=2026-03&to=2026-03")
+    n = q1["n"] - jan["n"] - mar["n"]
+    mean = (q1["n"] * q1["mean"] - jan["n"] * jan["mean"] - mar["n"] * mar["mean"]) / n if n else None
+    assert not _exact(n, mean, 2, [0, 25])
+
+
+def test_route_3_table_margin_minus_microdata(tmp_path):
+    big = [response(entity="c_h501", region="ITI4", satisfaction=1 + i % 5, day=1 + i % 28) for i in range(40)]
+    small = [response(entity="c_l219", region="ITC1", satisfaction=v) for v in (1, 2)]
+    client = _client(tmp_path, big + small)
+    body = client.get("/api/v1/export/csv?freq=A").get_data(as_text=True)
+    table = list(csv.DictReader(io.StringIO(body)))
+    national = next(r for r in table if r["REF_AREA"] == "IT" and r["PA_TYPE"] == T and r["SERVICE_TYPE"] == T
+                    and r["INDICATOR"] == "SATISFACTION_MEAN")
+    out = tmp_path / "pkg"
+    result = CliRunner().invoke(main, ["export", "--format", "datapackage", "--out", str(out)],
+                                env={"ASCOLTO_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    released = []
+    for f in out.glob("responses-*.csv"):
+        released += [float(r["satisfaction"]) for r in csv.DictReader(f.open()) if r["satisfaction"] not in ("", "NOT_ANSWERED")]
+    if not national["N_RESP"]:
+        return  # the margin itself is not published: nothing to subtract from
+    n_all, mean_all = int(national["N_RESP"]), float(national["OBS_VALUE"])
+    n = n_all - len(released)
+    mean = (n_all * mean_all - sum(released)) / n if n else None
+    assert not _exact(n, mean, 2, [0, 25])
+
+
+def test_route_4_compare_statistics_over_suppressed_units(tmp_path):
+    rows = [response(entity="asl-x", pa_type="L7", service_type="sanita.prenotazione", region="ITI4",
+                     satisfaction=v) for v in (1, 4)]  # scores 0 and 75: the only unit of its type
+    client = _client(tmp_path, rows + _background())
+    body = client.get("/api/v1/compare?service_type=sanita.prenotazione&indicator=satisfaction").get_json()
+    mu = (body.get("eb") or {}).get("mu")
+    sd = (body.get("benchmark") or {}).get("sd")
+    recovered = None
+    if mu is not None and sd is not None:
+        recovered = sorted((mu - sd / math.sqrt(2), mu + sd / math.sqrt(2)))  # two answers: mean ± sd/√2
+    assert recovered is None or not (abs(recovered[0] - 0) < 0.5 and abs(recovered[1] - 75) < 0.5)
+
+
+def lp_audit(cells: dict[tuple, dict], D: int, min_n: int = 3) -> list[tuple]:
+    """Hidden inner cells of a table with all margins that the published counts determine exactly.
+
+    ``cells``: key (``_T`` for a total) → ``{"n": published n or None, "status": CONF_STATUS}``. The
+    attacker knows: counts are non-negative, a margin is the sum of its inner cells, a published
+    count is within ±``D`` of the truth (``D = 0``: exact), a primary-suppressed cell (``A``) has
+    1 ≤ n ≤ min_n − 1 + D, a complementary one (``D``) only n ≥ 0. Each hidden inner cell is
+    minimised and maximised with :func:`scipy.optimize.linprog`; less than 1 apart = disclosed.
+    """
+    inner = sorted(k for k in cells if T not in k)
+    idx = {k: i for i, k in enumerate(inner)}
+
+    def interval(c):
+        if c["status"] == "F":
+            return max(0, c["n"] - D), c["n"] + D
+        return (1, min_n - 1 + D) if c["status"] == "A" else (0, None)
+
+    bounds = [interval(cells[k]) for k in inner]
+    a_ub, b_ub = [], []
+    for k, c in cells.items():
+        if T not in k:
+            continue
+        row = np.zeros(len(inner))
+        for j in inner:
+            if all(kk == T or kk == jj for kk, jj in zip(k, j)):
+                row[idx[j]] = 1
+        lo, hi = interval(c)
+        a_ub.append(-row)
+        b_ub.append(-lo)
+        if hi is not None:
+            a_ub.append(row)
+            b_ub.append(hi)
+    determined = []
+    for k in inner:
+        if cells[k]["status"] == "F":
+            continue
+        obj = np.zeros(len(inner))
+        obj[idx[k]] = 1
+        kw = {"A_ub": np.array(a_ub), "b_ub": b_ub} if a_ub else {}
+        lo = linprog(obj, bounds=bounds, method="highs", **kw)
+        hi = linprog(-obj, bounds=bounds, method="highs", **kw)
+        if lo.success and hi.success and (-hi.fun) - lo.fun < 1 - 1e-9:
+            determined.append(k)
+    return determined
+
+
+def test_route_5_lp_audit_of_a_3d_table_with_margins(tmp_path):
+    rng = np.random.default_rng(5)
+    determined = []
+    for t in range(4):
+        d = tmp_path / f"t{t}"
+        rows = []
+        counts = rng.choice([1, 2, 4, 6, 9, 14], size=(2, 3, 3))
+        for (a, b, c), n in np.ndenumerate(counts):
+            stype = ["anagrafe.certificati", "tributi.pagamento", "scuola.iscrizione"][b]
+            region = ["ITI4", "ITC4", "ITH5"][c]
+            rows += [response(pa_type=["L6", "L4"][a], service_type=stype, region=region, entity=f"e{a}{c}",
+                              satisfaction=1 + int(rng.integers(0, 5))) for _ in range(n)]
+        client = _client(d, rows)
+        meta = client.get("/api/v1/meta").get_json()["disclosure"]
+        D = meta.get("max_deviation", 0) if meta.get("perturbed", False) else 0
+        table = _rows(client, "by=pa_type,service_type,region&freq=A&margins=1")
+        cells = {(r["pa_type"], r["service_type"], r["region"]): {"n": r["n"], "status": r["conf_status"]}
+                 for r in table}
+        determined += lp_audit(cells, D)
+    assert determined == []
+
+
+def test_route_6_n_of_a_suppressed_routed_item(tmp_path):
+    # went_wrong is asked only when satisfaction <= 3: its n counts the dissatisfied
+    rows = [response(entity="c_l219", region="ITC1", satisfaction=2, went_wrong=["technical"]) for _ in range(2)]
+    client = _client(tmp_path, rows + _background())
+    for indicator in ("went_wrong", "satisfaction"):
+        cells = {r["entity"]: r for r in _rows(client, f"indicator={indicator}&by=entity&freq=A")}
+        cell = cells["c_l219"]
+        assert cell["n"] != 2  # the true count: never shown
+        if cell["conf_status"] != "F":
+            assert cell["n"] is None
+    for r in _rows(client, "indicator=went_wrong&by=entity,region&freq=A&margins=1"):
+        assert (r["n"] is None) == (r["conf_status"] != "F") and (r["n"] is None or r["n"] >= 3)
+
+
+def test_route_7_the_cli_never_prints_an_unprotected_cell(tmp_path):
+    rows = [response(pa_type="C16", service_type="previdenza.domanda-prestazione", entity="inps", satisfaction=5)]
+    _client(tmp_path, rows + [response(satisfaction=1 + i % 5, day=1 + i) for i in range(20)])
+    result = CliRunner().invoke(main, ["indicators", "--period", "2026-10", "--json"],
+                                env={"ASCOLTO_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert {r["pa_type"] for r in printed} == {"C16", "L6"}
+    for r in printed:
+        assert r["n"] is None or r["n"] >= 3
+        assert (r["n"] is None) == (r["mean"] is None)
+    assert all(not (r["pa_type"] == "C16" and r["n"] == 1) for r in printed)

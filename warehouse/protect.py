@@ -1,0 +1,117 @@
+"""The one module that turns true counts into published figures: the cell-key method (DESIGN §7,
+docs/confidentiality.md). Every output — API, console pages and their CSVs, every export format,
+the CLI — gets its numbers from :func:`publish`; nothing else reads the rollup's counts for output.
+
+Input: cells of a cut (any dimensions) with, per cell, ``n`` and ``k`` (count and record-key sum
+modulo 2³²) and per answer category of the indicator ``c_<cat>``/``k_<cat>``. For each of these
+counts the cell key (``k / 2³²``, the fractional part of the sum of its record keys) selects a
+deviation from the p-table (:mod:`warehouse.ptable`): the same records give the same noise in every
+query, format and period range. Then:
+
+- ``n`` published = perturbed n; below ``min_n`` (3) the cell is suppressed: no n and no value
+  (``CONF_STATUS=A``, ``OBS_STATUS=Q``). There is no complementary suppression: margins and other
+  cuts are perturbed independently, so differencing gives no exact value.
+- Every statistic comes from the perturbed category counts: their shares (the distribution), with
+  the published n as the sample size of the intervals (:func:`warehouse.stats.score_statistics`,
+  :func:`warehouse.stats.share_statistics`).
+- Published cells with n < ``low_n`` are flagged ``OBS_STATUS=U``.
+
+Comparisons (:mod:`warehouse.compare`) are computed from published cells only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ascolto.recordkey import KEY_SCALE
+from questionnaires.harmonize import SCORE_INDICATORS as _SCORE
+
+from . import ptable, stats
+from .rollup import CATEGORIES, SCORE_POINTS
+
+FREE, SUPPRESSED = "F", "A"
+TOTAL = "_T"
+#: Score categories counted as positive (the top-2-box of a 5-point scale, the happy face, "yes").
+POSITIVE = ("75", "100")
+SCORE_STATS = ["mean", "mean_lower", "mean_upper", "sd", "top2", "top2_lower", "top2_upper",
+               *[f"dist_{c}" for c in SCORE_POINTS]]
+
+
+def category_stats(codes: Sequence[str]) -> list[str]:
+    return [f"share_{c}{s}" for c in codes for s in ("", "_lower", "_upper")]
+
+
+@dataclass(frozen=True)
+class Protection:
+    """The parameters of the protection (from :class:`ascolto.config.Settings`)."""
+    D: int = 2
+    V: float = 1.0
+    min_n: int = 3
+    low_n: int = 30
+    enabled: bool = True  # off: true counts (benchmarks comparing costs, and the method's own tests)
+
+    @classmethod
+    def from_settings(cls, settings) -> "Protection":
+        return cls(D=settings.ckm_max_deviation, V=settings.ckm_variance, min_n=settings.disclosure_min_n,
+                   low_n=settings.reliability_min_n, enabled=getattr(settings, "ckm_enabled", True))
+
+    @property
+    def table(self) -> ptable.PTable:
+        return ptable.build(self.D, self.V)
+
+    def perturb(self, counts, key_sums) -> np.ndarray:
+        """Perturbed counts given their key sums (integers modulo 2³²)."""
+        counts = np.asarray(counts, dtype=np.int64)
+        if not self.enabled:
+            return counts
+        keys = (np.asarray(key_sums, dtype=np.int64) % KEY_SCALE) / KEY_SCALE
+        return counts + self.table.deviation(counts, keys)
+
+    def metadata(self) -> dict:
+        """What exports say about the protection."""
+        return {"method": "cell-key method (ABS TableBuilder; Giessing & Tent 2019; sdcTools cellKey/ptable)",
+                "max_deviation": self.D, "variance": self.V, "min_n": self.min_n, "perturbed": self.enabled,
+                "documentation": "docs/confidentiality.md"}
+
+
+def value_columns(indicator: str) -> list[str]:
+    return SCORE_STATS if indicator in _SCORE else category_stats(CATEGORIES[indicator])
+
+
+def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: Protection) -> pd.DataFrame:
+    """The published cells of ``df`` (rows of one indicator: ``dims``, ``n``, ``k``, ``c_*``, ``k_*``).
+
+    Returns ``dims``, ``n`` (perturbed; NaN when suppressed), the statistics of :func:`value_columns`
+    (NaN when suppressed), ``obs_status`` and ``conf_status``.
+    """
+    dims = list(dims)
+    cats = CATEGORIES[indicator]
+    n = protection.perturb(df["n"].to_numpy(), df["k"].to_numpy())
+    counts = np.column_stack([protection.perturb(df[f"c_{c}"].to_numpy(), df[f"k_{c}"].to_numpy()) for c in cats]) \
+        if len(df) and cats else np.zeros((len(df), len(cats)), dtype=np.int64)
+    hidden = (n < protection.min_n) | ((counts.sum(axis=1) <= 0) & bool(cats))
+    nf = np.where(hidden, np.nan, n).astype(float)
+    cols: dict[str, np.ndarray] = {}
+    if not cats:
+        pass  # a count only (the responses pseudo-indicator)
+    elif indicator in _SCORE:
+        shares = stats.distribution(counts)
+        points = np.array([SCORE_POINTS[c] for c in cats])
+        cols = stats.score_statistics(shares, points, nf, [cats.index(c) for c in POSITIVE])
+        for j, c in enumerate(cats):
+            cols[f"dist_{c}"] = 100 * shares[:, j]
+    else:
+        share, lo, hi = stats.share_statistics(counts, nf)
+        for j, c in enumerate(cats):
+            cols[f"share_{c}"], cols[f"share_{c}_lower"], cols[f"share_{c}_upper"] = share[:, j], lo[:, j], hi[:, j]
+    out = {d: df[d].to_numpy() for d in dims}
+    out["n"] = nf
+    for name in value_columns(indicator):
+        out[name] = np.where(hidden, np.nan, cols[name])
+    out["obs_status"] = np.where(hidden, "Q", np.where(nf < protection.low_n, "U", "A"))
+    out["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
+    return pd.DataFrame(out)
+
