@@ -17,7 +17,7 @@ _AT = (r"(?:\s?(?:@|%40)\s?"                                               # a@b
 _DOT = (r"(?:\."
         r"|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*"
         r"|\s+(?:dot|punto)\s+)")
-_EMAIL_RE = re.compile(rf"[\w.+\-]*\w{_AT}\w[\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])", re.I)
+_EMAIL_RE = re.compile(rf"(?<![\w.+\-])[\w.+\-]*\w{_AT}\w[\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])", re.I)
 
 
 def emails(text: str, counts: Counter) -> str:

@@ -8,7 +8,8 @@ are kept (they identify the submission and its time, never a person, and a repla
 so are numbers, except integers of nine or more digits (a phone number or a P.IVA typed as a
 number), which are redacted like text when they are personal data. A value that is not JSON is
 redacted as text after its JSON string escapes are decoded (line breaks that came from escapes are
-written back as ``\n``, so a one-line value stays on one line).
+written back as ``\n``, so a one-line value stays on one line). A string longer than
+:data:`MAX_TEXT` is cut there first (counted as ``TRUNCATED``).
 """
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from .text import redact
 
 _KEEP = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
                    r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+#: longer strings are cut before redaction (the collector refuses bodies over 16 KB; a longer one is
+#: foreign garbage, and redacting a megabyte would stall the processor for seconds).
+MAX_TEXT = 64 * 1024
 _ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?|\\[\"\\/bfnrt]")
 
 
@@ -31,6 +35,9 @@ class _Redactor:
     def text(self, s: str) -> str:
         if _KEEP.fullmatch(s):
             return s
+        if len(s) > MAX_TEXT:
+            self.counts["TRUNCATED"] += 1
+            s = s[:MAX_TEXT] + f"…[{len(s) - MAX_TEXT} caratteri omessi]"
         out, counts = redact(s)
         if not counts:
             return s

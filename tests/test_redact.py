@@ -7,6 +7,8 @@ import time
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from privacy import PLACEHOLDERS, redact
 
@@ -232,3 +234,12 @@ def test_text_without_triggers_costs_little():
     plain_s, data_s = min(per_call(plain) for _ in range(3)), min(per_call(with_data, 50) for _ in range(3))
     assert plain_s < 50e-6, f"{plain_s * 1e6:.0f} µs for plain text"
     assert plain_s * 10 < data_s
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+       | st.text(alphabet="0123456789 .-/()+@abcdefviaRSMTLN\n", max_size=300))
+def test_any_text_is_redacted_without_error_and_redacting_again_changes_nothing(text):
+    once, counts = redact(text)
+    assert isinstance(once, str) and set(counts) <= set(PLACEHOLDERS)
+    assert redact(once)[0] == once

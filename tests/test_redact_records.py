@@ -3,13 +3,14 @@ parsed and every string redacted (issue 11, point 1), and they stay usable (repl
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import datetime, timezone
 
 import pytest
 
 from collector.spool import TEXT_FLOOR, Spool
-from privacy import redact_record
+from privacy.records import MAX_TEXT, redact_record
 from processor.failed import FailedStore, scrub
 from processor.steps import Failure, Source
 from questionnaires import default_catalog
@@ -114,3 +115,13 @@ def test_spooled_text_never_grows_past_what_the_processor_accepts():
     comment = ("sono Al. " * 60)[:500]
     out = json.loads(redact_record(json.dumps({"c": comment}).encode(), floor=TEXT_FLOOR)[0])["c"]
     assert len(out) <= 500 and "sono Al" not in out
+
+
+@pytest.mark.parametrize("junk", [b"12 " * 350_000, b"a" * 1_000_000 + b"@x.it", b"1." * 500_000])
+def test_a_megabyte_of_garbage_is_cut_and_redacted_quickly(junk):
+    """A foreign producer's huge poison record must not stall the processor (it is scrubbed twice:
+    failed/ and the DLQ): strings past MAX_TEXT are cut before redaction."""
+    start = time.perf_counter()
+    out, counts = redact_record(junk)
+    assert time.perf_counter() - start < 3.0
+    assert counts["TRUNCATED"] == 1 and len(out) < MAX_TEXT + 200
