@@ -14,7 +14,7 @@ from phonenumbers import Leniency, PhoneNumberMatcher
 _AT = (r"(?:\s?(?:@|%40)\s?"                                               # a@b, a @ b, a%40b
        r"|\s*[(\[{<]\s*(?:at|@|chiocciola)\s*[)\]}>]\s*"                   # a(at)b, a [at] b, a{chiocciola}b
        r"|\s+(?:at|chiocciola)\s+)")                                       # a at b dot it
-_DOT = (r"(?:\."
+_DOT = (r"(?:\.|\s\.\s"
         r"|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*"
         r"|\s+(?:dot|punto)\s+)")
 _EMAIL_RE = re.compile(rf"(?<![\w.+\-])[\w.+\-]*\w{_AT}\w[\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])", re.I)

@@ -63,7 +63,7 @@ def codici_fiscali(text: str, counts: Counter) -> str:
 
 
 # --- IBAN -------------------------------------------------------------------------------------------
-_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ \-]?\d{2}")
 _IBAN_GAP = re.compile(r"[ \-]{1,2}(?=[A-Za-z0-9])")
 _IT_IBAN = re.compile(r"IT\d{2}[A-Z]\d{10}[A-Z0-9]{12}")
 
@@ -106,10 +106,17 @@ _CARD_RE = re.compile(r"(?<![\d.,])(?:\d{13,19}|\d{4}(?:[ \-]\d{4}){2}[ \-]\d{1,
 _YEARS = re.compile(r"(?:(?:19|20)\d\d[ \-]?)+")
 
 
+#: issuer prefixes and the lengths their cards have (Visa, Mastercard/Maestro, Amex, JCB, Diners,
+#: Discover/UnionPay): an 18-digit pagoPA notice code starting with 3 is not a card.
+_CARD_LENGTHS = (("4", (13, 16, 19)), ("2", (16,)), ("5", (16, 17, 18, 19)), ("34", (15,)), ("37", (15,)),
+                 ("35", (16, 17, 18, 19)), ("30", (14, 16)), ("36", (14, 16)), ("38", (14, 16)), ("39", (14, 16)),
+                 ("6", (16, 17, 18, 19)))
+
+
 def _card_ok(m: re.Match) -> bool:
     digits = _NOT_ALNUM.sub("", m.group(0))
-    return (13 <= len(digits) <= 19 and digits[0] in "23456" and luhn.is_valid(digits)
-            and not _YEARS.fullmatch(m.group(0)))
+    lengths = next((n for prefix, n in _CARD_LENGTHS if digits.startswith(prefix)), ())
+    return len(digits) in lengths and luhn.is_valid(digits) and not _YEARS.fullmatch(m.group(0))
 
 
 def cards(text: str, counts: Counter) -> str:
@@ -141,8 +148,8 @@ def partite_iva(text: str, counts: Counter) -> str:
 
 # --- identity documents and number plates ------------------------------------------------------------
 _DOC_RE = re.compile(
-    r"(?i:passaporto|carta\s+d['’]\s?identit[àa']|c\.\s?i\.|documento(?:\s+d['’]\s?identit[àa'])?|patente"
-    r"(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno)\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*"
+    r"(?:\bCI\b|(?i:passaporto|carta\s+(?:d['’]\s?)?identit[àa']|c\.\s?i\.|documento(?:\s+d['’]\s?identit[àa'])?|patente"
+    r"(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno))\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*"
     r"(?P<lead>[A-Za-z]{0,3}[ \-]?\d(?:[ \-]?\d){4,9}(?:[ \-]?[A-Za-z]{1,3})?)(?![A-Za-z0-9])"
     r"|(?<![A-Za-z0-9])(?P<shape>[A-Z]{2}\d{5}[A-Z]{2}|[A-Z]{2}\d{7}[A-Z]?)(?![A-Za-z0-9])")
 #: plates since 1994: two letters, three digits, two letters (no I, O, Q, U); spaced only in capitals.

@@ -41,6 +41,8 @@ Italiana Italiani Non Ok Grazie Buongiorno Buonasera Salve Io Noi Voi Anche Solo
 Ore Oggi Ieri Domani Lunedì Martedì Mercoledì Giovedì Venerdì Sabato Domenica Gennaio Febbraio Marzo Aprile
 Maggio Giugno Luglio Agosto Settembre Ottobre Novembre Dicembre Sì Si No Bene Male Felice Grato Grata
 Cordiali Distinti Saluti Team Staff Segreteria Direzione Redazione Spid Cie Pec App Web Sito Portale
+Sindaco Sindaca Assessore Assessora Presidente Direttore Direttrice Responsabile Dirigente Funzionario Funzionaria
+Impiegato Impiegata Medico Dottore Dottoressa Operatore Operatrice Addetto Addetta Segretario Segretaria
 """.split())
 
 #: words ending a lower-case name after "mi chiamo" ("mi chiamo mario e vorrei…").

@@ -38,6 +38,9 @@ EMAIL = [
     ("mario at gmail dot com", "[EMAIL]"),
     ("MARIO.ROSSI@PEC.COMUNE.ROMA.IT!", "[EMAIL]!"),
     ("scrivetemi a mario @ gmail.com", "scrivetemi a [EMAIL]"),
+    ("mario.rossi @ libero . it", "[EMAIL]"),
+    ("scrivi a mario@libero.it. Grazie", "scrivi a [EMAIL]. Grazie"),
+    ("info(chiocciola)comune.it", "[EMAIL]"),
 ]
 
 PHONE = [
@@ -51,6 +54,9 @@ PHONE = [
     ("numero verde 800 123 456", "numero verde [PHONE]"),
     ("fisso 081-5551234", "fisso [PHONE]"),
     ("+393331234567", "[PHONE]"),
+    ("fax 06.123.45.678", "fax [PHONE]"),
+    ("tel.+39 333 1234567", "tel.[PHONE]"),
+    ("0039-06-6984-1234", "[PHONE]"),
 ]
 
 IBAN = [
@@ -59,6 +65,7 @@ IBAN = [
     ("doppi spazi IT60  X054  2811  1010  0000  0123  456 ok", "doppi spazi [IBAN] ok"),
     ("trattini IT60-X054-2811-1010-0000-0123-456.", "trattini [IBAN]."),
     ("minuscolo it60x0542811101000000123456", "minuscolo [IBAN]"),
+    ("a componenti IBAN: IT 60 X 05428 11101 000000123456", "a componenti IBAN: [IBAN]"),
     ("bonifico su DE89 3704 0044 0532 0130 00.", "bonifico su [IBAN]."),
     # an Italian IBAN with a wrong check digit still points at an account
     ("IT61X0542811101000000123456 sbagliato", "[IBAN] sbagliato"),
@@ -88,6 +95,8 @@ DOCUMENTO = [
     ("passaporto YA1234567", "passaporto [DOCUMENTO]"),
     ("passaporto numero ya 1234567", "passaporto numero [DOCUMENTO]"),
     ("patente MI1234567A", "patente [DOCUMENTO]"),
+    ("carta identità AX 1234567", "carta identità [DOCUMENTO]"),
+    ("CI n. CA 12345 AB", "CI n. [DOCUMENTO]"),
     ("documento AU 1234567 rilasciato", "documento [DOCUMENTO] rilasciato"),
 ]
 
@@ -107,6 +116,8 @@ INDIRIZZO = [
     ("via dei mille, 7", "[INDIRIZZO]"),
     ("via 4 Novembre 12", "[INDIRIZZO]"),
     ("v.le Mazzini 3", "[INDIRIZZO]"),
+    ("via roma n. 5", "[INDIRIZZO]"),
+    ("Località Case Sparse 3", "[INDIRIZZO]"),
 ]
 
 NOME = [
@@ -124,6 +135,9 @@ NOME = [
     ("ringrazio la sig.ra Rossi e il dott. Paolo Verdi", "ringrazio la sig.ra [NOME] e il dott. [NOME]"),
     ("il Sig. Esposito allo sportello", "il Sig. [NOME] allo sportello"),
     ("la dott.ssa Maria Di Stefano", "la dott.ssa [NOME]"),
+    ("Il sottoscritto Rossi Mario", "Il sottoscritto [NOME]"),
+    ("Grazie. Cordiali saluti\n\nPietro Gallo", "Grazie. Cordiali saluti\n\n[NOME]"),
+    ("In fede\nMarco Bianchi", "In fede\n[NOME]"),
 ]
 
 TABLES = {"CF": CF, "EMAIL": EMAIL, "PHONE": PHONE, "IBAN": IBAN, "CARTA": CARTA, "PIVA": PIVA, "TS": TS,
@@ -166,6 +180,7 @@ ORDINARY = [
     "in piazza c'era una coda di 50 persone",
     "voto 4 su 5, tempo di attesa 15 min",
     "ci ho messo 2 ore e 30 minuti per compilare tutto",
+    "ci vogliono 1000 euro e il 10 01 2025 ore 10 chiude",
     "Non sono riuscito a caricare il file PDF (max 10 MB)",
     "sono le 18:00 e lo sportello è chiuso",
     "Sono io che ringrazio",
@@ -185,6 +200,14 @@ ORDINARY = [
     "il Comune di Roma è stato veloce",
     "sono di Milano e ho usato il servizio online",
     "firmato digitalmente e inviato via PEC",
+    "avviso pagoPA 301000000012345678 pagato online",
+    "il Sig. Sindaco ha risposto, e anche il dott. Responsabile dell'ufficio",
+    "dalle 8:30 alle 13:30, poi dalle 14.30 alle 17.00",
+    "CAP 00185, zona 3, scala B, interno 7",
+    "ho pagato 1.234.567 lire nel 1999 e 350 euro nel 2023",
+    "in Piazza San Marco c'erano 50 persone",
+    "valutazione 5 stelle su 5, 100% consigliato",
+    "Sono le 9.00 e sono in fila dalle 7.45",
 ]
 
 
