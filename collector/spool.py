@@ -12,7 +12,8 @@ as the processor would redact it, so a spool left on a volume during an outage h
 placeholders the dataset will. The processor redacts again (a no-op on placeholders). A placeholder
 may be longer than what it replaces ("sono Al" → "sono [NOME]"); no string is let grow past
 ``max(its length, TEXT_FLOOR)``, the smallest ``max_length`` of a text item in the catalog (a test
-keeps the two in step), so a spooled answer still passes the processor's validation.
+keeps the two in step), so a spooled answer still passes the processor's validation. The
+processor's ``redactions`` counters do not see what the spool already replaced.
 """
 from __future__ import annotations
 
