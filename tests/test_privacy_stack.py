@@ -88,3 +88,40 @@ def test_planted_personal_data_leaves_no_trace_in_parquet_or_the_dlq(client, set
     unknown = next(r for r in dead if r.key == b"demo-servizio-sconosciuto")
     doc = json.loads(unknown.value)
     assert uuid.UUID(doc["submission"]["submission_id"]) and "[CF]" in doc["submission"]["answers"]["comment"]
+
+
+def test_planted_data_spooled_while_the_broker_is_away_is_redacted_on_disk_and_after_replay(
+        settings, processor_factory):
+    """The spool path: the collector cannot reach the broker and spools (202); its files hold no
+    planted datum; another collector process replays them when the broker answers; the rows that
+    the processor writes from them are redacted like any other."""
+    from collector.app import create_app
+    from deploy.broker import free_port
+
+    planted = [p for _, ps in COMMENTS for p in ps] + ["marta.neri31"]
+    away = create_app(settings.with_(broker=f"127.0.0.1:{free_port()}", produce_timeout_s=1.0))
+    client = away.test_client()
+    try:
+        for comment, _ in COMMENTS:
+            body = submission(comment=comment)
+            body["context"]["page"] = PAGE
+            r = client.post("/v1/submissions", json=body, headers={"Origin": ORIGIN})
+            assert r.status_code == 202, r.get_json()
+    finally:
+        away.extensions["ascolto.durability"].close()
+    segments = list(settings.spool_dir.glob("*.spool"))
+    assert segments
+    spooled = _norm(" ".join(s.read_bytes().decode("utf-8") for s in segments))
+    assert [p for p in planted if _norm(p) in spooled] == []
+
+    back = create_app(settings)  # the broker answers: the orphaned segments are replayed
+    try:
+        p = processor_factory()
+        wait_for(lambda: count_rows(settings.data_dir) == len(COMMENTS), timeout_s=60, message="replayed rows")
+        wait_for(lambda: not list(settings.spool_dir.glob("*.spool")), message="spool emptied")
+        p.close()
+    finally:
+        back.extensions["ascolto.durability"].close()
+    for f in sorted(settings.data_dir.rglob("*.parquet")):
+        flat = _norm(json.dumps(pq.read_table(f).to_pylist(), default=str, ensure_ascii=False))
+        assert [p for p in planted if _norm(p) in flat] == [], f
