@@ -5,6 +5,15 @@ keys and values compact JSON, so neither holds a raw newline). A writer holds an
 segment nobody holds (sealed by its writer, or left by a dead process) can be claimed by any
 collector process for replay. A torn last line (a crash during a write that was never
 acknowledged) is skipped on replay.
+
+**No personal data on the collector's disk.** Before a value is written it goes through
+:func:`privacy.redact_record`: every string in the record (free-text answers, context) is redacted
+as the processor would redact it, so a spool left on a volume during an outage holds the same
+placeholders the dataset will. The processor redacts again (a no-op on placeholders). A placeholder
+may be longer than what it replaces ("sono Al" → "sono [NOME]"); no string is let grow past
+``max(its length, TEXT_FLOOR)``, the smallest ``max_length`` of a text item in the catalog (a test
+keeps the two in step), so a spooled answer still passes the processor's validation. The
+processor's ``redactions`` counters do not see what the spool already replaced.
 """
 from __future__ import annotations
 
@@ -13,6 +22,11 @@ import os
 import threading
 from pathlib import Path
 from typing import Iterator
+
+from privacy import redact_record
+
+#: the smallest ``max_length`` of any text item in the catalog (tests/test_durability.py checks it).
+TEXT_FLOOR = 200
 
 
 class SpoolFull(RuntimeError):
@@ -37,13 +51,14 @@ class Spool:
     # --- writing ------------------------------------------------------------------------------
 
     def append(self, values: list[bytes]) -> None:
-        """Append record values and fsync them; raise :class:`SpoolFull` when they cannot be kept.
+        """Append ``key TAB value`` lines (values redacted, see above) and fsync them; raise
+        :class:`SpoolFull` when they cannot be kept.
 
         Writes go straight to the file descriptor (no user-space buffer that could hold a failed
         write back and replay it later); a failed append is truncated away, and if even that
         fails the segment is abandoned — its torn last line has no newline and is skipped.
         """
-        data = b"".join(v + b"\n" for v in values)
+        data = b"".join(_scrubbed(v) + b"\n" for v in values)
         with self._lock:
             if self._size_hint + len(data) > self.max_bytes:
                 raise SpoolFull(f"spool holds {self._size_hint} bytes, bound is {self.max_bytes}")
@@ -178,6 +193,15 @@ class Claim:
         if not self._fh.closed:
             fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
             self._fh.close()
+
+
+def _scrubbed(line: bytes) -> bytes:
+    """``key TAB value`` with the value's personal data redacted (the key is a service key)."""
+    key, tab, value = line.partition(b"\t")
+    if not tab:
+        return line
+    red, _ = redact_record(value, floor=TEXT_FLOOR)
+    return line if red is value else key + tab + red
 
 
 def _fsync_dir(path: Path) -> None:

@@ -30,7 +30,7 @@ from ascolto.recordkey import keyer, secret_for
 from registry import connect
 
 from .enrich import Enricher
-from .failed import FailedStore, failure_id
+from .failed import FailedStore, failure_id, scrub
 from .ids import IdIndex
 from .metrics import Metrics
 from .sink import ParquetSink
@@ -255,7 +255,9 @@ class Processor:
         log.info("committed %d records: %s", len(records), self.stats)
 
     def _dead_letter(self, f: Failure):
-        """Send the failure to the DLQ topic with its reason in headers; returns the send future."""
+        """Send the failure, scrubbed of personal data, to the DLQ topic with its reason in headers;
+        returns the send future."""
+        f = scrub(f)
         self.stats.rejected[f.reason] += 1
         self.metrics.dead.labels(f.reason).inc()
         src = f.source

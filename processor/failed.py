@@ -5,13 +5,15 @@ that failed them), columns :data:`FAILED_SCHEMA`. ``failure_id`` is
 ``topic/partition/offset/index`` (index = position of the envelope in a batch record), so the
 same failure written twice (a batch replayed after a crash with other boundaries) is read once.
 ``value`` is what a replay re-processes: the envelope alone when it came in a batch record, the
-whole record value otherwise — **with its free text already redacted** (the DLQ topic keeps the
-original bytes under Kafka's retention; this dataset is kept longer, so it holds no personal data
-the patterns recognise). Replays are recorded in ``failed/replayed.jsonl`` (one JSON object per
+whole record value otherwise — **redacted**: :func:`scrub` parses it and redacts every string in it
+(keys and values, whatever the shape; text that is not JSON after decoding its escapes), and the
+failure's detail and key too. The DLQ topic receives the same scrubbed failure, so neither store
+holds personal data the redactor recognises. Replays are recorded in ``failed/replayed.jsonl`` (one JSON object per
 line: failure_id, outcome, at), which ``ascolto failed list`` uses to tell pending from replayed.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -22,7 +24,7 @@ from typing import Iterable
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from .redact import redact_bytes
+from .redact import redact, redact_record
 from .sink import fsync_dir, read_retrying, write_parquet
 from .steps import Failure
 
@@ -41,6 +43,19 @@ FAILED_SCHEMA = pa.schema([
 ])
 
 
+def scrub(f: Failure) -> Failure:
+    """The failure as it may be kept: value, detail (a validation message may quote the input)
+    and key redacted. Cheap when there is nothing to redact (the same bytes come back)."""
+    value, _ = redact_record(f.value)
+    key = f.source.key
+    if key is not None:
+        key, _ = redact_record(key)
+    detail = redact(f.detail)[0] if f.detail else f.detail
+    if value is f.value and key is f.source.key and detail == f.detail:
+        return f
+    return dataclasses.replace(f, value=value, detail=detail, source=dataclasses.replace(f.source, key=key))
+
+
 def failure_id(f: Failure) -> str:
     return f"{f.source.topic}/{f.source.partition}/{f.source.offset}/{f.source.index}"
 
@@ -52,13 +67,14 @@ class FailedStore:
 
     def write(self, failures: list[Failure], partition: int, first: int, last: int,
               now: datetime | None = None) -> Path | None:
-        """Write the failures of one batch of one partition durably; returns the file (None if none)."""
+        """Write the failures of one batch of one partition durably, :func:`scrub`-bed; returns the file."""
         if not failures:
             return None
+        failures = [scrub(f) for f in failures]
         now = now or datetime.now(timezone.utc)
         rows = [{"failure_id": failure_id(f), "reason": f.reason, "detail": f.detail[:2000],
                  "topic": f.source.topic, "partition": f.source.partition, "offset": f.source.offset,
-                 "envelope_index": f.source.index, "key": f.source.key, "value": redact_bytes(f.value),
+                 "envelope_index": f.source.index, "key": f.source.key, "value": f.value,
                  "failed_at": now, "processor": self.processor_id} for f in failures]
         digest = hashlib.sha256("\n".join(sorted(r["failure_id"] for r in rows)).encode()).hexdigest()[:12]
         directory = self.root / f"date={now:%Y-%m-%d}"

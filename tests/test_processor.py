@@ -26,7 +26,7 @@ from tests.conftest import count_rows, wait_for
 SERVICES = ["demo-roma-anagrafe", "demo-inps-pensione", "demo-asl-prenotazione", "demo-lombardia-bandi",
             "demo-milano-anagrafe", "demo-inail-denuncia"]
 PLANTED = ["RSSMRA85T10A562S", "mario.rossi@example.it", "333 1234567", "IT60X0542811101000000123456",
-           "12345678903", "Giuseppe Verdi"]
+           "01234560017", "Giuseppe Verdi"]
 
 
 def make_submission(rng: random.Random, service: str | None = None, comment: str | None = None) -> dict:
@@ -144,7 +144,7 @@ def test_1000_submissions_with_duplicates_and_poison_give_exactly_the_valid_rows
 def test_planted_personal_data_never_reaches_parquet_or_exports(settings, processor_factory, tmp_path):
     rng = random.Random(7)
     comments = [f"Sono Giuseppe Verdi, CF RSSMRA85T10A562S, scrivete a mario.rossi@example.it o al 333 1234567; "
-                f"rimborso su IT60X0542811101000000123456, P.IVA 12345678903 (#{i})" for i in range(20)]
+                f"rimborso su IT60X0542811101000000123456, P.IVA 01234560017 (#{i})" for i in range(20)]
     subs = [make_submission(rng, comment=c) for c in comments]
     poison = dict(make_submission(rng, service="no-such-service", comment=comments[0]))
     when = datetime(2026, 11, 20, tzinfo=timezone.utc)

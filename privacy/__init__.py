@@ -1,0 +1,27 @@
+"""Personal data out of free text and kept records — the bottom layer every part may import.
+
+Imports nothing from the project (the collector needs it for its spool, the processor for every
+text answer, ``failed/`` and the DLQ). Public API:
+
+- :func:`redact` ``(text) -> (text, Counter)`` — free text with personal data replaced by typed
+  placeholders; the counter says how many of each kind.
+- :func:`redact_record` ``(bytes) -> (bytes, Counter)`` — a whole record value (JSON or not):
+  every string in it redacted, re-serialised (:mod:`privacy.records`).
+- :data:`PLACEHOLDERS` — the kinds.
+
+Categories (``[KIND]``): ``CF`` codice fiscale (spaces, hyphens, any case, glued to words,
+omocodia; the birth date and place must be valid, the check character may be wrong); ``EMAIL``
+(also ``(at)``, ``[at]``, ``%40``, ``chiocciola``, ``dot``/``punto``); ``PHONE`` (the Italian
+numbering plan via libphonenumber, every grouping, ``+39``/``0039``, ``(0)``); ``IBAN`` (any
+country by mod-97, Italian also by shape; spaces, double spaces, dashes; replaced whole);
+``CARTA`` payment cards (Luhn); ``PIVA`` partita IVA (office code and check digit); ``TS``
+tessera sanitaria (20 digits from 80380, or any number after "tessera sanitaria"); ``DOCUMENTO``
+identity-document numbers (after "carta d'identità", "passaporto", "patente", … or in the CIE
+and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZZO`` street
+addresses with a civic number; ``NOME`` names after a lead-in (:mod:`privacy.names`).
+Known limits are listed in docs/processor.md (Redaction).
+"""
+from .records import redact_record
+from .text import PLACEHOLDERS, redact
+
+__all__ = ["PLACEHOLDERS", "redact", "redact_record"]

@@ -1,0 +1,178 @@
+"""Numbers and codes that identify a person: codice fiscale, IBAN, payment card, partita IVA,
+tessera sanitaria, identity documents, number plates.
+
+Each finder is ``(text, counts) -> text``: it replaces what it recognises by ``[KIND]`` and counts
+it. Check digits are verified with ``python-stdnum`` where the code has one; see the module
+docstring of :mod:`privacy` for what is redacted on shape alone and why.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Callable
+
+from stdnum import iban as _iban
+from stdnum import luhn
+from stdnum.it import codicefiscale, iva
+
+
+def scan(pattern: re.Pattern, text: str, kind: str, accept: Callable[[re.Match], bool], counts: Counter,
+         group: int = 0) -> str:
+    """Replace each accepted match of ``pattern`` (``group`` of it) by ``[kind]``.
+
+    Unlike ``re.sub``, a rejected candidate does not hide an overlapping one that starts later
+    (``xRSSMRA85…`` is rejected at ``x`` and found at ``R``).
+    """
+    out, pos, start = [], 0, 0
+    while True:
+        m = pattern.search(text, start)
+        if m is None:
+            break
+        if accept(m):
+            out.append(text[pos:m.start(group)])
+            out.append(f"[{kind}]")
+            counts[kind] += 1
+            pos = start = m.end(group)
+        else:
+            start = m.start() + 1
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# --- codice fiscale ---------------------------------------------------------------------------------
+_SEP = r"[ \-.]?"
+_L, _D, _M = "[A-Za-z]", "[0-9LMNPQRSTUVlmnpqrstuv]", "[ABCDEHLMPRSTabcdehlmprst]"
+_CF_RE = re.compile(r"(?<![0-9])" + _SEP.join([_L] * 6 + [_D] * 2 + [_M] + [_D] * 2 + [_L] + [_D] * 3 + [_L])
+                    + r"(?![0-9])")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
+
+
+def cf_is_person(candidate: str) -> bool:
+    """True when the first 15 characters are a real codice fiscale (birth date and place valid,
+    omocodia allowed) — whatever the check character: a typo in it still identifies a person."""
+    code = _NOT_ALNUM.sub("", candidate).upper()
+    if len(code) != 16:
+        return False
+    return codicefiscale.is_valid(code[:15] + codicefiscale.calc_check_digit(code[:15]))
+
+
+def codici_fiscali(text: str, counts: Counter) -> str:
+    return scan(_CF_RE, text, "CF", lambda m: cf_is_person(m.group(0)), counts)
+
+
+# --- IBAN -------------------------------------------------------------------------------------------
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ \-]?\d{2}")
+_IBAN_GAP = re.compile(r"[ \-]{1,2}(?=[A-Za-z0-9])")
+_IT_IBAN = re.compile(r"IT\d{2}[A-Z]\d{10}[A-Z0-9]{12}")
+
+
+def _iban_ok(compact: str) -> bool:
+    """Valid mod-97 IBAN, or an Italian IBAN by shape alone (27 characters, CIN, ABI, CAB: a
+    mistyped check digit still points at one account)."""
+    return _iban.is_valid(compact) or bool(_IT_IBAN.fullmatch(compact))
+
+
+def ibans(text: str, counts: Counter) -> str:
+    """Replace whole IBANs written compact or in groups (spaces, double spaces, dashes)."""
+    out, pos = [], 0
+    for m in _IBAN_START.finditer(text):
+        if m.start() < pos:
+            continue
+        chars, ends, i = list(_NOT_ALNUM.sub("", m.group(0)).upper()), [], m.end()
+        while i < len(text) and len(chars) < 34:
+            gap = _IBAN_GAP.match(text, i)
+            if gap:
+                i = gap.end()
+            c = text[i]
+            if not (c.isascii() and c.isalnum()):
+                break
+            chars.append(c.upper())
+            i += 1
+            if len(chars) >= 15 and (i == len(text) or not (text[i].isascii() and text[i].isalnum())):
+                ends.append((i, "".join(chars)))
+        for end, compact in reversed(ends):
+            if _iban_ok(compact):
+                out.append(text[pos:m.start()] + "[IBAN]")
+                pos = end
+                counts["IBAN"] += 1
+                break
+    return "".join(out) + text[pos:] if out else text
+
+
+# --- payment cards, tessera sanitaria, partita IVA -----------------------------------------------------
+_CARD_RE = re.compile(r"(?<![\d.,])(?:\d{13,19}|\d{4}(?:[ \-]\d{4}){2}[ \-]\d{1,7}|\d{4}[ \-]\d{6}[ \-]\d{4,5})(?![\d.,]?\d)")
+_YEARS = re.compile(r"(?:(?:19|20)\d\d[ \-]?)+")
+
+
+#: issuer prefixes and the lengths their cards have (Visa, Mastercard/Maestro, Amex, JCB, Diners,
+#: Discover/UnionPay): an 18-digit pagoPA notice code starting with 3 is not a card.
+_CARD_LENGTHS = (("4", (13, 16, 19)), ("2", (16,)), ("5", (16, 17, 18, 19)), ("34", (15,)), ("37", (15,)),
+                 ("35", (16, 17, 18, 19)), ("30", (14, 16)), ("36", (14, 16)), ("38", (14, 16)), ("39", (14, 16)),
+                 ("6", (16, 17, 18, 19)))
+
+
+def _card_ok(m: re.Match) -> bool:
+    digits = _NOT_ALNUM.sub("", m.group(0))
+    lengths = next((n for prefix, n in _CARD_LENGTHS if digits.startswith(prefix)), ())
+    return len(digits) in lengths and luhn.is_valid(digits) and not _YEARS.fullmatch(m.group(0))
+
+
+def cards(text: str, counts: Counter) -> str:
+    return scan(_CARD_RE, text, "CARTA", _card_ok, counts)
+
+
+#: the card number of a tessera sanitaria (TEAM): 20 digits starting 80380 (health card, Italy).
+_TS_RE = re.compile(r"(?<!\d)8[ \-]?0[ \-]?3[ \-]?8[ \-]?0(?:[ \-]?\d){15}(?!\d)"
+                    r"|(?i:tessera\s+sanitaria)\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*(\d[\d \-]{6,24}\d)")
+
+
+def tessere(text: str, counts: Counter) -> str:
+    out = []
+    pos = 0
+    for m in _TS_RE.finditer(text):
+        g = 1 if m.group(1) else 0
+        out.append(text[pos:m.start(g)] + "[TS]")
+        pos = m.end(g)
+        counts["TS"] += 1
+    return "".join(out) + text[pos:] if out else text
+
+
+_PIVA_RE = re.compile(r"(?<![A-Za-z0-9])(?:IT[ ]?)?(\d{11})(?!\d)", re.I)
+
+
+def partite_iva(text: str, counts: Counter) -> str:
+    return scan(_PIVA_RE, text, "PIVA", lambda m: iva.is_valid(m.group(1)), counts)
+
+
+# --- identity documents and number plates ------------------------------------------------------------
+_DOC_RE = re.compile(
+    r"(?:\bCI\b|(?i:passaporto|carta\s+(?:d['’]\s?)?identit[àa']|c\.\s?i\.|documento(?:\s+d['’]\s?identit[àa'])?|patente"
+    r"(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno))\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*"
+    r"(?P<lead>[A-Za-z]{0,3}[ \-]?\d(?:[ \-]?\d){4,9}(?:[ \-]?[A-Za-z]{1,3})?)(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9])(?P<shape>[A-Z]{2}\d{5}[A-Z]{2}|[A-Z]{2}\d{7}[A-Z]?)(?![A-Za-z0-9])")
+#: plates since 1994: two letters, three digits, two letters (no I, O, Q, U); spaced only in capitals.
+_PL = "[A-HJ-NPR-TV-Z]"
+_PLATE_RE = re.compile(rf"(?<![A-Za-z0-9])(?:{_PL}{{2}}[ \-]?\d{{3}}[ \-]?{_PL}{{2}}|(?i:{_PL}{{2}}\d{{3}}{_PL}{{2}}))"
+                       r"(?![A-Za-z0-9])|(?i:\btarga)\s*:?\s*(?P<lead>[A-Za-z]{2}[ \-]?\d{3}[ \-]?[A-Za-z]{2})\b")
+
+
+def documents(text: str, counts: Counter) -> str:
+    out, pos = [], 0
+    for m in _DOC_RE.finditer(text):
+        g = "lead" if m.group("lead") else "shape"
+        out.append(text[pos:m.start(g)] + "[DOCUMENTO]")
+        pos = m.end(g)
+        counts["DOCUMENTO"] += 1
+    return "".join(out) + text[pos:] if out else text
+
+
+def plates(text: str, counts: Counter) -> str:
+    out, pos = [], 0
+    for m in _PLATE_RE.finditer(text):
+        g = "lead" if m.group("lead") else 0
+        out.append(text[pos:m.start(g)] + "[TARGA]")
+        pos = m.end(g)
+        counts["TARGA"] += 1
+    return "".join(out) + text[pos:] if out else text

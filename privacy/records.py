@@ -1,0 +1,108 @@
+"""Redaction of whole record values (JSON envelopes, batches, or anything else) kept for later.
+
+Used for what outlives the pipeline's own redaction: the ``failed/`` dataset, the DLQ topic, the
+collector's spool. The value is parsed, every string in it — keys and values, at any depth,
+whatever the shape — is redacted, and it is serialised again, so a JSON escape (``\\n``,
+``\\u0040``) cannot split or hide a pattern. Strings that are a UUID or an ISO-8601 timestamp
+are kept (they identify the submission and its time, never a person, and a replay needs them);
+so are numbers, except integers of nine or more digits (a phone number or a P.IVA typed as a
+number), which are redacted like text when they are personal data. A value that is not JSON is
+redacted as text after its JSON string escapes are decoded (line breaks that came from escapes are
+written back as ``\n``, so a one-line value stays on one line). A string longer than
+:data:`MAX_TEXT` is cut there first (counted as ``TRUNCATED``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+from .text import redact
+
+_KEEP = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+                   r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+#: longer strings are cut before redaction (the collector refuses bodies over 16 KB; a longer one is
+#: foreign garbage, and redacting a megabyte would stall the processor for seconds).
+MAX_TEXT = 64 * 1024
+_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?|\\[\"\\/bfnrt]")
+
+
+class _Redactor:
+    def __init__(self, floor: int | None):
+        self.floor = floor
+        self.counts: Counter = Counter()
+
+    def text(self, s: str) -> str:
+        if _KEEP.fullmatch(s):
+            return s
+        if len(s) > MAX_TEXT:
+            self.counts["TRUNCATED"] += 1
+            s = s[:MAX_TEXT] + f"…[{len(s) - MAX_TEXT} caratteri omessi]"
+        out, counts = redact(s)
+        if not counts:
+            return s
+        self.counts.update(counts)
+        if self.floor is not None and len(out) > max(len(s), self.floor):
+            out = out[:max(len(s), self.floor)]
+        return out
+
+    def value(self, v):
+        if isinstance(v, str):
+            return self.text(v)
+        if isinstance(v, dict):
+            out = {}
+            for k, item in v.items():
+                key = self.text(k) if isinstance(k, str) else k
+                while key in out:
+                    key += "_"
+                out[key] = self.value(item)
+            return out
+        if isinstance(v, list):
+            return [self.value(item) for item in v]
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10 ** 8:
+            red = self.text(str(v))
+            return v if red == str(v) else red
+        return v
+
+
+def _unescape(m: re.Match) -> str:
+    try:
+        return json.loads('"' + m.group(0) + '"')
+    except ValueError:
+        return m.group(0)
+
+
+def _encode(s: str) -> bytes:
+    try:
+        return s.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "replace")
+
+
+def redact_record(value: bytes | None, *, floor: int | None = None) -> tuple[bytes | None, Counter]:
+    """Return ``value`` with every personal datum the redactor knows replaced, and the counts.
+
+    ``floor``: when given, no string grows past ``max(its length, floor)`` through placeholders
+    (a spooled answer must still pass the processor's ``max_length`` check; the spool passes the
+    smallest ``max_length`` of the catalog). Unchanged values are returned as the same bytes.
+    """
+    if value is None:
+        return None, Counter()
+    text = value.decode("utf-8", "surrogateescape")
+    r = _Redactor(floor)
+    try:
+        red = r.value(json.loads(text))
+    except (ValueError, RecursionError):  # not JSON (or nested past what Python walks): text
+        r = _Redactor(floor)
+        out = r.text(_ESCAPE.sub(_unescape, text))
+        if not r.counts:
+            return value, r.counts
+        if "\n" not in text and "\r" not in text:  # a one-line value stays one line (the spool's format)
+            out = out.replace("\n", "\\n").replace("\r", "\\r")
+        return _encode(out), r.counts
+    if not r.counts:
+        return value, r.counts
+    try:
+        return json.dumps(red, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), r.counts
+    except UnicodeEncodeError:  # lone surrogates: escape them
+        return json.dumps(red, separators=(",", ":")).encode("ascii"), r.counts

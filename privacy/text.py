@@ -1,0 +1,85 @@
+"""The free-text redactor: one pass per category, each behind a cheap gate (see :mod:`privacy`).
+
+The processor calls :func:`redact` on every text answer, so a comment without digits, ``@`` or a
+lead-in word costs a lower-casing and a few substring tests; each pattern runs only when the text
+holds what it needs (enough digits, a street word, a title…).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import unquote
+
+from .contacts import addresses, emails, phones
+from .identifiers import cards, codici_fiscali, documents, ibans, partite_iva, plates, tessere
+from .names import names
+
+#: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
+PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "DOCUMENTO", "TARGA", "INDIRIZZO", "NOME")
+
+_DIGITS = re.compile(r"\d+")
+_PHONE_GATE = re.compile(r"\d(?:\D{0,2}\d){5}")
+#: dates and times, which libphonenumber rejects anyway: not worth asking it about.
+_DATE_TIME = re.compile(r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}[:.]\d{2})(?!\d)")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_EMAIL_WORDS = ("@", "%40", " at ", "(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "chiocciola")
+_NAME_WORDS = ("sono", "chiam", "nome", "sottoscritt", "firmat", "f.to", "fede", "sig", "dott", "dr.", "prof",
+               "avv.", "ing.", "geom.", "rag.", "salut")
+_STREET_WORDS = ("via", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso", "c.so", "largo", "vico", "strada",
+                 "contrada", "c.da", "localit", "loc.", "borgo", "lungo", "salita", "traversa", "circonvallazione",
+                 "galleria", "calle", "fondamenta", "rione", "frazione", "fraz.")
+_DOC_WORDS = ("passaporto", "identit", "c.i.", "document", "patente", "soggiorno")
+
+
+def _has(low: str, words: tuple[str, ...]) -> bool:
+    for w in words:
+        if w in low:
+            return True
+    return False
+
+
+def _redact(text: str, counts: Counter) -> str:
+    # Order matters: the long checked codes first (an IBAN or a card holds digit runs that a phone,
+    # a P.IVA or a document pattern would take), then contacts, names last ("sono RSSMRA85T10A562S"
+    # is a [CF]).
+    low = text.lower()
+    if _has(low, _EMAIL_WORDS):
+        text = emails(text, counts)
+    runs = _DIGITS.findall(text)
+    if runs:
+        digits = sum(map(len, runs))
+        if digits >= 8:
+            text = ibans(text, counts)
+        if digits >= 15 or "tessera" in low:
+            text = tessere(text, counts)
+        if digits >= 13:
+            text = cards(text, counts)
+        text = codici_fiscali(text, counts)
+        if digits >= 11:
+            text = partite_iva(text, counts)
+        if digits >= 5 and (text != low or _has(low, _DOC_WORDS)):
+            text = documents(text, counts)
+        if digits >= 3:
+            text = plates(text, counts)
+        if digits >= 6 and _PHONE_GATE.search(_DATE_TIME.sub(" ", text)):
+            text = phones(text, counts)
+        if _has(low, _STREET_WORDS):
+            text = addresses(text, counts)
+    if _has(low, _NAME_WORDS):
+        text = names(text, counts)
+    return text
+
+
+def redact(text: str) -> tuple[str, Counter]:
+    """Return ``text`` with personal data replaced by ``[KIND]`` placeholders, and the count per kind.
+
+    Text holding percent escapes (a page path, ``mario%40example.it``) is redacted decoded: when
+    the decoded form holds personal data the redacted decoded form is returned, so an escape
+    cannot hide anything. Redacting twice changes nothing more (placeholders match no pattern).
+    """
+    counts: Counter = Counter()
+    if "%" in text and _PERCENT.search(text):
+        out = _redact(unquote(text), counts)
+        if counts:
+            return out, counts
+    return _redact(text, counts), counts

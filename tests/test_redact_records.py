@@ -1,0 +1,127 @@
+"""Kept records hold no personal data: failed/ values, DLQ values and the collector's spool are
+parsed and every string redacted (issue 11, point 1), and they stay usable (replayable JSON)."""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from collector.spool import TEXT_FLOOR, Spool
+from privacy.records import MAX_TEXT, redact_record
+from processor.failed import FailedStore, scrub
+from processor.steps import Failure, Source
+from questionnaires import default_catalog
+from questionnaires.envelope import encode_record, make_envelope
+from tests.conftest import submission
+
+CF = "RSSMRA85T10A562S"
+
+
+def _envelope(comment: str, **context) -> dict:
+    body = submission(comment=comment)
+    body["context"].update(context)
+    return make_envelope(body, collector="c", device="desktop", received_at=datetime(2026, 11, 20, tzinfo=timezone.utc))
+
+
+def test_a_code_after_an_escaped_line_break_or_tab_is_redacted_and_the_value_stays_json():
+    env = _envelope(f"prima riga\n{CF}\tmario.rossi@example.it\nseconda")
+    raw = encode_record([env])
+    assert b"\\n" + CF.encode() in raw  # what defeated the old text-level redaction
+    out, counts = redact_record(raw)
+    doc = json.loads(out)
+    assert doc["submission"]["answers"]["comment"] == "prima riga\n[CF]\t[EMAIL]\nseconda"
+    assert counts == {"CF": 1, "EMAIL": 1}
+    # what a replay needs is untouched
+    assert doc["submission"]["submission_id"] == env["submission"]["submission_id"]
+    assert doc["received_at"] == env["received_at"] and doc["submission"]["service"] == env["submission"]["service"]
+
+
+def test_every_string_of_an_unknown_shape_is_redacted_keys_and_nested_lists_too():
+    raw = json.dumps({"x": [{"note": "chiamare il 333 1234567"}, "via Roma 12"], CF: "chiave",
+                      "n": 3331234567, "id": str(uuid.UUID(int=3331234567))}).encode()
+    doc = json.loads(redact_record(raw)[0])
+    assert doc["x"] == [{"note": "chiamare il [PHONE]"}, "[INDIRIZZO]"]
+    assert "[CF]" in doc and CF not in json.dumps(doc)
+    assert doc["n"] == "[PHONE]" and doc["id"] == str(uuid.UUID(int=3331234567))
+
+
+@pytest.mark.parametrize("raw, gone", [
+    # not JSON (truncated): escapes are decoded before redaction, so they cannot hide anything
+    (b'{"submission": {"answers": {"comment": "ciao\\nRSSMRA85T10A562S e mario.rossi\\u0040example.it', ["RSSMRA", "mario"]),
+    (b"testo libero\\tRSSMRA85T10A562S", ["RSSMRA"]),
+    (b"\xff\xfe binario RSSMRA85T10A562S \xff", ["RSSMRA"]),
+    (b"scrivere a mario.rossi%40example.it", ["mario"]),
+])
+def test_values_that_are_not_json_are_redacted_as_decoded_text(raw, gone):
+    out, counts = redact_record(raw)
+    assert counts and all(g.encode() not in out for g in gone)
+    assert b"\n" not in out  # a one-line value stays one line
+    if raw.startswith(b"\xff"):
+        assert out.startswith(b"\xff\xfe") and out.endswith(b"\xff")  # other bytes kept as they were
+
+
+def test_nothing_to_redact_gives_back_the_same_bytes():
+    raw = encode_record([_envelope("tutto chiaro, grazie")])
+    assert redact_record(raw)[0] is raw
+    assert redact_record(None) == (None, {})
+
+
+def test_deeply_nested_json_is_redacted_as_text_without_crashing():
+    raw = b'{"a":' * 5000 + b'"RSSMRA85T10A562S"' + b"}" * 5000
+    out, counts = redact_record(raw)
+    assert counts == {"CF": 1} and b"RSSMRA" not in out
+
+
+def test_failed_store_and_dlq_scrub_value_detail_and_key(tmp_path):
+    env = _envelope("sono Mario Rossi, cf RSSMRA85T10A562S")
+    f = Failure(Source("t", 0, 7, key=b"mario.rossi@example.it", index=0), "invalid_answers",
+                f"answers.comment: 'RSSMRA85T10A562S' is not valid", encode_record([env]))
+    s = scrub(f)
+    assert b"RSSMRA" not in s.value and "RSSMRA" not in s.detail and s.source.key == b"[EMAIL]"
+    assert scrub(Failure(Source("t", 0, 8), "undecodable", "no JSON", b"{}")) is not None
+    path = FailedStore(tmp_path).write([f], 0, 7, 7)
+    assert path and b"RSSMRA" not in path.read_bytes()
+    [row] = FailedStore(tmp_path).list()
+    assert json.loads(row["value"])["submission"]["answers"]["comment"] == "sono [NOME], cf [CF]"
+    assert row["detail"] == "answers.comment: '[CF]' is not valid"
+
+
+def test_the_spool_writes_no_personal_data_and_keeps_one_record_per_line(tmp_path):
+    env = _envelope(f"riga\nsono Giulia Bianchi, tel 333 1234567, {CF}", page="/profilo/giulia%40example.it")
+    spool = Spool(tmp_path, max_bytes=10**6)
+    spool.append([b"demo-roma-anagrafe\t" + encode_record([env]), b"k\t{\"a\":1}"])
+    spool.seal()
+    [segment] = tmp_path.glob("*.spool")
+    data = segment.read_bytes()
+    for planted in (b"Giulia Bianchi", b"1234567", CF.encode(), b"giulia%40", b"giulia@"):
+        assert planted not in data
+    lines = data.splitlines()
+    assert lines[1] == b"k\t{\"a\":1}" and len(lines) == 2
+    key, _, value = lines[0].partition(b"\t")
+    doc = json.loads(value)
+    assert key == b"demo-roma-anagrafe" and doc["submission"]["answers"]["comment"] == "riga\nsono [NOME], tel [PHONE], [CF]"
+    assert doc["submission"]["context"]["page"] == "/profilo/[EMAIL]"
+
+
+def test_spooled_text_never_grows_past_what_the_processor_accepts():
+    """A placeholder longer than what it replaces ("Al" → "[NOME]") must not push a spooled comment
+    over its max_length: no string grows past max(its length, TEXT_FLOOR) — and TEXT_FLOOR is at
+    most the smallest max_length of any text item in the catalog."""
+    limits = [it.max_length for q in default_catalog() for it in q.items if it.type == "text"]
+    assert limits and TEXT_FLOOR <= min(limits)
+    comment = ("sono Al. " * 60)[:500]
+    out = json.loads(redact_record(json.dumps({"c": comment}).encode(), floor=TEXT_FLOOR)[0])["c"]
+    assert len(out) <= 500 and "sono Al" not in out
+
+
+@pytest.mark.parametrize("junk", [b"12 " * 350_000, b"a" * 1_000_000 + b"@x.it", b"1." * 500_000])
+def test_a_megabyte_of_garbage_is_cut_and_redacted_quickly(junk):
+    """A foreign producer's huge poison record must not stall the processor (it is scrubbed twice:
+    failed/ and the DLQ): strings past MAX_TEXT are cut before redaction."""
+    start = time.perf_counter()
+    out, counts = redact_record(junk)
+    assert time.perf_counter() - start < 3.0
+    assert counts["TRUNCATED"] == 1 and len(out) < MAX_TEXT + 200
