@@ -14,6 +14,8 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+from dataset.durable import fsync_dir
+
 
 class SpoolFull(RuntimeError):
     """The spool reached its size bound or the disk refused the write; nothing was acknowledged."""
@@ -74,7 +76,7 @@ class Spool:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
-                _fsync_dir(self.dir)
+                fsync_dir(self.dir)
             except OSError:
                 os.close(fd)
                 raise
@@ -169,7 +171,7 @@ class Claim:
         """Every value reached the broker: remove the segment."""
         size = self.path.stat().st_size
         self.path.unlink(missing_ok=True)
-        _fsync_dir(self.spool.dir)
+        fsync_dir(self.spool.dir)
         self.release()
         with self.spool._lock:
             self.spool._size_hint = max(0, self.spool._size_hint - size)
@@ -179,10 +181,3 @@ class Claim:
             fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
             self._fh.close()
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

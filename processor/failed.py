@@ -23,7 +23,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from .redact import redact_bytes
-from .sink import fsync_dir, read_retrying, write_parquet
+from dataset.durable import fsync_dir
+from dataset.files import read_retrying, write_parquet
 from .steps import Failure
 
 FAILED_SCHEMA = pa.schema([

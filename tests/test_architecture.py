@@ -9,6 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
     "questionnaires": {"registry", "collector", "processor", "warehouse", "deploy", "ascolto"},
+    "dataset": {"registry", "collector", "processor", "warehouse", "deploy", "ascolto"},
     "registry": {"collector", "processor", "warehouse", "deploy"},
     "collector": {"processor", "warehouse", "deploy"},
     "processor": {"collector", "warehouse", "deploy"},

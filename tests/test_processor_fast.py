@@ -8,7 +8,7 @@ from collections import namedtuple
 import pyarrow.parquet as pq
 from hypothesis import given, settings, strategies as st
 
-from processor.canonical import ANSWERS_SCHEMA
+from dataset.schema import ANSWERS_SCHEMA
 from processor.enrich import Enricher
 from processor.sink import ParquetSink
 from processor.steps import _json, transform

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from processor.canonical import RESPONSES_SCHEMA
+from dataset.schema import RESPONSES_SCHEMA
 
 _count = [0]
 

@@ -31,6 +31,7 @@ from typing import Any, Iterator
 import duckdb
 import pyarrow.parquet as pq
 
+from dataset import layout
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
 MANIFEST = "_manifest.json"
@@ -50,7 +51,7 @@ def rollup_dir(data_dir: Path) -> Path:
 
 def scan_inputs(data_dir: Path) -> dict[str, tuple[int, int]]:
     """``{relative path: (size, mtime_ns)}`` of every responses Parquet file."""
-    root = Path(data_dir) / "responses"
+    root = Path(data_dir) / layout.RESPONSES
     out: dict[str, tuple[int, int]] = {}
     if not root.is_dir():
         return out
@@ -164,7 +165,7 @@ def refresh(data_dir: Path, progress: bool | None = False) -> dict[str, int]:
     ``progress``: show a tqdm bar (None = only on a terminal).
     """
     data_dir = Path(data_dir)
-    root, out_root = data_dir / "responses", rollup_dir(data_dir)
+    root, out_root = data_dir / layout.RESPONSES, rollup_dir(data_dir)
     with locked(data_dir, exclusive=True):
         manifest = read_manifest(data_dir)
         now = scan_inputs(data_dir)
