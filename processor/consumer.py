@@ -33,7 +33,8 @@ from .failed import FailedStore, failure_id
 from .ids import IdIndex
 from .metrics import Metrics
 from .sink import ParquetSink
-from .steps import Failure, Work, transform
+from .badrows import Failure
+from .steps import Work, transform
 
 log = logging.getLogger("ascolto.processor")
 

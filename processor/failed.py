@@ -25,7 +25,7 @@ import pyarrow.dataset as ds
 from .redact import redact_bytes
 from dataset.durable import fsync_dir
 from dataset.files import read_retrying, write_parquet
-from .steps import Failure
+from .badrows import Failure
 
 FAILED_SCHEMA = pa.schema([
     pa.field("failure_id", pa.string(), nullable=False),

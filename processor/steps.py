@@ -28,21 +28,11 @@ from questionnaires.envelope import parse_envelope as contract_parse_envelope
 from questionnaires.harmonize import CATEGORY_INDICATORS, HarmonizationError, canonical_indicators, module_indicators
 from questionnaires.model import bool_key
 
-from .canonical import Rejected
+from .badrows import Failure, Reason, Rejected, Source
 from .enrich import Enricher
 from .redact import redact
 
 ROME = ZoneInfo("Europe/Rome")
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where an envelope came from: lineage for rows and dead letters."""
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None = None
-    index: int = 0  # position of the envelope in a batch record
 
 
 @dataclass
@@ -78,15 +68,6 @@ class Work:
                 for item, kind, value, name, score in self.answer_items]
 
 
-@dataclass
-class Failure:
-    """A dead letter: ``value`` is what gets replayed (the envelope alone, or the whole record)."""
-    source: Source
-    reason: str
-    detail: str
-    value: bytes | None
-
-
 Step = Callable[[Work, Enricher], None]
 
 
@@ -95,7 +76,7 @@ def decode(topic: str, partition: int, offset: int, key: bytes | None, value: by
     try:
         raws = decode_record(value)
     except EnvelopeError as exc:
-        raise Rejected("undecodable", str(exc)) from None
+        raise Rejected(Reason.UNDECODABLE, str(exc)) from None
     return [Work(Source(topic, partition, offset, key, i), raw) for i, raw in enumerate(raws)]
 
 
@@ -113,12 +94,12 @@ def validate(work: Work, _: Enricher) -> None:
     try:
         work.env = parse_envelope(work.raw)
     except EnvelopeError as exc:
-        raise Rejected("invalid_envelope", str(exc)) from None
+        raise Rejected(Reason.INVALID_ENVELOPE, str(exc)) from None
     sub = work.env["submission"]
     try:
         work.questionnaire = default_catalog().get(sub["questionnaire"], sub["version"])
     except UnknownQuestionnaire as exc:
-        raise Rejected("unknown_questionnaire", str(exc)) from None
+        raise Rejected(Reason.UNKNOWN_QUESTIONNAIRE, str(exc)) from None
     # the compiled validator for the plainly valid map; the marshmallow contract for anything else
     work.answers = work.questionnaire.fast_validate(sub["answers"])
     if work.answers is not None:
@@ -126,7 +107,7 @@ def validate(work: Work, _: Enricher) -> None:
     try:
         work.answers = work.questionnaire.validate(sub["answers"])
     except AnswersInvalid as exc:
-        raise Rejected("invalid_answers", str(exc)) from None
+        raise Rejected(Reason.INVALID_ANSWERS, str(exc)) from None
 
 
 def enrich(work: Work, enricher: Enricher) -> None:
@@ -134,7 +115,7 @@ def enrich(work: Work, enricher: Enricher) -> None:
     key = work.env["submission"]["service"]
     work.facts = enricher.facts(key)
     if work.facts is None:
-        raise Rejected("unknown_service", key)
+        raise Rejected(Reason.UNKNOWN_SERVICE, key)
 
 
 def harmonize(work: Work, _: Enricher) -> None:
@@ -143,9 +124,9 @@ def harmonize(work: Work, _: Enricher) -> None:
         work.indicators = canonical_indicators(work.questionnaire, work.answers)
         work.modules = module_indicators(work.questionnaire, work.answers)
     except HarmonizationError as exc:
-        raise Rejected("harmonization", str(exc)) from None
+        raise Rejected(Reason.HARMONIZATION, str(exc)) from None
     except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:  # a defective rule
-        raise Rejected("harmonization", f"{work.questionnaire.key}: {type(exc).__name__}: {exc}") from None
+        raise Rejected(Reason.HARMONIZATION, f"{work.questionnaire.key}: {type(exc).__name__}: {exc}") from None
 
 
 def _text_items(q) -> tuple[str, ...]:

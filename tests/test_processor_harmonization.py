@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 import pytest
 
 from processor.enrich import Enricher
-from processor.steps import STEPS, Source, Work, run_steps
+from processor.badrows import Source
+from processor.steps import STEPS, Work, run_steps
 from questionnaires import default_catalog
 from questionnaires.envelope import make_envelope
 from registry import connect
