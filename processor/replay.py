@@ -17,12 +17,12 @@ from datetime import datetime, timezone
 from ascolto.config import Settings
 from registry import connect
 
-from .consumer import write_partition
 from .enrich import Enricher
 from .failed import FailedStore
 from .ids import IdIndex
 from .sink import ParquetSink
 from .steps import transform
+from .strategies import write_partition
 
 
 @dataclass(frozen=True)

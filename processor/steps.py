@@ -18,7 +18,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol
 from zoneinfo import ZoneInfo
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
@@ -29,7 +29,6 @@ from questionnaires.harmonize import CATEGORY_INDICATORS, HarmonizationError, ca
 from questionnaires.model import bool_key
 
 from .badrows import Failure, Reason, Rejected, Source
-from .enrich import Enricher
 from .redact import redact
 
 ROME = ZoneInfo("Europe/Rome")
@@ -68,7 +67,13 @@ class Work:
                 for item, kind, value, name, score in self.answer_items]
 
 
-Step = Callable[[Work, Enricher], None]
+class ServiceLookup(Protocol):
+    """The registry as the steps see it: a service key's facts, or None for an unknown service."""
+
+    def facts(self, key: str) -> Any: ...
+
+
+Step = Callable[[Work, ServiceLookup], None]
 
 
 def decode(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None) -> list[Work]:
@@ -89,7 +94,7 @@ def parse_envelope(raw: Any) -> dict[str, Any]:
     return fast if fast is not None else contract_parse_envelope(raw)
 
 
-def validate(work: Work, _: Enricher) -> None:
+def validate(work: Work, _: ServiceLookup) -> None:
     """The envelope and its submission against the contract (defence in depth)."""
     try:
         work.env = parse_envelope(work.raw)
@@ -110,7 +115,7 @@ def validate(work: Work, _: Enricher) -> None:
         raise Rejected(Reason.INVALID_ANSWERS, str(exc)) from None
 
 
-def enrich(work: Work, enricher: Enricher) -> None:
+def enrich(work: Work, enricher: ServiceLookup) -> None:
     """Entity, PA type (IPA category), service type and region from the registry."""
     key = work.env["submission"]["service"]
     work.facts = enricher.facts(key)
@@ -118,7 +123,7 @@ def enrich(work: Work, enricher: Enricher) -> None:
         raise Rejected(Reason.UNKNOWN_SERVICE, key)
 
 
-def harmonize(work: Work, _: Enricher) -> None:
+def harmonize(work: Work, _: ServiceLookup) -> None:
     """The canonical and module indicators, by the rules the questionnaire version declares."""
     try:
         work.indicators = canonical_indicators(work.questionnaire, work.answers)
@@ -151,7 +156,7 @@ def _redact_page(path: str) -> tuple[str, Counter]:
     return hit
 
 
-def redact_text(work: Work, _: Enricher) -> None:
+def redact_text(work: Work, _: ServiceLookup) -> None:
     """Every free-text answer (and the page path) scrubbed of personal data, counted per type."""
     answers = work.answers
     for code in _text_items(work.questionnaire):
@@ -199,7 +204,7 @@ def _period(received: datetime) -> str:
     return f"{local.year}-{local.month:02d}" if local.year >= 1000 else local.strftime("%Y-%m")
 
 
-def shape(work: Work, _: Enricher) -> None:
+def shape(work: Work, _: ServiceLookup) -> None:
     """The ``responses`` row and the ``answers`` rows of the envelope."""
     env, sub, facts, q = work.env, work.env["submission"], work.facts, work.questionnaire
     received: datetime = env["received_at"]
@@ -247,7 +252,7 @@ def shape(work: Work, _: Enricher) -> None:
 STEPS: tuple[Step, ...] = (validate, enrich, harmonize, redact_text, shape)
 
 
-def run_steps(work: Work, enricher: Enricher, steps: Iterable[Step] = STEPS) -> Work:
+def run_steps(work: Work, enricher: ServiceLookup, steps: Iterable[Step] = STEPS) -> Work:
     for step in steps:
         step(work, enricher)
     return work
@@ -262,7 +267,7 @@ class Transformed:
     redactions: Counter = field(default_factory=Counter)
 
 
-def transform(records: Iterable, enricher: Enricher, steps: Iterable[Step] = STEPS) -> Transformed:
+def transform(records: Iterable, enricher: ServiceLookup, steps: Iterable[Step] = STEPS) -> Transformed:
     """Run :func:`decode` and the steps over Kafka records (anything with topic/partition/offset/key/value)."""
     out = Transformed()
     steps = tuple(steps)
