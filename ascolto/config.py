@@ -68,6 +68,7 @@ class Settings:
     reliability_min_n: int = 30    # published cells with fewer are flagged OBS_STATUS=U
     microdata_min_n: int = 30      # microdata rows are released only from cells with at least this many
     rollup_check_s: float = 5.0    # readers check the rollup's freshness at most this often
+    registry_ttl_s: float = 30.0   # collector and processor see registry changes within this (registry.readmodel)
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -129,4 +130,5 @@ def load(env: dict | None = None) -> Settings:
         reliability_min_n=_int(env, "ASCOLTO_RELIABILITY_MIN_N", defaults.reliability_min_n),
         microdata_min_n=_int(env, "ASCOLTO_MICRODATA_MIN_N", defaults.microdata_min_n),
         rollup_check_s=_float(env, "ASCOLTO_ROLLUP_CHECK_S", defaults.rollup_check_s),
+        registry_ttl_s=_float(env, "ASCOLTO_REGISTRY_TTL_S", defaults.registry_ttl_s),
     )

@@ -8,12 +8,12 @@ from ascolto import config as config_mod
 from ascolto.config import Settings
 from questionnaires import default_catalog
 from registry import connect
+from registry.readmodel import ServiceDirectory
 
 from . import form, intake, public
 from .durable import Durability
 from .errors import register_error_handlers
 from .ratelimit import RateLimits
-from .services import ServiceDirectory
 from .spool import Spool
 
 
@@ -31,7 +31,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
-    app.extensions["ascolto.services"] = ServiceDirectory(connect(settings.database_url, create=False))
+    app.extensions["ascolto.services"] = ServiceDirectory(connect(settings.database_url, create=False),
+                                                              ttl_s=settings.registry_ttl_s)
     app.extensions["ascolto.durability"] = Durability(
         settings.broker, settings.topic, Spool(settings.spool_dir, settings.spool_max_bytes),
         timeout_s=settings.produce_timeout_s).start()

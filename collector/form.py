@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -33,8 +32,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES, Item, Questionnaire
-from registry import connect
-from registry.models import Service
 
 from .errors import ApiError
 from .intake import accept_submission  # the one intake: validation, bot checks, durability
@@ -97,37 +94,14 @@ def _local_secret(data_dir: Path) -> str:
     raise RuntimeError(f"cannot read the form secret in {path}")
 
 
-class _ServiceNames:
-    """Service and entity names shown in the page header, cached like the service directory."""
-
-    def __init__(self, database_url: str, ttl_s: float = 300.0):
-        self._factory = connect(database_url, create=False)
-        self._ttl, self._cache, self._lock = ttl_s, {}, threading.Lock()
-
-    def get(self, key: str) -> tuple[str, str]:
-        hit = self._cache.get(key)
-        if hit and time.monotonic() - hit[0] < self._ttl:
-            return hit[1]
-        with self._factory() as s:
-            row = s.get(Service, key)
-            names = (row.name, row.entity.name) if row is not None else ("", "")
-        with self._lock:
-            if len(self._cache) > 10_000:
-                self._cache.clear()
-            self._cache[key] = (time.monotonic(), names)
-        return names
-
-
 def _names(key: str) -> tuple[str, str]:
-    names = current_app.extensions.get("ascolto.form_names")
-    if names is None:
-        names = _ServiceNames(current_app.config["ASCOLTO_SETTINGS"].database_url)
-        current_app.extensions["ascolto.form_names"] = names
+    """Service and entity names shown in the page header, from the registry read model."""
     try:
-        return names.get(key)
+        view = current_app.extensions["ascolto.services"].get(key)
     except Exception:  # the header is decoration: never fail the page for it
         current_app.logger.warning("service names unavailable for %s", key, exc_info=True)
         return "", ""
+    return (view.name, view.entity_name) if view is not None else ("", "")
 
 
 class _PageError(Exception):

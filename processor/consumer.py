@@ -22,8 +22,8 @@ from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
 
 from ascolto.config import Settings
 from registry import connect
+from registry.readmodel import ServiceDirectory
 
-from .enrich import Enricher
 from .failed import FailedStore
 from .ids import IdIndex
 from .metrics import Metrics
@@ -97,7 +97,7 @@ class Processor:
         self.halted: Halt | None = None
         self.consumer = consumer if consumer is not None else kafka_consumer(settings)
         self.dlq = producer if producer is not None else kafka_producer(settings)
-        self.lookup = lookup if lookup is not None else Enricher(connect(settings.database_url, create=False))
+        self.lookup = lookup if lookup is not None else ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
         self._on_assigned = on_assigned
         self._carry: deque = deque()  # records polled but not yet taken by the chain (backpressure)
         self.parts = Parts(consumer=self.consumer, producer=self.dlq, lookup=self.lookup, sink=self.sink,

@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 
 from ascolto.config import Settings
 from registry import connect
+from registry.readmodel import ServiceDirectory
 
-from .enrich import Enricher
 from .failed import FailedStore
 from .ids import IdIndex
 from .sink import ParquetSink
@@ -42,7 +42,7 @@ def replay(settings: Settings, reason: str | None = None, since: datetime | None
     """
     store = FailedStore(settings.data_dir)
     sink = ParquetSink(settings.data_dir)
-    enricher = Enricher(connect(settings.database_url, create=False))
+    enricher = ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
     pending = store.list(reason=reason, since=since, pending_only=True)
     results, by_partition = [], {}
     for f in pending:

@@ -326,7 +326,7 @@ class Parts:
     """What the chain is built from: every side effect is one of these, so tests pass fakes."""
     consumer: Any            # commit(offsets)
     producer: Any            # send(topic, key=, value=, headers=) -> future with get(timeout=); close(timeout=)
-    lookup: ServiceLookup    # facts(service key) -> ServiceFacts | None
+    lookup: ServiceLookup    # facts(service key) -> registry.readmodel.ServiceView | None
     sink: ParquetSink
     failed: FailedStore
     index: Callable[[int], IdIndex]

@@ -6,12 +6,20 @@ from collections import namedtuple
 
 from kafka.structs import TopicPartition
 
-from processor.enrich import ServiceFacts
+from registry.readmodel import ServiceView
 from questionnaires.envelope import encode_record, make_envelope
 
 Rec = namedtuple("Rec", "topic partition offset key value")
-FACTS = {"svc-a": ServiceFacts("svc-a", "c_h501", "L6", "anagrafe.certificati", "ITI4"),
-         "svc-b": ServiceFacts("svc-b", "inps", "C16", "previdenza.domanda-prestazione", "ITI4")}
+
+
+def view(key: str, entity: str, pa_type: str, service_type: str, region: str) -> ServiceView:
+    return ServiceView(key=key, active=True, allowed_origins=frozenset(), questionnaire_id="cx-core",
+                       questionnaire_version=1, name=key, entity=entity, entity_name=entity, pa_type=pa_type,
+                       service_type=service_type, region=region)
+
+
+FACTS = {"svc-a": view("svc-a", "c_h501", "L6", "anagrafe.certificati", "ITI4"),
+         "svc-b": view("svc-b", "inps", "C16", "previdenza.domanda-prestazione", "ITI4")}
 
 
 def submission(service: str = "svc-a", sid: str | None = None, **answers) -> dict:
