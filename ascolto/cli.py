@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from . import config as config_mod
+import settings as config_mod
+
 from .cli_export import export_cmd, warehouse_cmd
 
 
@@ -31,10 +32,10 @@ def up(settings, demo_responses: int) -> None:
     sys.exit(run_up(settings, demo_responses=demo_responses))
 
 
-def _gunicorn(app: str, port: int) -> None:
+def _gunicorn(app: str, port: int, host: str) -> None:
     from deploy.up import gunicorn_cmd
 
-    cmd = gunicorn_cmd(app, port, os.environ.get("ASCOLTO_BIND_HOST", "0.0.0.0"))
+    cmd = gunicorn_cmd(app, port, host)
     os.execv(cmd[0], cmd)
 
 
@@ -42,14 +43,14 @@ def _gunicorn(app: str, port: int) -> None:
 @click.pass_obj
 def collector(settings) -> None:
     """Run the public collector under gunicorn."""
-    _gunicorn("collector.app:create_app()", settings.collector_port)
+    _gunicorn("collector.app:create_app()", settings.collector_port, settings.bind_host)
 
 
 @main.command()
 @click.pass_obj
 def console(settings) -> None:
     """Run the internal console under gunicorn."""
-    _gunicorn("warehouse.console:create_app()", settings.console_port)
+    _gunicorn("warehouse.console:create_app()", settings.console_port, settings.bind_host)
 
 
 @main.command()
@@ -58,9 +59,9 @@ def processor(settings) -> None:
     """Run one processor (a member of the consumer group) until SIGTERM."""
     from processor.consumer import run_forever
 
-    from .logs import configure
+    from settings.logs import configure
 
-    configure()
+    configure(settings.log_level)
     status = run_forever(settings)
     if status:
         click.echo("processor halted: too many invalid records in a window (see the log); offsets not committed",

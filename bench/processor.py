@@ -37,7 +37,7 @@ from pathlib import Path
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from ascolto.config import Settings
+from settings import Settings
 from deploy.broker import LocalBroker, ensure_topics
 from questionnaires.envelope import encode_record, make_envelope
 from registry import connect

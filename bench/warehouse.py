@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ascolto.config import Settings
+from settings import Settings
 
 SERVICE_TYPES = {  # code: (PA types, questionnaires, weight)
     "anagrafe.certificati": (["L6"], ["cx-core", "di-rating-servizio", "faccia"], 0.25),

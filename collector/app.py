@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ascolto import config as config_mod
-from ascolto.config import Settings
+import settings as config_mod
+from settings import Settings
 from questionnaires import default_catalog
 from registry import connect
 from registry.readmodel import ServiceDirectory

@@ -13,7 +13,7 @@ import time
 from flask import request
 from limits import parse, storage, strategies
 
-from ascolto.config import Settings
+from settings import Settings
 
 from .errors import ApiError
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
 
-from ascolto.config import Settings
+from settings import Settings
 from registry import connect
 from registry.readmodel import ServiceDirectory
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ascolto.config import Settings
+from settings import Settings
 from registry import connect
 from registry.readmodel import ServiceDirectory
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ascolto.config import Settings
+from settings import Settings
 from deploy.broker import LocalBroker, ensure_topics
 from registry import connect
 from registry.demo import seed

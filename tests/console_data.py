@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ascolto.config import Settings
+from settings import Settings
 from processor.failed import FAILED_SCHEMA
 from registry import connect, session_scope
 from registry.demo import seed

@@ -33,3 +33,24 @@ def test_no_backward_imports(package):
     offenders = {str(p.relative_to(ROOT)): sorted(_imports(p) & FORBIDDEN[package])
                  for p in (ROOT / package).rglob("*.py")}
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def _environment_reads(path: Path) -> list[int]:
+    """Lines of ``os.environ`` / ``os.getenv`` / ``from os import environ, getenv`` in a module."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb") \
+                and isinstance(node.value, ast.Name) and node.value.id == "os":
+            lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "os" \
+                and {a.name for a in node.names} & {"environ", "getenv", "environb"}:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_settings_reads_the_environment():
+    packages = ["questionnaires", "dataset", "registry", "collector", "processor", "warehouse", "ascolto", "deploy"]
+    offenders = {str(p.relative_to(ROOT)): _environment_reads(p) for package in packages
+                 for p in (ROOT / package).rglob("*.py")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+    assert _environment_reads(ROOT / "settings" / "__init__.py")

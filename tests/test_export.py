@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ascolto.cli import main
-from ascolto.config import Settings
+from settings import Settings
 from tests.test_warehouse import data_dir  # noqa: F401  (the fixture)
 from warehouse import export
 from tests.console_auth import api_client

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from ascolto.config import Settings
+from settings import Settings
 from dataset import files
 from processor.consumer import Halt, Processor
 from processor.failed import FailedStore

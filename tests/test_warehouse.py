@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ascolto.cli import main
-from ascolto.config import Settings
+from settings import Settings
 from tests.test_warehouse_fixtures import response, write
 from warehouse import cube, rollup
 from warehouse.comparability import NotComparable, QueryError

@@ -14,8 +14,8 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from ascolto import config as config_mod
-from ascolto.config import Settings
+import settings as config_mod
+from settings import Settings
 from registry import connect
 
 from ..comparability import NotComparable, QueryError
