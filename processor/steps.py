@@ -26,6 +26,7 @@ from questionnaires.envelope import EnvelopeError, decode_record, encode_record
 from questionnaires.envelope import fast_envelope as _fast_envelope
 from questionnaires.envelope import parse_envelope as contract_parse_envelope
 from questionnaires.harmonize import CATEGORY_INDICATORS, HarmonizationError, canonical_indicators, module_indicators
+from questionnaires.memo import IdentityCache
 from questionnaires.model import bool_key
 
 from .badrows import Failure, Reason, Rejected, Source
@@ -134,12 +135,12 @@ def harmonize(work: Work, _: ServiceLookup) -> None:
         raise Rejected(Reason.HARMONIZATION, f"{work.questionnaire.key}: {type(exc).__name__}: {exc}") from None
 
 
+_TEXT_ITEMS = IdentityCache()
+_SHAPE_PLANS = IdentityCache()
+
+
 def _text_items(q) -> tuple[str, ...]:
-    cached = q.__dict__.get("_text_items")
-    if cached is None:
-        cached = tuple(it.code for it in q.items if it.type == "text")
-        object.__setattr__(q, "_text_items", cached)
-    return cached
+    return _TEXT_ITEMS.get(q, lambda q: tuple(it.code for it in q.items if it.type == "text"))
 
 
 _PAGES: dict[str, tuple[str, Counter]] = {}  # page paths repeat: redact each distinct one once
@@ -172,16 +173,16 @@ def redact_text(work: Work, _: ServiceLookup) -> None:
             work.redactions.update(counts)
 
 
+def _build_shape_plan(q) -> tuple:
+    rules: dict[str, list[str]] = {}
+    for name, rule in q.harmonization.items():
+        rules.setdefault(rule["item"], []).append(name)
+    return tuple((it.code, it.type, tuple(rules.get(it.code) or [None])) for it in q.items)
+
+
 def _shape_plan(q) -> tuple:
     """Per item: (code, type, the indicators it feeds or (None,)), built once per questionnaire."""
-    cached = q.__dict__.get("_shape_plan")
-    if cached is None:
-        rules: dict[str, list[str]] = {}
-        for name, rule in q.harmonization.items():
-            rules.setdefault(rule["item"], []).append(name)
-        cached = tuple((it.code, it.type, tuple(rules.get(it.code) or [None])) for it in q.items)
-        object.__setattr__(q, "_shape_plan", cached)
-    return cached
+    return _SHAPE_PLANS.get(q, _build_shape_plan)
 
 
 def _json(value: Any) -> str:

@@ -54,3 +54,16 @@ def test_only_settings_reads_the_environment():
                  for p in (ROOT / package).rglob("*.py")}
     assert {k: v for k, v in offenders.items() if v} == {}
     assert _environment_reads(ROOT / "settings" / "__init__.py")
+
+
+def test_no_derived_value_is_written_into_a_frozen_object():
+    """Caches of derived values live beside the objects (:mod:`questionnaires.memo`), not inside them."""
+    offenders = {}
+    for package in ("questionnaires", "dataset", "registry", "collector", "processor", "warehouse"):
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text("utf-8"))
+            hits = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "__setattr__"
+                    and isinstance(n.value, ast.Name) and n.value.id == "object"]
+            if hits:
+                offenders[str(path.relative_to(ROOT))] = hits
+    assert offenders == {}

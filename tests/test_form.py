@@ -19,7 +19,8 @@ from werkzeug.datastructures import MultiDict
 from collector import form as form_mod
 from collector.errors import ApiError
 from questionnaires import default_catalog
-from questionnaires.model import LANGUAGES, build_questionnaire
+from questionnaires.analysis import build_questionnaire
+from questionnaires.model import LANGUAGES
 from tests.conftest import ORIGIN
 
 SERVICE = "demo-roma-anagrafe"
