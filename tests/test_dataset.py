@@ -14,7 +14,7 @@ from dataset.schema import ANSWERS_SCHEMA, RESPONSES_SCHEMA
 from dataset.views import responses_view_sql
 from warehouse.dataset import open_dataset
 
-from .test_warehouse_fixtures import response, write
+from .warehouse_rows import response, write
 
 
 def _columns(con) -> dict[str, str]:

@@ -16,7 +16,7 @@ import pytest
 from processor.compact import compact
 from processor.failed import FailedStore
 from tests.conftest import wait_for
-from tests.test_processor import produce, response_ids, workload
+from tests.processor_workload import produce, response_ids, workload
 from warehouse.dataset import open_dataset
 
 
