@@ -192,10 +192,12 @@ def _group(settings: Settings, members: int) -> dict:
 
 
 def _baseline_code(ref: str, into: Path) -> Path:
-    """The ``processor`` and ``questionnaires`` packages as of git ``ref``, extracted under ``into``."""
+    """The ``processor`` package and the packages below it as of git ``ref``, extracted under ``into``."""
     into.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "processor", "questionnaires"],
-                             check=True, capture_output=True).stdout
+    # the packages the processor of that time imported: ascolto (its settings then), dataset, settings (later)
+    paths = [p for p in ("processor", "questionnaires", "dataset", "settings", "ascolto")
+             if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{ref}:{p}"], capture_output=True).returncode == 0]
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, *paths], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return into
 
