@@ -10,8 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ascolto.cli import main
-from ascolto.config import Settings
-from tests.test_warehouse import data_dir  # noqa: F401  (the fixture)
+from settings import Settings
 from warehouse import export
 from tests.console_auth import api_client
 from warehouse.dataset import Warehouse
@@ -20,7 +19,7 @@ KEY = ["REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INDICATOR", "TIME_PERIOD"]
 
 
 @pytest.fixture
-def published(data_dir):  # noqa: F811
+def published(data_dir):
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         return export.publication_table(wh.cursor(), "A")
 
@@ -50,7 +49,7 @@ def _cmp(df: pd.DataFrame, published: pd.DataFrame):
         assert (merged[c] == merged[f"{c}_back"]).all(), c
 
 
-def test_sdmx_csv_read_back_by_pysdmx(published, tmp_path, data_dir):  # noqa: F811
+def test_sdmx_csv_read_back_by_pysdmx(published, tmp_path, data_dir):
     from pysdmx.io import read_sdmx
 
     path = tmp_path / "cx.csv"
@@ -64,7 +63,7 @@ def test_sdmx_csv_read_back_by_pysdmx(published, tmp_path, data_dir):  # noqa: F
     _cmp(df.astype(str).replace({"<NA>": ""}), published)
 
 
-def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):  # noqa: F811
+def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
     from pyjstat import pyjstat
 
     path = tmp_path / "cx.json"
@@ -95,7 +94,7 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):  # noqa: 
          .astype(object).where(wide.notna(), ""), published)
 
 
-def test_parquet_and_csv_read_back(published, tmp_path, data_dir):  # noqa: F811
+def test_parquet_and_csv_read_back(published, tmp_path, data_dir):
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         export.export(wh.cursor(), "parquet", tmp_path / "cx.parquet", freq="A")
         export.export(wh.cursor(), "csv", tmp_path / "cx.csv", freq="A")
@@ -106,7 +105,7 @@ def test_parquet_and_csv_read_back(published, tmp_path, data_dir):  # noqa: F811
         _cmp(pd.DataFrame(list(csv.DictReader(fh))), published)
 
 
-def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_path):  # noqa: F811
+def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_path):
     from frictionless import Package, validate
 
     with Warehouse(Settings(data_dir=data_dir)) as wh:
@@ -133,7 +132,7 @@ def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_
     assert codebook["schema"] == "ascolto.codebook/1"
 
 
-def test_cli_export_every_format(data_dir, tmp_path):  # noqa: F811
+def test_cli_export_every_format(data_dir, tmp_path):
     runner = CliRunner()
     env = {"ASCOLTO_DATA_DIR": str(data_dir)}
     for fmt, name in (("csv", "a.csv"), ("parquet", "a.parquet"), ("sdmx-csv", "s.csv"), ("jsonstat", "a.json"),
@@ -145,7 +144,7 @@ def test_cli_export_every_format(data_dir, tmp_path):  # noqa: F811
     assert bad.exit_code == 2
 
 
-def test_console_export_routes(data_dir, published):  # noqa: F811
+def test_console_export_routes(data_dir, published):
     client = api_client(Settings(data_dir=data_dir))
     resp = client.get("/api/v1/export/sdmx-csv?freq=A")
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("application/vnd.sdmx.data+csv")

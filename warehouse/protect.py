@@ -26,7 +26,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ascolto.recordkey import KEY_SCALE
+from dataset.recordkey import KEY_SCALE
 from questionnaires.harmonize import SCORE_INDICATORS as _SCORE
 
 from . import ptable, stats
@@ -46,7 +46,7 @@ def category_stats(codes: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Protection:
-    """The parameters of the protection (from :class:`ascolto.config.Settings`)."""
+    """The parameters of the protection (from :class:`settings.Settings`)."""
     D: int = 2
     V: float = 1.0
     min_n: int = 3

@@ -9,7 +9,8 @@ summation.
 
 The secret is ``ASCOLTO_CKM_SECRET``; when unset, a random one is created once in the data dir
 (``ckm-secret``) and reused, which suits the local stack. The processor and every warehouse reader
-must see the same secret. A secret that looks like a placeholder is refused.
+must see the same secret. A configured secret that looks like a placeholder is refused by
+``settings.load()`` (settings.secret_policy).
 """
 from __future__ import annotations
 
@@ -23,15 +24,6 @@ from typing import Callable, Iterable
 KEY_BITS = 32
 KEY_SCALE = 1 << KEY_BITS
 FILE = "ckm-secret"
-def check_secret(secret: str, name: str = "ASCOLTO_CKM_SECRET") -> str:
-    """``secret`` if usable; :class:`~ascolto.secret_policy.WeakSecret` (a ValueError) naming ``name``
-    for a placeholder, a short or a non-random one (the one rule of :mod:`ascolto.secret_policy`)."""
-    from .secret_policy import check_secret as check
-
-    check(name, secret)
-    return secret
-
-
 def local_secret(data_dir: Path) -> str:
     """A random secret created once in ``data_dir`` (atomically: processes may race) and reused."""
     data_dir = Path(data_dir)
@@ -59,8 +51,8 @@ def local_secret(data_dir: Path) -> str:
 
 
 def secret_for(data_dir: Path, configured: str = "") -> str:
-    """The configured secret (checked), or the data dir's own."""
-    return check_secret(configured) if configured else local_secret(data_dir)
+    """The configured secret (``settings.load()`` checked it), or the data dir's own."""
+    return configured or local_secret(data_dir)
 
 
 def key_int(secret: str, submission_id: str) -> int:
