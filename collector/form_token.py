@@ -5,8 +5,6 @@ server; the secret is ``Settings.form_secret`` or a random one created once in t
 """
 from __future__ import annotations
 
-import os
-import secrets
 import time
 import uuid
 from pathlib import Path
@@ -15,6 +13,7 @@ from flask import current_app
 from itsdangerous import URLSafeTimedSerializer
 
 from questionnaires.model import Questionnaire
+from settings.secret_policy import local_secret
 
 TOKEN_MAX_AGE_S = 24 * 3600
 
@@ -35,30 +34,8 @@ def _signer() -> URLSafeTimedSerializer:
 
 
 def _local_secret(data_dir: Path) -> str:
-    """A random secret created once in ``data_dir`` (atomically: workers may race) and reused."""
-    path = data_dir / "form-secret"
-    for _ in range(50):
-        try:
-            value = path.read_text("ascii").strip()
-            if value:
-                return value
-        except FileNotFoundError:
-            data_dir.mkdir(parents=True, exist_ok=True)
-            tmp = data_dir / f".form-secret.{os.getpid()}.{secrets.token_hex(4)}"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32))
-                fh.flush()
-                os.fsync(fh.fileno())
-            try:
-                os.link(tmp, path)  # fails if another worker won the race: then read theirs
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink()
-            continue
-        time.sleep(0.02)
-    raise RuntimeError(f"cannot read the form secret in {path}")
+    """The data dir's own random form secret (``form-secret``; :func:`settings.secret_policy.local_secret`)."""
+    return local_secret(data_dir, "form-secret", "ASCOLTO_FORM_SECRET")
 
 
 def _issue(cfg, q: Questionnaire, submission_id: str | None = None, frame: str = "") -> tuple[str, str]:

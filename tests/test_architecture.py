@@ -17,7 +17,7 @@ ALLOWED = {
     "settings": set(),
     "privacy": set(),  # the redactor: the collector (spool) and the processor use it
     "questionnaires": set(),
-    "dataset": {"questionnaires"},
+    "dataset": {"settings", "questionnaires"},
     "registry": {"questionnaires"},
     "collector": {"settings", "privacy", "questionnaires", "dataset", "registry"},
     "processor": {"settings", "privacy", "questionnaires", "dataset", "registry"},
