@@ -47,6 +47,18 @@ def collector(settings) -> None:
 
 @main.command()
 @click.pass_obj
+def shipper(settings) -> None:
+    """Ship this host's collector spool to Kafka (gunicorn's master runs one for `ascolto collector`)."""
+    from collector.shipper import run_forever
+
+    from .logs import configure
+
+    configure()
+    sys.exit(run_forever(settings))
+
+
+@main.command()
+@click.pass_obj
 def console(settings) -> None:
     """Run the internal console under gunicorn."""
     _gunicorn("warehouse.console:create_app()", settings.console_port)

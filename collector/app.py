@@ -14,15 +14,17 @@ from .durable import Durability
 from .errors import register_error_handlers
 from .ratelimit import RateLimits
 from .services import ServiceDirectory
+from .shipper import Shipper
 from .spool import Spool
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the collector for ``settings`` (default: from the environment).
 
-    Under gunicorn (``preload_app = False``) this runs in each worker after fork, so the
-    durability threads and the Kafka producer belong to the worker. Call
-    ``app.extensions["ascolto.durability"].close()`` to stop them (tests do).
+    Under gunicorn (``preload_app = False``) this runs in each worker after fork; the master runs
+    the host's shipper (``ASCOLTO_SHIPPER=external``, set by ``deploy/gunicorn.conf.py``). Built
+    anywhere else, the app ships its spool in a thread. Call
+    ``app.extensions["ascolto.durability"].close()`` to stop it (tests do).
     """
     settings = settings or config_mod.load()
     default_catalog()  # refuse to start on an edited published questionnaire, not fail per request
@@ -32,9 +34,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     app.extensions["ascolto.services"] = ServiceDirectory(connect(settings.database_url, create=False))
+    shipper = Shipper(settings) if settings.shipper == "thread" else None  # else gunicorn's master runs it
     app.extensions["ascolto.durability"] = Durability(
-        settings.broker, settings.topic, Spool(settings.spool_dir, settings.spool_max_bytes),
-        timeout_s=settings.produce_timeout_s).start()
+        Spool(settings.spool_dir, settings.spool_max_bytes), timeout_s=settings.produce_timeout_s,
+        shipper=shipper).start()
     app.register_blueprint(public.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(form.bp)  # the no-JavaScript form fallback
