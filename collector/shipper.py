@@ -140,6 +140,12 @@ class Shipper:
                     continue
                 if not moved:
                     stop.wait(self.poll_s)
+            if not delay:  # stopping with the broker up: ship what the log holds now
+                try:
+                    while self.ship_once():
+                        pass
+                except Exception as exc:
+                    log.warning("stopped before the log was shipped (%s); the next shipper sends it", exc)
         finally:
             self._close()
             os.close(lock)
