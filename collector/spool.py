@@ -31,6 +31,22 @@ SEGMENT_BYTES = 8 * 1024 * 1024
 _NAME = re.compile(r"^(\d+)-(\d+)\.spool$")
 
 
+class _Segment:
+    """The active segment of a writing process: its locked descriptor, bytes written, syncs in flight."""
+
+    def __init__(self, fd: int, path: Path):
+        self.fd, self.path, self.pid = fd, path, os.getpid()
+        self.written, self.users, self.sealed = 0, 0, False
+
+    def close(self) -> None:
+        """Unlock (the segment becomes sealed for readers) and close."""
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        except OSError:
+            pass
+        os.close(self.fd)
+
+
 class SpoolFull(RuntimeError):
     """The spool reached its size bound or the disk refused the write; nothing was acknowledged."""
 
@@ -42,10 +58,7 @@ class Spool:
         self.dir = Path(directory)
         self.max_bytes, self.segment_bytes = max_bytes, segment_bytes
         self._lock = threading.Lock()
-        self._fd: int | None = None
-        self._fd_pid: int | None = None
-        self._path: Path | None = None
-        self._written = 0  # bytes in the active segment
+        self._seg: _Segment | None = None
         self._seq = time.time_ns() // 1000  # segment names are never reused, even by a recycled pid
         self._size_hint = 0
         self._size_checked = 0.0
@@ -57,9 +70,11 @@ class Spool:
     def append(self, values: list[bytes]) -> None:
         """Append ``key TAB value`` lines and fsync them; raise :class:`SpoolFull` when they cannot be kept.
 
-        Returning means every line is on disk. Writes go straight to the file descriptor (no
-        user-space buffer that could hold a failed write back and replay it later); a failed
-        append is truncated away when possible and its segment sealed either way.
+        Returning means every line is on disk. Writes are serialized (one ``write`` each, straight
+        to the descriptor: no user-space buffer could hold a failed write back and replay it
+        later); the ``fdatasync`` that follows runs outside the lock, so concurrent appends share
+        the file system's journal commits instead of queueing for one another. A failed write is
+        truncated back (no other write can follow it meanwhile) and its segment sealed.
         """
         data = b"".join(v + b"\n" for v in values)
         with self._lock:
@@ -68,31 +83,42 @@ class Spool:
                 if self._size_hint + len(data) > self.max_bytes:
                     raise SpoolFull(f"spool holds {self._size_hint} bytes, bound is {self.max_bytes}")
             try:
-                fd = self._active()
-                start = self._written
+                seg = self._active()
+                start = seg.written
                 try:
                     view = memoryview(data)
                     while view:
-                        view = view[os.write(fd, view):]
-                    os.fdatasync(fd)
+                        view = view[os.write(seg.fd, view):]
                 except OSError:
                     try:
-                        os.ftruncate(fd, start)
-                        os.fsync(fd)
+                        os.ftruncate(seg.fd, start)
                     except OSError:
                         pass
                     self._close_active()
                     raise
             except OSError as exc:
                 raise SpoolFull(f"cannot write the spool: {exc}") from exc
-            self._written += len(data)
+            seg.written += len(data)
             self._size_hint += len(data)
-            if self._written >= self.segment_bytes:
+            seg.users += 1
+            if seg.written >= self.segment_bytes:
                 self._close_active()
+        try:
+            os.fdatasync(seg.fd)
+        except OSError as exc:
+            with self._lock:
+                if self._seg is seg:
+                    self._close_active()
+            raise SpoolFull(f"cannot sync the spool: {exc}") from exc
+        finally:
+            with self._lock:
+                seg.users -= 1
+                if seg.sealed and not seg.users:
+                    seg.close()
 
-    def _active(self) -> int:
-        """The descriptor of this process's active segment, created and locked on first use."""
-        if self._fd is None or self._fd_pid != os.getpid():
+    def _active(self) -> "_Segment":
+        """This process's active segment, created and locked on first use (call with the lock held)."""
+        if self._seg is None or self._seg.pid != os.getpid():
             self._seq += 1
             name = f"{os.getpid()}-{self._seq:08d}.spool"
             tmp = self.dir / f".{name}.new"
@@ -105,25 +131,21 @@ class Spool:
                 os.close(fd)
                 tmp.unlink(missing_ok=True)
                 raise
-            self._fd, self._fd_pid, self._path, self._written = fd, os.getpid(), self.dir / name, 0
-        return self._fd
+            self._seg = _Segment(fd, self.dir / name)
+        return self._seg
 
     def _close_active(self) -> bool:
-        """Unlock and close the active segment (removed if empty); return whether it held data."""
-        fd, path, self._fd = self._fd, self._path, None
-        if fd is None or self._fd_pid != os.getpid():
+        """Seal the active segment (removed if empty; closed once no sync uses it); return
+        whether it held data. Call with the lock held."""
+        seg, self._seg = self._seg, None
+        if seg is None or seg.pid != os.getpid():
             return False
-        try:
-            had_data = os.fstat(fd).st_size > 0
-        except OSError:
-            had_data = True
-        if not had_data and path is not None:
-            path.unlink(missing_ok=True)  # before unlocking: nobody may claim it meanwhile
-        try:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        except OSError:
-            pass
-        os.close(fd)
+        seg.sealed = True
+        had_data = seg.written > 0
+        if not had_data:
+            seg.path.unlink(missing_ok=True)  # before unlocking: nobody may claim it meanwhile
+        if not seg.users:
+            seg.close()
         return had_data
 
     def seal(self) -> bool:
@@ -133,7 +155,7 @@ class Spool:
 
     def is_writing(self) -> bool:
         with self._lock:
-            return self._fd is not None and self._fd_pid == os.getpid() and self._written > 0
+            return self._seg is not None and self._seg.pid == os.getpid() and self._seg.written > 0
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -148,7 +170,7 @@ class Spool:
 
     def claimable(self) -> list[Path]:
         """Segments not held by any writer (sealed), oldest first."""
-        own = self._path if self._fd is not None else None
+        own = self._seg.path if self._seg is not None else None
         return [p for p in self.segments() if p != own and is_sealed(p)]
 
     def claim(self, path: Path) -> "Claim | None":
