@@ -28,11 +28,14 @@ from deploy.broker import LocalBroker, free_port
 from .common import bench_stack_env, hey_at_rate, machine, start_gunicorn, stop, wrk
 
 
-def run(seconds: int, connections: int, rounds: int = 5) -> dict:
-    """Both servers run side by side; ``rounds`` alternating wrk runs each, medians compared."""
+def run(seconds: int, connections: int, rounds: int = 5, log_dir: str | None = None) -> dict:
+    """Both servers run side by side; ``rounds`` alternating wrk runs each, compared pair by pair.
+    ``log_dir``: where the collector's write-ahead log goes (default: the data dir, on disk)."""
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-bench-"))
     with LocalBroker(log_path=tmp / "broker.log") as broker:
         env, topic = bench_stack_env(broker.bootstrap, tmp)
+        if log_dir:
+            env["ASCOLTO_SPOOL_DIR"] = tempfile.mkdtemp(prefix="ascolto-bench-log-", dir=log_dir)
         apps = {"bare": "bench.bare_app:create_app()", "collector": "collector.app:create_app()"}
         procs, urls = {}, {}
         try:
@@ -86,15 +89,19 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--rounds", type=int, default=5, help="alternating runs of each server, compared pair by pair")
+    ap.add_argument("--log-dir", default=None,
+                    help="diagnostic only: put the collector's log there (e.g. /dev/shm, where fsync costs nothing) "
+                         "to tell the disk's share of the cost from the CPU's")
     args = ap.parse_args()
     load_before = os.getloadavg()
-    r = run(args.seconds, args.connections, args.rounds)
+    r = run(args.seconds, args.connections, args.rounds, args.log_dir)
     load_after = os.getloadavg()
     pairs = r["pair_ratios"]
     ratio = statistics.median(pairs)
     bare, col, half = r["bare"], r["collector"], r["collector_half_load"]
     accepted_202 = col["requests"] - col["errors"] + int(half["codes"].get("202", 0))
-    print(f"machine: {machine()}; gunicorn: deploy/gunicorn.conf.py; {args.connections} connections, {args.seconds}s")
+    where = f"; collector's log in {args.log_dir} (diagnostic, not the target)" if args.log_dir else ""
+    print(f"machine: {machine()}; gunicorn: deploy/gunicorn.conf.py; {args.connections} connections, {args.seconds}s{where}")
     print(f"{'median of ' + str(args.rounds) + ' rounds':24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'errors':>7}  rounds req/s")
     for name, x in [("bare Flask handler", bare), ("collector (durable 202)", col)]:

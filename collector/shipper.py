@@ -13,10 +13,11 @@ Contract:
   when there are several, DESIGN §5), keyed by the service key; records are produced with
   ``acks=all`` by an idempotent producer and the shipper waits for every acknowledgement before
   it moves on, so records of one key reach their partition in log order.
-- Its position in each segment (``shipper.pos``) advances only after the broker acknowledged the
-  lines before it; a segment is removed only once it is sealed and shipped to its end. A crash
-  between the acknowledgement and the position's write sends those lines again: duplicates on the
-  topic, never a loss (the processor stores each ``submission_id`` once).
+- Its position in each segment advances only after the broker acknowledged the lines before it;
+  a segment is removed only once it is sealed and shipped to its end. Positions are written to
+  ``shipper.pos`` at most every :data:`POSITIONS_S` (and on removal and stop); a crash sends the
+  lines acknowledged since again: duplicates on the topic, never a loss (the processor stores each
+  ``submission_id`` once).
 - A broker that does not answer leaves the log growing (the collector keeps acknowledging, bounded
   by ``ASCOLTO_SPOOL_MAX_BYTES``); the shipper retries with backoff and starts a new producer (a
   restarted broker may not know the old producer id).
@@ -45,6 +46,7 @@ from .spool import Spool, complete_lines, is_sealed
 log = logging.getLogger("ascolto.shipper")
 
 HEARTBEAT_S = 2.0
+POSITIONS_S = 1.0
 STALE_S = 15.0  # a state older than this means no shipper is running
 _BATCH_HEAD = b'{"schema":"' + BATCH_SCHEMA.encode() + b'","envelopes":['
 
@@ -108,6 +110,7 @@ class Shipper:
         self._producer: KafkaProducer | None = None
         self._files: dict[str, object] = {}
         self._pos: dict[str, int] = {}
+        self._pos_saved = 0.0
         self._state: dict = {}
         self._state_at = 0.0
         self.shipped = 0  # envelopes acknowledged by the broker (this process)
@@ -147,6 +150,7 @@ class Shipper:
                 except Exception as exc:
                     log.warning("stopped before the log was shipped (%s); the next shipper sends it", exc)
         finally:
+            self._save_positions()
             self._close()
             os.close(lock)
 
@@ -183,7 +187,7 @@ class Shipper:
             if data:
                 shipped += self._produce(data)
                 self._pos[name] = pos + len(data)
-                self._save_positions()
+                self._save_positions(force=False)
             if sealed and len(raw) < self.read_bytes:
                 self._remove(path)
         return shipped
@@ -244,7 +248,14 @@ class Shipper:
             return {}
         return {k: v for k, v in pos.items() if isinstance(k, str) and isinstance(v, int) and v >= 0}
 
-    def _save_positions(self) -> None:
+    def _save_positions(self, force: bool = True) -> None:
+        """Write ``shipper.pos`` (at most every :data:`POSITIONS_S` unless ``force``: each write is a
+        file-system journal entry competing with the collector's syncs; a crash resends at most
+        that much, as duplicates)."""
+        now = time.monotonic()
+        if not force and now - self._pos_saved < POSITIONS_S:
+            return
+        self._pos_saved = now
         live = {p.name for p in self.spool.segments()}
         self._pos = {k: v for k, v in self._pos.items() if k in live}
         try:
