@@ -65,7 +65,7 @@ def test_broker_outage_submissions_get_202_and_reach_the_warehouse_exactly_once(
         during = [submission("demo-inps-pensione") for _ in range(20)]
         statuses = [client.post("/v1/submissions", json=b, headers={"Origin": ORIGIN}).status_code for b in during]
         assert statuses == [202] * 20
-        wait_for(lambda: client.get("/readyz").get_json()["status"] == "degraded", timeout_s=10,
+        wait_for(lambda: client.get("/readyz").get_json()["status"] == "degraded", timeout_s=30,
                  message="the shipper reports the broker away")
         assert client.get("/readyz").get_json()["backlog_bytes"] > 0
         assert any(s.spool_dir.glob("*.spool"))
