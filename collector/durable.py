@@ -145,16 +145,3 @@ class Durability:
             if notify:
                 with self._done:
                     self._done.notify_all()
-
-    # --- state --------------------------------------------------------------------------------
-
-    @property
-    def spooling(self) -> bool:
-        """True when the host's shipper cannot reach the broker (or no shipper reports)."""
-        from .shipper import read_state
-
-        return not read_state(self.spool.dir).get("broker", False)
-
-    @property
-    def state(self) -> str:
-        return "degraded" if self.spooling else "direct"
