@@ -66,6 +66,15 @@ def collector(settings) -> None:
 
 @main.command()
 @click.pass_obj
+def shipper(settings) -> None:
+    """Ship this host's collector spool to Kafka (gunicorn's master runs one for `ascolto collector`).
+
+    Runs ``python -m collector.shipper`` in this process's place: nothing imports the collector."""
+    os.execv(sys.executable, [sys.executable, "-m", "collector.shipper"])
+
+
+@main.command()
+@click.pass_obj
 def console(settings) -> None:
     """Run the internal console under gunicorn."""
     _refuse_weak_secrets(settings, "ASCOLTO_CONSOLE_SECRET")

@@ -34,6 +34,13 @@ def _float(env: dict, name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number, got {raw!r}") from None
 
 
+def _choice(env: dict, name: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = env.get(name) or default
+    if raw not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("var")
@@ -53,6 +60,7 @@ class Settings:
     min_fill_ms: int = 1500
     spool_dir: Path | None = None
     spool_max_bytes: int = 256 * 1024 * 1024
+    shipper: str = "thread"  # who ships the spool to Kafka: "thread" (in the app) or "external" (a process)
     redis_url: str = ""
     rate_limit_ip: str = "120/minute"
     rate_limit_service: str = "12000/minute"
@@ -134,6 +142,7 @@ def load(env: dict | None = None) -> Settings:
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
         spool_dir=Path(env["ASCOLTO_SPOOL_DIR"]) if env.get("ASCOLTO_SPOOL_DIR") else None,
         spool_max_bytes=_int(env, "ASCOLTO_SPOOL_MAX_BYTES", defaults.spool_max_bytes),
+        shipper=_choice(env, "ASCOLTO_SHIPPER", ("thread", "external"), defaults.shipper),
         redis_url=env.get("ASCOLTO_REDIS_URL", ""),
         rate_limit_ip=env.get("ASCOLTO_RATE_LIMIT_IP") or defaults.rate_limit_ip,
         rate_limit_service=env.get("ASCOLTO_RATE_LIMIT_SERVICE") or defaults.rate_limit_service,
@@ -172,6 +181,12 @@ def load(env: dict | None = None) -> Settings:
 def child_environment(**overrides: str) -> dict[str, str]:
     """This process's environment with ``overrides``, for a child process (``ascolto up``'s children)."""
     return {**os.environ, **overrides}
+
+
+def export_to_workers(**values: str) -> None:
+    """For a gunicorn master: ``values`` exported to the environment of the workers it forks next
+    (e.g. ``ASCOLTO_SHIPPER="external"`` once the master runs the host's shipper)."""
+    os.environ.update(values)
 
 
 def export_prometheus_dir(settings: Settings) -> str:
