@@ -38,6 +38,30 @@ def create_app(settings: Settings | None = None) -> Flask:
     releases = Releases(settings.releases_path, check_s=min(settings.rollup_check_s, 5.0))
     limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(settings.redis_url or "memory://"))
     limit = parse(settings.public_rate_limit)
+    rendered: dict[tuple[str, str], tuple[bytes, str, str]] = {}  # (releases, path) → body, mimetype, etag
+
+    def cached(view):
+        """Serve a page or JSON rendered once per set of releases (they never change in place)."""
+        import functools
+
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            releases.get()
+            key = (releases.etag, request.path)
+            hit = rendered.get(key)
+            if hit is None:
+                resp = app.make_response(view(*args, **kwargs))
+                if resp.status_code != 200:
+                    return resp
+                body = resp.get_data()
+                hit = (body, resp.mimetype, hashlib.sha256(body).hexdigest()[:32])
+                if len(rendered) > 1000 or any(k[0] != releases.etag for k in list(rendered)[:1]):
+                    rendered.clear()
+                rendered[key] = hit
+            resp = app.response_class(hit[0], mimetype=hit[1])
+            resp.set_etag(hit[2])
+            return resp
+        return wrapped
 
     @app.before_request
     def _guard():
@@ -77,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         return jsonify({"status": "ok"})
 
     @app.get("/<lang>/")
+    @cached
     def index(lang: str):
         rel = releases.get()
         latest = rel[max(rel)] if rel else None
@@ -84,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                     national=latest.cells() if latest else [])
 
     @app.get("/<lang>/<period>")
+    @cached
     def quarter(lang: str, period: str):
         r = releases.get().get(period) or abort(404)
         return page(_lang(lang), "quarter.html", r=r, national=r.cells(),
@@ -91,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                     service_types=[(t, r.cells(service_type=t)) for t in r.values("service_type")])
 
     @app.get("/<lang>/service-types/<code>")
+    @cached
     def service_type(lang: str, code: str):
         rel = releases.get()
         rows = [(p, rel[p].cells(service_type=code)) for p in sorted(rel) if code in rel[p].values("service_type")]
@@ -99,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         return page(_lang(lang), "service_type.html", code=code, rows=rows)
 
     @app.get("/data/<period>.json")
+    @cached
     def quarter_json(period: str):
         r = releases.get().get(period) or abort(404)
         return jsonify({"period": period, "version": r.version, "note": r.manifest.get("note"),
@@ -108,6 +136,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                         "files": {n: f"/releases/{period}/v{r.version}/{n}" for n in r.manifest["files"]}})
 
     @app.get("/data/releases.json")
+    @cached
     def catalog():
         return jsonify({p: [{k: m[k] for k in ("version", "created_at", "note", "supersedes", "files")}
                             for m in r.history] for p, r in sorted(releases.get().items())})
@@ -129,8 +158,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "no-referrer"
         resp.headers["Access-Control-Allow-Origin"] = "*"  # open data: any page may read it
-        if resp.status_code == 200 and not resp.direct_passthrough and "ETag" not in resp.headers:
-            resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
+        if resp.status_code == 200 and not resp.direct_passthrough:
+            if "ETag" not in resp.headers:
+                resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
             resp.cache_control.public = True
             resp.cache_control.max_age = 300
             resp.vary.add("Accept-Encoding")
