@@ -11,9 +11,12 @@ EN = {
         "Position against the national benchmark (same service type)",
     "Enti confrontati": "Entities compared", "Cosa è andato bene": "What went well",
     "Cosa non è andato bene": "What went wrong", "Motivo": "Reason",
-    "clarity": "clarity", "completeness": "completeness", "orientation": "orientation", "technical": "no technical problems",
-    "within": "within the limits", "above_95": "above (95%)", "above_99.8": "above (99.8%)",
-    "below_95": "below (95%)", "below_99.8": "below (99.8%)",
+    "chiarezza delle indicazioni": "clarity of the information", "completezza": "completeness",
+    "orientamento (capire se si procede correttamente)": "orientation (knowing one is on track)",
+    "aspetti tecnici": "technical aspects", "rapidità": "speed", "altro": "other",
+    "entro i limiti": "within the limits", "sopra il benchmark (95%)": "above the benchmark (95%)",
+    "sopra il benchmark (99,8%)": "above the benchmark (99.8%)", "sotto il benchmark (95%)": "below the benchmark (95%)",
+    "sotto il benchmark (99,8%)": "below the benchmark (99.8%)",
     "I commenti sono già privati dei dati personali. Sono visibili solo all'ente e allo staff nazionale: non vengono mai pubblicati.":
         "Personal data are already removed from the comments. Only the entity and national staff see them: they are never published.",
     "Periodo (AAAA-MM, AAAA-Qn)": "Period (YYYY-MM, YYYY-Qn)", "Valutazione": "Rating", "Cerca nel testo": "Search the text",
@@ -36,6 +39,18 @@ EN = {
     "nessuna risposta da": "no response for", "giorni": "days", "Ultima risposta": "Last response",
     "Servizi sotto la numerosità minima": "Services under the minimum n", "Trimestre": "Quarter", "Nessuno.": "None.",
 }
+
+
+#: Italian labels of the reason categories and funnel flags (English through :data:`EN`).
+CODES = {"clarity": "chiarezza delle indicazioni", "completeness": "completezza",
+         "orientation": "orientamento (capire se si procede correttamente)", "technical": "aspetti tecnici",
+         "speed": "rapidità", "other": "altro", "within": "entro i limiti",
+         "above_95": "sopra il benchmark (95%)", "above_99.8": "sopra il benchmark (99,8%)",
+         "below_95": "sotto il benchmark (95%)", "below_99.8": "sotto il benchmark (99,8%)"}
+
+
+def code_label(code: str | None) -> str:
+    return i18n.gettext(CODES.get(code, code)) if code else "—"
 
 
 def install() -> None:

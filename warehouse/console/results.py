@@ -11,3 +11,4 @@ def register(app: Flask) -> None:
     for bp in (workspace.bp, onboarding.bp, coverage.bp):
         app.register_blueprint(bp)
     i18n_results.install()
+    app.jinja_env.globals["code_label"] = i18n_results.code_label
