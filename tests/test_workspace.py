@@ -106,3 +106,32 @@ def test_the_workspace_figures_are_the_protected_cube(client, seeded):
     # the suppressed unit (one response) never shows a value in a reason table or position
     assert all(r["share"] is None for rows in ws["reasons"].values() for r in rows if r["conf_status"] == "A")
     assert "comments" not in str(ws["reasons"])
+
+
+def test_the_funnel_names_only_the_entity_and_each_service_has_its_trend(client, seeded):
+    ws = get(client, seeded[1]["entity"], f"/api/v1/workspace/{ROMA}").json
+    charts = {c["id"]: c for c in ws["charts"]}
+    funnel = charts["funnel-anagrafe.certificati"]
+    assert [r["n"] for r in funnel["rows"]] == [ws["position"][0]["n"]]
+    html = get(client, seeded[1]["entity"], f"/workspace/{ROMA}").get_data(as_text=True)
+    assert MILANO not in html and "svc-bologna" not in html and "c_a944" not in html
+    trend = charts[f"service-{KEYS[ROMA]}"]["rows"]
+    api = get(client, seeded[1]["admin"], f"/api/v1/indicators?by=service&service={KEYS[ROMA]}").json["rows"]
+    assert [(r["period"], r["n"]) for r in trend] == [(r["period"], r["n"]) for r in api]
+
+
+def test_the_cli_issues_an_entity_token_scoped_to_one_entity(seeded):
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    env = {"ASCOLTO_DATABASE_URL": seeded[0].database_url, "ASCOLTO_DATA_DIR": str(seeded[0].data_dir)}
+    bad = CliRunner().invoke(main, ["registry", "token", "create", "--role", "entity", "--label", "x"], env=env)
+    assert bad.exit_code != 0 and "entity" in bad.output
+    ok = CliRunner().invoke(main, ["registry", "token", "create", "--role", "entity", "--label", "x",
+                                   "--entity", MILANO], env=env)
+    assert ok.exit_code == 0, ok.output
+    secret = ok.output.split()[0]
+    c = create_app(seeded[0]).test_client()
+    assert get(c, secret, f"/api/v1/workspace/{MILANO}").status_code == 200
+    assert get(c, secret, f"/api/v1/workspace/{ROMA}").status_code == 403

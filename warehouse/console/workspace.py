@@ -49,10 +49,11 @@ def summary(ipa: str) -> dict:
     name, services = _entity(ipa)
     con, settings = _con()
     page = data.entity_page(con, settings, request.args, lang(), ipa, services)
+    position = wd.position(con, settings, ipa, page["types"], page["indicator"])
     return {"ipa": ipa, "name": name, "indicator": page["indicator"], "services": page["services"],
-            "charts": page["charts"],
-            "position": wd.position(con, settings, ipa, page["types"], page["indicator"]),
-            "reasons": wd.reasons(con, settings, ipa)}
+            "charts": page["charts"] + [wd.funnel_chart(p, ipa) for p in position]
+            + wd.service_trends(con, settings, ipa, services, page["indicator"]),
+            "position": position, "reasons": wd.reasons(con, settings, ipa)}
 
 
 @bp.get("/workspace/")

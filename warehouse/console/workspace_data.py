@@ -47,6 +47,50 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
     return out
 
 
+def funnel_chart(p: dict[str, Any], ipa: str, measure: str = "mean") -> "data.Chart":
+    """The funnel of one service type with the national benchmark and the entity's own point only
+    (the other entities are not named in a workspace)."""
+    f = p["funnel"]
+    bench = (p["benchmark"] or {}).get("value")
+    own = [] if p["value"] is None else [p]
+    lines = [("upper_99.8", "99,8%", "#a61919", "dot"), ("lower_99.8", None, "#a61919", "dot"),
+             ("upper_95", "95%", "#995c00", "dash"), ("lower_95", None, "#995c00", "dash")]
+    plot = {"data": [{"type": "scatter", "mode": "lines", "x": f["n"], "y": f[k], "name": name or "",
+                      "showlegend": name is not None, "line": {"color": color, "dash": dash}}
+                     for k, name, color, dash in lines] + [
+        {"type": "scatter", "mode": "lines", "x": [min(f["n"] or [0]), max(f["n"] or [1])], "y": [bench, bench],
+         "name": "Benchmark nazionale", "line": {"color": "#17324d"}},
+        {"type": "scatter", "mode": "markers+text", "x": [r["n"] for r in own], "y": [r["value"] for r in own],
+         "text": [ipa for _ in own], "textposition": "top center", "name": ipa, "marker": {"color": "#0066cc", "size": 12}}],
+        "layout": {"xaxis": {"title": {"text": "N"}}, "yaxis": {"title": {"text": measure}, "range": [0, 105]}}}
+    rows = [{"service_type": p["service_type"], "n": p["n"], "value": p["value"],
+             "benchmark": bench, "flag": p["flag"], "obs_status": p["obs_status"], "conf_status": p["conf_status"]}]
+    return data.Chart(f"funnel-{p['service_type']}", f"Funnel plot — {p['label']}",
+                      [("service_type", "Tipo di servizio"), ("n", "N"), ("value", "Valore"),
+                       ("benchmark", "Benchmark nazionale"), ("flag", "Posizione nel funnel"),
+                       ("obs_status", "OBS_STATUS"), ("conf_status", "CONF_STATUS")], rows, plot if f["n"] else {})
+
+
+def service_trends(con, settings, ipa: str, services: list[dict], indicator: str) -> list["data.Chart"]:
+    """One monthly trend per service of the entity (published cells; suppressed months without a value)."""
+    df = cube.table(con, cube.Cut(indicator=indicator, by=["service"], filters={"entity": [ipa]}),
+                    Protection.from_settings(settings))
+    by: dict[str, list[dict[str, Any]]] = {}
+    for r in df.to_dict("records"):
+        by.setdefault(r["service"], []).append({"period": r["period"], **data._cell(r)})
+    charts = []
+    for s in services:
+        rows = by.get(s["key"])
+        if not rows:
+            continue
+        pub = [r for r in rows if r["mean"] is not None]
+        plot = {"data": [{"type": "scatter", "mode": "lines+markers", "x": [r["period"] for r in pub],
+                          "y": [r["mean"] for r in pub], "name": s["name"], "line": {"color": "#0066cc"}}],
+                "layout": {"yaxis": {"range": [0, 100]}, "xaxis": {"type": "category"}}}
+        charts.append(data.Chart(f"service-{s['key']}", s["name"], [("period", "Periodo"), *data.STAT_COLUMNS], rows, plot))
+    return charts
+
+
 def reasons(con, settings, ipa: str, service: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Shares of each went well / went wrong category over the entity's (or one service's) responses
     that answered it, all periods together: published cells (shares and Wilson CIs from perturbed counts)."""
