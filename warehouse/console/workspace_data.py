@@ -175,7 +175,22 @@ COMMENT_COLUMNS = ("received_at", "period", "service", "channel", "rating", "com
 
 
 def comments(con, query: CommentQuery, limit: int = MAX_COMMENTS) -> tuple[list[dict[str, Any]], int]:
-    """The newest comments matching ``query`` (at most ``limit``) and how many match in all."""
+    """The newest comments matching ``query`` (at most ``limit``) and how many match in all.
+
+    Reads the raw ``responses`` view; a compaction swapping files between planning and reading makes
+    DuckDB miss a listed file, so the query is tried again (up to three times) before giving up."""
+    import duckdb
+
+    for attempt in range(3):
+        try:
+            return _comments(con, query, limit)
+        except duckdb.IOException:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _comments(con, query: CommentQuery, limit: int) -> tuple[list[dict[str, Any]], int]:
     where, params = query.sql()
     total = con.execute(f"SELECT count(*) FROM responses WHERE {where}", params).fetchone()[0]
     rows = con.execute(
