@@ -10,6 +10,7 @@ import click
 import settings as config_mod
 
 from .cli_export import export_cmd, warehouse_cmd
+from .cli_publish import public_cmd, publish_cmd
 
 
 @click.group()
@@ -156,6 +157,8 @@ main.add_command(compact)
 main.add_command(export_cmd)
 main.add_command(warehouse_cmd)
 main.add_command(purge)
+main.add_command(publish_cmd)
+main.add_command(public_cmd)
 registry.add_command(plans)
 
 

@@ -9,6 +9,7 @@ from settings import Settings
 from settings.secret_policy import check_secret
 from questionnaires import default_catalog
 from registry import connect
+from registry.origins import OriginCounter
 from registry.readmodel import ServiceDirectory
 
 from . import form, intake, public
@@ -36,8 +37,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
-    services = ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
+    factory = connect(settings.database_url, create=False)
+    services = ServiceDirectory(factory, ttl_s=settings.registry_ttl_s)
     app.extensions["ascolto.services"] = services
+    # widget requests per service and origin, for the console's "check my page" (registry.origins)
+    app.extensions["ascolto.origins"] = OriginCounter(factory, flush_s=settings.origin_flush_s)
     shipper = Shipper(settings) if settings.shipper == "thread" else None  # else gunicorn's master runs it
     app.extensions["ascolto.durability"] = Durability(
         Spool(settings.spool_dir, settings.spool_max_bytes), timeout_s=settings.produce_timeout_s,

@@ -66,6 +66,13 @@ def check_not_a_bot(sub: dict) -> None:
                            {"context.fill_ms": [f"Must be at least {minimum}."]})
 
 
+def _count_origin(cfg, origin: str | None) -> None:
+    """Count a widget request of a known service by origin (registry.origins: "check my page")."""
+    counter = current_app.extensions.get("ascolto.origins")
+    if counter is not None and current_app.extensions.get("ascolto.clock") is None:  # not the backfill
+        counter.seen(cfg.key, origin, not origin or origin in cfg.allowed_origins)
+
+
 def accept_submission(body: dict, *, origin: str | None, user_agent: str | None) -> str:
     """Validate a submission body and make it durable; return its ``submission_id``.
 
@@ -87,6 +94,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
     except ValidationError as exc:
         raise ApiError(400, "malformed", "The submission does not follow the API.", exc.messages) from None
     cfg = _service(sub["service"])
+    _count_origin(cfg, origin)
     if origin and origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
                        {"Origin": ["Not among the service's allowed origins."]})
@@ -140,6 +148,7 @@ def questionnaire(key: str):
     the widget says "not active on this page" before the citizen answers (Vary: Origin)."""
     cfg = _service(key)
     origin = request.headers.get("Origin")
+    _count_origin(cfg, origin)
     if origin and origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not embed service {cfg.key!r}.",
                        {"Origin": ["Not among the service's allowed origins."]})

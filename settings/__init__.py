@@ -53,6 +53,7 @@ class Settings:
     collector_port: int = 8000
     console_port: int = 8001
     demo_port: int = 8002
+    public_port: int = 8003        # the public open-data site (`ascolto public`)
     public_url: str = ""  # the collector's address as PA pages reach it (snippets); "" = http://localhost:PORT
     broker_port: int = 0
     produce_timeout_s: float = 10.0
@@ -87,6 +88,13 @@ class Settings:
     ckm_variance: float = 1.0      # p-table: variance V of the perturbation
     ckm_enabled: bool = True       # off only for benchmarks and the method's own tests
     microdata_k: int = 5           # microdata rows only where each quasi-identifier combination has >= k
+    origin_flush_s: float = 10.0   # collector: widget requests per origin written to the registry at most this often
+    # results back to PAs and the public (issue 15; docs/public.md)
+    coverage_target_services: int = 300
+    coverage_target_entities: int = 100
+    silent_days: int = 14          # a service without responses for this many days has gone silent
+    releases_dir: str = ""         # published releases ("" = DATA_DIR/releases)
+    public_rate_limit: str = "120/minute"  # the public site, per client
     registry_ttl_s: float = 30.0   # collector and processor see registry changes within this (registry.readmodel)
     # process-level (gunicorn, logging, CLI)
     workers: int = 2               # gunicorn workers (collector: one per core)
@@ -119,6 +127,11 @@ class Settings:
     def processor_metrics_file(self) -> Path:
         return self.data_dir / "metrics" / f"processor-{self.collector_id}.prom"
 
+    @property
+    def releases_path(self) -> Path:
+        """Where ``ascolto publish`` writes releases and the public site reads them."""
+        return Path(self.releases_dir) if self.releases_dir else Path(self.data_dir) / "releases"
+
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
 
@@ -138,6 +151,13 @@ def load(env: dict | None = None) -> Settings:
         collector_port=_int(env, "ASCOLTO_COLLECTOR_PORT", defaults.collector_port),
         console_port=_int(env, "ASCOLTO_CONSOLE_PORT", defaults.console_port),
         demo_port=_int(env, "ASCOLTO_DEMO_PORT", defaults.demo_port),
+        public_port=_int(env, "ASCOLTO_PUBLIC_PORT", defaults.public_port),
+        origin_flush_s=_float(env, "ASCOLTO_ORIGIN_FLUSH_S", defaults.origin_flush_s),
+        coverage_target_services=_int(env, "ASCOLTO_COVERAGE_TARGET_SERVICES", defaults.coverage_target_services),
+        coverage_target_entities=_int(env, "ASCOLTO_COVERAGE_TARGET_ENTITIES", defaults.coverage_target_entities),
+        silent_days=_int(env, "ASCOLTO_SILENT_DAYS", defaults.silent_days),
+        releases_dir=env.get("ASCOLTO_RELEASES_DIR", defaults.releases_dir),
+        public_rate_limit=env.get("ASCOLTO_PUBLIC_RATE_LIMIT", defaults.public_rate_limit),
         public_url=env.get("ASCOLTO_PUBLIC_URL", ""),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
         spool_dir=Path(env["ASCOLTO_SPOOL_DIR"]) if env.get("ASCOLTO_SPOOL_DIR") else None,

@@ -70,7 +70,14 @@ def test_every_route_is_covered_by_these_tests(app):
                "/admin/services/<key>/questionnaire", "/admin/services/<key>/origins", "/admin/tokens", "/admin/tokens/<prefix>/revoke", "/admin/audit"}
     covered |= {"/api/v1/improve/drivers", "/api/v1/improve/trend", "/api/v1/improve/plans",  # tests/test_improve_api.py
                 "/api/v1/improve/plans/<int:plan_id>", "/api/v1/improve/plans/<int:plan_id>/evaluation"}
-    assert rules == covered
+    covered |= {"/workspace/", "/workspace/<ipa>", "/api/v1/workspace/<ipa>", "/workspace/<ipa>/comments",  # test_workspace.py
+                "/api/v1/workspace/<ipa>/comments", "/workspace/<ipa>/comments.csv", "/workspace/<ipa>/csv/<chart>",
+                "/workspace/<ipa>/tokens", "/workspace/<ipa>/services/<key>/check",
+                "/api/v1/workspace/<ipa>/services/<key>/check",
+                "/admin/onboarding", "/admin/onboarding/<int:request_id>/approve",  # test_onboarding.py
+                "/admin/onboarding/<int:request_id>/reject", "/coverage", "/api/v1/coverage"}
+    public = {"/join"}  # the onboarding request form: no sign-in (test_onboarding.py)
+    assert rules == covered | public
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         if rule.rule in covered:

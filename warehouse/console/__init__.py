@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(bp)
     from .improve_api import bp as improve_bp  # the improvement cycle's JSON API, /api/v1/improve
     app.register_blueprint(improve_bp)
+    from . import results; results.register(app)  # issue 15: entity workspace, onboarding, coverage
 
     @app.context_processor
     def _globals():

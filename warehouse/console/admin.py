@@ -140,7 +140,8 @@ def tokens_page():
         f = request.form
         out = _do(lambda s: (lambda t: (t[0].prefix, t[0].role, t[1]))(
             tokens.create_token(s, role=f.get("role", ""), label=f.get("label", ""), actor=g.user.actor,
-                                context=_ctx(s), expires=f.get("expires", "").strip() or None)),
+                                context=_ctx(s), expires=f.get("expires", "").strip() or None,
+                                entity=f.get("entity", "").strip() or None, manager=f.get("manager") == "1")),
             "Modifica registrata.")
         if out:
             created = {"prefix": out[0], "role": out[1], "secret": out[2]}
