@@ -76,12 +76,12 @@ def test_broker_outage_submissions_get_202_and_reach_the_warehouse_exactly_once(
         ensure_topics(s.broker, {s.topic: 3, s.dlq_topic: 1})
         wait_for(lambda: client.get("/readyz").get_json() == {**client.get("/readyz").get_json(),
                                                                "status": "ready", "backlog_bytes": 0},
-                 timeout_s=30, message="the spool shipped to the broker")
+                 timeout_s=60, message="the spool shipped to the broker")
         after = [submission() for _ in range(5)]
         assert all(client.post("/v1/submissions", json=b).status_code == 202 for b in after)
 
         processor_factory(s)
-        wait_for(lambda: count_rows(s.data_dir) >= 30, timeout_s=30, message="all rows")
+        wait_for(lambda: count_rows(s.data_dir) >= 30, timeout_s=60, message="all rows")
         time.sleep(1.0)
         with open_dataset(s.data_dir) as con:
             ids = [r[0] for r in con.execute("SELECT submission_id FROM responses").fetchall()]
