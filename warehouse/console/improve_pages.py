@@ -1,0 +1,397 @@
+"""Console pages of the improvement cycle (issue 16): the drivers matrix, the plan editor and the
+evaluation of a plan — in the entity workspace and in the national views. Method:
+``docs/methodology-improvement.md``; the figures are those of the JSON API (:mod:`.improve_api`).
+
+| route | permission | what |
+| --- | --- | --- |
+| ``/improve/drivers?service=|entity=|service_type=&period=`` | dashboards | drivers of any unit (national) |
+| ``/improve/drivers.csv`` | dashboards | the matrix's rows |
+| ``/workspace/<ipa>/services/<key>/drivers`` (+ ``.csv``) | workspace, own entity | a service's drivers |
+| ``/workspace/<ipa>/plans`` GET/POST (+ ``.csv``, ``.json``) | workspace, own entity | list, create, export |
+| ``/workspace/<ipa>/plans/<id>`` GET/POST | workspace, own entity | edit (new version), history |
+| ``/workspace/<ipa>/plans/<id>/evaluation`` (+ ``.csv``) | workspace, own entity | before/after, trend |
+
+Scoping: an ``entity`` token reaches only its own IPA code (:func:`.auth.require_entity`); a service or
+plan of another entity under an IPA code is 404 for everyone (``scope_entity``). Edits go through
+:mod:`registry.plans` (versioned, audited, ``expected_version`` refuses a stale form). Figures shown
+next to the drivers, and every baseline, follow-up and monthly figure, are read from the protected
+cube; the drivers are model outputs over at least ``min_n`` complete responses, whose n is shown only
+to roles with ``exports``. Refusals are shown with their reason (HTTP 422), never as empty charts.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from registry import RegistryError, session_scope
+from registry import plans as plan_ops
+from registry.errors import NotFound
+from registry.models import Entity, Service
+
+from .. import cube, drivers, evaluation, priorities
+from ..comparability import QueryError
+from ..csvsafe import csv_writer
+from . import i18n_improve
+from .auth import require, require_entity
+from .data import Chart
+from .i18n import gettext as _, lang
+from .improve_api import UNITS, _CODE, _freq, _monthly, _published
+
+bp = Blueprint("improve", __name__)
+QUAD_COLORS = {"improve_first": "#d9364f", "keep_up": "#008055", "low_priority": "#5c6f82",
+               "possible_overkill": "#a66300", None: "#17324d"}
+
+
+def _factory():
+    return current_app.config["ASCOLTO_REGISTRY"]
+
+
+def _con():
+    return current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
+
+
+def _default_period() -> str:
+    today = date.today()
+    return f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}"
+
+
+def _period(name: str = "period") -> str:
+    period = request.args.get(name) or _default_period()
+    _freq(period, name)
+    return period
+
+
+def _csv(columns, rows, filename: str) -> Response:
+    buf = io.StringIO()
+    w = csv_writer(buf, lineterminator="\n")
+    w.writerow([label for _, label in columns])
+    for r in rows:
+        w.writerow(["" if r.get(k) is None else r.get(k) for k, _l in columns])
+    return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Drivers
+
+def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
+    """The matrix of one unit: ``{"chart", "priorities", "result", "refused"}`` (``refused`` = the
+    reason, then nothing else is computed)."""
+    con, lng = _con(), lang()
+    out = {"unit": dim, "code": code, "period": period, "method": method, "refused": None, "chart": None,
+           "priorities": [], "result": None, "rule": None}
+    try:
+        result = drivers.drivers_for(con, start=period, end=period, method=method, **{dim: code})
+    except drivers.DriversRefused as exc:
+        out["refused"] = {"code": exc.code, "fields": exc.fields, "message": str(exc)}
+        return out
+    aspects = [d.aspect for d in result.drivers]
+    perf = {a: (c["top2"] if (c := _published(con, a, dim, code, period)) else None) for a in aspects}
+    bench = None
+    if dim == "service":
+        with session_scope(_factory()) as s:
+            svc = s.get(Service, code)
+            stype = svc.service_type if svc else None
+        if stype:
+            bench = {a: (c["top2"] if (c := _published(con, a, "service_type", stype, period)) else None)
+                     for a in aspects}
+    m = priorities.matrix(result, perf, bench)
+    labels, qlabels = priorities.ASPECT_LABELS[lng], priorities.QUADRANT_LABELS[lng]
+    show_n = g.user.can("exports")
+    rows = [{"aspect": labels[c.aspect], "importance": round(c.importance, 1), "importance_lower": round(c.importance_ci[0], 1),
+             "importance_upper": round(c.importance_ci[1], 1), "performance": c.performance,
+             "reference": None if c.benchmark is None else round(c.benchmark, 1),
+             "quadrant": qlabels.get(c.quadrant, _("performance non pubblicata")),
+             "uncertain": _("sì") if c.importance_uncertain else _("no"), "_q": c.quadrant}
+            for c in m.cells]
+    columns = [("aspect", "Aspetto"), ("importance", "Importanza (% di R²)"), ("importance_lower", "IC 95% inf."),
+               ("importance_upper", "IC 95% sup."), ("performance", "Performance (% positive)"),
+               ("reference", "Soglia di performance"), ("quadrant", "Quadrante"), ("uncertain", "Importanza incerta")]
+    shown = [r for r in rows if r["performance"] is not None]
+    plot = {"data": [{"type": "scatter", "mode": "markers+text", "x": [r["importance"] for r in shown],
+                      "y": [r["performance"] for r in shown], "text": [r["aspect"] for r in shown],
+                      "textposition": "top center", "name": _("Aspetti"),
+                      "error_x": {"type": "data", "symmetric": False,
+                                  "array": [r["importance_upper"] - r["importance"] for r in shown],
+                                  "arrayminus": [r["importance"] - r["importance_lower"] for r in shown]},
+                      "marker": {"size": 12, "color": [QUAD_COLORS[r["_q"]] for r in shown]}}],
+            "layout": {"height": 420, "showlegend": False,
+                       "xaxis": {"title": {"text": _("Importanza (% di R²)")}, "rangemode": "tozero"},
+                       "yaxis": {"title": {"text": _("Performance (% positive)")}, "range": [0, 100]},
+                       "shapes": [{"type": "line", "x0": m.importance_split, "x1": m.importance_split, "y0": 0,
+                                   "y1": 100, "line": {"dash": "dot", "color": "#5c6f82"}}]
+                       + ([{"type": "line", "xref": "paper", "x0": 0, "x1": 1,
+                            "y0": sum(r["reference"] for r in shown) / len(shown),
+                            "y1": sum(r["reference"] for r in shown) / len(shown),
+                            "line": {"dash": "dot", "color": "#5c6f82"}}]
+                          if shown and all(r["reference"] is not None for r in shown) else [])}}
+    out.update(chart=Chart(id="drivers", title="Priorità di intervento: importanza × performance", columns=columns,
+                           rows=rows, plot=plot),
+               priorities=priorities.plain_list(m, lng), rule=m.performance_rule, split=m.importance_split,
+               result={"r2": result.r2, "r2_ci": result.r2_ci, "method": result.method, "min_n": result.min_n,
+                       "n_boot": result.n_boot, "n": result.n if show_n else None})
+    return out
+
+
+def _national_unit() -> tuple[str, str]:
+    given = [(d, request.args[d]) for d in UNITS if request.args.get(d)]
+    if len(given) != 1:
+        raise QueryError("service", "Give exactly one of service, entity or service_type.")
+    dim, code = given[0]
+    if not _CODE.match(code):
+        raise QueryError(dim, f"Malformed code {code!r}.")
+    return dim, code
+
+
+def _method() -> str:
+    method = request.args.get("method", "lmg")
+    if method not in drivers.METHODS:
+        raise QueryError("method", f"method is one of {', '.join(drivers.METHODS)}.")
+    return method
+
+
+def _render_drivers(d: dict, csv_url: str, back: str | None, page: str):
+    return render_template("improve_drivers.html", d=d, csv_href=csv_url, back=back, page=page,
+                           csv_url=lambda *a, **k: csv_url), 422 if d["refused"] else 200
+
+
+@bp.get("/improve/drivers")
+@require("dashboards")
+def national_drivers():
+    dim, code = _national_unit()
+    d = drivers_page(dim, code, _period(), _method())
+    return _render_drivers(d, url_for("improve.national_drivers_csv", **request.args), None, "service-types")
+
+
+@bp.get("/improve/drivers.csv")
+@require("dashboards")
+def national_drivers_csv():
+    dim, code = _national_unit()
+    d = drivers_page(dim, code, _period(), _method())
+    if d["refused"]:
+        return Response(d["refused"]["message"], status=422, content_type="text/plain; charset=utf-8")
+    return _csv(d["chart"].columns, d["chart"].rows, f"ascolto-drivers-{code}-{d['period']}.csv")
+
+
+def _own_service(ipa: str, key: str) -> dict:
+    with session_scope(_factory()) as s:
+        svc = s.get(Service, key)
+        if svc is None or svc.entity_ipa != ipa:
+            abort(404)
+        return {"key": svc.key, "name": svc.name, "service_type": svc.service_type}
+
+
+@bp.get("/workspace/<ipa>/services/<key>/drivers")
+@require_entity
+def service_drivers(ipa: str, key: str):
+    svc = _own_service(ipa, key)
+    d = drivers_page("service", key, _period(), _method())
+    d["service"] = svc
+    return _render_drivers(d, url_for("improve.service_drivers_csv", ipa=ipa, key=key, **request.args),
+                           url_for("improve.plans", ipa=ipa), "workspace")
+
+
+@bp.get("/workspace/<ipa>/services/<key>/drivers.csv")
+@require_entity
+def service_drivers_csv(ipa: str, key: str):
+    _own_service(ipa, key)
+    d = drivers_page("service", key, _period(), _method())
+    if d["refused"]:
+        return Response(d["refused"]["message"], status=422, content_type="text/plain; charset=utf-8")
+    return _csv(d["chart"].columns, d["chart"].rows, f"ascolto-drivers-{key}-{d['period']}.csv")
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+
+FORM_FIELDS = ("indicator", "measure", "baseline_period", "baseline_value", "target_value", "deadline", "actions",
+               "owner", "status")
+
+
+def _form_values() -> dict:
+    out = {k: request.form.get(k, "").strip() if k != "actions" else request.form.get(k, "") for k in FORM_FIELDS}
+    for k in ("baseline_value", "target_value"):
+        if out[k] == "":
+            out[k] = None
+        else:
+            try:
+                out[k] = float(out[k].replace(",", "."))
+            except ValueError:
+                pass  # registry.plans names the field and the problem
+    return out
+
+
+def _entity_and_services(s, ipa: str) -> tuple[str, list[Service]]:
+    e = s.get(Entity, ipa)
+    if e is None:
+        abort(404)
+    return e.name, list(s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key))
+
+
+@bp.route("/workspace/<ipa>/plans", methods=["GET", "POST"])
+@require_entity
+def plans(ipa: str):
+    """The entity's plans (current versions) and the form recording a new one."""
+    error, form = None, {}
+    if request.method == "POST":
+        form = _form_values()
+        try:
+            with session_scope(_factory()) as s:
+                key = request.form.get("service_key", "")
+                plan = plan_ops.add_plan(s, actor=g.user.actor, service_key=key, scope_entity=ipa,
+                                         context=f"console {request.path}",
+                                         **{k: v for k, v in form.items() if k != "status" or v})
+                pid = plan.id
+            flash("Piano registrato.", "success")
+            return redirect(url_for("improve.plan", ipa=ipa, plan_id=pid), 303)
+        except RegistryError as exc:
+            error = {"field": exc.field, "message": str(exc)}
+            form["service_key"] = request.form.get("service_key", "")
+    with session_scope(_factory()) as s:
+        name, services = _entity_and_services(s, ipa)
+        svc = [{"key": x.key, "name": x.name} for x in services]
+        rows = plan_ops.export_rows(s, entity_ipa=ipa)
+    return render_template("improve_plans.html", ipa=ipa, name=name, services=svc, rows=rows, error=error, form=form,
+                           indicators=cube.SCORE_INDICATORS, page="workspace",
+                           default_period=_default_period()), 400 if error else 200
+
+
+@bp.get("/workspace/<ipa>/plans.<fmt>")
+@require_entity
+def plans_export(ipa: str, fmt: str):
+    if fmt not in ("csv", "json"):
+        abort(404)
+    with session_scope(_factory()) as s:
+        if s.get(Entity, ipa) is None:
+            abort(404)
+        rows = plan_ops.export_rows(s, entity_ipa=ipa)
+    body = plan_ops.to_csv(rows) if fmt == "csv" else plan_ops.to_json(rows)
+    ctype = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    return Response(body, content_type=ctype, headers={
+        "Content-Disposition": f'attachment; filename="ascolto-plans-{ipa}.{fmt}"', "Cache-Control": "no-store"})
+
+
+def _plan_detail(s, ipa: str, plan_id: int) -> dict:
+    try:
+        plan = plan_ops.get_plan(s, plan_id, scope_entity=ipa)
+    except NotFound:
+        abort(404)
+    svc = s.get(Service, plan.service_key)
+    history = [{**plan_ops.snapshot(v), "at": v.at.strftime("%Y-%m-%d %H:%M"), "actor": v.actor}
+               for v in plan_ops.versions(s, plan.id)]
+    return {"plan_id": plan.id, "version": plan.version, "service_key": svc.key, "service_name": svc.name,
+            "current": history[-1], "history": list(reversed(history))}
+
+
+@bp.route("/workspace/<ipa>/plans/<int:plan_id>", methods=["GET", "POST"])
+@require_entity
+def plan(ipa: str, plan_id: int):
+    """One plan: the edit form (a new version; a stale ``version`` is refused) and every version."""
+    error, form, status = None, None, 200
+    if request.method == "POST":
+        form = _form_values()
+        try:
+            expected = int(request.form.get("version", ""))
+        except ValueError:
+            expected = -1
+        try:
+            with session_scope(_factory()) as s:
+                plan_ops.update_plan(s, plan_id, actor=g.user.actor, expected_version=expected, scope_entity=ipa,
+                                     context=f"console {request.path}", **form)
+            flash("Piano aggiornato.", "success")
+            return redirect(url_for("improve.plan", ipa=ipa, plan_id=plan_id), 303)
+        except NotFound:
+            abort(404)
+        except RegistryError as exc:
+            error, status = {"field": exc.field, "message": str(exc)}, 409 if exc.field == "version" else 400
+    with session_scope(_factory()) as s:
+        p = _plan_detail(s, ipa, plan_id)
+    return render_template("improve_plan.html", ipa=ipa, p=p, form=form or p["current"], error=error,
+                           indicators=cube.SCORE_INDICATORS, page="workspace"), status
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+
+def evaluation_page(ipa: str, plan_id: int) -> dict:
+    with session_scope(_factory()) as s:
+        p = _plan_detail(s, ipa, plan_id)
+    cur, lng, con = p["current"], lang(), _con()
+    follow_up = request.args.get("follow_up") or _default_period()
+    _freq(follow_up, "follow_up")
+    d = {"p": p, "follow_up": follow_up, "refused": None, "change": None, "trend": None, "trend_refused": None,
+         "chart": None}
+    try:
+        if follow_up == cur["baseline_period"]:
+            raise evaluation.EvaluationError("follow_up", _("il periodo di verifica coincide con quello di riferimento."))
+        cells = {}
+        for name, period in (("baseline", cur["baseline_period"]), ("follow_up", follow_up)):
+            cell = _published(con, cur["indicator"], "service", p["service_key"], period)
+            if cell is None or not cell["published"]:
+                raise evaluation.EvaluationError(name, f"{period}: " + (_("nessuna risposta") if cell is None
+                                                                          else _("dato oscurato")))
+            cells[name] = cell
+        b, f = cells["baseline"], cells["follow_up"]
+        if cur["measure"] == "top2":
+            change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"],
+                                             round(f["top2"] * f["n"] / 100), f["n"])
+        else:
+            change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"])
+        d["change"] = {**change.to_dict(), "sentence": change.sentence(lng), "n0": b["n"], "n1": f["n"],
+                       "target_reached": change.follow_up >= cur["target_value"]}
+    except evaluation.EvaluationError as exc:
+        d["refused"] = {"field": exc.field, "message": str(exc)}
+    # the monthly trend, from the baseline's first month to the follow-up's last
+    start, end = _months(cur["baseline_period"], follow_up)
+    months = _monthly(con, cur["indicator"], "service", p["service_key"], start, end)
+    usable = [m for m in months if m["top2"] is not None]
+    fitted = {}
+    try:
+        t = evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
+                             [m["n"] for m in usable])
+        d["trend"], fitted = t.to_dict(), t.fitted
+    except evaluation.EvaluationError as exc:
+        d["trend_refused"] = str(exc)
+    rows = [{"period": m["period"], "n": m["n"], "top2": m["top2"],
+             "fitted": None if m["period"] not in fitted else round(fitted[m["period"]], 1)} for m in months]
+    plot = {"data": [{"type": "scatter", "mode": "lines+markers", "name": _("Quota positiva (%)"),
+                      "x": [r["period"] for r in rows], "y": [r["top2"] for r in rows]},
+                     {"type": "scatter", "mode": "lines", "name": _("Tendenza stimata (%)"),
+                      "x": [r["period"] for r in rows if r["fitted"] is not None],
+                      "y": [r["fitted"] for r in rows if r["fitted"] is not None], "line": {"dash": "dot"}}],
+            "layout": {"yaxis": {"title": {"text": "%"}, "range": [0, 100]}, "xaxis": {"type": "category"}}}
+    d["chart"] = Chart(id="trend", title="Quota positiva per mese e tendenza stimata",
+                       columns=[("period", "Mese"), ("n", "N"), ("top2", "Quota positiva (%)"),
+                                ("fitted", "Tendenza stimata (%)")], rows=rows, plot=plot)
+    return d
+
+
+def _months(baseline: str, follow_up: str) -> tuple[str, str]:
+    """The months spanning both periods (month, quarter or year labels, either order)."""
+    (b0, b1), (f0, f1) = drivers.month_range(baseline, baseline), drivers.month_range(follow_up, follow_up)
+    return min(b0, f0), max(b1, f1)
+
+
+@bp.get("/workspace/<ipa>/plans/<int:plan_id>/evaluation")
+@require_entity
+def plan_evaluation(ipa: str, plan_id: int):
+    d = evaluation_page(ipa, plan_id)
+    href = url_for("improve.plan_evaluation_csv", ipa=ipa, plan_id=plan_id, **request.args)
+    return render_template("improve_evaluation.html", ipa=ipa, d=d, page="workspace",
+                           csv_url=lambda *a, **k: href), 422 if d["refused"] else 200
+
+
+@bp.get("/workspace/<ipa>/plans/<int:plan_id>/evaluation.csv")
+@require_entity
+def plan_evaluation_csv(ipa: str, plan_id: int):
+    d = evaluation_page(ipa, plan_id)
+    return _csv(d["chart"].columns, d["chart"].rows, f"ascolto-plan-{plan_id}-trend.csv")
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+    i18n_improve.install()
+    app.jinja_env.globals["improve_labels"] = {"status": i18n_improve.STATUS, "measure": i18n_improve.MEASURE,
+                                               "trend": i18n_improve.TREND}
