@@ -50,7 +50,7 @@ EN = {
     "il periodo di verifica coincide con quello di riferimento.": "the follow-up period is the baseline period.",
     "nessuna risposta": "no answers", "dato oscurato": "suppressed figure",
     "Valuta": "Evaluate", "Modifica": "Edit", "Fattori": "Drivers", "Torna ai piani": "Back to the plans",
-    "metodo del test": "test method",
+    "metodo del test": "test method", "(AAAA-MM, AAAA-Qn, AAAA)": "(YYYY-MM, YYYY-Qn, YYYY)",
 }
 
 #: Italian labels of what the registry stores (English through :data:`EN`).

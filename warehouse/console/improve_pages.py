@@ -101,7 +101,7 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
     labels, qlabels = priorities.ASPECT_LABELS[lng], priorities.QUADRANT_LABELS[lng]
     show_n = g.user.can("exports")
     rows = [{"aspect": labels[c.aspect], "importance": round(c.importance, 1), "importance_lower": round(c.importance_ci[0], 1),
-             "importance_upper": round(c.importance_ci[1], 1), "performance": c.performance,
+             "importance_upper": round(c.importance_ci[1], 1), "performance": None if c.performance is None else round(c.performance, 1),
              "reference": None if c.benchmark is None else round(c.benchmark, 1),
              "quadrant": qlabels.get(c.quadrant, _("performance non pubblicata")),
              "uncertain": _("sì") if c.importance_uncertain else _("no"), "_q": c.quadrant}
@@ -110,29 +110,47 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
                ("importance_upper", "IC 95% sup."), ("performance", "Performance (% positive)"),
                ("reference", "Soglia di performance"), ("quadrant", "Quadrante"), ("uncertain", "Importanza incerta")]
     shown = [r for r in rows if r["performance"] is not None]
-    plot = {"data": [{"type": "scatter", "mode": "markers+text", "x": [r["importance"] for r in shown],
-                      "y": [r["performance"] for r in shown], "text": [r["aspect"] for r in shown],
-                      "textposition": "top center", "name": _("Aspetti"),
-                      "error_x": {"type": "data", "symmetric": False,
-                                  "array": [r["importance_upper"] - r["importance"] for r in shown],
-                                  "arrayminus": [r["importance"] - r["importance_lower"] for r in shown]},
-                      "marker": {"size": 12, "color": [QUAD_COLORS[r["_q"]] for r in shown]}}],
-            "layout": {"height": 420, "showlegend": False,
-                       "xaxis": {"title": {"text": _("Importanza (% di R²)")}, "rangemode": "tozero"},
-                       "yaxis": {"title": {"text": _("Performance (% positive)")}, "range": [0, 100]},
-                       "shapes": [{"type": "line", "x0": m.importance_split, "x1": m.importance_split, "y0": 0,
-                                   "y1": 100, "line": {"dash": "dot", "color": "#5c6f82"}}]
-                       + ([{"type": "line", "xref": "paper", "x0": 0, "x1": 1,
-                            "y0": sum(r["reference"] for r in shown) / len(shown),
-                            "y1": sum(r["reference"] for r in shown) / len(shown),
-                            "line": {"dash": "dot", "color": "#5c6f82"}}]
-                          if shown and all(r["reference"] is not None for r in shown) else [])}}
+    plot = _matrix_plot(shown, m.importance_split, m.performance_rule)
     out.update(chart=Chart(id="drivers", title="Priorità di intervento: importanza × performance", columns=columns,
                            rows=rows, plot=plot),
                priorities=priorities.plain_list(m, lng), rule=m.performance_rule, split=m.importance_split,
                result={"r2": result.r2, "r2_ci": result.r2_ci, "method": result.method, "min_n": result.min_n,
                        "n_boot": result.n_boot, "n": result.n if show_n else None})
     return out
+
+
+def _matrix_plot(shown: list[dict], split: float, rule: str) -> dict:
+    """The scatter: importance (with its CI) × performance, the importance split as a vertical line;
+    the performance split is the mean line (rule ``mean``) or each aspect's own benchmark, drawn as
+    an open marker (rule ``benchmark``); the four quadrants named in the corners."""
+    x = [r["importance"] for r in shown]
+    data = [{"type": "scatter", "mode": "markers+text", "x": x, "y": [r["performance"] for r in shown],
+             "text": [r["aspect"] for r in shown], "textposition": "top center", "name": _("Performance (% positive)"),
+             "error_x": {"type": "data", "symmetric": False,
+                         "array": [round(r["importance_upper"] - r["importance"], 1) for r in shown],
+                         "arrayminus": [round(r["importance"] - r["importance_lower"], 1) for r in shown]},
+             "marker": {"size": 12, "color": [QUAD_COLORS[r["_q"]] for r in shown]}}]
+    shapes = [{"type": "line", "x0": split, "x1": split, "yref": "paper", "y0": 0, "y1": 1,
+               "line": {"dash": "dot", "color": "#5c6f82"}}]
+    if rule == "benchmark":
+        data.append({"type": "scatter", "mode": "markers", "x": x, "y": [r["reference"] for r in shown],
+                     "name": _("Soglia di performance"),
+                     "marker": {"symbol": "diamond-open", "size": 10, "color": "#5c6f82"}})
+    elif shown:
+        ref = shown[0]["reference"]
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": ref, "y1": ref,
+                       "line": {"dash": "dot", "color": "#5c6f82"}})
+    labels = priorities.QUADRANT_LABELS[lang()]
+    notes = [(1, 0, "right", "bottom", labels["improve_first"]), (1, 1, "right", "top", labels["keep_up"]),
+             (0, 0, "left", "bottom", labels["low_priority"]), (0, 1, "left", "top", labels["possible_overkill"])]
+    return {"data": data,
+            "layout": {"height": 440, "showlegend": rule == "benchmark",
+                       "xaxis": {"title": {"text": _("Importanza (% di R²)")}, "range": [0, 100]},
+                       "yaxis": {"title": {"text": _("Performance (% positive)")}, "range": [0, 100]},
+                       "shapes": shapes,
+                       "annotations": [{"xref": "paper", "yref": "paper", "x": xx, "y": yy, "xanchor": xa,
+                                        "yanchor": ya, "text": t, "showarrow": False,
+                                        "font": {"color": "#5c6f82", "size": 12}} for xx, yy, xa, ya, t in notes]}}
 
 
 def _national_unit() -> tuple[str, str]:
