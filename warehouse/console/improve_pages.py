@@ -145,7 +145,7 @@ def _matrix_plot(shown: list[dict], split: float, rule: str) -> dict:
              (0, 0, "left", "bottom", labels["low_priority"]), (0, 1, "left", "top", labels["possible_overkill"])]
     return {"data": data,
             "layout": {"height": 440, "showlegend": rule == "benchmark",
-                       "xaxis": {"title": {"text": _("Importanza (% di R²)")}, "range": [0, 100]},
+                       "xaxis": {"title": {"text": _("Importanza (% di R²)")}, "range": [-2, 108]},
                        "yaxis": {"title": {"text": _("Performance (% positive)")}, "range": [0, 100]},
                        "shapes": shapes,
                        "annotations": [{"xref": "paper", "yref": "paper", "x": xx, "y": yy, "xanchor": xa,
