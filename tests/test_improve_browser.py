@@ -117,3 +117,20 @@ def test_drivers_matrix_plan_editor_and_evaluation_in_chromium(console, browser)
     finally:
         context.close()
     assert found == {k: [] for k in found}, found
+
+
+def test_national_view_of_a_service_types_drivers_in_chromium(console, browser):
+    base, tokens = console
+    context, page = sign_in(browser, base, tokens["monitoring"])
+    try:
+        page.goto(f"{base}/improve/")
+        index = serious(page)
+        page.get_by_label("Periodo", exact=False).fill("2026-10")
+        page.get_by_role("button", name="Fattori").click()
+        page.wait_for_selector("#fig-drivers .plot .main-svg")
+        assert "service_type=anagrafe.certificati" in page.url
+        assert page.locator('[data-list="priorities"] li').count() == 5
+        assert (index, serious(page), page.errors) == ([], [], [])
+        shot(page, "console-improve-service-type.png")
+    finally:
+        context.close()

@@ -77,7 +77,7 @@ ENTITY_PAGES = [f"/workspace/{ROMA}/services/{SERVICE}/drivers?period=2026-10",
                 f"/workspace/{ROMA}/plans", f"/workspace/{ROMA}/plans.csv", f"/workspace/{ROMA}/plans.json",
                 f"/workspace/{ROMA}/plans/1", f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10",
                 f"/workspace/{ROMA}/plans/1/evaluation.csv?follow_up=2026-10"]
-NATIONAL_PAGES = [f"/improve/drivers?service={SERVICE}&period=2026-10",
+NATIONAL_PAGES = ["/improve/", f"/improve/drivers?service={SERVICE}&period=2026-10",
                   f"/improve/drivers.csv?service={SERVICE}&period=2026-10"]
 
 
@@ -99,6 +99,12 @@ def test_national_drivers_are_for_national_roles(app, seeded, url):
     tokens = seeded[1]
     assert client_as(app, tokens, "monitoring").get(url).status_code == 200
     assert client_as(app, tokens, "entity").get(url).status_code == 403
+
+
+def test_national_index_lists_every_entitys_plans_and_links_the_service_types(app, seeded):
+    html = client_as(app, seeded[1], "monitoring").get("/improve/").get_data(as_text=True)
+    assert f'/workspace/{ROMA}/plans/1"' in html and f'/workspace/{TORINO}/plans/2"' in html
+    assert 'value="anagrafe.certificati"' in html
 
 
 def test_a_plan_of_another_entity_is_not_found_under_this_entity(app, seeded):

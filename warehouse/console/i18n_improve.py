@@ -4,7 +4,7 @@ from __future__ import annotations
 from . import i18n
 
 EN = {
-    "Priorità di intervento": "Intervention priorities",
+    "Priorità di intervento": "Intervention priorities", "Miglioramento": "Improvement",
     "Priorità di intervento: importanza × performance": "Intervention priorities: importance × performance",
     "Aspetto": "Aspect", "Aspetti": "Aspects", "Importanza (% di R²)": "Importance (% of R²)",
     "IC 95% inf.": "95% CI lower", "IC 95% sup.": "95% CI upper",

@@ -4,6 +4,7 @@ evaluation of a plan — in the entity workspace and in the national views. Meth
 
 | route | permission | what |
 | --- | --- | --- |
+| ``/improve/`` | dashboards | national index: service types' drivers, every entity's plans |
 | ``/improve/drivers?service=|entity=|service_type=&period=`` | dashboards | drivers of any unit (national) |
 | ``/improve/drivers.csv`` | dashboards | the matrix's rows |
 | ``/workspace/<ipa>/services/<key>/drivers`` (+ ``.csv``) | workspace, own entity | a service's drivers |
@@ -173,6 +174,19 @@ def _method() -> str:
 def _render_drivers(d: dict, csv_url: str, back: str | None, page: str):
     return render_template("improve_drivers.html", d=d, csv_href=csv_url, back=back, page=page,
                            csv_url=lambda *a, **k: csv_url), 422 if d["refused"] else 200
+
+
+@bp.get("/improve/")
+@require("dashboards")
+def national_index():
+    """Where the national views start: the service types with answers (each to its drivers across
+    entities) and every entity's plans (each to its editor and evaluation)."""
+    from .data import service_types_present
+    types = [t for t, _n in service_types_present(_con(), current_app.config["ASCOLTO_SETTINGS"])]
+    with session_scope(_factory()) as s:
+        rows = plan_ops.export_rows(s)
+    return render_template("improve_index.html", types=types, rows=rows, period=_default_period(),
+                           page="service-types")
 
 
 @bp.get("/improve/drivers")
