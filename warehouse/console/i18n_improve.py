@@ -25,7 +25,7 @@ EN = {
     "Metodo": "Method", "Risposte complete": "Complete responses", "Repliche bootstrap": "Bootstrap replicates",
     "Periodo": "Period", "Aggiorna": "Update", "Unità": "Unit", "Servizio": "Service", "Ente": "Entity",
     "Tipo di servizio": "Service type", "Piani di miglioramento": "Improvement plans",
-    "Nuovo piano": "New plan", "Registra il piano": "Record the plan", "Salva una nuova versione": "Save a new version",
+    "Nuovo piano": "New plan", "Piano di miglioramento": "Improvement plan", "Registra il piano": "Record the plan", "Salva una nuova versione": "Save a new version",
     "Indicatore": "Indicator", "Misura": "Measure", "Periodo di riferimento": "Baseline period",
     "Valore di riferimento": "Baseline value", "Obiettivo": "Target", "Scadenza": "Deadline",
     "Azioni": "Actions", "Responsabile del piano": "Plan owner", "Stato": "Status", "Versione": "Version",
