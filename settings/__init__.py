@@ -14,24 +14,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
-def _int(env: dict, name: str, default: int) -> int:
+def _number(env: dict, name: str, default, kind, what: str):
     raw = env.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+        raise ValueError(f"{name} must be {what}, got {raw!r}") from None
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    return _number(env, name, default, int, "an integer")
 
 
 def _float(env: dict, name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+    return _number(env, name, default, float, "a number")
 
 
 def _choice(env: dict, name: str, allowed: tuple[str, ...], default: str) -> str:
