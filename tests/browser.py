@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -20,3 +21,12 @@ BROWSER = [
 def launch(playwright):
     """Launch Debian chromium headless with the arguments above."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def serve(app) -> tuple[str, object]:
+    """``app`` served on a free loopback port in a thread: ``(base URL, server)``; ``server.shutdown()`` ends it."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server

@@ -162,3 +162,16 @@ def data_dir(tmp_path):
                              entity="inps", region="ITI4", satisfaction=3 + i % 3))
     write(tmp_path, rows)
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Debian chromium per test module (tests/browser.py), for every browser test."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch
+
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser import BROWSER, launch
+from tests.browser import BROWSER
 from tests.test_improve_pages import ROMA, SERVICE, seed
 
 pytestmark = BROWSER
@@ -29,16 +29,6 @@ def console(tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}", tokens
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 def sign_in(browser, base: str, token: str):

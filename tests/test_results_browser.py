@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser import BROWSER, launch
+from tests.browser import BROWSER
 from tests.workspace_data import ROMA, build_workspace
 
 pytestmark = BROWSER
@@ -45,16 +45,6 @@ def stack(tmp_path_factory):
     yield settings, tokens, cbase, pbase
     console.shutdown()
     public.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 def shot(page, name):

@@ -35,7 +35,7 @@ from ..comparability import QueryError
 from ..csvsafe import csv_writer
 from . import i18n_improve
 from .auth import require, require_entity
-from .improve_api import UNITS, _CODE, _freq
+from .improve_api import _freq, _unit
 from .improve_figures import default_period as _default_period, drivers_page, evaluation_page
 
 bp = Blueprint("improve", __name__)
@@ -67,16 +67,6 @@ def _csv(columns, rows, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
-def _national_unit() -> tuple[str, str]:
-    given = [(d, request.args[d]) for d in UNITS if request.args.get(d)]
-    if len(given) != 1:
-        raise QueryError("service", "Give exactly one of service, entity or service_type.")
-    dim, code = given[0]
-    if not _CODE.match(code):
-        raise QueryError(dim, f"Malformed code {code!r}.")
-    return dim, code
-
-
 def _method() -> str:
     method = request.args.get("method", "lmg")
     if method not in drivers.METHODS:
@@ -105,7 +95,7 @@ def national_index():
 @bp.get("/improve/drivers")
 @require("dashboards")
 def national_drivers():
-    dim, code = _national_unit()
+    dim, code = _unit()
     d = drivers_page(dim, code, _period(), _method())
     return _render_drivers(d, url_for("improve.national_drivers_csv", **request.args), None, "service-types")
 
@@ -113,7 +103,7 @@ def national_drivers():
 @bp.get("/improve/drivers.csv")
 @require("dashboards")
 def national_drivers_csv():
-    dim, code = _national_unit()
+    dim, code = _unit()
     d = drivers_page(dim, code, _period(), _method())
     if d["refused"]:
         return Response(d["refused"]["message"], status=422, content_type="text/plain; charset=utf-8")
