@@ -99,7 +99,10 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool) -> N
     from warehouse.dataset import Warehouse
     from warehouse.protect import Protection
 
+    from warehouse.periods import validate_range
+
     try:
+        validate_range("M", period=period)
         cut = Cut(indicator=indicator, by=["pa_type", "service_type"], freq="M", start=period, end=period).validate()
     except (QueryError, NotComparable) as exc:
         raise click.BadParameter(str(exc), param_hint=f"--{getattr(exc, 'field', 'indicator')}") from None

@@ -43,7 +43,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     try:
         Cut(freq=freq, start=start, end=end).validate()
     except QueryError as exc:
-        raise click.BadParameter(str(exc), param_hint="--from/--to") from None
+        raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with _warehouse(settings) as wh:
         path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,

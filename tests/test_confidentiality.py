@@ -96,7 +96,8 @@ def _con(records: list[tuple]) -> duckdb.DuckDBPyConnection:
         cat = list(SCORE_POINTS)[v]
         rec = {"period": period, "pa_type": pa, "day": f"{period}-01", "service": f"svc-{stype}-{region}",
                "entity": f"e-{region}", "service_type": stype, "region": region, "channel": "web",
-               "questionnaire": "cx-core", "indicator": "satisfaction",
+               "questionnaire": "cx-core", "version": "1", "instrument": "cx-core", "scale": "likert5",
+               "indicator": "satisfaction",
                **{m: 0 for m in MEASURES}, "n": 1, "k": k, f"c_{cat}": 1, f"k_{cat}": k}
         rows.append(rec)
     if rows:
@@ -139,7 +140,7 @@ def test_the_same_cell_is_published_the_same_from_every_path_and_period_range(re
     grouped = cube.table(con, cube.Cut(by=["pa_type", "service_type"], freq="A"), p)
     margins = cube.table(con, cube.Cut(by=["region", "pa_type", "service_type"], freq="A", margins=True), p)
     ranged = cube.table(con, cube.Cut(by=["service_type"], filters={"pa_type": [pa]}, freq="A",
-                                      start="2025-11", end="2026-Q2"), p)
+                                      start="2025", end="2026-Q4"), p)
     a = _cell(direct, {"period": "2026"})
     assert _same(a, _cell(grouped, {"pa_type": pa, "service_type": stype}))
     assert _same(a, _cell(margins, {"region": TOTAL, "pa_type": pa, "service_type": stype}))

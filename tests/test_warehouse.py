@@ -73,8 +73,8 @@ def test_raw_view_remains_available_to_statisticians(small_dir):
         assert con.execute("SELECT count(*) FROM responses").fetchone() == (0,)
 
 
-@pytest.mark.parametrize("kwargs, field", [({"indicator": "happiness"}, "indicator"), ({"start": "2026-13"}, "period"),
-                                          ({"start": "'; DROP TABLE x; --"}, "period")])
+@pytest.mark.parametrize("kwargs, field", [({"indicator": "happiness"}, "indicator"), ({"start": "2026-13"}, "from"),
+                                          ({"start": "'; DROP TABLE x; --"}, "from")])
 def test_bad_parameters_are_refused_by_name(kwargs, field):
     with pytest.raises(QueryError) as exc:
         cube.Cut(**kwargs).validate()

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .. import cube, export
 from ..compare import compare
 from ..comparability import INDICATORS, QueryError, declared
+from ..periods import validate_range
 from ..protect import Protection
 from .auth import require
 
@@ -25,6 +26,9 @@ def _list(name: str) -> list[str]:
 
 def _cut(default_by: str = "pa_type,service_type") -> cube.Cut:
     period = request.args.get("period") or None
+    # whole periods of the frequency, errors naming the parameter given (period, from or to)
+    validate_range(request.args.get("freq", "M"), request.args.get("from") or None, request.args.get("to") or None,
+                   period)
     by = request.args.get("by", default_by)
     margins = request.args.get("margins", "0")
     if margins not in ("0", "1", "true", "false"):
