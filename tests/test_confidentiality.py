@@ -123,7 +123,8 @@ def _cell(df: pd.DataFrame, where: dict) -> dict:
 
 def _same(a: dict, b: dict) -> bool:
     keys = ["n", *SCORE_STATS, "conf_status"]
-    return all((a[k] != a[k] and b[k] != b[k]) or a[k] == pytest.approx(b[k]) for k in keys)
+    return all((pd.isna(a[k]) and pd.isna(b[k])) or (a[k] == b[k] if isinstance(a[k], str) else a[k] == pytest.approx(b[k]))
+               for k in keys)
 
 
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
