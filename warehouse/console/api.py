@@ -11,12 +11,17 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import cube, export
 from ..compare import compare
-from ..comparability import INDICATORS, QueryError, declared
+from ..comparability import QueryError, all_indicators, declared
 from ..periods import validate_range
 from ..protect import Protection
 from .auth import require
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure")
+_NAMES = {"csv": "{f}.csv", "parquet": "{f}.parquet", "sdmx-csv": "{f}.sdmx.csv", "jsonstat": "{f}.json",
+          "codelists": "{f}.codelists.csv", "sdmx-structure": "structure.sdmx.xml"}
+
+
 
 
 def _list(name: str) -> list[str]:
@@ -63,13 +68,14 @@ def meta():
     periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM rollup ORDER BY 1").fetchall()]
     values = {d: [r[0] for r in con.execute(
         f"SELECT DISTINCT {d} FROM rollup WHERE {d} IS NOT NULL ORDER BY 1").fetchall()]
-        for d in ("pa_type", "service_type", "region", "channel", "questionnaire")}
+        for d in ("pa_type", "service_type", "region", "channel", "instrument", "scale", "questionnaire")}
     body = {"dimensions": list(cube.DIMENSIONS), "freqs": list(cube.FREQS),
-                    "indicators": [{"name": i, "kind": "score" if i in cube.SCORE_INDICATORS else "categories",
-                                    "instruments": list(declared()[i])} for i in INDICATORS],
+                    "indicators": [{"name": i, "kind": "categories" if i in cube.CATEGORY_INDICATORS else "score",
+                                    "module": i.split(":")[0] if ":" in i else None,
+                                    "instruments": list(declared()[i])} for i in all_indicators()],
                     "disclosure": {"min_n": _settings().disclosure_min_n, "low_n": _settings().reliability_min_n,
                                    "microdata_k": _settings().microdata_k, **_protection().metadata()},
-                    "periods": periods, "values": values, "exports": list(export.FORMATS[:4])}
+                    "periods": periods, "values": values, "exports": list(API_FORMATS)}
     cache.update(token=wh._loaded, body=body)
     return jsonify(body)
 
@@ -97,16 +103,22 @@ def comparison():
 @bp.get("/export/<fmt>")
 @require("exports")
 def export_table(fmt: str):
-    """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``)."""
-    if fmt not in export.FORMATS[:4]:
-        raise QueryError("format", f"format must be one of {', '.join(export.FORMATS[:4])}; the data package "
+    """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``), the
+    codelists of its codes (``codelists``: it/en labels) or the SDMX structure (SDMX-ML 3.0)."""
+    if fmt not in API_FORMATS:
+        raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; the data package "
                                    "is exported by `ascolto export --format datapackage`.")
     cut = _cut(default_by="")
-    df = export.publication_table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end,
-                                  protection=_protection())
-    body, media = export.render(df, fmt, cut.freq, _protection())
-    ext = {"sdmx-csv": "csv", "jsonstat": "json"}.get(fmt, fmt)
-    return Response(body, mimetype=media.split(";")[0], content_type=media, headers={
-        "Content-Disposition": f'attachment; filename="ascolto-{cut.freq}.{fmt}.{ext}"'
-        if fmt == "sdmx-csv" else f'attachment; filename="ascolto-{cut.freq}.{ext}"'})
+    if fmt == "sdmx-structure":
+        df = None
+    else:
+        df = export.publication_table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start,
+                                      cut.end, protection=_protection())
+    lang = request.args.get("lang", "en")
+    if lang not in ("it", "en"):
+        raise QueryError("lang", "lang must be it or en.")
+    body, media = export.render(df, fmt, cut.freq, _protection(), lang=lang)
+    name = _NAMES[fmt].format(f=f"ascolto-{cut.freq}")
+    return Response(body, mimetype=media.split(";")[0], content_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
