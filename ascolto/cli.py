@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from . import config as config_mod
+import settings as config_mod
+
 from .cli_export import export_cmd, warehouse_cmd
 
 
@@ -37,7 +38,7 @@ def up(settings, demo_responses: int, demo_months: int) -> None:
 
 def _refuse_weak_secrets(settings, *names: str) -> None:
     """Exit 2 with a clear message before starting a server whose secret is short or a placeholder."""
-    from .secret_policy import WeakSecret, check_secret
+    from settings.secret_policy import WeakSecret, check_secret
 
     values = {"ASCOLTO_CONSOLE_SECRET": settings.console_secret, "ASCOLTO_FORM_SECRET": settings.form_secret}
     try:
@@ -48,10 +49,10 @@ def _refuse_weak_secrets(settings, *names: str) -> None:
         sys.exit(2)
 
 
-def _gunicorn(app: str, port: int) -> None:
+def _gunicorn(app: str, port: int, host: str) -> None:
     from deploy.up import gunicorn_cmd
 
-    cmd = gunicorn_cmd(app, port, os.environ.get("ASCOLTO_BIND_HOST", "0.0.0.0"))
+    cmd = gunicorn_cmd(app, port, host)
     os.execv(cmd[0], cmd)
 
 
@@ -60,7 +61,7 @@ def _gunicorn(app: str, port: int) -> None:
 def collector(settings) -> None:
     """Run the public collector under gunicorn."""
     _refuse_weak_secrets(settings, "ASCOLTO_FORM_SECRET")
-    _gunicorn("collector.app:create_app()", settings.collector_port)
+    _gunicorn("collector.app:create_app()", settings.collector_port, settings.bind_host)
 
 
 @main.command()
@@ -68,7 +69,7 @@ def collector(settings) -> None:
 def console(settings) -> None:
     """Run the internal console under gunicorn."""
     _refuse_weak_secrets(settings, "ASCOLTO_CONSOLE_SECRET")
-    _gunicorn("warehouse.console:create_app()", settings.console_port)
+    _gunicorn("warehouse.console:create_app()", settings.console_port, settings.bind_host)
 
 
 @main.command()
@@ -77,9 +78,9 @@ def processor(settings) -> None:
     """Run one processor (a member of the consumer group) until SIGTERM."""
     from processor.consumer import run_forever
 
-    from .logs import configure
+    from settings.logs import configure
 
-    configure()
+    configure(settings.log_level)
     status = run_forever(settings)
     if status:
         click.echo("processor halted: too many invalid records in a window (see the log); offsets not committed",

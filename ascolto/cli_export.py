@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .datadir import locate_dataset
+from .cli_datadir import locate_dataset
 
 _DATA_DIR = click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
                          help="The data directory to read (default: ASCOLTO_DATA_DIR, else the var/ "
@@ -34,7 +34,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
                data_dir: Path | None) -> None:
     """Export the publication table (or the microdata package) protected by the cell-key method.
 
-    Exits 1 without writing anything when there is no dataset (ascolto.datadir)."""
+    Exits 1 without writing anything when there is no dataset (ascolto.cli_datadir)."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
     from warehouse.export import export

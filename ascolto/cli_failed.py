@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import click
 
-from processor.canonical import REASONS
+from processor.badrows import Reason
 
 
 def _since(value: str | None) -> datetime | None:
@@ -21,7 +21,7 @@ def _since(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-_reason = click.option("--reason", type=click.Choice(REASONS), default=None, help="Only this reason.")
+_reason = click.option("--reason", type=click.Choice([r.value for r in Reason]), default=None, help="Only this reason.")
 _since_opt = click.option("--since", default=None, help="Only failures at or after this ISO date/time (UTC).")
 
 

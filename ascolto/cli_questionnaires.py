@@ -59,7 +59,7 @@ def publish(references: tuple[str, ...], directory: Path | None) -> None:
     change: a change is a new version.
     """
     from questionnaires.check import check_standard
-    from questionnaires.model import read_definition
+    from questionnaires.analysis import read_definition
     from questionnaires.published import MANIFEST_NAME, content_hash, parse_ref, read_manifest, write_manifest
 
     keys = []

@@ -69,12 +69,12 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None
 
 
 @click.group()
-@click.option("--actor", envvar="ASCOLTO_ACTOR", default=_default_actor, show_default="cli:$USER",
-              help="Who makes the changes (written in the audit log). Env: ASCOLTO_ACTOR.")
+@click.option("--actor", default=None, show_default="$ASCOLTO_ACTOR or cli:$USER",
+              help="Who makes the changes (written in the audit log). Env: ASCOLTO_ACTOR (Settings.actor).")
 @click.pass_context
-def registry(ctx: click.Context, actor: str) -> None:
+def registry(ctx: click.Context, actor: str | None) -> None:
     """Manage the registry of entities, services and tokens."""
-    ctx.meta["ascolto.registry.actor"] = actor
+    ctx.meta["ascolto.registry.actor"] = actor or getattr(ctx.obj, "actor", "") or _default_actor()
 
 
 def _who(ctx: click.Context) -> str:

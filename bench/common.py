@@ -83,7 +83,7 @@ def bench_stack_env(broker_bootstrap: str, data_dir: Path, **extra: str) -> tupl
     Rate limits stay on (their cost is the collector's) but high enough not to refuse the load.
     Returns the environment and the topic name.
     """
-    from ascolto.config import Settings
+    from settings import Settings
     from deploy.broker import ensure_topics
     from registry import connect
     from registry.demo import seed

@@ -14,7 +14,7 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from ascolto.recordkey import KEY_SCALE
+from dataset.recordkey import KEY_SCALE
 from warehouse.protect import Protection, publish
 from warehouse.rollup import SCORE_POINTS
 

@@ -8,7 +8,8 @@ in its own child process so that peak RSS is per phase:
 
 1. raw: a bare ``KafkaConsumer`` reads every record of the topic (no decoding);
 2. processor: :class:`processor.consumer.Processor` (new group) until every record's offset is
-   committed, i.e. its rows are in durable Parquet and its dead letters acknowledged.
+   committed, i.e. its rows are in durable Parquet and its dead letters acknowledged; timed from
+   its first assignment, reported through the processor's ``on_assigned`` injection point.
 
 ``--baseline`` also runs the processor code of a git ref (before/after in one run), ``--members`` a
 group of several processor processes (timed until the group's commits reach every partition's end);
@@ -36,7 +37,7 @@ from pathlib import Path
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from ascolto.config import Settings
+from settings import Settings
 from deploy.broker import LocalBroker, ensure_topics
 from questionnaires.envelope import encode_record, make_envelope
 from registry import connect
@@ -110,17 +111,29 @@ def _raw(settings: Settings, records: int, out: mp.Queue) -> None:
     consumer.close()
 
 
-def _processor(settings: Settings, envelopes: int, out: mp.Queue) -> None:
+def _started(settings: Settings, on_assigned):
+    """A processor whose first assignment is timed through its ``on_assigned`` injection point. The
+    processor of an older ``--baseline`` ref may predate that parameter: then the assignment is
+    watched from outside (``consumer.assignment()``), never by subclassing."""
+    import inspect
+
     from processor.consumer import Processor
 
-    class Timed(Processor):
-        t0 = None
+    if "on_assigned" in inspect.signature(Processor).parameters:
+        return Processor(settings, on_assigned=on_assigned)
+    proc = Processor(settings)
 
-        def on_assigned(self, assigned):
-            super().on_assigned(assigned)
-            Timed.t0 = Timed.t0 or time.perf_counter()
+    def watch():
+        while not proc.consumer.assignment():
+            time.sleep(0.005)
+        on_assigned(proc.consumer.assignment())
+    threading.Thread(target=watch, daemon=True).start()
+    return proc
 
-    proc = Timed(settings)
+
+def _processor(settings: Settings, envelopes: int, out: mp.Queue) -> None:
+    t0: list[float] = []
+    proc = _started(settings, lambda _: t0 or t0.append(time.perf_counter()))
     stop = threading.Event()
     run = proc.run
     if os.environ.get("BENCH_PROFILE"):  # cProfile of the processor thread into this file
@@ -132,7 +145,7 @@ def _processor(settings: Settings, envelopes: int, out: mp.Queue) -> None:
     st = proc.stats
     while st.written + st.duplicates + sum(st.rejected.values()) < envelopes:
         time.sleep(0.01)
-    elapsed = time.perf_counter() - Timed.t0
+    elapsed = time.perf_counter() - t0[0]
     stop.set()
     thread.join()
     out.put({"seconds": elapsed, "written": st.written, "duplicates": st.duplicates,
@@ -141,16 +154,8 @@ def _processor(settings: Settings, envelopes: int, out: mp.Queue) -> None:
 
 def _member(settings: Settings, stop, out: mp.Queue) -> None:
     """One member of a group of several: runs until ``stop``; reports its assignment time (wall clock)."""
-    from processor.consumer import Processor
-
-    class Timed(Processor):
-        t0 = None
-
-        def on_assigned(self, assigned):
-            super().on_assigned(assigned)
-            Timed.t0 = Timed.t0 or time.time()
-
-    proc = Timed(settings)
+    t0: list[float] = []
+    proc = _started(settings, lambda _: t0 or t0.append(time.time()))
     flag = threading.Event()
     thread = threading.Thread(target=proc.run, args=(flag,))
     thread.start()
@@ -158,7 +163,7 @@ def _member(settings: Settings, stop, out: mp.Queue) -> None:
     flag.set()
     thread.join()
     st = proc.stats
-    out.put({"t0": Timed.t0, "written": st.written, "duplicates": st.duplicates,
+    out.put({"t0": t0[0] if t0 else None, "written": st.written, "duplicates": st.duplicates,
              "rejected": sum(st.rejected.values()), "batches": st.batches, "rss_mb": _rss_mb()})
 
 
@@ -187,10 +192,12 @@ def _group(settings: Settings, members: int) -> dict:
 
 
 def _baseline_code(ref: str, into: Path) -> Path:
-    """The ``processor`` and ``questionnaires`` packages as of git ``ref``, extracted under ``into``."""
+    """The ``processor`` package and the packages below it as of git ``ref``, extracted under ``into``."""
     into.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "processor", "questionnaires"],
-                             check=True, capture_output=True).stdout
+    # the packages the processor of that time imported: ascolto (its settings then), dataset, settings (later)
+    paths = [p for p in ("processor", "questionnaires", "dataset", "settings", "ascolto")
+             if subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{ref}:{p}"], capture_output=True).returncode == 0]
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, *paths], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return into
 

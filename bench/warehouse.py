@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ascolto.config import Settings
+from settings import Settings
 
 SERVICE_TYPES = {  # code: (PA types, questionnaires, weight)
     "anagrafe.certificati": (["L6"], ["cx-core", "di-rating-servizio", "faccia"], 0.25),
@@ -61,7 +61,7 @@ def services(rng) -> list[dict]:
 
 
 def generate(root: Path, n: int, seed: int = 7) -> float:
-    from ascolto.recordkey import keyer, local_secret
+    from dataset.recordkey import keyer, local_secret
 
     keys_of = keyer(local_secret(root))
     rng = np.random.default_rng(seed)

@@ -4,17 +4,17 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ascolto import config as config_mod
-from ascolto.config import Settings
-from ascolto.secret_policy import check_secret
+import settings as config_mod
+from settings import Settings
+from settings.secret_policy import check_secret
 from questionnaires import default_catalog
 from registry import connect
+from registry.readmodel import ServiceDirectory
 
 from . import form, intake, public
 from .durable import Durability
 from .errors import register_error_handlers
 from .ratelimit import RateLimits
-from .services import ServiceDirectory
 from .spool import Spool
 
 
@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     Under gunicorn (``preload_app = False``) this runs in each worker after fork, so the
     durability threads and the Kafka producer belong to the worker. Call
     ``app.extensions["ascolto.durability"].close()`` to stop them (tests do). Raises
-    :class:`ascolto.secret_policy.WeakSecret` when ``ASCOLTO_FORM_SECRET`` is short or a placeholder.
+    :class:`settings.secret_policy.WeakSecret` when ``ASCOLTO_FORM_SECRET`` is short or a placeholder.
     """
     settings = settings or config_mod.load()
     check_secret("ASCOLTO_FORM_SECRET", settings.form_secret)  # WeakSecret: refuse to start
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
-    services = ServiceDirectory(connect(settings.database_url, create=False))
+    services = ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
     app.extensions["ascolto.services"] = services
     app.extensions["ascolto.durability"] = Durability(
         settings.broker, settings.topic, Spool(settings.spool_dir, settings.spool_max_bytes),

@@ -27,8 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Iterable
 
-from ascolto import config as config_mod
-from ascolto.config import Settings
+import settings as config_mod
+from settings import Settings
 
 
 def _when(raw) -> datetime | None:

@@ -12,43 +12,39 @@
 - ``GET /v1/services/<key>/form/thanks?lang=it[&back=URL]`` — the localized thank-you page, with a link
   back to the page the form was opened from (``collector.backlink``: an allowed origin only).
 
+The module holds the views; the token is :mod:`collector.form_token`, the view model (items for
+the template, fields back to answers) :mod:`collector.form_view`, the OpenAPI paths
+:mod:`collector.form_openapi`.
+
 Branching without script: every item is shown; an item with ``show_if`` carries a hint saying
 when it applies ("Rispondi solo se …"), and answers to items whose condition does not hold for
 the submitted answers are dropped before validation, exactly as the widget hides them.
 """
 from __future__ import annotations
 
-import os
 import re
-import secrets
-import threading
 import time
 import uuid
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
-from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES, Item, Questionnaire
-from questionnaires.presentation import end_labels
-from registry import connect
-from registry.models import Service
+from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES, Questionnaire
 
 from .backlink import back_url, checked_back
 from .errors import ApiError
 from .intake import accept_submission  # the one intake: validation, bot checks, durability
-from .form_i18n import UI, condition_hint
+from .form_i18n import UI
 from .form_origin import effective_origin, framing_origin
+from .form_token import TOKEN_MAX_AGE_S, _issue, _signer
+from .form_view import FIELD, HONEYPOT, _field_errors, _label_lang, _view_items, form_answers
 
 bp = Blueprint("form", __name__, template_folder="templates")
 
-TOKEN_MAX_AGE_S = 24 * 3600
-HONEYPOT = "asc_hp"
-FIELD = "answers."
 _ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
@@ -59,79 +55,14 @@ def _lang(raw: str | None) -> str:
     return raw if raw in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _signer() -> URLSafeTimedSerializer:
-    """The token signer; the secret is ``Settings.form_secret`` or one kept in the data dir.
-
-    Every collector process behind one address must share the secret: set
-    ``ASCOLTO_FORM_SECRET`` when collectors run on several hosts.
-    """
-    signer = current_app.extensions.get("ascolto.form_signer")
-    if signer is None:
-        settings = current_app.config["ASCOLTO_SETTINGS"]
-        secret = getattr(settings, "form_secret", "") or _local_secret(Path(settings.data_dir))
-        signer = URLSafeTimedSerializer(secret, salt="ascolto.form/1")
-        current_app.extensions["ascolto.form_signer"] = signer
-    return signer
-
-
-def _local_secret(data_dir: Path) -> str:
-    """A random secret created once in ``data_dir`` (atomically: workers may race) and reused."""
-    path = data_dir / "form-secret"
-    for _ in range(50):
-        try:
-            value = path.read_text("ascii").strip()
-            if value:
-                return value
-        except FileNotFoundError:
-            data_dir.mkdir(parents=True, exist_ok=True)
-            tmp = data_dir / f".form-secret.{os.getpid()}.{secrets.token_hex(4)}"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32))
-                fh.flush()
-                os.fsync(fh.fileno())
-            try:
-                os.link(tmp, path)  # fails if another worker won the race: then read theirs
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink()
-            continue
-        time.sleep(0.02)
-    raise RuntimeError(f"cannot read the form secret in {path}")
-
-
-class _ServiceNames:
-    """Service and entity names shown in the page header, cached like the service directory."""
-
-    def __init__(self, database_url: str, ttl_s: float = 300.0):
-        self._factory = connect(database_url, create=False)
-        self._ttl, self._cache, self._lock = ttl_s, {}, threading.Lock()
-
-    def get(self, key: str) -> tuple[str, str]:
-        hit = self._cache.get(key)
-        if hit and time.monotonic() - hit[0] < self._ttl:
-            return hit[1]
-        with self._factory() as s:
-            row = s.get(Service, key)
-            names = (row.name, row.entity.name) if row is not None else ("", "")
-        with self._lock:
-            if len(self._cache) > 10_000:
-                self._cache.clear()
-            self._cache[key] = (time.monotonic(), names)
-        return names
-
-
 def _names(key: str) -> tuple[str, str]:
-    names = current_app.extensions.get("ascolto.form_names")
-    if names is None:
-        names = _ServiceNames(current_app.config["ASCOLTO_SETTINGS"].database_url)
-        current_app.extensions["ascolto.form_names"] = names
+    """Service and entity names shown in the page header, from the registry read model."""
     try:
-        return names.get(key)
+        view = current_app.extensions["ascolto.services"].get(key)
     except Exception:  # the header is decoration: never fail the page for it
         current_app.logger.warning("service names unavailable for %s", key, exc_info=True)
         return "", ""
+    return (view.name, view.entity_name) if view is not None else ("", "")
 
 
 class _PageError(Exception):
@@ -176,55 +107,6 @@ def _secure(resp: Response, allowed_origins=()) -> Response:
 
 # --- the form as plain HTML ----------------------------------------------------------------------
 
-def _label_lang(labels: Mapping[str, str], lang: str) -> str | None:
-    """``"it"`` where the label falls back to Italian in a page of another language, else None."""
-    return None if labels.get(lang) else (DEFAULT_LANGUAGE if lang != DEFAULT_LANGUAGE else None)
-
-
-def _choices(item: Item, lang: str, ui: Mapping[str, str]) -> list[dict[str, Any]]:
-    if item.type == "rating":
-        out = []
-        for v in range(item.scale_min, item.scale_max + 1):
-            extreme = "min" if v == item.scale_min else "max" if v == item.scale_max else None
-            words = end_labels(item).get(extreme) if extreme else None
-            out.append({"value": str(v), "n": str(v), "label": str(v),
-                        "word": (words.get(lang) or words[DEFAULT_LANGUAGE]) if words else "",
-                        "lang": _label_lang(words, lang) if words else None})
-        return out
-    if item.type == "boolean":
-        return [{"value": "true", "label": ui["yes"]}, {"value": "false", "label": ui["no"]}]
-    return [{"value": o.code, "label": o.label.get(lang) or o.label[DEFAULT_LANGUAGE],
-             "lang": _label_lang(o.label, lang)} for o in item.options]
-
-
-def _view_items(q: Questionnaire, lang: str, raw: Mapping[str, list[str]],
-                errors: Mapping[str, str]) -> list[dict[str, Any]]:
-    ui = UI[lang]
-    items = []
-    for item in q.items:
-        picked = raw.get(item.code, [])
-        view = {
-            "code": item.code, "type": item.type, "name": FIELD + item.code, "id": f"q-{item.code}",
-            "label": item.label.get(lang) or item.label[DEFAULT_LANGUAGE],
-            "label_lang": _label_lang(item.label, lang), "required": item.required,
-            "hint": (item.hint.get(lang) or item.hint.get(DEFAULT_LANGUAGE)) if item.hint else "",
-            "condition": condition_hint(q, item, lang) if item.show_if else "",
-            "error": errors.get(item.code, ""), "max_length": item.max_length,
-            "text": picked[0] if picked else "",
-        }
-        view["describedby"] = " ".join(f"{view['id']}-{part}" for part, present in (
-            ("cond", view["condition"]), ("hint", view["hint"]), ("err", view["error"]),
-            ("max", item.type == "text")) if present)
-        if item.type == "text":
-            view["max_note"] = ui["max_chars"].format(n=item.max_length)
-        if item.type != "text":
-            view["choices"] = [dict(c, checked=c["value"] in picked) for c in _choices(item, lang, ui)]
-            view["input_type"] = "checkbox" if item.type == "multi" else "radio"
-            view["scale"] = item.type == "rating" and len(view["choices"]) <= 7
-        items.append(view)
-    return items
-
-
 def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token: str, page: str, back: str = "",
                  raw: Mapping[str, list[str]] | None = None, errors: Mapping[str, str] | None = None,
                  notice: str = "", status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -246,15 +128,6 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
     return _secure(resp, cfg.allowed_origins)
 
 
-def _issue(cfg, q: Questionnaire, submission_id: str | None = None, frame: str = "") -> tuple[str, str]:
-    """A fresh ``(submission_id, token)``; the token signs service, questionnaire, id, render time,
-    and ``frame``: the allowed origin whose page framed the form when it was rendered ("" if none)."""
-    sid = submission_id or str(uuid.uuid4())
-    token = _signer().dumps({"s": cfg.key, "q": q.id, "v": q.version, "i": sid, "t": int(time.time() * 1000),
-                             "f": frame})
-    return sid, token
-
-
 @bp.get("/v1/services/<key>/form")
 def form_page(key: str):
     """The questionnaire as an HTML form that works without JavaScript."""
@@ -268,52 +141,6 @@ def form_page(key: str):
 
 # --- the POST -----------------------------------------------------------------------------------
 
-def form_answers(q: Questionnaire, form) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Typed answers from form fields (hidden-branch answers dropped) and the raw values.
-
-    Ratings become ints and booleans ``true``/``false`` when well-formed (otherwise the string is
-    passed on, and validation names the field); multi answers come from repeated fields; empty
-    fields are unanswered; text line breaks are normalized to ``\\n`` as in the widget.
-    """
-    answers: dict[str, Any] = {}
-    raw: dict[str, list[str]] = {}
-    for item in q.items:
-        values = [v.replace("\r\n", "\n") for v in form.getlist(FIELD + item.code)]
-        raw[item.code] = values
-        filled = [v for v in values if v.strip()]
-        if not filled:
-            continue
-        if item.type == "multi":
-            value: Any = list(dict.fromkeys(v.strip() for v in filled))
-        elif item.type == "text":
-            value = filled[0]
-        else:
-            value = filled[0].strip()
-            if item.type == "rating" and re.fullmatch(r"-?[0-9]{1,9}", value):
-                value = int(value)
-            elif item.type == "boolean":
-                value = {"true": True, "false": False}.get(value, value)
-        if item.visible(answers):
-            answers[item.code] = value
-    return answers, raw
-
-
-def _field_errors(q: Questionnaire, answers: Mapping[str, Any], fields: Mapping[str, Any],
-                  lang: str) -> dict[str, str]:
-    """Localized messages per item code for the ``answers.<code>`` keys of an ApiError."""
-    ui = UI[lang]
-    out = {}
-    for item in q.items:
-        if FIELD + item.code not in fields:
-            continue
-        value = answers.get(item.code)
-        if value is None:
-            out[item.code] = ui["choose"]
-        elif item.type == "text" and item.max_length and len(value) > item.max_length:
-            out[item.code] = ui["too_long"].format(n=item.max_length)
-        else:
-            out[item.code] = ui["invalid"]
-    return out
 
 
 @bp.post("/v1/submissions/form")
@@ -430,55 +257,3 @@ def _api_error(exc: ApiError):  # e.g. a rate limit raised before the view: stil
             429: "busy", 503: "unavailable"}.get(exc.status, "bad_request")
     return _error_page(exc.status, kind, _lang(request.args.get("lang")), None,
                        {k: v for k, v in exc.headers.items() if k == "Retry-After"})
-
-
-# --- for /openapi.json ---------------------------------------------------------------------------
-
-_HTML = {"text/html": {"schema": {"type": "string"}}}
-_KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
-_LANG = {"name": "lang", "in": "query", "required": False,
-         "schema": {"type": "string", "enum": list(LANGUAGES), "default": DEFAULT_LANGUAGE}}
-
-#: OpenAPI 3.1 path items of this blueprint, to be merged into the collector's ``/openapi.json``.
-OPENAPI_PATHS: dict[str, Any] = {
-    "/v1/services/{key}/form": {"get": {
-        "summary": "The service's questionnaire as an HTML form that works without JavaScript",
-        "parameters": [_KEY, _LANG, {"name": "page", "in": "query", "required": False,
-                                     "description": "Path of the page the citizen comes from (query string dropped).",
-                                     "schema": {"type": "string", "maxLength": 2048}}],
-        "responses": {"200": {"description": "The form (no script; Cache-Control: no-store).", "content": _HTML},
-                      "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML},
-                      "409": {"description": "The assigned questionnaire is not published (HTML page).", "content": _HTML}}}},
-    "/v1/submissions/form": {"post": {
-        "summary": "Submit the HTML form: the same intake as POST /v1/submissions",
-        "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
-            "type": "object", "required": ["service", "lang", "submission_id", "token"],
-            "properties": {
-                "service": {"type": "string"}, "lang": {"type": "string", "enum": list(LANGUAGES)},
-                "submission_id": {"type": "string", "format": "uuid"},
-                "token": {"type": "string", "description": "Signed render time, service and submission_id."},
-                "page": {"type": "string"},
-                "back": {"type": "string", "description": "Page to link back to from the thank-you page "
-                                                          "(kept only on an allowed origin)."}, HONEYPOT: {"type": "string", "description": "Honeypot: must be empty."}},
-            "additionalProperties": {"description": "answers.<item code>: one field per answer, repeated for "
-                                                    "multiple choices.", "type": "string"}}}}},
-        "responses": {
-            "303": {"description": "Accepted and durable; Location is the localized thank-you page."},
-            "400": {"description": "Tampered or forged form (HTML page).", "content": _HTML},
-            "403": {"description": "Origin not allowed for the service (HTML page).", "content": _HTML},
-            "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML},
-            "409": {"description": "The assignment changed since the form was rendered (HTML page).", "content": _HTML},
-            "413": {"description": "Body over the size limit (HTML page).", "content": _HTML},
-            "415": {"description": "Not a form encoding (HTML page).", "content": _HTML},
-            "422": {"description": "Invalid answers, too fast, honeypot filled or form expired: the form again, "
-                                   "answers kept, errors next to each question.", "content": _HTML},
-            "429": {"description": "Rate limited: the form again, with Retry-After.", "content": _HTML},
-            "503": {"description": "Cannot be stored now: the form again, with Retry-After.", "content": _HTML}}}},
-    "/v1/services/{key}/form/thanks": {"get": {
-        "summary": "The localized thank-you page", "parameters": [_KEY, _LANG, {
-            "name": "back", "in": "query", "required": False,
-            "description": "The page to link back to; ignored unless on one of the service's allowed origins.",
-            "schema": {"type": "string", "maxLength": 2048}}],
-        "responses": {"200": {"description": "Thank-you page.", "content": _HTML},
-                      "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML}}}},
-}

@@ -10,20 +10,20 @@ from marshmallow import ValidationError
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import SubmissionSchema, make_envelope
+from registry.readmodel import ServiceView
 
 from . import metrics
 from .body import json_body
 from .device import device_class
 from .durable import Unavailable
 from .errors import ApiError
-from .services import ServiceConfig
 
 bp = Blueprint("intake", __name__)
 _schema = SubmissionSchema()
 _MILLIS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
 
 
-def _service(key: str) -> ServiceConfig:
+def _service(key: str) -> ServiceView:
     cfg = current_app.extensions["ascolto.services"].get(key)
     if cfg is None:
         raise ApiError(404, "unknown_service", f"No service with key {key!r}.", {"service": ["Unknown service."]})

@@ -1,12 +1,10 @@
 """Prometheus metrics of the collector (``GET /metrics``).
 
 Under gunicorn each worker writes its samples to ``PROMETHEUS_MULTIPROC_DIR`` (set by
-``deploy/gunicorn.conf.py``) and ``/metrics`` aggregates all workers; without it (tests, one
+``deploy/gunicorn.conf.py``, read into ``Settings.prometheus_multiproc_dir``) and ``/metrics`` aggregates all workers; without it (tests, one
 process) the default registry is used.
 """
 from __future__ import annotations
-
-import os
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import REGISTRY, multiprocess
@@ -21,9 +19,10 @@ PRODUCE_SECONDS = Histogram("ascolto_produce_seconds", "Time for the broker to a
 SPOOL_BYTES = Gauge("ascolto_spool_bytes", "Bytes waiting in the local spool", multiprocess_mode="max")
 
 
-def exposition() -> tuple[bytes, str]:
-    """The current samples in the Prometheus text format, and its content type."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+def exposition(multiprocess_dir: str = "") -> tuple[bytes, str]:
+    """The current samples in the Prometheus text format, and its content type; with
+    ``multiprocess_dir`` (``Settings.prometheus_multiproc_dir``) those of every gunicorn worker."""
+    if multiprocess_dir:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:

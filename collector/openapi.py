@@ -10,7 +10,7 @@ from questionnaires.envelope import SubmissionSchema
 
 
 def form_paths() -> dict:
-    from .form import OPENAPI_PATHS
+    from .form_openapi import OPENAPI_PATHS
 
     return OPENAPI_PATHS
 

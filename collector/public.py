@@ -45,7 +45,7 @@ def readyz():
 @bp.get("/metrics")
 def prometheus():
     metrics.SPOOL_BYTES.set(current_app.extensions["ascolto.durability"].spool.refresh_size())
-    data, content_type = metrics.exposition()
+    data, content_type = metrics.exposition(current_app.config["ASCOLTO_SETTINGS"].prometheus_multiproc_dir)
     return Response(data, content_type=content_type)
 
 

@@ -14,8 +14,8 @@ from typing import Callable
 from flask import request
 from limits import parse, storage, strategies
 
-from ascolto.config import Settings
-from registry.ops import SERVICE_KEY
+from registry.checks import SERVICE_KEY
+from settings import Settings
 
 from .errors import ApiError
 

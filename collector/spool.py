@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+from dataset.durable import fsync_dir
 from privacy import redact_record
 
 #: the smallest ``max_length`` of any text item in the catalog (tests/test_durability.py checks it).
@@ -89,7 +90,7 @@ class Spool:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
-                _fsync_dir(self.dir)
+                fsync_dir(self.dir)
             except OSError:
                 os.close(fd)
                 raise
@@ -184,7 +185,7 @@ class Claim:
         """Every value reached the broker: remove the segment."""
         size = self.path.stat().st_size
         self.path.unlink(missing_ok=True)
-        _fsync_dir(self.spool.dir)
+        fsync_dir(self.spool.dir)
         self.release()
         with self.spool._lock:
             self.spool._size_hint = max(0, self.spool._size_hint - size)
@@ -203,10 +204,3 @@ def _scrubbed(line: bytes) -> bytes:
     red, _ = redact_record(value, floor=TEXT_FLOOR)
     return line if red is value else key + tab + red
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

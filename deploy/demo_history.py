@@ -26,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from registry.demo_wide import all_services
+from settings import child_environment
 
 from .demo_data import answers_for
 
@@ -102,7 +103,7 @@ def load_history(data_dir: Path, env: dict, origins: list[str], *, months: int =
         for line in lines:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
     try:
-        out = subprocess.run([sys.executable, "-m", "collector.backfill", fh.name], env=dict(os.environ, **env),
+        out = subprocess.run([sys.executable, "-m", "collector.backfill", fh.name], env=child_environment(**env),
                              capture_output=True, text=True, timeout=600)
     finally:
         os.unlink(fh.name)

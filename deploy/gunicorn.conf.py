@@ -1,12 +1,14 @@
-"""Gunicorn configuration shared by the collector and the console (bind given on the command line)."""
-import os
-import tempfile
+"""Gunicorn configuration shared by the collector and the console (bind given on the command line).
 
-from ascolto.logs import logging_config
+Values come from :func:`settings.load` (``ASCOLTO_WORKERS``, ``ASCOLTO_THREADS``, ``ASCOLTO_LOG_LEVEL``).
+"""
+from settings import export_prometheus_dir, load
+from settings.logs import logging_config
 
-workers = int(os.environ.get("ASCOLTO_WORKERS", "2"))
+_settings = load()
+workers = _settings.workers
 worker_class = "gthread"
-threads = int(os.environ.get("ASCOLTO_THREADS", "8"))
+threads = _settings.threads
 timeout = 30
 graceful_timeout = 10
 keepalive = 5
@@ -14,13 +16,12 @@ keepalive = 5
 preload_app = False
 # Structured JSON logs; no access log: client addresses are never logged.
 accesslog = None
-logconfig_dict = logging_config()
+logconfig_dict = logging_config(_settings.log_level)
 # Several gunicorn masters run side by side (collector, console): no shared control socket.
 control_socket_disable = True
 
 # Prometheus samples of all workers are aggregated through files in this directory.
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ascolto-metrics-")
+export_prometheus_dir(_settings)
 
 
 def child_exit(server, worker):

@@ -8,7 +8,6 @@ prints how many were accepted; stops everything on Ctrl-C (or when any part dies
 """
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ascolto.config import Settings
+from settings import Settings, child_environment
 from registry import connect
 from registry.demo import seed_tokens
 from registry.demo_wide import seed_wide
@@ -66,7 +65,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
         registry = connect(settings.database_url)
         seed_wide(registry, origins)
         demo_tokens = seed_tokens(registry)
-        env = dict(os.environ, ASCOLTO_BROKER=broker.bootstrap, ASCOLTO_DATA_DIR=str(settings.data_dir),
+        env = child_environment(ASCOLTO_BROKER=broker.bootstrap, ASCOLTO_DATA_DIR=str(settings.data_dir),
                    ASCOLTO_DATABASE_URL=settings.database_url, ASCOLTO_TOPIC=settings.topic)
         # Tansu answers a group join only after the rebalance timeout: keep it short locally.
         env.setdefault("ASCOLTO_MAX_POLL_INTERVAL_MS", "3000")

@@ -18,7 +18,6 @@ start with ``part-PPP-`` so the processor's crash sweep never mistakes it for an
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import logging
 import os
 import shutil
@@ -29,8 +28,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .canonical import ANSWERS_SCHEMA, RESPONSES_SCHEMA
-from .sink import dataset_lock, fsync_dir, write_parquet
+from dataset import layout
+from dataset.durable import dataset_lock, fsync_dir
+from dataset.files import write_parquet
+from dataset.schema import ANSWERS_SCHEMA, RESPONSES_SCHEMA
 
 log = logging.getLogger("ascolto.compact")
 _RENAME_EXCHANGE = 2
@@ -76,7 +77,7 @@ def compact(data_dir: Path, min_rows: int = 100_000) -> list[dict]:
 
 def _compact_leaf(data_dir: Path, rel: Path, small: list[Path], staging: Path) -> dict:
     names = [f.name for f in small]
-    name = "compacted-" + hashlib.sha256("\n".join(names).encode()).hexdigest()[:16] + ".parquet"
+    name = layout.compacted_name(names)
     merged = _read(small, RESPONSES_SCHEMA)
     ids = merged.column("submission_id")
     if pc.count_distinct(ids).as_py() != len(ids):

@@ -1,16 +1,13 @@
-"""The consume loop and its commit point.
+"""The consume loop: polls the consumer, submits records to the strategy chain, honours backpressure.
 
-    poll ──▶ Batch ──(full or old enough)──▶ flush():
-               transform (decode → validate → enrich → harmonize → redact → shape, per envelope)
-               guard     (halt when a window is mostly invalid: nothing written, nothing committed)
-               dedup     (per Kafka partition, against the ids already written)
-               write     (answers + responses Parquet, durable) and failed/ (durable)
-               DLQ       (sends acknowledged by the broker)
-               commit    (offsets of the batch, explicitly; never auto-commit)
+    consumer.poll ──▶ Batching ─▶ Transforming ─▶ Guarding ─▶ WritingRows ─▶ DeadLettering ─▶ Committing
 
-Offsets are committed only after everything the batch produced is durable. A crash before the
-commit replays the batch; rows whose ``submission_id`` is already in the dataset are skipped, so
-each submission is written exactly once (the same id posted twice is also stored once).
+The chain and its contract are :mod:`processor.strategies`; this module only runs it. A record
+the chain rejects (:class:`processor.strategies.MessageRejected`) is kept, the assigned partitions
+are paused and the chain polled until it takes the record; then consumption resumes. On a
+rebalance the chain is joined (everything read is made durable and committed) before the
+partitions go. :class:`Processor` receives its consumer, producer, registry lookup and clock
+(built from :class:`settings.Settings` when not given), so the loop runs against fakes too.
 """
 from __future__ import annotations
 
@@ -18,85 +15,26 @@ import gc
 import logging
 import threading
 import time
-from collections import Counter, deque
-from dataclasses import dataclass, field
+from collections import deque
+from typing import Any, Callable, Iterable
 
-from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.errors import CommitFailedError
-from kafka.structs import OffsetAndMetadata
+from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
 
-from ascolto.config import Settings
-from ascolto.recordkey import keyer, secret_for
+from settings import Settings
+from dataset.recordkey import keyer, secret_for
 from registry import connect
+from registry.readmodel import ServiceDirectory
 
-from .enrich import Enricher
-from .failed import FailedStore, failure_id, scrub
+from .failed import FailedStore
 from .ids import IdIndex
 from .metrics import Metrics
 from .sink import ParquetSink
-from .steps import Failure, Work, transform
+from .steps import ServiceLookup
+from .strategies import (Batching, Halt, InvalidRatioGuard, MessageRejected, Parts, Stats, build_chain,
+                         write_partition)
 
+__all__ = ["Halt", "Processor", "Stats", "run_forever", "tune_gc", "write_partition"]
 log = logging.getLogger("ascolto.processor")
-
-
-class Halt(RuntimeError):
-    """Too many invalid records in a window: stop instead of dead-lettering everything."""
-
-
-@dataclass
-class Stats:
-    written: int = 0
-    duplicates: int = 0
-    rejected: Counter = field(default_factory=Counter)
-    redactions: Counter = field(default_factory=Counter)
-    batches: int = 0
-
-
-class InvalidRatioGuard:
-    """Halts when more than ``max_ratio`` of a window of at least ``window`` envelopes is invalid.
-
-    The window is the batch being flushed when it is that large, else the last ``window`` envelope
-    outcomes (this batch's included). The check runs before anything of the batch is written.
-    """
-
-    def __init__(self, window: int, max_ratio: float):
-        self.window, self.max_ratio = window, max_ratio
-        self.recent: deque[bool] = deque(maxlen=max(1, window))
-
-    def check(self, envelopes: int, invalid: int) -> None:
-        if self.window <= 0 or envelopes == 0:
-            return
-        outcomes = [True] * invalid + [False] * (envelopes - invalid)
-        if envelopes >= self.window:
-            n, bad = envelopes, invalid
-        else:
-            trial = deque(self.recent, maxlen=self.window)
-            trial.extend(outcomes)
-            n, bad = len(trial), sum(trial)
-        if n >= self.window and bad / n > self.max_ratio:
-            raise Halt(f"{bad} of the last {n} envelopes are invalid (> {self.max_ratio:.0%} of a window of "
-                       f"{self.window}); stopping without committing them. Fix the cause (the producer, the "
-                       f"registry or a questionnaire) and restart; see `ascolto failed list` for earlier ones.")
-        self.recent.extend(outcomes)
-
-
-def write_partition(sink: ParquetSink, index: IdIndex, works: list[Work], partition: int, first: int,
-                    last: int) -> tuple[int, int]:
-    """The dedup and write steps for the accepted envelopes of one partition; returns (written, duplicates)."""
-    kept, batch_ids, duplicates = [], set(), 0
-    for work in works:
-        sid = work.submission_id
-        if sid in batch_ids or sid in index:
-            duplicates += 1
-            continue
-        batch_ids.add(sid)
-        kept.append(work)
-    if kept:
-        sink.write_works(kept, partition, first, last)
-        index.update(batch_ids)
-    return len(kept), duplicates
-
-
 GC_THRESHOLD = 20_000
 
 
@@ -114,6 +52,22 @@ def tune_gc() -> None:
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
+def kafka_consumer(settings: Settings) -> KafkaConsumer:
+    """The group member's consumer: explicit commits only, from the earliest offset of a new group."""
+    return KafkaConsumer(
+        bootstrap_servers=settings.broker, group_id=settings.group, client_id="ascolto-processor",
+        enable_auto_commit=False, auto_offset_reset="earliest",
+        max_poll_records=settings.batch_max_records,
+        max_poll_interval_ms=settings.max_poll_interval_ms,
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=max(100, settings.session_timeout_ms // 3))
+
+
+def kafka_producer(settings: Settings) -> KafkaProducer:
+    """The dead-letter producer (acks=all: a dead letter is durable before its offset is committed)."""
+    return KafkaProducer(bootstrap_servers=settings.broker, acks="all", client_id="ascolto-dlq")
+
+
 class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, processor: "Processor"):
         self.processor = processor
@@ -126,28 +80,35 @@ class _Rebalance(ConsumerRebalanceListener):
 
 
 class Processor:
-    """One member of the processor consumer group. Not thread-safe: run it in one thread."""
+    """One member of the processor consumer group. Not thread-safe: run it in one thread.
 
-    def __init__(self, settings: Settings):
+    Injection points (all optional; built from ``settings`` when omitted): ``consumer`` (kafka-python's
+    ``KafkaConsumer`` interface: subscribe, poll, commit, assignment, pause, resume, close), ``producer``
+    (``send`` returning a future, ``close``), ``lookup`` (the registry: ``facts(key)``), ``clock``
+    (monotonic seconds, for batch age) and ``on_assigned`` (called with the partitions after each
+    assignment — the benchmark's timer)."""
+
+    def __init__(self, settings: Settings, *, consumer: Any = None, producer: Any = None,
+                 lookup: ServiceLookup | None = None, clock: Callable[[], float] = time.monotonic,
+                 on_assigned: Callable[[Iterable], None] | None = None):
         self.settings = settings
         self.sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
-        self.failed = FailedStore(settings.data_dir, settings.collector_id)
-        self.enricher = Enricher(connect(settings.database_url, create=False))
         self.metrics = Metrics(settings.processor_metrics_file)
-        self.guard = InvalidRatioGuard(settings.dlq_window, settings.dlq_max_ratio)
-        self.stats = Stats()
         self.indexes: dict[int, IdIndex] = {}
         self.halted: Halt | None = None
-        self._pending: list = []
-        self._oldest = 0.0
-        self.consumer = KafkaConsumer(
-            bootstrap_servers=settings.broker, group_id=settings.group, client_id="ascolto-processor",
-            enable_auto_commit=False, auto_offset_reset="earliest",
-            max_poll_records=settings.batch_max_records,
-            max_poll_interval_ms=settings.max_poll_interval_ms,
-            session_timeout_ms=settings.session_timeout_ms,
-            heartbeat_interval_ms=max(100, settings.session_timeout_ms // 3))
-        self.dlq = KafkaProducer(bootstrap_servers=settings.broker, acks="all", client_id="ascolto-dlq")
+        self.consumer = consumer if consumer is not None else kafka_consumer(settings)
+        self.dlq = producer if producer is not None else kafka_producer(settings)
+        self.lookup = lookup if lookup is not None else ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
+        self._on_assigned = on_assigned
+        self._carry: deque = deque()  # records polled but not yet taken by the chain (backpressure)
+        self.parts = Parts(consumer=self.consumer, producer=self.dlq, lookup=self.lookup, sink=self.sink,
+                           failed=FailedStore(settings.data_dir, settings.collector_id), index=self.index,
+                           clock=clock, metrics=self.metrics)
+        self.stats: Stats = self.parts.stats
+        self.chain: Batching = build_chain(
+            self.parts, dlq_topic=settings.dlq_topic, max_records=settings.batch_max_records,
+            max_seconds=settings.batch_max_seconds,
+            guard=InvalidRatioGuard(settings.dlq_window, settings.dlq_max_ratio))
 
     # --- partitions ---------------------------------------------------------------------------------
     def on_assigned(self, assigned) -> None:
@@ -156,13 +117,17 @@ class Processor:
             self.sink.sweep(tp.partition)
         self.metrics.assigned.set(len(self.consumer.assignment()))
         self.metrics.write()
+        if self._on_assigned is not None:
+            self._on_assigned(assigned)
 
     def on_revoked(self, revoked) -> None:
-        """Flush in-flight records before the partitions go to another member."""
+        """Make durable and commit what was read before the partitions go to another member."""
+        gone = {tp.partition for tp in revoked}
+        self._carry = deque(r for r in self._carry if r.partition not in gone)
         try:
             self.flush()
-        except Halt as exc:
-            self.halted, self._pending = exc, []
+        except Halt as exc:  # the chain abandoned the batch: nothing of it written or committed
+            self.halted = exc
         for tp in revoked:
             self.indexes.pop(tp.partition, None)
 
@@ -183,13 +148,7 @@ class Processor:
         self.consumer.subscribe([self.settings.topic], listener=_Rebalance(self))
         try:
             while not stop.is_set() and self.halted is None:
-                for records in self.consumer.poll(timeout_ms=200).values():
-                    if not self._pending:
-                        self._oldest = time.monotonic()
-                    self._pending.extend(records)
-                if self._pending and (len(self._pending) >= self.settings.batch_max_records
-                                      or time.monotonic() - self._oldest >= self.settings.batch_max_seconds):
-                    self.flush()
+                self.step()
             if self.halted is None:
                 self.flush()
         except Halt as exc:
@@ -200,73 +159,32 @@ class Processor:
                 self.metrics.write()
                 log.critical("processor halted: %s", self.halted)
             self.consumer.close(autocommit=False)
-            self.dlq.close(timeout=5)
+            self.chain.close()
             gc.unfreeze()
         if self.halted is not None:
             raise self.halted
 
+    def step(self, timeout_ms: int = 200) -> None:
+        """One turn of the loop: poll the consumer (unless held back), submit, let the chain do timed work."""
+        paused = bool(self._carry)
+        polled = self.consumer.poll(timeout_ms=20 if paused else timeout_ms)  # paused: heartbeats only
+        for records in polled.values():
+            self._carry.extend(records)
+        self.chain.poll()
+        while self._carry:
+            try:
+                self.chain.submit(self._carry[0])
+            except MessageRejected:
+                if not paused:
+                    self.consumer.pause(*self.consumer.assignment())
+                return
+            self._carry.popleft()
+        if paused:
+            self.consumer.resume(*self.consumer.assignment())
+
     def flush(self) -> None:
-        """The commit point: make the pending records durable (rows or dead letters), then commit."""
-        if not self._pending:
-            return
-        records, self._pending = self._pending, []
-        try:
-            self._flush(records)
-        except Halt:
-            raise
-        except CommitFailedError as exc:  # the group rebalanced under us: the next owner replays
-            log.warning("commit failed (%s); the batch will be replayed and deduplicated", exc)
-
-    def _flush(self, records: list) -> None:
-        out = transform(records, self.enricher)
-        self.guard.check(out.envelopes, len(out.failures))
-        by_partition: dict[int, list] = {}
-        for rec in records:
-            by_partition.setdefault(rec.partition, []).append(rec)
-        accepted: dict[int, list[Work]] = {}
-        for w in out.accepted:
-            accepted.setdefault(w.source.partition, []).append(w)
-        failures: dict[int, list[Failure]] = {}
-        for f in out.failures:
-            failures.setdefault(f.source.partition, []).append(f)
-        offsets = {}
-        for partition, recs in by_partition.items():
-            first, last = recs[0].offset, recs[-1].offset
-            written, dups = write_partition(self.sink, self.index(partition), accepted.get(partition, []),
-                                            partition, first, last)
-            self.failed.write(failures.get(partition, []), partition, first, last)
-            self.stats.written += written
-            self.stats.duplicates += dups
-            self.metrics.rows.inc(written)
-            self.metrics.duplicates.inc(dups)
-            offsets[TopicPartition(recs[0].topic, partition)] = OffsetAndMetadata(last + 1, "", -1)
-        acks = [self._dead_letter(f) for f in out.failures]
-        for ack in acks:  # a dead letter must be durable before its offset is committed
-            ack.get(timeout=30)
-        self.consumer.commit(offsets)
-        self.stats.batches += 1
-        self.stats.redactions.update(out.redactions)
-        self.metrics.records.inc(len(records))
-        self.metrics.envelopes.inc(out.envelopes)
-        self.metrics.batches.inc()
-        self.metrics.count_redactions(out.redactions)
-        self.metrics.last_commit.set_to_current_time()
-        self.metrics.write()
-        log.info("committed %d records: %s", len(records), self.stats)
-
-    def _dead_letter(self, f: Failure):
-        """Send the failure, scrubbed of personal data, to the DLQ topic with its reason in headers;
-        returns the send future."""
-        f = scrub(f)
-        self.stats.rejected[f.reason] += 1
-        self.metrics.dead.labels(f.reason).inc()
-        src = f.source
-        log.warning("dead-letter %s[%d]@%d#%d: %s: %s", src.topic, src.partition, src.offset, src.index, f.reason,
-                    f.detail[:200])
-        return self.dlq.send(self.settings.dlq_topic, key=src.key, value=f.value, headers=[
-            ("ascolto.reason", f.reason.encode()), ("ascolto.detail", f.detail[:1000].encode()),
-            ("ascolto.source", f"{src.topic}/{src.partition}/{src.offset}".encode()),
-            ("ascolto.failure_id", failure_id(f).encode())])
+        """The commit point on demand: everything submitted is made durable and committed."""
+        self.chain.join()
 
 
 def run_forever(settings: Settings) -> int:

@@ -25,8 +25,9 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from .redact import redact, redact_record
-from .sink import fsync_dir, read_retrying, write_parquet
-from .steps import Failure
+from dataset.durable import fsync_dir
+from dataset.files import read_retrying, write_parquet
+from .badrows import Failure
 
 FAILED_SCHEMA = pa.schema([
     pa.field("failure_id", pa.string(), nullable=False),

@@ -10,7 +10,6 @@ aggregates are built from are unchanged. The long ``answers`` dataset and the ``
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +18,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .sink import dataset_lock, fsync_dir
+from dataset.durable import dataset_lock
+from dataset.files import write_parquet
 
 log = logging.getLogger("ascolto.purge")
 
@@ -76,14 +76,8 @@ def purge(data_dir: Path, before: date, *, dry_run: bool = False) -> PurgeReport
             i = table.column_names.index("answers")
             empty = pa.array([[] for _ in range(table.num_rows)], type=table.schema.field(i).type)
             table = table.set_column(i, table.schema.field(i), empty)
-        tmp = path.with_name(f".{path.name}.purge")
         with dataset_lock(data_dir, exclusive=True):
-            with open(tmp, "wb") as fh:
-                pq.write_table(table, fh, compression="zstd")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-            fsync_dir(path.parent)
+            write_parquet(path, table)
     report.answers_files_deleted = len(answers)
     report.failed_files_deleted = len(failed)
     if not dry_run:

@@ -14,16 +14,16 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ascolto.config import Settings
-from ascolto.recordkey import keyer, secret_for
+from settings import Settings
+from dataset.recordkey import keyer, secret_for
 from registry import connect
+from registry.readmodel import ServiceDirectory
 
-from .consumer import write_partition
-from .enrich import Enricher
 from .failed import FailedStore
 from .ids import IdIndex
 from .sink import ParquetSink
 from .steps import transform
+from .strategies import write_partition
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def replay(settings: Settings, reason: str | None = None, since: datetime | None
     """
     store = FailedStore(settings.data_dir)
     sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
-    enricher = Enricher(connect(settings.database_url, create=False))
+    enricher = ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
     pending = store.list(reason=reason, since=since, pending_only=True)
     results, by_partition = [], {}
     for f in pending:

@@ -18,7 +18,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol
 from zoneinfo import ZoneInfo
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
@@ -26,23 +26,13 @@ from questionnaires.envelope import EnvelopeError, decode_record, encode_record
 from questionnaires.envelope import fast_envelope as _fast_envelope
 from questionnaires.envelope import parse_envelope as contract_parse_envelope
 from questionnaires.harmonize import CATEGORY_INDICATORS, HarmonizationError, canonical_indicators, module_indicators
+from questionnaires.memo import IdentityCache
 from questionnaires.model import bool_key
 
-from .canonical import Rejected
-from .enrich import Enricher
+from .badrows import Failure, Reason, Rejected, Source
 from .redact import redact
 
 ROME = ZoneInfo("Europe/Rome")
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where an envelope came from: lineage for rows and dead letters."""
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None = None
-    index: int = 0  # position of the envelope in a batch record
 
 
 @dataclass
@@ -78,16 +68,13 @@ class Work:
                 for item, kind, value, name, score in self.answer_items]
 
 
-@dataclass
-class Failure:
-    """A dead letter: ``value`` is what gets replayed (the envelope alone, or the whole record)."""
-    source: Source
-    reason: str
-    detail: str
-    value: bytes | None
+class ServiceLookup(Protocol):
+    """The registry as the steps see it: a service key's facts, or None for an unknown service."""
+
+    def facts(self, key: str) -> Any: ...
 
 
-Step = Callable[[Work, Enricher], None]
+Step = Callable[[Work, ServiceLookup], None]
 
 
 def decode(topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None) -> list[Work]:
@@ -95,7 +82,7 @@ def decode(topic: str, partition: int, offset: int, key: bytes | None, value: by
     try:
         raws = decode_record(value)
     except EnvelopeError as exc:
-        raise Rejected("undecodable", str(exc)) from None
+        raise Rejected(Reason.UNDECODABLE, str(exc)) from None
     return [Work(Source(topic, partition, offset, key, i), raw) for i, raw in enumerate(raws)]
 
 
@@ -108,17 +95,17 @@ def parse_envelope(raw: Any) -> dict[str, Any]:
     return fast if fast is not None else contract_parse_envelope(raw)
 
 
-def validate(work: Work, _: Enricher) -> None:
+def validate(work: Work, _: ServiceLookup) -> None:
     """The envelope and its submission against the contract (defence in depth)."""
     try:
         work.env = parse_envelope(work.raw)
     except EnvelopeError as exc:
-        raise Rejected("invalid_envelope", str(exc)) from None
+        raise Rejected(Reason.INVALID_ENVELOPE, str(exc)) from None
     sub = work.env["submission"]
     try:
         work.questionnaire = default_catalog().get(sub["questionnaire"], sub["version"])
     except UnknownQuestionnaire as exc:
-        raise Rejected("unknown_questionnaire", str(exc)) from None
+        raise Rejected(Reason.UNKNOWN_QUESTIONNAIRE, str(exc)) from None
     # the compiled validator for the plainly valid map; the marshmallow contract for anything else
     work.answers = work.questionnaire.fast_validate(sub["answers"])
     if work.answers is not None:
@@ -126,34 +113,34 @@ def validate(work: Work, _: Enricher) -> None:
     try:
         work.answers = work.questionnaire.validate(sub["answers"])
     except AnswersInvalid as exc:
-        raise Rejected("invalid_answers", str(exc)) from None
+        raise Rejected(Reason.INVALID_ANSWERS, str(exc)) from None
 
 
-def enrich(work: Work, enricher: Enricher) -> None:
+def enrich(work: Work, enricher: ServiceLookup) -> None:
     """Entity, PA type (IPA category), service type and region from the registry."""
     key = work.env["submission"]["service"]
     work.facts = enricher.facts(key)
     if work.facts is None:
-        raise Rejected("unknown_service", key)
+        raise Rejected(Reason.UNKNOWN_SERVICE, key)
 
 
-def harmonize(work: Work, _: Enricher) -> None:
+def harmonize(work: Work, _: ServiceLookup) -> None:
     """The canonical and module indicators, by the rules the questionnaire version declares."""
     try:
         work.indicators = canonical_indicators(work.questionnaire, work.answers)
         work.modules = module_indicators(work.questionnaire, work.answers)
     except HarmonizationError as exc:
-        raise Rejected("harmonization", str(exc)) from None
+        raise Rejected(Reason.HARMONIZATION, str(exc)) from None
     except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:  # a defective rule
-        raise Rejected("harmonization", f"{work.questionnaire.key}: {type(exc).__name__}: {exc}") from None
+        raise Rejected(Reason.HARMONIZATION, f"{work.questionnaire.key}: {type(exc).__name__}: {exc}") from None
+
+
+_TEXT_ITEMS = IdentityCache()
+_SHAPE_PLANS = IdentityCache()
 
 
 def _text_items(q) -> tuple[str, ...]:
-    cached = q.__dict__.get("_text_items")
-    if cached is None:
-        cached = tuple(it.code for it in q.items if it.type == "text")
-        object.__setattr__(q, "_text_items", cached)
-    return cached
+    return _TEXT_ITEMS.get(q, lambda q: tuple(it.code for it in q.items if it.type == "text"))
 
 
 _PAGES: dict[str, tuple[str, Counter]] = {}  # page paths repeat: redact each distinct one once
@@ -170,7 +157,7 @@ def _redact_page(path: str) -> tuple[str, Counter]:
     return hit
 
 
-def redact_text(work: Work, _: Enricher) -> None:
+def redact_text(work: Work, _: ServiceLookup) -> None:
     """Every free-text answer (and the page path) scrubbed of personal data, counted per type."""
     answers = work.answers
     for code in _text_items(work.questionnaire):
@@ -186,16 +173,16 @@ def redact_text(work: Work, _: Enricher) -> None:
             work.redactions.update(counts)
 
 
+def _build_shape_plan(q) -> tuple:
+    rules: dict[str, list[str]] = {}
+    for name, rule in q.harmonization.items():
+        rules.setdefault(rule["item"], []).append(name)
+    return tuple((it.code, it.type, tuple(rules.get(it.code) or [None])) for it in q.items)
+
+
 def _shape_plan(q) -> tuple:
     """Per item: (code, type, the indicators it feeds or (None,)), built once per questionnaire."""
-    cached = q.__dict__.get("_shape_plan")
-    if cached is None:
-        rules: dict[str, list[str]] = {}
-        for name, rule in q.harmonization.items():
-            rules.setdefault(rule["item"], []).append(name)
-        cached = tuple((it.code, it.type, tuple(rules.get(it.code) or [None])) for it in q.items)
-        object.__setattr__(q, "_shape_plan", cached)
-    return cached
+    return _SHAPE_PLANS.get(q, _build_shape_plan)
 
 
 def _json(value: Any) -> str:
@@ -218,7 +205,7 @@ def _period(received: datetime) -> str:
     return f"{local.year}-{local.month:02d}" if local.year >= 1000 else local.strftime("%Y-%m")
 
 
-def shape(work: Work, _: Enricher) -> None:
+def shape(work: Work, _: ServiceLookup) -> None:
     """The ``responses`` row and the ``answers`` rows of the envelope."""
     env, sub, facts, q = work.env, work.env["submission"], work.facts, work.questionnaire
     received: datetime = env["received_at"]
@@ -266,7 +253,7 @@ def shape(work: Work, _: Enricher) -> None:
 STEPS: tuple[Step, ...] = (validate, enrich, harmonize, redact_text, shape)
 
 
-def run_steps(work: Work, enricher: Enricher, steps: Iterable[Step] = STEPS) -> Work:
+def run_steps(work: Work, enricher: ServiceLookup, steps: Iterable[Step] = STEPS) -> Work:
     for step in steps:
         step(work, enricher)
     return work
@@ -281,7 +268,7 @@ class Transformed:
     redactions: Counter = field(default_factory=Counter)
 
 
-def transform(records: Iterable, enricher: Enricher, steps: Iterable[Step] = STEPS) -> Transformed:
+def transform(records: Iterable, enricher: ServiceLookup, steps: Iterable[Step] = STEPS) -> Transformed:
     """Run :func:`decode` and the steps over Kafka records (anything with topic/partition/offset/key/value)."""
     out = Transformed()
     steps = tuple(steps)

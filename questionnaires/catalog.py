@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .model import DefinitionError, Problem, Questionnaire, analyze_definition, read_definition
+from .analysis import analyze_definition, read_definition
+from .model import DefinitionError, Problem, Questionnaire
 from .published import MANIFEST_NAME, ManifestError, content_hash, read_manifest, ref
 
 STANDARD_DIR = Path(__file__).parent

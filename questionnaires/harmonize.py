@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from .memo import IdentityCache
 from .model import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS, Questionnaire, bool_key
 
 __all__ = ["SCORE_INDICATORS", "CATEGORY_INDICATORS", "CATEGORY_CODES", "HarmonizationError",
@@ -73,17 +74,20 @@ def _compile(questionnaire: Questionnaire, name: str, rule: Mapping[str, Any]):
     return lambda answer: _apply(questionnaire, name, rule, answer)
 
 
+def _build_plan(questionnaire: Questionnaire) -> tuple[tuple, tuple]:
+    canonical, modules = [], []
+    for name, rule in questionnaire.harmonization.items():
+        entry = (name, rule["item"], _compile(questionnaire, name, rule))
+        (canonical if name in SCORE_INDICATORS or name in CATEGORY_INDICATORS else modules).append(entry)
+    return tuple(canonical), tuple(modules)
+
+
+_PLANS = IdentityCache()
+
+
 def _plan(questionnaire: Questionnaire) -> tuple[tuple, tuple]:
     """(canonical rules, module rules) as (name, item code, compiled rule), built once per questionnaire."""
-    plan = questionnaire.__dict__.get("_harmonization_plan")
-    if plan is None:
-        canonical, modules = [], []
-        for name, rule in questionnaire.harmonization.items():
-            entry = (name, rule["item"], _compile(questionnaire, name, rule))
-            (canonical if name in SCORE_INDICATORS or name in CATEGORY_INDICATORS else modules).append(entry)
-        plan = (tuple(canonical), tuple(modules))
-        object.__setattr__(questionnaire, "_harmonization_plan", plan)
-    return plan
+    return _PLANS.get(questionnaire, _build_plan)
 
 
 _EMPTY: dict[str, Any] = {}

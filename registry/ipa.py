@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session
 from . import audit
 from .errors import InvalidValue, RegistryError
 from .models import AuditEntry, Entity, utcnow
-from .ops import check_category, check_ipa_code, check_name, check_services_fit, place
+from .checks import check_category, check_ipa_code, check_name, place
+from .ops import check_services_fit
 
 COLUMNS = {  # registry field → IPA column
     "ipa_code": "Codice_IPA",

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .errors import InvalidValue, NotFound
 from .models import ROLES, Token, utcnow
-from .ops import check_name
+from .checks import check_name
 
 SCHEME = "asc"
 _SECRET = re.compile(rf"^{SCHEME}_([0-9a-f]{{8}})_([A-Za-z0-9_\-]{{43}})$")

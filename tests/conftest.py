@@ -7,11 +7,15 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from ascolto.config import Settings
+from settings import Settings
 from deploy.broker import LocalBroker, ensure_topics
-from registry import connect
+from registry import connect, dispose
 from registry.demo import seed
+
+from .registry_support import BACKENDS, postgres
+from .warehouse_rows import response, write
 
 ORIGIN = "https://www.comune.roma.it"
 
@@ -101,3 +105,60 @@ def wait_for(predicate, timeout_s: float = 30.0, interval_s: float = 0.1, messag
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout_s}s waiting for {message}")
         time.sleep(interval_s)
+
+
+# --- registry: every registry test runs on SQLite and on PostgreSQL (tests/registry_support.py) ------
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A database URL with an empty registry (nothing created yet), on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'registry.db'}"
+        return
+    base, reason = postgres()
+    if base is None:
+        pytest.skip(f"PostgreSQL not reachable, registry tests run on SQLite only ({reason})")
+    schema = f"ascolto_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text("SET lock_timeout = '20s'"))
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def factory(db_url):
+    """A session factory on a registry migrated to head."""
+    f = connect(db_url)
+    yield f
+    dispose(f)
+
+
+# --- warehouse: a realistic small dataset (tests/warehouse_rows.py) --------------------------------
+
+ENTITIES = [("c_h501", "ITI4", 5, 40), ("c_f205", "ITC4", 3, 35), ("c_a944", "ITH5", 4, 30), ("c_l219", "ITC1", 2, 25),
+            ("c_d612", "ITI1", 4, 2)]
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """Realistic rows: five comuni for anagrafe.certificati (one with 2 responses), a faccia counter, INPS."""
+    rows = []
+    for entity, region, sat, n in ENTITIES:
+        for i in range(n):
+            s = max(1, min(5, sat + (i % 3) - 1))
+            rows.append(response(entity=entity, region=region, satisfaction=s, ease=s, day=1 + i % 28,
+                                 went_well=["clarity"] if s >= 4 else [], went_wrong=["technical"] if s < 3 else [],
+                                 task="yes", comment="scrivete a mario.rossi@example.com" if i == 0 else None))
+    for i in range(12):
+        rows.append(response(entity="c_h501", region="ITI4", questionnaire="di-rating-servizio", ease=5 - i % 2))
+    for i in range(40):
+        rows.append(response(period="2026-11", pa_type="C16", service_type="previdenza.domanda-prestazione",
+                             entity="inps", region="ITI4", satisfaction=3 + i % 3))
+    write(tmp_path, rows)
+    return tmp_path

@@ -9,12 +9,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ascolto.config import Settings
+from settings import Settings
 from processor.failed import FAILED_SCHEMA
 from registry import connect, session_scope
 from registry.demo import seed
 from registry.tokens import create_token
-from tests.test_warehouse_fixtures import response, write
+from tests.warehouse_rows import response, write
 
 # entity, region (NUTS-2), PA type, service type, service key, responses per month, mean rating
 UNITS = [

@@ -42,20 +42,25 @@ def test_a_flood_on_one_service_does_not_limit_other_services(limited):
     assert client.post("/v1/submissions", json=submission("demo-asl-prenotazione")).status_code == 202
 
 
-def _redis_up() -> bool:
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis, or a skip — asked when a test runs, never while tests are collected."""
     try:
-        return redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1).ping()
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError:
-        return False
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    return REDIS_URL
 
 
-@pytest.mark.skipif(not _redis_up(), reason="no Redis server at 127.0.0.1:6379")
-def test_limits_are_shared_through_redis_between_collector_processes(limited):
+def test_limits_are_shared_through_redis_between_collector_processes(limited, redis_url):
     import uuid
 
     ip = f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"  # fresh per run: Redis is shared
-    first = limited(rate_limit_ip="4/minute", redis_url="redis://127.0.0.1:6379/0")
-    second = limited(rate_limit_ip="4/minute", redis_url="redis://127.0.0.1:6379/0")
+    first = limited(rate_limit_ip="4/minute", redis_url=redis_url)
+    second = limited(rate_limit_ip="4/minute", redis_url=redis_url)
     statuses = [c.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": ip}).status_code
                 for c in (first, second, first, second, first, second)]
     assert statuses == [202, 202, 202, 202, 429, 429]

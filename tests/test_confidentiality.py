@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.test_confidentiality_attacks import lp_audit
-from ascolto.recordkey import KEY_SCALE, check_secret, key_int, local_secret, record_key
+from dataset.recordkey import KEY_SCALE, key_int, local_secret, record_key
 from warehouse import cube, export, ptable
 from warehouse.protect import TOTAL, Protection, SCORE_STATS
 from warehouse.rollup import EMPTY_ROLLUP, KEYS, MEASURES, SCORE_POINTS
@@ -33,10 +33,11 @@ def test_record_keys_are_deterministic_uniform_and_secret():
 
 
 def test_placeholder_secrets_are_refused_and_the_local_one_is_stable(tmp_path):
+    from settings import load
+
     for bad in ("change-me", "secret", "aaaaaaaaaaaaaaaaaaaa", "short"):
         with pytest.raises(ValueError, match="ASCOLTO_CKM_SECRET"):
-            check_secret(bad)
-    from ascolto.config import load
+            load({"ASCOLTO_CKM_SECRET": bad})
 
     with pytest.raises(ValueError, match="ASCOLTO_CKM_SECRET"):
         load({"ASCOLTO_CKM_SECRET": "changeme"})

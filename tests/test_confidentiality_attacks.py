@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from scipy.optimize import linprog
 
 from ascolto.cli import main
-from ascolto.config import Settings
+from settings import Settings
 from tests.console_auth import api_client
-from tests.test_warehouse_fixtures import response, write
+from tests.warehouse_rows import response, write
 
 SECRET = "attack-test-key-9d8c7b6a5f4e3d2c1b0a9f8e"
 T = "_T"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ascolto import config as config_mod
-from ascolto.secret_policy import WeakSecret
+import settings as config_mod
+from settings.secret_policy import WeakSecret
 from registry import connect, ops, session_scope
 from registry.models import Token, utcnow
 from tests.console_auth import token as new_token

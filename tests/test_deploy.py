@@ -2,7 +2,7 @@
 
 No Docker engine, cluster or systemd runs here, so these tests read the Compose file, the Kubernetes
 manifests, the systemd units, the nginx configuration and the Dockerfile, and check them against the
-code: the ``ASCOLTO_*`` variables they set are ones ``ascolto.config`` (or the CLI/gunicorn) reads,
+code: the ``ASCOLTO_*`` variables they set are ones ``settings.load()`` reads,
 the commands they run exist in the ``ascolto`` CLI, the probes and health checks hit routes the Flask
 apps have, on the ports the code listens on, and the Kafka topics, replication and partitions match
 the design. Where a real tool is installed (``kubectl kustomize``, ``systemd-analyze verify``,
@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from ascolto.cli import main as cli_main
-from ascolto.config import Settings
+from settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -35,7 +35,8 @@ DOCKERFILE = DEPLOY / "Dockerfile"
 OPERATIONS = ROOT / "docs" / "operations.md"
 DEFAULTS = Settings(data_dir=Path("/var/lib/ascolto"))
 PARTITIONS = 12  # of ascolto.submissions, in compose's topic job and the KafkaTopic CR
-CODE_PACKAGES = ["ascolto", "questionnaires", "registry", "collector", "processor", "warehouse", "deploy"]
+CODE_PACKAGES = ["settings", "ascolto", "questionnaires", "dataset", "registry", "collector", "processor", "warehouse",
+                 "deploy"]
 # Settings that every production deployment must set explicitly (the defaults are for a laptop).
 PRODUCTION_REQUIRED = {"ASCOLTO_BROKER", "ASCOLTO_DATABASE_URL", "ASCOLTO_DATA_DIR", "ASCOLTO_FORM_SECRET", "ASCOLTO_CKM_SECRET",
                        "ASCOLTO_REDIS_URL", "ASCOLTO_TOPIC", "ASCOLTO_GROUP", "ASCOLTO_PROXY_COUNT",
@@ -67,7 +68,7 @@ def code_env_vars() -> set[str]:
 
 def test_code_env_scan_finds_the_configuration():
     names = code_env_vars()
-    # ascolto.config.load() is the main reader; the CLI, gunicorn.conf.py and logging add a few.
+    # settings.load() is the only reader (the CLI, gunicorn.conf.py and logging take its values).
     assert {"ASCOLTO_BROKER", "ASCOLTO_DATABASE_URL", "ASCOLTO_DATA_DIR", "ASCOLTO_SPOOL_DIR",
             "ASCOLTO_PROXY_COUNT", "ASCOLTO_FORM_SECRET", "ASCOLTO_REDIS_URL"} <= names
     assert {"ASCOLTO_WORKERS", "ASCOLTO_THREADS", "ASCOLTO_BIND_HOST", "ASCOLTO_LOG_LEVEL", "ASCOLTO_ACTOR"} <= names
@@ -267,7 +268,7 @@ SECRET_FILES = [K8S / "secrets.env.example", COMPOSE_ENV, SYSTEMD / "ascolto.env
 def test_shipped_secrets_are_to_be_generated_and_refused_as_they_are(path):
     """A copied example must not start: every secret is a GENERATE-ME value the apps refuse, with
     the command that makes a real one, and no guessable placeholder is left anywhere."""
-    from ascolto.secret_policy import weakness
+    from settings.secret_policy import weakness
 
     env = env_file(path)
     secrets_ = {k: v for k, v in env.items() if k.endswith("_SECRET") or k.endswith("_PASSWORD")}
@@ -320,7 +321,7 @@ def test_only_the_ingress_controller_and_prometheus_reach_the_collector():
 
 
 def test_operations_says_which_secrets_must_be_set():
-    from ascolto.secret_policy import SECRETS
+    from settings.secret_policy import SECRETS
 
     text = OPERATIONS.read_text("utf-8")
     section = text[text.index("## Secrets"):]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from tests.test_warehouse_fixtures import response, write
+from tests.warehouse_rows import response, write
 from warehouse.dataset import open_dataset
 from warehouse.drivers import DRIVERS, DriversRefused, analyse, drivers_for, johnson_weights, lmg_weights, load_rows
 from warehouse.priorities import matrix, plain_list

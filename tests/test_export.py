@@ -10,8 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ascolto.cli import main
-from ascolto.config import Settings
-from tests.test_warehouse import data_dir  # noqa: F401  (the fixture)
+from settings import Settings
 from warehouse import export
 from tests.console_auth import api_client
 from warehouse.dataset import Warehouse
@@ -20,7 +19,7 @@ KEY = export.SDMX_DIMENSIONS[1:]
 
 
 @pytest.fixture
-def published(data_dir):  # noqa: F811
+def published(data_dir):
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         return export.publication_table(wh.cursor(), "A")
 
@@ -52,7 +51,7 @@ def _cmp(df: pd.DataFrame, published: pd.DataFrame):
         assert (merged[c] == merged[f"{c}_back"]).all(), c
 
 
-def test_sdmx_csv_read_back_by_pysdmx(published, tmp_path, data_dir):  # noqa: F811
+def test_sdmx_csv_read_back_by_pysdmx(published, tmp_path, data_dir):
     from pysdmx.io import read_sdmx
 
     path = tmp_path / "cx.csv"
@@ -67,7 +66,7 @@ def test_sdmx_csv_read_back_by_pysdmx(published, tmp_path, data_dir):  # noqa: F
     _cmp(df.astype(str).replace({"<NA>": ""}), published)
 
 
-def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):  # noqa: F811
+def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
     from pyjstat import pyjstat
 
     path = tmp_path / "cx.json"
@@ -107,7 +106,7 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):  # noqa: 
          .astype(object).where(wide.notna(), ""), published)
 
 
-def test_parquet_and_csv_read_back(published, tmp_path, data_dir):  # noqa: F811
+def test_parquet_and_csv_read_back(published, tmp_path, data_dir):
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         export.export(wh.cursor(), "parquet", tmp_path / "cx.parquet", freq="A")
         export.export(wh.cursor(), "csv", tmp_path / "cx.csv", freq="A")
@@ -146,7 +145,7 @@ def test_sdmx_structure_is_sdmx_ml_3_and_reads_back(tmp_path, data_dir):  # noqa
     assert {c.id for c in codelists["CL_OBS_STATUS"]} == {"A", "U", "B", "Q"}
 
 
-def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_path):  # noqa: F811
+def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_path):
     from frictionless import Package, validate
 
     with Warehouse(Settings(data_dir=data_dir)) as wh:
@@ -177,7 +176,7 @@ def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_
     assert codebook["schema"] == "ascolto.codebook/1"
 
 
-def test_cli_export_every_format(data_dir, tmp_path):  # noqa: F811
+def test_cli_export_every_format(data_dir, tmp_path):
     runner = CliRunner()
     env = {"ASCOLTO_DATA_DIR": str(data_dir)}
     for fmt, name in (("csv", "a.csv"), ("parquet", "a.parquet"), ("sdmx-csv", "s.csv"), ("jsonstat", "a.json"),
@@ -189,7 +188,7 @@ def test_cli_export_every_format(data_dir, tmp_path):  # noqa: F811
     assert bad.exit_code == 2
 
 
-def test_console_export_routes(data_dir, published):  # noqa: F811
+def test_console_export_routes(data_dir, published):
     client = api_client(Settings(data_dir=data_dir))
     resp = client.get("/api/v1/export/sdmx-csv?freq=A")
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("application/vnd.sdmx.data+csv")

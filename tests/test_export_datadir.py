@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_warehouse import data_dir  # noqa: F401  (the fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +36,7 @@ def test_configured_but_empty_data_dir_fails(tmp_path, fmt, name):
     assert not (tmp_path / name).exists() and list(empty.iterdir()) == []
 
 
-def test_found_from_a_subdirectory_of_a_checkout(data_dir, tmp_path):  # noqa: F811
+def test_found_from_a_subdirectory_of_a_checkout(data_dir, tmp_path):
     checkout = tmp_path / "checkout"
     (checkout / "docs").mkdir(parents=True)
     (checkout / "var").symlink_to(data_dir)
@@ -46,7 +45,7 @@ def test_found_from_a_subdirectory_of_a_checkout(data_dir, tmp_path):  # noqa: F
     assert len((tmp_path / "cx.csv").read_text().splitlines()) > 10
 
 
-def test_data_dir_option_wins(data_dir, tmp_path_factory):  # noqa: F811
+def test_data_dir_option_wins(data_dir, tmp_path_factory):
     cwd = tmp_path_factory.mktemp("elsewhere")
     out = _ascolto(["export", "--format", "csv", "--out", "cx.csv", "--data-dir", str(data_dir)], cwd=cwd,
                    env_extra={"ASCOLTO_DATA_DIR": str(cwd / "nowhere")})

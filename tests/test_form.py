@@ -17,9 +17,11 @@ from kafka import KafkaConsumer
 from werkzeug.datastructures import MultiDict
 
 from collector import form as form_mod
+from collector import form_openapi, form_token
 from collector.errors import ApiError
 from questionnaires import default_catalog
-from questionnaires.model import LANGUAGES, build_questionnaire
+from questionnaires.analysis import build_questionnaire
+from questionnaires.model import LANGUAGES
 from tests.conftest import ORIGIN
 
 SERVICE = "demo-roma-anagrafe"
@@ -384,8 +386,8 @@ def test_condition_hints_name_the_question_and_the_answer_as_seen(lang, why, mor
 
 
 def test_the_form_secret_is_created_once_and_shared(tmp_path):
-    first = form_mod._local_secret(tmp_path)
-    assert len(first) == 64 and form_mod._local_secret(tmp_path) == first
+    first = form_token._local_secret(tmp_path)
+    assert len(first) == 64 and form_token._local_secret(tmp_path) == first
     assert (tmp_path / "form-secret").stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["form-secret"]
 
@@ -393,5 +395,5 @@ def test_the_form_secret_is_created_once_and_shared(tmp_path):
 def test_the_openapi_fragment_lists_every_route_of_the_blueprint(client):
     rules = {r.rule.replace("<", "{").replace(">", "}") for r in client.application.url_map.iter_rules()
              if r.endpoint.startswith("form.")}
-    assert rules == set(form_mod.OPENAPI_PATHS)
-    json.dumps(form_mod.OPENAPI_PATHS)  # plain JSON
+    assert rules == set(form_openapi.OPENAPI_PATHS)
+    json.dumps(form_openapi.OPENAPI_PATHS)  # plain JSON

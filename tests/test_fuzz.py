@@ -9,7 +9,7 @@ import schemathesis
 from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings as hsettings
 
-from ascolto.config import Settings
+from settings import Settings
 from collector.app import create_app
 from deploy.broker import ensure_topics
 from registry import connect

@@ -9,7 +9,7 @@ import pytest
 from registry import connect, dispose, ops, session_scope
 from registry import plans as plan_ops
 from tests.console_data import build
-from tests.test_warehouse_fixtures import response, write
+from tests.warehouse_rows import response, write
 from warehouse.console import create_app
 
 SERVICE = "demo-roma-anagrafe"
@@ -100,7 +100,7 @@ def test_drivers_refusals_name_the_field(client, seeded, query, status, error, f
 def test_too_few_responses_is_refused_without_the_count(client, seeded):
     r = get(client, "/api/v1/improve/drivers?entity=c_h501&period=2026-10&service_type=x", "monitoring", seeded[1])
     assert r.status_code == 400
-    from tests.test_warehouse_fixtures import response as resp  # a unit with 20 complete answers
+    from tests.warehouse_rows import response as resp  # a unit with 20 complete answers
     rows = []
     for i in range(20):
         x = resp(period="2026-10", service="svc-small", entity="c_small", satisfaction=1 + i % 5, ease=1 + i % 4,

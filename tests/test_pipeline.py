@@ -12,7 +12,7 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
 from tests.conftest import count_rows, submission, wait_for
-from ascolto.recordkey import local_secret, record_key
+from dataset.recordkey import local_secret, record_key
 from warehouse.cube import Cut, table
 from warehouse.dataset import Warehouse, open_dataset
 from warehouse.protect import Protection

@@ -1,5 +1,5 @@
 """Improvement plans: versioned, audited, scoped, exported; the service layer and ``ascolto registry plans``,
-on SQLite and PostgreSQL (see ``test_registry_support``)."""
+on SQLite and PostgreSQL (fixtures in ``conftest``)."""
 from __future__ import annotations
 
 import csv
@@ -15,7 +15,7 @@ from ascolto.cli import main
 from registry import (AuditEntry, InvalidValue, NotAllowed, NotFound, PlanVersion, connect, dispose, migrate, ops,
                       plans, session_scope)
 from registry.audit import history
-from tests.test_registry_support import db_url, dump, factory  # noqa: F401 (fixtures)
+from tests.registry_support import dump
 
 ACTOR = "test:plans"
 PLAN = dict(service_key="roma-anagrafe", indicator="speed", baseline_period="2026-Q1", baseline_value=58.0,

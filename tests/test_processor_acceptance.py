@@ -16,7 +16,7 @@ import pytest
 from processor.compact import compact
 from processor.failed import FailedStore
 from tests.conftest import wait_for
-from tests.test_processor import produce, response_ids, workload
+from tests.processor_workload import produce, response_ids, workload
 from warehouse.dataset import open_dataset
 
 
@@ -117,7 +117,7 @@ def test_two_processes_in_one_group_produce_exactly_the_rows_of_one(settings, pr
     assert set(metrics) == {"processor-a.prom", "processor-b.prom"}
     assert all("ascolto_processor_rows_written_total 0.0" not in m for m in metrics.values()), "both members wrote"
     # the same topic through one processor, in its own group and data dir, with the same record-key secret
-    from ascolto.recordkey import local_secret
+    from dataset.recordkey import local_secret
 
     one = settings.with_(group=settings.group + "-one", data_dir=settings.data_dir.parent / "one",
                          ckm_secret=settings.ckm_secret or local_secret(settings.data_dir))

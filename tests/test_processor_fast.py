@@ -8,11 +8,11 @@ from collections import namedtuple
 import pyarrow.parquet as pq
 from hypothesis import given, settings, strategies as st
 
-from processor.canonical import ANSWERS_SCHEMA
-from processor.enrich import Enricher
+from dataset.schema import ANSWERS_SCHEMA
 from processor.sink import ParquetSink
 from processor.steps import _json, transform
 from registry import connect
+from registry.readmodel import ServiceDirectory
 from registry.demo import seed
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -34,7 +34,7 @@ def test_column_wise_tables_equal_the_row_wise_ones(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'registry.db'}"
     seed(connect(url), ["http://localhost"])
-    enricher = Enricher(connect(url, create=False))
+    enricher = ServiceDirectory(connect(url, create=False))
     records = [Rec("t", 0, i, k, v) for i, (k, v, _) in enumerate(generate(300, random.Random(3)))]
     works = list({w.submission_id: w for w in transform(records, enricher).accepted}.values())
     fast, plain = ParquetSink(tmp_path / "fast"), ParquetSink(tmp_path / "plain")

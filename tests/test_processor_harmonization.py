@@ -11,11 +11,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from processor.enrich import Enricher
-from processor.steps import STEPS, Source, Work, run_steps
+from processor.badrows import Source
+from processor.steps import STEPS, Work, run_steps
 from questionnaires import default_catalog
 from questionnaires.envelope import make_envelope
 from registry import connect
+from registry.readmodel import ServiceDirectory
 from registry.demo import seed
 
 CX = {"satisfaction": 4, "task": "yes"}  # the required cx-core answers, for modules
@@ -74,7 +75,7 @@ CASES = [
 def enricher(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('reg') / 'registry.db'}"
     seed(connect(url), ["https://example.it"])
-    return Enricher(connect(url, create=False))
+    return ServiceDirectory(connect(url, create=False))
 
 
 def process(enricher, qid: str, answers: dict, comment: str | None = None) -> Work:

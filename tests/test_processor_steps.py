@@ -1,13 +1,16 @@
-"""The steps in isolation: the fast envelope path agrees with the contract's marshmallow schemas."""
+"""The steps in isolation: the fast envelope path agrees with the contract's marshmallow schemas; typed refusals."""
 from __future__ import annotations
 
 import copy
 import uuid
+from collections import namedtuple
 
 import pytest
 
-from processor.steps import _fast_envelope, parse_envelope
-from questionnaires.envelope import EnvelopeError, make_envelope
+from processor.badrows import Reason, Rejected
+from processor.failed import FailedStore
+from processor.steps import _fast_envelope, parse_envelope, transform
+from questionnaires.envelope import EnvelopeError, encode_record, make_envelope
 from questionnaires.envelope import parse_envelope as contract_parse
 
 BASE = make_envelope({"submission_id": str(uuid.uuid4()), "service": "demo-roma-anagrafe", "questionnaire": "cx-core",
@@ -57,3 +60,20 @@ def test_fast_envelope_path_agrees_with_the_contract(raw):
     assert parse_envelope(copy.deepcopy(raw)) == expected
     fast = _fast_envelope(copy.deepcopy(raw))
     assert fast is None or fast == expected
+
+
+Rec = namedtuple("Rec", "topic partition offset key value")
+
+
+def test_refusals_are_typed_reasons_and_stored_as_their_codes(tmp_path):
+    bad_answers = copy.deepcopy(BASE)
+    bad_answers["submission"]["answers"] = {"satisfaction": 9}
+    records = [Rec("t", 0, 0, b"k", b"\x00 poison"), Rec("t", 0, 1, b"k", encode_record([bad_answers])),
+               Rec("t", 0, 2, b"k", encode_record([variant(("schema",), "x")]))]
+    out = transform(records, None)
+    assert [f.reason for f in out.failures] == [Reason.UNDECODABLE, Reason.INVALID_ANSWERS, Reason.INVALID_ENVELOPE]
+    store = FailedStore(tmp_path)
+    store.write(out.failures, 0, 0, 2)
+    assert [r["reason"] for r in store.list()] == ["undecodable", "invalid_answers", "invalid_envelope"]
+    with pytest.raises(ValueError):
+        Rejected("no_such_reason", "x")

@@ -9,7 +9,7 @@ import pytest
 from questionnaires import AnswersInvalid, DefinitionError, UnknownQuestionnaire, default_catalog
 from questionnaires.catalog import DEFINITIONS_DIR, Catalog
 from questionnaires.harmonize import canonical_indicators, module_indicators
-from questionnaires.model import build_questionnaire
+from questionnaires.analysis import build_questionnaire
 from questionnaires.published import content_hash
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from questionnaires import breaks, scales
 from questionnaires.catalog import DEFINITIONS_DIR, Catalog
-from questionnaires.model import DefinitionError, build_questionnaire
+from questionnaires.analysis import build_questionnaire
+from questionnaires.model import DefinitionError
 
 
 def raw(qid: str) -> dict:

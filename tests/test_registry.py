@@ -1,5 +1,5 @@
 """The registry: migrations, the service layer (validate, write, audit), tokens. Each test runs on
-SQLite and on PostgreSQL (see ``test_registry_support``)."""
+SQLite and on PostgreSQL (see ``tests/registry_support.py``)."""
 from __future__ import annotations
 
 import dataclasses
@@ -16,7 +16,7 @@ from registry import (AlreadyExists, AuditEntry, Entity, InvalidValue, NotAllowe
                       connect, dispose, migrate, ops, session_scope, tokens, verify_token)
 from registry.audit import history
 from registry.demo import SERVICES, seed
-from tests.test_registry_support import db_url, dump, factory  # noqa: F401 (fixtures)
+from tests.registry_support import dump
 
 ACTOR = "test:alice"
 REGISTRY_TABLES = {"entity", "service", "api_token", "audit_log", "improvement_plan", "improvement_plan_version",

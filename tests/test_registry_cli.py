@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from ascolto.cli import main
 from registry import Service, connect, dispose, verify_token
-from tests.test_registry_support import db_url, dump, make_ipa_csv  # noqa: F401 (fixtures)
+from tests.registry_support import dump, make_ipa_csv
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from questionnaires.taxonomy import pa_categories, service_types
 from registry import InvalidValue, connect, ops
 from registry.db import session_scope
 from registry.snippet import embed_snippet
-from tests.test_registry_support import db_url  # noqa: F401 (fixture)
 
 
 @pytest.fixture

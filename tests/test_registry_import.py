@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from registry import AuditEntry, Entity, ops, session_scope
 from registry.ipa import ImportFileError, import_ipa, write_csv
-from tests.test_registry_support import db_url, dump, factory, make_ipa_csv  # noqa: F401 (fixtures)
+from tests.registry_support import dump, make_ipa_csv
 
 ACTOR = "test:import"
 

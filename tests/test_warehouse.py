@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from ascolto.cli import main
-from ascolto.config import Settings
-from tests.test_warehouse_fixtures import fixed_secret, response, write
+from settings import Settings
+from tests.warehouse_rows import fixed_secret, response, write
 from warehouse import cube, rollup
 from warehouse.comparability import NotComparable, QueryError
 from tests.console_auth import api_client
@@ -39,29 +39,6 @@ def small_dir(tmp_path):
     _write_minimal(tmp_path, "2026-10", "L6", "anagrafe.certificati", [25])
     _write_minimal(tmp_path, "2026-10", "C16", "previdenza.domanda-prestazione", [0, 100, None])
     _write_minimal(tmp_path, "2026-11", "L6", "anagrafe.certificati", [100])
-    return tmp_path
-
-
-ENTITIES = [("c_h501", "ITI4", 5, 40), ("c_f205", "ITC4", 3, 35), ("c_a944", "ITH5", 4, 30), ("c_l219", "ITC1", 2, 25),
-            ("c_d612", "ITI1", 4, 2)]
-
-
-@pytest.fixture
-def data_dir(tmp_path):
-    """Realistic rows: five comuni for anagrafe.certificati (one with 2 responses), a faccia counter, INPS."""
-    rows = []
-    for entity, region, sat, n in ENTITIES:
-        for i in range(n):
-            s = max(1, min(5, sat + (i % 3) - 1))
-            rows.append(response(entity=entity, region=region, satisfaction=s, ease=s, day=1 + i % 28,
-                                 went_well=["clarity"] if s >= 4 else [], went_wrong=["technical"] if s < 3 else [],
-                                 task="yes", comment="scrivete a mario.rossi@example.com" if i == 0 else None))
-    for i in range(12):
-        rows.append(response(entity="c_h501", region="ITI4", questionnaire="di-rating-servizio", ease=5 - i % 2))
-    for i in range(40):
-        rows.append(response(period="2026-11", pa_type="C16", service_type="previdenza.domanda-prestazione",
-                             entity="inps", region="ITI4", satisfaction=3 + i % 3))
-    write(tmp_path, rows)
     return tmp_path
 
 
@@ -119,7 +96,7 @@ def test_compaction_merges_rollup_files_of_a_partition(tmp_path):
 
 
 def _key_sum(con, data_dir, where: str) -> int:
-    from ascolto.recordkey import KEY_SCALE, key_int, local_secret
+    from dataset.recordkey import KEY_SCALE, key_int, local_secret
 
     secret = local_secret(data_dir)
     ids = [r[0] for r in con.execute(f"SELECT submission_id FROM responses WHERE {where}").fetchall()]

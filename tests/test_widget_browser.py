@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from ascolto.config import Settings
+from settings import Settings
 from deploy.broker import ensure_topics, free_port
 from registry import connect
 from registry.demo import seed

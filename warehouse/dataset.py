@@ -1,57 +1,22 @@
 """DuckDB views over the hive-partitioned Parquet datasets written by the processor."""
 from __future__ import annotations
 
-import contextlib
-import fcntl
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
-#: The dataset lock's file in the data dir: the processor's writers hold it shared, ``ascolto
-#: compact`` exclusively while it swaps files (the same contract as ``processor.sink.dataset_lock``).
-DATASET_LOCK = ".dataset.lock"
-
-
-@contextlib.contextmanager
-def dataset_lock(data_dir: Path) -> Iterator[None]:
-    """Hold the dataset lock shared: files listed inside stay readable until it is released."""
-    data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / DATASET_LOCK, "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_SH)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-_EMPTY_RESPONSES = """
-CREATE VIEW responses AS SELECT
-  NULL::VARCHAR AS submission_id, NULL::TIMESTAMPTZ AS received_at, NULL::VARCHAR AS service,
-  NULL::VARCHAR AS entity, NULL::VARCHAR AS service_type, NULL::VARCHAR AS region,
-  NULL::VARCHAR AS channel, NULL::VARCHAR AS device, NULL::VARCHAR AS lang,
-  NULL::VARCHAR AS questionnaire, NULL::INTEGER AS version,
-  NULL::DOUBLE AS satisfaction, NULL::DOUBLE AS ease, NULL::DOUBLE AS clarity, NULL::DOUBLE AS speed,
-  NULL::DOUBLE AS trust, NULL::DOUBLE AS task_completed,
-  NULL::VARCHAR AS period, NULL::VARCHAR AS pa_type
-WHERE false
-"""
+from dataset.views import responses_view_sql
 
 
 def open_dataset(data_dir: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with a ``responses`` view over ``data_dir/responses``.
 
     Files appear atomically (the processor renames them into place), so a reader sees whole
-    batches only. With no data yet the view exists and is empty.
+    batches only. With no data yet the view exists, with every column, and is empty
+    (:func:`dataset.views.responses_view_sql`, the one definition).
     """
     con = duckdb.connect(":memory:")
-    root = Path(data_dir) / "responses"
-    if root.exists() and any(root.rglob("*.parquet")):
-        pattern = str(root / "**" / "*.parquet").replace("'", "''")
-        con.execute(f"CREATE VIEW responses AS SELECT * FROM read_parquet('{pattern}', "
-                    "hive_partitioning = true, hive_types = {'period': VARCHAR, 'pa_type': VARCHAR})")
-    else:
-        con.execute(_EMPTY_RESPONSES)
+    con.execute(responses_view_sql(data_dir))
     return con
 
 
@@ -103,14 +68,7 @@ class Warehouse:
         from . import rollup
 
         con = self._con
-        con.execute("DROP VIEW IF EXISTS responses")
-        root = self.data_dir / "responses"
-        if root.exists() and any(root.rglob("*.parquet")):
-            pattern = str(root / "**" / "*.parquet").replace("'", "''")
-            con.execute(f"CREATE VIEW responses AS SELECT * FROM read_parquet('{pattern}', union_by_name = true, "
-                        "hive_partitioning = true, hive_types = {'period': VARCHAR, 'pa_type': VARCHAR})")
-        else:
-            con.execute(_EMPTY_RESPONSES)
+        con.execute(responses_view_sql(self.data_dir))
         with rollup.locked(self.data_dir, exclusive=False):
             files = rollup.output_files(self.data_dir)
             if files:

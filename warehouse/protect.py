@@ -33,7 +33,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ascolto.recordkey import KEY_SCALE
+from dataset.recordkey import KEY_SCALE
 
 from . import ptable, stats
 from .rollup import ALL_SCORES, CATEGORIES, POSITIVE as _POS, SCORE_POINTS
@@ -56,7 +56,7 @@ def category_stats(codes: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Protection:
-    """The parameters of the protection (from :class:`ascolto.config.Settings`)."""
+    """The parameters of the protection (from :class:`settings.Settings`)."""
     D: int = 2
     V: float = 1.0
     min_n: int = 3

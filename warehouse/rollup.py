@@ -41,10 +41,11 @@ from typing import Any, Iterator
 import duckdb
 import pyarrow.parquet as pq
 
-from ascolto.recordkey import KEY_SCALE, key_int, secret_for
+from dataset import layout
+from dataset.durable import dataset_lock
+from dataset.recordkey import KEY_SCALE, key_int, secret_for
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
-from .dataset import dataset_lock
 
 SCHEMA = "ascolto.rollup/3"
 MANIFEST = "_manifest.json"
@@ -91,7 +92,7 @@ def rollup_dir(data_dir: Path) -> Path:
 
 def scan_inputs(data_dir: Path) -> dict[str, tuple[int, int]]:
     """``{relative path: (size, mtime_ns)}`` of every responses Parquet file."""
-    root = Path(data_dir) / "responses"
+    root = Path(data_dir) / layout.RESPONSES
     out: dict[str, tuple[int, int]] = {}
     if not root.is_dir():
         return out
@@ -286,10 +287,10 @@ def refresh(data_dir: Path, progress: bool | None = False, secret: str | None = 
     """Bring the rollup up to date; return counts of what was done.
 
     ``progress``: show a tqdm bar (None = only on a terminal). ``secret``: the record keys' secret
-    (``Settings.ckm_secret``; None or "" = the data dir's own, :func:`ascolto.recordkey.secret_for`).
+    (``Settings.ckm_secret``; None or "" = the data dir's own, :func:`dataset.recordkey.secret_for`).
     """
     data_dir = Path(data_dir)
-    root, out_root = data_dir / "responses", rollup_dir(data_dir)
+    root, out_root = data_dir / layout.RESPONSES, rollup_dir(data_dir)
     secret = secret_for(data_dir, secret or "")
     with locked(data_dir, exclusive=True), dataset_lock(data_dir):
         _drop_old_layout(out_root)

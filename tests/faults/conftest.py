@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ascolto.config import Settings
+from settings import Settings
 from deploy.broker import LocalBroker, ensure_topics, free_port
 from deploy.loadgen import LoadResult
 from registry import connect

@@ -14,9 +14,9 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from ascolto import config as config_mod
-from ascolto.config import Settings
-from ascolto.secret_policy import check_secret
+import settings as config_mod
+from settings import Settings
+from settings.secret_policy import check_secret
 from registry import connect
 
 from ..comparability import NotComparable, QueryError
@@ -29,7 +29,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    """The console for ``settings``; raises :class:`ascolto.secret_policy.WeakSecret` (refusing to
+    """The console for ``settings``; raises :class:`settings.secret_policy.WeakSecret` (refusing to
     start) when ``ASCOLTO_CONSOLE_SECRET`` is set to a short or placeholder value."""
     settings = settings or config_mod.load()
     check_secret("ASCOLTO_CONSOLE_SECRET", settings.console_secret)

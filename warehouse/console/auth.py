@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import functools
 import hmac
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -21,6 +19,7 @@ from typing import Callable
 from flask import current_app, g, jsonify, render_template, request, session
 
 from registry import session_scope
+from settings.secret_policy import local_secret as _local_secret
 from registry.models import Token
 from registry.tokens import end_sessions, secret_prefix, session_binding, verify_token
 
@@ -49,28 +48,8 @@ class User:
 
 
 def local_secret(data_dir: Path) -> str:
-    """A random secret created once in ``data_dir`` (atomically: gunicorn workers may race)."""
-    data_dir = Path(data_dir)
-    path = data_dir / "console-secret"
-    try:
-        return path.read_text("utf-8").strip()
-    except FileNotFoundError:
-        pass
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = data_dir / f".console-secret.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-        try:
-            os.link(tmp, path)  # the first writer wins; the others read its secret
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-    except OSError as exc:  # a read-only data dir (Kubernetes mounts it so for the console)
-        raise RuntimeError(f"set ASCOLTO_CONSOLE_SECRET: no console secret can be kept in {data_dir} ({exc})") from None
-    return path.read_text("utf-8").strip()
+    """The data dir's own random session secret (``console-secret``; :func:`settings.secret_policy.local_secret`)."""
+    return _local_secret(data_dir, "console-secret", "ASCOLTO_CONSOLE_SECRET")
 
 
 def _user(token: Token | None) -> User | None:

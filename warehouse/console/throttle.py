@@ -14,7 +14,7 @@ import time
 
 from limits import parse, storage, strategies
 
-from ascolto.config import Settings
+from settings import Settings
 
 log = logging.getLogger("ascolto.console")
 MALFORMED = "-"  # what the log says for a value that is not a well-formed token

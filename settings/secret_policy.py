@@ -9,7 +9,11 @@ or the process refuses to start (:func:`check_secret`). Generate one with
 """
 from __future__ import annotations
 
+import os
 import re
+import secrets
+import time
+from pathlib import Path
 
 MIN_BYTES = 32
 #: Words that mark a value as copied from an example rather than generated (compared without
@@ -50,3 +54,37 @@ def check_secret(name: str, value: str) -> None:
                          f"{SECRETS.get(name, 'what it signs')}. Set a random value of at least {MIN_BYTES} "
                          "bytes (python -c 'import secrets; print(secrets.token_hex(32))'), or unset it on a "
                          "single host to use a random one kept in the data dir.")
+
+
+def local_secret(data_dir: Path, name: str, variable: str) -> str:
+    """The random secret kept in ``data_dir/name``, created once (atomically: processes and workers
+    may race; the first writer wins and the others read its value) and reused — what a process uses
+    when ``variable`` is unset. Raises RuntimeError naming ``variable`` when the data dir is
+    read-only (e.g. a console pod on Kubernetes): the variable must be set there."""
+    data_dir = Path(data_dir)
+    path = data_dir / name
+    for _ in range(50):
+        try:
+            value = path.read_text("ascii").strip()
+            if value:
+                return value
+        except FileNotFoundError:
+            try:
+                data_dir.mkdir(parents=True, exist_ok=True)
+                tmp = data_dir / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except OSError as exc:
+                raise RuntimeError(f"set {variable}: no secret can be kept in {data_dir} ({exc})") from None
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+            continue
+        time.sleep(0.02)  # another writer linked an empty file? read again
+    raise RuntimeError(f"set {variable}: cannot read or create {path}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from processor.canonical import RESPONSES_SCHEMA
+from dataset.schema import RESPONSES_SCHEMA
 
 _count = [0]
 #: The record keys' secret of test data dirs: fixed, so that perturbed figures are the same on every run.

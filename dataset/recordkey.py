@@ -9,58 +9,29 @@ summation.
 
 The secret is ``ASCOLTO_CKM_SECRET``; when unset, a random one is created once in the data dir
 (``ckm-secret``) and reused, which suits the local stack. The processor and every warehouse reader
-must see the same secret. A secret that looks like a placeholder is refused.
+must see the same secret. A configured secret that looks like a placeholder is refused by
+``settings.load()`` (settings.secret_policy).
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 from pathlib import Path
 from typing import Callable, Iterable
+
+from settings.secret_policy import local_secret as _local_secret
 
 KEY_BITS = 32
 KEY_SCALE = 1 << KEY_BITS
 FILE = "ckm-secret"
-def check_secret(secret: str, name: str = "ASCOLTO_CKM_SECRET") -> str:
-    """``secret`` if usable; :class:`~ascolto.secret_policy.WeakSecret` (a ValueError) naming ``name``
-    for a placeholder, a short or a non-random one (the one rule of :mod:`ascolto.secret_policy`)."""
-    from .secret_policy import check_secret as check
-
-    check(name, secret)
-    return secret
-
-
 def local_secret(data_dir: Path) -> str:
-    """A random secret created once in ``data_dir`` (atomically: processes may race) and reused."""
-    data_dir = Path(data_dir)
-    path = data_dir / FILE
-    for _ in range(50):
-        try:
-            value = path.read_text("ascii").strip()
-            if value:
-                return value
-        except FileNotFoundError:
-            data_dir.mkdir(parents=True, exist_ok=True)
-            tmp = data_dir / f".{FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32))
-                fh.flush()
-                os.fsync(fh.fileno())
-            try:
-                os.link(tmp, path)  # the first writer wins; the others read its secret
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink()
-    raise OSError(f"cannot read or create {path}")
+    """The data dir's own random secret (``ckm-secret``; :func:`settings.secret_policy.local_secret`)."""
+    return _local_secret(data_dir, FILE, "ASCOLTO_CKM_SECRET")
 
 
 def secret_for(data_dir: Path, configured: str = "") -> str:
-    """The configured secret (checked), or the data dir's own."""
-    return check_secret(configured) if configured else local_secret(data_dir)
+    """The configured secret (``settings.load()`` checked it), or the data dir's own."""
+    return configured or local_secret(data_dir)
 
 
 def key_int(secret: str, submission_id: str) -> int:

@@ -5,12 +5,11 @@ Never log client addresses, user agents or answers: privacy by design.
 from __future__ import annotations
 
 import logging.config
-import os
 
 
-def logging_config(level: str | None = None) -> dict:
-    """A ``logging.config.dictConfig`` dict; also used by gunicorn as ``logconfig_dict``."""
-    level = (level or os.environ.get("ASCOLTO_LOG_LEVEL", "INFO")).upper()
+def logging_config(level: str = "INFO") -> dict:
+    """A ``logging.config.dictConfig`` dict (``level``: ``Settings.log_level``); also gunicorn's ``logconfig_dict``."""
+    level = level.upper()
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -29,5 +28,5 @@ def logging_config(level: str | None = None) -> dict:
     }
 
 
-def configure(level: str | None = None) -> None:
+def configure(level: str = "INFO") -> None:
     logging.config.dictConfig(logging_config(level))

@@ -1,4 +1,4 @@
-"""The processor's datasets (DESIGN §6) and the typed rejection.
+"""The Arrow schemas of the row datasets (DESIGN §6).
 
 - ``responses``: one row per submission; canonical indicators as columns (0–100, raw value and
   scale kept), ``module_scores`` (module indicators ``MODULE-ID:name`` → 0–100), the answers as a
@@ -6,7 +6,8 @@
 - ``answers``: the long form, one row per (submission, item, value): a ``multi`` answer gives one
   row per chosen option; ``indicator``/``score`` name the indicator the item feeds and its 0–100
   value when it has one.
-- ``failed``: the typed dead letters (see :mod:`processor.failed`).
+
+The typed dead letters (``failed``) have their schema beside their writer, :mod:`processor.failed`.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ RESPONSES_SCHEMA = pa.schema([
     pa.field("page", pa.string()),
     pa.field("kafka_partition", pa.int32()),
     pa.field("kafka_offset", pa.int64()),
-    pa.field("record_key", pa.float64()),  # the cell-key method's record key (ascolto.recordkey)
+    pa.field("record_key", pa.float64()),  # the cell-key method's record key (dataset.recordkey)
 ])
 
 #: Columns of an ``answers`` file (same hive directories and file names as ``responses``).
@@ -58,27 +59,3 @@ ANSWERS_SCHEMA = pa.schema([
     pa.field("kafka_partition", pa.int32()),
     pa.field("kafka_offset", pa.int64()),
 ])
-
-#: Stable dead-letter reasons (``ascolto.reason`` header, ``failed.reason`` column).
-REASONS = ("undecodable", "invalid_envelope", "unknown_service", "unknown_questionnaire", "invalid_answers",
-           "harmonization")
-
-
-class Rejected(ValueError):
-    """A record the processor cannot accept; ``reason`` is a stable code for the dead-letter queue."""
-
-    def __init__(self, reason: str, detail: str):
-        super().__init__(f"{reason}: {detail}")
-        self.reason, self.detail = reason, detail
-
-
-def build_row(raw_envelope, partition: int, offset: int, enricher):
-    """The ``responses`` row (with ``period`` and ``pa_type``) of one raw envelope; raises :class:`Rejected`.
-
-    Kept for callers of the first version; the processor runs :data:`processor.steps.STEPS`.
-    """
-    from .steps import Source, Work, run_steps
-
-    work = Work(Source("", partition, offset, None), raw_envelope)
-    run_steps(work, enricher)
-    return work.row

@@ -1,12 +1,15 @@
-"""Explicit configuration from ``ASCOLTO_*`` environment variables (DESIGN §9).
+"""Explicit configuration from ``ASCOLTO_*`` environment variables (DESIGN §9), for every process.
 
-:func:`load` reads the environment once; every part receives a :class:`Settings` instead of
-reading the environment itself, so tests can build settings directly.
+A bottom-layer package (it imports nothing of Ascolto): :func:`load` is the one place that reads
+the environment — the CLI, gunicorn's configuration, logging and the metrics exposition all take
+their values from a :class:`Settings` — and :func:`child_environment` is the one place that passes
+it on to child processes. ``tests/test_architecture.py`` refuses ``os.environ`` anywhere else.
 """
 from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -76,6 +79,14 @@ class Settings:
     ckm_variance: float = 1.0      # p-table: variance V of the perturbation
     ckm_enabled: bool = True       # off only for benchmarks and the method's own tests
     microdata_k: int = 5           # microdata rows only where each quasi-identifier combination has >= k
+    registry_ttl_s: float = 30.0   # collector and processor see registry changes within this (registry.readmodel)
+    # process-level (gunicorn, logging, CLI)
+    workers: int = 2               # gunicorn workers (collector: one per core)
+    threads: int = 8               # gunicorn threads per worker
+    bind_host: str = "0.0.0.0"     # where `ascolto collector|console` listen
+    log_level: str = "INFO"
+    actor: str = ""                # `ascolto registry …`: who is written in the audit log ("" = cli:$USER)
+    prometheus_multiproc_dir: str = ""  # prometheus_client's multiprocess directory (set by gunicorn.conf.py)
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
@@ -148,11 +159,32 @@ def load(env: dict | None = None) -> Settings:
         ckm_max_deviation=_int(env, "ASCOLTO_CKM_D", defaults.ckm_max_deviation),
         ckm_variance=_float(env, "ASCOLTO_CKM_V", defaults.ckm_variance),
         microdata_k=_int(env, "ASCOLTO_MICRODATA_K", defaults.microdata_k),
+        registry_ttl_s=_float(env, "ASCOLTO_REGISTRY_TTL_S", defaults.registry_ttl_s),
+        workers=_int(env, "ASCOLTO_WORKERS", defaults.workers),
+        threads=_int(env, "ASCOLTO_THREADS", defaults.threads),
+        bind_host=env.get("ASCOLTO_BIND_HOST") or defaults.bind_host,
+        log_level=(env.get("ASCOLTO_LOG_LEVEL") or defaults.log_level).upper(),
+        actor=env.get("ASCOLTO_ACTOR", ""),
+        prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", ""),
     )
 
 
+def child_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment with ``overrides``, for a child process (``ascolto up``'s children)."""
+    return {**os.environ, **overrides}
+
+
+def export_prometheus_dir(settings: Settings) -> str:
+    """For a gunicorn master: prometheus_client's multiprocess directory — the configured one, else a new
+    temporary one — exported to the environment its workers inherit (prometheus_client reads it there)."""
+    path = settings.prometheus_multiproc_dir or tempfile.mkdtemp(prefix="ascolto-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    return path
+
+
 def _ckm_secret(env: dict) -> str:
-    from .recordkey import check_secret
+    from .secret_policy import check_secret
 
     raw = env.get("ASCOLTO_CKM_SECRET", "")
-    return check_secret(raw) if raw else ""
+    check_secret("ASCOLTO_CKM_SECRET", raw)
+    return raw

@@ -1,0 +1,56 @@
+"""The one SQL definition of the ``responses`` view (DuckDB), for every reader.
+
+:func:`responses_view_sql` is ``CREATE OR REPLACE VIEW responses AS`` the union *by name* of an
+empty relation typed by :data:`dataset.schema.RESPONSES_SCHEMA` (plus the hive columns) and the
+Parquet files: every column exists with its type even when the dataset is empty or a file predates
+a column (``module_scores`` in old files reads as NULL), and files of different schema versions
+read together. The files are globbed when a query runs, so a view sees files written after it was
+created (and, after a compaction, may need its query retried — :func:`dataset.files.read_retrying`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from . import layout
+from .schema import RESPONSES_SCHEMA
+
+
+def sql_type(t: pa.DataType) -> str:
+    """The DuckDB type of an Arrow type used by the dataset schemas."""
+    if pa.types.is_string(t):
+        return "VARCHAR"
+    if pa.types.is_timestamp(t):
+        return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
+    if pa.types.is_map(t):
+        return f"MAP({sql_type(t.key_type)}, {sql_type(t.item_type)})"
+    if pa.types.is_list(t):
+        return f"{sql_type(t.value_type)}[]"
+    simple = {pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN",
+              pa.binary(): "BLOB"}
+    if t in simple:
+        return simple[t]
+    raise TypeError(f"no DuckDB type for {t}")
+
+
+def _quote(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def empty_select(schema: pa.Schema = RESPONSES_SCHEMA) -> str:
+    """A SELECT of no rows with every column of ``schema`` and the hive columns, typed."""
+    cols = [f'NULL::{sql_type(f.type)} AS "{f.name}"' for f in schema]
+    cols += [f'NULL::{t} AS "{name}"' for name, t in layout.HIVE_TYPES.items()]
+    return "SELECT " + ", ".join(cols) + " WHERE false"
+
+
+def responses_view_sql(data_dir: Path, name: str = "responses") -> str:
+    """``CREATE OR REPLACE VIEW name`` over ``data_dir/responses`` (see the module docstring)."""
+    root = Path(data_dir) / layout.RESPONSES
+    body = empty_select()
+    if layout.parquet_files(root):
+        hive = "{" + ", ".join(f"{_quote(k)}: {v}" for k, v in layout.HIVE_TYPES.items()) + "}"
+        body += (f" UNION ALL BY NAME SELECT * FROM read_parquet({_quote(str(root / '**' / '*.parquet'))}, "
+                 f"union_by_name = true, hive_partitioning = true, hive_types = {hive})")
+    return f"CREATE OR REPLACE VIEW {name} AS {body}"

@@ -1,0 +1,80 @@
+"""The registry read model: one immutable view per service, behind one TTL cache, for every reader.
+
+The collector (origins, assignment, active flag, names for the form's header) and the processor
+(entity, PA type, service type, region for enrichment) both look services up here, so a change
+made in the registry — an entity's region, a service's type, an assignment, a deactivation — is
+seen by every running collector worker and processor within ``ttl_s`` seconds
+(``ASCOLTO_REGISTRY_TTL_S``). Hits and misses are cached alike (an unknown key costs one query per
+TTL). Thread-safe; the clock is injectable for tests.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import Service
+
+DEFAULT_TTL_S = 30.0
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    """What readers know of a service (and its entity) at one moment."""
+    key: str
+    active: bool
+    allowed_origins: frozenset[str]
+    questionnaire_id: str
+    questionnaire_version: int
+    name: str
+    entity: str          # IPA code
+    entity_name: str
+    pa_type: str         # the entity's IPA category
+    service_type: str
+    region: str          # the entity's NUTS-2 code
+
+    @property
+    def service(self) -> str:
+        """The service key (the processor's rows call it ``service``)."""
+        return self.key
+
+
+def _view(row: Service) -> ServiceView:
+    e = row.entity
+    return ServiceView(key=row.key, active=row.active, allowed_origins=frozenset(row.allowed_origins or ()),
+                       questionnaire_id=row.questionnaire_id, questionnaire_version=row.questionnaire_version,
+                       name=row.name, entity=row.entity_ipa, entity_name=e.name, pa_type=e.category,
+                       service_type=row.service_type, region=e.region_nuts)
+
+
+class ServiceDirectory:
+    """Looks services up by key, caching each answer (hits and misses) for ``ttl_s`` seconds."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self, factory: sessionmaker[Session], ttl_s: float = DEFAULT_TTL_S,
+                 clock: Callable[[], float] = time.monotonic):
+        self._factory, self._ttl, self._clock = factory, ttl_s, clock
+        self._cache: dict[str, tuple[float, ServiceView | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> ServiceView | None:
+        """The service ``key`` as of at most ``ttl_s`` seconds ago; None when it does not exist."""
+        now = self._clock()
+        hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < self._ttl:
+            return hit[1]
+        with self._factory() as s:
+            row = s.get(Service, key)
+            view = None if row is None else _view(row)
+        with self._lock:
+            if len(self._cache) >= self.MAX_ENTRIES:
+                self._cache.clear()
+            self._cache[key] = (now, view)
+        return view
+
+    #: the processor's enrichment lookup (:class:`processor.steps.ServiceLookup`) is the same read
+    facts = get

@@ -1,0 +1,180 @@
+"""The processor's strategy chain with in-memory fakes (no broker): exactly-once order, dedup, dead
+letters, halt, batching by age, backpressure. The same code runs against Tansu in test_processor*.py."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from settings import Settings
+from dataset import files
+from processor.consumer import Halt, Processor
+from processor.failed import FailedStore
+from processor.strategies import Batching, MessageRejected
+
+from .processor_fakes import FakeClock, FakeConsumer, FakeLookup, FakeProducer, record_value, submission
+
+TOPIC = "t.submissions"
+
+
+def make(tmp_path, log, *, producer=None, clock=None, lookup=None, committed=None, **settings):
+    s = Settings(data_dir=tmp_path / "data", topic=TOPIC, batch_max_records=settings.pop("batch", 50),
+                 batch_max_seconds=settings.pop("seconds", 0.0), dlq_window=settings.pop("window", 0), **settings)
+    consumer = FakeConsumer(TOPIC, log, committed=committed)
+    proc = Processor(s, consumer=consumer, producer=producer or FakeProducer(), lookup=lookup or FakeLookup(),
+                     clock=clock or FakeClock())
+    return proc, consumer
+
+
+def run_until_caught_up(proc, consumer, turns: int = 50):
+    consumer.subscribe([TOPIC], listener=proc_listener(proc))
+    for _ in range(turns):
+        proc.step(timeout_ms=0)
+        if consumer.caught_up():
+            return
+    proc.flush()
+
+
+def proc_listener(proc):
+    from processor.consumer import _Rebalance
+    return _Rebalance(proc)
+
+
+def ids(proc) -> list[str]:
+    return sorted(files.submission_ids(proc.settings.data_dir))
+
+
+def test_rows_and_dead_letters_are_durable_before_their_offsets_are_committed(tmp_path):
+    subs = [submission() for _ in range(6)]
+    log = {0: [(b"svc-a", record_value(*subs[:3])), (b"x", b"\x00 poison"), (b"svc-a", record_value(subs[3]))],
+           1: [(b"svc-b", record_value(submission("svc-b", sid=subs[4]["submission_id"]))),
+               (b"svc-a", record_value(subs[5]))]}
+    producer = FakeProducer()
+    proc, consumer = make(tmp_path, log, producer=producer)
+    seen = []
+
+    def check(offsets):  # at commit time, everything before the offsets is already on disk and acknowledged
+        seen.append((sorted(ids(proc)), len(FailedStore(proc.settings.data_dir).list()), len(producer.sent)))
+    consumer.on_commit = check
+    run_until_caught_up(proc, consumer)
+    assert consumer.committed == {0: 3, 1: 2}
+    assert seen == [(sorted(s["submission_id"] for s in subs), 1, 1)]
+    assert producer.sent[0]["headers"]["ascolto.reason"] == b"undecodable"
+    assert producer.sent[0]["headers"]["ascolto.source"] == f"{TOPIC}/0/1".encode()
+
+
+def test_the_same_submission_id_is_written_once_within_and_across_batches(tmp_path):
+    a, b = submission(), submission()
+    log = {0: [(b"svc-a", record_value(a, a)), (b"svc-a", record_value(b)), (b"svc-a", record_value(a))]}
+    proc, consumer = make(tmp_path, log, batch=2)
+    run_until_caught_up(proc, consumer)
+    assert ids(proc) == sorted([a["submission_id"], b["submission_id"]])
+    assert (proc.stats.written, proc.stats.duplicates, proc.stats.batches) == (2, 2, 2)
+
+
+def test_a_crash_before_the_commit_replays_the_batch_without_a_second_row(tmp_path):
+    subs = [submission() for _ in range(4)]
+    log = {0: [(b"svc-a", record_value(s)) for s in subs]}
+    proc, consumer = make(tmp_path, log)
+
+    def crash(offsets):
+        raise RuntimeError("killed between write and commit")
+    consumer.on_commit = crash
+    with pytest.raises(RuntimeError):
+        run_until_caught_up(proc, consumer)
+    assert consumer.committed == {} and len(ids(proc)) == 4
+    again, consumer2 = make(tmp_path, log)  # a new member starts from the last committed offset (none)
+    run_until_caught_up(again, consumer2)
+    assert consumer2.committed == {0: 4} and len(ids(again)) == 4
+    assert (again.stats.written, again.stats.duplicates) == (0, 4)
+
+
+def test_an_unacknowledged_dead_letter_commits_nothing(tmp_path):
+    log = {0: [(b"svc-a", record_value(submission())), (b"x", b"garbage")]}
+    proc, consumer = make(tmp_path, log, producer=FakeProducer(error=TimeoutError("no ack")))
+    with pytest.raises(TimeoutError):
+        run_until_caught_up(proc, consumer)
+    assert consumer.committed == {}
+
+
+def test_a_mostly_invalid_window_halts_with_nothing_written_or_committed(tmp_path):
+    log = {0: [(b"svc-a", record_value(submission()))] + [(b"x", b"garbage %d" % i) for i in range(9)]}
+    proc, consumer = make(tmp_path, log, window=10, dlq_max_ratio=0.5)
+    consumer.subscribe([TOPIC], listener=proc_listener(proc))
+    with pytest.raises(Halt):
+        proc.step(timeout_ms=0)
+        proc.flush()
+    assert consumer.committed == {} and ids(proc) == [] and FailedStore(proc.settings.data_dir).list() == []
+
+
+def test_a_halted_run_closes_and_reports(tmp_path):
+    log = {0: [(b"x", b"garbage %d" % i) for i in range(10)]}
+    proc, consumer = make(tmp_path, log, window=10, dlq_max_ratio=0.5)
+    with pytest.raises(Halt):
+        proc.run(threading.Event())
+    assert consumer.closed and consumer.committed == {}
+    assert "ascolto_processor_halted 1.0" in proc.settings.processor_metrics_file.read_text()
+
+
+def test_a_batch_is_handed_on_when_full_or_old_enough_by_the_injected_clock(tmp_path):
+    clock = FakeClock()
+    log = {0: [(b"svc-a", record_value(submission())) for _ in range(3)]}
+    proc, consumer = make(tmp_path, log, clock=clock, batch=100, seconds=1.0)
+    consumer.subscribe([TOPIC], listener=proc_listener(proc))
+    proc.step(timeout_ms=0)
+    clock.now = 0.9
+    proc.step(timeout_ms=0)
+    assert consumer.committed == {}
+    clock.now = 1.0
+    proc.step(timeout_ms=0)
+    assert consumer.committed == {0: 3}
+
+
+class Gate:
+    """A next step that rejects while closed (a slow downstream)."""
+
+    def __init__(self):
+        self.open, self.taken = False, []
+
+    def submit(self, batch):
+        if not self.open:
+            raise MessageRejected("busy")
+        self.taken.append(len(batch.records))
+
+    def poll(self):
+        pass
+
+    def join(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_backpressure_pauses_the_consumer_and_loses_nothing(tmp_path):
+    log = {0: [(b"svc-a", record_value(submission())) for _ in range(7)]}
+    proc, consumer = make(tmp_path, log)
+    gate = Gate()
+    proc.chain = Batching(gate, max_records=2, max_seconds=60, clock=FakeClock())
+    consumer.subscribe([TOPIC], listener=proc_listener(proc))
+    proc.step(timeout_ms=0)  # 7 polled: a batch of 2 is held by the gate, the rest waits in the loop
+    assert consumer.paused == {0} and gate.taken == []
+    proc.step(timeout_ms=0)
+    assert consumer.position[0] == 7 and consumer.paused == {0}  # paused: nothing more is fetched
+    gate.open = True
+    for _ in range(4):
+        proc.step(timeout_ms=0)
+    proc.flush()
+    assert consumer.paused == set() and consumer.pauses == 1 and gate.taken == [2, 2, 2, 1]
+
+
+def test_batching_rejects_while_its_batch_is_refused_and_hands_it_over_on_poll():
+    gate = Gate()
+    batching = Batching(gate, max_records=1, max_seconds=60, clock=FakeClock())
+    batching.submit("r1")
+    with pytest.raises(MessageRejected):
+        batching.submit("r2")
+    gate.open = True
+    batching.poll()
+    batching.submit("r2")
+    assert gate.taken == [1, 1]
