@@ -15,6 +15,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 TOTAL, NOT_APPLICABLE, UNKNOWN, NATIONAL = "_T", "_Z", "_U", "IT"
+#: The columns of the publication table (SDMX dataflow IT1:DF_ASCOLTO_CX).
+DATAFLOW = "IT1:DF_ASCOLTO_CX(1.0)"
+SDMX_DIMENSIONS = ["FREQ", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL", "INDICATOR",
+                   "TIME_PERIOD"]
+SDMX_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "CI_STATUS",
+                   "CKM_PERTURBED"]
+COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
 SPECIAL = {TOTAL: ("Totale", "Total"), NOT_APPLICABLE: ("Non applicabile", "Not applicable"),
            UNKNOWN: ("Non noto", "Unknown")}
 

@@ -9,9 +9,8 @@ from typing import Any
 
 from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
-from .csvsafe import csv_writer
-from .export import CKM_NOTE, _fmt
-from .protect import Protection
+from .csvsafe import csv_writer, fmt_value as _fmt
+from .protect import CKM_NOTE, Protection
 
 
 MISSING = ["", "NOT_ASKED", "NOT_ANSWERED", "NOT_SCORED"]

@@ -35,17 +35,12 @@ import pyarrow.parquet as pq
 from questionnaires.harmonize import SCORE_INDICATORS
 
 from . import codelists as cl
-from .csvsafe import csv_writer
+from .codelists import COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_DIMENSIONS  # noqa: F401  (re-exported)
+from .csvsafe import csv_writer, fmt_value as _fmt
 from .cube import Cut, table
-from .protect import FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, Protection
+from .protect import CKM_NOTE, FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, Protection
 from .rollup import MODULE_INDICATORS
 
-DATAFLOW = "IT1:DF_ASCOLTO_CX(1.0)"
-SDMX_DIMENSIONS = ["FREQ", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL", "INDICATOR",
-                   "TIME_PERIOD"]
-SDMX_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "CI_STATUS",
-                   "CKM_PERTURBED"]
-COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
 NUMERIC = ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND")
 FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure")
 NATIONAL = "IT"
@@ -127,14 +122,6 @@ def codelist_frame(df: pd.DataFrame) -> pd.DataFrame:
             if (name, code) not in known:
                 rows.append({"codelist": name, "code": code, "label_it": code, "label_en": code})
     return pd.DataFrame(rows, columns=["codelist", "code", "label_it", "label_en"])
-
-
-def _fmt(v: Any) -> str:
-    if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)):
-        return ""
-    if isinstance(v, float):
-        return repr(round(v, 4))
-    return str(v)
 
 
 def write_csv(df: pd.DataFrame, out) -> None:
@@ -254,10 +241,6 @@ def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None, 
     return {"version": "2.0", "class": "collection", "label": "Ascolto — customer experience of public services",
             "updated": updated, "link": {"item": items}}
 
-
-CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key method (a small, consistent noise of at "
-            "most a few units per count); cells with fewer than the threshold of (perturbed) responses are suppressed. "
-            "See docs/confidentiality.md.")
 
 
 def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, end: str | None = None,

@@ -39,6 +39,10 @@ from . import ptable, stats
 from .rollup import ALL_SCORES, CATEGORIES, POSITIVE as _POS, SCORE_POINTS
 
 FREE, SUPPRESSED = "F", "A"
+#: What every export says about the protection.
+CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key method (a small, consistent noise of at "
+            "most a few units per count); cells with fewer than the threshold of (perturbed) responses are suppressed. "
+            "See docs/confidentiality.md.")
 TOTAL = "_T"
 SCORE_STATS = ["top2", "top2_lower", "top2_upper", "mean", "mean_lower", "mean_upper", "sd", "mean_status",
                *[f"dist_{c}" for c in SCORE_POINTS]]

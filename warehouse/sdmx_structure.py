@@ -47,7 +47,7 @@ def structures() -> list:
     from pysdmx.model import Concept, ConceptScheme, DataType
     from pysdmx.model.dataflow import Component, Components, DataStructureDefinition, Dataflow, Role
 
-    from .export import SDMX_ATTRIBUTES, SDMX_DIMENSIONS
+    from .codelists import SDMX_ATTRIBUTES, SDMX_DIMENSIONS
 
     lists = {name: _codelist(name) for name in cl.codelists()}
     concepts = [Concept(id=c, name=en, description=it,
