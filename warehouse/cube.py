@@ -185,6 +185,25 @@ def _flag_breaks(con, cut: Cut, raw: pd.DataFrame, out: pd.DataFrame) -> None:
     out.loc[hit & (out["conf_status"].to_numpy() != "A"), "obs_status"] = "B"
 
 
+def require_means(df: pd.DataFrame, cut: Cut) -> None:
+    """Refuse (:class:`~warehouse.comparability.NotComparable`, HTTP 422) a request for means when any
+    cell of ``df`` withholds its mean: the cell pools scales, instruments, wordings or series, or the
+    indicator is published as shares (task completion). The reason is the guard's."""
+    from .comparability import REASONS, NotComparable
+
+    if cut.indicator not in ALL_SCORES:
+        raise NotComparable(f"{cut.indicator!r} is categorical: use its shares per category.",
+                            {"statistic": ["mean"]}, "not_a_score")
+    refused = df[df["mean_status"].isin(list(REASONS))] if "mean_status" in df else df.iloc[0:0]
+    if len(refused):
+        reason = str(refused["mean_status"].iloc[0])
+        cells = [", ".join(f"{d}={r[d]}" for d in ["period", *cut.by]) for r in refused.head(5).to_dict("records")]
+        raise NotComparable(
+            f"A mean of {cut.indicator!r} cannot pool {REASONS[reason]} (cells: {'; '.join(cells)}). Use the positive "
+            "share, which is comparable across them, or split the cells by instrument and scale (by=instrument,scale).",
+            {"statistic": [f"{reason}: {c}" for c in cells]}, reason)
+
+
 def _num(v: Any, digits: int = 2) -> float | None:
     if v is None or (isinstance(v, float) and not np.isfinite(v)):
         return None

@@ -111,14 +111,15 @@ def exact_flags(k, n, p0: float, levels) -> np.ndarray:
                      "within")
 
 
-def _grid(n_max: float, points: int = 120) -> np.ndarray:
-    """Integer sample sizes from 1 to ``n_max`` (inclusive), geometrically spaced."""
-    n_max = max(2.0, float(n_max))
-    return np.unique(np.concatenate([[1.0], np.geomspace(1, n_max, points).round(), [n_max]]))
+def _grid(n_max: float, points: int = 120, n_min: float = 1.0) -> np.ndarray:
+    """Integer sample sizes from ``n_min`` to ``n_max`` (inclusive), geometrically spaced."""
+    n_min = max(1.0, float(np.ceil(n_min)))
+    n_max = max(n_min + 1, float(np.ceil(n_max)))
+    return np.unique(np.concatenate([[n_min], np.geomspace(n_min, n_max, points).round(), [n_max]]))
 
 
 def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicative", levels=LEVELS,
-                      alpha: float = ALPHA, n_max: float | None = None) -> dict[str, Any]:
+                      alpha: float = ALPHA, n_max: float | None = None, n_min: float = 1.0) -> dict[str, Any]:
     """Funnel for shares: ``k`` positive of ``n`` per unit (arrays), benchmark ``p0`` (0–1; default
     the pooled Σk/Σn).
 
@@ -140,7 +141,7 @@ def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicativ
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(se > 0, (y - 100 * p0) / se, 0.0)
     test = overdispersion_test(z, se)
-    grid = _grid(n_max if n_max is not None else n.max() * 1.1)
+    grid = _grid(n_max if n_max is not None else n.max() * 1.1, n_min=n_min)
 
     def limits_at(m) -> dict[str, tuple]:
         if not test["overdispersed"]:
@@ -166,7 +167,7 @@ def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicativ
 
 def mean_funnel(y, n, target: float, sigma: float, model: str = "multiplicative", levels=LEVELS,
                 bounds: tuple[float, float] = (0.0, 100.0), alpha: float = ALPHA,
-                n_max: float | None = None) -> dict[str, Any]:
+                n_max: float | None = None, n_min: float = 1.0) -> dict[str, Any]:
     """Funnel for means of one scale: unit means ``y`` of ``n`` answers, benchmark ``target``, σ
     the SD of individual answers; normal limits clipped to ``bounds``, widened only when the
     over-dispersion test rejects. Same result shape as :func:`proportion_funnel` (``method``
@@ -185,7 +186,7 @@ def mean_funnel(y, n, target: float, sigma: float, model: str = "multiplicative"
             return s
         return s * np.sqrt(test["phi"]) if model == "multiplicative" else np.sqrt(s ** 2 + test["tau2"])
 
-    grid = _grid(n_max if n_max is not None else n.max() * 1.1)
+    grid = _grid(n_max if n_max is not None else n.max() * 1.1, n_min=n_min)
     limits = {_key(lv): normal_limits(target, widened(se), lv, bounds) for lv in levels}
     with np.errstate(invalid="ignore", divide="ignore"):
         p_value = 2 * sps.norm.sf(np.abs((y - target) / widened(se)))

@@ -85,9 +85,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     def healthz():
         return jsonify({"status": "ok"})
 
-    def _err(status: int, error: str, message: str, fields: dict):
+    def _err(status: int, error: str, message: str, fields: dict, **extra):
         if auth.wants_json():
-            return jsonify({"error": error, "message": message, "fields": fields}), status
+            return jsonify({"error": error, "message": message, "fields": fields, **extra}), status
         return render_template("error.html", status=status, error=error, message=message), status
 
     @app.errorhandler(QueryError)
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(NotComparable)
     def _not_comparable(exc: NotComparable):
-        return _err(422, "not_comparable", str(exc), exc.fields)
+        return _err(422, "not_comparable", str(exc), exc.fields, reason=exc.reason)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -84,8 +84,15 @@ def meta():
 def indicators():
     """One indicator for any cut: ``by``, filters per dimension, ``freq``, ``period``/``from``/``to``."""
     cut = _cut()
+    statistic = request.args.get("statistic", "positive_share")
+    if statistic not in ("positive_share", "mean"):
+        raise QueryError("statistic", "statistic must be positive_share (the headline, comparable across instruments) "
+                                      "or mean (only within one scale).")
     df = cube.table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, _protection())
+    if statistic == "mean":
+        cube.require_means(df, cut)  # 422 with the guard's reason when a cell pools scales, instruments, ...
     return jsonify({"indicator": cut.indicator, "freq": cut.freq, "by": cut.by, "filters": cut.filters,
+                    "statistic": statistic,
                     "period": {"start": cut.start, "end": cut.end}, "margins": cut.margins,
                     "instruments": list(declared()[cut.indicator]),
                     "rows": cube.rows_json(df, cut)})
@@ -95,8 +102,8 @@ def indicators():
 def comparison():
     """Entities (or services) of one service type vs the national benchmark: funnel, flags, EB ranks."""
     cut = _cut(default_by="")
-    body = compare(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, measure=request.args.get("measure", "mean"),
-                   overdispersion=request.args.get("overdispersion", "none"),
+    body = compare(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, measure=request.args.get("measure", "positive_share"),
+                   overdispersion=request.args.get("overdispersion", "multiplicative"),
                    level=request.args.get("level", "entity"), protection=_protection())
     return jsonify(body)
 

@@ -151,7 +151,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
     cut = cube.Cut(indicator=indicator, filters=filters, start=args.get("from") or None,
                    end=args.get("to") or None).validate()
     protection = Protection.from_settings(settings)
-    body = compare(con, cut, measure=measure, overdispersion=args.get("overdispersion", "none"), level="entity",
+    body = compare(con, cut, measure=measure, overdispersion=args.get("overdispersion", "multiplicative"), level="entity",
                    protection=protection)
     own: dict[str, Any] = {}
     # the units' own intervals: their published cells over the same period as the comparison
