@@ -167,3 +167,12 @@ def test_cli_export_refuses_a_range_not_covering_whole_periods(tmp_path):
                                     "--from", "2026-11"], env={"ASCOLTO_DATA_DIR": str(tmp_path)})
     assert out.exit_code == 2 and "--from" in out.output and "2026-Q4" in out.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_api_defaults_to_the_latest_complete_period_and_says_so(tmp_path):
+    write(tmp_path, [response(period=p, satisfaction=4) for p in ("2025-01", "2025-02") for _ in range(10)])
+    body = api_client(Settings(data_dir=tmp_path)).get("/api/v1/indicators?by=").get_json()
+    assert body["period"]["start"] == body["period"]["end"] == "2025-02" and "latest complete" in body["period"]["note"]
+    assert [r["period"] for r in body["rows"]] == ["2025-02"]  # not every period pooled or listed
+    ranged = api_client(Settings(data_dir=tmp_path)).get("/api/v1/indicators?by=&from=2025-01&to=2025-02").get_json()
+    assert [r["period"] for r in ranged["rows"]] == ["2025-01", "2025-02"] and ranged["period"]["note"] is None

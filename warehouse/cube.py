@@ -185,6 +185,34 @@ def _flag_breaks(con, cut: Cut, raw: pd.DataFrame, out: pd.DataFrame) -> None:
     out.loc[hit & (out["conf_status"].to_numpy() != "A"), "obs_status"] = "B"
 
 
+def period_labels(con, freq: str) -> list[str]:
+    """The period labels at ``freq`` that have data, oldest first."""
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {time_expr(freq)} FROM rollup WHERE n > 0 ORDER BY 1").fetchall()]
+
+
+def _ends_before(label: str, today) -> bool:
+    from .periods import months
+
+    last = months(label, "period")[1]
+    y, m = int(last[:4]), int(last[5:])
+    return (y, m) < (today.year, today.month)
+
+
+def latest_period(con, freq: str, today=None) -> tuple[str | None, bool]:
+    """The latest *complete* period at ``freq`` with data (it ended before the current month, Europe/Rome),
+    and True; else the latest period with data and False (it is still running); (None, False) without data.
+    What the console and the API use when no period is given, instead of pooling every period."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = today or datetime.now(ZoneInfo("Europe/Rome")).date()
+    labels = period_labels(con, freq)
+    done = [p for p in labels if _ends_before(p, today)]
+    if done:
+        return done[-1], True
+    return (labels[-1], False) if labels else (None, False)
+
+
 def require_means(df: pd.DataFrame, cut: Cut) -> None:
     """Refuse (:class:`~warehouse.comparability.NotComparable`, HTTP 422) a request for means when any
     cell of ``df`` withholds its mean: the cell pools scales, instruments, wordings or series, or the

@@ -7,7 +7,7 @@ cell-key method).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .. import cube, export
 from ..compare import compare
@@ -29,11 +29,23 @@ def _list(name: str) -> list[str]:
     return [v for v in (p.strip() for p in raw.split(",")) if v]
 
 
-def _cut(default_by: str = "pa_type,service_type") -> cube.Cut:
+def _cut(default_by: str = "pa_type,service_type", default_period: bool = False) -> cube.Cut:
+    """The request's cut. ``default_period``: with no ``period``/``from``/``to``, the latest complete
+    period at ``freq`` (said in the answer's ``period.note``) instead of every period pooled."""
     period = request.args.get("period") or None
     # whole periods of the frequency, errors naming the parameter given (period, from or to)
     validate_range(request.args.get("freq", "M"), request.args.get("from") or None, request.args.get("to") or None,
                    period)
+    g.period_note = None
+    if default_period and not (period or request.args.get("from") or request.args.get("to")):
+        freq = request.args.get("freq", "M")
+        if freq in cube.FREQS:
+            label, complete = cube.latest_period(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), freq)
+            if label:
+                period = label
+                g.period_note = (
+                    f"No period given: the latest complete period with data ({label})" if complete else
+                    f"No period given and no complete period yet: the current period ({label}), still running")
     by = request.args.get("by", default_by)
     margins = request.args.get("margins", "0")
     if margins not in ("0", "1", "true", "false"):
@@ -83,7 +95,7 @@ def meta():
 @require("dashboards")
 def indicators():
     """One indicator for any cut: ``by``, filters per dimension, ``freq``, ``period``/``from``/``to``."""
-    cut = _cut()
+    cut = _cut(default_period=True)
     statistic = request.args.get("statistic", "positive_share")
     if statistic not in ("positive_share", "mean"):
         raise QueryError("statistic", "statistic must be positive_share (the headline, comparable across instruments) "
@@ -93,7 +105,8 @@ def indicators():
         cube.require_means(df, cut)  # 422 with the guard's reason when a cell pools scales, instruments, ...
     return jsonify({"indicator": cut.indicator, "freq": cut.freq, "by": cut.by, "filters": cut.filters,
                     "statistic": statistic,
-                    "period": {"start": cut.start, "end": cut.end}, "margins": cut.margins,
+                    "period": {"start": cut.start, "end": cut.end, "note": g.get("period_note")},
+                    "margins": cut.margins,
                     "instruments": list(declared()[cut.indicator]),
                     "rows": cube.rows_json(df, cut)})
 
@@ -101,10 +114,11 @@ def indicators():
 @require("dashboards")
 def comparison():
     """Entities (or services) of one service type vs the national benchmark: funnel, flags, EB ranks."""
-    cut = _cut(default_by="")
+    cut = _cut(default_by="", default_period=True)
     body = compare(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, measure=request.args.get("measure", "positive_share"),
                    overdispersion=request.args.get("overdispersion", "multiplicative"),
                    level=request.args.get("level", "entity"), protection=_protection())
+    body["period"]["note"] = g.get("period_note")
     return jsonify(body)
 
 @bp.get("/export/<fmt>")
