@@ -16,7 +16,7 @@ from urllib.request import urlopen
 
 from .. import cube
 from ..protect import FREE
-from .data import Chart, count, status_text, table
+from .data import Chart, code_label, count, status_text, table
 from .i18n import gettext as _
 
 REJECTED = "ascolto_submissions_rejected_total"
@@ -78,8 +78,8 @@ def quality_page(con, settings, args, lang) -> dict[str, Any]:
             "charts": [
         Chart("volumes", "Risposte per mese e tipo di PA", [("period", "Periodo"), ("pa_type", "Tipo di PA"),
                                                              ("responses", "Risposte")],
-              [{"period": p, "pa_type": t, "responses": count(c)} for p, t, c in volumes],
-              {"data": [{"type": "bar", "name": t, "x": [p for p, tt, _c in volumes if tt == t],
+              [{"period": p, "pa_type": code_label("PA_TYPE", t), "responses": count(c)} for p, t, c in volumes],
+              {"data": [{"type": "bar", "name": code_label("PA_TYPE", t), "x": [p for p, tt, _c in volumes if tt == t],
                          "y": [count(c) for _p, tt, c in volumes if tt == t]} for t in pa_types],
                "layout": {"barmode": "stack", "xaxis": {"type": "category", "title": {"text": _("Periodo")}},
                           "yaxis": {"title": {"text": _("Risposte")}}}}),

@@ -100,7 +100,7 @@ EN = {
         "With fewer than {n} published entities a funnel plot is not informative: here is the table.",
     "Intervallo del rango": "Rank interval", "Confronto (FDR)": "Comparison (FDR)",
     "sopra il limite al 99,8%": "above the 99.8% limit", "sopra il limite al 95%": "above the 95% limit",
-    "entro i limiti": "within the limits", "sotto il limite al 95%": "below the 95% limit",
+    "entro i limiti": "inside the limits", "sotto il limite al 95%": "below the 95% limit",
     "sotto il limite al 99,8%": "below the 99.8% limit",
     "significativamente sopra (FDR 5%)": "significantly above (FDR 5%)",
     "significativamente sotto (FDR 5%)": "significantly below (FDR 5%)",
