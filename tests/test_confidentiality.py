@@ -156,7 +156,8 @@ def test_the_same_cell_is_published_the_same_from_every_path_and_period_range(re
     # 2. every export format carries the same figures as the API rows
     rows = cube.rows_json(margins, cube.Cut(by=["region", "pa_type", "service_type"], freq="A", margins=True))
     pub = export.publication_table(con, "A", indicators=["satisfaction"], protection=p)
-    mean = pub[pub["INDICATOR"] == "SATISFACTION_MEAN"]
+    mean = pub[(pub["INDICATOR"] == "SATISFACTION_MEAN") & (pub["INSTRUMENT"] == "_T") & (pub["SCALE"] == "_T")
+               & (pub["CHANNEL"] == "_T")]  # the table by area
     for r in rows:
         m = mean[(mean["REF_AREA"] == (r["region"] if r["region"] != TOTAL else "IT")) & (mean["PA_TYPE"] == r["pa_type"])
                  & (mean["SERVICE_TYPE"] == r["service_type"])]
@@ -198,10 +199,10 @@ def test_perturbation_is_bounded_and_nothing_below_three_is_published(records, b
         text = pd.read_csv(io.BytesIO(export.render(table, fmt, freq)[0]), dtype=str, keep_default_na=False)
         assert (text.loc[text["CONF_STATUS"] != "F", ["OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP"]] == "").all().all()
         assert (text.loc[text["CONF_STATUS"] == "F", "N_RESP"].astype(int) >= 3).all()
-    js = json.loads(export.render(table, "jsonstat", freq)[0])
-    values = np.array(js["value"], dtype=object).reshape(js["size"])
-    n_resp = values[..., js["dimension"]["MEASURE"]["category"]["index"].index("N_RESP")]
-    assert all(v is None or v >= 3 for v in n_resp.ravel())
+    for js in json.loads(export.render(table, "jsonstat", freq)[0])["link"]["item"]:  # a collection of tables
+        values = np.array(js["value"], dtype=object).reshape(js["size"])
+        n_resp = values[..., js["dimension"]["MEASURE"]["category"]["index"].index("N_RESP")]
+        assert all(v is None or v >= 3 for v in n_resp.ravel())
 
 
 # --- the LP audit (:func:`tests.test_confidentiality_attacks.lp_audit`) ---------------------------------
