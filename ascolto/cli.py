@@ -10,6 +10,7 @@ import click
 import settings as config_mod
 
 from .cli_export import export_cmd, warehouse_cmd
+from .cli_publish import public_cmd, publish_cmd
 
 
 @click.group()
@@ -62,6 +63,15 @@ def collector(settings) -> None:
     """Run the public collector under gunicorn."""
     _refuse_weak_secrets(settings, "ASCOLTO_FORM_SECRET")
     _gunicorn("collector.app:create_app()", settings.collector_port, settings.bind_host)
+
+
+@main.command()
+@click.pass_obj
+def shipper(settings) -> None:
+    """Ship this host's collector spool to Kafka (gunicorn's master runs one for `ascolto collector`).
+
+    Runs ``python -m collector.shipper`` in this process's place: nothing imports the collector."""
+    os.execv(sys.executable, [sys.executable, "-m", "collector.shipper"])
 
 
 @main.command()
@@ -150,6 +160,8 @@ main.add_command(compact)
 main.add_command(export_cmd)
 main.add_command(warehouse_cmd)
 main.add_command(purge)
+main.add_command(publish_cmd)
+main.add_command(public_cmd)
 registry.add_command(plans)
 
 

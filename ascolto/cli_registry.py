@@ -315,18 +315,22 @@ def token() -> None:
 
 
 @token.command("create")
-@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician", "entity"]))
 @click.option("--label", required=True, help="Whose token it is, e.g. 'Istat - servizio statistiche'.")
+@click.option("--entity", default=None, metavar="IPA", help="Role entity: the one administration the token sees.")
+@click.option("--manager", is_flag=True, help="Role entity: the token may issue further tokens of its administration.")
 @click.option("--expires", default=None, metavar="WHEN",
               help="When the token stops working: a duration (12h, 90d, 26w), a date YYYY-MM-DD (valid through "
                    "that day, UTC) or an ISO 8601 instant. Default: never.")
 @click.pass_context
-def token_create(ctx: click.Context, role: str, label: str, expires: str | None) -> None:
+def token_create(ctx: click.Context, role: str, label: str, expires: str | None, entity: str | None,
+                 manager: bool) -> None:
     """Create a token and print its secret: shown this once, only a hash is stored."""
     from registry import tokens
 
     with _session(ctx) as s:
-        tok, secret = tokens.create_token(s, role=role, label=label, actor=_who(ctx), expires=expires)
+        tok, secret = tokens.create_token(s, role=role, label=label, actor=_who(ctx), expires=expires,
+                                          entity=entity, manager=manager)
         until = f", expires {tok.expires_at.isoformat(timespec='seconds')}" if tok.expires_at else ""
     click.echo(secret)
     click.echo(f"token {tok.prefix} ({role}{until}) created; the secret above is not stored and cannot be "

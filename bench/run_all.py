@@ -22,6 +22,9 @@ BENCHES = [
 ]
 
 
+NOTES = "<!-- notes: kept by make bench -->"
+
+
 def _fmt(v, digits: int = 2) -> str:
     return "—" if v is None else f"{v:,.{digits}f}" if isinstance(v, float) else str(v)
 
@@ -36,7 +39,8 @@ def summary(results: dict[str, dict], texts: dict[str, str]) -> list[str]:
     proc, wh = texts.get("processor", ""), texts.get("warehouse", "")
     rows = [
         ("Collector: durable 202/s vs bare Flask handler (same gunicorn config)", "≥ 0.8 ×",
-         f"{_fmt(c.get('collector_rps'), 0)} vs {_fmt(c.get('bare_rps'), 0)} req/s = **{_fmt(c.get('ratio'))} ×**"),
+         f"{_fmt(c.get('collector_rps'), 0)} vs {_fmt(c.get('bare_rps'), 0)} req/s; **{_fmt(c.get('ratio'))} ×** "
+         f"(pairs {_fmt(c.get('ratio_min'))}–{_fmt(c.get('ratio_max'))}, load {_fmt(c.get('load_1min'), 1)})"),
         ("Collector: p99 latency at half its peak load", "< 50 ms",
          f"{_fmt(c.get('half_load_p99_ms'), 1)} ms at {_fmt(c.get('half_load_rate'))}/s"),
         ("Processor: end-to-end into committed Parquet vs raw kafka-python consume", "≥ 0.6 ×",
@@ -73,7 +77,11 @@ def main() -> None:
     for name, (text, secs, rc) in outputs.items():
         doc += [f"## {name} ({secs:.0f} s{'' if rc == 0 else f', exit {rc}'})", "", "```",
                 *[line for line in text.splitlines() if not line.startswith("RESULT ")], "```", ""]
-    (ROOT / "docs" / "performance.md").write_text("\n".join(doc), encoding="utf-8")
+    path = ROOT / "docs" / "performance.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if NOTES in old:  # the written analysis below the marker survives a new run
+        doc += [NOTES + old.split(NOTES, 1)[1].rstrip("\n"), ""]
+    path.write_text("\n".join(doc), encoding="utf-8")
     print("wrote docs/performance.md")
 
 

@@ -9,21 +9,24 @@ from settings import Settings
 from settings.secret_policy import check_secret
 from questionnaires import default_catalog
 from registry import connect
+from registry.origins import OriginCounter
 from registry.readmodel import ServiceDirectory
 
 from . import form, intake, public
 from .durable import Durability
 from .errors import register_error_handlers
 from .ratelimit import RateLimits
+from .shipper import Shipper
 from .spool import Spool
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the collector for ``settings`` (default: from the environment).
 
-    Under gunicorn (``preload_app = False``) this runs in each worker after fork, so the
-    durability threads and the Kafka producer belong to the worker. Call
-    ``app.extensions["ascolto.durability"].close()`` to stop them (tests do). Raises
+    Under gunicorn (``preload_app = False``) this runs in each worker after fork; the master runs
+    the host's shipper (``ASCOLTO_SHIPPER=external``, set by ``deploy/gunicorn.conf.py``). Built
+    anywhere else, the app ships its spool in a thread. Call
+    ``app.extensions["ascolto.durability"].close()`` to stop it (tests do). Raises
     :class:`settings.secret_policy.WeakSecret` when ``ASCOLTO_FORM_SECRET`` is short or a placeholder.
     """
     settings = settings or config_mod.load()
@@ -34,11 +37,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
-    services = ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
+    factory = connect(settings.database_url, create=False)
+    services = ServiceDirectory(factory, ttl_s=settings.registry_ttl_s)
     app.extensions["ascolto.services"] = services
+    # widget requests per service and origin, for the console's "check my page" (registry.origins)
+    app.extensions["ascolto.origins"] = OriginCounter(factory, flush_s=settings.origin_flush_s)
+    shipper = Shipper(settings) if settings.shipper == "thread" else None  # else gunicorn's master runs it
     app.extensions["ascolto.durability"] = Durability(
-        settings.broker, settings.topic, Spool(settings.spool_dir, settings.spool_max_bytes),
-        timeout_s=settings.produce_timeout_s).start()
+        Spool(settings.spool_dir, settings.spool_max_bytes), timeout_s=settings.produce_timeout_s,
+        shipper=shipper).start()
     app.register_blueprint(public.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(form.bp)  # the no-JavaScript form fallback

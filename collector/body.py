@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+import orjson
+
 from flask import g, request
 
 from .errors import ApiError
@@ -46,7 +48,11 @@ def json_body() -> dict:
         raise ApiError(415, "unsupported_media_type", "Send the submission as application/json.",
                        {"Content-Type": [f"Must be application/json, got {request.mimetype or 'none'!r}."]})
     try:
-        body = json.loads(request.get_data(cache=True))
+        data = request.get_data(cache=True)
+        try:
+            body = orjson.loads(data)
+        except orjson.JSONDecodeError:  # the standard library decides (and words) what orjson refuses
+            body = json.loads(data)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ApiError(400, "malformed", "The body is not valid JSON.", {"body": [str(exc)]}) from None
     except RecursionError:

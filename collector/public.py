@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from . import metrics
 from .openapi import openapi_spec
+from .shipper import read_state
 
 bp = Blueprint("public", __name__)
 _WIDGET = resources.files("collector").joinpath("static", "widget.js").read_bytes()
@@ -30,14 +31,16 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """200 ``ready`` (broker in use) or ``degraded`` (spooling, with room); 503 when the spool is full."""
-    durability = current_app.extensions["ascolto.durability"]
-    spool = durability.spool
-    room = spool.size < spool.max_bytes
-    status = "degraded" if durability.spooling else "ready"
+    """200 ``ready`` (the shipper reaches the broker) or ``degraded`` (submissions are kept in the
+    spool: broker away or no shipper running); 503 ``unavailable`` when the spool is full."""
+    spool = current_app.extensions["ascolto.durability"].spool
+    state = read_state(spool.dir)
+    room = spool.refresh_size() < spool.max_bytes
+    status = "ready" if state.get("broker") else "degraded"
     if not room:
         status = "unavailable"
-    body = {"status": status, "broker": not durability.spooling, "spool_bytes": spool.size,
+    body = {"status": status, "broker": bool(state.get("broker")), "shipper": bool(state),
+            "backlog_bytes": state.get("backlog_bytes"), "spool_bytes": spool.size,
             "spool_max_bytes": spool.max_bytes}
     return jsonify(body), 200 if room else 503
 

@@ -1,4 +1,5 @@
-"""Per-client and per-service rate limits, with the ``limits`` library (memory, or Redis when set).
+"""Per-client and per-service rate limits: in memory per worker (`collector.localwindow`), or shared
+in Redis with the ``limits`` library when `ASCOLTO_REDIS_URL` is set.
 
 A sliding-window counter per key: O(1) per request, smooth at window edges. The client address
 is used only to count — hashed, in memory or in Redis with the window's expiry — and is never
@@ -18,6 +19,7 @@ from registry.checks import SERVICE_KEY
 from settings import Settings
 
 from .errors import ApiError
+from .localwindow import LocalWindows
 
 log = logging.getLogger("ascolto.collector")
 
@@ -33,9 +35,9 @@ class RateLimits:
     def __init__(self, settings: Settings, known: Callable[[str], bool] = lambda key: False):
         self._known = known
         self.enabled = settings.rate_limit_enabled
-        options = {"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {}
-        self._strategy = strategies.SlidingWindowCounterRateLimiter(
-            storage.storage_from_string(settings.redis_url or "memory://", **options))
+        self._local = None if settings.redis_url else LocalWindows()  # per worker, no timer thread
+        self._strategy = strategies.SlidingWindowCounterRateLimiter(storage.storage_from_string(
+            settings.redis_url, socket_connect_timeout=1, socket_timeout=1)) if settings.redis_url else None
         self._per_client = parse(settings.rate_limit_ip)
         self._per_service = parse(settings.rate_limit_service)
 
@@ -58,6 +60,11 @@ class RateLimits:
     def _hit(self, limit, scope: str, key: str) -> None:
         if not self.enabled:
             return
+        if self._local is not None:
+            reset = self._local.hit(limit.amount, limit.get_expiry(), (scope, key))
+            if reset is None:
+                return
+            self._refuse(scope, reset)
         try:
             if self._strategy.hit(limit, "ascolto", scope, key):
                 return
@@ -65,6 +72,10 @@ class RateLimits:
         except Exception as exc:  # the limiter's storage failing must not refuse citizens
             log.warning("rate-limit storage unavailable (%s); request allowed", exc)
             return
+        self._refuse(scope, reset)
+
+    @staticmethod
+    def _refuse(scope: str, reset: float) -> None:
         retry = max(1, int(reset - time.time()) + 1)
         who = "this client" if scope == "ip" else "this service"
         raise ApiError(429, "rate_limited", f"Too many submissions from {who}; retry in {retry} s.",

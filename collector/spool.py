@@ -1,25 +1,37 @@
-"""The local spool: an append-only, fsynced log of Kafka record values kept while the broker is away.
+"""The local write-ahead log ("spool"): every acknowledged submission is an fsynced line here first.
+
+Every 202 of the collector means the submission's envelope is a complete, fsynced line in this
+log; the shipper (:mod:`collector.shipper`) then produces the lines to Kafka and removes a segment
+only after the broker acknowledged every line of it. Broker up or down, the path is the same.
 
 Layout: ``<dir>/<pid>-<seq>.spool``, one record per line as ``key TAB value`` (keys are service
-keys and values compact JSON, so neither holds a raw newline). A writer holds an exclusive ``flock`` on its active segment; a
-segment nobody holds (sealed by its writer, or left by a dead process) can be claimed by any
-collector process for replay. A torn last line (a crash during a write that was never
-acknowledged) is skipped on replay.
+keys and values compact JSON, so neither holds a raw newline). Each writing process has one
+active segment, created under a temporary name, locked with ``flock`` and only then renamed into
+place, so no reader ever sees an unlocked segment that is still going to be written. A segment
+is *sealed* once no process holds its lock (its writer moved on to a new segment, or died).
+Readers take only complete lines: a torn last line (a crash or a full disk during a write that
+was never acknowledged) is skipped.
+
+A failed write (disk full, I/O error) is truncated back when possible and its segment sealed;
+the next append opens a new segment. A segment is never written again once sealed, so a reader's
+position in it stays valid.
 
 **No personal data on the collector's disk.** Before a value is written it goes through
 :func:`privacy.redact_record`: every string in the record (free-text answers, context) is redacted
-as the processor would redact it, so a spool left on a volume during an outage holds the same
-placeholders the dataset will. The processor redacts again (a no-op on placeholders). A placeholder
-may be longer than what it replaces ("sono Al" → "sono [NOME]"); no string is let grow past
+as the processor would redact it, so the log (and so the topic) holds the same placeholders the
+dataset will. The processor redacts again (a no-op on placeholders). A placeholder may be longer
+than what it replaces ("sono Al" → "sono [NOME]"); no string is let grow past
 ``max(its length, TEXT_FLOOR)``, the smallest ``max_length`` of a text item in the catalog (a test
-keeps the two in step), so a spooled answer still passes the processor's validation. The
-processor's ``redactions`` counters do not see what the spool already replaced.
+keeps the two in step), so a logged answer still passes the processor's validation. The
+processor's ``redactions`` counters do not see what the collector already replaced.
 """
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -29,23 +41,42 @@ from privacy import redact_record
 #: the smallest ``max_length`` of any text item in the catalog (tests/test_durability.py checks it).
 TEXT_FLOOR = 200
 
+#: A writer moves on to a new segment past this size, so shipped segments can be removed.
+SEGMENT_BYTES = 8 * 1024 * 1024
+_NAME = re.compile(r"^(\d+)-(\d+)\.spool$")
+
+
+class _Segment:
+    """The active segment of a writing process: its locked descriptor, bytes written, syncs in flight."""
+
+    def __init__(self, fd: int, path: Path):
+        self.fd, self.path, self.pid = fd, path, os.getpid()
+        self.written, self.users, self.sealed = 0, 0, False
+
+    def close(self) -> None:
+        """Unlock (the segment becomes sealed for readers) and close."""
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        except OSError:
+            pass
+        os.close(self.fd)
+
 
 class SpoolFull(RuntimeError):
     """The spool reached its size bound or the disk refused the write; nothing was acknowledged."""
 
 
 class Spool:
-    """This process's writer, plus claiming of segments that are not being written."""
+    """This process's writer, plus the reading side used by the shipper (and the tests)."""
 
-    def __init__(self, directory: Path, max_bytes: int):
+    def __init__(self, directory: Path, max_bytes: int, segment_bytes: int = SEGMENT_BYTES):
         self.dir = Path(directory)
-        self.max_bytes = max_bytes
+        self.max_bytes, self.segment_bytes = max_bytes, segment_bytes
         self._lock = threading.Lock()
-        self._fd: int | None = None
-        self._fd_pid: int | None = None
-        self._path: Path | None = None
-        self._seq = 0
+        self._seg: _Segment | None = None
+        self._seq = time.time_ns() // 1000  # segment names are never reused, even by a recycled pid
         self._size_hint = 0
+        self._size_checked = 0.0
         self.dir.mkdir(parents=True, exist_ok=True)
         self.refresh_size()
 
@@ -55,90 +86,111 @@ class Spool:
         """Append ``key TAB value`` lines (values redacted, see above) and fsync them; raise
         :class:`SpoolFull` when they cannot be kept.
 
-        Writes go straight to the file descriptor (no user-space buffer that could hold a failed
-        write back and replay it later); a failed append is truncated away, and if even that
-        fails the segment is abandoned — its torn last line has no newline and is skipped.
+        Returning means every line is on disk. Writes are serialized (one ``write`` each, straight
+        to the descriptor: no user-space buffer could hold a failed write back and replay it
+        later); the ``fdatasync`` that follows runs outside the lock, so concurrent appends share
+        the file system's journal commits instead of queueing for one another. A failed write is
+        truncated back (no other write can follow it meanwhile) and its segment sealed.
         """
         data = b"".join(_scrubbed(v) + b"\n" for v in values)
         with self._lock:
             if self._size_hint + len(data) > self.max_bytes:
-                raise SpoolFull(f"spool holds {self._size_hint} bytes, bound is {self.max_bytes}")
+                self._refresh_locked()  # the shipper removes what the broker took
+                if self._size_hint + len(data) > self.max_bytes:
+                    raise SpoolFull(f"spool holds {self._size_hint} bytes, bound is {self.max_bytes}")
             try:
-                fd = self._active()
-                start = os.lseek(fd, 0, os.SEEK_END)
+                seg = self._active()
+                start = seg.written
                 try:
                     view = memoryview(data)
                     while view:
-                        view = view[os.write(fd, view):]
-                    os.fsync(fd)
+                        view = view[os.write(seg.fd, view):]
                 except OSError:
                     try:
-                        os.ftruncate(fd, start)
-                        os.fsync(fd)
+                        os.ftruncate(seg.fd, start)
                     except OSError:
-                        self._close_active()
+                        pass
+                    self._close_active()
                     raise
             except OSError as exc:
                 raise SpoolFull(f"cannot write the spool: {exc}") from exc
+            seg.written += len(data)
             self._size_hint += len(data)
+            seg.users += 1
+            if seg.written >= self.segment_bytes:
+                self._close_active()
+        try:
+            os.fdatasync(seg.fd)
+        except OSError as exc:
+            with self._lock:
+                if self._seg is seg:
+                    self._close_active()
+            raise SpoolFull(f"cannot sync the spool: {exc}") from exc
+        finally:
+            with self._lock:
+                seg.users -= 1
+                if seg.sealed and not seg.users:
+                    seg.close()
 
-    def _active(self) -> int:
-        """The descriptor of this process's active segment, opened and locked on first use."""
-        if self._fd is None or self._fd_pid != os.getpid():
+    def _active(self) -> "_Segment":
+        """This process's active segment, created and locked on first use (call with the lock held)."""
+        if self._seg is None or self._seg.pid != os.getpid():
             self._seq += 1
-            path = self.dir / f"{os.getpid()}-{self._seq:08d}.spool"
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            name = f"{os.getpid()}-{self._seq:08d}.spool"
+            tmp = self.dir / f".{name}.new"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_TRUNC, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
+                os.rename(tmp, self.dir / name)  # visible to readers only once locked
                 fsync_dir(self.dir)
             except OSError:
                 os.close(fd)
+                tmp.unlink(missing_ok=True)
                 raise
-            self._fd, self._fd_pid, self._path = fd, os.getpid(), path
-        return self._fd
+            self._seg = _Segment(fd, self.dir / name)
+        return self._seg
 
     def _close_active(self) -> bool:
-        """Unlock and close the active segment (removed if empty); return whether it held data."""
-        fd, path, self._fd = self._fd, self._path, None
-        if fd is None:
+        """Seal the active segment (removed if empty; closed once no sync uses it); return
+        whether it held data. Call with the lock held."""
+        seg, self._seg = self._seg, None
+        if seg is None or seg.pid != os.getpid():
             return False
-        try:
-            had_data = os.fstat(fd).st_size > 0
-        except OSError:
-            had_data = True
-        try:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        except OSError:
-            pass
-        os.close(fd)
-        if not had_data and path is not None:
-            path.unlink(missing_ok=True)
+        seg.sealed = True
+        had_data = seg.written > 0
+        if not had_data:
+            seg.path.unlink(missing_ok=True)  # before unlocking: nobody may claim it meanwhile
+        if not seg.users:
+            seg.close()
         return had_data
 
     def seal(self) -> bool:
-        """Close the active segment so it can be replayed; return whether it held anything."""
+        """Close the active segment so it can be shipped and removed; return whether it held anything."""
         with self._lock:
             return self._close_active()
 
     def is_writing(self) -> bool:
         with self._lock:
-            if self._fd is None or self._fd_pid != os.getpid():
-                return False
-            try:
-                return os.fstat(self._fd).st_size > 0
-            except OSError:
-                return False
+            return self._seg is not None and self._seg.pid == os.getpid() and self._seg.written > 0
 
-    # --- replaying ----------------------------------------------------------------------------
+    # --- reading ------------------------------------------------------------------------------
+
+    def segments(self) -> list[Path]:
+        """Every segment, sealed or being written, in writing order per process."""
+        found = []
+        for p in self.dir.glob("*.spool"):
+            m = _NAME.match(p.name)
+            if m:
+                found.append(((int(m.group(1)), int(m.group(2))), p))
+        return [p for _, p in sorted(found)]
 
     def claimable(self) -> list[Path]:
-        """Segments not held by any writer, oldest first."""
-        own = self._path if self._fd is not None else None
-        paths = [p for p in self.dir.glob("*.spool") if p != own]
-        return sorted(paths, key=lambda p: (p.stat().st_mtime if p.exists() else 0, p.name))
+        """Segments not held by any writer (sealed), oldest first."""
+        own = self._seg.path if self._seg is not None else None
+        return [p for p in self.segments() if p != own and is_sealed(p)]
 
     def claim(self, path: Path) -> "Claim | None":
-        """Lock ``path`` for replay, or None if another process holds it or it is gone."""
+        """Lock ``path`` to read it whole and remove it, or None if a writer holds it or it is gone."""
         try:
             fh = open(path, "rb")
         except FileNotFoundError:
@@ -148,47 +200,88 @@ class Spool:
         except BlockingIOError:
             fh.close()
             return None
-        if not path.exists():  # replayed and removed by someone else meanwhile
+        if not path.exists():  # shipped and removed by someone else meanwhile
             fh.close()
             return None
         return Claim(self, path, fh)
 
-    def refresh_size(self) -> int:
+    def _refresh_locked(self) -> int:
         total = 0
         for p in self.dir.glob("*.spool"):
             try:
                 total += p.stat().st_size
             except FileNotFoundError:
                 pass
-        with self._lock:
-            self._size_hint = total
+        self._size_hint, self._size_checked = total, time.monotonic()
         return total
+
+    def refresh_size(self) -> int:
+        """Bytes in every segment on disk (shipped or not), remembered as :attr:`size`."""
+        with self._lock:
+            return self._refresh_locked()
+
+    def forget(self, nbytes: int) -> None:
+        """``nbytes`` were removed from the log (by this process's shipper)."""
+        with self._lock:
+            self._size_hint = max(0, self._size_hint - nbytes)
 
     @property
     def size(self) -> int:
         return self._size_hint
 
 
+def is_sealed(path: Path) -> bool:
+    """Whether no writer holds ``path`` (False if it is gone)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def complete_lines(data: bytes) -> bytes:
+    """The prefix of ``data`` up to and including its last newline."""
+    end = data.rfind(b"\n")
+    return data[:end + 1] if end >= 0 else b""
+
+
 class Claim:
-    """A segment locked for replay: iterate its values, then :meth:`done` or :meth:`release`."""
+    """A sealed segment locked by one reader: iterate its lines, then :meth:`done` or :meth:`release`."""
 
     def __init__(self, spool: Spool, path: Path, fh):
         self.spool, self.path, self._fh = spool, path, fh
 
-    def values(self) -> Iterator[bytes]:
-        self._fh.seek(0)
+    def values(self, start: int = 0) -> Iterator[bytes]:
+        self._fh.seek(start)
         for line in self._fh:
             if line.endswith(b"\n") and len(line) > 1:
                 yield line[:-1]
 
+    def read(self, start: int, limit: int) -> bytes:
+        """Complete lines from byte ``start``, at most ``limit`` bytes (more if one line is longer)."""
+        self._fh.seek(start)
+        data = complete_lines(self._fh.read(limit))
+        if not data:
+            self._fh.seek(start)
+            data = complete_lines(self._fh.read())
+        return data
+
     def done(self) -> None:
-        """Every value reached the broker: remove the segment."""
-        size = self.path.stat().st_size
+        """Every line reached the broker: remove the segment."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            size = 0
         self.path.unlink(missing_ok=True)
         fsync_dir(self.spool.dir)
         self.release()
-        with self.spool._lock:
-            self.spool._size_hint = max(0, self.spool._size_hint - size)
+        self.spool.forget(size)
 
     def release(self) -> None:
         if not self._fh.closed:
@@ -203,4 +296,3 @@ def _scrubbed(line: bytes) -> bytes:
         return line
     red, _ = redact_record(value, floor=TEXT_FLOOR)
     return line if red is value else key + tab + red
-

@@ -2,7 +2,9 @@
 
 Values come from :func:`settings.load` (``ASCOLTO_WORKERS``, ``ASCOLTO_THREADS``, ``ASCOLTO_LOG_LEVEL``).
 """
-from settings import export_prometheus_dir, load
+import time
+
+from settings import export_prometheus_dir, export_to_workers, load
 from settings.logs import logging_config
 
 _settings = load()
@@ -28,3 +30,53 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+# --- the collector's shipper (collector/shipper.py) --------------------------------------------
+# Workers only append to the host's write-ahead log; the master runs one shipper process beside
+# them (restarted if it dies) that produces the log to Kafka. Other apps (the console, the
+# benchmark's bare handler) get no shipper.
+_shipper = {"proc": None, "stop": None}
+
+
+def _is_collector(server) -> bool:
+    return str(getattr(server.app, "app_uri", "")).startswith("collector.")
+
+
+def when_ready(server):
+    if not _is_collector(server):
+        return
+    import subprocess
+    import sys
+    import threading
+
+    export_to_workers(ASCOLTO_SHIPPER="external")  # inherited by the workers forked after this hook
+    stop = threading.Event()
+
+    def supervise():
+        backoff = 0.5
+        while not stop.is_set():
+            started = time.monotonic()
+            proc = _shipper["proc"] = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "shipper"])
+            while proc.poll() is None and not stop.wait(0.2):
+                pass
+            if stop.is_set():
+                return
+            server.log.warning("shipper exited (status %s); restarting", proc.returncode)
+            backoff = 0.5 if time.monotonic() - started > 10 else min(5.0, backoff * 2)
+            stop.wait(backoff)
+
+    _shipper["stop"] = stop
+    threading.Thread(target=supervise, name="ascolto-shipper-supervisor", daemon=True).start()
+
+
+def on_exit(server):
+    stop, proc = _shipper["stop"], _shipper["proc"]
+    if stop is not None:
+        stop.set()
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except Exception:
+            proc.kill()

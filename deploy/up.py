@@ -75,6 +75,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
         for name, cmd in [
             ("collector", gunicorn_cmd("collector.app:create_app()", settings.collector_port, host)),
             ("console", gunicorn_cmd("warehouse.console:create_app()", settings.console_port, host)),
+            ("public", gunicorn_cmd("warehouse.public:create_app()", settings.public_port, host)),
             ("processor", [sys.executable, "-m", "ascolto.cli", "processor"]),
         ]:
             children.append((name, subprocess.Popen(cmd, env=env)))
@@ -111,6 +112,7 @@ ascolto is up.
   Collector:                       {collector}  (widget: {collector}/widget.js)
   Console (sign in with a token):  {console}/
   Console API:                     {console}/api/v1/indicators  (Authorization: Bearer <token>)
+  Public open data (releases):     http://{host}:{settings.public_port}/it/  (ascolto publish --period YYYY-Qn)
   Broker (Tansu):                  {broker.bootstrap}
   Data:                            {settings.data_dir}
 Press Ctrl-C to stop.""", flush=True)

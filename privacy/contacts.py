@@ -10,6 +10,8 @@ from collections import Counter
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
+from .identifiers import scan
+
 # --- e-mail -----------------------------------------------------------------------------------------
 _AT = (r"(?:\s?(?:@|%40)\s?"                                               # a@b, a @ b, a%40b
        r"|\s*[(\[{<]\s*(?:at|@|chiocciola)\s*[)\]}>]\s*"                   # a(at)b, a [at] b, a{chiocciola}b
@@ -81,18 +83,7 @@ def addresses(text: str, counts: Counter) -> str:
     def accept(m: re.Match) -> bool:
         num = m.group("num")
         return not (len(num) == 4 and num[:2] in ("19", "20") and not re.search(_CIVIC_MARK, m.group(0)))
-    out, pos, start = [], 0, 0
-    while True:
-        m = _ADDRESS_RE.search(text, start)
-        if m is None:
-            break
-        if accept(m):
-            out.append(text[pos:m.start()] + "[INDIRIZZO]")
-            counts["INDIRIZZO"] += 1
-            pos = start = m.end()
-        else:
-            start = m.start() + 1
-    return "".join(out) + text[pos:] if out else text
+    return scan(_ADDRESS_RE, text, "INDIRIZZO", accept, counts)
 
 
 __all__ = ["emails", "phones", "addresses", "phonenumbers"]

@@ -10,6 +10,7 @@ are ignored so that producers can add fields without breaking consumers.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import datetime, timezone
 from typing import Any
@@ -39,6 +40,38 @@ class SubmissionSchema(Schema):
     context = fields.Dict(keys=fields.String(validate=validate.Length(max=32)),
                           values=fields.String(validate=validate.Length(max=512)),
                           load_default=dict)
+
+
+_FIELDS = frozenset(SubmissionSchema().fields)
+_REQUIRED = ("submission_id", "service", "questionnaire", "version", "answers")
+_LANGS, _CHANNELS = frozenset(LANGUAGES), frozenset(CHANNELS)
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def fast_load_submission(body: Any) -> dict[str, Any] | None:
+    """What ``SubmissionSchema().load(body)`` returns, for the plainly valid bodies only.
+
+    Exact types (no coercion), every required field, no unknown field, a dashed UUID; for such a
+    body the result is equal to marshmallow's, field for field and type for type. Returns ``None``
+    for everything else — every invalid body and the unusual valid ones — and the caller must then
+    ask the schema, which stays the contract and words the errors. ``tests/test_envelope_fast.py``
+    checks the two agree (hypothesis). Skipping marshmallow here was a third of the request's CPU.
+    """
+    if type(body) is not dict or not body.keys() <= _FIELDS:
+        return None
+    sid, service, qid, version, answers = (body.get(k) for k in _REQUIRED)
+    lang, channel, context = body.get("lang", "it"), body.get("channel", "web"), body.get("context", {})
+    if (type(sid) is not str or not _UUID.fullmatch(sid) or type(service) is not str or not 0 < len(service) <= 64
+            or type(qid) is not str or not 0 < len(qid) <= 64 or type(version) is not int or version < 1
+            or type(lang) is not str or lang not in _LANGS or type(channel) is not str or channel not in _CHANNELS
+            or type(answers) is not dict or type(context) is not dict
+            or not all(type(k) is str for k in answers)):
+        return None
+    for k, v in context.items():
+        if type(k) is not str or len(k) > 32 or type(v) is not str or len(v) > 512:
+            return None
+    return {"submission_id": uuid.UUID(sid), "service": service, "questionnaire": qid, "version": version,
+            "lang": lang, "channel": channel, "answers": dict(answers), "context": dict(context)}
 
 
 class EnvelopeError(ValueError):

@@ -13,7 +13,9 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, Foreign
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-ROLES = ("admin", "monitoring", "statistician")
+ROLES = ("admin", "monitoring", "statistician", "entity")
+#: National staff: every entity's figures and comments. ``entity`` tokens are scoped to one IPA code.
+NATIONAL_ROLES = ("admin", "monitoring", "statistician")
 
 
 class Base(DeclarativeBase):
@@ -102,6 +104,11 @@ class Token(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # None: never
     # bumped by a sign-out: console sessions carry the generation they were made in (see tokens.py)
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # role ``entity``: the one administration the token sees (its workspace); ``entity_manager``: it may
+    # issue further entity tokens of that administration (migration 0005)
+    entity_ipa: Mapped[str | None] = mapped_column(ForeignKey("entity.ipa_code", name="fk_api_token_entity"),
+                                                   nullable=True)
+    entity_manager: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     @property
     def active(self) -> bool:

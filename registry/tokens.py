@@ -75,27 +75,48 @@ def parse_expiry(value: str | datetime | None, now: datetime | None = None) -> d
 
 
 def create_token(session: Session, *, role: str, label: str, actor: str, context: str | None = None,
-                 expires: str | datetime | None = None) -> tuple[Token, str]:
+                 expires: str | datetime | None = None, entity: str | None = None,
+                 manager: bool = False) -> tuple[Token, str]:
     """A new token for ``role``; returns the row and the secret (shown once, never stored).
 
-    ``expires``: see :func:`parse_expiry` (default: never)."""
+    ``expires``: see :func:`parse_expiry` (default: never). Role ``entity`` needs ``entity`` (an IPA
+    code in the registry: the one administration the token sees); ``manager`` lets it issue further
+    entity tokens of that administration. Other roles take neither."""
     actor = audit.check_actor(actor)
     role = check_role(role)
     label = check_name(label, "label", 200)
     expires_at = parse_expiry(expires)
+    entity, manager = _check_scope(session, role, entity, manager)
     while True:
         prefix = secrets.token_hex(4)
         if session.scalar(select(Token.id).where(Token.prefix == prefix)) is None:
             break
     secret = f"{SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
     token = Token(prefix=prefix, secret_sha256=hash_secret(secret), role=role, label=label,
-                  created_at=utcnow(), created_by=actor, expires_at=expires_at, session_generation=0)
+                  created_at=utcnow(), created_by=actor, expires_at=expires_at, session_generation=0,
+                  entity_ipa=entity, entity_manager=manager)
     session.add(token)
     session.flush()
     audit.record(session, actor=actor, action="create", object_type="token", object_key=prefix,
                  after=audit.snapshot(token), context=context)
     session.flush()
     return token, secret
+
+
+def _check_scope(session: Session, role: str, entity: str | None, manager: bool) -> tuple[str | None, bool]:
+    from .models import Entity
+
+    if role != "entity":
+        if entity is not None or manager:
+            raise InvalidValue("entity", f"only role 'entity' is scoped to an administration, not {role!r}")
+        return None, False
+    if not entity:
+        raise InvalidValue("entity", "role 'entity' needs the IPA code of its administration")
+    if session.get(Entity, entity) is None:
+        raise NotFound("entity", f"no entity {entity!r}")
+    if not isinstance(manager, bool):
+        raise InvalidValue("manager", f"{manager!r} is not a boolean")
+    return entity, manager
 
 
 def find_token(session: Session, ref: str | int) -> Token:

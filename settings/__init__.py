@@ -14,24 +14,29 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
-def _int(env: dict, name: str, default: int) -> int:
+def _number(env: dict, name: str, default, kind, what: str):
     raw = env.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+        raise ValueError(f"{name} must be {what}, got {raw!r}") from None
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    return _number(env, name, default, int, "an integer")
 
 
 def _float(env: dict, name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+    return _number(env, name, default, float, "a number")
+
+
+def _choice(env: dict, name: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = env.get(name) or default
+    if raw not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Settings:
     collector_port: int = 8000
     console_port: int = 8001
     demo_port: int = 8002
+    public_port: int = 8003        # the public open-data site (`ascolto public`)
     public_url: str = ""  # the collector's address as PA pages reach it (snippets); "" = http://localhost:PORT
     broker_port: int = 0
     produce_timeout_s: float = 10.0
@@ -53,6 +59,7 @@ class Settings:
     min_fill_ms: int = 1500
     spool_dir: Path | None = None
     spool_max_bytes: int = 256 * 1024 * 1024
+    shipper: str = "thread"  # who ships the spool to Kafka: "thread" (in the app) or "external" (a process)
     redis_url: str = ""
     rate_limit_ip: str = "120/minute"
     rate_limit_service: str = "12000/minute"
@@ -79,6 +86,13 @@ class Settings:
     ckm_variance: float = 1.0      # p-table: variance V of the perturbation
     ckm_enabled: bool = True       # off only for benchmarks and the method's own tests
     microdata_k: int = 5           # microdata rows only where each quasi-identifier combination has >= k
+    origin_flush_s: float = 10.0   # collector: widget requests per origin written to the registry at most this often
+    # results back to PAs and the public (issue 15; docs/public.md)
+    coverage_target_services: int = 300
+    coverage_target_entities: int = 100
+    silent_days: int = 14          # a service without responses for this many days has gone silent
+    releases_dir: str = ""         # published releases ("" = DATA_DIR/releases)
+    public_rate_limit: str = "120/minute"  # the public site, per client
     registry_ttl_s: float = 30.0   # collector and processor see registry changes within this (registry.readmodel)
     # process-level (gunicorn, logging, CLI)
     workers: int = 2               # gunicorn workers (collector: one per core)
@@ -117,6 +131,11 @@ class Settings:
     def processor_metrics_file(self) -> Path:
         return self.data_dir / "metrics" / f"processor-{self.collector_id}.prom"
 
+    @property
+    def releases_path(self) -> Path:
+        """Where ``ascolto publish`` writes releases and the public site reads them."""
+        return Path(self.releases_dir) if self.releases_dir else Path(self.data_dir) / "releases"
+
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
 
@@ -136,10 +155,18 @@ def load(env: dict | None = None) -> Settings:
         collector_port=_int(env, "ASCOLTO_COLLECTOR_PORT", defaults.collector_port),
         console_port=_int(env, "ASCOLTO_CONSOLE_PORT", defaults.console_port),
         demo_port=_int(env, "ASCOLTO_DEMO_PORT", defaults.demo_port),
+        public_port=_int(env, "ASCOLTO_PUBLIC_PORT", defaults.public_port),
+        origin_flush_s=_float(env, "ASCOLTO_ORIGIN_FLUSH_S", defaults.origin_flush_s),
+        coverage_target_services=_int(env, "ASCOLTO_COVERAGE_TARGET_SERVICES", defaults.coverage_target_services),
+        coverage_target_entities=_int(env, "ASCOLTO_COVERAGE_TARGET_ENTITIES", defaults.coverage_target_entities),
+        silent_days=_int(env, "ASCOLTO_SILENT_DAYS", defaults.silent_days),
+        releases_dir=env.get("ASCOLTO_RELEASES_DIR", defaults.releases_dir),
+        public_rate_limit=env.get("ASCOLTO_PUBLIC_RATE_LIMIT", defaults.public_rate_limit),
         public_url=env.get("ASCOLTO_PUBLIC_URL", ""),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
         spool_dir=Path(env["ASCOLTO_SPOOL_DIR"]) if env.get("ASCOLTO_SPOOL_DIR") else None,
         spool_max_bytes=_int(env, "ASCOLTO_SPOOL_MAX_BYTES", defaults.spool_max_bytes),
+        shipper=_choice(env, "ASCOLTO_SHIPPER", ("thread", "external"), defaults.shipper),
         redis_url=env.get("ASCOLTO_REDIS_URL", ""),
         rate_limit_ip=env.get("ASCOLTO_RATE_LIMIT_IP") or defaults.rate_limit_ip,
         rate_limit_service=env.get("ASCOLTO_RATE_LIMIT_SERVICE") or defaults.rate_limit_service,
@@ -179,6 +206,12 @@ def load(env: dict | None = None) -> Settings:
 def child_environment(**overrides: str) -> dict[str, str]:
     """This process's environment with ``overrides``, for a child process (``ascolto up``'s children)."""
     return {**os.environ, **overrides}
+
+
+def export_to_workers(**values: str) -> None:
+    """For a gunicorn master: ``values`` exported to the environment of the workers it forks next
+    (e.g. ``ASCOLTO_SHIPPER="external"`` once the master runs the host's shipper)."""
+    os.environ.update(values)
 
 
 def export_prometheus_dir(settings: Settings) -> str:

@@ -68,10 +68,21 @@ def test_every_route_is_covered_by_these_tests(app):
                "/service-types/<code>", "/entities/", "/entities/<ipa>", "/regions", "/quality", "/csv/<page>/<chart>",
                "/csv/<page>/<key>/<chart>", "/exports", "/exports/download", "/exports/datapackage.zip",
                "/admin/", "/admin/entities", "/admin/services", "/admin/services/<key>/active",
-               "/admin/services/<key>/questionnaire", "/admin/tokens", "/admin/tokens/<prefix>/revoke", "/admin/audit"}
+               "/admin/services/<key>/questionnaire", "/admin/services/<key>/origins", "/admin/tokens", "/admin/tokens/<prefix>/revoke", "/admin/audit"}
     covered |= {"/api/v1/improve/drivers", "/api/v1/improve/trend", "/api/v1/improve/plans",  # tests/test_improve_api.py
                 "/api/v1/improve/plans/<int:plan_id>", "/api/v1/improve/plans/<int:plan_id>/evaluation"}
-    assert rules == covered
+    covered |= {"/workspace/", "/workspace/<ipa>", "/api/v1/workspace/<ipa>", "/workspace/<ipa>/comments",  # test_workspace.py
+                "/api/v1/workspace/<ipa>/comments", "/workspace/<ipa>/comments.csv", "/workspace/<ipa>/csv/<chart>",
+                "/workspace/<ipa>/tokens", "/workspace/<ipa>/services/<key>/check",
+                "/api/v1/workspace/<ipa>/services/<key>/check",
+                "/admin/onboarding", "/admin/onboarding/<int:request_id>/approve",  # test_onboarding.py
+                "/admin/onboarding/<int:request_id>/reject", "/coverage", "/api/v1/coverage"}
+    covered |= {"/improve/", "/improve/drivers", "/improve/drivers.csv", "/workspace/<ipa>/services/<key>/drivers",  # test_improve_pages.py
+                "/workspace/<ipa>/services/<key>/drivers.csv", "/workspace/<ipa>/plans", "/workspace/<ipa>/plans.<fmt>",
+                "/workspace/<ipa>/plans/<int:plan_id>", "/workspace/<ipa>/plans/<int:plan_id>/evaluation",
+                "/workspace/<ipa>/plans/<int:plan_id>/evaluation.csv"}
+    public = {"/join"}  # the onboarding request form: no sign-in (test_onboarding.py)
+    assert rules == covered | public
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         if rule.rule in covered:
@@ -243,6 +254,38 @@ def test_admin_changes_go_through_the_registry_and_are_audited(app, tokens, seed
     with session_scope(connect(seeded[0].database_url, create=False)) as s:
         actors = {a.actor for a in s.query(AuditEntry).filter(AuditEntry.object_key == "svc-bologna-anagrafe")}
     assert all(a.startswith("console:") and a.endswith("test admin") for a in actors) and actors
+
+
+def test_admin_services_page_edits_origins_and_offers_only_assignable_questionnaires(app, tokens, seeded):
+    """Issue 19 (the web manager's first hour): origins shown and edited, questionnaires chosen from the
+    service type's list (never typed), the snippet to paste shown with the key filled in."""
+    c = signed_in(app, tokens["admin"])
+    html = c.get("/admin/services").get_data(as_text=True)
+    row = html.split('data-service="demo-roma-anagrafe"', 1)[1].split("</tr>", 1)[0]
+    choices = re.findall(r'<option value="([^"]+)"', row)
+    assert choices and all("@" in v for v in choices) and "cx-core@1" in choices
+    assert not any(v.startswith("mod-previdenza@") for v in choices)  # the pensions module: not for anagrafe
+    assert 'name="questionnaire_id"' not in row  # no free-text box
+    assert 'data-snippet="demo-roma-anagrafe"' in row and "data-service=&#34;demo-roma-anagrafe&#34;" in row
+    csrf = _csrf(html)
+    r = c.post("/admin/services/demo-roma-anagrafe/origins", follow_redirects=True, data={
+        "allowed_origins": "https://www.comune.roma.it\nhttps://servizi.comune.roma.it:8443/", "csrf_token": csrf})
+    assert "Modifica registrata." in r.get_data(as_text=True)
+    with session_scope(connect(seeded[0].database_url, create=False)) as s:
+        from registry.models import Service
+        assert s.get(Service, "demo-roma-anagrafe").allowed_origins == [
+            "https://www.comune.roma.it", "https://servizi.comune.roma.it:8443"]
+    r = c.post("/admin/services/demo-roma-anagrafe/origins", follow_redirects=True,
+               data={"allowed_origins": "javascript:alert(1)", "csrf_token": csrf})
+    assert 'role="alert"' in r.get_data(as_text=True) and "allowed_origins" in r.get_data(as_text=True)
+    r = c.post("/admin/services/demo-roma-anagrafe/questionnaire", follow_redirects=True,
+               data={"questionnaire": "di-rating-servizio@1", "csrf_token": csrf})
+    assert "Modifica registrata." in r.get_data(as_text=True)
+    with session_scope(connect(seeded[0].database_url, create=False)) as s:
+        svc = s.get(Service, "demo-roma-anagrafe")
+        assert (svc.questionnaire_id, svc.questionnaire_version) == ("di-rating-servizio", 1)
+        assert s.query(AuditEntry).filter(AuditEntry.object_key == "demo-roma-anagrafe",
+                                          AuditEntry.action == "assign").count() >= 1
 
 
 def _cells(html: str, table: str) -> list[dict[str, str]]:

@@ -14,6 +14,8 @@ import uuid
 
 import pytest
 from kafka import KafkaConsumer
+
+from questionnaires.envelope import decode_record
 from werkzeug.datastructures import MultiDict
 
 from collector import form as form_mod
@@ -64,8 +66,8 @@ def _consume(settings, n: int) -> list[dict]:
     consumer = KafkaConsumer(settings.topic, bootstrap_servers=settings.broker, auto_offset_reset="earliest",
                              consumer_timeout_ms=5000, enable_auto_commit=False)
     out = []
-    for rec in consumer:
-        out.append(json.loads(rec.value)["submission"])
+    for rec in consumer:  # a record may carry a batch of envelopes (DESIGN §5)
+        out.extend(e["submission"] for e in decode_record(rec.value))
         if len(out) >= n:
             break
     consumer.close()

@@ -146,7 +146,7 @@ def test_the_migration_adds_and_removes_the_plan_tables(db_url):
     f = connect(db_url, create=False)
     engine = f.kw["bind"]
     try:
-        migrate.upgrade(engine)
+        migrate.upgrade(engine, "0004")
         assert migrate.current(engine) == "0004"
         assert migrate.downgrade(engine, "0003") == "0003"
         from sqlalchemy import inspect

@@ -36,6 +36,10 @@ class FaultProxy:
         """Refuse new connections and reset every open one, as a dead broker would."""
         srv, self._server = self._server, None
         if srv:
+            try:  # wake the thread blocked in accept(): close() alone leaves it accepting one more
+                srv.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             srv.close()
         with self._lock:
             conns, self._conns = self._conns, set()

@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(bp)
     from .improve_api import bp as improve_bp  # the improvement cycle's JSON API, /api/v1/improve
     app.register_blueprint(improve_bp)
+    from . import results; results.register(app)  # issue 15: entity workspace, onboarding, coverage
+    from . import improve_pages; improve_pages.register(app)  # issue 16: drivers matrix, plan editor, evaluation
 
     @app.context_processor
     def _globals():

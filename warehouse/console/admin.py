@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
+from questionnaires import default_catalog
 from questionnaires.envelope import CHANNELS
+from questionnaires.taxonomy import UnknownCode, service_type
 from registry import RegistryError, audit, ops, session_scope, tokens
 from registry.models import ROLES
+from registry.snippet import embed_snippet
 
 from . import data
 from .auth import require
@@ -71,11 +74,39 @@ def services():
                                       allowed_origins=origins, context=_ctx(s)),
             "Modifica registrata.")
         return redirect(url_for("admin.services"), 303)
+    settings = current_app.config["ASCOLTO_SETTINGS"]
     with session_scope(_factory()) as s:
-        rows = [audit.snapshot(x) for x in ops.list_services(s)]
+        rows = [dict(audit.snapshot(x), choices=assignable(x.service_type, lang()),
+                     snippet=embed_snippet(settings.collector_url, x.key))
+                for x in ops.list_services(s)]
         ents = [(e.ipa_code, e.name) for e in ops.list_entities(s)]
     return render_template("admin_services.html", rows=rows, entities=ents, types=data.known_service_types(lang()),
                            channels=CHANNELS, page="admin", section="services")
+
+
+def assignable(type_code: str, lang_: str) -> list[tuple[str, str]]:
+    """``(id@version, "title — vN")`` of every published questionnaire version the service type allows,
+    newest first per questionnaire: the choices of the assignment form (never free text)."""
+    try:
+        allowed = service_type(type_code).questionnaires
+    except UnknownCode:
+        return []
+    catalog, out = default_catalog(), []
+    for qid in allowed:
+        for version in sorted(catalog.versions(qid), reverse=True):
+            q = catalog.get(qid, version)
+            out.append((f"{qid}@{version}", f"{q.title.get(lang_) or q.title['it']} — {qid} v{version}"))
+    return out
+
+
+@bp.post("/services/<key>/origins")
+@require("admin")
+def service_origins(key: str):
+    """Replace the allowed origins (one per line) of service ``key``; validated and audited by the registry."""
+    origins = [o.strip() for o in request.form.get("allowed_origins", "").splitlines() if o.strip()]
+    _do(lambda s: ops.update_service(s, key, allowed_origins=origins, actor=g.user.actor, context=_ctx(s)),
+        "Modifica registrata.")
+    return redirect(url_for("admin.services"), 303)
 
 
 @bp.post("/services/<key>/active")
@@ -90,11 +121,13 @@ def service_active(key: str):
 @require("admin")
 def service_questionnaire(key: str):
     f = request.form
-    version = f.get("version", "").strip()
+    qid, _, version = f.get("questionnaire", "").partition("@")  # a choice "id@version" of assignable()
+    if not qid:
+        qid, version = f.get("questionnaire_id", ""), f.get("version", "").strip()
     if version and not version.isdigit():
         flash("version: un numero intero", "error")
         return redirect(url_for("admin.services"), 303)
-    _do(lambda s: ops.assign_questionnaire(s, key, f.get("questionnaire_id", ""), int(version) if version else None,
+    _do(lambda s: ops.assign_questionnaire(s, key, qid, int(version) if version else None,
                                            actor=g.user.actor, context=_ctx(s)), "Modifica registrata.")
     return redirect(url_for("admin.services"), 303)
 
@@ -107,7 +140,8 @@ def tokens_page():
         f = request.form
         out = _do(lambda s: (lambda t: (t[0].prefix, t[0].role, t[1]))(
             tokens.create_token(s, role=f.get("role", ""), label=f.get("label", ""), actor=g.user.actor,
-                                context=_ctx(s), expires=f.get("expires", "").strip() or None)),
+                                context=_ctx(s), expires=f.get("expires", "").strip() or None,
+                                entity=f.get("entity", "").strip() or None, manager=f.get("manager") == "1")),
             "Modifica registrata.")
         if out:
             created = {"prefix": out[0], "role": out[1], "secret": out[2]}

@@ -23,8 +23,11 @@ from settings.secret_policy import local_secret as _local_secret
 from registry.models import Token
 from registry.tokens import end_sessions, secret_prefix, session_binding, verify_token
 
-#: What each permission is, and which roles have it (monitoring ⊂ statistician ⊂ admin).
+#: What each permission is, and which roles have it (monitoring ⊂ statistician ⊂ admin). ``entity``
+#: (one administration's web manager) has only ``workspace``, and only for its own IPA code
+#: (:func:`require_entity`); national roles see every entity's workspace.
 PERMISSIONS: dict[str, frozenset[str]] = {
+    "workspace": frozenset({"entity", "monitoring", "statistician", "admin"}),  # an entity's workspace
     "dashboards": frozenset({"monitoring", "statistician", "admin"}),  # pages and the JSON API
     "exports": frozenset({"statistician", "admin"}),                   # exports page and downloads
     "admin": frozenset({"admin"}),                                     # registry administration
@@ -37,9 +40,15 @@ class User:
     prefix: str
     role: str
     label: str
+    entity: str | None = None   # role ``entity``: the one IPA code it sees
+    manager: bool = False       # role ``entity``: may issue entity tokens of its administration
 
     def can(self, permission: str) -> bool:
         return self.role in PERMISSIONS[permission]
+
+    def sees(self, ipa: str) -> bool:
+        """May this user see entity ``ipa``'s workspace (its services, figures and comments)?"""
+        return self.role != "entity" or self.entity == ipa
 
     @property
     def actor(self) -> str:
@@ -53,7 +62,8 @@ def local_secret(data_dir: Path) -> str:
 
 
 def _user(token: Token | None) -> User | None:
-    return None if token is None else User(token.id, token.prefix, token.role, token.label)
+    return None if token is None else User(token.id, token.prefix, token.role, token.label,
+                                           token.entity_ipa, bool(token.entity_manager))
 
 
 class Throttled(Exception):
@@ -134,7 +144,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def refuse(status: int, retry_after: int = 0):
+def refuse(status: int, retry_after: int = 0, scope_error: str | None = None):
     """401 (nobody, or a bad token), 403 (a role without the permission) or 429 (too many failed
     sign-ins, with ``Retry-After``): JSON or an HTML page."""
     if status == 401:
@@ -149,14 +159,16 @@ def refuse(status: int, retry_after: int = 0):
 
         here = request.full_path.rstrip("?") if request.query_string else request.path
         return redirect(url_for("pages.login", next=internal_path(here)), 303)
+    if status == 403 and scope_error:
+        msg = scope_error
     if wants_json():
         resp = jsonify({"error": error, "message": msg,
-                        "fields": {"Authorization": [msg]} if status == 429 else {}})
+                        "fields": {"Authorization": [msg]} if status == 429 else {"ipa": [msg]} if scope_error else {}})
         if status == 401:
             resp.headers["WWW-Authenticate"] = 'Bearer realm="ascolto-console"'
     else:
         resp = current_app.make_response((render_template("error.html", status=status, error=error,
-                                                          message=msg if status == 429 else None), status))
+                                                          message=msg if status == 429 or scope_error else None), status))
     resp.status_code = status
     if status == 429:
         resp.headers["Retry-After"] = str(retry_after)
@@ -176,3 +188,20 @@ def require(permission: str) -> Callable:
         wrapped.permission = permission
         return wrapped
     return deco
+
+
+def require_entity(view: Callable) -> Callable:
+    """Route decorator for ``/…/<ipa>/…`` routes: permission ``workspace``, and an ``entity`` token
+    only for its own IPA code (403 on another entity's, naming the field ``ipa``)."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.get("user") is None:
+            return refuse(401)
+        if not g.user.can("workspace"):
+            return refuse(403)
+        if not g.user.sees(kwargs.get("ipa", "")):
+            return refuse(403, scope_error=f"This token sees entity {g.user.entity!r} only.")
+        return view(*args, **kwargs)
+    wrapped.permission = "workspace"
+    wrapped.scoped = True
+    return wrapped

@@ -135,6 +135,10 @@ EN = {
     "Tipo di PA ": "PA type ",
 }
 
+EN.update({  # registry administration: the services page (issue 19)
+    "Origini ammesse": "Allowed origins", "Codice da incollare": "Snippet to paste",
+})
+
 INDICATOR_LABELS = {"satisfaction": "Soddisfazione", "ease": "Facilità", "clarity": "Chiarezza", "speed": "Rapidità",
                     "trust": "Fiducia", "task_completed": "Completamento"}
 

@@ -71,8 +71,12 @@ def login():
     error, retry = None, 0
     if request.method == "POST":
         try:
-            if sign_in(request.form.get("token", "")):
-                return redirect(internal_path(request.args.get("next")), 303)
+            user = sign_in(request.form.get("token", ""))
+            if user:
+                nxt = internal_path(request.args.get("next"))
+                if user.role == "entity" and nxt == "/":  # an entity's home is its workspace
+                    nxt = url_for("workspace.home")
+                return redirect(nxt, 303)
             error = True
         except Throttled as exc:
             retry = exc.wait

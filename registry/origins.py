@@ -1,0 +1,102 @@
+"""Widget requests per service and origin, as the collector saw them: what the console's "check my
+page" reads (issue 15). The console never asks the collector (nothing imports it): both meet here.
+
+- The collector calls :meth:`OriginCounter.seen` for each questionnaire load and submission of a
+  *known* service (unknown keys are not counted: nobody can fill the table with made-up keys); the
+  counter adds up in memory and writes the sums (``origin_seen``: service, origin, UTC day →
+  requests, refused) at most every ``flush_s`` seconds, from the request that finds the interval
+  over — the first request after a quiet period is written at once, so a freshly embedded widget
+  shows up immediately. At most :data:`MAX_ORIGINS_PER_SERVICE` origins per service and buffer (the
+  rest are counted under ``"*"``), and an origin longer than 200 characters is cut. A registry
+  error loses those counts (logged), never the request.
+- :func:`recent` reads the last ``days`` days for the console.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import utcnow
+from .onboarding_models import OriginSeen
+
+log = logging.getLogger("ascolto.registry")
+MAX_ORIGINS_PER_SERVICE = 20
+NO_ORIGIN = "-"   # a request without an Origin header (same-origin form posts, server-side clients)
+OTHER = "*"       # origins beyond the cap
+
+
+class OriginCounter:
+    def __init__(self, factory: sessionmaker[Session], flush_s: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self._factory, self._flush_s, self._clock = factory, flush_s, clock
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[str, str], list[int]] = {}
+        self._last = float("-inf")
+
+    def seen(self, service_key: str, origin: str | None, allowed: bool) -> None:
+        origin = (origin or NO_ORIGIN)[:200]
+        with self._lock:
+            if (service_key, origin) not in self._pending and \
+                    sum(1 for s, _ in self._pending if s == service_key) >= MAX_ORIGINS_PER_SERVICE:
+                origin = OTHER
+            counts = self._pending.setdefault((service_key, origin), [0, 0])
+            counts[0] += 1
+            counts[1] += 0 if allowed else 1
+            due = self._clock() - self._last >= self._flush_s
+            if due:
+                batch, self._pending, self._last = self._pending, {}, self._clock()
+        if due:
+            self._write(batch)
+
+    def flush(self) -> None:
+        with self._lock:
+            batch, self._pending, self._last = self._pending, {}, self._clock()
+        self._write(batch)
+
+    def _write(self, batch: dict[tuple[str, str], list[int]]) -> None:
+        if not batch:
+            return
+        now = utcnow()
+        day = now.strftime("%Y-%m-%d")
+        try:
+            with self._factory.begin() as s:
+                for (key, origin), (requests, refused) in batch.items():
+                    row = s.get(OriginSeen, (key, origin, day), with_for_update=True)
+                    if row is None:
+                        s.add(OriginSeen(service_key=key, origin=origin, day=day, requests=requests,
+                                         refused=refused, last_at=now))
+                    else:
+                        row.requests += requests
+                        row.refused += refused
+                        row.last_at = now
+        except Exception as exc:  # counting is best effort: the request it rides on must not fail
+            log.warning("origin counts not written (%s): %d origins lost", exc, len(batch))
+
+
+def recent(session: Session, service_key: str, days: int = 7, now: datetime | None = None) -> list[dict]:
+    """Origins seen for ``service_key`` over the last ``days`` UTC days, most requests first."""
+    since = ((now or datetime.now(timezone.utc)) - timedelta(days=days - 1)).strftime("%Y-%m-%d")
+    rows = session.scalars(select(OriginSeen).where(OriginSeen.service_key == service_key, OriginSeen.day >= since))
+    out: dict[str, dict] = {}
+    for r in rows:
+        o = out.setdefault(r.origin, {"origin": r.origin, "requests": 0, "refused": 0, "last_at": r.last_at})
+        o["requests"] += r.requests
+        o["refused"] += r.refused
+        o["last_at"] = max(o["last_at"], r.last_at)
+    return sorted(out.values(), key=lambda o: (-o["requests"], o["origin"]))
+
+
+def verdict(declared: list[str], seen: list[dict]) -> str:
+    """``ok`` (requests from a declared origin arrive), ``wrong_origin`` (only from undeclared ones:
+    refused), or ``nothing`` (no widget request in the window)."""
+    if any(o["origin"] in declared and o["requests"] > o["refused"] for o in seen):
+        return "ok"
+    if any(o["requests"] for o in seen):
+        return "wrong_origin"
+    return "nothing"

@@ -1,0 +1,187 @@
+"""Console pages of the improvement cycle (issue 16): drivers matrix, plan editor, evaluation — roles
+and entity scoping, refusals with reasons, versioned edits (stale version refused), CSV behind every
+chart, exports — against the real console app, DuckDB and the registry."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import numpy as np
+import pytest
+
+from registry import connect, dispose, ops, session_scope
+from registry import plans as plan_ops
+from registry.models import AuditEntry
+from registry.tokens import create_token
+from tests.console_data import build
+from tests.warehouse_rows import response, write
+from warehouse.console import create_app
+
+SERVICE, ROMA, TORINO = "demo-roma-anagrafe", "c_h501", "c_l219"
+
+
+def seed(root):
+    """Console data plus 320 complete answers (2026-10) where satisfaction follows speed, a Torino
+    service, plans of both, and entity tokens of Roma and Torino."""
+    settings, tokens = build(root)
+    rng = np.random.default_rng(12)
+    rows = []
+    for _ in range(320):
+        aspects = {a: float(rng.integers(0, 5) * 25) for a in ("ease", "clarity", "speed", "trust")}
+        r = response(period="2026-10", day=int(rng.integers(1, 28)), service=SERVICE, entity=ROMA,
+                     satisfaction=1, ease=1, clarity=1)
+        r.update(aspects, task_completed=float(rng.choice([0.0, 50.0, 100.0])))
+        r["satisfaction"] = float(np.clip(aspects["speed"] + rng.choice([-25.0, 0.0, 0.0, 25.0]), 0, 100))
+        rows.append(r)
+    write(root, rows)
+    factory = connect(settings.database_url)
+    with session_scope(factory) as s:
+        ops.add_entity(s, actor="test", ipa_code=TORINO, name="Comune di Torino", category="L6", comune_istat="001272")
+        ops.add_service(s, actor="test", key="svc-torino-anagrafe", entity_ipa=TORINO, name="Certificati",
+                        service_type="anagrafe.certificati")
+        plan_ops.add_plan(s, actor="test", service_key=SERVICE, indicator="satisfaction", baseline_period="2026-08",
+                          target_value=60, deadline="2027-06-30", actions="Più sportelli online.", owner="Anagrafe")
+        plan_ops.add_plan(s, actor="test", service_key="svc-torino-anagrafe", indicator="satisfaction",
+                          baseline_period="2026-08", target_value=60, deadline="2027-06-30", actions="x", owner="T")
+        tokens["entity"] = create_token(s, role="entity", label="roma", actor="test", entity=ROMA)[1]
+        tokens["entity_torino"] = create_token(s, role="entity", label="torino", actor="test", entity=TORINO)[1]
+    dispose(factory)
+    return settings, tokens
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    return seed(tmp_path_factory.mktemp("improve-pages"))
+
+
+@pytest.fixture(scope="module")
+def app(seeded):
+    return create_app(seeded[0])
+
+
+def client_as(app, tokens, role):
+    c = app.test_client()
+    page = c.get("/login").get_data(as_text=True)
+    r = c.post("/login", data={"token": tokens[role], "csrf_token": _csrf(page)})
+    assert r.status_code in (302, 303)
+    return c
+
+
+def _csrf(html):
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+ENTITY_PAGES = [f"/workspace/{ROMA}/services/{SERVICE}/drivers?period=2026-10",
+                f"/workspace/{ROMA}/services/{SERVICE}/drivers.csv?period=2026-10",
+                f"/workspace/{ROMA}/plans", f"/workspace/{ROMA}/plans.csv", f"/workspace/{ROMA}/plans.json",
+                f"/workspace/{ROMA}/plans/1", f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10",
+                f"/workspace/{ROMA}/plans/1/evaluation.csv?follow_up=2026-10"]
+NATIONAL_PAGES = ["/improve/", f"/improve/drivers?service={SERVICE}&period=2026-10",
+                  f"/improve/drivers.csv?service={SERVICE}&period=2026-10"]
+
+
+@pytest.mark.parametrize("url", ENTITY_PAGES + NATIONAL_PAGES)
+def test_every_page_needs_a_sign_in(app, url):
+    assert app.test_client().get(url).status_code == 401
+
+
+@pytest.mark.parametrize("url", ENTITY_PAGES)
+def test_entity_sees_its_own_and_national_roles_see_all(app, seeded, url):
+    tokens = seeded[1]
+    for role in ("entity", "monitoring", "statistician", "admin"):
+        assert client_as(app, tokens, role).get(url).status_code == 200, (role, url)
+    assert client_as(app, tokens, "entity_torino").get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", NATIONAL_PAGES)
+def test_national_drivers_are_for_national_roles(app, seeded, url):
+    tokens = seeded[1]
+    assert client_as(app, tokens, "monitoring").get(url).status_code == 200
+    assert client_as(app, tokens, "entity").get(url).status_code == 403
+
+
+def test_national_index_lists_every_entitys_plans_and_links_the_service_types(app, seeded):
+    html = client_as(app, seeded[1], "monitoring").get("/improve/").get_data(as_text=True)
+    assert f'/workspace/{ROMA}/plans/1"' in html and f'/workspace/{TORINO}/plans/2"' in html
+    assert 'value="anagrafe.certificati"' in html
+
+
+def test_a_plan_of_another_entity_is_not_found_under_this_entity(app, seeded):
+    c = client_as(app, seeded[1], "admin")
+    assert c.get(f"/workspace/{ROMA}/plans/2").status_code == 404  # plan 2 is Torino's
+    assert c.get(f"/workspace/{ROMA}/services/svc-torino-anagrafe/drivers?period=2026-10").status_code == 404
+    assert c.get(f"/workspace/{TORINO}/plans/2").status_code == 200
+
+
+def test_drivers_matrix_ranks_the_planted_driver_and_its_csv_is_the_table(app, seeded):
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers?period=2026-10").get_data(as_text=True)
+    assert 'data-chart="drivers"' in html and 'data-list="priorities"' in html
+    assert 'data-col="n"' not in html  # an entity sees model outputs only, not the n
+    body = c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers.csv?period=2026-10").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body)))
+    top = max(rows, key=lambda r: float(r["Importanza (% di R²)"]))
+    assert top["Aspetto"] == "rapidità" and len(rows) == 5
+    stat = client_as(app, seeded[1], "statistician").get(f"/improve/drivers?service={SERVICE}&period=2026-10")
+    assert 'data-col="n">320<' in stat.get_data(as_text=True)
+
+
+def test_a_refusal_is_shown_with_its_reason(app, seeded):
+    c = client_as(app, seeded[1], "monitoring")
+    r = c.get("/improve/drivers?service_type=anagrafe.certificati&period=2026-08")
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert 'data-refused="' in html and "Analisi rifiutata" in html
+    assert c.get("/improve/drivers?period=2026-10").status_code == 400
+    assert c.get(f"/improve/drivers?service={SERVICE}&period=2026-13").status_code == 400
+
+
+def test_plan_create_edit_history_and_stale_version(app, seeded):
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    form = {"csrf_token": _csrf(html), "service_key": SERVICE, "indicator": "satisfaction", "measure": "top2",
+            "baseline_period": "2026-09", "target_value": "70", "deadline": "2027-12-31", "owner": "Ufficio",
+            "actions": "Moduli più brevi.", "status": "active"}
+    bad = c.post(f"/workspace/{ROMA}/plans", data={**form, "deadline": "2026-01-01"})
+    assert bad.status_code == 400 and 'data-error="deadline"' in bad.get_data(as_text=True)
+    other = c.post(f"/workspace/{ROMA}/plans", data={**form, "service_key": "svc-torino-anagrafe"})
+    assert other.status_code == 400 and 'data-error="service_key"' in other.get_data(as_text=True)
+    r = c.post(f"/workspace/{ROMA}/plans", data=form)
+    assert r.status_code == 303
+    url = r.headers["Location"]
+    pid = int(url.rsplit("/", 1)[1])
+    edit = {k: v for k, v in form.items() if k != "service_key"} | {"version": "1", "target_value": "75"}
+    assert c.post(url, data=edit).status_code == 303
+    stale = c.post(url, data={**edit, "target_value": "80"})  # still version 1: edited meanwhile
+    assert stale.status_code == 409 and 'data-error="version"' in stale.get_data(as_text=True)
+    page = c.get(url).get_data(as_text=True)
+    assert 'data-version="2"' in page and 'data-version="1"' in page and 'data-version="3"' not in page
+    with session_scope(connect(seeded[0].database_url)) as s:
+        audit = [a.action for a in s.query(AuditEntry).filter_by(object_type="plan", object_key=str(pid))]
+    assert audit == ["create", "update"]
+    exported = c.get(f"/workspace/{ROMA}/plans.csv").get_data(as_text=True)
+    assert any(r["plan_id"] == str(pid) and r["target_value"] == "75.0" for r in csv.DictReader(io.StringIO(exported)))
+    assert "svc-torino" not in exported and "svc-torino" not in c.get(f"/workspace/{ROMA}/plans.json").get_data(as_text=True)
+
+
+def test_evaluation_shows_change_ci_verdict_and_trend_without_causal_wording(app, seeded):
+    c = client_as(app, seeded[1], "monitoring")
+    r = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200, html
+    for col in ("baseline", "follow_up", "difference", "ci", "verdict", "mdc", "trend"):
+        assert f'data-col="{col}"' in html, col
+    assert "dovuta alle azioni" in html  # the no-causality note
+    body = c.get(f"/workspace/{ROMA}/plans/1/evaluation.csv?follow_up=2026-10").get_data(as_text=True)
+    months = [row["Mese"] for row in csv.DictReader(io.StringIO(body))]
+    assert months[0] == "2026-08" and months[-1] == "2026-10"
+    same = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-08")
+    assert same.status_code == 422 and 'data-refused="follow_up"' in same.get_data(as_text=True)
+
+
+def test_pages_speak_english(app, seeded):
+    c = client_as(app, seeded[1], "entity")
+    c.get("/lang/en")
+    html = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True)
+    assert "Plan evaluation" in html and "Valutazione del piano" not in html

@@ -1,0 +1,141 @@
+"""Self-service onboarding (issue 15.2) and coverage monitoring (15.3): the public request form
+validated against the registry's IPA import and the taxonomy, the admin's audited approval (service
+key, entity manager token, snippet), "check my page" from the collector's own counts, coverage JSON."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from registry import connect, session_scope
+from registry.models import AuditEntry, Service, Token
+from registry.origins import OriginCounter
+from tests.workspace_data import ROMA, build_workspace
+from warehouse.console import create_app
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    return build_workspace(tmp_path_factory.mktemp("onboarding"))
+
+
+@pytest.fixture(scope="module")
+def app(seeded):
+    a = create_app(seeded[0])
+    a.config["WTF_CSRF_ENABLED"] = False  # CSRF itself is tested by test_console_security.py
+    return a
+
+
+def bearer(t):
+    return {"Authorization": f"Bearer {t}"}
+
+
+FORM = {"ipa_code": ROMA, "service_name": "Cambio di residenza", "service_type": "anagrafe.certificati",
+        "allowed_origins": "https://servizi.comune.roma.it\nhttps://www.comune.roma.it", "channels": ["web"]}
+
+
+@pytest.mark.parametrize("field,value", [("ipa_code", "nope_123"), ("service_type", "not.a.type"),
+                                         ("service_type", "previdenza.domanda-prestazione"),  # not for a comune
+                                         ("allowed_origins", "ftp://x.example"), ("allowed_origins", ""),
+                                         ("channels", ["fax"]), ("service_name", "")])
+def test_the_request_form_refuses_by_field(app, field, value):
+    r = app.test_client().post("/join", data={**FORM, field: value})
+    assert r.status_code == 422
+    assert f"<strong>{field}</strong>" in r.get_data(as_text=True)
+
+
+def test_request_approve_issues_key_token_and_snippet_all_audited(app, seeded):
+    c = app.test_client()
+    r = c.post("/join", data=FORM)
+    assert r.status_code == 201
+    rid = int(re.search(r'data-request="(\d+)"', r.get_data(as_text=True)).group(1))
+    admin = bearer(seeded[1]["admin"])
+    assert c.post(f"/admin/onboarding/{rid}/approve").status_code in (302, 401)  # no sign-in: nothing
+    assert c.post(f"/admin/onboarding/{rid}/approve", headers=bearer(seeded[1]["monitoring"])).status_code == 403
+    page = c.post(f"/admin/onboarding/{rid}/approve", headers=admin)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    key = re.search(r'data-key="([^"]+)"', html).group(1)
+    secret = re.search(r'id="entity-token">([^<]+)<', html).group(1)
+    assert f'data-service="{key}"' in html.replace("&#34;", '"') and "/widget.js" in html
+    with session_scope(connect(seeded[0].database_url)) as s:
+        svc = s.get(Service, key)
+        assert (svc.entity_ipa, svc.service_type, svc.allowed_origins) == \
+            (ROMA, "anagrafe.certificati", ["https://servizi.comune.roma.it", "https://www.comune.roma.it"])
+        tok = s.query(Token).filter(Token.entity_ipa == ROMA, Token.label.contains(f"onboarding {rid}")).one()
+        assert tok.role == "entity" and tok.entity_manager
+        actions = {(a.object_type, a.action) for a in s.query(AuditEntry).filter(
+            AuditEntry.context == f"onboarding request {rid}")} | {
+            (a.object_type, a.action) for a in s.query(AuditEntry).filter(AuditEntry.object_key == str(rid))}
+        assert {("onboarding", "create"), ("onboarding", "approve"), ("service", "create"), ("token", "create")} <= actions
+    # the new token is the entity's manager: its workspace, the new service, issuing tokens
+    assert c.get(f"/workspace/{ROMA}/services/{key}/check", headers=bearer(secret)).status_code == 200
+    assert c.get(f"/workspace/{ROMA}/tokens", headers=bearer(secret)).status_code == 200
+    assert c.get("/workspace/c_f205", headers=bearer(secret)).status_code == 403
+    # decided once
+    assert c.post(f"/admin/onboarding/{rid}/approve", headers=admin).status_code == 409
+    assert c.post(f"/admin/onboarding/{rid}/reject", headers=admin, data={"reason": "x"}).status_code == 409
+
+
+def test_a_rejection_needs_a_reason_and_is_audited(app, seeded):
+    c = app.test_client()
+    rid = int(re.search(r'data-request="(\d+)"', c.post("/join", data=FORM).get_data(as_text=True)).group(1))
+    admin = bearer(seeded[1]["admin"])
+    assert c.post(f"/admin/onboarding/{rid}/reject", headers=admin, data={"reason": ""}).status_code == 422
+    assert c.post(f"/admin/onboarding/{rid}/reject", headers=admin, data={"reason": "duplicate"}).status_code == 303
+    with session_scope(connect(seeded[0].database_url)) as s:
+        a = s.query(AuditEntry).filter(AuditEntry.object_type == "onboarding", AuditEntry.action == "reject",
+                                       AuditEntry.object_key == str(rid)).one()
+        assert a.after["reason"] == "duplicate" and a.actor.startswith("console:")
+    assert c.post("/admin/onboarding/99999/approve", headers=admin).status_code == 404
+
+
+def test_check_my_page_reads_the_collectors_counts(app, seeded):
+    """Counts written by the collector's counter (registry.origins) give the verdict."""
+    c, tok = app.test_client(), bearer(seeded[1]["entity"])
+    url = f"/api/v1/workspace/{ROMA}/services/demo-roma-anagrafe/check"
+    assert c.get(url, headers=tok).json["verdict"] == "nothing"
+    counter = OriginCounter(connect(seeded[0].database_url), flush_s=3600)
+    counter.seen("demo-roma-anagrafe", "https://evil.example", allowed=False)  # the first one is written at once
+    body = c.get(url, headers=tok).json
+    assert body["verdict"] == "wrong_origin" and body["seen"][0]["refused"] == 1
+    counter.seen("demo-roma-anagrafe", "https://www.comune.roma.it", allowed=True)  # buffered…
+    assert c.get(url, headers=tok).json["verdict"] == "wrong_origin"
+    counter.flush()  # …until the interval is over
+    body = c.get(url, headers=tok).json
+    assert body["verdict"] == "ok" and {o["origin"]: o["declared"] for o in body["seen"]} == {
+        "https://evil.example": False, "https://www.comune.roma.it": True}
+    assert c.get(f"/api/v1/workspace/{ROMA}/services/demo-milano-anagrafe/check", headers=bearer(
+        seeded[1]["admin"])).status_code == 404  # a service of another entity under this one
+
+
+def test_coverage_counts_targets_silence_and_minimum_n(app, seeded):
+    c = app.test_client()
+    body = c.get("/api/v1/coverage?quarter=2026-Q3", headers=bearer(seeded[1]["monitoring"])).json
+    assert body["targets"] == {"services": 300, "entities": 100}
+    with session_scope(connect(seeded[0].database_url)) as s:
+        active = s.query(Service).filter(Service.active.is_(True)).all()
+    assert body["onboarded"]["services"] == len(active) == sum(x["services"] for x in body["by_category"])
+    silent = {x["service"] for x in body["silent"]}
+    assert "demo-asl-prenotazione" in silent  # never answered
+    under = {x["service"]: x["n"] for x in body["under_min_n"]}
+    assert "demo-roma-anagrafe" not in under and under["demo-inail-denuncia"] < 30
+    assert c.get("/api/v1/coverage?quarter=2026-5", headers=bearer(seeded[1]["monitoring"])).json["fields"] == \
+        {"quarter": ["A quarter is YYYY-Qn."]}
+    assert c.get("/coverage", headers=bearer(seeded[1]["monitoring"])).status_code == 200
+
+
+def test_the_collector_counts_widget_requests_by_origin(client, settings):
+    """A questionnaire load from the declared origin and one from another land in origin_seen."""
+    from registry.origins import recent, verdict
+
+    assert client.get("/v1/services/demo-roma-anagrafe/questionnaire",
+                      headers={"Origin": "https://www.comune.roma.it"}).status_code == 200
+    with session_scope(connect(settings.database_url)) as s:
+        seen = recent(s, "demo-roma-anagrafe")
+    assert [(o["origin"], o["requests"], o["refused"]) for o in seen] == [("https://www.comune.roma.it", 1, 0)]
+    assert verdict(["https://www.comune.roma.it"], seen) == "ok"
+    client.application.extensions["ascolto.origins"].seen("nope", None, True)  # unknown keys never reach it
+    assert client.get("/v1/services/unknown-key/questionnaire").status_code == 404
+    with session_scope(connect(settings.database_url)) as s:
+        assert recent(s, "unknown-key") == []

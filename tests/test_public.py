@@ -1,0 +1,147 @@
+"""Scheduled publication (issue 15.5) and the public open-data site (15.4): immutable releases with
+manifest and checksums; the site serves releases only, with the same numbers as the console API and
+the exports; ETag, rate limit, no parameter beyond the published table, no comments."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from tests.workspace_data import build_workspace
+from warehouse.dataset import Warehouse
+from warehouse.protect import Protection
+from warehouse.publish import ReleaseError, catalog, publish, verify
+
+NOW = datetime(2026, 11, 29, 12, tzinfo=timezone.utc)
+Q = "2026-Q3"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    settings, tokens = build_workspace(tmp_path_factory.mktemp("public"))
+    with Warehouse(settings) as wh:
+        publish(wh.cursor(), Q, settings.releases_path, Protection.from_settings(settings), now=NOW)
+    return settings, tokens
+
+
+@pytest.fixture(scope="module")
+def site(seeded):
+    from warehouse.public import create_app
+
+    return create_app(seeded[0].with_(public_rate_limit="100000/minute")).test_client()
+
+
+def test_a_release_is_immutable_checksummed_and_refused_twice(seeded):
+    settings = seeded[0]
+    rel = settings.releases_path / Q / "v1"
+    manifest = verify(rel)
+    assert manifest["period"] == Q and manifest["version"] == 1 and manifest["supersedes"] is None
+    assert set(manifest["files"]) == {"table.csv", "table.sdmx.csv", "table.jsonstat.json"}
+    assert all(not os.access(rel / f, os.W_OK) or os.geteuid() == 0 for f in manifest["files"])
+    assert all((rel / f).stat().st_mode & 0o222 == 0 for f in manifest["files"])
+    with Warehouse(settings) as wh:
+        con, prot = wh.cursor(), Protection.from_settings(settings)
+        with pytest.raises(ReleaseError, match="already released"):
+            publish(con, Q, settings.releases_path, prot, now=NOW)
+        with pytest.raises(ReleaseError) as e:
+            publish(con, Q, settings.releases_path, prot, revise=True, now=NOW)
+        assert e.value.field == "note"
+        with pytest.raises(ReleaseError, match="has not ended"):
+            publish(con, "2026-Q4", settings.releases_path, prot, now=NOW)
+        with pytest.raises(ReleaseError, match="no responses"):
+            publish(con, "2025-Q1", settings.releases_path, prot, now=NOW)
+        with pytest.raises(ReleaseError) as e:
+            publish(con, "2026-Q5", settings.releases_path, prot, now=NOW)
+        assert e.value.field == "period"
+    (rel / "table.csv").chmod(0o644)
+    original = (rel / "table.csv").read_bytes()
+    (rel / "table.csv").write_bytes(original.replace(b"Q", b"X", 1))
+    with pytest.raises(ReleaseError, match="checksum"):
+        verify(rel)
+    (rel / "table.csv").write_bytes(original)
+    (rel / "table.csv").chmod(0o444)
+
+
+def test_the_cli_refuses_a_second_publish_without_revise(seeded, tmp_path):
+    from ascolto.cli import main
+
+    env = {"ASCOLTO_DATA_DIR": str(seeded[0].data_dir), "ASCOLTO_RELEASES_DIR": str(tmp_path / "rel"),
+           "ASCOLTO_DATABASE_URL": seeded[0].database_url}
+    r1 = CliRunner().invoke(main, ["publish", "--period", Q], env=env)
+    assert r1.exit_code == 0, r1.output
+    r2 = CliRunner().invoke(main, ["publish", "--period", Q], env=env)
+    assert r2.exit_code == 2 and "already released" in r2.output
+    r3 = CliRunner().invoke(main, ["publish", "--period", Q, "--revise", "--note", "late files"], env=env)
+    assert r3.exit_code == 0 and r3.output.strip().endswith(f"{Q}/v2")
+    cat = catalog(tmp_path / "rel")
+    assert [m["version"] for m in cat[Q]] == [1, 2] and cat[Q][1]["note"] == "late files"
+    assert cat[Q][1]["supersedes"] == "v1"
+    assert (tmp_path / "rel" / Q / "v1" / "table.csv").read_bytes() == (tmp_path / "rel" / Q / "v2" / "table.csv").read_bytes()
+
+
+def _api(seeded, url):
+    from warehouse.console import create_app
+
+    c = create_app(seeded[0]).test_client()
+    r = c.get(url, headers={"Authorization": f"Bearer {seeded[1]['statistician']}"})
+    assert r.status_code == 200, r.data
+    return r
+
+
+@pytest.mark.parametrize("indicator", ["satisfaction", "ease"])
+def test_the_public_quarter_equals_the_console_api_cells(seeded, site, indicator):
+    pub = site.get(f"/data/{Q}.json").json
+    ind = indicator.upper()
+
+    def same(cell, row):
+        assert cell["n"] == row["n"] and cell["conf_status"] == row["conf_status"]
+        if row["n"] is not None:
+            assert cell["mean"] == pytest.approx(row["mean"], abs=0.006)
+            assert cell["top2"] == pytest.approx(row["top2"], abs=0.006)
+            assert [cell["mean_lower"], cell["mean_upper"]] == pytest.approx(row["mean_ci"], abs=0.006)
+
+    nat = _api(seeded, f"/api/v1/indicators?indicator={indicator}&by=&freq=Q&period={Q}").json["rows"]
+    same(next(c for c in pub["national"] if c["indicator"] == ind), nat[0])
+    for dim in ("pa_type", "service_type"):
+        rows = _api(seeded, f"/api/v1/indicators?indicator={indicator}&by={dim}&freq=Q&period={Q}").json["rows"]
+        assert set(pub[dim]) == {r[dim] for r in rows}
+        for r in rows:
+            same(next(c for c in pub[dim][r[dim]] if c["indicator"] == ind), r)
+
+
+def test_the_released_files_equal_the_console_exports(seeded, site):
+    for name, fmt in (("table.csv", "csv"), ("table.sdmx.csv", "sdmx-csv"), ("table.jsonstat.json", "jsonstat")):
+        served = site.get(f"/releases/{Q}/v1/{name}")
+        assert served.status_code == 200
+        exported = _api(seeded, f"/api/v1/export/{fmt}?freq=Q&from={Q}&to={Q}")
+        assert served.get_data() == exported.get_data(), name
+
+
+def test_pages_in_two_languages_with_etag_and_nothing_beyond_the_release(site):
+    for url in ("/it/", "/en/", f"/it/{Q}", f"/en/{Q}", "/it/service-types/anagrafe.certificati", "/data/releases.json"):
+        r = site.get(url)
+        assert r.status_code == 200, url
+        assert r.headers["ETag"] and "public" in r.headers["Cache-Control"]
+        assert site.get(url, headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+        text = r.get_data(as_text=True)
+        assert "Segreto di Milano" not in text and "HYPERLINK" not in text and "lenta" not in text
+        assert "Set-Cookie" not in r.headers
+    assert "Satisfaction" in site.get(f"/en/{Q}").get_data(as_text=True)
+    assert site.get(f"/it/{Q}?period=2026-Q4&entity=c_h501").get_data() == site.get(f"/it/{Q}").get_data()
+    for url in ("/it/2026-Q4", "/fr/", "/it/service-types/nope", f"/releases/{Q}/v1/../../ckm-secret",
+                f"/releases/{Q}/v9/table.csv", f"/releases/{Q}/v1/other.csv", "/data/2026-Q4.json"):
+        r = site.get(url)
+        assert r.status_code == 404 and r.json["fields"], url
+    assert site.post(f"/it/{Q}").status_code == 405
+
+
+def test_the_public_site_is_rate_limited(seeded):
+    from warehouse.public import create_app
+
+    c = create_app(seeded[0].with_(public_rate_limit="3/minute")).test_client()
+    codes = [c.get("/it/").status_code for _ in range(4)]
+    assert codes[:3] == [200] * 3 and codes[3] == 429
+    assert int(c.get("/it/").headers["Retry-After"]) >= 1

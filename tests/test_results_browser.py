@@ -1,0 +1,187 @@
+"""Issue 15 in Debian chromium (Playwright) with axe-core: the entity workspace, the onboarding flow
+(request → approval → snippet → first submission counted by "check my page") and the public site.
+
+Set ``ASCOLTO_SCREENSHOTS=docs/screenshots`` to (re)write the screenshots of the docs.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.browser import BROWSER, launch
+from tests.workspace_data import ROMA, build_workspace
+
+pytestmark = BROWSER
+SHOTS = os.environ.get("ASCOLTO_SCREENSHOTS")
+ORIGIN = "https://servizi.comune.roma.it"
+
+
+def _serve(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    from warehouse.console import create_app
+    from warehouse.dataset import Warehouse
+    from warehouse.protect import Protection
+    from warehouse.public import create_app as public_app
+    from warehouse.publish import publish
+
+    settings, tokens = build_workspace(tmp_path_factory.mktemp("results-browser"))
+    with Warehouse(settings) as wh:
+        publish(wh.cursor(), "2026-Q3", settings.releases_path, Protection.from_settings(settings),
+                now=datetime(2026, 11, 29, tzinfo=timezone.utc))
+    console, cbase = _serve(create_app(settings.with_(console_secure_cookie=False)))
+    public, pbase = _serve(public_app(settings))
+    yield settings, tokens, cbase, pbase
+    console.shutdown()
+    public.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()
+
+
+def shot(page, name):
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+
+
+def serious(results):
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def context_for(browser, base):
+    ctx = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    return ctx
+
+
+def sign_in(page, base, token):
+    page.goto(base + "/login")
+    page.get_by_label("Token di accesso").fill(token)
+    page.get_by_role("button", name="Accedi").click()
+
+
+def test_the_workspace_shows_own_services_and_comments_and_passes_axe(stack, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    settings, tokens, base, _ = stack
+    ctx = context_for(browser, base)
+    page = ctx.new_page()
+    sign_in(page, base, tokens["entity"])
+    page.wait_for_url(f"{base}/workspace/{ROMA}")
+    found = {"workspace": serious(Axe().run(page))}
+    assert page.locator("h1").inner_text() == "Roma Capitale"
+    assert page.locator('[data-table="position"] [data-col="flag"]').count() == 1
+    assert page.get_by_role("link", name="Panoramica nazionale").count() == 0  # national menu hidden
+    shot(page, "workspace.png")
+    page.get_by_role("link", name="Commenti dei cittadini").first.click()
+    page.get_by_label("Cerca nel testo").fill("lenta")
+    page.get_by_role("button", name="Filtra").click()
+    assert page.locator('[data-col="comment"]').all_inner_texts() == ["Pagina lenta, ho dovuto riprovare"]
+    found["comments"] = serious(Axe().run(page))
+    shot(page, "workspace-comments.png")
+    assert page.goto(f"{base}/workspace/c_f205").status == 403
+    ctx.close()
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_onboarding_request_approval_snippet_and_first_submission_counted(stack, browser, broker):
+    from axe_playwright_python.sync_playwright import Axe
+    from collector.app import create_app as collector_app
+    from deploy.broker import ensure_topics
+
+    settings, tokens, base, _ = stack
+    found = {}
+    ctx = context_for(browser, base)
+    page = ctx.new_page()
+    page.goto(base + "/join")
+    found["join"] = serious(Axe().run(page))
+    page.get_by_label("Codice IPA dell'ente").fill("nope_1")
+    page.get_by_label("Nome del servizio").fill("Cambio di residenza")
+    page.get_by_label("Origini delle pagine").fill(ORIGIN)
+    page.get_by_role("button", name="Invia la richiesta").click()
+    assert "ipa_code" in page.get_by_role("alert").inner_text()
+    found["join (error)"] = serious(Axe().run(page))
+    page.get_by_label("Codice IPA dell'ente").fill(ROMA)
+    page.get_by_label("Tipo di servizio").select_option("anagrafe.certificati")
+    page.get_by_role("button", name="Invia la richiesta").click()
+    rid = page.locator("[data-request]").get_attribute("data-request")
+    shot(page, "onboarding-request.png")
+    ctx.close()
+
+    ctx = context_for(browser, base)
+    page = ctx.new_page()
+    sign_in(page, base, tokens["admin"])
+    page.goto(base + "/admin/onboarding")
+    found["admin onboarding"] = serious(Axe().run(page))
+    page.get_by_role("button", name=f"Approva {rid}").click()
+    key = page.locator("[data-key]").first.get_attribute("data-key")
+    secret = page.locator("#entity-token").inner_text()
+    assert f'data-service="{key}"' in page.locator("textarea.snippet").first.input_value()
+    found["approved"] = serious(Axe().run(page))
+    shot(page, "onboarding-approved.png")
+    ctx.close()
+
+    # the PA pastes the snippet; the widget's first submission reaches the collector from the origin
+    cset = settings.with_(broker=broker.bootstrap, topic=f"t-{uuid.uuid4().hex[:8]}.submissions",
+                          produce_timeout_s=5.0, registry_ttl_s=0.0)
+    ensure_topics(broker.bootstrap, {cset.topic: 1, cset.dlq_topic: 1})
+    collector = collector_app(cset)
+    try:
+        r = collector.test_client().post("/v1/submissions", headers={"Origin": ORIGIN}, json={
+            "submission_id": str(uuid.uuid4()), "service": key, "questionnaire": "cx-core", "version": 1,
+            "lang": "it", "channel": "web", "answers": {"satisfaction": 5, "ease": 4, "task": "yes"}, "context": {"page": "/residenza"}})
+        assert r.status_code == 202, r.json
+    finally:
+        collector.extensions["ascolto.durability"].close()
+
+    ctx = context_for(browser, base)
+    page = ctx.new_page()
+    sign_in(page, base, secret)  # the new entity manager token
+    page.goto(f"{base}/workspace/{ROMA}/services/{key}/check")
+    page.get_by_role("button", name="Verifica ora").click()
+    assert page.locator("[data-verdict]").get_attribute("data-verdict") == "ok"
+    assert page.locator('[data-col="requests"]').all_inner_texts() == ["1"]
+    found["check"] = serious(Axe().run(page))
+    shot(page, "onboarding-check.png")
+    ctx.close()
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_the_public_site_in_two_languages_passes_axe(stack, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    _, _, _, base = stack
+    ctx = context_for(browser, base)
+    page = ctx.new_page()
+    found = {}
+    for path in ("/it/", "/it/2026-Q3", "/en/2026-Q3", "/it/service-types/anagrafe.certificati"):
+        page.goto(base + path)
+        found[path] = serious(Axe().run(page))
+    page.goto(base + "/it/2026-Q3")
+    assert page.locator('[data-table="national"] [data-indicator="SATISFACTION"] [data-col="n"]').count() == 1
+    shot(page, "public-quarter.png")
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    shot(page, "public-quarter-en.png")
+    ctx.close()
+    assert {k: v for k, v in found.items() if v} == {}

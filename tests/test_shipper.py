@@ -1,0 +1,144 @@
+"""The write-ahead log's group commit and the shipper's contract, against the real broker.
+
+Group commit: concurrent submissions each return only once their line is in the log, each line
+exactly once. Shipper: lines reach the topic grouped per service key in log order; nothing is
+removed or marked shipped while the broker does not acknowledge; a segment is removed only once
+sealed and shipped; a restarted shipper resumes from its positions.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+
+import pytest
+from kafka import KafkaConsumer
+
+from collector.durable import Durability, Unavailable
+from collector.shipper import Shipper, read_state, records
+from collector.spool import Spool
+from deploy.broker import free_port
+from questionnaires.envelope import decode_record
+from tests.conftest import wait_for
+
+
+def _lines(spool_dir) -> list[bytes]:
+    return [line for p in sorted(spool_dir.glob("*.spool")) for line in p.read_bytes().splitlines()]
+
+
+def test_concurrent_submissions_each_return_once_their_line_is_in_the_log(tmp_path):
+    spool = Spool(tmp_path, max_bytes=10**9)
+    durability = Durability(spool)
+    returned: list[bytes] = []
+    lock = threading.Lock()
+
+    def post(i: int) -> None:
+        for j in range(50):
+            value = b'{"n":"%d-%d"}' % (i, j)
+            assert durability.submit("svc", value) == "spool"
+            assert b"svc\t" + value in _lines(tmp_path)  # on disk when submit returns
+            with lock:
+                returned.append(b"svc\t" + value)
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Counter(_lines(tmp_path)) == Counter(returned) and len(returned) == 800
+
+
+def test_a_log_that_cannot_take_the_group_answers_unavailable(tmp_path):
+    durability = Durability(Spool(tmp_path, max_bytes=10))
+    with pytest.raises(Unavailable):
+        durability.submit("svc", b'{"too":"big for the bound"}')
+    assert _lines(tmp_path) == []
+
+
+def test_records_group_consecutive_lines_of_a_key_in_order():
+    data = b'a\t{"i":1}\na\t{"i":2}\nb\t{"i":3}\na\t{"i":4}\nno-tab-line\n'
+    out = records(data)
+    assert [(k, n) for k, _, n in out] == [(b"a", 2), (b"b", 1), (b"a", 1)]
+    assert [e["i"] for _, v, _ in out for e in decode_record(v)] == [1, 2, 3, 4]
+    assert len(records(b"".join(b'a\t{"i":%d}\n' % i for i in range(1200)))) == 3  # at most 500 a record
+
+
+def _consume(settings, n: int) -> list[tuple[bytes, dict]]:
+    consumer = KafkaConsumer(settings.topic, bootstrap_servers=settings.broker, auto_offset_reset="earliest",
+                             consumer_timeout_ms=4000, enable_auto_commit=False)
+    out = []
+    for rec in consumer:
+        out.extend((rec.key, e) for e in decode_record(rec.value))
+        if len(out) >= n:
+            break
+    consumer.close()
+    return out
+
+
+def _run(shipper: Shipper):
+    stop = threading.Event()
+    thread = threading.Thread(target=shipper.run, args=(stop,), daemon=True)
+    thread.start()
+
+    def halt():
+        stop.set()
+        thread.join(20)
+    return halt
+
+
+def test_nothing_is_marked_shipped_or_removed_while_the_broker_is_away_then_all_of_it_in_order(settings):
+    writer = Spool(settings.spool_dir, max_bytes=10**9)
+    lines = [b'k%d\t{"i":%d}' % (i % 2, i) for i in range(40)]
+    writer.append(lines[:20])
+    writer.seal()  # a sealed segment, and an active one still being written
+    writer.append(lines[20:])
+    away = Shipper(settings.with_(broker=f"127.0.0.1:{free_port()}", produce_timeout_s=0.5))
+    halt = _run(away)
+    wait_for(lambda: read_state(settings.spool_dir).get("broker") is False, timeout_s=20, message="broker away")
+    halt()
+    assert sorted(_lines(settings.spool_dir)) == sorted(lines)  # nothing removed
+    assert not json.loads((settings.spool_dir / "shipper.pos").read_text() or "{}")  # nothing marked shipped
+
+    halt = _run(Shipper(settings))
+    try:
+        got = _consume(settings, 40)
+        by_key = {}
+        for key, env in got:
+            by_key.setdefault(key, []).append(env["i"])
+        assert by_key == {b"k0": list(range(0, 40, 2)), b"k1": list(range(1, 40, 2))}  # each key in log order
+        wait_for(lambda: len(list(settings.spool_dir.glob("*.spool"))) == 1, message="sealed segment removed")
+        assert writer.is_writing()  # the active segment stays until its writer seals it
+        writer.seal()
+        wait_for(lambda: not list(settings.spool_dir.glob("*.spool")), message="sealed at last, removed")
+    finally:
+        halt()
+
+
+def test_a_restarted_shipper_resumes_from_its_positions(settings):
+    writer = Spool(settings.spool_dir, max_bytes=10**9)
+    writer.append([b'k\t{"i":%d}' % i for i in range(5)])
+    halt = _run(Shipper(settings))
+    assert len(_consume(settings, 5)) == 5
+    halt()  # stopping writes the positions
+    writer.append([b'k\t{"i":%d}' % i for i in range(5, 8)])
+    halt = _run(Shipper(settings))
+    try:
+        wait_for(lambda: read_state(settings.spool_dir).get("backlog_bytes") == 0, message="shipped")
+        assert sorted(env["i"] for _, env in _consume(settings, 8)) == list(range(8))  # no line sent twice
+    finally:
+        halt()
+        writer.seal()
+
+
+def test_only_one_shipper_per_log_is_active(settings):
+    first, second = Shipper(settings), Shipper(settings)
+    halt_first = _run(first)
+    wait_for(lambda: read_state(settings.spool_dir).get("pid"), message="first active")
+    halt_second = _run(second)
+    Spool(settings.spool_dir, max_bytes=10**9).append([b'k\t{"i":1}'])
+    wait_for(lambda: first.shipped == 1, message="the active one ships")
+    assert second.shipped == 0
+    halt_first()
+    Spool(settings.spool_dir, max_bytes=10**9).append([b'k\t{"i":2}'])
+    wait_for(lambda: second.shipped == 1, timeout_s=20, message="the standby takes over")
+    halt_second()

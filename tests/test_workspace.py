@@ -1,0 +1,137 @@
+"""The entity workspace (issue 15.1): an entity token sees its own services, figures and comments
+only (403 on another entity's, for every route), national roles see all; comments are filtered,
+searched and exported as safe CSV; figures come from the protected cube."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.workspace_data import MILANO, ROMA, build_workspace
+from warehouse.console import create_app
+
+# every scoped route of the workspace, with {ipa}
+SCOPED = ["/workspace/{ipa}", "/api/v1/workspace/{ipa}", "/workspace/{ipa}/comments",
+          "/api/v1/workspace/{ipa}/comments", "/workspace/{ipa}/comments.csv",
+          "/workspace/{ipa}/csv/trend-anagrafe.certificati", "/workspace/{ipa}/tokens",
+          "/workspace/{ipa}/services/{key}/check", "/api/v1/workspace/{ipa}/services/{key}/check"]
+KEYS = {ROMA: "demo-roma-anagrafe", MILANO: "demo-milano-anagrafe"}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    return build_workspace(tmp_path_factory.mktemp("workspace"))
+
+
+@pytest.fixture(scope="module")
+def client(seeded):
+    return create_app(seeded[0]).test_client()
+
+
+def get(client, token, url, **kw):
+    return client.get(url, headers={"Authorization": f"Bearer {token}"}, **kw)
+
+
+@pytest.mark.parametrize("route", SCOPED)
+def test_an_entity_token_sees_its_own_entity_and_gets_403_on_another(client, seeded, route):
+    tokens = seeded[1]
+    assert get(client, tokens["entity"], route.format(ipa=ROMA, key=KEYS[ROMA])).status_code == 200
+    other = get(client, tokens["entity"], route.format(ipa=MILANO, key=KEYS[MILANO]))
+    assert other.status_code == 403
+    if route.startswith("/api/"):
+        assert other.json["fields"] == {"ipa": ["This token sees entity 'c_h501' only."]}
+    # Milano's (non-manager) token: its own workspace yes, Roma's no
+    assert get(client, tokens["entity_milano"], route.format(ipa=ROMA, key=KEYS[ROMA])).status_code == 403
+    assert client.get(route.format(ipa=ROMA, key=KEYS[ROMA])).status_code in (302, 401)
+
+
+@pytest.mark.parametrize("role", ["monitoring", "statistician", "admin"])
+@pytest.mark.parametrize("route", [r for r in SCOPED if "tokens" not in r])
+def test_national_roles_see_every_workspace(client, seeded, role, route):
+    for ipa in (ROMA, MILANO):
+        assert get(client, seeded[1][role], route.format(ipa=ipa, key=KEYS[ipa])).status_code == 200
+
+
+def test_entity_tokens_are_issued_by_an_admin_or_the_entitys_manager_only(client, seeded):
+    tokens = seeded[1]
+    assert get(client, tokens["entity_milano"], f"/workspace/{MILANO}/tokens").status_code == 403  # not a manager
+    assert get(client, tokens["monitoring"], f"/workspace/{ROMA}/tokens").status_code == 403
+    assert get(client, tokens["admin"], f"/workspace/{ROMA}/tokens").status_code == 200
+
+
+def test_national_pages_and_api_are_closed_to_an_entity_token(client, seeded):
+    for url in ("/", "/api/v1/indicators", "/api/v1/compare?service_type=anagrafe.certificati", "/entities/",
+                f"/entities/{MILANO}", "/coverage", "/api/v1/coverage", "/admin/onboarding", "/api/v1/export/csv"):
+        assert get(client, seeded[1]["entity"], url).status_code == 403, url
+
+
+def test_comments_are_the_entitys_own_filtered_and_searched(client, seeded):
+    tok = seeded[1]["entity"]
+    body = get(client, tok, f"/api/v1/workspace/{ROMA}/comments").json
+    texts = {c["comment"] for c in body["comments"]}
+    assert body["total"] == 3 and "Segreto di Milano: modulo lento" not in texts
+    assert [c["comment"] for c in get(client, tok, f"/api/v1/workspace/{ROMA}/comments?q=LENTA").json["comments"]] \
+        == ["Pagina lenta, ho dovuto riprovare"]
+    assert [c["rating"] for c in get(client, tok, f"/api/v1/workspace/{ROMA}/comments?rating=5").json["comments"]] == [5]
+    assert get(client, tok, f"/api/v1/workspace/{ROMA}/comments?channel=app").json["total"] == 1
+    assert get(client, tok, f"/api/v1/workspace/{ROMA}/comments?period=2026-09").json["total"] == 1
+    assert get(client, tok, f"/api/v1/workspace/{ROMA}/comments?period=2026-Q4").json["total"] == 2
+    # another entity's service as a filter is refused by name, not answered
+    bad = get(client, tok, f"/api/v1/workspace/{ROMA}/comments?service=demo-milano-anagrafe")
+    assert bad.status_code == 400 and "service" in bad.json["fields"]
+    for arg in ("rating=9", "period=2026-13", "channel=fax", "q=" + "x" * 101):
+        r = get(client, tok, f"/api/v1/workspace/{ROMA}/comments?{arg}")
+        assert r.status_code == 400 and r.json["fields"], arg
+
+
+def test_the_comments_csv_neutralizes_formulas_and_keeps_the_filters(client, seeded):
+    r = get(client, seeded[1]["entity"], f"/workspace/{ROMA}/comments.csv?rating=1")
+    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+    assert rows[0] == ["received_at", "period", "service", "channel", "rating", "comment"]
+    assert [x[-1] for x in rows[1:]] == ["'=HYPERLINK(\"http://evil.example\")"]
+
+
+def test_the_workspace_figures_are_the_protected_cube(client, seeded):
+    """The service's cell and the benchmark position equal the console API's published cells."""
+    admin = seeded[1]["admin"]
+    ws = get(client, seeded[1]["entity"], f"/api/v1/workspace/{ROMA}").json
+    svc = next(s for s in ws["services"] if s["key"] == KEYS[ROMA])
+    api = get(client, admin, f"/api/v1/indicators?by=service&freq=A&service={KEYS[ROMA]}").json["rows"]
+    assert len(api) == 1 and svc["cell"]["n"] == api[0]["n"] and svc["cell"]["mean"] == pytest.approx(api[0]["mean"], abs=0.06)
+    cmp = get(client, admin, "/api/v1/compare?service_type=anagrafe.certificati").json
+    own = next(u for u in cmp["units"] if u["entity"] == ROMA)
+    pos = ws["position"][0]
+    assert pos["benchmark"]["value"] == cmp["benchmark"]["value"] and pos["n"] == own["n"] and pos["flag"] == own["flag"]
+    # the suppressed unit (one response) never shows a value in a reason table or position
+    assert all(r["share"] is None for rows in ws["reasons"].values() for r in rows if r["conf_status"] == "A")
+    assert "comments" not in str(ws["reasons"])
+
+
+def test_the_funnel_names_only_the_entity_and_each_service_has_its_trend(client, seeded):
+    ws = get(client, seeded[1]["entity"], f"/api/v1/workspace/{ROMA}").json
+    charts = {c["id"]: c for c in ws["charts"]}
+    funnel = charts["funnel-anagrafe.certificati"]
+    assert [r["n"] for r in funnel["rows"]] == [ws["position"][0]["n"]]
+    html = get(client, seeded[1]["entity"], f"/workspace/{ROMA}").get_data(as_text=True)
+    assert MILANO not in html and "svc-bologna" not in html and "c_a944" not in html
+    trend = charts[f"service-{KEYS[ROMA]}"]["rows"]
+    api = get(client, seeded[1]["admin"], f"/api/v1/indicators?by=service&service={KEYS[ROMA]}").json["rows"]
+    assert [(r["period"], r["n"]) for r in trend] == [(r["period"], r["n"]) for r in api]
+
+
+def test_the_cli_issues_an_entity_token_scoped_to_one_entity(seeded):
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    env = {"ASCOLTO_DATABASE_URL": seeded[0].database_url, "ASCOLTO_DATA_DIR": str(seeded[0].data_dir)}
+    bad = CliRunner().invoke(main, ["registry", "token", "create", "--role", "entity", "--label", "x"], env=env)
+    assert bad.exit_code != 0 and "entity" in bad.output
+    ok = CliRunner().invoke(main, ["registry", "token", "create", "--role", "entity", "--label", "x",
+                                   "--entity", MILANO], env=env)
+    assert ok.exit_code == 0, ok.output
+    secret = ok.output.split()[0]
+    c = create_app(seeded[0]).test_client()
+    assert get(c, secret, f"/api/v1/workspace/{MILANO}").status_code == 200
+    assert get(c, secret, f"/api/v1/workspace/{ROMA}").status_code == 403

@@ -1,0 +1,91 @@
+"""Coverage monitoring for national staff (issue 15): how far onboarding is from the target, which
+services have gone silent, and which are under the minimum n for a publishable quarter.
+
+``GET /coverage`` (page) and ``GET /api/v1/coverage`` (JSON), permission ``dashboards``. Targets:
+``ASCOLTO_COVERAGE_TARGET_SERVICES`` (300) and ``ASCOLTO_COVERAGE_TARGET_ENTITIES`` (100); silence:
+no response for ``ASCOLTO_SILENT_DAYS`` (14) days; the minimum n is ``ASCOLTO_RELIABILITY_MIN_N``
+(30: below it a published cell is flagged low reliability). A service's quarterly n is its
+*published* (perturbed) n from :mod:`warehouse.protect`, like every other figure.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from registry import session_scope
+from registry.models import Entity, Service
+
+from .. import cube
+from ..comparability import QueryError
+from ..protect import FREE, Protection
+from ..rollup import RESPONSES
+from . import data
+from .auth import require
+
+bp = Blueprint("coverage", __name__)
+_QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+
+
+def report(con, settings, factory, quarter: str | None = None, now: datetime | None = None) -> dict:
+    now = now or datetime.now(timezone.utc)
+    quarters = [r[0] for r in con.execute(f"SELECT DISTINCT {cube.time_expr('Q')} FROM rollup ORDER BY 1").fetchall()]
+    if quarter is not None and not _QUARTER.match(quarter):
+        raise QueryError("quarter", "A quarter is YYYY-Qn.")
+    quarter = quarter or (quarters[-1] if quarters else None)
+    with session_scope(factory) as s:
+        services = [(x.key, x.name, x.entity_ipa, x.entity.category, x.entity.name)
+                    for x in s.query(Service).filter(Service.active.is_(True)).order_by(Service.key)]
+    by_cat: dict[str, dict] = {}
+    for _, _, ipa, cat, _ in services:
+        c = by_cat.setdefault(cat, {"category": cat, "services": 0, "entities": set()})
+        c["services"] += 1
+        c["entities"].add(ipa)
+    categories = [{"category": c["category"], "services": c["services"], "entities": len(c["entities"])}
+                  for c in sorted(by_cat.values(), key=lambda c: c["category"])]
+    entities = len({ipa for _, _, ipa, _, _ in services})
+    last = {k: datetime.fromtimestamp(t, timezone.utc) for k, t in
+            con.execute("SELECT service, epoch(max(received_at)) FROM responses GROUP BY 1").fetchall() if t is not None}
+    cutoff = now - timedelta(days=settings.silent_days)
+    silent = []
+    for key, name, ipa, cat, ename in services:
+        at = last.get(key)
+        if at is None or at < cutoff:
+            silent.append({"service": key, "name": name, "entity": ipa, "entity_name": ename, "category": cat,
+                           "last_response": at.strftime("%Y-%m-%d") if at else None,
+                           "days": (now - at).days if at else None})
+    under = []
+    if quarter:
+        pub = cube.table(con, cube.Cut(indicator=RESPONSES, by=["service"], freq="Q", start=quarter, end=quarter),
+                         Protection.from_settings(settings))
+        n_of = {r["service"]: (int(r["n"]) if r["conf_status"] == FREE else None) for r in pub.to_dict("records")}
+        for key, name, ipa, cat, ename in services:
+            n = n_of.get(key, 0)
+            if n is None or n < settings.reliability_min_n:
+                under.append({"service": key, "name": name, "entity": ipa, "entity_name": ename, "category": cat,
+                              "n": n, "suppressed": n is None and key in n_of})
+    return {"targets": {"services": settings.coverage_target_services, "entities": settings.coverage_target_entities},
+            "onboarded": {"services": len(services), "entities": entities},
+            "progress": {"services": round(100 * len(services) / max(1, settings.coverage_target_services), 1),
+                         "entities": round(100 * entities / max(1, settings.coverage_target_entities), 1)},
+            "by_category": categories, "silent_days": settings.silent_days, "silent": silent,
+            "quarter": quarter, "quarters": quarters, "min_n": settings.reliability_min_n, "under_min_n": under}
+
+
+def _report() -> dict:
+    app = current_app
+    return report(app.config["ASCOLTO_WAREHOUSE"]().cursor(), app.config["ASCOLTO_SETTINGS"],
+                  app.config["ASCOLTO_REGISTRY"], request.args.get("quarter") or None)
+
+
+@bp.get("/coverage")
+@require("dashboards")
+def page():
+    return render_template("coverage.html", d=_report(), page="coverage")
+
+
+@bp.get("/api/v1/coverage")
+@require("dashboards")
+def api():
+    return jsonify(_report())

@@ -1,0 +1,64 @@
+"""English for the improvement-cycle pages (:mod:`.improve_pages`), merged into :data:`.i18n.EN`."""
+from __future__ import annotations
+
+from . import i18n
+
+EN = {
+    "Priorità di intervento": "Intervention priorities", "Miglioramento": "Improvement",
+    "Priorità di intervento: importanza × performance": "Intervention priorities: importance × performance",
+    "Aspetto": "Aspect", "Aspetti": "Aspects", "Importanza (% di R²)": "Importance (% of R²)",
+    "IC 95% inf.": "95% CI lower", "IC 95% sup.": "95% CI upper",
+    "Performance (% positive)": "Performance (% positive)", "Soglia di performance": "Performance split",
+    "Quadrante": "Quadrant", "Importanza incerta": "Importance uncertain", "sì": "yes", "no": "no",
+    "performance non pubblicata": "performance not published",
+    "Cosa migliorare prima": "What to improve first",
+    "Analisi rifiutata": "Analysis refused", "Motivo tecnico": "Technical reason",
+    "Regola dei quadranti": "Quadrant rule",
+    "L'importanza è alta quando la quota di R² dell'aspetto è almeno la quota media":
+        "Importance is high when the aspect's share of R² is at least the mean share",
+    "la performance è alta quando la quota di giudizi positivi è almeno quella del benchmark nazionale dello stesso tipo di servizio.":
+        "performance is high when the positive share is at least the national benchmark of the same service type.",
+    "la performance è alta quando la quota di giudizi positivi è almeno la media degli aspetti mostrati.":
+        "performance is high when the positive share is at least the mean of the aspects shown.",
+    "L'importanza è derivata (pesi relativi), non un rapporto di causa ed effetto.":
+        "Importance is derived (relative weights), not a cause-and-effect relation.",
+    "Metodo": "Method", "Risposte complete": "Complete responses", "Repliche bootstrap": "Bootstrap replicates",
+    "Periodo": "Period", "Aggiorna": "Update", "Unità": "Unit", "Servizio": "Service", "Ente": "Entity",
+    "Tipo di servizio": "Service type", "Piani di miglioramento": "Improvement plans",
+    "Nuovo piano": "New plan", "Piano di miglioramento": "Improvement plan", "Registra il piano": "Record the plan", "Salva una nuova versione": "Save a new version",
+    "Indicatore": "Indicator", "Misura": "Measure", "Periodo di riferimento": "Baseline period",
+    "Valore di riferimento": "Baseline value", "Obiettivo": "Target", "Scadenza": "Deadline",
+    "Azioni": "Actions", "Responsabile del piano": "Plan owner", "Stato": "Status", "Versione": "Version",
+    "Storico delle versioni": "Version history", "Modificato da": "Changed by", "Quando": "When",
+    "quota di giudizi positivi (%)": "positive share (%)", "media (0–100)": "mean (0–100)",
+    "attivo": "active", "completato": "completed", "ritirato": "withdrawn",
+    "Esporta CSV": "Export CSV", "Esporta JSON": "Export JSON", "Nessun piano.": "No plans.",
+    "Piano registrato.": "Plan recorded.", "Piano aggiornato.": "Plan updated.",
+    "Correggi il campo": "Fix the field", "Valutazione del piano": "Plan evaluation",
+    "Prima e dopo": "Before and after", "Periodo di verifica": "Follow-up period",
+    "Riferimento": "Baseline", "Verifica": "Follow-up", "Differenza": "Difference", "IC 95% della differenza": "95% CI of the difference",
+    "Esito": "Verdict", "Variazione minima rilevabile": "Minimum detectable change", "punti": "points",
+    "Obiettivo raggiunto": "Target reached", "Valutazione non possibile": "Evaluation not possible",
+    "Tendenza mensile": "Monthly trend", "Tendenza non stimabile": "Trend not estimable",
+    "Odds ratio annuo": "Odds ratio per year", "Mesi": "Months", "Mese": "Month",
+    "Quota positiva (%)": "Positive share (%)", "Tendenza stimata (%)": "Estimated trend (%)",
+    "Quota positiva per mese e tendenza stimata": "Positive share per month and estimated trend",
+    "rising": "rising", "falling": "falling", "no detectable trend": "no detectable trend",
+    "in aumento": "rising", "in calo": "falling", "nessuna tendenza rilevabile": "no detectable trend",
+    "Il confronto descrive una variazione tra due periodi: non dice che sia dovuta alle azioni del piano.":
+        "The comparison describes a change between two periods: it does not say the plan's actions caused it.",
+    "il periodo di verifica coincide con quello di riferimento.": "the follow-up period is the baseline period.",
+    "nessuna risposta": "no answers", "dato oscurato": "suppressed figure",
+    "Valuta": "Evaluate", "Modifica": "Edit", "Fattori": "Drivers", "Torna ai piani": "Back to the plans",
+    "metodo del test": "test method", "(AAAA-MM, AAAA-Qn, AAAA)": "(YYYY-MM, YYYY-Qn, YYYY)",
+}
+
+#: Italian labels of what the registry stores (English through :data:`EN`).
+STATUS = {"active": "attivo", "completed": "completato", "withdrawn": "ritirato"}
+MEASURE = {"top2": "quota di giudizi positivi (%)", "mean": "media (0–100)"}
+TREND = {"rising": "in aumento", "falling": "in calo", "no detectable trend": "nessuna tendenza rilevabile"}
+
+
+def install() -> None:
+    for k, v in EN.items():
+        i18n.EN.setdefault(k, v)

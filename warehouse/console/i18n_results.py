@@ -1,0 +1,58 @@
+"""English for the workspace, onboarding and coverage pages (merged into :data:`.i18n.EN`)."""
+from __future__ import annotations
+
+from . import i18n
+
+EN = {
+    "Area dell'ente": "Entity workspace", "Commenti dei cittadini": "Citizens' comments",
+    "Token dell'ente": "Entity tokens", "Canale": "Channel", "Verifica": "Check",
+    "Verifica la mia pagina": "Check my page", "Verifica ora": "Check now",
+    "Posizione rispetto al benchmark nazionale (stesso tipo di servizio)":
+        "Position against the national benchmark (same service type)",
+    "Enti confrontati": "Entities compared", "Cosa è andato bene": "What went well",
+    "Cosa non è andato bene": "What went wrong", "Motivo": "Reason",
+    "chiarezza delle indicazioni": "clarity of the information", "completezza": "completeness",
+    "orientamento (capire se si procede correttamente)": "orientation (knowing one is on track)",
+    "aspetti tecnici": "technical aspects", "rapidità": "speed", "altro": "other",
+    "entro i limiti": "within the limits", "sopra il benchmark (95%)": "above the benchmark (95%)",
+    "sopra il benchmark (99,8%)": "above the benchmark (99.8%)", "sotto il benchmark (95%)": "below the benchmark (95%)",
+    "sotto il benchmark (99,8%)": "below the benchmark (99.8%)",
+    "I commenti sono già privati dei dati personali. Sono visibili solo all'ente e allo staff nazionale: non vengono mai pubblicati.":
+        "Personal data are already removed from the comments. Only the entity and national staff see them: they are never published.",
+    "Periodo (AAAA-MM, AAAA-Qn)": "Period (YYYY-MM, YYYY-Qn)", "Valutazione": "Rating", "Cerca nel testo": "Search the text",
+    "Commenti trovati": "Comments found", "mostrati i più recenti": "showing the newest", "Ricevuto": "Received",
+    "Commento": "Comment", "Nessun commento.": "No comments.", "Responsabile": "Manager",
+    "Aderisci ad Ascolto": "Join Ascolto", "Richiesta ricevuta": "Request received",
+    "Codice IPA dell'ente": "IPA code of the administration", "Nome del servizio": "Service name",
+    "Canali": "Channels", "Invia la richiesta": "Send the request", "Richieste di adesione": "Join requests",
+    "Richiesta approvata": "Request approved", "Codice da incollare nella pagina": "Code to paste into the page",
+    "Approva": "Approve", "Rifiuta": "Reject", "Motivo del rifiuto": "Reason for rejecting",
+    "Torna alle richieste": "Back to the requests", "Nessuna richiesta.": "No requests.", "Origini": "Origins",
+    "Origini dichiarate": "Declared origins", "Origini viste": "Origins seen", "Origine": "Origin",
+    "Dichiarata": "Declared", "Richieste": "Requests", "Rifiutate": "Refused", "Ultima": "Last",
+    "Il widget funziona: arrivano richieste dall'origine dichiarata.":
+        "The widget works: requests arrive from the declared origin.",
+    "Nessuna richiesta del widget ricevuta finora: controlla di aver incollato il codice.":
+        "No widget request received so far: check that the code is in the page.",
+    "Copertura": "Coverage", "Servizi attivi": "Active services", "obiettivo": "target",
+    "Per categoria di PA": "By PA category", "Servizi silenziosi": "Silent services",
+    "nessuna risposta da": "no response for", "giorni": "days", "Ultima risposta": "Last response",
+    "Servizi sotto la numerosità minima": "Services under the minimum n", "Trimestre": "Quarter", "Nessuno.": "None.",
+}
+
+
+#: Italian labels of the reason categories and funnel flags (English through :data:`EN`).
+CODES = {"clarity": "chiarezza delle indicazioni", "completeness": "completezza",
+         "orientation": "orientamento (capire se si procede correttamente)", "technical": "aspetti tecnici",
+         "speed": "rapidità", "other": "altro", "within": "entro i limiti",
+         "above_95": "sopra il benchmark (95%)", "above_99.8": "sopra il benchmark (99,8%)",
+         "below_95": "sotto il benchmark (95%)", "below_99.8": "sotto il benchmark (99,8%)"}
+
+
+def code_label(code: str | None) -> str:
+    return i18n.gettext(CODES.get(code, code)) if code else "—"
+
+
+def install() -> None:
+    for k, v in EN.items():
+        i18n.EN.setdefault(k, v)

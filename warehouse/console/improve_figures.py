@@ -1,0 +1,174 @@
+"""What the improvement pages show (:mod:`.improve_pages`): the drivers matrix of a unit and the
+evaluation of a plan, as dicts and :class:`.data.Chart` objects for the templates and the CSVs.
+
+Every performance, baseline, follow-up and monthly figure is read from the protected cube through
+:mod:`.improve_api` (the same functions as the JSON API); the drivers are model outputs
+(:mod:`warehouse.drivers`), their n only for roles with ``exports``. Refusals are returned as
+``refused`` (the reason), never raised.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, g
+
+from registry import session_scope
+from registry.models import Service
+
+from .. import drivers, evaluation, priorities
+from .data import Chart
+from .i18n import gettext as _, lang
+from .improve_api import _freq, _monthly, _published
+
+QUAD_COLORS = {"improve_first": "#d9364f", "keep_up": "#008055", "low_priority": "#5c6f82",
+               "possible_overkill": "#a66300", None: "#17324d"}
+
+
+def _factory():
+    return current_app.config["ASCOLTO_REGISTRY"]
+
+
+def _con():
+    return current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
+
+
+def default_period() -> str:
+    """The previous calendar month (what a page shows when no period is given)."""
+    today = date.today()
+    return f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}"
+
+
+def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
+    """The matrix of one unit: ``{"chart", "priorities", "result", "refused"}`` (``refused`` = the
+    reason, then nothing else is computed)."""
+    con, lng = _con(), lang()
+    out = {"unit": dim, "code": code, "period": period, "method": method, "refused": None, "chart": None,
+           "priorities": [], "result": None, "rule": None}
+    try:
+        result = drivers.drivers_for(con, start=period, end=period, method=method, **{dim: code})
+    except drivers.DriversRefused as exc:
+        out["refused"] = {"code": exc.code, "fields": exc.fields, "message": str(exc)}
+        return out
+    aspects = [d.aspect for d in result.drivers]
+    perf = {a: (c["top2"] if (c := _published(con, a, dim, code, period)) else None) for a in aspects}
+    bench = None
+    if dim == "service":
+        with session_scope(_factory()) as s:
+            svc = s.get(Service, code)
+            stype = svc.service_type if svc else None
+        if stype:
+            bench = {a: (c["top2"] if (c := _published(con, a, "service_type", stype, period)) else None)
+                     for a in aspects}
+    m = priorities.matrix(result, perf, bench)
+    labels, qlabels = priorities.ASPECT_LABELS[lng], priorities.QUADRANT_LABELS[lng]
+    show_n = g.user.can("exports")
+    rows = [{"aspect": labels[c.aspect], "importance": round(c.importance, 1), "importance_lower": round(c.importance_ci[0], 1),
+             "importance_upper": round(c.importance_ci[1], 1), "performance": None if c.performance is None else round(c.performance, 1),
+             "reference": None if c.benchmark is None else round(c.benchmark, 1),
+             "quadrant": qlabels.get(c.quadrant, _("performance non pubblicata")),
+             "uncertain": _("sì") if c.importance_uncertain else _("no"), "_q": c.quadrant}
+            for c in m.cells]
+    columns = [("aspect", "Aspetto"), ("importance", "Importanza (% di R²)"), ("importance_lower", "IC 95% inf."),
+               ("importance_upper", "IC 95% sup."), ("performance", "Performance (% positive)"),
+               ("reference", "Soglia di performance"), ("quadrant", "Quadrante"), ("uncertain", "Importanza incerta")]
+    shown = [r for r in rows if r["performance"] is not None]
+    plot = _matrix_plot(shown, m.importance_split, m.performance_rule)
+    out.update(chart=Chart(id="drivers", title="Priorità di intervento: importanza × performance", columns=columns,
+                           rows=rows, plot=plot),
+               priorities=priorities.plain_list(m, lng), rule=m.performance_rule, split=m.importance_split,
+               result={"r2": result.r2, "r2_ci": result.r2_ci, "method": result.method, "min_n": result.min_n,
+                       "n_boot": result.n_boot, "n": result.n if show_n else None})
+    return out
+
+
+def _matrix_plot(shown: list[dict], split: float, rule: str) -> dict:
+    """The scatter: importance (with its CI) × performance, the importance split as a vertical line;
+    the performance split is the mean line (rule ``mean``) or each aspect's own benchmark, drawn as
+    an open marker (rule ``benchmark``); the four quadrants named in the corners."""
+    x = [r["importance"] for r in shown]
+    data = [{"type": "scatter", "mode": "markers+text", "x": x, "y": [r["performance"] for r in shown],
+             "text": [r["aspect"] for r in shown], "textposition": "top center", "name": _("Performance (% positive)"),
+             "error_x": {"type": "data", "symmetric": False,
+                         "array": [round(r["importance_upper"] - r["importance"], 1) for r in shown],
+                         "arrayminus": [round(r["importance"] - r["importance_lower"], 1) for r in shown]},
+             "marker": {"size": 12, "color": [QUAD_COLORS[r["_q"]] for r in shown]}}]
+    shapes = [{"type": "line", "x0": split, "x1": split, "yref": "paper", "y0": 0, "y1": 1,
+               "line": {"dash": "dot", "color": "#5c6f82"}}]
+    if rule == "benchmark":
+        data.append({"type": "scatter", "mode": "markers", "x": x, "y": [r["reference"] for r in shown],
+                     "name": _("Soglia di performance"),
+                     "marker": {"symbol": "diamond-open", "size": 10, "color": "#5c6f82"}})
+    elif shown:
+        ref = shown[0]["reference"]
+        shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": ref, "y1": ref,
+                       "line": {"dash": "dot", "color": "#5c6f82"}})
+    labels = priorities.QUADRANT_LABELS[lang()]
+    notes = [(1, 0, "right", "bottom", labels["improve_first"]), (1, 1, "right", "top", labels["keep_up"]),
+             (0, 0, "left", "bottom", labels["low_priority"]), (0, 1, "left", "top", labels["possible_overkill"])]
+    return {"data": data,
+            "layout": {"height": 440, "showlegend": rule == "benchmark",
+                       "xaxis": {"title": {"text": _("Importanza (% di R²)")}, "range": [-2, 108]},
+                       "yaxis": {"title": {"text": _("Performance (% positive)")}, "range": [0, 100]},
+                       "shapes": shapes,
+                       "annotations": [{"xref": "paper", "yref": "paper", "x": xx, "y": yy, "xanchor": xa,
+                                        "yanchor": ya, "text": t, "showarrow": False,
+                                        "font": {"color": "#5c6f82", "size": 12}} for xx, yy, xa, ya, t in notes]}}
+
+
+def evaluation_page(p: dict, follow_up: str | None) -> dict:
+    """``p`` is the plan (current version and history); ``follow_up`` a period label (default: the
+    previous month)."""
+    cur, lng, con = p["current"], lang(), _con()
+    follow_up = follow_up or default_period()
+    _freq(follow_up, "follow_up")
+    d = {"p": p, "follow_up": follow_up, "refused": None, "change": None, "trend": None, "trend_refused": None,
+         "chart": None}
+    try:
+        if follow_up == cur["baseline_period"]:
+            raise evaluation.EvaluationError("follow_up", _("il periodo di verifica coincide con quello di riferimento."))
+        cells = {}
+        for name, period in (("baseline", cur["baseline_period"]), ("follow_up", follow_up)):
+            cell = _published(con, cur["indicator"], "service", p["service_key"], period)
+            if cell is None or not cell["published"]:
+                raise evaluation.EvaluationError(name, f"{period}: " + (_("nessuna risposta") if cell is None
+                                                                          else _("dato oscurato")))
+            cells[name] = cell
+        b, f = cells["baseline"], cells["follow_up"]
+        if cur["measure"] == "top2":
+            change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"],
+                                             round(f["top2"] * f["n"] / 100), f["n"])
+        else:
+            change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"])
+        d["change"] = {**change.to_dict(), "sentence": change.sentence(lng), "n0": b["n"], "n1": f["n"],
+                       "target_reached": change.follow_up >= cur["target_value"]}
+    except evaluation.EvaluationError as exc:
+        d["refused"] = {"field": exc.field, "message": str(exc)}
+    # the monthly trend, from the baseline's first month to the follow-up's last
+    start, end = _months(cur["baseline_period"], follow_up)
+    months = _monthly(con, cur["indicator"], "service", p["service_key"], start, end)
+    usable = [m for m in months if m["top2"] is not None]
+    fitted = {}
+    try:
+        t = evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
+                             [m["n"] for m in usable])
+        d["trend"], fitted = t.to_dict(), t.fitted
+    except evaluation.EvaluationError as exc:
+        d["trend_refused"] = str(exc)
+    rows = [{"period": m["period"], "n": m["n"], "top2": m["top2"],
+             "fitted": None if m["period"] not in fitted else round(fitted[m["period"]], 1)} for m in months]
+    plot = {"data": [{"type": "scatter", "mode": "lines+markers", "name": _("Quota positiva (%)"),
+                      "x": [r["period"] for r in rows], "y": [r["top2"] for r in rows]},
+                     {"type": "scatter", "mode": "lines", "name": _("Tendenza stimata (%)"),
+                      "x": [r["period"] for r in rows if r["fitted"] is not None],
+                      "y": [r["fitted"] for r in rows if r["fitted"] is not None], "line": {"dash": "dot"}}],
+            "layout": {"yaxis": {"title": {"text": "%"}, "range": [0, 100]}, "xaxis": {"type": "category"}}}
+    d["chart"] = Chart(id="trend", title="Quota positiva per mese e tendenza stimata",
+                       columns=[("period", "Mese"), ("n", "N"), ("top2", "Quota positiva (%)"),
+                                ("fitted", "Tendenza stimata (%)")], rows=rows, plot=plot)
+    return d
+
+
+def _months(baseline: str, follow_up: str) -> tuple[str, str]:
+    """The months spanning both periods (month, quarter or year labels, either order)."""
+    (b0, b1), (f0, f1) = drivers.month_range(baseline, baseline), drivers.month_range(follow_up, follow_up)
+    return min(b0, f0), max(b1, f1)

@@ -1,0 +1,284 @@
+"""Console pages of the improvement cycle (issue 16): the drivers matrix, the plan editor and the
+evaluation of a plan — in the entity workspace and in the national views. Method:
+``docs/methodology-improvement.md``; the figures are those of the JSON API (:mod:`.improve_api`).
+
+| route | permission | what |
+| --- | --- | --- |
+| ``/improve/`` | dashboards | national index: service types' drivers, every entity's plans |
+| ``/improve/drivers?service=|entity=|service_type=&period=`` | dashboards | drivers of any unit (national) |
+| ``/improve/drivers.csv`` | dashboards | the matrix's rows |
+| ``/workspace/<ipa>/services/<key>/drivers`` (+ ``.csv``) | workspace, own entity | a service's drivers |
+| ``/workspace/<ipa>/plans`` GET/POST (+ ``.csv``, ``.json``) | workspace, own entity | list, create, export |
+| ``/workspace/<ipa>/plans/<id>`` GET/POST | workspace, own entity | edit (new version), history |
+| ``/workspace/<ipa>/plans/<id>/evaluation`` (+ ``.csv``) | workspace, own entity | before/after, trend |
+
+Scoping: an ``entity`` token reaches only its own IPA code (:func:`.auth.require_entity`); a service or
+plan of another entity under an IPA code is 404 for everyone (``scope_entity``). Edits go through
+:mod:`registry.plans` (versioned, audited, ``expected_version`` refuses a stale form). Figures shown
+next to the drivers, and every baseline, follow-up and monthly figure, are read from the protected
+cube; the drivers are model outputs over at least ``min_n`` complete responses, whose n is shown only
+to roles with ``exports``. Refusals are shown with their reason (HTTP 422), never as empty charts.
+"""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from registry import RegistryError, session_scope
+from registry import plans as plan_ops
+from registry.errors import NotFound
+from registry.models import Entity, Service
+
+from .. import cube, drivers
+from ..comparability import QueryError
+from ..csvsafe import csv_writer
+from . import i18n_improve
+from .auth import require, require_entity
+from .improve_api import UNITS, _CODE, _freq
+from .improve_figures import default_period as _default_period, drivers_page, evaluation_page
+
+bp = Blueprint("improve", __name__)
+
+
+def _factory():
+    return current_app.config["ASCOLTO_REGISTRY"]
+
+
+def _con():
+    return current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
+
+
+
+
+def _period(name: str = "period") -> str:
+    period = request.args.get(name) or _default_period()
+    _freq(period, name)
+    return period
+
+
+def _csv(columns, rows, filename: str) -> Response:
+    buf = io.StringIO()
+    w = csv_writer(buf, lineterminator="\n")
+    w.writerow([label for _, label in columns])
+    for r in rows:
+        w.writerow(["" if r.get(k) is None else r.get(k) for k, _l in columns])
+    return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def _national_unit() -> tuple[str, str]:
+    given = [(d, request.args[d]) for d in UNITS if request.args.get(d)]
+    if len(given) != 1:
+        raise QueryError("service", "Give exactly one of service, entity or service_type.")
+    dim, code = given[0]
+    if not _CODE.match(code):
+        raise QueryError(dim, f"Malformed code {code!r}.")
+    return dim, code
+
+
+def _method() -> str:
+    method = request.args.get("method", "lmg")
+    if method not in drivers.METHODS:
+        raise QueryError("method", f"method is one of {', '.join(drivers.METHODS)}.")
+    return method
+
+
+def _render_drivers(d: dict, csv_url: str, back: str | None, page: str):
+    return render_template("improve_drivers.html", d=d, csv_href=csv_url, back=back, page=page,
+                           csv_url=lambda *a, **k: csv_url), 422 if d["refused"] else 200
+
+
+@bp.get("/improve/")
+@require("dashboards")
+def national_index():
+    """Where the national views start: the service types with answers (each to its drivers across
+    entities) and every entity's plans (each to its editor and evaluation)."""
+    from .data import service_types_present
+    types = [t for t, _n in service_types_present(_con(), current_app.config["ASCOLTO_SETTINGS"])]
+    with session_scope(_factory()) as s:
+        rows = plan_ops.export_rows(s)
+    return render_template("improve_index.html", types=types, rows=rows, period=_default_period(),
+                           page="service-types")
+
+
+@bp.get("/improve/drivers")
+@require("dashboards")
+def national_drivers():
+    dim, code = _national_unit()
+    d = drivers_page(dim, code, _period(), _method())
+    return _render_drivers(d, url_for("improve.national_drivers_csv", **request.args), None, "service-types")
+
+
+@bp.get("/improve/drivers.csv")
+@require("dashboards")
+def national_drivers_csv():
+    dim, code = _national_unit()
+    d = drivers_page(dim, code, _period(), _method())
+    if d["refused"]:
+        return Response(d["refused"]["message"], status=422, content_type="text/plain; charset=utf-8")
+    return _csv(d["chart"].columns, d["chart"].rows, f"ascolto-drivers-{code}-{d['period']}.csv")
+
+
+def _own_service(ipa: str, key: str) -> dict:
+    with session_scope(_factory()) as s:
+        svc = s.get(Service, key)
+        if svc is None or svc.entity_ipa != ipa:
+            abort(404)
+        return {"key": svc.key, "name": svc.name, "service_type": svc.service_type}
+
+
+@bp.get("/workspace/<ipa>/services/<key>/drivers")
+@require_entity
+def service_drivers(ipa: str, key: str):
+    svc = _own_service(ipa, key)
+    d = drivers_page("service", key, _period(), _method())
+    d["service"] = svc
+    return _render_drivers(d, url_for("improve.service_drivers_csv", ipa=ipa, key=key, **request.args),
+                           url_for("improve.plans", ipa=ipa), "workspace")
+
+
+@bp.get("/workspace/<ipa>/services/<key>/drivers.csv")
+@require_entity
+def service_drivers_csv(ipa: str, key: str):
+    _own_service(ipa, key)
+    d = drivers_page("service", key, _period(), _method())
+    if d["refused"]:
+        return Response(d["refused"]["message"], status=422, content_type="text/plain; charset=utf-8")
+    return _csv(d["chart"].columns, d["chart"].rows, f"ascolto-drivers-{key}-{d['period']}.csv")
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+
+FORM_FIELDS = ("indicator", "measure", "baseline_period", "baseline_value", "target_value", "deadline", "actions",
+               "owner", "status")
+
+
+def _form_values() -> dict:
+    out = {k: request.form.get(k, "").strip() if k != "actions" else request.form.get(k, "") for k in FORM_FIELDS}
+    for k in ("baseline_value", "target_value"):
+        if out[k] == "":
+            out[k] = None
+        else:
+            try:
+                out[k] = float(out[k].replace(",", "."))
+            except ValueError:
+                pass  # registry.plans names the field and the problem
+    return out
+
+
+def _entity_and_services(s, ipa: str) -> tuple[str, list[Service]]:
+    e = s.get(Entity, ipa)
+    if e is None:
+        abort(404)
+    return e.name, list(s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key))
+
+
+@bp.route("/workspace/<ipa>/plans", methods=["GET", "POST"])
+@require_entity
+def plans(ipa: str):
+    """The entity's plans (current versions) and the form recording a new one."""
+    error, form = None, {}
+    if request.method == "POST":
+        form = _form_values()
+        try:
+            with session_scope(_factory()) as s:
+                key = request.form.get("service_key", "")
+                plan = plan_ops.add_plan(s, actor=g.user.actor, service_key=key, scope_entity=ipa,
+                                         context=f"console {request.path}",
+                                         **{k: v for k, v in form.items() if k != "status" or v})
+                pid = plan.id
+            flash("Piano registrato.", "success")
+            return redirect(url_for("improve.plan", ipa=ipa, plan_id=pid), 303)
+        except RegistryError as exc:
+            error = {"field": exc.field, "message": str(exc)}
+            form["service_key"] = request.form.get("service_key", "")
+    with session_scope(_factory()) as s:
+        name, services = _entity_and_services(s, ipa)
+        svc = [{"key": x.key, "name": x.name} for x in services]
+        rows = plan_ops.export_rows(s, entity_ipa=ipa)
+    return render_template("improve_plans.html", ipa=ipa, name=name, services=svc, rows=rows, error=error, form=form,
+                           indicators=cube.SCORE_INDICATORS, page="workspace",
+                           default_period=_default_period()), 400 if error else 200
+
+
+@bp.get("/workspace/<ipa>/plans.<fmt>")
+@require_entity
+def plans_export(ipa: str, fmt: str):
+    if fmt not in ("csv", "json"):
+        abort(404)
+    with session_scope(_factory()) as s:
+        if s.get(Entity, ipa) is None:
+            abort(404)
+        rows = plan_ops.export_rows(s, entity_ipa=ipa)
+    body = plan_ops.to_csv(rows) if fmt == "csv" else plan_ops.to_json(rows)
+    ctype = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    return Response(body, content_type=ctype, headers={
+        "Content-Disposition": f'attachment; filename="ascolto-plans-{ipa}.{fmt}"', "Cache-Control": "no-store"})
+
+
+def _plan_detail(s, ipa: str, plan_id: int) -> dict:
+    try:
+        plan = plan_ops.get_plan(s, plan_id, scope_entity=ipa)
+    except NotFound:
+        abort(404)
+    svc = s.get(Service, plan.service_key)
+    history = [{**plan_ops.snapshot(v), "at": v.at.strftime("%Y-%m-%d %H:%M"), "actor": v.actor}
+               for v in plan_ops.versions(s, plan.id)]
+    return {"plan_id": plan.id, "version": plan.version, "service_key": svc.key, "service_name": svc.name,
+            "current": history[-1], "history": list(reversed(history))}
+
+
+@bp.route("/workspace/<ipa>/plans/<int:plan_id>", methods=["GET", "POST"])
+@require_entity
+def plan(ipa: str, plan_id: int):
+    """One plan: the edit form (a new version; a stale ``version`` is refused) and every version."""
+    error, form, status = None, None, 200
+    if request.method == "POST":
+        form = _form_values()
+        try:
+            expected = int(request.form.get("version", ""))
+        except ValueError:
+            expected = -1
+        try:
+            with session_scope(_factory()) as s:
+                plan_ops.update_plan(s, plan_id, actor=g.user.actor, expected_version=expected, scope_entity=ipa,
+                                     context=f"console {request.path}", **form)
+            flash("Piano aggiornato.", "success")
+            return redirect(url_for("improve.plan", ipa=ipa, plan_id=plan_id), 303)
+        except NotFound:
+            abort(404)
+        except RegistryError as exc:
+            error, status = {"field": exc.field, "message": str(exc)}, 409 if exc.field == "version" else 400
+    with session_scope(_factory()) as s:
+        p = _plan_detail(s, ipa, plan_id)
+    return render_template("improve_plan.html", ipa=ipa, p=p, form=form or p["current"], error=error,
+                           indicators=cube.SCORE_INDICATORS, page="workspace"), status
+
+
+@bp.get("/workspace/<ipa>/plans/<int:plan_id>/evaluation")
+@require_entity
+def plan_evaluation(ipa: str, plan_id: int):
+    with session_scope(_factory()) as s:
+        p = _plan_detail(s, ipa, plan_id)
+    d = evaluation_page(p, request.args.get("follow_up"))
+    href = url_for("improve.plan_evaluation_csv", ipa=ipa, plan_id=plan_id, **request.args)
+    return render_template("improve_evaluation.html", ipa=ipa, d=d, page="workspace",
+                           csv_url=lambda *a, **k: href), 422 if d["refused"] else 200
+
+
+@bp.get("/workspace/<ipa>/plans/<int:plan_id>/evaluation.csv")
+@require_entity
+def plan_evaluation_csv(ipa: str, plan_id: int):
+    with session_scope(_factory()) as s:
+        p = _plan_detail(s, ipa, plan_id)
+    d = evaluation_page(p, request.args.get("follow_up"))
+    return _csv(d["chart"].columns, d["chart"].rows, f"ascolto-plan-{plan_id}-trend.csv")
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+    i18n_improve.install()
+    app.jinja_env.globals["improve_labels"] = {"status": i18n_improve.STATUS, "measure": i18n_improve.MEASURE,
+                                               "trend": i18n_improve.TREND}

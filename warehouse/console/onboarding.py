@@ -1,0 +1,156 @@
+"""Self-service onboarding in the console (issue 15).
+
+- ``GET/POST /join``: the public request form (no sign-in; CSRF-protected; limited per client with
+  the ``limits`` library like the sign-in throttle). Validated by :func:`registry.onboarding.submit_request`
+  (IPA index as imported, taxonomy, origins, channels); a refusal re-renders the form with the
+  field and the problem (422).
+- ``/admin/onboarding``: admins list requests and approve or reject them (audited in the registry).
+  Approval shows, once, the entity manager token and the snippet of each new service
+  (:func:`registry.snippet.embed_snippet`).
+- ``/workspace/<ipa>/services/<key>/check`` (and ``/api/v1/…``): "check my page" — whether widget
+  requests arrive from the declared origins, from the collector's own recent counts
+  (:mod:`registry.origins`); nothing external is fetched.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
+from limits import parse, storage, strategies
+
+from questionnaires.envelope import CHANNELS
+from questionnaires.taxonomy import service_types
+from registry import RegistryError, onboarding, origins, session_scope
+from registry.models import Entity, Service
+from registry.snippet import embed_snippet
+
+from .auth import require, require_entity
+from .i18n import lang
+
+bp = Blueprint("onboarding", __name__)
+
+
+def _factory():
+    return current_app.config["ASCOLTO_REGISTRY"]
+
+
+def _limiter():
+    ext = current_app.extensions
+    if "ascolto.join_limit" not in ext:
+        settings = current_app.config["ASCOLTO_SETTINGS"]
+        ext["ascolto.join_limit"] = (strategies.MovingWindowRateLimiter(
+            storage.storage_from_string(settings.redis_url or "memory://")), parse("10/hour"))
+    return ext["ascolto.join_limit"]
+
+
+def _types() -> list[tuple[str, str]]:
+    return sorted(((t.code, t.label.get(lang()) or t.label.get("it") or t.code) for t in service_types().values()),
+                  key=lambda x: x[1])
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    """The public request form. No sign-in: anyone may ask; only an admin's approval creates anything."""
+    form, error, created = {}, None, None
+    status = 200
+    if request.method == "POST":
+        strategy, limit = _limiter()
+        client = request.remote_addr or "unknown"
+        try:
+            allowed = strategy.hit(limit, "ascolto-join", client)
+        except Exception:  # a limiter storage outage lets the request through
+            allowed = True
+        if not allowed:
+            reset = strategy.get_window_stats(limit, "ascolto-join", client).reset_time
+            resp = current_app.make_response(render_template(
+                "join.html", form=request.form, error=("form", "Troppe richieste: riprova più tardi."),
+                types=_types(), channels=CHANNELS, created=None, page="join"))
+            resp.status_code = 429
+            resp.headers["Retry-After"] = str(max(1, int(reset - time.time()) + 1))
+            return resp
+        form = request.form
+        try:
+            with session_scope(_factory()) as s:
+                req = onboarding.submit_request(
+                    s, ipa_code=form.get("ipa_code", "").strip(), service_name=form.get("service_name", ""),
+                    service_type=form.get("service_type", ""),
+                    allowed_origins=[o for o in form.get("allowed_origins", "").split() if o],
+                    channels=form.getlist("channels"))
+                created = req.id
+            status = 201
+        except RegistryError as exc:
+            error, status = (exc.field, exc.problem), 422
+    return render_template("join.html", form=form, error=error, types=_types(), channels=CHANNELS,
+                           created=created, page="join"), status
+
+
+@bp.get("/admin/onboarding")
+@require("admin")
+def admin_list():
+    with session_scope(_factory()) as s:
+        names = {e.ipa_code: e.name for e in s.query(Entity).all()}
+        rows = [dict(r.snapshot(), name=names.get(r.ipa_code, r.ipa_code),
+                     created_at=r.created_at.strftime("%Y-%m-%d %H:%M")) for r in onboarding.list_requests(s)]
+    return render_template("admin_onboarding.html", rows=rows, approved=None, page="admin", section="onboarding")
+
+
+@bp.post("/admin/onboarding/<int:request_id>/approve")
+@require("admin")
+def admin_approve(request_id: int):
+    """Approve: the services and the manager token are created; the secret and snippets are shown once."""
+    settings = current_app.config["ASCOLTO_SETTINGS"]
+    try:
+        with session_scope(_factory()) as s:
+            req, token, secret = onboarding.approve(s, request_id, actor=g.user.actor)
+            approved = {"id": req.id, "ipa_code": req.ipa_code, "token": secret, "prefix": token.prefix,
+                        "services": [{"key": k, "snippet": embed_snippet(settings.collector_url, k)}
+                                     for k in req.service_keys]}
+    except RegistryError as exc:
+        return _admin_error(exc)
+    return render_template("admin_onboarding.html", rows=[], approved=approved, page="admin", section="onboarding")
+
+
+@bp.post("/admin/onboarding/<int:request_id>/reject")
+@require("admin")
+def admin_reject(request_id: int):
+    try:
+        with session_scope(_factory()) as s:
+            onboarding.reject(s, request_id, actor=g.user.actor, reason=request.form.get("reason", ""))
+    except RegistryError as exc:
+        return _admin_error(exc)
+    from flask import redirect, url_for
+    return redirect(url_for("onboarding.admin_list"), 303)
+
+
+def _admin_error(exc: RegistryError):
+    status = 404 if isinstance(exc, LookupError) else 409 if exc.field == "request" else 422
+    return render_template("error.html", status=status, error=exc.field, message=str(exc)), status
+
+
+def _check(ipa: str, key: str) -> dict:
+    with session_scope(_factory()) as s:
+        svc = s.get(Service, key)
+        if svc is None or svc.entity_ipa != ipa:
+            abort(404)
+        declared = list(svc.allowed_origins or ())
+        seen = origins.recent(s, key, days=7)
+        name = svc.name
+    settings = current_app.config["ASCOLTO_SETTINGS"]
+    for o in seen:
+        o["declared"] = o["origin"] in declared
+        o["last_at"] = o["last_at"].strftime("%Y-%m-%d %H:%M UTC")
+    return {"ipa": ipa, "service": key, "name": name, "declared": declared, "seen": seen,
+            "verdict": origins.verdict(declared, seen), "days": 7,
+            "snippet": embed_snippet(settings.collector_url, key)}
+
+
+@bp.get("/workspace/<ipa>/services/<key>/check")
+@require_entity
+def check_page(ipa: str, key: str):
+    return render_template("check.html", d=_check(ipa, key), page="workspace")
+
+
+@bp.get("/api/v1/workspace/<ipa>/services/<key>/check")
+@require_entity
+def check_api(ipa: str, key: str):
+    return jsonify(_check(ipa, key))

@@ -1,0 +1,162 @@
+"""The entity workspace (issue 15): one administration's services, figures, benchmark position,
+reasons and citizens' comments — for that entity's own ``entity`` tokens and for national staff.
+
+Every route is ``@require_entity``: permission ``workspace`` and, for an ``entity`` token, only its
+own IPA code (403 on another's, before anything is looked up). Figures come from the protected cube
+(:mod:`.workspace_data`); comments (already redacted) are listed, searched and exported as CSV
+(:func:`warehouse.csvsafe.csv_writer`) but never published or aggregated elsewhere. An entity
+*manager* token (issued at onboarding approval, or by an admin) may issue further entity tokens of
+its administration (audited).
+"""
+from __future__ import annotations
+
+import io
+
+from flask import (Blueprint, Response, abort, current_app, flash, g, jsonify, redirect, render_template, request,
+                   url_for)
+
+from registry import RegistryError, session_scope, tokens
+from registry.models import Entity, Service
+
+from ..csvsafe import csv_writer
+from . import data, workspace_data as wd
+from .auth import refuse, require, require_entity
+from .i18n import lang
+
+bp = Blueprint("workspace", __name__)
+
+
+def _factory():
+    return current_app.config["ASCOLTO_REGISTRY"]
+
+
+def _entity(ipa: str) -> tuple[str, list[dict]]:
+    """The entity's name and services (404 when the registry has no such entity)."""
+    with session_scope(_factory()) as s:
+        e = s.get(Entity, ipa)
+        if e is None:
+            abort(404)
+        return e.name, [{"key": x.key, "name": x.name, "service_type": x.service_type, "channel": x.channel,
+                         "active": x.active, "allowed_origins": list(x.allowed_origins or ())}
+                        for x in s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key)]
+
+
+def _con():
+    return current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), current_app.config["ASCOLTO_SETTINGS"]
+
+
+def summary(ipa: str) -> dict:
+    name, services = _entity(ipa)
+    con, settings = _con()
+    page = data.entity_page(con, settings, request.args, lang(), ipa, services)
+    position = wd.position(con, settings, ipa, page["types"], page["indicator"])
+    return {"ipa": ipa, "name": name, "indicator": page["indicator"], "services": page["services"],
+            "charts": page["charts"] + [wd.funnel_chart(p, ipa) for p in position]
+            + wd.service_trends(con, settings, ipa, services, page["indicator"]),
+            "position": position, "reasons": wd.reasons(con, settings, ipa)}
+
+
+@bp.get("/workspace/")
+@require("workspace")
+def home():
+    """An entity token goes to its own workspace; national staff to the list of entities."""
+    if g.user.role == "entity":
+        return redirect(url_for("workspace.page", ipa=g.user.entity))
+    return redirect(url_for("pages.entities"))
+
+
+def _csv_url(ipa: str):
+    return lambda page, chart, key=None: url_for("workspace.chart_csv", ipa=ipa, chart=chart, **request.args)
+
+
+@bp.get("/workspace/<ipa>")
+@require_entity
+def page(ipa: str):
+    return render_template("workspace.html", d=summary(ipa), page="workspace", csv_url=_csv_url(ipa))
+
+
+@bp.get("/workspace/<ipa>/csv/<chart>")
+@require_entity
+def chart_csv(ipa: str, chart: str):
+    """Exactly the rows and columns of one of the workspace's charts."""
+    found = next((c for c in summary(ipa)["charts"] if c.id == chart), None)
+    if found is None:
+        abort(404)
+    buf = io.StringIO()
+    w = csv_writer(buf, lineterminator="\n")
+    w.writerow([label for _, label in found.columns])
+    for r in found.rows:
+        w.writerow(["" if r.get(k) is None else r.get(k) for k, _ in found.columns])
+    return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="ascolto-{ipa}-{chart}.csv"'})
+
+
+@bp.get("/api/v1/workspace/<ipa>")
+@require_entity
+def api_summary(ipa: str):
+    d = summary(ipa)
+    d["charts"] = [{"id": c.id, "title": c.title, "rows": c.rows} for c in d["charts"]]
+    return jsonify(d)
+
+
+def _comments(ipa: str, limit: int):
+    name, services = _entity(ipa)
+    query = wd.CommentQuery.parse(ipa, [s["key"] for s in services], request.args)
+    con, _ = _con()
+    rows, total = wd.comments(con, query, limit)
+    return name, services, query, rows, total
+
+
+@bp.get("/workspace/<ipa>/comments")
+@require_entity
+def comments(ipa: str):
+    name, services, query, rows, total = _comments(ipa, wd.MAX_COMMENTS)
+    from questionnaires.envelope import CHANNELS
+    return render_template("workspace_comments.html", ipa=ipa, name=name, services=services, q=query, rows=rows,
+                           total=total, channels=CHANNELS, page="workspace", limit=wd.MAX_COMMENTS)
+
+
+@bp.get("/api/v1/workspace/<ipa>/comments")
+@require_entity
+def api_comments(ipa: str):
+    _, _, query, rows, total = _comments(ipa, wd.MAX_COMMENTS)
+    return jsonify({"ipa": ipa, "total": total, "shown": len(rows), "comments": rows})
+
+
+@bp.get("/workspace/<ipa>/comments.csv")
+@require_entity
+def comments_csv(ipa: str):
+    _, _, _, rows, _ = _comments(ipa, wd.MAX_CSV_COMMENTS)
+    buf = io.StringIO()
+    w = csv_writer(buf, lineterminator="\n")
+    w.writerow(wd.COMMENT_COLUMNS)
+    for r in rows:
+        w.writerow(["" if r[c] is None else r[c] for c in wd.COMMENT_COLUMNS])
+    return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="ascolto-comments-{ipa}.csv"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/workspace/<ipa>/tokens", methods=["GET", "POST"])
+@require_entity
+def entity_tokens(ipa: str):
+    """Entity tokens of ``ipa``: issued by an admin or by a manager token of that entity (audited)."""
+    if not (g.user.role == "admin" or (g.user.role == "entity" and g.user.manager)):
+        return refuse(403, scope_error="Only an admin or the entity's manager token issues entity tokens.")
+    name, _ = _entity(ipa)
+    created = None
+    if request.method == "POST":
+        try:
+            with session_scope(_factory()) as s:
+                t, secret = tokens.create_token(s, role="entity", label=request.form.get("label", ""),
+                                                actor=g.user.actor, entity=ipa,
+                                                expires=request.form.get("expires", "").strip() or None,
+                                                context=f"console {request.path}")
+                created = {"prefix": t.prefix, "secret": secret}
+        except RegistryError as exc:
+            flash(str(exc), "error")
+    with session_scope(_factory()) as s:
+        rows = [{"prefix": t.prefix, "label": t.label, "manager": t.entity_manager, "active": t.active,
+                 "created_at": t.created_at.strftime("%Y-%m-%d %H:%M")}
+                for t in tokens.list_tokens(s) if t.entity_ipa == ipa]
+    return render_template("workspace_tokens.html", ipa=ipa, name=name, rows=rows, created=created, page="workspace")

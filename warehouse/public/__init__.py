@@ -1,0 +1,178 @@
+"""The public open-data site (issue 15.4): national results per quarter, per PA type and per service
+type, with CIs and disclosure flags, from the published *releases* only (:mod:`warehouse.publish`).
+
+``create_app(settings)`` (gunicorn: ``warehouse.public:create_app()``; ``ascolto public``). No sign-in,
+read-only (GET/HEAD only), no cookies, no scripts. Pages ``/it/…`` and ``/en/…``: the index (every
+released quarter, the latest national table), a quarter (national, per PA type, per service type), a
+service type across quarters; downloads of each release's files exactly as released (CSV, SDMX-CSV,
+JSON-stat) and a JSON of each quarter with the same numbers. Every path parameter must name
+something in a release (else 404) and query strings are ignored: nothing reaches beyond the
+published tables — no comments, no microdata, no other cut. Responses carry an ETag (304 on
+``If-None-Match``) and ``Cache-Control: public``; each client is limited by the ``limits`` library
+(``ASCOLTO_PUBLIC_RATE_LIMIT``, 429 with ``Retry-After``).
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+
+from flask import Flask, abort, jsonify, redirect, render_template, request, send_file
+from limits import parse, storage, strategies
+from werkzeug.exceptions import HTTPException
+
+import settings as config_mod
+from settings import Settings
+
+from .i18n import LABELS, gettext, type_label
+from .releases import NATIONAL, TOTAL, Releases
+
+LANGS = ("it", "en")
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; "
+       "base-uri 'none'")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or config_mod.load()
+    app = Flask(__name__, static_folder="static", static_url_path="/static")
+    app.json.sort_keys = False
+    releases = Releases(settings.releases_path, check_s=min(settings.rollup_check_s, 5.0))
+    limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(settings.redis_url or "memory://"))
+    limit = parse(settings.public_rate_limit)
+    rendered: dict[tuple[str, str], tuple[bytes, str, str]] = {}  # (releases, path) → body, mimetype, etag
+
+    def cached(view):
+        """Serve a page or JSON rendered once per set of releases (they never change in place)."""
+        import functools
+
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            releases.get()
+            key = (releases.etag, request.path)
+            hit = rendered.get(key)
+            if hit is None:
+                resp = app.make_response(view(*args, **kwargs))
+                if resp.status_code != 200:
+                    return resp
+                body = resp.get_data()
+                hit = (body, resp.mimetype, hashlib.sha256(body).hexdigest()[:32])
+                if len(rendered) > 1000 or any(k[0] != releases.etag for k in list(rendered)[:1]):
+                    rendered.clear()
+                rendered[key] = hit
+            resp = app.response_class(hit[0], mimetype=hit[1])
+            resp.set_etag(hit[2])
+            return resp
+        return wrapped
+
+    @app.before_request
+    def _guard():
+        if request.method not in ("GET", "HEAD"):
+            abort(405)
+        client = request.remote_addr or "unknown"
+        try:
+            ok = limiter.hit(limit, "ascolto-public", client)
+        except Exception:  # the limiter's storage failing lets readers through
+            ok = True
+        if not ok:
+            reset = limiter.get_window_stats(limit, "ascolto-public", client).reset_time
+            resp = jsonify({"error": "rate_limited", "message": "Too many requests.",
+                            "fields": {"client": ["Too many requests; retry later."]}})
+            resp.status_code = 429
+            resp.headers["Retry-After"] = str(max(1, int(reset - time.time()) + 1))
+            return resp
+        return None
+
+    def _lang(lang: str) -> str:
+        if lang not in LANGS:
+            abort(404)
+        return lang
+
+    def page(lang: str, template: str, **ctx):
+        body = render_template(template, lang=lang, _=lambda t: gettext(t, lang), labels=LABELS,
+                               type_label=lambda c: type_label(c, lang), other="en" if lang == "it" else "it",
+                               path=request.path, **ctx)
+        return app.response_class(body, mimetype="text/html")
+
+    @app.get("/")
+    def root():
+        return redirect("/it/", 302)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok"})
+
+    @app.get("/<lang>/")
+    @cached
+    def index(lang: str):
+        rel = releases.get()
+        latest = rel[max(rel)] if rel else None
+        return page(_lang(lang), "index.html", releases=[rel[p] for p in sorted(rel, reverse=True)], latest=latest,
+                    national=latest.cells() if latest else [])
+
+    @app.get("/<lang>/<period>")
+    @cached
+    def quarter(lang: str, period: str):
+        r = releases.get().get(period) or abort(404)
+        return page(_lang(lang), "quarter.html", r=r, national=r.cells(),
+                    pa_types=[(t, r.cells(pa_type=t)) for t in r.values("pa_type")],
+                    service_types=[(t, r.cells(service_type=t)) for t in r.values("service_type")])
+
+    @app.get("/<lang>/service-types/<code>")
+    @cached
+    def service_type(lang: str, code: str):
+        rel = releases.get()
+        rows = [(p, rel[p].cells(service_type=code)) for p in sorted(rel) if code in rel[p].values("service_type")]
+        if not rows:
+            abort(404)
+        return page(_lang(lang), "service_type.html", code=code, rows=rows)
+
+    @app.get("/data/<period>.json")
+    @cached
+    def quarter_json(period: str):
+        r = releases.get().get(period) or abort(404)
+        return jsonify({"period": period, "version": r.version, "note": r.manifest.get("note"),
+                        "confidentiality": r.manifest["confidentiality"], "national": r.cells(),
+                        "pa_type": {t: r.cells(pa_type=t) for t in r.values("pa_type")},
+                        "service_type": {t: r.cells(service_type=t) for t in r.values("service_type")},
+                        "files": {n: f"/releases/{period}/v{r.version}/{n}" for n in r.manifest["files"]}})
+
+    @app.get("/data/releases.json")
+    @cached
+    def catalog():
+        return jsonify({p: [{k: m[k] for k in ("version", "created_at", "note", "supersedes", "files")}
+                            for m in r.history] for p, r in sorted(releases.get().items())})
+
+    @app.get("/releases/<period>/v<int:version>/<name>")
+    def download(period: str, version: int, name: str):
+        r = releases.get().get(period) or abort(404)
+        m = next((m for m in r.history if m["version"] == version), None)
+        if m is None or (name not in m["files"] and name != "manifest.json"):
+            abort(404)
+        path = releases.root / period / f"v{version}" / name
+        media = m["files"][name]["media_type"] if name in m["files"] else "application/json"
+        return send_file(path, mimetype=media.split(";")[0], as_attachment=name != "manifest.json",
+                         download_name=f"ascolto-{period}-v{version}-{name}", max_age=86400, etag=True)
+
+    @app.after_request
+    def _headers(resp):
+        resp.headers["Content-Security-Policy"] = CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["Access-Control-Allow-Origin"] = "*"  # open data: any page may read it
+        if resp.status_code == 200 and not resp.direct_passthrough:
+            if "ETag" not in resp.headers:
+                resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32])
+            resp.cache_control.public = True
+            resp.cache_control.max_age = 300
+            resp.vary.add("Accept-Encoding")
+            resp = resp.make_conditional(request)
+        return resp
+
+    @app.errorhandler(HTTPException)
+    def _err(exc: HTTPException):
+        return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description,
+                        "fields": {"path": [exc.description]}}), exc.code
+
+    return app
+
+
+__all__ = ["create_app", "NATIONAL", "TOTAL"]

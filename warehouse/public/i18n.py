@@ -1,0 +1,38 @@
+"""The public site's texts in Italian (source) and English, and labels of codes from the standard."""
+from __future__ import annotations
+
+from questionnaires.taxonomy import UnknownCode, pa_category, service_type
+
+EN = {
+    "Ascolto — dati aperti": "Ascolto — open data",
+    "Esperienza dei servizi pubblici digitali: risultati nazionali": "Experience of digital public services: national results",
+    "Trimestri pubblicati": "Released quarters", "Risultati nazionali": "National results",
+    "Per tipo di PA": "By PA type", "Per tipo di servizio": "By service type", "Indicatore": "Indicator",
+    "Media (0–100)": "Mean (0–100)", "IC 95%": "95% CI", "Quota positiva %": "Positive share %", "Stato": "Status",
+    "Scarica": "Download", "versione": "version", "Nota di revisione": "Revision note", "Trimestre": "Quarter",
+    "Vai al contenuto": "Skip to content", "Lingua": "Language", "Nessun trimestre pubblicato.": "No quarter released yet.",
+    "oscurato": "suppressed", "bassa affidabilità (N < 30)": "low reliability (N < 30)",
+    "Legenda": "Legend",
+    "Valori calcolati da conteggi perturbati con il metodo cell-key (segreto statistico); le celle con meno di 3 risposte sono oscurate.":
+        "Values computed from counts perturbed by the cell-key method (statistical confidentiality); cells with fewer than 3 responses are suppressed.",
+    "Dati in formato aperto": "Open data files", "Tipo di servizio": "Service type", "Tipo di PA": "PA type",
+    "Tutti i trimestri": "All quarters", "Pubblicato il": "Released on",
+}
+LABELS = {"it": {"SATISFACTION": "Soddisfazione", "EASE": "Facilità", "CLARITY": "Chiarezza", "SPEED": "Rapidità",
+                 "TRUST": "Fiducia", "TASK_COMPLETED": "Obiettivo raggiunto"},
+          "en": {"SATISFACTION": "Satisfaction", "EASE": "Ease", "CLARITY": "Clarity", "SPEED": "Speed",
+                 "TRUST": "Trust", "TASK_COMPLETED": "Task completed"}}
+
+
+def gettext(text: str, lang: str) -> str:
+    return EN.get(text, text) if lang == "en" else text
+
+
+def type_label(code: str, lang: str) -> str:
+    for lookup in (service_type, pa_category):
+        try:
+            label = lookup(code).label
+            return (label.get(lang) or label.get("it") or code) if hasattr(label, "get") else str(label)
+        except (UnknownCode, AttributeError):
+            continue
+    return code

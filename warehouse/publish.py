@@ -1,0 +1,121 @@
+"""Scheduled publication (issue 15.5): a quarter's published table frozen as an immutable release.
+
+``ascolto publish --period 2026-Q4`` writes ``RELEASES/2026-Q4/v1/`` with the quarter's protected
+table (:func:`warehouse.export.publication_table`: every cell through :mod:`warehouse.protect`) in
+CSV, SDMX-CSV 2.0 and JSON-stat 2.0, and ``manifest.json`` (period, version, time, note, the
+version it supersedes, the protection parameters, and each file's size and SHA-256). The directory
+is written aside and renamed into place (never half a release), its files are made read-only, and
+nothing ever rewrites it. A second publication of the same period is refused unless it is a
+*revision* (``--revise --note "why"``), which becomes ``v2`` beside ``v1``. Only a quarter that has
+ended (Europe/Rome) is published. The public site (:mod:`warehouse.public`) serves releases only.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from . import export
+from .protect import Protection
+
+SCHEMA = "ascolto.release/1"
+MANIFEST = "manifest.json"
+#: file name → (export format, media type)
+FILES = {"table.csv": ("csv", "text/csv; charset=utf-8"),
+         "table.sdmx.csv": ("sdmx-csv", "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"),
+         "table.jsonstat.json": ("jsonstat", "application/json")}
+_PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
+_VERSION = re.compile(r"^v([1-9][0-9]*)$")
+
+
+class ReleaseError(ValueError):
+    """A publication refused: ``field`` names what is wrong."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field}: {problem}")
+        self.field, self.problem = field, problem
+
+
+def quarter_end(period: str) -> date:
+    m = _PERIOD.match(period or "")
+    if not m:
+        raise ReleaseError("period", f"{period!r} is not a quarter (YYYY-Qn)")
+    year, q = int(m.group(1)), int(m.group(2))
+    return date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)  # the day after the quarter
+
+
+def versions(root: Path, period: str) -> list[int]:
+    d = Path(root) / period
+    return sorted(int(m.group(1)) for p in (d.iterdir() if d.is_dir() else ()) if (m := _VERSION.match(p.name)))
+
+
+def publish(con, period: str, root: Path, protection: Protection | None = None, *, revise: bool = False,
+            note: str | None = None, now: datetime | None = None) -> Path:
+    """Freeze ``period``'s published table as the next release under ``root``; returns its directory."""
+    now = now or datetime.now(timezone.utc)
+    if quarter_end(period) > now.astimezone(ZoneInfo("Europe/Rome")).date():
+        raise ReleaseError("period", f"{period} has not ended yet: only a whole quarter is published")
+    root = Path(root)
+    have = versions(root, period)
+    note = (note or "").strip() or None
+    if have and not revise:
+        raise ReleaseError("period", f"{period} is already released (v{have[-1]}); a change is a revision: "
+                                     "--revise --note \"why\"")
+    if revise and not have:
+        raise ReleaseError("revise", f"{period} has no release to revise")
+    if revise and not note:
+        raise ReleaseError("note", "a revision says why (--note)")
+    protection = protection or Protection()
+    df = export.publication_table(con, "Q", period, period, protection=protection)
+    if df.empty:
+        raise ReleaseError("period", f"no responses in {period}: nothing to publish")
+    version = (have[-1] if have else 0) + 1
+    final = root / period / f"v{version}"
+    tmp = root / period / f".v{version}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    files: dict[str, Any] = {}
+    for name, (fmt, media) in FILES.items():
+        body, _ = export.render(df, fmt, "Q", protection)
+        (tmp / name).write_bytes(body)
+        files[name] = {"bytes": len(body), "sha256": hashlib.sha256(body).hexdigest(), "media_type": media,
+                       "format": fmt}
+    manifest = {"schema": SCHEMA, "period": period, "version": version, "created_at": now.isoformat(),
+                "note": note, "supersedes": f"v{have[-1]}" if have else None, "rows": int(len(df)),
+                "dataflow": export.DATAFLOW, "confidentiality": protection.metadata(), "files": files}
+    (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
+    for f in tmp.iterdir():
+        with open(f, "rb") as fh:
+            os.fsync(fh.fileno())
+        f.chmod(0o444)
+    try:
+        os.rename(tmp, final)  # fails if another publisher took this version meanwhile
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ReleaseError("period", f"{period} v{version} was released meanwhile") from None
+    return final
+
+
+def verify(release: Path) -> dict[str, Any]:
+    """The release's manifest, after checking every file's SHA-256 (ReleaseError on a mismatch)."""
+    manifest = json.loads((Path(release) / MANIFEST).read_text("utf-8"))
+    for name, meta in manifest["files"].items():
+        if hashlib.sha256((Path(release) / name).read_bytes()).hexdigest() != meta["sha256"]:
+            raise ReleaseError("release", f"{release}/{name} does not match its checksum")
+    return manifest
+
+
+def catalog(root: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every period's releases (manifests, oldest version first)."""
+    root = Path(root)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for d in sorted(root.iterdir() if root.is_dir() else ()):
+        if _PERIOD.match(d.name):
+            out[d.name] = [json.loads((d / f"v{v}" / MANIFEST).read_text("utf-8")) for v in versions(root, d.name)]
+    return {p: m for p, m in out.items() if m}
