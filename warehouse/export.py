@@ -105,7 +105,21 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     out = pd.concat(frames, ignore_index=True)
     out["CI_STATUS"] = out["CI_STATUS"].fillna("")
     out = out.drop_duplicates(subset=SDMX_DIMENSIONS, keep="first")[[*COLUMNS, "TABLE"]]
-    return out.sort_values(["INDICATOR", "TIME_PERIOD", *SDMX_DIMENSIONS[1:7]]).reset_index(drop=True)
+    out = out.sort_values(["INDICATOR", "TIME_PERIOD", *SDMX_DIMENSIONS[1:7]]).reset_index(drop=True)
+    # JSON-stat's ``updated``: the day of the newest response in the data (the same in every export of it)
+    out.attrs["updated"] = _last_day(con)
+    return out
+
+
+def _last_day(con) -> str | None:
+    """The day of the newest response (the day-grain rollup), else its month; None without data."""
+    import duckdb
+
+    try:
+        last = con.execute("SELECT max(day) FROM rollup_daily").fetchone()[0]
+        return last.isoformat() if last is not None else None
+    except duckdb.Error:  # a bare ``rollup`` table (tests of the arithmetic)
+        return con.execute("SELECT max(period) FROM rollup").fetchone()[0]
 
 
 def used_codes(df: pd.DataFrame) -> dict[str, set[str]]:
@@ -217,7 +231,7 @@ def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None, 
     (``U``, ``B``, ``Q`` = suppressed: value ``null``), the same vocabulary as the CSV.
     """
     protection = protection or Protection()
-    updated = updated or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    updated = updated or df.attrs.get("updated") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     other = "it" if lang == "en" else "en"
     items = []
     for name in TABLES:

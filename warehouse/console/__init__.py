@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         return {"_": i18n.gettext, "lang": i18n.lang(), "user": g.get("user"), "settings": settings,
                 "indicator_labels": i18n.INDICATOR_LABELS, "plotly_version": charts.VERSION,
                 "type_label": lambda code: data.type_label(code, i18n.lang()), "region_label": data.region_label,
-                "code_label": data.code_label, "indicator_label": data.indicator_label}
+                "list_label": data.code_label, "indicator_label": data.indicator_label}
 
     @app.after_request
     def _headers(resp):

@@ -257,3 +257,22 @@ def regions_page(con, settings, args, lang) -> dict[str, Any]:
 
 def known_service_types(lang: str) -> list[tuple[str, str]]:
     return sorted(((c, type_label(c, lang)) for c in service_types()), key=lambda t: t[1])
+
+
+# --- for the entity workspace and the improvement pages (issue 16), which read cells in the older shape --
+
+STAT_COLUMNS = [("n", "Risposte"), ("top2", "Quota positiva %"), ("top2_lower", "IC 95% inf."),
+                ("top2_upper", "IC 95% sup."), ("mean", "Media (0–100)"), ("status", "Stato")]
+
+
+def _cell(r: dict[str, Any]) -> dict[str, Any]:
+    """A cube row as ``n, top2*, mean*, status, obs_status, conf_status`` (the mean only where comparable)."""
+    c = cell(r)
+    return {"n": c["n"], "top2": c["share"], "top2_lower": c["share_lower"], "top2_upper": c["share_upper"],
+            "mean": c["mean"], "mean_lower": c["mean_lower"], "mean_upper": c["mean_upper"], "status": c["status"],
+            "obs_status": c["obs_status"], "conf_status": c["conf_status"]}
+
+
+def service_types_present(con, settings) -> list[tuple[str, int | None]]:
+    """The service types with answers (any period) and their published n."""
+    return sorted((t, c["n"]) for t, c in unit_totals(con, settings, "service_type").items() if t != cube.UNKNOWN)
