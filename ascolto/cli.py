@@ -124,12 +124,17 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool) -> N
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    click.echo(f"{'period':8} {'pa_type':7} {'service_type':34} {'n':>6} {'mean':>6}  status")
+    # the positive share is the headline; the mean only where the cell holds one scale (else its reason)
+    click.echo(f"{'period':8} {'pa_type':7} {'service_type':34} {'n':>6} {'pos%':>6} {'mean':>6}  status")
     for r in rows:
         n = "" if r["n"] is None else r["n"]
-        mean = r.get("mean")
+        share, mean = r.get("positive_share"), r.get("mean")
+        status = {"A": "suppressed"}.get(r["conf_status"]) or {"U": "low reliability", "B": "break in series"}.get(
+            r["obs_status"], "") or ""
+        note = "" if mean is not None or r.get("mean_status") in (None, "ok") else f" (mean: {r['mean_status']})"
         click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {n:>6} "
-                   f"{'' if mean is None else f'{mean:.1f}':>6}  {r['conf_status']}")
+                   f"{'' if share is None else f'{share:.1f}':>6} {'' if mean is None else f'{mean:.1f}':>6}  "
+                   f"{status}{note}")
 
 
 @main.command()
