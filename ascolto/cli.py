@@ -110,7 +110,10 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool) -> N
     from warehouse.dataset import Warehouse
     from warehouse.protect import Protection
 
+    from warehouse.periods import validate_range
+
     try:
+        validate_range("M", period=period)
         cut = Cut(indicator=indicator, by=["pa_type", "service_type"], freq="M", start=period, end=period).validate()
     except (QueryError, NotComparable) as exc:
         raise click.BadParameter(str(exc), param_hint=f"--{getattr(exc, 'field', 'indicator')}") from None
@@ -121,12 +124,17 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool) -> N
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    click.echo(f"{'period':8} {'pa_type':7} {'service_type':34} {'n':>6} {'mean':>6}  status")
+    # the positive share is the headline; the mean only where the cell holds one scale (else its reason)
+    click.echo(f"{'period':8} {'pa_type':7} {'service_type':34} {'n':>6} {'pos%':>6} {'mean':>6}  status")
     for r in rows:
         n = "" if r["n"] is None else r["n"]
-        mean = r.get("mean")
+        share, mean = r.get("positive_share"), r.get("mean")
+        status = {"A": "suppressed"}.get(r["conf_status"]) or {"U": "low reliability", "B": "break in series"}.get(
+            r["obs_status"], "") or ""
+        note = "" if mean is not None or r.get("mean_status") in (None, "ok") else f" (mean: {r['mean_status']})"
         click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {n:>6} "
-                   f"{'' if mean is None else f'{mean:.1f}':>6}  {r['conf_status']}")
+                   f"{'' if share is None else f'{share:.1f}':>6} {'' if mean is None else f'{mean:.1f}':>6}  "
+                   f"{status}{note}")
 
 
 @main.command()

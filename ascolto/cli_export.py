@@ -22,9 +22,9 @@ def _warehouse(settings):
 
 @click.command("export")
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["csv", "parquet", "sdmx-csv", "jsonstat", "datapackage"]))
+              type=click.Choice(["csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure"]))
 @click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="Output file (a directory for datapackage).")
+              help="Output file (a directory for datapackage; csv and parquet get <name>.codelists.csv beside them).")
 @click.option("--freq", default="A", show_default=True, type=click.Choice(["M", "Q", "A"]))
 @click.option("--from", "start", default=None, help="First period (YYYY-MM, YYYY-Qn or YYYY).")
 @click.option("--to", "end", default=None, help="Last period.")
@@ -43,7 +43,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     try:
         Cut(freq=freq, start=start, end=end).validate()
     except QueryError as exc:
-        raise click.BadParameter(str(exc), param_hint="--from/--to") from None
+        raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with _warehouse(settings) as wh:
         path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,

@@ -101,12 +101,18 @@ class Settings:
     log_level: str = "INFO"
     actor: str = ""                # `ascolto registry …`: who is written in the audit log ("" = cli:$USER)
     prometheus_multiproc_dir: str = ""  # prometheus_client's multiprocess directory (set by gunicorn.conf.py)
+    collector_metrics_url: str = ""  # the console's quality page reads refusals here ("" = the local collector's /metrics)
 
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
         object.__setattr__(self, "spool_dir", Path(self.spool_dir or self.data_dir / "spool").resolve())
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'registry.db'}")
+
+    @property
+    def metrics_url(self) -> str:
+        """Where the console reads the collector's Prometheus metrics (``ASCOLTO_COLLECTOR_METRICS_URL``)."""
+        return self.collector_metrics_url or f"http://127.0.0.1:{self.collector_port}/metrics"
 
     @property
     def collector_url(self) -> str:
@@ -193,6 +199,7 @@ def load(env: dict | None = None) -> Settings:
         log_level=(env.get("ASCOLTO_LOG_LEVEL") or defaults.log_level).upper(),
         actor=env.get("ASCOLTO_ACTOR", ""),
         prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", ""),
+        collector_metrics_url=env.get("ASCOLTO_COLLECTOR_METRICS_URL", ""),
     )
 
 

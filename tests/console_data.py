@@ -22,6 +22,8 @@ UNITS = [
     ("c_f205", "ITC4", "L6", "anagrafe.certificati", "demo-milano-anagrafe", 25, 3.4),
     ("c_a944", "ITH5", "L6", "anagrafe.certificati", "svc-bologna-anagrafe", 12, 3.9),
     ("c_l219", "ITC1", "L6", "anagrafe.certificati", "svc-torino-anagrafe", 1, 2.0),  # suppressed
+    ("c_f839", "ITF3", "L6", "anagrafe.certificati", "svc-napoli-anagrafe", 30, 3.7),  # five published units:
+    ("c_g273", "ITG1", "L6", "anagrafe.certificati", "svc-palermo-anagrafe", 20, 3.2),  # a funnel is informative
     ("inps", "ITI4", "C16", "previdenza.domanda-prestazione", "demo-inps-pensione", 35, 3.1),
     ("inail", "ITI4", "C16", "previdenza.domanda-prestazione", "demo-inail-denuncia", 8, 3.6),
 ]

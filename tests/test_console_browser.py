@@ -52,7 +52,8 @@ def api(base: str, token: str, path: str):
         return json.loads(r.read())
 
 
-def sign_in(browser, base: str, token: str, lang: str = "it"):
+def sign_in(browser, base: str, token: str, lang: str = "it", path: str = "/"):
+    """Ask for ``path`` without a session: the console sends to the sign-in form and back (issue 19.5)."""
     context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
     page = context.new_page()
@@ -60,12 +61,11 @@ def sign_in(browser, base: str, token: str, lang: str = "it"):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.errors = errors
-    page.goto(base + "/")
-    assert page.locator("h1").inner_text() == "Accesso necessario"
-    page.get_by_role("link", name="Accedi").click()
+    page.goto(base + path)
+    assert "/login?next=" in page.url and page.locator("h1").inner_text() == "Accesso alla console"
     page.get_by_label("Token di accesso").fill(token)
     page.get_by_role("button", name="Accedi").click()
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + path)
     if lang == "en":
         page.get_by_role("link", name="ENG").click()
     return context, page
@@ -82,57 +82,80 @@ def serious(results) -> list[str]:
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def test_monitoring_sees_dashboards_with_the_apis_numbers_and_is_refused_elsewhere(console, browser):
+def axe_clean(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("networkidle")
+    return serious(Axe().run(page))
+
+
+def test_monitoring_officer_walks_the_national_picture(console, browser):
+    """The monitoring officer's path (issue 19): sign in from a deep link, the overview's positive
+    share for a stated period, the instrument/channel breakdown, service types by share, one type's
+    funnel, an entity, regions, data quality — axe on every page."""
     base, tokens = console
-    context, page = sign_in(browser, base, tokens["monitoring"])
+    found = {}
+    context, page = sign_in(browser, base, tokens["monitoring"], path="/regions?indicator=ease")
     try:
-        # overview: KPIs and the trend table against the API
-        rows = api(base, tokens["monitoring"], "/api/v1/indicators?by=&indicator=satisfaction")["rows"]
+        found["/regions"] = axe_clean(page)
+        assert page.locator("#f-indicator").input_value() == "ease"  # back where the link pointed
+        page.goto(base + "/")
+        rows = api(base, tokens["monitoring"], "/api/v1/indicators?by=&indicator=satisfaction&from=2026-08&to=2026-10")["rows"]
         page.wait_for_selector("#fig-trend .plot .main-svg")  # plotly.js drew the chart, served locally
+        assert page.locator(".period-stated").get_attribute("data-period") == "2026-10"
         cells = page.locator('[data-table="trend"] tbody tr')
         assert cells.count() == len(rows)
         for i, r in enumerate(rows):
             assert cells.nth(i).locator('[data-col="n"]').text_content().strip() == str(r["n"])
-            assert cells.nth(i).locator('[data-col="mean"]').text_content().strip().split()[0] == f"{r['mean']:.1f}"
+            assert cells.nth(i).locator('[data-col="share"]').text_content().strip().split()[0] == f"{r['positive_share']:.1f}"
         head = page.locator('[data-table="headline"] tr[data-indicator="satisfaction"]')
         assert head.locator('[data-col="n"]').text_content().strip() == str(rows[-1]["n"])
+        assert page.get_by_role("heading", name="Per strumento e scala").count() == 1  # the breakdown is reachable
+        found["/"] = axe_clean(page)
         shot(page, "console-overview.png")
-        # service type: funnel + table with CIs and EB ranks, filterable
+        page.get_by_label("Periodo", exact=True).select_option("2026-09")
+        page.get_by_role("button", name="Applica").click()
+        page.wait_for_url("**period=2026-09**")
+        assert page.locator(".period-stated").get_attribute("data-period") == "2026-09"
+        # service types by the headline share, sortable
         page.get_by_role("link", name="Tipi di servizio").first.click()
+        page.get_by_role("link", name="Soddisfazione: quota positiva %").click()
+        assert page.locator("th[aria-sort]").count() == 1
+        found["/service-types/"] = axe_clean(page)
+        shot(page, "console-service-types.png")
         page.get_by_role("link", name="Certificati anagrafici", exact=False).first.click()
         page.wait_for_selector("#fig-funnel .plot .main-svg")
         body = api(base, tokens["monitoring"], f"/api/v1/compare?service_type={STYPE}")
         for u in body["units"]:
             row = page.locator(f'[data-table="funnel"] tbody tr:has(td[data-col="entity"]:text-is("{u["entity"]}"))')
             value = row.locator('[data-col="value"]').text_content().strip()
-            if u["conf_status"] in ("A", "D"):
+            if u["conf_status"] == "A":
                 assert value.startswith("oscurato"), u
             else:
-                assert value.split()[0] == f"{u['value']:.1f}" and row.locator('[data-col="rank"]').text_content().strip() == str(u["rank"])
+                assert value.split()[0] == f"{u['value']:.1f}"
+        # limits are curves over the whole n range on an integer axis
+        plot = json.loads(page.locator("#plot-funnel").text_content())
+        assert plot["layout"]["xaxis"]["tickformat"] == "d" and plot["data"][0]["x"][0] == 3
+        assert len(plot["data"][0]["x"]) > 20
+        found[f"/service-types/{STYPE}"] = axe_clean(page)
         shot(page, "console-service-type.png")
-        page.get_by_label("Regione").select_option("ITI4")
-        page.get_by_role("button", name="Applica").click()
-        page.wait_for_url("**region=ITI4**")
-        filtered = api(base, tokens["monitoring"], f"/api/v1/compare?service_type={STYPE}&region=ITI4")
-        assert page.locator('[data-table="funnel"] tbody tr').count() == len(filtered["units"])
-        # entity page: trend vs national benchmark
+        page.goto(base + "/service-types/previdenza.domanda-prestazione")
+        assert page.locator('[data-note="funnel"]').count() == 1 and page.locator("#fig-funnel .plot").count() == 0
+        found["/service-types/previdenza"] = axe_clean(page)
         page.goto(base + "/entities/c_h501")
         page.wait_for_selector(f'[id="fig-trend-{STYPE}"] .plot .main-svg')
-        own = api(base, tokens["monitoring"], f"/api/v1/indicators?by=&entity=c_h501&service_type={STYPE}")["rows"]
-        shown = page.locator(f'[data-table="trend-{STYPE}"] tbody tr [data-col="n"]').all_text_contents()
-        assert [x.strip() for x in shown] == [str(r["n"]) for r in own]
+        found["/entities/c_h501"] = axe_clean(page)
         shot(page, "console-entity.png")
-        # regions table
         page.goto(base + "/regions")
-        reg = api(base, tokens["monitoring"], "/api/v1/indicators?by=region&freq=A")["rows"]
+        reg = api(base, tokens["monitoring"], "/api/v1/indicators?by=region&freq=A&period=2026")["rows"]
         for r in reg:
-            cell = page.locator(f'tr[data-region="{r["region"]}"] [data-col="mean"]').inner_text()
-            assert cell.startswith("oscurato") if r["mean"] is None else cell.split()[0] == f"{r['mean']:.1f}"
+            cell = page.locator(f'tr[data-region="{r["region"]}"] [data-col="share"]').inner_text()
+            assert cell.startswith("oscurato") if r["positive_share"] is None else cell.split()[0] == f"{r['positive_share']:.1f}"
         shot(page, "console-regions.png")
         page.goto(base + "/quality")
         assert page.locator('[data-kpi="failed"]').inner_text() == "5"
+        found["/quality"] = axe_clean(page)
         shot(page, "console-quality.png")
-        # refused: exports and admin pages, and no link to them
         assert page.get_by_role("link", name="Amministrazione").count() == 0
         for path in EXPORTS + ADMIN:
             resp = page.goto(base + path)
@@ -140,21 +163,49 @@ def test_monitoring_sees_dashboards_with_the_apis_numbers_and_is_refused_elsewhe
         assert [e for e in page.errors if "Failed to load resource" not in e] == []
     finally:
         context.close()
+    assert {k: v for k, v in found.items() if v} == {}
 
 
-def test_statistician_exports_and_admin_administers(console, browser):
+def test_statistician_separates_instruments_and_exports_self_describing_files(console, browser):
+    """The statistician's path: a mean that would pool scales is refused with the reason and the share
+    shown instead, the instrument breakdown, the export page whose periods follow the frequency, the
+    data, its codelists and the SDMX structure — axe on every page."""
     base, tokens = console
-    context, page = sign_in(browser, base, tokens["statistician"])
+    found = {}
+    context, page = sign_in(browser, base, tokens["statistician"], path="/exports")
     try:
-        page.goto(base + "/exports")
-        page.get_by_label("Formato").select_option("csv")
-        page.get_by_label("Frequenza").select_option("A")
-        with page.expect_download() as dl:
-            page.get_by_role("button", name="Scarica").click()
-        assert dl.value.suggested_filename == "ascolto-A.csv"
-        assert page.goto(base + "/admin/tokens").status == 403
+        found["/exports"] = axe_clean(page)
+        page.get_by_label("Frequenza").select_option("Q")
+        page.wait_for_url("**freq=Q**")
+        options = page.locator("#e-from option").all_text_contents()
+        assert options[1:] == ["2026-Q3", "2026-Q4"]
+        shot(page, "console-exports.png")
+        for fmt, name in (("csv", "ascolto-Q.csv"), ("codelists", "ascolto-Q.codelists.csv"),
+                          ("sdmx-structure", "structure.sdmx.xml")):
+            page.get_by_label("Formato").select_option(fmt)
+            with page.expect_download() as dl:
+                page.get_by_role("button", name="Scarica", exact=True).click()
+            assert dl.value.suggested_filename == name
+            text = Path(dl.value.path()).read_text("utf-8")
+            assert {"csv": "INSTRUMENT,SCALE,CHANNEL", "codelists": "codelist,code,label_it,label_en",
+                    "sdmx-structure": "DataStructure"}[fmt] in text
+        page.goto(base + f"/service-types/{STYPE}?measure=mean")
+        found["/service-types (mean)"] = axe_clean(page)
+        page.goto(base + "/service-types/previdenza.domanda-prestazione?measure=mean")
+        assert page.locator("#f-measure").input_value() in ("mean", "positive_share")
+        page.goto(base + "/")
+        page.get_by_role("heading", name="Per strumento e scala").scroll_into_view_if_needed()
+        assert page.locator('[data-table="by-instrument"] tbody tr').count() >= 1
+        page.goto(base + "/lang/en?next=/")
+        found["/ (en)"] = axe_clean(page)
+        assert page.locator("h1").inner_text() == "National overview"
     finally:
         context.close()
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_admin_administers(console, browser):
+    base, tokens = console
     context, page = sign_in(browser, base, tokens["admin"])
     try:
         page.goto(base + "/admin/tokens")
@@ -196,7 +247,7 @@ def test_axe_finds_no_serious_or_critical_violations_on_any_page(console, browse
     found = {}
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(base + "/login")
+    page.goto(base + "/")  # to the sign-in form
     found["/login"] = serious(axe.run(page))
     page.get_by_label("Token di accesso").fill("asc_wrong")
     page.get_by_role("button", name="Accedi").click()

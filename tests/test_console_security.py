@@ -95,7 +95,7 @@ def test_a_forged_session_naming_a_token_id_gets_nothing(app, seeded):
     for forged in ({"tid": admin_id}, {"tid": admin_id, "bind": "0" * 64}):
         c = app.test_client()
         c.set_cookie("ascolto_console", signer.dumps(forged))
-        assert c.get("/admin/tokens").status_code == 401
+        assert c.get("/admin/tokens").status_code == 303  # to the sign-in form: not signed in
         assert c.get("/api/v1/meta").status_code == 401
 
 
@@ -112,9 +112,9 @@ def test_a_saved_cookie_gets_401_after_sign_out(app, seeded):
     assert c.post("/logout", data={"csrf_token": _csrf(html)}).status_code == 303
     replay = app.test_client()
     replay.set_cookie("ascolto_console", saved)
-    assert replay.get("/").status_code == 401
+    assert replay.get("/").status_code == 303  # to the sign-in form: not signed in
     assert replay.get("/api/v1/meta").status_code == 401
-    assert other.get("/").status_code == 401  # a sign-out ends every session of the token
+    assert other.get("/").status_code == 303  # a sign-out ends every session of the token (to sign-in)
     assert _login(app.test_client(), secret).status_code == 303  # the token itself still works
 
 
@@ -130,7 +130,7 @@ def test_an_expired_token_stops_working_everywhere(app, seeded):
     assert re.search(r'data-expires="\d{4}-\d\d-\d\dT', row)
     with session_scope(connect(seeded[0].database_url)) as s:  # time passes
         s.get(Token, tid).expires_at = utcnow() - timedelta(seconds=1)
-    assert c.get("/").status_code == 401
+    assert c.get("/").status_code == 303  # to the sign-in form
     assert app.test_client().get("/api/v1/meta", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
     assert _login(app.test_client(), secret).status_code == 401
 

@@ -15,7 +15,7 @@ from warehouse import export
 from tests.console_auth import api_client
 from warehouse.dataset import Warehouse
 
-KEY = ["REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INDICATOR", "TIME_PERIOD"]
+KEY = export.SDMX_DIMENSIONS[1:]
 
 
 @pytest.fixture
@@ -26,12 +26,14 @@ def published(data_dir):
 
 def test_publication_table_has_margins_and_suppression(published):
     national = published[(published["REF_AREA"] == "IT") & (published["PA_TYPE"] == "_T")
-                         & (published["SERVICE_TYPE"] == "_T") & (published["INDICATOR"] == "SATISFACTION_MEAN")]
+                         & (published["SERVICE_TYPE"] == "_T") & (published["INSTRUMENT"] == "_T")
+                         & (published["SCALE"] == "_T") & (published["CHANNEL"] == "_T")
+                         & (published["INDICATOR"] == "SATISFACTION_POS")]
     assert abs(national["N_RESP"].iloc[0] - 172) <= 2 and national["CONF_STATUS"].tolist() == ["F"]
     small = published[published["CONF_STATUS"] == "A"]
     assert small["N_RESP"].isna().all() and small["OBS_VALUE"].isna().all()
     assert (published.loc[published["CONF_STATUS"] == "F", "N_RESP"] >= 3).all()
-    assert set(published["CONF_STATUS"]) <= {"A", "F"} and set(published["OBS_STATUS"]) <= {"A", "U", "Q"}
+    assert set(published["CONF_STATUS"]) <= {"A", "F"} and set(published["OBS_STATUS"]) <= {"A", "U", "Q", "B"}
     assert (published["CKM_PERTURBED"] == (published["CONF_STATUS"] == "F").map({True: "Y", False: ""})).all()
 
 
@@ -59,7 +61,8 @@ def test_sdmx_csv_read_back_by_pysdmx(published, tmp_path, data_dir):
     [ds] = msg.data
     assert ds.short_urn == "Dataflow=IT1:DF_ASCOLTO_CX(1.0)"
     df = ds.data
-    assert list(df.columns)[:6] == export.SDMX_DIMENSIONS
+    assert list(df.columns)[:9] == export.SDMX_DIMENSIONS
+    df["SERVICE_TYPE"] = df["SERVICE_TYPE"].str.replace("__", ".")  # SDMX identifiers have no dots
     _cmp(df.astype(str).replace({"<NA>": ""}), published)
 
 
@@ -70,26 +73,35 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         export.export(wh.cursor(), "jsonstat", path, freq="A")
     text = path.read_text("utf-8")
-    df = pyjstat.Dataset.read(text).write("dataframe", naming="id")
-    wide = df.pivot_table(index=["INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE"],
-                          columns="MEASURE", values="value", aggfunc="first", dropna=False).reset_index()
     raw = json.loads(text)
-    assert raw["extension"]["confidentiality"]["max_deviation"] == 2 and "cell-key" in raw["note"][0]
-    # status per suppressed cell, at the index of its OBS_VALUE
-    size, dims = raw["size"], raw["id"]
-    cats = {d: raw["dimension"][d]["category"]["index"] for d in dims}
-    strides = [1] * len(size)
-    for i in range(len(size) - 2, -1, -1):
-        strides[i] = strides[i + 1] * size[i + 1]
-    statuses = []
-    for r in wide.to_dict("records"):
-        idx = sum(cats[d].index(r[d] if d != "MEASURE" else "OBS_VALUE") * s for d, s in zip(dims, strides))
-        statuses.append(raw["status"].get(str(idx), "-" if raw["value"][idx] is None else ""))
-    wide["status"] = statuses
-    wide = wide[wide["status"] != "-"]  # cells absent from the table
-    statuses = wide["status"].tolist()
-    wide["CONF_STATUS"] = [s if s in ("A", "D") else "F" for s in statuses]
-    wide["OBS_STATUS"] = ["Q" if s in ("A", "D") else "U" if s == "U" else "A" for s in statuses]
+    assert raw["class"] == "collection" and raw["updated"]
+    items = raw["link"]["item"]
+    assert [i["extension"]["table"] for i in items] == ["area", "instrument", "channel"]
+    frames = [pyjstat.Dataset.read(json.dumps(i)).write("dataframe", naming="id") for i in items]
+    wides = []
+    for item, df in zip(items, frames):
+        assert item["extension"]["confidentiality"]["max_deviation"] == 2 and "cell-key" in item["note"][0]
+        assert item["role"] == {"time": ["TIME_PERIOD"], "geo": ["REF_AREA"], "metric": ["MEASURE"]}
+        # self-describing: labels of codes (English by default, Italian in the extension), units per series
+        cats = {d: item["dimension"][d]["category"] for d in item["id"]}
+        assert cats["SERVICE_TYPE"]["label"].get("anagrafe.certificati", "Registry certificates") == "Registry certificates"
+        assert cats["INDICATOR"]["unit"]["SATISFACTION_POS"]["code"] == "PC"
+        assert item["extension"]["labels"]["it"]["INDICATOR"]["SATISFACTION_POS"].startswith("Soddisfazione")
+        assert set(item["status"].values()) <= {"U", "B", "Q"}  # the SDMX OBS_STATUS codes, as in the CSV
+        wide = df.pivot_table(index=item["id"][:-1], columns="MEASURE", values="value", aggfunc="first",
+                              dropna=False).reset_index()
+        size, dims = item["size"], item["id"]
+        strides = [1] * len(size)
+        for i in range(len(size) - 2, -1, -1):
+            strides[i] = strides[i + 1] * size[i + 1]
+        statuses = []
+        for r in wide.to_dict("records"):
+            idx = sum(cats[d]["index"].index(r[d] if d != "MEASURE" else "OBS_VALUE") * s for d, s in zip(dims, strides))
+            statuses.append(item["status"].get(str(idx), "-" if item["value"][idx] is None else "A"))
+        wide["OBS_STATUS"] = statuses
+        wides.append(wide[wide["OBS_STATUS"] != "-"])  # cells absent from the table
+    wide = pd.concat(wides).drop_duplicates(subset=KEY)
+    wide["CONF_STATUS"] = ["A" if s == "Q" else "F" for s in wide["OBS_STATUS"]]
     _cmp(wide[KEY + ["OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP", "OBS_STATUS", "CONF_STATUS"]]
          .astype(object).where(wide.notna(), ""), published)
 
@@ -103,6 +115,34 @@ def test_parquet_and_csv_read_back(published, tmp_path, data_dir):
     _cmp(table.to_pandas().astype(object).where(table.to_pandas().notna(), ""), published)
     with open(tmp_path / "cx.csv", newline="") as fh:
         _cmp(pd.DataFrame(list(csv.DictReader(fh))), published)
+    # the codelists beside them label every code the table uses, in Italian and English
+    codes = pd.read_csv(tmp_path / "cx.codelists.csv", keep_default_na=False)
+    labelled = set(zip(codes["codelist"], codes["code"]))
+    for col in ("REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL", "INDICATOR", "OBS_STATUS",
+                "CONF_STATUS", "UNIT_MEASURE"):
+        assert {(col, v) for v in published[col].dropna().unique()} <= labelled, col
+    row = codes[(codes["codelist"] == "SCALE") & (codes["code"] == "faces3")]
+    assert row.empty or row["label_en"].iloc[0] == "3 faces"
+    sat = codes[(codes["codelist"] == "INDICATOR") & (codes["code"] == "SATISFACTION_POS")].iloc[0]
+    assert sat["label_it"].startswith("Soddisfazione") and sat["label_en"].startswith("Satisfaction")
+
+
+def test_sdmx_structure_is_sdmx_ml_3_and_reads_back(tmp_path, data_dir):  # noqa: F811
+    from pysdmx.io import read_sdmx
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        path = export.export(wh.cursor(), "sdmx-structure", tmp_path / "structure.xml")
+    text = path.read_text("utf-8")
+    assert "http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message" in text
+    msg = read_sdmx(str(path), validate=True)
+    [dsd] = msg.get_data_structure_definitions()
+    assert [c.id for c in dsd.components.dimensions] == export.SDMX_DIMENSIONS
+    assert {c.id for c in dsd.components.attributes} == set(export.SDMX_ATTRIBUTES)
+    flows = msg.get_dataflows()
+    assert [f.short_urn for f in flows] == ["Dataflow=IT1:DF_ASCOLTO_CX(1.0)"]
+    codelists = {c.id: c for c in msg.get_codelists()}
+    assert "anagrafe__certificati" in {c.id for c in codelists["CL_SERVICE_TYPE"]}
+    assert {c.id for c in codelists["CL_OBS_STATUS"]} == {"A", "U", "B", "Q"}
 
 
 def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_path):
@@ -125,6 +165,10 @@ def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_
     fields = {f.name: f for f in pkg.get_resource("responses-cx-core-v1").schema.fields}
     assert "item_comment" not in fields and "comment" not in fields and "submission_id" not in fields
     sat = fields["item_satisfaction"].to_descriptor()
+    # the new dimensions: the instrument of each row, the scale and positive answers of each indicator
+    assert {r["instrument"] for r in rows} == {"cx-core"}
+    score = fields["satisfaction"].to_descriptor()
+    assert score["scale"] == "likert5" and score["positive_answers"] == ["4", "5"] and score["instrument"] == "cx-core"
     assert set(sat["labels"]) >= {"it", "en"} and sat["constraints"] == {"minimum": 1, "maximum": 5}
     assert "NOT_ASKED" in pkg.get_resource("responses-cx-core-v1").schema.missing_values
     assert not any("example.com" in p.read_text() for p in (tmp_path / "pkg").glob("*.csv"))
@@ -151,5 +195,11 @@ def test_console_export_routes(data_dir, published):
     lines = resp.get_data(as_text=True).splitlines()
     assert lines[0].startswith("STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA") and len(lines) == len(published) + 1
     assert client.get("/api/v1/export/jsonstat?freq=A").get_json()["version"] == "2.0"
+    it = client.get("/api/v1/export/jsonstat?freq=A&lang=it").get_json()["link"]["item"][0]
+    assert it["dimension"]["REF_AREA"]["category"]["label"]["IT"] == "Italia"
+    assert client.get("/api/v1/export/codelists?freq=A").get_data(as_text=True).startswith("codelist,code,label_it")
+    assert b"DataStructure" in client.get("/api/v1/export/sdmx-structure").data
+    bad = client.get("/api/v1/export/jsonstat?lang=de")
+    assert bad.status_code == 400 and "lang" in bad.get_json()["fields"]
     assert client.get("/api/v1/export/parquet?freq=A").data[:4] == b"PAR1"
     assert client.get("/api/v1/export/datapackage").status_code == 400

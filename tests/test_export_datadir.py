@@ -50,4 +50,4 @@ def test_data_dir_option_wins(data_dir, tmp_path_factory):
     out = _ascolto(["export", "--format", "csv", "--out", "cx.csv", "--data-dir", str(data_dir)], cwd=cwd,
                    env_extra={"ASCOLTO_DATA_DIR": str(cwd / "nowhere")})
     assert out.returncode == 0, out.stderr
-    assert sorted(p.name for p in cwd.iterdir()) == ["cx.csv"]
+    assert sorted(p.name for p in cwd.iterdir()) == ["cx.codelists.csv", "cx.csv"]  # the data and its codelists

@@ -83,7 +83,7 @@ NATIONAL_PAGES = ["/improve/", f"/improve/drivers?service={SERVICE}&period=2026-
 
 @pytest.mark.parametrize("url", ENTITY_PAGES + NATIONAL_PAGES)
 def test_every_page_needs_a_sign_in(app, url):
-    assert app.test_client().get(url).status_code == 401
+    assert app.test_client().get(url).status_code == 303  # to the sign-in form (issue 19 point 5)
 
 
 @pytest.mark.parametrize("url", ENTITY_PAGES)

@@ -50,8 +50,8 @@ def test_raw_view_remains_available_to_statisticians(small_dir):
         assert con.execute("SELECT count(*) FROM responses").fetchone() == (0,)
 
 
-@pytest.mark.parametrize("kwargs, field", [({"indicator": "happiness"}, "indicator"), ({"start": "2026-13"}, "period"),
-                                          ({"start": "'; DROP TABLE x; --"}, "period")])
+@pytest.mark.parametrize("kwargs, field", [({"indicator": "happiness"}, "indicator"), ({"start": "2026-13"}, "from"),
+                                          ({"start": "'; DROP TABLE x; --"}, "from")])
 def test_bad_parameters_are_refused_by_name(kwargs, field):
     with pytest.raises(QueryError) as exc:
         cube.Cut(**kwargs).validate()
@@ -178,7 +178,7 @@ def test_console_refuses_with_reasons(data_dir, query, status, field):
     client = api_client(Settings(data_dir=data_dir))
     resp = client.get(f"/api/v1/indicators?{query}")
     body = resp.get_json()
-    assert resp.status_code == status and set(body) == {"error", "message", "fields"} and field in body["fields"]
+    assert resp.status_code == status and set(body) == {"error", "message", "fields"} | ({"reason"} if status == 422 else set()) and field in body["fields"]
 
 
 def test_comparisons_across_service_types_are_refused(data_dir):
@@ -193,9 +193,9 @@ def test_comparisons_across_service_types_are_refused(data_dir):
 
 def test_compare_entities_of_one_service_type(data_dir):
     client = api_client(Settings(data_dir=data_dir))
-    body = client.get("/api/v1/compare?service_type=anagrafe.certificati&indicator=satisfaction"
+    body = client.get("/api/v1/compare?service_type=anagrafe.certificati&indicator=satisfaction&measure=mean"
                       "&overdispersion=multiplicative").get_json()
-    assert abs(body["benchmark"]["n"] - 132) <= 2 and body["funnel"]["n"][0] >= 1
+    assert abs(body["benchmark"]["n"] - 132) <= 2 and body["funnel"]["n"][0] == 3
     units = {u["entity"]: u for u in body["units"]}
     d612 = units["c_d612"]  # n = 2: suppressed (no n, value or rank), or published with a perturbed n of 3 or 4
     assert (d612["conf_status"] == "A" and d612["n"] is None and d612["value"] is None and d612["rank"] is None) \
@@ -204,17 +204,17 @@ def test_compare_entities_of_one_service_type(data_dir):
     ranked = [u for u in body["units"] if u["rank"] and u["entity"] != "c_d612"]
     assert [u["entity"] for u in ranked] == ["c_h501", "c_a944", "c_f205", "c_l219"]
     assert all(u["eb"]["ci"][0] <= u["eb"]["estimate"] <= u["eb"]["ci"][1] for u in ranked)
-    plain = client.get("/api/v1/compare?service_type=anagrafe.certificati&indicator=satisfaction").get_json()
-    h501 = next(u for u in plain["units"] if u["entity"] == "c_h501")
-    assert h501["flag"] == "above_99.8" and h501["significant"] is True and h501["z"] > 3.09
-    # overdispersion widens the limits by √φ: the same entity is no longer a signal
-    assert body["phi"] > 1 and units["c_h501"]["flag"] == "within"
-    assert units["c_h501"]["limits"]["95"][1] > h501["limits"]["95"][1]
+    assert all(u["rank_interval"][0] <= u["rank"] <= u["rank_interval"][1] for u in ranked)
+    # the units differ far more than chance allows: the χ² test rejects, so (and only so) the limits are widened
+    assert body["test"]["overdispersed"] and body["test"]["phi"] > 1 and body["method"] == "normal_multiplicative"
     lo95, hi95 = units["c_a944"]["limits"]["95"]
     lo998, hi998 = units["c_a944"]["limits"]["99.8"]
-    assert lo998 < lo95 < body["benchmark"]["value"] < hi95 < hi998
-    top = client.get("/api/v1/compare?service_type=anagrafe.certificati&measure=top2&overdispersion=additive").get_json()
-    assert 0 <= top["benchmark"]["value"] <= 100 and top["tau2"] >= 0
+    assert lo998 <= lo95 < body["benchmark"]["value"] < hi95 <= hi998  # clipped to the scale
+    assert all(u["fdr"]["flag"] in ("above", "below", "within") for u in ranked)
+    share = client.get("/api/v1/compare?service_type=anagrafe.certificati&overdispersion=additive").get_json()
+    assert share["measure"] == "positive_share" and 0 <= share["benchmark"]["value"] <= 100
+    assert share["method"] in ("exact_binomial", "normal_additive") and share["test"]["tau2"] >= 0
+    assert client.get("/api/v1/compare?service_type=anagrafe.certificati&measure=top2").status_code == 200
 
 
 def test_meta_route(data_dir):

@@ -5,7 +5,7 @@ onto the same canonical indicator (``questionnaires/definitions/*``, DESIGN §6)
 declared by ``cx-core`` (5-point "how easy") and by ``di-rating-servizio`` (its 1–5 stars), so
 both count towards ``ease``. The guard refuses:
 
-- an indicator that is not canonical (module indicators are not in the warehouse yet);
+- an indicator that is neither canonical nor a module indicator (``mod-x:name``) of a shipped module;
 - a cut restricted to an instrument that does not declare the indicator (no rule maps it, so the
   cell would silently be empty or, worse, mean something else);
 - a comparison or ranking of units that are not of one service type: services of different types
@@ -33,6 +33,17 @@ from questionnaires.scales import Measure
 INDICATORS = SCORE_INDICATORS + CATEGORY_INDICATORS
 
 
+def module_indicators() -> tuple[str, ...]:
+    """The module indicators (``mod-x:name``) the warehouse serves: score items of shipped modules."""
+    from .rollup import MODULE_INDICATORS
+
+    return MODULE_INDICATORS
+
+
+def all_indicators() -> tuple[str, ...]:
+    return INDICATORS + module_indicators()
+
+
 class QueryError(ValueError):
     """A query parameter is invalid; ``field`` names it (HTTP 400)."""
 
@@ -55,7 +66,7 @@ class NotComparable(ValueError):
 @lru_cache(maxsize=1)
 def declared() -> dict[str, tuple[str, ...]]:
     """Indicator → questionnaire ids (any published version) whose harmonization declares it."""
-    out: dict[str, set[str]] = {i: set() for i in INDICATORS}
+    out: dict[str, set[str]] = {i: set() for i in all_indicators()}
     for q in default_catalog():
         for name in q.harmonization:
             if name in out:
@@ -64,8 +75,8 @@ def declared() -> dict[str, tuple[str, ...]]:
 
 
 def check_indicator(indicator: str, questionnaires: list[str] | None = None) -> None:
-    if indicator not in INDICATORS:
-        raise QueryError("indicator", f"Unknown indicator {indicator!r}; one of {', '.join(INDICATORS)}.")
+    if indicator not in all_indicators():
+        raise QueryError("indicator", f"Unknown indicator {indicator!r}; one of {', '.join(all_indicators())}.")
     if questionnaires:
         missing = [q for q in questionnaires if q not in declared()[indicator]]
         if missing:
@@ -99,6 +110,7 @@ REASONS = {
     "not_task": "a scale other than yes / partly / no",
     "mixed_response_formats": "single-choice and multiple-choice items",
     "mixed_option_sets": "items offering different categories",
+    "shares_only": "yes / partly / no answers (published as three shares, not as a mean)",
 }
 _LABELS = {"mean": "A mean", "positive_share": "A positive share", "task_shares": "Task shares",
            "category_shares": "Shares per category"}
@@ -200,3 +212,23 @@ def _lookup():
     from questionnaires.scales import lookup
 
     return lookup()
+
+
+def pool_of(indicator: str, listing: str) -> list[Measure]:
+    """The measures behind a cell from its ``pool`` column (``questionnaire@version`` joined by commas,
+    as :func:`warehouse.cube.aggregate` lists them); unknown versions are left out."""
+    pairs = []
+    for part in (listing or "").split(","):
+        q, _, v = part.partition("@")
+        if q and v.isdigit():
+            pairs.append((q, int(v)))
+    return pool(indicator, pairs)
+
+
+def mean_refusal(indicator: str, listing: str, use: str = "table") -> str:
+    """The guard's reason code for refusing a mean over a cell's pool ``listing`` ("" when comparable)."""
+    try:
+        guard("mean", pool_of(indicator, listing), use)
+    except NotComparable as exc:
+        return exc.reason
+    return ""

@@ -1,9 +1,18 @@
-"""Entities of one service type against the national benchmark: funnel plot and EB ranking.
+"""Entities of one service type against the national benchmark: funnel plot, FDR flags, EB ranking.
 
 Everything here is computed from *published* cells (:func:`warehouse.protect.publish`): the
 benchmark is the published cell of the whole service type over the period, each unit is its
-published cell, and φ, τ², the EB prior and the ranks use published units only — no statistic is
-computed over suppressed data.
+published cell, and the over-dispersion test, the EB prior and the ranks use published units only —
+no statistic is computed over suppressed data.
+
+The measure is the **positive share** by default (comparable across instruments,
+docs/methodology.md §3.1): exact binomial funnel limits (:func:`warehouse.funnel.proportion_funnel`),
+widened only when the χ² over-dispersion test rejects (``method`` says which limits were used). A
+**mean** is compared only when every unit's answers come from one scale, instrument, wording and
+series: otherwise :func:`warehouse.comparability.guard` refuses (HTTP 422 with the ``reason``).
+Ranks are empirical-Bayes ranks with 95 % intervals and ties (:func:`warehouse.ranking.eb_ranking`);
+with τ̂² = 0 no ranks are given. "Significantly above/below" is the Benjamini–Hochberg flag
+(:func:`warehouse.ranking.fdr_flags`); the funnel position stays as a descriptive aid.
 """
 from __future__ import annotations
 
@@ -11,58 +20,63 @@ from typing import Any
 
 import numpy as np
 
-from . import stats
-from .comparability import QueryError, check_comparison
+from . import funnel as fn
+from .comparability import NotComparable, QueryError, check_comparison, guard, pool_of
 from .cube import Cut, _num, aggregate
-from .protect import FREE, Protection, publish
+from .protect import FREE, TASK, Protection, publish
+from .ranking import eb_ranking, fdr_flags
+from .rollup import ALL_SCORES
 
-MEASURES = ("mean", "top2")
-OVERDISPERSION = ("none", "multiplicative", "additive")
+MEASURES = ("positive_share", "mean")
+ALIASES = {"top2": "positive_share"}
+MODELS = ("multiplicative", "additive")
 LEVELS = ("entity", "service")
+#: Fewer published units than this: a funnel plot is not informative (the console shows the table).
+MIN_UNITS = 5
 
 
-def _flag(y: float, lims: dict, i: int) -> str:
-    if y > lims[0.998][1][i]:
-        return "above_99.8"
-    if y > lims[0.95][1][i]:
-        return "above_95"
-    if y < lims[0.998][0][i]:
-        return "below_99.8"
-    if y < lims[0.95][0][i]:
-        return "below_95"
-    return "within"
+def _guard_pool(raw, indicator: str, measure: str) -> None:
+    listing = ",".join(p for p in raw["pool"].dropna() if p) if "pool" in raw else ""
+    if measure == "mean" and indicator == TASK:
+        raise NotComparable("Task completion is published as the shares of yes / partly / no, not as a mean: "
+                            "compare the positive share (the share of \"yes\").", {"measure": ["mean"]},
+                            "shares_only")
+    guard("mean" if measure == "mean" else "positive_share", pool_of(indicator, listing), "funnel")
 
 
-def compare(con, cut: Cut, measure: str = "mean", overdispersion: str = "none", level: str = "entity",
-            protection: Protection | None = None) -> dict[str, Any]:
+def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str = "multiplicative",
+            level: str = "entity", protection: Protection | None = None, min_n: int | None = None) -> dict[str, Any]:
     """Every ``level`` unit of ``cut.filters['service_type']`` (exactly one) vs the national benchmark.
 
-    The benchmark θ0 is the published value of the type's cell over the period; a unit's standard
-    error is σ/√n (σ: the benchmark cell's SD) for a mean, √(p0(1−p0)/n) for a share, n its published
-    n. Control limits at 95% and 99.8% (optionally widened for overdispersion); ``flag`` says where the
-    unit falls; ranks come only from empirical-Bayes shrunk estimates. Suppressed units carry no n,
-    value, limit position or rank, and take no part in any statistic.
+    ``overdispersion``: the model used *if* the over-dispersion test rejects (``multiplicative`` or
+    ``additive``). Suppressed units carry no n, value, limits, flag or rank, and take no part in any
+    statistic. ``funnel.curve`` spans the whole n range from ``min_n`` (the smallest publishable n)
+    to beyond the largest unit, on integer n; ``funnel.informative`` is False with fewer than
+    :data:`MIN_UNITS` published units.
     """
     protection = protection or Protection()
+    measure = ALIASES.get(measure, measure)
     check_comparison(cut.filters.get("service_type", []))
     if measure not in MEASURES:
         raise QueryError("measure", f"measure must be one of {', '.join(MEASURES)}.")
-    if overdispersion not in OVERDISPERSION:
-        raise QueryError("overdispersion", f"overdispersion must be one of {', '.join(OVERDISPERSION)}.")
+    if overdispersion not in MODELS:
+        raise QueryError("overdispersion", f"overdispersion must be one of {', '.join(MODELS)} (the model applied "
+                                           "only when the over-dispersion test rejects).")
     if level not in LEVELS:
         raise QueryError("level", f"level must be one of {', '.join(LEVELS)}.")
-    from questionnaires.harmonize import SCORE_INDICATORS
-
-    if cut.indicator not in SCORE_INDICATORS:
+    if cut.indicator not in ALL_SCORES:
         raise QueryError("indicator", "Comparisons are made on score indicators.")
-    unit_cut = Cut(indicator=cut.indicator, by=[level], filters=cut.filters, freq="A", start=cut.start, end=cut.end)
+    unit_cut = Cut(indicator=cut.indicator, by=[level], filters=cut.filters, freq=cut.freq, start=cut.start,
+                   end=cut.end)
     raw = aggregate(con, unit_cut, span=True)
     result: dict[str, Any] = {"indicator": cut.indicator, "service_type": cut.filters["service_type"][0],
                               "measure": measure, "overdispersion": overdispersion, "level": level,
                               "period": {"start": cut.start, "end": cut.end}}
+    empty = {"benchmark": None, "units": [], "funnel": None, "test": None, "method": None, "ranking": None}
     if raw.empty:
-        return {**result, "benchmark": None, "units": [], "funnel": None}
-    bench = publish(aggregate(con, Cut(indicator=cut.indicator, filters=cut.filters, freq="A", start=cut.start,
+        return {**result, **empty}
+    _guard_pool(raw, cut.indicator, measure)
+    bench = publish(aggregate(con, Cut(indicator=cut.indicator, filters=cut.filters, freq=cut.freq, start=cut.start,
                                        end=cut.end), span=True), cut.indicator, [], protection).iloc[0]
     units = publish(raw, cut.indicator, [level], protection)
     vcol = "mean" if measure == "mean" else "top2"
@@ -72,51 +86,56 @@ def compare(con, cut: Cut, measure: str = "mean", overdispersion: str = "none", 
     y = pub[vcol].to_numpy(dtype=float)
     benchmark = {"n": None if bench["n"] != bench["n"] else int(bench["n"]), "value": _num(bench[vcol]),
                  "sd": _num(bench["sd"]) if measure == "mean" else None}
-    body = {**result, "benchmark": benchmark}
+    body = {**result, **empty, "benchmark": benchmark}
     if bench["conf_status"] != FREE or len(pub) == 0:
-        return {**body, "phi": None, "tau2": None, "eb": None, "funnel": None,
-                "units": [_unit(level, r, None) for r in units.to_dict("records")]}
+        return {**body, "units": [_unit(level, r, None) for r in units.to_dict("records")]}
     target = float(bench[vcol])
+    n_min = float(min_n if min_n is not None else protection.min_n)
+    n_max = max(float(n.max()) * 1.1, n_min + 1)
     if measure == "mean":
         sigma = float(bench["sd"]) if np.isfinite(bench["sd"]) else 0.0
-        se_of = lambda m: sigma / np.sqrt(m)  # noqa: E731
+        f = fn.mean_funnel(y, n, target, sigma, model=overdispersion, n_max=n_max, n_min=n_min)
+        se = sigma / np.sqrt(n)
     else:
+        k = np.round(y * n / 100)
+        f = fn.proportion_funnel(k, n, p0=target / 100, model=overdispersion, n_max=n_max, n_min=n_min)
         p0 = target / 100
-        se_of = lambda m: 100 * np.sqrt(p0 * (1 - p0) / m)  # noqa: E731
-    se = se_of(n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = np.where(se > 0, (y - target) / se, 0.0)
-    phi = stats.overdispersion(z)
-    tau2 = stats.additive_tau2(z, se) if overdispersion == "additive" else 0.0
-    lims = {lv: stats.funnel_limits(target, se, lv, overdispersion, phi, tau2) for lv in stats.FUNNEL_LEVELS}
-    est, est_lo, est_hi, mu, eb_tau2 = stats.empirical_bayes(y, np.where(se > 0, se, 1e-9))
-    order = sorted(range(len(pub)), key=lambda i: -est[i])
-    rank = {i: r + 1 for r, i in enumerate(order)}
+        se = 100 * np.sqrt(p0 * (1 - p0) / n)
+    fdr = fdr_flags(f["p_value"], y - target)
+    ranks = eb_ranking(y, np.where(se > 0, se, 1e-9))
     by_unit = {}
     for i, u in enumerate(pub[level]):
-        flag = _flag(y[i], lims, i)
-        by_unit[u] = {"value": _num(y[i]), "z": _num(z[i], 3),
-                      "limits": {"95": [_num(lims[0.95][0][i]), _num(lims[0.95][1][i])],
-                                 "99.8": [_num(lims[0.998][0][i]), _num(lims[0.998][1][i])]},
-                      "flag": flag, "significant": flag != "within",
-                      "eb": {"estimate": _num(est[i]), "ci": [_num(est_lo[i]), _num(est_hi[i])]}, "rank": rank[i]}
+        ranked = ranks["ranked"]
+        by_unit[u] = {
+            "value": _num(y[i]), "z": _num(f["z"][i], 3),
+            "limits": {key: [_num(f["limits"][key][0][i]), _num(f["limits"][key][1][i])] for key in ("95", "99.8")},
+            "flag": str(f["flag"][i]), "p_value": _num(f["p_value"][i], 4),
+            "fdr": {"q_value": _num(fdr["q_value"][i], 4), "flag": str(fdr["flag"][i])},
+            "significant": bool(fdr["flag"][i] != "within"),
+            "eb": {"estimate": _num(ranks["estimate"][i]), "ci": [_num(ranks["lower"][i]), _num(ranks["upper"][i])]},
+            "rank": int(ranks["rank"][i]) if ranked else None, "tied": bool(ranks["tied"][i]) if ranked else None,
+            "rank_interval": [int(ranks["rank_lower"][i]), int(ranks["rank_upper"][i])] if ranked else None}
     out = [_unit(level, r, by_unit.get(r[level])) for r in units.to_dict("records")]
-    out.sort(key=lambda u: (u["rank"] is None, u["rank"] or 0, str(u[level])))
-    grid = np.unique(np.geomspace(max(1.0, n.min()), max(2.0, n.max()), 40).round()).astype(float)
-    funnel = {"n": grid.astype(int).tolist()}
-    for lv in stats.FUNNEL_LEVELS:
-        lo, hi = stats.funnel_limits(target, se_of(grid), lv, overdispersion, phi, tau2)
-        funnel[f"lower_{lv * 100:g}"] = [_num(v) for v in lo]
-        funnel[f"upper_{lv * 100:g}"] = [_num(v) for v in hi]
-    return {**body, "phi": _num(phi, 4), "tau2": _num(tau2, 4), "eb": {"mu": _num(mu), "tau2": _num(eb_tau2, 4)},
-            "units": out, "funnel": funnel}
+    out.sort(key=lambda u: (u["rank"] is None, u["rank"] or 0, -(u["value"] or 0), str(u[level])))
+    curve = f["curve"]
+    keep = curve["n"] >= n_min
+    grid = curve["n"][keep]
+    funnel = {"n": grid.astype(int).tolist(), "informative": len(pub) >= MIN_UNITS, "min_units": MIN_UNITS}
+    for key in ("95", "99.8"):
+        funnel[f"lower_{key}"] = [_num(v) for v in curve[key][0][keep]]
+        funnel[f"upper_{key}"] = [_num(v) for v in curve[key][1][keep]]
+    test = {k: (_num(v, 4) if isinstance(v, float) else v) for k, v in f["test"].items()}
+    ranking = {"ranked": ranks["ranked"], "reason": ranks["reason"], "mu": _num(ranks["mu"]),
+               "tau2": _num(ranks["tau2"], 4),
+               "note": "ranks of empirical-Bayes estimates with 95% rank intervals; equal published estimates share a "
+                       "rank; 'significant' is the Benjamini-Hochberg FDR flag (q < 5%) over all units"}
+    return {**body, "method": f["method"], "test": test, "ranking": ranking, "units": out, "funnel": funnel}
 
 
 def _unit(level: str, r: dict, comp: dict | None) -> dict[str, Any]:
     """A unit's row: its published cell and, when it is published, its comparison."""
     free = comp is not None
-    return {level: r[level], "n": int(r["n"]) if r["conf_status"] == FREE else None, "value": comp["value"] if free else None,
-            "z": comp["z"] if free else None, "limits": comp["limits"] if free else None,
-            "flag": comp["flag"] if free else None, "significant": comp["significant"] if free else None,
-            "eb": comp["eb"] if free else None, "rank": comp["rank"] if free else None,
+    keys = ("value", "z", "limits", "flag", "p_value", "fdr", "significant", "eb", "rank", "tied", "rank_interval")
+    return {level: r[level], "n": int(r["n"]) if r["conf_status"] == FREE else None,
+            **{k: (comp[k] if free else None) for k in keys},
             "obs_status": r["obs_status"], "conf_status": r["conf_status"]}

@@ -41,3 +41,16 @@ class _SafeWriter:
 def csv_writer(out, **kwargs) -> _SafeWriter:
     """A CSV writer (same arguments as :func:`csv.writer`) whose cells are neutralized."""
     return _SafeWriter(out, **kwargs)
+
+
+def fmt_value(v) -> str:
+    """A value as an export's CSV cell: "" for missing (None, NA, NaN, ±inf), floats rounded to 4 places."""
+    import math
+
+    import pandas as pd
+
+    if v is None or v is pd.NA or (isinstance(v, float) and not math.isfinite(v)):
+        return ""
+    if isinstance(v, float):
+        return repr(round(v, 4))
+    return str(v)

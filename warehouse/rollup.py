@@ -6,10 +6,14 @@ Layout (``data_dir/rollup``)::
     rollup/period=YYYY-MM/pa_type=XX/roll-<digest>.parquet  aggregates of some input files of that partition
 
 One rollup row per (period, pa_type, day, service, entity, service_type, region, channel,
-questionnaire, indicator) with additive measures only, what the cell-key method needs
+questionnaire, version, instrument, scale, indicator) with additive measures only, what the cell-key method needs
 (docs/confidentiality.md): ``n`` and ``k`` — the count and the sum of record keys — and, per answer
 category, ``c_<cat>`` and ``k_<cat>``: the five rating points of a score indicator (``0 25 50 75 100``
-on 0–100: 1–5 ratings, faces, yes/partly/no) and the option codes of a categorical one. Key sums are
+on 0–100: 1–5 ratings, faces, yes/partly/no), its *positive* answers (``c_pos``: the top categories of
+the item's own scale, the happy face, "yes" — :mod:`questionnaires.scales`) and the option codes of a
+categorical one. ``instrument`` and ``scale`` are the measure's (:func:`questionnaires.scales.lookup`
+of (questionnaire, version, indicator)); module indicators (``mod-x:name``, from the responses'
+``module_scores``) are rolled up like the canonical ones. Key sums are
 integers modulo 2³² (record keys × 2³²), so any cut is a ``GROUP BY`` with ``sum()`` over it, exactly
 and in any order, and merging two rollup files is too. Rows written before the ``record_key`` column
 existed get their key computed here from ``submission_id`` (the same function, the same value).
@@ -43,21 +47,39 @@ from dataset.recordkey import KEY_SCALE, key_int, secret_for
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
 
-SCHEMA = "ascolto.rollup/2"
+SCHEMA = "ascolto.rollup/3"
 MANIFEST = "_manifest.json"
 COMPACT_AT = 8
 CHUNK_FILES = 256
-KEYS = ("service", "entity", "service_type", "region", "channel", "questionnaire")
+KEYS = ("service", "entity", "service_type", "region", "channel", "questionnaire", "version", "instrument", "scale")
+#: Keys read from the responses (the others are the measure's, joined on questionnaire and version).
+RAW_KEYS = KEYS[:7]
 #: Answer categories of a score indicator: the points on 0–100 every instrument's scale maps to
 #: (a value is counted at the nearest point: bucket bounds half-way between them).
 SCORE_POINTS = {"0": 0.0, "25": 25.0, "50": 50.0, "75": 75.0, "100": 100.0}
 BUCKETS = (("0", None, 12.5), ("25", 12.5, 37.5), ("50", 37.5, 62.5), ("75", 62.5, 87.5), ("100", 87.5, None))
+#: The count of positive answers of a score indicator (per the item's own scale).
+POSITIVE = "pos"
 #: The pseudo-indicator counting responses (every row, whatever it answered): volumes are published too.
 RESPONSES = "responses"
+#: ``scale`` of the responses pseudo-indicator (SDMX "not applicable").
+NOT_APPLICABLE = "_Z"
+
+
+def _module_indicators() -> tuple[str, ...]:
+    from questionnaires.scales import measures
+
+    return tuple(sorted({m.indicator for m in measures() if not m.canonical and m.kind == "score"}))
+
+
+#: Module indicators (``mod-x:name``) of the shipped modules: score items, rolled up like the core ones.
+MODULE_INDICATORS = _module_indicators()
+#: Every score indicator the rollup holds.
+ALL_SCORES = (*SCORE_INDICATORS, *MODULE_INDICATORS)
 #: Categories per kind of indicator (what ``c_<cat>``/``k_<cat>`` exist for).
-CATEGORIES = {**{i: tuple(SCORE_POINTS) for i in SCORE_INDICATORS}, **{i: CATEGORY_CODES for i in CATEGORY_INDICATORS},
+CATEGORIES = {**{i: (*SCORE_POINTS, POSITIVE) for i in ALL_SCORES}, **{i: CATEGORY_CODES for i in CATEGORY_INDICATORS},
               RESPONSES: ()}
-ALL_CATEGORIES = (*SCORE_POINTS, *CATEGORY_CODES)
+ALL_CATEGORIES = (*SCORE_POINTS, POSITIVE, *CATEGORY_CODES)
 COUNTS = ("n", *[f"c_{c}" for c in ALL_CATEGORIES])
 KEY_SUMS = ("k", *[f"k_{c}" for c in ALL_CATEGORIES])
 MEASURES = (*COUNTS, *KEY_SUMS)
@@ -126,9 +148,31 @@ def sum_mod(expr: str) -> str:
     return f"(coalesce(sum({expr}), 0) % {KEY_SCALE})::BIGINT"
 
 
+def measure_table():
+    """One row per (questionnaire, version, indicator) of the shipped standard: its ``instrument``,
+    ``scale`` and ``pos_min`` (the lowest 0–100 score counted as positive: positive answers are the
+    top-scored ones of the item's own scale, :func:`questionnaires.scales.positive_answers`)."""
+    import pandas as pd
+
+    from questionnaires.scales import measures
+
+    rows = []
+    for m in measures():
+        pos = [m.scores[a] for a in m.positive if m.scores.get(a) is not None]
+        rows.append({"questionnaire": m.questionnaire, "version": m.version, "indicator": m.indicator,
+                     "instrument": m.instrument, "scale": m.scale, "pos_min": min(pos) if pos else None})
+    return pd.DataFrame(rows, columns=["questionnaire", "version", "indicator", "instrument", "scale", "pos_min"])
+
+
+#: Positive answers of rows whose (questionnaire, version) the standard does not know (older test
+#: files without a questionnaire): the two top points of five, the rule the scales replace.
+FALLBACK_POS_MIN = 62.5
+
+
 def _aggregate_sql(paths: list[str], columns: set[str], period: str, pa_type: str) -> str:
     """SELECT producing rollup rows for raw ``paths`` (all of one partition); ``ckm_key`` is the UDF
-    computing a record key (×2³²) from a ``submission_id`` for rows that have none stored."""
+    computing a record key (×2³²) from a ``submission_id`` for rows that have none stored, and
+    ``measure_map`` the table of :func:`measure_table`."""
     def col(name: str, typ: str = "VARCHAR") -> str:
         return f'"{name}"' if name in columns else f"NULL::{typ}"
 
@@ -137,12 +181,23 @@ def _aggregate_sql(paths: list[str], columns: set[str], period: str, pa_type: st
     stored = f"CAST(record_key * {KEY_SCALE} AS BIGINT)" if "record_key" in columns else "NULL::BIGINT"
     rk = f"CASE WHEN {stored} IS NOT NULL THEN {stored} ELSE ckm_key({col('submission_id')}) END"
     files = "[" + ", ".join(_sql_str(p) for p in paths) + "]"
-    base = (f"SELECT {day} AS day, " + ", ".join(f"{col(k)} AS {k}" for k in KEYS) + f", {rk} AS rk, "
-            + ", ".join(f"{col(i, 'DOUBLE')}::DOUBLE AS {i}" for i in SCORE_INDICATORS) + ", "
+    mods = (", " + ", ".join(f"({col('module_scores', 'MAP(VARCHAR, DOUBLE)')})[{_sql_str(m)}]::DOUBLE AS \"{m}\""
+                             for m in MODULE_INDICATORS)) if MODULE_INDICATORS else ""
+    base = (f"SELECT {day} AS day, " + ", ".join(f"{col(k)} AS {k}" for k in RAW_KEYS[:6])
+            + f", CAST({col('version', 'INTEGER')} AS VARCHAR) AS version, {rk} AS rk, "
+            + ", ".join(f"{col(i, 'DOUBLE')}::DOUBLE AS {i}" for i in SCORE_INDICATORS) + mods + ", "
             + ", ".join(f"{col(i, 'VARCHAR[]')} AS {i}" for i in CATEGORY_INDICATORS)
             + f" FROM read_parquet({files}, union_by_name = true, hive_partitioning = false)")
+    raw_keys = ", ".join(f"b.{k}" for k in RAW_KEYS)
     keys = "day, " + ", ".join(KEYS)
     head = f"{_sql_str(period)} AS period, {_sql_str(pa_type)} AS pa_type, {keys}"
+
+    def joined(indicator: str, scale_default: str = "NULL") -> str:
+        """base with the measure's instrument, scale and positive threshold for ``indicator``."""
+        return (f"(SELECT b.day, {raw_keys}, coalesce(m.instrument, b.questionnaire) AS instrument, "
+                f"coalesce(m.scale, {scale_default}) AS scale, m.pos_min, b.* EXCLUDE (day, {', '.join(RAW_KEYS)}) "
+                f"FROM base b LEFT JOIN measure_map m ON m.questionnaire = b.questionnaire "
+                f"AND CAST(m.version AS VARCHAR) = b.version AND m.indicator = {_sql_str(indicator)})")
 
     def measures(present: str, conds: dict[str, str]) -> str:
         out = [f"count_if({present})::BIGINT AS n", f"{sum_mod(f'CASE WHEN {present} THEN rk END')} AS k"]
@@ -155,16 +210,22 @@ def _aggregate_sql(paths: list[str], columns: set[str], period: str, pa_type: st
         return ", ".join(out)
 
     parts = []
-    for i in SCORE_INDICATORS:
-        conds = {name: " AND ".join([f"{i} IS NOT NULL"] + ([f"{i} >= {lo}"] if lo is not None else [])
-                                    + ([f"{i} < {hi}"] if hi is not None else [])) for name, lo, hi in BUCKETS}
-        parts.append(f"SELECT {head}, '{i}' AS indicator, {measures(f'{i} IS NOT NULL', conds)} "
-                     f"FROM base GROUP BY {keys} HAVING count({i}) > 0")
+    for i in ALL_SCORES:
+        q = f'"{i}"'
+        conds = {name: " AND ".join([f"{q} IS NOT NULL"] + ([f"{q} >= {lo}"] if lo is not None else [])
+                                    + ([f"{q} < {hi}"] if hi is not None else [])) for name, lo, hi in BUCKETS}
+        conds[POSITIVE] = f"{q} IS NOT NULL AND {q} >= coalesce(pos_min, {FALLBACK_POS_MIN})"
+        parts.append(f"SELECT {head}, {_sql_str(i)} AS indicator, {measures(f'{q} IS NOT NULL', conds)} "
+                     f"FROM {joined(i)} GROUP BY {keys} HAVING count({q}) > 0")
     for i in CATEGORY_INDICATORS:
         conds = {c: f"coalesce(list_contains({i}, '{c}'), false)" for c in CATEGORY_CODES}
         parts.append(f"SELECT {head}, '{i}' AS indicator, {measures(f'coalesce(len({i}) > 0, false)', conds)} "
-                     f"FROM base GROUP BY {keys} HAVING count_if(len({i}) > 0) > 0")
-    parts.append(f"SELECT {head}, '{RESPONSES}' AS indicator, {measures('true', {})} FROM base GROUP BY {keys}")
+                     f"FROM {joined(i)} GROUP BY {keys} HAVING count_if(len({i}) > 0) > 0")
+    parts.append(f"SELECT {head}, '{RESPONSES}' AS indicator, {measures('true', {})} "
+                 f"FROM (SELECT b.*, coalesce(qi.instrument, b.questionnaire) AS instrument, "
+                 f"'{NOT_APPLICABLE}' AS scale FROM base b LEFT JOIN (SELECT questionnaire, min(instrument) AS instrument "
+                 f"FROM measure_map WHERE indicator IN ({', '.join(_sql_str(x) for x in SCORE_INDICATORS)}) "
+                 f"GROUP BY 1) qi ON qi.questionnaire = b.questionnaire) GROUP BY {keys}")
     return f"WITH base AS ({base}) " + " UNION ALL ".join(parts)
 
 
@@ -252,6 +313,7 @@ def refresh(data_dir: Path, progress: bool | None = False, secret: str | None = 
         con = duckdb.connect(":memory:")
         con.execute("SET threads TO 2")
         _register_keys(con, secret)
+        con.register("measure_map", measure_table())
         stats = {"input_files": len(todo), "rollup_files": 0, "compacted": 0, "removed_inputs": len(changed - set(now))}
         total = sum(len(v) for v in by_part.values())
         from tqdm import tqdm

@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _globals():
         return {"_": i18n.gettext, "lang": i18n.lang(), "user": g.get("user"), "settings": settings,
                 "indicator_labels": i18n.INDICATOR_LABELS, "plotly_version": charts.VERSION,
-                "type_label": lambda code: data.type_label(code, i18n.lang()), "region_label": data.region_label}
+                "type_label": lambda code: data.type_label(code, i18n.lang()), "region_label": data.region_label,
+                "list_label": data.code_label, "indicator_label": data.indicator_label}
 
     @app.after_request
     def _headers(resp):
@@ -87,9 +88,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     def healthz():
         return jsonify({"status": "ok"})
 
-    def _err(status: int, error: str, message: str, fields: dict):
+    def _err(status: int, error: str, message: str, fields: dict, **extra):
         if auth.wants_json():
-            return jsonify({"error": error, "message": message, "fields": fields}), status
+            return jsonify({"error": error, "message": message, "fields": fields, **extra}), status
         return render_template("error.html", status=status, error=error, message=message), status
 
     @app.errorhandler(QueryError)
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(NotComparable)
     def _not_comparable(exc: NotComparable):
-        return _err(422, "not_comparable", str(exc), exc.fields)
+        return _err(422, "not_comparable", str(exc), exc.fields, reason=exc.reason)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -7,15 +7,21 @@ cell-key method).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .. import cube, export
 from ..compare import compare
-from ..comparability import INDICATORS, QueryError, declared
+from ..comparability import QueryError, all_indicators, declared
+from ..periods import validate_range
 from ..protect import Protection
 from .auth import require
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure")
+_NAMES = {"csv": "{f}.csv", "parquet": "{f}.parquet", "sdmx-csv": "{f}.sdmx.csv", "jsonstat": "{f}.json",
+          "codelists": "{f}.codelists.csv", "sdmx-structure": "structure.sdmx.xml"}
+
+
 
 
 def _list(name: str) -> list[str]:
@@ -23,8 +29,23 @@ def _list(name: str) -> list[str]:
     return [v for v in (p.strip() for p in raw.split(",")) if v]
 
 
-def _cut(default_by: str = "pa_type,service_type") -> cube.Cut:
+def _cut(default_by: str = "pa_type,service_type", default_period: bool = False) -> cube.Cut:
+    """The request's cut. ``default_period``: with no ``period``/``from``/``to``, the latest complete
+    period at ``freq`` (said in the answer's ``period.note``) instead of every period pooled."""
     period = request.args.get("period") or None
+    # whole periods of the frequency, errors naming the parameter given (period, from or to)
+    validate_range(request.args.get("freq", "M"), request.args.get("from") or None, request.args.get("to") or None,
+                   period)
+    g.period_note = None
+    if default_period and not (period or request.args.get("from") or request.args.get("to")):
+        freq = request.args.get("freq", "M")
+        if freq in cube.FREQS:
+            label, complete = cube.latest_period(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), freq)
+            if label:
+                period = label
+                g.period_note = (
+                    f"No period given: the latest complete period with data ({label})" if complete else
+                    f"No period given and no complete period yet: the current period ({label}), still running")
     by = request.args.get("by", default_by)
     margins = request.args.get("margins", "0")
     if margins not in ("0", "1", "true", "false"):
@@ -59,13 +80,14 @@ def meta():
     periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM rollup ORDER BY 1").fetchall()]
     values = {d: [r[0] for r in con.execute(
         f"SELECT DISTINCT {d} FROM rollup WHERE {d} IS NOT NULL ORDER BY 1").fetchall()]
-        for d in ("pa_type", "service_type", "region", "channel", "questionnaire")}
+        for d in ("pa_type", "service_type", "region", "channel", "instrument", "scale", "questionnaire")}
     body = {"dimensions": list(cube.DIMENSIONS), "freqs": list(cube.FREQS),
-                    "indicators": [{"name": i, "kind": "score" if i in cube.SCORE_INDICATORS else "categories",
-                                    "instruments": list(declared()[i])} for i in INDICATORS],
+                    "indicators": [{"name": i, "kind": "categories" if i in cube.CATEGORY_INDICATORS else "score",
+                                    "module": i.split(":")[0] if ":" in i else None,
+                                    "instruments": list(declared()[i])} for i in all_indicators()],
                     "disclosure": {"min_n": _settings().disclosure_min_n, "low_n": _settings().reliability_min_n,
                                    "microdata_k": _settings().microdata_k, **_protection().metadata()},
-                    "periods": periods, "values": values, "exports": list(export.FORMATS[:4])}
+                    "periods": periods, "values": values, "exports": list(API_FORMATS)}
     cache.update(token=wh._loaded, body=body)
     return jsonify(body)
 
@@ -73,10 +95,18 @@ def meta():
 @require("dashboards")
 def indicators():
     """One indicator for any cut: ``by``, filters per dimension, ``freq``, ``period``/``from``/``to``."""
-    cut = _cut()
+    cut = _cut(default_period=True)
+    statistic = request.args.get("statistic", "positive_share")
+    if statistic not in ("positive_share", "mean"):
+        raise QueryError("statistic", "statistic must be positive_share (the headline, comparable across instruments) "
+                                      "or mean (only within one scale).")
     df = cube.table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, _protection())
+    if statistic == "mean":
+        cube.require_means(df, cut)  # 422 with the guard's reason when a cell pools scales, instruments, ...
     return jsonify({"indicator": cut.indicator, "freq": cut.freq, "by": cut.by, "filters": cut.filters,
-                    "period": {"start": cut.start, "end": cut.end}, "margins": cut.margins,
+                    "statistic": statistic,
+                    "period": {"start": cut.start, "end": cut.end, "note": g.get("period_note")},
+                    "margins": cut.margins,
                     "instruments": list(declared()[cut.indicator]),
                     "rows": cube.rows_json(df, cut)})
 
@@ -84,25 +114,32 @@ def indicators():
 @require("dashboards")
 def comparison():
     """Entities (or services) of one service type vs the national benchmark: funnel, flags, EB ranks."""
-    cut = _cut(default_by="")
-    body = compare(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, measure=request.args.get("measure", "mean"),
-                   overdispersion=request.args.get("overdispersion", "none"),
+    cut = _cut(default_by="", default_period=True)
+    body = compare(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut, measure=request.args.get("measure", "positive_share"),
+                   overdispersion=request.args.get("overdispersion", "multiplicative"),
                    level=request.args.get("level", "entity"), protection=_protection())
+    body["period"]["note"] = g.get("period_note")
     return jsonify(body)
 
 @bp.get("/export/<fmt>")
 @require("exports")
 def export_table(fmt: str):
-    """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``)."""
-    if fmt not in export.FORMATS[:4]:
-        raise QueryError("format", f"format must be one of {', '.join(export.FORMATS[:4])}; the data package "
+    """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``), the
+    codelists of its codes (``codelists``: it/en labels) or the SDMX structure (SDMX-ML 3.0)."""
+    if fmt not in API_FORMATS:
+        raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; the data package "
                                    "is exported by `ascolto export --format datapackage`.")
     cut = _cut(default_by="")
-    df = export.publication_table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end,
-                                  protection=_protection())
-    body, media = export.render(df, fmt, cut.freq, _protection())
-    ext = {"sdmx-csv": "csv", "jsonstat": "json"}.get(fmt, fmt)
-    return Response(body, mimetype=media.split(";")[0], content_type=media, headers={
-        "Content-Disposition": f'attachment; filename="ascolto-{cut.freq}.{fmt}.{ext}"'
-        if fmt == "sdmx-csv" else f'attachment; filename="ascolto-{cut.freq}.{ext}"'})
+    if fmt == "sdmx-structure":
+        df = None
+    else:
+        df = export.publication_table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start,
+                                      cut.end, protection=_protection())
+    lang = request.args.get("lang", "en")
+    if lang not in ("it", "en"):
+        raise QueryError("lang", "lang must be it or en.")
+    body, media = export.render(df, fmt, cut.freq, _protection(), lang=lang)
+    name = _NAMES[fmt].format(f=f"ascolto-{cut.freq}")
+    return Response(body, mimetype=media.split(";")[0], content_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

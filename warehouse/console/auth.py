@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from flask import current_app, g, jsonify, render_template, request, session
+from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
 
 from registry import session_scope
 from settings.secret_policy import local_secret as _local_secret
@@ -153,6 +153,12 @@ def refuse(status: int, retry_after: int = 0, scope_error: str | None = None):
         error, msg = "too_many_sign_ins", f"Too many failed sign-ins; retry in {retry_after} s."
     else:
         error, msg = "forbidden", f"The role {g.user.role!r} may not use this."
+    if status == 401 and not wants_json() and request.method in ("GET", "HEAD"):
+        # a page asked without a session: to the sign-in form, and back here after it (internal paths only)
+        from .paths import internal_path
+
+        here = request.full_path.rstrip("?") if request.query_string else request.path
+        return redirect(url_for("pages.login", next=internal_path(here)), 303)
     if status == 403 and scope_error:
         msg = scope_error
     if wants_json():

@@ -1,25 +1,30 @@
 """What each dashboard page shows, computed from the warehouse (the same functions as the API).
 
 Every builder returns a dict with ``charts``: each :class:`Chart` has the rows its table
-alternative shows, and the CSV download of a chart is exactly those rows and columns.
+alternative shows, and the CSV download of a chart is exactly those rows and columns. Every page
+that aggregates states its period (:func:`period_choice`: the one asked for, else the latest
+complete period with data) and shows the **positive share** with its Wilson interval by default
+(comparable across instruments); the mean only where the comparability guard allows it, and the
+instrument and channel breakdown beside it (:func:`breakdown`). Visible labels go through
+:mod:`warehouse.console.i18n`; status codes are shown as words (:func:`status_text`).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from questionnaires.harmonize import SCORE_INDICATORS
 from questionnaires.taxonomy import UnknownCode, service_type as lookup_type, service_types
-from registry import geo
 
-from .. import cube
-from ..compare import compare
+from .. import codelists, cube
 from ..comparability import QueryError
-from ..protect import FREE, Protection
+from ..periods import validate_range
+from ..protect import FREE, MEAN_PUBLISHED, Protection
+from .i18n import gettext as _, lang as current_lang
 
 SUPPRESSED = ("A",)
+MEASURES = ("positive_share", "mean")
 
 
 @dataclass
@@ -30,6 +35,7 @@ class Chart:
     rows: list[dict[str, Any]]
     plot: dict[str, Any] = field(default_factory=dict)  # plotly {data, layout}
     caption: str = ""
+    note: str = ""
 
 
 def num(v: Any, digits: int = 1) -> float | None:
@@ -53,35 +59,92 @@ def type_label(code: str, lang: str) -> str:
         label = lookup_type(code).label
         return label.get(lang) or label.get("it") or code
     except UnknownCode:
-        return code
+        return codelists.label("SERVICE_TYPE", code, lang)
 
 
 def region_label(nuts: str) -> str:
-    for name, code in geo.REGIONS.values():
-        if code == nuts:
-            return name
-    return {"ITH1": "Provincia autonoma di Bolzano", "ITH2": "Provincia autonoma di Trento", "_U": "—"}.get(nuts, nuts)
+    return codelists.label("REF_AREA", nuts, current_lang())
 
 
-def _cell(r: dict[str, Any]) -> dict[str, Any]:
-    """A cube row's published statistics (None when suppressed)."""
-    return {"n": None if r["conf_status"] != FREE else int(r["n"]), "mean": num(r.get("mean")), "mean_lower": num(r.get("mean_lower")),
-            "mean_upper": num(r.get("mean_upper")), "top2": num(r.get("top2")),
-            "top2_lower": num(r.get("top2_lower")), "top2_upper": num(r.get("top2_upper")),
-            "obs_status": r["obs_status"], "conf_status": r["conf_status"]}
+def code_label(codelist: str, code: str) -> str:
+    return codelists.label(codelist, code, current_lang())
 
 
-def _table(con, settings, **kw) -> list[dict[str, Any]]:
+def indicator_label(ind: str) -> str:
+    return codelists.label("INDICATOR", codelists.series_code(ind, "POS"), current_lang()).split(" — ")[0] \
+        if ind not in codelists.INDICATORS else codelists.INDICATORS[ind][1 if current_lang() == "en" else 0]
+
+
+def status_text(r: dict[str, Any]) -> str:
+    """A cell's status in words (never the codes A/F/U/B/Q)."""
+    if r.get("conf_status") != FREE:
+        return _("oscurato")
+    return {"U": _("bassa affidabilità"), "B": _("interruzione di serie")}.get(r.get("obs_status"), _("pubblicato"))
+
+
+def mean_note(status: str | None) -> str:
+    if status in (None, "ok"):
+        return ""
+    return {"degenerate": _("risposte tutte uguali: intervallo di ampiezza zero"),
+            "undefined": _("meno di 2 risposte: nessun intervallo"),
+            "shares_only": _("pubblicato come quote di sì / in parte / no"),
+            }.get(status, _("media non confrontabile: la cella unisce scale o strumenti diversi"))
+
+
+def cell(r: dict[str, Any]) -> dict[str, Any]:
+    """A cube row's published statistics (None when suppressed), the mean only where it is comparable."""
+    free = r["conf_status"] == FREE
+    ms = r.get("mean_status")
+    mean_ok = free and ms in MEAN_PUBLISHED
+    return {"n": int(r["n"]) if free else None,
+            "share": num(r.get("top2")), "share_lower": num(r.get("top2_lower")), "share_upper": num(r.get("top2_upper")),
+            "mean": num(r.get("mean")) if mean_ok else None, "mean_lower": num(r.get("mean_lower")) if mean_ok else None,
+            "mean_upper": num(r.get("mean_upper")) if mean_ok else None, "mean_note": mean_note(ms) if free else "",
+            "status": status_text(r), "obs_status": r["obs_status"], "conf_status": r["conf_status"]}
+
+
+def table(con, settings, **kw) -> list[dict[str, Any]]:
     cut = cube.Cut(**kw).validate()
-    df = cube.table(con, cut, Protection.from_settings(settings))
-    return df.to_dict("records")
+    return cube.table(con, cut, Protection.from_settings(settings)).to_dict("records")
 
 
-def indicator_arg(args) -> str:
+def indicator_arg(args, allowed=SCORE_INDICATORS) -> str:
     ind = args.get("indicator", "satisfaction")
-    if ind not in SCORE_INDICATORS:
-        raise QueryError("indicator", f"indicator must be one of {', '.join(SCORE_INDICATORS)}.")
+    if ind not in allowed:
+        raise QueryError("indicator", f"indicator must be one of {', '.join(allowed)}.")
     return ind
+
+
+def measure_arg(args) -> str:
+    m = {"top2": "positive_share"}.get(args.get("measure", ""), args.get("measure") or "positive_share")
+    if m not in MEASURES:
+        raise QueryError("measure", f"measure must be one of {', '.join(MEASURES)}.")
+    return m
+
+
+def period_choice(con, args, default_freq: str = "M") -> dict[str, Any]:
+    """The period a page aggregates: ``freq`` and ``period`` from the request (a whole period of that
+    frequency, else 400 naming the field), else the latest complete period with data — always stated."""
+    freq = args.get("freq") or default_freq
+    if freq not in cube.FREQS:
+        raise QueryError("freq", "freq must be one of M, Q, A.")
+    periods = cube.period_labels(con, freq)
+    period = args.get("period") or None
+    if period:
+        try:
+            validate_range(freq, period=period)
+        except QueryError:  # the form changed the frequency: the period of that frequency containing it
+            from ..periods import _label, months
+
+            first = months(period, "period")[0]  # a malformed period is still a 400 naming it
+            label = _label(first, freq)
+            return {"freq": freq, "period": label, "periods": periods,
+                    "note": _("{a} non è un periodo di questa frequenza: mostrato {b}.").format(a=period, b=label)}
+        return {"freq": freq, "period": period, "periods": periods, "note": ""}
+    label, complete = cube.latest_period(con, freq)
+    note = (_("Periodo non indicato: l'ultimo periodo completo con dati.") if complete else
+            _("Periodo non indicato e nessun periodo completo: il periodo in corso (dati parziali).")) if label else ""
+    return {"freq": freq, "period": label, "periods": periods, "note": note}
 
 
 def _ci_trace(x, lo, hi, name, color):
@@ -89,201 +152,127 @@ def _ci_trace(x, lo, hi, name, color):
             "line": {"width": 0}, "fillcolor": color, "name": name, "hoverinfo": "skip"}
 
 
-STAT_COLUMNS = [("n", "N"), ("mean", "Media (0–100)"), ("mean_lower", "IC 95% inf."), ("mean_upper", "IC 95% sup."),
-                ("top2", "Top-2-box %"), ("obs_status", "OBS_STATUS"), ("conf_status", "CONF_STATUS")]
+SHARE_COLUMNS = [("n", "Risposte"), ("share", "Quota positiva %"), ("share_lower", "IC 95% inf."),
+                 ("share_upper", "IC 95% sup."), ("mean", "Media (0–100)"), ("mean_note", "Nota sulla media"),
+                 ("status", "Stato")]
+
+
+def breakdown(con, settings, indicator: str, filters: dict[str, list[str]], per: dict[str, Any]) -> list[Chart]:
+    """The indicator split by instrument and scale, and by channel, in the period: where pooled
+    positive shares come from (mode effects), and the only cells where a mean is comparable."""
+    charts = []
+    for cid, by, title, cols in (
+            ("by-instrument", ["instrument", "scale"], "Per strumento e scala",
+             [("instrument_label", "Strumento"), ("scale_label", "Scala")]),
+            ("by-channel", ["channel"], "Per canale", [("channel_label", "Canale")])):
+        rows = []
+        if per["period"]:
+            for r in table(con, settings, indicator=indicator, by=by, filters=filters, freq=per["freq"],
+                           start=per["period"], end=per["period"]):
+                row = {d: r[d] for d in by}
+                row.update({f"{d}_label": code_label(d.upper(), r[d]) for d in by})
+                rows.append({**row, **cell(r)})
+        charts.append(Chart(cid, title, [*cols, *SHARE_COLUMNS], rows))
+    return charts
 
 
 def overview(con, settings, args, lang) -> dict[str, Any]:
     indicator = indicator_arg(args)
+    per = period_choice(con, args)
     protection = Protection.from_settings(settings)
-    every = cube.table(con, cube.Cut(indicator=cube.RESPONSES), protection, span=True)
-    total = every["n"].iloc[0] if len(every) else 0
-    services, entities = con.execute(
-        "SELECT count(DISTINCT service), count(DISTINCT entity) FROM rollup WHERE n > 0").fetchone()
-    volumes = [(r["period"], r["n"]) for r in _table(con, settings, indicator=cube.RESPONSES)]
+    p = per["period"]
+    if p is None:
+        return {"indicator": indicator, "per": per, "total": None, "services": 0, "entities": 0, "headline": [],
+                "charts": [Chart("trend", "Quota positiva nazionale per periodo", [], []),
+                           Chart("volumes", "Risposte per periodo", [], [])]}
+    every = cube.table(con, cube.Cut(indicator=cube.RESPONSES, freq=per["freq"], start=p, end=p), protection)
+    total = every["n"].iloc[0] if len(every) else None
+    lo, hi = cube._month_bounds(p, False), cube._month_bounds(p, True)
+    services, entities = con.execute("SELECT count(DISTINCT service), count(DISTINCT entity) FROM rollup "
+                                     "WHERE n > 0 AND period BETWEEN ? AND ?", [lo, hi]).fetchone()
     headline = []
     for ind in SCORE_INDICATORS:
-        rows = _table(con, settings, indicator=ind)
-        if rows:
-            last = rows[-1]
-            headline.append({"indicator": ind, "period": last["period"], **_cell(last)})
-    trend = [{"period": r["period"], **_cell(r)} for r in _table(con, settings, indicator=indicator)]
+        for r in table(con, settings, indicator=ind, freq=per["freq"], start=p, end=p):
+            headline.append({"indicator": ind, "period": r["period"], **cell(r)})
+    recent = [x for x in per["periods"] if x <= p][-12:]
+    trend = [{"period": r["period"], **cell(r)} for r in
+             table(con, settings, indicator=indicator, freq=per["freq"], start=recent[0], end=recent[-1])] \
+        if recent else []
     x = [r["period"] for r in trend]
-    pub = [r for r in trend if r["mean"] is not None]
+    pub = [r for r in trend if r["share"] is not None]
     px = [r["period"] for r in pub]
-    plot = {"data": [_ci_trace(px, [r["mean_lower"] or r["mean"] for r in pub],
-                               [r["mean_upper"] or r["mean"] for r in pub], "IC 95%", "rgba(0,102,204,0.15)"),
-                     {"type": "scatter", "mode": "lines+markers", "x": px, "y": [r["mean"] for r in pub],
-                      "name": indicator, "line": {"color": "#0066cc"}}],
-            "layout": {"yaxis": {"range": [0, 100], "title": {"text": "0–100"}},
-                       "xaxis": {"type": "category", "categoryarray": x}}}
+    plot = {"data": [_ci_trace(px, [r["share_lower"] for r in pub], [r["share_upper"] for r in pub], _("IC 95%"),
+                               "rgba(0,102,204,0.15)"),
+                     {"type": "scatter", "mode": "lines+markers", "x": px, "y": [r["share"] for r in pub],
+                      "name": indicator_label(indicator), "line": {"color": "#0066cc"}}],
+            "layout": {"yaxis": {"range": [0, 100], "title": {"text": _("Quota positiva %")}},
+                       "xaxis": {"type": "category", "categoryarray": x, "title": {"text": _("Periodo")}}}}
+    volumes = [(r["period"], count(r["n"])) for r in table(con, settings, indicator=cube.RESPONSES, freq=per["freq"],
+                                                           start=recent[0], end=recent[-1])] if recent else []
     return {
-        "indicator": indicator, "total": count(total), "services": int(services), "entities": int(entities),
+        "indicator": indicator, "per": per, "total": count(total), "services": int(services), "entities": int(entities),
         "headline": headline,
         "charts": [
-            Chart("trend", "Media nazionale per mese", [("period", "Periodo"), *STAT_COLUMNS], trend, plot),
-            Chart("volumes", "Risposte per mese", [("period", "Periodo"), ("responses", "Risposte")],
-                  [{"period": p, "responses": count(c)} for p, c in volumes],
-                  {"data": [{"type": "bar", "x": [p for p, _ in volumes], "y": [count(c) for _, c in volumes],
-                             "marker": {"color": "#0066cc"}, "name": "Risposte"}],
-                   "layout": {"xaxis": {"type": "category"}}}),
+            Chart("trend", "Quota positiva nazionale per periodo", [("period", "Periodo"), *SHARE_COLUMNS], trend, plot),
+            Chart("volumes", "Risposte per periodo", [("period", "Periodo"), ("responses", "Risposte")],
+                  [{"period": q, "responses": c} for q, c in volumes],
+                  {"data": [{"type": "bar", "x": [q for q, _c in volumes], "y": [c for _q, c in volumes],
+                             "marker": {"color": "#0066cc"}, "name": _("Risposte")}],
+                   "layout": {"xaxis": {"type": "category", "title": {"text": _("Periodo")}},
+                              "yaxis": {"title": {"text": _("Risposte")}}}}),
+            *breakdown(con, settings, indicator, {}, per),
         ],
     }
 
 
-def unit_totals(con, settings, dim: str, indicator: str = "satisfaction") -> dict[str, int | None]:
-    """The published n of each value of ``dim`` over every period (None when suppressed)."""
-    pub = cube.table(con, cube.Cut(indicator=indicator, by=[dim], freq="A"), Protection.from_settings(settings), span=True)
-    return {r[dim]: (None if r["conf_status"] != FREE else int(r["n"])) for r in pub.to_dict("records")}
-
-
-def service_types_present(con, settings) -> list[tuple[str, int | None]]:
-    return sorted((t, n) for t, n in unit_totals(con, settings, "service_type").items() if t != cube.UNKNOWN)
-
-
-def service_type_page(con, settings, args, lang, code: str, names: dict[str, str]) -> dict[str, Any]:
-    indicator = indicator_arg(args)
-    measure = args.get("measure", "mean")
-    filters = {"service_type": [code]}
-    for d in ("region", "pa_type"):
-        if args.get(d):
-            filters[d] = [args[d]]
-    cut = cube.Cut(indicator=indicator, filters=filters, start=args.get("from") or None,
-                   end=args.get("to") or None).validate()
-    protection = Protection.from_settings(settings)
-    body = compare(con, cut, measure=measure, overdispersion=args.get("overdispersion", "none"), level="entity",
-                   protection=protection)
-    own: dict[str, Any] = {}
-    # the units' own intervals: their published cells over the same period as the comparison
-    by_entity = cube.Cut(indicator=indicator, by=["entity"], filters=filters, start=cut.start, end=cut.end).validate()
-    own = {r["entity"]: r for r in cube.table(con, by_entity, protection, span=True).to_dict("records")}
-    lo_key, hi_key = ("mean_lower", "mean_upper") if measure == "mean" else ("top2_lower", "top2_upper")
-    rows = []
-    for u in body["units"]:
-        o = own.get(u["entity"], {})
-        rows.append({"entity": u["entity"], "name": names.get(u["entity"], u["entity"]), "n": u["n"],
-                     "value": num(u["value"]),
-                     "ci_lower": num(o.get(lo_key)) if u["value"] is not None else None,
-                     "ci_upper": num(o.get(hi_key)) if u["value"] is not None else None,
-                     "flag": u["flag"], "eb_estimate": num((u.get("eb") or {}).get("estimate")),
-                     "rank": u["rank"], "obs_status": u["obs_status"], "conf_status": u["conf_status"]})
-    f = body["funnel"] or {"n": [], "upper_99.8": [], "lower_99.8": [], "upper_95": [], "lower_95": []}
-    bench = (body["benchmark"] or {}).get("value")
-    pub = [r for r in rows if r["value"] is not None]
-    plot = {"data": [
-        {"type": "scatter", "mode": "lines", "x": f["n"], "y": f["upper_99.8"], "name": "99,8%",
-         "line": {"color": "#a61919", "dash": "dot"}},
-        {"type": "scatter", "mode": "lines", "x": f["n"], "y": f["lower_99.8"], "name": "99,8% ",
-         "line": {"color": "#a61919", "dash": "dot"}, "showlegend": False},
-        {"type": "scatter", "mode": "lines", "x": f["n"], "y": f["upper_95"], "name": "95%",
-         "line": {"color": "#995c00", "dash": "dash"}},
-        {"type": "scatter", "mode": "lines", "x": f["n"], "y": f["lower_95"], "name": "95% ",
-         "line": {"color": "#995c00", "dash": "dash"}, "showlegend": False},
-        {"type": "scatter", "mode": "lines", "x": [min(f["n"] or [0]), max(f["n"] or [1])], "y": [bench, bench],
-         "name": "Benchmark", "line": {"color": "#17324d"}},
-        {"type": "scatter", "mode": "markers+text", "x": [r["n"] for r in pub], "y": [r["value"] for r in pub],
-         "text": [r["entity"] for r in pub], "textposition": "top center", "name": "Enti",
-         "marker": {"color": "#0066cc", "size": 10}},
-    ], "layout": {"xaxis": {"title": {"text": "N"}}, "yaxis": {"title": {"text": measure}, "range": [0, 105]}}}
-    columns = [("rank", "Rango EB"), ("entity", "Codice IPA"), ("name", "Ente"), ("n", "N"), ("value", "Valore"),
-               ("ci_lower", "IC 95% inf."), ("ci_upper", "IC 95% sup."), ("eb_estimate", "Stima EB"),
-               ("flag", "Posizione nel funnel"), ("obs_status", "OBS_STATUS"), ("conf_status", "CONF_STATUS")]
-    return {"code": code, "label": type_label(code, lang), "indicator": indicator, "measure": measure,
-            "benchmark": body["benchmark"], "compare": body, "filters": filters,
-            "charts": [Chart("funnel", "Funnel plot", columns, rows, plot)]}
-
-
-def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> dict[str, Any]:
-    indicator = indicator_arg(args)
-    types = [t for (t,) in con.execute("SELECT DISTINCT service_type FROM rollup WHERE entity = ? AND n > 0 "
-                                       "ORDER BY 1", [ipa]).fetchall()]
-    svc = {r["service"]: r for r in _table(con, settings, indicator=indicator, by=["service"],
-                                          filters={"entity": [ipa]}, freq="A")}
-    charts = []
-    for t in types:
-        own = {r["period"]: _cell(r) for r in _table(con, settings, indicator=indicator,
-                                                    filters={"entity": [ipa], "service_type": [t]})}
-        nat = {r["period"]: _cell(r) for r in _table(con, settings, indicator=indicator, filters={"service_type": [t]})}
-        rows = [{"period": p, "n": own[p]["n"], "mean": own[p]["mean"], "mean_lower": own[p]["mean_lower"],
-                 "mean_upper": own[p]["mean_upper"], "obs_status": own[p]["obs_status"],
-                 "conf_status": own[p]["conf_status"], "national_n": nat.get(p, {}).get("n"),
-                 "national_mean": nat.get(p, {}).get("mean")} for p in sorted(own)]
-        plot = {"data": [{"type": "scatter", "mode": "lines+markers", "x": [r["period"] for r in rows],
-                          "y": [r["mean"] for r in rows], "name": ipa, "line": {"color": "#0066cc"}},
-                         {"type": "scatter", "mode": "lines", "x": [r["period"] for r in rows],
-                          "y": [r["national_mean"] for r in rows], "name": "Benchmark nazionale",
-                          "line": {"color": "#17324d", "dash": "dash"}}],
-                "layout": {"yaxis": {"range": [0, 100]}, "xaxis": {"type": "category"}}}
-        charts.append(Chart(f"trend-{t}", type_label(t, lang),
-                            [("period", "Periodo"), ("n", "N"), ("mean", "Media (0–100)"), ("mean_lower", "IC 95% inf."),
-                             ("mean_upper", "IC 95% sup."), ("obs_status", "OBS_STATUS"), ("conf_status", "CONF_STATUS"),
-                             ("national_n", "N nazionale"), ("national_mean", "Media nazionale")], rows, plot))
-    service_rows = []
-    for s in services:
-        key = s["key"]
-        cell = _cell(svc[key]) if key in svc else None
-        service_rows.append({**s, "cell": cell})
-    return {"ipa": ipa, "indicator": indicator, "services": service_rows, "charts": charts, "types": types}
+def unit_totals(con, settings, dim: str, indicator: str = "satisfaction", per: dict | None = None) -> dict[str, dict]:
+    """The published cell of each value of ``dim`` in the period (all periods when ``per`` is None)."""
+    kw = {"freq": per["freq"], "start": per["period"], "end": per["period"]} if per and per["period"] else {"freq": "A"}
+    pub = cube.table(con, cube.Cut(indicator=indicator, by=[dim], **kw), Protection.from_settings(settings),
+                     span=not (per and per["period"]))
+    return {r[dim]: cell(r) for r in pub.to_dict("records")}
 
 
 def regions_page(con, settings, args, lang) -> dict[str, Any]:
     indicator = indicator_arg(args)
-    freq = args.get("freq", "A")
-    rows = _table(con, settings, indicator=indicator, by=["region"], freq=freq,
-                  start=args.get("period") or None, end=args.get("period") or None)
-    periods = sorted({r["period"] for r in rows})
-    period = args.get("period") or (periods[-1] if periods else None)
-    out = [{"region": r["region"], "name": region_label(r["region"]), **_cell(r)}
-           for r in rows if r["period"] == period]
+    per = period_choice(con, args, default_freq="A")
+    rows = table(con, settings, indicator=indicator, by=["region"], freq=per["freq"], start=per["period"],
+                 end=per["period"]) if per["period"] else []
+    out = [{"region": r["region"], "name": region_label(r["region"]), **cell(r)} for r in rows]
     out.sort(key=lambda r: r["name"])
-    values = sorted(r["mean"] for r in out if r["mean"] is not None)
+    values = sorted(r["share"] for r in out if r["share"] is not None)
     for r in out:
-        if r["mean"] is None:
+        if r["share"] is None:
             r["band"] = "none"
         elif len(values) < 3:
             r["band"] = "mid"
         else:
-            rank = values.index(r["mean"]) / (len(values) - 1)
+            rank = values.index(r["share"]) / (len(values) - 1)
             r["band"] = "low" if rank < 1 / 3 else "high" if rank > 2 / 3 else "mid"
-    return {"indicator": indicator, "freq": freq, "period": period, "periods": periods,
-            "charts": [Chart("regions", "Regioni", [("region", "NUTS-2"), ("name", "Regione"), *STAT_COLUMNS], out)]}
-
-
-def quality_page(con, settings, args, lang) -> dict[str, Any]:
-    import duckdb
-
-    volumes = [(r["period"], r["pa_type"], r["n"]) for r in _table(con, settings, indicator=cube.RESPONSES, by=["pa_type"])]
-    fresh = con.execute("SELECT strftime(max(received_at) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M UTC') FROM responses").fetchone()[0]
-    failed_root = Path(settings.data_dir) / "failed"
-    failed: list[tuple[str, int]] = []
-    if failed_root.exists() and any(failed_root.rglob("*.parquet")):
-        pattern = str(failed_root / "**" / "*.parquet").replace("'", "''")
-        with duckdb.connect(":memory:") as fc:
-            failed = fc.execute(f"SELECT reason, count(*) FROM read_parquet('{pattern}', union_by_name = true, "
-                                "hive_partitioning = false) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
-    cells = _table(con, settings, indicator="satisfaction", by=["service_type", "entity"], margins=True)
-    counts = {"published": 0, "low": 0, "suppressed": 0}
-    for c in cells:
-        if c["conf_status"] != FREE:
-            counts["suppressed"] += 1
-        elif c["obs_status"] == "U":
-            counts["low"] += 1
-        else:
-            counts["published"] += 1
-    supp = [{"status": k, "cells": v} for k, v in counts.items()]
-    return {"fresh": fresh, "failed_total": sum(int(c) for _, c in failed), "cells": len(cells), "charts": [
-        Chart("volumes", "Risposte per mese e tipo di PA", [("period", "Periodo"), ("pa_type", "Tipo di PA"),
-                                                             ("responses", "Risposte")],
-              [{"period": p, "pa_type": t, "responses": count(c)} for p, t, c in volumes],
-              {"data": [{"type": "bar", "name": t, "x": [p for p, tt, _ in volumes if tt == t],
-                         "y": [count(c) for _, tt, c in volumes if tt == t]} for t in sorted({v[1] for v in volumes})],
-               "layout": {"barmode": "stack", "xaxis": {"type": "category"}}}),
-        Chart("failed", "Record scartati (DLQ) per motivo", [("reason", "Motivo"), ("records", "Record")],
-              [{"reason": r, "records": int(c)} for r, c in failed]),
-        Chart("suppression", "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)",
-              [("status", "Stato"), ("cells", "Celle")], supp),
-    ]}
+        r["band_label"] = {"high": _("alto"), "mid": _("medio"), "low": _("basso"), "none": "—"}[r["band"]]
+    return {"indicator": indicator, "freq": per["freq"], "period": per["period"], "periods": per["periods"], "per": per,
+            "charts": [Chart("regions", "Regioni", [("region", "NUTS-2"), ("name", "Regione"), *SHARE_COLUMNS,
+                                                    ("band_label", "Fascia")], out)]}
 
 
 def known_service_types(lang: str) -> list[tuple[str, str]]:
     return sorted(((c, type_label(c, lang)) for c in service_types()), key=lambda t: t[1])
+
+
+# --- for the entity workspace and the improvement pages (issue 16), which read cells in the older shape --
+
+STAT_COLUMNS = [("n", "Risposte"), ("top2", "Quota positiva %"), ("top2_lower", "IC 95% inf."),
+                ("top2_upper", "IC 95% sup."), ("mean", "Media (0–100)"), ("status", "Stato")]
+
+
+def _cell(r: dict[str, Any]) -> dict[str, Any]:
+    """A cube row as ``n, top2*, mean*, status, obs_status, conf_status`` (the mean only where comparable)."""
+    c = cell(r)
+    return {"n": c["n"], "top2": c["share"], "top2_lower": c["share_lower"], "top2_upper": c["share_upper"],
+            "mean": c["mean"], "mean_lower": c["mean_lower"], "mean_upper": c["mean_upper"], "status": c["status"],
+            "obs_status": c["obs_status"], "conf_status": c["conf_status"]}
+
+
+def service_types_present(con, settings) -> list[tuple[str, int | None]]:
+    """The service types with answers (any period) and their published n."""
+    return sorted((t, c["n"]) for t, c in unit_totals(con, settings, "service_type").items() if t != cube.UNKNOWN)

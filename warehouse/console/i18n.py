@@ -66,6 +66,73 @@ EN = {
         "Failed records (DLQ) by reason", "Funnel plot": "Funnel plot", "Motivo": "Reason", "Record": "Records",
     "IC 95% inf.": "95% CI low", "IC 95% sup.": "95% CI high", "N nazionale": "National N",
     "Media nazionale": "National mean", "Ultime modifiche": "Latest changes",
+    # issue 13 / 19: the positive share, periods, breakdowns, statuses in words
+    "uso interno": "internal use", "monitoraggio": "monitoring", "statistico": "statistician",
+    "amministratore": "administrator", "ente": "entity", "operatore": "operator",
+    "Mensile": "Monthly", "Trimestrale": "Quarterly", "Annuale": "Annual",
+    "Periodo non indicato: l'ultimo periodo completo con dati.": "No period chosen: the latest complete period with data.",
+    "Periodo non indicato e nessun periodo completo: il periodo in corso (dati parziali).":
+        "No period chosen and no complete period yet: the current period (partial data).",
+    "{a} non è un periodo di questa frequenza: mostrato {b}.": "{a} is not a period of this frequency: showing {b}.",
+    "pubblicato": "published", "interruzione di serie": "break in series",
+    "risposte tutte uguali: intervallo di ampiezza zero": "all answers identical: zero-width interval",
+    "meno di 2 risposte: nessun intervallo": "fewer than 2 answers: no interval",
+    "pubblicato come quote di sì / in parte / no": "published as shares of yes / partly / no",
+    "media non confrontabile: la cella unisce scale o strumenti diversi":
+        "mean not comparable: the cell pools different scales or instruments",
+    "Quota positiva %": "Positive share %", "Nota sulla media": "Note on the mean",
+    "Per strumento e scala": "By instrument and scale", "Per canale": "By channel", "Strumento": "Instrument",
+    "Scala": "Scale", "Quota positiva nazionale per periodo": "National positive share per period",
+    "Risposte per periodo": "Responses per period", "Indicatori principali": "Headline indicators",
+    "Da dove viene la quota: strumenti e canali": "Where the share comes from: instruments and channels",
+    "ordina": "sort", "Soddisfazione: quota positiva %": "Satisfaction: positive share %",
+    "quota positiva (confrontabile tra strumenti)": "positive share (comparable across instruments)",
+    "media (solo con una scala)": "mean (one scale only)",
+    "La media non è confrontabile qui: è mostrata la quota positiva.":
+        "The mean is not comparable here: the positive share is shown.",
+    "Limiti": "Limits", "binomiali esatti": "exact binomial", "normali": "normal",
+    "normali, allargati per la sovradispersione (moltiplicativa)": "normal, widened for over-dispersion (multiplicative)",
+    "normali, allargati per la sovradispersione (additiva)": "normal, widened for over-dispersion (additive)",
+    "Nessuna graduatoria: non c'è evidenza di differenze tra gli enti.":
+        "No ranking: there is no evidence that the entities differ.",
+    "Limiti al 99,8%": "99.8% limits", "Limiti al 95%": "95% limits", "Numero di risposte": "Number of responses",
+    "Con meno di {n} enti pubblicati un funnel plot non è informativo: ecco la tabella.":
+        "With fewer than {n} published entities a funnel plot is not informative: here is the table.",
+    "Intervallo del rango": "Rank interval", "Confronto (FDR)": "Comparison (FDR)",
+    "sopra il limite al 99,8%": "above the 99.8% limit", "sopra il limite al 95%": "above the 95% limit",
+    "entro i limiti": "inside the limits", "sotto il limite al 95%": "below the 95% limit",
+    "sotto il limite al 99,8%": "below the 99.8% limit",
+    "significativamente sopra (FDR 5%)": "significantly above (FDR 5%)",
+    "significativamente sotto (FDR 5%)": "significantly below (FDR 5%)",
+    "nessuna differenza significativa": "no significant difference",
+    "Risposte (nazionale)": "Responses (national)", "Quota positiva nazionale %": "National positive share %",
+    "Fasce: terzili delle quote positive regionali pubblicate.": "Bands: terciles of the published regional positive shares.",
+    "Invii rifiutati dal collettore": "Submissions refused by the collector",
+    "Invii rifiutati dal collettore per motivo": "Submissions refused by the collector, by reason",
+    "Codice": "Code", "Invii": "Submissions",
+    "Contatori del collettore dall'ultimo avvio (per motivo; le metriche non distinguono il servizio).":
+        "The collector's counters since its last start (by reason; the metrics do not tell services apart).",
+    "Metriche del collettore non raggiungibili.": "The collector's metrics could not be reached.",
+    "troppe richieste (limite di frequenza)": "too many requests (rate limit)", "origine non ammessa": "origin not allowed",
+    "invio automatico": "automated submission", "servizio sconosciuto": "unknown service",
+    "servizio non attivo": "inactive service", "questionario non assegnato": "questionnaire not assigned",
+    "risposte non valide": "invalid answers", "richiesta malformata": "malformed request",
+    "richiesta troppo grande": "request too large", "tipo di contenuto errato": "wrong content type",
+    "servizio non disponibile": "service unavailable", "risorsa inesistente": "no such resource",
+    "metodo non ammesso": "method not allowed",
+    "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)":
+        "Cells by status (satisfaction, month × service type × entity, with margins)",
+    "metodo cell-key": "cell-key method",
+    "primo periodo dopo un cambiamento dichiarato del questionario":
+        "first period after a declared change of the questionnaire",
+    "quota di giudizi positivi: le due categorie migliori della scala di ogni domanda, la faccina sorridente, il «sì»; confrontabile tra strumenti":
+        "share of positive judgements: the two best categories of each item's own scale, the happy face, \"yes\"; comparable across instruments",
+    "Aggiorna i periodi": "Update the periods", "Liste di codici (CSV, it/en)": "Codelists (CSV, it/en)",
+    "Struttura SDMX (SDMX-ML 3.0)": "SDMX structure (SDMX-ML 3.0)", "Lingua delle etichette": "Language of the labels",
+    "Periodi della frequenza scelta": "Periods of the chosen frequency",
+    "periodo, regione, ente, servizio, canale, lingua, questionario":
+        "period, region, entity, service, channel, language, questionnaire",
+    "Tipo di PA ": "PA type ",
 }
 
 EN.update({  # registry administration: the services page (issue 19)

@@ -6,7 +6,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, send_file,
                    session, url_for)
@@ -17,9 +17,10 @@ from registry.models import Entity, Service
 from .. import export
 from ..csvsafe import csv_writer
 from ..protect import Protection
-from . import data
+from . import data, data_quality, data_units
 from .auth import Throttled, require, sign_in, sign_out
 from .i18n import LANGS, lang
+from .paths import internal_path  # noqa: F401  (re-exported: pages.internal_path)
 
 bp = Blueprint("pages", __name__)
 
@@ -39,13 +40,13 @@ def _build(page: str, **kw) -> dict:
     if page == "overview":
         return data.overview(con, settings, request.args, lang())
     if page == "service-type":
-        return data.service_type_page(con, settings, request.args, lang(), kw["code"], _entity_names())
+        return data_units.service_type_page(con, settings, request.args, lang(), kw["code"], _entity_names())
     if page == "entity":
-        return data.entity_page(con, settings, request.args, lang(), kw["ipa"], _services_of(kw["ipa"]))
+        return data_units.entity_page(con, settings, request.args, lang(), kw["ipa"], _services_of(kw["ipa"]))
     if page == "regions":
         return data.regions_page(con, settings, request.args, lang())
     if page == "quality":
-        return data.quality_page(con, settings, request.args, lang())
+        return data_quality.quality_page(con, settings, request.args, lang())
     abort(404)
 
 
@@ -63,25 +64,6 @@ def csv_url(page: str, chart: str, **kw) -> str:
 @bp.app_context_processor
 def _helpers():
     return {"csv_url": csv_url}
-
-
-def internal_path(nxt: str | None) -> str:
-    """``nxt`` when it is a path of this site, else ``"/"`` (no open redirect).
-
-    Allowed: an absolute path (``/regions?x=1``) of printable ASCII — no scheme or host, no
-    backslash, no control character or space (browsers drop tabs and line breaks, so "/", tab,
-    "/evil" becomes ``//evil``; ``%0D%0A`` decoded would split the header), not starting with ``//``;
-    the same holds for the path percent-decoded once.
-    """
-    for form in (nxt, unquote(nxt or "")):  # and once decoded: no %09, %5C, %2F%2F tricks for a later hop
-        if not form or not form.startswith("/") or form.startswith("//"):
-            return "/"
-        if any(not ("\x21" <= ch <= "\x7e") or ch == "\\" for ch in form):
-            return "/"
-        parts = urlsplit(form)
-        if parts.scheme or parts.netloc:
-            return "/"
-    return nxt
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -128,7 +110,8 @@ def overview():
 @require("dashboards")
 def service_types():
     con, settings = _ctx()
-    return render_template("service_types.html", types=data.service_types_present(con, settings), page="service-types")
+    return render_template("service_types.html", d=data_units.service_types_list(con, settings, request.args, lang()),
+                           page="service-types")
 
 
 @bp.get("/service-types/<code>")
@@ -136,7 +119,8 @@ def service_types():
 def service_type(code: str):
     con, _ = _ctx()
     values = {d: [r[0] for r in con.execute(f"SELECT DISTINCT {d} FROM rollup WHERE service_type = ? AND {d} "
-                                            "IS NOT NULL ORDER BY 1", [code]).fetchall()] for d in ("region", "pa_type")}
+                                            "IS NOT NULL ORDER BY 1", [code]).fetchall()]
+              for d in ("region", "pa_type", "instrument", "channel")}
     return render_template("service_type.html", d=_build("service-type", code=code), values=values,
                            page="service-types", code=code)
 
@@ -148,7 +132,7 @@ def entities():
     counts = data.unit_totals(con, settings, "entity")
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         rows = [{"ipa": e.ipa_code, "name": e.name, "category": e.category, "region": e.region_nuts,
-                 "n": counts.get(e.ipa_code, 0)} for e in s.query(Entity).order_by(Entity.name)]
+                 "n": counts.get(e.ipa_code, {}).get("n")} for e in s.query(Entity).order_by(Entity.name)]
     return render_template("entities.html", rows=rows, page="entities")
 
 
@@ -198,8 +182,14 @@ def chart_csv(page: str, chart: str, key: str | None = None):
 @require("exports")
 def exports():
     con, settings = _ctx()
-    periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM rollup ORDER BY 1").fetchall()]
-    return render_template("exports.html", formats=export.FORMATS[:4], periods=periods, page="exports",
+    from .. import cube
+    from .api import API_FORMATS
+
+    freq = request.args.get("freq", "A")
+    if freq not in cube.FREQS:
+        freq = "A"
+    periods = {f: cube.period_labels(con, f) for f in cube.FREQS}  # the lists follow the frequency
+    return render_template("exports.html", formats=API_FORMATS, periods=periods, freq=freq, page="exports",
                            microdata_k=settings.microdata_k)
 
 
@@ -207,7 +197,7 @@ def exports():
 @require("exports")
 def export_download():
     fmt = request.args.get("format", "csv")
-    args = {k: v for k in ("freq", "from", "to") if (v := request.args.get(k))}
+    args = {k: v for k in ("freq", "from", "to", "lang") if (v := request.args.get(k))}
     return redirect(url_for("api.export_table", fmt=fmt, **args), 303)
 
 

@@ -19,7 +19,7 @@ from registry import RegistryError, session_scope, tokens
 from registry.models import Entity, Service
 
 from ..csvsafe import csv_writer
-from . import data, workspace_data as wd
+from . import data_units, workspace_data as wd
 from .auth import refuse, require, require_entity
 from .i18n import lang
 
@@ -48,7 +48,7 @@ def _con():
 def summary(ipa: str) -> dict:
     name, services = _entity(ipa)
     con, settings = _con()
-    page = data.entity_page(con, settings, request.args, lang(), ipa, services)
+    page = data_units.entity_page(con, settings, request.args, lang(), ipa, services)
     position = wd.position(con, settings, ipa, page["types"], page["indicator"])
     return {"ipa": ipa, "name": name, "indicator": page["indicator"], "services": page["services"],
             "charts": page["charts"] + [wd.funnel_chart(p, ipa) for p in position]

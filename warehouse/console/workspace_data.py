@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import cube
-from ..comparability import QueryError
+from ..comparability import QueryError, NotComparable
 from ..compare import compare
 from ..protect import Protection
 from ..rollup import CATEGORIES
@@ -28,14 +28,18 @@ _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$|^\d{4}-Q[1-4]$|^\d{4}$")
 RATING_SQL = "CAST(round(coalesce(satisfaction, ease, clarity) / 25) AS INTEGER) + 1"
 
 
-def position(con, settings, ipa: str, types: list[str], indicator: str, measure: str = "mean") -> list[dict[str, Any]]:
+def position(con, settings, ipa: str, types: list[str], indicator: str, measure: str = "positive_share") -> list[dict[str, Any]]:
     """Per service type of the entity: the national benchmark, the entity's published value, n, funnel
     flag and EB rank among the type's entities, and the funnel limits (for the plot)."""
     out = []
     protection = Protection.from_settings(settings)
     for t in types:
-        cut = cube.Cut(indicator=indicator, filters={"service_type": [t]}).validate()
-        body = compare(con, cut, measure=measure, level="entity", protection=protection)
+        period, _complete = cube.latest_period(con, "M")  # as the API: the latest complete period, not all pooled
+        cut = cube.Cut(indicator=indicator, filters={"service_type": [t]}, start=period, end=period).validate()
+        try:
+            body = compare(con, cut, measure=measure, level="entity", protection=protection)
+        except NotComparable:  # a mean over scales or instruments (issue 13): the comparable share instead
+            body = compare(con, cut, measure="positive_share", level="entity", protection=protection)
         own = next((u for u in body["units"] if u["entity"] == ipa), None)
         f = body.get("funnel") or {}
         out.append({"service_type": t, "label": data.type_label(t, "it"), "benchmark": body.get("benchmark"),

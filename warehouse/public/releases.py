@@ -14,6 +14,14 @@ from .. import publish
 
 TOTAL, NATIONAL = "_T", "IT"
 INDICATORS = ("SATISFACTION", "EASE", "CLARITY", "SPEED", "TRUST", "TASK_COMPLETED")
+#: Series of the publication table shown on the public pages: the mean (one scale only), the positive
+#: share (``POS``; for task completion the share of "yes", ``YES``).
+SERIES = {"MEAN": "mean", "POS": "top2", "T2B": "top2", "YES": "top2"}
+
+
+def _area_table(r: dict[str, Any]) -> bool:
+    """A row of the table by area (not broken down by instrument, scale or channel)."""
+    return all(r.get(d, TOTAL) == TOTAL for d in ("INSTRUMENT", "SCALE", "CHANNEL"))
 
 
 @dataclass
@@ -32,12 +40,14 @@ class Release:
         """One row per indicator: mean and positive (top-2-box) share with CIs, n and flags."""
         out: dict[str, dict[str, Any]] = {}
         for r in self.rows:
-            if (r["REF_AREA"], r["PA_TYPE"], r["SERVICE_TYPE"]) != (area, pa_type, service_type):
+            if (r["REF_AREA"], r["PA_TYPE"], r["SERVICE_TYPE"]) != (area, pa_type, service_type) or not _area_table(r):
                 continue
             ind, _, kind = r["INDICATOR"].rpartition("_")
+            if kind not in SERIES:
+                continue  # task completion's partly / no shares: the release table has them, the page the yes share
             o = out.setdefault(ind, {"indicator": ind, "n": r["N_RESP"], "obs_status": r["OBS_STATUS"],
                                      "conf_status": r["CONF_STATUS"]})
-            key = "mean" if kind == "MEAN" else "top2"
+            key = SERIES[kind]
             o[key], o[f"{key}_lower"], o[f"{key}_upper"] = r["OBS_VALUE"], r["LOWER_BOUND"], r["UPPER_BOUND"]
         return [out[i] for i in INDICATORS if i in out]
 
@@ -45,7 +55,8 @@ class Release:
         """The PA types or service types with a national cell in this release."""
         col = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE"}[dim]
         other = "SERVICE_TYPE" if col == "PA_TYPE" else "PA_TYPE"
-        return sorted({r[col] for r in self.rows if r["REF_AREA"] == NATIONAL and r[other] == TOTAL and r[col] != TOTAL})
+        return sorted({r[col] for r in self.rows if r["REF_AREA"] == NATIONAL and r[other] == TOTAL and r[col] != TOTAL
+                       and _area_table(r)})
 
 
 def _num(v: str) -> float | int | None:

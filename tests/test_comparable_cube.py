@@ -1,0 +1,178 @@
+"""Issue 13 wired into the published cube, the API, the comparisons and the CLI: instruments and
+scales are dimensions, the positive share is the headline across instruments, means only within one
+scale (422 with the reason otherwise), task shares, module indicators, breaks, CI edge cases, whole
+periods. Every figure goes through the cell-key method (perturbed counts)."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from settings import Settings
+from tests.console_auth import api_client
+from tests.warehouse_rows import response, write
+from warehouse import cube
+from warehouse.dataset import Warehouse
+
+STYPE = "sportello.urp"
+
+
+def faces(entity: str, answer: str, **kw) -> dict:
+    """A faccia response (satisfied 100 / neutral 50 / dissatisfied 0), as the processor stores it."""
+    row = response(entity=entity, questionnaire="faccia", channel="front_office", service_type=STYPE, **kw)
+    row.update(satisfaction={"satisfied": 100.0, "neutral": 50.0, "dissatisfied": 0.0}[answer],
+               satisfaction_raw=answer, satisfaction_scale="faces3")
+    return row
+
+
+def web(entity: str, rating: int, **kw) -> dict:
+    return response(entity=entity, questionnaire="cx-core", service_type=STYPE, satisfaction=rating, **kw)
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    """Three desks answering on faces and three web services on five points, each with the same 80/20
+    opinions (80 satisfied, 20 in the middle), one service type."""
+    rows = []
+    for e in ("desk_a", "desk_b", "desk_c"):
+        rows += [faces(e, "satisfied") for _ in range(80)] + [faces(e, "neutral") for _ in range(20)]
+    for e in ("web_a", "web_b", "web_c"):
+        rows += [web(e, 4) for _ in range(80)] + [web(e, 3) for _ in range(20)]
+    write(tmp_path, rows)
+    return tmp_path
+
+
+def test_identical_opinions_on_faces_and_five_points_get_the_same_share_and_sit_within_the_funnel(mixed):
+    client = api_client(Settings(data_dir=mixed))
+    body = client.get(f"/api/v1/indicators?freq=A&by=instrument,scale&service_type={STYPE}").get_json()
+    cells = {(r["instrument"], r["scale"]): r for r in body["rows"]}
+    faces_cell, web_cell = cells[("faccia", "faces3")], cells[("cx-core", "likert5")]
+    # the positive share (happy face; 4–5 of 5) is 80 % on both, up to the perturbation of a few counts
+    for cell in (faces_cell, web_cell):
+        assert abs(cell["positive_share"] - 80) <= 2 and cell["positive_share_ci"][0] < 80 < cell["positive_share_ci"][1]
+    # means exist within one scale, and differ by construction of the scales (90 vs 70)
+    assert abs(faces_cell["mean"] - 90) < 2 and abs(web_cell["mean"] - 70) < 2
+    assert faces_cell["mean_status"] == web_cell["mean_status"] == "ok"
+    # the pooled cell publishes the share, never a pooled mean
+    [pooled] = client.get(f"/api/v1/indicators?freq=A&by=&service_type={STYPE}").get_json()["rows"]
+    assert pooled["mean"] is None and pooled["mean_status"] == "mixed_scales" and abs(pooled["positive_share"] - 80) <= 2
+    # the funnel of positive shares: every unit within, exact binomial limits, the test stated
+    comp = client.get(f"/api/v1/compare?service_type={STYPE}&indicator=satisfaction").get_json()
+    assert comp["measure"] == "positive_share" and comp["method"] == "exact_binomial"
+    assert not comp["test"]["overdispersed"] and comp["test"]["df"] == 5
+    assert {u["flag"] for u in comp["units"]} == {"within"} and {u["fdr"]["flag"] for u in comp["units"]} == {"within"}
+    # identical opinions: no evidence of differences (τ̂² = 0), so no ranking at all, and it says why
+    assert comp["ranking"]["ranked"] is False and "τ² = 0" in comp["ranking"]["reason"]
+    assert all(u["rank"] is None for u in comp["units"])
+
+
+def test_a_pooled_mean_across_scales_is_a_422_naming_the_reason(mixed):
+    client = api_client(Settings(data_dir=mixed))
+    resp = client.get(f"/api/v1/compare?service_type={STYPE}&indicator=satisfaction&measure=mean")
+    body = resp.get_json()
+    assert resp.status_code == 422 and body["reason"] == "mixed_scales"
+    assert "faces3: faccia@1" in body["fields"]["scale"][0] or "faces3: faccia@1" in str(body["fields"])
+    resp = client.get(f"/api/v1/indicators?freq=A&by=&service_type={STYPE}&statistic=mean")
+    assert resp.status_code == 422 and resp.get_json()["reason"] == "mixed_scales"
+    # within one instrument the mean is fine
+    ok = client.get(f"/api/v1/indicators?freq=A&by=instrument&service_type={STYPE}&statistic=mean")
+    assert ok.status_code == 200
+    ok = client.get(f"/api/v1/compare?service_type={STYPE}&indicator=satisfaction&measure=mean&instrument=faccia")
+    assert ok.status_code == 200 and ok.get_json()["method"] in ("normal", "normal_multiplicative")
+
+
+def test_funnel_curves_span_the_whole_n_range_on_integers_and_say_when_they_are_not_informative(mixed):
+    client = api_client(Settings(data_dir=mixed))
+    comp = client.get(f"/api/v1/compare?service_type={STYPE}&indicator=satisfaction").get_json()
+    f = comp["funnel"]
+    assert f["n"][0] == 3 and f["n"][-1] > max(u["n"] for u in comp["units"])  # smallest publishable n → beyond
+    assert all(isinstance(v, int) for v in f["n"]) and f["n"] == sorted(set(f["n"]))
+    assert all(0 <= lo <= hi <= 100 for lo, hi in zip(f["lower_95"], f["upper_95"]))
+    assert f["informative"] is True  # six units
+    few = client.get(f"/api/v1/compare?service_type={STYPE}&indicator=satisfaction&instrument=faccia").get_json()
+    assert few["funnel"]["informative"] is False and few["funnel"]["min_units"] == 5
+
+
+def test_task_completed_is_published_as_three_shares_not_a_score(tmp_path):
+    rows = []
+    for answer, n in (("yes", 50), ("partly", 30), ("no", 20)):
+        for _ in range(n):
+            r = response()
+            r.update(task_completed={"yes": 100.0, "partly": 50.0, "no": 0.0}[answer], task_completed_raw=answer,
+                     task_completed_scale="yes-partly-no")
+            rows.append(r)
+    write(tmp_path, rows)
+    client = api_client(Settings(data_dir=tmp_path))
+    [row] = client.get("/api/v1/indicators?indicator=task_completed&freq=A&by=").get_json()["rows"]
+    assert row["mean"] is None and row["mean_status"] == "shares_only"
+    shares = {a: s["share"] for a, s in row["shares"].items()}
+    assert abs(shares["yes"] - 50) <= 3 and abs(shares["partly"] - 30) <= 3 and abs(shares["no"] - 20) <= 3
+    assert row["positive_share"] == shares["yes"]  # the same records, so the same cell key and noise
+    resp = client.get("/api/v1/indicators?indicator=task_completed&freq=A&by=&statistic=mean")
+    assert resp.status_code == 422 and resp.get_json()["reason"] == "shares_only"
+
+
+def test_module_indicators_are_aggregated_and_served_like_the_core_ones(tmp_path):
+    rows = []
+    for i in range(40):
+        r = response(questionnaire="mod-tributi", service_type="tributi.pagamento", satisfaction=4)
+        r["module_scores"] = [("mod-tributi:amount_clarity", 100.0 if i < 30 else 25.0),
+                              ("mod-tributi:receipt", 100.0)]
+        rows.append(r)
+    write(tmp_path, rows)
+    client = api_client(Settings(data_dir=tmp_path))
+    [row] = client.get("/api/v1/indicators?indicator=mod-tributi:amount_clarity&freq=A&by=instrument").get_json()["rows"]
+    assert row["instrument"] == "mod-tributi" and abs(row["n"] - 40) <= 2 and abs(row["positive_share"] - 75) <= 6
+    # a module's core answers are cx-core's (the same instrument and item)
+    [core] = client.get("/api/v1/indicators?indicator=satisfaction&freq=A&by=instrument").get_json()["rows"]
+    assert core["instrument"] == "cx-core" and core["mean_status"] in ("ok", "degenerate")
+    meta = client.get("/api/v1/meta").get_json()
+    mod = next(i for i in meta["indicators"] if i["name"] == "mod-tributi:amount_clarity")
+    assert mod["module"] == "mod-tributi" and mod["kind"] == "score"
+
+
+def test_identical_answers_publish_a_degenerate_interval_with_its_reason(tmp_path):
+    write(tmp_path, [response(satisfaction=5) for _ in range(40)])
+    [row] = api_client(Settings(data_dir=tmp_path)).get("/api/v1/indicators?freq=A&by=").get_json()["rows"]
+    assert row["mean"] == 100 and row["mean_ci"] == [100, 100] and row["mean_status"] == "degenerate"
+
+
+def test_a_declared_break_flags_the_first_period_after_it(tmp_path, monkeypatch):
+    # cx-core v2 declaring a break for satisfaction (the shipped standard has none yet)
+    monkeypatch.setattr(cube, "_break_versions", lambda indicator: [("cx-core", 2)] if indicator == "satisfaction" else [])
+    rows = [response(period=p, satisfaction=4) for p in ("2026-09", "2026-10", "2026-11") for _ in range(10)]
+    rows += [response(period=p, version=2, satisfaction=4) for p in ("2026-10", "2026-11") for _ in range(10)]
+    write(tmp_path, rows)
+    with Warehouse(Settings(data_dir=tmp_path)) as wh:
+        con = wh.cursor()
+        monthly = cube.table(con, cube.Cut(by=[], freq="M"))
+        assert dict(zip(monthly["period"], monthly["obs_status"])) == {"2026-09": "U", "2026-10": "B", "2026-11": "U"}
+        # the flag depends on the whole history, not on the requested range
+        late = cube.table(con, cube.Cut(by=[], freq="M", start="2026-11", end="2026-11"))
+        assert late["obs_status"].tolist() == ["U"]
+        assert cube.table(con, cube.Cut(by=[], freq="Q"))["obs_status"].tolist() == ["U", "B"]  # 2026-Q3, 2026-Q4
+
+
+@pytest.mark.parametrize("query, field", [("freq=A&from=2026-01&to=2026-02", "to"), ("freq=Q&from=2026-11", "from"),
+                                          ("freq=Q&period=2026-11", "period")])
+def test_ranges_that_do_not_cover_whole_periods_are_refused_naming_the_field(tmp_path, query, field):
+    write(tmp_path, [response(satisfaction=4) for _ in range(5)])
+    resp = api_client(Settings(data_dir=tmp_path)).get(f"/api/v1/indicators?{query}")
+    assert resp.status_code == 400 and list(resp.get_json()["fields"]) == [field]
+
+
+def test_cli_export_refuses_a_range_not_covering_whole_periods(tmp_path):
+    write(tmp_path, [response(satisfaction=4) for _ in range(5)])
+    out = CliRunner().invoke(main, ["export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--freq", "Q",
+                                    "--from", "2026-11"], env={"ASCOLTO_DATA_DIR": str(tmp_path)})
+    assert out.exit_code == 2 and "--from" in out.output and "2026-Q4" in out.output
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_api_defaults_to_the_latest_complete_period_and_says_so(tmp_path):
+    write(tmp_path, [response(period=p, satisfaction=4) for p in ("2025-01", "2025-02") for _ in range(10)])
+    body = api_client(Settings(data_dir=tmp_path)).get("/api/v1/indicators?by=").get_json()
+    assert body["period"]["start"] == body["period"]["end"] == "2025-02" and "latest complete" in body["period"]["note"]
+    assert [r["period"] for r in body["rows"]] == ["2025-02"]  # not every period pooled or listed
+    ranged = api_client(Settings(data_dir=tmp_path)).get("/api/v1/indicators?by=&from=2025-01&to=2025-02").get_json()
+    assert [r["period"] for r in ranged["rows"]] == ["2025-01", "2025-02"] and ranged["period"]["note"] is None

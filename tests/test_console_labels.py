@@ -1,0 +1,118 @@
+"""Issue 19 points 6, 7, 8, 13 without a browser: every visible label through the translations in both
+languages (a scan of the rendered pages and of their charts' labels), the service-types list with the
+headline share, sortable, the period stated everywhere, the funnel's note under 5 units, and the
+export page's period lists following the frequency."""
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+
+import pytest
+
+from tests.console_data import build
+from warehouse.console import create_app
+from warehouse.console.i18n import EN
+
+STYPE = "anagrafe.certificati"
+PAGES = ["/", "/service-types/", f"/service-types/{STYPE}", f"/service-types/{STYPE}?measure=mean",
+         "/service-types/previdenza.domanda-prestazione", "/entities/", "/entities/c_h501", "/regions", "/quality",
+         "/exports", "/exports?freq=Q"]
+#: codes that must never reach a reader
+CODES = re.compile(r"(?<![\w-])(A/F|U/F|Q/A|within|above_95|above_99\.8|below_95|below_99\.8|primary|secondary|"
+                   r"positive_share|mean_status|top2|L6|C16|ITI4|likert5|faces3|front_office)(?![\w-])")
+
+
+@pytest.fixture(scope="module")
+def app_tokens(tmp_path_factory):
+    settings, tokens = build(tmp_path_factory.mktemp("labels"))
+    return create_app(settings.with_(collector_metrics_url="http://127.0.0.1:9/metrics")), tokens
+
+
+def _visible(page: str) -> tuple[str, list[str]]:
+    """The text a reader sees (tags, scripts, hidden inputs and attribute values other than labels
+    removed) and the labels inside the charts' JSON (trace names, axis titles)."""
+    labels = []
+    for blob in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', page, re.S):
+        plot = json.loads(blob)
+        labels += [t.get("name", "") for t in plot.get("data", [])]
+        for axis in ("xaxis", "yaxis"):
+            labels.append(((plot.get("layout", {}).get(axis) or {}).get("title") or {}).get("text", ""))
+    body = re.sub(r"<script.*?</script>|<code>.*?</code>", " ", page, flags=re.S)
+    body = re.sub(r'<td data-col="(entity|region|code|period)">.*?</td>', " ", body, flags=re.S)  # codes as data
+    body = re.sub(r"<option[^>]*>\d{4}(-(Q\d|\d\d))?</option>", " ", body)
+    text = htmllib.unescape(re.sub(r"<[^>]+>", " ", body))
+    return re.sub(r"\s+", " ", text), [x for x in labels if x]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_english_pages_carry_no_italian_and_no_codes(app_tokens, url):
+    app, tokens = app_tokens
+    c = app.test_client()
+    c.get("/lang/en", headers={"Authorization": f"Bearer {tokens['statistician']}"})
+    page = c.get(url, headers={"Authorization": f"Bearer {tokens['statistician']}"}).get_data(as_text=True)
+    assert 'lang="en"' in page
+    text, labels = _visible(page)
+    data_words = {"Regione"}  # in entities' names (data, not labels)
+    italian = [it for it, en in EN.items() if it != en and len(it) > 4 and it not in data_words
+               and (re.search(rf"(?<!\w){re.escape(it)}(?!\w)", text) or it in labels)]
+    assert not italian, italian
+    for word in ("Enti", "IC 95%", "uso interno", "oscurato", "Risposte", "Periodo", "Media"):
+        assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text + " ".join(labels)), word
+    assert not CODES.search(text), CODES.search(text).group(0)
+    assert not any(CODES.search(x) or x in ("mean", "N", "satisfaction") for x in labels), labels
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_italian_pages_show_no_codes(app_tokens, url):
+    app, tokens = app_tokens
+    page = app.test_client().get(url, headers={"Authorization": f"Bearer {tokens['statistician']}"}).get_data(as_text=True)
+    text, labels = _visible(page)
+    assert not CODES.search(text), CODES.search(text).group(0)
+    assert not any(x in ("mean", "N", "satisfaction", "Benchmark ", "Entities") for x in labels), labels
+
+
+def test_service_types_list_shows_the_headline_share_sortable_and_the_period(app_tokens):
+    app, tokens = app_tokens
+    c = app.test_client()
+    h = {"Authorization": f"Bearer {tokens['monitoring']}"}
+    page = c.get("/service-types/?sort=share&dir=desc", headers=h).get_data(as_text=True)
+    assert 'data-period="2026-10"' in page and 'aria-sort="descending"' in page
+    shares = [float(x) for x in re.findall(r'<td data-col="share">([\d.]+)', page)]
+    assert len(shares) == 2 and shares == sorted(shares, reverse=True)
+    api = c.get("/api/v1/indicators?by=service_type&period=2026-10", headers=h).get_json()["rows"]
+    assert sorted(shares, reverse=True) == sorted((round(r["positive_share"], 1) for r in api), reverse=True)
+    asc = c.get("/service-types/?sort=share&dir=asc", headers=h).get_data(as_text=True)
+    assert [float(x) for x in re.findall(r'<td data-col="share">([\d.]+)', asc)] == sorted(shares)
+    assert c.get("/service-types/?sort=bogus", headers=h).status_code == 400
+
+
+def test_a_funnel_with_fewer_than_five_units_is_a_table_with_a_note(app_tokens):
+    app, tokens = app_tokens
+    page = app.test_client().get("/service-types/previdenza.domanda-prestazione",
+                                 headers={"Authorization": f"Bearer {tokens['monitoring']}"}).get_data(as_text=True)
+    assert 'data-note="funnel"' in page and 'id="plot-funnel"' not in page and 'data-table="funnel"' in page
+
+
+def test_every_aggregating_page_states_its_period_and_offers_a_selector(app_tokens):
+    app, tokens = app_tokens
+    c = app.test_client()
+    h = {"Authorization": f"Bearer {tokens['monitoring']}"}
+    for url in ("/", "/service-types/", f"/service-types/{STYPE}", "/entities/c_h501", "/regions"):
+        page = c.get(url, headers=h).get_data(as_text=True)
+        assert re.search(r'data-period="20\d\d(-\d\d)?"', page) and 'name="period"' in page and 'name="freq"' in page, url
+    q = c.get("/?freq=Q&period=2026-10", headers=h).get_data(as_text=True)  # the form switched to quarters
+    assert 'data-period="2026-Q4"' in q
+
+
+def test_export_page_period_lists_follow_the_frequency(app_tokens):
+    app, tokens = app_tokens
+    c = app.test_client()
+    h = {"Authorization": f"Bearer {tokens['statistician']}"}
+    months = c.get("/exports?freq=M", headers=h).get_data(as_text=True)
+    quarters = c.get("/exports?freq=Q", headers=h).get_data(as_text=True)
+    pick = lambda page: re.findall(r"<option>([^<]+)</option>", page.split('id="e-from"', 1)[1].split("</select>")[0])  # noqa: E731
+    assert pick(months) == ["2026-08", "2026-09", "2026-10"] and pick(quarters) == ["2026-Q3", "2026-Q4"]
+    assert 'name="freq" value="Q"' in quarters
+    bad = c.get("/exports/download?format=csv&freq=Q&from=2026-11", headers=h)
+    assert c.get(bad.headers["Location"], headers=h).status_code == 400

@@ -1,0 +1,148 @@
+"""Codelists of the published table: every code a table export or console page shows, with its label
+in Italian and English (issue 19 point 12: exports are self-describing).
+
+One source for the CSV/Parquet codelist file written beside a table, the JSON-stat category labels,
+the SDMX structure (:mod:`warehouse.sdmx_structure`) and the console's labels of codes. Codes of
+the published table: ``REF_AREA`` (NUTS-2, ``IT`` Italy), ``PA_TYPE`` (IPA categories),
+``SERVICE_TYPE`` (the taxonomy), ``INSTRUMENT`` (the questionnaire owning the item),
+``SCALE`` (:mod:`questionnaires.scales`), ``CHANNEL``, ``INDICATOR`` (series: ``<IND>_POS`` positive
+share, ``<IND>_MEAN`` mean within one scale, ``TASK_COMPLETED_YES|PARTLY|NO``), ``UNIT_MEASURE``,
+``OBS_STATUS``, ``CONF_STATUS``, ``CI_STATUS``, ``FREQ``. ``_T`` is the total, ``_Z`` not applicable,
+``_U`` unknown (SDMX conventions).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+TOTAL, NOT_APPLICABLE, UNKNOWN, NATIONAL = "_T", "_Z", "_U", "IT"
+#: The columns of the publication table (SDMX dataflow IT1:DF_ASCOLTO_CX).
+DATAFLOW = "IT1:DF_ASCOLTO_CX(1.0)"
+SDMX_DIMENSIONS = ["FREQ", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL", "INDICATOR",
+                   "TIME_PERIOD"]
+SDMX_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "CI_STATUS",
+                   "CKM_PERTURBED"]
+COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
+SPECIAL = {TOTAL: ("Totale", "Total"), NOT_APPLICABLE: ("Non applicabile", "Not applicable"),
+           UNKNOWN: ("Non noto", "Unknown")}
+
+CHANNELS = {"web": ("Web", "Web"), "app": ("App", "App"), "email": ("Email", "Email"), "sms": ("SMS", "SMS"),
+            "kiosk": ("Totem", "Kiosk"), "front_office": ("Sportello", "Front office"), "phone": ("Telefono", "Phone")}
+INDICATORS = {"satisfaction": ("Soddisfazione", "Satisfaction"), "ease": ("Facilità", "Ease"),
+              "clarity": ("Chiarezza", "Clarity"), "speed": ("Rapidità", "Speed"), "trust": ("Fiducia", "Trust"),
+              "task_completed": ("Completamento", "Task completion"),
+              "went_well": ("Cosa è andato bene", "What went well"),
+              "went_wrong": ("Cosa non è andato bene", "What went wrong")}
+SERIES = {"POS": ("quota di giudizi positivi (%)", "share of positive judgements (%)"),
+          "MEAN": ("media (0–100, una sola scala)", "mean (0–100, one scale only)"),
+          "YES": ("quota di «sì» (%)", "share of \"yes\" (%)"), "PARTLY": ("quota di «in parte» (%)", "share of \"partly\" (%)"),
+          "NO": ("quota di «no» (%)", "share of \"no\" (%)")}
+UNITS = {"PC": ("Percentuale", "Percent"), "PT": ("Punti su 0–100", "Points on 0–100")}
+FREQ = {"M": ("Mensile", "Monthly"), "Q": ("Trimestrale", "Quarterly"), "A": ("Annuale", "Annual")}
+#: OBS_STATUS (SDMX code list CL_OBS_STATUS): the same codes in every format, the console included.
+OBS_STATUS = {"A": ("Valore normale", "Normal value"),
+              "U": ("Bassa affidabilità: meno di 30 risposte", "Low reliability: fewer than 30 responses"),
+              "B": ("Interruzione della serie: primo periodo dopo un cambiamento dichiarato del questionario",
+                    "Break in series: first period after a declared change of the questionnaire"),
+              "Q": ("Valore mancante: oscurato per il segreto statistico", "Missing value: suppressed for confidentiality")}
+CONF_STATUS = {"F": ("Pubblicabile", "Free"), "A": ("Oscurato (meno di 3 risposte perturbate)",
+                                                   "Suppressed (fewer than 3 perturbed responses)")}
+CI_STATUS = {"ok": ("Intervallo t al 95%", "95% t interval"),
+             "degenerate": ("Risposte tutte uguali: intervallo di ampiezza zero, nessuna incertezza espressa",
+                            "All answers identical: zero-width interval, no uncertainty expressed"),
+             "undefined": ("Meno di 2 risposte: nessun intervallo", "Fewer than 2 answers: no interval")}
+
+
+def sdmx_id(code: str) -> str:
+    """A code as an SDMX identifier (``[A-Za-z0-9_@$-]+``): a dot becomes ``__``
+    (``anagrafe.certificati`` → ``anagrafe__certificati``); other codes are unchanged. Used by the SDMX
+    outputs only (SDMX-CSV and the structure); CSV, Parquet and JSON-stat keep the taxonomy's codes."""
+    return code.replace(".", "__")
+
+
+def series_code(indicator: str, series: str) -> str:
+    """The INDICATOR code of one series: ``SATISFACTION_POS``, ``MOD_TRIBUTI__RECEIPT_MEAN``."""
+    return f"{indicator.upper().replace('-', '_').replace(':', '__')}_{series}"
+
+
+def _pair(d: dict[str, str]) -> tuple[str, str]:
+    return d.get("it", ""), d.get("en") or d.get("it", "")
+
+
+@lru_cache(maxsize=1)
+def _instruments() -> dict[str, tuple[str, str]]:
+    from questionnaires import default_catalog
+
+    out = {}
+    for q in default_catalog():
+        out[q.id] = _pair(dict(q.title))
+    return out
+
+
+def _indicator_labels() -> dict[str, tuple[str, str]]:
+    from questionnaires.scales import measures
+
+    out = dict(INDICATORS)
+    for m in measures():
+        if not m.canonical and m.indicator not in out:
+            from questionnaires import default_catalog
+
+            q = default_catalog().get(m.questionnaire, m.version)
+            item = q.item(m.item)
+            it, en = _pair(dict(item.label))
+            out[m.indicator] = (f"{m.instrument}: {it}", f"{m.instrument}: {en}")
+    return out
+
+
+@lru_cache(maxsize=1)
+def codelists() -> dict[str, dict[str, tuple[str, str]]]:
+    """``{codelist: {code: (label it, label en)}}`` for every coded column of the published table."""
+    from questionnaires.scales import SCALE_LABELS, measures, scale_label
+    from questionnaires.taxonomy import pa_categories, service_types
+    from registry import geo
+
+    areas = {NATIONAL: ("Italia", "Italy")}
+    for name, code in geo.REGIONS.values():
+        if code:
+            areas[code] = (name, name)
+    areas.update({"ITH1": ("Provincia autonoma di Bolzano", "Autonomous Province of Bolzano"),
+                  "ITH2": ("Provincia autonoma di Trento", "Autonomous Province of Trento")})
+    scales = {m.scale: (scale_label(m.scale, "it"), scale_label(m.scale, "en")) for m in measures()}
+    assert all(s.rstrip("0123456789") in SCALE_LABELS for s in scales)
+    indicators = {}
+    for ind, (it, en) in _indicator_labels().items():
+        if ind in ("went_well", "went_wrong"):
+            continue
+        for s in ("POS", "MEAN") if ind != "task_completed" else ("YES", "PARTLY", "NO"):
+            indicators[series_code(ind, s)] = (f"{it} — {SERIES[s][0]}", f"{en} — {SERIES[s][1]}")
+    lists = {
+        "REF_AREA": areas,
+        "PA_TYPE": {c: _pair(dict(p.label)) for c, p in pa_categories().items()},
+        "SERVICE_TYPE": {c: _pair(dict(t.label)) for c, t in service_types().items()},
+        "INSTRUMENT": _instruments(),
+        "SCALE": scales,
+        "CHANNEL": dict(CHANNELS),
+        "INDICATOR": indicators,
+        "UNIT_MEASURE": dict(UNITS), "FREQ": dict(FREQ), "OBS_STATUS": dict(OBS_STATUS),
+        "CONF_STATUS": dict(CONF_STATUS), "CI_STATUS": dict(CI_STATUS),
+    }
+    for name in ("REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL"):
+        lists[name].update(SPECIAL)
+    return lists
+
+
+def label(codelist: str, code: str, lang: str = "it") -> str:
+    """The label of ``code`` in ``lang`` (``it`` or ``en``); the code itself when it is not listed."""
+    pair = codelists().get(codelist, {}).get(code)
+    if pair is None:
+        return code
+    return pair[1] if lang == "en" else pair[0]
+
+
+def rows(used: dict[str, set[str]] | None = None) -> list[dict[str, str]]:
+    """The codelists as rows ``codelist, code, label_it, label_en`` (only the ``used`` codes when given)."""
+    out = []
+    for name, codes in codelists().items():
+        for code, (it, en) in codes.items():
+            if used is None or name not in used or code in used[name]:
+                out.append({"codelist": name, "code": code, "label_it": it, "label_en": en})
+    return out

@@ -1,0 +1,98 @@
+"""The data-quality page: volumes, freshness, the processor's dead letters, the cells by status, and
+the collector's refusals by reason read from its Prometheus metrics (issue 19 point 9).
+
+The collector counts every refused submission in ``ascolto_submissions_rejected_total{reason}``
+(``collector/metrics.py``) and serves the sum over its workers at ``GET /metrics``; the console reads
+it from ``Settings.metrics_url`` (``ASCOLTO_COLLECTOR_METRICS_URL``, default the local collector)
+with a short timeout. The counters start at 0 when the collector restarts, and carry no service label
+(the collector would have to add one, bounded to registered services): the page says both.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.error import URLError
+from urllib.request import urlopen
+
+from .. import cube
+from ..protect import FREE
+from .data import Chart, code_label, count, status_text, table
+from .i18n import gettext as _
+
+REJECTED = "ascolto_submissions_rejected_total"
+ACCEPTED = "ascolto_submissions_accepted_total"
+#: The collector's refusal codes in words (the error codes of DESIGN §4).
+REASONS = {"rate_limited": "troppe richieste (limite di frequenza)", "origin_not_allowed": "origine non ammessa",
+           "rejected_as_automated": "invio automatico", "unknown_service": "servizio sconosciuto",
+           "inactive_service": "servizio non attivo", "questionnaire_not_assigned": "questionario non assegnato",
+           "invalid_answers": "risposte non valide", "malformed": "richiesta malformata",
+           "too_large": "richiesta troppo grande", "unsupported_media_type": "tipo di contenuto errato",
+           "unavailable": "servizio non disponibile", "not_found": "risorsa inesistente",
+           "method_not_allowed": "metodo non ammesso"}
+
+
+def collector_refusals(url: str, timeout: float = 1.0) -> dict[str, Any]:
+    """``{"ok", "by_reason": [(reason, n)], "accepted", "error"}`` from the collector's ``/metrics``."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    try:
+        with urlopen(url, timeout=timeout) as resp:  # noqa: S310 (a configured URL of our own collector)
+            text = resp.read(2_000_000).decode("utf-8", "replace")
+        by_reason: dict[str, float] = {}
+        accepted = 0.0
+        for fam in text_string_to_metric_families(text):
+            for s in fam.samples:
+                if s.name == REJECTED:
+                    by_reason[s.labels.get("reason", "?")] = by_reason.get(s.labels.get("reason", "?"), 0) + s.value
+                elif s.name == ACCEPTED:
+                    accepted += s.value
+    except (URLError, OSError, ValueError) as exc:
+        return {"ok": False, "by_reason": [], "accepted": None, "error": f"{type(exc).__name__}: {exc}"}
+    rows = sorted(((r, int(v)) for r, v in by_reason.items() if v), key=lambda kv: (-kv[1], kv[0]))
+    return {"ok": True, "by_reason": rows, "accepted": int(accepted), "error": ""}
+
+
+def quality_page(con, settings, args, lang) -> dict[str, Any]:
+    import duckdb
+
+    recent = cube.period_labels(con, "M")[-12:]
+    volumes = [(r["period"], r["pa_type"], r["n"]) for r in table(
+        con, settings, indicator=cube.RESPONSES, by=["pa_type"], start=recent[0], end=recent[-1])] if recent else []
+    fresh = con.execute("SELECT strftime(max(received_at) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M UTC') FROM responses").fetchone()[0]
+    failed_root = Path(settings.data_dir) / "failed"
+    failed: list[tuple[str, int]] = []
+    if failed_root.exists() and any(failed_root.rglob("*.parquet")):
+        pattern = str(failed_root / "**" / "*.parquet").replace("'", "''")
+        with duckdb.connect(":memory:") as fc:
+            failed = fc.execute(f"SELECT reason, count(*) FROM read_parquet('{pattern}', union_by_name = true, "
+                                "hive_partitioning = false) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    cells = table(con, settings, indicator="satisfaction", by=["service_type", "entity"], margins=True,
+                  start=recent[0], end=recent[-1]) if recent else []
+    counts = {_("pubblicato"): 0, _("bassa affidabilità"): 0, _("interruzione di serie"): 0, _("oscurato"): 0}
+    for c in cells:
+        counts[status_text(c)] += 1
+    refusals = collector_refusals(settings.metrics_url)
+    pa_types = sorted({v[1] for v in volumes})
+    return {"fresh": fresh, "failed_total": sum(int(c) for _r, c in failed), "cells": len(cells), "refusals": refusals,
+            "refused_total": sum(n for _r, n in refusals["by_reason"]) if refusals["ok"] else None,
+            "charts": [
+        Chart("volumes", "Risposte per mese e tipo di PA", [("period", "Periodo"), ("pa_type", "Tipo di PA"),
+                                                             ("responses", "Risposte")],
+              [{"period": p, "pa_type": code_label("PA_TYPE", t), "responses": count(c)} for p, t, c in volumes],
+              {"data": [{"type": "bar", "name": code_label("PA_TYPE", t), "x": [p for p, tt, _c in volumes if tt == t],
+                         "y": [count(c) for _p, tt, c in volumes if tt == t]} for t in pa_types],
+               "layout": {"barmode": "stack", "xaxis": {"type": "category", "title": {"text": _("Periodo")}},
+                          "yaxis": {"title": {"text": _("Risposte")}}}}),
+        Chart("refusals", "Invii rifiutati dal collettore per motivo", [("reason", "Motivo"), ("code", "Codice"),
+                                                                       ("submissions", "Invii")],
+              [{"reason": _(REASONS.get(r, r)), "code": r, "submissions": n} for r, n in refusals["by_reason"]],
+              note=_("Contatori del collettore dall'ultimo avvio (per motivo; le metriche non distinguono il servizio).")
+              if refusals["ok"] else _("Metriche del collettore non raggiungibili.")),
+        Chart("failed", "Record scartati (DLQ) per motivo", [("reason", "Motivo"), ("records", "Record")],
+              [{"reason": r, "records": int(c)} for r, c in failed]),
+        Chart("suppression", "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)",
+              [("status", "Stato"), ("cells", "Celle")], [{"status": k, "cells": v} for k, v in counts.items()]),
+    ]}
+
+
+__all__ = ["FREE", "collector_refusals", "quality_page"]

@@ -1,0 +1,177 @@
+"""The pages about units: the service types list, one service type's comparison of entities (funnel,
+FDR flags, EB ranks) and one entity's page — positive share by default, the period always stated,
+the instrument and channel breakdown reachable (see :mod:`warehouse.console.data`)."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import cube
+from ..compare import MIN_UNITS, compare
+from ..comparability import NotComparable, QueryError, declared
+from ..protect import Protection
+from ..rollup import MODULE_INDICATORS
+from .data import (SHARE_COLUMNS, Chart, breakdown, cell, indicator_arg, indicator_label, measure_arg, num,
+                   period_choice, status_text, table, type_label)
+from .i18n import gettext as _
+
+SORTS = ("label", "n", "share")
+FLAGS = {"above_99.8": "sopra il limite al 99,8%", "above_95": "sopra il limite al 95%", "within": "entro i limiti",
+         "below_95": "sotto il limite al 95%", "below_99.8": "sotto il limite al 99,8%"}
+FDR = {"above": "significativamente sopra (FDR 5%)", "below": "significativamente sotto (FDR 5%)",
+       "within": "nessuna differenza significativa"}
+
+
+def service_types_list(con, settings, args, lang) -> dict[str, Any]:
+    """Every service type with data in the period: N and the headline (the positive share of
+    satisfaction) with its 95% CI; sortable (``sort`` = label, n, share; ``dir`` = asc, desc)."""
+    per = period_choice(con, args)
+    sort, direction = args.get("sort", "label"), args.get("dir", "asc")
+    if sort not in SORTS:
+        raise QueryError("sort", f"sort must be one of {', '.join(SORTS)}.")
+    if direction not in ("asc", "desc"):
+        raise QueryError("dir", "dir must be asc or desc.")
+    rows = []
+    if per["period"]:
+        for r in table(con, settings, indicator="satisfaction", by=["service_type"], freq=per["freq"],
+                       start=per["period"], end=per["period"]):
+            if r["service_type"] != cube.UNKNOWN:
+                rows.append({"code": r["service_type"], "label": type_label(r["service_type"], lang), **cell(r)})
+
+    def key(r):
+        v = r[sort]
+        return (v is None, v if direction == "asc" or v is None or isinstance(v, str) else -v)
+    rows.sort(key=key)
+    if direction == "desc" and sort == "label":
+        rows.reverse()
+    return {"per": per, "rows": rows, "sort": sort, "dir": direction}
+
+
+def indicators_of_type(code: str) -> list[str]:
+    """The core score indicators and the module indicators of the modules this service type uses."""
+    try:
+        from questionnaires.taxonomy import service_type as lookup
+
+        qs = set(lookup(code).questionnaires)
+    except Exception:  # an unknown type: core indicators only
+        qs = set()
+    mods = [m for m in MODULE_INDICATORS if m.split(":")[0] in qs]
+    return [*cube.SCORE_INDICATORS, *mods]
+
+
+def service_type_page(con, settings, args, lang, code: str, names: dict[str, str]) -> dict[str, Any]:
+    allowed = indicators_of_type(code)
+    indicator = indicator_arg(args, allowed)
+    measure = measure_arg(args)
+    per = period_choice(con, args)
+    filters = {"service_type": [code]}
+    for d in ("region", "pa_type", "instrument", "channel"):
+        if args.get(d):
+            filters[d] = [args[d]]
+    protection = Protection.from_settings(settings)
+    refused = ""
+    body: dict[str, Any] = {"units": [], "funnel": None, "benchmark": None}
+    if per["period"]:
+        cut = cube.Cut(indicator=indicator, filters=filters, freq=per["freq"], start=per["period"],
+                       end=per["period"]).validate()
+        try:
+            body = compare(con, cut, measure=measure, overdispersion=args.get("overdispersion", "multiplicative"),
+                           protection=protection)
+        except NotComparable as exc:  # a mean over scales or instruments: say why, show the share
+            refused, measure = str(exc), "positive_share"
+            body = compare(con, cut, measure=measure, protection=protection)
+        own = {r["entity"]: r for r in cube.table(con, cube.Cut(indicator=indicator, by=["entity"], filters=filters,
+                                                                freq=per["freq"], start=per["period"],
+                                                                end=per["period"]), protection).to_dict("records")}
+    else:
+        own = {}
+    lo_key, hi_key = ("mean_lower", "mean_upper") if measure == "mean" else ("top2_lower", "top2_upper")
+    rows = []
+    for u in body["units"]:
+        o = own.get(u["entity"], {})
+        pub = u["value"] is not None
+        rank = "" if u.get("rank") is None else (f"{u['rank']}=" if u.get("tied") else str(u["rank"]))
+        rows.append({"entity": u["entity"], "name": names.get(u["entity"], u["entity"]), "n": u["n"],
+                     "value": num(u["value"]), "ci_lower": num(o.get(lo_key)) if pub else None,
+                     "ci_upper": num(o.get(hi_key)) if pub else None, "eb_estimate": num((u.get("eb") or {}).get("estimate")),
+                     "rank": rank, "rank_interval": "–".join(map(str, u["rank_interval"])) if u.get("rank_interval") else "",
+                     "flag": _(FLAGS[u["flag"]]) if u.get("flag") else "",
+                     "fdr": _(FDR[u["fdr"]["flag"]]) if u.get("fdr") else "", "status": status_text(u),
+                     "obs_status": u["obs_status"], "conf_status": u["conf_status"]})
+    f = body.get("funnel") or {}
+    bench = (body.get("benchmark") or {}).get("value")
+    informative = bool(f.get("informative"))
+    plot = {}
+    if informative:
+        pub = [r for r in rows if r["value"] is not None]
+        ns = f["n"]
+        line = lambda y, name, color, dash, legend=True: {  # noqa: E731
+            "type": "scatter", "mode": "lines", "x": ns, "y": y, "name": name, "showlegend": legend,
+            "line": {"color": color, "dash": dash, "shape": "spline"}, "hoverinfo": "skip"}
+        plot = {"data": [
+            line(f["upper_99.8"], _("Limiti al 99,8%"), "#a61919", "dot"),
+            line(f["lower_99.8"], _("Limiti al 99,8%"), "#a61919", "dot", False),
+            line(f["upper_95"], _("Limiti al 95%"), "#995c00", "dash"),
+            line(f["lower_95"], _("Limiti al 95%"), "#995c00", "dash", False),
+            {"type": "scatter", "mode": "lines", "x": [ns[0], ns[-1]], "y": [bench, bench],
+             "name": _("Benchmark nazionale"), "line": {"color": "#17324d"}},
+            {"type": "scatter", "mode": "markers+text", "x": [r["n"] for r in pub], "y": [r["value"] for r in pub],
+             "text": [r["entity"] for r in pub], "textposition": "top center", "name": _("Enti"),
+             "marker": {"color": "#0066cc", "size": 10}},
+        ], "layout": {"xaxis": {"title": {"text": _("Numero di risposte")}, "tickformat": "d", "rangemode": "tozero"},
+                      "yaxis": {"title": {"text": _("Quota positiva %") if measure != "mean" else _("Media (0–100)")},
+                                "range": [0, 105]}}}
+    note = "" if informative or not body["units"] else _(
+        "Con meno di {n} enti pubblicati un funnel plot non è informativo: ecco la tabella.").format(n=MIN_UNITS)
+    columns = [("rank", "Rango EB"), ("rank_interval", "Intervallo del rango"), ("entity", "Codice IPA"),
+               ("name", "Ente"), ("n", "Risposte"), ("value", "Valore"), ("ci_lower", "IC 95% inf."),
+               ("ci_upper", "IC 95% sup."), ("eb_estimate", "Stima EB"), ("flag", "Posizione nel funnel"),
+               ("fdr", "Confronto (FDR)"), ("status", "Stato")]
+    return {"code": code, "label": type_label(code, lang), "indicator": indicator, "indicators": allowed,
+            "measure": measure, "refused": refused, "per": per, "benchmark": body.get("benchmark"), "compare": body,
+            "filters": filters, "method": body.get("method"), "ranking": body.get("ranking"),
+            "instruments": list(declared().get(indicator, ())),
+            "charts": [Chart("funnel", "Funnel plot", columns, rows, plot, note=note),
+                       *breakdown(con, settings, indicator, {"service_type": [code]}, per)]}
+
+
+def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> dict[str, Any]:
+    indicator = indicator_arg(args)
+    per = period_choice(con, args)
+    types = [t for (t,) in con.execute("SELECT DISTINCT service_type FROM rollup WHERE entity = ? AND n > 0 "
+                                       "ORDER BY 1", [ipa]).fetchall()]
+    p = per["period"]
+    svc = {r["service"]: r for r in table(con, settings, indicator=indicator, by=["service"], filters={"entity": [ipa]},
+                                          freq=per["freq"], start=p, end=p)} if p else {}
+    recent = [x for x in per["periods"] if p and x <= p][-12:]
+    charts = []
+    for t in types:
+        if not recent:
+            break
+        rng = {"freq": per["freq"], "start": recent[0], "end": recent[-1]}
+        own = {r["period"]: cell(r) for r in table(con, settings, indicator=indicator,
+                                                   filters={"entity": [ipa], "service_type": [t]}, **rng)}
+        nat = {r["period"]: cell(r) for r in table(con, settings, indicator=indicator, filters={"service_type": [t]},
+                                                   **rng)}
+        rows = [{"period": q, "n": own[q]["n"], "share": own[q]["share"], "share_lower": own[q]["share_lower"],
+                 "share_upper": own[q]["share_upper"], "status": own[q]["status"], "obs_status": own[q]["obs_status"],
+                 "conf_status": own[q]["conf_status"], "national_n": nat.get(q, {}).get("n"),
+                 "national_share": nat.get(q, {}).get("share")} for q in sorted(own)]
+        plot = {"data": [{"type": "scatter", "mode": "lines+markers", "x": [r["period"] for r in rows],
+                          "y": [r["share"] for r in rows], "name": ipa, "line": {"color": "#0066cc"}},
+                         {"type": "scatter", "mode": "lines", "x": [r["period"] for r in rows],
+                          "y": [r["national_share"] for r in rows], "name": _("Benchmark nazionale"),
+                          "line": {"color": "#17324d", "dash": "dash"}}],
+                "layout": {"yaxis": {"range": [0, 100], "title": {"text": _("Quota positiva %")}},
+                           "xaxis": {"type": "category", "title": {"text": _("Periodo")}}}}
+        charts.append(Chart(f"trend-{t}", type_label(t, lang),
+                            [("period", "Periodo"), ("n", "Risposte"), ("share", "Quota positiva %"),
+                             ("share_lower", "IC 95% inf."), ("share_upper", "IC 95% sup."), ("status", "Stato"),
+                             ("national_n", "Risposte (nazionale)"), ("national_share", "Quota positiva nazionale %")],
+                            rows, plot))
+    service_rows = [{**s, "cell": cell(svc[s["key"]]) if s["key"] in svc else None} for s in services]
+    charts += breakdown(con, settings, indicator, {"entity": [ipa]}, per)
+    return {"ipa": ipa, "indicator": indicator, "indicator_label": indicator_label(indicator), "per": per,
+            "services": service_rows, "charts": charts, "types": types}
+
+
+__all__ = ["SHARE_COLUMNS", "entity_page", "service_type_page", "service_types_list"]

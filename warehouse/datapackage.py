@@ -1,0 +1,224 @@
+"""The Frictionless Data Package of anonymised microdata (statisticians only): one CSV resource per
+questionnaire version, its Table Schema the codebook, k-anonymous rows only (docs/confidentiality.md)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
+
+from .csvsafe import csv_writer, fmt_value as _fmt
+from .protect import CKM_NOTE, Protection
+
+
+MISSING = ["", "NOT_ASKED", "NOT_ANSWERED", "NOT_SCORED"]
+MICRO_DIMS = ["period", "pa_type", "service_type", "region", "channel", "lang"]
+
+
+def _item_field(item) -> dict[str, Any]:
+    f: dict[str, Any] = {"name": f"item_{item.code}", "title": item.label.get("it", item.code),
+                         "description": item.label.get("en", item.label.get("it", "")),
+                         "labels": dict(item.label), "item_type": item.type}
+    if item.type == "rating":
+        f.update(type="integer", constraints={"minimum": item.scale_min, "maximum": item.scale_max},
+                 scale={"min": item.scale_min, "max": item.scale_max})
+    elif item.type == "choice":
+        f.update(type="string", constraints={"enum": [o.code for o in item.options]},
+                 options=[{"code": o.code, "labels": dict(o.label)} for o in item.options])
+    elif item.type == "multi":
+        f.update(type="string", format="default",
+                 description=f.get("description", "") + " (option codes separated by ';')",
+                 options=[{"code": o.code, "labels": dict(o.label)} for o in item.options])
+    elif item.type == "boolean":
+        f.update(type="boolean")
+    if item.show_if:
+        f["show_if"] = {"item": item.show_if.item, "op": item.show_if.op, "value": item.show_if.value}
+    return f
+
+
+def _item_value(item, answers: dict[str, Any]) -> Any:
+    if item.code in answers and answers[item.code] is not None:
+        v = answers[item.code]
+        if item.type == "multi":
+            return ";".join(v)
+        if item.type == "boolean":
+            return "true" if v else "false"
+        return v
+    return "NOT_ASKED" if not item.visible(answers) else "NOT_ANSWERED"
+
+
+#: The quasi-identifiers of a response: a row is released only when its combination of these is shared
+#: by at least k responses.
+QUASI_IDENTIFIERS = ["period", "region", "entity", "service", "channel", "lang", "questionnaire"]
+
+
+def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
+                      progress: bool | None = False) -> Path:
+    """Anonymised microdata + codebook, one CSV resource per questionnaire version (for statisticians).
+
+    Released: only rows whose combination of :data:`QUASI_IDENTIFIERS` is shared by at least ``k``
+    responses; the others are withheld and counted (``confidentiality.withheld_rows``). Left out:
+    submission id, record key, timestamps (only the month is kept), service key, entity, device, page,
+    Kafka lineage, and every free-text answer (the comment included).
+    """
+    protection = protection or Protection()
+    from questionnaires import default_catalog
+    from questionnaires.codebook import build_codebook, render_markdown
+    from questionnaires.taxonomy import pa_categories, service_types
+
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    catalog = default_catalog()
+    codebook = build_codebook(catalog, pa_categories(), service_types())
+    (out_dir / "codebook.json").write_text(json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (out_dir / "codebook.md").write_text(render_markdown(codebook), "utf-8")
+    cols = {r[0] for r in con.execute("DESCRIBE responses").fetchall()}
+
+    def c(name: str, typ: str = "VARCHAR") -> str:
+        return name if name in cols else f"NULL::{typ} AS {name}"
+
+    dims = ", ".join(c(d) for d in MICRO_DIMS)
+    qis = ", ".join(c(d) for d in ("entity", "service"))
+    cell = ", ".join(QUASI_IDENTIFIERS)
+    sql = f"""
+        WITH r AS (SELECT {dims}, {qis}, {c('questionnaire')}, {c('version', 'INTEGER')},
+                          {', '.join(c(i, 'DOUBLE') for i in SCORE_INDICATORS)},
+                          {', '.join(c(i + '_raw') for i in SCORE_INDICATORS)},
+                          {', '.join(c(i, 'VARCHAR[]') for i in CATEGORY_INDICATORS)},
+                          {c('answers', 'MAP(VARCHAR, VARCHAR)')}, {c('received_at', 'TIMESTAMPTZ')}
+                   FROM responses),
+             cells AS (SELECT {cell}, count(*) AS cell_n FROM r GROUP BY ALL)
+        SELECT r.* EXCLUDE (received_at, entity, service) FROM r JOIN cells
+          ON {' AND '.join(f'r.{q} IS NOT DISTINCT FROM cells.{q}' for q in QUASI_IDENTIFIERS)}
+        WHERE cell_n >= ? AND r.questionnaire IS NOT NULL
+        ORDER BY questionnaire, version, period, pa_type, service_type, region, received_at
+    """
+    total = con.execute(f"SELECT count(*) FROM ({sql})", [k]).fetchall()[0][0]
+    all_rows = con.execute("SELECT count(*) FROM responses WHERE questionnaire IS NOT NULL").fetchall()[0][0] \
+        if "questionnaire" in cols else 0
+    reader = con.sql(sql.replace("?", str(int(k)))).to_arrow_reader(10_000)
+    writers: dict[tuple[str, int], tuple[Any, Any, list, int]] = {}
+    resources = []
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc="microdata", unit="row", disable=None if progress is None else not progress) as bar:
+        for batch in reader:
+            for r in batch.to_pylist():
+                key = (r["questionnaire"], int(r["version"]))
+                if key not in writers:
+                    try:
+                        q = catalog.get(*key)
+                    except Exception:  # an instrument no longer in the catalog: not described, not released
+                        continue
+                    items = [it for it in q.items if it.type != "text"]
+                    name = f"responses-{key[0]}-v{key[1]}"
+                    fh = open(out_dir / f"{name}.csv", "w", newline="", encoding="utf-8")
+                    w = csv_writer(fh, lineterminator="\n")
+                    header = ["row", *MICRO_DIMS, "questionnaire", "version", "instrument", *SCORE_INDICATORS,
+                              *CATEGORY_INDICATORS, *[f"item_{it.code}" for it in items]]
+                    w.writerow(header)
+                    writers[key] = (fh, w, items, 0)
+                    resources.append(_resource(name, q, items, codebook))
+                fh, w, items, count = writers[key]
+                pairs = r["answers"] or []  # arrow gives a map as a list of (key, value) pairs
+                answers = {k: json.loads(v) for k, v in (pairs.items() if isinstance(pairs, dict) else pairs)}
+                scores = []
+                for i in SCORE_INDICATORS:
+                    if r[i] is not None:
+                        scores.append(_fmt(float(r[i])))
+                    elif r.get(f"{i}_raw") is not None:
+                        scores.append("NOT_SCORED")
+                    else:
+                        scores.append("NOT_ANSWERED" if i in q_indicators(key, catalog) else "")
+                cats = [";".join(r[i]) if r[i] else "" for i in CATEGORY_INDICATORS]
+                w.writerow([count + 1, *[r[d] or "" for d in MICRO_DIMS], key[0], key[1], instrument_of(*key), *scores, *cats,
+                            *[_fmt(_item_value(it, answers)) for it in items]])
+                writers[key] = (fh, w, items, count + 1)
+            bar.update(batch.num_rows)
+    for fh, *_ in writers.values():
+        fh.close()
+    package = {
+        "profile": "tabular-data-package",
+        "name": "ascolto-microdata",
+        "title": "Ascolto — anonymised responses to the customer-experience questionnaires",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                      "title": "Creative Commons Attribution 4.0"}],
+        "description": (f"One row per response, released only where its combination of quasi-identifiers "
+                        f"({', '.join(QUASI_IDENTIFIERS)}) is shared by at least {k} responses; "
+                        f"{all_rows - total} rows withheld. No identifiers, timestamps (month only), entity, service, "
+                        f"device or free text. Item wording in every language: the fields' 'labels', codebook.json "
+                        f"and codebook.md. Published tables are protected by the cell-key method: their figures "
+                        f"differ slightly from totals computed from these rows (docs/confidentiality.md)."),
+        "codebook": "codebook.json",
+        "confidentiality": {"microdata_k": k, "quasi_identifiers": QUASI_IDENTIFIERS, "released_rows": int(total),
+                            "withheld_rows": int(all_rows - total), "tables": protection.metadata(),
+                            "note": CKM_NOTE, "access": "statistician role only"},
+        "resources": resources,
+    }
+    path = out_dir / "datapackage.json"
+    path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return path
+
+
+_DECLARED: dict[tuple[str, int], set[str]] = {}
+
+
+def instrument_of(qid: str, version: int) -> str:
+    """The instrument of a questionnaire version's core items (a module's are ``cx-core``'s)."""
+    from questionnaires.scales import lookup
+
+    found = sorted(m.instrument for (q, v, i), m in lookup().items()
+                   if q == qid and v == version and i in SCORE_INDICATORS)
+    return found[0] if found else qid
+
+
+def q_indicators(key: tuple[str, int], catalog) -> set[str]:
+    """Indicators the questionnaire version declares (others are "" = not measured by it)."""
+    if key not in _DECLARED:
+        _DECLARED[key] = set(catalog.get(*key).harmonization)
+    return _DECLARED[key]
+
+
+def _resource(name: str, q, items, codebook) -> dict[str, Any]:
+    from questionnaires.codebook import INDICATOR_MEANINGS
+
+    fields = [{"name": "row", "type": "integer", "description": "row number within this file (no identifier)"},
+              {"name": "period", "type": "string", "description": "month of the response (Europe/Rome), YYYY-MM"},
+              {"name": "pa_type", "type": "string", "description": "IPA category of the administration"},
+              {"name": "service_type", "type": "string", "description": "service type (taxonomy code)"},
+              {"name": "region", "type": "string", "description": "NUTS-2 region of the administration"},
+              {"name": "channel", "type": "string", "description": "channel of the service"},
+              {"name": "lang", "type": "string", "description": "language the questionnaire was answered in",
+               "constraints": {"enum": codebook["languages"]}},
+              {"name": "questionnaire", "type": "string", "constraints": {"enum": [q.id]}},
+              {"name": "version", "type": "integer", "constraints": {"enum": [q.version]}},
+              {"name": "instrument", "type": "string", "constraints": {"enum": [instrument_of(q.id, q.version)]},
+               "description": "the instrument owning the core items (a module's are cx-core's)"}]
+    from questionnaires.scales import lookup, scale_label
+
+    measures = lookup()
+    for i in SCORE_INDICATORS:
+        m = measures.get((q.id, q.version, i))
+        fields.append({"name": i, "type": "number", "description": f"{INDICATOR_MEANINGS[i]} (0–100)",
+                       "constraints": {"minimum": 0, "maximum": 100},
+                       "harmonization": dict(q.harmonization[i]) if i in q.harmonization else None,
+                       **({"instrument": m.instrument, "scale": m.scale,
+                           "scale_label": {"it": scale_label(m.scale, "it"), "en": scale_label(m.scale, "en")},
+                           "positive_answers": list(m.positive), "headline": m.headline} if m else {})})
+    for i in CATEGORY_INDICATORS:
+        fields.append({"name": i, "type": "string",
+                       "description": f"{INDICATOR_MEANINGS[i]}: codes separated by ';' ({', '.join(codebook['category_codes'])})"})
+    fields += [_item_field(it) for it in items]
+    return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
+            "encoding": "utf-8", "title": q.title.get("it", q.id),
+            "schema": {"fields": fields, "missingValues": MISSING,
+                       "missingValueCodes": {"NOT_ASKED": codebook["missing_values"]["not_asked"],
+                                             "NOT_ANSWERED": codebook["missing_values"]["not_answered"],
+                                             "NOT_SCORED": codebook["missing_values"]["not_scored"],
+                                             "": "not applicable (no category chosen)"}}}
+
+
