@@ -84,6 +84,11 @@ class Warehouse:
             con.execute(f"CREATE OR REPLACE TABLE rollup AS SELECT {group}, {rollup.measure_sums()} FROM rollup_daily "
                         f"GROUP BY {group} ORDER BY indicator, service_type, period")
 
+    @property
+    def version(self) -> str | None:
+        """What the loaded rollup is (its manifest's mtime): results computed from one version may be reused."""
+        return self._loaded
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own for one caller (thread); the data is fresh per ``rollup_check_s``."""
         self.ensure_fresh()
