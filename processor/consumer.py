@@ -30,8 +30,8 @@ from .ids import IdIndex
 from .metrics import Metrics
 from .sink import ParquetSink
 from .steps import ServiceLookup
-from .strategies import (Batching, Halt, InvalidRatioGuard, MessageRejected, Parts, Stats, build_chain,
-                         write_partition)
+from .chain import Parts, build_chain, drain_writer
+from .strategies import Batching, Halt, InvalidRatioGuard, MessageRejected, Stats, write_partition
 
 __all__ = ["Halt", "Processor", "Stats", "run_forever", "tune_gc", "write_partition"]
 log = logging.getLogger("ascolto.processor")
@@ -107,7 +107,7 @@ class Processor:
         self.stats: Stats = self.parts.stats
         self.chain: Batching = build_chain(
             self.parts, dlq_topic=settings.dlq_topic, max_records=settings.batch_max_records,
-            max_seconds=settings.batch_max_seconds,
+            max_seconds=settings.batch_max_seconds, writer_pending=settings.writer_pending,
             guard=InvalidRatioGuard(settings.dlq_window, settings.dlq_max_ratio))
 
     # --- partitions ---------------------------------------------------------------------------------
@@ -128,6 +128,7 @@ class Processor:
             self.flush()
         except Halt as exc:  # the chain abandoned the batch: nothing of it written or committed
             self.halted = exc
+            drain_writer(self.chain)
         for tp in revoked:
             self.indexes.pop(tp.partition, None)
 
@@ -153,6 +154,7 @@ class Processor:
                 self.flush()
         except Halt as exc:
             self.halted = exc
+            drain_writer(self.chain)  # the batches before the offending one, as an inline chain would have
         finally:
             if self.halted is not None:
                 self.metrics.halted.set(1)

@@ -23,7 +23,7 @@ last step, only after :class:`WritingRows` made its rows and ``failed/`` records
 fsynced, renamed: :mod:`dataset.files`) and :class:`DeadLettering` saw every DLQ send acknowledged;
 rows whose ``submission_id`` was already written are skipped, so a batch replayed after a crash
 before the commit is written once. The consumer, producer, registry lookup and clock are given to
-the steps (see :func:`build_chain`), so each is tested with in-memory fakes.
+the steps (see :func:`processor.chain.build_chain`), so each is tested with in-memory fakes.
 """
 from __future__ import annotations
 
@@ -78,6 +78,7 @@ class Batch:
     value), then what each step adds."""
     records: list
     out: Transformed | None = None
+    guarded: bool = False  # the invalid-ratio guard counted it (a batch handed over again is not counted twice)
 
     def partitions(self) -> dict[int, tuple[str, int, int]]:
         """Kafka partition → (topic, first offset, last offset) of the batch's records."""
@@ -205,7 +206,9 @@ class Guarding(_Forward):
         self.guard = guard
 
     def submit(self, batch: Batch) -> None:
-        self.guard.check(batch.out.envelopes, len(batch.out.failures))
+        if not batch.guarded:
+            self.guard.check(batch.out.envelopes, len(batch.out.failures))
+            batch.guarded = True
         self.next.submit(batch)
 
 
@@ -321,26 +324,3 @@ class Committing:
 
     def close(self) -> None:
         pass
-
-
-@dataclass
-class Parts:
-    """What the chain is built from: every side effect is one of these, so tests pass fakes."""
-    consumer: Any            # commit(offsets)
-    producer: Any            # send(topic, key=, value=, headers=) -> future with get(timeout=); close(timeout=)
-    lookup: ServiceLookup    # facts(service key) -> registry.readmodel.ServiceView | None
-    sink: ParquetSink
-    failed: FailedStore
-    index: Callable[[int], IdIndex]
-    clock: Callable[[], float]
-    metrics: Metrics
-    stats: Stats = field(default_factory=Stats)
-
-
-def build_chain(parts: Parts, *, dlq_topic: str, max_records: int, max_seconds: float, guard: InvalidRatioGuard,
-                steps=STEPS) -> Batching:
-    """The processor's chain, first step returned; composed explicitly, the commit last."""
-    commit = Committing(parts.consumer, parts.stats, parts.metrics)
-    dead = DeadLettering(commit, parts.producer, dlq_topic, parts.stats, parts.metrics)
-    write = WritingRows(dead, parts.sink, parts.failed, parts.index, parts.stats, parts.metrics)
-    return Batching(Transforming(Guarding(write, guard), parts.lookup, steps), max_records, max_seconds, parts.clock)
