@@ -299,6 +299,8 @@ def main() -> None:
                     help="raw and processor alternate this many times on the same topic; the ratio is the median")
     ap.add_argument("--index-ids", type=int, default=1_000_000, help="0 to skip the dedup index measure")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--batch", type=int, default=2000, help="ASCOLTO_BATCH_MAX_RECORDS of the processors")
+    ap.add_argument("--writer-pending", type=int, default=1, help="ASCOLTO_WRITER_PENDING (0: writes inline)")
     ap.add_argument("--baseline", metavar="GIT_REF", default="",
                     help="also run the processor as of GIT_REF (e.g. the merge base with main) on the same topic")
     ap.add_argument("--members", type=int, default=2, help="also run a group of this many processors (0: skip)")
@@ -311,14 +313,15 @@ def main() -> None:
     extra: list[tuple[str, dict, dict]] = []  # (label, run, the raw run it is compared with)
     scaling: list[tuple[int, int, dict, dict]] = []
     with LocalBroker(log_path=tmp / "broker.log") as broker:
-        settings = Settings(data_dir=tmp, broker=broker.bootstrap, batch_max_records=2000, batch_max_seconds=1.0,
-                            group="bench-processor", dlq_window=0)
+        settings = Settings(data_dir=tmp, broker=broker.bootstrap, batch_max_records=args.batch, batch_max_seconds=1.0,
+                            group="bench-processor", dlq_window=0, writer_pending=args.writer_pending)
         ensure_topics(broker.bootstrap, {settings.topic: PARTITIONS, settings.dlq_topic: 1})
         seed(connect(settings.database_url), ["http://localhost"])
         t0 = time.perf_counter()
         records, envelopes = prefill(settings, args.submissions, random.Random(args.seed))
         print(f"machine: {machine()}; topic: {records} records, {envelopes} envelopes "
-              f"(pre-filled in {time.perf_counter() - t0:.1f}s), {PARTITIONS} partitions; {_load()}", flush=True)
+              f"(pre-filled in {time.perf_counter() - t0:.1f}s), {PARTITIONS} partitions; batches of {args.batch}, "
+              f"writer pending {args.writer_pending}; {_load()}", flush=True)
         for n in range(args.rounds):  # alternate, so that both see the same share of the machine
             raw = _child(_raw, settings, records, PARTITIONS)
             one = _child(_processor, _phase(settings, tmp, f"one{n}"), envelopes)

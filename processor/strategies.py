@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Protocol, TypeVar
 
@@ -231,12 +232,19 @@ def write_partition(sink: ParquetSink, index: IdIndex, works: list[Work], partit
 
 class WritingRows(_Forward):
     """Per Kafka partition: dedup against ``index(partition)``, rows into ``responses``/``answers`` and the
-    dead letters into ``failed/`` — all durable when it hands the batch on."""
+    dead letters into ``failed/`` — all durable when it hands the batch on.
+
+    The partitions of a batch are independent (own ids, own files), so up to ``io_threads`` of them
+    are written at once: their Parquet encoding and ``fsync``s overlap (the file system merges
+    concurrent syncs). Within a partition the order stays answers, responses, then ``failed/``; the
+    batch is handed on only when every partition is durable, and not at all if one failed."""
 
     def __init__(self, next_step: Strategy[Batch], sink: ParquetSink, failed: FailedStore,
-                 index: Callable[[int], IdIndex], stats: Stats, metrics: Metrics):
+                 index: Callable[[int], IdIndex], stats: Stats, metrics: Metrics, io_threads: int = 4):
         super().__init__(next_step)
         self.sink, self.failed, self.index, self.stats, self.metrics = sink, failed, index, stats, metrics
+        self._pool = ThreadPoolExecutor(max_workers=io_threads, thread_name_prefix="ascolto-io") \
+            if io_threads > 1 else None
 
     def submit(self, batch: Batch) -> None:
         accepted: dict[int, list[Work]] = {}
@@ -245,15 +253,30 @@ class WritingRows(_Forward):
         failures: dict[int, list[Failure]] = {}
         for f in batch.out.failures:
             failures.setdefault(f.source.partition, []).append(f)
-        for partition, (_, first, last) in batch.partitions().items():
-            written, dups = write_partition(self.sink, self.index(partition), accepted.get(partition, []),
-                                            partition, first, last)
+
+        def one(partition: int, first: int, last: int) -> tuple[int, int]:
+            counts = write_partition(self.sink, self.index(partition), accepted.get(partition, []), partition,
+                                     first, last)
             self.failed.write(failures.get(partition, []), partition, first, last)
+            return counts
+        spans = [(p, first, last) for p, (_, first, last) in batch.partitions().items()]
+        if self._pool is None or len(spans) == 1:
+            results = [one(*span) for span in spans]
+        else:
+            futures = [self._pool.submit(one, *span) for span in spans]
+            wait(futures)  # every one finished before anything is handed on or raised
+            results = [f.result() for f in futures]
+        for written, dups in results:
             self.stats.written += written
             self.stats.duplicates += dups
             self.metrics.rows.inc(written)
             self.metrics.duplicates.inc(dups)
         self.next.submit(batch)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        self.next.close()
 
 
 class DeadLettering(_Forward):
