@@ -1,23 +1,31 @@
 """Processor throughput vs the raw kafka-python consume rate of the same topic, side by side in one run.
 
     python -m bench.processor [--submissions 100000] [--rounds 3] [--index-ids 1000000] [--baseline GIT_REF]
-                              [--members 2] [--scaling 2,6]
+                              [--members 2] [--scaling 2,6] [--batch 2000] [--writer-pending 1]
 
 Pre-fills a topic (6 partitions, local Tansu broker) with records like the collector produces
 (batches of 1–8 envelopes keyed by service key, 5% duplicate submissions, 0.5% poison), then, each
-in its own child process so that peak RSS is per phase:
+in its own child process so that peak RSS is per phase, ``--rounds`` times in alternation (so that
+both see the same share of a shared machine):
 
-1. raw: a bare ``KafkaConsumer`` reads every record of the topic (no decoding);
-2. processor: :class:`processor.consumer.Processor` (new group) until every record's offset is
-   committed, i.e. its rows are in durable Parquet and its dead letters acknowledged; timed from
-   its first assignment, reported through the processor's ``on_assigned`` injection point.
+1. raw: a bare ``KafkaConsumer`` reads every record of the topic (no decoding), pass after pass
+   until it has been timed for ``RAW_MIN_SECONDS`` (one pass of 50,000 submissions lasts well
+   under a second: too short to time on shared cores); its figures are per pass;
+2. processor: :class:`processor.consumer.Processor` (new group, new data dir) until every record's
+   offset is committed, i.e. its rows are in durable Parquet and its dead letters acknowledged;
+   timed from its first assignment, reported through the processor's ``on_assigned`` injection point.
+
+Each round gives a wall-clock ratio (processor rate ÷ raw rate) and a CPU-time ratio (raw CPU
+seconds ÷ processor CPU seconds, every thread of the child): the headline is the median wall ratio
+with the spread of the rounds; the CPU-time ratio is what the work costs whatever else the machine
+runs, and is the figure that two runs reproduce. The load average is printed with the figures.
 
 ``--baseline`` also runs the processor code of a git ref (before/after in one run), ``--members`` a
-group of several processor processes (timed until the group's commits reach every partition's end);
-the single-process ratio is the headline. ``BENCH_PROFILE=FILE`` profiles the processor thread.
-Rates are submissions (envelopes) per second, timed from the first record (raw) or the partition
-assignment (processor) to the end. Prints both, the ratio (target >= 0.6) and peak RSS (target <
-500 MB). ``--index-ids`` also measures the dedup index for that many ids. Not run by pytest.
+group of several processor processes (timed until the group's commits reach every partition's end),
+``--scaling P,P`` a table of 1 and ``--members`` processes on topics of P partitions (each compared
+with a raw consume of its topic just before). ``BENCH_PROFILE=FILE`` profiles the processor thread.
+Rates are submissions (envelopes) per second. Prints the ratios (target >= 0.6) and peak RSS (target
+< 500 MB). ``--index-ids`` also measures the dedup index for that many ids. Not run by pytest.
 """
 from __future__ import annotations
 
