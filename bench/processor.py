@@ -318,6 +318,7 @@ def main() -> None:
     logging.getLogger("ascolto.processor").setLevel(logging.ERROR)  # not the per-dead-letter warnings
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-bench-processor-"))
     rounds: list[tuple[dict, dict]] = []
+    before: list[dict] = []  # the --baseline run of each round
     extra: list[tuple[str, dict, dict]] = []  # (label, run, the raw run it is compared with)
     scaling: list[tuple[int, int, dict, dict]] = []
     with LocalBroker(log_path=tmp / "broker.log") as broker:
@@ -330,18 +331,19 @@ def main() -> None:
         print(f"machine: {machine()}; topic: {records} records, {envelopes} envelopes "
               f"(pre-filled in {time.perf_counter() - t0:.1f}s), {PARTITIONS} partitions; batches of {args.batch}, "
               f"writer pending {args.writer_pending}; {_load()}", flush=True)
-        for n in range(args.rounds):  # alternate, so that both see the same share of the machine
+        code = _baseline_code(args.baseline, tmp / "baseline-code") if args.baseline else None
+        for n in range(args.rounds):  # alternate, so that all see the same share of the machine
             raw = _child(_raw, settings, records, PARTITIONS)
             one = _child(_processor, _phase(settings, tmp, f"one{n}"), envelopes)
             rounds.append((raw, one))
+            said = ""
+            if code is not None:
+                before.append(_baseline(_phase(settings, tmp, f"baseline{n}"), envelopes, code))
+                said = (f", before ({args.baseline[:12]}) {envelopes / before[-1]['seconds']:,.0f}/s ratio "
+                        f"{raw['seconds'] / before[-1]['seconds']:.2f} (CPU {raw['cpu_s'] / before[-1]['cpu_s']:.2f})")
             print(f"round {n + 1}: raw {envelopes / raw['seconds']:,.0f}/s, processor {envelopes / one['seconds']:,.0f}/s,"
-                  f" ratio {raw['seconds'] / one['seconds']:.2f} (CPU {raw['cpu_s'] / one['cpu_s']:.2f}); {_load()}",
+                  f" ratio {raw['seconds'] / one['seconds']:.2f} (CPU {raw['cpu_s'] / one['cpu_s']:.2f}){said}; {_load()}",
                   flush=True)
-        if args.baseline:
-            code = _baseline_code(args.baseline, tmp / "baseline-code")
-            raw = _child(_raw, settings, records, PARTITIONS)
-            extra.append((f"processor @ {args.baseline[:12]} (before)",
-                          _baseline(_phase(settings, tmp, "baseline"), envelopes, code), raw))
         if args.members > 1:
             raw = _child(_raw, settings, records, PARTITIONS)
             extra.append((f"  {args.members} group members (processes)",
@@ -365,10 +367,13 @@ def main() -> None:
     for n, (raw, one) in enumerate(rounds):
         line(f"raw kafka-python consume, round {n + 1}", raw, None)
         line(f"processor into committed Parquet, {n + 1}", one, raw)
+        if before:
+            line(f"processor @ {args.baseline[:12]} (before), {n + 1}", before[n], raw)
     reference = rounds[-1][1]
     for label, r, raw in extra:
         line(label, r, raw)
-    for label, r in [(lbl, r) for lbl, r, _ in extra] + [(f"round {n + 1}", one) for n, (_, one) in enumerate(rounds)]:
+    for label, r in [(lbl, r) for lbl, r, _ in extra] + [(f"round {n + 1}", one) for n, (_, one) in enumerate(rounds)] \
+            + [(f"before {n + 1}", r) for n, r in enumerate(before)]:
         assert (r["written"], r["duplicates"], r["rejected"]) == (reference["written"], reference["duplicates"],
                                                                  reference["rejected"]), (label, r)
     if scaling:
@@ -384,6 +389,10 @@ def main() -> None:
           f"{min(ratios):.2f}–{max(ratios):.2f}; CPU-time ratio {_spread(cpu_ratios)}; processor peak RSS "
           f"{rss:.0f} MB (target < 500 MB); rows {reference['written']}, duplicates {reference['duplicates']}, "
           f"dead letters {reference['rejected']}, batches {reference['batches']}; {_load()}")
+    if before:
+        print(f"before ({args.baseline[:12]}), same rounds: ratio "
+              f"{_spread([raw['seconds'] / b['seconds'] for (raw, _), b in zip(rounds, before)])}; CPU-time ratio "
+              f"{_spread([raw['cpu_s'] / b['cpu_s'] for (raw, _), b in zip(rounds, before)])}")
     if args.index_ids:
         ix = _child(_index, args.index_ids)
         print(f"dedup index, {ix['ids']} ids: {ix['index_mb']:.1f} MB (a set of the id strings: {ix['set_mb']:.0f} MB), "
