@@ -235,3 +235,32 @@ def test_batching_rejects_while_its_batch_is_refused_and_hands_it_over_on_poll()
     batching.poll()
     batching.submit("r2")
     assert gate.taken == [1, 1]
+
+
+def test_a_run_keeps_the_cyclic_gc_out_of_its_batches_and_restores_it(tmp_path):
+    """Automatic collections would walk the batches alive again and again; the run collects every
+    GC_EVERY batches instead, and gives the collector back when it returns."""
+    import gc
+
+    from processor.consumer import GC_EVERY
+    log = {0: [(b"svc-a", record_value(submission())) for _ in range(2 * (GC_EVERY + 2))]}
+    proc, consumer = make(tmp_path, log, batch=2)
+    stop, enabled, passes = threading.Event(), [], []
+
+    def on_commit(offsets):
+        enabled.append(gc.isenabled())
+        if max(m.offset for m in offsets.values()) >= len(log[0]):
+            stop.set()
+    consumer.on_commit = on_commit
+
+    def count(phase, info):
+        if phase == "start":
+            passes.append(info["generation"])
+    gc.callbacks.append(count)
+    try:
+        proc.run(stop)
+    finally:
+        gc.callbacks.remove(count)
+    assert consumer.committed == {0: len(log[0])} and len(enabled) == GC_EVERY + 2
+    assert not any(enabled) and gc.isenabled()
+    assert len(passes) <= 3  # the one before the run (tune_gc), one after GC_EVERY batches, perhaps one idle
