@@ -47,7 +47,8 @@ def tune_gc() -> None:
     (``bench/processor.py``). Process-wide and idempotent: startup objects go to the permanent
     generation (``gc.freeze``) and generation 0 is collected every ``GC_THRESHOLD`` allocations.
     Nothing of the processor relies on cycle collection (its objects hold no cycles). :meth:`Processor.run`
-    undoes the freeze when it returns (``gc.unfreeze``) so that those objects are collected as usual."""
+    also turns automatic collection off for its duration and collects between batches
+    (:meth:`Processor._pace_gc`); it undoes both when it returns (``gc.enable``, ``gc.unfreeze``)."""
     gc.collect()
     gc.freeze()
     if gc.get_threshold()[0] < GC_THRESHOLD:
