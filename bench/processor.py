@@ -54,6 +54,7 @@ from registry import connect
 from registry.demo import SERVICES, seed
 
 from .common import ROOT, machine
+from .dedup_index import measure as _index
 
 PARTITIONS = 6
 RAW_MIN_SECONDS = 3.0  # the raw consumer re-reads the topic until it has been timed this long
@@ -267,32 +268,6 @@ def _baseline(settings: Settings, envelopes: int, code: Path) -> dict:
     if proc.returncode or not line:
         raise RuntimeError(f"baseline run failed:\n{proc.stderr[-3000:]}")
     return _json.loads(line[-1][7:])
-
-
-def _index(n: int, out: mp.Queue) -> None:
-    import gc
-    import tracemalloc
-
-    from processor.ids import IdIndex
-
-    ids = [str(uuid.uuid4()) for _ in range(n)]
-    gc.collect()
-    before = _rss_mb()
-    tracemalloc.start()
-    index = IdIndex(ids)
-    held = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    probe = ids[: 100_000] + [str(uuid.uuid4()) for _ in range(100_000)]
-    t0 = time.perf_counter()
-    hits = sum(1 for i in probe if i in index)
-    lookup_us = (time.perf_counter() - t0) / len(probe) * 1e6
-    tracemalloc.start()
-    as_set = set(ids)
-    set_bytes = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    del as_set
-    out.put({"ids": n, "index_mb": held / 2**20, "set_mb": (set_bytes + sum(map(len, ids)) + 49 * n) / 2**20,
-             "lookup_us": lookup_us, "hits": hits, "rss_growth_mb": _rss_mb() - before})
 
 
 def _child(target, *args) -> dict:
