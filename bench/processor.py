@@ -1,22 +1,31 @@
 """Processor throughput vs the raw kafka-python consume rate of the same topic, side by side in one run.
 
-    python -m bench.processor [--submissions 100000] [--index-ids 1000000] [--baseline GIT_REF] [--members 2]
+    python -m bench.processor [--submissions 100000] [--rounds 3] [--index-ids 1000000] [--baseline GIT_REF]
+                              [--members 2] [--scaling 2,6] [--batch 2000] [--writer-pending 1]
 
 Pre-fills a topic (6 partitions, local Tansu broker) with records like the collector produces
 (batches of 1–8 envelopes keyed by service key, 5% duplicate submissions, 0.5% poison), then, each
-in its own child process so that peak RSS is per phase:
+in its own child process so that peak RSS is per phase, ``--rounds`` times in alternation (so that
+both see the same share of a shared machine):
 
-1. raw: a bare ``KafkaConsumer`` reads every record of the topic (no decoding);
-2. processor: :class:`processor.consumer.Processor` (new group) until every record's offset is
-   committed, i.e. its rows are in durable Parquet and its dead letters acknowledged; timed from
-   its first assignment, reported through the processor's ``on_assigned`` injection point.
+1. raw: a bare ``KafkaConsumer`` reads every record of the topic (no decoding), pass after pass
+   until it has been timed for ``RAW_MIN_SECONDS`` (one pass of 50,000 submissions lasts well
+   under a second: too short to time on shared cores); its figures are per pass;
+2. processor: :class:`processor.consumer.Processor` (new group, new data dir) until every record's
+   offset is committed, i.e. its rows are in durable Parquet and its dead letters acknowledged;
+   timed from its first assignment, reported through the processor's ``on_assigned`` injection point.
+
+Each round gives a wall-clock ratio (processor rate ÷ raw rate) and a CPU-time ratio (raw CPU
+seconds ÷ processor CPU seconds, every thread of the child): the headline is the median wall ratio
+with the spread of the rounds; the CPU-time ratio is what the work costs whatever else the machine
+runs, and is the figure that two runs reproduce. The load average is printed with the figures.
 
 ``--baseline`` also runs the processor code of a git ref (before/after in one run), ``--members`` a
-group of several processor processes (timed until the group's commits reach every partition's end);
-the single-process ratio is the headline. ``BENCH_PROFILE=FILE`` profiles the processor thread.
-Rates are submissions (envelopes) per second, timed from the first record (raw) or the partition
-assignment (processor) to the end. Prints both, the ratio (target >= 0.6) and peak RSS (target <
-500 MB). ``--index-ids`` also measures the dedup index for that many ids. Not run by pytest.
+group of several processor processes (timed until the group's commits reach every partition's end),
+``--scaling P,P`` a table of 1 and ``--members`` processes on topics of P partitions (each compared
+with a raw consume of its topic just before). ``BENCH_PROFILE=FILE`` profiles the processor thread.
+Rates are submissions (envelopes) per second. Prints the ratios (target >= 0.6) and peak RSS (target
+< 500 MB). ``--index-ids`` also measures the dedup index for that many ids. Not run by pytest.
 """
 from __future__ import annotations
 
@@ -27,6 +36,7 @@ import logging
 import multiprocessing as mp
 import random
 import resource
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -44,12 +54,20 @@ from registry import connect
 from registry.demo import SERVICES, seed
 
 from .common import ROOT, machine
+from .dedup_index import measure as _index
 
 PARTITIONS = 6
+RAW_MIN_SECONDS = 3.0  # the raw consumer re-reads the topic until it has been timed this long
 
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process so far (every thread): the work done, whatever else the machine runs."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def generate(n: int, rng: random.Random) -> list[tuple[bytes, bytes, int]]:
@@ -96,18 +114,26 @@ def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
     return records, envelopes
 
 
-def _raw(settings: Settings, records: int, out: mp.Queue) -> None:
+def _raw(settings: Settings, records: int, partitions: int, out: mp.Queue) -> None:
     consumer = KafkaConsumer(bootstrap_servers=settings.broker, enable_auto_commit=False, max_poll_records=2000,
                              fetch_max_bytes=50 * 1024 * 1024)
-    parts = [TopicPartition(settings.topic, p) for p in range(PARTITIONS)]
+    parts = [TopicPartition(settings.topic, p) for p in range(partitions)]
     consumer.assign(parts)
     consumer.seek_to_beginning(*parts)
-    seen, t0 = 0, None
-    while seen < records:
-        for recs in consumer.poll(timeout_ms=500).values():
-            t0 = t0 or time.perf_counter()
-            seen += len(recs)
-    out.put({"seconds": time.perf_counter() - t0, "records": seen, "rss_mb": _rss_mb()})
+    seen, t0, c0, passes = 0, None, 0.0, 0
+    while True:  # whole passes over the topic until RAW_MIN_SECONDS are timed (one pass is too short to time)
+        while seen < records * (passes + 1):
+            for recs in consumer.poll(timeout_ms=500).values():
+                if t0 is None:
+                    t0, c0 = time.perf_counter(), _cpu_s()
+                seen += len(recs)
+        passes += 1
+        if time.perf_counter() - t0 >= RAW_MIN_SECONDS:
+            break
+        consumer.seek_to_beginning(*parts)
+    # times and CPU per pass: the figures of one read of the topic, averaged over the passes
+    out.put({"seconds": (time.perf_counter() - t0) / passes, "cpu_s": (_cpu_s() - c0) / passes, "passes": passes,
+             "records": seen // passes, "rss_mb": _rss_mb()})
     consumer.close()
 
 
@@ -131,9 +157,27 @@ def _started(settings: Settings, on_assigned):
     return proc
 
 
+class _GcClock:
+    """CPU seconds spent in the cyclic garbage collector (``gc.callbacks``), every thread of the process."""
+
+    def __init__(self):
+        import gc
+        self.seconds, self.collections, self._start = 0.0, 0, 0.0
+        gc.callbacks.append(self)
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = time.thread_time()  # the collecting thread holds the GIL throughout
+        else:
+            self.seconds += time.thread_time() - self._start
+            self.collections += 1
+
+
 def _processor(settings: Settings, envelopes: int, out: mp.Queue) -> None:
+    gc_clock = _GcClock()
     t0: list[float] = []
-    proc = _started(settings, lambda _: t0 or t0.append(time.perf_counter()))
+    proc = _started(settings, lambda _: t0 or t0.extend((time.perf_counter(), _cpu_s(), gc_clock.seconds,
+                                                         gc_clock.collections)))
     stop = threading.Event()
     run = proc.run
     if os.environ.get("BENCH_PROFILE"):  # cProfile of the processor thread into this file
@@ -145,10 +189,12 @@ def _processor(settings: Settings, envelopes: int, out: mp.Queue) -> None:
     st = proc.stats
     while st.written + st.duplicates + sum(st.rejected.values()) < envelopes:
         time.sleep(0.01)
-    elapsed = time.perf_counter() - t0[0]
+    elapsed, cpu = time.perf_counter() - t0[0], _cpu_s() - t0[1]
     stop.set()
     thread.join()
-    out.put({"seconds": elapsed, "written": st.written, "duplicates": st.duplicates,
+    out.put({"seconds": elapsed, "cpu_s": cpu, "gc_s": gc_clock.seconds - t0[2],
+             "gc_collections": gc_clock.collections - t0[3],
+             "written": st.written, "duplicates": st.duplicates,
              "rejected": sum(st.rejected.values()), "batches": st.batches, "rss_mb": _rss_mb()})
 
 
@@ -167,7 +213,7 @@ def _member(settings: Settings, stop, out: mp.Queue) -> None:
              "rejected": sum(st.rejected.values()), "batches": st.batches, "rss_mb": _rss_mb()})
 
 
-def _group(settings: Settings, members: int) -> dict:
+def _group(settings: Settings, members: int, partitions: int = PARTITIONS) -> dict:
     """``members`` processor processes in one group; timed from the first assignment until the group's
     committed offsets reach the end of every partition."""
     ctx = mp.get_context("fork")
@@ -175,7 +221,7 @@ def _group(settings: Settings, members: int) -> dict:
     procs = [ctx.Process(target=_member, args=(settings, stop, out)) for _ in range(members)]
     for p in procs:
         p.start()
-    parts = [TopicPartition(settings.topic, p) for p in range(PARTITIONS)]
+    parts = [TopicPartition(settings.topic, p) for p in range(partitions)]
     watcher = KafkaConsumer(bootstrap_servers=settings.broker, group_id=settings.group, enable_auto_commit=False)
     ends = watcher.end_offsets(parts)
     while any((watcher.committed(tp) or 0) < ends[tp] for tp in parts):
@@ -224,32 +270,6 @@ def _baseline(settings: Settings, envelopes: int, code: Path) -> dict:
     return _json.loads(line[-1][7:])
 
 
-def _index(n: int, out: mp.Queue) -> None:
-    import gc
-    import tracemalloc
-
-    from processor.ids import IdIndex
-
-    ids = [str(uuid.uuid4()) for _ in range(n)]
-    gc.collect()
-    before = _rss_mb()
-    tracemalloc.start()
-    index = IdIndex(ids)
-    held = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    probe = ids[: 100_000] + [str(uuid.uuid4()) for _ in range(100_000)]
-    t0 = time.perf_counter()
-    hits = sum(1 for i in probe if i in index)
-    lookup_us = (time.perf_counter() - t0) / len(probe) * 1e6
-    tracemalloc.start()
-    as_set = set(ids)
-    set_bytes = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    del as_set
-    out.put({"ids": n, "index_mb": held / 2**20, "set_mb": (set_bytes + sum(map(len, ids)) + 49 * n) / 2**20,
-             "lookup_us": lookup_us, "hits": hits, "rss_growth_mb": _rss_mb() - before})
-
-
 def _child(target, *args) -> dict:
     ctx = mp.get_context("fork")
     q = ctx.Queue()
@@ -267,51 +287,109 @@ def _phase(settings: Settings, tmp: Path, name: str) -> Settings:
                                database_url=settings.database_url)
 
 
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} (rounds {min(values):.2f}–{max(values):.2f})"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--submissions", type=int, default=100_000)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="raw and processor alternate this many times on the same topic; the ratio is the median")
     ap.add_argument("--index-ids", type=int, default=1_000_000, help="0 to skip the dedup index measure")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--batch", type=int, default=2000, help="ASCOLTO_BATCH_MAX_RECORDS of the processors")
+    ap.add_argument("--writer-pending", type=int, default=1, help="ASCOLTO_WRITER_PENDING (0: writes inline)")
     ap.add_argument("--baseline", metavar="GIT_REF", default="",
                     help="also run the processor as of GIT_REF (e.g. the merge base with main) on the same topic")
     ap.add_argument("--members", type=int, default=2, help="also run a group of this many processors (0: skip)")
+    ap.add_argument("--scaling", metavar="P,P", default="",
+                    help="scaling table: for each partition count, a topic of it, raw vs 1 and --members processes")
     args = ap.parse_args()
     logging.getLogger("ascolto.processor").setLevel(logging.ERROR)  # not the per-dead-letter warnings
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-bench-processor-"))
+    rounds: list[tuple[dict, dict]] = []
+    before: list[dict] = []  # the --baseline run of each round
+    extra: list[tuple[str, dict, dict]] = []  # (label, run, the raw run it is compared with)
+    scaling: list[tuple[int, int, dict, dict]] = []
     with LocalBroker(log_path=tmp / "broker.log") as broker:
-        settings = Settings(data_dir=tmp, broker=broker.bootstrap, batch_max_records=2000, batch_max_seconds=1.0,
-                            group="bench-processor", dlq_window=0)
+        settings = Settings(data_dir=tmp, broker=broker.bootstrap, batch_max_records=args.batch, batch_max_seconds=1.0,
+                            group="bench-processor", dlq_window=0, writer_pending=args.writer_pending)
         ensure_topics(broker.bootstrap, {settings.topic: PARTITIONS, settings.dlq_topic: 1})
         seed(connect(settings.database_url), ["http://localhost"])
         t0 = time.perf_counter()
         records, envelopes = prefill(settings, args.submissions, random.Random(args.seed))
         print(f"machine: {machine()}; topic: {records} records, {envelopes} envelopes "
-              f"(pre-filled in {time.perf_counter() - t0:.1f}s), {PARTITIONS} partitions")
-        raw = _child(_raw, settings, records)
-        runs = []
-        if args.baseline:
-            code = _baseline_code(args.baseline, tmp / "baseline-code")
-            runs.append((f"processor @ {args.baseline[:12]} (before)",
-                         _baseline(_phase(settings, tmp, "baseline"), envelopes, code)))
-        runs.append(("processor into committed Parquet", _child(_processor, _phase(settings, tmp, "one"), envelopes)))
+              f"(pre-filled in {time.perf_counter() - t0:.1f}s), {PARTITIONS} partitions; batches of {args.batch}, "
+              f"writer pending {args.writer_pending}; {_load()}", flush=True)
+        code = _baseline_code(args.baseline, tmp / "baseline-code") if args.baseline else None
+        for n in range(args.rounds):  # alternate, so that all see the same share of the machine
+            raw = _child(_raw, settings, records, PARTITIONS)
+            one = _child(_processor, _phase(settings, tmp, f"one{n}"), envelopes)
+            rounds.append((raw, one))
+            said = ""
+            if code is not None:
+                before.append(_baseline(_phase(settings, tmp, f"baseline{n}"), envelopes, code))
+                said = (f", before ({args.baseline[:12]}) {envelopes / before[-1]['seconds']:,.0f}/s ratio "
+                        f"{raw['seconds'] / before[-1]['seconds']:.2f} (CPU {raw['cpu_s'] / before[-1]['cpu_s']:.2f})")
+            print(f"round {n + 1}: raw {envelopes / raw['seconds']:,.0f}/s, processor {envelopes / one['seconds']:,.0f}/s,"
+                  f" ratio {raw['seconds'] / one['seconds']:.2f} (CPU {raw['cpu_s'] / one['cpu_s']:.2f}){said}; {_load()}",
+                  flush=True)
         if args.members > 1:
-            runs.append((f"  {args.members} group members (processes)",
-                         _group(_phase(settings, tmp, f"group{args.members}"), args.members)))
-    raw_rate = envelopes / raw["seconds"]
-    print(f"{'':38} {'submissions/s':>14} {'records/s':>10} {'seconds':>8} {'ratio':>6} {'peak RSS MB':>12}")
-    print(f"{'raw kafka-python consume':38} {raw_rate:>14.0f} {records / raw['seconds']:>10.0f} {raw['seconds']:>8.2f} "
-          f"{'':>6} {raw['rss_mb']:>12.0f}")
-    for label, r in runs:
-        rate = envelopes / r["seconds"]
-        print(f"{label:38} {rate:>14.0f} {records / r['seconds']:>10.0f} {r['seconds']:>8.2f} "
-              f"{rate / raw_rate:>6.2f} {r['rss_mb']:>12.0f}")
-        assert (r["written"], r["duplicates"], r["rejected"]) == (runs[-1][1]["written"], runs[-1][1]["duplicates"],
-                                                                 runs[-1][1]["rejected"]), (label, r)
-    one = dict(runs)["processor into committed Parquet"]
-    proc_rate = envelopes / one["seconds"]
-    print(f"ratio processor/raw (one process): {proc_rate / raw_rate:.2f} (target >= 0.6); processor peak RSS "
-          f"{one['rss_mb']:.0f} MB (target < 500 MB); rows {one['written']}, duplicates {one['duplicates']}, "
-          f"dead letters {one['rejected']}, batches {one['batches']}")
+            raw = _child(_raw, settings, records, PARTITIONS)
+            extra.append((f"  {args.members} group members (processes)",
+                          _group(_phase(settings, tmp, f"group{args.members}"), args.members), raw))
+        for parts in [int(p) for p in args.scaling.split(",") if p]:
+            topic = dataclasses.replace(settings, topic=f"bench.p{parts}")
+            ensure_topics(broker.bootstrap, {topic.topic: parts, topic.dlq_topic: 1})
+            recs_p, _ = prefill(topic, args.submissions, random.Random(args.seed))
+            for members in sorted({1, max(1, args.members)}):
+                raw = _child(_raw, topic, recs_p, parts)
+                run = _group(_phase(topic, tmp, f"p{parts}m{members}"), members, parts)
+                scaling.append((parts, members, run, raw))
+    print(f"{'':38} {'submissions/s':>14} {'records/s':>10} {'seconds':>8} {'ratio':>6} {'CPU µs/sub':>10} "
+          f"{'peak RSS MB':>12}")
+
+    def line(label: str, r: dict, raw: dict | None) -> None:
+        ratio = f"{raw['seconds'] / r['seconds']:>6.2f}" if raw else f"{'':>6}"
+        cpu = f"{r['cpu_s'] / envelopes * 1e6:>10.1f}" if "cpu_s" in r else f"{'':>10}"
+        print(f"{label:38} {envelopes / r['seconds']:>14.0f} {records / r['seconds']:>10.0f} {r['seconds']:>8.2f} "
+              f"{ratio} {cpu} {r['rss_mb']:>12.0f}")
+    for n, (raw, one) in enumerate(rounds):
+        line(f"raw kafka-python consume, round {n + 1}", raw, None)
+        line(f"processor into committed Parquet, {n + 1}", one, raw)
+        if before:
+            line(f"processor @ {args.baseline[:12]} (before), {n + 1}", before[n], raw)
+    reference = rounds[-1][1]
+    for label, r, raw in extra:
+        line(label, r, raw)
+    for label, r in [(lbl, r) for lbl, r, _ in extra] + [(f"round {n + 1}", one) for n, (_, one) in enumerate(rounds)] \
+            + [(f"before {n + 1}", r) for n, r in enumerate(before)]:
+        assert (r["written"], r["duplicates"], r["rejected"]) == (reference["written"], reference["duplicates"],
+                                                                 reference["rejected"]), (label, r)
+    if scaling:
+        print("scaling (submissions/s into committed Parquet; ratio to a raw consume of the same topic just before):")
+        print(f"{'partitions':>10} {'members':>8} {'submissions/s':>14} {'ratio':>6} {'peak RSS MB':>12}")
+        for parts, members, r, raw in scaling:
+            print(f"{parts:>10} {members:>8} {envelopes / r['seconds']:>14.0f} {raw['seconds'] / r['seconds']:>6.2f} "
+                  f"{r['rss_mb']:>12.0f}")
+    ratios = [raw["seconds"] / one["seconds"] for raw, one in rounds]
+    cpu_ratios = [raw["cpu_s"] / one["cpu_s"] for raw, one in rounds]
+    rss = max(one["rss_mb"] for _, one in rounds)
+    print(f"ratio processor/raw (one process): {statistics.median(ratios):.2f} (target >= 0.6); rounds "
+          f"{min(ratios):.2f}–{max(ratios):.2f}; CPU-time ratio {_spread(cpu_ratios)}; processor peak RSS "
+          f"{rss:.0f} MB (target < 500 MB); rows {reference['written']}, duplicates {reference['duplicates']}, "
+          f"dead letters {reference['rejected']}, batches {reference['batches']}; {_load()}")
+    print("processor CPU in the garbage collector: " + ", ".join(
+        f"{one['gc_s'] / envelopes * 1e6:.1f} µs/sub ({one['gc_collections']} collections)" for _, one in rounds))
+    if before:
+        print(f"before ({args.baseline[:12]}), same rounds: ratio "
+              f"{_spread([raw['seconds'] / b['seconds'] for (raw, _), b in zip(rounds, before)])}; CPU-time ratio "
+              f"{_spread([raw['cpu_s'] / b['cpu_s'] for (raw, _), b in zip(rounds, before)])}")
     if args.index_ids:
         ix = _child(_index, args.index_ids)
         print(f"dedup index, {ix['ids']} ids: {ix['index_mb']:.1f} MB (a set of the id strings: {ix['set_mb']:.0f} MB), "

@@ -47,9 +47,13 @@ def record_key(secret: str, submission_id: str) -> float:
 
 def keyer(secret: str) -> Callable[[Iterable[str]], list[float]]:
     """``submission_ids -> record keys`` for one secret (what the processor's sink applies)."""
-    key = secret.encode()
+    keyed = hmac.new(secret.encode(), digestmod=hashlib.sha256)  # the key schedule once; each id a copy of it
 
     def keys(ids: Iterable[str]) -> list[float]:
-        return [int.from_bytes(hmac.new(key, s.encode(), hashlib.sha256).digest()[:4], "big") / KEY_SCALE
-                for s in ids]
+        out = []
+        for s in ids:
+            h = keyed.copy()
+            h.update(s.encode())
+            out.append(int.from_bytes(h.digest()[:4], "big") / KEY_SCALE)
+        return out
     return keys

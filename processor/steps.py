@@ -194,6 +194,8 @@ def _json(value: Any) -> str:
         return int.__repr__(value)
     if kind is bool:
         return "true" if value else "false"
+    if kind is list and all(type(v) is str for v in value):  # a multi answer: its option codes
+        return "[" + ", ".join(map(_encode_str, value)) + "]"
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -23,12 +23,13 @@ last step, only after :class:`WritingRows` made its rows and ``failed/`` records
 fsynced, renamed: :mod:`dataset.files`) and :class:`DeadLettering` saw every DLQ send acknowledged;
 rows whose ``submission_id`` was already written are skipped, so a batch replayed after a crash
 before the commit is written once. The consumer, producer, registry lookup and clock are given to
-the steps (see :func:`build_chain`), so each is tested with in-memory fakes.
+the steps (see :func:`processor.chain.build_chain`), so each is tested with in-memory fakes.
 """
 from __future__ import annotations
 
 import logging
 from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Protocol, TypeVar
 
@@ -78,6 +79,7 @@ class Batch:
     value), then what each step adds."""
     records: list
     out: Transformed | None = None
+    guarded: bool = False  # the invalid-ratio guard counted it (a batch handed over again is not counted twice)
 
     def partitions(self) -> dict[int, tuple[str, int, int]]:
         """Kafka partition → (topic, first offset, last offset) of the batch's records."""
@@ -205,7 +207,9 @@ class Guarding(_Forward):
         self.guard = guard
 
     def submit(self, batch: Batch) -> None:
-        self.guard.check(batch.out.envelopes, len(batch.out.failures))
+        if not batch.guarded:
+            self.guard.check(batch.out.envelopes, len(batch.out.failures))
+            batch.guarded = True
         self.next.submit(batch)
 
 
@@ -228,12 +232,19 @@ def write_partition(sink: ParquetSink, index: IdIndex, works: list[Work], partit
 
 class WritingRows(_Forward):
     """Per Kafka partition: dedup against ``index(partition)``, rows into ``responses``/``answers`` and the
-    dead letters into ``failed/`` — all durable when it hands the batch on."""
+    dead letters into ``failed/`` — all durable when it hands the batch on.
+
+    The partitions of a batch are independent (own ids, own files), so up to ``io_threads`` of them
+    are written at once: their Parquet encoding and ``fsync``s overlap (the file system merges
+    concurrent syncs). Within a partition the order stays answers, responses, then ``failed/``; the
+    batch is handed on only when every partition is durable, and not at all if one failed."""
 
     def __init__(self, next_step: Strategy[Batch], sink: ParquetSink, failed: FailedStore,
-                 index: Callable[[int], IdIndex], stats: Stats, metrics: Metrics):
+                 index: Callable[[int], IdIndex], stats: Stats, metrics: Metrics, io_threads: int = 4):
         super().__init__(next_step)
         self.sink, self.failed, self.index, self.stats, self.metrics = sink, failed, index, stats, metrics
+        self._pool = ThreadPoolExecutor(max_workers=io_threads, thread_name_prefix="ascolto-io") \
+            if io_threads > 1 else None
 
     def submit(self, batch: Batch) -> None:
         accepted: dict[int, list[Work]] = {}
@@ -242,15 +253,30 @@ class WritingRows(_Forward):
         failures: dict[int, list[Failure]] = {}
         for f in batch.out.failures:
             failures.setdefault(f.source.partition, []).append(f)
-        for partition, (_, first, last) in batch.partitions().items():
-            written, dups = write_partition(self.sink, self.index(partition), accepted.get(partition, []),
-                                            partition, first, last)
+
+        def one(partition: int, first: int, last: int) -> tuple[int, int]:
+            counts = write_partition(self.sink, self.index(partition), accepted.get(partition, []), partition,
+                                     first, last)
             self.failed.write(failures.get(partition, []), partition, first, last)
+            return counts
+        spans = [(p, first, last) for p, (_, first, last) in batch.partitions().items()]
+        if self._pool is None or len(spans) == 1:
+            results = [one(*span) for span in spans]
+        else:
+            futures = [self._pool.submit(one, *span) for span in spans]
+            wait(futures)  # every one finished before anything is handed on or raised
+            results = [f.result() for f in futures]
+        for written, dups in results:
             self.stats.written += written
             self.stats.duplicates += dups
             self.metrics.rows.inc(written)
             self.metrics.duplicates.inc(dups)
         self.next.submit(batch)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        self.next.close()
 
 
 class DeadLettering(_Forward):
@@ -321,26 +347,3 @@ class Committing:
 
     def close(self) -> None:
         pass
-
-
-@dataclass
-class Parts:
-    """What the chain is built from: every side effect is one of these, so tests pass fakes."""
-    consumer: Any            # commit(offsets)
-    producer: Any            # send(topic, key=, value=, headers=) -> future with get(timeout=); close(timeout=)
-    lookup: ServiceLookup    # facts(service key) -> registry.readmodel.ServiceView | None
-    sink: ParquetSink
-    failed: FailedStore
-    index: Callable[[int], IdIndex]
-    clock: Callable[[], float]
-    metrics: Metrics
-    stats: Stats = field(default_factory=Stats)
-
-
-def build_chain(parts: Parts, *, dlq_topic: str, max_records: int, max_seconds: float, guard: InvalidRatioGuard,
-                steps=STEPS) -> Batching:
-    """The processor's chain, first step returned; composed explicitly, the commit last."""
-    commit = Committing(parts.consumer, parts.stats, parts.metrics)
-    dead = DeadLettering(commit, parts.producer, dlq_topic, parts.stats, parts.metrics)
-    write = WritingRows(dead, parts.sink, parts.failed, parts.index, parts.stats, parts.metrics)
-    return Batching(Transforming(Guarding(write, guard), parts.lookup, steps), max_records, max_seconds, parts.clock)

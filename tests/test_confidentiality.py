@@ -236,3 +236,14 @@ def test_lp_audit_finds_no_exactly_determined_hidden_cell():
         exact = _published_cells(con, Protection(enabled=False))
         exact_disclosed += len(lp_audit(exact, D=0))
     assert hidden_total >= 20 and exact_disclosed >= 5
+
+
+def test_the_sinks_batch_keyer_is_the_one_record_key_function():
+    """The processor's batch keyer (hmac state copied per id) gives exactly dataset.recordkey.record_key,
+    which the warehouse uses for rows written without the column."""
+    import uuid
+
+    from dataset.recordkey import keyer, record_key
+    ids = [str(uuid.uuid4()) for _ in range(200)] + ["", "è-non-ascii"]
+    for secret in ("s3cret-for-the-test", "another one"):
+        assert keyer(secret)(ids) == [record_key(secret, i) for i in ids]

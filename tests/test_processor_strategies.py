@@ -3,6 +3,7 @@ letters, halt, batching by age, backpressure. The same code runs against Tansu i
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -123,11 +124,67 @@ def test_a_batch_is_handed_on_when_full_or_old_enough_by_the_injected_clock(tmp_
     consumer.subscribe([TOPIC], listener=proc_listener(proc))
     proc.step(timeout_ms=0)
     clock.now = 0.9
-    proc.step(timeout_ms=0)
+    settle(proc, consumer, {0: 3}, seconds=0.3)
     assert consumer.committed == {}
     clock.now = 1.0
-    proc.step(timeout_ms=0)
+    settle(proc, consumer, {0: 3})  # the writer thread commits it on a following turn; the clock stands still
     assert consumer.committed == {0: 3}
+
+
+def settle(proc, consumer, expected, seconds=10.0):
+    """Turn the loop (without advancing any clock) until ``expected`` is committed or ``seconds`` passed."""
+    deadline = time.monotonic() + seconds
+    while consumer.committed != expected and time.monotonic() < deadline:
+        proc.step(timeout_ms=0)
+        time.sleep(0.01)
+
+
+def test_the_next_batch_is_transformed_while_the_writer_writes_and_commits_keep_their_order(tmp_path):
+    log = {0: [(b"svc-a", record_value(submission())) for _ in range(7)]}
+    proc, consumer = make(tmp_path, log, batch=2, writer_pending=1)
+    gate, commits = threading.Event(), []
+    write = proc.sink.write_works
+    proc.sink.write_works = lambda *a: (gate.wait(10), write(*a))[1]
+    consumer.on_commit = lambda offsets: commits.append({tp.partition: m.offset for tp, m in offsets.items()})
+    consumer.subscribe([TOPIC], listener=proc_listener(proc))
+    for _ in range(3):
+        proc.step(timeout_ms=0)
+    held = proc.chain._held  # batch 2 waits for the writer (busy with batch 1) already transformed
+    assert held is not None and held.out is not None and len(held.out.accepted) == 2
+    assert consumer.paused == {0} and consumer.committed == {} and ids(proc) == []  # bounded: one batch in flight
+    gate.set()
+    settle(proc, consumer, {0: 7})
+    proc.flush()
+    assert commits == [{0: 2}, {0: 4}, {0: 6}, {0: 7}] and len(ids(proc)) == 7
+
+
+def test_a_failed_write_commits_neither_its_batch_nor_any_later_one(tmp_path):
+    log = {0: [(b"svc-a", record_value(submission())) for _ in range(6)]}
+    proc, consumer = make(tmp_path, log, batch=2, writer_pending=1)
+    write, calls = proc.sink.write_works, []
+
+    def failing(*a):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return write(*a)
+    proc.sink.write_works = failing
+    with pytest.raises(OSError, match="disk full"):
+        run_until_caught_up(proc, consumer)
+        time.sleep(0.2)
+        proc.flush()
+    assert consumer.committed == {0: 2}
+
+
+@pytest.mark.parametrize("writer_pending", [0, 1])
+def test_a_halt_commits_the_batches_before_the_window_and_nothing_of_it(tmp_path, writer_pending):
+    good = [(b"svc-a", record_value(submission())) for _ in range(4)]
+    log = {0: good + [(b"x", b"garbage %d" % i) for i in range(4)]}
+    proc, consumer = make(tmp_path, log, batch=4, window=4, dlq_max_ratio=0.5, writer_pending=writer_pending)
+    with pytest.raises(Halt):
+        proc.run(threading.Event())
+    assert consumer.committed == {0: 4} and len(ids(proc)) == 4
+    assert FailedStore(proc.settings.data_dir).list() == []
 
 
 class Gate:
@@ -178,3 +235,32 @@ def test_batching_rejects_while_its_batch_is_refused_and_hands_it_over_on_poll()
     batching.poll()
     batching.submit("r2")
     assert gate.taken == [1, 1]
+
+
+def test_a_run_keeps_the_cyclic_gc_out_of_its_batches_and_restores_it(tmp_path):
+    """Automatic collections would walk the batches alive again and again; the run collects every
+    GC_EVERY batches instead, and gives the collector back when it returns."""
+    import gc
+
+    from processor.consumer import GC_EVERY
+    log = {0: [(b"svc-a", record_value(submission())) for _ in range(2 * (GC_EVERY + 2))]}
+    proc, consumer = make(tmp_path, log, batch=2)
+    stop, enabled, passes = threading.Event(), [], []
+
+    def on_commit(offsets):
+        enabled.append(gc.isenabled())
+        if max(m.offset for m in offsets.values()) >= len(log[0]):
+            stop.set()
+    consumer.on_commit = on_commit
+
+    def count(phase, info):
+        if phase == "start":
+            passes.append(info["generation"])
+    gc.callbacks.append(count)
+    try:
+        proc.run(stop)
+    finally:
+        gc.callbacks.remove(count)
+    assert consumer.committed == {0: len(log[0])} and len(enabled) == GC_EVERY + 2
+    assert not any(enabled) and gc.isenabled()
+    assert len(passes) <= 3  # the one before the run (tune_gc), one after GC_EVERY batches, perhaps one idle

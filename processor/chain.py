@@ -1,0 +1,61 @@
+"""The processor's chain composed from its parts (:mod:`processor.strategies`, :mod:`processor.offload`).
+
+    Batching ─▶ Transforming ─▶ Guarding ─▶ Offloading ══(writer thread: WritingRows ─▶ DeadLettering)══▶ Committing
+
+Every side effect is one of the :class:`Parts`, so tests build the same chain with fakes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .failed import FailedStore
+from .ids import IdIndex
+from .metrics import Metrics
+from .offload import Offloading
+from .sink import ParquetSink
+from .steps import STEPS, ServiceLookup
+from .strategies import (Batch, Batching, Committing, DeadLettering, Guarding, InvalidRatioGuard, Stats, Strategy,
+                         Transforming, WritingRows)
+
+
+@dataclass
+class Parts:
+    """What the chain is built from: every side effect is one of these, so tests pass fakes."""
+    consumer: Any            # commit(offsets)
+    producer: Any            # send(topic, key=, value=, headers=) -> future with get(timeout=); close(timeout=)
+    lookup: ServiceLookup    # facts(service key) -> registry.readmodel.ServiceView | None
+    sink: ParquetSink
+    failed: FailedStore
+    index: Callable[[int], IdIndex]
+    clock: Callable[[], float]
+    metrics: Metrics
+    stats: Stats = field(default_factory=Stats)
+
+
+def build_chain(parts: Parts, *, dlq_topic: str, max_records: int, max_seconds: float, guard: InvalidRatioGuard,
+                steps=STEPS, writer_pending: int = 1) -> Batching:
+    """The processor's chain, first step returned; composed explicitly, the commit last.
+
+    ``writer_pending`` > 0: the durable steps (WritingRows, DeadLettering) run in a writer thread
+    (:class:`processor.offload.Offloading`) with at most that many batches in flight, overlapping
+    the next fetch and transform; 0: they run inline on the consumer thread."""
+    commit = Committing(parts.consumer, parts.stats, parts.metrics)
+    if writer_pending > 0:
+        inner = WritingRows(DeadLettering(Offloading.terminal(), parts.producer, dlq_topic, parts.stats, parts.metrics),
+                            parts.sink, parts.failed, parts.index, parts.stats, parts.metrics)
+        durable: Strategy[Batch] = Offloading(inner, commit, writer_pending)
+    else:
+        durable = WritingRows(DeadLettering(commit, parts.producer, dlq_topic, parts.stats, parts.metrics),
+                              parts.sink, parts.failed, parts.index, parts.stats, parts.metrics)
+    return Batching(Transforming(Guarding(durable, guard), parts.lookup, steps), max_records, max_seconds, parts.clock)
+
+
+def drain_writer(chain: Batching) -> None:
+    """Commit the batches already accepted by the writer (after a :class:`Halt`: the offending batch was
+    abandoned upstream and is not among them); a no-op for an inline chain."""
+    step: Any = chain
+    while step is not None and not hasattr(step, "drain"):
+        step = getattr(step, "next", None)
+    if step is not None:
+        step.drain()
