@@ -23,7 +23,7 @@ Contract
   for cuts of at least ``min_n`` complete responses and reveals no count.
 
 The importance × performance matrix and its plain-language reading are in
-:mod:`warehouse.priorities`; the method is described in ``docs/methodology-improvement.md``.
+:mod:`warehouse.priorities`; the method is described in ``docs/methodology.md (From measurement to improvement)``.
 """
 from __future__ import annotations
 

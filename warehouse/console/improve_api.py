@@ -4,7 +4,7 @@ Every route needs the ``dashboards`` permission (monitoring, statistician, admin
 derives from published figures only: the drivers are model outputs over at least ``min_n`` complete
 responses (their n only for roles with ``exports``), and every performance, baseline, follow-up and
 monthly figure is read from the protected cube (:func:`_published`), suppressed cells included as
-such. Method: ``docs/methodology-improvement.md``.
+such. Method: ``docs/methodology.md (From measurement to improvement)``.
 
 | route | parameters |
 | --- | --- |

@@ -1,6 +1,6 @@
 """Console pages of the improvement cycle (issue 16): the drivers matrix, the plan editor and the
 evaluation of a plan — in the entity workspace and in the national views. Method:
-``docs/methodology-improvement.md``; the figures are those of the JSON API (:mod:`.improve_api`).
+``docs/methodology.md (From measurement to improvement)``; the figures are those of the JSON API (:mod:`.improve_api`).
 
 | route | permission | what |
 | --- | --- | --- |
