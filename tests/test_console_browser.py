@@ -15,7 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.console_data import build
-from tests.browser import BROWSER, launch
+from tests.browser import BROWSER
 
 pytestmark = BROWSER
 SHOTS = os.environ.get("ASCOLTO_SCREENSHOTS")
@@ -34,16 +34,6 @@ def console(tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}", tokens
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 def api(base: str, token: str, path: str):

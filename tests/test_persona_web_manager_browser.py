@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from ascolto.cli import main
 from deploy.broker import free_port
 from tests.browser import BROWSER
-from tests.test_widget_browser import _answer_minimal, browser, page, serious, shot, stack  # noqa: F401 (fixtures)
+from tests.test_widget_browser import _answer_minimal, page, serious, shot, stack  # noqa: F401 (fixtures)
 
 pytestmark = BROWSER
 

@@ -26,7 +26,7 @@ from deploy.broker import ensure_topics, free_port
 from registry import connect
 from registry.demo import seed
 from tests.conftest import ProcessorThread, wait_for
-from tests.browser import BROWSER, launch
+from tests.browser import BROWSER
 
 pytestmark = BROWSER
 SERVICE = "demo-roma-anagrafe"
@@ -129,16 +129,6 @@ def stack(broker, tmp_path_factory):
         pages.shutdown()
         server.shutdown()
         app.extensions["ascolto.durability"].close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from tests.browser import BROWSER
-from tests.test_widget_browser import SERVICE, _answer_minimal, browser, page, serious, shot, stack  # noqa: F401
+from tests.test_widget_browser import SERVICE, _answer_minimal, page, serious, shot, stack  # noqa: F401
 
 pytestmark = BROWSER
 OFF = {"it": "Questo modulo non è attivo su questa pagina.", "en": "This form is not active on this page."}
