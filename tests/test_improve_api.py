@@ -9,7 +9,7 @@ import pytest
 from registry import connect, dispose, ops, session_scope
 from registry import plans as plan_ops
 from tests.console_data import build
-from tests.warehouse_rows import response, write
+from tests.warehouse_rows import speed_driven, write
 from warehouse.console import create_app
 
 SERVICE = "demo-roma-anagrafe"
@@ -23,14 +23,7 @@ def seeded(tmp_path_factory):
     root = tmp_path_factory.mktemp("improve")
     settings, tokens = build(root)
     rng = np.random.default_rng(12)
-    rows = []
-    for _ in range(320):  # complete cx-core answers in 2026-10, satisfaction made mostly from speed
-        aspects = {a: float(rng.integers(0, 5) * 25) for a in ("ease", "clarity", "speed", "trust")}
-        r = response(period="2026-10", day=int(rng.integers(1, 28)), service=SERVICE, entity="c_h501",
-                     satisfaction=1, ease=1, clarity=1)
-        r.update(aspects, task_completed=float(rng.choice([0.0, 50.0, 100.0])))
-        r["satisfaction"] = float(np.clip(aspects["speed"] + rng.choice([-25.0, 0.0, 0.0, 25.0]), 0, 100))
-        rows.append(r)
+    rows = speed_driven(rng, 320, service=SERVICE, entity="c_h501")  # satisfaction made mostly from speed
     write(root, rows)
     factory = connect(settings.database_url)
     with session_scope(factory) as s:

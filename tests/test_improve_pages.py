@@ -15,7 +15,7 @@ from registry import plans as plan_ops
 from registry.models import AuditEntry
 from registry.tokens import create_token
 from tests.console_data import build
-from tests.warehouse_rows import response, write
+from tests.warehouse_rows import speed_driven, write
 from warehouse.console import create_app
 
 SERVICE, ROMA, TORINO = "demo-roma-anagrafe", "c_h501", "c_l219"
@@ -26,14 +26,7 @@ def seed(root):
     service, plans of both, and entity tokens of Roma and Torino."""
     settings, tokens = build(root)
     rng = np.random.default_rng(12)
-    rows = []
-    for _ in range(320):
-        aspects = {a: float(rng.integers(0, 5) * 25) for a in ("ease", "clarity", "speed", "trust")}
-        r = response(period="2026-10", day=int(rng.integers(1, 28)), service=SERVICE, entity=ROMA,
-                     satisfaction=1, ease=1, clarity=1)
-        r.update(aspects, task_completed=float(rng.choice([0.0, 50.0, 100.0])))
-        r["satisfaction"] = float(np.clip(aspects["speed"] + rng.choice([-25.0, 0.0, 0.0, 25.0]), 0, 100))
-        rows.append(r)
+    rows = speed_driven(rng, 320, service=SERVICE, entity=ROMA)  # satisfaction made mostly from speed
     write(root, rows)
     factory = connect(settings.database_url)
     with session_scope(factory) as s:

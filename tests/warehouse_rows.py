@@ -86,3 +86,19 @@ def write(data_dir: Path, rows: list[dict]) -> list[Path]:
         pq.write_table(table, path)
         paths.append(path)
     return paths
+
+
+def speed_driven(rng, n: int, *, service: str, entity: str, period: str = "2026-10") -> list[dict]:
+    """``n`` complete cx-core answers of one service in ``period`` whose satisfaction follows speed
+    (a planted key driver), the other aspects at random."""
+    import numpy as np
+
+    rows = []
+    for _ in range(n):
+        aspects = {a: float(rng.integers(0, 5) * 25) for a in ("ease", "clarity", "speed", "trust")}
+        r = response(period=period, day=int(rng.integers(1, 28)), service=service, entity=entity,
+                     satisfaction=1, ease=1, clarity=1)
+        r.update(aspects, task_completed=float(rng.choice([0.0, 50.0, 100.0])))
+        r["satisfaction"] = float(np.clip(aspects["speed"] + rng.choice([-25.0, 0.0, 0.0, 25.0]), 0, 100))
+        rows.append(r)
+    return rows
