@@ -8,9 +8,10 @@ Pre-fills a topic (6 partitions, local Tansu broker) with records like the colle
 in its own child process so that peak RSS is per phase, ``--rounds`` times in alternation (so that
 both see the same share of a shared machine):
 
-1. raw: a bare ``KafkaConsumer`` reads every record of the topic (no decoding), pass after pass
-   until it has been timed for ``RAW_MIN_SECONDS`` (one pass of 50,000 submissions lasts well
-   under a second: too short to time on shared cores); its figures are per pass;
+1. raw: a bare ``KafkaConsumer`` reads every record of the topic (no decoding): a warm-up pass, then
+   pass after pass (each from its seek to its last record) until it has been timed for
+   ``RAW_MIN_SECONDS`` (one pass of 50,000 submissions lasts well under a second: too short to time
+   on shared cores); its figures are per pass;
 2. processor: :class:`processor.consumer.Processor` (new group, new data dir) until every record's
    offset is committed, i.e. its rows are in durable Parquet and its dead letters acknowledged;
    timed from its first assignment, reported through the processor's ``on_assigned`` injection point.
@@ -115,25 +116,30 @@ def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
 
 
 def _raw(settings: Settings, records: int, partitions: int, out: mp.Queue) -> None:
+    """A bare consumer reads the topic once (warm-up: connections, metadata), then pass after pass, each
+    timed from its ``seek_to_beginning`` to its last record, until ``RAW_MIN_SECONDS`` are timed.
+    ``fetch_max_wait_ms`` is short so that a fetch left waiting at the end of the log does not delay
+    the next pass (while records are there a fetch returns at once whatever the setting)."""
     consumer = KafkaConsumer(bootstrap_servers=settings.broker, enable_auto_commit=False, max_poll_records=2000,
-                             fetch_max_bytes=50 * 1024 * 1024)
+                             fetch_max_bytes=50 * 1024 * 1024, fetch_max_wait_ms=10)
     parts = [TopicPartition(settings.topic, p) for p in range(partitions)]
     consumer.assign(parts)
-    consumer.seek_to_beginning(*parts)
-    seen, t0, c0, passes = 0, None, 0.0, 0
-    while True:  # whole passes over the topic until RAW_MIN_SECONDS are timed (one pass is too short to time)
-        while seen < records * (passes + 1):
-            for recs in consumer.poll(timeout_ms=500).values():
-                if t0 is None:
-                    t0, c0 = time.perf_counter(), _cpu_s()
-                seen += len(recs)
-        passes += 1
-        if time.perf_counter() - t0 >= RAW_MIN_SECONDS:
-            break
+
+    def one_pass() -> int:
         consumer.seek_to_beginning(*parts)
+        seen = 0
+        while seen < records:
+            seen += sum(len(recs) for recs in consumer.poll(timeout_ms=500).values())
+        return seen
+    one_pass()
+    passes, wall, cpu, seen = 0, 0.0, 0.0, 0
+    while wall < RAW_MIN_SECONDS:
+        t0, c0 = time.perf_counter(), _cpu_s()
+        seen += one_pass()
+        passes, wall, cpu = passes + 1, wall + time.perf_counter() - t0, cpu + _cpu_s() - c0
     # times and CPU per pass: the figures of one read of the topic, averaged over the passes
-    out.put({"seconds": (time.perf_counter() - t0) / passes, "cpu_s": (_cpu_s() - c0) / passes, "passes": passes,
-             "records": seen // passes, "rss_mb": _rss_mb()})
+    out.put({"seconds": wall / passes, "cpu_s": cpu / passes, "passes": passes, "records": seen // passes,
+             "rss_mb": _rss_mb()})
     consumer.close()
 
 
