@@ -53,12 +53,28 @@ def when_ready(server):
     export_to_workers(ASCOLTO_SHIPPER="external")  # inherited by the workers forked after this hook
     stop = threading.Event()
 
+    def running(proc) -> bool:
+        """Whether the shipper still runs. The arbiter's SIGCHLD handler may reap it before ``poll``
+        does, so its /proc entry (gone, or a zombie) is checked too."""
+        if proc.poll() is not None:
+            return False
+        try:
+            with open(f"/proc/{proc.pid}/stat", "rb") as fh:
+                return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+        except (OSError, IndexError):
+            return False
+
     def supervise():
         backoff = 0.5
         while not stop.is_set():
             started = time.monotonic()
-            proc = _shipper["proc"] = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "shipper"])
-            while proc.poll() is None and not stop.wait(0.2):
+            try:
+                proc = _shipper["proc"] = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "shipper"])
+            except OSError as exc:  # e.g. no process slot left: try again after the backoff
+                server.log.error("cannot start the shipper: %s", exc)
+                stop.wait(5.0)
+                continue
+            while running(proc) and not stop.wait(0.2):
                 pass
             if stop.is_set():
                 return
