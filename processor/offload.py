@@ -28,22 +28,13 @@ from __future__ import annotations
 
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from .strategies import Batch, MessageRejected, Strategy
+from .strategies import Batch, MessageRejected, Strategy, Terminal
 
 
-class _Sink:
+class _Sink(Terminal):
     """The end of the writer-side chain: takes the batch (the consumer thread commits it)."""
 
     def submit(self, batch: Batch) -> None:
-        pass
-
-    def poll(self) -> None:
-        pass
-
-    def join(self) -> None:
-        pass
-
-    def close(self) -> None:
         pass
 
 

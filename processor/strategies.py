@@ -312,7 +312,20 @@ class DeadLettering(_Forward):
         self.next.close()
 
 
-class Committing:
+class Terminal:
+    """The last step of a chain: nothing after it to poll, join or close."""
+
+    def poll(self) -> None:
+        pass
+
+    def join(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class Committing(Terminal):
     """The last step: commits the batch's offsets (``last + 1`` per partition) on ``consumer``, then
     records the batch in stats and metrics. A failed commit (the group rebalanced under us) is
     logged: the next owner replays the batch and dedup skips its rows."""
@@ -339,11 +352,3 @@ class Committing:
         m.write()
         log.info("committed %d records: %s", len(batch.records), self.stats)
 
-    def poll(self) -> None:
-        pass
-
-    def join(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
