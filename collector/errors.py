@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
+
+from registry.checks import SERVICE_KEY
 
 from . import metrics
 
@@ -19,6 +21,26 @@ class ApiError(Exception):
         self.fields = fields or {}
         self.headers = headers or {}
         self.counted = False  # already counted in the metrics where it was raised
+
+
+def service_label(service: object) -> str:
+    """The ``service`` label of a refusal: ``service`` when it is the key of a registered service (the
+    collector's cached directory), else :data:`collector.metrics.UNKNOWN_SERVICE` — the label's values
+    are bounded by the registry, whatever keys are posted."""
+    if isinstance(service, str) and SERVICE_KEY.fullmatch(service) \
+            and current_app.extensions["ascolto.services"].get(service) is not None:
+        return service
+    return metrics.UNKNOWN_SERVICE
+
+
+def count_refusal(reason: str, service: object = None) -> None:
+    """Count one refused request by ``reason`` (its error code) and service (:func:`service_label`).
+    ``service`` defaults to what the request named: its JSON body's, once read
+    (:func:`collector.body.json_body` keeps it in ``g``), else the URL's ``<key>``."""
+    if service is None:
+        body = g.get("ascolto_body")
+        service = body.get("service") if isinstance(body, dict) else (request.view_args or {}).get("key")
+    metrics.REJECTED.labels(reason, service_label(service)).inc()
 
 
 def error_response(status: int, error: str, message: str, fields: dict | None = None,
@@ -44,13 +66,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         if not exc.counted:
-            metrics.REJECTED.labels(exc.error).inc()
+            count_refusal(exc.error)
         return error_response(exc.status, exc.error, exc.message, exc.fields, exc.headers)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         code, fields = _HTTP_CODES.get(exc.code or 500, ("http_error", {}))
-        metrics.REJECTED.labels(code).inc()
+        count_refusal(code)
         headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
         return error_response(exc.code or 500, code, exc.description or exc.name, fields, headers)
 

@@ -18,7 +18,7 @@ from . import metrics
 from .body import json_body
 from .device import device_class
 from .durable import Unavailable
-from .errors import ApiError
+from .errors import ApiError, count_refusal
 
 bp = Blueprint("intake", __name__)
 _schema = SubmissionSchema()
@@ -66,6 +66,16 @@ def check_not_a_bot(sub: dict) -> None:
                            {"context.fill_ms": [f"Must be at least {minimum}."]})
 
 
+def _test_mode(cfg: ServiceView, origin: str | None, asked: bool) -> bool:
+    """Whether the submission is a check-up (stored apart, never counted): the service is in test
+    mode, or the body asks for it (the widget's ``data-test``) from a page of an allowed origin.
+    Asked for without an ``Origin`` it is refused (403): only the service's own pages mark answers."""
+    if asked and not origin:
+        raise ApiError(403, "origin_not_allowed", "Test submissions are accepted only from the service's pages.",
+                       {"test": ["Needs an Origin among the service's allowed origins."]})
+    return asked or cfg.test_mode
+
+
 def _count_origin(cfg, origin: str | None) -> None:
     """Count a widget request of a known service by origin (registry.origins: "check my page")."""
     counter = current_app.extensions.get("ascolto.origins")
@@ -77,13 +87,13 @@ def accept_submission(body: dict, *, origin: str | None, user_agent: str | None)
     """Validate a submission body and make it durable; return its ``submission_id``.
 
     Raises :class:`ApiError` with the documented status for every refusal (400, 403, 404, 409,
-    422, 503), counted in the metrics by reason. Returning means the submission is durable:
+    422, 503), counted in the metrics by reason and service. Returning means the submission is durable:
     acknowledged by the broker (acks=all) or fsynced to the local spool.
     """
     try:
         return _accept(body, origin, user_agent)
     except ApiError as exc:
-        metrics.REJECTED.labels(exc.error).inc()
+        count_refusal(exc.error, body.get("service") if isinstance(body, dict) else None)
         exc.counted = True
         raise
 
@@ -108,6 +118,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.",
                        {"questionnaire": ["Not a published questionnaire."]}) from None
+    test = _test_mode(cfg, origin, sub.pop("test", False))
     check_not_a_bot(sub)
     try:  # the compiled check accepts plainly valid maps; marshmallow decides (and words) the rest
         sub["answers"] = questionnaire.fast_validate(sub["answers"]) or questionnaire.validate(sub["answers"])
@@ -117,7 +128,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
     settings = current_app.config["ASCOLTO_SETTINGS"]
     clock = current_app.extensions.get("ascolto.clock")  # set only in-process by collector/backfill.py
     envelope = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent),
-                             received_at=clock() if clock else None)
+                             received_at=clock() if clock else None, test=test)
     value = encode_envelope(envelope)
     try:
         path = current_app.extensions["ascolto.durability"].submit(cfg.key, value)
@@ -157,6 +168,8 @@ def questionnaire(key: str):
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.") from None
     doc = dict(q.render(request.args.get("lang", "it")), service=cfg.key)
+    if cfg.test_mode:  # the widget says so above the questions: answers are check-ups, not counted
+        doc["test"] = True
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
     resp = Response(payload, mimetype="application/json")
     resp.set_etag(hashlib.sha256(payload).hexdigest()[:32])

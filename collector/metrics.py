@@ -11,7 +11,12 @@ from prometheus_client import REGISTRY, multiprocess
 
 ACCEPTED = Counter("ascolto_submissions_accepted_total", "Submissions acknowledged with 202, by where they are durable",
                    ["path"])
-REJECTED = Counter("ascolto_submissions_rejected_total", "Submissions refused, by error code", ["reason"])
+REJECTED = Counter("ascolto_submissions_rejected_total",
+                   "Submissions refused, by error code and service (a registered service's key, else unknown)",
+                   ["reason", "service"])
+#: The ``service`` label of a refusal whose service key was not read or names no registered service: one
+#: bucket, so made-up keys cannot multiply the time series (see :func:`collector.errors.count_refusal`).
+UNKNOWN_SERVICE = "unknown"
 SPOOLED = Counter("ascolto_submissions_spooled_total", "Submissions written to the local spool")
 REPLAYED = Counter("ascolto_spool_records_replayed_total", "Spooled records sent to the broker")
 PRODUCE_SECONDS = Histogram("ascolto_produce_seconds", "Time for the broker to acknowledge a record (acks=all)",

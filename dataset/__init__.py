@@ -10,7 +10,9 @@ warehouse and the CLI share it, and the collector may use its stdlib-only part
 - :mod:`dataset.durable` — the dataset lock, ``fsync_dir`` and atomic writes (stdlib only);
 - :mod:`dataset.files` — durable Parquet writes of a batch, the crash sweep, and reads that list and
   read files under the lock or retry when compaction moved a file away;
-- :mod:`dataset.views` — the one SQL definition of the ``responses`` view.
+- :mod:`dataset.views` — the one SQL definition of the ``responses`` view, and :data:`dataset.views.COUNTED`,
+  the one predicate of the rows that count (automated answers are kept but never counted);
+- :mod:`dataset.testrows` — check-up answers (test mode), stored apart in ``test/``, never counted.
 
 Nothing is imported here eagerly: ``import dataset.durable`` must stay cheap.
 """

@@ -54,14 +54,14 @@ def write_rows(data_dir: Path, tables: dict[tuple[str, str], tuple[pa.Table, pa.
 
 
 def sweep(data_dir: Path, partition: int) -> int:
-    """Remove leftovers of a crash for Kafka ``partition``: temporary files and answers files without
-    their responses file. Call only for partitions this process owns. Returns files removed."""
+    """Remove leftovers of a crash for Kafka ``partition``: temporary files (of ``test/`` too) and answers
+    files without their responses file. Call only for partitions this process owns. Returns files removed."""
     data_dir = Path(data_dir)
     responses, answers = data_dir / layout.RESPONSES, data_dir / layout.ANSWERS
     prefix = layout.part_prefix(partition)
     removed = 0
     with dataset_lock(data_dir):
-        for root in (responses, answers):
+        for root in (responses, answers, data_dir / layout.TEST):
             for tmp in root.rglob(f".{prefix}*.tmp") if root.exists() else ():
                 tmp.unlink(missing_ok=True)
                 removed += 1
@@ -97,7 +97,8 @@ def read_listed(data_dir: Path, root: Path, read: Callable[[list[Path]], T]) -> 
 
 
 def submission_ids(data_dir: Path, partition: int | None = None) -> list[str]:
-    """The ``submission_id``s already in ``responses`` (of one Kafka partition, or all)."""
+    """The ``submission_id``s already stored (of one Kafka partition, or all): in ``responses`` and among
+    the check-ups (``test/``, :mod:`dataset.testrows`) — a submission is stored once, in one place."""
     schema = pa.schema([RESPONSES_SCHEMA.field("submission_id"), RESPONSES_SCHEMA.field("kafka_partition")])
 
     def read(files: list[Path]) -> list[str]:
@@ -106,4 +107,4 @@ def submission_ids(data_dir: Path, partition: int | None = None) -> list[str]:
         dataset = ds.dataset([str(f) for f in files], format="parquet", schema=schema)
         flt = None if partition is None else ds.field("kafka_partition") == partition
         return dataset.to_table(columns=["submission_id"], filter=flt).column("submission_id").to_pylist()
-    return read_listed(data_dir, Path(data_dir) / layout.RESPONSES, read)
+    return [sid for name in (layout.RESPONSES, layout.TEST) for sid in read_listed(data_dir, Path(data_dir) / name, read)]

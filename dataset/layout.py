@@ -5,6 +5,7 @@
     $DATA/responses/period=YYYY-MM/pa_type=XX/part-PPP-FIRST-LAST-DIGEST.parquet   one row per submission
     $DATA/answers/period=YYYY-MM/pa_type=XX/part-PPP-FIRST-LAST-DIGEST.parquet     same names; long form
     $DATA/failed/date=YYYY-MM-DD/failed-PPP-FIRST-LAST-DIGEST.parquet              typed dead letters
+    $DATA/test/date=YYYY-MM-DD/part-PPP-FIRST-LAST-DIGEST.parquet                  check-up answers, never counted
     $DATA/responses/…/compacted-DIGEST.parquet                                      output of compaction
 
 PPP is the Kafka partition, FIRST/LAST the offsets of the batch and DIGEST a hash of the file's
@@ -20,6 +21,9 @@ from pathlib import Path
 from typing import Iterable
 
 RESPONSES, ANSWERS, FAILED = "responses", "answers", "failed"
+#: Check-up answers (a service's test mode, the widget's ``data-test``): apart from the statistics
+#: (:mod:`dataset.testrows`); nothing that counts reads it.
+TEST = "test"
 #: The datasets holding rows per submission (written together, compacted and purged together).
 ROW_DATASETS = (ANSWERS, RESPONSES)
 PART_GLOB = "period=*/pa_type=*"
@@ -30,6 +34,11 @@ HIVE_TYPES = {"period": "VARCHAR", "pa_type": "VARCHAR"}
 def partition_dir(period: str, pa_type: str) -> Path:
     """The hive directory (relative to a dataset root) of one (period, PA type)."""
     return Path(f"period={period}") / f"pa_type={pa_type}"
+
+
+def date_dir(day: str) -> Path:
+    """The directory (relative to its root) of one day ``YYYY-MM-DD`` of ``failed`` or ``test``."""
+    return Path(f"date={day}")
 
 
 def digest(names: Iterable[str], length: int = 12) -> str:

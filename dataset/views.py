@@ -1,4 +1,5 @@
-"""The one SQL definition of the ``responses`` view (DuckDB), for every reader.
+"""The one SQL definition of the ``responses`` view (DuckDB), for every reader, and of the rows that
+count (:func:`counted`).
 
 :func:`responses_view_sql` is ``CREATE OR REPLACE VIEW responses AS`` the union *by name* of an
 empty relation typed by :data:`dataset.schema.RESPONSES_SCHEMA` (plus the hive columns) and the
@@ -15,6 +16,19 @@ import pyarrow as pa
 
 from . import layout
 from .schema import RESPONSES_SCHEMA
+
+
+#: The device class the collector gives an automated submission (a crawler's, a script's or a headless
+#: browser's user agent: ``collector/device.py``).
+AUTOMATED = "bot"
+
+
+def counted(device: str = '"device"') -> str:
+    """The SQL predicate of the rows that count, over the ``device`` expression: every stored response
+    but the automated ones. Those stay in ``responses`` for audit (the console's quality page counts
+    them) and no figure reads them: the rollup (every published statistic), the key drivers, the
+    microdata and the entity's comments all filter with this predicate."""
+    return f"({device} IS DISTINCT FROM '{AUTOMATED}')"
 
 
 def sql_type(t: pa.DataType) -> str:

@@ -21,6 +21,8 @@ class Metrics:
         self.records = PromCounter("ascolto_processor_records", "Kafka records consumed and committed", registry=r)
         self.envelopes = PromCounter("ascolto_processor_envelopes", "Envelopes processed", registry=r)
         self.rows = PromCounter("ascolto_processor_rows_written", "Rows written to responses", registry=r)
+        self.tests = PromCounter("ascolto_processor_test_rows_written",
+                                 "Check-up answers (test mode) written apart to test/, never counted", registry=r)
         self.duplicates = PromCounter("ascolto_processor_duplicates", "Submissions skipped as already written",
                                       registry=r)
         self.dead = PromCounter("ascolto_processor_dead_letters", "Dead letters by reason", ["reason"], registry=r)

@@ -5,7 +5,8 @@ month of ``before`` is purged. In ``responses`` the ``comment`` column becomes n
 ``answers`` map empty — each file rewritten under a temporary name, fsynced and renamed over the
 original, so a reader sees the old or the new file, never neither, and the indicator columns the
 aggregates are built from are unchanged. The long ``answers`` dataset and the ``failed/`` records
-(raw values) of those months are deleted. Writers are held off by the dataset lock meanwhile.
+(raw values) of those months are deleted, and so are the check-up answers (``test/``, never counted)
+of the days before ``before``. Writers are held off by the dataset lock meanwhile.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class PurgeReport:
     answer_maps_emptied: int = 0
     answers_files_deleted: int = 0
     failed_files_deleted: int = 0
+    test_files_deleted: int = 0
 
 
 def _period(path: Path) -> str | None:
@@ -55,6 +57,8 @@ def purge(data_dir: Path, before: date, *, dry_run: bool = False) -> PurgeReport
                      if (_period(p) or "9999") < cutoff)
     failed = sorted(p for p in (data_dir / "failed").glob("date=*/*.parquet")
                     if p.parent.name.removeprefix("date=") < before.isoformat())
+    tests = sorted(p for p in (data_dir / "test").glob("date=*/*.parquet")
+                   if p.parent.name.removeprefix("date=") < before.isoformat())
     report.periods = sorted({_period(p) for p in responses + answers if _period(p)})
     for path in responses:
         table = pq.read_table(path)
@@ -80,11 +84,12 @@ def purge(data_dir: Path, before: date, *, dry_run: bool = False) -> PurgeReport
             write_parquet(path, table)
     report.answers_files_deleted = len(answers)
     report.failed_files_deleted = len(failed)
+    report.test_files_deleted = len(tests)
     if not dry_run:
         with dataset_lock(data_dir, exclusive=True):
-            for path in answers + failed:
+            for path in answers + failed + tests:
                 path.unlink(missing_ok=True)
-        for root in (data_dir / "answers", data_dir / "failed"):
+        for root in (data_dir / "answers", data_dir / "failed", data_dir / "test"):
             for d in sorted(root.glob("**/"), key=lambda p: len(p.parts), reverse=True) if root.exists() else ():
                 if d != root and not any(d.iterdir()):
                     shutil.rmtree(d, ignore_errors=True)

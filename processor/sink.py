@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
 
-from dataset import files, layout
+from dataset import files, layout, testrows
 from dataset.schema import ANSWERS_SCHEMA, RESPONSES_SCHEMA
+
+ROME = ZoneInfo("Europe/Rome")
 
 
 def _groups(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict]]:
@@ -73,8 +76,17 @@ class ParquetSink:
         groups = _groups([w.row for w in works])
         return files.write_rows(self.data_dir, {k: tables(g) for k, g in groups.items()}, partition, first, last)
 
+    def write_tests(self, works: list, partition: int, first: int, last: int) -> list[Path]:
+        """Check-up answers (:attr:`processor.steps.Work.test`) into ``test/`` (:mod:`dataset.testrows`),
+        one file per day: the responses' columns without a record key, and no ``answers`` rows."""
+        days: dict[str, list[dict]] = defaultdict(list)
+        for w in works:
+            days[w.row["received_at"].astimezone(ROME).strftime("%Y-%m-%d")].append(w.row)
+        return testrows.write(self.data_dir, {day: pa.Table.from_pylist(rows, schema=RESPONSES_SCHEMA)
+                                              for day, rows in days.items()}, partition, first, last)
+
     def submission_ids(self, partition: int | None = None) -> list[str]:
-        """The ``submission_id``s already in ``responses`` (of one Kafka partition, or all)."""
+        """The ``submission_id``s already stored, in ``responses`` or ``test/`` (of one Kafka partition, or all)."""
         return files.submission_ids(self.data_dir, partition)
 
     def sweep(self, partition: int) -> int:

@@ -57,6 +57,11 @@ class Work:
         return self.row["submission_id"]
 
     @property
+    def test(self) -> bool:
+        """A check-up answer (the envelope's ``test``): stored apart in ``test/``, never counted."""
+        return bool(self.env and self.env.get("test"))
+
+    @property
     def answer_rows(self) -> list[dict]:
         """The ``answers`` rows as dicts (with ``period`` and ``pa_type``); the sink builds its columns
         from :attr:`answer_items` and :attr:`row` directly."""

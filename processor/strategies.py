@@ -68,6 +68,7 @@ class Strategy(Protocol, Generic[T]):
 class Stats:
     written: int = 0
     duplicates: int = 0
+    tests: int = 0  # check-up answers written apart (test/), never counted
     rejected: Counter = field(default_factory=Counter)
     redactions: Counter = field(default_factory=Counter)
     batches: int = 0
@@ -214,8 +215,9 @@ class Guarding(_Forward):
 
 
 def write_partition(sink: ParquetSink, index: IdIndex, works: list[Work], partition: int, first: int,
-                    last: int) -> tuple[int, int]:
-    """The dedup and write steps for the accepted envelopes of one partition; returns (written, duplicates)."""
+                    last: int) -> tuple[int, int, int]:
+    """The dedup and write steps for the accepted envelopes of one partition; returns (written, duplicates,
+    tests): rows written to ``responses``, duplicates skipped, check-ups written apart to ``test/``."""
     kept, batch_ids, duplicates = [], set(), 0
     for work in works:
         sid = work.submission_id
@@ -224,10 +226,15 @@ def write_partition(sink: ParquetSink, index: IdIndex, works: list[Work], partit
             continue
         batch_ids.add(sid)
         kept.append(work)
+    rows = [w for w in kept if not w.test]
+    tests = [w for w in kept if w.test] if len(rows) < len(kept) else []
+    if rows:
+        sink.write_works(rows, partition, first, last)
+    if tests:
+        sink.write_tests(tests, partition, first, last)
     if kept:
-        sink.write_works(kept, partition, first, last)
         index.update(batch_ids)
-    return len(kept), duplicates
+    return len(rows), duplicates, len(tests)
 
 
 class WritingRows(_Forward):
@@ -254,7 +261,7 @@ class WritingRows(_Forward):
         for f in batch.out.failures:
             failures.setdefault(f.source.partition, []).append(f)
 
-        def one(partition: int, first: int, last: int) -> tuple[int, int]:
+        def one(partition: int, first: int, last: int) -> tuple[int, int, int]:
             counts = write_partition(self.sink, self.index(partition), accepted.get(partition, []), partition,
                                      first, last)
             self.failed.write(failures.get(partition, []), partition, first, last)
@@ -266,11 +273,13 @@ class WritingRows(_Forward):
             futures = [self._pool.submit(one, *span) for span in spans]
             wait(futures)  # every one finished before anything is handed on or raised
             results = [f.result() for f in futures]
-        for written, dups in results:
+        for written, dups, tests in results:
             self.stats.written += written
             self.stats.duplicates += dups
+            self.stats.tests += tests
             self.metrics.rows.inc(written)
             self.metrics.duplicates.inc(dups)
+            self.metrics.tests.inc(tests)
         self.next.submit(batch)
 
     def close(self) -> None:

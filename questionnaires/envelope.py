@@ -41,6 +41,9 @@ class SubmissionSchema(Schema):
     context = fields.Dict(keys=fields.String(validate=validate.Length(max=32)),
                           values=fields.String(validate=validate.Length(max=512)),
                           load_default=dict)
+    #: a check-up answer (the widget's ``data-test``): stored apart, never counted. Absent unless sent;
+    #: the collector honours it only from an allowed origin and moves it into the envelope's ``test``.
+    test = fields.Boolean(truthy={True}, falsy={False})
 
 
 _FIELDS = frozenset(SubmissionSchema().fields)
@@ -71,8 +74,13 @@ def fast_load_submission(body: Any) -> dict[str, Any] | None:
     for k, v in context.items():
         if type(k) is not str or len(k) > 32 or type(v) is not str or len(v) > 512:
             return None
-    return {"submission_id": uuid.UUID(sid), "service": service, "questionnaire": qid, "version": version,
-            "lang": lang, "channel": channel, "answers": dict(answers), "context": dict(context)}
+    out = {"submission_id": uuid.UUID(sid), "service": service, "questionnaire": qid, "version": version,
+           "lang": lang, "channel": channel, "answers": dict(answers), "context": dict(context)}
+    if "test" in body:
+        if type(body["test"]) is not bool:
+            return None
+        out["test"] = body["test"]
+    return out
 
 
 class EnvelopeError(ValueError):
@@ -80,16 +88,24 @@ class EnvelopeError(ValueError):
 
 
 def make_envelope(submission: dict[str, Any], *, collector: str, device: str,
-                  received_at: datetime | None = None) -> dict[str, Any]:
-    """The envelope of one validated submission (a JSON-ready dict)."""
+                  received_at: datetime | None = None, test: bool = False) -> dict[str, Any]:
+    """The envelope of one validated submission (a JSON-ready dict).
+
+    ``test``: the collector's decision that this is a check-up answer (the service's test mode, or
+    ``test`` sent from an allowed origin); the envelope then carries ``"test": true`` and the
+    processor stores it apart from the statistics. Absent otherwise (older consumers ignore it).
+    """
     received = (received_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    return {
+    env = {
         "schema": ENVELOPE_SCHEMA,
         "received_at": received.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "collector": collector,
         "device": device,
         "submission": dict(submission, submission_id=str(submission["submission_id"])),
     }
+    if test:
+        env["test"] = True
+    return env
 
 
 def encode_record(envelopes: list[dict[str, Any]]) -> bytes:
@@ -128,6 +144,7 @@ class _EnvelopeSchema(Schema):
     received_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
     collector = fields.String(load_default="")
     device = fields.String(load_default="unknown")
+    test = fields.Boolean(load_default=False, truthy={True}, falsy={False})
     submission = fields.Dict(required=True)
 
 
@@ -167,8 +184,8 @@ def fast_envelope(raw: dict) -> dict[str, Any] | None:
     sub = raw.get("submission")
     if raw.get("schema") != ENVELOPE_SCHEMA or type(sub) is not dict or type(raw.get("received_at")) is not str:
         return None
-    collector, device = raw.get("collector", ""), raw.get("device", "unknown")
-    if type(collector) is not str or type(device) is not str:
+    collector, device, test = raw.get("collector", ""), raw.get("device", "unknown"), raw.get("test", False)
+    if type(collector) is not str or type(device) is not str or type(test) is not bool:
         return None
     try:
         received = datetime.fromisoformat(raw["received_at"])
@@ -189,7 +206,7 @@ def fast_envelope(raw: dict) -> dict[str, Any] | None:
     if any(type(k) is not str for k in answers) or any(
             type(k) is not str or len(k) > 32 or type(v) is not str or len(v) > 512 for k, v in context.items()):
         return None
-    return {"schema": ENVELOPE_SCHEMA, "received_at": received, "collector": collector, "device": device,
+    return {"schema": ENVELOPE_SCHEMA, "received_at": received, "collector": collector, "device": device, "test": test,
             "submission": {"submission_id": str(sid), "service": sub["service"], "questionnaire": sub["questionnaire"],
                            "version": version, "lang": lang, "channel": channel, "answers": dict(answers),
                            "context": dict(context)}}

@@ -77,6 +77,8 @@ class Service(Base):
     questionnaire_version: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sampling_rate: Mapped[float] = mapped_column(Float, default=1.0)
+    # test mode (migration 0006): every answer is a check-up, stored apart and never counted
+    test_mode: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     entity: Mapped[Entity] = relationship(back_populates="services")
 

@@ -231,6 +231,17 @@ def set_active(session: Session, key: str, active: bool, *, actor: str, context:
                            action="activate" if active else "deactivate", context=context)
 
 
+def set_test_mode(session: Session, key: str, on: bool, *, actor: str, context: str | None = None) -> Service:
+    """Switch a service's test mode: while on, every answer it receives is a check-up, stored apart
+    from the statistics (``$DATA/test/``) and never counted. Audited as ``test-mode-on``/``-off``."""
+    actor = audit.check_actor(actor)
+    if not isinstance(on, bool):
+        raise InvalidValue("test_mode", f"{on!r} is not a boolean")
+    s = get_service(session, key)
+    return _change_service(session, s, {"test_mode": on}, actor=actor,
+                           action="test-mode-on" if on else "test-mode-off", context=context)
+
+
 def activate(session: Session, key: str, *, actor: str, context: str | None = None) -> Service:
     return set_active(session, key, True, actor=actor, context=context)
 

@@ -1,6 +1,6 @@
 """The registry read model: one immutable view per service, behind one TTL cache, for every reader.
 
-The collector (origins, assignment, active flag, names for the form's header) and the processor
+The collector (origins, assignment, active flag, test mode, names for the form's header) and the processor
 (entity, PA type, service type, region for enrichment) both look services up here, so a change
 made in the registry — an entity's region, a service's type, an assignment, a deactivation — is
 seen by every running collector worker and processor within ``ttl_s`` seconds
@@ -35,6 +35,7 @@ class ServiceView:
     pa_type: str         # the entity's IPA category
     service_type: str
     region: str          # the entity's NUTS-2 code
+    test_mode: bool = False  # every answer a check-up: stored apart, never counted
 
     @property
     def service(self) -> str:
@@ -47,7 +48,7 @@ def _view(row: Service) -> ServiceView:
     return ServiceView(key=row.key, active=row.active, allowed_origins=frozenset(row.allowed_origins or ()),
                        questionnaire_id=row.questionnaire_id, questionnaire_version=row.questionnaire_version,
                        name=row.name, entity=row.entity_ipa, entity_name=e.name, pa_type=e.category,
-                       service_type=row.service_type, region=e.region_nuts)
+                       service_type=row.service_type, region=e.region_nuts, test_mode=bool(row.test_mode))
 
 
 class ServiceDirectory:

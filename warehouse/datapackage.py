@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from dataset.views import counted
 from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from .csvsafe import csv_writer, fmt_value as _fmt
@@ -90,7 +91,7 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                           {', '.join(c(i + '_raw') for i in SCORE_INDICATORS)},
                           {', '.join(c(i, 'VARCHAR[]') for i in CATEGORY_INDICATORS)},
                           {c('answers', 'MAP(VARCHAR, VARCHAR)')}, {c('received_at', 'TIMESTAMPTZ')}
-                   FROM responses),
+                   FROM responses WHERE {counted()}),
              cells AS (SELECT {cell}, count(*) AS cell_n FROM r GROUP BY ALL)
         SELECT r.* EXCLUDE (received_at, entity, service) FROM r JOIN cells
           ON {' AND '.join(f'r.{q} IS NOT DISTINCT FROM cells.{q}' for q in QUASI_IDENTIFIERS)}
@@ -98,7 +99,7 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
         ORDER BY questionnaire, version, period, pa_type, service_type, region, received_at
     """
     total = con.execute(f"SELECT count(*) FROM ({sql})", [k]).fetchall()[0][0]
-    all_rows = con.execute("SELECT count(*) FROM responses WHERE questionnaire IS NOT NULL").fetchall()[0][0] \
+    all_rows = con.execute(f"SELECT count(*) FROM responses WHERE questionnaire IS NOT NULL AND {counted()}").fetchall()[0][0] \
         if "questionnaire" in cols else 0
     reader = con.sql(sql.replace("?", str(int(k)))).to_arrow_reader(10_000)
     writers: dict[tuple[str, int], tuple[Any, Any, list, int]] = {}

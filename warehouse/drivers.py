@@ -4,7 +4,8 @@ completion) accounts for overall satisfaction — *derived importance* — with 
 Contract
 --------
 - :func:`load_rows` reads record-level scores (0–100) from the DuckDB ``responses`` view (see
-  :mod:`warehouse.dataset`) for exactly one service, entity or service type and a period range.
+  :mod:`warehouse.dataset`) for exactly one service, entity or service type and a period range,
+  the rows that count only (:func:`dataset.views.counted`: no automated answers).
   It reads columns only; it never imports the processor.
 - :func:`analyse` decomposes the R² of the linear regression of satisfaction on the aspects into one
   non-negative weight per aspect that sums to R²: the Shapley value of R² (LMG, Lindeman, Merenda &
@@ -35,6 +36,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from dataset.views import counted
 
 from . import periods
 from .comparability import QueryError
@@ -129,7 +132,7 @@ def load_rows(con, *, start: str, end: str, service: str | None = None, entity: 
             raise DriversRefused("invalid_parameter", name, f"Malformed code {value!r}.")
     first, last = month_range(start, end)
     cols = ", ".join((OUTCOME, *DRIVERS))
-    sql = f"SELECT {cols} FROM responses WHERE period BETWEEN ? AND ? AND {dim} = ?"
+    sql = f"SELECT {cols} FROM responses WHERE period BETWEEN ? AND ? AND {dim} = ? AND {counted()}"
     params: list[Any] = [first, last, code]
     if questionnaire is not None:
         sql += " AND questionnaire = ?"

@@ -17,6 +17,9 @@ of (questionnaire, version, indicator)); module indicators (``mod-x:name``, from
 integers modulo 2³² (record keys × 2³²), so any cut is a ``GROUP BY`` with ``sum()`` over it, exactly
 and in any order, and merging two rollup files is too. Rows written before the ``record_key`` column
 existed get their key computed here from ``submission_id`` (the same function, the same value).
+Only the rows that count are rolled up (:func:`dataset.views.counted`): answers the collector classified
+as automated (``device`` ``bot``) stay in ``responses`` for audit and reach no published figure; check-up
+answers (test mode) are not in ``responses`` at all (:mod:`dataset.testrows`).
 
 :func:`refresh` compares the input files (relative path, size, mtime) with the manifest: files
 that are new are aggregated into one new rollup file per partition; a changed or vanished file
@@ -44,10 +47,11 @@ import pyarrow.parquet as pq
 from dataset import layout
 from dataset.durable import dataset_lock
 from dataset.recordkey import KEY_SCALE, key_int, secret_for
+from dataset.views import counted
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
 
-SCHEMA = "ascolto.rollup/3"
+SCHEMA = "ascolto.rollup/4"  # /4: automated answers (device "bot") left out
 MANIFEST = "_manifest.json"
 COMPACT_AT = 8
 CHUNK_FILES = 256
@@ -187,7 +191,8 @@ def _aggregate_sql(paths: list[str], columns: set[str], period: str, pa_type: st
             + f", CAST({col('version', 'INTEGER')} AS VARCHAR) AS version, {rk} AS rk, "
             + ", ".join(f"{col(i, 'DOUBLE')}::DOUBLE AS {i}" for i in SCORE_INDICATORS) + mods + ", "
             + ", ".join(f"{col(i, 'VARCHAR[]')} AS {i}" for i in CATEGORY_INDICATORS)
-            + f" FROM read_parquet({files}, union_by_name = true, hive_partitioning = false)")
+            + f" FROM read_parquet({files}, union_by_name = true, hive_partitioning = false)"
+            + f" WHERE {counted(col('device'))}")  # automated answers: kept in the dataset, never counted
     raw_keys = ", ".join(f"b.{k}" for k in RAW_KEYS)
     keys = "day, " + ", ".join(KEYS)
     head = f"{_sql_str(period)} AS period, {_sql_str(pa_type)} AS pa_type, {keys}"

@@ -4,9 +4,11 @@
  *            data-mode="inline|floating" (default inline; floating = a button opening a dialog)
  *            data-target="#css-selector" (inline mode: where to render; default right after the tag)
  *            data-heading-level="2..6"   (inline mode: level of the questionnaire title; default 2)
+ *            data-test                   (a check-up: the answer is stored apart and never counted; honoured
+ *                                         only on a page of the service's allowed origins; said above the questions)
  * A submission_id is generated once per answer set and reused on every retry. Sends
  * context.hp (honeypot, empty) and context.fill_ms (ms from showing the questions to sending).
- * Fires "ascolto:submitted" on document, detail {service, submission_id}, once accepted.
+ * Fires "ascolto:submitted" on document, detail {service, submission_id, test}, once accepted.
  * On a page whose origin the service does not allow (403) it says so to the citizen, warns the
  * developer in the console (origin and service key) and never retries.
  */
@@ -18,17 +20,18 @@
   var service = script.getAttribute("data-service");
   var floating = script.getAttribute("data-mode") === "floating";
   var level = Math.min(6, Math.max(2, parseInt(script.getAttribute("data-heading-level"), 10) || 2));
+  var test = script.hasAttribute("data-test") && script.getAttribute("data-test") !== "false";
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "it").slice(0, 2).toLowerCase();
-  /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left|off */
+  /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left|off|test */
   var S = {
-    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile inviare la risposta. Riprova più tardi.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili|Questo modulo non è attivo su questa pagina.",
-    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will retry automatically.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be sent. Please try again later.|Yes|No|Give feedback|Close|characters left|This form is not active on this page.",
-    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte nicht gesendet werden. Bitte versuchen Sie es später erneut.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig|Dieses Formular ist auf dieser Seite nicht aktiv.",
-    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être envoyée. Veuillez réessayer plus tard.|Oui|Non|Donnez votre avis|Fermer|caractères restants|Ce formulaire n'est pas actif sur cette page.",
-    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskusili znova.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora ni bilo mogoče poslati. Poskusite znova pozneje.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov|Ta obrazec na tej strani ni aktiven."
+    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile inviare la risposta. Riprova più tardi.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili|Questo modulo non è attivo su questa pagina.|Modalità di prova: le risposte non sono conteggiate.",
+    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will retry automatically.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be sent. Please try again later.|Yes|No|Give feedback|Close|characters left|This form is not active on this page.|Test mode: answers are not counted.",
+    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte nicht gesendet werden. Bitte versuchen Sie es später erneut.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig|Dieses Formular ist auf dieser Seite nicht aktiv.|Testmodus: Antworten werden nicht gezählt.",
+    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être envoyée. Veuillez réessayer plus tard.|Oui|Non|Donnez votre avis|Fermer|caractères restants|Ce formulaire n'est pas actif sur cette page.|Mode test : les réponses ne sont pas comptées.",
+    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskusili znova.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora ni bilo mogoče poslati. Poskusite znova pozneje.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov|Ta obrazec na tej strani ni aktiven.|Preizkusni način: odgovori se ne štejejo."
   };
   if (!S[lang]) { lang = "it"; }
-  var K = "send sending thanks retry check required choose invalid failed yes no open close left off".split(" ");
+  var K = "send sending thanks retry check required choose invalid failed yes no open close left off test".split(" ");
   var T = {};
   S[lang].split("|").forEach(function (s, i) { T[K[i]] = s; });
   var counter = 0;
@@ -60,6 +63,7 @@
     ".asc-btn:hover{background:#0052a3;border-color:#0052a3}.asc-btn[aria-disabled=true]{cursor:progress}" +
     ".asc-btn2{background:#fff;color:#0066cc}.asc-btn2:hover{background:#f2f7fc;color:#0052a3}" +
     ".asc-status{margin:.75rem 0 0;font-weight:600}.asc-status:empty{display:none}" +
+    ".asc-test{margin:0 0 1rem;padding:.5rem .75rem;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
     ".asc-thanks{margin:0;padding:.75rem 1rem;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
     ".asc-fab{position:fixed;right:1.5rem;bottom:1.5rem;z-index:2147483000;border-radius:2rem;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
     ".asc-fab svg{width:1.25em;height:1.25em;fill:currentColor}" +
@@ -127,6 +131,8 @@
     var hp = el("input", { type: "text", name: "asc_hp", tabindex: "-1", autocomplete: "off", "aria-hidden": "true" });
     var button = el("button", { type: "submit", "class": "asc-btn", text: T.send });
     var sending = false, sid = null, sidKey = null, payload = null, t0 = null;
+    var checkup = test || q.test === true; /* the embedding's data-test, or the service's test mode */
+    var note = checkup ? el("p", { "class": "asc-test", text: T.test }) : null;
     form.setAttribute("novalidate", "");
     form.setAttribute("aria-labelledby", titleId);
 
@@ -178,6 +184,7 @@
       box.appendChild(node);
     });
     box.appendChild(el("div", { hidden: "" }, [el("label", { text: "asc_hp" }, [hp])]));
+    if (note) { form.appendChild(note); }
     form.appendChild(box);
     form.appendChild(button);
     form.appendChild(status);
@@ -239,11 +246,12 @@
     function done() {
       busy(false);
       form.replaceChildren(status);
+      if (note) { form.insertBefore(note, status); }
       status.className = "asc-thanks";
       status.setAttribute("tabindex", "-1");
       status.textContent = T.thanks;
       status.focus();
-      document.dispatchEvent(new CustomEvent("ascolto:submitted", { detail: { service: service, submission_id: sid } }));
+      document.dispatchEvent(new CustomEvent("ascolto:submitted", { detail: { service: service, submission_id: sid, test: checkup } }));
     }
 
     function fail(msg) { busy(false); status.textContent = msg; }
@@ -309,6 +317,7 @@
       if (key !== sidKey) { sid = uuid4(); sidKey = key; } /* a new answer set is a new submission */
       payload = { submission_id: sid, service: service, questionnaire: q.id, version: q.version, lang: lang,
                   channel: "web", answers: answers, context: { page: location.pathname, hp: hp.value } };
+      if (test) { payload.test = true; }
       busy(true);
       status.textContent = T.sending;
       send(0);

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from dataset.views import counted
 from registry import session_scope
 from registry.models import Entity, Service
 
@@ -46,7 +47,8 @@ def report(con, settings, factory, quarter: str | None = None, now: datetime | N
                   for c in sorted(by_cat.values(), key=lambda c: c["category"])]
     entities = len({ipa for _, _, ipa, _, _ in services})
     last = {k: datetime.fromtimestamp(t, timezone.utc) for k, t in
-            con.execute("SELECT service, epoch(max(received_at)) FROM responses GROUP BY 1").fetchall() if t is not None}
+            con.execute(f"SELECT service, epoch(max(received_at)) FROM responses WHERE {counted()} GROUP BY 1").fetchall()
+            if t is not None}
     cutoff = now - timedelta(days=settings.silent_days)
     silent = []
     for key, name, ipa, cat, ename in services:

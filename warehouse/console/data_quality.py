@@ -1,11 +1,13 @@
-"""The data-quality page: volumes, freshness, the processor's dead letters, the cells by status, and
-the collector's refusals by reason read from its Prometheus metrics (issue 19 point 9).
+"""The data-quality page: volumes, freshness, the processor's dead letters, the cells by status, the
+automated answers kept out of the statistics, and the collector's refusals by reason and by service
+read from its Prometheus metrics (issue 19 points 3 and 9).
 
-The collector counts every refused submission in ``ascolto_submissions_rejected_total{reason}``
-(``collector/metrics.py``) and serves the sum over its workers at ``GET /metrics``; the console reads
-it from ``Settings.metrics_url`` (``ASCOLTO_COLLECTOR_METRICS_URL``, default the local collector)
-with a short timeout. The counters start at 0 when the collector restarts, and carry no service label
-(the collector would have to add one, bounded to registered services): the page says both.
+The collector counts every refused submission in ``ascolto_submissions_rejected_total{reason,service}``
+(``collector/metrics.py``; ``service`` is a registered service's key, else ``unknown``) and serves the
+sum over its workers at ``GET /metrics``; the console reads it from ``Settings.metrics_url``
+(``ASCOLTO_COLLECTOR_METRICS_URL``, default the local collector) with a short timeout. The counters
+start at 0 when the collector restarts: the page says so. Automated answers (``device`` ``bot``) are
+counted in the dataset itself (they are kept there for audit; :func:`dataset.views.counted`).
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.error import URLError
 from urllib.request import urlopen
+
+from dataset.views import counted
 
 from .. import cube
 from ..protect import FREE
@@ -29,27 +33,35 @@ REASONS = {"rate_limited": "troppe richieste (limite di frequenza)", "origin_not
            "too_large": "richiesta troppo grande", "unsupported_media_type": "tipo di contenuto errato",
            "unavailable": "servizio non disponibile", "not_found": "risorsa inesistente",
            "method_not_allowed": "metodo non ammesso"}
+#: The collector's label of refusals that named no registered service (collector.metrics.UNKNOWN_SERVICE).
+UNKNOWN_SERVICE = "unknown"
 
 
 def collector_refusals(url: str, timeout: float = 1.0) -> dict[str, Any]:
-    """``{"ok", "by_reason": [(reason, n)], "accepted", "error"}`` from the collector's ``/metrics``."""
+    """``{"ok", "by_reason": [(reason, n)], "by_service": [(service, reason, n)], "accepted", "error"}``
+    from the collector's ``/metrics`` (largest counts first)."""
     from prometheus_client.parser import text_string_to_metric_families
 
     try:
         with urlopen(url, timeout=timeout) as resp:  # noqa: S310 (a configured URL of our own collector)
             text = resp.read(2_000_000).decode("utf-8", "replace")
         by_reason: dict[str, float] = {}
+        by_service: dict[tuple[str, str], float] = {}
         accepted = 0.0
         for fam in text_string_to_metric_families(text):
             for s in fam.samples:
                 if s.name == REJECTED:
-                    by_reason[s.labels.get("reason", "?")] = by_reason.get(s.labels.get("reason", "?"), 0) + s.value
+                    reason, service = s.labels.get("reason", "?"), s.labels.get("service", UNKNOWN_SERVICE)
+                    by_reason[reason] = by_reason.get(reason, 0) + s.value
+                    by_service[service, reason] = by_service.get((service, reason), 0) + s.value
                 elif s.name == ACCEPTED:
                     accepted += s.value
     except (URLError, OSError, ValueError) as exc:
-        return {"ok": False, "by_reason": [], "accepted": None, "error": f"{type(exc).__name__}: {exc}"}
+        return {"ok": False, "by_reason": [], "by_service": [], "accepted": None, "error": f"{type(exc).__name__}: {exc}"}
     rows = sorted(((r, int(v)) for r, v in by_reason.items() if v), key=lambda kv: (-kv[1], kv[0]))
-    return {"ok": True, "by_reason": rows, "accepted": int(accepted), "error": ""}
+    services = sorted(((s, r, int(v)) for (s, r), v in by_service.items() if v),
+                      key=lambda t: (t[0] == UNKNOWN_SERVICE, -t[2], t[0], t[1]))
+    return {"ok": True, "by_reason": rows, "by_service": services, "accepted": int(accepted), "error": ""}
 
 
 def quality_page(con, settings, args, lang) -> dict[str, Any]:
@@ -72,9 +84,14 @@ def quality_page(con, settings, args, lang) -> dict[str, Any]:
     for c in cells:
         counts[status_text(c)] += 1
     refusals = collector_refusals(settings.metrics_url)
+    automated = con.execute(f"SELECT service, count(*) FROM responses WHERE NOT {counted()} "
+                            "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
     pa_types = sorted({v[1] for v in volumes})
+    refused_note = _("Contatori del collettore dall'ultimo avvio.") if refusals["ok"] \
+        else _("Metriche del collettore non raggiungibili.")
     return {"fresh": fresh, "failed_total": sum(int(c) for _r, c in failed), "cells": len(cells), "refusals": refusals,
             "refused_total": sum(n for _r, n in refusals["by_reason"]) if refusals["ok"] else None,
+            "automated_total": sum(int(c) for _s, c in automated),
             "charts": [
         Chart("volumes", "Risposte per mese e tipo di PA", [("period", "Periodo"), ("pa_type", "Tipo di PA"),
                                                              ("responses", "Risposte")],
@@ -86,8 +103,18 @@ def quality_page(con, settings, args, lang) -> dict[str, Any]:
         Chart("refusals", "Invii rifiutati dal collettore per motivo", [("reason", "Motivo"), ("code", "Codice"),
                                                                        ("submissions", "Invii")],
               [{"reason": _(REASONS.get(r, r)), "code": r, "submissions": n} for r, n in refusals["by_reason"]],
-              note=_("Contatori del collettore dall'ultimo avvio (per motivo; le metriche non distinguono il servizio).")
-              if refusals["ok"] else _("Metriche del collettore non raggiungibili.")),
+              note=refused_note),
+        Chart("refusals_by_service", "Invii rifiutati dal collettore per servizio",
+              [("service", "Servizio"), ("reason", "Motivo"), ("code", "Codice"), ("submissions", "Invii")],
+              [{"service": _("sconosciuto o non letto") if s == UNKNOWN_SERVICE else s, "reason": _(REASONS.get(r, r)),
+                "code": r, "submissions": n} for s, r, n in refusals["by_service"]],
+              note=refused_note + " " + _("«sconosciuto o non letto»: chiavi non registrate o richieste rifiutate "
+                                          "prima di leggerne il servizio.") if refusals["ok"] else refused_note),
+        Chart("automated", "Risposte automatiche per servizio (conservate, escluse dalle statistiche)",
+              [("service", "Servizio"), ("responses", "Risposte")],
+              [{"service": s, "responses": int(c)} for s, c in automated],
+              note=_("Invii accettati da programmi (crawler, browser senza interfaccia, script): conservati nei dati "
+                     "per verifica, mai conteggiati nelle statistiche pubblicate.")),
         Chart("failed", "Record scartati (DLQ) per motivo", [("reason", "Motivo"), ("records", "Record")],
               [{"reason": r, "records": int(c)} for r, c in failed]),
         Chart("suppression", "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)",

@@ -110,8 +110,16 @@ EN = {
     "Invii rifiutati dal collettore": "Submissions refused by the collector",
     "Invii rifiutati dal collettore per motivo": "Submissions refused by the collector, by reason",
     "Codice": "Code", "Invii": "Submissions",
-    "Contatori del collettore dall'ultimo avvio (per motivo; le metriche non distinguono il servizio).":
-        "The collector's counters since its last start (by reason; the metrics do not tell services apart).",
+    "Contatori del collettore dall'ultimo avvio.": "The collector's counters since its last start.",
+    "Invii rifiutati dal collettore per servizio": "Submissions refused by the collector, by service",
+    "sconosciuto o non letto": "unknown or not read",
+    "«sconosciuto o non letto»: chiavi non registrate o richieste rifiutate prima di leggerne il servizio.":
+        "\u201cunknown or not read\u201d: keys not registered, or requests refused before their service was read.",
+    "Risposte automatiche per servizio (conservate, escluse dalle statistiche)":
+        "Automated answers by service (kept, left out of the statistics)",
+    "Invii accettati da programmi (crawler, browser senza interfaccia, script): conservati nei dati per verifica, mai conteggiati nelle statistiche pubblicate.":
+        "Submissions accepted from programs (crawlers, headless browsers, scripts): kept in the data for audit, never counted in the published statistics.",
+    "Risposte automatiche escluse": "Automated answers left out",
     "Metriche del collettore non raggiungibili.": "The collector's metrics could not be reached.",
     "troppe richieste (limite di frequenza)": "too many requests (rate limit)", "origine non ammessa": "origin not allowed",
     "invio automatico": "automated submission", "servizio sconosciuto": "unknown service",

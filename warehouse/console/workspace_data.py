@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dataset.views import counted
+
 from .. import cube
 from ..comparability import QueryError, NotComparable
 from ..compare import compare
@@ -149,7 +151,7 @@ class CommentQuery:
         return cls(ipa, services, service, period, rating, channel, q)
 
     def sql(self) -> tuple[str, list[Any]]:
-        conds = ["entity = ?", "comment IS NOT NULL", "length(trim(comment)) > 0"]
+        conds = ["entity = ?", "comment IS NOT NULL", "length(trim(comment)) > 0", counted()]  # no automated ones
         params: list[Any] = [self.ipa]
         if self.service:
             conds.append("service = ?")

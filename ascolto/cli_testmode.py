@@ -1,0 +1,61 @@
+"""``ascolto registry test-mode`` and ``ascolto registry test-submissions``: check-up answers (issue 19).
+
+A web manager checks the widget on the service's page before going live. Either the whole service
+is in test mode (``test-mode KEY on``: every answer, from the widget, the form or a back end, is a
+check-up), or one embedding says so (``data-test`` on the script tag, honoured only on a page of
+one of the service's allowed origins). Check-ups are stored apart (``$DATA/test/``,
+:mod:`dataset.testrows`) and never counted; ``test-submissions KEY`` lists the latest ones, so the
+manager sees that the answer arrived.
+"""
+from __future__ import annotations
+
+import json
+
+import click
+
+from .cli_registry import _emit, _session, _who
+
+
+@click.command("test-mode")
+@click.argument("key")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@click.pass_context
+def test_mode(ctx: click.Context, key: str, state: str) -> None:
+    """Switch the test mode of the service KEY on or off (audited).
+
+    While on, every answer to the service is a check-up: stored apart, never counted, and the widget
+    says so above the questions. Switch it off before the service goes live."""
+    from registry import ops
+
+    with _session(ctx) as s:
+        ops.set_test_mode(s, key, state == "on", actor=_who(ctx))
+    if state == "on":
+        click.echo(f"service {key}: test mode on — its answers are check-ups, stored apart and never counted "
+                   f"(see them with `ascolto registry test-submissions {key}`; switch it off before going live)")
+    else:
+        click.echo(f"service {key}: test mode off — its answers count")
+
+
+@click.command("test-submissions")
+@click.argument("key")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with every answer) instead of a table.")
+@click.pass_context
+def test_submissions(ctx: click.Context, key: str, limit: int, as_json: bool) -> None:
+    """The latest check-up answers of the service KEY, newest first (data dir: ASCOLTO_DATA_DIR).
+
+    Arrived here means: accepted by the collector, through the broker and stored by the processor."""
+    from dataset import testrows
+    from registry import ops
+
+    settings = ctx.find_root().obj
+    with _session(ctx, commit=False) as s:
+        ops.get_service(s, key)  # an unknown key is an error, not "(none)"
+    rows = testrows.recent(settings.data_dir, service=key, limit=limit)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return
+    table = [{"received_at": r["received_at"].strftime("%Y-%m-%d %H:%M:%S UTC"), "submission_id": r["submission_id"],
+              "channel": r["channel"], "device": r["device"], "page": r["page"],
+              "answers": ", ".join(f"{k}={v}" for k, v in r["answers"].items())} for r in rows]
+    _emit(table, ["received_at", "submission_id", "channel", "device", "page", "answers"], False)
