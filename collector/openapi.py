@@ -16,7 +16,7 @@ def form_paths() -> dict:
 
 _ERRORS = {
     "400": "Malformed request: not JSON, not an object, or a field does not follow the API.",
-    "403": "The Origin is not among the service's allowed origins.",
+    "403": "The Origin is not among the service's allowed origins (or test is sent without an Origin).",
     "404": "Unknown or inactive service.",
     "409": "The questionnaire or version is not the one assigned to the service.",
     "413": "The body exceeds 16 KB.",

@@ -43,7 +43,9 @@ class SubmissionSchema(Schema):
                           load_default=dict)
     #: a check-up answer (the widget's ``data-test``): stored apart, never counted. Absent unless sent;
     #: the collector honours it only from an allowed origin and moves it into the envelope's ``test``.
-    test = fields.Boolean(truthy={True}, falsy={False})
+    test = fields.Boolean(truthy={True}, falsy={False}, metadata={"description": (
+        "A check-up answer: stored apart and never counted. Honoured only with an Origin among the "
+        "service's allowed origins (403 otherwise); a service in test mode marks every answer so.")})
 
 
 _FIELDS = frozenset(SubmissionSchema().fields)
@@ -182,7 +184,8 @@ def fast_envelope(raw: dict) -> dict[str, Any] | None:
     the two agree.
     """
     sub = raw.get("submission")
-    if raw.get("schema") != ENVELOPE_SCHEMA or type(sub) is not dict or type(raw.get("received_at")) is not str:
+    if raw.get("schema") != ENVELOPE_SCHEMA or type(sub) is not dict or type(raw.get("received_at")) is not str \
+            or "test" in sub:  # the collector moves ``test`` into the envelope: a posted one is unusual here
         return None
     collector, device, test = raw.get("collector", ""), raw.get("device", "unknown"), raw.get("test", False)
     if type(collector) is not str or type(device) is not str or type(test) is not bool:

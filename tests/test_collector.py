@@ -196,7 +196,7 @@ def test_metrics_count_accepted_and_rejected_by_reason(client):
     client.post("/v1/submissions", json=submission(service="nope"))
     text = client.get("/metrics").get_data(as_text=True)
     assert 'ascolto_submissions_accepted_total{path="spool"}' in text  # every 202: fsynced in the spool
-    assert 'ascolto_submissions_rejected_total{reason="unknown_service"}' in text
+    assert 'ascolto_submissions_rejected_total{reason="unknown_service",service="unknown"}' in text
     assert "ascolto_produce_seconds_bucket" in text and "ascolto_spool_bytes" in text
 
 

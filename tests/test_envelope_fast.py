@@ -26,6 +26,7 @@ VALID = {
     "lang": st.sampled_from(LANGUAGES), "channel": st.sampled_from(CHANNELS),
     "answers": st.dictionaries(st.text(max_size=5), st.integers(0, 5) | st.text(max_size=5), max_size=4),
     "context": st.dictionaries(st.text(max_size=32), st.text(max_size=512), max_size=3),
+    "test": st.booleans(),
 }
 NEAR = {
     "submission_id": st.one_of(UUIDS.map(str.upper), st.uuids().map(lambda u: u.hex), st.uuids().map(lambda u: f"{{{u}}}"),
@@ -39,8 +40,9 @@ NEAR = {
     "context": st.one_of(st.dictionaries(st.text(min_size=31, max_size=34), st.text(max_size=3), min_size=1, max_size=1),
                          st.dictionaries(st.text(max_size=3), st.text(min_size=511, max_size=514) | st.integers(),
                                          min_size=1, max_size=1), st.lists(st.text(max_size=2))),
+    "test": st.one_of(st.just(1), st.just(0), st.just("true"), st.just("yes"), st.just([True])),
 }
-OPTIONAL = ("lang", "channel", "context")
+OPTIONAL = ("lang", "channel", "context", "test")
 
 
 @st.composite

@@ -44,7 +44,10 @@ VARIANTS = [BASE, variant(("extra",), 1), variant(("submission", "extra"), 1), v
             variant(("submission", "service"), "s" * 65), variant(("submission", "answers"), []),
             variant(("submission", "context"), {"page": "p" * 513}), variant(("submission", "context"), {"k" * 33: "v"}),
             variant(("submission", "context"), {"n": 1}), variant(("submission", "context"), KeyError),
-            variant(("submission",), "x"), variant(("submission",), KeyError)]
+            variant(("submission",), "x"), variant(("submission",), KeyError),
+            # the collector's check-up flag (issue 19): a boolean, absent = false; anything else is not one
+            variant(("test",), True), variant(("test",), False), variant(("test",), "true"), variant(("test",), 1),
+            variant(("test",), None), variant(("submission", "test"), True)]
 
 
 @pytest.mark.parametrize("raw", VARIANTS)
@@ -60,6 +63,7 @@ def test_fast_envelope_path_agrees_with_the_contract(raw):
     assert parse_envelope(copy.deepcopy(raw)) == expected
     fast = _fast_envelope(copy.deepcopy(raw))
     assert fast is None or fast == expected
+    assert expected["test"] is (raw.get("test") in (True, 1) and raw.get("test") is not False)
 
 
 Rec = namedtuple("Rec", "topic partition offset key value")
