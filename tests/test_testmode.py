@@ -1,0 +1,191 @@
+"""Issue 19 point 3: check-up answers (test mode) and automated answers, end to end through the real
+collector, the Tansu broker and the real processor.
+
+A check-up — the widget's ``data-test`` from an allowed origin, or any answer to a service in test
+mode — is stored apart (``test/``) and never counted: not in ``responses`` nor ``answers``, no
+record key, not in the rollup nor any published figure; the web manager sees it arrive
+(``ascolto registry test-submissions``). An automated answer (``device`` ``bot``) is kept in
+``responses`` for audit but counted by no figure, and the console's quality page counts it.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from dataset import layout, testrows
+from processor.purge import purge
+from tests.conftest import ORIGIN, count_rows, submission, wait_for
+from warehouse import rollup
+from warehouse.dataset import open_dataset
+
+BROWSER_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
+CRAWLER_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+KEY = "demo-roma-anagrafe"
+
+
+def _answer(satisfaction: int, **more) -> dict:
+    """A valid cx-core submission with this satisfaction (what went well is asked only from 4 up)."""
+    body = submission(satisfaction=satisfaction, **more)
+    if satisfaction < 4:
+        body["answers"].pop("went_well")
+    return body
+
+
+def _post(client, body: dict, *, origin: str | None = ORIGIN, ua: str = BROWSER_UA):
+    headers = {"User-Agent": ua}
+    if origin:
+        headers["Origin"] = origin
+    return client.post("/v1/submissions", json=body, headers=headers)
+
+
+def _rollup_responses(settings) -> int:
+    """Responses counted in the rollup (what every published figure is computed from)."""
+    rollup.refresh(settings.data_dir, secret=settings.ckm_secret)
+    files = rollup.output_files(settings.data_dir)
+    if not files:
+        return 0
+    with duckdb.connect() as con:
+        return int(con.execute(f"SELECT coalesce(sum(n), 0) FROM read_parquet({files!r}) "
+                               f"WHERE indicator = '{rollup.RESPONSES}'").fetchone()[0])
+
+
+def _cli(settings, *args):
+    env = {"ASCOLTO_DATA_DIR": str(settings.data_dir), "ASCOLTO_DATABASE_URL": settings.database_url,
+           "ASCOLTO_ACTOR": "web manager"}
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def test_checkups_from_an_allowed_origin_are_stored_apart_and_never_counted(client, settings, processor_factory):
+    real = [_answer(s) for s in (2, 4, 5)]
+    checks = [_answer(1, comment="prova del widget"), _answer(1)]
+    for body in real:
+        assert _post(client, body).status_code == 202
+    for body in checks:
+        assert _post(client, dict(body, test=True)).status_code == 202
+    assert _post(client, dict(checks[0], test=True)).status_code == 202  # the widget's retry: stored once
+    processor_factory()
+    wait_for(lambda: count_rows(settings.data_dir) == 3 and len(testrows.recent(settings.data_dir)) == 2,
+             message="three responses and two check-ups")
+
+    with open_dataset(settings.data_dir) as con:
+        ids = {r[0] for r in con.execute("SELECT submission_id FROM responses").fetchall()}
+    assert ids == {b["submission_id"] for b in real}
+    answers = pq.read_table(settings.data_dir / layout.ANSWERS).column("submission_id").to_pylist()
+    assert set(answers) == ids  # no long rows of a check-up either
+    stored = pq.read_table(settings.data_dir / layout.TEST)
+    assert sorted(stored.column("submission_id").to_pylist()) == sorted(b["submission_id"] for b in checks)
+    assert stored.column("record_key").null_count == 2  # never keyed for the cell-key method
+    assert _rollup_responses(settings) == 3
+
+    listed = testrows.recent(settings.data_dir, service=KEY)
+    assert [r["submission_id"] for r in listed] == [r["submission_id"] for r in sorted(
+        listed, key=lambda r: r["received_at"], reverse=True)]
+    assert {r["submission_id"] for r in listed} == {b["submission_id"] for b in checks}
+    first = next(r for r in listed if r["submission_id"] == checks[0]["submission_id"])
+    assert first["answers"]["comment"] == json.dumps("prova del widget") and first["page"] == "/certificati"
+    assert testrows.recent(settings.data_dir, service="demo-inps-pensione") == []
+
+    # the web manager's check: the CLI lists them, newest first; an unknown key is an error
+    out = _cli(settings, "registry", "test-submissions", KEY)
+    assert out.exit_code == 0, out.output
+    assert all(b["submission_id"] in out.output for b in checks) and "satisfaction=1" in out.output
+    assert not any(b["submission_id"] in out.output for b in real)
+    as_json = json.loads(_cli(settings, "registry", "test-submissions", KEY, "--json", "--limit", "1").output)
+    assert len(as_json) == 1 and as_json[0]["service"] == KEY
+    assert _cli(settings, "registry", "test-submissions", "no-such-service").exit_code != 0
+
+
+def test_a_checkup_needs_an_allowed_origin(client):
+    body = submission()
+    refused = _post(client, dict(body, test=True), origin=None)  # a back end cannot mark its answers
+    assert refused.status_code == 403 and refused.get_json()["error"] == "origin_not_allowed"
+    assert "test" in refused.get_json()["fields"]
+    assert _post(client, dict(body, test=True), origin="https://evil.example").status_code == 403
+    bad = _post(client, dict(body, test="yes"))
+    assert bad.status_code == 400 and "test" in bad.get_json()["fields"]
+
+
+def test_a_service_in_test_mode_marks_every_answer_and_the_widget_is_told(settings, processor_factory):
+    from collector.app import create_app
+
+    on = _cli(settings, "registry", "test-mode", KEY, "on")
+    assert on.exit_code == 0 and "test mode on" in on.output
+    app = create_app(settings.with_(registry_ttl_s=0))
+    client = app.test_client()
+    try:
+        doc = client.get(f"/v1/services/{KEY}/questionnaire", headers={"Origin": ORIGIN}).get_json()
+        assert doc["test"] is True
+        during = [submission(), submission()]
+        assert _post(client, during[0]).status_code == 202
+        assert _post(client, during[1], origin=None).status_code == 202  # a back end's too, in test mode
+        assert _cli(settings, "registry", "test-mode", KEY, "off").exit_code == 0
+        assert "test" not in client.get(f"/v1/services/{KEY}/questionnaire", headers={"Origin": ORIGIN}).get_json()
+        after = submission()
+        assert _post(client, after).status_code == 202
+    finally:
+        app.extensions["ascolto.durability"].close()
+    processor_factory()
+    wait_for(lambda: count_rows(settings.data_dir) == 1 and len(testrows.recent(settings.data_dir)) == 2,
+             message="one response and two check-ups")
+    assert {r["submission_id"] for r in testrows.recent(settings.data_dir)} == {b["submission_id"] for b in during}
+    assert _rollup_responses(settings) == 1
+    log = json.loads(_cli(settings, "registry", "log", "--type", "service", "--key", KEY, "--json").output)
+    assert [e["action"] for e in log][:2] == ["test-mode-off", "test-mode-on"]
+    assert log[0]["actor"] == "web manager"
+
+
+def test_automated_answers_are_kept_for_audit_but_never_counted(client, settings, processor_factory):
+    people = [submission(satisfaction=5) for _ in range(3)]
+    robots = [_answer(1) for _ in range(2)]
+    for body in people:
+        assert _post(client, body).status_code == 202
+    for body in robots:
+        assert _post(client, body, ua=CRAWLER_UA).status_code == 202
+    processor_factory()
+    wait_for(lambda: count_rows(settings.data_dir) == 5, message="five rows")
+    with open_dataset(settings.data_dir) as con:
+        devices = dict(con.execute("SELECT submission_id, device FROM responses").fetchall())
+    assert {devices[b["submission_id"]] for b in robots} == {"bot"}  # kept, classified
+    assert _rollup_responses(settings) == 3
+
+
+def test_purge_removes_the_checkups_of_the_days_before_its_date(tmp_path):
+    import pyarrow as pa
+
+    from dataset.schema import RESPONSES_SCHEMA
+
+    def table(sid: str, when: datetime):
+        return pa.Table.from_pylist([{"submission_id": sid, "received_at": when, "service": KEY}], schema=RESPONSES_SCHEMA)
+
+    now = datetime.now(timezone.utc)
+    old, new = (now - timedelta(days=40)), now
+    testrows.write(tmp_path, {old.strftime("%Y-%m-%d"): table("a", old)}, 0, 0, 0)
+    testrows.write(tmp_path, {new.strftime("%Y-%m-%d"): table("b", new)}, 0, 1, 1)
+    assert purge(tmp_path, date.today() - timedelta(days=7), dry_run=True).test_files_deleted == 1
+    assert len(testrows.recent(tmp_path)) == 2
+    report = purge(tmp_path, date.today() - timedelta(days=7))
+    assert report.test_files_deleted == 1
+    assert [r["submission_id"] for r in testrows.recent(tmp_path)] == ["b"]
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_recent_lists_the_newest_first_within_the_limit(tmp_path, limit):
+    import pyarrow as pa
+
+    from dataset.schema import RESPONSES_SCHEMA
+
+    base = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+    rows = [{"submission_id": f"s{i}", "received_at": base + timedelta(minutes=i), "service": KEY if i % 2 else "other"}
+            for i in range(6)]
+    testrows.write(tmp_path, {"2026-11-20": pa.Table.from_pylist(rows, schema=RESPONSES_SCHEMA)}, 2, 10, 15)
+    assert [r["submission_id"] for r in testrows.recent(tmp_path, service=KEY, limit=limit)] == ["s5", "s3", "s1"][:limit]
+    assert [r["submission_id"] for r in testrows.recent(tmp_path, services=[KEY, "other"], limit=limit)] == \
+        ["s5", "s4", "s3"][:limit]
+    assert testrows.recent(tmp_path, services=[]) == []
+    assert testrows.recent(tmp_path / "none") == []
