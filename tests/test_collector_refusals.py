@@ -1,0 +1,61 @@
+"""Issue 19 point 9: the collector counts every refusal by reason *and service*, the service label
+bounded by the registry (a registered service's key, else one ``unknown`` bucket), through the real
+collector app."""
+from __future__ import annotations
+
+import uuid
+
+from prometheus_client import REGISTRY
+
+from collector.app import create_app
+from tests.conftest import ORIGIN, submission
+
+NAME = "ascolto_submissions_rejected_total"
+
+
+def _count(reason: str, service: str) -> float:
+    return REGISTRY.get_sample_value(NAME, {"reason": reason, "service": service}) or 0.0
+
+
+def _services_seen() -> set[str]:
+    return {s.labels["service"] for m in REGISTRY.collect() if m.name == NAME.removesuffix("_total")
+            for s in m.samples if s.name == NAME}
+
+
+def test_refusals_are_counted_by_reason_and_registered_service(client):
+    keys = [("origin_not_allowed", "demo-roma-anagrafe"), ("invalid_answers", "demo-inps-pensione"),
+            ("unknown_service", "unknown"), ("malformed", "unknown"), ("unsupported_media_type", "unknown"),
+            ("questionnaire_not_assigned", "demo-roma-anagrafe")]
+    before = {k: _count(*k) for k in keys}
+    assert client.post("/v1/submissions", json=submission(), headers={"Origin": "https://evil.example"}).status_code == 403
+    assert client.get("/v1/services/demo-roma-anagrafe/questionnaire",
+                      headers={"Origin": "https://evil.example"}).status_code == 403  # the URL's key
+    assert client.post("/v1/submissions", json=submission("demo-inps-pensione", satisfaction=9)).status_code == 422
+    assert client.post("/v1/submissions", json=dict(submission(), version=7)).status_code == 409
+    made_up = [f"made-up-{uuid.uuid4().hex[:8]}" for _ in range(25)]
+    for key in made_up:
+        assert client.post("/v1/submissions", json=submission(key)).status_code == 404
+    assert client.post("/v1/submissions", data=b"{", content_type="application/json").status_code == 400
+    assert client.post("/v1/submissions", data=b"x", content_type="text/plain").status_code == 415
+    delta = {k: _count(*k) - before[k] for k in keys}
+    assert delta == {("origin_not_allowed", "demo-roma-anagrafe"): 2, ("invalid_answers", "demo-inps-pensione"): 1,
+                     ("unknown_service", "unknown"): 25, ("malformed", "unknown"): 1,
+                     ("unsupported_media_type", "unknown"): 1, ("questionnaire_not_assigned", "demo-roma-anagrafe"): 1}
+    assert not set(made_up) & _services_seen()  # made-up keys never become label values
+    # /metrics exposes the two labels
+    text = client.get("/metrics").get_data(as_text=True)
+    assert f'{NAME}{{reason="invalid_answers",service="demo-inps-pensione"}}' in text
+
+
+def test_a_services_rate_limit_is_counted_under_that_service(settings):
+    app = create_app(settings.with_(rate_limit_service="2/minute"))
+    client = app.test_client()
+    try:
+        before = _count("rate_limited", "demo-asl-prenotazione"), _count("rate_limited", "unknown")
+        codes = [client.post("/v1/submissions", json=submission("demo-asl-prenotazione"),
+                             headers={"Origin": ORIGIN}).status_code for _ in range(3)]
+        assert codes[:2] == [202, 202] and codes[2] == 429
+        assert _count("rate_limited", "demo-asl-prenotazione") - before[0] == 1
+        assert _count("rate_limited", "unknown") == before[1]
+    finally:
+        app.extensions["ascolto.durability"].close()
