@@ -189,3 +189,28 @@ def test_recent_lists_the_newest_first_within_the_limit(tmp_path, limit):
         ["s5", "s4", "s3"][:limit]
     assert testrows.recent(tmp_path, services=[]) == []
     assert testrows.recent(tmp_path / "none") == []
+
+
+def test_test_mode_is_validated_audited_and_read_by_every_reader(factory):
+    from registry import InvalidValue, audit, ops
+    from registry.db import session_scope
+    from registry.demo import seed
+    from registry.models import AuditEntry
+    from registry.readmodel import ServiceDirectory
+
+    seed(factory, [ORIGIN])
+    directory = ServiceDirectory(factory, ttl_s=0)
+    assert directory.get(KEY).test_mode is False
+    with session_scope(factory) as s:
+        ops.set_test_mode(s, KEY, True, actor="web manager")
+        ops.set_test_mode(s, KEY, True, actor="web manager")  # no change: not audited again
+        with pytest.raises(InvalidValue):
+            ops.set_test_mode(s, KEY, "yes", actor="web manager")
+    assert directory.get(KEY).test_mode is True
+    with session_scope(factory) as s:
+        ops.set_test_mode(s, KEY, False, actor="web manager")
+        entries = s.query(AuditEntry).filter_by(object_key=KEY).order_by(AuditEntry.id).all()
+        assert [e.action for e in entries if e.action.startswith("test-mode")] == ["test-mode-on", "test-mode-off"]
+        assert entries[-1].before["test_mode"] is True and entries[-1].after["test_mode"] is False
+        assert audit.snapshot(ops.get_service(s, KEY))["test_mode"] is False
+    assert directory.get(KEY).test_mode is False
