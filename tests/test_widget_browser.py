@@ -59,6 +59,9 @@ PAGES = {
                            done="La tua richiesta è stata completata.", nojs="Dai il tuo parere sul servizio"),
     "/strict.html": dict(lang="en", title="Online certificates", attrs="",
                          done="Your request is complete.", nojs="Give feedback"),
+    # the web manager's check-up before going live (tests/test_widget_testmode_browser.py)
+    "/checkup.html": dict(lang="it", title="Certificati anagrafici online", attrs=" data-test",
+                          done="La tua richiesta è stata completata.", nojs="Dai il tuo parere sul servizio"),
 }
 STRICT_CSP = "default-src 'none'; script-src {c}; connect-src {c}; style-src 'self'; require-trusted-types-for 'script'"
 
