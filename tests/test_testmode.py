@@ -214,3 +214,31 @@ def test_test_mode_is_validated_audited_and_read_by_every_reader(factory):
         assert entries[-1].before["test_mode"] is True and entries[-1].after["test_mode"] is False
         assert audit.snapshot(ops.get_service(s, KEY))["test_mode"] is False
     assert directory.get(KEY).test_mode is False
+
+
+def test_the_web_managers_check_page_lists_the_checkups_and_gives_the_test_snippet(tmp_path):
+    import pyarrow as pa
+
+    from dataset.schema import RESPONSES_SCHEMA
+    from registry import connect, ops, session_scope
+    from tests.workspace_data import ROMA, build_workspace
+    from warehouse.console import create_app
+
+    settings, tokens = build_workspace(tmp_path)
+    at = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    testrows.write(settings.data_dir, {"2026-11-20": pa.Table.from_pylist([
+        {"submission_id": "11111111-1111-4111-8111-111111111111", "received_at": at, "service": KEY,
+         "page": "/certificati", "device": "desktop", "answers": [("satisfaction", "4")]},
+        {"submission_id": "22222222-2222-4222-8222-222222222222", "received_at": at, "service": "demo-milano-anagrafe",
+         "answers": []}], schema=RESPONSES_SCHEMA)}, 0, 0, 1)
+    client = create_app(settings).test_client()
+    auth = {"Authorization": f"Bearer {tokens['entity']}"}
+    body = client.get(f"/api/v1/workspace/{ROMA}/services/{KEY}/check", headers=auth).json
+    assert body["test_mode"] is False and 'data-test async' in body["test_snippet"]
+    assert body["checkups"] == [{"received_at": "2026-11-20 09:30:00 UTC", "submission_id": "11111111-1111-4111-8111-111111111111",
+                                 "device": "desktop", "page": "/certificati", "answers": {"satisfaction": "4"}}]
+    with session_scope(connect(settings.database_url)) as s:
+        ops.set_test_mode(s, KEY, True, actor="test")
+    html = client.get(f"/workspace/{ROMA}/services/{KEY}/check", headers=auth).get_data(as_text=True)
+    assert 'data-test-mode="on"' in html and 'data-submission="11111111-1111-4111-8111-111111111111"' in html
+    assert "22222222" not in html  # another entity's check-up

@@ -30,6 +30,13 @@ EN = {
     "Torna alle richieste": "Back to the requests", "Nessuna richiesta.": "No requests.", "Origini": "Origins",
     "Origini dichiarate": "Declared origins", "Origini viste": "Origins seen", "Origine": "Origin",
     "Dichiarata": "Declared", "Richieste": "Requests", "Rifiutate": "Refused", "Ultima": "Last",
+    "Risposte di prova": "Check-up answers", "Codice per una prova": "Code for a check-up",
+    "Ultime risposte di prova ricevute": "Latest check-up answers received", "Ricevuta": "Received",
+    "Identificativo": "Identifier", "Pagina": "Page", "Nessuna risposta di prova ricevuta.": "No check-up answer received.",
+    "Il servizio è in modalità di prova: ogni risposta è una prova, conservata a parte e mai conteggiata. Disattivala prima di andare in linea.":
+        "The service is in test mode: every answer is a check-up, kept apart and never counted. Switch it off before going live.",
+    "Per provare il widget senza falsare le statistiche usa questo codice (con data-test) su una pagina di un'origine dichiarata: le risposte arrivano qui e non sono mai conteggiate.":
+        "To try the widget without distorting the statistics use this code (with data-test) on a page of a declared origin: the answers arrive here and are never counted.",
     "Il widget funziona: arrivano richieste dall'origine dichiarata.":
         "The widget works: requests arrive from the declared origin.",
     "Nessuna richiesta del widget ricevuta finora: controlla di aver incollato il codice.":

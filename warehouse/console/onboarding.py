@@ -9,7 +9,9 @@
   (:func:`registry.snippet.embed_snippet`).
 - ``/workspace/<ipa>/services/<key>/check`` (and ``/api/v1/…``): "check my page" — whether widget
   requests arrive from the declared origins, from the collector's own recent counts
-  (:mod:`registry.origins`); nothing external is fetched.
+  (:mod:`registry.origins`); nothing external is fetched. It also lists the latest check-up answers
+  (test mode or ``data-test``: stored apart, never counted; :mod:`dataset.testrows`), so the web
+  manager sees a test answer arrive, and gives the snippet's check-up variant.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import time
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from limits import parse, storage, strategies
 
+from dataset import testrows
 from questionnaires.envelope import CHANNELS
 from questionnaires.taxonomy import service_types
 from registry import RegistryError, onboarding, origins, session_scope
@@ -134,14 +137,18 @@ def _check(ipa: str, key: str) -> dict:
             abort(404)
         declared = list(svc.allowed_origins or ())
         seen = origins.recent(s, key, days=7)
-        name = svc.name
+        name, test_mode = svc.name, svc.test_mode
     settings = current_app.config["ASCOLTO_SETTINGS"]
     for o in seen:
         o["declared"] = o["origin"] in declared
         o["last_at"] = o["last_at"].strftime("%Y-%m-%d %H:%M UTC")
+    checkups = [{"received_at": r["received_at"].strftime("%Y-%m-%d %H:%M:%S UTC"), "submission_id": r["submission_id"],
+                 "device": r["device"], "page": r["page"], "answers": r["answers"]}
+                for r in testrows.recent(settings.data_dir, service=key, limit=10)]
     return {"ipa": ipa, "service": key, "name": name, "declared": declared, "seen": seen,
-            "verdict": origins.verdict(declared, seen), "days": 7,
-            "snippet": embed_snippet(settings.collector_url, key)}
+            "verdict": origins.verdict(declared, seen), "days": 7, "test_mode": test_mode, "checkups": checkups,
+            "snippet": embed_snippet(settings.collector_url, key),
+            "test_snippet": embed_snippet(settings.collector_url, key, test=True)}
 
 
 @bp.get("/workspace/<ipa>/services/<key>/check")
