@@ -68,6 +68,7 @@ def test_every_route_is_covered_by_these_tests(app):
                "/service-types/<code>", "/entities/", "/entities/<ipa>", "/regions", "/quality", "/csv/<page>/<chart>",
                "/csv/<page>/<key>/<chart>", "/exports", "/exports/download", "/exports/datapackage.zip",
                "/admin/", "/admin/entities", "/admin/services", "/admin/services/<key>/active",
+               "/admin/services/<key>/test-mode",
                "/admin/services/<key>/questionnaire", "/admin/services/<key>/origins", "/admin/tokens", "/admin/tokens/<prefix>/revoke", "/admin/audit"}
     covered |= {"/api/v1/improve/drivers", "/api/v1/improve/trend", "/api/v1/improve/plans",  # tests/test_improve_api.py
                 "/api/v1/improve/plans/<int:plan_id>", "/api/v1/improve/plans/<int:plan_id>/evaluation"}
@@ -240,6 +241,10 @@ def test_admin_changes_go_through_the_registry_and_are_audited(app, tokens, seed
                follow_redirects=True)
     assert "svc-bologna-anagrafe" in r.get_data(as_text=True)
     c.post("/admin/services/svc-bologna-anagrafe/active", data={"active": "0", "csrf_token": _csrf(html)})
+    r = c.post("/admin/services/svc-bologna-anagrafe/test-mode", data={"test_mode": "1", "csrf_token": _csrf(html)},
+               follow_redirects=True)  # issue 19 point 3: the service's answers become check-ups
+    row = r.get_data(as_text=True).split('data-service="svc-bologna-anagrafe"', 1)[1].split("</tr>", 1)[0]
+    assert '<td data-col="test_mode">sì' in row
     r = c.post("/admin/services/svc-bologna-anagrafe/questionnaire",
                data={"questionnaire_id": "no-such-q", "version": "", "csrf_token": _csrf(html)}, follow_redirects=True)
     assert 'role="alert"' in r.get_data(as_text=True)
@@ -249,7 +254,7 @@ def test_admin_changes_go_through_the_registry_and_are_audited(app, tokens, seed
     assert app.test_client().get("/api/v1/meta", headers=bearer(secret)).status_code == 200
     assert secret not in c.get("/admin/tokens").get_data(as_text=True)  # shown once
     audit = c.get("/admin/audit").get_data(as_text=True)
-    for needle in ("c_a944", "svc-bologna-anagrafe", "deactivate", "console:"):
+    for needle in ("c_a944", "svc-bologna-anagrafe", "deactivate", "test-mode-on", "console:"):
         assert needle in audit
     with session_scope(connect(seeded[0].database_url, create=False)) as s:
         actors = {a.actor for a in s.query(AuditEntry).filter(AuditEntry.object_key == "svc-bologna-anagrafe")}

@@ -117,6 +117,15 @@ def service_active(key: str):
     return redirect(url_for("admin.services"), 303)
 
 
+@bp.post("/services/<key>/test-mode")
+@require("admin")
+def service_test_mode(key: str):
+    """Switch the test mode of ``key`` (its answers then are check-ups, stored apart, never counted)."""
+    on = request.form.get("test_mode") == "1"
+    _do(lambda s: ops.set_test_mode(s, key, on, actor=g.user.actor, context=_ctx(s)), "Modifica registrata.")
+    return redirect(url_for("admin.services"), 303)
+
+
 @bp.post("/services/<key>/questionnaire")
 @require("admin")
 def service_questionnaire(key: str):

@@ -145,6 +145,7 @@ EN = {
 
 EN.update({  # registry administration: the services page (issue 19)
     "Origini ammesse": "Allowed origins", "Codice da incollare": "Snippet to paste",
+    "Modalità di prova": "Test mode",
 })
 
 INDICATOR_LABELS = {"satisfaction": "Soddisfazione", "ease": "Facilità", "clarity": "Chiarezza", "speed": "Rapidità",
