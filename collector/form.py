@@ -36,7 +36,7 @@ from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES, Questionnaire
 
 from .backlink import back_url, checked_back
-from .errors import ApiError
+from .errors import ApiError, count_refusal
 from .intake import accept_submission  # the one intake: validation, bot checks, durability
 from .form_i18n import UI
 from .form_origin import effective_origin, framing_origin
@@ -253,6 +253,8 @@ def _too_large(exc):
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):  # e.g. a rate limit raised before the view: still a page, not JSON
+    if not exc.counted:
+        count_refusal(exc.error)  # the URL's service key where there is one, else "unknown"
     kind = {403: "origin", 404: "unknown_service", 409: "not_assigned", 413: "too_large",
             429: "busy", 503: "unavailable"}.get(exc.status, "bad_request")
     return _error_page(exc.status, kind, _lang(request.args.get("lang")), None,

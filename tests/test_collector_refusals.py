@@ -59,3 +59,16 @@ def test_a_services_rate_limit_is_counted_under_that_service(settings):
         assert _count("rate_limited", "unknown") == before[1]
     finally:
         app.extensions["ascolto.durability"].close()
+
+
+def test_the_no_js_forms_rate_limit_is_counted_too(settings):
+    app = create_app(settings.with_(rate_limit_ip="1/minute"))
+    client = app.test_client()
+    try:
+        before = _count("rate_limited", "unknown")
+        client.post("/v1/submissions/form", data={"service": "demo-roma-anagrafe"})  # the one allowed request
+        resp = client.post("/v1/submissions/form", data={"service": "demo-roma-anagrafe"})
+        assert resp.status_code == 429 and resp.mimetype == "text/html"
+        assert _count("rate_limited", "unknown") - before == 1  # refused before the form was read
+    finally:
+        app.extensions["ascolto.durability"].close()
