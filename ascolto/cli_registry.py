@@ -289,7 +289,8 @@ def list_(ctx: click.Context, what: str, category, region, entity_ipa, service_t
 
 
 @registry.command()
-@click.option("--type", "object_type", type=click.Choice(["entity", "service", "token"]), default=None)
+@click.option("--type", "object_type", type=click.Choice(["entity", "service", "token", "device", "submission"]),
+              default=None)
 @click.option("--key", "object_key", default=None)
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
@@ -311,22 +312,24 @@ def log(ctx: click.Context, object_type, object_key, limit, as_json) -> None:
 
 @registry.group()
 def token() -> None:
-    """Create, revoke and list console tokens (roles: admin, monitoring, statistician)."""
+    """Create, revoke and list console tokens (roles: admin, monitoring, statistician, operator)."""
 
 
 @token.command("create")
-@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician", "operator"]))
+@click.option("--entity", "entity_ipa", default=None, help="For --role operator: the IPA code of its entity.")
 @click.option("--label", required=True, help="Whose token it is, e.g. 'Istat - servizio statistiche'.")
 @click.option("--expires", default=None, metavar="WHEN",
               help="When the token stops working: a duration (12h, 90d, 26w), a date YYYY-MM-DD (valid through "
                    "that day, UTC) or an ISO 8601 instant. Default: never.")
 @click.pass_context
-def token_create(ctx: click.Context, role: str, label: str, expires: str | None) -> None:
+def token_create(ctx: click.Context, role: str, label: str, expires: str | None, entity_ipa: str | None) -> None:
     """Create a token and print its secret: shown this once, only a hash is stored."""
     from registry import tokens
 
     with _session(ctx) as s:
-        tok, secret = tokens.create_token(s, role=role, label=label, actor=_who(ctx), expires=expires)
+        tok, secret = tokens.create_token(s, role=role, label=label, actor=_who(ctx), expires=expires,
+                                          entity_ipa=entity_ipa)
         until = f", expires {tok.expires_at.isoformat(timespec='seconds')}" if tok.expires_at else ""
     click.echo(secret)
     click.echo(f"token {tok.prefix} ({role}{until}) created; the secret above is not stored and cannot be "
@@ -355,7 +358,8 @@ def token_list(ctx: click.Context, include_revoked: bool, as_json: bool) -> None
 
     with _session(ctx, commit=False) as s:
         rows = [audit.snapshot(t) for t in tokens.list_tokens(s, include_revoked=include_revoked)]
-    _emit(rows, ["id", "prefix", "role", "label", "created_at", "created_by", "expires_at", "revoked_at"], as_json)
+    _emit(rows, ["id", "prefix", "role", "entity_ipa", "label", "created_at", "created_by", "expires_at", "revoked_at"],
+          as_json)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,7 @@ from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import SubmissionSchema, make_envelope
 from registry.readmodel import ServiceView
 
-from . import metrics
+from . import channels, metrics
 from .body import json_body
 from .device import device_class
 from .durable import Unavailable
@@ -55,28 +55,32 @@ def check_not_a_bot(sub: dict) -> None:
                            {"context.fill_ms": [f"Must be at least {minimum}."]})
 
 
-def accept_submission(body: dict, *, origin: str | None, user_agent: str | None) -> str:
+def accept_submission(body: dict, *, origin: str | None, user_agent: str | None,
+                      device: str | None = None) -> str:
     """Validate a submission body and make it durable; return its ``submission_id``.
 
     Raises :class:`ApiError` with the documented status for every refusal (400, 403, 404, 409,
     422, 503), counted in the metrics by reason. Returning means the submission is durable:
-    acknowledged by the broker (acks=all) or fsynced to the local spool.
+    acknowledged by the broker (acks=all) or fsynced to the local spool. ``device``: a kiosk
+    device's token (its channel is recorded, and it stands in for the origin check; see
+    :mod:`collector.channels`).
     """
     try:
-        return _accept(body, origin, user_agent)
+        return _accept(body, origin, user_agent, device)
     except ApiError as exc:
         metrics.REJECTED.labels(exc.error).inc()
         exc.counted = True
         raise
 
 
-def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
+def _accept(body: dict, origin: str | None, user_agent: str | None, device_token: str | None) -> str:
     try:
         sub = _schema.load(body)
     except ValidationError as exc:
         raise ApiError(400, "malformed", "The submission does not follow the API.", exc.messages) from None
     cfg = _service(sub["service"])
-    if origin and origin not in cfg.allowed_origins:
+    device = channels.device_for(current_app.extensions["ascolto.services"], device_token, cfg)
+    if origin and device is None and origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
                        {"Origin": ["Not among the service's allowed origins."]})
     if (sub["questionnaire"], sub["version"]) != (cfg.questionnaire_id, cfg.questionnaire_version):
@@ -89,6 +93,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.",
                        {"questionnaire": ["Not a published questionnaire."]}) from None
+    sub["channel"] = channels.resolve(body.get("channel"), cfg, questionnaire.channels, device)
     check_not_a_bot(sub)
     try:  # the compiled check accepts plainly valid maps; marshmallow decides (and words) the rest
         sub["answers"] = questionnaire.fast_validate(sub["answers"]) or questionnaire.validate(sub["answers"])
@@ -117,7 +122,8 @@ def submit():
     body = json_body()
     limits.check_service(body.get("service"))  # unvalidated: RateLimits buckets only known keys
     sid = accept_submission(body, origin=request.headers.get("Origin"),
-                            user_agent=request.headers.get("User-Agent"))
+                            user_agent=request.headers.get("User-Agent"),
+                            device=request.headers.get(channels.DEVICE_HEADER))
     return jsonify({"submission_id": sid, "status": "accepted"}), 202
 
 

@@ -13,7 +13,9 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, Foreign
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-ROLES = ("admin", "monitoring", "statistician")
+ROLES = ("admin", "monitoring", "statistician", "operator")
+#: roles whose token is scoped to one entity (``Token.entity_ipa``)
+SCOPED_ROLES = ("operator",)
 
 
 class Base(DeclarativeBase):
@@ -102,6 +104,8 @@ class Token(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # None: never
     # bumped by a sign-out: console sessions carry the generation they were made in (see tokens.py)
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # the one entity an ``operator`` token may record answers for (None for the other roles)
+    entity_ipa: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     @property
     def active(self) -> bool:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .errors import InvalidValue, NotFound
-from .models import ROLES, Token, utcnow
+from .models import ROLES, SCOPED_ROLES, Entity, Token, utcnow
 from .checks import check_name
 
 SCHEME = "asc"
@@ -75,21 +75,29 @@ def parse_expiry(value: str | datetime | None, now: datetime | None = None) -> d
 
 
 def create_token(session: Session, *, role: str, label: str, actor: str, context: str | None = None,
-                 expires: str | datetime | None = None) -> tuple[Token, str]:
+                 expires: str | datetime | None = None, entity_ipa: str | None = None) -> tuple[Token, str]:
     """A new token for ``role``; returns the row and the secret (shown once, never stored).
 
-    ``expires``: see :func:`parse_expiry` (default: never)."""
+    ``expires``: see :func:`parse_expiry` (default: never). ``entity_ipa``: the one entity a scoped
+    role (``operator``) works for — required for it, refused for the others."""
     actor = audit.check_actor(actor)
     role = check_role(role)
     label = check_name(label, "label", 200)
     expires_at = parse_expiry(expires)
+    if role in SCOPED_ROLES:
+        if not entity_ipa or session.get(Entity, entity_ipa) is None:
+            raise InvalidValue("entity", f"role {role!r} needs the IPA code of an existing entity "
+                                         f"(got {entity_ipa!r})")
+    elif entity_ipa is not None:
+        raise InvalidValue("entity", f"role {role!r} is not scoped to an entity")
     while True:
         prefix = secrets.token_hex(4)
         if session.scalar(select(Token.id).where(Token.prefix == prefix)) is None:
             break
     secret = f"{SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
     token = Token(prefix=prefix, secret_sha256=hash_secret(secret), role=role, label=label,
-                  created_at=utcnow(), created_by=actor, expires_at=expires_at, session_generation=0)
+                  created_at=utcnow(), created_by=actor, expires_at=expires_at, session_generation=0,
+                  entity_ipa=entity_ipa)
     session.add(token)
     session.flush()
     audit.record(session, actor=actor, action="create", object_type="token", object_key=prefix,
