@@ -47,6 +47,8 @@
     ".asc-opt{display:inline-flex;align-items:center;gap:.5rem;min-height:2.75rem;margin:0;padding:.5rem .875rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font-weight:400;cursor:pointer}" +
     ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34rem}" +
     ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25rem;padding:.5rem .25rem;text-align:center}" +
+    ".asc-faces{gap:1rem}.asc-faces .asc-opt{flex:1 1 7rem;max-width:11rem;flex-direction:column;padding:.75rem .5rem;text-align:center}" +
+    ".asc-faces svg{width:4.5rem;height:4.5rem}.asc-satisfied svg{color:#00734a}.asc-neutral svg{color:#7a5200}.asc-dissatisfied svg{color:#b3243c}" +
     ".asc-n{font-size:1.125em;line-height:1.2}.asc-w{font-size:.8125em;line-height:1.2;hyphens:auto}" +
     ".asc-vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
     ".asc-opt:hover{border-color:#0066cc;background:#f2f7fc}" +
@@ -85,6 +87,31 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
   }
+
+  /* Faces (display: faces, three answers): the same geometry as collector/faces.py. The label's
+   * words are the accessible name; the mouth's shape, not colour alone, tells the faces apart. */
+  var MOOD = ["satisfied", "neutral", "dissatisfied"];
+  var FACE = { satisfied: "M14 28q10 10 20 0", neutral: "M15 31h18", dissatisfied: "M14 34q10-10 20 0" };
+  function faces(item, choices) {
+    if (item.display !== "faces" || choices.length !== 3) { return null; }
+    if (item.type === "rating") { return MOOD.slice().reverse(); }
+    return choices.map(function (c, i) { return FACE[c.v] ? c.v : MOOD[i]; });
+  }
+  var NS = "http://www.w3.org/2000/svg";
+  function svgEl(tag, attrs, kids) {
+    var n = document.createElementNS(NS, tag);
+    for (var k in attrs) { n.setAttribute(k, attrs[k]); }
+    (kids || []).forEach(function (c) { n.appendChild(c); });
+    return n;
+  }
+  function face(mood) {
+    var ink = { fill: "currentColor" }, line = { fill: "none", stroke: "currentColor", "stroke-width": "3", "stroke-linecap": "round" };
+    return svgEl("svg", { viewBox: "0 0 48 48", "aria-hidden": "true", focusable: "false" }, [
+      svgEl("circle", { cx: "24", cy: "24", r: "21", fill: "#fff", stroke: "currentColor", "stroke-width": "3" }),
+      svgEl("circle", { cx: "17", cy: "19", r: "3", fill: ink.fill }), svgEl("circle", { cx: "31", cy: "19", r: "3", fill: ink.fill }),
+      svgEl("path", Object.assign({ d: FACE[mood] }, line))]);
+  }
+
 
   /* The same semantics as questionnaires.model.Condition: an unanswered source item never holds. */
   function holds(c, answers) {
@@ -161,14 +188,15 @@
           }
         }
         /* a short scale is a row of equal boxes: number, and the words of the extremes under it */
-        var opts = el("div", { "class": choices.length <= 7 && item.type === "rating" ? "asc-opts asc-scale" : "asc-opts" });
+        var moods = faces(item, choices);
+        var opts = el("div", { "class": moods ? "asc-opts asc-faces" : choices.length <= 7 && item.type === "rating" ? "asc-opts asc-scale" : "asc-opts" });
         choices.forEach(function (c, i) {
           var input = el("input", { type: item.type === "multi" ? "checkbox" : "radio", name: id, id: id + "-" + i, value: c.v });
           b.inputs.push(input);
-          /* the accessible name of a scale point reads "5 – Moltissimo" */
-          var text = c.l ? [el("span", { text: c.l })] : [el("span", { "class": "asc-n", text: c.v }),
+          /* the accessible name of a scale point reads "5 – Moltissimo"; a face's is its words */
+          var text = moods ? [face(moods[i]), el("span", { text: c.l || c.w || c.v })] : c.l ? [el("span", { text: c.l })] : [el("span", { "class": "asc-n", text: c.v }),
             c.w ? el("span", { "class": "asc-vh", text: " – " }) : null, c.w ? el("span", { "class": "asc-w", text: c.w }) : null];
-          opts.appendChild(el("label", { "class": "asc-opt", "for": id + "-" + i }, [input].concat(text)));
+          opts.appendChild(el("label", { "class": moods ? "asc-opt asc-" + moods[i] : "asc-opt", "for": id + "-" + i }, [input].concat(text)));
         });
         node.appendChild(opts);
       }
@@ -308,7 +336,7 @@
       var key = JSON.stringify(answers);
       if (key !== sidKey) { sid = uuid4(); sidKey = key; } /* a new answer set is a new submission */
       payload = { submission_id: sid, service: service, questionnaire: q.id, version: q.version, lang: lang,
-                  channel: "web", answers: answers, context: { page: location.pathname, hp: hp.value } };
+                  answers: answers, context: { page: location.pathname, hp: hp.value } };
       busy(true);
       status.textContent = T.sending;
       send(0);
@@ -362,12 +390,8 @@
 
   function mountFloating(q, host, wrap) {
     var titleId = "asc-title-" + counter;
-    var NS = "http://www.w3.org/2000/svg", svg = document.createElementNS(NS, "svg"), path = document.createElementNS(NS, "path");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 5v2h10V8H7zm0 4v2h7v-2H7z");
-    svg.appendChild(path);
+    var svg = svgEl("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false" }, [
+      svgEl("path", { d: "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 5v2h10V8H7zm0 4v2h7v-2H7z" })]);
     var fab = el("button", { type: "button", "class": "asc-btn asc-fab", "aria-haspopup": "dialog", "aria-expanded": "false" },
                  [svg, el("span", { text: T.open })]);
     var close = el("button", { type: "button", "class": "asc-btn asc-btn2", text: T.close });
