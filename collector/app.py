@@ -34,7 +34,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
-    services = ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
+    registry_db = connect(settings.database_url, create=False)
+    services = ServiceDirectory(registry_db, ttl_s=settings.registry_ttl_s)
+    app.extensions["ascolto.registry"] = registry_db  # writes: the audit of operator entries only
     app.extensions["ascolto.services"] = services
     app.extensions["ascolto.durability"] = Durability(
         settings.broker, settings.topic, Spool(settings.spool_dir, settings.spool_max_bytes),

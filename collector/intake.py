@@ -12,7 +12,7 @@ from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import SubmissionSchema, make_envelope
 from registry.readmodel import ServiceView
 
-from . import channels, metrics
+from . import channels, metrics, operators
 from .body import json_body
 from .device import device_class
 from .durable import Unavailable
@@ -56,31 +56,34 @@ def check_not_a_bot(sub: dict) -> None:
 
 
 def accept_submission(body: dict, *, origin: str | None, user_agent: str | None,
-                      device: str | None = None) -> str:
+                      device: str | None = None, operator: str | None = None) -> str:
     """Validate a submission body and make it durable; return its ``submission_id``.
 
     Raises :class:`ApiError` with the documented status for every refusal (400, 403, 404, 409,
     422, 503), counted in the metrics by reason. Returning means the submission is durable:
     acknowledged by the broker (acks=all) or fsynced to the local spool. ``device``: a kiosk
     device's token (its channel is recorded, and it stands in for the origin check; see
-    :mod:`collector.channels`).
+    :mod:`collector.channels`); ``operator``: a console operator's credential (the entry is
+    audited naming them; :mod:`collector.operators`).
     """
     try:
-        return _accept(body, origin, user_agent, device)
+        return _accept(body, origin, user_agent, device, operator)
     except ApiError as exc:
         metrics.REJECTED.labels(exc.error).inc()
         exc.counted = True
         raise
 
 
-def _accept(body: dict, origin: str | None, user_agent: str | None, device_token: str | None) -> str:
+def _accept(body: dict, origin: str | None, user_agent: str | None, device_token: str | None,
+            operator_cred: str | None) -> str:
     try:
         sub = _schema.load(body)
     except ValidationError as exc:
         raise ApiError(400, "malformed", "The submission does not follow the API.", exc.messages) from None
     cfg = _service(sub["service"])
     device = channels.device_for(current_app.extensions["ascolto.services"], device_token, cfg)
-    if origin and device is None and origin not in cfg.allowed_origins:
+    operator = operators.operator_for(operator_cred, cfg)
+    if origin and device is None and operator is None and origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
                        {"Origin": ["Not among the service's allowed origins."]})
     if (sub["questionnaire"], sub["version"]) != (cfg.questionnaire_id, cfg.questionnaire_version):
@@ -111,6 +114,9 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
         raise ApiError(503, "unavailable", "The submission could not be stored; retry later.",
                        headers={"Retry-After": "30"}) from None
     metrics.ACCEPTED.labels(path).inc()
+    if operator is not None:
+        operators.audit(operator, submission_id=envelope["submission"]["submission_id"], service=cfg.key,
+                        channel=sub["channel"])
     return envelope["submission"]["submission_id"]
 
 
@@ -123,7 +129,8 @@ def submit():
     limits.check_service(body.get("service"))  # unvalidated: RateLimits buckets only known keys
     sid = accept_submission(body, origin=request.headers.get("Origin"),
                             user_agent=request.headers.get("User-Agent"),
-                            device=request.headers.get(channels.DEVICE_HEADER))
+                            device=request.headers.get(channels.DEVICE_HEADER),
+                            operator=request.headers.get(operators.HEADER))
     return jsonify({"submission_id": sid, "status": "accepted"}), 202
 
 

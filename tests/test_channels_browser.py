@@ -12,6 +12,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import expect
 
 from deploy.broker import ensure_topics, free_port
 from registry import connect
@@ -33,7 +34,7 @@ class Stack:
     def __init__(self, settings, collector, site):
         self.settings, self.collector, self.site = settings, collector, site
 
-    def rows(self, submission_id: str) -> list[tuple]:
+    def rows(self, submission_id: str) -> list[tuple]:  # channel, face, reasons
         from warehouse.dataset import open_dataset
 
         with open_dataset(self.settings.data_dir) as con:
@@ -163,3 +164,42 @@ def test_the_kiosk_by_touch_resets_for_the_next_citizen_and_sends_its_offline_qu
         assert len(stack.rows(sid)) == 1
     assert [s for s, st in posts if st == 202] == [first] + ids
     context.close()
+
+
+def test_the_operator_page_records_one_entry_per_press_with_the_keyboard(stack, browser):
+    from axe_playwright_python.sync_playwright import Axe
+    from werkzeug.serving import make_server
+
+    from registry import session_scope
+    from registry.tokens import create_token
+    from warehouse.console import create_app
+
+    with session_scope(connect(stack.settings.database_url)) as s:
+        secret = create_token(s, role="operator", label="Sportello URP Roma", actor="test:admin", entity_ipa="c_h501")[1]
+    console = create_app(stack.settings.with_(collector_internal_url=stack.collector, console_secure_cookie=False))
+    server = make_server("127.0.0.1", 0, console, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    context = browser.new_context(locale="it-IT", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    entries: list[tuple[str, int]] = []
+    page.on("response", lambda r: entries.append((r.request.post_data_json["submission_id"], r.status))
+            if r.url.endswith("/operator/entries") else None)
+    try:
+        page.goto(base + "/login")
+        page.get_by_label("Token di accesso").fill(secret)
+        page.get_by_role("button", name="Accedi").click()
+        page.get_by_role("heading", name="Registrazione giudizi").wait_for()
+        assert serious(Axe().run(page)) == []
+        for face in ("Soddisfatto/a", "Soddisfatto/a", "Insoddisfatto/a"):  # keyboard: focus, Enter
+            page.get_by_role("button", name=face, exact=True).focus()
+            page.keyboard.press("Enter")
+        expect(page.get_by_role("status")).to_have_text("Insoddisfatto/a · 3", timeout=15000)
+        assert page.get_by_role("status").inner_text() == "Insoddisfatto/a · 3"
+        assert [st for _, st in entries] == [202, 202, 202]
+        shot(page, "console-operator.png", full_page=True)
+        got = [stack.wait_row(sid)[:2] for sid, _ in entries]
+        assert got == [("front_office", "satisfied"), ("front_office", "satisfied"), ("front_office", "dissatisfied")]
+    finally:
+        context.close()
+        server.shutdown()

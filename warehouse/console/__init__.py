@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(bp)
     from .improve_api import bp as improve_bp  # the improvement cycle's JSON API, /api/v1/improve
     app.register_blueprint(improve_bp)
+    from .operator import bp as operator_bp  # operator entry of faces judgements (issue 14)
+    app.register_blueprint(operator_bp)
 
     @app.context_processor
     def _globals():

@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dashboards": frozenset({"monitoring", "statistician", "admin"}),  # pages and the JSON API
     "exports": frozenset({"statistician", "admin"}),                   # exports page and downloads
     "admin": frozenset({"admin"}),                                     # registry administration
+    "operator": frozenset({"operator"}),                               # record judgements (one entity)
 }
 
 
@@ -38,6 +39,7 @@ class User:
     prefix: str
     role: str
     label: str
+    entity: str | None = None  # the one entity of a scoped role (operator)
 
     def can(self, permission: str) -> bool:
         return self.role in PERMISSIONS[permission]
@@ -74,7 +76,7 @@ def local_secret(data_dir: Path) -> str:
 
 
 def _user(token: Token | None) -> User | None:
-    return None if token is None else User(token.id, token.prefix, token.role, token.label)
+    return None if token is None else User(token.id, token.prefix, token.role, token.label, token.entity_ipa)
 
 
 class Throttled(Exception):

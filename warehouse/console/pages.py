@@ -89,8 +89,10 @@ def login():
     error, retry = None, 0
     if request.method == "POST":
         try:
-            if sign_in(request.form.get("token", "")):
-                return redirect(internal_path(request.args.get("next")), 303)
+            user = sign_in(request.form.get("token", ""))
+            if user:
+                home = url_for("operator.page") if user.role == "operator" else None  # operators have no dashboards
+                return redirect(internal_path(request.args.get("next") or home), 303)
             error = True
         except Throttled as exc:
             retry = exc.wait
