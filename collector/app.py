@@ -11,7 +11,7 @@ from questionnaires import default_catalog
 from registry import connect
 from registry.readmodel import ServiceDirectory
 
-from . import form, intake, kiosk, public
+from . import form, funnel, intake, kiosk, public
 from .durable import Durability
 from .errors import register_error_handlers
 from .ratelimit import RateLimits
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(intake.bp)
     app.register_blueprint(form.bp)  # the no-JavaScript form fallback
     app.register_blueprint(kiosk.bp)  # the kiosk page of registered devices (issue 14)
+    app.register_blueprint(funnel.bp)  # anonymous impression/start/submission counts (issue 14)
     app.extensions["ascolto.limits"] = RateLimits(settings, known=lambda key: services.get(key) is not None)
     register_error_handlers(app)
 

@@ -149,7 +149,8 @@ def questionnaire(key: str):
         q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.") from None
-    doc = dict(q.render(request.args.get("lang", "it")), service=cfg.key)
+    doc = dict(q.render(request.args.get("lang", "it")), service=cfg.key,
+               sampling_rate=cfg.sampling_rate)  # the widget invites this share of page views
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
     resp = Response(payload, mimetype="application/json")
     resp.set_etag(hashlib.sha256(payload).hexdigest()[:32])

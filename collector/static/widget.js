@@ -7,6 +7,10 @@
  * A submission_id is generated once per answer set and reused on every retry. Sends
  * context.hp (honeypot, empty) and context.fill_ms (ms from showing the questions to sending).
  * Fires "ascolto:submitted" on document, detail {service, submission_id}, once accepted.
+ * Sampling: the questionnaire carries the service's sampling_rate; one draw per page view decides
+ * whether this view is invited ("ascolto:sampled", detail {service, invited}). Funnel: anonymous
+ * counts of this view (impressions, starts, submissions; no identifier) are posted to /v1/funnel
+ * after an answer is accepted and when the page is hidden (only what was not reported yet).
  * On a page whose origin the service does not allow (403) it says so to the citizen, warns the
  * developer in the console (origin and service key) and never retries.
  */
@@ -32,6 +36,8 @@
   var T = {};
   S[lang].split("|").forEach(function (s, i) { T[K[i]] = s; });
   var counter = 0;
+  var draw = Math.random(); /* one draw per page view: the sampling decision never changes within it */
+  var F = { impressions: 0, starts: 0, submissions: 0 }, sent = { impressions: 0, starts: 0, submissions: 0 };
 
   var CSS = ":host{display:block}" +
     ".asc{font-family:\"Titillium Web\",-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;font-size:max(1rem,16px);line-height:1.5;color:#1a1a1a;text-align:left}" +
@@ -272,6 +278,8 @@
       status.textContent = T.thanks;
       status.focus();
       document.dispatchEvent(new CustomEvent("ascolto:submitted", { detail: { service: service, submission_id: sid } }));
+      F.submissions = 1;
+      report();
     }
 
     function fail(msg) { busy(false); status.textContent = msg; }
@@ -317,6 +325,7 @@
     }
 
     form.addEventListener("change", function (ev) {
+      F.starts = 1;
       collect();
       q.items.forEach(function (item) {
         var b = blocks[item.code];
@@ -344,10 +353,20 @@
 
     collect();
     return {
-      shown: function () { if (t0 === null) { t0 = Date.now(); } },
+      shown: function () { if (t0 === null) { t0 = Date.now(); } F.impressions = 1; },
       first: function () { return form.contains(box) ? box.querySelector("input,textarea") : status; }
     };
   }
+
+  function report() {
+    var body = { report_id: uuid4(), service: service }, any = false;
+    Object.keys(F).forEach(function (k) { body[k] = F[k] - sent[k]; any = any || body[k] > 0; sent[k] = F[k]; });
+    if (!any) { return; }
+    fetch(base + "/v1/funnel", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      credentials: "omit", mode: "cors", keepalive: true }).catch(function () { /* counts only: not retried */ });
+  }
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { report(); } });
+  window.addEventListener("pagehide", report);
 
   function start() {
     if (!service) { return; }
@@ -368,7 +387,10 @@
         if (r.status === 403) { wrap.appendChild(el("p", { "class": "asc-card asc-status", role: "status", text: offOrigin() })); place(host); }
         return r.ok ? r.json() : null;
       }).then(function (q) {
-        if (q) { (floating ? mountFloating : mountInline)(q, host, wrap); }
+        if (!q) { return; }
+        var invited = draw < (typeof q.sampling_rate === "number" ? q.sampling_rate : 1);
+        document.dispatchEvent(new CustomEvent("ascolto:sampled", { detail: { service: service, invited: invited } }));
+        if (invited) { (floating ? mountFloating : mountInline)(q, host, wrap); }
       }, function () { if (tries < 3) { setTimeout(function () { load(tries + 1); }, 3000 * (tries + 1)); } });
     };
     load(0);
