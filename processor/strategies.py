@@ -246,6 +246,9 @@ class WritingRows(_Forward):
             written, dups = write_partition(self.sink, self.index(partition), accepted.get(partition, []),
                                             partition, first, last)
             self.failed.write(failures.get(partition, []), partition, first, last)
+            funnel = [r for r in batch.out.funnel if r["kafka_partition"] == partition]
+            if funnel:  # the widget's counts (dataset.funnel): readers count each report_id once
+                self.sink.write_funnel(funnel, partition, first, last)
             self.stats.written += written
             self.stats.duplicates += dups
             self.metrics.rows.inc(written)

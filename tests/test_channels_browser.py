@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from deploy.broker import ensure_topics, free_port
-from registry import connect
+from registry import connect, ops, session_scope
 from registry.demo_wide import seed_wide
 from settings import Settings
 from tests.browser import BROWSER, launch
@@ -24,6 +24,7 @@ from tests.conftest import ProcessorThread, wait_for
 from tests.test_widget_browser import serious, shot
 
 pytestmark = BROWSER
+SAMPLED_SERVICE = "demo-venezia-urp"  # faccia, front_office; sampling_rate 0.5 in this stack
 
 PAGE = """<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Sportello URP</title></head>
 <body><main><h1>Sportello URP</h1>
@@ -57,16 +58,19 @@ def stack(broker, tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("channels-stack"), broker=broker.bootstrap,
                         topic=f"k-{tag}.submissions", group=f"k-{tag}", collector_id="browser-test",
                         produce_timeout_s=5.0, batch_max_records=200, batch_max_seconds=0.3,
-                        max_poll_interval_ms=3000, session_timeout_ms=6000)
+                        max_poll_interval_ms=3000, session_timeout_ms=6000, min_fill_ms=0)
     ensure_topics(broker.bootstrap, {settings.topic: 1, settings.dlq_topic: 1})
     seed_wide(connect(settings.database_url), [site])
+    with session_scope(connect(settings.database_url)) as s:  # the sampling test's service invites half
+        ops.update_service(s, SAMPLED_SERVICE, actor="test", sampling_rate=0.5)
     app = create_app(settings)
     server = make_server("127.0.0.1", collector_port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
     class Site(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = PAGE.format(collector=collector, service=DESK_SERVICE).encode()
+        def do_GET(self):  # /?s=SERVICE_KEY (default: the desk service)
+            key = self.path.partition("?s=")[2] or DESK_SERVICE
+            body = PAGE.format(collector=collector, service=key).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
@@ -170,7 +174,6 @@ def test_the_operator_page_records_one_entry_per_press_with_the_keyboard(stack, 
     from axe_playwright_python.sync_playwright import Axe
     from werkzeug.serving import make_server
 
-    from registry import session_scope
     from registry.tokens import create_token
     from warehouse.console import create_app
 

@@ -71,6 +71,7 @@ def test_every_route_is_covered_by_these_tests(app):
     covered |= {"/api/v1/improve/drivers", "/api/v1/improve/trend", "/api/v1/improve/plans",  # tests/test_improve_api.py
                 "/api/v1/improve/plans/<int:plan_id>", "/api/v1/improve/plans/<int:plan_id>/evaluation"}
     covered |= {"/operator", "/operator/entries"}  # tests/test_operator.py
+    covered |= {"/quality/response-rates"}  # tests/test_funnel_browser.py
     assert rules == covered
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]

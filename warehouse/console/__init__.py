@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(improve_bp)
     from .operator import bp as operator_bp  # operator entry of faces judgements (issue 14)
     app.register_blueprint(operator_bp)
+    from .rates import bp as rates_bp  # response rates and item non-response (issue 14)
+    app.register_blueprint(rates_bp)
 
     @app.context_processor
     def _globals():
