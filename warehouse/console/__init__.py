@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(operator_bp)
     from .rates import bp as rates_bp  # response rates and item non-response (issue 14)
     app.register_blueprint(rates_bp)
+    from .faccia import bp as faccia_bp  # the "Mettiamoci la faccia" report of an entity (issue 14)
+    app.register_blueprint(faccia_bp)
 
     @app.context_processor
     def _globals():
