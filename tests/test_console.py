@@ -72,7 +72,7 @@ def test_every_route_is_covered_by_these_tests(app):
                 "/api/v1/improve/plans/<int:plan_id>", "/api/v1/improve/plans/<int:plan_id>/evaluation"}
     covered |= {"/operator", "/operator/entries"}  # tests/test_operator.py
     covered |= {"/quality/response-rates"}  # tests/test_funnel_browser.py
-    covered |= {"/entities/<ipa>/faccia"}  # tests/test_faccia_report.py
+    covered |= {"/entities/<ipa>/faccia", "/channels"}  # tests/test_faccia_report.py
     assert rules == covered
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]

@@ -65,3 +65,15 @@ def test_the_report_is_linked_from_the_entity_and_refuses_unknowns(console):
     assert console.get("/entities/c_h501/faccia?start=2026-13").status_code == 400
     empty = console.get("/entities/inps/faccia").get_data(as_text=True)
     assert "Nessun giudizio raccolto" in empty
+
+
+def test_the_channel_view_of_an_entity_and_of_a_service_type_keeps_instruments_apart(console):
+    html = console.get("/channels?entity=c_h501").get_data(as_text=True)
+    found = set(re.findall(r'<tr data-channel="(\w+)"><td>2026</td><th scope="row">\w+</th><td><code>([\w-]+)</code>', html))
+    assert found == {("web", "cx-core"), ("front_office", "faccia"), ("phone", "faccia")}
+    by_type = console.get("/channels?service_type=sportello.urp").get_data(as_text=True)
+    assert 'data-channel="phone"' in by_type and 'data-channel="web"' not in by_type
+    assert "/channels?entity=c_h501" in console.get("/entities/c_h501").get_data(as_text=True)
+    assert console.get("/channels").status_code == 400
+    assert console.get("/channels?entity=c_h501&service_type=x").status_code == 400
+    assert console.get("/channels?entity=nope").status_code == 404

@@ -71,6 +71,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(rates_bp)
     from .faccia import bp as faccia_bp  # the "Mettiamoci la faccia" report of an entity (issue 14)
     app.register_blueprint(faccia_bp)
+    from .channels import bp as channels_bp  # the channel view of an entity or service type (issue 14)
+    app.register_blueprint(channels_bp)
 
     @app.context_processor
     def _globals():
