@@ -52,12 +52,20 @@ def test_the_channel_comes_from_the_service_and_another_claim_is_refused(wide, s
 
 
 def test_a_channel_the_questionnaire_does_not_declare_is_refused(wide, settings):
-    with session_scope(connect(settings.database_url)) as s:  # faccia on a web service: no web in faccia
-        from registry import ops
-        svc = ops.add_service(s, actor="test", entity_ipa="c_h501", name="URP online", service_type="sportello.urp",
-                              channel="web", questionnaire_id="faccia")
-        key = svc.key
-    resp = wide.post("/v1/submissions", json=faces(key))
+    from registry import NotAllowed, Service, ops
+
+    with session_scope(connect(settings.database_url)) as s:  # the registry refuses faccia on the web…
+        with pytest.raises(NotAllowed) as exc:
+            ops.add_service(s, actor="test", entity_ipa="c_h501", name="URP online", service_type="sportello.urp",
+                            channel="web", questionnaire_id="faccia")
+        assert exc.value.field == "channel"
+        with pytest.raises(NotAllowed):
+            ops.update_service(s, DESK_SERVICE, actor="test", channel="web")
+    with session_scope(connect(settings.database_url)) as s:  # …and the collector a row made before the rule
+        s.add(Service(key="legacy-urp-web", entity_ipa="c_h501", name="URP online", service_type="sportello.urp",
+                      channel="web", allowed_origins=[], questionnaire_id="faccia", questionnaire_version=1,
+                      active=True, sampling_rate=1.0))
+    resp = wide.post("/v1/submissions", json=faces("legacy-urp-web"))
     assert resp.status_code == 409
     assert resp.get_json()["fields"] == {"channel": ["Not among front_office, kiosk, phone."]}
 
