@@ -57,3 +57,23 @@ def test_a_foreign_origin_and_a_wrong_type_are_refused(client):
 
 def test_the_questionnaire_tells_the_widget_the_sampling_rate(client):
     assert client.get(f"/v1/services/{SERVICE}/questionnaire").get_json()["sampling_rate"] == 1.0
+
+
+def test_the_processor_separates_funnel_envelopes_from_submissions_in_one_record():
+    from processor.badrows import Reason
+    from processor.steps import transform
+    from questionnaires.envelope import encode_record, make_envelope
+    from questionnaires.funnel import make_funnel_envelope
+    from tests.processor_fakes import FakeLookup, Rec, submission as sub
+
+    good = make_funnel_envelope({"report_id": str(uuid.uuid4()), "service": "svc-a", "impressions": 1}, collector="c")
+    unknown = make_funnel_envelope({"report_id": str(uuid.uuid4()), "service": "svc-x", "impressions": 1},
+                                   collector="c")
+    broken = dict(good, funnel={"report_id": "x", "service": "svc-a"})
+    value = encode_record([make_envelope(sub(), collector="c", device="mobile"), good, unknown, broken])
+    out = transform([Rec("t", 0, 7, b"svc-a", value)], FakeLookup())
+    assert len(out.accepted) == 1 and out.envelopes == 4
+    [row] = out.funnel
+    assert (row["service"], row["entity"], row["impressions"], row["starts"], row["kafka_offset"]) == \
+        ("svc-a", "c_h501", 1, 0, 7)
+    assert [f.reason for f in out.failures] == [Reason.UNKNOWN_SERVICE, Reason.INVALID_ENVELOPE]
