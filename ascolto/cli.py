@@ -157,6 +157,7 @@ from .cli_failed import compact, failed  # noqa: E402
 from .cli_registry import registry  # noqa: E402
 from .cli_purge import purge  # noqa: E402
 from .cli_plans import plans  # noqa: E402
+from .cli_devices import devices  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
@@ -168,6 +169,7 @@ main.add_command(purge)
 main.add_command(publish_cmd)
 main.add_command(public_cmd)
 registry.add_command(plans)
+registry.add_command(devices)
 
 
 if __name__ == "__main__":

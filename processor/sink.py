@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataset import files, layout
+from dataset.funnel import write_funnel
 from dataset.schema import ANSWERS_SCHEMA, RESPONSES_SCHEMA
 
 
@@ -72,6 +73,13 @@ class ParquetSink:
             return responses, answers
         groups = _groups([w.row for w in works])
         return files.write_rows(self.data_dir, {k: tables(g) for k, g in groups.items()}, partition, first, last)
+
+    def write_funnel(self, rows: list[dict[str, Any]], partition: int, first: int, last: int) -> list[Path]:
+        """The ``funnel`` rows of a batch (:mod:`dataset.funnel`), with their record keys (of ``report_id``)."""
+        if self.keyer is not None:
+            for row, key in zip(rows, self.keyer([r["report_id"] for r in rows])):
+                row["record_key"] = key
+        return write_funnel(self.data_dir, rows, partition, first, last)
 
     def submission_ids(self, partition: int | None = None) -> list[str]:
         """The ``submission_id``s already in ``responses`` (of one Kafka partition, or all)."""

@@ -13,9 +13,12 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, Foreign
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-ROLES = ("admin", "monitoring", "statistician", "entity")
-#: National staff: every entity's figures and comments. ``entity`` tokens are scoped to one IPA code.
+ROLES = ("admin", "monitoring", "statistician", "entity", "operator")
+#: National staff: every entity's figures and comments.
 NATIONAL_ROLES = ("admin", "monitoring", "statistician")
+#: roles whose token is scoped to one entity (``Token.entity_ipa``): ``entity`` sees its workspace,
+#: ``operator`` records answers given at its desks
+SCOPED_ROLES = ("entity", "operator")
 
 
 class Base(DeclarativeBase):

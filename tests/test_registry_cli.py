@@ -31,7 +31,7 @@ def registry_db(db_url):
 
 
 def test_migrate_and_import_ipa_with_rejections_and_idempotence(cli, tmp_path, registry_db):
-    assert "-> 0005_entity_onboarding (head 0005_entity_onboarding)" in cli("migrate").output
+    assert "-> 0006_devices_operators (head 0006_devices_operators)" in cli("migrate").output
     path = tmp_path / "enti.csv"
     good, rejected = make_ipa_csv(path, 1200)
     first = cli("import-ipa", str(path))
