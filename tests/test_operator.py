@@ -11,7 +11,7 @@ import pytest
 from kafka import KafkaConsumer
 
 from deploy.broker import free_port
-from registry import InvalidValue, connect, session_scope
+from registry import InvalidValue, NotFound, connect, session_scope
 from registry.audit import history
 from registry.models import Token
 from registry.operators import HEADER, credential
@@ -90,11 +90,12 @@ def test_an_invalid_operator_credential_is_refused_naming_the_operator(wide, set
 def test_an_operator_token_needs_an_existing_entity_and_other_roles_refuse_one(settings):
     seed(settings)
     with session_scope(connect(settings.database_url)) as s:
-        for kwargs in ({"role": "operator"}, {"role": "operator", "entity_ipa": "nope"},
-                       {"role": "monitoring", "entity_ipa": ROMA}):
-            with pytest.raises(InvalidValue) as exc:
+        for kwargs, error in (({"role": "operator"}, InvalidValue), ({"role": "operator", "entity": "nope"}, NotFound),
+                              ({"role": "monitoring", "entity": ROMA}, InvalidValue),
+                              ({"role": "operator", "entity": ROMA, "manager": True}, InvalidValue)):
+            with pytest.raises(error) as exc:
                 create_token(s, label="x", actor="t", **kwargs)
-            assert exc.value.field == "entity"
+            assert exc.value.field == ("manager" if "manager" in kwargs else "entity")
 
 
 # --- through the console, over HTTP to a running collector --------------------------------------
