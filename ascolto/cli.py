@@ -157,6 +157,7 @@ from .cli_failed import compact, failed  # noqa: E402
 from .cli_registry import registry  # noqa: E402
 from .cli_purge import purge  # noqa: E402
 from .cli_plans import plans  # noqa: E402
+from .cli_devices import devices  # noqa: E402
 from .cli_testmode import test_mode, test_submissions  # noqa: E402
 
 main.add_command(questionnaires)
@@ -169,6 +170,7 @@ main.add_command(purge)
 main.add_command(publish_cmd)
 main.add_command(public_cmd)
 registry.add_command(plans)
+registry.add_command(devices)
 registry.add_command(test_mode)
 registry.add_command(test_submissions)
 

@@ -289,7 +289,8 @@ def list_(ctx: click.Context, what: str, category, region, entity_ipa, service_t
 
 
 @registry.command()
-@click.option("--type", "object_type", type=click.Choice(["entity", "service", "token"]), default=None)
+@click.option("--type", "object_type", type=click.Choice(["entity", "service", "token", "device", "submission"]),
+              default=None)
 @click.option("--key", "object_key", default=None)
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
@@ -311,13 +312,13 @@ def log(ctx: click.Context, object_type, object_key, limit, as_json) -> None:
 
 @registry.group()
 def token() -> None:
-    """Create, revoke and list console tokens (roles: admin, monitoring, statistician)."""
+    """Create, revoke and list console tokens (roles: admin, monitoring, statistician, operator)."""
 
 
 @token.command("create")
-@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician", "entity"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician", "entity", "operator"]))
 @click.option("--label", required=True, help="Whose token it is, e.g. 'Istat - servizio statistiche'.")
-@click.option("--entity", default=None, metavar="IPA", help="Role entity: the one administration the token sees.")
+@click.option("--entity", default=None, metavar="IPA", help="Roles entity and operator: the one administration the token sees or records answers for.")
 @click.option("--manager", is_flag=True, help="Role entity: the token may issue further tokens of its administration.")
 @click.option("--expires", default=None, metavar="WHEN",
               help="When the token stops working: a duration (12h, 90d, 26w), a date YYYY-MM-DD (valid through "
@@ -359,7 +360,8 @@ def token_list(ctx: click.Context, include_revoked: bool, as_json: bool) -> None
 
     with _session(ctx, commit=False) as s:
         rows = [audit.snapshot(t) for t in tokens.list_tokens(s, include_revoked=include_revoked)]
-    _emit(rows, ["id", "prefix", "role", "label", "created_at", "created_by", "expires_at", "revoked_at"], as_json)
+    _emit(rows, ["id", "prefix", "role", "entity_ipa", "label", "created_at", "created_by", "expires_at", "revoked_at"],
+          as_json)
 
 
 if __name__ == "__main__":  # pragma: no cover

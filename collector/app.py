@@ -12,7 +12,7 @@ from registry import connect
 from registry.origins import OriginCounter
 from registry.readmodel import ServiceDirectory
 
-from . import form, intake, public
+from . import form, funnel, intake, kiosk, public
 from .durable import Durability
 from .errors import register_error_handlers
 from .ratelimit import RateLimits
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     factory = connect(settings.database_url, create=False)
     services = ServiceDirectory(factory, ttl_s=settings.registry_ttl_s)
+    app.extensions["ascolto.registry"] = factory  # writes: the audit of operator entries only
     app.extensions["ascolto.services"] = services
     # widget requests per service and origin, for the console's "check my page" (registry.origins)
     app.extensions["ascolto.origins"] = OriginCounter(factory, flush_s=settings.origin_flush_s)
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(form.bp)  # the no-JavaScript form fallback
+    app.register_blueprint(kiosk.bp)  # the kiosk page of registered devices (issue 14)
+    app.register_blueprint(funnel.bp)  # anonymous impression/start/submission counts (issue 14)
     app.extensions["ascolto.limits"] = RateLimits(settings, known=lambda key: services.get(key) is not None)
     register_error_handlers(app)
 

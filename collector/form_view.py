@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from questionnaires.model import DEFAULT_LANGUAGE, Item, Questionnaire
 from questionnaires.presentation import end_labels
 
+from .faces import face_svg, moods
 from .form_i18n import UI, condition_hint
 
 HONEYPOT = "asc_hp"
@@ -58,6 +59,12 @@ def _view_items(q: Questionnaire, lang: str, raw: Mapping[str, list[str]],
             view["choices"] = [dict(c, checked=c["value"] in picked) for c in _choices(item, lang, ui)]
             view["input_type"] = "checkbox" if item.type == "multi" else "radio"
             view["scale"] = item.type == "rating" and len(view["choices"]) <= 7
+            faces = moods(item)
+            view["faces"] = bool(faces)
+            for c, mood in zip(view["choices"], faces or ()):  # a rating's face says the words, not the digit
+                c.update(mood=mood, svg=face_svg(mood), label=c.get("word") or c["label"])
+            if faces and item.type == "rating":
+                view["scale"] = False
         items.append(view)
     return items
 

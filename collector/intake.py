@@ -14,7 +14,7 @@ from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import SubmissionSchema, fast_load_submission, make_envelope
 from registry.readmodel import ServiceView
 
-from . import metrics
+from . import channels, metrics, operators
 from .body import json_body
 from .device import device_class
 from .durable import Unavailable
@@ -83,29 +83,36 @@ def _count_origin(cfg, origin: str | None) -> None:
         counter.seen(cfg.key, origin, not origin or origin in cfg.allowed_origins)
 
 
-def accept_submission(body: dict, *, origin: str | None, user_agent: str | None) -> str:
+def accept_submission(body: dict, *, origin: str | None, user_agent: str | None,
+                      device: str | None = None, operator: str | None = None) -> str:
     """Validate a submission body and make it durable; return its ``submission_id``.
 
     Raises :class:`ApiError` with the documented status for every refusal (400, 403, 404, 409,
     422, 503), counted in the metrics by reason and service. Returning means the submission is durable:
-    acknowledged by the broker (acks=all) or fsynced to the local spool.
+    acknowledged by the broker (acks=all) or fsynced to the local spool. ``device``: a kiosk
+    device's token (its channel is recorded, and it stands in for the origin check; see
+    :mod:`collector.channels`); ``operator``: a console operator's credential (the entry is
+    audited naming them; :mod:`collector.operators`).
     """
     try:
-        return _accept(body, origin, user_agent)
+        return _accept(body, origin, user_agent, device, operator)
     except ApiError as exc:
         count_refusal(exc.error, body.get("service") if isinstance(body, dict) else None)
         exc.counted = True
         raise
 
 
-def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
+def _accept(body: dict, origin: str | None, user_agent: str | None, device_token: str | None,
+            operator_cred: str | None) -> str:
     try:
         sub = fast_load_submission(body) or _schema.load(body)
     except ValidationError as exc:
         raise ApiError(400, "malformed", "The submission does not follow the API.", exc.messages) from None
     cfg = _service(sub["service"])
     _count_origin(cfg, origin)
-    if origin and origin not in cfg.allowed_origins:
+    device = channels.device_for(current_app.extensions["ascolto.services"], device_token, cfg)
+    operator = operators.operator_for(operator_cred, cfg)
+    if origin and device is None and operator is None and origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
                        {"Origin": ["Not among the service's allowed origins."]})
     if (sub["questionnaire"], sub["version"]) != (cfg.questionnaire_id, cfg.questionnaire_version):
@@ -118,6 +125,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.",
                        {"questionnaire": ["Not a published questionnaire."]}) from None
+    sub["channel"] = channels.resolve(body.get("channel"), cfg, questionnaire.channels, device)
     test = _test_mode(cfg, origin, sub.pop("test", False))
     check_not_a_bot(sub)
     try:  # the compiled check accepts plainly valid maps; marshmallow decides (and words) the rest
@@ -136,6 +144,9 @@ def _accept(body: dict, origin: str | None, user_agent: str | None) -> str:
         raise ApiError(503, "unavailable", "The submission could not be stored; retry later.",
                        headers={"Retry-After": "30"}) from None
     _ACCEPTED[path].inc()
+    if operator is not None:
+        operators.audit(operator, submission_id=envelope["submission"]["submission_id"], service=cfg.key,
+                        channel=sub["channel"])
     return envelope["submission"]["submission_id"]
 
 
@@ -147,7 +158,9 @@ def submit():
     body = json_body()
     limits.check_service(body.get("service"))  # unvalidated: RateLimits buckets only known keys
     sid = accept_submission(body, origin=request.headers.get("Origin"),
-                            user_agent=request.headers.get("User-Agent"))
+                            user_agent=request.headers.get("User-Agent"),
+                            device=request.headers.get(channels.DEVICE_HEADER),
+                            operator=request.headers.get(operators.HEADER))
     return Response(b'{"submission_id":"%s","status":"accepted"}' % sid.encode(), 202, mimetype="application/json")
 
 
@@ -167,7 +180,8 @@ def questionnaire(key: str):
         q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.") from None
-    doc = dict(q.render(request.args.get("lang", "it")), service=cfg.key)
+    doc = dict(q.render(request.args.get("lang", "it")), service=cfg.key,
+               sampling_rate=cfg.sampling_rate)  # the widget invites this share of page views
     if cfg.test_mode:  # the widget says so above the questions: answers are check-ups, not counted
         doc["test"] = True
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -7,6 +7,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from questionnaires.envelope import SubmissionSchema
+from questionnaires.funnel import FunnelReportSchema
 
 
 def form_paths() -> dict:
@@ -18,7 +19,8 @@ _ERRORS = {
     "400": "Malformed request: not JSON, not an object, or a field does not follow the API.",
     "403": "The Origin is not among the service's allowed origins (or test is sent without an Origin).",
     "404": "Unknown or inactive service.",
-    "409": "The questionnaire or version is not the one assigned to the service.",
+    "409": "The questionnaire or version is not the one assigned to the service, or the channel is not the "
+           "service's (or its device's) or not one the questionnaire declares.",
     "413": "The body exceeds 16 KB.",
     "415": "The body is not application/json.",
     "422": "Answers invalid for the questionnaire (including branching) or the submission looks automated.",
@@ -47,7 +49,13 @@ def openapi_spec() -> dict:
         "submission_id": {"type": "string", "format": "uuid"}, "status": {"type": "string", "enum": ["accepted"]}}})
     spec.path("/v1/submissions", operations={"post": {
         "summary": "Submit one questionnaire answer set",
-        "description": "The same submission_id posted again is accepted and stored once.",
+        "description": "The same submission_id posted again is accepted and stored once. The channel comes "
+                       "from the registry: leave it out (or send the service's). A kiosk sends its device token "
+                       "in X-Ascolto-Device (its answers carry the device's channel); the console forwards an "
+                       "operator's entry with X-Ascolto-Operator (403 naming device/operator when not valid).",
+        "parameters": [{"name": "X-Ascolto-Device", "in": "header", "required": False, "schema": {"type": "string"}},
+                       {"name": "X-Ascolto-Operator", "in": "header", "required": False,
+                        "schema": {"type": "string"}}],
         "requestBody": {"required": True, "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/Submission"}}}},
         "responses": {"202": {"description": "Durable: acknowledged by the broker or fsynced to the spool",
@@ -61,6 +69,24 @@ def openapi_spec() -> dict:
                               "content": {"application/json": {"schema": {"type": "object"}}}},
                       "304": {"description": "Not modified"},
                       "404": _error(_ERRORS["404"]), "409": _error(_ERRORS["409"])}}})
+    spec.components.schema("FunnelReport", schema=FunnelReportSchema)
+    spec.path("/v1/funnel", operations={"post": {
+        "summary": "Anonymous counts of one page view: impressions, starts, submissions (no identifier)",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/FunnelReport"}}}},
+        "responses": {"202": {"description": "Durable like a submission"},
+                      **{code: _error(_ERRORS[code]) for code in ("400", "403", "404", "413", "415", "429", "503")}}}})
+    spec.path("/v1/services/{key}/kiosk", operations={"get": {
+        "summary": "The kiosk page of a registered device (HTML, touch-first)",
+        "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
+                       {"name": "device", "in": "query", "required": True, "schema": {"type": "string"}},
+                       {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["it", "en", "de", "fr", "sl"]}},
+                       {"name": "reset", "in": "query", "schema": {"type": "integer", "minimum": 2, "maximum": 60}}],
+        "responses": {"200": {"description": "HTML"}, "403": {"description": "Not a registered device of the service"},
+                      "404": {"description": "Unknown or inactive service"},
+                      "409": {"description": "The service's questionnaire has no faces question"}}}})
+    spec.path("/kiosk.js", operations={"get": {"summary": "The kiosk page's script",
+                                              "responses": {"200": {"description": "JavaScript"}}}})
     for path, operations in form_paths().items():
         spec.path(path, operations=operations)
     spec.path("/widget.js", operations={"get": {"summary": "The embeddable widget",

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from dataset import files, layout, testrows
+from dataset.funnel import write_funnel
 from dataset.schema import ANSWERS_SCHEMA, RESPONSES_SCHEMA
 
 ROME = ZoneInfo("Europe/Rome")
@@ -84,6 +85,13 @@ class ParquetSink:
             days[w.row["received_at"].astimezone(ROME).strftime("%Y-%m-%d")].append(w.row)
         return testrows.write(self.data_dir, {day: pa.Table.from_pylist(rows, schema=RESPONSES_SCHEMA)
                                               for day, rows in days.items()}, partition, first, last)
+
+    def write_funnel(self, rows: list[dict[str, Any]], partition: int, first: int, last: int) -> list[Path]:
+        """The ``funnel`` rows of a batch (:mod:`dataset.funnel`), with their record keys (of ``report_id``)."""
+        if self.keyer is not None:
+            for row, key in zip(rows, self.keyer([r["report_id"] for r in rows])):
+                row["record_key"] = key
+        return write_funnel(self.data_dir, rows, partition, first, last)
 
     def submission_ids(self, partition: int | None = None) -> list[str]:
         """The ``submission_id``s already stored, in ``responses`` or ``test/`` (of one Kafka partition, or all)."""

@@ -29,7 +29,10 @@ from questionnaires.harmonize import CATEGORY_INDICATORS, HarmonizationError, ca
 from questionnaires.memo import IdentityCache
 from questionnaires.model import bool_key
 
+from questionnaires.funnel import is_funnel
+
 from .badrows import Failure, Reason, Rejected, Source
+from .funnel import funnel_row
 from .redact import redact
 
 ROME = ZoneInfo("Europe/Rome")
@@ -273,6 +276,8 @@ class Transformed:
     failures: list[Failure] = field(default_factory=list)
     envelopes: int = 0
     redactions: Counter = field(default_factory=Counter)
+    #: ``funnel`` rows of the ``ascolto.funnel/1`` envelopes (:mod:`processor.funnel`)
+    funnel: list[dict] = field(default_factory=list)
 
 
 def transform(records: Iterable, enricher: ServiceLookup, steps: Iterable[Step] = STEPS) -> Transformed:
@@ -290,6 +295,9 @@ def transform(records: Iterable, enricher: ServiceLookup, steps: Iterable[Step] 
         for work in works:
             out.envelopes += 1
             try:
+                if is_funnel(work.raw):
+                    out.funnel.append(funnel_row(work.raw, enricher, rec.partition, rec.offset))
+                    continue
                 run_steps(work, enricher, steps)
             except Rejected as exc:
                 value = encode_record([work.raw]) if isinstance(work.raw, dict) and len(works) > 1 else rec.value

@@ -265,6 +265,9 @@ class WritingRows(_Forward):
             counts = write_partition(self.sink, self.index(partition), accepted.get(partition, []), partition,
                                      first, last)
             self.failed.write(failures.get(partition, []), partition, first, last)
+            funnel = [r for r in batch.out.funnel if r["kafka_partition"] == partition]
+            if funnel:  # the widget's counts (dataset.funnel): readers count each report_id once
+                self.sink.write_funnel(funnel, partition, first, last)
             return counts
         spans = [(p, first, last) for p, (_, first, last) in batch.partitions().items()]
         if self._pool is None or len(spans) == 1:

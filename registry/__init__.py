@@ -7,6 +7,7 @@ migrations in ``registry/migrations`` (:mod:`registry.migrate`).
 from .db import connect, dispose, session_scope
 from .errors import AlreadyExists, InvalidValue, NotAllowed, NotFound, RegistryError
 from .models import ROLES, AuditEntry, Base, Entity, Service, Token
+from .device_models import KioskDevice  # noqa: F401 (registers the device table on Base)
 from .plan_models import ImprovementPlan, PlanVersion  # noqa: F401 (registers the plan tables on Base)
 from .onboarding_models import OnboardingRequest, OriginSeen  # noqa: F401 (registers the onboarding tables)
 from .tokens import verify_token

@@ -189,6 +189,15 @@ def check_questionnaire(stype: ServiceType, qid: Any, version: Any = None,
     return qid, version
 
 
+def check_channel_fits(qid: str, version: int, channel: str, catalog: Catalog | None = None) -> None:
+    """A questionnaire that declares its channels (``faccia``: front_office, kiosk, phone; the
+    Designers Italia components: web) may only be assigned to a service of one of them (issue 14);
+    :class:`NotAllowed` on ``channel`` otherwise."""
+    declared = (catalog or default_catalog()).get(qid, version).channels
+    if declared and channel not in declared:
+        raise NotAllowed("channel", f"{qid!r} is for the channels {', '.join(declared)}, not {channel!r}")
+
+
 def default_questionnaire(stype: ServiceType, catalog: Catalog | None = None) -> tuple[str, int]:
     """The first questionnaire the service type allows, at its newest published version."""
     for qid in stype.questionnaires:

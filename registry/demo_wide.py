@@ -57,7 +57,7 @@ MORE_SERVICES = [
     ("demo-onaosi-contributi", "onaosi", "Domanda di contributi", "previdenza.domanda-prestazione", "email", "mod-previdenza"),
     ("demo-asl-prenotazione-mod", "asl_rm1", "Prenotazioni CUP (con modulo)", "sanita.prenotazione", "web", "mod-sanita"),
     ("demo-asl-na1-cup", "asl_na1", "Prenotazioni CUP", "sanita.prenotazione", "web", "cx-core"),
-    ("demo-ausl-bo-cup", "ausl_bo", "Prenotazioni CUP", "sanita.prenotazione", "app", "di-rating-servizio"),
+    ("demo-ausl-bo-cup", "ausl_bo", "Prenotazioni CUP", "sanita.prenotazione", "web", "di-rating-servizio"),
     ("demo-ats-mi-cup", "ats_mi", "Prenotazioni online", "sanita.prenotazione", "web", "cx-core"),
     ("demo-asl-rm1-totem", "asl_rm1", "Totem di accettazione", "sanita.prenotazione", "kiosk", "faccia"),
     ("demo-lazio-bandi", "r_lazio", "Bandi e contributi online", "regione.bandi", "web", "di-rating-servizio"),

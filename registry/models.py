@@ -13,9 +13,12 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, Foreign
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-ROLES = ("admin", "monitoring", "statistician", "entity")
-#: National staff: every entity's figures and comments. ``entity`` tokens are scoped to one IPA code.
+ROLES = ("admin", "monitoring", "statistician", "entity", "operator")
+#: National staff: every entity's figures and comments.
 NATIONAL_ROLES = ("admin", "monitoring", "statistician")
+#: roles whose token is scoped to one entity (``Token.entity_ipa``): ``entity`` sees its workspace,
+#: ``operator`` records answers given at its desks
+SCOPED_ROLES = ("entity", "operator")
 
 
 class Base(DeclarativeBase):
@@ -77,7 +80,7 @@ class Service(Base):
     questionnaire_version: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sampling_rate: Mapped[float] = mapped_column(Float, default=1.0)
-    # test mode (migration 0006): every answer is a check-up, stored apart and never counted
+    # test mode (migration 0007): every answer is a check-up, stored apart and never counted
     test_mode: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     entity: Mapped[Entity] = relationship(back_populates="services")

@@ -20,7 +20,8 @@ from questionnaires import Catalog
 from questionnaires.taxonomy import UnknownCode, service_type as lookup_service_type
 
 from . import audit
-from .checks import (check_category, check_channel, check_ipa_code, check_name, check_origins, check_questionnaire,
+from .checks import (check_category, check_channel, check_channel_fits, check_ipa_code, check_name, check_origins,
+                     check_questionnaire,
                      check_sampling_rate, check_service_key, check_service_type, check_type_fits_category,
                      default_questionnaire, new_service_key, place)
 from .errors import AlreadyExists, InvalidValue, NotAllowed, NotFound
@@ -151,6 +152,7 @@ def add_service(session: Session, *, actor: str, entity_ipa: str, name: str, ser
         qid, version = default_questionnaire(stype, catalog)
     else:
         qid, version = check_questionnaire(stype, questionnaire_id, questionnaire_version, catalog)
+    check_channel_fits(qid, version, channel, catalog)
     if session.get(Service, key) is not None:
         raise AlreadyExists("key", f"service {key!r} already exists")
     s = Service(key=key, entity_ipa=entity.ipa_code, name=name, service_type=stype.code, channel=channel,
@@ -199,6 +201,7 @@ def update_service(session: Session, key: str, *, actor: str, name: str = _UNSET
         changes["service_type"] = stype.code
     if channel is not _UNSET:
         changes["channel"] = check_channel(channel)
+        check_channel_fits(s.questionnaire_id, s.questionnaire_version, changes["channel"], catalog)
     if allowed_origins is not _UNSET:
         changes["allowed_origins"] = check_origins(allowed_origins)
     if sampling_rate is not _UNSET:
@@ -217,6 +220,7 @@ def assign_questionnaire(session: Session, key: str, questionnaire_id: str, vers
     s = get_service(session, key)
     stype = check_service_type(s.service_type)
     qid, version = check_questionnaire(stype, questionnaire_id, version, catalog)
+    check_channel_fits(qid, version, s.channel, catalog)
     return _change_service(session, s, {"questionnaire_id": qid, "questionnaire_version": version},
                            actor=actor, action="assign", context=context)
 

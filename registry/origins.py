@@ -3,10 +3,11 @@ page" reads (issue 15). The console never asks the collector (nothing imports it
 
 - The collector calls :meth:`OriginCounter.seen` for each questionnaire load and submission of a
   *known* service (unknown keys are not counted: nobody can fill the table with made-up keys); the
-  counter adds up in memory and writes the sums (``origin_seen``: service, origin, UTC day →
-  requests, refused) at most every ``flush_s`` seconds, from the request that finds the interval
-  over — the first request after a quiet period is written at once, so a freshly embedded widget
-  shows up immediately. At most :data:`MAX_ORIGINS_PER_SERVICE` origins per service and buffer (the
+  counter adds up in memory and hands the sums (``origin_seen``: service, origin, UTC day →
+  requests, refused) to its writer thread at most every ``flush_s`` seconds — the first request
+  after a quiet period is handed over at once, so a freshly embedded widget shows up within
+  moments. The request thread never waits for the registry (no database round trip on the
+  request path). At most :data:`MAX_ORIGINS_PER_SERVICE` origins per service and buffer (the
   rest are counted under ``"*"``), and an origin longer than 200 characters is cut. A registry
   error loses those counts (logged), never the request.
 - :func:`recent` reads the last ``days`` days for the console.
@@ -14,6 +15,7 @@ page" reads (issue 15). The console never asks the collector (nothing imports it
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -32,14 +34,19 @@ OTHER = "*"       # origins beyond the cap
 
 
 class OriginCounter:
+    """Per-process sums of widget requests, written to ``origin_seen`` by one daemon writer thread."""
+
     def __init__(self, factory: sessionmaker[Session], flush_s: float = 10.0,
                  clock: Callable[[], float] = time.monotonic):
         self._factory, self._flush_s, self._clock = factory, flush_s, clock
         self._lock = threading.Lock()
         self._pending: dict[tuple[str, str], list[int]] = {}
         self._last = float("-inf")
+        self._batches: queue.Queue[dict] = queue.Queue(maxsize=64)  # a stuck registry drops, never blocks
+        self._writer: threading.Thread | None = None
 
     def seen(self, service_key: str, origin: str | None, allowed: bool) -> None:
+        """Count one request; never blocks on the registry (a full hand-over queue loses the batch, logged)."""
         origin = (origin or NO_ORIGIN)[:200]
         with self._lock:
             if (service_key, origin) not in self._pending and \
@@ -51,13 +58,39 @@ class OriginCounter:
             due = self._clock() - self._last >= self._flush_s
             if due:
                 batch, self._pending, self._last = self._pending, {}, self._clock()
+                self._start_writer()
         if due:
-            self._write(batch)
+            try:
+                self._batches.put_nowait(batch)
+            except queue.Full:
+                log.warning("origin counts not written (writer behind): %d origins lost", len(batch))
 
     def flush(self) -> None:
+        """Write what is pending now, in the calling thread, after what the writer already holds."""
         with self._lock:
             batch, self._pending, self._last = self._pending, {}, self._clock()
+        self.wait_written()
         self._write(batch)
+
+    def wait_written(self, timeout_s: float = 10.0) -> bool:
+        """Wait until the writer thread has written every batch handed to it; False on timeout."""
+        deadline = time.monotonic() + timeout_s
+        while self._batches.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return not self._batches.unfinished_tasks
+
+    def _start_writer(self) -> None:
+        if self._writer is None or not self._writer.is_alive():  # (again after a fork: threads do not survive it)
+            self._writer = threading.Thread(target=self._run, name="ascolto-origins", daemon=True)
+            self._writer.start()
+
+    def _run(self) -> None:
+        while True:
+            batch = self._batches.get()
+            try:
+                self._write(batch)
+            finally:
+                self._batches.task_done()
 
     def _write(self, batch: dict[tuple[str, str], list[int]]) -> None:
         if not batch:

@@ -9,6 +9,7 @@ TTL). Thread-safe; the clock is injectable for tests.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from typing import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from .device_models import KioskDevice
+from .devices import verify_device
 from .models import Service
 
 DEFAULT_TTL_S = 30.0
@@ -35,6 +38,8 @@ class ServiceView:
     pa_type: str         # the entity's IPA category
     service_type: str
     region: str          # the entity's NUTS-2 code
+    channel: str = "web"  # the channel the service collects on (a device's answers carry the device's)
+    sampling_rate: float = 1.0
     test_mode: bool = False  # every answer a check-up: stored apart, never counted
 
     @property
@@ -48,7 +53,20 @@ def _view(row: Service) -> ServiceView:
     return ServiceView(key=row.key, active=row.active, allowed_origins=frozenset(row.allowed_origins or ()),
                        questionnaire_id=row.questionnaire_id, questionnaire_version=row.questionnaire_version,
                        name=row.name, entity=row.entity_ipa, entity_name=e.name, pa_type=e.category,
-                       service_type=row.service_type, region=e.region_nuts, test_mode=bool(row.test_mode))
+                       service_type=row.service_type, region=e.region_nuts,
+                       channel=row.channel, sampling_rate=row.sampling_rate, test_mode=bool(row.test_mode))
+
+
+@dataclass(frozen=True)
+class DeviceView:
+    """An active kiosk device: which service it serves and the channel its answers carry."""
+    prefix: str
+    service_key: str
+    channel: str
+
+
+def _device_view(row: KioskDevice) -> DeviceView:
+    return DeviceView(prefix=row.prefix, service_key=row.service_key, channel=row.channel)
 
 
 class ServiceDirectory:
@@ -60,6 +78,7 @@ class ServiceDirectory:
                  clock: Callable[[], float] = time.monotonic):
         self._factory, self._ttl, self._clock = factory, ttl_s, clock
         self._cache: dict[str, tuple[float, ServiceView | None]] = {}
+        self._devices: dict[str, tuple[float, DeviceView | None]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: str) -> ServiceView | None:
@@ -75,6 +94,25 @@ class ServiceDirectory:
             if len(self._cache) >= self.MAX_ENTRIES:
                 self._cache.clear()
             self._cache[key] = (now, view)
+        return view
+
+    def device(self, token: str) -> DeviceView | None:
+        """The active kiosk device whose token is ``token`` (None: unknown, malformed or revoked), as
+        of at most ``ttl_s`` seconds ago — a revocation reaches every collector within the TTL."""
+        if not isinstance(token, str) or len(token) > 100:
+            return None
+        now = self._clock()
+        ck = "device:" + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+        hit = self._devices.get(ck)
+        if hit is not None and now - hit[0] < self._ttl:
+            return hit[1]
+        with self._factory() as s:
+            row = verify_device(s, token)
+            view = None if row is None else _device_view(row)
+        with self._lock:
+            if len(self._devices) >= self.MAX_ENTRIES:
+                self._devices.clear()
+            self._devices[ck] = (now, view)
         return view
 
     #: the processor's enrichment lookup (:class:`processor.steps.ServiceLookup`) is the same read

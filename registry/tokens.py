@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .errors import InvalidValue, NotFound
-from .models import ROLES, Token, utcnow
+from .models import ROLES, SCOPED_ROLES, Entity, Token, utcnow
 from .checks import check_name
 
 SCHEME = "asc"
@@ -79,9 +79,10 @@ def create_token(session: Session, *, role: str, label: str, actor: str, context
                  manager: bool = False) -> tuple[Token, str]:
     """A new token for ``role``; returns the row and the secret (shown once, never stored).
 
-    ``expires``: see :func:`parse_expiry` (default: never). Role ``entity`` needs ``entity`` (an IPA
-    code in the registry: the one administration the token sees); ``manager`` lets it issue further
-    entity tokens of that administration. Other roles take neither."""
+    ``expires``: see :func:`parse_expiry` (default: never). The scoped roles need ``entity`` (an IPA
+    code in the registry): ``entity`` tokens see that administration's workspace, ``operator``
+    tokens record answers for it; ``manager`` lets an ``entity`` token issue further entity tokens
+    of its administration. National roles take neither."""
     actor = audit.check_actor(actor)
     role = check_role(role)
     label = check_name(label, "label", 200)
@@ -104,18 +105,23 @@ def create_token(session: Session, *, role: str, label: str, actor: str, context
 
 
 def _check_scope(session: Session, role: str, entity: str | None, manager: bool) -> tuple[str | None, bool]:
-    from .models import Entity
+    """The scope of a new token: scoped roles (``SCOPED_ROLES``) need an existing entity's IPA code;
+    ``manager`` is for role ``entity`` only; national roles take neither.
 
-    if role != "entity":
+    Raises :class:`InvalidValue` (field ``entity`` or ``manager``) or :class:`NotFound` (``entity``)."""
+    if role not in SCOPED_ROLES:
         if entity is not None or manager:
-            raise InvalidValue("entity", f"only role 'entity' is scoped to an administration, not {role!r}")
+            raise InvalidValue("entity", f"role {role!r} is not scoped to an entity "
+                                         f"(scoped roles: {', '.join(SCOPED_ROLES)})")
         return None, False
     if not entity:
-        raise InvalidValue("entity", "role 'entity' needs the IPA code of its administration")
+        raise InvalidValue("entity", f"role {role!r} needs the IPA code of an existing entity")
     if session.get(Entity, entity) is None:
         raise NotFound("entity", f"no entity {entity!r}")
     if not isinstance(manager, bool):
         raise InvalidValue("manager", f"{manager!r} is not a boolean")
+    if manager and role != "entity":
+        raise InvalidValue("manager", f"only role 'entity' may issue further tokens, not {role!r}")
     return entity, manager
 
 

@@ -53,6 +53,7 @@ class Settings:
     demo_port: int = 8002
     public_port: int = 8003        # the public open-data site (`ascolto public`)
     public_url: str = ""  # the collector's address as PA pages reach it (snippets); "" = http://localhost:PORT
+    collector_internal_url: str = ""  # where the console posts operator entries; "" = http://127.0.0.1:PORT
     broker_port: int = 0
     produce_timeout_s: float = 10.0
     max_request_bytes: int = 16 * 1024
@@ -121,6 +122,12 @@ class Settings:
         return (self.public_url or f"http://localhost:{self.collector_port}").rstrip("/")
 
     @property
+    def intake_url(self) -> str:
+        """Where the console reaches the collector's API (operator entries, issue 14):
+        ``ASCOLTO_COLLECTOR_INTERNAL_URL``, else the local collector."""
+        return (self.collector_internal_url or f"http://127.0.0.1:{self.collector_port}").rstrip("/")
+
+    @property
     def dlq_topic(self) -> str:
         return f"{self.topic}.dlq"
 
@@ -164,6 +171,7 @@ def load(env: dict | None = None) -> Settings:
         releases_dir=env.get("ASCOLTO_RELEASES_DIR", defaults.releases_dir),
         public_rate_limit=env.get("ASCOLTO_PUBLIC_RATE_LIMIT", defaults.public_rate_limit),
         public_url=env.get("ASCOLTO_PUBLIC_URL", ""),
+        collector_internal_url=env.get("ASCOLTO_COLLECTOR_INTERNAL_URL", ""),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
         spool_dir=Path(env["ASCOLTO_SPOOL_DIR"]) if env.get("ASCOLTO_SPOOL_DIR") else None,
         spool_max_bytes=_int(env, "ASCOLTO_SPOOL_MAX_BYTES", defaults.spool_max_bytes),

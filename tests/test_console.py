@@ -82,6 +82,9 @@ def test_every_route_is_covered_by_these_tests(app):
                 "/workspace/<ipa>/services/<key>/drivers.csv", "/workspace/<ipa>/plans", "/workspace/<ipa>/plans.<fmt>",
                 "/workspace/<ipa>/plans/<int:plan_id>", "/workspace/<ipa>/plans/<int:plan_id>/evaluation",
                 "/workspace/<ipa>/plans/<int:plan_id>/evaluation.csv"}
+    covered |= {"/operator", "/operator/entries"}  # tests/test_operator.py
+    covered |= {"/quality/response-rates"}  # tests/test_funnel_browser.py
+    covered |= {"/entities/<ipa>/faccia", "/channels"}  # tests/test_faccia_report.py
     public = {"/join"}  # the onboarding request form: no sign-in (test_onboarding.py)
     assert rules == covered | public
     for rule in app.url_map.iter_rules():

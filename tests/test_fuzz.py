@@ -32,7 +32,9 @@ POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
 OPERATIONS = [("POST", "/v1/submissions", POSITIVE), ("POST", "/v1/submissions", NEGATIVE),
               ("GET", "/v1/services/{key}/questionnaire", POSITIVE),
               ("GET", "/v1/services/{key}/questionnaire", NEGATIVE),
-              ("GET", "/readyz", POSITIVE), ("GET", "/healthz", POSITIVE), ("GET", "/openapi.json", POSITIVE)]
+              ("GET", "/readyz", POSITIVE), ("GET", "/healthz", POSITIVE), ("GET", "/openapi.json", POSITIVE),
+              ("POST", "/v1/funnel", POSITIVE), ("POST", "/v1/funnel", NEGATIVE),
+              ("GET", "/v1/services/{key}/kiosk", NEGATIVE)]
 
 
 @pytest.mark.parametrize("method, path, mode", OPERATIONS, ids=lambda v: getattr(v, "value", v))

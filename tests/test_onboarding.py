@@ -96,7 +96,8 @@ def test_check_my_page_reads_the_collectors_counts(app, seeded):
     url = f"/api/v1/workspace/{ROMA}/services/demo-roma-anagrafe/check"
     assert c.get(url, headers=tok).json["verdict"] == "nothing"
     counter = OriginCounter(connect(seeded[0].database_url), flush_s=3600)
-    counter.seen("demo-roma-anagrafe", "https://evil.example", allowed=False)  # the first one is written at once
+    counter.seen("demo-roma-anagrafe", "https://evil.example", allowed=False)  # the first one is handed over at once
+    assert counter.wait_written()  # …to the writer thread (the request never waits for the registry)
     body = c.get(url, headers=tok).json
     assert body["verdict"] == "wrong_origin" and body["seen"][0]["refused"] == 1
     counter.seen("demo-roma-anagrafe", "https://www.comune.roma.it", allowed=True)  # buffered…
@@ -131,6 +132,7 @@ def test_the_collector_counts_widget_requests_by_origin(client, settings):
 
     assert client.get("/v1/services/demo-roma-anagrafe/questionnaire",
                       headers={"Origin": "https://www.comune.roma.it"}).status_code == 200
+    assert client.application.extensions["ascolto.origins"].wait_written()
     with session_scope(connect(settings.database_url)) as s:
         seen = recent(s, "demo-roma-anagrafe")
     assert [(o["origin"], o["requests"], o["refused"]) for o in seen] == [("https://www.comune.roma.it", 1, 0)]
@@ -139,3 +141,27 @@ def test_the_collector_counts_widget_requests_by_origin(client, settings):
     assert client.get("/v1/services/unknown-key/questionnaire").status_code == 404
     with session_scope(connect(settings.database_url)) as s:
         assert recent(s, "unknown-key") == []
+
+
+def test_counting_an_origin_never_waits_for_the_registry(settings):
+    """With the registry locked by another writer, ``seen`` still returns at once (the request path
+    does no database round trip); the writer thread stores the counts once the lock is gone."""
+    import sqlite3
+
+    from registry.origins import recent
+
+    factory = connect(settings.database_url)
+    path = settings.database_url.removeprefix("sqlite:///")
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # every other writer now waits (busy_timeout 5 s)
+    try:
+        counter = OriginCounter(factory, flush_s=3600)
+        counter.seen("demo-roma-anagrafe", "https://www.comune.roma.it", allowed=True)  # returns: nothing written yet
+        assert not counter.wait_written(timeout_s=0.2)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert counter.wait_written()
+    with session_scope(factory) as s:
+        assert [(o["origin"], o["requests"]) for o in recent(s, "demo-roma-anagrafe")] == [
+            ("https://www.comune.roma.it", 1)]

@@ -28,7 +28,7 @@ def _get_json(url: str, token: str | None = None):
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    ports = {name: free_port() for name in ("COLLECTOR", "CONSOLE", "DEMO", "BROKER")}
+    ports = {name: free_port() for name in ("COLLECTOR", "CONSOLE", "DEMO", "BROKER", "PUBLIC")}
     data_dir = tmp_path_factory.mktemp("stack")
     ports["DATA_DIR"] = data_dir
     env = dict(os.environ, ASCOLTO_DATA_DIR=str(data_dir),

@@ -163,3 +163,41 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     out["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
     return pd.DataFrame(out)
 
+
+
+#: The funnel counts published by :func:`publish_rates` (issue 14 §5), each with its key sum ``k_<count>``.
+RATE_COUNTS = ("impressions", "starts", "submissions")
+RATE_STATS = ["response_rate", "response_rate_lower", "response_rate_upper",
+              "break_off", "break_off_lower", "break_off_upper"]
+
+
+def publish_rates(df: pd.DataFrame, dims: Sequence[str], protection: Protection) -> pd.DataFrame:
+    """Published response and break-off rates of the cells of ``df`` (``dims``, each of
+    :data:`RATE_COUNTS` and its key sum ``k_<count>``, from :mod:`warehouse.response_rates`).
+
+    Every count is perturbed like any other (its own cell key); a cell whose perturbed impressions
+    are below ``min_n`` is suppressed (no counts, no rate). Response rate = submissions / impressions,
+    break-off = (starts − submissions) / starts, in percent with Wilson 95% intervals, both from the
+    perturbed counts (clipped to [0, 100]; break-off suppressed when starts < ``min_n``).
+    """
+    dims = list(dims)
+    p = {c: protection.perturb(df[c].to_numpy(), df[f"k_{c}"].to_numpy()).astype(float) if len(df)
+         else np.zeros(0) for c in RATE_COUNTS}
+    hidden = p["impressions"] < protection.min_n
+    imp = np.where(hidden, np.nan, p["impressions"])
+    sub = np.where(hidden, np.nan, np.clip(p["submissions"], 0, p["impressions"]))
+    starts = np.where(hidden | (p["starts"] < protection.min_n), np.nan, np.maximum(p["starts"], 0))
+    out = {d: df[d].to_numpy() for d in dims}
+    out.update(impressions=imp, starts=starts, submissions=sub)
+    lo, hi = stats.wilson(np.nan_to_num(sub), np.nan_to_num(imp))
+    out["response_rate"] = np.where(hidden, np.nan, 100 * np.nan_to_num(sub) / np.where(imp > 0, imp, 1))
+    out["response_rate_lower"], out["response_rate_upper"] = 100 * lo, 100 * hi
+    left = np.clip(np.nan_to_num(starts) - np.nan_to_num(sub), 0, None)
+    lo, hi = stats.wilson(left, np.nan_to_num(starts))
+    ok = ~np.isnan(starts)
+    out["break_off"] = np.where(ok, 100 * left / np.where(ok & (np.nan_to_num(starts) > 0), np.nan_to_num(starts), 1),
+                                np.nan)
+    out["break_off_lower"], out["break_off_upper"] = np.where(ok, 100 * lo, np.nan), np.where(ok, 100 * hi, np.nan)
+    out["obs_status"] = np.where(hidden, "Q", np.where(imp < protection.low_n, "U", "A"))
+    out["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
+    return pd.DataFrame(out)

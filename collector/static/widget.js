@@ -5,10 +5,15 @@
  *            data-target="#css-selector" (inline mode: where to render; default right after the tag)
  *            data-heading-level="2..6"   (inline mode: level of the questionnaire title; default 2)
  *            data-test                   (a check-up: the answer is stored apart and never counted; honoured
- *                                         only on a page of the service's allowed origins; said above the questions)
+ *                                         only on a page of the service's allowed origins; said above the
+ *                                         questions; always invited, no funnel counts)
  * A submission_id is generated once per answer set and reused on every retry. Sends
  * context.hp (honeypot, empty) and context.fill_ms (ms from showing the questions to sending).
  * Fires "ascolto:submitted" on document, detail {service, submission_id, test}, once accepted.
+ * Sampling: the questionnaire carries the service's sampling_rate; one draw per page view decides
+ * whether this view is invited ("ascolto:sampled", detail {service, invited}). Funnel: anonymous
+ * counts of this view (impressions, starts, submissions; no identifier) are posted to /v1/funnel
+ * after an answer is accepted and when the page is hidden (only what was not reported yet).
  * On a page whose origin the service does not allow (403) it says so to the citizen, warns the
  * developer in the console (origin and service key) and never retries.
  */
@@ -21,6 +26,7 @@
   var floating = script.getAttribute("data-mode") === "floating";
   var level = Math.min(6, Math.max(2, parseInt(script.getAttribute("data-heading-level"), 10) || 2));
   var test = script.hasAttribute("data-test") && script.getAttribute("data-test") !== "false";
+  var checkup = test; /* also when the service is in test mode (the questionnaire says test: true) */
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "it").slice(0, 2).toLowerCase();
   /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left|off|test */
   var S = {
@@ -35,6 +41,8 @@
   var T = {};
   S[lang].split("|").forEach(function (s, i) { T[K[i]] = s; });
   var counter = 0;
+  var draw = Math.random(); /* one draw per page view: the sampling decision never changes within it */
+  var F = { impressions: 0, starts: 0, submissions: 0 }, sent = { impressions: 0, starts: 0, submissions: 0 };
 
   var CSS = ":host{display:block}" +
     ".asc{font-family:\"Titillium Web\",-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;font-size:max(1rem,16px);line-height:1.5;color:#1a1a1a;text-align:left}" +
@@ -50,6 +58,8 @@
     ".asc-opt{display:inline-flex;align-items:center;gap:.5rem;min-height:2.75rem;margin:0;padding:.5rem .875rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font-weight:400;cursor:pointer}" +
     ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34rem}" +
     ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25rem;padding:.5rem .25rem;text-align:center}" +
+    ".asc-faces{gap:1rem}.asc-faces .asc-opt{flex:1 1 7rem;max-width:11rem;flex-direction:column;padding:.75rem .5rem;text-align:center}" +
+    ".asc-faces svg{width:4.5rem;height:4.5rem}.asc-satisfied svg{color:#00734a}.asc-neutral svg{color:#7a5200}.asc-dissatisfied svg{color:#b3243c}" +
     ".asc-n{font-size:1.125em;line-height:1.2}.asc-w{font-size:.8125em;line-height:1.2;hyphens:auto}" +
     ".asc-vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
     ".asc-opt:hover{border-color:#0066cc;background:#f2f7fc}" +
@@ -89,6 +99,31 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
   }
+
+  /* Faces (display: faces, three answers): the same geometry as collector/faces.py. The label's
+   * words are the accessible name; the mouth's shape, not colour alone, tells the faces apart. */
+  var MOOD = ["satisfied", "neutral", "dissatisfied"];
+  var FACE = { satisfied: "M14 28q10 10 20 0", neutral: "M15 31h18", dissatisfied: "M14 34q10-10 20 0" };
+  function faces(item, choices) {
+    if (item.display !== "faces" || choices.length !== 3) { return null; }
+    if (item.type === "rating") { return MOOD.slice().reverse(); }
+    return choices.map(function (c, i) { return FACE[c.v] ? c.v : MOOD[i]; });
+  }
+  var NS = "http://www.w3.org/2000/svg";
+  function svgEl(tag, attrs, kids) {
+    var n = document.createElementNS(NS, tag);
+    for (var k in attrs) { n.setAttribute(k, attrs[k]); }
+    (kids || []).forEach(function (c) { n.appendChild(c); });
+    return n;
+  }
+  function face(mood) {
+    var ink = { fill: "currentColor" }, line = { fill: "none", stroke: "currentColor", "stroke-width": "3", "stroke-linecap": "round" };
+    return svgEl("svg", { viewBox: "0 0 48 48", "aria-hidden": "true", focusable: "false" }, [
+      svgEl("circle", { cx: "24", cy: "24", r: "21", fill: "#fff", stroke: "currentColor", "stroke-width": "3" }),
+      svgEl("circle", { cx: "17", cy: "19", r: "3", fill: ink.fill }), svgEl("circle", { cx: "31", cy: "19", r: "3", fill: ink.fill }),
+      svgEl("path", Object.assign({ d: FACE[mood] }, line))]);
+  }
+
 
   /* The same semantics as questionnaires.model.Condition: an unanswered source item never holds. */
   function holds(c, answers) {
@@ -131,7 +166,6 @@
     var hp = el("input", { type: "text", name: "asc_hp", tabindex: "-1", autocomplete: "off", "aria-hidden": "true" });
     var button = el("button", { type: "submit", "class": "asc-btn", text: T.send });
     var sending = false, sid = null, sidKey = null, payload = null, t0 = null;
-    var checkup = test || q.test === true; /* the embedding's data-test, or the service's test mode */
     var note = checkup ? el("p", { "class": "asc-test", text: T.test }) : null;
     form.setAttribute("novalidate", "");
     form.setAttribute("aria-labelledby", titleId);
@@ -167,14 +201,15 @@
           }
         }
         /* a short scale is a row of equal boxes: number, and the words of the extremes under it */
-        var opts = el("div", { "class": choices.length <= 7 && item.type === "rating" ? "asc-opts asc-scale" : "asc-opts" });
+        var moods = faces(item, choices);
+        var opts = el("div", { "class": moods ? "asc-opts asc-faces" : choices.length <= 7 && item.type === "rating" ? "asc-opts asc-scale" : "asc-opts" });
         choices.forEach(function (c, i) {
           var input = el("input", { type: item.type === "multi" ? "checkbox" : "radio", name: id, id: id + "-" + i, value: c.v });
           b.inputs.push(input);
-          /* the accessible name of a scale point reads "5 – Moltissimo" */
-          var text = c.l ? [el("span", { text: c.l })] : [el("span", { "class": "asc-n", text: c.v }),
+          /* the accessible name of a scale point reads "5 – Moltissimo"; a face's is its words */
+          var text = moods ? [face(moods[i]), el("span", { text: c.l || c.w || c.v })] : c.l ? [el("span", { text: c.l })] : [el("span", { "class": "asc-n", text: c.v }),
             c.w ? el("span", { "class": "asc-vh", text: " – " }) : null, c.w ? el("span", { "class": "asc-w", text: c.w }) : null];
-          opts.appendChild(el("label", { "class": "asc-opt", "for": id + "-" + i }, [input].concat(text)));
+          opts.appendChild(el("label", { "class": moods ? "asc-opt asc-" + moods[i] : "asc-opt", "for": id + "-" + i }, [input].concat(text)));
         });
         node.appendChild(opts);
       }
@@ -252,6 +287,8 @@
       status.textContent = T.thanks;
       status.focus();
       document.dispatchEvent(new CustomEvent("ascolto:submitted", { detail: { service: service, submission_id: sid, test: checkup } }));
+      F.submissions = 1;
+      report();
     }
 
     function fail(msg) { busy(false); status.textContent = msg; }
@@ -297,6 +334,7 @@
     }
 
     form.addEventListener("change", function (ev) {
+      F.starts = 1;
       collect();
       q.items.forEach(function (item) {
         var b = blocks[item.code];
@@ -316,7 +354,7 @@
       var key = JSON.stringify(answers);
       if (key !== sidKey) { sid = uuid4(); sidKey = key; } /* a new answer set is a new submission */
       payload = { submission_id: sid, service: service, questionnaire: q.id, version: q.version, lang: lang,
-                  channel: "web", answers: answers, context: { page: location.pathname, hp: hp.value } };
+                  answers: answers, context: { page: location.pathname, hp: hp.value } };
       if (test) { payload.test = true; }
       busy(true);
       status.textContent = T.sending;
@@ -325,10 +363,21 @@
 
     collect();
     return {
-      shown: function () { if (t0 === null) { t0 = Date.now(); } },
+      shown: function () { if (t0 === null) { t0 = Date.now(); } F.impressions = 1; },
       first: function () { return form.contains(box) ? box.querySelector("input,textarea") : status; }
     };
   }
+
+  function report() {
+    if (checkup) { return; } /* a check-up counts nothing, not even in the response rates */
+    var body = { report_id: uuid4(), service: service }, any = false;
+    Object.keys(F).forEach(function (k) { body[k] = F[k] - sent[k]; any = any || body[k] > 0; sent[k] = F[k]; });
+    if (!any) { return; }
+    fetch(base + "/v1/funnel", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      credentials: "omit", mode: "cors", keepalive: true }).catch(function () { /* counts only: not retried */ });
+  }
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { report(); } });
+  window.addEventListener("pagehide", report);
 
   function start() {
     if (!service) { return; }
@@ -349,7 +398,11 @@
         if (r.status === 403) { wrap.appendChild(el("p", { "class": "asc-card asc-status", role: "status", text: offOrigin() })); place(host); }
         return r.ok ? r.json() : null;
       }).then(function (q) {
-        if (q) { (floating ? mountFloating : mountInline)(q, host, wrap); }
+        if (!q) { return; }
+        checkup = checkup || q.test === true;
+        var invited = checkup || draw < (typeof q.sampling_rate === "number" ? q.sampling_rate : 1);
+        document.dispatchEvent(new CustomEvent("ascolto:sampled", { detail: { service: service, invited: invited } }));
+        if (invited) { (floating ? mountFloating : mountInline)(q, host, wrap); }
       }, function () { if (tries < 3) { setTimeout(function () { load(tries + 1); }, 3000 * (tries + 1)); } });
     };
     load(0);
@@ -371,12 +424,8 @@
 
   function mountFloating(q, host, wrap) {
     var titleId = "asc-title-" + counter;
-    var NS = "http://www.w3.org/2000/svg", svg = document.createElementNS(NS, "svg"), path = document.createElementNS(NS, "path");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 5v2h10V8H7zm0 4v2h7v-2H7z");
-    svg.appendChild(path);
+    var svg = svgEl("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false" }, [
+      svgEl("path", { d: "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 5v2h10V8H7zm0 4v2h7v-2H7z" })]);
     var fab = el("button", { type: "button", "class": "asc-btn asc-fab", "aria-haspopup": "dialog", "aria-expanded": "false" },
                  [svg, el("span", { text: T.open })]);
     var close = el("button", { type: "button", "class": "asc-btn asc-btn2", text: T.close });

@@ -67,6 +67,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(improve_bp)
     from . import results; results.register(app)  # issue 15: entity workspace, onboarding, coverage
     from . import improve_pages; improve_pages.register(app)  # issue 16: drivers matrix, plan editor, evaluation
+    from .operator import bp as operator_bp  # operator entry of faces judgements (issue 14)
+    app.register_blueprint(operator_bp)
+    from .rates import bp as rates_bp  # response rates and item non-response (issue 14)
+    app.register_blueprint(rates_bp)
+    from .faccia import bp as faccia_bp  # the "Mettiamoci la faccia" report of an entity (issue 14)
+    app.register_blueprint(faccia_bp)
+    from .channels import bp as channels_bp  # the channel view of an entity or service type (issue 14)
+    app.register_blueprint(channels_bp)
 
     @app.context_processor
     def _globals():

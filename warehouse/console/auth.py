@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dashboards": frozenset({"monitoring", "statistician", "admin"}),  # pages and the JSON API
     "exports": frozenset({"statistician", "admin"}),                   # exports page and downloads
     "admin": frozenset({"admin"}),                                     # registry administration
+    "operator": frozenset({"operator"}),                               # record judgements (one entity)
 }
 
 
@@ -40,7 +41,7 @@ class User:
     prefix: str
     role: str
     label: str
-    entity: str | None = None   # role ``entity``: the one IPA code it sees
+    entity: str | None = None   # scoped roles (entity, operator): the one IPA code it works for
     manager: bool = False       # role ``entity``: may issue entity tokens of its administration
 
     def can(self, permission: str) -> bool:

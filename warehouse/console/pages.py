@@ -76,6 +76,8 @@ def login():
                 nxt = internal_path(request.args.get("next"))
                 if user.role == "entity" and nxt == "/":  # an entity's home is its workspace
                     nxt = url_for("workspace.home")
+                elif user.role == "operator" and nxt == "/":  # operators have no dashboards
+                    nxt = url_for("operator.page")
                 return redirect(nxt, 303)
             error = True
         except Throttled as exc:

@@ -1,9 +1,9 @@
 """A service's test mode (issue 19): while on, its answers are check-ups, stored apart, never counted.
 
-Named clearly so the lead can renumber it if another 0006 lands first (issue 14's devices).
+Follows issue 14's 0006_devices_operators.
 
-Revision ID: 0006_service_test_mode
-Revises: 0005_entity_onboarding
+Revision ID: 0007_service_test_mode
+Revises: 0006_devices_operators
 Create Date: 2026-11-30
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_service_test_mode"
-down_revision = "0005_entity_onboarding"
+revision = "0007_service_test_mode"
+down_revision = "0006_devices_operators"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,66 @@
+"""``POST /v1/funnel``: the widget's anonymous counts of impressions, starts and submissions (issue 14 §5).
+
+Same checks as a submission: JSON only, the rate limits (per client and per service), a known and
+active service, the page's ``Origin`` among the service's allowed origins. A report becomes an
+``ascolto.funnel/1`` envelope (:mod:`questionnaires.funnel`) made durable like a submission (the
+same topic and durability path) before the 202. Nothing identifies the citizen: no cookie, no
+page, no user agent; the IP address is only used in memory by the rate limiter.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from marshmallow import ValidationError
+
+from questionnaires.funnel import FunnelReportSchema, make_funnel_envelope
+
+from .body import json_body
+from .durable import Unavailable
+from .errors import ApiError
+from .intake import _service
+
+bp = Blueprint("funnel", __name__)
+_schema = FunnelReportSchema()
+
+
+@bp.post("/v1/funnel")
+def report():
+    limits = current_app.extensions["ascolto.limits"]
+    limits.check_client()
+    body = json_body()
+    limits.check_service(body.get("service"))
+    try:
+        rep = _schema.load(body)
+    except ValidationError as exc:
+        raise ApiError(400, "malformed", "The report does not follow the API.", exc.messages) from None
+    cfg = _service(rep["service"])
+    origin = request.headers.get("Origin")
+    if origin and origin not in cfg.allowed_origins:
+        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not report for this service.",
+                       {"Origin": ["Not among the service's allowed origins."]})
+    if cfg.test_mode:  # views of a service in test mode are check-ups: never counted (issue 19)
+        return jsonify({"status": "accepted"}), 202
+    settings = current_app.config["ASCOLTO_SETTINGS"]
+    clock = current_app.extensions.get("ascolto.clock")
+    env = make_funnel_envelope(rep, collector=settings.collector_id, received_at=clock() if clock else None)
+    value = json.dumps(env, separators=(",", ":")).encode("utf-8")
+    try:
+        current_app.extensions["ascolto.durability"].submit(cfg.key, value)
+    except Unavailable:
+        raise ApiError(503, "unavailable", "The report could not be stored; retry later.",
+                       headers={"Retry-After": "30"}) from None
+    return jsonify({"status": "accepted"}), 202
+
+
+@bp.after_request
+def _cors(resp: Response) -> Response:
+    origin = request.headers.get("Origin")
+    if origin:
+        resp.headers["Access-Control-Allow-Origin"] = origin
+        resp.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+        resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        resp.headers["Access-Control-Expose-Headers"] = "Retry-After"
+        resp.headers["Access-Control-Max-Age"] = "86400"
+        resp.vary.add("Origin")
+    return resp

@@ -1,0 +1,86 @@
+"""Kiosk mode (issue 14 §2): ``GET /v1/services/<key>/kiosk?device=TOKEN`` and ``GET /kiosk.js``.
+
+A full-screen, touch-first page for a totem or a tablet at the counter: the faces question, an
+optional reason (the items the chosen face opens), a thank-you screen that resets after a few
+seconds. It opens only with the token of a device registered for the service (403 page
+otherwise), and its answers are sent with that token (``X-Ascolto-Device``), so they carry the
+device's channel (:mod:`collector.channels`). Answers not yet accepted are queued in the page's
+``localStorage`` — the submission bodies only, with their ``submission_id``s, nothing that
+identifies a person — and sent in order when the network returns; an answer leaves the queue only
+once answered 202 (or refused for good), so none is lost and the id makes a resend harmless.
+"""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from questionnaires import UnknownQuestionnaire, default_catalog
+from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES
+
+from .faces import face_svg, moods
+from .kiosk_i18n import KIOSK_UI
+
+bp = Blueprint("kiosk", __name__)
+_JS = resources.files("collector").joinpath("static", "kiosk.js").read_bytes()
+RESET_S = 6
+
+
+def _headers(resp: Response) -> Response:
+    resp.cache_control.no_store = True
+    resp.headers["Referrer-Policy"] = "no-referrer"  # the device token is in the address
+    resp.headers["Content-Security-Policy"] = (
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    return resp
+
+
+def _denied(lang: str, status: int) -> Response:
+    ui = KIOSK_UI[lang]
+    html = render_template("kiosk_denied.html", lang=lang, ui=ui)
+    return _headers(Response(html, status=status, mimetype="text/html"))
+
+
+@bp.get("/v1/services/<key>/kiosk")
+def kiosk(key: str):
+    """The kiosk page of service ``key`` for the device whose token is ``device``."""
+    lang = (request.args.get("lang") or "").strip().lower()[:2]
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    directory = current_app.extensions["ascolto.services"]
+    cfg = directory.get(key) if len(key) <= 64 else None
+    token = request.args.get("device", "")
+    device = directory.device(token) if token else None
+    if cfg is None or not cfg.active or device is None or device.service_key != cfg.key:
+        return _denied(lang, 404 if cfg is None or not cfg.active else 403)
+    try:
+        q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
+    except UnknownQuestionnaire:
+        return _denied(lang, 409)
+    head = next((i for i in q.items if moods(i)), None)
+    if head is None:  # a kiosk asks the faces question; other instruments belong to the widget
+        return _denied(lang, 409)
+    doc = q.render(lang)
+    first = next(i for i in doc["items"] if i["code"] == head.code)
+    reasons = [i for i in doc["items"] if (i.get("show_if") or {}).get("item") == head.code
+               and i["type"] in ("choice", "multi")]
+    try:  # seconds the thank-you screen stays (2–60; default RESET_S)
+        reset_s = min(60, max(2, int(request.args.get("reset", RESET_S))))
+    except ValueError:
+        reset_s = RESET_S
+    config = {"service": cfg.key, "questionnaire": q.id, "version": q.version, "lang": lang, "item": head.code,
+              "reset_s": reset_s, "reasons": reasons}
+    html = render_template("kiosk.html", lang=lang, ui=KIOSK_UI[lang], question=first, device=token,
+                           faces=[(o, m, face_svg(m)) for o, m in zip(first["options"], moods(head))],
+                           reasons=reasons, config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
+                           service_name=cfg.name, entity_name=cfg.entity_name)
+    return _headers(Response(html, mimetype="text/html"))
+
+
+@bp.get("/kiosk.js")
+def kiosk_js():
+    resp = Response(_JS, mimetype="application/javascript")
+    resp.add_etag()
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 300
+    return resp.make_conditional(request)

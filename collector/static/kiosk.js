@@ -1,0 +1,130 @@
+/* Ascolto kiosk page (collector/kiosk.py): faces → optional reasons → thanks → reset.
+ * Answers are queued in localStorage (submission bodies only: no identifier of a person) and sent
+ * in order with the device token; an answer leaves the queue only when the collector answered 202
+ * or refused it for good (4xx other than 408/429), so a resend after a lost answer reuses its
+ * submission_id and is stored once. The queue is flushed now, when the network returns ("online")
+ * and every 15 s.
+ */
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("kiosk-config").textContent);
+  var root = document.getElementById("kiosk");
+  var device = root.getAttribute("data-device");
+  var KEY = "ascolto.kiosk.queue." + cfg.service;
+  var screens = { ask: "s-ask", why: "s-why", thanks: "s-thanks" };
+  var answers = {}, timer = null, flushing = false;
+  var queueNote = document.getElementById("queue");
+
+  function $(id) { return document.getElementById(id); }
+  function all(sel) { return Array.prototype.slice.call(document.querySelectorAll(sel)); }
+
+  function uuid4() {
+    if (crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
+  }
+
+  /* questionnaires.model.Condition: an unanswered source item never holds */
+  function holds(c) {
+    if (!c) { return true; }
+    var a = answers[c.item], v = c.value;
+    if (a === undefined) { return false; }
+    switch (c.op) {
+      case "eq": return a === v;
+      case "ne": return a !== v;
+      case "in": return v.indexOf(a) >= 0;
+      case "gt": return a > v;
+      case "gte": return a >= v;
+      case "lt": return a < v;
+      case "lte": return a <= v;
+    }
+    return false;
+  }
+
+  var memory = [];
+  try { memory = JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { memory = []; }
+  function load() { return memory.slice(); }
+  function save(q) {
+    try { localStorage.setItem(KEY, JSON.stringify(q)); } catch (e) { /* full or disabled: kept in memory below */ }
+    memory = q;
+    queueNote.textContent = q.length ? queueNote.getAttribute("data-label") + ": " + q.length : "";
+  }
+
+  function show(name) {
+    Object.keys(screens).forEach(function (k) { $(screens[k]).hidden = k !== name; });
+    var h = $(screens[name]).querySelector("h1,h2");
+    if (h) { h.focus(); }
+    clearTimeout(timer);
+    if (name === "thanks") { timer = setTimeout(reset, cfg.reset_s * 1000); }
+    if (name === "why") { idle(); }
+  }
+  function idle() { /* walked away on the reasons: the face still counts */
+    clearTimeout(timer);
+    timer = setTimeout(send, 30000);
+  }
+
+  function reset() {
+    answers = {};
+    all(".reason").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+    show("ask");
+  }
+
+  function send() {
+    var picked = {};
+    all(".reason[aria-pressed=true]").forEach(function (b) {
+      var item = b.getAttribute("data-item");
+      (picked[item] = picked[item] || []).push(b.getAttribute("data-code"));
+    });
+    cfg.reasons.forEach(function (r) { if (holds(r.show_if) && picked[r.code]) { answers[r.code] = picked[r.code]; } });
+    var q = load().concat([{ submission_id: uuid4(), service: cfg.service, questionnaire: cfg.questionnaire,
+      version: cfg.version, lang: cfg.lang, answers: answers, context: { page: "/kiosk" } }]);
+    save(q);
+    show("thanks");
+    flush();
+  }
+
+  function flush() {
+    if (flushing) { return; }
+    var q = load();
+    if (!q.length) { save(q); return; }
+    flushing = true;
+    var body = q[0];
+    fetch("/v1/submissions", { method: "POST", credentials: "omit", cache: "no-store",
+      headers: { "Content-Type": "application/json", "X-Ascolto-Device": device }, body: JSON.stringify(body) })
+      .then(function (r) {
+        flushing = false;
+        var final = r.status === 202 || (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429);
+        if (!final) { return; }
+        save(load().filter(function (x) { return x.submission_id !== body.submission_id; }));
+        flush();
+      }, function () { flushing = false; });
+  }
+
+  all(".face").forEach(function (b) {
+    b.addEventListener("click", function () {
+      answers = {};
+      answers[cfg.item] = b.getAttribute("data-code");
+      var any = false;
+      all(".reason-set").forEach(function (set) {
+        var r = cfg.reasons.filter(function (x) { return x.code === set.getAttribute("data-item"); })[0];
+        set.hidden = !(r && holds(r.show_if));
+        any = any || !set.hidden;
+      });
+      if (any) { show("why"); } else { send(); }
+    });
+  });
+  all(".reason").forEach(function (b) {
+    b.addEventListener("click", function () {
+      b.setAttribute("aria-pressed", b.getAttribute("aria-pressed") === "true" ? "false" : "true");
+      idle();
+    });
+  });
+  $("send").addEventListener("click", send);
+  $("back").addEventListener("click", reset);
+  window.addEventListener("online", flush);
+  setInterval(flush, 15000);
+  save(memory);
+  flush();
+}());

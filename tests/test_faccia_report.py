@@ -1,0 +1,79 @@
+"""The "Mettiamoci la faccia" report of an entity (issue 14 §6): faces by channel and month, the
+positive share with its interval, the reasons — published cells only — as a printable page."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from tests.console_data import build
+from tests.warehouse_rows import response, write
+
+FACE = {"satisfied": 100.0, "neutral": 50.0, "dissatisfied": 0.0}
+
+
+def _faccia(period: str, channel: str, face: str, rnd: random.Random, **kw) -> dict:
+    row = response(period=period, day=rnd.randint(1, 28), entity="c_h501", service=f"roma-{channel}",
+                   service_type="sportello.urp", channel=channel, questionnaire="faccia", **kw)
+    row.update(satisfaction=FACE[face], satisfaction_raw=face, satisfaction_scale=None,
+               answers=[("face", f'"{face}"')])
+    if face == "satisfied":
+        row["went_well"] = ["speed"] if rnd.random() < 0.7 else ["other"]
+    else:
+        row["went_wrong"] = ["speed"]
+    return row
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory):
+    from warehouse.console import create_app
+
+    root = tmp_path_factory.mktemp("faccia")
+    settings, tokens = build(root)
+    rnd = random.Random(3)
+    rows = []
+    for period in ("2026-09", "2026-10"):
+        for channel, (good, mid, bad) in (("front_office", (40, 8, 4)), ("phone", (20, 10, 10))):
+            rows += [_faccia(period, channel, f, rnd) for f, k in (("satisfied", good), ("neutral", mid),
+                                                                    ("dissatisfied", bad)) for _ in range(k)]
+    write(root, rows)
+    client = create_app(settings).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['monitoring']}"
+    return client
+
+
+def test_the_report_shows_faces_by_channel_and_month_with_intervals_and_reasons(console):
+    resp = console.get("/entities/c_h501/faccia")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "Mettiamoci la faccia" in html and 'lang="it"' in html and "da 2026-09 a 2026-10" in html
+    months = re.findall(r"<tr><td>(2026-\d\d)</td><td>(Sportello|Telefono)</td><td>(\d+)</td>", html)
+    assert [(m, c) for m, c, _ in months] == [("2026-09", "Sportello"), ("2026-09", "Telefono"),
+                                              ("2026-10", "Sportello"), ("2026-10", "Telefono")]
+    assert all(abs(int(n) - (52 if c == "Sportello" else 40)) <= 2 for _, c, n in months)  # perturbed by ≤ D
+    desk = re.search(r'<th scope="row">Sportello</th><td>(\d+)</td><td>([\d.]+)</td><td>([\d.]+)–([\d.]+)</td>', html)
+    share, lo, hi = float(desk[2]), float(desk[3]), float(desk[4])
+    assert lo < share < hi and abs(share - 100 * 80 / 104) < 4  # the happy face's share, with its CI
+    assert "Ho atteso poco" in html and "Che cosa non ha funzionato" in html  # reasons in the instrument's words
+    assert "@media print" in html and "@page" in html
+
+
+def test_the_report_is_linked_from_the_entity_and_refuses_unknowns(console):
+    assert "/entities/c_h501/faccia" in console.get("/entities/c_h501").get_data(as_text=True)
+    assert console.get("/entities/nope/faccia").status_code == 404
+    assert console.get("/entities/c_h501/faccia?start=2026-13").status_code == 400
+    empty = console.get("/entities/inps/faccia").get_data(as_text=True)
+    assert "Nessun giudizio raccolto" in empty
+
+
+def test_the_channel_view_of_an_entity_and_of_a_service_type_keeps_instruments_apart(console):
+    html = console.get("/channels?entity=c_h501").get_data(as_text=True)
+    found = set(re.findall(r'<tr data-channel="(\w+)"><td>2026</td><th scope="row">\w+</th><td><code>([\w-]+)</code>', html))
+    assert found == {("web", "cx-core"), ("front_office", "faccia"), ("phone", "faccia")}
+    by_type = console.get("/channels?service_type=sportello.urp").get_data(as_text=True)
+    assert 'data-channel="phone"' in by_type and 'data-channel="web"' not in by_type
+    assert "/channels?entity=c_h501" in console.get("/entities/c_h501").get_data(as_text=True)
+    assert console.get("/channels").status_code == 400
+    assert console.get("/channels?entity=c_h501&service_type=x").status_code == 400
+    assert console.get("/channels?entity=nope").status_code == 404

@@ -1,0 +1,79 @@
+"""Funnel counts (issue 14 §5) at the collector: POST /v1/funnel, with the submissions' checks."""
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from kafka import KafkaConsumer
+
+from questionnaires.funnel import FUNNEL_SCHEMA, parse_funnel
+from tests.conftest import ORIGIN
+
+SERVICE = "demo-roma-anagrafe"
+
+
+def _report(**kw) -> dict:
+    return {"report_id": str(uuid.uuid4()), "service": SERVICE, "impressions": 1, "starts": 1, "submissions": 0, **kw}
+
+
+def test_a_report_is_durable_on_the_topic_as_a_funnel_envelope(client, settings):
+    body = _report()
+    resp = client.post("/v1/funnel", json=body, headers={"Origin": ORIGIN})
+    assert resp.status_code == 202 and resp.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "Set-Cookie" not in resp.headers
+    consumer = KafkaConsumer(settings.topic, bootstrap_servers=settings.broker, auto_offset_reset="earliest",
+                             consumer_timeout_ms=5000)
+    rec = next(iter(consumer))
+    consumer.close()
+    env = json.loads(rec.value)
+    env = env.get("envelopes", [env])[0]
+    assert rec.key == SERVICE.encode() and env["schema"] == FUNNEL_SCHEMA
+    _, report = parse_funnel(env)
+    assert report == {**body, "report_id": body["report_id"]}
+    assert set(env) == {"schema", "received_at", "collector", "funnel"}  # no device, page, address
+
+
+@pytest.mark.parametrize("mutate, status, field", [
+    (lambda b: b.update(impressions=-1), 400, "impressions"),
+    (lambda b: b.update(impressions="1"), 400, "impressions"),
+    (lambda b: b.update(starts=10_000), 400, "starts"),
+    (lambda b: b.update(impressions=0, starts=0, submissions=0), 400, "impressions"),
+    (lambda b: b.update(page="/x"), 400, "page"),
+    (lambda b: b.pop("report_id"), 400, "report_id"),
+    (lambda b: b.update(service="nope"), 404, "service"),
+])
+def test_bad_reports_are_refused_naming_the_field(client, mutate, status, field):
+    body = _report()
+    mutate(body)
+    resp = client.post("/v1/funnel", json=body)
+    assert resp.status_code == status and field in resp.get_json()["fields"]
+
+
+def test_a_foreign_origin_and_a_wrong_type_are_refused(client):
+    assert client.post("/v1/funnel", json=_report(), headers={"Origin": "https://evil.example"}).status_code == 403
+    assert client.post("/v1/funnel", data="x", content_type="text/plain").status_code == 415
+
+
+def test_the_questionnaire_tells_the_widget_the_sampling_rate(client):
+    assert client.get(f"/v1/services/{SERVICE}/questionnaire").get_json()["sampling_rate"] == 1.0
+
+
+def test_the_processor_separates_funnel_envelopes_from_submissions_in_one_record():
+    from processor.badrows import Reason
+    from processor.steps import transform
+    from questionnaires.envelope import encode_record, make_envelope
+    from questionnaires.funnel import make_funnel_envelope
+    from tests.processor_fakes import FakeLookup, Rec, submission as sub
+
+    good = make_funnel_envelope({"report_id": str(uuid.uuid4()), "service": "svc-a", "impressions": 1}, collector="c")
+    unknown = make_funnel_envelope({"report_id": str(uuid.uuid4()), "service": "svc-x", "impressions": 1},
+                                   collector="c")
+    broken = dict(good, funnel={"report_id": "x", "service": "svc-a"})
+    value = encode_record([make_envelope(sub(), collector="c", device="mobile"), good, unknown, broken])
+    out = transform([Rec("t", 0, 7, b"svc-a", value)], FakeLookup())
+    assert len(out.accepted) == 1 and out.envelopes == 4
+    [row] = out.funnel
+    assert (row["service"], row["entity"], row["impressions"], row["starts"], row["kafka_offset"]) == \
+        ("svc-a", "c_h501", 1, 0, 7)
+    assert [f.reason for f in out.failures] == [Reason.UNKNOWN_SERVICE, Reason.INVALID_ENVELOPE]

@@ -1,0 +1,59 @@
+"""The channel view (issue 14 §4): an entity's or a service type's indicator by channel.
+
+``/channels?entity=IPA`` or ``/channels?service_type=CODE`` (``indicator``, default satisfaction;
+``freq`` M, Q or A, default A): one row per (period, channel, instrument) — instruments stay apart,
+since a face and a 5-point rating are not the same measure — every cell a published cell of
+:func:`warehouse.cube.table`. Linked from the entity and service-type pages.
+"""
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from ..comparability import QueryError
+from ..cube import Cut, table
+from ..protect import Protection
+from . import i18n
+from .data import indicator_arg
+from .auth import require
+
+bp = Blueprint("channels", __name__)
+CHANNEL_LABELS = {"web": "Web", "app": "App", "email": "E-mail", "sms": "SMS", "kiosk": "Totem",
+                  "front_office": "Sportello", "phone": "Telefono"}
+i18n.EN.update({"Canali": "Channels", "Canale": "Channel", "Strumento": "Instrument", "Quota positiva": "Positive share",
+                "Totem": "Kiosk", "Sportello": "Front office", "Telefono": "Phone"})
+
+
+def _v(x):
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+
+@bp.get("/channels")
+@require("dashboards")
+def page():
+    args = request.args
+    entity, stype = args.get("entity"), args.get("service_type")
+    if bool(entity) == bool(stype):
+        raise QueryError("entity", "Give exactly one of entity or service_type.")
+    indicator = indicator_arg(args)
+    freq = args.get("freq", "A")
+    filters = {"entity": [entity]} if entity else {"service_type": [stype]}
+    settings = current_app.config["ASCOLTO_SETTINGS"]
+    con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
+    df = table(con, Cut(indicator, ["channel", "questionnaire"], filters, freq), Protection.from_settings(settings))
+    rows = [{"period": r["period"], "channel": r["channel"], "label": CHANNEL_LABELS.get(r["channel"], r["channel"]),
+             "questionnaire": r["questionnaire"], "n": _v(r["n"]), "mean": _v(r["mean"]),
+             "top2": _v(r["top2"]), "lower": _v(r["top2_lower"]), "upper": _v(r["top2_upper"]),
+             "status": r["obs_status"]} for r in df.to_dict("records")]
+    if entity is not None and not rows and not _known_entity(entity):
+        abort(404)
+    return render_template("channels.html", rows=rows, entity=entity, service_type=stype, indicator=indicator,
+                           page="entities" if entity else "service-types")
+
+
+def _known_entity(ipa: str) -> bool:
+    from registry import Entity, session_scope
+
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        return s.get(Entity, ipa) is not None

@@ -1,0 +1,39 @@
+"""The "Mettiamoci la faccia" report page of an entity (issue 14 §6): ``/entities/<ipa>/faccia``.
+
+Italian, printable (a print stylesheet gives a PDF-quality layout from the browser's "Stampa"),
+linked from the entity page; the figures come from :mod:`warehouse.faccia_report` (published cells).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from registry import Entity, session_scope
+
+from ..faccia_report import report
+from ..protect import Protection
+from .auth import require
+
+bp = Blueprint("faccia", __name__)
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@bp.get("/entities/<ipa>/faccia")
+@require("dashboards")
+def page(ipa: str):
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        entity = s.get(Entity, ipa)
+        name = entity.name if entity else None
+    if name is None:
+        abort(404)
+    start, end = request.args.get("start") or None, request.args.get("end") or None
+    for v in (start, end):
+        if v is not None and not _MONTH.match(v):
+            abort(400, "start and end are months, YYYY-MM")
+    settings = current_app.config["ASCOLTO_SETTINGS"]
+    con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
+    data = report(con, ipa, Protection.from_settings(settings), start, end)
+    return render_template("faccia_report.html", d=data, entity_name=name, page="entities",
+                           made=datetime.now(timezone.utc).strftime("%d/%m/%Y"))

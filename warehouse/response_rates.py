@@ -1,0 +1,107 @@
+"""Response rates, break-off and item non-response (issue 14 §5) from the ``funnel`` dataset.
+
+:func:`funnel_cells` sums the widget's counts (each ``report_id`` once: :mod:`dataset.funnel`)
+per cut with the key sums the cell-key method needs; :func:`rates` publishes them through
+:func:`warehouse.protect.publish_rates` — the only path to published figures. Item non-response
+(:func:`item_nonresponse`) is the share of submissions to which an item applied (its ``show_if``
+held) that left it unanswered, from perturbed counts too (:meth:`Protection.perturb` on the
+responses' record keys), over the rows that count (:func:`dataset.views.counted`: no automated answers).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from dataset.funnel import funnel_view_sql
+from dataset.recordkey import KEY_SCALE
+from dataset.views import counted, responses_view_sql
+from questionnaires import UnknownQuestionnaire, default_catalog
+
+from .protect import RATE_COUNTS, Protection, publish_rates
+
+DIMS = ("period", "service", "entity", "service_type", "channel", "pa_type", "region", "day")
+
+
+def _check_dims(dims: Sequence[str]) -> list[str]:
+    bad = [d for d in dims if d not in DIMS]
+    if bad:
+        raise ValueError(f"unknown dimension(s) {bad}; use {', '.join(DIMS)}")
+    return list(dims)
+
+
+def funnel_cells(data_dir: Path, dims: Sequence[str] = ("service", "period"),
+                 where: dict[str, str] | None = None) -> pd.DataFrame:
+    """True counts per cell (``dims``, each count, its key sum ``k_<count>``): for protection only."""
+    dims = _check_dims(dims)
+    sql = funnel_view_sql(data_dir)
+    cols = dims + [c for n in RATE_COUNTS for c in (n, f"k_{n}")]
+    if sql is None:
+        return pd.DataFrame(columns=cols)
+    sums = ", ".join(f"sum({n})::BIGINT AS {n}, (sum(CAST(round(coalesce(record_key, 0) * {KEY_SCALE}) AS HUGEINT) "
+                     f"* {n}) % {KEY_SCALE})::BIGINT AS k_{n}" for n in RATE_COUNTS)
+    filters = [f"{_check_dims([k])[0]} = ?" for k in (where or {})]
+    con = duckdb.connect(":memory:")
+    try:
+        group = ", ".join(dims) if dims else "1"
+        q = (f"SELECT {', '.join(dims) + ', ' if dims else ''}{sums} FROM ({sql}) "
+             f"{'WHERE ' + ' AND '.join(filters) if filters else ''} GROUP BY {group} ORDER BY {group}")
+        return con.execute(q, list((where or {}).values())).df()[cols]
+    finally:
+        con.close()
+
+
+def rates(data_dir: Path, protection: Protection, dims: Sequence[str] = ("service", "period"),
+          where: dict[str, str] | None = None) -> pd.DataFrame:
+    """Published response rate and break-off rate per cell (see :func:`warehouse.protect.publish_rates`)."""
+    return publish_rates(funnel_cells(data_dir, dims, where), dims, protection)
+
+
+def item_nonresponse(data_dir: Path, protection: Protection, service: str, period: str | None = None) -> pd.DataFrame:
+    """Per (period, questionnaire, version, item) of ``service``: the submissions the item applied to
+    and the share that left it unanswered (perturbed counts; suppressed below ``min_n``)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(responses_view_sql(data_dir))
+        q = (f"SELECT period, questionnaire, version, answers, record_key FROM responses WHERE service = ? AND {counted()}"
+             + (" AND period = ?" if period else ""))
+        rows = con.execute(q, [service] + ([period] if period else [])).fetchall()
+    finally:
+        con.close()
+    acc: dict[tuple, list[int]] = {}
+    for per, qid, version, answers, key in rows:
+        try:
+            questionnaire = default_catalog().get(qid, version)
+        except UnknownQuestionnaire:
+            continue
+        given = {k: json.loads(v) for k, v in (answers or {}).items()} if not isinstance(answers, list) \
+            else {k: json.loads(v) for k, v in answers}
+        key_int = int(round((key or 0.0) * KEY_SCALE))
+        for item in questionnaire.items:
+            if not item.visible(given):
+                continue
+            cell = acc.setdefault((per, qid, version, item.code), [0, 0, 0, 0])
+            cell[0] += 1
+            cell[1] = (cell[1] + key_int) % KEY_SCALE
+            if item.code not in given:
+                cell[2] += 1
+                cell[3] = (cell[3] + key_int) % KEY_SCALE
+    cols = ["period", "questionnaire", "version", "item", "applicable", "missing", "nonresponse"]
+    if not acc:
+        return pd.DataFrame(columns=cols + ["obs_status"])
+    keys = list(acc)
+    vals = np.array([acc[k] for k in keys], dtype=np.int64)
+    n = protection.perturb(vals[:, 0], vals[:, 1]).astype(float)
+    miss = np.clip(protection.perturb(vals[:, 2], vals[:, 3]), 0, None).astype(float)
+    hidden = n < protection.min_n
+    miss = np.where(hidden, np.nan, np.minimum(miss, n))
+    n = np.where(hidden, np.nan, n)
+    df = pd.DataFrame(keys, columns=cols[:4])
+    df["applicable"], df["missing"] = n, miss
+    df["nonresponse"] = np.where(hidden, np.nan, 100 * np.nan_to_num(miss) / np.where(n > 0, n, 1))
+    df["obs_status"] = np.where(hidden, "Q", np.where(n < protection.low_n, "U", "A"))
+    return df
