@@ -10,6 +10,7 @@ record key, not in the rollup nor any published figure; the web manager sees it 
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import duckdb
@@ -122,12 +123,16 @@ def test_a_service_in_test_mode_marks_every_answer_and_the_widget_is_told(settin
         doc = client.get(f"/v1/services/{KEY}/questionnaire", headers={"Origin": ORIGIN}).get_json()
         assert doc["test"] is True
         during = [submission(), submission()]
+        funnel = [{"report_id": str(uuid.uuid4()), "service": KEY, "impressions": 1, "starts": 1, "submissions": 1}
+                  for _ in range(2)]
+        assert client.post("/v1/funnel", json=funnel[0], headers={"Origin": ORIGIN}).status_code == 202  # not stored
         assert _post(client, during[0]).status_code == 202
         assert _post(client, during[1], origin=None).status_code == 202  # a back end's too, in test mode
         assert _cli(settings, "registry", "test-mode", KEY, "off").exit_code == 0
         assert "test" not in client.get(f"/v1/services/{KEY}/questionnaire", headers={"Origin": ORIGIN}).get_json()
         after = submission()
         assert _post(client, after).status_code == 202
+        assert client.post("/v1/funnel", json=funnel[1], headers={"Origin": ORIGIN}).status_code == 202
     finally:
         app.extensions["ascolto.durability"].close()
     processor_factory()
@@ -135,6 +140,9 @@ def test_a_service_in_test_mode_marks_every_answer_and_the_widget_is_told(settin
              message="one response and two check-ups")
     assert {r["submission_id"] for r in testrows.recent(settings.data_dir)} == {b["submission_id"] for b in during}
     assert _rollup_responses(settings) == 1
+    wait_for(lambda: (settings.data_dir / "funnel").exists(), message="the funnel report after test mode")
+    reports = pq.read_table(settings.data_dir / "funnel").column("report_id").to_pylist()
+    assert reports == [funnel[1]["report_id"]]  # the view during test mode moved no response rate
     log = json.loads(_cli(settings, "registry", "log", "--type", "service", "--key", KEY, "--json").output)
     assert [e["action"] for e in log][:2] == ["test-mode-off", "test-mode-on"]
     assert log[0]["actor"] == "web manager"
