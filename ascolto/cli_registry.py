@@ -284,7 +284,7 @@ def list_(ctx: click.Context, what: str, category, region, entity_ipa, service_t
             rows = [audit.snapshot(x) for x in
                     ops.list_services(s, entity_ipa=entity_ipa, service_type=service_type, limit=limit)]
             cols = ["key", "entity_ipa", "service_type", "channel", "questionnaire_id", "questionnaire_version",
-                    "active", "sampling_rate", "allowed_origins", "name"]
+                    "active", "test_mode", "sampling_rate", "allowed_origins", "name"]
     _emit(rows, cols, as_json)
 
 
