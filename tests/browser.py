@@ -11,6 +11,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 #: As this machine's probe runs it: no sandbox as root, and no background network (none is reachable).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: A citizen's browser for answers a test wants counted: headless chromium's own user agent says
+#: "HeadlessChrome", which the collector classifies as automated (kept, never counted: issue 19).
+CITIZEN_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 #: The markers of every browser test module: ``pytestmark = BROWSER``.
 BROWSER = [
     pytest.mark.browser, pytest.mark.slow,

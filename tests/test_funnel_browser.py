@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from scipy.stats import binom
 
-from tests.browser import BROWSER
+from tests.browser import BROWSER, CITIZEN_UA
 from tests.channel_support import DESK_SERVICE
 from tests.conftest import wait_for
 from tests.test_channels_browser import SAMPLED_SERVICE, browser, stack  # noqa: F401 (module fixtures)
@@ -27,7 +27,7 @@ def _cells(stack, service: str):
 
 
 def test_n_shown_and_m_answered_give_a_response_rate_of_m_over_n(stack, browser):  # noqa: F811
-    context = browser.new_context(locale="it-IT")
+    context = browser.new_context(locale="it-IT", user_agent=CITIZEN_UA)  # answers counted in item non-response
     page = context.new_page()
     plan = ["answer", "answer", "start", "answer", "look", "answer", "look"]  # N = 7 shown, 5 started, M = 4
     for what in plan:

@@ -14,10 +14,9 @@ import pytest
 
 from deploy.broker import free_port
 from tests.conftest import wait_for
-from tests.browser import BROWSER, launch
+from tests.browser import BROWSER, CITIZEN_UA, launch
 
 pytestmark = BROWSER
-CITIZEN_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
 
 def _get_json(url: str, token: str | None = None):
@@ -85,8 +84,7 @@ def test_an_answer_in_the_widget_reaches_the_national_indicator_within_10_second
     before = _total(stack)
     with sync_playwright() as pw:
         browser = launch(pw)
-        # a citizen's browser: headless chromium's own user agent ("HeadlessChrome") is classified as
-        # automated, and automated answers are kept but never counted (issue 19 point 3)
+        # a citizen's browser (tests/browser.py): headless chromium's own user agent is automated
         page = browser.new_page(user_agent=CITIZEN_UA)
         page.goto(f"http://localhost:{stack['DEMO']}/")
         form = page.get_by_role("form", name="La tua opinione sul servizio")
