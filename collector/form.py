@@ -117,6 +117,7 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
         "form.html", lang=lang, ui=ui, title=q.title.get(lang) or q.title[DEFAULT_LANGUAGE],
         title_lang=_label_lang(q.title, lang), service_name=service_name, entity_name=entity_name,
         items=_view_items(q, lang, raw or {}, errors), errors=errors, notice=notice,
+        test=cfg.test_mode,  # a service in test mode: its answers are check-ups, never counted
         action=url_for("form.submit_form"), hidden={
             "service": cfg.key, "lang": lang, "submission_id": submission_id, "token": token, "page": page,
             "back": checked_back(cfg.allowed_origins, back)},
@@ -220,7 +221,7 @@ def thanks(key: str):
     service_name, entity_name = _names(cfg.key)
     html = render_template("form_thanks.html", lang=lang, ui=UI[lang], service_name=service_name,
                            entity_name=entity_name, again=url_for("form.form_page", key=cfg.key, lang=lang),
-                           back=checked_back(cfg.allowed_origins, request.args.get("back")))
+                           back=checked_back(cfg.allowed_origins, request.args.get("back")), test=cfg.test_mode)
     resp = Response(html, mimetype="text/html")
     resp.cache_control.no_store = True
     return _secure(resp, cfg.allowed_origins)

@@ -122,6 +122,8 @@ def test_a_service_in_test_mode_marks_every_answer_and_the_widget_is_told(settin
     try:
         doc = client.get(f"/v1/services/{KEY}/questionnaire", headers={"Origin": ORIGIN}).get_json()
         assert doc["test"] is True
+        form = client.get(f"/v1/services/{KEY}/form?lang=en").get_data(as_text=True)  # the no-JS form says so too
+        assert '<p class="test" role="note">Test mode: answers are not counted.</p>' in form
         during = [submission(), submission()]
         funnel = [{"report_id": str(uuid.uuid4()), "service": KEY, "impressions": 1, "starts": 1, "submissions": 1}
                   for _ in range(2)]
@@ -130,6 +132,7 @@ def test_a_service_in_test_mode_marks_every_answer_and_the_widget_is_told(settin
         assert _post(client, during[1], origin=None).status_code == 202  # a back end's too, in test mode
         assert _cli(settings, "registry", "test-mode", KEY, "off").exit_code == 0
         assert "test" not in client.get(f"/v1/services/{KEY}/questionnaire", headers={"Origin": ORIGIN}).get_json()
+        assert 'class="test"' not in client.get(f"/v1/services/{KEY}/form?lang=en").get_data(as_text=True)
         after = submission()
         assert _post(client, after).status_code == 202
         assert client.post("/v1/funnel", json=funnel[1], headers={"Origin": ORIGIN}).status_code == 202
