@@ -36,7 +36,10 @@ USER_AGENTS = {
     "mobile": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1",
     "desktop": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
     "tablet": "Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 Safari/604.1",
+    # a site-monitoring robot that fills the widget: kept for audit, never counted (the quality page counts it)
+    "bot": "Mozilla/5.0 (compatible; PA-UptimeBot/2.1; +https://monitor.example)",
 }
+BOT_SHARE = 0.015  # of the web answers
 COUNTER_CHANNELS = {"front_office", "kiosk", "phone"}  # answered on an operator's or a kiosk's device
 
 
@@ -61,6 +64,7 @@ def plan(origins: list[str], *, now: datetime | None = None, months: int = 13, s
     """The backfill lines (see ``collector.backfill``): ``months`` months up to ``now``, every demo service."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     rng = random.Random(seed)
+    robots = random.Random(seed + 1)  # its own stream: the people's answers stay the same with or without robots
     starts = _month_starts(now, months)
     lines = []
     for key, _entity, _name, _stype, channel, qid in all_services():
@@ -80,6 +84,8 @@ def plan(origins: list[str], *, now: datetime | None = None, months: int = 13, s
                 sub = {"submission_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "service": key,
                        "questionnaire": qid, "version": 1, "lang": lang, "channel": channel,
                        "answers": answers_for(qid, rng, level), "context": {}}
+                if channel == "web" and robots.random() < BOT_SHARE:
+                    device = "bot"
                 line = {"received_at": at.isoformat(), "user_agent": USER_AGENTS[device], "submission": sub}
                 if channel == "web":  # the widget on the PA's page
                     sub["context"] = {"page": "/servizi/" + key.removeprefix("demo-"), "hp": "",

@@ -53,6 +53,8 @@ def test_the_plan_covers_thirteen_months_every_instrument_channel_and_several_en
     for s in subs[::7]:
         catalog.get(s["questionnaire"], 1).validate(s["answers"])
     assert plan([ORIGIN], now=NOW) == lines  # deterministic: a rerun sends the same ids
+    robots = [l for l in lines if "Bot" in l["user_agent"]]  # a few, for the quality page's automated count
+    assert 0 < len(robots) < 0.03 * len(lines) and all(l["submission"]["channel"] == "web" for l in robots)
 
 
 def test_the_history_reaches_past_periods_through_the_intake_and_loads_once(settings):
