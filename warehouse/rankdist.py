@@ -11,7 +11,8 @@ quantile the old Monte-Carlo estimate approached as its draws grew, without its 
 moved bounds by up to 15 ranks at 440 units) and deterministic by construction. Two ways:
 
 - **Exact** (``n ≤`` :data:`EXACT_UNITS`): on a common grid of t the whole Poisson-binomial
-  distribution of all n units is built by the standard recursion; each unit's leave-one-out
+  distribution of all n units is built by the standard recursion (the grid: every unit's mean ±
+  SPAN sd in steps of half its sd, so each unit's own steps are resolved whatever the others'); each unit's leave-one-out
   distribution is recovered by dividing its own Bernoulli factor back out (forwards where its
   pⱼ ≤ ½, backwards from the top where pⱼ > ½: both directions shrink rounding errors), and
   integrated over t with the mass of unit i's normal in each grid cell.
@@ -38,15 +39,14 @@ EXACT_UNITS = 40
 #: Quadrature nodes per unit for the refined normal (midpoints of equal-probability slices).
 NODES = 128
 #: The common grid spans every unit's mean ± this many sd, with a spacing of the smallest sd (exact:
-#: half of it), between 64 and :data:`MAX_GRID` points; a unit's P(θ > t) is computed only within
-#: this many of its sd (beyond: 0 or 1).
+#: half of it), between 64 and :data:`MAX_GRID` points; the refined normal computes a unit's
+#: P(θ > t) only within this many of its sd (beyond: 0 or 1).
 SPAN = 8.5
 MAX_GRID = 2048
 #: |z| beyond which Φ(z) is 0 or 1 to double precision for the purpose of a probability sum.
 ZMAX = 8.5
 _C = 1.0 / np.sqrt(2.0 * np.pi)
 _X = ndtri((np.arange(NODES) + 0.5) / NODES)  # the nodes, in sd units of unit i's own normal
-_OWN = ndtr(-_X)                                # unit i's own P(θᵢ > t) at its nodes
 
 
 def rank_quantiles(mean, sd, probs=(0.025, 0.975)) -> list[np.ndarray]:
@@ -64,6 +64,8 @@ def rank_quantiles(mean, sd, probs=(0.025, 0.975)) -> list[np.ndarray]:
 
 
 def _grid(m: np.ndarray, s: np.ndarray, spacing: float) -> np.ndarray:
+    """A regular grid over every unit's mean ± SPAN sd, ``spacing`` × the smallest sd apart (64 to
+    MAX_GRID points)."""
     lo, hi = float(np.min(m - SPAN * s)), float(np.max(m + SPAN * s))
     g = int(np.clip(np.ceil((hi - lo) / (spacing * s.min())) + 1, 64, MAX_GRID))
     return np.linspace(lo, hi, g)
@@ -82,10 +84,24 @@ def _zones(m: np.ndarray, s: np.ndarray, t: np.ndarray):
     return unit, idx, a, start
 
 
+def _exact_grid(m: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Points over every unit's mean ± SPAN sd, at most about half the sd of the most precise unit
+    covering them apart (so every unit's steps are resolved, however the precisions differ)."""
+    cand = np.unique((m[:, None] + s[:, None] * np.linspace(-SPAN, SPAN, 35)[None, :]).ravel())
+    covered = np.abs(cand[None, :] - m[:, None]) <= SPAN * s[:, None]
+    need = 0.5 * np.where(covered, s[:, None], np.inf).min(axis=0)
+    keep, last = [], -np.inf
+    for x, gap in zip(cand.tolist(), need.tolist()):
+        if x - last >= gap * 0.999:
+            keep.append(x)
+            last = x
+    return np.array(keep)
+
+
 def _exact_cdf(m: np.ndarray, s: np.ndarray) -> np.ndarray:
     """P(rank_i ≤ r) for every unit i (rows) and r = 1..n (columns), exactly up to the grid."""
     n = len(m)
-    t = _grid(m, s, 0.5)
+    t = _exact_grid(m, s)
     p = ndtr((m[:, None] - t[None, :]) / s[:, None])      # P(θⱼ > t): n × g
     a = np.zeros((n + 1, len(t)))                          # distribution of the count of all n units above t
     a[0] = 1.0
