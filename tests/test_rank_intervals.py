@@ -84,6 +84,11 @@ def test_two_units_are_exact():
     assert ndtr(-d / np.sqrt(18)) == pytest.approx(0.0304, abs=1e-4)
     lo, hi = rankdist.rank_quantiles([60.0, 60.0 + d], [3.0, 3.0])
     assert lo.tolist() == [1, 1] and hi.tolist() == [2, 2]
+    # the same with very different precisions (the grid must resolve the precise unit's own sd)
+    sd = np.hypot(0.01, 5.0)
+    for gap, expected in ((2.357 * sd, ([2, 1], [2, 1])), (1.875 * sd, ([1, 1], [2, 2]))):
+        lo, hi = rankdist.rank_quantiles([60.0, 60.0 + gap], [0.01, 5.0])
+        assert (lo.tolist(), hi.tolist()) == expected
 
 
 def test_one_unit_and_order_of_the_units():
