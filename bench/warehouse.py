@@ -8,7 +8,8 @@ faccia mixes, entity effects) written as processor-like part files
 (``responses/period=YYYY-MM/pa_type=XX/part-….parquet``), builds the rollup, and times:
 
 - the national comparison (entities of one service type vs the benchmark, funnel + EB) — target < 0.5 s;
-- the console API's main calls through the Flask test client (p50/p95) — target p95 < 100 ms;
+- the console API's main calls through the Flask test client (p50/p95) — target p95 < 100 ms; the
+  comparison both from the API's per-version cache and computed afresh (cache emptied per request);
 - an SDMX-CSV export of the annual publication table.
 
 The comparison and the API are timed side by side with the protection (the cell-key method) on and
@@ -226,6 +227,19 @@ def main() -> None:
                 worst[m] = max(worst[m], pct(xs[m], 95))
                 line.append(f"protection {m}: p50 {pct(xs[m], 50) * 1000:.1f} ms, p95 {pct(xs[m], 95) * 1000:.1f} ms")
             print(f"API {name}: " + "; ".join(line))
+        # the cached comparisons above are the common case; the first request of a comparison (per rollup
+        # version) computes it: timed here with the cache emptied before every request
+        xs = {m: [] for m in clients}
+        for _ in range(10):
+            for m, client in clients.items():
+                def fresh(client=client):
+                    client.application.extensions.pop("ascolto.compare_cache", None)
+                    client.get(calls["compare + funnel + EB"])
+                xs[m] += timed(fresh, 2)
+        for m in clients:
+            worst[m] = max(worst[m], pct(xs[m], 95))
+        print("API compare + funnel + EB, uncached: " + "; ".join(
+            f"protection {m}: p50 {pct(xs[m], 50) * 1000:.1f} ms, p95 {pct(xs[m], 95) * 1000:.1f} ms" for m in clients))
         print(f"API worst p95: protection on {worst['on'] * 1000:.1f} ms, off {worst['off'] * 1000:.1f} ms  (target < 100 ms)")
         out = root / "export.sdmx.csv"
         t = time.perf_counter()

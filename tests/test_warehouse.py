@@ -217,6 +217,24 @@ def test_compare_entities_of_one_service_type(data_dir):
     assert client.get("/api/v1/compare?service_type=anagrafe.certificati&measure=top2").status_code == 200
 
 
+def test_the_benchmark_cell_is_the_sum_of_the_unit_cells(data_dir):
+    """compare() builds the benchmark from the units' rows instead of a second scan: it must be the very
+    cell the API publishes for the service type (same counts, key sums, pool, hence the same noise)."""
+    import pandas as pd
+
+    from warehouse.compare import total
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        con = wh.cursor()
+        for indicator in ("satisfaction", "ease", "went_well"):
+            for level in ("entity", "service"):
+                f = {"service_type": ["anagrafe.certificati"]}
+                raw = cube.aggregate(con, cube.Cut(indicator=indicator, by=[level], filters=f), span=True)
+                direct = cube.aggregate(con, cube.Cut(indicator=indicator, filters=f), span=True)
+                assert len(raw) > 1, (indicator, level)
+                pd.testing.assert_frame_equal(total(raw, level), direct)
+
+
 def test_meta_route(data_dir):
     body = api_client(Settings(data_dir=data_dir)).get("/api/v1/meta").get_json()
     assert body["periods"] == ["2026-10", "2026-11"]

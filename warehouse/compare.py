@@ -19,10 +19,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
+
+from dataset.recordkey import KEY_SCALE
 
 from . import funnel as fn
 from .comparability import NotComparable, QueryError, check_comparison, guard, pool_of
-from .cube import Cut, _num, aggregate
+from .cube import SPAN, Cut, _num, aggregate, nums
 from .protect import FREE, TASK, Protection, publish
 from .ranking import eb_ranking, fdr_flags
 from .rollup import ALL_SCORES
@@ -76,8 +79,7 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
     if raw.empty:
         return {**result, **empty}
     _guard_pool(raw, cut.indicator, measure)
-    bench = publish(aggregate(con, Cut(indicator=cut.indicator, filters=cut.filters, freq=cut.freq, start=cut.start,
-                                       end=cut.end), span=True), cut.indicator, [], protection).iloc[0]
+    bench = publish(total(raw, level), cut.indicator, [], protection).iloc[0]
     units = publish(raw, cut.indicator, [level], protection)
     vcol = "mean" if measure == "mean" else "top2"
     free = (units["conf_status"] == FREE).to_numpy() & (bench["conf_status"] == FREE)
@@ -88,7 +90,7 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
                  "sd": _num(bench["sd"]) if measure == "mean" else None}
     body = {**result, **empty, "benchmark": benchmark}
     if bench["conf_status"] != FREE or len(pub) == 0:
-        return {**body, "units": [_unit(level, r, None) for r in units.to_dict("records")]}
+        return {**body, "units": [_unit(level, r, None) for r in _records(units, level)]}
     target = float(bench[vcol])
     n_min = float(min_n if min_n is not None else protection.min_n)
     n_max = max(float(n.max()) * 1.1, n_min + 1)
@@ -103,33 +105,62 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
         se = 100 * np.sqrt(p0 * (1 - p0) / n)
     fdr = fdr_flags(f["p_value"], y - target)
     ranks = eb_ranking(y, np.where(se > 0, se, 1e-9))
+    ranked = ranks["ranked"]
+    lim = {key: (nums(f["limits"][key][0]), nums(f["limits"][key][1])) for key in ("95", "99.8")}
+    cols = {"value": nums(y), "z": nums(f["z"], 3), "p_value": nums(f["p_value"], 4), "q_value": nums(fdr["q_value"], 4),
+            "estimate": nums(ranks["estimate"]), "lower": nums(ranks["lower"]), "upper": nums(ranks["upper"]),
+            "flag": f["flag"].tolist(), "fdr_flag": fdr["flag"].tolist()}
+    if ranked:
+        cols.update(rank=ranks["rank"].tolist(), tied=ranks["tied"].tolist(), rank_lower=ranks["rank_lower"].tolist(),
+                    rank_upper=ranks["rank_upper"].tolist())
     by_unit = {}
-    for i, u in enumerate(pub[level]):
-        ranked = ranks["ranked"]
+    for i, u in enumerate(pub[level].tolist()):
         by_unit[u] = {
-            "value": _num(y[i]), "z": _num(f["z"][i], 3),
-            "limits": {key: [_num(f["limits"][key][0][i]), _num(f["limits"][key][1][i])] for key in ("95", "99.8")},
-            "flag": str(f["flag"][i]), "p_value": _num(f["p_value"][i], 4),
-            "fdr": {"q_value": _num(fdr["q_value"][i], 4), "flag": str(fdr["flag"][i])},
-            "significant": bool(fdr["flag"][i] != "within"),
-            "eb": {"estimate": _num(ranks["estimate"][i]), "ci": [_num(ranks["lower"][i]), _num(ranks["upper"][i])]},
-            "rank": int(ranks["rank"][i]) if ranked else None, "tied": bool(ranks["tied"][i]) if ranked else None,
-            "rank_interval": [int(ranks["rank_lower"][i]), int(ranks["rank_upper"][i])] if ranked else None}
-    out = [_unit(level, r, by_unit.get(r[level])) for r in units.to_dict("records")]
+            "value": cols["value"][i], "z": cols["z"][i],
+            "limits": {key: [lim[key][0][i], lim[key][1][i]] for key in lim},
+            "flag": str(cols["flag"][i]), "p_value": cols["p_value"][i],
+            "fdr": {"q_value": cols["q_value"][i], "flag": str(cols["fdr_flag"][i])},
+            "significant": cols["fdr_flag"][i] != "within",
+            "eb": {"estimate": cols["estimate"][i], "ci": [cols["lower"][i], cols["upper"][i]]},
+            "rank": int(cols["rank"][i]) if ranked else None, "tied": bool(cols["tied"][i]) if ranked else None,
+            "rank_interval": [int(cols["rank_lower"][i]), int(cols["rank_upper"][i])] if ranked else None}
+    out = [_unit(level, r, by_unit.get(r[level])) for r in _records(units, level)]
     out.sort(key=lambda u: (u["rank"] is None, u["rank"] or 0, -(u["value"] or 0), str(u[level])))
     curve = f["curve"]
     keep = curve["n"] >= n_min
     grid = curve["n"][keep]
     funnel = {"n": grid.astype(int).tolist(), "informative": len(pub) >= MIN_UNITS, "min_units": MIN_UNITS}
     for key in ("95", "99.8"):
-        funnel[f"lower_{key}"] = [_num(v) for v in curve[key][0][keep]]
-        funnel[f"upper_{key}"] = [_num(v) for v in curve[key][1][keep]]
+        funnel[f"lower_{key}"] = nums(curve[key][0][keep])
+        funnel[f"upper_{key}"] = nums(curve[key][1][keep])
     test = {k: (_num(v, 4) if isinstance(v, float) else v) for k, v in f["test"].items()}
     ranking = {"ranked": ranks["ranked"], "reason": ranks["reason"], "mu": _num(ranks["mu"]),
                "tau2": _num(ranks["tau2"], 4),
                "note": "ranks of empirical-Bayes estimates with 95% rank intervals; equal published estimates share a "
                        "rank; 'significant' is the Benjamini-Hochberg FDR flag (q < 5%) over all units"}
     return {**body, "method": f["method"], "test": test, "ranking": ranking, "units": out, "funnel": funnel}
+
+
+def total(raw: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The one cell of every row of ``raw`` (:func:`~warehouse.cube.aggregate` by ``level`` with
+    ``span``), equal to aggregating the cut without ``by``: counts add up, key sums add up modulo
+    2³² (as the rollup's own), the questionnaire versions pool. Saves a second scan of the rollup."""
+    out = {"period": pd.array([SPAN], dtype=raw["period"].dtype)}
+    for c in raw.columns.drop(["period", level]):
+        if c == "pool":
+            out[c] = pd.array([",".join(sorted({v for p in raw[c].dropna().tolist() for v in p.split(",") if v}))],
+                              dtype=raw[c].dtype)
+        else:
+            v = raw[c].to_numpy().sum()
+            out[c] = np.array([v % KEY_SCALE if c == "k" or c.startswith("k_") else v], dtype=raw[c].dtype)
+    return pd.DataFrame(out)
+
+
+def _records(units: pd.DataFrame, level: str) -> list[dict[str, Any]]:
+    """The columns of the published units that :func:`_unit` reads, as records (``to_dict`` of every
+    column cost more than the rest of the output)."""
+    names = [level, "n", "conf_status", "obs_status"]
+    return [dict(zip(names, row)) for row in zip(*(units[c].tolist() for c in names))]
 
 
 def _unit(level: str, r: dict, comp: dict | None) -> dict[str, Any]:

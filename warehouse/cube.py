@@ -240,6 +240,11 @@ def _num(v: Any, digits: int = 2) -> float | None:
     return round(float(v), digits)
 
 
+def nums(values, digits: int = 2) -> list[float | None]:
+    """:func:`_num` of every element of a float array, at list speed (None where not finite)."""
+    return [round(v, digits) if v - v == 0 else None for v in np.asarray(values, dtype=float).tolist()]
+
+
 def rows_json(df: pd.DataFrame, cut: Cut) -> list[dict[str, Any]]:
     """Cells as the console API's JSON rows (a suppressed cell: ``n`` and every value null)."""
     out = []

@@ -7,8 +7,6 @@ cell-key method).
 """
 from __future__ import annotations
 
-import copy
-
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .. import cube, export
@@ -124,12 +122,11 @@ def comparison():
                 level=request.args.get("level", "entity"), protection=_protection())
     key = (repr(cut), repr(sorted((k, repr(v)) for k, v in args.items())))
     body = _compare_cache(wh.version).get(key)
-    if body is None:  # deterministic for one rollup version (cell-key noise, seeded rank draws): computed once
+    if body is None:  # deterministic for one rollup version (cell-key noise, rank intervals without sampling)
         body = compare(cur, cut, **args)
         _compare_cache(wh.version)[key] = body
-    body = copy.deepcopy(body)
-    body["period"]["note"] = g.get("period_note")
-    return jsonify(body)
+    # the cached body is shared: only its period (which gets this request's note) is copied
+    return jsonify({**body, "period": {**body["period"], "note": g.get("period_note")}})
 
 
 def _compare_cache(version: str | None) -> dict:
