@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 from questionnaires.funnel import FunnelReportSchema, make_funnel_envelope
 
 from .body import json_body
+from .cors import reflect_origin
 from .durable import Unavailable
 from .errors import ApiError
 from .intake import _service
@@ -55,12 +56,4 @@ def report():
 
 @bp.after_request
 def _cors(resp: Response) -> Response:
-    origin = request.headers.get("Origin")
-    if origin:
-        resp.headers["Access-Control-Allow-Origin"] = origin
-        resp.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
-        resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
-        resp.headers["Access-Control-Expose-Headers"] = "Retry-After"
-        resp.headers["Access-Control-Max-Age"] = "86400"
-        resp.vary.add("Origin")
-    return resp
+    return reflect_origin(resp, methods="POST, OPTIONS")

@@ -16,6 +16,7 @@ from registry.readmodel import ServiceView
 
 from . import channels, metrics, operators
 from .body import json_body
+from .cors import reflect_origin
 from .device import device_class
 from .durable import Unavailable
 from .errors import ApiError, count_refusal
@@ -195,12 +196,4 @@ def questionnaire(key: str):
 @bp.after_request
 def _cors(resp: Response) -> Response:
     """Let browsers read answers; the origin itself is enforced per service in :func:`accept_submission`."""
-    origin = request.headers.get("Origin")
-    if origin:
-        resp.headers["Access-Control-Allow-Origin"] = origin
-        resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
-        resp.headers["Access-Control-Expose-Headers"] = "Retry-After, ETag"
-        resp.headers["Access-Control-Max-Age"] = "86400"
-        resp.vary.add("Origin")
-    return resp
+    return reflect_origin(resp, methods="GET, POST, OPTIONS", expose="Retry-After, ETag")

@@ -65,3 +65,18 @@ def history(session: Session, object_type: str | None = None, object_key: str | 
     if limit:
         q = q.limit(limit)
     return list(session.scalars(q))
+
+
+def revoke(session: Session, row: Any, *, object_type: str, actor: str, context: str | None = None) -> Any:
+    """Mark ``row`` (a token or a device: ``prefix``, ``revoked_at``, ``revoked_by``) revoked by
+    ``actor`` and audit it; raises :class:`InvalidValue` (field ``object_type``) if it already was."""
+    actor = check_actor(actor)
+    if row.revoked_at is not None:
+        raise InvalidValue(object_type, f"{row.prefix!r} was already revoked at {row.revoked_at.isoformat()}")
+    before = snapshot(row)
+    row.revoked_at, row.revoked_by = utcnow(), actor
+    session.flush()
+    record(session, actor=actor, action="revoke", object_type=object_type, object_key=row.prefix,
+           before=before, after=snapshot(row), context=context)
+    session.flush()
+    return row

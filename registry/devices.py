@@ -81,17 +81,7 @@ def find_device(session: Session, ref: str) -> KioskDevice:
 
 def revoke_device(session: Session, ref: str, *, actor: str, context: str | None = None) -> KioskDevice:
     """Revoke a device: its token opens nothing and its answers are refused from now on."""
-    actor = audit.check_actor(actor)
-    dev = find_device(session, ref)
-    if dev.revoked_at is not None:
-        raise InvalidValue("device", f"{dev.prefix!r} was already revoked at {dev.revoked_at.isoformat()}")
-    before = audit.snapshot(dev)
-    dev.revoked_at, dev.revoked_by = utcnow(), actor
-    session.flush()
-    audit.record(session, actor=actor, action="revoke", object_type="device", object_key=dev.prefix,
-                 before=before, after=audit.snapshot(dev), context=context)
-    session.flush()
-    return dev
+    return audit.revoke(session, find_device(session, ref), object_type="device", actor=actor, context=context)
 
 
 def list_devices(session: Session, *, service_key: str | None = None,

@@ -140,17 +140,7 @@ def find_token(session: Session, ref: str | int) -> Token:
 
 def revoke_token(session: Session, ref: str | int, *, actor: str, context: str | None = None) -> Token:
     """Revoke a token (by id or prefix); a revoked token never verifies again."""
-    actor = audit.check_actor(actor)
-    token = find_token(session, ref)
-    if token.revoked_at is not None:
-        raise InvalidValue("token", f"{token.prefix!r} was already revoked at {token.revoked_at.isoformat()}")
-    before = audit.snapshot(token)
-    token.revoked_at, token.revoked_by = utcnow(), actor
-    session.flush()
-    audit.record(session, actor=actor, action="revoke", object_type="token", object_key=token.prefix,
-                 before=before, after=audit.snapshot(token), context=context)
-    session.flush()
-    return token
+    return audit.revoke(session, find_token(session, ref), object_type="token", actor=actor, context=context)
 
 
 def verify_token(session: Session, secret: str, roles: Iterable[str] | None = None) -> Token | None:

@@ -49,6 +49,18 @@ def client(settings):
     app.extensions["ascolto.durability"].close()
 
 
+@pytest.fixture
+def wide(settings):
+    """A collector client over the wide demo registry (every channel, kiosk devices' services)."""
+    from collector.app import create_app
+    from tests.channel_support import seed as seed_wide
+
+    seed_wide(settings)
+    app = create_app(settings)
+    yield app.test_client()
+    app.extensions["ascolto.durability"].close()
+
+
 def submission(service: str = "demo-roma-anagrafe", **answers) -> dict:
     """A valid cx-core submission with a fresh id; keyword arguments override answers."""
     base = {"satisfaction": 4, "ease": 5, "task": "yes", "went_well": ["clarity"]}

@@ -15,16 +15,6 @@ from tests.channel_support import DESK_SERVICE, KIOSK_SERVICE, faces, register_d
 from tests.conftest import ORIGIN, submission
 
 
-@pytest.fixture
-def wide(settings):
-    from collector.app import create_app
-
-    seed(settings)
-    app = create_app(settings)
-    yield app.test_client()
-    app.extensions["ascolto.durability"].close()
-
-
 def _channels(settings, n: int) -> dict[str, str]:
     consumer = KafkaConsumer(settings.topic, bootstrap_servers=settings.broker, auto_offset_reset="earliest",
                              consumer_timeout_ms=5000, enable_auto_commit=False)

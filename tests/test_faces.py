@@ -10,19 +10,9 @@ import pytest
 
 from questionnaires import default_catalog
 from questionnaires.model import LANGUAGES
-from tests.channel_support import DESK_SERVICE, seed
+from tests.channel_support import DESK_SERVICE
 
 WIDGET = Path(__file__).parent.parent / "collector" / "static" / "widget.js"
-
-
-@pytest.fixture
-def wide(settings):
-    from collector.app import create_app
-
-    seed(settings)
-    app = create_app(settings)
-    yield app.test_client()
-    app.extensions["ascolto.durability"].close()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

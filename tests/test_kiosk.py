@@ -8,17 +8,7 @@ import pytest
 
 from registry import connect, session_scope
 from registry import devices as device_ops
-from tests.channel_support import DESK_SERVICE, KIOSK_SERVICE, register_device, seed
-
-
-@pytest.fixture
-def wide(settings):
-    from collector.app import create_app
-
-    seed(settings)
-    app = create_app(settings)
-    yield app.test_client()
-    app.extensions["ascolto.durability"].close()
+from tests.channel_support import DESK_SERVICE, KIOSK_SERVICE, register_device
 
 
 def test_the_kiosk_page_opens_for_its_device_with_faces_reasons_and_a_strict_policy(wide, settings):

@@ -33,16 +33,6 @@ def _cred(settings, token_id: int) -> str:
         return credential(s.get(Token, token_id))
 
 
-@pytest.fixture
-def wide(settings):
-    from collector.app import create_app
-
-    seed(settings)
-    app = create_app(settings)
-    yield app.test_client()
-    app.extensions["ascolto.durability"].close()
-
-
 def test_an_operator_entry_is_accepted_with_the_services_channel_and_audited_once(wide, settings):
     tid, _ = _operator(settings)
     body = faces(DESK_SERVICE, "neutral")
