@@ -8,12 +8,12 @@ PIP := $(PY) -m pip
 
 $(VENV)/.base: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e .
+	$(PIP) install -qq --upgrade pip
+	$(PIP) install -qq -e .
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.base
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -qq -e '.[dev]'
 	touch $@
 
 # Debian chromium for the browser tests; never a downloaded browser build.
