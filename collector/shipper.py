@@ -3,9 +3,8 @@
 One shipper is active per spool directory (an ``flock`` on ``shipper.lock``; another one started
 on the same host waits as a standby). Under gunicorn the master starts it as a process of its own,
 under ``deploy/supervise.py`` which restarts it whenever it exits (``deploy/gunicorn.conf.py``);
-``ascolto shipper`` runs it alone; a
-collector app built outside gunicorn runs it in a thread (``ASCOLTO_SHIPPER=thread``, the
-default).
+``ascolto shipper`` runs it alone; a collector app built outside gunicorn runs it in a thread
+(``ASCOLTO_SHIPPER=thread``, the default).
 
 Contract:
 
