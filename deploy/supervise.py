@@ -107,13 +107,13 @@ class Supervisor:
     def _wait(self) -> int | None:
         """The child's exit status, or None once it was stopped because the supervisor stops."""
         while True:
-            try:
-                return self.child.wait(timeout=self.tick_s)
-            except subprocess.TimeoutExpired:
-                pass
+            status = self.child.poll()  # waitpid on this child only: the supervisor is its only parent
+            if status is not None:
+                return status
             if self._should_stop():
                 self._stop_child()
                 return None
+            time.sleep(self.tick_s)
 
     def _stop_child(self) -> None:
         child = self.child
