@@ -93,7 +93,7 @@ class Supervisor:
                 self.starts += 1
                 log.info("started the %s (pid %s)", self.name, self.child.pid)
                 status = self._wait()
-                if status is None:  # told to stop: the child was stopped
+                if status is None or self._should_stop():  # told to stop (the child was stopped, or went first)
                     break
             if time.monotonic() - started >= self.stable_s:
                 backoff = self.min_backoff
