@@ -1,10 +1,10 @@
 """The shipper: produces the host's write-ahead log (:mod:`collector.spool`) to Kafka, then truncates it.
 
 One shipper is active per spool directory (an ``flock`` on ``shipper.lock``; another one started
-on the same host waits as a standby). Under gunicorn the master starts it as its own process and
-restarts it if it dies (``deploy/gunicorn.conf.py``); ``ascolto shipper`` runs it alone; a
-collector app built outside gunicorn runs it in a thread (``ASCOLTO_SHIPPER=thread``, the
-default).
+on the same host waits as a standby). Under gunicorn the master starts it as a process of its own,
+under ``deploy/supervise.py`` which restarts it whenever it exits (``deploy/gunicorn.conf.py``);
+``ascolto shipper`` runs it alone; a collector app built outside gunicorn runs it in a thread
+(``ASCOLTO_SHIPPER=thread``, the default).
 
 Contract:
 
@@ -321,7 +321,7 @@ def run_forever(settings: Settings) -> int:
     return 0
 
 
-if __name__ == "__main__":  # `ascolto shipper` (and gunicorn's master, through it)
+if __name__ == "__main__":  # `ascolto shipper`, and the supervisor gunicorn's master starts
     import sys
 
     import settings as config_mod

@@ -2,8 +2,6 @@
 
 Values come from :func:`settings.load` (``ASCOLTO_WORKERS``, ``ASCOLTO_THREADS``, ``ASCOLTO_LOG_LEVEL``).
 """
-import time
-
 from settings import export_prometheus_dir, export_to_workers, load
 from settings.logs import logging_config
 
@@ -33,10 +31,16 @@ def child_exit(server, worker):
 
 
 # --- the collector's shipper (collector/shipper.py) --------------------------------------------
-# Workers only append to the host's write-ahead log; the master runs one shipper process beside
-# them (restarted if it dies) that produces the log to Kafka. Other apps (the console, the
-# benchmark's bare handler) get no shipper.
-_shipper = {"proc": None, "stop": None}
+# Workers only append to the host's write-ahead log; one shipper process produces it to Kafka.
+# The master starts it under deploy/supervise.py: a single-threaded process of its own, the
+# shipper's only parent, which reaps it itself and starts another whenever it exits. When on_exit
+# sends it SIGTERM, or when the master dies, the supervisor stops the shipper (SIGTERM, then SIGKILL
+# after graceful_timeout). Not a thread in the master (issue 18, see deploy/supervise.py): a Popen
+# in a thread while the arbiter forks a worker can block forever, and the arbiter's waitpid(-1)
+# takes the exit status of the master's other children. ``when_ready`` runs in the master's only
+# thread before it forks any worker, so this Popen cannot race a fork: keep the master free of
+# threads. Other apps (the console, the benchmark's bare handler) get no shipper.
+_shipper = {"supervisor": None}
 
 
 def _is_collector(server) -> bool:
@@ -46,53 +50,27 @@ def _is_collector(server) -> bool:
 def when_ready(server):
     if not _is_collector(server):
         return
+    import os
     import subprocess
     import sys
-    import threading
 
     export_to_workers(ASCOLTO_SHIPPER="external")  # inherited by the workers forked after this hook
-    stop = threading.Event()
-
-    def running(proc) -> bool:
-        """Whether the shipper still runs. The arbiter's SIGCHLD handler may reap it before ``poll``
-        does, so its /proc entry (gone, or a zombie) is checked too."""
-        if proc.poll() is not None:
-            return False
-        try:
-            with open(f"/proc/{proc.pid}/stat", "rb") as fh:
-                return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-        except (OSError, IndexError):
-            return False
-
-    def supervise():
-        backoff = 0.5
-        while not stop.is_set():
-            started = time.monotonic()
-            try:
-                proc = _shipper["proc"] = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "shipper"])
-            except OSError as exc:  # e.g. no process slot left: try again after the backoff
-                server.log.error("cannot start the shipper: %s", exc)
-                stop.wait(5.0)
-                continue
-            while running(proc) and not stop.wait(0.2):
-                pass
-            if stop.is_set():
-                return
-            server.log.warning("shipper exited (status %s); restarting", proc.returncode)
-            backoff = 0.5 if time.monotonic() - started > 10 else min(5.0, backoff * 2)
-            stop.wait(backoff)
-
-    _shipper["stop"] = stop
-    threading.Thread(target=supervise, name="ascolto-shipper-supervisor", daemon=True).start()
+    proc = _shipper["supervisor"] = subprocess.Popen(
+        [sys.executable, "-m", "deploy.supervise", "--name", "shipper", "--parent", str(os.getpid()),
+         "--grace", str(server.cfg.graceful_timeout), "--log-level", _settings.log_level,
+         "--", sys.executable, "-m", "collector.shipper"])
+    server.log.info("started the shipper's supervisor (pid %s)", proc.pid)
 
 
 def on_exit(server):
-    stop, proc = _shipper["stop"], _shipper["proc"]
-    if stop is not None:
-        stop.set()
-    if proc is not None and proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except Exception:
-            proc.kill()
+    import subprocess
+
+    proc = _shipper["supervisor"]
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()  # the supervisor stops the shipper (which ships what the log holds if it can)
+    try:
+        proc.wait(server.cfg.graceful_timeout + 5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

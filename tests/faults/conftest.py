@@ -33,6 +33,18 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+def argv(pid: int) -> list[str]:
+    """A process's command line (``[]`` once it is gone or a zombie)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
+    except OSError:
+        return []
+
+
+def _runs_module(pid: int, module: str) -> bool:
+    return argv(pid)[1:3] == ["-m", module]
+
+
 @dataclass
 class Stack:
     tmp: Path
@@ -77,7 +89,18 @@ class Stack:
         wait_for(up, timeout_s=30, message="collector up")
 
     def collector_workers(self) -> list[int]:
-        return _children(self.collector.pid)
+        """The gunicorn workers (the master's children but the shipper's supervisor)."""
+        return [p for p in _children(self.collector.pid) if not _runs_module(p, "deploy.supervise")]
+
+    def shipper_supervisor(self) -> int | None:
+        return next((p for p in _children(self.collector.pid) if _runs_module(p, "deploy.supervise")), None)
+
+    def shipper(self) -> int | None:
+        """The running shipper process the master's supervisor started (None between two)."""
+        supervisor = self.shipper_supervisor()
+        if supervisor is None:
+            return None
+        return next((p for p in _children(supervisor) if _runs_module(p, "collector.shipper")), None)
 
     def start_processor(self) -> subprocess.Popen:
         log = open(self.tmp / f"processor-{len(self.processors)}.log", "ab")
