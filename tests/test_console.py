@@ -350,13 +350,16 @@ def test_each_chart_csv_is_exactly_its_table(app, tokens):
         key = f"{STYPE}/" if page == "service-type" else ""
         rows = list(csv.reader(io.StringIO(c.get(f"/csv/{page}/{key}{chart}", headers=h).get_data(as_text=True))))
         assert len(rows) - 1 == len(table), chart
-        if page == "quality":
-            assert {r[0]: int(r[1]) for r in rows[1:]} == EXPECTED_FAILED
+        if page == "quality":  # dead letters in words, with the stable code beside them
+            assert {r[1]: int(r[2]) for r in rows[1:]} == EXPECTED_FAILED
+            assert {r[0] for r in rows[1:]} == {"servizio sconosciuto", "risposte non valide"}
 
 
 def test_quality_page(app, tokens):
     html = app.test_client().get("/quality", headers=bearer(tokens["monitoring"])).get_data(as_text=True)
     assert 'data-kpi="failed">5<' in html
+    english = app.test_client().get("/quality?lang=en", headers=bearer(tokens["monitoring"])).get_data(as_text=True)
+    assert "unknown service" in english and "invalid answers" in english  # dead-letter reasons in words
     assert re.search(r'data-kpi="fresh">2026-10-\d\d \d\d:\d\d UTC<', html)
 
 

@@ -33,6 +33,10 @@ REASONS = {"rate_limited": "troppe richieste (limite di frequenza)", "origin_not
            "too_large": "richiesta troppo grande", "unsupported_media_type": "tipo di contenuto errato",
            "unavailable": "servizio non disponibile", "not_found": "risorsa inesistente",
            "method_not_allowed": "metodo non ammesso"}
+#: The processor's dead-letter reasons in words (processor.badrows.Reason; the warehouse does not import it).
+FAILED_REASONS = {"undecodable": "record non leggibile", "invalid_envelope": "busta non conforme",
+                  "unknown_service": "servizio sconosciuto", "unknown_questionnaire": "questionario sconosciuto",
+                  "invalid_answers": "risposte non valide", "harmonization": "armonizzazione non applicabile"}
 #: The collector's label of refusals that named no registered service (collector.metrics.UNKNOWN_SERVICE).
 UNKNOWN_SERVICE = "unknown"
 
@@ -115,8 +119,8 @@ def quality_page(con, settings, args, lang) -> dict[str, Any]:
               [{"service": s, "responses": int(c)} for s, c in automated],
               note=_("Invii accettati da programmi (crawler, browser senza interfaccia, script): conservati nei dati "
                      "per verifica, mai conteggiati nelle statistiche pubblicate.")),
-        Chart("failed", "Record scartati (DLQ) per motivo", [("reason", "Motivo"), ("records", "Record")],
-              [{"reason": r, "records": int(c)} for r, c in failed]),
+        Chart("failed", "Record scartati (DLQ) per motivo", [("reason", "Motivo"), ("code", "Codice"), ("records", "Record")],
+              [{"reason": _(FAILED_REASONS.get(r, r)), "code": r, "records": int(c)} for r, c in failed]),
         Chart("suppression", "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)",
               [("status", "Stato"), ("cells", "Celle")], [{"status": k, "cells": v} for k, v in counts.items()]),
     ]}

@@ -128,6 +128,8 @@ EN = {
     "richiesta troppo grande": "request too large", "tipo di contenuto errato": "wrong content type",
     "servizio non disponibile": "service unavailable", "risorsa inesistente": "no such resource",
     "metodo non ammesso": "method not allowed",
+    "record non leggibile": "unreadable record", "busta non conforme": "envelope not valid",
+    "questionario sconosciuto": "unknown questionnaire", "armonizzazione non applicabile": "harmonization not applicable",
     "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)":
         "Cells by status (satisfaction, month × service type × entity, with margins)",
     "metodo cell-key": "cell-key method",
