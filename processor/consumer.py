@@ -115,7 +115,12 @@ class Processor:
         self.consumer = consumer if consumer is not None else consumer_factory()
         self.watchdog = JoinWatchdog(settings.join_timeout_s if consumer_factory is not None else 0.0, clock)
         self.renewals = 0
-        self.dlq = producer if producer is not None else kafka_producer(settings)
+        try:
+            self.dlq = producer if producer is not None else kafka_producer(settings)
+        except BaseException:
+            if consumer is None:
+                self.consumer.close(autocommit=False)
+            raise
         self.lookup = lookup if lookup is not None else ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
         self._on_assigned = on_assigned
         self._carry: deque = deque()  # records polled but not yet taken by the chain (backpressure)
@@ -271,6 +276,20 @@ class Processor:
         self.chain.join()
 
 
+def _build(settings: Settings, stop: threading.Event, retry_s: float = 5.0) -> Processor | None:
+    """The processor, once its Kafka clients could be built: a broker unreachable at start (the clients
+    bootstrap in their constructors and give up after ``bootstrap_timeout_ms``) is waited for, not a
+    crash — the processor is often started together with the broker, or while it is away (issue 18).
+    None when ``stop`` is set first."""
+    while not stop.is_set():
+        try:
+            return Processor(settings)
+        except KafkaError as exc:
+            log.warning("cannot reach the broker %s yet (%r); retrying in %.0fs", settings.broker, exc, retry_s)
+            stop.wait(retry_s)
+    return None
+
+
 def run_forever(settings: Settings) -> int:
     """Run one processor until SIGINT/SIGTERM; returns the exit status (3 when halted)."""
     import signal
@@ -278,8 +297,11 @@ def run_forever(settings: Settings) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    processor = _build(settings, stop)
+    if processor is None:
+        return 0
     try:
-        Processor(settings).run(stop)
+        processor.run(stop)
     except Halt as exc:
         log.critical("HALTED: %s", exc)
         return 3

@@ -199,3 +199,19 @@ def test_broker_lost_while_the_processor_joins_its_group(make_stack):
     assert all(o.status in (202, 422) for o in result.outcomes.values()), "the collector refused during the outage"
     stack.reconcile(result, timeout_s=120)
     assert processor.poll() is None, "the processor exited"
+
+
+def test_processor_started_while_the_broker_is_away_waits_for_it(make_stack):
+    """A processor whose Kafka clients cannot bootstrap (the broker away for longer than the clients'
+    30 s bootstrap timeout) keeps trying instead of exiting, then consumes everything once."""
+    stack = make_stack()
+    stack.start_collector()
+    stack.proxy.down()
+    processor = stack.start_processor()
+    time.sleep(35)
+    assert processor.poll() is None, "the processor gave up on the broker"
+    stack.proxy.up()
+    driver = LoadDriver(stack.collector_url, count=200, rate=50, invalid_ratio=0.02)
+    driver.start().join(60)
+    stack.reconcile(driver.result)
+    assert processor.poll() is None
