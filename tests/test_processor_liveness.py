@@ -11,7 +11,7 @@ from kafka.errors import CommitFailedError, KafkaTimeoutError
 from dataset import files
 from processor.consumer import Processor, _Rebalance
 from processor.liveness import JoinWatchdog
-from settings import Settings
+from settings import Settings, load
 
 from .processor_fakes import FakeClock, FakeConsumer, FakeLookup, FakeProducer, record_value, submission
 
@@ -55,6 +55,8 @@ def test_the_join_timeout_outlasts_a_legitimate_join():
     assert Settings().join_timeout_s == 300 + 10 + 30
     assert Settings(max_poll_interval_ms=3000, session_timeout_ms=6000).join_timeout_s == 39
     assert Settings(group_join_timeout_s=12).join_timeout_s == 12
+    assert load({"ASCOLTO_GROUP_JOIN_TIMEOUT_S": "45"}).join_timeout_s == 45
+    assert load({"ASCOLTO_GROUP_JOIN_TIMEOUT_S": "-1"}).join_timeout_s < 0  # never
 
 
 def _processor(tmp_path, consumers: list, clock: FakeClock) -> Processor:
@@ -174,3 +176,28 @@ def test_an_injected_consumer_without_a_factory_is_never_replaced(tmp_path):
     clock.now = 1000
     proc.step(timeout_ms=0)
     assert proc.consumer is stuck
+
+
+def test_a_revoke_whose_commit_is_refused_forgets_the_batches_and_the_next_owner_replays(tmp_path):
+    """kafka-python 3 calls the rebalance listener on its IO thread and refuses a blocking commit there
+    (RuntimeError): the revoke must not fail poll(); its batches stay uncommitted and are replayed."""
+    subs = [submission() for _ in range(4)]
+    log = {0: [(b"svc-a", record_value(s)) for s in subs]}
+    clock = FakeClock()
+    first, fresh = FakeConsumer(TOPIC, log), FakeConsumer(TOPIC, log)
+    proc = _processor(tmp_path, [first, fresh], clock)
+    _start(proc)
+
+    def refused(offsets):
+        raise RuntimeError("Cannot block on net.run() from the IO thread itself.")
+    first.on_commit = refused
+    proc.step(timeout_ms=0)
+    first.listener.on_partitions_revoked(first.assignment())  # no exception out of the listener
+    assert first.committed == {} and proc.halted is None
+    first.poll = lambda timeout_ms=0: {}
+    clock.now += 31
+    proc.step(timeout_ms=0)
+    assert proc.consumer is fresh
+    _drive(proc, fresh)
+    assert fresh.committed == {0: 4}
+    assert _rows(proc) == Counter(s["submission_id"] for s in subs)
