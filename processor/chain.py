@@ -59,3 +59,27 @@ def drain_writer(chain: Batching) -> None:
         step = getattr(step, "next", None)
     if step is not None:
         step.drain()
+
+
+def _steps(chain: Batching):
+    step: Any = chain
+    while step is not None:
+        yield step
+        step = getattr(step, "next", None)
+
+
+def abandon(chain: Batching) -> None:
+    """Forget everything the chain holds, uncommitted, once the writer has finished what it was handed:
+    for a consumer that is replaced (:meth:`processor.consumer.Processor.renew_consumer`). Nothing is
+    lost — the records are read again from the committed offsets and rows already written are skipped
+    as duplicates."""
+    for step in _steps(chain):
+        if hasattr(step, "abandon"):
+            step.abandon()
+
+
+def rebind_consumer(chain: Batching, consumer: Any) -> None:
+    """Commit on ``consumer`` from now on (the replaced consumer is closed)."""
+    for step in _steps(chain):
+        if isinstance(step, Committing):
+            step.consumer = consumer

@@ -8,6 +8,11 @@ are paused and the chain polled until it takes the record; then consumption resu
 rebalance the chain is joined (everything read is made durable and committed) before the
 partitions go. :class:`Processor` receives its consumer, producer, registry lookup and clock
 (built from :class:`settings.Settings` when not given), so the loop runs against fakes too.
+
+A member out of its group longer than :attr:`settings.Settings.join_timeout_s` (a join the Kafka client
+never completes, issue 18) gets a new consumer (:meth:`Processor.renew_consumer`, watched by
+:class:`processor.liveness.JoinWatchdog`): the old one is closed without committing, what the chain held
+is forgotten uncommitted, and the new consumer resumes from the committed offsets (duplicates skipped).
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from collections import deque
 from typing import Any, Callable, Iterable
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaError
 
 from settings import Settings
 from dataset.recordkey import keyer, secret_for
@@ -30,7 +36,8 @@ from .ids import IdIndex
 from .metrics import Metrics
 from .sink import ParquetSink
 from .steps import ServiceLookup
-from .chain import Parts, build_chain, drain_writer
+from .chain import Parts, abandon, build_chain, drain_writer, rebind_consumer
+from .liveness import JoinWatchdog
 from .strategies import Batching, Halt, InvalidRatioGuard, MessageRejected, Stats, write_partition
 
 __all__ = ["Halt", "Processor", "Stats", "run_forever", "tune_gc", "write_partition"]
@@ -88,19 +95,32 @@ class Processor:
     Injection points (all optional; built from ``settings`` when omitted): ``consumer`` (kafka-python's
     ``KafkaConsumer`` interface: subscribe, poll, commit, assignment, pause, resume, close), ``producer``
     (``send`` returning a future, ``close``), ``lookup`` (the registry: ``facts(key)``), ``clock``
-    (monotonic seconds, for batch age) and ``on_assigned`` (called with the partitions after each
-    assignment — the benchmark's timer)."""
+    (monotonic seconds, for batch age and the join watchdog), ``on_assigned`` (called with the partitions
+    after each assignment — the benchmark's timer) and ``consumer_factory`` (builds a replacement consumer
+    for :meth:`renew_consumer`; by default :func:`kafka_consumer` when ``consumer`` is not given, else none:
+    an injected consumer is never replaced)."""
 
     def __init__(self, settings: Settings, *, consumer: Any = None, producer: Any = None,
                  lookup: ServiceLookup | None = None, clock: Callable[[], float] = time.monotonic,
-                 on_assigned: Callable[[Iterable], None] | None = None):
+                 on_assigned: Callable[[Iterable], None] | None = None,
+                 consumer_factory: Callable[[], Any] | None = None):
         self.settings = settings
         self.sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
         self.metrics = Metrics(settings.processor_metrics_file)
         self.indexes: dict[int, IdIndex] = {}
         self.halted: Halt | None = None
-        self.consumer = consumer if consumer is not None else kafka_consumer(settings)
-        self.dlq = producer if producer is not None else kafka_producer(settings)
+        if consumer is None and consumer_factory is None:
+            consumer_factory = lambda: kafka_consumer(settings)  # noqa: E731
+        self._consumer_factory = consumer_factory
+        self.consumer = consumer if consumer is not None else consumer_factory()
+        self.watchdog = JoinWatchdog(settings.join_timeout_s if consumer_factory is not None else 0.0, clock)
+        self.renewals = 0
+        try:
+            self.dlq = producer if producer is not None else kafka_producer(settings)
+        except BaseException:
+            if consumer is None:
+                self.consumer.close(autocommit=False)
+            raise
         self.lookup = lookup if lookup is not None else ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
         self._on_assigned = on_assigned
         self._carry: deque = deque()  # records polled but not yet taken by the chain (backpressure)
@@ -117,6 +137,7 @@ class Processor:
 
     # --- partitions ---------------------------------------------------------------------------------
     def on_assigned(self, assigned) -> None:
+        self.watchdog.joined()
         for tp in assigned:
             self.indexes.pop(tp.partition, None)  # loaded lazily: another member may have written since
             self.sink.sweep(tp.partition)
@@ -127,6 +148,7 @@ class Processor:
 
     def on_revoked(self, revoked) -> None:
         """Make durable and commit what was read before the partitions go to another member."""
+        self.watchdog.left()
         gone = {tp.partition for tp in revoked}
         self._carry = deque(r for r in self._carry if r.partition not in gone)
         try:
@@ -134,6 +156,9 @@ class Processor:
         except Halt as exc:  # the chain abandoned the batch: nothing of it written or committed
             self.halted = exc
             drain_writer(self.chain)
+        except Exception as exc:  # noqa: BLE001 — e.g. a commit the client refuses from its IO thread
+            log.warning("could not commit before the rebalance (%r); the next owner reads it again", exc)
+            abandon(self.chain)  # durable or not, uncommitted: replayed and deduplicated
         for tp in revoked:
             self.indexes.pop(tp.partition, None)
 
@@ -154,6 +179,7 @@ class Processor:
         gc.disable()  # collections between batches instead (_pace_gc)
         self._gc_paced, self._gc_at = True, time.monotonic()
         self.consumer.subscribe([self.settings.topic], listener=_Rebalance(self))
+        self.watchdog.restart()
         try:
             while not stop.is_set() and self.halted is None:
                 self.step()
@@ -167,7 +193,8 @@ class Processor:
                 self.metrics.halted.set(1)
                 self.metrics.write()
                 log.critical("processor halted: %s", self.halted)
-            self.consumer.close(autocommit=False)
+            if self.consumer is not None:
+                self.consumer.close(autocommit=False)
             self.chain.close()
             self._gc_paced = False
             gc.enable()
@@ -177,6 +204,11 @@ class Processor:
 
     def step(self, timeout_ms: int = 200) -> None:
         """One turn of the loop: poll the consumer (unless held back), submit, let the chain do timed work."""
+        if self.consumer is None or self.watchdog.expired():
+            self.renew_consumer()
+            if self.consumer is None:
+                time.sleep(timeout_ms / 1000)
+                return
         paused = bool(self._carry)
         polled = self.consumer.poll(timeout_ms=20 if paused else timeout_ms)  # paused: heartbeats only
         for records in polled.values():
@@ -193,6 +225,36 @@ class Processor:
         if paused:
             self.consumer.resume(*self.consumer.assignment())
         self._pace_gc()
+
+    def renew_consumer(self) -> None:
+        """Replace a consumer that stayed out of its group for ``join_timeout_s``: close it without
+        committing, forget (uncommitted) what the chain holds once the writer finished it, and subscribe a
+        new one, which joins and resumes from the committed offsets — rows already written come again
+        and are skipped as duplicates. When the new consumer cannot be built (no broker), ``consumer`` is
+        None and :meth:`step` tries again on its next turns."""
+        old, self.consumer = self.consumer, None
+        if old is not None:
+            log.warning("out of consumer group %s for %.0fs (limit %.0fs): replacing the Kafka consumer",
+                        self.settings.group, self.watchdog.out_for(), self.watchdog.timeout_s)
+            try:
+                old.close(autocommit=False)
+            except Exception as exc:  # noqa: BLE001 — it is being discarded; a new one follows
+                log.warning("closing the stale consumer failed: %r", exc)
+        abandon(self.chain)
+        self._carry.clear()
+        self.indexes.clear()
+        self.watchdog.restart()
+        try:
+            consumer = self._consumer_factory()
+        except KafkaError as exc:
+            log.warning("cannot build a new Kafka consumer yet (%r); retrying", exc)
+            return
+        self.consumer, self.parts.consumer = consumer, consumer
+        rebind_consumer(self.chain, consumer)
+        consumer.subscribe([self.settings.topic], listener=_Rebalance(self))
+        self.renewals += 1
+        self.metrics.consumer_renewals.inc()
+        self.metrics.write()
 
     def _pace_gc(self) -> None:
         """In :meth:`run`, the cyclic garbage collector runs here, once every ``GC_EVERY`` committed batches
@@ -214,6 +276,20 @@ class Processor:
         self.chain.join()
 
 
+def _build(settings: Settings, stop: threading.Event, retry_s: float = 5.0) -> Processor | None:
+    """The processor, once its Kafka clients could be built: a broker unreachable at start (the clients
+    bootstrap in their constructors and give up after ``bootstrap_timeout_ms``) is waited for, not a
+    crash — the processor is often started together with the broker, or while it is away (issue 18).
+    None when ``stop`` is set first."""
+    while not stop.is_set():
+        try:
+            return Processor(settings)
+        except KafkaError as exc:
+            log.warning("cannot reach the broker %s yet (%r); retrying in %.0fs", settings.broker, exc, retry_s)
+            stop.wait(retry_s)
+    return None
+
+
 def run_forever(settings: Settings) -> int:
     """Run one processor until SIGINT/SIGTERM; returns the exit status (3 when halted)."""
     import signal
@@ -221,8 +297,11 @@ def run_forever(settings: Settings) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    processor = _build(settings, stop)
+    if processor is None:
+        return 0
     try:
-        Processor(settings).run(stop)
+        processor.run(stop)
     except Halt as exc:
         log.critical("HALTED: %s", exc)
         return 3

@@ -35,6 +35,9 @@ class Metrics:
                             registry=r)
         self.assigned = Gauge("ascolto_processor_assigned_partitions", "Kafka partitions assigned to this member",
                               registry=r)
+        self.consumer_renewals = PromCounter(
+            "ascolto_processor_consumer_renewals", "Kafka consumers replaced after staying out of the group "
+            "for ASCOLTO_GROUP_JOIN_TIMEOUT_S (processor.liveness)", registry=r)
         for kind in PLACEHOLDERS:
             self.redactions.labels(kind)
 

@@ -68,6 +68,16 @@ class Offloading:
             self._pending.popleft()
             self.next.submit(batch)
 
+    def abandon(self) -> None:
+        """Wait for the writer to finish what it was handed (success or not), then forget it uncommitted:
+        its rows are durable or absent, and read again from the committed offsets they are deduplicated."""
+        while self._pending:
+            _, future = self._pending.popleft()
+            try:
+                future.result()
+            except BaseException:  # noqa: BLE001 — abandoned: neither written for sure nor committed
+                pass
+
     def join(self) -> None:
         self.drain()
         self.next.join()

@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Protocol, TypeVar
 
-from kafka.errors import CommitFailedError
+from kafka.errors import CommitFailedError, KafkaTimeoutError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from .badrows import Failure
@@ -144,6 +144,11 @@ class Batching(_Forward):
             while self._held is not None and not self._hand_over():
                 self.next.poll()
         self.next.join()
+
+    def abandon(self) -> None:
+        """Drop the records kept and the held batch, uncommitted (they are read again from the committed
+        offsets and deduplicated); the next steps are :func:`processor.chain.abandon`'s."""
+        self._records, self._held = [], None
 
     def _flush(self) -> None:
         self._held, self._records = Batch(self._records), []
@@ -350,7 +355,7 @@ class Committing(Terminal):
                    for p, (topic, _, last) in batch.partitions().items()}
         try:
             self.consumer.commit(offsets)
-        except CommitFailedError as exc:
+        except (CommitFailedError, KafkaTimeoutError) as exc:  # bounded: request_timeout_ms
             log.warning("commit failed (%s); the batch will be replayed and deduplicated", exc)
             return
         out, m = batch.out, self.metrics

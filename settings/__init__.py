@@ -75,6 +75,7 @@ class Settings:
     writer_pending: int = 1  # processor: batches written by the writer thread while the next is read; 0 = inline
     max_poll_interval_ms: int = 300_000
     session_timeout_ms: int = 10_000
+    group_join_timeout_s: float = 0.0  # processor: out of the group this long -> a new consumer; 0 = join_timeout_s's default, <0 = never
     dlq_window: int = 100        # processor: halt when more than dlq_max_ratio of a window of
     dlq_max_ratio: float = 0.5   # at least dlq_window envelopes is invalid (docs/processor.md)
     compact_min_rows: int = 100_000  # compaction target: files of at least this many rows
@@ -110,6 +111,15 @@ class Settings:
         object.__setattr__(self, "spool_dir", Path(self.spool_dir or self.data_dir / "spool").resolve())
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'registry.db'}")
+
+    @property
+    def join_timeout_s(self) -> float:
+        """How long a processor may be out of its consumer group before it replaces its Kafka consumer
+        (:mod:`processor.liveness`): ``group_join_timeout_s``, or by default longer than any legitimate
+        join (the rebalance timeout ``max_poll_interval_ms`` + the session timeout + 30 s); <= 0: never."""
+        if self.group_join_timeout_s:
+            return self.group_join_timeout_s
+        return (self.max_poll_interval_ms + self.session_timeout_ms) / 1000 + 30.0
 
     @property
     def metrics_url(self) -> str:
@@ -192,6 +202,7 @@ def load(env: dict | None = None) -> Settings:
         writer_pending=_int(env, "ASCOLTO_WRITER_PENDING", defaults.writer_pending),
         max_poll_interval_ms=_int(env, "ASCOLTO_MAX_POLL_INTERVAL_MS", defaults.max_poll_interval_ms),
         session_timeout_ms=_int(env, "ASCOLTO_SESSION_TIMEOUT_MS", defaults.session_timeout_ms),
+        group_join_timeout_s=_float(env, "ASCOLTO_GROUP_JOIN_TIMEOUT_S", defaults.group_join_timeout_s),
         dlq_window=_int(env, "ASCOLTO_DLQ_WINDOW", defaults.dlq_window),
         dlq_max_ratio=_float(env, "ASCOLTO_DLQ_MAX_RATIO", defaults.dlq_max_ratio),
         compact_min_rows=_int(env, "ASCOLTO_COMPACT_MIN_ROWS", defaults.compact_min_rows),

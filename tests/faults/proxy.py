@@ -4,6 +4,11 @@ The local broker keeps its log in memory only, so killing its process would also
 it had acknowledged — something a replicated Kafka cluster does not do. Cutting every connection
 at the proxy (and refusing new ones) is what the collector and processors see when a broker dies;
 the broker's data survives for the reconciliation.
+
+``hold_next(api_key)`` models the other way a network fails: packets lost without a reset. The next
+connection that sends a request with that Kafka API key (11: JoinGroup) is held — nothing more is
+forwarded either way, and it is neither closed nor reset, not even by ``down()`` — so the client waits
+for its request timeout, as it would behind a partition.
 """
 from __future__ import annotations
 
@@ -22,6 +27,9 @@ class FaultProxy:
         self._conns: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._hold_key: int | None = None
+        self.held = threading.Event()  # set once a connection is held (hold_next)
+        self._held: set[socket.socket] = set()
 
     def up(self) -> "FaultProxy":
         srv = socket.socket()
@@ -50,9 +58,20 @@ class FaultProxy:
             except OSError:
                 pass
 
+    def hold_next(self, api_key: int) -> threading.Event:
+        """Hold the next connection that sends a request with ``api_key``; returns the event set then."""
+        self.held.clear()
+        self._hold_key = api_key
+        return self.held
+
     def close(self) -> None:
         self._closed = True
         self.down()
+        for c in self._held:
+            try:
+                c.close()
+            except OSError:
+                pass
 
     def _accept(self, srv: socket.socket) -> None:
         while True:
@@ -67,15 +86,19 @@ class FaultProxy:
                 continue
             with self._lock:
                 self._conns |= {client, upstream}
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+            for a, b, requests in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(target=self._pipe, args=(a, b, requests), daemon=True).start()
 
-    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
+    def _pipe(self, src: socket.socket, dst: socket.socket, requests: bool = False) -> None:
         try:
             while True:
                 data = src.recv(65536)
                 if not data:
                     break
+                if requests and self._hold_key is not None and int.from_bytes(data[4:6], "big") == self._hold_key:
+                    self._hold(src, dst)  # a request frame: length (4 bytes), then its API key (2 bytes)
+                if src in self._held:
+                    return  # silent from now on: the held sockets stay open until close()
                 if self.delay_s:
                     time.sleep(self.delay_s)
                 dst.sendall(data)
@@ -83,6 +106,8 @@ class FaultProxy:
             pass
         finally:
             for s in (src, dst):
+                if s in self._held:
+                    continue
                 try:
                     s.close()
                 except OSError:
@@ -90,3 +115,10 @@ class FaultProxy:
             with self._lock:
                 self._conns.discard(src)
                 self._conns.discard(dst)
+
+    def _hold(self, client: socket.socket, upstream: socket.socket) -> None:
+        with self._lock:
+            self._hold_key = None
+            self._held |= {client, upstream}
+            self._conns -= {client, upstream}
+        self.held.set()

@@ -172,3 +172,46 @@ def test_clock_skew_in_client_timestamps_does_not_move_data_in_time(make_stack):
     this_month = datetime.now(ZoneInfo("Europe/Rome")).strftime("%Y-%m")
     assert {r[0] for r in rows} == {this_month}
     assert all(abs(time.time() - r[1]) < 120 for r in rows)  # the collector's clock, not the client's
+
+
+JOIN_GROUP = 11  # the Kafka API key of JoinGroup
+
+
+def test_broker_lost_while_the_processor_joins_its_group(make_stack):
+    """Issue 18: the broker went away just as a processor sent its JoinGroup, the request was lost
+    (no reset: the client waits its request timeout) and the broker came back after longer than
+    that. The processor must end up in its group and consume everything acknowledged, exactly once —
+    by the Kafka client's own rejoin or, failing that, by the processor replacing its consumer after
+    ASCOLTO_GROUP_JOIN_TIMEOUT_S (processor/liveness.py)."""
+    stack = make_stack()
+    stack.start_collector()
+    driver = LoadDriver(stack.collector_url, count=1600, rate=40, invalid_ratio=0.02)
+    load = driver.start()
+    time.sleep(2)  # the log is being shipped while the processor starts
+    held = stack.proxy.hold_next(JOIN_GROUP)
+    processor = stack.start_processor()
+    assert held.wait(30), "the processor sent no JoinGroup"
+    stack.proxy.down()
+    time.sleep(40)  # longer than the client's 30 s request timeout: it gives up on the join while the broker is away
+    stack.proxy.up()
+    load.join(120)
+    result = driver.result
+    assert all(o.status in (202, 422) for o in result.outcomes.values()), "the collector refused during the outage"
+    stack.reconcile(result, timeout_s=120)
+    assert processor.poll() is None, "the processor exited"
+
+
+def test_processor_started_while_the_broker_is_away_waits_for_it(make_stack):
+    """A processor whose Kafka clients cannot bootstrap (the broker away for longer than the clients'
+    30 s bootstrap timeout) keeps trying instead of exiting, then consumes everything once."""
+    stack = make_stack()
+    stack.start_collector()
+    stack.proxy.down()
+    processor = stack.start_processor()
+    time.sleep(35)
+    assert processor.poll() is None, "the processor gave up on the broker"
+    stack.proxy.up()
+    driver = LoadDriver(stack.collector_url, count=200, rate=50, invalid_ratio=0.02)
+    driver.start().join(60)
+    stack.reconcile(driver.result)
+    assert processor.poll() is None
