@@ -8,10 +8,8 @@ page claims. A revoked device's answers are refused (within the read model's TTL
 """
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
-import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,16 +18,13 @@ from questionnaires import UnknownQuestionnaire, default_catalog
 
 from . import audit
 from .checks import check_name
+from .tokens import hash_secret, new_secret
 from .device_models import DEVICE_CHANNELS, KioskDevice
 from .errors import InvalidValue, NotAllowed, NotFound
 from .models import Service, utcnow
 
 SCHEME = "kio"
 TOKEN = re.compile(rf"^{SCHEME}_([0-9a-f]{{8}})_([A-Za-z0-9_\-]{{43}})$")
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def add_device(session: Session, *, service_key: str, label: str, actor: str, channel: str | None = None,
@@ -54,12 +49,8 @@ def add_device(session: Session, *, service_key: str, label: str, actor: str, ch
     if declared and channel not in declared:
         raise NotAllowed("channel", f"questionnaire {svc.questionnaire_id} is not for the {channel} channel "
                                     f"(it declares {', '.join(declared)})")
-    while True:
-        prefix = secrets.token_hex(4)
-        if session.scalar(select(KioskDevice.id).where(KioskDevice.prefix == prefix)) is None:
-            break
-    token = f"{SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
-    dev = KioskDevice(service_key=svc.key, prefix=prefix, secret_sha256=_hash(token), channel=channel,
+    prefix, token = new_secret(session, KioskDevice, SCHEME)
+    dev = KioskDevice(service_key=svc.key, prefix=prefix, secret_sha256=hash_secret(token), channel=channel,
                       label=label, created_at=utcnow(), created_by=actor)
     session.add(dev)
     session.flush()
@@ -100,6 +91,6 @@ def verify_device(session: Session, token: object) -> KioskDevice | None:
     if not m:
         return None
     dev = session.scalar(select(KioskDevice).where(KioskDevice.prefix == m.group(1)))
-    if dev is None or not hmac.compare_digest(dev.secret_sha256, _hash(token)) or not dev.active:
+    if dev is None or not hmac.compare_digest(dev.secret_sha256, hash_secret(token)) or not dev.active:
         return None
     return dev

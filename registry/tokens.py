@@ -36,6 +36,15 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def new_secret(session: Session, model, scheme: str) -> tuple[str, str]:
+    """A public prefix unused in ``model`` (a table with a ``prefix`` column) and its secret
+    ``<scheme>_<prefix>_<random>``: shown once, only :func:`hash_secret` of it is stored."""
+    while True:
+        prefix = secrets.token_hex(4)
+        if session.scalar(select(model.id).where(model.prefix == prefix)) is None:
+            return prefix, f"{scheme}_{prefix}_{secrets.token_urlsafe(32)}"
+
+
 def check_role(role: str) -> str:
     if role not in ROLES:
         raise InvalidValue("role", f"{role!r} is not one of {', '.join(ROLES)}")
@@ -88,11 +97,7 @@ def create_token(session: Session, *, role: str, label: str, actor: str, context
     label = check_name(label, "label", 200)
     expires_at = parse_expiry(expires)
     entity, manager = _check_scope(session, role, entity, manager)
-    while True:
-        prefix = secrets.token_hex(4)
-        if session.scalar(select(Token.id).where(Token.prefix == prefix)) is None:
-            break
-    secret = f"{SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
+    prefix, secret = new_secret(session, Token, SCHEME)
     token = Token(prefix=prefix, secret_sha256=hash_secret(secret), role=role, label=label,
                   created_at=utcnow(), created_by=actor, expires_at=expires_at, session_generation=0,
                   entity_ipa=entity, entity_manager=manager)
