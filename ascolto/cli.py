@@ -62,7 +62,9 @@ def _gunicorn(app: str, port: int, host: str) -> None:
 def collector(settings) -> None:
     """Run the public collector under gunicorn."""
     _refuse_weak_secrets(settings, "ASCOLTO_FORM_SECRET")
-    _gunicorn("collector.app:create_app()", settings.collector_port, settings.bind_host)
+    from deploy.up import COLLECTOR_APP
+
+    _gunicorn(COLLECTOR_APP, settings.collector_port, settings.bind_host)
 
 
 @main.command()

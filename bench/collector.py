@@ -2,7 +2,8 @@
 
     python -m bench.collector [--seconds 10] [--rounds 5] [--connections 32]
 
-Both apps run under the same gunicorn configuration (deploy/gunicorn.conf.py); the collector
+Both apps run under the same gunicorn configuration, the collector's (deploy/gunicorn.conf.py with
+``deploy.up.worker_options``: gevent workers); the collector
 acknowledges only durable submissions (fsynced in its write-ahead log), and its shipper process,
 started by the gunicorn master, produces them to the broker on the same machine meanwhile. The
 rounds alternate (bare, collector, bare, collector, ...), so each pair sees the same machine; the
@@ -24,6 +25,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from questionnaires.envelope import decode_record
 from deploy.broker import LocalBroker, free_port
+from deploy.up import COLLECTOR_APP, worker_options
 
 from .common import bench_stack_env, hey_at_rate, machine, start_gunicorn, stop, wrk
 
@@ -36,12 +38,12 @@ def run(seconds: int, connections: int, rounds: int = 5, log_dir: str | None = N
         env, topic = bench_stack_env(broker.bootstrap, tmp)
         if log_dir:
             env["ASCOLTO_SPOOL_DIR"] = tempfile.mkdtemp(prefix="ascolto-bench-log-", dir=log_dir)
-        apps = {"bare": "bench.bare_app:create_app()", "collector": "collector.app:create_app()"}
+        apps = {"bare": "bench.bare_app:create_app()", "collector": COLLECTOR_APP}
         procs, urls = {}, {}
         try:
             for name, app in apps.items():
                 port = free_port()
-                procs[name] = start_gunicorn(app, port, env)
+                procs[name] = start_gunicorn(app, port, env, worker_options(COLLECTOR_APP))
                 urls[name] = f"http://127.0.0.1:{port}/v1/submissions"
                 wrk(urls[name], 2, connections)  # warm-up: workers, producer connections
             runs = {name: [] for name in apps}
@@ -101,7 +103,7 @@ def main() -> None:
     bare, col, half = r["bare"], r["collector"], r["collector_half_load"]
     accepted_202 = col["requests"] - col["errors"] + int(half["codes"].get("202", 0))
     where = f"; collector's log in {args.log_dir} (diagnostic, not the target)" if args.log_dir else ""
-    print(f"machine: {machine()}; gunicorn: deploy/gunicorn.conf.py; {args.connections} connections, {args.seconds}s{where}")
+    print(f"machine: {machine()}; gunicorn: deploy/gunicorn.conf.py {' '.join(worker_options(COLLECTOR_APP))}; {args.connections} connections, {args.seconds}s{where}")
     print(f"{'median of ' + str(args.rounds) + ' rounds':24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'errors':>7}  rounds req/s")
     for name, x in [("bare Flask handler", bare), ("collector (durable 202)", col)]:

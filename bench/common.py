@@ -19,9 +19,14 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def start_gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", app], env=env, cwd=ROOT)
+def start_gunicorn(app: str, port: int, env: dict, options: list[str] | None = None) -> subprocess.Popen:
+    """``app`` under deploy/gunicorn.conf.py plus ``options`` (default: the ones ``deploy.up`` gives
+    ``app``; the collector's comparison passes the collector's to both of its apps)."""
+    from deploy.up import worker_options
+
+    options = worker_options(app) if options is None else options
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), *options,
+                             "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], env=env, cwd=ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

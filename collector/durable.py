@@ -24,12 +24,17 @@ import threading
 from dataclasses import dataclass, field
 
 from . import metrics
+from .cooperative import cooperative
 from .spool import Spool, SpoolFull
 
 log = logging.getLogger("ascolto.collector")
 
-#: Group commits of one process that may be syncing at the same time.
+#: Group commits of one process that may be syncing at the same time (threaded workers).
 LEADERS = 4
+#: The same under a cooperative (gevent) worker: one group syncs (in the hub's thread pool) while
+#: the loop gathers the next, so groups are as large as the disk's latency makes them (measured:
+#: 1 gave +10 % over 4 there, issue 18).
+COOPERATIVE_LEADERS = 1
 
 
 class Unavailable(RuntimeError):
@@ -59,6 +64,7 @@ class Durability:
         self._mutex = threading.Lock()
         self._queue: list[_Slot] = []
         self._leaders = 0
+        self._max_leaders = COOPERATIVE_LEADERS if cooperative() else LEADERS
         self._done = threading.Condition()
         self._shipper_stop = threading.Event()
         self._shipper_thread: threading.Thread | None = None
@@ -95,7 +101,7 @@ class Durability:
         slot.lock.acquire()
         with self._mutex:
             self._queue.append(slot)
-            if self._leaders < LEADERS:
+            if self._leaders < self._max_leaders:
                 self._leaders += 1
                 slot.lead = slot.woken = True
         if not slot.lead and not slot.lock.acquire(timeout=self.timeout_s):

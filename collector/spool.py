@@ -38,6 +38,8 @@ from typing import Iterator
 from dataset.durable import fsync_dir
 from privacy import redact_record
 
+from .cooperative import blocking
+
 #: the smallest ``max_length`` of any text item in the catalog (tests/test_durability.py checks it).
 TEXT_FLOOR = 200
 
@@ -120,7 +122,7 @@ class Spool:
             if seg.written >= self.segment_bytes:
                 self._close_active()
         try:
-            os.fdatasync(seg.fd)
+            blocking(os.fdatasync, seg.fd)  # a gevent worker's loop goes on meanwhile
         except OSError as exc:
             with self._lock:
                 if self._seg is seg:

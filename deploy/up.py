@@ -44,8 +44,23 @@ def _wait_http(url: str, timeout_s: float = 30.0) -> None:
         time.sleep(0.2)
 
 
+COLLECTOR_APP = "collector.app:create_app()"
+
+
+def worker_options(app: str) -> list[str]:
+    """Gunicorn options that differ per app, on top of ``deploy/gunicorn.conf.py`` (gthread workers).
+
+    The collector's workers are cooperative (gevent, ``ASCOLTO_THREADS`` is then unused): its
+    requests mostly wait for their group commit, and a waiting greenlet costs a switch where a
+    waiting thread cost a context switch and a GIL hand-off (issue 18; ``collector.cooperative``).
+    The console and the public site keep threads: their DuckDB queries hold the CPU, not a wait.
+    """
+    return ["--worker-class", "gevent", "--worker-connections", "1000"] if app == COLLECTOR_APP else []
+
+
 def gunicorn_cmd(app: str, port: int, host: str = "127.0.0.1") -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "-b", f"{host}:{port}", app]
+    """The command that serves ``app`` on ``host:port`` with the shared configuration."""
+    return [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), *worker_options(app), "-b", f"{host}:{port}", app]
 
 
 def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", demo_months: int = 13) -> int:
@@ -73,7 +88,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
         # The local console is plain http://127.0.0.1: a Secure cookie (the default) would not be kept.
         env.setdefault("ASCOLTO_CONSOLE_SECURE_COOKIE", "0")
         for name, cmd in [
-            ("collector", gunicorn_cmd("collector.app:create_app()", settings.collector_port, host)),
+            ("collector", gunicorn_cmd(COLLECTOR_APP, settings.collector_port, host)),
             ("console", gunicorn_cmd("warehouse.console:create_app()", settings.console_port, host)),
             ("public", gunicorn_cmd("warehouse.public:create_app()", settings.public_port, host)),
             ("processor", [sys.executable, "-m", "ascolto.cli", "processor"]),

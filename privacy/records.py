@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .text import redact
 
@@ -24,6 +25,18 @@ _KEEP = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 #: longer strings are cut before redaction (the collector refuses bodies over 16 KB; a longer one is
 #: foreign garbage, and redacting a megabyte would stall the processor for seconds).
 MAX_TEXT = 64 * 1024
+#: strings up to this length are redacted through a bounded cache: the keys and codes of a record
+#: ("satisfaction", "went_well", "cx-core", "/certificati") repeat in every record, and redacting
+#: them again was most of the cost of a record without free text (issue 18).
+SHORT_TEXT = 64
+
+
+@lru_cache(maxsize=8192)
+def _redact_short(s: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+    out, counts = redact(s)
+    return out, tuple(counts.items())
+
+
 _ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?|\\[\"\\/bfnrt]")
 
 
@@ -35,13 +48,19 @@ class _Redactor:
     def text(self, s: str) -> str:
         if _KEEP.fullmatch(s):
             return s
-        if len(s) > MAX_TEXT:
-            self.counts["TRUNCATED"] += 1
-            s = s[:MAX_TEXT] + f"…[{len(s) - MAX_TEXT} caratteri omessi]"
-        out, counts = redact(s)
-        if not counts:
-            return s
-        self.counts.update(counts)
+        if len(s) <= SHORT_TEXT:
+            out, found = _redact_short(s)
+            if not found:
+                return s
+            self.counts.update(dict(found))
+        else:
+            if len(s) > MAX_TEXT:
+                self.counts["TRUNCATED"] += 1
+                s = s[:MAX_TEXT] + f"…[{len(s) - MAX_TEXT} caratteri omessi]"
+            out, counts = redact(s)
+            if not counts:
+                return s
+            self.counts.update(counts)
         if self.floor is not None and len(out) > max(len(s), self.floor):
             out = out[:max(len(s), self.floor)]
         return out

@@ -55,12 +55,14 @@ def test_a_log_that_cannot_take_the_group_answers_unavailable(tmp_path):
     assert _lines(tmp_path) == []
 
 
-def test_records_group_consecutive_lines_of_a_key_in_order():
-    data = b'a\t{"i":1}\na\t{"i":2}\nb\t{"i":3}\na\t{"i":4}\nno-tab-line\n'
+def test_records_group_the_lines_of_each_key_in_log_order():
+    data = b'a\t{"i":1}\na\t{"i":2}\nb\t{"i":3}\na\t{"i":4}\nno-tab-line\nb\t{"i":5}\n'
     out = records(data)
-    assert [(k, n) for k, _, n in out] == [(b"a", 2), (b"b", 1), (b"a", 1)]
-    assert [e["i"] for _, v, _ in out for e in decode_record(v)] == [1, 2, 3, 4]
-    assert len(records(b"".join(b'a\t{"i":%d}\n' % i for i in range(1200)))) == 3  # at most 500 a record
+    assert [(k, n) for k, _, n in out] == [(b"a", 3), (b"b", 2)]  # interleaved keys: one record each
+    assert {k: [e["i"] for e in decode_record(v)] for k, v, _ in out} == {b"a": [1, 2, 4], b"b": [3, 5]}
+    big = records(b"".join(b'a\t{"i":%d}\n' % i for i in range(1200)))
+    assert [n for _, _, n in big] == [500, 500, 200]  # at most 500 a record
+    assert [e["i"] for _, v, _ in big for e in decode_record(v)] == list(range(1200))
 
 
 def _consume(settings, n: int) -> list[tuple[bytes, dict]]:

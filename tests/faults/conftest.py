@@ -17,6 +17,7 @@ import pytest
 from settings import Settings
 from deploy.broker import LocalBroker, ensure_topics, free_port
 from deploy.loadgen import LoadResult
+from deploy.up import COLLECTOR_APP, gunicorn_cmd
 from registry import connect
 from registry.demo import seed
 from tests.conftest import wait_for
@@ -76,8 +77,7 @@ class Stack:
 
     def start_collector(self) -> None:
         self.collector = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-             "-b", f"127.0.0.1:{self.collector_port}", "collector.app:create_app()"],
+            gunicorn_cmd(COLLECTOR_APP, self.collector_port),  # the collector's production options
             env=self.env(), cwd=self.tmp, stdout=subprocess.DEVNULL, stderr=open(self.tmp / "collector.log", "ab"))
         import urllib.request
 

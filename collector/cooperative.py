@@ -1,0 +1,37 @@
+"""Blocking calls under the collector's cooperative (gevent) workers.
+
+The collector runs under gunicorn's ``gevent`` worker (``deploy/up.py``: :func:`deploy.up.worker_options`):
+one OS thread per worker serves every connection, and a request waiting for its group commit costs
+a greenlet switch instead of a thread hand-off and a GIL transfer (issue 18: with a thread per
+request, context switches were about a third of a worker's CPU). A call the loop cannot wait on
+— ``fdatasync`` — must not stop the loop: :func:`blocking` runs it in the hub's thread pool there,
+and directly everywhere else (tests, ``gthread`` workers, the shipper), with the same result or
+exception.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
+
+def cooperative() -> bool:
+    """True in a process whose ``threading`` gevent has patched (a gunicorn gevent worker)."""
+    if "gevent" not in sys.modules:
+        return False
+    from gevent import monkey
+
+    return monkey.is_module_patched("threading")
+
+
+def blocking(fn: Callable[..., T], *args) -> T:
+    """``fn(*args)``; in a cooperative process, in the hub's thread pool while other greenlets run.
+
+    Returns what ``fn`` returns and raises what it raises, in either case.
+    """
+    if cooperative():
+        from gevent import get_hub
+
+        return get_hub().threadpool.apply(fn, args)
+    return fn(*args)
