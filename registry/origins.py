@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import utcnow
@@ -93,13 +94,20 @@ class OriginCounter:
                 self._batches.task_done()
 
     def _write(self, batch: dict[tuple[str, str], list[int]]) -> None:
+        """Add ``batch`` to the day's rows. Several workers and collectors write the same rows: on
+        SQLite and PostgreSQL one ``INSERT … ON CONFLICT DO UPDATE`` per row adds to it atomically
+        (a read-then-insert lost a batch whenever two writers created the day's row at once)."""
         if not batch:
             return
         now = utcnow()
         day = now.strftime("%Y-%m-%d")
         try:
             with self._factory.begin() as s:
+                dialect = s.get_bind().dialect.name
                 for (key, origin), (requests, refused) in batch.items():
+                    if dialect in _UPSERT:
+                        _upsert(s, dialect, key, origin, day, requests, refused, now)
+                        continue
                     row = s.get(OriginSeen, (key, origin, day), with_for_update=True)
                     if row is None:
                         s.add(OriginSeen(service_key=key, origin=origin, day=day, requests=requests,
@@ -110,6 +118,20 @@ class OriginCounter:
                         row.last_at = now
         except Exception as exc:  # counting is best effort: the request it rides on must not fail
             log.warning("origin counts not written (%s): %d origins lost", exc, len(batch))
+
+
+_UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def _upsert(s: Session, dialect: str, key: str, origin: str, day: str, requests: int, refused: int,
+            now: datetime) -> None:
+    table = OriginSeen.__table__
+    stmt = _UPSERT[dialect](table).values(service_key=key, origin=origin, day=day, requests=requests,
+                                          refused=refused, last_at=now)
+    s.execute(stmt.on_conflict_do_update(
+        index_elements=[table.c.service_key, table.c.origin, table.c.day],
+        set_={"requests": table.c.requests + stmt.excluded.requests,
+              "refused": table.c.refused + stmt.excluded.refused, "last_at": stmt.excluded.last_at}))
 
 
 def recent(session: Session, service_key: str, days: int = 7, now: datetime | None = None) -> list[dict]:

@@ -349,3 +349,34 @@ def test_seed_is_idempotent_audited_and_refreshes_origins(factory):
         assert {tuple(x.allowed_origins) for x in s.scalars(select(Service))} == {("http://localhost:8002",)}
     assert {a.actor for a in audit_rows(factory)} == {"demo-seed"}
     assert len(audit_rows(factory)) == len(first["audit_log"]) + len(SERVICES)
+
+
+def test_workers_counting_the_same_origin_at_once_lose_nothing(factory):
+    """Every collector worker has its own OriginCounter; when several create the day's row of the
+    same service and origin at the same moment, every count is kept (the bench lost batches to
+    a duplicate-key error before the writes became upserts)."""
+    import threading
+
+    from registry.origins import OriginCounter, recent
+
+    workers, rounds = 4, 10
+    counters = [OriginCounter(factory, flush_s=3600) for _ in range(workers)]
+    for r in range(rounds):
+        barrier = threading.Barrier(workers)
+
+        def count(counter, r=r, barrier=barrier):
+            for _ in range(3):
+                counter.seen(f"svc-{r}", "https://www.comune.roma.it", allowed=True)
+            counter.seen(f"svc-{r}", "https://elsewhere.example", allowed=False)
+            barrier.wait()
+            counter.flush()
+        threads = [threading.Thread(target=count, args=(c,)) for c in counters]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    with factory() as s:
+        for r in range(rounds):
+            got = {o["origin"]: (o["requests"], o["refused"]) for o in recent(s, f"svc-{r}")}
+            assert got == {"https://www.comune.roma.it": (3 * workers, 0),
+                           "https://elsewhere.example": (workers, workers)}, r
