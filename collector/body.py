@@ -40,6 +40,23 @@ def _clean(value: Any, depth: int, field: str) -> Any:
     return value
 
 
+def _check_depth(value: Any, depth: int, field: str) -> None:
+    """:func:`_clean`'s depth check alone, for a body orjson read (orjson refuses lone surrogates,
+    so its strings need no cleaning); raises :class:`_TooDeep`."""
+    if isinstance(value, dict):
+        if depth >= MAX_DEPTH:
+            raise _TooDeep(field)
+        for v in value.values():
+            if isinstance(v, (dict, list)):
+                _check_depth(v, depth + 1, field)
+    elif isinstance(value, list):
+        if depth >= MAX_DEPTH:
+            raise _TooDeep(field)
+        for v in value:
+            if isinstance(v, (dict, list)):
+                _check_depth(v, depth + 1, field)
+
+
 def json_body() -> dict:
     """The request's JSON object; raises :class:`ApiError` 415 or 400 naming the problem."""
     if "ascolto_body" in g:
@@ -50,9 +67,9 @@ def json_body() -> dict:
     try:
         data = request.get_data(cache=True)
         try:
-            body = orjson.loads(data)
+            body, clean = orjson.loads(data), True
         except orjson.JSONDecodeError:  # the standard library decides (and words) what orjson refuses
-            body = json.loads(data)
+            body, clean = json.loads(data), False
     except (UnicodeDecodeError, ValueError) as exc:
         raise ApiError(400, "malformed", "The body is not valid JSON.", {"body": [str(exc)]}) from None
     except RecursionError:
@@ -61,7 +78,12 @@ def json_body() -> dict:
     if not isinstance(body, dict):
         raise ApiError(400, "malformed", "The body must be a JSON object.", {"body": ["Not an object."]})
     try:
-        body = {_clean(k, 1, "body"): _clean(v, 1, _clean(k, 1, "body")) for k, v in body.items()}
+        if clean:
+            for k, v in body.items():
+                if isinstance(v, (dict, list)):
+                    _check_depth(v, 1, k)
+        else:
+            body = {_clean(k, 1, "body"): _clean(v, 1, _clean(k, 1, "body")) for k, v in body.items()}
     except _TooDeep as exc:
         raise ApiError(400, "malformed", f"{exc.field} is nested too deeply.",
                        {exc.field: [f"Nested deeper than {MAX_DEPTH} levels."]}) from None

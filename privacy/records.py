@@ -65,6 +65,31 @@ class _Redactor:
             out = out[:max(len(s), self.floor)]
         return out
 
+    def finds(self, v) -> bool:
+        """Whether :meth:`value` would change anything in ``v`` (a parsed JSON value), without
+        building a copy: most records hold nothing to redact, and this walk allocates nothing."""
+        t = type(v)
+        if t is str:
+            return self._text_finds(v)
+        if t is dict:
+            for k, item in v.items():
+                if (type(k) is str and self._text_finds(k)) or self.finds(item):
+                    return True
+            return False
+        if t is list:
+            for item in v:
+                if self.finds(item):
+                    return True
+            return False
+        if t is int and abs(v) >= 10 ** 8:
+            return self._text_finds(str(v))
+        return False
+
+    def _text_finds(self, s: str) -> bool:
+        if len(s) <= SHORT_TEXT:
+            return bool(_redact_short(s)[1]) and not _KEEP.fullmatch(s)
+        return len(s) > MAX_TEXT or (not _KEEP.fullmatch(s) and bool(redact(s)[1]))
+
     def value(self, v):
         if isinstance(v, str):
             return self.text(v)
@@ -110,7 +135,10 @@ def redact_record(value: bytes | None, *, floor: int | None = None) -> tuple[byt
     text = value.decode("utf-8", "surrogateescape")
     r = _Redactor(floor)
     try:
-        red = r.value(json.loads(text))
+        parsed = json.loads(text)
+        if not r.finds(parsed):
+            return value, r.counts
+        red = r.value(parsed)
     except (ValueError, RecursionError):  # not JSON (or nested past what Python walks): text
         r = _Redactor(floor)
         out = r.text(_ESCAPE.sub(_unescape, text))

@@ -125,3 +125,35 @@ def test_a_megabyte_of_garbage_is_cut_and_redacted_quickly(junk):
     out, counts = redact_record(junk)
     assert time.perf_counter() - start < 3.0
     assert counts["TRUNCATED"] == 1 and len(out) < MAX_TEXT + 200
+
+
+_PIECES = ["Servizio comodo", CF, "mario.rossi@example.it", "333 1234567", "Mi chiamo Mario Rossi", "via Roma 12",
+           "IT60X0542811101000000123456", str(uuid.uuid4()), "2026-11-20T10:00:00Z", "satisfaction", "ok", ""]
+
+
+def _json_values():
+    from hypothesis import strategies as st
+
+    text = st.lists(st.sampled_from(_PIECES), max_size=3).map(" ".join) | st.text(max_size=20)
+    leaf = st.none() | st.booleans() | st.integers(min_value=-10**12, max_value=10**12) | text
+    return st.recursive(leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
+                        max_leaves=12)
+
+
+def test_the_allocation_free_check_agrees_with_the_redaction_on_any_value():
+    """``finds`` (the walk that lets a record without personal data through untouched, issue 18)
+    says True exactly when the full redaction would change or count something."""
+    from hypothesis import given, settings as hsettings
+
+    from privacy.records import _Redactor
+
+    @hsettings(max_examples=300, deadline=None)
+    @given(_json_values())
+    def check(v):
+        full = _Redactor(TEXT_FLOOR)
+        out = full.value(v)
+        assert _Redactor(TEXT_FLOOR).finds(v) == bool(full.counts or out != v)
+        raw = json.dumps(v, ensure_ascii=False).encode()
+        red, counts = redact_record(raw, floor=TEXT_FLOOR)
+        assert (red is raw) == (not counts)
+    check()
