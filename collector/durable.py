@@ -24,7 +24,7 @@ import threading
 from dataclasses import dataclass, field
 
 from . import metrics
-from .cooperative import cooperative
+from .cooperative import cooperative, gather
 from .spool import Spool, SpoolFull
 
 log = logging.getLogger("ascolto.collector")
@@ -64,7 +64,8 @@ class Durability:
         self._mutex = threading.Lock()
         self._queue: list[_Slot] = []
         self._leaders = 0
-        self._max_leaders = COOPERATIVE_LEADERS if cooperative() else LEADERS
+        self._cooperative = cooperative()
+        self._max_leaders = COOPERATIVE_LEADERS if self._cooperative else LEADERS
         self._done = threading.Condition()
         self._shipper_stop = threading.Event()
         self._shipper_thread: threading.Thread | None = None
@@ -120,6 +121,8 @@ class Durability:
 
     def _lead(self) -> None:
         """Commit the lines queued now as one group, then pass the leadership on."""
+        if self._cooperative:
+            gather()  # let the requests the loop is serving join this group
         with self._mutex:
             batch, self._queue = self._queue, []
         ok = False

@@ -86,9 +86,11 @@ class _Redactor:
         return False
 
     def _text_finds(self, s: str) -> bool:
+        if _KEEP.fullmatch(s):  # first: ids and timestamps are unique, never worth a cache entry
+            return False
         if len(s) <= SHORT_TEXT:
-            return bool(_redact_short(s)[1]) and not _KEEP.fullmatch(s)
-        return len(s) > MAX_TEXT or (not _KEEP.fullmatch(s) and bool(redact(s)[1]))
+            return bool(_redact_short(s)[1])
+        return len(s) > MAX_TEXT or bool(redact(s)[1])
 
     def value(self, v):
         if isinstance(v, str):
