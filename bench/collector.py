@@ -45,7 +45,7 @@ def run(seconds: int, connections: int, rounds: int = 5, log_dir: str | None = N
                 port = free_port()
                 procs[name] = start_gunicorn(app, port, env, worker_options(COLLECTOR_APP))
                 urls[name] = f"http://127.0.0.1:{port}/v1/submissions"
-                wrk(urls[name], 2, connections)  # warm-up: workers, producer connections
+                wrk(urls[name], 5, connections)  # warm-up: workers, the log's first segment, the shipper's producer
             runs = {name: [] for name in apps}
             for _ in range(rounds):  # alternate, so both see the same machine
                 for name in apps:

@@ -130,6 +130,7 @@ class Durability:
             if batch:
                 self.spool.append([s.line for s in batch])
                 metrics.SPOOLED.inc(len(batch))
+                metrics.GROUP_LINES.observe(len(batch))
             ok = True
         except SpoolFull as exc:
             log.error("the log cannot take submissions: %s", exc)
