@@ -37,9 +37,15 @@ def blocking(fn: Callable[..., T], *args) -> T:
     return fn(*args)
 
 
-def gather() -> None:
+#: the longest :func:`gather` waits: a loop that is never idle (a greenlet always runnable) must
+#: not hold a group back.
+GATHER_MAX_S = 0.002
+
+
+def gather(max_wait_s: float = GATHER_MAX_S) -> None:
     """In a cooperative process, return once the loop has run everything runnable now (requests
-    whose bytes have arrived reach the group commit meanwhile); elsewhere return at once.
+    whose bytes have arrived reach the group commit meanwhile), or after ``max_wait_s``;
+    elsewhere return at once.
 
     The group commit's leader calls it before it takes its group: with one leader per worker, a
     group was about one request (an ``fdatasync`` takes less than the CPU of the next few
@@ -49,4 +55,5 @@ def gather() -> None:
     if cooperative():
         import gevent
 
-        gevent.idle()
+        with gevent.Timeout(max_wait_s, False):
+            gevent.idle()

@@ -70,3 +70,24 @@ def test_group_commit_under_gevent_answers_each_request_once_its_line_is_on_disk
         print(len(done), len(lines()), len(set(lines())))
     """, str(tmp_path))
     assert out == "200 200 200"
+
+
+def test_gathering_a_group_is_bounded_when_the_loop_is_never_idle():
+    out = _run_patched("""
+        import time
+        import gevent
+        from collector.cooperative import GATHER_MAX_S, gather
+
+        spinning = True
+        def spin():  # always runnable: the loop never goes idle
+            while spinning:
+                gevent.sleep(0)
+        gevent.spawn(spin)
+        gevent.sleep(0)
+        t = time.monotonic()
+        gather()
+        waited = time.monotonic() - t
+        spinning = False
+        print(waited < GATHER_MAX_S + 0.05)
+    """)
+    assert out == "True"
