@@ -8,7 +8,8 @@ acknowledges only durable submissions (fsynced in its write-ahead log), and its 
 started by the gunicorn master, produces them to the broker on the same machine meanwhile. The
 rounds alternate (bare, collector, bare, collector, ...), so each pair sees the same machine; the
 headline ratio is the median of the per-pair ratios, printed with their spread and the load
-average (the machine may be shared). Also: p50/p99 of the collector at half its peak rate, and a
+average (the machine may be shared), and the CPU per request of each side's processes (workers,
+the shipper, the broker; from ``/proc``), which says where the difference goes. Also: p50/p99 of the collector at half its peak rate, and a
 check that every 202 is on the topic. Loopback only; bounded in time.
 """
 from __future__ import annotations
@@ -27,7 +28,25 @@ from questionnaires.envelope import decode_record
 from deploy.broker import LocalBroker, free_port
 from deploy.up import COLLECTOR_APP, worker_options
 
-from .common import bench_stack_env, hey_at_rate, machine, start_gunicorn, stop, wrk
+from .common import (bench_stack_env, cpu_seconds, descendants, hey_at_rate, machine, process_role, start_gunicorn,
+                     stop, wrk)
+
+
+def _measured(url: str, seconds: int, connections: int, server_pid: int, broker_pid: int) -> dict:
+    """One wrk run, with the CPU the server's processes (workers, shipper) and the broker spent
+    meanwhile, in µs per request: where the cost of a request goes, on the same cores."""
+    pids = descendants(server_pid) + [broker_pid]
+    before = cpu_seconds(pids)
+    result = wrk(url, seconds, connections)
+    after = cpu_seconds(pids)
+    cpu: dict[str, float] = {}
+    for pid, spent in after.items():
+        role = "broker" if pid == broker_pid else process_role(pid)
+        if role == "gunicorn":
+            role = "workers"
+        cpu[role] = cpu.get(role, 0.0) + spent - before.get(pid, 0.0)
+    result["cpu_us"] = {k: v / max(1, result["requests"]) * 1e6 for k, v in cpu.items() if v > 0}
+    return result
 
 
 def run(seconds: int, connections: int, rounds: int = 5, log_dir: str | None = None) -> dict:
@@ -49,13 +68,17 @@ def run(seconds: int, connections: int, rounds: int = 5, log_dir: str | None = N
             runs = {name: [] for name in apps}
             for _ in range(rounds):  # alternate, so both see the same machine
                 for name in apps:
-                    runs[name].append(wrk(urls[name], seconds, connections))
+                    runs[name].append(_measured(urls[name], seconds, connections, procs[name].pid,
+                                                broker.process.pid))
             pairs = sorted(c["rps"] / b["rps"] for b, c in zip(runs["bare"], runs["collector"]))
             results = {"pair_ratios": pairs}
             results |= {name: {**sorted(rs, key=lambda r: r["rps"])[len(rs) // 2],
                               "rounds": [round(r["rps"]) for r in rs],
                               "requests": sum(r["requests"] for r in rs), "errors": sum(r["errors"] for r in rs)}
                        for name, rs in runs.items()}
+            for name, rs in runs.items():
+                roles = {k for r in rs for k in r["cpu_us"]}
+                results[name]["cpu_us"] = {k: statistics.median(r["cpu_us"].get(k, 0.0) for r in rs) for k in roles}
             half = int(results["collector"]["rps"] / 2)
             body = tmp / "body.json"
             body.write_text(json.dumps({
@@ -111,13 +134,17 @@ def main() -> None:
     print(f"ratio collector/bare: median of the {len(pairs)} pairs {ratio:.2f} (target >= 0.8); pairs "
           f"{', '.join(f'{x:.2f}' for x in pairs)}; spread {pairs[0]:.2f}-{pairs[-1]:.2f}; "
           f"ratio of the medians {col['rps'] / bare['rps']:.2f}")
+    for name, x in [("bare Flask handler", bare), ("collector (durable 202)", col)]:
+        parts = ", ".join(f"{k} {v:.0f}" for k, v in sorted(x["cpu_us"].items(), key=lambda kv: -kv[1]) if v >= 0.5)
+        print(f"CPU per request, median of the rounds, µs: {name}: {parts}; total {sum(x['cpu_us'].values()):.0f}")
     print(f"load average (1 min) {load_before[0]:.1f} before, {load_after[0]:.1f} after, on {os.cpu_count()} cores")
     print(f"collector at half its peak ({half['rate']}/s offered, {half['rps']:.0f}/s served): "
           f"p50 {half['p50_ms']:.2f} ms, p99 {half['p99_ms']:.2f} ms (target p99 < 50 ms); statuses {half['codes']}")
     print("RESULT " + json.dumps({"bench": "collector", "bare_rps": bare["rps"], "collector_rps": col["rps"],
                                   "ratio": ratio, "ratio_min": pairs[0], "ratio_max": pairs[-1],
                                   "ratio_of_medians": col["rps"] / bare["rps"], "load_1min": load_before[0],
-                                  "bare_p99_ms": bare["p99_ms"],
+                                  "bare_p99_ms": bare["p99_ms"], "bare_cpu_us": bare["cpu_us"],
+                                  "collector_cpu_us": col["cpu_us"],
                                   "collector_p50_ms": col["p50_ms"], "collector_p99_ms": col["p99_ms"],
                                   "half_load_rate": half["rate"], "half_load_p99_ms": half["p99_ms"],
                                   "envelopes_on_topic": r["envelopes_on_topic"], "acknowledged": accepted_202}))

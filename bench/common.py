@@ -39,6 +39,47 @@ def start_gunicorn(app: str, port: int, env: dict, options: list[str] | None = N
     raise RuntimeError(f"{app} did not start")
 
 
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux ``/proc``; gone processes are skipped)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            todo += [int(c) for t in Path(f"/proc/{p}/task").iterdir()
+                     for c in (t / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each live process of ``pids`` (every thread), from ``/proc``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def process_role(pid: int) -> str:
+    """``shipper``, ``supervisor``, ``gunicorn`` (master or worker) or ``other``, by command line."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return "other"
+    if "collector.shipper" in argv:
+        return "shipper"
+    if "deploy.supervise" in argv:
+        return "supervisor"
+    return "gunicorn" if "gunicorn" in argv else "other"
+
+
 def stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
