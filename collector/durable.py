@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from . import metrics
 from .cooperative import cooperative, gather
-from .spool import Spool, SpoolFull
+from .spool import Spool, SpoolFull, scrub_line
 
 log = logging.getLogger("ascolto.collector")
 
@@ -50,6 +50,7 @@ class Unavailable(RuntimeError):
 @dataclass(eq=False)
 class _Slot:
     line: bytes
+    scrubbed: bool  # its value was redacted by its producer (see Durability.submit)
     lock: threading.Lock = field(default_factory=threading.Lock)  # released once, to wake its thread
     woken: bool = False  # its lock was released (or its thread never waits on it)
     lead: bool = False   # woken to lead a group
@@ -98,13 +99,17 @@ class Durability:
 
     # --- request side -------------------------------------------------------------------------
 
-    def submit(self, key: str, envelope: bytes) -> str:
+    def submit(self, key: str, envelope: bytes, *, scrubbed: bool = False) -> str:
         """Return ``"spool"`` once ``envelope`` (for service ``key``) is fsynced in the log.
+
+        ``scrubbed``: the caller built ``envelope`` from values it redacted itself
+        (:func:`privacy.redact_value`, with :data:`collector.spool.TEXT_FLOOR`), so the log does
+        not parse and redact it again; otherwise the log redacts every string of it.
 
         Raises :class:`Unavailable` when the log cannot take it (full, disk failure, or no group
         commit finished within the timeout).
         """
-        slot = _Slot(key.encode("utf-8") + b"\t" + envelope)
+        slot = _Slot(key.encode("utf-8") + b"\t" + envelope, scrubbed)
         slot.lock.acquire()
         with self._mutex:
             self._queue.append(slot)
@@ -134,7 +139,7 @@ class Durability:
         ok = False
         try:
             if batch:
-                self.spool.append([s.line for s in batch])
+                self.spool.append([s.line if s.scrubbed else scrub_line(s.line) for s in batch], scrubbed=True)
                 metrics.SPOOLED.inc(len(batch))
                 metrics.GROUP_LINES.observe(len(batch))
             ok = True

@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import SubmissionSchema, fast_load_submission, make_envelope
+from privacy import redact_value
 from registry.readmodel import ServiceView
 
 from . import channels, metrics, operators
@@ -19,6 +20,7 @@ from .body import json_body
 from .cors import reflect_origin
 from .device import device_class
 from .durable import Unavailable
+from .spool import TEXT_FLOOR
 from .errors import ApiError, count_refusal
 
 bp = Blueprint("intake", __name__)
@@ -136,11 +138,15 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
                        {f"answers.{k}": v for k, v in exc.errors.items()}) from None
     settings = current_app.config["ASCOLTO_SETTINGS"]
     clock = current_app.extensions.get("ascolto.clock")  # set only in-process by collector/backfill.py
+    # Every string the citizen sent is redacted here, where the submission is already parsed; the
+    # rest of the envelope is the collector's own (schema, time, collector id, device class), so
+    # the log writes it as is instead of parsing and redacting it again (issue 18).
+    sub, _ = redact_value(sub, floor=TEXT_FLOOR)
     envelope = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent),
                              received_at=clock() if clock else None, test=test)
     value = encode_envelope(envelope)
     try:
-        path = current_app.extensions["ascolto.durability"].submit(cfg.key, value)
+        path = current_app.extensions["ascolto.durability"].submit(cfg.key, value, scrubbed=True)
     except Unavailable:
         raise ApiError(503, "unavailable", "The submission could not be stored; retry later.",
                        headers={"Retry-After": "30"}) from None

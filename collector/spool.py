@@ -84,9 +84,9 @@ class Spool:
 
     # --- writing ------------------------------------------------------------------------------
 
-    def append(self, values: list[bytes]) -> None:
-        """Append ``key TAB value`` lines (values redacted, see above) and fsync them; raise
-        :class:`SpoolFull` when they cannot be kept.
+    def append(self, values: list[bytes], *, scrubbed: bool = False) -> None:
+        """Append ``key TAB value`` lines (values redacted, see above, unless the caller says they
+        already are: ``scrubbed``) and fsync them; raise :class:`SpoolFull` when they cannot be kept.
 
         Returning means every line is on disk. Writes are serialized (one ``write`` each, straight
         to the descriptor: no user-space buffer could hold a failed write back and replay it
@@ -94,7 +94,7 @@ class Spool:
         the file system's journal commits instead of queueing for one another. A failed write is
         truncated back (no other write can follow it meanwhile) and its segment sealed.
         """
-        data = b"".join(_scrubbed(v) + b"\n" for v in values)
+        data = b"".join((v if scrubbed else scrub_line(v)) + b"\n" for v in values)
         with self._lock:
             if self._size_hint + len(data) > self.max_bytes:
                 self._refresh_locked()  # the shipper removes what the broker took
@@ -291,7 +291,7 @@ class Claim:
             self._fh.close()
 
 
-def _scrubbed(line: bytes) -> bytes:
+def scrub_line(line: bytes) -> bytes:
     """``key TAB value`` with the value's personal data redacted (the key is a service key)."""
     key, tab, value = line.partition(b"\t")
     if not tab:

@@ -5,6 +5,7 @@ text answer, ``failed/`` and the DLQ). Public API:
 
 - :func:`redact` ``(text) -> (text, Counter)`` — free text with personal data replaced by typed
   placeholders; the counter says how many of each kind.
+- :func:`redact_value` ``(value) -> (value, Counter)`` — the same for a parsed JSON value;
 - :func:`redact_record` ``(bytes) -> (bytes, Counter)`` — a whole record value (JSON or not):
   every string in it redacted, re-serialised (:mod:`privacy.records`).
 - :data:`PLACEHOLDERS` — the kinds.
@@ -21,7 +22,7 @@ and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZ
 addresses with a civic number; ``NOME`` names after a lead-in (:mod:`privacy.names`).
 Known limits are listed in docs/processor.md (Redaction).
 """
-from .records import redact_record
+from .records import redact_record, redact_value
 from .text import PLACEHOLDERS, redact
 
-__all__ = ["PLACEHOLDERS", "redact", "redact_record"]
+__all__ = ["PLACEHOLDERS", "redact", "redact_record", "redact_value"]

@@ -125,6 +125,15 @@ def _encode(s: str) -> bytes:
         return s.encode("utf-8", "replace")
 
 
+def redact_value(value, *, floor: int | None = None) -> tuple[object, Counter]:
+    """:func:`redact_record` for an already parsed JSON value (dicts, lists, strings, numbers):
+    the value with every string redacted (``value`` itself when nothing is found), and the counts."""
+    r = _Redactor(floor)
+    if not r.finds(value):
+        return value, r.counts
+    return r.value(value), r.counts
+
+
 def redact_record(value: bytes | None, *, floor: int | None = None) -> tuple[bytes | None, Counter]:
     """Return ``value`` with every personal datum the redactor knows replaced, and the counts.
 

@@ -157,3 +157,37 @@ def test_the_allocation_free_check_agrees_with_the_redaction_on_any_value():
         red, counts = redact_record(raw, floor=TEXT_FLOOR)
         assert (red is raw) == (not counts)
     check()
+
+
+def test_redacting_the_submission_before_its_envelope_is_built_gives_what_the_log_redacted():
+    """The intake redacts the parsed submission (``redact_value``) and the log writes the envelope
+    as is (issue 18); the result is the same JSON as when the log parsed and redacted the whole
+    envelope (``redact_record``), for any answers and context."""
+    from hypothesis import given, settings as hsettings, strategies as st
+
+    from collector.intake import encode_envelope
+    from privacy import redact_value
+
+    when = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    keys = st.sampled_from(["satisfaction", "comment", "went_well", "x" * 40, "page", "mario.rossi@example.it"])
+
+    @hsettings(max_examples=200, deadline=None)
+    @given(st.dictionaries(keys, _json_values(), max_size=5), st.dictionaries(keys, st.sampled_from(_PIECES), max_size=3))
+    def check(answers, context):
+        sub = {"submission_id": uuid.uuid4(), "service": "demo-roma-anagrafe", "questionnaire": "cx-core",
+               "version": 1, "lang": "it", "channel": "web", "answers": answers, "context": context}
+        before, _ = redact_record(encode_envelope(make_envelope(sub, collector="c", device="mobile", received_at=when)),
+                                  floor=TEXT_FLOOR)
+        redacted, _ = redact_value(sub, floor=TEXT_FLOOR)
+        after = encode_envelope(make_envelope(redacted, collector="c", device="mobile", received_at=when))
+        assert json.loads(after) == json.loads(before)
+    check()
+
+
+def test_the_log_written_by_the_intake_holds_placeholders_not_the_personal_data(client, settings):
+    body = submission(comment=f"Mi chiamo Mario Rossi, CF {CF}, scrivete a mario.rossi@example.it")
+    body["context"]["page"] = "/pratiche?email=mario.rossi%40example.it"
+    assert client.post("/v1/submissions", json=body).status_code == 202
+    logged = b"".join(p.read_bytes() for p in settings.spool_dir.glob("*.spool"))
+    assert CF.encode() not in logged and b"mario.rossi" not in logged and b"Mario Rossi" not in logged
+    assert b"[CF]" in logged and b"[EMAIL]" in logged
