@@ -17,9 +17,11 @@ the next append opens a new segment. A segment is never written again once seale
 position in it stays valid.
 
 **No personal data on the collector's disk.** Before a value is written it goes through
-:func:`privacy.redact_record`: every string in the record (free-text answers, context) is redacted
-as the processor would redact it, so the log (and so the topic) holds the same placeholders the
-dataset will. The processor redacts again (a no-op on placeholders). A placeholder may be longer
+:func:`privacy.redact_record` (:func:`scrub_line`): every string in the record (free-text answers,
+context) is redacted as the processor would redact it, so the log (and so the topic) holds the
+same placeholders the dataset will. A caller that redacted the values itself says so
+(``append(..., scrubbed=True)``; the intake redacts the parsed submission with
+:func:`privacy.redact_value`, which gives the same JSON). The processor redacts again (a no-op on placeholders). A placeholder may be longer
 than what it replaces ("sono Al" → "sono [NOME]"); no string is let grow past
 ``max(its length, TEXT_FLOOR)``, the smallest ``max_length`` of a text item in the catalog (a test
 keeps the two in step), so a logged answer still passes the processor's validation. The
