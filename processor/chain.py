@@ -54,9 +54,7 @@ def build_chain(parts: Parts, *, dlq_topic: str, max_records: int, max_seconds: 
 def drain_writer(chain: Batching) -> None:
     """Commit the batches already accepted by the writer (after a :class:`Halt`: the offending batch was
     abandoned upstream and is not among them); a no-op for an inline chain."""
-    step: Any = chain
-    while step is not None and not hasattr(step, "drain"):
-        step = getattr(step, "next", None)
+    step = next((s for s in _steps(chain) if hasattr(s, "drain")), None)
     if step is not None:
         step.drain()
 

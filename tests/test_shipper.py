@@ -144,3 +144,17 @@ def test_only_one_shipper_per_log_is_active(settings):
     Spool(settings.spool_dir, max_bytes=10**9).append([b'k\t{"i":2}'])
     wait_for(lambda: second.shipped == 1, timeout_s=20, message="the standby takes over")
     halt_second()
+
+
+def test_a_backlog_longer_than_one_read_ships_without_waiting_between_passes(settings):
+    """The shipper lingers between passes only when a pass read everything there was: with a linger
+    of a minute, a log of several reads still reaches the topic at once."""
+    writer = Spool(settings.spool_dir, max_bytes=10**9)
+    writer.append([b'k\t{"i":%d,"pad":"%s"}' % (i, b"x" * 200) for i in range(200)])
+    shipper = Shipper(settings, read_bytes=4096, linger_s=60)
+    halt = _run(shipper)
+    try:
+        wait_for(lambda: shipper.shipped == 200, timeout_s=20, message="whole backlog shipped without lingering")
+    finally:
+        halt()
+        writer.seal()
