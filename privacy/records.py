@@ -16,27 +16,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from functools import lru_cache
 
-from .text import redact
+from .text import SHORT_TEXT, redact, redact_short
 
 _KEEP = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
                    r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 #: longer strings are cut before redaction (the collector refuses bodies over 16 KB; a longer one is
 #: foreign garbage, and redacting a megabyte would stall the processor for seconds).
 MAX_TEXT = 64 * 1024
-#: strings up to this length are redacted through a bounded cache: the keys and codes of a record
-#: ("satisfaction", "went_well", "cx-core", "/certificati") repeat in every record, and redacting
-#: them again was most of the cost of a record without free text (issue 18).
-SHORT_TEXT = 64
-
-
-@lru_cache(maxsize=8192)
-def _redact_short(s: str) -> tuple[str, tuple[tuple[str, int], ...]]:
-    out, counts = redact(s)
-    return out, tuple(counts.items())
-
-
 _ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?|\\[\"\\/bfnrt]")
 
 
@@ -49,7 +36,7 @@ class _Redactor:
         if _KEEP.fullmatch(s):
             return s
         if len(s) <= SHORT_TEXT:
-            out, found = _redact_short(s)
+            out, found = redact_short(s)
             if not found:
                 return s
             self.counts.update(dict(found))
@@ -89,7 +76,7 @@ class _Redactor:
         if _KEEP.fullmatch(s):  # first: ids and timestamps are unique, never worth a cache entry
             return False
         if len(s) <= SHORT_TEXT:
-            return bool(_redact_short(s)[1])
+            return bool(redact_short(s)[1])
         return len(s) > MAX_TEXT or bool(redact(s)[1])
 
     def value(self, v):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from urllib.parse import unquote
 
 from .contacts import addresses, emails, phones
@@ -70,16 +71,39 @@ def _redact(text: str, counts: Counter) -> str:
     return text
 
 
-def redact(text: str) -> tuple[str, Counter]:
-    """Return ``text`` with personal data replaced by ``[KIND]`` placeholders, and the count per kind.
+#: texts up to this length are redacted through a bounded cache (:func:`redact_short`): the short
+#: strings of records and answers repeat ("Tutto ok, grazie", keys, option codes, page paths), and
+#: redacting them again was a large part of the collector's and the processor's cost (issue 18).
+SHORT_TEXT = 64
 
-    Text holding percent escapes (a page path, ``mario%40example.it``) is redacted decoded: when
-    the decoded form holds personal data the redacted decoded form is returned, so an escape
-    cannot hide anything. Redacting twice changes nothing more (placeholders match no pattern).
-    """
+
+def _redact_text(text: str) -> tuple[str, Counter]:
     counts: Counter = Counter()
     if "%" in text and _PERCENT.search(text):
         out = _redact(unquote(text), counts)
         if counts:
             return out, counts
     return _redact(text, counts), counts
+
+
+@lru_cache(maxsize=8192)
+def redact_short(text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """:func:`redact` of a text of at most :data:`SHORT_TEXT` characters, cached (8,192 entries), with
+    the counts as an immutable tuple of (kind, count). The cache lives in the process's memory only."""
+    out, counts = _redact_text(text)
+    return out, tuple(counts.items())
+
+
+def redact(text: str) -> tuple[str, Counter]:
+    """Return ``text`` with personal data replaced by ``[KIND]`` placeholders, and the count per kind.
+
+    Text holding percent escapes (a page path, ``mario%40example.it``) is redacted decoded: when
+    the decoded form holds personal data the redacted decoded form is returned, so an escape
+    cannot hide anything. Redacting twice changes nothing more (placeholders match no pattern).
+    Texts of at most :data:`SHORT_TEXT` characters go through :func:`redact_short`'s cache (same
+    result; the counter is a new one each call).
+    """
+    if len(text) <= SHORT_TEXT:
+        out, found = redact_short(text)
+        return out, Counter(dict(found))
+    return _redact_text(text)

@@ -266,3 +266,21 @@ def test_any_text_is_redacted_without_error_and_redacting_again_changes_nothing(
     once, counts = redact(text)
     assert isinstance(once, str) and set(counts) <= set(PLACEHOLDERS)
     assert redact(once)[0] == once
+
+
+def test_a_short_text_redacted_again_comes_from_the_cache_with_a_counter_of_its_own():
+    """Short texts (comments, page paths, keys) go through a bounded cache: the same result, and a
+    caller that adds to its counter cannot change what the next caller gets."""
+    from privacy.text import SHORT_TEXT, redact_short
+
+    text = "chiamatemi al 333 1234567"
+    assert len(text) <= SHORT_TEXT
+    first, counts = redact(text)
+    counts["PHONE"] += 10  # a caller that keeps adding to it
+    hits = redact_short.cache_info().hits
+    again, fresh = redact(text)
+    assert redact_short.cache_info().hits == hits + 1
+    assert (again, fresh) == (first, Counter({"PHONE": 1})) == ("chiamatemi al [PHONE]", Counter({"PHONE": 1}))
+    long_text = text + " " + "parole di troppo " * 4  # longer texts are redacted each time
+    assert len(long_text) > SHORT_TEXT and redact(long_text)[0].startswith("chiamatemi al [PHONE]")
+    assert redact_short.cache_info().hits == hits + 1
