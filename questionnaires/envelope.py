@@ -52,6 +52,8 @@ _FIELDS = frozenset(SubmissionSchema().fields)
 _REQUIRED = ("submission_id", "service", "questionnaire", "version", "answers")
 _LANGS, _CHANNELS = frozenset(LANGUAGES), frozenset(CHANNELS)
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+#: what ``str(uuid.UUID(s))`` gives: lower-case hex, dashed
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def fast_load_submission(body: Any) -> dict[str, Any] | None:
@@ -190,12 +192,16 @@ def fast_envelope(raw: dict) -> dict[str, Any] | None:
     collector, device, test = raw.get("collector", ""), raw.get("device", "unknown"), raw.get("test", False)
     if type(collector) is not str or type(device) is not str or type(test) is not bool:
         return None
+    sid = sub.get("submission_id")
+    if type(sid) is not str or len(sid) != 36:
+        return None
     try:
         received = datetime.fromisoformat(raw["received_at"])
-        sid = uuid.UUID(sub["submission_id"]) if type(sub.get("submission_id")) is str else None
+        if not _CANONICAL_UUID.fullmatch(sid):  # a canonical one is its own str(UUID(...)): no need to build it
+            sid = str(uuid.UUID(sid))
     except ValueError:
         return None
-    if received.tzinfo is None or sid is None or len(sub["submission_id"]) != 36:
+    if received.tzinfo is None:
         return None
     for name, limit in _SUB_STR.items():
         v = sub.get(name)
@@ -210,6 +216,6 @@ def fast_envelope(raw: dict) -> dict[str, Any] | None:
             type(k) is not str or len(k) > 32 or type(v) is not str or len(v) > 512 for k, v in context.items()):
         return None
     return {"schema": ENVELOPE_SCHEMA, "received_at": received, "collector": collector, "device": device, "test": test,
-            "submission": {"submission_id": str(sid), "service": sub["service"], "questionnaire": sub["questionnaire"],
+            "submission": {"submission_id": sid, "service": sub["service"], "questionnaire": sub["questionnaire"],
                            "version": version, "lang": lang, "channel": channel, "answers": dict(answers),
                            "context": dict(context)}}

@@ -37,6 +37,10 @@ VARIANTS = [BASE, variant(("extra",), 1), variant(("submission", "extra"), 1), v
             variant(("submission", "submission_id"), "not-a-uuid"),
             variant(("submission", "submission_id"), str(uuid.uuid4()).upper()),
             variant(("submission", "submission_id"), uuid.uuid4().hex),
+            # 36 characters that uuid.UUID still reads (dashes anywhere, braces): the fast path's canonical test
+            # must not let them through unnormalized
+            variant(("submission", "submission_id"), uuid.uuid4().hex + "----"),
+            variant(("submission", "submission_id"), "{" + uuid.uuid4().hex + "}--"),
             variant(("submission", "version"), "1"), variant(("submission", "version"), 0),
             variant(("submission", "version"), True), variant(("submission", "lang"), "xx"),
             variant(("submission", "lang"), KeyError), variant(("submission", "channel"), KeyError),
