@@ -53,6 +53,7 @@ from deploy.broker import LocalBroker, ensure_topics
 from questionnaires.envelope import encode_record, make_envelope
 from registry import connect
 from registry.demo import SERVICES, seed
+from privacy import redact_value
 
 from .common import ROOT, machine
 from .dedup_index import measure as _index
@@ -72,7 +73,9 @@ def _cpu_s() -> float:
 
 
 def generate(n: int, rng: random.Random) -> list[tuple[bytes, bytes, int]]:
-    """``n`` submissions (+5% duplicates, +0.5% poison) as collector-like (key, value, envelopes) records."""
+    """``n`` submissions (+5% duplicates, +0.5% poison) as collector-like (key, value, envelopes) records: each
+    submission redacted as the collector's intake does before its log (so the text of the topic holds
+    placeholders, as in production; the processor redacts it again and finds nothing new)."""
     when = datetime.now(timezone.utc)
     comments = ["Tutto chiaro, grazie", "Il sito era lento nel pomeriggio", "Mi chiamo Mario Rossi, 333 1234567",
                 "Non trovavo il modulo per il rimborso", None, None, None]
@@ -82,10 +85,11 @@ def generate(n: int, rng: random.Random) -> list[tuple[bytes, bytes, int]]:
         answers = {"satisfaction": sat, "ease": rng.randint(1, 5), "clarity": rng.randint(1, 5),
                    "task": rng.choice(["yes", "partly", "no"]),
                    "went_well" if sat > 3 else "went_wrong": rng.sample(["clarity", "speed", "technical"], 2)}
-        if (c := rng.choice(comments)):
-            answers["comment"] = c
-        subs.append({"submission_id": str(uuid.uuid4()), "service": rng.choice(SERVICES)[0], "questionnaire": "cx-core",
-                     "version": 1, "lang": "it", "channel": "web", "answers": answers, "context": {"page": "/x"}})
+        if (c := rng.choice(comments)):  # personal data is never the same twice: a number of its own each time
+            answers["comment"] = c.replace("1234567", str(rng.randint(1000000, 9999999))) if "333" in c else c
+        sub = {"submission_id": str(uuid.uuid4()), "service": rng.choice(SERVICES)[0], "questionnaire": "cx-core",
+               "version": 1, "lang": "it", "channel": "web", "answers": answers, "context": {"page": "/x"}}
+        subs.append(redact_value(sub)[0])  # what the collector's intake logs: the text already redacted
     subs += rng.sample(subs, n // 20)
     out = []
     i = 0
