@@ -25,7 +25,8 @@ from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import EnvelopeError, decode_record, encode_record
 from questionnaires.envelope import fast_envelope as _fast_envelope
 from questionnaires.envelope import parse_envelope as contract_parse_envelope
-from questionnaires.harmonize import CATEGORY_INDICATORS, HarmonizationError, canonical_indicators, module_indicators
+from questionnaires.harmonize import (CATEGORY_INDICATORS, SCORE_INDICATORS, HarmonizationError, canonical_indicators,
+                                      module_indicators)
 from questionnaires.memo import IdentityCache
 from questionnaires.model import bool_key
 
@@ -181,15 +182,25 @@ def redact_text(work: Work, _: ServiceLookup) -> None:
             work.redactions.update(counts)
 
 
+_CANONICAL, _MODULE = 1, 2  # where an indicator's score comes from (else: none, a categorical indicator)
+
+
 def _build_shape_plan(q) -> tuple:
     rules: dict[str, list[str]] = {}
     for name, rule in q.harmonization.items():
         rules.setdefault(rule["item"], []).append(name)
-    return tuple((it.code, it.type, tuple(rules.get(it.code) or [None])) for it in q.items)
+
+    def source(name: str | None) -> int:
+        if name in SCORE_INDICATORS:
+            return _CANONICAL
+        return 0 if name is None or name in CATEGORY_INDICATORS else _MODULE
+    return tuple((it.code, it.type, it.type == "boolean" or it.type == "rating",
+                  tuple((name, source(name)) for name in rules.get(it.code) or [None])) for it in q.items)
 
 
 def _shape_plan(q) -> tuple:
-    """Per item: (code, type, the indicators it feeds or (None,)), built once per questionnaire."""
+    """Per item: (code, type, whether every value is written by ``bool_key``, and per indicator it feeds
+    (or ``(None, 0)``) its name and where its score comes from), built once per questionnaire."""
     return _SHAPE_PLANS.get(q, _build_shape_plan)
 
 
@@ -239,19 +250,18 @@ def shape(work: Work, _: ServiceLookup) -> None:
         "kafka_partition": src.partition, "kafka_offset": src.offset,
     }
     out = work.answer_items
-    for code, kind, names in _shape_plan(q):
-        if code not in answers:
+    for code, kind, keyed, names in _shape_plan(q):
+        value = answers.get(code)
+        if value is None and code not in answers:
             continue
-        value = answers[code]
-        values = value if isinstance(value, list) else (value,)
-        if kind == "boolean" or kind == "rating":
-            values = [bool_key(v) for v in values]
+        if type(value) is list:
+            values = [bool_key(v) for v in value] if keyed else [v if type(v) is str else bool_key(v) for v in value]
         else:
-            values = [v if isinstance(v, str) else bool_key(v) for v in values]
-        for name in names:
-            if name in indicators and name not in CATEGORY_INDICATORS:
+            values = (value if not keyed and type(value) is str else bool_key(value),)
+        for name, source in names:
+            if source == _CANONICAL:
                 score = indicators[name]
-            elif name in modules:
+            elif source == _MODULE and name in modules:
                 score = modules[name].get("value")
             else:
                 score = None

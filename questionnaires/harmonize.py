@@ -77,8 +77,13 @@ def _compile(questionnaire: Questionnaire, name: str, rule: Mapping[str, Any]):
 def _build_plan(questionnaire: Questionnaire) -> tuple[tuple, tuple]:
     canonical, modules = [], []
     for name, rule in questionnaire.harmonization.items():
-        entry = (name, rule["item"], _compile(questionnaire, name, rule))
-        (canonical if name in SCORE_INDICATORS or name in CATEGORY_INDICATORS else modules).append(entry)
+        apply = _compile(questionnaire, name, rule)
+        if name in CATEGORY_INDICATORS:
+            canonical.append((name, rule["item"], apply, None, None))
+        elif name in SCORE_INDICATORS:
+            canonical.append((name, rule["item"], apply, f"{name}_raw", f"{name}_scale"))
+        else:
+            modules.append((name, rule["item"], apply))
     return tuple(canonical), tuple(modules)
 
 
@@ -86,7 +91,8 @@ _PLANS = IdentityCache()
 
 
 def _plan(questionnaire: Questionnaire) -> tuple[tuple, tuple]:
-    """(canonical rules, module rules) as (name, item code, compiled rule), built once per questionnaire."""
+    """(canonical rules as (name, item code, compiled rule, raw column, scale column) — the columns None for a
+    categorical indicator — and module rules as (name, item code, compiled rule)), built once per questionnaire."""
     return _PLANS.get(questionnaire, _build_plan)
 
 
@@ -105,15 +111,15 @@ def canonical_indicators(questionnaire: Questionnaire, answers: Mapping[str, Any
     out = dict(_EMPTY)
     for name in CATEGORY_INDICATORS:
         out[name] = []
-    for name, item, apply in _plan(questionnaire)[0]:
+    for name, item, apply, raw, scale in _plan(questionnaire)[0]:
         answer = answers.get(item)
         if answer is None:
             continue
         result = apply(answer)
-        if name in CATEGORY_INDICATORS:
+        if raw is None:  # a categorical indicator
             out[name] = result.get("categories", [])
         else:
-            out[name], out[f"{name}_raw"], out[f"{name}_scale"] = result["value"], result["raw"], result["scale"]
+            out[name], out[raw], out[scale] = result["value"], result["raw"], result["scale"]
     return out
 
 
