@@ -37,6 +37,60 @@ def _redact_short(s: str) -> tuple[str, tuple[tuple[str, int], ...]]:
     return out, tuple(counts.items())
 
 
+#: whether a string of up to :data:`SHORT_TEXT` characters holds something to redact, for the walk
+#: that finds nothing in most records (:func:`_finds`): looked up before the id/timestamp test, as a
+#: plain dict hit costs less than that regex plus the cached redaction (issue 18). Ids and timestamps
+#: never enter it; it is emptied when full, so it stays bounded.
+_SHORT_FINDS: dict[str, bool] = {}
+_SHORT_FINDS_MAX = 8192
+
+
+def _text_finds(s: str) -> bool:
+    found = _SHORT_FINDS.get(s)
+    if found is not None:
+        return found
+    if _KEEP.fullmatch(s):  # ids and timestamps are unique, never worth a cache entry
+        return False
+    if len(s) <= SHORT_TEXT:
+        found = bool(_redact_short(s)[1])
+        if len(_SHORT_FINDS) >= _SHORT_FINDS_MAX:
+            _SHORT_FINDS.clear()
+        _SHORT_FINDS[s] = found
+        return found
+    return len(s) > MAX_TEXT or bool(redact(s)[1])
+
+
+def _finds(v) -> bool:
+    """:meth:`_Redactor.finds`: the strings of a dict or list are tested in the loop itself, without a
+    call per item (a submission is mostly short strings)."""
+    t = type(v)
+    if t is str:
+        return _text_finds(v)
+    if t is dict:
+        for k, item in v.items():
+            if type(k) is str and _text_finds(k):
+                return True
+            t = type(item)
+            if t is str:
+                if _text_finds(item):
+                    return True
+            elif (t is dict or t is list or t is int) and _finds(item):
+                return True
+        return False
+    if t is list:
+        for item in v:
+            t = type(item)
+            if t is str:
+                if _text_finds(item):
+                    return True
+            elif (t is dict or t is list or t is int) and _finds(item):
+                return True
+        return False
+    if t is int and abs(v) >= 10 ** 8:
+        return _text_finds(str(v))
+    return False
+
+
 _ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?|\\[\"\\/bfnrt]")
 
 
@@ -68,29 +122,7 @@ class _Redactor:
     def finds(self, v) -> bool:
         """Whether :meth:`value` would change anything in ``v`` (a parsed JSON value), without
         building a copy: most records hold nothing to redact, and this walk allocates nothing."""
-        t = type(v)
-        if t is str:
-            return self._text_finds(v)
-        if t is dict:
-            for k, item in v.items():
-                if (type(k) is str and self._text_finds(k)) or self.finds(item):
-                    return True
-            return False
-        if t is list:
-            for item in v:
-                if self.finds(item):
-                    return True
-            return False
-        if t is int and abs(v) >= 10 ** 8:
-            return self._text_finds(str(v))
-        return False
-
-    def _text_finds(self, s: str) -> bool:
-        if _KEEP.fullmatch(s):  # first: ids and timestamps are unique, never worth a cache entry
-            return False
-        if len(s) <= SHORT_TEXT:
-            return bool(_redact_short(s)[1])
-        return len(s) > MAX_TEXT or bool(redact(s)[1])
+        return _finds(v)
 
     def value(self, v):
         if isinstance(v, str):
