@@ -61,8 +61,8 @@ def _text_finds(s: str) -> bool:
 
 
 def _finds(v) -> bool:
-    """:meth:`_Redactor.finds`: the strings of a dict or list are tested in the loop itself, without a
-    call per item (a submission is mostly short strings)."""
+    """:meth:`_Redactor.finds`: the strings and integers of a dict or list are tested in the loop
+    itself, without a call per item (a submission is mostly short strings and ratings)."""
     t = type(v)
     if t is str:
         return _text_finds(v)
@@ -74,7 +74,10 @@ def _finds(v) -> bool:
             if t is str:
                 if _text_finds(item):
                     return True
-            elif (t is dict or t is list or t is int) and _finds(item):
+            elif t is int:
+                if (item >= 10 ** 8 or item <= -10 ** 8) and _text_finds(str(item)):
+                    return True
+            elif (t is dict or t is list) and _finds(item):
                 return True
         return False
     if t is list:
@@ -83,7 +86,10 @@ def _finds(v) -> bool:
             if t is str:
                 if _text_finds(item):
                     return True
-            elif (t is dict or t is list or t is int) and _finds(item):
+            elif t is int:
+                if (item >= 10 ** 8 or item <= -10 ** 8) and _text_finds(str(item)):
+                    return True
+            elif (t is dict or t is list) and _finds(item):
                 return True
         return False
     if t is int and abs(v) >= 10 ** 8:
