@@ -122,7 +122,7 @@ class Durability:
                     slot.woken = slot.gone = True
                     raise Unavailable("the log did not commit in time")
         if slot.lead:
-            self._lead()
+            self._lead(slot)
         if not slot.done:  # it led while another leader had taken its line: wait for that group
             with self._done:
                 self._done.wait_for(lambda: slot.done, self.timeout_s)
@@ -130,8 +130,9 @@ class Durability:
             raise Unavailable("the submission could not be made durable")
         return "spool"
 
-    def _lead(self) -> None:
-        """Commit the lines queued now as one group, then pass the leadership on."""
+    def _lead(self, own: _Slot) -> None:
+        """Commit the lines queued now as one group, then pass the leadership on. ``own``: the
+        leader's slot (its thread is this one, so it needs no wake-up)."""
         if self._cooperative:
             gather()  # let the requests the loop is serving join this group
         with self._mutex:
@@ -155,8 +156,8 @@ class Durability:
                     if not s.woken:
                         s.woken = True
                         s.lock.release()
-                    else:
-                        notify = notify or s.lead
+                    else:  # another leader's slot: its thread may be waiting for this group
+                        notify = notify or (s.lead and s is not own)
                 nxt = next((s for s in self._queue if not s.woken), None)
                 if nxt is not None:
                     nxt.lead = nxt.woken = True
