@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import metrics
 from .cooperative import cooperative, gather
@@ -51,7 +51,7 @@ class Unavailable(RuntimeError):
 class _Slot:
     line: bytes
     scrubbed: bool  # its value was redacted by its producer (see Durability.submit)
-    lock: threading.Lock = field(default_factory=threading.Lock)  # released once, to wake its thread
+    lock: threading.Lock | None = None  # a follower's, held until released once to wake its thread
     woken: bool = False  # its lock was released (or its thread never waits on it)
     lead: bool = False   # woken to lead a group
     done: bool = False   # its line's group finished (ok says how)
@@ -110,12 +110,14 @@ class Durability:
         commit finished within the timeout).
         """
         slot = _Slot(key.encode("utf-8") + b"\t" + envelope, scrubbed)
-        slot.lock.acquire()
         with self._mutex:
             self._queue.append(slot)
             if self._leaders < self._max_leaders:
                 self._leaders += 1
                 slot.lead = slot.woken = True
+            else:  # a follower: its lock is taken before the mutex lets anyone (who wakes it) see it
+                slot.lock = threading.Lock()
+                slot.lock.acquire()
         if not slot.lead and not slot.lock.acquire(timeout=self.timeout_s):
             with self._mutex:
                 if not slot.woken:  # nobody will wake it now; its line may still be written
