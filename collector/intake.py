@@ -182,7 +182,7 @@ def submit():
     limits.check_service(body.get("service"))  # unvalidated: RateLimits buckets only known keys
     sid = accept_submission(body, origin=environ.get("HTTP_ORIGIN"), user_agent=environ.get("HTTP_USER_AGENT"),
                             device=environ.get(_DEVICE_KEY), operator=environ.get(_OPERATOR_KEY))
-    return Response(b'{"submission_id":"%s","status":"accepted"}' % sid.encode(), 202, mimetype="application/json")
+    return Response(b'{"submission_id":"%s","status":"accepted"}' % sid.encode(), 202, content_type="application/json")
 
 
 @bp.get("/v1/services/<key>/questionnaire")
