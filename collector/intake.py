@@ -55,7 +55,7 @@ def _service(key: str, app=None) -> ServiceView:
     return cfg
 
 
-def check_not_a_bot(sub: dict) -> None:
+def check_not_a_bot(sub: dict, settings=None) -> None:
     """Refuse what a person cannot have sent: a filled honeypot or a too-fast answer.
 
     Clients that render a form (the widget, the HTML form) send ``context.hp`` (the honeypot,
@@ -68,7 +68,7 @@ def check_not_a_bot(sub: dict) -> None:
                        {"context.hp": ["Must be empty."]})
     fill = context.get("fill_ms")
     if fill is not None:
-        minimum = current_app.config["ASCOLTO_SETTINGS"].min_fill_ms
+        minimum = (current_app.config["ASCOLTO_SETTINGS"] if settings is None else settings).min_fill_ms
         if not _MILLIS.fullmatch(fill):
             raise ApiError(400, "malformed", "context.fill_ms must be a whole number of milliseconds.",
                            {"context.fill_ms": ["Not a whole number."]})
@@ -142,13 +142,13 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
                        {"questionnaire": ["Not a published questionnaire."]}) from None
     sub["channel"] = channels.resolve(body.get("channel"), cfg, questionnaire.channels, device)
     test = _test_mode(cfg, origin, sub.pop("test", False))
-    check_not_a_bot(sub)
+    settings = app.config["ASCOLTO_SETTINGS"]
+    check_not_a_bot(sub, settings)
     try:  # the compiled check accepts plainly valid maps; marshmallow decides (and words) the rest
         sub["answers"] = questionnaire.fast_validate(sub["answers"]) or questionnaire.validate(sub["answers"])
     except AnswersInvalid as exc:
         raise ApiError(422, "invalid_answers", "Some answers are not valid for the questionnaire.",
                        {f"answers.{k}": v for k, v in exc.errors.items()}) from None
-    settings = app.config["ASCOLTO_SETTINGS"]
     clock = extensions.get("ascolto.clock")  # set only in-process by collector/backfill.py
     # Every string the citizen sent is redacted here, where the submission is already parsed; the
     # rest of the envelope is the collector's own (schema, time, collector id, device class), so
