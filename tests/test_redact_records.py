@@ -209,3 +209,22 @@ def test_the_walks_cache_of_short_strings_answers_as_the_redaction_and_stays_bou
             assert records._Redactor(TEXT_FLOOR).finds(v) == (redact_value(v, floor=TEXT_FLOOR)[0] != v)
             assert len(records._SHORT_FINDS) <= 4
     assert sid not in records._SHORT_FINDS and "2026-11-20T10:00:00Z" not in records._SHORT_FINDS
+
+
+def test_a_long_string_is_redacted_once_by_the_walk_and_the_copy_together(monkeypatch):
+    """``finds`` keeps the redactions of the long strings it looked at and ``value`` reuses them
+    (issue 18: a comment naming a person cost two full redactions, ~180 µs each); the result and
+    the counts are those of redacting each string afresh."""
+    from privacy import records
+
+    clean = "Il servizio è stato lento ma alla fine ho ottenuto il certificato che mi serviva, grazie."
+    personal = "Mi chiamo Mario Rossi, scrivetemi a mario.rossi@example.it per il certificato di residenza."
+    sub = {"answers": {"a": clean, "b": personal, "c": personal}, "context": {"page": "/certificati"}}
+    expected = {k: records.redact(v)[0] for k, v in sub["answers"].items()}
+    calls = []
+    real = records.redact
+    monkeypatch.setattr(records, "redact", lambda s: calls.append(s) or real(s))
+    out, counts = redact_value(sub, floor=TEXT_FLOOR)
+    assert out["answers"] == expected and out["context"] == sub["context"]
+    assert counts == real(personal)[1] + real(personal)[1]
+    assert sorted(c for c in calls if len(c) > records.SHORT_TEXT) == sorted([clean, personal])
