@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import metrics
 from .cooperative import cooperative, gather
@@ -51,7 +51,7 @@ class Unavailable(RuntimeError):
 class _Slot:
     line: bytes
     scrubbed: bool  # its value was redacted by its producer (see Durability.submit)
-    lock: threading.Lock = field(default_factory=threading.Lock)  # released once, to wake its thread
+    lock: threading.Lock | None = None  # a follower's, held until released once to wake its thread
     woken: bool = False  # its lock was released (or its thread never waits on it)
     lead: bool = False   # woken to lead a group
     done: bool = False   # its line's group finished (ok says how)
@@ -110,19 +110,21 @@ class Durability:
         commit finished within the timeout).
         """
         slot = _Slot(key.encode("utf-8") + b"\t" + envelope, scrubbed)
-        slot.lock.acquire()
         with self._mutex:
             self._queue.append(slot)
             if self._leaders < self._max_leaders:
                 self._leaders += 1
                 slot.lead = slot.woken = True
+            else:  # a follower: its lock is taken before the mutex lets anyone (who wakes it) see it
+                slot.lock = threading.Lock()
+                slot.lock.acquire()
         if not slot.lead and not slot.lock.acquire(timeout=self.timeout_s):
             with self._mutex:
                 if not slot.woken:  # nobody will wake it now; its line may still be written
                     slot.woken = slot.gone = True
                     raise Unavailable("the log did not commit in time")
         if slot.lead:
-            self._lead()
+            self._lead(slot)
         if not slot.done:  # it led while another leader had taken its line: wait for that group
             with self._done:
                 self._done.wait_for(lambda: slot.done, self.timeout_s)
@@ -130,8 +132,9 @@ class Durability:
             raise Unavailable("the submission could not be made durable")
         return "spool"
 
-    def _lead(self) -> None:
-        """Commit the lines queued now as one group, then pass the leadership on."""
+    def _lead(self, own: _Slot) -> None:
+        """Commit the lines queued now as one group, then pass the leadership on. ``own``: the
+        leader's slot (its thread is this one, so it needs no wake-up)."""
         if self._cooperative:
             gather()  # let the requests the loop is serving join this group
         with self._mutex:
@@ -155,8 +158,8 @@ class Durability:
                     if not s.woken:
                         s.woken = True
                         s.lock.release()
-                    else:
-                        notify = notify or s.lead
+                    else:  # another leader's slot: its thread may be waiting for this group
+                        notify = notify or (s.lead and s is not own)
                 nxt = next((s for s in self._queue if not s.woken), None)
                 if nxt is not None:
                     nxt.lead = nxt.woken = True

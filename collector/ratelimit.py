@@ -41,9 +41,10 @@ class RateLimits:
         self._per_client = parse(settings.rate_limit_ip)
         self._per_service = parse(settings.rate_limit_service)
 
-    def check_client(self) -> None:
-        """Count this request against its client; raise a 429 :class:`ApiError` past the limit."""
-        address = (request.remote_addr or "unknown").encode()
+    def check_client(self, req=None) -> None:
+        """Count this request (``req``, default the current one) against its client; raise a 429
+        :class:`ApiError` past the limit."""
+        address = ((request if req is None else req).remote_addr or "unknown").encode()
         self._hit(self._per_client, "ip", hashlib.blake2b(address, digest_size=12).hexdigest())
 
     def check_service(self, service: object) -> None:

@@ -96,7 +96,7 @@ class Spool:
         the file system's journal commits instead of queueing for one another. A failed write is
         truncated back (no other write can follow it meanwhile) and its segment sealed.
         """
-        data = b"".join((v if scrubbed else scrub_line(v)) + b"\n" for v in values)
+        data = b"\n".join(values if scrubbed else [scrub_line(v) for v in values]) + b"\n" if values else b""
         with self._lock:
             if self._size_hint + len(data) > self.max_bytes:
                 self._refresh_locked()  # the shipper removes what the broker took

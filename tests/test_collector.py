@@ -209,3 +209,24 @@ def test_every_collector_response_says_nosniff(client):
                client.post("/v1/submissions", json=submission()), client.get("/readyz")]
     for resp in answers:
         assert resp.headers.get("X-Content-Type-Options") == "nosniff", (resp.request.path, resp.status_code)
+
+
+def test_the_202_carries_exactly_its_documented_headers_with_and_without_an_origin(client):
+    """The accepted answer's headers, all of them (issue 18 built the response and read the request
+    headers more cheaply: nothing may change on the wire)."""
+    body = submission()
+    resp = client.post("/v1/submissions", json=body, headers={"Origin": ORIGIN})
+    expected = b'{"submission_id":"%s","status":"accepted"}' % body["submission_id"].encode()
+    assert (resp.status, resp.get_data()) == ("202 ACCEPTED", expected)
+    assert sorted(resp.headers.items()) == sorted([
+        ("Content-Type", "application/json"), ("Content-Length", str(len(expected))),
+        ("X-Content-Type-Options", "nosniff"), ("Access-Control-Allow-Origin", ORIGIN),
+        ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"), ("Access-Control-Allow-Headers", "Content-Type"),
+        ("Access-Control-Expose-Headers", "Retry-After, ETag"), ("Access-Control-Max-Age", "86400"),
+        ("Vary", "Origin")])
+    body = submission()
+    resp = client.post("/v1/submissions", json=body)
+    assert resp.status_code == 202
+    assert sorted(resp.headers.items()) == sorted([
+        ("Content-Type", "application/json"), ("Content-Length", str(len(expected))),
+        ("X-Content-Type-Options", "nosniff")])

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from collector.spool import TEXT_FLOOR, Spool
-from privacy.records import MAX_TEXT, redact_record
+from privacy.records import MAX_TEXT, redact_record, redact_value
 from processor.failed import FailedStore, scrub
 from processor.steps import Failure, Source
 from questionnaires import default_catalog
@@ -191,3 +191,40 @@ def test_the_log_written_by_the_intake_holds_placeholders_not_the_personal_data(
     logged = b"".join(p.read_bytes() for p in settings.spool_dir.glob("*.spool"))
     assert CF.encode() not in logged and b"mario.rossi" not in logged and b"Mario Rossi" not in logged
     assert b"[CF]" in logged and b"[EMAIL]" in logged
+
+
+def test_the_walks_cache_of_short_strings_answers_as_the_redaction_and_stays_bounded(monkeypatch):
+    """``finds`` remembers, per short string, whether it holds something to redact (issue 18): a
+    second look (from the cache) answers as the first, ids and timestamps never enter it, and it is
+    emptied when full."""
+    from privacy import records
+
+    monkeypatch.setattr(records, "_SHORT_FINDS", {})
+    monkeypatch.setattr(records, "_SHORT_FINDS_MAX", 4)
+    sid = str(uuid.uuid4())
+    values = ["cx-core", "mario.rossi@example.it", "/certificati", "tel 3331234567", "ok", sid,
+              "2026-11-20T10:00:00Z", 333123456789]
+    for _ in range(2):
+        for v in values:
+            assert records._Redactor(TEXT_FLOOR).finds(v) == (redact_value(v, floor=TEXT_FLOOR)[0] != v)
+            assert len(records._SHORT_FINDS) <= 4
+    assert sid not in records._SHORT_FINDS and "2026-11-20T10:00:00Z" not in records._SHORT_FINDS
+
+
+def test_a_long_string_is_redacted_once_by_the_walk_and_the_copy_together(monkeypatch):
+    """``finds`` keeps the redactions of the long strings it looked at and ``value`` reuses them
+    (issue 18: a comment naming a person cost two full redactions, ~180 µs each); the result and
+    the counts are those of redacting each string afresh."""
+    from privacy import records
+
+    clean = "Il servizio è stato lento ma alla fine ho ottenuto il certificato che mi serviva, grazie."
+    personal = "Mi chiamo Mario Rossi, scrivetemi a mario.rossi@example.it per il certificato di residenza."
+    sub = {"answers": {"a": clean, "b": personal, "c": personal}, "context": {"page": "/certificati"}}
+    expected = {k: records.redact(v)[0] for k, v in sub["answers"].items()}
+    calls = []
+    real = records.redact
+    monkeypatch.setattr(records, "redact", lambda s: calls.append(s) or real(s))
+    out, counts = redact_value(sub, floor=TEXT_FLOOR)
+    assert out["answers"] == expected and out["context"] == sub["context"]
+    assert counts == real(personal)[1] + real(personal)[1]
+    assert sorted(c for c in calls if len(c) > records.SHORT_TEXT) == sorted([clean, personal])
