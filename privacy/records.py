@@ -55,36 +55,27 @@ def _finds(v, long: dict) -> bool:
     itself, without a call per item (a submission is mostly short strings and ratings). ``long``
     receives the redaction of each longer string looked at, for :meth:`_Redactor.text` to reuse."""
     t = type(v)
-    if t is str:
-        return _text_finds(v, long)
     if t is dict:
-        for k, item in v.items():
+        for k in v:
             if type(k) is str and _text_finds(k, long):
                 return True
-            t = type(item)
-            if t is str:
-                if _text_finds(item, long):
-                    return True
-            elif t is int:
-                if (item >= 10 ** 8 or item <= -10 ** 8) and _text_finds(str(item), long):
-                    return True
-            elif (t is dict or t is list) and _finds(item, long):
+        items = v.values()
+    elif t is list:
+        items = v
+    elif t is str:
+        return _text_finds(v, long)
+    else:
+        return t is int and abs(v) >= 10 ** 8 and _text_finds(str(v), long)
+    for item in items:
+        t = type(item)
+        if t is str:
+            if _text_finds(item, long):
                 return True
-        return False
-    if t is list:
-        for item in v:
-            t = type(item)
-            if t is str:
-                if _text_finds(item, long):
-                    return True
-            elif t is int:
-                if (item >= 10 ** 8 or item <= -10 ** 8) and _text_finds(str(item), long):
-                    return True
-            elif (t is dict or t is list) and _finds(item, long):
+        elif t is int:
+            if (item >= 10 ** 8 or item <= -10 ** 8) and _text_finds(str(item), long):
                 return True
-        return False
-    if t is int and abs(v) >= 10 ** 8:
-        return _text_finds(str(v), long)
+        elif (t is dict or t is list) and _finds(item, long):
+            return True
     return False
 
 
