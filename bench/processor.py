@@ -25,6 +25,8 @@ runs, and is the figure that two runs reproduce. The load average is printed wit
 group of several processor processes (timed until the group's commits reach every partition's end),
 ``--scaling P,P`` a table of 1 and ``--members`` processes on topics of P partitions (each compared
 with a raw consume of its topic just before). ``BENCH_PROFILE=FILE`` profiles the processor thread.
+After the rounds, a raw consume and the same consume decoding every record value as the processor's
+first step does give the floor of any processor on this client (printed as "floor").
 Rates are submissions (envelopes) per second. Prints the ratios (target >= 0.6) and peak RSS (target
 < 500 MB). ``--index-ids`` also measures the dedup index for that many ids. Not run by pytest.
 """
@@ -33,6 +35,7 @@ from __future__ import annotations
 import argparse
 import os
 import dataclasses
+import functools
 import logging
 import multiprocessing as mp
 import random
@@ -50,7 +53,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from settings import Settings
 from deploy.broker import LocalBroker, ensure_topics
-from questionnaires.envelope import encode_record, make_envelope
+from questionnaires.envelope import EnvelopeError, decode_record, encode_record, make_envelope
 from registry import connect
 from registry.demo import SERVICES, seed
 from privacy import redact_value
@@ -119,11 +122,14 @@ def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
     return records, envelopes
 
 
-def _raw(settings: Settings, records: int, partitions: int, out: mp.Queue) -> None:
+def _raw(settings: Settings, records: int, partitions: int, out: mp.Queue, decode: bool = False) -> None:
     """A bare consumer reads the topic once (warm-up: connections, metadata), then pass after pass, each
     timed from its ``seek_to_beginning`` to its last record, until ``RAW_MIN_SECONDS`` are timed.
     ``fetch_max_wait_ms`` is short so that a fetch left waiting at the end of the log does not delay
-    the next pass (while records are there a fetch returns at once whatever the setting)."""
+    the next pass (while records are there a fetch returns at once whatever the setting).
+    ``decode``: also parse every record value as the processor's first step does
+    (:func:`questionnaires.envelope.decode_record`, the poison refused) — the floor of any processor
+    that reads JSON records with this client, before it validates or writes anything."""
     consumer = KafkaConsumer(bootstrap_servers=settings.broker, enable_auto_commit=False, max_poll_records=2000,
                              fetch_max_bytes=50 * 1024 * 1024, fetch_max_wait_ms=10)
     parts = [TopicPartition(settings.topic, p) for p in range(partitions)]
@@ -133,7 +139,14 @@ def _raw(settings: Settings, records: int, partitions: int, out: mp.Queue) -> No
         consumer.seek_to_beginning(*parts)
         seen = 0
         while seen < records:
-            seen += sum(len(recs) for recs in consumer.poll(timeout_ms=500).values())
+            for recs in consumer.poll(timeout_ms=500).values():
+                seen += len(recs)
+                if decode:
+                    for rec in recs:
+                        try:
+                            decode_record(rec.value)
+                        except EnvelopeError:
+                            pass
         return seen
     one_pass()
     passes, wall, cpu, seen = 0, 0.0, 0.0, 0
@@ -349,6 +362,7 @@ def main() -> None:
             print(f"round {n + 1}: raw {envelopes / raw['seconds']:,.0f}/s, processor {envelopes / one['seconds']:,.0f}/s,"
                   f" ratio {raw['seconds'] / one['seconds']:.2f} (CPU {raw['cpu_s'] / one['cpu_s']:.2f}){said}; {_load()}",
                   flush=True)
+        floor = (_child(_raw, settings, records, PARTITIONS), _child(functools.partial(_raw, decode=True), settings, records, PARTITIONS))
         if args.members > 1:
             raw = _child(_raw, settings, records, PARTITIONS)
             extra.append((f"  {args.members} group members (processes)",
@@ -374,6 +388,8 @@ def main() -> None:
         line(f"processor into committed Parquet, {n + 1}", one, raw)
         if before:
             line(f"processor @ {args.baseline[:12]} (before), {n + 1}", before[n], raw)
+    line("raw consume again", floor[0], None)
+    line("  + JSON decode of every record (floor)", floor[1], floor[0])
     reference = rounds[-1][1]
     for label, r, raw in extra:
         line(label, r, raw)
@@ -394,6 +410,8 @@ def main() -> None:
           f"{min(ratios):.2f}–{max(ratios):.2f}; CPU-time ratio {_spread(cpu_ratios)}; processor peak RSS "
           f"{rss:.0f} MB (target < 500 MB); rows {reference['written']}, duplicates {reference['duplicates']}, "
           f"dead letters {reference['rejected']}, batches {reference['batches']}; {_load()}")
+    print(f"floor: consume + JSON decode alone reaches {floor[0]['seconds'] / floor[1]['seconds']:.2f} of the raw rate "
+          f"({floor[1]['cpu_s'] / envelopes * 1e6:.1f} µs CPU per submission against {floor[0]['cpu_s'] / envelopes * 1e6:.1f})")
     print("processor CPU in the garbage collector: " + ", ".join(
         f"{one['gc_s'] / envelopes * 1e6:.1f} µs/sub ({one['gc_collections']} collections)" for _, one in rounds))
     if before:
