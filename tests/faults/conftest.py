@@ -154,13 +154,14 @@ class Stack:
 def make_stack(tmp_path):
     stacks: list[Stack] = []
 
-    def make(spool_dir: Path | None = None, data_dir: Path | None = None, **extra_env) -> Stack:
+    def make(spool_dir: Path | None = None, data_dir: Path | None = None, database_url: str = "",
+             **extra_env) -> Stack:
         proxy_port, broker_port = free_port(), free_port()
         broker = LocalBroker(broker_port, log_path=tmp_path / "broker.log", advertised_port=proxy_port).start()
         proxy = FaultProxy(proxy_port, broker_port).up()
         tag = uuid.uuid4().hex[:8]
         settings = Settings(data_dir=data_dir or tmp_path / "data", broker=broker.bootstrap, topic=f"f-{tag}",
-                            group=f"fg-{tag}", spool_dir=spool_dir)
+                            group=f"fg-{tag}", spool_dir=spool_dir, database_url=database_url)
         ensure_topics(settings.broker, {settings.topic: 6, settings.dlq_topic: 1})
         seed(connect(settings.database_url), ["https://www.comune.roma.it"])
         stack = Stack(tmp_path, settings, proxy, broker, free_port(), extra_env)
