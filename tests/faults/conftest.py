@@ -127,8 +127,11 @@ class Stack:
         result = LoadResult({k: v for r in results for k, v in r.outcomes.items()})
         accepted, refused = result.accepted, result.refused
         unanswered = [o for o in result.outcomes.values() if o.status is None or o.status >= 500 or o.status == 429]
-        wait_for(lambda: sum(self.rows().values()) >= len(accepted), timeout_s=timeout_s, interval_s=0.5,
-                 message=f"{len(accepted)} acknowledged submissions in the warehouse")
+        try:
+            wait_for(lambda: sum(self.rows().values()) >= len(accepted), timeout_s=timeout_s, interval_s=0.5,
+                     message=f"{len(accepted)} acknowledged submissions in the warehouse")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{self.diagnosis()}") from None
         time.sleep(1.5)  # anything extra would show up now
         rows = self.rows()
         assert [k for k, n in rows.items() if n > 1] == [], "a submission was stored twice"
@@ -137,6 +140,39 @@ class Stack:
         assert all(result.outcomes[k].invalid for k in refused), "a valid submission was refused"
         assert not (refused & set(rows)), "a refused submission was stored"
         return rows
+
+    def diagnosis(self) -> str:
+        """Where acknowledged submissions stand when a reconciliation times out — still in the log,
+        on the topic but not committed by the group, or written — and what the processes logged
+        besides the Kafka client's connection errors: what a failed CI run needs to be read."""
+        lines = [f"rows in the warehouse: {sum(self.rows().values())}"]
+        spool = Path(self.settings.spool_dir)
+        left = [p.stat().st_size for p in spool.glob("*.spool")] if spool.is_dir() else []
+        lines.append(f"log segments on disk (a shipped one goes once sealed): {len(left)} ({sum(left)} bytes)")
+        try:
+            from kafka import KafkaConsumer, TopicPartition
+
+            consumer = KafkaConsumer(bootstrap_servers=self.settings.broker, group_id=self.settings.group,
+                                     enable_auto_commit=False, request_timeout_ms=10000)
+            try:
+                parts = [TopicPartition(self.settings.topic, p) for p in consumer.partitions_for_topic(self.settings.topic)]
+                end = consumer.end_offsets(parts)
+                committed = sum(consumer.committed(tp) or 0 for tp in parts)
+                lines.append(f"topic end offsets: {sum(end.values())}; committed by the group: {committed}")
+            finally:
+                consumer.close(autocommit=False)
+        except Exception as exc:  # noqa: BLE001 — a diagnosis must not hide the failure it explains
+            lines.append(f"offsets unavailable: {exc!r}")
+        for log in sorted(self.tmp.glob("processor-*.log")) + [self.tmp / "collector.log"]:
+            if not log.exists():
+                continue
+            text = log.read_text(errors="replace").splitlines()
+            own = [t for t in text if '"logger": "kafka.' not in t]
+            lines.append(f"--- {log.name}: {len(text)} lines, the last of its own (not the Kafka client's):")
+            lines += [t[:400] for t in own[-15:]]
+            lines.append(f"--- {log.name}: the last lines:")
+            lines += [t[:300] for t in text[-5:]]
+        return "\n".join(lines)
 
     def close(self) -> None:
         if self.collector and self.collector.poll() is None:
