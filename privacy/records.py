@@ -17,33 +17,25 @@ import json
 import re
 from collections import Counter
 
-from .text import SHORT_TEXT, redact, redact_short
+from .text import SHORT_CACHE, SHORT_TEXT, redact, redact_short
 
 _KEEP = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
                    r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 #: longer strings are cut before redaction (the collector refuses bodies over 16 KB; a longer one is
 #: foreign garbage, and redacting a megabyte would stall the processor for seconds).
 MAX_TEXT = 64 * 1024
-#: whether a string of up to :data:`SHORT_TEXT` characters holds something to redact, for the walk
-#: that finds nothing in most records (:func:`_finds`): looked up before the id/timestamp test, as a
-#: plain dict hit costs less than that regex plus the cached redaction (issue 18). Ids and timestamps
-#: never enter it; it is emptied when full, so it stays bounded.
-_SHORT_FINDS: dict[str, bool] = {}
-_SHORT_FINDS_MAX = 8192
-
-
 def _text_finds(s: str, long: dict) -> bool:
-    found = _SHORT_FINDS.get(s)
-    if found is not None:
-        return found
+    """Whether ``s`` holds something to redact. Short strings are looked up in the redaction cache
+    itself first (:data:`privacy.text.SHORT_CACHE`): a plain dict hit costs less than the id/timestamp
+    test that follows, and most strings of a record repeat (issue 18). Ids and timestamps are never
+    redacted, so they never enter the cache through here."""
+    hit = SHORT_CACHE.get(s)
+    if hit is not None:
+        return bool(hit[1])
     if _KEEP.fullmatch(s):  # ids and timestamps are unique, never worth a cache entry
         return False
     if len(s) <= SHORT_TEXT:
-        found = bool(redact_short(s)[1])
-        if len(_SHORT_FINDS) >= _SHORT_FINDS_MAX:
-            _SHORT_FINDS.clear()
-        _SHORT_FINDS[s] = found
-        return found
+        return bool(redact_short(s)[1])
     if len(s) > MAX_TEXT:
         return True
     hit = long[s] = redact(s)  # kept for the redaction that follows when something is found

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from urllib.parse import unquote
 
 from .contacts import addresses, emails, phones
@@ -86,12 +85,24 @@ def _redact_text(text: str) -> tuple[str, Counter]:
     return _redact(text, counts), counts
 
 
-@lru_cache(maxsize=8192)
+#: the cache behind :func:`redact_short`: text -> (redacted text, ((kind, count), ...)). A plain dict
+#: (emptied when full, so bounded) rather than ``functools.lru_cache``, so that the record walk of
+#: :mod:`privacy.records` can look a string up without a call (issue 18). Process memory only.
+SHORT_CACHE: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
+SHORT_CACHE_MAX = 8192
+
+
 def redact_short(text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
-    """:func:`redact` of a text of at most :data:`SHORT_TEXT` characters, cached (8,192 entries), with
-    the counts as an immutable tuple of (kind, count). The cache lives in the process's memory only."""
-    out, counts = _redact_text(text)
-    return out, tuple(counts.items())
+    """:func:`redact` of a text of at most :data:`SHORT_TEXT` characters, cached in :data:`SHORT_CACHE`,
+    with the counts as an immutable tuple of (kind, count)."""
+    hit = SHORT_CACHE.get(text)
+    if hit is None:
+        out, counts = _redact_text(text)
+        hit = (out, tuple(counts.items()))
+        if len(SHORT_CACHE) >= SHORT_CACHE_MAX:
+            SHORT_CACHE.clear()
+        SHORT_CACHE[text] = hit
+    return hit
 
 
 def redact(text: str) -> tuple[str, Counter]:

@@ -29,8 +29,8 @@ from questionnaires.harmonize import (CATEGORY_INDICATORS, SCORE_INDICATORS, Har
                                       module_indicators)
 from questionnaires.memo import IdentityCache
 from questionnaires.model import bool_key
-
 from questionnaires.funnel import is_funnel
+from privacy.text import SHORT_TEXT, redact_short
 
 from .badrows import Failure, Reason, Rejected, Source
 from .funnel import funnel_row
@@ -152,11 +152,16 @@ def _text_items(q) -> tuple[str, ...]:
     return _TEXT_ITEMS.get(q, lambda q: tuple(it.code for it in q.items if it.type == "text"))
 
 
-_PAGES: dict[str, tuple[str, Counter]] = {}  # page paths repeat: redact each distinct one once
+_PAGES: dict[str, tuple[str, dict]] = {}  # longer page paths repeat too: redact each distinct one once
 _PAGES_MAX = 4096
 
 
-def _redact_page(path: str) -> tuple[str, Counter]:
+def _redact_page(path: str) -> tuple[str, dict]:
+    """:func:`privacy.redact` of a page path, the counts as a mapping not to be changed. Paths of up to
+    ``SHORT_TEXT`` characters come from the redaction's own cache, longer ones from ``_PAGES``."""
+    if len(path) <= SHORT_TEXT:
+        out, found = redact_short(path)
+        return out, dict(found) if found else _NONE
     hit = _PAGES.get(path)
     if hit is None:
         hit = redact(path)
@@ -164,6 +169,9 @@ def _redact_page(path: str) -> tuple[str, Counter]:
             _PAGES.clear()
         _PAGES[path] = hit
     return hit
+
+
+_NONE: dict = {}
 
 
 def redact_text(work: Work, _: ServiceLookup) -> None:

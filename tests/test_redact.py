@@ -271,16 +271,24 @@ def test_any_text_is_redacted_without_error_and_redacting_again_changes_nothing(
 def test_a_short_text_redacted_again_comes_from_the_cache_with_a_counter_of_its_own():
     """Short texts (comments, page paths, keys) go through a bounded cache: the same result, and a
     caller that adds to its counter cannot change what the next caller gets."""
-    from privacy.text import SHORT_TEXT, redact_short
+    from privacy.text import SHORT_CACHE, SHORT_TEXT
 
     text = "chiamatemi al 333 1234567"
     assert len(text) <= SHORT_TEXT
     first, counts = redact(text)
+    assert text in SHORT_CACHE
     counts["PHONE"] += 10  # a caller that keeps adding to it
-    hits = redact_short.cache_info().hits
     again, fresh = redact(text)
-    assert redact_short.cache_info().hits == hits + 1
     assert (again, fresh) == (first, Counter({"PHONE": 1})) == ("chiamatemi al [PHONE]", Counter({"PHONE": 1}))
-    long_text = text + " " + "parole di troppo " * 4  # longer texts are redacted each time
+    long_text = text + " " + "parole di troppo " * 4  # longer texts are redacted each time, not kept
     assert len(long_text) > SHORT_TEXT and redact(long_text)[0].startswith("chiamatemi al [PHONE]")
-    assert redact_short.cache_info().hits == hits + 1
+    assert long_text not in SHORT_CACHE
+
+
+def test_the_short_text_cache_stays_bounded():
+    from privacy.text import SHORT_CACHE, SHORT_CACHE_MAX
+
+    for i in range(SHORT_CACHE_MAX + 10):
+        redact(f"testo numero {i}")
+    assert 0 < len(SHORT_CACHE) <= SHORT_CACHE_MAX
+    assert redact("scrivete a mario.rossi@example.it")[0] == "scrivete a [EMAIL]"

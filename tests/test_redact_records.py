@@ -194,21 +194,20 @@ def test_the_log_written_by_the_intake_holds_placeholders_not_the_personal_data(
 
 
 def test_the_walks_cache_of_short_strings_answers_as_the_redaction_and_stays_bounded(monkeypatch):
-    """``finds`` remembers, per short string, whether it holds something to redact (issue 18): a
-    second look (from the cache) answers as the first, ids and timestamps never enter it, and it is
-    emptied when full."""
-    from privacy import records
+    """``finds`` looks short strings up in the redaction's own cache (issue 18): a second look (from
+    the cache) answers as the first, ids and timestamps never enter it, and it is emptied when full."""
+    from privacy import records, text
 
-    monkeypatch.setattr(records, "_SHORT_FINDS", {})
-    monkeypatch.setattr(records, "_SHORT_FINDS_MAX", 4)
+    text.SHORT_CACHE.clear()
+    monkeypatch.setattr(text, "SHORT_CACHE_MAX", 4)
     sid = str(uuid.uuid4())
     values = ["cx-core", "mario.rossi@example.it", "/certificati", "tel 3331234567", "ok", sid,
               "2026-11-20T10:00:00Z", 333123456789]
     for _ in range(2):
         for v in values:
             assert records._Redactor(TEXT_FLOOR).finds(v) == (redact_value(v, floor=TEXT_FLOOR)[0] != v)
-            assert len(records._SHORT_FINDS) <= 4
-    assert sid not in records._SHORT_FINDS and "2026-11-20T10:00:00Z" not in records._SHORT_FINDS
+            assert len(text.SHORT_CACHE) <= 4
+    assert sid not in text.SHORT_CACHE and "2026-11-20T10:00:00Z" not in text.SHORT_CACHE
 
 
 def test_a_long_string_is_redacted_once_by_the_walk_and_the_copy_together(monkeypatch):
