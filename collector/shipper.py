@@ -41,7 +41,7 @@ from settings import Settings
 from questionnaires.envelope import BATCH_SCHEMA
 
 from . import metrics
-from .spool import Spool, complete_lines, is_sealed
+from .spool import Spool, complete_lines, data_size, is_sealed, written_part
 
 log = logging.getLogger("ascolto.shipper")
 
@@ -188,15 +188,17 @@ class Shipper:
             fh = self._files.get(name)
             if fh is None:
                 try:
-                    fh = self._files[name] = open(path, "rb")
+                    # unbuffered: a buffer would keep the preallocated zeros read past the lines
+                    # and serve them again after lines were written there (tests/test_shipper.py)
+                    fh = self._files[name] = open(path, "rb", buffering=0)
                 except FileNotFoundError:
                     continue
             fh.seek(pos)
-            raw = fh.read(self.read_bytes)
+            raw = written_part(fh.read(self.read_bytes))  # up to the preallocated zeros, if any
             data = complete_lines(raw)
             if not data and len(raw) >= self.read_bytes:  # a line longer than the read size
                 fh.seek(pos)
-                data = complete_lines(fh.read())
+                data = complete_lines(written_part(fh.read()))
             if data:
                 shipped += self._produce(data)
                 self._pos[name] = pos + len(data)
@@ -282,7 +284,7 @@ class Shipper:
         total = 0
         for path in self.spool.segments():
             try:
-                total += max(0, path.stat().st_size - self._pos.get(path.name, 0))
+                total += max(0, data_size(path) - self._pos.get(path.name, 0))
             except FileNotFoundError:
                 pass
         return total

@@ -54,13 +54,13 @@ def test_group_commit_under_gevent_answers_each_request_once_its_line_is_on_disk
         from pathlib import Path
         import gevent
         from collector.durable import Durability
-        from collector.spool import Spool
+        from collector.spool import Spool, written_part
 
         d = Path(sys.argv[1])
         durability = Durability(Spool(d, max_bytes=10**9))
         assert durability._max_leaders == 1
         def lines():
-            return [l for p in sorted(d.glob("*.spool")) for l in p.read_bytes().splitlines()]
+            return [l for p in sorted(d.glob("*.spool")) for l in written_part(p.read_bytes()).splitlines()]
         def post(i):
             value = b'{"n":%d}' % i
             assert durability.submit("svc", value) == "spool"

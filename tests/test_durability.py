@@ -8,7 +8,7 @@ import time
 import pytest
 
 from collector.app import create_app
-from collector.spool import Spool, SpoolFull
+from collector.spool import PREALLOCATE, Spool, SpoolFull, written_part
 from deploy.broker import LocalBroker, ensure_topics, free_port
 from registry import connect
 from registry.demo import seed
@@ -27,6 +27,44 @@ def test_spool_appends_are_fsynced_lines_and_a_torn_tail_is_skipped(tmp_path):
     assert list(claim.values()) == [b"k\t{\"a\":1}", b"k\t{\"a\":2}"]
     claim.done()
     assert spool.claimable() == [] and spool.size == 0
+
+
+def test_a_segment_is_preallocated_while_written_and_its_lines_alone_once_sealed(tmp_path):
+    """The writer syncs each group into zeros it wrote ahead (no size change to journal); readers
+    and the size bound see only the lines, and sealing cuts the zeros off."""
+    from collector.spool import data_size
+
+    writer = Spool(tmp_path, max_bytes=10_000)
+    lines = [b'k\t{"a":1}', b'k\t{"a":2}']
+    writer.append(lines)
+    [active] = tmp_path.glob("*.spool")
+    data = b"\n".join(lines) + b"\n"
+    assert active.stat().st_size == PREALLOCATE and written_part(active.read_bytes()) == data
+    assert writer.size == len(data) == data_size(active)
+    assert Spool(tmp_path, max_bytes=10_000).size == len(data)  # another process counts its lines too
+    writer.append([b"k\t" + b"x" * 5000])  # within the bound: the zeros are not counted against it
+    writer.seal()
+    assert active.stat().st_size == len(data) + 5003
+    claim = writer.claim(active)
+    assert list(claim.values()) == lines + [b"k\t" + b"x" * 5000]
+    claim.done()
+    assert writer.size == 0
+
+
+def test_a_reader_stops_at_the_zeros_a_dead_writer_left(tmp_path):
+    """A writer that died leaves its segment unsealed by truncation: lines, maybe a torn one, zeros —
+    and maybe zeros between lines where a write was torn by a crash. Nothing past the first zero is
+    read (it was never acknowledged)."""
+    from collector.spool import data_size
+
+    spool = Spool(tmp_path, max_bytes=10**6)
+    segment = tmp_path / "1-00000001.spool"
+    segment.write_bytes(b'k\t{"a":1}\nk\t{"a":2}\nk\t{"a"' + bytes(100) + b':9}\nk\t{"a":3}\n' + bytes(1000))
+    claim = spool.claim(segment)
+    assert list(claim.values()) == [b'k\t{"a":1}', b'k\t{"a":2}']
+    assert claim.read(0, 4096) == b'k\t{"a":1}\nk\t{"a":2}\n'
+    claim.release()
+    assert data_size(tmp_path / "1-00000001.spool") >= 20
 
 
 def test_spool_is_bounded(tmp_path):
@@ -147,6 +185,8 @@ def test_a_full_disk_fails_the_append_cleanly_and_the_spool_recovers(tmp_path):
                 value = b"k\t" + b"%04d" % i + b"x" * 500
                 spool.append([value])
                 kept.append(value)
+        # the disk never had room for a preallocated chunk: the writer reserved what each group needed
+        assert len(kept) >= 16, len(kept)
         spool.seal()
         for path in spool.claimable():
             claim = spool.claim(path)
@@ -192,5 +232,5 @@ def test_concurrent_submissions_are_group_committed_once_each_and_no_thread_wait
         t.join()
     assert not errors
     assert max(latencies) < 1.5, max(latencies)
-    lines = b"".join(p.read_bytes() for p in tmp_path.glob("*.spool")).splitlines()
+    lines = b"".join(written_part(p.read_bytes()) for p in tmp_path.glob("*.spool")).splitlines()
     assert sorted(lines) == sorted(b'svc\t{"n":"%d-%d"}' % (n, i) for n in range(24) for i in range(15))

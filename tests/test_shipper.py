@@ -16,14 +16,14 @@ from kafka import KafkaConsumer
 
 from collector.durable import Durability, Unavailable
 from collector.shipper import Shipper, read_state, records
-from collector.spool import Spool
+from collector.spool import PREALLOCATE, Spool, written_part
 from deploy.broker import free_port
 from questionnaires.envelope import decode_record
 from tests.conftest import wait_for
 
 
 def _lines(spool_dir) -> list[bytes]:
-    return [line for p in sorted(spool_dir.glob("*.spool")) for line in p.read_bytes().splitlines()]
+    return [line for p in sorted(spool_dir.glob("*.spool")) for line in written_part(p.read_bytes()).splitlines()]
 
 
 def test_concurrent_submissions_each_return_once_their_line_is_in_the_log(tmp_path):
@@ -158,3 +158,44 @@ def test_a_backlog_longer_than_one_read_ships_without_waiting_between_passes(set
     finally:
         halt()
         writer.seal()
+
+
+def test_the_preallocated_zeros_are_neither_shipped_nor_taken_for_a_backlog(settings):
+    """A segment being written holds zeros past its lines (collector.spool: preallocated), and a
+    segment whose writer died keeps them: the shipper sends the lines only, removes the dead
+    writer's segment once shipped, and does not count the zeros as more to read."""
+    writer = Spool(settings.spool_dir, max_bytes=10**9)
+    writer.append([b'k\t{"i":%d}' % i for i in range(3)])
+    [active] = settings.spool_dir.glob("*.spool")
+    assert active.stat().st_size >= PREALLOCATE
+    dead = settings.spool_dir / "1-00000001.spool"  # a writer that died: never sealed, no lock held
+    dead.write_bytes(b'k\t{"i":3}\nk\t{"i":4}\nk\t{"i":' + bytes(PREALLOCATE))
+    shipper = Shipper(settings, read_bytes=4096)
+    try:
+        assert shipper.ship_once() == 5
+        assert not shipper._more  # nothing more to read: no pass without lingering
+        assert not dead.exists()  # its torn line was never acknowledged
+        assert shipper.backlog_bytes() == 0
+        assert sorted(env["i"] for _, env in _consume(settings, 5)) == [0, 1, 2, 3, 4]
+    finally:
+        shipper._close()
+        writer.seal()
+
+
+def test_lines_written_into_zeros_the_shipper_already_read_are_shipped(settings):
+    """The shipper reads a segment being written past its lines, into the preallocated zeros; the
+    lines written there afterwards must be read from the file, not from what was read before (a
+    buffered reader seeking back into its buffer would see the old zeros forever, and then remove
+    the sealed segment unshipped)."""
+    writer = Spool(settings.spool_dir, max_bytes=10**9)
+    shipper = Shipper(settings, read_bytes=1000)  # a read smaller than a buffered reader's buffer
+    try:
+        writer.append([b'k\t{"i":%d}' % i for i in range(3)])
+        assert shipper.ship_once() == 3
+        writer.append([b'k\t{"i":%d}' % i for i in range(3, 5)])
+        assert shipper.ship_once() == 2
+        writer.seal()
+        assert shipper.ship_once() == 0 and not list(settings.spool_dir.glob("*.spool"))
+        assert sorted(env["i"] for _, env in _consume(settings, 5)) == [0, 1, 2, 3, 4]
+    finally:
+        shipper._close()
