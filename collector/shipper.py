@@ -41,7 +41,7 @@ from settings import Settings
 from questionnaires.envelope import BATCH_SCHEMA
 
 from . import metrics
-from .spool import Spool, complete_lines, data_size, is_sealed, written_part
+from .spool import Spool, data_size, is_sealed, read_lines
 
 log = logging.getLogger("ascolto.shipper")
 
@@ -193,12 +193,7 @@ class Shipper:
                     fh = self._files[name] = open(path, "rb", buffering=0)
                 except FileNotFoundError:
                     continue
-            fh.seek(pos)
-            raw = written_part(fh.read(self.read_bytes))  # up to the preallocated zeros, if any
-            data = complete_lines(raw)
-            if not data and len(raw) >= self.read_bytes:  # a line longer than the read size
-                fh.seek(pos)
-                data = complete_lines(written_part(fh.read()))
+            raw, data = read_lines(fh, pos, self.read_bytes)
             if data:
                 shipped += self._produce(data)
                 self._pos[name] = pos + len(data)

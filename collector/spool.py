@@ -38,6 +38,7 @@ processor's ``redactions`` counters do not see what the collector already replac
 """
 from __future__ import annotations
 
+import bisect
 import fcntl
 import os
 import re
@@ -75,19 +76,21 @@ class _Segment:
         is full) with the file as it was."""
         if end <= self.allocated:
             return
-        for size in dict.fromkeys((max(end, self.allocated + PREALLOCATE), end)):
+        try:
+            self._fill(max(end, self.allocated + PREALLOCATE))
+        except OSError:
+            self._fill(end)  # no room for a whole chunk: just what this group needs, or raise
+
+    def _fill(self, size: int) -> None:
+        try:
+            _pwrite_all(self.fd, bytes(size - self.allocated), self.allocated)
+        except OSError:
             try:
-                _pwrite_all(self.fd, bytes(size - self.allocated), self.allocated)
+                os.ftruncate(self.fd, self.allocated)
             except OSError:
-                try:
-                    os.ftruncate(self.fd, self.allocated)
-                except OSError:
-                    pass
-                if size == end:
-                    raise
-                continue
-            self.allocated = size
-            return
+                pass
+            raise
+        self.allocated = size
 
     def close(self) -> None:
         """Unlock (the segment becomes sealed for readers) and close."""
@@ -297,14 +300,7 @@ def data_end(fd: int, size: int) -> int:
     reading: readers stop at the first NUL, :func:`written_part`)."""
     if size == 0 or os.pread(fd, 1, size - 1) != b"\0":
         return size
-    lo, hi = 0, size - 1  # the byte at hi is a NUL; the end is in [lo, hi]
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if os.pread(fd, 1, mid) == b"\0":
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+    return bisect.bisect_left(range(size), True, key=lambda at: os.pread(fd, 1, at) == b"\0")
 
 
 def data_size(path: Path) -> int:
@@ -314,6 +310,21 @@ def data_size(path: Path) -> int:
         return data_end(fd, os.fstat(fd).st_size)
     finally:
         os.close(fd)
+
+
+def read_lines(fh, start: int, limit: int) -> tuple[bytes, bytes]:
+    """From byte ``start`` of an open segment (unbuffered while a writer may still write it: see
+    :class:`collector.shipper.Shipper`),
+    ``(written, lines)``: what was read up to the preallocated zeros (at most ``limit`` bytes; as
+    long as ``limit`` when more may follow) and its complete lines — more than ``limit`` when a single
+    line is longer."""
+    fh.seek(start)
+    written = written_part(fh.read(limit))
+    lines = complete_lines(written)
+    if not lines and len(written) >= limit:  # a line longer than the read size
+        fh.seek(start)
+        lines = complete_lines(written_part(fh.read()))
+    return written, lines
 
 
 def is_sealed(path: Path) -> bool:
@@ -354,13 +365,7 @@ class Claim:
 
     def read(self, start: int, limit: int) -> bytes:
         """Complete lines from byte ``start``, at most ``limit`` bytes (more if one line is longer)."""
-        self._fh.seek(start)
-        raw = self._fh.read(limit)
-        data = complete_lines(written_part(raw))
-        if not data and len(raw) >= limit and b"\0" not in raw:
-            self._fh.seek(start)
-            data = complete_lines(written_part(self._fh.read()))
-        return data
+        return read_lines(self._fh, start, limit)[1]
 
     def done(self) -> None:
         """Every line reached the broker: remove the segment."""

@@ -24,6 +24,8 @@ _KEEP = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 #: longer strings are cut before redaction (the collector refuses bodies over 16 KB; a longer one is
 #: foreign garbage, and redacting a megabyte would stall the processor for seconds).
 MAX_TEXT = 64 * 1024
+
+
 def _text_finds(s: str, long: dict) -> bool:
     """Whether ``s`` holds something to redact. Short strings are looked up in the redaction cache
     itself first (:data:`privacy.text.SHORT_CACHE`): a plain dict hit costs less than the id/timestamp

@@ -18,6 +18,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Protocol
 from zoneinfo import ZoneInfo
 
@@ -152,26 +153,20 @@ def _text_items(q) -> tuple[str, ...]:
     return _TEXT_ITEMS.get(q, lambda q: tuple(it.code for it in q.items if it.type == "text"))
 
 
-_PAGES: dict[str, tuple[str, dict]] = {}  # longer page paths repeat too: redact each distinct one once
-_PAGES_MAX = 4096
+_NONE: dict = {}
+
+
+@lru_cache(maxsize=4096)  # longer page paths repeat too: redact each distinct one once
+def _redact_long_page(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+    out, counts = redact(path)
+    return out, tuple(counts.items())
 
 
 def _redact_page(path: str) -> tuple[str, dict]:
     """:func:`privacy.redact` of a page path, the counts as a mapping not to be changed. Paths of up to
-    ``SHORT_TEXT`` characters come from the redaction's own cache, longer ones from ``_PAGES``."""
-    if len(path) <= SHORT_TEXT:
-        out, found = redact_short(path)
-        return out, dict(found) if found else _NONE
-    hit = _PAGES.get(path)
-    if hit is None:
-        hit = redact(path)
-        if len(_PAGES) >= _PAGES_MAX:
-            _PAGES.clear()
-        _PAGES[path] = hit
-    return hit
-
-
-_NONE: dict = {}
+    ``SHORT_TEXT`` characters come from the redaction's own cache, longer ones from an LRU cache."""
+    out, found = redact_short(path) if len(path) <= SHORT_TEXT else _redact_long_page(path)
+    return out, dict(found) if found else _NONE
 
 
 def redact_text(work: Work, _: ServiceLookup) -> None:
