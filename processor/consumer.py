@@ -115,6 +115,8 @@ class Processor:
         self.consumer = consumer if consumer is not None else consumer_factory()
         self.watchdog = JoinWatchdog(settings.join_timeout_s if consumer_factory is not None else 0.0, clock)
         self.renewals = 0
+        #: the pause after a poll that failed with a retriable Kafka error (the broker away)
+        self.poll_retry_s = 1.0
         try:
             self.dlq = producer if producer is not None else kafka_producer(settings)
         except BaseException:
@@ -210,7 +212,17 @@ class Processor:
                 time.sleep(timeout_ms / 1000)
                 return
         paused = bool(self._carry)
-        polled = self.consumer.poll(timeout_ms=20 if paused else timeout_ms)  # paused: heartbeats only
+        try:
+            polled = self.consumer.poll(timeout_ms=20 if paused else timeout_ms)  # paused: heartbeats only
+        except KafkaError as exc:
+            if not exc.retriable:
+                raise
+            # kafka-python 3 lets a connection error out of poll() while the broker is away (the
+            # coordinator lookup's metadata refresh); the client reconnects on a later poll, and what
+            # the chain holds goes on meanwhile. It ended the process before (a fault-suite run).
+            log.warning("poll failed (%r); polling again in %.1fs", exc, self.poll_retry_s)
+            time.sleep(self.poll_retry_s)
+            polled = {}
         for records in polled.values():
             self._carry.extend(records)
         self.chain.poll()
@@ -291,12 +303,17 @@ def _build(settings: Settings, stop: threading.Event, retry_s: float = 5.0) -> P
 
 
 def run_forever(settings: Settings) -> int:
-    """Run one processor until SIGINT/SIGTERM; returns the exit status (3 when halted)."""
+    """Run one processor until SIGINT/SIGTERM; returns the exit status (3 when halted).
+
+    SIGUSR1 writes every thread's stack to stderr and lets the processor go on (a stuck member is
+    read, not guessed at: docs/operations.md)."""
+    import faulthandler
     import signal
 
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     processor = _build(settings, stop)
     if processor is None:
         return 0

@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Protocol, TypeVar
 
-from kafka.errors import CommitFailedError, KafkaTimeoutError
+from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from .badrows import Failure
@@ -355,8 +355,13 @@ class Committing(Terminal):
                    for p, (topic, _, last) in batch.partitions().items()}
         try:
             self.consumer.commit(offsets)
-        except (CommitFailedError, KafkaTimeoutError) as exc:  # bounded: request_timeout_ms
-            log.warning("commit failed (%s); the batch will be replayed and deduplicated", exc)
+        except KafkaError as exc:  # bounded: request_timeout_ms
+            if not (exc.retriable or isinstance(exc, CommitFailedError)):
+                raise
+            # a rebalance under us, a timeout, or the broker away (kafka-python 3 may raise its
+            # connection error here): the rows are written; a later commit covers them, or the next owner
+            # replays the batch and dedup skips its rows
+            log.warning("commit failed (%r); the batch will be replayed and deduplicated", exc)
             return
         out, m = batch.out, self.metrics
         self.stats.batches += 1

@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-from kafka.errors import CommitFailedError, KafkaTimeoutError
+import pytest
+from kafka.errors import CommitFailedError, KafkaConnectionError, KafkaTimeoutError, TopicAuthorizationFailedError
 
 from dataset import files
 from processor.consumer import Processor, _Rebalance
@@ -200,4 +201,58 @@ def test_a_revoke_whose_commit_is_refused_forgets_the_batches_and_the_next_owner
     assert proc.consumer is fresh
     _drive(proc, fresh)
     assert fresh.committed == {0: 4}
+    assert _rows(proc) == Counter(s["submission_id"] for s in subs)
+
+
+def _failing_first(fn, errors: list):
+    """``fn``, except that its first calls raise ``errors`` in turn."""
+    left = iter(errors)
+
+    def call(*args, **kwargs):
+        exc = next(left, None)
+        if exc is not None:
+            raise exc
+        return fn(*args, **kwargs)
+    return call
+
+
+def test_a_poll_that_fails_while_the_broker_is_away_does_not_end_the_processor(tmp_path):
+    """kafka-python 3 can raise its connection error out of ``poll()`` while the broker is away (its
+    coordinator lookup refreshes the metadata and lets the refusal through): in a fault-suite run the
+    processor exited with it and consumed nothing more. It polls again, and every row comes once."""
+    subs = [submission() for _ in range(4)]
+    consumer = FakeConsumer(TOPIC, {0: [(b"svc-a", record_value(s)) for s in subs]})
+    proc = _processor(tmp_path, [consumer], FakeClock())
+    proc.poll_retry_s = 0.0
+    _start(proc)
+    consumer.poll = _failing_first(consumer.poll, [KafkaConnectionError("111 ECONNREFUSED")] * 3)
+    for _ in range(3):
+        proc.step(timeout_ms=0)
+    assert proc.halted is None and consumer.position == {}
+    _drive(proc, consumer)
+    assert consumer.committed == {0: 4}
+    assert _rows(proc) == Counter(s["submission_id"] for s in subs)
+
+
+def test_a_poll_that_fails_for_good_is_not_hidden(tmp_path):
+    """A non-retriable error (the group may not read the topic) is configuration, not an outage:
+    it ends the loop, where the operator sees it."""
+    consumer = FakeConsumer(TOPIC, {0: []})
+    proc = _processor(tmp_path, [consumer], FakeClock())
+    _start(proc)
+    consumer.poll = _failing_first(consumer.poll, [TopicAuthorizationFailedError()])
+    with pytest.raises(TopicAuthorizationFailedError):
+        proc.step(timeout_ms=0)
+
+
+def test_a_commit_that_fails_while_the_broker_is_away_is_covered_by_the_next(tmp_path):
+    """The rows of a batch whose commit met the broker away are written; the next batch's commit
+    covers its offsets, and nothing is written twice."""
+    subs = [submission() for _ in range(4)]
+    consumer = FakeConsumer(TOPIC, {0: [(b"svc-a", record_value(s)) for s in subs]})
+    proc = _processor(tmp_path, [consumer], FakeClock())
+    _start(proc)
+    consumer.on_commit = _failing_first(lambda offsets: None, [KafkaConnectionError("111 ECONNREFUSED")])
+    _drive(proc, consumer)
+    assert proc.halted is None and consumer.committed == {0: 4}
     assert _rows(proc) == Counter(s["submission_id"] for s in subs)

@@ -163,10 +163,20 @@ class Stack:
                 consumer.close(autocommit=False)
         except Exception as exc:  # noqa: BLE001 — a diagnosis must not hide the failure it explains
             lines.append(f"offsets unavailable: {exc!r}")
+        for i, p in enumerate(self.processors):
+            lines.append(f"processor-{i}: " + ("running" if p.poll() is None else f"exited with status {p.returncode}"))
+        dumped = [p for p in self.processors if p.poll() is None]
+        for p in dumped:  # each live processor writes its threads' stacks to its log (run_forever)
+            p.send_signal(signal.SIGUSR1)
+        if dumped:
+            time.sleep(1.0)
         for log in sorted(self.tmp.glob("processor-*.log")) + [self.tmp / "collector.log"]:
             if not log.exists():
                 continue
             text = log.read_text(errors="replace").splitlines()
+            if log.name.startswith("processor-") and (stacks := _last_stack_dump(text)):
+                lines.append(f"--- {log.name}: its threads now (SIGUSR1):")
+                lines += [t[:300] for t in stacks[:200]]
             own = [t for t in text if '"logger": "kafka.' not in t]
             lines.append(f"--- {log.name}: {len(text)} lines, the last of its own (not the Kafka client's):")
             lines += [t[:400] for t in own[-15:]]
@@ -184,6 +194,22 @@ class Stack:
         self.kill_processors(signal.SIGTERM)
         self.proxy.close()
         self.broker.stop()
+
+
+_DUMP = ("Thread 0x", "Current thread 0x", "  File ", "  <")
+
+
+def _last_stack_dump(text: list[str]) -> list[str]:
+    """The lines of the last ``faulthandler`` dump in a log (its thread headers and frames), or []."""
+    last = next((i for i in range(len(text) - 1, -1, -1) if text[i].startswith(_DUMP[:2])), None)
+    if last is None:
+        return []
+    start = end = last
+    while start > 0 and (text[start - 1].startswith(_DUMP) or not text[start - 1]):
+        start -= 1
+    while end + 1 < len(text) and (text[end + 1].startswith(_DUMP) or not text[end + 1]):
+        end += 1
+    return text[start:end + 1]
 
 
 @pytest.fixture
