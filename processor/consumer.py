@@ -217,9 +217,9 @@ class Processor:
         except KafkaError as exc:
             if not exc.retriable:
                 raise
-            # kafka-python 3 lets a connection error out of poll() while the broker is away (the
+            # kafka-python 3 may let a connection error out of poll() while the broker is away (the
             # coordinator lookup's metadata refresh); the client reconnects on a later poll, and what
-            # the chain holds goes on meanwhile. It ended the process before (a fault-suite run).
+            # the chain holds goes on meanwhile
             log.warning("poll failed (%r); polling again in %.1fs", exc, self.poll_retry_s)
             time.sleep(self.poll_retry_s)
             polled = {}
