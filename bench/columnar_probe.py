@@ -23,7 +23,6 @@ import collections
 import gc
 import io
 import json
-import random
 import time
 
 import duckdb
@@ -33,7 +32,7 @@ import pyarrow.parquet as pq
 from questionnaires import default_catalog
 from questionnaires.envelope import BATCH_SCHEMA, ENVELOPE_SCHEMA
 
-from .processor import generate
+from .processor import generate_batches
 
 _ENV = {"schema": "VARCHAR", "received_at": "VARCHAR", "collector": "VARCHAR", "device": "VARCHAR",
         "submission": {"submission_id": "VARCHAR", "service": "VARCHAR", "questionnaire": "VARCHAR",
@@ -135,9 +134,7 @@ def main() -> None:
     args = ap.parse_args()
     from processor.steps import transform
 
-    recs = generate(args.submissions, random.Random(1))
-    envelopes = sum(n for *_, n in recs)
-    batches = [recs[i:i + args.batch] for i in range(0, len(recs), args.batch)]
+    batches, envelopes = generate_batches(args.submissions, args.batch)
     q = default_catalog().get("cx-core", 1)
     sql = transform_sql(q)
     Rec = collections.namedtuple("Rec", "topic partition offset key value")

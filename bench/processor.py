@@ -110,6 +110,13 @@ def generate(n: int, rng: random.Random) -> list[tuple[bytes, bytes, int]]:
     return out
 
 
+def generate_batches(n: int, batch: int) -> tuple[list[list[tuple[bytes, bytes, int]]], int]:
+    """The records of :func:`generate` (seed 1) in batches of ``batch`` records, and how many envelopes
+    they carry: what the design probes (``bench.columnar_probe``, ``bench.pyarrow_json_probe``) read."""
+    recs = generate(n, random.Random(1))
+    return [recs[i:i + batch] for i in range(0, len(recs), batch)], sum(count for *_, count in recs)
+
+
 def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
     """Produce ``n`` submissions (+5% duplicates, +0.5% poison); returns (records, envelopes)."""
     producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all", linger_ms=20, batch_size=256 * 1024)

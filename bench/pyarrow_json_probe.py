@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import random
 import time
 
 import pyarrow as pa
 import pyarrow.json as pj
 
-from .processor import generate
+from .processor import generate_batches
 
 
 def _read(batches: list[list[bytes]], envelopes: int, threads: bool) -> tuple[float, float, int, int, str]:
@@ -41,9 +40,8 @@ def main() -> None:
     ap.add_argument("--submissions", type=int, default=50000)
     ap.add_argument("--batch", type=int, default=2000)
     args = ap.parse_args()
-    recs = generate(args.submissions, random.Random(1))
-    envelopes = sum(n for *_, n in recs)
-    batches = [[v for _, v, _ in recs[i:i + args.batch]] for i in range(0, len(recs), args.batch)]
+    records, envelopes = generate_batches(args.submissions, args.batch)
+    batches = [[v for _, v, _ in b] for b in records]
     clean = [[v for v in b if v.startswith(b"{")] for b in batches]
     print(f"pyarrow {pa.__version__}; {envelopes} envelopes in {len(batches)} batches of {args.batch} records")
     _read(clean[:1], envelopes, True)  # warm-up: pyarrow's thread pool and first allocations

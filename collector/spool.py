@@ -313,11 +313,10 @@ def data_size(path: Path) -> int:
 
 
 def read_lines(fh, start: int, limit: int) -> tuple[bytes, bytes]:
-    """From byte ``start`` of an open segment (unbuffered while a writer may still write it: see
-    :class:`collector.shipper.Shipper`),
-    ``(written, lines)``: what was read up to the preallocated zeros (at most ``limit`` bytes; as
-    long as ``limit`` when more may follow) and its complete lines — more than ``limit`` when a single
-    line is longer."""
+    """``(written, lines)`` from byte ``start`` of an open segment: what was read up to the
+    preallocated zeros (at most ``limit`` bytes; as long as ``limit`` when more may follow) and its
+    complete lines — more than ``limit`` when a single line is longer. Open the segment unbuffered
+    while a writer may still write it (:class:`collector.shipper.Shipper`)."""
     fh.seek(start)
     written = written_part(fh.read(limit))
     lines = complete_lines(written)

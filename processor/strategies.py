@@ -344,8 +344,10 @@ class Terminal:
 
 class Committing(Terminal):
     """The last step: commits the batch's offsets (``last + 1`` per partition) on ``consumer``, then
-    records the batch in stats and metrics. A failed commit (the group rebalanced under us) is
-    logged: the next owner replays the batch and dedup skips its rows."""
+    records the batch in stats and metrics. A commit refused by a rebalance or failing with a
+    retriable Kafka error (a timeout, the broker away) is logged, not raised: the rows are written,
+    and a later commit or the next owner's replay (its rows skipped by dedup) covers them. Any
+    other Kafka error is raised."""
 
     def __init__(self, consumer: Any, stats: Stats, metrics: Metrics):
         self.consumer, self.stats, self.metrics = consumer, stats, metrics
@@ -358,9 +360,6 @@ class Committing(Terminal):
         except KafkaError as exc:  # bounded: request_timeout_ms
             if not (exc.retriable or isinstance(exc, CommitFailedError)):
                 raise
-            # a rebalance under us, a timeout, or the broker away (kafka-python 3 may raise its
-            # connection error here): the rows are written; a later commit covers them, or the next owner
-            # replays the batch and dedup skips its rows
             log.warning("commit failed (%r); the batch will be replayed and deduplicated", exc)
             return
         out, m = batch.out, self.metrics

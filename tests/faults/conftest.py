@@ -163,18 +163,24 @@ class Stack:
                 consumer.close(autocommit=False)
         except Exception as exc:  # noqa: BLE001 — a diagnosis must not hide the failure it explains
             lines.append(f"offsets unavailable: {exc!r}")
+        dumped: dict[Path, int] = {}  # a live processor's log -> its size before SIGUSR1
         for i, p in enumerate(self.processors):
-            lines.append(f"processor-{i}: " + ("running" if p.poll() is None else f"exited with status {p.returncode}"))
-        dumped = [p for p in self.processors if p.poll() is None]
-        for p in dumped:  # each live processor writes its threads' stacks to its log (run_forever)
-            p.send_signal(signal.SIGUSR1)
+            log = self.tmp / f"processor-{i}.log"
+            if p.poll() is None:
+                lines.append(f"processor-{i}: running")
+                dumped[log] = log.stat().st_size if log.exists() else 0
+                p.send_signal(signal.SIGUSR1)  # run_forever: every thread's stack to stderr, its log
+            else:
+                lines.append(f"processor-{i}: exited with status {p.returncode}")
         if dumped:
             time.sleep(1.0)
         for log in sorted(self.tmp.glob("processor-*.log")) + [self.tmp / "collector.log"]:
             if not log.exists():
                 continue
-            text = log.read_text(errors="replace").splitlines()
-            if log.name.startswith("processor-") and (stacks := _last_stack_dump(text)):
+            raw = log.read_bytes()
+            text = raw.decode(errors="replace").splitlines()
+            if log in dumped:  # what the log gained since, apart from the JSON log lines
+                stacks = [t for t in raw[dumped[log]:].decode(errors="replace").splitlines() if not t.startswith("{")]
                 lines.append(f"--- {log.name}: its threads now (SIGUSR1):")
                 lines += [t[:300] for t in stacks[:200]]
             own = [t for t in text if '"logger": "kafka.' not in t]
@@ -194,22 +200,6 @@ class Stack:
         self.kill_processors(signal.SIGTERM)
         self.proxy.close()
         self.broker.stop()
-
-
-_DUMP = ("Thread 0x", "Current thread 0x", "  File ", "  <")
-
-
-def _last_stack_dump(text: list[str]) -> list[str]:
-    """The lines of the last ``faulthandler`` dump in a log (its thread headers and frames), or []."""
-    last = next((i for i in range(len(text) - 1, -1, -1) if text[i].startswith(_DUMP[:2])), None)
-    if last is None:
-        return []
-    start = end = last
-    while start > 0 and (text[start - 1].startswith(_DUMP) or not text[start - 1]):
-        start -= 1
-    while end + 1 < len(text) and (text[end + 1].startswith(_DUMP) or not text[end + 1]):
-        end += 1
-    return text[start:end + 1]
 
 
 @pytest.fixture
