@@ -227,7 +227,8 @@ class Shipper:
             self._producer = KafkaProducer(
                 bootstrap_servers=self.settings.broker, acks="all", enable_idempotence=True, linger_ms=2,
                 batch_size=1_048_576, max_request_size=1_048_576, max_block_ms=ms, request_timeout_ms=ms,
-                delivery_timeout_ms=ms + 1000, bootstrap_timeout_ms=ms, client_id="ascolto-shipper")
+                delivery_timeout_ms=ms + 1000, bootstrap_timeout_ms=ms, client_id="ascolto-shipper",
+                **self.settings.kafka_options)
         return self._producer
 
     def _reset_producer(self) -> None:

@@ -104,12 +104,13 @@ class LocalBroker:
         self.stop()
 
 
-def ensure_topics(bootstrap: str, topics: dict[str, int], timeout_s: float = 15.0) -> None:
-    """Create each topic with its partition count unless it exists (replication factor 1)."""
+def ensure_topics(bootstrap: str, topics: dict[str, int], timeout_s: float = 15.0, **client_options) -> None:
+    """Create each topic with its partition count unless it exists (replication factor 1);
+    ``client_options``: the clients' TLS/SASL keyword arguments (``Settings.kafka_options``)."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ascolto-admin")
+            admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ascolto-admin", **client_options)
             break
         except KafkaError as exc:
             if time.monotonic() > deadline:

@@ -70,12 +70,13 @@ def kafka_consumer(settings: Settings) -> KafkaConsumer:
         max_poll_records=settings.batch_max_records,
         max_poll_interval_ms=settings.max_poll_interval_ms,
         session_timeout_ms=settings.session_timeout_ms,
-        heartbeat_interval_ms=max(100, settings.session_timeout_ms // 3))
+        heartbeat_interval_ms=max(100, settings.session_timeout_ms // 3), **settings.kafka_options)
 
 
 def kafka_producer(settings: Settings) -> KafkaProducer:
     """The dead-letter producer (acks=all: a dead letter is durable before its offset is committed)."""
-    return KafkaProducer(bootstrap_servers=settings.broker, acks="all", client_id="ascolto-dlq")
+    return KafkaProducer(bootstrap_servers=settings.broker, acks="all", client_id="ascolto-dlq",
+                         **settings.kafka_options)
 
 
 class _Rebalance(ConsumerRebalanceListener):

@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .kafka import KafkaSecurity, load_kafka_security
+
 
 def _number(env: dict, name: str, default, kind, what: str):
     raw = env.get(name)
@@ -45,6 +47,7 @@ class Settings:
     data_dir_configured: bool = False  # True when ASCOLTO_DATA_DIR named it (not the ./var default)
     database_url: str = ""
     broker: str = "127.0.0.1:9092"
+    kafka_security: KafkaSecurity = field(default_factory=KafkaSecurity)  # TLS/SASL (settings.kafka)
     topic: str = "ascolto.submissions"
     group: str = "ascolto-processor"
     collector_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
@@ -138,6 +141,12 @@ class Settings:
         return (self.collector_internal_url or f"http://127.0.0.1:{self.collector_port}").rstrip("/")
 
     @property
+    def kafka_options(self) -> dict:
+        """Keyword arguments every Kafka client takes besides ``bootstrap_servers`` (TLS, SASL:
+        :meth:`settings.kafka.KafkaSecurity.client_options`)."""
+        return self.kafka_security.client_options()
+
+    @property
     def dlq_topic(self) -> str:
         return f"{self.topic}.dlq"
 
@@ -167,6 +176,7 @@ def load(env: dict | None = None) -> Settings:
         data_dir_configured=bool(env.get("ASCOLTO_DATA_DIR")),
         database_url=env.get("ASCOLTO_DATABASE_URL", ""),
         broker=env.get("ASCOLTO_BROKER") or defaults.broker,
+        kafka_security=load_kafka_security(env),
         topic=env.get("ASCOLTO_TOPIC") or defaults.topic,
         group=env.get("ASCOLTO_GROUP") or defaults.group,
         collector_id=env.get("ASCOLTO_COLLECTOR_ID") or defaults.collector_id,
