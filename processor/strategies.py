@@ -28,6 +28,7 @@ the steps (see :func:`processor.chain.build_chain`), so each is tested with in-m
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -369,7 +370,9 @@ class Committing(Terminal):
         m.envelopes.inc(out.envelopes)
         m.batches.inc()
         m.count_redactions(out.redactions)
-        m.last_commit.set_to_current_time()
+        now = time.time()
+        m.freshness.observe_batch(now, out.accepted)
+        m.last_commit.set(now)
         m.write()
         log.info("committed %d records: %s", len(batch.records), self.stats)
 

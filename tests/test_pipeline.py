@@ -61,6 +61,23 @@ def test_n_submissions_become_exactly_n_rows_across_a_clean_restart(client, sett
     assert all(r["mean"] == 87.5 for r in exact) and all(75 <= r["mean"] <= 100 for r in rows)
 
 
+
+def test_the_processor_reports_how_fresh_each_committed_row_is(client, settings, processor_factory):
+    """ascolto_processor_freshness_seconds: one observation per envelope, from its 202 to its commit."""
+    _post(client, 12)
+    p = processor_factory()
+    wait_for(lambda: count_rows(settings.data_dir) == 12, message="12 rows")
+    p.close()
+    samples = {}
+    for line in settings.processor_metrics_file.read_text().splitlines():
+        if line.startswith("ascolto_processor_freshness_seconds"):
+            name, value = line.rsplit(" ", 1)
+            samples[name] = float(value)
+    assert samples["ascolto_processor_freshness_seconds_count"] == 12
+    assert samples['ascolto_processor_freshness_seconds_bucket{le="+Inf"}'] == 12
+    assert samples['ascolto_processor_freshness_seconds_bucket{le="60.0"}'] == 12  # posted moments ago
+    assert 0 < samples["ascolto_processor_freshness_seconds_sum"] < 12 * 60
+
 def test_rows_carry_canonical_indicators_enrichment_and_redacted_text(client, settings, processor_factory):
     body = submission("demo-inps-pensione", satisfaction=2, ease=1, task="partly", went_well=None,
                       went_wrong=["technical", "speed"],

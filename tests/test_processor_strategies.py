@@ -264,3 +264,27 @@ def test_a_run_keeps_the_cyclic_gc_out_of_its_batches_and_restores_it(tmp_path):
     assert consumer.committed == {0: len(log[0])} and len(enabled) == GC_EVERY + 2
     assert not any(enabled) and gc.isenabled()
     assert len(passes) <= 3  # the one before the run (tune_gc), one after GC_EVERY batches, perhaps one idle
+
+
+def test_freshness_counts_each_envelope_in_the_bucket_its_delay_falls_in():
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from processor.metrics import Freshness
+
+    registry = CollectorRegistry()
+    fresh = Freshness(registry, buckets=(1.0, 5.0))
+    now = 1_800_000_000.0
+
+    def work(age):
+        return SimpleNamespace(env={"received_at": datetime.fromtimestamp(now - age, timezone.utc)})
+
+    fresh.observe_batch(now, [work(0.5), work(1.0), work(4.0), work(3600.0), SimpleNamespace(env=None)])
+    text = generate_latest(registry).decode()
+    assert 'ascolto_processor_freshness_seconds_bucket{le="1.0"} 2.0' in text  # a bound is inclusive
+    assert 'ascolto_processor_freshness_seconds_bucket{le="5.0"} 3.0' in text
+    assert 'ascolto_processor_freshness_seconds_bucket{le="+Inf"} 4.0' in text
+    assert "ascolto_processor_freshness_seconds_count 4.0" in text
+    assert "ascolto_processor_freshness_seconds_sum 3605.5" in text
