@@ -28,6 +28,7 @@ the steps (see :func:`processor.chain.build_chain`), so each is tested with in-m
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class Stats:
     rejected: Counter = field(default_factory=Counter)
     redactions: Counter = field(default_factory=Counter)
     batches: int = 0
+    last_commit: float | None = field(default=None, repr=False)  # Unix time of the last commit (heartbeat)
 
 
 @dataclass
@@ -370,6 +372,7 @@ class Committing(Terminal):
         m.batches.inc()
         m.count_redactions(out.redactions)
         m.last_commit.set_to_current_time()
+        self.stats.last_commit = time.time()
         m.write()
         log.info("committed %d records: %s", len(batch.records), self.stats)
 
