@@ -78,6 +78,7 @@ def test_every_route_is_covered_by_these_tests(app):
                 "/api/v1/workspace/<ipa>/services/<key>/check",
                 "/admin/onboarding", "/admin/onboarding/<int:request_id>/approve",  # test_onboarding.py
                 "/admin/onboarding/<int:request_id>/reject", "/coverage", "/api/v1/coverage"}
+    covered |= {"/readyz"}  # tests/test_console_ready.py
     covered |= {"/improve/", "/improve/drivers", "/improve/drivers.csv", "/workspace/<ipa>/services/<key>/drivers",  # test_improve_pages.py
                 "/workspace/<ipa>/services/<key>/drivers.csv", "/workspace/<ipa>/plans", "/workspace/<ipa>/plans.<fmt>",
                 "/workspace/<ipa>/plans/<int:plan_id>", "/workspace/<ipa>/plans/<int:plan_id>/evaluation",
