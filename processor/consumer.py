@@ -112,7 +112,7 @@ class Processor:
         self.settings = settings
         self.sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
         self.metrics = Metrics(settings.processor_metrics_file)
-        self.heartbeat = Heartbeat(settings.processor_heartbeat_file, settings.instance)
+        self.heartbeat = Heartbeat(settings.processor_heartbeat_file, settings.instance, notify=settings.notify_socket)
         self.indexes: dict[int, IdIndex] = {}
         self.halted: Halt | None = None
         if consumer is None and consumer_factory is None:
@@ -317,7 +317,7 @@ def _build(settings: Settings, stop: threading.Event, retry_s: float = 5.0) -> P
     bootstrap in their constructors and give up after ``bootstrap_timeout_ms``) is waited for, not a
     crash — the processor is often started together with the broker, or while it is away (issue 18).
     The heartbeat says ``starting`` before each attempt. None when ``stop`` is set first."""
-    heartbeat = Heartbeat(settings.processor_heartbeat_file, settings.instance)
+    heartbeat = Heartbeat(settings.processor_heartbeat_file, settings.instance, notify=settings.notify_socket)
     while not stop.is_set():
         try:
             heartbeat.write(STARTING)

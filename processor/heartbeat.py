@@ -22,11 +22,17 @@ removes its file. Times are Unix seconds on the wall clock, so writer and checke
 :func:`check` is what ``ascolto processor check`` prints and exits on: None when the heartbeat is younger
 than ``max_age_s``, else a one-line reason (missing, unreadable, stale and how old, halted).
 Standard library only: a probe runs it every few seconds.
+
+Under systemd (``Type=notify``, ``WatchdogSec=``: ``deploy/systemd/ascolto-processor@.service``) every
+write is also told to the service manager (sd_notify over ``NOTIFY_SOCKET``, :class:`SystemdNotify`):
+``READY=1`` with the first, ``WATCHDOG=1`` with each, ``STOPPING=1`` on a clean stop — so systemd's own
+watchdog restarts a processor whose loop stopped turning, with no probe to run.
 """
 from __future__ import annotations
 
 import json
 import os
+import socket
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -34,13 +40,33 @@ from typing import Any, Callable, Iterable
 STARTING, RUNNING, HALTED = "starting", "running", "halted"
 
 
-class Heartbeat:
-    """One process's heartbeat at ``path``; ``clock`` is the wall clock (Unix seconds)."""
+class SystemdNotify:
+    """sd_notify(3): messages to the service manager's datagram socket ``address`` (``NOTIFY_SOCKET``,
+    read by :func:`settings.load`; ``@name`` is an abstract socket). A message that cannot be sent is
+    dropped: the watchdog then restarts the process, which is what a silent loop would get anyway."""
 
-    def __init__(self, path: Path, instance: str, every_s: float = 1.0, clock: Callable[[], float] = time.time):
+    def __init__(self, address: str):
+        self.address = "\0" + address[1:] if address.startswith("@") else address
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+
+    def send(self, message: str) -> None:
+        try:
+            self.sock.sendto(message.encode(), self.address)
+        except OSError:
+            pass
+
+
+class Heartbeat:
+    """One process's heartbeat at ``path``; ``clock`` is the wall clock (Unix seconds); ``notify`` the
+    systemd notification socket, if any."""
+
+    def __init__(self, path: Path, instance: str, every_s: float = 1.0, clock: Callable[[], float] = time.time,
+                 notify: str = ""):
         self.path, self.instance, self.every_s, self.clock = Path(path), instance, every_s, clock
         self.started = clock()
         self.written_at = float("-inf")
+        self.systemd = SystemdNotify(notify) if notify else None
+        self._ready = False
 
     def due(self) -> bool:
         """True when the last write is ``every_s`` old (the loop then gathers its state and calls :meth:`write`)."""
@@ -58,10 +84,16 @@ class Heartbeat:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}-{id(self):x}.tmp")
         tmp.write_text(json.dumps(body))
         os.replace(tmp, self.path)
+        if self.systemd is not None:
+            ready, self._ready = "" if self._ready else "READY=1\n", True
+            alive = "WATCHDOG=1\n" if state != HALTED else ""
+            self.systemd.send(f"{ready}{alive}STATUS={state}, partitions {','.join(map(str, body['partitions'])) or '-'}")
 
     def remove(self) -> None:
         """A clean stop: no heartbeat left to read as stale."""
         self.path.unlink(missing_ok=True)
+        if self.systemd is not None:
+            self.systemd.send("STOPPING=1")
 
 
 def read(path: Path) -> dict[str, Any] | None:

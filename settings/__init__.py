@@ -79,6 +79,7 @@ class Settings:
     run_dir: Path | None = None    # processor heartbeats (processor.heartbeat); None = data_dir/run
     processor_instance: str = ""   # names this processor's heartbeat; "" = the host name (pod, container)
     heartbeat_max_age_s: float = 0.0  # `ascolto processor check`: older is stale; 0 = heartbeat_max_age's default
+    notify_socket: str = ""        # systemd's NOTIFY_SOCKET (Type=notify units): the processor's heartbeat tells it
     dlq_window: int = 100        # processor: halt when more than dlq_max_ratio of a window of
     dlq_max_ratio: float = 0.5   # at least dlq_window envelopes is invalid (docs/processor.md)
     compact_min_rows: int = 100_000  # compaction target: files of at least this many rows
@@ -247,6 +248,7 @@ def load(env: dict | None = None) -> Settings:
         log_level=(env.get("ASCOLTO_LOG_LEVEL") or defaults.log_level).upper(),
         actor=env.get("ASCOLTO_ACTOR", ""),
         prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", ""),
+        notify_socket=env.get("NOTIFY_SOCKET", ""),
         collector_metrics_url=env.get("ASCOLTO_COLLECTOR_METRICS_URL", ""),
     )
 

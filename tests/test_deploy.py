@@ -475,6 +475,14 @@ def test_the_console_is_ready_by_readyz_and_the_processor_alive_by_its_heartbeat
     assert processor["livenessProbe"]["timeoutSeconds"] >= 5
 
 
+def test_the_systemd_processor_is_watched_by_its_heartbeat_and_named_by_its_instance():
+    service = unit(SYSTEMD / "ascolto-processor@.service")["Service"]
+    assert service["Type"] == ["notify"] and service["NotifyAccess"] == ["main"]
+    assert float(service["WatchdogSec"][0]) == DEFAULTS.heartbeat_max_age  # the check's default limit
+    assert unit_env(unit(SYSTEMD / "ascolto-processor@.service"))["ASCOLTO_PROCESSOR_INSTANCE"] == "%i"
+    assert "AF_UNIX" in service["RestrictAddressFamilies"][0]  # sd_notify's datagram socket
+
+
 def test_services_and_ingress_point_at_real_pods_and_routes(routes):
     pods = {}
     for w in workloads():

@@ -7,6 +7,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -154,3 +155,44 @@ def test_check_reports_a_halted_processor(settings):
     assert heartbeat(settings)["halted"] is True
     result = probe(settings)
     assert result.exit_code == 1 and "halted" in result.output
+
+
+def test_under_systemd_the_loop_tells_the_watchdog_it_turned_and_a_stopped_loop_goes_silent(settings, tmp_path):
+    """Type=notify with WatchdogSec: a real processor process sends READY=1, then WATCHDOG=1 with its
+    heartbeats (about once a second); stopped (SIGSTOP) it sends nothing, so systemd's watchdog would
+    restart it; a clean stop sends STOPPING=1."""
+    address = str(tmp_path / "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(address)
+    sock.settimeout(0.5)
+
+    def received(seconds: float) -> list[str]:
+        out, deadline = [], time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                out.append(sock.recv(4096).decode())
+            except socket.timeout:
+                pass
+        return out
+
+    proc = _process(settings, ASCOLTO_PROCESSOR_INSTANCE="sd", NOTIFY_SOCKET=address)
+    try:
+        first = wait_for(lambda: received(1), timeout_s=60, message="a notification")
+        assert first[0].startswith("READY=1\nWATCHDOG=1\n")
+        wait_for(lambda: any("STATUS=running" in m for m in received(1)), timeout_s=60, message="running")
+        assert sum("WATCHDOG=1" in m for m in received(3.5)) >= 2
+        proc.send_signal(signal.SIGSTOP)
+        try:
+            received(0.5)  # what was already queued
+            assert received(3) == []
+        finally:
+            proc.send_signal(signal.SIGCONT)
+        assert any("WATCHDOG=1" in m for m in received(3))
+        proc.terminate()
+        proc.wait(30)
+        assert "STOPPING=1" in received(1)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        sock.close()
