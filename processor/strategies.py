@@ -73,7 +73,7 @@ class Stats:
     rejected: Counter = field(default_factory=Counter)
     redactions: Counter = field(default_factory=Counter)
     batches: int = 0
-    last_commit: float | None = field(default=None, repr=False)  # Unix time of the last commit (heartbeat)
+    last_commit: float | None = field(default=None, repr=False, compare=False)  # Unix time of the last commit (heartbeat)
 
 
 @dataclass

@@ -17,11 +17,13 @@ import pytest
 from click.testing import CliRunner
 
 from ascolto.cli import main as cli
-from processor.consumer import Halt, Processor
+from processor.consumer import Halt, Processor, _Rebalance
 from processor.heartbeat import Heartbeat, check
 from questionnaires.envelope import encode_record, make_envelope
 from settings import Settings, load
 from tests.conftest import wait_for
+from tests.processor_fakes import FakeConsumer, FakeLookup, FakeProducer, record_value
+from tests.processor_fakes import submission as fake_submission
 from tests.processor_workload import make_submission, produce
 
 
@@ -196,3 +198,36 @@ def test_under_systemd_the_loop_tells_the_watchdog_it_turned_and_a_stopped_loop_
             proc.kill()
             proc.wait(10)
         sock.close()
+
+
+def test_a_loop_held_back_by_a_writer_that_never_finishes_stops_beating(tmp_path):
+    """The loop goes on turning while the chain refuses records (backpressure), so those turns must not
+    beat: a write that hangs (a stuck volume; here the sink's write waits on an event) goes stale."""
+    subs = [fake_submission() for _ in range(12)]
+    consumer = FakeConsumer("t.submissions", {0: [(b"svc-a", record_value(s)) for s in subs]}, max_records=12)
+    settings = Settings(data_dir=tmp_path / "data", topic="t.submissions", batch_max_records=2,
+                        batch_max_seconds=0.0, dlq_window=0, processor_instance="held")
+    proc = Processor(settings, consumer=consumer, producer=FakeProducer(), lookup=FakeLookup())
+    release, write = threading.Event(), proc.sink.write_works
+    proc.sink.write_works = lambda *a, **kw: (release.wait(30), write(*a, **kw))[1]
+    now = [1000.0]
+    proc.heartbeat.clock = lambda: now[0]
+    consumer.subscribe(["t.submissions"], listener=_Rebalance(proc))
+    try:
+        proc.step(timeout_ms=0)  # beats, polls 12 records; the chain takes what the writer can hold
+        assert heartbeat(settings)["beat"] == 1000 and proc._carry
+        for _ in range(10):  # the loop turns, held back
+            now[0] += 1
+            proc.step(timeout_ms=0)
+        assert heartbeat(settings)["beat"] == 1000 and proc._carry
+        assert "stale" in check(settings.processor_heartbeat_file, 5, now=now[0])
+        release.set()
+        wait_for(lambda: proc.step(timeout_ms=0) or not proc._carry, message="the chain taking records again")
+        now[0] += 1
+        proc.step(timeout_ms=0)
+        assert heartbeat(settings)["beat"] == now[0]
+        assert check(settings.processor_heartbeat_file, 5, now=now[0]) is None
+    finally:
+        release.set()
+        proc.flush()
+        proc.chain.close()
