@@ -180,9 +180,11 @@ class Processor:
 
     # --- loop ----------------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
-        """Consume until ``stop`` is set; flush and commit what was read, then close.
+        """Consume until ``stop`` is set; flush and commit what was read, then close (and remove the
+        heartbeat file).
 
-        Raises :class:`Halt` (after closing, without committing the offending window)."""
+        Raises :class:`Halt` (after closing, without committing the offending window; the heartbeat says
+        ``halted``)."""
         tune_gc()
         gc.disable()  # collections between batches instead (_pace_gc)
         self._gc_paced, self._gc_at = True, time.monotonic()
