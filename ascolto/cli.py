@@ -84,10 +84,15 @@ def console(settings) -> None:
     _gunicorn("warehouse.console:create_app()", settings.console_port, settings.bind_host)
 
 
-@main.command()
-@click.pass_obj
-def processor(settings) -> None:
-    """Run one processor (a member of the consumer group) until SIGTERM."""
+@main.group(invoke_without_command=True)
+@click.pass_context
+def processor(ctx: click.Context) -> None:
+    """Run one processor (a member of the consumer group) until SIGTERM.
+
+    ``ascolto processor check`` is its liveness probe (exit 0 alive, 1 not)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = ctx.obj
     from processor.consumer import run_forever
 
     from settings.logs import configure
@@ -98,6 +103,29 @@ def processor(settings) -> None:
         click.echo("processor halted: too many invalid records in a window (see the log); offsets not committed",
                    err=True)
     sys.exit(status)
+
+
+@processor.command("check")
+@click.option("--instance", default=None, metavar="NAME",
+              help="The processor's instance (default: ASCOLTO_PROCESSOR_INSTANCE, else the host name).")
+@click.option("--max-age", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Stale beyond this (default: ASCOLTO_HEARTBEAT_MAX_AGE_S, else the rebalance timeout "
+                   "+ the session timeout + 60 s).")
+@click.pass_obj
+def processor_check(settings, instance: str | None, max_age: float | None) -> None:
+    """Liveness probe: exit 0 when this host's processor INSTANCE turned its loop recently, else print why
+    on one line and exit 1 (no heartbeat, stale, halted). For an exec livenessProbe, a Compose
+    healthcheck or a systemd timer."""
+    from processor.heartbeat import check
+
+    from settings import heartbeat_file
+
+    path = heartbeat_file(settings.run_dir, instance) if instance else settings.processor_heartbeat_file
+    reason = check(path, max_age if max_age is not None else settings.heartbeat_max_age)
+    if reason is not None:
+        click.echo(f"unhealthy: {reason}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {path}")
 
 
 @main.command()

@@ -13,6 +13,10 @@ A member out of its group longer than :attr:`settings.Settings.join_timeout_s` (
 never completes, issue 18) gets a new consumer (:meth:`Processor.renew_consumer`, watched by
 :class:`processor.liveness.JoinWatchdog`): the old one is closed without committing, what the chain held
 is forgotten uncommitted, and the new consumer resumes from the committed offsets (duplicates skipped).
+
+Every turn of the loop that is not held back by the chain refreshes the process's heartbeat file (at most
+once a second; :mod:`processor.heartbeat`), which ``ascolto processor check`` reads as a liveness probe:
+a loop blocked in a call, or held back by a chain that stopped taking records, goes stale.
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from registry import connect
 from registry.readmodel import ServiceDirectory
 
 from .failed import FailedStore
+from .heartbeat import HALTED, RUNNING, STARTING, Heartbeat
 from .ids import IdIndex
 from .metrics import Metrics
 from .sink import ParquetSink
@@ -108,6 +113,7 @@ class Processor:
         self.settings = settings
         self.sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
         self.metrics = Metrics(settings.processor_metrics_file)
+        self.heartbeat = Heartbeat(settings.processor_heartbeat_file, settings.instance, notify=settings.notify_socket)
         self.indexes: dict[int, IdIndex] = {}
         self.halted: Halt | None = None
         if consumer is None and consumer_factory is None:
@@ -175,19 +181,23 @@ class Processor:
 
     # --- loop ----------------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
-        """Consume until ``stop`` is set; flush and commit what was read, then close.
+        """Consume until ``stop`` is set; flush and commit what was read, then close (and remove the
+        heartbeat file).
 
-        Raises :class:`Halt` (after closing, without committing the offending window)."""
+        Raises :class:`Halt` (after closing, without committing the offending window; the heartbeat says
+        ``halted``)."""
         tune_gc()
         gc.disable()  # collections between batches instead (_pace_gc)
         self._gc_paced, self._gc_at = True, time.monotonic()
         self.consumer.subscribe([self.settings.topic], listener=_Rebalance(self))
         self.watchdog.restart()
+        stopped = False
         try:
             while not stop.is_set() and self.halted is None:
                 self.step()
             if self.halted is None:
                 self.flush()
+                stopped = True
         except Halt as exc:
             self.halted = exc
             drain_writer(self.chain)  # the batches before the offending one, as an inline chain would have
@@ -195,7 +205,10 @@ class Processor:
             if self.halted is not None:
                 self.metrics.halted.set(1)
                 self.metrics.write()
+                self._beat(HALTED)
                 log.critical("processor halted: %s", self.halted)
+            elif stopped:
+                self.heartbeat.remove()
             if self.consumer is not None:
                 self.consumer.close(autocommit=False)
             self.chain.close()
@@ -206,7 +219,13 @@ class Processor:
             raise self.halted
 
     def step(self, timeout_ms: int = 200) -> None:
-        """One turn of the loop: poll the consumer (unless held back), submit, let the chain do timed work."""
+        """One turn of the loop: poll the consumer (unless held back), submit, let the chain do timed work.
+
+        A turn that starts with nothing held back (every record polled was taken by the chain) refreshes
+        the heartbeat when it is due; turns held back by the chain's backpressure do not, so a chain that
+        never takes the record again (a hung write) lets the heartbeat go stale."""
+        if not self._carry and self.heartbeat.due():
+            self._beat(RUNNING)
         if self.consumer is None or self.watchdog.expired():
             self.renew_consumer()
             if self.consumer is None:
@@ -238,6 +257,13 @@ class Processor:
         if paused:
             self.consumer.resume(*self.consumer.assignment())
         self._pace_gc()
+
+    def _beat(self, state: str) -> None:
+        partitions = [tp.partition for tp in self.consumer.assignment()] if self.consumer is not None else []
+        try:
+            self.heartbeat.write(state, last_commit=self.stats.last_commit, partitions=partitions)
+        except OSError as exc:
+            log.warning("cannot write the heartbeat %s (%r)", self.heartbeat.path, exc)
 
     def renew_consumer(self) -> None:
         """Replace a consumer that stayed out of its group for ``join_timeout_s``: close it without
@@ -293,13 +319,19 @@ def _build(settings: Settings, stop: threading.Event, retry_s: float = 5.0) -> P
     """The processor, once its Kafka clients could be built: a broker unreachable at start (the clients
     bootstrap in their constructors and give up after ``bootstrap_timeout_ms``) is waited for, not a
     crash — the processor is often started together with the broker, or while it is away (issue 18).
-    None when ``stop`` is set first."""
+    The heartbeat says ``starting`` before each attempt. None when ``stop`` is set first."""
+    heartbeat = Heartbeat(settings.processor_heartbeat_file, settings.instance, notify=settings.notify_socket)
     while not stop.is_set():
+        try:
+            heartbeat.write(STARTING)
+        except OSError as exc:
+            log.warning("cannot write the heartbeat %s (%r)", heartbeat.path, exc)
         try:
             return Processor(settings)
         except KafkaError as exc:
             log.warning("cannot reach the broker %s yet (%r); retrying in %.0fs", settings.broker, exc, retry_s)
             stop.wait(retry_s)
+    heartbeat.remove()
     return None
 
 

@@ -73,6 +73,7 @@ class Stats:
     rejected: Counter = field(default_factory=Counter)
     redactions: Counter = field(default_factory=Counter)
     batches: int = 0
+    last_commit: float | None = field(default=None, repr=False, compare=False)  # Unix time of the last commit (heartbeat)
 
 
 @dataclass
@@ -370,7 +371,7 @@ class Committing(Terminal):
         m.envelopes.inc(out.envelopes)
         m.batches.inc()
         m.count_redactions(out.redactions)
-        now = time.time()
+        now = self.stats.last_commit = time.time()
         m.freshness.observe_batch(now, out.accepted)
         m.last_commit.set(now)
         m.write()

@@ -79,6 +79,10 @@ class Settings:
     max_poll_interval_ms: int = 300_000
     session_timeout_ms: int = 10_000
     group_join_timeout_s: float = 0.0  # processor: out of the group this long -> a new consumer; 0 = join_timeout_s's default, <0 = never
+    run_dir: Path | None = None    # processor heartbeats (processor.heartbeat); None = data_dir/run
+    processor_instance: str = ""   # names this processor's heartbeat; "" = the host name (pod, container)
+    heartbeat_max_age_s: float = 0.0  # `ascolto processor check`: older is stale; 0 = heartbeat_max_age's default
+    notify_socket: str = ""        # systemd's NOTIFY_SOCKET (Type=notify units): the processor's heartbeat tells it
     dlq_window: int = 100        # processor: halt when more than dlq_max_ratio of a window of
     dlq_max_ratio: float = 0.5   # at least dlq_window envelopes is invalid (docs/processor.md)
     compact_min_rows: int = 100_000  # compaction target: files of at least this many rows
@@ -112,6 +116,7 @@ class Settings:
     def __post_init__(self):
         object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
         object.__setattr__(self, "spool_dir", Path(self.spool_dir or self.data_dir / "spool").resolve())
+        object.__setattr__(self, "run_dir", Path(self.run_dir or self.data_dir / "run").resolve())
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'registry.db'}")
 
@@ -123,6 +128,26 @@ class Settings:
         if self.group_join_timeout_s:
             return self.group_join_timeout_s
         return (self.max_poll_interval_ms + self.session_timeout_ms) / 1000 + 30.0
+
+    @property
+    def heartbeat_max_age(self) -> float:
+        """How old a processor's heartbeat may be before ``ascolto processor check`` calls it hung:
+        ``heartbeat_max_age_s``, or by default longer than the longest legitimate pause of the consume
+        loop — a group join may hold ``poll()`` up to the rebalance timeout (``max_poll_interval_ms``),
+        plus the session timeout, plus 60 s (so the join watchdog, :attr:`join_timeout_s`, acts first)."""
+        if self.heartbeat_max_age_s > 0:
+            return self.heartbeat_max_age_s
+        return (self.max_poll_interval_ms + self.session_timeout_ms) / 1000 + 60.0
+
+    @property
+    def instance(self) -> str:
+        """This processor's name on its host: ``ASCOLTO_PROCESSOR_INSTANCE``, else the host name."""
+        return self.processor_instance or socket.gethostname()
+
+    @property
+    def processor_heartbeat_file(self) -> Path:
+        """The heartbeat of the processor :attr:`instance` (:mod:`processor.heartbeat`)."""
+        return heartbeat_file(self.run_dir, self.instance)
 
     @property
     def metrics_url(self) -> str:
@@ -213,6 +238,9 @@ def load(env: dict | None = None) -> Settings:
         max_poll_interval_ms=_int(env, "ASCOLTO_MAX_POLL_INTERVAL_MS", defaults.max_poll_interval_ms),
         session_timeout_ms=_int(env, "ASCOLTO_SESSION_TIMEOUT_MS", defaults.session_timeout_ms),
         group_join_timeout_s=_float(env, "ASCOLTO_GROUP_JOIN_TIMEOUT_S", defaults.group_join_timeout_s),
+        run_dir=Path(env["ASCOLTO_RUN_DIR"]) if env.get("ASCOLTO_RUN_DIR") else None,
+        processor_instance=env.get("ASCOLTO_PROCESSOR_INSTANCE", ""),
+        heartbeat_max_age_s=_float(env, "ASCOLTO_HEARTBEAT_MAX_AGE_S", defaults.heartbeat_max_age_s),
         dlq_window=_int(env, "ASCOLTO_DLQ_WINDOW", defaults.dlq_window),
         dlq_max_ratio=_float(env, "ASCOLTO_DLQ_MAX_RATIO", defaults.dlq_max_ratio),
         compact_min_rows=_int(env, "ASCOLTO_COMPACT_MIN_ROWS", defaults.compact_min_rows),
@@ -230,8 +258,15 @@ def load(env: dict | None = None) -> Settings:
         log_level=(env.get("ASCOLTO_LOG_LEVEL") or defaults.log_level).upper(),
         actor=env.get("ASCOLTO_ACTOR", ""),
         prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", ""),
+        notify_socket=env.get("NOTIFY_SOCKET", ""),
         collector_metrics_url=env.get("ASCOLTO_COLLECTOR_METRICS_URL", ""),
     )
+
+
+def heartbeat_file(run_dir: Path, instance: str) -> Path:
+    """Where the processor named ``instance`` keeps its heartbeat under ``run_dir``."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in instance) or "_"
+    return Path(run_dir) / f"processor-{safe}.json"
 
 
 def child_environment(**overrides: str) -> dict[str, str]:

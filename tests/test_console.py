@@ -86,6 +86,7 @@ def test_every_route_is_covered_by_these_tests(app):
     covered |= {"/quality/response-rates"}  # tests/test_funnel_browser.py
     covered |= {"/entities/<ipa>/faccia", "/channels"}  # tests/test_faccia_report.py
     public = {"/join"}  # the onboarding request form: no sign-in (test_onboarding.py)
+    public |= {"/readyz"}  # the readiness probe: no sign-in, statuses only (test_console_ready.py)
     assert rules == covered | public
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]

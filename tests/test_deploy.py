@@ -344,7 +344,7 @@ def cli_command_exists(args: list[str]) -> bool:
         if sub is None:
             return False
         cmd = sub
-    return not isinstance(cmd, click.Group)
+    return not isinstance(cmd, click.Group) or cmd.invoke_without_command  # `ascolto processor` runs; `registry` not
 
 
 def named_commands() -> list[tuple[str, list[str]]]:
@@ -375,6 +375,8 @@ def test_the_cli_check_itself_rejects_a_missing_command():
     assert not cli_command_exists(["registry", "no-such-command"])
     assert not cli_command_exists(["registry"])
     assert cli_command_exists(["registry", "migrate"])
+    assert cli_command_exists(["processor"]) and cli_command_exists(["processor", "check"])
+    assert not cli_command_exists(["processor", "no-such-command"])
 
 
 # --- routes and ports ---------------------------------------------------------------------------
@@ -454,6 +456,31 @@ def test_kubernetes_probes_hit_real_routes_on_the_right_ports(routes):
     (container,) = collector["spec"]["template"]["spec"]["containers"]
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+
+
+def test_the_console_is_ready_by_readyz_and_the_processor_alive_by_its_heartbeat_check(routes):
+    (console,) = k8s_named("Deployment", "ascolto-console")["spec"]["template"]["spec"]["containers"]
+    assert console["readinessProbe"]["httpGet"]["path"] == "/readyz" and "/readyz" in routes["console"]
+    assert "/readyz" in " ".join(compose_ascolto_services()["console"]["healthcheck"]["test"])
+    (processor,) = k8s_named("Deployment", "ascolto-processor")["spec"]["template"]["spec"]["containers"]
+    probe = processor["livenessProbe"]["exec"]["command"]
+    assert probe == ["ascolto", "processor", "check"] and cli_command_exists(probe[1:])
+    compose = compose_ascolto_services()["processor"]
+    assert compose["healthcheck"]["test"] == ["CMD", *probe]
+    # each container's heartbeat in its own /tmp, not on the shared dataset volume (and so not left there)
+    assert {e["name"]: e["value"] for e in processor["env"]}["ASCOLTO_RUN_DIR"].startswith("/tmp/")
+    assert {"name": "tmp", "mountPath": "/tmp"} in processor["volumeMounts"]
+    assert compose["environment"]["ASCOLTO_RUN_DIR"].startswith("/tmp/") and "/tmp" in compose["tmpfs"]
+    # the probe tolerates the default heartbeat age (a group join), not less
+    assert processor["livenessProbe"]["timeoutSeconds"] >= 5
+
+
+def test_the_systemd_processor_is_watched_by_its_heartbeat_and_named_by_its_instance():
+    service = unit(SYSTEMD / "ascolto-processor@.service")["Service"]
+    assert service["Type"] == ["notify"] and service["NotifyAccess"] == ["main"]
+    assert float(service["WatchdogSec"][0]) == DEFAULTS.heartbeat_max_age  # the check's default limit
+    assert unit_env(unit(SYSTEMD / "ascolto-processor@.service"))["ASCOLTO_PROCESSOR_INSTANCE"] == "%i"
+    assert "AF_UNIX" in service["RestrictAddressFamilies"][0]  # sd_notify's datagram socket
 
 
 def test_services_and_ingress_point_at_real_pods_and_routes(routes):

@@ -3,7 +3,8 @@
 ``create_app(settings)`` is the WSGI entry point (gunicorn: ``warehouse.console:create_app()``).
 Modules: :mod:`.auth` (tokens, sessions, the role matrix), :mod:`.api` (JSON), :mod:`.pages`
 (dashboards, exports), :mod:`.admin` (registry), :mod:`.charts` (the charting library, served
-locally), :mod:`.data` (what each page shows), :mod:`.i18n` (Italian and English).
+locally), :mod:`.data` (what each page shows), :mod:`.i18n` (Italian and English), :mod:`.ready`
+(``/readyz``). ``/healthz`` and ``/readyz`` need no sign-in.
 """
 from __future__ import annotations
 
@@ -95,6 +96,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.get("/healthz")
     def healthz():
         return jsonify({"status": "ok"})
+
+    from . import ready; ready.register(app)  # /readyz: the registry answers, the dataset is readable
 
     def _err(status: int, error: str, message: str, fields: dict, **extra):
         if auth.wants_json():

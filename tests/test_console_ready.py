@@ -1,0 +1,77 @@
+"""The console's readiness, ``GET /readyz`` (warehouse/console/ready.py): 200 when the registry answers
+and the dataset is readable through the warehouse's reader, 503 naming what is not; no sign-in, and
+statuses only (no counts, no paths, no error text)."""
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+
+import pytest
+
+from registry import connect
+from settings import Settings
+from tests.console_data import build
+from warehouse.console import create_app
+
+READY = {"status": "ready", "checks": {"registry": "ok", "dataset": "ok"}}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("console-ready"))[0]
+
+
+def readyz(settings):
+    resp = create_app(settings).test_client().get("/readyz")
+    return resp
+
+
+def test_a_healthy_console_is_ready_without_a_token_and_says_no_numbers(seeded):
+    app = create_app(seeded)
+    client = app.test_client()
+    assert client.get("/api/v1/meta").status_code == 401  # the console does want a token elsewhere
+    resp = client.get("/readyz")
+    assert resp.status_code == 200 and resp.json == READY
+    assert not re.search(r"\d", resp.get_data(as_text=True))  # statuses only: nothing counted
+    assert resp.headers["Cache-Control"] == "no-store"
+
+
+def test_a_new_install_with_no_responses_yet_is_ready(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data")
+    connect(settings.database_url)  # the migrated, empty registry
+    assert readyz(settings).json == READY
+
+
+def test_an_unreachable_registry_database_is_not_ready(seeded):
+    resp = readyz(seeded.with_(database_url="postgresql+psycopg2://ascolto:secret-pw@127.0.0.1:1/ascolto"))
+    assert resp.status_code == 503
+    assert resp.json == {"status": "unavailable", "checks": {"registry": "unavailable", "dataset": "ok"}}
+    assert "secret-pw" not in resp.get_data(as_text=True) and "127.0.0.1" not in resp.get_data(as_text=True)
+
+
+def test_a_registry_without_its_schema_is_not_ready(seeded, tmp_path):
+    resp = readyz(seeded.with_(database_url=f"sqlite:///{tmp_path / 'empty.db'}"))  # not migrated
+    assert resp.status_code == 503 and resp.json["checks"] == {"registry": "unavailable", "dataset": "ok"}
+
+
+def test_a_data_directory_gone_unreadable_makes_a_running_console_unready_until_it_is_back(seeded, tmp_path):
+    data = tmp_path / "dataset"
+    shutil.copytree(seeded.data_dir / "responses", data / "responses")
+    settings = seeded.with_(data_dir=data)  # the registry stays where it is (database_url is explicit)
+    client = create_app(settings).test_client()
+    assert client.get("/readyz").json == READY
+    data.rename(tmp_path / "unmounted")  # the volume goes away under the running console
+    resp = client.get("/readyz")
+    assert resp.status_code == 503
+    assert resp.json == {"status": "unavailable", "checks": {"registry": "ok", "dataset": "unavailable"}}
+    assert str(tmp_path) not in resp.get_data(as_text=True)
+    (tmp_path / "unmounted").rename(data)
+    assert client.get("/readyz").status_code == 200
+
+
+def test_a_data_directory_that_is_not_a_directory_is_not_ready(seeded, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a dataset")
+    resp = readyz(seeded.with_(data_dir=blocked, console_secret=secrets.token_urlsafe(32)))
+    assert resp.status_code == 503 and resp.json["checks"]["dataset"] == "unavailable"

@@ -1,0 +1,64 @@
+"""The console's readiness (``GET /readyz``): can it serve figures now?
+
+Two checks, each as cheap as the least a page does:
+
+- ``registry``: the registry database answers a one-row query on its ``entity`` table (the schema is
+  there, the connection works);
+- ``dataset``: the data directory can be listed, and the warehouse's reader — the same
+  :class:`warehouse.dataset.Warehouse` every page reads through, with its freshness check — reads the
+  first row of the rollup's files (``SELECT 1 … LIMIT 1``; no cut is computed).
+
+200 ``{"status": "ready", "checks": {"registry": "ok", "dataset": "ok"}}`` when both pass; else 503
+with ``"status": "unavailable"`` and the failing check(s) ``"unavailable"``. Probes are not signed in,
+so the answer holds statuses only: no counts, no paths, no error text (the reason is logged).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Callable
+
+from flask import Flask, jsonify
+
+from registry import session_scope
+from registry.models import Entity
+
+log = logging.getLogger("ascolto.console")
+
+
+def _registry(app: Flask) -> None:
+    with session_scope(app.config["ASCOLTO_REGISTRY"]) as s:
+        s.query(Entity.ipa_code).limit(1).all()
+
+
+def _dataset(app: Flask) -> None:
+    settings = app.config["ASCOLTO_SETTINGS"]
+    with os.scandir(settings.data_dir) as entries:
+        next(entries, None)
+    app.config["ASCOLTO_WAREHOUSE"]().cursor().execute("SELECT 1 FROM rollup_daily LIMIT 1").fetchall()
+
+
+CHECKS: dict[str, Callable[[Flask], None]] = {"registry": _registry, "dataset": _dataset}
+
+
+def checks(app: Flask) -> dict[str, str]:
+    """``{check: "ok" | "unavailable"}``; a failure's reason goes to the log, not to the answer."""
+    out = {}
+    for name, run in CHECKS.items():
+        try:
+            run(app)
+            out[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 — any failure means "not ready", whatever raised it
+            log.warning("console not ready: %s check failed: %r", name, exc)
+            out[name] = "unavailable"
+    return out
+
+
+def register(app: Flask) -> None:
+    @app.get("/readyz")
+    def readyz():
+        result = checks(app)
+        ready = all(v == "ok" for v in result.values())
+        resp = jsonify({"status": "ready" if ready else "unavailable", "checks": result})
+        resp.headers["Cache-Control"] = "no-store"
+        return resp, 200 if ready else 503
