@@ -16,9 +16,10 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Collection, TypeVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -96,15 +97,34 @@ def read_listed(data_dir: Path, root: Path, read: Callable[[list[Path]], T]) -> 
     return read_retrying(attempt)
 
 
-def submission_ids(data_dir: Path, partition: int | None = None) -> list[str]:
+def submission_ids(data_dir: Path, partition: int | None = None, services: Collection[str] = ()) -> list[str]:
     """The ``submission_id``s already stored (of one Kafka partition, or all): in ``responses`` and among
-    the check-ups (``test/``, :mod:`dataset.testrows`) — a submission is stored once, in one place."""
-    schema = pa.schema([RESPONSES_SCHEMA.field("submission_id"), RESPONSES_SCHEMA.field("kafka_partition")])
+    the check-ups (``test/``, :mod:`dataset.testrows`) — a submission is stored once, in one place.
+
+    With ``partition``, also the rows of ``services`` wherever they were written: the processor passes the
+    services the topic's partition count now sends to ``partition``, so that a retry arriving there after
+    the count changed meets the row its first copy left in another partition."""
+    schema = pa.schema([RESPONSES_SCHEMA.field("submission_id"), RESPONSES_SCHEMA.field("kafka_partition"),
+                        RESPONSES_SCHEMA.field("service")])
 
     def read(files: list[Path]) -> list[str]:
         if not files:
             return []
         dataset = ds.dataset([str(f) for f in files], format="parquet", schema=schema)
         flt = None if partition is None else ds.field("kafka_partition") == partition
+        if flt is not None and services:
+            flt = flt | ds.field("service").isin(pa.array(sorted(services), pa.string()))
         return dataset.to_table(columns=["submission_id"], filter=flt).column("submission_id").to_pylist()
     return [sid for name in (layout.RESPONSES, layout.TEST) for sid in read_listed(data_dir, Path(data_dir) / name, read)]
+
+
+def stored_services(data_dir: Path) -> set[str]:
+    """The services of every row stored in ``responses`` and ``test/``."""
+    schema = pa.schema([RESPONSES_SCHEMA.field("service")])
+
+    def read(files: list[Path]) -> set[str]:
+        if not files:
+            return set()
+        column = ds.dataset([str(f) for f in files], format="parquet", schema=schema).to_table(columns=["service"])
+        return set(pc.unique(column.column("service")).drop_null().to_pylist())
+    return {s for name in (layout.RESPONSES, layout.TEST) for s in read_listed(data_dir, Path(data_dir) / name, read)}

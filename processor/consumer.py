@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
+from kafka.partitioner.default import murmur2
 
 from settings import Settings
 from dataset.recordkey import keyer, secret_for
@@ -84,6 +85,12 @@ def kafka_producer(settings: Settings) -> KafkaProducer:
                          **settings.kafka_options)
 
 
+def key_partition(key: str, count: int) -> int:
+    """The partition of ``count`` that Kafka's default partitioner (Java's and kafka-python's: murmur2 of
+    the key's bytes, sign bit cleared, modulo the count) gives a record keyed ``key``."""
+    return (murmur2(key.encode("utf-8")) & 0x7FFFFFFF) % count
+
+
 class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, processor: "Processor"):
         self.processor = processor
@@ -99,8 +106,8 @@ class Processor:
     """One member of the processor consumer group. Not thread-safe: run it in one thread.
 
     Injection points (all optional; built from ``settings`` when omitted): ``consumer`` (kafka-python's
-    ``KafkaConsumer`` interface: subscribe, poll, commit, assignment, pause, resume, close), ``producer``
-    (``send`` returning a future, ``close``), ``lookup`` (the registry: ``facts(key)``), ``clock``
+    ``KafkaConsumer`` interface: subscribe, poll, commit, assignment, partitions_for_topic, pause, resume,
+    close), ``producer`` (``send`` returning a future, ``close``), ``lookup`` (the registry: ``facts(key)``), ``clock``
     (monotonic seconds, for batch age and the join watchdog), ``on_assigned`` (called with the partitions
     after each assignment — the benchmark's timer) and ``consumer_factory`` (builds a replacement consumer
     for :meth:`renew_consumer`; by default :func:`kafka_consumer` when ``consumer`` is not given, else none:
@@ -132,6 +139,7 @@ class Processor:
             raise
         self.lookup = lookup if lookup is not None else ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
         self._on_assigned = on_assigned
+        self._partition_count = 0  # of the topic, read at each assignment (services_of)
         self._carry: deque = deque()  # records polled but not yet taken by the chain (backpressure)
         self._gc_paced = False  # run(): the cyclic GC runs between batches, not inside them (_pace_gc)
         self._gc_batches, self._gc_at = 0, 0.0
@@ -147,6 +155,7 @@ class Processor:
     # --- partitions ---------------------------------------------------------------------------------
     def on_assigned(self, assigned) -> None:
         self.watchdog.joined()
+        self._partition_count = len(self.consumer.partitions_for_topic(self.settings.topic) or ())
         for tp in assigned:
             self.indexes.pop(tp.partition, None)  # loaded lazily: another member may have written since
             self.sink.sweep(tp.partition)
@@ -172,12 +181,25 @@ class Processor:
             self.indexes.pop(tp.partition, None)
 
     def index(self, partition: int) -> IdIndex:
+        """The ids already stored that a record of ``partition`` may repeat: the rows written from it, and
+        the rows of every service the topic's partition count now sends to it (:meth:`services_of`),
+        wherever they were written — after the count changed, a retry meets its first copy's row."""
         if partition not in self.indexes:
             t0 = time.monotonic()
-            self.indexes[partition] = IdIndex(self.sink.submission_ids(partition))
+            self.indexes[partition] = IdIndex(self.sink.submission_ids(partition, self.services_of(partition)))
             log.info("partition %d: %d submission ids loaded in %.2fs", partition, len(self.indexes[partition]),
                      time.monotonic() - t0)
         return self.indexes[partition]
+
+    def services_of(self, partition: int) -> list[str]:
+        """The services among the stored rows' whose records Kafka's default partitioner — the shipper's:
+        murmur2 of the key, the service — sends to ``partition`` of the topic as it was at the last
+        assignment; none before the first. Under an unchanged count they are the rows written from
+        ``partition`` anyway; after a change, the rows of the services that moved there."""
+        count = self._partition_count
+        if not count:
+            return []
+        return [s for s in self.sink.services() if key_partition(s, count) == partition]
 
     # --- loop ----------------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -93,9 +93,14 @@ class ParquetSink:
                 row["record_key"] = key
         return write_funnel(self.data_dir, rows, partition, first, last)
 
-    def submission_ids(self, partition: int | None = None) -> list[str]:
-        """The ``submission_id``s already stored, in ``responses`` or ``test/`` (of one Kafka partition, or all)."""
-        return files.submission_ids(self.data_dir, partition)
+    def submission_ids(self, partition: int | None = None, services: Collection[str] = ()) -> list[str]:
+        """The ``submission_id``s already stored, in ``responses`` or ``test/`` (of one Kafka partition, or all;
+        with ``partition``, also those of ``services`` from any partition: :func:`dataset.files.submission_ids`)."""
+        return files.submission_ids(self.data_dir, partition, services)
+
+    def services(self) -> set[str]:
+        """The services of the rows stored (:func:`dataset.files.stored_services`)."""
+        return files.stored_services(self.data_dir)
 
     def sweep(self, partition: int) -> int:
         """:func:`dataset.files.sweep` (leftovers of a crash for ``partition``)."""

@@ -100,6 +100,9 @@ class FakeConsumer:
     def assignment(self):
         return {TopicPartition(self.topic, p) for p in self.log}
 
+    def partitions_for_topic(self, topic):
+        return set(self.log) if topic == self.topic else None
+
     def poll(self, timeout_ms=0):
         out, budget = {}, self.max_records
         for p in sorted(self.log):

@@ -22,7 +22,7 @@ from registry import connect
 from registry.db import session_scope
 from registry import ops
 from tests.conftest import wait_for
-from tests.processor_workload import make_submission, produce, response_ids, workload
+from tests.processor_workload import SERVICES, make_submission, produce, response_ids, workload
 
 PLANTED = ["RSSMRA85T10A562S", "mario.rossi@example.it", "333 1234567", "IT60X0542811101000000123456",
            "01234560017", "Giuseppe Verdi"]
@@ -136,6 +136,40 @@ def test_failed_records_are_replayed_after_a_fix_idempotently(settings, processo
     assert "4 replayed: 4 duplicate" in runner.invoke(cli, ["failed", "replay"], env=env).output
     assert len(response_ids(settings.data_dir)) == 10
 
+
+
+def test_a_retry_after_the_partition_count_changed_meets_its_first_copy_in_another_partition(
+        settings, processor_factory):
+    """The key (the service) picks the partition, murmur2 modulo the count: when the count changes, a
+    service's records move to another partition, whose dedup index must still hold the service's rows.
+    Tansu cannot add partitions to a topic, so the new count is a second topic (6 partitions) over the
+    same dataset — the same state a processor meets after `kafka-topics --alter --partitions 6`."""
+    from processor.consumer import key_partition
+
+    moved = [s for s in SERVICES if key_partition(s, 3) != key_partition(s, 6)]
+    assert moved  # else this workload would not tell anything
+    rng = random.Random(23)
+    when = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
+    subs = [make_submission(rng, service=SERVICES[i % len(SERVICES)]) for i in range(60)]
+    records = [(s["service"].encode(), encode_record([make_envelope(s, collector="c", device="d", received_at=when)]))
+               for s in subs]
+    produce(settings, records)  # 3 partitions
+    first = processor_factory()
+    wait_for(lambda: len(response_ids(settings.data_dir)) == 60, message="60 rows")
+    first.close()
+
+    from deploy.broker import ensure_topics
+
+    later = settings.with_(topic=settings.topic + ".6", group=settings.group + "-6")
+    ensure_topics(later.broker, {later.topic: 6, later.dlq_topic: 1})
+    produce(later, records)  # every submission retried, now over 6 partitions
+    second = processor_factory(later)
+    wait_for(lambda: second.processor.stats.duplicates + second.processor.stats.written >= 60,
+             message="the retries processed")
+    second.close()
+    assert second.processor.stats.written == 0 and second.processor.stats.duplicates == 60
+    ids = response_ids(settings.data_dir)
+    assert len(ids) == len(set(ids)) == 60
 
 def test_a_mostly_invalid_window_halts_without_committing(settings):
     rng = random.Random(3)
