@@ -22,7 +22,7 @@ from registry import connect
 
 from ..comparability import NotComparable, QueryError
 from ..dataset import Warehouse
-from . import admin, api, auth, charts, data, i18n, pages
+from . import admin, api, auth, charts, data, i18n, pages, ready
 from .throttle import SignInThrottle
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def healthz():
         return jsonify({"status": "ok"})
 
-    from . import ready; ready.register(app)  # /readyz: the registry answers, the dataset is readable
+    ready.register(app)  # /readyz: the registry answers, the dataset is readable
 
     def _err(status: int, error: str, message: str, fields: dict, **extra):
         if auth.wants_json():
