@@ -184,7 +184,9 @@ def test_under_systemd_the_loop_tells_the_watchdog_it_turned_and_a_stopped_loop_
     try:
         first = wait_for(lambda: received(1), timeout_s=60, message="a notification")
         assert first[0].startswith("READY=1\nWATCHDOG=1\n")
-        wait_for(lambda: any("STATUS=running" in m for m in received(1)), timeout_s=60, message="running")
+        # running with its partitions assigned: past the group join, which may hold poll() for 3 s
+        wait_for(lambda: any("STATUS=running, partitions 0" in m for m in received(1)), timeout_s=60,
+                 message="running with partitions")
         assert sum("WATCHDOG=1" in m for m in received(3.5)) >= 2
         proc.send_signal(signal.SIGSTOP)
         try:
