@@ -140,6 +140,7 @@ class Processor:
         self.lookup = lookup if lookup is not None else ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
         self._on_assigned = on_assigned
         self._partition_count = 0  # of the topic, read at each assignment (services_of)
+        self._stored_services: set[str] = set()  # the services of the stored rows, read at each assignment
         self._carry: deque = deque()  # records polled but not yet taken by the chain (backpressure)
         self._gc_paced = False  # run(): the cyclic GC runs between batches, not inside them (_pace_gc)
         self._gc_batches, self._gc_at = 0, 0.0
@@ -156,6 +157,7 @@ class Processor:
     def on_assigned(self, assigned) -> None:
         self.watchdog.joined()
         self._partition_count = len(self.consumer.partitions_for_topic(self.settings.topic) or ())
+        self._stored_services = self.sink.services()  # read once per assignment (services_of)
         for tp in assigned:
             self.indexes.pop(tp.partition, None)  # loaded lazily: another member may have written since
             self.sink.sweep(tp.partition)
@@ -192,14 +194,15 @@ class Processor:
         return self.indexes[partition]
 
     def services_of(self, partition: int) -> list[str]:
-        """The services among the stored rows' whose records Kafka's default partitioner — the shipper's:
-        murmur2 of the key, the service — sends to ``partition`` of the topic as it was at the last
-        assignment; none before the first. Under an unchanged count they are the rows written from
-        ``partition`` anyway; after a change, the rows of the services that moved there."""
+        """The services of the rows stored at the last assignment whose records Kafka's default partitioner
+        — the shipper's: murmur2 of the key, the service — sends to ``partition`` of the topic as it was
+        then; none before the first. Under an unchanged count their rows are those written from
+        ``partition`` anyway; after a change, they include the rows of the services that moved there
+        (rows written since the assignment were written under the current count)."""
         count = self._partition_count
         if not count:
             return []
-        return [s for s in self.sink.services() if key_partition(s, count) == partition]
+        return [s for s in self._stored_services if key_partition(s, count) == partition]
 
     # --- loop ----------------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
