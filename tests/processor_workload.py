@@ -11,6 +11,7 @@ import pyarrow.dataset as ds
 from kafka import KafkaProducer
 
 from questionnaires.envelope import encode_record, make_envelope
+from settings import Settings
 
 SERVICES = ["demo-roma-anagrafe", "demo-inps-pensione", "demo-asl-prenotazione", "demo-lombardia-bandi",
             "demo-milano-anagrafe", "demo-inail-denuncia"]
@@ -81,3 +82,13 @@ def response_ids(data_dir) -> list[str]:
     if not root.exists() or not any(root.rglob("*.parquet")):  # the directory may exist before any file
         return []
     return ds.dataset(root, format="parquet", partitioning="hive").to_table(columns=["submission_id"]).column(0).to_pylist()
+
+
+def produce_mostly_invalid(settings) -> Settings:
+    """40 valid submissions and 80 undecodable records (two thirds invalid) on the topic; returns the
+    settings of a processor whose invalid-ratio guard (a window of 100, at most half) halts on them."""
+    rng = random.Random(3)
+    good = [(s["service"].encode(), encode_record([make_envelope(s, collector="c", device="d")]))
+            for s in (make_submission(rng) for _ in range(40))]
+    produce(settings, good + [(b"x", b"garbage %d" % i) for i in range(80)])
+    return settings.with_(batch_max_records=500, batch_max_seconds=1.0, dlq_window=100, dlq_max_ratio=0.5)

@@ -22,7 +22,7 @@ from registry import connect
 from registry.db import session_scope
 from registry import ops
 from tests.conftest import wait_for
-from tests.processor_workload import SERVICES, make_submission, produce, response_ids, workload
+from tests.processor_workload import SERVICES, make_submission, produce, produce_mostly_invalid, response_ids, workload
 
 PLANTED = ["RSSMRA85T10A562S", "mario.rossi@example.it", "333 1234567", "IT60X0542811101000000123456",
            "01234560017", "Giuseppe Verdi"]
@@ -171,12 +171,9 @@ def test_a_retry_after_the_partition_count_changed_meets_its_first_copy_in_anoth
     ids = response_ids(settings.data_dir)
     assert len(ids) == len(set(ids)) == 60
 
+
 def test_a_mostly_invalid_window_halts_without_committing(settings):
-    rng = random.Random(3)
-    good = [(s["service"].encode(), encode_record([make_envelope(s, collector="c", device="d")]))
-            for s in (make_submission(rng) for _ in range(40))]
-    produce(settings, good + [(b"x", b"garbage %d" % i) for i in range(80)])  # 80 of 120 invalid
-    proc = Processor(settings.with_(batch_max_records=500, batch_max_seconds=1.0, dlq_window=100, dlq_max_ratio=0.5))
+    proc = Processor(produce_mostly_invalid(settings))  # 80 of 120 invalid
     with pytest.raises(Halt, match="invalid"):
         proc.run(threading.Event())
     assert committed(settings) == {0: None, 1: None, 2: None}

@@ -24,7 +24,7 @@ from settings import Settings, load
 from tests.conftest import wait_for
 from tests.processor_fakes import FakeConsumer, FakeLookup, FakeProducer, record_value
 from tests.processor_fakes import submission as fake_submission
-from tests.processor_workload import make_submission, produce
+from tests.processor_workload import make_submission, produce, produce_mostly_invalid
 
 
 def probe(settings: Settings, *args: str, **env: str):
@@ -150,11 +150,7 @@ def test_check_passes_for_a_running_processor_process_and_fails_once_its_loop_st
 
 
 def test_check_reports_a_halted_processor(settings):
-    rng = random.Random(3)
-    good = [(s["service"].encode(), encode_record([make_envelope(s, collector="c", device="d")]))
-            for s in (make_submission(rng) for _ in range(40))]
-    produce(settings, good + [(b"x", b"garbage %d" % i) for i in range(80)])  # 80 of 120 invalid
-    proc = Processor(settings.with_(batch_max_records=500, batch_max_seconds=1.0, dlq_window=100, dlq_max_ratio=0.5))
+    proc = Processor(produce_mostly_invalid(settings))  # 80 of 120 invalid
     with pytest.raises(Halt):
         proc.run(threading.Event())
     assert heartbeat(settings)["halted"] is True
