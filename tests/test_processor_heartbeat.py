@@ -151,7 +151,7 @@ def test_check_passes_for_a_running_processor_process_and_fails_once_its_loop_st
 
 def test_check_reports_a_halted_processor(settings):
     proc = Processor(produce_mostly_invalid(settings))  # 80 of 120 invalid
-    with pytest.raises(Halt):
+    with pytest.raises(Halt, match="invalid"):
         proc.run(threading.Event())
     assert heartbeat(settings)["halted"] is True
     result = probe(settings)
