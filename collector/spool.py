@@ -50,7 +50,7 @@ from typing import Iterator
 from dataset.durable import fsync_dir
 from privacy import redact_record
 
-from .cooperative import Adaptive
+from .cooperative import blocking
 
 #: the smallest ``max_length`` of any text item in the catalog (tests/test_durability.py checks it).
 TEXT_FLOOR = 200
@@ -116,7 +116,6 @@ class Spool:
         self._seq = time.time_ns() // 1000  # segment names are never reused, even by a recycled pid
         self._size_hint = 0
         self._size_checked = 0.0
-        self._sync = Adaptive(os.fdatasync)  # in a gevent worker: in the loop while the disk is fast
         self.dir.mkdir(parents=True, exist_ok=True)
         self.refresh_size()
 
@@ -160,7 +159,7 @@ class Spool:
             if seg.written >= self.segment_bytes:
                 self._close_active()
         try:
-            self._sync(seg.fd)
+            blocking(os.fdatasync, seg.fd)  # a gevent worker's loop goes on meanwhile
         except OSError as exc:
             with self._lock:
                 if self._seg is seg:

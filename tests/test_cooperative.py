@@ -1,5 +1,5 @@
-"""The collector under gevent workers (issue 18): a sync runs in the loop while it is fast and in the
-hub's thread pool while it is slow (so a slow disk does not stop the loop), its errors reach the caller, and group commit still answers each request once its line is
+"""The collector under gevent workers (issue 18): a sync in the hub's thread pool does not stop the
+loop, its errors reach the caller, and group commit still answers each request once its line is
 on disk. Each case runs in a child process patched by gevent, as a gunicorn gevent worker is."""
 from __future__ import annotations
 
@@ -25,55 +25,27 @@ def test_the_collector_alone_runs_cooperative_workers():
     assert "gevent" not in gunicorn_cmd("warehouse.console:create_app()", 8001)
 
 
-def test_a_slow_call_moves_to_the_thread_pool_and_the_loop_goes_on_meanwhile():
+def test_a_blocking_call_runs_beside_the_loop_and_raises_in_its_caller():
     out = _run_patched("""
         import gevent
         from gevent import monkey
-        from collector.cooperative import Adaptive, cooperative
+        from collector.cooperative import blocking, cooperative
 
         real_sleep = monkey.get_original("time", "sleep")
-        loop_thread = monkey.get_original("threading", "get_ident")()
-        where = []
-        def nap(s):
-            where.append(monkey.get_original("threading", "get_ident")() == loop_thread)
-            real_sleep(s)
-            return "slept"
         ticks = []
         ticker = gevent.spawn(lambda: [ticks.append(gevent.sleep(0.01)) for _ in range(1000)])
-        gevent.sleep(0)
         assert cooperative()
-        call = Adaptive(nap)
-        assert call(0) == "slept" and call.inline  # fast: in the loop itself
-        call(0.05)                                   # a stall: the loop waits, once
-        assert not call.inline
-        before = len(ticks)
-        assert call(0.3) == "slept"                  # then in the pool while the loop ticks
-        during = len(ticks) - before
-        for _ in range(40):
-            call(0)
+        assert blocking(lambda s: real_sleep(s) or "slept", 0.3) == "slept"
+        during = len(ticks)
+        try:
+            blocking(lambda: 1 / 0)
+        except ZeroDivisionError:
+            raised = True
         ticker.kill()
-        print(where[:3], during, call.inline)
+        print(during, raised)
     """)
-    assert out.split(" ")[:3] == ["[True,", "True,", "False]"]  # inline, inline, then the pool's thread
-    during, inline_again = out.split(" ")[3:]
-    assert int(during) >= 10  # the loop ticked all along the 0.3 s call
-    assert inline_again == "True"  # fast calls bring it back into the loop
-
-
-def test_an_adapted_call_raises_in_its_caller_both_ways():
-    out = _run_patched("""
-        from collector.cooperative import Adaptive
-
-        raised = []
-        for threshold in (1.0, 0.0):  # inline, then always in the pool
-            call = Adaptive(lambda: 1 / 0, inline_below_s=threshold)
-            try:
-                call()
-            except ZeroDivisionError:
-                raised.append(call.inline)
-        print(raised)
-    """)
-    assert out == "[True, False]"
+    during, raised = out.split()
+    assert int(during) >= 10 and raised == "True"  # the loop ticked all along the 0.3 s call
 
 
 def test_group_commit_under_gevent_answers_each_request_once_its_line_is_on_disk(tmp_path):
