@@ -12,21 +12,24 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 
 
 def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def start_gunicorn(app: str, port: int, env: dict, options: list[str] | None = None) -> subprocess.Popen:
+def start_gunicorn(app: str, port: int, env: dict, options: list[str] | None = None,
+                   root: Path = ROOT) -> subprocess.Popen:
     """``app`` under deploy/gunicorn.conf.py plus ``options`` (default: the ones ``deploy.up`` gives
-    ``app``; the collector's comparison passes the collector's to both of its apps)."""
+    ``app``; the collector's comparison passes the collector's to both of its apps). ``root``: the
+    checkout whose code and gunicorn configuration run (default: this one)."""
     from deploy.up import worker_options
 
     options = worker_options(app) if options is None else options
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), *options,
-                             "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], env=env, cwd=ROOT)
+    if root != ROOT:
+        env = dict(env, PYTHONPATH=str(root))
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(root / "deploy" / "gunicorn.conf.py"),
+                             *options, "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], env=env, cwd=root)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
