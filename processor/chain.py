@@ -34,7 +34,7 @@ class Parts:
 
 
 def build_chain(parts: Parts, *, dlq_topic: str, max_records: int, max_seconds: float, guard: InvalidRatioGuard,
-                steps=STEPS, writer_pending: int = 1) -> Batching:
+                steps=STEPS, writer_pending: int = 1, max_bytes: int = 0) -> Batching:
     """The processor's chain, first step returned; composed explicitly, the commit last.
 
     ``writer_pending`` > 0: the durable steps (WritingRows, DeadLettering) run in a writer thread
@@ -48,7 +48,8 @@ def build_chain(parts: Parts, *, dlq_topic: str, max_records: int, max_seconds: 
     else:
         durable = WritingRows(DeadLettering(commit, parts.producer, dlq_topic, parts.stats, parts.metrics),
                               parts.sink, parts.failed, parts.index, parts.stats, parts.metrics)
-    return Batching(Transforming(Guarding(durable, guard), parts.lookup, steps), max_records, max_seconds, parts.clock)
+    return Batching(Transforming(Guarding(durable, guard), parts.lookup, steps), max_records, max_seconds, parts.clock,
+                    max_bytes)
 
 
 def drain_writer(chain: Batching) -> None:

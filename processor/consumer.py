@@ -150,7 +150,8 @@ class Processor:
         self.stats: Stats = self.parts.stats
         self.chain: Batching = build_chain(
             self.parts, dlq_topic=settings.dlq_topic, max_records=settings.batch_max_records,
-            max_seconds=settings.batch_max_seconds, writer_pending=settings.writer_pending,
+            max_seconds=settings.batch_max_seconds, max_bytes=settings.batch_max_bytes,
+            writer_pending=settings.writer_pending,
             guard=InvalidRatioGuard(settings.dlq_window, settings.dlq_max_ratio))
 
     # --- partitions ---------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ class Settings:
     console_signin_limit: str = "10/5minutes"  # failed console sign-ins allowed per client and per token prefix
     form_secret: str = ""  # signs the no-JS form's render time; "" = a secret kept in data_dir
     batch_max_records: int = 2000
+    batch_max_bytes: int = 2_000_000  # processor: record values per batch (its memory bound); 0 = none
     batch_max_seconds: float = 1.0
     writer_pending: int = 1  # processor: batches written by the writer thread while the next is read; 0 = inline
     max_poll_interval_ms: int = 300_000
@@ -234,6 +235,7 @@ def load(env: dict | None = None) -> Settings:
         produce_timeout_s=_float(env, "ASCOLTO_PRODUCE_TIMEOUT_S", defaults.produce_timeout_s),
         batch_max_records=_int(env, "ASCOLTO_BATCH_MAX_RECORDS", defaults.batch_max_records),
         batch_max_seconds=_float(env, "ASCOLTO_BATCH_MAX_SECONDS", defaults.batch_max_seconds),
+        batch_max_bytes=_int(env, "ASCOLTO_BATCH_MAX_BYTES", defaults.batch_max_bytes),
         writer_pending=_int(env, "ASCOLTO_WRITER_PENDING", defaults.writer_pending),
         max_poll_interval_ms=_int(env, "ASCOLTO_MAX_POLL_INTERVAL_MS", defaults.max_poll_interval_ms),
         session_timeout_ms=_int(env, "ASCOLTO_SESSION_TIMEOUT_MS", defaults.session_timeout_ms),

@@ -288,3 +288,29 @@ def test_freshness_counts_each_envelope_in_the_bucket_its_delay_falls_in():
     assert 'ascolto_processor_freshness_seconds_bucket{le="+Inf"} 4.0' in text
     assert "ascolto_processor_freshness_seconds_count 4.0" in text
     assert "ascolto_processor_freshness_seconds_sum 3605.5" in text
+
+
+def test_batching_closes_a_batch_when_its_record_values_reach_max_bytes():
+    """The byte bound, beside the count: three records of 400 bytes fill a 1,000-byte batch."""
+    from .processor_fakes import Rec
+
+    gate = Gate()
+    gate.open = True
+    batching = Batching(gate, max_records=100, max_seconds=60, clock=FakeClock(), max_bytes=1000)
+    for i in range(7):
+        batching.submit(Rec(TOPIC, 0, i, b"k", b"x" * 400))
+    batching.join()
+    assert gate.taken == [3, 3, 1]
+
+
+def test_a_backlog_of_large_records_is_read_in_batches_bounded_by_bytes_and_written_once(tmp_path):
+    """A record may carry hundreds of envelopes (the shipper packs a backlog so): a batch is bounded
+    by the size of its records' values, not only by their count, so memory stays bounded."""
+    subs = [submission() for _ in range(300)]
+    values = [record_value(*subs[i:i + 50]) for i in range(0, 300, 50)]  # 6 records of 50 envelopes
+    log = {0: [(b"svc-a", v) for v in values]}
+    proc, consumer = make(tmp_path, log, batch=2000, batch_max_bytes=2 * min(map(len, values)), writer_pending=0)
+    run_until_caught_up(proc, consumer)
+    assert proc.stats.batches == 3  # without the bound: one batch of all 300 envelopes
+    assert ids(proc) == sorted(s["submission_id"] for s in subs)
+    assert consumer.committed[0] == 6
