@@ -1,7 +1,7 @@
 """Processor throughput vs the raw kafka-python consume rate of the same topic, side by side in one run.
 
     python -m bench.processor [--submissions 100000] [--rounds 3] [--index-ids 1000000] [--baseline GIT_REF]
-                              [--members 2] [--scaling 2,6] [--batch 2000] [--writer-pending 1]
+                              [--members 2] [--scaling 2,6] [--batch 2000] [--writer-pending 1] [--backlog 300]
 
 Pre-fills a topic (6 partitions, local Tansu broker) with records like the collector produces
 (batches of 1–8 envelopes keyed by service key, 5% duplicate submissions, 0.5% poison), then, each
@@ -21,6 +21,10 @@ seconds ÷ processor CPU seconds, every thread of the child): the headline is th
 with the spread of the rounds; the CPU-time ratio is what the work costs whatever else the machine
 runs, and is the figure that two runs reproduce. The load average is printed with the figures.
 
+``--backlog N`` also fills a topic with records as the shipper packs a backlog (N submissions at a
+time, split by service key: tens of envelopes per record) and runs the raw consume and one processor
+on it: the peak RSS the headline reports includes it (a batch's memory is bounded by the bytes of
+its records, ``ASCOLTO_BATCH_MAX_BYTES``, not only by their count).
 ``--baseline`` also runs the processor code of a git ref (before/after in one run), ``--members`` a
 group of several processor processes (timed until the group's commits reach every partition's end),
 ``--scaling P,P`` a table of 1 and ``--members`` processes on topics of P partitions (each compared
@@ -75,7 +79,7 @@ def _cpu_s() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def generate(n: int, rng: random.Random) -> list[tuple[bytes, bytes, int]]:
+def generate(n: int, rng: random.Random, together: int = 0) -> list[tuple[bytes, bytes, int]]:
     """``n`` submissions (+5% duplicates, +0.5% poison) as collector-like (key, value, envelopes) records: each
     submission redacted as the collector's intake does before its log (so the text of the topic holds
     placeholders, as in production; the processor redacts it again and finds nothing new)."""
@@ -97,7 +101,7 @@ def generate(n: int, rng: random.Random) -> list[tuple[bytes, bytes, int]]:
     out = []
     i = 0
     while i < len(subs):
-        k = rng.randint(1, 8)
+        k = together or rng.randint(1, 8)  # submissions that reached the log together (split by key)
         chunk = subs[i:i + k]
         i += k
         by_key: dict[str, list] = {}
@@ -117,11 +121,11 @@ def generate_batches(n: int, batch: int) -> tuple[list[list[tuple[bytes, bytes, 
     return [recs[i:i + batch] for i in range(0, len(recs), batch)], sum(count for *_, count in recs)
 
 
-def prefill(settings: Settings, n: int, rng: random.Random) -> tuple[int, int]:
+def prefill(settings: Settings, n: int, rng: random.Random, together: int = 0) -> tuple[int, int]:
     """Produce ``n`` submissions (+5% duplicates, +0.5% poison); returns (records, envelopes)."""
     producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all", linger_ms=20, batch_size=256 * 1024)
     records = envelopes = 0
-    for key, value, count in generate(n, rng):
+    for key, value, count in generate(n, rng, together):
         producer.send(settings.topic, key=key, value=value)
         records, envelopes = records + 1, envelopes + count
     producer.flush(60)
@@ -337,6 +341,9 @@ def main() -> None:
     ap.add_argument("--baseline", metavar="GIT_REF", default="",
                     help="also run the processor as of GIT_REF (e.g. the merge base with main) on the same topic")
     ap.add_argument("--members", type=int, default=2, help="also run a group of this many processors (0: skip)")
+    ap.add_argument("--backlog", type=int, default=300, metavar="N",
+                    help="also a topic of records as the shipper packs a backlog: N submissions at a time, split by "
+                         "service key (0: skip)")
     ap.add_argument("--scaling", metavar="P,P", default="",
                     help="scaling table: for each partition count, a topic of it, raw vs 1 and --members processes")
     args = ap.parse_args()
@@ -374,6 +381,13 @@ def main() -> None:
             raw = _child(_raw, settings, records, PARTITIONS)
             extra.append((f"  {args.members} group members (processes)",
                           _group(_phase(settings, tmp, f"group{args.members}"), args.members), raw))
+        backlog = None
+        if args.backlog:  # the records a backlog becomes: the memory bound is the batch's bytes, not its records
+            topic = dataclasses.replace(settings, topic="bench.backlog")
+            ensure_topics(broker.bootstrap, {topic.topic: PARTITIONS, topic.dlq_topic: 1})
+            recs_b, envs_b = prefill(topic, args.submissions, random.Random(args.seed), together=args.backlog)
+            backlog = (recs_b, envs_b, _child(_raw, topic, recs_b, PARTITIONS),
+                       _child(_processor, _phase(topic, tmp, "backlog"), envs_b))
         for parts in [int(p) for p in args.scaling.split(",") if p]:
             topic = dataclasses.replace(settings, topic=f"bench.p{parts}")
             ensure_topics(broker.bootstrap, {topic.topic: parts, topic.dlq_topic: 1})
@@ -404,6 +418,14 @@ def main() -> None:
             + [(f"before {n + 1}", r) for n, r in enumerate(before)]:
         assert (r["written"], r["duplicates"], r["rejected"]) == (reference["written"], reference["duplicates"],
                                                                  reference["rejected"]), (label, r)
+    if backlog:
+        recs_b, envs_b, raw_b, one_b = backlog
+        print(f"backlog-shaped records ({args.backlog} submissions at a time, split by service key: {recs_b} records, "
+              f"{envs_b / recs_b:.0f} envelopes each on average):")
+        for label, r in (("  raw kafka-python consume", raw_b), ("  processor into committed Parquet", one_b)):
+            ratio = f"{raw_b['seconds'] / r['seconds']:>6.2f}" if r is one_b else f"{'':>6}"
+            print(f"{label:38} {envs_b / r['seconds']:>14.0f} {recs_b / r['seconds']:>10.0f} {r['seconds']:>8.2f} "
+                  f"{ratio} {r['cpu_s'] / envs_b * 1e6:>10.1f} {r['rss_mb']:>12.0f}")
     if scaling:
         print("scaling (submissions/s into committed Parquet; ratio to a raw consume of the same topic just before):")
         print(f"{'partitions':>10} {'members':>8} {'submissions/s':>14} {'ratio':>6} {'peak RSS MB':>12}")
@@ -412,10 +434,10 @@ def main() -> None:
                   f"{r['rss_mb']:>12.0f}")
     ratios = [raw["seconds"] / one["seconds"] for raw, one in rounds]
     cpu_ratios = [raw["cpu_s"] / one["cpu_s"] for raw, one in rounds]
-    rss = max(one["rss_mb"] for _, one in rounds)
+    rss = max([one["rss_mb"] for _, one in rounds] + ([backlog[3]["rss_mb"]] if backlog else []))
     print(f"ratio processor/raw (one process): {statistics.median(ratios):.2f} (target >= 0.6); rounds "
           f"{min(ratios):.2f}–{max(ratios):.2f}; CPU-time ratio {_spread(cpu_ratios)}; processor peak RSS "
-          f"{rss:.0f} MB (target < 500 MB); rows {reference['written']}, duplicates {reference['duplicates']}, "
+          f"{rss:.0f} MB (target < 500 MB; backlog-shaped records included); rows {reference['written']}, duplicates {reference['duplicates']}, "
           f"dead letters {reference['rejected']}, batches {reference['batches']}; {_load()}")
     print(f"floor: consume + JSON decode alone reaches {floor[0]['seconds'] / floor[1]['seconds']:.2f} of the raw rate "
           f"({floor[1]['cpu_s'] / envelopes * 1e6:.1f} µs CPU per submission against {floor[0]['cpu_s'] / envelopes * 1e6:.1f})")
