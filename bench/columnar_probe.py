@@ -1,6 +1,7 @@
 """A design probe for issue 18: what would a column-wise transform in DuckDB cost per submission?
 
-    python -m bench.columnar_probe [--submissions 50000]
+    python -m bench.columnar_probe [--submissions 50000] [--batch 2000]
+    python -m bench.columnar_probe --lane [--submissions 50000] [--batch 2000] [--rounds 3]
 
 Not the processor: a measurement of the candidate design that docs/performance.md discusses. The
 same records as ``bench.processor`` (collector-like batches of cx-core envelopes, 5% duplicates,
@@ -15,6 +16,11 @@ fall-back of every row the SQL does not accept to the Python steps. Printed: µs
 submission of the Python steps (:func:`processor.steps.transform`) and of the SQL on the same
 batches, with DuckDB on one thread and on two, the statement planned per batch or prepared once
 over a staging table, and the Parquet encoding of the result.
+``--lane`` measures the design end to end against the raw consume, both in child processes on a
+topic of the local broker (the records of ``bench.processor``): the consumer thread fetches with the
+raw consume's client and hands each batch of record values to a DuckDB thread, which runs the
+prepared statement and encodes both tables as Parquet; the wall ratio is the lane's pace (the slower
+of the two threads) against the raw consume's.
 Not run by pytest nor by ``make bench``.
 """
 from __future__ import annotations
@@ -128,11 +134,114 @@ FROM checked
 """
 
 
+def _tables(out: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """The responses columns and the long answers (submission_id, item) of the statement's result."""
+    long = out.select(["submission_id", "items"]).to_batches()
+    flat = pa.table({"submission_id": pa.concat_arrays([x.column(0) for x in long]).take(
+        pa.concat_arrays([x.column(1) for x in long]).value_parent_indices()) if long else pa.array([], pa.string()),
+        "item": pa.concat_arrays([x.column(1).flatten() for x in long]).field("item") if long else pa.array([])})
+    return out.drop_columns(["items"]), flat
+
+
+def _lane(settings, records: int, partitions: int, batch: int, out) -> None:
+    """The lane end to end in this process: the consumer thread fetches (the raw consume's client and
+    settings) and hands each ``batch`` of record values to a DuckDB thread, which runs the prepared
+    statement and encodes both Parquet tables (zstd) — the pace of the slower of the two. A warm-up
+    pass, then one timed pass from the seek to the last batch encoded."""
+    import queue
+    import threading
+
+    from .processor import _cpu_s, _rss_mb, raw_consumer
+
+    con = duckdb.connect(config={"threads": 1})
+    con.execute('CREATE TEMP TABLE batch (partition INTEGER, "offset" BIGINT, value VARCHAR)')
+    con.execute("PREPARE transform AS " + transform_sql(default_catalog().get("cx-core", 1)))
+    handoff: queue.Queue = queue.Queue(maxsize=1)  # one batch waits while one is transformed
+    accepted = [0]
+
+    def transform_lane() -> None:
+        while (item := handoff.get()) is not None:
+            parts_, offsets, values = item
+            incoming = pa.table({"partition": pa.array(parts_, pa.int32()), "offset": pa.array(offsets, pa.int64()),
+                                 "value": pa.array(values, pa.binary()).cast(pa.string(), safe=False)})
+            con.execute("DELETE FROM batch")
+            con.execute("INSERT INTO batch SELECT * FROM incoming")
+            responses, answers = _tables(con.sql("EXECUTE transform").to_arrow_table())
+            pq.write_table(responses, io.BytesIO(), compression="zstd")
+            pq.write_table(answers, io.BytesIO(), compression="zstd")
+            accepted[0] += responses.num_rows
+            handoff.task_done()
+        handoff.task_done()
+
+    worker = threading.Thread(target=transform_lane, daemon=True)
+    worker.start()
+    consumer, tps = raw_consumer(settings, partitions)
+
+    def one_pass() -> None:
+        consumer.seek_to_beginning(*tps)
+        seen, held = 0, ([], [], [])
+        while seen < records:
+            for recs in consumer.poll(timeout_ms=500).values():
+                seen += len(recs)
+                for rec in recs:
+                    held[0].append(rec.partition)
+                    held[1].append(rec.offset)
+                    held[2].append(rec.value)
+                if len(held[2]) >= batch:
+                    handoff.put(held)
+                    held = ([], [], [])
+        if held[2]:
+            handoff.put(held)
+        handoff.join()  # every batch transformed and encoded
+    one_pass()
+    accepted[0] = 0
+    t0, c0 = time.perf_counter(), _cpu_s()
+    one_pass()
+    seconds, cpu = time.perf_counter() - t0, _cpu_s() - c0
+    handoff.put(None)
+    worker.join()
+    out.put({"seconds": seconds, "cpu_s": cpu, "accepted": accepted[0], "rss_mb": _rss_mb()})
+    consumer.close()
+
+
+def lane_main(submissions: int, batch: int, rounds: int) -> None:
+    """``--lane``: the raw consume and the lane, alternated in child processes, on one broker's topic."""
+    import random
+    import statistics
+    import tempfile
+    from pathlib import Path
+
+    from settings import Settings
+    from deploy.broker import LocalBroker, ensure_topics
+
+    from .processor import PARTITIONS, _child, _raw, prefill
+
+    tmp = Path(tempfile.mkdtemp(prefix="ascolto-lane-"))
+    with LocalBroker(log_path=tmp / "broker.log") as broker:
+        settings = Settings(data_dir=tmp, broker=broker.bootstrap)
+        ensure_topics(broker.bootstrap, {settings.topic: PARTITIONS})
+        records, envelopes = prefill(settings, submissions, random.Random(1))
+        print(f"topic: {records} records, {envelopes} envelopes, {PARTITIONS} partitions; lane batches of {batch} records")
+        ratios = []
+        for n in range(rounds):
+            raw = _child(_raw, settings, records, PARTITIONS)
+            lane = _child(_lane, settings, records, PARTITIONS, batch)
+            ratios.append(raw["seconds"] / lane["seconds"])
+            print(f"round {n + 1}: raw {envelopes / raw['seconds']:,.0f}/s ({raw['cpu_s'] / envelopes * 1e6:.1f} µs CPU "
+                  f"per submission); lane {envelopes / lane['seconds']:,.0f}/s ({lane['cpu_s'] / envelopes * 1e6:.1f} µs "
+                  f"CPU, {lane['accepted']} accepted, peak RSS {lane['rss_mb']:.0f} MB); ratio {ratios[-1]:.2f}")
+        print(f"lane ÷ raw consume: median {statistics.median(ratios):.2f} (rounds {min(ratios):.2f}–{max(ratios):.2f})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--submissions", type=int, default=50000)
     ap.add_argument("--batch", type=int, default=2000)
+    ap.add_argument("--lane", action="store_true", help="the lane end to end beside the fetch, against the raw consume")
+    ap.add_argument("--rounds", type=int, default=3, help="--lane: alternated rounds")
     args = ap.parse_args()
+    if args.lane:
+        return lane_main(args.submissions, args.batch, args.rounds)
     from processor.steps import transform
 
     batches, envelopes = generate_batches(args.submissions, args.batch)
@@ -176,11 +285,8 @@ def main() -> None:
                 out = con.sql(sql).to_arrow_table()
             rows += out.num_rows
             p = time.process_time()
-            long = out.select(["submission_id", "items"]).to_batches()
-            pq.write_table(out.drop_columns(["items"]), io.BytesIO(), compression="zstd")
-            flat = pa.table({"submission_id": pa.concat_arrays([x.column(0) for x in long]).take(
-                pa.concat_arrays([x.column(1) for x in long]).value_parent_indices()) if long else pa.array([], pa.string()),
-                "item": pa.concat_arrays([x.column(1).flatten() for x in long]).field("item") if long else pa.array([])})
+            responses, flat = _tables(out)
+            pq.write_table(responses, io.BytesIO(), compression="zstd")
             pq.write_table(flat, io.BytesIO(), compression="zstd")
             parquet += time.process_time() - p
         cpu = time.process_time() - t

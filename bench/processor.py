@@ -133,6 +133,15 @@ def prefill(settings: Settings, n: int, rng: random.Random, together: int = 0) -
     return records, envelopes
 
 
+def raw_consumer(settings: Settings, partitions: int) -> tuple[KafkaConsumer, list[TopicPartition]]:
+    """The raw consume's client, assigned every partition of the topic (no group, no commits)."""
+    consumer = KafkaConsumer(bootstrap_servers=settings.broker, enable_auto_commit=False, max_poll_records=2000,
+                             fetch_max_bytes=50 * 1024 * 1024, fetch_max_wait_ms=10)
+    parts = [TopicPartition(settings.topic, p) for p in range(partitions)]
+    consumer.assign(parts)
+    return consumer, parts
+
+
 def _raw(settings: Settings, records: int, partitions: int, out: mp.Queue, decode: bool = False) -> None:
     """A bare consumer reads the topic once (warm-up: connections, metadata), then pass after pass, each
     timed from its ``seek_to_beginning`` to its last record, until ``RAW_MIN_SECONDS`` are timed.
@@ -141,10 +150,7 @@ def _raw(settings: Settings, records: int, partitions: int, out: mp.Queue, decod
     ``decode``: also parse every record value as the processor's first step does
     (:func:`questionnaires.envelope.decode_record`, the poison refused) — the floor of any processor
     that reads JSON records with this client, before it validates or writes anything."""
-    consumer = KafkaConsumer(bootstrap_servers=settings.broker, enable_auto_commit=False, max_poll_records=2000,
-                             fetch_max_bytes=50 * 1024 * 1024, fetch_max_wait_ms=10)
-    parts = [TopicPartition(settings.topic, p) for p in range(partitions)]
-    consumer.assign(parts)
+    consumer, parts = raw_consumer(settings, partitions)
 
     def one_pass() -> int:
         consumer.seek_to_beginning(*parts)
