@@ -20,6 +20,12 @@ def test_process_level_settings_are_loaded_with_the_rest():
     assert load({}) == Settings(collector_id=load({}).collector_id)
 
 
+def test_the_processor_batch_bounds_are_read_from_the_environment():
+    s = load({"ASCOLTO_BATCH_MAX_RECORDS": "500", "ASCOLTO_BATCH_MAX_BYTES": "1000000", "ASCOLTO_BATCH_MAX_SECONDS": "2"})
+    assert (s.batch_max_records, s.batch_max_bytes, s.batch_max_seconds) == (500, 1_000_000, 2.0)
+    assert load({}).batch_max_bytes == 2_000_000  # the memory bound is on unless set to 0
+
+
 def test_a_bad_value_is_refused_by_name():
     with pytest.raises(ValueError, match="ASCOLTO_WORKERS"):
         load({"ASCOLTO_WORKERS": "many"})
