@@ -392,8 +392,8 @@ def main() -> None:
             topic = dataclasses.replace(settings, topic="bench.backlog")
             ensure_topics(broker.bootstrap, {topic.topic: PARTITIONS, topic.dlq_topic: 1})
             recs_b, envs_b = prefill(topic, args.submissions, random.Random(args.seed), together=args.backlog)
-            backlog = (recs_b, envs_b, _child(_raw, topic, recs_b, PARTITIONS),
-                       _child(_processor, _phase(topic, tmp, "backlog"), envs_b))
+            backlog = {"records": recs_b, "envelopes": envs_b, "raw": _child(_raw, topic, recs_b, PARTITIONS),
+                       "processor": _child(_processor, _phase(topic, tmp, "backlog"), envs_b)}
         for parts in [int(p) for p in args.scaling.split(",") if p]:
             topic = dataclasses.replace(settings, topic=f"bench.p{parts}")
             ensure_topics(broker.bootstrap, {topic.topic: parts, topic.dlq_topic: 1})
@@ -425,7 +425,7 @@ def main() -> None:
         assert (r["written"], r["duplicates"], r["rejected"]) == (reference["written"], reference["duplicates"],
                                                                  reference["rejected"]), (label, r)
     if backlog:
-        recs_b, envs_b, raw_b, one_b = backlog
+        recs_b, envs_b, raw_b, one_b = backlog["records"], backlog["envelopes"], backlog["raw"], backlog["processor"]
         print(f"backlog-shaped records ({args.backlog} submissions at a time, split by service key: {recs_b} records, "
               f"{envs_b / recs_b:.0f} envelopes each on average):")
         for label, r in (("  raw kafka-python consume", raw_b), ("  processor into committed Parquet", one_b)):
@@ -440,7 +440,7 @@ def main() -> None:
                   f"{r['rss_mb']:>12.0f}")
     ratios = [raw["seconds"] / one["seconds"] for raw, one in rounds]
     cpu_ratios = [raw["cpu_s"] / one["cpu_s"] for raw, one in rounds]
-    rss = max([one["rss_mb"] for _, one in rounds] + ([backlog[3]["rss_mb"]] if backlog else []))
+    rss = max([one["rss_mb"] for _, one in rounds] + ([backlog["processor"]["rss_mb"]] if backlog else []))
     print(f"ratio processor/raw (one process): {statistics.median(ratios):.2f} (target >= 0.6); rounds "
           f"{min(ratios):.2f}–{max(ratios):.2f}; CPU-time ratio {_spread(cpu_ratios)}; processor peak RSS "
           f"{rss:.0f} MB (target < 500 MB; backlog-shaped records included); rows {reference['written']}, duplicates {reference['duplicates']}, "

@@ -136,9 +136,11 @@ class Batching(_Forward):
         if not self._records:
             self._oldest = self.clock()
         self._records.append(record)
+        full = len(self._records) >= self.max_records
         if self.max_bytes:
-            self._bytes += len(getattr(record, "value", None) or b"")
-        if len(self._records) >= self.max_records or (self.max_bytes and self._bytes >= self.max_bytes):
+            self._bytes += len(record.value or b"")
+            full = full or self._bytes >= self.max_bytes
+        if full:
             self._flush()
 
     def poll(self) -> None:
