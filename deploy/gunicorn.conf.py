@@ -17,6 +17,7 @@ preload_app = False
 # Structured JSON logs; no access log: client addresses are never logged.
 accesslog = None
 logconfig_dict = logging_config(_settings.log_level)
+logger_class = "deploy.gunicorn_logging.Logger"
 # Several gunicorn masters run side by side (collector, console): no shared control socket.
 control_socket_disable = True
 
