@@ -9,7 +9,8 @@ started by the gunicorn master, produces them to the broker on the same machine 
 rounds alternate (bare, collector, bare, collector, ...), so each pair sees the same machine; the
 headline ratio is the median of the per-pair ratios, printed with their spread and the load
 average (the machine may be shared), and the CPU per request of each side's processes (workers,
-the shipper, the broker; from ``/proc``), which says where the difference goes. Also: p50/p99 of the collector at half its peak rate, and a
+the shipper, the broker; from ``/proc``) and of the workers by thread (the main thread's user and system time, the
+others: the thread pool), which says where the difference goes. Also: p50/p99 of the collector at half its peak rate, and a
 check that every 202 is on the topic. Loopback only; bounded in time.
 """
 from __future__ import annotations
@@ -29,23 +30,31 @@ from deploy.broker import LocalBroker, free_port
 from deploy.up import COLLECTOR_APP, worker_options
 
 from .common import (bench_stack_env, cpu_seconds, descendants, hey_at_rate, machine, process_role, start_gunicorn,
-                     stop, wrk)
+                     stop, thread_cpu_seconds, wrk)
+
+#: the workers' CPU by thread (``_measured``'s ``threads_us``), in the order printed
+WORKER_THREADS = ("main thread user", "main thread system", "other threads")
 
 
 def _measured(url: str, seconds: int, connections: int, server_pid: int, broker_pid: int) -> dict:
     """One wrk run, with the CPU the server's processes (workers, shipper) and the broker spent
     meanwhile, in µs per request: where the cost of a request goes, on the same cores."""
     pids = descendants(server_pid) + [broker_pid]
-    before = cpu_seconds(pids)
+    workers = [p for p in pids if p not in (server_pid, broker_pid) and process_role(p) == "gunicorn"]
+    before, threads_before = cpu_seconds(pids), thread_cpu_seconds(workers)
     result = wrk(url, seconds, connections)
-    after = cpu_seconds(pids)
+    after, threads_after = cpu_seconds(pids), thread_cpu_seconds(workers)
     cpu: dict[str, float] = {}
     for pid, spent in after.items():
         role = "broker" if pid == broker_pid else process_role(pid)
         if role == "gunicorn":
             role = "workers"
         cpu[role] = cpu.get(role, 0.0) + spent - before.get(pid, 0.0)
-    result["cpu_us"] = {k: v / max(1, result["requests"]) * 1e6 for k, v in cpu.items() if v > 0}
+    per = 1e6 / max(1, result["requests"])
+    result["cpu_us"] = {k: v * per for k, v in cpu.items() if v > 0}
+    result["threads_us"] = {name: sum(t[i] - threads_before.get(pid, (0.0, 0.0, 0.0))[i]
+                                      for pid, t in threads_after.items()) * per
+                            for i, name in enumerate(WORKER_THREADS)}
     return result
 
 
@@ -79,6 +88,8 @@ def run(seconds: int, connections: int, rounds: int = 5, log_dir: str | None = N
             for name, rs in runs.items():
                 roles = {k for r in rs for k in r["cpu_us"]}
                 results[name]["cpu_us"] = {k: statistics.median(r["cpu_us"].get(k, 0.0) for r in rs) for k in roles}
+                results[name]["threads_us"] = {k: statistics.median(r["threads_us"][k] for r in rs)
+                                               for k in WORKER_THREADS}
             half = int(results["collector"]["rps"] / 2)
             body = tmp / "body.json"
             body.write_text(json.dumps({
@@ -137,6 +148,9 @@ def main() -> None:
     for name, x in [("bare Flask handler", bare), ("collector (durable 202)", col)]:
         parts = ", ".join(f"{k} {v:.0f}" for k, v in sorted(x["cpu_us"].items(), key=lambda kv: -kv[1]) if v >= 0.5)
         print(f"CPU per request, median of the rounds, µs: {name}: {parts}; total {sum(x['cpu_us'].values()):.0f}")
+    for name, x in [("bare Flask handler", bare), ("collector (durable 202)", col)]:
+        parts = ", ".join(f"{k} {x['threads_us'][k]:.0f}" for k in WORKER_THREADS)
+        print(f"workers' CPU per request by thread, µs: {name}: {parts}")
     print(f"load average (1 min) {load_before[0]:.1f} before, {load_after[0]:.1f} after, on {os.cpu_count()} cores")
     print(f"collector at half its peak ({half['rate']}/s offered, {half['rps']:.0f}/s served): "
           f"p50 {half['p50_ms']:.2f} ms, p99 {half['p99_ms']:.2f} ms (target p99 < 50 ms); statuses {half['codes']}")
@@ -144,7 +158,8 @@ def main() -> None:
                                   "ratio": ratio, "ratio_min": pairs[0], "ratio_max": pairs[-1],
                                   "ratio_of_medians": col["rps"] / bare["rps"], "load_1min": load_before[0],
                                   "bare_p99_ms": bare["p99_ms"], "bare_cpu_us": bare["cpu_us"],
-                                  "collector_cpu_us": col["cpu_us"],
+                                  "collector_cpu_us": col["cpu_us"], "bare_threads_us": bare["threads_us"],
+                                  "collector_threads_us": col["threads_us"],
                                   "collector_p50_ms": col["p50_ms"], "collector_p99_ms": col["p99_ms"],
                                   "half_load_rate": half["rate"], "half_load_p99_ms": half["p99_ms"],
                                   "envelopes_on_topic": r["envelopes_on_topic"], "acknowledged": accepted_202}))

@@ -70,6 +70,28 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
     return out
 
 
+def thread_cpu_seconds(pids: list[int]) -> dict[int, tuple[float, float, float]]:
+    """Per live process of ``pids``: its main thread's user and system CPU seconds, and those of
+    its other threads together (a gevent worker's thread pool, a producer's sender), from ``/proc``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        user = system = others = 0.0
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                stat = (task / "stat").read_text()
+                fields = stat[stat.rfind(")") + 2:].split()
+                u, s = int(fields[11]) / tick, int(fields[12]) / tick
+                if task.name == str(pid):
+                    user, system = u, s
+                else:
+                    others += u + s
+        except OSError:
+            continue
+        out[pid] = (user, system, others)
+    return out
+
+
 def process_role(pid: int) -> str:
     """``shipper``, ``supervisor``, ``gunicorn`` (master or worker) or ``other``, by command line."""
     try:
