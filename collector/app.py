@@ -13,6 +13,7 @@ from registry.origins import OriginCounter
 from registry.readmodel import ServiceDirectory
 
 from . import form, funnel, intake, kiosk, public
+from .cooperative import cooperative_database
 from .durable import Durability
 from .errors import register_error_handlers
 from .ratelimit import RateLimits
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
+    cooperative_database()  # under gevent workers: a PostgreSQL round trip must not stop the loop
     factory = connect(settings.database_url, create=False)
     services = ServiceDirectory(factory, ttl_s=settings.registry_ttl_s)
     app.extensions["ascolto.registry"] = factory  # writes: the audit of operator entries only

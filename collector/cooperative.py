@@ -6,7 +6,8 @@ a greenlet switch instead of a thread hand-off and a GIL transfer (issue 18: wit
 request, context switches were about a third of a worker's CPU). A call the loop cannot wait on
 — ``fdatasync`` — must not stop the loop: :func:`blocking` runs it in the hub's thread pool there,
 and directly everywhere else (tests, ``gthread`` workers, the shipper), with the same result or
-exception.
+exception. A PostgreSQL registry is read and written through psycopg2, whose calls would block the
+loop for the server's round trip: :func:`cooperative_database` makes it wait through the loop.
 """
 from __future__ import annotations
 
@@ -35,6 +36,20 @@ def blocking(fn: Callable[..., T], *args) -> T:
 
         return get_hub().threadpool.apply(fn, args)
     return fn(*args)
+
+
+def cooperative_database() -> None:
+    """In a cooperative process, make psycopg2 wait for the PostgreSQL server through the gevent
+    loop (psycogreen's wait callback), so that a registry query — a service looked up after its
+    cache entry expired, an unknown key, an operator's audit, the origin counts — holds up only its
+    own request instead of every connection of the worker; elsewhere do nothing. Idempotent.
+
+    SQLite (the default registry) is a local file: its calls stay as they are.
+    """
+    if cooperative():
+        from psycogreen.gevent import patch_psycopg
+
+        patch_psycopg()
 
 
 #: the longest :func:`gather` waits: a loop that is never idle (a greenlet always runnable) must

@@ -1,12 +1,15 @@
 """The collector under gevent workers (issue 18): a sync in the hub's thread pool does not stop the
 loop, its errors reach the caller, and group commit still answers each request once its line is
-on disk. Each case runs in a child process patched by gevent, as a gunicorn gevent worker is."""
+on disk; a PostgreSQL registry query waits through the loop. Each case runs in a child process
+patched by gevent, as a gunicorn gevent worker is."""
 from __future__ import annotations
 
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
 
 from deploy.up import COLLECTOR_APP, gunicorn_cmd
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,3 +94,42 @@ def test_gathering_a_group_is_bounded_when_the_loop_is_never_idle():
         print(waited < GATHER_MAX_S + 0.05)
     """)
     assert out == "True"
+
+
+def test_a_postgresql_registry_query_holds_up_its_request_alone(tmp_path):
+    """Under the collector's gevent workers a registry query on PostgreSQL (a service whose cache
+    entry expired, an unknown key, an operator's audit) must not stop the worker's other
+    connections: psycopg2 waits for the server through the loop (without it: 0 ticks)."""
+    from .registry_support import postgres
+
+    url, reason = postgres()
+    if url is None:
+        pytest.skip(f"no PostgreSQL reachable: {reason}")
+    out = _run_patched("""
+        import sys
+        from pathlib import Path
+        import gevent, gevent.event
+        import psycopg2.extensions
+        from sqlalchemy import text
+        from collector.app import create_app
+        from settings import Settings
+
+        d = Path(sys.argv[2])
+        app = create_app(Settings(data_dir=d, database_url=sys.argv[1], shipper="external"))
+        factory = app.extensions["ascolto.registry"]
+        with factory() as s:
+            s.execute(text("SELECT 1"))  # connected before the clock starts
+        ticks, done = [], gevent.event.Event()
+        def query():
+            with factory() as s:
+                s.execute(text("SELECT pg_sleep(0.3)"))
+            done.set()
+        def ticker():
+            while not done.is_set():
+                ticks.append(gevent.sleep(0.01))
+        gevent.joinall([gevent.spawn(query), gevent.spawn(ticker)], raise_error=True)
+        app.extensions["ascolto.durability"].close()
+        print(psycopg2.extensions.get_wait_callback() is not None, len(ticks))
+    """, url, str(tmp_path))
+    installed, ticks = out.split()
+    assert installed == "True" and int(ticks) >= 10  # the loop ticked all along the 0.3 s query
