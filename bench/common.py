@@ -56,32 +56,35 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
+def _user_system(stat_file: Path) -> tuple[float, float]:
+    """User and system CPU seconds from a ``/proc/.../stat`` file (a process's or one thread's);
+    raises OSError when it is gone."""
+    stat = stat_file.read_text()
+    fields = stat[stat.rfind(")") + 2:].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
 def cpu_seconds(pids: list[int]) -> dict[int, float]:
     """User + system CPU seconds of each live process of ``pids`` (every thread), from ``/proc``."""
-    tick = os.sysconf("SC_CLK_TCK")
     out = {}
     for pid in pids:
         try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
+            out[pid] = sum(_user_system(Path(f"/proc/{pid}/stat")))
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2:].split()
-        out[pid] = (int(fields[11]) + int(fields[12])) / tick
     return out
 
 
 def thread_cpu_seconds(pids: list[int]) -> dict[int, tuple[float, float, float]]:
     """Per live process of ``pids``: its main thread's user and system CPU seconds, and those of
     its other threads together (a gevent worker's thread pool, a producer's sender), from ``/proc``."""
-    tick = os.sysconf("SC_CLK_TCK")
     out = {}
     for pid in pids:
         user = system = others = 0.0
         try:
             for task in Path(f"/proc/{pid}/task").iterdir():
-                stat = (task / "stat").read_text()
-                fields = stat[stat.rfind(")") + 2:].split()
-                u, s = int(fields[11]) / tick, int(fields[12]) / tick
+                u, s = _user_system(task / "stat")
                 if task.name == str(pid):
                     user, system = u, s
                 else:

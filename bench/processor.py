@@ -425,11 +425,12 @@ def main() -> None:
         assert (r["written"], r["duplicates"], r["rejected"]) == (reference["written"], reference["duplicates"],
                                                                  reference["rejected"]), (label, r)
     if backlog:
-        recs_b, envs_b, raw_b, one_b = backlog["records"], backlog["envelopes"], backlog["raw"], backlog["processor"]
+        recs_b, envs_b = backlog["records"], backlog["envelopes"]
         print(f"backlog-shaped records ({args.backlog} submissions at a time, split by service key: {recs_b} records, "
               f"{envs_b / recs_b:.0f} envelopes each on average):")
-        for label, r in (("  raw kafka-python consume", raw_b), ("  processor into committed Parquet", one_b)):
-            ratio = f"{raw_b['seconds'] / r['seconds']:>6.2f}" if r is one_b else f"{'':>6}"
+        for label, r in (("  raw kafka-python consume", backlog["raw"]),
+                         ("  processor into committed Parquet", backlog["processor"])):
+            ratio = f"{backlog['raw']['seconds'] / r['seconds']:>6.2f}" if r is backlog["processor"] else f"{'':>6}"
             print(f"{label:38} {envs_b / r['seconds']:>14.0f} {recs_b / r['seconds']:>10.0f} {r['seconds']:>8.2f} "
                   f"{ratio} {r['cpu_s'] / envs_b * 1e6:>10.1f} {r['rss_mb']:>12.0f}")
     if scaling:
