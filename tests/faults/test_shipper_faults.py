@@ -70,7 +70,9 @@ def test_log_disk_full_gives_503_then_the_shipper_frees_it(make_stack, tmpfs):
     result = driver.result
     statuses = Counter(o.status for o in result.outcomes.values())
     assert result.accepted == set(result.outcomes), f"every submission eventually accepted: {statuses}"
-    wait_for(lambda: _ready(stack).get("backlog_bytes") == 0, timeout_s=30, message="the log shipped")
+    # the shipper may be in its retry back-off from the slow broker when the load ends; under the
+    # whole suite on a slow 2-core machine the drain took longer than 30 s once (passes alone in 17–20 s)
+    wait_for(lambda: _ready(stack).get("backlog_bytes") == 0, timeout_s=90, message="the log shipped")
     stack.reconcile(result)
 
 
