@@ -73,6 +73,25 @@ def answers_for(questionnaire: str, rng: random.Random, level: float) -> dict:
     raise ValueError(f"no demo answers for {questionnaire!r}")
 
 
+def demo_bodies(n: int, seed: int = 2026) -> list[dict]:
+    """The ``n`` submissions :func:`post_demo` sends: the same for the same ``seed`` (a restarted demo
+    sends ids the processor already holds, so its data does not grow), spread over every demo service.
+
+    Their ids come from a stream of their own: the history (:func:`deploy.demo_history.plan`) draws
+    from ``random.Random(seed)`` too, and ids taken from the same stream as it repeated some of its
+    ids, so that the processor dropped those live submissions as duplicates."""
+    rng = random.Random(seed)
+    ids = random.Random(f"ascolto demo live submission ids {seed}")
+    services = all_services()
+    out = []
+    for _ in range(n):
+        key, _entity, _name, _stype, channel, qid = rng.choice(services)
+        out.append({"submission_id": str(uuid.UUID(int=ids.getrandbits(128), version=4)), "service": key,
+                    "questionnaire": qid, "version": 1, "lang": "it", "channel": channel,
+                    "answers": answers_for(qid, rng, _LEVEL.get(key, 3.6)), "context": {"page": "/servizi/demo"}})
+    return out
+
+
 def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float = 120.0,
               sleep=time.sleep, progress=None) -> int:
     """Post ``n`` submissions spread over every demo service (:mod:`registry.demo_wide`) as a back end
@@ -80,14 +99,8 @@ def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float
 
     A 429 or 503 is not a loss: the same submission is sent again after its ``Retry-After`` (at most
     ``max_wait_s`` in all), as the widget does. ``progress(message)`` hears about each wait."""
-    rng = random.Random(seed)
-    services = all_services()
     accepted, waited, waits = 0, 0.0, 0
-    for _ in range(n):
-        key, _entity, _name, _stype, channel, qid = rng.choice(services)
-        body = {"submission_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "service": key,
-                "questionnaire": qid, "version": 1, "lang": "it", "channel": channel,
-                "answers": answers_for(qid, rng, _LEVEL.get(key, 3.6)), "context": {"page": "/servizi/demo"}}
+    for body in demo_bodies(n, seed):
         data = json.dumps(body).encode()
         while True:
             req = urllib.request.Request(f"{collector_url}/v1/submissions", data=data,
