@@ -382,6 +382,16 @@ def test_plotly_is_served_locally_with_caching(app):
     assert c.get("/vendor/plotly-x.min.js", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
 
 
+def test_every_page_names_an_icon_the_console_serves(app, tokens):
+    # without one, every browser asks for /favicon.ico and logs the 404 as a page error
+    c = app.test_client()
+    for url in ("/login", "/"):
+        body = c.get(url, headers=bearer(tokens["admin"])).get_data(as_text=True)
+        [href] = re.findall(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', body)
+        r = c.get(href)
+        assert r.status_code == 200 and r.mimetype == "image/svg+xml" and b"<svg" in r.get_data()
+
+
 def test_no_external_resources_and_a_strict_csp(app, tokens):
     c = app.test_client()
     for url in ("/", f"/service-types/{STYPE}", "/login"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -136,6 +137,14 @@ def test_pages_in_two_languages_with_etag_and_nothing_beyond_the_release(site):
         r = site.get(url)
         assert r.status_code == 404 and r.json["fields"], url
     assert site.post(f"/it/{Q}").status_code == 405
+
+
+def test_every_page_names_an_icon_the_site_serves(site):
+    # without one, every browser asks for /favicon.ico and logs the 404 as a page error
+    for url in ("/it/", f"/en/{Q}"):
+        [href] = re.findall(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', site.get(url).get_data(as_text=True))
+        r = site.get(href)
+        assert r.status_code == 200 and r.mimetype == "image/svg+xml" and b"<svg" in r.get_data()
 
 
 def test_the_public_site_is_rate_limited(seeded):
