@@ -147,6 +147,39 @@ def test_every_page_names_an_icon_the_site_serves(site):
         assert r.status_code == 200 and r.mimetype == "image/svg+xml" and b"<svg" in r.get_data()
 
 
+def test_a_quarter_without_comparable_means_shows_its_shares(tmp_path):
+    # a national cell pooling the web form and the counter's faces has no mean (different scales), and
+    # task completion never has one (the share of "yes" is published): the pages crashed on both (500)
+    from settings import Settings
+    from tests.warehouse_rows import response, write
+    from warehouse.public import create_app
+
+    rows = []
+    for i, month in enumerate(["2026-07", "2026-08", "2026-09"] * 20):
+        web = response(period=month, entity="c_h501", service_type="sportello.urp", satisfaction=1 + i % 5)
+        web.update(task_completed=100.0 if i % 3 else 0.0, task_completed_raw="yes" if i % 3 else "no",
+                   task_completed_scale="yes-partly-no")
+        face = response(period=month, entity="c_f205", questionnaire="faccia", channel="front_office",
+                        service_type="sportello.urp")
+        face.update(satisfaction=100.0 if i % 4 else 0.0, satisfaction_raw="satisfied" if i % 4 else "dissatisfied",
+                    satisfaction_scale="faces3")
+        rows += [web, face]
+    write(tmp_path, rows)
+    settings = Settings(data_dir=tmp_path)
+    with Warehouse(settings) as wh:
+        publish(wh.cursor(), Q, settings.releases_path, Protection.from_settings(settings), now=NOW)
+    site = create_app(settings.with_(public_rate_limit="100000/minute")).test_client()
+    for url in ("/it/", f"/en/{Q}", "/it/service-types/sportello.urp"):
+        r = site.get(url)
+        assert r.status_code == 200, url
+        html = r.get_data(as_text=True)
+        for indicator in ("SATISFACTION", "TASK_COMPLETED"):
+            row = re.search(rf'<tr data-indicator="{indicator}">(.*?)</tr>', html, re.S).group(1)
+            assert re.search(r'<td data-col="mean">—</td><td>—</td>', row), (url, row)
+            assert re.search(r'<td data-col="top2">\d+\.\d</td><td>\d+\.\d – \d+\.\d</td>', row), (url, row)
+    assert "the share of “yes” is published" in site.get(f"/en/{Q}").get_data(as_text=True)
+
+
 def test_the_public_site_is_rate_limited(seeded):
     from warehouse.public import create_app
 

@@ -17,6 +17,8 @@ EN = {
         "Values computed from counts perturbed by the cell-key method (statistical confidentiality); cells with fewer than 3 responses are suppressed.",
     "Dati in formato aperto": "Open data files", "Tipo di servizio": "Service type", "Tipo di PA": "PA type",
     "Tutti i trimestri": "All quarters", "Pubblicato il": "Released on",
+    "non pubblicato. La media si pubblica solo se tutte le risposte usano la stessa scala (altrimenti vale la quota positiva, confrontabile tra strumenti); per «Obiettivo raggiunto» si pubblica la quota di «sì».":
+        "not published. A mean is published only when every answer uses the same scale (otherwise the positive share, comparable across instruments, stands); for “Task completed” the share of “yes” is published.",
 }
 LABELS = {"it": {"SATISFACTION": "Soddisfazione", "EASE": "Facilità", "CLARITY": "Chiarezza", "SPEED": "Rapidità",
                  "TRUST": "Fiducia", "TASK_COMPLETED": "Obiettivo raggiunto"},
