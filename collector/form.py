@@ -178,7 +178,7 @@ def submit_form():
     if page:
         context["page"] = page
     body = {"submission_id": data["i"], "service": cfg.key, "questionnaire": q.id, "version": q.version,
-            "lang": lang, "channel": "web", "answers": answers, "context": context}
+            "lang": lang, "answers": answers, "context": context}  # the channel: the service's own (registry)
     origin = effective_origin(data)
     again = dict(submission_id=data["i"], token=form.get("token", ""), page=page, back=back, raw=raw)
     try:
@@ -203,6 +203,8 @@ def submit_form():
             return _render_form(cfg, q, lang, **again, notice=notice, status=exc.status,
                                 headers={k: v for k, v in exc.headers.items() if k == "Retry-After"})
         kind = {403: "origin", 404: "unknown_service", 409: "not_assigned"}.get(exc.status, "bad_request")
+        if exc.error == "channel_not_declared":
+            kind = "channel"  # not "the questionnaire has changed": opening the form again would not help
         raise _PageError(exc.status if exc.status < 500 else 400, kind, lang, key) from None
     return redirect(url_for("form.thanks", key=cfg.key, lang=lang, **({"back": back} if back else {})), code=303)
 

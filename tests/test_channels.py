@@ -11,7 +11,7 @@ from kafka import KafkaConsumer
 from registry import InvalidValue, connect, session_scope
 from registry import devices as device_ops
 from registry.audit import history
-from tests.channel_support import DESK_SERVICE, KIOSK_SERVICE, faces, register_device, seed
+from tests.channel_support import DESK_SERVICE, KIOSK_SERVICE, PHONE_SERVICE, faces, register_device, seed
 from tests.conftest import ORIGIN, submission
 
 
@@ -117,3 +117,35 @@ def test_cli_devices_add_list_revoke(settings, tmp_path):
     assert json.loads(run.invoke(main, ["registry", "devices", "list", "--json"], env=env).stdout) == []
     again = run.invoke(main, ["registry", "devices", "revoke", row["prefix"]], env=env)
     assert again.exit_code != 0 and "already revoked" in again.output
+
+
+def test_the_hosted_form_records_the_services_own_channel(wide, settings):
+    # the form claimed "web" for every service, so a service on the app, phone, email or SMS channel
+    # got a 409 page saying "the questionnaire has changed: open the form again", which never helped
+    from tests.test_form import _hidden, _post
+
+    sent = {}
+    for key, answers in ((PHONE_SERVICE, {"face": "satisfied"}), ("demo-roma-anagrafe-mod", {"satisfaction": "4", "task": "yes"})):
+        fields = _hidden(wide.get(f"/v1/services/{key}/form?lang=it").get_data(as_text=True))
+        resp = _post(wide, fields, answers)
+        assert resp.status_code == 303, resp.get_data(as_text=True)
+        sent[fields["submission_id"]] = key
+    assert _channels(settings, 2) == {sid: {PHONE_SERVICE: "phone"}.get(key, "app") for sid, key in sent.items()}
+
+
+def test_a_form_the_service_cannot_take_says_so_instead_of_asking_to_reopen_it(wide, settings):
+    from collector.form_i18n import UI
+    from questionnaires.model import LANGUAGES
+    from registry import Service
+    from tests.test_form import _hidden, _post
+
+    with session_scope(connect(settings.database_url)) as s:  # faccia on the web: a row made before the rule
+        s.add(Service(key="legacy-urp-web", entity_ipa="c_h501", name="URP online", service_type="sportello.urp",
+                      channel="web", allowed_origins=[], questionnaire_id="faccia", questionnaire_version=1,
+                      active=True, sampling_rate=1.0))
+    for lang in LANGUAGES:  # every language the form speaks has the page (a missing text would be a 500)
+        fields = _hidden(wide.get(f"/v1/services/legacy-urp-web/form?lang={lang}").get_data(as_text=True))
+        resp = _post(wide, fields, {"face": "neutral"})
+        page = resp.get_data(as_text=True)
+        assert resp.status_code == 409 and UI[lang]["err_channel_title"] in page, lang
+        assert UI[lang]["err_not_assigned_title"] not in page and 'href="/v1/services/legacy-urp-web/form' not in page
