@@ -1,8 +1,11 @@
-"""The HTML a PA web manager pastes to collect feedback for a service (README, "Embedding the widget").
+"""What a PA needs to collect feedback for a service (README, "Embedding the widget"), by channel.
 
-One function, shared by ``ascolto registry add-service`` and anything else that shows a service's
-embedding code: the widget's script tag and, for people browsing without JavaScript, a
+:func:`embed_snippet`, shared by ``ascolto registry add-service`` and anything else that shows a
+service's embedding code: the widget's script tag and, for people browsing without JavaScript, a
 ``<noscript>`` link to the server-rendered form, both with the service key filled in.
+:func:`channel_kit`: for a service on a channel without a page of its own (app, e-mail, SMS), the
+link to the hosted form instead; for the phone, the console's operator entry; for a counter or a
+kiosk, the kiosk page opened with a registered device.
 """
 from __future__ import annotations
 
@@ -24,3 +27,28 @@ def embed_snippet(collector_url: str, key: str, lang: str = "it", *, test: bool 
     flag = " data-test" if test else ""
     return (f'<script src="{base}/widget.js" data-service="{k}"{flag} async></script>\n'
             f'<noscript><a href="{base}/v1/services/{k}/form?lang={escape(lang)}">{NOSCRIPT_TEXT}</a></noscript>')
+
+
+def form_link(collector_url: str, key: str, lang: str = "it") -> str:
+    """The address of service ``key``'s hosted form (``GET /v1/services/<key>/form``), to send by
+    e-mail or SMS or to open from an app; its answers carry the service's channel."""
+    return f"{collector_url.rstrip('/')}/v1/services/{quote(key, safe='')}/form?lang={quote(lang, safe='')}"
+
+
+#: How each channel collects (DESIGN §3): ``snippet`` (the widget on the PA's page), ``link`` (the
+#: hosted form), ``operator`` (answers entered in the console by the person who took the call),
+#: ``kiosk`` (the kiosk page on a registered device).
+CHANNEL_KIND = {"web": "snippet", "app": "link", "email": "link", "sms": "link", "phone": "operator",
+                "front_office": "kiosk", "kiosk": "kiosk"}
+
+
+def channel_kit(collector_url: str, key: str, channel: str, lang: str = "it") -> dict:
+    """``{"channel", "kind", "code"}`` for service ``key`` on ``channel``: ``code`` is the HTML to paste
+    (``snippet``), the form's address (``link``), the kiosk page's address without its device token
+    (``kiosk``), or None (``operator``). An unknown channel gets the snippet."""
+    kind = CHANNEL_KIND.get(channel, "snippet")
+    code = {"snippet": lambda: embed_snippet(collector_url, key, lang),
+            "link": lambda: form_link(collector_url, key, lang),
+            "kiosk": lambda: f"{collector_url.rstrip('/')}/v1/services/{quote(key, safe='')}/kiosk?device=",
+            "operator": lambda: None}[kind]()
+    return {"channel": channel, "kind": kind, "code": code}

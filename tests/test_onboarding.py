@@ -77,6 +77,26 @@ def test_request_approve_issues_key_token_and_snippet_all_audited(app, seeded):
     assert c.post(f"/admin/onboarding/{rid}/reject", headers=admin, data={"reason": "x"}).status_code == 409
 
 
+def test_each_new_service_gets_what_its_channel_collects_with(app, seeded):
+    # an SMS service was handed a widget snippet "to paste into the page" it does not have
+    c, admin = app.test_client(), bearer(seeded[1]["admin"])
+    html = c.post("/join", data={**FORM, "service_name": "Cambio di residenza (tutti i canali)",
+                                 "channels": ["web", "sms", "phone", "kiosk"]}).get_data(as_text=True)
+    rid = int(re.search(r'data-request="(\d+)"', html).group(1))
+    page = c.post(f"/admin/onboarding/{rid}/approve", headers=admin).get_data(as_text=True)
+    secret = re.search(r'id="entity-token">([^<]+)<', page).group(1)
+    kits = dict(re.findall(r'data-kit="(\w+)" data-channel="(\w+)"', page))
+    assert {v: k for k, v in kits.items()} == {"web": "snippet", "sms": "link", "phone": "operator", "kiosk": "kiosk"}
+    with session_scope(connect(seeded[0].database_url)) as s:
+        keys = {svc.channel: svc.key for svc in s.query(Service).filter(Service.name.contains("tutti i canali"))}
+    link = f"{seeded[0].collector_url.rstrip('/')}/v1/services/{keys['sms']}/form?lang=it"
+    assert f'value="{link}"' in page and page.count("/widget.js") == 1  # only the web service's snippet
+    check = c.get(f"/workspace/{ROMA}/services/{keys['sms']}/check", headers=bearer(secret)).get_data(as_text=True)
+    assert f'value="{link}"' in check and "/widget.js" not in check and 'id="check-now"' not in check
+    web = c.get(f"/workspace/{ROMA}/services/{keys['web']}/check", headers=bearer(secret)).get_data(as_text=True)
+    assert 'id="check-now"' in web and "/widget.js" in web
+
+
 def test_a_rejection_needs_a_reason_and_is_audited(app, seeded):
     c = app.test_client()
     rid = int(re.search(r'data-request="(\d+)"', c.post("/join", data=FORM).get_data(as_text=True)).group(1))

@@ -26,6 +26,20 @@ EN = {
     "Codice IPA dell'ente": "IPA code of the administration", "Nome del servizio": "Service name",
     "Canali": "Channels", "Invia la richiesta": "Send the request", "Richieste di adesione": "Join requests",
     "Richiesta approvata": "Request approved", "Codice da incollare nella pagina": "Code to paste into the page",
+    "Link al questionario (da inviare per e-mail o SMS, o da aprire dall'app)":
+        "Link to the questionnaire (to send by e-mail or SMS, or to open from the app)",
+    "Le risposte da questo link vengono registrate sul canale del servizio.":
+        "Answers given through this link are recorded on the service's channel.",
+    "Al telefono le risposte le inserisce l'operatore, nella pagina «Registrazione giudizi» della console, subito dopo la chiamata (con un token di ruolo operatore dell'ente).":
+        "On the phone, the operator enters the answers on the console’s “Record judgements” page, right after the call (with an operator token of the entity).",
+    "Pagina del chiosco (da aprire sul dispositivo registrato, aggiungendo il suo token)":
+        "Kiosk page (to open on the registered device, adding its token)",
+    "Il dispositivo lo registra l'amministrazione nazionale; il suo token si mostra una sola volta.":
+        "National staff register the device; its token is shown once.",
+    "Questo servizio raccoglie le opinioni su un canale senza una pagina del sito: non c'è un widget da verificare.":
+        "This service collects feedback on a channel without a web page: there is no widget to check.",
+    "Per una prova senza falsare le statistiche, chiedi all'amministrazione nazionale di mettere il servizio in modalità di prova: le risposte arrivano qui e non sono mai conteggiate.":
+        "To try it without skewing the statistics, ask national staff to put the service in test mode: the answers arrive here and are never counted.",
     "Approva": "Approve", "Rifiuta": "Reject", "Motivo del rifiuto": "Reason for rejecting",
     "Torna alle richieste": "Back to the requests", "Nessuna richiesta.": "No requests.", "Origini": "Origins",
     "Origini dichiarate": "Declared origins", "Origini viste": "Origins seen", "Origine": "Origin",

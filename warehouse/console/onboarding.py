@@ -5,8 +5,9 @@
   (IPA index as imported, taxonomy, origins, channels); a refusal re-renders the form with the
   field and the problem (422).
 - ``/admin/onboarding``: admins list requests and approve or reject them (audited in the registry).
-  Approval shows, once, the entity manager token and the snippet of each new service
-  (:func:`registry.snippet.embed_snippet`).
+  Approval shows, once, the entity manager token and what each new service collects with: the
+  snippet on the web, the hosted form's link for an app, e-mail or SMS, the operator entry for the
+  phone, the kiosk page at a counter (:func:`registry.snippet.channel_kit`).
 - ``/workspace/<ipa>/services/<key>/check`` (and ``/api/v1/…``): "check my page" — whether widget
   requests arrive from the declared origins, from the collector's own recent counts
   (:mod:`registry.origins`); nothing external is fetched. It also lists the latest check-up answers
@@ -25,7 +26,7 @@ from questionnaires.envelope import CHANNELS
 from questionnaires.taxonomy import service_types
 from registry import RegistryError, onboarding, origins, session_scope
 from registry.models import Entity, Service
-from registry.snippet import embed_snippet
+from registry.snippet import channel_kit, embed_snippet
 
 from .auth import require, require_entity
 from .i18n import lang
@@ -106,7 +107,7 @@ def admin_approve(request_id: int):
         with session_scope(_factory()) as s:
             req, token, secret = onboarding.approve(s, request_id, actor=g.user.actor)
             approved = {"id": req.id, "ipa_code": req.ipa_code, "token": secret, "prefix": token.prefix,
-                        "services": [{"key": k, "snippet": embed_snippet(settings.collector_url, k)}
+                        "services": [{"key": k, "kit": channel_kit(settings.collector_url, k, s.get(Service, k).channel)}
                                      for k in req.service_keys]}
     except RegistryError as exc:
         return _admin_error(exc)
@@ -137,7 +138,7 @@ def _check(ipa: str, key: str) -> dict:
             abort(404)
         declared = list(svc.allowed_origins or ())
         seen = origins.recent(s, key, days=7)
-        name, test_mode = svc.name, svc.test_mode
+        name, test_mode, channel = svc.name, svc.test_mode, svc.channel
     settings = current_app.config["ASCOLTO_SETTINGS"]
     for o in seen:
         o["declared"] = o["origin"] in declared
@@ -147,6 +148,7 @@ def _check(ipa: str, key: str) -> dict:
                 for r in testrows.recent(settings.data_dir, service=key, limit=10)]
     return {"ipa": ipa, "service": key, "name": name, "declared": declared, "seen": seen,
             "verdict": origins.verdict(declared, seen), "days": 7, "test_mode": test_mode, "checkups": checkups,
+            "channel": channel, "kit": channel_kit(settings.collector_url, key, channel),
             "snippet": embed_snippet(settings.collector_url, key),
             "test_snippet": embed_snippet(settings.collector_url, key, test=True)}
 
