@@ -28,6 +28,9 @@ EN = {
     "Richiesta approvata": "Request approved", "Codice da incollare nella pagina": "Code to paste into the page",
     "Link al questionario (da inviare per e-mail o SMS, o da aprire dall'app)":
         "Link to the questionnaire (to send by e-mail or SMS, or to open from the app)",
+    "canale": "channel",
+    "Token del responsabile dell'ente: copialo ora, non sarà più mostrato.":
+        "The entity manager's token: copy it now, it will not be shown again.",
     "Le risposte da questo link vengono registrate sul canale del servizio.":
         "Answers given through this link are recorded on the service's channel.",
     "Al telefono le risposte le inserisce l'operatore, nella pagina «Registrazione giudizi» della console, subito dopo la chiamata (con un token di ruolo operatore dell'ente).":
