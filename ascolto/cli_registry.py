@@ -184,26 +184,44 @@ def add_entity(ctx: click.Context, **fields) -> None:
 @click.option("--key-only", is_flag=True, help="Print only the key (for scripts).")
 @click.pass_context
 def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, **fields) -> None:
-    """Add a service; prints its public key, then the HTML to paste into the PA's page.
+    """Add a service; prints its public key, then what its channel collects with: on the web the
+    HTML to paste into the PA's page, for an app, e-mail or SMS the hosted form's link, for the
+    phone and a counter or kiosk where their answers are entered.
 
-    The snippet (script tag and <noscript> link to the form) points at ASCOLTO_PUBLIC_URL, the
-    collector's public address (default http://localhost:$ASCOLTO_COLLECTOR_PORT)."""
+    Addresses point at ASCOLTO_PUBLIC_URL, the collector's public address (default
+    http://localhost:$ASCOLTO_COLLECTOR_PORT)."""
     from registry import ops
-    from registry.snippet import embed_snippet
+    from registry.snippet import channel_kit
 
     settings = ctx.find_root().obj
     with _session(ctx) as s:
         svc = ops.add_service(s, actor=_who(ctx), allowed_origins=list(origins), active=not inactive, **fields)
-        key, allowed = svc.key, list(svc.allowed_origins or ())
+        key, allowed, channel, entity = svc.key, list(svc.allowed_origins or ()), svc.channel, svc.entity_ipa
         click.echo(key)
         click.echo(f"service {svc.key} of {svc.entity_ipa}: {svc.service_type}, "
-                   f"{svc.questionnaire_id} v{svc.questionnaire_version}, "
+                   f"{svc.questionnaire_id} v{svc.questionnaire_version}, {channel}, "
                    f"{'active' if svc.active else 'inactive'}", err=True)
     if key_only:
         return
-    where = f"on {', '.join(allowed)}" if allowed else "(no allowed origin yet: add one with --origin, or the widget says it is not active)"
-    click.echo(f"\nPaste this into the page where the service ends, {where}:\n")
-    click.echo(embed_snippet(settings.collector_url, key))
+    kit = channel_kit(settings.collector_url, key, channel)
+    if kit["kind"] == "snippet":
+        where = (f"on {', '.join(allowed)}" if allowed else
+                 "(no allowed origin yet: add one with --origin, or the widget says it is not active)")
+        click.echo(f"\nPaste this into the page where the service ends, {where}:\n")
+        click.echo(kit["code"])
+    elif kit["kind"] == "link":
+        how = {"app": "Open this link from the app", "email": "Send this link by e-mail"}.get(channel, "Send this link by SMS")
+        click.echo(f"\n{how} right after the service; its answers are recorded on the {channel} channel:\n")
+        click.echo(kit["code"])
+    elif kit["kind"] == "operator":
+        click.echo("\nOn the phone the operator enters the answers after the call, on the console's operator page "
+                   "(/operator), with an operator token of the entity:\n")
+        click.echo(f'ascolto registry token create --role operator --entity {entity} --label "..."')
+        return
+    else:
+        click.echo(f"\nRegister each {channel} device; it prints the kiosk address to open on it:\n")
+        click.echo(f'ascolto registry devices add --service {key} --label "..."')
+        return
     if not settings.public_url:
         click.echo(f"\n({settings.collector_url} is the local collector: set ASCOLTO_PUBLIC_URL to its public address.)")
 

@@ -52,6 +52,19 @@ def test_without_a_public_url_the_snippet_points_at_the_local_collector_and_says
                "--key", "torino-x", "--key-only").stdout == "torino-x\n"
 
 
+def test_a_service_without_a_page_gets_what_its_channel_collects_with(cli):
+    # an SMS service was told to paste a widget snippet into a page it does not have
+    env = {"ASCOLTO_PUBLIC_URL": "https://ascolto.example.gov.it"}
+    sms = cli("add-service", "--entity", "c_l219", "--name", "Certificati", "--type", "anagrafe.certificati",
+              "--key", "torino-sms", "--channel", "sms", **env).stdout
+    assert "Send this link by SMS" in sms and "widget.js" not in sms
+    assert "https://ascolto.example.gov.it/v1/services/torino-sms/form?lang=it" in sms.splitlines()
+    phone = cli("add-service", "--entity", "c_l219", "--name", "URP", "--type", "sportello.urp", "--key", "torino-urp",
+                "--channel", "phone", "--questionnaire", "faccia", **env).stdout
+    assert 'ascolto registry token create --role operator --entity c_l219 --label "..."' in phone
+    assert "widget.js" not in phone and "/form" not in phone
+
+
 def test_the_snippet_escapes_what_it_embeds():
     snippet = embed_snippet('https://h.example/"x', "k-1")
     assert '"x' not in snippet and "&quot;x" in snippet
