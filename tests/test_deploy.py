@@ -513,6 +513,29 @@ def test_services_and_ingress_point_at_real_pods_and_routes(routes):
     assert not {"/metrics", "/readyz", "/"} & exposed  # internal routes stay internal
 
 
+#: Collector routes for the orchestrator and Prometheus only; every other one is public.
+INTERNAL_ROUTES = {"/metrics", "/readyz"}
+
+
+def _covered(route: str, exact: set[str], prefixes: set[str]) -> bool:
+    return route in exact or any(route.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
+def test_every_public_route_of_the_collector_is_routed_by_the_ingress_and_nginx(routes):
+    # the kiosk page loads /kiosk.js, which neither let through: every kiosk behind them stayed blank
+    public = {r for r in routes["collector"] if r not in INTERNAL_ROUTES}
+    assert "/kiosk.js" in public and "/widget.js" in public
+    (ingress,) = k8s_kind("Ingress")
+    paths = [p for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]]
+    exact = {p["path"] for p in paths if p["pathType"] == "Exact"}
+    prefixes = {p["path"] for p in paths if p["pathType"] == "Prefix"}
+    assert not [r for r in public if not _covered(r, exact, prefixes)], "not routed by the Ingress"
+    conf = (NGINX / "ascolto-collector.conf").read_text("utf-8")
+    exact = set(re.findall(r"location = (\S+)\s+\{\s*proxy_pass", conf))
+    prefixes = set(re.findall(r"location (/\S+/)\s+\{\s*proxy_pass", conf))
+    assert not [r for r in public if not _covered(r, exact, prefixes)], "not routed by nginx"
+
+
 # --- Kafka ------------------------------------------------------------------------------------------
 
 def test_compose_kafka_is_kraft_with_three_brokers_rf3_min_isr2():
