@@ -8,13 +8,25 @@ import click
 
 
 @click.command()
-@click.option("--before", "before", required=True, type=click.DateTime(["%Y-%m-%d"]),
+@click.option("--before", "before", type=click.DateTime(["%Y-%m-%d"]),
               help="Purge the months before this date's month (YYYY-MM-DD).")
+@click.option("--keep-months", type=click.IntRange(1, 1200), default=None,
+              help="Instead of --before: keep this month and the N months before it (Europe/Rome), purge the "
+                   "older ones. For a scheduled job: --keep-months 24.")
 @click.option("--dry-run", is_flag=True, help="Report what would be removed; change nothing.")
 @click.pass_obj
-def purge(settings, before, dry_run: bool) -> None:
-    """Remove raw answers and free text older than the policy, keeping every indicator."""
-    from processor.purge import purge as run
+def purge(settings, before, keep_months: int | None, dry_run: bool) -> None:
+    """Remove raw answers and free text older than the policy, keeping every indicator.
 
-    report = run(settings.data_dir, before.date(), dry_run=dry_run)
-    click.echo(json.dumps({"dry_run": dry_run, **dataclasses.asdict(report)}, indent=2))
+    Give exactly one of --before and --keep-months."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from processor.purge import keep_months_cutoff, purge as run
+
+    if (before is None) == (keep_months is None):
+        raise click.UsageError("give exactly one of --before and --keep-months")
+    cutoff = before.date() if before is not None else keep_months_cutoff(
+        keep_months, datetime.now(ZoneInfo("Europe/Rome")).date())
+    report = run(settings.data_dir, cutoff, dry_run=dry_run)
+    click.echo(json.dumps({"dry_run": dry_run, "before": cutoff.isoformat(), **dataclasses.asdict(report)}, indent=2))

@@ -43,6 +43,15 @@ def _period(path: Path) -> str | None:
     return None
 
 
+def keep_months_cutoff(months: int, today: date) -> date:
+    """The ``before`` that keeps the last ``months`` whole months before ``today``'s month (and that
+    month): the first day of the month ``months`` months before it. ``months`` ≥ 1."""
+    if months < 1:
+        raise ValueError("months must be at least 1")
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def purge(data_dir: Path, before: date, *, dry_run: bool = False) -> PurgeReport:
     """Purge raw answers and free text of every month before ``before``'s month; report what went.
 

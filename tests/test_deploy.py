@@ -138,8 +138,13 @@ def unit_env(u: dict) -> dict[str, str]:
     return out
 
 
+def pod_template(doc: dict) -> dict:
+    """The pod template of a workload (a CronJob's is inside its job template)."""
+    return doc["spec"]["jobTemplate"]["spec"]["template"] if doc["kind"] == "CronJob" else doc["spec"]["template"]
+
+
 def pod_containers(doc: dict) -> list[dict]:
-    spec = doc["spec"]["template"]["spec"] if doc["kind"] != "CronJob" else doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    spec = pod_template(doc)["spec"]
     return spec.get("initContainers", []) + spec["containers"]
 
 
@@ -486,7 +491,7 @@ def test_the_systemd_processor_is_watched_by_its_heartbeat_and_named_by_its_inst
 def test_services_and_ingress_point_at_real_pods_and_routes(routes):
     pods = {}
     for w in workloads():
-        labels = w["spec"]["template"]["metadata"]["labels"]
+        labels = pod_template(w)["metadata"]["labels"]
         ports = {p.get("name"): p["containerPort"] for c in pod_containers(w) for p in c.get("ports", [])}
         pods[w["metadata"]["name"]] = (labels, ports)
     services = {s["metadata"]["name"]: s for s in k8s_kind("Service")}
@@ -690,7 +695,7 @@ def test_kustomization_lists_files_that_exist():
 
 def test_every_container_is_non_root_read_only_and_sized():
     for w in workloads():
-        pod = w["spec"]["template"]["spec"]
+        pod = pod_template(w)["spec"]
         assert pod["securityContext"]["runAsNonRoot"] is True, w["metadata"]["name"]
         assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
         assert pod.get("automountServiceAccountToken") is False
@@ -801,6 +806,25 @@ def test_systemd_units_are_hardened_and_share_the_data_dir():
         assert not shared & set(unit_env(unit(path))), path.name
 
 
+def test_the_public_site_and_the_scheduled_upkeep_are_deployed():
+    # the retention purge (privacy) and the compaction were left to the operator to schedule, and
+    # Kubernetes and systemd had no public site
+    k8s = {" ".join(pod_containers(w)[0].get("args", [])): w for w in workloads()}
+    assert "public" in k8s and k8s["public"]["kind"] == "Deployment"
+    assert k8s["compact"]["kind"] == "CronJob" and k8s["compact"]["spec"]["concurrencyPolicy"] == "Forbid"
+    purge = next(w for args, w in k8s.items() if args.startswith("purge "))
+    assert purge["kind"] == "CronJob" and "--keep-months" in pod_containers(purge)[0]["args"]
+    assert cli_command_exists(pod_containers(purge)[0]["args"])
+    systemd = {path.name: unit(path) for path in SYSTEMD.glob("*.service")}
+    assert systemd["ascolto-public.service"]["Service"]["ExecStart"] == ["/opt/ascolto/venv/bin/ascolto public"]
+    for job, args in (("compact", "compact"), ("purge", "purge --keep-months 24")):
+        assert systemd[f"ascolto-{job}.service"]["Service"]["ExecStart"] == [f"/opt/ascolto/venv/bin/ascolto {args}"]
+        timer = unit(SYSTEMD / f"ascolto-{job}.timer")
+        assert timer["Timer"]["OnCalendar"] and timer["Timer"]["Persistent"] == ["true"]
+    target = " ".join(unit(SYSTEMD / "ascolto.target")["Unit"]["Wants"])
+    assert {"ascolto-public.service", "ascolto-compact.timer", "ascolto-purge.timer"} <= set(target.split())
+
+
 def test_systemd_analyze_verify(tmp_path):
     tool = shutil.which("systemd-analyze")
     if not tool:
@@ -808,7 +832,7 @@ def test_systemd_analyze_verify(tmp_path):
     ascolto = Path(shutil.which("ascolto") or ROOT / ".venv" / "bin" / "ascolto")
     if not ascolto.exists():
         pytest.skip("the ascolto executable is not installed")
-    for path in list(SYSTEMD.glob("*.service")) + list(SYSTEMD.glob("*.target")):
+    for path in list(SYSTEMD.glob("*.service")) + list(SYSTEMD.glob("*.target")) + list(SYSTEMD.glob("*.timer")):
         text = path.read_text("utf-8").replace("/opt/ascolto/venv/bin/ascolto", str(ascolto))
         (tmp_path / path.name).write_text(text)
     # A template is verified through instances.
@@ -816,7 +840,9 @@ def test_systemd_analyze_verify(tmp_path):
     for i in (1, 2):
         (tmp_path / f"ascolto-processor@{i}.service").write_text(template)
     units = [str(tmp_path / n) for n in ("ascolto-collector.service", "ascolto-processor@1.service",
-                                         "ascolto-console.service", "ascolto-migrate.service", "ascolto.target")]
+                                         "ascolto-console.service", "ascolto-migrate.service", "ascolto-public.service",
+                                         "ascolto-compact.service", "ascolto-compact.timer", "ascolto-purge.service",
+                                         "ascolto-purge.timer", "ascolto.target")]
     out = subprocess.run([tool, "verify", "--man=no", *units], capture_output=True, text=True, timeout=120,
                          cwd=tmp_path)
     noise = [line for line in out.stderr.splitlines() if "Unknown" in line or "Invalid" in line or "not executable" in line]

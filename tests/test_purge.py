@@ -80,3 +80,22 @@ def test_purge_keeps_aggregates_and_removes_old_free_text_and_raw_answers(settin
 def test_purge_rejects_a_malformed_date(tmp_path):
     result = CliRunner().invoke(main, ["purge", "--before", "last year"], env={"ASCOLTO_DATA_DIR": str(tmp_path)})
     assert result.exit_code == 2 and "--before" in result.output
+
+
+def test_keep_months_purges_whole_months_before_the_kept_ones():
+    from processor.purge import keep_months_cutoff
+
+    assert keep_months_cutoff(24, date(2026, 12, 1)) == date(2024, 12, 1)
+    assert keep_months_cutoff(1, date(2026, 1, 31)) == date(2025, 12, 1)
+    assert keep_months_cutoff(12, date(2026, 3, 15)) == date(2025, 3, 1)
+
+
+def test_purge_takes_one_of_before_and_keep_months(tmp_path):
+    env = {"ASCOLTO_DATA_DIR": str(tmp_path)}
+    for args in ([], ["--before", "2026-01-01", "--keep-months", "24"], ["--keep-months", "0"]):
+        result = CliRunner().invoke(main, ["purge", *args, "--dry-run"], env=env)
+        assert result.exit_code == 2 and ("--keep-months" in result.output or "--before" in result.output), args
+    ok = CliRunner().invoke(main, ["purge", "--keep-months", "1200", "--dry-run"], env=env)
+    assert ok.exit_code == 0, ok.output
+    report = json.loads(ok.output)
+    assert report["periods"] == [] and report["before"].endswith("-01")
