@@ -221,6 +221,9 @@ def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, **f
     else:
         click.echo(f"\nRegister each {channel} device; it prints the kiosk address to open on it:\n")
         click.echo(f'ascolto registry devices add --service {key} --label "..."')
+        if channel == "front_office":
+            click.echo("\nAt the counter, operators may also enter the answers on the console's operator page "
+                       f'(/operator): ascolto registry token create --role operator --entity {entity} --label "..."')
         return
     if not settings.public_url:
         click.echo(f"\n({settings.collector_url} is the local collector: set ASCOLTO_PUBLIC_URL to its public address.)")

@@ -81,12 +81,15 @@ def test_each_new_service_gets_what_its_channel_collects_with(app, seeded):
     # an SMS service was handed a widget snippet "to paste into the page" it does not have
     c, admin = app.test_client(), bearer(seeded[1]["admin"])
     html = c.post("/join", data={**FORM, "service_name": "Cambio di residenza (tutti i canali)",
-                                 "channels": ["web", "sms", "phone", "kiosk"]}).get_data(as_text=True)
+                                 "channels": ["web", "sms", "phone", "kiosk", "front_office"]}).get_data(as_text=True)
     rid = int(re.search(r'data-request="(\d+)"', html).group(1))
     page = c.post(f"/admin/onboarding/{rid}/approve", headers=admin).get_data(as_text=True)
     secret = re.search(r'id="entity-token">([^<]+)<', page).group(1)
-    kits = dict(re.findall(r'data-kit="(\w+)" data-channel="(\w+)"', page))
-    assert {v: k for k, v in kits.items()} == {"web": "snippet", "sms": "link", "phone": "operator", "kiosk": "kiosk"}
+    kits = {channel: kind for kind, channel in re.findall(r'data-kit="(\w+)" data-channel="(\w+)"', page)}
+    assert kits == {"web": "snippet", "sms": "link", "phone": "operator", "kiosk": "kiosk",
+                                               "front_office": "kiosk"}
+    counter = page.split('data-channel="front_office"')[1].split("</div>")[0]
+    assert 'href="/operator"' in counter  # at a counter, staff may enter the answers too
     with session_scope(connect(seeded[0].database_url)) as s:
         keys = {svc.channel: svc.key for svc in s.query(Service).filter(Service.name.contains("tutti i canali"))}
     link = f"{seeded[0].collector_url.rstrip('/')}/v1/services/{keys['sms']}/form?lang=it"

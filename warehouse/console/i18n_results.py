@@ -29,6 +29,8 @@ EN = {
     "Link al questionario (da inviare per e-mail o SMS, o da aprire dall'app)":
         "Link to the questionnaire (to send by e-mail or SMS, or to open from the app)",
     "canale": "channel",
+    "Allo sportello le risposte può inserirle anche l'operatore, nella pagina «Registrazione giudizi» della console.":
+        "At the counter, the operator can also enter the answers, on the console's “Record judgements” page.",
     "Token del responsabile dell'ente: copialo ora, non sarà più mostrato.":
         "The entity manager's token: copy it now, it will not be shown again.",
     "Le risposte da questo link vengono registrate sul canale del servizio.":
