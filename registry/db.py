@@ -10,6 +10,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
+#: The PostgreSQL driver the project ships (setup.cfg) and makes cooperative under gevent
+#: (:mod:`collector.cooperative`). SQLAlchemy 2.1 takes a bare ``postgresql://`` for psycopg 3, which
+#: is not installed: the form every host and PaaS hands out would stop the stack at start.
+PG_DRIVER = "postgresql+psycopg2"
+
+
+def engine_url(url: str) -> str:
+    """``url`` with a bare ``postgresql://`` or ``postgres://`` scheme naming :data:`PG_DRIVER`; any
+    other URL (SQLite, an explicit driver) unchanged."""
+    scheme, sep, rest = url.partition("://")
+    return f"{PG_DRIVER}://{rest}" if sep and scheme in ("postgresql", "postgres") else url
+
+
 def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
     """A session factory for ``url``; with ``create``, the schema is brought to the newest
     Alembic revision first (see :mod:`registry.migrate`; idempotent).
@@ -22,7 +35,7 @@ def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
     """
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(engine_url(url), pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:

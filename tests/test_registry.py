@@ -77,6 +77,24 @@ def test_migrations_build_the_schema_from_empty_and_match_the_models(db_url):
         dispose(again)
 
 
+def test_a_bare_postgresql_url_names_the_shipped_driver(db_url):
+    # SQLAlchemy 2.1 takes postgresql:// for psycopg 3, which is not installed: `ascolto up` with the
+    # URL every host hands out stopped at once ("No module named 'psycopg'")
+    from registry.db import engine_url
+
+    assert engine_url("postgres://u:p@h:5432/db?sslmode=require") == "postgresql+psycopg2://u:p@h:5432/db?sslmode=require"
+    assert engine_url("postgresql://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert engine_url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert engine_url("sqlite:///x/registry.db") == "sqlite:///x/registry.db"
+    bare = db_url.replace("postgresql+psycopg2://", "postgresql://", 1)
+    f = connect(bare)  # migrates and serves as the explicit form does
+    try:
+        seed(f, ["https://a.example"])
+        assert migrate.current(f.kw["bind"]) == migrate.head()
+    finally:
+        dispose(f)
+
+
 def test_a_database_made_before_migrations_is_stamped_and_upgraded(db_url):
     f = connect(db_url, create=False)
     engine = f.kw["bind"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from registry.db import engine_url
 from registry.models import Base
 
 config = context.config
@@ -33,7 +34,7 @@ def run_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(engine_url(config.get_main_option("sqlalchemy.url")))
     try:
         with engine.connect() as conn:
             _run(conn)
