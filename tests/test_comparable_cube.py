@@ -93,6 +93,24 @@ def test_funnel_curves_span_the_whole_n_range_on_integers_and_say_when_they_are_
     assert few["funnel"]["informative"] is False and few["funnel"]["min_units"] == 5
 
 
+def test_empirical_bayes_intervals_stay_on_the_0_to_100_scale(tmp_path):
+    # two small units near the top: the normal posterior interval reached past 100 % ("67 – 115")
+    rows = [web(entity, rating, period="2026-10") for entity, ratings in
+            (("c_h501", [5, 5, 5, 5, 4]), ("c_f205", [5, 4, 5, 5, 5, 4, 5, 2, 5]))
+            for rating in ratings]
+    write(tmp_path, rows)
+    client = api_client(Settings(data_dir=tmp_path))
+    for measure in ("positive_share", "mean"):
+        body = client.get(f"/api/v1/compare?service_type={STYPE}&measure={measure}&period=2026-10").get_json()
+        published = [u for u in body["units"] if u["eb"]]
+        assert len(published) == 2, body["units"]
+        for u in published:
+            lo, hi = u["eb"]["ci"]
+            assert 0 <= lo <= u["eb"]["estimate"] <= hi <= 100, (measure, u)
+        if measure == "positive_share":  # it reached 107.4 %: cut at the top, not past it
+            assert max(u["eb"]["ci"][1] for u in published) == 100
+
+
 def test_task_completed_is_published_as_three_shares_not_a_score(tmp_path):
     rows = []
     for answer, n in (("yes", 50), ("partly", 30), ("no", 20)):

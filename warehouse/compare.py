@@ -36,6 +36,9 @@ MODELS = ("multiplicative", "additive")
 LEVELS = ("entity", "service")
 #: Fewer published units than this: a funnel plot is not informative (the console shows the table).
 MIN_UNITS = 5
+#: Both measures (a share in %, a score) live on 0–100: the normal EB interval of a unit near either
+#: end (a small unit at 100 %, say) is cut there; the ranks use the model's own interval.
+SCALE = (0.0, 100.0)
 
 
 def _guard_pool(raw, indicator: str, measure: str) -> None:
@@ -108,7 +111,8 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
     ranked = ranks["ranked"]
     lim = {key: (nums(f["limits"][key][0]), nums(f["limits"][key][1])) for key in ("95", "99.8")}
     cols = {"value": nums(y), "z": nums(f["z"], 3), "p_value": nums(f["p_value"], 4), "q_value": nums(fdr["q_value"], 4),
-            "estimate": nums(ranks["estimate"]), "lower": nums(ranks["lower"]), "upper": nums(ranks["upper"]),
+            "estimate": nums(ranks["estimate"]), "lower": nums(np.clip(ranks["lower"], *SCALE)),
+            "upper": nums(np.clip(ranks["upper"], *SCALE)),
             "flag": f["flag"].tolist(), "fdr_flag": fdr["flag"].tolist()}
     if ranked:
         cols.update(rank=ranks["rank"].tolist(), tied=ranks["tied"].tolist(), rank_lower=ranks["rank_lower"].tolist(),

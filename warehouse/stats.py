@@ -93,7 +93,8 @@ def empirical_bayes(y, se, level: float = 0.95):
     y, se = np.asarray(y, dtype=float), np.asarray(se, dtype=float)
     if len(y) == 1:
         return y.copy(), y - sps.norm.ppf(0.5 + level / 2) * se, y + sps.norm.ppf(0.5 + level / 2) * se, float(y[0]), 0.0
-    res = combine_effects(y, se ** 2, method_re="dl")
+    with np.errstate(divide="ignore", invalid="ignore"):  # its other statistics (HKSJ, I²) for n = 2 or τ² = 0
+        res = combine_effects(y, se ** 2, method_re="dl")
     tau2 = max(0.0, float(res.tau2))  # the DL moment estimate can be negative: truncated at 0
     wr = 1.0 / (se ** 2 + tau2)
     mu, var_mu = float(np.average(y, weights=wr)), 1.0 / np.sum(wr)
