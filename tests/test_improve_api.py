@@ -88,6 +88,9 @@ def test_drivers_refusals_name_the_field(client, seeded, query, status, error, f
     body = r.get_json()
     assert (r.status_code, body["error"]) == (status, error), body
     assert field in body["fields"]
+    if field == "period":  # the problem in words, not "period is a period: ...; got None"
+        assert body["fields"]["period"][0] in ("period is required: a period YYYY-MM, YYYY-Qn or YYYY.",
+                                               "period must be a period YYYY-MM, YYYY-Qn or YYYY; got '2026-13'.")
 
 
 def test_too_few_responses_is_refused_without_the_count(client, seeded):

@@ -53,7 +53,9 @@ def _freq(label: Any, field: str) -> str:
     for freq, pattern in _LABEL.items():
         if isinstance(label, str) and pattern.match(label):
             return freq
-    raise QueryError(field, f"{field} is a period: YYYY-MM, YYYY-Qn or YYYY; got {label!r}.")
+    if label in (None, ""):
+        raise QueryError(field, f"{field} is required: a period YYYY-MM, YYYY-Qn or YYYY.")
+    raise QueryError(field, f"{field} must be a period YYYY-MM, YYYY-Qn or YYYY; got {label!r}.")
 
 
 def _unit() -> tuple[str, str]:
