@@ -123,7 +123,11 @@ def test_api_checks_the_role(app, tokens, url):
     ("/api/v1/indicators?by=nope", 400, "invalid_parameter", "by"),
     ("/api/v1/meta?x=1", 200, None, None),
     ("/api/v1/compare", 422, "not_comparable", "service_type"),
-    ("/api/v1/compare?service_type=a,b", 422, "not_comparable", "service_type"),
+    ("/api/v1/compare?service_type=anagrafe.certificati,tributi.pagamento", 422, "not_comparable", "service_type"),
+    ("/api/v1/compare?service_type=anagrafe.certificato", 400, "invalid_parameter", "service_type"),  # a typo
+    ("/api/v1/indicators?region=ITZ9", 400, "invalid_parameter", "region"),
+    ("/api/v1/indicators?channel=fax", 400, "invalid_parameter", "channel"),
+    ("/api/v1/indicators?pa_type=L6,XX", 400, "invalid_parameter", "pa_type"),
     ("/api/v1/export/xlsx", 400, "invalid_parameter", "format"),
     ("/api/v1/nothing", 404, "not_found", None),
 ])

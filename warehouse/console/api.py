@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from .. import cube, export
+from .. import codelists, cube, export
 from ..compare import compare
 from ..comparability import QueryError, all_indicators, declared
 from ..periods import validate_range
@@ -27,6 +27,21 @@ _NAMES = {"csv": "{f}.csv", "parquet": "{f}.parquet", "sdmx-csv": "{f}.sdmx.csv"
 def _list(name: str) -> list[str]:
     raw = request.args.get(name, "")
     return [v for v in (p.strip() for p in raw.split(",")) if v]
+
+
+#: Filters whose codes come from a fixed codelist (the taxonomy, NUTS, the channels): a code outside
+#: it is a typo, refused naming the filter, rather than an empty answer that looks like "no data".
+CODED_FILTERS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL"}
+
+
+def _check_codes(filters: dict[str, list[str]]) -> None:
+    """Raise :class:`QueryError` naming the filter for a code its codelist does not have."""
+    lists = codelists.codelists()
+    for dim, name in CODED_FILTERS.items():
+        unknown = [v for v in filters.get(dim, ()) if v not in lists[name]]
+        if unknown:
+            raise QueryError(dim, f"Unknown {dim.replace('_', ' ')} {unknown[0]!r}: the codes are in /api/v1/meta "
+                                  "(values) and in the codelists export (/api/v1/export/codelists).")
 
 
 def _cut(default_by: str = "pa_type,service_type", default_period: bool = False) -> cube.Cut:
@@ -50,9 +65,11 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
     margins = request.args.get("margins", "0")
     if margins not in ("0", "1", "true", "false"):
         raise QueryError("margins", "margins is 0 or 1.")
+    filters = {d: _list(d) for d in cube.DIMENSIONS if _list(d)}
+    _check_codes(filters)
     return cube.Cut(indicator=request.args.get("indicator", "satisfaction"),
                     by=[v for v in (p.strip() for p in by.split(",")) if v],
-                    filters={d: _list(d) for d in cube.DIMENSIONS if _list(d)},
+                    filters=filters,
                     freq=request.args.get("freq", "M"),
                     start=request.args.get("from") or period, end=request.args.get("to") or period,
                     margins=margins in ("1", "true")).validate()
