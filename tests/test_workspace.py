@@ -53,6 +53,14 @@ def test_national_roles_see_every_workspace(client, seeded, role, route):
         assert get(client, seeded[1][role], route.format(ipa=ipa, key=KEYS[ipa])).status_code == 200
 
 
+def test_an_unknown_entity_is_a_404_naming_it(client, seeded):
+    api = get(client, seeded[1]["admin"], "/api/v1/workspace/c_z999")
+    assert api.status_code == 404
+    assert api.json["fields"] == {"ipa": ["No entity with IPA code 'c_z999' in the registry."]}
+    page = get(client, seeded[1]["admin"], "/workspace/c_z999")
+    assert page.status_code == 404 and "c_z999" in page.get_data(as_text=True)
+
+
 def test_entity_tokens_are_issued_by_an_admin_or_the_entitys_manager_only(client, seeded):
     tokens = seeded[1]
     assert get(client, tokens["entity_milano"], f"/workspace/{MILANO}/tokens").status_code == 403  # not a manager

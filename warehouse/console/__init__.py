@@ -118,7 +118,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        return _err(exc.code, exc.name.lower().replace(" ", "_"), exc.description, {})
+        field = getattr(exc, "field", None)  # set by auth.not_found: the path parameter that names nothing
+        return _err(exc.code, exc.name.lower().replace(" ", "_"), exc.description,
+                    {field: [exc.description]} if field else {})
 
     return app
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import NotFound
 
 from registry import session_scope
 from settings.secret_policy import local_secret as _local_secret
@@ -139,6 +140,13 @@ def load_user():
         session.pop("tid", None)
         session.pop("bind", None)
     return None
+
+
+def not_found(field: str, problem: str) -> NotFound:
+    """A 404 naming the path parameter that names nothing (the handler puts it in ``fields``)."""
+    exc = NotFound(problem)
+    exc.field = field
+    return exc
 
 
 def wants_json() -> bool:

@@ -20,7 +20,7 @@ from registry.models import Entity, Service
 
 from ..csvsafe import csv_writer
 from . import data_units, workspace_data as wd
-from .auth import refuse, require, require_entity
+from .auth import not_found, refuse, require, require_entity
 from .i18n import lang
 
 bp = Blueprint("workspace", __name__)
@@ -35,7 +35,7 @@ def _entity(ipa: str) -> tuple[str, list[dict]]:
     with session_scope(_factory()) as s:
         e = s.get(Entity, ipa)
         if e is None:
-            abort(404)
+            raise not_found("ipa", f"No entity with IPA code {ipa!r} in the registry.")
         return e.name, [{"key": x.key, "name": x.name, "service_type": x.service_type, "channel": x.channel,
                          "active": x.active, "allowed_origins": list(x.allowed_origins or ())}
                         for x in s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key)]
