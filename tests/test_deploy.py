@@ -735,12 +735,17 @@ def test_dataset_volume_is_read_write_many_and_mounted_at_the_data_dir():
     pvc = k8s_named("PersistentVolumeClaim", "ascolto-data")
     assert pvc["spec"]["accessModes"] == ["ReadWriteMany"]
     data_dir = env_file(K8S / "ascolto.env")["ASCOLTO_DATA_DIR"]
-    for name, read_only in [("ascolto-processor", False), ("ascolto-console", True)]:
+    # the console writes the derived rollup and takes the dataset's lock: read-only, every page was a 500;
+    # the public site reads only releases
+    for name, read_only in [("ascolto-processor", False), ("ascolto-console", False), ("ascolto-public", True)]:
         pod = k8s_named("Deployment", name)["spec"]["template"]["spec"]
         (vol,) = [v for v in pod["volumes"] if v.get("persistentVolumeClaim", {}).get("claimName") == "ascolto-data"]
         (mount,) = [m for m in pod["containers"][0]["volumeMounts"] if m["name"] == vol["name"]]
         assert mount["mountPath"] == data_dir
         assert bool(mount.get("readOnly")) is read_only
+    services = load_compose()["services"]
+    assert services["console"]["volumes"] == ["dataset:/var/lib/ascolto"]
+    assert services["public"]["volumes"] == ["dataset:/var/lib/ascolto:ro"]
 
 
 def test_pod_disruption_budgets_cover_the_long_running_roles():
@@ -795,7 +800,9 @@ def test_systemd_units_are_hardened_and_share_the_data_dir():
         assert "/etc/ascolto/ascolto.env" in s["EnvironmentFile"]
         paths = s.get("ReadWritePaths", []) + s.get("ReadOnlyPaths", [])
         assert data_dir in paths, path.name
-        if path.name == "ascolto-console.service":
+        if path.name == "ascolto-console.service":  # it keeps the rollup up to date (see the k8s test)
+            assert s["ReadWritePaths"] == [data_dir] and "ReadOnlyPaths" not in s
+        if path.name == "ascolto-public.service":  # releases only
             assert s["ReadOnlyPaths"] == [data_dir] and "ReadWritePaths" not in s
     collector = unit_env(unit(SYSTEMD / "ascolto-collector.service"))
     assert collector["ASCOLTO_SPOOL_DIR"].startswith(data_dir + "/")  # persistent, not /tmp
