@@ -20,6 +20,7 @@ def devices() -> None:
 def devices_add(ctx: click.Context, service_key: str, label: str, channel: str | None) -> None:
     """Register a device; prints its token (shown once) and the kiosk address to open on it."""
     from registry import devices as ops
+    from registry.snippet import kiosk_link
 
     settings = ctx.find_root().obj
     with _session(ctx) as s:
@@ -27,7 +28,7 @@ def devices_add(ctx: click.Context, service_key: str, label: str, channel: str |
         prefix, chan, key = dev.prefix, dev.channel, dev.service_key
     click.echo(token)
     click.echo(f"device {prefix} ({chan}) of service {key} registered; the token above is not stored.", err=True)
-    click.echo(f"Open on the device: {settings.collector_url}/v1/services/{key}/kiosk?device={token}", err=True)
+    click.echo(f"Open on the device: {kiosk_link(settings.collector_url, key, token)}", err=True)
 
 
 @devices.command("list")
@@ -51,6 +52,7 @@ def devices_list(ctx: click.Context, service_key: str | None, include_revoked: b
 def devices_revoke(ctx: click.Context, ref: str) -> None:
     """Revoke the device REF (its prefix): its answers are refused from now on."""
     from registry import devices as ops
+    from registry.snippet import kiosk_link
 
     with _session(ctx) as s:
         dev = ops.revoke_device(s, ref, actor=_who(ctx))

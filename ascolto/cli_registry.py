@@ -204,6 +204,7 @@ def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, **f
     if key_only:
         return
     kit = channel_kit(settings.collector_url, key, channel)
+    operator_token = f'ascolto registry token create --role operator --entity {entity} --label "..."'
     if kit["kind"] == "snippet":
         where = (f"on {', '.join(allowed)}" if allowed else
                  "(no allowed origin yet: add one with --origin, or the widget says it is not active)")
@@ -216,14 +217,14 @@ def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, **f
     elif kit["kind"] == "operator":
         click.echo("\nOn the phone the operator enters the answers after the call, on the console's operator page "
                    "(/operator), with an operator token of the entity:\n")
-        click.echo(f'ascolto registry token create --role operator --entity {entity} --label "..."')
+        click.echo(operator_token)
         return
     else:
         click.echo(f"\nRegister each {channel} device; it prints the kiosk address to open on it:\n")
         click.echo(f'ascolto registry devices add --service {key} --label "..."')
         if channel == "front_office":
             click.echo("\nAt the counter, operators may also enter the answers on the console's operator page "
-                       f'(/operator): ascolto registry token create --role operator --entity {entity} --label "..."')
+                       f"(/operator): {operator_token}")
         return
     if not settings.public_url:
         click.echo(f"\n({settings.collector_url} is the local collector: set ASCOLTO_PUBLIC_URL to its public address.)")

@@ -26,7 +26,7 @@ def embed_snippet(collector_url: str, key: str, lang: str = "it", *, test: bool 
     k = escape(quote(key, safe=""), quote=True)
     flag = " data-test" if test else ""
     return (f'<script src="{base}/widget.js" data-service="{k}"{flag} async></script>\n'
-            f'<noscript><a href="{base}/v1/services/{k}/form?lang={escape(lang)}">{NOSCRIPT_TEXT}</a></noscript>')
+            f'<noscript><a href="{escape(form_link(collector_url, key, lang), quote=True)}">{NOSCRIPT_TEXT}</a></noscript>')
 
 
 def form_link(collector_url: str, key: str, lang: str = "it") -> str:
@@ -42,13 +42,22 @@ CHANNEL_KIND = {"web": "snippet", "app": "link", "email": "link", "sms": "link",
                 "front_office": "kiosk", "kiosk": "kiosk"}
 
 
+def kiosk_link(collector_url: str, key: str, token: str = "") -> str:
+    """The address a registered device opens for service ``key`` (its ``token`` appended)."""
+    return f"{collector_url.rstrip('/')}/v1/services/{quote(key, safe='')}/kiosk?device={token}"
+
+
 def channel_kit(collector_url: str, key: str, channel: str, lang: str = "it") -> dict:
     """``{"channel", "kind", "code"}`` for service ``key`` on ``channel``: ``code`` is the HTML to paste
     (``snippet``), the form's address (``link``), the kiosk page's address without its device token
     (``kiosk``), or None (``operator``). An unknown channel gets the snippet."""
     kind = CHANNEL_KIND.get(channel, "snippet")
-    code = {"snippet": lambda: embed_snippet(collector_url, key, lang),
-            "link": lambda: form_link(collector_url, key, lang),
-            "kiosk": lambda: f"{collector_url.rstrip('/')}/v1/services/{quote(key, safe='')}/kiosk?device=",
-            "operator": lambda: None}[kind]()
+    if kind == "snippet":
+        code = embed_snippet(collector_url, key, lang)
+    elif kind == "link":
+        code = form_link(collector_url, key, lang)
+    elif kind == "kiosk":
+        code = kiosk_link(collector_url, key)
+    else:
+        code = None
     return {"channel": channel, "kind": kind, "code": code}

@@ -748,6 +748,20 @@ def test_dataset_volume_is_read_write_many_and_mounted_at_the_data_dir():
     assert services["public"]["volumes"] == ["dataset:/var/lib/ascolto:ro"]
 
 
+def test_the_console_writes_the_rollup_into_the_data_dir_it_serves(tmp_path):
+    # why the deployments above mount the dataset read-write for the console: serving a figure builds
+    # or refreshes the derived rollup under DATA_DIR/rollup and takes the dataset's lock file there
+    from dataset.durable import LOCK_NAME
+    from tests.console_auth import api_client
+    from tests.warehouse_rows import response, write
+
+    write(tmp_path, [response(satisfaction=4) for _ in range(5)])
+    assert not (tmp_path / "rollup").exists()
+    client = api_client(Settings(data_dir=tmp_path))
+    assert client.get("/api/v1/indicators?by=").status_code == 200
+    assert (tmp_path / "rollup" / "_manifest.json").exists() and (tmp_path / LOCK_NAME).exists()
+
+
 def test_pod_disruption_budgets_cover_the_long_running_roles():
     covered = {tuple(sorted(p["spec"]["selector"]["matchLabels"].items())) for p in k8s_kind("PodDisruptionBudget")}
     for kind, name in [("StatefulSet", "ascolto-collector"), ("Deployment", "ascolto-processor"),

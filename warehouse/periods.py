@@ -24,6 +24,8 @@ _NAMES = {"M": "months", "Q": "quarters", "A": "years"}
 
 def months(label: str, field: str) -> tuple[str, str]:
     """(first month, last month) covered by a period label; raises :class:`QueryError` on ``field``."""
+    if label in (None, ""):
+        raise QueryError(field, f"{field} is required: a period YYYY-MM, YYYY-Qn or YYYY.")
     if not isinstance(label, str):
         raise QueryError(field, f"{field} must be a period YYYY-MM, YYYY-Qn or YYYY.")
     if m := _MONTH.match(label):

@@ -65,7 +65,7 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
     margins = request.args.get("margins", "0")
     if margins not in ("0", "1", "true", "false"):
         raise QueryError("margins", "margins is 0 or 1.")
-    filters = {d: _list(d) for d in cube.DIMENSIONS if _list(d)}
+    filters = {d: values for d in cube.DIMENSIONS if (values := _list(d))}
     _check_codes(filters)
     return cube.Cut(indicator=request.args.get("indicator", "satisfaction"),
                     by=[v for v in (p.strip() for p in by.split(",")) if v],

@@ -30,7 +30,7 @@ from registry import plans as plan_ops
 from registry.errors import NotFound, RegistryError
 from registry.models import Service
 
-from .. import cube, drivers, evaluation, priorities
+from .. import cube, drivers, evaluation, periods, priorities
 from ..comparability import QueryError
 from ..protect import Protection
 from .auth import require
@@ -53,8 +53,7 @@ def _freq(label: Any, field: str) -> str:
     for freq, pattern in _LABEL.items():
         if isinstance(label, str) and pattern.match(label):
             return freq
-    if label in (None, ""):
-        raise QueryError(field, f"{field} is required: a period YYYY-MM, YYYY-Qn or YYYY.")
+    periods.months(label, field)  # raises the shared refusal (required, or not a period)
     raise QueryError(field, f"{field} must be a period YYYY-MM, YYYY-Qn or YYYY; got {label!r}.")
 
 
