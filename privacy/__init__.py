@@ -19,7 +19,8 @@ country by mod-97, Italian also by shape; spaces, double spaces, dashes; replace
 tessera sanitaria (20 digits from 80380, or any number after "tessera sanitaria"); ``DOCUMENTO``
 identity-document numbers (after "carta d'identità", "passaporto", "patente", … or in the CIE
 and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZZO`` street
-addresses with a civic number; ``NOME`` names after a lead-in (:mod:`privacy.names`).
+addresses with a civic number, in Italian, German, French, Slovenian and English forms; ``NOME``
+names after a lead-in in those languages, or holding a listed given name (:mod:`privacy.names`).
 Known limits are listed in docs/processor.md (Redaction).
 """
 from .records import redact_record, redact_value

@@ -11,6 +11,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from .identifiers import scan
+from .names import LOWER as _LOW, UPPER as _UP
 
 # --- e-mail -----------------------------------------------------------------------------------------
 _AT = (r"(?:\s?(?:@|%40)\s?"                                               # a@b, a @ b, a%40b
@@ -19,13 +20,22 @@ _AT = (r"(?:\s?(?:@|%40)\s?"                                               # a@b
 _DOT = (r"(?:\.|\s\.\s"
         r"|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*"
         r"|\s+(?:dot|punto)\s+)")
-_EMAIL_RE = re.compile(rf"(?<![\w.+\-])[\w.+\-]*\w{_AT}\w[\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])", re.I)
+#: a dot spelled out in the local part ("mario punto rossi chiocciola …"), so no part of it is left.
+_SPELLED_DOT = r"(?:\s+(?:dot|punto)\s+|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*)"
+_SPELLED_AT = (r"(?:\s*[(\[{<]\s*(?:at|@|chiocciola)\s*[)\]}>]\s*"
+               r"|\s+(?:at|chiocciola)\s+)")
+_DOMAIN = rf"\w[\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])"
+_EMAIL_RE = re.compile(rf"(?<![\w.+\-])[\w.+\-]*\w{_AT}{_DOMAIN}", re.I)
+#: an address spelled out whole, its local part's dots too; looked for first, so that the
+#: plain pattern does not leave "mario punto" of "mario punto rossi chiocciola …" behind.
+_SPELLED_EMAIL_RE = re.compile(rf"(?<![\w.+\-])(?:[\w+\-]+{_SPELLED_DOT})+[\w.+\-]*\w{_SPELLED_AT}{_DOMAIN}", re.I)
 
 
 def emails(text: str, counts: Counter) -> str:
-    text, n = _EMAIL_RE.subn("[EMAIL]", text)
-    if n:
-        counts["EMAIL"] += n
+    text, n = _SPELLED_EMAIL_RE.subn("[EMAIL]", text)
+    text, m = _EMAIL_RE.subn("[EMAIL]", text)
+    if n + m:
+        counts["EMAIL"] += n + m
     return text
 
 
@@ -58,8 +68,6 @@ def phones(text: str, counts: Counter) -> str:
 _STREET = (r"(?i:via|viale|v\.\s?le|piazza|p\.\s?zza|p\.\s?za|piazzale|p\.\s?le|piazzetta|corso|c\.\s?so|largo|vicolo"
            r"|vico|strada|contrada|c\.\s?da|località|loc\.|borgo|lungomare|lungotevere|lungarno|salita|traversa"
            r"|circonvallazione|galleria|calle|fondamenta|rione|frazione|fraz\.)")
-_UP = "A-ZÀ-ÖØ-Þ"
-_LOW = "a-zà-öø-ÿ"
 _PARTICLE = r"(?:d[ae]l(?:l[ao'’]|l[ie]|gli)?|de[ig]?|di|da|dei|degli|delle|della|dello|d['’]|san|santa|sant['’]|s\.)"
 _CAP_WORD = rf"(?:[{_UP}][{_LOW}]*(?:['’][{_UP}{_LOW}]+)?|[{_UP}]\.|[IVXL]{{1,5}})"
 #: the street name: capitalised words, particles, numbers in names ("4 Novembre", "XX Settembre").
@@ -67,23 +75,53 @@ _CAP_NAME = (rf"(?:{_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,2}}(?=\s+[{_UP}]))"
              rf"(?:\s+(?:{_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,2}}(?=\s+[{_UP}]))){{0,5}}")
 _LOW_NAME = rf"[{_LOW}{_UP}][{_LOW}{_UP}'’]*(?:\s+[{_LOW}{_UP}][{_LOW}{_UP}'’]*){{0,4}}"
 _CIVIC_MARK = r"(?i:n\.|n°|nr\.?|numero|civico)"
-_CIVIC = r"(?P<num>\d{1,4})(?:\s?/\s?[A-Za-z0-9]{1,3}|[A-Za-z](?![A-Za-z])|\s+bis\b)?"
+_CIVIC = r"(?P<num>\d{1,4})(?:\s?/\s?[A-Za-z0-9]{1,3}(?!\w)|[A-Za-z](?![A-Za-z])|\s+bis\b)?"
 #: a number that counts something, not a civic number ("via web 2 volte", "corso Excel 12 ore").
 _NOT_CIVIC = (r"(?!\s*(?i:volt[ae]|minut[oi]|or[ae]\b|giorn[oi]|mes[ei]|ann[oi]|settiman[ae]|euro|€|%|km|metri|m\b"
-              r"|persone|pagine|stelle|punti|su\s+\d))(?![.,:]\d)")
+              r"|persone|pagine|stelle|punti|su\s+\d"
+              r"|mal\b|stunden|minuten|tage|wochen|monate|jahre|times|minutes|hours|days|weeks|months|years"
+              r"|fois|heures|jours|semaines|mois|ans\b|krat|minut|ur\b|dni|tednov|mesecev|let\b|of\s+\d|von\s+\d|sur\s+\d))"
+              r"(?![.,:]\d)")
 _ADDRESS_RE = re.compile(
     rf"(?<![\w]){_STREET}\s+(?:{_CAP_NAME},?\s*(?:{_CIVIC_MARK}\s*)?|{_LOW_NAME}(?:,\s*{_CIVIC_MARK}?|\s+{_CIVIC_MARK})\s*)"
     rf"{_CIVIC}{_NOT_CIVIC}")
 
 
+# The street names of the other languages the questionnaires are offered in, civic number after
+# ("Bahnhofstraße 12", "Meraner Straße 5", "Rue de Tillier 3", "Prešernova ulica 5", "Trg svobode 3",
+# "Baker Street 12") or before ("12 rue Victor Hugo", "221B Baker Street").
+_FOREIGN_CAP = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)*"
+_FOREIGN_OF = r"(?:(?i:de\s+la|de\s+l['’]|de|du|des|d['’]|v|na|pri|ob|von|am|an\s+der|der|of|the)\s*)"
+_FOREIGN_NAME = rf"(?:{_FOREIGN_OF}?{_FOREIGN_CAP}|[{_LOW}]{{3,}}(?=\s*,?\s*\d)|\d{{1,2}}\.?(?=\s+[{_UP}{_LOW}]))(?:\s+(?:{_FOREIGN_OF}?{_FOREIGN_CAP}|[{_LOW}]{{3,}}(?=\s+\d))){{0,3}}"
+_ARTICLE = r"(?!(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Einen|The|A|An|La|Le|Les|Un|Une)\s)"
+_SUFFIX_STREET = (rf"[{_UP}][{_LOW}]*(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|gässchen)"
+                  rf"|{_ARTICLE}{_FOREIGN_CAP}\s+(?:Straße|Strasse|Str\.|Gasse|Weg|Platz|Allee)"
+                  rf"|{_ARTICLE}{_FOREIGN_CAP}(?:\s+{_FOREIGN_CAP})?\s+(?:ulica|cesta|Street|St\.|Road|Rd\.|Avenue|Lane|Square|Drive)")
+_PREFIX_STREET = (r"(?i:rue|avenue|av\.|boulevard|bd\.|place|chemin|allée|impasse|route|ulica|ul\.|cesta|trg"
+                  r"|stra(?:ß|ss)e|platz|gasse)")
+_FOREIGN_CIVIC = r"(?P<num>\d{1,4})(?:\s?/\s?[A-Za-z0-9]{1,3}(?!\w)|[A-Za-z](?![A-Za-z])|\s+(?:bis|ter)\b)?"
+_FOREIGN_ADDRESS_RE = re.compile(
+    rf"(?<![\w])(?:(?:{_SUFFIX_STREET})|{_PREFIX_STREET}\s+{_FOREIGN_NAME}),?\s*(?:{_CIVIC_MARK}\s*)?{_FOREIGN_CIVIC}"
+    rf"{_NOT_CIVIC}(?!\w)"
+    rf"|(?<![\w.,])(?P<lead>\d{{1,4}}[A-Za-z]?(?:\s+(?:bis|ter))?),?\s+(?:(?i:rue|avenue|boulevard|place|chemin|allée"
+    rf"|impasse)\s+{_FOREIGN_NAME}|{_FOREIGN_CAP}(?:\s+{_FOREIGN_CAP})?\s+(?:Street|St\.|Road|Rd\.|Avenue|Lane|Square|Drive))")
+
+
+def _civic(m: re.Match) -> bool:
+    """A civic number, not a year written after a street's name ("via Roma 2024" with no ``n.``)."""
+    num = m.group("num") or ""
+    return not (len(num) == 4 and num[:2] in ("19", "20") and not re.search(_CIVIC_MARK, m.group(0)))
+
+
 def addresses(text: str, counts: Counter) -> str:
     """Street addresses with a civic number: ``via Roma 12``, ``Piazza G. Garibaldi, 3/B``,
-    ``viale XX Settembre n. 45``, ``via dei mille, 7``. A lower-case street name needs a comma or
-    ``n.`` before the number ("via web 2 volte" stays); a year without ``n.`` is not a civic number."""
-    def accept(m: re.Match) -> bool:
-        num = m.group("num")
-        return not (len(num) == 4 and num[:2] in ("19", "20") and not re.search(_CIVIC_MARK, m.group(0)))
-    return scan(_ADDRESS_RE, text, "INDIRIZZO", accept, counts)
+    ``viale XX Settembre n. 45``, ``via dei mille, 7``; in the other languages of the
+    questionnaires ``Bahnhofstraße 12``, ``Rue de Tillier 3``, ``12 rue Victor Hugo``,
+    ``Prešernova ulica 5``, ``Trg svobode 3``, ``221B Baker Street``. A lower-case Italian street
+    name needs a comma or ``n.`` before the number ("via web 2 volte" stays); a year without ``n.``
+    is not a civic number."""
+    text = scan(_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
+    return scan(_FOREIGN_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
 
 
 __all__ = ["emails", "phones", "addresses", "phonenumbers"]

@@ -1,35 +1,69 @@
-"""Personal names after the phrases that introduce them.
+"""Personal names: after the phrases that introduce them, and wherever a listed given name stands
+beside another capitalised word.
 
-Recognised lead-ins: "mi chiamo", "il mio nome è", "(io) sono", "il sottoscritto"/"la
-sottoscritta", "firmato"/"f.to", "in fede", titles ("sig.", "sig.ra", "signor", "dott.",
-"dott.ssa", "dr.", "prof.", "avv.", "ing.", …) and a closing ("cordiali saluti", "distinti
-saluti", "un saluto", …) followed by a name on the same line after a comma or on the next line.
-A name is one to four capitalised words, with the particles of Italian surnames (De Luca,
-Di Stefano, D'Amico, Dell'Acqua, Anna Maria De' Medici); after "mi chiamo" a name in lower case
-is taken too. The lead-in is kept; the name becomes ``[NOME]``.
+:func:`names` takes a name after a lead-in, in each language the questionnaires are offered in:
+- Italian: "mi chiamo", "il mio nome è", "(io) sono", "il sottoscritto"/"la sottoscritta",
+  "firmato"/"f.to", "in fede", titles ("sig.", "sig.ra", "signor", "dott.", "dott.ssa", "dr.",
+  "prof.", "avv.", "ing.", …);
+- English: "my name is", "I am"/"I'm", "Mr", "Mrs", "Ms", "Miss";
+- German: "mein Name ist", "ich heiße", "Herr", "Frau";
+- French: "je m'appelle", "mon nom est", "je suis", "M.", "Mme", "Monsieur", "Madame";
+- Slovenian: "ime mi je", "moje ime je", "sem", "gospod", "gospa", "g.", "ga.";
+and after a closing ("cordiali saluti", "kind regards", "mit freundlichen Grüßen", "cordialement",
+"lep pozdrav", …) on the same line after a comma or on the next line. A name is one to four
+capitalised words with the particles of surnames (De Luca, Di Stefano, D'Amico, Dell'Acqua, Anna
+Maria De' Medici, von Aufschnaiter), or up to four words in capitals when one of them is a listed
+given name ("MI CHIAMO MARIO ROSSI"); after "mi chiamo", "my name is", … a name in lower case is
+taken too. The lead-in is kept; the name becomes ``[NOME]``.
+
+:func:`listed_names` takes, with no lead-in, two to four capitalised words (or words in capitals)
+of which one is a given name of :data:`privacy.given_names.GIVEN_NAMES` and another is not a
+common word: "Giulia Esposito", "Rossi Mario", "MARIO ROSSI". Not taken: a lone given name
+("Marco allo sportello"), a name that names a place or an institution (the word before it is
+"via", "San", "ospedale", "liceo", …: "Ospedale Sandro Pertini", "Santa Maria Novella"), and at
+the start of a sentence a surname-first pair followed by more words ("Ottimo Marco, …" is taken,
+"Ottimo Marco allo sportello" is not).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-_UP = "A-ZÀ-ÖØ-Þ"
-_LOW = "a-zà-öø-ÿ"
+from .given_names import GIVEN_NAMES
+
+#: the letters of the questionnaires' languages, for character classes: Italian, German (ß), French,
+#: Slovenian (č, š, ž) and the Croatian and Serbian letters of names written in Italy (ć, đ).
+UPPER = "A-ZÀ-ÖØ-ÞČŠŽĆĐ"
+LOWER = "a-zß-öø-ÿčšžćđ"
+_UP, _LOW = UPPER, LOWER
 _WORD = rf"(?:[{_UP}][{_LOW}]*['’])?[{_UP}][{_LOW}]+|[{_UP}][{_LOW}]?['’]\s?[{_UP}][{_LOW}]+"
+_CAPS_WORD = rf"[{_UP}]{{2,}}(?:['’][{_UP}]{{2,}})?"
 _PARTICLE = r"(?:de|di|da|del|della|dei|degli|dello|de['’]|d['’]|lo|la|van|von|le|li)"
 _NAME = rf"(?:{_WORD})(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_WORD})){{0,3}}"
+_CAPS_NAME = rf"{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,3}}(?![{_UP}{_LOW}\]])"
 _LEAD = (r"(?i:mi\s+chiamo|il\s+mio\s+nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
          r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?)|dott(?:\.\s?ssa|\.|oressa|or)"
-         r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor)|avv\.|ing\.|geom\.|rag\.)")
-_CLOSING = r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|saluti|grazie\s+e\s+saluti|in\s+fede)"
+         r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor)|avv\.|ing\.|geom\.|rag\."
+         r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
+         r"|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e|(?:herrn?|frau)(?:\s+(?:dr|prof|dipl\.-?ing)\.)?"
+         r"|je\s+m['’]appelle|mon\s+nom\s+est|je\s+suis|mme\.?|mlle\.?|monsieur|madame|m\."
+         r"|ime\s+mi\s+je|moje\s+ime\s+je|sem|gospod|gospa|g\.|ga\.)")
+_CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|saluti|grazie\s+e\s+saluti|in\s+fede"
+            r"|(?:kind(?:est)?|best|warm)\s+regards|regards|best\s+wishes|(?:yours\s+)?sincerely|yours\s+faithfully"
+            r"|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:freundliche|viele|liebe)\s+gr(?:ü|ue)(?:ß|ss)e|mfg"
+            r"|(?:bien\s+)?cordialement|(?:meilleures\s+)?salutations|bien\s+à\s+vous"
+            r"|lep\s+pozdrav|lepo\s+pozdravljeni|s\s+spoštovanjem)")
 _NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+|(?<!\w){_CLOSING}[ \t]*(?:[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*))"
-    rf"(?P<name>{_NAME})")
+    rf"(?:(?P<name>{_NAME})|(?P<caps>{_CAPS_NAME}))")
+_LOWER_LEAD = (r"(?i:mi\s+chiamo|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
+               r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je)")
 _LOWER_NAME_RE = re.compile(
-    rf"(?P<lead>(?<!\w)(?i:mi\s+chiamo|il\s+mio\s+nome\s+(?:è|e['’`]|é))[:,]?\s+)"
+    rf"(?P<lead>(?<!\w){_LOWER_LEAD}[:,]?\s+)"
     rf"(?P<name>[{_LOW}]+(?:\s+(?:{_PARTICLE}\s+)?[{_LOW}]+)?)")
 
-#: capitalised words that follow a lead-in and are not names (checked on the first word).
+#: capitalised words that follow a lead-in or stand beside a given name and are not names (checked
+#: as written and capitalised, so "MOLTO" is "Molto").
 NOT_NAMES = frozenset("""
 Molto Poco Abbastanza Davvero Veramente Proprio Stato Stata Stati State Soddisfatto Soddisfatta Soddisfatti
 Insoddisfatto Insoddisfatta Contento Contenta Contenti Deluso Delusa Delusi Riuscito Riuscita Rimasto Rimasta
@@ -43,16 +77,51 @@ Maggio Giugno Luglio Agosto Settembre Ottobre Novembre Dicembre Sì Si No Bene M
 Cordiali Distinti Saluti Team Staff Segreteria Direzione Redazione Spid Cie Pec App Web Sito Portale
 Sindaco Sindaca Assessore Assessora Presidente Direttore Direttrice Responsabile Dirigente Funzionario Funzionaria
 Impiegato Impiegata Medico Dottore Dottoressa Operatore Operatrice Addetto Addetta Segretario Segretaria
+Ciao Caro Cara Cari Care Gentile Gentili Gentilissimo Gentilissima Egregio Egregia Spettabile Spett Ottimo Ottima
+Pessimo Pessima Bravo Brava Bravi Brave Complimenti Ringrazio Ringraziamo Papa Don Suor Padre Santo Santa San
+Sant Beato Beata Signor Signora Signore Sig Dott Prof Avv Ing Buon Buona Buone Auguri Viva Evviva
+Dear Hi Hello Thanks Thank Very Happy Not The An It This That Good Great Bad Satisfied Unhappy Glad Sorry
+Hallo Liebe Lieber Sehr Danke Guten Doktor Der Die Das Ein Eine Nicht Zufrieden Herr Frau Gemeinde
+Bonjour Merci Très Les Une Satisfait Satisfaite Madame Monsieur Commune
+Pozdravljeni Hvala Zelo Zadovoljen Zadovoljna Dober Občina Gospod Gospa
 """.split())
 
-#: words ending a lower-case name after "mi chiamo" ("mi chiamo mario e vorrei…").
+#: the word before a name that makes it the name of a place, a building or an institution:
+#: "via Giuseppe Verdi", "Santa Maria Novella", "Ospedale Sandro Pertini", "liceo Enrico Fermi".
+PLACE_WORDS = frozenset("""
+via viale piazza piazzale piazzetta corso largo vicolo vico strada contrada località borgo lungomare
+lungotevere salita traversa galleria calle fondamenta rione frazione ponte porta villa palazzo parco
+giardino giardini stazione aeroporto porto ospedale policlinico clinica presidio istituto liceo scuola
+università ateneo collegio convitto teatro cinema museo biblioteca chiesa basilica duomo cattedrale
+santuario fondazione circolo centro premio caserma hotel albergo stadio palazzetto piscina cimitero
+san santa santo sant s beato beata papa re regina principe principessa
+rue avenue place boulevard chemin straße strasse platz ulica cesta trg street road square
+""".split())
+
+#: words ending a lower-case name after "mi chiamo", "my name is", … ("mi chiamo mario e vorrei…").
 _STOP_LOWER = frozenset("""e ed ma però per non ho sono vorrei volevo abito vivo che il la lo i gli le un una
-uno da di in con su a al alla del della anche già ancora sto stavo sempre mai oggi ieri""".split())
+uno da di in con su a al alla del della anche già ancora sto stavo sempre mai oggi ieri
+and but i am and from und aber ich bin et mais je suis in ampak sem""".split())
+
+
+def _not_a_name(word: str) -> bool:
+    word = word.rstrip("'’")
+    return word in NOT_NAMES or word.capitalize() in NOT_NAMES
+
+
+def _has_given_name(words: list[str]) -> bool:
+    return any(w.capitalize() in GIVEN_NAMES for w in words)
 
 
 def names(text: str, counts: Counter) -> str:
+    """Names after a lead-in or a closing (see the module's docstring)."""
     def sub(m: re.Match) -> str:
-        if m.group("name").split()[0].rstrip("'’") in NOT_NAMES:
+        name = m.group("name")
+        if name is None:
+            words = m.group("caps").split()
+            if _not_a_name(words[0]) or not _has_given_name(words):
+                return m.group(0)
+        elif _not_a_name(name.split()[0]):
             return m.group(0)
         counts["NOME"] += 1
         return m.group("lead") + "[NOME]"
@@ -72,3 +141,62 @@ def names(text: str, counts: Counter) -> str:
 
     text = _NAME_RE.sub(sub, text)
     return _LOWER_NAME_RE.sub(sub_lower, text)
+
+
+# --- names with no lead-in ----------------------------------------------------------------------------
+_CAP_PARTICLE = r"(?:De|Di|Da|Del|Della|Dei|Degli|Dello|Dal|Dalla|Dall['’]|Dell['’]|De['’]|D['’]|Lo|La|Li|Van|Von|von)"
+_RUN_RE = re.compile(
+    rf"(?<![\w\[.'’])(?P<run>(?:{_WORD})(?:[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?(?:{_WORD})){{1,4}}"
+    rf"|{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{1,4}})(?![\w\]'’])")
+#: the cheap test before :data:`_RUN_RE`: two capitalised words (or two words in capitals) in a row.
+_RUN_GATE = re.compile(rf"[{_UP}][{_LOW}]+[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?[{_UP}]|[{_UP}]{{2,}}[ \t]+[{_UP}]{{2}}")
+_PREVIOUS_WORD = re.compile(r"([\w'’.]+)[ \t]*$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?;:\n])[\s\"«“(]*$")
+_PARTICLES = frozenset("De Di Da Del Della Dei Degli Dello Dal Dalla Lo La Li Van Von von".split())
+
+
+def listed_names(text: str, counts: Counter) -> str:
+    """Names with no lead-in, recognised by a listed given name (see the module's docstring)."""
+    if not _RUN_GATE.search(text):
+        return text
+    out, pos = [], 0
+    for m in _RUN_RE.finditer(text):
+        span = _name_in_run(text, m)
+        if span is None:
+            continue
+        start, end = span
+        out.append(text[pos:start] + "[NOME]")
+        pos = end
+        counts["NOME"] += 1
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _name_in_run(text: str, m: re.Match) -> tuple[int, int] | None:
+    """The span of the name in a run of capitalised words, or None when the run holds none."""
+    words = [(w.group(), m.start() + w.start()) for w in re.finditer(r"\S+", m.group("run"))]
+    before = _PREVIOUS_WORD.search(text, 0, m.start())
+    previous = before.group(1).lower().rstrip(".'’") if before else ""
+    # leading greetings and common words are not part of the name ("Grazie Maria Rossi"); a place
+    # word makes the rest a place's name ("Liceo Enrico Fermi")
+    while words and (_not_a_name(words[0][0]) or words[0][0].lower() in PLACE_WORDS) \
+            and words[0][0] not in _PARTICLES:
+        previous = words[0][0].lower().rstrip(".'’")
+        words.pop(0)
+    if previous in PLACE_WORDS:
+        return None
+    while words and (_not_a_name(words[-1][0]) or words[-1][0] in _PARTICLES):
+        words.pop()
+    plain = [w for w, _ in words if w not in _PARTICLES]
+    if len(plain) < 2 or not _has_given_name(plain) or any(_not_a_name(w) for w in plain):
+        return None
+    if all(w.capitalize() in GIVEN_NAMES for w in plain[:1]):
+        pass  # given name first: "Giulia Esposito"
+    else:  # surname first: "Rossi Mario"; at a sentence's start only when nothing follows the name
+        start = words[0][1]
+        end = words[-1][1] + len(words[-1][0])
+        if _SENTENCE_START.search(text, 0, start) and re.match(r"[ \t]*[\w(]", text[end:]):
+            return None
+    return words[0][1], words[-1][1] + len(words[-1][0])

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from .contacts import addresses, emails, phones
 from .identifiers import cards, codici_fiscali, documents, ibans, partite_iva, plates, tessere
-from .names import names
+from .names import listed_names, names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "DOCUMENTO", "TARGA", "INDIRIZZO", "NOME")
@@ -24,10 +24,17 @@ _DATE_TIME = re.compile(r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _EMAIL_WORDS = ("@", "%40", " at ", "(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "chiocciola")
 _NAME_WORDS = ("sono", "chiam", "nome", "sottoscritt", "firmat", "f.to", "fede", "sig", "dott", "dr.", "prof",
-               "avv.", "ing.", "geom.", "rag.", "salut")
+               "avv.", "ing.", "geom.", "rag.", "salut",
+               "name", "i am", "i'm", "i’m", "mr", "ms", "miss", "regards", "wishes", "sincerely", "faithfully",
+               "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
+               "appelle", "nom est", "suis", "mme", "mlle", "monsieur", "madame", "m.", "cordialement",
+               "ime ", "sem", "gospod", "gospa", "g.", "ga.", "pozdrav", "spoštovanjem")
 _STREET_WORDS = ("via", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso", "c.so", "largo", "vico", "strada",
                  "contrada", "c.da", "localit", "loc.", "borgo", "lungo", "salita", "traversa", "circonvallazione",
-                 "galleria", "calle", "fondamenta", "rione", "frazione", "fraz.")
+                 "galleria", "calle", "fondamenta", "rione", "frazione", "fraz.",
+                 "stra", "str.", "gasse", "weg", "platz", "allee", "ring", "rue", "avenue", "av.", "boulevard", "bd.",
+                 "place", "chemin", "allée", "impasse", "route", "ulica", "ul.", "cesta", "trg", "street", "st.",
+                 "road", "rd.", "lane", "square", "drive")
 _DOC_WORDS = ("passaporto", "identit", "c.i.", "document", "patente", "soggiorno")
 
 
@@ -67,7 +74,7 @@ def _redact(text: str, counts: Counter) -> str:
             text = addresses(text, counts)
     if _has(low, _NAME_WORDS):
         text = names(text, counts)
-    return text
+    return listed_names(text, counts)
 
 
 #: texts up to this length are redacted through a bounded cache (:func:`redact_short`): the short

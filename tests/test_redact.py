@@ -41,6 +41,10 @@ EMAIL = [
     ("mario.rossi @ libero . it", "[EMAIL]"),
     ("scrivi a mario@libero.it. Grazie", "scrivi a [EMAIL]. Grazie"),
     ("info(chiocciola)comune.it", "[EMAIL]"),
+    # the local part's dots spelled out too: nothing of it is left
+    ("mario punto rossi chiocciola gmail punto com", "[EMAIL]"),
+    ("scrivi a mario (dot) rossi (at) libero (dot) it grazie", "scrivi a [EMAIL] grazie"),
+    ("Tutto bene punto mario@x.it", "Tutto bene punto [EMAIL]"),
 ]
 
 PHONE = [
@@ -118,6 +122,21 @@ INDIRIZZO = [
     ("v.le Mazzini 3", "[INDIRIZZO]"),
     ("via roma n. 5", "[INDIRIZZO]"),
     ("Località Case Sparse 3", "[INDIRIZZO]"),
+    ("Via Roma 12 / Romstraße 12", "[INDIRIZZO] / [INDIRIZZO]"),
+    # the other languages of the questionnaires (German, French, Slovenian, English)
+    ("Ich wohne in der Bahnhofstraße 12, Bozen", "Ich wohne in der [INDIRIZZO], Bozen"),
+    ("Hauptstr. 5, Meran", "[INDIRIZZO], Meran"),
+    ("Meraner Straße 5", "[INDIRIZZO]"),
+    ("Runkelsteinerstraße 23/A", "[INDIRIZZO]"),
+    ("Rue de Tillier 3, Aoste", "[INDIRIZZO], Aoste"),
+    ("j'habite 12 rue Victor Hugo", "j'habite [INDIRIZZO]"),
+    ("Avenue du Conseil des Commis 25", "[INDIRIZZO]"),
+    ("Prešernova ulica 5", "[INDIRIZZO]"),
+    ("Trg svobode 3", "[INDIRIZZO]"),
+    ("Tržaška cesta 12", "[INDIRIZZO]"),
+    ("ul. Brdo 4", "[INDIRIZZO]"),
+    ("I live at 12 Baker Street, London", "I live at [INDIRIZZO], London"),
+    ("Baker Street 221B", "[INDIRIZZO]"),
 ]
 
 NOME = [
@@ -138,6 +157,36 @@ NOME = [
     ("Il sottoscritto Rossi Mario", "Il sottoscritto [NOME]"),
     ("Grazie. Cordiali saluti\n\nPietro Gallo", "Grazie. Cordiali saluti\n\n[NOME]"),
     ("In fede\nMarco Bianchi", "In fede\n[NOME]"),
+    # in capitals, after a lead-in, when one word is a given name
+    ("MI CHIAMO MARIO ROSSI", "MI CHIAMO [NOME]"),
+    ("SONO GIULIA BIANCHI E NON RIESCO", "SONO [NOME] E NON RIESCO"),
+    # no lead-in: a listed given name beside another capitalised word, in either order
+    ("ringrazio Mario Rossi dello sportello", "ringrazio [NOME] dello sportello"),
+    ("mia figlia Giulia Esposito non riesce ad accedere", "mia figlia [NOME] non riesce ad accedere"),
+    ("per conto di mia madre Giuseppina Russo", "per conto di mia madre [NOME]"),
+    ("la pratica di Bianchi Laura è ferma", "la pratica di [NOME] è ferma"),
+    ("Rossi Mario, via Roma", "[NOME], via Roma"),
+    ("Esposito Gennaro", "[NOME]"),
+    ("ROSSI MARIO", "[NOME]"),
+    ("Grazie Maria Teresa Russo!", "Grazie [NOME]!"),
+    ("Il Sindaco Roberto Gualtieri ha risposto", "Il Sindaco [NOME] ha risposto"),
+    # the other languages of the questionnaires
+    ("My name is Sarah Connor and the site was slow", "My name is [NOME] and the site was slow"),
+    ("I'm John Smith, the form crashed", "I'm [NOME], the form crashed"),
+    ("my name is john smith", "my name is [NOME]"),
+    ("Kind regards,\nPeter Parker", "Kind regards,\n[NOME]"),
+    ("Mr Smith at the desk was kind", "Mr [NOME] at the desk was kind"),
+    ("Mein Name ist Hans Müller, alles gut", "Mein Name ist [NOME], alles gut"),
+    ("Ich heiße Josef Oberhofer", "Ich heiße [NOME]"),
+    ("Mit freundlichen Grüßen\nMaria Pichler", "Mit freundlichen Grüßen\n[NOME]"),
+    ("Herr Gruber am Schalter war sehr nett", "Herr [NOME] am Schalter war sehr nett"),
+    ("Frau Dr. Unterkircher", "Frau Dr. [NOME]"),
+    ("Je m'appelle Pierre Dupont", "Je m'appelle [NOME]"),
+    ("Cordialement, Jeanne Martin", "Cordialement, [NOME]"),
+    ("Mme Bérard au guichet", "Mme [NOME] au guichet"),
+    ("Ime mi je Janez Novak", "Ime mi je [NOME]"),
+    ("Lep pozdrav,\nŠpela Kovačič", "Lep pozdrav,\n[NOME]"),
+    ("gospa Žnidaršič je bila prijazna", "gospa [NOME] je bila prijazna"),
 ]
 
 TABLES = {"CF": CF, "EMAIL": EMAIL, "PHONE": PHONE, "IBAN": IBAN, "CARTA": CARTA, "PIVA": PIVA, "TS": TS,
@@ -208,6 +257,42 @@ ORDINARY = [
     "in Piazza San Marco c'erano 50 persone",
     "valutazione 5 stelle su 5, 100% consigliato",
     "Sono le 9.00 e sono in fila dalle 7.45",
+    # places and institutions named after people, greetings, capitals that are not names
+    "Ospedale Sandro Pertini molto efficiente",
+    "alla stazione di Santa Maria Novella",
+    "Liceo Enrico Fermi, iscrizione online",
+    "in Via Giuseppe Verdi non c'è parcheggio",
+    "Corso Vittorio Emanuele chiuso",
+    "Aeroporto Leonardo da Vinci",
+    "San Giovanni Rotondo, ASL Foggia",
+    "Grazie Marco, gentilissimo",
+    "Ottimo Marco allo sportello",
+    "SERVIZIO PESSIMO, TEMPI LUNGHI",
+    "SONO ARRABBIATO PER IL RITARDO",
+    "SONO MOLTO SODDISFATTO",
+    "Il Comune di Roma Capitale ha risposto",
+    "Buon Natale a tutti",
+    "Agenzia delle Entrate Riscossione",
+    "Carta d'Identità Elettronica pronta",
+    "Fascicolo Sanitario Elettronico",
+    "Via Roma chiusa per lavori",
+    "sempre Lento il Sito",
+    "Ho usato Google Chrome su Windows",
+    "Ho scritto punto e basta",
+    # the other languages of the questionnaires
+    "The site was great, Very Good Service",
+    "I am Happy with the service",
+    "I waited 3 hours and the page 3 of the form failed",
+    "Ich bin Rentner und zufrieden",
+    "Die Gemeinde Bozen war schnell",
+    "Der Weg 3 mal gemacht, Seite 12 der Anleitung",
+    "Die Straße 2024 war gesperrt",
+    "Sehr Gut, Danke",
+    "Je suis content du service",
+    "la Place Chanoux 2 fois",
+    "Sem zadovoljen s storitvijo",
+    "Občina Trst je hitra",
+    "Tržaška cesta 2024",
 ]
 
 

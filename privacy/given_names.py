@@ -1,0 +1,49 @@
+"""Given names that mark a personal name where no phrase introduces it.
+
+Used by :func:`privacy.names.listed_names`: "ho parlato con Giulia Esposito", "Rossi Mario, via
+Roma 1", "MARIO ROSSI". The list holds the given names most often registered in Italy (Istat's
+yearly tables of births, older cohorts included) and those common among the country's language
+minorities (German, French, Slovenian) and its largest foreign-born communities. Names that are
+also ordinary capitalised words in a comment ("Felice", "Natale", "Vera", "Sole", "Gioia",
+"Speranza", "Fortunato", "Will", "Hope", "Grace") are left out on purpose: a name is taken only
+beside another capitalised word, and these would take greetings and wishes with it.
+"""
+from __future__ import annotations
+
+GIVEN_NAMES = frozenset("""
+Abele Achille Adamo Adelmo Adolfo Adriano Agostino Alberto Albino Alda Alessandra Alessandro Alessia
+Alessio Alfio Alfonso Alfredo Alice Alida Alma Alvaro Amalia Ambra Ambrogio Amelia Amerigo Anastasia
+Andrea Angela Angelica Angelo Anita Anna Annalisa Annamaria Antonella Antonietta Antonino Antonio Arianna
+Armando Arnaldo Arturo Assunta Attilio Augusto Aurora Barbara Bartolomeo Beatrice Benedetta Benito
+Bernardo Bettina Bianca Brigida Bruna Bruno Camilla Carla Carlo Carmela Carmelo Carmen Carolina Caterina
+Cecilia Cesare Chiara Cinzia Claudia Claudio Clara Concetta Corrado Cosimo Costantino Cristian Cristiana
+Cristina Cristiano Daniela Daniele Dario Davide Debora Denis Denise Diego Dino Domenico Donato Edoardo
+Elena Eleonora Elia Elisa Elisabetta Emanuela Emanuele Emilia Emiliano Emilio Emma Enrico Enzo Ermanno
+Erica Ernesto Ester Ettore Eugenio Eva Fabiana Fabio Fabrizio Federica Federico Fernando Filippo
+Fiorella Flavia Flavio Franca Francesca Francesco Franco Gabriele Gabriella Gaetano Gemma Giacomo
+Gian Giancarlo Gianfranco Gianluca Gianluigi Gianna Gianni Gianpaolo Giacinto Gigi Gilberto Gina Gino Giorgia
+Giorgio Giovanna Giovanni Girolamo Gisella Giulia Giuliana Giuliano Giulio Giuseppa Giuseppe Giuseppina
+Gloria Graziella Gregorio Guglielmo Guido Ignazio Ilaria Immacolata Ines Irene Isabella Ivan Ivana
+Jacopo Jessica Katia Lara Laura Leonardo Letizia Lia Liliana Lina Lino Livia Lorena Lorenzo Loredana
+Luana Luca Lucia Luciana Luciano Lucio Luigi Luigia Luisa Maddalena Manuel Manuela Marcella Marcello
+Marco Margherita Maria Marianna Mariangela Mariano Marilena Marina Mario Marisa Marta Martina Massimo
+Matilde Matteo Mattia Maurizio Mauro Michela Michele Milena Mirella Mirko Monica Nadia Nicola Nicoletta
+Nicolò Niccolò Nino Noemi Nunzia Olga Oreste Orazio Orlando Ornella Osvaldo Ottavio Paola Paolo Pasquale
+Patrizia Patrizio Pierluigi Piero Pietro Pina Pino Raffaele Raffaella Renata Renato Renzo Riccardo
+Rinaldo Rita Roberta Roberto Rocco Rodolfo Romina Rosa Rosalba Rosalia Rosanna Rosaria Rosario
+Rossana Rossella Ruggero Sabrina Salvatore Samuele Sandra Sandro Sara Sebastiano Serena Sergio Silvana
+Silvia Silvio Simona Simone Sofia Sonia Stefania Stefano Susanna Tatiana Teresa Tiziana Tiziano Tommaso
+Tullio Ugo Umberto Valentina Valentino Valeria Valerio Vanessa Vincenza Vincenzo Viola Virginia
+Vito Vittoria Vittorio Walter Zaira
+Addolorata Agata Annunziata Calogero Carmine Ciro Filomena Gennaro Nunzio Santina
+Andreas Anton Christian Christine Elisabeth Florian Franz Georg Hans Heinrich Helga Helmut Herbert
+Hermann Ingrid Johann Josef Jürgen Karl Klaus Lukas Magdalena Manfred Markus Martin Matthias Maximilian
+Michael Monika Peter Reinhold Sabine Sebastian Siegfried Stefan Thomas Ursula Werner Wolfgang
+Alain André Cédric Didier Françoise Frédéric Geneviève Jacques Jean Jeanne Julien Marie Michel Nathalie
+Nicolas Philippe Pierre Sylvie Thierry
+Aleš Andrej Bojan Boris Darko Igor Jana Janez Jože Katarina Marjan Marko Matej Miha Mojca Nataša Nina Primož
+Sašo Špela Tanja Tina Urška Vesna Zoran Žiga
+Ahmed Alexandru Ana Andrei Elena Fatima Gheorghe Hassan Ion Ioana Karim Mohamed Mohammed Mihai Natalia
+Oksana Olena Rachid Vasile Youssef Yassine
+David Elizabeth George Jack James Jennifer John Joseph Mary Michael Paul Richard Robert Sarah Steven William
+""".split())
