@@ -96,7 +96,7 @@ def test_funnel_curves_span_the_whole_n_range_on_integers_and_say_when_they_are_
 def test_empirical_bayes_intervals_stay_on_the_0_to_100_scale(tmp_path):
     # two small units near the top: the normal posterior interval reached past 100 % ("67 – 115")
     rows = [web(entity, rating, period="2026-10") for entity, ratings in
-            (("c_h501", [5, 5, 5, 5, 4]), ("c_f205", [5, 4, 5, 5, 5, 4, 5, 2, 5]))
+            (("c_h501", [5, 5, 5, 5, 5]), ("c_f205", [5, 5, 5, 5, 5, 4, 5, 5, 5]))
             for rating in ratings]
     write(tmp_path, rows)
     client = api_client(Settings(data_dir=tmp_path))
@@ -194,3 +194,34 @@ def test_the_api_defaults_to_the_latest_complete_period_and_says_so(tmp_path):
     assert [r["period"] for r in body["rows"]] == ["2025-02"]  # not every period pooled or listed
     ranged = api_client(Settings(data_dir=tmp_path)).get("/api/v1/indicators?by=&from=2025-01&to=2025-02").get_json()
     assert [r["period"] for r in ranged["rows"]] == ["2025-01", "2025-02"] and ranged["period"]["note"] is None
+
+
+def test_a_cells_figures_agree_with_one_another_however_small_the_cell(tmp_path):
+    # every count of a cell carries its own noise: over the perturbed n, a cell of five answers
+    # published "yes 80 %, partly 60 %, no 0 %" (140 %) beside a distribution of 57 / 43 %
+    rows = []
+    for e in range(40):
+        for i in range(5 + e % 4):
+            answer = ("yes", "partly", "no")[(e + i * i) % 3]
+            r = response(entity=f"c_{e:04d}", questionnaire="mod-tributi", service_type="tributi.pagamento")
+            r.update(task_completed={"yes": 100.0, "partly": 50.0, "no": 0.0}[answer], task_completed_raw=answer,
+                     task_completed_scale="yes-partly-no")
+            r["module_scores"] = [("mod-tributi:receipt", 100.0 if (e + i) % 3 else 0.0)]
+            rows.append(r)
+    write(tmp_path, rows)
+    client = api_client(Settings(data_dir=tmp_path))
+    tasks = client.get("/api/v1/indicators?indicator=task_completed&freq=A&by=entity").get_json()["rows"]
+    published = [r for r in tasks if r["n"] is not None]
+    assert len(published) >= 30
+    for row in published:
+        shares = {a: s["share"] for a, s in row["shares"].items()}
+        assert sum(shares.values()) == pytest.approx(100, abs=0.1), row
+        assert shares["yes"] == pytest.approx(row["distribution"].get("100", 0), abs=0.01), row
+        assert shares["no"] == pytest.approx(row["distribution"].get("0", 0), abs=0.01), row
+        assert row["positive_share"] == shares["yes"]
+    receipts = client.get("/api/v1/indicators?indicator=mod-tributi:receipt&freq=A&by=entity").get_json()["rows"]
+    published = [r for r in receipts if r["n"] is not None and r["mean"] is not None]
+    assert len(published) >= 30
+    for row in published:  # a yes/no item: its positive share is its mean and its distribution's "yes"
+        assert row["positive_share"] == pytest.approx(row["mean"], abs=0.01), row
+        assert row["positive_share"] == pytest.approx(row["distribution"].get("100", 0), abs=0.01), row

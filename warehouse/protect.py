@@ -15,12 +15,15 @@ query, format and period range. Then:
   the published n as the sample size of the intervals (:func:`warehouse.stats.score_statistics`,
   :func:`warehouse.stats.share_statistics`). The headline of a score indicator, the *positive share*
   (``top2*`` columns: the top categories of each item's own scale, the happy face, "yes"), is the
-  perturbed count of positive answers over the published n, with a Wilson interval; it is
+  perturbed count of positive answers over the sum of the perturbed answer categories — the
+  denominator of the distribution, so a cell's figures agree with one another (a yes/no item's
+  positive share is its distribution's "yes") — with a Wilson interval at the published n; it is
   comparable across instruments. The mean is published only where the cell's answers come from one
   scale, instrument, wording and series (``mean_status``: ``ok``, ``degenerate`` (sd = 0),
   ``undefined`` (n < 2) or the comparability guard's reason, e.g. ``mixed_scales``, when the mean is
   withheld; the cell's ``pool`` column, its questionnaire versions, decides). ``task_completed``
-  publishes the shares of yes / partly / no (``share_yes*``, …) and no mean.
+  publishes the shares of yes / partly / no (``share_yes*``, …; over the same denominator, so they
+  add up to 100 and equal its distribution) and no mean.
 - Published cells with n < ``low_n`` are flagged ``OBS_STATUS=U``.
 
 Comparisons (:mod:`warehouse.compare`) are computed from published cells only.
@@ -142,15 +145,18 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
         cols["mean_status"] = np.where(withheld, refusal, m["status"]).astype(object)
         for name, src in (("mean", "mean"), ("mean_lower", "lower"), ("mean_upper", "upper"), ("sd", "sd")):
             cols[name] = np.where(withheld, np.nan, m[src].astype(float))
-        share, lo, hi = stats.positive_share(np.clip(counts[:, cats.index(_POS)], 0, np.nan_to_num(nf)), nf)
+        # Every share of a cell has one denominator: the answers of its perturbed categories, as its
+        # distribution has. Over the perturbed n they disagreed within the cell (yes 80 %, partly
+        # 60 % at n = 5; "yes" 100 % beside a distribution of 67 % yes): each count has its own noise.
+        answered = np.clip(pts, 0, None).sum(axis=1)
+        share, lo, hi = stats.share_of_answers(counts[:, cats.index(_POS)], answered, nf)
         cols["top2"], cols["top2_lower"], cols["top2_upper"] = share, lo, hi
         for j, c in enumerate(points_cats):
             cols[f"dist_{c}"] = 100 * shares[:, j]
         if indicator == TASK:
-            tk = np.column_stack([pts[:, points_cats.index(TASK_POINTS[a])] for a in TASK_POINTS])
-            share, lo, hi = stats.share_statistics(tk, nf)
-            for j, a in enumerate(TASK_POINTS):
-                cols[f"share_{a}"], cols[f"share_{a}_lower"], cols[f"share_{a}_upper"] = share[:, j], lo[:, j], hi[:, j]
+            for a, point in TASK_POINTS.items():
+                share, lo, hi = stats.share_of_answers(pts[:, points_cats.index(point)], answered, nf)
+                cols[f"share_{a}"], cols[f"share_{a}_lower"], cols[f"share_{a}_upper"] = share, lo, hi
     else:
         share, lo, hi = stats.share_statistics(counts, nf)
         for j, c in enumerate(cats):

@@ -163,6 +163,24 @@ def positive_share(k, n, level: float = 0.95):
     return share, 100 * lo, 100 * hi
 
 
+def share_of_answers(k, answered, n, level: float = 0.95):
+    """The share (%) ``k / answered`` — one category of a cell among the answers of all its categories —
+    with a Wilson interval (%) for that share at sample size ``n`` (the cell's published n); NaN
+    where ``answered`` or ``n`` is 0. ``k`` is clipped to [0, answered], so the share stays in [0, 100].
+
+    Under the cell-key method every count has its own noise, so a category's count over the
+    perturbed n and the distribution (each count over the sum of the counts) disagree; one
+    denominator keeps a cell's figures coherent: shares of exclusive categories add up to 100.
+    """
+    answered, n = np.asarray(answered, dtype=float), np.asarray(n, dtype=float)
+    k = np.clip(np.asarray(k, dtype=float), 0, answered)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(answered > 0, k / np.where(answered > 0, answered, 1), np.nan)
+    ok = (answered > 0) & (np.nan_to_num(n) > 0)
+    lo, hi = wilson(np.where(ok, p * np.nan_to_num(n), 0), np.where(ok, n, 0), level)
+    return np.where(ok, 100 * p, np.nan), 100 * lo, 100 * hi
+
+
 def category_shares(counts, n, level: float = 0.95) -> dict[str, tuple]:
     """``{category: (share %, lower %, upper %)}`` for counts per category out of ``n`` respondents,
     each with a Wilson interval (per category, not simultaneous)."""
