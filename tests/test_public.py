@@ -132,10 +132,18 @@ def test_pages_in_two_languages_with_etag_and_nothing_beyond_the_release(site):
         assert "Set-Cookie" not in r.headers
     assert "Satisfaction" in site.get(f"/en/{Q}").get_data(as_text=True)
     assert site.get(f"/it/{Q}?period=2026-Q4&entity=c_h501").get_data() == site.get(f"/it/{Q}").get_data()
-    for url in ("/it/2026-Q4", "/fr/", "/it/service-types/nope", f"/releases/{Q}/v1/../../ckm-secret",
-                f"/releases/{Q}/v9/table.csv", f"/releases/{Q}/v1/other.csv", "/data/2026-Q4.json"):
-        r = site.get(url)
+    for url in (f"/releases/{Q}/v1/../../ckm-secret", f"/releases/{Q}/v9/table.csv", f"/releases/{Q}/v1/other.csv",
+                "/data/2026-Q4.json"):
+        r = site.get(url, headers={"Accept": "text/html,*/*"})
         assert r.status_code == 404 and r.json["fields"], url
+    # a page that is not there is a page, in the language of its address (it was JSON in the browser)
+    for url, lang, text in (("/it/2026-Q4", "it", "Pagina non trovata"), ("/en/service-types/nope", "en", "Page not found"),
+                            ("/fr/", "it", "Pagina non trovata")):
+        r = site.get(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+        html = r.get_data(as_text=True)
+        assert r.status_code == 404 and r.mimetype == "text/html" and f'<html lang="{lang}">' in html, url
+        assert text in html and f'href="/{lang}/"' in html, url
+    assert site.get("/it/2026-Q4", headers={"Accept": "application/json"}).json["fields"]
     assert site.post(f"/it/{Q}").status_code == 405
 
 
@@ -176,8 +184,14 @@ def test_a_quarter_without_comparable_means_shows_its_shares(tmp_path):
         for indicator in ("SATISFACTION", "TASK_COMPLETED"):
             row = re.search(rf'<tr data-indicator="{indicator}">(.*?)</tr>', html, re.S).group(1)
             assert re.search(r'<td data-col="mean">—</td><td>—</td>', row), (url, row)
-            assert re.search(r'<td data-col="top2">\d+\.\d</td><td>\d+\.\d – \d+\.\d</td>', row), (url, row)
+            # each language writes its decimals: 54,0 in Italian, 54.0 in English
+            sep = "," if url.startswith("/it/") else r"\."
+            assert re.search(rf'<td data-col="top2">\d+{sep}\d</td><td>\d+{sep}\d – \d+{sep}\d</td>', row), (url, row)
     assert "the share of “yes” is published" in site.get(f"/en/{Q}").get_data(as_text=True)
+    from warehouse.public.i18n import number
+    assert (number(1234.5, "it"), number(1234.5, "en"), number(4956, "it", 0)) == ("1.234,5", "1,234.5", "4.956")
+    legend = site.get(f"/en/{Q}").get_data(as_text=True)
+    assert "A: normal value" in legend and "Q: suppressed" in legend and "B: break in series" in legend
 
 
 def test_the_public_site_is_rate_limited(seeded):

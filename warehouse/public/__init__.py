@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 import settings as config_mod
 from settings import Settings
 
-from .i18n import LABELS, gettext, type_label
+from .i18n import LABELS, gettext, number, type_label
 from .releases import NATIONAL, TOTAL, Releases
 
 LANGS = ("it", "en")
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     def page(lang: str, template: str, **ctx):
         body = render_template(template, lang=lang, _=lambda t: gettext(t, lang), labels=LABELS,
+                               num=lambda v, decimals=1: number(v, lang, decimals),
                                type_label=lambda c: type_label(c, lang), other="en" if lang == "it" else "it",
                                path=request.path, **ctx)
         return app.response_class(body, mimetype="text/html")
@@ -169,6 +170,14 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _err(exc: HTTPException):
+        """A page's error is a page, in the language of its address; a file's or the data's is JSON."""
+        first = request.path.strip("/").split("/", 1)[0]
+        if exc.code == 404 and first not in ("data", "releases", "static", "healthz") \
+                and request.accept_mimetypes.accept_html:
+            lang = first if first in LANGS else "it"
+            resp = page(lang, "error.html", code=exc.code)
+            resp.status_code = exc.code
+            return resp
         return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description,
                         "fields": {"path": [exc.description]}}), exc.code
 

@@ -12,6 +12,11 @@ EN = {
     "Scarica": "Download", "versione": "version", "Nota di revisione": "Revision note", "Trimestre": "Quarter",
     "Vai al contenuto": "Skip to content", "Lingua": "Language", "Nessun trimestre pubblicato.": "No quarter released yet.",
     "oscurato": "suppressed", "bassa affidabilità (N < 30)": "low reliability (N < 30)",
+    "Stato: osservazione / riservatezza.": "Status: observation / confidentiality.",
+    "valore normale": "normal value", "interruzione della serie": "break in series",
+    "pubblicabile": "free", "Pagina non trovata": "Page not found",
+    "La pagina richiesta non esiste o non è più disponibile.": "The page you asked for does not exist or is no longer available.",
+    "Torna ai risultati": "Back to the results", "Errore": "Error",
     "Legenda": "Legend",
     "Valori calcolati da conteggi perturbati con il metodo cell-key (segreto statistico); le celle con meno di 3 risposte sono oscurate.":
         "Values computed from counts perturbed by the cell-key method (statistical confidentiality); cells with fewer than 3 responses are suppressed.",
@@ -24,6 +29,13 @@ LABELS = {"it": {"SATISFACTION": "Soddisfazione", "EASE": "Facilità", "CLARITY"
                  "TRUST": "Fiducia", "TASK_COMPLETED": "Obiettivo raggiunto"},
           "en": {"SATISFACTION": "Satisfaction", "EASE": "Ease", "CLARITY": "Clarity", "SPEED": "Speed",
                  "TRUST": "Trust", "TASK_COMPLETED": "Task completed"}}
+
+
+def number(value, lang: str, decimals: int = 1) -> str:
+    """``value`` written as each language writes numbers: ``54,0`` and ``1.234`` in Italian, ``54.0``
+    and ``1,234`` in English."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "it" else text
 
 
 def gettext(text: str, lang: str) -> str:
