@@ -75,12 +75,28 @@ def test_the_cli_refuses_a_second_publish_without_revise(seeded, tmp_path):
     assert r1.exit_code == 0, r1.output
     r2 = CliRunner().invoke(main, ["publish", "--period", Q], env=env)
     assert r2.exit_code == 2 and "already released" in r2.output
+    # a revision of unchanged data would be a second, identical version: refused, nothing written
     r3 = CliRunner().invoke(main, ["publish", "--period", Q, "--revise", "--note", "late files"], env=env)
-    assert r3.exit_code == 0 and r3.output.strip().endswith(f"{Q}/v2")
+    assert r3.exit_code == 2 and "has not changed since v1" in r3.output, r3.output
+    assert [m["version"] for m in catalog(tmp_path / "rel")[Q]] == [1]
+    assert sorted(p.name for p in (tmp_path / "rel" / Q).iterdir()) == ["v1"]
+
+
+def test_a_revision_publishes_late_data_beside_the_first_release(tmp_path):
+    from ascolto.cli import main
+    from tests.warehouse_rows import response, write
+
+    data = tmp_path / "data"
+    write(data, [response(period=m, satisfaction=4) for m in ("2026-07", "2026-08", "2026-09") for _ in range(30)])
+    env = {"ASCOLTO_DATA_DIR": str(data), "ASCOLTO_RELEASES_DIR": str(tmp_path / "rel")}
+    assert CliRunner().invoke(main, ["publish", "--period", Q], env=env).exit_code == 0
+    write(data, [response(period="2026-09", satisfaction=1) for _ in range(30)])  # files that came late
+    r = CliRunner().invoke(main, ["publish", "--period", Q, "--revise", "--note", "late files"], env=env)
+    assert r.exit_code == 0 and r.output.strip().endswith(f"{Q}/v2"), r.output
     cat = catalog(tmp_path / "rel")
     assert [m["version"] for m in cat[Q]] == [1, 2] and cat[Q][1]["note"] == "late files"
     assert cat[Q][1]["supersedes"] == "v1"
-    assert (tmp_path / "rel" / Q / "v1" / "table.csv").read_bytes() == (tmp_path / "rel" / Q / "v2" / "table.csv").read_bytes()
+    assert (tmp_path / "rel" / Q / "v1" / "table.csv").read_bytes() != (tmp_path / "rel" / Q / "v2" / "table.csv").read_bytes()
 
 
 def _api(seeded, url):

@@ -86,6 +86,10 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
         (tmp / name).write_bytes(body)
         files[name] = {"bytes": len(body), "sha256": hashlib.sha256(body).hexdigest(), "media_type": media,
                        "format": fmt}
+    if have and _same_files(root / period / f"v{have[-1]}", files):
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ReleaseError("revise", f"{period} has not changed since v{have[-1]}: every file of the revision would "
+                                     "be identical to it, so there is nothing to revise")
     manifest = {"schema": SCHEMA, "period": period, "version": version, "created_at": now.isoformat(),
                 "note": note, "supersedes": f"v{have[-1]}" if have else None, "rows": int(len(df)),
                 "dataflow": export.DATAFLOW, "confidentiality": protection.metadata(), "files": files}
@@ -100,6 +104,15 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
         shutil.rmtree(tmp, ignore_errors=True)
         raise ReleaseError("period", f"{period} v{version} was released meanwhile") from None
     return final
+
+
+def _same_files(release: Path, files: dict[str, Any]) -> bool:
+    """Whether ``files`` (name → its manifest entry) are byte for byte those of ``release``."""
+    try:
+        previous = json.loads((release / MANIFEST).read_text("utf-8"))["files"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return {n: f["sha256"] for n, f in previous.items()} == {n: f["sha256"] for n, f in files.items()}
 
 
 def verify(release: Path) -> dict[str, Any]:
