@@ -172,8 +172,10 @@ def write_codelists(df: pd.DataFrame, out) -> None:
 
 
 def codelists_path(out: Path) -> Path:
-    """Where the codelist file of a CSV/Parquet export goes: ``<stem>.codelists.csv`` beside it."""
-    return out.with_name(f"{out.name.split('.')[0]}.codelists.csv")
+    """Where the codelist file of a CSV/Parquet export goes: ``<stem>.codelists.csv`` beside it, the stem
+    being the whole name but its last suffix (``cx.2026-Q3.csv`` → ``cx.2026-Q3.codelists.csv``), so
+    two exports whose names differ only after a dot keep their own codelists."""
+    return out.with_name(f"{out.stem}.codelists.csv")
 
 
 JSONSTAT_MEASURES = {"OBS_VALUE": ("valore", "value"), "LOWER_BOUND": ("limite inferiore dell'IC al 95%",
