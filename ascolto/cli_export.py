@@ -24,7 +24,8 @@ def _warehouse(settings):
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure"]))
 @click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="Output file (a directory for datapackage; csv and parquet get <name>.codelists.csv beside them).")
+              help="Output file (csv and parquet get <stem>.codelists.csv beside them); for datapackage a new or "
+                   "empty directory, or a previous Ascolto package's (replaced; nothing else is ever deleted).")
 @click.option("--freq", default="A", show_default=True, type=click.Choice(["M", "Q", "A"]))
 @click.option("--from", "start", default=None, help="First period (YYYY-MM, YYYY-Qn or YYYY).")
 @click.option("--to", "end", default=None, help="Last period.")
@@ -34,20 +35,30 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
                data_dir: Path | None) -> None:
     """Export the publication table (or the microdata package) protected by the cell-key method.
 
-    Exits 1 without writing anything when there is no dataset (ascolto.cli_datadir)."""
+    Exits 1 without writing anything when there is no dataset (ascolto.cli_datadir), 2 naming the
+    option when --from/--to or --out cannot be used (warehouse.export.check_out: a directory where a
+    file goes, a file where the package's directory goes, a directory with files Ascolto did not
+    write); nothing is written then, and a failed export leaves nothing behind."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
-    from warehouse.export import export
+    from warehouse.export import OutputError, check_out, export
     from warehouse.protect import Protection
 
     try:
         Cut(freq=freq, start=start, end=end).validate()
+        check_out(fmt, out)
     except QueryError as exc:
         raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
+    except OutputError as exc:
+        raise click.BadParameter(str(exc), param_hint="--out") from None
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
-    with _warehouse(settings) as wh:
-        path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,
-                      protection=Protection.from_settings(settings), microdata_k=settings.microdata_k, progress=None)
+    try:
+        with _warehouse(settings) as wh:
+            path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,
+                          protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
+                          progress=None)
+    except OutputError as exc:  # --out changed while the export ran
+        raise click.BadParameter(str(exc), param_hint="--out") from None
     click.echo(str(path))
 
 

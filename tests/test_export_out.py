@@ -1,9 +1,11 @@
 """Where ``ascolto export`` writes: its output path, the codelists beside it, and what it never touches."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from ascolto.cli import main
@@ -29,3 +31,82 @@ def test_codelists_are_named_from_the_whole_stem(data_dir, tmp_path_factory):
     # October has no INPS (C16) responses, November only them: each file labels its own export's codes
     assert "C16" not in set(october.loc[october["codelist"] == "PA_TYPE", "code"])
     assert "C16" in set(november.loc[november["codelist"] == "PA_TYPE", "code"])
+
+
+def _refused(result, *words: str) -> None:
+    """A click usage error naming --out: exit 2, no traceback."""
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "--out" in result.output, result.output
+    for w in words:
+        assert w in result.output, result.output
+
+
+def _tree(d: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def test_datapackage_never_deletes_a_directory_of_other_files(data_dir, tmp_path_factory):
+    """`--out .` or `--out ~/exports`: a directory holding the user's files is refused, untouched."""
+    home = tmp_path_factory.mktemp("home")
+    (home / "thesis.tex").write_text("years of work")
+    (home / "sub").mkdir()
+    (home / "sub" / "data.csv").write_text("a,b\n")
+    before = _tree(home)
+    _refused(_cli(data_dir, "--format", "datapackage", "--out", str(home)), "holds no Ascolto data package")
+    assert _tree(home) == before and sorted(p.name for p in home.iterdir()) == ["sub", "thesis.tex"]
+
+
+def test_datapackage_replaces_only_a_previous_package(data_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("exports") / "pkg"
+    assert _cli(data_dir, "--format", "datapackage", "--out", str(out)).exit_code == 0
+    first = sorted(p.name for p in out.iterdir())
+    assert "datapackage.json" in first and "responses-cx-core-v1.csv" in first
+    # a previous package listing a resource the new one no longer has: that file is ours, and goes
+    descriptor = json.loads((out / "datapackage.json").read_text())
+    descriptor["resources"].append({"name": "responses-old-v1", "path": "responses-old-v1.csv"})
+    (out / "datapackage.json").write_text(json.dumps(descriptor))
+    (out / "responses-old-v1.csv").write_text("row\n")
+    result = _cli(data_dir, "--format", "datapackage", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == first  # replaced, nothing stale, no staging left
+    assert json.loads((out / "datapackage.json").read_text())["name"] == "ascolto-microdata"
+    # a file the user added to the package's directory is not ours: refused, everything kept
+    (out / "my-notes.md").write_text("mine")
+    before = _tree(out)
+    _refused(_cli(data_dir, "--format", "datapackage", "--out", str(out)), "my-notes.md")
+    assert _tree(out) == before
+
+
+def test_datapackage_into_an_empty_directory(data_dir, tmp_path_factory):
+    """The package goes into the directory itself (`--out .` stays the working directory, with its
+    permissions and links), not into a new one made after deleting it."""
+    out = tmp_path_factory.mktemp("empty")
+    out.chmod(0o700)  # the user's choice: kept (a deleted and recreated directory gets the umask's mode)
+    result = _cli(data_dir, "--format", "datapackage", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o777 == 0o700
+    assert {"datapackage.json", "codebook.json", "codebook.md"} <= {p.name for p in out.iterdir()}
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_datapackage_onto_a_file_is_refused(data_dir, tmp_path_factory):
+    target = tmp_path_factory.mktemp("f") / "existing.csv"
+    target.write_text("keep me")
+    _refused(_cli(data_dir, "--format", "datapackage", "--out", str(target)), "is a file")
+    assert target.read_text() == "keep me" and [p.name for p in target.parent.iterdir()] == ["existing.csv"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "jsonstat", "sdmx-structure"])
+def test_a_table_export_onto_a_directory_is_refused_and_leaves_nothing(data_dir, tmp_path_factory, fmt):
+    parent = tmp_path_factory.mktemp("t")
+    (parent / "out").mkdir()
+    _refused(_cli(data_dir, "--format", fmt, "--out", str(parent / "out")), "is a directory")
+    assert sorted(p.name for p in parent.rglob("*")) == ["out"]  # no .out.tmp, no out.codelists.csv
+
+
+def test_a_table_export_below_a_file_is_refused(data_dir, tmp_path_factory):
+    parent = tmp_path_factory.mktemp("t")
+    (parent / "notadir").write_text("x")
+    _refused(_cli(data_dir, "--format", "csv", "--out", str(parent / "notadir" / "cx.csv")), "is not a directory")
+    assert sorted(p.name for p in parent.rglob("*")) == ["notadir"]

@@ -3,7 +3,9 @@ questionnaire version, its Table Schema the codebook, k-anonymous rows only (doc
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +57,104 @@ def _item_value(item, answers: dict[str, Any]) -> Any:
 QUASI_IDENTIFIERS = ["period", "region", "entity", "service", "channel", "lang", "questionnaire"]
 
 
+PACKAGE_NAME = "ascolto-microdata"
+#: Hidden working directories of an export in progress (removed when it ends; one left by an interrupted
+#: export is Ascolto's and is removed by the next one).
+STAGING = ".ascolto-partial-"
+_FIXED = ("datapackage.json", "codebook.json", "codebook.md")
+
+
+def previous_package(out_dir: Path) -> set[str] | None:
+    """The file names of the Ascolto package in ``out_dir`` (its ``datapackage.json`` is ours, by its
+    name :data:`PACKAGE_NAME`: the descriptor, the codebook files and the resources it lists), else None."""
+    try:
+        descriptor = json.loads((out_dir / "datapackage.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(descriptor, dict) or descriptor.get("name") != PACKAGE_NAME:
+        return None
+    paths = {r.get("path") for r in descriptor.get("resources", []) if isinstance(r, dict)}
+    return {*_FIXED, *(p for p in paths if isinstance(p, str) and "/" not in p)}
+
+
+def check_out_dir(out_dir: Path) -> set[str]:
+    """Refuse (:class:`~warehouse.export.OutputError`) a package directory Ascolto may not write:
+    ``out_dir`` is a file, or a directory holding anything but a previous Ascolto package (the
+    tool never deletes what it did not write); returns the previous package's file names to
+    replace (empty for a new or empty directory)."""
+    from .export import OutputError, check_parent
+
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} is a file; the data package is written to a directory: give a new or "
+                          "empty directory, or a previous Ascolto package's.")
+    if not out_dir.exists():
+        check_parent(out_dir)
+        return set()
+    present = {p.name for p in out_dir.iterdir() if not p.name.startswith(STAGING)}
+    if not present:
+        check_parent(out_dir / "datapackage.json")
+        return set()
+    ours = previous_package(out_dir)
+    if ours is None:
+        raise OutputError(f"{out_dir} is not empty and holds no Ascolto data package (no datapackage.json of "
+                          f"{PACKAGE_NAME}); give a new or empty directory: the export never replaces files "
+                          "it did not write.")
+    foreign = sorted(present - ours)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise OutputError(f"{out_dir} holds an Ascolto data package and files it did not write ({shown}); "
+                          "move them away or give another directory.")
+    check_parent(out_dir / "datapackage.json")
+    return ours
+
+
+def _install(staging: Path, out_dir: Path, previous: set[str]) -> None:
+    """Move the complete package from ``staging`` into ``out_dir``: by one rename when ``out_dir`` is
+    new; else file by file (each a rename, ``datapackage.json`` last), then the previous package's
+    files the new one no longer has are removed, and any staging left by an interrupted export."""
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    names = sorted(p.name for p in staging.iterdir())
+    for name in sorted(names, key=lambda n: n == "datapackage.json"):
+        os.replace(staging / name, out_dir / name)
+    for name in previous - set(names):
+        (out_dir / name).unlink(missing_ok=True)
+    staging.rmdir()
+    for left in out_dir.glob(f"{STAGING}*"):
+        shutil.rmtree(left, ignore_errors=True)
+
+
 def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
                       progress: bool | None = False) -> Path:
-    """Anonymised microdata + codebook, one CSV resource per questionnaire version (for statisticians).
+    """Write the package (:func:`build_datapackage`) into ``out_dir`` without ever deleting what
+    Ascolto did not write: ``out_dir`` must be new, empty or a previous Ascolto package
+    (:func:`check_out_dir`). The package is built in a hidden staging directory (inside ``out_dir``
+    when it exists, else beside it) and moved into place only once complete (:func:`_install`); on
+    any error the staging is removed and ``out_dir`` is left as it was."""
+    out_dir = Path(out_dir)
+    previous = check_out_dir(out_dir)
+    existed = out_dir.is_dir()
+    if not existed:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out_dir if existed else out_dir.parent))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp's 0700 would become the package directory's mode
+    try:
+        build_datapackage(con, staging, k=k, protection=protection, progress=progress)
+        _install(staging, out_dir, previous)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir / "datapackage.json"
+
+
+def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
+                      progress: bool | None = False) -> Path:
+    """Anonymised microdata + codebook, one CSV resource per questionnaire version (for statisticians),
+    written into ``out_dir``, an existing empty directory (:func:`write_datapackage` places it).
 
     Released: only rows whose combination of :data:`QUASI_IDENTIFIERS` is shared by at least ``k``
     responses; the others are withheld and counted (``confidentiality.withheld_rows``). Left out:
@@ -70,9 +167,6 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     from questionnaires.taxonomy import pa_categories, service_types
 
     out_dir = Path(out_dir)
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
     catalog = default_catalog()
     codebook = build_codebook(catalog, pa_categories(), service_types())
     (out_dir / "codebook.json").write_text(json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -144,7 +238,7 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
         fh.close()
     package = {
         "profile": "tabular-data-package",
-        "name": "ascolto-microdata",
+        "name": PACKAGE_NAME,
         "title": "Ascolto — anonymised responses to the customer-experience questionnaires",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                       "title": "Creative Commons Attribution 4.0"}],

@@ -259,39 +259,104 @@ def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None, 
 
 
 
+class OutputError(ValueError):
+    """``out`` cannot take the export as asked (a directory where a file goes, a file where the
+    package's directory goes, a directory holding files Ascolto did not write, …); the message
+    says which path and why. Raised before anything is written (the CLI: exit 2 naming ``--out``)."""
+
+
+def _nearest_existing(path: Path) -> Path:
+    for p in (path, *path.parents):
+        if p.exists() or p.is_symlink():
+            return p
+    return Path(".")
+
+
+def check_parent(out: Path) -> None:
+    """Refuse an ``out`` whose directory cannot be created or written: a path component that is a
+    file, or an existing directory without write permission."""
+    base = _nearest_existing(out.parent)
+    if not base.is_dir():
+        raise OutputError(f"{out}: {base} is not a directory.")
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise OutputError(f"{out}: {base} is not writable.")
+
+
+def check_out(fmt: str, out: Path) -> None:
+    """Refuse, before anything is read or written, an ``out`` the format cannot use (:class:`OutputError`).
+
+    Table formats write a file (an existing file is replaced): ``out`` must not be a directory, nor
+    (CSV, Parquet) its codelist file's path (:func:`codelists_path`). The data package is a
+    directory: see :func:`warehouse.datapackage.check_out_dir`."""
+    out = Path(out)
+    if fmt == "datapackage":
+        from .datapackage import check_out_dir
+
+        check_out_dir(out)
+        return
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    targets = [out, codelists_path(out)] if fmt in ("csv", "parquet") else [out]
+    for target in targets:
+        if target.is_dir():
+            raise OutputError(f"{target} is a directory; {fmt} is written to a file: give a file name "
+                              f"(e.g. {target / ('cx' + _SUFFIX[fmt])}).")
+    check_parent(out)
+
+
+_SUFFIX = {"csv": ".csv", "parquet": ".parquet", "sdmx-csv": ".csv", "jsonstat": ".json", "sdmx-structure": ".xml"}
+
+
 def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, end: str | None = None,
            protection: Protection | None = None, microdata_k: int = 5, progress: bool | None = False) -> Path:
     """Write one export to ``out`` (a file; a directory for ``datapackage``). CSV and Parquet get
-    their codelist file beside them (:func:`codelists_path`)."""
+    their codelist file beside them (:func:`codelists_path`).
+
+    ``out`` is checked first (:func:`check_out`, :class:`OutputError`). Every file is written to a
+    hidden temporary beside its target and renamed into place once all are complete; on any error
+    the temporaries are removed, so a failed export leaves nothing behind."""
     out = Path(out)
     protection = protection or Protection()
+    check_out(fmt, out)
     if fmt == "datapackage":
         from .datapackage import write_datapackage
 
         return write_datapackage(con, out, k=microdata_k, protection=protection, progress=progress)
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
+    df = None if fmt == "sdmx-structure" else publication_table(con, freq, start, end, protection=protection,
+                                                                 progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
+    files = {out: lambda path: _write_table(df, fmt, freq, protection, path)}
+    if fmt in ("csv", "parquet"):
+        files[codelists_path(out)] = lambda path: _write_text(path, write_codelists, df)
+    tmps = {target: target.with_name(f".{target.name}.tmp") for target in files}
+    try:
+        for target, write in files.items():
+            write(tmps[target])
+        for target, tmp in tmps.items():
+            os.replace(tmp, target)
+    finally:
+        for tmp in tmps.values():
+            tmp.unlink(missing_ok=True)
+    return out
+
+
+def _write_text(path: Path, writer, df: pd.DataFrame) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer(df, fh)
+
+
+def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Protection, path: Path) -> None:
+    """One table format (or the SDMX structure) to ``path``."""
     if fmt == "sdmx-structure":
         from .sdmx_structure import write_structure
 
-        tmp.write_text(write_structure(), "utf-8")
-        os.replace(tmp, out)
-        return out
-    df = publication_table(con, freq, start, end, protection=protection, progress=progress)
-    if fmt == "parquet":
-        write_parquet(df, tmp)
+        path.write_text(write_structure(), "utf-8")
+    elif fmt == "parquet":
+        write_parquet(df, path)
     elif fmt == "jsonstat":
-        tmp.write_text(json.dumps(jsonstat(df, freq, protection), ensure_ascii=False), "utf-8")
+        path.write_text(json.dumps(jsonstat(df, freq, protection), ensure_ascii=False), "utf-8")
     else:
-        with open(tmp, "w", newline="", encoding="utf-8") as fh:
-            (write_sdmx_csv if fmt == "sdmx-csv" else write_csv)(df, fh)
-    if fmt in ("csv", "parquet"):
-        with open(codelists_path(out), "w", newline="", encoding="utf-8") as fh:
-            write_codelists(df, fh)
-    os.replace(tmp, out)
-    return out
+        _write_text(path, write_sdmx_csv if fmt == "sdmx-csv" else write_csv, df)
 
 
 def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None = None,
