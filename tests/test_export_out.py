@@ -110,3 +110,30 @@ def test_a_table_export_below_a_file_is_refused(data_dir, tmp_path_factory):
     (parent / "notadir").write_text("x")
     _refused(_cli(data_dir, "--format", "csv", "--out", str(parent / "notadir" / "cx.csv")), "is not a directory")
     assert sorted(p.name for p in parent.rglob("*")) == ["notadir"]
+
+
+def _package(data_dir: Path, out: Path, *args: str) -> dict:
+    result = _cli(data_dir, "--format", "datapackage", "--out", str(out), *args)
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "datapackage.json").read_text())
+
+
+def _months(out: Path) -> dict[str, set[str]]:
+    return {p.name: set(pd.read_csv(p, dtype=str)["period"]) for p in out.glob("responses-*.csv")}
+
+
+def test_datapackage_holds_exactly_the_requested_months_and_says_which(data_dir, tmp_path_factory):
+    """The fixture has October (comuni, cx-core and di-rating) and November 2026 (INPS, cx-core)."""
+    out = tmp_path_factory.mktemp("p")
+    november = _package(data_dir, out / "nov", "--freq", "M", "--from", "2026-11", "--to", "2026-11")
+    assert _months(out / "nov") == {"responses-cx-core-v1.csv": {"2026-11"}}
+    assert november["period"]["from"] == november["period"]["to"] == "2026-11"
+    assert november["confidentiality"]["released_rows"] == 40 and november["confidentiality"]["withheld_rows"] == 0
+    # --freq Q: the quarter is turned into its months (rows stay monthly)
+    quarter = _package(data_dir, out / "q4", "--freq", "Q", "--from", "2026-Q4", "--to", "2026-Q4")
+    assert _months(out / "q4")["responses-cx-core-v1.csv"] == {"2026-10", "2026-11"}
+    assert (quarter["period"]["from"], quarter["period"]["to"], quarter["period"]["freq"]) == ("2026-10", "2026-12", "Q")
+    # no range: every month, the coverage taken from the data
+    everything = _package(data_dir, out / "all")
+    assert (everything["period"]["from"], everything["period"]["to"]) == ("2026-10", "2026-11")
+

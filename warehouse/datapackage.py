@@ -127,7 +127,8 @@ def _install(staging: Path, out_dir: Path, previous: set[str]) -> None:
 
 
 def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
-                      progress: bool | None = False) -> Path:
+                      progress: bool | None = False, freq: str = "M", start: str | None = None,
+                      end: str | None = None) -> Path:
     """Write the package (:func:`build_datapackage`) into ``out_dir`` without ever deleting what
     Ascolto did not write: ``out_dir`` must be new, empty or a previous Ascolto package
     (:func:`check_out_dir`). The package is built in a hidden staging directory (inside ``out_dir``
@@ -143,7 +144,8 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp's 0700 would become the package directory's mode
     try:
-        build_datapackage(con, staging, k=k, protection=protection, progress=progress)
+        build_datapackage(con, staging, k=k, protection=protection, progress=progress, freq=freq, start=start,
+                          end=end)
         _install(staging, out_dir, previous)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -151,10 +153,25 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     return out_dir / "datapackage.json"
 
 
+def coverage(con, freq: str = "M", start: str | None = None, end: str | None = None) -> dict[str, Any]:
+    """The months a package holds: ``--from``/``--to`` (whole periods of ``freq``,
+    :func:`warehouse.periods.validate_range`) turned into months, an open end taken from the responses
+    that count. Rows are monthly whatever ``freq``: it only says which boundaries the range must respect."""
+    from .periods import validate_range
+
+    first, last = validate_range(freq, start, end)
+    lo, hi = con.execute(f"SELECT min(period)::VARCHAR, max(period)::VARCHAR FROM responses WHERE {counted()}").fetchone()
+    return {"from": first or lo, "to": last or hi, "freq": freq,
+            "requested": {"from": start, "to": end},
+            "note": "rows are monthly (field period); the range covers whole periods of freq"}
+
+
 def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
-                      progress: bool | None = False) -> Path:
+                      progress: bool | None = False, freq: str = "M", start: str | None = None,
+                      end: str | None = None) -> Path:
     """Anonymised microdata + codebook, one CSV resource per questionnaire version (for statisticians),
     written into ``out_dir``, an existing empty directory (:func:`write_datapackage` places it).
+    Only the months of the requested range (:func:`coverage`, stated in ``datapackage.json`` → ``period``).
 
     Released: only rows whose combination of :data:`QUASI_IDENTIFIERS` is shared by at least ``k``
     responses; the others are withheld and counted (``confidentiality.withheld_rows``). Left out:
@@ -172,6 +189,9 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     (out_dir / "codebook.json").write_text(json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", "utf-8")
     (out_dir / "codebook.md").write_text(render_markdown(codebook), "utf-8")
     cols = {r[0] for r in con.execute("DESCRIBE responses").fetchall()}
+    period = coverage(con, freq, start, end)
+    # months validated as YYYY-MM (warehouse.periods), so safe to inline
+    in_range = (f"period::VARCHAR BETWEEN '{period['from']}' AND '{period['to']}'" if period["from"] else "FALSE")
 
     def c(name: str, typ: str = "VARCHAR") -> str:
         return name if name in cols else f"NULL::{typ} AS {name}"
@@ -185,7 +205,7 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                           {', '.join(c(i + '_raw') for i in SCORE_INDICATORS)},
                           {', '.join(c(i, 'VARCHAR[]') for i in CATEGORY_INDICATORS)},
                           {c('answers', 'MAP(VARCHAR, VARCHAR)')}, {c('received_at', 'TIMESTAMPTZ')}
-                   FROM responses WHERE {counted()}),
+                   FROM responses WHERE {counted()} AND {in_range}),
              cells AS (SELECT {cell}, count(*) AS cell_n FROM r GROUP BY ALL)
         SELECT r.* EXCLUDE (received_at, entity, service) FROM r JOIN cells
           ON {' AND '.join(f'r.{q} IS NOT DISTINCT FROM cells.{q}' for q in QUASI_IDENTIFIERS)}
@@ -193,7 +213,8 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
         ORDER BY questionnaire, version, period, pa_type, service_type, region, received_at
     """
     total = con.execute(f"SELECT count(*) FROM ({sql})", [k]).fetchall()[0][0]
-    all_rows = con.execute(f"SELECT count(*) FROM responses WHERE questionnaire IS NOT NULL AND {counted()}").fetchall()[0][0] \
+    all_rows = con.execute(f"SELECT count(*) FROM responses WHERE questionnaire IS NOT NULL AND {counted()} "
+                           f"AND {in_range}").fetchall()[0][0] \
         if "questionnaire" in cols else 0
     reader = con.sql(sql.replace("?", str(int(k)))).to_arrow_reader(10_000)
     writers: dict[tuple[str, int], tuple[Any, Any, list, int]] = {}
@@ -242,7 +263,9 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
         "title": "Ascolto — anonymised responses to the customer-experience questionnaires",
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                       "title": "Creative Commons Attribution 4.0"}],
-        "description": (f"One row per response, released only where its combination of quasi-identifiers "
+        "period": period,
+        "description": (f"Responses of the months {period['from']} to {period['to']}. "
+                        f"One row per response, released only where its combination of quasi-identifiers "
                         f"({', '.join(QUASI_IDENTIFIERS)}) is shared by at least {k} responses; "
                         f"{all_rows - total} rows withheld. No identifiers, timestamps (month only), entity, service, "
                         f"device or free text. Item wording in every language: the fields' 'labels', codebook.json "

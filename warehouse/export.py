@@ -310,7 +310,8 @@ _SUFFIX = {"csv": ".csv", "parquet": ".parquet", "sdmx-csv": ".csv", "jsonstat":
 def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, end: str | None = None,
            protection: Protection | None = None, microdata_k: int = 5, progress: bool | None = False) -> Path:
     """Write one export to ``out`` (a file; a directory for ``datapackage``). CSV and Parquet get
-    their codelist file beside them (:func:`codelists_path`).
+    their codelist file beside them (:func:`codelists_path`). Every format holds the periods
+    ``start``–``end`` (whole periods of ``freq``); the microdata package its months.
 
     ``out`` is checked first (:func:`check_out`, :class:`OutputError`). Every file is written to a
     hidden temporary beside its target and renamed into place once all are complete; on any error
@@ -321,7 +322,8 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     if fmt == "datapackage":
         from .datapackage import write_datapackage
 
-        return write_datapackage(con, out, k=microdata_k, protection=protection, progress=progress)
+        return write_datapackage(con, out, k=microdata_k, protection=protection, progress=progress, freq=freq,
+                                 start=start, end=end)
     df = None if fmt == "sdmx-structure" else publication_table(con, freq, start, end, protection=protection,
                                                                  progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
