@@ -137,3 +137,9 @@ def test_datapackage_holds_exactly_the_requested_months_and_says_which(data_dir,
     everything = _package(data_dir, out / "all")
     assert (everything["period"]["from"], everything["period"]["to"]) == ("2026-10", "2026-11")
 
+
+def test_microdata_carry_restricted_terms_not_an_open_licence(data_dir, tmp_path_factory):
+    descriptor = _package(data_dir, tmp_path_factory.mktemp("p") / "pkg")
+    assert "licenses" not in descriptor and "CC-BY" not in json.dumps(descriptor)
+    assert descriptor["access"].startswith("restricted") and "statistician role" in descriptor["access"]
+    assert "no redistribution" in descriptor["terms"] and "statistical purposes only" in descriptor["terms"]

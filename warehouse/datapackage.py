@@ -153,6 +153,13 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     return out_dir / "datapackage.json"
 
 
+#: The terms of the microdata: restricted, never an open licence (docs/confidentiality.md, point 7).
+TERMS = ("Restricted microdata, not open data: for statistical purposes only, by holders of the statistician "
+         "role; no redistribution or publication of these rows or of this package; no attempt to identify a "
+         "respondent or an administration, nor linking with other data to that end. What may be published is "
+         "the tables protected by the cell-key method (ascolto export --format csv|parquet|sdmx-csv|jsonstat).")
+
+
 def coverage(con, freq: str = "M", start: str | None = None, end: str | None = None) -> dict[str, Any]:
     """The months a package holds: ``--from``/``--to`` (whole periods of ``freq``,
     :func:`warehouse.periods.validate_range`) turned into months, an open end taken from the responses
@@ -261,8 +268,8 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
         "title": "Ascolto — anonymised responses to the customer-experience questionnaires",
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-                      "title": "Creative Commons Attribution 4.0"}],
+        "access": "restricted: statistician role only",
+        "terms": TERMS,
         "period": period,
         "description": (f"Responses of the months {period['from']} to {period['to']}. "
                         f"One row per response, released only where its combination of quasi-identifiers "
