@@ -38,7 +38,8 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     Exits 1 without writing anything when there is no dataset (ascolto.cli_datadir), 2 naming the
     option when --from/--to or --out cannot be used (warehouse.export.check_out: a directory where a
     file goes, a file where the package's directory goes, a directory with files Ascolto did not
-    write); nothing is written then, and a failed export leaves nothing behind."""
+    write) or when the range holds no response (warehouse.cube.require_data); nothing is written
+    then, and a failed export leaves nothing behind."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
     from warehouse.export import OutputError, check_out, export
@@ -59,6 +60,8 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
                           progress=None)
     except OutputError as exc:  # --out changed while the export ran
         raise click.BadParameter(str(exc), param_hint="--out") from None
+    except QueryError as exc:  # a range without any response (warehouse.cube.require_data)
+        raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
     click.echo(str(path))
 
 

@@ -192,6 +192,27 @@ def period_labels(con, freq: str) -> list[str]:
     return [r[0] for r in con.execute(f"SELECT DISTINCT {time_expr(freq)} FROM rollup WHERE n > 0 ORDER BY 1").fetchall()]
 
 
+def require_data(con, freq: str, start: str | None = None, end: str | None = None) -> None:
+    """Refuse a requested range (``start``/``end``: labels, whole periods of ``freq``) in which no
+    response counts, with a :class:`QueryError` naming ``to`` when the range ends before the first
+    month with data, else ``from`` (after the last, or a gap), and saying which months have data. An
+    export of such a range would be a header-only file that looks like "nobody answered". Without any
+    data at all, or without a range, nothing is refused (the callers say "no dataset" themselves)."""
+    if start is None and end is None:
+        return
+    first, last = validate_range(freq, start, end)
+    lo, hi = con.execute("SELECT min(period), max(period) FROM rollup WHERE n > 0").fetchone()
+    if lo is None:
+        return
+    first, last = first or lo, last or hi
+    hits = con.execute("SELECT count(*) FROM rollup WHERE n > 0 AND period BETWEEN ? AND ?", [first, last]).fetchone()[0]
+    if hits:
+        return
+    field = "to" if last < lo else "from"
+    raise QueryError(field, f"No responses from {first} to {last} (from={start or '-'}, to={end or '-'}): the data "
+                            f"cover {lo} to {hi}; nothing to export for that range.")
+
+
 def _ends_before(label: str, today) -> bool:
     from .periods import months
 

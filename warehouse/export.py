@@ -37,7 +37,7 @@ from questionnaires.harmonize import SCORE_INDICATORS
 from . import codelists as cl
 from .codelists import COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_DIMENSIONS  # noqa: F401  (re-exported)
 from .csvsafe import csv_writer, fmt_value as _fmt
-from .cube import Cut, table
+from .cube import Cut, require_data, table
 from .protect import CKM_NOTE, FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, Protection
 from .rollup import MODULE_INDICATORS
 
@@ -313,12 +313,16 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     their codelist file beside them (:func:`codelists_path`). Every format holds the periods
     ``start``–``end`` (whole periods of ``freq``); the microdata package its months.
 
-    ``out`` is checked first (:func:`check_out`, :class:`OutputError`). Every file is written to a
+    ``out`` is checked first (:func:`check_out`, :class:`OutputError`), then the range: one without
+    any response is refused (:func:`warehouse.cube.require_data`, a ``QueryError`` naming ``from`` or
+    ``to``) rather than written as a header-only file. Every file is written to a
     hidden temporary beside its target and renamed into place once all are complete; on any error
     the temporaries are removed, so a failed export leaves nothing behind."""
     out = Path(out)
     protection = protection or Protection()
     check_out(fmt, out)
+    if fmt != "sdmx-structure":
+        require_data(con, freq, start, end)
     if fmt == "datapackage":
         from .datapackage import write_datapackage
 

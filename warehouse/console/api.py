@@ -157,7 +157,9 @@ def _compare_cache(version: str | None) -> dict:
 @require("exports")
 def export_table(fmt: str):
     """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``), the
-    codelists of its codes (``codelists``: it/en labels) or the SDMX structure (SDMX-ML 3.0)."""
+    codelists of its codes (``codelists``: it/en labels) or the SDMX structure (SDMX-ML 3.0). A range
+    holding no response is a 400 naming ``from`` or ``to`` (:func:`warehouse.cube.require_data`),
+    like ``ascolto export``, not a header-only file."""
     if fmt not in API_FORMATS:
         raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; the data package "
                                    "is exported by `ascolto export --format datapackage`.")
@@ -165,8 +167,9 @@ def export_table(fmt: str):
     if fmt == "sdmx-structure":
         df = None
     else:
-        df = export.publication_table(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start,
-                                      cut.end, protection=_protection())
+        con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
+        cube.require_data(con, cut.freq, cut.start, cut.end)  # a range without data: 400, as the CLI's exit 2
+        df = export.publication_table(con, cut.freq, cut.start, cut.end, protection=_protection())
     lang = request.args.get("lang", "en")
     if lang not in ("it", "en"):
         raise QueryError("lang", "lang must be it or en.")

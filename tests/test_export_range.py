@@ -1,0 +1,42 @@
+"""A requested range without any response is refused, the same way by ``ascolto export`` and the console API."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from settings import Settings
+from tests.console_auth import api_client
+
+
+def _cli(data_dir, *args):
+    return CliRunner().invoke(main, ["export", *args], env={"ASCOLTO_DATA_DIR": str(data_dir)})
+
+
+def test_export_of_a_future_range_is_refused_naming_from(data_dir, tmp_path_factory):
+    """The fixture's data cover 2026-10 and 2026-11."""
+    out = tmp_path_factory.mktemp("out")
+    for fmt, name in (("csv", "cx.csv"), ("jsonstat", "cx.json"), ("datapackage", "pkg")):
+        result = _cli(data_dir, "--format", fmt, "--out", str(out / name), "--freq", "M", "--from", "2030-01",
+                      "--to", "2030-02")
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+        assert "--from" in result.output and "2026-10 to 2026-11" in result.output, result.output
+    assert list(out.iterdir()) == []  # no header-only file, no codelists, no package
+
+
+def test_export_of_a_range_before_the_data_is_refused_naming_to(data_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = _cli(data_dir, "--format", "csv", "--out", str(out / "cx.csv"), "--freq", "A", "--to", "2025")
+    assert result.exit_code == 2 and "--to" in result.output, result.output
+    assert list(out.iterdir()) == []
+    # a range overlapping the data is exported
+    assert _cli(data_dir, "--format", "csv", "--out", str(out / "cx.csv"), "--freq", "A", "--from", "2026",
+                "--to", "2030").exit_code == 0
+
+
+def test_console_export_of_a_range_without_data_is_a_400_naming_from(data_dir):
+    client = api_client(Settings(data_dir=data_dir))
+    resp = client.get("/api/v1/export/csv?freq=M&from=2030-01&to=2030-02")
+    assert resp.status_code == 400, resp.get_data(as_text=True)
+    body = resp.get_json()
+    assert body["error"] == "invalid_parameter" and "from" in body["fields"] and "2026-10 to 2026-11" in body["message"]
+    assert client.get("/api/v1/export/csv?freq=M&from=2026-11&to=2030-02").status_code == 200
