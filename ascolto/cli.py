@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -130,26 +131,39 @@ def processor_check(settings, instance: str | None, max_age: float | None) -> No
 
 @main.command()
 @click.option("--indicator", default="satisfaction", show_default=True)
-@click.option("--period", default=None, help="YYYY-MM; all periods when omitted.")
+@click.option("--period", default=None,
+              help="One period: YYYY-MM (monthly rows), YYYY-Qn (the quarter) or YYYY (the year); every month "
+                   "when omitted.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The data directory to read (default: ASCOLTO_DATA_DIR, else the var/ of the working "
+                   "directory or a parent).")
 @click.pass_obj
-def indicators(settings, indicator: str, period: str | None, as_json: bool) -> None:
-    """Print an indicator by PA type and service type: the published cube (cell-key method applied)."""
+def indicators(settings, indicator: str, period: str | None, as_json: bool, data_dir: Path | None) -> None:
+    """Print an indicator by PA type and service type: the published cube (cell-key method applied).
+
+    The period's form sets the frequency (warehouse.periods.freq_of). Exits 2 naming the option for a
+    malformed period or indicator, or a period without any response (warehouse.cube.require_data);
+    exits 1 without creating anything when there is no dataset (ascolto.cli_datadir), like export."""
     from warehouse.comparability import NotComparable, QueryError
-    from warehouse.cube import Cut, rows_json, table
+    from warehouse.cube import Cut, require_data, rows_json, table
     from warehouse.dataset import Warehouse
+    from warehouse.periods import freq_of
     from warehouse.protect import Protection
 
-    from warehouse.periods import validate_range
+    from .cli_datadir import locate_dataset
 
     try:
-        validate_range("M", period=period)
-        cut = Cut(indicator=indicator, by=["pa_type", "service_type"], freq="M", start=period, end=period).validate()
+        freq = "M" if period is None else freq_of(period, "period")
+        cut = Cut(indicator=indicator, by=["pa_type", "service_type"], freq=freq, start=period, end=period).validate()
     except (QueryError, NotComparable) as exc:
         raise click.BadParameter(str(exc), param_hint=f"--{getattr(exc, 'field', 'indicator')}") from None
-    if period is not None and len(period) != 7:
-        raise click.BadParameter("Period must be YYYY-MM.", param_hint="--period")
+    settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with Warehouse(settings) as wh:
+        try:
+            require_data(wh.cursor(), freq, period, period)
+        except QueryError as exc:
+            raise click.BadParameter(str(exc), param_hint="--period") from None
         rows = rows_json(table(wh.cursor(), cut, Protection.from_settings(settings)), cut)
     if as_json:
         click.echo(json.dumps(rows, indent=2))

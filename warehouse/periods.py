@@ -38,6 +38,13 @@ def months(label: str, field: str) -> tuple[str, str]:
     raise QueryError(field, f"{field} must be a period YYYY-MM, YYYY-Qn or YYYY; got {label!r}.")
 
 
+def freq_of(label: str, field: str) -> str:
+    """The frequency a period label is written at: ``M`` (``2026-10``), ``Q`` (``2026-Q4``) or ``A``
+    (``2026``); raises :class:`QueryError` on ``field`` for anything else (as :func:`months`)."""
+    months(label, field)
+    return "M" if _MONTH.match(label) else "Q" if _QUARTER.match(label) else "A"
+
+
 def _starts(month: str, freq: str) -> bool:
     m = int(month[5:])
     return freq == "M" or (freq == "Q" and m % 3 == 1) or (freq == "A" and m == 1)
