@@ -132,7 +132,7 @@ def test_datapackage_holds_exactly_the_requested_months_and_says_which(data_dir,
     # --freq Q: the quarter is turned into its months (rows stay monthly)
     quarter = _package(data_dir, out / "q4", "--freq", "Q", "--from", "2026-Q4", "--to", "2026-Q4")
     assert _months(out / "q4")["responses-cx-core-v1.csv"] == {"2026-10", "2026-11"}
-    assert (quarter["period"]["from"], quarter["period"]["to"], quarter["period"]["freq"]) == ("2026-10", "2026-12", "Q")
+    assert [quarter["period"][k] for k in ("from", "to", "freq")] == ["2026-10", "2026-12", "Q"]
     # no range: every month, the coverage taken from the data
     everything = _package(data_dir, out / "all")
     assert (everything["period"]["from"], everything["period"]["to"]) == ("2026-10", "2026-11")

@@ -205,7 +205,8 @@ def require_data(con, freq: str, start: str | None = None, end: str | None = Non
     if lo is None:
         return
     first, last = first or lo, last or hi
-    hits = con.execute("SELECT count(*) FROM rollup WHERE n > 0 AND period BETWEEN ? AND ?", [first, last]).fetchone()[0]
+    hits = con.execute("SELECT count(*) FROM rollup WHERE n > 0 AND period BETWEEN ? AND ?",
+                       [first, last]).fetchone()[0]
     if hits:
         return
     field = "to" if last < lo else "from"

@@ -13,6 +13,7 @@ from dataset.views import counted
 from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from .csvsafe import csv_writer, fmt_value as _fmt
+from .outpath import OutputError, check_parent
 from .protect import CKM_NOTE, Protection
 
 
@@ -78,12 +79,10 @@ def previous_package(out_dir: Path) -> set[str] | None:
 
 
 def check_out_dir(out_dir: Path) -> set[str]:
-    """Refuse (:class:`~warehouse.export.OutputError`) a package directory Ascolto may not write:
+    """Refuse (:class:`~warehouse.outpath.OutputError`) a package directory Ascolto may not write:
     ``out_dir`` is a file, or a directory holding anything but a previous Ascolto package (the
     tool never deletes what it did not write); returns the previous package's file names to
     replace (empty for a new or empty directory)."""
-    from .export import OutputError, check_parent
-
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir} is a file; the data package is written to a directory: give a new or "
@@ -167,7 +166,8 @@ def coverage(con, freq: str = "M", start: str | None = None, end: str | None = N
     from .periods import validate_range
 
     first, last = validate_range(freq, start, end)
-    lo, hi = con.execute(f"SELECT min(period)::VARCHAR, max(period)::VARCHAR FROM responses WHERE {counted()}").fetchone()
+    lo, hi = con.execute(f"SELECT min(period)::VARCHAR, max(period)::VARCHAR FROM responses "
+                         f"WHERE {counted()}").fetchone()
     return {"from": first or lo, "to": last or hi, "freq": freq,
             "requested": {"from": start, "to": end},
             "note": "rows are monthly (field period); the range covers whole periods of freq"}

@@ -38,6 +38,7 @@ from . import codelists as cl
 from .codelists import COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_DIMENSIONS  # noqa: F401  (re-exported)
 from .csvsafe import csv_writer, fmt_value as _fmt
 from .cube import Cut, require_data, table
+from .outpath import OutputError, check_parent  # noqa: F401  (OutputError re-exported)
 from .protect import CKM_NOTE, FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, Protection
 from .rollup import MODULE_INDICATORS
 
@@ -257,29 +258,6 @@ def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None, 
     return {"version": "2.0", "class": "collection", "label": "Ascolto — customer experience of public services",
             "updated": updated, "link": {"item": items}}
 
-
-
-class OutputError(ValueError):
-    """``out`` cannot take the export as asked (a directory where a file goes, a file where the
-    package's directory goes, a directory holding files Ascolto did not write, …); the message
-    says which path and why. Raised before anything is written (the CLI: exit 2 naming ``--out``)."""
-
-
-def _nearest_existing(path: Path) -> Path:
-    for p in (path, *path.parents):
-        if p.exists() or p.is_symlink():
-            return p
-    return Path(".")
-
-
-def check_parent(out: Path) -> None:
-    """Refuse an ``out`` whose directory cannot be created or written: a path component that is a
-    file, or an existing directory without write permission."""
-    base = _nearest_existing(out.parent)
-    if not base.is_dir():
-        raise OutputError(f"{out}: {base} is not a directory.")
-    if not os.access(base, os.W_OK | os.X_OK):
-        raise OutputError(f"{out}: {base} is not writable.")
 
 
 def check_out(fmt: str, out: Path) -> None:
