@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 
@@ -376,6 +377,19 @@ def test_exports(app, tokens):
     assert c.get(r.headers["Location"], headers=h).get_data(as_text=True).startswith("STRUCTURE,")
     z = zipfile.ZipFile(io.BytesIO(c.get("/exports/datapackage.zip", headers=h).data))
     assert "datapackage.json" in z.namelist()
+    # the microdata of the months asked for (it always held every month)
+    page = c.get("/exports", headers=h).get_data(as_text=True)
+    assert 'id="dp-from" name="from"' in page and 'id="dp-to" name="to"' in page
+    months = sorted({row.split(",")[1] for name in z.namelist() if name.startswith("responses-")
+                     for row in z.read(name).decode().splitlines()[1:]})
+    one = zipfile.ZipFile(io.BytesIO(c.get(f"/exports/datapackage.zip?from={months[-1]}&to={months[-1]}", headers=h).data))
+    package = json.loads(one.read("datapackage.json"))
+    assert (package["period"]["from"], package["period"]["to"]) == (months[-1], months[-1])
+    kept = {row.split(",")[1] for name in one.namelist() if name.startswith("responses-")
+            for row in one.read(name).decode().splitlines()[1:]}
+    assert kept == {months[-1]} and len(months) > 1
+    bad = c.get("/exports/datapackage.zip?from=2030-01", headers=h)
+    assert bad.status_code == 400 and "No responses from 2030-01" in bad.get_data(as_text=True)
 
 
 def test_plotly_is_served_locally_with_caching(app):

@@ -40,7 +40,7 @@ EN = {
     "Andamento rispetto al benchmark nazionale": "Trend vs the national benchmark",
     "Nessun dato.": "No data.", "Ultimo dato ricevuto": "Latest response received",
     "Record scartati": "Failed records", "Celle": "Cells", "pubblicata": "published",
-    "Formato": "Format", "Frequenza": "Frequency", "Dal periodo": "From period", "Al periodo": "To period",
+    "Formato": "Format", "Frequenza": "Frequency", "Dal periodo": "From period", "Al periodo": "To period", "Dal mese": "From month", "Al mese": "To month",
     "Scarica": "Download", "Pacchetto di microdati (Frictionless Data Package)": "Microdata package (Frictionless Data Package)",
     "Entità": "Entities", "Assegnazioni": "Assignments", "Token": "Tokens", "Registro delle modifiche": "Audit log",
     "Aggiungi": "Add", "Crea": "Create", "Revoca": "Revoke", "Attiva": "Activate", "Disattiva": "Deactivate",

@@ -206,13 +206,15 @@ def export_download():
 @bp.get("/exports/datapackage.zip")
 @require("exports")
 def export_datapackage():
-    """The anonymised microdata package (docs/warehouse.md), zipped."""
+    """The anonymised microdata package (docs/warehouse.md) of the months ``from``–``to`` (each
+    optional, ``YYYY-MM``), zipped; a malformed month or a range without responses is a 400 naming it."""
     con, settings = _ctx()
+    start, end = request.args.get("from") or None, request.args.get("to") or None
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-dp-"))
     try:
         out = tmp / "datapackage"
-        export.export(con, "datapackage", out, protection=Protection.from_settings(settings),
-                      microdata_k=settings.microdata_k)
+        export.export(con, "datapackage", out, freq="M", start=start, end=end,
+                      protection=Protection.from_settings(settings), microdata_k=settings.microdata_k)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(out.rglob("*")):
