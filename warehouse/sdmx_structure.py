@@ -1,11 +1,16 @@
 """The SDMX structure of the publication table as SDMX-ML 3.0, written with pysdmx (issue 19 point 12).
 
-One message with the codelists of :mod:`warehouse.codelists` (pysdmx's model carries one language
-per name, written as ``xml:lang="en"``: the name is the English label, the description the Italian one), a concept scheme, the data structure
+One message with the codelists of :mod:`warehouse.codelists`, a concept scheme, the data structure
 definition ``IT1:DSD_ASCOLTO_CX(1.0)`` (the dimensions and attributes of
 :data:`warehouse.export.COLUMNS`, OBS_VALUE the measure) and the dataflow ``IT1:DF_ASCOLTO_CX(1.0)``
 that SDMX-CSV exports refer to. :func:`write_structure` validates its own output by reading it back
 (pysdmx ``read_sdmx`` with schema validation) before returning it.
+
+**Names in both languages.** Every codelist, code, concept, scheme, DSD and dataflow has a
+``<com:Name xml:lang="it">`` (the Italian label of :mod:`warehouse.codelists`) and a
+``<com:Name xml:lang="en">`` (the English one). pysdmx's model carries one name per artefact and
+writes it as ``xml:lang="en"``, so the objects get the English label and :func:`_add_italian_names`
+adds the Italian one beside it in the written XML (pysdmx reads the English one back).
 
 SDMX identifiers may not contain dots: service-type codes (``anagrafe.certificati``) are written as
 ``anagrafe__certificati`` here and in SDMX-CSV (:func:`warehouse.codelists.sdmx_id`).
@@ -16,6 +21,9 @@ from . import codelists as cl
 
 AGENCY = "IT1"
 DSD_ID, DATAFLOW_ID, CONCEPTS_ID = "DSD_ASCOLTO_CX", "DF_ASCOLTO_CX", "CS_ASCOLTO_CX"
+#: (Italian, English) names of the artefacts that are not concepts or codes.
+TITLE = ("Ascolto — esperienza dei servizi pubblici", "Ascolto — customer experience of public services")
+SCHEME = ("Concetti di Ascolto", "Ascolto concepts")
 CONCEPTS = {
     "FREQ": ("Frequenza", "Frequency"), "REF_AREA": ("Area di riferimento", "Reference area"),
     "PA_TYPE": ("Tipo di pubblica amministrazione", "Type of public administration"),
@@ -31,30 +39,45 @@ CONCEPTS = {
     "CI_STATUS": ("Stato dell'intervallo di confidenza", "Confidence interval status"),
     "CKM_PERTURBED": ("Derivato da conteggi perturbati (metodo cell-key)", "Derived from perturbed counts (cell-key method)"),
 }
+#: Attributes every observation carries (usage="mandatory"): they explain an empty OBS_VALUE.
+MANDATORY_ATTRIBUTES = ("OBS_STATUS", "CONF_STATUS")
+
+
+def italian_names() -> dict[tuple[str, ...], str]:
+    """The Italian name of every nameable artefact of the message, keyed by the ids of the artefact
+    and its parent (``("CL_FREQ",)``, ``("CL_FREQ", "M")``, ``("CS_ASCOLTO_CX", "FREQ")``,
+    ``("DSD_ASCOLTO_CX",)``): the labels of :mod:`warehouse.codelists` and :data:`CONCEPTS`."""
+    names: dict[tuple[str, ...], str] = {(DSD_ID,): TITLE[0], (DATAFLOW_ID,): TITLE[0], (CONCEPTS_ID,): SCHEME[0]}
+    for c, (it, _en) in CONCEPTS.items():
+        names[(CONCEPTS_ID, c)] = it
+    for name, codes in cl.codelists().items():
+        names[(f"CL_{name}",)] = CONCEPTS[name][0]
+        for code, (it, _en) in codes.items():
+            names[(f"CL_{name}", cl.sdmx_id(code))] = it
+    return names
 
 
 def _codelist(name: str):
+    """CL_<name> with the English labels as names (the Italian ones are added in the XML)."""
     from pysdmx.model import Code, Codelist
 
-    codes = [Code(id=cl.sdmx_id(code), name=en, description=it) for code, (it, en) in cl.codelists()[name].items()]
+    codes = [Code(id=cl.sdmx_id(code), name=en) for code, (_it, en) in cl.codelists()[name].items()]
     return Codelist(id=f"CL_{name}", agency=AGENCY, version="1.0", name=CONCEPTS[name][1],
-                    urn=f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={AGENCY}:CL_{name}(1.0)",
-                    description=CONCEPTS[name][0], items=codes)
+                    urn=f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={AGENCY}:CL_{name}(1.0)", items=codes)
 
 
 def structures() -> list:
-    """The pysdmx objects: codelists, the concept scheme, the DSD and the dataflow."""
+    """The pysdmx objects: codelists, the concept scheme, the DSD and the dataflow (English names)."""
     from pysdmx.model import Concept, ConceptScheme, DataType
     from pysdmx.model.dataflow import Component, Components, DataStructureDefinition, Dataflow, Role
 
     from .codelists import SDMX_ATTRIBUTES, SDMX_DIMENSIONS
 
     lists = {name: _codelist(name) for name in cl.codelists()}
-    concepts = [Concept(id=c, name=en, description=it,
+    concepts = [Concept(id=c, name=en,
                         urn=f"urn:sdmx:org.sdmx.infomodel.conceptscheme.Concept={AGENCY}:{CONCEPTS_ID}(1.0).{c}")
-                for c, (it, en) in CONCEPTS.items()]
-    scheme = ConceptScheme(id=CONCEPTS_ID, agency=AGENCY, version="1.0", name="Ascolto concepts",
-                           description="Concetti di Ascolto", items=concepts)
+                for c, (_it, en) in CONCEPTS.items()]
+    scheme = ConceptScheme(id=CONCEPTS_ID, agency=AGENCY, version="1.0", name=SCHEME[1], items=concepts)
     by_id = {c.id: c for c in concepts}
 
     def component(cid: str, role, required: bool, dtype=DataType.STRING, attachment: str | None = None):
@@ -66,23 +89,42 @@ def structures() -> list:
     comps.append(component("OBS_VALUE", Role.MEASURE, False, DataType.DOUBLE))
     for a in SDMX_ATTRIBUTES:
         dtype = DataType.INTEGER if a == "N_RESP" else DataType.DOUBLE if a.endswith("_BOUND") else DataType.STRING
-        comps.append(component(a, Role.ATTRIBUTE, a in ("OBS_STATUS", "CONF_STATUS"), dtype, "O"))
-    dsd = DataStructureDefinition(id=DSD_ID, agency=AGENCY, version="1.0",
-                                  name="Ascolto — customer experience of public services",
-                                  description="Ascolto — esperienza dei servizi pubblici",
+        comps.append(component(a, Role.ATTRIBUTE, a in MANDATORY_ATTRIBUTES, dtype, "O"))
+    dsd = DataStructureDefinition(id=DSD_ID, agency=AGENCY, version="1.0", name=TITLE[1],
                                   components=Components(comps))
-    flow = Dataflow(id=DATAFLOW_ID, agency=AGENCY, version="1.0", name="Ascolto — customer experience of public services",
-                    description="Ascolto — esperienza dei servizi pubblici",
+    flow = Dataflow(id=DATAFLOW_ID, agency=AGENCY, version="1.0", name=TITLE[1],
                     structure=f"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={AGENCY}:{DSD_ID}(1.0)")
     return [*lists.values(), scheme, dsd, flow]
 
 
+_COM = "{http://www.sdmx.org/resources/sdmxml/schemas/v3_0/common}"
+_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _add_italian_names(root, italian: dict[tuple[str, ...], str]) -> None:
+    """Put ``<com:Name xml:lang="it">`` before the English name of every named artefact under ``root``;
+    raises ``KeyError`` for an artefact without an Italian name (no name is left untranslated)."""
+    for name in list(root.iter(f"{_COM}Name")):
+        owner = name.getparent()
+        parent = owner.getparent()
+        key = (owner.get("id"),) if parent.get("id") is None else (parent.get("id"), owner.get("id"))
+        italian_name = name.makeelement(f"{_COM}Name", {_LANG: "it"})
+        italian_name.text = italian[key]
+        previous = name.getprevious()
+        italian_name.tail = owner.text if previous is None else previous.tail  # the same indentation
+        name.addprevious(italian_name)
+
+
 def write_structure() -> str:
-    """The structure message as SDMX-ML 3.0 text, read back by pysdmx before it is returned."""
+    """The structure message as SDMX-ML 3.0 text — names in Italian and English —
+    read back by pysdmx with schema validation before it is returned."""
+    from lxml import etree
     from pysdmx.io import read_sdmx, write_sdmx
     from pysdmx.io.format import Format
 
-    text = write_sdmx(structures(), Format.STRUCTURE_SDMX_ML_3_0)
+    root = etree.fromstring(write_sdmx(structures(), Format.STRUCTURE_SDMX_ML_3_0).encode("utf-8"))
+    _add_italian_names(root, italian_names())
+    text = etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
     msg = read_sdmx(text, validate=True)  # raises when the message does not validate or parse
     if len(msg.get_data_structure_definitions()) != 1:
         raise ValueError("the SDMX structure did not read back with its DSD")
