@@ -5,6 +5,7 @@ Real data (the ``data_dir`` fixture: Parquet responses through the warehouse), r
 lxml and pyjstat; no mocks."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from lxml import etree
 
@@ -13,8 +14,19 @@ from warehouse import codelists as cl
 from warehouse import export
 from warehouse.dataset import Warehouse
 
+from .warehouse_rows import response, write
+
 COM = "{http://www.sdmx.org/resources/sdmxml/schemas/v3_0/common}"
 LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@pytest.fixture
+def with_small_cells(data_dir):
+    """The shared data plus one response in each of six more regions: cells that the cell-key method
+    suppresses (a true n of 1 is published only when its deviation is +2, p = 0.102)."""
+    write(data_dir, [response(entity=f"c_x{i}", region=region, satisfaction=4, ease=4, task="yes")
+                     for i, region in enumerate(["ITF1", "ITF3", "ITG1", "ITF4", "ITF6", "ITC2"])])
+    return data_dir
 
 
 @pytest.fixture
@@ -48,3 +60,40 @@ def test_sdmx_structure_names_every_code_in_italian_and_english(structure):
     msg = read_sdmx(str(structure), validate=True)
     codes = {c.id: c.name for c in {c.id: c for c in msg.get_codelists()}["CL_SERVICE_TYPE"]}
     assert codes["anagrafe__certificati"] == "Registry certificates" and service
+
+
+def _violations(ds) -> list[str]:
+    """What in a pysdmx dataset (read with its structure) the DSD does not allow: a column that is
+    not a component or a component without a column, an empty value of a required component, a code
+    outside its codelist, a non-number in a numeric component."""
+    schema, df = ds.structure, ds.data
+    ids = [c.id for c in schema.components]
+    out = [f"column {c} not in the DSD" for c in df.columns if c not in ids]
+    out += [f"component {c} not in the data" for c in ids if c not in df.columns]
+    for c in (c for c in schema.components if c.id in df.columns):
+        empty = df[c.id].isna() | (df[c.id].astype(object).astype(str) == "")
+        given = df.loc[~empty, c.id].astype(object).astype(str)
+        if c.required and empty.any():
+            out.append(f"{c.id} is required but empty in {empty.sum()} rows")
+        if c.enumeration is not None:
+            codes = {code.id for code in c.enumeration}
+            out += [f"{c.id}={v!r} not in {c.enumeration.id}" for v in sorted(set(given) - codes)]
+        if c.dtype.value in ("Double", "Integer") and pd.to_numeric(given, errors="coerce").isna().any():
+            out.append(f"{c.id} is not a number in some rows")
+    return out
+
+
+def test_sdmx_csv_is_valid_under_our_dsd(with_small_cells, tmp_path, structure):
+    from pysdmx.io import get_datasets, read_sdmx
+
+    with Warehouse(Settings(data_dir=with_small_cells)) as wh:
+        for freq in ("A", "Q", "M"):
+            export.export(wh.cursor(), "sdmx-csv", tmp_path / f"{freq}.csv", freq=freq)
+    dsd = read_sdmx(str(structure), validate=True).get_data_structure_definitions()[0]
+    [measure] = dsd.components.measures
+    assert (measure.id, measure.required) == ("OBS_VALUE", False)  # a suppressed cell has no value
+    assert [a.id for a in dsd.components.attributes if a.required] == ["OBS_STATUS", "CONF_STATUS"]
+    for freq in ("A", "Q", "M"):
+        [ds] = get_datasets(str(tmp_path / f"{freq}.csv"), str(structure))
+        assert (ds.data["CONF_STATUS"] == "A").any()  # the suppressed cells are there, with an empty value
+        assert _violations(ds) == [], freq

@@ -12,6 +12,12 @@ that SDMX-CSV exports refer to. :func:`write_structure` validates its own output
 writes it as ``xml:lang="en"``, so the objects get the English label and :func:`_add_italian_names`
 adds the Italian one beside it in the written XML (pysdmx reads the English one back).
 
+**Our own data are valid under the DSD.** A suppressed cell has no value: the measure OBS_VALUE is
+declared ``usage="optional"`` (SDMX 3.0; pysdmx writes no usage for measures, so
+:func:`_optional_measure` sets it), and the mandatory attributes OBS_STATUS (``Q``) and CONF_STATUS
+(``A``) say why it is empty. The dimensions and every attribute used by the SDMX-CSV are declared,
+coded ones with the codes the data use (``P`` provisional included).
+
 SDMX identifiers may not contain dots: service-type codes (``anagrafe.certificati``) are written as
 ``anagrafe__certificati`` here and in SDMX-CSV (:func:`warehouse.codelists.sdmx_id`).
 """
@@ -98,6 +104,7 @@ def structures() -> list:
 
 
 _COM = "{http://www.sdmx.org/resources/sdmxml/schemas/v3_0/common}"
+_STR = "{http://www.sdmx.org/resources/sdmxml/schemas/v3_0/structure}"
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -115,8 +122,16 @@ def _add_italian_names(root, italian: dict[tuple[str, ...], str]) -> None:
         name.addprevious(italian_name)
 
 
+def _optional_measure(root) -> None:
+    """Declare the measures of the DSD ``usage="optional"`` (SDMX 3.0): a suppressed cell has no OBS_VALUE.
+    (The schema's default is optional too, but a missing ``usage`` reads as mandatory in pysdmx: say it.)"""
+    for measures in root.iter(f"{_STR}MeasureList"):
+        for measure in measures.iterchildren(f"{_STR}Measure"):
+            measure.set("usage", "optional")
+
+
 def write_structure() -> str:
-    """The structure message as SDMX-ML 3.0 text — names in Italian and English —
+    """The structure message as SDMX-ML 3.0 text — names in Italian and English, OBS_VALUE optional —
     read back by pysdmx with schema validation before it is returned."""
     from lxml import etree
     from pysdmx.io import read_sdmx, write_sdmx
@@ -124,6 +139,7 @@ def write_structure() -> str:
 
     root = etree.fromstring(write_sdmx(structures(), Format.STRUCTURE_SDMX_ML_3_0).encode("utf-8"))
     _add_italian_names(root, italian_names())
+    _optional_measure(root)
     text = etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
     msg = read_sdmx(text, validate=True)  # raises when the message does not validate or parse
     if len(msg.get_data_structure_definitions()) != 1:
