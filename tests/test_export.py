@@ -76,7 +76,8 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
     raw = json.loads(text)
     assert raw["class"] == "collection" and raw["updated"]
     items = raw["link"]["item"]
-    assert [i["extension"]["table"] for i in items] == ["area", "instrument", "channel"]
+    # one dataset per table and unit of its series (PC shares, PT means)
+    assert list(dict.fromkeys(i["extension"]["table"] for i in items)) == ["area", "instrument", "channel"]
     frames = [pyjstat.Dataset.read(json.dumps(i)).write("dataframe", naming="id") for i in items]
     wides = []
     for item, df in zip(items, frames):
@@ -85,8 +86,9 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
         # self-describing: labels of codes (English by default, Italian in the extension), units per series
         cats = {d: item["dimension"][d]["category"] for d in item["id"]}
         assert cats["SERVICE_TYPE"]["label"].get("anagrafe.certificati", "Registry certificates") == "Registry certificates"
-        assert cats["INDICATOR"]["unit"]["SATISFACTION_POS"]["code"] == "PC"
-        assert item["extension"]["labels"]["it"]["INDICATOR"]["SATISFACTION_POS"].startswith("Soddisfazione")
+        assert cats["MEASURE"]["unit"]["N_RESP"]["decimals"] == 0 and "unit" not in cats["INDICATOR"]
+        series = "SATISFACTION_POS" if item["extension"]["unit"] == "PC" else "SATISFACTION_MEAN"
+        assert item["extension"]["labels"]["it"]["INDICATOR"].get(series, "Soddisfazione").startswith("Soddisfazione")
         assert set(item["status"].values()) <= {"U", "B", "Q"}  # the SDMX OBS_STATUS codes, as in the CSV
         wide = df.pivot_table(index=item["id"][:-1], columns="MEASURE", values="value", aggfunc="first",
                               dropna=False).reset_index()

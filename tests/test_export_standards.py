@@ -5,6 +5,8 @@ Real data (the ``data_dir`` fixture: Parquet responses through the warehouse), r
 lxml and pyjstat; no mocks."""
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from lxml import etree
@@ -97,3 +99,51 @@ def test_sdmx_csv_is_valid_under_our_dsd(with_small_cells, tmp_path, structure):
         [ds] = get_datasets(str(tmp_path / f"{freq}.csv"), str(structure))
         assert (ds.data["CONF_STATUS"] == "A").any()  # the suppressed cells are there, with an empty value
         assert _violations(ds) == [], freq
+
+
+def _metric_units(item: dict) -> dict[str, dict]:
+    """{metric dimension: its categories' units} of one JSON-stat dataset; asserts the spec's rule
+    that ``unit`` appears only on dimensions with the metric role, and on every category of them."""
+    metric = item["role"]["metric"]
+    for d in item["id"]:
+        cat = item["dimension"][d]["category"]
+        assert ("unit" in cat) == (d in metric), d  # JSON-stat 2.0: unit only (and always) on metric dims
+        if d in metric:
+            assert set(cat["unit"]) == set(cat["index"]), d
+    return {d: item["dimension"][d]["category"]["unit"] for d in metric}
+
+
+def _decimals(v: float) -> int:
+    text = repr(float(v))
+    return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_jsonstat_units_on_the_metric_dimension_and_labels_in_the_language(data_dir, lang):
+    from pyjstat import pyjstat
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        df = export.publication_table(wh.cursor(), "A")
+    coll = export.jsonstat(df, "A", lang=lang)
+    assert coll["label"] == {"it": "Ascolto — esperienza dei servizi pubblici",
+                             "en": "Ascolto — customer experience of public services"}[lang]
+    items = coll["link"]["item"]
+    assert {(i["extension"]["table"], i["extension"]["unit"]) for i in items} >= {("area", "PC"), ("area", "PT")}
+    for item in items:
+        unit = item["extension"]["unit"]
+        assert item["label"].startswith({"it": "Ascolto — per ", "en": "Ascolto — by "}[lang])
+        assert item["label"].endswith(cl.label("UNIT_MEASURE", unit, lang))
+        [units] = _metric_units(item).values()
+        # N_RESP is a count; the value and its bounds are in the dataset's one unit, with its decimals
+        assert units["N_RESP"] == {"label": {"it": "risposte", "en": "responses"}[lang], "decimals": 0}
+        for m in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"):
+            assert units[m]["label"] == cl.label("UNIT_MEASURE", unit, lang) and units[m]["decimals"] == 4
+        assert (units["OBS_VALUE"].get("symbol"), unit) in {("%", "PC"), (None, "PT")}
+        # every series of the dataset is in that unit (means are points, shares percent)
+        series = item["dimension"]["INDICATOR"]["category"]["index"]
+        assert set(df.loc[df["INDICATOR"].isin(series) & (df["TABLE"] == item["extension"]["table"]),
+                          "UNIT_MEASURE"]) == {unit}
+        # the values respect the decimals their unit states
+        frame = pyjstat.Dataset.read(json.dumps(item)).write("dataframe", naming="id").dropna(subset=["value"])
+        for m, group in frame.groupby("MEASURE"):
+            assert max(_decimals(v) for v in group["value"]) <= units[m]["decimals"], m

@@ -16,7 +16,8 @@ cell is published by :func:`warehouse.protect.publish` (the cell-key method): at
 OBS_VALUE, bounds or N_RESP (``OBS_STATUS=Q``, ``CONF_STATUS=A``); ``OBS_STATUS`` is the SDMX
 vocabulary in every format (A normal, U low reliability, B break in series, Q suppressed). Beside
 CSV and Parquet a codelist file (``<name>.codelists.csv``: codelist, code, label_it, label_en)
-makes the codes readable; JSON-stat carries the labels, units, roles and ``updated`` itself.
+makes the codes readable; JSON-stat carries the labels, units (on the metric dimension MEASURE, one
+dataset per table and unit), roles and ``updated`` itself.
 """
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ from .protect import CKM_NOTE, FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, P
 from .rollup import MODULE_INDICATORS
 
 NUMERIC = ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND")
+#: Decimals of the published values and bounds (their rounding here, their ``decimals`` in JSON-stat).
+VALUE_DECIMALS = 4
 FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure")
 NATIONAL = "IT"
 #: The tables of the publication: name → (grouping dimensions of the cube, with margins, module indicators).
@@ -94,8 +97,9 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
                              "OBS_STATUS": df["obs_status"], "CONF_STATUS": df["conf_status"],
                              "CKM_PERTURBED": np.where(free & protection.enabled, "Y", ""), "TABLE": name})
         for code, unit, v, lo, hi, keep, ci in _series(ind, df):
-            part = base.assign(INDICATOR=code, OBS_VALUE=v.round(4), LOWER_BOUND=lo.round(4),
-                               UPPER_BOUND=hi.round(4), UNIT_MEASURE=unit,
+            part = base.assign(INDICATOR=code, OBS_VALUE=v.round(VALUE_DECIMALS),
+                               LOWER_BOUND=lo.round(VALUE_DECIMALS), UPPER_BOUND=hi.round(VALUE_DECIMALS),
+                               UNIT_MEASURE=unit,
                                CI_STATUS=np.where(free, ci, "") if isinstance(ci, pd.Series) else "")
             if keep is not None:
                 part = part[keep.to_numpy()]
@@ -189,9 +193,34 @@ DIM_LABELS = {"INDICATOR": ("Indicatore", "Indicator"), "TIME_PERIOD": ("Periodo
               "REF_AREA": ("Area", "Area"), "PA_TYPE": ("Tipo di PA", "PA type"),
               "SERVICE_TYPE": ("Tipo di servizio", "Service type"), "INSTRUMENT": ("Strumento", "Instrument"),
               "SCALE": ("Scala", "Scale"), "CHANNEL": ("Canale", "Channel"), "MEASURE": ("Misura", "Measure")}
+#: (Italian, English) labels of the collection, of each table's datasets and of the unit of N_RESP.
+COLLECTION_LABEL = ("Ascolto — esperienza dei servizi pubblici", "Ascolto — customer experience of public services")
+TABLE_LABELS = {"area": ("Ascolto — per area, tipo di PA e tipo di servizio",
+                         "Ascolto — by area, PA type and service type"),
+                "instrument": ("Ascolto — per tipo di servizio, strumento e scala",
+                               "Ascolto — by service type, instrument and scale"),
+                "channel": ("Ascolto — per tipo di servizio e canale", "Ascolto — by service type and channel")}
+COUNT_UNIT = ("risposte", "responses")
+UNIT_SYMBOLS = {"PC": "%"}
 
 
-def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str) -> dict[str, Any]:
+def _measure_units(unit: str, lang: str) -> dict[str, dict[str, Any]]:
+    """The JSON-stat ``unit`` of every category of MEASURE, the metric dimension, in a dataset whose
+    series are all in ``unit`` (``PC`` percent, ``PT`` points on 0–100): OBS_VALUE and its bounds in
+    ``unit`` with :data:`VALUE_DECIMALS` decimals (the rounding of the publication table), N_RESP a
+    count of responses with 0 decimals."""
+    li = 1 if lang == "en" else 0
+    value = {"label": cl.label("UNIT_MEASURE", unit, lang), "decimals": VALUE_DECIMALS}
+    if unit in UNIT_SYMBOLS:
+        value.update(symbol=UNIT_SYMBOLS[unit], position="end")
+    return {"OBS_VALUE": value, "LOWER_BOUND": dict(value), "UPPER_BOUND": dict(value),
+            "N_RESP": {"label": COUNT_UNIT[li], "decimals": 0}}
+
+
+def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC") -> dict[str, Any]:
+    """``id``, ``size``, ``dimension``, ``value`` and ``status`` of one JSON-stat dataset over the rows
+    of ``df`` (series all in ``unit``): labels in ``lang``; the units on the categories of MEASURE,
+    the dimension with the metric role (:func:`_measure_units`)."""
     li = 1 if lang == "en" else 0
     cats = {d: sorted(df[d].unique().tolist()) for d in JSONSTAT_DIMS[:-1]}
     cats["MEASURE"] = list(JSONSTAT_MEASURES)
@@ -207,55 +236,61 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str) -> dict[str, Any]:
             idx = base + j * strides[-1]
             v = r[m]
             values[idx] = None if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)) else (
-                int(v) if m == "N_RESP" else round(float(v), 4))
+                int(v) if m == "N_RESP" else round(float(v), VALUE_DECIMALS))
             if r["OBS_STATUS"] != "A":
                 status[str(idx)] = r["OBS_STATUS"]  # the SDMX OBS_STATUS code, as in CSV and SDMX-CSV
-    units = {code: {"label": cl.label("UNIT_MEASURE", unit, lang), "decimals": 4 if unit else 0,
-                    "code": unit} for code, unit in df.groupby("INDICATOR")["UNIT_MEASURE"].first().items()}
     dimension = {}
     for d in JSONSTAT_DIMS:
         labels = ({m: v[li] for m, v in JSONSTAT_MEASURES.items()} if d == "MEASURE" else
                   {c: (c if d == "TIME_PERIOD" else cl.label(d, c, lang)) for c in cats[d]})
         cat = {"index": cats[d], "label": labels}
-        if d == "INDICATOR":
-            cat["unit"] = units
+        if d == "MEASURE":
+            cat["unit"] = _measure_units(unit, lang)
         dimension[d] = {"label": DIM_LABELS[d][li], "category": cat}
     return {"id": JSONSTAT_DIMS, "size": size, "dimension": dimension, "value": values, "status": status}
 
 
+def _units(part: pd.DataFrame, table: str) -> list[str]:
+    """The units of a table's series, one dataset each (the area table has one even without data)."""
+    units = sorted(part["UNIT_MEASURE"].dropna().unique().tolist())
+    return units or (["PC"] if table == "area" else [])
+
+
 def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None, lang: str = "en",
              updated: str | None = None) -> dict[str, Any]:
-    """JSON-stat 2.0 *collection* of the publication's tables (:data:`TABLES`), each a dataset over
+    """JSON-stat 2.0 *collection* of the publication's tables (:data:`TABLES`), one dataset per table
+    and unit of its series (``PC``: the shares, ``PT``: the means; ``extension.unit``), each over
     INDICATOR × TIME_PERIOD × REF_AREA × PA_TYPE × SERVICE_TYPE × INSTRUMENT × SCALE × CHANNEL × MEASURE
     (the dimensions a table does not break down have the one category ``_T`` / ``IT``).
 
-    Category labels in ``lang`` (the other language in ``extension.labels``), units per indicator
-    series, roles (time, geo, metric), ``updated``; ``status`` per value is the SDMX OBS_STATUS code
-    (``U``, ``B``, ``Q`` = suppressed: value ``null``), the same vocabulary as the CSV.
+    Labels — of the collection, the datasets, the dimensions and the codes — in ``lang`` (the codes'
+    other language in ``extension.labels``); units on the categories of MEASURE, the dimension with the
+    metric role, as JSON-stat readers look for them (one unit per dataset, N_RESP a count); roles
+    (time, geo, metric), ``updated``; ``status`` per value is the SDMX OBS_STATUS code (``U``, ``B``,
+    ``Q`` = suppressed: value ``null``), the same vocabulary as the CSV.
     """
     protection = protection or Protection()
     updated = updated or df.attrs.get("updated") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    other = "it" if lang == "en" else "en"
+    li, other = (1, "it") if lang == "en" else (0, "en")
     items = []
     for name in TABLES:
-        part = df[df["TABLE"] == name] if "TABLE" in df.columns else df
-        if part.empty and name != "area":
-            continue
-        ds = _jsonstat_dataset(part, freq, lang)
-        items.append({
-            "version": "2.0", "class": "dataset",
-            "label": {"area": "Ascolto — by area, PA type and service type",
-                      "instrument": "Ascolto — by service type, instrument and scale",
-                      "channel": "Ascolto — by service type and channel"}[name],
-            "source": "Ascolto", "updated": updated, **ds,
-            "role": {"time": ["TIME_PERIOD"], "geo": ["REF_AREA"], "metric": ["MEASURE"]},
-            "note": [CKM_NOTE] if protection.enabled else [],
-            "extension": {"table": name, "freq": freq, "dataflow": DATAFLOW,
-                          "confidentiality": protection.metadata(),
-                          "status": {c: cl.label("OBS_STATUS", c, lang) for c in cl.OBS_STATUS},
-                          "labels": {other: {d: {c: cl.label(d, c, other) for c in ds["dimension"][d]["category"]["index"]}
-                                             for d in JSONSTAT_DIMS if d not in ("TIME_PERIOD", "MEASURE")}}}})
-    return {"version": "2.0", "class": "collection", "label": "Ascolto — customer experience of public services",
+        rows = df[df["TABLE"] == name] if "TABLE" in df.columns else df
+        for unit in _units(rows, name):
+            part = rows[rows["UNIT_MEASURE"] == unit]
+            ds = _jsonstat_dataset(part, freq, lang, unit)
+            items.append({
+                "version": "2.0", "class": "dataset",
+                "label": f"{TABLE_LABELS[name][li]} — {cl.label('UNIT_MEASURE', unit, lang)}",
+                "source": "Ascolto", "updated": updated, **ds,
+                "role": {"time": ["TIME_PERIOD"], "geo": ["REF_AREA"], "metric": ["MEASURE"]},
+                "note": [CKM_NOTE] if protection.enabled else [],
+                "extension": {"table": name, "unit": unit, "freq": freq, "dataflow": DATAFLOW,
+                              "confidentiality": protection.metadata(),
+                              "status": {c: cl.label("OBS_STATUS", c, lang) for c in cl.OBS_STATUS},
+                              "labels": {other: {d: {c: cl.label(d, c, other)
+                                                     for c in ds["dimension"][d]["category"]["index"]}
+                                                 for d in JSONSTAT_DIMS if d not in ("TIME_PERIOD", "MEASURE")}}}})
+    return {"version": "2.0", "class": "collection", "label": COLLECTION_LABEL[li],
             "updated": updated, "link": {"item": items}}
 
 
