@@ -33,7 +33,7 @@ def test_publication_table_has_margins_and_suppression(published):
     small = published[published["CONF_STATUS"] == "A"]
     assert small["N_RESP"].isna().all() and small["OBS_VALUE"].isna().all()
     assert (published.loc[published["CONF_STATUS"] == "F", "N_RESP"] >= 3).all()
-    assert set(published["CONF_STATUS"]) <= {"A", "F"} and set(published["OBS_STATUS"]) <= {"A", "U", "Q", "B"}
+    assert set(published["CONF_STATUS"]) <= {"A", "F"} and set(published["OBS_STATUS"]) <= {"A", "U", "Q", "B", "P"}
     assert (published["CKM_PERTURBED"] == (published["CONF_STATUS"] == "F").map({True: "Y", False: ""})).all()
 
 
@@ -89,7 +89,7 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
         assert cats["MEASURE"]["unit"]["N_RESP"]["decimals"] == 0 and "unit" not in cats["INDICATOR"]
         series = "SATISFACTION_POS" if item["extension"]["unit"] == "PC" else "SATISFACTION_MEAN"
         assert item["extension"]["labels"]["it"]["INDICATOR"].get(series, "Soddisfazione").startswith("Soddisfazione")
-        assert set(item["status"].values()) <= {"U", "B", "Q"}  # the SDMX OBS_STATUS codes, as in the CSV
+        assert set(item["status"].values()) <= {"U", "B", "P", "Q"}  # the SDMX OBS_STATUS codes, as in the CSV
         wide = df.pivot_table(index=item["id"][:-1], columns="MEASURE", values="value", aggfunc="first",
                               dropna=False).reset_index()
         size, dims = item["size"], item["id"]
@@ -144,7 +144,7 @@ def test_sdmx_structure_is_sdmx_ml_3_and_reads_back(tmp_path, data_dir):  # noqa
     assert [f.short_urn for f in flows] == ["Dataflow=IT1:DF_ASCOLTO_CX(1.0)"]
     codelists = {c.id: c for c in msg.get_codelists()}
     assert "anagrafe__certificati" in {c.id for c in codelists["CL_SERVICE_TYPE"]}
-    assert {c.id for c in codelists["CL_OBS_STATUS"]} == {"A", "U", "B", "Q"}
+    assert {c.id for c in codelists["CL_OBS_STATUS"]} == {"A", "U", "B", "P", "Q"}
 
 
 def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_path):

@@ -5,7 +5,10 @@ Real data (the ``data_dir`` fixture: Parquet responses through the warehouse), r
 lxml and pyjstat; no mocks."""
 from __future__ import annotations
 
+import io
 import json
+import math
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -13,7 +16,7 @@ from lxml import etree
 
 from settings import Settings
 from warehouse import codelists as cl
-from warehouse import export
+from warehouse import cube, export
 from warehouse.dataset import Warehouse
 
 from .warehouse_rows import response, write
@@ -147,3 +150,57 @@ def test_jsonstat_units_on_the_metric_dimension_and_labels_in_the_language(data_
         frame = pyjstat.Dataset.read(json.dumps(item)).write("dataframe", naming="id").dropna(subset=["value"])
         for m, group in frame.groupby("MEASURE"):
             assert max(_decimals(v) for v in group["value"]) <= units[m]["decimals"], m
+
+
+def _statuses(df: pd.DataFrame) -> dict[str, set[str]]:
+    """{TIME_PERIOD: its OBS_STATUS codes} of a publication table."""
+    return {p: set(g["OBS_STATUS"]) for p, g in df.groupby("TIME_PERIOD")}
+
+
+@pytest.mark.parametrize("freq, today, running, done", [
+    ("A", date(2026, 12, 1), {"2026"}, set()),                       # the year is still running
+    ("A", date(2027, 1, 1), set(), {"2026"}),
+    ("Q", date(2026, 12, 1), {"2026-Q4"}, set()),
+    ("M", date(2026, 12, 1), set(), {"2026-10", "2026-11"}),         # November ended yesterday
+    ("M", date(2026, 11, 2), {"2026-11"}, {"2026-10"}),              # November still running
+])
+def test_a_period_still_running_is_provisional_in_every_export(with_small_cells, freq, today, running, done):
+    from pysdmx.io import read_sdmx
+
+    with Warehouse(Settings(data_dir=with_small_cells)) as wh:
+        con = wh.cursor()
+        df = export.publication_table(con, freq, today=today)
+        assert set(df["TIME_PERIOD"]) == running | done
+        statuses = _statuses(df)
+        for p in running:  # published cells P, suppressed ones still Q
+            assert statuses[p] <= {"P", "Q"} and "P" in statuses[p], p
+            assert df.loc[(df["TIME_PERIOD"] == p) & (df["OBS_STATUS"] == "P"), "CONF_STATUS"].eq("F").all()
+        for p in done:
+            assert "P" not in statuses[p], p
+        # the API's default period skips the same running periods (one definition: periods.is_complete)
+        latest, complete = cube.latest_period(con, freq, today)
+        assert complete == bool(done) and (latest in done if done else latest in running)
+    # the same codes in SDMX-CSV, CSV and JSON-stat, P labelled in the codelists
+    sdmx = pd.read_csv(io.StringIO(_render(df, "sdmx-csv", freq)), dtype=str, keep_default_na=False)
+    plain = pd.read_csv(io.StringIO(_render(df, "csv", freq)), dtype=str, keep_default_na=False)
+    assert _statuses(sdmx) == _statuses(plain) == statuses
+    flagged = set()
+    for item in json.loads(_render(df, "jsonstat", freq))["link"]["item"]:
+        assert item["extension"]["status"]["P"].startswith("Provisional")
+        times, stride = item["dimension"]["TIME_PERIOD"]["category"]["index"], _stride(item, "TIME_PERIOD")
+        flagged |= {times[int(i) // stride % len(times)] for i, s in item["status"].items() if s == "P"}
+    assert flagged == running
+    assert cl.label("OBS_STATUS", "P", "it").startswith("Valore provvisorio")
+    codes = pd.read_csv(io.StringIO(_render(df, "codelists", freq)), keep_default_na=False)
+    assert ("P" in set(codes.loc[codes["codelist"] == "OBS_STATUS", "code"])) == bool(running)
+    structure = read_sdmx(export.render(df, "sdmx-structure", freq)[0].decode("utf-8"), validate=True)
+    assert "P" in {c.id for c in {c.id: c for c in structure.get_codelists()}["CL_OBS_STATUS"]}
+
+
+def _render(df: pd.DataFrame, fmt: str, freq: str) -> str:
+    return export.render(df, fmt, freq)[0].decode("utf-8")
+
+
+def _stride(item: dict, dim: str) -> int:
+    """How far apart two neighbouring categories of ``dim`` are in a JSON-stat value array."""
+    return math.prod(item["size"][item["id"].index(dim) + 1:])

@@ -43,6 +43,8 @@ OBS_STATUS = {"A": ("Valore normale", "Normal value"),
               "U": ("Bassa affidabilità: meno di 30 risposte", "Low reliability: fewer than 30 responses"),
               "B": ("Interruzione della serie: primo periodo dopo un cambiamento dichiarato del questionario",
                     "Break in series: first period after a declared change of the questionnaire"),
+              "P": ("Valore provvisorio: il periodo non è ancora concluso",
+                    "Provisional value: the period has not ended yet"),
               "Q": ("Valore mancante: oscurato per il segreto statistico", "Missing value: suppressed for confidentiality")}
 CONF_STATUS = {"F": ("Pubblicabile", "Free"), "A": ("Oscurato (meno di 3 risposte perturbate)",
                                                    "Suppressed (fewer than 3 perturbed responses)")}

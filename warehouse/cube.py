@@ -21,7 +21,7 @@ import pandas as pd
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from .comparability import QueryError, check_indicator
-from .periods import validate_range
+from .periods import is_complete, today_rome, validate_range
 from .protect import TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
 from .rollup import ALL_SCORES, CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
 
@@ -214,24 +214,14 @@ def require_data(con, freq: str, start: str | None = None, end: str | None = Non
                             f"cover {lo} to {hi}; nothing to export for that range.")
 
 
-def _ends_before(label: str, today) -> bool:
-    from .periods import months
-
-    last = months(label, "period")[1]
-    y, m = int(last[:4]), int(last[5:])
-    return (y, m) < (today.year, today.month)
-
-
 def latest_period(con, freq: str, today=None) -> tuple[str | None, bool]:
-    """The latest *complete* period at ``freq`` with data (it ended before the current month, Europe/Rome),
-    and True; else the latest period with data and False (it is still running); (None, False) without data.
-    What the console and the API use when no period is given, instead of pooling every period."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    today = today or datetime.now(ZoneInfo("Europe/Rome")).date()
+    """The latest *complete* period at ``freq`` with data (it ended before the current month, Europe/Rome:
+    :func:`warehouse.periods.is_complete`), and True; else the latest period with data and False (it is
+    still running); (None, False) without data. What the console and the API use when no period is
+    given, instead of pooling every period."""
+    today = today or today_rome()
     labels = period_labels(con, freq)
-    done = [p for p in labels if _ends_before(p, today)]
+    done = [p for p in labels if is_complete(p, today)]
     if done:
         return done[-1], True
     return (labels[-1], False) if labels else (None, False)

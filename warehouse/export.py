@@ -14,7 +14,8 @@ scale, with margins; module indicators only here) and by channel (service type Ã
 cell is published by :func:`warehouse.protect.publish` (the cell-key method): attribute
 ``CKM_PERTURBED`` = ``Y`` marks a value derived from perturbed counts; suppressed cells have no
 OBS_VALUE, bounds or N_RESP (``OBS_STATUS=Q``, ``CONF_STATUS=A``); ``OBS_STATUS`` is the SDMX
-vocabulary in every format (A normal, U low reliability, B break in series, Q suppressed). Beside
+vocabulary in every format (A normal, U low reliability, B break in series, P provisional: the period
+has not ended yet, Q suppressed). Beside
 CSV and Parquet a codelist file (``<name>.codelists.csv``: codelist, code, label_it, label_en)
 makes the codes readable; JSON-stat carries the labels, units (on the metric dimension MEASURE, one
 dataset per table and unit), roles and ``updated`` itself.
@@ -24,7 +25,7 @@ from __future__ import annotations
 import io
 import json
 import os
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -40,6 +41,7 @@ from .codelists import COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_DIMENSIONS  # no
 from .csvsafe import csv_writer, fmt_value as _fmt
 from .cube import Cut, require_data, table
 from .outpath import OutputError, check_parent  # noqa: F401  (OutputError re-exported)
+from .periods import is_complete, today_rome
 from .protect import CKM_NOTE, FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, Protection
 from .rollup import MODULE_INDICATORS
 
@@ -75,11 +77,14 @@ def _series(ind: str, df: pd.DataFrame) -> list[tuple[str, str, pd.Series, pd.Se
 
 def publication_table(con, freq: str = "A", start: str | None = None, end: str | None = None,
                       indicators: Iterable[str] | None = None, protection: Protection | None = None,
-                      progress: bool | None = False, tables: Iterable[str] = tuple(TABLES)) -> pd.DataFrame:
+                      progress: bool | None = False, tables: Iterable[str] = tuple(TABLES),
+                      today: date | None = None) -> pd.DataFrame:
     """The long table every table export writes (one row per observation, :data:`COLUMNS`); a
     ``TABLE`` column says which of :data:`TABLES` a row comes from (the national totals are in each).
 
-    A mean is left out where its cell pools scales, instruments, wordings or series (the guard)."""
+    A mean is left out where its cell pools scales, instruments, wordings or series (the guard).
+    A published cell of a period not complete on ``today`` (default: today in Europe/Rome; see
+    :func:`warehouse.periods.is_complete`) is flagged ``OBS_STATUS=P`` (:func:`flag_provisional`)."""
     protection = protection or Protection()
     wanted = list(indicators) if indicators is not None else None
     frames = []
@@ -111,9 +116,21 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     out["CI_STATUS"] = out["CI_STATUS"].fillna("")
     out = out.drop_duplicates(subset=SDMX_DIMENSIONS, keep="first")[[*COLUMNS, "TABLE"]]
     out = out.sort_values(["INDICATOR", "TIME_PERIOD", *SDMX_DIMENSIONS[1:7]]).reset_index(drop=True)
+    flag_provisional(out, today)
     # JSON-stat's ``updated``: the day of the newest response in the data (the same in every export of it)
     out.attrs["updated"] = _last_day(con)
     return out
+
+
+def flag_provisional(df: pd.DataFrame, today: date | None = None) -> None:
+    """Set ``OBS_STATUS=P`` (provisional) on the published cells (``CONF_STATUS=F``) of every
+    ``TIME_PERIOD`` that is not complete on ``today`` (:func:`warehouse.periods.is_complete`, the
+    definition behind the API's "latest complete period"): the figure will change while answers
+    still arrive. P replaces A, U and B (one code per observation; N_RESP still shows a small n);
+    a suppressed cell stays Q."""
+    today = today or today_rome()
+    running = {p for p in df["TIME_PERIOD"].unique() if not is_complete(p, today)}
+    df.loc[df["TIME_PERIOD"].isin(running) & (df["CONF_STATUS"] == FREE), "OBS_STATUS"] = "P"
 
 
 def _last_day(con) -> str | None:
@@ -267,7 +284,7 @@ def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None, 
     other language in ``extension.labels``); units on the categories of MEASURE, the dimension with the
     metric role, as JSON-stat readers look for them (one unit per dataset, N_RESP a count); roles
     (time, geo, metric), ``updated``; ``status`` per value is the SDMX OBS_STATUS code (``U``, ``B``,
-    ``Q`` = suppressed: value ``null``), the same vocabulary as the CSV.
+    ``P``, ``Q`` = suppressed: value ``null``), the same vocabulary as the CSV.
     """
     protection = protection or Protection()
     updated = updated or df.attrs.get("updated") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

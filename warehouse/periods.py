@@ -8,10 +8,15 @@ months under the label ``2026``, and ``freq=Q&from=2026-11`` a month and a half 
 naming the field (``from``, ``to``, ``period`` or ``freq``: HTTP 400) and otherwise returns the
 first and last month covered. Labels of any frequency are accepted where they align: ``2026``,
 ``2026-Q1`` and ``2026-01`` all start a year.
+
+:func:`is_complete` is the one definition of a *complete* period (it ended before the current month
+in Europe/Rome): the console's and the API's default period (:func:`warehouse.cube.latest_period`)
+and the exports' ``OBS_STATUS=P`` (provisional) for a period still running both use it.
 """
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from .comparability import QueryError
 
@@ -43,6 +48,23 @@ def freq_of(label: str, field: str) -> str:
     (``2026``); raises :class:`QueryError` on ``field`` for anything else (as :func:`months`)."""
     months(label, field)
     return "M" if _MONTH.match(label) else "Q" if _QUARTER.match(label) else "A"
+
+
+def today_rome() -> date:
+    """Today's date in Europe/Rome, where the periods of the data are counted."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Rome")).date()
+
+
+def is_complete(label: str, today: date | None = None) -> bool:
+    """Whether the period ``label`` (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``) is complete: its last month is
+    before the month of ``today`` (default: :func:`today_rome`). ``2026-11`` is complete from
+    2026-12-01, ``2026-Q4`` and ``2026`` from 2027-01-01."""
+    today = today or today_rome()
+    last = months(label, "period")[1]
+    return (int(last[:4]), int(last[5:])) < (today.year, today.month)
 
 
 def _starts(month: str, freq: str) -> bool:
