@@ -207,6 +207,7 @@ def test_a_cells_figures_agree_with_one_another_however_small_the_cell(tmp_path)
             r.update(task_completed={"yes": 100.0, "partly": 50.0, "no": 0.0}[answer], task_completed_raw=answer,
                      task_completed_scale="yes-partly-no")
             r["module_scores"] = [("mod-tributi:receipt", 100.0 if (e + i) % 3 else 0.0)]
+            r["satisfaction"] = 1 + (e * 7 + i * 3) % 5
             rows.append(r)
     write(tmp_path, rows)
     client = api_client(Settings(data_dir=tmp_path))
@@ -225,3 +226,13 @@ def test_a_cells_figures_agree_with_one_another_however_small_the_cell(tmp_path)
     for row in published:  # a yes/no item: its positive share is its mean and its distribution's "yes"
         assert row["positive_share"] == pytest.approx(row["mean"], abs=0.01), row
         assert row["positive_share"] == pytest.approx(row["distribution"].get("100", 0), abs=0.01), row
+    ratings = client.get("/api/v1/indicators?indicator=satisfaction&freq=A&by=entity").get_json()["rows"]
+    published = [r for r in ratings if r["n"] is not None and r["mean"] is not None]
+    assert len(published) >= 30
+    for row in published:  # five points: the positive share is the top two, the mean the distribution's
+        dist = {int(k): v for k, v in row["distribution"].items()}
+        assert sum(dist.values()) == pytest.approx(100, abs=0.1), row
+        assert row["positive_share"] == pytest.approx(dist.get(75, 0) + dist.get(100, 0), abs=0.02), row
+        assert row["mean"] == pytest.approx(sum(k * v for k, v in dist.items()) / 100, abs=0.02), row
+        for value in [row["positive_share"], *dist.values()]:  # whole answers of the published n
+            assert value * row["n"] / 100 == pytest.approx(round(value * row["n"] / 100), abs=0.01), row

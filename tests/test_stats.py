@@ -84,3 +84,18 @@ def test_empirical_bayes_shrinkage_on_a_hand_example():
 def test_empirical_bayes_without_heterogeneity_gives_the_common_mean():
     est, *_ , tau2 = stats.empirical_bayes(np.array([50.0, 50.5, 49.5]), np.array([10.0, 10.0, 10.0]))
     assert tau2 == 0 and est == pytest.approx([50.0] * 3)
+
+
+def test_allocate_shares_out_whole_answers_that_add_up_to_n():
+    from warehouse.stats import allocate
+
+    out = allocate([[4, 3, 0], [1, 1, 1], [2, -1, 5], [0, 0, 0], [2, 2, 5]], [5, 7, 3, 3, float("nan")])
+    assert out[:3].tolist() == [[3, 2, 0], [3, 2, 2], [1, 0, 2]]  # ties to the first; a negative count is 0
+    assert np.isnan(out[3:]).all()  # nothing to share out, or no n
+    rng = np.random.default_rng(7)
+    counts, n = rng.integers(-2, 40, size=(500, 5)), rng.integers(3, 200, size=500).astype(float)
+    out = allocate(counts, n)
+    ok = np.clip(counts, 0, None).sum(axis=1) > 0
+    assert (out[ok].sum(axis=1) == n[ok]).all() and (out[ok] == np.round(out[ok])).all() and (out[ok] >= 0).all()
+    quota = np.clip(counts[ok], 0, None) * (n[ok] / np.clip(counts[ok], 0, None).sum(axis=1))[:, None]
+    assert (np.abs(out[ok] - quota) < 1).all()  # each within one answer of its exact share

@@ -14,16 +14,20 @@ query, format and period range. Then:
 - Every statistic comes from the perturbed category counts: their shares (the distribution), with
   the published n as the sample size of the intervals (:func:`warehouse.stats.score_statistics`,
   :func:`warehouse.stats.share_statistics`). The headline of a score indicator, the *positive share*
-  (``top2*`` columns: the top categories of each item's own scale, the happy face, "yes"), is the
-  perturbed count of positive answers over the sum of the perturbed answer categories — the
-  denominator of the distribution, so a cell's figures agree with one another (a yes/no item's
-  positive share is its distribution's "yes") — with a Wilson interval at the published n; it is
-  comparable across instruments. The mean is published only where the cell's answers come from one
-  scale, instrument, wording and series (``mean_status``: ``ok``, ``degenerate`` (sd = 0),
+  (``top2*`` columns: the top categories of each item's own scale, the happy face, "yes"), is a
+  count of positive answers over the published n, with a Wilson interval; it is comparable across
+  instruments. So that a cell's figures agree with one another, a score cell's published n is
+  shared out over its perturbed answer categories in whole answers (largest remainder,
+  :func:`warehouse.stats.allocate`): the distribution, the mean and the task shares count those
+  answers, and so does the positive share wherever the pool's positive answers fill whole
+  categories (:func:`positive_buckets`: 4–5 of five points, the happy face, "yes"); elsewhere (0–10,
+  where 7 and 8 share a category) it counts the perturbed positive answers, ``pos``. Each count
+  having its own noise, a cell of five answers had shown "yes 80 %, partly 60 %" and a positive
+  share of 60 % beside a mean of 90. The mean is published only where the cell's answers come
+  from one scale, instrument, wording and series (``mean_status``: ``ok``, ``degenerate`` (sd = 0),
   ``undefined`` (n < 2) or the comparability guard's reason, e.g. ``mixed_scales``, when the mean is
   withheld; the cell's ``pool`` column, its questionnaire versions, decides). ``task_completed``
-  publishes the shares of yes / partly / no (``share_yes*``, …; over the same denominator, so they
-  add up to 100 and equal its distribution) and no mean.
+  publishes the shares of yes / partly / no (``share_yes*``, …; they add up to 100) and no mean.
 - Published cells with n < ``low_n`` are flagged ``OBS_STATUS=U``.
 
 Comparisons (:mod:`warehouse.compare`) are computed from published cells only.
@@ -39,7 +43,7 @@ import pandas as pd
 from dataset.recordkey import KEY_SCALE
 
 from . import ptable, stats
-from .rollup import ALL_SCORES, CATEGORIES, POSITIVE as _POS, SCORE_POINTS
+from .rollup import ALL_SCORES, BUCKETS, CATEGORIES, POSITIVE as _POS, SCORE_POINTS
 
 FREE, SUPPRESSED = "F", "A"
 #: What every export says about the protection.
@@ -116,6 +120,48 @@ def _mean_refusals(indicator: str, pools) -> np.ndarray:
     return np.array(out, dtype=object)
 
 
+def _bucket(score: float) -> str:
+    """The distribution's category (:data:`warehouse.rollup.BUCKETS`) a 0–100 score is counted in."""
+    for name, lo, hi in BUCKETS:
+        if (lo is None or score >= lo) and (hi is None or score < hi):
+            return name
+    raise ValueError(score)
+
+
+def positive_buckets(indicator: str, listing: str) -> tuple[str, ...] | None:
+    """The distribution's categories that hold the positive answers — and only those — of every
+    measure of a cell's pool (``questionnaire@version`` listing, :func:`warehouse.comparability.pool_of`):
+    ``("75", "100")`` for five points, ``("100",)`` for faces and yes/no, also pooled together; None
+    when one category holds positive and other answers (0–10: 7 and 8 are both counted at 75) or the
+    pool is unknown."""
+    from .comparability import pool_of
+
+    positive, other = set(), set()
+    for m in pool_of(indicator, listing):
+        for raw, score in m.scores.items():
+            if score is not None:
+                (positive if m.is_positive(raw) else other).add(_bucket(score))
+    return tuple(sorted(positive, key=float)) if positive and not positive & other else None
+
+
+def _positive_counts(indicator: str, df: pd.DataFrame, pos: np.ndarray, alloc: np.ndarray,
+                     points_cats: list[str]) -> np.ndarray:
+    """Per cell, the count of positive answers the positive share is published from: the answers the
+    published n gives the categories that hold exactly the positive answers (``alloc``,
+    :func:`positive_buckets`), so that the share agrees with the distribution and the mean; else
+    the perturbed positive count ``pos``."""
+    pools = df["pool"].to_numpy() if "pool" in df else [""] * len(df)
+    cache: dict[str, tuple[str, ...] | None] = {}
+    out = np.asarray(pos, dtype=float).copy()
+    for i, p in enumerate(pools):
+        key = p if isinstance(p, str) else ""
+        if key not in cache:
+            cache[key] = positive_buckets(indicator, key)
+        if cache[key] is not None:
+            out[i] = alloc[i, [points_cats.index(b) for b in cache[key]]].sum()
+    return out
+
+
 def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: Protection) -> pd.DataFrame:
     """The published cells of ``df`` (rows of one indicator: ``dims``, ``n``, ``k``, ``c_*``, ``k_*``).
 
@@ -134,28 +180,28 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
         pass  # a count only (the responses pseudo-indicator)
     elif indicator in ALL_SCORES:
         points_cats = [c for c in cats if c != _POS]
-        pts = counts[:, [cats.index(c) for c in points_cats]]
-        shares = stats.distribution(pts)
+        # The published n shared out over the perturbed categories in whole answers (largest
+        # remainder): every figure of the cell — distribution, mean, positive share, task shares —
+        # counts the same n answers, so they agree with one another and with n. Each count having
+        # its own noise, a cell of five answers had shown "yes 80 %, partly 60 %", and a positive
+        # share of 60 % beside a mean of 90.
+        alloc = stats.allocate(counts[:, [cats.index(c) for c in points_cats]], nf)
+        shares = stats.distribution(alloc)
         points = np.array([SCORE_POINTS[c] for c in points_cats])
-        with np.errstate(invalid="ignore"):
-            s1, s2 = nf * (shares @ points), nf * (shares @ points ** 2)
-        m = stats.mean_ci(nf, s1, s2)
+        m = stats.mean_ci(nf, alloc @ points, alloc @ points ** 2)
         refusal = _mean_refusals(indicator, df["pool"].to_numpy() if "pool" in df else [""] * len(df))
         withheld = refusal != ""
         cols["mean_status"] = np.where(withheld, refusal, m["status"]).astype(object)
         for name, src in (("mean", "mean"), ("mean_lower", "lower"), ("mean_upper", "upper"), ("sd", "sd")):
             cols[name] = np.where(withheld, np.nan, m[src].astype(float))
-        # Every share of a cell has one denominator: the answers of its perturbed categories, as its
-        # distribution has. Over the perturbed n they disagreed within the cell (yes 80 %, partly
-        # 60 % at n = 5; "yes" 100 % beside a distribution of 67 % yes): each count has its own noise.
-        answered = np.clip(pts, 0, None).sum(axis=1)
-        share, lo, hi = stats.share_of_answers(counts[:, cats.index(_POS)], answered, nf)
+        positive = _positive_counts(indicator, df, counts[:, cats.index(_POS)], alloc, points_cats)
+        share, lo, hi = stats.positive_share(np.clip(positive, 0, np.nan_to_num(nf)), nf)
         cols["top2"], cols["top2_lower"], cols["top2_upper"] = share, lo, hi
         for j, c in enumerate(points_cats):
             cols[f"dist_{c}"] = 100 * shares[:, j]
         if indicator == TASK:
             for a, point in TASK_POINTS.items():
-                share, lo, hi = stats.share_of_answers(pts[:, points_cats.index(point)], answered, nf)
+                share, lo, hi = stats.positive_share(alloc[:, points_cats.index(point)], nf)
                 cols[f"share_{a}"], cols[f"share_{a}_lower"], cols[f"share_{a}_upper"] = share, lo, hi
     else:
         share, lo, hi = stats.share_statistics(counts, nf)

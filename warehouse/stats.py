@@ -163,24 +163,6 @@ def positive_share(k, n, level: float = 0.95):
     return share, 100 * lo, 100 * hi
 
 
-def share_of_answers(k, answered, n, level: float = 0.95):
-    """The share (%) ``k / answered`` — one category of a cell among the answers of all its categories —
-    with a Wilson interval (%) for that share at sample size ``n`` (the cell's published n); NaN
-    where ``answered`` or ``n`` is 0. ``k`` is clipped to [0, answered], so the share stays in [0, 100].
-
-    Under the cell-key method every count has its own noise, so a category's count over the
-    perturbed n and the distribution (each count over the sum of the counts) disagree; one
-    denominator keeps a cell's figures coherent: shares of exclusive categories add up to 100.
-    """
-    answered, n = np.asarray(answered, dtype=float), np.asarray(n, dtype=float)
-    k = np.clip(np.asarray(k, dtype=float), 0, answered)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(answered > 0, k / np.where(answered > 0, answered, 1), np.nan)
-    ok = (answered > 0) & (np.nan_to_num(n) > 0)
-    lo, hi = wilson(np.where(ok, p * np.nan_to_num(n), 0), np.where(ok, n, 0), level)
-    return np.where(ok, 100 * p, np.nan), 100 * lo, 100 * hi
-
-
 def category_shares(counts, n, level: float = 0.95) -> dict[str, tuple]:
     """``{category: (share %, lower %, upper %)}`` for counts per category out of ``n`` respondents,
     each with a Wilson interval (per category, not simultaneous)."""
@@ -196,6 +178,28 @@ def task_shares(yes, partly, no, level: float = 0.95) -> dict[str, tuple]:
     yes, partly, no = (np.asarray(a, dtype=float) for a in (yes, partly, no))
     return category_shares({"yes": yes, "partly": partly, "no": no}, yes + partly + no, level)
 # --- statistics of a distribution over answer categories (what the cell-key method publishes) -----
+
+def allocate(counts, n) -> np.ndarray:
+    """``n`` whole answers per row shared out in proportion to the row's ``counts`` (cells ×
+    categories; negative counts read as 0) by the largest-remainder method (ties to the first
+    category): non-negative integers (as floats) adding up to ``n``. NaN rows where ``n`` is NaN or
+    the counts add up to 0."""
+    counts = np.clip(np.asarray(counts, dtype=float), 0, None)
+    n = np.asarray(n, dtype=float)
+    total = counts.sum(axis=1)
+    ok = np.isfinite(n) & (total > 0)
+    out = np.full(counts.shape, np.nan)
+    if not ok.any():
+        return out
+    quota = counts[ok] * (n[ok] / total[ok])[:, None]
+    whole = np.floor(quota)
+    left = np.rint(n[ok] - whole.sum(axis=1)).astype(int)
+    order = np.argsort(-(quota - whole), axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(counts.shape[1])[None, :].repeat(len(order), axis=0), axis=1)
+    out[ok] = whole + (rank < left[:, None])
+    return out
+
 
 def distribution(counts) -> np.ndarray:
     """Row-wise shares of category ``counts`` (cells × categories); NaN rows where the total is 0."""
