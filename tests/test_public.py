@@ -40,7 +40,15 @@ def test_a_release_is_immutable_checksummed_and_refused_twice(seeded):
     rel = settings.releases_path / Q / "v1"
     manifest = verify(rel)
     assert manifest["period"] == Q and manifest["version"] == 1 and manifest["supersedes"] is None
-    assert set(manifest["files"]) == {"table.csv", "table.sdmx.csv", "table.jsonstat.json"}
+    # self-describing: every code's labels and the SDMX structure the SDMX-CSV names travel with the data
+    assert set(manifest["files"]) == {"table.csv", "table.sdmx.csv", "table.jsonstat.json", "codelists.csv",
+                                      "structure.xml"}
+    labels = (rel / "codelists.csv").read_text("utf-8")
+    codes = {row.split(",")[0] for row in (rel / "table.csv").read_text("utf-8").splitlines()[1:]}
+    assert "Certificati anagrafici" in labels or "anagrafe.certificati" in labels
+    structure = (rel / "structure.xml").read_text("utf-8")
+    assert "DF_ASCOLTO_CX" in structure and 'xml:lang="it"' in structure
+    assert manifest["confidentiality"]["documentation"] == "/en/methodology" and codes
     assert all(not os.access(rel / f, os.W_OK) or os.geteuid() == 0 for f in manifest["files"])
     assert all((rel / f).stat().st_mode & 0o222 == 0 for f in manifest["files"])
     with Warehouse(settings) as wh:
@@ -161,6 +169,17 @@ def test_pages_in_two_languages_with_etag_and_nothing_beyond_the_release(site):
         assert text in html and f'href="/{lang}/"' in html, url
     assert site.get("/it/2026-Q4", headers={"Accept": "application/json"}).json["fields"]
     assert site.post(f"/it/{Q}").status_code == 405
+
+
+def test_the_methodology_page_explains_the_figures_in_both_languages(site):
+    for lang, words in (("it", ("Nota metodologica", "metodo cell-key", "oscurate", "Quota positiva")),
+                        ("en", ("Methodological note", "cell-key method", "suppressed", "Positive share"))):
+        r = site.get(f"/{lang}/methodology")
+        html = r.get_data(as_text=True)
+        assert r.status_code == 200 and all(w in html for w in words), lang
+        assert "fewer than 3" in html or "meno di 3" in html  # the threshold the site applies
+    # every page links to it, and the manifest names it instead of a path in the source repository
+    assert 'href="/it/methodology"' in site.get("/it/").get_data(as_text=True)
 
 
 def test_every_page_names_an_icon_the_site_serves(site):

@@ -46,10 +46,13 @@ from . import ptable, stats
 from .rollup import ALL_SCORES, BUCKETS, CATEGORIES, POSITIVE as _POS, SCORE_POINTS
 
 FREE, SUPPRESSED = "F", "A"
+#: Where the method is explained to every reader: the public site's methodology page (Italian at
+#: /it/methodology); the full account is docs/confidentiality.md and docs/methodology.md.
+METHODOLOGY_PAGE = "/en/methodology"
 #: What every export says about the protection.
 CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key method (a small, consistent noise of at "
             "most a few units per count); cells with fewer than the threshold of (perturbed) responses are suppressed. "
-            "See docs/confidentiality.md.")
+            "See the methodology page of the public site (/en/methodology; in Italian /it/methodology).")
 TOTAL = "_T"
 SCORE_STATS = ["top2", "top2_lower", "top2_upper", "mean", "mean_lower", "mean_upper", "sd", "mean_status",
                *[f"dist_{c}" for c in SCORE_POINTS]]
@@ -95,7 +98,7 @@ class Protection:
         """What exports say about the protection."""
         return {"method": "cell-key method (ABS TableBuilder; Giessing & Tent 2019; sdcTools cellKey/ptable)",
                 "max_deviation": self.D, "variance": self.V, "min_n": self.min_n, "perturbed": self.enabled,
-                "documentation": "docs/confidentiality.md"}
+                "documentation": METHODOLOGY_PAGE}
 
 
 def value_columns(indicator: str) -> list[str]:

@@ -2,7 +2,8 @@
 
 ``ascolto publish --period 2026-Q4`` writes ``RELEASES/2026-Q4/v1/`` with the quarter's protected
 table (:func:`warehouse.export.publication_table`: every cell through :mod:`warehouse.protect`) in
-CSV, SDMX-CSV 2.0 and JSON-stat 2.0, and ``manifest.json`` (period, version, time, note, the
+CSV, SDMX-CSV 2.0 and JSON-stat 2.0, its codelists (labels in Italian and English) and SDMX
+structure, and ``manifest.json`` (period, version, time, note, the
 version it supersedes, the protection parameters, and each file's size and SHA-256). The directory
 is written aside and renamed into place (never half a release), its files are made read-only, and
 nothing ever rewrites it. A second publication of the same period is refused unless it is a
@@ -16,12 +17,13 @@ import json
 import os
 import re
 import shutil
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import export
+from .periods import is_complete
 from .protect import Protection
 
 SCHEMA = "ascolto.release/1"
@@ -29,7 +31,14 @@ MANIFEST = "manifest.json"
 #: file name → (export format, media type)
 FILES = {"table.csv": ("csv", "text/csv; charset=utf-8"),
          "table.sdmx.csv": ("sdmx-csv", "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"),
-         "table.jsonstat.json": ("jsonstat", "application/json")}
+         "table.jsonstat.json": ("jsonstat", "application/json"),
+         # what makes the release self-describing: every code's label in Italian and English, and the
+         # SDMX structure (DSD, codelists, dataflow) the SDMX-CSV names
+         "codelists.csv": ("codelists", "text/csv; charset=utf-8"),
+         "structure.xml": ("sdmx-structure", "application/vnd.sdmx.structure+xml; version=3.0.0")}
+#: the files whose bytes are the release's content: the structure message carries its own
+#: identifier and preparation time, so two structures of the same standard never compare equal.
+CONTENT = tuple(name for name, (fmt, _) in FILES.items() if fmt != "sdmx-structure")
 _PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 _VERSION = re.compile(r"^v([1-9][0-9]*)$")
 
@@ -42,12 +51,10 @@ class ReleaseError(ValueError):
         self.field, self.problem = field, problem
 
 
-def quarter_end(period: str) -> date:
-    m = _PERIOD.match(period or "")
-    if not m:
+def check_quarter(period: str) -> None:
+    """Refuse (:class:`ReleaseError` on ``period``) anything but a quarter label ``YYYY-Qn``."""
+    if not _PERIOD.match(period or ""):
         raise ReleaseError("period", f"{period!r} is not a quarter (YYYY-Qn)")
-    year, q = int(m.group(1)), int(m.group(2))
-    return date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)  # the day after the quarter
 
 
 def versions(root: Path, period: str) -> list[int]:
@@ -59,7 +66,8 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
             note: str | None = None, now: datetime | None = None) -> Path:
     """Freeze ``period``'s published table as the next release under ``root``; returns its directory."""
     now = now or datetime.now(timezone.utc)
-    if quarter_end(period) > now.astimezone(ZoneInfo("Europe/Rome")).date():
+    check_quarter(period)
+    if not is_complete(period, now.astimezone(ZoneInfo("Europe/Rome")).date()):
         raise ReleaseError("period", f"{period} has not ended yet: only a whole quarter is published")
     root = Path(root)
     have = versions(root, period)
@@ -112,7 +120,7 @@ def _same_files(release: Path, files: dict[str, Any]) -> bool:
         previous = json.loads((release / MANIFEST).read_text("utf-8"))["files"]
     except (OSError, ValueError, KeyError):
         return False
-    return {n: f["sha256"] for n, f in previous.items()} == {n: f["sha256"] for n, f in files.items()}
+    return all(n in previous and previous[n]["sha256"] == files[n]["sha256"] for n in CONTENT)
 
 
 def verify(release: Path) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 import settings as config_mod
 from settings import Settings
 
+from ..protect import Protection
 from .i18n import LABELS, gettext, number, type_label
 from .releases import NATIONAL, TOTAL, Releases
 
@@ -108,6 +109,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         latest = rel[max(rel)] if rel else None
         return page(_lang(lang), "index.html", releases=[rel[p] for p in sorted(rel, reverse=True)], latest=latest,
                     national=latest.cells() if latest else [])
+
+    @app.get("/<lang>/methodology")
+    @cached
+    def methodology(lang: str):
+        return page(_lang(lang), "methodology.html", protection=Protection.from_settings(settings).metadata())
 
     @app.get("/<lang>/<period>")
     @cached

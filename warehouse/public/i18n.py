@@ -17,6 +17,7 @@ EN = {
     "pubblicabile": "free", "Pagina non trovata": "Page not found",
     "La pagina richiesta non esiste o non è più disponibile.": "The page you asked for does not exist or is no longer available.",
     "Torna ai risultati": "Back to the results", "Errore": "Error",
+    "Nota metodologica": "Methodological note",
     "Legenda": "Legend",
     "Valori calcolati da conteggi perturbati con il metodo cell-key (segreto statistico); le celle con meno di 3 risposte sono oscurate.":
         "Values computed from counts perturbed by the cell-key method (statistical confidentiality); cells with fewer than 3 responses are suppressed.",
