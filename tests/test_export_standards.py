@@ -204,3 +204,15 @@ def _render(df: pd.DataFrame, fmt: str, freq: str) -> str:
 def _stride(item: dict, dim: str) -> int:
     """How far apart two neighbouring categories of ``dim`` are in a JSON-stat value array."""
     return math.prod(item["size"][item["id"].index(dim) + 1:])
+
+
+def test_a_reversed_yes_no_items_positive_share_says_which_answer_it_counts():
+    # "Did you also have to go to a counter?" counts "no" as positive: its question alone read as the
+    # share who said yes
+    from warehouse.codelists import codelists
+
+    labels = codelists()["INDICATOR"]
+    assert labels["MOD_ANAGRAFE__FULLY_ONLINE_POS"][1].endswith("answer “no”")
+    assert labels["MOD_ANAGRAFE__FULLY_ONLINE_POS"][0].endswith("risposta «no»")
+    assert labels["MOD_TRIBUTI__RECEIPT_POS"][1].endswith("answer “yes”")
+    assert labels["SATISFACTION_POS"][1].endswith("share of positive judgements (%)")  # rating scales unchanged

@@ -95,6 +95,18 @@ def _indicator_labels() -> dict[str, tuple[str, str]]:
     return out
 
 
+def _yes_no_positive(indicator: str) -> tuple[str, str]:
+    """For a yes/no item, which answer its positive share counts (" — risposta «no»"): a reversed item
+    ("Did you also have to go to a counter?") counts "no", which its question alone does not say."""
+    from questionnaires.scales import measures
+
+    answers = {m.positive for m in measures() if m.indicator == indicator and set(m.answers) == {"true", "false"}}
+    if len(answers) != 1:
+        return "", ""
+    word = {("true",): ("sì", "yes"), ("false",): ("no", "no")}.get(answers.pop())
+    return (f": risposta «{word[0]}»", f": answer “{word[1]}”") if word else ("", "")
+
+
 @lru_cache(maxsize=1)
 def codelists() -> dict[str, dict[str, tuple[str, str]]]:
     """``{codelist: {code: (label it, label en)}}`` for every coded column of the published table."""
@@ -114,8 +126,10 @@ def codelists() -> dict[str, dict[str, tuple[str, str]]]:
     for ind, (it, en) in _indicator_labels().items():
         if ind in ("went_well", "went_wrong"):
             continue
+        positive = _yes_no_positive(ind)
         for s in ("POS", "MEAN") if ind != "task_completed" else ("YES", "PARTLY", "NO"):
-            indicators[series_code(ind, s)] = (f"{it} — {SERIES[s][0]}", f"{en} — {SERIES[s][1]}")
+            note = positive if s == "POS" else ("", "")
+            indicators[series_code(ind, s)] = (f"{it} — {SERIES[s][0]}{note[0]}", f"{en} — {SERIES[s][1]}{note[1]}")
     lists = {
         "REF_AREA": areas,
         "PA_TYPE": {c: _pair(dict(p.label)) for c, p in pa_categories().items()},
