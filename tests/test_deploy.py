@@ -879,6 +879,9 @@ def test_nginx_enforces_the_body_limit_and_forwards_the_client_address():
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in conf
     assert "ssl_certificate " in conf and "listen 443 ssl" in conf
     assert '"too_large"' in conf  # 413 in the API's JSON shape
+    # the widget script every embedding page loads travels compressed (it was sent as 28 KB)
+    assert "gzip on;" in conf and "application/javascript" in re.search(r"gzip_types ([^;]+);", conf).group(1)
+    assert "application/json" not in re.search(r"gzip_types ([^;]+);", conf).group(1)  # nothing that reflects input
     proxied = set(re.findall(r"location\s+(?:=\s*)?(\S+)\s*\{\s*proxy_pass", conf))
     assert "/metrics" not in proxied and "/readyz" not in proxied
     main_conf = (NGINX / "nginx.conf").read_text("utf-8")
