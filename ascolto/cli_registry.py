@@ -11,6 +11,7 @@ import getpass
 import json
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterator
 
 import click
@@ -75,6 +76,34 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None
 def registry(ctx: click.Context, actor: str | None) -> None:
     """Manage the registry of entities, services and tokens."""
     ctx.meta["ascolto.registry.actor"] = actor or getattr(ctx.obj, "actor", "") or _default_actor()
+    if ctx.invoked_subcommand != "migrate":
+        _locate_registry(ctx.find_root())
+
+
+def _locate_registry(root: click.Context, cwd: Path | None = None) -> None:
+    """Point the commands at an existing registry when none is configured.
+
+    With neither ``ASCOLTO_DATA_DIR`` nor ``ASCOLTO_DATABASE_URL`` set, the default is
+    ``./var/registry.db``; run from anywhere but the directory where ``ascolto up`` ran, that file
+    does not exist, and opening it created an empty registry that answered "no service …" for a
+    service that exists. Instead the first ``var/registry.db`` in the working directory or its
+    parents is used; when there is none the command stops (exit 1) saying where it looked and how
+    to point at the registry, and nothing is created (``ascolto registry migrate`` creates one)."""
+    settings = root.obj
+    default = settings.data_dir / "registry.db"
+    configured = settings.data_dir_configured or settings.database_url != f"sqlite:///{default}"
+    if configured or default.exists():
+        return
+    start = Path(cwd or Path.cwd()).resolve()
+    for d in (start, *start.parents):
+        found = d / "var" / "registry.db"
+        if found.is_file():
+            root.obj = settings.with_(data_dir=found.parent, database_url=f"sqlite:///{found}", spool_dir="", run_dir="")
+            return
+    raise click.ClickException(
+        f"no registry found: neither {start} nor its parents hold var/registry.db. Run the command in the "
+        "directory where `ascolto up` (make run) ran, or set ASCOLTO_DATA_DIR (or ASCOLTO_DATABASE_URL) to the "
+        "stack's; `ascolto registry migrate` creates a new registry here.")
 
 
 def _who(ctx: click.Context) -> str:

@@ -94,3 +94,25 @@ def test_every_not_in_the_taxonomy_error_lists_the_valid_values(cli, db_url):  #
         with pytest.raises(InvalidValue) as exc:
             ops.update_service(s, "demo-roma-anagrafe", actor="t", service_type="nope")
     assert "sportello.urp" in str(exc.value)
+
+
+def test_a_registry_command_run_elsewhere_finds_the_stacks_registry_or_says_where_it_looked(tmp_path, monkeypatch):
+    # run outside the directory where `ascolto up` ran, the default ./var/registry.db did not exist:
+    # the command created an empty registry there and answered "no service 'ts-cert'"
+    for name in ("ASCOLTO_DATA_DIR", "ASCOLTO_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    stack = tmp_path / "stack"
+    env = {"ASCOLTO_ACTOR": "test:cli", "ASCOLTO_PUBLIC_URL": ""}
+    monkeypatch.chdir(tmp_path)
+    elsewhere = CliRunner().invoke(main, ["registry", "list", "services"], env=env)
+    assert elsewhere.exit_code == 1 and "no registry found" in elsewhere.output and "ASCOLTO_DATA_DIR" in elsewhere.output
+    assert not (tmp_path / "var").exists()  # nothing created on the way
+    stack.mkdir()
+    monkeypatch.chdir(stack)
+    assert CliRunner().invoke(main, ["registry", "migrate"], env=env).exit_code == 0  # creates one, here
+    assert CliRunner().invoke(main, ["registry", "seed-demo"], env=env).exit_code == 0
+    (stack / "docs" / "deeper").mkdir(parents=True)
+    monkeypatch.chdir(stack / "docs" / "deeper")
+    found = CliRunner().invoke(main, ["registry", "list", "services", "--json"], env=env)
+    assert found.exit_code == 0, found.output
+    assert json.loads(found.output) and not (stack / "docs" / "deeper" / "var").exists()
