@@ -16,7 +16,9 @@ omocodia; the birth date and place must be valid, the check character may be wro
 numbering plan via libphonenumber, every grouping, ``+39``/``0039``, ``(0)``); ``IBAN`` (any
 country by mod-97, Italian also by shape; spaces, double spaces, dashes; replaced whole);
 ``CARTA`` payment cards (Luhn); ``PIVA`` partita IVA (office code and check digit); ``TS``
-tessera sanitaria (20 digits from 80380, or any number after "tessera sanitaria"); ``DOCUMENTO``
+tessera sanitaria (20 digits from 80380, or any number after "tessera sanitaria"); ``PRATICA`` the
+number of a citizen's own file after "pratica", "protocollo", "domanda", … (its office could tell who
+wrote the comment); ``DOCUMENTO``
 identity-document numbers (after "carta d'identità", "passaporto", "patente", … or in the CIE
 and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZZO`` street
 addresses with a civic number, in Italian, German, French, Slovenian and English forms; ``NOME``

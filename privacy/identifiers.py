@@ -17,7 +17,7 @@ from stdnum.it import codicefiscale, iva
 
 
 def scan(pattern: re.Pattern, text: str, kind: str, accept: Callable[[re.Match], bool], counts: Counter,
-         group: int = 0) -> str:
+         group: int | str = 0) -> str:
     """Replace each accepted match of ``pattern`` (``group`` of it) by ``[kind]``.
 
     Unlike ``re.sub``, a rejected candidate does not hide an overlapping one that starts later
@@ -176,3 +176,36 @@ def plates(text: str, counts: Counter) -> str:
         pos = m.end(g)
         counts["TARGA"] += 1
     return "".join(out) + text[pos:] if out else text
+
+
+# --- case numbers -----------------------------------------------------------------------------------
+#: what introduces the number of a citizen's own file: the office that holds it can tell who wrote a
+#: comment quoting it, and entity staff read their own service's comments (anonymity toward the PA).
+_CASE_LEAD = (r"(?i:pratic[ahe]|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi]|domand[ae]|richiest[ae]|segnalazion[ei]"
+              r"|ticket|codice\s+(?:pratica|richiesta|domanda)"
+              r"|case|reference|ref\.|application|file"
+              r"|aktenzeichen|az\.|antrag(?:snummer)?|vorgang(?:snummer)?|gesch[äa]ftszahl"
+              r"|dossier|demande|r[ée]f[ée]rence|zadev[ae]|vlog[ae]|zahtev[ae]?k?)")
+_CASE_MARK = r"(?i:n\.|n°|nr\.?|no\.?|num\.?|numero|number|nummer|numéro|št\.|številka|id|:|#)"
+_CASE_ID = r"(?P<case>[A-Za-z]{0,6}[\-/]?\d[\w/\-.]*\d(?:[/\-][A-Za-z0-9]+)?)"
+_CASE_RE = re.compile(
+    rf"(?<!\w){_CASE_LEAD}(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}}))?\s*(?:{_CASE_MARK}\s*)?{_CASE_ID}(?![\w/])")
+
+
+def case_numbers(text: str, counts: Counter) -> str:
+    """The number of a file, a protocol, an application or a ticket after the word that introduces it
+    ("pratica 2024/118", "protocollo n. 0123456/2024", "domanda n. 2024-00012345", "Protocollo INPS
+    12345678", "Aktenzeichen 4711/2025", "dossier n° 55231"): ``[PRATICA]``, the word kept. A number of
+    fewer than four digits counts only after a mark ("pratica n. 118"), so "la domanda 3 del
+    questionario" stays; dates and times are not case numbers."""
+    def accept(m: re.Match) -> bool:
+        case = m.group("case")
+        digits = sum(c.isdigit() for c in case)
+        marked = m.group(0)[: m.start("case") - m.start()].rstrip().endswith((".", "°", ":", "#")) or \
+            re.search(rf"{_CASE_MARK}\s*$", m.group(0)[: m.start("case") - m.start()]) is not None
+        if re.fullmatch(r"\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?|\d{1,2}[.:]\d{2}", case):
+            return False  # a date or a time
+        if re.fullmatch(r"(?:19|20)\d\d", case) and not marked:
+            return False  # a year ("la richiesta 2025")
+        return digits >= 4 or (digits >= 3 and marked)
+    return scan(_CASE_RE, text, "PRATICA", accept, counts, group="case")

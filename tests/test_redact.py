@@ -189,8 +189,26 @@ NOME = [
     ("gospa Žnidaršič je bila prijazna", "gospa [NOME] je bila prijazna"),
 ]
 
+#: a citizen's own file number: the office holding it can tell who wrote the comment, and entity staff
+#: read their service's comments (they were kept as ordinary text before).
+PRATICA = [
+    ("Servizio ottimo, pratica 2024/118 chiusa in 3 giorni il 03/12/2024",
+     "Servizio ottimo, pratica [PRATICA] chiusa in 3 giorni il 03/12/2024"),
+    ("protocollo n. 123456 del 12/03/2025", "protocollo n. [PRATICA] del 12/03/2025"),
+    ("prot. 0123456/2024 ancora in lavorazione", "prot. [PRATICA] ancora in lavorazione"),
+    ("la domanda n. 2024-00012345 risulta sospesa", "la domanda n. [PRATICA] risulta sospesa"),
+    ("numero pratica 12345678901 chiusa", "numero pratica [PRATICA] chiusa"),
+    ("numero pratica INPS 1234567890123", "numero pratica INPS [PRATICA]"),
+    ("Protocollo INPS 12345678", "Protocollo INPS [PRATICA]"),
+    ("pratica n. 118 chiusa", "pratica n. [PRATICA] chiusa"),
+    ("ticket #45821 aperto", "ticket #[PRATICA] aperto"),
+    ("Aktenzeichen 4711/2025", "Aktenzeichen [PRATICA]"),
+    ("dossier n° 55231", "dossier n° [PRATICA]"),
+    ("my application no. 2025-7781 is pending", "my application no. [PRATICA] is pending"),
+]
+
 TABLES = {"CF": CF, "EMAIL": EMAIL, "PHONE": PHONE, "IBAN": IBAN, "CARTA": CARTA, "PIVA": PIVA, "TS": TS,
-          "DOCUMENTO": DOCUMENTO, "TARGA": TARGA, "INDIRIZZO": INDIRIZZO, "NOME": NOME}
+          "DOCUMENTO": DOCUMENTO, "TARGA": TARGA, "INDIRIZZO": INDIRIZZO, "NOME": NOME, "PRATICA": PRATICA}
 CASES = [(kind, text, expected) for kind, rows in TABLES.items() for text, expected in rows]
 
 
@@ -207,7 +225,6 @@ def test_every_placeholder_kind_has_a_table():
 
 #: ordinary comments with dates, sums, times, page numbers, protocol numbers and service names.
 ORDINARY = [
-    "Servizio ottimo, pratica 2024/118 chiusa in 3 giorni il 03/12/2024",
     "attesa di 45 minuti, costo 16,00 euro, anno 2025",
     "Ho prenotato il 10.01.2025 alle 10.30 e sono stato ricevuto alle 11:15",
     "appuntamento il 10/01/2025 ore 9.00-12.30",
@@ -218,10 +235,6 @@ ORDINARY = [
     "Via web tutto bene, via app no: ho provato via web 2 volte",
     "ho ricevuto la risposta via email dopo 3 giorni",
     "il modulo a pagina 12 di 345 non si apre",
-    "protocollo n. 123456 del 12/03/2025",
-    "prot. 0123456/2024 ancora in lavorazione",
-    "la domanda n. 2024-00012345 risulta sospesa",
-    "numero pratica 12345678901 chiusa",
     "SPID e CIE funzionano, PagoPA no",
     "il sito dell'INPS era lento, l'app IO invece veloce",
     "Nel corso del 2024 ho usato il servizio 4 volte",
@@ -257,6 +270,14 @@ ORDINARY = [
     "in Piazza San Marco c'erano 50 persone",
     "valutazione 5 stelle su 5, 100% consigliato",
     "Sono le 9.00 e sono in fila dalle 7.45",
+    # words that introduce a file number, without one
+    "la domanda 3 del questionario non è chiara",
+    "richiesta del 12/03/2025 evasa",
+    "ho presentato la domanda il 10.01.2025 alle 10.30",
+    "la pratica è ferma da 120 giorni",
+    "in 2 pratiche su 3",
+    "file PDF di 10 MB",
+    "la richiesta 2025 era diversa",
     # places and institutions named after people, greetings, capitals that are not names
     "Ospedale Sandro Pertini molto efficiente",
     "alla stazione di Santa Maria Novella",
