@@ -3,7 +3,9 @@
 What the client sends is made safe to handle before anything else reads it: nesting deeper than
 :data:`MAX_DEPTH` is a 400 naming the top-level field (the parser's own recursion would be a 500),
 and lone UTF-16 surrogates (``"\\ud800"``, valid JSON but not encodable as UTF-8) are replaced by
-U+FFFD, so a comment carrying one is accepted instead of failing later when it is produced.
+U+FFFD, so a comment carrying one is accepted instead of failing later when it is produced. A body
+larger than the limit is a 413 naming it, whether it came with a ``Content-Length`` (werkzeug) or
+chunked (:func:`read_body`).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import orjson
 
 from flask import g, request
 
-from .errors import ApiError
+from .errors import ApiError, too_large
 
 #: A submission is at most 3 levels deep (body → answers → a multi answer's list); 8 leaves room.
 MAX_DEPTH = 8
@@ -57,6 +59,24 @@ def _check_depth(value: Any, depth: int, field: str) -> None:
                 _check_depth(v, depth + 1, field)
 
 
+def read_body(req) -> bytes:
+    """The whole request body; raises :func:`too_large` when it is over ``MAX_CONTENT_LENGTH``.
+
+    A body with a ``Content-Length`` over the limit is refused by werkzeug before it is read. One
+    without (``Transfer-Encoding: chunked``) is read through ``LimitedStream(is_max=True)``, which
+    stops at the limit *without saying so*: the body would be silently cut (a 400 "Unterminated
+    string" at best, a shortened comment at worst). So when a chunked body fills the limit exactly,
+    one more byte is asked of the server's stream (terminated, or werkzeug would not have read it
+    at all): any byte means the body was cut. Only such bodies pay for the check."""
+    data = req.get_data(cache=True)
+    limit = req.max_content_length
+    # werkzeug's own test: chunked, or no Content-Length, is a stream read up to the limit
+    if limit is not None and len(data) >= limit and req.content_length is None \
+            and req.environ["wsgi.input"].read(1):
+        raise too_large(limit)
+    return data
+
+
 def json_body(req=None) -> dict:
     """The request's JSON object; raises :class:`ApiError` 415 or 400 naming the problem.
 
@@ -70,7 +90,7 @@ def json_body(req=None) -> dict:
         raise ApiError(415, "unsupported_media_type", "Send the submission as application/json.",
                        {"Content-Type": [f"Must be application/json, got {req.mimetype or 'none'!r}."]})
     try:
-        data = req.get_data(cache=True)
+        data = read_body(req)
         try:
             body, clean = orjson.loads(data), True
         except orjson.JSONDecodeError:  # the standard library decides (and words) what orjson refuses

@@ -23,6 +23,13 @@ class ApiError(Exception):
         self.counted = False  # already counted in the metrics where it was raised
 
 
+def too_large(limit: int) -> ApiError:
+    """The 413 of a body over ``limit`` bytes: the same words whether it came with a
+    ``Content-Length`` (werkzeug refuses it) or chunked (:func:`collector.body.read_body`)."""
+    return ApiError(413, "too_large", f"The request body is larger than the limit of {limit} bytes.",
+                    {"body": [f"Larger than the limit of {limit} bytes."]})
+
+
 def service_label(service: object) -> str:
     """The ``service`` label of a refusal: ``service`` when it is the key of a registered service (the
     collector's cached directory), else :data:`collector.metrics.UNKNOWN_SERVICE` — the label's values
@@ -71,6 +78,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        if exc.code == 413 and app.config.get("MAX_CONTENT_LENGTH"):
+            return _api_error(too_large(app.config["MAX_CONTENT_LENGTH"]))
         code, fields = _HTTP_CODES.get(exc.code or 500, ("http_error", {}))
         count_refusal(code)
         headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}

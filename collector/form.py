@@ -35,6 +35,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES, Questionnaire
 
+from .body import read_body
 from .backlink import back_url, checked_back
 from .errors import ApiError, count_refusal
 from .intake import accept_submission  # the one intake: validation, bot checks, durability
@@ -149,6 +150,7 @@ def submit_form():
     """Form fields → :func:`accept_submission` → 303 to the thank-you page, or the form again."""
     limits = current_app.extensions["ascolto.limits"]
     limits.check_client()  # a 429 ApiError: rendered as a page by _api_error
+    read_body(request._get_current_object())  # a chunked body over the limit: 413, not cut (the form parses it)
     limits.check_service(request.form.get("service"))
     if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         raise _PageError(415, "bad_request", _lang(request.args.get("lang")))

@@ -230,3 +230,32 @@ def test_the_202_carries_exactly_its_documented_headers_with_and_without_an_orig
     assert sorted(resp.headers.items()) == sorted([
         ("Content-Type", "application/json"), ("Content-Length", str(len(expected))),
         ("X-Content-Type-Options", "nosniff")])
+
+
+def _chunked(client, path: str, data: bytes, content_type: str):
+    """A POST without Content-Length, as gunicorn hands a ``Transfer-Encoding: chunked`` body over:
+    a stream it terminates itself (``wsgi.input_terminated``)."""
+    import io
+
+    return client.post(path, input_stream=io.BytesIO(data), content_type=content_type,
+                       headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_naming_the_body_and_the_limit_not_a_cut_body(client, settings):
+    """Field test: a valid 1 MB JSON body sent chunked got 400 "Unterminated string" (the stream was
+    silently cut at the limit); with Content-Length it got 413. Both must say 413 and the limit."""
+    limit = settings.max_request_bytes
+    big = json.dumps(dict(submission(), pad="y" * (1 << 20))).encode()
+    expected = {"body": [f"Larger than the limit of {limit} bytes."]}
+    for resp in (_chunked(client, "/v1/submissions", big, "application/json"),
+                 client.post("/v1/submissions", data=big, content_type="application/json")):
+        assert resp.status_code == 413 and resp.get_json()["fields"] == expected, resp.get_json()
+        assert str(limit) in resp.get_json()["message"]
+    # a chunked body that fits (exactly the limit, or under) is read whole
+    ok = json.dumps(submission()).encode()
+    assert _chunked(client, "/v1/submissions", ok, "application/json").status_code == 202
+    exact = json.dumps(dict(submission(), context={"page": ""})).encode()
+    exact = exact.replace(b'"page": ""', b'"page": "' + b"p" * (limit - len(exact)) + b'"')
+    assert len(exact) == limit
+    resp = _chunked(client, "/v1/submissions", exact, "application/json")
+    assert resp.status_code == 400 and "context" in resp.get_json()["fields"]  # read whole: the page is too long

@@ -399,3 +399,15 @@ def test_the_openapi_fragment_lists_every_route_of_the_blueprint(client):
              if r.endpoint.startswith("form.")}
     assert rules == set(form_openapi.OPENAPI_PATHS)
     json.dumps(form_openapi.OPENAPI_PATHS)  # plain JSON
+
+
+def test_a_chunked_form_over_the_limit_is_a_413_page_not_a_cut_form(client):
+    """The form parser reads a chunked body through the same limited stream as the JSON intake: cut
+    at the limit without a word. Over the limit it is the same 413 page as with Content-Length."""
+    import io
+    from urllib.parse import urlencode
+
+    data = urlencode({"service": SERVICE, "answers.comment": "x" * 20000}).encode()
+    resp = client.post(POST, input_stream=io.BytesIO(data), content_type="application/x-www-form-urlencoded",
+                       headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
+    assert resp.status_code == 413 and resp.mimetype == "text/html"
