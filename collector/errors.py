@@ -82,7 +82,11 @@ def register_error_handlers(app: Flask) -> None:
             return _api_error(too_large(app.config["MAX_CONTENT_LENGTH"]))
         code, fields = _HTTP_CODES.get(exc.code or 500, ("http_error", {}))
         count_refusal(code)
-        headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
+        headers = {}
+        allowed = getattr(exc, "valid_methods", None)
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+            fields = {"method": [f"{request.method} is not allowed here; allowed: {headers['Allow']}."]}
         return error_response(exc.code or 500, code, exc.description or exc.name, fields, headers)
 
     @app.errorhandler(Exception)

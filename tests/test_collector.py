@@ -112,6 +112,15 @@ def test_unknown_routes_and_methods_answer_json(client):
     assert resp.status_code == 405 and resp.get_json()["error"] == "method_not_allowed"
 
 
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_a_wrong_method_is_a_405_naming_the_method_and_the_allowed_ones(client, method):
+    """Field test: GET or PUT on /v1/submissions answered 405 with empty ``fields``; every 4xx names
+    the field and the problem, and here the field is the method."""
+    resp = client.open("/v1/submissions", method=method)
+    assert resp.status_code == 405 and resp.headers["Allow"] == "POST, OPTIONS"
+    assert resp.get_json()["fields"] == {"method": [f"{method} is not allowed here; allowed: POST, OPTIONS."]}
+
+
 def test_preflight_allows_json_posts(client):
     resp = client.options("/v1/submissions", headers={
         "Origin": ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
