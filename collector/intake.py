@@ -27,6 +27,9 @@ bp = Blueprint("intake", __name__)
 _schema = SubmissionSchema()
 _MILLIS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
 _ACCEPTED = {"spool": metrics.ACCEPTED.labels("spool")}
+#: the nil and max UUIDs (RFC 9562): a client sending one as its retry key would have every answer
+#: it sends taken for a retry of the first and stored once
+_NOT_RANDOM = frozenset({0, (1 << 128) - 1})
 
 
 def _environ_key(header: str) -> str:
@@ -123,6 +126,9 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
         sub = fast_load_submission(body) or _schema.load(body)
     except ValidationError as exc:
         raise ApiError(400, "malformed", "The submission does not follow the API.", exc.messages) from None
+    if sub["submission_id"].int in _NOT_RANDOM:
+        raise ApiError(400, "malformed", "The submission_id must be a random UUID.",
+                       {"submission_id": ["The nil and max UUIDs are not random: generate a random (v4) UUID."]})
     cfg = _service(sub["service"], app)
     _count_origin(cfg, origin, app)
     device = channels.device_for(extensions["ascolto.services"], device_token, cfg)

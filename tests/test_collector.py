@@ -268,3 +268,12 @@ def test_a_chunked_body_over_the_limit_is_a_413_naming_the_body_and_the_limit_no
     assert len(exact) == limit
     resp = _chunked(client, "/v1/submissions", exact, "application/json")
     assert resp.status_code == 400 and "context" in resp.get_json()["fields"]  # read whole: the page is too long
+
+
+@pytest.mark.parametrize("sid", ["00000000-0000-0000-0000-000000000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF"])
+def test_the_nil_and_max_uuids_are_refused_as_submission_id_naming_the_field(client, sid):
+    """Field test: the nil UUID was accepted as a retry key — every answer of such a client would be
+    stored once, as a retry of the first. A retry key must be random."""
+    resp = client.post("/v1/submissions", json=dict(submission(), submission_id=sid), headers={"Origin": ORIGIN})
+    assert resp.status_code == 400 and list(resp.get_json()["fields"]) == ["submission_id"]
+    assert "random" in resp.get_json()["fields"]["submission_id"][0]
