@@ -42,6 +42,20 @@ def _clean(value: Any, depth: int, field: str) -> Any:
     return value
 
 
+def _parse_int(digits: str) -> int | float:
+    """A JSON integer; NaN when it has more digits than Python converts (``sys.get_int_max_str_digits``,
+    4300 by default). Its ``ValueError`` would be the 400's message, naming no field and telling
+    the client about Python ("use sys.set_int_max_str_digits()"). NaN is never a valid value of any
+    field, so the field holding it is refused with its own words ("Not a valid integer.")."""
+    try:
+        return int(digits)
+    except ValueError:
+        return _NAN
+
+
+_NAN = float("nan")
+
+
 def _check_depth(value: Any, depth: int, field: str) -> None:
     """:func:`_clean`'s depth check alone, for a body orjson read (orjson refuses lone surrogates,
     so its strings need no cleaning); raises :class:`_TooDeep`."""
@@ -94,7 +108,7 @@ def json_body(req=None) -> dict:
         try:
             body, clean = orjson.loads(data), True
         except orjson.JSONDecodeError:  # the standard library decides (and words) what orjson refuses
-            body, clean = json.loads(data), False
+            body, clean = json.loads(data, parse_int=_parse_int), False
     except (UnicodeDecodeError, ValueError) as exc:
         raise ApiError(400, "malformed", "The body is not valid JSON.", {"body": [str(exc)]}) from None
     except RecursionError:

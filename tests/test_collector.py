@@ -277,3 +277,17 @@ def test_the_nil_and_max_uuids_are_refused_as_submission_id_naming_the_field(cli
     resp = client.post("/v1/submissions", json=dict(submission(), submission_id=sid), headers={"Origin": ORIGIN})
     assert resp.status_code == 400 and list(resp.get_json()["fields"]) == ["submission_id"]
     assert "random" in resp.get_json()["fields"]["submission_id"][0]
+
+
+@pytest.mark.parametrize("where, status, field", [
+    ("answers", 422, "answers.satisfaction"), ("version", 400, "version")])
+def test_an_integer_too_long_for_python_is_refused_naming_its_field_without_python_internals(client, where, status, field):
+    """Field test: a 5000-digit integer got a 400 on "body" whose message ended in "use
+    sys.set_int_max_str_digits()". It is a number nobody can mean: refused naming its field."""
+    huge = "1" + "0" * 5000
+    body = json.dumps(submission(satisfaction=1, went_well=None)).replace('"satisfaction": 1', '"satisfaction": ' + huge) \
+        if where == "answers" else json.dumps(submission()).replace('"version": 1', '"version": ' + huge)
+    resp = client.post("/v1/submissions", data=body, content_type="application/json", headers={"Origin": ORIGIN})
+    doc = resp.get_json()
+    assert resp.status_code == status and list(doc["fields"]) == [field], doc
+    assert "sys." not in json.dumps(doc) and "digits" not in json.dumps(doc)
