@@ -67,6 +67,9 @@ _HTTP_CODES = {
 }
 
 
+_METHOD_ORDER = {m: i for i, m in enumerate(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))}
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer every error, expected or not, with the JSON shape; never an HTML page."""
 
@@ -85,7 +88,7 @@ def register_error_handlers(app: Flask) -> None:
         headers = {}
         allowed = getattr(exc, "valid_methods", None)
         if allowed:
-            headers["Allow"] = ", ".join(allowed)
+            headers["Allow"] = ", ".join(sorted(allowed, key=lambda m: _METHOD_ORDER.get(m, 99)))  # werkzeug's: a set's order
             fields = {"method": [f"{request.method} is not allowed here; allowed: {headers['Allow']}."]}
         return error_response(exc.code or 500, code, exc.description or exc.name, fields, headers)
 
