@@ -8,6 +8,7 @@ checks and the schema are cached per questionnaire object (:mod:`questionnaires.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from marshmallow import RAISE, Schema, ValidationError
@@ -17,6 +18,23 @@ from .vocabulary import AnswersInvalid
 
 if TYPE_CHECKING:
     from .model import Item, Questionnaire
+
+#: what free text may not carry: C0 controls but tab, line feed and carriage return; DEL and the
+#: C1 controls; lone UTF-16 surrogates (not encodable as UTF-8)
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str | None:
+    """A free-text answer as it is kept: control characters (:data:`CONTROL_CHARS`) removed, and
+    ``None`` — unanswered, as the widget treats it — when nothing but white space is left.
+
+    The one rule for free text, followed by :func:`validate` and :func:`fast_validate`, so by the
+    collector at intake (before redaction and the log) and by the processor's re-validation alike;
+    ``max_length`` counts the cleaned text."""
+    if not value.isprintable():  # str.isprintable: no control character (nor \t \n \r, nor Z* but " ")
+        value = CONTROL_CHARS.sub("", value)
+    return value if value and not value.isspace() else None
+
 
 _SCHEMAS = IdentityCache()
 _COMPILED = IdentityCache()
@@ -36,6 +54,13 @@ def validate(q: "Questionnaire", answers: Any) -> dict[str, Any]:
     if not isinstance(answers, Mapping):
         raise AnswersInvalid({"_schema": ["Answers must be an object of item code to value."]})
     present = {k: v for k, v in answers.items() if v is not None}
+    for it in q.items:  # free text: cleaned, and blank is unanswered (clean_text)
+        if it.type == "text" and isinstance(present.get(it.code), str):
+            text = clean_text(present[it.code])
+            if text is None:
+                del present[it.code]
+            else:
+                present[it.code] = text
     schema = _SCHEMAS.get(q, _answers_schema)
     errors: dict[str, list[str]] = {}
     try:
@@ -72,15 +97,18 @@ def fast_validate(q: "Questionnaire", answers: Any) -> dict[str, Any] | None:
         return None
     checks, rules = _COMPILED.get(q, _compile)
     clean: dict[str, Any] = {}
+    known = 0  # answers to known codes (blank text among them: unanswered, so not in ``clean``)
     for code, check in checks:
         value = answers.get(code)
         if value is None:
             continue
+        known += 1
         value = check(value)
         if value is _BAD:
             return None
-        clean[code] = value
-    if len(clean) != len(answers) and len(clean) != sum(v is not None for v in answers.values()):
+        if value is not _BLANK:
+            clean[code] = value
+    if known != len(answers) and known != sum(v is not None for v in answers.values()):
         return None  # an unknown code
     for code, required, cond in rules:
         shown = cond is None or cond.holds(clean)
@@ -104,6 +132,7 @@ def _answers_schema(q: "Questionnaire") -> Schema:
 
 
 _BAD = object()  # a value the compiled check does not accept
+_BLANK = object()  # blank free text: unanswered (clean_text)
 
 
 def _compile_check(item: "Item") -> Callable[[Any], Any]:
@@ -130,9 +159,15 @@ def _compile_check(item: "Item") -> Callable[[Any], Any]:
     if kind == "boolean":
         return lambda v: v if type(v) is bool else _BAD
     limit = item.max_length
-    if limit is None:
-        return lambda v: v if type(v) is str else _BAD
-    return lambda v: v if type(v) is str and len(v) <= limit else _BAD
+
+    def text(v: Any) -> Any:
+        if type(v) is not str:
+            return _BAD
+        v = clean_text(v)
+        if v is None:
+            return _BLANK
+        return _BAD if limit is not None and len(v) > limit else v
+    return text
 
 
 def _flatten(messages: Any) -> dict[str, list[str]]:

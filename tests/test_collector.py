@@ -291,3 +291,19 @@ def test_an_integer_too_long_for_python_is_refused_naming_its_field_without_pyth
     doc = resp.get_json()
     assert resp.status_code == status and list(doc["fields"]) == [field], doc
     assert "sys." not in json.dumps(doc) and "digits" not in json.dumps(doc)
+
+
+def test_control_characters_are_removed_from_free_text_and_blank_text_is_unanswered(client, settings):
+    """Field test: a comment "a\\u0000b" was accepted and stored verbatim (then republished in the
+    entity workspace and comments.csv); a blank comment was stored as a comment. At intake, before
+    redaction and the log: C0 controls but \\t \\n \\r, DEL and C1 go; blank text is unanswered."""
+    dirty = submission(comment="a\x00b\x1b[31m\x7f\x85c\tok\r\nend")
+    blank = submission(comment=" \t\n\x00 ")
+    for body in (dirty, blank):
+        assert client.post("/v1/submissions", json=body, headers={"Origin": ORIGIN}).status_code == 202
+    docs = [json.loads(r.value) for r in _consume(settings, 2)]
+    got = {env["submission"]["submission_id"]: env["submission"]["answers"]
+           for doc in docs for env in doc.get("envelopes", [doc])}
+    assert got[dirty["submission_id"]]["comment"] == "ab[31mc\tok\r\nend"
+    assert "comment" not in got[blank["submission_id"]]
+    assert got[blank["submission_id"]] == {k: v for k, v in blank["answers"].items() if k != "comment"}

@@ -120,3 +120,18 @@ def test_fast_path_accepts_every_plainly_valid_map(q):
 def test_fast_path_rejects_what_is_not_a_plain_dict():
     q = default_catalog().get("cx-core", 1)
     assert q.fast_validate([]) is None and q.fast_validate(None) is None
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("a\x00b", "ab"), ("x\x85y\x7f\x1bz", "xyz"), ("riga 1\r\nriga 2\tfine", "riga 1\r\nriga 2\tfine"),
+    ("a\ud800b", "ab"), ("", None), ("   ", None), ("\t\n\x00 ", None), ("\u00a0\u3000", None),
+])
+def test_free_text_is_cleaned_and_blank_is_unanswered_by_the_contract_and_the_fast_path_alike(text, kept):
+    """The one rule for free text (questionnaires.validation.clean_text), which the collector's intake
+    and the processor's re-validation both follow: control characters removed, blank = unanswered."""
+    q = default_catalog().get("cx-core", 1)
+    answers = {"satisfaction": 2, "task": "no", "comment": text}
+    expected = {"satisfaction": 2, "task": "no", **({} if kept is None else {"comment": kept})}
+    assert q.validate(answers) == expected
+    assert q.fast_validate(answers) in (None, expected)
+    assert (q.fast_validate(answers) or q.validate(answers)) == expected
