@@ -1,7 +1,10 @@
 """``POST /v1/funnel``: the widget's anonymous counts of impressions, starts and submissions (issue 14 §5).
 
 Same checks as a submission: JSON only, the rate limits (per client and per service), a known and
-active service, the page's ``Origin`` among the service's allowed origins. A report becomes an
+active service, the page's ``Origin`` among the service's allowed origins — and here the ``Origin``
+is required: only the widget, in a browser on the service's pages, counts page views (a back end
+has no views to report, and a request without ``Origin`` could come from anyone). Each count is 0
+or 1 (:data:`questionnaires.funnel.MAX_COUNT`). A report becomes an
 ``ascolto.funnel/1`` envelope (:mod:`questionnaires.funnel`) made durable like a submission (the
 same topic and durability path) before the 202. Nothing identifies the citizen: no cookie, no
 page, no user agent; the IP address is only used in memory by the rate limiter.
@@ -37,7 +40,10 @@ def report():
         raise ApiError(400, "malformed", "The report does not follow the API.", exc.messages) from None
     cfg = _service(rep["service"])
     origin = request.headers.get("Origin")
-    if origin and origin not in cfg.allowed_origins:
+    if not origin:
+        raise ApiError(403, "origin_not_allowed", "Funnel reports are accepted only from the service's pages.",
+                       {"Origin": ["Required: the page's origin, among the service's allowed origins."]})
+    if origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not report for this service.",
                        {"Origin": ["Not among the service's allowed origins."]})
     if cfg.test_mode:  # views of a service in test mode are check-ups: never counted (issue 19)

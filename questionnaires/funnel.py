@@ -18,7 +18,13 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 FUNNEL_SCHEMA = "ascolto.funnel/1"
-MAX_COUNT = 20  # per report: one page view shows the questionnaire a few times at most
+#: per count and report: what one page view can report. The widget counts each of the three once per
+#: view (0 or 1) and posts what was not reported yet, so a report carries 0 or 1 per count. The three
+#: are *not* ordered within a report (submissions ≤ starts ≤ impressions holds per view, not per
+#: report): a view reported when the page was hidden ({1, 0, 0}) reports its start and submission
+#: later ({0, 1, 1}). Anything above 1 is not the widget: it would skew a service's response and
+#: break-off rates, so the collector refuses it, and the processor dead-letters it.
+MAX_COUNT = 1
 COUNTS = ("impressions", "starts", "submissions")
 
 

@@ -77,3 +77,31 @@ def test_the_processor_separates_funnel_envelopes_from_submissions_in_one_record
     assert (row["service"], row["entity"], row["impressions"], row["starts"], row["kafka_offset"]) == \
         ("svc-a", "c_h501", 1, 0, 7)
     assert [f.reason for f in out.failures] == [Reason.UNKNOWN_SERVICE, Reason.INVALID_ENVELOPE]
+
+
+def test_a_report_without_an_origin_is_refused_naming_it(client):
+    """Field test: reports without Origin were accepted for any service — anyone could skew any
+    service's response and break-off rates. Only the widget on the service's pages reports."""
+    resp = client.post("/v1/funnel", json=_report())
+    assert resp.status_code == 403 and list(resp.get_json()["fields"]) == ["Origin"]
+    resp = client.post("/v1/funnel", json=_report(), headers={"Origin": "https://evil.example"})
+    assert resp.status_code == 403 and list(resp.get_json()["fields"]) == ["Origin"]
+
+
+@pytest.mark.parametrize("counts", [{"impressions": 2}, {"starts": 2}, {"submissions": 20}])
+def test_a_count_above_what_one_page_view_reports_is_refused_naming_it(client, counts):
+    """Field test: counts up to 20 per report were accepted; the widget reports each at most once
+    per page view (0 or 1). Within a report they are not ordered: the widget sends what was not yet
+    reported, so a view's start and submission may come after its impression ({0, 1, 1})."""
+    resp = client.post("/v1/funnel", json=_report(**counts), headers={"Origin": ORIGIN})
+    assert resp.status_code == 400 and list(resp.get_json()["fields"]) == list(counts)
+    later = _report(impressions=0, starts=1, submissions=1)  # the rest of a view reported when hidden
+    assert client.post("/v1/funnel", json=later, headers={"Origin": ORIGIN}).status_code == 202
+
+
+def test_the_processor_dead_letters_a_report_above_the_limit_too():
+    from questionnaires.funnel import make_funnel_envelope
+
+    env = make_funnel_envelope({"report_id": str(uuid.uuid4()), "service": "svc-a", "impressions": 5}, collector="c")
+    with pytest.raises(ValueError, match="impressions"):
+        parse_funnel(env)
