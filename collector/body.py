@@ -83,11 +83,13 @@ def read_body(req) -> bytes:
     one more byte is asked of the server's stream (terminated, or werkzeug would not have read it
     at all): any byte means the body was cut. Only such bodies pay for the check."""
     data = req.get_data(cache=True)
-    limit = req.max_content_length
-    # werkzeug's own test: chunked, or no Content-Length, is a stream read up to the limit
-    if limit is not None and len(data) >= limit and req.content_length is None \
-            and req.environ["wsgi.input"].read(1):
-        raise too_large(limit)
+    environ = req.environ
+    if "HTTP_TRANSFER_ENCODING" in environ or "CONTENT_LENGTH" not in environ:  # two dict lookups (issue 18)
+        limit = req.max_content_length
+        # werkzeug's own test (chunked, or no Content-Length): a stream read up to the limit
+        if limit is not None and len(data) >= limit and req.content_length is None \
+                and environ["wsgi.input"].read(1):
+            raise too_large(limit)
     return data
 
 
