@@ -85,3 +85,15 @@ def test_refusals_are_typed_reasons_and_stored_as_their_codes(tmp_path):
     assert [r["reason"] for r in store.list()] == ["undecodable", "invalid_answers", "invalid_envelope"]
     with pytest.raises(ValueError):
         Rejected("no_such_reason", "x")
+
+
+def test_the_processor_cleans_free_text_of_a_logged_record_by_the_same_contract():
+    """A record logged before the collector cleaned free text (or by another producer): the
+    processor's re-validation follows questionnaires.validation.clean_text too."""
+    from tests.processor_fakes import FakeLookup, Rec, record_value, submission
+
+    dirty, blank = submission(comment="a\x00b\x85c"), submission(comment="  \x00 ")
+    out = transform([Rec("t", 0, 1, b"svc-a", record_value(dirty, blank))], FakeLookup())
+    got = {w.env["submission"]["submission_id"]: w.answers for w in out.accepted}
+    assert got[dirty["submission_id"]]["comment"] == "abc"
+    assert "comment" not in got[blank["submission_id"]]
