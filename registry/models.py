@@ -13,12 +13,15 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, Float, Foreign
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-ROLES = ("admin", "monitoring", "statistician", "entity", "operator")
+ROLES = ("admin", "monitoring", "statistician", "entity", "operator", "backend")
 #: National staff: every entity's figures and comments.
 NATIONAL_ROLES = ("admin", "monitoring", "statistician")
 #: roles whose token is scoped to one entity (``Token.entity_ipa``): ``entity`` sees its workspace,
-#: ``operator`` records answers given at its desks
-SCOPED_ROLES = ("entity", "operator")
+#: ``operator`` records answers given at its desks, ``backend`` lets that administration's own back end
+#: post to the collector's API (``Authorization: Bearer``; no console access: :data:`CONSOLE_ROLES`)
+SCOPED_ROLES = ("entity", "operator", "backend")
+#: the roles that may sign in to the console (a ``backend`` token is a machine credential of the collector)
+CONSOLE_ROLES = ("admin", "monitoring", "statistician", "entity", "operator")
 
 
 class Base(DeclarativeBase):

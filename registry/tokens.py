@@ -90,7 +90,8 @@ def create_token(session: Session, *, role: str, label: str, actor: str, context
 
     ``expires``: see :func:`parse_expiry` (default: never). The scoped roles need ``entity`` (an IPA
     code in the registry): ``entity`` tokens see that administration's workspace, ``operator``
-    tokens record answers for it; ``manager`` lets an ``entity`` token issue further entity tokens
+    tokens record answers for it, ``backend`` tokens let its own back end post to the collector's
+    API (:mod:`collector.backends`); ``manager`` lets an ``entity`` token issue further entity tokens
     of its administration. National roles take neither."""
     actor = audit.check_actor(actor)
     role = check_role(role)

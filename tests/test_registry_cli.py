@@ -31,7 +31,7 @@ def registry_db(db_url):
 
 
 def test_migrate_and_import_ipa_with_rejections_and_idempotence(cli, tmp_path, registry_db):
-    assert "-> 0007_service_test_mode (head 0007_service_test_mode)" in cli("migrate").output
+    assert "-> 0008_backend_tokens (head 0008_backend_tokens)" in cli("migrate").output
     path = tmp_path / "enti.csv"
     good, rejected = make_ipa_csv(path, 1200)
     first = cli("import-ipa", str(path))
@@ -143,3 +143,26 @@ def test_token_create_prints_the_secret_once_and_revoke_stops_it(cli, registry_d
     assert cli("token", "list").stdout.strip() == "(none)"
     log = json.loads(cli("log", "--type", "token", "--json").stdout)
     assert [(e["action"], e["actor"]) for e in log] == [("revoke", "test:cli"), ("create", "test:ops")]
+
+
+def test_a_backend_token_is_scoped_to_one_entity_audited_and_revocable(cli, registry_db):
+    from registry.audit import history
+
+    cli("add-entity", "--ipa", "inps", "--name", "INPS", "--category", "C16", "--comune", "058091")
+    created = cli("--actor", "test:ops", "token", "create", "--role", "backend", "--entity", "inps",
+                  "--label", "INPS - inoltro risposte", "--expires", "26w")
+    secret = created.stdout.strip()
+    prefix = secret.split("_")[1]
+    assert secret.startswith("asc_") and "(backend, expires" in created.stderr
+    [row] = json.loads(cli("token", "list", "--json").stdout)
+    assert (row["role"], row["entity_ipa"], row["label"]) == ("backend", "inps", "INPS - inoltro risposte")
+    with registry_db() as s:
+        assert verify_token(s, secret, ["backend"]).entity_ipa == "inps"
+        assert [(a.action, a.actor) for a in history(s, "token", prefix)] == [("create", "test:ops")]
+    # scoped: an entity is required and must exist
+    assert "entity" in cli("token", "create", "--role", "backend", "--label", "x", code=1).stderr
+    assert "nope" in cli("token", "create", "--role", "backend", "--entity", "nope", "--label", "x", code=1).stderr
+    cli("--actor", "test:ops", "token", "revoke", prefix)
+    with registry_db() as s:
+        assert verify_token(s, secret) is None
+        assert [a.action for a in history(s, "token", prefix)] == ["revoke", "create"]

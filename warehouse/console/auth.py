@@ -21,7 +21,7 @@ from werkzeug.exceptions import NotFound
 
 from registry import session_scope
 from settings.secret_policy import local_secret as _local_secret
-from registry.models import Token
+from registry.models import CONSOLE_ROLES, Token
 from registry.tokens import end_sessions, secret_prefix, session_binding, verify_token
 
 #: What each permission is, and which roles have it (monitoring ⊂ statistician ⊂ admin). ``entity``
@@ -85,7 +85,7 @@ def _verify(secret: str, via: str) -> tuple[User, str] | None:
     if wait:
         raise Throttled(wait)
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
-        token = verify_token(s, secret or "")
+        token = verify_token(s, secret or "", CONSOLE_ROLES)  # a ``backend`` token is the collector's only
         found = None if token is None else (_user(token), session_binding(token))
     if found is None:
         throttle.failed(client, prefix, via)
