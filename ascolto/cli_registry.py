@@ -363,16 +363,13 @@ def log(ctx: click.Context, object_type, object_key, limit, as_json) -> None:
 
 @registry.group()
 def token() -> None:
-    """Create, revoke and list tokens: console roles (admin, monitoring, statistician, entity, operator)
-    and ``backend`` (an entity's back end posting to the collector's API)."""
+    """Create, revoke and list tokens (console roles; ``backend``: an entity's back end posting answers)."""
 
 
 @token.command("create")
-@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician", "entity", "operator",
-                                                          "backend"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician", "entity", "operator", "backend"]))
 @click.option("--label", required=True, help="Whose token it is, e.g. 'Istat - servizio statistiche'.")
-@click.option("--entity", default=None, metavar="IPA", help="Roles entity, operator and backend: the one administration the token sees, records "
-                   "answers for, or posts submissions for.")
+@click.option("--entity", default=None, metavar="IPA", help="Roles entity, operator, backend: the one administration the token is for.")
 @click.option("--manager", is_flag=True, help="Role entity: the token may issue further tokens of its administration.")
 @click.option("--expires", default=None, metavar="WHEN",
               help="When the token stops working: a duration (12h, 90d, 26w), a date YYYY-MM-DD (valid through "

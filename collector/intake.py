@@ -13,9 +13,9 @@ from marshmallow import ValidationError
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import SubmissionSchema, fast_load_submission, make_envelope
 from privacy import redact_value
-from registry.readmodel import ServiceView
+from registry.readmodel import BackendView, ServiceView
 
-from . import channels, metrics, operators
+from . import backends, channels, metrics, operators
 from .body import json_body
 from .cors import reflect_origin
 from .device import device_class
@@ -99,7 +99,8 @@ def _count_origin(cfg, origin: str | None, app=None) -> None:
 
 
 def accept_submission(body: dict, *, origin: str | None, user_agent: str | None,
-                      device: str | None = None, operator: str | None = None) -> str:
+                      device: str | None = None, operator: str | None = None,
+                      backend: BackendView | None = None, direct: bool = False) -> str:
     """Validate a submission body and make it durable; return its ``submission_id``.
 
     Raises :class:`ApiError` with the documented status for every refusal (400, 403, 404, 409,
@@ -107,10 +108,13 @@ def accept_submission(body: dict, *, origin: str | None, user_agent: str | None,
     acknowledged by the broker (acks=all) or fsynced to the local spool. ``device``: a kiosk
     device's token (its channel is recorded, and it stands in for the origin check; see
     :mod:`collector.channels`); ``operator``: a console operator's credential (the entry is
-    audited naming them; :mod:`collector.operators`).
+    audited naming them; :mod:`collector.operators`); ``backend``: a verified back-end token (it
+    stands in for the origin check when of the service's entity; :mod:`collector.backends`);
+    ``direct``: a post to the JSON API, where a missing ``Origin`` means a back end (the no-JS form's
+    own pages post without one) — refused without a token by an entity that has one.
     """
     try:
-        return _accept(body, origin, user_agent, device, operator)
+        return _accept(body, origin, user_agent, device, operator, backend, direct)
     except ApiError as exc:
         count_refusal(exc.error, body.get("service") if isinstance(body, dict) else None)
         exc.counted = True
@@ -118,7 +122,7 @@ def accept_submission(body: dict, *, origin: str | None, user_agent: str | None,
 
 
 def _accept(body: dict, origin: str | None, user_agent: str | None, device_token: str | None,
-            operator_cred: str | None) -> str:
+            operator_cred: str | None, backend: BackendView | None = None, direct: bool = False) -> str:
     # the app behind the ``current_app`` proxy, looked up once (each proxy access costs ~1 µs, issue 18)
     app = current_app._get_current_object()
     extensions = app.extensions
@@ -133,9 +137,13 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     _count_origin(cfg, origin, app)
     device = channels.device_for(extensions["ascolto.services"], device_token, cfg)
     operator = operators.operator_for(operator_cred, cfg)
-    if origin and device is None and operator is None and origin not in cfg.allowed_origins:
+    backends.check(backend, cfg)  # a back end's token: of the service's entity, else 403
+    if origin and device is None and operator is None and backend is None and origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
                        {"Origin": ["Not among the service's allowed origins."]})
+    if direct and not origin and cfg.backend_required and backend is None and device is None \
+            and operator is None and extensions.get("ascolto.clock") is None:  # (the clock: the operators' backfill)
+        raise backends.required(cfg)
     if (sub["questionnaire"], sub["version"]) != (cfg.questionnaire_id, cfg.questionnaire_version):
         raise ApiError(409, "questionnaire_not_assigned",
                        f"Service {cfg.key!r} collects {cfg.questionnaire_id} version {cfg.questionnaire_version}.",
@@ -182,12 +190,19 @@ def submit():
     # environ, as ``request.headers.get`` does (issue 18: ~1 µs per proxy access)
     req = request._get_current_object()
     environ = req.environ
-    limits = current_app.extensions["ascolto.limits"]
-    limits.check_client(req)
+    extensions = current_app.extensions
+    limits = extensions["ascolto.limits"]
+    auth = environ.get(backends.ENVIRON_KEY)
+    if auth is None:  # citizens (the widget), and back ends without a token
+        backend = None
+        limits.check_client(req)
+    else:  # a back end: its token's limit instead of its address's (collector.backends)
+        backend = backends.verify(extensions["ascolto.services"], auth, limits)
     body = json_body(req)
     limits.check_service(body.get("service"))  # unvalidated: RateLimits buckets only known keys
     sid = accept_submission(body, origin=environ.get("HTTP_ORIGIN"), user_agent=environ.get("HTTP_USER_AGENT"),
-                            device=environ.get(_DEVICE_KEY), operator=environ.get(_OPERATOR_KEY))
+                            device=environ.get(_DEVICE_KEY), operator=environ.get(_OPERATOR_KEY),
+                            backend=backend, direct=True)
     return Response(b'{"submission_id":"%s","status":"accepted"}' % sid.encode(), 202, content_type="application/json")
 
 

@@ -40,12 +40,18 @@ class RateLimits:
             settings.redis_url, socket_connect_timeout=1, socket_timeout=1)) if settings.redis_url else None
         self._per_client = parse(settings.rate_limit_ip)
         self._per_service = parse(settings.rate_limit_service)
+        self._per_backend = parse(settings.rate_limit_backend)
 
     def check_client(self, req=None) -> None:
         """Count this request (``req``, default the current one) against its client; raise a 429
         :class:`ApiError` past the limit."""
         address = ((request if req is None else req).remote_addr or "unknown").encode()
         self._hit(self._per_client, "ip", hashlib.blake2b(address, digest_size=12).hexdigest())
+
+    def check_backend(self, prefix: str) -> None:
+        """Count this request against the back-end token of public prefix ``prefix`` (verified by the
+        caller): a back end's posts count here instead of against its address."""
+        self._hit(self._per_backend, "backend", prefix)
 
     def check_service(self, service: object) -> None:
         """Count this submission against its service: the raw, unvalidated ``service`` of the body
@@ -78,7 +84,7 @@ class RateLimits:
     @staticmethod
     def _refuse(scope: str, reset: float) -> None:
         retry = max(1, int(reset - time.time()) + 1)
-        who = "this client" if scope == "ip" else "this service"
+        who = {"ip": "this client", "backend": "this back-end token"}.get(scope, "this service")
         raise ApiError(429, "rate_limited", f"Too many submissions from {who}; retry in {retry} s.",
                        {"request": ["Too many requests; retry after the time in Retry-After."]},
                        headers={"Retry-After": str(retry)})

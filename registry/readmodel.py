@@ -6,6 +6,10 @@ made in the registry — an entity's region, a service's type, an assignment, a 
 seen by every running collector worker and processor within ``ttl_s`` seconds
 (``ASCOLTO_REGISTRY_TTL_S``). Hits and misses are cached alike (an unknown key costs one query per
 TTL). Thread-safe; the clock is injectable for tests.
+
+Back-end tokens (role ``backend``) are looked up here too (:meth:`ServiceDirectory.backend`), cached
+by the hash of the secret like kiosk devices, so the collector verifies a back end's post without a
+query per request; a revocation reaches every worker within the TTL, an expiry at once.
 """
 from __future__ import annotations
 
@@ -19,7 +23,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .device_models import KioskDevice
 from .devices import verify_device
-from .models import Service
+from datetime import datetime
+
+from sqlalchemy import exists, or_, select
+
+from .models import Service, Token, utcnow
+from .tokens import verify_token
 
 DEFAULT_TTL_S = 30.0
 
@@ -41,6 +50,9 @@ class ServiceView:
     channel: str = "web"  # the channel the service collects on (a device's answers carry the device's)
     sampling_rate: float = 1.0
     test_mode: bool = False  # every answer a check-up: stored apart, never counted
+    #: the entity has an active ``backend`` token: posts with neither an ``Origin`` nor a valid
+    #: back-end token are refused (collector.backends)
+    backend_required: bool = False
 
     @property
     def service(self) -> str:
@@ -48,13 +60,21 @@ class ServiceView:
         return self.key
 
 
-def _view(row: Service) -> ServiceView:
+def _has_backend(s: Session, ipa: str) -> bool:
+    """Whether entity ``ipa`` has an active (not revoked, not expired) ``backend`` token."""
+    return bool(s.scalar(select(exists().where(
+        Token.role == "backend", Token.entity_ipa == ipa, Token.revoked_at.is_(None),
+        or_(Token.expires_at.is_(None), Token.expires_at > utcnow())))))
+
+
+def _view(row: Service, s: Session | None = None) -> ServiceView:
     e = row.entity
     return ServiceView(key=row.key, active=row.active, allowed_origins=frozenset(row.allowed_origins or ()),
                        questionnaire_id=row.questionnaire_id, questionnaire_version=row.questionnaire_version,
                        name=row.name, entity=row.entity_ipa, entity_name=e.name, pa_type=e.category,
                        service_type=row.service_type, region=e.region_nuts,
-                       channel=row.channel, sampling_rate=row.sampling_rate, test_mode=bool(row.test_mode))
+                       channel=row.channel, sampling_rate=row.sampling_rate, test_mode=bool(row.test_mode),
+                       backend_required=s is not None and _has_backend(s, row.entity_ipa))
 
 
 @dataclass(frozen=True)
@@ -69,6 +89,18 @@ def _device_view(row: KioskDevice) -> DeviceView:
     return DeviceView(prefix=row.prefix, service_key=row.service_key, channel=row.channel)
 
 
+@dataclass(frozen=True)
+class BackendView:
+    """An active ``backend`` token: the entity whose services its back end may post to."""
+    prefix: str
+    entity: str
+    expires_at: datetime | None
+
+    def active(self) -> bool:
+        """Not expired now (a cached view must not outlive the token's expiry)."""
+        return self.expires_at is None or self.expires_at > utcnow()
+
+
 class ServiceDirectory:
     """Looks services up by key, caching each answer (hits and misses) for ``ttl_s`` seconds."""
 
@@ -79,6 +111,7 @@ class ServiceDirectory:
         self._factory, self._ttl, self._clock = factory, ttl_s, clock
         self._cache: dict[str, tuple[float, ServiceView | None]] = {}
         self._devices: dict[str, tuple[float, DeviceView | None]] = {}
+        self._backends: dict[str, tuple[float, BackendView | None]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: str) -> ServiceView | None:
@@ -89,7 +122,7 @@ class ServiceDirectory:
             return hit[1]
         with self._factory() as s:
             row = s.get(Service, key)
-            view = None if row is None else _view(row)
+            view = None if row is None else _view(row, s)
         with self._lock:
             if len(self._cache) >= self.MAX_ENTRIES:
                 self._cache.clear()
@@ -114,6 +147,28 @@ class ServiceDirectory:
                 self._devices.clear()
             self._devices[ck] = (now, view)
         return view
+
+    def backend(self, secret: str) -> BackendView | None:
+        """The active ``backend`` token whose secret is ``secret`` (None: malformed, unknown, revoked,
+        expired or of another role), as of at most ``ttl_s`` seconds ago for a revocation; an expiry
+        counts at once. Hits and misses are cached by the SHA-256 of the secret (never the secret)."""
+        if not isinstance(secret, str) or len(secret) > 100:
+            return None
+        now = self._clock()
+        ck = hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()
+        hit = self._backends.get(ck)
+        if hit is None or now - hit[0] >= self._ttl:
+            with self._factory() as s:
+                row = verify_token(s, secret, ("backend",))
+                view = None if row is None or not row.entity_ipa else BackendView(row.prefix, row.entity_ipa,
+                                                                                   row.expires_at)
+            with self._lock:
+                if len(self._backends) >= self.MAX_ENTRIES:
+                    self._backends.clear()
+                self._backends[ck] = (now, view)
+            hit = (now, view)
+        view = hit[1]
+        return view if view is not None and view.active() else None
 
     #: the processor's enrichment lookup (:class:`processor.steps.ServiceLookup`) is the same read
     facts = get

@@ -67,6 +67,7 @@ class Settings:
     redis_url: str = ""
     rate_limit_ip: str = "120/minute"
     rate_limit_service: str = "12000/minute"
+    rate_limit_backend: str = "6000/minute"  # per back-end token (instead of the per-IP limit; collector.backends)
     rate_limit_enabled: bool = True
     proxy_count: int = 0
     console_secret: str = ""  # signs the console's session cookies; "" = a secret kept in data_dir
@@ -225,6 +226,7 @@ def load(env: dict | None = None) -> Settings:
         redis_url=env.get("ASCOLTO_REDIS_URL", ""),
         rate_limit_ip=env.get("ASCOLTO_RATE_LIMIT_IP") or defaults.rate_limit_ip,
         rate_limit_service=env.get("ASCOLTO_RATE_LIMIT_SERVICE") or defaults.rate_limit_service,
+        rate_limit_backend=env.get("ASCOLTO_RATE_LIMIT_BACKEND") or defaults.rate_limit_backend,
         rate_limit_enabled=env.get("ASCOLTO_RATE_LIMIT_ENABLED", "1") not in ("0", "false", "no"),
         proxy_count=_int(env, "ASCOLTO_PROXY_COUNT", defaults.proxy_count),
         min_fill_ms=_int(env, "ASCOLTO_MIN_FILL_MS", defaults.min_fill_ms),

@@ -135,6 +135,15 @@ def test_an_expired_token_stops_working_everywhere(app, seeded):
     assert _login(app.test_client(), secret).status_code == 401
 
 
+def test_a_backend_token_is_the_collectors_only_and_never_signs_in_to_the_console(app, seeded):
+    with session_scope(connect(seeded[0].database_url)) as s:
+        from registry.tokens import create_token
+        secret = create_token(s, role="backend", label="INPS - inoltro", actor="test", entity="inps")[1]
+    assert app.test_client().get("/api/v1/meta", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    c = app.test_client()
+    assert _login(c, secret).status_code == 401 and c.get("/").status_code == 303  # to the sign-in form
+
+
 def test_admins_create_expiring_tokens_and_see_the_expiry(app, seeded):
     c = app.test_client()
     _login(c, seeded[1]["admin"])

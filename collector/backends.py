@@ -1,0 +1,66 @@
+"""Back ends posting directly to ``POST /v1/submissions`` (the rules of the ``backend`` token role).
+
+A PA back end relaying its citizens' answers sends ``Authorization: Bearer <token>``, a registry
+token of role ``backend`` scoped to its entity (``ascolto registry token create --role backend``).
+The header is the standard one (the console's API takes the same ``asc_…`` tokens the same way);
+the ``X-Ascolto-Device``/``X-Ascolto-Operator`` headers carry other kinds of credential.
+
+* Verified through the service directory's cache (:meth:`registry.readmodel.ServiceDirectory.backend`):
+  no query per request; a revocation is seen within ``ASCOLTO_REGISTRY_TTL_S``, an expiry at once.
+* Valid and of the service's entity: it stands in for the origin check, the per-IP citizen limit
+  does not apply and ``ASCOLTO_RATE_LIMIT_BACKEND`` per token does (the per-service limit still
+  does). Any other value of the header — not ``Bearer``, malformed, unknown, revoked, expired,
+  another role, another entity's — is a 403 naming ``authorization``; a refused header counts
+  against the client's address like a citizen's post.
+* Once an entity has an active ``backend`` token (``ServiceView.backend_required``), a post to its
+  services with neither an ``Origin`` (browsers always send one on the widget's cross-origin posts)
+  nor a token is a 401 naming ``authorization``: the public service key alone no longer suffices.
+  Entities without one keep today's behaviour.
+A request without the header pays one WSGI environ lookup for all this.
+"""
+from __future__ import annotations
+
+from registry.readmodel import BackendView, ServiceView
+
+from .errors import ApiError
+
+HEADER = "Authorization"
+ENVIRON_KEY = "HTTP_AUTHORIZATION"
+
+
+def _refuse(why: str) -> ApiError:
+    return ApiError(403, "backend_not_allowed", f"The back-end token is refused: {why}",
+                    {"authorization": [why]})
+
+
+def verify(directory, value: str, limits) -> BackendView:
+    """The back-end token of an ``Authorization`` header value, counted against its own limit.
+
+    Raises 403 (naming ``authorization``) for any header that is not a valid back-end token, after
+    counting the request against the client's address (429 when that is exhausted), and 429 past
+    the token's own limit."""
+    scheme, _, secret = value.strip().partition(" ")
+    backend = directory.backend(secret.strip()) if scheme.lower() == "bearer" else None
+    if backend is None:
+        limits.check_client()
+        if scheme.lower() != "bearer":
+            raise _refuse("Expected 'Bearer <token>'.")
+        raise _refuse("Unknown, revoked or expired back-end token.")
+    limits.check_backend(backend.prefix)
+    return backend
+
+
+def check(backend: BackendView | None, cfg: ServiceView) -> None:
+    """A verified token must be of ``cfg``'s entity (403 naming ``authorization`` otherwise)."""
+    if backend is not None and backend.entity != cfg.entity:
+        raise _refuse(f"The token's entity may not post to service {cfg.key!r}.")
+
+
+def required(cfg: ServiceView) -> ApiError:
+    """The 401 of a post with neither an ``Origin`` nor a token to a service whose entity has one."""
+    err = ApiError(401, "backend_token_required",
+                   f"Service {cfg.key!r} accepts posts without an Origin only from its entity's back end: a back "
+                   "end needs its token (Authorization: Bearer <token>).",
+                   {"authorization": ["A back end must send its token: Authorization: Bearer <token>."]},
+                   headers={"WWW-Authenticate": 'Bearer realm="ascolto-collector"'})
+    return err

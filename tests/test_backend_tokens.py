@@ -1,0 +1,185 @@
+"""Back ends posting directly (role ``backend``): ``Authorization: Bearer <token>`` on
+``POST /v1/submissions`` stands in for the origin check and swaps the per-IP citizen limit for a
+per-token one; once an entity has such a token, its services refuse posts with neither an Origin
+nor a token. The real collector, the real broker, the registry on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from registry import connect, dispose, session_scope
+from registry.demo import seed
+from registry.models import Token, utcnow
+from registry.tokens import create_token, revoke_token
+from tests.conftest import ORIGIN, submission
+
+INPS, ROMA = "inps", "c_h501"
+INPS_SERVICE, ROMA_SERVICE = "demo-inps-pensione", "demo-roma-anagrafe"
+
+
+@pytest.fixture
+def registry(db_url, settings):
+    """The demo registry on each backend (SQLite, PostgreSQL), shared by the collectors made here."""
+    f = connect(db_url)
+    seed(f, [ORIGIN])
+    yield f
+    dispose(f)
+
+
+@pytest.fixture
+def collector(settings, registry, db_url):
+    """``collector(**settings)``: a test client of a real collector app on that registry."""
+    from collector.app import create_app
+
+    apps = []
+
+    def make(**changes):
+        app = create_app(settings.with_(database_url=db_url, **changes))
+        apps.append(app)
+        return app.test_client()
+
+    yield make
+    for app in apps:
+        app.extensions["ascolto.durability"].close()
+
+
+def _token(registry, entity: str = INPS, role: str = "backend", **kwargs) -> str:
+    with session_scope(registry) as s:
+        return create_token(s, role=role, label="INPS - inoltro risposte", actor="test:admin",
+                            entity=entity if role in ("backend", "entity", "operator") else None, **kwargs)[1]
+
+
+def _bearer(secret: str) -> dict:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_a_back_end_with_its_token_is_not_held_to_the_per_ip_limit_but_to_its_own(collector, registry):
+    secret = _token(registry)
+    client = collector(rate_limit_ip="5/minute", rate_limit_backend="40/minute")
+    for i in range(40):  # eight times the citizens' budget, from the one test-client address
+        resp = client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret))
+        assert resp.status_code == 202, (i, resp.get_json())
+    over = client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret))
+    assert over.status_code == 429 and int(over.headers["Retry-After"]) >= 1
+    assert "back-end token" in over.get_json()["message"]
+    # the address's own budget is untouched by the back end's posts: a citizen there is served
+    widget = {"Origin": ORIGIN}
+    for _ in range(5):
+        assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=widget).status_code == 202
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=widget).status_code == 429
+
+
+def test_without_the_token_the_same_back_end_gets_429_from_the_per_ip_limit(collector, registry):
+    client = collector(rate_limit_ip="5/minute")  # no backend token: the entity keeps today's behaviour
+    codes = [client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code for _ in range(8)]
+    assert codes == [202] * 5 + [429] * 3
+
+
+def test_the_per_service_limit_still_applies_to_a_back_end(collector, registry):
+    secret = _token(registry)
+    client = collector(rate_limit_service="3/minute", rate_limit_ip="1/minute")
+    codes = [client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret)).status_code
+             for _ in range(4)]
+    assert codes == [202, 202, 202, 429]
+
+
+@pytest.mark.parametrize("case", ["forged", "revoked", "expired", "another entity's", "not a backend token",
+                                  "not bearer", "junk"])
+def test_an_invalid_back_end_token_is_a_403_naming_authorization(collector, registry, case):
+    secret = _token(registry, entity=ROMA if case == "another entity's" else INPS,
+                    role="monitoring" if case == "not a backend token" else "backend")
+    if case == "revoked":
+        with session_scope(registry) as s:
+            revoke_token(s, secret.split("_")[1], actor="test:admin")
+    elif case == "expired":
+        with session_scope(registry) as s:
+            s.query(Token).filter_by(prefix=secret.split("_")[1]).one().expires_at = utcnow() - timedelta(seconds=1)
+    header = {"forged": f"Bearer {secret[:-1]}{'A' if secret[-1] != 'A' else 'B'}", "not bearer": f"Basic {secret}",
+              "junk": "Bearer x"}.get(case, f"Bearer {secret}")
+    client = collector()
+    resp = client.post("/v1/submissions", json=submission(INPS_SERVICE), headers={"Authorization": header})
+    assert resp.status_code == 403, resp.get_json()
+    body = resp.get_json()
+    assert body["error"] == "backend_not_allowed" and list(body["fields"]) == ["authorization"]
+    assert secret not in resp.get_data(as_text=True)
+
+
+def test_a_revocation_reaches_the_collector_within_the_registry_ttl(collector, registry):
+    secret = _token(registry)
+    client = collector(registry_ttl_s=0.0)  # no caching: the next request sees the revocation
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret)).status_code == 202
+    with session_scope(registry) as s:
+        revoke_token(s, secret.split("_")[1], actor="test:admin")
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret)).status_code == 403
+
+
+def test_an_entity_with_a_backend_token_refuses_posts_with_neither_origin_nor_token(collector, registry):
+    _token(registry)
+    client = collector()
+    resp = client.post("/v1/submissions", json=submission(INPS_SERVICE))
+    assert resp.status_code == 401, resp.get_json()
+    body = resp.get_json()
+    assert body["error"] == "backend_token_required" and list(body["fields"]) == ["authorization"]
+    assert "back end needs its token" in body["message"] and resp.headers["WWW-Authenticate"].startswith("Bearer")
+    # the widget on an allowed page (browsers always send Origin on these posts) is unaffected
+    widget = client.post("/v1/submissions", json=submission(INPS_SERVICE), headers={"Origin": ORIGIN})
+    assert widget.status_code == 202
+    # a page of another origin is still refused for its origin
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE),
+                       headers={"Origin": "https://evil.example"}).get_json()["fields"] == {
+        "Origin": ["Not among the service's allowed origins."]}
+    # other entities, without a backend token, keep accepting Origin-less posts
+    assert client.post("/v1/submissions", json=submission(ROMA_SERVICE)).status_code == 202
+
+
+def test_a_revoked_or_expired_backend_token_no_longer_closes_the_entity(collector, registry):
+    secret = _token(registry, expires="1h")
+    client = collector(registry_ttl_s=0.0)
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 401
+    with session_scope(registry) as s:
+        s.query(Token).filter_by(prefix=secret.split("_")[1]).one().expires_at = utcnow() - timedelta(seconds=1)
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 202
+    other = _token(registry)
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 401
+    with session_scope(registry) as s:
+        revoke_token(s, other.split("_")[1], actor="test:admin")
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 202
+
+
+def test_verification_is_cached_and_the_header_less_path_queries_nothing_new(collector, registry, db_url):
+    secret = _token(registry)
+    client = collector()
+    engine = client.application.extensions["ascolto.registry"].kw["bind"]
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        forged = secret[:-1] + ("A" if secret[-1] != "A" else "B")
+        for _ in range(2):  # warm: the service (and its entity's backend flag) and the tokens are cached
+            client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret))
+            client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(forged))
+            client.post("/v1/submissions", json=submission(ROMA_SERVICE), headers={"Origin": ORIGIN})
+        statements.clear()
+        for _ in range(20):
+            assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret)).status_code == 202
+            assert client.post("/v1/submissions", json=submission(ROMA_SERVICE), headers={"Origin": ORIGIN}).status_code == 202
+            assert client.post("/v1/submissions", json=submission(ROMA_SERVICE)).status_code == 202
+            assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(forged)).status_code == 403
+            assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 401
+        assert [q for q in statements if "FROM api_token" in q or "FROM service" in q] == []
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+def test_the_operators_backfill_is_not_a_back_end_and_needs_no_token(settings, registry, db_url):
+    from collector.backfill import backfill
+
+    _token(registry)  # INPS is closed to Origin-less posts over HTTP...
+    lines = [{"received_at": "2026-11-02T10:00:00Z", "submission": submission(INPS_SERVICE)}]
+    # ...but the operators' in-process backfill (same checks, original dates) still loads its history
+    assert backfill(settings.with_(database_url=db_url), lines, threads=1) == {"lines": 1, "accepted": 1, "refused": {}}
