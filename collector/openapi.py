@@ -47,12 +47,19 @@ def openapi_spec() -> dict:
                    "additionalProperties": True}}})
     spec.components.schema("Accepted", {"type": "object", "required": ["submission_id", "status"], "properties": {
         "submission_id": {"type": "string", "format": "uuid"}, "status": {"type": "string", "enum": ["accepted"]}}})
+    spec.components.security_scheme("backendToken", {
+        "type": "http", "scheme": "bearer", "description": "A registry token of role backend (asc_…), scoped to "
+        "one entity: its back end posts without an Origin, per-token rate limit instead of per-IP."})
     spec.path("/v1/submissions", operations={"post": {
         "summary": "Submit one questionnaire answer set",
         "description": "The same submission_id posted again is accepted and stored once. The channel comes "
                        "from the registry: leave it out (or send the service's). A kiosk sends its device token "
                        "in X-Ascolto-Device (its answers carry the device's channel); the console forwards an "
-                       "operator's entry with X-Ascolto-Operator (403 naming device/operator when not valid).",
+                       "operator's entry with X-Ascolto-Operator (403 naming device/operator when not valid). "
+                       "A back end posting directly sends Authorization: Bearer <backend token> (403 naming "
+                       "authorization when not valid or of another entity); an entity that has one refuses "
+                       "posts with neither an Origin nor the token (401 naming authorization).",
+        "security": [{}, {"backendToken": []}],
         "parameters": [{"name": "X-Ascolto-Device", "in": "header", "required": False, "schema": {"type": "string"}},
                        {"name": "X-Ascolto-Operator", "in": "header", "required": False,
                         "schema": {"type": "string"}}],
@@ -60,7 +67,11 @@ def openapi_spec() -> dict:
             "schema": {"$ref": "#/components/schemas/Submission"}}}},
         "responses": {"202": {"description": "Durable: acknowledged by the broker or fsynced to the spool",
                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
-                      **{code: _error(text) for code, text in _ERRORS.items()}}}})
+                      **{code: _error(text) for code, text in _ERRORS.items()},
+                      "401": _error("No Origin and no back-end token, for a service whose entity has a back-end "
+                                    "token: a back end needs its token (fields: authorization)."),
+                      "403": _error(_ERRORS["403"] + " Or the back-end token is not valid or not of the service's "
+                                    "entity (fields: authorization).")}}})
     spec.path("/v1/services/{key}/questionnaire", operations={"get": {
         "summary": "The questionnaire assigned to a service, rendered in one language",
         "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},

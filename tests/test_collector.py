@@ -195,7 +195,8 @@ def test_openapi_describes_every_endpoint_and_error(client):
     spec = client.get("/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     post = spec["paths"]["/v1/submissions"]["post"]
-    assert set(post["responses"]) == {"202", "400", "403", "404", "409", "413", "415", "422", "429", "503"}
+    assert set(post["responses"]) == {"202", "400", "401", "403", "404", "409", "413", "415", "422", "429", "503"}
+    assert post["security"] == [{}, {"backendToken": []}]  # optional: a back end's Authorization: Bearer
     assert {"/v1/services/{key}/questionnaire", "/widget.js", "/healthz", "/readyz", "/metrics"} <= set(spec["paths"])
     assert "submission_id" in spec["components"]["schemas"]["Submission"]["required"]
 
