@@ -36,6 +36,10 @@ MODELS = ("multiplicative", "additive")
 LEVELS = ("entity", "service")
 #: Fewer published units than this: a funnel plot is not informative (the console shows the table).
 MIN_UNITS = 5
+#: Filters that only select units (which administrations are shown): the benchmark ignores them and
+#: stays the national pool of the service type (docs/methodology.md §7). Every other filter
+#: (instrument, scale, channel, questionnaire) defines the measure and applies to the benchmark too.
+UNIT_FILTERS = ("region", "pa_type", "entity", "service")
 #: Both measures (a share in %, a score) live on 0–100: the normal EB interval of a unit near either
 #: end (a small unit at 100 %, say) is cut there; the ranks use the model's own interval.
 SCALE = (0.0, 100.0)
@@ -75,6 +79,12 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
     unit_cut = Cut(indicator=cut.indicator, by=[level], filters=cut.filters, freq=cut.freq, start=cut.start,
                    end=cut.end)
     raw = aggregate(con, unit_cut, span=True)
+    bench_filters = benchmark_filters(cut.filters)
+    if bench_filters == cut.filters:
+        bench_raw = raw
+    else:  # a region, PA type, ... selects the units shown; the benchmark stays national
+        bench_raw = aggregate(con, Cut(indicator=cut.indicator, by=[level], filters=bench_filters, freq=cut.freq,
+                                       start=cut.start, end=cut.end), span=True)
     result: dict[str, Any] = {"indicator": cut.indicator, "service_type": cut.filters["service_type"][0],
                               "measure": measure, "overdispersion": overdispersion, "level": level,
                               "period": {"start": cut.start, "end": cut.end}}
@@ -82,7 +92,9 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
     if raw.empty:
         return {**result, **empty}
     _guard_pool(raw, cut.indicator, measure)
-    bench = publish(total(raw, level), cut.indicator, [], protection).iloc[0]
+    if bench_raw is not raw:
+        _guard_pool(bench_raw, cut.indicator, measure)
+    bench = publish(total(bench_raw, level), cut.indicator, [], protection).iloc[0]
     units = publish(raw, cut.indicator, [level], protection)
     vcol = "mean" if measure == "mean" else "top2"
     free = (units["conf_status"] == FREE).to_numpy() & (bench["conf_status"] == FREE)
@@ -90,7 +102,9 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
     n = pub["n"].to_numpy(dtype=float)
     y = pub[vcol].to_numpy(dtype=float)
     benchmark = {"n": None if bench["n"] != bench["n"] else int(bench["n"]), "value": _num(bench[vcol]),
-                 "sd": _num(bench["sd"]) if measure == "mean" else None}
+                 "sd": _num(bench["sd"]) if measure == "mean" else None,
+                 "scope": "national", "filters": bench_filters,
+                 "unit_filters": {d: v for d, v in cut.filters.items() if d in UNIT_FILTERS}}
     body = {**result, **empty, "benchmark": benchmark}
     if bench["conf_status"] != FREE or len(pub) == 0:
         return {**body, "units": [_unit(level, r, None) for r in _records(units, level)]}
@@ -143,6 +157,12 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
                "note": "ranks of empirical-Bayes estimates with 95% rank intervals; equal published estimates share a "
                        "rank; 'significant' is the Benjamini-Hochberg FDR flag (q < 5%) over all units"}
     return {**body, "method": f["method"], "test": test, "ranking": ranking, "units": out, "funnel": funnel}
+
+
+def benchmark_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The filters of the national benchmark: ``filters`` without those that only select units
+    (:data:`UNIT_FILTERS`): the service type and the measure-defining filters stay."""
+    return {d: v for d, v in filters.items() if d not in UNIT_FILTERS}
 
 
 def total(raw: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -74,6 +74,8 @@ EN = {
     "Periodo non indicato e nessun periodo completo: il periodo in corso (dati parziali).":
         "No period chosen and no complete period yet: the current period (partial data).",
     "{a} non è un periodo di questa frequenza: mostrato {b}.": "{a} is not a period of this frequency: showing {b}.",
+    "tutte le risposte del tipo di servizio in Italia nel periodo: i filtri per regione o tipo di PA scelgono solo gli enti mostrati":
+        "all the service type's responses in Italy in the period: the region or PA type filters only choose the entities shown",
     "pubblicato": "published", "interruzione di serie": "break in series",
     "risposte tutte uguali: intervallo di ampiezza zero": "all answers identical: zero-width interval",
     "meno di 2 risposte: nessun intervallo": "fewer than 2 answers: no interval",
