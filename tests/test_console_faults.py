@@ -9,14 +9,23 @@ import re
 import pytest
 
 from tests.console_data import build
+from tests.warehouse_rows import response, write
 from warehouse.console import create_app
+from warehouse.periods import _label, is_complete, today_rome
 
 STYPE = "anagrafe.certificati"
+NOW = today_rome().strftime("%Y-%m")
+NOW_Q = _label(NOW, "Q")
 
 
 @pytest.fixture(scope="module")
 def app_tokens(tmp_path_factory):
-    settings, tokens = build(tmp_path_factory.mktemp("faults"))
+    root = tmp_path_factory.mktemp("faults")
+    settings, tokens = build(root)
+    # answers in the month running now (a period in progress, whatever the date of the run)
+    write(root, [response(period=NOW, day=1, entity=e, service=k, region=r, satisfaction=s)
+                 for e, k, r in (("c_h501", "demo-roma-anagrafe", "ITI4"), ("c_f205", "demo-milano-anagrafe", "ITC4"))
+                 for s in (5, 4, 4, 3, 5, 2, 4, 5, 4, 4)])
     return create_app(settings), tokens
 
 
@@ -62,3 +71,43 @@ def test_page_region_filter_compares_with_the_national_benchmark(app_tokens):
     assert bench(milano) == bench(whole) != ""
     assert 'data-benchmark-scope="national"' in milano
     assert "data-benchmark-note" in milano and "data-benchmark-note" not in whole
+
+
+# --- 2. partial periods are said --------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", [f"/?freq=M&period={NOW}", f"/service-types/{STYPE}?freq=Q&period={NOW_Q}",
+                                 f"/entities/c_h501?freq=M&period={NOW}", f"/regions?freq=Q&period={NOW_Q}"])
+def test_a_chosen_period_in_progress_is_said_on_the_page(app_tokens, url):
+    page = _get(app_tokens, url).get_data(as_text=True)
+    assert 'data-partial="running"' in page and "dati parziali" in page
+    en = _get(app_tokens, url, lang="en").get_data(as_text=True)
+    assert "Period in progress: partial data" in en
+
+
+def test_a_first_period_the_data_cover_in_part_is_said(app_tokens):
+    page = _get(app_tokens, f"/service-types/{STYPE}?freq=Q&period=2026-Q3").get_data(as_text=True)
+    assert 'data-partial="data_from"' in page and "2026-08" in page
+    whole = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-09").get_data(as_text=True)
+    assert "data-partial" not in whole
+    # a trend shows which of its points are partial
+    trend = _get(app_tokens, f"/?freq=Q&period={NOW_Q}").get_data(as_text=True).split('data-table="trend"', 1)[1].split("</table>")[0]
+    rows = {re.search(r'data-col="period">([^<]+)<', r).group(1): r for r in trend.split("<tr>")[2:]}
+    assert "parziale: dati dal 2026-08" in rows["2026-Q3"]
+    assert "in corso" in rows[NOW_Q]
+
+
+def test_the_api_says_a_period_is_partial(app_tokens):
+    running = _get(app_tokens, f"/api/v1/compare?service_type={STYPE}&freq=Q&period={NOW_Q}").get_json()
+    part = running["period"]["partial"]
+    assert part["partial"] and part["running"]
+    assert "dati parziali" in part["note"]["it"] and "partial data" in part["note"]["en"]
+    first = _get(app_tokens, f"/api/v1/indicators?by=&freq=Q&period=2026-Q3").get_json()["period"]["partial"]
+    assert first["partial"] and first["data_from"] == "2026-08" and not first["running"]
+    whole = _get(app_tokens, f"/api/v1/indicators?by=&freq=M&period=2026-09").get_json()["period"]["partial"]
+    assert not whole["partial"] and whole["note"] is None
+
+
+def test_regions_default_to_a_complete_fully_covered_period(app_tokens):
+    page = _get(app_tokens, "/regions").get_data(as_text=True)
+    shown = re.search(r'data-period="([^"]+)"', page).group(1)
+    assert is_complete(shown) and "data-partial" not in page

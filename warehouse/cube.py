@@ -227,6 +227,33 @@ def latest_period(con, freq: str, today=None) -> tuple[str | None, bool]:
     return (labels[-1], False) if labels else (None, False)
 
 
+def first_data_month(con) -> str | None:
+    """The first month with data (``YYYY-MM``), None without data."""
+    return con.execute("SELECT min(period) FROM rollup WHERE n > 0").fetchone()[0]
+
+
+def coverage(label: str | None, first: str | None, end: str | None = None, today=None) -> dict[str, Any]:
+    """Whether the period ``label`` (or the range ``label``–``end``, labels of one frequency) is shown
+    whole: ``running`` when its (last) period has not ended (:func:`warehouse.periods.is_complete`, the
+    one definition of complete), ``data_from`` the first month with data (``first``) when the data begin
+    after the period starts and inside it (the first period of the series holds only its last months);
+    ``partial`` when either holds."""
+    if not label:
+        return {"partial": False, "running": False, "data_from": None}
+    end = end or label
+    running = not is_complete(end, today or today_rome())
+    start = _month_bounds(label, last=False)
+    data_from = first if first and start < first <= _month_bounds(end, last=True) else None
+    return {"partial": running or data_from is not None, "running": running, "data_from": data_from}
+
+
+def latest_full_period(con, freq: str, today=None) -> str | None:
+    """The latest period at ``freq`` that is complete and covered by data from its first month."""
+    first = first_data_month(con)
+    full = [p for p in period_labels(con, freq) if not coverage(p, first, today=today)["partial"]]
+    return full[-1] if full else None
+
+
 def require_means(df: pd.DataFrame, cut: Cut) -> None:
     """Refuse (:class:`~warehouse.comparability.NotComparable`, HTTP 422) a request for means when any
     cell of ``df`` withholds its mean: the cell pools scales, instruments, wordings or series, or the

@@ -15,6 +15,7 @@ from ..comparability import QueryError, all_indicators, declared
 from ..periods import validate_range
 from ..protect import Protection
 from .auth import require
+from .data import partial_note
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure")
@@ -61,6 +62,17 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
                 g.period_note = (
                     f"No period given: the latest complete period with data ({label})" if complete else
                     f"No period given and no complete period yet: the current period ({label}), still running")
+    g.period_partial = None
+    first, last = request.args.get("from") or period, request.args.get("to") or period
+    if first or last:  # a period still running, or begun before the data: said in period.partial
+        con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
+        freq = request.args.get("freq", "M")
+        labels = cube.period_labels(con, freq) if not last else []
+        last = last or (labels[-1] if labels else None)
+        if last:
+            cov = cube.coverage(first or last, cube.first_data_month(con) if first else None, end=last)
+            g.period_partial = {**cov, "note": {lang: partial_note(cov, lang) for lang in ("it", "en")}
+                                if cov["partial"] else None}
     by = request.args.get("by", default_by)
     margins = request.args.get("margins", "0")
     if margins not in ("0", "1", "true", "false"):
@@ -122,7 +134,8 @@ def indicators():
         cube.require_means(df, cut)  # 422 with the guard's reason when a cell pools scales, instruments, ...
     return jsonify({"indicator": cut.indicator, "freq": cut.freq, "by": cut.by, "filters": cut.filters,
                     "statistic": statistic,
-                    "period": {"start": cut.start, "end": cut.end, "note": g.get("period_note")},
+                    "period": {"start": cut.start, "end": cut.end, "note": g.get("period_note"),
+                               "partial": g.get("period_partial")},
                     "margins": cut.margins,
                     "instruments": list(declared()[cut.indicator]),
                     "rows": cube.rows_json(df, cut)})
@@ -143,7 +156,8 @@ def comparison():
         body = compare(cur, cut, **args)
         _compare_cache(wh.version)[key] = body
     # the cached body is shared: only its period (which gets this request's note) is copied
-    return jsonify({**body, "period": {**body["period"], "note": g.get("period_note")}})
+    return jsonify({**body, "period": {**body["period"], "note": g.get("period_note"),
+                                       "partial": g.get("period_partial")}})
 
 
 def _compare_cache(version: str | None) -> dict:

@@ -21,7 +21,7 @@ from .. import codelists, cube
 from ..comparability import QueryError
 from ..periods import validate_range
 from ..protect import FREE, MEAN_PUBLISHED, Protection
-from .i18n import gettext as _, lang as current_lang
+from .i18n import EN, gettext as _, lang as current_lang
 
 SUPPRESSED = ("A",)
 MEASURES = ("positive_share", "mean")
@@ -122,9 +122,45 @@ def measure_arg(args) -> str:
     return m
 
 
-def period_choice(con, args, default_freq: str = "M") -> dict[str, Any]:
+def partial_note(cov: dict[str, Any], lang: str | None = None) -> str:
+    """A period's coverage (:func:`warehouse.cube.coverage`) in words (in ``lang``, default the
+    request's); empty when it is shown whole."""
+    t = _ if lang is None else (lambda x: EN.get(x, x) if lang == "en" else x)
+    notes = []
+    if cov.get("running"):
+        notes.append(t("Periodo in corso: dati parziali, il periodo non è ancora finito."))
+    if cov.get("data_from"):
+        notes.append(t("Dati parziali: i dati iniziano nel mese {m}, dopo l'inizio del periodo.").format(
+            m=cov["data_from"]))
+    return " ".join(notes)
+
+
+def coverage_text(period: str, first: str | None) -> str:
+    """A trend point's coverage in a word: empty when whole, else "in progress" / "partial: data from"."""
+    cov = cube.coverage(period, first)
+    if cov["data_from"]:
+        return _("parziale: dati dal {m}").format(m=cov["data_from"])
+    return _("in corso") if cov["running"] else ""
+
+
+def _chosen(con, freq: str, period: str | None, periods: list[str], note: str) -> dict[str, Any]:
+    cov = cube.coverage(period, cube.first_data_month(con))
+    return {"freq": freq, "period": period, "periods": periods, "note": note, "partial": cov,
+            "partial_note": partial_note(cov)}
+
+
+def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] = ()) -> dict[str, Any]:
     """The period a page aggregates: ``freq`` and ``period`` from the request (a whole period of that
-    frequency, else 400 naming the field), else the latest complete period with data — always stated."""
+    frequency, else 400 naming the field), else the latest complete period with data — always stated,
+    and said to be partial (``partial``, ``partial_note``) when it is still running or the data begin
+    after it starts. ``fallback``: with neither ``freq`` nor ``period`` given, the first of
+    ``default_freq, *fallback`` having a complete, fully covered period gives the default."""
+    if not args.get("freq") and not args.get("period"):
+        for f in (default_freq, *fallback) if fallback else ():
+            full = cube.latest_full_period(con, f)
+            if full:
+                return _chosen(con, f, full, cube.period_labels(con, f),
+                               _("Periodo non indicato: l'ultimo periodo completo con dati."))
     freq = args.get("freq") or default_freq
     if freq not in cube.FREQS:
         raise QueryError("freq", "freq must be one of M, Q, A.")
@@ -138,13 +174,13 @@ def period_choice(con, args, default_freq: str = "M") -> dict[str, Any]:
 
             first = months(period, "period")[0]  # a malformed period is still a 400 naming it
             label = _label(first, freq)
-            return {"freq": freq, "period": label, "periods": periods,
-                    "note": _("{a} non è un periodo di questa frequenza: mostrato {b}.").format(a=period, b=label)}
-        return {"freq": freq, "period": period, "periods": periods, "note": ""}
+            return _chosen(con, freq, label, periods,
+                           _("{a} non è un periodo di questa frequenza: mostrato {b}.").format(a=period, b=label))
+        return _chosen(con, freq, period, periods, "")
     label, complete = cube.latest_period(con, freq)
     note = (_("Periodo non indicato: l'ultimo periodo completo con dati.") if complete else
             _("Periodo non indicato e nessun periodo completo: il periodo in corso (dati parziali).")) if label else ""
-    return {"freq": freq, "period": label, "periods": periods, "note": note}
+    return _chosen(con, freq, label, periods, note)
 
 
 def _ci_trace(x, lo, hi, name, color):
@@ -195,7 +231,8 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
         for r in table(con, settings, indicator=ind, freq=per["freq"], start=p, end=p):
             headline.append({"indicator": ind, "period": r["period"], **cell(r)})
     recent = [x for x in per["periods"] if x <= p][-12:]
-    trend = [{"period": r["period"], **cell(r)} for r in
+    first = cube.first_data_month(con)
+    trend = [{"period": r["period"], **cell(r), "coverage": coverage_text(r["period"], first)} for r in
              table(con, settings, indicator=indicator, freq=per["freq"], start=recent[0], end=recent[-1])] \
         if recent else []
     x = [r["period"] for r in trend]
@@ -213,7 +250,8 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
         "indicator": indicator, "per": per, "total": count(total), "services": int(services), "entities": int(entities),
         "headline": headline,
         "charts": [
-            Chart("trend", "Quota positiva nazionale per periodo", [("period", "Periodo"), *SHARE_COLUMNS], trend, plot),
+            Chart("trend", "Quota positiva nazionale per periodo", [("period", "Periodo"), *SHARE_COLUMNS,
+                                                                     ("coverage", "Copertura del periodo")], trend, plot),
             Chart("volumes", "Risposte per periodo", [("period", "Periodo"), ("responses", "Risposte")],
                   [{"period": q, "responses": c} for q, c in volumes],
                   {"data": [{"type": "bar", "x": [q for q, _c in volumes], "y": [c for _q, c in volumes],
@@ -235,7 +273,7 @@ def unit_totals(con, settings, dim: str, indicator: str = "satisfaction", per: d
 
 def regions_page(con, settings, args, lang) -> dict[str, Any]:
     indicator = indicator_arg(args)
-    per = period_choice(con, args, default_freq="A")
+    per = period_choice(con, args, default_freq="A", fallback=("Q", "M"))
     rows = table(con, settings, indicator=indicator, by=["region"], freq=per["freq"], start=per["period"],
                  end=per["period"]) if per["period"] else []
     out = [{"region": r["region"], "name": region_label(r["region"]), **cell(r)} for r in rows]

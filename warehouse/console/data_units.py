@@ -10,7 +10,7 @@ from ..compare import MIN_UNITS, compare
 from ..comparability import NotComparable, QueryError, declared
 from ..protect import Protection
 from ..rollup import MODULE_INDICATORS
-from .data import (SHARE_COLUMNS, Chart, breakdown, cell, indicator_arg, indicator_label, measure_arg, num,
+from .data import (SHARE_COLUMNS, Chart, breakdown, cell, coverage_text, indicator_arg, indicator_label, measure_arg, num,
                    period_choice, status_text, table, type_label)
 from .i18n import gettext as _
 
@@ -144,6 +144,7 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> di
                                           freq=per["freq"], start=p, end=p)} if p else {}
     recent = [x for x in per["periods"] if p and x <= p][-12:]
     charts = []
+    first = cube.first_data_month(con)
     for t in types:
         if not recent:
             break
@@ -155,7 +156,8 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> di
         rows = [{"period": q, "n": own[q]["n"], "share": own[q]["share"], "share_lower": own[q]["share_lower"],
                  "share_upper": own[q]["share_upper"], "status": own[q]["status"], "obs_status": own[q]["obs_status"],
                  "conf_status": own[q]["conf_status"], "national_n": nat.get(q, {}).get("n"),
-                 "national_share": nat.get(q, {}).get("share")} for q in sorted(own)]
+                 "national_share": nat.get(q, {}).get("share"), "coverage": coverage_text(q, first)}
+                for q in sorted(own)]
         plot = {"data": [{"type": "scatter", "mode": "lines+markers", "x": [r["period"] for r in rows],
                           "y": [r["share"] for r in rows], "name": ipa, "line": {"color": "#0066cc"}},
                          {"type": "scatter", "mode": "lines", "x": [r["period"] for r in rows],
@@ -166,7 +168,8 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> di
         charts.append(Chart(f"trend-{t}", type_label(t, lang),
                             [("period", "Periodo"), ("n", "Risposte"), ("share", "Quota positiva %"),
                              ("share_lower", "IC 95% inf."), ("share_upper", "IC 95% sup."), ("status", "Stato"),
-                             ("national_n", "Risposte (nazionale)"), ("national_share", "Quota positiva nazionale %")],
+                             ("national_n", "Risposte (nazionale)"), ("national_share", "Quota positiva nazionale %"),
+                             ("coverage", "Copertura del periodo")],
                             rows, plot))
     service_rows = [{**s, "cell": cell(svc[s["key"]]) if s["key"] in svc else None} for s in services]
     charts += breakdown(con, settings, indicator, {"entity": [ipa]}, per)
