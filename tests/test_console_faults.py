@@ -111,3 +111,36 @@ def test_regions_default_to_a_complete_fully_covered_period(app_tokens):
     page = _get(app_tokens, "/regions").get_data(as_text=True)
     shown = re.search(r'data-period="([^"]+)"', page).group(1)
     assert is_complete(shown) and "data-partial" not in page
+
+
+# --- 3. the service-type page's filters apply to the whole page; unknown codes are refused -------------
+
+def _table_n(page: str, table: str) -> list[str]:
+    body = page.split(f'data-table="{table}"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'data-col="n">([^<]*)<', body)
+
+
+def test_the_breakdowns_follow_the_page_filters(app_tokens):
+    url = f"/service-types/{STYPE}?freq=M&period=2026-10"
+    whole = _get(app_tokens, url).get_data(as_text=True)
+    roma = _get(app_tokens, url + "&region=ITI4").get_data(as_text=True)
+    funnel_n = _table_n(roma, "funnel")
+    assert len(funnel_n) == 1
+    # Roma alone: the channel breakdown is Roma's cell (one channel, web), not the whole type's
+    assert _table_n(roma, "by-channel") == funnel_n
+    assert _table_n(whole, "by-channel") != funnel_n
+    csv = _get(app_tokens, f"/csv/service-type/{STYPE}/by-instrument?freq=M&period=2026-10&region=ITI4")
+    assert csv.status_code == 200 and csv.get_data(as_text=True).count("\n") == 2  # header + Roma's one cell
+
+
+@pytest.mark.parametrize("query", ["region=ITZZ", "pa_type=ZZ9", "channel=carrier-pigeon"])
+def test_an_unknown_filter_code_is_a_400_naming_it(app_tokens, query):
+    r = _get(app_tokens, f"/service-types/{STYPE}?{query}")
+    assert r.status_code == 400
+    assert query.split("=")[1] in r.get_data(as_text=True)
+
+
+def test_an_unknown_service_type_is_a_404(app_tokens):
+    assert _get(app_tokens, "/service-types/zzz").status_code == 404
+    assert _get(app_tokens, "/csv/service-type/zzz/funnel").status_code == 404
+    assert _get(app_tokens, "/service-types/previdenza.domanda-prestazione").status_code == 200

@@ -15,7 +15,7 @@ from ..comparability import QueryError, all_indicators, declared
 from ..periods import validate_range
 from ..protect import Protection
 from .auth import require
-from .data import partial_note
+from .data import check_codes, partial_note
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure")
@@ -30,19 +30,7 @@ def _list(name: str) -> list[str]:
     return [v for v in (p.strip() for p in raw.split(",")) if v]
 
 
-#: Filters whose codes come from a fixed codelist (the taxonomy, NUTS, the channels): a code outside
-#: it is a typo, refused naming the filter, rather than an empty answer that looks like "no data".
-CODED_FILTERS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL"}
-
-
-def _check_codes(filters: dict[str, list[str]]) -> None:
-    """Raise :class:`QueryError` naming the filter for a code its codelist does not have."""
-    lists = codelists.codelists()
-    for dim, name in CODED_FILTERS.items():
-        unknown = [v for v in filters.get(dim, ()) if v not in lists[name]]
-        if unknown:
-            raise QueryError(dim, f"Unknown {dim.replace('_', ' ')} {unknown[0]!r}: the codes are in /api/v1/meta "
-                                  "(values) and in the codelists export (/api/v1/export/codelists).")
+_check_codes = check_codes  # the codelist check, shared with the pages (warehouse.console.data)
 
 
 def _cut(default_by: str = "pa_type,service_type", default_period: bool = False) -> cube.Cut:

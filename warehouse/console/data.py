@@ -122,6 +122,22 @@ def measure_arg(args) -> str:
     return m
 
 
+#: Filters whose codes come from a fixed codelist (the taxonomy, NUTS, the channels): a code outside
+#: it is a typo, refused naming the filter, rather than an empty answer that looks like "no data".
+CODED_FILTERS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL"}
+
+
+def check_codes(filters: dict[str, list[str]]) -> None:
+    """Raise :class:`QueryError` naming the filter for a code its codelist does not have (the API's
+    and the pages' one check)."""
+    lists = codelists.codelists()
+    for dim, name in CODED_FILTERS.items():
+        unknown = [v for v in filters.get(dim, ()) if v not in lists[name]]
+        if unknown:
+            raise QueryError(dim, f"Unknown {dim.replace('_', ' ')} {unknown[0]!r}: the codes are in /api/v1/meta "
+                                  "(values) and in the codelists export (/api/v1/export/codelists).")
+
+
 def partial_note(cov: dict[str, Any], lang: str | None = None) -> str:
     """A period's coverage (:func:`warehouse.cube.coverage`) in words (in ``lang``, default the
     request's); empty when it is shown whole."""

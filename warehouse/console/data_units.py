@@ -10,7 +10,7 @@ from ..compare import MIN_UNITS, compare
 from ..comparability import NotComparable, QueryError, declared
 from ..protect import Protection
 from ..rollup import MODULE_INDICATORS
-from .data import (SHARE_COLUMNS, Chart, breakdown, cell, coverage_text, indicator_arg, indicator_label, measure_arg, num,
+from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, coverage_text, indicator_arg, indicator_label, measure_arg, num,
                    period_choice, status_text, table, type_label)
 from .i18n import gettext as _
 
@@ -67,6 +67,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
     for d in ("region", "pa_type", "instrument", "channel"):
         if args.get(d):
             filters[d] = [args[d]]
+    check_codes(filters)  # an unknown region, PA type or channel is a 400 naming it, as in the API
     protection = Protection.from_settings(settings)
     refused = ""
     body: dict[str, Any] = {"units": [], "funnel": None, "benchmark": None}
@@ -131,7 +132,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             "filters": filters, "method": body.get("method"), "ranking": body.get("ranking"),
             "instruments": list(declared().get(indicator, ())),
             "charts": [Chart("funnel", "Funnel plot", columns, rows, plot, note=note),
-                       *breakdown(con, settings, indicator, {"service_type": [code]}, per)]}
+                       *breakdown(con, settings, indicator, filters, per)]}
 
 
 def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> dict[str, Any]:

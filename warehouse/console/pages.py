@@ -14,11 +14,11 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 from registry import session_scope
 from registry.models import Entity, Service
 
-from .. import export
+from .. import codelists, export
 from ..csvsafe import csv_writer
 from ..protect import Protection
 from . import data, data_quality, data_units
-from .auth import Throttled, require, sign_in, sign_out
+from .auth import Throttled, not_found, require, sign_in, sign_out
 from .i18n import LANGS, lang
 from .paths import internal_path  # noqa: F401  (re-exported: pages.internal_path)
 
@@ -40,6 +40,9 @@ def _build(page: str, **kw) -> dict:
     if page == "overview":
         return data.overview(con, settings, request.args, lang())
     if page == "service-type":
+        if kw["code"] not in codelists.codelists()["SERVICE_TYPE"] and not con.execute(
+                "SELECT 1 FROM rollup WHERE service_type = ? LIMIT 1", [kw["code"]]).fetchone():
+            raise not_found("code", f"No service type {kw['code']!r}: the codes are listed at /service-types/.")
         return data_units.service_type_page(con, settings, request.args, lang(), kw["code"], _entity_names())
     if page == "entity":
         return data_units.entity_page(con, settings, request.args, lang(), kw["ipa"], _services_of(kw["ipa"]))
