@@ -318,12 +318,13 @@ def test_overview_numbers_match_the_api(app, tokens):
     trend = _cells(html, "trend")
     assert [int(r["n"]) for r in trend] == [r["n"] for r in api]
     # the page shows one decimal of the same published positive share (the API rounds to two first)
-    assert all(abs(float(t["share"].split()[0]) - a["positive_share"]) <= 0.051 for t, a in zip(trend, api, strict=True))
+    assert all(abs(float(t["share"].split()[0].replace(",", ".")) - a["positive_share"]) <= 0.051  # Italian: 53,9
+               for t, a in zip(trend, api, strict=True))
     # the period is stated: the latest complete month with data, by default
     assert 'data-period="2026-10"' in html
     months = [int(r["responses"]) for r in _cells(html, "volumes")]
     # the total is the period's own published cell: the same cell as the month's bar (the same records and noise)
-    shown = int(html.split('data-kpi="responses">')[1].split("<")[0].replace(".", ""))
+    shown = int(html.split('data-kpi="responses">')[1].split("<")[0].replace(".", ""))  # Italian: 1.154
     assert shown == months[-1]
 
 
@@ -338,7 +339,7 @@ def test_suppressed_cells_are_shown_as_such_never_as_zero(app, tokens):
             assert shown[u["entity"]]["value"].startswith("oscurato"), u
             assert shown[u["entity"]]["n"] in ("", "—") and u["n"] is None
         else:
-            assert shown[u["entity"]]["value"].split()[0] == f"{u['value']:.1f}"
+            assert shown[u["entity"]]["value"].split()[0] == f"{u['value']:.1f}".replace(".", ",")  # Italian
             assert shown[u["entity"]]["rank"] == str(u["rank"])
     # c_l219 has one response: suppressed, or published with a perturbed n of 3 (never its true 1)
     l219 = next(u for u in api["units"] if u["entity"] == "c_l219")
@@ -366,7 +367,7 @@ def test_quality_page(app, tokens):
     assert 'data-kpi="failed">5<' in html
     english = app.test_client().get("/quality?lang=en", headers=bearer(tokens["monitoring"])).get_data(as_text=True)
     assert "unknown service" in english and "invalid answers" in english  # dead-letter reasons in words
-    assert re.search(r'data-kpi="fresh">2026-10-\d\d \d\d:\d\d UTC<', html)
+    assert re.search(r'data-kpi="fresh">2026-10-\d\d 1[12]:00 CES?T<', html)  # Europe/Rome (10:00 UTC)
 
 
 def test_exports(app, tokens):

@@ -144,3 +144,30 @@ def test_an_unknown_service_type_is_a_404(app_tokens):
     assert _get(app_tokens, "/service-types/zzz").status_code == 404
     assert _get(app_tokens, "/csv/service-type/zzz/funnel").status_code == 404
     assert _get(app_tokens, "/service-types/previdenza.domanda-prestazione").status_code == 200
+
+
+# --- 4. numbers as each language writes them; times in Europe/Rome -----------------------------------
+
+def test_one_number_filter_writes_italian_and_english(app_tokens):
+    app, _tokens = app_tokens
+    for lang, expected in (("it", "1.154 · 53,9 · 0,125"), ("en", "1,154 · 53.9 · 0.125")):
+        with app.test_request_context(f"/?lang={lang}"):
+            assert app.jinja_env.from_string("{{ 1154|num(0) }} · {{ 53.94|num }} · {{ 0.125|num(3) }}").render() \
+                == expected
+
+
+@pytest.mark.parametrize("url", ["/?freq=M&period=2026-10", f"/service-types/{STYPE}?freq=M&period=2026-10",
+                                 "/regions?freq=M&period=2026-10", "/entities/c_h501?freq=M&period=2026-10"])
+def test_pages_write_decimals_as_their_language(app_tokens, url):
+    it = _get(app_tokens, url).get_data(as_text=True)
+    en = _get(app_tokens, url, lang="en").get_data(as_text=True)
+    cells = lambda page: re.findall(r'data-col="share">(\d+[.,]\d)\b', page)  # noqa: E731
+    assert cells(it) and all("," in v for v in cells(it)), cells(it)
+    assert cells(en) and all("." in v for v in cells(en)), cells(en)
+    bench = re.search(r"<strong>(\d+[.,]\d)%</strong>", it)
+    assert bench is None or "," in bench.group(1)
+
+
+def test_quality_page_shows_rome_time(app_tokens):
+    page = _get(app_tokens, "/quality").get_data(as_text=True)
+    assert re.search(r'data-kpi="fresh">\d{4}-\d\d-\d\d \d\d:\d\d CES?T<', page) and " UTC<" not in page

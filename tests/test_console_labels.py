@@ -78,12 +78,12 @@ def test_service_types_list_shows_the_headline_share_sortable_and_the_period(app
     h = {"Authorization": f"Bearer {tokens['monitoring']}"}
     page = c.get("/service-types/?sort=share&dir=desc", headers=h).get_data(as_text=True)
     assert 'data-period="2026-10"' in page and 'aria-sort="descending"' in page
-    shares = [float(x) for x in re.findall(r'<td data-col="share">([\d.]+)', page)]
+    shares = [float(x.replace(",", ".")) for x in re.findall(r'<td data-col="share">([\d,]+)', page)]  # 53,9
     assert len(shares) == 2 and shares == sorted(shares, reverse=True)
     api = c.get("/api/v1/indicators?by=service_type&period=2026-10", headers=h).get_json()["rows"]
     assert sorted(shares, reverse=True) == sorted((round(r["positive_share"], 1) for r in api), reverse=True)
     asc = c.get("/service-types/?sort=share&dir=asc", headers=h).get_data(as_text=True)
-    assert [float(x) for x in re.findall(r'<td data-col="share">([\d.]+)', asc)] == sorted(shares)
+    assert [float(x.replace(",", ".")) for x in re.findall(r'<td data-col="share">([\d,]+)', asc)] == sorted(shares)
     assert c.get("/service-types/?sort=bogus", headers=h).status_code == 400
 
 

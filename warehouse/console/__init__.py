@@ -22,6 +22,7 @@ from registry import connect
 
 from ..comparability import NotComparable, QueryError
 from ..dataset import Warehouse
+from ..numbers import number
 from . import admin, api, auth, charts, data, i18n, pages, ready
 from .throttle import SignInThrottle
 
@@ -76,6 +77,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(faccia_bp)
     from .channels import bp as channels_bp  # the channel view of an entity or service type (issue 14)
     app.register_blueprint(channels_bp)
+
+    # the one number format of the pages: 53,9 and 1.154 in Italian, 53.9 and 1,154 in English
+    app.jinja_env.filters["num"] = lambda v, digits=1: "—" if v is None else number(v, i18n.lang(), digits)
 
     @app.context_processor
     def _globals():

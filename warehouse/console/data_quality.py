@@ -68,13 +68,23 @@ def collector_refusals(url: str, timeout: float = 1.0) -> dict[str, Any]:
     return {"ok": True, "by_reason": rows, "by_service": services, "accepted": int(accepted), "error": ""}
 
 
+def rome_time(epoch: float | None) -> str | None:
+    """An instant (seconds since the epoch) as Italian clocks show it: ``2026-10-20 12:00 CEST``."""
+    if epoch is None:
+        return None
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromtimestamp(float(epoch), ZoneInfo("Europe/Rome")).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def quality_page(con, settings, args, lang) -> dict[str, Any]:
     import duckdb
 
     recent = cube.period_labels(con, "M")[-12:]
     volumes = [(r["period"], r["pa_type"], r["n"]) for r in table(
         con, settings, indicator=cube.RESPONSES, by=["pa_type"], start=recent[0], end=recent[-1])] if recent else []
-    fresh = con.execute("SELECT strftime(max(received_at) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M UTC') FROM responses").fetchone()[0]
+    fresh = rome_time(con.execute("SELECT epoch(max(received_at)) FROM responses").fetchone()[0])
     failed_root = Path(settings.data_dir) / "failed"
     failed: list[tuple[str, int]] = []
     if failed_root.exists() and any(failed_root.rglob("*.parquet")):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from questionnaires.taxonomy import UnknownCode, pa_category, service_type
 
+from ..numbers import number  # noqa: F401  (the one formatter, shared with the console)
+
 EN = {
     "Ascolto — dati aperti": "Ascolto — open data",
     "Esperienza dei servizi pubblici digitali: risultati nazionali": "Experience of digital public services: national results",
@@ -30,13 +32,6 @@ LABELS = {"it": {"SATISFACTION": "Soddisfazione", "EASE": "Facilità", "CLARITY"
                  "TRUST": "Fiducia", "TASK_COMPLETED": "Obiettivo raggiunto"},
           "en": {"SATISFACTION": "Satisfaction", "EASE": "Ease", "CLARITY": "Clarity", "SPEED": "Speed",
                  "TRUST": "Trust", "TASK_COMPLETED": "Task completed"}}
-
-
-def number(value, lang: str, decimals: int = 1) -> str:
-    """``value`` written as each language writes numbers: ``54,0`` and ``1.234`` in Italian, ``54.0``
-    and ``1,234`` in English."""
-    text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "it" else text
 
 
 def gettext(text: str, lang: str) -> str:
