@@ -171,3 +171,25 @@ def test_pages_write_decimals_as_their_language(app_tokens, url):
 def test_quality_page_shows_rome_time(app_tokens):
     page = _get(app_tokens, "/quality").get_data(as_text=True)
     assert re.search(r'data-kpi="fresh">\d{4}-\d\d-\d\d \d\d:\d\d CES?T<', page) and " UTC<" not in page
+
+
+# --- 5. an indicator a service's questionnaire does not ask is "not collected", not 0 answers --------
+
+def test_entity_page_says_not_collected_instead_of_zero(app_tokens):
+    from registry import ops, session_scope
+    from registry.models import Service
+
+    app, _tokens = app_tokens
+    with session_scope(app.config["ASCOLTO_REGISTRY"]) as s:
+        if s.get(Service, "roma-pagine") is None:
+            ops.add_service(s, actor="test", key="roma-pagine", entity_ipa="c_h501", name="Valutazione del servizio",
+                            service_type=STYPE, channel="web", allowed_origins=["https://www.comune.roma.it"],
+                            questionnaire_id="di-rating-servizio", questionnaire_version=1)
+    row = lambda page, key: page.split(f'data-service="{key}"', 1)[1].split("</tr>", 1)[0]  # noqa: E731
+    sat = _get(app_tokens, "/entities/c_h501?freq=M&period=2026-10").get_data(as_text=True)
+    assert "non rilevato" in row(sat, "roma-pagine") and "data-not-collected" not in row(sat, "demo-roma-anagrafe")
+    assert "not collected" in row(_get(app_tokens, "/entities/c_h501?freq=M&period=2026-10", lang="en")
+                                  .get_data(as_text=True), "roma-pagine")
+    # ease is what the service rating asks: no answers yet is 0, not "not collected"
+    ease = _get(app_tokens, "/entities/c_h501?freq=M&period=2026-10&indicator=ease").get_data(as_text=True)
+    assert re.search(r'data-col="n">0<', row(ease, "roma-pagine"))

@@ -172,7 +172,9 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> di
                              ("national_n", "Risposte (nazionale)"), ("national_share", "Quota positiva nazionale %"),
                              ("coverage", "Copertura del periodo")],
                             rows, plot))
-    service_rows = [{**s, "cell": cell(svc[s["key"]]) if s["key"] in svc else None} for s in services]
+    asked = set(declared().get(indicator, ()))  # the questionnaires that collect the indicator
+    service_rows = [{**s, "cell": cell(svc[s["key"]]) if s["key"] in svc else None,
+                     "collected": not s.get("questionnaire") or s["questionnaire"] in asked} for s in services]
     charts += breakdown(con, settings, indicator, {"entity": [ipa]}, per)
     return {"ipa": ipa, "indicator": indicator, "indicator_label": indicator_label(indicator), "per": per,
             "services": service_rows, "charts": charts, "types": types}

@@ -81,6 +81,7 @@ EN = {
     "Dati parziali: i dati iniziano nel mese {m}, dopo l'inizio del periodo.":
         "Partial data: the data begin in {m}, after the period starts.",
     "Copertura del periodo": "Period coverage", "in corso": "in progress", "parziale: dati dal {m}": "partial: data from {m}",
+    "non rilevato": "not collected",
     "pubblicato": "published", "interruzione di serie": "break in series",
     "risposte tutte uguali: intervallo di ampiezza zero": "all answers identical: zero-width interval",
     "meno di 2 risposte: nessun intervallo": "fewer than 2 answers: no interval",

@@ -55,7 +55,8 @@ def _build(page: str, **kw) -> dict:
 
 def _services_of(ipa: str) -> list[dict]:
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
-        return [{"key": x.key, "name": x.name, "service_type": x.service_type, "active": x.active}
+        return [{"key": x.key, "name": x.name, "service_type": x.service_type, "active": x.active,
+                 "questionnaire": x.questionnaire_id}
                 for x in s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key)]
 
 
