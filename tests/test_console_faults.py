@@ -193,3 +193,39 @@ def test_entity_page_says_not_collected_instead_of_zero(app_tokens):
     # ease is what the service rating asks: no answers yet is 0, not "not collected"
     ease = _get(app_tokens, "/entities/c_h501?freq=M&period=2026-10&indicator=ease").get_data(as_text=True)
     assert re.search(r'data-col="n">0<', row(ease, "roma-pagine"))
+
+
+# --- 6. ranking honesty: rank intervals, EB intervals, the note, φ, nothing to rank with one unit -------
+
+def _funnel_rows(page: str) -> list[dict[str, str]]:
+    body = page.split('data-table="funnel"', 1)[1].split("</table>", 1)[0].split("<tbody>", 1)[1]
+    return [{k: re.sub(r"<[^>]+>", "", v).strip() for k, v in re.findall(r'data-col="(\w+)">(.*?)</td>', row, re.S)}
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_ranks_come_with_their_intervals_the_note_and_phi(app_tokens):
+    url = f"/service-types/{STYPE}?freq=M&period=2026-10"
+    page = _get(app_tokens, url).get_data(as_text=True)
+    api = _get(app_tokens, f"/api/v1/compare?service_type={STYPE}&freq=M&period=2026-10").get_json()
+    rows = {r["entity"]: r for r in _funnel_rows(page)}
+    ranked = [u for u in api["units"] if u["rank"] is not None]
+    assert ranked and api["ranking"]["ranked"]
+    for u in ranked:
+        lo, hi = u["rank_interval"]
+        assert rows[u["entity"]]["rank"].endswith(f"({lo}–{hi})"), rows[u["entity"]]
+        assert rows[u["entity"]]["eb_lower"] == f"{u['eb']['ci'][0]:.1f}".replace(".", ",")
+        assert rows[u["entity"]]["eb_upper"] == f"{u['eb']['ci'][1]:.1f}".replace(".", ",")
+    assert 'data-ranking-note="ranked"' in page and "intervalli del rango al 95%" in page
+    if api["method"].startswith("normal_"):  # limits widened for over-dispersion: φ is shown
+        phi = api["test"]["phi"]
+        assert f'data-phi="{round(phi, 2)}"' in page and f"φ = {phi:.2f}".replace(".", ",") in page
+    en = _get(app_tokens, url, lang="en").get_data(as_text=True)
+    assert "95% rank intervals" in en and "EB 95% CI low" in en
+
+
+def test_one_unit_has_nothing_to_compare(app_tokens):
+    page = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITC4").get_data(as_text=True)
+    assert 'data-ranking-note="none"' in page and "nulla da confrontare" in page
+    assert "non c'è evidenza di differenze" not in page
+    en = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITC4", lang="en").get_data(as_text=True)
+    assert "nothing to compare" in en

@@ -91,10 +91,13 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         o = own.get(u["entity"], {})
         pub = u["value"] is not None
         rank = "" if u.get("rank") is None else (f"{u['rank']}=" if u.get("tied") else str(u["rank"]))
+        interval = "–".join(map(str, u["rank_interval"])) if u.get("rank_interval") else ""
+        eb_ci = (u.get("eb") or {}).get("ci") or [None, None]
         rows.append({"entity": u["entity"], "name": names.get(u["entity"], u["entity"]), "n": u["n"],
                      "value": num(u["value"]), "ci_lower": num(o.get(lo_key)) if pub else None,
                      "ci_upper": num(o.get(hi_key)) if pub else None, "eb_estimate": num((u.get("eb") or {}).get("estimate")),
-                     "rank": rank, "rank_interval": "–".join(map(str, u["rank_interval"])) if u.get("rank_interval") else "",
+                     "rank": f"{rank} ({interval})" if rank and interval else rank, "rank_interval": interval,
+                     "eb_lower": num(eb_ci[0]), "eb_upper": num(eb_ci[1]),
                      "flag": _(FLAGS[u["flag"]]) if u.get("flag") else "",
                      "fdr": _(FDR[u["fdr"]["flag"]]) if u.get("fdr") else "", "status": status_text(u),
                      "obs_status": u["obs_status"], "conf_status": u["conf_status"]})
@@ -125,9 +128,27 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         "Con meno di {n} enti pubblicati un funnel plot non è informativo: ecco la tabella.").format(n=MIN_UNITS)
     columns = [("rank", "Rango EB"), ("rank_interval", "Intervallo del rango"), ("entity", "Codice IPA"),
                ("name", "Ente"), ("n", "Risposte"), ("value", "Valore"), ("ci_lower", "IC 95% inf."),
-               ("ci_upper", "IC 95% sup."), ("eb_estimate", "Stima EB"), ("flag", "Posizione nel funnel"),
+               ("ci_upper", "IC 95% sup."), ("eb_estimate", "Stima EB"), ("eb_lower", "IC 95% EB inf."),
+               ("eb_upper", "IC 95% EB sup."), ("flag", "Posizione nel funnel"),
                ("fdr", "Confronto (FDR)"), ("status", "Stato")]
-    return {"code": code, "label": type_label(code, lang), "indicator": indicator, "indicators": allowed,
+    published = sum(1 for r in rows if r["value"] is not None)
+    ranking = body.get("ranking") or {}
+    test = body.get("test") or {}
+    if published < 2:
+        ranking_note = _("Meno di 2 enti pubblicati: non c'è nulla da confrontare né da ordinare.") if rows else ""
+    elif not ranking.get("ranked"):
+        ranking_note = _("Nessuna graduatoria: non c'è evidenza di differenze tra gli enti (varianza tra enti "
+                         "stimata τ² = 0).")
+    else:
+        ranking_note = _("Ranghi delle stime empirical-Bayes con intervalli del rango al 95% (tra parentesi): "
+                         "un ente può trovarsi in qualunque posizione del suo intervallo; stime pubblicate uguali "
+                         "condividono il rango (=); «significativo» è il flag FDR di Benjamini-Hochberg (q < 5%) "
+                         "su tutti gli enti.")
+    widened = str(body.get("method") or "").startswith("normal_") and test.get("phi") is not None
+    return {"code": code, "label": type_label(code, lang), "ranking_note": ranking_note, "units_published": published,
+            "phi": num(test.get("phi"), 2) if widened else None,
+            "phi_test": {"statistic": num(test.get("statistic"), 1), "df": test.get("df"),
+                         "p_value": test.get("p_value")} if widened else None, "indicator": indicator, "indicators": allowed,
             "measure": measure, "refused": refused, "per": per, "benchmark": body.get("benchmark"), "compare": body,
             "filters": filters, "method": body.get("method"), "ranking": body.get("ranking"),
             "instruments": list(declared().get(indicator, ())),
