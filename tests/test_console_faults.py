@@ -4,6 +4,7 @@ everywhere and unknown codes refused, Italian/English number formats, indicators
 ranking honesty, translated refusals. Real DuckDB/Parquet data (:mod:`tests.console_data`)."""
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -25,7 +26,10 @@ def app_tokens(tmp_path_factory):
     # answers in the month running now (a period in progress, whatever the date of the run)
     write(root, [response(period=NOW, day=1, entity=e, service=k, region=r, satisfaction=s)
                  for e, k, r in (("c_h501", "demo-roma-anagrafe", "ITI4"), ("c_f205", "demo-milano-anagrafe", "ITC4"))
-                 for s in (5, 4, 4, 3, 5, 2, 4, 5, 4, 4)])
+                 for s in (5, 4, 4, 3, 5, 2, 4, 5, 4, 4)]
+          # Milano's star rating of the service: ease from a second instrument (a mean cannot pool them)
+          + [response(period="2026-10", day=3, entity="c_f205", service="demo-milano-anagrafe", region="ITC4",
+                      questionnaire="di-rating-servizio", ease=s) for s in (5, 4, 4, 3, 5, 2, 4, 5, 4, 4)])
     return create_app(settings), tokens
 
 
@@ -229,3 +233,35 @@ def test_one_unit_has_nothing_to_compare(app_tokens):
     assert "non c'è evidenza di differenze" not in page
     en = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITC4", lang="en").get_data(as_text=True)
     assert "nothing to compare" in en
+
+
+# --- 7. refusals on Italian pages are in Italian ----------------------------------------------------
+
+def test_the_mean_refusal_is_translated(app_tokens):
+    url = f"/service-types/{STYPE}?freq=M&period=2026-10&indicator=ease&measure=mean"
+    page = html.unescape(_get(app_tokens, url).get_data(as_text=True))
+    refused = page.split("data-refused>", 1)[1].split("</div>", 1)[0]
+    assert "Non confrontabile: la statistica unirebbe scale di risposta diverse" in refused and "cannot pool" not in refused
+    en = html.unescape(_get(app_tokens, url, lang="en").get_data(as_text=True))
+    assert "cannot pool different response scales" in en.split("data-refused>", 1)[1].split("</div>", 1)[0]
+
+
+def test_a_400_page_is_in_the_readers_language_the_api_in_english(app_tokens):
+    url = f"/service-types/{STYPE}?instrument=bad%20code"
+    page = _get(app_tokens, url)
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert "Codice malformato" in text and "Malformed code" not in text
+    assert "Malformed code" in _get(app_tokens, url, lang="en").get_data(as_text=True)
+    unknown = html.unescape(_get(app_tokens, f"/service-types/{STYPE}?region=ITZZ").get_data(as_text=True))
+    assert "Codice sconosciuto 'ITZZ'" in unknown and "the codes are in" not in unknown
+    api = _get(app_tokens, f"/api/v1/compare?service_type={STYPE}&instrument=bad%20code").get_json()
+    assert api["message"].startswith("Malformed code")
+
+
+def test_the_drivers_refusal_is_translated(app_tokens):
+    page = _get(app_tokens, "/improve/drivers?service=demo-inail-denuncia&period=2026-10")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422 and "data-refused" in text
+    message = text.split("data-refused", 1)[1].split("Motivo tecnico", 1)[0]
+    assert not re.search(r"Fewer than|Not asked|Every response|Almost every", message), message

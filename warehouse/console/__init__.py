@@ -86,7 +86,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         return {"_": i18n.gettext, "lang": i18n.lang(), "user": g.get("user"), "settings": settings,
                 "indicator_labels": i18n.INDICATOR_LABELS, "plotly_version": charts.VERSION,
                 "type_label": lambda code: data.type_label(code, i18n.lang()), "region_label": data.region_label,
-                "list_label": data.code_label, "indicator_label": data.indicator_label}
+                "list_label": data.code_label, "indicator_label": data.indicator_label,
+                "refusal": i18n.refusal}
 
     @app.after_request
     def _headers(resp):
@@ -103,18 +104,20 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     ready.register(app)  # /readyz: the registry answers, the dataset is readable
 
-    def _err(status: int, error: str, message: str, fields: dict, **extra):
+    def _err(status: int, error: str, message: str, fields: dict, page_message: str | None = None, **extra):
         if auth.wants_json():
             return jsonify({"error": error, "message": message, "fields": fields, **extra}), status
-        return render_template("error.html", status=status, error=error, message=message), status
+        return render_template("error.html", status=status, error=error, message=page_message or message), status
 
     @app.errorhandler(QueryError)
-    def _query_error(exc: QueryError):
-        return _err(400, "invalid_parameter", str(exc), {exc.field: [str(exc)]})
+    def _query_error(exc: QueryError):  # a page says it in the reader's language; the API in English
+        return _err(400, "invalid_parameter", str(exc), {exc.field: [str(exc)]},
+                    page_message=i18n.refusal("invalid_parameter", str(exc), field=exc.field))
 
     @app.errorhandler(NotComparable)
     def _not_comparable(exc: NotComparable):
-        return _err(422, "not_comparable", str(exc), exc.fields, reason=exc.reason)
+        return _err(422, "not_comparable", str(exc), exc.fields, reason=exc.reason,
+                    page_message=i18n.refusal("not_comparable", str(exc), reason=exc.reason))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -12,7 +12,7 @@ from ..protect import Protection
 from ..rollup import MODULE_INDICATORS
 from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, coverage_text, indicator_arg, indicator_label, measure_arg, num,
                    period_choice, status_text, table, type_label)
-from .i18n import gettext as _
+from .i18n import gettext as _, refusal
 
 SORTS = ("label", "n", "share")
 FLAGS = {"above_99.8": "sopra il limite al 99,8%", "above_95": "sopra il limite al 95%", "within": "entro i limiti",
@@ -78,7 +78,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             body = compare(con, cut, measure=measure, overdispersion=args.get("overdispersion", "multiplicative"),
                            protection=protection)
         except NotComparable as exc:  # a mean over scales or instruments: say why, show the share
-            refused, measure = str(exc), "positive_share"
+            refused, measure = refusal("not_comparable", str(exc), reason=exc.reason), "positive_share"
             body = compare(con, cut, measure=measure, protection=protection)
         own = {r["entity"]: r for r in cube.table(con, cube.Cut(indicator=indicator, by=["entity"], filters=filters,
                                                                 freq=per["freq"], start=per["period"],

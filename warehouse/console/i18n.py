@@ -180,3 +180,61 @@ def lang() -> str:
 
 def gettext(text: str) -> str:
     return EN.get(text, text) if lang() == "en" else text
+
+
+# --- refusals (400, 422) in the reader's language ------------------------------------------------------
+# The warehouse raises its refusals in English (the API's language); a console *page* shows them in
+# Italian, from the refusal's code, reason and field, keeping the English detail for English readers.
+
+#: what a mean (or another statistic) cannot pool, by the guard's reason code
+REASONS_IT = {
+    "mixed_indicators": "indicatori diversi", "mixed_scales": "scale di risposta diverse",
+    "mixed_instruments": "strumenti diversi", "mixed_wordings": "domande formulate in modo diverso",
+    "break_in_series": "risposte da entrambi i lati di un'interruzione di serie dichiarata",
+    "not_headline": "una misura che non è la misura principale dell'indicatore",
+    "not_a_score": "una domanda categoriale (serve una domanda con punteggio)",
+    "not_categorical": "una domanda con punteggio (serve una domanda categoriale)",
+    "not_task": "una scala diversa da sì / in parte / no",
+    "mixed_response_formats": "domande a scelta singola e a scelta multipla",
+    "mixed_option_sets": "domande con categorie diverse",
+    "shares_only": "risposte sì / in parte / no (pubblicate come tre quote, non come media)",
+}
+#: the drivers analysis' refusal codes (warehouse.drivers.DriversRefused)
+DRIVERS_IT = {
+    "too_few_responses": "Meno di {min_n} risposte danno la soddisfazione e ogni aspetto in questa selezione: "
+                         "l'importanza derivata sarebbe troppo instabile per essere pubblicata.",
+    "items_not_asked": "Non rilevato in questa selezione (nessuna risposta): {field}; gli strumenti usati qui non "
+                       "pongono questa domanda.",
+    "no_variance": "Le risposte sono (quasi) tutte uguali ({field}): l'importanza non si può stimare.",
+}
+
+
+def _query_it(field: str | None, message: str) -> str:
+    import re
+
+    if m := re.match(r"^Malformed code (.+?)\.$", message):
+        return f"Codice malformato {m.group(1)} nel parametro «{field}»."
+    if m := re.match(r"^Unknown [\w ]+? ('.+?'):", message):
+        return (f"Codice sconosciuto {m.group(1)} nel parametro «{field}»: i codici validi sono in /api/v1/meta e "
+                "nell'esportazione delle liste di codici.")
+    return f"Parametro non valido: «{field}»." + (f" ({message})" if message else "")
+
+
+def refusal(kind: str, message: str, field: str | None = None, reason: str | None = None) -> str:
+    """A refusal's text for a page: ``message`` (English) for English readers; in Italian from
+    ``kind`` (``invalid_parameter``, ``not_comparable`` or a drivers code), ``reason`` and ``field``."""
+    if lang() == "en":
+        return message
+    if kind == "not_comparable":
+        what = REASONS_IT.get(reason or "")
+        return (f"Non confrontabile: la statistica unirebbe {what}." if what else
+                "Non confrontabile: la statistica unirebbe misure diverse.")
+    if kind in DRIVERS_IT:
+        import re
+
+        min_n = (re.search(r"Fewer than (\d+)", message) or [None, "?"])[1]
+        label = INDICATOR_LABELS.get(field or "", field or "").lower()
+        return DRIVERS_IT[kind].format(field=label, min_n=min_n)
+    if kind == "invalid_parameter":
+        return _query_it(field, message)
+    return message
