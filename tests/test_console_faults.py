@@ -194,6 +194,9 @@ def test_entity_page_says_not_collected_instead_of_zero(app_tokens):
     assert "non rilevato" in row(sat, "roma-pagine") and "data-not-collected" not in row(sat, "demo-roma-anagrafe")
     assert "not collected" in row(_get(app_tokens, "/entities/c_h501?freq=M&period=2026-10", lang="en")
                                   .get_data(as_text=True), "roma-pagine")
+    # the entity's own workspace says the same
+    ws = _get(app_tokens, "/workspace/c_h501?freq=M&period=2026-10").get_data(as_text=True)
+    assert "data-not-collected" in row(ws, "roma-pagine") and "data-not-collected" not in row(ws, "demo-roma-anagrafe")
     # ease is what the service rating asks: no answers yet is 0, not "not collected"
     ease = _get(app_tokens, "/entities/c_h501?freq=M&period=2026-10&indicator=ease").get_data(as_text=True)
     assert re.search(r'data-col="n">0<', row(ease, "roma-pagine"))

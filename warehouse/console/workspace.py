@@ -37,7 +37,8 @@ def _entity(ipa: str) -> tuple[str, list[dict]]:
         if e is None:
             raise not_found("ipa", f"No entity with IPA code {ipa!r} in the registry.")
         return e.name, [{"key": x.key, "name": x.name, "service_type": x.service_type, "channel": x.channel,
-                         "active": x.active, "allowed_origins": list(x.allowed_origins or ())}
+                         "active": x.active, "allowed_origins": list(x.allowed_origins or ()),
+                         "questionnaire": x.questionnaire_id}
                         for x in s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key)]
 
 
