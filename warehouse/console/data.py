@@ -266,8 +266,8 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
         "indicator": indicator, "per": per, "total": count(total), "services": int(services), "entities": int(entities),
         "headline": headline,
         "charts": [
-            Chart("trend", "Quota positiva nazionale per periodo", [("period", "Periodo"), *SHARE_COLUMNS,
-                                                                     ("coverage", "Copertura del periodo")], trend, plot),
+            Chart("trend", "Quota positiva nazionale per periodo",
+                  [("period", "Periodo"), *SHARE_COLUMNS, ("coverage", "Copertura del periodo")], trend, plot),
             Chart("volumes", "Risposte per periodo", [("period", "Periodo"), ("responses", "Risposte")],
                   [{"period": q, "responses": c} for q, c in volumes],
                   {"data": [{"type": "bar", "x": [q for q, _c in volumes], "y": [c for _q, c in volumes],

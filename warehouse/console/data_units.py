@@ -10,8 +10,8 @@ from ..compare import MIN_UNITS, compare
 from ..comparability import NotComparable, QueryError, declared
 from ..protect import Protection
 from ..rollup import MODULE_INDICATORS
-from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, coverage_text, indicator_arg, indicator_label, measure_arg, num,
-                   period_choice, status_text, table, type_label)
+from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, coverage_text, indicator_arg, indicator_label,
+                   measure_arg, num, period_choice, status_text, table, type_label)
 from .i18n import gettext as _, refusal
 
 SORTS = ("label", "n", "share")
@@ -148,7 +148,8 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
     return {"code": code, "label": type_label(code, lang), "ranking_note": ranking_note, "units_published": published,
             "phi": num(test.get("phi"), 2) if widened else None,
             "phi_test": {"statistic": num(test.get("statistic"), 1), "df": test.get("df"),
-                         "p_value": test.get("p_value")} if widened else None, "indicator": indicator, "indicators": allowed,
+                         "p_value": test.get("p_value")} if widened else None,
+            "indicator": indicator, "indicators": allowed,
             "measure": measure, "refused": refused, "per": per, "benchmark": body.get("benchmark"), "compare": body,
             "filters": filters, "method": body.get("method"), "ranking": body.get("ranking"),
             "instruments": list(declared().get(indicator, ())),
