@@ -270,3 +270,11 @@ def test_the_drivers_refusal_is_translated(app_tokens):
     assert page.status_code == 422 and "data-refused" in text
     message = text.split("data-refused", 1)[1].split("Motivo tecnico", 1)[0]
     assert not re.search(r"Fewer than|Not asked|Every response|Almost every", message), message
+
+
+def test_a_region_without_answers_still_states_the_national_benchmark(app_tokens):
+    base = f"/api/v1/compare?service_type={STYPE}&freq=M&period=2026-09"
+    national = _get(app_tokens, base).get_json()["benchmark"]
+    torino = _get(app_tokens, base + "&region=ITC1").get_json()  # Torino answered in October only
+    assert torino["units"] == [] and torino["benchmark"]["value"] == national["value"] is not None
+    assert torino["benchmark"]["scope"] == "national"

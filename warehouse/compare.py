@@ -89,23 +89,26 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
                               "measure": measure, "overdispersion": overdispersion, "level": level,
                               "period": {"start": cut.start, "end": cut.end}}
     empty = {"benchmark": None, "units": [], "funnel": None, "test": None, "method": None, "ranking": None}
-    if raw.empty:
+    if bench_raw.empty:
         return {**result, **empty}
-    _guard_pool(raw, cut.indicator, measure)
+    if not raw.empty:
+        _guard_pool(raw, cut.indicator, measure)
     if bench_raw is not raw:
         _guard_pool(bench_raw, cut.indicator, measure)
     bench = publish(total(bench_raw, level), cut.indicator, [], protection).iloc[0]
-    units = publish(raw, cut.indicator, [level], protection)
     vcol = "mean" if measure == "mean" else "top2"
-    free = (units["conf_status"] == FREE).to_numpy() & (bench["conf_status"] == FREE)
-    pub = units[free].reset_index(drop=True)
-    n = pub["n"].to_numpy(dtype=float)
-    y = pub[vcol].to_numpy(dtype=float)
     benchmark = {"n": None if bench["n"] != bench["n"] else int(bench["n"]), "value": _num(bench[vcol]),
                  "sd": _num(bench["sd"]) if measure == "mean" else None,
                  "scope": "national", "filters": bench_filters,
                  "unit_filters": {d: v for d, v in cut.filters.items() if d in UNIT_FILTERS}}
     body = {**result, **empty, "benchmark": benchmark}
+    if raw.empty:  # no unit in the selection (a region without answers): the national benchmark alone
+        return body
+    units = publish(raw, cut.indicator, [level], protection)
+    free = (units["conf_status"] == FREE).to_numpy() & (bench["conf_status"] == FREE)
+    pub = units[free].reset_index(drop=True)
+    n = pub["n"].to_numpy(dtype=float)
+    y = pub[vcol].to_numpy(dtype=float)
     if bench["conf_status"] != FREE or len(pub) == 0:
         return {**body, "units": [_unit(level, r, None) for r in _records(units, level)]}
     target = float(bench[vcol])
