@@ -63,6 +63,8 @@ PAGES = {
     "/checkup.html": dict(lang="it", title="Certificati anagrafici online", attrs=" data-test",
                           done="La tua richiesta è stata completata.", nojs="Dai il tuo parere sul servizio"),
 }
+#: Whole pages that other test modules serve from the PA site: path -> HTML ("{collector}", "{service}" filled in).
+RAW: dict[str, str] = {}
 STRICT_CSP = "default-src 'none'; script-src {c}; connect-src {c}; style-src 'self'; require-trusted-types-for 'script'"
 
 
@@ -107,10 +109,13 @@ def stack(broker, tmp_path_factory):
     class Site(BaseHTTPRequestHandler):
         def do_GET(self):
             spec = PAGES.get(self.path)
-            if spec is None:
+            if spec is None and self.path not in RAW:
                 self.send_error(404)
                 return
-            body = PAGE.format(collector=collector, service=SERVICE, path=self.path, **spec).encode()
+            if spec is None:
+                body = RAW[self.path].replace("{collector}", collector).replace("{service}", SERVICE).encode()
+            else:
+                body = PAGE.format(collector=collector, service=SERVICE, path=self.path, **spec).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             if self.path == "/strict.html":

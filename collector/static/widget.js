@@ -30,11 +30,11 @@
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "it").slice(0, 2).toLowerCase();
   /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left|off|test */
   var S = {
-    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile inviare la risposta. Riprova più tardi.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili|Questo modulo non è attivo su questa pagina.|Modalità di prova: le risposte non sono conteggiate.",
-    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will retry automatically.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be sent. Please try again later.|Yes|No|Give feedback|Close|characters left|This form is not active on this page.|Test mode: answers are not counted.",
-    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte nicht gesendet werden. Bitte versuchen Sie es später erneut.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig|Dieses Formular ist auf dieser Seite nicht aktiv.|Testmodus: Antworten werden nicht gezählt.",
-    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être envoyée. Veuillez réessayer plus tard.|Oui|Non|Donnez votre avis|Fermer|caractères restants|Ce formulaire n'est pas actif sur cette page.|Mode test : les réponses ne sont pas comptées.",
-    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskusili znova.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora ni bilo mogoče poslati. Poskusite znova pozneje.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov|Ta obrazec na tej strani ni aktiven.|Preizkusni način: odgovori se ne štejejo."
+    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile registrare la risposta per un problema tecnico di questa pagina. Ci scusiamo per il disagio.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili|Questo modulo non è attivo su questa pagina.|Modalità di prova: le risposte non sono conteggiate.",
+    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will retry automatically.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be recorded because of a technical problem with this page. We apologise.|Yes|No|Give feedback|Close|characters left|This form is not active on this page.|Test mode: answers are not counted.",
+    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte wegen eines technischen Problems dieser Seite nicht gespeichert werden. Wir bitten um Entschuldigung.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig|Dieses Formular ist auf dieser Seite nicht aktiv.|Testmodus: Antworten werden nicht gezählt.",
+    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être enregistrée à cause d'un problème technique de cette page. Veuillez nous en excuser.|Oui|Non|Donnez votre avis|Fermer|caractères restants|Ce formulaire n'est pas actif sur cette page.|Mode test : les réponses ne sont pas comptées.",
+    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskusili znova.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora zaradi tehnične težave te strani ni bilo mogoče shraniti. Opravičujemo se.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov|Ta obrazec na tej strani ni aktiven.|Preizkusni način: odgovori se ne štejejo."
   };
   if (!S[lang]) { lang = "it"; }
   var K = "send sending thanks retry check required choose invalid failed yes no open close left off test".split(" ");
@@ -149,6 +149,26 @@
         service + "\"; add it to the service in the registry. The widget stays inactive on this page.");
     }
     return T.off;
+  }
+
+  /* context.page: the collector takes at most 512 characters; never cut a %XX escape (nor a UTF-8 sequence) */
+  function pagePath() {
+    var p = location.pathname;
+    if (p.length <= 512) { return p; }
+    p = p.slice(0, 512).replace(/%[0-9a-f]?$/i, "");
+    for (var i = 0; i < 3; i++) {
+      try { decodeURIComponent(p); break; } catch (e) { p = p.replace(/%[0-9a-f]{2}$/i, ""); }
+    }
+    return p;
+  }
+
+  /* A permanent refusal (400, 404, 409, 413, 415, 422...): sending again cannot help; tell the web manager why. */
+  function refused(status, body) {
+    if (window.console && console.warn) {
+      console.warn("Ascolto: the collector refused the answer to service \"" + service + "\" (HTTP " + status +
+        "); it is not sent again. Collector's answer: " + JSON.stringify(body));
+    }
+    return T.failed;
   }
 
   function retryDelay(resp) {
@@ -302,7 +322,8 @@
         if (resp.status === 202) { return done(); }
         if (resp.status === 403) { return fail(offOrigin()); }
         if (resp.status === 429 || resp.status >= 500) { return retry(attempt, retryDelay(resp)); }
-        return resp.json().catch(function () { return {}; }).then(function (body) {
+        return resp.text().then(function (t) { try { return JSON.parse(t); } catch (e) { return { body: t }; } },
+                                function () { return {}; }).then(function (body) {
           var fields = body.fields || {};
           if (body.error === "rejected_as_automated" && fields["context.fill_ms"] && attempt < 3) {
             return retry(attempt, 1500); /* answered faster than a person usually does: send again later */
@@ -313,7 +334,7 @@
             if (blocks[code] && k !== code) { errors[code] = payload.answers[code] === undefined ? T.choose : T.invalid; any = true; }
           });
           busy(false);
-          if (any) { showErrors(errors); } else { fail(T.failed); }
+          if (any) { showErrors(errors); } else { fail(refused(resp.status, body)); }
         });
       }, function () { retry(attempt, 0); });
     }
@@ -354,7 +375,7 @@
       var key = JSON.stringify(answers);
       if (key !== sidKey) { sid = uuid4(); sidKey = key; } /* a new answer set is a new submission */
       payload = { submission_id: sid, service: service, questionnaire: q.id, version: q.version, lang: lang,
-                  answers: answers, context: { page: location.pathname, hp: hp.value } };
+                  answers: answers, context: { page: pagePath(), hp: hp.value } };
       if (test) { payload.test = true; }
       busy(true);
       status.textContent = T.sending;

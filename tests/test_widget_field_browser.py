@@ -1,0 +1,66 @@
+"""The faults a field tester found in the widget, in Debian chromium against the real collector.
+
+The pages are the PA site's (the same origin as tests/test_widget_browser.py's, so allowed),
+served by the test through Playwright routes: a long path, a snippet in <head>, a sandboxed frame,
+a hostile site stylesheet, a module snippet, two snippets on one page.
+"""
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import unquote
+
+from tests.browser import BROWSER
+from tests.test_widget_browser import RAW, SERVICE, _answer_minimal, page, stack  # noqa: F401
+
+pytestmark = BROWSER
+THANKS = "Grazie! La tua risposta è stata registrata."
+HONEST = "Non è stato possibile registrare la risposta per un problema tecnico di questa pagina."
+
+
+def site_page(page, stack, path: str, body: str, head: str = "") -> None:  # noqa: F811
+    """Open ``path`` of the PA site, a page with this HTML (``{snippet}``: the one-tag snippet)."""
+    snippet = '<script src="{collector}/widget.js" data-service="{service}" async></script>'
+    RAW[path] = (f'<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Servizio</title>{head}</head>'
+                 f'<body><main><h1>Servizio</h1>{body}</main></body></html>').replace("{snippet}", snippet)
+    page.goto(f"{stack.site}{path}")
+
+
+def record(page):  # noqa: F811
+    warnings, posts = [], []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.on("request", lambda r: posts.append(json.loads(r.post_data))
+            if r.method == "POST" and r.url.endswith("/v1/submissions") else None)
+    return warnings, posts
+
+
+# --- 1. a long path; permanent refusals ----------------------------------------------------------
+
+def test_a_page_with_a_long_path_sends_at_most_512_characters_of_it(stack, page):  # noqa: F811
+    _, posts = record(page)
+    path = "/pratica/" + "%C3%A8" * 100  # 609 characters; a cut at 512 would fall inside "%C3%A8"
+    site_page(page, stack, path, "{snippet}")
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    _answer_minimal(page)
+    page.keyboard.press("Enter")
+    page.get_by_text(THANKS).wait_for(timeout=15_000)
+    sent = posts[-1]["context"]["page"]
+    assert len(sent) <= 512 and path.startswith(sent)
+    assert unquote(sent, errors="strict").endswith("è")  # whole escapes, whole characters
+
+
+def test_a_permanent_refusal_is_explained_honestly_not_retried_and_warned(stack, page):  # noqa: F811
+    warnings, posts = record(page)
+    body = '{"error": "questionnaire_not_assigned", "message": "Not the assigned questionnaire.", "fields": {}}'
+    page.route("**/v1/submissions", lambda r: r.fulfill(
+        status=409, headers={"Access-Control-Allow-Origin": stack.site}, content_type="application/json", body=body)
+        if r.request.method == "POST" else r.continue_())
+    page.goto(f"{stack.site}/inline.html")
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    _answer_minimal(page)
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text=HONEST).wait_for(timeout=10_000)
+    time.sleep(2.5)  # longer than a first retry would wait
+    assert len(posts) == 1
+    assert not page.get_by_text("Riprova").count() and not page.get_by_text("riproveremo").count()
+    assert any("409" in w and "questionnaire_not_assigned" in w and f'"{SERVICE}"' in w for w in warnings), warnings
