@@ -64,3 +64,59 @@ def test_a_permanent_refusal_is_explained_honestly_not_retried_and_warned(stack,
     assert len(posts) == 1
     assert not page.get_by_text("Riprova").count() and not page.get_by_text("riproveremo").count()
     assert any("409" in w and "questionnaire_not_assigned" in w and f'"{SERVICE}"' in w for w in warnings), warnings
+
+
+# --- 2. a long outage -------------------------------------------------------------------------------
+
+def test_an_outage_longer_than_minutes_loses_nothing_and_online_sends_at_once(stack, page):  # noqa: F811
+    _, posts = record(page)
+    down = {"on": True}
+    page.route("**/v1/submissions", lambda r: r.abort("connectionrefused")
+               if r.request.method == "POST" and down["on"] else r.continue_())
+    page.clock.install()
+    page.goto(f"{stack.site}/inline.html")
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    _answer_minimal(page)
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="riproveremo automaticamente").wait_for(timeout=10_000)
+    for _ in range(40):  # ten minutes of page time: far beyond the old 8 attempts (~142 s)
+        if len(posts) >= 12:
+            break
+        page.clock.run_for(61_000)
+        page.wait_for_timeout(200)
+    assert len(posts) >= 12, len(posts)
+    assert page.get_by_text(THANKS).count() == 0 and page.get_by_text("Riprova").count() == 0
+    assert page.get_by_text("finché questa pagina resta aperta").count() == 1  # what the citizen reads stays true
+    down["on"] = False
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # the network is back: no wait for the timer
+    page.get_by_text(THANKS).wait_for(timeout=10_000)
+    assert len({p["submission_id"] for p in posts}) == 1
+    stack.wait_row(posts[0]["submission_id"])
+
+
+def test_leaving_the_page_makes_one_last_keepalive_attempt(stack, page):  # noqa: F811
+    """pagehide sends at once (keepalive) what waits for its next try. The event is dispatched by the
+    test: Playwright's request interception aborts a keepalive request of a page being left (a real
+    navigation without interception delivers it, preflight included, in this chromium)."""
+    _, posts = record(page)
+    page.add_init_script("window.__keepalive = []; const f = window.fetch; window.fetch = (u, o) => "
+                         "(window.__keepalive.push(!!(o && o.keepalive) && String(u).endsWith('/v1/submissions')), f(u, o));")
+    busy = {"on": True}
+    page.route("**/v1/submissions", lambda r: r.fulfill(
+        status=503, headers={"Access-Control-Allow-Origin": stack.site, "Access-Control-Expose-Headers": "Retry-After",
+                             "Retry-After": "3600"}, content_type="application/json",
+        body='{"error": "unavailable", "message": "Later.", "fields": {}}')
+        if r.request.method == "POST" and busy["on"] else r.continue_())
+    page.goto(f"{stack.site}/inline.html")
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    _answer_minimal(page)
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="riproveremo").wait_for(timeout=10_000)
+    busy["on"] = False  # the collector is back, but the next try is an hour away
+    page.wait_for_timeout(1500)
+    assert len(posts) == 1
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: false}))")  # the citizen leaves
+    page.get_by_text(THANKS).wait_for(timeout=10_000)
+    assert len(posts) == 2 and posts[0]["submission_id"] == posts[1]["submission_id"]
+    assert page.evaluate("window.__keepalive").count(True) == 2
+    stack.wait_row(posts[0]["submission_id"])

@@ -30,11 +30,11 @@
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "it").slice(0, 2).toLowerCase();
   /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left|off|test */
   var S = {
-    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile registrare la risposta per un problema tecnico di questa pagina. Ci scusiamo per il disagio.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili|Questo modulo non è attivo su questa pagina.|Modalità di prova: le risposte non sono conteggiate.",
-    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will retry automatically.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be recorded because of a technical problem with this page. We apologise.|Yes|No|Give feedback|Close|characters left|This form is not active on this page.|Test mode: answers are not counted.",
-    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte wegen eines technischen Problems dieser Seite nicht gespeichert werden. Wir bitten um Entschuldigung.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig|Dieses Formular ist auf dieser Seite nicht aktiv.|Testmodus: Antworten werden nicht gezählt.",
-    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être enregistrée à cause d'un problème technique de cette page. Veuillez nous en excuser.|Oui|Non|Donnez votre avis|Fermer|caractères restants|Ce formulaire n'est pas actif sur cette page.|Mode test : les réponses ne sont pas comptées.",
-    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskusili znova.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora zaradi tehnične težave te strani ni bilo mogoče shraniti. Opravičujemo se.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov|Ta obrazec na tej strani ni aktiven.|Preizkusni način: odgovori se ne štejejo."
+    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente finché questa pagina resta aperta.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile registrare la risposta per un problema tecnico di questa pagina. Ci scusiamo per il disagio.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili|Questo modulo non è attivo su questa pagina.|Modalità di prova: le risposte non sono conteggiate.",
+    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will keep retrying automatically while this page stays open.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be recorded because of a technical problem with this page. We apologise.|Yes|No|Give feedback|Close|characters left|This form is not active on this page.|Test mode: answers are not counted.",
+    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut, solange diese Seite geöffnet bleibt.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte wegen eines technischen Problems dieser Seite nicht gespeichert werden. Wir bitten um Entschuldigung.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig|Dieses Formular ist auf dieser Seite nicht aktiv.|Testmodus: Antworten werden nicht gezählt.",
+    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement tant que cette page reste ouverte.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être enregistrée à cause d'un problème technique de cette page. Veuillez nous en excuser.|Oui|Non|Donnez votre avis|Fermer|caractères restants|Ce formulaire n'est pas actif sur cette page.|Mode test : les réponses ne sont pas comptées.",
+    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskušali znova, dokler je ta stran odprta.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora zaradi tehnične težave te strani ni bilo mogoče shraniti. Opravičujemo se.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov|Ta obrazec na tej strani ni aktiven.|Preizkusni način: odgovori se ne štejejo."
   };
   if (!S[lang]) { lang = "it"; }
   var K = "send sending thanks retry check required choose invalid failed yes no open close left off test".split(" ");
@@ -339,20 +339,26 @@
       }, function () { retry(attempt, 0); });
     }
 
+    /* While the page is open an answer is never given up: capped exponential backoff with jitter (the
+     * same submission_id), at once when the network returns or the page is shown again, and one last
+     * keepalive attempt when the page goes away. The answer is kept in memory only, never stored. */
+    var timer = null, next = 0, notBefore = 0;
     function retry(attempt, minDelay) {
-      if (attempt >= 8) { return fail(T.failed); }
       status.textContent = T.retry;
-      var fired = false;
-      var go = function () {
-        if (fired) { return; }
-        fired = true;
-        window.removeEventListener("online", go);
-        send(attempt + 1);
-      };
-      if (navigator.onLine === false && !minDelay) { window.addEventListener("online", go); return; }
-      var backoff = Math.min(60000, 1000 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
-      setTimeout(go, Math.max(minDelay, backoff));
+      next = attempt + 1;
+      notBefore = Date.now() + minDelay;
+      var backoff = Math.min(60000, 1000 * Math.pow(2, Math.min(attempt, 6))) * (0.5 + Math.random() / 2);
+      timer = setTimeout(again, Math.max(minDelay, backoff));
     }
+    function again() {
+      if (timer === null || Date.now() < notBefore) { return; } /* nothing waiting, or Retry-After not over */
+      clearTimeout(timer);
+      timer = null;
+      send(next);
+    }
+    window.addEventListener("online", again);
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { again(); } });
+    window.addEventListener("pagehide", function () { notBefore = 0; again(); });
 
     form.addEventListener("change", function (ev) {
       F.starts = 1;
