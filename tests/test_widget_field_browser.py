@@ -120,3 +120,15 @@ def test_leaving_the_page_makes_one_last_keepalive_attempt(stack, page):  # noqa
     assert len(posts) == 2 and posts[0]["submission_id"] == posts[1]["submission_id"]
     assert page.evaluate("window.__keepalive").count(True) == 2
     stack.wait_row(posts[0]["submission_id"])
+
+
+# --- 3. a snippet in <head> ------------------------------------------------------------------------
+
+def test_a_snippet_in_head_renders_in_the_body_and_tells_the_web_manager(stack, page):  # noqa: F811
+    warnings, _ = record(page)
+    site_page(page, stack, "/head.html", "<p>La tua richiesta è stata completata.</p>", head="{snippet}")
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)  # visible: not in <head>
+    assert page.evaluate("document.querySelector('.ascolto-widget').parentElement.tagName") == "BODY"
+    assert page.evaluate("document.head.querySelector('.ascolto-widget')") is None
+    [warning] = [w for w in warnings if "Ascolto" in w]
+    assert "<body>" in warning and "data-target" in warning and f'"{SERVICE}"' in warning

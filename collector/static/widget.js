@@ -407,7 +407,7 @@
   window.addEventListener("pagehide", report);
 
   function start() {
-    if (!service) { return; }
+    if (!service || !document.body) { return; }
     var host = el("div", { "class": "ascolto-widget", lang: lang });
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
     if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
@@ -438,7 +438,14 @@
   function place(host) {
     var target = script.getAttribute("data-target");
     var mount = target && document.querySelector(target);
-    if (mount) { mount.appendChild(host); } else { script.parentNode.insertBefore(host, script.nextSibling); }
+    if (mount) { mount.appendChild(host); return; }
+    if (script.parentNode && document.body.contains(script)) { script.parentNode.insertBefore(host, script.nextSibling); return; }
+    document.body.appendChild(host); /* a tag in <head> (as some CMSs paste it): never render out of sight */
+    if (window.console && console.warn) {
+      console.warn("Ascolto: the widget's tag is not inside <body> (in <head>?), so the questionnaire of service \"" +
+        service + "\" is shown at the end of the page. Paste the tag inside <body> where it should appear, or add " +
+        "data-target=\"#id-of-an-element\" (or data-mode=\"floating\").");
+    }
   }
 
   function mountInline(q, host, wrap) {
