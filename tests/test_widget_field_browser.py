@@ -132,3 +132,16 @@ def test_a_snippet_in_head_renders_in_the_body_and_tells_the_web_manager(stack, 
     assert page.evaluate("document.head.querySelector('.ascolto-widget')") is None
     [warning] = [w for w in warnings if "Ascolto" in w]
     assert "<body>" in warning and "data-target" in warning and f'"{SERVICE}"' in warning
+
+
+# --- 4. a sandboxed frame --------------------------------------------------------------------------
+
+def test_a_sandboxed_frame_warns_about_origin_null_not_about_a_registered_origin(stack, page):  # noqa: F811
+    warnings, _ = record(page)
+    RAW["/sandboxed-inner.html"] = ('<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Modulo</title></head>'
+                                    '<body><script src="{collector}/widget.js" data-service="{service}" async></script></body></html>')
+    site_page(page, stack, "/sandboxed.html", '<iframe title="Modulo" sandbox="allow-scripts" src="/sandboxed-inner.html"></iframe>')
+    page.frame_locator("iframe").get_by_role("status").wait_for(timeout=10_000)  # "not active on this page"
+    [warning] = [w for w in warnings if "Ascolto" in w]
+    assert "Origin: null" in warning and "allow-same-origin" in warning and f'"{SERVICE}"' in warning
+    assert stack.site not in warning and "add it to the service" not in warning  # the page's origin is registered

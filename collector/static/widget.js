@@ -144,9 +144,15 @@
 
   /* 403: this page's origin is not among the service's allowed origins. Never retried. */
   function offOrigin() {
+    var origin = self.origin || location.origin; /* what the browser sends as Origin */
     if (window.console && console.warn) {
-      console.warn("Ascolto: the origin " + location.origin + " is not among the allowed origins of service \"" +
-        service + "\"; add it to the service in the registry. The widget stays inactive on this page.");
+      console.warn(origin === "null"
+        ? "Ascolto: this page has an opaque origin (a sandboxed iframe without allow-same-origin, or a file:/data: page), " +
+          "so the browser sends \"Origin: null\", which cannot be among the allowed origins of service \"" + service +
+          "\". Add allow-same-origin to the iframe's sandbox attribute, or put the widget outside the sandboxed frame. " +
+          "The widget stays inactive on this page."
+        : "Ascolto: the origin " + origin + " is not among the allowed origins of service \"" +
+          service + "\"; add it to the service in the registry. The widget stays inactive on this page.");
     }
     return T.off;
   }
