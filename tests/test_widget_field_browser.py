@@ -145,3 +145,20 @@ def test_a_sandboxed_frame_warns_about_origin_null_not_about_a_registered_origin
     [warning] = [w for w in warnings if "Ascolto" in w]
     assert "Origin: null" in warning and "allow-same-origin" in warning and f'"{SERVICE}"' in warning
     assert stack.site not in warning and "add it to the service" not in warning  # the page's origin is registered
+
+
+# --- 5. the site's CSS ------------------------------------------------------------------------------
+
+def test_the_sites_inherited_css_does_not_reach_into_the_widget(stack, page):  # noqa: F811
+    hostile = "<style>body{text-transform:uppercase;letter-spacing:.3em;pointer-events:none;font-style:italic;color:#f0f}</style>"
+    site_page(page, stack, "/hostile-css.html", "{snippet}", head=hostile)
+    form = page.get_by_role("form", name="La tua opinione sul servizio")
+    form.wait_for(timeout=10_000)
+    style = page.evaluate("""() => { const l = getComputedStyle(document.querySelector('.ascolto-widget')
+        .shadowRoot.querySelector('legend')); return [l.textTransform, l.letterSpacing, l.pointerEvents, l.fontStyle, l.color]; }""")
+    assert style == ["none", "normal", "auto", "normal", "rgb(26, 26, 26)"]
+    form.get_by_text("4", exact=True).first.click(timeout=5_000)  # a real click: the pointer reaches the widget
+    form.get_by_role("radio", name="Sì").click(timeout=5_000)
+    page.wait_for_timeout(1600)
+    form.get_by_role("button", name="Invia").click(timeout=5_000)
+    page.get_by_text(THANKS).wait_for(timeout=15_000)

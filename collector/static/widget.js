@@ -44,7 +44,8 @@
   var draw = Math.random(); /* one draw per page view: the sampling decision never changes within it */
   var F = { impressions: 0, starts: 0, submissions: 0 }, sent = { impressions: 0, starts: 0, submissions: 0 };
 
-  var CSS = ":host{display:block}" +
+  /* all:initial: nothing the site's CSS sets on its body (text-transform, letter-spacing, pointer-events...) is inherited */
+  var CSS = ":host{all:initial;display:block;pointer-events:auto;visibility:visible}" +
     ".asc{font-family:\"Titillium Web\",-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;font-size:max(1rem,16px);line-height:1.5;color:#1a1a1a;text-align:left}" +
     ".asc *{box-sizing:border-box}.asc [hidden]{display:none!important}" +
     ".asc-card{max-width:40rem;margin:1.5rem 0;padding:1.5rem;background:#fff;border:1px solid #d9dadb;border-top:4px solid #0066cc;border-radius:4px;box-shadow:0 2px 8px rgba(0,0,0,.08)}" +
