@@ -162,3 +162,23 @@ def test_the_sites_inherited_css_does_not_reach_into_the_widget(stack, page):  #
     page.wait_for_timeout(1600)
     form.get_by_role("button", name="Invia").click(timeout=5_000)
     page.get_by_text(THANKS).wait_for(timeout=15_000)
+
+
+# --- 6. characters, not UTF-16 units ---------------------------------------------------------------
+
+def test_the_comment_limit_counts_characters_as_the_collector_does(stack, page):  # noqa: F811
+    _, posts = record(page)
+    page.goto(f"{stack.site}/inline.html")
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    _answer_minimal(page)
+    comment = page.get_by_role("textbox")
+    comment.fill("😀" * 300)  # 300 characters, 600 UTF-16 units
+    page.get_by_text("200 caratteri disponibili").wait_for(timeout=5_000)
+    comment.fill("a" * 520)  # a paste over the limit is cut at the limit
+    page.get_by_text("0 caratteri disponibili", exact=True).wait_for(timeout=5_000)
+    assert comment.evaluate("t => t.value.length") == 500
+    comment.fill("😀" * 520)
+    assert comment.evaluate("t => Array.from(t.value).length") == 500
+    page.get_by_role("button", name="Invia").click()
+    page.get_by_text(THANKS).wait_for(timeout=15_000)  # the collector takes 500 characters
+    assert posts[-1]["answers"]["comment"] == "😀" * 500

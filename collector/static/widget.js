@@ -208,10 +208,16 @@
       var b = { item: item, node: node, err: err, described: described, inputs: [] };
       if (text) {
         var max = item.max_length || 500;
-        var area = el("textarea", { id: id + "-i", name: item.code, maxlength: String(max), rows: "4" });
+        /* the limit is in characters (code points), as the collector counts: not maxlength's UTF-16 units */
+        var area = el("textarea", { id: id + "-i", name: item.code, rows: "4" });
         var count = el("p", { "class": "asc-count", id: id + "-c" });
-        var recount = function () { count.textContent = (max - area.value.length) + " " + T.left; };
+        var recount = function (ev) {
+          var cps = Array.from(area.value);
+          if (cps.length > max && !(ev && ev.isComposing)) { area.value = cps.slice(0, max).join(""); cps.length = max; }
+          count.textContent = Math.max(0, max - cps.length) + " " + T.left;
+        };
         area.addEventListener("input", recount);
+        area.addEventListener("compositionend", recount);
         recount();
         described.push(id + "-c");
         b.inputs.push(area);
