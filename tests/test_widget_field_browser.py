@@ -182,3 +182,32 @@ def test_the_comment_limit_counts_characters_as_the_collector_does(stack, page):
     page.get_by_role("button", name="Invia").click()
     page.get_by_text(THANKS).wait_for(timeout=15_000)  # the collector takes 500 characters
     assert posts[-1]["answers"]["comment"] == "😀" * 500
+
+
+# --- 7. a module snippet; a service that is not active ------------------------------------------------
+
+def test_a_module_snippet_renders_the_widget(stack, page):  # noqa: F811
+    module = '<script type="module" src="{collector}/widget.js" data-service="{service}"></script>'
+    site_page(page, stack, "/module.html", module)
+    page.get_by_role("form", name="La tua opinione sul servizio").wait_for(timeout=10_000)
+    assert page.evaluate("document.querySelector('.ascolto-widget').previousElementSibling.type") == "module"
+
+
+def test_a_service_that_is_not_active_warns_the_web_manager(stack, page):  # noqa: F811
+    from registry import connect, ops
+    from registry.db import session_scope
+    from registry.models import Service
+
+    with session_scope(connect(stack.settings.database_url)) as s:
+        if s.get(Service, "demo-roma-inactive") is None:
+            ops.add_service(s, actor="test", key="demo-roma-inactive", entity_ipa="c_h501", name="Servizio sospeso",
+                            service_type="anagrafe.certificati", allowed_origins=[stack.site], active=False)
+    warnings, _ = record(page)
+    inactive = '<script src="{collector}/widget.js" data-service="demo-roma-inactive" async></script>'
+    site_page(page, stack, "/inactive.html", inactive)
+    page.wait_for_function("document.readyState === 'complete'")
+    page.wait_for_timeout(1500)
+    assert page.locator(".ascolto-widget").count() == 0  # nothing to answer in vain
+    [warning] = [w for w in warnings if "Ascolto" in w]
+    assert '"demo-roma-inactive"' in warning and "404" in warning and "inactive_service" in warning
+

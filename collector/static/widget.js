@@ -19,8 +19,16 @@
  */
 (function () {
   "use strict";
+  function warn(msg) { if (window.console && console.warn) { console.warn("Ascolto: " + msg); } }
   var script = document.currentScript;
+  if (!script) { /* type="module": no currentScript; our own tag is the first one not taken yet */
+    var tags = document.querySelectorAll("script[src][data-service]");
+    for (var i = 0; i < tags.length && !script; i++) {
+      if (/\/widget\.js(\?.*)?$/.test(tags[i].src) && !tags[i].ascolto) { script = tags[i]; }
+    }
+  }
   if (!script || !window.fetch || !window.JSON) { return; }
+  script.ascolto = true;
   var base = script.src.replace(/\/widget\.js(\?.*)?$/, "");
   var service = script.getAttribute("data-service");
   var floating = script.getAttribute("data-mode") === "floating";
@@ -436,6 +444,12 @@
     var load = function (tries) {
       fetch(url, { credentials: "omit", mode: "cors" }).then(function (r) {
         if (r.status === 403) { wrap.appendChild(el("p", { "class": "asc-card asc-status", role: "status", text: offOrigin() })); place(host); }
+        else if (!r.ok) {
+          r.text().then(function (t) {
+            warn("service \"" + service + "\" shows nothing on this page: the collector answered HTTP " + r.status + " " + t +
+              " (an unknown key, or a service that is not active: check it in the registry).");
+          });
+        }
         return r.ok ? r.json() : null;
       }).then(function (q) {
         if (!q) { return; }
