@@ -65,25 +65,29 @@ def test_n_shown_and_m_answered_give_a_response_rate_of_m_over_n(stack, browser)
 
 def test_sampling_rate_one_half_invites_about_half_of_1000_page_views(stack, browser):  # noqa: F811
     """Each page view runs the widget once: here 1,000 runs of the one-tag snippet (the script element
-    inserted anew, as a page load does), each drawing once; their decisions are counted."""
+    inserted anew, as a page load does), each drawing once; their decisions are counted. One after the
+    other, forgetting the service between runs as a new page would: on one page a second tag for the
+    same service is ignored."""
     context = browser.new_context(locale="it-IT")
     page = context.new_page()
     page.goto(f"{stack.site}/?s=no-widget-here")  # a page of the site (its own snippet names no service)
     views = 1000
     invited = page.evaluate("""([base, service, views]) => new Promise(done => {
         let seen = 0, invited = 0;
-        document.addEventListener('ascolto:sampled', e => {
-          if (e.detail.service !== service) return;
-          seen++; invited += e.detail.invited ? 1 : 0;
-          if (seen === views) done(invited);
-        });
         const box = document.createElement('div');
         box.id = 'views'; box.hidden = true; document.body.appendChild(box);
-        for (let i = 0; i < views; i++) {
+        const view = () => {
+          delete (window.ascoltoServices || {})[service];  // a new page view: a new window
           const s = document.createElement('script');
           s.src = base + '/widget.js'; s.dataset.service = service; s.dataset.target = '#views';
           box.appendChild(s);
-        }
+        };
+        document.addEventListener('ascolto:sampled', e => {
+          if (e.detail.service !== service) return;
+          seen++; invited += e.detail.invited ? 1 : 0;
+          if (seen === views) done(invited); else view();
+        });
+        view();
       })""", [stack.collector, SAMPLED_SERVICE, views])
     context.close()
     lo, hi = binom.ppf(0.0005, views, 0.5), binom.ppf(0.9995, views, 0.5)  # 99.9% binomial bounds

@@ -211,3 +211,14 @@ def test_a_service_that_is_not_active_warns_the_web_manager(stack, page):  # noq
     [warning] = [w for w in warnings if "Ascolto" in w]
     assert '"demo-roma-inactive"' in warning and "404" in warning and "inactive_service" in warning
 
+
+# --- 8. two snippets on one page --------------------------------------------------------------------------
+
+def test_a_second_snippet_for_the_same_service_is_ignored_with_a_warning(stack, page):  # noqa: F811
+    warnings, _ = record(page)
+    site_page(page, stack, "/twice.html", "{snippet}<p>…</p>{snippet}")
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    page.wait_for_timeout(1500)  # both tags have run
+    assert page.locator(".ascolto-widget").count() == 1
+    [warning] = [w for w in warnings if "Ascolto" in w]
+    assert "second tag" in warning and f'"{SERVICE}"' in warning

@@ -31,6 +31,12 @@
   script.ascolto = true;
   var base = script.src.replace(/\/widget\.js(\?.*)?$/, "");
   var service = script.getAttribute("data-service");
+  /* one widget per service on a page (one impression, one button); other services may share the page */
+  var mine = window.ascoltoServices = window.ascoltoServices || {};
+  if (service && mine[service]) {
+    return warn("a second tag for service \"" + service + "\" on this page is ignored: keep one tag per service.");
+  }
+  mine[service] = true;
   var floating = script.getAttribute("data-mode") === "floating";
   var level = Math.min(6, Math.max(2, parseInt(script.getAttribute("data-heading-level"), 10) || 2));
   var test = script.hasAttribute("data-test") && script.getAttribute("data-test") !== "false";
