@@ -7,7 +7,9 @@
  *            data-test                   (a check-up: the answer is stored apart and never counted; honoured
  *                                         only on a page of the service's allowed origins; said above the
  *                                         questions; always invited, no funnel counts)
- * A submission_id is generated once per answer set and reused on every retry. Sends
+ * A submission_id is generated once per answer set and reused on every retry; an answer not yet
+ * accepted is retried while the page is open (backoff ≤ 60 s, at once on online/visible, a last
+ * keepalive try on pagehide), kept in memory only. One widget per service and page. Sends
  * context.hp (honeypot, empty) and context.fill_ms (ms from showing the questions to sending).
  * Fires "ascolto:submitted" on document, detail {service, submission_id, test}, once accepted.
  * Sampling: the questionnaire carries the service's sampling_rate; one draw per page view decides
