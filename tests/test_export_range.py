@@ -40,3 +40,15 @@ def test_console_export_of_a_range_without_data_is_a_400_naming_from(data_dir):
     body = resp.get_json()
     assert body["error"] == "invalid_parameter" and "from" in body["fields"] and "2026-10 to 2026-11" in body["message"]
     assert client.get("/api/v1/export/csv?freq=M&from=2026-11&to=2030-02").status_code == 200
+
+
+def test_console_figures_of_a_range_without_data_are_a_400_saying_where_the_data_are(data_dir):
+    # /indicators and /compare answered such a range with empty rows, which read as "nobody answered"
+    client = api_client(Settings(data_dir=data_dir))
+    for url in ("/api/v1/indicators?indicator=satisfaction&freq=M&period=2030-01",
+                "/api/v1/indicators?indicator=satisfaction&freq=A&to=2025",
+                "/api/v1/compare?service_type=anagrafe.certificati&freq=Q&period=2030-Q1"):
+        resp = client.get(url)
+        assert resp.status_code == 400, (url, resp.get_data(as_text=True))
+        assert "2026-10 to 2026-11" in resp.get_json()["message"], url
+    assert client.get("/api/v1/indicators?indicator=satisfaction&freq=M&period=2026-11").status_code == 200

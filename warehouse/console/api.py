@@ -67,12 +67,15 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
         raise QueryError("margins", "margins is 0 or 1.")
     filters = {d: values for d in cube.DIMENSIONS if (values := _list(d))}
     _check_codes(filters)
-    return cube.Cut(indicator=request.args.get("indicator", "satisfaction"),
-                    by=[v for v in (p.strip() for p in by.split(",")) if v],
-                    filters=filters,
-                    freq=request.args.get("freq", "M"),
-                    start=request.args.get("from") or period, end=request.args.get("to") or period,
-                    margins=margins in ("1", "true")).validate()
+    cut = cube.Cut(indicator=request.args.get("indicator", "satisfaction"),
+                   by=[v for v in (p.strip() for p in by.split(",")) if v],
+                   filters=filters,
+                   freq=request.args.get("freq", "M"),
+                   start=request.args.get("from") or period, end=request.args.get("to") or period,
+                   margins=margins in ("1", "true")).validate()
+    if cut.start or cut.end:  # a range outside the data: a 400 saying where the data are, not empty rows
+        cube.require_data(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end)
+    return cut
 
 
 
