@@ -129,6 +129,8 @@ def test_api_checks_the_role(app, tokens, url):
     ("/api/v1/indicators?region=ITZ9", 400, "invalid_parameter", "region"),
     ("/api/v1/indicators?channel=fax", 400, "invalid_parameter", "channel"),
     ("/api/v1/indicators?pa_type=L6,XX", 400, "invalid_parameter", "pa_type"),
+    ("/api/v1/indicators?instrument=cx_core", 400, "invalid_parameter", "instrument"),  # a typo of cx-core
+    ("/api/v1/compare?service_type=anagrafe.certificati&scale=likert7", 400, "invalid_parameter", "scale"),
     ("/api/v1/export/xlsx", 400, "invalid_parameter", "format"),
     ("/api/v1/nothing", 404, "not_found", None),
 ])

@@ -138,7 +138,7 @@ def test_the_breakdowns_follow_the_page_filters(app_tokens):
     assert csv.status_code == 200 and csv.get_data(as_text=True).count("\n") == 2  # header + Roma's one cell
 
 
-@pytest.mark.parametrize("query", ["region=ITZZ", "pa_type=ZZ9", "channel=carrier-pigeon"])
+@pytest.mark.parametrize("query", ["region=ITZZ", "pa_type=ZZ9", "channel=carrier-pigeon", "instrument=facia"])
 def test_an_unknown_filter_code_is_a_400_naming_it(app_tokens, query):
     r = _get(app_tokens, f"/service-types/{STYPE}?{query}")
     assert r.status_code == 400

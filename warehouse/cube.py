@@ -29,7 +29,7 @@ DIMENSIONS = ("pa_type", "service_type", "region", "entity", "service", "channel
               "questionnaire")
 FREQS = {"M": r"^\d{4}-(0[1-9]|1[0-2])$", "Q": r"^\d{4}-Q[1-4]$", "A": r"^\d{4}$"}
 UNKNOWN = "_U"  # a dimension value missing in the data (e.g. an unregistered region)
-_CODE = re.compile(r"^[A-Za-z0-9._:@-]{1,80}$")
+CODE = re.compile(r"^[A-Za-z0-9._:@-]{1,80}$")
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Cut:
             if d not in DIMENSIONS:
                 raise QueryError(d, f"Unknown dimension {d!r}.")
             for v in values:
-                if not _CODE.match(v):
+                if not CODE.match(v):
                     raise QueryError(d, f"Malformed code {v!r}.")
         if self.indicator != RESPONSES:  # the count of responses exists for every instrument
             check_indicator(self.indicator, self.filters.get("questionnaire"))

@@ -28,7 +28,6 @@ The importance × performance matrix and its plain-language reading are in
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import combinations
 from math import factorial
@@ -41,6 +40,7 @@ from dataset.views import counted
 
 from . import periods
 from .comparability import QueryError
+from .cube import CODE as _CODE
 
 OUTCOME = "satisfaction"
 DRIVERS = ("ease", "clarity", "speed", "trust", "task_completed")
@@ -48,7 +48,6 @@ METHODS = ("lmg", "johnson")
 MIN_N = 100
 N_BOOT = 1000
 SEED = 20260101
-_CODE = re.compile(r"^[A-Za-z0-9._:@-]{1,80}$")
 _CHUNK = 2_000_000  # bootstrap weights held at once (replicates × distinct answer patterns)
 
 

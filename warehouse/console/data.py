@@ -124,7 +124,8 @@ def measure_arg(args) -> str:
 
 #: Filters whose codes come from a fixed codelist (the taxonomy, NUTS, the channels): a code outside
 #: it is a typo, refused naming the filter, rather than an empty answer that looks like "no data".
-CODED_FILTERS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL"}
+CODED_FILTERS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL",
+                 "instrument": "INSTRUMENT", "scale": "SCALE"}
 
 
 def check_codes(filters: dict[str, list[str]]) -> None:
@@ -132,6 +133,9 @@ def check_codes(filters: dict[str, list[str]]) -> None:
     and the pages' one check)."""
     lists = codelists.codelists()
     for dim, name in CODED_FILTERS.items():
+        for v in filters.get(dim, ()):
+            if not cube.CODE.match(v):  # malformed first, as Cut.validate says it
+                raise QueryError(dim, f"Malformed code {v!r}.")
         unknown = [v for v in filters.get(dim, ()) if v not in lists[name]]
         if unknown:
             raise QueryError(dim, f"Unknown {dim.replace('_', ' ')} {unknown[0]!r}: the codes are in /api/v1/meta "

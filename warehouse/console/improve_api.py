@@ -32,13 +32,13 @@ from registry.models import Service
 
 from .. import cube, drivers, evaluation, periods, priorities
 from ..comparability import QueryError
+from ..cube import CODE as _CODE
 from ..protect import Protection
 from .auth import require
 
 bp = Blueprint("improve_api", __name__, url_prefix="/api/v1/improve")
 UNITS = ("service", "entity", "service_type")
 _LABEL = {"M": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "Q": re.compile(r"^\d{4}-Q[1-4]$"), "A": re.compile(r"^\d{4}$")}
-_CODE = re.compile(r"^[A-Za-z0-9._:@-]{1,80}$")
 
 
 def _settings():
