@@ -94,6 +94,8 @@ def test_monitoring_officer_walks_the_national_picture(console, browser):
         page.goto(base + "/")
         rows = api(base, tokens["monitoring"], "/api/v1/indicators?by=&indicator=satisfaction&from=2026-08&to=2026-10")["rows"]
         page.wait_for_selector("#fig-trend .plot .main-svg")  # plotly.js drew the chart, served locally
+        # the chart writes its numbers as the table does (53,9 in Italian), not plotly's own 53.9
+        assert page.evaluate("document.querySelector('#fig-trend .plot').closest('.js-plotly-plot')._fullLayout.separators") == ",."
         assert page.locator(".period-stated").get_attribute("data-period") == "2026-10"
         cells = page.locator('[data-table="trend"] tbody tr')
         assert cells.count() == len(rows)
@@ -230,6 +232,8 @@ def test_english_is_available(console, browser):
     try:
         assert page.locator("html").get_attribute("lang") == "en"
         assert page.locator("h1").inner_text() == "National overview"
+        page.wait_for_selector("#fig-trend .plot .main-svg")
+        assert page.evaluate("document.querySelector('#fig-trend .plot').closest('.js-plotly-plot')._fullLayout.separators") == ".,"
     finally:
         context.close()
 

@@ -4,7 +4,9 @@
   if (!window.Plotly) return;
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var spec = JSON.parse(document.getElementById("plot-" + el.dataset.chart).textContent);
-    var layout = Object.assign({margin: {t: 16, r: 16, b: 48, l: 56}, height: 320,
+    // numbers in the page's language, as the tables write them: 53,9 and 1.154 in Italian
+    var separators = document.documentElement.lang === "it" ? ",." : ".,";
+    var layout = Object.assign({margin: {t: 16, r: 16, b: 48, l: 56}, height: 320, separators: separators,
       font: {family: "Titillium Web, Geneva, Tahoma, sans-serif", color: "#17324d"},
       legend: {orientation: "h", y: -0.2}, paper_bgcolor: "#fff", plot_bgcolor: "#fff"}, spec.layout || {});
     // a static picture (role="img"): no mode bar, no zoom; the table below is the accessible version
