@@ -182,14 +182,14 @@ def plates(text: str, counts: Counter) -> str:
 #: what introduces the number of a citizen's own file: the office that holds it can tell who wrote a
 #: comment quoting it, and entity staff read their own service's comments (anonymity toward the PA).
 _CASE_LEAD = (r"(?i:pratic[ahe]|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi]|domand[ae]|richiest[ae]|segnalazion[ei]"
-              r"|ticket|codice\s+(?:pratica|richiesta|domanda)"
+              r"|ticket|codice\s+(?:pratica|richiesta|domanda|cliente|utente)|matricola|matr\.|utenza"
               r"|case|reference|ref\.|application|file"
               r"|aktenzeichen|az\.|antrag(?:snummer)?|vorgang(?:snummer)?|gesch[äa]ftszahl"
               r"|dossier|demande|r[ée]f[ée]rence|zadev[ae]|vlog[ae]|zahtev[ae]?k?)")
 _CASE_MARK = r"(?i:n\.|n°|nr\.?|no\.?|num\.?|numero|number|nummer|numéro|št\.|številka|id|:|#)"
 _CASE_ID = r"(?P<case>[A-Za-z]{0,6}[\-/]?\d[\w/\-.]*\d(?:[/\-][A-Za-z0-9]+)?)"
 _CASE_RE = re.compile(
-    rf"(?<!\w){_CASE_LEAD}(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}}))?\s*(?:{_CASE_MARK}\s*)?{_CASE_ID}(?![\w/])")
+    rf"(?<!\w){_CASE_LEAD}(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}})(?=\s))?\s*(?:{_CASE_MARK}\s*)?{_CASE_ID}(?![\w/])")
 
 
 def case_numbers(text: str, counts: Counter) -> str:
@@ -209,3 +209,32 @@ def case_numbers(text: str, counts: Counter) -> str:
             return False  # a year ("la richiesta 2025")
         return digits >= 4 or (digits >= 3 and marked)
     return scan(_CASE_RE, text, "PRATICA", accept, counts, group="case")
+
+
+# --- dates of birth -----------------------------------------------------------------------------------
+_MONTHS = (r"(?i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre"
+           r"|january|february|march|april|may|june|july|august|september|october|november|december"
+           r"|januar|februar|märz|mai|juni|juli|oktober|dezember"
+           r"|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
+           r"|januar|februar|marec|april|maj|junij|julij|avgust|september|oktober|november|december)")
+_DATE = (rf"(?:\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*(?:\d{{4}}|\d{{2}})(?!\d)"
+         rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d))")
+_BORN = (r"(?i:nat[oaie]|data\s+di\s+nascita|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
+         r"|n[ée]e?|date\s+de\s+naissance|rojen[aio]?|datum\s+rojstva)")
+#: the date after "nato/nata" within a few words ("nata a Milano il 12/03/1980", "sono nato nel 1975")
+#: between the word and the date: a place and the little words around it ("a Roma il", "in Alto Adige nel")
+_BIRTH_GAP = r"(?:\s+(?:(?i:il|nel|in|a|ad|di|del|on|in|am|im|in|le|en|à|the|of|v|dne)\b|[A-ZÀ-ÖØ-ÞČŠŽ][\w'’]+))"
+_BIRTH_RE = re.compile(rf"(?<!\w){_BORN}\b[:,]?(?P<gap>{_BIRTH_GAP}{{0,4}}?)\s*[:,]?\s+(?P<date>{_DATE})")
+
+
+def birth_dates(text: str, counts: Counter) -> str:
+    """A date of birth — the date (or the year) after "nato/nata", "data di nascita", "born",
+    "geboren", "née", "rojen", … after at most four words of place ("nata a Milano il …"):
+    ``[NASCITA]``, the words kept; a bare year only from 1900 to 2010 (a person writing to a PA, not
+    "il servizio è nato nel 2019"). With a place it identifies a person; a comment's other dates
+    (appointments, payments) stay."""
+    def accept(m: re.Match) -> bool:
+        date = m.group("date")
+        # a bare year of a person who writes to a PA (1900–2010); "il servizio è nato nel 2019" stays
+        return not re.fullmatch(r"\d{4}", date) or 1900 <= int(date) <= 2010
+    return scan(_BIRTH_RE, text, "NASCITA", accept, counts, group="date")

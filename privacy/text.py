@@ -11,12 +11,13 @@ from collections import Counter
 from urllib.parse import unquote
 
 from .contacts import addresses, emails, phones
-from .identifiers import cards, case_numbers, codici_fiscali, documents, ibans, partite_iva, plates, tessere
+from .identifiers import (birth_dates, cards, case_numbers, codici_fiscali, documents, ibans, partite_iva, plates,
+                          tessere)
 from .names import listed_names, names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
-PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "DOCUMENTO", "TARGA", "INDIRIZZO",
-                "NOME")
+PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
+                "INDIRIZZO", "NOME")
 
 _DIGITS = re.compile(r"\d+")
 _PHONE_GATE = re.compile(r"\d(?:\D{0,2}\d){5}")
@@ -39,7 +40,10 @@ _STREET_WORDS = ("via", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso", "c.so
 _DOC_WORDS = ("passaporto", "identit", "c.i.", "document", "patente", "soggiorno")
 _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "richiest", "segnalazion", "ticket",
                "case", "reference", "ref.", "application", "file", "aktenzeichen", "az.", "antrag", "vorgang",
-               "geschäftszahl", "geschaftszahl", "dossier", "demande", "référence", "reference", "zadev", "vlog", "zahtev")
+               "geschäftszahl", "geschaftszahl", "dossier", "demande", "référence", "reference", "zadev", "vlog", "zahtev",
+               "matricola", "matr.", "utenza", "codice cliente", "codice utente")
+_BIRTH_WORDS = ("nat", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
+                "naissance", "rojen", "rojstva")
 
 
 def _has(low: str, words: tuple[str, ...]) -> bool:
@@ -70,6 +74,8 @@ def _redact(text: str, counts: Counter) -> str:
             text = partite_iva(text, counts)
         if digits >= 3 and _has(low, _CASE_WORDS):
             text = case_numbers(text, counts)
+        if digits >= 4 and _has(low, _BIRTH_WORDS):
+            text = birth_dates(text, counts)
         if digits >= 5 and (text != low or _has(low, _DOC_WORDS)):
             text = documents(text, counts)
         if digits >= 3:

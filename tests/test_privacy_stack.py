@@ -26,7 +26,8 @@ COMMENTS = [
     ("tel (06) 1234 5678 o +39 (0)6 8765 4321, mail luca.verdi42%40example.it",
      ["0612345678", "0687654321", "luca.verdi42"]),
     ("codice con un errore BNCGLI90A41H501X", ["BNCGLI90A41H501"]),
-    ("la mia pratica INPS n. 2025/0048817 è ferma; Mein Name ist Hans Müller", ["20250048817", "Müller"]),
+    ("la mia pratica INPS n. 2025/0048817 è ferma; Mein Name ist Hans Müller, nata il 12/03/1980",
+     ["20250048817", "Müller", "12031980"]),
 ]
 PAGE = "/profilo/marta.neri31%40example.it"
 #: rejected by the processor: an unknown service (valid JSON, escapes before the data) and a value

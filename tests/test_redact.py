@@ -22,7 +22,7 @@ CF = [
     ("dopo i due punti CF:rssmra85t10a562s", "dopo i due punti CF:[CF]"),
     # omocodia: digits replaced by LMNPQRSTUV from the right
     ("omocodia RSSMRA85T10A56NH e RSSMRA85T10A5RNS", "omocodia [CF] e [CF]"),
-    ("BNCGLI90A41H501E (nata il 1/1/1990)", "[CF] (nata il 1/1/1990)"),
+    ("BNCGLI90A41H501E (la mia)", "[CF] (la mia)"),
     # a wrong check character is a typo that still identifies a person
     ("codice RSSMRA85T10A562X", "codice [CF]"),
     ("sono RSSMRA85T10A562S", "sono [CF]"),
@@ -205,10 +205,28 @@ PRATICA = [
     ("Aktenzeichen 4711/2025", "Aktenzeichen [PRATICA]"),
     ("dossier n° 55231", "dossier n° [PRATICA]"),
     ("my application no. 2025-7781 is pending", "my application no. [PRATICA] is pending"),
+    ("matricola INPS 12345678", "matricola INPS [PRATICA]"),
+    ("codice pratica ABC-2026-00042", "codice pratica [PRATICA]"),
+]
+
+#: a date of birth: with a place (or a name) it identifies a person; the comment's other dates stay
+NASCITA = [
+    ("nata il 12/03/1980 a Milano", "nata il [NASCITA] a Milano"),
+    ("sono nato il 3 marzo 1975", "sono nato il [NASCITA]"),
+    ("data di nascita: 01/02/1990", "data di nascita: [NASCITA]"),
+    ("nato a Roma il 12.03.1980", "nato a Roma il [NASCITA]"),
+    ("sono nata nel 1975 e uso poco internet", "sono nata nel [NASCITA] e uso poco internet"),
+    ("mia figlia nata il 5 maggio 2010", "mia figlia nata il [NASCITA]"),
+    ("nato in Alto Adige nel 1960", "nato in Alto Adige nel [NASCITA]"),
+    ("born on 12/03/1980", "born on [NASCITA]"),
+    ("geboren am 12.03.1980", "geboren am [NASCITA]"),
+    ("née le 3 mars 1980", "née le [NASCITA]"),
+    ("rojena 12. 3. 1980", "rojena [NASCITA]"),
 ]
 
 TABLES = {"CF": CF, "EMAIL": EMAIL, "PHONE": PHONE, "IBAN": IBAN, "CARTA": CARTA, "PIVA": PIVA, "TS": TS,
-          "DOCUMENTO": DOCUMENTO, "TARGA": TARGA, "INDIRIZZO": INDIRIZZO, "NOME": NOME, "PRATICA": PRATICA}
+          "DOCUMENTO": DOCUMENTO, "TARGA": TARGA, "INDIRIZZO": INDIRIZZO, "NOME": NOME, "PRATICA": PRATICA,
+          "NASCITA": NASCITA}
 CASES = [(kind, text, expected) for kind, rows in TABLES.items() for text, expected in rows]
 
 
@@ -278,6 +296,10 @@ ORDINARY = [
     "in 2 pratiche su 3",
     "file PDF di 10 MB",
     "la richiesta 2025 era diversa",
+    # "nato/nata" without a birth date
+    "è nata una nuova pratica il 12/03/2025",
+    "Natale 2024: il sito era giù",
+    "il servizio è nato nel 2019 ma funziona male dal 10/01/2025",
     # places and institutions named after people, greetings, capitals that are not names
     "Ospedale Sandro Pertini molto efficiente",
     "alla stazione di Santa Maria Novella",
