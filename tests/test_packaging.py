@@ -65,3 +65,41 @@ def test_wheel_build_is_quiet_and_complete(tmp_path):
     missing = [p for p in _data_files() if p not in names]
     assert not missing, missing
     assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
+
+
+def _imported_modules(path: pathlib.Path) -> set[str]:
+    """The top-level names of every absolute import in ``path``, function-level imports included."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_every_library_the_installed_code_imports_is_an_install_requirement():
+    # pysdmx and lxml were development requirements only: an installed stack (make run, the image)
+    # failed `ascolto publish` and `ascolto export --format sdmx-structure` with "No module named 'lxml'"
+    import re
+    from importlib.metadata import packages_distributions
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg")
+    required = {re.split(r"[\[=<>!~ ]", line.strip())[0].lower().replace("_", "-")
+                for line in cfg["options"]["install_requires"].splitlines() if line.strip() and not line.strip().startswith("#")}
+    own = {p.split("/")[0] for p in RUNTIME_PACKAGES} | {"tests", "bench"}
+    dists = packages_distributions()
+    missing = {}
+    for f in _tracked_files():
+        if not f.endswith(".py") or not f.startswith(tuple(p + "/" for p in RUNTIME_PACKAGES)):
+            continue
+        for name in _imported_modules(ROOT / f):
+            if name in own or name in sys.stdlib_module_names or name == "__future__":
+                continue
+            provided = {d.lower().replace("_", "-") for d in dists.get(name, [name])}
+            if not provided & required:
+                missing.setdefault(name, []).append(f)
+    assert missing == {}, f"imported by the installed code but not in install_requires: {missing}"
