@@ -24,9 +24,9 @@ def _figures(data_dir, tmp_path, tag: str) -> dict:
         volumes = table(wh.cursor(), Cut(indicator="responses", by=["service_type"]),
                         Protection(enabled=False)).to_dict("records")
         drivers = len(load_rows(wh.cursor(), start="2026-10", end="2026-10", entity="c_h501"))
-        said, total = comments(wh.cursor(), CommentQuery(ipa="c_h501", services=[]))
+        said = comments(wh.cursor(), settings, CommentQuery(ipa="c_h501", services=[]))
         pkg = export.export(wh.cursor(), "datapackage", tmp_path / f"pkg-{tag}", microdata_k=5)
-    return {"cells": cells, "volumes": volumes, "drivers": drivers, "comments": (said, total),
+    return {"cells": cells, "volumes": volumes, "drivers": drivers, "comments": said,
             "microdata": json.loads(pkg.read_text())["confidentiality"],
             "rows": sum(1 for p in (tmp_path / f"pkg-{tag}").glob("responses-*.csv")
                         for _ in p.open(encoding="utf-8")) }

@@ -216,3 +216,50 @@ def test_route_7_the_cli_never_prints_an_unprotected_cell(tmp_path):
         assert r["n"] is None or r["n"] >= 3
         assert (r["n"] is None) == (r["mean"] is None)
     assert all(not (r["pa_type"] == "C16" and r["n"] == 1) for r in printed)
+
+
+def test_route_8_comments_of_a_suppressed_cell(tmp_path):
+    """An entity token filters its comments to a suppressed cell (one service, one month) and reads
+    the cell's n off the count of comments and its mean off their ratings — or counts the comments per
+    rating filter. The comments of a suppressed cell are not shown, and no count or rating is released."""
+    from tests.workspace_data import ROMA, build_workspace
+    from warehouse.console import create_app
+
+    settings, tokens = build_workspace(tmp_path)
+    svc, hidden = "demo-roma-anagrafe", [4, 3]
+    months = [f"2026-0{m}" for m in range(1, 9)]  # a cell of two answers each, all commented
+    write(tmp_path, [response(period=m, entity=ROMA, service=svc, satisfaction=r, comment=f"commento {m} {i}")
+                     for m in months for i, r in enumerate(hidden)])
+    client = create_app(settings).test_client()
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    cells = {m: client.get(f"/api/v1/indicators?by=service&period={m}&service={svc}", headers=admin).get_json()["rows"][0]
+             for m in months}
+    month = next(m for m in months if cells[m]["conf_status"] == "A")  # the cube hides it (fixed record keys)
+    published = next(m for m in months if cells[m]["conf_status"] == "F")
+    assert cells[month]["n"] is None
+
+    entity = {"Authorization": f"Bearer {tokens['entity']}"}
+    url = f"/api/v1/workspace/{ROMA}/comments?service={svc}&period={month}"
+    body = client.get(url, headers=entity).get_json()
+    n = body.get("total", len(body["comments"]))
+    ratings = sorted(c["rating"] for c in body["comments"] if c.get("rating") is not None)
+    per_rating = {}
+    for r in range(1, 6):
+        resp = client.get(f"{url}&rating={r}", headers=entity)
+        if resp.status_code == 200:
+            per_rating[r] = resp.get_json().get("total", len(resp.get_json()["comments"]))
+    assert not (n == len(hidden) and ratings == sorted(hidden))
+    assert not (sum(per_rating.values()) == len(hidden) and per_rating.get(4) == 1 and per_rating.get(3) == 1)
+    assert not any(f"commento {month}" in c["comment"] for c in body["comments"])
+    # the same through the page and the CSV, and by subtraction (the whole entity minus the other months)
+    page = client.get(f"/workspace/{ROMA}/comments?service={svc}&period={month}", headers=entity).get_data(as_text=True)
+    assert f"commento {month}" not in page and "Troppo poche risposte per mostrare i commenti" in page
+    assert f"commento {month}" not in client.get(f"/workspace/{ROMA}/comments.csv", headers=entity).get_data(as_text=True)
+    assert not any(f"commento {month}" in c["comment"] for c in client.get(f"/api/v1/workspace/{ROMA}/comments?q={month}",
+                                                                  headers=entity).get_json()["comments"])
+    # a published cell where everyone commented: the comments are listed, but their number never pins
+    # the true n (at most n' + D - 1 of them), and no rating comes with them
+    pub = cells[published]
+    listed = client.get(f"/api/v1/workspace/{ROMA}/comments?service={svc}&period={published}", headers=entity).get_json()
+    assert 0 < len(listed["comments"]) < pub["n"] + settings.ckm_max_deviation
+    assert "total" not in listed and all("rating" not in c for c in listed["comments"])

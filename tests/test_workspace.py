@@ -76,27 +76,35 @@ def test_national_pages_and_api_are_closed_to_an_entity_token(client, seeded):
 
 def test_comments_are_the_entitys_own_filtered_and_searched(client, seeded):
     tok = seeded[1]["entity"]
+
+    def texts(query=""):
+        return [c["comment"] for c in get(client, tok, f"/api/v1/workspace/{ROMA}/comments?{query}").json["comments"]]
+
     body = get(client, tok, f"/api/v1/workspace/{ROMA}/comments").json
-    texts = {c["comment"] for c in body["comments"]}
-    assert body["total"] == 3 and "Segreto di Milano: modulo lento" not in texts
-    assert [c["comment"] for c in get(client, tok, f"/api/v1/workspace/{ROMA}/comments?q=LENTA").json["comments"]] \
-        == ["Pagina lenta, ho dovuto riprovare"]
-    assert [c["rating"] for c in get(client, tok, f"/api/v1/workspace/{ROMA}/comments?rating=5").json["comments"]] == [5]
-    assert get(client, tok, f"/api/v1/workspace/{ROMA}/comments?channel=app").json["total"] == 1
-    assert get(client, tok, f"/api/v1/workspace/{ROMA}/comments?period=2026-09").json["total"] == 1
-    assert get(client, tok, f"/api/v1/workspace/{ROMA}/comments?period=2026-Q4").json["total"] == 2
+    assert "Segreto di Milano: modulo lento" not in texts()
+    # comments of published cells only; no count, no rating (docs/confidentiality.md, "Comments")
+    assert texts() == ['=HYPERLINK("http://evil.example")', "Servizio ottimo e veloce"]
+    assert "total" not in body and all("rating" not in c for c in body["comments"])
+    # the app cell of 2026-10 has one answer: suppressed in the cube, so its comment is withheld
+    assert body["withheld"] == [{"service": "demo-roma-anagrafe", "channel": "app", "period": "2026-10"}]
+    assert texts("channel=app") == [] and "Pagina lenta, ho dovuto riprovare" not in texts("q=LENTA")
+    assert texts("q=OTTIMO") == ["Servizio ottimo e veloce"]
+    assert texts("period=2026-09") == ["Servizio ottimo e veloce"]
+    assert texts("period=2026-Q4") == ['=HYPERLINK("http://evil.example")']
+    page = get(client, tok, f"/workspace/{ROMA}/comments?channel=app").get_data(as_text=True)
+    assert "Troppo poche risposte per mostrare i commenti" in page and "Pagina lenta" not in page
     # another entity's service as a filter is refused by name, not answered
     bad = get(client, tok, f"/api/v1/workspace/{ROMA}/comments?service=demo-milano-anagrafe")
     assert bad.status_code == 400 and "service" in bad.json["fields"]
-    for arg in ("rating=9", "period=2026-13", "channel=fax", "q=" + "x" * 101):
+    for arg in ("rating=5", "rating=9", "period=2026-13", "channel=fax", "q=" + "x" * 101):
         r = get(client, tok, f"/api/v1/workspace/{ROMA}/comments?{arg}")
         assert r.status_code == 400 and r.json["fields"], arg
 
 
 def test_the_comments_csv_neutralizes_formulas_and_keeps_the_filters(client, seeded):
-    r = get(client, seeded[1]["entity"], f"/workspace/{ROMA}/comments.csv?rating=1")
+    r = get(client, seeded[1]["entity"], f"/workspace/{ROMA}/comments.csv?period=2026-10")
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
-    assert rows[0] == ["received_at", "period", "service", "channel", "rating", "comment"]
+    assert rows[0] == ["received_at", "period", "service", "channel", "comment"]
     assert [x[-1] for x in rows[1:]] == ["'=HYPERLINK(\"http://evil.example\")"]
 
 

@@ -21,6 +21,10 @@ EN = {
         "Personal data are already removed from the comments. Only the entity and national staff see them: they are never published.",
     "Periodo (AAAA-MM, AAAA-Qn)": "Period (YYYY-MM, YYYY-Qn)", "Valutazione": "Rating", "Cerca nel testo": "Search the text",
     "Commenti trovati": "Comments found", "mostrati i più recenti": "showing the newest", "Ricevuto": "Received",
+    "Mostrati i più recenti": "Showing the newest",
+    "Troppo poche risposte per mostrare i commenti": "Too few answers to show comments",
+    "Sono mostrati solo i commenti delle selezioni con abbastanza risposte da pubblicarne le statistiche; il numero dei commenti e la valutazione di ciascuno non sono mostrati (tutelano il segreto statistico).":
+        "Comments are shown only for selections with enough answers for their figures to be published; the number of comments and each one's rating are not shown (statistical confidentiality).",
     "Commento": "Comment", "Nessun commento.": "No comments.", "Responsabile": "Manager",
     "Aderisci ad Ascolto": "Join Ascolto", "Richiesta ricevuta": "Request received",
     "Codice IPA dell'ente": "IPA code of the administration", "Nome del servizio": "Service name",

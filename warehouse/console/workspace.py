@@ -103,35 +103,38 @@ def api_summary(ipa: str):
 def _comments(ipa: str, limit: int):
     name, services = _entity(ipa)
     query = wd.CommentQuery.parse(ipa, [s["key"] for s in services], request.args)
-    con, _ = _con()
-    rows, total = wd.comments(con, query, limit)
-    return name, services, query, rows, total
+    con, settings = _con()
+    return name, services, query, wd.comments(con, settings, query, limit)
 
 
 @bp.get("/workspace/<ipa>/comments")
 @require_entity
 def comments(ipa: str):
-    name, services, query, rows, total = _comments(ipa, wd.MAX_COMMENTS)
+    """Comments of published cells only (no count, no rating; docs/confidentiality.md, "Comments")."""
+    name, services, query, found = _comments(ipa, wd.MAX_COMMENTS)
     from questionnaires.envelope import CHANNELS
-    return render_template("workspace_comments.html", ipa=ipa, name=name, services=services, q=query, rows=rows,
-                           total=total, channels=CHANNELS, page="workspace", limit=wd.MAX_COMMENTS)
+    return render_template("workspace_comments.html", ipa=ipa, name=name, services=services, q=query, rows=found.rows,
+                           truncated=found.truncated, withheld=found.withheld, channels=CHANNELS, page="workspace",
+                           limit=wd.MAX_COMMENTS)
 
 
 @bp.get("/api/v1/workspace/<ipa>/comments")
 @require_entity
 def api_comments(ipa: str):
-    _, _, query, rows, total = _comments(ipa, wd.MAX_COMMENTS)
-    return jsonify({"ipa": ipa, "total": total, "shown": len(rows), "comments": rows})
+    _, _, query, found = _comments(ipa, wd.MAX_COMMENTS)
+    return jsonify({"ipa": ipa, "truncated": found.truncated, "comments": found.rows, "withheld": found.withheld,
+                    "note": "Comments are shown only for cells whose figures are published (too few answers "
+                            "otherwise); no count or rating per comment is released."})
 
 
 @bp.get("/workspace/<ipa>/comments.csv")
 @require_entity
 def comments_csv(ipa: str):
-    _, _, _, rows, _ = _comments(ipa, wd.MAX_CSV_COMMENTS)
+    _, _, _, found = _comments(ipa, wd.MAX_CSV_COMMENTS)
     buf = io.StringIO()
     w = csv_writer(buf, lineterminator="\n")
     w.writerow(wd.COMMENT_COLUMNS)
-    for r in rows:
+    for r in found.rows:
         w.writerow(["" if r[c] is None else r[c] for c in wd.COMMENT_COLUMNS])
     return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="ascolto-comments-{ipa}.csv"',

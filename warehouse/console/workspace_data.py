@@ -6,6 +6,11 @@ Every figure comes from the protected cube (:mod:`warehouse.cube` → :mod:`ware
 the comparison from :func:`warehouse.compare.compare` (published cells only). Comments are the
 ``comment`` column of the ``responses`` dataset (already redacted by the processor) of the entity's
 own services: shown to the entity and to national staff only, never published, never aggregated.
+
+Comments go through the cell-key method too (docs/confidentiality.md, "Comments"): a comment is listed
+only when its finest cell — entity × service × channel × month, counted like the cube's ``responses``
+— is published (perturbed n ≥ 3, not suppressed), at most n' + D − 1 of a cell; no count of comments, no per-comment rating and no
+rating filter are released (they would rebuild exact counts and means of hidden cells by subtraction).
 """
 from __future__ import annotations
 
@@ -18,16 +23,14 @@ from dataset.views import counted
 from .. import cube
 from ..comparability import QueryError, NotComparable
 from ..compare import compare
-from ..protect import Protection
-from ..rollup import CATEGORIES
+from ..protect import FREE, Protection
+from ..rollup import CATEGORIES, RESPONSES
 from . import data
 
 REASONS = ("went_well", "went_wrong")
 MAX_COMMENTS = 500        # rows on a page
 MAX_CSV_COMMENTS = 50_000  # rows in a CSV download
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$|^\d{4}-Q[1-4]$|^\d{4}$")
-# a response's rating on 1–5: its overall satisfaction, else the stars of the Designers Italia component
-RATING_SQL = "CAST(round(coalesce(satisfaction, ease, clarity) / 25) AS INTEGER) + 1"
 
 
 def position(con, settings, ipa: str, types: list[str], indicator: str, measure: str = "positive_share") -> list[dict[str, Any]]:
@@ -124,7 +127,6 @@ class CommentQuery:
     services: list[str]
     service: str | None = None
     period: str | None = None
-    rating: int | None = None
     channel: str | None = None
     q: str | None = None
 
@@ -136,11 +138,8 @@ class CommentQuery:
         period = args.get("period") or None
         if period is not None and not _PERIOD.match(period):
             raise QueryError("period", "A period is YYYY-MM, YYYY-Qn or YYYY.")
-        rating = args.get("rating") or None
-        if rating is not None:
-            if rating not in ("1", "2", "3", "4", "5"):
-                raise QueryError("rating", "rating is 1 to 5.")
-            rating = int(rating)
+        if args.get("rating"):  # counts of comments per rating would rebuild the protected cells' figures
+            raise QueryError("rating", "Comments are not filtered by rating: the published shares give the ratings.")
         channel = args.get("channel") or None
         from questionnaires.envelope import CHANNELS
         if channel is not None and channel not in CHANNELS:
@@ -148,7 +147,7 @@ class CommentQuery:
         q = (args.get("q") or "").strip() or None
         if q is not None and len(q) > 100:
             raise QueryError("q", "at most 100 characters.")
-        return cls(ipa, services, service, period, rating, channel, q)
+        return cls(ipa, services, service, period, channel, q)
 
     def sql(self) -> tuple[str, list[Any]]:
         conds = ["entity = ?", "comment IS NOT NULL", "length(trim(comment)) > 0", counted()]  # no automated ones
@@ -165,9 +164,6 @@ class CommentQuery:
                     range(3 * int(self.period[-1]) - 2, 3 * int(self.period[-1]) + 1) if "Q" in self.period else range(1, 13))]
                 conds.append(f"period IN ({', '.join('?' for _ in months)})")
                 params += months
-        if self.rating:
-            conds.append(f"{RATING_SQL} = ?")
-            params.append(self.rating)
         if self.channel:
             conds.append("channel = ?")
             params.append(self.channel)
@@ -177,30 +173,82 @@ class CommentQuery:
         return " AND ".join(conds), params
 
 
-COMMENT_COLUMNS = ("received_at", "period", "service", "channel", "rating", "comment")
+COMMENT_COLUMNS = ("received_at", "period", "service", "channel", "comment")
+_CELL_SQL = f"coalesce(service, '{cube.UNKNOWN}') || '|' || coalesce(channel, '{cube.UNKNOWN}') || '|' || period"
 
 
-def comments(con, query: CommentQuery, limit: int = MAX_COMMENTS) -> tuple[list[dict[str, Any]], int]:
-    """The newest comments matching ``query`` (at most ``limit``) and how many match in all.
+@dataclass
+class Comments:
+    """The comments of a selection that may be shown: ``rows`` (newest first, no rating), whether there
+    are more than shown (``truncated``; never how many), and the selection's cells with too few answers
+    (``withheld``: service, channel, period — cells the protected cube already lists as suppressed)."""
+    rows: list[dict[str, Any]]
+    truncated: bool
+    withheld: list[dict[str, str]]
+
+
+def comment_cells(con, settings, query: CommentQuery) -> tuple[dict[str, int], list[dict[str, str]]]:
+    """The entity's monthly service × channel cells of ``responses`` in the protected cube: for each
+    published one (key ``service|channel|period``) how many of its comments may be listed, and the
+    suppressed ones matching the selection.
+
+    A published cell lists at most n' + D − 1 comments (n' its perturbed n, D the p-table's maximum
+    deviation): a cell where every respondent commented would otherwise show its true n, which the
+    published n' only bounds to [n' − D, n' + D]; the cap leaves at least two values possible."""
+    protection = Protection.from_settings(settings)
+    df = cube.table(con, cube.Cut(indicator=RESPONSES, by=["service", "channel"], filters={"entity": [query.ipa]}),
+                    protection)
+    published, withheld = {}, []
+    months = None
+    if query.period:
+        months = {query.period} if len(query.period) == 7 and query.period[5] != "Q" else None
+    for r in df.to_dict("records"):
+        if r["conf_status"] == FREE:
+            published[f"{r['service']}|{r['channel']}|{r['period']}"] = max(int(r["n"]) + protection.D - 1, 0)
+        elif ((not query.service or r["service"] == query.service) and (not query.channel or r["channel"] == query.channel)
+              and (not query.period or (r["period"] in months if months else _in_period(r["period"], query.period)))):
+            withheld.append({"service": r["service"], "channel": r["channel"], "period": r["period"]})
+    return published, withheld
+
+
+def _in_period(month: str, period: str) -> bool:
+    if month[:4] != period[:4]:
+        return False
+    return "Q" not in period or (int(month[5:7]) + 2) // 3 == int(period[-1])
+
+
+def comments(con, settings, query: CommentQuery, limit: int = MAX_COMMENTS) -> Comments:
+    """The newest comments matching ``query`` in published cells only (at most ``limit``).
 
     Reads the raw ``responses`` view; a compaction swapping files between planning and reading makes
     DuckDB miss a listed file, so the query is tried again (up to three times) before giving up."""
     import duckdb
 
+    published, withheld = comment_cells(con, settings, query)
     for attempt in range(3):
         try:
-            return _comments(con, query, limit)
+            rows = _comments(con, query, published, limit)
+            return Comments(rows[:limit], len(rows) > limit, withheld)
         except duckdb.IOException:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
 
-def _comments(con, query: CommentQuery, limit: int) -> tuple[list[dict[str, Any]], int]:
+def _comments(con, query: CommentQuery, published: dict[str, int], limit: int) -> list[dict[str, Any]]:
+    """The selection's comments among each published cell's listable ones: the first ``cap`` of the
+    cell's comments by ``submission_id`` — the same ones whatever the filters, so no two selections
+    together list more of a cell than its cap."""
+    if not published:
+        return []
     where, params = query.sql()
-    total = con.execute(f"SELECT count(*) FROM responses WHERE {where}", params).fetchone()[0]
+    keys, caps = list(published), list(published.values())
     rows = con.execute(
+        f"WITH c AS (SELECT *, {_CELL_SQL} AS cell_key, row_number() OVER (PARTITION BY {_CELL_SQL} "
+        f"ORDER BY submission_id) AS cell_rank FROM responses WHERE entity = ? AND comment IS NOT NULL "
+        f"AND length(trim(comment)) > 0 AND {counted()}) "
         f"SELECT strftime(received_at AT TIME ZONE 'Europe/Rome', '%Y-%m-%d %H:%M') AS received_at, period, service, "
-        f"channel, {RATING_SQL} AS rating, comment FROM responses WHERE {where} "
-        f"ORDER BY received_at DESC, submission_id LIMIT {int(limit)}", params).fetchall()
-    return [dict(zip(COMMENT_COLUMNS, r)) for r in rows], int(total)
+        f"channel, comment FROM c WHERE {where} AND cell_rank <= (?::INTEGER[])[list_position(?, cell_key)] "
+        f"ORDER BY received_at DESC, submission_id LIMIT {int(limit) + 1}",
+        [query.ipa, *params, caps, keys]).fetchall()
+    return [dict(zip(COMMENT_COLUMNS, r)) for r in rows]
