@@ -6,8 +6,11 @@ an admin approves or rejects it. Validates, writes and audits like :mod:`registr
   apply to the entity's IPA category), the origins (``scheme://host[:port]``, 1–10) and the channels
   (:data:`questionnaires.envelope.CHANNELS`, 1–7), and stores a ``pending`` request.
 - :func:`approve` creates one service per requested channel (``ops.add_service``: the type's default
-  questionnaire, a fresh unguessable key) and an entity *manager* token of that administration
-  (:func:`registry.tokens.create_token`, the secret returned once), all in the caller's transaction.
+  questionnaire, a fresh unguessable key) and, only when the administration has no active *manager*
+  token yet, one (:func:`registry.tokens.create_token`, the secret returned once), all in the
+  caller's transaction. The form needs no sign-in and anyone may type any IPA code, so a request for
+  an administration that already has a manager never hands the requester a token: the service is
+  created and the existing manager finds it in her workspace (:func:`added_for`).
 - :func:`reject` records the reason. A decided request is never decided again.
 """
 from __future__ import annotations
@@ -85,8 +88,37 @@ def _pending(session: Session, request_id: int) -> OnboardingRequest:
     return req
 
 
-def approve(session: Session, request_id: int, *, actor: str) -> tuple[OnboardingRequest, Token, str]:
-    """Create the request's services and an entity manager token; returns (request, token, secret)."""
+def active_manager(session: Session, ipa: str) -> Token | None:
+    """An active (not revoked, not expired) manager token of entity ``ipa``, if any."""
+    q = select(Token).where(Token.entity_ipa == ipa, Token.role == "entity", Token.entity_manager.is_(True),
+                            Token.revoked_at.is_(None)).order_by(Token.id)
+    return next((t for t in session.scalars(q) if t.active), None)
+
+
+def _context(req_id: int) -> str:
+    return f"onboarding request {req_id}"
+
+
+def added_for(session: Session, ipa: str) -> list[dict[str, Any]]:
+    """The approved requests of ``ipa`` that minted no manager token (it had one already): what its
+    manager is told in her workspace — the services, when, requested by whom (the public form: the
+    origins it declared) and approved by whom."""
+    from .models import AuditEntry
+
+    reqs = [r for r in list_requests(session, "approved") if r.ipa_code == ipa]
+    minted = {a.context for a in session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == "token", AuditEntry.action == "create",
+        AuditEntry.context.in_([_context(r.id) for r in reqs])))} if reqs else set()
+    return [{"id": r.id, "service_name": r.service_name, "service_keys": list(r.service_keys or ()),
+             "channels": list(r.channels or ()), "allowed_origins": list(r.allowed_origins or ()),
+             "requested_at": r.created_at.strftime("%Y-%m-%d %H:%M"), "requested_by": PUBLIC_ACTOR,
+             "decided_at": r.decided_at.strftime("%Y-%m-%d %H:%M") if r.decided_at else "",
+             "approved_by": r.decided_by} for r in reqs if _context(r.id) not in minted]
+
+
+def approve(session: Session, request_id: int, *, actor: str) -> tuple[OnboardingRequest, Token | None, str | None]:
+    """Create the request's services and, when the entity has no active manager token, one; returns
+    (request, token, secret) — token and secret None when the entity already has a manager."""
     actor = audit.check_actor(actor)
     req = _pending(session, request_id)
     before = req.snapshot()
@@ -97,9 +129,10 @@ def approve(session: Session, request_id: int, *, actor: str) -> tuple[Onboardin
                               service_type=req.service_type, channel=ch, allowed_origins=req.allowed_origins,
                               context=f"onboarding request {req.id}")
         keys.append(svc.key)
-    token, secret = create_token(session, role="entity", label=f"manager {req.ipa_code} (onboarding {req.id})",
-                                 actor=actor, entity=req.ipa_code, manager=True,
-                                 context=f"onboarding request {req.id}")
+    token = secret = None
+    if active_manager(session, req.ipa_code) is None:
+        token, secret = create_token(session, role="entity", label=f"manager {req.ipa_code} (onboarding {req.id})",
+                                     actor=actor, entity=req.ipa_code, manager=True, context=_context(req.id))
     req.status, req.decided_at, req.decided_by, req.service_keys = "approved", utcnow(), actor, keys
     session.flush()
     audit.record(session, actor=actor, action="approve", object_type="onboarding", object_key=str(req.id),

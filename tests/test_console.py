@@ -78,7 +78,8 @@ def test_every_route_is_covered_by_these_tests(app):
                 "/workspace/<ipa>/tokens", "/workspace/<ipa>/services/<key>/check",
                 "/api/v1/workspace/<ipa>/services/<key>/check",
                 "/admin/onboarding", "/admin/onboarding/<int:request_id>/approve",  # test_onboarding.py
-                "/admin/onboarding/<int:request_id>/reject", "/coverage", "/api/v1/coverage"}
+                "/admin/onboarding/<int:request_id>/reject", "/coverage", "/api/v1/coverage",
+                "/workspace/<ipa>/tokens/<prefix>/revoke"}
     covered |= {"/improve/", "/improve/drivers", "/improve/drivers.csv", "/workspace/<ipa>/services/<key>/drivers",  # test_improve_pages.py
                 "/workspace/<ipa>/services/<key>/drivers.csv", "/workspace/<ipa>/plans", "/workspace/<ipa>/plans.<fmt>",
                 "/workspace/<ipa>/plans/<int:plan_id>", "/workspace/<ipa>/plans/<int:plan_id>/evaluation",

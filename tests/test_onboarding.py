@@ -3,6 +3,7 @@ validated against the registry's IPA import and the taxonomy, the admin's audite
 key, entity manager token, snippet), "check my page" from the collector's own counts, coverage JSON."""
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from registry import connect, session_scope
 from registry.models import AuditEntry, Service, Token
 from registry.origins import OriginCounter
-from tests.workspace_data import ROMA, build_workspace
+from tests.workspace_data import MILANO, ROMA, build_workspace
 from warehouse.console import create_app
 
 
@@ -45,8 +46,9 @@ def test_the_request_form_refuses_by_field(app, field, value):
 
 
 def test_request_approve_issues_key_token_and_snippet_all_audited(app, seeded):
+    """Milano has no manager token yet (only a plain entity token): its first approval names one."""
     c = app.test_client()
-    r = c.post("/join", data=FORM)
+    r = c.post("/join", data={**FORM, "ipa_code": MILANO, "allowed_origins": "https://servizi.comune.milano.it"})
     assert r.status_code == 201
     rid = int(re.search(r'data-request="(\d+)"', r.get_data(as_text=True)).group(1))
     admin = bearer(seeded[1]["admin"])
@@ -61,17 +63,17 @@ def test_request_approve_issues_key_token_and_snippet_all_audited(app, seeded):
     with session_scope(connect(seeded[0].database_url)) as s:
         svc = s.get(Service, key)
         assert (svc.entity_ipa, svc.service_type, svc.allowed_origins) == \
-            (ROMA, "anagrafe.certificati", ["https://servizi.comune.roma.it", "https://www.comune.roma.it"])
-        tok = s.query(Token).filter(Token.entity_ipa == ROMA, Token.label.contains(f"onboarding {rid}")).one()
+            (MILANO, "anagrafe.certificati", ["https://servizi.comune.milano.it"])
+        tok = s.query(Token).filter(Token.entity_ipa == MILANO, Token.label.contains(f"onboarding {rid}")).one()
         assert tok.role == "entity" and tok.entity_manager
         actions = {(a.object_type, a.action) for a in s.query(AuditEntry).filter(
             AuditEntry.context == f"onboarding request {rid}")} | {
             (a.object_type, a.action) for a in s.query(AuditEntry).filter(AuditEntry.object_key == str(rid))}
         assert {("onboarding", "create"), ("onboarding", "approve"), ("service", "create"), ("token", "create")} <= actions
     # the new token is the entity's manager: its workspace, the new service, issuing tokens
-    assert c.get(f"/workspace/{ROMA}/services/{key}/check", headers=bearer(secret)).status_code == 200
-    assert c.get(f"/workspace/{ROMA}/tokens", headers=bearer(secret)).status_code == 200
-    assert c.get("/workspace/c_f205", headers=bearer(secret)).status_code == 403
+    assert c.get(f"/workspace/{MILANO}/services/{key}/check", headers=bearer(secret)).status_code == 200
+    assert c.get(f"/workspace/{MILANO}/tokens", headers=bearer(secret)).status_code == 200
+    assert c.get(f"/workspace/{ROMA}", headers=bearer(secret)).status_code == 403
     # decided once
     assert c.post(f"/admin/onboarding/{rid}/approve", headers=admin).status_code == 409
     assert c.post(f"/admin/onboarding/{rid}/reject", headers=admin, data={"reason": "x"}).status_code == 409
@@ -84,7 +86,7 @@ def test_each_new_service_gets_what_its_channel_collects_with(app, seeded):
                                  "channels": ["web", "sms", "phone", "kiosk", "front_office"]}).get_data(as_text=True)
     rid = int(re.search(r'data-request="(\d+)"', html).group(1))
     page = c.post(f"/admin/onboarding/{rid}/approve", headers=admin).get_data(as_text=True)
-    secret = re.search(r'id="entity-token">([^<]+)<', page).group(1)
+    secret = seeded[1]["entity"]  # Roma's manager (the approval named no other)
     kits = {channel: kind for kind, channel in re.findall(r'data-kit="(\w+)" data-channel="(\w+)"', page)}
     assert kits == {"web": "snippet", "sms": "link", "phone": "operator", "kiosk": "kiosk",
                                                "front_office": "kiosk"}
@@ -188,3 +190,60 @@ def test_counting_an_origin_never_waits_for_the_registry(settings):
     with session_scope(factory) as s:
         assert [(o["origin"], o["requests"]) for o in recent(s, "demo-roma-anagrafe")] == [
             ("https://www.comune.roma.it", 1)]
+
+
+def test_a_request_for_an_entity_with_a_manager_mints_no_token_and_tells_the_manager(app, seeded):
+    """/join needs no sign-in and takes any IPA code: approving a request for Roma, which has a
+    manager, must not hand the requester a manager token; the admin is warned before approving, and
+    Roma's manager sees the new service and who requested it on her tokens page."""
+    c, admin = app.test_client(), bearer(seeded[1]["admin"])
+    r = c.post("/join", data={**FORM, "service_name": "Servizio di un estraneo", "allowed_origins": "https://attaccante.example"},
+               environ_base={"REMOTE_ADDR": "192.0.2.77"})  # its own rate-limit window
+    assert r.status_code == 201
+    joined = html.unescape(r.get_data(as_text=True))
+    assert "il token dell'ente." not in joined and "se l'ente ha già un responsabile" in joined
+    rid = int(re.search(r'data-request="(\d+)"', joined).group(1))
+    listing = c.get("/admin/onboarding", headers=admin).get_data(as_text=True)
+    row = listing.split(f'data-request="{rid}"')[1].split("</tr>")[0]
+    assert 'data-warning="has-manager"' in row
+    page = c.post(f"/admin/onboarding/{rid}/approve", headers=admin).get_data(as_text=True)
+    assert 'id="entity-token"' not in page and "data-no-token" in page and "asc_" not in page
+    key = re.search(r'data-key="([^"]+)"', page).group(1)
+    with session_scope(connect(seeded[0].database_url)) as s:
+        assert s.get(Service, key).entity_ipa == ROMA  # the service is created
+        assert s.query(Token).filter(Token.label.contains(f"onboarding {rid}")).count() == 0
+        assert s.query(AuditEntry).filter(AuditEntry.object_type == "token",
+                                          AuditEntry.context == f"onboarding request {rid}").count() == 0
+    tokens_page = c.get(f"/workspace/{ROMA}/tokens", headers=bearer(seeded[1]["entity"])).get_data(as_text=True)
+    notice = tokens_page.split(f'data-onboarding="{rid}"')[1].split("</li>")[0]
+    assert key in notice and "Servizio di un estraneo" in notice and "https://attaccante.example" in notice
+    assert "dal modulo pubblico" in notice and "approvata da" in notice
+
+
+def test_a_manager_revokes_her_entitys_tokens_with_csrf_audited_but_not_her_own(seeded):
+    a = create_app(seeded[0])  # CSRF on
+    c = a.test_client()
+    with session_scope(connect(seeded[0].database_url)) as s:
+        from registry.tokens import create_token
+        victim, victim_secret = create_token(s, role="entity", label="unwanted", actor="test", entity=ROMA)
+        victim_prefix = victim.prefix
+        milano = s.query(Token).filter(Token.entity_ipa == MILANO, Token.revoked_at.is_(None)).first().prefix
+        own = s.query(Token).filter(Token.label == "roma manager").one().prefix
+    manager = bearer(seeded[1]["entity"])
+    page = c.get(f"/workspace/{ROMA}/tokens", headers=manager).get_data(as_text=True)
+    assert f'data-revoke="{victim_prefix}"' in page and f'data-revoke="{own}"' not in page
+    url = f"/workspace/{ROMA}/tokens/{victim_prefix}/revoke"
+    assert c.post(url, headers=manager).status_code == 400  # no CSRF token
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert c.post(url, headers=bearer(seeded[1]["entity_milano"]), data={"csrf_token": csrf}).status_code == 403
+    assert c.post(f"/workspace/{ROMA}/tokens/{own}/revoke", headers=manager, data={"csrf_token": csrf}).status_code == 409
+    assert c.post(f"/workspace/{ROMA}/tokens/{milano}/revoke", headers=manager,
+                  data={"csrf_token": csrf}).status_code == 404  # another entity's token
+    assert c.post(url, headers=manager, data={"csrf_token": csrf}).status_code == 303
+    assert c.get(f"/api/v1/workspace/{ROMA}", headers=bearer(victim_secret)).status_code == 401
+    assert c.get(f"/workspace/{ROMA}", headers=manager).status_code == 200
+    with session_scope(connect(seeded[0].database_url)) as s:
+        entry = s.query(AuditEntry).filter(AuditEntry.object_type == "token", AuditEntry.action == "revoke",
+                                           AuditEntry.object_key == victim_prefix).one()
+        assert entry.actor.startswith("console:") and s.query(Token).filter(
+            Token.prefix == own, Token.revoked_at.is_(None)).count() == 1

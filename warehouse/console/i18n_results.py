@@ -35,6 +35,17 @@ EN = {
     "canale": "channel",
     "Allo sportello le risposte può inserirle anche l'operatore, nella pagina «Registrazione giudizi» della console.":
         "At the counter, the operator can also enter the answers, on the console's “Record judgements” page.",
+    "L'ente ha già un responsabile: nessun token è stato creato. Il servizio è visibile al responsabile nella sua area, che ne è stata avvisata; chi ha fatto la richiesta riceve solo la chiave del servizio e il codice.":
+        "The administration already has a manager: no token was created. The manager sees the service in the workspace, where she is told of it; the requester gets only the service key and the code.",
+    "Attenzione: l'ente ha già un responsabile. Approvando si crea il servizio ma nessun token: chiunque può inviare il modulo con questo codice IPA; il responsabile attuale sarà avvisato nella sua area.":
+        "Warning: the administration already has a manager. Approving creates the service but no token: anyone can send the form with this IPA code; the current manager will be told in the workspace.",
+    "Lo staff nazionale la verificherà; all'approvazione riceverai la chiave del servizio e il codice da incollare. Il token dell'ente è dato solo alla prima adesione di un ente: se l'ente ha già un responsabile, il servizio comparirà nella sua area e sarà lui a darti un token.":
+        "National staff will check it; on approval you get the service key and the code to paste. The administration's token is given only on its first joining: if it already has a manager, the service appears in the manager's workspace and the manager gives you a token.",
+    "Servizi aggiunti tramite il modulo di adesione": "Services added through the join form",
+    "Il modulo pubblico di adesione non richiede l'accesso: chiunque può chiedere un servizio a nome dell'ente. Questi servizi sono stati approvati dallo staff nazionale senza creare un nuovo token; se non li riconosci, segnalalo allo staff nazionale.":
+        "The public join form needs no sign-in: anyone may request a service in the administration's name. National staff approved these services without creating a new token; if you do not recognise them, tell national staff.",
+    "richiesta n.": "request no.", "del": "of", "dal modulo pubblico": "from the public form",
+    "origini dichiarate": "declared origins", "approvata da": "approved by", "il": "on", "in uso": "in use",
     "Token del responsabile dell'ente: copialo ora, non sarà più mostrato.":
         "The entity manager's token: copy it now, it will not be shown again.",
     "Le risposte da questo link vengono registrate sul canale del servizio.":

@@ -5,7 +5,10 @@
   (IPA index as imported, taxonomy, origins, channels); a refusal re-renders the form with the
   field and the problem (422).
 - ``/admin/onboarding``: admins list requests and approve or reject them (audited in the registry).
-  Approval shows, once, the entity manager token and what each new service collects with: the
+  Approval shows, once, the entity manager token — only for an administration without an active
+  manager (the form takes any IPA code without sign-in; otherwise the service is created, the admin
+  was warned in the list, and the manager is told on her workspace's tokens page) — and what each
+  new service collects with: the
   snippet on the web, the hosted form's link for an app, e-mail or SMS, the operator entry for the
   phone, the kiosk page at a counter (:func:`registry.snippet.channel_kit`).
 - ``/workspace/<ipa>/services/<key>/check`` (and ``/api/v1/…``): "check my page" — whether widget
@@ -93,20 +96,25 @@ def join():
 def admin_list():
     with session_scope(_factory()) as s:
         names = {e.ipa_code: e.name for e in s.query(Entity).all()}
-        rows = [dict(r.snapshot(), name=names.get(r.ipa_code, r.ipa_code),
-                     created_at=r.created_at.strftime("%Y-%m-%d %H:%M")) for r in onboarding.list_requests(s)]
+        reqs = onboarding.list_requests(s)
+        managed = {ipa for ipa in {r.ipa_code for r in reqs if r.status == "pending"}
+                   if onboarding.active_manager(s, ipa) is not None}
+        rows = [dict(r.snapshot(), name=names.get(r.ipa_code, r.ipa_code), has_manager=r.ipa_code in managed,
+                     created_at=r.created_at.strftime("%Y-%m-%d %H:%M")) for r in reqs]
     return render_template("admin_onboarding.html", rows=rows, approved=None, page="admin", section="onboarding")
 
 
 @bp.post("/admin/onboarding/<int:request_id>/approve")
 @require("admin")
 def admin_approve(request_id: int):
-    """Approve: the services and the manager token are created; the secret and snippets are shown once."""
+    """Approve: the services (and, for an entity without a manager, the manager token) are created;
+    the secret and snippets are shown once."""
     settings = current_app.config["ASCOLTO_SETTINGS"]
     try:
         with session_scope(_factory()) as s:
             req, token, secret = onboarding.approve(s, request_id, actor=g.user.actor)
-            approved = {"id": req.id, "ipa_code": req.ipa_code, "token": secret, "prefix": token.prefix,
+            approved = {"id": req.id, "ipa_code": req.ipa_code, "token": secret,
+                        "prefix": token.prefix if token is not None else None,
                         "services": [{"key": k, "kit": channel_kit(settings.collector_url, k, s.get(Service, k).channel)}
                                      for k in req.service_keys]}
     except RegistryError as exc:

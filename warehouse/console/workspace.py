@@ -6,7 +6,8 @@ own IPA code (403 on another's, before anything is looked up). Figures come from
 (:mod:`.workspace_data`); comments (already redacted) are listed, searched and exported as CSV
 (:func:`warehouse.csvsafe.csv_writer`) but never published or aggregated elsewhere. An entity
 *manager* token (issued at onboarding approval, or by an admin) may issue further entity tokens of
-its administration (audited).
+its administration and revoke them — any but the one it is using (audited, CSRF-protected like every
+form); its tokens page also tells it of services added through the public form after it was named.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import io
 from flask import (Blueprint, Response, abort, current_app, flash, g, jsonify, redirect, render_template, request,
                    url_for)
 
-from registry import RegistryError, session_scope, tokens
+from registry import RegistryError, onboarding, session_scope, tokens
 from registry.models import Entity, Service
 
 from ..csvsafe import csv_writer
@@ -141,12 +142,20 @@ def comments_csv(ipa: str):
                              "Cache-Control": "no-store"})
 
 
+def _may_manage_tokens():
+    if not (g.user.role == "admin" or (g.user.role == "entity" and g.user.manager)):
+        return refuse(403, scope_error="Only an admin or the entity's manager token manages entity tokens.")
+    return None
+
+
 @bp.route("/workspace/<ipa>/tokens", methods=["GET", "POST"])
 @require_entity
 def entity_tokens(ipa: str):
-    """Entity tokens of ``ipa``: issued by an admin or by a manager token of that entity (audited)."""
-    if not (g.user.role == "admin" or (g.user.role == "entity" and g.user.manager)):
-        return refuse(403, scope_error="Only an admin or the entity's manager token issues entity tokens.")
+    """Entity tokens of ``ipa``: issued by an admin or by a manager token of that entity (audited);
+    services added through the public form for this entity after its manager was named are listed."""
+    refused = _may_manage_tokens()
+    if refused is not None:
+        return refused
     name, _ = _entity(ipa)
     created = None
     if request.method == "POST":
@@ -160,7 +169,33 @@ def entity_tokens(ipa: str):
         except RegistryError as exc:
             flash(str(exc), "error")
     with session_scope(_factory()) as s:
-        rows = [{"prefix": t.prefix, "label": t.label, "manager": t.entity_manager, "active": t.active,
-                 "created_at": t.created_at.strftime("%Y-%m-%d %H:%M")}
+        rows = [{"prefix": t.prefix, "label": t.label, "role": t.role, "manager": t.entity_manager, "active": t.active,
+                 "created_at": t.created_at.strftime("%Y-%m-%d %H:%M"), "current": t.id == g.user.token_id}
                 for t in tokens.list_tokens(s) if t.entity_ipa == ipa]
-    return render_template("workspace_tokens.html", ipa=ipa, name=name, rows=rows, created=created, page="workspace")
+        added = onboarding.added_for(s, ipa)
+    return render_template("workspace_tokens.html", ipa=ipa, name=name, rows=rows, created=created, added=added,
+                           page="workspace")
+
+
+@bp.post("/workspace/<ipa>/tokens/<prefix>/revoke")
+@require_entity
+def revoke_entity_token(ipa: str, prefix: str):
+    """Revoke one of ``ipa``'s tokens (audited); never the one making the request (sign out instead)."""
+    refused = _may_manage_tokens()
+    if refused is not None:
+        return refused
+    _entity(ipa)
+    with session_scope(_factory()) as s:
+        try:
+            t = tokens.find_token(s, prefix)
+        except RegistryError:
+            t = None
+        if t is None or t.entity_ipa != ipa or not t.prefix == prefix:
+            raise not_found("token", f"No token {prefix[:16]!r} of entity {ipa!r}.")
+        if t.id == g.user.token_id:
+            msg = "A token does not revoke itself here: sign out, or ask an admin."
+            return render_template("error.html", status=409, error="token", message=msg), 409
+        if t.revoked_at is None:
+            tokens.revoke_token(s, t.id, actor=g.user.actor, context=f"console {request.path}")
+    flash(f"Token {prefix} revocato.", "info")
+    return redirect(url_for("workspace.entity_tokens", ipa=ipa), 303)
