@@ -204,7 +204,8 @@ def comment_cells(con, settings, query: CommentQuery) -> tuple[dict[str, int], l
         months = {query.period} if len(query.period) == 7 and query.period[5] != "Q" else None
     for r in df.to_dict("records"):
         if r["conf_status"] == FREE:
-            published[f"{r['service']}|{r['channel']}|{r['period']}"] = max(int(r["n"]) + protection.D - 1, 0)
+            n = int(r["n"])  # without noise (D = 0) the published n is the true one: nothing to hide
+            published[f"{r['service']}|{r['channel']}|{r['period']}"] = n + protection.D - 1 if protection.D > 0 else n
         elif ((not query.service or r["service"] == query.service) and (not query.channel or r["channel"] == query.channel)
               and (not query.period or (r["period"] in months if months else _in_period(r["period"], query.period)))):
             withheld.append({"service": r["service"], "channel": r["channel"], "period": r["period"]})
