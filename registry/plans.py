@@ -45,6 +45,7 @@ EXPORT_COLUMNS = ("plan_id", "version", "entity_ipa", "entity_name", "service_ke
                   "status", "actions", "updated_at", "updated_by", "created_at", "created_by")
 MAX_ACTIONS = 5000
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")
+YEARS = (2000, 2100)  # a baseline or a deadline outside these years is a typing error (and 0000/9999 break dates)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # newlines and tabs are allowed in the actions
 
 
@@ -79,6 +80,8 @@ def check_status(value: Any) -> str:
 def check_period(value: Any, field: str = "baseline_period") -> str:
     if not isinstance(value, str) or not _PERIOD.match(value.strip()):
         raise InvalidValue(field, f"{value!r} is not a period (YYYY-MM, YYYY-Qn or YYYY)")
+    if not YEARS[0] <= int(value.strip()[:4]) <= YEARS[1]:
+        raise InvalidValue(field, f"{value.strip()!r} is not a period between {YEARS[0]} and {YEARS[1]}")
     return value.strip()
 
 
@@ -116,6 +119,8 @@ def check_deadline(value: Any) -> date:
             raise InvalidValue("deadline", f"{value!r} is not a date (YYYY-MM-DD)") from None
     if not isinstance(value, date):
         raise InvalidValue("deadline", "is required (YYYY-MM-DD)")
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise InvalidValue("deadline", f"{value.isoformat()} is not a date between {YEARS[0]} and {YEARS[1]}")
     return value
 
 

@@ -138,6 +138,9 @@ def test_plan_create_edit_history_and_stale_version(app, seeded):
             "actions": "Moduli più brevi.", "status": "active"}
     bad = c.post(f"/workspace/{ROMA}/plans", data={**form, "deadline": "2026-01-01"})
     assert bad.status_code == 400 and 'data-error="deadline"' in bad.get_data(as_text=True)
+    for period in ("0000-Q1", "9999-12", "0000"):  # each was a 500 (no date in year 0 or 10000)
+        bad = c.post(f"/workspace/{ROMA}/plans", data={**form, "baseline_period": period})
+        assert bad.status_code == 400 and 'data-error="baseline_period"' in bad.get_data(as_text=True), period
     other = c.post(f"/workspace/{ROMA}/plans", data={**form, "service_key": "svc-torino-anagrafe"})
     assert other.status_code == 400 and 'data-error="service_key"' in other.get_data(as_text=True)
     r = c.post(f"/workspace/{ROMA}/plans", data=form)

@@ -81,6 +81,9 @@ def test_a_stale_editor_is_refused_instead_of_overwriting(services):
     ({"indicator": "speedy"}, InvalidValue, "indicator"),
     ({"measure": "median"}, InvalidValue, "measure"),
     ({"baseline_period": "2026-13"}, InvalidValue, "baseline_period"),
+    ({"baseline_period": "0000-Q1"}, InvalidValue, "baseline_period"),  # year 0: no date (was a ValueError)
+    ({"baseline_period": "9999-12"}, InvalidValue, "baseline_period"),  # its end's next day is year 10000
+    ({"deadline": "9999-12-31"}, InvalidValue, "deadline"),
     ({"baseline_value": 101}, InvalidValue, "baseline_value"),
     ({"target_value": None}, InvalidValue, "target_value"),
     ({"target_value": "alto"}, InvalidValue, "target_value"),
