@@ -145,4 +145,9 @@ def test_plans_and_their_evaluation(client, seeded):
     assert get(client, "/api/v1/improve/plans/99/evaluation?follow_up=2026-10", "monitoring", tokens).status_code == 404
     same = get(client, "/api/v1/improve/plans/1/evaluation?follow_up=2026-08", "monitoring", tokens)
     assert same.status_code == 400 and "follow_up" in same.get_json()["fields"]
+    for before in ("2026-07", "2026-Q3", "2026"):  # plan 1's baseline is 2026-08: earlier or overlapping
+        r = get(client, f"/api/v1/improve/plans/1/evaluation?follow_up={before}", "monitoring", tokens)
+        assert r.status_code == 400 and "follow_up" in r.get_json()["fields"], before
+    whole = get(client, "/api/v1/improve/plans/1/evaluation?follow_up=2026-10", "monitoring", tokens).get_json()
+    assert whole["follow_up_partial"] is False and whole["follow_up_running"] is False
     assert get(client, "/api/v1/improve/plans?status=done", "monitoring", tokens).status_code == 400

@@ -176,6 +176,25 @@ def test_evaluation_shows_change_ci_verdict_and_trend_without_causal_wording(app
     assert same.status_code == 422 and 'data-refused="follow_up"' in same.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("follow_up", ["2026-07", "2026-Q3", "2026", "2025"])  # baseline 2026-08
+def test_a_follow_up_before_or_overlapping_the_baseline_is_refused(app, seeded, follow_up):
+    c = client_as(app, seeded[1], "entity")
+    r = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up={follow_up}")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'data-refused="follow_up"' in html and "punti</td>" not in html
+    assert "dopo la fine del periodo di riferimento" in html
+
+
+def test_a_running_follow_up_is_flagged_as_partial(app, seeded):
+    from warehouse.periods import today_rome
+    c = client_as(app, seeded[1], "entity")
+    running = today_rome().strftime("%Y-%m")
+    html = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up={running}").get_data(as_text=True)
+    assert 'data-partial="follow_up"' in html and "Periodo in corso: dati parziali" in html
+    whole = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True)
+    assert 'data-partial="follow_up"' not in whole
+
+
 def test_pages_speak_english(app, seeded):
     c = client_as(app, seeded[1], "entity")
     c.get("/lang/en")

@@ -48,6 +48,8 @@ EN = {
     "Il confronto descrive una variazione tra due periodi: non dice che sia dovuta alle azioni del piano.":
         "The comparison describes a change between two periods: it does not say the plan's actions caused it.",
     "il periodo di verifica coincide con quello di riferimento.": "the follow-up period is the baseline period.",
+    "il periodo di verifica deve iniziare dopo la fine del periodo di riferimento: è precedente o si sovrappone.":
+        "the follow-up period must begin after the baseline period ends: it is earlier or overlaps it.",
     "nessuna risposta": "no answers", "dato oscurato": "suppressed figure",
     "Valuta": "Evaluate", "Modifica": "Edit", "Fattori": "Drivers", "Torna ai piani": "Back to the plans",
     "metodo del test": "test method", "(AAAA-MM, AAAA-Qn, AAAA)": "(YYYY-MM, YYYY-Qn, YYYY)",

@@ -97,6 +97,25 @@ def _published(con, indicator: str, dim: str, code: str, period: str) -> dict[st
     return {"n": _count(r["n"]), "top2": top2, "mean": mean, "sd": sd, "published": top2 is not None}
 
 
+def follow_up_problem(baseline: str, follow_up: str) -> str | None:
+    """Why ``follow_up`` cannot be compared with ``baseline`` (English; the page translates), or None:
+    it must begin after the baseline ends — the same, an earlier or an overlapping period would compare
+    a period with itself or backwards, and the interval of the change assumes independent samples."""
+    b_last = periods.months(baseline, "baseline_period")[1]
+    f_first = periods.months(follow_up, "follow_up")[0]
+    if follow_up == baseline:
+        return "the follow-up period is the baseline period."
+    if f_first <= b_last:
+        return (f"the follow-up period {follow_up} must begin after the baseline period {baseline} ends "
+                f"({b_last}): it is earlier or overlaps it.")
+    return None
+
+
+def follow_up_coverage(con, follow_up: str) -> dict[str, Any]:
+    """Whether the follow-up period is shown whole (:func:`warehouse.cube.coverage`)."""
+    return cube.coverage(follow_up, cube.first_data_month(con))
+
+
 def _monthly(con, indicator: str, dim: str, code: str, start: str, end: str) -> list[dict[str, Any]]:
     cut = cube.Cut(indicator=indicator, filters={dim: [code]}, freq="M", start=start, end=end).validate()
     df = cube.table(con, cut, Protection.from_settings(_settings()))
@@ -210,9 +229,11 @@ def evaluation_view(plan_id: int):
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         plan = _plan(s, plan_id)
     cur = plan["versions"][-1]
-    if follow_up == cur["baseline_period"]:
-        raise QueryError("follow_up", "the follow-up period is the baseline period.")
+    problem = follow_up_problem(cur["baseline_period"], follow_up)
+    if problem:
+        raise QueryError("follow_up", problem)
     con = _con()
+    cov = follow_up_coverage(con, follow_up)
     cells = {}
     for name, period in (("baseline", cur["baseline_period"]), ("follow_up", follow_up)):
         cell = _published(con, cur["indicator"], "service", plan["service_key"], period)
@@ -229,5 +250,6 @@ def evaluation_view(plan_id: int):
     return jsonify({"plan": {k: plan[k] for k in ("plan_id", "service_key", "version")}, "indicator": cur["indicator"],
                     "measure": cur["measure"], "baseline_period": cur["baseline_period"], "follow_up_period": follow_up,
                     "target_value": cur["target_value"],
+                    "follow_up_partial": cov["partial"], "follow_up_running": cov["running"],
                     "target_reached": change.follow_up >= cur["target_value"],
                     "change": change.to_dict(), "sentence": change.sentence(lang), "lang": lang})

@@ -18,7 +18,8 @@ from registry.models import Service
 from .. import drivers, evaluation, priorities
 from .data import Chart
 from .i18n import gettext as _, lang
-from .improve_api import _freq, _monthly, _published
+from .data import partial_note
+from .improve_api import _freq, _monthly, _published, follow_up_coverage, follow_up_problem
 
 QUAD_COLORS = {"improve_first": "#d9364f", "keep_up": "#008055", "low_priority": "#5c6f82",
                "possible_overkill": "#a66300", None: "#17324d"}
@@ -123,9 +124,14 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
     _freq(follow_up, "follow_up")
     d = {"p": p, "follow_up": follow_up, "refused": None, "change": None, "trend": None, "trend_refused": None,
          "chart": None}
+    d["partial_note"] = partial_note(follow_up_coverage(con, follow_up))  # a running follow-up: partial data
     try:
         if follow_up == cur["baseline_period"]:
             raise evaluation.EvaluationError("follow_up", _("il periodo di verifica coincide con quello di riferimento."))
+        if follow_up_problem(cur["baseline_period"], follow_up):
+            raise evaluation.EvaluationError("follow_up", _(
+                "il periodo di verifica deve iniziare dopo la fine del periodo di riferimento: è precedente o "
+                "si sovrappone."))
         cells = {}
         for name, period in (("baseline", cur["baseline_period"]), ("follow_up", follow_up)):
             cell = _published(con, cur["indicator"], "service", p["service_key"], period)
