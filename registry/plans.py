@@ -25,7 +25,7 @@ import io
 import json
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -146,8 +146,74 @@ def check_owner(value: Any) -> str:
     return value
 
 
-def _content(service: Service, fields: dict[str, Any]) -> dict[str, Any]:
-    """The validated content of a version (every field of :data:`CONTENT`)."""
+Published = Callable[[str, str, str, str], "float | None"]
+"""``published(service_key, indicator, measure, period)``: the service's published (protected) figure of the
+indicator in that period, in the plan's measure, or None (no answers, or suppressed)."""
+_KEY = ("indicator", "measure", "baseline_period")
+
+
+def today_rome() -> date:
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Rome")).date()
+
+
+def _month_index(period: str, last: bool) -> int:
+    year = int(period[:4])
+    if len(period) == 4:
+        month = 12 if last else 1
+    elif "Q" in period:
+        month = 3 * int(period[-1]) - (0 if last else 2)
+    else:
+        month = int(period[5:7])
+    return year * 12 + month - 1
+
+
+def _checked_against_data(service_key: str, out: dict[str, Any], published: Published, today: date,
+                          old: dict[str, Any] | None) -> None:
+    """The checks a plan needs the published data and today's date for (``out`` is updated):
+
+    - the baseline period has ended (not future nor running: its figure would still move);
+    - the baseline value is the published figure of the baseline period — filled in, and a different
+      value given is refused (an echo of the old value, when the period/indicator/measure changed, is
+      replaced);
+    - the target is an improvement on it (every score indicator is "higher is better");
+    - a new or changed deadline is not already past."""
+    period, now = out["baseline_period"], today.year * 12 + today.month - 1
+    if old is None or any(out[k] != old[k] for k in _KEY) or old.get("baseline_value") is None:
+        if _month_index(period, last=False) > now:
+            raise InvalidValue("baseline_period", f"{period} is in the future: the baseline is a period with data")
+        if _month_index(period, last=True) >= now:
+            raise InvalidValue("baseline_period", f"{period} has not ended yet: its figure is still partial")
+        value = published(service_key, out["indicator"], out["measure"], period)
+        if value is None:
+            raise NotAllowed("baseline_period", f"{period} has no published figure of {out['indicator']} for this "
+                                                f"service (no answers, or suppressed)")
+        value = round(float(value), 1)
+        given = out["baseline_value"]
+        echo = old is not None and given is not None and given == old.get("baseline_value")
+        if given is not None and not echo and abs(given - value) > 0.05:
+            raise InvalidValue("baseline_value", f"{given:g} is not the published figure of {period}, "
+                                                 f"{value:g}: leave it empty, it is filled in")
+        out["baseline_value"] = value
+    elif out["baseline_value"] is None:
+        out["baseline_value"] = old["baseline_value"]  # not given: kept (it is the system's)
+    elif out["baseline_value"] != old["baseline_value"]:
+        raise InvalidValue("baseline_value", f"{out['baseline_value']:g} is not the published figure of "
+                                             f"{period}, {old['baseline_value']:g}: it is not edited")
+    changed = old is None or out["target_value"] != old["target_value"] or out["baseline_value"] != old["baseline_value"]
+    if changed and out["target_value"] <= out["baseline_value"]:
+        raise InvalidValue("target_value", f"{out['target_value']:g} is not an improvement on the baseline "
+                                           f"{out['baseline_value']:g} (higher is better)")
+    if (old is None or out["deadline"] != old["deadline"]) and out["deadline"] < today:
+        raise InvalidValue("deadline", f"{out['deadline'].isoformat()} is already past")
+
+
+def _content(service: Service, fields: dict[str, Any], published: Published | None = None,
+             today: date | None = None, old: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The validated content of a version (every field of :data:`CONTENT`). With ``published``, the
+    baseline value comes from the data and the checks of :func:`_checked_against_data` apply; ``old``
+    is the current content when editing."""
     unknown = sorted(set(fields) - set(CONTENT))
     if unknown:
         raise InvalidValue(unknown[0], "is not a field of a plan")
@@ -165,6 +231,8 @@ def _content(service: Service, fields: dict[str, Any]) -> dict[str, Any]:
     if out["deadline"] <= period_end(out["baseline_period"]):
         raise InvalidValue("deadline", f"{out['deadline'].isoformat()} is not after the baseline period "
                                        f"{out['baseline_period']}")
+    if published is not None:
+        _checked_against_data(service.key, out, published, today or today_rome(), old)
     return out
 
 
@@ -234,13 +302,17 @@ def list_plans(session: Session, *, entity_ipa: str | None = None, service_key: 
 def add_plan(session: Session, *, actor: str, service_key: str, indicator: str, baseline_period: str,
              target_value: float, deadline: date | str, actions: str, owner: str, measure: str = "top2",
              baseline_value: float | None = None, status: str = "active", scope_entity: str | None = None,
-             context: str | None = None) -> ImprovementPlan:
-    """Record a new plan (version 1) for ``service_key``."""
+             context: str | None = None, published: Published | None = None,
+             today: date | None = None) -> ImprovementPlan:
+    """Record a new plan (version 1) for ``service_key``. With ``published`` (the service's published
+    figures), the baseline value is the published one and the target must improve on it; the
+    baseline period must have ended and the deadline must not be past (``today``, default Rome's)."""
     actor = audit.check_actor(actor)
     svc = _service(session, service_key, scope_entity)
     content = _content(svc, {"indicator": indicator, "measure": measure, "baseline_period": baseline_period,
                              "baseline_value": baseline_value, "target_value": target_value, "deadline": deadline,
-                             "actions": actions, "owner": owner, "status": status})
+                             "actions": actions, "owner": owner, "status": status},
+                       published, today)
     now = utcnow()
     plan = ImprovementPlan(service_key=svc.key, version=1, created_at=now, created_by=actor)
     session.add(plan)
@@ -254,9 +326,11 @@ def add_plan(session: Session, *, actor: str, service_key: str, indicator: str, 
 
 
 def update_plan(session: Session, plan_id: Any, *, actor: str, expected_version: int | None = None,
-                scope_entity: str | None = None, context: str | None = None, **changes: Any) -> ImprovementPlan:
+                scope_entity: str | None = None, context: str | None = None, published: Published | None = None,
+                today: date | None = None, **changes: Any) -> ImprovementPlan:
     """A new version of the plan with ``changes`` applied to the current content (any of
-    :data:`CONTENT`); nothing is written when nothing changes."""
+    :data:`CONTENT`); nothing is written when nothing changes. ``published``/``today``: as
+    :func:`add_plan` (the baseline is re-read only when its period, indicator or measure change)."""
     actor = audit.check_actor(actor)
     plan = get_plan(session, plan_id, scope_entity=scope_entity)
     if expected_version is not None and expected_version != plan.version:
@@ -268,7 +342,8 @@ def update_plan(session: Session, plan_id: Any, *, actor: str, expected_version:
     if unknown:
         raise InvalidValue(unknown[0], "is not a field of a plan")
     merged.update(changes)
-    content = _content(session.get(Service, plan.service_key), merged)
+    content = _content(session.get(Service, plan.service_key), merged, published, today,
+                       {name: getattr(old, name) for name in CONTENT})
     if all(content[name] == getattr(old, name) for name in CONTENT):
         return plan
     now = utcnow()

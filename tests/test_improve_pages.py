@@ -134,7 +134,7 @@ def test_plan_create_edit_history_and_stale_version(app, seeded):
     c = client_as(app, seeded[1], "entity")
     html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
     form = {"csrf_token": _csrf(html), "service_key": SERVICE, "indicator": "satisfaction", "measure": "top2",
-            "baseline_period": "2026-09", "target_value": "70", "deadline": "2027-12-31", "owner": "Ufficio",
+            "baseline_period": "2026-09", "target_value": "85", "deadline": "2027-12-31", "owner": "Ufficio",
             "actions": "Moduli più brevi.", "status": "active"}
     bad = c.post(f"/workspace/{ROMA}/plans", data={**form, "deadline": "2026-01-01"})
     assert bad.status_code == 400 and 'data-error="deadline"' in bad.get_data(as_text=True)
@@ -147,9 +147,9 @@ def test_plan_create_edit_history_and_stale_version(app, seeded):
     assert r.status_code == 303
     url = r.headers["Location"]
     pid = int(url.rsplit("/", 1)[1])
-    edit = {k: v for k, v in form.items() if k != "service_key"} | {"version": "1", "target_value": "75"}
+    edit = {k: v for k, v in form.items() if k != "service_key"} | {"version": "1", "target_value": "88"}
     assert c.post(url, data=edit).status_code == 303
-    stale = c.post(url, data={**edit, "target_value": "80"})  # still version 1: edited meanwhile
+    stale = c.post(url, data={**edit, "target_value": "90"})  # still version 1: edited meanwhile
     assert stale.status_code == 409 and 'data-error="version"' in stale.get_data(as_text=True)
     page = c.get(url).get_data(as_text=True)
     assert 'data-version="2"' in page and 'data-version="1"' in page and 'data-version="3"' not in page
@@ -157,8 +157,41 @@ def test_plan_create_edit_history_and_stale_version(app, seeded):
         audit = [a.action for a in s.query(AuditEntry).filter_by(object_type="plan", object_key=str(pid))]
     assert audit == ["create", "update"]
     exported = c.get(f"/workspace/{ROMA}/plans.csv").get_data(as_text=True)
-    assert any(r["plan_id"] == str(pid) and r["target_value"] == "75.0" for r in csv.DictReader(io.StringIO(exported)))
+    assert any(r["plan_id"] == str(pid) and r["target_value"] == "88.0" for r in csv.DictReader(io.StringIO(exported)))
     assert "svc-torino" not in exported and "svc-torino" not in c.get(f"/workspace/{ROMA}/plans.json").get_data(as_text=True)
+
+
+def test_the_baseline_value_is_the_published_figure_and_the_target_must_improve_on_it(app, seeded):
+    """Baseline 2026-09's published positive share is about 76 (the protected cube); 90 was stored as
+    given while the evaluation used the cube, and a target below the baseline was accepted."""
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    assert re.search(r'id="p-baseline_value"[^>]*readonly', html)
+    form = {"csrf_token": _csrf(html), "service_key": SERVICE, "indicator": "satisfaction", "measure": "top2",
+            "baseline_period": "2026-09", "target_value": "85", "deadline": "2027-12-31", "owner": "Ufficio",
+            "actions": "Tempi più brevi.", "status": "active"}
+    refusals = [({"baseline_value": "90"}, "baseline_value", "non è il dato pubblicato"),
+                ({"target_value": "50"}, "target_value", "non è un miglioramento"),
+                ({"baseline_value": "95"}, "baseline_value", "non è il dato pubblicato"),
+                ({"baseline_period": "2027-03"}, "baseline_period", "è nel futuro"),
+                ({"baseline_period": "2025-01"}, "baseline_period", "non ha un dato pubblicato"),
+                ({"deadline": "2026-11-30"}, "deadline", "è già passata"),
+                ({"target_value": "settanta"}, "target_value", "«settanta» non è un numero.")]
+    for change, field, words in refusals:
+        r = c.post(f"/workspace/{ROMA}/plans", data={**form, **change})
+        body = r.get_data(as_text=True)
+        assert r.status_code == 400 and f'data-error="{field}"' in body and words in body, (change, body[-3000:])
+        assert f"{field}: " not in body  # the field is named once, by the form
+    r = c.post(f"/workspace/{ROMA}/plans", data=form)  # no baseline value: the system fills it in
+    assert r.status_code == 303
+    pid = r.headers["Location"].rsplit("/", 1)[1]
+    rows = {row["plan_id"]: row for row in csv.DictReader(io.StringIO(c.get(f"/workspace/{ROMA}/plans.csv").get_data(as_text=True)))}
+    baseline = rows[pid]["baseline_value"]
+    ev = c.get(f"/workspace/{ROMA}/plans/{pid}/evaluation?follow_up=2026-10").get_data(as_text=True)
+    shown = re.search(r'data-col="baseline">([\d,]+)', ev).group(1)
+    assert float(shown.replace(",", ".")) == float(baseline)  # the plan's baseline is the evaluation's baseline
+    again = c.post(f"/workspace/{ROMA}/plans", data={**form, "baseline_value": baseline.replace(".", ",")})
+    assert again.status_code == 303  # the published value itself may be given
 
 
 def test_evaluation_shows_change_ci_verdict_and_trend_without_causal_wording(app, seeded):

@@ -27,6 +27,8 @@ EN = {
     "Tipo di servizio": "Service type", "Piani di miglioramento": "Improvement plans",
     "Nuovo piano": "New plan", "Piano di miglioramento": "Improvement plan", "Registra il piano": "Record the plan", "Salva una nuova versione": "Save a new version",
     "Indicatore": "Indicator", "Misura": "Measure", "Periodo di riferimento": "Baseline period",
+    "Compilato dal sistema: il dato pubblicato del servizio nel periodo di riferimento.":
+        "Filled in by the system: the service's published figure in the baseline period.",
     "Valore di riferimento": "Baseline value", "Obiettivo": "Target", "Scadenza": "Deadline",
     "Azioni": "Actions", "Responsabile del piano": "Plan owner", "Stato": "Status", "Versione": "Version",
     "Storico delle versioni": "Version history", "Modificato da": "Changed by", "Quando": "When",

@@ -22,6 +22,7 @@ to roles with ``exports``. Refusals are shown with their reason (HTTP 422), neve
 from __future__ import annotations
 
 import io
+import re
 
 from flask import Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
@@ -158,6 +159,62 @@ def _form_values() -> dict:
     return out
 
 
+def _published_baseline(service_key: str, indicator: str, measure: str, period: str) -> float | None:
+    """The published (protected) figure a plan's baseline value must be (:mod:`registry.plans`)."""
+    from .improve_api import _published
+
+    cell = _published(_con(), indicator, "service", service_key, period)
+    if cell is None or not cell["published"]:
+        return None
+    return cell["top2"] if measure == "top2" else cell["mean"]
+
+
+_PLAN_IT = [  # registry.plans' problems (English) in Italian, for the plan forms
+    (r"is required.*", "è obbligatorio."),
+    (r"(.+) is not a number", "{0} non è un numero."),
+    (r"(\S+) is outside 0–100.*", "{0} è fuori dall'intervallo 0–100 (quote in % o punteggi 0–100)."),
+    (r"(.+) is not a period \(.*", "{0} non è un periodo (AAAA-MM, AAAA-Qn o AAAA)."),
+    (r"(.+) is not a period between (\d+) and (\d+)", "{0} non è un periodo tra il {1} e il {2}."),
+    (r"(.+) is not a date between (\d+) and (\d+)", "{0} non è una data tra il {1} e il {2}."),
+    (r"(.+) is not a date \(.*", "{0} non è una data (AAAA-MM-GG)."),
+    (r"(\S+) is not after the baseline period (\S+)", "{0} non è dopo il periodo di riferimento {1}."),
+    (r"(\S+) is in the future.*", "{0} è nel futuro: il riferimento è un periodo con dati."),
+    (r"(\S+) has not ended yet.*", "{0} non è ancora concluso: il suo dato è parziale."),
+    (r"(\S+) has no published figure.*", "{0} non ha un dato pubblicato per questo servizio (nessuna risposta, "
+                                          "o dato oscurato)."),
+    (r"(\S+) is not the published figure of (\S+), (\S+): leave.*",
+     "{0} non è il dato pubblicato di {1}, {2}: lasciare vuoto, lo compila il sistema."),
+    (r"(\S+) is not the published figure of (\S+), (\S+): it is.*",
+     "{0} non è il dato pubblicato di {1}, {2}: non si modifica."),
+    (r"(\S+) is not an improvement on the baseline (\S+).*",
+     "{0} non è un miglioramento rispetto al valore di riferimento {1} (più alto è meglio)."),
+    (r"(\S+) is already past", "{0} è già passata."),
+    (r"no service (.+)", "nessun servizio {0} di questo ente."),
+    (r"plan \d+ is at version.*", "il piano è stato modificato nel frattempo: ricaricalo e modificalo di nuovo."),
+    (r"the questionnaire of service .* does not measure (.+)", "il questionario del servizio non rileva {0}."),
+    (r"contains control characters", "contiene caratteri di controllo."),
+    (r"is (\d+) characters long, at most (\d+) allowed", "è lungo {0} caratteri, al massimo {1}."),
+]
+
+
+def _plan_error(exc: RegistryError) -> dict:
+    """A plan form's refusal: the field, and the problem in the page's language (the field is named
+    once, by the form)."""
+    from .i18n import lang
+
+    message = exc.problem
+    if lang() != "en":
+        for pattern, it in _PLAN_IT:
+            if m := re.fullmatch(pattern, exc.problem, re.S):
+                message = it.format(*[f"«{g[1:-1]}»" if len(g) > 1 and g[0] == g[-1] == "'" else g
+                                      for g in m.groups()])
+                break
+        else:
+            message = {"indicator": "non è un indicatore di questo elenco.", "measure": "non è una misura ammessa.",
+                       "status": "non è uno stato ammesso."}.get(exc.field, message)
+    return {"field": exc.field, "message": message}
+
+
 def _entity_and_services(s, ipa: str) -> tuple[str, list[Service]]:
     e = s.get(Entity, ipa)
     if e is None:
@@ -176,13 +233,13 @@ def plans(ipa: str):
             with session_scope(_factory()) as s:
                 key = request.form.get("service_key", "")
                 plan = plan_ops.add_plan(s, actor=g.user.actor, service_key=key, scope_entity=ipa,
-                                         context=f"console {request.path}",
+                                         context=f"console {request.path}", published=_published_baseline,
                                          **{k: v for k, v in form.items() if k != "status" or v})
                 pid = plan.id
             flash("Piano registrato.", "success")
             return redirect(url_for("improve.plan", ipa=ipa, plan_id=pid), 303)
         except RegistryError as exc:
-            error = {"field": exc.field, "message": str(exc)}
+            error = _plan_error(exc)
             form["service_key"] = request.form.get("service_key", "")
     with session_scope(_factory()) as s:
         name, services = _entity_and_services(s, ipa)
@@ -234,13 +291,13 @@ def plan(ipa: str, plan_id: int):
         try:
             with session_scope(_factory()) as s:
                 plan_ops.update_plan(s, plan_id, actor=g.user.actor, expected_version=expected, scope_entity=ipa,
-                                     context=f"console {request.path}", **form)
+                                     context=f"console {request.path}", published=_published_baseline, **form)
             flash("Piano aggiornato.", "success")
             return redirect(url_for("improve.plan", ipa=ipa, plan_id=plan_id), 303)
         except NotFound:
             abort(404)
         except RegistryError as exc:
-            error, status = {"field": exc.field, "message": str(exc)}, 409 if exc.field == "version" else 400
+            error, status = _plan_error(exc), 409 if exc.field == "version" else 400
     with session_scope(_factory()) as s:
         p = _plan_detail(s, ipa, plan_id)
     return render_template("improve_plan.html", ipa=ipa, p=p, form=form or p["current"], error=error,
