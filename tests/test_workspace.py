@@ -154,3 +154,55 @@ def test_the_cli_issues_an_entity_token_scoped_to_one_entity(seeded):
     c = create_app(seeded[0]).test_client()
     assert get(c, secret, f"/api/v1/workspace/{MILANO}").status_code == 200
     assert get(c, secret, f"/api/v1/workspace/{ROMA}").status_code == 403
+
+
+def test_no_benchmark_when_fewer_than_three_entities_contribute(client, seeded):
+    """previdenza.domanda-prestazione has two entities (INPS, INAIL): INPS's "national benchmark"
+    would be INAIL's figure."""
+    ws = get(client, seeded[1]["admin"], "/api/v1/workspace/inps").json
+    pos = next(p for p in ws["position"] if p["service_type"] == "previdenza.domanda-prestazione")
+    assert pos["benchmark"] is None and pos["benchmark_reason"] == "too_few_units" and pos["flag"] is None
+    assert pos["value"] is not None  # the entity's own figure is still shown
+    assert not any(c["id"] == "funnel-previdenza.domanda-prestazione" and c["rows"][0]["benchmark"] is not None
+                   for c in ws["charts"])
+    html = get(client, seeded[1]["admin"], "/workspace/inps").get_data(as_text=True)
+    assert 'data-reason="too_few_units"' in html and "meno di 3 enti" in html
+
+
+def test_the_position_uses_the_chosen_period_and_the_page_states_it(client, seeded):
+    admin, entity = seeded[1]["admin"], seeded[1]["entity"]
+    ws = get(client, entity, f"/api/v1/workspace/{ROMA}?freq=Q&period=2026-Q3").json
+    pos = ws["position"][0]
+    cmp = get(client, admin, "/api/v1/compare?service_type=anagrafe.certificati&freq=Q&period=2026-Q3").json
+    own = next(u for u in cmp["units"] if u["entity"] == ROMA)
+    assert (pos["period"], pos["n"], pos["benchmark"]["value"]) == ("2026-Q3", own["n"], cmp["benchmark"]["value"])
+    assert ws["per"]["period"] == "2026-Q3"
+    html = get(client, entity, f"/workspace/{ROMA}?freq=Q&period=2026-Q3").get_data(as_text=True)
+    assert 'class="period-stated" data-period="2026-Q3"' in html
+
+
+@pytest.fixture(scope="module")
+def rating_only(tmp_path_factory):
+    """The workspace data plus a Roma service whose questionnaire (Designers Italia stars) does not
+    ask satisfaction."""
+    from registry import connect, ops, session_scope
+    from tests.warehouse_rows import response, write
+
+    root = tmp_path_factory.mktemp("workspace-rating")
+    settings, tokens = build_workspace(root)
+    with session_scope(connect(settings.database_url)) as s:
+        ops.add_service(s, actor="test", key="svc-roma-tari", entity_ipa=ROMA, name="Pagamento TARI",
+                        service_type="tributi.pagamento", questionnaire_id="di-rating-servizio")
+    write(root, [response(period="2026-10", entity=ROMA, service="svc-roma-tari", service_type="tributi.pagamento",
+                          questionnaire="di-rating-servizio", ease=4) for _ in range(12)])
+    return create_app(settings).test_client(), tokens
+
+
+def test_an_indicator_the_questionnaire_does_not_ask_is_not_collected_not_suppressed(rating_only):
+    client, tokens = rating_only
+    ws = get(client, tokens["entity"], f"/api/v1/workspace/{ROMA}?indicator=satisfaction").json
+    pos = next(p for p in ws["position"] if p["service_type"] == "tributi.pagamento")
+    assert pos["collected"] is False and pos["conf_status"] is None and pos["benchmark_reason"] == "not_collected"
+    html = get(client, tokens["entity"], f"/workspace/{ROMA}?indicator=satisfaction").get_data(as_text=True)
+    row = html[html.index('<tr data-type="tributi.pagamento"'):].split("</tr>")[0]
+    assert "non rilevato" in row and "oscurato" not in row

@@ -198,8 +198,11 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> di
     service_rows = [{**s, "cell": cell(svc[s["key"]]) if s["key"] in svc else None,
                      "collected": not s.get("questionnaire") or s["questionnaire"] in asked} for s in services]
     charts += breakdown(con, settings, indicator, {"entity": [ipa]}, per)
+    # the types none of whose services (in the registry) has a questionnaire asking the indicator
+    not_asked = {t for t in types if (of := [s for s in service_rows if s["service_type"] == t])
+                 and not any(s["collected"] for s in of)}
     return {"ipa": ipa, "indicator": indicator, "indicator_label": indicator_label(indicator), "per": per,
-            "services": service_rows, "charts": charts, "types": types}
+            "services": service_rows, "charts": charts, "types": types, "types_not_asked": not_asked}
 
 
 __all__ = ["SHARE_COLUMNS", "entity_page", "service_type_page", "service_types_list"]

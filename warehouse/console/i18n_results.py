@@ -9,6 +9,10 @@ EN = {
     "Verifica la mia pagina": "Check my page", "Verifica ora": "Check now",
     "Posizione rispetto al benchmark nazionale (stesso tipo di servizio)":
         "Position against the national benchmark (same service type)",
+    "nessun benchmark: meno di 3 enti con risposte per questo tipo di servizio nel periodo":
+        "no benchmark: fewer than 3 entities answered for this service type in the period",
+    "non rilevato: i questionari dei servizi non pongono questa domanda":
+        "not collected: the services' questionnaires do not ask this question",
     "Enti confrontati": "Entities compared", "Cosa è andato bene": "What went well",
     "Cosa non è andato bene": "What went wrong", "Motivo": "Reason",
     "chiarezza delle indicazioni": "clarity of the information", "completezza": "completeness",

@@ -51,9 +51,12 @@ def summary(ipa: str) -> dict:
     name, services = _entity(ipa)
     con, settings = _con()
     page = data_units.entity_page(con, settings, request.args, lang(), ipa, services)
-    position = wd.position(con, settings, ipa, page["types"], page["indicator"])
+    per = page["per"]
+    position = wd.position(con, settings, ipa, page["types"], page["indicator"], freq=per["freq"],
+                           period=per["period"], not_asked=page["types_not_asked"])
     return {"ipa": ipa, "name": name, "indicator": page["indicator"], "services": page["services"],
-            "charts": page["charts"] + [wd.funnel_chart(p, ipa) for p in position]
+            "per": {k: per[k] for k in ("freq", "period", "note", "partial", "partial_note")},
+            "charts": page["charts"] + [wd.funnel_chart(p, ipa) for p in position if p["collected"]]
             + wd.service_trends(con, settings, ipa, services, page["indicator"]),
             "position": position, "reasons": wd.reasons(con, settings, ipa)}
 
@@ -74,7 +77,8 @@ def _csv_url(ipa: str):
 @bp.get("/workspace/<ipa>")
 @require_entity
 def page(ipa: str):
-    return render_template("workspace.html", d=summary(ipa), page="workspace", csv_url=_csv_url(ipa))
+    return render_template("workspace.html", d=summary(ipa), page="workspace", csv_url=_csv_url(ipa),
+                           benchmark_reasons=wd.BENCHMARK_REASONS)
 
 
 @bp.get("/workspace/<ipa>/csv/<chart>")

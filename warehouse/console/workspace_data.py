@@ -33,27 +33,62 @@ MAX_CSV_COMMENTS = 50_000  # rows in a CSV download
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$|^\d{4}-Q[1-4]$|^\d{4}$")
 
 
-def position(con, settings, ipa: str, types: list[str], indicator: str, measure: str = "positive_share") -> list[dict[str, Any]]:
-    """Per service type of the entity: the national benchmark, the entity's published value, n, funnel
-    flag and EB rank among the type's entities, and the funnel limits (for the plot)."""
+MIN_BENCHMARK_UNITS = 3  # fewer entities: the "national" benchmark would be one or two others' figures
+
+
+def position(con, settings, ipa: str, types: list[str], indicator: str, measure: str = "positive_share", *,
+             freq: str = "M", period: str | None = None, not_asked: set[str] = frozenset()) -> list[dict[str, Any]]:
+    """Per service type of the entity, in the page's period (``freq``, ``period``; default the latest
+    period at ``freq``): the national benchmark, the entity's published value, n, funnel flag and EB
+    rank among the type's entities, and the funnel limits (for the plot).
+
+    The benchmark, flag, rank and funnel are withheld (``benchmark_reason`` says why) when fewer than
+    :data:`MIN_BENCHMARK_UNITS` entities contribute to it. ``not_asked``: the types whose services'
+    questionnaires do not ask ``indicator`` — shown as not collected, not as suppressed."""
     out = []
     protection = Protection.from_settings(settings)
+    if period is None:
+        period, _complete = cube.latest_period(con, freq)
     for t in types:
-        period, _complete = cube.latest_period(con, "M")  # as the API: the latest complete period, not all pooled
-        cut = cube.Cut(indicator=indicator, filters={"service_type": [t]}, start=period, end=period).validate()
+        row = {"service_type": t, "label": data.type_label(t, "it"), "period": period, "freq": freq,
+               "benchmark": None, "benchmark_reason": None, "value": None, "n": None, "flag": None, "rank": None,
+               "units": 0, "collected": t not in not_asked, "conf_status": None, "obs_status": None,
+               "funnel": {k: [] for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")}}
+        out.append(row)
+        if not row["collected"]:
+            row["benchmark_reason"] = "not_collected"
+            continue
+        if period is None:
+            row["benchmark_reason"] = "no_data"
+            continue
+        cut = cube.Cut(indicator=indicator, filters={"service_type": [t]}, freq=freq, start=period,
+                       end=period).validate()
         try:
             body = compare(con, cut, measure=measure, level="entity", protection=protection)
         except NotComparable:  # a mean over scales or instruments (issue 13): the comparable share instead
             body = compare(con, cut, measure="positive_share", level="entity", protection=protection)
         own = next((u for u in body["units"] if u["entity"] == ipa), None)
+        contributing = len(body["units"])
+        row.update(value=data.num((own or {}).get("value")), n=(own or {}).get("n"),
+                   units=sum(1 for u in body["units"] if u["value"] is not None), contributing=contributing,
+                   conf_status=(own or {}).get("conf_status"), obs_status=(own or {}).get("obs_status"))
+        if own is None:
+            row["benchmark_reason"] = "no_own_data"
+        if contributing < MIN_BENCHMARK_UNITS:
+            row["benchmark_reason"] = "too_few_units"
+            continue
         f = body.get("funnel") or {}
-        out.append({"service_type": t, "label": data.type_label(t, "it"), "benchmark": body.get("benchmark"),
-                    "value": data.num((own or {}).get("value")), "n": (own or {}).get("n"),
-                    "flag": (own or {}).get("flag"), "rank": (own or {}).get("rank"),
-                    "units": sum(1 for u in body["units"] if u["value"] is not None),
-                    "conf_status": (own or {}).get("conf_status", "A"), "obs_status": (own or {}).get("obs_status", "Q"),
-                    "funnel": {k: f.get(k, []) for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")}})
+        row.update(benchmark=body.get("benchmark"), flag=(own or {}).get("flag"), rank=(own or {}).get("rank"),
+                   funnel={k: f.get(k, []) for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")})
     return out
+
+
+BENCHMARK_REASONS = {
+    "too_few_units": "nessun benchmark: meno di 3 enti con risposte per questo tipo di servizio nel periodo",
+    "not_collected": "non rilevato: i questionari dei servizi non pongono questa domanda",
+    "no_data": "nessun dato nel periodo",
+    "no_own_data": "nessuna risposta dell'ente nel periodo",
+}
 
 
 def funnel_chart(p: dict[str, Any], ipa: str, measure: str = "mean") -> "data.Chart":
