@@ -206,3 +206,23 @@ def test_an_indicator_the_questionnaire_does_not_ask_is_not_collected_not_suppre
     html = get(client, tokens["entity"], f"/workspace/{ROMA}?indicator=satisfaction").get_data(as_text=True)
     row = html[html.index('<tr data-type="tributi.pagamento"'):].split("</tr>")[0]
     assert "non rilevato" in row and "oscurato" not in row
+
+
+def test_the_workspace_charts_plot_and_name_the_positive_share(client, seeded):
+    """The funnel's y axis said "mean" (English, and not what it plots); the per-service trend plotted
+    the mean while its table leads with the positive share."""
+    import json
+    import re
+
+    html = get(client, seeded[1]["entity"], f"/workspace/{ROMA}").get_data(as_text=True)
+    plots = {m.group(1): json.loads(m.group(2)) for m in
+             re.finditer(r'<script type="application/json" id="plot-([^"]+)">(.*?)</script>', html, re.S)}
+    funnel = plots["funnel-anagrafe.certificati"]
+    assert funnel["layout"]["yaxis"]["title"]["text"] == "Quota positiva %"
+    ws = get(client, seeded[1]["entity"], f"/api/v1/workspace/{ROMA}").json
+    pos = ws["position"][0]
+    assert funnel["data"][-1]["y"] == [pos["value"]]  # the point is the compared positive share
+    trend = plots[f"service-{KEYS[ROMA]}"]
+    rows = next(c["rows"] for c in ws["charts"] if c["id"] == f"service-{KEYS[ROMA]}")
+    assert trend["data"][0]["y"] == [r["top2"] for r in rows if r["top2"] is not None]
+    assert trend["layout"]["yaxis"]["title"]["text"] == "Quota positiva %"

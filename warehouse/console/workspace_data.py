@@ -91,9 +91,11 @@ BENCHMARK_REASONS = {
 }
 
 
-def funnel_chart(p: dict[str, Any], ipa: str, measure: str = "mean") -> "data.Chart":
+def funnel_chart(p: dict[str, Any], ipa: str, measure: str = "positive_share") -> "data.Chart":
     """The funnel of one service type with the national benchmark and the entity's own point only
-    (the other entities are not named in a workspace)."""
+    (the other entities are not named in a workspace); the y axis is the measure :func:`position`
+    compared (the positive share unless asked otherwise), titled in the page's language."""
+    ytitle = data._("Quota positiva %") if measure == "positive_share" else data._("Media (0–100)")
     f = p["funnel"]
     bench = (p["benchmark"] or {}).get("value")
     own = [] if p["value"] is None else [p]
@@ -106,7 +108,7 @@ def funnel_chart(p: dict[str, Any], ipa: str, measure: str = "mean") -> "data.Ch
          "name": "Benchmark nazionale", "line": {"color": "#17324d"}},
         {"type": "scatter", "mode": "markers+text", "x": [r["n"] for r in own], "y": [r["value"] for r in own],
          "text": [ipa for _ in own], "textposition": "top center", "name": ipa, "marker": {"color": "#0066cc", "size": 12}}],
-        "layout": {"xaxis": {"title": {"text": "N"}}, "yaxis": {"title": {"text": measure}, "range": [0, 105]}}}
+        "layout": {"xaxis": {"title": {"text": "N"}}, "yaxis": {"title": {"text": ytitle}, "range": [0, 105]}}}
     rows = [{"service_type": p["service_type"], "n": p["n"], "value": p["value"],
              "benchmark": bench, "flag": p["flag"], "obs_status": p["obs_status"], "conf_status": p["conf_status"]}]
     return data.Chart(f"funnel-{p['service_type']}", f"Funnel plot — {p['label']}",
@@ -127,10 +129,12 @@ def service_trends(con, settings, ipa: str, services: list[dict], indicator: str
         rows = by.get(s["key"])
         if not rows:
             continue
-        pub = [r for r in rows if r["mean"] is not None]
+        # the positive share, as the table's first figure (and every other trend of the console)
+        pub = [r for r in rows if r["top2"] is not None]
         plot = {"data": [{"type": "scatter", "mode": "lines+markers", "x": [r["period"] for r in pub],
-                          "y": [r["mean"] for r in pub], "name": s["name"], "line": {"color": "#0066cc"}}],
-                "layout": {"yaxis": {"range": [0, 100]}, "xaxis": {"type": "category"}}}
+                          "y": [r["top2"] for r in pub], "name": s["name"], "line": {"color": "#0066cc"}}],
+                "layout": {"yaxis": {"range": [0, 100], "title": {"text": data._("Quota positiva %")}},
+                           "xaxis": {"type": "category", "title": {"text": data._("Periodo")}}}}
         charts.append(data.Chart(f"service-{s['key']}", s["name"], [("period", "Periodo"), *data.STAT_COLUMNS], rows, plot))
     return charts
 
