@@ -233,3 +233,16 @@ def test_pages_speak_english(app, seeded):
     c.get("/lang/en")
     html = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True)
     assert "Plan evaluation" in html and "Valutazione del piano" not in html
+
+
+def test_plan_history_times_are_rome_time_as_the_comments(app, seeded):
+    from zoneinfo import ZoneInfo
+
+    from registry.plan_models import PlanVersion
+    with session_scope(connect(seeded[0].database_url)) as s:
+        at = s.get(PlanVersion, (1, 1)).at
+    utc = at.strftime("%Y-%m-%d %H:%M")
+    rome = at.replace(tzinfo=at.tzinfo or __import__("datetime").timezone.utc).astimezone(ZoneInfo("Europe/Rome"))
+    html = client_as(app, seeded[1], "entity").get(f"/workspace/{ROMA}/plans/1").get_data(as_text=True)
+    row = html[html.index('<tr data-version="1"'):].split("</tr>")[0]
+    assert rome.strftime("%Y-%m-%d %H:%M") in row and utc not in row

@@ -226,3 +226,18 @@ def test_the_workspace_charts_plot_and_name_the_positive_share(client, seeded):
     rows = next(c["rows"] for c in ws["charts"] if c["id"] == f"service-{KEYS[ROMA]}")
     assert trend["data"][0]["y"] == [r["top2"] for r in rows if r["top2"] is not None]
     assert trend["layout"]["yaxis"]["title"]["text"] == "Quota positiva %"
+
+
+def test_the_tokens_page_shows_rome_time(client, seeded):
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    from registry import connect, session_scope, tokens
+    with session_scope(connect(seeded[0].database_url)) as s:
+        t = next(t for t in tokens.list_tokens(s) if t.entity_ipa == ROMA)
+        at, label = t.created_at, t.label
+    at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    html = get(client, seeded[1]["entity"], f"/workspace/{ROMA}/tokens").get_data(as_text=True)
+    row = html[html.index(f'<th scope="row">{label}</th>'):].split("</tr>")[0]
+    assert at.astimezone(ZoneInfo("Europe/Rome")).strftime("%Y-%m-%d %H:%M") in row
+    assert at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") not in row

@@ -68,6 +68,17 @@ def collector_refusals(url: str, timeout: float = 1.0) -> dict[str, Any]:
     return {"ok": True, "by_reason": rows, "by_service": services, "accepted": int(accepted), "error": ""}
 
 
+def rome_minute(at) -> str:
+    """A stored instant (a datetime; naive ones are UTC, as the registry writes them) as Italian clocks
+    show it, to the minute — as the comments show their times: ``2026-12-01 15:33``."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(ZoneInfo("Europe/Rome")).strftime("%Y-%m-%d %H:%M")
+
+
 def rome_time(epoch: float | None) -> str | None:
     """An instant (seconds since the epoch) as Italian clocks show it: ``2026-10-20 12:00 CEST``."""
     if epoch is None:

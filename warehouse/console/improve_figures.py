@@ -8,14 +8,13 @@ Every performance, baseline, follow-up and monthly figure is read from the prote
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import current_app, g
 
 from registry import session_scope
 from registry.models import Service
 
 from .. import drivers, evaluation, priorities
+from ..periods import today_rome
 from .data import Chart
 from .i18n import gettext as _, lang
 from .data import partial_note
@@ -34,8 +33,8 @@ def _con():
 
 
 def default_period() -> str:
-    """The previous calendar month (what a page shows when no period is given)."""
-    today = date.today()
+    """The previous calendar month in Rome (what a page shows when no period is given)."""
+    today = today_rome()
     return f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}"
 
 

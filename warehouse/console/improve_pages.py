@@ -36,6 +36,7 @@ from ..comparability import QueryError
 from ..csvsafe import csv_writer
 from . import i18n_improve
 from .auth import require, require_entity
+from .data_quality import rome_minute
 from .improve_api import _freq, _unit
 from .improve_figures import default_period as _default_period, drivers_page, evaluation_page
 
@@ -271,7 +272,7 @@ def _plan_detail(s, ipa: str, plan_id: int) -> dict:
     except NotFound:
         abort(404)
     svc = s.get(Service, plan.service_key)
-    history = [{**plan_ops.snapshot(v), "at": v.at.strftime("%Y-%m-%d %H:%M"), "actor": v.actor}
+    history = [{**plan_ops.snapshot(v), "at": rome_minute(v.at), "actor": v.actor}  # Rome time, as the comments
                for v in plan_ops.versions(s, plan.id)]
     return {"plan_id": plan.id, "version": plan.version, "service_key": svc.key, "service_name": svc.name,
             "current": history[-1], "history": list(reversed(history))}

@@ -21,6 +21,7 @@ from registry.models import Entity, Service
 
 from ..csvsafe import csv_writer
 from . import data_units, workspace_data as wd
+from .data_quality import rome_minute
 from .auth import not_found, refuse, require, require_entity
 from .i18n import lang
 
@@ -174,7 +175,7 @@ def entity_tokens(ipa: str):
             flash(str(exc), "error")
     with session_scope(_factory()) as s:
         rows = [{"prefix": t.prefix, "label": t.label, "role": t.role, "manager": t.entity_manager, "active": t.active,
-                 "created_at": t.created_at.strftime("%Y-%m-%d %H:%M"), "current": t.id == g.user.token_id}
+                 "created_at": rome_minute(t.created_at), "current": t.id == g.user.token_id}  # Rome time, as the comments
                 for t in tokens.list_tokens(s) if t.entity_ipa == ipa]
         added = onboarding.added_for(s, ipa)
     return render_template("workspace_tokens.html", ipa=ipa, name=name, rows=rows, created=created, added=added,
