@@ -246,3 +246,24 @@ def test_plan_history_times_are_rome_time_as_the_comments(app, seeded):
     html = client_as(app, seeded[1], "entity").get(f"/workspace/{ROMA}/plans/1").get_data(as_text=True)
     row = html[html.index('<tr data-version="1"'):].split("</tr>")[0]
     assert rome.strftime("%Y-%m-%d %H:%M") in row and utc not in row
+
+
+def _visible(html):
+    """The page's text without tags and attributes (codes in data-* attributes are for machines)."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_refusals_on_italian_pages_are_in_italian(app, seeded):
+    c = client_as(app, seeded[1], "entity")
+    ev = _visible(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-09").get_data(as_text=True))
+    assert "servono almeno tre mesi" in ev and "a trend needs" not in ev  # two months: no trend
+    dr = c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers?period=2026-08")  # aspects not asked there
+    assert dr.status_code == 422
+    html = dr.get_data(as_text=True)
+    section = html[html.index("data-refused="):].split("</section>")[0]
+    text = _visible(section[section.index(">") + 1:])
+    assert "Motivo tecnico" not in text and not re.search(r"\b[a-z]+_[a-z_]+\b", text)  # no codes
+    assert "domanda non posta" in text and "(chiarezza, rapidità" in text
+    c.get("/lang/en")
+    en = _visible(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-09").get_data(as_text=True))
+    assert "a trend needs at least three months" in en

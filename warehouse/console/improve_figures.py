@@ -32,6 +32,25 @@ def _con():
     return current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
 
 
+TREND_IT = {  # warehouse.evaluation.trend's refusals, for Italian pages
+    "a trend needs at least three months with answers.":
+        "servono almeno tre mesi con risposte pubblicate per stimare una tendenza.",
+    "every answer is positive (or none is): the trend cannot be estimated.":
+        "tutte le risposte sono positive (o nessuna lo è): la tendenza non si può stimare.",
+}
+REFUSAL_CODES_IT = {"too_few_responses": "risposte insufficienti", "items_not_asked": "domanda non posta",
+                    "no_variance": "risposte senza variabilità", "invalid_parameter": "parametro non valido"}
+FIELDS_IT = {"n": "numero di risposte", "satisfaction": "soddisfazione", "ease": "facilità", "clarity": "chiarezza",
+             "speed": "rapidità", "trust": "fiducia", "task_completed": "obiettivo raggiunto"}
+
+
+def trend_refusal(message: str) -> str:
+    """A trend's refusal in the page's language (the library's are English)."""
+    if lang() == "en":
+        return message
+    return TREND_IT.get(message, "la tendenza non si può stimare con questi dati.")
+
+
 def default_period() -> str:
     """The previous calendar month in Rome (what a page shows when no period is given)."""
     today = today_rome()
@@ -47,7 +66,10 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
     try:
         result = drivers.drivers_for(con, start=period, end=period, method=method, **{dim: code})
     except drivers.DriversRefused as exc:
-        out["refused"] = {"code": exc.code, "fields": exc.fields, "message": str(exc)}
+        it = lang() != "en"
+        out["refused"] = {"code": exc.code, "fields": exc.fields, "message": str(exc),
+                          "reason": REFUSAL_CODES_IT.get(exc.code, exc.code) if it else exc.code.replace("_", " "),
+                          "field_labels": [FIELDS_IT.get(f, f) if it else f for f in exc.fields]}
         return out
     aspects = [d.aspect for d in result.drivers]
     perf = {a: (c["top2"] if (c := _published(con, a, dim, code, period)) else None) for a in aspects}
@@ -158,7 +180,7 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
                              [m["n"] for m in usable])
         d["trend"], fitted = t.to_dict(), t.fitted
     except evaluation.EvaluationError as exc:
-        d["trend_refused"] = str(exc)
+        d["trend_refused"] = trend_refusal(str(exc))
     rows = [{"period": m["period"], "n": m["n"], "top2": m["top2"],
              "fitted": None if m["period"] not in fitted else round(fitted[m["period"]], 1)} for m in months]
     plot = {"data": [{"type": "scatter", "mode": "lines+markers", "name": _("Quota positiva (%)"),
