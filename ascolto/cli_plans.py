@@ -5,7 +5,9 @@ Same conventions as ``ascolto registry``: the configured database (migrated to h
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
 import click
 
@@ -25,6 +27,41 @@ def _actions(text: str | None, path: str | None) -> str | None:
             return stream.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"cannot read {path}: {exc}") from None
+
+
+@contextmanager
+def _published_figures(ctx: click.Context) -> Iterator[Any]:
+    """The lookup :mod:`registry.plans` checks a baseline with — the service's published (protected)
+    figure of a period, as the console's plan form uses — read from the dataset; ``None`` (and a
+    warning on stderr) when there is no dataset to read, so a plan can still be recorded before
+    data arrive."""
+    from warehouse import cube
+    from warehouse.dataset import Warehouse
+    from warehouse.periods import freq_of
+    from warehouse.protect import Protection
+
+    from .cli_datadir import NoDataset, locate_dataset
+
+    settings = ctx.find_root().obj
+    try:
+        data_dir = locate_dataset(settings)
+    except NoDataset as exc:
+        click.echo(f"warning: the baseline value is not checked against the published figures: {exc.message}",
+                   err=True)
+        yield None
+        return
+    protection = Protection.from_settings(settings)
+    with Warehouse(settings.with_(data_dir=data_dir, spool_dir="", run_dir="")) as wh:
+        con = wh.cursor()
+
+        def published(service_key: str, indicator: str, measure: str, period: str) -> float | None:
+            cut = cube.Cut(indicator=indicator, filters={"service": [service_key]},
+                           freq=freq_of(period, "baseline_period"), start=period, end=period).validate()
+            df = cube.table(con, cut, protection)
+            value = None if df.empty else df.iloc[0]["top2" if measure == "top2" else "mean"]
+            return None if value is None or value != value else float(value)
+
+        yield published
 
 
 @click.group()
@@ -50,8 +87,8 @@ def add(ctx: click.Context, actions, actions_file, **fields) -> None:
     from registry import plans as ops
 
     text = _actions(actions, actions_file)
-    with _session(ctx) as s:
-        plan = ops.add_plan(s, actor=_who(ctx), actions=text, **fields)
+    with _published_figures(ctx) as published, _session(ctx) as s:
+        plan = ops.add_plan(s, actor=_who(ctx), actions=text, published=published, **fields)
         click.echo(plan.id)
     click.echo(f"plan {plan.id} for {plan.service_key} recorded (version 1)", err=True)
 
@@ -79,9 +116,10 @@ def update(ctx: click.Context, plan_id: str, actions, actions_file, expected_ver
     text = _actions(actions, actions_file)
     if text is not None:
         changes["actions"] = text
-    with _session(ctx) as s:
+    with _published_figures(ctx) as published, _session(ctx) as s:
         before = ops.get_plan(s, plan_id).version
-        plan = ops.update_plan(s, plan_id, actor=_who(ctx), expected_version=expected_version, **changes)
+        plan = ops.update_plan(s, plan_id, actor=_who(ctx), expected_version=expected_version, published=published,
+                               **changes)
         after = plan.version
     click.echo(f"plan {plan.id}: version {after}" + (" (unchanged)" if after == before else ""))
 

@@ -199,3 +199,24 @@ def test_cli_add_update_list_show_and_export(cli, tmp_path, services):
     with services() as s:
         assert s.scalar(select(func.count()).select_from(PlanVersion)) == 2
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.object_type == "plan")) == 2
+
+
+def test_cli_checks_the_baseline_against_the_published_figures_when_there_is_a_dataset(cli, tmp_path):
+    # the console's plan form takes the published baseline; the CLI took any typed value (90 against a
+    # published 70.7 went into plans.csv)
+    from tests.warehouse_rows import response, write
+
+    rows = [response(period=m, entity="c_h501", service="roma-anagrafe", satisfaction=5 if i % 4 else 2)
+            for m in ("2026-01", "2026-02", "2026-03") for i in range(20)]
+    write(tmp_path / "data", rows)
+    typed = cli("add", "--service", "roma-anagrafe", "--indicator", "satisfaction", "--baseline", "2026-Q1",
+                "--baseline-value", "12", "--target", "95", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y",
+                code=1)
+    assert "Error: baseline_value:" in typed.output and "published figure" in typed.output
+    filled = cli("add", "--service", "roma-anagrafe", "--indicator", "satisfaction", "--baseline", "2026-Q1",
+                 "--target", "95", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y")
+    shown = json.loads(cli("show", filled.stdout.strip(), "--json").stdout)[0]
+    assert 60 <= shown["versions"][0]["baseline_value"] <= 90  # the published positive share, about 75 %
+    lower = cli("add", "--service", "roma-anagrafe", "--indicator", "satisfaction", "--baseline", "2026-Q1",
+                "--target", "40", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y", code=1)
+    assert "Error: target_value:" in lower.output
