@@ -52,3 +52,13 @@ def test_console_figures_of_a_range_without_data_are_a_400_saying_where_the_data
         assert resp.status_code == 400, (url, resp.get_data(as_text=True))
         assert "2026-10 to 2026-11" in resp.get_json()["message"], url
     assert client.get("/api/v1/indicators?indicator=satisfaction&freq=M&period=2026-11").status_code == 200
+
+
+def test_a_downloaded_table_is_named_after_the_periods_it_holds(data_dir):
+    # every quarter's download was "ascolto-Q.csv": two quarters saved side by side overwrote each other
+    client = api_client(Settings(data_dir=data_dir))
+    for query, name in (("freq=M&from=2026-10&to=2026-10", "ascolto-M-2026-10.csv"),
+                        ("freq=M&from=2026-10&to=2026-11", "ascolto-M-2026-10_2026-11.csv"),
+                        ("freq=M", "ascolto-M.csv")):
+        disposition = client.get(f"/api/v1/export/csv?{query}").headers["Content-Disposition"]
+        assert disposition == f'attachment; filename="{name}"', query
