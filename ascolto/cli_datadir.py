@@ -29,13 +29,20 @@ def has_dataset(data_dir: Path) -> bool:
     return responses.is_dir() and next(responses.rglob("*.parquet"), None) is not None
 
 
-def find_data_dir(start: Path) -> Path | None:
-    """The first ``var/`` with a ``responses/`` directory in ``start`` or its parents, else None."""
+def find_var(start: Path, holding: str) -> Path | None:
+    """The first ``var/`` holding ``holding`` (a file or directory name) in ``start`` or its parents,
+    else None: how commands find the stack ``ascolto up`` (make run) started in a checkout."""
     start = Path(start).resolve()
     for d in (start, *start.parents):
-        if (d / "var" / "responses").is_dir():
+        if (d / "var" / holding).exists():
             return d / "var"
     return None
+
+
+def find_data_dir(start: Path) -> Path | None:
+    """The first ``var/`` with a ``responses/`` directory in ``start`` or its parents, else None."""
+    found = find_var(start, "responses")
+    return found if found is not None and (found / "responses").is_dir() else None
 
 
 def locate_dataset(settings, explicit: Path | None = None, cwd: Path | None = None) -> Path:

@@ -37,7 +37,6 @@ def _published_figures(ctx: click.Context) -> Iterator[Any]:
     data arrive."""
     from warehouse import cube
     from warehouse.dataset import Warehouse
-    from warehouse.periods import freq_of
     from warehouse.protect import Protection
 
     from .cli_datadir import NoDataset, locate_dataset
@@ -55,11 +54,8 @@ def _published_figures(ctx: click.Context) -> Iterator[Any]:
         con = wh.cursor()
 
         def published(service_key: str, indicator: str, measure: str, period: str) -> float | None:
-            cut = cube.Cut(indicator=indicator, filters={"service": [service_key]},
-                           freq=freq_of(period, "baseline_period"), start=period, end=period).validate()
-            df = cube.table(con, cut, protection)
-            value = None if df.empty else df.iloc[0]["top2" if measure == "top2" else "mean"]
-            return None if value is None or value != value else float(value)
+            cell = cube.published_cell(con, protection, indicator, "service", service_key, period)
+            return None if cell is None else cell["top2" if measure == "top2" else "mean"]
 
         yield published
 

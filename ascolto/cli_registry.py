@@ -94,12 +94,13 @@ def _locate_registry(root: click.Context, cwd: Path | None = None) -> None:
     configured = settings.data_dir_configured or settings.database_url != f"sqlite:///{default}"
     if configured or default.exists():
         return
+    from .cli_datadir import find_var
+
     start = Path(cwd or Path.cwd()).resolve()
-    for d in (start, *start.parents):
-        found = d / "var" / "registry.db"
-        if found.is_file():
-            root.obj = settings.with_(data_dir=found.parent, database_url=f"sqlite:///{found}", spool_dir="", run_dir="")
-            return
+    var = find_var(start, "registry.db")
+    if var is not None and (var / "registry.db").is_file():
+        root.obj = settings.with_(data_dir=var, database_url=f"sqlite:///{var / 'registry.db'}", spool_dir="", run_dir="")
+        return
     raise click.ClickException(
         f"no registry found: neither {start} nor its parents hold var/registry.db. Run the command in the "
         "directory where `ascolto up` (make run) ran, or set ASCOLTO_DATA_DIR (or ASCOLTO_DATABASE_URL) to the "

@@ -21,7 +21,7 @@ import pandas as pd
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from .comparability import QueryError, check_indicator
-from .periods import is_complete, today_rome, validate_range
+from .periods import freq_of, is_complete, today_rome, validate_range
 from .protect import TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
 from .rollup import ALL_SCORES, CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
 
@@ -312,3 +312,23 @@ def rows_json(df: pd.DataFrame, cut: Cut) -> list[dict[str, Any]]:
 
 __all__ = ["Cut", "DIMENSIONS", "FREQS", "aggregate", "table", "rows_json", "value_columns", "CATEGORY_INDICATORS",
            "SCORE_INDICATORS", "CATEGORY_CODES", "Protection"]
+
+
+def _finite(v: Any) -> float | None:
+    return None if v is None or (isinstance(v, float) and not np.isfinite(v)) else float(v)
+
+
+def published_cell(con, protection: Protection, indicator: str, dim: str, code: str, period: str) -> dict[str, Any] | None:
+    """The published cell of ``indicator`` for one unit (``dim`` = ``code``) and one period label
+    (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``), through the protected cube: ``{"n", "top2", "mean", "sd",
+    "published"}`` (values ``None`` when suppressed); ``None`` when the unit has no answers then.
+    What an improvement plan's baseline and the console's improvement pages read."""
+    cut = Cut(indicator=indicator, filters={dim: [code]}, freq=freq_of(period, "period"), start=period,
+              end=period).validate()
+    df = table(con, cut, protection)
+    if df.empty:
+        return None
+    r = df.iloc[0]
+    top2, n = _finite(r["top2"]), _finite(r["n"])
+    return {"n": None if n is None else int(n), "top2": top2, "mean": _finite(r["mean"]), "sd": _finite(r["sd"]),
+            "published": top2 is not None}

@@ -20,7 +20,6 @@ Refusals: 400 ``invalid_parameter`` (a malformed parameter), 404 ``not_found`` (
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -38,7 +37,6 @@ from .auth import require
 
 bp = Blueprint("improve_api", __name__, url_prefix="/api/v1/improve")
 UNITS = ("service", "entity", "service_type")
-_LABEL = {"M": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "Q": re.compile(r"^\d{4}-Q[1-4]$"), "A": re.compile(r"^\d{4}$")}
 
 
 def _settings():
@@ -50,11 +48,8 @@ def _con():
 
 
 def _freq(label: Any, field: str) -> str:
-    for freq, pattern in _LABEL.items():
-        if isinstance(label, str) and pattern.match(label):
-            return freq
-    periods.months(label, field)  # raises the shared refusal (required, or not a period)
-    raise QueryError(field, f"{field} must be a period YYYY-MM, YYYY-Qn or YYYY; got {label!r}.")
+    """The frequency of a period label (:func:`warehouse.periods.freq_of`: the shared refusal naming ``field``)."""
+    return periods.freq_of(label, field)
 
 
 def _unit() -> tuple[str, str]:
@@ -84,17 +79,9 @@ def _count(v: Any) -> int | None:
 
 
 def _published(con, indicator: str, dim: str, code: str, period: str) -> dict[str, Any] | None:
-    """The published cell of ``indicator`` for one unit and one period label, from the protected cube:
-    ``{"n", "top2", "mean", "sd", "published"}`` (values ``None`` when suppressed), ``None`` when
-    the unit has no answers then. The only place this module reads the cube."""
-    freq = _freq(period, "period")
-    cut = cube.Cut(indicator=indicator, filters={dim: [code]}, freq=freq, start=period, end=period).validate()
-    df = cube.table(con, cut, Protection.from_settings(_settings()))
-    if df.empty:
-        return None
-    r = df.iloc[0]
-    top2, mean, sd = _num(r["top2"]), _num(r["mean"]), _num(r["sd"])
-    return {"n": _count(r["n"]), "top2": top2, "mean": mean, "sd": sd, "published": top2 is not None}
+    """:func:`warehouse.cube.published_cell` with the console's protection. The only place this module
+    reads the cube."""
+    return cube.published_cell(con, Protection.from_settings(_settings()), indicator, dim, code, period)
 
 
 def follow_up_problem(baseline: str, follow_up: str) -> str | None:
