@@ -8,7 +8,7 @@ Lines; ``-`` for standard input) is ``{"received_at": ISO-8601, "submission": {.
 Every submission goes through :func:`collector.intake.accept_submission` exactly as a POST would
 (schema, service and origin, assignment, bot checks, answers, durable produce to Kafka); the only
 difference is the clock: the envelope's ``received_at`` — which decides the period — is the line's
-instead of now. That clock is an in-process hook (``app.extensions["ascolto.clock"]``) that no
+instead of now. That clock is an in-process hook (``app.extensions[BACKFILL_CLOCK]``, :mod:`collector.intake`) that no
 HTTP request can reach, and running this needs what writing to the topic needs (the broker and the
 registry), so it opens no door a client could use. A ``received_at`` in the future is refused.
 Rate limits do not apply (the operator is the client). Submission ids make a rerun idempotent: the
@@ -42,10 +42,11 @@ def _when(raw) -> datetime | None:
 def backfill(settings: Settings, lines: Iterable[dict], threads: int = 6) -> dict:
     """Feed ``lines`` (parsed records, see the module docstring) through the intake; the summary."""
     from .app import create_app
+    from .intake import BACKFILL_CLOCK
 
     app = create_app(settings.with_(rate_limit_enabled=False))
     local = threading.local()
-    app.extensions["ascolto.clock"] = lambda: local.at
+    app.extensions[BACKFILL_CLOCK] = lambda: local.at
     clients = threading.local()
     refused: Counter[str] = Counter()
     accepted = total = 0

@@ -22,7 +22,7 @@ from .body import json_body
 from .cors import reflect_origin
 from .durable import Unavailable
 from .errors import ApiError
-from .intake import _service
+from .intake import BACKFILL_CLOCK, _service
 
 bp = Blueprint("funnel", __name__)
 _schema = FunnelReportSchema()
@@ -49,7 +49,7 @@ def report():
     if cfg.test_mode:  # views of a service in test mode are check-ups: never counted (issue 19)
         return jsonify({"status": "accepted"}), 202
     settings = current_app.config["ASCOLTO_SETTINGS"]
-    clock = current_app.extensions.get("ascolto.clock")
+    clock = current_app.extensions.get(BACKFILL_CLOCK)
     env = make_funnel_envelope(rep, collector=settings.collector_id, received_at=clock() if clock else None)
     value = json.dumps(env, separators=(",", ":")).encode("utf-8")
     try:

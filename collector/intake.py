@@ -23,6 +23,12 @@ from .durable import Unavailable
 from .spool import TEXT_FLOOR
 from .errors import ApiError, count_refusal
 
+BACKFILL_CLOCK = "ascolto.clock"
+"""``app.extensions`` key of the operators' backfill clock (:mod:`collector.backfill`): a callable
+giving each envelope's ``received_at``. Set only in process, by the backfill, on an app no HTTP
+client reaches; while set, the app is the backfill's: widget origins are not counted and an
+entity's back-end token is not asked for (the operator is the client)."""
+
 bp = Blueprint("intake", __name__)
 _schema = SubmissionSchema()
 _MILLIS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
@@ -94,7 +100,7 @@ def _count_origin(cfg, origin: str | None, app=None) -> None:
     """Count a widget request of a known service by origin (registry.origins: "check my page")."""
     extensions = (current_app if app is None else app).extensions
     counter = extensions.get("ascolto.origins")
-    if counter is not None and extensions.get("ascolto.clock") is None:  # not the backfill
+    if counter is not None and extensions.get(BACKFILL_CLOCK) is None:
         counter.seen(cfg.key, origin, not origin or origin in cfg.allowed_origins)
 
 
@@ -142,7 +148,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
                        {"Origin": ["Not among the service's allowed origins."]})
     if direct and not origin and cfg.backend_required and backend is None and device is None \
-            and operator is None and extensions.get("ascolto.clock") is None:  # (the clock: the operators' backfill)
+            and operator is None and extensions.get(BACKFILL_CLOCK) is None:
         raise backends.required(cfg)
     if (sub["questionnaire"], sub["version"]) != (cfg.questionnaire_id, cfg.questionnaire_version):
         raise ApiError(409, "questionnaire_not_assigned",
@@ -163,7 +169,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     except AnswersInvalid as exc:
         raise ApiError(422, "invalid_answers", "Some answers are not valid for the questionnaire.",
                        {f"answers.{k}": v for k, v in exc.errors.items()}) from None
-    clock = extensions.get("ascolto.clock")  # set only in-process by collector/backfill.py
+    clock = extensions.get(BACKFILL_CLOCK)
     # Every string the citizen sent is redacted here, where the submission is already parsed; the
     # rest of the envelope is the collector's own (schema, time, collector id, device class), so
     # the log writes it as is instead of parsing and redacting it again (issue 18).

@@ -88,7 +88,8 @@ def test_the_backfill_clock_is_not_reachable_over_http_and_refuses_the_future(cl
     from collector.backfill import backfill
     from tests.conftest import submission
 
-    assert "ascolto.clock" not in client.application.extensions
+    from collector.intake import BACKFILL_CLOCK
+    assert BACKFILL_CLOCK not in client.application.extensions
     body = dict(submission(), received_at="2020-01-01T00:00:00Z")
     assert client.post("/v1/submissions", json=body).status_code == 400  # not a field of the API
     future = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
