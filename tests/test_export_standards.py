@@ -216,3 +216,35 @@ def test_a_reversed_yes_no_items_positive_share_says_which_answer_it_counts():
     assert labels["MOD_ANAGRAFE__FULLY_ONLINE_POS"][0].endswith("risposta «no»")
     assert labels["MOD_TRIBUTI__RECEIPT_POS"][1].endswith("answer “yes”")
     assert labels["SATISFACTION_POS"][1].endswith("share of positive judgements (%)")  # rating scales unchanged
+
+
+def test_every_jsonstat_table_keeps_its_margins(data_dir):
+    """Each JSON-stat dataset is a whole table: the national total and the totals along its own
+    dimensions are in it (the channel table has CHANNEL=_T per service type, the instrument table
+    INSTRUMENT=_T, SCALE=_T), with the figures of the long table — not only in the first table that
+    gave the observation (the area table), as when the totals were written once."""
+    from pyjstat import pyjstat
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        df = export.publication_table(wh.cursor(), "A")
+    dims = ["INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL"]
+    published = df.dropna(subset=["OBS_VALUE"]).set_index(dims)["OBS_VALUE"]
+    national = published.xs(("IT", "_T", "_T", "_T", "_T", "_T"), level=dims[2:])
+    types = set(df.loc[df["SERVICE_TYPE"] != "_T", "SERVICE_TYPE"])
+    for item in export.jsonstat(df, "A")["link"]["item"]:
+        table, unit = item["extension"]["table"], item["extension"]["unit"]
+        frame = pyjstat.Dataset.read(json.dumps(item)).write("dataframe", naming="id")
+        values = frame[frame["MEASURE"] == "OBS_VALUE"].dropna(subset=["value"]).set_index(dims)["value"]
+        # every published value of the table's shape, margins included, and the same figure
+        want = published.loc[export.table_rows(df[df["UNIT_MEASURE"] == unit].dropna(subset=["OBS_VALUE"]),
+                                               table).set_index(dims).index]
+        assert values.sort_index().to_dict() == want.sort_index().to_dict(), (table, unit)
+        if unit != "PC":
+            continue
+        totals = values.xs(("IT", "_T", "_T", "_T", "_T", "_T"), level=dims[2:])
+        series = set(national.index.get_level_values("INDICATOR")) & set(values.index.get_level_values("INDICATOR"))
+        assert series and all(totals[(s, p)] == national[(s, p)] for s, p in national.index if s in series), table
+        total_dim = {"channel": "CHANNEL", "instrument": "INSTRUMENT"}.get(table)
+        if total_dim:  # each service type's total along the table's own dimension
+            at_total = values[values.index.get_level_values(total_dim) == "_T"]
+            assert types <= set(at_total.index.get_level_values("SERVICE_TYPE")), table

@@ -17,6 +17,9 @@ from functools import lru_cache
 TOTAL, NOT_APPLICABLE, UNKNOWN, NATIONAL = "_T", "_Z", "_U", "IT"
 #: The columns of the publication table (SDMX dataflow IT1:DF_ASCOLTO_CX).
 DATAFLOW = "IT1:DF_ASCOLTO_CX(1.0)"
+#: Decimals of the published values and bounds (their rounding in the publication table, their
+#: ``decimals`` in JSON-stat).
+VALUE_DECIMALS = 4
 SDMX_DIMENSIONS = ["FREQ", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL", "INDICATOR",
                    "TIME_PERIOD"]
 SDMX_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "CI_STATUS",

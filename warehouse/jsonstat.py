@@ -1,0 +1,123 @@
+"""JSON-stat 2.0 writer of the publication table's tables (:func:`warehouse.export.jsonstat` gives it
+each table's rows, margins included): a collection of datasets, one per table and unit of its series,
+labels in Italian or English, the units on the metric dimension MEASURE, roles and ``updated``."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from . import codelists as cl
+from .codelists import DATAFLOW, VALUE_DECIMALS
+from .protect import CKM_NOTE, Protection
+
+JSONSTAT_MEASURES = {"OBS_VALUE": ("valore", "value"), "LOWER_BOUND": ("limite inferiore dell'IC al 95%",
+                                                                       "lower bound of the 95% CI"),
+                     "UPPER_BOUND": ("limite superiore dell'IC al 95%", "upper bound of the 95% CI"),
+                     "N_RESP": ("numero di risposte (perturbato)", "number of responses (perturbed)")}
+JSONSTAT_DIMS = ["INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL",
+                 "MEASURE"]
+DIM_LABELS = {"INDICATOR": ("Indicatore", "Indicator"), "TIME_PERIOD": ("Periodo", "Period"),
+              "REF_AREA": ("Area", "Area"), "PA_TYPE": ("Tipo di PA", "PA type"),
+              "SERVICE_TYPE": ("Tipo di servizio", "Service type"), "INSTRUMENT": ("Strumento", "Instrument"),
+              "SCALE": ("Scala", "Scale"), "CHANNEL": ("Canale", "Channel"), "MEASURE": ("Misura", "Measure")}
+#: (Italian, English) labels of the collection, of each table's datasets and of the unit of N_RESP.
+COLLECTION_LABEL = ("Ascolto — esperienza dei servizi pubblici", "Ascolto — customer experience of public services")
+TABLE_LABELS = {"area": ("Ascolto — per area, tipo di PA e tipo di servizio",
+                         "Ascolto — by area, PA type and service type"),
+                "instrument": ("Ascolto — per tipo di servizio, strumento e scala",
+                               "Ascolto — by service type, instrument and scale"),
+                "channel": ("Ascolto — per tipo di servizio e canale", "Ascolto — by service type and channel")}
+COUNT_UNIT = ("risposte", "responses")
+UNIT_SYMBOLS = {"PC": "%"}
+
+
+def _measure_units(unit: str, lang: str) -> dict[str, dict[str, Any]]:
+    """The JSON-stat ``unit`` of every category of MEASURE, the metric dimension, in a dataset whose
+    series are all in ``unit`` (``PC`` percent, ``PT`` points on 0–100): OBS_VALUE and its bounds in
+    ``unit`` with :data:`VALUE_DECIMALS` decimals (the rounding of the publication table), N_RESP a
+    count of responses with 0 decimals."""
+    li = 1 if lang == "en" else 0
+    value = {"label": cl.label("UNIT_MEASURE", unit, lang), "decimals": VALUE_DECIMALS}
+    if unit in UNIT_SYMBOLS:
+        value.update(symbol=UNIT_SYMBOLS[unit], position="end")
+    return {"OBS_VALUE": value, "LOWER_BOUND": dict(value), "UPPER_BOUND": dict(value),
+            "N_RESP": {"label": COUNT_UNIT[li], "decimals": 0}}
+
+
+def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC") -> dict[str, Any]:
+    """``id``, ``size``, ``dimension``, ``value`` and ``status`` of one JSON-stat dataset over the rows
+    of ``df`` (series all in ``unit``): labels in ``lang``; the units on the categories of MEASURE,
+    the dimension with the metric role (:func:`_measure_units`)."""
+    li = 1 if lang == "en" else 0
+    cats = {d: sorted(df[d].unique().tolist()) for d in JSONSTAT_DIMS[:-1]}
+    cats["MEASURE"] = list(JSONSTAT_MEASURES)
+    size = [len(cats[d]) for d in JSONSTAT_DIMS]
+    total = int(np.prod(size)) if size else 0
+    values: list[Any] = [None] * total
+    status: dict[str, str] = {}
+    pos = {d: {c: i for i, c in enumerate(cats[d])} for d in JSONSTAT_DIMS}
+    strides = [int(np.prod(size[i + 1:])) for i in range(len(size))]
+    for r in df.to_dict("records"):
+        base = sum(pos[d][r[d]] * strides[i] for i, d in enumerate(JSONSTAT_DIMS[:-1]))
+        for j, m in enumerate(cats["MEASURE"]):
+            idx = base + j * strides[-1]
+            v = r[m]
+            values[idx] = None if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)) else (
+                int(v) if m == "N_RESP" else round(float(v), VALUE_DECIMALS))
+            if r["OBS_STATUS"] != "A":
+                status[str(idx)] = r["OBS_STATUS"]  # the SDMX OBS_STATUS code, as in CSV and SDMX-CSV
+    dimension = {}
+    for d in JSONSTAT_DIMS:
+        labels = ({m: v[li] for m, v in JSONSTAT_MEASURES.items()} if d == "MEASURE" else
+                  {c: (c if d == "TIME_PERIOD" else cl.label(d, c, lang)) for c in cats[d]})
+        cat = {"index": cats[d], "label": labels}
+        if d == "MEASURE":
+            cat["unit"] = _measure_units(unit, lang)
+        dimension[d] = {"label": DIM_LABELS[d][li], "category": cat}
+    return {"id": JSONSTAT_DIMS, "size": size, "dimension": dimension, "value": values, "status": status}
+
+
+def _units(part: pd.DataFrame, table: str) -> list[str]:
+    """The units of a table's series, one dataset each (the area table has one even without data)."""
+    units = sorted(part["UNIT_MEASURE"].dropna().unique().tolist())
+    return units or (["PC"] if table == "area" else [])
+
+
+def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection: Protection | None = None,
+               lang: str = "en", updated: str | None = None) -> dict[str, Any]:
+    """JSON-stat 2.0 *collection* of ``tables`` ((name, rows) of :data:`warehouse.export.TABLES`), one
+    dataset per table and unit of its series (``PC``: the shares, ``PT``: the means; ``extension.unit``),
+    each over INDICATOR × TIME_PERIOD × REF_AREA × PA_TYPE × SERVICE_TYPE × INSTRUMENT × SCALE × CHANNEL ×
+    MEASURE (the dimensions a table does not break down have the one category ``_T`` / ``IT``).
+
+    Labels — of the collection, the datasets, the dimensions and the codes — in ``lang`` (the codes'
+    other language in ``extension.labels``); units on the categories of MEASURE, the dimension with the
+    metric role, as JSON-stat readers look for them (one unit per dataset, N_RESP a count); roles
+    (time, geo, metric), ``updated``; ``status`` per value is the SDMX OBS_STATUS code (``U``, ``B``,
+    ``P``, ``Q`` = suppressed: value ``null``), the same vocabulary as the CSV.
+    """
+    protection = protection or Protection()
+    updated = updated or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    li, other = (1, "it") if lang == "en" else (0, "en")
+    items = []
+    for name, rows in tables:
+        for unit in _units(rows, name):
+            part = rows[rows["UNIT_MEASURE"] == unit]
+            ds = _jsonstat_dataset(part, freq, lang, unit)
+            items.append({
+                "version": "2.0", "class": "dataset",
+                "label": f"{TABLE_LABELS[name][li]} — {cl.label('UNIT_MEASURE', unit, lang)}",
+                "source": "Ascolto", "updated": updated, **ds,
+                "role": {"time": ["TIME_PERIOD"], "geo": ["REF_AREA"], "metric": ["MEASURE"]},
+                "note": [CKM_NOTE] if protection.enabled else [],
+                "extension": {"table": name, "unit": unit, "freq": freq, "dataflow": DATAFLOW,
+                              "confidentiality": protection.metadata(),
+                              "status": {c: cl.label("OBS_STATUS", c, lang) for c in cl.OBS_STATUS},
+                              "labels": {other: {d: {c: cl.label(d, c, other)
+                                                     for c in ds["dimension"][d]["category"]["index"]}
+                                                 for d in JSONSTAT_DIMS if d not in ("TIME_PERIOD", "MEASURE")}}}})
+    return {"version": "2.0", "class": "collection", "label": COLLECTION_LABEL[li],
+            "updated": updated, "link": {"item": items}}
