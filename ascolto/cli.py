@@ -142,11 +142,15 @@ def processor_check(settings, instance: str | None, max_age: float | None) -> No
 def indicators(settings, indicator: str, period: str | None, as_json: bool, data_dir: Path | None) -> None:
     """Print an indicator by PA type and service type: the published cube (cell-key method applied).
 
-    The period's form sets the frequency (warehouse.periods.freq_of). Exits 2 naming the option for a
+    The period's form sets the frequency (warehouse.periods.freq_of). A period still running is
+    "provisional" (its figures will change, as the exports' OBS_STATUS=P says), and a period shown
+    in part — running, or begun before the data (warehouse.cube.coverage) — is said so under the
+    table. Exits 2 naming the option for a
     malformed period or indicator, or a period without any response (warehouse.cube.require_data);
     exits 1 without creating anything when there is no dataset (ascolto.cli_datadir), like export."""
     from warehouse.comparability import NotComparable, QueryError
-    from warehouse.cube import Cut, require_data, rows_json, table
+    from warehouse.console.data import partial_note
+    from warehouse.cube import Cut, coverage, first_data_month, require_data, rows_json, table
     from warehouse.dataset import Warehouse
     from warehouse.periods import freq_of
     from warehouse.protect import Protection
@@ -165,6 +169,8 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
         except QueryError as exc:
             raise click.BadParameter(str(exc), param_hint="--period") from None
         rows = rows_json(table(wh.cursor(), cut, Protection.from_settings(settings)), cut)
+        first = first_data_month(wh.cursor())
+    partial = {p: cov for p in dict.fromkeys(r["period"] for r in rows) if (cov := coverage(p, first))["partial"]}
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -173,12 +179,15 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     for r in rows:
         n = "" if r["n"] is None else r["n"]
         share, mean = r.get("positive_share"), r.get("mean")
-        status = {"A": "suppressed"}.get(r["conf_status"]) or {"U": "low reliability", "B": "break in series"}.get(
-            r["obs_status"], "") or ""
+        status = {"A": "suppressed"}.get(r["conf_status"]) or ", ".join(s for s in (
+            "provisional" if partial.get(r["period"], {}).get("running") else "",
+            {"U": "low reliability", "B": "break in series"}.get(r["obs_status"], "")) if s)
         note = "" if mean is not None or r.get("mean_status") in (None, "ok") else f" (mean: {r['mean_status']})"
         click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {n:>6} "
                    f"{'' if share is None else f'{share:.1f}':>6} {'' if mean is None else f'{mean:.1f}':>6}  "
                    f"{status}{note}")
+    for p, cov in partial.items():
+        click.echo(f"{p}: {partial_note(cov, 'en')}")
 
 
 @main.command()

@@ -36,3 +36,24 @@ def test_without_a_dataset_it_fails_clearly_and_creates_nothing(tmp_path):
     result = _run(empty, "--period", "2026-10")
     assert result.exit_code == 1 and f"no dataset in {empty}" in result.output, result.output
     assert list(empty.iterdir()) == []  # no rollup/.lock
+
+
+def test_a_period_shown_in_part_is_said_so(data_dir):
+    """A running period's figures are provisional (as the exports' OBS_STATUS=P), and a period that
+    is running or begun before the data says so under the table; a whole period says nothing."""
+    from warehouse.periods import today_rome
+
+    from .warehouse_rows import response, write
+
+    now = today_rome().strftime("%Y-%m")
+    write(data_dir, [response(period=now, day=1, entity="c_f205", region="ITC4", satisfaction=4)
+                     for _ in range(40)])
+    running = _run(data_dir, "--period", now)
+    assert running.exit_code == 0, running.output
+    lines = running.output.splitlines()
+    assert lines[1].startswith(now) and lines[1].endswith("provisional")
+    assert lines[-1] == f"{now}: Period in progress: partial data, the period has not ended yet."
+    year = _run(data_dir, "--period", "2026").output  # the data begin in 2026-10
+    assert "Partial data: the data begin in 2026-10, after the period starts." in year.splitlines()[-1]
+    whole = _run(data_dir, "--period", "2026-10").output
+    assert "provisional" not in whole and "Partial" not in whole and "progress" not in whole
