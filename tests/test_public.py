@@ -236,3 +236,33 @@ def test_the_public_site_is_rate_limited(seeded):
     codes = [c.get("/it/").status_code for _ in range(4)]
     assert codes[:3] == [200] * 3 and codes[3] == 429
     assert int(c.get("/it/").headers["Retry-After"]) >= 1
+
+
+def test_a_quarter_with_data_in_part_of_its_months_says_so(tmp_path):
+    """The first quarter of a series often holds only its last month: its release states the months
+    it covers (manifest ``coverage``), and the site says the data are partial on the quarter's page, the
+    home page, the service type's page and in the JSON; a whole quarter says nothing."""
+    from settings import Settings
+    from tests.warehouse_rows import response, write
+    from warehouse.public import create_app
+
+    write(tmp_path, [response(period="2026-06", satisfaction=1 + i % 5) for i in range(40)]
+          + [response(period=m, satisfaction=1 + i % 5) for m in ("2026-07", "2026-08", "2026-09") for i in range(40)])
+    settings = Settings(data_dir=tmp_path)
+    with Warehouse(settings) as wh:
+        for q in ("2026-Q2", Q):
+            publish(wh.cursor(), q, settings.releases_path, Protection.from_settings(settings), now=NOW)
+    cat = catalog(settings.releases_path)
+    assert cat["2026-Q2"][0]["coverage"] == {"months": ["2026-06"], "whole": False}
+    assert cat[Q][0]["coverage"] == {"months": ["2026-07", "2026-08", "2026-09"], "whole": True}
+    site = create_app(settings.with_(public_rate_limit="100000/minute")).test_client()
+    it = "Dati parziali: il trimestre contiene risposte solo dei mesi 2026-06, non di tutti e tre."
+    en = "Partial data: the quarter holds responses of the months 2026-06 only, not of all three."
+    assert it in site.get("/it/2026-Q2").get_data(as_text=True)
+    assert en in site.get("/en/2026-Q2").get_data(as_text=True)
+    assert 'data-coverage="partial"' not in site.get(f"/it/{Q}").get_data(as_text=True)
+    assert 'data-coverage="partial"' not in site.get("/it/").get_data(as_text=True)  # the latest is whole
+    by_type = site.get("/en/service-types/anagrafe.certificati").get_data(as_text=True)
+    assert by_type.count('data-coverage="partial"') == 1 and en in by_type
+    assert site.get("/data/2026-Q2.json").get_json()["coverage"] == {"months": ["2026-06"], "whole": False}
+    assert site.get("/data/releases.json").get_json()["2026-Q2"][0]["coverage"]["whole"] is False

@@ -4,7 +4,8 @@
 table (:func:`warehouse.export.publication_table`: every cell through :mod:`warehouse.protect`) in
 CSV, SDMX-CSV 2.0 and JSON-stat 2.0, its codelists (labels in Italian and English) and SDMX
 structure, and ``manifest.json`` (period, version, time, note, the
-version it supersedes, the protection parameters, and each file's size and SHA-256). The directory
+version it supersedes, the months of the quarter that hold responses (``coverage``), the protection
+parameters, and each file's size and SHA-256). The directory
 is written aside and renamed into place (never half a release), its files are made read-only, and
 nothing ever rewrites it. A second publication of the same period is refused unless it is a
 *revision* (``--revise --note "why"``), which becomes ``v2`` beside ``v1``. Only a quarter that has
@@ -23,7 +24,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import export
-from .periods import is_complete
+from .cube import period_labels
+from .periods import is_complete, months
 from .protect import Protection
 
 SCHEMA = "ascolto.release/1"
@@ -100,6 +102,7 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
                                      "be identical to it, so there is nothing to revise")
     manifest = {"schema": SCHEMA, "period": period, "version": version, "created_at": now.isoformat(),
                 "note": note, "supersedes": f"v{have[-1]}" if have else None, "rows": int(len(df)),
+                "coverage": coverage(con, period),
                 "dataflow": export.DATAFLOW, "confidentiality": protection.metadata(), "files": files}
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
     for f in tmp.iterdir():
@@ -112,6 +115,16 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
         shutil.rmtree(tmp, ignore_errors=True)
         raise ReleaseError("period", f"{period} v{version} was released meanwhile") from None
     return final
+
+
+def coverage(con, period: str) -> dict[str, Any]:
+    """What of the quarter ``period`` the release covers: ``months``, those of its three months that
+    hold counted responses, and ``whole``, whether all three do. A quarter whose data begin in its
+    last month (the first of a series) or that misses a month is released, but says so (the public
+    pages too): its figures are not those of a whole quarter."""
+    first, last = months(period, "period")
+    with_data = [m for m in period_labels(con, "M") if first <= m <= last]
+    return {"months": with_data, "whole": len(with_data) == 3}
 
 
 def _same_files(release: Path, files: dict[str, Any]) -> bool:

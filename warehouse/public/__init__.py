@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     @cached
     def service_type(lang: str, code: str):
         rel = releases.get()
-        rows = [(p, rel[p].cells(service_type=code)) for p in sorted(rel) if code in rel[p].values("service_type")]
+        rows = [(p, rel[p], rel[p].cells(service_type=code)) for p in sorted(rel) if code in rel[p].values("service_type")]
         if not rows:
             abort(404)
         return page(_lang(lang), "service_type.html", code=code, rows=rows)
@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def quarter_json(period: str):
         r = releases.get().get(period) or abort(404)
         return jsonify({"period": period, "version": r.version, "note": r.manifest.get("note"),
+                        "coverage": r.manifest.get("coverage"),
                         "confidentiality": r.manifest["confidentiality"], "national": r.cells(),
                         "pa_type": {t: r.cells(pa_type=t) for t in r.values("pa_type")},
                         "service_type": {t: r.cells(service_type=t) for t in r.values("service_type")},
@@ -145,7 +146,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.get("/data/releases.json")
     @cached
     def catalog():
-        return jsonify({p: [{k: m[k] for k in ("version", "created_at", "note", "supersedes", "files")}
+        return jsonify({p: [{**{k: m[k] for k in ("version", "created_at", "note", "supersedes", "files")},
+                             "coverage": m.get("coverage")}
                             for m in r.history] for p, r in sorted(releases.get().items())})
 
     @app.get("/releases/<period>/v<int:version>/<name>")

@@ -25,6 +25,8 @@ EN = {
         "Values computed from counts perturbed by the cell-key method (statistical confidentiality); cells with fewer than 3 responses are suppressed.",
     "Dati in formato aperto": "Open data files", "Tipo di servizio": "Service type", "Tipo di PA": "PA type",
     "Tutti i trimestri": "All quarters", "Pubblicato il": "Released on",
+    "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":
+        "Partial data: the quarter holds responses of the months {m} only, not of all three.",
     "non pubblicato. La media si pubblica solo se tutte le risposte usano la stessa scala (altrimenti vale la quota positiva, confrontabile tra strumenti); per «Obiettivo raggiunto» si pubblica la quota di «sì».":
         "not published. A mean is published only when every answer uses the same scale (otherwise the positive share, comparable across instruments, stands); for “Task completed” the share of “yes” is published.",
 }
