@@ -140,7 +140,8 @@ def processor_check(settings, instance: str | None, max_age: float | None) -> No
                    "directory or a parent).")
 @click.pass_obj
 def indicators(settings, indicator: str, period: str | None, as_json: bool, data_dir: Path | None) -> None:
-    """Print an indicator by PA type and service type: the published cube (cell-key method applied).
+    """Print an indicator by PA type and service type: the published cube (cell-key method applied):
+    for a score the positive share and the mean, for went_well / went_wrong the share of each category.
 
     The period's form sets the frequency (warehouse.periods.freq_of). A period still running is
     "provisional" (its figures will change, as the exports' OBS_STATUS=P says), and a period shown
@@ -150,7 +151,8 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     exits 1 without creating anything when there is no dataset (ascolto.cli_datadir), like export."""
     from warehouse.comparability import NotComparable, QueryError
     from warehouse.console.data import partial_note
-    from warehouse.cube import Cut, coverage, first_data_month, require_data, rows_json, table
+    from warehouse.cube import (CATEGORY_CODES, CATEGORY_INDICATORS, Cut, coverage, first_data_month, require_data,
+                                rows_json, table)
     from warehouse.dataset import Warehouse
     from warehouse.periods import freq_of
     from warehouse.protect import Protection
@@ -174,18 +176,25 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    # the positive share is the headline; the mean only where the cell holds one scale (else its reason)
-    click.echo(f"{'period':8} {'pa_type':7} {'service_type':34} {'n':>6} {'pos%':>6} {'mean':>6}  status")
+    # a score: the positive share (the headline), the mean only where the cell holds one scale (else its
+    # reason); a category indicator (went_well, went_wrong): the share (%) of each category
+    cats = list(CATEGORY_CODES) if indicator in CATEGORY_INDICATORS else []
+    pct = lambda v, w: f"{'' if v is None else f'{v:.1f}':>{w}}"  # noqa: E731
+    heads = "".join(f" {c + '%':>13}" for c in cats) if cats else f" {'pos%':>6} {'mean':>6}"
+    click.echo(f"{'period':8} {'pa_type':7} {'service_type':34} {'n':>6}{heads}  status")
     for r in rows:
         n = "" if r["n"] is None else r["n"]
         share, mean = r.get("positive_share"), r.get("mean")
+        values = "".join(f" {pct(r['shares'][c]['share'], 13)}" for c in cats) if cats else \
+            f" {pct(share, 6)} {pct(mean, 6)}"
         status = {"A": "suppressed"}.get(r["conf_status"]) or ", ".join(s for s in (
             "provisional" if partial.get(r["period"], {}).get("running") else "",
             {"U": "low reliability", "B": "break in series"}.get(r["obs_status"], "")) if s)
         note = "" if mean is not None or r.get("mean_status") in (None, "ok") else f" (mean: {r['mean_status']})"
-        click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {n:>6} "
-                   f"{'' if share is None else f'{share:.1f}':>6} {'' if mean is None else f'{mean:.1f}':>6}  "
-                   f"{status}{note}")
+        click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {n:>6}{values}  {status}{note}")
+    if cats:
+        click.echo("n: responses choosing at least one category; a response may choose several, so the shares "
+                   "need not add up to 100.")
     for p, cov in partial.items():
         click.echo(f"{p}: {partial_note(cov, 'en')}")
 

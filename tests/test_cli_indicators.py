@@ -57,3 +57,22 @@ def test_a_period_shown_in_part_is_said_so(data_dir):
     assert "Partial data: the data begin in 2026-10, after the period starts." in year.splitlines()[-1]
     whole = _run(data_dir, "--period", "2026-10").output
     assert "provisional" not in whole and "Partial" not in whole and "progress" not in whole
+
+
+def test_went_well_prints_the_share_of_each_category(data_dir):
+    """``--indicator went_well`` printed only n: the shares per category, its figures, were left out of the
+    table (they were in --json only). The table gives each category's share, as --json does."""
+    table = _run(data_dir, "--period", "2026-10", "--indicator", "went_well")
+    assert table.exit_code == 0, table.output
+    rows = json.loads(_run(data_dir, "--period", "2026-10", "--indicator", "went_well", "--json").output)
+    lines = table.output.splitlines()
+    assert lines[0].split()[:5] == ["period", "pa_type", "service_type", "n", "clarity%"]
+    assert "a response may choose several" in lines[-1]
+    published = [r for r in rows if r["n"] is not None]
+    assert published
+    for r in published:
+        line = next(x for x in lines[1:] if x.split()[:3] == [r["period"], r["pa_type"], r["service_type"]])
+        cells = line.split()[3:10]
+        assert cells[0] == str(r["n"])
+        assert cells[1:7] == [f"{r['shares'][c]['share']:.1f}" for c in
+                              ("clarity", "completeness", "orientation", "technical", "speed", "other")]
