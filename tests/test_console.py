@@ -396,6 +396,29 @@ def test_exports(app, tokens):
     assert bad.status_code == 400 and "No responses from 2030-01" in bad.get_data(as_text=True)
 
 
+def test_the_microdata_zip_is_named_after_its_months_and_reproducible(app, tokens):
+    """Two downloads of the same months were different files (every entry stamped with the time of
+    the download) under the same name whatever the months ("ascolto-datapackage.zip"): a statistician
+    could neither tell two packages apart nor check that a second download is the same package."""
+    import time
+
+    c = app.test_client()
+    h = bearer(tokens["statistician"])
+    months = json.loads(zipfile.ZipFile(io.BytesIO(c.get("/exports/datapackage.zip", headers=h).data))
+                        .read("datapackage.json"))["period"]
+    url = f"/exports/datapackage.zip?from={months['from']}&to={months['to']}"
+    first = c.get(url, headers=h)
+    time.sleep(2.1)  # a zip entry's time has a resolution of two seconds
+    second = c.get(url, headers=h)
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data
+    assert first.headers["Content-Disposition"] == (
+        f"attachment; filename=ascolto-microdata-{months['from']}_{months['to']}.zip")
+    one = c.get(f"/exports/datapackage.zip?from={months['to']}&to={months['to']}", headers=h)
+    assert one.headers["Content-Disposition"].endswith(f"ascolto-microdata-{months['to']}.zip")
+    assert c.get("/exports/datapackage.zip", headers=h).headers["Content-Disposition"].endswith("ascolto-microdata.zip")
+
+
 def test_plotly_is_served_locally_with_caching(app):
     c = app.test_client()
     r = c.get("/vendor/plotly-x.min.js")

@@ -204,6 +204,14 @@ def write_codelists(df: pd.DataFrame, out) -> None:
         w.writerow(list(r))
 
 
+def span(start: str | None, end: str | None) -> str:
+    """What a downloaded file's name says of its periods: ``-2026-Q3`` (one period),
+    ``-2026-01_2026-06`` (a range), ``-2026-01_`` / ``-_2026-06`` (an open end), ``""`` (every period)."""
+    if not (start or end):
+        return ""
+    return "-" + (start or "") + ("" if end == start else f"_{end or ''}")
+
+
 def codelists_path(out: Path) -> Path:
     """Where the codelist file of a CSV/Parquet export goes: ``<stem>.codelists.csv`` beside it, the stem
     being the whole name but its last suffix (``cx.2026-Q3.csv`` → ``cx.2026-Q3.codelists.csv``), so

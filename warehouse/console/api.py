@@ -180,9 +180,7 @@ def export_table(fmt: str):
         raise QueryError("lang", "lang must be it or en.")
     body, media = export.render(df, fmt, cut.freq, _protection(), lang=lang)
     # the name says what the file holds: ascolto-Q-2026-Q3.csv, ascolto-M-2026-01_2026-06.csv
-    span = "" if not (cut.start or cut.end) else "-" + (cut.start or "") + (
-        "" if cut.end == cut.start else f"_{cut.end or ''}")
-    name = _NAMES[fmt].format(f=f"ascolto-{cut.freq}{span}")
+    name = _NAMES[fmt].format(f=f"ascolto-{cut.freq}{export.span(cut.start, cut.end)}")
     return Response(body, mimetype=media.split(";")[0], content_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

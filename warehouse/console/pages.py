@@ -211,7 +211,9 @@ def export_download():
 @require("exports")
 def export_datapackage():
     """The anonymised microdata package (docs/warehouse.md) of the months ``from``–``to`` (each
-    optional, ``YYYY-MM``), zipped; a malformed month or a range without responses is a 400 naming it."""
+    optional, ``YYYY-MM``), zipped; a malformed month or a range without responses is a 400 naming it.
+    Named after its months (``ascolto-microdata-2026-07_2026-09.zip``, :func:`warehouse.export.span`);
+    the same months and data give the same bytes (entries in name order, with a fixed time and mode)."""
     con, settings = _ctx()
     start, end = request.args.get("from") or None, request.args.get("to") or None
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-dp-"))
@@ -222,9 +224,12 @@ def export_datapackage():
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(out.rglob("*")):
-                if f.is_file():
-                    z.write(f, f.relative_to(out))
+                if f.is_file():  # no file time: a second download of the same package is byte-identical
+                    entry = zipfile.ZipInfo(str(f.relative_to(out)), date_time=(1980, 1, 1, 0, 0, 0))
+                    entry.external_attr = 0o644 << 16
+                    z.writestr(entry, f.read_bytes(), zipfile.ZIP_DEFLATED)
         buf.seek(0)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return send_file(buf, mimetype="application/zip", as_attachment=True, download_name="ascolto-datapackage.zip")
+    return send_file(buf, mimetype="application/zip", as_attachment=True,
+                     download_name=f"ascolto-microdata{export.span(start, end)}.zip")
