@@ -105,6 +105,22 @@ def test_a_revision_publishes_late_data_beside_the_first_release(tmp_path):
     assert [m["version"] for m in cat[Q]] == [1, 2] and cat[Q][1]["note"] == "late files"
     assert cat[Q][1]["supersedes"] == "v1"
     assert (tmp_path / "rel" / Q / "v1" / "table.csv").read_bytes() != (tmp_path / "rel" / Q / "v2" / "table.csv").read_bytes()
+    # the revision says what it changed (every observation of either version counted once), and the
+    # quarter's page lists every version with it
+    changes, rows = cat[Q][1]["changes"], [m["rows"] for m in cat[Q]]
+    assert cat[Q][0].get("changes") is None and changes["revised"] > 0  # 30 answers of 1 came late
+    assert changes["revised"] + changes["added"] + changes["unchanged"] == rows[1]
+    assert changes["revised"] + changes["removed"] + changes["unchanged"] == rows[0]
+    from settings import Settings
+    from warehouse.public import create_app
+
+    site = create_app(Settings(data_dir=data, releases_dir=str(tmp_path / "rel"), public_rate_limit="100000/minute"))
+    page = site.test_client().get(f"/en/{Q}").get_data(as_text=True)
+    versions = re.search(r'<ul class="versions">(.*?)</ul>', page, re.S).group(1)
+    assert versions.index('data-version="2"') < versions.index('data-version="1"')
+    assert (f"Revision note: late files · against the previous version: {changes['revised']} observations revised, "
+            f"{changes['added']} added, {changes['removed']} removed") in versions
+    assert f'href="/releases/{Q}/v1/table.csv"' in versions and f'href="/releases/{Q}/v2/manifest.json"' in versions
 
 
 def _api(seeded, url):
@@ -266,3 +282,22 @@ def test_a_quarter_with_data_in_part_of_its_months_says_so(tmp_path):
     assert by_type.count('data-coverage="partial"') == 1 and en in by_type
     assert site.get("/data/2026-Q2.json").get_json()["coverage"] == {"months": ["2026-06"], "whole": False}
     assert site.get("/data/releases.json").get_json()["2026-Q2"][0]["coverage"]["whole"] is False
+
+
+def test_a_revisions_changes_count_its_observations(tmp_path):
+    from warehouse import export
+    from warehouse.publish import changes
+
+    dims = ["Q", "IT", "_T", "_T", "_T", "_T", "_T"]
+    head = ",".join(export.COLUMNS)
+
+    def table(name, rows):
+        (tmp_path / name).write_text("\n".join([head, *(",".join([*dims, ind, Q, *rest]) for ind, rest in rows)]) + "\n")
+        return tmp_path / name
+
+    a = ["54.0", "100", "44.2", "63.5", "PC", "A", "F", "", "Y"]
+    before = table("v1.csv", [("EASE_POS", a), ("SATISFACTION_POS", a), ("TRUST_POS", a)])
+    after = table("v2.csv", [("EASE_POS", a), ("SATISFACTION_POS", ["55.0", *a[1:]]), ("SPEED_POS", a)])
+    assert changes(before, after) == {"revised": 1, "added": 1, "removed": 1, "unchanged": 1}
+    flag = table("v3.csv", [("EASE_POS", [*a[:5], "U", *a[6:]]), ("SATISFACTION_POS", a), ("TRUST_POS", a)])
+    assert changes(before, flag)["revised"] == 1  # a flag is part of the observation

@@ -4,7 +4,8 @@
 table (:func:`warehouse.export.publication_table`: every cell through :mod:`warehouse.protect`) in
 CSV, SDMX-CSV 2.0 and JSON-stat 2.0, its codelists (labels in Italian and English) and SDMX
 structure, and ``manifest.json`` (period, version, time, note, the
-version it supersedes, the months of the quarter that hold responses (``coverage``), the protection
+version it supersedes and what the revision changed in the table (``changes``: observations
+revised, added, removed), the months of the quarter that hold responses (``coverage``), the protection
 parameters, and each file's size and SHA-256). The directory
 is written aside and renamed into place (never half a release), its files are made read-only, and
 nothing ever rewrites it. A second publication of the same period is refused unless it is a
@@ -102,6 +103,7 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
                                      "be identical to it, so there is nothing to revise")
     manifest = {"schema": SCHEMA, "period": period, "version": version, "created_at": now.isoformat(),
                 "note": note, "supersedes": f"v{have[-1]}" if have else None, "rows": int(len(df)),
+                "changes": changes(root / period / f"v{have[-1]}" / "table.csv", tmp / "table.csv") if have else None,
                 "coverage": coverage(con, period),
                 "dataflow": export.DATAFLOW, "confidentiality": protection.metadata(), "files": files}
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
@@ -125,6 +127,26 @@ def coverage(con, period: str) -> dict[str, Any]:
     first, last = months(period, "period")
     with_data = [m for m in period_labels(con, "M") if first <= m <= last]
     return {"months": with_data, "whole": len(with_data) == 3}
+
+
+def changes(before: Path, after: Path) -> dict[str, int]:
+    """What a revision changed in the published table (two ``table.csv`` files): ``revised``, the
+    observations (same dimensions) whose value, bounds, N_RESP or flags differ; ``added`` and
+    ``removed``, those only in the revision or only in the version it supersedes; ``unchanged``."""
+    import csv
+
+    def observations(path: Path) -> dict[tuple[str, ...], tuple[str, ...]]:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = csv.DictReader(fh)
+            return {tuple(r[d] for d in export.SDMX_DIMENSIONS): tuple(r[c] for c in rows.fieldnames
+                                                                        if c not in export.SDMX_DIMENSIONS)
+                    for r in rows}
+
+    old, new = observations(before), observations(after)
+    both = old.keys() & new.keys()
+    revised = sum(old[k] != new[k] for k in both)
+    return {"revised": revised, "added": len(new.keys() - old.keys()), "removed": len(old.keys() - new.keys()),
+            "unchanged": len(both) - revised}
 
 
 def _same_files(release: Path, files: dict[str, Any]) -> bool:

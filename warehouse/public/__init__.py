@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     @cached
     def catalog():
         return jsonify({p: [{**{k: m[k] for k in ("version", "created_at", "note", "supersedes", "files")},
-                             "coverage": m.get("coverage")}
+                             "changes": m.get("changes"), "coverage": m.get("coverage")}
                             for m in r.history] for p, r in sorted(releases.get().items())})
 
     @app.get("/releases/<period>/v<int:version>/<name>")

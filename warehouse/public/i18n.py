@@ -24,7 +24,9 @@ EN = {
     "Valori calcolati da conteggi perturbati con il metodo cell-key (segreto statistico); le celle con meno di 3 risposte sono oscurate.":
         "Values computed from counts perturbed by the cell-key method (statistical confidentiality); cells with fewer than 3 responses are suppressed.",
     "Dati in formato aperto": "Open data files", "Tipo di servizio": "Service type", "Tipo di PA": "PA type",
-    "Tutti i trimestri": "All quarters", "Pubblicato il": "Released on",
+    "Tutti i trimestri": "All quarters", "Pubblicato il": "Released on", "Versioni": "Versions",
+    "rispetto alla versione precedente: {r} osservazioni riviste, {a} aggiunte, {d} tolte":
+        "against the previous version: {r} observations revised, {a} added, {d} removed",
     "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":
         "Partial data: the quarter holds responses of the months {m} only, not of all three.",
     "non pubblicato. La media si pubblica solo se tutte le risposte usano la stessa scala (altrimenti vale la quota positiva, confrontabile tra strumenti); per «Obiettivo raggiunto» si pubblica la quota di «sì».":
