@@ -222,3 +222,33 @@ def test_a_second_snippet_for_the_same_service_is_ignored_with_a_warning(stack, 
     assert page.locator(".ascolto-widget").count() == 1
     [warning] = [w for w in warnings if "Ascolto" in w]
     assert "second tag" in warning and f'"{SERVICE}"' in warning
+
+
+def test_two_module_snippets_of_two_services_both_render_and_send(stack, page):  # noqa: F811
+    """A page evaluates a module's URL once, however many tags load it: that one run serves every tag."""
+    module = '<script type="module" src="{collector}/widget.js" data-service="%s"%s></script>'
+    body = (module % ("{service}", "") + "<p>…</p>" + module % ("demo-milano-anagrafe", ' data-lang="en"')
+            + "<p>…</p>" + module % ("demo-inps-pensione", " async"))
+    site_page(page, stack, "/two-modules.html", body)
+    page.get_by_role("button", name="Send").wait_for(timeout=10_000)
+    page.wait_for_function("document.querySelectorAll('.ascolto-widget').length === 3", timeout=10_000)
+    assert page.evaluate("[...document.querySelectorAll('.ascolto-widget')].map(w => "
+                         "w.previousElementSibling.dataset.service)") == [SERVICE, "demo-milano-anagrafe",
+                                                                       "demo-inps-pensione"]
+    english = page.locator(".ascolto-widget").nth(1)
+    english.locator("input[name$='-satisfaction'][value='5']").check()
+    english.locator("input[name$='-task'][value='yes']").check()
+    english.get_by_role("button", name="Send").click()
+    english.get_by_text("Thank you! Your answer has been recorded.").wait_for(timeout=15_000)
+    [detail] = page.evaluate("window.__submitted")
+    assert detail["service"] == "demo-milano-anagrafe"
+    assert stack.wait_row(detail["submission_id"])["service"] == "demo-milano-anagrafe"
+
+
+def test_a_module_and_a_classic_snippet_of_two_services_both_render(stack, page):  # noqa: F811
+    module = '<script type="module" src="{collector}/widget.js" data-service="demo-milano-anagrafe"></script>'
+    site_page(page, stack, "/module-and-classic.html", "{snippet}<p>…</p>" + module + "<p>…</p>{snippet}")
+    page.get_by_role("button", name="Invia").first.wait_for(timeout=10_000)
+    page.wait_for_timeout(1500)  # every tag has run
+    assert page.evaluate("[...document.querySelectorAll('.ascolto-widget')].map(w => "
+                         "w.previousElementSibling.dataset.service)") == [SERVICE, "demo-milano-anagrafe"]

@@ -22,28 +22,8 @@
 (function () {
   "use strict";
   function warn(msg) { if (window.console && console.warn) { console.warn("Ascolto: " + msg); } }
-  var script = document.currentScript;
-  if (!script) { /* type="module": no currentScript; our own tag is the first one not taken yet */
-    var tags = document.querySelectorAll("script[src][data-service]");
-    for (var i = 0; i < tags.length && !script; i++) {
-      if (/\/widget\.js(\?.*)?$/.test(tags[i].src) && !tags[i].ascolto) { script = tags[i]; }
-    }
-  }
-  if (!script || !window.fetch || !window.JSON) { return; }
-  script.ascolto = true;
-  var base = script.src.replace(/\/widget\.js(\?.*)?$/, "");
-  var service = script.getAttribute("data-service");
-  /* one widget per service on a page (one impression, one button); other services may share the page */
-  var mine = window.ascoltoServices = window.ascoltoServices || {};
-  if (service && mine[service]) {
-    return warn("a second tag for service \"" + service + "\" on this page is ignored: keep one tag per service.");
-  }
-  mine[service] = true;
-  var floating = script.getAttribute("data-mode") === "floating";
-  var level = Math.min(6, Math.max(2, parseInt(script.getAttribute("data-heading-level"), 10) || 2));
-  var test = script.hasAttribute("data-test") && script.getAttribute("data-test") !== "false";
-  var checkup = test; /* also when the service is in test mode (the questionnaire says test: true) */
-  var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "it").slice(0, 2).toLowerCase();
+  var WIDGET = /\/widget\.js(\?.*)?$/;
+
   /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left|off|test */
   var S = {
     it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente finché questa pagina resta aperta.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile registrare la risposta per un problema tecnico di questa pagina. Ci scusiamo per il disagio.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili|Questo modulo non è attivo su questa pagina.|Modalità di prova: le risposte non sono conteggiate.",
@@ -52,473 +32,508 @@
     fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement tant que cette page reste ouverte.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être enregistrée à cause d'un problème technique de cette page. Veuillez nous en excuser.|Oui|Non|Donnez votre avis|Fermer|caractères restants|Ce formulaire n'est pas actif sur cette page.|Mode test : les réponses ne sont pas comptées.",
     sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskušali znova, dokler je ta stran odprta.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora zaradi tehnične težave te strani ni bilo mogoče shraniti. Opravičujemo se.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov|Ta obrazec na tej strani ni aktiven.|Preizkusni način: odgovori se ne štejejo."
   };
-  if (!S[lang]) { lang = "it"; }
-  var K = "send sending thanks retry check required choose invalid failed yes no open close left off test".split(" ");
-  var T = {};
-  S[lang].split("|").forEach(function (s, i) { T[K[i]] = s; });
-  var counter = 0;
-  var draw = Math.random(); /* one draw per page view: the sampling decision never changes within it */
-  var F = { impressions: 0, starts: 0, submissions: 0 }, sent = { impressions: 0, starts: 0, submissions: 0 };
 
-  /* all:initial: nothing the site's CSS sets on its body (text-transform, letter-spacing, pointer-events...) is inherited */
-  var CSS = ":host{all:initial;display:block;pointer-events:auto;visibility:visible}" +
-    ".asc{font-family:\"Titillium Web\",-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;font-size:max(1rem,16px);line-height:1.5;color:#1a1a1a;text-align:left}" +
-    ".asc *{box-sizing:border-box}.asc [hidden]{display:none!important}" +
-    ".asc-card{max-width:40rem;margin:1.5rem 0;padding:1.5rem;background:#fff;border:1px solid #d9dadb;border-top:4px solid #0066cc;border-radius:4px;box-shadow:0 2px 8px rgba(0,0,0,.08)}" +
-    ".asc-title{margin:0 0 1rem;font-size:1.375em;line-height:1.25;font-weight:700;color:#17324d}" +
-    ".asc-q{border:0;margin:0 0 1.25rem;padding:0;min-width:0}" +
-    ".asc-q.asc-bad{border-left:4px solid #cc334d;padding-left:.75rem}" +
-    ".asc legend,.asc-lbl{display:block;float:none;width:auto;font-size:1em;font-weight:600;margin:0 0 .5rem;padding:0;color:#1a1a1a}" +
-    ".asc-req{font-weight:400;font-size:.875em;color:#5d7083}" +
-    ".asc-hint,.asc-count{margin:.25rem 0 .5rem;font-size:.875em;color:#5d7083}" +
-    ".asc-opts{display:flex;flex-wrap:wrap;gap:.5rem}" +
-    ".asc-opt{display:inline-flex;align-items:center;gap:.5rem;min-height:2.75rem;margin:0;padding:.5rem .875rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font-weight:400;cursor:pointer}" +
-    ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34rem}" +
-    ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25rem;padding:.5rem .25rem;text-align:center}" +
-    ".asc-faces{gap:1rem}.asc-faces .asc-opt{flex:1 1 7rem;max-width:11rem;flex-direction:column;padding:.75rem .5rem;text-align:center}" +
-    ".asc-faces svg{width:4.5rem;height:4.5rem}.asc-satisfied svg{color:#00734a}.asc-neutral svg{color:#7a5200}.asc-dissatisfied svg{color:#b3243c}" +
-    ".asc-n{font-size:1.125em;line-height:1.2}.asc-w{font-size:.8125em;line-height:1.2;hyphens:auto}" +
-    ".asc-vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
-    ".asc-opt:hover{border-color:#0066cc;background:#f2f7fc}" +
-    ".asc-opt:has(input:checked){border-color:#0066cc;box-shadow:inset 0 0 0 1px #0066cc;background:#e5f0fa;font-weight:600}" +
-    ".asc-opt input{width:1.25rem;height:1.25rem;margin:0;flex:none;accent-color:#0066cc}" +
-    ".asc-opt:has(input:focus-visible),.asc-btn:focus-visible,.asc textarea:focus-visible,.asc-thanks:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 2px #fff}" +
-    ".asc-opt input:focus-visible{outline:none}" +
-    ".asc textarea{display:block;width:100%;min-height:6rem;margin:0;padding:.5rem .75rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font:inherit;resize:vertical}" +
-    ".asc-err{margin:.5rem 0 0;color:#cc334d;font-weight:600}.asc-err::before{content:\"\\26A0\\FE0E  \"}" +
-    ".asc-btn{display:inline-flex;align-items:center;gap:.5rem;margin:0;padding:.625rem 1.5rem;border:2px solid #0066cc;border-radius:4px;background:#0066cc;color:#fff;font:inherit;font-weight:600;line-height:1.5;cursor:pointer}" +
-    ".asc-btn:hover{background:#0052a3;border-color:#0052a3}.asc-btn[aria-disabled=true]{cursor:progress}" +
-    ".asc-btn2{background:#fff;color:#0066cc}.asc-btn2:hover{background:#f2f7fc;color:#0052a3}" +
-    ".asc-status{margin:.75rem 0 0;font-weight:600}.asc-status:empty{display:none}" +
-    ".asc-test{margin:0 0 1rem;padding:.5rem .75rem;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
-    ".asc-thanks{margin:0;padding:.75rem 1rem;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
-    ".asc-fab{position:fixed;right:1.5rem;bottom:1.5rem;z-index:2147483000;border-radius:2rem;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
-    ".asc-fab svg{width:1.25em;height:1.25em;fill:currentColor}" +
-    ".asc-dlg{width:min(40rem,calc(100vw - 2rem));max-height:calc(100vh - 2rem);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
-    ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
-    ".asc-head{display:flex;align-items:flex-start;justify-content:space-between;gap:1rem;padding:1.25rem 1.5rem 0}" +
-    ".asc-head .asc-title{margin:0}.asc-head .asc-btn{padding:.25rem .75rem}" +
-    ".asc-body{padding:1rem 1.5rem 1.5rem}";
-
-  function el(tag, attrs, kids) {
-    var n = document.createElement(tag);
-    for (var k in attrs || {}) {
-      if (k === "text") { n.textContent = attrs[k]; } else if (attrs[k] !== null) { n.setAttribute(k, attrs[k]); }
+  /* Every tag is booted once. A classic tag runs this file itself (document.currentScript). A
+   * type="module" tag has none, and a page evaluates a module's URL once however many tags load it:
+   * that one evaluation boots every widget tag not booted yet, now and, while the page is still
+   * loading (an async module), again at DOMContentLoaded. A module tag added after that is not run. */
+  function bootAll() {
+    var tags = document.querySelectorAll("script[src][data-service]");
+    for (var i = 0; i < tags.length; i++) {
+      if (WIDGET.test(tags[i].src) && !tags[i].ascolto) { boot(tags[i]); }
     }
-    (kids || []).forEach(function (c) { if (c) { n.appendChild(c); } });
-    return n;
   }
 
-  function uuid4() {
-    if (crypto.randomUUID) { return crypto.randomUUID(); }
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
-  }
-
-  /* Faces (display: faces, three answers): the same geometry as collector/faces.py. The label's
-   * words are the accessible name; the mouth's shape, not colour alone, tells the faces apart. */
-  var MOOD = ["satisfied", "neutral", "dissatisfied"];
-  var FACE = { satisfied: "M14 28q10 10 20 0", neutral: "M15 31h18", dissatisfied: "M14 34q10-10 20 0" };
-  function faces(item, choices) {
-    if (item.display !== "faces" || choices.length !== 3) { return null; }
-    if (item.type === "rating") { return MOOD.slice().reverse(); }
-    return choices.map(function (c, i) { return FACE[c.v] ? c.v : MOOD[i]; });
-  }
-  var NS = "http://www.w3.org/2000/svg";
-  function svgEl(tag, attrs, kids) {
-    var n = document.createElementNS(NS, tag);
-    for (var k in attrs) { n.setAttribute(k, attrs[k]); }
-    (kids || []).forEach(function (c) { n.appendChild(c); });
-    return n;
-  }
-  function face(mood) {
-    var ink = { fill: "currentColor" }, line = { fill: "none", stroke: "currentColor", "stroke-width": "3", "stroke-linecap": "round" };
-    return svgEl("svg", { viewBox: "0 0 48 48", "aria-hidden": "true", focusable: "false" }, [
-      svgEl("circle", { cx: "24", cy: "24", r: "21", fill: "#fff", stroke: "currentColor", "stroke-width": "3" }),
-      svgEl("circle", { cx: "17", cy: "19", r: "3", fill: ink.fill }), svgEl("circle", { cx: "31", cy: "19", r: "3", fill: ink.fill }),
-      svgEl("path", Object.assign({ d: FACE[mood] }, line))]);
-  }
-
-
-  /* The same semantics as questionnaires.model.Condition: an unanswered source item never holds. */
-  function holds(c, answers) {
-    if (!c) { return true; }
-    var a = answers[c.item], v = c.value;
-    if (a === undefined || a === null) { return false; }
-    switch (c.op) {
-      case "eq": return a === v;
-      case "ne": return a !== v;
-      case "gt": return a > v;
-      case "gte": return a >= v;
-      case "lt": return a < v;
-      case "lte": return a <= v;
-      case "in": return v.indexOf(a) >= 0;
+  /* One widget: the tag's attributes, its questionnaire, its answer and its funnel counts. */
+  function boot(script) {
+    if (!window.fetch || !window.JSON) { return; }
+    script.ascolto = true;
+    var base = script.src.replace(WIDGET, "");
+    var service = script.getAttribute("data-service");
+    /* one widget per service on a page (one impression, one button); other services may share the page */
+    var mine = window.ascoltoServices = window.ascoltoServices || {};
+    if (service && mine[service]) {
+      return warn("a second tag for service \"" + service + "\" on this page is ignored: keep one tag per service.");
     }
-    return false;
-  }
+    mine[service] = true;
+    var floating = script.getAttribute("data-mode") === "floating";
+    var level = Math.min(6, Math.max(2, parseInt(script.getAttribute("data-heading-level"), 10) || 2));
+    var test = script.hasAttribute("data-test") && script.getAttribute("data-test") !== "false";
+    var checkup = test; /* also when the service is in test mode (the questionnaire says test: true) */
+    var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "it").slice(0, 2).toLowerCase();
+    if (!S[lang]) { lang = "it"; }
+    var K = "send sending thanks retry check required choose invalid failed yes no open close left off test".split(" ");
+    var T = {};
+    S[lang].split("|").forEach(function (s, i) { T[K[i]] = s; });
+    var counter = 0;
+    var draw = Math.random(); /* one draw per page view: the sampling decision never changes within it */
+    var F = { impressions: 0, starts: 0, submissions: 0 }, sent = { impressions: 0, starts: 0, submissions: 0 };
 
-  /* 403: this page's origin is not among the service's allowed origins. Never retried. */
-  function offOrigin() {
-    var origin = self.origin || location.origin; /* what the browser sends as Origin */
-    if (window.console && console.warn) {
-      console.warn(origin === "null"
-        ? "Ascolto: this page has an opaque origin (a sandboxed iframe without allow-same-origin, or a file:/data: page), " +
-          "so the browser sends \"Origin: null\", which cannot be among the allowed origins of service \"" + service +
-          "\". Add allow-same-origin to the iframe's sandbox attribute, or put the widget outside the sandboxed frame. " +
-          "The widget stays inactive on this page."
-        : "Ascolto: the origin " + origin + " is not among the allowed origins of service \"" +
-          service + "\"; add it to the service in the registry. The widget stays inactive on this page.");
-    }
-    return T.off;
-  }
+    /* all:initial: nothing the site's CSS sets on its body (text-transform, letter-spacing, pointer-events...) is inherited */
+    var CSS = ":host{all:initial;display:block;pointer-events:auto;visibility:visible}" +
+      ".asc{font-family:\"Titillium Web\",-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;font-size:max(1rem,16px);line-height:1.5;color:#1a1a1a;text-align:left}" +
+      ".asc *{box-sizing:border-box}.asc [hidden]{display:none!important}" +
+      ".asc-card{max-width:40rem;margin:1.5rem 0;padding:1.5rem;background:#fff;border:1px solid #d9dadb;border-top:4px solid #0066cc;border-radius:4px;box-shadow:0 2px 8px rgba(0,0,0,.08)}" +
+      ".asc-title{margin:0 0 1rem;font-size:1.375em;line-height:1.25;font-weight:700;color:#17324d}" +
+      ".asc-q{border:0;margin:0 0 1.25rem;padding:0;min-width:0}" +
+      ".asc-q.asc-bad{border-left:4px solid #cc334d;padding-left:.75rem}" +
+      ".asc legend,.asc-lbl{display:block;float:none;width:auto;font-size:1em;font-weight:600;margin:0 0 .5rem;padding:0;color:#1a1a1a}" +
+      ".asc-req{font-weight:400;font-size:.875em;color:#5d7083}" +
+      ".asc-hint,.asc-count{margin:.25rem 0 .5rem;font-size:.875em;color:#5d7083}" +
+      ".asc-opts{display:flex;flex-wrap:wrap;gap:.5rem}" +
+      ".asc-opt{display:inline-flex;align-items:center;gap:.5rem;min-height:2.75rem;margin:0;padding:.5rem .875rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font-weight:400;cursor:pointer}" +
+      ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34rem}" +
+      ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25rem;padding:.5rem .25rem;text-align:center}" +
+      ".asc-faces{gap:1rem}.asc-faces .asc-opt{flex:1 1 7rem;max-width:11rem;flex-direction:column;padding:.75rem .5rem;text-align:center}" +
+      ".asc-faces svg{width:4.5rem;height:4.5rem}.asc-satisfied svg{color:#00734a}.asc-neutral svg{color:#7a5200}.asc-dissatisfied svg{color:#b3243c}" +
+      ".asc-n{font-size:1.125em;line-height:1.2}.asc-w{font-size:.8125em;line-height:1.2;hyphens:auto}" +
+      ".asc-vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
+      ".asc-opt:hover{border-color:#0066cc;background:#f2f7fc}" +
+      ".asc-opt:has(input:checked){border-color:#0066cc;box-shadow:inset 0 0 0 1px #0066cc;background:#e5f0fa;font-weight:600}" +
+      ".asc-opt input{width:1.25rem;height:1.25rem;margin:0;flex:none;accent-color:#0066cc}" +
+      ".asc-opt:has(input:focus-visible),.asc-btn:focus-visible,.asc textarea:focus-visible,.asc-thanks:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 2px #fff}" +
+      ".asc-opt input:focus-visible{outline:none}" +
+      ".asc textarea{display:block;width:100%;min-height:6rem;margin:0;padding:.5rem .75rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font:inherit;resize:vertical}" +
+      ".asc-err{margin:.5rem 0 0;color:#cc334d;font-weight:600}.asc-err::before{content:\"\\26A0\\FE0E  \"}" +
+      ".asc-btn{display:inline-flex;align-items:center;gap:.5rem;margin:0;padding:.625rem 1.5rem;border:2px solid #0066cc;border-radius:4px;background:#0066cc;color:#fff;font:inherit;font-weight:600;line-height:1.5;cursor:pointer}" +
+      ".asc-btn:hover{background:#0052a3;border-color:#0052a3}.asc-btn[aria-disabled=true]{cursor:progress}" +
+      ".asc-btn2{background:#fff;color:#0066cc}.asc-btn2:hover{background:#f2f7fc;color:#0052a3}" +
+      ".asc-status{margin:.75rem 0 0;font-weight:600}.asc-status:empty{display:none}" +
+      ".asc-test{margin:0 0 1rem;padding:.5rem .75rem;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
+      ".asc-thanks{margin:0;padding:.75rem 1rem;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
+      ".asc-fab{position:fixed;right:1.5rem;bottom:1.5rem;z-index:2147483000;border-radius:2rem;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
+      ".asc-fab svg{width:1.25em;height:1.25em;fill:currentColor}" +
+      ".asc-dlg{width:min(40rem,calc(100vw - 2rem));max-height:calc(100vh - 2rem);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
+      ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
+      ".asc-head{display:flex;align-items:flex-start;justify-content:space-between;gap:1rem;padding:1.25rem 1.5rem 0}" +
+      ".asc-head .asc-title{margin:0}.asc-head .asc-btn{padding:.25rem .75rem}" +
+      ".asc-body{padding:1rem 1.5rem 1.5rem}";
 
-  /* context.page: the collector takes at most 512 characters; never cut a %XX escape (nor a UTF-8 sequence) */
-  function pagePath() {
-    var p = location.pathname;
-    if (p.length <= 512) { return p; }
-    p = p.slice(0, 512).replace(/%[0-9a-f]?$/i, "");
-    for (var i = 0; i < 3; i++) {
-      try { decodeURIComponent(p); break; } catch (e) { p = p.replace(/%[0-9a-f]{2}$/i, ""); }
-    }
-    return p;
-  }
-
-  /* A permanent refusal (400, 404, 409, 413, 415, 422...): sending again cannot help; tell the web manager why. */
-  function refused(status, body) {
-    if (window.console && console.warn) {
-      console.warn("Ascolto: the collector refused the answer to service \"" + service + "\" (HTTP " + status +
-        "); it is not sent again. Collector's answer: " + JSON.stringify(body));
-    }
-    return T.failed;
-  }
-
-  function retryDelay(resp) {
-    var h = resp.headers.get("Retry-After") || "";
-    var s = /^\d+$/.test(h) ? parseInt(h, 10) * 1000 : Date.parse(h) - Date.now();
-    return s > 0 ? Math.min(s, 3600000) : 0;
-  }
-
-  /* Build the questions into `form`; return the controller used by the submit logic. */
-  function render(q, form, titleId) {
-    var P = "asc" + (++counter) + "-";
-    var blocks = {};
-    var box = el("div", { "class": "asc-items" });
-    var status = el("p", { "class": "asc-status", role: "status", "aria-live": "polite", id: P + "status" });
-    var hp = el("input", { type: "text", name: "asc_hp", tabindex: "-1", autocomplete: "off", "aria-hidden": "true" });
-    var button = el("button", { type: "submit", "class": "asc-btn", text: T.send });
-    var sending = false, sid = null, sidKey = null, payload = null, t0 = null;
-    var note = checkup ? el("p", { "class": "asc-test", text: T.test }) : null;
-    form.setAttribute("novalidate", "");
-    form.setAttribute("aria-labelledby", titleId);
-
-    q.items.forEach(function (item) {
-      var id = P + item.code, text = item.type === "text", described = [];
-      var node = el(text ? "div" : "fieldset", { "class": "asc-q", id: id });
-      var caption = el(text ? "label" : "legend", { "class": text ? "asc-lbl" : null, "for": text ? id + "-i" : null, text: item.label });
-      if (item.required) { caption.appendChild(el("span", { "class": "asc-req", text: " (" + T.required + ")" })); }
-      node.appendChild(caption);
-      if (item.hint) { node.appendChild(el("p", { "class": "asc-hint", id: id + "-h", text: item.hint })); described.push(id + "-h"); }
-      var err = el("p", { "class": "asc-err", id: id + "-e", hidden: "" });
-      var b = { item: item, node: node, err: err, described: described, inputs: [] };
-      if (text) {
-        var max = item.max_length || 500;
-        /* the limit is in characters (code points), as the collector counts: not maxlength's UTF-16 units */
-        var area = el("textarea", { id: id + "-i", name: item.code, rows: "4" });
-        var count = el("p", { "class": "asc-count", id: id + "-c" });
-        var recount = function (ev) {
-          var cps = Array.from(area.value);
-          if (cps.length > max && !(ev && ev.isComposing)) { area.value = cps.slice(0, max).join(""); cps.length = max; }
-          count.textContent = Math.max(0, max - cps.length) + " " + T.left;
-        };
-        area.addEventListener("input", recount);
-        area.addEventListener("compositionend", recount);
-        recount();
-        described.push(id + "-c");
-        b.inputs.push(area);
-        node.appendChild(area);
-        node.appendChild(count);
-      } else {
-        var choices = item.type === "rating" ? [] : item.type === "boolean"
-          ? [{ v: "true", l: T.yes }, { v: "false", l: T.no }]
-          : item.options.map(function (o) { return { v: o.code, l: o.label }; });
-        if (item.type === "rating") {
-          var sl = item.scale_labels || {};
-          for (var v = item.scale.min; v <= item.scale.max; v++) {
-            choices.push({ v: String(v), w: v === item.scale.min ? sl.min : v === item.scale.max ? sl.max : "" });
-          }
-        }
-        /* a short scale is a row of equal boxes: number, and the words of the extremes under it */
-        var moods = faces(item, choices);
-        var opts = el("div", { "class": moods ? "asc-opts asc-faces" : choices.length <= 7 && item.type === "rating" ? "asc-opts asc-scale" : "asc-opts" });
-        choices.forEach(function (c, i) {
-          var input = el("input", { type: item.type === "multi" ? "checkbox" : "radio", name: id, id: id + "-" + i, value: c.v });
-          b.inputs.push(input);
-          /* the accessible name of a scale point reads "5 – Moltissimo"; a face's is its words */
-          var text = moods ? [face(moods[i]), el("span", { text: c.l || c.w || c.v })] : c.l ? [el("span", { text: c.l })] : [el("span", { "class": "asc-n", text: c.v }),
-            c.w ? el("span", { "class": "asc-vh", text: " – " }) : null, c.w ? el("span", { "class": "asc-w", text: c.w }) : null];
-          opts.appendChild(el("label", { "class": moods ? "asc-opt asc-" + moods[i] : "asc-opt", "for": id + "-" + i }, [input].concat(text)));
-        });
-        node.appendChild(opts);
+    function el(tag, attrs, kids) {
+      var n = document.createElement(tag);
+      for (var k in attrs || {}) {
+        if (k === "text") { n.textContent = attrs[k]; } else if (attrs[k] !== null) { n.setAttribute(k, attrs[k]); }
       }
-      node.appendChild(err);
-      describe(b);
-      blocks[item.code] = b;
-      box.appendChild(node);
-    });
-    box.appendChild(el("div", { hidden: "" }, [el("label", { text: "asc_hp" }, [hp])]));
-    if (note) { form.appendChild(note); }
-    form.appendChild(box);
-    form.appendChild(button);
-    form.appendChild(status);
-
-    function describe(b) {
-      var ids = b.described.concat(b.err.hidden ? [] : [b.err.id]).join(" ");
-      b.inputs.forEach(function (i) {
-        if (ids) { i.setAttribute("aria-describedby", ids); } else { i.removeAttribute("aria-describedby"); }
-        if (b.err.hidden) { i.removeAttribute("aria-invalid"); } else { i.setAttribute("aria-invalid", "true"); }
-      });
-      b.node.classList.toggle("asc-bad", !b.err.hidden);
+      (kids || []).forEach(function (c) { if (c) { n.appendChild(c); } });
+      return n;
     }
 
-    function read(b) {
-      var t = b.item.type;
-      if (t === "text") { return b.inputs[0].value.trim() ? b.inputs[0].value : undefined; }
-      var picked = b.inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
-      if (!picked.length) { return undefined; }
-      if (t === "multi") { return picked; }
-      return t === "rating" ? parseInt(picked[0], 10) : t === "boolean" ? picked[0] === "true" : picked[0];
+    function uuid4() {
+      if (crypto.randomUUID) { return crypto.randomUUID(); }
+      var b = crypto.getRandomValues(new Uint8Array(16));
+      b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+      var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+      return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
     }
 
-    /* Answers of the visible items, in order; hides the items whose show_if does not hold. */
-    function collect() {
-      var answers = {};
+    /* Faces (display: faces, three answers): the same geometry as collector/faces.py. The label's
+     * words are the accessible name; the mouth's shape, not colour alone, tells the faces apart. */
+    var MOOD = ["satisfied", "neutral", "dissatisfied"];
+    var FACE = { satisfied: "M14 28q10 10 20 0", neutral: "M15 31h18", dissatisfied: "M14 34q10-10 20 0" };
+    function faces(item, choices) {
+      if (item.display !== "faces" || choices.length !== 3) { return null; }
+      if (item.type === "rating") { return MOOD.slice().reverse(); }
+      return choices.map(function (c, i) { return FACE[c.v] ? c.v : MOOD[i]; });
+    }
+    var NS = "http://www.w3.org/2000/svg";
+    function svgEl(tag, attrs, kids) {
+      var n = document.createElementNS(NS, tag);
+      for (var k in attrs) { n.setAttribute(k, attrs[k]); }
+      (kids || []).forEach(function (c) { n.appendChild(c); });
+      return n;
+    }
+    function face(mood) {
+      var ink = { fill: "currentColor" }, line = { fill: "none", stroke: "currentColor", "stroke-width": "3", "stroke-linecap": "round" };
+      return svgEl("svg", { viewBox: "0 0 48 48", "aria-hidden": "true", focusable: "false" }, [
+        svgEl("circle", { cx: "24", cy: "24", r: "21", fill: "#fff", stroke: "currentColor", "stroke-width": "3" }),
+        svgEl("circle", { cx: "17", cy: "19", r: "3", fill: ink.fill }), svgEl("circle", { cx: "31", cy: "19", r: "3", fill: ink.fill }),
+        svgEl("path", Object.assign({ d: FACE[mood] }, line))]);
+    }
+
+
+    /* The same semantics as questionnaires.model.Condition: an unanswered source item never holds. */
+    function holds(c, answers) {
+      if (!c) { return true; }
+      var a = answers[c.item], v = c.value;
+      if (a === undefined || a === null) { return false; }
+      switch (c.op) {
+        case "eq": return a === v;
+        case "ne": return a !== v;
+        case "gt": return a > v;
+        case "gte": return a >= v;
+        case "lt": return a < v;
+        case "lte": return a <= v;
+        case "in": return v.indexOf(a) >= 0;
+      }
+      return false;
+    }
+
+    /* 403: this page's origin is not among the service's allowed origins. Never retried. */
+    function offOrigin() {
+      var origin = self.origin || location.origin; /* what the browser sends as Origin */
+      if (window.console && console.warn) {
+        console.warn(origin === "null"
+          ? "Ascolto: this page has an opaque origin (a sandboxed iframe without allow-same-origin, or a file:/data: page), " +
+            "so the browser sends \"Origin: null\", which cannot be among the allowed origins of service \"" + service +
+            "\". Add allow-same-origin to the iframe's sandbox attribute, or put the widget outside the sandboxed frame. " +
+            "The widget stays inactive on this page."
+          : "Ascolto: the origin " + origin + " is not among the allowed origins of service \"" +
+            service + "\"; add it to the service in the registry. The widget stays inactive on this page.");
+      }
+      return T.off;
+    }
+
+    /* context.page: the collector takes at most 512 characters; never cut a %XX escape (nor a UTF-8 sequence) */
+    function pagePath() {
+      var p = location.pathname;
+      if (p.length <= 512) { return p; }
+      p = p.slice(0, 512).replace(/%[0-9a-f]?$/i, "");
+      for (var i = 0; i < 3; i++) {
+        try { decodeURIComponent(p); break; } catch (e) { p = p.replace(/%[0-9a-f]{2}$/i, ""); }
+      }
+      return p;
+    }
+
+    /* A permanent refusal (400, 404, 409, 413, 415, 422...): sending again cannot help; tell the web manager why. */
+    function refused(status, body) {
+      if (window.console && console.warn) {
+        console.warn("Ascolto: the collector refused the answer to service \"" + service + "\" (HTTP " + status +
+          "); it is not sent again. Collector's answer: " + JSON.stringify(body));
+      }
+      return T.failed;
+    }
+
+    function retryDelay(resp) {
+      var h = resp.headers.get("Retry-After") || "";
+      var s = /^\d+$/.test(h) ? parseInt(h, 10) * 1000 : Date.parse(h) - Date.now();
+      return s > 0 ? Math.min(s, 3600000) : 0;
+    }
+
+    /* Build the questions into `form`; return the controller used by the submit logic. */
+    function render(q, form, titleId) {
+      var P = "asc" + (++counter) + "-";
+      var blocks = {};
+      var box = el("div", { "class": "asc-items" });
+      var status = el("p", { "class": "asc-status", role: "status", "aria-live": "polite", id: P + "status" });
+      var hp = el("input", { type: "text", name: "asc_hp", tabindex: "-1", autocomplete: "off", "aria-hidden": "true" });
+      var button = el("button", { type: "submit", "class": "asc-btn", text: T.send });
+      var sending = false, sid = null, sidKey = null, payload = null, t0 = null;
+      var note = checkup ? el("p", { "class": "asc-test", text: T.test }) : null;
+      form.setAttribute("novalidate", "");
+      form.setAttribute("aria-labelledby", titleId);
+
       q.items.forEach(function (item) {
-        var b = blocks[item.code], show = holds(item.show_if, answers);
-        b.node.hidden = !show;
-        var v = show ? read(b) : undefined;
-        if (v !== undefined) { answers[item.code] = v; }
-      });
-      return answers;
-    }
-
-    function setError(b, msg) {
-      b.err.textContent = msg || "";
-      b.err.hidden = !msg;
-      describe(b);
-    }
-
-    function showErrors(errors) {
-      var first = null;
-      q.items.forEach(function (item) {
-        var b = blocks[item.code];
-        setError(b, errors[item.code]);
-        if (errors[item.code] && !first) { first = b.inputs[0]; }
-      });
-      status.textContent = T.check;
-      if (first) { first.focus(); }
-    }
-
-    function busy(on) {
-      sending = on;
-      box.inert = on;
-      box.setAttribute("aria-busy", String(on));
-      if (on) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
-    }
-
-    function done() {
-      busy(false);
-      form.replaceChildren(status);
-      if (note) { form.insertBefore(note, status); }
-      status.className = "asc-thanks";
-      status.setAttribute("tabindex", "-1");
-      status.textContent = T.thanks;
-      status.focus();
-      document.dispatchEvent(new CustomEvent("ascolto:submitted", { detail: { service: service, submission_id: sid, test: checkup } }));
-      F.submissions = 1;
-      report();
-    }
-
-    function fail(msg) { busy(false); status.textContent = msg; }
-
-    function send(attempt) {
-      payload.context.fill_ms = String(Math.max(0, Date.now() - t0));
-      fetch(base + "/v1/submissions", {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload),
-        credentials: "omit", mode: "cors", keepalive: true
-      }).then(function (resp) {
-        if (resp.status === 202) { return done(); }
-        if (resp.status === 403) { return fail(offOrigin()); }
-        if (resp.status === 429 || resp.status >= 500) { return retry(attempt, retryDelay(resp)); }
-        return resp.text().then(function (t) { try { return JSON.parse(t); } catch (e) { return { body: t }; } },
-                                function () { return {}; }).then(function (body) {
-          var fields = body.fields || {};
-          if (body.error === "rejected_as_automated" && fields["context.fill_ms"] && attempt < 3) {
-            return retry(attempt, 1500); /* answered faster than a person usually does: send again later */
+        var id = P + item.code, text = item.type === "text", described = [];
+        var node = el(text ? "div" : "fieldset", { "class": "asc-q", id: id });
+        var caption = el(text ? "label" : "legend", { "class": text ? "asc-lbl" : null, "for": text ? id + "-i" : null, text: item.label });
+        if (item.required) { caption.appendChild(el("span", { "class": "asc-req", text: " (" + T.required + ")" })); }
+        node.appendChild(caption);
+        if (item.hint) { node.appendChild(el("p", { "class": "asc-hint", id: id + "-h", text: item.hint })); described.push(id + "-h"); }
+        var err = el("p", { "class": "asc-err", id: id + "-e", hidden: "" });
+        var b = { item: item, node: node, err: err, described: described, inputs: [] };
+        if (text) {
+          var max = item.max_length || 500;
+          /* the limit is in characters (code points), as the collector counts: not maxlength's UTF-16 units */
+          var area = el("textarea", { id: id + "-i", name: item.code, rows: "4" });
+          var count = el("p", { "class": "asc-count", id: id + "-c" });
+          var recount = function (ev) {
+            var cps = Array.from(area.value);
+            if (cps.length > max && !(ev && ev.isComposing)) { area.value = cps.slice(0, max).join(""); cps.length = max; }
+            count.textContent = Math.max(0, max - cps.length) + " " + T.left;
+          };
+          area.addEventListener("input", recount);
+          area.addEventListener("compositionend", recount);
+          recount();
+          described.push(id + "-c");
+          b.inputs.push(area);
+          node.appendChild(area);
+          node.appendChild(count);
+        } else {
+          var choices = item.type === "rating" ? [] : item.type === "boolean"
+            ? [{ v: "true", l: T.yes }, { v: "false", l: T.no }]
+            : item.options.map(function (o) { return { v: o.code, l: o.label }; });
+          if (item.type === "rating") {
+            var sl = item.scale_labels || {};
+            for (var v = item.scale.min; v <= item.scale.max; v++) {
+              choices.push({ v: String(v), w: v === item.scale.min ? sl.min : v === item.scale.max ? sl.max : "" });
+            }
           }
-          var errors = {}, any = false;
-          Object.keys(fields).forEach(function (k) {
-            var code = k.replace(/^answers\./, "");
-            if (blocks[code] && k !== code) { errors[code] = payload.answers[code] === undefined ? T.choose : T.invalid; any = true; }
+          /* a short scale is a row of equal boxes: number, and the words of the extremes under it */
+          var moods = faces(item, choices);
+          var opts = el("div", { "class": moods ? "asc-opts asc-faces" : choices.length <= 7 && item.type === "rating" ? "asc-opts asc-scale" : "asc-opts" });
+          choices.forEach(function (c, i) {
+            var input = el("input", { type: item.type === "multi" ? "checkbox" : "radio", name: id, id: id + "-" + i, value: c.v });
+            b.inputs.push(input);
+            /* the accessible name of a scale point reads "5 – Moltissimo"; a face's is its words */
+            var text = moods ? [face(moods[i]), el("span", { text: c.l || c.w || c.v })] : c.l ? [el("span", { text: c.l })] : [el("span", { "class": "asc-n", text: c.v }),
+              c.w ? el("span", { "class": "asc-vh", text: " – " }) : null, c.w ? el("span", { "class": "asc-w", text: c.w }) : null];
+            opts.appendChild(el("label", { "class": moods ? "asc-opt asc-" + moods[i] : "asc-opt", "for": id + "-" + i }, [input].concat(text)));
           });
-          busy(false);
-          if (any) { showErrors(errors); } else { fail(refused(resp.status, body)); }
-        });
-      }, function () { retry(attempt, 0); });
-    }
-
-    /* While the page is open an answer is never given up: capped exponential backoff with jitter (the
-     * same submission_id), at once when the network returns or the page is shown again, and one last
-     * keepalive attempt when the page goes away. The answer is kept in memory only, never stored. */
-    var timer = null, next = 0, notBefore = 0;
-    function retry(attempt, minDelay) {
-      status.textContent = T.retry;
-      next = attempt + 1;
-      notBefore = Date.now() + minDelay;
-      var backoff = Math.min(60000, 1000 * Math.pow(2, Math.min(attempt, 6))) * (0.5 + Math.random() / 2);
-      timer = setTimeout(again, Math.max(minDelay, backoff));
-    }
-    function again() {
-      if (timer === null || Date.now() < notBefore) { return; } /* nothing waiting, or Retry-After not over */
-      clearTimeout(timer);
-      timer = null;
-      send(next);
-    }
-    window.addEventListener("online", again);
-    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { again(); } });
-    window.addEventListener("pagehide", function () { notBefore = 0; again(); });
-
-    form.addEventListener("change", function (ev) {
-      F.starts = 1;
-      collect();
-      q.items.forEach(function (item) {
-        var b = blocks[item.code];
-        if (b.inputs.indexOf(ev.target) >= 0 && !b.err.hidden) { setError(b, ""); }
-      });
-    });
-
-    form.addEventListener("submit", function (ev) {
-      ev.preventDefault();
-      if (sending) { return; }
-      var answers = collect(), missing = {}, any = false;
-      q.items.forEach(function (item) {
-        if (item.required && !blocks[item.code].node.hidden && answers[item.code] === undefined) { missing[item.code] = T.choose; any = true; }
-      });
-      if (any) { return showErrors(missing); }
-      showErrors({});
-      var key = JSON.stringify(answers);
-      if (key !== sidKey) { sid = uuid4(); sidKey = key; } /* a new answer set is a new submission */
-      payload = { submission_id: sid, service: service, questionnaire: q.id, version: q.version, lang: lang,
-                  answers: answers, context: { page: pagePath(), hp: hp.value } };
-      if (test) { payload.test = true; }
-      busy(true);
-      status.textContent = T.sending;
-      send(0);
-    });
-
-    collect();
-    return {
-      shown: function () { if (t0 === null) { t0 = Date.now(); } F.impressions = 1; },
-      first: function () { return form.contains(box) ? box.querySelector("input,textarea") : status; }
-    };
-  }
-
-  function report() {
-    if (checkup) { return; } /* a check-up counts nothing, not even in the response rates */
-    var body = { report_id: uuid4(), service: service }, any = false;
-    Object.keys(F).forEach(function (k) { body[k] = F[k] - sent[k]; any = any || body[k] > 0; sent[k] = F[k]; });
-    if (!any) { return; }
-    fetch(base + "/v1/funnel", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-      credentials: "omit", mode: "cors", keepalive: true }).catch(function () { /* counts only: not retried */ });
-  }
-  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { report(); } });
-  window.addEventListener("pagehide", report);
-
-  function start() {
-    if (!service || !document.body) { return; }
-    var host = el("div", { "class": "ascolto-widget", lang: lang });
-    var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
-    if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
-      var sheet = new CSSStyleSheet(); /* not an inline style: allowed by strict CSP style-src */
-      sheet.replaceSync(CSS);
-      root.adoptedStyleSheets = [sheet];
-    } else {
-      root.appendChild(el("style", { text: CSS }));
-    }
-    var wrap = el("div", { "class": "asc" });
-    root.appendChild(wrap);
-    var url = base + "/v1/services/" + encodeURIComponent(service) + "/questionnaire?lang=" + lang;
-    var load = function (tries) {
-      fetch(url, { credentials: "omit", mode: "cors" }).then(function (r) {
-        if (r.status === 403) { wrap.appendChild(el("p", { "class": "asc-card asc-status", role: "status", text: offOrigin() })); place(host); }
-        else if (!r.ok) {
-          r.text().then(function (t) {
-            warn("service \"" + service + "\" shows nothing on this page: the collector answered HTTP " + r.status + " " + t +
-              " (an unknown key, or a service that is not active: check it in the registry).");
-          });
+          node.appendChild(opts);
         }
-        return r.ok ? r.json() : null;
-      }).then(function (q) {
-        if (!q) { return; }
-        checkup = checkup || q.test === true;
-        var invited = checkup || draw < (typeof q.sampling_rate === "number" ? q.sampling_rate : 1);
-        document.dispatchEvent(new CustomEvent("ascolto:sampled", { detail: { service: service, invited: invited } }));
-        if (invited) { (floating ? mountFloating : mountInline)(q, host, wrap); }
-      }, function () { if (tries < 3) { setTimeout(function () { load(tries + 1); }, 3000 * (tries + 1)); } });
-    };
-    load(0);
-  }
+        node.appendChild(err);
+        describe(b);
+        blocks[item.code] = b;
+        box.appendChild(node);
+      });
+      box.appendChild(el("div", { hidden: "" }, [el("label", { text: "asc_hp" }, [hp])]));
+      if (note) { form.appendChild(note); }
+      form.appendChild(box);
+      form.appendChild(button);
+      form.appendChild(status);
 
-  function place(host) {
-    var target = script.getAttribute("data-target");
-    var mount = target && document.querySelector(target);
-    if (mount) { mount.appendChild(host); return; }
-    if (script.parentNode && document.body.contains(script)) { script.parentNode.insertBefore(host, script.nextSibling); return; }
-    document.body.appendChild(host); /* a tag in <head> (as some CMSs paste it): never render out of sight */
-    if (window.console && console.warn) {
-      console.warn("Ascolto: the widget's tag is not inside <body> (in <head>?), so the questionnaire of service \"" +
-        service + "\" is shown at the end of the page. Paste the tag inside <body> where it should appear, or add " +
-        "data-target=\"#id-of-an-element\" (or data-mode=\"floating\").");
+      function describe(b) {
+        var ids = b.described.concat(b.err.hidden ? [] : [b.err.id]).join(" ");
+        b.inputs.forEach(function (i) {
+          if (ids) { i.setAttribute("aria-describedby", ids); } else { i.removeAttribute("aria-describedby"); }
+          if (b.err.hidden) { i.removeAttribute("aria-invalid"); } else { i.setAttribute("aria-invalid", "true"); }
+        });
+        b.node.classList.toggle("asc-bad", !b.err.hidden);
+      }
+
+      function read(b) {
+        var t = b.item.type;
+        if (t === "text") { return b.inputs[0].value.trim() ? b.inputs[0].value : undefined; }
+        var picked = b.inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
+        if (!picked.length) { return undefined; }
+        if (t === "multi") { return picked; }
+        return t === "rating" ? parseInt(picked[0], 10) : t === "boolean" ? picked[0] === "true" : picked[0];
+      }
+
+      /* Answers of the visible items, in order; hides the items whose show_if does not hold. */
+      function collect() {
+        var answers = {};
+        q.items.forEach(function (item) {
+          var b = blocks[item.code], show = holds(item.show_if, answers);
+          b.node.hidden = !show;
+          var v = show ? read(b) : undefined;
+          if (v !== undefined) { answers[item.code] = v; }
+        });
+        return answers;
+      }
+
+      function setError(b, msg) {
+        b.err.textContent = msg || "";
+        b.err.hidden = !msg;
+        describe(b);
+      }
+
+      function showErrors(errors) {
+        var first = null;
+        q.items.forEach(function (item) {
+          var b = blocks[item.code];
+          setError(b, errors[item.code]);
+          if (errors[item.code] && !first) { first = b.inputs[0]; }
+        });
+        status.textContent = T.check;
+        if (first) { first.focus(); }
+      }
+
+      function busy(on) {
+        sending = on;
+        box.inert = on;
+        box.setAttribute("aria-busy", String(on));
+        if (on) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
+      }
+
+      function done() {
+        busy(false);
+        form.replaceChildren(status);
+        if (note) { form.insertBefore(note, status); }
+        status.className = "asc-thanks";
+        status.setAttribute("tabindex", "-1");
+        status.textContent = T.thanks;
+        status.focus();
+        document.dispatchEvent(new CustomEvent("ascolto:submitted", { detail: { service: service, submission_id: sid, test: checkup } }));
+        F.submissions = 1;
+        report();
+      }
+
+      function fail(msg) { busy(false); status.textContent = msg; }
+
+      function send(attempt) {
+        payload.context.fill_ms = String(Math.max(0, Date.now() - t0));
+        fetch(base + "/v1/submissions", {
+          method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload),
+          credentials: "omit", mode: "cors", keepalive: true
+        }).then(function (resp) {
+          if (resp.status === 202) { return done(); }
+          if (resp.status === 403) { return fail(offOrigin()); }
+          if (resp.status === 429 || resp.status >= 500) { return retry(attempt, retryDelay(resp)); }
+          return resp.text().then(function (t) { try { return JSON.parse(t); } catch (e) { return { body: t }; } },
+                                  function () { return {}; }).then(function (body) {
+            var fields = body.fields || {};
+            if (body.error === "rejected_as_automated" && fields["context.fill_ms"] && attempt < 3) {
+              return retry(attempt, 1500); /* answered faster than a person usually does: send again later */
+            }
+            var errors = {}, any = false;
+            Object.keys(fields).forEach(function (k) {
+              var code = k.replace(/^answers\./, "");
+              if (blocks[code] && k !== code) { errors[code] = payload.answers[code] === undefined ? T.choose : T.invalid; any = true; }
+            });
+            busy(false);
+            if (any) { showErrors(errors); } else { fail(refused(resp.status, body)); }
+          });
+        }, function () { retry(attempt, 0); });
+      }
+
+      /* While the page is open an answer is never given up: capped exponential backoff with jitter (the
+       * same submission_id), at once when the network returns or the page is shown again, and one last
+       * keepalive attempt when the page goes away. The answer is kept in memory only, never stored. */
+      var timer = null, next = 0, notBefore = 0;
+      function retry(attempt, minDelay) {
+        status.textContent = T.retry;
+        next = attempt + 1;
+        notBefore = Date.now() + minDelay;
+        var backoff = Math.min(60000, 1000 * Math.pow(2, Math.min(attempt, 6))) * (0.5 + Math.random() / 2);
+        timer = setTimeout(again, Math.max(minDelay, backoff));
+      }
+      function again() {
+        if (timer === null || Date.now() < notBefore) { return; } /* nothing waiting, or Retry-After not over */
+        clearTimeout(timer);
+        timer = null;
+        send(next);
+      }
+      window.addEventListener("online", again);
+      document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { again(); } });
+      window.addEventListener("pagehide", function () { notBefore = 0; again(); });
+
+      form.addEventListener("change", function (ev) {
+        F.starts = 1;
+        collect();
+        q.items.forEach(function (item) {
+          var b = blocks[item.code];
+          if (b.inputs.indexOf(ev.target) >= 0 && !b.err.hidden) { setError(b, ""); }
+        });
+      });
+
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        if (sending) { return; }
+        var answers = collect(), missing = {}, any = false;
+        q.items.forEach(function (item) {
+          if (item.required && !blocks[item.code].node.hidden && answers[item.code] === undefined) { missing[item.code] = T.choose; any = true; }
+        });
+        if (any) { return showErrors(missing); }
+        showErrors({});
+        var key = JSON.stringify(answers);
+        if (key !== sidKey) { sid = uuid4(); sidKey = key; } /* a new answer set is a new submission */
+        payload = { submission_id: sid, service: service, questionnaire: q.id, version: q.version, lang: lang,
+                    answers: answers, context: { page: pagePath(), hp: hp.value } };
+        if (test) { payload.test = true; }
+        busy(true);
+        status.textContent = T.sending;
+        send(0);
+      });
+
+      collect();
+      return {
+        shown: function () { if (t0 === null) { t0 = Date.now(); } F.impressions = 1; },
+        first: function () { return form.contains(box) ? box.querySelector("input,textarea") : status; }
+      };
     }
+
+    function report() {
+      if (checkup) { return; } /* a check-up counts nothing, not even in the response rates */
+      var body = { report_id: uuid4(), service: service }, any = false;
+      Object.keys(F).forEach(function (k) { body[k] = F[k] - sent[k]; any = any || body[k] > 0; sent[k] = F[k]; });
+      if (!any) { return; }
+      fetch(base + "/v1/funnel", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+        credentials: "omit", mode: "cors", keepalive: true }).catch(function () { /* counts only: not retried */ });
+    }
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { report(); } });
+    window.addEventListener("pagehide", report);
+
+    function start() {
+      if (!service || !document.body) { return; }
+      var host = el("div", { "class": "ascolto-widget", lang: lang });
+      var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+      if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+        var sheet = new CSSStyleSheet(); /* not an inline style: allowed by strict CSP style-src */
+        sheet.replaceSync(CSS);
+        root.adoptedStyleSheets = [sheet];
+      } else {
+        root.appendChild(el("style", { text: CSS }));
+      }
+      var wrap = el("div", { "class": "asc" });
+      root.appendChild(wrap);
+      var url = base + "/v1/services/" + encodeURIComponent(service) + "/questionnaire?lang=" + lang;
+      var load = function (tries) {
+        fetch(url, { credentials: "omit", mode: "cors" }).then(function (r) {
+          if (r.status === 403) { wrap.appendChild(el("p", { "class": "asc-card asc-status", role: "status", text: offOrigin() })); place(host); }
+          else if (!r.ok) {
+            r.text().then(function (t) {
+              warn("service \"" + service + "\" shows nothing on this page: the collector answered HTTP " + r.status + " " + t +
+                " (an unknown key, or a service that is not active: check it in the registry).");
+            });
+          }
+          return r.ok ? r.json() : null;
+        }).then(function (q) {
+          if (!q) { return; }
+          checkup = checkup || q.test === true;
+          var invited = checkup || draw < (typeof q.sampling_rate === "number" ? q.sampling_rate : 1);
+          document.dispatchEvent(new CustomEvent("ascolto:sampled", { detail: { service: service, invited: invited } }));
+          if (invited) { (floating ? mountFloating : mountInline)(q, host, wrap); }
+        }, function () { if (tries < 3) { setTimeout(function () { load(tries + 1); }, 3000 * (tries + 1)); } });
+      };
+      load(0);
+    }
+
+    function place(host) {
+      var target = script.getAttribute("data-target");
+      var mount = target && document.querySelector(target);
+      if (mount) { mount.appendChild(host); return; }
+      if (script.parentNode && document.body.contains(script)) { script.parentNode.insertBefore(host, script.nextSibling); return; }
+      document.body.appendChild(host); /* a tag in <head> (as some CMSs paste it): never render out of sight */
+      if (window.console && console.warn) {
+        console.warn("Ascolto: the widget's tag is not inside <body> (in <head>?), so the questionnaire of service \"" +
+          service + "\" is shown at the end of the page. Paste the tag inside <body> where it should appear, or add " +
+          "data-target=\"#id-of-an-element\" (or data-mode=\"floating\").");
+      }
+    }
+
+    function mountInline(q, host, wrap) {
+      var titleId = "asc-title-" + counter;
+      var form = el("form", { "class": "asc-card" }, [el("h" + level, { "class": "asc-title", id: titleId, text: q.title })]);
+      wrap.appendChild(form);
+      place(host);
+      render(q, form, titleId).shown();
+    }
+
+    function mountFloating(q, host, wrap) {
+      var titleId = "asc-title-" + counter;
+      var svg = svgEl("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false" }, [
+        svgEl("path", { d: "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 5v2h10V8H7zm0 4v2h7v-2H7z" })]);
+      var fab = el("button", { type: "button", "class": "asc-btn asc-fab", "aria-haspopup": "dialog", "aria-expanded": "false" },
+                   [svg, el("span", { text: T.open })]);
+      var close = el("button", { type: "button", "class": "asc-btn asc-btn2", text: T.close });
+      var form = el("form", { "class": "asc-body" });
+      var dlg = el("dialog", { "class": "asc-dlg", "aria-labelledby": titleId }, [
+        el("div", { "class": "asc-head" }, [el("h2", { "class": "asc-title", id: titleId, text: q.title }), close]), form]);
+      wrap.appendChild(fab);
+      wrap.appendChild(dlg);
+      var ctl = render(q, form, titleId);
+      var open = function () {
+        if (dlg.showModal) { dlg.showModal(); } else { dlg.setAttribute("open", ""); }
+        fab.setAttribute("aria-expanded", "true");
+        ctl.shown();
+        (ctl.first() || close).focus();
+      };
+      var shut = function () { if (dlg.close) { dlg.close(); } else { dlg.removeAttribute("open"); onclose(); } };
+      var onclose = function () { fab.setAttribute("aria-expanded", "false"); fab.focus(); };
+      fab.addEventListener("click", open);
+      close.addEventListener("click", shut);
+      dlg.addEventListener("close", onclose);
+      dlg.addEventListener("keydown", function (ev) { if (ev.key === "Escape" && !dlg.showModal) { shut(); } });
+      dlg.addEventListener("click", function (ev) { if (ev.target === dlg) { shut(); } }); /* backdrop */
+      document.body.appendChild(host);
+    }
+
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
   }
 
-  function mountInline(q, host, wrap) {
-    var titleId = "asc-title-" + counter;
-    var form = el("form", { "class": "asc-card" }, [el("h" + level, { "class": "asc-title", id: titleId, text: q.title })]);
-    wrap.appendChild(form);
-    place(host);
-    render(q, form, titleId).shown();
-  }
-
-  function mountFloating(q, host, wrap) {
-    var titleId = "asc-title-" + counter;
-    var svg = svgEl("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false" }, [
-      svgEl("path", { d: "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 5v2h10V8H7zm0 4v2h7v-2H7z" })]);
-    var fab = el("button", { type: "button", "class": "asc-btn asc-fab", "aria-haspopup": "dialog", "aria-expanded": "false" },
-                 [svg, el("span", { text: T.open })]);
-    var close = el("button", { type: "button", "class": "asc-btn asc-btn2", text: T.close });
-    var form = el("form", { "class": "asc-body" });
-    var dlg = el("dialog", { "class": "asc-dlg", "aria-labelledby": titleId }, [
-      el("div", { "class": "asc-head" }, [el("h2", { "class": "asc-title", id: titleId, text: q.title }), close]), form]);
-    wrap.appendChild(fab);
-    wrap.appendChild(dlg);
-    var ctl = render(q, form, titleId);
-    var open = function () {
-      if (dlg.showModal) { dlg.showModal(); } else { dlg.setAttribute("open", ""); }
-      fab.setAttribute("aria-expanded", "true");
-      ctl.shown();
-      (ctl.first() || close).focus();
-    };
-    var shut = function () { if (dlg.close) { dlg.close(); } else { dlg.removeAttribute("open"); onclose(); } };
-    var onclose = function () { fab.setAttribute("aria-expanded", "false"); fab.focus(); };
-    fab.addEventListener("click", open);
-    close.addEventListener("click", shut);
-    dlg.addEventListener("close", onclose);
-    dlg.addEventListener("keydown", function (ev) { if (ev.key === "Escape" && !dlg.showModal) { shut(); } });
-    dlg.addEventListener("click", function (ev) { if (ev.target === dlg) { shut(); } }); /* backdrop */
-    document.body.appendChild(host);
-  }
-
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+  var own = document.currentScript;
+  if (own) { if (!own.ascolto) { boot(own); } return; }
+  bootAll();
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", bootAll); }
 })();
