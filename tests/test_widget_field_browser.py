@@ -252,3 +252,42 @@ def test_a_module_and_a_classic_snippet_of_two_services_both_render(stack, page)
     page.wait_for_timeout(1500)  # every tag has run
     assert page.evaluate("[...document.querySelectorAll('.ascolto-widget')].map(w => "
                          "w.previousElementSibling.dataset.service)") == [SERVICE, "demo-milano-anagrafe"]
+
+
+# --- 9. reflow: a phone, or 400% zoom ---------------------------------------------------------------------
+
+OVERFLOWING = """root => [...root.querySelectorAll('label')].filter(l => l.scrollWidth > l.clientWidth + 1
+                                                       || l.scrollHeight > l.clientHeight + 1).map(l => l.textContent)"""
+TOPS = "root => [...root.querySelector('fieldset').querySelectorAll('label')].map(l => l.getBoundingClientRect().top)"
+
+
+def test_at_320_pixels_every_scale_point_and_its_words_fit_in_their_box(stack, browser):  # noqa: F811
+    """WCAG 1.4.10: at 320 CSS pixels (1280 at 400%) a 1-5 row cut "Moltissimo" to "Moltissi" and
+    spilled "Per niente" out of its box; a narrow scale now lists one point a line ("5 – Moltissimo")."""
+    context = browser.new_context(locale="it-IT", viewport={"width": 320, "height": 700})
+    try:
+        page = context.new_page()
+        page.goto(f"{stack.site}/inline.html")
+        page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+        widget = page.locator(".ascolto-widget")
+        root = "document.querySelector('.ascolto-widget').shadowRoot"
+        assert page.evaluate(f"({OVERFLOWING})({root})") == []
+        tops = page.evaluate(f"({TOPS})({root})")
+        assert tops == sorted(tops) and len(set(tops)) == len(tops)  # one point a line
+        assert widget.get_by_text("5 – Moltissimo").first.is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")  # the no-JS form, the same
+        assert page.evaluate(f"({OVERFLOWING})(document)") == []
+        tops = page.evaluate(f"({TOPS})(document)")
+        assert len(set(tops)) == len(tops)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+        page.set_viewport_size({"width": 1000, "height": 700})  # wide: the row of boxes stays a row
+        assert len(set(page.evaluate(f"({TOPS})(document)"))) == 1
+        page.goto(f"{stack.site}/inline.html")
+        page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+        assert len(set(page.evaluate(f"({TOPS})({root})"))) == 1
+        assert page.evaluate(f"({OVERFLOWING})({root})") == []
+    finally:
+        context.close()

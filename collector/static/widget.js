@@ -84,6 +84,11 @@
       ".asc-opt{display:inline-flex;align-items:center;gap:.5rem;min-height:2.75rem;margin:0;padding:.5rem .875rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font-weight:400;cursor:pointer}" +
       ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34rem}" +
       ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25rem;padding:.5rem .25rem;text-align:center}" +
+    /* narrower than a row of boxes can hold the extremes' words (a phone, 400% zoom, a side column): one option a line */
+    ".asc-items{container-type:inline-size}" +
+    "@container (max-width:30rem){.asc-scale{grid-auto-flow:row;max-width:none}" +
+    ".asc-scale .asc-opt{flex-direction:row;align-items:center;padding:.5rem .875rem;text-align:left}" +
+    ".asc-scale .asc-vh{position:static;width:auto;height:auto;overflow:visible;clip:auto;white-space:normal}.asc-scale .asc-w{font-size:1em}}" +
       ".asc-faces{gap:1rem}.asc-faces .asc-opt{flex:1 1 7rem;max-width:11rem;flex-direction:column;padding:.75rem .5rem;text-align:center}" +
       ".asc-faces svg{width:4.5rem;height:4.5rem}.asc-satisfied svg{color:#00734a}.asc-neutral svg{color:#7a5200}.asc-dissatisfied svg{color:#b3243c}" +
       ".asc-n{font-size:1.125em;line-height:1.2}.asc-w{font-size:.8125em;line-height:1.2;hyphens:auto}" +
