@@ -71,6 +71,18 @@ def test_branching_hidden_items_may_not_be_answered(cx_core):
     assert cx_core.validate({"satisfaction": 3, "task": "yes", "went_wrong": ["clarity"]})
 
 
+@pytest.mark.parametrize("satisfaction", ["4", 9, 4.5, True])
+def test_an_invalid_source_answer_is_the_only_error_not_its_dependents_too(cx_core, satisfaction):
+    """A back end posting "satisfaction": "4" was also told went_well is "Not applicable: asked only
+    when 'satisfaction' gt 3", sending it to drop an answer that was fine."""
+    with pytest.raises(AnswersInvalid) as exc:
+        cx_core.validate({"satisfaction": satisfaction, "task": "yes", "went_well": ["clarity"]})
+    assert list(exc.value.errors) == ["satisfaction"]
+    with pytest.raises(AnswersInvalid) as exc:  # a valid source still judges its dependents
+        cx_core.validate({"satisfaction": 2, "task": "maybe", "went_well": ["clarity"]})
+    assert sorted(exc.value.errors) == ["task", "went_well"]
+
+
 def test_render_falls_back_to_italian_where_a_translation_is_missing(cx_core):
     # mod-anagrafe has no Slovenian texts of its own: they are served in Italian, while the items it
     # inherits from cx-core (translated) are served in Slovenian.
