@@ -34,6 +34,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES, Questionnaire
+from questionnaires.vocabulary import label_lang
 
 from .body import read_body
 from .backlink import back_url, checked_back
@@ -42,7 +43,7 @@ from .intake import accept_submission  # the one intake: validation, bot checks,
 from .form_i18n import UI
 from .form_origin import effective_origin, framing_origin
 from .form_token import TOKEN_MAX_AGE_S, _issue, _signer
-from .form_view import FIELD, HONEYPOT, _field_errors, _label_lang, _view_items, form_answers
+from .form_view import FIELD, HONEYPOT, _field_errors, _view_items, form_answers
 
 bp = Blueprint("form", __name__, template_folder="templates")
 
@@ -116,7 +117,7 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
     service_name, entity_name = _names(cfg.key)
     html = render_template(
         "form.html", lang=lang, ui=ui, title=q.title.get(lang) or q.title[DEFAULT_LANGUAGE],
-        title_lang=_label_lang(q.title, lang), service_name=service_name, entity_name=entity_name,
+        title_lang=label_lang(q.title, lang), service_name=service_name, entity_name=entity_name,
         items=_view_items(q, lang, raw or {}, errors), errors=errors, notice=notice,
         test=cfg.test_mode,  # a service in test mode: its answers are check-ups, never counted
         action=url_for("form.submit_form"), hidden={

@@ -6,17 +6,13 @@ from typing import Any, Mapping
 
 from questionnaires.model import DEFAULT_LANGUAGE, Item, Questionnaire
 from questionnaires.presentation import end_labels
+from questionnaires.vocabulary import label_lang
 
 from .faces import face_svg, moods
 from .form_i18n import UI, condition_hint
 
 HONEYPOT = "asc_hp"
 FIELD = "answers."
-
-
-def _label_lang(labels: Mapping[str, str], lang: str) -> str | None:
-    """``"it"`` where the label falls back to Italian in a page of another language, else None."""
-    return None if labels.get(lang) else (DEFAULT_LANGUAGE if lang != DEFAULT_LANGUAGE else None)
 
 
 def _choices(item: Item, lang: str, ui: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -27,12 +23,12 @@ def _choices(item: Item, lang: str, ui: Mapping[str, str]) -> list[dict[str, Any
             words = end_labels(item).get(extreme) if extreme else None
             out.append({"value": str(v), "n": str(v), "label": str(v),
                         "word": (words.get(lang) or words[DEFAULT_LANGUAGE]) if words else "",
-                        "lang": _label_lang(words, lang) if words else None})
+                        "lang": label_lang(words, lang) if words else None})
         return out
     if item.type == "boolean":
         return [{"value": "true", "label": ui["yes"]}, {"value": "false", "label": ui["no"]}]
     return [{"value": o.code, "label": o.label.get(lang) or o.label[DEFAULT_LANGUAGE],
-             "lang": _label_lang(o.label, lang)} for o in item.options]
+             "lang": label_lang(o.label, lang)} for o in item.options]
 
 
 def _view_items(q: Questionnaire, lang: str, raw: Mapping[str, list[str]],
@@ -44,8 +40,9 @@ def _view_items(q: Questionnaire, lang: str, raw: Mapping[str, list[str]],
         view = {
             "code": item.code, "type": item.type, "name": FIELD + item.code, "id": f"q-{item.code}",
             "label": item.label.get(lang) or item.label[DEFAULT_LANGUAGE],
-            "label_lang": _label_lang(item.label, lang), "required": item.required,
+            "label_lang": label_lang(item.label, lang), "required": item.required,
             "hint": (item.hint.get(lang) or item.hint.get(DEFAULT_LANGUAGE)) if item.hint else "",
+            "hint_lang": label_lang(item.hint, lang) if item.hint else None,
             "condition": condition_hint(q, item, lang) if item.show_if else "",
             "error": errors.get(item.code, ""), "max_length": item.max_length,
             "text": picked[0] if picked else "",

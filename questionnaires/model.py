@@ -20,7 +20,7 @@ from . import validation
 from .presentation import end_labels
 from .vocabulary import (CATEGORY_CODES, CATEGORY_INDICATORS, CHANNELS, DEFAULT_LANGUAGE, DISPLAYS, ITEM_TYPES,
                          LANGUAGES, METHODS, OPS, REQUIRED_LANGUAGES, SCORE_INDICATORS, AnswersInvalid,
-                         DefinitionError, Problem, bool_key, label)
+                         DefinitionError, Problem, bool_key, label, label_lang)
 
 __all__ = ["Option", "Condition", "Item", "Questionnaire", "CATEGORY_CODES", "CATEGORY_INDICATORS", "CHANNELS",
            "DEFAULT_LANGUAGE", "DISPLAYS", "ITEM_TYPES", "LANGUAGES", "METHODS", "REQUIRED_LANGUAGES",
@@ -52,6 +52,13 @@ class Condition:
 
     def describe(self) -> str:
         return f"'{self.item}' {self.op} {self.value!r}"
+
+
+def _mark(out: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """``out`` with ``key`` set to ``value`` when there is one (a text's fallback language): kept lean."""
+    if value:
+        out[key] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -113,20 +120,29 @@ class Item:
             yield f"item '{self.code}' option '{o.code}'", o.label
 
     def render(self, lang: str) -> dict[str, Any]:
-        """This item for a client in ``lang`` (Italian where a translation is missing)."""
+        """This item for a client in ``lang`` (Italian where a translation is missing).
+
+        Each text served in Italian instead says so, beside it: ``label_lang``, ``hint_lang``, an
+        option's ``label_lang``, ``scale_labels_lang`` ({end: "it"}): ``"it"``, only where it falls back
+        (:func:`~questionnaires.vocabulary.label_lang`), so a client marks that text ``lang="it"``."""
         out: dict[str, Any] = {"code": self.code, "type": self.type, "required": self.required,
                                "label": label(self.label, lang)}
+        _mark(out, "label_lang", label_lang(self.label, lang))
         if self.type == "rating":
             out["scale"] = {"min": self.scale_min, "max": self.scale_max}
-            out["scale_labels"] = {k: label(v, lang) for k, v in end_labels(self).items()}
+            ends = end_labels(self)
+            out["scale_labels"] = {k: label(v, lang) for k, v in ends.items()}
+            _mark(out, "scale_labels_lang", {k: m for k, v in ends.items() if (m := label_lang(v, lang))})
         if self.options:
-            out["options"] = [{"code": o.code, "label": label(o.label, lang)} for o in self.options]
+            out["options"] = [_mark({"code": o.code, "label": label(o.label, lang)}, "label_lang",
+                                    label_lang(o.label, lang)) for o in self.options]
         if self.show_if:
             out["show_if"] = {"item": self.show_if.item, "op": self.show_if.op, "value": self.show_if.value}
         if self.max_length:
             out["max_length"] = self.max_length
         if self.hint:
             out["hint"] = label(self.hint, lang)
+            _mark(out, "hint_lang", label_lang(self.hint, lang))
         if self.display:
             out["display"] = self.display
         return out
@@ -215,5 +231,6 @@ class Questionnaire:
         """The questionnaire as a client renders it, in ``lang`` with Italian fallback."""
         if lang not in LANGUAGES:
             lang = DEFAULT_LANGUAGE
-        return {"id": self.id, "version": self.version, "lang": lang,
-                "title": label(self.title, lang), "items": [it.render(lang) for it in self.items]}
+        return _mark({"id": self.id, "version": self.version, "lang": lang,
+                      "title": label(self.title, lang), "items": [it.render(lang) for it in self.items]},
+                     "title_lang", label_lang(self.title, lang))

@@ -75,6 +75,12 @@ def label(labels: Mapping[str, str], lang: str) -> str:
     return labels.get(lang) or labels[DEFAULT_LANGUAGE]
 
 
+def label_lang(labels: Mapping[str, str], lang: str) -> str | None:
+    """``"it"`` where :func:`label` falls back to Italian for ``lang``, else ``None``: a page in
+    ``lang`` marks that text ``lang="it"`` so that a screen reader speaks it as Italian (WCAG 3.1.2)."""
+    return None if lang == DEFAULT_LANGUAGE or labels.get(lang) else DEFAULT_LANGUAGE
+
+
 def bool_key(value: Any) -> str:
     """How an answer is written as a key of a harmonization ``map`` ("true"/"false" for booleans)."""
     if isinstance(value, bool):

@@ -101,6 +101,22 @@ def test_render_falls_back_to_italian_where_a_translation_is_missing(cx_core):
     assert en["items"][6]["show_if"] == {"item": "satisfaction", "op": "gt", "value": 3}
 
 
+def test_render_says_which_texts_are_served_in_italian(cx_core):
+    """A Slovenian page showed mod-anagrafe's Italian questions unmarked, so a screen reader spoke
+    them with Slovenian rules (WCAG 3.1.2): each text served in Italian now says "it" beside it."""
+    module = default_catalog().get("mod-anagrafe", 1)
+    sl = module.render("sl")
+    items = {i["code"]: i for i in sl["items"]}
+    assert sl["title_lang"] == "it"
+    assert items["anag_findability"]["label_lang"] == "it"
+    assert all(o["label_lang"] == "it" for o in items["anag_identification"]["options"])
+    satisfaction = items["satisfaction"]  # inherited from cx-core, translated
+    assert "label_lang" not in satisfaction and "scale_labels_lang" not in satisfaction
+    assert "hint_lang" not in items["comment"]
+    for lang in ("it", "en", "de"):  # complete: nothing to mark, the document is as lean as before
+        assert "_lang\"" not in json.dumps(module.render(lang)) and "_lang\"" not in json.dumps(cx_core.render(lang))
+
+
 def test_harmonization_maps_onto_0_100(cx_core):
     out = canonical_indicators(cx_core, {"satisfaction": 4, "ease": 1, "task": "partly", "went_well": ["speed", "clarity"]})
     assert out["satisfaction"] == 75.0 and out["satisfaction_raw"] == "4" and out["satisfaction_scale"] == "1-5"

@@ -291,3 +291,41 @@ def test_at_320_pixels_every_scale_point_and_its_words_fit_in_their_box(stack, b
         assert page.evaluate(f"({OVERFLOWING})({root})") == []
     finally:
         context.close()
+
+
+# --- 10. a page in Slovenian, a module not yet translated ---------------------------------------------------
+
+LANGS = """root => [...root.querySelectorAll('.asc-title, legend, .asc-opt span:not(.asc-vh), .asc-hint')]
+  .map(e => e.tagName === 'LEGEND' ? e.firstChild : e).filter(n => n.textContent.trim())
+  .map(n => { const e = n.nodeType === 1 ? n : n.parentElement;
+              return [(e.closest('[lang]') || e.getRootNode().host).lang, n.textContent.trim()]; })"""
+
+
+def test_italian_texts_in_a_slovenian_widget_are_marked_italian(stack, page):  # noqa: F811
+    """WCAG 3.1.2: mod-sanita has no Slovenian yet; its questions are served in Italian, and a screen
+    reader must speak them as Italian, not with the page's Slovenian rules."""
+    from registry import connect, ops
+    from registry.db import session_scope
+    from registry.models import Service
+
+    with session_scope(connect(stack.settings.database_url)) as s:
+        if s.get(Service, "demo-asl-modulo") is None:
+            ops.add_service(s, actor="test", key="demo-asl-modulo", entity_ipa="asl_rm1", name="Prenotazioni CUP",
+                            service_type="sanita.prenotazione", allowed_origins=[stack.site],
+                            questionnaire_id="mod-sanita", questionnaire_version=1)
+    tag = '<script src="{collector}/widget.js" data-service="demo-asl-modulo" async></script>'
+    RAW["/sl.html"] = ('<!doctype html><html lang="sl"><head><meta charset="utf-8"><title>Storitev</title></head>'
+                       f'<body><main><h1>Storitev</h1>{tag}</main></body></html>')
+    page.goto(f"{stack.site}/sl.html")
+    page.get_by_role("button", name="Pošlji").wait_for(timeout=10_000)
+    texts = dict((t, lang) for lang, t in page.evaluate(f"({LANGS})(document.querySelector('.ascolto-widget').shadowRoot)"))
+    assert texts["Kako ste na splošno zadovoljni s storitvijo?"] == "sl"  # cx-core's, translated
+    assert texts["Sploh ne"] == "sl" and texts["Da"] == "sl"
+    italian = [t for t, lang in texts.items() if lang == "it"]
+    assert "La prestazione ti è stata proposta entro i tempi previsti dalla priorità della ricetta?" in italian
+    assert "Non so" in italian and texts["La tua opinione sul servizio: prenotazioni sanitarie"] == "it"
+    assert not [t for t in italian if "Kako" in t or "storitv" in t]
+
+    page.goto(f"{stack.collector}/v1/services/demo-asl-modulo/form?lang=sl")  # the no-JS form, the same
+    question = page.get_by_text("La prestazione ti è stata proposta entro")
+    assert question.evaluate("e => e.closest('[lang]').lang") == "it"

@@ -230,10 +230,12 @@
       q.items.forEach(function (item) {
         var id = P + item.code, text = item.type === "text", described = [];
         var node = el(text ? "div" : "fieldset", { "class": "asc-q", id: id });
-        var caption = el(text ? "label" : "legend", { "class": text ? "asc-lbl" : null, "for": text ? id + "-i" : null, text: item.label });
+        /* a text served in Italian in a page of another language says so (lang="it"): a screen reader speaks it as Italian */
+        var caption = el(text ? "label" : "legend", { "class": text ? "asc-lbl" : null, "for": text ? id + "-i" : null },
+                         [el("span", { lang: item.label_lang || null, text: item.label })]);
         if (item.required) { caption.appendChild(el("span", { "class": "asc-req", text: " (" + T.required + ")" })); }
         node.appendChild(caption);
-        if (item.hint) { node.appendChild(el("p", { "class": "asc-hint", id: id + "-h", text: item.hint })); described.push(id + "-h"); }
+        if (item.hint) { node.appendChild(el("p", { "class": "asc-hint", id: id + "-h", lang: item.hint_lang || null, text: item.hint })); described.push(id + "-h"); }
         var err = el("p", { "class": "asc-err", id: id + "-e", hidden: "" });
         var b = { item: item, node: node, err: err, described: described, inputs: [] };
         if (text) {
@@ -256,11 +258,12 @@
         } else {
           var choices = item.type === "rating" ? [] : item.type === "boolean"
             ? [{ v: "true", l: T.yes }, { v: "false", l: T.no }]
-            : item.options.map(function (o) { return { v: o.code, l: o.label }; });
+            : item.options.map(function (o) { return { v: o.code, l: o.label, lang: o.label_lang || null }; });
           if (item.type === "rating") {
-            var sl = item.scale_labels || {};
+            var sl = item.scale_labels || {}, sll = item.scale_labels_lang || {};
             for (var v = item.scale.min; v <= item.scale.max; v++) {
-              choices.push({ v: String(v), w: v === item.scale.min ? sl.min : v === item.scale.max ? sl.max : "" });
+              var end = v === item.scale.min ? "min" : v === item.scale.max ? "max" : "";
+              choices.push({ v: String(v), w: end ? sl[end] : "", lang: end && sll[end] || null });
             }
           }
           /* a short scale is a row of equal boxes: number, and the words of the extremes under it */
@@ -270,8 +273,8 @@
             var input = el("input", { type: item.type === "multi" ? "checkbox" : "radio", name: id, id: id + "-" + i, value: c.v });
             b.inputs.push(input);
             /* the accessible name of a scale point reads "5 – Moltissimo"; a face's is its words */
-            var text = moods ? [face(moods[i]), el("span", { text: c.l || c.w || c.v })] : c.l ? [el("span", { text: c.l })] : [el("span", { "class": "asc-n", text: c.v }),
-              c.w ? el("span", { "class": "asc-vh", text: " – " }) : null, c.w ? el("span", { "class": "asc-w", text: c.w }) : null];
+            var text = moods ? [face(moods[i]), el("span", { lang: c.lang || null, text: c.l || c.w || c.v })] : c.l ? [el("span", { lang: c.lang || null, text: c.l })] : [el("span", { "class": "asc-n", text: c.v }),
+              c.w ? el("span", { "class": "asc-vh", text: " – " }) : null, c.w ? el("span", { "class": "asc-w", lang: c.lang || null, text: c.w }) : null];
             opts.appendChild(el("label", { "class": moods ? "asc-opt asc-" + moods[i] : "asc-opt", "for": id + "-" + i }, [input].concat(text)));
           });
           node.appendChild(opts);
@@ -499,7 +502,7 @@
 
     function mountInline(q, host, wrap) {
       var titleId = "asc-title-" + counter;
-      var form = el("form", { "class": "asc-card" }, [el("h" + level, { "class": "asc-title", id: titleId, text: q.title })]);
+      var form = el("form", { "class": "asc-card" }, [el("h" + level, { "class": "asc-title", id: titleId, lang: q.title_lang || null, text: q.title })]);
       wrap.appendChild(form);
       place(host);
       render(q, form, titleId).shown();
@@ -514,7 +517,7 @@
       var close = el("button", { type: "button", "class": "asc-btn asc-btn2", text: T.close });
       var form = el("form", { "class": "asc-body" });
       var dlg = el("dialog", { "class": "asc-dlg", "aria-labelledby": titleId }, [
-        el("div", { "class": "asc-head" }, [el("h2", { "class": "asc-title", id: titleId, text: q.title }), close]), form]);
+        el("div", { "class": "asc-head" }, [el("h2", { "class": "asc-title", id: titleId, lang: q.title_lang || null, text: q.title }), close]), form]);
       wrap.appendChild(fab);
       wrap.appendChild(dlg);
       var ctl = render(q, form, titleId);
