@@ -329,3 +329,29 @@ def test_italian_texts_in_a_slovenian_widget_are_marked_italian(stack, page):  #
     page.goto(f"{stack.collector}/v1/services/demo-asl-modulo/form?lang=sl")  # the no-JS form, the same
     question = page.get_by_text("La prestazione ti è stata proposta entro")
     assert question.evaluate("e => e.closest('[lang]').lang") == "it"
+
+
+# --- 11. the README's framed form on a site with a strict CSP --------------------------------------------
+
+def test_the_readmes_iframe_snippet_shows_the_whole_form_under_a_strict_csp(stack, page):  # noqa: F811
+    """The README's snippet sized the frame in a style attribute, which a strict CSP ignores: the
+    form shrank to a 300 x 150 frame. It is pasted here as the README gives it, with the policy it says."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    snippet = re.search(r"<iframe .*?</iframe>", readme, re.S).group(0)
+    frame_src = re.search(r"A site with a Content Security\s+Policy adds `(frame-src https://COLLECTOR_HOST)`", readme)
+    csp = f"default-src 'none'; style-src 'self'; {frame_src.group(1)}".replace("https://COLLECTOR_HOST", stack.collector)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    RAW["/framed.html"] = ('<!doctype html><html lang="it"><head><meta charset="utf-8">'
+                           f'<meta http-equiv="Content-Security-Policy" content="{csp}"><title>Servizio</title></head>'
+                           '<body><main><h1>Servizio</h1>' + snippet.replace("https://COLLECTOR_HOST", "{collector}")
+                           .replace("SERVICE_KEY", "{service}") + '</main></body></html>')
+    page.goto(f"{stack.site}/framed.html")
+    frame = page.frame_locator("iframe")
+    frame.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    box = page.locator("iframe").bounding_box()
+    assert box["height"] >= 1000 and box["width"] >= 900, box  # the whole form, not a 300 x 150 slot
+    assert not [e for e in errors if "Content Security Policy" in e and "frame" in e], errors
