@@ -76,9 +76,13 @@ def openapi_spec() -> dict:
         "summary": "The questionnaire assigned to a service, rendered in one language",
         "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
                        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["it", "en", "de", "fr", "sl"]}}],
-        "responses": {"200": {"description": "The rendered questionnaire (ETag; Italian where a label is missing)",
+        "responses": {"200": {"description": "The rendered questionnaire (ETag; Italian where a label is missing, "
+                                             "each such text marked beside it: title_lang, label_lang, hint_lang, "
+                                             "an option's label_lang, scale_labels_lang = \"it\")",
                               "content": {"application/json": {"schema": {"type": "object"}}}},
                       "304": {"description": "Not modified"},
+                      "403": _error("The Origin is not among the service's allowed origins: the widget says "
+                                    "\"not active on this page\" (Vary: Origin)."),
                       "404": _error(_ERRORS["404"]), "409": _error(_ERRORS["409"])}}})
     spec.components.schema("FunnelReport", schema=FunnelReportSchema)
     spec.path("/v1/funnel", operations={"post": {
