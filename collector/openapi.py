@@ -25,7 +25,8 @@ _ERRORS = {
     "415": "The body is not application/json.",
     "422": "Answers invalid for the questionnaire (including branching) or the submission looks automated.",
     "429": "Rate limited (per client or per service); see Retry-After.",
-    "503": "Neither the broker nor the local spool can take the submission; see Retry-After.",
+    "503": "The collector's local log cannot take the submission (full, or its disk failing); see Retry-After. "
+           "A 202 is durable in that log, whether or not the broker is up.",
 }
 
 
