@@ -355,3 +355,33 @@ def test_the_readmes_iframe_snippet_shows_the_whole_form_under_a_strict_csp(stac
     box = page.locator("iframe").bounding_box()
     assert box["height"] >= 1000 and box["width"] >= 900, box  # the whole form, not a 300 x 150 slot
     assert not [e for e in errors if "Content Security Policy" in e and "frame" in e], errors
+
+
+# --- 12. a site whose root font size is not 16px -----------------------------------------------------------
+
+GEOMETRY = """() => { const r = document.querySelector('.ascolto-widget').shadowRoot, size = e => e && [e.offsetWidth, e.offsetHeight];
+  return {card: size(r.querySelector('.asc-card')), title: getComputedStyle(r.querySelector('.asc-title')).marginBottom,
+          option: size(r.querySelector('.asc-opt')), radio: size(r.querySelector('input')),
+          button: size(r.querySelector('button[type=submit]')), fab: size(r.querySelector('.asc-fab'))}; }"""
+
+
+def test_a_sites_62_5_percent_root_font_does_not_shrink_the_widget(stack, page):  # noqa: F811
+    """A site with html{font-size:62.5%} (1rem = 10px, a common CMS habit) shrank the card to 400px,
+    the radios to 12.5px and every box and gap around text that stays 16px: the widget sized itself in
+    the site's rem. It is now the same on both sites."""
+    seen = {}
+    for name, css, attrs in [("16px", "", ""), ("62.5%", "html{font-size:62.5%} body{font-size:1.6rem}", ""),
+                             ("16px floating", "", ' data-mode="floating"'),
+                             ("62.5% floating", "html{font-size:62.5%}", ' data-mode="floating"')]:
+        path = f"/root-{len(seen)}.html"
+        RAW[path] = (f'<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Servizio</title><style>{css}</style>'
+                     f'</head><body><main><h1>Servizio</h1><script src="{{collector}}/widget.js" data-service="{{service}}"{attrs}'
+                     ' async></script></main></body></html>')
+        page.goto(f"{stack.site}{path}")
+        if "floating" in name:
+            page.get_by_role("button", name="Dai il tuo parere").click()
+        page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+        seen[name] = page.evaluate(GEOMETRY)
+    assert seen["16px"]["card"][0] == 640 and seen["16px"]["radio"] == [20, 20]
+    assert seen["62.5%"] == seen["16px"]
+    assert seen["62.5% floating"] == seen["16px floating"]

@@ -70,49 +70,51 @@
     var F = { impressions: 0, starts: 0, submissions: 0 }, sent = { impressions: 0, starts: 0, submissions: 0 };
 
     /* all:initial: nothing the site's CSS sets on its body (text-transform, letter-spacing, pointer-events...) is inherited */
+    /* every length is in em of the widget's own text (at least 16px), never rem: a site's html{font-size:62.5%} must
+     * not shrink the boxes, the radios and the card under text that stays 16px */
     var CSS = ":host{all:initial;display:block;pointer-events:auto;visibility:visible}" +
       ".asc{font-family:\"Titillium Web\",-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;font-size:max(1rem,16px);line-height:1.5;color:#1a1a1a;text-align:left}" +
       ".asc *{box-sizing:border-box}.asc [hidden]{display:none!important}" +
-      ".asc-card{max-width:40rem;margin:1.5rem 0;padding:1.5rem;background:#fff;border:1px solid #d9dadb;border-top:4px solid #0066cc;border-radius:4px;box-shadow:0 2px 8px rgba(0,0,0,.08)}" +
-      ".asc-title{margin:0 0 1rem;font-size:1.375em;line-height:1.25;font-weight:700;color:#17324d}" +
-      ".asc-q{border:0;margin:0 0 1.25rem;padding:0;min-width:0}" +
-      ".asc-q.asc-bad{border-left:4px solid #cc334d;padding-left:.75rem}" +
-      ".asc legend,.asc-lbl{display:block;float:none;width:auto;font-size:1em;font-weight:600;margin:0 0 .5rem;padding:0;color:#1a1a1a}" +
+      ".asc-card{max-width:40em;margin:1.5em 0;padding:1.5em;background:#fff;border:1px solid #d9dadb;border-top:4px solid #0066cc;border-radius:4px;box-shadow:0 2px 8px rgba(0,0,0,.08)}" +
+      ".asc-title{margin:0 0 .727em;font-size:1.375em;line-height:1.25;font-weight:700;color:#17324d}" +
+      ".asc-q{border:0;margin:0 0 1.25em;padding:0;min-width:0}" +
+      ".asc-q.asc-bad{border-left:4px solid #cc334d;padding-left:.75em}" +
+      ".asc legend,.asc-lbl{display:block;float:none;width:auto;font-size:1em;font-weight:600;margin:0 0 .5em;padding:0;color:#1a1a1a}" +
       ".asc-req{font-weight:400;font-size:.875em;color:#5d7083}" +
-      ".asc-hint,.asc-count{margin:.25rem 0 .5rem;font-size:.875em;color:#5d7083}" +
-      ".asc-opts{display:flex;flex-wrap:wrap;gap:.5rem}" +
-      ".asc-opt{display:inline-flex;align-items:center;gap:.5rem;min-height:2.75rem;margin:0;padding:.5rem .875rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font-weight:400;cursor:pointer}" +
-      ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34rem}" +
-      ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25rem;padding:.5rem .25rem;text-align:center}" +
-    /* narrower than a row of boxes can hold the extremes' words (a phone, 400% zoom, a side column): one option a line */
-    ".asc-items{container-type:inline-size}" +
-    "@container (max-width:30rem){.asc-scale{grid-auto-flow:row;max-width:none}" +
-    ".asc-scale .asc-opt{flex-direction:row;align-items:center;padding:.5rem .875rem;text-align:left}" +
-    ".asc-scale .asc-vh{position:static;width:auto;height:auto;overflow:visible;clip:auto;white-space:normal}.asc-scale .asc-w{font-size:1em}}" +
-      ".asc-faces{gap:1rem}.asc-faces .asc-opt{flex:1 1 7rem;max-width:11rem;flex-direction:column;padding:.75rem .5rem;text-align:center}" +
-      ".asc-faces svg{width:4.5rem;height:4.5rem}.asc-satisfied svg{color:#00734a}.asc-neutral svg{color:#7a5200}.asc-dissatisfied svg{color:#b3243c}" +
+      ".asc-hint,.asc-count{margin:.286em 0 .571em;font-size:.875em;color:#5d7083}" +
+      ".asc-opts{display:flex;flex-wrap:wrap;gap:.5em}" +
+      ".asc-opt{display:inline-flex;align-items:center;gap:.5em;min-height:2.75em;margin:0;padding:.5em .875em;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font-weight:400;cursor:pointer}" +
+      ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34em}" +
+      ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25em;padding:.5em .25em;text-align:center}" +
+      /* narrower than a row of boxes can hold the extremes' words (a phone, 400% zoom, a side column): one option a line */
+      ".asc-items{container-type:inline-size}" +
+      "@container (max-width:30em){.asc-scale{grid-auto-flow:row;max-width:none}" +
+      ".asc-scale .asc-opt{flex-direction:row;align-items:center;padding:.5em .875em;text-align:left}" +
+      ".asc-scale .asc-vh{position:static;width:auto;height:auto;overflow:visible;clip:auto;white-space:normal}.asc-scale .asc-w{font-size:1em}}" +
+      ".asc-faces{gap:1em}.asc-faces .asc-opt{flex:1 1 7em;max-width:11em;flex-direction:column;padding:.75em .5em;text-align:center}" +
+      ".asc-faces svg{width:4.5em;height:4.5em}.asc-satisfied svg{color:#00734a}.asc-neutral svg{color:#7a5200}.asc-dissatisfied svg{color:#b3243c}" +
       ".asc-n{font-size:1.125em;line-height:1.2}.asc-w{font-size:.8125em;line-height:1.2;hyphens:auto}" +
       ".asc-vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
       ".asc-opt:hover{border-color:#0066cc;background:#f2f7fc}" +
       ".asc-opt:has(input:checked){border-color:#0066cc;box-shadow:inset 0 0 0 1px #0066cc;background:#e5f0fa;font-weight:600}" +
-      ".asc-opt input{width:1.25rem;height:1.25rem;margin:0;flex:none;accent-color:#0066cc}" +
+      ".asc-opt input{width:1.25em;height:1.25em;margin:0;font:inherit;flex:none;accent-color:#0066cc}" +
       ".asc-opt:has(input:focus-visible),.asc-btn:focus-visible,.asc textarea:focus-visible,.asc-thanks:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 2px #fff}" +
       ".asc-opt input:focus-visible{outline:none}" +
-      ".asc textarea{display:block;width:100%;min-height:6rem;margin:0;padding:.5rem .75rem;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font:inherit;resize:vertical}" +
-      ".asc-err{margin:.5rem 0 0;color:#cc334d;font-weight:600}.asc-err::before{content:\"\\26A0\\FE0E  \"}" +
-      ".asc-btn{display:inline-flex;align-items:center;gap:.5rem;margin:0;padding:.625rem 1.5rem;border:2px solid #0066cc;border-radius:4px;background:#0066cc;color:#fff;font:inherit;font-weight:600;line-height:1.5;cursor:pointer}" +
+      ".asc textarea{display:block;width:100%;min-height:6em;margin:0;padding:.5em .75em;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font:inherit;resize:vertical}" +
+      ".asc-err{margin:.5em 0 0;color:#cc334d;font-weight:600}.asc-err::before{content:\"\\26A0\\FE0E  \"}" +
+      ".asc-btn{display:inline-flex;align-items:center;gap:.5em;margin:0;padding:.625em 1.5em;border:2px solid #0066cc;border-radius:4px;background:#0066cc;color:#fff;font:inherit;font-weight:600;line-height:1.5;cursor:pointer}" +
       ".asc-btn:hover{background:#0052a3;border-color:#0052a3}.asc-btn[aria-disabled=true]{cursor:progress}" +
       ".asc-btn2{background:#fff;color:#0066cc}.asc-btn2:hover{background:#f2f7fc;color:#0052a3}" +
-      ".asc-status{margin:.75rem 0 0;font-weight:600}.asc-status:empty{display:none}" +
-      ".asc-test{margin:0 0 1rem;padding:.5rem .75rem;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
-      ".asc-thanks{margin:0;padding:.75rem 1rem;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
-      ".asc-fab{position:fixed;right:1.5rem;bottom:1.5rem;z-index:2147483000;border-radius:2rem;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
+      ".asc-status{margin:.75em 0 0;font-weight:600}.asc-status:empty{display:none}" +
+      ".asc-test{margin:0 0 1em;padding:.5em .75em;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
+      ".asc-thanks{margin:0;padding:.75em 1em;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
+      ".asc-fab{position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
       ".asc-fab svg{width:1.25em;height:1.25em;fill:currentColor}" +
-      ".asc-dlg{width:min(40rem,calc(100vw - 2rem));max-height:calc(100vh - 2rem);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
+      ".asc-dlg{width:min(40em,calc(100vw - 2em));max-height:calc(100vh - 2em);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
       ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
-      ".asc-head{display:flex;align-items:flex-start;justify-content:space-between;gap:1rem;padding:1.25rem 1.5rem 0}" +
-      ".asc-head .asc-title{margin:0}.asc-head .asc-btn{padding:.25rem .75rem}" +
-      ".asc-body{padding:1rem 1.5rem 1.5rem}";
+      ".asc-head{display:flex;align-items:flex-start;justify-content:space-between;gap:1em;padding:1.25em 1.5em 0}" +
+      ".asc-head .asc-title{margin:0}.asc-head .asc-btn{padding:.25em .75em}" +
+      ".asc-body{padding:1em 1.5em 1.5em}";
 
     function el(tag, attrs, kids) {
       var n = document.createElement(tag);
