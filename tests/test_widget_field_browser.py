@@ -10,6 +10,8 @@ import json
 import time
 from urllib.parse import unquote
 
+import pytest
+
 from tests.browser import BROWSER
 from tests.test_widget_browser import RAW, SERVICE, _answer_minimal, page, stack  # noqa: F401
 
@@ -385,3 +387,22 @@ def test_a_sites_62_5_percent_root_font_does_not_shrink_the_widget(stack, page):
     assert seen["16px"]["card"][0] == 640 and seen["16px"]["radio"] == [20, 20]
     assert seen["62.5%"] == seen["16px"]
     assert seen["62.5% floating"] == seen["16px floating"]
+
+
+# --- 13. a data-target that matches nothing --------------------------------------------------------------
+
+@pytest.mark.parametrize("target, hint", [("ascolto", 'data-target="#ascolto"'), ("#1-box", None), ("#missing", None)])
+def test_a_data_target_that_matches_nothing_still_shows_the_questionnaire_and_says_why(stack, page, target, hint):  # noqa: F811
+    """An id without its "#" put the questionnaire after the tag without a word; a selector that is not
+    one ("#1-box") threw inside the widget, which then showed nothing at all."""
+    warnings, _ = record(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    tag = f'<script src="{{collector}}/widget.js" data-service="{{service}}" data-target="{target}" async></script>'
+    site_page(page, stack, f"/target-{len(target)}.html", f'<div id="ascolto"></div><p>…</p>{tag}<p id="after">…</p>')
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    assert page.evaluate("document.querySelector('.ascolto-widget').nextElementSibling.id") == "after"  # after its tag
+    [warning] = [w for w in warnings if "data-target" in w]
+    assert f'"{target}"' in warning and f'"{SERVICE}"' in warning
+    assert hint is None or hint in warning
+    assert errors == []

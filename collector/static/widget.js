@@ -490,9 +490,14 @@
     }
 
     function place(host) {
-      var target = script.getAttribute("data-target");
-      var mount = target && document.querySelector(target);
-      if (mount) { mount.appendChild(host); return; }
+      var target = script.getAttribute("data-target"), mount = null;
+      if (target) { /* a target that matches nothing (or is no selector at all) never hides the questionnaire */
+        try { mount = document.querySelector(target); } catch (e) { /* not a CSS selector */ }
+        if (mount) { mount.appendChild(host); return; }
+        warn("data-target=\"" + target + "\" matches no element of this page" +
+          (/^[\w-]+$/.test(target) && document.getElementById(target) ? " (an id needs its #: data-target=\"#" + target + "\")" : "") +
+          ", so the questionnaire of service \"" + service + "\" is shown right after its tag.");
+      }
       if (script.parentNode && document.body.contains(script)) { script.parentNode.insertBefore(host, script.nextSibling); return; }
       document.body.appendChild(host); /* a tag in <head> (as some CMSs paste it): never render out of sight */
       if (window.console && console.warn) {
