@@ -406,3 +406,39 @@ def test_a_data_target_that_matches_nothing_still_shows_the_questionnaire_and_sa
     assert f'"{target}"' in warning and f'"{SERVICE}"' in warning
     assert hint is None or hint in warning
     assert errors == []
+
+
+# --- 14. the questionnaire cannot be loaded for a moment ----------------------------------------------------
+
+def test_a_busy_or_failing_collector_at_load_is_tried_again_not_taken_for_an_unknown_key(stack, page):  # noqa: F811
+    """A 503 (or a proxy's 502) on the questionnaire was final for the page view: the citizen never saw
+    the questions, and the web manager read "an unknown key, or a service that is not active"."""
+    warnings, _ = record(page)
+    failures = {"left": 1}
+
+    def questionnaire(route):
+        if failures["left"]:
+            failures["left"] -= 1
+            route.fulfill(status=503, headers={"Access-Control-Allow-Origin": stack.site, "Retry-After": "1",
+                                               "Access-Control-Expose-Headers": "Retry-After"},
+                          content_type="application/json", body='{"error": "unavailable", "message": "Later.", "fields": {}}')
+        else:
+            route.continue_()
+
+    page.route("**/questionnaire?*", questionnaire)
+    page.goto(f"{stack.site}/inline.html")
+    page.get_by_role("button", name="Invia").wait_for(timeout=15_000)  # the second try, ~3 s later
+    assert failures["left"] == 0 and not [w for w in warnings if "unknown key" in w]
+
+    warnings, _ = record(page)
+    failures["left"] = 100
+    page.clock.install()
+    page.goto(f"{stack.site}/inline.html")
+    for _ in range(10):
+        page.clock.run_for(10_000)
+        page.wait_for_timeout(200)
+        if [w for w in warnings if "could not be loaded" in w]:
+            break
+    [warning] = [w for w in warnings if "Ascolto" in w]
+    assert "HTTP 503" in warning and "4 tries" in warning and f'"{SERVICE}"' in warning and "unknown key" not in warning
+    assert failures["left"] == 96 and page.locator(".ascolto-widget").count() == 0

@@ -468,8 +468,11 @@
       var wrap = el("div", { "class": "asc" });
       root.appendChild(wrap);
       var url = base + "/v1/services/" + encodeURIComponent(service) + "/questionnaire?lang=" + lang;
+      /* the network failing, or the collector busy or failing (429, 5xx): tried again 3 times, then said */
       var load = function (tries) {
+        var after = 0, why = "a network error or an unreadable answer";
         fetch(url, { credentials: "omit", mode: "cors" }).then(function (r) {
+          if (r.status === 429 || r.status >= 500) { after = retryDelay(r); why = "HTTP " + r.status; throw new Error(why); }
           if (r.status === 403) { wrap.appendChild(el("p", { "class": "asc-card asc-status", role: "status", text: offOrigin() })); place(host); }
           else if (!r.ok) {
             r.text().then(function (t) {
@@ -484,7 +487,11 @@
           var invited = checkup || draw < (typeof q.sampling_rate === "number" ? q.sampling_rate : 1);
           document.dispatchEvent(new CustomEvent("ascolto:sampled", { detail: { service: service, invited: invited } }));
           if (invited) { (floating ? mountFloating : mountInline)(q, host, wrap); }
-        }, function () { if (tries < 3) { setTimeout(function () { load(tries + 1); }, 3000 * (tries + 1)); } });
+        }, function () {
+          if (tries < 3) { setTimeout(function () { load(tries + 1); }, Math.max(after, 3000 * (tries + 1))); return; }
+          warn("service \"" + service + "\" shows nothing on this page view: its questionnaire could not be loaded from " +
+            base + " (" + why + ", " + (tries + 1) + " tries).");
+        });
       };
       load(0);
     }
