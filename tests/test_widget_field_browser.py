@@ -442,3 +442,14 @@ def test_a_busy_or_failing_collector_at_load_is_tried_again_not_taken_for_an_unk
     [warning] = [w for w in warnings if "Ascolto" in w]
     assert "HTTP 503" in warning and "4 tries" in warning and f'"{SERVICE}"' in warning and "unknown key" not in warning
     assert failures["left"] == 96 and page.locator(".ascolto-widget").count() == 0
+
+
+def test_a_nonce_based_csp_needs_only_the_nonce_on_the_tag_as_the_readme_says(stack, page):  # noqa: F811
+    """A strict, nonce-based policy ('strict-dynamic') ignores host lists: the README says to put the
+    page's nonce on the tag; module tags included."""
+    csp = f"default-src 'none'; script-src 'nonce-r4nd0m' 'strict-dynamic'; connect-src {stack.collector}"
+    tags = ('<script nonce="r4nd0m" src="{collector}/widget.js" data-service="{service}" async></script>'
+            '<script nonce="r4nd0m" type="module" src="{collector}/widget.js" data-service="demo-milano-anagrafe"></script>')
+    site_page(page, stack, "/nonce.html", tags, head=f'<meta http-equiv="Content-Security-Policy" content="{csp}">')
+    page.wait_for_function("document.querySelectorAll('.ascolto-widget').length === 2", timeout=10_000)
+    page.get_by_role("button", name="Invia").first.wait_for(timeout=10_000)
