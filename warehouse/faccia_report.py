@@ -13,7 +13,7 @@ from typing import Any
 from questionnaires import default_catalog
 from questionnaires.harmonize import CATEGORY_CODES
 
-from .cube import Cut, table
+from .cube import Cut, coverage, table
 from .protect import Protection
 
 INSTRUMENT = "faccia"
@@ -39,7 +39,11 @@ def _reason_labels(indicator: str) -> dict[str, str]:
 
 
 def report(con, entity: str, protection: Protection, start: str | None = None, end: str | None = None) -> dict:
-    """The report's figures for ``entity`` over [start, end] (months ``YYYY-MM``; default: all)."""
+    """The report's figures for ``entity`` over [start, end] (months ``YYYY-MM``; default: all).
+
+    ``running``: the report's last month when it is still running (:func:`warehouse.cube.coverage`),
+    else None — its figures, and the totals and reasons over the whole range, are partial; each
+    month's row says it too (``running``)."""
     filters = {"entity": [entity], "questionnaire": [INSTRUMENT]}
     faces = table(con, Cut("satisfaction", ["channel"], filters, "M", start, end), protection)
     totals = table(con, Cut("satisfaction", ["channel"], filters, "M", start, end), protection, span=True)
@@ -67,5 +71,9 @@ def report(con, entity: str, protection: Protection, start: str | None = None, e
                                   "lower": _v(r.get(f"share_{code}_lower")), "upper": _v(r.get(f"share_{code}_upper"))})
         reasons[indicator] = sorted(found, key=lambda x: -x["share"])
     periods = sorted({r["period"] for r in rows})
+    for r in rows:
+        r["running"] = coverage(r["period"], None)["running"]
+    last = periods[-1] if periods else None
     return {"entity": entity, "faces": FACES, "rows": rows, "channels": channels, "reasons": reasons,
-            "first": periods[0] if periods else None, "last": periods[-1] if periods else None}
+            "first": periods[0] if periods else None, "last": last,
+            "running": last if last and coverage(last, None)["running"] else None}

@@ -15,7 +15,7 @@ from ..comparability import QueryError, all_indicators, declared
 from ..periods import validate_range
 from ..protect import Protection
 from .auth import require
-from .data import check_codes, partial_note
+from .data import check_codes, partial_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure")
@@ -59,8 +59,7 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
         last = last or (labels[-1] if labels else None)
         if last:
             cov = cube.coverage(first or last, cube.first_data_month(con) if first else None, end=last)
-            g.period_partial = {**cov, "note": {lang: partial_note(cov, lang) for lang in ("it", "en")}
-                                if cov["partial"] else None}
+            g.period_partial = partial_json(cov)
     by = request.args.get("by", default_by)
     margins = request.args.get("margins", "0")
     if margins not in ("0", "1", "true", "false"):

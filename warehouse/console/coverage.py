@@ -5,7 +5,10 @@ services have gone silent, and which are under the minimum n for a publishable q
 ``ASCOLTO_COVERAGE_TARGET_SERVICES`` (300) and ``ASCOLTO_COVERAGE_TARGET_ENTITIES`` (100); silence:
 no response for ``ASCOLTO_SILENT_DAYS`` (14) days; the minimum n is ``ASCOLTO_RELIABILITY_MIN_N``
 (30: below it a published cell is flagged low reliability). A service's quarterly n is its
-*published* (perturbed) n from :mod:`warehouse.protect`, like every other figure.
+*published* (perturbed) n from :mod:`warehouse.protect`, like every other figure. A quarter still
+running, or one the data cover only from a later month, is said so (``partial``: the API's
+``{partial, running, data_from, note: {it, en}}`` of :func:`warehouse.console.data.partial_json`;
+``null`` without a quarter): its n are not yet a quarter's.
 """
 from __future__ import annotations
 
@@ -67,12 +70,13 @@ def report(con, settings, factory, quarter: str | None = None, now: datetime | N
             if n is None or n < settings.reliability_min_n:
                 under.append({"service": key, "name": name, "entity": ipa, "entity_name": ename, "category": cat,
                               "n": n, "suppressed": n is None and key in n_of})
+    partial = data.partial_json(cube.coverage(quarter, cube.first_data_month(con))) if quarter else None
     return {"targets": {"services": settings.coverage_target_services, "entities": settings.coverage_target_entities},
             "onboarded": {"services": len(services), "entities": entities},
             "progress": {"services": round(100 * len(services) / max(1, settings.coverage_target_services), 1),
                          "entities": round(100 * entities / max(1, settings.coverage_target_entities), 1)},
             "by_category": categories, "silent_days": settings.silent_days, "silent": silent,
-            "quarter": quarter, "quarters": quarters, "min_n": settings.reliability_min_n, "under_min_n": under}
+            "quarter": quarter, "partial": partial, "quarters": quarters, "min_n": settings.reliability_min_n, "under_min_n": under}
 
 
 def _report() -> dict:

@@ -155,6 +155,13 @@ def partial_note(cov: dict[str, Any], lang: str | None = None) -> str:
     return " ".join(notes)
 
 
+def partial_json(cov: dict[str, Any]) -> dict[str, Any]:
+    """A coverage (:func:`warehouse.cube.coverage`) as the API states it: ``{partial, running, data_from,
+    note: {it, en}}``, ``note`` null when the period is shown whole (the one shape of every API's
+    ``partial``)."""
+    return {**cov, "note": {lang: partial_note(cov, lang) for lang in ("it", "en")} if cov["partial"] else None}
+
+
 def coverage_text(period: str, first: str | None) -> str:
     """A trend point's coverage in a word: empty when whole, else "in progress" / "partial: data from"."""
     cov = cube.coverage(period, first)

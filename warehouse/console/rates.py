@@ -2,8 +2,9 @@
 
 Per service and period: impressions, starts and submissions reported by the widget, response rate
 and break-off rate (Wilson 95% intervals) — all published through :mod:`warehouse.protect` by
-:mod:`warehouse.response_rates`; with ``?service=KEY``, the item non-response of that service. The
-quality page links here.
+:mod:`warehouse.response_rates`; with ``?service=KEY``, the item non-response of that service. A month
+still running says so in its row ("Copertura del periodo": :func:`warehouse.console.data.coverage_text`):
+its counts are not yet a whole month's. The quality page links here.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from flask import Blueprint, current_app, render_template, request
 from ..protect import Protection
 from ..response_rates import item_nonresponse, rates
 from . import i18n
+from .data import coverage_text
 from .auth import require
 
 bp = Blueprint("rates", __name__)
@@ -42,5 +44,7 @@ def page():
     where = {"service": service} if service else None
     table = rates(settings.data_dir, protection, ("service", "channel", "period"), where)
     items = item_nonresponse(settings.data_dir, protection, service) if service else None
-    return render_template("rates.html", rows=table.to_dict("records"), items=None if items is None
-                           else items.to_dict("records"), service=service, fmt=fmt, page="quality")
+    rows = [{**r, "coverage": coverage_text(r["period"], None)} for r in table.to_dict("records")]
+    items = None if items is None else [{**r, "coverage": coverage_text(r["period"], None)}
+                                        for r in items.to_dict("records")]
+    return render_template("rates.html", rows=rows, items=items, service=service, fmt=fmt, page="quality")

@@ -1,0 +1,110 @@
+"""A period still running, or covered by the data only in part, is said on every console page that
+shows one — the channels, the response rates, the "Mettiamoci la faccia" report and coverage (page
+and API) too, not only the main pages (tests/test_console_faults.py). Real DuckDB/Parquet data."""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from dataset.funnel import write_funnel
+from tests.console_data import build
+from tests.warehouse_rows import response, write
+from warehouse.console import create_app
+from warehouse.periods import _label, today_rome
+
+NOW = today_rome().strftime("%Y-%m")
+NOW_Q = _label(NOW, "Q")
+NOW_Y = NOW[:4]
+
+
+def _funnel(period: str, n: int) -> list[dict]:
+    at = datetime(int(period[:4]), int(period[5:]), 1, 9, tzinfo=timezone.utc)
+    return [{"report_id": uuid.uuid4().hex, "received_at": at, "day": f"{period}-01", "service": "demo-roma-anagrafe",
+             "entity": "c_h501", "pa_type": "L6", "service_type": "anagrafe.certificati", "region": "ITI4",
+             "channel": "web", "questionnaire": "cx-core", "version": 1, "impressions": 1, "starts": 1,
+             "submissions": int(i % 2 == 0), "record_key": (i * 0.137) % 1, "kafka_partition": 0,
+             "kafka_offset": i, "period": period} for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("partial-pages")
+    settings, tokens = build(root)  # 2026-08 to 2026-10
+    rows = [response(period=NOW, day=1, entity="c_h501", service="demo-roma-anagrafe", region="ITI4", satisfaction=s)
+            for s in (5, 4, 4, 3, 5, 2, 4, 5, 4, 4)]
+    for period in ("2026-09", NOW):  # Roma's front office, on the faces
+        for face, value in (("satisfied", 100.0), ("neutral", 50.0), ("dissatisfied", 0.0)) * 4:
+            row = response(period=period, day=2, entity="c_h501", service="roma-front_office",
+                           service_type="sportello.urp", channel="front_office", questionnaire="faccia")
+            row.update(satisfaction=value, satisfaction_raw=face, satisfaction_scale=None,
+                       answers=[("face", f'"{face}"')])
+            rows.append(row)
+    write(root, rows)
+    write_funnel(root, _funnel("2026-09", 40) + _funnel(NOW, 40), 0, 0, 79)
+    c = create_app(settings).test_client()
+    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['monitoring']}"
+    return c
+
+
+def _en(client, url: str) -> str:
+    with client.session_transaction() as s:
+        s["lang"] = "en"
+    try:
+        return client.get(url).get_data(as_text=True)
+    finally:
+        with client.session_transaction() as s:
+            s["lang"] = "it"
+
+
+def _coverage_of(page: str, table: str) -> dict[str, str]:
+    body = page.split(f'data-table="{table}"', 1)[1].split("</table>", 1)[0]
+    return {re.search(r"<td>(\d{4}(?:-Q\d|-\d\d)?)</td>", r).group(1): re.search(r'data-col="coverage">([^<]*)<', r).group(1)
+            for r in body.split("<tr")[2:]}
+
+
+def test_the_channel_view_says_which_periods_are_running_or_partly_covered(client):
+    page = client.get("/channels?entity=c_h501&freq=Q").get_data(as_text=True)
+    cov = _coverage_of(page, "channels")
+    assert cov[NOW_Q] == "in corso"
+    assert cov["2026-Q3"] == "parziale: dati dal 2026-08"  # the data begin in its last two months
+    if NOW_Q != "2026-Q4":
+        assert cov["2026-Q4"] == "—"
+    assert f'data-partial="{NOW_Q}"' in page and "Copertura del periodo" in page
+    assert "in progress" in _en(client, "/channels?entity=c_h501&freq=Q")
+    year = _coverage_of(client.get("/channels?service_type=anagrafe.certificati").get_data(as_text=True), "channels")
+    assert year[NOW_Y] in ("in corso", "parziale: dati dal 2026-08")
+
+
+def test_the_response_rates_say_the_month_in_progress(client):
+    page = client.get("/quality/response-rates").get_data(as_text=True)
+    assert f'data-partial="{NOW}"' in page and 'data-partial="2026-09"' not in page
+    assert "Copertura del periodo" in page and ">in corso<" in page
+    one = client.get("/quality/response-rates?service=demo-roma-anagrafe").get_data(as_text=True)
+    items = one.split('id="items"', 1)[1]
+    assert f'data-partial="{NOW}"' in items and ">in corso<" in items
+    assert "Period coverage" in _en(client, "/quality/response-rates")
+
+
+def test_the_faccia_report_says_its_last_month_is_running(client):
+    page = client.get("/entities/c_h501/faccia").get_data(as_text=True)
+    assert 'data-partial="running"' in page and f"il mese {NOW} è ancora in corso" in page
+    assert f"<td>{NOW} (in corso)</td>" in page and "<td>2026-09</td>" in page
+    past = client.get("/entities/c_h501/faccia?start=2026-09&end=2026-09").get_data(as_text=True)
+    assert "data-partial" not in past and "in corso" not in past
+
+
+def test_coverage_says_its_quarter_is_running_on_the_page_and_in_the_api(client):
+    body = client.get(f"/api/v1/coverage?quarter={NOW_Q}").get_json()
+    assert body["quarter"] == NOW_Q
+    part = body["partial"]
+    assert part["partial"] and part["running"]
+    assert "dati parziali" in part["note"]["it"] and "partial data" in part["note"]["en"]
+    page = client.get(f"/coverage?quarter={NOW_Q}").get_data(as_text=True)
+    assert 'data-partial="running"' in page and "dati parziali" in page
+    assert "Period in progress: partial data" in _en(client, f"/coverage?quarter={NOW_Q}")
+    first = client.get("/api/v1/coverage?quarter=2026-Q3").get_json()["partial"]
+    assert first["partial"] and first["data_from"] == "2026-08" and not first["running"]
+    assert 'data-partial="data_from"' in client.get("/coverage?quarter=2026-Q3").get_data(as_text=True)
