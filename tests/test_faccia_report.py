@@ -52,8 +52,8 @@ def test_the_report_shows_faces_by_channel_and_month_with_intervals_and_reasons(
     assert [(m, c) for m, c, _ in months] == [("2026-09", "Sportello"), ("2026-09", "Telefono"),
                                               ("2026-10", "Sportello"), ("2026-10", "Telefono")]
     assert all(abs(int(n) - (52 if c == "Sportello" else 40)) <= 2 for _, c, n in months)  # perturbed by ≤ D
-    desk = re.search(r'<th scope="row">Sportello</th><td>(\d+)</td><td>([\d.]+)</td><td>([\d.]+)–([\d.]+)</td>', html)
-    share, lo, hi = float(desk[2]), float(desk[3]), float(desk[4])
+    desk = re.search(r'<th scope="row">Sportello</th><td>(\d+)</td><td>([\d,]+)</td><td>([\d,]+)–([\d,]+)</td>', html)
+    share, lo, hi = (float(desk[i].replace(",", ".")) for i in (2, 3, 4))  # Italian numbers: 76,9
     assert lo < share < hi and abs(share - 100 * 80 / 104) < 4  # the happy face's share, with its CI
     assert "Ho atteso poco" in html and "Che cosa non ha funzionato" in html  # reasons in the instrument's words
     assert "@media print" in html and "@page" in html

@@ -58,8 +58,9 @@ def test_n_shown_and_m_answered_give_a_response_rate_of_m_over_n(stack, browser)
     console = create_app(stack.settings.with_(ckm_enabled=False)).test_client()
     console.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token(stack.settings, 'monitoring')}"
     html = console.get(f"/quality/response-rates?service={DESK_SERVICE}").get_data(as_text=True)
-    assert f"<td>{n}</td><td>{m + 1}</td><td>{m}</td><td>{100 * m / n:.1f}</td>" in html
-    assert "face</th><td>" in html  # item non-response of the faces question
+    assert (f'data-col="impressions">{n}</td><td data-col="starts">{m + 1}</td><td data-col="submissions">{m}</td>'
+            f'<td data-col="response_rate">{100 * m / n:.1f}</td>'.replace(".", ",")) in html  # Italian
+    assert 'face</th><td data-col="applicable">' in html  # item non-response of the faces question
     assert console.get("/quality").get_data(as_text=True).count("/quality/response-rates") == 1
 
 

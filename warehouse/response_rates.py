@@ -22,7 +22,7 @@ from dataset.recordkey import KEY_SCALE
 from dataset.views import counted, responses_view_sql
 from questionnaires import UnknownQuestionnaire, default_catalog
 
-from .protect import RATE_COUNTS, Protection, publish_rates
+from .protect import FREE, RATE_COUNTS, SUPPRESSED, Protection, publish_rates
 
 DIMS = ("period", "service", "entity", "service_type", "channel", "pa_type", "region", "day")
 
@@ -63,7 +63,8 @@ def rates(data_dir: Path, protection: Protection, dims: Sequence[str] = ("servic
 
 def item_nonresponse(data_dir: Path, protection: Protection, service: str, period: str | None = None) -> pd.DataFrame:
     """Per (period, questionnaire, version, item) of ``service``: the submissions the item applied to
-    and the share that left it unanswered (perturbed counts; suppressed below ``min_n``)."""
+    and the share that left it unanswered (perturbed counts; suppressed below ``min_n``: ``OBS_STATUS``
+    Q and ``CONF_STATUS`` A, as every published cell)."""
     con = duckdb.connect(":memory:")
     try:
         con.execute(responses_view_sql(data_dir))
@@ -92,7 +93,7 @@ def item_nonresponse(data_dir: Path, protection: Protection, service: str, perio
                 cell[3] = (cell[3] + key_int) % KEY_SCALE
     cols = ["period", "questionnaire", "version", "item", "applicable", "missing", "nonresponse"]
     if not acc:
-        return pd.DataFrame(columns=cols + ["obs_status"])
+        return pd.DataFrame(columns=cols + ["obs_status", "conf_status"])
     keys = list(acc)
     vals = np.array([acc[k] for k in keys], dtype=np.int64)
     n = protection.perturb(vals[:, 0], vals[:, 1]).astype(float)
@@ -104,4 +105,5 @@ def item_nonresponse(data_dir: Path, protection: Protection, service: str, perio
     df["applicable"], df["missing"] = n, miss
     df["nonresponse"] = np.where(hidden, np.nan, 100 * np.nan_to_num(miss) / np.where(n > 0, n, 1))
     df["obs_status"] = np.where(hidden, "Q", np.where(n < protection.low_n, "U", "A"))
+    df["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
     return df

@@ -3,13 +3,12 @@
 ``/channels?entity=IPA`` or ``/channels?service_type=CODE`` (``indicator``, default satisfaction;
 ``freq`` M, Q or A, default A): one row per (period, channel, instrument) — instruments stay apart,
 since a face and a 5-point rating are not the same measure — every cell a published cell of
-:func:`warehouse.cube.table`. A period still running, or covered by the data only from a later
+:func:`warehouse.cube.table`, shown as every page shows one (:func:`warehouse.console.data.cell`: the
+status in words, a suppressed cell "oscurato", the mean only where it is comparable; the legend). A period still running, or covered by the data only from a later
 month, says so in its row ("Copertura del periodo": :func:`warehouse.console.data.coverage_text`).
 Linked from the entity and service-type pages.
 """
 from __future__ import annotations
-
-import math
 
 from flask import Blueprint, abort, current_app, render_template, request
 
@@ -17,7 +16,7 @@ from ..comparability import QueryError
 from ..cube import Cut, first_data_month, table
 from ..protect import Protection
 from . import i18n
-from .data import coverage_text, indicator_arg
+from .data import cell, coverage_text, indicator_arg
 from .auth import require
 
 bp = Blueprint("channels", __name__)
@@ -25,10 +24,6 @@ CHANNEL_LABELS = {"web": "Web", "app": "App", "email": "E-mail", "sms": "SMS", "
                   "front_office": "Sportello", "phone": "Telefono"}
 i18n.EN.update({"Canali": "Channels", "Canale": "Channel", "Strumento": "Instrument", "Quota positiva": "Positive share",
                 "Totem": "Kiosk", "Sportello": "Front office", "Telefono": "Phone"})
-
-
-def _v(x):
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
 @bp.get("/channels")
@@ -46,9 +41,8 @@ def page():
     df = table(con, Cut(indicator, ["channel", "questionnaire"], filters, freq), Protection.from_settings(settings))
     first = first_data_month(con)
     rows = [{"period": r["period"], "channel": r["channel"], "label": CHANNEL_LABELS.get(r["channel"], r["channel"]),
-             "questionnaire": r["questionnaire"], "n": _v(r["n"]), "mean": _v(r["mean"]),
-             "top2": _v(r["top2"]), "lower": _v(r["top2_lower"]), "upper": _v(r["top2_upper"]),
-             "status": r["obs_status"], "coverage": coverage_text(r["period"], first)} for r in df.to_dict("records")]
+             "questionnaire": r["questionnaire"], **cell(r), "coverage": coverage_text(r["period"], first)}
+            for r in df.to_dict("records")]
     if entity is not None and not rows and not _known_entity(entity):
         abort(404)
     return render_template("channels.html", rows=rows, entity=entity, service_type=stype, indicator=indicator,

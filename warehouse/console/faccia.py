@@ -1,6 +1,6 @@
 """The "Mettiamoci la faccia" report page of an entity (issue 14 §6): ``/entities/<ipa>/faccia``.
 
-Italian, printable (a print stylesheet gives a PDF-quality layout from the browser's "Stampa"),
+Italian (numbers too: ``54,0``), printable (a print stylesheet gives a PDF-quality layout from the browser's "Stampa"),
 linked from the entity page; the figures come from :mod:`warehouse.faccia_report` (published cells).
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from registry import Entity, session_scope
 
 from ..faccia_report import report
+from ..numbers import number
 from ..protect import Protection
 from .auth import require
 
@@ -36,4 +37,5 @@ def page(ipa: str):
     con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
     data = report(con, ipa, Protection.from_settings(settings), start, end)
     return render_template("faccia_report.html", d=data, entity_name=name, page="entities",
-                           made=datetime.now(timezone.utc).strftime("%d/%m/%Y"))
+                           made=datetime.now(timezone.utc).strftime("%d/%m/%Y"),
+                           it_number=lambda v, digits=1: number(v, "it", digits))

@@ -4,7 +4,8 @@ Per service and period: impressions, starts and submissions reported by the widg
 and break-off rate (Wilson 95% intervals) — all published through :mod:`warehouse.protect` by
 :mod:`warehouse.response_rates`; with ``?service=KEY``, the item non-response of that service. A month
 still running says so in its row ("Copertura del periodo": :func:`warehouse.console.data.coverage_text`):
-its counts are not yet a whole month's. The quality page links here.
+its counts are not yet a whole month's. Statuses are words (:func:`warehouse.console.data.status_text`),
+a suppressed cell is "oscurato", never a dash or a code. The quality page links here.
 """
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ import math
 
 from flask import Blueprint, current_app, render_template, request
 
+from ..numbers import number
 from ..protect import Protection
 from ..response_rates import item_nonresponse, rates
 from . import i18n
-from .data import coverage_text
+from .data import coverage_text, status_text
 from .auth import require
 
 bp = Blueprint("rates", __name__)
@@ -30,9 +32,11 @@ i18n.EN.update({
 
 
 def fmt(value, digits: int = 1) -> str:
+    """A published figure as the reader's language writes it (:func:`warehouse.numbers.number`); "—"
+    when there is none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value:.{digits}f}" if digits else f"{value:.0f}"
+    return number(value, i18n.lang(), digits)
 
 
 @bp.get("/quality/response-rates")
@@ -44,7 +48,8 @@ def page():
     where = {"service": service} if service else None
     table = rates(settings.data_dir, protection, ("service", "channel", "period"), where)
     items = item_nonresponse(settings.data_dir, protection, service) if service else None
-    rows = [{**r, "coverage": coverage_text(r["period"], None)} for r in table.to_dict("records")]
-    items = None if items is None else [{**r, "coverage": coverage_text(r["period"], None)}
+    rows = [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None)}
+            for r in table.to_dict("records")]
+    items = None if items is None else [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None)}
                                         for r in items.to_dict("records")]
     return render_template("rates.html", rows=rows, items=items, service=service, fmt=fmt, page="quality")
