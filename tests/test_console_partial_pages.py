@@ -13,7 +13,7 @@ from dataset.funnel import write_funnel
 from tests.console_data import build
 from tests.warehouse_rows import response, write
 from warehouse.console import create_app
-from warehouse.periods import _label, today_rome
+from warehouse.periods import _label, is_complete, today_rome
 
 NOW = today_rome().strftime("%Y-%m")
 NOW_Q = _label(NOW, "Q")
@@ -108,3 +108,11 @@ def test_coverage_says_its_quarter_is_running_on_the_page_and_in_the_api(client)
     first = client.get("/api/v1/coverage?quarter=2026-Q3").get_json()["partial"]
     assert first["partial"] and first["data_from"] == "2026-08" and not first["running"]
     assert 'data-partial="data_from"' in client.get("/coverage?quarter=2026-Q3").get_data(as_text=True)
+
+
+def test_coverage_defaults_to_the_latest_complete_quarter_not_the_running_one(client):
+    body = client.get("/api/v1/coverage").get_json()
+    assert NOW_Q in body["quarters"] and body["quarter"] != NOW_Q
+    assert is_complete(body["quarter"]) and not body["partial"]["running"]
+    page = client.get("/coverage").get_data(as_text=True)
+    assert f"<option selected>{body['quarter']}</option>" in page and 'data-partial="running"' not in page

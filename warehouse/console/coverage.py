@@ -1,8 +1,11 @@
 """Coverage monitoring for national staff (issue 15): how far onboarding is from the target, which
 services have gone silent, and which are under the minimum n for a publishable quarter.
 
-``GET /coverage`` (page) and ``GET /api/v1/coverage`` (JSON), permission ``dashboards``. Targets:
-``ASCOLTO_COVERAGE_TARGET_SERVICES`` (300) and ``ASCOLTO_COVERAGE_TARGET_ENTITIES`` (100); silence:
+``GET /coverage`` (page) and ``GET /api/v1/coverage`` (JSON), permission ``dashboards``; the quarter
+``?quarter=YYYY-Qn``, by default the latest complete quarter with data
+(:func:`warehouse.cube.latest_period`, as every page's default period; the running one only when
+none is complete). Targets: ``ASCOLTO_COVERAGE_TARGET_SERVICES`` (300) and
+``ASCOLTO_COVERAGE_TARGET_ENTITIES`` (100); silence:
 no response for ``ASCOLTO_SILENT_DAYS`` (14) days; the minimum n is ``ASCOLTO_RELIABILITY_MIN_N``
 (30: below it a published cell is flagged low reliability). A service's quarterly n is its
 *published* (perturbed) n from :mod:`warehouse.protect`, like every other figure. A quarter still
@@ -37,7 +40,9 @@ def report(con, settings, factory, quarter: str | None = None, now: datetime | N
     quarters = [r[0] for r in con.execute(f"SELECT DISTINCT {cube.time_expr('Q')} FROM rollup ORDER BY 1").fetchall()]
     if quarter is not None and not _QUARTER.match(quarter):
         raise QueryError("quarter", "A quarter is YYYY-Qn.")
-    quarter = quarter or (quarters[-1] if quarters else None)
+    # none asked: the latest *complete* quarter with data, as every page's default period
+    # (cube.latest_period): the running quarter's n are a part of a quarter's, not "under the minimum"
+    quarter = quarter or cube.latest_period(con, "Q")[0]
     with session_scope(factory) as s:
         services = [(x.key, x.name, x.entity_ipa, x.entity.category, x.entity.name)
                     for x in s.query(Service).filter(Service.active.is_(True)).order_by(Service.key)]
