@@ -21,7 +21,6 @@ to roles with ``exports``. Refusals are shown with their reason (HTTP 422), neve
 """
 from __future__ import annotations
 
-import io
 import re
 
 from flask import Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -33,9 +32,9 @@ from registry.models import Entity, Service
 
 from .. import cube, drivers
 from ..comparability import QueryError
-from ..csvsafe import csv_writer
 from . import i18n_improve
 from .auth import require, require_entity
+from .data import table_csv
 from .data_quality import rome_minute
 from .improve_api import _freq, _unit
 from .improve_figures import default_period as _default_period, drivers_page, evaluation_page
@@ -60,13 +59,7 @@ def _period(name: str = "period") -> str:
 
 
 def _csv(columns, rows, filename: str) -> Response:
-    buf = io.StringIO()
-    w = csv_writer(buf, lineterminator="\n")
-    w.writerow([label for _, label in columns])
-    for r in rows:
-        w.writerow(["" if r.get(k) is None else r.get(k) for k, _l in columns])
-    return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return table_csv(columns, rows, filename, **{"Cache-Control": "no-store"})
 
 
 def _method() -> str:

@@ -8,14 +8,13 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, send_file,
+from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
                    session, url_for)
 
 from registry import session_scope
 from registry.models import Entity, Service
 
 from .. import codelists, export
-from ..csvsafe import csv_writer
 from ..protect import Protection
 from . import data, data_quality, data_units
 from .auth import Throttled, not_found, require, sign_in, sign_out
@@ -168,20 +167,16 @@ def quality():
 @bp.get("/csv/<page>/<key>/<chart>")
 @require("dashboards")
 def chart_csv(page: str, chart: str, key: str | None = None):
-    """Exactly the rows and columns the chart's table shows."""
+    """Exactly the rows and columns the chart's table shows, headed in the reader's language; the file is
+    named after the page, the chart and the period shown (``ascolto-overview-trend-2026-11.csv``)."""
     kw = {"code": key} if page == "service-type" else {"ipa": key} if page == "entity" else {}
     d = _build(page, **kw)
     found = next((c for c in d["charts"] if c.id == chart), None)
     if found is None:
         abort(404)
-    buf = io.StringIO()
-    w = csv_writer(buf)
-    w.writerow([label for _, label in found.columns])
-    for r in found.rows:
-        w.writerow(["" if r.get(k) is None else r.get(k) for k, _ in found.columns])
-    name = "-".join(x for x in (page, key, chart) if x)
-    return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="ascolto-{name}.csv"'})
+    per = d.get("per") or {}
+    name = "-".join(x for x in (page, key, chart, per.get("period")) if x)  # a period's table says which
+    return data.table_csv(found.columns, found.rows, f"ascolto-{name}.csv")
 
 
 @bp.get("/exports")

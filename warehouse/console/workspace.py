@@ -21,6 +21,7 @@ from registry.models import Entity, Service
 
 from ..csvsafe import csv_writer
 from . import data_units, workspace_data as wd
+from .data import table_csv
 from .data_quality import rome_minute
 from .auth import not_found, refuse, require, require_entity
 from .i18n import lang
@@ -89,13 +90,7 @@ def chart_csv(ipa: str, chart: str):
     found = next((c for c in summary(ipa)["charts"] if c.id == chart), None)
     if found is None:
         abort(404)
-    buf = io.StringIO()
-    w = csv_writer(buf, lineterminator="\n")
-    w.writerow([label for _, label in found.columns])
-    for r in found.rows:
-        w.writerow(["" if r.get(k) is None else r.get(k) for k, _ in found.columns])
-    return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="ascolto-{ipa}-{chart}.csv"'})
+    return table_csv(found.columns, found.rows, f"ascolto-{ipa}-{chart}.csv")
 
 
 @bp.get("/api/v1/workspace/<ipa>")
