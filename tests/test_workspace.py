@@ -224,8 +224,14 @@ def test_the_workspace_charts_plot_and_name_the_positive_share(client, seeded):
     assert funnel["data"][-1]["y"] == [pos["value"]]  # the point is the compared positive share
     trend = plots[f"service-{KEYS[ROMA]}"]
     rows = next(c["rows"] for c in ws["charts"] if c["id"] == f"service-{KEYS[ROMA]}")
-    assert trend["data"][0]["y"] == [r["top2"] for r in rows if r["top2"] is not None]
+    line = next(t for t in trend["data"] if t["mode"] == "lines+markers")
+    assert line["y"] == [r["top2"] for r in rows if r["top2"] is not None]
     assert trend["layout"]["yaxis"]["title"]["text"] == "Quota positiva %"
+    # with its 95% interval drawn as a band under it, as every trend of the console
+    pub = [r for r in rows if r["top2"] is not None]
+    band = next(t for t in trend["data"] if t.get("fill") == "toself")
+    assert band["y"] == [r["top2_upper"] for r in pub] + [r["top2_lower"] for r in pub][::-1]
+    assert trend["data"].index(band) < trend["data"].index(line)
 
 
 def test_the_tokens_page_shows_rome_time(client, seeded):

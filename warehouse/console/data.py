@@ -230,7 +230,9 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
     return _chosen(con, freq, label, periods, note)
 
 
-def _ci_trace(x, lo, hi, name, color):
+def ci_band(x, lo, hi, name, color):
+    """A plotly trace drawing the 95% interval of a trend as a band (``x`` the periods with a published
+    value, ``lo``/``hi`` their bounds): every trend chart of the console draws its uncertainty."""
     return {"type": "scatter", "x": x + x[::-1], "y": hi + lo[::-1], "fill": "toself", "mode": "lines",
             "line": {"width": 0}, "fillcolor": color, "name": name, "hoverinfo": "skip"}
 
@@ -285,7 +287,7 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
     x = [r["period"] for r in trend]
     pub = [r for r in trend if r["share"] is not None]
     px = [r["period"] for r in pub]
-    plot = {"data": [_ci_trace(px, [r["share_lower"] for r in pub], [r["share_upper"] for r in pub], _("IC 95%"),
+    plot = {"data": [ci_band(px, [r["share_lower"] for r in pub], [r["share_upper"] for r in pub], _("IC 95%"),
                                "rgba(0,102,204,0.15)"),
                      {"type": "scatter", "mode": "lines+markers", "x": px, "y": [r["share"] for r in pub],
                       "name": indicator_label(indicator), "line": {"color": "#0066cc"}}],

@@ -10,8 +10,8 @@ from ..compare import MIN_UNITS, compare
 from ..comparability import NotComparable, QueryError, declared
 from ..protect import Protection
 from ..rollup import MODULE_INDICATORS
-from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, coverage_text, indicator_arg, indicator_label,
-                   measure_arg, num, period_choice, status_text, table, type_label)
+from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, coverage_text, indicator_arg,
+                   indicator_label, measure_arg, num, period_choice, status_text, table, type_label)
 from .i18n import gettext as _, refusal
 
 SORTS = ("label", "n", "share")
@@ -181,7 +181,10 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> di
                  "conf_status": own[q]["conf_status"], "national_n": nat.get(q, {}).get("n"),
                  "national_share": nat.get(q, {}).get("share"), "coverage": coverage_text(q, first)}
                 for q in sorted(own)]
-        plot = {"data": [{"type": "scatter", "mode": "lines+markers", "x": [r["period"] for r in rows],
+        pub = [r for r in rows if r["share"] is not None]  # the interval of each published value
+        plot = {"data": [ci_band([r["period"] for r in pub], [r["share_lower"] for r in pub],
+                                 [r["share_upper"] for r in pub], _("IC 95%"), "rgba(0,102,204,0.15)"),
+                         {"type": "scatter", "mode": "lines+markers", "x": [r["period"] for r in rows],
                           "y": [r["share"] for r in rows], "name": ipa, "line": {"color": "#0066cc"}},
                          {"type": "scatter", "mode": "lines", "x": [r["period"] for r in rows],
                           "y": [r["national_share"] for r in rows], "name": _("Benchmark nazionale"),

@@ -118,7 +118,8 @@ def funnel_chart(p: dict[str, Any], ipa: str, measure: str = "positive_share") -
 
 
 def service_trends(con, settings, ipa: str, services: list[dict], indicator: str) -> list["data.Chart"]:
-    """One monthly trend per service of the entity (published cells; suppressed months without a value)."""
+    """One monthly trend per service of the entity (published cells; suppressed months without a value),
+    its 95% interval drawn as a band (:func:`warehouse.console.data.ci_band`)."""
     df = cube.table(con, cube.Cut(indicator=indicator, by=["service"], filters={"entity": [ipa]}),
                     Protection.from_settings(settings))
     by: dict[str, list[dict[str, Any]]] = {}
@@ -131,7 +132,9 @@ def service_trends(con, settings, ipa: str, services: list[dict], indicator: str
             continue
         # the positive share, as the table's first figure (and every other trend of the console)
         pub = [r for r in rows if r["top2"] is not None]
-        plot = {"data": [{"type": "scatter", "mode": "lines+markers", "x": [r["period"] for r in pub],
+        plot = {"data": [data.ci_band([r["period"] for r in pub], [r["top2_lower"] for r in pub],
+                                      [r["top2_upper"] for r in pub], data._("IC 95%"), "rgba(0,102,204,0.15)"),
+                         {"type": "scatter", "mode": "lines+markers", "x": [r["period"] for r in pub],
                           "y": [r["top2"] for r in pub], "name": s["name"], "line": {"color": "#0066cc"}}],
                 "layout": {"yaxis": {"range": [0, 100], "title": {"text": data._("Quota positiva %")}},
                            "xaxis": {"type": "category", "title": {"text": data._("Periodo")}}}}

@@ -1,0 +1,36 @@
+"""Every trend chart of the console draws the uncertainty of its values: the entity page's trend per
+service type and the workspace's per service (tests/test_workspace.py), as the national trend does."""
+from __future__ import annotations
+
+import pytest
+
+from tests.console_data import build
+from warehouse.console import create_app
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    settings, tokens = build(tmp_path_factory.mktemp("trends"))
+    c = create_app(settings).test_client()
+    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['monitoring']}"
+    return c
+
+
+def test_the_entity_trend_draws_the_entitys_interval_not_a_bare_line(client):
+    """An entity's monthly share, often on a few dozen answers, was drawn as a bare line beside the
+    benchmark: swings inside the interval read as real. The chart draws the 95% interval of each
+    published value as a band under the line, as the national trend does; its table has the bounds."""
+    import json
+    import re
+
+    html = client.get("/entities/c_f205?freq=M&period=2026-10").get_data(as_text=True)
+    plot = json.loads(re.search(r'<script type="application/json" id="plot-trend-anagrafe.certificati">(.*?)</script>',
+                                html, re.S).group(1))
+    band = next((t for t in plot["data"] if t.get("fill") == "toself"), None)
+    assert band is not None, [t.get("name") for t in plot["data"]]
+    table = html.split('data-table="trend-anagrafe.certificati"', 1)[1].split("</table>", 1)[0]
+    lo = [float(v.replace(",", ".")) for v in re.findall(r'data-col="share_lower">([\d,]+)<', table)]
+    hi = [float(v.replace(",", ".")) for v in re.findall(r'data-col="share_upper">([\d,]+)<', table)]
+    assert len(lo) == 3 and band["y"] == hi + lo[::-1]
+    assert band["x"] == ["2026-08", "2026-09", "2026-10", "2026-10", "2026-09", "2026-08"]
+    assert plot["data"].index(band) == 0  # drawn under the lines
