@@ -1,6 +1,7 @@
-"""A period still running, or covered by the data only in part, is said on every console page that
-shows one — the channels, the response rates, the "Mettiamoci la faccia" report and coverage (page
-and API) too, not only the main pages (tests/test_console_faults.py). Real DuckDB/Parquet data."""
+"""The console's secondary pages — the channels, the response rates, the "Mettiamoci la faccia" report
+and coverage (page and API) — as the main pages (tests/test_console_faults.py): a period still
+running, or covered by the data only in part, is said; coverage defaults to a complete quarter and
+names what it counts. Real DuckDB/Parquet data."""
 from __future__ import annotations
 
 import re
@@ -116,3 +117,13 @@ def test_coverage_defaults_to_the_latest_complete_quarter_not_the_running_one(cl
     assert is_complete(body["quarter"]) and not body["partial"]["running"]
     page = client.get("/coverage").get_data(as_text=True)
     assert f"<option selected>{body['quarter']}</option>" in page and 'data-partial="running"' not in page
+
+
+def test_coverage_names_the_pa_categories_and_writes_numbers_in_the_readers_language(client):
+    page = client.get("/coverage").get_data(as_text=True)
+    row = re.search(r'<tr data-category="L6">.*?</tr>', page).group(0)
+    assert "Comuni" in row and "<code>L6</code>" in row  # the label, the code beside it
+    assert re.search(r'data-kpi="services-progress">\d+,\d%<', page)  # 2,7%: Italian
+    en = _en(client, "/coverage")
+    assert "Municipalities" in re.search(r'<tr data-category="L6">.*?</tr>', en).group(0)
+    assert re.search(r'data-kpi="services-progress">\d+\.\d%<', en)
