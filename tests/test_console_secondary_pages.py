@@ -127,3 +127,26 @@ def test_coverage_names_the_pa_categories_and_writes_numbers_in_the_readers_lang
     en = _en(client, "/coverage")
     assert "Municipalities" in re.search(r'<tr data-category="L6">.*?</tr>', en).group(0)
     assert re.search(r'data-kpi="services-progress">\d+\.\d%<', en)
+
+
+def test_a_quarter_without_responses_is_refused_not_every_service_under_the_minimum(client):
+    resp = client.get("/api/v1/coverage?quarter=2030-Q1")
+    assert resp.status_code == 400 and list(resp.get_json()["fields"]) == ["quarter"]
+    assert "2030-Q1" in resp.get_json()["message"] and "2026-Q3" in resp.get_json()["message"]  # where the data are
+    page = client.get("/coverage?quarter=2030-Q1")
+    assert page.status_code == 400 and "quarter" in page.get_data(as_text=True)
+
+
+def test_unknown_codes_on_the_secondary_pages_are_refused_naming_them(client):
+    typo = client.get("/channels?service_type=anagrafe.certificat")
+    assert typo.status_code == 400 and "service_type" in typo.get_data(as_text=True)
+    assert client.get("/channels?service_type=anagrafe.certificati").status_code == 200
+    nope = client.get("/quality/response-rates?service=demo-roma-anagraf")
+    assert nope.status_code == 404 and "demo-roma-anagraf" in nope.get_data(as_text=True)
+    assert client.get("/quality/response-rates?service=demo-roma-anagrafe").status_code == 200
+    # the faccia report names its own parameters, start and end (not the cube's from/to)
+    back = client.get("/entities/c_h501/faccia?start=2026-10&end=2026-09")
+    assert back.status_code == 400 and "«start»" in back.get_data(as_text=True)
+    assert "«from»" not in back.get_data(as_text=True)
+    bad = client.get("/entities/c_h501/faccia?end=2026-13")
+    assert bad.status_code == 400 and "«end»" in bad.get_data(as_text=True)

@@ -6,7 +6,9 @@ since a face and a 5-point rating are not the same measure — every cell a publ
 :func:`warehouse.cube.table`, shown as every page shows one (:func:`warehouse.console.data.cell`: the
 status in words, a suppressed cell "oscurato", the mean only where it is comparable; the legend). A period still running, or covered by the data only from a later
 month, says so in its row ("Copertura del periodo": :func:`warehouse.console.data.coverage_text`).
-Linked from the entity and service-type pages.
+An unknown entity is a 404, an unknown service type the console's 400 naming
+``service_type`` (:func:`warehouse.console.data.check_codes`). Linked from the entity and
+service-type pages.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from ..comparability import QueryError
 from ..cube import Cut, first_data_month, table
 from ..protect import Protection
 from . import i18n
-from .data import cell, coverage_text, indicator_arg
+from .data import cell, check_codes, coverage_text, indicator_arg
 from .auth import require
 
 bp = Blueprint("channels", __name__)
@@ -33,6 +35,8 @@ def page():
     entity, stype = args.get("entity"), args.get("service_type")
     if bool(entity) == bool(stype):
         raise QueryError("entity", "Give exactly one of entity or service_type.")
+    if stype:  # a code outside the taxonomy is a typo: 400 naming it, not an empty table
+        check_codes({"service_type": [stype]})
     indicator = indicator_arg(args)
     freq = args.get("freq", "A")
     filters = {"entity": [entity]} if entity else {"service_type": [stype]}

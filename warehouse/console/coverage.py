@@ -5,7 +5,8 @@ services have gone silent, and which are under the minimum n for a publishable q
 ``?quarter=YYYY-Qn``, by default the latest complete quarter with data
 (:func:`warehouse.cube.latest_period`, as every page's default period; the running one only when
 none is complete). Targets: ``ASCOLTO_COVERAGE_TARGET_SERVICES`` (300) and
-``ASCOLTO_COVERAGE_TARGET_ENTITIES`` (100); silence:
+``ASCOLTO_COVERAGE_TARGET_ENTITIES`` (100); a quarter without any response is a 400 naming
+``quarter`` and saying which quarters the data cover. Silence:
 no response for ``ASCOLTO_SILENT_DAYS`` (14) days; the minimum n is ``ASCOLTO_RELIABILITY_MIN_N``
 (30: below it a published cell is flagged low reliability). A service's quarterly n is its
 *published* (perturbed) n from :mod:`warehouse.protect`, like every other figure. A quarter still
@@ -40,6 +41,9 @@ def report(con, settings, factory, quarter: str | None = None, now: datetime | N
     quarters = [r[0] for r in con.execute(f"SELECT DISTINCT {cube.time_expr('Q')} FROM rollup ORDER BY 1").fetchall()]
     if quarter is not None and not _QUARTER.match(quarter):
         raise QueryError("quarter", "A quarter is YYYY-Qn.")
+    if quarter is not None and quarter not in quarters:  # not every service "under the minimum" with n = 0
+        raise QueryError("quarter", f"No responses in {quarter}: the data cover "
+                                    + (f"{quarters[0]} to {quarters[-1]}." if quarters else "no quarter yet."))
     # none asked: the latest *complete* quarter with data, as every page's default period
     # (cube.latest_period): the running quarter's n are a part of a quarter's, not "under the minimum"
     quarter = quarter or cube.latest_period(con, "Q")[0]

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from registry import Entity, session_scope
 
+from ..comparability import QueryError
 from ..faccia_report import report
 from ..numbers import number
 from ..protect import Protection
@@ -30,9 +31,11 @@ def page(ipa: str):
     if name is None:
         abort(404)
     start, end = request.args.get("start") or None, request.args.get("end") or None
-    for v in (start, end):
+    for field, v in (("start", start), ("end", end)):  # errors name the parameters of this page
         if v is not None and not _MONTH.match(v):
-            abort(400, "start and end are months, YYYY-MM")
+            raise QueryError(field, f"{field} must be a month, YYYY-MM; got {v!r}.")
+    if start and end and start > end:
+        raise QueryError("start", f"start={start} is after end={end}.")
     settings = current_app.config["ASCOLTO_SETTINGS"]
     con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
     data = report(con, ipa, Protection.from_settings(settings), start, end)

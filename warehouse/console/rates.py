@@ -5,7 +5,8 @@ and break-off rate (Wilson 95% intervals) — all published through :mod:`wareho
 :mod:`warehouse.response_rates`; with ``?service=KEY``, the item non-response of that service. A month
 still running says so in its row ("Copertura del periodo": :func:`warehouse.console.data.coverage_text`):
 its counts are not yet a whole month's. Statuses are words (:func:`warehouse.console.data.status_text`),
-a suppressed cell is "oscurato", never a dash or a code. The quality page links here.
+a suppressed cell is "oscurato", never a dash or a code; an unknown ``service`` is a 404 naming it.
+The quality page links here.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from ..protect import Protection
 from ..response_rates import item_nonresponse, rates
 from . import i18n
 from .data import coverage_text, status_text
-from .auth import require
+from .auth import not_found, require
 
 bp = Blueprint("rates", __name__)
 i18n.EN.update({
@@ -45,6 +46,8 @@ def page():
     settings = current_app.config["ASCOLTO_SETTINGS"]
     protection = Protection.from_settings(settings)
     service = request.args.get("service") or None
+    if service and not _known_service(service):  # not "no counts received" for a key that names nothing
+        raise not_found("service", f"No service {service!r} in the registry.")
     where = {"service": service} if service else None
     table = rates(settings.data_dir, protection, ("service", "channel", "period"), where)
     items = item_nonresponse(settings.data_dir, protection, service) if service else None
@@ -53,3 +56,10 @@ def page():
     items = None if items is None else [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None)}
                                         for r in items.to_dict("records")]
     return render_template("rates.html", rows=rows, items=items, service=service, fmt=fmt, page="quality")
+
+
+def _known_service(key: str) -> bool:
+    from registry import Service, session_scope
+
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        return s.get(Service, key) is not None
