@@ -150,3 +150,16 @@ def test_unknown_codes_on_the_secondary_pages_are_refused_naming_them(client):
     assert "«from»" not in back.get_data(as_text=True)
     bad = client.get("/entities/c_h501/faccia?end=2026-13")
     assert bad.status_code == 400 and "«end»" in bad.get_data(as_text=True)
+
+
+def test_the_quality_pages_volumes_say_the_month_in_progress(client):
+    """On the 1st of a month its volume is a day's: without a word it reads as a collapse."""
+    page = client.get("/quality").get_data(as_text=True)
+    cov = {}
+    for r in page.split('data-table="volumes"', 1)[1].split("</table>", 1)[0].split("<tr>")[2:]:
+        period = re.search(r'data-col="period">([^<]+)<', r).group(1)
+        cov.setdefault(period, set()).add(re.search(r'data-col="coverage">(?:<span class="st">)?([^<]*)<', r).group(1))
+    assert cov[NOW] == {"in corso"} and cov["2026-09"] == {"—"}
+    csv_rows = client.get("/csv/quality/volumes").get_data(as_text=True).splitlines()
+    assert csv_rows[0].endswith("Copertura del periodo") and any(r.startswith(NOW) and r.endswith("in corso")
+                                                                  for r in csv_rows[1:])

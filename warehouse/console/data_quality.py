@@ -1,4 +1,4 @@
-"""The data-quality page: volumes, freshness, the processor's dead letters, the cells by status, the
+"""The data-quality page: volumes (a month still running said so in "Copertura del periodo"), freshness, the processor's dead letters, the cells by status, the
 automated answers kept out of the statistics, and the collector's refusals by reason and by service
 read from its Prometheus metrics (issue 19 points 3 and 9).
 
@@ -20,7 +20,7 @@ from dataset.views import counted
 
 from .. import cube
 from ..protect import FREE
-from .data import Chart, code_label, count, status_text, table
+from .data import Chart, code_label, count, coverage_text, status_text, table
 from .i18n import gettext as _
 
 REJECTED = "ascolto_submissions_rejected_total"
@@ -95,6 +95,7 @@ def quality_page(con, settings, args, lang) -> dict[str, Any]:
     recent = cube.period_labels(con, "M")[-12:]
     volumes = [(r["period"], r["pa_type"], r["n"]) for r in table(
         con, settings, indicator=cube.RESPONSES, by=["pa_type"], start=recent[0], end=recent[-1])] if recent else []
+    first = cube.first_data_month(con)  # the month running has few responses yet: said, not read as a drop
     fresh = rome_time(con.execute("SELECT epoch(max(received_at)) FROM responses").fetchone()[0])
     failed_root = Path(settings.data_dir) / "failed"
     failed: list[tuple[str, int]] = []
@@ -119,8 +120,10 @@ def quality_page(con, settings, args, lang) -> dict[str, Any]:
             "automated_total": sum(int(c) for _s, c in automated),
             "charts": [
         Chart("volumes", "Risposte per mese e tipo di PA", [("period", "Periodo"), ("pa_type", "Tipo di PA"),
-                                                             ("responses", "Risposte")],
-              [{"period": p, "pa_type": code_label("PA_TYPE", t), "responses": count(c)} for p, t, c in volumes],
+                                                             ("responses", "Risposte"),
+                                                             ("coverage", "Copertura del periodo")],
+              [{"period": p, "pa_type": code_label("PA_TYPE", t), "responses": count(c),
+                "coverage": coverage_text(p, first)} for p, t, c in volumes],
               {"data": [{"type": "bar", "name": code_label("PA_TYPE", t), "x": [p for p, tt, _c in volumes if tt == t],
                          "y": [count(c) for _p, tt, c in volumes if tt == t]} for t in pa_types],
                "layout": {"barmode": "stack", "xaxis": {"type": "category", "title": {"text": _("Periodo")}},
