@@ -163,3 +163,19 @@ def test_the_quality_pages_volumes_say_the_month_in_progress(client):
     csv_rows = client.get("/csv/quality/volumes").get_data(as_text=True).splitlines()
     assert csv_rows[0].endswith("Copertura del periodo") and any(r.startswith(NOW) and r.endswith("in corso")
                                                                   for r in csv_rows[1:])
+
+
+def test_the_api_serves_the_count_of_responses_instead_of_failing(client):
+    """/api/v1/indicators?indicator=responses (the count the quality and coverage pages read; the cube
+    takes it) was a 500: the answer looked up the instruments declaring 'responses'."""
+    resp = client.get("/api/v1/indicators?indicator=responses&by=entity&freq=Q&period=2026-Q3")
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+    body = resp.get_json()
+    assert "cx-core" in body["instruments"] and "faccia" in body["instruments"]
+    roma = next(r for r in body["rows"] if r["entity"] == "c_h501")
+    assert roma["n"] > 0 and roma["conf_status"] == "F" and roma["shares"] == {}
+    october = client.get("/api/v1/indicators?indicator=responses&by=entity&freq=M&period=2026-10").get_json()
+    torino = next(r for r in october["rows"] if r["entity"] == "c_l219")  # one response: protected as every count
+    assert (torino["conf_status"], torino["n"]) == ("A", None) or torino["n"] >= 3
+    mean = client.get("/api/v1/indicators?indicator=responses&by=&freq=Q&period=2026-Q3&statistic=mean")
+    assert mean.status_code == 422 and "count of responses" in mean.get_json()["message"]

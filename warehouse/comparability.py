@@ -74,6 +74,16 @@ def declared() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+def instruments_of(indicator: str) -> tuple[str, ...]:
+    """The questionnaires behind ``indicator``: those declaring it (:func:`declared`); for the count of
+    responses (``responses``, which every answer has whatever its instrument) every questionnaire."""
+    from .rollup import RESPONSES
+
+    if indicator == RESPONSES:
+        return tuple(sorted({q.id for q in default_catalog()}))
+    return declared()[indicator]
+
+
 def check_indicator(indicator: str, questionnaires: list[str] | None = None) -> None:
     if indicator not in all_indicators():
         raise QueryError("indicator", f"Unknown indicator {indicator!r}; one of {', '.join(all_indicators())}.")

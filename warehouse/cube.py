@@ -261,8 +261,8 @@ def require_means(df: pd.DataFrame, cut: Cut) -> None:
     from .comparability import REASONS, NotComparable
 
     if cut.indicator not in ALL_SCORES:
-        raise NotComparable(f"{cut.indicator!r} is categorical: use its shares per category.",
-                            {"statistic": ["mean"]}, "not_a_score")
+        what = "a count of responses: use n" if cut.indicator == RESPONSES else "categorical: use its shares per category"
+        raise NotComparable(f"{cut.indicator!r} is {what}.", {"statistic": ["mean"]}, "not_a_score")
     refused = df[df["mean_status"].isin(list(REASONS))] if "mean_status" in df else df.iloc[0:0]
     if len(refused):
         reason = str(refused["mean_status"].iloc[0])

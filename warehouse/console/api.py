@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .. import codelists, cube, export
 from ..compare import compare
-from ..comparability import QueryError, all_indicators, declared
+from ..comparability import QueryError, all_indicators, declared, instruments_of
 from ..periods import validate_range
 from ..protect import Protection
 from .auth import require
@@ -113,7 +113,8 @@ def meta():
 @bp.get("/indicators")
 @require("dashboards")
 def indicators():
-    """One indicator for any cut: ``by``, filters per dimension, ``freq``, ``period``/``from``/``to``."""
+    """One indicator for any cut: ``by``, filters per dimension, ``freq``, ``period``/``from``/``to``;
+    ``indicator=responses`` is the published count of responses (rows with ``n`` and the statuses)."""
     cut = _cut(default_period=True)
     statistic = request.args.get("statistic", "positive_share")
     if statistic not in ("positive_share", "mean"):
@@ -127,7 +128,7 @@ def indicators():
                     "period": {"start": cut.start, "end": cut.end, "note": g.get("period_note"),
                                "partial": g.get("period_partial")},
                     "margins": cut.margins,
-                    "instruments": list(declared()[cut.indicator]),
+                    "instruments": list(instruments_of(cut.indicator)),
                     "rows": cube.rows_json(df, cut)})
 
 @bp.get("/compare")
