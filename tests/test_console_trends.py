@@ -1,5 +1,6 @@
-"""Every trend chart of the console draws the uncertainty of its values: the entity page's trend per
-service type and the workspace's per service (tests/test_workspace.py), as the national trend does."""
+"""The console shows the uncertainty of what it ranks and draws: the entity page's trend per
+service type and the workspace's per service (tests/test_workspace.py) draw their intervals, as the
+national trend does; the regions' bands rank reliable values only."""
 from __future__ import annotations
 
 import pytest
@@ -34,3 +35,20 @@ def test_the_entity_trend_draws_the_entitys_interval_not_a_bare_line(client):
     assert len(lo) == 3 and band["y"] == hi + lo[::-1]
     assert band["x"] == ["2026-08", "2026-09", "2026-10", "2026-10", "2026-09", "2026-08"]
     assert plot["data"].index(band) == 0  # drawn under the lines
+
+
+def test_regions_of_low_reliability_are_not_banded_high_or_low(client):
+    """Piemonte at 100% on 7 answers (interval 65-100) was banded "alto" in the demo, and its value
+    moved the terciles of the others. Bands rank reliable values only; such a region says why not."""
+    import re
+
+    html = client.get("/regions?freq=Q&period=2026-Q3").get_data(as_text=True)
+    bands = dict(re.findall(r'<tr data-region="(\w+)">.*?data-band="(\w+)"', html, re.S))
+    assert bands["ITH5"] == "unreliable"  # Bologna: 24 answers in the quarter
+    assert "non classificata (bassa affidabilità)" in html
+    assert {bands[r] for r in ("ITI4", "ITC4", "ITF3", "ITG1")} <= {"high", "mid", "low"}
+    assert "almeno 30 risposte" in html
+    en = client.get("/regions?freq=Q&period=2026-Q3&lang=en").get_data(as_text=True)
+    assert "not banded (low reliability)" in en and "at least 30 responses" in en
+    rows = client.get("/csv/regions/regions?freq=Q&period=2026-Q3").get_data(as_text=True)
+    assert any(r.startswith("ITH5,") and "non classificata" in r for r in rows.splitlines())

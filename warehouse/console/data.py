@@ -321,22 +321,31 @@ def unit_totals(con, settings, dim: str, indicator: str = "satisfaction", per: d
 
 
 def regions_page(con, settings, args, lang) -> dict[str, Any]:
+    """Each region's published cell in the period, banded high / middle / low by the terciles of the
+    reliable positive shares (``OBS_STATUS`` not U: at least ``ASCOLTO_RELIABILITY_MIN_N`` responses);
+    a region of low reliability is "not banded", a suppressed one has no band."""
     indicator = indicator_arg(args)
     per = period_choice(con, args, default_freq="A", fallback=("Q", "M"))
     rows = table(con, settings, indicator=indicator, by=["region"], freq=per["freq"], start=per["period"],
                  end=per["period"]) if per["period"] else []
     out = [{"region": r["region"], "name": region_label(r["region"]), **cell(r)} for r in rows]
     out.sort(key=lambda r: r["name"])
-    values = sorted(r["share"] for r in out if r["share"] is not None)
+    # bands rank reliable values only: a region of 7 answers at 100% is not "high" (its interval spans
+    # 65-100), nor does it move the terciles of the others
+    classed = [r for r in out if r["share"] is not None and r["obs_status"] != "U"]
+    values = sorted(r["share"] for r in classed)
     for r in out:
-        if r["share"] is None:
+        if r["share"] is not None and r["obs_status"] == "U":
+            r["band"] = "unreliable"
+        elif r["share"] is None:
             r["band"] = "none"
         elif len(values) < 3:
             r["band"] = "mid"
         else:
             rank = values.index(r["share"]) / (len(values) - 1)
             r["band"] = "low" if rank < 1 / 3 else "high" if rank > 2 / 3 else "mid"
-        r["band_label"] = {"high": _("alto"), "mid": _("medio"), "low": _("basso"), "none": "—"}[r["band"]]
+        r["band_label"] = {"high": _("alto"), "mid": _("medio"), "low": _("basso"), "none": "—",
+                           "unreliable": _("non classificata (bassa affidabilità)")}[r["band"]]
     return {"indicator": indicator, "freq": per["freq"], "period": per["period"], "periods": per["periods"], "per": per,
             "charts": [Chart("regions", "Regioni", [("region", "NUTS-2"), ("name", "Regione"), *SHARE_COLUMNS,
                                                     ("band_label", "Fascia")], out)]}

@@ -122,7 +122,9 @@ EN = {
     "significativamente sotto (FDR 5%)": "significantly below (FDR 5%)",
     "nessuna differenza significativa": "no significant difference",
     "Risposte (nazionale)": "Responses (national)", "Quota positiva nazionale %": "National positive share %",
-    "Fasce: terzili delle quote positive regionali pubblicate.": "Bands: terciles of the published regional positive shares.",
+    "Fasce: terzili delle quote positive regionali pubblicate con almeno {n} risposte; le regioni a bassa affidabilità non sono classificate.":
+        "Bands: terciles of the published regional positive shares with at least {n} responses; regions of low reliability are not banded.",
+    "non classificata (bassa affidabilità)": "not banded (low reliability)",
     "Invii rifiutati dal collettore": "Submissions refused by the collector",
     "Invii rifiutati dal collettore per motivo": "Submissions refused by the collector, by reason",
     "Codice": "Code", "Invii": "Submissions",
