@@ -179,3 +179,28 @@ def test_the_api_serves_the_count_of_responses_instead_of_failing(client):
     assert (torino["conf_status"], torino["n"]) == ("A", None) or torino["n"] >= 3
     mean = client.get("/api/v1/indicators?indicator=responses&by=&freq=Q&period=2026-Q3&statistic=mean")
     assert mean.status_code == 422 and "count of responses" in mean.get_json()["message"]
+
+
+def test_the_channel_view_has_its_filters_its_download_and_names_the_entity(client):
+    """The channel view took its indicator and frequency from the URL only, had no download, and was
+    headed by the IPA code; a briefing needs the form, the CSV of the table and the entity's name."""
+    import csv
+    import io
+
+    url = "/channels?entity=c_h501&indicator=satisfaction&freq=Q"
+    page = client.get(url).get_data(as_text=True)
+    assert "<h1>" in page and "Roma Capitale" in page.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert '<option value="satisfaction" selected>' in page and '<option value="Q" selected>' in page
+    assert '<input type="hidden" name="entity" value="c_h501">' in page
+    href = re.search(r'<a class="btn btn-outline" href="([^"]+)" download>', page).group(1).replace("&amp;", "&")
+    assert href.startswith("/channels.csv?") and "indicator=satisfaction" in href and "freq=Q" in href
+    resp = client.get(href)
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="ascolto-channels-c_h501-satisfaction-Q.csv"'
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+    shown = page.split('data-table="channels"', 1)[1].split("</tbody>", 1)[0].count("<tr data-channel=")
+    assert len(rows) - 1 == shown and rows[0][:3] == ["Periodo", "Canale", "Strumento"]
+    assert {r[1] for r in rows[1:]} == {"Web", "Sportello"}
+    en = list(csv.reader(io.StringIO(client.get(href + "&lang=en").get_data(as_text=True))))
+    assert en[0][:3] == ["Period", "Channel", "Instrument"] and {r[1] for r in en[1:]} == {"Web", "Front office"}
+    by_type = client.get("/channels?service_type=anagrafe.certificati").get_data(as_text=True)
+    assert "Certificati anagrafici" in by_type.split("<h1>", 1)[1].split("</h1>", 1)[0]

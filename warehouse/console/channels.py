@@ -7,18 +7,19 @@ since a face and a 5-point rating are not the same measure — every cell a publ
 status in words, a suppressed cell "oscurato", the mean only where it is comparable; the legend). A period still running, or covered by the data only from a later
 month, says so in its row ("Copertura del periodo": :func:`warehouse.console.data.coverage_text`).
 An unknown entity is a 404, an unknown service type the console's 400 naming
-``service_type`` (:func:`warehouse.console.data.check_codes`). Linked from the entity and
-service-type pages.
+``service_type`` (:func:`warehouse.console.data.check_codes`). A form chooses the indicator and
+the frequency (the URL keeps them: a deep link shows the same table); ``/channels.csv`` with the same
+parameters downloads exactly the table. Linked from the entity and service-type pages.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from ..comparability import QueryError
 from ..cube import Cut, first_data_month, table
 from ..protect import Protection
 from . import i18n
-from .data import cell, check_codes, coverage_text, indicator_arg
+from .data import cell, check_codes, coverage_text, indicator_arg, table_csv
 from .auth import require
 
 bp = Blueprint("channels", __name__)
@@ -28,9 +29,15 @@ i18n.EN.update({"Canali": "Channels", "Canale": "Channel", "Strumento": "Instrum
                 "Totem": "Kiosk", "Sportello": "Front office", "Telefono": "Phone"})
 
 
-@bp.get("/channels")
-@require("dashboards")
-def page():
+COLUMNS = [("period", "Periodo"), ("channel_label", "Canale"), ("questionnaire", "Strumento"), ("n", "Risposte"),
+           ("mean", "Media (0–100)"), ("mean_note", "Nota sulla media"), ("share", "Quota positiva %"),
+           ("share_lower", "IC 95% inf."), ("share_upper", "IC 95% sup."), ("status", "Stato"),
+           ("coverage", "Copertura del periodo")]
+
+
+def _view() -> dict:
+    """The request's channel table: ``rows`` (each a published cell, :func:`warehouse.console.data.cell`),
+    the unit, its name, the indicator and the frequency."""
     args = request.args
     entity, stype = args.get("entity"), args.get("service_type")
     if bool(entity) == bool(stype):
@@ -44,17 +51,39 @@ def page():
     con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
     df = table(con, Cut(indicator, ["channel", "questionnaire"], filters, freq), Protection.from_settings(settings))
     first = first_data_month(con)
-    rows = [{"period": r["period"], "channel": r["channel"], "label": CHANNEL_LABELS.get(r["channel"], r["channel"]),
+    rows = [{"period": r["period"], "channel": r["channel"],
+             "channel_label": i18n.gettext(CHANNEL_LABELS.get(r["channel"], r["channel"])),
              "questionnaire": r["questionnaire"], **cell(r), "coverage": coverage_text(r["period"], first)}
             for r in df.to_dict("records")]
-    if entity is not None and not rows and not _known_entity(entity):
+    name = _entity_name(entity) if entity is not None else None
+    if entity is not None and name is None and not rows:
         abort(404)
-    return render_template("channels.html", rows=rows, entity=entity, service_type=stype, indicator=indicator,
-                           page="entities" if entity else "service-types")
+    return {"rows": rows, "entity": entity, "entity_name": name, "service_type": stype, "indicator": indicator,
+            "freq": freq}
 
 
-def _known_entity(ipa: str) -> bool:
+@bp.get("/channels")
+@require("dashboards")
+def page():
+    v = _view()
+    return render_template("channels.html", **v, columns=COLUMNS,
+                           csv_href=url_for("channels.download", **request.args.to_dict()),
+                           page="entities" if v["entity"] else "service-types")
+
+
+@bp.get("/channels.csv")
+@require("dashboards")
+def download():
+    """Exactly the page's table as CSV (:func:`warehouse.console.data.table_csv`), named after the unit,
+    the indicator and the frequency."""
+    v = _view()
+    return table_csv(COLUMNS, v["rows"], f"ascolto-channels-{v['entity'] or v['service_type']}-{v['indicator']}-"
+                                         f"{v['freq']}.csv")
+
+
+def _entity_name(ipa: str) -> str | None:
     from registry import Entity, session_scope
 
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
-        return s.get(Entity, ipa) is not None
+        e = s.get(Entity, ipa)
+        return e.name if e else None
