@@ -77,3 +77,13 @@ def test_the_channel_view_of_an_entity_and_of_a_service_type_keeps_instruments_a
     assert console.get("/channels").status_code == 400
     assert console.get("/channels?entity=c_h501&service_type=x").status_code == 400
     assert console.get("/channels?entity=nope").status_code == 404
+
+
+def test_the_report_has_a_form_for_its_months(console):
+    """The range was reachable only by editing the URL (start, end): a form chooses it, kept in the URL,
+    hidden when printed."""
+    page = console.get("/entities/c_h501/faccia?start=2026-10&end=2026-10").get_data(as_text=True)
+    form = re.search(r'<form class="card filters no-print" method="get" action="/entities/c_h501/faccia">(.*?)</form>',
+                     page, re.S).group(1)
+    assert 'name="start" type="month" value="2026-10"' in form and 'name="end" type="month" value="2026-10"' in form
+    assert "da 2026-10 a 2026-10" in page

@@ -1,6 +1,6 @@
 """The "Mettiamoci la faccia" report page of an entity (issue 14 §6): ``/entities/<ipa>/faccia``.
 
-Italian (numbers too: ``54,0``), printable (a print stylesheet gives a PDF-quality layout from the browser's "Stampa"),
+Italian (numbers too: ``54,0``), its month range chosen by a form (``start``, ``end``: kept in the URL), printable (a print stylesheet gives a PDF-quality layout from the browser's "Stampa"),
 linked from the entity page; the figures come from :mod:`warehouse.faccia_report` (published cells).
 """
 from __future__ import annotations
@@ -40,5 +40,5 @@ def page(ipa: str):
     con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
     data = report(con, ipa, Protection.from_settings(settings), start, end)
     return render_template("faccia_report.html", d=data, entity_name=name, page="entities",
-                           made=datetime.now(timezone.utc).strftime("%d/%m/%Y"),
+                           made=datetime.now(timezone.utc).strftime("%d/%m/%Y"), start=start, end=end,
                            it_number=lambda v, digits=1: number(v, "it", digits))
