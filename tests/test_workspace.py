@@ -247,3 +247,26 @@ def test_the_tokens_page_shows_rome_time(client, seeded):
     row = html[html.index(f'<th scope="row">{label}</th>'):].split("</tr>")[0]
     assert at.astimezone(ZoneInfo("Europe/Rome")).strftime("%Y-%m-%d %H:%M") in row
     assert at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") not in row
+
+
+def test_each_service_trend_is_the_pages_period_window(client, seeded):
+    """The per-service trends ignored the page's period: always monthly, always up to the latest month
+    with data — the running month's few answers plotted like any other month, and a quarter chosen on
+    the page (docs/public.md: services, trends and position use the chosen period) not followed."""
+    tok = seeded[1]["entity"]
+
+    def trends(query):
+        ws = get(client, tok, f"/api/v1/workspace/{ROMA}?{query}").json
+        charts = {c["id"]: c["rows"] for c in ws["charts"]}
+        return charts[f"service-{KEYS[ROMA]}"], charts["trend-anagrafe.certificati"]
+
+    svc, typ = trends("period=2026-09")
+    assert [r["period"] for r in svc] == ["2026-08", "2026-09"]
+    assert [r["period"] for r in svc] == [r["period"] for r in typ]
+    svc, typ = trends("freq=Q&period=2026-Q4")
+    assert [r["period"] for r in svc] == ["2026-Q3", "2026-Q4"]
+    # a running or partly covered period is said so, as in the service type's trend (one rule)
+    assert [(r["period"], r["coverage"]) for r in svc] == [(r["period"], r["coverage"]) for r in typ]
+    assert any(r["coverage"] for r in svc)  # the data begin in August: 2026-Q3 is partly covered
+    csv_text = get(client, tok, f"/workspace/{ROMA}/csv/service-{KEYS[ROMA]}?freq=Q&period=2026-Q4").get_data(as_text=True)
+    assert csv_text.splitlines()[0].endswith("Copertura del periodo")

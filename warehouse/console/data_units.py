@@ -166,12 +166,13 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> di
     svc = {r["service"]: r for r in table(con, settings, indicator=indicator, by=["service"], filters={"entity": [ipa]},
                                           freq=per["freq"], start=p, end=p)} if p else {}
     recent = [x for x in per["periods"] if p and x <= p][-12:]
+    # the trends' window: the last 12 periods of the chosen frequency, ending at the chosen period
+    rng = {"freq": per["freq"], "start": recent[0], "end": recent[-1]} if recent else None
     charts = []
     first = cube.first_data_month(con)
     for t in types:
-        if not recent:
+        if not rng:
             break
-        rng = {"freq": per["freq"], "start": recent[0], "end": recent[-1]}
         own = {r["period"]: cell(r) for r in table(con, settings, indicator=indicator,
                                                    filters={"entity": [ipa], "service_type": [t]}, **rng)}
         nat = {r["period"]: cell(r) for r in table(con, settings, indicator=indicator, filters={"service_type": [t]},
@@ -205,7 +206,8 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> di
     not_asked = {t for t in types if (of := [s for s in service_rows if s["service_type"] == t])
                  and not any(s["collected"] for s in of)}
     return {"ipa": ipa, "indicator": indicator, "indicator_label": indicator_label(indicator), "per": per,
-            "services": service_rows, "charts": charts, "types": types, "types_not_asked": not_asked}
+            "services": service_rows, "charts": charts, "types": types, "types_not_asked": not_asked,
+            "window": rng}
 
 
 __all__ = ["SHARE_COLUMNS", "entity_page", "service_type_page", "service_types_list"]

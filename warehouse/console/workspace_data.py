@@ -117,14 +117,22 @@ def funnel_chart(p: dict[str, Any], ipa: str, measure: str = "positive_share") -
                        ("obs_status", "OBS_STATUS"), ("conf_status", "CONF_STATUS")], rows, plot if f["n"] else {})
 
 
-def service_trends(con, settings, ipa: str, services: list[dict], indicator: str) -> list["data.Chart"]:
-    """One monthly trend per service of the entity (published cells; suppressed months without a value),
-    its 95% interval drawn as a band (:func:`warehouse.console.data.ci_band`)."""
-    df = cube.table(con, cube.Cut(indicator=indicator, by=["service"], filters={"entity": [ipa]}),
-                    Protection.from_settings(settings))
+def service_trends(con, settings, ipa: str, services: list[dict], indicator: str,
+                   window: dict[str, str] | None) -> list["data.Chart"]:
+    """One trend per service of the entity over ``window`` (``freq``, ``start``, ``end``: the page's
+    trend window, the 12 periods ending at the chosen one — none without a chosen period): published
+    cells, suppressed periods without a value, a running or partly covered period said so in the
+    ``coverage`` column, as the service types' trends; its 95% interval drawn as a band
+    (:func:`warehouse.console.data.ci_band`)."""
+    if not window:
+        return []
+    cut = cube.Cut(indicator=indicator, by=["service"], filters={"entity": [ipa]}, **window).validate()
+    df = cube.table(con, cut, Protection.from_settings(settings))
+    first = cube.first_data_month(con)
     by: dict[str, list[dict[str, Any]]] = {}
     for r in df.to_dict("records"):
-        by.setdefault(r["service"], []).append({"period": r["period"], **data._cell(r)})
+        by.setdefault(r["service"], []).append({"period": r["period"], **data._cell(r),
+                                                "coverage": data.coverage_text(r["period"], first)})
     charts = []
     for s in services:
         rows = by.get(s["key"])
@@ -138,7 +146,9 @@ def service_trends(con, settings, ipa: str, services: list[dict], indicator: str
                           "y": [r["top2"] for r in pub], "name": s["name"], "line": {"color": "#0066cc"}}],
                 "layout": {"yaxis": {"range": [0, 100], "title": {"text": data._("Quota positiva %")}},
                            "xaxis": {"type": "category", "title": {"text": data._("Periodo")}}}}
-        charts.append(data.Chart(f"service-{s['key']}", s["name"], [("period", "Periodo"), *data.STAT_COLUMNS], rows, plot))
+        charts.append(data.Chart(f"service-{s['key']}", s["name"],
+                                 [("period", "Periodo"), *data.STAT_COLUMNS, ("coverage", "Copertura del periodo")],
+                                 rows, plot))
     return charts
 
 
