@@ -270,3 +270,31 @@ def test_each_service_trend_is_the_pages_period_window(client, seeded):
     assert any(r["coverage"] for r in svc)  # the data begin in August: 2026-Q3 is partly covered
     csv_text = get(client, tok, f"/workspace/{ROMA}/csv/service-{KEYS[ROMA]}?freq=Q&period=2026-Q4").get_data(as_text=True)
     assert csv_text.splitlines()[0].endswith("Copertura del periodo")
+
+
+def test_a_refused_workspace_page_says_why_in_italian_and_leads_back(client, seeded):
+    """An entity manager who opened another entity's workspace read "Il tuo ruolo non permette di usare
+    questa pagina" — her role does allow the workspace; the page now says which entity her token opens,
+    links back to it, and the tokens page says who manages tokens."""
+    import html as html_lib
+
+    tokens = seeded[1]
+    r = get(client, tokens["entity"], f"/workspace/{MILANO}/comments")
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert r.status_code == 403
+    assert f"Questo token dà accesso solo all'area dell'ente {ROMA}, non a quella dell'ente {MILANO}." in page
+    assert "Il tuo ruolo non permette" not in page and f'href="/workspace/{ROMA}"' in page
+    en = html_lib.unescape(get(client, tokens["entity"], f"/workspace/{MILANO}?lang=en").get_data(as_text=True))
+    assert f"This token opens the workspace of entity {ROMA} only, not that of entity {MILANO}." in en
+    # the API keeps its English message and field
+    assert get(client, tokens["entity"], f"/api/v1/workspace/{MILANO}").json["fields"] == {
+        "ipa": [f"This token sees entity '{ROMA}' only."]}
+    # a non-manager token on its own tokens page: who manages tokens, not "your role"
+    page = html_lib.unescape(get(client, tokens["entity_milano"], f"/workspace/{MILANO}/tokens").get_data(as_text=True))
+    assert "Solo un amministratore o il token del responsabile dell'ente gestisce i token dell'ente." in page
+    assert f'href="/workspace/{MILANO}"' in page
+    # a role without the permission still reads the role's refusal (and no workspace link)
+    page = html_lib.unescape(get(client, tokens["monitoring"], f"/workspace/{ROMA}/tokens").get_data(as_text=True))
+    assert "Solo un amministratore" in page
+    page = html_lib.unescape(get(client, tokens["entity"], "/coverage").get_data(as_text=True))
+    assert "Il tuo ruolo non permette di usare questa pagina." in page and f'href="/workspace/{ROMA}"' in page

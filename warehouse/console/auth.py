@@ -153,9 +153,11 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def refuse(status: int, retry_after: int = 0, scope_error: str | None = None):
+def refuse(status: int, retry_after: int = 0, scope_error: str | None = None, page_message: str | None = None):
     """401 (nobody, or a bad token), 403 (a role without the permission) or 429 (too many failed
-    sign-ins, with ``Retry-After``): JSON or an HTML page."""
+    sign-ins, with ``Retry-After``): JSON or an HTML page. A 403 that is not about the role —
+    ``scope_error``, in English for the API — says why on the page with ``page_message`` (the
+    reader's language), never "your role may not use this page"."""
     if status == 401:
         error, msg = "unauthorized", "A valid token is needed: sign in, or send Authorization: Bearer <token>."
     elif status == 429:
@@ -176,8 +178,9 @@ def refuse(status: int, retry_after: int = 0, scope_error: str | None = None):
         if status == 401:
             resp.headers["WWW-Authenticate"] = 'Bearer realm="ascolto-console"'
     else:
+        page = page_message if scope_error and page_message else msg if status == 429 or scope_error else None
         resp = current_app.make_response((render_template("error.html", status=status, error=error,
-                                                          message=msg if status == 429 or scope_error else None), status))
+                                                          message=page), status))
     resp.status_code = status
     if status == 429:
         resp.headers["Retry-After"] = str(retry_after)
@@ -209,7 +212,11 @@ def require_entity(view: Callable) -> Callable:
         if not g.user.can("workspace"):
             return refuse(403)
         if not g.user.sees(kwargs.get("ipa", "")):
-            return refuse(403, scope_error=f"This token sees entity {g.user.entity!r} only.")
+            from .i18n import gettext as _
+
+            return refuse(403, scope_error=f"This token sees entity {g.user.entity!r} only.",
+                          page_message=_("Questo token dà accesso solo all'area dell'ente {mine}, non a quella "
+                                         "dell'ente {other}.").format(mine=g.user.entity, other=kwargs.get("ipa", "")))
         return view(*args, **kwargs)
     wrapped.permission = "workspace"
     wrapped.scoped = True

@@ -22,6 +22,11 @@ EN = {
     "Accesso necessario": "Sign-in needed", "Accesso negato": "Access denied",
     "Questa pagina richiede un token valido.": "This page needs a valid token.",
     "Il tuo ruolo non permette di usare questa pagina.": "Your role may not use this page.",
+    "Questo token dà accesso solo all'area dell'ente {mine}, non a quella dell'ente {other}.":
+        "This token opens the workspace of entity {mine} only, not that of entity {other}.",
+    "Solo un amministratore o il token del responsabile dell'ente gestisce i token dell'ente.":
+        "Only an admin or the entity's manager token manages the entity's tokens.",
+    "Vai all'area del tuo ente": "Go to your entity's workspace",
     "Ruolo": "Role", "Lingua": "Language", "Vai al contenuto": "Skip to content",
     "Risposte": "Responses", "Servizi con risposte": "Services reporting", "Enti con risposte": "Entities reporting",
     "Indicatori principali (ultimo mese)": "Headline indicators (latest month)", "Indicatore": "Indicator",

@@ -24,7 +24,7 @@ from . import data_units, workspace_data as wd
 from .data import table_csv
 from .data_quality import rome_minute
 from .auth import not_found, refuse, require, require_entity
-from .i18n import lang
+from .i18n import gettext, lang
 
 bp = Blueprint("workspace", __name__)
 
@@ -144,7 +144,9 @@ def comments_csv(ipa: str):
 
 def _may_manage_tokens():
     if not (g.user.role == "admin" or (g.user.role == "entity" and g.user.manager)):
-        return refuse(403, scope_error="Only an admin or the entity's manager token manages entity tokens.")
+        return refuse(403, scope_error="Only an admin or the entity's manager token manages entity tokens.",
+                      page_message=gettext("Solo un amministratore o il token del responsabile dell'ente gestisce i token "
+                                     "dell'ente."))
     return None
 
 
