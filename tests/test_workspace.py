@@ -298,3 +298,33 @@ def test_a_refused_workspace_page_says_why_in_italian_and_leads_back(client, see
     assert "Solo un amministratore" in page
     page = html_lib.unescape(get(client, tokens["entity"], "/coverage").get_data(as_text=True))
     assert "Il tuo ruolo non permette di usare questa pagina." in page and f'href="/workspace/{ROMA}"' in page
+
+
+def test_the_tokens_page_shows_each_tokens_role_and_expiry(client, seeded):
+    """The manager's token list had no role and no expiry: an expired token looked like a working one
+    (with its "Revoca" button), and the entity's back-end token (made by the national staff, revocable
+    here) looked like one more workspace token."""
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from registry import connect, session_scope, tokens
+    from registry.models import Token
+
+    factory = connect(seeded[0].database_url)
+    soon = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)
+    with session_scope(factory) as s:
+        t_old = tokens.create_token(s, role="entity", label="ufficio scaduto", actor="test", entity=ROMA)[0].prefix
+        t_soon = tokens.create_token(s, role="entity", label="ufficio trenta giorni", actor="test", entity=ROMA,
+                                     expires=soon.isoformat())[0].prefix
+        t_back = tokens.create_token(s, role="backend", label="inoltro risposte", actor="test", entity=ROMA)[0].prefix
+    with session_scope(factory) as s:  # expired yesterday (create_token refuses a past expiry)
+        s.query(Token).filter(Token.prefix == t_old).one().expires_at = datetime.now(timezone.utc) - timedelta(days=1)
+    html = get(client, seeded[1]["entity"], f"/workspace/{ROMA}/tokens").get_data(as_text=True)
+
+    def row(prefix):
+        return html[html.index(f'<tr data-token="{prefix}"'):].split("</tr>")[0]
+
+    assert "data-expired" in row(t_old) and "scaduto" in row(t_old)
+    assert soon.astimezone(ZoneInfo("Europe/Rome")).strftime("%Y-%m-%d %H:%M") in row(t_soon)
+    assert "scaduto" not in row(t_soon) and ">mai<" in row(t_back)
+    assert '<td data-col="role">back end</td>' in row(t_back) and '<td data-col="role">ente</td>' in row(t_soon)

@@ -154,7 +154,9 @@ def _may_manage_tokens():
 @require_entity
 def entity_tokens(ipa: str):
     """Entity tokens of ``ipa``: issued by an admin or by a manager token of that entity (audited);
-    services added through the public form for this entity after its manager was named are listed."""
+    services added through the public form for this entity after its manager was named are listed.
+    The list is every unrevoked token scoped to ``ipa`` (entity, back-end, operator) with its role,
+    creation and expiry (Rome time; an expired token marked as such)."""
     refused = _may_manage_tokens()
     if refused is not None:
         return refused
@@ -171,8 +173,11 @@ def entity_tokens(ipa: str):
         except RegistryError as exc:
             flash(str(exc), "error")
     with session_scope(_factory()) as s:
+        # Rome time, as the comments; every unrevoked token of the entity (its back-end and operator ones
+        # too), each with its role and expiry — an expired one said so
         rows = [{"prefix": t.prefix, "label": t.label, "role": t.role, "manager": t.entity_manager, "active": t.active,
-                 "created_at": rome_minute(t.created_at), "current": t.id == g.user.token_id}  # Rome time, as the comments
+                 "created_at": rome_minute(t.created_at), "current": t.id == g.user.token_id,
+                 "expires_at": rome_minute(t.expires_at) if t.expires_at else None, "expired": t.expired()}
                 for t in tokens.list_tokens(s) if t.entity_ipa == ipa]
         added = onboarding.added_for(s, ipa)
     return render_template("workspace_tokens.html", ipa=ipa, name=name, rows=rows, created=created, added=added,
