@@ -42,7 +42,7 @@ FORM = {"ipa_code": ROMA, "service_name": "Cambio di residenza", "service_type":
 def test_the_request_form_refuses_by_field(app, field, value):
     r = app.test_client().post("/join", data={**FORM, field: value})
     assert r.status_code == 422
-    assert f"<strong>{field}</strong>" in r.get_data(as_text=True)
+    assert f'data-field="{field}"' in r.get_data(as_text=True)
 
 
 def test_request_approve_issues_key_token_and_snippet_all_audited(app, seeded):
@@ -247,3 +247,35 @@ def test_a_manager_revokes_her_entitys_tokens_with_csrf_audited_but_not_her_own(
                                            AuditEntry.object_key == victim_prefix).one()
         assert entry.actor.startswith("console:") and s.query(Token).filter(
             Token.prefix == own, Token.revoked_at.is_(None)).count() == 1
+
+
+@pytest.mark.parametrize("field,value,italian", [
+    ("ipa_code", "nope_123", "«nope_123» non è nell'Indice delle PA noto ad Ascolto: controlla il codice su "
+                             "indicepa.gov.it."),
+    ("ipa_code", "no way", "«no way» non è un codice IPA"),
+    ("service_type", "not.a.type", "«not.a.type» non è un tipo di servizio della tassonomia."),
+    ("service_type", "previdenza.domanda-prestazione", "il tipo «previdenza.domanda-prestazione» è per le PA delle "
+                                                       "categorie"),
+    ("allowed_origins", "ftp://x.example", "«ftp://x.example» deve essere nella forma http(s)://host[:porta]."),
+    ("allowed_origins", "www.comune.roma.it", "«www.comune.roma.it» deve essere nella forma http(s)://host[:porta]."),
+    ("allowed_origins", "https://www.comune.roma.it/servizi", "solo l'origine, senza percorso"),
+    ("allowed_origins", "", "indica l'origine (https://host) delle pagine che ospiteranno il widget."),
+    ("channels", ["fax"], "«fax» non è uno dei canali"),
+    ("service_name", "", "è obbligatorio."),
+])
+def test_the_request_form_says_its_refusals_in_italian(app, field, value, italian):
+    """/join is the first page a PA's manager sees, without signing in; it refused in English, naming
+    the field by its code ("allowed_origins: 'www.comune.roma.it' must be http(s)://host[:port]")."""
+    import html as html_lib
+
+    from warehouse.console.onboarding import JOIN_FIELDS
+
+    client = {"REMOTE_ADDR": f"192.0.2.{sum(map(ord, field + str(value))) % 250}"}  # 10 requests an hour each
+    page = html_lib.unescape(app.test_client().post("/join", data={**FORM, field: value},
+                                                    environ_base=client).get_data(as_text=True))
+    error = page[page.index('id="form-error"'):].split("</div>")[0]
+    assert italian in error and f"<strong>{JOIN_FIELDS[field]}</strong>" in error
+    assert " is not " not in error and " must be " not in error and "is required" not in error
+    en = html_lib.unescape(app.test_client().post("/join?lang=en", data={**FORM, field: value},
+                                                  environ_base=client).get_data(as_text=True))
+    assert italian not in en.split('id="form-error"')[1].split("</div>")[0]

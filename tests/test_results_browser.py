@@ -109,7 +109,9 @@ def test_onboarding_request_approval_snippet_and_first_submission_counted(stack,
     page.get_by_label("Nome del servizio").fill("Cambio di residenza")
     page.get_by_label("Origini delle pagine").fill(ORIGIN)
     page.get_by_role("button", name="Invia la richiesta").click()
-    assert "ipa_code" in page.get_by_role("alert").inner_text()
+    alert = page.get_by_role("alert")
+    assert "Codice IPA dell'ente: «nope_1» non è nell'Indice delle PA" in alert.inner_text()
+    assert alert.locator('[data-field="ipa_code"]').count() == 1
     found["join (error)"] = serious(Axe().run(page))
     page.get_by_label("Codice IPA dell'ente").fill(ROMA)
     page.get_by_label("Tipo di servizio").select_option("anagrafe.certificati")

@@ -227,6 +227,18 @@ def _query_it(field: str | None, message: str) -> str:
     return f"Parametro non valido: «{field}»." + (f" ({message})" if message else "")
 
 
+def translate_problem(problem: str, table: list[tuple[str, str]]) -> str | None:
+    """A registry refusal's problem (English, :class:`registry.errors.RegistryError`) in Italian: the
+    template of the first ``(pattern, template)`` of ``table`` whose pattern matches ``problem`` whole,
+    filled with its groups (a quoted ``'x'`` shown as «x»); None when none matches."""
+    import re
+
+    for pattern, it in table:
+        if m := re.fullmatch(pattern, problem, re.S):
+            return it.format(*[f"«{g[1:-1]}»" if len(g) > 1 and g[0] == g[-1] == "'" else g for g in m.groups()])
+    return None
+
+
 def refusal(kind: str, message: str, field: str | None = None, reason: str | None = None) -> str:
     """A refusal's text for a page: ``message`` (English) for English readers; in Italian from
     ``kind`` (``invalid_parameter``, ``not_comparable`` or a drivers code), ``reason`` and ``field``."""

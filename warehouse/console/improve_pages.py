@@ -21,8 +21,6 @@ to roles with ``exports``. Refusals are shown with their reason (HTTP 422), neve
 """
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from registry import RegistryError, session_scope
@@ -196,16 +194,13 @@ def _plan_error(exc: RegistryError) -> dict:
     once, by the form)."""
     from .i18n import lang
 
+    from .i18n import translate_problem
+
     message = exc.problem
     if lang() != "en":
-        for pattern, it in _PLAN_IT:
-            if m := re.fullmatch(pattern, exc.problem, re.S):
-                message = it.format(*[f"«{g[1:-1]}»" if len(g) > 1 and g[0] == g[-1] == "'" else g
-                                      for g in m.groups()])
-                break
-        else:
-            message = {"indicator": "non è un indicatore di questo elenco.", "measure": "non è una misura ammessa.",
-                       "status": "non è uno stato ammesso."}.get(exc.field, message)
+        message = translate_problem(exc.problem, _PLAN_IT) or {
+            "indicator": "non è un indicatore di questo elenco.", "measure": "non è una misura ammessa.",
+            "status": "non è uno stato ammesso."}.get(exc.field, message)
     return {"field": exc.field, "message": message}
 
 

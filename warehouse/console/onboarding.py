@@ -32,7 +32,7 @@ from registry.models import Entity, Service
 from registry.snippet import channel_kit, embed_snippet
 
 from .auth import require, require_entity
-from .i18n import lang
+from .i18n import gettext, lang
 
 bp = Blueprint("onboarding", __name__)
 
@@ -55,6 +55,42 @@ def _types() -> list[tuple[str, str]]:
                   key=lambda x: x[1])
 
 
+#: the join form's fields as the form labels them
+JOIN_FIELDS = {"ipa_code": "Codice IPA dell'ente", "service_name": "Nome del servizio",
+               "service_type": "Tipo di servizio", "allowed_origins": "Origini delle pagine", "channels": "Canali"}
+#: the registry's refusals of a join request (registry.onboarding, registry.checks), in Italian
+_JOIN_IT = [
+    (r"is required", "è obbligatorio."),
+    (r"('.*') is not an IPA code .*", "{0} non è un codice IPA (lettere, cifre, _ . -; al massimo 32 caratteri)."),
+    (r"('.*') is not in the IPA index known to Ascolto.*",
+     "{0} non è nell'Indice delle PA noto ad Ascolto: controlla il codice su indicepa.gov.it."),
+    (r"contains control characters", "contiene caratteri di controllo."),
+    (r"is (\d+) characters long, at most (\d+) allowed", "è lungo {0} caratteri, al massimo {1}."),
+    (r"('.*') is not in the service-type taxonomy.*", "{0} non è un tipo di servizio della tassonomia."),
+    (r"('.*') applies to PA categories (.+), not to ('.*') \((.+)\); types for .+?: (.+)",
+     "il tipo {0} è per le PA delle categorie {1}, non per l'ente {2} (categoria {3}); i tipi per questo ente: {4}."),
+    (r"give the origin .*", "indica l'origine (https://host) delle pagine che ospiteranno il widget."),
+    (r"at most (\d+) origins", "al massimo {0} origini."),
+    (r"('.*') is not a URL origin", "{0} non è un'origine (https://host)."),
+    (r"('.*') must be http\(s\)://host\[:port\]", "{0} deve essere nella forma http(s)://host[:porta]."),
+    (r"('.*') is an origin only: .*",
+     "{0}: solo l'origine, senza percorso, parametri, frammento o utente (es. https://www.comune.example.it)."),
+    (r"choose at least one channel", "scegli almeno un canale."),
+    (r"('.*') is not one of (.+)", "{0} non è uno dei canali: {1}."),
+]
+
+
+def _join_error(exc: RegistryError) -> tuple[str, str, str]:
+    """A refused join request: the field's code, its label (Italian: the page translates it) and the
+    problem in the page's language."""
+    from .i18n import translate_problem
+
+    label = JOIN_FIELDS.get(exc.field, exc.field)
+    if lang() == "en":
+        return exc.field, label, exc.problem
+    return exc.field, label, translate_problem(exc.problem, _JOIN_IT) or exc.problem
+
+
 @bp.route("/join", methods=["GET", "POST"])
 def join():
     """The public request form. No sign-in: anyone may ask; only an admin's approval creates anything."""
@@ -70,7 +106,7 @@ def join():
         if not allowed:
             reset = strategy.get_window_stats(limit, "ascolto-join", client).reset_time
             resp = current_app.make_response(render_template(
-                "join.html", form=request.form, error=("form", "Troppe richieste: riprova più tardi."),
+                "join.html", form=request.form, error=("form", "", gettext("Troppe richieste: riprova più tardi.")),
                 types=_types(), channels=CHANNELS, created=None, page="join"))
             resp.status_code = 429
             resp.headers["Retry-After"] = str(max(1, int(reset - time.time()) + 1))
@@ -86,7 +122,7 @@ def join():
                 created = req.id
             status = 201
         except RegistryError as exc:
-            error, status = (exc.field, exc.problem), 422
+            error, status = _join_error(exc), 422
     return render_template("join.html", form=form, error=error, types=_types(), channels=CHANNELS,
                            created=created, page="join"), status
 
