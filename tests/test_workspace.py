@@ -328,3 +328,25 @@ def test_the_tokens_page_shows_each_tokens_role_and_expiry(client, seeded):
     assert soon.astimezone(ZoneInfo("Europe/Rome")).strftime("%Y-%m-%d %H:%M") in row(t_soon)
     assert "scaduto" not in row(t_soon) and ">mai<" in row(t_back)
     assert '<td data-col="role">back end</td>' in row(t_back) and '<td data-col="role">ente</td>' in row(t_soon)
+
+
+@pytest.mark.parametrize("form,italian", [
+    ({"label": "", "expires": ""}, "Etichetta: è obbligatoria."),
+    ({"label": "ufficio", "expires": "tre mesi"}, "Scadenza del token: «tre mesi» non è una durata (12h, 90d, 26w), "
+                                                  "una data (AAAA-MM-GG) o un istante ISO 8601."),
+    ({"label": "ufficio", "expires": "2020-01-01"}, "Scadenza del token: 2020-01-02T00:00:00+00:00 non è nel futuro."),
+])
+def test_the_tokens_form_says_its_refusals_in_italian(seeded, form, italian):
+    """The manager's token form refused in English ("expires: 'tre mesi' is not a duration …", "label: is
+    required") on an Italian page."""
+    import html as html_lib
+    import re
+
+    c = create_app(seeded[0]).test_client()  # CSRF on
+    manager = {"Authorization": f"Bearer {seeded[1]['entity']}"}
+    page = c.get(f"/workspace/{ROMA}/tokens", headers=manager).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = c.post(f"/workspace/{ROMA}/tokens", headers=manager, data={**form, "csrf_token": csrf})
+    text = html_lib.unescape(r.get_data(as_text=True))
+    assert italian in text and "is not" not in text and "is required" not in text
+    assert 'id="new-secret"' not in text

@@ -27,6 +27,7 @@ EN = {
     "Solo un amministratore o il token del responsabile dell'ente gestisce i token dell'ente.":
         "Only an admin or the entity's manager token manages the entity's tokens.",
     "Vai all'area del tuo ente": "Go to your entity's workspace", "back end": "back end",
+    "Scadenza del token": "Token expiry",
     "Ruolo": "Role", "Lingua": "Language", "Vai al contenuto": "Skip to content",
     "Risposte": "Responses", "Servizi con risposte": "Services reporting", "Enti con risposte": "Entities reporting",
     "Indicatori principali (ultimo mese)": "Headline indicators (latest month)", "Indicatore": "Indicator",

@@ -150,6 +150,25 @@ def _may_manage_tokens():
     return None
 
 
+#: the registry's refusals of a new entity token (registry.tokens, registry.checks), in Italian
+_TOKEN_IT = [
+    (r"is required", "è obbligatoria."),
+    (r"contains control characters", "contiene caratteri di controllo."),
+    (r"is (\d+) characters long, at most (\d+) allowed", "è lunga {0} caratteri, al massimo {1}."),
+    (r"('.*') is not a duration .*", "{0} non è una durata (12h, 90d, 26w), una data (AAAA-MM-GG) o un istante ISO 8601."),
+    (r"(\S+) is not in the future", "{0} non è nel futuro."),
+]
+_TOKEN_FIELDS = {"label": "Etichetta", "expires": "Scadenza del token"}
+
+
+def _token_error(exc: RegistryError) -> str:
+    """A refused token form, the field named by its label and the problem in the page's language."""
+    from .i18n import translate_problem
+
+    problem = exc.problem if lang() == "en" else translate_problem(exc.problem, _TOKEN_IT) or exc.problem
+    return f"{gettext(_TOKEN_FIELDS.get(exc.field, exc.field))}: {problem}"
+
+
 @bp.route("/workspace/<ipa>/tokens", methods=["GET", "POST"])
 @require_entity
 def entity_tokens(ipa: str):
@@ -171,7 +190,7 @@ def entity_tokens(ipa: str):
                                                 context=f"console {request.path}")
                 created = {"prefix": t.prefix, "secret": secret}
         except RegistryError as exc:
-            flash(str(exc), "error")
+            flash(_token_error(exc), "error")
     with session_scope(_factory()) as s:
         # Rome time, as the comments; every unrevoked token of the entity (its back-end and operator ones
         # too), each with its role and expiry — an expired one said so
