@@ -350,3 +350,32 @@ def test_the_tokens_form_says_its_refusals_in_italian(seeded, form, italian):
     text = html_lib.unescape(r.get_data(as_text=True))
     assert italian in text and "is not" not in text and "is required" not in text
     assert 'id="new-secret"' not in text
+
+
+@pytest.mark.parametrize("query,italian", [
+    ("service=demo-milano-anagrafe", "Parametro non valido: «service»: «demo-milano-anagrafe» non è un servizio "
+                                     "dell'ente c_h501."),
+    ("period=2026-13", "Parametro non valido: «period»: un periodo si scrive AAAA-MM, AAAA-Qn o AAAA."),
+    ("rating=5", "Parametro non valido: «rating»: i commenti non si filtrano per valutazione"),
+    ("channel=fax", "Parametro non valido: «channel»: il canale è uno tra web, app"),
+    ("q=" + "x" * 101, "Parametro non valido: «q»: al massimo 100 caratteri."),
+])
+def test_the_comments_page_says_a_refused_filter_in_italian(client, seeded, query, italian):
+    """A comments filter the page refuses was half Italian, half English: "Parametro non valido: «period».
+    (A period is YYYY-MM, YYYY-Qn or YYYY.)"; the API keeps its English message."""
+    import html as html_lib
+
+    r = get(client, seeded[1]["entity"], f"/workspace/{ROMA}/comments?{query}")
+    text = html_lib.unescape(r.get_data(as_text=True))
+    assert r.status_code == 400 and italian in text
+    assert not any(w in text for w in (" is not ", "A period is", "is one of", "at most", "Comments are"))
+    api = get(client, seeded[1]["entity"], f"/api/v1/workspace/{ROMA}/comments?{query}").json
+    assert api["error"] == "invalid_parameter" and italian not in api["message"]
+
+
+def test_a_refusal_whose_pattern_has_an_optional_part_is_translated():
+    """A pattern with an optional part that did not match (no period given) must not break the translation."""
+    from warehouse.console import i18n
+
+    assert i18n.translate_problem("x is required: a period YYYY-MM, YYYY-Qn or YYYY.", i18n._QUERY_IT) == (
+        "un periodo si scrive AAAA-MM, AAAA-Qn o AAAA.")

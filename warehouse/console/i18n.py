@@ -225,7 +225,23 @@ def _query_it(field: str | None, message: str) -> str:
     if m := re.match(r"^Unknown [\w ]+? ('.+?'):", message):
         return (f"Codice sconosciuto {m.group(1)} nel parametro «{field}»: i codici validi sono in /api/v1/meta e "
                 "nell'esportazione delle liste di codici.")
+    if it := translate_problem(message, _QUERY_IT):
+        return f"Parametro non valido: «{field}»: {it}"
     return f"Parametro non valido: «{field}»." + (f" ({message})" if message else "")
+
+
+#: refusals of a query parameter (QueryError, English) a page says in Italian
+_QUERY_IT = [
+    (r"('.*') is not a service of (\S+)\.", "{0} non è un servizio dell'ente {1}."),
+    (r"A period is YYYY-MM, YYYY-Qn or YYYY\.", "un periodo si scrive AAAA-MM, AAAA-Qn o AAAA."),
+    (r"\w+ (?:is required: a period|must be a period) YYYY-MM, YYYY-Qn or YYYY(?:; got ('.*'))?\.",
+     "un periodo si scrive AAAA-MM, AAAA-Qn o AAAA."),
+    (r"Comments are not filtered by rating.*",
+     "i commenti non si filtrano per valutazione (rivelerebbe i conteggi protetti): le valutazioni sono nelle "
+     "quote pubblicate."),
+    (r"channel is one of (.+)\.", "il canale è uno tra {0}."),
+    (r"at most (\d+) characters\.", "al massimo {0} caratteri."),
+]
 
 
 def translate_problem(problem: str, table: list[tuple[str, str]]) -> str | None:
@@ -236,7 +252,8 @@ def translate_problem(problem: str, table: list[tuple[str, str]]) -> str | None:
 
     for pattern, it in table:
         if m := re.fullmatch(pattern, problem, re.S):
-            return it.format(*[f"«{g[1:-1]}»" if len(g) > 1 and g[0] == g[-1] == "'" else g for g in m.groups()])
+            return it.format(*[f"«{g[1:-1]}»" if len(g) > 1 and g[0] == g[-1] == "'" else g
+                               for g in m.groups(default="")])
     return None
 
 
