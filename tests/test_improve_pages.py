@@ -267,3 +267,21 @@ def test_refusals_on_italian_pages_are_in_italian(app, seeded):
     c.get("/lang/en")
     en = _visible(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-09").get_data(as_text=True))
     assert "a trend needs at least three months" in en
+
+
+def test_the_evaluation_writes_its_numbers_as_the_page_language_does(app, seeded):
+    """One row of the before/after table mixed "48,0 (N 25)" with "-31.3 punti" and "-53.4 – +2.1", and
+    the sentence and the target were English numbers on an Italian page ("da 48.0% a 16.7%")."""
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True)
+    row = html[html.index('data-table="change"'):].split("</tr></tbody>")[0]
+    cells = dict(re.findall(r'<td data-col="(\w+)">([^<]*)</td>', row))
+    assert re.fullmatch(r"[+-]\d+,\d punti", cells["difference"]), cells
+    assert re.fullmatch(r"[+-]\d+,\d – [+-]\d+,\d", cells["ci"]), cells
+    sentence = re.search(r'<p data-col="sentence"><strong>(.*?)</strong>', html).group(1)
+    assert re.search(r"passata da \d+,\d% a \d+,\d% \([+-]\d+,\d punti, IC 95% da [+-]\d+,\d a [+-]\d+,\d\)", sentence)
+    assert not re.search(r"\d\.\d", sentence) and "Obiettivo 60,0" in html
+    en = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10&lang=en").get_data(as_text=True)
+    assert re.search(r"went from \d+\.\d% to \d+\.\d% \([+-]\d+\.\d points", en)
+    plans = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    assert "<td>60,0</td>" in plans

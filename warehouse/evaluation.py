@@ -37,6 +37,8 @@ from scipy import stats as sps
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
 
+from .numbers import number, signed
+
 ALPHA = 0.05
 POWER = 0.80
 VERDICTS = ("improved", "worsened", "no detectable change")
@@ -46,13 +48,13 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _WORDS = {
     "it": {"improved": "migliorato", "worsened": "peggiorato", "no detectable change": "nessuna variazione rilevabile",
            "share": "la quota di giudizi positivi è passata", "mean": "il punteggio medio è passato",
-           "sentence": "{what} da {b} a {f} ({d:+.1f} punti, IC {lvl}% da {lo:+.1f} a {hi:+.1f})",
-           "mdc": "con questi campioni una variazione è rilevata 8 volte su 10 solo se è di almeno {m:.1f} punti",
+           "sentence": "{what} da {b} a {f} ({d} punti, IC {lvl}% da {lo} a {hi})",
+           "mdc": "con questi campioni una variazione è rilevata 8 volte su 10 solo se è di almeno {m} punti",
            "nomdc": "con questi campioni nessuna variazione in questa direzione è rilevabile"},
     "en": {"improved": "improved", "worsened": "worsened", "no detectable change": "no detectable change",
            "share": "the positive share went", "mean": "the mean score went",
-           "sentence": "{what} from {b} to {f} ({d:+.1f} points, {lvl}% CI {lo:+.1f} to {hi:+.1f})",
-           "mdc": "with these samples a change is detected 80% of the time only if it is at least {m:.1f} points",
+           "sentence": "{what} from {b} to {f} ({d} points, {lvl}% CI {lo} to {hi})",
+           "mdc": "with these samples a change is detected 80% of the time only if it is at least {m} points",
            "nomdc": "with these samples no change in this direction can be detected"},
 }
 
@@ -86,14 +88,16 @@ class Change:
         return d
 
     def sentence(self, lang: str = "it") -> str:
-        """A plain description, e.g. "improved: the positive share went from 60.0% to 70.0% (…)"."""
+        """A plain description, e.g. "improved: the positive share went from 60.0% to 70.0% (…)", its
+        numbers written as the language writes them (:mod:`warehouse.numbers`: 60,0% in Italian)."""
         if lang not in _WORDS:
             raise EvaluationError("lang", f"lang is one of {', '.join(_WORDS)}.")
         w = _WORDS[lang]
-        fmt = (lambda v: f"{v:.1f}%") if self.measure == "share" else (lambda v: f"{v:.1f}")
-        text = w["sentence"].format(what=w[self.measure], b=fmt(self.baseline), f=fmt(self.follow_up),
-                                    d=self.difference, lvl=round(100 * self.level), lo=self.ci[0], hi=self.ci[1])
-        tail = w["nomdc"] if self.mdc is None else w["mdc"].format(m=self.mdc)
+        pct = "%" if self.measure == "share" else ""
+        text = w["sentence"].format(what=w[self.measure], b=number(self.baseline, lang) + pct,
+                                    f=number(self.follow_up, lang) + pct, d=signed(self.difference, lang),
+                                    lvl=round(100 * self.level), lo=signed(self.ci[0], lang), hi=signed(self.ci[1], lang))
+        tail = w["nomdc"] if self.mdc is None else w["mdc"].format(m=number(self.mdc, lang))
         return f"{w[self.verdict]}: {text}; {tail}."
 
 

@@ -8,3 +8,8 @@ def number(value, lang: str, decimals: int = 1) -> str:
     and ``1,234`` in English."""
     text = f"{value:,.{decimals}f}"
     return text.translate(str.maketrans(",.", ".,")) if lang == "it" else text
+
+
+def signed(value, lang: str, decimals: int = 1) -> str:
+    """:func:`number` with its sign always written — a difference: ``+7,7`` and ``-2,1`` in Italian."""
+    return ("-" if value < 0 else "+") + number(abs(value), lang, decimals)

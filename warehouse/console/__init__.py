@@ -22,7 +22,7 @@ from registry import connect
 
 from ..comparability import NotComparable, QueryError
 from ..dataset import Warehouse
-from ..numbers import number
+from ..numbers import number, signed
 from . import admin, api, auth, charts, data, i18n, pages, ready
 from .throttle import SignInThrottle
 
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     # the one number format of the pages: 53,9 and 1.154 in Italian, 53.9 and 1,154 in English
     app.jinja_env.filters["num"] = lambda v, digits=1: "—" if v is None else number(v, i18n.lang(), digits)
+    app.jinja_env.filters["signed"] = lambda v, digits=1: "—" if v is None else signed(v, i18n.lang(), digits)
 
     @app.context_processor
     def _globals():
