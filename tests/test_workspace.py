@@ -379,3 +379,18 @@ def test_a_refusal_whose_pattern_has_an_optional_part_is_translated():
 
     assert i18n.translate_problem("x is required: a period YYYY-MM, YYYY-Qn or YYYY.", i18n._QUERY_IT) == (
         "un periodo si scrive AAAA-MM, AAAA-Qn o AAAA.")
+
+
+@pytest.mark.parametrize("query,period", [("period=2026-09", "2026-09"), ("freq=Q&period=2026-Q3", "2026-Q3")])
+def test_the_reasons_are_the_pages_period_as_the_console_publishes_it(client, seeded, query, period):
+    """The page said "Periodo: 2026-11" while its went well / went wrong tables were every period
+    together (n 320 against the month's 24; another reason on top): they are now the page's period,
+    the very cells the console API publishes for the entity."""
+    ws = get(client, seeded[1]["entity"], f"/api/v1/workspace/{ROMA}?{query}").json
+    assert ws["per"]["period"] == period
+    for ind in ("went_well", "went_wrong"):
+        api = get(client, seeded[1]["admin"],
+                  f"/api/v1/indicators?indicator={ind}&by=entity&entity={ROMA}&{query}").json["rows"]
+        assert len(api) == (1 if ind == "went_well" else 0)  # the test answers tick "went well" only
+        shown = {r["category"]: (r["n"], r["share"]) for r in ws["reasons"][ind]}
+        assert shown == {c: (a["n"], pytest.approx(v["share"], abs=0.06)) for a in api for c, v in a["shares"].items()}

@@ -60,7 +60,7 @@ def summary(ipa: str) -> dict:
             "per": {k: per[k] for k in ("freq", "period", "note", "partial", "partial_note")},
             "charts": page["charts"] + [wd.funnel_chart(p, ipa) for p in position if p["collected"]]
             + wd.service_trends(con, settings, ipa, services, page["indicator"], page["window"]),
-            "position": position, "reasons": wd.reasons(con, settings, ipa)}
+            "position": position, "reasons": wd.reasons(con, settings, ipa, freq=per["freq"], period=per["period"])}
 
 
 @bp.get("/workspace/")

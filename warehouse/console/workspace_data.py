@@ -152,14 +152,18 @@ def service_trends(con, settings, ipa: str, services: list[dict], indicator: str
     return charts
 
 
-def reasons(con, settings, ipa: str, service: str | None = None) -> dict[str, list[dict[str, Any]]]:
+def reasons(con, settings, ipa: str, service: str | None = None, *, freq: str = "M",
+            period: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Shares of each went well / went wrong category over the entity's (or one service's) responses
-    that answered it, all periods together: published cells (shares and Wilson CIs from perturbed counts)."""
+    that answered it in the page's period (``freq``, ``period``; nothing without a period), like every
+    other figure of the page: published cells (shares and Wilson CIs from perturbed counts)."""
     filters = {"entity": [ipa], **({"service": [service]} if service else {})}
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[dict[str, Any]]] = {ind: [] for ind in REASONS}
+    if period is None:
+        return out
     for ind in REASONS:
-        df = cube.table(con, cube.Cut(indicator=ind, filters=filters, freq="A"), Protection.from_settings(settings),
-                        span=True)
+        cut = cube.Cut(indicator=ind, filters=filters, freq=freq, start=period, end=period).validate()
+        df = cube.table(con, cut, Protection.from_settings(settings))
         rows = []
         for r in df.to_dict("records"):
             for c in CATEGORIES[ind]:
