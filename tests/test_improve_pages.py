@@ -285,3 +285,25 @@ def test_the_evaluation_writes_its_numbers_as_the_page_language_does(app, seeded
     assert re.search(r"went from \d+\.\d% to \d+\.\d% \([+-]\d+\.\d points", en)
     plans = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
     assert "<td>60,0</td>" in plans
+
+
+def test_a_drivers_page_refused_for_too_few_answers_points_to_a_longer_period(app, seeded):
+    """A service's drivers page opens on the last month, where a service rarely has the 100 complete
+    answers the analysis needs: the manager read only "Analisi rifiutata". The refusal now links the
+    quarter and year around the period that do have enough (never a count)."""
+    import html as html_lib
+
+    c = client_as(app, seeded[1], "entity")
+    r = c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers?period=2026-11&method=johnson")
+    page = html_lib.unescape(r.get_data(as_text=True))
+    assert r.status_code == 422 and 'data-refused="too_few_responses"' in page
+    longer = page[page.index("data-longer"):].split("</p>")[0]
+    assert "Su un periodo più lungo le risposte bastano:" in longer
+    hrefs = re.findall(r'href="([^"]+)"', longer)
+    assert [h.split("?")[0] for h in hrefs] == [f"/workspace/{ROMA}/services/{SERVICE}/drivers"] * 2
+    assert [sorted(h.split("?")[1].split("&")) for h in hrefs] == [["method=johnson", "period=2026-Q4"],
+                                                                  ["method=johnson", "period=2026"]]
+    assert c.get(hrefs[0]).status_code == 200  # the suggestion is a page that answers
+    # nothing to suggest (no answers in the quarter nor the year): no note
+    national = client_as(app, seeded[1], "monitoring").get("/improve/drivers?service=svc-torino-anagrafe&period=2026-08")
+    assert national.status_code == 422 and "data-longer" not in national.get_data(as_text=True)

@@ -303,6 +303,22 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
                         min_n=min_n, n=n)
 
 
+def longer_periods(con, period: str, *, min_n: int = MIN_N, **unit: str) -> list[str]:
+    """The periods containing ``period`` — its quarter and year for a month, its year for a quarter —
+    in which ``unit`` (one of service, entity, service_type, as :func:`load_rows`) has at least
+    ``min_n`` complete responses (satisfaction and every aspect, as :func:`analyse` counts them):
+    where to look when ``period`` is refused as ``too_few_responses``. No count is returned."""
+    freq = periods.freq_of(period, "period")
+    first = periods.months(period, "period")[0]
+    out = []
+    for wider in ("Q", "A")[("M", "Q", "A").index(freq):]:
+        label = periods._label(first, wider)
+        rows = load_rows(con, start=label, end=label, **unit)
+        if len(rows[[*DRIVERS, OUTCOME]].dropna()) >= min_n:
+            out.append(label)
+    return out
+
+
 def drivers_for(con, *, start: str, end: str, service: str | None = None, entity: str | None = None,
                 service_type: str | None = None, questionnaire: str | None = None, **options: Any) -> DriverResult:
     """:func:`load_rows` then :func:`analyse` (``options`` are :func:`analyse`'s)."""

@@ -69,7 +69,10 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
         it = lang() != "en"
         out["refused"] = {"code": exc.code, "fields": exc.fields, "message": str(exc),
                           "reason": REFUSAL_CODES_IT.get(exc.code, exc.code) if it else exc.code.replace("_", " "),
-                          "field_labels": [FIELDS_IT.get(f, f) if it else f for f in exc.fields]}
+                          "field_labels": [FIELDS_IT.get(f, f) if it else f for f in exc.fields],
+                          # where the same unit has enough answers: the quarter and year around the period
+                          "longer": drivers.longer_periods(con, period, **{dim: code})
+                          if exc.code == "too_few_responses" else []}
         return out
     aspects = [d.aspect for d in result.drivers]
     perf = {a: (c["top2"] if (c := _published(con, a, dim, code, period)) else None) for a in aspects}

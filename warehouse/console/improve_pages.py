@@ -67,9 +67,14 @@ def _method() -> str:
     return method
 
 
+def _period_href(period: str) -> str:
+    """This page with another period (the other arguments kept)."""
+    return url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "period": period})
+
+
 def _render_drivers(d: dict, csv_url: str, back: str | None, page: str):
     return render_template("improve_drivers.html", d=d, csv_href=csv_url, back=back, page=page,
-                           csv_url=lambda *a, **k: csv_url), 422 if d["refused"] else 200
+                           csv_url=lambda *a, **k: csv_url, period_href=_period_href), 422 if d["refused"] else 200
 
 
 @bp.get("/improve/")
