@@ -307,3 +307,35 @@ def test_a_drivers_page_refused_for_too_few_answers_points_to_a_longer_period(ap
     # nothing to suggest (no answers in the quarter nor the year): no note
     national = client_as(app, seeded[1], "monitoring").get("/improve/drivers?service=svc-torino-anagrafe&period=2026-08")
     assert national.status_code == 422 and "data-longer" not in national.get_data(as_text=True)
+
+
+def test_the_plan_history_shows_a_change_of_measure_and_baseline(app, seeded):
+    """A new version that switched the measure from the positive share to the mean (and so the baseline
+    from one published figure to another) showed, in the "Storico delle versioni", as a change of the
+    target only: the history and the plans list had no measure or baseline value column."""
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    form = {"csrf_token": _csrf(html), "service_key": SERVICE, "indicator": "satisfaction", "measure": "top2",
+            "baseline_period": "2026-10", "target_value": "95", "deadline": "2027-12-31", "owner": "Ufficio",
+            "actions": "Storia.", "status": "active"}  # October: answers over the whole scale (mean ≠ share)
+    url = c.post(f"/workspace/{ROMA}/plans", data=form).headers["Location"]
+    page = c.get(url).get_data(as_text=True)
+    first = re.search(r'id="p-baseline_value"[^>]*value="([^"]*)"', page).group(1)
+    edit = {k: v for k, v in form.items() if k != "service_key"} | {"version": "1", "measure": "mean",
+                                                                      "baseline_value": first}
+    assert c.post(url, data=edit).status_code == 303
+    page = c.get(url).get_data(as_text=True)
+
+    def cells(version):
+        row = page[page.index(f'<tr data-version="{version}"'):].split("</tr>")[0]
+        return dict(re.findall(r'<td data-col="(\w+)">([^<]*)</td>', row))
+
+    v1, v2 = cells(1), cells(2)
+    assert (v1["measure"], v2["measure"]) == ("quota di giudizi positivi (%)", "media (0–100)")
+    assert v1["baseline"] == first.replace(".", ",") and v2["baseline"] != v1["baseline"]
+    with session_scope(connect(seeded[0].database_url)) as s:
+        current = plan_ops.get_plan(s, int(url.rsplit("/", 1)[1]))
+        baseline = plan_ops.snapshot(plan_ops.versions(s, current.id)[-1])["baseline_value"]
+    listed = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    row = listed[listed.index(f'<tr data-plan="{current.id}"'):].split("</tr>")[0]
+    assert f'<td data-col="baseline">{baseline:.1f}</td>'.replace(".", ",") in row
