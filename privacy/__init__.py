@@ -22,7 +22,8 @@ wrote the comment); ``NASCITA`` a date of birth after "nato/nata", "born", "gebo
 identity-document numbers (after "carta d'identità", "passaporto", "patente", … or in the CIE
 and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZZO`` street
 addresses with a civic number, in Italian, German, French, Slovenian and English forms; ``NOME``
-names after a lead-in in those languages, or holding a listed given name (:mod:`privacy.names`).
+names after a lead-in in those languages, or holding a listed given name (:mod:`privacy.names`);
+``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`).
 Known limits are listed in docs/processor.md (Redaction).
 """
 from .records import redact_record, redact_value

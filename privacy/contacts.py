@@ -1,9 +1,11 @@
-"""Ways to reach a person: e-mail addresses (also obfuscated), phone numbers, street addresses.
+"""Ways to reach a person: e-mail addresses (also obfuscated), phone numbers, street addresses, and
+the Internet address of a person's device (IPv4, IPv6).
 
 Each finder is ``(text, counts) -> text`` like those of :mod:`privacy.identifiers`.
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections import Counter
 
@@ -124,4 +126,40 @@ def addresses(text: str, counts: Counter) -> str:
     return scan(_FOREIGN_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
 
 
-__all__ = ["emails", "phones", "addresses", "phonenumbers"]
+# --- IP addresses ---------------------------------------------------------------------------------
+#: candidates only: each is checked by :mod:`ipaddress` (octets 0–255 without leading zeros; IPv6
+#: groups, ``::`` once), which keeps versions ("1.2.3"), amounts ("1.250.000"), dates and times out.
+_IPV4_RE = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
+_IPV6_RE = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)")
+
+
+def _ip(kind: type, candidate: str) -> bool:
+    try:
+        kind(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+def ips(text: str, counts: Counter) -> str:
+    """IP addresses — personal data (the address of a person's device, CJEU C-582/14 *Breyer*) that
+    citizens paste when a page fails ("dal mio IP 151.38.12.4 non si apre", "2001:db8::1 bloccato"):
+    IPv4 in dotted form (a ``:port`` after it stays) and IPv6 (compressed, full, or ending in an IPv4).
+    """
+    def sub(rx: re.Pattern, kind: type, s: str) -> str:
+        out, pos = [], 0
+        for m in rx.finditer(s):
+            if _ip(kind, m.group(0)) and (kind is not ipaddress.IPv6Address or sum(c.isalnum() for c in m.group(0)) >= 2):
+                out.append(s[pos:m.start()] + "[IP]")
+                pos = m.end()
+                counts["IP"] += 1
+        return "".join(out) + s[pos:] if out else s
+
+    if text.count(":") >= 2:
+        text = sub(_IPV6_RE, ipaddress.IPv6Address, text)
+    if "." in text:
+        text = sub(_IPV4_RE, ipaddress.IPv4Address, text)
+    return text
+
+
+__all__ = ["emails", "phones", "addresses", "ips", "phonenumbers"]

@@ -10,14 +10,14 @@ import re
 from collections import Counter
 from urllib.parse import unquote
 
-from .contacts import addresses, emails, phones
+from .contacts import addresses, emails, ips, phones
 from .identifiers import (birth_dates, cards, case_numbers, codici_fiscali, documents, ibans, partite_iva, plates,
                           tessere)
 from .names import listed_names, names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
-                "INDIRIZZO", "NOME")
+                "INDIRIZZO", "NOME", "IP")
 
 _DIGITS = re.compile(r"\d+")
 _PHONE_GATE = re.compile(r"\d(?:\D{0,2}\d){5}")
@@ -54,15 +54,17 @@ def _has(low: str, words: tuple[str, ...]) -> bool:
 
 
 def _redact(text: str, counts: Counter) -> str:
-    # Order matters: the long checked codes first (an IBAN or a card holds digit runs that a phone,
-    # a P.IVA or a document pattern would take), then contacts, names last ("sono RSSMRA85T10A562S"
-    # is a [CF]).
+    # Order matters: IP addresses first (their digits are nobody else's), then the long checked codes
+    # (an IBAN or a card holds digit runs that a phone, a P.IVA or a document pattern would take),
+    # then contacts, names last ("sono RSSMRA85T10A562S" is a [CF]).
     low = text.lower()
     if _has(low, _EMAIL_WORDS):
         text = emails(text, counts)
     runs = _DIGITS.findall(text)
     if runs:
         digits = sum(map(len, runs))
+        if digits >= 4 and ("." in text or ":" in text):
+            text = ips(text, counts)  # first: no other pattern may take part of an address's digits
         if digits >= 8:
             text = ibans(text, counts)
         if digits >= 15 or "tessera" in low:

@@ -28,6 +28,8 @@ COMMENTS = [
     ("codice con un errore BNCGLI90A41H501X", ["BNCGLI90A41H501"]),
     ("la mia pratica INPS n. 2025/0048817 è ferma; Mein Name ist Hans Müller, nata il 12/03/1980",
      ["20250048817", "Müller", "12031980"]),
+    ("dal mio IP 151.38.12.4 (o 2001:db8:85a3::8a2e:370:7334) il sito non si apre",
+     ["151.38.12.4", "2001:db8:85a3::8a2e:370:7334"]),
 ]
 PAGE = "/profilo/marta.neri31%40example.it"
 #: rejected by the processor: an unknown service (valid JSON, escapes before the data) and a value

@@ -224,9 +224,20 @@ NASCITA = [
     ("rojena 12. 3. 1980", "rojena [NASCITA]"),
 ]
 
+#: the address of a citizen's device, pasted when a page fails: personal data (CJEU C-582/14 Breyer)
+IP = [
+    ("dal mio IP 151.38.12.4 il sito non si apre", "dal mio IP [IP] il sito non si apre"),
+    ("il mio indirizzo IP è 192.168.1.10.", "il mio indirizzo IP è [IP]."),
+    ("bloccato l'IP 93.44.120.7:8080 dal firewall", "bloccato l'IP [IP]:8080 dal firewall"),
+    ("IPv6 2001:db8:85a3::8a2e:370:7334 rifiutato", "IPv6 [IP] rifiutato"),
+    ("errore da 2001:0db8:0000:0000:0000:ff00:0042:8329", "errore da [IP]"),
+    ("indirizzo ::ffff:10.0.0.1 non ammesso", "indirizzo [IP] non ammesso"),
+    ("aperto http://10.1.2.3/login e poi fe80::1ff:fe23:4567:890a", "aperto http://[IP]/login e poi [IP]"),
+]
+
 TABLES = {"CF": CF, "EMAIL": EMAIL, "PHONE": PHONE, "IBAN": IBAN, "CARTA": CARTA, "PIVA": PIVA, "TS": TS,
           "DOCUMENTO": DOCUMENTO, "TARGA": TARGA, "INDIRIZZO": INDIRIZZO, "NOME": NOME, "PRATICA": PRATICA,
-          "NASCITA": NASCITA}
+          "NASCITA": NASCITA, "IP": IP}
 CASES = [(kind, text, expected) for kind, rows in TABLES.items() for text, expected in rows]
 
 
@@ -336,6 +347,12 @@ ORDINARY = [
     "Sem zadovoljen s storitvijo",
     "Občina Trst je hitra",
     "Tržaška cesta 2024",
+    # dotted and colon-separated numbers that are not IP addresses
+    "aggiornato alla versione 1.2.3, Chrome 120.0.6099.109",
+    "dalle 10:30:15 alle 11:00:00 il sito era giù",
+    "pagati 1.250.000 lire, ora 1.234,56 €",
+    "codice errore 256.1.1.1 sullo schermo",
+    "Nota:: riprovare",
 ]
 
 
