@@ -19,7 +19,7 @@ from scipy.optimize import linprog
 
 from ascolto.cli import main
 from settings import Settings
-from tests.console_auth import api_client
+from tests.console_auth import api_client, token
 from tests.warehouse_rows import response, write
 
 SECRET = "attack-test-key-9d8c7b6a5f4e3d2c1b0a9f8e"
@@ -263,3 +263,29 @@ def test_route_8_comments_of_a_suppressed_cell(tmp_path):
     listed = client.get(f"/api/v1/workspace/{ROMA}/comments?service={svc}&period={published}", headers=entity).get_json()
     assert 0 < len(listed["comments"]) < pub["n"] + settings.ckm_max_deviation
     assert "total" not in listed and all("rating" not in c for c in listed["comments"])
+
+
+def test_route_9_drivers_n_of_an_entity_minus_its_large_service(tmp_path):
+    """A statistician (the only national role shown the drivers' n) asks the key-driver analysis of an
+    entity and of its one large service, month by month, and subtracts: the rest is the entity's small
+    service, two complete responses a month, whose cells the cube suppresses and whose rows the
+    microdata withhold (k = 5). The n shown is the published (perturbed) one, so the differences stay
+    noisy: they do not give the small service's count month after month."""
+    from tests.warehouse_rows import speed_driven
+
+    rng = np.random.default_rng(9)
+    months = [f"2026-0{m}" for m in range(1, 7)]
+    rows = []
+    for m in months:
+        rows += speed_driven(rng, 120, service="svc-big", entity="c_h501", period=m)
+        rows += speed_driven(rng, 2, service="svc-small", entity="c_h501", period=m)
+    client = _client(tmp_path, rows + _background())
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token(Settings(data_dir=tmp_path), 'statistician')}"
+    recovered = []
+    for m in months:
+        ent = client.get(f"/api/v1/improve/drivers?entity=c_h501&period={m}").get_json()
+        big = client.get(f"/api/v1/improve/drivers?service=svc-big&period={m}").get_json()
+        assert "n" in ent["drivers"] and "n" in big["drivers"], (ent, big)  # the role is shown an n
+        assert abs(ent["drivers"]["n"] - 122) <= 2 and abs(big["drivers"]["n"] - 120) <= 2  # within D
+        recovered.append(ent["drivers"]["n"] - big["drivers"]["n"])
+    assert recovered != [2] * len(months), recovered

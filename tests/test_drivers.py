@@ -10,6 +10,7 @@ from tests.warehouse_rows import response, write
 from warehouse.dataset import open_dataset
 from warehouse.drivers import DRIVERS, DriversRefused, analyse, drivers_for, johnson_weights, lmg_weights, load_rows
 from warehouse.priorities import matrix, plain_list
+from warehouse.protect import Protection
 
 
 def _five(v: np.ndarray) -> np.ndarray:
@@ -130,7 +131,9 @@ def test_the_published_form_has_model_outputs_only():
     public = result.to_dict()
     assert "n" not in public and all(set(d) == {"aspect", "weight", "weight_ci", "share", "share_ci", "rank"}
                                      for d in public["drivers"])
-    assert result.to_dict(include_n=True)["n"] == 600
+    shown = result.to_dict(include_n=True)["n"]  # the published n: perturbed by the cell-key method
+    assert shown == result.published_n(Protection()) and abs(shown - 600) <= Protection().D
+    assert result.to_dict(include_n=True, protection=Protection(enabled=False))["n"] == 600
 
 
 def test_load_rows_reads_one_unit_and_period_from_parquet(tmp_path):

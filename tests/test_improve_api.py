@@ -70,7 +70,7 @@ def test_drivers_with_protected_performance_and_a_plain_list(client, seeded):
     assert cells["speed"]["performance"] == pytest.approx(speed["top2"], abs=0.01)  # the published figure
     assert body["priorities"][0].split(":")[0] in ("migliorare prima", "mantenere")
     stat = get(client, ROUTES[0] + "&lang=en", "statistician", tokens).get_json()
-    assert stat["drivers"]["n"] == 320 and stat["lang"] == "en"
+    assert abs(stat["drivers"]["n"] - 320) <= 2 and stat["lang"] == "en"  # the published (perturbed) n
 
 
 @pytest.mark.parametrize("query, status, error, field", [

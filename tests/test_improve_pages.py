@@ -117,7 +117,8 @@ def test_drivers_matrix_ranks_the_planted_driver_and_its_csv_is_the_table(app, s
     top = max(rows, key=lambda r: float(r["Importanza (% di R²)"]))
     assert top["Aspetto"] == "rapidità" and len(rows) == 5
     stat = client_as(app, seeded[1], "statistician").get(f"/improve/drivers?service={SERVICE}&period=2026-10")
-    assert 'data-col="n">320<' in stat.get_data(as_text=True)
+    shown = re.search(r'data-col="n">(\d+)<', stat.get_data(as_text=True))
+    assert shown and abs(int(shown.group(1)) - 320) <= 2  # the published n: perturbed, within D of the 320 answers
 
 
 def test_a_refusal_is_shown_with_its_reason(app, seeded):

@@ -19,7 +19,12 @@ Contract
   not asked in the cut (no answer at all), when fewer than ``min_n`` complete responses exist, or when
   an item does not vary. The refusal never states the exact n.
 - Only model outputs leave: weights, their share of R², intervals and ranks. No count per cell and,
-  unless the caller asks for it (``include_n`` — for roles allowed unprotected data), not even n.
+  unless the caller asks for it (``include_n`` — for roles with the ``exports`` permission), not even
+  n; and then the *published* n (:meth:`DriverResult.published_n`): the count of complete responses
+  perturbed by the cell-key method like every published count (:meth:`warehouse.protect.Protection.perturb`,
+  its cell key from those responses' record keys, :func:`load_rows`), never the exact n. Exact n's of
+  two units subtracted (an entity minus its one large service, a service type minus the others) gave
+  the exact count of complete responses of a small service whose cells the cube suppresses.
   This is what makes the result publishable to roles that see only protected figures: it exists only
   for cuts of at least ``min_n`` complete responses and reveals no count.
 
@@ -36,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dataset.recordkey import KEY_SCALE, key_int
 from dataset.views import counted
 
 from . import periods
@@ -83,13 +89,21 @@ class DriverResult:
     n_boot: int
     seed: int
     min_n: int
-    n: int = field(repr=False)    # complete responses: for roles allowed unprotected data only
+    n: int = field(repr=False)    # complete responses, exact: never output (see published_n)
+    key_sum: int = field(default=0, repr=False)  # their record keys' sum modulo 2³² (the count's cell key)
 
     def driver(self, aspect: str) -> Driver:
         return next(d for d in self.drivers if d.aspect == aspect)
 
-    def to_dict(self, include_n: bool = False) -> dict[str, Any]:
-        """JSON-ready; ``n`` only with ``include_n`` (never for protected-only roles)."""
+    def published_n(self, protection) -> int:
+        """The count of complete responses as published: perturbed with its own cell key (the record
+        keys of those responses, :func:`load_rows`) by ``protection`` (:class:`warehouse.protect.Protection`),
+        so the same responses always give the same figure and two units' difference stays noisy."""
+        return int(protection.perturb([self.n], [self.key_sum])[0])
+
+    def to_dict(self, include_n: bool = False, protection=None) -> dict[str, Any]:
+        """JSON-ready; ``n`` only with ``include_n`` (never for protected-only roles), and then
+        :meth:`published_n` under ``protection`` (default: the method's default parameters)."""
         out: dict[str, Any] = {
             "method": self.method, "outcome": OUTCOME, "r2": self.r2, "r2_ci": list(self.r2_ci),
             "level": self.level, "n_boot": self.n_boot, "seed": self.seed, "min_n": self.min_n,
@@ -97,7 +111,9 @@ class DriverResult:
                          "share_ci": list(d.share_ci), "rank": d.rank} for d in self.drivers],
         }
         if include_n:
-            out["n"] = self.n
+            from .protect import Protection
+
+            out["n"] = self.published_n(protection or Protection())
         return out
 
 
@@ -116,10 +132,15 @@ def month_range(start: str, end: str) -> tuple[str, str]:
 
 
 def load_rows(con, *, start: str, end: str, service: str | None = None, entity: str | None = None,
-              service_type: str | None = None, questionnaire: str | None = None) -> pd.DataFrame:
+              service_type: str | None = None, questionnaire: str | None = None,
+              secret: str | None = None) -> pd.DataFrame:
     """Scores of satisfaction and the aspects, one row per response, for exactly one of ``service``,
     ``entity`` or ``service_type`` (optionally one questionnaire family) from ``start`` to ``end``
-    (inclusive). ``con`` is a DuckDB connection with the ``responses`` view."""
+    (inclusive). ``con`` is a DuckDB connection with the ``responses`` view.
+
+    Also ``rk``: each response's record key × 2³² (an integer), as the rollup counts it — the stored
+    ``record_key``, or for rows written before that column the key of the installation's ``secret``
+    (:func:`dataset.recordkey.key_int` of the ``submission_id``; without a ``secret``, 0)."""
     units = {"service": service, "entity": entity, "service_type": service_type}
     given = {k: v for k, v in units.items() if v is not None}
     if len(given) != 1:
@@ -131,12 +152,20 @@ def load_rows(con, *, start: str, end: str, service: str | None = None, entity: 
             raise DriversRefused("invalid_parameter", name, f"Malformed code {value!r}.")
     first, last = month_range(start, end)
     cols = ", ".join((OUTCOME, *DRIVERS))
-    sql = f"SELECT {cols} FROM responses WHERE period BETWEEN ? AND ? AND {dim} = ? AND {counted()}"
+    sql = (f"SELECT {cols}, CAST(record_key * {KEY_SCALE} AS BIGINT) AS rk, submission_id FROM responses "
+           f"WHERE period BETWEEN ? AND ? AND {dim} = ? AND {counted()}")
     params: list[Any] = [first, last, code]
     if questionnaire is not None:
         sql += " AND questionnaire = ?"
         params.append(questionnaire)
-    return con.execute(sql, params).fetchdf().astype("float64")
+    df = con.execute(sql, params).fetchdf()
+    missing = df["rk"].isna()
+    rk = df["rk"].astype("Int64")
+    if missing.any():
+        rk[missing] = [key_int(secret, sid) if secret and sid is not None else 0 for sid in df.loc[missing, "submission_id"]]
+    out = df[[OUTCOME, *DRIVERS]].astype("float64")
+    out["rk"] = rk.fillna(0).astype("int64")
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,8 +287,10 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
         raise DriversRefused("items_not_asked", missing[0],
                              f"Not asked in this cut (no answers): {', '.join(missing)}; the instruments used "
                              f"here do not carry {'this item' if len(missing) == 1 else 'these items'}.", missing)
-    data = rows[columns].dropna().to_numpy(dtype=float)
+    complete = rows[columns].notna().all(axis=1)
+    data = rows.loc[complete, columns].to_numpy(dtype=float)
     n = len(data)
+    key_sum = int(rows.loc[complete, "rk"].to_numpy(dtype=np.int64).sum() % KEY_SCALE) if "rk" in rows else 0
     if n < min_n:
         raise too_few
     flat = [c for c, sd in zip(columns, data.std(axis=0)) if sd == 0]
@@ -300,7 +331,7 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
                   share_ci=ci(shares[:, j]), rank=ranks[j]) for j, a in enumerate(drivers)]
     out.sort(key=lambda d: d.rank)
     return DriverResult(method=method, r2=r2, r2_ci=ci(boot_r2), drivers=out, level=level, n_boot=n_boot, seed=seed,
-                        min_n=min_n, n=n)
+                        min_n=min_n, n=n, key_sum=key_sum)
 
 
 def longer_periods(con, period: str, *, min_n: int = MIN_N, **unit: str) -> list[str]:
@@ -320,8 +351,10 @@ def longer_periods(con, period: str, *, min_n: int = MIN_N, **unit: str) -> list
 
 
 def drivers_for(con, *, start: str, end: str, service: str | None = None, entity: str | None = None,
-                service_type: str | None = None, questionnaire: str | None = None, **options: Any) -> DriverResult:
-    """:func:`load_rows` then :func:`analyse` (``options`` are :func:`analyse`'s)."""
+                service_type: str | None = None, questionnaire: str | None = None, secret: str | None = None,
+                **options: Any) -> DriverResult:
+    """:func:`load_rows` then :func:`analyse` (``options`` are :func:`analyse`'s; ``secret`` the
+    record keys' for rows stored without one)."""
     rows = load_rows(con, start=start, end=end, service=service, entity=entity, service_type=service_type,
-                     questionnaire=questionnaire)
+                     questionnaire=questionnaire, secret=secret)
     return analyse(rows, **options)

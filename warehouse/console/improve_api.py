@@ -2,7 +2,7 @@
 
 Every route needs the ``dashboards`` permission (monitoring, statistician, admin). What is shown
 derives from published figures only: the drivers are model outputs over at least ``min_n`` complete
-responses (their n only for roles with ``exports``), and every performance, baseline, follow-up and
+responses (their n only for roles with ``exports``, perturbed like every published count), and every performance, baseline, follow-up and
 monthly figure is read from the protected cube (:func:`_published`), suppressed cells included as
 such. Method: ``docs/methodology.md (From measurement to improvement)``.
 
@@ -45,6 +45,15 @@ def _settings():
 
 def _con():
     return current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
+
+
+def ckm_secret() -> str:
+    """The record keys' secret (:func:`dataset.recordkey.secret_for`): the drivers' published n is
+    perturbed with the cell key of its responses, computed for rows stored without a record key."""
+    from dataset.recordkey import secret_for
+
+    settings = _settings()
+    return secret_for(settings.data_dir, settings.ckm_secret)
 
 
 def _freq(label: Any, field: str) -> str:
@@ -138,7 +147,7 @@ def drivers_view():
     lang = _lang()
     method = request.args.get("method", "lmg")
     con = _con()
-    result = drivers.drivers_for(con, start=period, end=period, method=method, **{dim: code})
+    result = drivers.drivers_for(con, start=period, end=period, method=method, secret=ckm_secret(), **{dim: code})
     aspects = [d.aspect for d in result.drivers]
     perf = {}
     for a in aspects:
@@ -156,7 +165,9 @@ def drivers_view():
                 bench[a] = cell["top2"] if cell else None
     m = priorities.matrix(result, perf, bench)
     return jsonify({"unit": {dim: code}, "period": period,
-                    "drivers": result.to_dict(include_n=g.user.can("exports")), "matrix": m.to_dict(),
+                    "drivers": result.to_dict(include_n=g.user.can("exports"),
+                                              protection=Protection.from_settings(_settings())),
+                    "matrix": m.to_dict(),
                     "priorities": priorities.plain_list(m, lang), "lang": lang})
 
 

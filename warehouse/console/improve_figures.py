@@ -3,7 +3,7 @@ evaluation of a plan, as dicts and :class:`.data.Chart` objects for the template
 
 Every performance, baseline, follow-up and monthly figure is read from the protected cube through
 :mod:`.improve_api` (the same functions as the JSON API); the drivers are model outputs
-(:mod:`warehouse.drivers`), their n only for roles with ``exports``. Refusals are returned as
+(:mod:`warehouse.drivers`), their n only for roles with ``exports`` and perturbed (the cell-key method). Refusals are returned as
 ``refused`` (the reason), never raised.
 """
 from __future__ import annotations
@@ -18,7 +18,8 @@ from ..periods import today_rome
 from .data import Chart
 from .i18n import gettext as _, lang
 from .data import partial_note
-from .improve_api import _freq, _monthly, _published, follow_up_coverage, follow_up_problem
+from ..protect import Protection
+from .improve_api import _freq, _monthly, _published, ckm_secret, follow_up_coverage, follow_up_problem
 
 QUAD_COLORS = {"improve_first": "#d9364f", "keep_up": "#008055", "low_priority": "#5c6f82",
                "possible_overkill": "#a66300", None: "#17324d"}
@@ -64,7 +65,7 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
     out = {"unit": dim, "code": code, "period": period, "method": method, "refused": None, "chart": None,
            "priorities": [], "result": None, "rule": None}
     try:
-        result = drivers.drivers_for(con, start=period, end=period, method=method, **{dim: code})
+        result = drivers.drivers_for(con, start=period, end=period, method=method, secret=ckm_secret(), **{dim: code})
     except drivers.DriversRefused as exc:
         it = lang() != "en"
         out["refused"] = {"code": exc.code, "fields": exc.fields, "message": str(exc),
@@ -102,7 +103,9 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
                            rows=rows, plot=plot),
                priorities=priorities.plain_list(m, lng), rule=m.performance_rule, split=m.importance_split,
                result={"r2": result.r2, "r2_ci": result.r2_ci, "method": result.method, "min_n": result.min_n,
-                       "n_boot": result.n_boot, "n": result.n if show_n else None})
+                       "n_boot": result.n_boot,
+                       "n": result.published_n(Protection.from_settings(current_app.config["ASCOLTO_SETTINGS"]))
+                       if show_n else None})
     return out
 
 

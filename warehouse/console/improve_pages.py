@@ -17,7 +17,7 @@ plan of another entity under an IPA code is 404 for everyone (``scope_entity``).
 :mod:`registry.plans` (versioned, audited, ``expected_version`` refuses a stale form). Figures shown
 next to the drivers, and every baseline, follow-up and monthly figure, are read from the protected
 cube; the drivers are model outputs over at least ``min_n`` complete responses, whose n is shown only
-to roles with ``exports``. Refusals are shown with their reason (HTTP 422), never as empty charts.
+to roles with ``exports``, perturbed by the cell-key method (:meth:`warehouse.drivers.DriverResult.published_n`). Refusals are shown with their reason (HTTP 422), never as empty charts.
 """
 from __future__ import annotations
 
