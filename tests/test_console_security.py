@@ -24,6 +24,7 @@ from tests.console_auth import token as new_token
 from tests.console_data import build
 from warehouse import export
 from warehouse.console import create_app
+from warehouse.console.charts import VERSION as PLOTLY
 from warehouse.csvsafe import safe_cell
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,6 +224,30 @@ def test_internal_redirects_keep_their_path_and_query(app, seeded):
     assert app.test_client().get("/lang/en?next=%2Fregions%3Fperiod%3D2026-10").headers["Location"] == \
         "/regions?period=2026-10"
     assert _login(app.test_client(), seeded[1]["monitoring"], "next=/quality").headers["Location"] == "/quality"
+
+
+# --- 6b. What a signed-in user downloads is never kept by a cache -----------------------------------
+
+def test_every_download_of_a_signed_in_user_is_no_store_and_only_static_files_are_cached(app, seeded):
+    """The microdata package (restricted: statisticians only, no redistribution) came with
+    ``Cache-Control: no-cache`` — a browser keeps it on disk — and the chart and workspace CSVs with
+    none at all; every answer to a signed-in user (session or bearer) is ``no-store`` now."""
+    c = app.test_client()
+    _login(c, seeded[1]["statistician"])
+    urls = ["/exports/datapackage.zip", "/csv/overview/volumes",
+            "/csv/service-type/anagrafe.certificati/funnel", "/workspace/c_h501", "/api/v1/meta"]
+    charts = c.get("/api/v1/workspace/c_h501").get_json()["charts"]
+    urls.append(f"/workspace/c_h501/csv/{charts[0]['id']}")
+    for url in urls:
+        r = c.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        assert r.headers.get("Cache-Control") == "no-store", (url, r.headers.get("Cache-Control"))
+    bearer = app.test_client().get("/csv/overview/volumes",
+                                   headers={"Authorization": f"Bearer {seeded[1]['monitoring']}"})
+    assert bearer.status_code == 200 and bearer.headers["Cache-Control"] == "no-store"
+    lib = c.get(f"/vendor/plotly-{PLOTLY}.min.js")
+    assert lib.status_code == 200 and "immutable" in lib.headers["Cache-Control"]  # the same bytes for everyone
+    assert "no-store" not in (c.get("/static/charts.js").headers.get("Cache-Control") or "")
 
 
 # --- 7. CSV formula injection --------------------------------------------------------------------

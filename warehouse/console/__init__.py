@@ -30,6 +30,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
+#: Paths of the same bytes for everyone (the console's static files, the charting library): cacheable.
+PUBLIC_ASSETS = ("/static/", "/vendor/")
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     """The console for ``settings``; raises :class:`settings.secret_policy.WeakSecret` (refusing to
     start) when ``ASCOLTO_CONSOLE_SECRET`` is set to a short or placeholder value."""
@@ -92,10 +96,16 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.after_request
     def _headers(resp):
+        """Security headers on every answer. What a signed-in user (or a bearer token) is sent — pages,
+        the API, and every download: the microdata package, chart and workspace CSVs, plans — is
+        ``no-store``, whatever the view set (``send_file``'s ``no-cache`` lets a browser keep the
+        restricted microdata on disk); only the static files and the charting library are cached."""
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
-        if resp.mimetype == "text/html" or request.path.startswith("/api/"):
+        if g.get("user") is not None and not request.path.startswith(PUBLIC_ASSETS):
+            resp.headers["Cache-Control"] = "no-store"
+        elif resp.mimetype == "text/html" or request.path.startswith("/api/"):
             resp.headers.setdefault("Cache-Control", "no-store")
         return resp
 
