@@ -181,13 +181,21 @@ def plates(text: str, counts: Counter) -> str:
 # --- case numbers -----------------------------------------------------------------------------------
 #: what introduces the number of a citizen's own file: the office that holds it can tell who wrote a
 #: comment quoting it, and entity staff read their own service's comments (anonymity toward the PA).
+#: The payments and bookings of the services' own types too: a pagoPA notice ("avviso pagoPA", its
+#: IUV, the "bollettino"), a tax-payer's code, a fine's "verbale", an invoice or receipt, a CUP booking,
+#: an electronic prescription's NRE — each held by the office that reads the comment.
 _CASE_LEAD = (r"(?i:pratic[ahe]|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi]|domand[ae]|richiest[ae]|segnalazion[ei]"
               r"|ticket|codice\s+(?:pratica|richiesta|domanda|cliente|utente)|matricola|matr\.|utenza"
+              r"|avvis[oi](?:\s+(?:pago\s?pa|di\s+pagamento))?|iuv|bollettin[oi]|contribuente|verbal[ei]"
+              r"|fattur[ae]|ricevut[ae]|prenotazion[ei]|nre|utente"
               r"|case|reference|ref\.|application|file"
               r"|aktenzeichen|az\.|antrag(?:snummer)?|vorgang(?:snummer)?|gesch[äa]ftszahl"
               r"|dossier|demande|r[ée]f[ée]rence|zadev[ae]|vlog[ae]|zahtev[ae]?k?)")
 _CASE_MARK = r"(?i:n\.|n°|nr\.?|no\.?|num\.?|numero|number|nummer|numéro|št\.|številka|id|:|#)"
-_CASE_ID = r"(?P<case>[A-Za-z]{0,6}[\-/]?\d[\w/\-.]*\d(?:[/\-][A-Za-z0-9]+)?)"
+#: the number, also printed in groups of digits (a pagoPA notice: "3010 0000 0012 3456 78",
+#: "3 0123 4567 8901 2345 6") — then of 12 digits at least, so "richiesta 12345 10 giorni fa" keeps its "10".
+_CASE_ID = (r"(?P<case>\d{1,4}(?:\s\d{1,4}){3,6}(?!\s?\d)"
+            r"|[A-Za-z]{0,6}[\-/]?\d[\w/\-.]*\d(?:[/\-][A-Za-z0-9]+)?)")
 _CASE_RE = re.compile(
     rf"(?<!\w){_CASE_LEAD}(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}})(?=\s))?\s*(?:{_CASE_MARK}\s*)?{_CASE_ID}(?![\w/])")
 
@@ -205,6 +213,8 @@ def case_numbers(text: str, counts: Counter) -> str:
             re.search(rf"{_CASE_MARK}\s*$", m.group(0)[: m.start("case") - m.start()]) is not None
         if re.fullmatch(r"\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?|\d{1,2}[.:]\d{2}", case):
             return False  # a date or a time
+        if " " in case and digits < 12:
+            return False  # a few numbers in a row, not a notice code printed in groups
         if re.fullmatch(r"(?:19|20)\d\d", case) and not marked:
             return False  # a year ("la richiesta 2025")
         return digits >= 4 or (digits >= 3 and marked)

@@ -41,7 +41,9 @@ _DOC_WORDS = ("passaporto", "identit", "c.i.", "document", "patente", "soggiorno
 _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "richiest", "segnalazion", "ticket",
                "case", "reference", "ref.", "application", "file", "aktenzeichen", "az.", "antrag", "vorgang",
                "geschäftszahl", "geschaftszahl", "dossier", "demande", "référence", "reference", "zadev", "vlog", "zahtev",
-               "matricola", "matr.", "utenza", "codice cliente", "codice utente")
+               "matricola", "matr.", "utenza", "codice cliente", "codice utente",
+               "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
+               "utente")
 _BIRTH_WORDS = ("nat", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
                 "naissance", "rojen", "rojstva")
 

@@ -207,6 +207,22 @@ PRATICA = [
     ("my application no. 2025-7781 is pending", "my application no. [PRATICA] is pending"),
     ("matricola INPS 12345678", "matricola INPS [PRATICA]"),
     ("codice pratica ABC-2026-00042", "codice pratica [PRATICA]"),
+    # the payments and bookings of the services' own types: the office that reads the comment holds them
+    ("l'avviso pagoPA 301000000012345678 risulta non pagato", "l'avviso pagoPA [PRATICA] risulta non pagato"),
+    ("codice avviso 3010 0000 0012 3456 78 già pagato", "codice avviso [PRATICA] già pagato"),
+    ("avviso di pagamento n. 123456 arrivato tardi", "avviso di pagamento n. [PRATICA] arrivato tardi"),
+    ("pagato con IUV RF18539007547034 ma risulta insoluto", "pagato con IUV [PRATICA] ma risulta insoluto"),
+    ("bollettino n. 123456789012345678", "bollettino n. [PRATICA]"),
+    ("codice contribuente 123456", "codice contribuente [PRATICA]"),
+    ("multa verbale n. 12345/2026 non mia", "multa verbale n. [PRATICA] non mia"),
+    ("numero fattura 2026/1234", "numero fattura [PRATICA]"),
+    ("ricevuta n. 77889900", "ricevuta n. [PRATICA]"),
+    ("la mia prenotazione CUP 123456789 è sparita", "la mia prenotazione CUP [PRATICA] è sparita"),
+    ("ricetta elettronica NRE 0801A2345678901", "ricetta elettronica NRE [PRATICA]"),
+    ("numero utente 00012345", "numero utente [PRATICA]"),
+    # once in the corpus of ordinary comments (a pagoPA notice is not a payment card; it is a file number)
+    ("avviso pagoPA 301000000012345678 pagato online", "avviso pagoPA [PRATICA] pagato online"),
+    ("codice avviso pagoPA 3 0123 4567 8901 2345 6 pagato", "codice avviso pagoPA [PRATICA] pagato"),
 ]
 
 #: a date of birth: with a place (or a name) it identifies a person; the comment's other dates stay
@@ -280,7 +296,6 @@ ORDINARY = [
     "Cordiali saluti",
     "Cordiali saluti, grazie ancora",
     "versione 2.3.1 dell'app, Android 14",
-    "codice avviso pagoPA 3 0123 4567 8901 2345 6 pagato",
     "ho chiamato il numero verde ma nessuno ha risposto",
     "il 31 dicembre 2024 alle 23.59 il portale era giù",
     "rimborso di 250,00 euro arrivato dopo 6 mesi",
@@ -291,7 +306,6 @@ ORDINARY = [
     "il Comune di Roma è stato veloce",
     "sono di Milano e ho usato il servizio online",
     "firmato digitalmente e inviato via PEC",
-    "avviso pagoPA 301000000012345678 pagato online",
     "il Sig. Sindaco ha risposto, e anche il dott. Responsabile dell'ufficio",
     "dalle 8:30 alle 13:30, poi dalle 14.30 alle 17.00",
     "CAP 00185, zona 3, scala B, interno 7",
@@ -353,6 +367,12 @@ ORDINARY = [
     "pagati 1.250.000 lire, ora 1.234,56 €",
     "codice errore 256.1.1.1 sullo schermo",
     "Nota:: riprovare",
+    # the new lead-ins of file numbers, followed by what is not one
+    "ho ricevuto l'avviso 2 volte, l'avviso del 12/03/2025 arrivato tardi",
+    "prenotazione fatta 15 giorni fa, la prenotazione 3 volte annullata",
+    "verbale 2025 del consiglio, fattura di 1.234,56 euro pagata",
+    "ho pagato 2 bollettini da 120 euro",
+    "richiesta 2025 e poi la richiesta di 10 giorni fa",
 ]
 
 
