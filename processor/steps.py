@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Protocol
 from zoneinfo import ZoneInfo
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
-from questionnaires.envelope import EnvelopeError, decode_record, encode_record
+from questionnaires.envelope import EnvelopeError, decode_record, encode_record, page_path
 from questionnaires.envelope import fast_envelope as _fast_envelope
 from questionnaires.envelope import parse_envelope as contract_parse_envelope
 from questionnaires.harmonize import (CATEGORY_INDICATORS, SCORE_INDICATORS, HarmonizationError, canonical_indicators,
@@ -180,7 +180,7 @@ def redact_text(work: Work, _: ServiceLookup) -> None:
                 work.redactions.update(counts)
     page = (work.env["submission"].get("context") or {}).get("page")
     if page:
-        work.page, counts = _redact_page(page.split("?", 1)[0].split("#", 1)[0])
+        work.page, counts = _redact_page(page_path(page))
         if counts:
             work.redactions.update(counts)
 

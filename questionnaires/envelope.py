@@ -90,6 +90,14 @@ def fast_load_submission(body: Any) -> dict[str, Any] | None:
     return out
 
 
+def page_path(page: str) -> str:
+    """``context.page`` as it may be kept: without its query string and fragment, which carry what a
+    path does not (session tokens, user names, record ids: ``/esito?sessione=…&utente=mrossi80``).
+    The collector applies it before the submission is made durable (its log, the topic), the
+    processor again before the row is written (records of older collectors)."""
+    return page.split("?", 1)[0].split("#", 1)[0]
+
+
 class EnvelopeError(ValueError):
     """A record value is not a readable envelope of a known schema."""
 

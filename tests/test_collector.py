@@ -310,3 +310,21 @@ def test_control_characters_are_removed_from_free_text_and_blank_text_is_unanswe
     assert got[dirty["submission_id"]]["comment"] == "ab[31mc\tok\r\nend"
     assert "comment" not in got[blank["submission_id"]]
     assert got[blank["submission_id"]] == {k: v for k, v in blank["answers"].items() if k != "comment"}
+
+
+def test_the_page_path_is_made_durable_without_its_query_string_or_fragment(client, settings):
+    """A back end (or an app) posting the page's whole address: "/certificati/esito?sessione=Zx81kQp2&
+    utente=mrossi80#esito" was written as sent to the collector's log and the topic — a session token
+    and a user name kept for the topic's retention — although only the processor dropped the query
+    string (docs/operations.md: "page paths lose their query strings ... before storage")."""
+    body = submission()
+    body["context"] = {"page": "/certificati/esito?sessione=Zx81kQp2&utente=mrossi80#esito"}
+    assert client.post("/v1/submissions", json=body, headers={"Origin": ORIGIN}).status_code == 202
+    [record] = _consume(settings, 1)
+    doc = json.loads(record.value)
+    [env] = doc.get("envelopes", [doc])
+    assert env["submission"]["context"]["page"] == "/certificati/esito"
+    spooled = b"".join(p.read_bytes() for p in settings.spool_dir.rglob("*") if p.is_file())
+    assert body["submission_id"].encode() in spooled  # the collector's log holds the submission
+    for secret in (b"Zx81kQp2", b"mrossi80", b"#esito"):
+        assert secret not in record.value and secret not in spooled, secret
