@@ -109,6 +109,14 @@ _FOREIGN_ADDRESS_RE = re.compile(
     rf"|impasse)\s+{_FOREIGN_NAME}|{_FOREIGN_CAP}(?:\s+{_FOREIGN_CAP})?\s+(?:Street|St\.|Road|Rd\.|Avenue|Lane|Square|Drive))")
 
 
+# Where the writer lives, in lower case as typed on a phone ("abito in via roma 12", "residente in viale
+# europa 45"): after such a lead-in a lower-case street name needs no comma or "n." before its number.
+_HOME_LEAD = (r"(?i:abit(?:o|a|iamo|ano|ato|ata|azione)|resident[ei]|residenza|domicili(?:o|ato|ata)|indirizzo"
+              r"|viv[oe]|viviamo|vivono|casa\s+mia)")
+_HOME_RE = re.compile(rf"(?<!\w){_HOME_LEAD}(?:\s*(?i:in|a|al|alla|presso|è|e'|di|casa|:|,))*\s+"
+                      rf"(?P<addr>{_STREET}\s+{_LOW_NAME}\s+{_CIVIC}{_NOT_CIVIC}(?!\w))")
+
+
 def _civic(m: re.Match) -> bool:
     """A civic number, not a year written after a street's name ("via Roma 2024" with no ``n.``)."""
     num = m.group("num") or ""
@@ -120,9 +128,11 @@ def addresses(text: str, counts: Counter) -> str:
     ``viale XX Settembre n. 45``, ``via dei mille, 7``; in the other languages of the
     questionnaires ``Bahnhofstraße 12``, ``Rue de Tillier 3``, ``12 rue Victor Hugo``,
     ``Prešernova ulica 5``, ``Trg svobode 3``, ``221B Baker Street``. A lower-case Italian street
-    name needs a comma or ``n.`` before the number ("via web 2 volte" stays); a year without ``n.``
-    is not a civic number."""
+    name needs a comma or ``n.`` before the number ("via web 2 volte" stays) — unless a word saying
+    where one lives comes first ("abito in via roma 12", "residente in viale europa 45"); a year
+    without ``n.`` is not a civic number."""
     text = scan(_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
+    text = scan(_HOME_RE, text, "INDIRIZZO", _civic, counts, group="addr")
     return scan(_FOREIGN_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
 
 

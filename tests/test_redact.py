@@ -123,6 +123,12 @@ INDIRIZZO = [
     ("via roma n. 5", "[INDIRIZZO]"),
     ("Località Case Sparse 3", "[INDIRIZZO]"),
     ("Via Roma 12 / Romstraße 12", "[INDIRIZZO] / [INDIRIZZO]"),
+    # in lower case as typed on a phone, after a word saying where one lives
+    ("abito in via roma 12 e non arriva niente", "abito in [INDIRIZZO] e non arriva niente"),
+    ("residente in viale europa 45", "residente in [INDIRIZZO]"),
+    ("vivo in via dei mille 7", "vivo in [INDIRIZZO]"),
+    ("indirizzo: via garibaldi 3/b", "indirizzo: [INDIRIZZO]"),
+    ("domiciliato in piazza duomo 1", "domiciliato in [INDIRIZZO]"),
     # the other languages of the questionnaires (German, French, Slovenian, English)
     ("Ich wohne in der Bahnhofstraße 12, Bozen", "Ich wohne in der [INDIRIZZO], Bozen"),
     ("Hauptstr. 5, Meran", "[INDIRIZZO], Meran"),
@@ -373,6 +379,9 @@ ORDINARY = [
     "verbale 2025 del consiglio, fattura di 1.234,56 euro pagata",
     "ho pagato 2 bollettini da 120 euro",
     "richiesta 2025 e poi la richiesta di 10 giorni fa",
+    # a word saying where one lives, then no address
+    "abito lontano, via web 3 volte al mese",
+    "ho abitato in via roma 2 anni, vivo in corso italia 2024",
 ]
 
 
