@@ -205,3 +205,38 @@ def test_console_export_routes(data_dir, published):
     assert bad.status_code == 400 and "lang" in bad.get_json()["fields"]
     assert client.get("/api/v1/export/parquet?freq=A").data[:4] == b"PAR1"
     assert client.get("/api/v1/export/datapackage").status_code == 400
+
+
+def test_microdata_count_the_questionnaire_version_as_a_quasi_identifier(tmp_path, monkeypatch):
+    """Each version's rows go to a file of their own (``responses-<questionnaire>-v<version>.csv``), so the
+    version is released with every row — yet the k-anonymity check grouped rows without it. When a
+    service moves to a new version late in a month (its date is public), its few answers on the new
+    version were released as a combination of one: a respondent known to have answered after the switch
+    was singled out. Here a month of one service: 5 answers on v1 and 1 on v2 (a catalog knowing v2)."""
+    import questionnaires
+    from tests.warehouse_rows import response, write
+
+    real = questionnaires.default_catalog()
+
+    class TwoVersions:  # the shipped catalog, with cx-core v2 worded as v1
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def __iter__(self):
+            return iter(real)
+
+        def get(self, qid, version=None):
+            return real.get(qid, 1 if (qid, version) == ("cx-core", 2) else version)
+
+    monkeypatch.setattr(questionnaires, "default_catalog", lambda: TwoVersions())
+    rows = [response(entity="c_h501", service="svc-a", satisfaction=1 + i % 5, day=1 + i) for i in range(5)]
+    rows.append(response(entity="c_h501", service="svc-a", satisfaction=2, day=29, version=2))
+    write(tmp_path / "data", rows)
+    with Warehouse(Settings(data_dir=tmp_path / "data")) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", microdata_k=5)
+    released = {p.name: sum(1 for _ in csv.DictReader(p.open(encoding="utf-8")))
+                for p in (tmp_path / "pkg").glob("responses-*.csv")}
+    assert released.get("responses-cx-core-v2.csv", 0) == 0, released  # a combination of one: withheld
+    assert released.get("responses-cx-core-v1.csv") == 5
+    meta = json.loads(path.read_text())["confidentiality"]
+    assert meta["withheld_rows"] == 1 and "version" in meta["quasi_identifiers"]

@@ -54,8 +54,9 @@ def _item_value(item, answers: dict[str, Any]) -> Any:
 
 
 #: The quasi-identifiers of a response: a row is released only when its combination of these is shared
-#: by at least k responses.
-QUASI_IDENTIFIERS = ["period", "region", "entity", "service", "channel", "lang", "questionnaire"]
+#: by at least k responses. The questionnaire's version is one: each version's rows are a file of their
+#: own, and a service's switch to a new version (a public date) splits a month's answers in two.
+QUASI_IDENTIFIERS = ["period", "region", "entity", "service", "channel", "lang", "questionnaire", "version"]
 
 
 PACKAGE_NAME = "ascolto-microdata"
