@@ -40,6 +40,17 @@ def key_int(secret: str, submission_id: str) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
+def stored_or_computed(stored: float | None, submission_id: str | None, secret: str | None) -> int:
+    """A row's record key × 2³² as the rollup counts it: the stored ``record_key``, or for a row
+    written before that column the key of ``secret`` and its ``submission_id`` (0 when neither is
+    known). Every reader that perturbs counts of ``responses`` rows itself (not through the rollup)
+    keys them so: taken as 0, the keys of such rows summed to 0 and the same deviation (−D) was
+    applied to every cell — its exact count read off the published one."""
+    if stored is not None and stored == stored:  # not None, not NaN
+        return int(round(stored * KEY_SCALE)) % KEY_SCALE
+    return key_int(secret, submission_id) if secret and submission_id is not None else 0
+
+
 def record_key(secret: str, submission_id: str) -> float:
     """The record key in [0, 1)."""
     return key_int(secret, submission_id) / KEY_SCALE

@@ -289,3 +289,25 @@ def test_route_9_drivers_n_of_an_entity_minus_its_large_service(tmp_path):
         assert abs(ent["drivers"]["n"] - 122) <= 2 and abs(big["drivers"]["n"] - 120) <= 2  # within D
         recovered.append(ent["drivers"]["n"] - big["drivers"]["n"])
     assert recovered != [2] * len(months), recovered
+
+
+def test_route_10_item_nonresponse_of_rows_stored_without_a_record_key(tmp_path):
+    """Rows written before the ``record_key`` column (the rollup keys them from the secret and their
+    ``submission_id``): the item non-response table (``/quality/response-rates?service=KEY``) took
+    their keys as 0, so every cell got the same deviation (−2) and its published "applicable" count was
+    the true n minus 2 — exact. The same records must give the cube's noise: the applicable count of an
+    item every respondent was asked is the cube's published n of the same cell."""
+    from warehouse.protect import Protection
+    from warehouse.response_rates import item_nonresponse
+
+    sizes = {"2026-01": 5, "2026-02": 7, "2026-03": 12, "2026-04": 30, "2026-05": 9, "2026-06": 6}
+    rows = [response(period=m, service="svc-a", satisfaction=1 + i % 5, day=1 + i % 28)
+            for m, n in sizes.items() for i in range(n)]
+    client = _client(tmp_path, rows + _background())
+    cube = {r["period"]: r["n"] for r in _rows(client, "by=&service=svc-a&freq=M&from=2026-01&to=2026-06")}
+    items = item_nonresponse(tmp_path, Protection.from_settings(Settings(data_dir=tmp_path)), "svc-a")
+    applicable = {r["period"]: (None if r["applicable"] != r["applicable"] else int(r["applicable"]))
+                  for r in items[items["item"] == "satisfaction"].to_dict("records")}
+    assert applicable == cube  # the same records, the same published figure
+    recovered = [applicable[m] + 2 for m in sizes if applicable[m] is not None]
+    assert recovered != [n for m, n in sizes.items() if applicable[m] is not None], recovered

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dataset.recordkey import KEY_SCALE, key_int
+from dataset.recordkey import KEY_SCALE, stored_or_computed
 from dataset.views import counted
 
 from . import periods
@@ -138,9 +138,9 @@ def load_rows(con, *, start: str, end: str, service: str | None = None, entity: 
     ``entity`` or ``service_type`` (optionally one questionnaire family) from ``start`` to ``end``
     (inclusive). ``con`` is a DuckDB connection with the ``responses`` view.
 
-    Also ``rk``: each response's record key × 2³² (an integer), as the rollup counts it — the stored
-    ``record_key``, or for rows written before that column the key of the installation's ``secret``
-    (:func:`dataset.recordkey.key_int` of the ``submission_id``; without a ``secret``, 0)."""
+    Also ``rk``: each response's record key × 2³² (an integer), as the rollup counts it
+    (:func:`dataset.recordkey.stored_or_computed`: for rows written before the ``record_key`` column,
+    the key of the installation's ``secret``)."""
     units = {"service": service, "entity": entity, "service_type": service_type}
     given = {k: v for k, v in units.items() if v is not None}
     if len(given) != 1:
@@ -152,19 +152,16 @@ def load_rows(con, *, start: str, end: str, service: str | None = None, entity: 
             raise DriversRefused("invalid_parameter", name, f"Malformed code {value!r}.")
     first, last = month_range(start, end)
     cols = ", ".join((OUTCOME, *DRIVERS))
-    sql = (f"SELECT {cols}, CAST(record_key * {KEY_SCALE} AS BIGINT) AS rk, submission_id FROM responses "
+    sql = (f"SELECT {cols}, record_key, submission_id FROM responses "
            f"WHERE period BETWEEN ? AND ? AND {dim} = ? AND {counted()}")
     params: list[Any] = [first, last, code]
     if questionnaire is not None:
         sql += " AND questionnaire = ?"
         params.append(questionnaire)
     df = con.execute(sql, params).fetchdf()
-    missing = df["rk"].isna()
-    rk = df["rk"].astype("Int64")
-    if missing.any():
-        rk[missing] = [key_int(secret, sid) if secret and sid is not None else 0 for sid in df.loc[missing, "submission_id"]]
     out = df[[OUTCOME, *DRIVERS]].astype("float64")
-    out["rk"] = rk.fillna(0).astype("int64")
+    out["rk"] = np.array([stored_or_computed(k, sid, secret) for k, sid in zip(df["record_key"], df["submission_id"])],
+                         dtype=np.int64)
     return out
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from dataset.funnel import funnel_view_sql
-from dataset.recordkey import KEY_SCALE
+from dataset.recordkey import KEY_SCALE, secret_for, stored_or_computed
 from dataset.views import counted, responses_view_sql
 from questionnaires import UnknownQuestionnaire, default_catalog
 
@@ -61,27 +61,32 @@ def rates(data_dir: Path, protection: Protection, dims: Sequence[str] = ("servic
     return publish_rates(funnel_cells(data_dir, dims, where), dims, protection)
 
 
-def item_nonresponse(data_dir: Path, protection: Protection, service: str, period: str | None = None) -> pd.DataFrame:
+def item_nonresponse(data_dir: Path, protection: Protection, service: str, period: str | None = None,
+                     secret: str | None = None) -> pd.DataFrame:
     """Per (period, questionnaire, version, item) of ``service``: the submissions the item applied to
     and the share that left it unanswered (perturbed counts; suppressed below ``min_n``: ``OBS_STATUS``
-    Q and ``CONF_STATUS`` A, as every published cell)."""
+    Q and ``CONF_STATUS`` A, as every published cell). Each row's
+    record key as the rollup counts it (:func:`dataset.recordkey.stored_or_computed`; ``secret``, the
+    installation's record-key secret, default :func:`dataset.recordkey.secret_for` of ``data_dir``)."""
+    secret = secret or secret_for(Path(data_dir))
     con = duckdb.connect(":memory:")
     try:
         con.execute(responses_view_sql(data_dir))
-        q = (f"SELECT period, questionnaire, version, answers, record_key FROM responses WHERE service = ? AND {counted()}"
+        q = (f"SELECT period, questionnaire, version, answers, record_key, submission_id FROM responses "
+             f"WHERE service = ? AND {counted()}"
              + (" AND period = ?" if period else ""))
         rows = con.execute(q, [service] + ([period] if period else [])).fetchall()
     finally:
         con.close()
     acc: dict[tuple, list[int]] = {}
-    for per, qid, version, answers, key in rows:
+    for per, qid, version, answers, key, sid in rows:
         try:
             questionnaire = default_catalog().get(qid, version)
         except UnknownQuestionnaire:
             continue
         given = {k: json.loads(v) for k, v in (answers or {}).items()} if not isinstance(answers, list) \
             else {k: json.loads(v) for k, v in answers}
-        key_int = int(round((key or 0.0) * KEY_SCALE))
+        key_int = stored_or_computed(key, sid, secret)
         for item in questionnaire.items:
             if not item.visible(given):
                 continue

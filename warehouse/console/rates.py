@@ -14,6 +14,8 @@ import math
 
 from flask import Blueprint, current_app, render_template, request
 
+from dataset.recordkey import secret_for
+
 from ..numbers import number
 from ..protect import Protection
 from ..response_rates import item_nonresponse, rates
@@ -50,7 +52,8 @@ def page():
         raise not_found("service", f"No service {service!r} in the registry.")
     where = {"service": service} if service else None
     table = rates(settings.data_dir, protection, ("service", "channel", "period"), where)
-    items = item_nonresponse(settings.data_dir, protection, service) if service else None
+    items = item_nonresponse(settings.data_dir, protection, service,
+                             secret=secret_for(settings.data_dir, settings.ckm_secret)) if service else None
     rows = [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None)}
             for r in table.to_dict("records")]
     items = None if items is None else [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None)}
