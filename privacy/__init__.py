@@ -23,7 +23,8 @@ identity-document numbers (after "carta d'identit√†", "passaporto", "patente", ‚
 and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZZO`` street
 addresses with a civic number, in Italian, German, French, Slovenian and English forms; ``NOME``
 names after a lead-in in those languages, or holding a listed given name (:mod:`privacy.names`);
-``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`).
+``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
+one-time code or account name after the word that introduces it.
 Known limits are listed in docs/processor.md (Redaction).
 """
 from .records import redact_record, redact_value

@@ -248,3 +248,53 @@ def birth_dates(text: str, counts: Counter) -> str:
         # a bare year of a person who writes to a PA (1900–2010); "il servizio è nato nel 2019" stays
         return not re.fullmatch(r"\d{4}", date) or 1900 <= int(date) <= 2010
     return scan(_BIRTH_RE, text, "NASCITA", accept, counts, group="date")
+
+
+# --- credentials ------------------------------------------------------------------------------------
+#: what introduces a secret or an account name: citizens who cannot sign in write them in the comment
+#: ("utente mrossi80 password Pippo123!", "PIN INPS 1234ABCD", "codice OTP 482913"), and the entity's
+#: staff read the comments.
+_CRED_LEAD = (r"(?i:password|passw(?:or)?d|pwd|parola\s+(?:chiave|d['’]ordine)|pin|otp"
+              r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
+              r"|username|user\s?name|user\s?id|nome\s+utente|login|account"
+              r"|kennwort|passwort|benutzername|mot\s+de\s+passe|identifiant|geslo|uporabni[šs]ko\s+ime)")
+#: words between the lead and the secret ("PIN INPS", "la mia password è", "password che uso è")
+_CRED_FILL = (r"(?:\s+(?i:inps|spid|cie|inail|dispositivo|della\s+carta|del\s+bancomat|di\s+accesso|mi[ao]|che\s+uso"
+              r"|usat[ao]|scelt[ao]|attual[ei]|nuov[ao]|vecchi[ao]|temporane[ao]|ricevut[ao]))*")
+_CRED_RE = re.compile(rf"(?<!\w){_CRED_LEAD}(?P<fill>{_CRED_FILL})"
+                      r"(?P<mark>\s*[:=]\s*|\s+(?i:è|e'|era|is|ist|est|je)\s+|\s+)"
+                      r"(?P<secret>[^\s,;]{3,64}?)(?=[\s,;]|[.!?]*(?:\s|$))")
+
+
+#: after "password è" / "password:", what says how it is rather than what it is
+_CRED_STATE = re.compile(r"(?i:[a-zà-ú]+(?:at[aoei]|ut[aoei]|it[aoei])|troppo|molto|sempre|ancora|gi[àa]|la|il|lo|un[ao]?"
+                         r"|non|ok|sbagliat\w*|giust[ao]|corrett[ao]|errat[ao]|valid[ao]|lung[ao]|cort[ao]|semplice"
+                         r"|difficile|complicat\w*|divers[ao]|ugual[ei]|nuov[ao]|vecchi[ao]|obbligatori[ao]|necessari[ao]"
+                         r"|sicur[ao]|debole|forte|quell[ao]|quest[ao]|stess[ao]|wrong|expired|incorrect|falsch|abgelaufen)")
+_COUNTED = re.compile(r"\s+(?i:volt[ae]|minut[oi]|or[ae]|giorn[oi]|tentativ[oi]|caratter[ei]|cifr[ae]|second[oi]"
+                      r"|times|minutes|hours|days|attempts|characters|digits|mal|zeichen|fois|caract)")
+_POSSESSIVE = re.compile(r"(?i:\b(?:la\s+mia|il\s+mio|mia|mio|my|meine?|mon|ma|moje)\s+$)")
+
+
+def credentials(text: str, counts: Counter) -> str:
+    """A password, PIN, one-time code or account name after the word that introduces it:
+    ``[CREDENZIALI]``, the word kept. The value must look like one — a digit in it ("password
+    Pippo123!", "PIN INPS 1234ABCD"), or given after ``:`` or ``=``, or after "è" following a
+    possessive or a word saying which ("la mia password è ciaociao", "la password che uso è
+    ciaociao") — and not say how it is ("la password è scaduta",
+    "password: sbagliata"), so "la password non funziona" and "il PIN non arriva" stay."""
+    def accept(m: re.Match) -> bool:
+        secret, mark = m.group("secret"), m.group("mark").strip()
+        if re.fullmatch(r"\[[A-Z]+\][.!?]*", secret):
+            return False  # already a placeholder: redacting twice changes nothing more
+        if secret.isdigit() and _COUNTED.match(m.string, m.end("secret")):
+            return False  # "login 100 volte", "PIN di 5 cifre": a number that counts
+        if any(c.isdigit() for c in secret):
+            return True
+        if _CRED_STATE.fullmatch(secret.rstrip(".!?")):
+            return False
+        if mark in (":", "="):
+            return True
+        own = _POSSESSIVE.search(m.string[max(0, m.start() - 12):m.start()]) is not None or bool(m.group("fill").strip())
+        return bool(mark) and own
+    return scan(_CRED_RE, text, "CREDENZIALI", accept, counts, group="secret")

@@ -11,13 +11,13 @@ from collections import Counter
 from urllib.parse import unquote
 
 from .contacts import addresses, emails, ips, phones
-from .identifiers import (birth_dates, cards, case_numbers, codici_fiscali, documents, ibans, partite_iva, plates,
-                          tessere)
+from .identifiers import (birth_dates, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
+                          plates, tessere)
 from .names import listed_names, names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
-                "INDIRIZZO", "NOME", "IP")
+                "INDIRIZZO", "NOME", "IP", "CREDENZIALI")
 
 _DIGITS = re.compile(r"\d+")
 _PHONE_GATE = re.compile(r"\d(?:\D{0,2}\d){5}")
@@ -44,6 +44,9 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "matricola", "matr.", "utenza", "codice cliente", "codice utente",
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente")
+_CRED_WORDS = ("passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
+               "nome utente", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
+               "uporabni")
 _BIRTH_WORDS = ("nat", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
                 "naissance", "rojen", "rojstva")
 
@@ -60,6 +63,8 @@ def _redact(text: str, counts: Counter) -> str:
     # (an IBAN or a card holds digit runs that a phone, a P.IVA or a document pattern would take),
     # then contacts, names last ("sono RSSMRA85T10A562S" is a [CF]).
     low = text.lower()
+    if _has(low, _CRED_WORDS):  # first: a password may look like anything below ("Mario1980", an e-mail)
+        text = credentials(text, counts)
     if _has(low, _EMAIL_WORDS):
         text = emails(text, counts)
     runs = _DIGITS.findall(text)

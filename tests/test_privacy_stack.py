@@ -30,6 +30,7 @@ COMMENTS = [
      ["20250048817", "Müller", "12031980"]),
     ("dal mio IP 151.38.12.4 (o 2001:db8:85a3::8a2e:370:7334) il sito non si apre",
      ["151.38.12.4", "2001:db8:85a3::8a2e:370:7334"]),
+    ("non entro: utente mrossi80 password Pippo123!, PIN INPS 7781QXZ", ["Pippo123", "7781QXZ"]),
 ]
 PAGE = "/profilo/marta.neri31%40example.it"
 #: rejected by the processor: an unknown service (valid JSON, escapes before the data) and a value

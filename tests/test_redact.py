@@ -257,9 +257,26 @@ IP = [
     ("aperto http://10.1.2.3/login e poi fe80::1ff:fe23:4567:890a", "aperto http://[IP]/login e poi [IP]"),
 ]
 
+#: a secret or an account name: citizens who cannot sign in write them; the entity's staff read comments
+CREDENZIALI = [
+    ("non riesco ad entrare, utente mrossi80 password Pippo123!",
+     "non riesco ad entrare, utente mrossi80 password [CREDENZIALI]!"),
+    ("la mia password è ciaociao e non va", "la mia password è [CREDENZIALI] e non va"),
+    ("la password che uso è Roma2024", "la password che uso è [CREDENZIALI]"),
+    ("PIN INPS 1234ABCD non funziona", "PIN INPS [CREDENZIALI] non funziona"),
+    ("il mio PIN è 5599", "il mio PIN è [CREDENZIALI]"),
+    ("codice OTP 482913 mai arrivato", "codice OTP [CREDENZIALI] mai arrivato"),
+    ("username: mario.rossi80", "username: [CREDENZIALI]"),
+    ("pwd: qwerty", "pwd: [CREDENZIALI]"),
+    ("password=abc123", "password=[CREDENZIALI]"),
+    ("mein Passwort ist sonne", "mein Passwort ist [CREDENZIALI]"),
+    ("mot de passe: soleil", "mot de passe: [CREDENZIALI]"),
+    ("my password is sunshine", "my password is [CREDENZIALI]"),
+]
+
 TABLES = {"CF": CF, "EMAIL": EMAIL, "PHONE": PHONE, "IBAN": IBAN, "CARTA": CARTA, "PIVA": PIVA, "TS": TS,
           "DOCUMENTO": DOCUMENTO, "TARGA": TARGA, "INDIRIZZO": INDIRIZZO, "NOME": NOME, "PRATICA": PRATICA,
-          "NASCITA": NASCITA, "IP": IP}
+          "NASCITA": NASCITA, "IP": IP, "CREDENZIALI": CREDENZIALI}
 CASES = [(kind, text, expected) for kind, rows in TABLES.items() for text, expected in rows]
 
 
@@ -382,6 +399,13 @@ ORDINARY = [
     # a word saying where one lives, then no address
     "abito lontano, via web 3 volte al mese",
     "ho abitato in via roma 2 anni, vivo in corso italia 2024",
+    # signing in, without a secret
+    "la password non funziona, il PIN non arriva, OTP arriva dopo 10 minuti",
+    "la password è scaduta; la mia password è stata cambiata; password: sbagliata",
+    "ho cambiato la password 3 volte, login 100 volte, PIN di 5 cifre",
+    "password dimenticata, account bloccato dopo 5 tentativi, il PIN INPS non arriva",
+    "the password is wrong, Passwort ist abgelaufen, user experience pessima",
+    "la password deve avere 8 caratteri",
 ]
 
 
