@@ -41,6 +41,33 @@ def _choice(env: dict, name: str, allowed: tuple[str, ...], default: str) -> str
     return raw
 
 
+#: the levels ``ASCOLTO_LOG_LEVEL`` takes (any case): the ones :mod:`logging` and gunicorn both know
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(env: dict, default: str) -> str:
+    """``ASCOLTO_LOG_LEVEL`` upper-cased, one of :data:`LOG_LEVELS`: an unknown level is refused here,
+    naming the variable, rather than by ``logging.config`` (a traceback about gunicorn's logger)."""
+    raw = env.get("ASCOLTO_LOG_LEVEL") or default
+    if raw.upper() not in LOG_LEVELS:
+        raise ValueError(f"ASCOLTO_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
+    return raw.upper()
+
+
+def _rate_limit(env: dict, name: str, default: str) -> str:
+    """A rate limit in the ``limits`` notation (``120/minute``, ``10/5minutes``), as the collector, the
+    console and the public site parse it: refused here, naming ``name``, rather than by the first worker
+    that parses it (a collector worker that fails to boot with "couldn't parse rate limit string")."""
+    raw = env.get(name) or default
+    from limits import parse
+
+    try:
+        parse(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a rate limit such as 120/minute or 10/5minutes, got {raw!r}") from None
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path("var")
@@ -216,7 +243,7 @@ def load(env: dict | None = None) -> Settings:
         coverage_target_entities=_int(env, "ASCOLTO_COVERAGE_TARGET_ENTITIES", defaults.coverage_target_entities),
         silent_days=_int(env, "ASCOLTO_SILENT_DAYS", defaults.silent_days),
         releases_dir=env.get("ASCOLTO_RELEASES_DIR", defaults.releases_dir),
-        public_rate_limit=env.get("ASCOLTO_PUBLIC_RATE_LIMIT", defaults.public_rate_limit),
+        public_rate_limit=_rate_limit(env, "ASCOLTO_PUBLIC_RATE_LIMIT", defaults.public_rate_limit),
         public_url=env.get("ASCOLTO_PUBLIC_URL", ""),
         collector_internal_url=env.get("ASCOLTO_COLLECTOR_INTERNAL_URL", ""),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
@@ -224,16 +251,16 @@ def load(env: dict | None = None) -> Settings:
         spool_max_bytes=_int(env, "ASCOLTO_SPOOL_MAX_BYTES", defaults.spool_max_bytes),
         shipper=_choice(env, "ASCOLTO_SHIPPER", ("thread", "external"), defaults.shipper),
         redis_url=env.get("ASCOLTO_REDIS_URL", ""),
-        rate_limit_ip=env.get("ASCOLTO_RATE_LIMIT_IP") or defaults.rate_limit_ip,
-        rate_limit_service=env.get("ASCOLTO_RATE_LIMIT_SERVICE") or defaults.rate_limit_service,
-        rate_limit_backend=env.get("ASCOLTO_RATE_LIMIT_BACKEND") or defaults.rate_limit_backend,
+        rate_limit_ip=_rate_limit(env, "ASCOLTO_RATE_LIMIT_IP", defaults.rate_limit_ip),
+        rate_limit_service=_rate_limit(env, "ASCOLTO_RATE_LIMIT_SERVICE", defaults.rate_limit_service),
+        rate_limit_backend=_rate_limit(env, "ASCOLTO_RATE_LIMIT_BACKEND", defaults.rate_limit_backend),
         rate_limit_enabled=env.get("ASCOLTO_RATE_LIMIT_ENABLED", "1") not in ("0", "false", "no"),
         proxy_count=_int(env, "ASCOLTO_PROXY_COUNT", defaults.proxy_count),
         min_fill_ms=_int(env, "ASCOLTO_MIN_FILL_MS", defaults.min_fill_ms),
         form_secret=env.get("ASCOLTO_FORM_SECRET", ""),
         console_secret=env.get("ASCOLTO_CONSOLE_SECRET", ""),
         console_secure_cookie=env.get("ASCOLTO_CONSOLE_SECURE_COOKIE", "1").lower() not in ("0", "false", "no"),
-        console_signin_limit=env.get("ASCOLTO_CONSOLE_SIGNIN_LIMIT") or defaults.console_signin_limit,
+        console_signin_limit=_rate_limit(env, "ASCOLTO_CONSOLE_SIGNIN_LIMIT", defaults.console_signin_limit),
         produce_timeout_s=_float(env, "ASCOLTO_PRODUCE_TIMEOUT_S", defaults.produce_timeout_s),
         batch_max_records=_int(env, "ASCOLTO_BATCH_MAX_RECORDS", defaults.batch_max_records),
         batch_max_seconds=_float(env, "ASCOLTO_BATCH_MAX_SECONDS", defaults.batch_max_seconds),
@@ -259,7 +286,7 @@ def load(env: dict | None = None) -> Settings:
         workers=_int(env, "ASCOLTO_WORKERS", defaults.workers),
         threads=_int(env, "ASCOLTO_THREADS", defaults.threads),
         bind_host=env.get("ASCOLTO_BIND_HOST") or defaults.bind_host,
-        log_level=(env.get("ASCOLTO_LOG_LEVEL") or defaults.log_level).upper(),
+        log_level=_log_level(env, defaults.log_level),
         actor=env.get("ASCOLTO_ACTOR", ""),
         prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", ""),
         notify_socket=env.get("NOTIFY_SOCKET", ""),

@@ -31,6 +31,37 @@ def test_a_bad_value_is_refused_by_name():
         load({"ASCOLTO_WORKERS": "many"})
 
 
+@pytest.mark.parametrize("name, value", [
+    ("ASCOLTO_LOG_LEVEL", "verbose"),  # logging.config: "Unable to configure logger 'gunicorn.error'"
+    ("ASCOLTO_RATE_LIMIT_IP", "lots"),  # the collector's workers failed to boot, the variable unnamed
+    ("ASCOLTO_RATE_LIMIT_SERVICE", "12000 per minute please"),
+    ("ASCOLTO_RATE_LIMIT_BACKEND", "6000/fortnight"),
+    ("ASCOLTO_CONSOLE_SIGNIN_LIMIT", "ten"),
+    ("ASCOLTO_PUBLIC_RATE_LIMIT", "/minute"),
+])
+def test_a_value_that_would_break_a_process_later_is_refused_at_load_by_name(name, value):
+    with pytest.raises(ValueError, match=f"^{name} must be .*{value!r}"):
+        load({name: value})
+
+
+def test_log_levels_and_rate_limits_in_their_usual_forms_are_taken():
+    s = load({"ASCOLTO_LOG_LEVEL": "warning", "ASCOLTO_RATE_LIMIT_IP": "60/minute",
+              "ASCOLTO_CONSOLE_SIGNIN_LIMIT": "10/5minutes", "ASCOLTO_PUBLIC_RATE_LIMIT": "2 per second"})
+    assert (s.log_level, s.rate_limit_ip, s.console_signin_limit, s.public_rate_limit) == (
+        "WARNING", "60/minute", "10/5minutes", "2 per second")
+
+
+def test_the_command_line_names_a_bad_variable_instead_of_a_traceback(monkeypatch):
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    monkeypatch.setenv("ASCOLTO_LOG_LEVEL", "verbose")
+    result = CliRunner().invoke(main, ["processor", "check"])
+    assert result.exit_code == 2 and result.exception is not None and isinstance(result.exception, SystemExit)
+    assert "ASCOLTO_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in result.output
+
+
 def test_gunicorn_configuration_takes_its_values_from_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("ASCOLTO_WORKERS", "3")
     monkeypatch.setenv("ASCOLTO_THREADS", "5")
