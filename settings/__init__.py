@@ -45,6 +45,34 @@ def _choice(env: dict, name: str, allowed: tuple[str, ...], default: str) -> str
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+#: the registry databases Ascolto ships a driver for (registry.db: a bare postgresql:// means psycopg2)
+DATABASE_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg2")
+
+
+def _database_url(env: dict) -> str:
+    """``ASCOLTO_DATABASE_URL`` ("" = SQLite in the data dir), checked to be a URL of a database the
+    registry supports (:data:`DATABASE_SCHEMES`): a typo'd or foreign URL is refused here, naming the
+    variable, instead of a SQLAlchemy traceback ("Could not parse SQLAlchemy URL", "No module named
+    'MySQLdb'") from whichever process opens the registry first. The value holds the password, so
+    the message shows the scheme at most, never the URL."""
+    raw = env.get("ASCOLTO_DATABASE_URL", "")
+    if not raw:
+        return raw
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    expected = "postgresql+psycopg2://USER:PASSWORD@HOST:5432/DATABASE or sqlite:////PATH/registry.db"
+    try:
+        scheme = make_url(raw).drivername
+    except (ArgumentError, ValueError):
+        raise ValueError(f"ASCOLTO_DATABASE_URL is not a database URL (expected {expected}; "
+                         "the value is not shown: it may hold a password)") from None
+    if scheme not in DATABASE_SCHEMES:
+        raise ValueError(f"ASCOLTO_DATABASE_URL must be a PostgreSQL (psycopg2) or SQLite URL, "
+                         f"got the scheme {scheme!r} (expected {expected})")
+    return raw
+
+
 def _log_level(env: dict, default: str) -> str:
     """``ASCOLTO_LOG_LEVEL`` upper-cased, one of :data:`LOG_LEVELS`: an unknown level is refused here,
     naming the variable, rather than by ``logging.config`` (a traceback about gunicorn's logger)."""
@@ -228,7 +256,7 @@ def load(env: dict | None = None) -> Settings:
     return Settings(
         data_dir=Path(env.get("ASCOLTO_DATA_DIR") or "var"),
         data_dir_configured=bool(env.get("ASCOLTO_DATA_DIR")),
-        database_url=env.get("ASCOLTO_DATABASE_URL", ""),
+        database_url=_database_url(env),
         broker=env.get("ASCOLTO_BROKER") or defaults.broker,
         kafka_security=load_kafka_security(env),
         topic=env.get("ASCOLTO_TOPIC") or defaults.topic,

@@ -107,3 +107,20 @@ def test_gunicorn_builds_an_access_log_line_only_when_its_logger_keeps_it(tmp_pa
     out = subprocess.run([sys.executable, "-c", _ACCESS_LOG_PROBE, str(ROOT / "deploy" / "gunicorn.conf.py"), level],
                          capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
     assert json.loads(out.stdout.splitlines()[-1]) == ["deploy.gunicorn_logging", enabled, int(enabled)]
+
+
+@pytest.mark.parametrize("url, message", [
+    ("postgres//ascolto:s3cr3t-pw@db/ascolto", "is not a database URL"),      # was: SQLAlchemy's ArgumentError traceback
+    ("mysql://ascolto:s3cr3t-pw@db/ascolto", "got the scheme 'mysql'"),        # was: No module named 'MySQLdb'
+    ("postgresql+asyncpg://ascolto:s3cr3t-pw@db/ascolto", "got the scheme 'postgresql+asyncpg'"),
+])
+def test_a_database_url_the_registry_cannot_open_is_refused_by_name_without_its_password(url, message):
+    with pytest.raises(ValueError, match="^ASCOLTO_DATABASE_URL ") as caught:
+        load({"ASCOLTO_DATABASE_URL": url})
+    assert message in str(caught.value) and "s3cr3t-pw" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["postgresql://ascolto:pw@db:5432/ascolto", "postgres://ascolto:pw@db/ascolto",
+                                 "postgresql+psycopg2://ascolto:pw@db/ascolto", "sqlite:////var/lib/ascolto/r.db"])
+def test_the_database_urls_the_registry_supports_are_taken_as_given(url):
+    assert load({"ASCOLTO_DATABASE_URL": url}).database_url == url
