@@ -119,7 +119,7 @@ class Processor:
                  consumer_factory: Callable[[], Any] | None = None):
         self.settings = settings
         self.sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
-        self.metrics = Metrics(settings.processor_metrics_file)
+        self.metrics = Metrics(settings.processor_metrics_file, settings.instance)
         self.heartbeat = Heartbeat(settings.processor_heartbeat_file, settings.instance, notify=settings.notify_socket)
         self.indexes: dict[int, IdIndex] = {}
         self.halted: Halt | None = None
@@ -208,7 +208,7 @@ class Processor:
     # --- loop ----------------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
         """Consume until ``stop`` is set; flush and commit what was read, then close (and remove the
-        heartbeat file).
+        heartbeat and the metrics textfile: a member that left is not reported on).
 
         Raises :class:`Halt` (after closing, without committing the offending window; the heartbeat says
         ``halted``)."""
@@ -235,6 +235,7 @@ class Processor:
                 log.critical("processor halted: %s", self.halted)
             elif stopped:
                 self.heartbeat.remove()
+                self.metrics.remove()
             if self.consumer is not None:
                 self.consumer.close(autocommit=False)
             self.chain.close()

@@ -1,8 +1,17 @@
 """Processor metrics as a Prometheus textfile (node_exporter's textfile collector format).
 
 A processor has no HTTP server to scrape (several run per host, each would need a port), so each
-process rewrites ``$ASCOLTO_DATA_DIR/metrics/processor-<id>.prom`` atomically after every commit;
+process rewrites ``$ASCOLTO_DATA_DIR/metrics/processor-<instance>.prom`` atomically after every commit;
 point node_exporter's ``--collector.textfile.directory`` at that directory (or read the file).
+
+The directory is shared by every processor that writes the dataset (every member of the group, on
+every host or pod), and node_exporter merges its files into one exposition, where two samples of the
+same name and labels collide ("was collected before with the same name and label values": one of
+them is dropped). So the file is named after the processor's instance (``ASCOLTO_PROCESSOR_INSTANCE``,
+else the host name — what names its heartbeat), which a restart rewrites rather than adding a file,
+every sample carries the label ``processor="<instance>"``, and a clean stop removes the file (a
+member that is gone is not exported as if it were still there; a halted one keeps its file, which
+says ``ascolto_processor_halted 1``).
 """
 from __future__ import annotations
 
@@ -19,9 +28,17 @@ from .redact import PLACEHOLDERS
 FRESHNESS_BUCKETS = (0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0, 60.0, 300.0, 3600.0, 86400.0)
 
 
+#: the label that names the processor on each of its samples
+PROCESSOR_LABEL = "processor"
+
+
 class Metrics:
-    def __init__(self, path: Path | None):
+    """The processor's metrics, written to ``path`` (none: not written) with every sample labelled
+    ``processor=instance`` (none: unlabelled)."""
+
+    def __init__(self, path: Path | None, instance: str | None = None):
         self.path = Path(path) if path else None
+        self.instance = instance
         r = self.registry = CollectorRegistry()
         self.records = PromCounter("ascolto_processor_records", "Kafka records consumed and committed", registry=r)
         self.envelopes = PromCounter("ascolto_processor_envelopes", "Envelopes processed", registry=r)
@@ -54,7 +71,26 @@ class Metrics:
     def write(self) -> None:
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_to_textfile(str(self.path), self.registry)
+            write_to_textfile(str(self.path), _Labelled(self.registry, {PROCESSOR_LABEL: self.instance})
+                              if self.instance else self.registry)
+
+    def remove(self) -> None:
+        """Remove the textfile (a clean stop: this processor is no longer a member to report on)."""
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+class _Labelled:
+    """``registry``'s metrics with ``labels`` added to every sample (prometheus_client's custom-collector
+    API: an object with ``collect()``), for the exposition only."""
+
+    def __init__(self, registry: CollectorRegistry, labels: dict[str, str]):
+        self.registry, self.labels = registry, labels
+
+    def collect(self):
+        for family in self.registry.collect():  # fresh families on each collect: safe to relabel
+            family.samples = [s._replace(labels={**self.labels, **s.labels}) for s in family.samples]
+            yield family
 
 
 class Freshness:

@@ -238,7 +238,9 @@ class Settings:
 
     @property
     def processor_metrics_file(self) -> Path:
-        return self.data_dir / "metrics" / f"processor-{self.collector_id}.prom"
+        """The Prometheus textfile of the processor :attr:`instance` (:mod:`processor.metrics`): named
+        like its heartbeat, so a restarted processor rewrites its own file instead of adding one."""
+        return self.data_dir / "metrics" / f"processor-{_file_name(self.instance)}.prom"
 
     @property
     def releases_path(self) -> Path:
@@ -324,8 +326,12 @@ def load(env: dict | None = None) -> Settings:
 
 def heartbeat_file(run_dir: Path, instance: str) -> Path:
     """Where the processor named ``instance`` keeps its heartbeat under ``run_dir``."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in instance) or "_"
-    return Path(run_dir) / f"processor-{safe}.json"
+    return Path(run_dir) / f"processor-{_file_name(instance)}.json"
+
+
+def _file_name(instance: str) -> str:
+    """A processor instance's name as a file name part (heartbeat, metrics textfile)."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in instance) or "_"
 
 
 def child_environment(**overrides: str) -> dict[str, str]:

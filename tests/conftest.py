@@ -1,6 +1,7 @@
 """Shared fixtures: a real Tansu broker over TCP, per-test topics, registry and data directory."""
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -106,6 +107,21 @@ def count_rows(data_dir: Path) -> int:
 
     with open_dataset(data_dir) as con:
         return con.execute("SELECT count(*) FROM responses").fetchone()[0]
+
+
+def processor_metrics_hold(settings: Settings, *samples: str, timeout_s: float = 30.0) -> str:
+    """The processor's metrics textfile once it holds every line of ``samples``, each given without the
+    ``processor`` label every sample carries (``ascolto_processor_x{reason="r"} 1.0``). A clean stop
+    removes the file: read it while the processor runs."""
+    label = f'processor="{settings.instance}"'
+    lines = [re.sub(r"^(\w+)(?:\{(.*)\})? ", lambda m: f"{m[1]}{{{label}{',' + m[2] if m[2] else ''}}} ", s)
+             for s in samples]
+
+    def text() -> str:
+        path = settings.processor_metrics_file
+        found = path.read_text() if path.exists() else ""
+        return found if all(line in found for line in lines) else ""
+    return wait_for(text, timeout_s=timeout_s, message=f"metrics {lines}")
 
 
 def wait_for(predicate, timeout_s: float = 30.0, interval_s: float = 0.1, message: str = "condition"):

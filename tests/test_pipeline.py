@@ -11,7 +11,7 @@ import pyarrow.dataset as ds
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
-from tests.conftest import count_rows, submission, wait_for
+from tests.conftest import count_rows, processor_metrics_hold, submission, wait_for
 from dataset.recordkey import local_secret, record_key
 from warehouse.cube import Cut, table
 from warehouse.dataset import Warehouse, open_dataset
@@ -67,12 +67,17 @@ def test_the_processor_reports_how_fresh_each_committed_row_is(client, settings,
     _post(client, 12)
     p = processor_factory()
     wait_for(lambda: count_rows(settings.data_dir) == 12, message="12 rows")
+    text = processor_metrics_hold(settings, "ascolto_processor_freshness_seconds_count 12.0")
     p.close()
+    from prometheus_client.parser import text_string_to_metric_families
+
     samples = {}
-    for line in settings.processor_metrics_file.read_text().splitlines():
-        if line.startswith("ascolto_processor_freshness_seconds"):
-            name, value = line.rsplit(" ", 1)
-            samples[name] = float(value)
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name.startswith("ascolto_processor_freshness_seconds"):
+                assert sample.labels.pop("processor") == settings.instance
+                labels = ",".join(f'{k}="{v}"' for k, v in sample.labels.items())
+                samples[f"{sample.name}{{{labels}}}" if labels else sample.name] = sample.value
     assert samples["ascolto_processor_freshness_seconds_count"] == 12
     assert samples['ascolto_processor_freshness_seconds_bucket{le="+Inf"}'] == 12
     assert samples['ascolto_processor_freshness_seconds_bucket{le="60.0"}'] == 12  # posted moments ago

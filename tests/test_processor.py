@@ -21,7 +21,7 @@ from questionnaires.envelope import encode_record, make_envelope
 from registry import connect
 from registry.db import session_scope
 from registry import ops
-from tests.conftest import wait_for
+from tests.conftest import processor_metrics_hold, wait_for
 from tests.processor_workload import SERVICES, make_submission, produce, produce_mostly_invalid, response_ids, workload
 
 PLANTED = ["RSSMRA85T10A562S", "mario.rossi@example.it", "333 1234567", "IT60X0542811101000000123456",
@@ -50,6 +50,9 @@ def test_1000_submissions_with_duplicates_and_poison_give_exactly_the_valid_rows
     p = processor_factory()
     wait_for(lambda: len(response_ids(settings.data_dir)) >= len(subs), timeout_s=60, message="all rows")
     wait_for(lambda: sum(p.processor.stats.rejected.values()) >= len(reasons), message="dead letters")
+    # metrics: a Prometheus textfile (a clean stop removes it)
+    processor_metrics_hold(settings, "ascolto_processor_rows_written_total 1010.0",
+                           'ascolto_processor_dead_letters_total{reason="unknown_service"} 5.0')
     p.close()
     ids = response_ids(settings.data_dir)
     assert len(ids) == len(set(ids)) == len(subs) == 1010
@@ -67,10 +70,6 @@ def test_1000_submissions_with_duplicates_and_poison_give_exactly_the_valid_rows
     assert con.execute(f"SELECT count(DISTINCT submission_id) FROM {a}").fetchone()[0] == 1010
     assert con.execute(f"SELECT count(*) FROM {a} WHERE item = 'satisfaction'").fetchone()[0] == 1010
     assert con.execute(f"SELECT count(*) - count(DISTINCT (submission_id, item, value)) FROM {a}").fetchone()[0] == 0
-    # metrics: a Prometheus textfile
-    prom = settings.processor_metrics_file.read_text()
-    assert "ascolto_processor_rows_written_total 1010.0" in prom
-    assert 'ascolto_processor_dead_letters_total{reason="unknown_service"} 5.0' in prom
 
 
 def test_planted_personal_data_never_reaches_parquet_or_exports(settings, processor_factory, tmp_path):
@@ -84,6 +83,7 @@ def test_planted_personal_data_never_reaches_parquet_or_exports(settings, proces
                        for s in subs + [poison]])
     p = processor_factory()
     wait_for(lambda: len(response_ids(settings.data_dir)) == 20 and sum(p.processor.stats.rejected.values()) == 1)
+    processor_metrics_hold(settings, 'ascolto_processor_redactions_total{type="PIVA"} 20.0')
     p.close()
     export = tmp_path / "export.csv"
     with duckdb.connect() as con:
@@ -99,8 +99,6 @@ def test_planted_personal_data_never_reaches_parquet_or_exports(settings, proces
     for planted in PLANTED:
         assert planted not in export.read_text()
     assert p.processor.stats.redactions == {"CF": 20, "EMAIL": 20, "PHONE": 20, "IBAN": 20, "PIVA": 20, "NOME": 20}
-    prom = settings.processor_metrics_file.read_text()
-    assert 'ascolto_processor_redactions_total{type="PIVA"} 20.0' in prom
 
 
 def test_failed_records_are_replayed_after_a_fix_idempotently(settings, processor_factory):
@@ -178,7 +176,7 @@ def test_a_mostly_invalid_window_halts_without_committing(settings):
         proc.run(threading.Event())
     assert committed(settings) == {0: None, 1: None, 2: None}
     assert response_ids(settings.data_dir) == [] and FailedStore(settings.data_dir).list() == []
-    assert "ascolto_processor_halted 1.0" in settings.processor_metrics_file.read_text()
+    assert f'ascolto_processor_halted{{processor="{settings.instance}"}} 1.0' in settings.processor_metrics_file.read_text()
 
 
 def test_a_backlog_in_records_of_many_envelopes_is_read_in_byte_bounded_batches_exactly_once(settings, processor_factory):

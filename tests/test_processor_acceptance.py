@@ -25,7 +25,8 @@ def processor_process(settings, batch: int = 25, tag: str = "p") -> subprocess.P
                ASCOLTO_GROUP=settings.group, ASCOLTO_DATA_DIR=str(settings.data_dir),
                ASCOLTO_DATABASE_URL=settings.database_url, ASCOLTO_BATCH_MAX_RECORDS=str(batch),
                ASCOLTO_BATCH_MAX_SECONDS="0.05", ASCOLTO_MAX_POLL_INTERVAL_MS="3000",
-               ASCOLTO_SESSION_TIMEOUT_MS="6000", ASCOLTO_COLLECTOR_ID=tag)
+               ASCOLTO_SESSION_TIMEOUT_MS="6000", ASCOLTO_COLLECTOR_ID=tag,
+               ASCOLTO_PROCESSOR_INSTANCE=tag)
     return subprocess.Popen([sys.executable, "-m", "ascolto.cli", "processor"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -84,7 +85,8 @@ def assigned(settings, tag: str) -> int:
     import re
 
     path = settings.data_dir / "metrics" / f"processor-{tag}.prom"
-    m = re.search(r"^ascolto_processor_assigned_partitions (\S+)$", path.read_text() if path.exists() else "", re.M)
+    m = re.search(r"^ascolto_processor_assigned_partitions\{processor=\"%s\"\} (\S+)$" % re.escape(tag),
+                  path.read_text() if path.exists() else "", re.M)
     return int(float(m.group(1))) if m else 0
 
 
@@ -109,13 +111,16 @@ def test_two_processes_in_one_group_produce_exactly_the_rows_of_one(settings, pr
         produce(settings, records[half:])
         wait_for(lambda: len(response_ids(settings.data_dir)) >= len(subs), timeout_s=90, message="all rows")
         time.sleep(1.5)
+        metrics = {p.name: p.read_text() for p in (settings.data_dir / "metrics").glob("*.prom")}
     finally:
         stop(a)
         if b:
             stop(b)
-    metrics = {p.name: p.read_text() for p in (settings.data_dir / "metrics").glob("*.prom")}
     assert set(metrics) == {"processor-a.prom", "processor-b.prom"}
-    assert all("ascolto_processor_rows_written_total 0.0" not in m for m in metrics.values()), "both members wrote"
+    assert all(f'ascolto_processor_rows_written_total{{processor="{name[10:-5]}"}} 0.0' not in m
+               and f'ascolto_processor_rows_written_total{{processor="{name[10:-5]}"}}' in m
+               for name, m in metrics.items()), "both members wrote"
+    assert not [*(settings.data_dir / "metrics").glob("*.prom")], "a clean stop removes the member's textfile"
     # the same topic through one processor, in its own group and data dir, with the same record-key secret
     from dataset.recordkey import local_secret
 

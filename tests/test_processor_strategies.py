@@ -114,7 +114,7 @@ def test_a_halted_run_closes_and_reports(tmp_path):
     with pytest.raises(Halt):
         proc.run(threading.Event())
     assert consumer.closed and consumer.committed == {}
-    assert "ascolto_processor_halted 1.0" in proc.settings.processor_metrics_file.read_text()
+    assert f'ascolto_processor_halted{{processor="{proc.settings.instance}"}} 1.0' in proc.settings.processor_metrics_file.read_text()
 
 
 def test_a_batch_is_handed_on_when_full_or_old_enough_by_the_injected_clock(tmp_path):
@@ -314,3 +314,37 @@ def test_a_backlog_of_large_records_is_read_in_batches_bounded_by_bytes_and_writ
     assert proc.stats.batches == 3  # without the bound: one batch of all 300 envelopes
     assert ids(proc) == sorted(s["submission_id"] for s in subs)
     assert consumer.committed[0] == 6
+
+
+def test_processors_sharing_the_metrics_directory_export_distinct_series_and_a_restart_adds_no_file(tmp_path):
+    """node_exporter merges the textfiles of ``DATA_DIR/metrics`` (shared by every member): two samples of
+    one name and label set collide and one is dropped, and a file left by a dead process is exported
+    forever. Each processor writes the file of its instance, its samples labelled with it."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def member(instance: str, pid: int):
+        proc, consumer = make(tmp_path, {0: [(b"svc-a", record_value(submission()))]},
+                              processor_instance=instance, collector_id=f"host-{pid}")
+        run_until_caught_up(proc, consumer)
+        return proc
+
+    member("p1", 100), member("p2", 200)
+    restarted = member("p1", 101)  # ascolto-processor@1 restarted: a new pid, the same instance
+    textfiles = sorted((tmp_path / "data" / "metrics").glob("*.prom"))
+    assert [p.name for p in textfiles] == ["processor-p1.prom", "processor-p2.prom"]
+    seen: dict[tuple, str] = {}
+    for path in textfiles:
+        for family in text_string_to_metric_families(path.read_text()):
+            for sample in family.samples:
+                key = (sample.name, tuple(sorted(sample.labels.items())))
+                assert key not in seen, f"{key} in both {seen.get(key)} and {path.name}"
+                seen[key] = path.name
+                assert sample.labels["processor"] == path.stem.removeprefix("processor-")
+    assert ("ascolto_processor_halted", (("processor", "p2"),)) in seen
+    restarted.run(_set(threading.Event()))  # a clean stop: the member left, its file goes with its heartbeat
+    assert [p.name for p in (tmp_path / "data" / "metrics").glob("*.prom")] == ["processor-p2.prom"]
+
+
+def _set(event: threading.Event) -> threading.Event:
+    event.set()
+    return event
