@@ -121,11 +121,14 @@ def migrate(ctx: click.Context, revision: str) -> None:
     from registry import connect, dispose
     from registry import migrate as mig
 
+    try:
+        mig.known(revision)
+    except mig.UnknownRevision as exc:
+        raise click.BadParameter(str(exc), param_hint="--revision") from None
     factory = connect(ctx.find_root().obj.database_url, create=False)
     engine = factory.kw["bind"]
     try:
-        before = mig.current(engine)
-        after = mig.upgrade(engine, revision)
+        before, after = mig.migrate(engine, revision)
     except OperationalError as exc:
         raise click.ClickException(f"cannot migrate the registry database: {exc.orig}") from None
     finally:

@@ -1,8 +1,9 @@
 """Alembic migrations of the registry, run programmatically.
 
 The migration scripts ship inside the package (``registry/migrations/``); nothing needs an
-``alembic.ini``. :func:`upgrade` is what :func:`registry.connect` calls with ``create=True`` and
-what ``ascolto registry migrate`` runs.
+``alembic.ini``. :func:`upgrade` is what :func:`registry.connect` calls with ``create=True``, and
+:func:`migrate` (the same, with the revision before) what ``ascolto registry migrate`` runs; both
+take a lock first, so concurrent callers run one after the other.
 
 A database made before migrations existed (tables created by ``create_all``, no
 ``alembic_version``) is stamped at the baseline revision ``0001``, whose tables are exactly those,
@@ -16,7 +17,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -32,6 +35,30 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+class UnknownRevision(ValueError):
+    """A revision the shipped migration scripts do not have."""
+
+
+def revisions() -> list[str]:
+    """Every shipped revision, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def known(revision: str) -> str:
+    """``revision`` when the shipped scripts resolve it (an id, ``head``, ``base``, Alembic's relative
+    forms), else :class:`UnknownRevision` listing the ids they have (Alembic's own error is a
+    traceback)."""
+    if revision in ("head", "heads", "base"):
+        return revision
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revisions(revision)
+    except (CommandError, RevisionError):
+        raise UnknownRevision(f"no registry revision {revision!r}: the revisions are "
+                              f"{', '.join(revisions())} (or head)") from None
+    return revision
+
+
 def head() -> str:
     """The newest revision shipped."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -45,26 +72,56 @@ def current(bind: Engine | Connection) -> str | None:
     return MigrationContext.configure(bind).get_current_revision()
 
 
+#: the PostgreSQL advisory lock (transaction-scoped) that serializes schema changes of the registry
+#: ("ascolto" in ASCII)
+ADVISORY_LOCK_KEY = 0x6173636F6C746F
+
+
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the schema to ``revision`` (default: head), in one transaction; returns the revision.
 
-    Idempotent: at head it does nothing. Not meant for concurrent callers (only ``ascolto up``,
-    the registry CLI and tests create the schema).
+    Idempotent: at head it does nothing. Safe for concurrent callers on PostgreSQL — the migration
+    Job or ``ascolto-migrate.service`` while an operator runs an ``ascolto registry …`` command of
+    the new release (each brings the schema to head first), a Job retried while the first attempt
+    still runs: the transaction takes an advisory lock first, so the second caller waits, then finds
+    the schema at head (it used to fail with a duplicate ``alembic_version`` type). Raises
+    :class:`UnknownRevision` for a revision the shipped scripts do not have.
     """
+    return migrate(engine, revision)[1]
+
+
+def migrate(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """:func:`upgrade`, returning the revisions before and after it, both read under its lock (what
+    ``ascolto registry migrate`` reports: a caller that waited for another sees the schema it found)."""
     cfg = alembic_config()
+    known(revision)
     with engine.begin() as conn:
+        _lock(conn)
+        before = current(conn)
         cfg.attributes["connection"] = conn
         tables = set(inspect(conn).get_table_names())
         if "alembic_version" not in tables and {"entity", "service"} <= tables:
             command.stamp(cfg, BASELINE)
         command.upgrade(cfg, revision)
-    return current(engine)
+    return before, current(engine)
+
+
+def _lock(conn: Connection) -> None:
+    """Serialize schema changes until the transaction ends: on PostgreSQL an advisory lock; on SQLite
+    the database's write lock, taken at once (``BEGIN IMMEDIATE``, waiting up to its busy timeout)
+    rather than at the first write, after the schema was read."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def downgrade(engine: Engine, revision: str) -> str | None:
     """Take the schema back to ``revision`` (``"base"`` drops every registry table)."""
     cfg = alembic_config()
+    known(revision)
     with engine.begin() as conn:
+        _lock(conn)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
     return current(engine)

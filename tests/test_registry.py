@@ -95,6 +95,59 @@ def test_a_bare_postgresql_url_names_the_shipped_driver(db_url):
         dispose(f)
 
 
+def test_a_migration_waits_for_one_in_progress_instead_of_failing(db_url):
+    """The migration Job (or ascolto-migrate.service) and an operator's `ascolto registry …` of the new
+    release both bring the schema to head: the second used to fail — on PostgreSQL with a duplicate
+    alembic_version (UniqueViolation traceback), on SQLite with "table entity already exists". It
+    waits for the first, then finds the schema at head."""
+    import threading
+    import time
+
+    from alembic import command
+
+    first, second = connect(db_url, create=False), connect(db_url, create=False)
+    outcome: dict = {}
+
+    def migrate_meanwhile():
+        try:
+            outcome["revision"] = migrate.upgrade(second.kw["bind"])
+        except Exception as exc:  # noqa: BLE001 — the test reports it
+            outcome["error"] = exc
+    try:
+        cfg = migrate.alembic_config()
+        with first.kw["bind"].begin() as conn:  # the first caller, midway: schema built, not yet committed
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 0x6173636F6C746F})
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            waiting = threading.Thread(target=migrate_meanwhile)
+            waiting.start()
+            time.sleep(1.0)
+            assert waiting.is_alive(), outcome
+        waiting.join(30)
+        assert outcome == {"revision": migrate.head()}
+        assert migrate.migrate(second.kw["bind"]) == (migrate.head(), migrate.head())  # what the CLI reports
+        assert migrate.ADVISORY_LOCK_KEY == 0x6173636F6C746F
+    finally:
+        dispose(first)
+        dispose(second)
+
+
+def test_an_unknown_revision_is_refused_before_the_database_is_touched(db_url):
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    with pytest.raises(migrate.UnknownRevision, match="no registry revision 'nope': the revisions are 0001, "):
+        migrate.upgrade(connect(db_url, create=False).kw["bind"], "nope")
+    result = CliRunner().invoke(main, ["registry", "migrate", "--revision", "0009_next"],
+                                env={"ASCOLTO_DATABASE_URL": db_url})
+    assert result.exit_code == 2 and "Invalid value for --revision: no registry revision '0009_next'" in result.output
+    assert migrate.known("0004") == "0004" and migrate.known("head") == "head"
+
+
 def test_a_database_made_before_migrations_is_stamped_and_upgraded(db_url):
     f = connect(db_url, create=False)
     engine = f.kw["bind"]
