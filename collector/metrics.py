@@ -23,7 +23,11 @@ GROUP_LINES = Histogram("ascolto_spool_group_lines", "Submissions made durable b
 REPLAYED = Counter("ascolto_spool_records_replayed_total", "Spooled records sent to the broker")
 PRODUCE_SECONDS = Histogram("ascolto_produce_seconds", "Time for the broker to acknowledge a record (acks=all)",
                             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
-SPOOL_BYTES = Gauge("ascolto_spool_bytes", "Bytes waiting in the local spool", multiprocess_mode="max")
+#: Set by the worker that serves a scrape (collector.public): the newest reading of a live worker is the
+#: spool's size now ("max" kept the largest reading any worker ever took — an outage's — until that
+#: worker served again, and for good once it had exited).
+SPOOL_BYTES = Gauge("ascolto_spool_bytes", "Bytes of submissions in the local spool's segments (shipped or not); "
+                    "the collector answers 503 at ASCOLTO_SPOOL_MAX_BYTES", multiprocess_mode="livemostrecent")
 
 
 def exposition(multiprocess_dir: str = "") -> tuple[bytes, str]:
