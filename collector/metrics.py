@@ -29,6 +29,27 @@ PRODUCE_SECONDS = Histogram("ascolto_produce_seconds", "Time for the broker to a
 SPOOL_BYTES = Gauge("ascolto_spool_bytes", "Bytes of submissions in the local spool's segments (shipped or not); "
                     "the collector answers 503 at ASCOLTO_SPOOL_MAX_BYTES", multiprocess_mode="livemostrecent")
 
+#: The spool's shipper as its last report (``shipper.json``, collector.shipper) tells, read by the worker that
+#: serves a scrape: what /readyz says in JSON, for Prometheus — a broker outage answers 200 "degraded",
+#: which no probe flags, and the submissions pile up in the spool meanwhile.
+SHIPPER_UP = Gauge("ascolto_shipper_up", "1 when the spool's shipper reported in the last 15 s, else 0 (none running)",
+                   multiprocess_mode="livemostrecent")
+SHIPPER_BROKER_UP = Gauge("ascolto_shipper_broker_up", "1 when the shipper's last report says the broker "
+                          "acknowledges its records, else 0 (broker away, or no shipper)",
+                          multiprocess_mode="livemostrecent")
+BACKLOG_BYTES = Gauge("ascolto_spool_backlog_bytes", "Bytes of the spool the broker has not acknowledged yet "
+                      "(the shipper's last report, at most a few seconds old; kept while no shipper reports)",
+                      multiprocess_mode="livemostrecent")
+
+
+def record_shipper(state: dict) -> None:
+    """Set the shipper's gauges from its last report (``collector.shipper.read_state``: ``{}`` when none
+    is fresh)."""
+    SHIPPER_UP.set(1 if state else 0)
+    SHIPPER_BROKER_UP.set(1 if state.get("broker") else 0)
+    if state.get("backlog_bytes") is not None:
+        BACKLOG_BYTES.set(state["backlog_bytes"])
+
 
 def exposition(multiprocess_dir: str = "") -> tuple[bytes, str]:
     """The current samples in the Prometheus text format, and its content type; with

@@ -47,7 +47,9 @@ def readyz():
 
 @bp.get("/metrics")
 def prometheus():
-    metrics.SPOOL_BYTES.set(current_app.extensions["ascolto.durability"].spool.refresh_size())
+    spool = current_app.extensions["ascolto.durability"].spool
+    metrics.SPOOL_BYTES.set(spool.refresh_size())
+    metrics.record_shipper(read_state(spool.dir))
     data, content_type = metrics.exposition(current_app.config["ASCOLTO_SETTINGS"].prometheus_multiproc_dir)
     return Response(data, content_type=content_type)
 
