@@ -39,7 +39,11 @@ def write_parquet(path: Path, table: pa.Table, sync_dir: bool = True) -> None:
 def write_rows(data_dir: Path, tables: dict[tuple[str, str], tuple[pa.Table, pa.Table]], partition: int,
                first: int, last: int) -> list[Path]:
     """Write ``{(period, pa_type): (responses, answers)}`` of one batch of Kafka ``partition`` (offsets
-    ``first``..``last``); returns the responses files. Idempotent for the same rows (same names)."""
+    ``first``..``last``); returns the responses files. Idempotent for the same rows (same names).
+
+    Each answers file is written before its responses file: a responses file on disk means its answers
+    are too (:func:`sweep` removes answers left without one; the backup runbook copies ``responses/``
+    before ``answers/`` on this ground, docs/operations.md)."""
     data_dir = Path(data_dir)
     written = []
     with dataset_lock(data_dir):

@@ -1011,3 +1011,20 @@ def test_operations_guide_covers_every_component_and_metric():
         assert phrase in text, phrase
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "## Deployment" in readme and "docs/operations.md" in readme
+
+
+def test_the_backup_runbook_copies_every_store_nothing_rebuilds():
+    """The Backups section named only DATA_DIR/responses/: restored alone, the replay skips every
+    submission already in it (dedup), so the answers dataset, the pending dead letters and the published
+    releases were lost for good. Every row dataset and store the code writes is either copied (answers
+    after responses, the order the processor writes a batch in) or said to be rebuilt."""
+    from dataset import layout
+
+    text = OPERATIONS.read_text("utf-8")
+    section = text[text.index("## Backups"):text.index("## Retention")]
+    copied = section[section.index("Copy, in this order"):section.index("Not needed")]
+    for store in (*layout.ROW_DATASETS, layout.FAILED, layout.TEST):
+        assert f"`DATA_DIR/{store}/`" in copied, store
+    assert "ASCOLTO_RELEASES_DIR" in copied
+    assert copied.index("`DATA_DIR/responses/`") < copied.index("`DATA_DIR/answers/`")
+    assert "`rollup/`" in section[section.index("Not needed"):]
