@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g, jsonify, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from registry.checks import SERVICE_KEY
@@ -59,6 +60,21 @@ def error_response(status: int, error: str, message: str, fields: dict | None = 
     return resp
 
 
+#: What a request meets while the registry's database cannot be reached or answered (PostgreSQL down,
+#: restarting, failing over; the pool timed out): SQLAlchemy's OperationalError (connection refused or
+#: lost), DisconnectionError and pool TimeoutError. Not a fault of the submission, nor of this code: the
+#: client is told to retry (503 ``registry_unavailable``, ``Retry-After``; the widget keeps the answer
+#: and retries), the refusal is counted, and the log has one line per request, not a traceback.
+RegistryUnreachable = (sa_exc.OperationalError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
+#: seconds a client is asked to wait before retrying while the registry is unreachable
+REGISTRY_RETRY_AFTER_S = 30
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+
+
 _HTTP_CODES = {
     400: ("malformed", {}), 404: ("not_found", {}), 405: ("method_not_allowed", {}),
     429: ("rate_limited", {"request": ["Too many requests; retry after the time in Retry-After."]}),
@@ -91,6 +107,19 @@ def register_error_handlers(app: Flask) -> None:
             headers["Allow"] = ", ".join(sorted(allowed, key=lambda m: _METHOD_ORDER.get(m, 99)))  # werkzeug's: a set's order
             fields = {"method": [f"{request.method} is not allowed here; allowed: {headers['Allow']}."]}
         return error_response(exc.code or 500, code, exc.description or exc.name, fields, headers)
+
+    def _registry_unreachable(exc: Exception):
+        # one line, no traceback: during an outage every uncached lookup lands here
+        app.logger.warning("registry unreachable, answering 503 registry_unavailable: %s",
+                           _first_line(getattr(exc, "orig", None) or exc))
+        metrics.REJECTED.labels("registry_unavailable", metrics.UNKNOWN_SERVICE).inc()  # no lookup: it would fail too
+        refusal = ApiError(503, "registry_unavailable", "The service registry cannot be reached; retry later.",
+                           headers={"Retry-After": str(REGISTRY_RETRY_AFTER_S)})
+        refusal.counted = True
+        return app.handle_user_exception(refusal)  # JSON, or the no-JS form's page (its blueprint's handler)
+
+    for cls in RegistryUnreachable:
+        app.register_error_handler(cls, _registry_unreachable)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -328,3 +328,30 @@ def test_the_page_path_is_made_durable_without_its_query_string_or_fragment(clie
     assert body["submission_id"].encode() in spooled  # the collector's log holds the submission
     for secret in (b"Zx81kQp2", b"mrossi80", b"#esito"):
         assert secret not in record.value and secret not in spooled, secret
+
+
+def test_an_unreachable_registry_is_a_counted_503_to_retry_not_an_internal_error(settings, caplog):
+    """PostgreSQL down (or failing over) once the services' cache entries expired: every request used to
+    answer 500 "internal" with a traceback in the log per request, and no refusal was counted, so the
+    metrics said nothing. Now 503 registry_unavailable with Retry-After (the widget keeps the answer and
+    retries), counted, one log line each; the no-JS form gets its page."""
+    import logging
+
+    from collector import metrics
+
+    down = settings.with_(database_url="postgresql+psycopg2://ascolto@127.0.0.1:1/ascolto")
+    app = create_app(down)
+    try:
+        client = app.test_client()
+        before = metrics.REJECTED.labels("registry_unavailable", "unknown")._value.get()
+        with caplog.at_level(logging.WARNING):
+            resp = client.post("/v1/submissions", json=submission(), headers={"Origin": ORIGIN})
+            page = client.get("/v1/services/demo-roma-anagrafe/form")
+        assert resp.status_code == 503 and resp.headers["Retry-After"] == "30"
+        assert resp.get_json()["error"] == "registry_unavailable"
+        assert page.status_code == 503 and page.mimetype == "text/html" and page.headers["Retry-After"] == "30"
+        assert metrics.REJECTED.labels("registry_unavailable", "unknown")._value.get() == before + 2
+        lines = [r for r in caplog.records if "registry unreachable" in r.getMessage()]
+        assert len(lines) == 2 and not any(r.exc_info for r in lines)
+    finally:
+        app.extensions["ascolto.durability"].close()
