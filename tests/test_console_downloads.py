@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -64,3 +65,21 @@ def test_the_improvement_drivers_download_is_headed_in_english_too(client):
     assert italian.status_code == english.status_code == 200
     assert _rows(italian)[0] != _rows(english)[0] and "Aspetto" in _rows(italian)[0]
     assert "Aspetto" not in _rows(english)[0]
+
+
+def test_the_service_types_ranking_downloads_in_the_order_shown(client):
+    """The service types' table (sortable: the ranking a briefing quotes) had no download, nor the
+    status legend its 'bassa affidabilità' needs."""
+    page = client.get("/service-types/?freq=M&period=2026-10&sort=share&dir=desc").get_data(as_text=True)
+    assert "Legenda degli stati" in page
+    href = re.search(r'href="(/csv/service-types/service-types[^"]*)" download', page).group(1).replace("&amp;", "&")
+    resp = client.get(href)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="ascolto-service-types-service-types-2026-10.csv"'
+    rows = _rows(resp)
+    assert rows[0] == ["Codice", "Tipo di servizio", "Risposte", "Quota positiva %", "IC 95% inf.", "IC 95% sup.",
+                       "Stato"]
+    shown = re.findall(r'<tr data-type="([^"]+)">', page)
+    assert [r[0] for r in rows[1:]] == shown and len(shown) == 2  # the page's order: share, descending
+    shares = [float(r[3]) for r in rows[1:]]
+    assert shares == sorted(shares, reverse=True)

@@ -23,7 +23,8 @@ FDR = {"above": "significativamente sopra (FDR 5%)", "below": "significativament
 
 def service_types_list(con, settings, args, lang) -> dict[str, Any]:
     """Every service type with data in the period: N and the headline (the positive share of
-    satisfaction) with its 95% CI; sortable (``sort`` = label, n, share; ``dir`` = asc, desc)."""
+    satisfaction) with its 95% CI; sortable (``sort`` = label, n, share; ``dir`` = asc, desc); the table
+    is ``charts[0]`` for its CSV download (``/csv/service-types/service-types``, in the order shown)."""
     per = period_choice(con, args)
     sort, direction = args.get("sort", "label"), args.get("dir", "asc")
     if sort not in SORTS:
@@ -43,7 +44,10 @@ def service_types_list(con, settings, args, lang) -> dict[str, Any]:
     rows.sort(key=key)
     if direction == "desc" and sort == "label":
         rows.reverse()
-    return {"per": per, "rows": rows, "sort": sort, "dir": direction}
+    columns = [("code", "Codice"), ("label", "Tipo di servizio"), ("n", "Risposte"), ("share", "Quota positiva %"),
+               ("share_lower", "IC 95% inf."), ("share_upper", "IC 95% sup."), ("status", "Stato")]
+    return {"per": per, "rows": rows, "sort": sort, "dir": direction,
+            "charts": [Chart("service-types", "Tipi di servizio", columns, rows)]}  # its CSV, in the sort shown
 
 
 def indicators_of_type(code: str) -> list[str]:

@@ -38,6 +38,8 @@ def _build(page: str, **kw) -> dict:
     con, settings = _ctx()
     if page == "overview":
         return data.overview(con, settings, request.args, lang())
+    if page == "service-types":
+        return data_units.service_types_list(con, settings, request.args, lang())
     if page == "service-type":
         if kw["code"] not in codelists.codelists()["SERVICE_TYPE"] and not con.execute(
                 "SELECT 1 FROM rollup WHERE service_type = ? LIMIT 1", [kw["code"]]).fetchone():
@@ -114,9 +116,7 @@ def overview():
 @bp.get("/service-types/")
 @require("dashboards")
 def service_types():
-    con, settings = _ctx()
-    return render_template("service_types.html", d=data_units.service_types_list(con, settings, request.args, lang()),
-                           page="service-types")
+    return render_template("service_types.html", d=_build("service-types"), page="service-types")
 
 
 @bp.get("/service-types/<code>")
