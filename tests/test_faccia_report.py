@@ -87,3 +87,13 @@ def test_the_report_has_a_form_for_its_months(console):
                      page, re.S).group(1)
     assert 'name="start" type="month" value="2026-10"' in form and 'name="end" type="month" value="2026-10"' in form
     assert "da 2026-10 a 2026-10" in page
+
+
+def test_the_report_is_dated_in_italy(console, monkeypatch):
+    """At 00:30 in Rome (23:30 UTC) the report said yesterday's date: it was the UTC date."""
+    from datetime import date
+
+    import warehouse.console.faccia as faccia
+
+    monkeypatch.setattr(faccia, "today_rome", lambda: date(2026, 12, 1))
+    assert "rapporto del 01/12/2026" in console.get("/entities/c_h501/faccia").get_data(as_text=True)

@@ -6,8 +6,6 @@ linked from the entity page; the figures come from :mod:`warehouse.faccia_report
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-
 from flask import Blueprint, abort, current_app, render_template, request
 
 from registry import Entity, session_scope
@@ -15,6 +13,7 @@ from registry import Entity, session_scope
 from ..comparability import QueryError
 from ..faccia_report import report
 from ..numbers import number
+from ..periods import today_rome
 from ..protect import Protection
 from .auth import require
 
@@ -40,5 +39,5 @@ def page(ipa: str):
     con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
     data = report(con, ipa, Protection.from_settings(settings), start, end)
     return render_template("faccia_report.html", d=data, entity_name=name, page="entities",
-                           made=datetime.now(timezone.utc).strftime("%d/%m/%Y"), start=start, end=end,
+                           made=today_rome().strftime("%d/%m/%Y"), start=start, end=end,  # Italy's date
                            it_number=lambda v, digits=1: number(v, "it", digits))
