@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from marshmallow import ValidationError
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
-from questionnaires.envelope import SubmissionSchema, fast_load_submission, make_envelope, page_path
+from questionnaires.envelope import SubmissionSchema, durable_context, fast_load_submission, make_envelope
 from privacy import redact_value
 from registry.readmodel import BackendView, ServiceView
 
@@ -170,9 +170,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
         raise ApiError(422, "invalid_answers", "Some answers are not valid for the questionnaire.",
                        {f"answers.{k}": v for k, v in exc.errors.items()}) from None
     clock = extensions.get(BACKFILL_CLOCK)
-    page = sub["context"].get("page")
-    if page and ("?" in page or "#" in page):  # a path, never its query string (page_path)
-        sub["context"]["page"] = page_path(page)
+    sub["context"] = durable_context(sub["context"])  # the keys read only; a path, never its query string
     # Every string the citizen sent is redacted here, where the submission is already parsed; the
     # rest of the envelope is the collector's own (schema, time, collector id, device class), so
     # the log writes it as is instead of parsing and redacting it again (issue 18).

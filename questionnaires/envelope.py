@@ -90,6 +90,22 @@ def fast_load_submission(body: Any) -> dict[str, Any] | None:
     return out
 
 
+#: The context a submission keeps: what the widget, the no-JS form and the kiosk send and what is read —
+#: the page's path (stored with the row), the honeypot and the fill time (the collector's bot checks).
+CONTEXT_KEYS = ("page", "hp", "fill_ms")
+
+
+def durable_context(context: dict[str, str]) -> dict[str, str]:
+    """The context as the collector makes it durable (its log, the topic): :data:`CONTEXT_KEYS` only —
+    any other key a back end sends (``"user_id": "mrossi80"``) is dropped, not kept unread for the
+    topic's retention — and the page as :func:`page_path`."""
+    out = {k: v for k, v in context.items() if k in CONTEXT_KEYS}
+    page = out.get("page")
+    if page and ("?" in page or "#" in page):
+        out["page"] = page_path(page)
+    return out
+
+
 def page_path(page: str) -> str:
     """``context.page`` as it may be kept: without its query string and fragment, which carry what a
     path does not (session tokens, user names, record ids: ``/esito?sessione=…&utente=mrossi80``).

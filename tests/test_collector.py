@@ -316,14 +316,16 @@ def test_the_page_path_is_made_durable_without_its_query_string_or_fragment(clie
     """A back end (or an app) posting the page's whole address: "/certificati/esito?sessione=Zx81kQp2&
     utente=mrossi80#esito" was written as sent to the collector's log and the topic — a session token
     and a user name kept for the topic's retention — although only the processor dropped the query
-    string (docs/operations.md: "page paths lose their query strings ... before storage")."""
+    string (docs/operations.md: "page paths lose their query strings ... before storage"); and so was
+    any other context key ("user_id"), which nothing reads."""
     body = submission()
-    body["context"] = {"page": "/certificati/esito?sessione=Zx81kQp2&utente=mrossi80#esito"}
+    body["context"] = {"page": "/certificati/esito?sessione=Zx81kQp2&utente=mrossi80#esito", "hp": "",
+                       "user_id": "mrossi80", "pratica": "Zx81kQp2"}  # keys nothing reads: not kept either
     assert client.post("/v1/submissions", json=body, headers={"Origin": ORIGIN}).status_code == 202
     [record] = _consume(settings, 1)
     doc = json.loads(record.value)
     [env] = doc.get("envelopes", [doc])
-    assert env["submission"]["context"]["page"] == "/certificati/esito"
+    assert env["submission"]["context"] == {"page": "/certificati/esito", "hp": ""}
     spooled = b"".join(p.read_bytes() for p in settings.spool_dir.rglob("*") if p.is_file())
     assert body["submission_id"].encode() in spooled  # the collector's log holds the submission
     for secret in (b"Zx81kQp2", b"mrossi80", b"#esito"):
