@@ -93,3 +93,25 @@ def test_junk_service_names_share_one_bucket_and_do_not_touch_real_services(limi
     buckets = client.application.extensions["ascolto.limits"]._local._windows  # the per-worker counters
     assert {key for scope, key in buckets if scope == "service"} == {"-"}  # no bucket named by input
     assert client.post("/v1/submissions", json=submission("demo-inps-pensione")).status_code == 202
+
+
+def test_the_per_client_bucket_is_a_keyed_hash_of_the_address_shared_by_the_installation(limited, settings):
+    """The per-client buckets (in memory, or Redis keys for the window) were named by an unkeyed BLAKE2b
+    of the address: hashing every IPv4 address takes minutes, so whoever read Redis (or a memory dump)
+    had the addresses of the window's clients back. The bucket is a keyed hash now — the same in every
+    collector of one installation (they share the form secret), another in another installation."""
+    import hashlib
+
+    from collector.ratelimit import RateLimits
+
+    client = limited(rate_limit_ip="5/minute")
+    assert client.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 202
+    app_limits = client.application.extensions["ascolto.limits"]
+    buckets = [key for scope, key in app_limits._local._windows if scope == "ip"]
+    unkeyed = hashlib.blake2b(b"203.0.113.9", digest_size=12).hexdigest()
+    assert buckets and unkeyed not in buckets and not any("203.0.113.9" in b for b in buckets)
+    assert app_limits.client_bucket("203.0.113.9") in buckets
+    again = RateLimits(settings)  # another collector process of the same installation
+    assert again.client_bucket("203.0.113.9") == app_limits.client_bucket("203.0.113.9")
+    other = RateLimits(settings.with_(form_secret="another-installation-0123456789abcdef"))
+    assert other.client_bucket("203.0.113.9") != app_limits.client_bucket("203.0.113.9")
