@@ -194,7 +194,7 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
         click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {n:>6}{values}  {status}{note}")
     if cats:
         click.echo("n: responses choosing at least one category; a response may choose several, so the shares "
-                   "need not add up to 100.")
+                   "need not add up to 100. Empty: a category the cell's questionnaires do not offer.")
     for p, cov in partial.items():
         click.echo(f"{p}: {partial_note(cov, 'en')}")
 

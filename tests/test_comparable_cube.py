@@ -236,3 +236,25 @@ def test_a_cells_figures_agree_with_one_another_however_small_the_cell(tmp_path)
         assert row["mean"] == pytest.approx(sum(k * v for k, v in dist.items()) / 100, abs=0.02), row
         for value in [row["positive_share"], *dist.values()]:  # whole answers of the published n
             assert value * row["n"] / 100 == pytest.approx(round(value * row["n"] / 100), abs=0.01), row
+
+
+def test_a_reason_the_cells_questionnaires_do_not_offer_has_no_share(tmp_path):
+    """The Designers Italia page rating offers no "speed" among its reasons: its cell showed speed 0 %
+    with an interval [0, 8.8], a finding ("nobody complains about speed") that nobody could have made.
+    Such a category has no share (null, empty in the table); a category offered and not chosen is 0 %."""
+    page = [response(entity="c_a001", service_type="informazioni.pagina", questionnaire="di-rating-pagina",
+                     clarity=2, went_wrong=["technical" if i % 2 else "clarity"]) for i in range(40)]
+    web = [response(entity="c_a002", satisfaction=2, went_wrong=["technical"]) for _ in range(40)]
+    write(tmp_path, page + web)
+    with Warehouse(Settings(data_dir=tmp_path)) as wh:
+        df = cube.table(wh.cursor(), cube.Cut(indicator="went_wrong", by=["service_type"], freq="M")).set_index(
+            "service_type")
+        rows = cube.rows_json(df.reset_index(), cube.Cut(indicator="went_wrong", by=["service_type"], freq="M"))
+    page_cell, web_cell = df.loc["informazioni.pagina"], df.loc["anagrafe.certificati"]
+    assert page_cell["conf_status"] == "F" and page_cell["share_technical"] > 0
+    for s in ("share_speed", "share_speed_lower", "share_speed_upper"):
+        assert page_cell[s] != page_cell[s], s  # NaN: not offered
+    assert web_cell["share_speed"] == 0.0 and web_cell["share_speed_upper"] > 0  # offered, never chosen
+    speed = {r["service_type"]: r["shares"]["speed"] for r in rows}
+    assert speed["informazioni.pagina"] == {"share": None, "ci": [None, None]}
+    assert speed["anagrafe.certificati"]["share"] == 0.0

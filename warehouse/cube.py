@@ -98,9 +98,10 @@ def measures_sql(indicator: str) -> str:
     """The sums a cut needs: count and key sum of the cell and of each category of ``indicator``."""
     names = ["n", "k", *[f"{p}_{c}" for p in ("c", "k") for c in CATEGORIES[indicator]]]
     sums = ", ".join(f"{sum_mod(m)} AS {m}" if m[0] == "k" else f"sum({m})::BIGINT AS {m}" for m in names)
-    if indicator not in ALL_SCORES:
+    if indicator not in ALL_SCORES and indicator not in CATEGORY_INDICATORS:
         return sums
-    # the questionnaire versions in the cell: what the comparability guard judges a mean by (never output)
+    # the questionnaire versions in the cell: what the comparability guard judges a mean by, and which
+    # categories its respondents were offered (never output)
     return sums + (", string_agg(DISTINCT coalesce(questionnaire, '?') || '@' || coalesce(version, '?'), ',' "
                    "ORDER BY coalesce(questionnaire, '?') || '@' || coalesce(version, '?')) AS pool")
 

@@ -208,6 +208,9 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
                 cols[f"share_{a}"], cols[f"share_{a}_lower"], cols[f"share_{a}_upper"] = share, lo, hi
     else:
         share, lo, hi = stats.share_statistics(counts, nf)
+        if "pool" in df:  # a category none of the cell's questionnaires offers has no share, not 0 %
+            offered = _offered(indicator, df["pool"].to_numpy(), cats)
+            share, lo, hi = (np.where(offered, x, np.nan) for x in (share, lo, hi))
         for j, c in enumerate(cats):
             cols[f"share_{c}"], cols[f"share_{c}_lower"], cols[f"share_{c}_upper"] = share[:, j], lo[:, j], hi[:, j]
     out = {d: df[d].to_numpy() for d in dims}
@@ -218,6 +221,23 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     out["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
     return pd.DataFrame(out)
 
+
+
+def _offered(indicator: str, pools, cats: Sequence[str]) -> np.ndarray:
+    """(cells × ``cats``) whether a category of ``indicator`` (went well / went wrong) is one the
+    respondents of each cell could choose: offered by at least one questionnaire version of its
+    ``pool`` (:attr:`questionnaires.scales.Measure.categories`, after harmonization). The Designers
+    Italia ratings offer no ``speed``: 0 % of their answers choosing it is not a finding. A cell whose
+    pool is unknown keeps every category."""
+    from .comparability import pool_of
+
+    out = np.ones((len(pools), len(cats)), dtype=bool)
+    for i, listing in enumerate(pools):
+        measures = pool_of(indicator, listing or "")
+        if measures:
+            reach = {c for m in measures for c in m.categories}
+            out[i] = [c in reach for c in cats]
+    return out
 
 
 #: The funnel counts published by :func:`publish_rates` (issue 14 §5), each with its key sum ``k_<count>``.

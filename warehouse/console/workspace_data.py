@@ -156,7 +156,8 @@ def reasons(con, settings, ipa: str, service: str | None = None, *, freq: str = 
             period: str | None = None) -> dict[str, list[dict[str, Any]]]:
     """Shares of each went well / went wrong category over the entity's (or one service's) responses
     that answered it in the page's period (``freq``, ``period``; nothing without a period), like every
-    other figure of the page: published cells (shares and Wilson CIs from perturbed counts)."""
+    other figure of the page: published cells (shares and Wilson CIs from perturbed counts); a category
+    none of the entity's questionnaires offers is left out (it has no share)."""
     filters = {"entity": [ipa], **({"service": [service]} if service else {})}
     out: dict[str, list[dict[str, Any]]] = {ind: [] for ind in REASONS}
     if period is None:
@@ -167,6 +168,8 @@ def reasons(con, settings, ipa: str, service: str | None = None, *, freq: str = 
         rows = []
         for r in df.to_dict("records"):
             for c in CATEGORIES[ind]:
+                if r["conf_status"] != "A" and data.num(r[f"share_{c}"]) is None:
+                    continue  # a category the entity's questionnaires do not offer: nothing to show
                 rows.append({"category": c, "n": data.count(r["n"]), "share": data.num(r[f"share_{c}"]),
                              "ci_lower": data.num(r[f"share_{c}_lower"]), "ci_upper": data.num(r[f"share_{c}_upper"]),
                              "obs_status": r["obs_status"], "conf_status": r["conf_status"]})
