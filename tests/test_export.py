@@ -178,6 +178,28 @@ def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_
     assert codebook["schema"] == "ascolto.codebook/1"
 
 
+def test_microdata_rows_do_not_give_away_the_order_of_the_answers(tmp_path):
+    """The package keeps the month only, but its rows of a month and group were in the order they
+    arrived: row 1 answered first, row 2 next… Whoever knew when one answer was sent (its writer) could
+    place it, and the order of the others, inside the month. The rows are ordered by a hash of the
+    submission id instead: the same order in every export, none by time."""
+    from tests.warehouse_rows import response, write
+
+    # one group (month, PA type, service type, region, channel, lang) answering on days 1–28; each
+    # row's speed score is its day's rank (0–27), only so that the test can read the order back
+    rows = [response(day=1 + i, satisfaction=4) for i in range(28)]
+    for i, r in enumerate(rows):
+        r["speed"] = float(i)
+    write(tmp_path / "data", rows)
+    with Warehouse(Settings(data_dir=tmp_path / "data")) as wh:
+        a = export.export(wh.cursor(), "datapackage", tmp_path / "a", microdata_k=5)
+        export.export(wh.cursor(), "datapackage", tmp_path / "b", microdata_k=5)
+    text = (a.parent / "responses-cx-core-v1.csv").read_text()
+    order = [int(float(r["speed"])) for r in csv.DictReader(text.splitlines())]
+    assert sorted(order) == list(range(28)) and order != list(range(28))  # all released, not by arrival
+    assert text == (tmp_path / "b" / "responses-cx-core-v1.csv").read_text()  # the same order every time
+
+
 def test_cli_export_every_format(data_dir, tmp_path):
     runner = CliRunner()
     env = {"ASCOLTO_DATA_DIR": str(data_dir)}

@@ -184,7 +184,9 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     Released: only rows whose combination of :data:`QUASI_IDENTIFIERS` is shared by at least ``k``
     responses; the others are withheld and counted (``confidentiality.withheld_rows``). Left out:
     submission id, record key, timestamps (only the month is kept), service key, entity, device, page,
-    Kafka lineage, and every free-text answer (the comment included).
+    Kafka lineage, and every free-text answer (the comment included). Within a month and group the
+    rows are in the order of a hash of their submission id — not of their arrival, which would give
+    away the order of the answers that the month hides — the same order in every export.
     """
     protection = protection or Protection()
     from questionnaires import default_catalog
@@ -212,13 +214,13 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                           {', '.join(c(i, 'DOUBLE') for i in SCORE_INDICATORS)},
                           {', '.join(c(i + '_raw') for i in SCORE_INDICATORS)},
                           {', '.join(c(i, 'VARCHAR[]') for i in CATEGORY_INDICATORS)},
-                          {c('answers', 'MAP(VARCHAR, VARCHAR)')}, {c('received_at', 'TIMESTAMPTZ')}
+                          {c('answers', 'MAP(VARCHAR, VARCHAR)')}, md5({c('submission_id')}) AS shuffle
                    FROM responses WHERE {counted()} AND {in_range}),
              cells AS (SELECT {cell}, count(*) AS cell_n FROM r GROUP BY ALL)
-        SELECT r.* EXCLUDE (received_at, entity, service) FROM r JOIN cells
+        SELECT r.* EXCLUDE (shuffle, entity, service) FROM r JOIN cells
           ON {' AND '.join(f'r.{q} IS NOT DISTINCT FROM cells.{q}' for q in QUASI_IDENTIFIERS)}
         WHERE cell_n >= ? AND r.questionnaire IS NOT NULL
-        ORDER BY questionnaire, version, period, pa_type, service_type, region, received_at
+        ORDER BY questionnaire, version, period, pa_type, service_type, region, shuffle
     """
     total = con.execute(f"SELECT count(*) FROM ({sql})", [k]).fetchall()[0][0]
     all_rows = con.execute(f"SELECT count(*) FROM responses WHERE questionnaire IS NOT NULL AND {counted()} "
