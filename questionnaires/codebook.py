@@ -25,10 +25,11 @@ INDICATOR_MEANINGS = {
     "went_well": "what went well, as category codes",
     "went_wrong": "what went wrong, as category codes",
 }
+#: The missing-value codes, as the microdata files write them (warehouse.datapackage), and their meaning.
 MISSING_VALUES = {
-    "not_asked": "the item was hidden by its show_if branching: no answer exists and the indicator is empty",
-    "not_answered": "an optional item left blank: absent from the answers map, the indicator is empty",
-    "not_scored": "an answer a 'map' rule scores as null (e.g. 'don't know'): the raw answer is kept, the "
+    "NOT_ASKED": "the item was hidden by its show_if branching: no answer exists and the indicator is empty",
+    "NOT_ANSWERED": "an optional item left blank: absent from the answers map, the indicator is empty",
+    "NOT_SCORED": "an answer a 'map' rule scores as null (e.g. 'don't know'): the raw answer is kept, the "
                   "indicator is empty",
 }
 

@@ -178,6 +178,22 @@ def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_
     assert codebook["schema"] == "ascolto.codebook/1"
 
 
+def test_the_packages_codebook_names_the_missing_values_as_the_rows_write_them(data_dir, tmp_path):
+    """The rows say NOT_ASKED, NOT_ANSWERED, NOT_SCORED; the codebook shipped beside them (codebook.json,
+    codebook.md) explained not_asked, not_answered, not_scored — codes found nowhere in the data."""
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", microdata_k=5)
+    schema = json.loads(path.read_text())["resources"][0]["schema"]
+    rows = (tmp_path / "pkg" / "responses-cx-core-v1.csv").read_text()
+    codebook = json.loads((tmp_path / "pkg" / "codebook.json").read_text())
+    written = set(schema["missingValues"]) - {""}
+    assert "NOT_ASKED" in rows and "NOT_ASKED" in written
+    assert set(codebook["missing_values"]) == written
+    assert all(schema["missingValueCodes"][c] == codebook["missing_values"][c] for c in written)
+    book = (tmp_path / "pkg" / "codebook.md").read_text()
+    assert all(f"- `{c}`:" in book for c in written)
+
+
 def test_microdata_rows_do_not_give_away_the_order_of_the_answers(tmp_path):
     """The package keeps the month only, but its rows of a month and group were in the order they
     arrived: row 1 answered first, row 2 next… Whoever knew when one answer was sent (its writer) could

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dataset.views import counted
+from questionnaires.codebook import MISSING_VALUES
 from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from .csvsafe import csv_writer, fmt_value as _fmt
@@ -17,7 +18,9 @@ from .outpath import OutputError, check_parent
 from .protect import CKM_NOTE, Protection
 
 
-MISSING = ["", "NOT_ASKED", "NOT_ANSWERED", "NOT_SCORED"]
+#: The missing-value codes of the rows: the codebook's (its ``missing_values``, one description each), and
+#: "" for a category or indicator that does not apply.
+MISSING = ["", *MISSING_VALUES]
 MICRO_DIMS = ["period", "pa_type", "service_type", "region", "channel", "lang"]
 
 
@@ -344,9 +347,7 @@ def _resource(name: str, q, items, codebook) -> dict[str, Any]:
     return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
             "encoding": "utf-8", "title": q.title.get("it", q.id),
             "schema": {"fields": fields, "missingValues": MISSING,
-                       "missingValueCodes": {"NOT_ASKED": codebook["missing_values"]["not_asked"],
-                                             "NOT_ANSWERED": codebook["missing_values"]["not_answered"],
-                                             "NOT_SCORED": codebook["missing_values"]["not_scored"],
+                       "missingValueCodes": {**codebook["missing_values"],
                                              "": "not applicable (no category chosen)"}}}
 
 
