@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -104,8 +105,22 @@ def test_comments_are_the_entitys_own_filtered_and_searched(client, seeded):
 def test_the_comments_csv_neutralizes_formulas_and_keeps_the_filters(client, seeded):
     r = get(client, seeded[1]["entity"], f"/workspace/{ROMA}/comments.csv?period=2026-10")
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
-    assert rows[0] == ["received_at", "period", "service", "channel", "comment"]
+    assert rows[0] == ["period", "service", "channel", "comment"]
     assert [x[-1] for x in rows[1:]] == ["'=HYPERLINK(\"http://evil.example\")"]
+
+
+def test_a_comment_is_dated_by_its_month_only(client, seeded):
+    """A comment shown with the minute it arrived ("2026-10-14 09:32") let the entity's staff match it
+    to their own records of a quiet counter or phone line, and so to the citizen who wrote it. Comments
+    carry their month only — the cell the cube publishes — in every form of the list."""
+    tok = seeded[1]["entity"]
+    comments = get(client, tok, f"/api/v1/workspace/{ROMA}/comments").json["comments"]
+    assert comments and all(set(c) == {"period", "service", "channel", "comment"} for c in comments)
+    assert all(re.fullmatch(r"\d{4}-\d{2}", c["period"]) for c in comments)
+    page = get(client, tok, f"/workspace/{ROMA}/comments").get_data(as_text=True)
+    csv_text = get(client, tok, f"/workspace/{ROMA}/comments.csv").get_data(as_text=True)
+    for text in (page, csv_text):
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text.split("<thead>")[-1]), "a day or a time of a comment"
 
 
 def test_the_workspace_figures_are_the_protected_cube(client, seeded):

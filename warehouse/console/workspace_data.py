@@ -232,13 +232,16 @@ class CommentQuery:
         return " AND ".join(conds), params
 
 
-COMMENT_COLUMNS = ("received_at", "period", "service", "channel", "comment")
+#: A comment is dated by its month only, and listed within a month in an order that is not the order of
+#: arrival (by its random submission id): a time to the minute (or the arrival order) lets the entity's
+#: staff match a comment to their own records of a quiet counter or phone line — to the citizen.
+COMMENT_COLUMNS = ("period", "service", "channel", "comment")
 _CELL_SQL = f"coalesce(service, '{cube.UNKNOWN}') || '|' || coalesce(channel, '{cube.UNKNOWN}') || '|' || period"
 
 
 @dataclass
 class Comments:
-    """The comments of a selection that may be shown: ``rows`` (newest first, no rating), whether there
+    """The comments of a selection that may be shown: ``rows`` (newest month first, dated by month only, no rating), whether there
     are more than shown (``truncated``; never how many), and the selection's cells with too few answers
     (``withheld``: service, channel, period — cells the protected cube already lists as suppressed)."""
     rows: list[dict[str, Any]]
@@ -298,7 +301,8 @@ def comments(con, settings, query: CommentQuery, limit: int = MAX_COMMENTS) -> C
 def _comments(con, query: CommentQuery, published: dict[str, int], limit: int) -> list[dict[str, Any]]:
     """The selection's comments among each published cell's listable ones: the first ``cap`` of the
     cell's comments by ``submission_id`` — the same ones whatever the filters, so no two selections
-    together list more of a cell than its cap."""
+    together list more of a cell than its cap. Newest month first, by ``submission_id`` within a month
+    (:data:`COMMENT_COLUMNS`: no time, no arrival order)."""
     if not published:
         return []
     where, params = query.sql()
@@ -307,8 +311,8 @@ def _comments(con, query: CommentQuery, published: dict[str, int], limit: int) -
         f"WITH c AS (SELECT *, {_CELL_SQL} AS cell_key, row_number() OVER (PARTITION BY {_CELL_SQL} "
         f"ORDER BY submission_id) AS cell_rank FROM responses WHERE entity = ? AND comment IS NOT NULL "
         f"AND length(trim(comment)) > 0 AND {counted()}) "
-        f"SELECT strftime(received_at AT TIME ZONE 'Europe/Rome', '%Y-%m-%d %H:%M') AS received_at, period, service, "
-        f"channel, comment FROM c WHERE {where} AND cell_rank <= (?::INTEGER[])[list_position(?, cell_key)] "
-        f"ORDER BY received_at DESC, submission_id LIMIT {int(limit) + 1}",
+        f"SELECT period, service, channel, comment FROM c WHERE {where} "
+        f"AND cell_rank <= (?::INTEGER[])[list_position(?, cell_key)] "
+        f"ORDER BY period DESC, submission_id LIMIT {int(limit) + 1}",
         [query.ipa, *params, caps, keys]).fetchall()
     return [dict(zip(COMMENT_COLUMNS, r)) for r in rows]
