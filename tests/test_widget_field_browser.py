@@ -295,6 +295,20 @@ def test_at_320_pixels_every_scale_point_and_its_words_fit_in_their_box(stack, b
         context.close()
 
 
+@pytest.mark.parametrize("wrapper", ['<div id="t" style="display:inline-block"></div>', '<div id="t" style="float:left"></div>',
+                                     '<div style="display:flex"><nav style="width:200px">Menu</nav><div id="t"></div></div>',
+                                     '<table><tr><td id="t"></td></tr></table>'])
+def test_a_widget_sized_by_its_content_keeps_its_width_and_its_row_of_boxes(stack, page, wrapper):  # noqa: F811
+    """Where the site sizes the widget by its content, the card is as wide as its questions (576 px), not
+    collapsed to its title's width as a size-contained (container query) layout would make it."""
+    tag = '<script src="{collector}/widget.js" data-service="{service}" data-target="#t" async></script>'
+    site_page(page, stack, f"/wrapper-{len(wrapper)}.html", wrapper + tag)
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    root = "document.querySelector('.ascolto-widget').shadowRoot"
+    assert page.evaluate(f"{root}.querySelector('.asc-card').offsetWidth") >= 560
+    assert len(set(page.evaluate(f"({TOPS})({root})"))) == 1
+
+
 # --- 10. a page in Slovenian, a module not yet translated ---------------------------------------------------
 
 LANGS = """root => [...root.querySelectorAll('.asc-title, legend, .asc-opt span:not(.asc-vh), .asc-hint')]

@@ -86,9 +86,10 @@
       ".asc-opt{display:inline-flex;align-items:center;gap:.5em;min-height:2.75em;margin:0;padding:.5em .875em;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font-weight:400;cursor:pointer}" +
       ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34em}" +
       ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25em;padding:.5em .25em;text-align:center}" +
-      /* narrower than a row of boxes can hold the extremes' words (a phone, 400% zoom, a side column): one option a line */
-      ".asc-items{container-type:inline-size}" +
-      "@container (max-width:30em){.asc-scale{grid-auto-flow:row;max-width:none}" +
+      /* a screen narrower than a row of boxes can hold the extremes' words (a phone, 400% zoom): one option a line.
+       * A media query, not a container query: size containment would collapse the card to its title's width
+       * wherever the site sizes it by its content (a float, an inline-block, a flex item, a table cell). */
+      "@media (max-width:30em){.asc-scale{grid-auto-flow:row;max-width:none}" +
       ".asc-scale .asc-opt{flex-direction:row;align-items:center;padding:.5em .875em;text-align:left}" +
       ".asc-scale .asc-vh{position:static;width:auto;height:auto;overflow:visible;clip:auto;white-space:normal}.asc-scale .asc-w{font-size:1em}}" +
       ".asc-faces{gap:1em}.asc-faces .asc-opt{flex:1 1 7em;max-width:11em;flex-direction:column;padding:.75em .5em;text-align:center}" +
