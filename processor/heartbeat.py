@@ -110,7 +110,9 @@ def read(path: Path) -> dict[str, Any] | None:
 
 
 def check(path: Path, max_age_s: float, now: float | None = None) -> str | None:
-    """None when the processor whose heartbeat is at ``path`` is alive; else why not, in one line."""
+    """None when the processor whose heartbeat is at ``path`` is alive; else why not, in one line: no
+    heartbeat, halted, stale (older than ``max_age_s``), or fresh but written by a process that no
+    longer exists (a crash or a SIGKILL leaves the file behind, still "running" for ``max_age_s``)."""
     try:
         body = read(path)
     except ValueError as exc:
@@ -123,4 +125,20 @@ def check(path: Path, max_age_s: float, now: float | None = None) -> str | None:
     if age > max_age_s:
         return (f"heartbeat stale: last loop turn of pid {body.get('pid')} {age:.0f}s ago "
                 f"(limit {max_age_s:.0f}s, state {body.get('state')})")
+    pid = body.get("pid")
+    if isinstance(pid, int) and not _running(pid):
+        return (f"processor pid {pid} is not running (last loop turn {age:.0f}s ago, state {body.get('state')}): "
+                "it exited without a clean stop — crashed or killed (see its log)")
     return None
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists. The heartbeat is local to the processor's host, pod or container
+    (``ASCOLTO_RUN_DIR``), where the check runs too: the same process table."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, under another user
+        return True
+    return True

@@ -232,3 +232,20 @@ def test_a_loop_held_back_by_a_writer_that_never_finishes_stops_beating(tmp_path
         release.set()
         proc.flush()
         proc.chain.close()
+
+
+def test_check_fails_at_once_for_a_fresh_heartbeat_whose_process_is_gone(tmp_path):
+    """A processor that crashed or was SIGKILLed leaves its heartbeat "running": the probe said ok for up
+    to the heartbeat age (370 s by default) after the process was gone."""
+    s = Settings(data_dir=tmp_path, processor_instance="a")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    Heartbeat(s.processor_heartbeat_file, "a").write(partitions=[0])
+    body = json.loads(s.processor_heartbeat_file.read_text())
+    s.processor_heartbeat_file.write_text(json.dumps({**body, "pid": gone.pid}))  # as that process left it
+    reason = check(s.processor_heartbeat_file, 370)
+    assert reason is not None and reason.startswith(f"processor pid {gone.pid} is not running (last loop turn ")
+    result = probe(s)
+    assert result.exit_code == 1 and "is not running" in result.output and result.output.count("\n") == 1
+    Heartbeat(s.processor_heartbeat_file, "a").write()  # this (live) process's own heartbeat
+    assert check(s.processor_heartbeat_file, 370) is None
