@@ -1002,7 +1002,8 @@ def test_operations_guide_covers_every_component_and_metric():
     for topic in ("sizing", "backup", "retention", "upgrade", "monitor", "security", "scaling"):
         assert any(topic in h for h in headings), topic
     names = {m._name for m in (metrics.ACCEPTED, metrics.REJECTED, metrics.SPOOLED, metrics.REPLAYED,
-                               metrics.PRODUCE_SECONDS, metrics.SPOOL_BYTES)}
+                               metrics.PRODUCE_SECONDS, metrics.SPOOL_BYTES, metrics.SHIPPER_UP,
+                               metrics.SHIPPER_BROKER_UP, metrics.BACKLOG_BYTES)}
     for name in names:
         suffix = "_total" if name in ("ascolto_submissions_accepted", "ascolto_submissions_rejected",
                                       "ascolto_submissions_spooled", "ascolto_spool_records_replayed") else ""
