@@ -40,16 +40,51 @@ def blocking(fn: Callable[..., T], *args) -> T:
 
 def cooperative_database() -> None:
     """In a cooperative process, make psycopg2 wait for the PostgreSQL server through the gevent
-    loop (psycogreen's wait callback), so that a registry query — a service looked up after its
+    loop (:func:`_gevent_wait`, psycogreen's wait callback with the connect timeout kept), so that a registry query — a service looked up after its
     cache entry expired, an unknown key, an operator's audit, the origin counts — holds up only its
     own request instead of every connection of the worker; elsewhere do nothing. Idempotent.
 
     SQLite (the default registry) is a local file: its calls stay as they are.
     """
     if cooperative():
-        from psycogreen.gevent import patch_psycopg
+        from psycopg2 import extensions
 
-        patch_psycopg()
+        extensions.set_wait_callback(_gevent_wait)
+
+
+#: psycopg2's connection statuses once connected (during a connection: ``STATUS_SETUP`` and its
+#: internal connecting states)
+_CONNECTED = (1, 2, 5)  # psycopg2.extensions.STATUS_READY, STATUS_BEGIN, STATUS_PREPARED
+
+
+def _gevent_wait(conn, timeout=None) -> None:
+    """psycopg2's wait callback under gevent (psycogreen's ``gevent_wait_callback``), which also keeps
+    the connection's ``connect_timeout`` while it connects: libpq ignores that parameter for a
+    non-blocking connection (``PQconnectPoll``), so a server that accepted and never answered held the
+    request — and every later one that needed a connection — for ever, whatever the URL said."""
+    import time
+
+    from gevent.socket import wait_read, wait_write
+    from psycopg2 import OperationalError, extensions
+
+    deadline = None
+    while True:
+        state = conn.poll()
+        if state == extensions.POLL_OK:
+            return
+        wait_s = timeout
+        if conn.status not in _CONNECTED:
+            if deadline is None:
+                limit = extensions.parse_dsn(conn.dsn).get("connect_timeout")
+                deadline = time.monotonic() + float(limit) if limit and float(limit) > 0 else float("inf")
+            wait_s = max(0.0, deadline - time.monotonic()) if deadline != float("inf") else timeout
+        expired = OperationalError("timeout expired")
+        if state == extensions.POLL_READ:
+            wait_read(conn.fileno(), timeout=wait_s, timeout_exc=expired)
+        elif state == extensions.POLL_WRITE:
+            wait_write(conn.fileno(), timeout=wait_s, timeout_exc=expired)
+        else:
+            raise OperationalError(f"Bad result from poll: {state!r}")
 
 
 #: the longest :func:`gather` waits: a loop that is never idle (a greenlet always runnable) must

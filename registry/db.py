@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,21 @@ def engine_url(url: str) -> str:
     return f"{PG_DRIVER}://{rest}" if sep and scheme in ("postgresql", "postgres") else url
 
 
+#: seconds a new PostgreSQL connection may take (libpq's ``connect_timeout``) unless the URL sets its
+#: own: a server that accepts and never answers (hung, overloaded, a stuck proxy or failover) otherwise
+#: held every caller for ever — the CLI, the console's pages and /readyz, the processor's enrichment.
+CONNECT_TIMEOUT_S = 10
+
+
+def connect_args(url: str) -> dict:
+    """The DBAPI arguments of an engine on ``url``: for PostgreSQL, ``connect_timeout``
+    (:data:`CONNECT_TIMEOUT_S`) unless the URL's query names one; none for SQLite."""
+    parsed = make_url(engine_url(url))
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        return {"connect_timeout": CONNECT_TIMEOUT_S}
+    return {}
+
+
 def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
     """A session factory for ``url``; with ``create``, the schema is brought to the newest
     Alembic revision first (see :mod:`registry.migrate`; idempotent).
@@ -35,7 +50,7 @@ def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
     """
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(engine_url(url), pool_pre_ping=True)
+    engine = create_engine(engine_url(url), pool_pre_ping=True, connect_args=connect_args(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if create:

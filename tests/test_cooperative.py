@@ -133,3 +133,46 @@ def test_a_postgresql_registry_query_holds_up_its_request_alone(tmp_path):
     """, url, str(tmp_path))
     installed, ticks = out.split()
     assert installed == "True" and int(ticks) >= 10  # the loop ticked all along the 0.3 s query
+
+
+def test_a_postgresql_server_that_never_answers_fails_the_connection_in_its_connect_timeout(tmp_path):
+    """libpq ignores connect_timeout for the non-blocking connections psycopg2 makes under gevent: a
+    registry server that accepted and never answered (hung, a stuck proxy, a failover) held the request,
+    and every later one needing a connection, for ever. The collector's wait callback keeps the URL's
+    connect_timeout, else registry.db.CONNECT_TIMEOUT_S; the loop keeps turning meanwhile."""
+    out = _run_patched("""
+        import socket, sys, time
+        from pathlib import Path
+        import gevent, gevent.event
+        from sqlalchemy import text
+        from sqlalchemy.exc import OperationalError
+        import registry.db
+        from collector.app import create_app
+        from settings import Settings
+
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nothing ever answers
+        port = silent.getsockname()[1]
+        registry.db.CONNECT_TIMEOUT_S = 1
+        for query in ("", "?connect_timeout=2"):
+            app = create_app(Settings(data_dir=Path(sys.argv[1]) / query[-1:], shipper="external",
+                                      database_url=f"postgresql+psycopg2://ascolto@127.0.0.1:{port}/ascolto{query}"))
+            ticks, done, failed = [], gevent.event.Event(), []
+            def lookup():
+                t0 = time.monotonic()
+                try:
+                    with app.extensions["ascolto.registry"]() as s:
+                        s.execute(text("SELECT 1"))
+                except OperationalError as exc:
+                    failed.append((round(time.monotonic() - t0), "timeout expired" in str(exc)))
+                done.set()
+            def ticker():
+                while not done.is_set():
+                    ticks.append(gevent.sleep(0.01))
+            with gevent.Timeout(20):
+                gevent.joinall([gevent.spawn(lookup), gevent.spawn(ticker)], raise_error=True)
+            app.extensions["ascolto.durability"].close()
+            print(failed[0][0], failed[0][1], len(ticks) >= 50)
+    """, str(tmp_path))
+    assert out.splitlines() == ["1 True True", "2 True True"]

@@ -451,3 +451,33 @@ def test_workers_counting_the_same_origin_at_once_lose_nothing(factory):
             got = {o["origin"]: (o["requests"], o["refused"]) for o in recent(s, f"svc-{r}")}
             assert got == {"https://www.comune.roma.it": (3 * workers, 0),
                            "https://elsewhere.example": (workers, workers)}, r
+
+
+def test_a_postgresql_server_that_never_answers_fails_the_connection_instead_of_hanging(monkeypatch):
+    """A registry server that accepted and never answered held `ascolto registry …`, the console's pages
+    and /readyz, the processor's enrichment for ever: connections now give up after connect_timeout
+    (the URL's, else registry.db.CONNECT_TIMEOUT_S)."""
+    import socket
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    from registry import db
+
+    monkeypatch.setattr(db, "CONNECT_TIMEOUT_S", 1, raising=False)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # the kernel completes the handshake; nothing ever answers
+    url = f"postgresql://ascolto@127.0.0.1:{silent.getsockname()[1]}/ascolto"
+    try:
+        for query, limit in (("", 1), ("?connect_timeout=2", 2)):
+            f = connect(url + query, create=False)
+            t0 = time.monotonic()
+            with pytest.raises(OperationalError, match="timeout expired"):
+                with f() as s:
+                    s.execute(text("SELECT 1"))
+            assert limit - 0.5 < time.monotonic() - t0 < limit + 3
+            dispose(f)
+    finally:
+        silent.close()
+    assert db.connect_args("sqlite:///x.db") == {} and db.connect_args("postgres://u@h/d") == {"connect_timeout": 1}
