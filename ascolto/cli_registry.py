@@ -118,17 +118,14 @@ def migrate(ctx: click.Context, revision: str) -> None:
     """Bring the registry schema to REVISION (what every other command does to head first)."""
     from sqlalchemy.exc import OperationalError
 
-    from registry import connect, dispose
-    from registry import migrate as mig
+    from registry import connect, dispose, migrate as mig
 
-    try:
-        mig.known(revision)
-    except mig.UnknownRevision as exc:
-        raise click.BadParameter(str(exc), param_hint="--revision") from None
-    factory = connect(ctx.find_root().obj.database_url, create=False)
+    factory = connect(ctx.find_root().obj.database_url, create=False)  # connects lazily
     engine = factory.kw["bind"]
     try:
-        before, after = mig.migrate(engine, revision)
+        before, after = mig.migrate(engine, revision)  # an unknown revision: refused before connecting
+    except mig.UnknownRevision as exc:
+        raise click.BadParameter(str(exc), param_hint="--revision") from None
     except OperationalError as exc:
         raise click.ClickException(f"cannot migrate the registry database: {exc.orig}") from None
     finally:
