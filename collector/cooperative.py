@@ -40,8 +40,8 @@ def blocking(fn: Callable[..., T], *args) -> T:
 
 def cooperative_database() -> None:
     """In a cooperative process, make psycopg2 wait for the PostgreSQL server through the gevent
-    loop (:func:`_gevent_wait`, psycogreen's wait callback with the connect timeout kept), so that a registry query — a service looked up after its
-    cache entry expired, an unknown key, an operator's audit, the origin counts — holds up only its
+    loop (:func:`_gevent_wait`: psycogreen's wait callback, with the connect timeout kept), so that a
+    registry query — a service looked up after its cache entry expired, an unknown key, an operator's audit, the origin counts — holds up only its
     own request instead of every connection of the worker; elsewhere do nothing. Idempotent.
 
     SQLite (the default registry) is a local file: its calls stay as they are.
