@@ -34,6 +34,17 @@ def _float(env: dict, name: str, default: float) -> float:
     return _number(env, name, default, float, "a number")
 
 
+def _at_least(env: dict, name: str, default, minimum, why: str, kind=int):
+    """``name`` read as ``kind`` (default ``default``); a value below ``minimum`` is refused, naming the
+    variable and ``why`` — for the statistical-secrecy parameters, which must not be weakened by a
+    typo (DESIGN §7: perturbed n < 3 shows neither value nor n)."""
+    value = _number(env, name, default, kind, "an integer" if kind is int else "a number")
+    if value < minimum or (kind is float and value <= 0 and minimum == 0):
+        bound = "above 0" if kind is float and minimum == 0 else f"at least {minimum}"
+        raise ValueError(f"{name} must be {bound} ({why}), got {env.get(name)!r}")
+    return value
+
+
 def _choice(env: dict, name: str, allowed: tuple[str, ...], default: str) -> str:
     raw = env.get(name) or default
     if raw not in allowed:
@@ -305,13 +316,17 @@ def load(env: dict | None = None) -> Settings:
         dlq_window=_int(env, "ASCOLTO_DLQ_WINDOW", defaults.dlq_window),
         dlq_max_ratio=_float(env, "ASCOLTO_DLQ_MAX_RATIO", defaults.dlq_max_ratio),
         compact_min_rows=_int(env, "ASCOLTO_COMPACT_MIN_ROWS", defaults.compact_min_rows),
-        disclosure_min_n=_int(env, "ASCOLTO_DISCLOSURE_MIN_N", defaults.disclosure_min_n),
-        reliability_min_n=_int(env, "ASCOLTO_RELIABILITY_MIN_N", defaults.reliability_min_n),
+        disclosure_min_n=(min_n := _at_least(env, "ASCOLTO_DISCLOSURE_MIN_N", defaults.disclosure_min_n, 3,
+                                             "a cell of fewer perturbed responses is suppressed")),
+        reliability_min_n=_at_least(env, "ASCOLTO_RELIABILITY_MIN_N", defaults.reliability_min_n, min_n,
+                                    "a published cell below it is flagged unreliable: not below the suppression threshold"),
         rollup_check_s=_float(env, "ASCOLTO_ROLLUP_CHECK_S", defaults.rollup_check_s),
         ckm_secret=_ckm_secret(env),
-        ckm_max_deviation=_int(env, "ASCOLTO_CKM_D", defaults.ckm_max_deviation),
-        ckm_variance=_float(env, "ASCOLTO_CKM_V", defaults.ckm_variance),
-        microdata_k=_int(env, "ASCOLTO_MICRODATA_K", defaults.microdata_k),
+        ckm_max_deviation=_at_least(env, "ASCOLTO_CKM_D", defaults.ckm_max_deviation, 1,
+                                    "the p-table's maximum deviation: 0 would publish exact counts"),
+        ckm_variance=_at_least(env, "ASCOLTO_CKM_V", defaults.ckm_variance, 0, "the p-table's variance", float),
+        microdata_k=_at_least(env, "ASCOLTO_MICRODATA_K", defaults.microdata_k, 3,
+                              "each quasi-identifier combination of the microdata is shared by at least k responses"),
         registry_ttl_s=_float(env, "ASCOLTO_REGISTRY_TTL_S", defaults.registry_ttl_s),
         workers=_int(env, "ASCOLTO_WORKERS", defaults.workers),
         threads=_int(env, "ASCOLTO_THREADS", defaults.threads),

@@ -124,3 +124,24 @@ def test_a_database_url_the_registry_cannot_open_is_refused_by_name_without_its_
                                  "postgresql+psycopg2://ascolto:pw@db/ascolto", "sqlite:////var/lib/ascolto/r.db"])
 def test_the_database_urls_the_registry_supports_are_taken_as_given(url):
     assert load({"ASCOLTO_DATABASE_URL": url}).database_url == url
+
+
+@pytest.mark.parametrize("env, name", [
+    ({"ASCOLTO_DISCLOSURE_MIN_N": "1"}, "ASCOLTO_DISCLOSURE_MIN_N"),
+    ({"ASCOLTO_MICRODATA_K": "1"}, "ASCOLTO_MICRODATA_K"),
+    ({"ASCOLTO_CKM_D": "0"}, "ASCOLTO_CKM_D"),
+    ({"ASCOLTO_CKM_V": "0"}, "ASCOLTO_CKM_V"),
+    ({"ASCOLTO_DISCLOSURE_MIN_N": "10", "ASCOLTO_RELIABILITY_MIN_N": "5"}, "ASCOLTO_RELIABILITY_MIN_N"),
+])
+def test_a_secrecy_parameter_that_would_weaken_the_protection_is_refused_by_name(env, name):
+    """ASCOLTO_DISCLOSURE_MIN_N=1 or ASCOLTO_MICRODATA_K=1 (a typo for 10) was taken: every cell of
+    one response published, every microdata row released. DESIGN §7 sets the floor (perturbed n < 3
+    shows neither value nor n); an operator may make the protection stricter, never weaker."""
+    with pytest.raises(ValueError, match=name):
+        load(env)
+
+
+def test_stricter_secrecy_parameters_are_taken():
+    s = load({"ASCOLTO_DISCLOSURE_MIN_N": "5", "ASCOLTO_MICRODATA_K": "10", "ASCOLTO_CKM_D": "3",
+                           "ASCOLTO_CKM_V": "1.5", "ASCOLTO_RELIABILITY_MIN_N": "5"})
+    assert (s.disclosure_min_n, s.microdata_k, s.ckm_max_deviation, s.ckm_variance, s.reliability_min_n) == (5, 10, 3, 1.5, 5)
