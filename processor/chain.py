@@ -77,8 +77,11 @@ def abandon(chain: Batching) -> None:
             step.abandon()
 
 
+def committing(chain: Batching) -> Committing:
+    """The chain's last step, which commits on the consumer."""
+    return next(step for step in _steps(chain) if isinstance(step, Committing))
+
+
 def rebind_consumer(chain: Batching, consumer: Any) -> None:
     """Commit on ``consumer`` from now on (the replaced consumer is closed)."""
-    for step in _steps(chain):
-        if isinstance(step, Committing):
-            step.consumer = consumer
+    committing(chain).consumer = consumer

@@ -27,7 +27,7 @@ import time
 from collections import deque
 from typing import Any, Callable, Iterable
 
-from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
+from kafka import AsyncConsumerRebalanceListener, ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
 from kafka.partitioner.default import murmur2
 
@@ -42,9 +42,9 @@ from .ids import IdIndex
 from .metrics import Metrics
 from .sink import ParquetSink
 from .steps import ServiceLookup
-from .chain import Parts, abandon, build_chain, drain_writer, rebind_consumer
+from .chain import Parts, abandon, build_chain, committing, drain_writer, rebind_consumer
 from .liveness import JoinWatchdog
-from .strategies import Batching, Halt, InvalidRatioGuard, MessageRejected, Stats, write_partition
+from .strategies import Batching, Committing, Halt, InvalidRatioGuard, MessageRejected, Stats, write_partition
 
 __all__ = ["Halt", "Processor", "Stats", "run_forever", "tune_gc", "write_partition"]
 log = logging.getLogger("ascolto.processor")
@@ -92,6 +92,8 @@ def key_partition(key: str, count: int) -> int:
 
 
 class _Rebalance(ConsumerRebalanceListener):
+    """The listener for a consumer that calls it where it may block (the tests' fakes)."""
+
     def __init__(self, processor: "Processor"):
         self.processor = processor
 
@@ -100,6 +102,26 @@ class _Rebalance(ConsumerRebalanceListener):
 
     def on_partitions_assigned(self, assigned):
         self.processor.on_assigned(assigned)
+
+
+class _AsyncRebalance(AsyncConsumerRebalanceListener):
+    """The listener for kafka-python's consumer, which calls it on its IO thread, where a blocking
+    commit raises ("Cannot block on net.run() from the IO thread"): the revocation's commit is awaited
+    (:meth:`Processor.on_revoked_async`), so what was read is committed before the partitions go."""
+
+    def __init__(self, processor: "Processor"):
+        self.processor = processor
+
+    async def on_partitions_revoked(self, revoked):
+        await self.processor.on_revoked_async(revoked)
+
+    async def on_partitions_assigned(self, assigned):
+        self.processor.on_assigned(assigned)
+
+
+def _listener(processor: "Processor", consumer: Any) -> ConsumerRebalanceListener | AsyncConsumerRebalanceListener:
+    """kafka-python's consumer gets the awaiting listener; an injected one (a fake) the plain one."""
+    return _AsyncRebalance(processor) if isinstance(consumer, KafkaConsumer) else _Rebalance(processor)
 
 
 class Processor:
@@ -183,6 +205,27 @@ class Processor:
         for tp in revoked:
             self.indexes.pop(tp.partition, None)
 
+    async def on_revoked_async(self, revoked) -> None:
+        """:meth:`on_revoked` for a listener on kafka-python's IO thread: the batches are written as
+        there, their commit is one ``commit_async`` awaited on the client's own loop (a blocking commit
+        raises there). A commit that fails leaves them to the next owner, replayed and deduplicated."""
+        commit = committing(self.chain)
+        commit.deferred = []
+        try:
+            self.on_revoked(revoked)
+            batches = commit.deferred
+        finally:
+            commit.deferred = None
+        if not batches:
+            return
+        try:
+            await self.consumer.commit_async(Committing.offsets(batches))
+        except KafkaError as exc:
+            log.warning("could not commit before the rebalance (%r); the next owner reads it again", exc)
+            return
+        for batch in batches:
+            commit.record(batch)
+
     def index(self, partition: int) -> IdIndex:
         """The ids already stored that a record of ``partition`` may repeat: the rows written from it, and
         the rows of every service the topic's partition count now sends to it (:meth:`services_of`),
@@ -215,7 +258,7 @@ class Processor:
         tune_gc()
         gc.disable()  # collections between batches instead (_pace_gc)
         self._gc_paced, self._gc_at = True, time.monotonic()
-        self.consumer.subscribe([self.settings.topic], listener=_Rebalance(self))
+        self.consumer.subscribe([self.settings.topic], listener=_listener(self, self.consumer))
         self.watchdog.restart()
         stopped = False
         try:
@@ -317,7 +360,7 @@ class Processor:
             return
         self.consumer, self.parts.consumer = consumer, consumer
         rebind_consumer(self.chain, consumer)
-        consumer.subscribe([self.settings.topic], listener=_Rebalance(self))
+        consumer.subscribe([self.settings.topic], listener=_listener(self, consumer))
         self.renewals += 1
         self.metrics.consumer_renewals.inc()
         self.metrics.write()

@@ -32,7 +32,7 @@ import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any, Callable, Generic, Protocol, TypeVar
+from typing import Any, Callable, Generic, Iterable, Protocol, TypeVar
 
 from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
@@ -365,17 +365,37 @@ class Committing(Terminal):
 
     def __init__(self, consumer: Any, stats: Stats, metrics: Metrics):
         self.consumer, self.stats, self.metrics = consumer, stats, metrics
+        #: while a list: batches are kept here, written but uncommitted, for a caller that cannot block on
+        #: the consumer (kafka-python's rebalance listener runs on its IO thread: ``Processor``'s
+        #: ``on_revoked_async`` commits them with one awaited ``commit_async``, then :meth:`record`\s them)
+        self.deferred: list[Batch] | None = None
+
+    @staticmethod
+    def offsets(batches: Iterable[Batch]) -> dict:
+        """The offsets that commit ``batches`` (``last + 1`` per partition, the highest of them)."""
+        out: dict = {}
+        for batch in batches:
+            for p, (topic, _, last) in batch.partitions().items():
+                tp = TopicPartition(topic, p)
+                if tp not in out or out[tp].offset < last + 1:
+                    out[tp] = OffsetAndMetadata(last + 1, "", -1)
+        return out
 
     def submit(self, batch: Batch) -> None:
-        offsets = {TopicPartition(topic, p): OffsetAndMetadata(last + 1, "", -1)
-                   for p, (topic, _, last) in batch.partitions().items()}
+        if self.deferred is not None:
+            self.deferred.append(batch)
+            return
         try:
-            self.consumer.commit(offsets)
+            self.consumer.commit(self.offsets((batch,)))
         except KafkaError as exc:  # bounded: request_timeout_ms
             if not (exc.retriable or isinstance(exc, CommitFailedError)):
                 raise
             log.warning("commit failed (%r); the batch will be replayed and deduplicated", exc)
             return
+        self.record(batch)
+
+    def record(self, batch: Batch) -> None:
+        """Count a committed ``batch`` in the stats and the metrics (its freshness, the last commit)."""
         out, m = batch.out, self.metrics
         self.stats.batches += 1
         self.stats.redactions.update(out.redactions)
