@@ -409,3 +409,21 @@ def test_the_reasons_are_the_pages_period_as_the_console_publishes_it(client, se
         assert len(api) == (1 if ind == "went_well" else 0)  # the test answers tick "went well" only
         shown = {r["category"]: (r["n"], r["share"]) for r in ws["reasons"][ind]}
         assert shown == {c: (a["n"], pytest.approx(v["share"], abs=0.06)) for a in api for c, v in a["shares"].items()}
+
+
+def test_the_workspace_services_show_the_console_s_positive_share(client, seeded):
+    """The national staff's entity page showed each service's positive share, the manager's workspace
+    the mean for the same services and period (51,8 there against 28,6 in the console), right above a
+    benchmark that is a positive share: the manager read her service as above the benchmark."""
+    import re
+
+    def shares(html):
+        return {m.group(1): re.search(r'<td data-col="share">(.*?)</td>', m.group(2), re.S).group(1)
+                for m in re.finditer(r'<tr data-service="([^"]+)">(.*?)</tr>', html, re.S)
+                if 'data-col="share"' in m.group(2)}
+
+    ws = get(client, seeded[1]["entity"], f"/workspace/{ROMA}?period=2026-09").get_data(as_text=True)
+    console = get(client, seeded[1]["admin"], f"/entities/{ROMA}?period=2026-09").get_data(as_text=True)
+    assert shares(ws) and shares(ws) == shares(console)
+    head = ws[ws.index('data-table="position"'):].split("</thead>")[0]
+    assert "Quota positiva %" in head and ">Valore<" not in head
