@@ -147,9 +147,12 @@ def recent(session: Session, service_key: str, days: int = 7, now: datetime | No
     return sorted(out.values(), key=lambda o: (-o["requests"], o["origin"]))
 
 
-def verdict(declared: list[str], seen: list[dict]) -> str:
-    """``ok`` (requests from a declared origin arrive), ``wrong_origin`` (only from undeclared ones:
-    refused), or ``nothing`` (no widget request in the window)."""
+def verdict(declared: list[str], seen: list[dict], active: bool = True) -> str:
+    """``inactive`` (the service is not active: the widget shows nothing and the collector refuses its
+    answers, whatever arrived before), ``ok`` (requests from a declared origin arrive), ``wrong_origin``
+    (only from undeclared ones: refused), or ``nothing`` (no widget request in the window)."""
+    if not active:
+        return "inactive"
     if any(o["origin"] in declared and o["requests"] > o["refused"] for o in seen):
         return "ok"
     if any(o["requests"] for o in seen):

@@ -279,3 +279,34 @@ def test_the_request_form_says_its_refusals_in_italian(app, field, value, italia
     en = html_lib.unescape(app.test_client().post("/join?lang=en", data={**FORM, field: value},
                                                   environ_base=client).get_data(as_text=True))
     assert italian not in en.split('id="form-error"')[1].split("</div>")[0]
+
+
+def test_check_my_page_says_an_inactive_service_is_not_active(seeded):
+    """A deactivated service's "Verifica la mia pagina" said "Il widget funziona" (from the requests of
+    the last 7 days) while the widget showed nothing and the collector answered 404 inactive_service;
+    the workspace listed the service like any other."""
+    from registry import ops
+
+    a = create_app(seeded[0])
+    c, tok = a.test_client(), bearer(seeded[1]["entity"])
+    key = "demo-roma-anagrafe"
+    counter = OriginCounter(connect(seeded[0].database_url), flush_s=3600)
+    counter.seen(key, "https://www.comune.roma.it", allowed=True)
+    assert counter.wait_written()
+    url = f"/api/v1/workspace/{ROMA}/services/{key}/check"
+    assert c.get(url, headers=tok).json["verdict"] == "ok"
+    factory = connect(seeded[0].database_url)
+    with session_scope(factory) as s:
+        ops.set_active(s, actor="test", key=key, active=False)
+    try:
+        body = c.get(url, headers=tok).json
+        assert (body["verdict"], body["active"]) == ("inactive", False)
+        page = html.unescape(c.get(f"/workspace/{ROMA}/services/{key}/check", headers=tok).get_data(as_text=True))
+        assert 'data-verdict="inactive"' in page and "Il servizio non è attivo" in page
+        assert "Il widget funziona" not in page
+        ws = c.get(f"/workspace/{ROMA}", headers=tok).get_data(as_text=True)
+        row = ws[ws.index(f'<tr data-service="{key}"'):].split("</tr>")[0]
+        assert "data-inactive" in row and "non attivo" in row
+    finally:
+        with session_scope(factory) as s:
+            ops.set_active(s, actor="test", key=key, active=True)

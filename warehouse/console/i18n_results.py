@@ -76,6 +76,11 @@ EN = {
         "The service is in test mode: every answer is a check-up, kept apart and never counted. Switch it off before going live.",
     "Per provare il widget senza falsare le statistiche usa questo codice (con data-test) su una pagina di un'origine dichiarata: le risposte arrivano qui e non sono mai conteggiate.":
         "To try the widget without distorting the statistics use this code (with data-test) on a page of a declared origin: the answers arrive here and are never counted.",
+    "Il servizio non è attivo: il widget non mostra nulla e le risposte vengono rifiutate. Chiedi allo staff nazionale di riattivarlo.":
+        "The service is not active: the widget shows nothing and answers are refused. Ask the national staff to reactivate it.",
+    "Il servizio non è attivo: le risposte vengono rifiutate. Chiedi allo staff nazionale di riattivarlo.":
+        "The service is not active: answers are refused. Ask the national staff to reactivate it.",
+    "non attivo": "not active",
     "Il widget funziona: arrivano richieste dall'origine dichiarata.":
         "The widget works: requests arrive from the declared origin.",
     "Nessuna richiesta del widget ricevuta finora: controlla di aver incollato il codice.":

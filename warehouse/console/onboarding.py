@@ -182,7 +182,7 @@ def _check(ipa: str, key: str) -> dict:
             abort(404)
         declared = list(svc.allowed_origins or ())
         seen = origins.recent(s, key, days=7)
-        name, test_mode, channel = svc.name, svc.test_mode, svc.channel
+        name, test_mode, channel, active = svc.name, svc.test_mode, svc.channel, svc.active
     settings = current_app.config["ASCOLTO_SETTINGS"]
     for o in seen:
         o["declared"] = o["origin"] in declared
@@ -191,7 +191,8 @@ def _check(ipa: str, key: str) -> dict:
                  "device": r["device"], "page": r["page"], "answers": r["answers"]}
                 for r in testrows.recent(settings.data_dir, service=key, limit=10)]
     return {"ipa": ipa, "service": key, "name": name, "declared": declared, "seen": seen,
-            "verdict": origins.verdict(declared, seen), "days": 7, "test_mode": test_mode, "checkups": checkups,
+            "verdict": origins.verdict(declared, seen, active), "active": active, "days": 7, "test_mode": test_mode,
+            "checkups": checkups,
             "channel": channel, "kit": channel_kit(settings.collector_url, key, channel),
             "snippet": embed_snippet(settings.collector_url, key),
             "test_snippet": embed_snippet(settings.collector_url, key, test=True)}
