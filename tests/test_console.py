@@ -84,7 +84,8 @@ def test_every_route_is_covered_by_these_tests(app):
     covered |= {"/improve/", "/improve/drivers", "/improve/drivers.csv", "/workspace/<ipa>/services/<key>/drivers",  # test_improve_pages.py
                 "/workspace/<ipa>/services/<key>/drivers.csv", "/workspace/<ipa>/plans", "/workspace/<ipa>/plans.<fmt>",
                 "/workspace/<ipa>/plans/<int:plan_id>", "/workspace/<ipa>/plans/<int:plan_id>/evaluation",
-                "/workspace/<ipa>/plans/<int:plan_id>/evaluation.csv"}
+                "/workspace/<ipa>/plans/<int:plan_id>/evaluation.csv",
+                "/workspace/<ipa>/plans/<int:plan_id>/evaluation.json"}
     covered |= {"/operator", "/operator/entries"}  # tests/test_operator.py
     covered |= {"/quality/response-rates"}  # tests/test_funnel_browser.py
     covered |= {"/entities/<ipa>/faccia", "/channels", "/channels.csv"}  # PAGES; tests/test_faccia_report.py

@@ -69,7 +69,8 @@ ENTITY_PAGES = [f"/workspace/{ROMA}/services/{SERVICE}/drivers?period=2026-10",
                 f"/workspace/{ROMA}/services/{SERVICE}/drivers.csv?period=2026-10",
                 f"/workspace/{ROMA}/plans", f"/workspace/{ROMA}/plans.csv", f"/workspace/{ROMA}/plans.json",
                 f"/workspace/{ROMA}/plans/1", f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10",
-                f"/workspace/{ROMA}/plans/1/evaluation.csv?follow_up=2026-10"]
+                f"/workspace/{ROMA}/plans/1/evaluation.csv?follow_up=2026-10",
+                f"/workspace/{ROMA}/plans/1/evaluation.json?follow_up=2026-10"]
 NATIONAL_PAGES = ["/improve/", f"/improve/drivers?service={SERVICE}&period=2026-10",
                   f"/improve/drivers.csv?service={SERVICE}&period=2026-10"]
 
@@ -340,3 +341,27 @@ def test_the_plan_history_shows_a_change_of_measure_and_baseline(app, seeded):
     listed = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
     row = listed[listed.index(f'<tr data-plan="{current.id}"'):].split("</tr>")[0]
     assert f'<td data-col="baseline">{baseline:.1f}</td>'.replace(".", ",") in row
+
+
+def test_the_evaluation_downloads_as_json_for_the_plans_report(app, seeded):
+    """The plan's evaluation — the before/after, its verdict and whether the target is reached — could
+    only be read off the page (the CSV is the trend's months): nothing a manager could attach to the
+    performance report; the national API that has it is closed to entity tokens."""
+    import json
+
+    c = client_as(app, seeded[1], "entity")
+    page = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True)
+    href = re.search(r'href="([^"]*evaluation\.json[^"]*)"', page).group(1).replace("&amp;", "&")
+    r = c.get(href)
+    assert r.status_code == 200 and r.headers["Content-Disposition"].endswith('evaluation-2026-10.json"')
+    body = json.loads(r.get_data(as_text=True))
+    api = client_as(app, seeded[1], "monitoring").get("/api/v1/improve/plans/1/evaluation?follow_up=2026-10").json
+    assert body["change"]["verdict"] == api["change"]["verdict"]
+    assert body["change"]["difference"] == pytest.approx(api["change"]["difference"])
+    assert body["change"]["target_reached"] == api["target_reached"]
+    assert body["plan"]["target_value"] == 60 and body["plan"]["baseline_period"] == "2026-08"
+    assert [m["period"] for m in body["months"]] == ["2026-08", "2026-09", "2026-10"]
+    refused = c.get(f"/workspace/{ROMA}/plans/1/evaluation.json?follow_up=2026-08")  # the baseline itself
+    assert refused.status_code == 422 and refused.json["refused"]["field"] == "follow_up"
+    assert c.get(f"/workspace/{TORINO}/plans/2/evaluation.json").status_code == 403
+    assert c.get(f"/workspace/{ROMA}/plans/2/evaluation.json").status_code == 404  # Torino's plan under Roma

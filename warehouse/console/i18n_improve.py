@@ -14,6 +14,7 @@ EN = {
     "Cosa migliorare prima": "What to improve first",
     "Analisi rifiutata": "Analysis refused", "Motivo tecnico": "Technical reason",
     "Su un periodo più lungo le risposte bastano:": "Over a longer period there are enough answers:",
+    "Scarica la valutazione (JSON)": "Download the evaluation (JSON)",
     "Regola dei quadranti": "Quadrant rule",
     "L'importanza è alta quando la quota di R² dell'aspetto è almeno la quota media":
         "Importance is high when the aspect's share of R² is at least the mean share",

@@ -10,7 +10,7 @@ evaluation of a plan — in the entity workspace and in the national views. Meth
 | ``/workspace/<ipa>/services/<key>/drivers`` (+ ``.csv``) | workspace, own entity | a service's drivers |
 | ``/workspace/<ipa>/plans`` GET/POST (+ ``.csv``, ``.json``) | workspace, own entity | list, create, export |
 | ``/workspace/<ipa>/plans/<id>`` GET/POST | workspace, own entity | edit (new version), history |
-| ``/workspace/<ipa>/plans/<id>/evaluation`` (+ ``.csv``) | workspace, own entity | before/after, trend |
+| ``/workspace/<ipa>/plans/<id>/evaluation`` (+ ``.csv``, ``.json``) | workspace, own entity | before/after, trend |
 
 Scoping: an ``entity`` token reaches only its own IPA code (:func:`.auth.require_entity`); a service or
 plan of another entity under an IPA code is 404 for everyone (``scope_entity``). Edits go through
@@ -307,6 +307,26 @@ def plan_evaluation(ipa: str, plan_id: int):
     href = url_for("improve.plan_evaluation_csv", ipa=ipa, plan_id=plan_id, **request.args)
     return render_template("improve_evaluation.html", ipa=ipa, d=d, page="workspace",
                            csv_url=lambda *a, **k: href), 422 if d["refused"] else 200
+
+
+@bp.get("/workspace/<ipa>/plans/<int:plan_id>/evaluation.json")
+@require_entity
+def plan_evaluation_json(ipa: str, plan_id: int):
+    """The evaluation page as a download for the plan's report: the plan's current version, the
+    before/after comparison (or why it is refused), the monthly trend and its months — the page's
+    figures, published cells only (422 when the comparison is refused, as the page)."""
+    from flask import jsonify
+
+    with session_scope(_factory()) as s:
+        p = _plan_detail(s, ipa, plan_id)
+    d = evaluation_page(p, request.args.get("follow_up"))
+    resp = jsonify({"plan_id": p["plan_id"], "version": p["version"], "service_key": p["service_key"],
+                    "service_name": p["service_name"], "plan": p["current"], "follow_up_period": d["follow_up"],
+                    "follow_up_partial": d["partial_note"] or None, "change": d["change"], "refused": d["refused"],
+                    "trend": d["trend"], "trend_refused": d["trend_refused"], "months": d["chart"].rows})
+    resp.headers["Content-Disposition"] = f'attachment; filename="ascolto-plan-{plan_id}-evaluation-{d["follow_up"]}.json"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp, 422 if d["refused"] else 200
 
 
 @bp.get("/workspace/<ipa>/plans/<int:plan_id>/evaluation.csv")
