@@ -60,8 +60,9 @@ def check_indicator(value: Any, service: Service) -> str:
     except UnknownQuestionnaire:
         return value  # an instrument no longer shipped: the plan may still be recorded
     if value not in q.harmonization:
+        measured = [i for i in SCORE_INDICATORS if i in q.harmonization]
         raise NotAllowed("indicator", f"the questionnaire of service {service.key!r} ({q.id} v{q.version}) does "
-                                      f"not measure {value!r}")
+                                      f"not measure {value!r}; it measures {', '.join(measured) or 'none of them'}")
     return value
 
 

@@ -365,3 +365,25 @@ def test_the_evaluation_downloads_as_json_for_the_plans_report(app, seeded):
     assert refused.status_code == 422 and refused.json["refused"]["field"] == "follow_up"
     assert c.get(f"/workspace/{TORINO}/plans/2/evaluation.json").status_code == 403
     assert c.get(f"/workspace/{ROMA}/plans/2/evaluation.json").status_code == 404  # Torino's plan under Roma
+
+
+def test_a_plan_on_an_indicator_the_questionnaire_lacks_says_which_it_has(app, seeded):
+    """A plan on "Soddisfazione" for a service asking only the Designers Italia page rating was refused
+    with "il questionario del servizio non rileva «satisfaction»": the code, and no word on what the
+    service does measure."""
+    import html as html_lib
+
+    with session_scope(connect(seeded[0].database_url)) as s:
+        ops.add_service(s, actor="test", key="svc-roma-pagina", entity_ipa=ROMA, name="Pagine informative",
+                        service_type="informazioni.pagina", questionnaire_id="di-rating-pagina")
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    form = {"csrf_token": _csrf(html), "service_key": "svc-roma-pagina", "indicator": "satisfaction",
+            "measure": "top2", "baseline_period": "2026-09", "target_value": "85", "deadline": "2027-12-31",
+            "owner": "Ufficio", "actions": "x", "status": "active"}
+    r = c.post(f"/workspace/{ROMA}/plans", data=form)
+    alert = html_lib.unescape(r.get_data(as_text=True)).split('data-error="indicator">')[1].split("</div>")[0]
+    assert r.status_code == 400
+    assert "il questionario del servizio non rileva «Soddisfazione»; rileva: Chiarezza." in alert
+    en = c.post(f"/workspace/{ROMA}/plans?lang=en", data=form)
+    assert "does not measure 'satisfaction'; it measures clarity" in html_lib.unescape(en.get_data(as_text=True))

@@ -244,6 +244,13 @@ _QUERY_IT = [
 ]
 
 
+def name_indicators(text: str) -> str:
+    """``text`` with each indicator code (``satisfaction``, ``task_completed``…) as the forms name it."""
+    import re
+
+    return re.sub(r"\b(" + "|".join(INDICATOR_LABELS) + r")\b", lambda m: INDICATOR_LABELS[m.group(1)], text)
+
+
 def translate_problem(problem: str, table: list[tuple[str, str]]) -> str | None:
     """A registry refusal's problem (English, :class:`registry.errors.RegistryError`) in Italian: the
     template of the first ``(pattern, template)`` of ``table`` whose pattern matches ``problem`` whole,

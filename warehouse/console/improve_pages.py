@@ -188,6 +188,10 @@ _PLAN_IT = [  # registry.plans' problems (English) in Italian, for the plan form
     (r"(\S+) is already past", "{0} è già passata."),
     (r"no service (.+)", "nessun servizio {0} di questo ente."),
     (r"plan \d+ is at version.*", "il piano è stato modificato nel frattempo: ricaricalo e modificalo di nuovo."),
+    (r"the questionnaire of service .* does not measure (\S+); it measures none of them",
+     "il questionario del servizio non rileva {0} né un altro indicatore di questo elenco."),
+    (r"the questionnaire of service .* does not measure (\S+); it measures (.+)",
+     "il questionario del servizio non rileva {0}; rileva: {1}."),
     (r"the questionnaire of service .* does not measure (.+)", "il questionario del servizio non rileva {0}."),
     (r"contains control characters", "contiene caratteri di controllo."),
     (r"is (\d+) characters long, at most (\d+) allowed", "è lungo {0} caratteri, al massimo {1}."),
@@ -206,6 +210,10 @@ def _plan_error(exc: RegistryError) -> dict:
         message = translate_problem(exc.problem, _PLAN_IT) or {
             "indicator": "non è un indicatore di questo elenco.", "measure": "non è una misura ammessa.",
             "status": "non è uno stato ammesso."}.get(exc.field, message)
+        if exc.field == "indicator":  # the indicators as the form names them
+            from .i18n import name_indicators
+
+            message = name_indicators(message)
     return {"field": exc.field, "message": message}
 
 
