@@ -150,11 +150,15 @@ def recent(session: Session, service_key: str, days: int = 7, now: datetime | No
 def verdict(declared: list[str], seen: list[dict], active: bool = True) -> str:
     """``inactive`` (the service is not active: the widget shows nothing and the collector refuses its
     answers, whatever arrived before), ``ok`` (requests from a declared origin arrive), ``wrong_origin``
-    (only from undeclared ones: refused), or ``nothing`` (no widget request in the window)."""
+    (only from undeclared ones: refused), or ``nothing`` (no widget request in the window; requests
+    without an ``Origin``, :data:`NO_ORIGIN`, are not the widget's)."""
     if not active:
         return "inactive"
-    if any(o["origin"] in declared and o["requests"] > o["refused"] for o in seen):
+    # requests without an Origin (a back end, an app or e-mail link to the form) are not the widget's:
+    # they make neither "ok" nor "wrong_origin"
+    pages = [o for o in seen if o["origin"] != NO_ORIGIN]
+    if any(o["origin"] in declared and o["requests"] > o["refused"] for o in pages):
         return "ok"
-    if any(o["requests"] for o in seen):
+    if any(o["requests"] and o["origin"] not in declared for o in pages):
         return "wrong_origin"
     return "nothing"

@@ -310,3 +310,26 @@ def test_check_my_page_says_an_inactive_service_is_not_active(seeded):
     finally:
         with session_scope(factory) as s:
             ops.set_active(s, actor="test", key=key, active=True)
+
+
+def test_requests_without_an_origin_are_not_the_widget_s_nor_a_wrong_origin(seeded):
+    """A web service whose only recent requests came without an Origin (its back end, or the form's
+    link in an app) was told "Arrivano richieste, ma da un'origine non dichiarata: vengono rifiutate"
+    — none was refused — and the table listed an origin "-" as not declared."""
+    from registry.origins import NO_ORIGIN, verdict
+
+    declared = ["https://www.comune.roma.it"]
+    only_backend = [{"origin": NO_ORIGIN, "requests": 40, "refused": 0}]
+    assert verdict(declared, only_backend) == "nothing"
+    assert verdict(declared, only_backend + [{"origin": "https://evil.example", "requests": 1, "refused": 1}]) == \
+        "wrong_origin"
+    assert verdict(declared, only_backend + [{"origin": declared[0], "requests": 2, "refused": 0}]) == "ok"
+    a = create_app(seeded[0])
+    c, tok = a.test_client(), bearer(seeded[1]["entity"])
+    key = "demo-roma-anagrafe"
+    counter = OriginCounter(connect(seeded[0].database_url), flush_s=3600)
+    counter.seen(key, None, allowed=True)
+    assert counter.wait_written()
+    page = html.unescape(c.get(f"/workspace/{ROMA}/services/{key}/check", headers=tok).get_data(as_text=True))
+    row = page[page.index(f'<tr data-origin="{NO_ORIGIN}"'):].split("</tr>")[0]
+    assert "nessuna origine (un back end, un'app o un link al modulo)" in row and "<td>—</td>" in row

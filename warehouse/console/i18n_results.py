@@ -80,6 +80,7 @@ EN = {
         "The service is not active: the widget shows nothing and answers are refused. Ask the national staff to reactivate it.",
     "Il servizio non è attivo: le risposte vengono rifiutate. Chiedi allo staff nazionale di riattivarlo.":
         "The service is not active: answers are refused. Ask the national staff to reactivate it.",
+    "nessuna origine (un back end, un'app o un link al modulo)": "no origin (a back end, an app or a link to the form)",
     "non attivo": "not active",
     "Il widget funziona: arrivano richieste dall'origine dichiarata.":
         "The widget works: requests arrive from the declared origin.",

@@ -201,7 +201,7 @@ def _check(ipa: str, key: str) -> dict:
 @bp.get("/workspace/<ipa>/services/<key>/check")
 @require_entity
 def check_page(ipa: str, key: str):
-    return render_template("check.html", d=_check(ipa, key), page="workspace")
+    return render_template("check.html", d=_check(ipa, key), page="workspace", no_origin=origins.NO_ORIGIN)
 
 
 @bp.get("/api/v1/workspace/<ipa>/services/<key>/check")
