@@ -1,4 +1,4 @@
-"""``ascolto failed list|replay`` (the typed dead letters) and ``ascolto compact``."""
+"""``ascolto failed list|replay|dismiss`` (the typed dead letters) and ``ascolto compact``."""
 from __future__ import annotations
 
 import json
@@ -27,7 +27,8 @@ _since_opt = click.option("--since", default=None, help="Only failures at or aft
 
 @click.group()
 def failed() -> None:
-    """Dead letters kept in the typed failed/ dataset: list them, replay them after a fix."""
+    """Dead letters kept in the typed failed/ dataset: list them, replay them after a fix, dismiss
+    those no fix can recover."""
 
 
 @failed.command("list")
@@ -68,6 +69,26 @@ def replay(settings, reason, since, dry_run) -> None:
             click.echo(f"{r['failure_id']}: still {r['outcome']}: {r['detail'][:120]}")
     click.echo(f"{len(results)} replayed{' (dry run)' if dry_run else ''}: "
                + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) if results else "nothing to replay")
+
+
+@failed.command()
+@click.argument("failure_ids", nargs=-1, required=True)
+@click.option("--note", required=True, help="Why they are dismissed (kept in the ledger with your name).")
+@click.pass_obj
+def dismiss(settings, failure_ids, note) -> None:
+    """Mark pending dead letters (ids as `failed list` prints them) as never to be replayed: an
+    undecodable record, a test post. They leave `failed list --pending` and `failed replay`; the letters
+    stay in failed/ until `ascolto purge` removes their month."""
+    from processor.failed import FailedStore
+
+    from .cli_registry import _default_actor
+
+    try:
+        done = FailedStore(settings.data_dir).dismiss(failure_ids, note, actor=settings.actor or _default_actor())
+    except ValueError as exc:
+        field, _, problem = str(exc).partition(": ")
+        raise click.BadParameter(problem, param_hint="FAILURE_IDS" if field == "failure_id" else "--note") from None
+    click.echo(f"{len(done)} dismissed")
 
 
 @click.command()

@@ -106,8 +106,28 @@ class FailedStore:
             fh.flush()
             os.fsync(fh.fileno())
 
+    def dismiss(self, failure_ids: Iterable[str], note: str, actor: str = "",
+                now: datetime | None = None) -> list[str]:
+        """Record that the pending dead letters ``failure_ids`` will never be replayed (an undecodable
+        record, a test post): their status becomes ``dismissed``, :meth:`list` ``pending_only`` and the
+        replay leave them out; the letter itself stays in ``failed/`` until purged. Returns the ids
+        dismissed, in the order given. Raises ValueError naming an id that is not a pending dead letter,
+        or an empty ``note`` (why, for whoever reads the ledger later), before recording any."""
+        if not note.strip():
+            raise ValueError("note: say why these dead letters are dismissed.")
+        ids = list(dict.fromkeys(failure_ids))
+        pending = {r["failure_id"] for r in self.list(pending_only=True)}
+        unknown = [i for i in ids if i not in pending]
+        if unknown:
+            raise ValueError(f"failure_id: not a pending dead letter: {', '.join(unknown)}")
+        at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        self.record_replays({"failure_id": i, "outcome": "dismissed", "at": at, "note": note.strip(), "actor": actor}
+                            for i in ids)
+        return ids
+
     def list(self, reason: str | None = None, since: datetime | None = None, pending_only: bool = False) -> list[dict]:
-        """The dead letters (one per failure_id, oldest first), each with ``status``: pending or the replay outcome."""
+        """The dead letters (one per failure_id, oldest first), each with ``status``: pending, the replay
+        outcome (written, duplicate) or ``dismissed`` (:meth:`dismiss`)."""
         files = sorted(self.root.rglob("*.parquet")) if self.root.exists() else []
         if not files:
             return []

@@ -135,6 +135,38 @@ def test_failed_records_are_replayed_after_a_fix_idempotently(settings, processo
     assert len(response_ids(settings.data_dir)) == 10
 
 
+def test_a_dead_letter_no_fix_can_recover_is_dismissed_with_a_note(settings, processor_factory):
+    """Undecodable records stayed "pending" in `failed list --pending` (and were tried by every
+    replay) until `purge` removed their month: an operator could not say "this one will never work"."""
+    rng = random.Random(12)
+    fine = make_submission(rng)
+    produce(settings, [(b"x", b"\x00 not an envelope"), (b"y", b"{\"schema\": 99}"),
+                       (fine["service"].encode(), encode_record([make_envelope(fine, collector="c", device="d")]))])
+    p = processor_factory()
+    wait_for(lambda: len(response_ids(settings.data_dir)) == 1 and sum(p.processor.stats.rejected.values()) == 2)
+    p.close()
+    env = {"ASCOLTO_DATA_DIR": str(settings.data_dir), "ASCOLTO_DATABASE_URL": settings.database_url,
+           "ASCOLTO_BROKER": settings.broker, "ASCOLTO_ACTOR": "ops:anna"}
+    runner = CliRunner()
+    listed = [json.loads(line) for line in runner.invoke(cli, ["failed", "list", "--json"], env=env).output.splitlines()]
+    ids = [r["failure_id"] for r in listed]
+    assert len(ids) == 2 and {r["status"] for r in listed} == {"pending"}
+    refused = runner.invoke(cli, ["failed", "dismiss", ids[0], "nope/0/0/0", "--note", "garbage"], env=env)
+    assert refused.exit_code == 2 and "nope/0/0/0" in refused.output  # nothing recorded: all or none
+    assert runner.invoke(cli, ["failed", "dismiss", ids[0], "--note", " "], env=env).exit_code == 2
+    out = runner.invoke(cli, ["failed", "dismiss", *ids, "--note", "a broken test producer, not citizens' answers"],
+                        env=env)
+    assert out.exit_code == 0 and "2 dismissed" in out.output, out.output
+    assert "0 failures" in runner.invoke(cli, ["failed", "list", "--pending"], env=env).output
+    assert runner.invoke(cli, ["failed", "replay"], env=env).output.strip() == "nothing to replay"
+    statuses = [json.loads(line)["status"] for line in runner.invoke(cli, ["failed", "list", "--json"], env=env).output.splitlines()]
+    assert statuses == ["dismissed", "dismissed"]
+    ledger = [json.loads(line) for line in (settings.data_dir / "failed" / "replayed.jsonl").read_text().splitlines()]
+    assert {(r["outcome"], r["actor"], r["note"]) for r in ledger} == {
+        ("dismissed", "ops:anna", "a broken test producer, not citizens' answers")}
+    assert runner.invoke(cli, ["failed", "dismiss", ids[0], "--note", "again"], env=env).exit_code == 2  # not pending
+
+
 
 def test_a_retry_after_the_partition_count_changed_meets_its_first_copy_in_another_partition(
         settings, processor_factory):
