@@ -191,10 +191,16 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
             "provisional" if partial.get(r["period"], {}).get("running") else "",
             {"U": "low reliability", "B": "break in series"}.get(r["obs_status"], "")) if s)
         note = "" if mean is not None or r.get("mean_status") in (None, "ok") else f" (mean: {r['mean_status']})"
+        if r.get("shares_status") not in (None, "ok"):
+            note = f" (shares: {r['shares_status']})"
         click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {n:>6}{values}  {status}{note}")
     if cats:
         click.echo("n: responses choosing at least one category; a response may choose several, so the shares "
                    "need not add up to 100. Empty: a category the cell's questionnaires do not offer.")
+        if any(r.get("shares_status") not in (None, "ok") for r in rows):
+            click.echo("shares: mixed_response_formats / mixed_option_sets: the cell pools single- with multiple-choice "
+                       "reasons or different category sets, so no share is published (docs/methodology.md §4); "
+                       "split by instrument: /api/v1/indicators?indicator=" + indicator + "&by=service_type,instrument.")
     for p, cov in partial.items():
         click.echo(f"{p}: {partial_note(cov, 'en')}")
 

@@ -258,3 +258,68 @@ def test_a_reason_the_cells_questionnaires_do_not_offer_has_no_share(tmp_path):
     speed = {r["service_type"]: r["shares"]["speed"] for r in rows}
     assert speed["informazioni.pagina"] == {"share": None, "ci": [None, None]}
     assert speed["anagrafe.certificati"]["share"] == 0.0
+
+
+def _reasons_pool(tmp_path):
+    """One service type answered on cx-core (several reasons) and on the Designers Italia service
+    rating (one reason), and faces at a desk, whose went well offers no "technical"."""
+    web = [response(entity="c_a001", satisfaction=2, went_wrong=["technical", "clarity"]) for _ in range(40)]
+    stars = [response(entity="c_a002", questionnaire="di-rating-servizio", ease=2, went_wrong=["technical"])
+             for _ in range(40)]
+    desk = [faces("desk_a", "satisfied", went_well=["speed"]) for _ in range(40)]
+    web_well = [response(entity="c_a001", service_type=STYPE, satisfaction=5, went_well=["technical"])
+                for _ in range(40)]
+    write(tmp_path, web + stars + desk + web_well)
+
+
+def test_shares_per_reason_are_never_pooled_across_response_formats_or_option_sets(tmp_path):
+    """methodology §3.4 and §4: shares per reason never pool single- with multiple-choice items nor
+    different category sets. The cell of anagrafe.certificati (cx-core, several reasons, + the service
+    rating, one) published "technical 100 %, clarity 49 %": half of the respondents could name one
+    reason only. Such a cell has no shares, the guard's reason in ``shares_status``; its n stays."""
+    _reasons_pool(tmp_path)
+    client = api_client(Settings(data_dir=tmp_path))
+    body = client.get("/api/v1/indicators?indicator=went_wrong&by=service_type&freq=M&period=2026-10").get_json()
+    [cell] = body["rows"]
+    assert cell["shares_status"] == "mixed_response_formats" and cell["conf_status"] == "F"
+    assert abs(cell["n"] - 80) <= 4  # the cell's n stays
+    assert all(v == {"share": None, "ci": [None, None]} for v in cell["shares"].values()), cell
+    # the national total pools them too
+    [total] = client.get("/api/v1/indicators?indicator=went_wrong&by=&freq=M&period=2026-10").get_json()["rows"]
+    assert total["shares_status"] == "mixed_response_formats" and total["shares"]["technical"]["share"] is None
+    # faces and cx-core both allow several reasons, but the faces' went well offers no "technical"
+    [desk] = [r for r in client.get(f"/api/v1/indicators?indicator=went_well&by=service_type&freq=M&period=2026-10"
+                                    f"&service_type={STYPE}").get_json()["rows"]]
+    assert desk["shares_status"] == "mixed_option_sets" and desk["shares"]["speed"]["share"] is None
+    with Warehouse(Settings(data_dir=tmp_path)) as wh:
+        df = cube.table(wh.cursor(), cube.Cut(indicator="went_wrong", by=["service_type"], freq="M"))
+    assert df["shares_status"].tolist() == ["mixed_response_formats"] and df["share_technical"].isna().all()
+
+
+def test_the_same_reasons_split_by_instrument_still_have_their_shares(tmp_path):
+    """Instrument is a dimension of the cube: split, each instrument's shares are published (from its
+    own perturbed counts), with ``shares_status`` ok; one reason each on the rating adds up to 100."""
+    _reasons_pool(tmp_path)
+    client = api_client(Settings(data_dir=tmp_path))
+    rows = client.get("/api/v1/indicators?indicator=went_wrong&by=service_type,instrument&freq=M&period=2026-10"
+                      ).get_json()["rows"]
+    cells = {r["instrument"]: r for r in rows}
+    assert set(cells) == {"cx-core", "di-rating-servizio"}
+    assert all(c["shares_status"] == "ok" for c in cells.values())
+    web, stars = cells["cx-core"], cells["di-rating-servizio"]
+    assert web["shares"]["technical"]["share"] == web["shares"]["clarity"]["share"] == 100.0
+    assert stars["shares"]["technical"]["share"] == 100.0 and stars["shares"]["clarity"]["share"] == 0.0
+    assert stars["shares"]["speed"]["share"] is None  # the rating does not offer it
+    desk = client.get(f"/api/v1/indicators?indicator=went_well&by=instrument&freq=M&period=2026-10"
+                      f"&service_type={STYPE}").get_json()["rows"]
+    assert {r["instrument"]: r["shares_status"] for r in desk} == {"cx-core": "ok", "faccia": "ok"}
+
+
+def test_the_cli_says_why_a_cell_has_no_reason_shares(tmp_path):
+    _reasons_pool(tmp_path)
+    out = CliRunner().invoke(main, ["indicators", "--period", "2026-10", "--indicator", "went_wrong",
+                                    "--data-dir", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    line = next(x for x in out.output.splitlines() if "anagrafe.certificati" in x)
+    assert "(shares: mixed_response_formats)" in line and "100.0" not in line
+    assert "split by instrument" in out.output

@@ -235,10 +235,16 @@ def pool_of(indicator: str, listing: str) -> list[Measure]:
     return pool(indicator, pairs)
 
 
-def mean_refusal(indicator: str, listing: str, use: str = "table") -> str:
-    """The guard's reason code for refusing a mean over a cell's pool ``listing`` ("" when comparable)."""
+def refusal(statistic: str, indicator: str, listing: str, use: str = "table") -> str:
+    """The guard's reason code for refusing ``statistic`` (:data:`STATISTICS`) over a cell's pool
+    ``listing`` ("" when comparable): what the published cube withholds a cell's figure by."""
     try:
-        guard("mean", pool_of(indicator, listing), use)
+        guard(statistic, pool_of(indicator, listing), use)
     except NotComparable as exc:
         return exc.reason
     return ""
+
+
+def mean_refusal(indicator: str, listing: str, use: str = "table") -> str:
+    """The guard's reason code for refusing a mean over a cell's pool ``listing`` ("" when comparable)."""
+    return refusal("mean", indicator, listing, use)

@@ -306,6 +306,8 @@ def rows_json(df: pd.DataFrame, cut: Cut) -> list[dict[str, Any]]:
             row["shares"] = {c: {"share": _num(r[f"share_{c}"]),
                                  "ci": [_num(r[f"share_{c}_lower"]), _num(r[f"share_{c}_upper"])]}
                              for c in CATEGORIES[cut.indicator]}
+            if CATEGORIES[cut.indicator]:  # ok, or the guard's reason for withholding the shares (n stays)
+                row["shares_status"] = r["shares_status"]
         row["obs_status"], row["conf_status"] = r["obs_status"], r["conf_status"]
         out.append(row)
     return out

@@ -28,6 +28,9 @@ query, format and period range. Then:
   ``undefined`` (n < 2) or the comparability guard's reason, e.g. ``mixed_scales``, when the mean is
   withheld; the cell's ``pool`` column, its questionnaire versions, decides). ``task_completed``
   publishes the shares of yes / partly / no (``share_yes*``, …; they add up to 100) and no mean.
+  The shares per category of went well / went wrong are withheld in the same way, with the guard's
+  reason in ``shares_status`` (``ok``, or ``mixed_response_formats`` / ``mixed_option_sets`` when the
+  cell pools single- with multiple-choice items or different category sets); n stays.
 - Published cells with n < ``low_n`` are flagged ``OBS_STATUS=U``.
 
 Comparisons (:mod:`warehouse.compare`) are computed from published cells only.
@@ -64,8 +67,16 @@ TASK_STATS = [f"share_{a}{s}" for a in TASK_POINTS for s in ("", "_lower", "_upp
 MEAN_PUBLISHED = ("ok", "degenerate", "undefined")
 
 
+#: ``shares_status`` values under which the shares per category (went well / went wrong) are published.
+SHARES_PUBLISHED = ("ok",)
+#: The columns of a cell's status in words (the guard's reason when its figure is withheld): None when suppressed.
+STATUS_COLUMNS = ("mean_status", "shares_status")
+
+
 def category_stats(codes: Sequence[str]) -> list[str]:
-    return [f"share_{c}{s}" for c in codes for s in ("", "_lower", "_upper")]
+    """The columns of a categorical indicator's cell: each category's share and bounds, and
+    ``shares_status`` (none for the count of responses, which has no category)."""
+    return [*[f"share_{c}{s}" for c in codes for s in ("", "_lower", "_upper")], *(["shares_status"] if codes else [])]
 
 
 @dataclass(frozen=True)
@@ -107,20 +118,26 @@ def value_columns(indicator: str) -> list[str]:
     return SCORE_STATS if indicator in ALL_SCORES else category_stats(CATEGORIES[indicator])
 
 
-def _mean_refusals(indicator: str, pools) -> np.ndarray:
-    """Per cell, the guard's reason for withholding its mean ("" when a mean is comparable)."""
-    from .comparability import mean_refusal
+def _refusals(statistic: str, indicator: str, pools) -> np.ndarray:
+    """Per cell, the guard's reason for withholding its ``statistic`` (``mean``, ``category_shares``)
+    over the cell's ``pool`` ("" when comparable; :func:`warehouse.comparability.refusal`)."""
+    from .comparability import refusal
 
-    if indicator == TASK:
-        return np.full(len(pools), "shares_only", dtype=object)
     cache: dict[str, str] = {}
     out = []
     for p in pools:
         key = p if isinstance(p, str) else ""
         if key not in cache:
-            cache[key] = mean_refusal(indicator, key)
+            cache[key] = refusal(statistic, indicator, key)
         out.append(cache[key])
     return np.array(out, dtype=object)
+
+
+def _mean_refusals(indicator: str, pools) -> np.ndarray:
+    """Per cell, the guard's reason for withholding its mean ("" when a mean is comparable)."""
+    if indicator == TASK:
+        return np.full(len(pools), "shares_only", dtype=object)
+    return _refusals("mean", indicator, pools)
 
 
 def _bucket(score: float) -> str:
@@ -208,15 +225,21 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
                 cols[f"share_{a}"], cols[f"share_{a}_lower"], cols[f"share_{a}_upper"] = share, lo, hi
     else:
         share, lo, hi = stats.share_statistics(counts, nf)
+        refusal = np.full(len(df), "", dtype=object)
         if "pool" in df:  # a category none of the cell's questionnaires offers has no share, not 0 %
             offered = _offered(indicator, df["pool"].to_numpy(), cats)
+            # and a cell pooling single with multiple choice, or different category sets, has none at
+            # all: the guard's reason says why (its n stays); split by instrument to see the shares
+            refusal = _refusals("category_shares", indicator, df["pool"].to_numpy())
+            offered &= (refusal == "")[:, None]
             share, lo, hi = (np.where(offered, x, np.nan) for x in (share, lo, hi))
+        cols["shares_status"] = np.where(refusal != "", refusal, "ok").astype(object)
         for j, c in enumerate(cats):
             cols[f"share_{c}"], cols[f"share_{c}_lower"], cols[f"share_{c}_upper"] = share[:, j], lo[:, j], hi[:, j]
     out = {d: df[d].to_numpy() for d in dims}
     out["n"] = nf
     for name in value_columns(indicator):
-        out[name] = np.where(hidden, None if name == "mean_status" else np.nan, cols[name])
+        out[name] = np.where(hidden, None if name in STATUS_COLUMNS else np.nan, cols[name])
     out["obs_status"] = np.where(hidden, "Q", np.where(nf < protection.low_n, "U", "A"))
     out["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
     return pd.DataFrame(out)
