@@ -408,6 +408,7 @@ def test_the_reasons_are_the_pages_period_as_the_console_publishes_it(client, se
                   f"/api/v1/indicators?indicator={ind}&by=entity&entity={ROMA}&{query}").json["rows"]
         assert len(api) == (1 if ind == "went_well" else 0)  # the test answers tick "went well" only
         shown = {r["category"]: (r["n"], r["share"]) for r in ws["reasons"][ind]}
+        assert all(r["instrument"] is None and r["split"] is None for r in ws["reasons"][ind])  # one format: pooled
         assert shown == {c: (a["n"], pytest.approx(v["share"], abs=0.06)) for a in api for c, v in a["shares"].items()}
 
 
@@ -427,3 +428,46 @@ def test_the_workspace_services_show_the_console_s_positive_share(client, seeded
     assert shares(ws) and shares(ws) == shares(console)
     head = ws[ws.index('data-table="position"'):].split("</thead>")[0]
     assert "Quota positiva %" in head and ">Valore<" not in head
+
+
+@pytest.fixture(scope="module")
+def two_formats(tmp_path_factory):
+    """The workspace data plus a Roma service on the Designers Italia service rating, whose respondents
+    name one reason (Roma's anagrafe, on cx-core, names several)."""
+    from registry import connect, ops, session_scope
+    from tests.warehouse_rows import response, write
+
+    root = tmp_path_factory.mktemp("workspace-formats")
+    settings, tokens = build_workspace(root)
+    with session_scope(connect(settings.database_url)) as s:
+        ops.add_service(s, actor="test", key="svc-roma-tari", entity_ipa=ROMA, name="Pagamento TARI",
+                        service_type="tributi.pagamento", questionnaire_id="di-rating-servizio")
+    write(root, [response(period="2026-10", entity=ROMA, service="svc-roma-tari", service_type="tributi.pagamento",
+                          questionnaire="di-rating-servizio", ease=5, went_well=["technical"]) for _ in range(20)])
+    return create_app(settings).test_client(), tokens
+
+
+def test_reasons_asked_in_two_formats_are_shown_per_instrument_not_pooled(two_formats):
+    """Roma's went well pooled cx-core (several reasons each) with the stars' single reason, so its
+    table showed shares no reader could interpret (methodology §4 refuses the pool). The cube withholds
+    the pooled shares; the workspace shows each instrument's published cell instead, and says why."""
+    client, tokens = two_formats
+    ws = get(client, tokens["entity"], f"/api/v1/workspace/{ROMA}?period=2026-10").json
+    rows = ws["reasons"]["went_well"]
+    assert {r["instrument"] for r in rows} == {"cx-core", "di-rating-servizio"}
+    assert {r["split"] for r in rows} == {"mixed_response_formats"}
+    for inst in ("cx-core", "di-rating-servizio"):  # each the console API's published cell of that instrument
+        [api] = get(client, tokens["admin"], f"/api/v1/indicators?indicator=went_well&by=instrument&entity={ROMA}"
+                                             f"&instrument={inst}&period=2026-10").json["rows"]
+        assert api["shares_status"] == "ok"
+        shown = {r["category"]: r["share"] for r in rows if r["instrument"] == inst}
+        assert shown == {c: pytest.approx(v["share"], abs=0.06) for c, v in api["shares"].items()
+                         if v["share"] is not None}
+    stars = {r["category"]: r["share"] for r in rows if r["instrument"] == "di-rating-servizio"}
+    assert stars["technical"] == 100.0 and "speed" not in stars
+    html = get(client, tokens["entity"], f"/workspace/{ROMA}?period=2026-10").get_data(as_text=True)
+    table = html[html.index('aria-labelledby="r-went_well"'):].split("</section>")[0]
+    assert 'data-split="mixed_response_formats"' in table and "mostrate per strumento" in table
+    assert 'data-instrument="di-rating-servizio"' in table and 'data-instrument="cx-core"' in table
+    english = get(client, tokens["entity"], f"/workspace/{ROMA}?period=2026-10&lang=en").get_data(as_text=True)
+    assert "shown per instrument" in english and "cannot be pooled" in english

@@ -15,6 +15,8 @@ EN = {
         "not collected: the services' questionnaires do not ask this question",
     "Enti confrontati": "Entities compared", "Cosa è andato bene": "What went well",
     "Cosa non è andato bene": "What went wrong", "Motivo": "Reason",
+    "Le quote sono mostrate per strumento: i questionari di questi servizi chiedono i motivi in modo diverso (una sola risposta o più risposte, o motivi diversi) e le loro quote non si possono sommare.":
+        "The shares are shown per instrument: these services' questionnaires ask for the reasons differently (one answer or several, or different reasons) and their shares cannot be pooled.",
     "chiarezza delle indicazioni": "clarity of the information", "completezza": "completeness",
     "orientamento (capire se si procede correttamente)": "orientation (knowing one is on track)",
     "aspetti tecnici": "technical aspects", "rapidità": "speed", "altro": "other",

@@ -23,7 +23,7 @@ from dataset.views import counted
 from .. import cube
 from ..comparability import QueryError, NotComparable
 from ..compare import compare
-from ..protect import FREE, Protection
+from ..protect import FREE, SHARES_PUBLISHED, Protection
 from ..rollup import CATEGORIES, RESPONSES
 from . import data
 
@@ -157,14 +157,26 @@ def reasons(con, settings, ipa: str, service: str | None = None, *, freq: str = 
     """Shares of each went well / went wrong category over the entity's (or one service's) responses
     that answered it in the page's period (``freq``, ``period``; nothing without a period), like every
     other figure of the page: published cells (shares and Wilson CIs from perturbed counts); a category
-    none of the entity's questionnaires offers is left out (it has no share)."""
+    none of the entity's questionnaires offers is left out (it has no share).
+
+    Where the entity's cell pools single- with multiple-choice reasons or different category sets, the
+    cube withholds its shares (``shares_status``, the comparability guard's reason): the rows are then
+    the cells of each instrument (``instrument`` set, ``split`` = that reason), each published or
+    suppressed on its own, instead of an empty table; otherwise ``instrument`` and ``split`` are None."""
     filters = {"entity": [ipa], **({"service": [service]} if service else {})}
     out: dict[str, list[dict[str, Any]]] = {ind: [] for ind in REASONS}
     if period is None:
         return out
+    protection = Protection.from_settings(settings)
     for ind in REASONS:
         cut = cube.Cut(indicator=ind, filters=filters, freq=freq, start=period, end=period).validate()
-        df = cube.table(con, cut, Protection.from_settings(settings))
+        df = cube.table(con, cut, protection)
+        split = None
+        if len(df) and df["conf_status"].iloc[0] == FREE and df["shares_status"].iloc[0] not in SHARES_PUBLISHED:
+            split = df["shares_status"].iloc[0]
+            cut = cube.Cut(indicator=ind, by=["instrument"], filters=filters, freq=freq, start=period,
+                           end=period).validate()
+            df = cube.table(con, cut, protection)
         rows = []
         for r in df.to_dict("records"):
             for c in CATEGORIES[ind]:
@@ -172,8 +184,9 @@ def reasons(con, settings, ipa: str, service: str | None = None, *, freq: str = 
                     continue  # a category the entity's questionnaires do not offer: nothing to show
                 rows.append({"category": c, "n": data.count(r["n"]), "share": data.num(r[f"share_{c}"]),
                              "ci_lower": data.num(r[f"share_{c}_lower"]), "ci_upper": data.num(r[f"share_{c}_upper"]),
-                             "obs_status": r["obs_status"], "conf_status": r["conf_status"]})
-        rows.sort(key=lambda x: -(x["share"] or 0))
+                             "obs_status": r["obs_status"], "conf_status": r["conf_status"],
+                             "instrument": r.get("instrument"), "split": split})
+        rows.sort(key=lambda x: (x["instrument"] or "", -(x["share"] or 0)))
         out[ind] = rows
     return out
 
