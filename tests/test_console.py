@@ -342,7 +342,7 @@ def test_suppressed_cells_are_shown_as_such_never_as_zero(app, tokens):
     for u in api["units"]:
         if u["conf_status"] == "A":
             assert shown[u["entity"]]["value"].startswith("oscurato"), u
-            assert shown[u["entity"]]["n"] in ("", "—") and u["n"] is None
+            assert shown[u["entity"]]["n"] == "oscurato" and u["n"] is None  # its N too, never a dash
         else:
             assert shown[u["entity"]]["value"].split()[0] == f"{u['value']:.1f}".replace(".", ",")  # Italian
             assert shown[u["entity"]]["rank"].split()[0].rstrip("=") == str(u["rank"])  # "1 (1–3)": with its interval

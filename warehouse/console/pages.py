@@ -137,7 +137,7 @@ def entities():
     counts = data.unit_totals(con, settings, "entity")
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         rows = [{"ipa": e.ipa_code, "name": e.name, "category": e.category, "region": e.region_nuts,
-                 "n": counts.get(e.ipa_code, {}).get("n")} for e in s.query(Entity).order_by(Entity.name)]
+                 "cell": counts.get(e.ipa_code, {})} for e in s.query(Entity).order_by(Entity.name)]
     return render_template("entities.html", rows=rows, page="entities")
 
 

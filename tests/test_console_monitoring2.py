@@ -1,0 +1,70 @@
+"""The console as national monitoring staff read it, second round: a suppressed cell says so in its N
+column too, downloads keep the page's language, charts have a text alternative that describes them,
+and the remaining tables download as CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from tests.console_data import build
+from warehouse.console import create_app
+
+STYPE = "anagrafe.certificati"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    from registry import connect, session_scope
+    from registry.models import Entity
+
+    settings, tokens = build(tmp_path_factory.mktemp("monitoring2"))
+    with session_scope(connect(settings.database_url)) as s:  # Torino: one answer in all, suppressed
+        s.add(Entity(ipa_code="c_l219", name="Comune di Torino", category="L6", region_istat="01",
+                     region_nuts="ITC1"))
+    c = create_app(settings).test_client()
+    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['monitoring']}"
+    return c
+
+
+def _page(client, url: str) -> str:
+    resp = client.get(url)
+    assert resp.status_code == 200, url
+    return resp.get_data(as_text=True)
+
+
+def _rows(resp) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+
+
+def _n_cell(html: str, row_attr: str) -> str:
+    row = re.search(rf'<tr {row_attr}>(.*?)</tr>', html, re.S).group(1)
+    return re.search(r'<td data-col="n">(.*?)</td>', row, re.S).group(1)
+
+
+SUPPRESSED = '<span class="st st-q">oscurato</span>'
+
+
+def test_a_suppressed_cells_n_says_oscurato_as_its_value_does(client):
+    """Torino (ITC1, c_l219) has one answer: its value said "oscurato" but its N column "—", which reads
+    as "no data" rather than "withheld by statistical secrecy"."""
+    regions = _page(client, "/regions?freq=M&period=2026-10")
+    assert _n_cell(regions, 'data-region="ITC1"') == SUPPRESSED
+    entity = _page(client, "/entities/c_l219?freq=M&period=2026-10")
+    assert f'<td data-col="n">{SUPPRESSED}</td>' in entity  # its trend and breakdown tables
+    entities = _page(client, "/entities/")
+    row = re.search(r'<tr><th scope="row"><a href="/entities/c_l219">.*?</tr>', entities, re.S).group(0)
+    assert SUPPRESSED in row and "Legenda degli stati" in entities
+    ranking = _page(client, f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITC1")  # chart tables
+    assert f'<td data-col="n">{SUPPRESSED}</td>' in ranking
+    assert '<td data-col="n"><span class="st">—</span></td>' not in regions + ranking
+
+
+def test_the_suppressed_n_reads_the_same_in_the_csv_and_the_api(client):
+    """The CSV leaves a suppressed N empty (numbers stay machine-readable) and says "oscurato" in its
+    status column; the API gives null with CONF_STATUS A: never a number, never zero."""
+    rows = _rows(client.get("/csv/regions/regions?freq=M&period=2026-10"))
+    head, torino = rows[0], next(r for r in rows if r[0] == "ITC1")
+    assert torino[head.index("Risposte")] == "" and torino[head.index("Stato")] == "oscurato"
