@@ -68,3 +68,20 @@ def test_the_suppressed_n_reads_the_same_in_the_csv_and_the_api(client):
     rows = _rows(client.get("/csv/regions/regions?freq=M&period=2026-10"))
     head, torino = rows[0], next(r for r in rows if r[0] == "ITC1")
     assert torino[head.index("Risposte")] == "" and torino[head.index("Stato")] == "oscurato"
+
+
+@pytest.mark.parametrize("url", ["/?freq=M&period=2026-10&lang=en", "/regions?freq=M&period=2026-10&lang=en",
+                                 "/service-types/?freq=M&period=2026-10&lang=en",
+                                 f"/service-types/{STYPE}?freq=M&period=2026-10&lang=en",
+                                 "/entities/c_h501?freq=M&period=2026-10&lang=en"])
+def test_a_page_opened_in_english_downloads_english_files(client, url):
+    """A page opened with ?lang=en (a shared link) gave download links without lang: the file came
+    back in Italian under an English page."""
+    html = _page(client, url)
+    assert '<html lang="en">' in html
+    links = [h.replace("&amp;", "&") for h in re.findall(r'href="(/csv/[^"]*)" download', html)]
+    assert links
+    for href in links:
+        assert "lang=en" in href, href
+        head = _rows(client.get(href))[0]
+        assert "Stato" not in head and "Risposte" not in head, (href, head)
