@@ -85,3 +85,18 @@ def test_a_page_opened_in_english_downloads_english_files(client, url):
         assert "lang=en" in href, href
         head = _rows(client.get(href))[0]
         assert "Stato" not in head and "Risposte" not in head, (href, head)
+
+
+def test_the_ita_switch_on_a_page_opened_in_english_turns_it_italian(client):
+    """ITA on /regions?lang=en went back to /regions?lang=en: the argument won over the switch and the
+    page stayed English. The switch drops it and keeps the other arguments."""
+    html = _page(client, "/regions?freq=M&period=2026-10&lang=en")
+    ita = re.search(r'href="([^"]*)" lang="it"', html).group(1).replace("&amp;", "&")
+    resp = client.get(ita)
+    try:
+        assert resp.status_code == 303
+        assert resp.headers["Location"] == "/regions?freq=M&period=2026-10"
+        assert '<html lang="it">' in _page(client, resp.headers["Location"])
+    finally:
+        with client.session_transaction() as s:
+            s["lang"] = "it"

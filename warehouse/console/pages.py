@@ -6,7 +6,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
                    session, url_for)
@@ -104,9 +104,17 @@ def logout():
 
 @bp.get("/lang/<code>")
 def set_lang(code: str):
+    """The ITA / ENG switch: the language kept in the session, back to the page ``next`` without its
+    ``lang`` argument (which would win over the choice just made: ITA on a page opened with
+    ``?lang=en`` stayed English)."""
     if code in LANGS:
         session["lang"] = code
-    return redirect(internal_path(request.args.get("next")), 303)
+    nxt = internal_path(request.args.get("next"))
+    path, _q, query = nxt.partition("?")
+    if query:
+        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+        nxt = path + ("?" + urlencode(kept) if kept else "")
+    return redirect(nxt, 303)
 
 
 @bp.get("/")
