@@ -100,3 +100,22 @@ def test_the_ita_switch_on_a_page_opened_in_english_turns_it_italian(client):
     finally:
         with client.session_transaction() as s:
             s["lang"] = "it"
+
+
+@pytest.mark.parametrize("url,words", [
+    ("/?freq=M&period=2026-10", ("grafico di Quota positiva % per Periodo", "Soddisfazione", "(3 righe)")),
+    ("/?freq=M&period=2026-10&lang=en", ("chart of Positive share % by Period", "Satisfaction", "(3 rows)")),
+    (f"/service-types/{STYPE}?freq=M&period=2026-10", ("grafico di Quota positiva % per Numero di risposte",
+                                                        "Benchmark nazionale"))])
+def test_a_charts_text_alternative_says_what_it_draws_not_that_it_is_a_table(client, url, words):
+    """The picture's role="img" label read "<title> — Tabella dei dati del grafico": a screen reader
+    announced a chart as a data table. It says what the chart draws and where the table is; the table
+    itself stays right after it."""
+    html = _page(client, url)
+    labels = re.findall(r'role="img" aria-label="([^"]*)"', html)
+    assert labels
+    for label in labels:
+        assert "Tabella dei dati del grafico" not in label and "Data table of the chart" not in label
+    assert all(w in labels[0] for w in words), labels[0]
+    after = html.split('role="img"', 1)[1]
+    assert after.index("<details") < after.index("</figure>") and 'data-table="' in after.split("</figure>")[0]

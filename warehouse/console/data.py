@@ -37,6 +37,23 @@ class Chart:
     caption: str = ""
     note: str = ""
 
+    def alt(self) -> str:
+        """The picture's text alternative (its ``role="img"`` label), in the reader's language: what it
+        draws — the title, the measure on each axis, the series — and where its values are (the data
+        table that follows it). Never "the data table": the picture is not the table."""
+        layout = self.plot.get("layout") or {}
+
+        def axis(a: str) -> str:
+            return str(((layout.get(a) or {}).get("title") or {}).get("text") or "")
+
+        x, y = axis("xaxis"), axis("yaxis")
+        names = list(dict.fromkeys(str(t["name"]) for t in self.plot.get("data") or () if t.get("name")))
+        parts = [_(self.title), _("grafico di {y} per {x}").format(y=y, x=x) if x and y else _("grafico")]
+        if names:
+            parts.append(_("serie: {s}").format(s=", ".join(names)))
+        parts.append(_("i valori ({n} righe) sono nella tabella dei dati del grafico che segue").format(n=len(self.rows)))
+        return "; ".join(parts) + "."
+
 
 def table_csv(columns: list[tuple[str, str]], rows: list[dict[str, Any]], filename: str, **headers: str):
     """A chart's table as its CSV download: exactly ``rows`` and ``columns``, the header in the reader's

@@ -169,6 +169,12 @@ EN = {
     "Tipo di PA ": "PA type ",
 }
 
+EN.update({  # a chart's text alternative (data.Chart.alt)
+    "grafico di {y} per {x}": "chart of {y} by {x}", "grafico": "chart", "serie: {s}": "series: {s}",
+    "i valori ({n} righe) sono nella tabella dei dati del grafico che segue":
+        "the values ({n} rows) are in the chart's data table that follows",
+})
+
 EN.update({  # registry administration: the services page (issue 19)
     "Origini ammesse": "Allowed origins", "Codice da incollare": "Snippet to paste",
     "Modalità di prova": "Test mode",
