@@ -119,3 +119,16 @@ def test_a_charts_text_alternative_says_what_it_draws_not_that_it_is_a_table(cli
     assert all(w in labels[0] for w in words), labels[0]
     after = html.split('role="img"', 1)[1]
     assert after.index("<details") < after.index("</figure>") and 'data-table="' in after.split("</figure>")[0]
+
+
+@pytest.mark.parametrize("url", ["/entities/c_h501?indicator=ease&freq=Q&period=2026-Q3",
+                                 f"/service-types/{STYPE}?indicator=ease&freq=Q&period=2026-Q3"])
+def test_the_channels_link_keeps_the_indicator_and_the_frequency(client, url):
+    """The entity's "Canali" link dropped the indicator chosen: Facilità on the page, Soddisfazione
+    (annual) on the channels page it opened."""
+    html = _page(client, url)
+    href = re.search(r'href="([^"]*)" data-link="channels"', html).group(1).replace("&amp;", "&")
+    assert "indicator=ease" in href and "freq=Q" in href
+    channels = _page(client, href)
+    assert '<option value="ease" selected>' in channels and "<caption>Facilità — Canali</caption>" in channels
+
