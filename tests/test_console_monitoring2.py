@@ -132,3 +132,14 @@ def test_the_channels_link_keeps_the_indicator_and_the_frequency(client, url):
     channels = _page(client, href)
     assert '<option value="ease" selected>' in channels and "<caption>Facilità — Canali</caption>" in channels
 
+
+def test_an_empty_service_type_table_says_why_naming_the_filters(client):
+    """/service-types/<code>?region=ITC1 with no entity of that type in Piemonte said only "Nessun
+    dato.", and the form's region showed "Tutte" although Piemonte was applied."""
+    html = _page(client, "/service-types/previdenza.domanda-prestazione?freq=M&period=2026-10&region=ITC1")
+    note = re.search(r'data-note="funnel">(.*?)</p>', html, re.S).group(1)
+    assert "Nessun ente di questo tipo di servizio ha risposte nel periodo 2026-10" in note
+    assert "Regione: Piemonte" in note
+    assert re.search(r'<option value="ITC1"\s+selected>Piemonte</option>', html)
+    english = _page(client, "/service-types/previdenza.domanda-prestazione?freq=M&period=2026-10&region=ITC1&lang=en")
+    assert "No entity of this service type has answers in the period 2026-10" in english

@@ -11,7 +11,8 @@ from ..comparability import NotComparable, QueryError, declared
 from ..protect import Protection
 from ..rollup import MODULE_INDICATORS
 from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, coverage_text, indicator_arg,
-                   indicator_label, measure_arg, num, period_choice, status_text, table, type_label)
+                   code_label, indicator_label, measure_arg, num, period_choice, region_label, status_text, table,
+                   type_label)
 from .i18n import gettext as _, refusal
 
 SORTS = ("label", "n", "share")
@@ -62,13 +63,29 @@ def indicators_of_type(code: str) -> list[str]:
     return [*cube.SCORE_INDICATORS, *mods]
 
 
+#: The service type page's unit filters, as its form labels them.
+UNIT_FILTERS = (("region", "Regione"), ("pa_type", "Tipo di PA"), ("instrument", "Strumento"), ("channel", "Canale"))
+
+
+def empty_note(filters: dict[str, list[str]], period: str) -> str:
+    """Why a service type's table is empty: no entity of the type answered in the period — with the
+    filters chosen, named (``Regione: Piemonte``), when there are some (an empty table said only
+    "Nessun dato.", as if the type had no data at all)."""
+    chosen = [f"{_(label)}: {region_label(v) if d == 'region' else code_label(d.upper(), v)}"
+              for d, label in UNIT_FILTERS for v in filters.get(d, ())]
+    if not chosen:
+        return _("Nessun ente di questo tipo di servizio ha risposte nel periodo {p}.").format(p=period)
+    return _("Nessun ente di questo tipo di servizio ha risposte nel periodo {p} con i filtri scelti ({f}): "
+             "senza filtri si vedono tutti gli enti.").format(p=period, f="; ".join(chosen))
+
+
 def service_type_page(con, settings, args, lang, code: str, names: dict[str, str]) -> dict[str, Any]:
     allowed = indicators_of_type(code)
     indicator = indicator_arg(args, allowed)
     measure = measure_arg(args)
     per = period_choice(con, args)
     filters = {"service_type": [code]}
-    for d in ("region", "pa_type", "instrument", "channel"):
+    for d, _label in UNIT_FILTERS:
         if args.get(d):
             filters[d] = [args[d]]
     check_codes(filters)  # an unknown region, PA type or channel is a 400 naming it, as in the API
@@ -130,6 +147,8 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                                 "range": [0, 105]}}}
     note = "" if informative or not body["units"] else _(
         "Con meno di {n} enti pubblicati un funnel plot non è informativo: ecco la tabella.").format(n=MIN_UNITS)
+    if not rows and per["period"]:
+        note = empty_note(filters, per["period"])
     columns = [("rank", "Rango EB"), ("rank_interval", "Intervallo del rango"), ("entity", "Codice IPA"),
                ("name", "Ente"), ("n", "Risposte"), ("value", "Valore"), ("ci_lower", "IC 95% inf."),
                ("ci_upper", "IC 95% sup."), ("eb_estimate", "Stima EB"), ("eb_lower", "IC 95% EB inf."),

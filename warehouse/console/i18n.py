@@ -169,6 +169,15 @@ EN = {
     "Tipo di PA ": "PA type ",
 }
 
+EN.update({  # an empty service type table says why (data_units.empty_note)
+    "Nessun ente di questo tipo di servizio ha risposte nel periodo {p}.":
+        "No entity of this service type has answers in the period {p}.",
+    "Nessun ente di questo tipo di servizio ha risposte nel periodo {p} con i filtri scelti ({f}): "
+    "senza filtri si vedono tutti gli enti.":
+        "No entity of this service type has answers in the period {p} with the chosen filters ({f}): "
+        "without filters every entity is shown.",
+})
+
 EN.update({  # a chart's text alternative (data.Chart.alt)
     "grafico di {y} per {x}": "chart of {y} by {x}", "grafico": "chart", "serie: {s}": "series: {s}",
     "i valori ({n} righe) sono nella tabella dei dati del grafico che segue":

@@ -136,6 +136,9 @@ def service_type(code: str):
     values = {d: [r[0] for r in con.execute(f"SELECT DISTINCT {d} FROM rollup WHERE service_type = ? AND {d} "
                                             "IS NOT NULL ORDER BY 1", [code]).fetchall()]
               for d in ("region", "pa_type", "instrument", "channel")}
+    for d, chosen in values.items():  # the form states the filter applied, even one no entity of the type has
+        if request.args.get(d) and request.args[d] not in chosen:
+            chosen.append(request.args[d])
     return render_template("service_type.html", d=_build("service-type", code=code), values=values,
                            page="service-types", code=code)
 
