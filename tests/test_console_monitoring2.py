@@ -143,3 +143,37 @@ def test_an_empty_service_type_table_says_why_naming_the_filters(client):
     assert re.search(r'<option value="ITC1"\s+selected>Piemonte</option>', html)
     english = _page(client, "/service-types/previdenza.domanda-prestazione?freq=M&period=2026-10&region=ITC1&lang=en")
     assert "No entity of this service type has answers in the period 2026-10" in english
+
+
+def _download(client, page_url: str, pattern: str):
+    html = _page(client, page_url)
+    href = re.search(rf'href="({pattern}[^"]*)" download', html).group(1).replace("&amp;", "&")
+    resp = client.get(href)
+    assert resp.status_code == 200, href
+    return html, resp
+
+
+def test_the_overview_headline_downloads_as_csv_named_after_its_period(client):
+    """The overview's headline table (every indicator in the period: what a briefing quotes first)
+    had no download, unlike the charts under it."""
+    html, resp = _download(client, "/?freq=M&period=2026-10", "/csv/overview/headline")
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="ascolto-overview-headline-2026-10.csv"'
+    rows = _rows(resp)
+    assert rows[0] == ["Indicatore", "Risposte", "Quota positiva %", "IC 95% inf.", "IC 95% sup.", "Media (0–100)",
+                       "Nota sulla media", "Stato"]
+    assert [r[0] for r in rows[1:]] == ["Soddisfazione", "Facilità", "Chiarezza", "Rapidità", "Fiducia",
+                                        "Completamento"][:len(rows) - 1] and len(rows) > 2
+    shown = re.search(r'<tr data-indicator="satisfaction">.*?<td data-col="n">([^<]*)</td>', html, re.S).group(1)
+    assert rows[1][1] == shown.replace(".", "")  # the same published n as the page
+    english = _rows(client.get("/csv/overview/headline?freq=M&period=2026-10&lang=en"))
+    assert english[0][0] == "Indicator" and english[1][0] == "Satisfaction"
+
+
+def test_the_entities_list_downloads_as_csv_suppressed_said_so(client):
+    html, resp = _download(client, "/entities/", "/csv/entities/entities")
+    rows = _rows(resp)
+    assert rows[0] == ["Ente", "Codice IPA", "Categoria IPA", "Regione", "Risposte", "Stato"]
+    by_ipa = {r[1]: r for r in rows[1:]}
+    assert set(by_ipa) == set(re.findall(r'<a href="/entities/([^"]+)">', html))
+    assert by_ipa["c_l219"][4] == "" and by_ipa["c_l219"][5] == "oscurato"  # never a number, never zero
+    assert by_ipa["c_h501"][2:4] == ["Comuni", "Lazio"] and int(by_ipa["c_h501"][4]) > 0

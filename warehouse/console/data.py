@@ -278,13 +278,20 @@ def breakdown(con, settings, indicator: str, filters: dict[str, list[str]], per:
     return charts
 
 
+#: The overview's headline table (every score indicator in the period), as its CSV heads it.
+HEADLINE_COLUMNS = [("indicator_label", "Indicatore"), *SHARE_COLUMNS]
+
+
 def overview(con, settings, args, lang) -> dict[str, Any]:
+    """The national overview: the period's total, the headline table (``tables``: downloadable like
+    a chart's), the indicator's trend and volumes, its breakdown by instrument and channel."""
     indicator = indicator_arg(args)
     per = period_choice(con, args)
     protection = Protection.from_settings(settings)
     p = per["period"]
     if p is None:
         return {"indicator": indicator, "per": per, "total": None, "services": 0, "entities": 0, "headline": [],
+                "tables": [Chart("headline", "Indicatori principali", HEADLINE_COLUMNS, [])],
                 "charts": [Chart("trend", "Quota positiva nazionale per periodo", [], []),
                            Chart("volumes", "Risposte per periodo", [], [])]}
     every = cube.table(con, cube.Cut(indicator=cube.RESPONSES, freq=per["freq"], start=p, end=p), protection)
@@ -310,11 +317,14 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
                       "name": indicator_label(indicator), "line": {"color": "#0066cc"}}],
             "layout": {"yaxis": {"range": [0, 100], "title": {"text": _("Quota positiva %")}},
                        "xaxis": {"type": "category", "categoryarray": x, "title": {"text": _("Periodo")}}}}
+    tables = [Chart("headline", "Indicatori principali",
+                    HEADLINE_COLUMNS,
+                    [{"indicator_label": indicator_label(h["indicator"]), **h} for h in headline])]
     volumes = [(r["period"], count(r["n"])) for r in table(con, settings, indicator=cube.RESPONSES, freq=per["freq"],
                                                            start=recent[0], end=recent[-1])] if recent else []
     return {
         "indicator": indicator, "per": per, "total": count(total), "services": int(services), "entities": int(entities),
-        "headline": headline,
+        "headline": headline, "tables": tables,
         "charts": [
             Chart("trend", "Quota positiva nazionale per periodo",
                   [("period", "Periodo"), *SHARE_COLUMNS, ("coverage", "Copertura del periodo")], trend, plot),

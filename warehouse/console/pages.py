@@ -49,6 +49,8 @@ def _build(page: str, **kw) -> dict:
         return data_units.entity_page(con, settings, request.args, lang(), kw["ipa"], _services_of(kw["ipa"]))
     if page == "regions":
         return data.regions_page(con, settings, request.args, lang())
+    if page == "entities":
+        return _entities()
     if page == "quality":
         return data_quality.quality_page(con, settings, request.args, lang())
     abort(404)
@@ -143,15 +145,29 @@ def service_type(code: str):
                            page="service-types", code=code)
 
 
-@bp.get("/entities/")
-@require("dashboards")
-def entities():
+ENTITY_COLUMNS = [("name", "Ente"), ("ipa", "Codice IPA"), ("category_label", "Categoria IPA"),
+                  ("region_label", "Regione"), ("n", "Risposte"), ("status", "Stato")]
+
+
+def _entities() -> dict:
+    """The entities list: every registered entity with its satisfaction answers of all periods (its
+    published cell: ``n`` None and status "oscurato" when suppressed, no status without answers),
+    as the page and its CSV (``charts``) show it."""
     con, settings = _ctx()
     counts = data.unit_totals(con, settings, "entity")
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         rows = [{"ipa": e.ipa_code, "name": e.name, "category": e.category, "region": e.region_nuts,
-                 "cell": counts.get(e.ipa_code, {})} for e in s.query(Entity).order_by(Entity.name)]
-    return render_template("entities.html", rows=rows, page="entities")
+                 "category_label": data.code_label("PA_TYPE", e.category), "region_label": data.region_label(e.region_nuts),
+                 "cell": counts.get(e.ipa_code, {}), "n": counts.get(e.ipa_code, {}).get("n"),
+                 "status": counts.get(e.ipa_code, {}).get("status", "")}
+                for e in s.query(Entity).order_by(Entity.name)]
+    return {"rows": rows, "charts": [data.Chart("entities", "Enti", ENTITY_COLUMNS, rows)]}
+
+
+@bp.get("/entities/")
+@require("dashboards")
+def entities():
+    return render_template("entities.html", rows=_entities()["rows"], page="entities")
 
 
 @bp.get("/entities/<ipa>")
@@ -180,11 +196,12 @@ def quality():
 @bp.get("/csv/<page>/<key>/<chart>")
 @require("dashboards")
 def chart_csv(page: str, chart: str, key: str | None = None):
-    """Exactly the rows and columns the chart's table shows, headed in the reader's language; the file is
-    named after the page, the chart and the period shown (``ascolto-overview-trend-2026-11.csv``)."""
+    """Exactly the rows and columns the chart's table shows (or a page's other table, in ``tables``),
+    headed in the reader's language; the file is named after the page, the chart and the period shown
+    (``ascolto-overview-trend-2026-11.csv``)."""
     kw = {"code": key} if page == "service-type" else {"ipa": key} if page == "entity" else {}
     d = _build(page, **kw)
-    found = next((c for c in d["charts"] if c.id == chart), None)
+    found = next((c for c in (*d["charts"], *d.get("tables", ())) if c.id == chart), None)
     if found is None:
         abort(404)
     per = d.get("per") or {}
