@@ -9,7 +9,9 @@ import re
 
 import pytest
 
+from dataset.funnel import write_funnel
 from tests.console_data import build
+from tests.test_console_secondary_pages import _funnel
 from warehouse.console import create_app
 
 STYPE = "anagrafe.certificati"
@@ -20,7 +22,10 @@ def client(tmp_path_factory):
     from registry import connect, session_scope
     from registry.models import Entity
 
-    settings, tokens = build(tmp_path_factory.mktemp("monitoring2"))
+    root = tmp_path_factory.mktemp("monitoring2")
+    settings, tokens = build(root)
+    # the widget's counts of Roma's registry office: a month of 40 reports, one of 2 (suppressed)
+    write_funnel(root, _funnel("2026-09", 40) + _funnel("2026-10", 2), 0, 0, 41)
     with session_scope(connect(settings.database_url)) as s:  # Torino: one answer in all, suppressed
         s.add(Entity(ipa_code="c_l219", name="Comune di Torino", category="L6", region_istat="01",
                      region_nuts="ITC1"))
@@ -177,3 +182,28 @@ def test_the_entities_list_downloads_as_csv_suppressed_said_so(client):
     assert set(by_ipa) == set(re.findall(r'<a href="/entities/([^"]+)">', html))
     assert by_ipa["c_l219"][4] == "" and by_ipa["c_l219"][5] == "oscurato"  # never a number, never zero
     assert by_ipa["c_h501"][2:4] == ["Comuni", "Lazio"] and int(by_ipa["c_h501"][4]) > 0
+
+
+def test_the_response_rates_download_as_csv_suppressed_rows_empty(client):
+    """The response rates (and a service's item non-response) had no download: a table the monitoring
+    staff copy into every report. Named after the periods they span; a suppressed row's figures empty,
+    its status "oscurato", as the page says it."""
+    html, resp = _download(client, "/quality/response-rates", "/quality/response-rates.csv")
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="ascolto-response-rates-2026-09_2026-10.csv"'
+    rows = _rows(resp)
+    head = rows[0]
+    assert head[:6] == ["Servizio", "Canale", "Periodo", "Visualizzazioni", "Inizi", "Invii"] and head[-2] == "Stato"
+    sep, oct_ = ({r[head.index("Periodo")]: r for r in rows[1:]}[p] for p in ("2026-09", "2026-10"))
+    assert sep[head.index("Stato")] == "pubblicato" and int(sep[head.index("Visualizzazioni")]) > 0
+    assert oct_[head.index("Stato")] == "oscurato" and oct_[3:12] == [""] * 9  # never a number, never zero
+    assert html.count(SUPPRESSED) >= 1
+    _html, items = _download(client, "/quality/response-rates?service=demo-roma-anagrafe&lang=en",
+                             "/quality/response-rates.csv")
+    assert _rows(items)[0][0] == "Service"  # the page's language, and this service's rates
+    assert len(set(_rows(items)[0])) == len(_rows(items)[0]) and "Break-off: 95% CI low" in _rows(items)[0]
+    assert len(set(head)) == len(head)  # each interval named after its rate
+    _html, items = _download(client, "/quality/response-rates?service=demo-roma-anagrafe",
+                             r"/quality/response-rates.csv\?service=demo-roma-anagrafe&amp;table=items")
+    assert items.headers["Content-Disposition"] == \
+        'attachment; filename="ascolto-item-nonresponse-demo-roma-anagrafe-2026-08_2026-10.csv"'
+    assert _rows(items)[0][:4] == ["Periodo", "Questionario", "Versione", "Domanda"] and len(_rows(items)) > 9

@@ -6,7 +6,8 @@ and break-off rate (Wilson 95% intervals) — all published through :mod:`wareho
 still running says so in its row ("Copertura del periodo": :func:`warehouse.console.data.coverage_text`):
 its counts are not yet a whole month's. Statuses are words (:func:`warehouse.console.data.status_text`),
 a suppressed cell is "oscurato", never a dash or a code; an unknown ``service`` is a 404 naming it.
-The quality page links here.
+Both tables download as CSV (``/quality/response-rates.csv``, ``?table=items`` for the item
+non-response). The quality page links here.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from ..numbers import number
 from ..protect import Protection
 from ..response_rates import item_nonresponse, rates
 from . import i18n
-from .data import coverage_text, status_text
+from ..export import span
+from .data import coverage_text, num, status_text, table_csv
 from .auth import not_found, require
 
 bp = Blueprint("rates", __name__)
@@ -42,9 +44,63 @@ def fmt(value, digits: int = 1) -> str:
     return number(value, i18n.lang(), digits)
 
 
+RATE_COLUMNS = [("service", "Servizio"), ("channel", "Canale"), ("period", "Periodo"),
+                ("impressions", "Visualizzazioni"), ("starts", "Inizi"), ("submissions", "Invii"),
+                ("response_rate", "Tasso di risposta %"), ("response_rate_lower", "Tasso di risposta: IC 95% inf."),
+                ("response_rate_upper", "Tasso di risposta: IC 95% sup."), ("break_off", "Abbandono %"),
+                ("break_off_lower", "Abbandono: IC 95% inf."), ("break_off_upper", "Abbandono: IC 95% sup."),
+                ("status", "Stato"), ("coverage", "Copertura del periodo")]
+ITEM_COLUMNS = [("period", "Periodo"), ("questionnaire", "Questionario"), ("version", "Versione"), ("item", "Domanda"),
+                ("applicable", "Applicabile a"), ("missing", "Senza risposta"), ("nonresponse", "Senza risposta %"),
+                ("status", "Stato"), ("coverage", "Copertura del periodo")]
+i18n.EN.update({"Senza risposta %": "Unanswered %", "Tasso di risposta %": "Response rate %",
+                "Tasso di risposta: IC 95% inf.": "Response rate: 95% CI low",
+                "Tasso di risposta: IC 95% sup.": "Response rate: 95% CI high", "Abbandono %": "Break-off %",
+                "Abbandono: IC 95% inf.": "Break-off: 95% CI low", "Abbandono: IC 95% sup.": "Break-off: 95% CI high"})
+
+
+def _published(r: dict, columns) -> dict:
+    """A row as its CSV gives it: a suppressed row's figures empty (its status says "oscurato"), the
+    others rounded as the page shows them, never NaN."""
+    counts = ("impressions", "starts", "submissions", "applicable", "missing", "version")
+    hidden = r.get("conf_status") == "A"
+    out = {}
+    for k, _label in columns:
+        v = r.get(k)
+        if isinstance(v, float) or k in counts:
+            v = None if hidden and k != "version" else (num(v, 0 if k in counts else 1))
+            v = int(v) if v is not None and k in counts else v
+        out[k] = v
+    return out
+
+
+@bp.get("/quality/response-rates.csv")
+@require("dashboards")
+def download():
+    """The page's tables as CSV (:func:`warehouse.console.data.table_csv`): the rates, or with
+    ``?table=items`` (and ``service``) the item non-response; named after the service and the
+    periods they span (``ascolto-response-rates-demo-roma-anagrafe-2026-09_2026-11.csv``)."""
+    v = _view()
+    items = request.args.get("table") == "items"
+    if items and v["items"] is None:
+        raise not_found("service", "The item non-response is a service's: give service=KEY.")
+    rows, columns = (v["items"], ITEM_COLUMNS) if items else (v["rows"], RATE_COLUMNS)
+    periods = sorted(r["period"] for r in rows)
+    name = "-".join(x for x in ("response-rates" if not items else "item-nonresponse", v["service"]) if x)
+    return table_csv(columns, [_published(r, columns) for r in rows],
+                     f"ascolto-{name}{span(periods[0], periods[-1]) if periods else ''}.csv")
+
+
 @bp.get("/quality/response-rates")
 @require("dashboards")
 def page():
+    v = _view()
+    return render_template("rates.html", **v, fmt=fmt, page="quality")
+
+
+def _view() -> dict:
+    """The rates of every service (or of ``service``) by channel and period, and that service's item
+    non-response (None without one); statuses and coverage in words."""
     settings = current_app.config["ASCOLTO_SETTINGS"]
     protection = Protection.from_settings(settings)
     service = request.args.get("service") or None
@@ -58,7 +114,7 @@ def page():
             for r in table.to_dict("records")]
     items = None if items is None else [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None)}
                                         for r in items.to_dict("records")]
-    return render_template("rates.html", rows=rows, items=items, service=service, fmt=fmt, page="quality")
+    return {"rows": rows, "items": items, "service": service}
 
 
 def _known_service(key: str) -> bool:
