@@ -32,7 +32,7 @@ PAGES = {
     "/csv/entity/c_h501/trend-anagrafe.certificati": "dashboards", "/csv/regions/regions": "dashboards",
     "/csv/quality/failed": "dashboards",
     "/channels?entity=c_h501": "dashboards", "/channels.csv?entity=c_h501": "dashboards",
-    "/quality/response-rates.csv": "dashboards",
+    "/quality/response-rates.csv": "dashboards", "/coverage.csv?table=silent": "dashboards",
     "/exports": "exports", "/exports/download?format=csv&freq=A": "exports", "/exports/datapackage.zip": "exports",
     "/admin/entities": "admin", "/admin/services": "admin", "/admin/tokens": "admin", "/admin/audit": "admin",
 }
@@ -80,7 +80,7 @@ def test_every_route_is_covered_by_these_tests(app):
                 "/workspace/<ipa>/tokens", "/workspace/<ipa>/services/<key>/check",
                 "/api/v1/workspace/<ipa>/services/<key>/check",
                 "/admin/onboarding", "/admin/onboarding/<int:request_id>/approve",  # test_onboarding.py
-                "/admin/onboarding/<int:request_id>/reject", "/coverage", "/api/v1/coverage",
+                "/admin/onboarding/<int:request_id>/reject", "/coverage", "/api/v1/coverage", "/coverage.csv",
                 "/workspace/<ipa>/tokens/<prefix>/revoke"}
     covered |= {"/improve/", "/improve/drivers", "/improve/drivers.csv", "/workspace/<ipa>/services/<key>/drivers",  # test_improve_pages.py
                 "/workspace/<ipa>/services/<key>/drivers.csv", "/workspace/<ipa>/plans", "/workspace/<ipa>/plans.<fmt>",

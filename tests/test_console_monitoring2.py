@@ -207,3 +207,32 @@ def test_the_response_rates_download_as_csv_suppressed_rows_empty(client):
     assert items.headers["Content-Disposition"] == \
         'attachment; filename="ascolto-item-nonresponse-demo-roma-anagrafe-2026-08_2026-10.csv"'
     assert _rows(items)[0][:4] == ["Periodo", "Questionario", "Versione", "Domanda"] and len(_rows(items)) > 9
+
+
+def test_the_coverage_tables_download_as_csv_named_after_what_they_are_of(client):
+    """Coverage (onboarding by category, silent services, services under the minimum n) had no
+    download. The quarter's table is named after its quarter, the others after Italy's date."""
+    from warehouse.periods import today_rome
+
+    html = _page(client, "/coverage?quarter=2026-Q3")
+    links = [h.replace("&amp;", "&") for h in re.findall(r'href="(/coverage\.csv[^"]*)" download', html)]
+    assert len(links) == 3
+    got = {}
+    for href in links:
+        resp = client.get(href)
+        assert resp.status_code == 200, href
+        got[re.search(r"table=([\w-]+)", href).group(1)] = (resp.headers["Content-Disposition"], _rows(resp))
+    name, rows = got["under-min-n"]
+    assert name == 'attachment; filename="ascolto-coverage-under-min-n-2026-Q3.csv"'
+    assert rows[0] == ["Chiave", "Servizio", "Codice IPA", "Ente", "N", "Stato"]
+    shown = re.findall(r'<tr data-service="([^"]+)"><th scope="row">[^<]*<code>[^<]*</code></th><td>[^<]*</td>'
+                       r'<td data-col="n">', html)
+    assert [r[0] for r in rows[1:]] == shown and shown  # the rows the page shows, in its order
+    name, rows = got["silent"]
+    assert name == f'attachment; filename="ascolto-coverage-silent-{today_rome().isoformat()}.csv"'
+    assert rows[0][-2:] == ["Ultima risposta", "Giorni senza risposte"]
+    assert got["by-category"][1][0] == ["Tipo di PA", "Categoria IPA", "Servizi", "Enti"]
+    assert "Comuni" in [r[1] for r in got["by-category"][1][1:]]
+    assert client.get("/coverage.csv?table=nope").status_code == 400
+    english = _rows(client.get("/coverage.csv?table=silent&lang=en"))
+    assert english[0][-1] == "Days without answers"

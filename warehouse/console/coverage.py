@@ -1,7 +1,8 @@
 """Coverage monitoring for national staff (issue 15): how far onboarding is from the target, which
 services have gone silent, and which are under the minimum n for a publishable quarter.
 
-``GET /coverage`` (page) and ``GET /api/v1/coverage`` (JSON), permission ``dashboards``; the quarter
+``GET /coverage`` (page), ``GET /coverage.csv?table=`` (each of its tables) and ``GET /api/v1/coverage``
+(JSON), permission ``dashboards``; the quarter
 ``?quarter=YYYY-Qn``, by default the latest complete quarter with data
 (:func:`warehouse.cube.latest_period`, as every page's default period; the running one only when
 none is complete). Targets: ``ASCOLTO_COVERAGE_TARGET_SERVICES`` (300) and
@@ -29,7 +30,8 @@ from .. import cube
 from ..comparability import QueryError
 from ..protect import FREE, Protection
 from ..rollup import RESPONSES
-from . import data
+from ..periods import today_rome
+from . import data, i18n
 from .auth import require
 
 bp = Blueprint("coverage", __name__)
@@ -98,6 +100,40 @@ def _report() -> dict:
 @require("dashboards")
 def page():
     return render_template("coverage.html", d=_report(), page="coverage")
+
+
+#: The page's tables as their CSV downloads give them (``/coverage.csv?table=``).
+TABLES = {
+    "by-category": [("category", "Tipo di PA"), ("category_label", "Categoria IPA"), ("services", "Servizi"),
+                    ("entities", "Enti")],
+    "silent": [("service", "Chiave"), ("name", "Servizio"), ("entity", "Codice IPA"), ("entity_name", "Ente"),
+               ("last_response", "Ultima risposta"), ("days", "Giorni senza risposte")],
+    "under-min-n": [("service", "Chiave"), ("name", "Servizio"), ("entity", "Codice IPA"), ("entity_name", "Ente"),
+                    ("n", "N"), ("status", "Stato")],
+}
+i18n.EN.update({"Giorni senza risposte": "Days without answers"})
+
+
+@bp.get("/coverage.csv")
+@require("dashboards")
+def download():
+    """One of the page's tables (``table``: by-category, silent, under-min-n) as CSV
+    (:func:`warehouse.console.data.table_csv`), headed in the reader's language; named after what it
+    is of: the quarter for the services under the minimum n (``ascolto-coverage-under-min-n-2026-Q3.csv``),
+    Italy's date for the registry's state (``ascolto-coverage-silent-2026-11-30.csv``). A suppressed
+    service's N is empty, its status "oscurato"."""
+    table = request.args.get("table", "")
+    if table not in TABLES:
+        raise QueryError("table", f"table must be one of {', '.join(TABLES)}.")
+    d = _report()
+    if table == "by-category":
+        rows = [{**c, "category_label": data.code_label("PA_TYPE", c["category"])} for c in d["by_category"]]
+    elif table == "silent":
+        rows = d["silent"]
+    else:
+        rows = [{**s, "status": i18n.gettext("oscurato") if s["n"] is None else ""} for s in d["under_min_n"]]
+    when = d["quarter"] if table == "under-min-n" else today_rome().isoformat()
+    return data.table_csv(TABLES[table], rows, f"ascolto-coverage-{table}{'-' + when if when else ''}.csv")
 
 
 @bp.get("/api/v1/coverage")
