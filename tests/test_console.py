@@ -33,6 +33,7 @@ PAGES = {
     "/csv/quality/failed": "dashboards",
     "/channels?entity=c_h501": "dashboards", "/channels.csv?entity=c_h501": "dashboards",
     "/quality/response-rates.csv": "dashboards", "/coverage.csv?table=silent": "dashboards",
+    "/entities/c_h501/faccia.csv": "dashboards",
     "/exports": "exports", "/exports/download?format=csv&freq=A": "exports", "/exports/datapackage.zip": "exports",
     "/admin/entities": "admin", "/admin/services": "admin", "/admin/tokens": "admin", "/admin/audit": "admin",
 }
@@ -89,7 +90,7 @@ def test_every_route_is_covered_by_these_tests(app):
                 "/workspace/<ipa>/plans/<int:plan_id>/evaluation.json"}
     covered |= {"/operator", "/operator/entries"}  # tests/test_operator.py
     covered |= {"/quality/response-rates", "/quality/response-rates.csv"}  # test_funnel_browser.py, PAGES
-    covered |= {"/entities/<ipa>/faccia", "/channels", "/channels.csv"}  # PAGES; tests/test_faccia_report.py
+    covered |= {"/entities/<ipa>/faccia", "/entities/<ipa>/faccia.csv", "/channels", "/channels.csv"}  # PAGES; tests/test_faccia_report.py
     public = {"/join"}  # the onboarding request form: no sign-in (test_onboarding.py)
     public |= {"/readyz"}  # the readiness probe: no sign-in, statuses only (test_console_ready.py)
     assert rules == covered | public

@@ -12,6 +12,7 @@ import pytest
 from dataset.funnel import write_funnel
 from tests.console_data import build
 from tests.test_console_secondary_pages import _funnel
+from tests.warehouse_rows import response, write
 from warehouse.console import create_app
 
 STYPE = "anagrafe.certificati"
@@ -26,6 +27,15 @@ def client(tmp_path_factory):
     settings, tokens = build(root)
     # the widget's counts of Roma's registry office: a month of 40 reports, one of 2 (suppressed)
     write_funnel(root, _funnel("2026-09", 40) + _funnel("2026-10", 2), 0, 0, 41)
+    faces = []  # Roma's front office on the faces: 12 judgements a month, one in August (suppressed)
+    for period, times in (("2026-08", 0), ("2026-09", 4), ("2026-10", 4)):
+        judged = (("satisfied", 100.0), ("neutral", 50.0), ("dissatisfied", 0.0)) * times or (("satisfied", 100.0),)
+        for face, value in judged:
+            row = response(period=period, day=2, entity="c_h501", service="roma-front_office",
+                           service_type="sportello.urp", channel="front_office", questionnaire="faccia")
+            row.update(satisfaction=value, satisfaction_raw=face, satisfaction_scale=None, answers=[("face", f'"{face}"')])
+            faces.append(row)
+    write(root, faces)
     with session_scope(connect(settings.database_url)) as s:  # Torino: one answer in all, suppressed
         s.add(Entity(ipa_code="c_l219", name="Comune di Torino", category="L6", region_istat="01",
                      region_nuts="ITC1"))
@@ -236,3 +246,23 @@ def test_the_coverage_tables_download_as_csv_named_after_what_they_are_of(client
     assert client.get("/coverage.csv?table=nope").status_code == 400
     english = _rows(client.get("/coverage.csv?table=silent&lang=en"))
     assert english[0][-1] == "Days without answers"
+
+
+def test_the_faccia_report_downloads_its_tables_as_csv_in_italian(client):
+    """The "Mettiamoci la faccia" report (its judgements by channel and month, the table an office
+    publishes) had no download. In Italian as the report; named after the entity and its months; a
+    suppressed month's figures empty and "oscurato"."""
+    html = _page(client, "/entities/c_h501/faccia?start=2026-08&end=2026-10")
+    links = [h.replace("&amp;", "&") for h in re.findall(r'href="(/entities/c_h501/faccia\.csv[^"]*)" download', html)]
+    assert len(links) == 2 and all("start=2026-08" in h and "end=2026-10" in h for h in links)
+    months = client.get(next(h for h in links if "table=months" in h))
+    assert months.headers["Content-Disposition"] == 'attachment; filename="ascolto-faccia-c_h501-2026-08_2026-10.csv"'
+    rows = _rows(months)
+    assert rows[0][:3] == ["Mese", "Canale", "Giudizi"] and rows[0][-2:] == ["Stato", "Copertura del periodo"]
+    by_month = {r[0]: r for r in rows[1:]}
+    assert by_month["2026-08"][2:9] == [""] * 7 and by_month["2026-08"][9] == "oscurato"
+    assert by_month["2026-09"][1] == "Sportello" and int(by_month["2026-09"][2]) > 0
+    channels = _rows(client.get(next(h for h in links if "table=channels" in h) + "&lang=en"))
+    assert channels[0] == ["Canale", "Giudizi", "Positivi (%)", "IC 95% inf.", "IC 95% sup.", "Stato"]  # Italian
+    assert client.get("/entities/c_h501/faccia.csv?table=nope").status_code == 400
+    assert client.get("/entities/nobody/faccia.csv").status_code == 404

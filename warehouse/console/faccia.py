@@ -2,6 +2,7 @@
 
 Italian (numbers too: ``54,0``), its month range chosen by a form (``start``, ``end``: kept in the URL), printable (a print stylesheet gives a PDF-quality layout from the browser's "Stampa"),
 linked from the entity page; the figures come from :mod:`warehouse.faccia_report` (published cells).
+Its two tables of figures download as CSV (``/entities/<ipa>/faccia.csv``, ``?table=channels``).
 """
 from __future__ import annotations
 
@@ -11,19 +12,68 @@ from flask import Blueprint, abort, current_app, render_template, request
 from registry import Entity, session_scope
 
 from ..comparability import QueryError
-from ..faccia_report import report
+from ..export import span
+from ..faccia_report import FACES, report
 from ..numbers import number
 from ..periods import today_rome
 from ..protect import Protection
 from .auth import require
+from .data import table_csv
 
 bp = Blueprint("faccia", __name__)
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
+STATUS = {"Q": "oscurato", "U": "bassa affidabilità", "B": "interruzione di serie"}
+#: The report's two tables of figures as their CSV downloads head them (in Italian, as the report).
+TABLES = {"months": [("period", "Mese"), ("channel_label", "Canale"), ("n", "Giudizi"),
+                     *[(f"face_{code}", f"{label} (%)") for code, label in FACES], ("positive", "Positivi (%)"),
+                     ("lower", "IC 95% inf."), ("upper", "IC 95% sup."), ("status", "Stato"),
+                     ("coverage", "Copertura del periodo")],
+          "channels": [("channel_label", "Canale"), ("n", "Giudizi"), ("positive", "Positivi (%)"),
+                       ("lower", "IC 95% inf."), ("upper", "IC 95% sup."), ("status", "Stato")]}
+
+
+def _csv_row(r: dict) -> dict:
+    """A report row as its CSV gives it: figures rounded as the page shows them, a suppressed row's
+    all empty (never a number), the status a word."""
+    hidden = r["status"] == "Q"
+    out = {**r, "status": STATUS.get(r["status"], "pubblicato"), "coverage": "in corso" if r.get("running") else ""}
+    for k in ("n", "positive", "lower", "upper"):
+        out[k] = None if hidden or r.get(k) is None else (int(r[k]) if k == "n" else round(r[k], 1))
+    for (code, _label), f in zip(FACES, r.get("faces") or ()):
+        out[f"face_{code}"] = None if hidden or f is None else round(f, 1)
+    return out
+
+
+@bp.get("/entities/<ipa>/faccia.csv")
+@require("dashboards")
+def download(ipa: str):
+    """The report's judgements by channel and month (``table=months``, the default) or by channel over
+    the whole range (``table=channels``) as CSV, in Italian as the report; named after the entity and
+    the months it covers (``ascolto-faccia-c_h501-2026-09_2026-11.csv``)."""
+    table = request.args.get("table", "months")
+    if table not in TABLES:
+        raise QueryError("table", f"table must be one of {', '.join(TABLES)}.")
+    d, _name, _start, _end = _report(ipa)
+    rows = d["rows"] if table == "months" else d["channels"]
+    name = f"faccia-{ipa}" + ("-per-canale" if table == "channels" else "")
+    return table_csv(TABLES[table], [_csv_row(r) for r in rows],
+                     f"ascolto-{name}{span(d['first'], d['last'])}.csv", italian=True)
+
+
 @bp.get("/entities/<ipa>/faccia")
 @require("dashboards")
 def page(ipa: str):
+    data, name, start, end = _report(ipa)
+    return render_template("faccia_report.html", d=data, entity_name=name, page="entities",
+                           made=today_rome().strftime("%d/%m/%Y"), start=start, end=end,  # Italy's date
+                           it_number=lambda v, digits=1: number(v, "it", digits))
+
+
+def _report(ipa: str):
+    """The report of ``ipa`` for the request's months ``start``–``end``, the entity's name and the months
+    (404 for an unknown entity, 400 naming a malformed or inverted month)."""
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         entity = s.get(Entity, ipa)
         name = entity.name if entity else None
@@ -37,7 +87,4 @@ def page(ipa: str):
         raise QueryError("start", f"start={start} is after end={end}.")
     settings = current_app.config["ASCOLTO_SETTINGS"]
     con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
-    data = report(con, ipa, Protection.from_settings(settings), start, end)
-    return render_template("faccia_report.html", d=data, entity_name=name, page="entities",
-                           made=today_rome().strftime("%d/%m/%Y"), start=start, end=end,  # Italy's date
-                           it_number=lambda v, digits=1: number(v, "it", digits))
+    return report(con, ipa, Protection.from_settings(settings), start, end), name, start, end
