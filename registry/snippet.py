@@ -12,7 +12,11 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-NOSCRIPT_TEXT = "Dai il tuo parere sul servizio"
+#: The ``<noscript>`` link's text by language (the languages of questionnaires.vocabulary.LANGUAGES);
+#: another language gets the Italian text, as the form it links to falls back to Italian.
+NOSCRIPT_TEXT = {"it": "Dai il tuo parere sul servizio", "en": "Give feedback on the service",
+                 "de": "Ihre Meinung zum Dienst", "fr": "Donnez votre avis sur le service",
+                 "sl": "Vaše mnenje o storitvi"}
 
 
 def embed_snippet(collector_url: str, key: str, lang: str = "it", *, test: bool = False) -> str:
@@ -20,13 +24,16 @@ def embed_snippet(collector_url: str, key: str, lang: str = "it", *, test: bool 
 
     Add ``&amp;page=/path-of-the-page`` to the link where the path is known: the form's thank-you
     page then links back to that page (of one of the service's allowed origins). ``test``: the
-    check-up variant, with ``data-test`` (answers stored apart, never counted).
+    check-up variant, with ``data-test`` (answers stored apart, never counted). ``lang``: the
+    language of the ``<noscript>`` link's text and of the form it opens (the widget itself speaks
+    the page's ``lang``, or its ``data-lang``).
     """
     base = escape(collector_url.rstrip("/"), quote=True)
     k = escape(quote(key, safe=""), quote=True)
     flag = " data-test" if test else ""
+    text = NOSCRIPT_TEXT.get(lang, NOSCRIPT_TEXT["it"])
     return (f'<script src="{base}/widget.js" data-service="{k}"{flag} async></script>\n'
-            f'<noscript><a href="{escape(form_link(collector_url, key, lang), quote=True)}">{NOSCRIPT_TEXT}</a></noscript>')
+            f'<noscript><a href="{escape(form_link(collector_url, key, lang), quote=True)}">{text}</a></noscript>')
 
 
 def form_link(collector_url: str, key: str, lang: str = "it") -> str:

@@ -10,7 +10,7 @@ from ascolto.cli import main
 from questionnaires.taxonomy import pa_categories, service_types
 from registry import InvalidValue, connect, ops
 from registry.db import session_scope
-from registry.snippet import embed_snippet
+from registry.snippet import channel_kit, embed_snippet
 
 
 @pytest.fixture
@@ -116,3 +116,17 @@ def test_a_registry_command_run_elsewhere_finds_the_stacks_registry_or_says_wher
     found = CliRunner().invoke(main, ["registry", "list", "services", "--json"], env=env)
     assert found.exit_code == 0, found.output
     assert json.loads(found.output) and not (stack / "docs" / "deeper" / "var").exists()
+
+
+@pytest.mark.parametrize("lang,text", [("it", "Dai il tuo parere sul servizio"), ("en", "Give feedback on the service"),
+                                       ("de", "Ihre Meinung zum Dienst"), ("fr", "Donnez votre avis sur le service"),
+                                       ("sl", "Vaše mnenje o storitvi")])
+def test_the_snippet_and_the_kit_speak_the_language_asked_for(lang, text):
+    # an English snippet linked to the English form with an Italian link text
+    snippet = embed_snippet("https://h.example", "k-1", lang)
+    assert f'form?lang={lang}">{text}</a></noscript>' in snippet
+    assert channel_kit("https://h.example", "k-1", "web", lang)["code"] == snippet
+
+
+def test_the_snippet_of_an_unknown_language_links_the_italian_text():
+    assert ">Dai il tuo parere sul servizio</a>" in embed_snippet("https://h.example", "k-1", "xx")
