@@ -11,6 +11,7 @@ import time
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import BROWSER
 from tests.test_widget_browser import RAW, SERVICE, _answer_minimal, page, stack  # noqa: F401
@@ -467,3 +468,32 @@ def test_a_nonce_based_csp_needs_only_the_nonce_on_the_tag_as_the_readme_says(st
     site_page(page, stack, "/nonce.html", tags, head=f'<meta http-equiv="Content-Security-Policy" content="{csp}">')
     page.wait_for_function("document.querySelectorAll('.ascolto-widget').length === 2", timeout=15_000)
     page.get_by_role("button", name="Invia").first.wait_for(timeout=10_000)
+
+
+# --- 10. a phone's toolbar ----------------------------------------------------------------------------------
+
+def test_the_floating_dialogs_send_button_is_within_a_phones_visual_viewport(stack, browser):  # noqa: F811
+    """A phone's toolbar covers the bottom of 100vh (the largest viewport): the dialog is as high as the
+    dynamic viewport (100dvh), 100vh only where dvh is not known."""
+    context = browser.new_context(locale="it-IT", viewport={"width": 390, "height": 664}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=3)
+    try:
+        page = context.new_page()
+        page.goto(f"{stack.site}/floating.html")
+        page.get_by_role("button", name="Dai il tuo parere").click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_be_visible()
+        root = "document.querySelector('.ascolto-widget').shadowRoot"
+        declared = page.evaluate(f"""() => {{ const r = {root}; const sheets = [...r.adoptedStyleSheets,
+            ...[...r.querySelectorAll('style')].map(s => s.sheet)];
+            return sheets.flatMap(s => [...s.cssRules]).filter(c => c.selectorText === '.asc-dlg')
+                         .map(c => c.style.maxHeight); }}""")
+        assert declared == ["calc(100dvh - 2em)"]  # the fallback (100vh) is overridden where dvh is known
+        send = dialog.get_by_role("button", name="Invia")
+        send.scroll_into_view_if_needed()
+        box, seen = send.bounding_box(), page.evaluate("visualViewport.height")
+        assert 0 <= box["y"] and box["y"] + box["height"] <= seen
+        dlg = dialog.bounding_box()
+        assert dlg["y"] >= 0 and dlg["y"] + dlg["height"] <= seen
+    finally:
+        context.close()

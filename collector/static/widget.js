@@ -111,7 +111,8 @@
       ".asc-thanks{margin:0;padding:.75em 1em;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
       ".asc-fab{position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
       ".asc-fab svg{width:1.25em;height:1.25em;fill:currentColor}" +
-      ".asc-dlg{width:min(40em,calc(100vw - 2em));max-height:calc(100vh - 2em);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
+      /* a phone's toolbar covers the bottom of 100vh: the dialog fits the dynamic viewport (dvh), 100vh where dvh is unknown */
+      ".asc-dlg{width:min(40em,calc(100vw - 2em));max-height:calc(100vh - 2em);max-height:calc(100dvh - 2em);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
       ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
       ".asc-head{display:flex;align-items:flex-start;justify-content:space-between;gap:1em;padding:1.25em 1.5em 0}" +
       ".asc-head .asc-title{margin:0}.asc-head .asc-btn{padding:.25em .75em}" +
