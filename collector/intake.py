@@ -230,6 +230,7 @@ def questionnaire(key: str):
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.") from None
     doc = dict(q.render(request.args.get("lang", "it")), service=cfg.key,
+               service_name=cfg.name,  # names the widget's form, dialog and button apart from another service's
                sampling_rate=cfg.sampling_rate)  # the widget invites this share of page views
     if cfg.test_mode:  # the widget says so above the questions: answers are check-ups, not counted
         doc["test"] = True

@@ -135,6 +135,8 @@ def test_questionnaire_is_rendered_per_language_with_etag(client):
     doc = resp.get_json()
     assert (doc["id"], doc["version"], doc["lang"]) == ("cx-core", 1, "en")
     assert doc["items"][0]["label"] == "Overall, how satisfied are you with the service?"
+    # the widget names its form, dialog and button by the service: two on one page are told apart
+    assert (doc["service"], doc["service_name"]) == ("demo-roma-anagrafe", "Certificati anagrafici online")
     again = client.get("/v1/services/demo-roma-anagrafe/questionnaire?lang=en",
                        headers={"If-None-Match": resp.headers["ETag"]})
     assert again.status_code == 304

@@ -470,7 +470,51 @@ def test_a_nonce_based_csp_needs_only_the_nonce_on_the_tag_as_the_readme_says(st
     page.get_by_role("button", name="Invia").first.wait_for(timeout=10_000)
 
 
-# --- 10. a phone's toolbar ----------------------------------------------------------------------------------
+# --- 10. two services on one page; a phone's toolbar -------------------------------------------------------
+
+FLOATING = '<script src="{collector}/widget.js" data-service="%s" data-mode="floating" async></script>'
+INLINE = '<script src="{collector}/widget.js" data-service="%s" async></script>'
+PENSIONE = "demo-inps-pensione"
+
+
+def test_two_floating_buttons_are_stacked_and_named_by_their_service(stack, page):  # noqa: F811
+    """Both buttons sat at the same place, both "Dai il tuo parere": the first could not be clicked and
+    a screen reader could not tell the two (nor their dialogs) apart."""
+    site_page(page, stack, "/two-floating.html", FLOATING % "{service}" + "<p>…</p>" + FLOATING % PENSIONE)
+    page.wait_for_function("document.querySelectorAll('.ascolto-widget').length === 2", timeout=15_000)
+    roma = page.get_by_role("button", name="Dai il tuo parere – Certificati anagrafici online")
+    inps = page.get_by_role("button", name="Dai il tuo parere – Domanda di pensione")
+    expect(roma).to_be_visible()
+    expect(inps).to_be_visible()
+    a, b = roma.bounding_box(), inps.bounding_box()
+    assert a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]  # one above the other
+    for fab, name in ((roma, "Certificati anagrafici online"), (inps, "Domanda di pensione")):
+        expect(fab).to_contain_text(name)  # shown, not only spoken, with another button on the page
+        fab.click()  # by mouse: nothing covers it
+        dialog = page.get_by_role("dialog", name=f"La tua opinione sul servizio {name}")
+        expect(dialog).to_be_visible()
+        expect(dialog.get_by_role("form", name=f"La tua opinione sul servizio {name}")).to_be_visible()
+        dialog.get_by_role("button", name="Chiudi").click()
+        expect(dialog).to_be_hidden()
+
+
+def test_one_floating_button_shows_its_usual_label_and_speaks_its_service(stack, page):  # noqa: F811
+    page.goto(f"{stack.site}/floating.html")
+    fab = page.get_by_role("button", name="Dai il tuo parere – Certificati anagrafici online")
+    expect(fab).to_be_visible()
+    # alone on the page: the name is for screen readers only (a 1-pixel clipped span)
+    assert page.evaluate("document.querySelector('.ascolto-widget').shadowRoot.querySelector('.asc-fab > span:last-child')"
+                         ".getBoundingClientRect().width") <= 1
+
+
+def test_two_inline_widgets_are_told_apart_by_their_service_without_changing_the_title(stack, page):  # noqa: F811
+    site_page(page, stack, "/two-inline.html", INLINE % "{service}" + "<p>…</p>" + INLINE % PENSIONE)
+    page.wait_for_function("document.querySelectorAll('.ascolto-widget').length === 2", timeout=15_000)
+    for name in ("Certificati anagrafici online", "Domanda di pensione"):
+        form = page.get_by_role("form", name=f"La tua opinione sul servizio {name}")
+        expect(form).to_be_visible()
+        expect(form.get_by_role("heading")).to_have_text("La tua opinione sul servizio")  # the validator's words
+
 
 def test_the_floating_dialogs_send_button_is_within_a_phones_visual_viewport(stack, browser):  # noqa: F811
     """A phone's toolbar covers the bottom of 100vh (the largest viewport): the dialog is as high as the

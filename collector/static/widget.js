@@ -109,13 +109,13 @@
       ".asc-status{margin:.75em 0 0;font-weight:600}.asc-status:empty{display:none}" +
       ".asc-test{margin:0 0 1em;padding:.5em .75em;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
       ".asc-thanks{margin:0;padding:.75em 1em;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
-      ".asc-fab{position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
+      ".asc-fab{position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;max-width:calc(100vw - 3em);border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
       ".asc-fab svg{width:1.25em;height:1.25em;fill:currentColor}" +
       /* a phone's toolbar covers the bottom of 100vh: the dialog fits the dynamic viewport (dvh), 100vh where dvh is unknown */
       ".asc-dlg{width:min(40em,calc(100vw - 2em));max-height:calc(100vh - 2em);max-height:calc(100dvh - 2em);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
       ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
       ".asc-head{display:flex;align-items:flex-start;justify-content:space-between;gap:1em;padding:1.25em 1.5em 0}" +
-      ".asc-head .asc-title{margin:0}.asc-head .asc-btn{padding:.25em .75em}" +
+      ".asc-head .asc-title{margin:0}.asc-head .asc-btn{padding:.25em .75em}.asc-svc{margin:.25em 0 0;color:#5d7083}" +
       ".asc-body{padding:1em 1.5em 1.5em}";
 
     function el(tag, attrs, kids) {
@@ -516,27 +516,49 @@
       }
     }
 
+    /* The service's name (as the questionnaire endpoint gives it) names each form and dialog along with the
+     * questionnaire's title: two services on one page share a title (the Designers Italia texts, which the
+     * national validator checks word for word, are never changed), so a screen reader tells them apart by it. */
+    function named(q, id, cls) {
+      return q.service_name ? el(cls === "asc-svc" ? "p" : "span", { "class": cls, id: id, text: q.service_name }) : null;
+    }
+
     function mountInline(q, host, wrap) {
-      var titleId = "asc-title-" + counter;
-      var form = el("form", { "class": "asc-card" }, [el("h" + level, { "class": "asc-title", id: titleId, lang: q.title_lang || null, text: q.title })]);
+      var titleId = "asc-title-" + counter, svcId = "asc-svc-" + counter, svc = named(q, svcId, "asc-vh");
+      var form = el("form", { "class": "asc-card" }, [el("h" + level, { "class": "asc-title", id: titleId, lang: q.title_lang || null, text: q.title }), svc]);
       wrap.appendChild(form);
       place(host);
-      render(q, form, titleId).shown();
+      render(q, form, svc ? titleId + " " + svcId : titleId).shown();
+    }
+
+    /* Floating buttons of every service on the page (shared by the widgets' scripts): stacked bottom up in the
+     * order they appeared, so that none covers another; with more than one, each shows its service's name. */
+    function stackFloating() {
+      var all = window.ascoltoFloating || [], y = 0;
+      all.forEach(function (f) {
+        f.who.className = all.length > 1 ? "asc-who" : "asc-vh";
+        f.fab.style.bottom = "calc(1.5em + " + y + "px)";
+        y += f.fab.getBoundingClientRect().height + 8;
+      });
     }
 
     function mountFloating(q, host, wrap) {
-      var titleId = "asc-title-" + counter;
+      var titleId = "asc-title-" + counter, svcId = "asc-svc-" + counter;
       var svg = svgEl("svg", { viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false" }, [
         svgEl("path", { d: "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 5v2h10V8H7zm0 4v2h7v-2H7z" })]);
       var fab = el("button", { type: "button", "class": "asc-btn asc-fab", "aria-haspopup": "dialog", "aria-expanded": "false" },
                    [svg, el("span", { text: T.open })]);
+      /* the service's name: read by a screen reader with the button's label; shown when other floating buttons are on the page */
+      var who = el("span", { "class": "asc-vh", text: q.service_name ? " – " + q.service_name : "" });
+      fab.appendChild(who);
       var close = el("button", { type: "button", "class": "asc-btn asc-btn2", text: T.close });
       var form = el("form", { "class": "asc-body" });
-      var dlg = el("dialog", { "class": "asc-dlg", "aria-labelledby": titleId }, [
-        el("div", { "class": "asc-head" }, [el("h2", { "class": "asc-title", id: titleId, lang: q.title_lang || null, text: q.title }), close]), form]);
+      var svc = named(q, svcId, "asc-svc");
+      var dlg = el("dialog", { "class": "asc-dlg", "aria-labelledby": svc ? titleId + " " + svcId : titleId }, [
+        el("div", { "class": "asc-head" }, [el("div", {}, [el("h2", { "class": "asc-title", id: titleId, lang: q.title_lang || null, text: q.title }), svc]), close]), form]);
       wrap.appendChild(fab);
       wrap.appendChild(dlg);
-      var ctl = render(q, form, titleId);
+      var ctl = render(q, form, svc ? titleId + " " + svcId : titleId);
       var open = function () {
         if (dlg.showModal) { dlg.showModal(); } else { dlg.setAttribute("open", ""); }
         fab.setAttribute("aria-expanded", "true");
@@ -551,6 +573,10 @@
       dlg.addEventListener("keydown", function (ev) { if (ev.key === "Escape" && !dlg.showModal) { shut(); } });
       dlg.addEventListener("click", function (ev) { if (ev.target === dlg) { shut(); } }); /* backdrop */
       document.body.appendChild(host);
+      var floats = window.ascoltoFloating = window.ascoltoFloating || [];
+      floats.push({ fab: fab, who: who });
+      stackFloating();
+      window.addEventListener("resize", stackFloating);
     }
 
     if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
