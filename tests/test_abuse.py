@@ -115,3 +115,24 @@ def test_the_per_client_bucket_is_a_keyed_hash_of_the_address_shared_by_the_inst
     assert again.client_bucket("203.0.113.9") == app_limits.client_bucket("203.0.113.9")
     other = RateLimits(settings.with_(form_secret="another-installation-0123456789abcdef"))
     assert other.client_bucket("203.0.113.9") != app_limits.client_bucket("203.0.113.9")
+
+
+def test_without_redis_each_worker_counts_on_its_own_as_the_docs_say(limited):
+    """The README said "120 requests per minute per IP" and operations.md "in memory only": with the
+    default setup (no Redis, two workers) 130 posts from one address in a minute were all accepted.
+    Without Redis each worker (here: two apps, two processes' worth of state) counts on its own, and
+    the docs say so."""
+    from pathlib import Path
+
+    first, second = limited(rate_limit_ip="2/minute"), limited(rate_limit_ip="2/minute")
+    statuses = [c.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "203.0.113.77"}).status_code
+                for c in (first, second, first, second, first, second)]
+    assert statuses == [202, 202, 202, 202, 429, 429]  # 2 × 2 workers, not 2
+    root = Path(__file__).resolve().parent.parent
+    readme = " ".join((root / "README.md").read_text("utf-8").split())
+    operations = " ".join((root / "docs" / "operations.md").read_text("utf-8").split())
+    assert "**Without Redis each collector worker counts on its own**" in readme
+    assert "120 × `ASCOLTO_WORKERS` (2 by default) × collector instances per minute" in readme
+    assert "rate-limits per client IP, in memory only" not in operations
+    assert "| `ASCOLTO_RATE_LIMIT_IP` | `120/minute` | collector | per client IP (needs correct `X-Forwarded-For`); " \
+           "per worker without `ASCOLTO_REDIS_URL` |" in operations
