@@ -479,8 +479,10 @@ PENSIONE = "demo-inps-pensione"
 
 def test_two_floating_buttons_are_stacked_and_named_by_their_service(stack, page):  # noqa: F811
     """Both buttons sat at the same place, both "Dai il tuo parere": the first could not be clicked and
-    a screen reader could not tell the two (nor their dialogs) apart."""
-    site_page(page, stack, "/two-floating.html", FLOATING % "{service}" + "<p>…</p>" + FLOATING % PENSIONE)
+    a screen reader could not tell the two (nor their dialogs) apart. Under a strict policy (no inline styles)."""
+    csp = "default-src 'none'; script-src {collector}; connect-src {collector}; style-src 'self'"
+    site_page(page, stack, "/two-floating.html", FLOATING % "{service}" + "<p>…</p>" + FLOATING % PENSIONE,
+              head=f'<meta http-equiv="Content-Security-Policy" content="{csp}">')
     page.wait_for_function("document.querySelectorAll('.ascolto-widget').length === 2", timeout=15_000)
     roma = page.get_by_role("button", name="Dai il tuo parere – Certificati anagrafici online")
     inps = page.get_by_role("button", name="Dai il tuo parere – Domanda di pensione")
