@@ -212,11 +212,11 @@ def add_entity(ctx: click.Context, **fields) -> None:
 @click.option("--sampling-rate", default=1.0, show_default=True, type=float)
 @click.option("--inactive", is_flag=True, help="Create the service deactivated.")
 @click.option("--key-only", is_flag=True, help="Print only the key (for scripts).")
+@click.option("--lang", default="it", type=click.Choice(("it", "en", "de", "fr", "sl")), help="The printed link's language.")
 @click.pass_context
-def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, **fields) -> None:
-    """Add a service; prints its public key, then what its channel collects with: on the web the
-    HTML to paste into the PA's page, for an app, e-mail or SMS the hosted form's link, for the
-    phone and a counter or kiosk where their answers are entered.
+def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, lang: str, **fields) -> None:
+    """Add a service; prints its public key, then what its channel collects with: on the web the HTML to paste
+    into the PA's page, for an app, e-mail or SMS the form's link, for the phone, a counter or kiosk where to answer.
 
     Addresses point at ASCOLTO_PUBLIC_URL, the collector's public address (default
     http://localhost:$ASCOLTO_COLLECTOR_PORT)."""
@@ -233,7 +233,7 @@ def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, **f
                    f"{'active' if svc.active else 'inactive'}", err=True)
     if key_only:
         return
-    kit = channel_kit(settings.collector_url, key, channel)
+    kit = channel_kit(settings.collector_url, key, channel, lang)
     operator_token = f'ascolto registry token create --role operator --entity {entity} --label "..."'
     if kit["kind"] == "snippet":
         where = (f"on {', '.join(allowed)}" if allowed else

@@ -130,3 +130,29 @@ def test_the_snippet_and_the_kit_speak_the_language_asked_for(lang, text):
 
 def test_the_snippet_of_an_unknown_language_links_the_italian_text():
     assert ">Dai il tuo parere sul servizio</a>" in embed_snippet("https://h.example", "k-1", "xx")
+
+
+def test_add_service_prints_the_snippet_in_the_language_asked_for(cli):
+    # a bilingual comune's German page: the snippet's link opened the Italian text, and no command gave another
+    env = {"ASCOLTO_PUBLIC_URL": "https://ascolto.example.gov.it"}
+    out = cli("add-service", "--entity", "c_l219", "--name", "Meldebescheinigungen", "--type", "anagrafe.certificati",
+              "--key", "bz-anagrafe", "--lang", "de", **env).stdout
+    assert ('<noscript><a href="https://ascolto.example.gov.it/v1/services/bz-anagrafe/form?lang=de">'
+            "Ihre Meinung zum Dienst</a></noscript>") in out
+    sms = cli("add-service", "--entity", "c_l219", "--name", "Certificati", "--type", "anagrafe.certificati",
+              "--key", "bz-sms", "--channel", "sms", "--lang", "de", **env).stdout
+    assert "https://ascolto.example.gov.it/v1/services/bz-sms/form?lang=de" in sms.splitlines()
+
+
+def test_add_service_refuses_a_language_it_has_no_text_for_before_adding(cli):
+    out = cli("add-service", "--entity", "c_l219", "--name", "X", "--type", "anagrafe.certificati", "--key", "bz-xx",
+              "--lang", "es", code=2).output
+    assert "--lang" in out and "'it', 'en', 'de', 'fr', 'sl'" in out
+    from ascolto.cli_registry import add_service
+    from questionnaires.vocabulary import LANGUAGES
+
+    [option] = [p for p in add_service.params if p.name == "lang"]
+    assert tuple(option.type.choices) == LANGUAGES  # every language the form and the snippet's text speak
+    # nothing was added: the same key is still free
+    assert cli("add-service", "--entity", "c_l219", "--name", "X", "--type", "anagrafe.certificati", "--key", "bz-xx",
+               "--key-only").stdout.strip() == "bz-xx"
