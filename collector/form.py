@@ -33,8 +33,8 @@ from itsdangerous import BadSignature, SignatureExpired
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
-from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES, Questionnaire
-from questionnaires.vocabulary import label_lang
+from questionnaires.model import DEFAULT_LANGUAGE, Questionnaire
+from questionnaires.vocabulary import client_language as _lang, label_lang
 
 from .body import read_body
 from .backlink import back_url, checked_back
@@ -51,11 +51,6 @@ _ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-def _lang(raw: str | None) -> str:
-    raw = (raw or "").strip().lower()[:2]
-    return raw if raw in LANGUAGES else DEFAULT_LANGUAGE
-
 
 def _names(key: str) -> tuple[str, str]:
     """Service and entity names shown in the page header, from the registry read model."""

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, request
 from marshmallow import ValidationError
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
+from questionnaires.vocabulary import client_language
 from questionnaires.envelope import SubmissionSchema, durable_context, fast_load_submission, make_envelope
 from privacy import redact_value
 from registry.readmodel import BackendView, ServiceView
@@ -229,7 +230,7 @@ def questionnaire(key: str):
         q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.") from None
-    doc = dict(q.render(request.args.get("lang", "it")), service=cfg.key,
+    doc = dict(q.render(client_language(request.args.get("lang"))), service=cfg.key,
                service_name=cfg.name,  # names the widget's form, dialog and button apart from another service's
                sampling_rate=cfg.sampling_rate)  # the widget invites this share of page views
     if cfg.test_mode:  # the widget says so above the questions: answers are check-ups, not counted

@@ -17,7 +17,7 @@ from importlib import resources
 from flask import Blueprint, Response, current_app, render_template, request
 
 from questionnaires import UnknownQuestionnaire, default_catalog
-from questionnaires.model import DEFAULT_LANGUAGE, LANGUAGES
+from questionnaires.vocabulary import client_language
 
 from .faces import face_svg, moods
 from .kiosk_i18n import KIOSK_UI
@@ -45,8 +45,7 @@ def _denied(lang: str, status: int) -> Response:
 @bp.get("/v1/services/<key>/kiosk")
 def kiosk(key: str):
     """The kiosk page of service ``key`` for the device whose token is ``device``."""
-    lang = (request.args.get("lang") or "").strip().lower()[:2]
-    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    lang = client_language(request.args.get("lang"))
     directory = current_app.extensions["ascolto.services"]
     cfg = directory.get(key) if len(key) <= 64 else None
     token = request.args.get("device", "")

@@ -70,6 +70,14 @@ class AnswersInvalid(ValueError):
         self.errors = errors
 
 
+def client_language(raw: str | None) -> str:
+    """The language a client asked for (``?lang=``), as every rendering of a questionnaire reads it
+    (its JSON, the form, the kiosk): the first two letters, any case (``EN``, ``en-GB``: ``en``), one
+    of :data:`LANGUAGES`, else Italian."""
+    code = (raw or "").strip().lower()[:2]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def label(labels: Mapping[str, str], lang: str) -> str:
     """The label in ``lang``, falling back to Italian (always present)."""
     return labels.get(lang) or labels[DEFAULT_LANGUAGE]

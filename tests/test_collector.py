@@ -147,6 +147,16 @@ def test_questionnaire_is_rendered_per_language_with_etag(client):
     assert client.get("/v1/services/nope/questionnaire").status_code == 404
 
 
+@pytest.mark.parametrize("asked,lang", [("EN", "en"), ("en-GB", "en"), ("de_AT", "de"), (" fr ", "fr"), ("xx", "it"), ("", "it")])
+def test_the_questionnaire_reads_the_language_as_the_form_does(client, asked, lang):
+    """?lang=en-GB (or EN) got the Italian questionnaire while the form at the same ?lang= was English."""
+    from urllib.parse import quote
+
+    doc = client.get(f"/v1/services/demo-roma-anagrafe/questionnaire?lang={quote(asked)}").get_json()
+    form = client.get(f"/v1/services/demo-roma-anagrafe/form?lang={quote(asked)}").get_data(as_text=True)
+    assert doc["lang"] == lang and f'<html lang="{lang}">' in form
+
+
 def test_widget_is_served_small_and_cacheable(client):
     import gzip
 
