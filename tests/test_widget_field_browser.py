@@ -466,7 +466,7 @@ def test_a_nonce_based_csp_needs_only_the_nonce_on_the_tag_as_the_readme_says(st
     tags = ('<script nonce="r4nd0m" src="{collector}/widget.js" data-service="{service}" async></script>'
             '<script nonce="r4nd0m" type="module" src="{collector}/widget.js" data-service="demo-milano-anagrafe"></script>')
     site_page(page, stack, "/nonce.html", tags, head=f'<meta http-equiv="Content-Security-Policy" content="{csp}">')
-    page.wait_for_function("document.querySelectorAll('.ascolto-widget').length === 2", timeout=15_000)
+    expect(page.locator(".ascolto-widget")).to_have_count(2, timeout=15_000)  # a locator: the page's CSP forbids eval
     page.get_by_role("button", name="Invia").first.wait_for(timeout=10_000)
 
 
@@ -483,7 +483,7 @@ def test_two_floating_buttons_are_stacked_and_named_by_their_service(stack, page
     csp = "default-src 'none'; script-src {collector}; connect-src {collector}; style-src 'self'"
     site_page(page, stack, "/two-floating.html", FLOATING % "{service}" + "<p>…</p>" + FLOATING % PENSIONE,
               head=f'<meta http-equiv="Content-Security-Policy" content="{csp}">')
-    page.wait_for_function("document.querySelectorAll('.ascolto-widget').length === 2", timeout=15_000)
+    expect(page.locator(".ascolto-widget")).to_have_count(2, timeout=15_000)  # a locator: the page's CSP forbids eval
     roma = page.get_by_role("button", name="Dai il tuo parere – Certificati anagrafici online")
     inps = page.get_by_role("button", name="Dai il tuo parere – Domanda di pensione")
     expect(roma).to_be_visible()
