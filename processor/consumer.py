@@ -27,7 +27,7 @@ import time
 from collections import deque
 from typing import Any, Callable, Iterable
 
-from kafka import AsyncConsumerRebalanceListener, ConsumerRebalanceListener, KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
 from kafka.partitioner.default import murmur2
 
@@ -44,6 +44,7 @@ from .sink import ParquetSink
 from .steps import ServiceLookup
 from .chain import Parts, abandon, build_chain, committing, drain_writer, rebind_consumer
 from .liveness import JoinWatchdog
+from .rebalance import _Rebalance, listener as _listener  # noqa: F401 (_Rebalance: the tests' fakes)
 from .strategies import Batching, Committing, Halt, InvalidRatioGuard, MessageRejected, Stats, write_partition
 
 __all__ = ["Halt", "Processor", "Stats", "run_forever", "tune_gc", "write_partition"]
@@ -89,39 +90,6 @@ def key_partition(key: str, count: int) -> int:
     """The partition of ``count`` that Kafka's default partitioner (Java's and kafka-python's: murmur2 of
     the key's bytes, sign bit cleared, modulo the count) gives a record keyed ``key``."""
     return (murmur2(key.encode("utf-8")) & 0x7FFFFFFF) % count
-
-
-class _Rebalance(ConsumerRebalanceListener):
-    """The listener for a consumer that calls it where it may block (the tests' fakes)."""
-
-    def __init__(self, processor: "Processor"):
-        self.processor = processor
-
-    def on_partitions_revoked(self, revoked):
-        self.processor.on_revoked(revoked)
-
-    def on_partitions_assigned(self, assigned):
-        self.processor.on_assigned(assigned)
-
-
-class _AsyncRebalance(AsyncConsumerRebalanceListener):
-    """The listener for kafka-python's consumer, which calls it on its IO thread, where a blocking
-    commit raises ("Cannot block on net.run() from the IO thread"): the revocation's commit is awaited
-    (:meth:`Processor.on_revoked_async`), so what was read is committed before the partitions go."""
-
-    def __init__(self, processor: "Processor"):
-        self.processor = processor
-
-    async def on_partitions_revoked(self, revoked):
-        await self.processor.on_revoked_async(revoked)
-
-    async def on_partitions_assigned(self, assigned):
-        self.processor.on_assigned(assigned)
-
-
-def _listener(processor: "Processor", consumer: Any) -> ConsumerRebalanceListener | AsyncConsumerRebalanceListener:
-    """kafka-python's consumer gets the awaiting listener; an injected one (a fake) the plain one."""
-    return _AsyncRebalance(processor) if isinstance(consumer, KafkaConsumer) else _Rebalance(processor)
 
 
 class Processor:

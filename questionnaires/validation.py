@@ -50,7 +50,8 @@ def validate(q: "Questionnaire", answers: Any) -> dict[str, Any]:
 
     Honours branching: an answer to an item hidden by its ``show_if`` is an error, and a
     required item is required only when visible. ``None`` counts as unanswered. An item whose
-    condition's source answer is itself invalid is not judged (the one error is the source's).
+    condition's source is answered invalidly is not judged (the one error is the source's); one whose
+    source is unanswered is hidden, as always.
     """
     if not isinstance(answers, Mapping):
         raise AnswersInvalid({"_schema": ["Answers must be an object of item code to value."]})
@@ -70,8 +71,9 @@ def validate(q: "Questionnaire", answers: Any) -> dict[str, Any]:
         errors = _flatten(exc.messages)
         clean = exc.valid_data if isinstance(exc.valid_data, dict) else {}
     for it in q.items:
-        if it.code in errors or (it.show_if is not None and it.show_if.item in errors):
-            continue  # an invalid source answer: whether the item is asked cannot be told, so no second error
+        if it.code in errors or (it.show_if is not None and it.show_if.item in errors
+                                 and answers.get(it.show_if.item) is not None):
+            continue  # a source answered invalidly: whether the item is asked cannot be told, so no second error
         shown = it.visible(clean)
         if it.code in clean and not shown:
             cond = it.show_if
