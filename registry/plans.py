@@ -159,6 +159,14 @@ def today_rome() -> date:
     return datetime.now(ZoneInfo("Europe/Rome")).date()
 
 
+def has_started(period: str, today: date) -> bool:
+    """Whether the period ``period`` (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``) has started on ``today``: its
+    first month is not after today's month. The one rule for "a period that has not started is
+    refused" — a plan's baseline here, and every period the console is asked for
+    (:func:`warehouse.periods.require_started`)."""
+    return _month_index(period, last=False) <= today.year * 12 + today.month - 1
+
+
 def _month_index(period: str, last: bool) -> int:
     year = int(period[:4])
     if len(period) == 4:
@@ -182,7 +190,7 @@ def _checked_against_data(service_key: str, out: dict[str, Any], published: Publ
     - a new or changed deadline is not already past."""
     period, now = out["baseline_period"], today.year * 12 + today.month - 1
     if old is None or any(out[k] != old[k] for k in _KEY) or old.get("baseline_value") is None:
-        if _month_index(period, last=False) > now:
+        if not has_started(period, today):
             raise InvalidValue("baseline_period", f"{period} is in the future: the baseline is a period with data")
         if _month_index(period, last=True) >= now:
             raise InvalidValue("baseline_period", f"{period} has not ended yet: its figure is still partial")

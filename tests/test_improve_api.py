@@ -151,3 +151,23 @@ def test_plans_and_their_evaluation(client, seeded):
     whole = get(client, "/api/v1/improve/plans/1/evaluation?follow_up=2026-10", "monitoring", tokens).get_json()
     assert whole["follow_up_partial"] is False and whole["follow_up_running"] is False
     assert get(client, "/api/v1/improve/plans?status=done", "monitoring", tokens).status_code == 400
+
+
+def test_a_period_that_has_not_started_is_refused_naming_it(client, seeded):
+    """The API took ``follow_up=2027-Q1`` (in December 2026) as a running period with no answers; a
+    period not yet begun is now a 400 naming the field (follow-up, drivers period, trend from/to),
+    while today's month is still accepted as a period."""
+    from warehouse.periods import today_rome
+
+    tokens, t = seeded[1], today_rome()
+    nxt = f"{t.year + (t.month == 12)}-{t.month % 12 + 1:02d}"
+    for url, field in ((f"/api/v1/improve/plans/1/evaluation?follow_up={nxt}", "follow_up"),
+                       (f"/api/v1/improve/plans/1/evaluation?follow_up={t.year + 1}", "follow_up"),
+                       (f"/api/v1/improve/drivers?service=demo-roma-anagrafe&period={nxt}", "period"),
+                       (f"/api/v1/improve/trend?service=demo-roma-anagrafe&from=2026-08&to={nxt}", "to")):
+        r = get(client, url, "monitoring", tokens)
+        assert r.status_code == 400 and list(r.get_json()["fields"]) == [field], url
+        assert "has not started yet" in r.get_json()["message"]
+    running = get(client, f"/api/v1/improve/plans/1/evaluation?follow_up={t.year}-{t.month:02d}", "monitoring", tokens)
+    # accepted as a period (this fixture has no answers in it: refused for that, not for the period)
+    assert running.status_code == 422 and "has not started" not in running.get_json()["message"]

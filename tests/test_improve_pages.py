@@ -230,6 +230,38 @@ def test_a_running_follow_up_is_flagged_as_partial(app, seeded):
     assert 'data-partial="follow_up"' not in whole
 
 
+def _next_periods():
+    from warehouse.periods import today_rome
+    t = today_rome()
+    q = (t.month + 2) // 3
+    return (f"{t.year + (t.month == 12)}-{t.month % 12 + 1:02d}", f"{t.year + (q == 4)}-Q{q % 4 + 1}",
+            str(t.year + 1))
+
+
+def test_a_follow_up_that_has_not_started_is_refused_in_the_pages_language(app, seeded):
+    """``follow_up=2027-Q1`` (in December 2026) showed "Periodo in corso: dati parziali" with N 0: a
+    period that has not started was taken for a running one. It is a 400 naming the field, in
+    Italian (and in English on an English page); so is a drivers period not yet begun."""
+    import html as html_lib
+
+    c = client_as(app, seeded[1], "entity")
+    for future in _next_periods():
+        for url in (f"/workspace/{ROMA}/plans/1/evaluation?follow_up={future}",
+                    f"/workspace/{ROMA}/plans/1/evaluation.csv?follow_up={future}",
+                    f"/workspace/{ROMA}/plans/1/evaluation.json?follow_up={future}"):
+            r = c.get(url)
+            assert r.status_code == 400, url
+        html = html_lib.unescape(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up={future}").get_data(as_text=True))
+        assert f"Parametro non valido: «follow_up»: il periodo {future} non è ancora iniziato" in html
+        assert "Periodo in corso" not in html and "has not started" not in html
+        r = c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers?period={future}")
+        assert r.status_code == 400 and "non è ancora iniziato" in html_lib.unescape(r.get_data(as_text=True))
+    c.get("/lang/en")
+    en = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up={_next_periods()[0]}").get_data(as_text=True)
+    assert "follow_up=" in en and "has not started yet" in en
+    c.get("/lang/it")
+
+
 def test_pages_speak_english(app, seeded):
     c = client_as(app, seeded[1], "entity")
     c.get("/lang/en")

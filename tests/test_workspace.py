@@ -471,3 +471,72 @@ def test_reasons_asked_in_two_formats_are_shown_per_instrument_not_pooled(two_fo
     assert 'data-instrument="di-rating-servizio"' in table and 'data-instrument="cx-core"' in table
     english = get(client, tokens["entity"], f"/workspace/{ROMA}?period=2026-10&lang=en").get_data(as_text=True)
     assert "shown per instrument" in english and "cannot be pooled" in english
+
+
+def _periods_from_today():
+    """(running month, running quarter, running year, next month, next quarter, next year) in Rome."""
+    from warehouse.periods import today_rome
+
+    t = today_rome()
+    q = (t.month + 2) // 3
+    nxt_month = f"{t.year + (t.month == 12)}-{t.month % 12 + 1:02d}"
+    nxt_quarter = f"{t.year + (q == 4)}-Q{q % 4 + 1}"
+    return f"{t.year}-{t.month:02d}", f"{t.year}-Q{q}", str(t.year), nxt_month, nxt_quarter, str(t.year + 1)
+
+
+def test_a_period_that_has_not_started_is_refused_naming_it(client, seeded):
+    """``/workspace/c_h501?period=2027-01`` (in December 2026) said "Periodo in corso: dati parziali"
+    with N 0 for every service: a period that has not started was shown as a running one. It is now a
+    400 naming ``period`` — in Italian on the page, in English in the API — on the workspace, its
+    comments and the console pages; today's month, quarter and year are still shown, as running."""
+    import html as html_lib
+
+    tok = seeded[1]
+    month, quarter, year, next_month, next_quarter, next_year = _periods_from_today()
+    for query in (f"period={next_month}", f"freq=Q&period={next_quarter}", f"freq=A&period={next_year}",
+                  f"freq=A&period={next_month}"):
+        r = get(client, tok["entity"], f"/workspace/{ROMA}?{query}")
+        text = html_lib.unescape(r.get_data(as_text=True))
+        assert r.status_code == 400, query
+        assert "Parametro non valido: «period»: il periodo " in text and "non è ancora iniziato" in text, query
+        assert "has not started" not in text and "Periodo in corso" not in text
+        api = get(client, tok["entity"], f"/api/v1/workspace/{ROMA}?{query}")
+        assert api.status_code == 400 and "period" in api.json["fields"]
+        assert "has not started yet" in api.json["message"]
+    assert get(client, tok["entity"], f"/workspace/{ROMA}/comments?period={next_month}").status_code == 400
+    assert get(client, tok["entity"], f"/api/v1/workspace/{ROMA}/comments?period={next_month}").json[
+        "fields"].keys() == {"period"}
+    for page in ("/", "/service-types/anagrafe.certificati", f"/entities/{ROMA}", "/regions"):
+        r = get(client, tok["monitoring"], f"{page}?period={next_month}")
+        assert r.status_code == 400, page
+        assert "non è ancora iniziato" in html_lib.unescape(r.get_data(as_text=True)), page
+    # a running period is still shown, and said to be running
+    for query in (f"period={month}", f"freq=Q&period={quarter}", f"freq=A&period={year}"):
+        r = get(client, tok["entity"], f"/api/v1/workspace/{ROMA}?{query}")
+        assert r.status_code == 200, query
+        assert r.json["per"]["partial"]["running"] is True, query
+        assert get(client, tok["entity"], f"/workspace/{ROMA}?{query}").status_code == 200
+
+
+def test_the_rule_of_a_started_period_is_the_plan_forms():
+    """One rule (registry.plans.has_started) for the plan form's baseline and every period asked of the
+    console (warehouse.periods.require_started): a period has started from the first day of its first
+    month, in Rome; a running period has started and is not complete."""
+    from datetime import date
+
+    from registry.plans import has_started
+    from warehouse.comparability import QueryError
+    from warehouse.cube import coverage
+    from warehouse.periods import require_started
+
+    today = date(2026, 12, 1)
+    for started in ("2026-12", "2026-Q4", "2026", "2026-01", "2025"):
+        assert has_started(started, today) and require_started(started, "period", today) == started
+    for future in ("2027-01", "2027-Q1", "2027"):
+        assert not has_started(future, today)
+        with pytest.raises(QueryError) as exc:
+            require_started(future, "follow_up", today)
+        assert exc.value.field == "follow_up" and f"follow_up={future} has not started yet" in str(exc.value)
+    with pytest.raises(QueryError):
+        require_started("2026-13", "period", today)  # malformed: refused as such
+    assert coverage("2026-Q4", "2025-01", today=today)["running"] is True

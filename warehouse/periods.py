@@ -9,6 +9,9 @@ naming the field (``from``, ``to``, ``period`` or ``freq``: HTTP 400) and otherw
 first and last month covered. Labels of any frequency are accepted where they align: ``2026``,
 ``2026-Q1`` and ``2026-01`` all start a year.
 
+:func:`require_started` refuses a period that has not started yet (the plan form's rule, one home:
+:func:`registry.plans.has_started`) for every period a console page or API is asked for.
+
 :func:`is_complete` is the one definition of a *complete* period (it ended before the current month
 in Europe/Rome): the console's and the API's default period (:func:`warehouse.cube.latest_period`)
 and the exports' ``OBS_STATUS=P`` (provisional) for a period still running both use it.
@@ -65,6 +68,21 @@ def is_complete(label: str, today: date | None = None) -> bool:
     today = today or today_rome()
     last = months(label, "period")[1]
     return (int(last[:4]), int(last[5:])) < (today.year, today.month)
+
+
+def require_started(label: str, field: str, today: date | None = None) -> str:
+    """``label`` if its period has started on ``today`` (default: :func:`today_rome`); else a
+    :class:`QueryError` naming ``field`` (HTTP 400): a period that has not started has no data, and
+    showing it as a running period with N 0 everywhere would mislead. The rule is the plan form's
+    (:func:`registry.plans.has_started`); a running period (today's month, quarter or year) passes and
+    is said to be partial by :func:`warehouse.cube.coverage`. A malformed label is refused as by
+    :func:`months`."""
+    from registry.plans import has_started
+
+    months(label, field)
+    if not has_started(label, today or today_rome()):
+        raise QueryError(field, f"{field}={label} has not started yet: choose a period that has begun.")
+    return label
 
 
 def _starts(month: str, freq: str) -> bool:

@@ -19,7 +19,7 @@ from questionnaires.taxonomy import UnknownCode, service_type as lookup_type, se
 
 from .. import codelists, cube
 from ..comparability import QueryError
-from ..periods import validate_range
+from ..periods import require_started, validate_range
 from ..protect import FREE, MEAN_PUBLISHED, Protection
 from .i18n import EN, gettext as _, lang as current_lang
 
@@ -217,7 +217,8 @@ def _chosen(con, freq: str, period: str | None, periods: list[str], note: str) -
 
 def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] = ()) -> dict[str, Any]:
     """The period a page aggregates: ``freq`` and ``period`` from the request (a whole period of that
-    frequency, else 400 naming the field), else the latest complete period with data — always stated,
+    frequency, else 400 naming the field; one that has not started yet, 400 too:
+    :func:`warehouse.periods.require_started`), else the latest complete period with data — always stated,
     and said to be partial (``partial``, ``partial_note``) when it is still running or the data begin
     after it starts. ``fallback``: with neither ``freq`` nor ``period`` given, the first of
     ``default_freq, *fallback`` having a complete, fully covered period gives the default."""
@@ -233,6 +234,7 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
     periods = cube.period_labels(con, freq)
     period = args.get("period") or None
     if period:
+        require_started(period, "period")  # a period not yet begun: 400 naming it (a running one is shown, partial)
         try:
             validate_range(freq, period=period)
         except QueryError:  # the form changed the frequency: the period of that frequency containing it

@@ -254,6 +254,7 @@ _QUERY_IT = [
     (r"Comments are not filtered by rating.*",
      "i commenti non si filtrano per valutazione (rivelerebbe i conteggi protetti): le valutazioni sono nelle "
      "quote pubblicate."),
+    (r"\w+=(\S+) has not started yet: .*", "il periodo {0} non è ancora iniziato: scegliere un periodo già iniziato."),
     (r"channel is one of (.+)\.", "il canale è uno tra {0}."),
     (r"at most (\d+) characters\.", "al massimo {0} caratteri."),
 ]

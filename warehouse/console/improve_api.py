@@ -57,8 +57,11 @@ def ckm_secret() -> str:
 
 
 def _freq(label: Any, field: str) -> str:
-    """The frequency of a period label (:func:`warehouse.periods.freq_of`: the shared refusal naming ``field``)."""
-    return periods.freq_of(label, field)
+    """The frequency of a period label (:func:`warehouse.periods.freq_of`: the shared refusal naming
+    ``field``); a period that has not started yet is refused too (:func:`warehouse.periods.require_started`)."""
+    freq = periods.freq_of(label, field)
+    periods.require_started(label, field)
+    return freq
 
 
 def _unit() -> tuple[str, str]:

@@ -23,6 +23,7 @@ from dataset.views import counted
 from .. import cube
 from ..comparability import QueryError, NotComparable
 from ..compare import compare
+from ..periods import require_started
 from ..protect import FREE, SHARES_PUBLISHED, Protection
 from ..rollup import CATEGORIES, RESPONSES
 from . import data
@@ -210,6 +211,8 @@ class CommentQuery:
         period = args.get("period") or None
         if period is not None and not _PERIOD.match(period):
             raise QueryError("period", "A period is YYYY-MM, YYYY-Qn or YYYY.")
+        if period is not None:
+            require_started(period, "period")
         if args.get("rating"):  # counts of comments per rating would rebuild the protected cells' figures
             raise QueryError("rating", "Comments are not filtered by rating: the published shares give the ratings.")
         channel = args.get("channel") or None
