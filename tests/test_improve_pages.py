@@ -419,3 +419,37 @@ def test_a_plan_on_an_indicator_the_questionnaire_lacks_says_which_it_has(app, s
     assert "il questionario del servizio non rileva «Soddisfazione»; rileva: Chiarezza." in alert
     en = c.post(f"/workspace/{ROMA}/plans?lang=en", data=form)
     assert "does not measure 'satisfaction'; it measures clarity" in html_lib.unescape(en.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("k,n,shown", [
+    # the reported shape: five small months, near-separated — no longer "in aumento · Odds ratio annuo 228.477"
+    ([0, 3, 2, 3, 3], [16, 12, 8, 3, 5], "nessuna tendenza rilevabile</strong> · Odds ratio mensile"),
+    # separated by time: refused with its reason
+    ([0, 0, 3, 12, 16], [3, 5, 9, 12, 16], "Tendenza non stimabile: i mesi si dividono in mesi precedenti senza "
+                                           "risposte positive"),
+    # too few answers of one kind
+    ([14, 10, 6, 3, 4], [16, 12, 8, 3, 5], "Tendenza non stimabile: servono almeno 10 risposte positive e 10 non "
+                                           "positive"),
+])
+def test_the_evaluation_trend_of_a_few_small_months_is_not_extrapolated(app, seeded, monkeypatch, k, n, shown):
+    """The trend was "in aumento · Odds ratio annuo 228.477,30 (IC 95% 7,66–6.815.713.556,29)" over five
+    months of 3–16 answers: now per month and over the months observed, or refused with the reason."""
+    import html as html_lib
+
+    from warehouse.console import improve_figures
+
+    months = [f"2026-{m:02d}" for m in range(7, 12)]
+    rows = [{"period": p, "n": ni, "top2": 100 * ki / ni} for p, ki, ni in zip(months, k, n)]
+    monkeypatch.setattr(improve_figures, "_monthly", lambda *a, **kw: rows)
+    c = client_as(app, seeded[1], "entity")
+    page = html_lib.unescape(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True))
+    assert shown in page and "annuo" not in page and "in aumento" not in page
+    if "Odds ratio mensile" in shown:
+        assert "Odds ratio tra 2026-07 e 2026-11" in page and "mai estrapolati oltre i mesi osservati" in page
+        body = c.get(f"/workspace/{ROMA}/plans/1/evaluation.json?follow_up=2026-10").get_json()
+        assert body["trend"]["odds_ratio_per_year"] is None and body["trend"]["span_months"] == 4
+        assert body["trend"]["verdict"] == "no detectable trend" and body["trend"]["df"] == 3
+    c.get("/lang/en")
+    en = html_lib.unescape(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True))
+    assert ("Odds ratio per month" in en and "Odds ratio from 2026-07 to 2026-11" in en) or "Trend not estimable" in en
+    c.get("/lang/it")

@@ -20,7 +20,9 @@ points (percentage points for shares).
 - :func:`trend`: logistic regression of the positive share on time (months since the first, gaps
   allowed) on aggregated counts (``statsmodels`` GLM, binomial, logit link), with the Pearson χ²
   dispersion used as the scale when it exceeds 1 (quasi-binomial: months vary more than sampling
-  alone explains).
+  alone explains; the interval then uses Student's t). Refused when the data cannot carry it (too
+  few months or answers, months separated by time, no finite fit); the odds ratio is per month and
+  over the span observed, never extrapolated beyond it.
 
 The wording describes what changed between periods; it never says why (no causal claim: other things
 change between two periods besides the plan).
@@ -197,29 +199,80 @@ def mean_change(n0: int, mean0: float, sd0: float, n1: int, mean1: float, sd1: f
 
 # ---------------------------------------------------------------------------------------------
 
+#: the rules for a trend (:func:`trend`), stated: at least ``TREND_MIN_MONTHS`` months with answers and
+#: at least ``TREND_MIN_EACH`` positive and as many other answers over them (the usual ten events per
+#: parameter of a logistic model: Peduzzi et al. 1996) — below that the slope's interval is not to be
+#: trusted however it comes out.
+TREND_MIN_MONTHS = 3
+TREND_MIN_EACH = 10
+#: the refusals of :func:`trend` (English; the pages translate them by these exact texts)
+TREND_TOO_FEW_MONTHS = "a trend needs at least three months with answers."
+TREND_ALL_SAME = "every answer is positive (or none is): the trend cannot be estimated."
+TREND_TOO_FEW_ANSWERS = (f"a trend needs at least {TREND_MIN_EACH} positive and {TREND_MIN_EACH} other answers "
+                         "over its months: with fewer, a logistic slope and its interval are not reliable.")
+TREND_SEPARATED = ("the months split into earlier ones with no positive answer and later ones with only positive "
+                   "answers (or the reverse): the slope would be infinite, the trend cannot be estimated.")
+TREND_NOT_FINITE = "the model does not converge to finite estimates on these months: the trend cannot be estimated."
+
+
 @dataclass(frozen=True)
 class Trend:
-    months: int
+    months: int                         # months with answers in the fit
+    first: str                          # first and last of them (YYYY-MM)
+    last: str
+    span_months: int                    # months from the first to the last (gaps included)
     slope: float                        # change of the log-odds of a positive answer per month
     slope_ci: tuple[float, float]
-    odds_ratio_per_year: float
-    odds_ratio_per_year_ci: tuple[float, float]
+    odds_ratio_per_month: float
+    odds_ratio_per_month_ci: tuple[float, float]
+    odds_ratio_over_span: float         # from the first month to the last: the change observed, not beyond
+    odds_ratio_over_span_ci: tuple[float, float]
+    odds_ratio_per_year: float | None   # only when the span covers a year (else None: never extrapolated)
+    odds_ratio_per_year_ci: tuple[float, float] | None
     p_value: float
     dispersion: float                   # Pearson χ²/df used as scale when > 1 (else 1)
+    df: int | None                      # t degrees of freedom when the scale is estimated (else None: normal)
     fitted: dict[str, float]            # fitted positive share (%) per month given
     verdict: str
     level: float
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["slope_ci"], d["odds_ratio_per_year_ci"] = list(self.slope_ci), list(self.odds_ratio_per_year_ci)
+        for key in ("slope_ci", "odds_ratio_per_month_ci", "odds_ratio_over_span_ci", "odds_ratio_per_year_ci"):
+            d[key] = None if d[key] is None else list(d[key])
         return d
+
+
+def _separated(t: np.ndarray, k: np.ndarray, n: np.ndarray) -> bool:
+    """Whether the months are (quasi-)completely separated by time: some month splits them into earlier
+    months with no positive answer and later ones with only positive answers (or the reverse), the
+    splitting month itself mixed or not. The logistic slope's maximum-likelihood estimate then does not
+    exist (it runs to ±infinity)."""
+    order = np.argsort(t)
+    k, n = k[order], n[order]
+    none, every = k == 0, k == n
+    for j in range(len(k)):
+        if (none[:j].all() and every[j + 1:].all()) or (every[:j].all() and none[j + 1:].all()):
+            return True
+    return False
 
 
 def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: float = 0.95) -> Trend:
     """Logistic trend of the positive share over months: ``periods`` are ``YYYY-MM`` labels (distinct,
     any order, gaps allowed), ``k`` positive answers and ``n`` answers in each. Months with n = 0
-    (suppressed or empty) are left out; at least three months are needed."""
+    (suppressed or empty) are left out.
+
+    Refused (:class:`EvaluationError`, the reasons :data:`TREND_TOO_FEW_MONTHS`…): fewer than
+    :data:`TREND_MIN_MONTHS` months with answers; every answer positive or none; fewer than
+    :data:`TREND_MIN_EACH` positive or other answers; months (quasi-)separated by time (no finite
+    slope); a fit that does not converge to finite estimates.
+
+    The odds ratio is stated per month and over the span observed (first to last month); per year
+    only when the span covers twelve months or more — never extrapolated beyond the months seen. When
+    the Pearson dispersion exceeds 1 it is the scale (quasi-binomial) and the interval and p value use
+    Student's t with the residual degrees of freedom (the scale is estimated from few months)."""
+    import warnings
+
     import statsmodels.api as sm
 
     level = _check_level(level)
@@ -241,26 +294,45 @@ def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: flo
         ks.append(ki)
         ns.append(ni)
         labels.append(label)
-    if len(idx) < 3:
-        raise EvaluationError("periods", "a trend needs at least three months with answers.")
+    if len(idx) < TREND_MIN_MONTHS:
+        raise EvaluationError("periods", TREND_TOO_FEW_MONTHS)
     t = np.asarray(idx, dtype=float) - min(idx)
     ks_a, ns_a = np.asarray(ks, dtype=float), np.asarray(ns, dtype=float)
     if ks_a.sum() in (0, ns_a.sum()):
-        raise EvaluationError("k", "every answer is positive (or none is): the trend cannot be estimated.")
+        raise EvaluationError("k", TREND_ALL_SAME)
+    if min(ks_a.sum(), (ns_a - ks_a).sum()) < TREND_MIN_EACH:
+        raise EvaluationError("n", TREND_TOO_FEW_ANSWERS)
+    if _separated(t, ks_a, ns_a):
+        raise EvaluationError("k", TREND_SEPARATED)
     exog = sm.add_constant(t, has_constant="add")
     endog = np.column_stack([ks_a, ns_a - ks_a])
     model = sm.GLM(endog, exog, family=sm.families.Binomial())
-    fit = model.fit()
-    dispersion = float(fit.pearson_chi2 / fit.df_resid) if fit.df_resid > 0 else 1.0
-    if dispersion > 1:
-        fit = model.fit(scale=dispersion)
-    else:
-        dispersion = 1.0
-    lo, hi = (float(v) for v in fit.conf_int(alpha=1 - level)[1])
-    slope = float(fit.params[1])
-    p = float(fit.pvalues[1])
+    with warnings.catch_warnings():  # non-convergence and separation are checked below, and refused
+        warnings.simplefilter("ignore")
+        fit = model.fit()
+        dispersion = float(fit.pearson_chi2 / fit.df_resid) if fit.df_resid > 0 else 1.0
+        if dispersion > 1:
+            fit = model.fit(scale=dispersion)
+        else:
+            dispersion = 1.0
+    slope, se = float(fit.params[1]), float(fit.bse[1])
+    if not (fit.converged and np.isfinite(fit.params).all() and np.isfinite(se) and se > 0):
+        raise EvaluationError("k", TREND_NOT_FINITE)
+    df = int(fit.df_resid) if dispersion > 1 else None
+    dist = sps.t(df) if df else sps.norm()
+    half = float(dist.ppf(0.5 + level / 2)) * se
+    lo, hi = slope - half, slope + half
+    p = float(2 * dist.sf(abs(slope) / se))
     fitted = {label: 100 * float(v) for label, v in zip(labels, fit.predict(exog))}
-    return Trend(months=len(idx), slope=slope, slope_ci=(lo, hi), odds_ratio_per_year=float(np.exp(12 * slope)),
-                 odds_ratio_per_year_ci=(float(np.exp(12 * lo)), float(np.exp(12 * hi))), p_value=p,
-                 dispersion=dispersion, fitted=fitted,
+    span = int(t.max())
+    order = np.argsort(idx)
+    per_year = span >= 12
+    return Trend(months=len(idx), first=labels[order[0]], last=labels[order[-1]], span_months=span, slope=slope,
+                 slope_ci=(lo, hi), odds_ratio_per_month=float(np.exp(slope)),
+                 odds_ratio_per_month_ci=(float(np.exp(lo)), float(np.exp(hi))),
+                 odds_ratio_over_span=float(np.exp(span * slope)),
+                 odds_ratio_over_span_ci=(float(np.exp(span * lo)), float(np.exp(span * hi))),
+                 odds_ratio_per_year=float(np.exp(12 * slope)) if per_year else None,
+                 odds_ratio_per_year_ci=(float(np.exp(12 * lo)), float(np.exp(12 * hi))) if per_year else None,
+                 p_value=p, dispersion=dispersion, df=df, fitted=fitted,
                  verdict="rising" if lo > 0 else "falling" if hi < 0 else "no detectable trend", level=level)

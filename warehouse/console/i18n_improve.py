@@ -44,7 +44,13 @@ EN = {
     "Esito": "Verdict", "Variazione minima rilevabile": "Minimum detectable change", "punti": "points",
     "Obiettivo raggiunto": "Target reached", "Valutazione non possibile": "Evaluation not possible",
     "Tendenza mensile": "Monthly trend", "Tendenza non stimabile": "Trend not estimable",
-    "Odds ratio annuo": "Odds ratio per year", "Mesi": "Months", "Mese": "Month",
+    "Odds ratio mensile": "Odds ratio per month", "Odds ratio tra {a} e {b}": "Odds ratio from {a} to {b}",
+    "Mesi con risposte": "Months with answers",
+    "Odds ratio della quota positiva per mese e sull'intervallo osservato, mai estrapolati oltre i mesi osservati; "
+    "una tendenza richiede almeno tre mesi e almeno {e} risposte positive e {e} non positive.":
+        "Odds ratios of the positive share per month and over the span observed, never extrapolated beyond the "
+        "months observed; a trend needs at least three months and at least {e} positive and {e} other answers.",
+    "Mesi": "Months", "Mese": "Month",
     "Quota positiva (%)": "Positive share (%)", "Tendenza stimata (%)": "Estimated trend (%)",
     "Quota positiva per mese e tendenza stimata": "Positive share per month and estimated trend",
     "rising": "rising", "falling": "falling", "no detectable trend": "no detectable trend",

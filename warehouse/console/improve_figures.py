@@ -34,10 +34,15 @@ def _con():
 
 
 TREND_IT = {  # warehouse.evaluation.trend's refusals, for Italian pages
-    "a trend needs at least three months with answers.":
-        "servono almeno tre mesi con risposte pubblicate per stimare una tendenza.",
-    "every answer is positive (or none is): the trend cannot be estimated.":
-        "tutte le risposte sono positive (o nessuna lo è): la tendenza non si può stimare.",
+    evaluation.TREND_TOO_FEW_MONTHS: "servono almeno tre mesi con risposte pubblicate per stimare una tendenza.",
+    evaluation.TREND_ALL_SAME: "tutte le risposte sono positive (o nessuna lo è): la tendenza non si può stimare.",
+    evaluation.TREND_TOO_FEW_ANSWERS:
+        f"servono almeno {evaluation.TREND_MIN_EACH} risposte positive e {evaluation.TREND_MIN_EACH} non positive "
+        "nei mesi considerati: con meno, la pendenza logistica e il suo intervallo non sono affidabili.",
+    evaluation.TREND_SEPARATED:
+        "i mesi si dividono in mesi precedenti senza risposte positive e mesi successivi con sole risposte positive "
+        "(o il contrario): la pendenza sarebbe infinita, la tendenza non si può stimare.",
+    evaluation.TREND_NOT_FINITE: "il modello non converge a stime finite su questi mesi: la tendenza non si può stimare.",
 }
 REFUSAL_CODES_IT = {"too_few_responses": "risposte insufficienti", "items_not_asked": "domanda non posta",
                     "no_variance": "risposte senza variabilità", "invalid_parameter": "parametro non valido"}

@@ -28,7 +28,7 @@ from registry import plans as plan_ops
 from registry.errors import NotFound
 from registry.models import Entity, Service
 
-from .. import cube, drivers
+from .. import cube, drivers, evaluation
 from ..comparability import QueryError
 from . import i18n_improve
 from .auth import require, require_entity
@@ -351,3 +351,4 @@ def register(app: Flask) -> None:
     i18n_improve.install()
     app.jinja_env.globals["improve_labels"] = {"status": i18n_improve.STATUS, "measure": i18n_improve.MEASURE,
                                                "trend": i18n_improve.TREND}
+    app.jinja_env.globals["trend_min_each"] = evaluation.TREND_MIN_EACH
