@@ -67,6 +67,22 @@ def test_the_report_is_linked_from_the_entity_and_refuses_unknowns(console):
     assert "Nessun giudizio raccolto" in empty
 
 
+def test_the_report_refuses_a_month_that_has_not_started(console):
+    """``start=2027-01&end=2027-03`` (in December 2026) gave an empty report as if the months were
+    running with no answers; a month not yet begun is now a 400 naming the field, in Italian."""
+    import html as html_lib
+
+    from warehouse.periods import today_rome
+
+    t = today_rome()
+    nxt = f"{t.year + (t.month == 12)}-{t.month % 12 + 1:02d}"
+    for query, field in ((f"start={nxt}", "start"), (f"start=2026-10&end={nxt}", "end")):
+        r = console.get(f"/entities/c_h501/faccia?{query}")
+        page = html_lib.unescape(r.get_data(as_text=True))
+        assert r.status_code == 400 and f"«{field}»: il periodo {nxt} non è ancora iniziato" in page, query
+    assert console.get(f"/entities/c_h501/faccia?start={t.year}-{t.month:02d}").status_code == 200  # running
+
+
 def test_the_channel_view_of_an_entity_and_of_a_service_type_keeps_instruments_apart(console):
     html = console.get("/channels?entity=c_h501").get_data(as_text=True)
     found = set(re.findall(r'<tr data-channel="(\w+)"[^>]*><td>2026</td><th scope="row">\w+</th><td><code>([\w-]+)</code>', html))

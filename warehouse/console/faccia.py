@@ -15,7 +15,7 @@ from ..comparability import QueryError
 from ..export import span
 from ..faccia_report import FACES, report
 from ..numbers import number
-from ..periods import today_rome
+from ..periods import require_started, today_rome
 from ..protect import Protection
 from .auth import require
 from .data import table_csv
@@ -83,6 +83,8 @@ def _report(ipa: str):
     for field, v in (("start", start), ("end", end)):  # errors name the parameters of this page
         if v is not None and not _MONTH.match(v):
             raise QueryError(field, f"{field} must be a month, YYYY-MM; got {v!r}.")
+        if v is not None:
+            require_started(v, field)  # a month not yet begun: refused, not reported as running with no data
     if start and end and start > end:
         raise QueryError("start", f"start={start} is after end={end}.")
     settings = current_app.config["ASCOLTO_SETTINGS"]
