@@ -238,7 +238,8 @@ def coverage(label: str | None, first: str | None, end: str | None = None, today
     whole: ``running`` when its (last) period has not ended (:func:`warehouse.periods.is_complete`, the
     one definition of complete), ``data_from`` the first month with data (``first``) when the data begin
     after the period starts and inside it (the first period of the series holds only its last months);
-    ``partial`` when either holds."""
+    ``partial`` when either holds. A period that has not started yet is not a running one: every period
+    a page or API is asked for is refused before it gets here (:func:`warehouse.periods.require_started`)."""
     if not label:
         return {"partial": False, "running": False, "data_from": None}
     end = end or label
