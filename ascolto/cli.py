@@ -146,11 +146,13 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     The period's form sets the frequency (warehouse.periods.freq_of). A period still running is
     "provisional" (its figures will change, as the exports' OBS_STATUS=P says), and a period shown
     in part — running, or begun before the data (warehouse.cube.coverage) — is said so under the
-    table. Exits 2 naming the option for a
+    table; ``--json`` gives each row the period's ``partial`` (the API's shape,
+    warehouse.console.data.partial_json: ``{partial, running, data_from, note: {it, en}}``, ``note``
+    null when the period is shown whole). Exits 2 naming the option for a
     malformed period or indicator, or a period without any response (warehouse.cube.require_data);
     exits 1 without creating anything when there is no dataset (ascolto.cli_datadir), like export."""
     from warehouse.comparability import NotComparable, QueryError
-    from warehouse.console.data import partial_note
+    from warehouse.console.data import partial_json, partial_note
     from warehouse.cube import (CATEGORY_CODES, CATEGORY_INDICATORS, Cut, coverage, first_data_month, require_data,
                                 rows_json, table)
     from warehouse.dataset import Warehouse
@@ -172,9 +174,10 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
             raise click.BadParameter(str(exc), param_hint="--period") from None
         rows = rows_json(table(wh.cursor(), cut, Protection.from_settings(settings)), cut)
         first = first_data_month(wh.cursor())
-    partial = {p: cov for p in dict.fromkeys(r["period"] for r in rows) if (cov := coverage(p, first))["partial"]}
+    covered = {p: coverage(p, first) for p in dict.fromkeys(r["period"] for r in rows)}
+    partial = {p: cov for p, cov in covered.items() if cov["partial"]}
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps([{**r, "partial": partial_json(covered[r["period"]])} for r in rows], indent=2))
         return
     # a score: the positive share (the headline), the mean only where the cell holds one scale (else its
     # reason); a category indicator (went_well, went_wrong): the share (%) of each category

@@ -59,6 +59,28 @@ def test_a_period_shown_in_part_is_said_so(data_dir):
     assert "provisional" not in whole and "Partial" not in whole and "progress" not in whole
 
 
+def test_json_says_which_periods_are_shown_in_part(data_dir):
+    """``--json`` gave the rows of a running or partly covered period with nothing saying so (the table
+    did): each row carries its period's ``partial``, the API's shape and wording."""
+    from warehouse.periods import today_rome
+
+    from .warehouse_rows import response, write
+
+    now = today_rome().strftime("%Y-%m")
+    write(data_dir, [response(period=now, day=1, entity="c_f205", region="ITC4", satisfaction=4)
+                     for _ in range(40)])
+    running = json.loads(_run(data_dir, "--period", now, "--json").output)
+    assert running and all(r["partial"]["running"] and r["partial"]["partial"] for r in running)
+    assert running[0]["partial"]["note"]["en"] == "Period in progress: partial data, the period has not ended yet."
+    assert "dati parziali" in running[0]["partial"]["note"]["it"]
+    year = json.loads(_run(data_dir, "--period", "2026", "--json").output)  # the data begin in 2026-10
+    assert year and all(r["partial"]["data_from"] == "2026-10" for r in year)
+    assert "the data begin in 2026-10" in year[0]["partial"]["note"]["en"]
+    whole = json.loads(_run(data_dir, "--period", "2026-10", "--json").output)
+    assert whole and all(r["partial"] == {"partial": False, "running": False, "data_from": None, "note": None}
+                         for r in whole)
+
+
 def test_went_well_prints_the_share_of_each_category(data_dir):
     """``--indicator went_well`` printed only n: the shares per category, its figures, were left out of the
     table (they were in --json only). The table gives each category's share, as --json does."""
