@@ -301,3 +301,22 @@ def test_a_revisions_changes_count_its_observations(tmp_path):
     assert changes(before, after) == {"revised": 1, "added": 1, "removed": 1, "unchanged": 1}
     flag = table("v3.csv", [("EASE_POS", [*a[:5], "U", *a[6:]]), ("SATISFACTION_POS", a), ("TRUST_POS", a)])
     assert changes(before, flag)["revised"] == 1  # a flag is part of the observation
+
+
+def test_the_release_date_is_romes(tmp_path):
+    """"Pubblicato il" printed the UTC date of ``created_at``: a release made at 23:30 UTC on 30 December
+    (00:30 on the 31st in Rome) said 2026-12-30. The date shown is Rome's, as the periods are counted."""
+    from settings import Settings
+    from tests.warehouse_rows import response, write
+    from warehouse.public import create_app
+
+    write(tmp_path, [response(period=m, satisfaction=1 + i % 5) for m in ("2026-07", "2026-08", "2026-09")
+                     for i in range(40)])
+    settings = Settings(data_dir=tmp_path)
+    late = datetime(2026, 12, 30, 23, 30, tzinfo=timezone.utc)
+    with Warehouse(settings) as wh:
+        publish(wh.cursor(), Q, settings.releases_path, Protection.from_settings(settings), now=late)
+    site = create_app(settings.with_(public_rate_limit="100000/minute")).test_client()
+    it = site.get(f"/it/{Q}").get_data(as_text=True)
+    assert "Pubblicato il 2026-12-31" in it and "2026-12-30" not in it
+    assert "Released on 2026-12-31" in site.get(f"/en/{Q}").get_data(as_text=True)

@@ -61,6 +61,17 @@ def today_rome() -> date:
     return datetime.now(ZoneInfo("Europe/Rome")).date()
 
 
+def date_rome(timestamp: str) -> str:
+    """The date (``YYYY-MM-DD``) in Europe/Rome of an ISO timestamp with an offset (a release's
+    ``created_at``, stored in UTC): a release made at 23:30 UTC on 31 March is dated 1 April in Rome.
+    A timestamp without an offset is taken as UTC."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    at = datetime.fromisoformat(timestamp)
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(ZoneInfo("Europe/Rome")).date().isoformat()
+
+
 def is_complete(label: str, today: date | None = None) -> bool:
     """Whether the period ``label`` (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``) is complete: its last month is
     before the month of ``today`` (default: :func:`today_rome`). ``2026-11`` is complete from

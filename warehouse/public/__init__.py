@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 import settings as config_mod
 from settings import Settings
 
+from ..periods import date_rome
 from ..protect import Protection
 from .i18n import LABELS, gettext, number, type_label
 from .releases import NATIONAL, TOTAL, Releases
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or config_mod.load()
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.json.sort_keys = False
+    app.jinja_env.filters["date_rome"] = date_rome  # "Pubblicato il": the release's date in Rome, not UTC's
     releases = Releases(settings.releases_path, check_s=min(settings.rollup_check_s, 5.0))
     limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(settings.redis_url or "memory://"))
     limit = parse(settings.public_rate_limit)
