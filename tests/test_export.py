@@ -166,6 +166,9 @@ def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_
     assert meta["withheld_rows"] == 2 and meta["microdata_k"] == 5 and meta["tables"]["max_deviation"] == 2
     fields = {f.name: f for f in pkg.get_resource("responses-cx-core-v1").schema.fields}
     assert "item_comment" not in fields and "comment" not in fields and "submission_id" not in fields
+    # the month is typed as one (a string column read "2026-10" as text; yearmonth validates and sorts it)
+    assert fields["period"].type == "yearmonth"
+    assert {(r["period"].year, r["period"].month) for r in rows} <= {(2026, 10), (2026, 11)}
     sat = fields["item_satisfaction"].to_descriptor()
     # the new dimensions: the instrument of each row, the scale and positive answers of each indicator
     assert {r["instrument"] for r in rows} == {"cx-core"}

@@ -318,7 +318,8 @@ def _resource(name: str, q, items, codebook) -> dict[str, Any]:
     from questionnaires.codebook import INDICATOR_MEANINGS
 
     fields = [{"name": "row", "type": "integer", "description": "row number within this file (no identifier)"},
-              {"name": "period", "type": "string", "description": "month of the response (Europe/Rome), YYYY-MM"},
+              {"name": "period", "type": "yearmonth",
+               "description": "month of the response (Europe/Rome), YYYY-MM"},
               {"name": "pa_type", "type": "string", "description": "IPA category of the administration"},
               {"name": "service_type", "type": "string", "description": "service type (taxonomy code)"},
               {"name": "region", "type": "string", "description": "NUTS-2 region of the administration"},
