@@ -281,3 +281,39 @@ def test_microdata_count_the_questionnaire_version_as_a_quasi_identifier(tmp_pat
     assert released.get("responses-cx-core-v1.csv") == 5
     meta = json.loads(path.read_text())["confidentiality"]
     assert meta["withheld_rows"] == 1 and "version" in meta["quasi_identifiers"]
+
+
+def test_a_period_shown_in_part_says_so_in_every_export(data_dir, tmp_path):
+    """``--freq A`` for 2026, whose data begin in 2026-10, was published as a whole year (OBS_STATUS A
+    once the year has ended) with nothing saying that it holds three months, while the console said
+    "dati dal 2026-10". Its observations say why in COMMENT_OBS (CSV, SDMX-CSV, Parquet; a string
+    attribute of the DSD), JSON-stat in a note on the period's category in the reader's language, the
+    microdata package in its description; a period shown whole says nothing."""
+    from datetime import date
+
+    from pysdmx.io import read_sdmx
+
+    later = date(2027, 2, 1)  # 2026 has ended: not provisional, yet partly covered
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        year = export.publication_table(wh.cursor(), "A", "2026", "2026", today=later)
+        months = export.publication_table(wh.cursor(), "M", "2026-10", "2026-11", today=later)
+        running = export.publication_table(wh.cursor(), "A", "2026", "2026", today=date(2026, 12, 1))
+        csv_path = export.export(wh.cursor(), "csv", tmp_path / "cx.csv", "A", "2026", "2026")
+        pkg = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", "A", "2026", "2026")
+        structure = export.export(wh.cursor(), "sdmx-structure", tmp_path / "structure.xml")
+    note = "Partial data: the data begin in 2026-10, after the period starts."
+    assert set(year["COMMENT_OBS"]) == {note} and "P" not in set(year["OBS_STATUS"])
+    assert set(months["COMMENT_OBS"]) == {""}  # each month is whole
+    assert set(running["COMMENT_OBS"]) == {
+        "Period in progress: partial data, the period has not ended yet. " + note}
+    rows = list(csv.DictReader(open(csv_path, encoding="utf-8")))
+    assert rows and all(note in r["COMMENT_OBS"] for r in rows)
+    for lang, words in (("en", note), ("it", "Dati parziali: i dati iniziano nel mese 2026-10")):
+        for ds in export.jsonstat(year, "A", lang=lang)["link"]["item"]:
+            assert ds["dimension"]["TIME_PERIOD"]["category"]["note"]["2026"][0].startswith(words)
+    assert all("note" not in ds["dimension"]["TIME_PERIOD"]["category"]
+               for ds in export.jsonstat(months, "M")["link"]["item"])
+    dsd = read_sdmx(str(structure), validate=True).get_data_structure_definitions()[0]
+    assert "COMMENT_OBS" in {a.id for a in dsd.components.attributes}
+    described = json.loads(pkg.read_text())
+    assert note in described["description"] and described["period"]["partial"]["data_from"] == "2026-10"

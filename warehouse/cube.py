@@ -249,6 +249,26 @@ def coverage(label: str | None, first: str | None, end: str | None = None, today
     return {"partial": running or data_from is not None, "running": running, "data_from": data_from}
 
 
+#: What a period shown in part (:func:`coverage`) says, in (Italian, English): the one wording of the
+#: console, the API, ``ascolto indicators`` and the exports (``COMMENT_OBS``, JSON-stat notes).
+PARTIAL_NOTES = {
+    "running": ("Periodo in corso: dati parziali, il periodo non è ancora finito.",
+                "Period in progress: partial data, the period has not ended yet."),
+    "data_from": ("Dati parziali: i dati iniziano nel mese {m}, dopo l'inizio del periodo.",
+                  "Partial data: the data begin in {m}, after the period starts."),
+}
+
+
+def partial_note(cov: dict[str, Any], lang: str = "en") -> str:
+    """A period's coverage (:func:`coverage`) in words in ``lang`` (``it`` or ``en``); empty when it is
+    shown whole."""
+    li = 1 if lang == "en" else 0
+    notes = [PARTIAL_NOTES["running"][li]] if cov.get("running") else []
+    if cov.get("data_from"):
+        notes.append(PARTIAL_NOTES["data_from"][li].format(m=cov["data_from"]))
+    return " ".join(notes)
+
+
 def latest_full_period(con, freq: str, today=None) -> str | None:
     """The latest period at ``freq`` that is complete and covered by data from its first month."""
     first = first_data_month(con)

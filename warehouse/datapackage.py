@@ -166,15 +166,20 @@ TERMS = ("Restricted microdata, not open data: for statistical purposes only, by
 def coverage(con, freq: str = "M", start: str | None = None, end: str | None = None) -> dict[str, Any]:
     """The months a package holds: ``--from``/``--to`` (whole periods of ``freq``,
     :func:`warehouse.periods.validate_range`) turned into months, an open end taken from the responses
-    that count. Rows are monthly whatever ``freq``: it only says which boundaries the range must respect."""
+    that count. Rows are monthly whatever ``freq``: it only says which boundaries the range must respect.
+    ``partial``: the range's coverage (:func:`warehouse.cube.coverage`: its last month still running, or
+    the data beginning after its first month), said in ``partial_note`` (empty when whole)."""
+    from .cube import coverage as covered, partial_note
     from .periods import validate_range
 
     first, last = validate_range(freq, start, end)
     lo, hi = con.execute(f"SELECT min(period)::VARCHAR, max(period)::VARCHAR FROM responses "
                          f"WHERE {counted()}").fetchone()
+    cov = covered(first or lo, lo, end=last or hi)
     return {"from": first or lo, "to": last or hi, "freq": freq,
             "requested": {"from": start, "to": end},
-            "note": "rows are monthly (field period); the range covers whole periods of freq"}
+            "note": "rows are monthly (field period); the range covers whole periods of freq",
+            "partial": cov, "partial_note": partial_note(cov, "en")}
 
 
 def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
@@ -278,6 +283,7 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
         "terms": TERMS,
         "period": period,
         "description": (f"Responses of the months {period['from']} to {period['to']}. "
+                        + (f"{period['partial_note']} " if period["partial_note"] else "") +
                         f"One row per response, released only where its combination of quasi-identifiers "
                         f"({', '.join(QUASI_IDENTIFIERS)}) is shared by at least {k} responses; "
                         f"{all_rows - total} rows withheld. No identifiers, timestamps (month only), entity, service, "

@@ -15,7 +15,10 @@ cell is published by :func:`warehouse.protect.publish` (the cell-key method): at
 ``CKM_PERTURBED`` = ``Y`` marks a value derived from perturbed counts; suppressed cells have no
 OBS_VALUE, bounds or N_RESP (``OBS_STATUS=Q``, ``CONF_STATUS=A``); ``OBS_STATUS`` is the SDMX
 vocabulary in every format (A normal, U low reliability, B break in series, P provisional: the period
-has not ended yet, Q suppressed). Beside
+has not ended yet, Q suppressed). A period shown in part — still running, or begun before the data
+(:func:`warehouse.cube.coverage`: ``--freq A`` for a year whose data start in December) — says so in
+the attribute ``COMMENT_OBS`` of its observations (:func:`flag_partial`; JSON-stat: a note on the
+period's category of TIME_PERIOD), empty when the period is shown whole. Beside
 CSV and Parquet a codelist file (``<name>.codelists.csv``: codelist, code, label_it, label_en)
 makes the codes readable; JSON-stat carries the labels, units (on the metric dimension MEASURE, one
 dataset per table and unit), roles and ``updated`` itself.
@@ -39,7 +42,7 @@ from questionnaires.harmonize import SCORE_INDICATORS
 from . import codelists as cl
 from .codelists import COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_DIMENSIONS, VALUE_DECIMALS  # noqa: F401  (re-exported)
 from .csvsafe import csv_writer, fmt_value as _fmt
-from .cube import Cut, require_data, table
+from .cube import Cut, coverage, first_data_month, partial_note, require_data, table
 from .jsonstat import collection
 from .outpath import OutputError, check_parent  # noqa: F401  (OutputError re-exported)
 from .periods import is_complete, today_rome
@@ -83,7 +86,8 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
 
     A mean is left out where its cell pools scales, instruments, wordings or series (the guard).
     A published cell of a period not complete on ``today`` (default: today in Europe/Rome; see
-    :func:`warehouse.periods.is_complete`) is flagged ``OBS_STATUS=P`` (:func:`flag_provisional`)."""
+    :func:`warehouse.periods.is_complete`) is flagged ``OBS_STATUS=P`` (:func:`flag_provisional`); a period
+    shown in part says so in ``COMMENT_OBS`` (:func:`flag_partial`; its coverage in ``attrs["partial"]``)."""
     protection = protection or Protection()
     wanted = list(indicators) if indicators is not None else None
     frames = []
@@ -99,7 +103,8 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
                 (NATIONAL if c == "region" else TOTAL) for c, sdmx in _CUBE_TO_SDMX.items()}
         base = pd.DataFrame({"FREQ": freq, **dims, "TIME_PERIOD": df["period"], "N_RESP": df["n"].astype("Int64"),
                              "OBS_STATUS": df["obs_status"], "CONF_STATUS": df["conf_status"],
-                             "CKM_PERTURBED": np.where(free & protection.enabled, "Y", ""), "TABLE": name})
+                             "CKM_PERTURBED": np.where(free & protection.enabled, "Y", ""), "COMMENT_OBS": "",
+                             "TABLE": name})
         for code, unit, v, lo, hi, keep, ci in _series(ind, df):
             part = base.assign(INDICATOR=code, OBS_VALUE=v.round(VALUE_DECIMALS),
                                LOWER_BOUND=lo.round(VALUE_DECIMALS), UPPER_BOUND=hi.round(VALUE_DECIMALS),
@@ -116,6 +121,7 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     out = out.drop_duplicates(subset=SDMX_DIMENSIONS, keep="first")[[*COLUMNS, "TABLE"]]
     out = out.sort_values(["INDICATOR", "TIME_PERIOD", *SDMX_DIMENSIONS[1:7]]).reset_index(drop=True)
     flag_provisional(out, today)
+    flag_partial(out, first_data_month(con), today)
     # JSON-stat's ``updated``: the day of the newest response in the data (the same in every export of it)
     out.attrs["updated"] = _last_day(con)
     return out
@@ -142,6 +148,18 @@ def flag_provisional(df: pd.DataFrame, today: date | None = None) -> None:
     today = today or today_rome()
     running = {p for p in df["TIME_PERIOD"].unique() if not is_complete(p, today)}
     df.loc[df["TIME_PERIOD"].isin(running) & (df["CONF_STATUS"] == FREE), "OBS_STATUS"] = "P"
+
+
+def flag_partial(df: pd.DataFrame, first: str | None, today: date | None = None) -> None:
+    """Say in ``COMMENT_OBS`` (the SDMX observation comment) of every observation of a ``TIME_PERIOD``
+    shown in part — still running, or begun before the first month with data ``first`` — why
+    (:func:`warehouse.cube.coverage` and its wording, :func:`warehouse.cube.partial_note`, in English:
+    the console's "dati dal 2025-12"); ``df.attrs["partial"]`` keeps each such period's coverage (for
+    JSON-stat's notes in either language). A period shown whole leaves it empty."""
+    partial = {p: cov for p in df["TIME_PERIOD"].unique() if (cov := coverage(p, first, today=today))["partial"]}
+    notes = {p: partial_note(cov, "en") for p, cov in partial.items()}
+    df["COMMENT_OBS"] = df["TIME_PERIOD"].map(notes).astype(object).fillna("") if notes else ""
+    df.attrs["partial"] = partial
 
 
 def _last_day(con) -> str | None:
@@ -223,9 +241,11 @@ def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None, 
              updated: str | None = None) -> dict[str, Any]:
     """The publication table ``df`` as a JSON-stat 2.0 collection (:func:`warehouse.jsonstat.collection`):
     one dataset per table of :data:`TABLES` and unit, each table with its margins (:func:`table_rows`);
-    ``updated`` defaults to the day of the newest response (``df.attrs``)."""
+    ``updated`` defaults to the day of the newest response (``df.attrs``); a period shown in part
+    (:func:`flag_partial`) gets a note in ``lang`` on its category of TIME_PERIOD."""
+    notes = {p: partial_note(cov, lang) for p, cov in df.attrs.get("partial", {}).items()}
     return collection([(name, table_rows(df, name)) for name in TABLES], freq, protection, lang,
-                      updated or df.attrs.get("updated"))
+                      updated or df.attrs.get("updated"), notes)
 
 
 def check_out(fmt: str, out: Path) -> None:

@@ -47,10 +47,12 @@ def _measure_units(unit: str, lang: str) -> dict[str, dict[str, Any]]:
             "N_RESP": {"label": COUNT_UNIT[li], "decimals": 0}}
 
 
-def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC") -> dict[str, Any]:
+def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
+                      notes: dict[str, str] | None = None) -> dict[str, Any]:
     """``id``, ``size``, ``dimension``, ``value`` and ``status`` of one JSON-stat dataset over the rows
     of ``df`` (series all in ``unit``): labels in ``lang``; the units on the categories of MEASURE,
-    the dimension with the metric role (:func:`_measure_units`)."""
+    the dimension with the metric role (:func:`_measure_units`); ``notes`` (period → text) on the
+    categories of TIME_PERIOD (JSON-stat's ``category.note``)."""
     li = 1 if lang == "en" else 0
     cats = {d: sorted(df[d].unique().tolist()) for d in JSONSTAT_DIMS[:-1]}
     cats["MEASURE"] = list(JSONSTAT_MEASURES)
@@ -76,6 +78,8 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC") 
         cat = {"index": cats[d], "label": labels}
         if d == "MEASURE":
             cat["unit"] = _measure_units(unit, lang)
+        if d == "TIME_PERIOD" and (said := {c: [notes[c]] for c in cats[d] if (notes or {}).get(c)}):
+            cat["note"] = said
         dimension[d] = {"label": DIM_LABELS[d][li], "category": cat}
     return {"id": JSONSTAT_DIMS, "size": size, "dimension": dimension, "value": values, "status": status}
 
@@ -87,7 +91,7 @@ def _units(part: pd.DataFrame, table: str) -> list[str]:
 
 
 def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection: Protection | None = None,
-               lang: str = "en", updated: str | None = None) -> dict[str, Any]:
+               lang: str = "en", updated: str | None = None, notes: dict[str, str] | None = None) -> dict[str, Any]:
     """JSON-stat 2.0 *collection* of ``tables`` ((name, rows) of :data:`warehouse.export.TABLES`), one
     dataset per table and unit of its series (``PC``: the shares, ``PT``: the means; ``extension.unit``),
     each over INDICATOR × TIME_PERIOD × REF_AREA × PA_TYPE × SERVICE_TYPE × INSTRUMENT × SCALE × CHANNEL ×
@@ -97,7 +101,8 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
     other language in ``extension.labels``); units on the categories of MEASURE, the dimension with the
     metric role, as JSON-stat readers look for them (one unit per dataset, N_RESP a count); roles
     (time, geo, metric), ``updated``; ``status`` per value is the SDMX OBS_STATUS code (``U``, ``B``,
-    ``P``, ``Q`` = suppressed: value ``null``), the same vocabulary as the CSV.
+    ``P``, ``Q`` = suppressed: value ``null``), the same vocabulary as the CSV. ``notes`` (period →
+    text in ``lang``): why a period is shown in part, a note on its category of TIME_PERIOD.
     """
     protection = protection or Protection()
     updated = updated or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -106,7 +111,7 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
     for name, rows in tables:
         for unit in _units(rows, name):
             part = rows[rows["UNIT_MEASURE"] == unit]
-            ds = _jsonstat_dataset(part, freq, lang, unit)
+            ds = _jsonstat_dataset(part, freq, lang, unit, notes)
             items.append({
                 "version": "2.0", "class": "dataset",
                 "label": f"{TABLE_LABELS[name][li]} — {cl.label('UNIT_MEASURE', unit, lang)}",

@@ -44,6 +44,7 @@ CONCEPTS = {
     "CONF_STATUS": ("Stato di riservatezza", "Confidentiality status"),
     "CI_STATUS": ("Stato dell'intervallo di confidenza", "Confidence interval status"),
     "CKM_PERTURBED": ("Derivato da conteggi perturbati (metodo cell-key)", "Derived from perturbed counts (cell-key method)"),
+    "COMMENT_OBS": ("Commento all'osservazione", "Observation comment"),
 }
 #: Attributes every observation carries (usage="mandatory"): they explain an empty OBS_VALUE.
 MANDATORY_ATTRIBUTES = ("OBS_STATUS", "CONF_STATUS")

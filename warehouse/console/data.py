@@ -21,7 +21,7 @@ from .. import codelists, cube
 from ..comparability import QueryError
 from ..periods import require_started, validate_range
 from ..protect import FREE, MEAN_PUBLISHED, Protection
-from .i18n import EN, gettext as _, lang as current_lang
+from .i18n import gettext as _, lang as current_lang
 
 SUPPRESSED = ("A",)
 MEASURES = ("positive_share", "mean")
@@ -182,16 +182,9 @@ def check_codes(filters: dict[str, list[str]]) -> None:
 
 
 def partial_note(cov: dict[str, Any], lang: str | None = None) -> str:
-    """A period's coverage (:func:`warehouse.cube.coverage`) in words (in ``lang``, default the
-    request's); empty when it is shown whole."""
-    t = _ if lang is None else (lambda x: EN.get(x, x) if lang == "en" else x)
-    notes = []
-    if cov.get("running"):
-        notes.append(t("Periodo in corso: dati parziali, il periodo non è ancora finito."))
-    if cov.get("data_from"):
-        notes.append(t("Dati parziali: i dati iniziano nel mese {m}, dopo l'inizio del periodo.").format(
-            m=cov["data_from"]))
-    return " ".join(notes)
+    """A period's coverage (:func:`warehouse.cube.coverage`) in words (:func:`warehouse.cube.partial_note`)
+    in ``lang``, default the request's; empty when it is shown whole."""
+    return cube.partial_note(cov, lang or current_lang())
 
 
 def partial_json(cov: dict[str, Any]) -> dict[str, Any]:

@@ -82,10 +82,6 @@ EN = {
     "{a} non è un periodo di questa frequenza: mostrato {b}.": "{a} is not a period of this frequency: showing {b}.",
     "tutte le risposte del tipo di servizio in Italia nel periodo: i filtri per regione o tipo di PA scelgono solo gli enti mostrati":
         "all the service type's responses in Italy in the period: the region or PA type filters only choose the entities shown",
-    "Periodo in corso: dati parziali, il periodo non è ancora finito.":
-        "Period in progress: partial data, the period has not ended yet.",
-    "Dati parziali: i dati iniziano nel mese {m}, dopo l'inizio del periodo.":
-        "Partial data: the data begin in {m}, after the period starts.",
     "Copertura del periodo": "Period coverage", "in corso": "in progress", "parziale: dati dal {m}": "partial: data from {m}",
     "non rilevato": "not collected",
     "Meno di 2 enti pubblicati: non c'è nulla da confrontare né da ordinare.":
