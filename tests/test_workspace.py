@@ -287,6 +287,19 @@ def test_each_service_trend_is_the_pages_period_window(client, seeded):
     assert csv_text.splitlines()[0].endswith("Copertura del periodo")
 
 
+def test_workspace_csv_files_are_named_after_their_period(client, seeded):
+    """Two periods' downloads of one chart were both ``ascolto-c_h501-<chart>.csv``: the second
+    overwrote the first. Named after the period shown, as the console's are."""
+    tok = seeded[1]["entity"]
+    names = set()
+    for query in ("freq=Q&period=2026-Q4", "freq=Q&period=2026-Q3", "period=2026-09"):
+        r = get(client, tok, f"/workspace/{ROMA}/csv/trend-anagrafe.certificati?{query}")
+        assert r.status_code == 200
+        names.add(r.headers["Content-Disposition"])
+    assert names == {f'attachment; filename="ascolto-{ROMA}-trend-anagrafe.certificati-{p}.csv"'
+                     for p in ("2026-Q4", "2026-Q3", "2026-09")}
+
+
 def test_a_refused_workspace_page_says_why_in_italian_and_leads_back(client, seeded):
     """An entity manager who opened another entity's workspace read "Il tuo ruolo non permette di usare
     questa pagina" — her role does allow the workspace; the page now says which entity her token opens,

@@ -86,11 +86,15 @@ def page(ipa: str):
 @bp.get("/workspace/<ipa>/csv/<chart>")
 @require_entity
 def chart_csv(ipa: str, chart: str):
-    """Exactly the rows and columns of one of the workspace's charts."""
-    found = next((c for c in summary(ipa)["charts"] if c.id == chart), None)
+    """Exactly the rows and columns of one of the workspace's charts, in a file named after the entity,
+    the chart and the period shown (``ascolto-c_h501-trend-anagrafe.certificati-2026-Q4.csv``), as the
+    console's are: two periods' downloads never overwrite each other."""
+    d = summary(ipa)
+    found = next((c for c in d["charts"] if c.id == chart), None)
     if found is None:
         abort(404)
-    return table_csv(found.columns, found.rows, f"ascolto-{ipa}-{chart}.csv")
+    name = "-".join(x for x in (ipa, chart, d["per"].get("period")) if x)
+    return table_csv(found.columns, found.rows, f"ascolto-{name}.csv")
 
 
 @bp.get("/api/v1/workspace/<ipa>")
