@@ -500,6 +500,30 @@ def test_two_floating_buttons_are_stacked_and_named_by_their_service(stack, page
         expect(dialog).to_be_hidden()
 
 
+def test_a_floating_button_removed_by_a_single_page_site_leaves_no_gap_in_the_stack(stack, page):  # noqa: F811
+    """A single-page site that takes one of two floating widgets out of the document kept its entry in
+    ``window.ascoltoFloating``: the other button stayed up where the stack had put it, over an empty gap,
+    still showing its service's name as if another button were there."""
+    site_page(page, stack, "/two-floating-spa.html", FLOATING % "{service}" + "<p>…</p>" + FLOATING % PENSIONE)
+    expect(page.locator(".ascolto-widget")).to_have_count(2, timeout=15_000)
+    roma = page.get_by_role("button", name="Dai il tuo parere – Certificati anagrafici online")
+    inps = page.get_by_role("button", name="Dai il tuo parere – Domanda di pensione")
+    expect(roma).to_be_visible()
+    expect(inps).to_be_visible()
+    boxes = {"roma": roma.bounding_box(), "inps": inps.bounding_box()}
+    lower, upper = sorted(boxes, key=lambda k: -boxes[k]["y"])  # the first to appear is at the bottom
+    gone, kept = (roma, inps) if lower == "roma" else (inps, roma)
+    gone.evaluate("b => b.getRootNode().host.remove()")  # the site's router drops that widget
+    expect(page.locator(".ascolto-widget")).to_have_count(1)
+    page.wait_for_function(f"Math.abs(document.querySelector('.ascolto-widget').shadowRoot.querySelector('.asc-fab')"
+                           f".getBoundingClientRect().y - {boxes[lower]['y']}) < 1", timeout=5_000)
+    assert page.evaluate("window.ascoltoFloating.length") == 1
+    # alone again: its service's name is for screen readers only, as on a page with one button
+    assert page.evaluate("document.querySelector('.ascolto-widget').shadowRoot.querySelector('.asc-fab > span:last-child')"
+                         ".getBoundingClientRect().width") <= 1
+    expect(kept).to_be_visible()
+
+
 def test_one_floating_button_shows_its_usual_label_and_speaks_its_service(stack, page):  # noqa: F811
     page.goto(f"{stack.site}/floating.html")
     fab = page.get_by_role("button", name="Dai il tuo parere – Certificati anagrafici online")

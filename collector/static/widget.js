@@ -532,9 +532,12 @@
     }
 
     /* Floating buttons of every service on the page (shared by the widgets' scripts): stacked bottom up in the
-     * order they appeared, so that none covers another; with more than one, each shows its service's name. */
+     * order they appeared, so that none covers another; with more than one, each shows its service's name.
+     * A button a single-page site removed (its host taken out of the document) leaves the list and the stack:
+     * no gap where it was, and a button left alone shows its usual label again. */
     function stackFloating() {
       var all = window.ascoltoFloating || [], y = 0;
+      for (var i = all.length - 1; i >= 0; i--) { if (!all[i].fab.isConnected) { all.splice(i, 1); } }
       all.forEach(function (f) {
         f.who.className = all.length > 1 ? "asc-who" : "asc-vh";
         f.fab.style.bottom = "calc(1.5em + " + y + "px)";
@@ -576,6 +579,13 @@
       var floats = window.ascoltoFloating = window.ascoltoFloating || [];
       floats.push({ fab: fab, who: who });
       stackFloating();
+      /* floating hosts are the body's children: watching its child list (not the subtree) sees one removed */
+      if (!floats.watched && window.MutationObserver) {
+        floats.watched = true;
+        new MutationObserver(function () {
+          if (floats.some(function (f) { return !f.fab.isConnected; })) { stackFloating(); }
+        }).observe(document.body, { childList: true });
+      }
       window.addEventListener("resize", stackFloating);
     }
 
