@@ -117,6 +117,47 @@ def test_the_ita_switch_on_a_page_opened_in_english_turns_it_italian(client):
             s["lang"] = "it"
 
 
+def _internal_links(html: str) -> list[str]:
+    """The page's internal links and GET forms' targets, but the files the same in every language
+    (the vendored plotly, /static) and the ITA / ENG switch."""
+    hrefs = [h.replace("&amp;", "&") for h in re.findall(r'href="(/[^"]*)"', html)]
+    return [h for h in hrefs if not h.startswith(("/static/", "/vendor/", "/lang/"))]
+
+
+@pytest.mark.parametrize("url", ["/?freq=M&period=2026-10&lang=en", "/service-types/?freq=M&period=2026-10&lang=en",
+                                 "/entities/?lang=en", "/regions?freq=M&period=2026-10&lang=en"])
+def test_a_shared_english_link_stays_english_after_a_click(client, url):
+    """Someone who opened a shared link with ?lang=en landed back in Italian after one click: the nav,
+    a row's link to a service type or an entity, a filter form all dropped the argument."""
+    html = _page(client, url)
+    links = _internal_links(html)
+    assert any(h.startswith("/service-types/") for h in links) and any(h.startswith("/entities/") for h in links)
+    for href in links:
+        assert re.search(r"[?&]lang=en(&|$)", href), href
+    for href in {h for h in links if not h.startswith(("/csv/", "/api/"))
+                 and ("/service-types/" + STYPE in h or "/entities/c_h501" in h or h.startswith("/regions"))}:
+        assert '<html lang="en">' in _page(client, href), href  # the click lands in English
+    # a filter form (GET: its query replaces the action's) carries the language too
+    for form in re.findall(r'<form[^>]*method="get"[^>]*>.*?</form>', html, re.S):
+        assert '<input type="hidden" name="lang" value="en">' in form
+    # the files that are the same in every language are not given it; an Italian page gives none
+    assert not any("lang=" in h for h in re.findall(r'src="([^"]*)"', html))
+    assert not any("lang=" in h for h in _internal_links(_page(client, url.replace("lang=en", "lang=xx"))))
+
+
+def test_addresses_built_while_answering_an_english_page_keep_its_language(client):
+    """Redirects and form actions are built with url_for: they keep the page's ?lang=en; an explicit
+    lang=None drops it; static files never get it."""
+    with client.application.test_request_context("/regions?lang=en"):
+        from flask import url_for
+        assert url_for("pages.entities") == "/entities/?lang=en"
+        assert url_for("pages.entities", lang=None) == "/entities/"
+        assert url_for("static", filename="charts.js") == "/static/charts.js"
+    with client.application.test_request_context("/regions"):
+        from flask import url_for
+        assert url_for("pages.entities") == "/entities/"
+
+
 @pytest.mark.parametrize("url,words", [
     ("/?freq=M&period=2026-10", ("grafico di Quota positiva % per Periodo", "Soddisfazione", "(3 righe)")),
     ("/?freq=M&period=2026-10&lang=en", ("chart of Positive share % by Period", "Satisfaction", "(3 rows)")),

@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # GET only, and bearer-token or SameSite=Strict cookie authenticated
     app.before_request(auth.load_user)
+    app.url_defaults(i18n.keep_lang)  # a page opened with ?lang=en: its links keep it
     for bp in (api.bp, pages.bp, admin.bp, charts.bp):
         app.register_blueprint(bp)
     from .improve_api import bp as improve_bp  # the improvement cycle's JSON API, /api/v1/improve
@@ -92,7 +93,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                 "indicator_labels": i18n.INDICATOR_LABELS, "plotly_version": charts.VERSION,
                 "type_label": lambda code: data.type_label(code, i18n.lang()), "region_label": data.region_label,
                 "list_label": data.code_label, "indicator_label": data.indicator_label,
-                "refusal": i18n.refusal}
+                "refusal": i18n.refusal, "lang_field": i18n.lang_field}
 
     @app.after_request
     def _headers(resp):

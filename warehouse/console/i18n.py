@@ -1,7 +1,8 @@
 """The console's texts: Italian is the source, English the translation (``_(text)`` in templates)."""
 from __future__ import annotations
 
-from flask import request, session
+from flask import has_request_context, request, session
+from markupsafe import Markup
 
 LANGS = ("it", "en")
 
@@ -195,6 +196,35 @@ def lang() -> str:
         return v
     v = session.get("lang")
     return v if v in LANGS else "it"
+
+
+#: Endpoints whose addresses never carry the page's ``lang``: files that are the same in every language,
+#: and the ITA / ENG switch (which drops it from the page it goes back to).
+_NO_LANG = frozenset({"static", "charts.plotly", "pages.set_lang"})
+
+
+def page_lang() -> str | None:
+    """The valid ``lang`` argument the page was opened with (``?lang=en``), else None."""
+    v = request.args.get("lang") if has_request_context() else None
+    return v if v in LANGS else None
+
+
+def keep_lang(endpoint: str | None, values: dict) -> None:
+    """``url_defaults`` of the console: every internal address built while answering a request opened
+    with a valid ``?lang=`` keeps it (nav, rows' links, forms' actions, redirects), so that a shared
+    English link stays English after a click; an explicit ``lang`` (even None, to drop it) wins.
+    A GET form replaces its action's query: it carries the language in :func:`lang_field`."""
+    if "lang" in values or endpoint in _NO_LANG:
+        return
+    v = page_lang()
+    if v is not None:
+        values["lang"] = v
+
+
+def lang_field() -> Markup:
+    """The hidden ``lang`` field of a GET form (the page's ``?lang=`` kept when it is submitted)."""
+    v = page_lang()
+    return Markup(f'<input type="hidden" name="lang" value="{v}">') if v else Markup("")
 
 
 def gettext(text: str) -> str:

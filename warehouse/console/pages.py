@@ -67,7 +67,7 @@ def csv_url(page: str, chart: str, **kw) -> str:
     """A page table's CSV link: the page's arguments kept, its language too (a page opened with
     ``?lang=en`` downloads an English file, as one switched with ENG does)."""
     args = {k: v for k, v in request.args.items() if k != "lang" or v in LANGS}
-    return url_for("pages.chart_csv", page=page, chart=chart, **kw) + ("?" + urlencode(args) if args else "")
+    return url_for("pages.chart_csv", page=page, chart=chart, lang=None, **kw) + ("?" + urlencode(args) if args else "")
 
 
 @bp.app_context_processor
