@@ -19,6 +19,12 @@ NOSCRIPT_TEXT = {"it": "Dai il tuo parere sul servizio", "en": "Give feedback on
                  "sl": "Vaše mnenje o storitvi"}
 
 
+def snippet_language(value: str | None) -> str:
+    """The language of a snippet asked for (``it``, ``en``, ``de``, ``fr``, ``sl``: the keys of
+    :data:`NOSCRIPT_TEXT`); anything else, or nothing, is Italian."""
+    return value if value in NOSCRIPT_TEXT else "it"
+
+
 def embed_snippet(collector_url: str, key: str, lang: str = "it", *, test: bool = False) -> str:
     """Two lines of HTML for service ``key`` served by the collector at ``collector_url``.
 

@@ -333,3 +333,40 @@ def test_requests_without_an_origin_are_not_the_widget_s_nor_a_wrong_origin(seed
     page = html.unescape(c.get(f"/workspace/{ROMA}/services/{key}/check", headers=tok).get_data(as_text=True))
     row = page[page.index(f'<tr data-origin="{NO_ORIGIN}"'):].split("</tr>")[0]
     assert "nessuna origine (un back end, un'app o un link al modulo)" in row and "<td>—</td>" in row
+
+
+def test_the_snippet_and_the_form_link_are_given_in_the_language_of_the_pas_page(app, seeded):
+    """The console printed every snippet in Italian only ("Dai il tuo parere sul servizio", form?lang=it):
+    a PA with an English, German, French or Slovenian page had to edit the code by hand. The manager (check
+    my page), the admin (approval, services) now choose its language; Italian by default."""
+    c, admin, tok = app.test_client(), bearer(seeded[1]["admin"]), bearer(seeded[1]["entity"])
+    base = seeded[0].collector_url.rstrip("/")
+    check = f"/workspace/{ROMA}/services/demo-roma-anagrafe/check"
+
+    def unescaped(resp):
+        assert resp.status_code == 200
+        return html.unescape(resp.get_data(as_text=True))
+
+    page = unescaped(c.get(check, headers=tok))
+    assert "Dai il tuo parere sul servizio" in page and 'name="snippet_lang"' in page  # Italian by default
+    page = unescaped(c.get(check + "?snippet_lang=de", headers=tok))
+    assert page.count("Ihre Meinung zum Dienst") == 2 and "Dai il tuo parere" not in page  # snippet and check-up code
+    assert f"{base}/v1/services/demo-roma-anagrafe/form?lang=de" in page
+    assert '<option value="de" lang="de" selected>Deutsch</option>' in page
+    assert '<input type="hidden" name="snippet_lang" value="de">' in page  # "Verifica ora" keeps it
+    api = c.get(f"/api/v1{check}?snippet_lang=sl", headers=tok).json
+    assert api["snippet_lang"] == "sl" and "Vaše mnenje o storitvi" in api["snippet"] and "data-test" in api["test_snippet"]
+    assert "Dai il tuo parere sul servizio" in unescaped(c.get(check + "?snippet_lang=xx", headers=tok))  # else Italian
+    # the admin approves a request for an English page: its web snippet and its SMS link in English
+    html_ = c.post("/join", data={**FORM, "service_name": "Residence (English page)", "channels": ["web", "sms"]},
+                   environ_overrides={"REMOTE_ADDR": "192.0.2.77"})  # not this module's other requests' client
+    rid = int(re.search(r'data-request="(\d+)"', html_.get_data(as_text=True)).group(1))
+    listing = unescaped(c.get("/admin/onboarding", headers=admin))
+    assert f'id="sl-{rid}" name="snippet_lang"' in listing
+    page = unescaped(c.post(f"/admin/onboarding/{rid}/approve", headers=admin, data={"snippet_lang": "en"}))
+    assert "Give feedback on the service" in page and "Dai il tuo parere" not in page
+    assert re.search(r'value="[^"]*/form\?lang=en"', page)  # the SMS service's link
+    # the admin's list of services: every snippet in the chosen language
+    services = unescaped(c.get("/admin/services?snippet_lang=fr", headers=admin))
+    assert "Donnez votre avis sur le service" in services and "Dai il tuo parere sul servizio" not in services
+    assert "Dai il tuo parere sul servizio" in unescaped(c.get("/admin/services", headers=admin))

@@ -12,7 +12,7 @@ from questionnaires.envelope import CHANNELS
 from questionnaires.taxonomy import UnknownCode, service_type
 from registry import RegistryError, audit, ops, session_scope, tokens
 from registry.models import ROLES
-from registry.snippet import embed_snippet
+from registry.snippet import embed_snippet, snippet_language
 
 from . import data
 from .auth import require
@@ -75,13 +75,14 @@ def services():
             "Modifica registrata.")
         return redirect(url_for("admin.services"), 303)
     settings = current_app.config["ASCOLTO_SETTINGS"]
+    snippet_lang = snippet_language(request.args.get("snippet_lang"))  # the codes for pages in that language
     with session_scope(_factory()) as s:
         rows = [dict(audit.snapshot(x), choices=assignable(x.service_type, lang()),
-                     snippet=embed_snippet(settings.collector_url, x.key))
+                     snippet=embed_snippet(settings.collector_url, x.key, snippet_lang))
                 for x in ops.list_services(s)]
         ents = [(e.ipa_code, e.name) for e in ops.list_entities(s)]
     return render_template("admin_services.html", rows=rows, entities=ents, types=data.known_service_types(lang()),
-                           channels=CHANNELS, page="admin", section="services")
+                           channels=CHANNELS, page="admin", section="services", snippet_lang=snippet_lang)
 
 
 def assignable(type_code: str, lang_: str) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ EN = {
     "Area dell'ente": "Entity workspace", "Commenti dei cittadini": "Citizens' comments",
     "Token dell'ente": "Entity tokens", "Canale": "Channel", "Verifica": "Check",
     "Verifica la mia pagina": "Check my page", "Verifica ora": "Check now",
+    "Lingua del codice e del modulo": "Language of the code and the form", "Mostra il codice": "Show the code",
     "Posizione rispetto al benchmark nazionale (stesso tipo di servizio)":
         "Position against the national benchmark (same service type)",
     "nessun benchmark: meno di 3 enti con risposte per questo tipo di servizio nel periodo":

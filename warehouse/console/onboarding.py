@@ -29,7 +29,7 @@ from questionnaires.envelope import CHANNELS
 from questionnaires.taxonomy import service_types
 from registry import RegistryError, onboarding, origins, session_scope
 from registry.models import Entity, Service
-from registry.snippet import channel_kit, embed_snippet
+from registry.snippet import channel_kit, embed_snippet, snippet_language
 
 from .auth import require, require_entity
 from .i18n import gettext, lang
@@ -146,12 +146,14 @@ def admin_approve(request_id: int):
     """Approve: the services (and, for an entity without a manager, the manager token) are created;
     the secret and snippets are shown once."""
     settings = current_app.config["ASCOLTO_SETTINGS"]
+    snippet_lang = snippet_language(request.form.get("snippet_lang"))  # the language of the PA's page
     try:
         with session_scope(_factory()) as s:
             req, token, secret = onboarding.approve(s, request_id, actor=g.user.actor)
             approved = {"id": req.id, "ipa_code": req.ipa_code, "token": secret,
-                        "prefix": token.prefix if token is not None else None,
-                        "services": [{"key": k, "kit": channel_kit(settings.collector_url, k, s.get(Service, k).channel)}
+                        "prefix": token.prefix if token is not None else None, "snippet_lang": snippet_lang,
+                        "services": [{"key": k, "kit": channel_kit(settings.collector_url, k, s.get(Service, k).channel,
+                                                                   snippet_lang)}
                                      for k in req.service_keys]}
     except RegistryError as exc:
         return _admin_error(exc)
@@ -176,6 +178,9 @@ def _admin_error(exc: RegistryError):
 
 
 def _check(ipa: str, key: str) -> dict:
+    """The check-up of service ``key``; its snippet, form link and check-up code in the language of the
+    PA's page, ``?snippet_lang=`` (Italian by default, :func:`registry.snippet.snippet_language`)."""
+    snippet_lang = snippet_language(request.args.get("snippet_lang"))
     with session_scope(_factory()) as s:
         svc = s.get(Service, key)
         if svc is None or svc.entity_ipa != ipa:
@@ -193,9 +198,9 @@ def _check(ipa: str, key: str) -> dict:
     return {"ipa": ipa, "service": key, "name": name, "declared": declared, "seen": seen,
             "verdict": origins.verdict(declared, seen, active), "active": active, "days": 7, "test_mode": test_mode,
             "checkups": checkups,
-            "channel": channel, "kit": channel_kit(settings.collector_url, key, channel),
-            "snippet": embed_snippet(settings.collector_url, key),
-            "test_snippet": embed_snippet(settings.collector_url, key, test=True)}
+            "channel": channel, "kit": channel_kit(settings.collector_url, key, channel, snippet_lang),
+            "snippet_lang": snippet_lang, "snippet": embed_snippet(settings.collector_url, key, snippet_lang),
+            "test_snippet": embed_snippet(settings.collector_url, key, snippet_lang, test=True)}
 
 
 @bp.get("/workspace/<ipa>/services/<key>/check")
