@@ -135,6 +135,10 @@ def test_a_quarter_without_responses_is_refused_not_every_service_under_the_mini
     assert "2030-Q1" in resp.get_json()["message"] and "2026-Q3" in resp.get_json()["message"]  # where the data are
     page = client.get("/coverage?quarter=2030-Q1")
     assert page.status_code == 400 and "quarter" in page.get_data(as_text=True)
+    # said in Italian on an Italian page, not "non valido: «quarter». (No responses in …)"
+    assert "No responses" not in page.get_data(as_text=True)
+    old = client.get("/coverage?quarter=2001-Q1").get_data(as_text=True)
+    assert "nessuna risposta nel 2001-Q1: i dati coprono i trimestri da" in old and "No responses" not in old
 
 
 def test_unknown_codes_on_the_secondary_pages_are_refused_naming_them(client):

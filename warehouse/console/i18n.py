@@ -282,6 +282,10 @@ _QUERY_IT = [
      "quote pubblicate."),
     (r"\w+=(\S+) has not started yet: .*", "il periodo {0} non è ancora iniziato: scegliere un periodo già iniziato."),
     (r"channel is one of (.+)\.", "il canale è uno tra {0}."),
+    (r"A quarter is YYYY-Qn\.", "un trimestre si scrive AAAA-Qn."),
+    (r"No responses in (\S+): the data cover (\S+) to (\S+)\.",
+     "nessuna risposta nel {0}: i dati coprono i trimestri da {1} a {2}."),
+    (r"No responses in (\S+): the data cover no quarter yet\.", "nessuna risposta nel {0}: i dati non coprono ancora alcun trimestre."),
     (r"at most (\d+) characters\.", "al massimo {0} caratteri."),
 ]
 
