@@ -12,6 +12,7 @@ loop for the server's round trip: :func:`cooperative_database` makes it wait thr
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
@@ -56,12 +57,39 @@ def cooperative_database() -> None:
 #: internal connecting states)
 _CONNECTED = (1, 2, 5)  # psycopg2.extensions.STATUS_READY, STATUS_BEGIN, STATUS_PREPARED
 
+#: seconds the client waits for a statement's answer beyond the connection's ``statement_timeout``
+#: before it gives the server up: a live server cancels the statement itself first, with its own error
+STATEMENT_GRACE_S = 5
+
+
+@lru_cache(maxsize=64)
+def _limits(dsn: str) -> tuple[float, float]:
+    """The seconds a connection on ``dsn`` may take to connect (its ``connect_timeout``) and one of its
+    statements to be answered (its ``-c statement_timeout=`` ms in ``options``, plus
+    :data:`STATEMENT_GRACE_S`); ``inf`` where the DSN sets none or 0."""
+    import re
+
+    from psycopg2 import extensions
+
+    params = extensions.parse_dsn(dsn)
+    connect = float(params.get("connect_timeout") or 0)
+    found = re.search(r"statement_timeout\s*=\s*(\d+)", params.get("options", ""))
+    statement = int(found.group(1)) / 1000 + STATEMENT_GRACE_S if found and int(found.group(1)) else 0
+    return connect if connect > 0 else float("inf"), statement if statement > 0 else float("inf")
+
 
 def _gevent_wait(conn, timeout=None) -> None:
     """psycopg2's wait callback under gevent (psycogreen's ``gevent_wait_callback``), which also keeps
     the connection's ``connect_timeout`` while it connects: libpq ignores that parameter for a
     non-blocking connection (``PQconnectPoll``), so a server that accepted and never answered held the
-    request — and every later one that needed a connection — for ever, whatever the URL said."""
+    request — and every later one that needed a connection — for ever, whatever the URL said.
+
+    Once connected, a statement not answered within the connection's ``statement_timeout``
+    (:data:`registry.db.STATEMENT_TIMEOUT_S` unless the URL's ``options`` set one) plus
+    :data:`STATEMENT_GRACE_S` raises ``OperationalError("statement timeout expired")``: the server's
+    own timeout cannot fire on a server that hung after connecting, and TCP keepalives are answered by
+    its kernel. psycopg2 marks a connection whose wait failed as broken (``closed == 2``), so the pool
+    discards it instead of reusing it."""
     import time
 
     from gevent.socket import wait_read, wait_write
@@ -72,13 +100,12 @@ def _gevent_wait(conn, timeout=None) -> None:
         state = conn.poll()
         if state == extensions.POLL_OK:
             return
-        wait_s = timeout
-        if conn.status not in _CONNECTED:
-            if deadline is None:
-                limit = extensions.parse_dsn(conn.dsn).get("connect_timeout")
-                deadline = time.monotonic() + float(limit) if limit and float(limit) > 0 else float("inf")
-            wait_s = max(0.0, deadline - time.monotonic()) if deadline != float("inf") else timeout
-        expired = OperationalError("timeout expired")
+        connected = conn.status in _CONNECTED
+        if deadline is None:
+            connect_s, statement_s = _limits(conn.dsn)
+            deadline = time.monotonic() + (statement_s if connected else connect_s)
+        wait_s = timeout if deadline == float("inf") else max(0.0, deadline - time.monotonic())
+        expired = OperationalError("statement timeout expired" if connected else "timeout expired")
         if state == extensions.POLL_READ:
             wait_read(conn.fileno(), timeout=wait_s, timeout_exc=expired)
         elif state == extensions.POLL_WRITE:

@@ -28,14 +28,41 @@ def engine_url(url: str) -> str:
 #: held every caller for ever — the CLI, the console's pages and /readyz, the processor's enrichment.
 CONNECT_TIMEOUT_S = 10
 
+#: seconds one statement may run on a PostgreSQL registry (the server's ``statement_timeout``, sent
+#: as ``options=-c statement_timeout=…``) unless the URL's ``options`` set one: every request path
+#: reads or writes a few rows, so a statement still running after this waits on a lock or a sick
+#: server and must fail rather than hold its caller. Schema changes lift it for their own transaction
+#: (:func:`registry.migrate.migrate`: the advisory lock may be waited for as long as another migration
+#: runs). The collector's gevent workers also keep it on the client side (:mod:`collector.cooperative`).
+STATEMENT_TIMEOUT_S = 30
+
+#: libpq's TCP keepalives, unless the URL names any ``keepalives*`` parameter: a registry host that
+#: vanished (failover, a dropped NAT or proxy entry, no RST) is found dead in about
+#: idle + interval × count seconds instead of the kernel's two hours, failing the pooled
+#: connection's query instead of holding it.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+
 
 def connect_args(url: str) -> dict:
-    """The DBAPI arguments of an engine on ``url``: for PostgreSQL, ``connect_timeout``
-    (:data:`CONNECT_TIMEOUT_S`) unless the URL's query names one; none for SQLite."""
+    """The DBAPI arguments of an engine on ``url``; none for SQLite. For PostgreSQL, each default the
+    URL's query does not set: ``connect_timeout`` (:data:`CONNECT_TIMEOUT_S`), the TCP keepalives
+    (:data:`KEEPALIVES`, unless any ``keepalives*`` is set), and ``options`` carrying
+    ``-c statement_timeout`` (:data:`STATEMENT_TIMEOUT_S`, in ms) after the URL's own ``options``
+    unless those name ``statement_timeout`` (``0`` there turns it off)."""
     parsed = make_url(engine_url(url))
-    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
-        return {"connect_timeout": CONNECT_TIMEOUT_S}
-    return {}
+    if parsed.get_backend_name() != "postgresql":
+        return {}
+    query = parsed.query
+    args: dict = {}
+    if "connect_timeout" not in query:
+        args["connect_timeout"] = CONNECT_TIMEOUT_S
+    if not any(k.startswith("keepalives") for k in query):
+        args.update(KEEPALIVES)
+    options = query.get("options", "")
+    options = " ".join(options) if isinstance(options, tuple) else options
+    if "statement_timeout" not in options:
+        args["options"] = f"{options} -c statement_timeout={int(STATEMENT_TIMEOUT_S * 1000)}".strip()
+    return args
 
 
 def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:

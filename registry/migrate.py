@@ -109,8 +109,13 @@ def migrate(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 def _lock(conn: Connection) -> None:
     """Serialize schema changes until the transaction ends: on PostgreSQL an advisory lock; on SQLite
     the database's write lock, taken at once (``BEGIN IMMEDIATE``, waiting up to its busy timeout)
-    rather than at the first write, after the schema was read."""
+    rather than at the first write, after the schema was read.
+
+    On PostgreSQL the connection's ``statement_timeout`` (:data:`registry.db.STATEMENT_TIMEOUT_S`,
+    meant for the request paths) is lifted for this transaction only (``SET LOCAL``): waiting for
+    another caller's migration and a long migration itself must not be cancelled half way."""
     if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
     elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
         conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -119,3 +119,64 @@ def make_ipa_csv(path, rows: int = 10_000, *, seed: int = 3, delimiter: str = ",
             good[code] = {"name": " ".join(name.split()), "category": category, "comune_istat": full,
                           "region_istat": region, "region_nuts": PROVINCE_NUTS.get(full[:3]) or REGIONS[region][1]}
     return good, rejected
+
+
+# --- a PostgreSQL server that hangs after connecting ---------------------------------------------
+
+def hung_postgres():
+    """``(port, startups, close)``: a server on 127.0.0.1 that completes every connection's startup
+    (no password, ``ReadyForQuery``) and then never answers a query — a hung backend, a stuck proxy.
+    ``startups`` collects each startup message's parameters (a dict, ``options`` among them)."""
+    import socket
+    import struct
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    startups: list[dict] = []
+    clients: list = []
+
+    def read(conn, n):
+        data = b""
+        while len(data) < n:
+            chunk = conn.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError
+            data += chunk
+        return data
+
+    def serve(conn):
+        try:
+            while True:
+                size, code = struct.unpack("!ii", read(conn, 8))
+                body = read(conn, size - 8)
+                if code == 80877103:  # SSLRequest: no
+                    conn.sendall(b"N")
+                    continue
+                fields = body.split(b"\0")
+                startups.append({fields[i].decode(): fields[i + 1].decode() for i in range(0, len(fields) - 2, 2)})
+                status = b"".join(b"S" + struct.pack("!i", 4 + len(kv)) + kv for kv in (
+                    b"client_encoding\0UTF8\0", b"server_version\x0016.0\0", b"standard_conforming_strings\0on\0", b"DateStyle\0ISO, MDY\0"))
+                conn.sendall(b"R" + struct.pack("!ii", 8, 0) + status  # AuthenticationOk, ParameterStatus
+                             + b"Z" + struct.pack("!i", 5) + b"I")  # ReadyForQuery, idle
+                return  # queries are read by nobody
+        except (ConnectionError, OSError):
+            pass
+
+    def accept():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            clients.append(conn)
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+
+    def close():
+        server.close()
+        for c in clients:
+            c.close()
+    return server.getsockname()[1], startups, close

@@ -176,3 +176,47 @@ def test_a_postgresql_server_that_never_answers_fails_the_connection_in_its_conn
             print(failed[0][0], failed[0][1], len(ticks) >= 50)
     """, str(tmp_path))
     assert out.splitlines() == ["1 True True", "2 True True"]
+
+
+def test_a_postgresql_server_that_hangs_after_connecting_fails_the_query_in_its_statement_timeout(tmp_path):
+    """A registry server that completed the connection and then never answered (a hung backend, a stuck
+    proxy) held the lookup for ever under gevent: the server's own statement_timeout cannot fire there,
+    and TCP keepalives are answered by its kernel. The collector's wait callback gives the statement up
+    after statement_timeout + STATEMENT_GRACE_S, closes the connection (the next lookup makes a new
+    one, and fails in the same time), and the loop keeps turning meanwhile."""
+    out = _run_patched("""
+        import sys, time
+        from pathlib import Path
+        import gevent, gevent.event
+        from sqlalchemy import text
+        from sqlalchemy.exc import OperationalError
+        import collector.cooperative, registry.db
+        from collector.app import create_app
+        from settings import Settings
+        from tests.registry_support import hung_postgres
+
+        port, startups, close = hung_postgres()
+        registry.db.STATEMENT_TIMEOUT_S = 1
+        collector.cooperative.STATEMENT_GRACE_S = 1
+        app = create_app(Settings(data_dir=Path(sys.argv[1]), shipper="external",
+                                  database_url=f"postgresql+psycopg2://ascolto@127.0.0.1:{port}/ascolto?sslmode=disable"))
+        ticks, done, failed = [], gevent.event.Event(), []
+        def lookup():
+            for _ in range(2):
+                t0 = time.monotonic()
+                try:
+                    with app.extensions["ascolto.registry"]() as s:
+                        s.execute(text("SELECT 1"))
+                except OperationalError as exc:
+                    failed.append((round(time.monotonic() - t0), "statement timeout expired" in str(exc)))
+            done.set()
+        def ticker():
+            while not done.is_set():
+                ticks.append(gevent.sleep(0.01))
+        with gevent.Timeout(30):
+            gevent.joinall([gevent.spawn(lookup), gevent.spawn(ticker)], raise_error=True)
+        app.extensions["ascolto.durability"].close()
+        close()
+        print(failed, len(startups), len(ticks) >= 100)
+    """, str(tmp_path))
+    assert out == "[(2, True), (2, True)] 2 True"

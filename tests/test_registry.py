@@ -95,7 +95,7 @@ def test_a_bare_postgresql_url_names_the_shipped_driver(db_url):
         dispose(f)
 
 
-def test_a_migration_waits_for_one_in_progress_instead_of_failing(db_url):
+def test_a_migration_waits_for_one_in_progress_instead_of_failing(db_url, monkeypatch):
     """The migration Job (or ascolto-migrate.service) and an operator's `ascolto registry …` of the new
     release both bring the schema to head: the second used to fail — on PostgreSQL with a duplicate
     alembic_version (UniqueViolation traceback), on SQLite with "table entity already exists". It
@@ -105,6 +105,10 @@ def test_a_migration_waits_for_one_in_progress_instead_of_failing(db_url):
 
     from alembic import command
 
+    from registry import db
+
+    # the request paths' statement timeout must not cancel the wait for the lock (nor a long migration)
+    monkeypatch.setattr(db, "STATEMENT_TIMEOUT_S", 0.3)
     first, second = connect(db_url, create=False), connect(db_url, create=False)
     outcome: dict = {}
 
@@ -480,4 +484,67 @@ def test_a_postgresql_server_that_never_answers_fails_the_connection_instead_of_
             dispose(f)
     finally:
         silent.close()
-    assert db.connect_args("sqlite:///x.db") == {} and db.connect_args("postgres://u@h/d") == {"connect_timeout": 1}
+    assert db.connect_args("sqlite:///x.db") == {}
+    assert db.connect_args("postgres://u@h/d") == {"connect_timeout": 1, **db.KEEPALIVES,
+                                                   "options": f"-c statement_timeout={db.STATEMENT_TIMEOUT_S * 1000}"}
+
+
+def test_a_postgresql_statement_is_cancelled_after_the_statement_timeout(db_url, monkeypatch):
+    """A statement on a PostgreSQL registry had no time limit: one waiting on a lock or a sick server
+    held `ascolto registry …`, the console's pages and /readyz, the processor's enrichment for ever.
+    It is now cancelled after registry.db.STATEMENT_TIMEOUT_S (the URL's options may set their own)."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    from registry import db
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's statement_timeout")
+    monkeypatch.setattr(db, "STATEMENT_TIMEOUT_S", 0.5)
+    f = connect(db_url)  # migrating (which lifts the timeout for its own transaction) is unaffected
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(OperationalError, match="statement timeout"):
+            with f() as s:
+                s.execute(text("SELECT pg_sleep(5)"))
+        assert time.monotonic() - t0 < 3
+        with f() as s:  # the search_path of the fixture's URL options is kept beside it
+            assert s.execute(text("SHOW statement_timeout")).scalar() == "500ms"
+            assert s.execute(text("SELECT count(*) FROM entity")).scalar() == 0
+    finally:
+        dispose(f)
+    f = connect(db_url + "%20-c%20statement_timeout%3D0", create=False)  # the URL's own wins
+    try:
+        with f() as s:
+            assert s.execute(text("SHOW statement_timeout")).scalar() == "0"
+    finally:
+        dispose(f)
+
+
+def test_postgresql_connections_carry_tcp_keepalives_and_the_statement_timeout():
+    """A registry connection had neither TCP keepalives (a vanished host held a pooled connection's
+    query for the kernel's two hours) nor a statement timeout: both are now defaults the URL can
+    override. Seen from a server that hangs after connecting."""
+    import socket
+
+    from registry import db
+    from tests.registry_support import hung_postgres
+
+    port, startups, close = hung_postgres()
+    url = f"postgresql://ascolto@127.0.0.1:{port}/ascolto?sslmode=disable"
+    try:
+        f = connect(url, create=False)
+        raw = f.kw["bind"].pool._creator()  # the engine's DBAPI connection, before its first query
+        sock = socket.socket(fileno=socket.dup(raw.fileno()))
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == db.KEEPALIVES["keepalives_idle"]
+        sock.close()
+        raw.close()
+        dispose(f)
+    finally:
+        close()
+    assert startups[0]["options"] == f"-c statement_timeout={db.STATEMENT_TIMEOUT_S * 1000}"
+    assert db.connect_args("postgres://u@h/d?keepalives=0&connect_timeout=3&options=-c%20statement_timeout%3D0") == {}
+    assert db.connect_args("postgres://u@h/d?options=-csearch_path%3Dx")["options"] == (
+        f"-csearch_path=x -c statement_timeout={db.STATEMENT_TIMEOUT_S * 1000}")
