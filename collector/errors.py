@@ -8,6 +8,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from registry.checks import SERVICE_KEY
+from registry.errors import NOT_MIGRATED, unmigrated
 
 from . import metrics
 
@@ -110,15 +111,17 @@ def register_error_handlers(app: Flask) -> None:
 
     def _registry_unreachable(exc: Exception):
         # one line, no traceback: during an outage every uncached lookup lands here
+        if isinstance(exc, sa_exc.ProgrammingError) and not unmigrated(exc):
+            return _unexpected(exc)
         app.logger.warning("registry unreachable, answering 503 registry_unavailable: %s",
-                           _first_line(getattr(exc, "orig", None) or exc))
+                           NOT_MIGRATED if unmigrated(exc) else _first_line(getattr(exc, "orig", None) or exc))
         metrics.REJECTED.labels("registry_unavailable", metrics.UNKNOWN_SERVICE).inc()  # no lookup: it would fail too
         refusal = ApiError(503, "registry_unavailable", "The service registry cannot be reached; retry later.",
                            headers={"Retry-After": str(REGISTRY_RETRY_AFTER_S)})
         refusal.counted = True
         return app.handle_user_exception(refusal)  # JSON, or the no-JS form's page (its blueprint's handler)
 
-    for cls in RegistryUnreachable:
+    for cls in (*RegistryUnreachable, sa_exc.ProgrammingError):  # the latter: only a registry not migrated
         app.register_error_handler(cls, _registry_unreachable)
 
     @app.errorhandler(Exception)

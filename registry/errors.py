@@ -25,3 +25,14 @@ class AlreadyExists(RegistryError):
 
 class NotAllowed(RegistryError):
     """A well-formed change that the standard forbids (e.g. a questionnaire the service type does not allow)."""
+
+
+#: what an operator is told when the registry's tables are missing
+NOT_MIGRATED = "the registry database has no schema yet: run `ascolto registry migrate`"
+
+
+def unmigrated(exc: BaseException) -> bool:
+    """True for a database error (SQLAlchemy's, or its driver's ``orig``) saying a table does not exist:
+    a registry nobody migrated — SQLite's "no such table", PostgreSQL's ``undefined_table`` (42P01)."""
+    orig = getattr(exc, "orig", None) or exc
+    return getattr(orig, "pgcode", None) == "42P01" or "no such table" in str(orig)

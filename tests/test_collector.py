@@ -369,3 +369,34 @@ def test_an_unreachable_registry_is_a_counted_503_to_retry_not_an_internal_error
         assert len(lines) == 2 and not any(r.exc_info for r in lines)
     finally:
         app.extensions["ascolto.durability"].close()
+
+
+def test_a_postgresql_registry_not_migrated_is_a_503_naming_the_fix_not_an_internal_error(settings, caplog):
+    """A collector pointed at a PostgreSQL registry nobody migrated answered 500 "internal" with an
+    UndefinedTable traceback per request (SQLite's "no such table" already gave 503). Now the same
+    503 registry_unavailable as an unreachable registry, and the log names `ascolto registry migrate`."""
+    import logging
+
+    from sqlalchemy import create_engine, text as sql
+
+    from tests.registry_support import postgres
+
+    base, reason = postgres()
+    if base is None:
+        pytest.skip(reason)
+    schema = f"ascolto_test_{__import__('uuid').uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sql(f'CREATE SCHEMA "{schema}"'))
+    app = create_app(settings.with_(database_url=f"{base}?options=-csearch_path%3D{schema}"))
+    try:
+        with caplog.at_level(logging.WARNING):
+            resp = app.test_client().post("/v1/submissions", json=submission(), headers={"Origin": ORIGIN})
+        assert resp.status_code == 503 and resp.get_json()["error"] == "registry_unavailable"
+        assert any("ascolto registry migrate" in r.getMessage() for r in caplog.records)
+        assert not any(r.exc_info for r in caplog.records)
+    finally:
+        app.extensions["ascolto.durability"].close()
+        with admin.begin() as conn:
+            conn.execute(sql(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

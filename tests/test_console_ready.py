@@ -50,9 +50,15 @@ def test_an_unreachable_registry_database_is_not_ready(seeded):
     assert "secret-pw" not in resp.get_data(as_text=True) and "127.0.0.1" not in resp.get_data(as_text=True)
 
 
-def test_a_registry_without_its_schema_is_not_ready(seeded, tmp_path):
-    resp = readyz(seeded.with_(database_url=f"sqlite:///{tmp_path / 'empty.db'}"))  # not migrated
+def test_a_registry_without_its_schema_is_not_ready(seeded, tmp_path, caplog):
+    """Not ready, and the log names the fix (it said only "no such table", on PostgreSQL an
+    UndefinedTable repr: registry.errors.unmigrated recognizes both)."""
+    import logging
+
+    with caplog.at_level(logging.WARNING):
+        resp = readyz(seeded.with_(database_url=f"sqlite:///{tmp_path / 'empty.db'}"))  # not migrated
     assert resp.status_code == 503 and resp.json["checks"] == {"registry": "unavailable", "dataset": "ok"}
+    assert any("run `ascolto registry migrate`" in r.getMessage() for r in caplog.records)
 
 
 def test_a_data_directory_gone_unreadable_makes_a_running_console_unready_until_it_is_back(seeded, tmp_path):
