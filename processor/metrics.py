@@ -71,8 +71,8 @@ class Metrics:
     def write(self) -> None:
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_to_textfile(str(self.path), _Labelled(self.registry, {PROCESSOR_LABEL: self.instance})
-                              if self.instance else self.registry)
+            write_to_textfile(str(self.path), _Labelled(
+                self.registry, {PROCESSOR_LABEL: self.instance} if self.instance else {}))
 
     def remove(self) -> None:
         """Remove the textfile (a clean stop: this processor is no longer a member to report on)."""
@@ -82,14 +82,17 @@ class Metrics:
 
 class _Labelled:
     """``registry``'s metrics with ``labels`` added to every sample (prometheus_client's custom-collector
-    API: an object with ``collect()``), for the exposition only."""
+    API: an object with ``collect()``), for the exposition only; without prometheus_client's
+    ``<counter>_created`` samples (the process's start time per series: node_exporter would export
+    them as series of their own, noise that changes at every restart)."""
 
     def __init__(self, registry: CollectorRegistry, labels: dict[str, str]):
         self.registry, self.labels = registry, labels
 
     def collect(self):
         for family in self.registry.collect():  # fresh families on each collect: safe to relabel
-            family.samples = [s._replace(labels={**self.labels, **s.labels}) for s in family.samples]
+            family.samples = [s._replace(labels={**self.labels, **s.labels}) for s in family.samples
+                              if s.name != f"{family.name}_created"]
             yield family
 
 

@@ -237,3 +237,20 @@ def test_id_index_is_a_set_of_ids():
     index.add("not-a-uuid")
     assert all(i in index for i in ids) and "not-a-uuid" in index and "other" not in index
     assert len(index) == 5001
+
+
+def test_the_metrics_textfile_has_no_created_series(tmp_path):
+    """The textfile carried prometheus_client's `<counter>_created` samples (a start time per series,
+    changing at every restart): noise node_exporter exported as series of their own. Only the
+    counters' values are written, with or without the processor label."""
+    from processor.metrics import Metrics
+
+    for instance in ("p-1", None):
+        m = Metrics(tmp_path / f"{instance}.prom", instance)
+        m.records.inc(3)
+        m.dead.labels("invalid").inc()
+        m.write()
+        text = (tmp_path / f"{instance}.prom").read_text()
+        assert "_created" not in text
+        assert ("ascolto_processor_records_total{processor=\"p-1\"} 3.0" if instance
+                else "ascolto_processor_records_total 3.0") in text
