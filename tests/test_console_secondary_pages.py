@@ -14,10 +14,10 @@ from dataset.funnel import write_funnel
 from tests.console_data import build
 from tests.warehouse_rows import response, write
 from warehouse.console import create_app
-from warehouse.periods import _label, is_complete, today_rome
+from warehouse.periods import period_of, is_complete, today_rome
 
 NOW = today_rome().strftime("%Y-%m")
-NOW_Q = _label(NOW, "Q")
+NOW_Q = period_of(NOW, "Q")
 NOW_Y = NOW[:4]
 
 

@@ -340,7 +340,7 @@ def longer_periods(con, period: str, *, min_n: int = MIN_N, **unit: str) -> list
     first = periods.months(period, "period")[0]
     out = []
     for wider in ("Q", "A")[("M", "Q", "A").index(freq):]:
-        label = periods._label(first, wider)
+        label = periods.period_of(first, wider)
         rows = load_rows(con, start=label, end=label, **unit)
         if len(rows[[*DRIVERS, OUTCOME]].dropna()) >= min_n:
             out.append(label)

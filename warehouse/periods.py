@@ -106,7 +106,9 @@ def _ends(month: str, freq: str) -> bool:
     return freq == "M" or (freq == "Q" and m % 3 == 0) or (freq == "A" and m == 12)
 
 
-def _label(month: str, freq: str) -> str:
+def period_of(month: str, freq: str) -> str:
+    """The label of the period of frequency ``freq`` (M, Q, A) that holds ``month`` (``YYYY-MM``):
+    ``2026-11`` → ``2026-11``, ``2026-Q4``, ``2026``."""
     if freq == "M":
         return month
     if freq == "Q":
@@ -137,13 +139,13 @@ def validate_range(freq: str, start: str | None = None, end: str | None = None,
         if not _starts(first, freq):
             raise QueryError(fields[0], (
                 f"freq={freq} publishes whole {_NAMES[freq]}, but {fields[0]}={start} starts inside "
-                f"{_label(first, freq)}; start at {_label(first, freq)} (or use a finer freq)."))
+                f"{period_of(first, freq)}; start at {period_of(first, freq)} (or use a finer freq)."))
     if end is not None:
         last = months(end, fields[1])[1]
         if not _ends(last, freq):
             raise QueryError(fields[1], (
                 f"freq={freq} publishes whole {_NAMES[freq]}, but {fields[1]}={end} ends inside "
-                f"{_label(last, freq)}; end at {_label(last, freq)} (or use a finer freq)."))
+                f"{period_of(last, freq)}; end at {period_of(last, freq)} (or use a finer freq)."))
     if first is not None and last is not None and first > last:
         raise QueryError(fields[0], f"{fields[0]}={start} is after {fields[1]}={end}.")
     return first, last

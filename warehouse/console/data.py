@@ -72,7 +72,7 @@ def table_csv(columns: list[tuple[str, str]], rows: list[dict[str, Any]], filena
     w = csv_writer(buf, lineterminator="\n")
     w.writerow([label if italian else _(label) for _key, label in columns])
     for r in rows:
-        w.writerow(["" if r.get(k) is None else r.get(k) for k, _label in columns])
+        w.writerow(["" if r.get(k) is None else r.get(k) for k, period_of in columns])
     return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', **headers})
 
@@ -231,10 +231,10 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
         try:
             validate_range(freq, period=period)
         except QueryError:  # the form changed the frequency: the period of that frequency containing it
-            from ..periods import _label, months
+            from ..periods import period_of, months
 
             first = months(period, "period")[0]  # a malformed period is still a 400 naming it
-            label = _label(first, freq)
+            label = period_of(first, freq)
             return _chosen(con, freq, label, periods,
                            _("{a} non è un periodo di questa frequenza: mostrato {b}.").format(a=period, b=label))
         return _chosen(con, freq, period, periods, "")
@@ -269,7 +269,7 @@ def breakdown(con, settings, indicator: str, filters: dict[str, list[str]], per:
             for r in table(con, settings, indicator=indicator, by=by, filters=filters, freq=per["freq"],
                            start=per["period"], end=per["period"]):
                 row = {d: r[d] for d in by}
-                row.update({f"{d}_label": code_label(d.upper(), r[d]) for d in by})
+                row.update({f"{d}period_of": code_label(d.upper(), r[d]) for d in by})
                 rows.append({**row, **cell(r)})
         charts.append(Chart(cid, title, [*cols, *SHARE_COLUMNS], rows))
     return charts
