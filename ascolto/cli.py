@@ -14,7 +14,35 @@ from .cli_export import export_cmd, warehouse_cmd
 from .cli_publish import public_cmd, publish_cmd
 
 
-@click.group()
+#: the exit status of a command that found the registry's database unreachable or silent (sysexits'
+#: EX_TEMPFAIL: nothing is wrong with the command, try it again later)
+EXIT_REGISTRY_UNAVAILABLE = 75
+
+
+class RegistryUnavailable(click.ClickException):
+    exit_code = EXIT_REGISTRY_UNAVAILABLE
+
+
+class _Main(click.Group):
+    """The ``ascolto`` group: any command that meets the registry's database away or silent
+    (:data:`registry.errors.UNREACHABLE`; a silent server is given up by :mod:`registry.deadline`) exits
+    with :data:`EXIT_REGISTRY_UNAVAILABLE` and one line naming the database (never its password:
+    :func:`registry.db.describe`) and the driver's reason — not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from registry.db import describe
+        from registry.errors import UNREACHABLE, first_line
+
+        try:
+            return super().invoke(ctx)
+        except UNREACHABLE as exc:
+            url = getattr(ctx.obj, "database_url", "") or "(ASCOLTO_DATABASE_URL)"
+            raise RegistryUnavailable(
+                f"the registry database {describe(url)} is unavailable ({first_line(exc)}): retry later, or "
+                "check the server and ASCOLTO_DATABASE_URL") from None
+
+
+@click.group(cls=_Main)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Ascolto: centralized customer-experience statistics for Italian public administrations."""

@@ -26,16 +26,11 @@ def _default_actor() -> str:
 
 @contextmanager
 def _session(ctx: click.Context, *, commit: bool = True) -> Iterator[Any]:
-    """A registry session on the configured database; registry refusals become clean CLI errors."""
-    from sqlalchemy.exc import OperationalError
-
+    """A registry session on the configured database; registry refusals become clean CLI errors (an
+    unreachable or silent database: :class:`ascolto.cli._Main`, exit status 75)."""
     from registry import RegistryError, connect, dispose
 
-    settings = ctx.find_root().obj
-    try:
-        factory = connect(settings.database_url)
-    except OperationalError as exc:
-        raise click.ClickException(f"cannot open the registry database: {exc.orig}") from None
+    factory = connect(ctx.find_root().obj.database_url)
     session = factory()
     try:
         yield session
@@ -116,8 +111,6 @@ def _who(ctx: click.Context) -> str:
 @click.pass_context
 def migrate(ctx: click.Context, revision: str) -> None:
     """Bring the registry schema to REVISION (what every other command does to head first)."""
-    from sqlalchemy.exc import OperationalError
-
     from registry import connect, dispose, migrate as mig
 
     factory = connect(ctx.find_root().obj.database_url, create=False)  # connects lazily
@@ -126,8 +119,6 @@ def migrate(ctx: click.Context, revision: str) -> None:
         before, after = mig.migrate(engine, revision)  # an unknown revision: refused before connecting
     except mig.UnknownRevision as exc:
         raise click.BadParameter(str(exc), param_hint="--revision") from None
-    except OperationalError as exc:
-        raise click.ClickException(f"cannot migrate the registry database: {exc.orig}") from None
     finally:
         dispose(factory)
     click.echo(f"registry schema: {before or 'empty'} -> {after} (head {mig.head()})")

@@ -12,19 +12,15 @@ loop for the server's round trip: :func:`cooperative_database` makes it wait thr
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
 from typing import Callable, TypeVar
+
+from registry import deadline
 
 T = TypeVar("T")
 
 
-def cooperative() -> bool:
-    """True in a process whose ``threading`` gevent has patched (a gunicorn gevent worker)."""
-    if "gevent" not in sys.modules:
-        return False
-    from gevent import monkey
-
-    return monkey.is_module_patched("threading")
+#: True in a process whose ``threading`` gevent has patched (a gunicorn gevent worker)
+cooperative = deadline.cooperative
 
 
 def blocking(fn: Callable[..., T], *args) -> T:
@@ -40,78 +36,19 @@ def blocking(fn: Callable[..., T], *args) -> T:
 
 
 def cooperative_database() -> None:
-    """In a cooperative process, make psycopg2 wait for the PostgreSQL server through the gevent
-    loop (:func:`_gevent_wait`: psycogreen's wait callback, with the connect timeout kept), so that a
-    registry query — a service looked up after its cache entry expired, an unknown key, an operator's audit, the origin counts — holds up only its
-    own request instead of every connection of the worker; elsewhere do nothing. Idempotent.
+    """In a cooperative process, make psycopg2 wait for the PostgreSQL server through the gevent loop,
+    so that a registry query — a service looked up after its cache entry expired, an unknown key, an
+    operator's audit, the origin counts — holds up only its own request instead of every connection
+    of the worker; elsewhere do nothing. Idempotent.
 
-    SQLite (the default registry) is a local file: its calls stay as they are.
+    The wait callback is the registry's (:func:`registry.deadline.wait`, which
+    :func:`registry.db.connect` installs in every process on a PostgreSQL URL): through the gevent loop
+    here, within the connection's ``connect_timeout`` while connecting and its ``statement_timeout`` plus
+    :data:`registry.deadline.STATEMENT_GRACE_S` once connected. SQLite (the default registry) is a
+    local file: its calls stay as they are.
     """
     if cooperative():
-        from psycopg2 import extensions
-
-        extensions.set_wait_callback(_gevent_wait)
-
-
-#: psycopg2's connection statuses once connected (during a connection: ``STATUS_SETUP`` and its
-#: internal connecting states)
-_CONNECTED = (1, 2, 5)  # psycopg2.extensions.STATUS_READY, STATUS_BEGIN, STATUS_PREPARED
-
-#: seconds the client waits for a statement's answer beyond the connection's ``statement_timeout``
-#: before it gives the server up: a live server cancels the statement itself first, with its own error
-STATEMENT_GRACE_S = 5
-
-
-@lru_cache(maxsize=64)
-def _limits(dsn: str) -> tuple[float, float]:
-    """The seconds a connection on ``dsn`` may take to connect (its ``connect_timeout``) and one of its
-    statements to be answered (its ``-c statement_timeout=`` ms in ``options``, plus
-    :data:`STATEMENT_GRACE_S`); ``inf`` where the DSN sets none or 0."""
-    import re
-
-    from psycopg2 import extensions
-
-    params = extensions.parse_dsn(dsn)
-    connect = float(params.get("connect_timeout") or 0)
-    found = re.search(r"statement_timeout\s*=\s*(\d+)", params.get("options", ""))
-    statement = int(found.group(1)) / 1000 + STATEMENT_GRACE_S if found and int(found.group(1)) else 0
-    return connect if connect > 0 else float("inf"), statement if statement > 0 else float("inf")
-
-
-def _gevent_wait(conn, timeout=None) -> None:
-    """psycopg2's wait callback under gevent (psycogreen's ``gevent_wait_callback``), which also keeps
-    the connection's ``connect_timeout`` while it connects: libpq ignores that parameter for a
-    non-blocking connection (``PQconnectPoll``), so a server that accepted and never answered held the
-    request — and every later one that needed a connection — for ever, whatever the URL said.
-
-    Once connected, a statement not answered within the connection's ``statement_timeout``
-    (:data:`registry.db.STATEMENT_TIMEOUT_S` unless the URL's ``options`` set one) plus
-    :data:`STATEMENT_GRACE_S` raises ``OperationalError("statement timeout expired")``: the server's
-    own timeout cannot fire on a server that hung after connecting, and TCP keepalives are answered by
-    its kernel. psycopg2 marks a connection whose wait failed as broken (``closed == 2``), so the pool
-    discards it instead of reusing it."""
-    import time
-
-    from gevent.socket import wait_read, wait_write
-    from psycopg2 import OperationalError, extensions
-
-    deadline = None
-    while True:
-        state = conn.poll()
-        if state == extensions.POLL_OK:
-            return
-        connected = conn.status in _CONNECTED
-        if deadline is None:
-            connect_s, statement_s = _limits(conn.dsn)
-            deadline = time.monotonic() + (statement_s if connected else connect_s)
-        wait_s = timeout if deadline == float("inf") else max(0.0, deadline - time.monotonic())
-        expired = OperationalError("statement timeout expired" if connected else "timeout expired")
-        if state == extensions.POLL_READ:
-            wait_read(conn.fileno(), timeout=wait_s, timeout_exc=expired)
-        elif state == extensions.POLL_WRITE:
-            wait_write(conn.fileno(), timeout=wait_s, timeout_exc=expired)
-        else:
-            raise OperationalError(f"Bad result from poll: {state!r}")
+        deadline.install()
 
 
 #: the longest :func:`gather` waits: a loop that is never idle (a greenlet always runnable) must

@@ -8,7 +8,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from registry.checks import SERVICE_KEY
-from registry.errors import NOT_MIGRATED, unmigrated
+from registry.errors import NOT_MIGRATED, RETRY_AFTER_S, UNREACHABLE, first_line, unmigrated
 
 from . import metrics
 
@@ -61,19 +61,13 @@ def error_response(status: int, error: str, message: str, fields: dict | None = 
     return resp
 
 
-#: What a request meets while the registry's database cannot be reached or answered (PostgreSQL down,
-#: restarting, failing over; the pool timed out): SQLAlchemy's OperationalError (connection refused or
-#: lost), DisconnectionError and pool TimeoutError. Not a fault of the submission, nor of this code: the
-#: client is told to retry (503 ``registry_unavailable``, ``Retry-After``; the widget keeps the answer
-#: and retries), the refusal is counted, and the log has one line per request, not a traceback.
-RegistryUnreachable = (sa_exc.OperationalError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
+#: What a request meets while the registry's database cannot be reached or did not answer
+#: (:data:`registry.errors.UNREACHABLE`). Not a fault of the submission, nor of this code: the client
+#: is told to retry (503 ``registry_unavailable``, ``Retry-After``; the widget keeps the answer and
+#: retries), the refusal is counted, and the log has one line per request, not a traceback.
+RegistryUnreachable = UNREACHABLE
 #: seconds a client is asked to wait before retrying while the registry is unreachable
-REGISTRY_RETRY_AFTER_S = 30
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+REGISTRY_RETRY_AFTER_S = RETRY_AFTER_S
 
 
 _HTTP_CODES = {
@@ -114,7 +108,7 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(exc, sa_exc.ProgrammingError) and not unmigrated(exc):
             return _unexpected(exc)
         app.logger.warning("registry unreachable, answering 503 registry_unavailable: %s",
-                           NOT_MIGRATED if unmigrated(exc) else _first_line(getattr(exc, "orig", None) or exc))
+                           NOT_MIGRATED if unmigrated(exc) else first_line(exc))
         metrics.REJECTED.labels("registry_unavailable", metrics.UNKNOWN_SERVICE).inc()  # no lookup: it would fail too
         refusal = ApiError(503, "registry_unavailable", "The service registry cannot be reached; retry later.",
                            headers={"Retry-After": str(REGISTRY_RETRY_AFTER_S)})

@@ -72,6 +72,9 @@ def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
     Only the process that owns the schema (``ascolto up``, the registry CLI, tests) passes
     ``create``; the collector, processor and console only read and write rows.
 
+    On PostgreSQL every wait for the server is bounded on the client side (:mod:`registry.deadline`):
+    connecting by ``connect_timeout``, a statement by ``statement_timeout`` plus a grace.
+
     For SQLite the parent directory is created and WAL mode is enabled so that the collector,
     processor and console processes can read while another writes.
     """
@@ -80,11 +83,27 @@ def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
     engine = create_engine(engine_url(url), pool_pre_ping=True, connect_args=connect_args(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        from .deadline import install
+
+        install()  # a server that accepts and never answers fails the call instead of holding it
     if create:
         from .migrate import upgrade
 
         upgrade(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def describe(url: str) -> str:
+    """``url`` as an operator may be shown it: the scheme, user, host, port and database, never the
+    password nor the query (libpq takes ``password=`` there too); for SQLite the file."""
+    try:
+        parsed = make_url(engine_url(url))
+    except Exception:  # noqa: BLE001 — a malformed URL is named by its scheme only
+        return url.partition("://")[0] + "://…"
+    if parsed.get_backend_name() == "sqlite":
+        return f"sqlite:///{parsed.database or ''}"
+    return parsed.set(password=None, query={}).render_as_string(hide_password=True)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -1,5 +1,8 @@
-"""Exceptions of the registry's service layer: each names the field and the problem."""
+"""Exceptions of the registry's service layer: each names the field and the problem; and what a caller
+meets when the registry's database is away (:data:`UNREACHABLE`)."""
 from __future__ import annotations
+
+from sqlalchemy import exc as sa_exc
 
 
 class RegistryError(Exception):
@@ -36,3 +39,22 @@ def unmigrated(exc: BaseException) -> bool:
     a registry nobody migrated — SQLite's "no such table", PostgreSQL's ``undefined_table`` (42P01)."""
     orig = getattr(exc, "orig", None) or exc
     return getattr(orig, "pgcode", None) == "42P01" or "no such table" in str(orig)
+
+
+#: What a caller meets while the registry's database cannot be reached or does not answer (PostgreSQL
+#: down, restarting, failing over, hung: :mod:`registry.deadline` gives a silent server up; the pool
+#: timed out): SQLAlchemy's OperationalError (connection refused, lost or timed out), DisconnectionError
+#: and pool TimeoutError. Not a fault of the request: its caller is told to retry (the collector's and
+#: the console's 503 ``registry_unavailable``, the CLI's exit status 75), the processor backs off.
+UNREACHABLE = (sa_exc.OperationalError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
+#: seconds a client is asked to wait (``Retry-After``) before retrying while the registry is unavailable
+RETRY_AFTER_S = 30
+
+
+def first_line(exc: BaseException) -> str:
+    """``Type: first line`` of a database error's driver exception (``orig``) or of ``exc`` itself: what a
+    log line or an operator is told — never SQLAlchemy's full text, which carries the statement and its
+    parameters."""
+    exc = getattr(exc, "orig", None) or exc
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"

@@ -11,7 +11,10 @@ and then upgraded.
 """
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -21,6 +24,8 @@ from alembic.script.revision import RevisionError
 from alembic.util import CommandError
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
+
+from .deadline import lifted
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BASELINE = "0001"
@@ -95,8 +100,7 @@ def migrate(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     ``ascolto registry migrate`` reports: a caller that waited for another sees the schema it found)."""
     cfg = alembic_config()
     known(revision)
-    with engine.begin() as conn:
-        _lock(conn)
+    with engine.begin() as conn, _lock(conn):
         before = current(conn)
         cfg.attributes["connection"] = conn
         tables = set(inspect(conn).get_table_names())
@@ -106,27 +110,40 @@ def migrate(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     return before, current(engine)
 
 
-def _lock(conn: Connection) -> None:
+#: seconds between two tries of the advisory lock while another caller's migration holds it
+LOCK_RETRY_S = 0.2
+
+
+@contextmanager
+def _lock(conn: Connection) -> Iterator[None]:
     """Serialize schema changes until the transaction ends: on PostgreSQL an advisory lock; on SQLite
     the database's write lock, taken at once (``BEGIN IMMEDIATE``, waiting up to its busy timeout)
-    rather than at the first write, after the schema was read.
+    rather than at the first write, after the schema was read. The block runs under the lock.
 
     On PostgreSQL the connection's ``statement_timeout`` (:data:`registry.db.STATEMENT_TIMEOUT_S`,
-    meant for the request paths) is lifted for this transaction only (``SET LOCAL``): waiting for
-    another caller's migration and a long migration itself must not be cancelled half way."""
+    meant for the request paths) is lifted for this transaction only (``SET LOCAL``), and so is the
+    client's bound (:func:`registry.deadline.lifted`) while the block runs: a long migration must not be
+    cancelled half way. Waiting for another caller's migration is a loop of short tries
+    (``pg_try_advisory_xact_lock``), each bounded as any statement: a server that stopped answering
+    fails the caller instead of holding it for ever."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-    elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        try_lock = text("SELECT pg_try_advisory_xact_lock(:key)")
+        while not conn.execute(try_lock, {"key": ADVISORY_LOCK_KEY}).scalar():
+            time.sleep(LOCK_RETRY_S)
+        with lifted():
+            yield
+        return
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+    yield
 
 
 def downgrade(engine: Engine, revision: str) -> str | None:
     """Take the schema back to ``revision`` (``"base"`` drops every registry table)."""
     cfg = alembic_config()
     known(revision)
-    with engine.begin() as conn:
-        _lock(conn)
+    with engine.begin() as conn, _lock(conn):
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
     return current(engine)

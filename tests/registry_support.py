@@ -180,3 +180,94 @@ def hung_postgres():
         for c in clients:
             c.close()
     return server.getsockname()[1], startups, close
+
+
+# --- a proxy to the real PostgreSQL that can fall silent --------------------------------------------
+
+class SilentProxy:
+    """Forwards 127.0.0.1:``port`` to ``target`` (host, port) until :meth:`fall_silent`: from then on every
+    connection open, and every new one (the kernel still completes the handshake), is read and never
+    answered — a hung server or a stuck proxy, whose kernel acknowledges what is sent. :meth:`answer_again`
+    lets *new* connections through again (the silent ones stay silent, as a hung backend's would)."""
+
+    def __init__(self, target: tuple[str, int]):
+        import socket
+        import threading
+
+        self.target = target
+        self.silent = False
+        self._dead: set = set()
+        self._lock = threading.Lock()
+        self._server = socket.socket()
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(64)
+        self.port = self._server.getsockname()[1]
+        self._conns: list = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def fall_silent(self) -> None:
+        with self._lock:
+            self.silent = True
+            self._dead.update(self._conns)
+
+    def answer_again(self) -> None:
+        with self._lock:
+            self.silent = False
+
+    def close(self) -> None:
+        self._server.close()
+        for c in list(self._conns):
+            try:
+                c.close()
+            except OSError:
+                pass
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            with self._lock:
+                self._conns.append(client)
+                if self.silent:
+                    self._dead.add(client)
+            if client in self._dead:
+                threading.Thread(target=self._swallow, args=(client,), daemon=True).start()
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            self._conns.append(upstream)
+            threading.Thread(target=self._pipe, args=(client, upstream, client), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, client), daemon=True).start()
+
+    def _swallow(self, conn) -> None:
+        try:
+            while conn.recv(65536):
+                pass
+        except OSError:
+            pass
+
+    def _pipe(self, src, dst, client) -> None:
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if client in self._dead:
+                    continue  # read, never forwarded: nothing reaches the server, nothing comes back
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):  # the client gave the connection up (or the server closed it)
+            try:
+                s.close()
+            except OSError:
+                pass

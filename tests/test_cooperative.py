@@ -190,14 +190,14 @@ def test_a_postgresql_server_that_hangs_after_connecting_fails_the_query_in_its_
         import gevent, gevent.event
         from sqlalchemy import text
         from sqlalchemy.exc import OperationalError
-        import collector.cooperative, registry.db
+        import registry.deadline, registry.db
         from collector.app import create_app
         from settings import Settings
         from tests.registry_support import hung_postgres
 
         port, startups, close = hung_postgres()
         registry.db.STATEMENT_TIMEOUT_S = 1
-        collector.cooperative.STATEMENT_GRACE_S = 1
+        registry.deadline.STATEMENT_GRACE_S = 1
         app = create_app(Settings(data_dir=Path(sys.argv[1]), shipper="external",
                                   database_url=f"postgresql+psycopg2://ascolto@127.0.0.1:{port}/ascolto?sslmode=disable"))
         ticks, done, failed = [], gevent.event.Event(), []

@@ -13,12 +13,14 @@ from datetime import timedelta
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 import settings as config_mod
 from settings import Settings
 from settings.secret_policy import check_secret
 from registry import connect
+from registry.errors import NOT_MIGRATED, RETRY_AFTER_S, UNREACHABLE, first_line, unmigrated
 
 from ..comparability import NotComparable, QueryError
 from ..dataset import Warehouse
@@ -134,6 +136,23 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
         return _err(400, "csrf", exc.description, {"csrf_token": [exc.description]})
+
+    def _registry_unavailable(exc: Exception):
+        """The registry's database away, silent (given up by registry.deadline) or not migrated: 503
+        ``registry_unavailable`` with ``Retry-After`` (the collector's answer), one log line, no traceback."""
+        if isinstance(exc, sa_exc.ProgrammingError) and not unmigrated(exc):
+            raise exc  # a real error: the 500 of any other
+        app.logger.warning("registry unavailable, answering 503 registry_unavailable: %s",
+                           NOT_MIGRATED if unmigrated(exc) else first_line(exc))
+        message = "The registry database cannot be reached or did not answer; retry later."
+        resp, status = _err(503, "registry_unavailable", message, {"registry": [message]},
+                            page_message=i18n.gettext("Il registro non risponde: riprova più tardi."))
+        resp = app.make_response((resp, status))
+        resp.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return resp
+
+    for cls in (*UNREACHABLE, sa_exc.ProgrammingError):  # the latter: only a registry not migrated
+        app.register_error_handler(cls, _registry_unavailable)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

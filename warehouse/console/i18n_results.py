@@ -37,6 +37,7 @@ EN = {
     "Codice IPA dell'ente": "IPA code of the administration", "Nome del servizio": "Service name",
     "Canali": "Channels", "Invia la richiesta": "Send the request", "Richieste di adesione": "Join requests",
     "Origini delle pagine": "Origins of the pages", "Troppe richieste: riprova più tardi.": "Too many requests: try again later.",
+    "Il registro non risponde: riprova più tardi.": "The registry database cannot be reached or did not answer; retry later.",
     "Richiesta approvata": "Request approved", "Codice da incollare nella pagina": "Code to paste into the page",
     "Link al questionario (da inviare per e-mail o SMS, o da aprire dall'app)":
         "Link to the questionnaire (to send by e-mail or SMS, or to open from the app)",
