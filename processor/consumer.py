@@ -34,6 +34,7 @@ from kafka.partitioner.default import murmur2
 from settings import Settings
 from dataset.recordkey import keyer, secret_for
 from registry import connect
+from registry.errors import UNREACHABLE
 from registry.readmodel import ServiceDirectory
 
 from .failed import FailedStore
@@ -44,6 +45,7 @@ from .sink import ParquetSink
 from .steps import ServiceLookup
 from .chain import Parts, abandon, build_chain, committing, drain_writer, rebind_consumer
 from .liveness import JoinWatchdog
+from .outage import RegistryOutage
 from .rebalance import _Rebalance, listener as _listener  # noqa: F401 (_Rebalance: the tests' fakes)
 from .strategies import Batching, Committing, Halt, InvalidRatioGuard, MessageRejected, Stats, write_partition
 
@@ -109,7 +111,8 @@ class Processor:
                  consumer_factory: Callable[[], Any] | None = None):
         self.settings = settings
         self.sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
-        self.metrics = Metrics(settings.processor_metrics_file, settings.instance)
+        self.metrics = Metrics(settings.processor_metrics_file, settings.instance,
+                               stale_after_s=settings.heartbeat_max_age)
         self.heartbeat = Heartbeat(settings.processor_heartbeat_file, settings.instance, notify=settings.notify_socket)
         self.indexes: dict[int, IdIndex] = {}
         self.halted: Halt | None = None
@@ -121,6 +124,7 @@ class Processor:
         self.renewals = 0
         #: the pause after a poll that failed with a retriable Kafka error (the broker away)
         self.poll_retry_s = 1.0
+        self.outage = RegistryOutage(clock)  # the registry away: back off, read again (processor.outage)
         try:
             self.dlq = producer if producer is not None else kafka_producer(settings)
         except BaseException:
@@ -233,7 +237,10 @@ class Processor:
             while not stop.is_set() and self.halted is None:
                 self.step()
             if self.halted is None:
-                self.flush()
+                try:
+                    self.flush()
+                except UNREACHABLE as exc:  # nothing committed: read again from the committed offsets
+                    self.outage.away(exc, self.chain, self.consumer, self.stats.batches)
                 stopped = True
         except Halt as exc:
             self.halted = exc
@@ -262,13 +269,18 @@ class Processor:
         A turn that starts with nothing held back (every record polled was taken by the chain) refreshes
         the heartbeat when it is due; turns held back by the chain's backpressure do not, so a chain that
         never takes the record again (a hung write) lets the heartbeat go stale."""
-        if not self._carry and self.heartbeat.due():
+        if not self._carry and self.heartbeat.due():  # held back by a registry outage too: a turning loop
             self._beat(RUNNING)
         if self.consumer is None or self.watchdog.expired():
             self.renew_consumer()
             if self.consumer is None:
                 time.sleep(timeout_ms / 1000)
                 return
+        if self.outage.waiting():
+            self._carry.extend(self.outage.hold(self.consumer, timeout_ms))
+            return
+        if not self._carry:
+            self.outage.release(self.consumer)
         paused = bool(self._carry)
         try:
             polled = self.consumer.poll(timeout_ms=20 if paused else timeout_ms)  # paused: heartbeats only
@@ -283,15 +295,23 @@ class Processor:
             polled = {}
         for records in polled.values():
             self._carry.extend(records)
-        self.chain.poll()
-        while self._carry:
-            try:
-                self.chain.submit(self._carry[0])
-            except MessageRejected:
-                if not paused:
-                    self.consumer.pause(*self.consumer.assignment())
-                return
-            self._carry.popleft()
+        try:
+            self.chain.poll()
+            while self._carry:
+                try:
+                    self.chain.submit(self._carry[0])
+                except MessageRejected:
+                    if not paused:
+                        self.consumer.pause(*self.consumer.assignment())
+                    return
+                self._carry.popleft()
+        except UNREACHABLE as exc:  # the registry away or silent: give the batch up, back off
+            self._carry.clear()
+            if not self.outage.away(exc, self.chain, self.consumer, self.stats.batches):
+                self.renew_consumer()
+            self.metrics.registry_unavailable.inc()
+            return
+        self.outage.settle(self.stats.batches)
         if paused:
             self.consumer.resume(*self.consumer.assignment())
         self._pace_gc()
@@ -300,8 +320,9 @@ class Processor:
         partitions = [tp.partition for tp in self.consumer.assignment()] if self.consumer is not None else []
         try:
             self.heartbeat.write(state, last_commit=self.stats.last_commit, partitions=partitions)
+            self.metrics.refresh()  # an idle member's textfile too says it is alive (processor.metrics)
         except OSError as exc:
-            log.warning("cannot write the heartbeat %s (%r)", self.heartbeat.path, exc)
+            log.warning("cannot write the heartbeat %s or the metrics (%r)", self.heartbeat.path, exc)
 
     def renew_consumer(self) -> None:
         """Replace a consumer that stayed out of its group for ``join_timeout_s``: close it without
