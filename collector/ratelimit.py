@@ -2,15 +2,13 @@
 in Redis with the ``limits`` library when `ASCOLTO_REDIS_URL` is set.
 
 A sliding-window counter per key: O(1) per request, smooth at window edges. The client address
-is used only to count — hashed with a key of the installation (derived from the form secret every
-collector shares), in memory or in Redis with the window's expiry — and is never stored with a
-submission nor logged. An unkeyed hash of an IPv4 address is no protection (2³² addresses are
-hashed in minutes): the Redis keys gave the addresses of the last window's clients back to anyone
-reading Redis. A storage outage (Redis down) lets requests through.
+is used only to count — under its keyed bucket (:class:`settings.buckets.ClientBuckets`, the one
+home of every per-client limiter: a key derived from the form secret every role of the installation
+shares), in memory or in Redis with the window's expiry — and is never stored with a submission nor
+logged. A storage outage (Redis down) lets requests through.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from typing import Callable
@@ -20,6 +18,7 @@ from limits import parse, storage, strategies
 
 from registry.checks import SERVICE_KEY
 from settings import Settings
+from settings.buckets import ClientBuckets, limiter_storage
 
 from .errors import ApiError
 from .localwindow import LocalWindows
@@ -31,17 +30,6 @@ log = logging.getLogger("ascolto.collector")
 UNKNOWN_SERVICE = "-"
 
 
-def address_key(settings: Settings) -> bytes:
-    """The key of the client addresses' hash: derived from ``Settings.form_secret`` (or the data dir's
-    own form secret, :mod:`collector.form_token`), which every collector of an installation shares."""
-    from pathlib import Path
-
-    from .form_token import _local_secret
-
-    secret = settings.form_secret or _local_secret(Path(settings.data_dir))
-    return hashlib.blake2b(secret.encode(), digest_size=32, person=b"ascolto-ratelim").digest()
-
-
 class RateLimits:
     """``known(key)`` says whether a well-formed key names a service (the collector's cached
     directory); only those get a bucket of their own, so junk names cannot multiply buckets."""
@@ -50,22 +38,20 @@ class RateLimits:
         self._known = known
         self.enabled = settings.rate_limit_enabled
         self._local = None if settings.redis_url else LocalWindows()  # per worker, no timer thread
-        self._strategy = strategies.SlidingWindowCounterRateLimiter(storage.storage_from_string(
-            settings.redis_url, socket_connect_timeout=1, socket_timeout=1)) if settings.redis_url else None
+        uri, options = limiter_storage(settings)
+        self._strategy = strategies.SlidingWindowCounterRateLimiter(
+            storage.storage_from_string(uri, **options)) if settings.redis_url else None
         self._per_client = parse(settings.rate_limit_ip)
         self._per_service = parse(settings.rate_limit_service)
         self._per_backend = parse(settings.rate_limit_backend)
-        self._address_key = address_key(settings)
-
-    def client_bucket(self, address: str) -> str:
-        """The bucket of a client address: keyed BLAKE2b (the same in every collector of the
-        installation, so a shared Redis counts a client once; useless without the key)."""
-        return hashlib.blake2b(address.encode(), digest_size=12, key=self._address_key).hexdigest()
+        #: the bucket of a client address: keyed BLAKE2b (the same in every process of the installation,
+        #: so a shared Redis counts a client once; useless without the key)
+        self.client_bucket = ClientBuckets(settings).bucket
 
     def check_client(self, req=None) -> None:
         """Count this request (``req``, default the current one) against its client; raise a 429
         :class:`ApiError` past the limit."""
-        self._hit(self._per_client, "ip", self.client_bucket((request if req is None else req).remote_addr or "unknown"))
+        self._hit(self._per_client, "ip", self.client_bucket((request if req is None else req).remote_addr))
 
     def check_backend(self, prefix: str) -> None:
         """Count this request against the back-end token of public prefix ``prefix`` (verified by the

@@ -30,6 +30,7 @@ from questionnaires.taxonomy import service_types
 from registry import RegistryError, onboarding, origins, session_scope
 from registry.models import Entity, Service
 from registry.snippet import channel_kit, embed_snippet, snippet_language
+from settings.buckets import ClientBuckets, limiter_storage
 
 from .auth import require, require_entity
 from .i18n import gettext, lang
@@ -42,11 +43,14 @@ def _factory():
 
 
 def _limiter():
+    """(strategy, limit, bucket): ``/join`` posts per client, counted under the client's keyed bucket
+    (:class:`settings.buckets.ClientBuckets`), in memory or Redis."""
     ext = current_app.extensions
     if "ascolto.join_limit" not in ext:
         settings = current_app.config["ASCOLTO_SETTINGS"]
-        ext["ascolto.join_limit"] = (strategies.MovingWindowRateLimiter(
-            storage.storage_from_string(settings.redis_url or "memory://")), parse("10/hour"))
+        uri, options = limiter_storage(settings)
+        ext["ascolto.join_limit"] = (strategies.MovingWindowRateLimiter(storage.storage_from_string(uri, **options)),
+                                     parse("10/hour"), ClientBuckets(settings).bucket)
     return ext["ascolto.join_limit"]
 
 
@@ -97,8 +101,8 @@ def join():
     form, error, created = {}, None, None
     status = 200
     if request.method == "POST":
-        strategy, limit = _limiter()
-        client = request.remote_addr or "unknown"
+        strategy, limit, bucket = _limiter()
+        client = bucket(request.remote_addr)
         try:
             allowed = strategy.hit(limit, "ascolto-join", client)
         except Exception:  # a limiter storage outage lets the request through

@@ -1,7 +1,8 @@
 """Failed console sign-ins, limited per client and per token prefix, and logged for monitoring.
 
 The same ``limits`` set-up as the collector's rate limits (a sliding-window counter, in memory or in
-Redis when ``ASCOLTO_REDIS_URL`` is set, so several console processes share it). Only failures
+Redis when ``ASCOLTO_REDIS_URL`` is set, so several console processes share it), counting a client
+under its keyed bucket (:class:`settings.buckets.ClientBuckets`: never the raw address). Only failures
 count: :meth:`SignInThrottle.check` refuses (with the seconds to wait) a client or a prefix that
 has failed ``Settings.console_signin_limit`` times in the window, *before* the token is looked at;
 :meth:`SignInThrottle.failed` counts a failure and logs it with the token's public prefix and the
@@ -15,6 +16,7 @@ import time
 from limits import parse, storage, strategies
 
 from settings import Settings
+from settings.buckets import ClientBuckets, limiter_storage
 
 log = logging.getLogger("ascolto.console")
 MALFORMED = "-"  # what the log says for a value that is not a well-formed token
@@ -22,13 +24,13 @@ MALFORMED = "-"  # what the log says for a value that is not a well-formed token
 
 class SignInThrottle:
     def __init__(self, settings: Settings):
-        options = {"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {}
-        self._strategy = strategies.SlidingWindowCounterRateLimiter(
-            storage.storage_from_string(settings.redis_url or "memory://", **options))
+        uri, options = limiter_storage(settings)
+        self._strategy = strategies.SlidingWindowCounterRateLimiter(storage.storage_from_string(uri, **options))
         self._limit = parse(settings.console_signin_limit)
+        self._bucket = ClientBuckets(settings).bucket
 
     def _keys(self, client: str, prefix: str | None) -> list[tuple[str, str]]:
-        return [("client", client)] + ([("prefix", prefix)] if prefix else [])
+        return [("client", self._bucket(client))] + ([("prefix", prefix)] if prefix else [])
 
     def check(self, client: str, prefix: str | None) -> int:
         """0 when this sign-in may be tried, else the seconds to wait (for ``Retry-After``)."""

@@ -9,7 +9,8 @@ JSON-stat) and a JSON of each quarter with the same numbers. Every path paramete
 something in a release (else 404) and query strings are ignored: nothing reaches beyond the
 published tables — no comments, no microdata, no other cut. Responses carry an ETag (304 on
 ``If-None-Match``) and ``Cache-Control: public``; each client is limited by the ``limits`` library
-(``ASCOLTO_PUBLIC_RATE_LIMIT``, 429 with ``Retry-After``).
+(``ASCOLTO_PUBLIC_RATE_LIMIT``, 429 with ``Retry-After``), under the client's keyed bucket
+(:class:`settings.buckets.ClientBuckets`: no raw address in memory or Redis).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 import settings as config_mod
 from settings import Settings
+from settings.buckets import ClientBuckets, limiter_storage
 
 from ..periods import date_rome
 from ..protect import Protection
@@ -39,8 +41,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     app.jinja_env.filters["date_rome"] = date_rome  # "Pubblicato il": the release's date in Rome, not UTC's
     releases = Releases(settings.releases_path, check_s=min(settings.rollup_check_s, 5.0))
-    limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(settings.redis_url or "memory://"))
+    uri, options = limiter_storage(settings)
+    limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(uri, **options))
     limit = parse(settings.public_rate_limit)
+    bucket = ClientBuckets(settings).bucket
+    app.extensions["ascolto.public_limit"] = (limiter, limit, bucket)
     rendered: dict[tuple[str, str], tuple[bytes, str, str]] = {}  # (releases, path) → body, mimetype, etag
 
     def cached(view):
@@ -70,7 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _guard():
         if request.method not in ("GET", "HEAD"):
             abort(405)
-        client = request.remote_addr or "unknown"
+        client = bucket(request.remote_addr)
         try:
             ok = limiter.hit(limit, "ascolto-public", client)
         except Exception:  # the limiter's storage failing lets readers through
