@@ -41,9 +41,15 @@ REDIS_TIMEOUT_S = 1
 
 def limiter_storage(settings: "Settings") -> tuple[str, dict]:
     """``(uri, options)`` for ``limits.storage.storage_from_string`` of every limiter: Redis
-    (``ASCOLTO_REDIS_URL``) with :data:`REDIS_TIMEOUT_S` bounds, else ``memory://`` (per process)."""
+    (``ASCOLTO_REDIS_URL``) with :data:`REDIS_TIMEOUT_S` bounds and no retry (redis-py retries a
+    timed-out command 3 times by default: a silent Redis cost each command 4 s, a failed console
+    sign-in four commands), else ``memory://`` (per process)."""
     if settings.redis_url:
-        return settings.redis_url, {"socket_connect_timeout": REDIS_TIMEOUT_S, "socket_timeout": REDIS_TIMEOUT_S}
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        return settings.redis_url, {"socket_connect_timeout": REDIS_TIMEOUT_S, "socket_timeout": REDIS_TIMEOUT_S,
+                                    "retry": Retry(NoBackoff(), 0)}
     return "memory://", {}
 
 
