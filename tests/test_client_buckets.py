@@ -98,6 +98,6 @@ def test_a_redis_that_accepts_and_never_answers_lets_requests_through_within_its
         worker.start()
         worker.join(30)
         assert done == [None], "a request waited on the silent Redis"
-        assert time.monotonic() - t0 < 20
+        assert time.monotonic() - t0 < 10  # 1 s per Redis command, no retry (4 commands)
     finally:
         silent.close()
