@@ -278,6 +278,7 @@ class Processor:
                 return
         if self.outage.waiting():
             self._carry.extend(self.outage.hold(self.consumer, timeout_ms))
+            self._pace_gc()  # a long outage still collects (run() turned the automatic GC off)
             return
         if not self._carry:
             self.outage.release(self.consumer)
