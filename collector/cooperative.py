@@ -11,7 +11,6 @@ loop for the server's round trip: :func:`cooperative_database` makes it wait thr
 """
 from __future__ import annotations
 
-import sys
 from typing import Callable, TypeVar
 
 from registry import deadline
