@@ -143,3 +143,18 @@ def test_no_module_is_over_about_400_lines():
     long = {str(p.relative_to(ROOT)): n for package in sorted(PACKAGES) for p in _files(package)
             if (n := len(p.read_text("utf-8").splitlines())) > 420}
     assert long == {}
+
+
+def _rome_zones(path: Path) -> list[int]:
+    """Lines of ``ZoneInfo("Europe/Rome")`` in a module."""
+    return [n.lineno for n in ast.walk(ast.parse(path.read_text("utf-8"))) if isinstance(n, ast.Call)
+            and getattr(n.func, "id", getattr(n.func, "attr", None)) == "ZoneInfo"
+            and any(isinstance(a, ast.Constant) and a.value == "Europe/Rome" for a in n.args)]
+
+
+def test_rome_time_has_one_home_in_the_warehouse():
+    """Dates and times in Rome (today, a release's date, a token's or a plan's minute, the freshness) are
+    :mod:`warehouse.periods`' for the warehouse, its console and the public site: the console kept a
+    second set of helpers (``data_quality.rome_minute``/``rome_time``) and the publisher a third zone."""
+    offenders = {str(p.relative_to(ROOT)): lines for p in _files("warehouse") if (lines := _rome_zones(p))}
+    assert list(offenders) == ["warehouse/periods.py"]

@@ -15,13 +15,21 @@ first and last month covered. Labels of any frequency are accepted where they al
 :func:`is_complete` is the one definition of a *complete* period (it ended before the current month
 in Europe/Rome): the console's and the API's default period (:func:`warehouse.cube.latest_period`)
 and the exports' ``OBS_STATUS=P`` (provisional) for a period still running both use it.
+
+Rome time has its one home here for the warehouse, its console and the public site: :func:`today_rome`,
+:func:`date_rome` (a date), :func:`rome_minute` and :func:`rome_time` (an instant as Italian clocks show it).
 """
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from .comparability import QueryError
+
+#: Where the periods of the data are counted and where the console's times are shown (the processor puts a
+#: response in the month of its ``received_at`` in Rome; docs/architecture.md, "Period").
+ROME = ZoneInfo("Europe/Rome")
 
 FREQS = ("M", "Q", "A")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -55,21 +63,32 @@ def freq_of(label: str, field: str) -> str:
 
 def today_rome() -> date:
     """Today's date in Europe/Rome, where the periods of the data are counted."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Europe/Rome")).date()
+    return datetime.now(ROME).date()
 
 
 def date_rome(timestamp: str) -> str:
     """The date (``YYYY-MM-DD``) in Europe/Rome of an ISO timestamp with an offset (a release's
     ``created_at``, stored in UTC): a release made at 23:30 UTC on 31 March is dated 1 April in Rome.
     A timestamp without an offset is taken as UTC."""
-    from datetime import datetime, timezone
-    from zoneinfo import ZoneInfo
+    return _in_rome(datetime.fromisoformat(timestamp)).date().isoformat()
 
-    at = datetime.fromisoformat(timestamp)
-    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(ZoneInfo("Europe/Rome")).date().isoformat()
+
+def rome_minute(at: datetime) -> str:
+    """A stored instant (a datetime; naive ones are UTC, as the registry writes them) as Italian clocks
+    show it, to the minute: ``2026-12-01 15:33`` (a token's creation, a plan's versions)."""
+    return _in_rome(at).strftime("%Y-%m-%d %H:%M")
+
+
+def rome_time(epoch: float | None) -> str | None:
+    """An instant (seconds since the epoch; None stays None) as Italian clocks show it, with the zone:
+    ``2026-10-20 12:00 CEST`` (the data-quality page's freshness)."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(float(epoch), ROME).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _in_rome(at: datetime) -> datetime:
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(ROME)
 
 
 def is_complete(label: str, today: date | None = None) -> bool:

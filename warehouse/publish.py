@@ -22,11 +22,10 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from . import export
 from .cube import period_labels
-from .periods import is_complete, months
+from .periods import ROME, is_complete, months
 from .protect import Protection
 
 SCHEMA = "ascolto.release/1"
@@ -70,7 +69,7 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     """Freeze ``period``'s published table as the next release under ``root``; returns its directory."""
     now = now or datetime.now(timezone.utc)
     check_quarter(period)
-    if not is_complete(period, now.astimezone(ZoneInfo("Europe/Rome")).date()):
+    if not is_complete(period, now.astimezone(ROME).date()):
         raise ReleaseError("period", f"{period} has not ended yet: only a whole quarter is published")
     root = Path(root)
     have = versions(root, period)

@@ -19,6 +19,7 @@ from urllib.request import urlopen
 from dataset.views import counted
 
 from .. import cube
+from ..periods import rome_time
 from ..protect import FREE
 from .data import Chart, code_label, count, coverage_text, status_text, table
 from .i18n import gettext as _
@@ -66,27 +67,6 @@ def collector_refusals(url: str, timeout: float = 1.0) -> dict[str, Any]:
     services = sorted(((s, r, int(v)) for (s, r), v in by_service.items() if v),
                       key=lambda t: (t[0] == UNKNOWN_SERVICE, -t[2], t[0], t[1]))
     return {"ok": True, "by_reason": rows, "by_service": services, "accepted": int(accepted), "error": ""}
-
-
-def rome_minute(at) -> str:
-    """A stored instant (a datetime; naive ones are UTC, as the registry writes them) as Italian clocks
-    show it, to the minute — as the comments show their times: ``2026-12-01 15:33``."""
-    from datetime import timezone
-    from zoneinfo import ZoneInfo
-
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(ZoneInfo("Europe/Rome")).strftime("%Y-%m-%d %H:%M")
-
-
-def rome_time(epoch: float | None) -> str | None:
-    """An instant (seconds since the epoch) as Italian clocks show it: ``2026-10-20 12:00 CEST``."""
-    if epoch is None:
-        return None
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.fromtimestamp(float(epoch), ZoneInfo("Europe/Rome")).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def quality_page(con, settings, args, lang) -> dict[str, Any]:

@@ -30,10 +30,10 @@ from registry.models import Entity, Service
 
 from .. import cube, drivers, evaluation
 from ..comparability import QueryError
+from ..periods import rome_minute
 from . import i18n_improve
 from .auth import require, require_entity
 from .data import table_csv
-from .data_quality import rome_minute
 from .improve_api import _freq, _unit
 from .improve_figures import default_period as _default_period, drivers_page, evaluation_page
 

@@ -20,9 +20,9 @@ from registry import RegistryError, onboarding, session_scope, tokens
 from registry.models import Entity, Service
 
 from ..csvsafe import csv_writer
+from ..periods import rome_minute
 from . import data_units, workspace_data as wd
 from .data import table_csv
-from .data_quality import rome_minute
 from .auth import not_found, refuse, require, require_entity
 from .i18n import gettext, lang
 
