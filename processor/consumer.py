@@ -49,7 +49,8 @@ from .outage import RegistryOutage
 from .rebalance import _Rebalance, listener as _listener  # noqa: F401 (_Rebalance: the tests' fakes)
 from .strategies import Batching, Committing, Halt, InvalidRatioGuard, MessageRejected, Stats, write_partition
 
-__all__ = ["Halt", "Processor", "Stats", "run_forever", "tune_gc", "write_partition"]
+__all__ = ["Halt", "Processor", "Stats", "consumer_config", "kafka_consumer", "run_forever", "tune_gc",
+           "write_partition"]
 log = logging.getLogger("ascolto.processor")
 GC_THRESHOLD = 20_000
 GC_EVERY = 10           # batches between collections when the processor paces the collector (run())
@@ -71,15 +72,22 @@ def tune_gc() -> None:
         gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
-def kafka_consumer(settings: Settings) -> KafkaConsumer:
-    """The group member's consumer: explicit commits only, from the earliest offset of a new group."""
-    return KafkaConsumer(
+def consumer_config(settings: Settings) -> dict[str, Any]:
+    """The group member's consumer configuration (``KafkaConsumer(**consumer_config(settings))``):
+    explicit commits only, from the earliest offset of a new group, the group's timeouts and the
+    ``ASCOLTO_KAFKA_*`` security settings."""
+    return dict(
         bootstrap_servers=settings.broker, group_id=settings.group, client_id="ascolto-processor",
         enable_auto_commit=False, auto_offset_reset="earliest",
         max_poll_records=settings.batch_max_records,
         max_poll_interval_ms=settings.max_poll_interval_ms,
         session_timeout_ms=settings.session_timeout_ms,
         heartbeat_interval_ms=max(100, settings.session_timeout_ms // 3), **settings.kafka_options)
+
+
+def kafka_consumer(settings: Settings) -> KafkaConsumer:
+    """The group member's consumer (:func:`consumer_config`)."""
+    return KafkaConsumer(**consumer_config(settings))
 
 
 def kafka_producer(settings: Settings) -> KafkaProducer:

@@ -71,13 +71,14 @@ def submission(service: str = "demo-roma-anagrafe", **answers) -> dict:
 
 
 class ProcessorThread:
-    """A real :class:`processor.consumer.Processor` running in a thread, stoppable cleanly."""
+    """A real :class:`processor.consumer.Processor` running in a thread, stoppable cleanly; ``options`` are
+    the processor's injection points (e.g. ``consumer_factory``)."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, **options):
         from processor.consumer import Processor
 
         self.stop = threading.Event()
-        self.processor = Processor(settings)
+        self.processor = Processor(settings, **options)
         self.thread = threading.Thread(target=self.processor.run, args=(self.stop,), daemon=True)
         self.thread.start()
 
@@ -91,8 +92,8 @@ class ProcessorThread:
 def processor_factory(settings):
     started: list[ProcessorThread] = []
 
-    def start(s: Settings | None = None) -> ProcessorThread:
-        p = ProcessorThread(s or settings)
+    def start(s: Settings | None = None, **options) -> ProcessorThread:
+        p = ProcessorThread(s or settings, **options)
         started.append(p)
         return p
 

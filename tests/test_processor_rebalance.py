@@ -12,6 +12,7 @@ import time
 
 from kafka import KafkaConsumer, TopicPartition
 
+from processor.consumer import consumer_config
 from tests.conftest import wait_for
 from tests.processor_workload import produce, response_ids, workload
 
@@ -20,8 +21,8 @@ def test_the_partitions_a_joining_member_takes_are_committed_before_they_go(sett
     records, subs, _ = workload(seed=5, n=60, dup_ratio=0.0, poison=0)
     produce(settings, records)
     held = settings.with_(batch_max_records=100_000, batch_max_seconds=600.0)  # one open batch until the revoke
-    first = processor_factory(held)
-    wait_for(lambda: len(first.processor.chain._records) == len(records), timeout_s=30,
+    first = processor_factory(held, consumer_factory=lambda: ReadCounting(**consumer_config(held)))
+    wait_for(lambda: first.processor.consumer.read == len(records), timeout_s=30,
              message="every record read into the open batch")
     assert response_ids(settings.data_dir) == []  # nothing written, nothing committed yet
     second = KafkaConsumer(bootstrap_servers=settings.broker, group_id=settings.group, enable_auto_commit=False,
@@ -39,6 +40,19 @@ def test_the_partitions_a_joining_member_takes_are_committed_before_they_go(sett
         assert not [r for r in caplog.records if "could not commit before the rebalance" in r.getMessage()]
     finally:
         second.close(autocommit=False)
+
+
+class ReadCounting(KafkaConsumer):
+    """kafka-python's consumer, as the processor builds it, counting the records its polls returned: what
+    the processor has read (a record polled is in the open batch before the next poll, where a rebalance
+    is run)."""
+
+    read = 0
+
+    def poll(self, *args, **kwargs):
+        polled = super().poll(*args, **kwargs)
+        self.read += sum(len(records) for records in polled.values())
+        return polled
 
 
 def _next_offsets(settings) -> dict[TopicPartition, int]:
