@@ -37,8 +37,13 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+def port_is_free(port: int, host: str = "127.0.0.1", reuse_address: bool = False) -> bool:
+    """Whether ``host:port`` can be bound now. ``reuse_address``: as a server that sets SO_REUSEADDR
+    (gunicorn, the demo site) binds it — only a listener makes it busy, not connections of a stopped
+    server still in TIME_WAIT."""
     with socket.socket() as s:
+        if reuse_address:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:

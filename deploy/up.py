@@ -63,8 +63,41 @@ def gunicorn_cmd(app: str, port: int, host: str = "127.0.0.1") -> list[str]:
     return [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), *worker_options(app), "-b", f"{host}:{port}", app]
 
 
+#: What ``ascolto up`` listens on: the setting, the variable that moves it, and who listens there.
+LISTENERS = (("collector_port", "ASCOLTO_COLLECTOR_PORT", "the collector"),
+             ("console_port", "ASCOLTO_CONSOLE_PORT", "the console"),
+             ("public_port", "ASCOLTO_PUBLIC_PORT", "the public site"),
+             ("demo_port", "ASCOLTO_DEMO_PORT", "the demo PA site"),
+             ("broker_port", "ASCOLTO_BROKER_PORT", "the broker"))
+
+
+def port_problems(settings: Settings, host: str = "127.0.0.1") -> list[str]:
+    """Each port of :data:`LISTENERS` (the broker's only when set) that ``ascolto up`` could not listen on —
+    held by another program, or given to two of its parts — said with the variable that moves it; empty
+    when every one is free. Checked before anything starts: a busy port made its gunicorn exit after a
+    30 s wait ("did not answer"), or the stack went on with whatever answered there (another stack's
+    collector, console or broker)."""
+    problems, taken = [], {}
+    for attr, var, who in LISTENERS:
+        port = getattr(settings, attr)
+        if not port:
+            continue
+        if port in taken:
+            problems.append(f"port {port} is set for both {taken[port]} and {who} ({var})")
+        elif not port_is_free(port, host, reuse_address=True):
+            problems.append(f"port {port} ({who}, {var}) is in use on {host}")
+        taken.setdefault(port, f"{who} ({var})")
+    return problems
+
+
 def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", demo_months: int = 13) -> int:
-    """Run the stack until interrupted; return the process exit status."""
+    """Run the stack until interrupted; return the process exit status (2, having started nothing, when
+    a port it listens on is taken: :func:`port_problems`)."""
+    if problems := port_problems(settings, host):
+        print("ascolto: cannot start: " + "; ".join(problems) + ". Stop the program that listens there (an "
+              "earlier `make run`?), or set the variable to a free port, e.g. ASCOLTO_COLLECTOR_PORT=18000.",
+              file=sys.stderr)
+        return 2
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     broker_port = settings.broker_port or (9092 if port_is_free(9092) else 0)
     broker = LocalBroker(broker_port or None, log_path=settings.data_dir / "broker.log").start()

@@ -1,0 +1,41 @@
+"""`ascolto up` (make run) on a machine where a port it listens on is taken: it says which, and what to do,
+before it starts anything. It used to start the broker and the children, wait 30 s for the collector's
+health check and stop with "http://127.0.0.1:8000/healthz did not answer within 30.0s" — or, when the
+port was another stack's collector or broker, go on talking to that one."""
+from __future__ import annotations
+
+import socket
+import time
+
+from deploy.broker import free_port
+from deploy.up import up
+from settings import Settings
+
+
+def _ports(**overrides) -> dict[str, int]:
+    ports = {f"{name}_port": free_port() for name in ("collector", "console", "public", "demo", "broker")}
+    return {**ports, **overrides}
+
+
+def test_a_port_in_use_stops_up_at_once_naming_the_port_and_its_variable(tmp_path, capsys):
+    with socket.socket() as other:  # another program's server on the collector's port
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        taken = other.getsockname()[1]
+        settings = Settings(data_dir=tmp_path / "data", **_ports(collector_port=taken))
+        started = time.monotonic()
+        status = up(settings, demo_responses=0, demo_months=0)
+    err = capsys.readouterr().err
+    assert status == 2 and time.monotonic() - started < 5
+    assert f"port {taken} (the collector, ASCOLTO_COLLECTOR_PORT) is in use on 127.0.0.1" in err
+    assert "set the variable to a free port" in err
+    assert not (tmp_path / "data").exists()  # nothing started, nothing written
+
+
+def test_one_port_given_to_two_parts_is_refused_naming_both(tmp_path, capsys):
+    ports = _ports()
+    settings = Settings(data_dir=tmp_path / "data", **{**ports, "console_port": ports["collector_port"]})
+    assert up(settings, demo_responses=0, demo_months=0) == 2
+    err = capsys.readouterr().err
+    assert (f"port {ports['collector_port']} is set for both the collector (ASCOLTO_COLLECTOR_PORT) and "
+            "the console (ASCOLTO_CONSOLE_PORT)") in err
