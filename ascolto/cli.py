@@ -241,13 +241,23 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
 @click.option("--collector-url", default=None, help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
 @click.pass_obj
 def demo(settings, responses: int, collector_url: str | None) -> None:
-    """Post realistic synthetic submissions through the real collector API (waits on 429 Retry-After)."""
+    """Post realistic synthetic submissions through the real collector API (waits on 429 Retry-After) to the
+    demo services `ascolto up` seeds; exits 1 when the collector cannot be reached or refused any, saying why."""
+    from urllib.error import URLError
+
     from deploy.demo_data import post_demo
 
     url = collector_url or f"http://127.0.0.1:{settings.collector_port}"
-    accepted = post_demo(url, responses, max_wait_s=900, progress=lambda m: click.echo(m, err=True))
+    try:
+        accepted = post_demo(url, responses, max_wait_s=900, progress=lambda m: click.echo(m, err=True))
+    except URLError as exc:
+        raise click.ClickException(
+            f"cannot reach the collector at {url} ({getattr(exc, 'reason', exc)}): start the stack first (`make run`, "
+            "or `ascolto up`), or give a running collector's address with --collector-url.") from None
     click.echo(f"{accepted} of {responses} accepted")
     if accepted < responses:
+        click.echo("The refusals above say why; the demo posts to the demo services `ascolto up` seeds "
+                   "(registry.demo_wide), which the collector's registry must hold.", err=True)
         sys.exit(1)
 
 

@@ -98,8 +98,10 @@ def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float
     would (no Origin); return how many got 202.
 
     A 429 or 503 is not a loss: the same submission is sent again after its ``Retry-After`` (at most
-    ``max_wait_s`` in all), as the widget does. ``progress(message)`` hears about each wait."""
-    accepted, waited, waits = 0, 0.0, 0
+    ``max_wait_s`` in all), as the widget does. ``progress(message)`` hears about each wait, and once per
+    error code about a refusal (the collector's JSON error). A collector that cannot be reached raises
+    ``urllib.error.URLError``."""
+    accepted, waited, waits, refused = 0, 0.0, 0, set()
     for body in demo_bodies(n, seed):
         data = json.dumps(body).encode()
         while True:
@@ -112,6 +114,7 @@ def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float
                 break
             except urllib.error.HTTPError as exc:
                 if exc.code not in (429, 503) or waited >= max_wait_s:
+                    _say_refusal(exc, refused, progress)
                     break
                 delay = min(max_wait_s - waited, _retry_after(exc.headers.get("Retry-After")))
                 waits += 1
@@ -121,6 +124,19 @@ def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float
                 sleep(delay)
                 waited += delay
     return accepted
+
+
+def _say_refusal(exc: urllib.error.HTTPError, said: set, progress) -> None:
+    """``progress`` hears why the collector refused a submission, once per error code."""
+    try:
+        body = json.loads(exc.read() or b"{}")
+    except ValueError:
+        body = {}
+    error = body.get("error") or str(exc.code)
+    if progress and error not in said:
+        said.add(error)
+        progress(f"collector refused a submission: {exc.code} {error}: {body.get('message') or exc.reason}"
+                 + (f" {json.dumps(body['fields'], ensure_ascii=False)}" if body.get("fields") else ""))
 
 
 def _retry_after(raw: str | None) -> float:

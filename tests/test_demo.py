@@ -132,3 +132,42 @@ def test_the_live_demo_sends_none_of_the_historys_ids(now):
     assert len(set(live)) == 500
     assert not history & set(live)
     assert [b["submission_id"] for b in demo_bodies(500)] == live  # a restarted demo sends the same ids
+
+
+def test_ascolto_demo_without_a_collector_says_what_to_do(tmp_path):
+    """`ascolto demo` before `make run` ended in a urllib traceback (connection refused)."""
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    out = CliRunner().invoke(main, ["demo", "--responses", "3", "--collector-url", url],
+                             env={"ASCOLTO_DATA_DIR": str(tmp_path)})
+    assert out.exit_code == 1 and isinstance(out.exception, SystemExit), out.output
+    assert f"cannot reach the collector at {url}" in out.output
+    assert "`make run`" in out.output and "--collector-url" in out.output
+
+
+def test_ascolto_demo_says_why_the_collector_refused(settings):
+    """A collector whose registry lacks the demo's services answered 404 to most posts, and the demo said
+    only "1 of 12 accepted"."""
+    from click.testing import CliRunner
+    from werkzeug.serving import make_server
+
+    from ascolto.cli import main
+    from collector.app import create_app
+
+    app = create_app(settings)  # the small demo registry only (tests.conftest): not ascolto up's
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        out = CliRunner().invoke(main, ["demo", "--responses", "12", "--collector-url", f"http://127.0.0.1:{port}"],
+                                 env={"ASCOLTO_DATA_DIR": str(settings.data_dir)})
+    finally:
+        server.shutdown()
+        app.extensions["ascolto.durability"].close()
+    assert out.exit_code == 1, out.output
+    assert "collector refused a submission: 404 unknown_service:" in out.output
+    assert out.output.count("404 unknown_service") == 1  # once per error code, not once per post
+    assert "of 12 accepted" in out.output and "registry.demo_wide" in out.output
