@@ -11,6 +11,12 @@ stray ``var/``). :func:`locate_dataset` resolves the directory explicitly, in th
 
 It raises :class:`NoDataset` (a ``click.ClickException``: exit 1, message on stderr) when the
 directory holds no ``responses/**/*.parquet``; nothing is created on the way.
+
+The commands that maintain the data directory in place (``ascolto failed``, ``compact``, ``purge``) use
+:func:`locate_data_dir`: ``ASCOLTO_DATA_DIR`` when set (a deployment's scheduled jobs run on an empty
+directory too), else the first ``var/`` holding ``responses/`` or ``failed/`` found as above, with the
+registry beside it (:func:`relocated`, as ``ascolto registry`` finds it). Run elsewhere they reported "0
+failures", "0 directories compacted" or an empty purge of a ``./var`` that was not the stack's.
 """
 from __future__ import annotations
 
@@ -62,3 +68,48 @@ def locate_dataset(settings, explicit: Path | None = None, cwd: Path | None = No
         raise NoDataset(f"no dataset in {data_dir} ({how}): responses/ holds no Parquet file. "
                         "Point ASCOLTO_DATA_DIR (or --data-dir) at the data directory the processor writes.")
     return data_dir
+
+
+def relocated(settings, var: Path):
+    """``settings`` pointed at the stack's ``var`` (found, not configured): its dataset, spool and heartbeats,
+    and its registry unless ``ASCOLTO_DATABASE_URL`` names another."""
+    default_db = settings.database_url == f"sqlite:///{settings.data_dir / 'registry.db'}"
+    return settings.with_(data_dir=var, data_dir_configured=True, spool_dir="", run_dir="",
+                          **({"database_url": ""} if default_db else {}))
+
+
+def locate_data_dir(settings, cwd: Path | None = None):
+    """``settings`` for a command that maintains the data directory in place (module docstring); raises
+    :class:`NoDataset` when nothing is configured and no ``var/`` of a stack is found."""
+    if settings.data_dir_configured:
+        return settings
+    start = Path(cwd or Path.cwd()).resolve()
+    found = find_var(start, "responses") or find_var(start, "failed")
+    if found is None:
+        raise NoDataset(f"no data directory found: neither {start} nor its parents hold var/responses/ or "
+                        "var/failed/. Run the command in the directory where `ascolto up` (make run) ran, or set "
+                        "ASCOLTO_DATA_DIR to the data directory the processor writes.")
+    return relocated(settings, found)
+
+
+def locate_registry(settings, cwd: Path | None = None):
+    """``settings`` pointed at an existing registry when none is configured (``ascolto registry …``).
+
+    With neither ``ASCOLTO_DATA_DIR`` nor ``ASCOLTO_DATABASE_URL`` set, the default is
+    ``./var/registry.db``; run from anywhere but the directory where ``ascolto up`` ran, that file
+    does not exist, and opening it created an empty registry that answered "no service …" for a
+    service that exists. Instead the first ``var/registry.db`` in the working directory or its
+    parents is used; when there is none the command stops (exit 1) saying where it looked and how
+    to point at the registry, and nothing is created (``ascolto registry migrate`` creates one)."""
+    default = settings.data_dir / "registry.db"
+    configured = settings.data_dir_configured or settings.database_url != f"sqlite:///{default}"
+    if configured or default.exists():
+        return settings
+    start = Path(cwd or Path.cwd()).resolve()
+    var = find_var(start, "registry.db")
+    if var is not None and (var / "registry.db").is_file():
+        return relocated(settings, var)
+    raise click.ClickException(
+        f"no registry found: neither {start} nor its parents hold var/registry.db. Run the command in the "
+        "directory where `ascolto up` (make run) ran, or set ASCOLTO_DATA_DIR (or ASCOLTO_DATABASE_URL) to the "
+        "stack's; `ascolto registry migrate` creates a new registry here.")

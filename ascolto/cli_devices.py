@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .cli_registry import _emit, _session, _who
+from .cli_registry import _emit, _session, _who, registry_settings
 
 
 @click.group()
@@ -22,7 +22,7 @@ def devices_add(ctx: click.Context, service_key: str, label: str, channel: str |
     from registry import devices as ops
     from registry.snippet import kiosk_link
 
-    settings = ctx.find_root().obj
+    settings = registry_settings(ctx)
     with _session(ctx) as s:
         dev, token = ops.add_device(s, service_key=service_key, label=label, channel=channel, actor=_who(ctx))
         prefix, chan, key = dev.prefix, dev.channel, dev.service_key

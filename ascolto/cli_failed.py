@@ -9,6 +9,8 @@ import click
 
 from processor.badrows import Reason
 
+from .cli_datadir import locate_data_dir
+
 
 def _since(value: str | None) -> datetime | None:
     if not value:
@@ -28,7 +30,7 @@ _since_opt = click.option("--since", default=None, help="Only failures at or aft
 @click.group()
 def failed() -> None:
     """Dead letters kept in the typed failed/ dataset: list them, replay them after a fix, dismiss
-    those no fix can recover."""
+    those no fix can recover (in ASCOLTO_DATA_DIR, else the var/ of the working directory or a parent)."""
 
 
 @failed.command("list")
@@ -41,6 +43,7 @@ def list_(settings, reason, since, pending, as_json) -> None:
     """List dead letters (one per failure), oldest first, with a summary by reason."""
     from processor.failed import FailedStore
 
+    settings = locate_data_dir(settings)
     rows = FailedStore(settings.data_dir).list(reason=reason, since=_since(since), pending_only=pending)
     for r in rows:
         if as_json:
@@ -63,6 +66,7 @@ def replay(settings, reason, since, dry_run) -> None:
     """Re-process pending dead letters through the processor's steps (idempotent)."""
     from processor.replay import replay as run_replay
 
+    settings = locate_data_dir(settings)
     counts, results = run_replay(settings, reason=reason, since=_since(since), dry_run=dry_run)
     for r in results:
         if r["outcome"].startswith("failed"):
@@ -83,6 +87,7 @@ def dismiss(settings, failure_ids, note) -> None:
 
     from .cli_registry import _default_actor
 
+    settings = locate_data_dir(settings)
     try:
         done = FailedStore(settings.data_dir).dismiss(failure_ids, note, actor=settings.actor or _default_actor())
     except ValueError as exc:
@@ -98,6 +103,7 @@ def compact(settings, min_rows) -> None:
     """Merge small Parquet files of each period/PA-type directory (safe while processors run)."""
     from processor.compact import compact as run_compact
 
+    settings = locate_data_dir(settings)
     done = run_compact(settings.data_dir, min_rows or settings.compact_min_rows)
     for d in done:
         if d["file"]:

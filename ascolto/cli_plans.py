@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import click
 
-from .cli_registry import _emit, _session, _who
+from .cli_registry import _emit, _session, _who, registry_settings
 
 _LIST_COLUMNS = ["plan_id", "version", "entity_ipa", "service_key", "indicator", "measure", "baseline_period",
                  "baseline_value", "target_value", "deadline", "status", "owner"]
@@ -41,7 +41,7 @@ def _published_figures(ctx: click.Context) -> Iterator[Any]:
 
     from .cli_datadir import NoDataset, locate_dataset
 
-    settings = ctx.find_root().obj
+    settings = registry_settings(ctx)
     try:
         data_dir = locate_dataset(settings)
     except NoDataset as exc:

@@ -24,8 +24,11 @@ def purge(settings, before, keep_months: int | None, dry_run: bool) -> None:
 
     from processor.purge import keep_months_cutoff, purge as run
 
+    from .cli_datadir import locate_data_dir
+
     if (before is None) == (keep_months is None):
         raise click.UsageError("give exactly one of --before and --keep-months")
+    settings = locate_data_dir(settings)
     cutoff = before.date() if before is not None else keep_months_cutoff(
         keep_months, datetime.now(ZoneInfo("Europe/Rome")).date())
     report = run(settings.data_dir, cutoff, dry_run=dry_run)

@@ -30,7 +30,7 @@ def _session(ctx: click.Context, *, commit: bool = True) -> Iterator[Any]:
     unreachable or silent database: :class:`ascolto.cli._Main`, exit status 75)."""
     from registry import RegistryError, connect, dispose
 
-    factory = connect(ctx.find_root().obj.database_url)
+    factory = connect(registry_settings(ctx).database_url)
     session = factory()
     try:
         yield session
@@ -71,35 +71,18 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None
 def registry(ctx: click.Context, actor: str | None) -> None:
     """Manage the registry of entities, services and tokens."""
     ctx.meta["ascolto.registry.actor"] = actor or getattr(ctx.obj, "actor", "") or _default_actor()
-    if ctx.invoked_subcommand != "migrate":
-        _locate_registry(ctx.find_root())
 
 
-def _locate_registry(root: click.Context, cwd: Path | None = None) -> None:
-    """Point the commands at an existing registry when none is configured.
+def registry_settings(ctx: click.Context):
+    """The settings of a command that opens the registry, pointed at the stack's when none is configured
+    (:func:`ascolto.cli_datadir.locate_registry`, once): located here, when a command needs it, not for
+    ``--help``, ``service-types`` (the taxonomy) or ``migrate`` (which creates a registry)."""
+    from .cli_datadir import locate_registry
 
-    With neither ``ASCOLTO_DATA_DIR`` nor ``ASCOLTO_DATABASE_URL`` set, the default is
-    ``./var/registry.db``; run from anywhere but the directory where ``ascolto up`` ran, that file
-    does not exist, and opening it created an empty registry that answered "no service …" for a
-    service that exists. Instead the first ``var/registry.db`` in the working directory or its
-    parents is used; when there is none the command stops (exit 1) saying where it looked and how
-    to point at the registry, and nothing is created (``ascolto registry migrate`` creates one)."""
-    settings = root.obj
-    default = settings.data_dir / "registry.db"
-    configured = settings.data_dir_configured or settings.database_url != f"sqlite:///{default}"
-    if configured or default.exists():
-        return
-    from .cli_datadir import find_var
-
-    start = Path(cwd or Path.cwd()).resolve()
-    var = find_var(start, "registry.db")
-    if var is not None and (var / "registry.db").is_file():
-        root.obj = settings.with_(data_dir=var, database_url=f"sqlite:///{var / 'registry.db'}", spool_dir="", run_dir="")
-        return
-    raise click.ClickException(
-        f"no registry found: neither {start} nor its parents hold var/registry.db. Run the command in the "
-        "directory where `ascolto up` (make run) ran, or set ASCOLTO_DATA_DIR (or ASCOLTO_DATABASE_URL) to the "
-        "stack's; `ascolto registry migrate` creates a new registry here.")
+    root = ctx.find_root()
+    if not root.meta.get("ascolto.registry.located"):
+        root.obj, root.meta["ascolto.registry.located"] = locate_registry(root.obj), True
+    return root.obj
 
 
 def _who(ctx: click.Context) -> str:
@@ -132,7 +115,7 @@ def seed_demo(ctx: click.Context, origins) -> None:
     from registry import connect, dispose
     from registry.demo import seed
 
-    factory = connect(ctx.find_root().obj.database_url)
+    factory = connect(registry_settings(ctx).database_url)
     try:
         seed(factory, list(origins), actor=_who(ctx))
     finally:
@@ -214,7 +197,7 @@ def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, lan
     from registry import ops
     from registry.snippet import channel_kit
 
-    settings = ctx.find_root().obj
+    settings = registry_settings(ctx)
     with _session(ctx) as s:
         svc = ops.add_service(s, actor=_who(ctx), allowed_origins=list(origins), active=not inactive, **fields)
         key, allowed, channel, entity = svc.key, list(svc.allowed_origins or ()), svc.channel, svc.entity_ipa

@@ -13,7 +13,7 @@ import json
 
 import click
 
-from .cli_registry import _emit, _session, _who
+from .cli_registry import _emit, _session, _who, registry_settings
 
 
 @click.command("test-mode")
@@ -48,7 +48,7 @@ def test_submissions(ctx: click.Context, key: str, limit: int, as_json: bool) ->
     from dataset import testrows
     from registry import ops
 
-    settings = ctx.find_root().obj
+    settings = registry_settings(ctx)
     with _session(ctx, commit=False) as s:
         ops.get_service(s, key)  # an unknown key is an error, not "(none)"
     rows = testrows.recent(settings.data_dir, service=key, limit=limit)

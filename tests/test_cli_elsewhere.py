@@ -1,0 +1,59 @@
+"""A new user's commands run outside the checkout where `make run` ran (or before it).
+
+``ascolto registry <command> --help`` and ``ascolto registry service-types`` (the taxonomy, no registry
+needed) stopped with "no registry found", and ``ascolto failed list``, ``compact`` and ``purge`` reported
+"0 failures", "0 directories compacted" or an empty purge of a ``./var`` that was not the stack's."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from processor.badrows import Failure, Reason, Source
+from processor.failed import FailedStore
+
+ENV = {"ASCOLTO_ACTOR": "test:cli"}
+
+
+@pytest.fixture
+def elsewhere(tmp_path, monkeypatch):
+    for name in ("ASCOLTO_DATA_DIR", "ASCOLTO_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("args", [["registry", "list", "--help"], ["registry", "token", "create", "--help"],
+                                  ["registry", "add-service", "--help"], ["registry", "service-types"],
+                                  ["failed", "list", "--help"], ["failed", "dismiss", "--help"]])
+def test_help_and_the_taxonomy_need_no_registry_nor_data(elsewhere, args):
+    out = CliRunner().invoke(main, args, env=ENV)
+    assert out.exit_code == 0, out.output
+    assert "no registry found" not in out.output and "no data directory found" not in out.output
+    assert not (elsewhere / "var").exists()
+
+
+@pytest.mark.parametrize("args", [["failed", "list"], ["failed", "replay"], ["compact"],
+                                  ["purge", "--keep-months", "24", "--dry-run"]])
+def test_a_maintenance_command_run_elsewhere_says_where_it_looked(elsewhere, args):
+    out = CliRunner().invoke(main, args, env=ENV)
+    assert out.exit_code == 1, out.output
+    assert f"no data directory found: neither {elsewhere.resolve()} nor its parents hold var/responses/" in out.output
+    assert "ASCOLTO_DATA_DIR" in out.output and "make run" in out.output
+    assert not (elsewhere / "var").exists()  # nothing created on the way
+
+
+def test_the_dead_letters_of_the_stack_are_found_from_deeper_in_the_checkout(elsewhere, monkeypatch):
+    var = elsewhere / "stack" / "var"
+    letter = Failure(Source("ascolto.submissions", 0, 5), Reason.UNDECODABLE, "not JSON", b"{")
+    FailedStore(var).write([letter], partition=0, first=5, last=5)
+    deeper = elsewhere / "stack" / "docs" / "deeper"
+    deeper.mkdir(parents=True)
+    monkeypatch.chdir(deeper)
+    listed = CliRunner().invoke(main, ["failed", "list", "--pending"], env=ENV)
+    assert listed.exit_code == 0, listed.output
+    assert "ascolto.submissions/0/5/0" in listed.output and "1 failures; 1 undecodable pending" in listed.output
+    dismissed = CliRunner().invoke(main, ["failed", "dismiss", "ascolto.submissions/0/5/0", "--note", "garbage"], env=ENV)
+    assert dismissed.exit_code == 0 and "1 dismissed" in dismissed.output, dismissed.output
+    assert [r["status"] for r in FailedStore(var).list()] == ["dismissed"]  # in the stack's var/, not a new one
+    assert not (deeper / "var").exists()
