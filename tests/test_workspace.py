@@ -196,21 +196,28 @@ def test_the_position_uses_the_chosen_period_and_the_page_states_it(client, seed
     assert 'class="period-stated" data-period="2026-Q3"' in html
 
 
-@pytest.fixture(scope="module")
-def rating_only(tmp_path_factory):
-    """The workspace data plus a Roma service whose questionnaire (Designers Italia stars) does not
-    ask satisfaction."""
+def _with_roma_tari(tmp_path_factory, name: str, n: int, **answers):
+    """A console client and the tokens over the workspace data plus a Roma service on the Designers Italia
+    service rating (``svc-roma-tari``: its stars do not ask satisfaction; one reason each), with ``n``
+    responses of 2026-10 answering ``answers``."""
     from registry import connect, ops, session_scope
     from tests.warehouse_rows import response, write
 
-    root = tmp_path_factory.mktemp("workspace-rating")
+    root = tmp_path_factory.mktemp(name)
     settings, tokens = build_workspace(root)
     with session_scope(connect(settings.database_url)) as s:
         ops.add_service(s, actor="test", key="svc-roma-tari", entity_ipa=ROMA, name="Pagamento TARI",
                         service_type="tributi.pagamento", questionnaire_id="di-rating-servizio")
     write(root, [response(period="2026-10", entity=ROMA, service="svc-roma-tari", service_type="tributi.pagamento",
-                          questionnaire="di-rating-servizio", ease=4) for _ in range(12)])
+                          questionnaire="di-rating-servizio", **answers) for _ in range(n)])
     return create_app(settings).test_client(), tokens
+
+
+@pytest.fixture(scope="module")
+def rating_only(tmp_path_factory):
+    """The workspace data plus a Roma service whose questionnaire (Designers Italia stars) does not
+    ask satisfaction."""
+    return _with_roma_tari(tmp_path_factory, "workspace-rating", 12, ease=4)
 
 
 def test_an_indicator_the_questionnaire_does_not_ask_is_not_collected_not_suppressed(rating_only):
@@ -447,17 +454,7 @@ def test_the_workspace_services_show_the_console_s_positive_share(client, seeded
 def two_formats(tmp_path_factory):
     """The workspace data plus a Roma service on the Designers Italia service rating, whose respondents
     name one reason (Roma's anagrafe, on cx-core, names several)."""
-    from registry import connect, ops, session_scope
-    from tests.warehouse_rows import response, write
-
-    root = tmp_path_factory.mktemp("workspace-formats")
-    settings, tokens = build_workspace(root)
-    with session_scope(connect(settings.database_url)) as s:
-        ops.add_service(s, actor="test", key="svc-roma-tari", entity_ipa=ROMA, name="Pagamento TARI",
-                        service_type="tributi.pagamento", questionnaire_id="di-rating-servizio")
-    write(root, [response(period="2026-10", entity=ROMA, service="svc-roma-tari", service_type="tributi.pagamento",
-                          questionnaire="di-rating-servizio", ease=5, went_well=["technical"]) for _ in range(20)])
-    return create_app(settings).test_client(), tokens
+    return _with_roma_tari(tmp_path_factory, "workspace-formats", 20, ease=5, went_well=["technical"])
 
 
 def test_reasons_asked_in_two_formats_are_shown_per_instrument_not_pooled(two_formats):
