@@ -30,7 +30,14 @@ GUNICORN_CONF = Path(__file__).with_name("gunicorn.conf.py")
 PARTITIONS = 6
 
 
-def _wait_http(url: str, timeout_s: float = 30.0) -> None:
+#: How long ``ascolto up`` waits for a server's first answer: a first start on a busy two-core machine
+#: (bytecode compiled, every worker importing the app) took longer than the 30 s it used to wait.
+START_TIMEOUT_S = 120.0
+
+
+def wait_http(name: str, url: str, process: subprocess.Popen, timeout_s: float = START_TIMEOUT_S) -> None:
+    """Return once ``url`` answers 200. Raises RuntimeError saying what to do as soon as ``process`` (the
+    server ``name``) exits, or when nothing answered within ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -39,8 +46,12 @@ def _wait_http(url: str, timeout_s: float = 30.0) -> None:
                     return
         except OSError:
             pass
+        if process.poll() is not None:
+            raise RuntimeError(f"the {name} exited with status {process.returncode} before answering {url}: its log "
+                               "lines above say why")
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{url} did not answer within {timeout_s}s")
+            raise RuntimeError(f"the {name} did not answer {url} within {timeout_s:.0f} s: its log lines above say "
+                               "why; on a busy machine a first start can be that slow, so run it again")
         time.sleep(0.2)
 
 
@@ -129,8 +140,8 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
             children.append((name, subprocess.Popen(cmd, env=env)))
         collector = f"http://{host}:{settings.collector_port}"
         console = f"http://{host}:{settings.console_port}"
-        _wait_http(f"{collector}/healthz")
-        _wait_http(f"{console}/healthz")
+        wait_http("collector", f"{collector}/healthz", children[0][1])
+        wait_http("console", f"{console}/healthz", children[1][1])
         demo_server = make_server(settings.demo_port, settings.collector_port, host)
         serve_in_thread(demo_server)
         wait_for_port(settings.demo_port, host)

@@ -1,14 +1,20 @@
 """`ascolto up` (make run) on a machine where a port it listens on is taken: it says which, and what to do,
 before it starts anything. It used to start the broker and the children, wait 30 s for the collector's
 health check and stop with "http://127.0.0.1:8000/healthz did not answer within 30.0s" — or, when the
-port was another stack's collector or broker, go on talking to that one."""
+port was another stack's collector or broker, go on talking to that one. And a server that does not
+answer: said at once when it exited, after a longer wait (a first start on a busy machine) otherwise,
+with what to do."""
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 
+import pytest
+
 from deploy.broker import free_port
-from deploy.up import up
+from deploy.up import up, wait_http
 from settings import Settings
 
 
@@ -39,3 +45,25 @@ def test_one_port_given_to_two_parts_is_refused_naming_both(tmp_path, capsys):
     err = capsys.readouterr().err
     assert (f"port {ports['collector_port']} is set for both the collector (ASCOLTO_COLLECTOR_PORT) and "
             "the console (ASCOLTO_CONSOLE_PORT)") in err
+
+
+def test_a_server_that_exits_before_answering_is_said_at_once():
+    server = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+    started = time.monotonic()
+    with pytest.raises(RuntimeError) as refused:
+        wait_http("collector", f"http://127.0.0.1:{free_port()}/healthz", server, timeout_s=60)
+    assert time.monotonic() - started < 15  # not the whole wait
+    assert "the collector exited with status 3 before answering" in str(refused.value)
+    assert "log lines above say why" in str(refused.value)
+
+
+def test_a_server_that_never_answers_is_said_with_what_to_do():
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with pytest.raises(RuntimeError) as refused:
+            wait_http("console", f"http://127.0.0.1:{free_port()}/healthz", server, timeout_s=1)
+    finally:
+        server.kill()
+        server.wait()
+    assert "the console did not answer" in str(refused.value) and "within 1 s" in str(refused.value)
+    assert "run it again" in str(refused.value)
