@@ -35,9 +35,10 @@ PARTITIONS = 6
 START_TIMEOUT_S = 120.0
 
 
-def wait_http(name: str, url: str, process: subprocess.Popen, timeout_s: float = START_TIMEOUT_S) -> None:
+def wait_http(name: str, url: str, process: subprocess.Popen, timeout_s: float | None = None) -> None:
     """Return once ``url`` answers 200. Raises RuntimeError saying what to do as soon as ``process`` (the
-    server ``name``) exits, or when nothing answered within ``timeout_s``."""
+    server ``name``) exits, or when nothing answered within ``timeout_s`` (default :data:`START_TIMEOUT_S`)."""
+    timeout_s = START_TIMEOUT_S if timeout_s is None else timeout_s
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -123,7 +124,6 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
         origins = [f"http://{h}:{settings.demo_port}" for h in ("localhost", "127.0.0.1")]
         registry = connect(settings.database_url)
         seed_wide(registry, origins)
-        demo_tokens = seed_tokens(registry)
         env = child_environment(ASCOLTO_BROKER=broker.bootstrap, ASCOLTO_DATA_DIR=str(settings.data_dir),
                    ASCOLTO_DATABASE_URL=settings.database_url, ASCOLTO_TOPIC=settings.topic)
         # Tansu answers a group join only after the rebalance timeout: keep it short locally.
@@ -159,12 +159,14 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
             print(f"ascolto: posting {demo_responses} demo submissions through the collector's API…", flush=True)
             ok = post_demo(collector, demo_responses, progress=lambda m: print(f"ascolto: {m}", flush=True))
             print(f"ascolto: {ok} of {demo_responses} accepted.", flush=True)
+        demo_tokens = seed_tokens(registry)  # only now, printed at once: a start that failed before lost them
         if demo_tokens:
             print("\nDemo console tokens (shown this once; revoke with `ascolto registry token revoke PREFIX`):\n"
                   + "".join(f"  {role:<12} {secret}\n" for role, secret in demo_tokens.items()), flush=True)
         else:
-            print("Demo console tokens were printed when they were first created; an admin makes new ones "
-                  "at /admin/tokens (or `ascolto registry token create`).", flush=True)
+            print("Demo console tokens were printed when they were first created; lost them? An admin makes new "
+                  "ones at /admin/tokens, or: .venv/bin/ascolto registry token create --role admin --label \"me\"",
+                  flush=True)
         print(f"""
 ascolto is up.
   Demo PA page (with the widget):  http://localhost:{settings.demo_port}/

@@ -67,3 +67,26 @@ def test_a_server_that_never_answers_is_said_with_what_to_do():
         server.wait()
     assert "the console did not answer" in str(refused.value) and "within 1 s" in str(refused.value)
     assert "run it again" in str(refused.value)
+
+
+def test_a_start_that_fails_makes_no_demo_token_it_could_not_show(tmp_path, monkeypatch, capsys):
+    """The demo tokens were made before the servers started and printed once all was up: a first `make run`
+    that failed in between (a slow start, Ctrl-C) left tokens nobody ever saw, and every later run said
+    they "were printed when they were first created". They are made only where they are printed now."""
+    import signal
+
+    import deploy.up
+    from registry import connect, session_scope
+    from registry.tokens import list_tokens
+
+    monkeypatch.setattr(deploy.up, "START_TIMEOUT_S", 0.0)  # the collector cannot have answered yet
+    settings = Settings(data_dir=tmp_path / "data", **_ports())
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}  # up() takes them
+    try:
+        assert up(settings, demo_responses=0, demo_months=0) == 1
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    assert "the collector did not answer" in capsys.readouterr().err
+    with session_scope(connect(settings.database_url, create=False)) as s:
+        assert list_tokens(s) == []
