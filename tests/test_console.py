@@ -108,6 +108,7 @@ def test_api_without_or_with_a_bad_token_is_401_json(app, url):
         assert r.status_code == 401, (url, headers)
         body = r.get_json()
         assert set(body) == {"error", "message", "fields"} and body["error"] == "unauthorized"
+        assert body["fields"] == {"Authorization": [body["message"]]}  # every 4xx names its field
         assert r.headers["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -122,6 +123,7 @@ def test_api_checks_the_role(app, tokens, url):
             assert r.status_code == 403, (url, role)
             body = r.get_json()
             assert set(body) == {"error", "message", "fields"} and body["error"] == "forbidden"
+            assert body["fields"] == {"Authorization": [body["message"]]} and repr(role) in body["message"]
 
 
 @pytest.mark.parametrize("url, status, error, field", [

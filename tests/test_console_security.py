@@ -140,7 +140,9 @@ def test_a_backend_token_is_the_collectors_only_and_never_signs_in_to_the_consol
     with session_scope(connect(seeded[0].database_url)) as s:
         from registry.tokens import create_token
         secret = create_token(s, role="backend", label="INPS - inoltro", actor="test", entity="inps")[1]
-    assert app.test_client().get("/api/v1/meta", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    refused = app.test_client().get("/api/v1/meta", headers={"Authorization": f"Bearer {secret}"})
+    assert refused.status_code == 401
+    assert "backend token posts to the collector only" in refused.get_json()["fields"]["Authorization"][0]
     c = app.test_client()
     assert _login(c, secret).status_code == 401 and c.get("/").status_code == 303  # to the sign-in form
 

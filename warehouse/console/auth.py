@@ -159,7 +159,8 @@ def refuse(status: int, retry_after: int = 0, scope_error: str | None = None, pa
     ``scope_error``, in English for the API — says why on the page with ``page_message`` (the
     reader's language), never "your role may not use this page"."""
     if status == 401:
-        error, msg = "unauthorized", "A valid token is needed: sign in, or send Authorization: Bearer <token>."
+        error, msg = "unauthorized", ("A valid console token is needed (a backend token posts to the collector "
+                                      "only): sign in, or send Authorization: Bearer <token>.")
     elif status == 429:
         error, msg = "too_many_sign_ins", f"Too many failed sign-ins; retry in {retry_after} s."
     else:
@@ -173,8 +174,8 @@ def refuse(status: int, retry_after: int = 0, scope_error: str | None = None, pa
     if status == 403 and scope_error:
         msg = scope_error
     if wants_json():
-        resp = jsonify({"error": error, "message": msg,
-                        "fields": {"Authorization": [msg]} if status == 429 else {"ipa": [msg]} if scope_error else {}})
+        resp = jsonify({"error": error, "message": msg,  # the token (header or session) is the field, but for a scope
+                        "fields": {"ipa": [msg]} if scope_error else {"Authorization": [msg]}})
         if status == 401:
             resp.headers["WWW-Authenticate"] = 'Bearer realm="ascolto-console"'
     else:
