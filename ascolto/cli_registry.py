@@ -108,16 +108,18 @@ def migrate(ctx: click.Context, revision: str) -> None:
 
 
 @registry.command("seed-demo")
-@click.option("--origin", "origins", multiple=True, default=["http://localhost:8002", "http://127.0.0.1:8002"])
+@click.option("--origin", "origins", multiple=True,
+              help="Allowed origin (repeatable). Default: the demo site's, on ASCOLTO_DEMO_PORT (8002), as `ascolto up`'s.")
 @click.pass_context
 def seed_demo(ctx: click.Context, origins) -> None:
     """Insert the demo entities and services (idempotent)."""
     from registry import connect, dispose
-    from registry.demo import seed
+    from registry.demo import demo_origins, seed
 
-    factory = connect(registry_settings(ctx).database_url)
+    settings = registry_settings(ctx)
+    factory = connect(settings.database_url)
     try:
-        seed(factory, list(origins), actor=_who(ctx))
+        seed(factory, list(origins) or demo_origins(settings.demo_port), actor=_who(ctx))
     finally:
         dispose(factory)
     click.echo("demo registry seeded")

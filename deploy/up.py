@@ -18,7 +18,7 @@ from pathlib import Path
 
 from settings import Settings, child_environment
 from registry import connect
-from registry.demo import seed_tokens
+from registry.demo import demo_origins, seed_tokens
 from registry.demo_wide import seed_wide
 
 from .broker import LocalBroker, ensure_topics, port_is_free, wait_for_port
@@ -121,7 +121,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
     status = 0
     try:
         ensure_topics(broker.bootstrap, {settings.topic: PARTITIONS, settings.dlq_topic: 1})
-        origins = [f"http://{h}:{settings.demo_port}" for h in ("localhost", "127.0.0.1")]
+        origins = demo_origins(settings.demo_port)
         registry = connect(settings.database_url)
         seed_wide(registry, origins)
         env = child_environment(ASCOLTO_BROKER=broker.bootstrap, ASCOLTO_DATA_DIR=str(settings.data_dir),

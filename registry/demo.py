@@ -31,6 +31,12 @@ QUESTIONNAIRE = ("cx-core", 1)
 ACTOR = "demo-seed"
 
 
+def demo_origins(port: int) -> list[str]:
+    """The origins of the demo PA site on ``port`` (``ascolto up``'s, ``ASCOLTO_DEMO_PORT``): what the demo
+    services allow, so that its page's widget may post."""
+    return [f"http://{host}:{port}" for host in ("localhost", "127.0.0.1")]
+
+
 def seed(factory: sessionmaker[Session], origins: list[str], *, actor: str = ACTOR) -> None:
     """Insert or refresh the demo entities and services (idempotent); services allow ``origins``.
 

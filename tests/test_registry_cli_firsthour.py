@@ -156,3 +156,16 @@ def test_add_service_refuses_a_language_it_has_no_text_for_before_adding(cli):
     # nothing was added: the same key is still free
     assert cli("add-service", "--entity", "c_l219", "--name", "X", "--type", "anagrafe.certificati", "--key", "bz-xx",
                "--key-only").stdout.strip() == "bz-xx"
+
+
+def test_seed_demo_allows_the_demo_site_where_ascolto_up_serves_it(cli, db_url):  # noqa: F811
+    """`ascolto registry seed-demo` allowed http://localhost:8002 whatever ASCOLTO_DEMO_PORT said: run on a
+    stack started with another demo port, it took the demo page's origin away from the demo services
+    (the widget then said "Questo modulo non è attivo su questa pagina")."""
+    cli("seed-demo", ASCOLTO_DEMO_PORT="25002")
+    with session_scope(connect(db_url)) as s:
+        allowed = ops.get_service(s, "demo-roma-anagrafe").allowed_origins
+    assert allowed == ["http://localhost:25002", "http://127.0.0.1:25002"]
+    cli("seed-demo", "--origin", "https://demo.example.it")  # still chosen by hand when given
+    with session_scope(connect(db_url)) as s:
+        assert ops.get_service(s, "demo-roma-anagrafe").allowed_origins == ["https://demo.example.it"]
