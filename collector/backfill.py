@@ -82,12 +82,25 @@ def backfill(settings: Settings, lines: Iterable[dict], threads: int = 6) -> dic
     return {"lines": total, "accepted": accepted, "refused": dict(refused)}
 
 
+USAGE = ("usage: python -m collector.backfill FILE.jsonl|-\n"
+         "Each line: {\"received_at\": ISO-8601, \"submission\": {...as posted...}, \"user_agent\": ..., "
+         "\"origin\": ...}; through the collector's intake into ASCOLTO_DATA_DIR's log, shipped to ASCOLTO_BROKER.")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit 0 (the summary printed), 1 (a line is not JSON), 2 (no FILE, or it cannot be read: said)."""
     argv = sys.argv[1:] if argv is None else argv
+    if argv in (["-h"], ["--help"]):
+        print(USAGE)
+        return 0
     if len(argv) != 1:
-        print("usage: python -m collector.backfill FILE.jsonl|-", file=sys.stderr)
+        print(USAGE, file=sys.stderr)
         return 2
-    stream = sys.stdin if argv[0] == "-" else open(argv[0], encoding="utf-8")
+    try:
+        stream = sys.stdin if argv[0] == "-" else open(argv[0], encoding="utf-8")
+    except OSError as exc:
+        print(f"collector.backfill: cannot read {argv[0]}: {exc.strerror}", file=sys.stderr)
+        return 2
     with stream:
         try:
             records = [json.loads(line) for line in stream if line.strip()]

@@ -171,3 +171,13 @@ def test_ascolto_demo_says_why_the_collector_refused(settings):
     assert "collector refused a submission: 404 unknown_service:" in out.output
     assert out.output.count("404 unknown_service") == 1  # once per error code, not once per post
     assert "of 12 accepted" in out.output and "registry.demo_wide" in out.output
+
+
+def test_the_backfill_says_how_it_is_used_and_what_it_cannot_read(tmp_path, capsys):
+    """`python -m collector.backfill --help` opened a file named --help, and a missing FILE ended in a traceback."""
+    from collector.backfill import main
+
+    assert main(["--help"]) == 0 and capsys.readouterr().out.startswith("usage: python -m collector.backfill FILE")
+    assert main([str(tmp_path / "nope.jsonl")]) == 2
+    assert f"cannot read {tmp_path / 'nope.jsonl'}: No such file or directory" in capsys.readouterr().err
+    assert main([]) == 2 and "usage:" in capsys.readouterr().err
