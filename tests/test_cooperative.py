@@ -15,8 +15,8 @@ from deploy.up import COLLECTOR_APP, gunicorn_cmd
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run_patched(code: str, *args: str) -> str:
-    script = "from gevent import monkey\nmonkey.patch_all()\n" + textwrap.dedent(code)
+def _run_patched(code: str, *args: str, prelude: str = "") -> str:
+    script = "from gevent import monkey\nmonkey.patch_all()\n" + textwrap.dedent(prelude) + textwrap.dedent(code)
     out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60,
                          cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
@@ -135,17 +135,43 @@ def test_a_postgresql_registry_query_holds_up_its_request_alone(tmp_path):
     assert installed == "True" and int(ticks) >= 10  # the loop ticked all along the 0.3 s query
 
 
+#: For the scripts of a registry server that does not answer: ``lookups`` registry queries of ``app``, each
+#: given up with an OperationalError, beside a greenlet ticking every 10 ms; the (seconds, ``expected`` in
+#: the error) of each failure and the ticks of the loop meanwhile.
+_LOOKUPS_BESIDE_A_TICKER = """
+    def lookups_beside_a_ticker(app, lookups, expected, timeout_s):
+        import time
+        import gevent, gevent.event
+        from sqlalchemy import text
+        from sqlalchemy.exc import OperationalError
+        ticks, done, failed = [], gevent.event.Event(), []
+        def lookup():
+            for _ in range(lookups):
+                t0 = time.monotonic()
+                try:
+                    with app.extensions["ascolto.registry"]() as s:
+                        s.execute(text("SELECT 1"))
+                except OperationalError as exc:
+                    failed.append((round(time.monotonic() - t0), expected in str(exc)))
+            done.set()
+        def ticker():
+            while not done.is_set():
+                ticks.append(gevent.sleep(0.01))
+        with gevent.Timeout(timeout_s):
+            gevent.joinall([gevent.spawn(lookup), gevent.spawn(ticker)], raise_error=True)
+        app.extensions["ascolto.durability"].close()
+        return failed, len(ticks)
+"""
+
+
 def test_a_postgresql_server_that_never_answers_fails_the_connection_in_its_connect_timeout(tmp_path):
     """libpq ignores connect_timeout for the non-blocking connections psycopg2 makes under gevent: a
     registry server that accepted and never answered (hung, a stuck proxy, a failover) held the request,
     and every later one needing a connection, for ever. The collector's wait callback keeps the URL's
     connect_timeout, else registry.db.CONNECT_TIMEOUT_S; the loop keeps turning meanwhile."""
     out = _run_patched("""
-        import socket, sys, time
+        import socket, sys
         from pathlib import Path
-        import gevent, gevent.event
-        from sqlalchemy import text
-        from sqlalchemy.exc import OperationalError
         import registry.db
         from collector.app import create_app
         from settings import Settings
@@ -158,23 +184,9 @@ def test_a_postgresql_server_that_never_answers_fails_the_connection_in_its_conn
         for query in ("", "?connect_timeout=2"):
             app = create_app(Settings(data_dir=Path(sys.argv[1]) / query[-1:], shipper="external",
                                       database_url=f"postgresql+psycopg2://ascolto@127.0.0.1:{port}/ascolto{query}"))
-            ticks, done, failed = [], gevent.event.Event(), []
-            def lookup():
-                t0 = time.monotonic()
-                try:
-                    with app.extensions["ascolto.registry"]() as s:
-                        s.execute(text("SELECT 1"))
-                except OperationalError as exc:
-                    failed.append((round(time.monotonic() - t0), "timeout expired" in str(exc)))
-                done.set()
-            def ticker():
-                while not done.is_set():
-                    ticks.append(gevent.sleep(0.01))
-            with gevent.Timeout(20):
-                gevent.joinall([gevent.spawn(lookup), gevent.spawn(ticker)], raise_error=True)
-            app.extensions["ascolto.durability"].close()
-            print(failed[0][0], failed[0][1], len(ticks) >= 50)
-    """, str(tmp_path))
+            failed, ticks = lookups_beside_a_ticker(app, 1, "timeout expired", 20)
+            print(failed[0][0], failed[0][1], ticks >= 50)
+    """, str(tmp_path), prelude=_LOOKUPS_BESIDE_A_TICKER)
     assert out.splitlines() == ["1 True True", "2 True True"]
 
 
@@ -185,11 +197,8 @@ def test_a_postgresql_server_that_hangs_after_connecting_fails_the_query_in_its_
     after statement_timeout + STATEMENT_GRACE_S, closes the connection (the next lookup makes a new
     one, and fails in the same time), and the loop keeps turning meanwhile."""
     out = _run_patched("""
-        import sys, time
+        import sys
         from pathlib import Path
-        import gevent, gevent.event
-        from sqlalchemy import text
-        from sqlalchemy.exc import OperationalError
         import registry.deadline, registry.db
         from collector.app import create_app
         from settings import Settings
@@ -200,23 +209,8 @@ def test_a_postgresql_server_that_hangs_after_connecting_fails_the_query_in_its_
         registry.deadline.STATEMENT_GRACE_S = 1
         app = create_app(Settings(data_dir=Path(sys.argv[1]), shipper="external",
                                   database_url=f"postgresql+psycopg2://ascolto@127.0.0.1:{port}/ascolto?sslmode=disable"))
-        ticks, done, failed = [], gevent.event.Event(), []
-        def lookup():
-            for _ in range(2):
-                t0 = time.monotonic()
-                try:
-                    with app.extensions["ascolto.registry"]() as s:
-                        s.execute(text("SELECT 1"))
-                except OperationalError as exc:
-                    failed.append((round(time.monotonic() - t0), "statement timeout expired" in str(exc)))
-            done.set()
-        def ticker():
-            while not done.is_set():
-                ticks.append(gevent.sleep(0.01))
-        with gevent.Timeout(30):
-            gevent.joinall([gevent.spawn(lookup), gevent.spawn(ticker)], raise_error=True)
-        app.extensions["ascolto.durability"].close()
+        failed, ticks = lookups_beside_a_ticker(app, 2, "statement timeout expired", 30)
         close()
-        print(failed, len(startups), len(ticks) >= 100)
-    """, str(tmp_path))
+        print(failed, len(startups), ticks >= 100)
+    """, str(tmp_path), prelude=_LOOKUPS_BESIDE_A_TICKER)
     assert out == "[(2, True), (2, True)] 2 True"
