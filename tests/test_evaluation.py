@@ -8,6 +8,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from warehouse.evaluation import EvaluationError, mean_change, share_change, share_mdc, trend
+from warehouse.likelihood import profile
 
 
 @pytest.mark.parametrize("k0, n0, k1, n1", [(240, 400, 280, 400), (5, 50, 9, 57), (0, 30, 3, 31), (49, 50, 50, 50),
@@ -103,7 +104,15 @@ def test_the_trend_finds_a_planted_rise_and_matches_a_row_level_logistic_regress
     rows = sm.Logit(y, sm.add_constant(t)).fit(disp=0)
     assert result.slope == pytest.approx(rows.params[1], rel=1e-6)
     if result.dispersion == 1.0:
-        assert result.p_value == pytest.approx(rows.pvalues[1], rel=1e-4)
+        # the p value is the likelihood-ratio test of the slope, the row-level regression's own LR test
+        assert result.p_value == pytest.approx(rows.llr_pvalue, rel=1e-4)
+        # and the interval is where the row-level deviance, the slope held fixed (an offset), rises by χ²₁(95%)
+        for bound in result.slope_ci:
+            held = sm.Logit(y, np.ones_like(t), offset=bound * t).fit(disp=0)
+            assert 2 * (rows.llf - held.llf) == pytest.approx(sps.chi2.ppf(0.95, 1), abs=1e-5)
+        assert "profile likelihood" in result.method
+    else:  # quasi-binomial (this seed): the same likelihood-ratio statistic over the dispersion, against F(1, df)
+        assert result.p_value == pytest.approx(sps.f.sf(rows.llr / result.dispersion, 1, result.df), rel=1e-4)
     flat = trend(months, [int(rng.binomial(150, 0.6)) for _ in months], n)
     assert flat.verdict == "no detectable trend"
     # the verdict's power and size: this planted rise is found in (nearly) every sample, a flat share
@@ -166,3 +175,72 @@ def test_the_trend_handles_gaps_order_and_suppressed_months():
     with pytest.raises(EvaluationError) as exc:
         trend(["2026-01", "2026-02", "2026-03"], [5, 50, 3], [10, 10, 10])
     assert exc.value.field == "k[1]"
+
+
+def test_the_profile_interval_matches_r_confint_on_venables_and_ripleys_budworm_data():
+    """R's ``confint(glm(SF ~ sex + ldose, family = binomial))`` (MASS, Venables & Ripley 2002 pp. 190–2):
+    ldose 1.0642, profile 95% interval 0.8228708–1.3390581. The Wald interval (1.0642 ± 1.96 × 0.1311 =
+    0.807–1.321) is not it."""
+    ldose = np.tile(np.arange(6.0), 2)
+    dead = np.array([1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16], dtype=float)
+    male = np.repeat([1.0, 0.0], 6)
+    exog = np.column_stack([np.ones(12), male, ldose])
+    result = profile(np.column_stack([dead, 20 - dead]), exog, 2)
+    assert result.estimate == pytest.approx(1.0642, abs=5e-5)
+    assert result.ci == pytest.approx((0.8228708, 1.3390581), abs=5e-5)  # R interpolates its profile by spline
+    wald = (1.0642 - 1.96 * 0.1311, 1.0642 + 1.96 * 0.1311)
+    assert abs(result.ci[0] - wald[0]) > 0.01 and abs(result.ci[1] - wald[1]) > 0.01
+    # the likelihood-ratio test of ldose = 0 the interval inverts
+    import statsmodels.api as sm
+    null = sm.GLM(np.column_stack([dead, 20 - dead]), exog[:, :2], family=sm.families.Binomial()).fit()
+    full = sm.GLM(np.column_stack([dead, 20 - dead]), exog, family=sm.families.Binomial()).fit()
+    assert result.statistic == pytest.approx(null.deviance - full.deviance, rel=1e-6)
+    assert result.p_value == pytest.approx(sps.chi2.sf(null.deviance - full.deviance, 1), rel=1e-6)
+
+
+def test_a_trend_near_0_percent_has_the_likelihoods_asymmetric_interval_not_walds():
+    """Few positive answers at first: the log-likelihood of the slope is skewed, so the honest interval is
+    not estimate ± 1.96·SE. The profile interval's ends are where the deviance rises by χ²₁(95%) (checked
+    here on the row-level logistic regression with the slope held by an offset, independently of the
+    code's aggregated refits), and it lies to the right of Wald's, which understates the rise."""
+    import statsmodels.api as sm
+
+    months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
+    k, n = [0, 1, 2, 4, 7], [15, 15, 15, 15, 15]
+    result = trend(months, k, n)
+    assert result.dispersion == 1.0 and result.df is None
+    y = np.concatenate([np.r_[np.ones(ki), np.zeros(ni - ki)] for ki, ni in zip(k, n)])
+    t = np.repeat(np.arange(5.0), 15)
+    rows = sm.Logit(y, sm.add_constant(t)).fit(disp=0)
+    for bound in result.slope_ci:
+        held = sm.Logit(y, np.ones_like(t), offset=bound * t).fit(disp=0)
+        assert 2 * (rows.llf - held.llf) == pytest.approx(sps.chi2.ppf(0.95, 1), abs=1e-5)
+    lo, hi = result.slope_ci
+    wald = (rows.params[1] - 1.959964 * rows.bse[1], rows.params[1] + 1.959964 * rows.bse[1])
+    assert hi - result.slope > result.slope - lo  # skewed: further to go up than down
+    assert lo > wald[0] and hi > wald[1]
+    assert result.odds_ratio_per_month_ci == pytest.approx((np.exp(lo), np.exp(hi)))
+    # the verdict and the p value come from the same likelihood: rising exactly when p < 5%
+    assert (result.verdict == "rising") == (result.p_value < 0.05)
+    assert result.p_value == pytest.approx(rows.llr_pvalue, rel=1e-6)
+
+
+def test_an_overdispersed_trend_uses_f_for_its_interval_and_test():
+    """With the Pearson dispersion φ > 1 as scale, the profile deviance is divided by φ and compared with
+    F(1, df) — the quasi-binomial likelihood-ratio (F) test, as R's ``anova(fit, test = "F")``."""
+    import statsmodels.api as sm
+
+    months = [f"2026-{m:02d}" for m in range(1, 9)]
+    k, n = [30, 52, 28, 61, 40, 70, 45, 75], [100] * 8
+    result = trend(months, k, n)
+    assert result.dispersion > 1 and result.df == 6 and "F(1, 6)" in result.method
+    endog = np.column_stack([k, np.subtract(n, k)])
+    t = np.arange(8.0)
+    full = sm.GLM(endog, sm.add_constant(t), family=sm.families.Binomial()).fit()
+    null = sm.GLM(endog, np.ones((8, 1)), family=sm.families.Binomial()).fit()
+    f = (null.deviance - full.deviance) / result.dispersion
+    assert result.p_value == pytest.approx(sps.f.sf(f, 1, 6), rel=1e-6)
+    cut = sps.t.ppf(0.975, 6) ** 2
+    for bound in result.slope_ci:
+        held = sm.GLM(endog, np.ones((8, 1)), family=sm.families.Binomial(), offset=bound * t).fit()
+        assert (held.deviance - full.deviance) / result.dispersion == pytest.approx(cut, abs=1e-5)

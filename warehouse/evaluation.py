@@ -18,11 +18,15 @@ points (percentage points for shares).
   ``TTestIndPower`` times the pooled SD). An MDC larger than the change a plan aims for says the
   samples cannot tell.
 - :func:`trend`: logistic regression of the positive share on time (months since the first, gaps
-  allowed) on aggregated counts (``statsmodels`` GLM, binomial, logit link), with the Pearson χ²
-  dispersion used as the scale when it exceeds 1 (quasi-binomial: months vary more than sampling
-  alone explains; the interval then uses Student's t). Refused when the data cannot carry it (too
-  few months or answers, months separated by time, no finite fit); the odds ratio is per month and
-  over the span observed, never extrapolated beyond it.
+  allowed) on aggregated counts (``statsmodels`` GLM, binomial, logit link: the row-level logistic
+  regression's estimate), with the Pearson χ² dispersion used as the scale when it exceeds 1
+  (quasi-binomial: months vary more than sampling alone explains). The slope's interval is the
+  **profile-likelihood** interval and its p value the **likelihood-ratio** test it inverts
+  (:func:`warehouse.likelihood.profile`: χ²(1), or F(1, df) with an estimated scale) — not Wald's
+  estimate ± z·SE, which is symmetric by construction and misleading with small counts or shares near
+  0 or 100 %. Refused when the data cannot carry it (too few months or answers, months separated by
+  time, no finite fit or interval); the odds ratio is per month and over the span observed, never
+  extrapolated beyond it.
 
 The wording describes what changed between periods; it never says why (no causal claim: other things
 change between two periods besides the plan).
@@ -39,6 +43,7 @@ from scipy import stats as sps
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
 
+from .likelihood import profile
 from .numbers import number, signed
 
 ALPHA = 0.05
@@ -235,6 +240,7 @@ class Trend:
     fitted: dict[str, float]            # fitted positive share (%) per month given
     verdict: str
     level: float
+    method: str                         # how the interval and p value were computed (:mod:`warehouse.likelihood`)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -268,9 +274,11 @@ def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: flo
     slope); a fit that does not converge to finite estimates.
 
     The odds ratio is stated per month and over the span observed (first to last month); per year
-    only when the span covers twelve months or more — never extrapolated beyond the months seen. When
-    the Pearson dispersion exceeds 1 it is the scale (quasi-binomial) and the interval and p value use
-    Student's t with the residual degrees of freedom (the scale is estimated from few months)."""
+    only when the span covers twelve months or more — never extrapolated beyond the months seen. The
+    interval is the profile-likelihood interval, the p value the likelihood-ratio test (``method``).
+    When the Pearson dispersion exceeds 1 it is the scale (quasi-binomial) and the interval and p value
+    use the F(1, df) quantile with the residual degrees of freedom (the scale is estimated from few
+    months)."""
     import warnings
 
     import statsmodels.api as sm
@@ -315,14 +323,14 @@ def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: flo
             fit = model.fit(scale=dispersion)
         else:
             dispersion = 1.0
-    slope, se = float(fit.params[1]), float(fit.bse[1])
+    se = float(fit.bse[1])
     if not (fit.converged and np.isfinite(fit.params).all() and np.isfinite(se) and se > 0):
         raise EvaluationError("k", TREND_NOT_FINITE)
     df = int(fit.df_resid) if dispersion > 1 else None
-    dist = sps.t(df) if df else sps.norm()
-    half = float(dist.ppf(0.5 + level / 2)) * se
-    lo, hi = slope - half, slope + half
-    p = float(2 * dist.sf(abs(slope) / se))
+    prof = profile(endog, exog, 1, scale=dispersion, df=df, level=level)
+    slope, (lo, hi), p = prof.estimate, prof.ci, prof.p_value
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise EvaluationError("k", TREND_NOT_FINITE)
     fitted = {label: 100 * float(v) for label, v in zip(labels, fit.predict(exog))}
     span = int(t.max())
     order = np.argsort(idx)
@@ -335,4 +343,5 @@ def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: flo
                  odds_ratio_per_year=float(np.exp(12 * slope)) if per_year else None,
                  odds_ratio_per_year_ci=(float(np.exp(12 * lo)), float(np.exp(12 * hi))) if per_year else None,
                  p_value=p, dispersion=dispersion, df=df, fitted=fitted,
-                 verdict="rising" if lo > 0 else "falling" if hi < 0 else "no detectable trend", level=level)
+                 verdict="rising" if lo > 0 else "falling" if hi < 0 else "no detectable trend", level=level,
+                 method=prof.method)
