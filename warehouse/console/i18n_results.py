@@ -10,8 +10,8 @@ EN = {
     "Lingua del codice e del modulo": "Language of the code and the form", "Mostra il codice": "Show the code",
     "Posizione rispetto al benchmark nazionale (stesso tipo di servizio)":
         "Position against the national benchmark (same service type)",
-    "nessun benchmark: meno di 3 enti con risposte per questo tipo di servizio nel periodo":
-        "no benchmark: fewer than 3 entities answered for this service type in the period",
+    "nessun benchmark: meno di 3 enti con un dato pubblicato per questo tipo di servizio nel periodo":
+        "no benchmark: fewer than 3 entities have a published figure for this service type in the period",
     "non rilevato: i questionari dei servizi non pongono questa domanda":
         "not collected: the services' questionnaires do not ask this question",
     "Enti confrontati": "Entities compared", "Cosa è andato bene": "What went well",

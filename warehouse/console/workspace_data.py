@@ -34,7 +34,13 @@ MAX_CSV_COMMENTS = 50_000  # rows in a CSV download
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$|^\d{4}-Q[1-4]$|^\d{4}$")
 
 
-MIN_BENCHMARK_UNITS = 3  # fewer entities: the "national" benchmark would be one or two others' figures
+#: Entities with a **published** figure (perturbed n ≥ 3, ``conf_status`` F) in the service type and period that
+#: a benchmark, flag, rank and funnel need. Fewer: the "national" benchmark would be one or two other
+#: entities' figures. A suppressed entity does not count: its few answers hardly move the benchmark (which
+#: stays the figure of one or two others), the flags and ranks are computed among published units only
+#: (DESIGN §7: no statistic over unpublished data), and counting it would tell an entity that a hidden
+#: cell it cannot see holds answers.
+MIN_BENCHMARK_UNITS = 3
 
 
 def position(con, settings, ipa: str, types: list[str], indicator: str, measure: str = "positive_share", *,
@@ -44,8 +50,9 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
     rank among the type's entities, and the funnel limits (for the plot).
 
     The benchmark, flag, rank and funnel are withheld (``benchmark_reason`` says why) when fewer than
-    :data:`MIN_BENCHMARK_UNITS` entities contribute to it. ``not_asked``: the types whose services'
-    questionnaires do not ask ``indicator`` — shown as not collected, not as suppressed."""
+    :data:`MIN_BENCHMARK_UNITS` entities of the type, the own included, have a published figure in the
+    period (``units``: how many have; suppressed entities are not counted). ``not_asked``: the types whose
+    services' questionnaires do not ask ``indicator`` — shown as not collected, not as suppressed."""
     out = []
     protection = Protection.from_settings(settings)
     if period is None:
@@ -69,13 +76,12 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
         except NotComparable:  # a mean over scales or instruments (issue 13): the comparable share instead
             body = compare(con, cut, measure="positive_share", level="entity", protection=protection)
         own = next((u for u in body["units"] if u["entity"] == ipa), None)
-        contributing = len(body["units"])
-        row.update(value=data.num((own or {}).get("value")), n=(own or {}).get("n"),
-                   units=sum(1 for u in body["units"] if u["value"] is not None), contributing=contributing,
+        published = sum(1 for u in body["units"] if u["conf_status"] == FREE)
+        row.update(value=data.num((own or {}).get("value")), n=(own or {}).get("n"), units=published,
                    conf_status=(own or {}).get("conf_status"), obs_status=(own or {}).get("obs_status"))
         if own is None:
             row["benchmark_reason"] = "no_own_data"
-        if contributing < MIN_BENCHMARK_UNITS:
+        if published < MIN_BENCHMARK_UNITS:
             row["benchmark_reason"] = "too_few_units"
             continue
         f = body.get("funnel") or {}
@@ -85,7 +91,7 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
 
 
 BENCHMARK_REASONS = {
-    "too_few_units": "nessun benchmark: meno di 3 enti con risposte per questo tipo di servizio nel periodo",
+    "too_few_units": "nessun benchmark: meno di 3 enti con un dato pubblicato per questo tipo di servizio nel periodo",
     "not_collected": "non rilevato: i questionari dei servizi non pongono questa domanda",
     "no_data": "nessun dato nel periodo",
     "no_own_data": "nessuna risposta dell'ente nel periodo",
