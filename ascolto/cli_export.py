@@ -22,7 +22,7 @@ def _warehouse(settings):
 
 @click.command("export")
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure"]))
+              type=click.Choice(["csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure", "metadata"]))
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Output file (csv and parquet get <stem>.codelists.csv beside them); for datapackage a new or "
                    "empty directory, or a previous Ascolto package's (replaced; nothing else is ever deleted).")
@@ -33,7 +33,8 @@ def _warehouse(settings):
 @click.pass_obj
 def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end: str | None,
                data_dir: Path | None) -> None:
-    """Export the publication table (or the microdata package) protected by the cell-key method.
+    """Export the publication table (or the microdata package) protected by the cell-key method, its SDMX
+    structure, or its reference metadata (``metadata``: SIMS concepts — methods, coverage, revisions).
 
     Exits 1 without writing anything when there is no dataset (ascolto.cli_datadir), 2 naming the
     option when --from/--to or --out cannot be used (warehouse.export.check_out: a directory where a

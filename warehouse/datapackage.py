@@ -16,6 +16,7 @@ from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 from .csvsafe import csv_writer, fmt_value as _fmt
 from .outpath import OutputError, check_parent
 from .protect import CKM_NOTE, Protection
+from .refmeta import reference_metadata
 
 
 #: The missing-value codes of the rows: the codebook's (its ``missing_values``, one description each), and
@@ -291,6 +292,7 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                         f"and codebook.md. Published tables are protected by the cell-key method: their figures "
                         f"differ slightly from totals computed from these rows (docs/confidentiality.md)."),
         "codebook": "codebook.json",
+        "reference_metadata": reference_metadata(con, freq, start, end, protection, k),
         "confidentiality": {"microdata_k": k, "quasi_identifiers": QUASI_IDENTIFIERS, "released_rows": int(total),
                             "withheld_rows": int(all_rows - total), "tables": protection.metadata(),
                             "note": CKM_NOTE, "access": "statistician role only"},

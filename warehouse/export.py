@@ -1,5 +1,6 @@
-"""Exports: CSV, Parquet, SDMX-CSV 2.0, JSON-stat 2.0 (:mod:`warehouse.jsonstat`), a Frictionless Data Package, and the SDMX
-structure (SDMX-ML 3.0, :mod:`warehouse.sdmx_structure`).
+"""Exports: CSV, Parquet, SDMX-CSV 2.0, JSON-stat 2.0 (:mod:`warehouse.jsonstat`), a Frictionless Data Package, the SDMX
+structure (SDMX-ML 3.0, :mod:`warehouse.sdmx_structure`) and the reference metadata (JSON, :mod:`warehouse.refmeta`:
+methods, coverage, revisions; also in JSON-stat's ``extension.reference_metadata``).
 
 The four table formats carry the same *publication table* (:func:`publication_table`), one row per
 observation. Series per score indicator (:func:`warehouse.codelists.series_code`):
@@ -50,7 +51,7 @@ from .protect import FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, Protection
 from .rollup import MODULE_INDICATORS
 
 NUMERIC = ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND")
-FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure")
+FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure", "metadata")
 NATIONAL = "IT"
 #: The tables of the publication: name → (grouping dimensions of the cube, with margins, module indicators).
 TABLES = {"area": (["region", "pa_type", "service_type"], True, False),
@@ -238,14 +239,18 @@ def codelists_path(out: Path) -> Path:
 
 
 def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None, lang: str = "en",
-             updated: str | None = None) -> dict[str, Any]:
+             updated: str | None = None, reference: dict[str, Any] | None = None) -> dict[str, Any]:
     """The publication table ``df`` as a JSON-stat 2.0 collection (:func:`warehouse.jsonstat.collection`):
     one dataset per table of :data:`TABLES` and unit, each table with its margins (:func:`table_rows`);
     ``updated`` defaults to the day of the newest response (``df.attrs``); a period shown in part
-    (:func:`flag_partial`) gets a note in ``lang`` on its category of TIME_PERIOD."""
+    (:func:`flag_partial`) gets a note in ``lang`` on its category of TIME_PERIOD; ``reference``
+    (:func:`warehouse.refmeta.reference_metadata`) goes in the collection's ``extension.reference_metadata``."""
     notes = {p: partial_note(cov, lang) for p, cov in df.attrs.get("partial", {}).items()}
-    return collection([(name, table_rows(df, name)) for name in TABLES], freq, protection, lang,
-                      updated or df.attrs.get("updated"), notes)
+    out = collection([(name, table_rows(df, name)) for name in TABLES], freq, protection, lang,
+                     updated or df.attrs.get("updated"), notes)
+    if reference is not None:
+        out["extension"] = {"reference_metadata": reference}
+    return out
 
 
 def check_out(fmt: str, out: Path) -> None:
@@ -270,7 +275,8 @@ def check_out(fmt: str, out: Path) -> None:
     check_parent(out)
 
 
-_SUFFIX = {"csv": ".csv", "parquet": ".parquet", "sdmx-csv": ".csv", "jsonstat": ".json", "sdmx-structure": ".xml"}
+_SUFFIX = {"csv": ".csv", "parquet": ".parquet", "sdmx-csv": ".csv", "jsonstat": ".json", "sdmx-structure": ".xml",
+           "metadata": ".json"}
 
 
 def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, end: str | None = None,
@@ -294,10 +300,15 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
 
         return write_datapackage(con, out, k=microdata_k, protection=protection, progress=progress, freq=freq,
                                  start=start, end=end)
-    df = None if fmt == "sdmx-structure" else publication_table(con, freq, start, end, protection=protection,
-                                                                 progress=progress)
+    df = None if fmt in ("sdmx-structure", "metadata") else publication_table(con, freq, start, end,
+                                                                               protection=protection, progress=progress)
+    reference = None
+    if fmt in ("jsonstat", "metadata"):
+        from .refmeta import reference_metadata
+
+        reference = reference_metadata(con, freq, start, end, protection, microdata_k)
     out.parent.mkdir(parents=True, exist_ok=True)
-    files = {out: lambda path: _write_table(df, fmt, freq, protection, path)}
+    files = {out: lambda path: _write_table(df, fmt, freq, protection, path, reference)}
     if fmt in ("csv", "parquet"):
         files[codelists_path(out)] = lambda path: _write_text(path, write_codelists, df)
     tmps = {target: target.with_name(f".{target.name}.tmp") for target in files}
@@ -317,16 +328,19 @@ def _write_text(path: Path, writer, df: pd.DataFrame) -> None:
         writer(df, fh)
 
 
-def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Protection, path: Path) -> None:
-    """One table format (or the SDMX structure) to ``path``."""
-    if fmt == "sdmx-structure":
+def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Protection, path: Path,
+                 reference: dict[str, Any] | None = None) -> None:
+    """One table format (or the SDMX structure, or the reference metadata) to ``path``."""
+    if fmt == "metadata":
+        path.write_text(json.dumps(reference, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    elif fmt == "sdmx-structure":
         from .sdmx_structure import write_structure
 
         path.write_text(write_structure(), "utf-8")
     elif fmt == "parquet":
         write_parquet(df, path)
     elif fmt == "jsonstat":
-        path.write_text(json.dumps(jsonstat(df, freq, protection), ensure_ascii=False), "utf-8")
+        path.write_text(json.dumps(jsonstat(df, freq, protection, reference=reference), ensure_ascii=False), "utf-8")
     else:
         _write_text(path, write_sdmx_csv if fmt == "sdmx-csv" else write_csv, df)
 

@@ -1,0 +1,63 @@
+"""Reference metadata of the exports (warehouse.refmeta): methods, coverage and revisions said in the files a
+statistician receives — ``ascolto export --format metadata``, JSON-stat's and the microdata package's copy."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from settings import Settings
+from warehouse.dataset import Warehouse
+from warehouse.refmeta import reference_metadata
+
+
+def _export(data_dir, tmp_path, fmt: str, name: str, *args: str):
+    out = tmp_path / name
+    result = CliRunner().invoke(main, ["export", "--format", fmt, "--out", str(out), "--data-dir", str(data_dir),
+                                       *args])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_metadata_export_states_methods_coverage_and_revisions(data_dir, tmp_path):
+    meta = json.loads(_export(data_dir, tmp_path, "metadata", "meta.json", "--freq", "M", "--from", "2026-10",
+                              "--to", "2026-11").read_text("utf-8"))
+    assert meta["standard"].startswith("ESS Single Integrated Metadata Structure") and meta["dataflow"]
+    cov = meta["S.3 Statistical presentation"]["S.3.8 Time coverage"]
+    # five comuni (anagrafe.certificati, 2026-10) in five regions and INPS (previdenza, 2026-11, Lazio)
+    assert (cov["first_month"], cov["last_month"], cov["months_with_responses"]) == ("2026-10", "2026-11", 2)
+    assert (cov["administrations"], cov["services"], cov["service_types"], cov["regions"]) == (6, 6, 2, 5)
+    assert cov["requested"] == {"freq": "M", "from": "2026-10", "to": "2026-11"}
+    # methods: what the figures are, how uncertain, and what the intervals leave out
+    assert "opt-in" in meta["S.3 Statistical presentation"]["S.3.6 Statistical population"]
+    accuracy = meta["S.13 Accuracy and reliability"]
+    assert "Wilson" in accuracy["sampling_error"] and "not in the intervals" in accuracy["non_sampling_error"]
+    assert meta["S.7 Confidentiality"]["max_deviation"] == 2 and meta["S.7 Confidentiality"]["min_n"] == 3
+    # revisions: provisional periods, late answers, frozen and versioned releases
+    policy = meta["S.17 Data revision"]["policy"]
+    assert "OBS_STATUS=P" in policy and "spool" in policy and "new version" in policy
+    assert meta["S.17 Data revision"]["last_period_running"] is False  # 2026-11 has ended (tests run later)
+    # the coverage follows the range asked for
+    one = json.loads(_export(data_dir, tmp_path, "metadata", "one.json", "--freq", "M", "--from", "2026-11",
+                             "--to", "2026-11").read_text("utf-8"))
+    assert one["S.3 Statistical presentation"]["S.3.8 Time coverage"]["administrations"] == 1
+
+
+def test_a_running_period_is_said_to_be_provisional(data_dir):
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        meta = reference_metadata(wh.cursor(), "M", today=date(2026, 11, 20))
+    assert meta["S.17 Data revision"]["last_period_running"] is True and meta["prepared"] == "2026-11-20"
+
+
+def test_jsonstat_and_the_microdata_package_carry_the_same_reference_metadata(data_dir, tmp_path):
+    args = ("--freq", "Q", "--from", "2026-Q4", "--to", "2026-Q4")
+    meta = json.loads(_export(data_dir, tmp_path, "metadata", "meta.json", *args).read_text("utf-8"))
+    stat = json.loads(_export(data_dir, tmp_path, "jsonstat", "cx.json", *args).read_text("utf-8"))
+    assert stat["class"] == "collection" and stat["extension"]["reference_metadata"] == meta
+    pkg = _export(data_dir, tmp_path, "datapackage", "pkg", *args)
+    package = json.loads((pkg / "datapackage.json").read_text("utf-8"))
+    assert package["reference_metadata"]["S.3 Statistical presentation"]["S.3.8 Time coverage"] == \
+        meta["S.3 Statistical presentation"]["S.3.8 Time coverage"]
+    assert package["reference_metadata"]["S.17 Data revision"] == meta["S.17 Data revision"]
