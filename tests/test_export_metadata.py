@@ -48,7 +48,8 @@ def test_the_metadata_export_states_methods_coverage_and_revisions(data_dir, tmp
 def test_a_running_period_is_said_to_be_provisional(data_dir):
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         meta = reference_metadata(wh.cursor(), "M", today=date(2026, 11, 20))
-    assert meta["S.17 Data revision"]["last_period_running"] is True and meta["prepared"] == "2026-11-20"
+    assert meta["S.17 Data revision"]["last_period_running"] is True
+    assert meta["data_as_of"] == "2026-11-15"  # the newest response (the fixture's rows are all of day 15)
 
 
 def test_jsonstat_and_the_microdata_package_carry_the_same_reference_metadata(data_dir, tmp_path):
@@ -61,3 +62,21 @@ def test_jsonstat_and_the_microdata_package_carry_the_same_reference_metadata(da
     assert package["reference_metadata"]["S.3 Statistical presentation"]["S.3.8 Time coverage"] == \
         meta["S.3 Statistical presentation"]["S.3.8 Time coverage"]
     assert package["reference_metadata"]["S.17 Data revision"] == meta["S.17 Data revision"]
+
+
+def test_the_console_serves_the_same_reference_metadata_as_the_cli(data_dir, tmp_path):
+    """A statistician downloading from the console's Exports page gets what ``ascolto export`` writes: the
+    metadata of the range, and JSON-stat carrying it (it did not: the two JSON-stat files differed)."""
+    from tests.console_auth import api_client
+
+    meta = json.loads(_export(data_dir, tmp_path, "metadata", "meta.json", "--freq", "Q", "--from", "2026-Q4",
+                              "--to", "2026-Q4").read_text("utf-8"))
+    client = api_client(Settings(data_dir=data_dir), role="statistician")
+    resp = client.get("/api/v1/export/metadata?freq=Q&from=2026-Q4&to=2026-Q4")
+    assert resp.status_code == 200 and resp.get_json() == meta
+    assert 'filename="ascolto-Q-2026-Q4.metadata.json"' in resp.headers["Content-Disposition"]
+    stat = client.get("/api/v1/export/jsonstat?freq=Q&from=2026-Q4&to=2026-Q4").get_json()
+    assert stat["extension"]["reference_metadata"] == meta
+    page = client.get("/exports").get_data(as_text=True)
+    assert '<option value="metadata">' in page and "Metadati di riferimento" in page
+    assert client.get("/api/v1/export/metadata?freq=Q&from=2030-Q1&to=2030-Q1").status_code == 400  # no data

@@ -314,6 +314,7 @@ def rows_json(df: pd.DataFrame, cut: Cut) -> list[dict[str, Any]]:
         if cut.indicator in ALL_SCORES:
             row.update({
                 "positive_share": _num(r["top2"]), "positive_share_ci": [_num(r["top2_lower"]), _num(r["top2_upper"])],
+                "positive_share_status": r["top2_status"],
                 "mean": _num(r["mean"]), "mean_ci": [_num(r["mean_lower"]), _num(r["mean_upper"])],
                 "mean_status": r["mean_status"],
                 "top2": _num(r["top2"]), "top2_ci": [_num(r["top2_lower"]), _num(r["top2_upper"])],

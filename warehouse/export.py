@@ -73,7 +73,8 @@ def _series(ind: str, df: pd.DataFrame) -> list[tuple[str, str, pd.Series, pd.Se
         return [(cl.series_code(ind, a.upper()), "PC", df[f"share_{a}"], df[f"share_{a}_lower"],
                  df[f"share_{a}_upper"], None, "") for a in TASK_POINTS]
     mean_ok = df["mean_status"].isin(MEAN_PUBLISHED) | df["mean_status"].isna()
-    return [(cl.series_code(ind, "POS"), "PC", df["top2"], df["top2_lower"], df["top2_upper"], None, ""),
+    share_ok = df["top2_status"].isin(["ok"]) | df["top2_status"].isna()
+    return [(cl.series_code(ind, "POS"), "PC", df["top2"], df["top2_lower"], df["top2_upper"], share_ok, ""),
             (cl.series_code(ind, "MEAN"), "PT", df["mean"], df["mean_lower"], df["mean_upper"], mean_ok,
              df["mean_status"])]
 
@@ -85,7 +86,9 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     """The long table every table export writes (one row per observation, :data:`COLUMNS`, each once);
     ``TABLE`` names the first of :data:`TABLES` giving a row (:func:`table_rows`: a table's rows).
 
-    A mean is left out where its cell pools scales, instruments, wordings or series (the guard).
+    A mean is left out where its cell pools scales, instruments, wordings or series (the guard), and a
+    positive share where its cell pools a non-headline measure with other instruments (``not_headline``:
+    the national clarity would mix Designers Italia's page ratings into the services' clarity).
     A published cell of a period not complete on ``today`` (default: today in Europe/Rome; see
     :func:`warehouse.periods.is_complete`) is flagged ``OBS_STATUS=P`` (:func:`flag_provisional`); a period
     shown in part says so in ``COMMENT_OBS`` (:func:`flag_partial`; its coverage in ``attrs["partial"]``)."""
@@ -124,7 +127,7 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     flag_provisional(out, today)
     flag_partial(out, first_data_month(con), today)
     # JSON-stat's ``updated``: the day of the newest response in the data (the same in every export of it)
-    out.attrs["updated"] = _last_day(con)
+    out.attrs["updated"] = last_day(con)
     return out
 
 
@@ -163,7 +166,7 @@ def flag_partial(df: pd.DataFrame, first: str | None, today: date | None = None)
     df.attrs["partial"] = partial
 
 
-def _last_day(con) -> str | None:
+def last_day(con) -> str | None:
     """The day of the newest response (the day-grain rollup), else its month; None without data."""
     import duckdb
 
@@ -346,8 +349,11 @@ def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Prote
 
 
 def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None = None,
-           lang: str = "en") -> tuple[bytes, str]:
-    """One table export in memory, for the console API: (body, media type)."""
+           lang: str = "en", reference: dict[str, Any] | None = None) -> tuple[bytes, str]:
+    """One table export in memory, for the console API: (body, media type); ``reference``: the range's
+    reference metadata (:mod:`warehouse.refmeta`), the body of ``metadata`` and JSON-stat's extension."""
+    if fmt == "metadata":
+        return (json.dumps(reference, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), "application/json"
     if fmt == "csv" or fmt == "sdmx-csv":
         buf = io.StringIO()
         (write_sdmx_csv if fmt == "sdmx-csv" else write_csv)(df, buf)
@@ -358,7 +364,8 @@ def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None 
         write_codelists(df, buf)
         return buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
     if fmt == "jsonstat":
-        return json.dumps(jsonstat(df, freq, protection, lang), ensure_ascii=False).encode("utf-8"), "application/json"
+        return (json.dumps(jsonstat(df, freq, protection, lang, reference=reference), ensure_ascii=False).encode("utf-8"),
+                "application/json")
     if fmt == "parquet":
         buf = io.BytesIO()
         write_parquet(df, buf)

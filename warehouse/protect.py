@@ -23,7 +23,10 @@ query, format and period range. Then:
   categories (:func:`positive_buckets`: 4–5 of five points, the happy face, "yes"); elsewhere (0–10,
   where 7 and 8 share a category) it counts the perturbed positive answers, ``pos``. Each count
   having its own noise, a cell of five answers had shown "yes 80 %, partly 60 %" and a positive
-  share of 60 % beside a mean of 90. The mean is published only where the cell's answers come
+  share of 60 % beside a mean of 90. The positive share pools instruments only among the indicator's
+  headline measures: a cell pooling a non-headline one with other instruments (Designers Italia's
+  page clarity with the services' clarity) has none (``top2_status`` = ``not_headline``; else ``ok``),
+  its n stays. The mean is published only where the cell's answers come
   from one scale, instrument, wording and series (``mean_status``: ``ok``, ``degenerate`` (sd = 0),
   ``undefined`` (n < 2) or the comparability guard's reason, e.g. ``mixed_scales``, when the mean is
   withheld; the cell's ``pool`` column, its questionnaire versions, decides). ``task_completed``
@@ -57,8 +60,8 @@ CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key metho
             "most a few units per count); cells with fewer than the threshold of (perturbed) responses are suppressed. "
             "See the methodology page of the public site (/en/methodology; in Italian /it/methodology).")
 TOTAL = "_T"
-SCORE_STATS = ["top2", "top2_lower", "top2_upper", "mean", "mean_lower", "mean_upper", "sd", "mean_status",
-               *[f"dist_{c}" for c in SCORE_POINTS]]
+SCORE_STATS = ["top2", "top2_lower", "top2_upper", "top2_status", "mean", "mean_lower", "mean_upper", "sd",
+               "mean_status", *[f"dist_{c}" for c in SCORE_POINTS]]
 #: task_completed: the score points of its answers (yes 100, partly 50, no 0) and their shares' columns.
 TASK = "task_completed"
 TASK_POINTS = {"yes": "100", "partly": "50", "no": "0"}
@@ -70,7 +73,7 @@ MEAN_PUBLISHED = ("ok", "degenerate", "undefined")
 #: ``shares_status`` values under which the shares per category (went well / went wrong) are published.
 SHARES_PUBLISHED = ("ok",)
 #: The columns of a cell's status in words (the guard's reason when its figure is withheld): None when suppressed.
-STATUS_COLUMNS = ("mean_status", "shares_status")
+STATUS_COLUMNS = ("mean_status", "shares_status", "top2_status")
 
 
 def category_stats(codes: Sequence[str]) -> list[str]:
@@ -209,14 +212,19 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
         shares = stats.distribution(alloc)
         points = np.array([SCORE_POINTS[c] for c in points_cats])
         m = stats.mean_ci(nf, alloc @ points, alloc @ points ** 2)
-        refusal = _mean_refusals(indicator, df["pool"].to_numpy() if "pool" in df else [""] * len(df))
+        pools = df["pool"].to_numpy() if "pool" in df else [""] * len(df)
+        refusal = _mean_refusals(indicator, pools)
         withheld = refusal != ""
         cols["mean_status"] = np.where(withheld, refusal, m["status"]).astype(object)
         for name, src in (("mean", "mean"), ("mean_lower", "lower"), ("mean_upper", "upper"), ("sd", "sd")):
             cols[name] = np.where(withheld, np.nan, m[src].astype(float))
         positive = _positive_counts(indicator, df, counts[:, cats.index(_POS)], alloc, points_cats)
         share, lo, hi = stats.positive_share(np.clip(positive, 0, np.nan_to_num(nf)), nf)
-        cols["top2"], cols["top2_lower"], cols["top2_upper"] = share, lo, hi
+        # a positive share pools instruments only among headline measures (page clarity is not service
+        # clarity): elsewhere it is withheld with the guard's reason (``not_headline``), its n stays
+        off = _refusals("positive_share", indicator, pools)
+        cols["top2_status"] = np.where(off != "", off, "ok").astype(object)
+        cols["top2"], cols["top2_lower"], cols["top2_upper"] = (np.where(off != "", np.nan, x) for x in (share, lo, hi))
         for j, c in enumerate(points_cats):
             cols[f"dist_{c}"] = 100 * shares[:, j]
         if indicator == TASK:

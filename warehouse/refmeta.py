@@ -11,7 +11,8 @@ unit, population, area, time coverage), unit of measure, reference period, confi
 and processing. Coverage is computed from the data of the range (months, administrations, services,
 service types, regions with counted responses — counts of units, not of respondents); everything else
 is the method as implemented, stated in words, so the file is readable without the repository or the
-public site. It is written by ``ascolto export --format metadata`` and embedded in the JSON-stat
+public site. It depends on the data and on whether the last period has ended only (``data_as_of``: the day
+of the newest response, not the day of the export), so the same data give the same file. It is written by ``ascolto export --format metadata`` and embedded in the JSON-stat
 collection (``extension.reference_metadata``) and the microdata package (``reference_metadata``).
 """
 from __future__ import annotations
@@ -45,13 +46,15 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
                        protection: Protection | None = None, microdata_k: int = 5,
                        today: date | None = None) -> dict[str, Any]:
     """The reference metadata of the export of ``freq``/``start``/``end`` (see the module's contract)."""
+    from .export import last_day
+
     protection = protection or Protection()
     today = today or today_rome()
     cov = _coverage(con, freq, start, end)
     running = bool(cov["last_month"]) and not is_complete(cov["last_month"], today)
     d, v, m, low = protection.D, protection.V, protection.min_n, protection.low_n
     return {
-        "standard": SIMS, "dataflow": DATAFLOW, "prepared": today.isoformat(), "language": "en",
+        "standard": SIMS, "dataflow": DATAFLOW, "data_as_of": last_day(con), "language": "en",
         "S.3 Statistical presentation": {
             "S.3.1 Data description": (
                 "Judgements of users of Italian public services on the service they have just used, from the "
@@ -119,8 +122,8 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
             "and the running period may cover only part of their months (COMMENT_OBS says so)."),
         "S.17 Data revision": {
             "policy": (
-                "The tables are computed on demand from the live dataset; an export is a snapshot as of "
-                "'prepared' (and of the newest response, JSON-stat 'updated'). A period still running is "
+                "The tables are computed on demand from the live dataset; an export is a snapshot of the data "
+                "as of 'data_as_of', the day of the newest response (JSON-stat 'updated'). A period still running is "
                 "provisional (OBS_STATUS=P) and changes until it ends. A completed period can still change when "
                 "responses received in it are stored late: the collector's spool replayed after a broker outage, "
                 "a processor backlog, or history loaded by backfill with its original dates. Quarterly releases "

@@ -18,8 +18,9 @@ from .auth import require
 from .data import check_codes, partial_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure")
+API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure", "metadata")
 _NAMES = {"csv": "{f}.csv", "parquet": "{f}.parquet", "sdmx-csv": "{f}.sdmx.csv", "jsonstat": "{f}.json",
+          "metadata": "{f}.metadata.json",
           "codelists": "{f}.codelists.csv", "sdmx-structure": "structure.sdmx.xml"}
 
 
@@ -162,23 +163,28 @@ def _compare_cache(version: str | None) -> dict:
 @require("exports")
 def export_table(fmt: str):
     """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``), the
-    codelists of its codes (``codelists``: it/en labels) or the SDMX structure (SDMX-ML 3.0). A range
+    codelists of its codes (``codelists``: it/en labels), the SDMX structure (SDMX-ML 3.0) or the reference
+    metadata of the range (``metadata``, :mod:`warehouse.refmeta`; also in JSON-stat's extension). A range
     holding no response is a 400 naming ``from`` or ``to`` (:func:`warehouse.cube.require_data`),
     like ``ascolto export``, not a header-only file."""
     if fmt not in API_FORMATS:
         raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; the data package "
                                    "is exported by `ascolto export --format datapackage`.")
     cut = _cut(default_by="")
-    if fmt == "sdmx-structure":
-        df = None
-    else:
+    df = reference = None
+    if fmt != "sdmx-structure":
         con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
         cube.require_data(con, cut.freq, cut.start, cut.end)  # a range without data: 400, as the CLI's exit 2
-        df = export.publication_table(con, cut.freq, cut.start, cut.end, protection=_protection())
+        if fmt != "metadata":
+            df = export.publication_table(con, cut.freq, cut.start, cut.end, protection=_protection())
+        if fmt in ("jsonstat", "metadata"):
+            from ..refmeta import reference_metadata
+
+            reference = reference_metadata(con, cut.freq, cut.start, cut.end, _protection(), _settings().microdata_k)
     lang = request.args.get("lang", "en")
     if lang not in ("it", "en"):
         raise QueryError("lang", "lang must be it or en.")
-    body, media = export.render(df, fmt, cut.freq, _protection(), lang=lang)
+    body, media = export.render(df, fmt, cut.freq, _protection(), lang=lang, reference=reference)
     # the name says what the file holds: ascolto-Q-2026-Q3.csv, ascolto-M-2026-01_2026-06.csv
     name = _NAMES[fmt].format(f=f"ascolto-{cut.freq}{export.span(cut.start, cut.end)}")
     return Response(body, mimetype=media.split(";")[0], content_type=media,

@@ -118,6 +118,8 @@ def status_text(r: dict[str, Any]) -> str:
     """A cell's status in words (never the codes A/F/U/B/Q)."""
     if r.get("conf_status") != FREE:
         return _("oscurato")
+    if r.get("top2_status") not in (None, "ok"):  # the guard's not_headline: split by instrument to see the shares
+        return _("quota positiva non pubblicata: la cella unisce una misura non principale ad altri strumenti")
     return {"U": _("bassa affidabilità"), "B": _("interruzione di serie")}.get(r.get("obs_status"), _("pubblicato"))
 
 

@@ -159,7 +159,11 @@ EN = {
     "quota di giudizi positivi: le due categorie migliori della scala di ogni domanda, la faccina sorridente, il «sì»; confrontabile tra strumenti":
         "share of positive judgements: the two best categories of each item's own scale, the happy face, \"yes\"; comparable across instruments",
     "Aggiorna i periodi": "Update the periods", "Liste di codici (CSV, it/en)": "Codelists (CSV, it/en)",
-    "Struttura SDMX (SDMX-ML 3.0)": "SDMX structure (SDMX-ML 3.0)", "Lingua delle etichette": "Language of the labels",
+    "Struttura SDMX (SDMX-ML 3.0)": "SDMX structure (SDMX-ML 3.0)",
+    "quota positiva non pubblicata: la cella unisce una misura non principale ad altri strumenti":
+        "positive share not published: the cell pools a non-headline measure with other instruments",
+    "Metadati di riferimento (JSON: metodi, copertura, revisioni)":
+        "Reference metadata (JSON: methods, coverage, revisions)", "Lingua delle etichette": "Language of the labels",
     "Periodi della frequenza scelta": "Periods of the chosen frequency",
     "periodo, regione, ente, servizio, canale, lingua, questionario":
         "period, region, entity, service, channel, language, questionnaire",
