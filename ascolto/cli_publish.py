@@ -28,7 +28,7 @@ def publish_cmd(settings, period: str, revise: bool, note: str | None, data_dir:
     with Warehouse(settings) as wh:
         try:
             path = publish(wh.cursor(), period, settings.releases_path, Protection.from_settings(settings),
-                           revise=revise, note=note)
+                           revise=revise, note=note, microdata_k=settings.microdata_k)
         except ReleaseError as exc:
             raise click.UsageError(str(exc)) from None
     click.echo(str(path))

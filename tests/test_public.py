@@ -159,6 +159,10 @@ def test_the_released_files_equal_the_console_exports(seeded, site):
         assert served.status_code == 200
         exported = _api(seeded, f"/api/v1/export/{fmt}?freq=Q&from={Q}&to={Q}")
         assert served.get_data() == exported.get_data(), name
+    # the release says what its figures are, what they cover and how they are revised (warehouse.refmeta)
+    meta = json.loads(site.get(f"/releases/{Q}/v1/table.jsonstat.json").get_data())["extension"]["reference_metadata"]
+    assert meta["S.3 Statistical presentation"]["S.3.8 Time coverage"]["requested"] == {"freq": "Q", "from": Q, "to": Q}
+    assert "new version" in meta["S.17 Data revision"]["policy"] and meta["S.17 Data revision"]["last_period_running"] is False
 
 
 def test_pages_in_two_languages_with_etag_and_nothing_beyond_the_release(site):

@@ -233,6 +233,17 @@ def first_data_month(con) -> str | None:
     return con.execute("SELECT min(period) FROM rollup WHERE n > 0").fetchone()[0]
 
 
+def last_day(con) -> str | None:
+    """The day of the newest response (the day-grain rollup), else its month; None without data."""
+    import duckdb
+
+    try:
+        last = con.execute("SELECT max(day) FROM rollup_daily").fetchone()[0]
+        return last.isoformat() if last is not None else None
+    except duckdb.Error:  # a bare ``rollup`` table (tests of the arithmetic)
+        return con.execute("SELECT max(period) FROM rollup").fetchone()[0]
+
+
 def coverage(label: str | None, first: str | None, end: str | None = None, today=None) -> dict[str, Any]:
     """Whether the period ``label`` (or the range ``label``–``end``, labels of one frequency) is shown
     whole: ``running`` when its (last) period has not ended (:func:`warehouse.periods.is_complete`, the

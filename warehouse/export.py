@@ -43,7 +43,7 @@ from questionnaires.harmonize import SCORE_INDICATORS
 from . import codelists as cl
 from .codelists import COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_DIMENSIONS, VALUE_DECIMALS  # noqa: F401  (re-exported)
 from .csvsafe import csv_writer, fmt_value as _fmt
-from .cube import Cut, coverage, first_data_month, partial_note, require_data, table
+from .cube import Cut, coverage, first_data_month, last_day, partial_note, require_data, table
 from .jsonstat import collection
 from .outpath import OutputError, check_parent  # noqa: F401  (OutputError re-exported)
 from .periods import is_complete, today_rome
@@ -164,17 +164,6 @@ def flag_partial(df: pd.DataFrame, first: str | None, today: date | None = None)
     notes = {p: partial_note(cov, "en") for p, cov in partial.items()}
     df["COMMENT_OBS"] = df["TIME_PERIOD"].map(notes).astype(object).fillna("") if notes else ""
     df.attrs["partial"] = partial
-
-
-def last_day(con) -> str | None:
-    """The day of the newest response (the day-grain rollup), else its month; None without data."""
-    import duckdb
-
-    try:
-        last = con.execute("SELECT max(day) FROM rollup_daily").fetchone()[0]
-        return last.isoformat() if last is not None else None
-    except duckdb.Error:  # a bare ``rollup`` table (tests of the arithmetic)
-        return con.execute("SELECT max(period) FROM rollup").fetchone()[0]
 
 
 def used_codes(df: pd.DataFrame) -> dict[str, set[str]]:

@@ -27,6 +27,7 @@ from . import export
 from .cube import period_labels
 from .periods import ROME, is_complete, months
 from .protect import Protection
+from .refmeta import reference_metadata
 
 SCHEMA = "ascolto.release/1"
 MANIFEST = "manifest.json"
@@ -65,8 +66,10 @@ def versions(root: Path, period: str) -> list[int]:
 
 
 def publish(con, period: str, root: Path, protection: Protection | None = None, *, revise: bool = False,
-            note: str | None = None, now: datetime | None = None) -> Path:
-    """Freeze ``period``'s published table as the next release under ``root``; returns its directory."""
+            note: str | None = None, now: datetime | None = None, microdata_k: int = 5) -> Path:
+    """Freeze ``period``'s published table as the next release under ``root``; returns its directory.
+    Its JSON-stat carries the quarter's reference metadata (:mod:`warehouse.refmeta`; ``microdata_k``
+    as the installation's), as the console's JSON-stat export of the quarter does."""
     now = now or datetime.now(timezone.utc)
     check_quarter(period)
     if not is_complete(period, now.astimezone(ROME).date()):
@@ -91,8 +94,10 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     files: dict[str, Any] = {}
+    reference = reference_metadata(con, "Q", period, period, protection, microdata_k,
+                                   today=now.astimezone(ZoneInfo("Europe/Rome")).date())
     for name, (fmt, media) in FILES.items():
-        body, _ = export.render(df, fmt, "Q", protection)
+        body, _ = export.render(df, fmt, "Q", protection, reference=reference)
         (tmp / name).write_bytes(body)
         files[name] = {"bytes": len(body), "sha256": hashlib.sha256(body).hexdigest(), "media_type": media,
                        "format": fmt}

@@ -23,6 +23,7 @@ from typing import Any
 from dataset.views import counted
 
 from .codelists import DATAFLOW
+from .cube import last_day
 from .periods import is_complete, today_rome, validate_range
 from .protect import Protection
 
@@ -46,8 +47,6 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
                        protection: Protection | None = None, microdata_k: int = 5,
                        today: date | None = None) -> dict[str, Any]:
     """The reference metadata of the export of ``freq``/``start``/``end`` (see the module's contract)."""
-    from .export import last_day
-
     protection = protection or Protection()
     today = today or today_rome()
     cov = _coverage(con, freq, start, end)
