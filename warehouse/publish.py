@@ -95,7 +95,7 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     tmp.mkdir(parents=True)
     files: dict[str, Any] = {}
     reference = reference_metadata(con, "Q", period, period, protection, microdata_k,
-                                   today=now.astimezone(ZoneInfo("Europe/Rome")).date())
+                                   today=now.astimezone(ROME).date())
     for name, (fmt, media) in FILES.items():
         body, _ = export.render(df, fmt, "Q", protection, reference=reference)
         (tmp / name).write_bytes(body)
