@@ -179,3 +179,28 @@ def test_the_public_site_in_two_languages_passes_axe(stack, browser):
     shot(page, "public-quarter-en.png")
     ctx.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_the_public_site_on_a_320px_phone_has_named_focusable_tables(stack, browser):
+    # at 320 CSS px the tables scroll sideways: a keyboard user must reach each scroller (Tab) and a
+    # screen reader hear which table it is (axe's scrollable-region-focusable was serious on every table)
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    _, _, _, base = stack
+    ctx = browser.new_context(locale="it-IT", viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    found = {}
+    for path in ("/it/", "/it/2026-Q3", "/en/2026-Q3", "/it/service-types/anagrafe.certificati"):
+        page.goto(base + path)
+        found[path] = serious(Axe().run(page))
+    page.goto(base + "/it/2026-Q3")
+    region = page.get_by_role("region", name="Risultati nazionali")
+    expect(region).to_be_visible()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if region.evaluate("el => el === document.activeElement"):
+            break
+    expect(region).to_be_focused()
+    ctx.close()
+    assert {k: v for k, v in found.items() if v} == {}
