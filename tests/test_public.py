@@ -202,6 +202,25 @@ def test_the_methodology_page_explains_the_figures_in_both_languages(site):
     assert 'href="/it/methodology"' in site.get("/it/").get_data(as_text=True)
 
 
+def test_the_legend_explains_n_the_interval_and_the_thresholds_the_site_applies(seeded):
+    # a citizen reading a table must learn what N and "IC 95%" are, and the legend's thresholds are the
+    # configured ones (they said "fewer than 3" and "N < 30" whatever ASCOLTO_DISCLOSURE_MIN_N was)
+    from warehouse.public import create_app
+
+    site = create_app(seeded[0].with_(public_rate_limit="100000/minute", disclosure_min_n=5,
+                                      reliability_min_n=50)).test_client()
+    for lang, words in (("it", ("N: numero di risposte", "IC 95%: intervallo di confidenza", "meno di 5 risposte",
+                                "(N &lt; 50)")),
+                        ("en", ("N: the number of responses", "95% CI: the 95% confidence interval",
+                                "fewer than 5 responses", "(N &lt; 50)"))):
+        for url in (f"/{lang}/", f"/{lang}/{Q}", f"/{lang}/methodology"):
+            html = site.get(url).get_data(as_text=True)
+            assert all(w in html for w in words), (url, [w for w in words if w not in html])
+        assert "meno di 3 risposte" not in html and "fewer than 3 responses" not in html
+    methodology = site.get("/en/methodology").get_data(as_text=True)
+    assert "fewer than 50 responses" in methodology and "fewer than 30" not in methodology
+
+
 def test_every_page_names_an_icon_the_site_serves(site):
     # without one, every browser asks for /favicon.ico and logs the 404 as a page error
     for url in ("/it/", f"/en/{Q}"):

@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     limit = parse(settings.public_rate_limit)
     bucket = ClientBuckets(settings).bucket
     app.extensions["ascolto.public_limit"] = (limiter, limit, bucket)
+    protection = Protection.from_settings(settings)  # the legend's thresholds are the ones the tables were cut with
     rendered: dict[tuple[str, str], tuple[bytes, str, str]] = {}  # (releases, path) → body, mimetype, etag
 
     def cached(view):
@@ -98,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         body = render_template(template, lang=lang, _=lambda t: gettext(t, lang), labels=LABELS,
                                num=lambda v, decimals=1: number(v, lang, decimals),
                                type_label=lambda c: type_label(c, lang), other="en" if lang == "it" else "it",
-                               path=request.path, **ctx)
+                               path=request.path, min_n=protection.min_n, low_n=protection.low_n, **ctx)
         return app.response_class(body, mimetype="text/html")
 
     @app.get("/")
@@ -120,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.get("/<lang>/methodology")
     @cached
     def methodology(lang: str):
-        return page(_lang(lang), "methodology.html", protection=Protection.from_settings(settings).metadata())
+        return page(_lang(lang), "methodology.html", protection=protection.metadata())
 
     @app.get("/<lang>/<period>")
     @cached

@@ -13,7 +13,7 @@ EN = {
     "Media (0–100)": "Mean (0–100)", "IC 95%": "95% CI", "Quota positiva %": "Positive share %", "Stato": "Status",
     "Scarica": "Download", "versione": "version", "Nota di revisione": "Revision note", "Trimestre": "Quarter",
     "Vai al contenuto": "Skip to content", "Lingua": "Language", "Nessun trimestre pubblicato.": "No quarter released yet.",
-    "oscurato": "suppressed", "bassa affidabilità (N < 30)": "low reliability (N < 30)",
+    "oscurato": "suppressed", "bassa affidabilità (N < {n})": "low reliability (N < {n})",
     "Stato: osservazione / riservatezza.": "Status: observation / confidentiality.",
     "valore normale": "normal value", "interruzione della serie": "break in series",
     "pubblicabile": "free", "Pagina non trovata": "Page not found",
@@ -21,8 +21,12 @@ EN = {
     "Torna ai risultati": "Back to the results", "Errore": "Error",
     "Nota metodologica": "Methodological note",
     "Legenda": "Legend",
-    "Valori calcolati da conteggi perturbati con il metodo cell-key (segreto statistico); le celle con meno di 3 risposte sono oscurate.":
-        "Values computed from counts perturbed by the cell-key method (statistical confidentiality); cells with fewer than 3 responses are suppressed.",
+    "Valori calcolati da conteggi perturbati con il metodo cell-key (segreto statistico); le celle con meno di {n} risposte sono oscurate.":
+        "Values computed from counts perturbed by the cell-key method (statistical confidentiality); cells with fewer than {n} responses are suppressed.",
+    "N: numero di risposte della cella (perturbato, come ogni conteggio pubblicato).":
+        "N: the number of responses in the cell (perturbed, as every published count).",
+    "IC 95%: intervallo di confidenza al 95%, l'incertezza dovuta al solo errore casuale; è più stretto quante più sono le risposte e non tiene conto di chi sceglie di rispondere.":
+        "95% CI: the 95% confidence interval, the uncertainty due to random error alone; it is narrower the more responses there are and does not account for who chooses to answer.",
     "Dati in formato aperto": "Open data files", "Tipo di servizio": "Service type", "Tipo di PA": "PA type",
     "Tutti i trimestri": "All quarters", "Pubblicato il": "Released on", "Versioni": "Versions",
     "rispetto alla versione precedente: {r} osservazioni riviste, {a} aggiunte, {d} tolte":
