@@ -196,6 +196,28 @@ def test_the_baseline_value_is_the_published_figure_and_the_target_must_improve_
     assert again.status_code == 303  # the published value itself may be given
 
 
+def test_a_target_written_with_a_percent_sign_is_the_number_and_the_field_says_its_unit(app, seeded):
+    """A manager planning a positive share writes "85%": it was refused as "«85%» non è un numero.",
+    and nothing next to the field said in what unit a target is given."""
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    assert re.search(r'id="p-target_value"[^>]*aria-describedby="hint-target_value"', html)
+    assert re.search(r'id="hint-target_value">[^<]*una quota in %', html)
+    assert re.search(r'id="p-baseline_value"[^>]*aria-describedby="hint-baseline_value"', html)
+    form = {"csrf_token": _csrf(html), "service_key": SERVICE, "indicator": "satisfaction", "measure": "top2",
+            "baseline_period": "2026-09", "target_value": "88,5 %", "deadline": "2027-12-31", "owner": "Ufficio",
+            "actions": "Tempi più brevi.", "status": "active"}
+    r = c.post(f"/workspace/{ROMA}/plans", data=form)
+    assert r.status_code == 303, r.get_data(as_text=True)[-2000:]
+    pid = r.headers["Location"].rsplit("/", 1)[1]
+    rows = {row["plan_id"]: row for row in csv.DictReader(io.StringIO(c.get(f"/workspace/{ROMA}/plans.csv").get_data(as_text=True)))}
+    assert float(rows[pid]["target_value"]) == 88.5
+    r = c.post(f"/workspace/{ROMA}/plans", data={**form, "target_value": "85 punti"})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400 and 'data-error="target_value"' in body and "«85 punti» non è un numero." in body
+    assert 'aria-describedby="err-target_value hint-target_value"' in body
+
+
 def test_evaluation_shows_change_ci_verdict_and_trend_without_causal_wording(app, seeded):
     c = client_as(app, seeded[1], "monitoring")
     r = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10")

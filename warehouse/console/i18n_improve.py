@@ -31,6 +31,8 @@ EN = {
     "Indicatore": "Indicator", "Misura": "Measure", "Periodo di riferimento": "Baseline period",
     "Compilato dal sistema: il dato pubblicato del servizio nel periodo di riferimento.":
         "Filled in by the system: the service's published figure in the baseline period.",
+    "Nella misura scelta: una quota in % (per esempio 80 o 80%) o una media da 0 a 100; più alta del valore di riferimento.":
+        "In the chosen measure: a share in % (for example 80 or 80%) or a mean from 0 to 100; higher than the baseline value.",
     "Valore di riferimento": "Baseline value", "Obiettivo": "Target", "Scadenza": "Deadline",
     "Azioni": "Actions", "Responsabile del piano": "Plan owner", "Stato": "Status", "Versione": "Version",
     "Storico delle versioni": "Version history", "Modificato da": "Changed by", "Quando": "When",

@@ -144,13 +144,14 @@ FORM_FIELDS = ("indicator", "measure", "baseline_period", "baseline_value", "tar
 
 
 def _form_values() -> dict:
+    """The plan form's fields; a value may be written as a person writes it (``80,5``, ``80%``)."""
     out = {k: request.form.get(k, "").strip() if k != "actions" else request.form.get(k, "") for k in FORM_FIELDS}
     for k in ("baseline_value", "target_value"):
         if out[k] == "":
             out[k] = None
         else:
             try:
-                out[k] = float(out[k].replace(",", "."))
+                out[k] = float(out[k].replace(",", ".").removesuffix("%").strip())
             except ValueError:
                 pass  # registry.plans names the field and the problem
     return out
