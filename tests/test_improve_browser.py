@@ -124,3 +124,28 @@ def test_national_view_of_a_service_types_drivers_in_chromium(console, browser):
         shot(page, "console-improve-service-type.png")
     finally:
         context.close()
+
+
+def test_a_plans_evaluation_prints_the_evaluation_only(console, browser):
+    # a manager prints the evaluation (or saves it as PDF) for the performance report: it printed the
+    # console's menus, the sign-out button, the period form and the download buttons, and not what the
+    # plan did (its actions) nor who answers for it
+    from playwright.sync_api import expect
+
+    base, tokens = console
+    context, page = sign_in(browser, base, tokens["entity"])
+    try:
+        page.goto(f"{base}/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10")
+        expect(page.locator('[data-col="actions"]')).to_have_text("Più sportelli online.")
+        expect(page.locator('[data-col="owner"]')).to_have_text("Anagrafe")
+        page.emulate_media(media="print")
+        for hidden in (page.get_by_role("navigation", name="Menu"), page.get_by_role("button", name="Esci"),
+                       page.get_by_role("button", name="Aggiorna"),
+                       page.get_by_role("link", name="Scarica la valutazione (JSON)"),
+                       page.get_by_text("usa «Stampa» del browser")):
+            expect(hidden).to_be_hidden()
+        expect(page.locator('[data-table="change"]')).to_be_visible()
+        expect(page.locator('[data-col="actions"]')).to_be_visible()
+        assert len(page.pdf(format="A4")) > 1000  # chromium prints it
+    finally:
+        context.close()
