@@ -204,3 +204,35 @@ def test_the_public_site_on_a_320px_phone_has_named_focusable_tables(stack, brow
     expect(region).to_be_focused()
     ctx.close()
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def _contrast(a: str, b: str) -> float:
+    import re as _re
+
+    def lum(css):
+        r, g, b = (int(x) / 255 for x in _re.findall(r"\d+", css)[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_public_sites_focus_ring_contrasts_with_what_is_around_it(stack, browser):
+    # WCAG 1.4.11: the keyboard user's focus ring was orange #f90 — 2.2:1 on the white page, 2.5:1 on
+    # the blue header, where a focused link could not be told from the others
+    _, _, _, base = stack
+    ctx = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.goto(base + "/it/2026-Q3")
+    checked = {}
+    for _ in range(5):  # skip link, brand and language (on the blue header), the first table (on white)
+        page.keyboard.press("Tab")
+        ring = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            let p = e.parentElement; while (p && getComputedStyle(p).backgroundColor === 'rgba(0, 0, 0, 0)') p = p.parentElement;
+            return [e.textContent.trim().slice(0, 20) || e.tagName, s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor,
+                    p ? getComputedStyle(p).backgroundColor : 'rgb(255, 255, 255)']; }""")
+        name, style, width, colour, behind = ring
+        assert style != "none" and width >= 2, ring
+        checked[name] = round(_contrast(colour, behind), 1)
+    ctx.close()
+    assert len(checked) == 5 and all(v >= 3 for v in checked.values()), checked
