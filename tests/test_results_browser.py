@@ -202,6 +202,12 @@ def test_the_public_site_on_a_320px_phone_has_named_focusable_tables(stack, brow
         if region.evaluate("el => el === document.activeElement"):
             break
     expect(region).to_be_focused()
+    # the headline (the positive share, the figure comparable across instruments) is on the phone's
+    # screen, not past the mean's "—" columns; its interval says whose it is
+    share = region.get_by_role("columnheader", name="Quota positiva %")
+    expect(share).to_be_in_viewport(ratio=1)
+    expect(region.get_by_role("columnheader", name="IC 95% della quota")).to_have_count(1)
+    expect(region.get_by_role("columnheader", name="IC 95% della media")).to_have_count(1)
     ctx.close()
     assert {k: v for k, v in found.items() if v} == {}
 

@@ -10,7 +10,7 @@ EN = {
     "Esperienza dei servizi pubblici digitali: risultati nazionali": "Experience of digital public services: national results",
     "Trimestri pubblicati": "Released quarters", "Risultati nazionali": "National results",
     "Per tipo di PA": "By PA type", "Per tipo di servizio": "By service type", "Indicatore": "Indicator",
-    "Media (0–100)": "Mean (0–100)", "IC 95%": "95% CI", "Quota positiva %": "Positive share %", "Stato": "Status",
+    "Media (0–100)": "Mean (0–100)", "IC 95% della quota": "95% CI of the share", "IC 95% della media": "95% CI of the mean", "Quota positiva %": "Positive share %", "Stato": "Status",
     "Scarica": "Download", "versione": "version", "Nota di revisione": "Revision note", "Trimestre": "Quarter",
     "Vai al contenuto": "Skip to content", "Lingua": "Language", "Nessun trimestre pubblicato.": "No quarter released yet.",
     "oscurato": "suppressed", "bassa affidabilità (N < {n})": "low reliability (N < {n})",
