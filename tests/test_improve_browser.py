@@ -149,3 +149,37 @@ def test_a_plans_evaluation_prints_the_evaluation_only(console, browser):
         assert len(page.pdf(format="A4")) > 1000  # chromium prints it
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("role,paths", [
+    ("entity", [f"/workspace/{ROMA}", f"/workspace/{ROMA}/comments", f"/workspace/{ROMA}/plans",
+                f"/workspace/{ROMA}/plans/1", f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10"]),
+    ("monitoring", ["/improve/"]),
+])
+def test_the_improvement_cycle_reflows_on_a_320px_screen(console, browser, role, paths):
+    # WCAG 1.4.10 (400% zoom): the plan form's service list was 527 px wide, the workspace's reason
+    # cards 484 px and the national service-type list 468 px, so the whole page scrolled sideways; the
+    # wide tables (before/after, position, reasons, comments, plans) scrolled in regions a keyboard
+    # could not reach (axe: scrollable-region-focusable, serious)
+    from playwright.sync_api import expect
+
+    base, tokens = console
+    context, page = sign_in(browser, base, tokens[role])
+    page.set_viewport_size({"width": 320, "height": 640})
+    found, wide = {}, {}
+    try:
+        for path in paths:
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            found[path] = serious(page)
+            if page.evaluate("() => document.documentElement.scrollWidth") > 320:
+                wide[path] = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > 322 && !(e.parentElement && e.parentElement.closest('.table-wrap')))
+                    .slice(0, 3).map(e => e.tagName + '#' + e.id + '.' + e.className)""")
+        if role == "entity":  # a keyboard reaches the before/after table's scroller, named for what it holds
+            region = page.get_by_role("region", name="Tabella: Prima e dopo")
+            region.focus()
+            expect(region).to_be_focused()
+    finally:
+        context.close()
+    assert wide == {} and found == {k: [] for k in found}, (wide, found)

@@ -35,6 +35,7 @@ EN = {
         "In the chosen measure: a share in % (for example 80 or 80%) or a mean from 0 to 100; higher than the baseline value.",
     "Per un PDF o una copia su carta usa «Stampa» del browser: si stampa la sola valutazione.":
         "For a PDF or a paper copy use the browser's “Print”: only the evaluation is printed.",
+    "Tabella": "Table",
     "Valore di riferimento": "Baseline value", "Obiettivo": "Target", "Scadenza": "Deadline",
     "Azioni": "Actions", "Responsabile del piano": "Plan owner", "Stato": "Status", "Versione": "Version",
     "Storico delle versioni": "Version history", "Modificato da": "Changed by", "Quando": "When",
