@@ -221,6 +221,17 @@ def test_the_legend_explains_n_the_interval_and_the_thresholds_the_site_applies(
     assert "fewer than 50 responses" in methodology and "fewer than 30" not in methodology
 
 
+def test_a_quarters_page_has_a_heading_for_every_part_a_screen_reader_jumps_to(site):
+    # the national table had only a caption: moving by headings (h1 → h2 "Per tipo di PA") skipped it
+    for lang, words in (("it", ("Risultati nazionali", "Per tipo di PA", "Per tipo di servizio")),
+                        ("en", ("National results", "By PA type", "By service type"))):
+        html = site.get(f"/{lang}/{Q}").get_data(as_text=True)
+        h2 = re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
+        assert h2[:3] == list(words), h2
+        assert html.index(f"<h2>{words[0]}</h2>") < html.index('data-table="national"')
+        assert f'<caption id="cap-national">{words[0]} {Q}</caption>' in html
+
+
 def test_every_page_names_an_icon_the_site_serves(site):
     # without one, every browser asks for /favicon.ico and logs the 404 as a page error
     for url in ("/it/", f"/en/{Q}"):
