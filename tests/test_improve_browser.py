@@ -183,3 +183,27 @@ def test_the_improvement_cycle_reflows_on_a_320px_screen(console, browser, role,
     finally:
         context.close()
     assert wide == {} and found == {k: [] for k in found}, (wide, found)
+
+
+def test_the_consoles_focus_ring_contrasts_with_what_is_around_it(console, browser):
+    # WCAG 1.4.11: the console's focus ring was orange #f90 — about 2:1 on the page and on the blue
+    # header and menu, where a manager working by keyboard could not see which link had the focus
+    from tests.test_results_browser import _contrast
+
+    base, tokens = console
+    context, page = sign_in(browser, base, tokens["entity"])
+    checked = {}
+    try:
+        page.goto(f"{base}/workspace/{ROMA}/plans")
+        for _ in range(8):  # language links, sign-out (blue bars), the menu, then the page's links and buttons
+            page.keyboard.press("Tab")
+            ring = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+                let p = e.parentElement; while (p && getComputedStyle(p).backgroundColor === 'rgba(0, 0, 0, 0)') p = p.parentElement;
+                return [(e.textContent || e.tagName).trim().slice(0, 20), s.outlineStyle, parseFloat(s.outlineWidth),
+                        s.outlineColor, p ? getComputedStyle(p).backgroundColor : 'rgb(255, 255, 255)']; }""")
+            name, style, width, colour, behind = ring
+            assert style != "none" and width >= 2, ring
+            checked[name] = round(_contrast(colour, behind), 1)
+    finally:
+        context.close()
+    assert len(checked) >= 6 and all(v >= 3 for v in checked.values()), checked
