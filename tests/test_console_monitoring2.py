@@ -289,10 +289,11 @@ def test_the_coverage_tables_download_as_csv_named_after_what_they_are_of(client
     assert english[0][-1] == "Days without answers"
 
 
-def test_the_faccia_report_downloads_its_tables_as_csv_in_italian(client):
+def test_the_faccia_report_downloads_its_tables_as_csv_in_the_consoles_language(client):
     """The "Mettiamoci la faccia" report (its judgements by channel and month, the table an office
-    publishes) had no download. In Italian as the report; named after the entity and its months; a
-    suppressed month's figures empty and "oscurato"."""
+    publishes) had no download. Named after the entity and its months; a suppressed month's figures
+    empty and "oscurato"; in the console's language like every other download (with ``lang=en`` its
+    headers, channels, statuses and coverage stayed Italian)."""
     html = _page(client, "/entities/c_h501/faccia?start=2026-08&end=2026-10")
     links = [h.replace("&amp;", "&") for h in re.findall(r'href="(/entities/c_h501/faccia\.csv[^"]*)" download', html)]
     assert len(links) == 2 and all("start=2026-08" in h and "end=2026-10" in h for h in links)
@@ -303,7 +304,18 @@ def test_the_faccia_report_downloads_its_tables_as_csv_in_italian(client):
     by_month = {r[0]: r for r in rows[1:]}
     assert by_month["2026-08"][2:9] == [""] * 7 and by_month["2026-08"][9] == "oscurato"
     assert by_month["2026-09"][1] == "Sportello" and int(by_month["2026-09"][2]) > 0
-    channels = _rows(client.get(next(h for h in links if "table=channels" in h) + "&lang=en"))
-    assert channels[0] == ["Canale", "Giudizi", "Positivi (%)", "IC 95% inf.", "IC 95% sup.", "Stato"]  # Italian
+    channels = _rows(client.get(next(h for h in links if "table=channels" in h)))
+    assert channels[0] == ["Canale", "Giudizi", "Positivi (%)", "IC 95% inf.", "IC 95% sup.", "Stato"]
+    english = _rows(client.get(next(h for h in links if "table=channels" in h) + "&lang=en"))
+    assert english[0] == ["Channel", "Judgements", "Positive (%)", "95% CI low", "95% CI high", "Status"]
+    assert [r[0] for r in english[1:]] == [{"Sportello": "Front office", "Telefono": "Phone", "Totem": "Kiosk"}
+                                          .get(r[0], r[0]) for r in channels[1:]]
+    assert {r[-1] for r in english[1:]} <= {"published", "low reliability", "suppressed", "break in series"}
+    months_en = _rows(client.get(next(h for h in links if "table=months" in h) + "&lang=en"))
+    assert months_en[0] == ["Month", "Channel", "Judgements", "Satisfied (%)", "Neither satisfied nor dissatisfied (%)",
+                            "Dissatisfied (%)", "Positive (%)", "95% CI low", "95% CI high", "Status", "Period coverage"]
+    en_by_month = {r[0]: r for r in months_en[1:]}
+    assert en_by_month["2026-08"][9] == "suppressed" and en_by_month["2026-09"][1] == "Front office"
+    assert en_by_month["2026-09"][2:9] == by_month["2026-09"][2:9]  # the same figures, machine-readable
     assert client.get("/entities/c_h501/faccia.csv?table=nope").status_code == 400
     assert client.get("/entities/nobody/faccia.csv").status_code == 404

@@ -55,12 +55,11 @@ class Chart:
         return "; ".join(parts) + "."
 
 
-def table_csv(columns: list[tuple[str, str]], rows: list[dict[str, Any]], filename: str, *, italian: bool = False,
-              **headers: str):
+def table_csv(columns: list[tuple[str, str]], rows: list[dict[str, Any]], filename: str, **headers: str):
     """A chart's table as its CSV download: exactly ``rows`` and ``columns``, the header in the reader's
     language as the page's table heads it (the values are already: statuses and notes are words of
-    that language) — in Italian with ``italian`` (a document written in Italian alone, the faccia
-    report) — numbers machine-readable, every cell through :func:`warehouse.csvsafe.csv_writer`.
+    that language; the faccia report's too, though its printed page is an Italian document) — numbers
+    machine-readable, every cell through :func:`warehouse.csvsafe.csv_writer`.
     The one writer of the console's table downloads."""
     import io
 
@@ -70,7 +69,7 @@ def table_csv(columns: list[tuple[str, str]], rows: list[dict[str, Any]], filena
 
     buf = io.StringIO()
     w = csv_writer(buf, lineterminator="\n")
-    w.writerow([label if italian else _(label) for _key, label in columns])
+    w.writerow([_(label) for _key, label in columns])
     for r in rows:
         w.writerow(["" if r.get(k) is None else r.get(k) for k, period_of in columns])
     return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",

@@ -2,7 +2,10 @@
 
 Italian (numbers too: ``54,0``), its month range chosen by a form (``start``, ``end``: kept in the URL), printable (a print stylesheet gives a PDF-quality layout from the browser's "Stampa"),
 linked from the entity page; the figures come from :mod:`warehouse.faccia_report` (published cells).
-Its two tables of figures download as CSV (``/entities/<ipa>/faccia.csv``, ``?table=channels``).
+Its two tables of figures download as CSV (``/entities/<ipa>/faccia.csv``, ``?table=channels``) in
+the console's language, as every other table download: the printed report is an Italian document,
+but a download is data an English reader opens in a spreadsheet (headers, statuses, channels,
+coverage in words of ``lang``; numbers machine-readable).
 """
 from __future__ import annotations
 
@@ -17,15 +20,17 @@ from ..faccia_report import FACES, report
 from ..numbers import number
 from ..periods import require_started, today_rome
 from ..protect import Protection
+from . import i18n
 from .auth import require
-from .data import table_csv
+from .data import code_label, table_csv
 
 bp = Blueprint("faccia", __name__)
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 STATUS = {"Q": "oscurato", "U": "bassa affidabilità", "B": "interruzione di serie"}
-#: The report's two tables of figures as their CSV downloads head them (in Italian, as the report).
+#: The report's two tables of figures as their CSV downloads head them (Italian, translated by
+#: :func:`warehouse.console.data.table_csv` for an English reader).
 TABLES = {"months": [("period", "Mese"), ("channel_label", "Canale"), ("n", "Giudizi"),
                      *[(f"face_{code}", f"{label} (%)") for code, label in FACES], ("positive", "Positivi (%)"),
                      ("lower", "IC 95% inf."), ("upper", "IC 95% sup."), ("status", "Stato"),
@@ -34,11 +39,22 @@ TABLES = {"months": [("period", "Mese"), ("channel_label", "Canale"), ("n", "Giu
                        ("lower", "IC 95% inf."), ("upper", "IC 95% sup."), ("status", "Stato")]}
 
 
+i18n.EN.update({"Mese": "Month", "Giudizi": "Judgements", "Positivi (%)": "Positive (%)",
+                 **{f"{it} (%)": f"{en} (%)" for it, en in (
+                     ("Soddisfatto/a", "Satisfied"), ("Né soddisfatto/a né insoddisfatto/a",
+                                                      "Neither satisfied nor dissatisfied"),
+                     ("Insoddisfatto/a", "Dissatisfied"))}})
+
+
 def _csv_row(r: dict) -> dict:
     """A report row as its CSV gives it: figures rounded as the page shows them, a suppressed row's
-    all empty (never a number), the status a word."""
+    all empty (never a number); the status, the channel and the coverage words of the console's
+    language (Italian: the report's own words)."""
     hidden = r["status"] == "Q"
-    out = {**r, "status": STATUS.get(r["status"], "pubblicato"), "coverage": "in corso" if r.get("running") else ""}
+    en = i18n.lang() == "en"
+    out = {**r, "status": i18n.gettext(STATUS.get(r["status"], "pubblicato")),
+           "coverage": i18n.gettext("in corso") if r.get("running") else "",
+           "channel_label": code_label("CHANNEL", r["channel"]) if en else r["channel_label"]}
     for k in ("n", "positive", "lower", "upper"):
         out[k] = None if hidden or r.get(k) is None else (int(r[k]) if k == "n" else round(r[k], 1))
     for (code, _label), f in zip(FACES, r.get("faces") or ()):
@@ -50,7 +66,7 @@ def _csv_row(r: dict) -> dict:
 @require("dashboards")
 def download(ipa: str):
     """The report's judgements by channel and month (``table=months``, the default) or by channel over
-    the whole range (``table=channels``) as CSV, in Italian as the report; named after the entity and
+    the whole range (``table=channels``) as CSV, in the console's language (``lang``); named after the entity and
     the months it covers (``ascolto-faccia-c_h501-2026-09_2026-11.csv``)."""
     table = request.args.get("table", "months")
     if table not in TABLES:
@@ -59,7 +75,7 @@ def download(ipa: str):
     rows = d["rows"] if table == "months" else d["channels"]
     name = f"faccia-{ipa}" + ("-per-canale" if table == "channels" else "")
     return table_csv(TABLES[table], [_csv_row(r) for r in rows],
-                     f"ascolto-{name}{span(d['first'], d['last'])}.csv", italian=True)
+                     f"ascolto-{name}{span(d['first'], d['last'])}.csv")
 
 
 @bp.get("/entities/<ipa>/faccia")
