@@ -5,8 +5,13 @@ For loading history that was collected elsewhere or earlier — the demo's twelv
 Lines; ``-`` for standard input) is ``{"received_at": ISO-8601, "submission": {...as posted...},
 "user_agent": "...", "origin": "https://..."}`` (the last two optional).
 
+A line may carry the widget's funnel report of a page view instead of a submission:
+``{"received_at": ..., "funnel": {"report_id", "service", "impressions", "starts", "submissions"},
+"origin": "https://..."}`` (the origin is required there, as for the widget: :mod:`collector.funnel`).
+
 Every submission goes through :func:`collector.intake.accept_submission` exactly as a POST would
-(schema, service and origin, assignment, bot checks, answers, durable produce to Kafka); the only
+(schema, service and origin, assignment, bot checks, answers, durable produce to Kafka), every
+funnel report through ``POST /v1/funnel`` (the same checks as the widget's); the only
 difference is the clock: the envelope's ``received_at`` — which decides the period — is the line's
 instead of now. That clock is an in-process hook (``app.extensions[BACKFILL_CLOCK]``, :mod:`collector.intake`) that no
 HTTP request can reach, and running this needs what writing to the topic needs (the broker and the
@@ -14,8 +19,8 @@ registry), so it opens no door a client could use. A ``received_at`` in the futu
 Rate limits do not apply (the operator is the client). Submission ids make a rerun idempotent: the
 processor stores each once.
 
-Prints one JSON line: ``{"lines", "accepted", "refused": {reason: count}}``; exit 1 when a line
-is not JSON.
+Prints one JSON line: ``{"lines", "accepted", "refused": {reason: count}}`` over every line, and
+``"funnel": {"lines", "accepted"}`` when some were funnel reports; exit 1 when a line is not JSON.
 """
 from __future__ import annotations
 
@@ -49,37 +54,45 @@ def backfill(settings: Settings, lines: Iterable[dict], threads: int = 6) -> dic
     app.extensions[BACKFILL_CLOCK] = lambda: local.at
     clients = threading.local()
     refused: Counter[str] = Counter()
-    accepted = total = 0
+    accepted = total = funnel_total = funnel_accepted = 0
     lock = threading.Lock()
     now = datetime.now(timezone.utc)
 
-    def one(rec: dict) -> str:
+    def one(rec: dict) -> tuple[bool, str]:
+        funnel = isinstance(rec, dict) and "funnel" in rec and "submission" not in rec
         at = _when(rec.get("received_at")) if isinstance(rec, dict) else None
         if at is None:
-            return "bad_received_at"
+            return funnel, "bad_received_at"
         if at > now:
-            return "received_at_in_future"
+            return funnel, "received_at_in_future"
         if not hasattr(clients, "c"):
             clients.c = app.test_client()
         local.at = at
         headers = {"User-Agent": str(rec.get("user_agent") or "")}
         if rec.get("origin"):
             headers["Origin"] = str(rec["origin"])
-        resp = clients.c.post("/v1/submissions", json=rec.get("submission"), headers=headers)
-        return "accepted" if resp.status_code == 202 else (resp.get_json(silent=True) or {}).get("error", str(resp.status_code))
+        path, body = ("/v1/funnel", rec.get("funnel")) if funnel else ("/v1/submissions", rec.get("submission"))
+        resp = clients.c.post(path, json=body, headers=headers)
+        return funnel, ("accepted" if resp.status_code == 202
+                        else (resp.get_json(silent=True) or {}).get("error", str(resp.status_code)))
 
     try:
         with ThreadPoolExecutor(max(1, threads)) as pool:
-            for outcome in pool.map(one, lines):
+            for funnel, outcome in pool.map(one, lines):
                 with lock:
                     total += 1
+                    funnel_total += funnel
                     if outcome == "accepted":
                         accepted += 1
+                        funnel_accepted += funnel
                     else:
                         refused[outcome] += 1
     finally:
         app.extensions["ascolto.durability"].close()
-    return {"lines": total, "accepted": accepted, "refused": dict(refused)}
+    out = {"lines": total, "accepted": accepted, "refused": dict(refused)}
+    if funnel_total:
+        out["funnel"] = {"lines": funnel_total, "accepted": funnel_accepted}
+    return out
 
 
 USAGE = ("usage: python -m collector.backfill FILE.jsonl|-\n"

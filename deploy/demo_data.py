@@ -1,9 +1,14 @@
 """Realistic synthetic submissions for every instrument (:func:`answers_for`), posted through the
 real collector API by ``ascolto demo`` and ``ascolto up`` (:func:`post_demo`, honouring 429/503
-``Retry-After`` so that none is lost); ``deploy/demo_history.py`` uses the same answers for the past."""
+``Retry-After`` so that none is lost); ``deploy/demo_history.py`` uses the same answers for the past.
+
+The widget's funnel counts behind the web answers (:func:`funnel_views`: the answered view, views
+started and abandoned, views not taken up) are posted as the widget posts them, to ``POST /v1/funnel``
+with the page's ``Origin`` (:func:`post_funnel`), so that the console's response rates show something."""
 from __future__ import annotations
 
 import json
+import math
 import random
 import time
 import urllib.error
@@ -92,6 +97,52 @@ def demo_bodies(n: int, seed: int = 2026) -> list[dict]:
     return out
 
 
+def funnel_profile(rng: random.Random) -> tuple[float, float]:
+    """A service's (response rate, break-off rate) for the demo: 15–35% of the views answered, 10–35%
+    of those started abandoned."""
+    return rng.uniform(0.15, 0.35), rng.uniform(0.10, 0.35)
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    """A Poisson draw (Knuth; ``lam`` is small here)."""
+    limit, k, p = math.exp(-lam), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
+def funnel_views(rng: random.Random, rate: float, breakoff: float) -> list[tuple[int, int, int]]:
+    """The page views behind one answer given through the widget, as (impressions, starts,
+    submissions) reports: the answered view ``(1, 1, 1)``, on average ``breakoff / (1 - breakoff)``
+    views started and abandoned ``(1, 1, 0)`` and enough views not taken up ``(1, 0, 0)`` that the
+    service's submissions are ``rate`` of its impressions."""
+    return ([(1, 1, 1)] + [(1, 1, 0)] * _poisson(rng, breakoff / (1 - breakoff))
+            + [(1, 0, 0)] * _poisson(rng, max(0.0, 1 / rate - 1 / (1 - breakoff))))
+
+
+def funnel_reports(bodies: list[dict], seed: int = 2026) -> list[dict]:
+    """The widget's funnel reports (``POST /v1/funnel`` bodies) behind the web submissions of ``bodies``
+    (:func:`demo_bodies`): deterministic, report ids from a stream of their own."""
+    rng = random.Random(f"ascolto demo live funnel {seed}")
+    profiles: dict[str, tuple[float, float]] = {}
+    out = []
+    for body in bodies:
+        if body["channel"] != "web":
+            continue
+        profile = profiles.setdefault(body["service"], funnel_profile(rng))
+        for imp, started, sent in funnel_views(rng, *profile):
+            out.append({"report_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "service": body["service"],
+                        "impressions": imp, "starts": started, "submissions": sent})
+    return out
+
+
+def post_funnel(collector_url: str, origin: str, reports: list[dict], **kw) -> int:
+    """Post the funnel ``reports`` (:func:`funnel_reports`) as the widget does, from a page of ``origin``
+    (one of the services' allowed origins); how many got 202. Waits on 429/503 as :func:`post_demo`."""
+    return _post_all(f"{collector_url}/v1/funnel", reports, {"Origin": origin}, **kw)
+
+
 def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float = 120.0,
               sleep=time.sleep, progress=None) -> int:
     """Post ``n`` submissions spread over every demo service (:mod:`registry.demo_wide`) as a back end
@@ -101,13 +152,20 @@ def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float
     ``max_wait_s`` in all), as the widget does. ``progress(message)`` hears about each wait, and once per
     error code about a refusal (the collector's JSON error). A collector that cannot be reached raises
     ``urllib.error.URLError``."""
+    return _post_all(f"{collector_url}/v1/submissions", demo_bodies(n, seed), {}, max_wait_s=max_wait_s,
+                     sleep=sleep, progress=progress)
+
+
+def _post_all(url: str, bodies: list[dict], headers: dict, *, max_wait_s: float = 120.0, sleep=time.sleep,
+              progress=None) -> int:
+    """POST each of ``bodies`` as JSON to ``url``; how many got 202 (429/503: see :func:`post_demo`)."""
     accepted, waited, waits, refused = 0, 0.0, 0, set()
-    for body in demo_bodies(n, seed):
+    for body in bodies:
         data = json.dumps(body).encode()
         while True:
-            req = urllib.request.Request(f"{collector_url}/v1/submissions", data=data,
+            req = urllib.request.Request(url, data=data,
                                          headers={"Content-Type": "application/json",
-                                                  "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) demo"})
+                                                  "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) demo", **headers})
             try:
                 with urllib.request.urlopen(req, timeout=15) as resp:
                     accepted += resp.status == 202

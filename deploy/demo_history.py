@@ -9,8 +9,15 @@ devices, channels and instruments as the registry of :mod:`registry.demo_wide` s
 the line's date as its clock (see that module for why this opens nothing to clients). Nothing here
 imports the collector: it runs as its own process, like gunicorn.
 
-:func:`load_history` is idempotent twice over: fixed submission ids (the processor stores each
-once) and a marker file in the data directory, so a second ``ascolto up`` skips the work.
+The widget's funnel counts come with it (:func:`funnel_plan`): for the history's web answers of the
+last :data:`FUNNEL_MONTHS` months, the page views behind them — the answered view, views where the
+citizen started and gave up, views where the invitation was not taken — each a report as the
+widget posts it to ``POST /v1/funnel`` (from the service's page: its ``Origin``), fed through the
+same backfill with the view's date, so that the console's response rates (``/quality/response-rates``)
+show a response rate and a break-off rate per service and month.
+
+:func:`load_history` is idempotent twice over: fixed submission and report ids (the processor stores
+each once) and a marker file in the data directory, so a second ``ascolto up`` skips the work.
 """
 from __future__ import annotations
 
@@ -28,7 +35,7 @@ from pathlib import Path
 from registry.demo_wide import all_services
 from settings import child_environment
 
-from .demo_data import answers_for
+from .demo_data import answers_for, funnel_profile, funnel_views
 
 MARKER = "demo-history.json"
 LANGS = (("it", 85), ("en", 8), ("de", 3), ("fr", 2), ("sl", 2))
@@ -40,6 +47,9 @@ USER_AGENTS = {
     "bot": "Mozilla/5.0 (compatible; PA-UptimeBot/2.1; +https://monitor.example)",
 }
 BOT_SHARE = 0.015  # of the web answers
+#: months of funnel history (the last ones, this one included): the widget counts views since a recent
+#: release, and a view is a line to backfill — a year of them would make ``ascolto up`` wait minutes
+FUNNEL_MONTHS = 4
 COUNTER_CHANNELS = {"front_office", "kiosk", "phone"}  # answered on an operator's or a kiosk's device
 
 
@@ -95,16 +105,47 @@ def plan(origins: list[str], *, now: datetime | None = None, months: int = 13, s
     return lines
 
 
+def funnel_plan(lines: list[dict], *, now: datetime | None = None, months: int = FUNNEL_MONTHS,
+                seed: int = 2026) -> list[dict]:
+    """The backfill lines of the widget's funnel reports behind ``lines`` (:func:`plan`'s) in the last
+    ``months`` months up to ``now``: per answer given through the widget (channel ``web``, from a page:
+    its ``origin``; not a robot's) the views of :func:`deploy.demo_data.funnel_views` at its time (the
+    others up to six hours before, in its month), with each service's rates of
+    :func:`deploy.demo_data.funnel_profile`. Deterministic (report ids from a stream of their own);
+    never in the future."""
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    first = _month_starts(now, months)[0]
+    rng = random.Random(f"ascolto demo funnel {seed}")
+    profiles: dict[str, tuple[float, float]] = {}
+    out = []
+    for line in lines:
+        sub = line["submission"]
+        at = datetime.fromisoformat(line["received_at"])
+        if sub["channel"] != "web" or not line.get("origin") or at < first or line["user_agent"] == USER_AGENTS["bot"]:
+            continue  # not the widget, before the funnel months, or a robot's view (not a person's)
+        views = funnel_views(rng, *profiles.setdefault(sub["service"], funnel_profile(rng)))
+        month = at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        for imp, started, sent in views:
+            when = at if sent else max(month, at - timedelta(seconds=rng.randint(60, 6 * 3600)))
+            report = {"report_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "service": sub["service"],
+                      "impressions": imp, "starts": started, "submissions": sent}
+            out.append({"received_at": when.isoformat(), "user_agent": line["user_agent"], "origin": line["origin"],
+                        "funnel": report})
+    return out
+
+
 def load_history(data_dir: Path, env: dict, origins: list[str], *, months: int = 13, scale: float = 1.0,
                  now: datetime | None = None) -> dict | None:
     """Generate and backfill the history unless ``data_dir``'s marker says it is loaded.
 
     ``env`` is the environment of the stack's processes (broker, topic, database, data dir). Returns
-    the backfill's summary (``lines``, ``accepted``, ``refused``), or None when skipped."""
+    the backfill's summary (``lines``, ``accepted``, ``refused`` over answers and funnel reports;
+    ``funnel``: the reports' ``lines`` and ``accepted``), or None when skipped."""
     marker = Path(data_dir) / MARKER
     if marker.exists():
         return None
     lines = plan(origins, now=now, months=months, scale=scale)
+    lines += funnel_plan(lines, now=now, months=min(months, FUNNEL_MONTHS))
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", dir=data_dir, delete=False, encoding="utf-8") as fh:
         for line in lines:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -3,7 +3,9 @@
 Starts the Tansu broker, creates the topics, seeds the demo registry (:mod:`registry.demo_wide`),
 runs the collector and the console under gunicorn, the processor, and the demo PA site; loads
 thirteen months of demo history through the collector's intake (:mod:`deploy.demo_history`, once
-per data directory) and posts a few submissions of today through the running collector's API;
+per data directory; with the widget's funnel counts of the last months) and posts a few submissions
+of today through the running collector's API, and the funnel reports of their page views as the
+widget posts them (``POST /v1/funnel`` from the demo site's origin);
 prints how many were accepted; stops everything on Ctrl-C (or when any part dies).
 """
 from __future__ import annotations
@@ -22,8 +24,8 @@ from registry.demo import demo_origins, seed_tokens
 from registry.demo_wide import seed_wide
 
 from .broker import LocalBroker, ensure_topics, port_is_free, wait_for_port
-from .demo_data import post_demo
-from .demo_history import load_history
+from .demo_data import demo_bodies, funnel_reports, post_demo, post_funnel
+from .demo_history import FUNNEL_MONTHS, load_history
 from .demo_site import make_server, serve_in_thread
 
 GUNICORN_CONF = Path(__file__).with_name("gunicorn.conf.py")
@@ -153,12 +155,19 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
                 print("ascolto: demo history already loaded in this data directory.", flush=True)
             else:
                 refused = ", ".join(f"{n} {why}" for why, n in summary["refused"].items()) or "none refused"
-                print(f"ascolto: demo history: {summary['accepted']} of {summary['lines']} accepted ({refused}) "
+                funnel = summary.get("funnel", {"lines": 0, "accepted": 0})
+                print(f"ascolto: demo history: {summary['accepted']} of {summary['lines']} accepted ({refused}; "
+                      f"{funnel['accepted']} of them the widget's funnel reports of the last {FUNNEL_MONTHS} months) "
                       f"in {time.monotonic() - started:.0f} s.", flush=True)
         if demo_responses:
             print(f"ascolto: posting {demo_responses} demo submissions through the collector's API…", flush=True)
-            ok = post_demo(collector, demo_responses, progress=lambda m: print(f"ascolto: {m}", flush=True))
+            say = lambda m: print(f"ascolto: {m}", flush=True)  # noqa: E731
+            ok = post_demo(collector, demo_responses, progress=say)
             print(f"ascolto: {ok} of {demo_responses} accepted.", flush=True)
+            reports = funnel_reports(demo_bodies(demo_responses))
+            views = post_funnel(collector, origins[0], reports, progress=say)
+            print(f"ascolto: the widget's funnel counts of their page views: {views} of {len(reports)} reports "
+                  "accepted (POST /v1/funnel).", flush=True)
         demo_tokens = seed_tokens(registry)  # only now, printed at once: a start that failed before lost them
         if demo_tokens:
             print("\nDemo console tokens (shown this once; revoke with `ascolto registry token revoke PREFIX`):\n"

@@ -13,7 +13,7 @@ import pytest
 
 from deploy.broker import free_port
 from deploy.demo_data import demo_bodies, post_demo
-from deploy.demo_history import load_history, plan
+from deploy.demo_history import funnel_plan, load_history, plan
 from questionnaires import default_catalog
 from questionnaires.envelope import CHANNELS
 from registry import connect
@@ -66,22 +66,91 @@ def test_the_history_reaches_past_periods_through_the_intake_and_loads_once(sett
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     now = datetime.now(timezone.utc)
     summary = load_history(settings.data_dir, env, origins, months=13, scale=0.12, now=now)
-    expected = len(plan(origins, now=now, months=13, scale=0.12))
-    assert summary == {"lines": expected, "accepted": expected, "refused": {}}
+    history = plan(origins, now=now, months=13, scale=0.12)
+    expected, views = len(history), len(funnel_plan(history, now=now))
+    assert summary == {"lines": expected + views, "accepted": expected + views, "refused": {},
+                       "funnel": {"lines": views, "accepted": views}}
     assert load_history(settings.data_dir, env, origins, months=13, scale=0.12, now=now) is None  # marker
     processor = ProcessorThread(settings)
     try:
+        from dataset.funnel import funnel_view_sql
         from warehouse.dataset import open_dataset
 
         def periods():
             with open_dataset(settings.data_dir) as con:
                 rows = con.execute("SELECT period, count(*) FROM responses GROUP BY period").fetchall()
-            return rows if sum(n for _, n in rows) == expected else None
+                sql = funnel_view_sql(settings.data_dir)
+                reports = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0] if sql else 0
+            return rows if sum(n for _, n in rows) == expected and reports == views else None
 
-        rows = wait_for(periods, timeout_s=60, message="the history in the dataset")
+        rows = wait_for(periods, timeout_s=60, message="the history and its funnel reports in the dataset")
     finally:
         processor.close()
     assert len(rows) == 13  # twelve past months and this one, as the processor assigns periods
+
+
+def test_the_demo_history_gives_the_console_response_rates_through_the_widgets_path(settings):
+    """The demo sent no funnel counts: the console's response-rates page said "no counts received from
+    the widget". The history now carries the widget's reports of its last months (posted to
+    ``/v1/funnel`` with the page's Origin, through the collector's backfill), and the page shows a
+    response rate and a break-off rate per web service and month, published like every figure."""
+    import re
+
+    from tests.console_auth import api_client
+
+    origins = [ORIGIN]
+    seed_wide(connect(settings.database_url), origins)
+    env = {"ASCOLTO_BROKER": settings.broker, "ASCOLTO_TOPIC": settings.topic,
+           "ASCOLTO_DATABASE_URL": settings.database_url, "ASCOLTO_DATA_DIR": str(settings.data_dir),
+           "PYTHONPATH": str(ROOT)}
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(timezone.utc)
+    history = plan(origins, now=now, months=4, scale=0.5)
+    reports = funnel_plan(history, now=now)
+    assert {l["origin"] for l in reports} == set(origins) and all("submission" not in l for l in reports)
+    assert load_history(settings.data_dir, env, origins, months=4, scale=0.5, now=now)["refused"] == {}
+    processor = ProcessorThread(settings)
+    try:
+        from dataset.funnel import funnel_view_sql
+        from warehouse.dataset import open_dataset
+
+        def counted():
+            sql = funnel_view_sql(settings.data_dir)
+            with open_dataset(settings.data_dir) as con:
+                return sql and con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0] == len(reports)
+
+        wait_for(counted, timeout_s=60, message="the funnel reports in the dataset")
+    finally:
+        processor.close()
+    page = api_client(settings, "monitoring").get("/quality/response-rates?lang=en")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "No counts received from the widget" not in html
+    rates = [float(x) for x in re.findall(r'<td data-col="response_rate">([\d.]+)</td>', html)]
+    breaks = [float(x) for x in re.findall(r'<td data-col="break_off">([\d.]+)</td>', html)]
+    assert len(rates) >= 10 and len(breaks) >= 10  # published cells of several services and months
+    assert 12 < sorted(rates)[len(rates) // 2] < 40 and 5 < sorted(breaks)[len(breaks) // 2] < 40  # plausible
+    services = set(re.findall(r'<th scope="row"><a href="[^"]*">([\w-]+)</a> \(web\)</th>', html))
+    assert len(services) >= 5
+
+
+def test_the_funnel_plan_is_the_widgets_reports_behind_the_web_answers_of_the_last_months():
+    lines = plan([ORIGIN], now=NOW)
+    reports = funnel_plan(lines, now=NOW)
+    assert reports == funnel_plan(lines, now=NOW)  # deterministic: a rerun sends the same report ids
+    assert len({r["funnel"]["report_id"] for r in reports}) == len(reports)
+    assert {_month(r["received_at"]) for r in reports} == {"2026-08", "2026-09", "2026-10", "2026-11"}
+    assert all(datetime.fromisoformat(r["received_at"]) < NOW for r in reports)
+    web = [l for l in lines if l["submission"]["channel"] == "web" and "Bot" not in l["user_agent"]
+           and _month(l["received_at"]) >= "2026-08"]
+    counts = [r["funnel"] for r in reports]
+    assert sum(c["submissions"] for c in counts) in range(len(web) - 5, len(web) + 1)  # one answered view each
+    assert all(c["impressions"] == 1 and c["submissions"] <= c["starts"] for c in counts)  # the widget's shape
+    by = defaultdict(lambda: [0, 0, 0])
+    for c in counts:
+        by[c["service"]] = [a + c[k] for a, k in zip(by[c["service"]], ("impressions", "starts", "submissions"))]
+    rates = [sub / imp for imp, _s, sub in by.values()]
+    assert all(0.08 < r < 0.5 for r in rates) and len(set(round(r, 2) for r in rates)) > 5  # a rate per service
+    assert {r["funnel"]["service"] for r in reports} <= {k for k, *_rest, ch, _q in all_services() if ch == "web"}
 
 
 def test_the_backfill_clock_is_not_reachable_over_http_and_refuses_the_future(client, settings):
@@ -121,6 +190,33 @@ def test_the_live_demo_client_waits_on_429_and_loses_nothing(settings):
         app.extensions["ascolto.durability"].close()
     assert accepted == 14
     assert waits and all("429" in w and "Retry-After" in w for w in waits)
+
+
+def test_the_live_demo_posts_the_widgets_funnel_counts_with_the_pages_origin(settings):
+    """``ascolto up`` and ``ascolto demo`` post, beside today's answers, the funnel reports of their
+    page views to ``POST /v1/funnel`` from the demo site's origin (the widget's path: it refuses a
+    report without an allowed Origin), waiting on 429 like the answers."""
+    from werkzeug.serving import make_server
+
+    from collector.app import create_app
+    from deploy.demo_data import funnel_reports, post_funnel
+
+    seed_wide(connect(settings.database_url), [ORIGIN])
+    app = create_app(settings.with_(rate_limit_ip="20/second"))
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    bodies = demo_bodies(40)
+    reports = funnel_reports(bodies)
+    try:
+        assert post_funnel(f"http://127.0.0.1:{port}", "https://elsewhere.example", reports[:3]) == 0  # 403
+        accepted = post_funnel(f"http://127.0.0.1:{port}", ORIGIN, reports)
+    finally:
+        server.shutdown()
+        app.extensions["ascolto.durability"].close()
+    assert accepted == len(reports) and reports == funnel_reports(bodies)
+    web = [b for b in bodies if b["channel"] == "web"]
+    assert sum(r["submissions"] for r in reports) == len(web) and len(reports) > 2 * len(web)
 
 
 @pytest.mark.parametrize("now", [NOW, datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)])
