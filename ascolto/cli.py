@@ -274,6 +274,7 @@ def demo(settings, responses: int, collector_url: str | None, origin: str | None
 from .cli_questionnaires import questionnaires  # noqa: E402  (subcommand groups, one module each)
 from .cli_failed import compact, failed  # noqa: E402
 from .cli_registry import registry  # noqa: E402
+from .cli_names import names  # noqa: E402
 from .cli_purge import purge  # noqa: E402
 from .cli_plans import plans  # noqa: E402
 from .cli_devices import devices  # noqa: E402
@@ -292,6 +293,7 @@ registry.add_command(plans)
 registry.add_command(devices)
 registry.add_command(test_mode)
 registry.add_command(test_submissions)
+registry.add_command(names)
 
 
 if __name__ == "__main__":

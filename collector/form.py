@@ -52,14 +52,20 @@ _ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 # --- helpers ------------------------------------------------------------------------------------
 
-def _names(key: str) -> tuple[str, str]:
-    """Service and entity names shown in the page header, from the registry read model."""
+def _names(key: str, lang: str) -> dict[str, str | None]:
+    """Service and entity names shown in the page header, in ``lang`` (Italian where the registry has
+    none in it: ``*_lang`` is then ``"it"``, for the ``lang`` attribute), from the registry read model."""
+    none = {"service_name": "", "service_name_lang": None, "entity_name": "", "entity_name_lang": None}
     try:
         view = current_app.extensions["ascolto.services"].get(key)
     except Exception:  # the header is decoration: never fail the page for it
         current_app.logger.warning("service names unavailable for %s", key, exc_info=True)
-        return "", ""
-    return (view.name, view.entity_name) if view is not None else ("", "")
+        return none
+    if view is None:
+        return none
+    (service, service_lang), (entity, entity_lang) = view.name_in(lang), view.entity_name_in(lang)
+    return {"service_name": service, "service_name_lang": service_lang, "entity_name": entity,
+            "entity_name_lang": entity_lang}
 
 
 class _PageError(Exception):
@@ -109,10 +115,9 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
                  notice: str = "", status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     ui = UI[lang]
     errors = dict(errors or {})
-    service_name, entity_name = _names(cfg.key)
     html = render_template(
         "form.html", lang=lang, ui=ui, title=q.title.get(lang) or q.title[DEFAULT_LANGUAGE],
-        title_lang=label_lang(q.title, lang), service_name=service_name, entity_name=entity_name,
+        title_lang=label_lang(q.title, lang), **_names(cfg.key, lang),
         items=_view_items(q, lang, raw or {}, errors), errors=errors, notice=notice,
         test=cfg.test_mode,  # a service in test mode: its answers are check-ups, never counted
         action=url_for("form.submit_form"), hidden={
@@ -218,9 +223,8 @@ def _uuid_or_none(raw: str | None) -> str | None:
 def thanks(key: str):
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
-    service_name, entity_name = _names(cfg.key)
-    html = render_template("form_thanks.html", lang=lang, ui=UI[lang], service_name=service_name,
-                           entity_name=entity_name, again=url_for("form.form_page", key=cfg.key, lang=lang),
+    html = render_template("form_thanks.html", lang=lang, ui=UI[lang], **_names(cfg.key, lang),
+                           again=url_for("form.form_page", key=cfg.key, lang=lang),
                            back=checked_back(cfg.allowed_origins, request.args.get("back")), test=cfg.test_mode)
     resp = Response(html, mimetype="text/html")
     resp.cache_control.no_store = True

@@ -230,9 +230,13 @@ def questionnaire(key: str):
         q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.") from None
-    doc = dict(q.render(client_language(request.args.get("lang"))), service=cfg.key,
-               service_name=cfg.name,  # names the widget's form, dialog and button apart from another service's
+    lang = client_language(request.args.get("lang"))
+    service_name, service_name_lang = cfg.name_in(lang)  # in lang where the registry has it, else Italian
+    doc = dict(q.render(lang), service=cfg.key,
+               service_name=service_name,  # names the widget's form, dialog and button apart from another service's
                sampling_rate=cfg.sampling_rate)  # the widget invites this share of page views
+    if service_name_lang:  # the Italian name on a page of another language: the widget marks it lang="it"
+        doc["service_name_lang"] = service_name_lang
     if cfg.test_mode:  # the widget says so above the questions: answers are check-ups, not counted
         doc["test"] = True
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -72,7 +72,7 @@ def kiosk(key: str):
     html = render_template("kiosk.html", lang=lang, ui=KIOSK_UI[lang], question=first, device=token,
                            faces=[(o, m, face_svg(m)) for o, m in zip(first["options"], moods(head))],
                            reasons=reasons, config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
-                           service_name=cfg.name, entity_name=cfg.entity_name)
+                           names=(cfg.name_in(lang), cfg.entity_name_in(lang)))  # in the kiosk's language
     return _headers(Response(html, mimetype="text/html"))
 
 

@@ -27,6 +27,17 @@ SERVICES = [
     ("demo-lombardia-bandi", "r_lombar", "Bandi e contributi online", "regione.bandi", "web"),
 ]
 
+#: names in other languages than Italian (registry.names): the widget on the demo page, the form and the
+#: console show them in those languages; the other services show their Italian name everywhere
+NAMES = {
+    "demo-roma-anagrafe": {"en": "Online civil registry certificates", "de": "Meldebescheinigungen online",
+                           "fr": "Certificats d'état civil en ligne", "sl": "Spletna potrdila iz matičnega registra"},
+    "demo-milano-anagrafe": {"en": "Online civil registry certificates"},
+    "demo-inps-pensione": {"en": "Pension application"},
+    "inps": {"en": "National Social Security Institute"},
+    "inail": {"en": "National Institute for Insurance against Accidents at Work"},
+    "r_lombar": {"en": "Lombardy Region"},
+}
 QUESTIONNAIRE = ("cx-core", 1)
 ACTOR = "demo-seed"
 
@@ -45,20 +56,22 @@ def seed(factory: sessionmaker[Session], origins: list[str], *, actor: str = ACT
     """
     with session_scope(factory) as s:
         for ipa, name, cat, reg, nuts, com in ENTITIES:
+            names = {"names": NAMES[ipa]} if ipa in NAMES else {}
             if s.get(Entity, ipa) is None:
                 ops.add_entity(s, actor=actor, ipa_code=ipa, name=name, category=cat, comune_istat=com,
-                               region_istat=reg, region_nuts=nuts)
+                               region_istat=reg, region_nuts=nuts, **names)
             else:
                 ops.update_entity(s, ipa, actor=actor, name=name, category=cat, comune_istat=com,
-                                  region_istat=reg, region_nuts=nuts)
+                                  region_istat=reg, region_nuts=nuts, **names)
         for key, ipa, name, stype, channel in SERVICES:
+            names = {"names": NAMES[key]} if key in NAMES else {}
             if s.get(Service, key) is None:
                 ops.add_service(s, actor=actor, key=key, entity_ipa=ipa, name=name, service_type=stype,
                                 channel=channel, allowed_origins=origins, questionnaire_id=QUESTIONNAIRE[0],
-                                questionnaire_version=QUESTIONNAIRE[1])
+                                questionnaire_version=QUESTIONNAIRE[1], **names)
                 continue
             ops.update_service(s, key, actor=actor, name=name, channel=channel, allowed_origins=origins,
-                               sampling_rate=1.0)
+                               sampling_rate=1.0, **names)
             if s.get(Service, key).service_type != stype:
                 ops.update_service(s, key, actor=actor, service_type=stype)
             ops.assign_questionnaire(s, key, *QUESTIONNAIRE, actor=actor)

@@ -10,6 +10,12 @@ semicolon or tab separated — the separator is read from the header line). The 
 ``Codice_comune_ISTAT`` ``comune_istat``; region and NUTS-2 are derived from it
 =====================  ========================================================
 
+and, optionally, the entity's name in other languages than Italian (:mod:`registry.names`):
+``Denominazione_ente_en``, ``_de``, ``_fr``, ``_sl`` (not in the IPA layout: added by whoever
+prepares the file, e.g. the German names of Alto Adige's entities). A column that is there sets the
+name in its language (an empty cell removes it); a language without a column keeps what the
+registry holds.
+
 Every other column of the layout (``Codice_fiscale_ente``, ``Tipologia``, ``Codice_natura``,
 ``Acronimo``, ``Indirizzo``, ``Mail1``…, ``Sito_istituzionale``, ``Data_aggiornamento``…) is
 ignored, so added or reordered columns do not matter. Column names are matched ignoring case.
@@ -36,6 +42,7 @@ from . import audit
 from .errors import InvalidValue, RegistryError
 from .models import AuditEntry, Entity, utcnow
 from .checks import check_category, check_ipa_code, check_name, place
+from .names import OTHER_LANGUAGES, check_names
 from .ops import check_services_fit
 
 COLUMNS = {  # registry field → IPA column
@@ -52,7 +59,9 @@ IPA_LAYOUT = (
     "Codice_catastale_comune", "CAP", "Indirizzo", "Mail1", "Tipo_Mail1", "Mail2", "Tipo_Mail2", "Mail3",
     "Tipo_Mail3", "Mail4", "Tipo_Mail4", "Mail5", "Tipo_Mail5", "Sito_istituzionale", "Data_aggiornamento",
 )
-FIELDS = ("name", "category", "region_istat", "region_nuts", "comune_istat")
+#: optional columns: the name in another language (registry field ``name_<lang>``)
+NAME_COLUMNS = {f"name_{lang}": f"Denominazione_ente_{lang}" for lang in OTHER_LANGUAGES}
+FIELDS = ("name", "category", "region_istat", "region_nuts", "comune_istat", "names")
 _DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -103,7 +112,7 @@ def _records(stream: IO[str], source: str) -> Iterator[tuple[int, dict[str, str]
     if missing:
         raise ImportFileError("header", f"{source} lacks the IPA column(s) {', '.join(missing)} "
                                         f"(found: {', '.join(header) or 'none'})")
-    index = {f: where[col.lower()] for f, col in COLUMNS.items()}
+    index = {f: where[col.lower()] for f, col in {**COLUMNS, **NAME_COLUMNS}.items() if col.lower() in where}
     last = reader.line_num
     while True:
         try:
@@ -130,8 +139,11 @@ def _clean(raw: dict[str, str]) -> dict[str, Any]:
     if not raw["comune_istat"].strip():
         raise InvalidValue("comune_istat", "is empty: the region cannot be derived")
     p = place(raw["comune_istat"].strip())
+    given = {lang: raw[f] for f, lang in ((f"name_{lang}", lang) for lang in OTHER_LANGUAGES) if f in raw}
+    check_names(given)  # refusals name the column (name_<lang>)
     return {"ipa_code": ipa_code, "name": name, "category": category, "region_istat": p.region_istat,
-            "region_nuts": p.region_nuts, "comune_istat": p.comune_istat}
+            "region_nuts": p.region_nuts, "comune_istat": p.comune_istat,
+            "names": {lang: v.strip() or None for lang, v in given.items()}}  # merged in _apply
 
 
 def import_ipa(session: Session, source: str | Path | IO[str], *, actor: str, batch_size: int = 1000,
@@ -159,7 +171,8 @@ def import_ipa(session: Session, source: str | Path | IO[str], *, actor: str, ba
                 values = _clean(raw)
             except RegistryError as exc:
                 report.rejected.append(Rejected(line, raw["ipa_code"].strip() or None,
-                                                COLUMNS.get(exc.field, "Codice_comune_ISTAT"), exc.problem))
+                                                {**COLUMNS, **NAME_COLUMNS}.get(exc.field, "Codice_comune_ISTAT"),
+                                                exc.problem))
                 continue
             first = seen.setdefault(values["ipa_code"], line)
             if first != line:
@@ -189,6 +202,8 @@ def _apply(session: Session, batch: dict[str, tuple[int, dict[str, Any]]], repor
     for code, (line, values) in batch.items():
         ctx = f"import-ipa {report.source} line {line}"
         old = existing.get(code)
+        given = values["names"]  # the languages with a column: set, or removed when empty; others kept
+        values = {**values, "names": check_names({**((old or {}).get("names") or {}), **given}) or None}
         if old is None:
             inserts.append(values)
             audits.append(audit.entry(actor=actor, action="create", object_type="entity", object_key=code,

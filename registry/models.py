@@ -64,6 +64,8 @@ class Entity(Base):
     region_istat: Mapped[str] = mapped_column(String(2))  # Istat region code, e.g. "12"
     region_nuts: Mapped[str] = mapped_column(String(5))  # NUTS-2 code, e.g. "ITI4"
     comune_istat: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    # the name in other languages than Italian, {lang: name} (migration 0009; registry.names)
+    names: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
     services: Mapped[list["Service"]] = relationship(back_populates="entity")
 
@@ -85,6 +87,8 @@ class Service(Base):
     sampling_rate: Mapped[float] = mapped_column(Float, default=1.0)
     # test mode (migration 0007): every answer is a check-up, stored apart and never counted
     test_mode: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # the name in other languages than Italian, {lang: name} (migration 0009; registry.names)
+    names: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
     entity: Mapped[Entity] = relationship(back_populates="services")
 

@@ -26,6 +26,7 @@ from .checks import (check_category, check_channel, check_channel_fits, check_ip
                      default_questionnaire, new_service_key, place)
 from .errors import AlreadyExists, InvalidValue, NotAllowed, NotFound
 from .models import Entity, Service
+from .names import check_names
 
 
 # ---------------------------------------------------------------------------------------------
@@ -40,11 +41,13 @@ def get_entity(session: Session, ipa_code: str) -> Entity:
 
 def add_entity(session: Session, *, actor: str, ipa_code: str, name: str, category: str,
                comune_istat: str | None = None, region_istat: str | None = None,
-               region_nuts: str | None = None, context: str | None = None) -> Entity:
-    """Create an entity. Region and NUTS-2 are derived from the comune when it is given."""
+               region_nuts: str | None = None, names: dict[str, str] | None = None,
+               context: str | None = None) -> Entity:
+    """Create an entity. Region and NUTS-2 are derived from the comune when it is given; ``names``:
+    its name in other languages than Italian (:mod:`registry.names`)."""
     actor = audit.check_actor(actor)
     ipa_code = check_ipa_code(ipa_code)
-    fields = dict(name=check_name(name), category=check_category(category))
+    fields = dict(name=check_name(name), category=check_category(category), names=check_names(names) or None)
     p = place(comune_istat, region_istat, region_nuts)
     if session.get(Entity, ipa_code) is not None:
         raise AlreadyExists("ipa_code", f"entity {ipa_code!r} already exists")
@@ -63,14 +66,17 @@ _UNSET: Any = object()
 
 def update_entity(session: Session, ipa_code: str, *, actor: str, name: str = _UNSET, category: str = _UNSET,
                   comune_istat: str | None = _UNSET, region_istat: str = _UNSET, region_nuts: str = _UNSET,
-                  context: str | None = None) -> Entity:
-    """Change an entity's fields (only those given). Nothing is written, nor audited, when no
+                  names: dict[str, str] | None = _UNSET, context: str | None = None) -> Entity:
+    """Change an entity's fields (only those given; ``names``, the names in other languages than
+    Italian, replaced whole: :mod:`registry.names`). Nothing is written, nor audited, when no
     value actually changes. Changing the comune re-derives the region."""
     actor = audit.check_actor(actor)
     e = get_entity(session, ipa_code)
     new: dict[str, Any] = {}
     if name is not _UNSET:
         new["name"] = check_name(name)
+    if names is not _UNSET:
+        new["names"] = check_names(names) or None
     if category is not _UNSET:
         new["category"] = check_category(category)
     if any(v is not _UNSET for v in (comune_istat, region_istat, region_nuts)):
@@ -126,8 +132,9 @@ def add_service(session: Session, *, actor: str, entity_ipa: str, name: str, ser
                 key: str | None = None, channel: str = "web", allowed_origins: Iterable[str] | None = None,
                 questionnaire_id: str | None = None, questionnaire_version: int | None = None,
                 sampling_rate: float = 1.0, active: bool = True, catalog: Catalog | None = None,
-                context: str | None = None) -> Service:
-    """Create a service of ``entity_ipa``.
+                names: dict[str, str] | None = None, context: str | None = None) -> Service:
+    """Create a service of ``entity_ipa`` (``names``: its name in other languages than Italian,
+    :mod:`registry.names`).
 
     The service type must be in the taxonomy and apply to the entity's PA category. Without a
     questionnaire, the first one the type allows is assigned at its newest published version; with
@@ -136,6 +143,7 @@ def add_service(session: Session, *, actor: str, entity_ipa: str, name: str, ser
     actor = audit.check_actor(actor)
     key = new_service_key() if key is None else check_service_key(key)
     name = check_name(name)
+    other_names = check_names(names) or None
     stype = check_service_type(service_type)
     channel = check_channel(channel)
     origins = check_origins(allowed_origins)
@@ -157,7 +165,7 @@ def add_service(session: Session, *, actor: str, entity_ipa: str, name: str, ser
         raise AlreadyExists("key", f"service {key!r} already exists")
     s = Service(key=key, entity_ipa=entity.ipa_code, name=name, service_type=stype.code, channel=channel,
                 allowed_origins=origins, questionnaire_id=qid, questionnaire_version=version, active=active,
-                sampling_rate=rate)
+                sampling_rate=rate, names=other_names)
     session.add(s)
     session.flush()
     audit.record(session, actor=actor, action="create", object_type="service", object_key=key,
@@ -183,8 +191,10 @@ def _change_service(session: Session, s: Service, changes: dict[str, Any], *, ac
 
 def update_service(session: Session, key: str, *, actor: str, name: str = _UNSET, service_type: str = _UNSET,
                    channel: str = _UNSET, allowed_origins: Iterable[str] = _UNSET, sampling_rate: float = _UNSET,
-                   catalog: Catalog | None = None, context: str | None = None) -> Service:
-    """Change a service's descriptive fields (only those given; nothing audited if nothing changes).
+                   names: dict[str, str] | None = _UNSET, catalog: Catalog | None = None,
+                   context: str | None = None) -> Service:
+    """Change a service's descriptive fields (only those given; nothing audited if nothing changes;
+    ``names``, the names in other languages than Italian, replaced whole: :mod:`registry.names`).
 
     A new service type must apply to the entity and allow the questionnaire already assigned.
     Use :func:`assign_questionnaire` and :func:`set_active` for those.
@@ -194,6 +204,8 @@ def update_service(session: Session, key: str, *, actor: str, name: str = _UNSET
     changes: dict[str, Any] = {}
     if name is not _UNSET:
         changes["name"] = check_name(name)
+    if names is not _UNSET:
+        changes["names"] = check_names(names) or None
     if service_type is not _UNSET:
         stype = check_service_type(service_type)
         check_type_fits_category(stype, s.entity.category, s.entity_ipa)

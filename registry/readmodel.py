@@ -28,6 +28,7 @@ from datetime import datetime
 from sqlalchemy import exists, or_, select
 
 from .models import Service, Token, utcnow
+from .names import localized
 from .tokens import verify_token
 
 DEFAULT_TTL_S = 30.0
@@ -53,11 +54,23 @@ class ServiceView:
     #: the entity has an active ``backend`` token: posts with neither an ``Origin`` nor a valid
     #: back-end token are refused (collector.backends)
     backend_required: bool = False
+    #: the service's and the entity's names in other languages than Italian, as ``(lang, name)`` pairs
+    names: tuple[tuple[str, str], ...] = ()
+    entity_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def service(self) -> str:
         """The service key (the processor's rows call it ``service``)."""
         return self.key
+
+    def name_in(self, lang: str) -> tuple[str, str | None]:
+        """The service's name in ``lang`` and ``"it"`` when that is the Italian fallback
+        (:func:`registry.names.localized`)."""
+        return localized(self.name, dict(self.names), lang)
+
+    def entity_name_in(self, lang: str) -> tuple[str, str | None]:
+        """The entity's name in ``lang``, as :meth:`name_in`."""
+        return localized(self.entity_name, dict(self.entity_names), lang)
 
 
 def _has_backend(s: Session, ipa: str) -> bool:
@@ -74,7 +87,8 @@ def _view(row: Service, s: Session | None = None) -> ServiceView:
                        name=row.name, entity=row.entity_ipa, entity_name=e.name, pa_type=e.category,
                        service_type=row.service_type, region=e.region_nuts,
                        channel=row.channel, sampling_rate=row.sampling_rate, test_mode=bool(row.test_mode),
-                       backend_required=s is not None and _has_backend(s, row.entity_ipa))
+                       backend_required=s is not None and _has_backend(s, row.entity_ipa),
+                       names=tuple(sorted((row.names or {}).items())), entity_names=tuple(sorted((e.names or {}).items())))
 
 
 @dataclass(frozen=True)

@@ -518,9 +518,10 @@
 
     /* The service's name (as the questionnaire endpoint gives it) names each form and dialog along with the
      * questionnaire's title: two services on one page share a title (the Designers Italia texts, which the
-     * national validator checks word for word, are never changed), so a screen reader tells them apart by it. */
+     * national validator checks word for word, are never changed), so a screen reader tells them apart by it.
+     * The name is in the widget's language where the registry has one, else Italian, then marked lang="it". */
     function named(q, id, cls) {
-      return q.service_name ? el(cls === "asc-svc" ? "p" : "span", { "class": cls, id: id, text: q.service_name }) : null;
+      return q.service_name ? el(cls === "asc-svc" ? "p" : "span", { "class": cls, id: id, lang: q.service_name_lang || null, text: q.service_name }) : null;
     }
 
     function mountInline(q, host, wrap) {
@@ -552,7 +553,7 @@
       var fab = el("button", { type: "button", "class": "asc-btn asc-fab", "aria-haspopup": "dialog", "aria-expanded": "false" },
                    [svg, el("span", { text: T.open })]);
       /* the service's name: read by a screen reader with the button's label; shown when other floating buttons are on the page */
-      var who = el("span", { "class": "asc-vh", text: q.service_name ? " – " + q.service_name : "" });
+      var who = el("span", { "class": "asc-vh" }, q.service_name ? [document.createTextNode(" – "), el("span", { lang: q.service_name_lang || null, text: q.service_name })] : []);
       fab.appendChild(who);
       var close = el("button", { type: "button", "class": "asc-btn asc-btn2", text: T.close });
       var form = el("form", { "class": "asc-body" });

@@ -12,6 +12,7 @@ from questionnaires.envelope import CHANNELS
 from questionnaires.taxonomy import UnknownCode, service_type
 from registry import RegistryError, audit, ops, session_scope, tokens
 from registry.models import ROLES
+from registry.names import OTHER_LANGUAGES, name_in, set_names
 from registry.snippet import embed_snippet, snippet_language
 
 from . import data
@@ -80,7 +81,7 @@ def services():
         rows = [dict(audit.snapshot(x), choices=assignable(x.service_type, lang()),
                      snippet=embed_snippet(settings.collector_url, x.key, snippet_lang))
                 for x in ops.list_services(s)]
-        ents = [(e.ipa_code, e.name) for e in ops.list_entities(s)]
+        ents = [(e.ipa_code, name_in(e, lang())) for e in ops.list_entities(s)]
     return render_template("admin_services.html", rows=rows, entities=ents, types=data.known_service_types(lang()),
                            channels=CHANNELS, page="admin", section="services", snippet_lang=snippet_lang)
 
@@ -98,6 +99,20 @@ def assignable(type_code: str, lang_: str) -> list[tuple[str, str]]:
             q = catalog.get(qid, version)
             out.append((f"{qid}@{version}", f"{q.title.get(lang_) or q.title['it']} — {qid} v{version}"))
     return out
+
+
+@bp.post("/<any(entity, service):kind>/<key>/names")
+@require("admin")
+def names(kind: str, key: str):
+    """Set the names of entity or service ``key`` in every language from the form's ``name_<lang>``
+    (Italian required; an empty other language removes its name): validated and audited by the
+    registry (:func:`registry.names.set_names`); a refusal names the field."""
+    given = {lang: request.form.get(f"name_{lang}", "") for lang in ("it", *OTHER_LANGUAGES)
+             if f"name_{lang}" in request.form}
+    _do(lambda s: set_names(s, kind, key, {k: v or None for k, v in given.items() if k != "it"}
+                            | ({"it": given["it"]} if "it" in given else {}), actor=g.user.actor, context=_ctx(s)),
+        "Modifica registrata.")
+    return redirect(url_for("admin.entities" if kind == "entity" else "admin.services"), 303)
 
 
 @bp.post("/services/<key>/origins")

@@ -83,7 +83,8 @@ def download():
 
 def _entity_name(ipa: str) -> str | None:
     from registry import Entity, session_scope
+    from registry.names import name_in
 
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         e = s.get(Entity, ipa)
-        return e.name if e else None
+        return name_in(e, i18n.lang()) if e else None

@@ -25,6 +25,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from dataset.views import counted
 from registry import session_scope
 from registry.models import Entity, Service
+from registry.names import name_in
 
 from .. import cube
 from ..comparability import QueryError
@@ -50,7 +51,8 @@ def report(con, settings, factory, quarter: str | None = None, now: datetime | N
     # (cube.latest_period): the running quarter's n are a part of a quarter's, not "under the minimum"
     quarter = quarter or cube.latest_period(con, "Q")[0]
     with session_scope(factory) as s:
-        services = [(x.key, x.name, x.entity_ipa, x.entity.category, x.entity.name)
+        services = [(x.key, name_in(x, i18n.lang()), x.entity_ipa, x.entity.category,
+                     name_in(x.entity, i18n.lang()))
                     for x in s.query(Service).filter(Service.active.is_(True)).order_by(Service.key)]
     by_cat: dict[str, dict] = {}
     for _, _, ipa, cat, _ in services:

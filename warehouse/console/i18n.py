@@ -188,6 +188,9 @@ EN.update({  # a chart's text alternative (data.Chart.alt)
 EN.update({  # registry administration: the services page (issue 19)
     "Origini ammesse": "Allowed origins", "Codice da incollare": "Snippet to paste",
     "Modalità di prova": "Test mode",
+    "Nomi nelle altre lingue": "Names in other languages",
+    "Una pagina in una lingua senza nome mostra il nome italiano.":
+        "A page in a language without a name shows the Italian name.",
 })
 
 INDICATOR_LABELS = {"satisfaction": "Soddisfazione", "ease": "Facilità", "clarity": "Chiarezza", "speed": "Rapidità",

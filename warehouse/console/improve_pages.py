@@ -27,6 +27,7 @@ from registry import RegistryError, session_scope
 from registry import plans as plan_ops
 from registry.errors import NotFound
 from registry.models import Entity, Service
+from registry.names import name_in
 
 from .. import cube, drivers, evaluation
 from ..comparability import QueryError
@@ -34,6 +35,7 @@ from ..periods import rome_minute
 from . import i18n_improve
 from .auth import require, require_entity
 from .data import table_csv
+from .i18n import lang
 from .improve_api import _freq, _unit
 from .improve_figures import default_period as _default_period, drivers_page, evaluation_page
 
@@ -113,7 +115,7 @@ def _own_service(ipa: str, key: str) -> dict:
         svc = s.get(Service, key)
         if svc is None or svc.entity_ipa != ipa:
             abort(404)
-        return {"key": svc.key, "name": svc.name, "service_type": svc.service_type}
+        return {"key": svc.key, "name": name_in(svc, lang()), "service_type": svc.service_type}
 
 
 @bp.get("/workspace/<ipa>/services/<key>/drivers")
@@ -222,7 +224,7 @@ def _entity_and_services(s, ipa: str) -> tuple[str, list[Service]]:
     e = s.get(Entity, ipa)
     if e is None:
         abort(404)
-    return e.name, list(s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key))
+    return name_in(e, lang()), list(s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key))
 
 
 @bp.route("/workspace/<ipa>/plans", methods=["GET", "POST"])
@@ -246,7 +248,7 @@ def plans(ipa: str):
             form["service_key"] = request.form.get("service_key", "")
     with session_scope(_factory()) as s:
         name, services = _entity_and_services(s, ipa)
-        svc = [{"key": x.key, "name": x.name} for x in services]
+        svc = [{"key": x.key, "name": name_in(x, lang())} for x in services]
         rows = plan_ops.export_rows(s, entity_ipa=ipa)
     return render_template("improve_plans.html", ipa=ipa, name=name, services=svc, rows=rows, error=error, form=form,
                            indicators=cube.SCORE_INDICATORS, page="workspace",
@@ -276,7 +278,7 @@ def _plan_detail(s, ipa: str, plan_id: int) -> dict:
     svc = s.get(Service, plan.service_key)
     history = [{**plan_ops.snapshot(v), "at": rome_minute(v.at), "actor": v.actor}  # Rome time, as the comments
                for v in plan_ops.versions(s, plan.id)]
-    return {"plan_id": plan.id, "version": plan.version, "service_key": svc.key, "service_name": svc.name,
+    return {"plan_id": plan.id, "version": plan.version, "service_key": svc.key, "service_name": name_in(svc, lang()),
             "current": history[-1], "history": list(reversed(history))}
 
 

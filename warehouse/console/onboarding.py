@@ -29,6 +29,7 @@ from questionnaires.envelope import CHANNELS
 from questionnaires.taxonomy import service_types
 from registry import RegistryError, onboarding, origins, session_scope
 from registry.models import Entity, Service
+from registry.names import name_in
 from registry.snippet import channel_kit, embed_snippet, snippet_language
 from settings.buckets import ClientBuckets, limiter_storage
 
@@ -135,7 +136,7 @@ def join():
 @require("admin")
 def admin_list():
     with session_scope(_factory()) as s:
-        names = {e.ipa_code: e.name for e in s.query(Entity).all()}
+        names = {e.ipa_code: name_in(e, lang()) for e in s.query(Entity).all()}
         reqs = onboarding.list_requests(s)
         managed = {ipa for ipa in {r.ipa_code for r in reqs if r.status == "pending"}
                    if onboarding.active_manager(s, ipa) is not None}
@@ -191,7 +192,7 @@ def _check(ipa: str, key: str) -> dict:
             abort(404)
         declared = list(svc.allowed_origins or ())
         seen = origins.recent(s, key, days=7)
-        name, test_mode, channel, active = svc.name, svc.test_mode, svc.channel, svc.active
+        name, test_mode, channel, active = name_in(svc, lang()), svc.test_mode, svc.channel, svc.active
     settings = current_app.config["ASCOLTO_SETTINGS"]
     for o in seen:
         o["declared"] = o["origin"] in declared

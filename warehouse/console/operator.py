@@ -23,6 +23,7 @@ from questionnaires import UnknownQuestionnaire, default_catalog
 from registry import Token, session_scope
 from registry import ops
 from registry.operators import HEADER, OPERATOR_CHANNELS, credential
+from registry.names import name_in
 
 from . import i18n
 from .auth import require
@@ -44,7 +45,7 @@ def faces_services(entity: str, lang: str) -> list[dict[str, Any]]:
     """The entity's active phone/front-office services with a faces question, and its three answers."""
     out = []
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
-        rows = [(x.key, x.name, x.channel, x.questionnaire_id, x.questionnaire_version)
+        rows = [(x.key, name_in(x, lang), x.channel, x.questionnaire_id, x.questionnaire_version)
                 for x in ops.list_services(s, entity_ipa=entity, active=True) if x.channel in OPERATOR_CHANNELS]
     for key, name, channel, qid, version in rows:
         try:

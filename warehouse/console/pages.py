@@ -13,6 +13,7 @@ from flask import (Blueprint, abort, current_app, redirect, render_template, req
 
 from registry import session_scope
 from registry.models import Entity, Service
+from registry.names import name_in
 
 from .. import codelists, export
 from ..protect import Protection
@@ -30,8 +31,9 @@ def _ctx():
 
 
 def _entity_names() -> dict[str, str]:
+    """Every entity's name in the page's language (Italian where the registry has none in it)."""
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
-        return {e.ipa_code: e.name for e in s.query(Entity).all()}
+        return {e.ipa_code: name_in(e, lang()) for e in s.query(Entity).all()}
 
 
 def _build(page: str, **kw) -> dict:
@@ -58,7 +60,7 @@ def _build(page: str, **kw) -> dict:
 
 def _services_of(ipa: str) -> list[dict]:
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
-        return [{"key": x.key, "name": x.name, "service_type": x.service_type, "active": x.active,
+        return [{"key": x.key, "name": name_in(x, lang()), "service_type": x.service_type, "active": x.active,
                  "questionnaire": x.questionnaire_id}
                 for x in s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key)]
 
@@ -156,11 +158,12 @@ def _entities() -> dict:
     con, settings = _ctx()
     counts = data.unit_totals(con, settings, "entity")
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
-        rows = [{"ipa": e.ipa_code, "name": e.name, "category": e.category, "region": e.region_nuts,
+        rows = [{"ipa": e.ipa_code, "name": name_in(e, lang()), "category": e.category, "region": e.region_nuts,
                  "category_label": data.code_label("PA_TYPE", e.category), "region_label": data.region_label(e.region_nuts),
                  "cell": counts.get(e.ipa_code, {}), "n": counts.get(e.ipa_code, {}).get("n"),
                  "status": counts.get(e.ipa_code, {}).get("status", "")}
                 for e in s.query(Entity).order_by(Entity.name)]
+    rows.sort(key=lambda r: r["name"].casefold())  # in the order of the names shown
     return {"rows": rows, "charts": [data.Chart("entities", "Enti", ENTITY_COLUMNS, rows)]}
 
 

@@ -18,6 +18,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, jsonify, r
 
 from registry import RegistryError, onboarding, session_scope, tokens
 from registry.models import Entity, Service
+from registry.names import name_in
 
 from ..csvsafe import csv_writer
 from ..periods import rome_minute
@@ -39,7 +40,8 @@ def _entity(ipa: str) -> tuple[str, list[dict]]:
         e = s.get(Entity, ipa)
         if e is None:
             raise not_found("ipa", f"No entity with IPA code {ipa!r} in the registry.")
-        return e.name, [{"key": x.key, "name": x.name, "service_type": x.service_type, "channel": x.channel,
+        return name_in(e, lang()), [{"key": x.key, "name": name_in(x, lang()), "service_type": x.service_type,
+                                     "channel": x.channel,
                          "active": x.active, "allowed_origins": list(x.allowed_origins or ()),
                          "questionnaire": x.questionnaire_id}
                         for x in s.query(Service).filter(Service.entity_ipa == ipa).order_by(Service.key)]
