@@ -241,12 +241,13 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
 @click.option("--collector-url", default=None, help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
 @click.option("--origin", default=None, help="The page origin of the widget's funnel reports (one of the services' "
               "allowed origins). Default: http://localhost:$ASCOLTO_DEMO_PORT, the demo site's.")
-@click.option("--no-funnel", is_flag=True, help="Post no funnel reports (impressions, starts, submissions).")
+@click.option("--funnel", is_flag=True, help="Also post the widget's funnel reports of their page views "
+              "(about 4 per web answer: under the per-address rate limit this takes minutes).")
 @click.pass_obj
-def demo(settings, responses: int, collector_url: str | None, origin: str | None, no_funnel: bool) -> None:
+def demo(settings, responses: int, collector_url: str | None, origin: str | None, funnel: bool) -> None:
     """Post realistic synthetic submissions through the real collector API (waits on 429 Retry-After) to the
-    demo services `ascolto up` seeds, and the widget's funnel counts of their page views (POST /v1/funnel,
-    from the demo site's origin); exits 1 when the collector cannot be reached or refused any, saying why."""
+    demo services `ascolto up` seeds; with --funnel, the widget's funnel counts of their page views too
+    (POST /v1/funnel, from --origin); exits 1 when the collector cannot be reached or refused any, saying why."""
     from urllib.error import URLError
 
     from deploy.demo_data import demo_bodies, funnel_reports, post_demo, post_funnel
@@ -260,7 +261,7 @@ def demo(settings, responses: int, collector_url: str | None, origin: str | None
             f"cannot reach the collector at {url} ({getattr(exc, 'reason', exc)}): start the stack first (`make run`, "
             "or `ascolto up`), or give a running collector's address with --collector-url.") from None
     click.echo(f"{accepted} of {responses} accepted")
-    if not no_funnel:
+    if funnel:
         reports = funnel_reports(demo_bodies(responses))
         views = post_funnel(url, origin or f"http://localhost:{settings.demo_port}", reports, max_wait_s=900,
                             progress=progress)

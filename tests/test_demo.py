@@ -193,9 +193,9 @@ def test_the_live_demo_client_waits_on_429_and_loses_nothing(settings):
 
 
 def test_the_live_demo_posts_the_widgets_funnel_counts_with_the_pages_origin(settings):
-    """``ascolto up`` and ``ascolto demo`` post, beside today's answers, the funnel reports of their
-    page views to ``POST /v1/funnel`` from the demo site's origin (the widget's path: it refuses a
-    report without an allowed Origin), waiting on 429 like the answers."""
+    """``ascolto demo --funnel`` posts, beside today's answers, the funnel reports of their page views
+    to ``POST /v1/funnel`` from the demo site's origin (the widget's path: it refuses a report without
+    an allowed Origin), waiting on 429 like the answers."""
     from werkzeug.serving import make_server
 
     from collector.app import create_app
