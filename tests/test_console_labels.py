@@ -63,6 +63,21 @@ def test_english_pages_carry_no_italian_and_no_codes(app_tokens, url):
     assert not any(CODES.search(x) or x in ("mean", "N", "satisfaction") for x in labels), labels
 
 
+@pytest.mark.parametrize("url", ["/admin/entities", "/admin/services", "/admin/tokens", "/admin/audit"])
+def test_english_admin_pages_carry_no_italian_labels(app_tokens, url):
+    """The registry's administration in English said "Campi", "Contesto" (the audit log's columns) and
+    "Comune" (the entities' column): headers outside the translations."""
+    app, tokens = app_tokens
+    page = app.test_client().get(url + "?lang=en", headers={"Authorization": f"Bearer {tokens['admin']}"})
+    assert page.status_code == 200
+    text, _labels = _visible(page.get_data(as_text=True))
+    thead = " ".join(re.findall(r"<thead>(.*?)</thead>", page.get_data(as_text=True), re.S))
+    italian = [it for it, en in EN.items() if it != en and len(it) > 4 and it != "Regione"  # in entities' names
+               and re.search(rf"(?<!\w){re.escape(it)}(?!\w)", text)]
+    assert not italian, italian
+    assert not re.search(r">(Campi|Contesto|Comune)<", thead), thead
+
+
 @pytest.mark.parametrize("url", PAGES)
 def test_italian_pages_show_no_codes(app_tokens, url):
     app, tokens = app_tokens

@@ -188,7 +188,7 @@ EN.update({  # a chart's text alternative (data.Chart.alt)
 EN.update({  # registry administration: the services page (issue 19)
     "Origini ammesse": "Allowed origins", "Codice da incollare": "Snippet to paste",
     "Modalità di prova": "Test mode",
-    "Nomi nelle altre lingue": "Names in other languages",
+    "Nomi nelle altre lingue": "Names in other languages", "Campi": "Fields", "Contesto": "Context",
     "Una pagina in una lingua senza nome mostra il nome italiano.":
         "A page in a language without a name shows the Italian name.",
 })
