@@ -21,9 +21,9 @@ def names() -> None:
 
 
 @names.command("set")
-@click.argument("kind", type=KINDS)
+@click.argument("kind", type=KINDS, metavar="entity|service")
 @click.argument("key")
-@click.argument("lang", type=LANGS)
+@click.argument("lang", type=LANGS, metavar="LANG")
 @click.argument("name")
 @click.pass_context
 def set_(ctx: click.Context, kind: str, key: str, lang: str, name: str) -> None:
@@ -37,9 +37,9 @@ def set_(ctx: click.Context, kind: str, key: str, lang: str, name: str) -> None:
 
 
 @names.command("remove")
-@click.argument("kind", type=KINDS)
+@click.argument("kind", type=KINDS, metavar="entity|service")
 @click.argument("key")
-@click.argument("lang", type=click.Choice(["en", "de", "fr", "sl"]))
+@click.argument("lang", type=click.Choice(["en", "de", "fr", "sl"]), metavar="LANG")
 @click.pass_context
 def remove(ctx: click.Context, kind: str, key: str, lang: str) -> None:
     """Remove the name of entity or service KEY in LANG: pages in LANG show the Italian name again
@@ -52,7 +52,7 @@ def remove(ctx: click.Context, kind: str, key: str, lang: str) -> None:
 
 
 @names.command("show")
-@click.argument("kind", type=KINDS)
+@click.argument("kind", type=KINDS, metavar="entity|service")
 @click.argument("key")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
@@ -63,7 +63,7 @@ def show(ctx: click.Context, kind: str, key: str, as_json: bool) -> None:
 
     with _session(ctx, commit=False) as s:
         row = ops.get_entity(s, key) if kind == "entity" else ops.get_service(s, key)
-        given = {"it": row.name, **(row.names or {})}
-    rows = [{"lang": lang, "name": given.get(lang), "shown": given.get(lang) or f"{row.name} (Italian)"}
+        italian, given = row.name, {"it": row.name, **(row.names or {})}
+    rows = [{"lang": lang, "name": given.get(lang), "shown": given.get(lang) or f"{italian} (Italian)"}
             for lang in ("it", *OTHER_LANGUAGES)]
     _emit(rows, ["lang", "shown"], as_json)
