@@ -550,3 +550,22 @@ def test_the_rule_of_a_started_period_is_the_plan_forms():
     with pytest.raises(QueryError):
         require_started("2026-13", "period", today)  # malformed: refused as such
     assert coverage("2026-Q4", "2025-01", today=today)["running"] is True
+
+
+def test_the_workspace_says_channels_and_services_in_words_not_codes(client, seeded):
+    """A PA manager read "front_office" in her services' table and in the comments' channel filter,
+    and service keys (``demo-roma-anagrafe``) in the comments and in the list of comments withheld:
+    the console's words for channels, the services' names (in the page's language) instead."""
+    tok = seeded[1]["entity"]
+    page = get(client, tok, f"/workspace/{ROMA}").get_data(as_text=True)
+    channels = re.findall(r'<td data-col="channel">([^<]*)</td>', page)
+    assert channels and "web" not in channels and "Web" in channels  # codelists' CHANNEL label
+    comments = get(client, tok, f"/workspace/{ROMA}/comments").get_data(as_text=True)
+    options = re.search(r'<select id="f-channel" name="channel">(.*?)</select>', comments, re.S).group(1)
+    assert '<option value="front_office" >Sportello</option>' in options and ">front_office<" not in options
+    english = get(client, tok, f"/workspace/{ROMA}/comments?lang=en").get_data(as_text=True)
+    assert '<option value="front_office" >Front office</option>' in english
+    rows = re.findall(r'<td data-service="demo-roma-anagrafe">([^<]*)</td><td>([^<]*)</td>', english)
+    assert rows and all(r == ("Online civil registry certificates", "Web") for r in rows)  # registry.demo.NAMES
+    withheld = re.search(r'data-withheld="\d+">(.*?)</p>', english, re.S).group(1)
+    assert "Online civil registry certificates</span> · App · 2026-10" in withheld and "<code>" not in withheld

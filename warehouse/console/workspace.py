@@ -122,7 +122,7 @@ def comments(ipa: str):
     from questionnaires.envelope import CHANNELS
     return render_template("workspace_comments.html", ipa=ipa, name=name, services=services, q=query, rows=found.rows,
                            truncated=found.truncated, withheld=found.withheld, channels=CHANNELS, page="workspace",
-                           limit=wd.MAX_COMMENTS)
+                           limit=wd.MAX_COMMENTS, service_names={s["key"]: s["name"] for s in services})
 
 
 @bp.get("/api/v1/workspace/<ipa>/comments")
