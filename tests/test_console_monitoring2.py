@@ -319,3 +319,17 @@ def test_the_faccia_report_downloads_its_tables_as_csv_in_the_consoles_language(
     assert en_by_month["2026-09"][2:9] == by_month["2026-09"][2:9]  # the same figures, machine-readable
     assert client.get("/entities/c_h501/faccia.csv?table=nope").status_code == 400
     assert client.get("/entities/nobody/faccia.csv").status_code == 404
+
+
+def test_the_response_rates_name_each_service_in_the_pages_language(client):
+    """The response rates listed services by key alone (``demo-roma-anagrafe (web)``): a key may be a
+    random string that tells the monitoring staff nothing. Each row now names the service (in the
+    page's language: registry names per language, Italian where there is none) beside its key, and its
+    channel in words; a service's own page too."""
+    italian = _page(client, "/quality/response-rates")
+    assert re.search(r'<th scope="row" data-service="demo-roma-anagrafe"><a href="[^"]+">Certificati anagrafici '
+                     r'online</a> <code>demo-roma-anagrafe</code> \(Web\)</th>', italian)
+    english = _page(client, "/quality/response-rates?lang=en")
+    assert ">Online civil registry certificates</a> <code>demo-roma-anagrafe</code> (Web)</th>" in english
+    one = _page(client, "/quality/response-rates?service=demo-roma-anagrafe&lang=en")
+    assert "<h1>Response rates · Online civil registry certificates <code>demo-roma-anagrafe</code></h1>" in one

@@ -129,7 +129,8 @@ def test_the_demo_history_gives_the_console_response_rates_through_the_widgets_p
     breaks = [float(x) for x in re.findall(r'<td data-col="break_off">([\d.]+)</td>', html)]
     assert len(rates) >= 10 and len(breaks) >= 10  # published cells of several services and months
     assert 12 < sorted(rates)[len(rates) // 2] < 40 and 5 < sorted(breaks)[len(breaks) // 2] < 40  # plausible
-    services = set(re.findall(r'<th scope="row"><a href="[^"]*">([\w-]+)</a> \(web\)</th>', html))
+    services = set(re.findall(r'<th scope="row" data-service="([\w-]+)"><a href="[^"]*">[^<]+</a> <code>[\w-]+</code> '
+                              r'\(Web\)</th>', html))
     assert len(services) >= 5
 
 

@@ -1,6 +1,7 @@
 """The console's response-rate page (issue 14 §5): ``/quality/response-rates``.
 
-Per service and period: impressions, starts and submissions reported by the widget, response rate
+Per service (its name in the page's language, and its key) and period: impressions, starts and
+submissions reported by the widget, response rate
 and break-off rate (Wilson 95% intervals) — all published through :mod:`warehouse.protect` by
 :mod:`warehouse.response_rates`; with ``?service=KEY``, the item non-response of that service. A month
 still running says so in its row ("Copertura del periodo": :func:`warehouse.console.data.coverage_text`):
@@ -22,7 +23,7 @@ from ..protect import Protection
 from ..response_rates import item_nonresponse, rates
 from . import i18n
 from ..export import span
-from .data import coverage_text, num, status_text, table_csv
+from .data import code_label, coverage_text, num, status_text, table_csv
 from .auth import not_found, require
 
 bp = Blueprint("rates", __name__)
@@ -110,11 +111,24 @@ def _view() -> dict:
     table = rates(settings.data_dir, protection, ("service", "channel", "period"), where)
     items = item_nonresponse(settings.data_dir, protection, service,
                              secret=secret_for(settings.data_dir, settings.ckm_secret)) if service else None
-    rows = [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None)}
+    names = _service_names()
+    rows = [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None),
+             "name": names.get(r["service"], r["service"]), "channel_label": code_label("CHANNEL", r["channel"])}
             for r in table.to_dict("records")]
     items = None if items is None else [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None)}
                                         for r in items.to_dict("records")]
-    return {"rows": rows, "items": items, "service": service}
+    return {"rows": rows, "items": items, "service": service,
+            "service_name": names.get(service) if service else None}
+
+
+def _service_names() -> dict[str, str]:
+    """Every service's name in the page's language (Italian where the registry has none in it): a
+    service key may be a random string, which tells a reader nothing."""
+    from registry import Service, session_scope
+    from registry.names import name_in
+
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        return {x.key: name_in(x, i18n.lang()) for x in s.query(Service).all()}
 
 
 def _known_service(key: str) -> bool:
