@@ -278,3 +278,24 @@ def test_a_region_without_answers_still_states_the_national_benchmark(app_tokens
     torino = _get(app_tokens, base + "&region=ITC1").get_json()  # Torino answered in October only
     assert torino["units"] == [] and torino["benchmark"]["value"] == national["value"] is not None
     assert torino["benchmark"]["scope"] == "national"
+
+
+def test_the_breakdowns_name_their_instrument_scale_and_channel(app_tokens):
+    """The breakdown tables by instrument and scale and by channel (overview, service type, entity
+    pages and their CSVs) showed "—" where the instrument, the scale and the channel go: a rename
+    (``_label`` → ``period_of``) had reached the keys ``instrument_label``, ``scale_label``,
+    ``channel_label`` the tables read."""
+    import csv as csvlib
+    import io
+
+    url = f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITI4"
+    page = _get(app_tokens, url).get_data(as_text=True)
+    table = page.split('data-table="by-instrument"', 1)[1].split("</table>", 1)[0]
+    first = re.search(r"<tbody><tr[^>]*>(.*?)</tr>", table, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", first, re.S)]
+    assert cells[:2] == ["La tua opinione sul servizio", "Scala a 5 punti"], cells
+    for chart, expected in (("by-instrument", ["La tua opinione sul servizio", "Scala a 5 punti"]),
+                            ("by-channel", ["Web"])):
+        body = _get(app_tokens, f"/csv/service-type/{STYPE}/{chart}?freq=M&period=2026-10&region=ITI4")
+        rows = list(csvlib.reader(io.StringIO(body.get_data(as_text=True))))
+        assert rows[1][:len(expected)] == expected, (chart, rows)

@@ -71,7 +71,7 @@ def table_csv(columns: list[tuple[str, str]], rows: list[dict[str, Any]], filena
     w = csv_writer(buf, lineterminator="\n")
     w.writerow([_(label) for _key, label in columns])
     for r in rows:
-        w.writerow(["" if r.get(k) is None else r.get(k) for k, period_of in columns])
+        w.writerow(["" if r.get(k) is None else r.get(k) for k, _label in columns])
     return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', **headers})
 
@@ -270,7 +270,7 @@ def breakdown(con, settings, indicator: str, filters: dict[str, list[str]], per:
             for r in table(con, settings, indicator=indicator, by=by, filters=filters, freq=per["freq"],
                            start=per["period"], end=per["period"]):
                 row = {d: r[d] for d in by}
-                row.update({f"{d}period_of": code_label(d.upper(), r[d]) for d in by})
+                row.update({f"{d}_label": code_label(d.upper(), r[d]) for d in by})
                 rows.append({**row, **cell(r)})
         charts.append(Chart(cid, title, [*cols, *SHARE_COLUMNS], rows))
     return charts
