@@ -36,7 +36,7 @@ PARTITIONS = 6
 
 #: How long ``ascolto up`` waits for a server's first answer: a first start on a busy two-core machine
 #: (bytecode compiled, every worker importing the app) took longer than the 30 s it used to wait.
-START_TIMEOUT_S = 120.0
+START_TIMEOUT_S = 180.0
 
 
 def wait_http(name: str, url: str, process: subprocess.Popen, timeout_s: float | None = None) -> None:
