@@ -370,3 +370,15 @@ def test_the_snippet_and_the_form_link_are_given_in_the_language_of_the_pas_page
     services = unescaped(c.get("/admin/services?snippet_lang=fr", headers=admin))
     assert "Donnez votre avis sur le service" in services and "Dai il tuo parere sul servizio" not in services
     assert "Dai il tuo parere sul servizio" in unescaped(c.get("/admin/services", headers=admin))
+
+
+def test_check_my_page_says_how_it_checks_in_the_pages_language(app, seeded):
+    """In English the page said "Nessuna pagina esterna viene consultata: … negli ultimi giorni. (7)":
+    an Italian sentence outside the translations, its number of days dangling after it."""
+    c, tok = app.test_client(), bearer(seeded[1]["entity"])
+    url = f"/workspace/{ROMA}/services/demo-roma-anagrafe/check"
+    english = c.get(url + "?lang=en", headers=tok).get_data(as_text=True)
+    assert "No external page is fetched: the check uses the widget&#39;s requests the collector received in the " \
+           "last 7 days." in english and "Nessuna pagina" not in english
+    italian = c.get(url, headers=tok).get_data(as_text=True)
+    assert "ricevute dal collettore negli ultimi 7 giorni.</p>" in italian and "(7)" not in italian

@@ -7,6 +7,9 @@ EN = {
     "Area dell'ente": "Entity workspace", "Commenti dei cittadini": "Citizens' comments",
     "Token dell'ente": "Entity tokens", "Canale": "Channel", "Verifica": "Check",
     "Verifica la mia pagina": "Check my page", "Verifica ora": "Check now",
+    "Nessuna pagina esterna viene consultata: il controllo usa le richieste del widget ricevute dal collettore "
+    "negli ultimi {n} giorni.": "No external page is fetched: the check uses the widget's requests the collector "
+                                "received in the last {n} days.",
     "Lingua del codice e del modulo": "Language of the code and the form", "Mostra il codice": "Show the code",
     "Posizione rispetto al benchmark nazionale (stesso tipo di servizio)":
         "Position against the national benchmark (same service type)",
