@@ -133,3 +133,22 @@ def test_export_page_period_lists_follow_the_frequency(app_tokens):
     assert 'name="freq" value="Q"' in quarters
     bad = c.get("/exports/download?format=csv&freq=Q&from=2026-11", headers=h)
     assert c.get(bad.headers["Location"], headers=h).status_code == 400
+
+
+def test_every_translated_text_of_the_templates_has_its_english(app_tokens):
+    """``_("…")`` falls back to the Italian text when English lacks it: the check page's wrong-origin
+    verdict, the join form's introduction and origins field, the entity page's faccia "rapporto"
+    were Italian on English pages. Every literal the templates translate has its English (the
+    printed faccia report is an Italian document and translates nothing)."""
+    import glob
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "warehouse" / "console" / "templates"
+    missing = {}
+    for path in sorted(glob.glob(str(root / "*.html"))):
+        text = Path(path).read_text("utf-8")
+        keys = {m.group(1) for m in re.finditer(r'_\(\s*"((?:[^"\\]|\\.)*)"\s*\)', text)}
+        lacking = sorted(k for k in keys if k not in EN and re.search(r"[a-zà-ù]{3}", k))
+        if lacking:
+            missing[Path(path).name] = lacking
+    assert not missing, missing

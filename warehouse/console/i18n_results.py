@@ -7,6 +7,16 @@ EN = {
     "Area dell'ente": "Entity workspace", "Commenti dei cittadini": "Citizens' comments",
     "Token dell'ente": "Entity tokens", "Canale": "Channel", "Verifica": "Check",
     "Verifica la mia pagina": "Check my page", "Verifica ora": "Check now",
+    "Arrivano richieste, ma da un'origine non dichiarata: vengono rifiutate. Aggiungi l'origine alla richiesta o "
+    "correggi la pagina.": "Requests arrive, but from an origin that was not declared: they are refused. Add the "
+                           "origin to the request or correct the page.",
+    "Il responsabile web di una pubblica amministrazione può chiedere di raccogliere il parere dei cittadini su un "
+    "servizio. Il codice IPA deve essere nell'Indice delle PA.":
+        "A public administration's web manager may ask to collect citizens' opinions on a service. The IPA code "
+        "must be in the Indice delle PA (the index of public administrations).",
+    "Origini delle pagine che ospiteranno il widget (una per riga, es. https://www.comune.example.it)":
+        "Origins of the pages that will host the widget (one per line, e.g. https://www.comune.example.it)",
+    "rapporto": "report",
     "Nessuna pagina esterna viene consultata: il controllo usa le richieste del widget ricevute dal collettore "
     "negli ultimi {n} giorni.": "No external page is fetched: the check uses the widget's requests the collector "
                                 "received in the last {n} days.",
