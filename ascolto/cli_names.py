@@ -29,7 +29,7 @@ def names() -> None:
 def set_(ctx: click.Context, kind: str, key: str, lang: str, name: str) -> None:
     """Set the name of entity or service KEY in LANG (``it``: the Italian name itself), e.g.
     ``ascolto registry names set entity c_a952 de "Gemeinde Bozen"``."""
-    from registry.names import set_names
+    from registry.ops import set_names
 
     with _session(ctx) as s:
         set_names(s, kind, key, {lang: name}, actor=_who(ctx), context=f"cli names set {lang}")
@@ -44,7 +44,7 @@ def set_(ctx: click.Context, kind: str, key: str, lang: str, name: str) -> None:
 def remove(ctx: click.Context, kind: str, key: str, lang: str) -> None:
     """Remove the name of entity or service KEY in LANG: pages in LANG show the Italian name again
     (the Italian name itself cannot be removed)."""
-    from registry.names import set_names
+    from registry.ops import set_names
 
     with _session(ctx) as s:
         set_names(s, kind, key, {lang: None}, actor=_who(ctx), context=f"cli names remove {lang}")

@@ -12,14 +12,13 @@ Exports do not change: they carry codes (IPA code, service key) and the codelist
 English labels, never a registry name.
 
 Set from the CLI (``ascolto registry names set entity|service KEY --lang de NAME``), the IPA import
-(optional columns ``Denominazione_ente_en``, ``_de``, ``_fr``, ``_sl``) and :func:`set_names`;
+(optional columns ``Denominazione_ente_en``, ``_de``, ``_fr``, ``_sl``) and
+:func:`registry.ops.set_names`;
 every change is audited (``update`` of the entity or service, before and after).
 """
 from __future__ import annotations
 
 from typing import Any, Mapping
-
-from sqlalchemy.orm import Session
 
 from questionnaires.vocabulary import DEFAULT_LANGUAGE, LANGUAGES, label, label_lang
 
@@ -62,26 +61,3 @@ def name_in(row: Any, lang: str) -> str:
     """The name of ``row`` (an :class:`~registry.models.Entity`, a :class:`~registry.models.Service` or
     a read-model view with ``name`` and ``names``) in ``lang``, Italian when it has none."""
     return localized(row.name, row.names, lang)[0]
-
-
-def set_names(session: Session, kind: str, key: str, names: Mapping[str, str | None], *, actor: str,
-              context: str | None = None):
-    """Set (a name) or remove (None or empty) the names in the languages of ``names`` of entity or
-    service ``key`` (``kind``), keeping its other languages; ``"it"`` sets the Italian ``name`` (which
-    cannot be removed). Validated, written and audited as any change (:mod:`registry.ops`); nothing
-    is written when nothing changes. Returns the row."""
-    from . import ops
-
-    if kind not in ("entity", "service"):
-        raise InvalidValue("kind", f"{kind!r}: names belong to an entity or a service")
-    row = ops.get_entity(session, key) if kind == "entity" else ops.get_service(session, key)
-    if not isinstance(names, Mapping):
-        raise InvalidValue("names", "must be an object {language: name}")
-    given = dict(names)
-    italian = given.pop(DEFAULT_LANGUAGE, None)
-    merged = {**(row.names or {}), **given}
-    changes: dict[str, Any] = {"names": check_names(merged) or None}
-    if italian is not None:
-        changes["name"] = italian
-    update = ops.update_entity if kind == "entity" else ops.update_service
-    return update(session, key, actor=actor, context=context, **changes)

@@ -11,7 +11,7 @@ The standard is read, never hard-coded: service types and the questionnaires the
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -293,3 +293,24 @@ def list_services(session: Session, *, entity_ipa: str | None = None, service_ty
     if limit:
         q = q.limit(limit)
     return list(session.scalars(q))
+
+
+def set_names(session: Session, kind: str, key: str, names: Mapping[str, str | None], *, actor: str,
+              context: str | None = None):
+    """Set (a name) or remove (None or empty) the names in the languages of ``names`` of entity or
+    service ``key`` (``kind``), keeping its other languages; ``"it"`` sets the Italian ``name`` (which
+    cannot be removed). Validated, written and audited as any change (:mod:`registry.ops`); nothing
+    is written when nothing changes. Returns the row."""
+    if kind not in ("entity", "service"):
+        raise InvalidValue("kind", f"{kind!r}: names belong to an entity or a service")
+    row = get_entity(session, key) if kind == "entity" else get_service(session, key)
+    if not isinstance(names, Mapping):
+        raise InvalidValue("names", "must be an object {language: name}")
+    given = dict(names)
+    italian = given.pop("it", None)
+    merged = {**(row.names or {}), **given}
+    changes: dict[str, Any] = {"names": check_names(merged) or None}
+    if italian is not None:
+        changes["name"] = italian
+    update = update_entity if kind == "entity" else update_service
+    return update(session, key, actor=actor, context=context, **changes)

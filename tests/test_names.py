@@ -17,7 +17,8 @@ from ascolto.cli import main
 from registry import InvalidValue, connect, dispose, ops, session_scope
 from registry.audit import history
 from registry.ipa import import_ipa, write_csv
-from registry.names import localized, set_names
+from registry.names import localized
+from registry.ops import set_names
 from tests.conftest import ORIGIN
 
 ACTOR = "test:names"

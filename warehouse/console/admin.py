@@ -12,7 +12,8 @@ from questionnaires.envelope import CHANNELS
 from questionnaires.taxonomy import UnknownCode, service_type
 from registry import RegistryError, audit, ops, session_scope, tokens
 from registry.models import ROLES
-from registry.names import OTHER_LANGUAGES, name_in, set_names
+from registry.names import OTHER_LANGUAGES, name_in
+from registry.ops import set_names
 from registry.snippet import embed_snippet, snippet_language
 
 from . import data
