@@ -165,10 +165,6 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
             print(f"ascolto: posting {demo_responses} demo submissions through the collector's API…", flush=True)
             ok = post_demo(collector, demo_responses, progress=lambda m: print(f"ascolto: {m}", flush=True))
             print(f"ascolto: {ok} of {demo_responses} accepted.", flush=True)
-            reports = funnel_reports(demo_bodies(demo_responses))
-            views = post_funnel(collector, origins[0], reports, progress=say)
-            print(f"ascolto: the widget's funnel counts of their page views: {views} of {len(reports)} reports "
-                  "accepted (POST /v1/funnel).", flush=True)
         demo_tokens = seed_tokens(registry)  # only now, printed at once: a start that failed before lost them
         if demo_tokens:
             print("\nDemo console tokens (shown this once; revoke with `ascolto registry token revoke PREFIX`):\n"
