@@ -239,23 +239,26 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
 @main.command()
 @click.option("--responses", default=100, show_default=True)
 @click.option("--collector-url", default=None, help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
-@click.option("--origin", default=None, help="The page origin of the widget's funnel reports (one of the services' "
-              "allowed origins). Default: http://localhost:$ASCOLTO_DEMO_PORT, the demo site's.")
+@click.option("--origin", default=None,
+              help="The page the answers come from, as the widget's Origin (one the demo services allow); also "
+                   "the origin of the funnel reports. Default: http://localhost:$ASCOLTO_DEMO_PORT (the demo PA page).")
 @click.option("--funnel", is_flag=True, help="Also post the widget's funnel reports of their page views "
               "(about 4 per web answer: under the per-address rate limit this takes minutes).")
 @click.pass_obj
 def demo(settings, responses: int, collector_url: str | None, origin: str | None, funnel: bool) -> None:
-    """Post realistic synthetic submissions through the real collector API (waits on 429 Retry-After) to the
-    demo services `ascolto up` seeds; with --funnel, the widget's funnel counts of their page views too
-    (POST /v1/funnel, from --origin); exits 1 when the collector cannot be reached or refused any, saying why."""
+    """Post realistic synthetic submissions through the real collector API, as the widget on the demo PA page
+    would (waits on 429 Retry-After), to the demo services `ascolto up` seeds; with --funnel, the widget's
+    funnel counts of their page views too (POST /v1/funnel); exits 1 when the collector cannot be reached or
+    refused any, saying why."""
     from urllib.error import URLError
 
     from deploy.demo_data import demo_bodies, funnel_reports, post_demo, post_funnel
 
     url = collector_url or f"http://127.0.0.1:{settings.collector_port}"
+    origin = origin or f"http://localhost:{settings.demo_port}"
     progress = lambda m: click.echo(m, err=True)  # noqa: E731
     try:
-        accepted = post_demo(url, responses, max_wait_s=900, progress=progress)
+        accepted = post_demo(url, responses, origin=origin, max_wait_s=900, progress=progress)
     except URLError as exc:
         raise click.ClickException(
             f"cannot reach the collector at {url} ({getattr(exc, 'reason', exc)}): start the stack first (`make run`, "
@@ -263,7 +266,7 @@ def demo(settings, responses: int, collector_url: str | None, origin: str | None
     click.echo(f"{accepted} of {responses} accepted")
     if funnel:
         reports = funnel_reports(demo_bodies(responses))
-        views = post_funnel(url, origin or f"http://localhost:{settings.demo_port}", reports, max_wait_s=900,
+        views = post_funnel(url, origin, reports, max_wait_s=900,
                             progress=progress)
         click.echo(f"funnel reports: {views} of {len(reports)} accepted")
     if accepted < responses:

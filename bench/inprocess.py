@@ -52,7 +52,8 @@ def _environ(body: bytes) -> dict:
     return {"REQUEST_METHOD": "POST", "PATH_INFO": "/v1/submissions", "SERVER_NAME": "bench", "SERVER_PORT": "80",
             "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
             "wsgi.errors": sys.stderr, "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": "application/json",
-            "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) bench", "REMOTE_ADDR": "127.0.0.1"}
+            "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) bench", "HTTP_ORIGIN": "http://localhost",
+            "REMOTE_ADDR": "127.0.0.1"}
 
 
 def _profiled(label: str, loop, key: str | None) -> None:

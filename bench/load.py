@@ -22,7 +22,7 @@ from pathlib import Path
 from deploy.broker import LocalBroker, free_port
 from deploy.loadgen import LoadDriver
 
-from .common import bench_stack_env, machine, start_gunicorn, stop
+from .common import BENCH_ORIGIN, bench_stack_env, machine, start_gunicorn, stop
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -75,7 +75,8 @@ def run(rate: float, seconds: int) -> dict:
         try:
             time.sleep(4)  # the processor joins its group (the local broker waits for the rebalance timeout)
             watch.start()
-            driver = LoadDriver(f"http://127.0.0.1:{port}", count=int(rate * seconds), rate=rate, threads=16)
+            driver = LoadDriver(f"http://127.0.0.1:{port}", count=int(rate * seconds), rate=rate, threads=16,
+                                origin=BENCH_ORIGIN)
             result = driver.run()
             accepted = result.accepted
             deadline = time.monotonic() + 60

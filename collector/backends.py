@@ -12,10 +12,13 @@ the ``X-Ascolto-Device``/``X-Ascolto-Operator`` headers carry other kinds of cre
   does). Any other value of the header — not ``Bearer``, malformed, unknown, revoked, expired,
   another role, another entity's — is a 403 naming ``authorization``; a refused header counts
   against the client's address like a citizen's post.
-* Once an entity has an active ``backend`` token (``ServiceView.backend_required``), a post to its
-  services with neither an ``Origin`` (browsers always send one on the widget's cross-origin posts)
-  nor a token is a 401 naming ``authorization``: the public service key alone no longer suffices.
-  Entities without one keep today's behaviour.
+* A post with neither an ``Origin`` (browsers always send one on a ``POST``: the widget's, the
+  kiosk page's) nor a token, a kiosk device or an operator's credential is a 401 naming ``Origin``
+  and ``authorization``, for every entity: the public service key alone never suffices. The answer
+  says how a back end gets its token and is the same whether or not the entity has one yet (it
+  does not tell anyone which administrations have back ends). The no-JS form (its own pages post
+  without an ``Origin``, vouched for by the signed render token) and the operators' in-process
+  backfill are not direct posts and are not asked.
 A request without the header pays one WSGI environ lookup for all this.
 """
 from __future__ import annotations
@@ -57,10 +60,13 @@ def check(backend: BackendView | None, cfg: ServiceView) -> None:
 
 
 def required(cfg: ServiceView) -> ApiError:
-    """The 401 of a post with neither an ``Origin`` nor a token to a service whose entity has one."""
-    err = ApiError(401, "backend_token_required",
-                   f"Service {cfg.key!r} accepts posts without an Origin only from its entity's back end: a back "
-                   "end needs its token (Authorization: Bearer <token>).",
-                   {"authorization": ["A back end must send its token: Authorization: Bearer <token>."]},
-                   headers={"WWW-Authenticate": 'Bearer realm="ascolto-collector"'})
-    return err
+    """The 401 of a direct post with neither an ``Origin`` nor a credential (the module's rules)."""
+    return ApiError(401, "backend_token_required",
+                    f"Service {cfg.key!r} takes posts without an Origin only from its administration's back end, "
+                    "with its token (Authorization: Bearer <token>). A back end gets one from the national operators "
+                    f"(ascolto registry token create --role backend --entity {cfg.entity}); a browser sends Origin.",
+                    {"Origin": ["Missing: only browsers' posts carry it, and they are checked against the "
+                                "service's allowed origins."],
+                     "authorization": ["Missing: a back end must send its token, Authorization: Bearer <token> "
+                                       "(role backend, from the national operators)."]},
+                    headers={"WWW-Authenticate": 'Bearer realm="ascolto-collector"'})

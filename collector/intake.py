@@ -118,7 +118,7 @@ def accept_submission(body: dict, *, origin: str | None, user_agent: str | None,
     audited naming them; :mod:`collector.operators`); ``backend``: a verified back-end token (it
     stands in for the origin check when of the service's entity; :mod:`collector.backends`);
     ``direct``: a post to the JSON API, where a missing ``Origin`` means a back end (the no-JS form's
-    own pages post without one) — refused without a token by an entity that has one.
+    own pages post without one) — refused (401) without a token, a device or an operator.
     """
     try:
         return _accept(body, origin, user_agent, device, operator, backend, direct)
@@ -148,8 +148,8 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     if origin and device is None and operator is None and backend is None and origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
                        {"Origin": ["Not among the service's allowed origins."]})
-    if direct and not origin and cfg.backend_required and backend is None and device is None \
-            and operator is None and extensions.get(BACKFILL_CLOCK) is None:
+    if direct and not origin and backend is None and device is None and operator is None \
+            and extensions.get(BACKFILL_CLOCK) is None:
         raise backends.required(cfg)
     if (sub["questionnaire"], sub["version"]) != (cfg.questionnaire_id, cfg.questionnaire_version):
         raise ApiError(409, "questionnaire_not_assigned",

@@ -58,8 +58,9 @@ def openapi_spec() -> dict:
                        "in X-Ascolto-Device (its answers carry the device's channel); the console forwards an "
                        "operator's entry with X-Ascolto-Operator (403 naming device/operator when not valid). "
                        "A back end posting directly sends Authorization: Bearer <backend token> (403 naming "
-                       "authorization when not valid or of another entity); an entity that has one refuses "
-                       "posts with neither an Origin nor the token (401 naming authorization).",
+                       "authorization when not valid or of another entity). A post with neither an Origin "
+                       "(browsers send one) nor a token, device or operator credential is refused for every "
+                       "service (401 naming Origin and authorization).",
         "security": [{}, {"backendToken": []}],
         "parameters": [{"name": "X-Ascolto-Device", "in": "header", "required": False, "schema": {"type": "string"}},
                        {"name": "X-Ascolto-Operator", "in": "header", "required": False,
@@ -69,8 +70,9 @@ def openapi_spec() -> dict:
         "responses": {"202": {"description": "Durable: acknowledged by the broker or fsynced to the spool",
                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
                       **{code: _error(text) for code, text in _ERRORS.items()},
-                      "401": _error("No Origin and no back-end token, for a service whose entity has a back-end "
-                                    "token: a back end needs its token (fields: authorization)."),
+                      "401": _error("Neither an Origin nor a back-end token (nor a device or operator "
+                                    "credential): a back end needs its token; the message says how to get one "
+                                    "(fields: Origin, authorization; WWW-Authenticate: Bearer)."),
                       "403": _error(_ERRORS["403"] + " Or the back-end token is not valid or not of the service's "
                                     "entity (fields: authorization).")}}})
     spec.path("/v1/services/{key}/questionnaire", operations={"get": {

@@ -143,17 +143,19 @@ def post_funnel(collector_url: str, origin: str, reports: list[dict], **kw) -> i
     return _post_all(f"{collector_url}/v1/funnel", reports, {"Origin": origin}, **kw)
 
 
-def post_demo(collector_url: str, n: int, seed: int = 2026, *, max_wait_s: float = 120.0,
+def post_demo(collector_url: str, n: int, seed: int = 2026, *, origin: str, max_wait_s: float = 120.0,
               sleep=time.sleep, progress=None) -> int:
-    """Post ``n`` submissions spread over every demo service (:mod:`registry.demo_wide`) as a back end
-    would (no Origin); return how many got 202.
+    """Post ``n`` submissions spread over every demo service (:mod:`registry.demo_wide`) as the widget
+    on the demo PA page would: with that page's ``origin`` (one the demo services allow; the collector
+    refuses a post with neither an Origin nor a back-end token, :mod:`collector.backends`). Return how
+    many got 202.
 
     A 429 or 503 is not a loss: the same submission is sent again after its ``Retry-After`` (at most
     ``max_wait_s`` in all), as the widget does. ``progress(message)`` hears about each wait, and once per
     error code about a refusal (the collector's JSON error). A collector that cannot be reached raises
     ``urllib.error.URLError``."""
-    return _post_all(f"{collector_url}/v1/submissions", demo_bodies(n, seed), {}, max_wait_s=max_wait_s,
-                     sleep=sleep, progress=progress)
+    return _post_all(f"{collector_url}/v1/submissions", demo_bodies(n, seed), {"Origin": origin},
+                     max_wait_s=max_wait_s, sleep=sleep, progress=progress)
 
 
 def _post_all(url: str, bodies: list[dict], headers: dict, *, max_wait_s: float = 120.0, sleep=time.sleep,

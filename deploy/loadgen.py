@@ -19,6 +19,8 @@ from registry.demo import SERVICES
 from .demo_data import random_answers
 
 _KEYS = [key for key, *_ in SERVICES]
+#: the origin the test stacks seed the demo services with (``registry.demo.seed``)
+DEFAULT_ORIGIN = "https://www.comune.roma.it"
 
 
 @dataclass
@@ -60,9 +62,11 @@ class LoadDriver:
 
     def __init__(self, collector_url: str, *, count: int, rate: float, threads: int = 8,
                  invalid_ratio: float = 0.0, give_up_s: float = 60.0, seed: int = 7,
-                 max_retry_after_s: float = 2.0, origin: str | None = None,
+                 max_retry_after_s: float = 2.0, origin: str = DEFAULT_ORIGIN,
                  forwarded_for=None):
-        """``forwarded_for``: None, a fixed client address, or a callable giving one per submission
+        """``origin``: the page the citizens post from, sent as ``Origin`` as browsers do (one the demo
+        services allow; a post with neither an Origin nor a back-end token is refused, 401).
+        ``forwarded_for``: None, a fixed client address, or a callable giving one per submission
         (sent as ``X-Forwarded-For``, for a collector behind a trusted reverse proxy)."""
         self.url = urlsplit(collector_url)
         self.count, self.rate, self.threads = count, rate, threads
@@ -106,7 +110,7 @@ class LoadDriver:
                 self.result.outcomes[out.submission_id] = out
             payload = json.dumps(body).encode()
             headers = {"Content-Type": "application/json", "User-Agent": "Mozilla/5.0 (loadgen)"}
-            if self.origin:
+            if self.origin:  # "" sends none (a back end without a token: refused)
                 headers["Origin"] = self.origin
             if self.forwarded_for:
                 headers["X-Forwarded-For"] = self.forwarded_for() if callable(self.forwarded_for) else self.forwarded_for

@@ -163,7 +163,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
                       f"in {time.monotonic() - started:.0f} s.", flush=True)
         if demo_responses:
             print(f"ascolto: posting {demo_responses} demo submissions through the collector's API…", flush=True)
-            ok = post_demo(collector, demo_responses, progress=lambda m: print(f"ascolto: {m}", flush=True))
+            ok = post_demo(collector, demo_responses, origin=origins[0], progress=lambda m: print(f"ascolto: {m}", flush=True))
             print(f"ascolto: {ok} of {demo_responses} accepted.", flush=True)
         demo_tokens = seed_tokens(registry)  # only now, printed at once: a start that failed before lost them
         if demo_tokens:

@@ -25,9 +25,8 @@ from .device_models import KioskDevice
 from .devices import verify_device
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
 
-from .models import Service, Token, utcnow
+from .models import Service, utcnow
 from .names import localized
 from .tokens import verify_token
 
@@ -51,9 +50,6 @@ class ServiceView:
     channel: str = "web"  # the channel the service collects on (a device's answers carry the device's)
     sampling_rate: float = 1.0
     test_mode: bool = False  # every answer a check-up: stored apart, never counted
-    #: the entity has an active ``backend`` token: posts with neither an ``Origin`` nor a valid
-    #: back-end token are refused (collector.backends)
-    backend_required: bool = False
     #: the service's and the entity's names in other languages than Italian, as ``(lang, name)`` pairs
     names: tuple[tuple[str, str], ...] = ()
     entity_names: tuple[tuple[str, str], ...] = ()
@@ -73,21 +69,13 @@ class ServiceView:
         return localized(self.entity_name, dict(self.entity_names), lang)
 
 
-def _has_backend(s: Session, ipa: str) -> bool:
-    """Whether entity ``ipa`` has an active (not revoked, not expired) ``backend`` token."""
-    return bool(s.scalar(select(exists().where(
-        Token.role == "backend", Token.entity_ipa == ipa, Token.revoked_at.is_(None),
-        or_(Token.expires_at.is_(None), Token.expires_at > utcnow())))))
-
-
-def _view(row: Service, s: Session | None = None) -> ServiceView:
+def _view(row: Service) -> ServiceView:
     e = row.entity
     return ServiceView(key=row.key, active=row.active, allowed_origins=frozenset(row.allowed_origins or ()),
                        questionnaire_id=row.questionnaire_id, questionnaire_version=row.questionnaire_version,
                        name=row.name, entity=row.entity_ipa, entity_name=e.name, pa_type=e.category,
                        service_type=row.service_type, region=e.region_nuts,
                        channel=row.channel, sampling_rate=row.sampling_rate, test_mode=bool(row.test_mode),
-                       backend_required=s is not None and _has_backend(s, row.entity_ipa),
                        names=tuple(sorted((row.names or {}).items())), entity_names=tuple(sorted((e.names or {}).items())))
 
 
@@ -136,7 +124,7 @@ class ServiceDirectory:
             return hit[1]
         with self._factory() as s:
             row = s.get(Service, key)
-            view = None if row is None else _view(row, s)
+            view = None if row is None else _view(row)
         with self._lock:
             if len(self._cache) >= self.MAX_ENTRIES:
                 self._cache.clear()

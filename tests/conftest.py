@@ -19,6 +19,8 @@ from .registry_support import BACKENDS, postgres
 from .warehouse_rows import response, write
 
 ORIGIN = "https://www.comune.roma.it"
+#: the header every browser sends on the widget's posts: a direct post needs it or a back-end token
+WIDGET = {"Origin": ORIGIN}
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ import pytest
 import redis
 
 from collector.app import create_app
-from tests.conftest import submission
+from tests.conftest import submission, WIDGET
 
 
 @pytest.fixture
@@ -23,23 +23,23 @@ def limited(settings):
 
 def test_a_flood_from_one_address_gets_429_with_retry_after_while_others_are_served(limited):
     client = limited(rate_limit_ip="5/minute")
-    flood = [client.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    flood = [client.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "203.0.113.9"}, headers=WIDGET)
              for _ in range(8)]
     assert [r.status_code for r in flood] == [202] * 5 + [429] * 3
     refused = flood[-1]
     assert int(refused.headers["Retry-After"]) > 0
     assert refused.get_json()["error"] == "rate_limited"
     assert "request" in refused.get_json()["fields"]
-    other = client.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    other = client.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "198.51.100.7"}, headers=WIDGET)
     assert other.status_code == 202
 
 
 def test_a_flood_on_one_service_does_not_limit_other_services(limited):
     client = limited(rate_limit_service="3/minute")
     statuses = [client.post("/v1/submissions", json=submission("demo-inps-pensione"),
-                            environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}).status_code for i in range(5)]
+                            environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}, headers=WIDGET).status_code for i in range(5)]
     assert statuses == [202, 202, 202, 429, 429]
-    assert client.post("/v1/submissions", json=submission("demo-asl-prenotazione")).status_code == 202
+    assert client.post("/v1/submissions", json=submission("demo-asl-prenotazione"), headers=WIDGET).status_code == 202
 
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -61,14 +61,14 @@ def test_limits_are_shared_through_redis_between_collector_processes(limited, re
     ip = f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"  # fresh per run: Redis is shared
     first = limited(rate_limit_ip="4/minute", redis_url=redis_url)
     second = limited(rate_limit_ip="4/minute", redis_url=redis_url)
-    statuses = [c.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": ip}).status_code
+    statuses = [c.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": ip}, headers=WIDGET).status_code
                 for c in (first, second, first, second, first, second)]
     assert statuses == [202, 202, 202, 202, 429, 429]
 
 
 def test_redis_outage_does_not_turn_submissions_into_errors(limited):
     client = limited(rate_limit_ip="4/minute", redis_url="redis://127.0.0.1:1/0")
-    assert client.post("/v1/submissions", json=submission()).status_code == 202
+    assert client.post("/v1/submissions", json=submission(), headers=WIDGET).status_code == 202
 
 
 def test_the_no_js_form_is_rate_limited_with_a_page_not_json(limited):
@@ -87,12 +87,12 @@ def test_junk_service_names_share_one_bucket_and_do_not_touch_real_services(limi
     client = limited(rate_limit_service="3/minute")
     junk = ["nope", "x" * 64, "../etc", "é-unicode", "no-such-service-1", "no-such-service-2"]
     statuses = [client.post("/v1/submissions", json=submission(name),
-                            environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}).status_code
+                            environ_base={"REMOTE_ADDR": f"198.51.100.{i}"}, headers=WIDGET).status_code
                 for i, name in enumerate(junk)]
     assert statuses == [404, 404, 404, 429, 429, 429]  # one shared bucket: changing the name does not help
     buckets = client.application.extensions["ascolto.limits"]._local._windows  # the per-worker counters
     assert {key for scope, key in buckets if scope == "service"} == {"-"}  # no bucket named by input
-    assert client.post("/v1/submissions", json=submission("demo-inps-pensione")).status_code == 202
+    assert client.post("/v1/submissions", json=submission("demo-inps-pensione"), headers=WIDGET).status_code == 202
 
 
 def test_the_per_client_bucket_is_a_keyed_hash_of_the_address_shared_by_the_installation(limited, settings):
@@ -105,7 +105,7 @@ def test_the_per_client_bucket_is_a_keyed_hash_of_the_address_shared_by_the_inst
     from collector.ratelimit import RateLimits
 
     client = limited(rate_limit_ip="5/minute")
-    assert client.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 202
+    assert client.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "203.0.113.9"}, headers=WIDGET).status_code == 202
     app_limits = client.application.extensions["ascolto.limits"]
     buckets = [key for scope, key in app_limits._local._windows if scope == "ip"]
     unkeyed = hashlib.blake2b(b"203.0.113.9", digest_size=12).hexdigest()
@@ -125,7 +125,7 @@ def test_without_redis_each_worker_counts_on_its_own_as_the_docs_say(limited):
     from pathlib import Path
 
     first, second = limited(rate_limit_ip="2/minute"), limited(rate_limit_ip="2/minute")
-    statuses = [c.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "203.0.113.77"}).status_code
+    statuses = [c.post("/v1/submissions", json=submission(), environ_base={"REMOTE_ADDR": "203.0.113.77"}, headers=WIDGET).status_code
                 for c in (first, second, first, second, first, second)]
     assert statuses == [202, 202, 202, 202, 429, 429]  # 2 × 2 workers, not 2
     root = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 """Back ends posting directly (role ``backend``): ``Authorization: Bearer <token>`` on
 ``POST /v1/submissions`` stands in for the origin check and swaps the per-IP citizen limit for a
-per-token one; once an entity has such a token, its services refuse posts with neither an Origin
-nor a token. The real collector, the real broker, the registry on SQLite and on PostgreSQL."""
+per-token one; a post with neither an Origin nor a token is refused for every entity, with or
+without a back-end token. The real collector, the real broker, the registry on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -71,10 +71,10 @@ def test_a_back_end_with_its_token_is_not_held_to_the_per_ip_limit_but_to_its_ow
     assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=widget).status_code == 429
 
 
-def test_without_the_token_the_same_back_end_gets_429_from_the_per_ip_limit(collector, registry):
-    client = collector(rate_limit_ip="5/minute")  # no backend token: the entity keeps today's behaviour
+def test_without_the_token_a_back_end_is_refused_and_still_counted_against_its_address(collector, registry):
+    client = collector(rate_limit_ip="5/minute")  # INPS has no backend token: refused all the same
     codes = [client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code for _ in range(8)]
-    assert codes == [202] * 5 + [429] * 3
+    assert codes == [401] * 5 + [429] * 3
 
 
 def test_the_per_service_limit_still_applies_to_a_back_end(collector, registry):
@@ -115,14 +115,24 @@ def test_a_revocation_reaches_the_collector_within_the_registry_ttl(collector, r
     assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret)).status_code == 403
 
 
-def test_an_entity_with_a_backend_token_refuses_posts_with_neither_origin_nor_token(collector, registry):
-    _token(registry)
+@pytest.mark.parametrize("has_token", [True, False], ids=["entity with a backend token", "entity without one"])
+def test_a_post_with_neither_origin_nor_token_is_refused_for_every_entity(collector, registry, has_token):
+    """The public service key alone never suffices: a script without an Origin must authenticate,
+    whether or not the administration has a back-end token yet, and the answer is the same in both
+    cases (it does not tell anyone which administrations have back ends)."""
+    if has_token:
+        _token(registry)
     client = collector()
     resp = client.post("/v1/submissions", json=submission(INPS_SERVICE))
     assert resp.status_code == 401, resp.get_json()
     body = resp.get_json()
-    assert body["error"] == "backend_token_required" and list(body["fields"]) == ["authorization"]
-    assert "back end needs its token" in body["message"] and resp.headers["WWW-Authenticate"].startswith("Bearer")
+    assert body["error"] == "backend_token_required" and set(body["fields"]) == {"Origin", "authorization"}
+    assert "ascolto registry token create --role backend --entity inps" in body["message"]
+    assert "Authorization: Bearer" in body["fields"]["authorization"][0]
+    assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+    other = client.post("/v1/submissions", json=submission(ROMA_SERVICE)).get_json()
+    assert (other["fields"], other["message"].replace("c_h501", "inps").replace(ROMA_SERVICE, INPS_SERVICE)) == \
+        (body["fields"], body["message"])
     # the widget on an allowed page (browsers always send Origin on these posts) is unaffected
     widget = client.post("/v1/submissions", json=submission(INPS_SERVICE), headers={"Origin": ORIGIN})
     assert widget.status_code == 202
@@ -130,22 +140,24 @@ def test_an_entity_with_a_backend_token_refuses_posts_with_neither_origin_nor_to
     assert client.post("/v1/submissions", json=submission(INPS_SERVICE),
                        headers={"Origin": "https://evil.example"}).get_json()["fields"] == {
         "Origin": ["Not among the service's allowed origins."]}
-    # other entities, without a backend token, keep accepting Origin-less posts
-    assert client.post("/v1/submissions", json=submission(ROMA_SERVICE)).status_code == 202
+    # refused before the answers are even looked at: a 401, not a 422 that would describe them
+    bad = dict(submission(INPS_SERVICE), answers={"satisfaction": 9})
+    assert client.post("/v1/submissions", json=bad).status_code == 401
 
 
-def test_a_revoked_or_expired_backend_token_no_longer_closes_the_entity(collector, registry):
+def test_a_revoked_or_expired_backend_token_opens_nothing(collector, registry):
     secret = _token(registry, expires="1h")
     client = collector(registry_ttl_s=0.0)
-    assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 401
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret)).status_code == 202
     with session_scope(registry) as s:
         s.query(Token).filter_by(prefix=secret.split("_")[1]).one().expires_at = utcnow() - timedelta(seconds=1)
-    assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 202
-    other = _token(registry)
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret)).status_code == 403
     assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 401
+    other = _token(registry)
     with session_scope(registry) as s:
         revoke_token(s, other.split("_")[1], actor="test:admin")
-    assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 202
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(other)).status_code == 403
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 401
 
 
 def test_verification_is_cached_and_the_header_less_path_queries_nothing_new(collector, registry, db_url):
@@ -168,7 +180,7 @@ def test_verification_is_cached_and_the_header_less_path_queries_nothing_new(col
         for _ in range(20):
             assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(secret)).status_code == 202
             assert client.post("/v1/submissions", json=submission(ROMA_SERVICE), headers={"Origin": ORIGIN}).status_code == 202
-            assert client.post("/v1/submissions", json=submission(ROMA_SERVICE)).status_code == 202
+            assert client.post("/v1/submissions", json=submission(ROMA_SERVICE)).status_code == 401
             assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(forged)).status_code == 403
             assert client.post("/v1/submissions", json=submission(INPS_SERVICE)).status_code == 401
         assert [q for q in statements if "FROM api_token" in q or "FROM service" in q] == []
@@ -179,7 +191,7 @@ def test_verification_is_cached_and_the_header_less_path_queries_nothing_new(col
 def test_the_operators_backfill_is_not_a_back_end_and_needs_no_token(settings, registry, db_url):
     from collector.backfill import backfill
 
-    _token(registry)  # INPS is closed to Origin-less posts over HTTP...
+    # Origin-less posts without a token are refused over HTTP...
     lines = [{"received_at": "2026-11-02T10:00:00Z", "submission": submission(INPS_SERVICE)}]
     # ...but the operators' in-process backfill (same checks, original dates) still loads its history
     assert backfill(settings.with_(database_url=db_url), lines, threads=1) == {"lines": 1, "accepted": 1, "refused": {}}

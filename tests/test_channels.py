@@ -12,7 +12,7 @@ from registry import InvalidValue, connect, session_scope
 from registry import devices as device_ops
 from registry.audit import history
 from tests.channel_support import DESK_SERVICE, KIOSK_SERVICE, PHONE_SERVICE, faces, register_device, seed
-from tests.conftest import ORIGIN, submission
+from tests.conftest import ORIGIN, submission, WIDGET
 
 
 def _channels(settings, n: int) -> dict[str, str]:
@@ -31,9 +31,9 @@ def _channels(settings, n: int) -> dict[str, str]:
 
 def test_the_channel_comes_from_the_service_and_another_claim_is_refused(wide, settings):
     desk = faces(DESK_SERVICE)
-    assert wide.post("/v1/submissions", json=desk).status_code == 202
+    assert wide.post("/v1/submissions", json=desk, headers=WIDGET).status_code == 202
     wrong = faces(DESK_SERVICE, channel="phone")
-    resp = wide.post("/v1/submissions", json=wrong)
+    resp = wide.post("/v1/submissions", json=wrong, headers=WIDGET)
     assert resp.status_code == 409
     assert resp.get_json()["error"] == "channel_not_declared" and "channel" in resp.get_json()["fields"]
     web = wide.post("/v1/submissions", json=dict(submission(), channel="kiosk"), headers={"Origin": ORIGIN})
@@ -55,7 +55,7 @@ def test_a_channel_the_questionnaire_does_not_declare_is_refused(wide, settings)
         s.add(Service(key="legacy-urp-web", entity_ipa="c_h501", name="URP online", service_type="sportello.urp",
                       channel="web", allowed_origins=[], questionnaire_id="faccia", questionnaire_version=1,
                       active=True, sampling_rate=1.0))
-    resp = wide.post("/v1/submissions", json=faces("legacy-urp-web"))
+    resp = wide.post("/v1/submissions", json=faces("legacy-urp-web"), headers=WIDGET)
     assert resp.status_code == 409
     assert resp.get_json()["fields"] == {"channel": ["Not among front_office, kiosk, phone."]}
 

@@ -8,7 +8,7 @@ import pytest
 from kafka import KafkaConsumer
 
 from collector.app import create_app
-from tests.conftest import ORIGIN, submission
+from tests.conftest import ORIGIN, submission, WIDGET
 
 
 def _consume(settings, n: int, topic: str | None = None) -> list:
@@ -41,8 +41,16 @@ def test_valid_submission_is_acknowledged_and_lands_on_the_topic(client, setting
     assert "Mozilla" not in record.value.decode() and "127.0.0.1" not in record.value.decode()
 
 
-def test_backend_post_without_origin_is_accepted(client):
-    assert client.post("/v1/submissions", json=submission()).status_code == 202
+def test_a_post_with_neither_origin_nor_token_is_refused_naming_both_and_saying_how_to_get_a_token(client):
+    """The public service key alone is not enough, also for an administration with no back-end token
+    yet (Roma's here): a script posting without an Origin is not a browser and must authenticate."""
+    resp = client.post("/v1/submissions", json=submission())
+    assert resp.status_code == 401, resp.get_json()
+    body = resp.get_json()
+    assert body["error"] == "backend_token_required" and set(body["fields"]) == {"Origin", "authorization"}
+    assert "ascolto registry token create --role backend --entity c_h501" in body["message"]
+    assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.post("/v1/submissions", json=submission(), headers=WIDGET).status_code == 202
 
 
 @pytest.mark.parametrize("mutate, status, error, field", [
@@ -66,7 +74,7 @@ def test_backend_post_without_origin_is_accepted(client):
 def test_invalid_bodies_get_a_4xx_naming_the_field(client, mutate, status, error, field):
     body = submission()
     mutate(body)
-    resp = client.post("/v1/submissions", json=body)
+    resp = client.post("/v1/submissions", json=body, headers=WIDGET)
     assert resp.status_code == status, resp.get_json()
     payload = resp.get_json()
     assert payload["error"] == error
@@ -85,7 +93,7 @@ def test_invalid_bodies_get_a_4xx_naming_the_field(client, mutate, status, error
     (b'{"answers": ' + b'"x"' * 1 + b', "pad": "' + b"y" * 20000 + b'"}', "application/json", 413, "body"),
 ])
 def test_malformed_requests_never_produce_a_5xx(client, data, content_type, status, field):
-    resp = client.post("/v1/submissions", data=data, content_type=content_type)
+    resp = client.post("/v1/submissions", data=data, content_type=content_type, headers=WIDGET)
     assert resp.status_code == status
     assert field in resp.get_json()["fields"]
 
@@ -101,7 +109,7 @@ def test_inactive_service_is_refused(client, settings):
 
     with session_scope(connect(settings.database_url)) as s:
         s.get(Service, "demo-inps-pensione").active = False
-    resp = client.post("/v1/submissions", json=submission("demo-inps-pensione"))
+    resp = client.post("/v1/submissions", json=submission("demo-inps-pensione"), headers=WIDGET)
     assert resp.status_code == 404
     assert resp.get_json()["error"] == "inactive_service"
 
@@ -179,7 +187,7 @@ def test_broker_down_gives_503_with_retry_after_not_a_crash(settings):
     from deploy.broker import free_port
 
     app = create_app(settings.with_(broker=f"127.0.0.1:{free_port()}", produce_timeout_s=1.0, spool_max_bytes=0))
-    resp = app.test_client().post("/v1/submissions", json=submission())
+    resp = app.test_client().post("/v1/submissions", json=submission(), headers=WIDGET)
     assert resp.status_code == 503
     assert resp.headers["Retry-After"]
     assert resp.get_json()["error"] == "unavailable"
@@ -194,7 +202,7 @@ def test_broker_down_gives_503_with_retry_after_not_a_crash(settings):
 def test_bots_are_refused_by_honeypot_and_minimum_fill_time(client, context, status, field):
     body = submission()
     body["context"].update(context)
-    resp = client.post("/v1/submissions", json=body)
+    resp = client.post("/v1/submissions", json=body, headers=WIDGET)
     assert resp.status_code == status
     assert field in resp.get_json()["fields"]
 
@@ -202,7 +210,7 @@ def test_bots_are_refused_by_honeypot_and_minimum_fill_time(client, context, sta
 def test_a_person_filling_the_widget_passes_the_bot_checks(client):
     body = submission()
     body["context"].update(hp="", fill_ms="8200")
-    assert client.post("/v1/submissions", json=body).status_code == 202
+    assert client.post("/v1/submissions", json=body, headers=WIDGET).status_code == 202
 
 
 def test_openapi_describes_every_endpoint_and_error(client):
@@ -218,8 +226,8 @@ def test_openapi_describes_every_endpoint_and_error(client):
 
 
 def test_metrics_count_accepted_and_rejected_by_reason(client):
-    client.post("/v1/submissions", json=submission())
-    client.post("/v1/submissions", json=submission(service="nope"))
+    client.post("/v1/submissions", json=submission(), headers=WIDGET)
+    client.post("/v1/submissions", json=submission(service="nope"), headers=WIDGET)
     text = client.get("/metrics").get_data(as_text=True)
     assert 'ascolto_submissions_accepted_total{path="spool"}' in text  # every 202: fsynced in the spool
     assert 'ascolto_submissions_rejected_total{reason="unknown_service",service="unknown"}' in text
@@ -231,13 +239,22 @@ def test_every_collector_response_says_nosniff(client):
     answers = [client.get("/widget.js"), client.get("/healthz"), client.get("/metrics"),
                client.get("/openapi.json"), client.get("/v1/services/demo-roma-anagrafe/questionnaire"),
                client.get("/v1/services/nope/questionnaire"), client.get("/no/such/route"),
-               client.delete("/v1/submissions"), client.post("/v1/submissions", data=b"{", content_type="application/json"),
-               client.post("/v1/submissions", json=submission()), client.get("/readyz")]
+               client.delete("/v1/submissions"), client.post("/v1/submissions", data=b"{", content_type="application/json", headers=WIDGET),
+               client.post("/v1/submissions", json=submission(), headers=WIDGET), client.get("/readyz")]
     for resp in answers:
         assert resp.headers.get("X-Content-Type-Options") == "nosniff", (resp.request.path, resp.status_code)
 
 
-def test_the_202_carries_exactly_its_documented_headers_with_and_without_an_origin(client):
+def _backend_token(settings, entity: str = "c_h501") -> str:
+    """A new ``backend`` token of ``entity`` (Roma Capitale: the demo services' default entity)."""
+    from registry import connect, session_scope
+    from registry.tokens import create_token
+
+    with session_scope(connect(settings.database_url)) as s:
+        return create_token(s, role="backend", label="back end", actor="test:admin", entity=entity)[1]
+
+
+def test_the_202_carries_exactly_its_documented_headers_with_and_without_an_origin(client, settings):
     """The accepted answer's headers, all of them (issue 18 built the response and read the request
     headers more cheaply: nothing may change on the wire)."""
     body = submission()
@@ -251,7 +268,7 @@ def test_the_202_carries_exactly_its_documented_headers_with_and_without_an_orig
         ("Access-Control-Expose-Headers", "Retry-After, ETag"), ("Access-Control-Max-Age", "86400"),
         ("Vary", "Origin")])
     body = submission()
-    resp = client.post("/v1/submissions", json=body)
+    resp = client.post("/v1/submissions", json=body, headers={"Authorization": f"Bearer {_backend_token(settings)}"})
     assert resp.status_code == 202
     assert sorted(resp.headers.items()) == sorted([
         ("Content-Type", "application/json"), ("Content-Length", str(len(expected))),
@@ -264,7 +281,7 @@ def _chunked(client, path: str, data: bytes, content_type: str):
     import io
 
     return client.post(path, input_stream=io.BytesIO(data), content_type=content_type,
-                       headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
+                       headers={"Transfer-Encoding": "chunked", **WIDGET}, environ_overrides={"wsgi.input_terminated": True})
 
 
 def test_a_chunked_body_over_the_limit_is_a_413_naming_the_body_and_the_limit_not_a_cut_body(client, settings):
@@ -274,7 +291,7 @@ def test_a_chunked_body_over_the_limit_is_a_413_naming_the_body_and_the_limit_no
     big = json.dumps(dict(submission(), pad="y" * (1 << 20))).encode()
     expected = {"body": [f"Larger than the limit of {limit} bytes."]}
     for resp in (_chunked(client, "/v1/submissions", big, "application/json"),
-                 client.post("/v1/submissions", data=big, content_type="application/json")):
+                 client.post("/v1/submissions", data=big, content_type="application/json", headers=WIDGET)):
         assert resp.status_code == 413 and resp.get_json()["fields"] == expected, resp.get_json()
         assert str(limit) in resp.get_json()["message"]
     # a chunked body that fits (exactly the limit, or under) is read whole

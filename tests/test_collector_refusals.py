@@ -8,7 +8,7 @@ import uuid
 from prometheus_client import REGISTRY
 
 from collector.app import create_app
-from tests.conftest import ORIGIN, submission
+from tests.conftest import ORIGIN, submission, WIDGET
 
 NAME = "ascolto_submissions_rejected_total"
 
@@ -30,13 +30,13 @@ def test_refusals_are_counted_by_reason_and_registered_service(client):
     assert client.post("/v1/submissions", json=submission(), headers={"Origin": "https://evil.example"}).status_code == 403
     assert client.get("/v1/services/demo-roma-anagrafe/questionnaire",
                       headers={"Origin": "https://evil.example"}).status_code == 403  # the URL's key
-    assert client.post("/v1/submissions", json=submission("demo-inps-pensione", satisfaction=9)).status_code == 422
-    assert client.post("/v1/submissions", json=dict(submission(), version=7)).status_code == 409
+    assert client.post("/v1/submissions", json=submission("demo-inps-pensione", satisfaction=9), headers=WIDGET).status_code == 422
+    assert client.post("/v1/submissions", json=dict(submission(), version=7), headers=WIDGET).status_code == 409
     made_up = [f"made-up-{uuid.uuid4().hex[:8]}" for _ in range(25)]
     for key in made_up:
-        assert client.post("/v1/submissions", json=submission(key)).status_code == 404
-    assert client.post("/v1/submissions", data=b"{", content_type="application/json").status_code == 400
-    assert client.post("/v1/submissions", data=b"x", content_type="text/plain").status_code == 415
+        assert client.post("/v1/submissions", json=submission(key), headers=WIDGET).status_code == 404
+    assert client.post("/v1/submissions", data=b"{", content_type="application/json", headers=WIDGET).status_code == 400
+    assert client.post("/v1/submissions", data=b"x", content_type="text/plain", headers=WIDGET).status_code == 415
     delta = {k: _count(*k) - before[k] for k in keys}
     assert delta == {("origin_not_allowed", "demo-roma-anagrafe"): 2, ("invalid_answers", "demo-inps-pensione"): 1,
                      ("unknown_service", "unknown"): 25, ("malformed", "unknown"): 1,

@@ -18,7 +18,7 @@ from questionnaires import default_catalog
 from questionnaires.envelope import CHANNELS
 from registry import connect
 from registry.demo_wide import all_entities, all_services, seed_wide
-from tests.conftest import ORIGIN, ProcessorThread, wait_for
+from tests.conftest import ORIGIN, ProcessorThread, wait_for, WIDGET
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -161,7 +161,7 @@ def test_the_backfill_clock_is_not_reachable_over_http_and_refuses_the_future(cl
     from collector.intake import BACKFILL_CLOCK
     assert BACKFILL_CLOCK not in client.application.extensions
     body = dict(submission(), received_at="2020-01-01T00:00:00Z")
-    assert client.post("/v1/submissions", json=body).status_code == 400  # not a field of the API
+    assert client.post("/v1/submissions", json=body, headers=WIDGET).status_code == 400  # not a field of the API
     future = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
     bad = dict(submission(), answers={"satisfaction": 9})
     out = backfill(settings, [{"received_at": future, "submission": submission()},
@@ -185,7 +185,7 @@ def test_the_live_demo_client_waits_on_429_and_loses_nothing(settings):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     waits = []
     try:
-        accepted = post_demo(f"http://127.0.0.1:{port}", 14, progress=waits.append)
+        accepted = post_demo(f"http://127.0.0.1:{port}", 14, origin=ORIGIN, progress=waits.append)
     finally:
         server.shutdown()
         app.extensions["ascolto.durability"].close()

@@ -12,7 +12,7 @@ from collector.spool import PREALLOCATE, Spool, SpoolFull, written_part
 from deploy.broker import LocalBroker, ensure_topics, free_port
 from registry import connect
 from registry.demo import seed
-from tests.conftest import ORIGIN, count_rows, submission, wait_for
+from tests.conftest import ORIGIN, count_rows, submission, wait_for, WIDGET
 from warehouse.dataset import open_dataset
 
 
@@ -105,7 +105,7 @@ def test_broker_outage_submissions_get_202_and_reach_the_warehouse_exactly_once(
     accepted_before = _accepted(client)
     try:
         before = [submission() for _ in range(5)]
-        assert all(client.post("/v1/submissions", json=b).status_code == 202 for b in before)
+        assert all(client.post("/v1/submissions", json=b, headers=WIDGET).status_code == 202 for b in before)
         p = processor_factory(s)
         wait_for(lambda: count_rows(s.data_dir) == 5, message="rows before the outage")
         p.close()
@@ -119,7 +119,7 @@ def test_broker_outage_submissions_get_202_and_reach_the_warehouse_exactly_once(
         assert client.get("/readyz").get_json()["backlog_bytes"] > 0
         assert any(s.spool_dir.glob("*.spool"))
         # the widget retried one of them while the broker was away: still stored once
-        assert client.post("/v1/submissions", json=during[0]).status_code == 202
+        assert client.post("/v1/submissions", json=during[0], headers=WIDGET).status_code == 202
 
         broker = LocalBroker(port, log_path=tmp_path / "b.log").start()  # back, on the same address
         ensure_topics(s.broker, {s.topic: 3, s.dlq_topic: 1})
@@ -127,7 +127,7 @@ def test_broker_outage_submissions_get_202_and_reach_the_warehouse_exactly_once(
                                                                "status": "ready", "backlog_bytes": 0},
                  timeout_s=60, message="the spool shipped to the broker")
         after = [submission() for _ in range(5)]
-        assert all(client.post("/v1/submissions", json=b).status_code == 202 for b in after)
+        assert all(client.post("/v1/submissions", json=b, headers=WIDGET).status_code == 202 for b in after)
 
         processor_factory(s)
         wait_for(lambda: count_rows(s.data_dir) >= 30, timeout_s=60, message="all rows")
@@ -165,7 +165,7 @@ def test_spool_left_by_a_dead_collector_process_is_replayed(settings):
 def test_full_spool_and_no_broker_gives_503(settings):
     app = create_app(settings.with_(broker=f"127.0.0.1:{free_port()}", produce_timeout_s=0.5, spool_max_bytes=10))
     try:
-        resp = app.test_client().post("/v1/submissions", json=submission())
+        resp = app.test_client().post("/v1/submissions", json=submission(), headers=WIDGET)
         assert resp.status_code == 503 and resp.headers["Retry-After"]
         assert resp.get_json()["error"] == "unavailable"
     finally:

@@ -20,7 +20,7 @@ from registry import connect
 from registry.demo import seed
 from settings import Settings, load
 from settings.kafka import KafkaSecurity
-from tests.conftest import ORIGIN, ProcessorThread, count_rows, submission, wait_for
+from tests.conftest import ORIGIN, ProcessorThread, count_rows, submission, wait_for, WIDGET
 from tests.tls_support import TlsTerminator, make_certificate
 
 
@@ -108,7 +108,7 @@ def test_submissions_reach_the_parquet_dataset_with_every_kafka_connection_over_
         client = app.test_client()
         bodies = [submission("demo-roma-anagrafe", satisfaction=4 + i % 2) for i in range(6)]
         for body in bodies:
-            assert client.post("/v1/submissions", json=body).status_code == 202
+            assert client.post("/v1/submissions", json=body, headers=WIDGET).status_code == 202
         processor = ProcessorThread(tls_settings)  # its consumer and dead-letter producer
         wait_for(lambda: count_rows(tls_settings.data_dir) == 6, message="6 rows through TLS")
     finally:

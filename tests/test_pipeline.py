@@ -11,7 +11,7 @@ import pyarrow.dataset as ds
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
-from tests.conftest import count_rows, processor_metrics_hold, submission, wait_for
+from tests.conftest import count_rows, processor_metrics_hold, submission, wait_for, WIDGET
 from dataset.recordkey import local_secret, record_key
 from warehouse.cube import Cut, table
 from warehouse.dataset import Warehouse, open_dataset
@@ -32,7 +32,7 @@ def _post(client, n: int, start: int = 0) -> list[dict]:
     bodies = []
     for i in range(start, start + n):
         body = submission(SERVICES[i % len(SERVICES)], satisfaction=4 + (i // len(SERVICES)) % 2)
-        assert client.post("/v1/submissions", json=body).status_code == 202
+        assert client.post("/v1/submissions", json=body, headers=WIDGET).status_code == 202
         bodies.append(body)
     return bodies
 
@@ -87,7 +87,7 @@ def test_rows_carry_canonical_indicators_enrichment_and_redacted_text(client, se
     body = submission("demo-inps-pensione", satisfaction=2, ease=1, task="partly", went_well=None,
                       went_wrong=["technical", "speed"],
                       comment="Sono RSSMRA85T10A562S, scrivetemi a mario.rossi@example.it o al 333 1234567")
-    client.post("/v1/submissions", json=body)
+    client.post("/v1/submissions", json=body, headers=WIDGET)
     processor_factory()
     wait_for(lambda: count_rows(settings.data_dir) == 1)
     table = ds.dataset(settings.responses_dir, format="parquet", partitioning="hive").to_table()
@@ -109,7 +109,7 @@ def test_rows_carry_canonical_indicators_enrichment_and_redacted_text(client, se
 def test_duplicates_are_stored_once_and_poison_goes_to_the_dead_letter_topic(client, settings, processor_factory):
     bodies = _post(client, 10)
     for body in bodies[:3]:  # the widget retried: same submission_id again
-        assert client.post("/v1/submissions", json=body).status_code == 202
+        assert client.post("/v1/submissions", json=body, headers=WIDGET).status_code == 202
     producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all")
     producer.send(settings.topic, key=b"x", value=b"\x00not json").get(10)
     producer.send(settings.topic, key=b"x", value=b'{"schema": "ascolto.submission/1"}').get(10)

@@ -15,7 +15,7 @@ from processor.failed import FailedStore, scrub
 from processor.steps import Failure, Source
 from questionnaires import default_catalog
 from questionnaires.envelope import encode_record, make_envelope
-from tests.conftest import submission
+from tests.conftest import submission, WIDGET
 
 CF = "RSSMRA85T10A562S"
 
@@ -187,7 +187,7 @@ def test_redacting_the_submission_before_its_envelope_is_built_gives_what_the_lo
 def test_the_log_written_by_the_intake_holds_placeholders_not_the_personal_data(client, settings):
     body = submission(comment=f"Mi chiamo Mario Rossi, CF {CF}, scrivete a mario.rossi@example.it")
     body["context"]["page"] = "/pratiche?email=mario.rossi%40example.it"
-    assert client.post("/v1/submissions", json=body).status_code == 202
+    assert client.post("/v1/submissions", json=body, headers=WIDGET).status_code == 202
     logged = b"".join(p.read_bytes() for p in settings.spool_dir.glob("*.spool"))
     assert CF.encode() not in logged and b"mario.rossi" not in logged and b"Mario Rossi" not in logged
     assert b"[CF]" in logged and b"[EMAIL]" in logged

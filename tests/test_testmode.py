@@ -38,11 +38,22 @@ def _answer(satisfaction: int, **more) -> dict:
     return body
 
 
-def _post(client, body: dict, *, origin: str | None = ORIGIN, ua: str = BROWSER_UA):
+def _post(client, body: dict, *, origin: str | None = ORIGIN, ua: str = BROWSER_UA, token: str | None = None):
     headers = {"User-Agent": ua}
     if origin:
         headers["Origin"] = origin
+    if token:  # a back end's post (no Origin): its back-end token
+        headers["Authorization"] = f"Bearer {token}"
     return client.post("/v1/submissions", json=body, headers=headers)
+
+
+def _backend_token(settings) -> str:
+    """A ``backend`` token of Roma Capitale, whose back end posts to KEY."""
+    from registry import connect, session_scope
+    from registry.tokens import create_token
+
+    with session_scope(connect(settings.database_url)) as s:
+        return create_token(s, role="backend", label="back end", actor="test:admin", entity="c_h501")[1]
 
 
 def _rollup_responses(settings) -> int:
@@ -102,9 +113,10 @@ def test_checkups_from_an_allowed_origin_are_stored_apart_and_never_counted(clie
     assert _cli(settings, "registry", "test-submissions", "no-such-service").exit_code != 0
 
 
-def test_a_checkup_needs_an_allowed_origin(client):
+def test_a_checkup_needs_an_allowed_origin(client, settings):
     body = submission()
-    refused = _post(client, dict(body, test=True), origin=None)  # a back end cannot mark its answers
+    refused = _post(client, dict(body, test=True), origin=None,  # a back end cannot mark its answers
+                    token=_backend_token(settings))
     assert refused.status_code == 403 and refused.get_json()["error"] == "origin_not_allowed"
     assert "test" in refused.get_json()["fields"]
     assert _post(client, dict(body, test=True), origin="https://evil.example").status_code == 403
@@ -129,7 +141,8 @@ def test_a_service_in_test_mode_marks_every_answer_and_the_widget_is_told(settin
                   for _ in range(2)]
         assert client.post("/v1/funnel", json=funnel[0], headers={"Origin": ORIGIN}).status_code == 202  # not stored
         assert _post(client, during[0]).status_code == 202
-        assert _post(client, during[1], origin=None).status_code == 202  # a back end's too, in test mode
+        assert _post(client, during[1], origin=None,  # a back end's too, in test mode
+                     token=_backend_token(settings)).status_code == 202
         assert _cli(settings, "registry", "test-mode", KEY, "off").exit_code == 0
         assert "test" not in client.get(f"/v1/services/{KEY}/questionnaire", headers={"Origin": ORIGIN}).get_json()
         assert 'class="test"' not in client.get(f"/v1/services/{KEY}/form?lang=en").get_data(as_text=True)

@@ -166,7 +166,7 @@ def test_clock_skew_in_client_timestamps_does_not_move_data_in_time(make_stack):
         body = {"submission_id": sid, "service": "demo-roma-anagrafe", "questionnaire": "cx-core", "version": 1,
                 "answers": {"satisfaction": 4, "task": "yes"}, "context": {"page": "/x", "client_time": claimed}}
         req = urllib.request.Request(f"{stack.collector_url}/v1/submissions", json.dumps(body).encode(),
-                                     {"Content-Type": "application/json"})
+                                     {"Content-Type": "application/json", "Origin": "https://www.comune.roma.it"})
         assert urllib.request.urlopen(req, timeout=10).status == 202
         ids.append(sid)
     from warehouse.dataset import open_dataset
