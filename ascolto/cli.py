@@ -282,6 +282,7 @@ from .cli_names import names  # noqa: E402
 from .cli_purge import purge  # noqa: E402
 from .cli_plans import plans  # noqa: E402
 from .cli_devices import devices  # noqa: E402
+from .cli_joins import joins  # noqa: E402
 from .cli_testmode import test_mode, test_submissions  # noqa: E402
 
 main.add_command(questionnaires)
@@ -295,6 +296,7 @@ main.add_command(publish_cmd)
 main.add_command(public_cmd)
 registry.add_command(plans)
 registry.add_command(devices)
+registry.add_command(joins)
 registry.add_command(test_mode)
 registry.add_command(test_submissions)
 registry.add_command(names)

@@ -121,10 +121,14 @@ class Token(Base):
     entity_ipa: Mapped[str | None] = mapped_column(ForeignKey("entity.ipa_code", name="fk_api_token_entity"),
                                                    nullable=True)
     entity_manager: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # the manager token a public /join handed its requester: unusable until an admin approves the
+    # request (registry.onboarding; migration 0010), revoked if it is rejected
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None and not self.expired()
+        """Usable: not revoked, not expired, and not waiting for its join request's approval."""
+        return self.revoked_at is None and not self.expired() and not self.pending
 
     def expired(self, now: datetime | None = None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or utcnow())

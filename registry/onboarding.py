@@ -1,23 +1,33 @@
 """Self-service onboarding (issue 15): a PA's web manager requests a service through a public form;
-an admin approves or rejects it. Validates, writes and audits like :mod:`registry.ops`.
+an admin approves or rejects it (console ``/admin/onboarding`` or ``ascolto registry joins``).
+Validates, writes and audits like :mod:`registry.ops`.
+
+Safe by construction: the form needs no sign-in and anyone may type any IPA code, so nothing a
+request brings is usable before an admin has approved it.
 
 - :func:`submit_request` checks the request against the IPA index as imported into the registry
   (the entity must exist: ``ascolto registry import-ipa``), the service-type taxonomy (the type must
   apply to the entity's IPA category), the origins (``scheme://host[:port]``, 1–10) and the channels
-  (:data:`questionnaires.envelope.CHANNELS`, 1–7), and stores a ``pending`` request.
+  (:data:`questionnaires.envelope.CHANNELS`, 1–7), and stores a ``pending`` request. For an
+  administration without an active *manager* token it also creates one, **pending**
+  (``Token.pending``: it verifies nowhere, :attr:`registry.models.Token.active`) and returns its
+  secret, shown once to the requester only: the admin never sees or hands over a secret. For an
+  administration with a manager no token is made: the existing manager finds the service in her
+  workspace once approved (:func:`added_for`).
 - :func:`approve` creates one service per requested channel (``ops.add_service``: the type's default
-  questionnaire, a fresh unguessable key) and, only when the administration has no active *manager*
-  token yet, one (:func:`registry.tokens.create_token`, the secret returned once), all in the
-  caller's transaction. The form needs no sign-in and anyone may type any IPA code, so a request for
-  an administration that already has a manager never hands the requester a token: the service is
-  created and the existing manager finds it in her workspace (:func:`added_for`).
-- :func:`reject` records the reason. A decided request is never decided again.
+  questionnaire, a fresh unguessable key) and activates the request's pending token — unless the
+  administration got an active manager meanwhile (another request approved first), in which case
+  that token is revoked instead. Before approving, the admin checks with the administration through
+  its official address (the IPA index's PEC) that it made request n. N: only the requester of that
+  request holds the token the approval activates.
+- :func:`reject` records the reason and revokes the request's pending token. A decided request is
+  never decided again.
 """
 from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from questionnaires.envelope import CHANNELS
@@ -48,8 +58,10 @@ def _channels(values: Any) -> list[str]:
 
 
 def submit_request(session: Session, *, ipa_code: str, service_name: str, service_type: str,
-                   allowed_origins: Iterable[str], channels: Iterable[str]) -> OnboardingRequest:
-    """Validate and store a pending request (audited as :data:`PUBLIC_ACTOR`); raises a
+                   allowed_origins: Iterable[str], channels: Iterable[str]) -> tuple[OnboardingRequest, str | None]:
+    """Validate and store a pending request (audited as :data:`PUBLIC_ACTOR`); return it and, for an
+    administration without an active manager, the secret of its pending manager token (shown once
+    to the requester; unusable until :func:`approve`), else None. Raises a
     :class:`registry.errors.RegistryError` naming the field otherwise."""
     ipa = check_ipa_code(ipa_code)
     entity = session.get(Entity, ipa)
@@ -68,10 +80,16 @@ def submit_request(session: Session, *, ipa_code: str, service_name: str, servic
                             channels=chans, status="pending", created_at=utcnow())
     session.add(req)
     session.flush()
+    secret = None
+    if active_manager(session, ipa) is None:
+        token, secret = create_token(session, role="entity", label=f"manager {ipa} (onboarding {req.id})",
+                                     actor=PUBLIC_ACTOR, entity=ipa, manager=True, context=_context(req.id))
+        token.pending, req.token_prefix = True, token.prefix
+        session.flush()
     audit.record(session, actor=PUBLIC_ACTOR, action="create", object_type="onboarding",
                  object_key=str(req.id), after=req.snapshot())
     session.flush()
-    return req
+    return req, secret
 
 
 def get_request(session: Session, request_id: int) -> OnboardingRequest:
@@ -100,14 +118,15 @@ def _context(req_id: int) -> str:
 
 
 def added_for(session: Session, ipa: str) -> list[dict[str, Any]]:
-    """The approved requests of ``ipa`` that minted no manager token (it had one already): what its
-    manager is told in her workspace — the services, when, requested by whom (the public form: the
-    origins it declared) and approved by whom."""
+    """The approved requests of ``ipa`` whose approval activated no manager token (it had one already):
+    what its manager is told in her workspace — the services, when, requested by whom (the public
+    form: the origins it declared) and approved by whom."""
     from .models import AuditEntry
 
     reqs = [r for r in list_requests(session, "approved") if r.ipa_code == ipa]
     minted = {a.context for a in session.scalars(select(AuditEntry).where(
-        AuditEntry.object_type == "token", AuditEntry.action == "create",
+        AuditEntry.object_type == "token",  # activated by the approval (or, before 0009, made by it)
+        or_(AuditEntry.action == "activate", and_(AuditEntry.action == "create", AuditEntry.actor != PUBLIC_ACTOR)),
         AuditEntry.context.in_([_context(r.id) for r in reqs])))} if reqs else set()
     return [{"id": r.id, "service_name": r.service_name, "service_keys": list(r.service_keys or ()),
              "channels": list(r.channels or ()), "allowed_origins": list(r.allowed_origins or ()),
@@ -116,9 +135,19 @@ def added_for(session: Session, ipa: str) -> list[dict[str, Any]]:
              "approved_by": r.decided_by} for r in reqs if _context(r.id) not in minted]
 
 
-def approve(session: Session, request_id: int, *, actor: str) -> tuple[OnboardingRequest, Token | None, str | None]:
-    """Create the request's services and, when the entity has no active manager token, one; returns
-    (request, token, secret) — token and secret None when the entity already has a manager."""
+def _request_token(session: Session, req: OnboardingRequest) -> Token | None:
+    """The request's own token (the one :func:`submit_request` made), if it is still unrevoked."""
+    if not req.token_prefix:
+        return None
+    token = session.scalar(select(Token).where(Token.prefix == req.token_prefix))
+    return token if token is not None and token.revoked_at is None else None
+
+
+def approve(session: Session, request_id: int, *, actor: str) -> tuple[OnboardingRequest, Token | None]:
+    """Create the request's services and activate the requester's pending manager token; return
+    (request, the token now active) — None when the request had none (its administration had a
+    manager when it was made) or the administration has an active manager by now (its token is then
+    revoked: an administration's first manager is the one approved first)."""
     actor = audit.check_actor(actor)
     req = _pending(session, request_id)
     before = req.snapshot()
@@ -127,18 +156,28 @@ def approve(session: Session, request_id: int, *, actor: str) -> tuple[Onboardin
         name = req.service_name if len(req.channels) == 1 else f"{req.service_name} ({ch})"
         svc = ops.add_service(session, actor=actor, entity_ipa=req.ipa_code, name=name[:300],
                               service_type=req.service_type, channel=ch, allowed_origins=req.allowed_origins,
-                              context=f"onboarding request {req.id}")
+                              context=_context(req.id))
         keys.append(svc.key)
-    token = secret = None
-    if active_manager(session, req.ipa_code) is None:
-        token, secret = create_token(session, role="entity", label=f"manager {req.ipa_code} (onboarding {req.id})",
-                                     actor=actor, entity=req.ipa_code, manager=True, context=_context(req.id))
+    token = _request_token(session, req)
+    if token is not None and token.pending:
+        if active_manager(session, req.ipa_code) is None:
+            token_before = audit.snapshot(token)
+            token.pending = False
+            session.flush()
+            audit.record(session, actor=actor, action="activate", object_type="token", object_key=token.prefix,
+                         before=token_before, after=audit.snapshot(token), context=_context(req.id))
+        else:
+            audit.revoke(session, token, object_type="token", actor=actor,
+                         context=f"{_context(req.id)}: the administration has a manager already")
+            token = None
+    else:
+        token = None
     req.status, req.decided_at, req.decided_by, req.service_keys = "approved", utcnow(), actor, keys
     session.flush()
     audit.record(session, actor=actor, action="approve", object_type="onboarding", object_key=str(req.id),
                  before=before, after=req.snapshot())
     session.flush()
-    return req, token, secret
+    return req, token
 
 
 def reject(session: Session, request_id: int, *, actor: str, reason: str) -> OnboardingRequest:
@@ -146,6 +185,9 @@ def reject(session: Session, request_id: int, *, actor: str, reason: str) -> Onb
     req = _pending(session, request_id)
     reason = check_name(reason, "reason", 500)
     before = req.snapshot()
+    token = _request_token(session, req)
+    if token is not None:  # the requester's pending token never becomes usable
+        audit.revoke(session, token, object_type="token", actor=actor, context=f"{_context(req.id)}: rejected")
     req.status, req.decided_at, req.decided_by, req.reason = "rejected", utcnow(), actor, reason
     session.flush()
     audit.record(session, actor=actor, action="reject", object_type="onboarding", object_key=str(req.id),

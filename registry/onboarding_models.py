@@ -17,8 +17,9 @@ STATUSES = ("pending", "approved", "rejected")
 
 
 class OnboardingRequest(Base):
-    """A service requested through the public form; an admin approves (creating the services and an
-    entity manager token) or rejects it. Every change is in the audit log."""
+    """A service requested through the public form; an admin approves (creating the services and
+    activating the requester's pending manager token, if any) or rejects it. Every change is in the
+    audit log."""
 
     __tablename__ = "onboarding_request"
     __table_args__ = (CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="ck_onboarding_status"),)
@@ -35,12 +36,15 @@ class OnboardingRequest(Base):
     decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     reason: Mapped[str | None] = mapped_column(String(500), nullable=True)  # why rejected
     service_keys: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)  # once approved
+    # the pending manager token handed to the requester at /join (an entity without a manager;
+    # migration 0010): activated by the approval, revoked by a rejection
+    token_prefix: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     def snapshot(self) -> dict[str, Any]:
         return {"id": self.id, "ipa_code": self.ipa_code, "service_name": self.service_name,
                 "service_type": self.service_type, "allowed_origins": list(self.allowed_origins or ()),
                 "channels": list(self.channels or ()), "status": self.status, "reason": self.reason,
-                "service_keys": self.service_keys}
+                "service_keys": self.service_keys, "token_prefix": self.token_prefix}
 
 
 class OriginSeen(Base):

@@ -46,30 +46,39 @@ def test_the_request_form_refuses_by_field(app, field, value):
 
 
 def test_request_approve_issues_key_token_and_snippet_all_audited(app, seeded):
-    """Milano has no manager token yet (only a plain entity token): its first approval names one."""
+    """Milano has no manager token yet (only a plain entity token): its first join hands the requester
+    a manager token, shown once on /join, which works only once an admin has approved the request;
+    the approval never shows a secret."""
     c = app.test_client()
     r = c.post("/join", data={**FORM, "ipa_code": MILANO, "allowed_origins": "https://servizi.comune.milano.it"})
-    assert r.status_code == 201
-    rid = int(re.search(r'data-request="(\d+)"', r.get_data(as_text=True)).group(1))
+    assert r.status_code == 201 and "no-store" in r.headers["Cache-Control"]
+    joined = r.get_data(as_text=True)
+    rid = int(re.search(r'data-request="(\d+)"', joined).group(1))
+    secret = re.search(r'id="entity-token">([^<]+)<', joined).group(1)
+    assert c.get(f"/workspace/{MILANO}", headers=bearer(secret)).status_code == 401  # pending: nothing yet
     admin = bearer(seeded[1]["admin"])
+    listing = c.get("/admin/onboarding", headers=admin).get_data(as_text=True)
+    assert 'data-warning="first-join"' in listing.split(f'data-request="{rid}"')[1].split("</tr>")[0]
     assert c.post(f"/admin/onboarding/{rid}/approve").status_code in (302, 401)  # no sign-in: nothing
     assert c.post(f"/admin/onboarding/{rid}/approve", headers=bearer(seeded[1]["monitoring"])).status_code == 403
+    assert c.get(f"/workspace/{MILANO}", headers=bearer(secret)).status_code == 401
     page = c.post(f"/admin/onboarding/{rid}/approve", headers=admin)
     html = page.get_data(as_text=True)
-    assert page.status_code == 200
+    assert page.status_code == 200 and "asc_" not in html and 'id="entity-token"' not in html
+    assert f'data-activated="{secret.split("_")[1]}"' in html
     key = re.search(r'data-key="([^"]+)"', html).group(1)
-    secret = re.search(r'id="entity-token">([^<]+)<', html).group(1)
     assert f'data-service="{key}"' in html.replace("&#34;", '"') and "/widget.js" in html
     with session_scope(connect(seeded[0].database_url)) as s:
         svc = s.get(Service, key)
         assert (svc.entity_ipa, svc.service_type, svc.allowed_origins) == \
             (MILANO, "anagrafe.certificati", ["https://servizi.comune.milano.it"])
         tok = s.query(Token).filter(Token.entity_ipa == MILANO, Token.label.contains(f"onboarding {rid}")).one()
-        assert tok.role == "entity" and tok.entity_manager
+        assert tok.role == "entity" and tok.entity_manager and not tok.pending
         actions = {(a.object_type, a.action) for a in s.query(AuditEntry).filter(
             AuditEntry.context == f"onboarding request {rid}")} | {
             (a.object_type, a.action) for a in s.query(AuditEntry).filter(AuditEntry.object_key == str(rid))}
-        assert {("onboarding", "create"), ("onboarding", "approve"), ("service", "create"), ("token", "create")} <= actions
+        assert {("onboarding", "create"), ("onboarding", "approve"), ("service", "create"), ("token", "create"),
+                ("token", "activate")} <= actions
     # the new token is the entity's manager: its workspace, the new service, issuing tokens
     assert c.get(f"/workspace/{MILANO}/services/{key}/check", headers=bearer(secret)).status_code == 200
     assert c.get(f"/workspace/{MILANO}/tokens", headers=bearer(secret)).status_code == 200

@@ -70,6 +70,15 @@ EN = {
     "origini dichiarate": "declared origins", "approvata da": "approved by", "il": "on", "in uso": "in use",
     "Token del responsabile dell'ente: copialo ora, non sarà più mostrato.":
         "The entity manager's token: copy it now, it will not be shown again.",
+    "Token del responsabile dell'ente: copialo ora, non sarà più mostrato. Funzionerà solo dopo l'approvazione della richiesta; poi accedi con esso alla console: troverai il servizio, il codice da incollare e potrai dare altri token all'ente.":
+        "The entity manager's token: copy it now, it will not be shown again. It works only once the request is approved; then sign in to the console with it: you will find the service, the code to paste, and you can give the administration further tokens.",
+    "Prima di approvarla lo staff nazionale chiederà all'ente, al suo indirizzo PEC dell'Indice delle PA, di confermare questo numero di richiesta: avvisa chi la riceve.":
+        "Before approving it, national staff will ask the administration, at its PEC address in the IPA index, to confirm this request number: tell whoever receives it.",
+    "Il token del responsabile dell'ente, dato a chi ha fatto la richiesta, ora funziona":
+        "The entity manager's token, given to the requester, works now",
+    "Richieste in attesa": "Pending requests", "in attesa di approvazione": "awaiting approval",
+    "Prima adesione dell'ente: approvando si attiva il token del responsabile che chi ha fatto la richiesta ha ricevuto. Prima di approvare chiedi all'ente, al suo indirizzo PEC dell'Indice delle PA, di confermare la richiesta n.":
+        "The administration's first joining: approving activates the manager token the requester received. Before approving, ask the administration, at its PEC address in the IPA index, to confirm request no.",
     "Le risposte da questo link vengono registrate sul canale del servizio.":
         "Answers given through this link are recorded on the service's channel.",
     "Al telefono le risposte le inserisce l'operatore, nella pagina «Registrazione giudizi» della console, subito dopo la chiamata (con un token di ruolo operatore dell'ente).":

@@ -4,11 +4,14 @@
   the ``limits`` library like the sign-in throttle). Validated by :func:`registry.onboarding.submit_request`
   (IPA index as imported, taxonomy, origins, channels); a refusal re-renders the form with the
   field and the problem (422).
-- ``/admin/onboarding``: admins list requests and approve or reject them (audited in the registry).
-  Approval shows, once, the entity manager token — only for an administration without an active
-  manager (the form takes any IPA code without sign-in; otherwise the service is created, the admin
-  was warned in the list, and the manager is told on her workspace's tokens page) — and what each
-  new service collects with: the
+- ``GET/POST /join`` shows the requester, once, the pending manager token of an administration
+  without a manager (:func:`registry.onboarding.submit_request`): it works only after the approval.
+- ``/admin/onboarding``: admins list requests and approve or reject them (audited in the registry;
+  also ``ascolto registry joins``). Each pending first join says that approving activates the
+  requester's token, so the admin checks request n. N with the administration first; approval
+  never shows a secret (the form takes any IPA code without sign-in; for an administration with a
+  manager the service is created, the admin was warned in the list, and the manager is told on her
+  workspace's tokens page). The approval shows what each new service collects with: the
   snippet on the web, the hosted form's link for an app, e-mail or SMS, the operator entry for the
   phone, the kiosk page at a counter (:func:`registry.snippet.channel_kit`).
 - ``/workspace/<ipa>/services/<key>/check`` (and ``/api/v1/…``): "check my page" — whether widget
@@ -99,7 +102,7 @@ def _join_error(exc: RegistryError) -> tuple[str, str, str]:
 @bp.route("/join", methods=["GET", "POST"])
 def join():
     """The public request form. No sign-in: anyone may ask; only an admin's approval creates anything."""
-    form, error, created = {}, None, None
+    form, error, created, secret = {}, None, None, None
     status = 200
     if request.method == "POST":
         strategy, limit, bucket = _limiter()
@@ -119,7 +122,7 @@ def join():
         form = request.form
         try:
             with session_scope(_factory()) as s:
-                req = onboarding.submit_request(
+                req, secret = onboarding.submit_request(
                     s, ipa_code=form.get("ipa_code", "").strip(), service_name=form.get("service_name", ""),
                     service_type=form.get("service_type", ""),
                     allowed_origins=[o for o in form.get("allowed_origins", "").split() if o],
@@ -128,8 +131,11 @@ def join():
             status = 201
         except RegistryError as exc:
             error, status = _join_error(exc), 422
-    return render_template("join.html", form=form, error=error, types=_types(), channels=CHANNELS,
-                           created=created, page="join"), status
+    resp = current_app.make_response((render_template(
+        "join.html", form=form, error=error, types=_types(), channels=CHANNELS, created=created, secret=secret,
+        page="join"), status))
+    resp.cache_control.no_store = True  # the page may carry a token's secret
+    return resp
 
 
 @bp.get("/admin/onboarding")
@@ -141,21 +147,24 @@ def admin_list():
         managed = {ipa for ipa in {r.ipa_code for r in reqs if r.status == "pending"}
                    if onboarding.active_manager(s, ipa) is not None}
         rows = [dict(r.snapshot(), name=names.get(r.ipa_code, r.ipa_code), has_manager=r.ipa_code in managed,
+                     first_join=r.status == "pending" and bool(r.token_prefix) and r.ipa_code not in managed,
                      created_at=r.created_at.strftime("%Y-%m-%d %H:%M")) for r in reqs]
-    return render_template("admin_onboarding.html", rows=rows, approved=None, page="admin", section="onboarding")
+        pending = sum(r.status == "pending" for r in reqs)
+    return render_template("admin_onboarding.html", rows=rows, approved=None, pending=pending, page="admin",
+                           section="onboarding")
 
 
 @bp.post("/admin/onboarding/<int:request_id>/approve")
 @require("admin")
 def admin_approve(request_id: int):
-    """Approve: the services (and, for an entity without a manager, the manager token) are created;
-    the secret and snippets are shown once."""
+    """Approve: the services are created and the requester's pending manager token, if any, is
+    activated (its secret is the requester's: never shown here); the snippets are shown."""
     settings = current_app.config["ASCOLTO_SETTINGS"]
     snippet_lang = snippet_language(request.form.get("snippet_lang"))  # the language of the PA's page
     try:
         with session_scope(_factory()) as s:
-            req, token, secret = onboarding.approve(s, request_id, actor=g.user.actor)
-            approved = {"id": req.id, "ipa_code": req.ipa_code, "token": secret,
+            req, token = onboarding.approve(s, request_id, actor=g.user.actor)
+            approved = {"id": req.id, "ipa_code": req.ipa_code,
                         "prefix": token.prefix if token is not None else None, "snippet_lang": snippet_lang,
                         "services": [{"key": k, "kit": channel_kit(settings.collector_url, k, s.get(Service, k).channel,
                                                                    snippet_lang)}
