@@ -33,7 +33,11 @@ REASONS = {"rate_limited": "troppe richieste (limite di frequenza)", "origin_not
            "invalid_answers": "risposte non valide", "malformed": "richiesta malformata",
            "too_large": "richiesta troppo grande", "unsupported_media_type": "tipo di contenuto errato",
            "unavailable": "servizio non disponibile", "not_found": "risorsa inesistente",
-           "method_not_allowed": "metodo non ammesso"}
+           "method_not_allowed": "metodo non ammesso",
+           "backend_token_required": "né origine né token (un back end senza il suo token)",
+           "backend_not_allowed": "token del back end rifiutato", "device_not_allowed": "dispositivo non ammesso",
+           "operator_not_allowed": "operatore non ammesso", "channel_not_declared": "canale non previsto",
+           "registry_unavailable": "anagrafica non disponibile"}
 #: The processor's dead-letter reasons in words (processor.badrows.Reason; the warehouse does not import it).
 FAILED_REASONS = {"undecodable": "record non leggibile", "invalid_envelope": "busta non conforme",
                   "unknown_service": "servizio sconosciuto", "unknown_questionnaire": "questionario sconosciuto",

@@ -149,6 +149,10 @@ EN = {
     "richiesta troppo grande": "request too large", "tipo di contenuto errato": "wrong content type",
     "servizio non disponibile": "service unavailable", "risorsa inesistente": "no such resource",
     "metodo non ammesso": "method not allowed",
+    "né origine né token (un back end senza il suo token)": "neither an origin nor a token (a back end without its token)",
+    "token del back end rifiutato": "back-end token refused", "dispositivo non ammesso": "device not allowed",
+    "operatore non ammesso": "operator not allowed", "canale non previsto": "channel not declared",
+    "anagrafica non disponibile": "registry unavailable",
     "record non leggibile": "unreadable record", "busta non conforme": "envelope not valid",
     "questionario sconosciuto": "unknown questionnaire", "armonizzazione non applicabile": "harmonization not applicable",
     "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)":
