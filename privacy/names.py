@@ -6,11 +6,14 @@ beside another capitalised word.
   "firmato"/"f.to", "in fede", titles ("sig.", "sig.ra", "signor", "dott.", "dott.ssa", "dr.",
   "prof.", "avv.", "ing.", …);
 - English: "my name is", "I am"/"I'm", "Mr", "Mrs", "Ms", "Miss";
-- German: "mein Name ist", "ich heiße", "Herr", "Frau";
+- German: "mein Name ist", "ich heiße", "Herr", "Frau" (and the academic titles after them:
+  "Frau Mag. Pichler", "Herr Dipl.-Ing. Dr. Kofler", "Herr DI Pfeifer"), "Mag.", "Dipl.-Ing.";
+- a label and a colon: "Nome: …", "Cognome: …", "Name: …", "Vorname: …";
 - French: "je m'appelle", "mon nom est", "je suis", "M.", "Mme", "Monsieur", "Madame";
 - Slovenian: "ime mi je", "moje ime je", "sem", "gospod", "gospa", "g.", "ga.";
-and after a closing ("cordiali saluti", "kind regards", "mit freundlichen Grüßen", "cordialement",
-"lep pozdrav", …) on the same line after a comma or on the next line. A name is one to four
+and after a closing ("cordiali saluti", "cordialmente", "kind regards", "mit freundlichen Grüßen",
+"MfG", "Grüß Gott", "cordialement", "lep pozdrav", …) on the same line — after a comma or only a
+space, as one-line comments sign ("MfG Sepp Huber") — or on the next line. A name is one to four
 capitalised words with the particles of surnames (De Luca, Di Stefano, D'Amico, Dell'Acqua, Anna
 Maria De' Medici, von Aufschnaiter), or up to four words in capitals when one of them is a listed
 given name ("MI CHIAMO MARIO ROSSI"); after "mi chiamo", "my name is", … a name in lower case is
@@ -41,20 +44,26 @@ _CAPS_WORD = rf"[{_UP}]{{2,}}(?:['’][{_UP}]{{2,}})?"
 _PARTICLE = r"(?:de|di|da|del|della|dei|degli|dello|de['’]|d['’]|lo|la|van|von|le|li)"
 _NAME = rf"(?:{_WORD})(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_WORD})){{0,3}}"
 _CAPS_NAME = rf"{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,3}}(?![{_UP}{_LOW}\]])"
+#: the academic titles of German-speaking Italy and Austria that stand between "Herr"/"Frau" and the
+#: name, any number of them ("Frau Mag. Pichler", "Herr Dipl.-Ing. Dr. Hannes Kofler", "Herr DI Pfeifer")
+_TITLES = (r"(?:\s+(?:(?:dr|prof|dipl\.-?ing|mag|mmag|ddr|ing|dkfm|arch|univ\.-?prof)\.(?:\s?\(fh\))?"
+           r"|di(?=\s)|dr(?=\s)|prof(?=\s)))*")
 _LEAD = (r"(?i:mi\s+chiamo|il\s+mio\s+nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
          r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?)|dott(?:\.\s?ssa|\.|oressa|or)"
          r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor)|avv\.|ing\.|geom\.|rag\."
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
-         r"|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e|(?:herrn?|frau)(?:\s+(?:dr|prof|dipl\.-?ing)\.)?"
+         r"|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|(?:vor|nach|familien)?name(?=:)"
+         r"|ich\s+hei(?:ß|ss)e|(?:herrn?|frau)" + _TITLES + r"|mag\.|mmag\.|dkfm\.|dipl\.-?ing\.|univ\.-?prof\."
          r"|je\s+m['’]appelle|mon\s+nom\s+est|je\s+suis|mme\.?|mlle\.?|monsieur|madame|m\."
          r"|ime\s+mi\s+je|moje\s+ime\s+je|sem|gospod|gospa|g\.|ga\.)")
 _CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|saluti|grazie\s+e\s+saluti|in\s+fede"
+            r"|cordialmente|gr(?:ü|ue)(?:ß|ss)\s+gott"
             r"|(?:kind(?:est)?|best|warm)\s+regards|regards|best\s+wishes|(?:yours\s+)?sincerely|yours\s+faithfully"
             r"|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:freundliche|viele|liebe)\s+gr(?:ü|ue)(?:ß|ss)e|mfg"
             r"|(?:bien\s+)?cordialement|(?:meilleures\s+)?salutations|bien\s+à\s+vous"
             r"|lep\s+pozdrav|lepo\s+pozdravljeni|s\s+spoštovanjem)")
 _NAME_RE = re.compile(
-    rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+|(?<!\w){_CLOSING}[ \t]*(?:[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*))"
+    rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+|(?<!\w){_CLOSING}(?:[ \t]*[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*|[ \t]+))"
     rf"(?:(?P<name>{_NAME})|(?P<caps>{_CAPS_NAME}))")
 _LOWER_LEAD = (r"(?i:mi\s+chiamo|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
                r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je)")
@@ -115,16 +124,12 @@ def _has_given_name(words: list[str]) -> bool:
 
 def names(text: str, counts: Counter) -> str:
     """Names after a lead-in or a closing (see the module's docstring)."""
-    def sub(m: re.Match) -> str:
+    def taken(m: re.Match) -> bool:
         name = m.group("name")
         if name is None:
             words = m.group("caps").split()
-            if _not_a_name(words[0]) or not _has_given_name(words):
-                return m.group(0)
-        elif _not_a_name(name.split()[0]):
-            return m.group(0)
-        counts["NOME"] += 1
-        return m.group("lead") + "[NOME]"
+            return not (_not_a_name(words[0]) or not _has_given_name(words))
+        return not _not_a_name(name.split()[0])
 
     def sub_lower(m: re.Match) -> str:
         words = m.group("name").split()
@@ -139,8 +144,18 @@ def names(text: str, counts: Counter) -> str:
         rest = m.group("name")[len(" ".join(keep)):] if m.group("name").startswith(" ".join(keep)) else ""
         return m.group("lead") + "[NOME]" + rest
 
-    text = _NAME_RE.sub(sub, text)
-    return _LOWER_NAME_RE.sub(sub_lower, text)
+    # a refused candidate is looked at again from its first word on: "Grüß Gott Frau Mag. Pichler"
+    # is not a name after "Grüß Gott", but "Frau" leads one
+    out, pos, start = [], 0, 0
+    while (m := _NAME_RE.search(text, start)) is not None:
+        if taken(m):
+            counts["NOME"] += 1
+            out.append(text[pos:m.start()] + m.group("lead") + "[NOME]")
+            pos = start = m.end()
+        else:
+            start = m.end("lead")
+    out.append(text[pos:])
+    return _LOWER_NAME_RE.sub(sub_lower, "".join(out))
 
 
 # --- names with no lead-in ----------------------------------------------------------------------------

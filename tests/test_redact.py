@@ -26,6 +26,7 @@ CF = [
     # a wrong check character is a typo that still identifies a person
     ("codice RSSMRA85T10A562X", "codice [CF]"),
     ("sono RSSMRA85T10A562S", "sono [CF]"),
+    ("il mio codice è ＲＳＳＭＲＡ８５Ｔ１０Ａ５６２Ｓ", "il mio codice è [CF]"),  # fullwidth, as some keyboards type
 ]
 
 EMAIL = [
@@ -45,6 +46,9 @@ EMAIL = [
     ("mario punto rossi chiocciola gmail punto com", "[EMAIL]"),
     ("scrivi a mario (dot) rossi (at) libero (dot) it grazie", "scrivi a [EMAIL] grazie"),
     ("Tutto bene punto mario@x.it", "Tutto bene punto [EMAIL]"),
+    # look-alikes: a fullwidth at sign, an HTML character reference (both got through whole)
+    ("scrivetemi a mario.rossi＠gmail.com", "scrivetemi a [EMAIL]"),
+    ("mario.rossi&#64;gmail.com grazie", "[EMAIL] grazie"),
 ]
 
 PHONE = [
@@ -193,6 +197,18 @@ NOME = [
     ("Ime mi je Janez Novak", "Ime mi je [NOME]"),
     ("Lep pozdrav,\nŠpela Kovačič", "Lep pozdrav,\n[NOME]"),
     ("gospa Žnidaršič je bila prijazna", "gospa [NOME] je bila prijazna"),
+    # German-speaking Italy as people write: titles after Herr/Frau, one-line sign-offs without a comma
+    ("Vielen Dank an Frau Mag. Pichler", "Vielen Dank an Frau Mag. [NOME]"),  # was "Frau [NOME]. Pichler"
+    ("Herr Ing. Hannes Kofler war freundlich", "Herr Ing. [NOME] war freundlich"),
+    ("Herr Dipl.-Ing. Dr. Markus Pfeifer", "Herr Dipl.-Ing. Dr. [NOME]"),
+    ("MfG Sepp Huber", "MfG [NOME]"),
+    ("Mit freundlichen Grüßen Hannes Kofler", "Mit freundlichen Grüßen [NOME]"),
+    ("Grüß Gott, Toni Mair", "Grüß Gott, [NOME]"),
+    ("Grüß Gott Frau Mag. Pichler", "Grüß Gott Frau Mag. [NOME]"),
+    ("Mein Name: Kofler Hannes", "Mein Name: [NOME]"),
+    ("Cognome: Esposito", "Cognome: [NOME]"),
+    ("Cordialmente, Lucia", "Cordialmente, [NOME]"),
+    ("Saluti Giuseppe", "Saluti [NOME]"),
 ]
 
 #: a citizen's own file number: the office holding it can tell who wrote the comment, and entity staff
@@ -406,6 +422,8 @@ ORDINARY = [
     "password dimenticata, account bloccato dopo 5 tentativi, il PIN INPS non arriva",
     "the password is wrong, Passwort ist abgelaufen, user experience pessima",
     "la password deve avere 8 caratteri",
+    "Saluti a tutti, cordialmente", "Cordialmente Ufficio anagrafe", "saluti Comune di Roma", "MfG",
+    "Grüß Gott, sehr zufrieden", "costo &euro; 16 &amp; bollo", "ＳＰＩＤ non funziona",
 ]
 
 
