@@ -91,6 +91,7 @@ Pessimo Pessima Bravo Brava Bravi Brave Complimenti Ringrazio Ringraziamo Papa D
 Sant Beato Beata Signor Signora Signore Sig Dott Prof Avv Ing Buon Buona Buone Auguri Viva Evviva
 Dear Hi Hello Thanks Thank Very Happy Not The An It This That Good Great Bad Satisfied Unhappy Glad Sorry
 Hallo Liebe Lieber Sehr Danke Guten Doktor Der Die Das Ein Eine Nicht Zufrieden Herr Frau Gemeinde
+Dr Mag Mmag Ddr Dkfm Dipl Univ Arch
 Bonjour Merci Très Les Une Satisfait Satisfaite Madame Monsieur Commune
 Pozdravljeni Hvala Zelo Zadovoljen Zadovoljna Dober Občina Gospod Gospa
 """.split())
