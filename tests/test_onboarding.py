@@ -55,13 +55,13 @@ def test_request_approve_issues_key_token_and_snippet_all_audited(app, seeded):
     joined = r.get_data(as_text=True)
     rid = int(re.search(r'data-request="(\d+)"', joined).group(1))
     secret = re.search(r'id="entity-token">([^<]+)<', joined).group(1)
-    assert c.get(f"/workspace/{MILANO}", headers=bearer(secret)).status_code == 401  # pending: nothing yet
+    assert c.get(f"/api/v1/workspace/{MILANO}", headers=bearer(secret)).status_code == 401  # pending: nothing yet
     admin = bearer(seeded[1]["admin"])
     listing = c.get("/admin/onboarding", headers=admin).get_data(as_text=True)
     assert 'data-warning="first-join"' in listing.split(f'data-request="{rid}"')[1].split("</tr>")[0]
     assert c.post(f"/admin/onboarding/{rid}/approve").status_code in (302, 401)  # no sign-in: nothing
     assert c.post(f"/admin/onboarding/{rid}/approve", headers=bearer(seeded[1]["monitoring"])).status_code == 403
-    assert c.get(f"/workspace/{MILANO}", headers=bearer(secret)).status_code == 401
+    assert c.get(f"/api/v1/workspace/{MILANO}", headers=bearer(secret)).status_code == 401
     page = c.post(f"/admin/onboarding/{rid}/approve", headers=admin)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "asc_" not in html and 'id="entity-token"' not in html
