@@ -21,6 +21,7 @@ from ..protect import Protection
 from . import i18n
 from .data import cell, check_codes, coverage_text, indicator_arg, table_csv
 from .auth import require
+from .paths import query_args
 
 bp = Blueprint("channels", __name__)
 CHANNEL_LABELS = {"web": "Web", "app": "App", "email": "E-mail", "sms": "SMS", "kiosk": "Totem",
@@ -67,7 +68,7 @@ def _view() -> dict:
 def page():
     v = _view()
     return render_template("channels.html", **v, columns=COLUMNS,
-                           csv_href=url_for("channels.download", **request.args.to_dict()),
+                           csv_href=url_for("channels.download", **query_args()),
                            page="entities" if v["entity"] else "service-types")
 
 

@@ -34,6 +34,7 @@ from ..comparability import QueryError
 from ..periods import rome_minute
 from . import i18n_improve
 from .auth import require, require_entity
+from .paths import query_args
 from .data import table_csv
 from .i18n import lang
 from .improve_api import _freq, _unit
@@ -71,7 +72,8 @@ def _method() -> str:
 
 def _period_href(period: str) -> str:
     """This page with another period (the other arguments kept)."""
-    return url_for(request.endpoint, **(request.view_args or {}), **{**request.args.to_dict(), "period": period})
+    own = request.view_args or {}
+    return url_for(request.endpoint, **own, **{**query_args(*own), "period": period})
 
 
 def _render_drivers(d: dict, csv_url: str, back: str | None, page: str):
@@ -97,7 +99,7 @@ def national_index():
 def national_drivers():
     dim, code = _unit()
     d = drivers_page(dim, code, _period(), _method())
-    return _render_drivers(d, url_for("improve.national_drivers_csv", **request.args), None, "service-types")
+    return _render_drivers(d, url_for("improve.national_drivers_csv", **query_args()), None, "service-types")
 
 
 @bp.get("/improve/drivers.csv")
@@ -124,7 +126,7 @@ def service_drivers(ipa: str, key: str):
     svc = _own_service(ipa, key)
     d = drivers_page("service", key, _period(), _method())
     d["service"] = svc
-    return _render_drivers(d, url_for("improve.service_drivers_csv", ipa=ipa, key=key, **request.args),
+    return _render_drivers(d, url_for("improve.service_drivers_csv", ipa=ipa, key=key, **query_args("ipa", "key")),
                            url_for("improve.plans", ipa=ipa), "workspace")
 
 
@@ -315,7 +317,7 @@ def plan_evaluation(ipa: str, plan_id: int):
     with session_scope(_factory()) as s:
         p = _plan_detail(s, ipa, plan_id)
     d = evaluation_page(p, request.args.get("follow_up"))
-    href = url_for("improve.plan_evaluation_csv", ipa=ipa, plan_id=plan_id, **request.args)
+    href = url_for("improve.plan_evaluation_csv", ipa=ipa, plan_id=plan_id, **query_args("ipa", "plan_id"))
     return render_template("improve_evaluation.html", ipa=ipa, d=d, page="workspace",
                            csv_url=lambda *a, **k: href), 422 if d["refused"] else 200
 

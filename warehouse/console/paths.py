@@ -1,4 +1,5 @@
-"""Internal paths: where the console may redirect to after a sign-in or a language switch."""
+"""Internal paths: where the console may redirect to after a sign-in or a language switch, and the
+query arguments a page's links carry over (:func:`query_args`)."""
 from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
@@ -21,3 +22,14 @@ def internal_path(nxt: str | None) -> str:
         if parts.scheme or parts.netloc:
             return "/"
     return nxt
+
+
+def query_args(*own: str) -> dict[str, str]:
+    """The request's query arguments to carry into a link built with ``url_for``: the first value of
+    each, without the view's own path arguments ``own`` and without the names ``url_for`` reserves
+    (``_external``, ``_scheme``, ``_anchor``, ``_method``, any ``_…``). Passed as they came, a query
+    naming one of them (``?chart=x`` on a page that sets ``chart``, ``?_scheme=x``) made ``url_for``
+    raise: a 500 from any input; or built a link to another scheme or host."""
+    from flask import request
+
+    return {k: v for k, v in request.args.items() if not k.startswith("_") and k not in own}

@@ -25,6 +25,7 @@ from ..periods import rome_minute
 from . import data_units, workspace_data as wd
 from .data import table_csv
 from .auth import not_found, refuse, require, require_entity
+from .paths import query_args
 from .i18n import gettext, lang
 
 bp = Blueprint("workspace", __name__)
@@ -75,7 +76,8 @@ def home():
 
 
 def _csv_url(ipa: str):
-    return lambda page, chart, key=None: url_for("workspace.chart_csv", ipa=ipa, chart=chart, **request.args)
+    return lambda page, chart, key=None: url_for("workspace.chart_csv", ipa=ipa, chart=chart,
+                                                 **query_args("ipa", "chart"))
 
 
 @bp.get("/workspace/<ipa>")
@@ -121,6 +123,7 @@ def comments(ipa: str):
     name, services, query, found = _comments(ipa, wd.MAX_COMMENTS)
     from questionnaires.envelope import CHANNELS
     return render_template("workspace_comments.html", ipa=ipa, name=name, services=services, q=query, rows=found.rows,
+                           csv_href=url_for("workspace.comments_csv", ipa=ipa, **query_args("ipa")),
                            truncated=found.truncated, withheld=found.withheld, channels=CHANNELS, page="workspace",
                            limit=wd.MAX_COMMENTS, service_names={s["key"]: s["name"] for s in services})
 
