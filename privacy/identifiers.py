@@ -196,14 +196,18 @@ _CASE_MARK = r"(?i:n\.|n°|nr\.?|no\.?|num\.?|numero|number|nummer|numéro|št\.
 #: "3 0123 4567 8901 2345 6") — then of 12 digits at least, so "richiesta 12345 10 giorni fa" keeps its "10".
 _CASE_ID = (r"(?P<case>\d{1,4}(?:\s\d{1,4}){3,6}(?!\s?\d)"
             r"|[A-Za-z]{0,6}[\-/]?\d[\w/\-.]*\d(?:[/\-][A-Za-z0-9]+)?)")
+#: "is" between the word and the number, as people write it ("il numero di pratica è 2026/123456")
+_CASE_IS = r"(?:è|e['’]|é|ist|is|est|je)"
 _CASE_RE = re.compile(
-    rf"(?<!\w){_CASE_LEAD}(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}})(?=\s))?\s*(?:{_CASE_MARK}\s*)?{_CASE_ID}(?![\w/])")
+    rf"(?<!\w){_CASE_LEAD}(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}})(?=\s))?\s*(?:{_CASE_IS}\s+)?(?:{_CASE_MARK}\s*)?{_CASE_ID}"
+    rf"(?![\w/])")
 
 
 def case_numbers(text: str, counts: Counter) -> str:
     """The number of a file, a protocol, an application or a ticket after the word that introduces it
     ("pratica 2024/118", "protocollo n. 0123456/2024", "domanda n. 2024-00012345", "Protocollo INPS
-    12345678", "Aktenzeichen 4711/2025", "dossier n° 55231"): ``[PRATICA]``, the word kept. A number of
+    12345678", "Aktenzeichen 4711/2025", "dossier n° 55231", "il numero di pratica è 2026/123456"):
+    ``[PRATICA]``, the word kept. A number of
     fewer than four digits counts only after a mark ("pratica n. 118"), so "la domanda 3 del
     questionario" stays; dates and times are not case numbers."""
     def accept(m: re.Match) -> bool:

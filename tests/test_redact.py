@@ -245,6 +245,9 @@ PRATICA = [
     # once in the corpus of ordinary comments (a pagoPA notice is not a payment card; it is a file number)
     ("avviso pagoPA 301000000012345678 pagato online", "avviso pagoPA [PRATICA] pagato online"),
     ("codice avviso pagoPA 3 0123 4567 8901 2345 6 pagato", "codice avviso pagoPA [PRATICA] pagato"),
+    # "is" between the word and the number, as people write it
+    ("il mio numero di pratica è 2026/123456", "il mio numero di pratica è [PRATICA]"),
+    ("die Antragsnummer ist 4711/2025", "die Antragsnummer ist [PRATICA]"),
 ]
 
 #: a date of birth: with a place (or a name) it identifies a person; the comment's other dates stay
@@ -424,6 +427,7 @@ ORDINARY = [
     "la password deve avere 8 caratteri",
     "Saluti a tutti, cordialmente", "Cordialmente Ufficio anagrafe", "saluti Comune di Roma", "MfG",
     "Grüß Gott, sehr zufrieden", "costo &euro; 16 &amp; bollo", "ＳＰＩＤ non funziona",
+    "la domanda è 2 volte respinta", "la richiesta è 2025",
 ]
 
 
