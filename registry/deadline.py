@@ -21,6 +21,8 @@ meanwhile), with ``poll(2)`` elsewhere (the CLI, the console's threads, the proc
 
 Schema changes may legitimately wait long (another migration's lock, a long migration):
 :func:`lifted` lifts the statement bound for the calling thread (:func:`registry.migrate.migrate`).
+A probe that must answer quickly (the console's ``/readyz``) caps both bounds for the calling thread
+with :func:`capped`.
 """
 from __future__ import annotations
 
@@ -79,6 +81,24 @@ def lifted() -> Iterator[None]:
         _local.lifted = before
 
 
+@contextmanager
+def capped(seconds: float) -> Iterator[None]:
+    """Inside the block, the calling thread (greenlet) waits at most ``seconds`` for each wait —
+    connecting and statements alike, even under :func:`lifted` — then fails as the module docstring
+    says. For probes: a readiness check bounded to a couple of seconds, not the statement bound."""
+    before = getattr(_local, "cap", None)
+    _local.cap = seconds if before is None else min(before, seconds)
+    try:
+        yield
+    finally:
+        _local.cap = before
+
+
+def cap() -> float | None:
+    """The calling thread's :func:`capped` bound, None outside one."""
+    return getattr(_local, "cap", None)
+
+
 def _poll_ready(fd: int, write: bool, timeout_s: float | None) -> bool:
     poller = select.poll()
     poller.register(fd, select.POLLOUT if write else select.POLLIN)
@@ -118,7 +138,10 @@ def wait(conn, timeout=None) -> None:
             connect_s, statement_s = limits(conn.dsn)
             if getattr(_local, "lifted", False):
                 statement_s = float("inf")
-            deadline = time.monotonic() + (statement_s if connected else connect_s)
+            bound = statement_s if connected else connect_s
+            if cap() is not None:
+                bound = min(bound, cap())
+            deadline = time.monotonic() + bound
         wait_s = timeout if deadline == float("inf") else max(0.0, deadline - time.monotonic())
         if not ready(conn.fileno(), state == extensions.POLL_WRITE, wait_s):
             raise OperationalError("statement timeout expired" if connected else "timeout expired")

@@ -20,6 +20,7 @@ import settings as config_mod
 from settings import Settings
 from settings.secret_policy import check_secret
 from registry import connect
+from registry.breaker import guard
 from registry.errors import NOT_MIGRATED, RETRY_AFTER_S, UNREACHABLE, first_line, unmigrated
 
 from ..comparability import NotComparable, QueryError
@@ -51,7 +52,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.console_secure_cookie,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         WTF_CSRF_TIME_LIMIT=8 * 3600,
-        ASCOLTO_REGISTRY=connect(settings.database_url, create=False),
+        # a registry that failed a call is not tried again for a few seconds: 503 at once (registry.breaker)
+        ASCOLTO_REGISTRY=guard(connect(settings.database_url, create=False)),
         ASCOLTO_SIGNIN_THROTTLE=SignInThrottle(settings),
     )
     app.json.sort_keys = False
@@ -138,8 +140,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         return _err(400, "csrf", exc.description, {"csrf_token": [exc.description]})
 
     def _registry_unavailable(exc: Exception):
-        """The registry's database away, silent (given up by registry.deadline) or not migrated: 503
-        ``registry_unavailable`` with ``Retry-After`` (the collector's answer), one log line, no traceback."""
+        """The registry's database away, silent (given up by registry.deadline), failing moments ago
+        (registry.breaker: answered at once) or not migrated: 503 ``registry_unavailable`` with ``Retry-After`` (the collector's answer), one log line, no traceback."""
         if isinstance(exc, sa_exc.ProgrammingError) and not unmigrated(exc):
             raise exc  # a real error: the 500 of any other
         app.logger.warning("registry unavailable, answering 503 registry_unavailable: %s",

@@ -8,6 +8,10 @@ Two checks, each as cheap as the least a page does:
   :class:`warehouse.dataset.Warehouse` every page reads through, with its freshness check — reads the
   first row of the rollup's files (``SELECT 1 … LIMIT 1``; no cut is computed).
 
+The registry check is bounded to :data:`REGISTRY_CHECK_S` seconds (:func:`registry.deadline.capped`), not
+the 35 s a page may wait, and answers at once while the registry's circuit breaker is open
+(:mod:`registry.breaker`: a call failed moments ago): a probe never holds a thread for long.
+
 200 ``{"status": "ready", "checks": {"registry": "ok", "dataset": "ok"}}`` when both pass; else 503
 with ``"status": "unavailable"`` and the failing check(s) ``"unavailable"``. Probes are not signed in,
 so the answer holds statuses only: no counts, no paths, no error text (the reason is logged).
@@ -21,14 +25,24 @@ from typing import Callable
 from flask import Flask, jsonify
 
 from registry import session_scope
+from registry.breaker import CircuitOpen
+from registry.deadline import capped
 from registry.errors import NOT_MIGRATED, unmigrated
 from registry.models import Entity
 
 log = logging.getLogger("ascolto.console")
 
 
+#: seconds the registry check may wait for the registry (connecting and its one query, each)
+REGISTRY_CHECK_S = 2.0
+
+
 def _registry(app: Flask) -> None:
-    with session_scope(app.config["ASCOLTO_REGISTRY"]) as s:
+    factory = app.config["ASCOLTO_REGISTRY"]
+    breaker = getattr(factory, "breaker", None)
+    if breaker is not None and breaker.is_open():
+        raise CircuitOpen(f"the registry's circuit breaker is open ({breaker.reason})")
+    with capped(REGISTRY_CHECK_S), session_scope(factory) as s:
         s.query(Entity.ipa_code).limit(1).all()
 
 
