@@ -31,9 +31,7 @@ from kafka.errors import KafkaError
 
 from settings import Settings
 from dataset.recordkey import keyer, secret_for
-from registry import connect
 from registry.errors import UNREACHABLE
-from registry.readmodel import ServiceDirectory
 
 from .failed import FailedStore
 from .heartbeat import HALTED, RUNNING, STARTING, Heartbeat
@@ -44,7 +42,7 @@ from .steps import ServiceLookup
 from .clients import consumer_config, kafka_consumer, kafka_producer, key_partition  # noqa: F401
 from .chain import Parts, abandon, build_chain, committing, drain_writer, rebind_consumer
 from .liveness import JoinWatchdog
-from .outage import RegistryOutage
+from .outage import RegistryOutage, directory
 from .rebalance import _Rebalance, listener as _listener  # noqa: F401 (_Rebalance: the tests' fakes)
 from .strategies import Batching, Committing, Halt, InvalidRatioGuard, MessageRejected, Stats, write_partition
 
@@ -108,7 +106,7 @@ class Processor:
             if consumer is None:
                 self.consumer.close(autocommit=False)
             raise
-        self.lookup = lookup if lookup is not None else ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
+        self.lookup = lookup if lookup is not None else directory(settings, self.metrics)  # stale while error
         self._on_assigned = on_assigned
         self._partition_count = 0  # of the topic, read at each assignment (services_of)
         self._stored_services: set[str] = set()  # the services of the stored rows, read at each assignment

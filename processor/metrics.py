@@ -89,6 +89,9 @@ class Metrics:
         self.registry_unavailable = PromCounter(
             "ascolto_processor_registry_unavailable", "Batches given up (uncommitted, read again after a pause) "
             "because the registry's database could not be reached or did not answer (processor.outage)", registry=r)
+        self.registry_stale = PromCounter(
+            "ascolto_processor_registry_stale_lookups", "Service lookups answered from a cached view older than "
+            "ASCOLTO_REGISTRY_TTL_S because the registry was unavailable (stale while error)", registry=r)
         for kind in PLACEHOLDERS:
             self.redactions.labels(kind)
 

@@ -18,6 +18,13 @@ While it waits, the loop keeps polling the paused consumer (the member stays in 
 in rebalances) and keeps its heartbeat fresh: a registry outage is not a hung loop, and restarting the
 processor would not bring the registry back. Each give-up is logged on one line (never a traceback)
 and counted in ``ascolto_processor_registry_unavailable_total``.
+
+Most outages never get that far: the processor's lookups (:func:`directory`) serve a service read at most
+``ASCOLTO_REGISTRY_STALE_S`` seconds ago while the registry is unavailable (stale while error,
+:mod:`registry.readmodel`; each counted in ``ascolto_processor_registry_stale_lookups_total``), behind a
+circuit breaker (:mod:`registry.breaker`) so that a silent registry costs the loop one short try per
+few seconds, not the statement deadline per service. Only a service not read recently gives the batch up.
+Exactly-once is untouched: which rows are written is decided by the committed offsets and the id index.
 """
 from __future__ import annotations
 
@@ -27,7 +34,10 @@ from typing import Any, Callable
 
 from kafka.errors import KafkaError
 
+from registry import connect
+from registry.breaker import guard
 from registry.errors import first_line
+from registry.readmodel import ServiceDirectory
 
 from .chain import abandon
 
@@ -101,3 +111,11 @@ def rewind(consumer: Any) -> None:
             consumer.seek_to_beginning(tp)
         else:
             consumer.seek(tp, offset)
+
+
+def directory(settings: Any, metrics: Any) -> ServiceDirectory:
+    """The processor's service lookups: the registry behind a circuit breaker, cached for
+    ``registry_ttl_s`` and served stale up to ``registry_stale_s`` while the registry is unavailable
+    (counted in ``metrics.registry_stale``)."""
+    return ServiceDirectory(guard(connect(settings.database_url, create=False)), ttl_s=settings.registry_ttl_s,
+                            stale_s=settings.registry_stale_s, on_stale=lambda _key: metrics.registry_stale.inc())

@@ -17,24 +17,37 @@ factory :func:`guard` wraps (``connect(url, breaker=True)``) consults a :class:`
   still-silent server holds one caller, not all of them); the first statement the server answers
   **closes** it, a failure opens it again.
 
-Failures inside :func:`registry.deadline.capped` (the console's ``/readyz``, which bounds its own check
-to a couple of seconds) do not open it: a slow-but-alive server fails the probe, not every page.
+Failures inside :func:`probing` (the console's ``/readyz``, which bounds its own check to a couple of
+seconds with :func:`registry.deadline.capped`) do not open it: a slow-but-alive server fails the probe,
+not every page.
 Thread-safe; SQLite factories are never guarded (no network to wait on).
 """
 from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import sessionmaker
 
-from . import deadline
-
 #: seconds every call fails at once after the registry failed one
 OPEN_S = 5.0
+
+_local = threading.local()
+
+
+@contextmanager
+def probing() -> Iterator[None]:
+    """Failures of the calling thread inside the block do not open a breaker (a readiness probe's)."""
+    before = getattr(_local, "probing", False)
+    _local.probing = True
+    try:
+        yield
+    finally:
+        _local.probing = before
 
 
 class CircuitOpen(sa_exc.DisconnectionError):
@@ -116,7 +129,7 @@ def guard(factory: sessionmaker, open_s: float | None = None) -> sessionmaker:
     @event.listens_for(engine, "handle_error")
     def _failed(context):
         exc = context.original_exception
-        if client_side(exc) and deadline.cap() is None:
+        if client_side(exc) and not getattr(_local, "probing", False):
             breaker.failed(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
 
     @event.listens_for(engine, "after_cursor_execute")

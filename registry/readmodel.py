@@ -7,6 +7,16 @@ seen by every running collector worker and processor within ``ttl_s`` seconds
 (``ASCOLTO_REGISTRY_TTL_S``). Hits and misses are cached alike (an unknown key costs one query per
 TTL). Thread-safe; the clock is injectable for tests.
 
+**Stale while error** (the processor's enrichment: ``stale_s``, ``ASCOLTO_REGISTRY_STALE_S``): when the
+registry cannot be reached or does not answer (:data:`registry.errors.UNREACHABLE`, its circuit breaker
+open among them: :mod:`registry.breaker`), :meth:`ServiceDirectory.get` serves a service it last read at
+most ``stale_s`` seconds ago instead of failing, so a registry blip does not stop ingestion. Only views
+are served so: a cached *miss* is never (the service may have been registered since, and a miss
+dead-letters the records), nor is anything older — those still fail, and the caller backs off. A
+refresh of an entry that could be served stale waits at most :data:`STALE_REFRESH_S` for the registry
+(:func:`registry.deadline.capped`), not the statement deadline: its failure costs that much, and opens
+the breaker like any other. ``on_stale(key)`` is called for each view served stale (a metric).
+
 Back-end tokens (role ``backend``) are looked up here too (:meth:`ServiceDirectory.backend`), cached
 by the hash of the secret like kiosk devices, so the collector verifies a back end's post without a
 query per request; a revocation reaches every worker within the TTL, an expiry at once.
@@ -14,14 +24,18 @@ query per request; a revocation reaches every worker within the TTL, an expiry a
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from .deadline import capped
 from .device_models import KioskDevice
+from .errors import UNREACHABLE, first_line
 from .devices import verify_device
 from datetime import datetime
 
@@ -31,6 +45,10 @@ from .names import localized
 from .tokens import verify_token
 
 DEFAULT_TTL_S = 30.0
+#: seconds a refresh of a view that could be served stale waits for the registry
+STALE_REFRESH_S = 2.0
+
+log = logging.getLogger("ascolto.registry")
 
 
 @dataclass(frozen=True)
@@ -109,27 +127,45 @@ class ServiceDirectory:
     MAX_ENTRIES = 10_000
 
     def __init__(self, factory: sessionmaker[Session], ttl_s: float = DEFAULT_TTL_S,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, stale_s: float = 0.0,
+                 on_stale: Callable[[str], None] | None = None):
         self._factory, self._ttl, self._clock = factory, ttl_s, clock
+        self._stale, self._on_stale = stale_s, on_stale
+        self._warned = float("-inf")  # when the last "serving stale views" line was logged
         self._cache: dict[str, tuple[float, ServiceView | None]] = {}
         self._devices: dict[str, tuple[float, DeviceView | None]] = {}
         self._backends: dict[str, tuple[float, BackendView | None]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: str) -> ServiceView | None:
-        """The service ``key`` as of at most ``ttl_s`` seconds ago; None when it does not exist."""
+        """The service ``key`` as of at most ``ttl_s`` seconds ago; None when it does not exist. While
+        the registry is unavailable, as of at most ``stale_s`` seconds ago (see the module docstring)."""
         now = self._clock()
         hit = self._cache.get(key)
         if hit is not None and now - hit[0] < self._ttl:
             return hit[1]
-        with self._factory() as s:
-            row = s.get(Service, key)
-            view = None if row is None else _view(row)
+        servable = hit is not None and hit[1] is not None and now - hit[0] < self._stale
+        try:
+            with capped(STALE_REFRESH_S) if servable else nullcontext(), self._factory() as s:
+                row = s.get(Service, key)
+                view = None if row is None else _view(row)
+        except UNREACHABLE as exc:
+            if not servable:
+                raise
+            return self._served_stale(key, hit, now, exc)
         with self._lock:
             if len(self._cache) >= self.MAX_ENTRIES:
                 self._cache.clear()
             self._cache[key] = (now, view)
         return view
+
+    def _served_stale(self, key: str, hit: tuple[float, ServiceView | None], now: float, exc: BaseException):
+        if now - self._warned >= 60:
+            self._warned = now
+            log.warning("registry unavailable (%s): serving services as read up to %.0fs ago", first_line(exc), self._stale)
+        if self._on_stale is not None:
+            self._on_stale(key)
+        return hit[1]
 
     def device(self, token: str) -> DeviceView | None:
         """The active kiosk device whose token is ``token`` (None: unknown, malformed or revoked), as
@@ -174,3 +210,4 @@ class ServiceDirectory:
 
     #: the processor's enrichment lookup (:class:`processor.steps.ServiceLookup`) is the same read
     facts = get
+

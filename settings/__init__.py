@@ -172,6 +172,7 @@ class Settings:
     releases_dir: str = ""         # published releases ("" = DATA_DIR/releases)
     public_rate_limit: str = "120/minute"  # the public site, per client
     registry_ttl_s: float = 30.0   # collector and processor see registry changes within this (registry.readmodel)
+    registry_stale_s: float = 600.0  # processor: a service read this recently is used while the registry is away
     # process-level (gunicorn, logging, CLI)
     workers: int = 2               # gunicorn workers (collector: one per core)
     threads: int = 8               # gunicorn threads per worker
@@ -328,6 +329,7 @@ def load(env: dict | None = None) -> Settings:
         microdata_k=_at_least(env, "ASCOLTO_MICRODATA_K", defaults.microdata_k, 3,
                               "each quasi-identifier combination of the microdata is shared by at least k responses"),
         registry_ttl_s=_float(env, "ASCOLTO_REGISTRY_TTL_S", defaults.registry_ttl_s),
+        registry_stale_s=_float(env, "ASCOLTO_REGISTRY_STALE_S", defaults.registry_stale_s),
         workers=_int(env, "ASCOLTO_WORKERS", defaults.workers),
         threads=_int(env, "ASCOLTO_THREADS", defaults.threads),
         bind_host=env.get("ASCOLTO_BIND_HOST") or defaults.bind_host,

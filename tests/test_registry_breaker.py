@@ -48,7 +48,7 @@ def test_the_console_answers_at_once_while_the_breaker_is_open_and_recovers_afte
         db_url, tmp_path, short_deadlines, monkeypatch):
     from warehouse.console import create_app
 
-    monkeypatch.setattr(registry_breaker, "OPEN_S", 1.0)
+    monkeypatch.setattr(registry_breaker, "OPEN_S", 3.0)
     url = _pg(db_url)
     seed(connect(url), [ORIGIN])
     proxy = SilentProxy(("127.0.0.1", 5432))
@@ -69,11 +69,11 @@ def test_the_console_answers_at_once_while_the_breaker_is_open_and_recovers_afte
             assert body["error"] == "registry_unavailable" and body["fields"]["registry"] and resp.headers["Retry-After"]
         page, took = _timed(client, "/", headers={**BEARER, "Accept": "text/html"})
         assert page.status_code == 503 and took < 0.3 and "Il registro non risponde" in page.get_data(as_text=True)
-        ready, took = _timed(client, "/readyz")
-        assert ready.status_code == 503 and took < 0.3 and ready.get_json()["checks"]["registry"] == "unavailable"
+        ready, took = _timed(client, "/readyz")  # (its dataset check opens the warehouse: a few tenths)
+        assert ready.status_code == 503 and took < 1.0 and ready.get_json()["checks"]["registry"] == "unavailable"
         assert breaker.refused >= 11
         proxy.answer_again()
-        time.sleep(1.1)  # the window passes: one trial, the server answers, the breaker closes
+        time.sleep(3.1)  # the window passes: one trial, the server answers, the breaker closes
         assert client.get("/api/v1/meta", headers=BEARER).status_code == 401
         assert not breaker.is_open() and breaker.until == 0
         assert client.get("/readyz").get_json()["checks"]["registry"] == "ok"

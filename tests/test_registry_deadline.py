@@ -135,7 +135,8 @@ def test_the_processor_backs_off_while_the_registry_is_silent_and_writes_every_r
     seed(connect(url), [ORIGIN])
     proxy = SilentProxy(("127.0.0.1", 5432))
     proxied = url.replace("@127.0.0.1:5432/", f"@127.0.0.1:{proxy.port}/") + "&connect_timeout=1"
-    s = settings.with_(database_url=proxied, registry_ttl_s=0.0, max_poll_interval_ms=20000)
+    # no stale views (test_registry_stale.py covers them): every lookup needs the registry
+    s = settings.with_(database_url=proxied, registry_ttl_s=0.0, registry_stale_s=0.0, max_poll_interval_ms=20000)
     records, subs, _ = workload(seed=11, n=300, dup_ratio=0.1, poison=0)
     half = len(records) // 2
     try:

@@ -25,7 +25,7 @@ from typing import Callable
 from flask import Flask, jsonify
 
 from registry import session_scope
-from registry.breaker import CircuitOpen
+from registry.breaker import CircuitOpen, probing
 from registry.deadline import capped
 from registry.errors import NOT_MIGRATED, unmigrated
 from registry.models import Entity
@@ -42,7 +42,7 @@ def _registry(app: Flask) -> None:
     breaker = getattr(factory, "breaker", None)
     if breaker is not None and breaker.is_open():
         raise CircuitOpen(f"the registry's circuit breaker is open ({breaker.reason})")
-    with capped(REGISTRY_CHECK_S), session_scope(factory) as s:
+    with probing(), capped(REGISTRY_CHECK_S), session_scope(factory) as s:
         s.query(Entity.ipa_code).limit(1).all()
 
 
