@@ -1,0 +1,49 @@
+"""The operations guide's commands, followed literally, do what it says (docs/operations.md).
+
+- Installing the systemd units: the guide's `install … /etc/systemd/system/` line copied the services and
+  the target, not the timers, so `ascolto.target`'s `Wants=ascolto-compact.timer ascolto-purge.timer`
+  pointed at nothing: compaction and the retention purge (privacy) silently never ran.
+- Upgrading on systemd: the guide said "`ascolto-migrate.service`"; that unit stays active after boot
+  (`RemainAfterExit=yes`), so `systemctl start` did nothing — the new code ran on the old schema — and
+  `restart` stopped and started every role at once (they `Requires=` it). Now `systemctl reload`, which
+  runs the same command again.
+"""
+from __future__ import annotations
+
+import glob
+import re
+import shlex
+from pathlib import Path
+
+from tests.test_deploy import SYSTEMD, unit
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = (ROOT / "docs" / "operations.md").read_text("utf-8")
+
+
+def installed_units() -> set[str]:
+    """The unit files the guide's install line copies to /etc/systemd/system/."""
+    line = next(line for line in GUIDE.splitlines() if line.startswith("install ") and "/etc/systemd/system/" in line)
+    args = shlex.split(line)[1:-1]
+    return {Path(f).name for a in args if a.startswith("deploy/") for f in glob.glob(str(ROOT / a))}
+
+
+def test_every_unit_the_target_and_its_timers_want_is_installed_by_the_guides_command():
+    installed = installed_units()
+    wanted = set()
+    for value in unit(SYSTEMD / "ascolto.target")["Unit"]["Wants"]:
+        wanted.update(value.split())
+    wanted = {re.sub(r"@\d+\.", "@.", name) for name in wanted}  # template instances
+    for timer in [n for n in wanted if n.endswith(".timer")]:
+        wanted.add(unit(SYSTEMD / timer)["Timer"].get("Unit", [timer.replace(".timer", ".service")])[0])
+    assert wanted - installed == set(), f"wanted but never installed: {sorted(wanted - installed)}"
+    assert {p.name for p in SYSTEMD.glob("*.timer")} <= installed
+
+
+def test_the_upgrade_step_on_systemd_runs_the_migration_again():
+    migrate = unit(SYSTEMD / "ascolto-migrate.service")["Service"]
+    assert migrate["Type"] == ["oneshot"] and migrate["RemainAfterExit"] == ["yes"]  # start: a no-op once active
+    assert migrate["ExecReload"] == migrate["ExecStart"] == ["/opt/ascolto/venv/bin/ascolto registry migrate"]
+    upgrades = GUIDE.split("## Upgrades", 1)[1].split("\n## ", 1)[0]
+    assert "systemctl reload ascolto-migrate.service" in upgrades
+    assert not re.search(r"systemctl (start|restart) ascolto-migrate", GUIDE)
