@@ -60,7 +60,9 @@ def local_secret(data_dir: Path, name: str, variable: str) -> str:
     """The random secret kept in ``data_dir/name``, created once (atomically: processes and workers
     may race; the first writer wins and the others read its value) and reused — what a process uses
     when ``variable`` is unset. Raises RuntimeError naming ``variable`` when the data dir is
-    read-only (e.g. a console pod on Kubernetes): the variable must be set there."""
+    read-only (e.g. a console pod on Kubernetes), not a directory or the file unreadable: the variable
+    must be set there (never another OSError: callers that can do without, such as
+    :func:`settings.buckets.address_key`, go on with a per-process secret)."""
     data_dir = Path(data_dir)
     path = data_dir / name
     for _ in range(50):
@@ -86,5 +88,7 @@ def local_secret(data_dir: Path, name: str, variable: str) -> str:
             finally:
                 tmp.unlink()
             continue
+        except OSError as exc:  # the data dir is a file, the secret unreadable: as unusable as read-only
+            raise RuntimeError(f"set {variable}: cannot read {path} ({exc})") from None
         time.sleep(0.02)  # another writer linked an empty file? read again
     raise RuntimeError(f"set {variable}: cannot read or create {path}")
