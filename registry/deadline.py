@@ -83,20 +83,23 @@ def lifted() -> Iterator[None]:
 
 @contextmanager
 def capped(seconds: float) -> Iterator[None]:
-    """Inside the block, the calling thread (greenlet) waits at most ``seconds`` for each wait —
-    connecting and statements alike, even under :func:`lifted` — then fails as the module docstring
-    says. For probes: a readiness check bounded to a couple of seconds, not the statement bound."""
-    before = getattr(_local, "cap", None)
-    _local.cap = seconds if before is None else min(before, seconds)
+    """Inside the block, the calling thread (greenlet) waits for the server at most ``seconds`` in all —
+    connecting, a pooled connection's ping, a reconnection and the statements together, even under
+    :func:`lifted` — then fails as the module docstring says. For probes and calls that have a fallback:
+    a readiness check bounded to a couple of seconds, not the statement bound."""
+    before = getattr(_local, "cap_until", None)
+    until = time.monotonic() + seconds
+    _local.cap_until = until if before is None else min(before, until)
     try:
         yield
     finally:
-        _local.cap = before
+        _local.cap_until = before
 
 
 def cap() -> float | None:
-    """The calling thread's :func:`capped` bound, None outside one."""
-    return getattr(_local, "cap", None)
+    """Seconds left of the calling thread's :func:`capped` block (0 once passed), None outside one."""
+    until = getattr(_local, "cap_until", None)
+    return None if until is None else max(0.0, until - time.monotonic())
 
 
 def _poll_ready(fd: int, write: bool, timeout_s: float | None) -> bool:

@@ -134,3 +134,24 @@ def test_a_refused_connection_opens_it_and_one_trial_per_window_goes_through(mon
 def test_sqlite_factories_are_not_guarded(tmp_path):
     f = connect(f"sqlite:///{tmp_path / 'r.db'}")
     assert guard(f) is f
+
+
+def test_readyz_stays_within_the_probes_timeout_when_a_pooled_connection_fell_silent(db_url, tmp_path):
+    """The pooled connection's ping, then a reconnection, then the query: each was capped to 2 s, together
+    6 s — past the readiness probe's timeoutSeconds (3, deploy/k8s/console.yaml). The cap is one budget."""
+    from warehouse.console import create_app
+    from warehouse.console.ready import REGISTRY_CHECK_S
+
+    url = _pg(db_url)
+    seed(connect(url), [ORIGIN])
+    proxy = SilentProxy(("127.0.0.1", 5432))
+    try:
+        app = create_app(Settings(data_dir=tmp_path, database_url=url.replace("@127.0.0.1:5432/", f"@127.0.0.1:{proxy.port}/")))
+        client = app.test_client()
+        assert client.get("/readyz").get_json()["checks"]["registry"] == "ok"  # a connection in the pool
+        proxy.fall_silent()
+        resp, took = _timed(client, "/readyz")
+        assert resp.get_json()["checks"]["registry"] == "unavailable"
+        assert took < REGISTRY_CHECK_S + 0.9 < 3, took
+    finally:
+        proxy.close()
