@@ -195,11 +195,17 @@ def test_a_postgresql_server_that_hangs_after_connecting_fails_the_query_in_its_
     proxy) held the lookup for ever under gevent: the server's own statement_timeout cannot fire there,
     and TCP keepalives are answered by its kernel. The collector's wait callback gives the statement up
     after statement_timeout + STATEMENT_GRACE_S, closes the connection (the next lookup makes a new
-    one, and fails in the same time), and the loop keeps turning meanwhile."""
+    one), and the loop keeps turning meanwhile. The next lookup, within the registry's circuit-breaker
+    window (registry.breaker), is refused at once without a new connection: a silent registry held every
+    greenlet needing it for the whole deadline, and the pool's connections with them."""
     out = _run_patched("""
-        import sys
+        import sys, time
         from pathlib import Path
+        import gevent, gevent.event
+        from sqlalchemy import text
+        from sqlalchemy.exc import OperationalError
         import registry.deadline, registry.db
+        from registry.breaker import CircuitOpen
         from collector.app import create_app
         from settings import Settings
         from tests.registry_support import hung_postgres
@@ -209,8 +215,25 @@ def test_a_postgresql_server_that_hangs_after_connecting_fails_the_query_in_its_
         registry.deadline.STATEMENT_GRACE_S = 1
         app = create_app(Settings(data_dir=Path(sys.argv[1]), shipper="external",
                                   database_url=f"postgresql+psycopg2://ascolto@127.0.0.1:{port}/ascolto?sslmode=disable"))
-        failed, ticks = lookups_beside_a_ticker(app, 2, "statement timeout expired", 30)
+        ticks, done, failed = [], gevent.event.Event(), []
+        def lookup():
+            for _ in range(2):
+                t0 = time.monotonic()
+                try:
+                    with app.extensions["ascolto.registry"]() as s:
+                        s.execute(text("SELECT 1"))
+                except OperationalError as exc:
+                    failed.append((round(time.monotonic() - t0), "statement timeout expired" in str(exc)))
+                except CircuitOpen:
+                    failed.append((round(time.monotonic() - t0), "circuit open"))
+            done.set()
+        def ticker():
+            while not done.is_set():
+                ticks.append(gevent.sleep(0.01))
+        with gevent.Timeout(30):
+            gevent.joinall([gevent.spawn(lookup), gevent.spawn(ticker)], raise_error=True)
+        app.extensions["ascolto.durability"].close()
         close()
-        print(failed, len(startups), ticks >= 100)
-    """, str(tmp_path), prelude=_LOOKUPS_BESIDE_A_TICKER)
-    assert out == "[(2, True), (2, True)] 2 True"
+        print(failed, len(startups), len(ticks) >= 100)
+    """, str(tmp_path))
+    assert out == "[(2, True), (0, 'circuit open')] 1 True"
