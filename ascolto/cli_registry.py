@@ -91,15 +91,17 @@ def _who(ctx: click.Context) -> str:
 
 @registry.command()
 @click.option("--revision", default="head", show_default=True, help="Target Alembic revision.")
+@click.option("--wait", "wait_s", default=0, show_default=True, type=click.IntRange(0),
+              help="Seconds to keep trying while the database is unavailable (a host booting before it).")
 @click.pass_context
-def migrate(ctx: click.Context, revision: str) -> None:
+def migrate(ctx: click.Context, revision: str, wait_s: int) -> None:
     """Bring the registry schema to REVISION (what every other command does to head first)."""
     from registry import connect, dispose, migrate as mig
 
     factory = connect(ctx.find_root().obj.database_url, create=False)  # connects lazily
     engine = factory.kw["bind"]
     try:
-        before, after = mig.migrate(engine, revision)  # an unknown revision: refused before connecting
+        before, after = mig.migrate(engine, revision, wait_s)  # an unknown revision: refused before connecting
     except mig.UnknownRevision as exc:
         raise click.BadParameter(str(exc), param_hint="--revision") from None
     finally:

@@ -26,6 +26,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from .deadline import lifted
+from .errors import UNREACHABLE
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BASELINE = "0001"
@@ -95,11 +96,29 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     return migrate(engine, revision)[1]
 
 
-def migrate(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+#: seconds between two tries of :func:`migrate` while the database is unavailable (``wait_s``)
+UNAVAILABLE_RETRY_S = 2.0
+
+
+def migrate(engine: Engine, revision: str = "head", wait_s: float = 0) -> tuple[str | None, str | None]:
     """:func:`upgrade`, returning the revisions before and after it, both read under its lock (what
-    ``ascolto registry migrate`` reports: a caller that waited for another sees the schema it found)."""
-    cfg = alembic_config()
+    ``ascolto registry migrate`` reports: a caller that waited for another sees the schema it found).
+    While the database is unavailable (:data:`registry.errors.UNREACHABLE`: refused, silent — a host
+    booting before its database), tried again every :data:`UNAVAILABLE_RETRY_S` for up to ``wait_s``
+    seconds, then the last error is raised."""
     known(revision)
+    until = time.monotonic() + wait_s
+    while True:
+        try:
+            return _migrate(engine, revision)
+        except UNREACHABLE:
+            if time.monotonic() + UNAVAILABLE_RETRY_S > until:
+                raise
+            time.sleep(UNAVAILABLE_RETRY_S)
+
+
+def _migrate(engine: Engine, revision: str) -> tuple[str | None, str | None]:
+    cfg = alembic_config()
     with engine.begin() as conn, _lock(conn):
         before = current(conn)
         cfg.attributes["connection"] = conn

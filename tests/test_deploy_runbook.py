@@ -7,6 +7,8 @@
   (`RemainAfterExit=yes`), so `systemctl start` did nothing — the new code ran on the old schema — and
   `restart` stopped and started every role at once (they `Requires=` it). Now `systemctl reload`, which
   runs the same command again.
+- Booting: every role `Requires=` the migration, so a database that came up after this host failed it and
+  left every role down for good; it now waits for the database (`--wait`).
 """
 from __future__ import annotations
 
@@ -43,7 +45,69 @@ def test_every_unit_the_target_and_its_timers_want_is_installed_by_the_guides_co
 def test_the_upgrade_step_on_systemd_runs_the_migration_again():
     migrate = unit(SYSTEMD / "ascolto-migrate.service")["Service"]
     assert migrate["Type"] == ["oneshot"] and migrate["RemainAfterExit"] == ["yes"]  # start: a no-op once active
-    assert migrate["ExecReload"] == migrate["ExecStart"] == ["/opt/ascolto/venv/bin/ascolto registry migrate"]
+    assert migrate["ExecReload"] == ["/opt/ascolto/venv/bin/ascolto registry migrate"]
+    assert migrate["ExecStart"] == ["/opt/ascolto/venv/bin/ascolto registry migrate --wait 600"]  # at boot
+    assert migrate["TimeoutStartSec"] == ["infinity"]
     upgrades = GUIDE.split("## Upgrades", 1)[1].split("\n## ", 1)[0]
     assert "systemctl reload ascolto-migrate.service" in upgrades
     assert not re.search(r"systemctl (start|restart) ascolto-migrate", GUIDE)
+
+
+def _forward_later(port: int, delay_s: float, target=("127.0.0.1", 5432)):
+    """After ``delay_s``, forward 127.0.0.1:``port`` to ``target`` (before: connection refused)."""
+    import socket
+    import threading
+    import time
+
+    def pipe(a, b):
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def serve():
+        time.sleep(delay_s)
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", port))
+        server.listen(16)
+        while True:
+            client, _ = server.accept()
+            upstream = socket.create_connection(target)
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=pipe, args=(a, b), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+
+
+def test_migrate_waits_for_a_database_that_comes_up_after_it(db_url):
+    import socket
+    import time
+
+    import pytest
+    from click.testing import CliRunner
+
+    from ascolto.cli import EXIT_REGISTRY_UNAVAILABLE, main
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL registry")
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()  # nothing listens there: refused
+    url = db_url.replace("@127.0.0.1:5432/", f"@127.0.0.1:{port}/")
+    runner = CliRunner()
+    result = runner.invoke(main, ["registry", "migrate"], env={"ASCOLTO_DATABASE_URL": url})
+    assert result.exit_code == EXIT_REGISTRY_UNAVAILABLE  # without --wait: at once, as before
+    _forward_later(port, 3.0)
+    t0 = time.monotonic()
+    result = runner.invoke(main, ["registry", "migrate", "--wait", "30"], env={"ASCOLTO_DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    assert "-> 0009_token_id_sequence" in result.output and 3.0 <= time.monotonic() - t0 < 15
