@@ -2,8 +2,9 @@
 
 :mod:`registry.deadline` bounds every wait for a silent server (connecting: ``connect_timeout``; a
 statement: ``statement_timeout`` plus a grace, 35 s by default) — bounded, but every caller still waits
-that long: each console request thread, each of the processor's lookups of an expired service. So a
-factory :func:`guard` wraps (``connect(url, breaker=True)``) consults a :class:`Breaker` first:
+that long: each console request thread, each collector greenlet, each of the processor's lookups of an
+expired service. So a factory wrapped by :func:`guard` (the console's, the collector's, the processor's:
+``guard(connect(url))``) consults a :class:`Breaker` first:
 
 - **closed** (normal): sessions are handed out;
 - a call to the server fails on the *client* side — connecting refused or timed out, the deadline
