@@ -24,7 +24,8 @@ and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZ
 addresses with a civic number, in Italian, German, French, Slovenian and English forms; ``NOME``
 names after a lead-in in those languages, or holding a listed given name (:mod:`privacy.names`);
 ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
-one-time code or account name after the word that introduces it.
+one-time code or account name after the word that introduces it; ``SOCIAL`` social-network handles
+(``@mario.rossi78``) and profile addresses (``instagram.com/…``, ``t.me/…``; other web addresses stay).
 Known limits are listed in docs/processor.md (Redaction).
 """
 from .records import redact_record, redact_value

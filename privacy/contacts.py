@@ -1,5 +1,5 @@
-"""Ways to reach a person: e-mail addresses (also obfuscated), phone numbers, street addresses, and
-the Internet address of a person's device (IPv4, IPv6).
+"""Ways to reach a person: e-mail addresses (also obfuscated), social-network handles and profile
+addresses, phone numbers, street addresses, and the Internet address of a person's device (IPv4, IPv6).
 
 Each finder is ``(text, counts) -> text`` like those of :mod:`privacy.identifiers`.
 """
@@ -38,6 +38,34 @@ def emails(text: str, counts: Counter) -> str:
     text, m = _EMAIL_RE.subn("[EMAIL]", text)
     if n + m:
         counts["EMAIL"] += n + m
+    return text
+
+
+# --- social-network handles and profiles -------------------------------------------------------------
+#: the networks whose addresses name one person's profile; any other web address (a PA's own site,
+#: "www.inps.it", "https://www.comune.roma.it/...") is not one and stays.
+_SOCIAL_SITES = (r"(?i:instagram\.com|instagr\.am|facebook\.com|fb\.com|fb\.me|m\.me|linkedin\.com/(?:in|pub)"
+                 r"|t\.me|telegram\.(?:me|dog)|twitter\.com|x\.com|tiktok\.com|threads\.net|youtube\.com/(?:@|c/|user/)"
+                 r"|github\.com|mastodon\.social|snapchat\.com/add|wa\.me)")
+#: a profile address (with or without scheme and "www."/"m."/"it."), its path and query too
+#: ("facebook.com/profile.php?id=1000…"); a handle "@mario.rossi78" not glued to a word (an e-mail's
+#: "@" is taken before), two characters at least with a letter ("@10" is a time), not ending in a dot.
+_SOCIAL_RE = re.compile(
+    rf"(?<![\w.\-/])(?:https?://)?(?:(?:www|m|it|mobile|web)\.)?{_SOCIAL_SITES}/[\w.\-@%/?=&~+]*[\w/]"
+    r"|(?<![\w.@/\[])@(?=[0-9_.]*[A-Za-z])[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*(?<=[A-Za-z0-9_]{2})(?![\w@])")
+#: the cheap gate before :data:`_SOCIAL_RE`: an "@" or one of the networks' names
+SOCIAL_WORDS = ("@", "instagr", "facebook", "fb.", "m.me", "linkedin", "t.me", "telegram", "twitter", "x.com",
+                "tiktok", "threads.net", "youtube", "github", "mastodon", "snapchat", "wa.me")
+
+
+def socials(text: str, counts: Counter) -> str:
+    """Social-network handles (``@mario.rossi78``) and profile addresses (``instagram.com/mariorossi``,
+    ``https://www.facebook.com/mario.rossi.123``, ``linkedin.com/in/…``, ``t.me/…``, ``wa.me/39333…``):
+    ``[SOCIAL]``, whole. Run after :func:`emails` (an e-mail's "@" is not a handle); other web
+    addresses stay — the PA's own site cited about the service ("www.inps.it", "comune.roma.it/…")."""
+    text, n = _SOCIAL_RE.subn("[SOCIAL]", text)
+    if n:
+        counts["SOCIAL"] += n
     return text
 
 
@@ -172,4 +200,4 @@ def ips(text: str, counts: Counter) -> str:
     return text
 
 
-__all__ = ["emails", "phones", "addresses", "ips", "phonenumbers"]
+__all__ = ["emails", "socials", "phones", "addresses", "ips", "phonenumbers"]

@@ -11,14 +11,14 @@ import re
 from collections import Counter
 from urllib.parse import unquote
 
-from .contacts import addresses, emails, ips, phones
+from .contacts import SOCIAL_WORDS, addresses, emails, ips, phones, socials
 from .identifiers import (birth_dates, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tessere)
 from .names import listed_names, names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
-                "INDIRIZZO", "NOME", "IP", "CREDENZIALI")
+                "INDIRIZZO", "NOME", "IP", "CREDENZIALI", "SOCIAL")
 
 _DIGITS = re.compile(r"\d+")
 _PHONE_GATE = re.compile(r"\d(?:\D{0,2}\d){5}")
@@ -73,6 +73,8 @@ def _redact(text: str, counts: Counter) -> str:
         text = credentials(text, counts)
     if _has(low, _EMAIL_WORDS):
         text = emails(text, counts)
+    if _has(low, SOCIAL_WORDS):  # before the digits: "wa.me/393331234567" is a profile, whole
+        text = socials(text, counts)
     runs = _DIGITS.findall(text)
     if runs:
         digits = sum(map(len, runs))

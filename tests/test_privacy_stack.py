@@ -30,6 +30,7 @@ COMMENTS = [
      ["20250048817", "Müller", "12031980"]),
     ("dal mio IP 151.38.12.4 (o 2001:db8:85a3::8a2e:370:7334) il sito non si apre",
      ["151.38.12.4", "2001:db8:85a3::8a2e:370:7334"]),
+    ("seguitemi su instagram.com/mariorossi78 o scrivete a @giulia.b_88", ["mariorossi78", "giulia.b_88"]),
     ("non entro: utente mrossi80 password Pippo123!, PIN INPS 7781QXZ", ["Pippo123", "7781QXZ"]),
 ]
 PAGE = "/profilo/marta.neri31%40example.it"

@@ -293,9 +293,20 @@ CREDENZIALI = [
     ("my password is sunshine", "my password is [CREDENZIALI]"),
 ]
 
+#: handles and profile addresses, as comments give them ("contattatemi su …"); the PA's own sites stay (ORDINARY)
+SOCIAL = [
+    ("scrivetemi su instagram @mario.rossi78 grazie", "scrivetemi su instagram [SOCIAL] grazie"),
+    ("il mio profilo instagram.com/mariorossi", "il mio profilo [SOCIAL]"),
+    ("vedi https://www.facebook.com/mario.rossi.123 e m.facebook.com/profile.php?id=100012345678901",
+     "vedi [SOCIAL] e [SOCIAL]"),
+    ("linkedin.com/in/giulia-bianchi-4a5b/ per il curriculum", "[SOCIAL] per il curriculum"),
+    ("contattatemi su t.me/giuliab oppure wa.me/393331234567.", "contattatemi su [SOCIAL] oppure [SOCIAL]."),
+    ("su X sono @gigi_88, su TikTok tiktok.com/@gigi.88", "su X sono [SOCIAL], su TikTok [SOCIAL]"),
+]
+
 TABLES = {"CF": CF, "EMAIL": EMAIL, "PHONE": PHONE, "IBAN": IBAN, "CARTA": CARTA, "PIVA": PIVA, "TS": TS,
           "DOCUMENTO": DOCUMENTO, "TARGA": TARGA, "INDIRIZZO": INDIRIZZO, "NOME": NOME, "PRATICA": PRATICA,
-          "NASCITA": NASCITA, "IP": IP, "CREDENZIALI": CREDENZIALI}
+          "NASCITA": NASCITA, "IP": IP, "CREDENZIALI": CREDENZIALI, "SOCIAL": SOCIAL}
 CASES = [(kind, text, expected) for kind, rows in TABLES.items() for text, expected in rows]
 
 
@@ -428,6 +439,9 @@ ORDINARY = [
     "Saluti a tutti, cordialmente", "Cordialmente Ufficio anagrafe", "saluti Comune di Roma", "MfG",
     "Grüß Gott, sehr zufrieden", "costo &euro; 16 &amp; bollo", "ＳＰＩＤ non funziona",
     "la domanda è 2 volte respinta", "la richiesta è 2025",
+    # the PA's own web addresses, cited about the service, and an "@" that is not a handle
+    "ho trovato tutto su www.inps.it e https://www.comune.roma.it/web/it/servizi.page",
+    "il modulo su https://www.agenziaentrate.gov.it/portale/ non si apre", "ci vediamo @10:30, costo @ 5 euro",
 ]
 
 
