@@ -39,6 +39,7 @@ Addolorata Agata Annunziata Calogero Carmine Ciro Filomena Gennaro Nunzio Santin
 Andreas Anton Christian Christine Elisabeth Florian Franz Georg Hans Heinrich Helga Helmut Herbert
 Hermann Ingrid Johann Josef Jürgen Karl Klaus Lukas Magdalena Manfred Markus Martin Matthias Maximilian
 Michael Monika Peter Reinhold Sabine Sebastian Siegfried Stefan Thomas Ursula Werner Wolfgang
+Sepp Seppl Hannes Hansi Luis Lois Toni Resi Vroni Burgi Zenzi Loisl
 Alain André Cédric Didier Françoise Frédéric Geneviève Jacques Jean Jeanne Julien Marie Michel Nathalie
 Nicolas Philippe Pierre Sylvie Thierry
 Aleš Andrej Bojan Boris Darko Igor Jana Janez Jože Katarina Marjan Marko Matej Miha Mojca Nataša Nina Primož

@@ -26,6 +26,9 @@ common word: "Giulia Esposito", "Rossi Mario", "MARIO ROSSI". Not taken: a lone 
 "via", "San", "ospedale", "liceo", …: "Ospedale Sandro Pertini", "Santa Maria Novella"), and at
 the start of a sentence a surname-first pair followed by more words ("Ottimo Marco, …" is taken,
 "Ottimo Marco allo sportello" is not).
+
+:func:`first_names` takes a lone listed given name after an article or a thanks: "sono la Giulia",
+"Ich bin der Sepp", "Grazie a Luca dell'ufficio", "ho parlato con Marco", "chiedere di Anna".
 """
 from __future__ import annotations
 
@@ -157,6 +160,47 @@ def names(text: str, counts: Counter) -> str:
             start = m.end("lead")
     out.append(text[pos:])
     return _LOWER_NAME_RE.sub(sub_lower, "".join(out))
+
+
+# --- a lone given name after an article or a thanks -------------------------------------------------
+#: "sono la Giulia", "Ich bin der Sepp" (the article South Tyrol and northern Italy put before a first
+#: name), "Grazie a Luca dell'ufficio", "ho parlato con Marco", "chiedere di Anna": one given name alone
+#: is taken here, but only a listed one (:data:`GIVEN_NAMES`) — "Ich bin der Meinung", "grazie a Dio",
+#: "ho parlato con Ufficio Tributi" stay — with the capitalised word after it when that is no common word.
+_FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|die)|i\s+am|i['’]m"
+               r"|grazie(?:\s+mille)?\s+(?:a|ad|alla|al|all['’]\s?)|ringrazi(?:o|amo|are)(?:\s+(?:il|la|l['’]\s?))?"
+               r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete)\s+(?:di|a|del|della)"
+               r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala)")
+_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]+|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
+_NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])")
+#: the cheap gate before :data:`_FIRST_RE`
+FIRST_WORDS = ("sono", "bin", "i am", "i'm", "i’m", "grazie", "ringrazi", "parlato", "chied", "chiesto", "danke",
+               "thanks", "merci", "hvala")
+
+
+def first_names(text: str, counts: Counter) -> str:
+    """A lone listed given name after "sono il/la", "ich bin der/die", "grazie a", "ringrazio",
+    "ho parlato con", "chiedere di", …: ``[NOME]`` (with the surname after it, if any)."""
+    def sub(m: re.Match) -> str:
+        name, more = m.group("name"), m.group("more")
+        if name not in GIVEN_NAMES:
+            return m.group(0)
+        end = m.end() if more and not _not_a_name(more.strip()) else m.end("name")
+        counts["NOME"] += 1
+        return m.string[m.start():m.start("name")] + "[NOME]" + m.string[end:m.end()]
+
+    def more(m: re.Match) -> str:  # "Grazie a Luca, Marco e Anna": the listed names that follow one taken
+        if m.group("name") not in GIVEN_NAMES:
+            return m.group(0)
+        counts["NOME"] += 1
+        return m.group("sep") + "[NOME]"
+    out = _FIRST_RE.sub(sub, text)
+    while "[NOME]" in out:
+        again = _NEXT_RE.sub(more, out)
+        if again == out:
+            break
+        out = again
+    return out
 
 
 # --- names with no lead-in ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from .contacts import SOCIAL_WORDS, addresses, emails, ips, phones, socials
 from .identifiers import (birth_dates, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tessere)
-from .names import listed_names, names
+from .names import FIRST_WORDS, first_names, listed_names, names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
@@ -103,6 +103,8 @@ def _redact(text: str, counts: Counter) -> str:
             text = addresses(text, counts)
     if _has(low, _NAME_WORDS):
         text = names(text, counts)
+    if _has(low, FIRST_WORDS):
+        text = first_names(text, counts)
     return listed_names(text, counts)
 
 

@@ -209,6 +209,15 @@ NOME = [
     ("Cognome: Esposito", "Cognome: [NOME]"),
     ("Cordialmente, Lucia", "Cordialmente, [NOME]"),
     ("Saluti Giuseppe", "Saluti [NOME]"),
+    # a lone listed given name after an article ("sono la Giulia", South Tyrol's "der Sepp") or a thanks
+    ("Ich bin der Sepp und komme aus Brixen", "Ich bin der [NOME] und komme aus Brixen"),
+    ("buongiorno, sono la Giulia di via Roma", "buongiorno, sono la [NOME] di via Roma"),
+    ("sono l'Anna, non riesco a entrare", "sono l'[NOME], non riesco a entrare"),
+    ("Grazie a Luca dell'ufficio tributi!", "Grazie a [NOME] dell'ufficio tributi!"),
+    ("ho parlato con Marco allo sportello 3", "ho parlato con [NOME] allo sportello 3"),
+    ("potete chiedere di Anna al secondo piano", "potete chiedere di [NOME] al secondo piano"),
+    ("grazie mille a Luca, Marco e Anna dello sportello", "grazie mille a [NOME], [NOME] e [NOME] dello sportello"),
+    ("Ich bin die Resi Oberhofer", "Ich bin die [NOME]"),
 ]
 
 #: a citizen's own file number: the office holding it can tell who wrote the comment, and entity staff
