@@ -140,22 +140,45 @@ def tessere(text: str, counts: Counter) -> str:
 
 
 _PIVA_RE = re.compile(r"(?<![A-Za-z0-9])(?:IT[ ]?)?(\d{11})(?!\d)", re.I)
+_IS = r"(?:\s+(?i:è|e['’]|é|ist|is|est))?"
+_MARK = r"(?:\s*(?i:n\.|n°|nr\.?|numero|nummer|number|no\.?))?\s*:?\s*"
+#: after the words that name it, 11 digits are a partita IVA whatever their check digit (a typo
+#: still names one firm, often one person's): "partita iva 01234567897", "P.IVA: IT 01234567897".
+_PIVA_LEAD_RE = re.compile(r"(?<!\w)(?i:partita\s+iva|p\.\s?iva|piva|vat(?:\s+(?:number|no\.?|id))?|ust-?id(?:nr\.?)?"
+                           r"|mwst-?nr\.?|umsatzsteuer-?(?:id|identifikationsnummer|nummer))" + _IS + _MARK +
+                           r"(?P<code>(?i:IT)?[ ]?\d{11})(?!\d)")
+#: a German or Austrian tax number (South Tyroleans who work across the border, German speakers
+#: writing "Steuernummer" for their codice fiscale): the digits after "Steuer-ID", "Steuernummer",
+#: "St.-Nr.", "IdNr", "tax ID" — 9 to 13 digits with spaces, slashes or dashes — are a ``[CF]``.
+_STEUER_RE = re.compile(r"(?<!\w)(?i:steuer[\s\-]?(?:id|nummer|nr\.?|identifikationsnummer)|st\.?[\s\-]?nr\.?|idnr\.?"
+                        r"|abgabenkontonummer|tax\s+(?:id|number|code)(?:\s+number)?)" + _IS + _MARK +
+                        r"(?P<code>\d(?:[ /\-]?\d){8,12})(?![\d/])")
 
 
 def partite_iva(text: str, counts: Counter) -> str:
+    """Partite IVA: after "partita IVA"/"P.IVA"/"VAT"/"USt-IdNr" any 11 digits; elsewhere 11 digits
+    whose office code and check digit are valid."""
+    text = scan(_PIVA_LEAD_RE, text, "PIVA", lambda m: True, counts, group="code")
     return scan(_PIVA_RE, text, "PIVA", lambda m: iva.is_valid(m.group(1)), counts)
+
+
+def tax_numbers(text: str, counts: Counter) -> str:
+    """A German or Austrian tax number after the word that names it (see :data:`_STEUER_RE`): ``[CF]``."""
+    return scan(_STEUER_RE, text, "CF", lambda m: sum(c.isdigit() for c in m.group("code")) in range(9, 14), counts,
+                group="code")
 
 
 # --- identity documents and number plates ------------------------------------------------------------
 _DOC_RE = re.compile(
     r"(?:\bCI\b|(?i:passaporto|carta\s+(?:d['’]\s?)?identit[àa']|c\.\s?i\.|documento(?:\s+d['’]\s?identit[àa'])?|patente"
-    r"(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno))\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*"
+    r"(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno))(?:\s+(?i:è|e['’]|ist|is))?\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*"
     r"(?P<lead>[A-Za-z]{0,3}[ \-]?\d(?:[ \-]?\d){4,9}(?:[ \-]?[A-Za-z]{1,3})?)(?![A-Za-z0-9])"
     r"|(?<![A-Za-z0-9])(?P<shape>[A-Z]{2}\d{5}[A-Z]{2}|[A-Z]{2}\d{7}[A-Z]?)(?![A-Za-z0-9])")
-#: plates since 1994: two letters, three digits, two letters (no I, O, Q, U); spaced only in capitals.
+#: plates since 1994: two letters, three digits, two letters (no I, O, Q, U); spaced only in capitals,
+#: or in any case after "targa"/"targata"/"Kennzeichen" ("la mia auto targata ab 123 cd").
 _PL = "[A-HJ-NPR-TV-Z]"
 _PLATE_RE = re.compile(rf"(?<![A-Za-z0-9])(?:{_PL}{{2}}[ \-]?\d{{3}}[ \-]?{_PL}{{2}}|(?i:{_PL}{{2}}\d{{3}}{_PL}{{2}}))"
-                       r"(?![A-Za-z0-9])|(?i:\btarga)\s*:?\s*(?P<lead>[A-Za-z]{2}[ \-]?\d{3}[ \-]?[A-Za-z]{2})\b")
+                       r"(?![A-Za-z0-9])|(?i:\btarg(?:a|ata|ato|he)|kennzeichen|plate)(?:\s+(?i:è|e['’]|ist|is|n\.))?\s*:?\s*(?P<lead>[A-Za-z]{2}[ \-]?\d{3}[ \-]?[A-Za-z]{2})\b")
 
 
 def documents(text: str, counts: Counter) -> str:

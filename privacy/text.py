@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from .contacts import SOCIAL_WORDS, addresses, emails, ips, phones, socials
 from .identifiers import (birth_dates, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
-                          plates, tessere)
+                          plates, tax_numbers, tessere)
 from .names import FIRST_WORDS, first_names, listed_names, names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
@@ -89,6 +89,8 @@ def _redact(text: str, counts: Counter) -> str:
         text = codici_fiscali(text, counts)
         if digits >= 11:
             text = partite_iva(text, counts)
+        if digits >= 9 and ("steuer" in low or "nr" in low or "tax" in low or "abgaben" in low):
+            text = tax_numbers(text, counts)
         if digits >= 3 and _has(low, _CASE_WORDS):
             text = case_numbers(text, counts)
         if digits >= 4 and _has(low, _BIRTH_WORDS):

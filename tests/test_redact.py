@@ -27,6 +27,13 @@ CF = [
     ("codice RSSMRA85T10A562X", "codice [CF]"),
     ("sono RSSMRA85T10A562S", "sono [CF]"),
     ("il mio codice è ＲＳＳＭＲＡ８５Ｔ１０Ａ５６２Ｓ", "il mio codice è [CF]"),  # fullwidth, as some keyboards type
+    # German and Austrian tax numbers after the word naming them (South Tyroleans who work across the border)
+    ("meine Steuer-ID ist 65929970489, bitte", "meine Steuer-ID ist [CF], bitte"),
+    ("Steuernummer 123/456/78901 beim Finanzamt", "Steuernummer [CF] beim Finanzamt"),
+    ("Steuer-ID: 12 345 678 901", "Steuer-ID: [CF]"),
+    ("St.-Nr. 12-345/6789", "St.-Nr. [CF]"),
+    ("Steuernummer RSSMRA85T10A562S", "Steuernummer [CF]"),
+    ("cf senza spazi rssmra85t10a562s e a gruppi RSSMRA 85T10 A562S", "cf senza spazi [CF] e a gruppi [CF]"),
 ]
 
 EMAIL = [
@@ -89,6 +96,11 @@ CARTA = [
 PIVA = [
     ("P.IVA 01234560017, partita iva IT12345670124", "P.IVA [PIVA], partita iva [PIVA]"),
     ("ditta 07654321004.", "ditta [PIVA]."),
+    # after the words naming it, whatever the check digit (a typo still names one firm)
+    ("la mia partita iva 01234567897 risulta cessata", "la mia partita iva [PIVA] risulta cessata"),
+    ("P.IVA: IT 01234567897", "P.IVA: [PIVA]"),
+    ("la mia partita IVA è 01234567897", "la mia partita IVA è [PIVA]"),
+    ("USt-IdNr. IT01234567897", "USt-IdNr. [PIVA]"),
 ]
 
 TS = [
@@ -106,12 +118,17 @@ DOCUMENTO = [
     ("carta identità AX 1234567", "carta identità [DOCUMENTO]"),
     ("CI n. CA 12345 AB", "CI n. [DOCUMENTO]"),
     ("documento AU 1234567 rilasciato", "documento [DOCUMENTO] rilasciato"),
+    ("la mia CI è ca12345ab", "la mia CI è [DOCUMENTO]"),
+    ("il passaporto è YA1234567", "il passaporto è [DOCUMENTO]"),
 ]
 
 TARGA = [
     ("auto targata AB 123 CD", "auto targata [TARGA]"),
     ("targa ab123cd multata", "targa [TARGA] multata"),
     ("la EF-456-GH in divieto", "la [TARGA] in divieto"),
+    ("la mia auto targata ab 123 cd è stata multata", "la mia auto targata [TARGA] è stata multata"),
+    ("Kennzeichen bz 123 cd", "Kennzeichen [TARGA]"),
+    ("la targa è ab-123-cd", "la targa è [TARGA]"),
 ]
 
 INDIRIZZO = [
