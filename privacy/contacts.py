@@ -145,6 +145,31 @@ _HOME_RE = re.compile(rf"(?<!\w){_HOME_LEAD}(?:\s*(?i:in|a|al|alla|presso|è|e'|
                       rf"(?P<addr>{_STREET}\s+{_LOW_NAME}\s+{_CIVIC}{_NOT_CIVIC}(?!\w))")
 
 
+# A lower-case street with no lead-in, as typed on a phone ("piazza duomo 3", "corso italia 45/b", "viale
+# europa 190 int 4"): taken only when the number ends the address — the text, a punctuation mark, or
+# what follows a civic number ("int", "scala", "piano", a CAP) comes next — so "corso base 2 e 3" stays.
+_BARE_STREET = r"(?i:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|contrada|borgo|lungomare|località)"
+_BARE_RE = re.compile(
+    rf"(?<![\w\[]){_BARE_STREET}\s+(?P<name>[{_LOW}][{_LOW}'’]*(?:\s+[{_LOW}][{_LOW}'’]*){{0,3}})\s+{_CIVIC}{_NOT_CIVIC}"
+    r"(?=\s*(?:$|[,;.!?)\n]|(?i:int\.?|interno|scala|sc\.|piano|cap)\b|\d{5}\b))")
+#: words that make "via …", "corso …" a way, a course or a numbered road rather than a street ("via email
+#: 2", "corso base 2", "strada statale 16")
+_NOT_STREET = frozenset("""email mail e-mail web internet telefono telefonica telematica pec app sms whatsapp posta
+online chat zoom teams skype fax portale sito formazione aggiornamento laurea studi base avanzato intensivo serale
+livello modulo lezione esame anno statale provinciale regionale comunale""".split())
+_LEAD_PARTICLES = frozenset("di per da in a con su del della dei degli delle al alla".split())
+
+
+def _bare(m: re.Match) -> bool:
+    words = m.group("name").split()
+    street = m.group(0).split(None, 1)[0].lower()
+    if any(w in _NOT_STREET for w in words):
+        return False
+    if street == "corso" and words[0] in _LEAD_PARTICLES:
+        return False  # "corso di inglese 2"
+    return _civic(m)
+
+
 def _civic(m: re.Match) -> bool:
     """A civic number, not a year written after a street's name ("via Roma 2024" with no ``n.``)."""
     num = m.group("num") or ""
@@ -157,10 +182,12 @@ def addresses(text: str, counts: Counter) -> str:
     questionnaires ``Bahnhofstraße 12``, ``Rue de Tillier 3``, ``12 rue Victor Hugo``,
     ``Prešernova ulica 5``, ``Trg svobode 3``, ``221B Baker Street``. A lower-case Italian street
     name needs a comma or ``n.`` before the number ("via web 2 volte" stays) — unless a word saying
-    where one lives comes first ("abito in via roma 12", "residente in viale europa 45"); a year
-    without ``n.`` is not a civic number."""
+    where one lives comes first ("abito in via roma 12", "residente in viale europa 45") or the
+    number ends the address ("piazza duomo 3", "corso italia 45/b", "viale europa 190 int 4": see
+    :data:`_BARE_RE`); a year without ``n.`` is not a civic number."""
     text = scan(_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
     text = scan(_HOME_RE, text, "INDIRIZZO", _civic, counts, group="addr")
+    text = scan(_BARE_RE, text, "INDIRIZZO", _bare, counts)
     return scan(_FOREIGN_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
 
 
