@@ -48,14 +48,30 @@ _SOCIAL_SITES = (r"(?i:instagram\.com|instagr\.am|facebook\.com|fb\.com|fb\.me|m
                  r"|t\.me|telegram\.(?:me|dog)|twitter\.com|x\.com|tiktok\.com|threads\.net|youtube\.com/(?:@|c/|user/)"
                  r"|github\.com|mastodon\.social|snapchat\.com/add|wa\.me)")
 #: a profile address (with or without scheme and "www."/"m."/"it."), its path and query too
-#: ("facebook.com/profile.php?id=1000…"); a handle "@mario.rossi78" not glued to a word (an e-mail's
-#: "@" is taken before), two characters at least with a letter ("@10" is a time), not ending in a dot.
-_SOCIAL_RE = re.compile(
-    rf"(?<![\w.\-/])(?:https?://)?(?:(?:www|m|it|mobile|web)\.)?{_SOCIAL_SITES}/[\w.\-@%/?=&~+]*[\w/]"
-    r"|(?<![\w.@/\[])@(?=[0-9_.]*[A-Za-z])[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*(?<=[A-Za-z0-9_]{2})(?![\w@])")
-#: the cheap gate before :data:`_SOCIAL_RE`: an "@" or one of the networks' names
-SOCIAL_WORDS = ("@", "instagr", "facebook", "fb.", "m.me", "linkedin", "t.me", "telegram", "twitter", "x.com",
-                "tiktok", "threads.net", "youtube", "github", "mastodon", "snapchat", "wa.me")
+#: ("facebook.com/profile.php?id=1000…")
+_PROFILE_RE = re.compile(
+    rf"(?<![\w.\-/])(?:https?://)?(?:(?:www|m|it|mobile|web)\.)?{_SOCIAL_SITES}/[\w.\-@%/?=&~+]*[\w/]")
+#: a handle "@mario.rossi78" not glued to a word (an e-mail's "@" is taken before), two characters at
+#: least with a letter ("@10" is a time), not ending in a dot. It starts with "@" so that the search
+#: runs at C speed; the character before is checked in :func:`socials`.
+_HANDLE_RE = re.compile(r"@(?=[0-9_.]*[A-Za-z])[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*(?<=[A-Za-z0-9_]{2})(?![\w@])")
+#: the cheap gate before :data:`_PROFILE_RE` (after a "/" in the text): one of the networks' names
+SOCIAL_SITES = ("instagr", "facebook", "fb.", "m.me", "linkedin", "t.me", "telegram", "twitter", "x.com", "tiktok",
+                "threads.net", "youtube", "github", "mastodon", "snapchat", "wa.me")
+
+
+def _may_hold_profile(low: str) -> bool:
+    if "/" not in low:
+        return False
+    for site in SOCIAL_SITES:
+        if site in low:
+            return True
+    return False
+
+
+def has_social(low: str) -> bool:
+    """True when the lower-cased text may hold a handle or a profile address (substring tests only)."""
+    return "@" in low or _may_hold_profile(low)
 
 
 def socials(text: str, counts: Counter) -> str:
@@ -63,9 +79,15 @@ def socials(text: str, counts: Counter) -> str:
     ``https://www.facebook.com/mario.rossi.123``, ``linkedin.com/in/…``, ``t.me/…``, ``wa.me/39333…``):
     ``[SOCIAL]``, whole. Run after :func:`emails` (an e-mail's "@" is not a handle); other web
     addresses stay — the PA's own site cited about the service ("www.inps.it", "comune.roma.it/…")."""
-    text, n = _SOCIAL_RE.subn("[SOCIAL]", text)
-    if n:
+    if _may_hold_profile(text.lower()):
+        text, n = _PROFILE_RE.subn("[SOCIAL]", text)
         counts["SOCIAL"] += n
+    if "@" in text:
+        text = scan(_HANDLE_RE, text, "SOCIAL",
+                    lambda m: m.start() == 0 or not (m.string[m.start() - 1].isalnum() or m.string[m.start() - 1] in "_.@/["),
+                    counts)
+    if not counts["SOCIAL"]:
+        del counts["SOCIAL"]
     return text
 
 

@@ -173,9 +173,12 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala)")
 _FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]+|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])")
+#: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
+_FIRST_AT = re.compile(r"(?<!\w)(?:io|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala)"
+                       r"(?=[\s'’a-z])", re.I)
 #: the cheap gate before :data:`_FIRST_RE`
-FIRST_WORDS = ("sono", "bin", "i am", "i'm", "i’m", "grazie", "ringrazi", "parlato", "chied", "chiesto", "danke",
-               "thanks", "merci", "hvala")
+FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie a", "grazie mille a", "ringrazi",
+               "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala")
 
 
 def first_names(text: str, counts: Counter) -> str:
@@ -194,7 +197,14 @@ def first_names(text: str, counts: Counter) -> str:
             return m.group(0)
         counts["NOME"] += 1
         return m.group("sep") + "[NOME]"
-    out = _FIRST_RE.sub(sub, text)
+    # the lead-in's first word found at C speed, the whole pattern tried only there
+    parts, pos = [], 0
+    for w in _FIRST_AT.finditer(text):
+        if w.start() < pos or (m := _FIRST_RE.match(text, w.start())) is None:
+            continue
+        parts.append(text[pos:m.start()] + sub(m))
+        pos = m.end()
+    out = "".join(parts) + text[pos:] if parts else text
     while "[NOME]" in out:
         again = _NEXT_RE.sub(more, out)
         if again == out:

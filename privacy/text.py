@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from urllib.parse import unquote
 
-from .contacts import SOCIAL_WORDS, addresses, emails, ips, phones, socials
+from .contacts import addresses, has_social, emails, ips, phones, socials
 from .identifiers import (birth_dates, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tax_numbers, tessere)
 from .names import FIRST_WORDS, first_names, listed_names, names
@@ -73,7 +73,7 @@ def _redact(text: str, counts: Counter) -> str:
         text = credentials(text, counts)
     if _has(low, _EMAIL_WORDS):
         text = emails(text, counts)
-    if _has(low, SOCIAL_WORDS):  # before the digits: "wa.me/393331234567" is a profile, whole
+    if has_social(low):  # before the digits: "wa.me/393331234567" is a profile, whole
         text = socials(text, counts)
     runs = _DIGITS.findall(text)
     if runs:
