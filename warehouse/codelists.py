@@ -43,14 +43,18 @@ UNITS = {"PC": ("Percentuale", "Percent"), "PT": ("Punti su 0–100", "Points on
 FREQ = {"M": ("Mensile", "Monthly"), "Q": ("Trimestrale", "Quarterly"), "A": ("Annuale", "Annual")}
 #: OBS_STATUS (SDMX code list CL_OBS_STATUS): the same codes in every format, the console included.
 OBS_STATUS = {"A": ("Valore normale", "Normal value"),
-              "U": ("Bassa affidabilità: meno di 30 risposte", "Low reliability: fewer than 30 responses"),
+              "U": ("Bassa affidabilità: meno di {low_n} risposte", "Low reliability: fewer than {low_n} responses"),
               "B": ("Interruzione della serie: primo periodo dopo un cambiamento dichiarato del questionario",
                     "Break in series: first period after a declared change of the questionnaire"),
               "P": ("Valore provvisorio: il periodo non è ancora concluso",
                     "Provisional value: the period has not ended yet"),
               "Q": ("Valore mancante: oscurato per il segreto statistico", "Missing value: suppressed for confidentiality")}
-CONF_STATUS = {"F": ("Pubblicabile", "Free"), "A": ("Oscurato (meno di 3 risposte perturbate)",
-                                                   "Suppressed (fewer than 3 perturbed responses)")}
+CONF_STATUS = {"F": ("Pubblicabile", "Free"), "A": ("Oscurato (meno di {min_n} risposte perturbate)",
+                                                   "Suppressed (fewer than {min_n} perturbed responses)")}
+#: The thresholds of :class:`warehouse.protect.Protection` (and of ``ASCOLTO_DISCLOSURE_MIN_N`` /
+#: ``ASCOLTO_RELIABILITY_MIN_N``) by default; the labels of OBS_STATUS U and CONF_STATUS A state the
+#: ones a table was cut with (:func:`codelists`'s ``min_n``, ``low_n``).
+DEFAULT_MIN_N, DEFAULT_LOW_N = 3, 30
 CI_STATUS = {"ok": ("Intervallo t al 95%", "95% t interval"),
              "degenerate": ("Risposte tutte uguali: intervallo di ampiezza zero, nessuna incertezza espressa",
                             "All answers identical: zero-width interval, no uncertainty expressed"),
@@ -110,9 +114,17 @@ def _yes_no_positive(indicator: str) -> tuple[str, str]:
     return (f": risposta «{word[0]}»", f": answer “{word[1]}”") if word else ("", "")
 
 
-@lru_cache(maxsize=1)
-def codelists() -> dict[str, dict[str, tuple[str, str]]]:
-    """``{codelist: {code: (label it, label en)}}`` for every coded column of the published table."""
+def _stated(labels: dict[str, tuple[str, str]], min_n: int, low_n: int) -> dict[str, tuple[str, str]]:
+    return {c: (it.format(min_n=min_n, low_n=low_n), en.format(min_n=min_n, low_n=low_n))
+            for c, (it, en) in labels.items()}
+
+
+@lru_cache(maxsize=8)
+def codelists(min_n: int = DEFAULT_MIN_N, low_n: int = DEFAULT_LOW_N) -> dict[str, dict[str, tuple[str, str]]]:
+    """``{codelist: {code: (label it, label en)}}`` for every coded column of the published table.
+    OBS_STATUS U and CONF_STATUS A state the thresholds the table was cut with: ``min_n`` (suppressed
+    below) and ``low_n`` (low reliability below), :class:`warehouse.protect.Protection`'s ``min_n`` and
+    ``low_n`` (:func:`thresholds`); an export's codelists never state numbers it was not cut with."""
     from questionnaires.scales import SCALE_LABELS, measures, scale_label
     from questionnaires.taxonomy import pa_categories, service_types
     from registry import geo
@@ -141,26 +153,37 @@ def codelists() -> dict[str, dict[str, tuple[str, str]]]:
         "SCALE": scales,
         "CHANNEL": dict(CHANNELS),
         "INDICATOR": indicators,
-        "UNIT_MEASURE": dict(UNITS), "FREQ": dict(FREQ), "OBS_STATUS": dict(OBS_STATUS),
-        "CONF_STATUS": dict(CONF_STATUS), "CI_STATUS": dict(CI_STATUS),
+        "UNIT_MEASURE": dict(UNITS), "FREQ": dict(FREQ), "OBS_STATUS": _stated(OBS_STATUS, min_n, low_n),
+        "CONF_STATUS": _stated(CONF_STATUS, min_n, low_n), "CI_STATUS": dict(CI_STATUS),
     }
     for name in ("REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL"):
         lists[name].update(SPECIAL)
     return lists
 
 
-def label(codelist: str, code: str, lang: str = "it") -> str:
-    """The label of ``code`` in ``lang`` (``it`` or ``en``); the code itself when it is not listed."""
-    pair = codelists().get(codelist, {}).get(code)
+def thresholds(protection) -> dict[str, int]:
+    """``{"min_n": …, "low_n": …}`` of a :class:`warehouse.protect.Protection` (``None``: the defaults),
+    the keyword arguments of :func:`codelists`, :func:`label` and :func:`rows`."""
+    if protection is None:
+        return {"min_n": DEFAULT_MIN_N, "low_n": DEFAULT_LOW_N}
+    return {"min_n": int(protection.min_n), "low_n": int(protection.low_n)}
+
+
+def label(codelist: str, code: str, lang: str = "it", min_n: int = DEFAULT_MIN_N, low_n: int = DEFAULT_LOW_N) -> str:
+    """The label of ``code`` in ``lang`` (``it`` or ``en``); the code itself when it is not listed
+    (``min_n``, ``low_n``: the thresholds the labels state, :func:`codelists`)."""
+    pair = codelists(min_n, low_n).get(codelist, {}).get(code)
     if pair is None:
         return code
     return pair[1] if lang == "en" else pair[0]
 
 
-def rows(used: dict[str, set[str]] | None = None) -> list[dict[str, str]]:
-    """The codelists as rows ``codelist, code, label_it, label_en`` (only the ``used`` codes when given)."""
+def rows(used: dict[str, set[str]] | None = None, min_n: int = DEFAULT_MIN_N,
+         low_n: int = DEFAULT_LOW_N) -> list[dict[str, str]]:
+    """The codelists as rows ``codelist, code, label_it, label_en`` (only the ``used`` codes when given;
+    ``min_n``, ``low_n``: the thresholds the labels state, :func:`codelists`)."""
     out = []
-    for name, codes in codelists().items():
+    for name, codes in codelists(min_n, low_n).items():
         for code, (it, en) in codes.items():
             if used is None or name not in used or code in used[name]:
                 out.append({"codelist": name, "code": code, "label_it": it, "label_en": en})

@@ -170,10 +170,11 @@ def used_codes(df: pd.DataFrame) -> dict[str, set[str]]:
     return {c: set(df[c].dropna().astype(str)) for c in cl.codelists() if c in df.columns}
 
 
-def codelist_frame(df: pd.DataFrame) -> pd.DataFrame:
+def codelist_frame(df: pd.DataFrame, protection: Protection | None = None) -> pd.DataFrame:
     """The codelists of the codes ``df`` uses: codelist, code, label_it, label_en (codes without a
-    label in the standard keep the code as their label)."""
-    rows = cl.rows(used_codes(df))
+    label in the standard keep the code as their label); the status labels state ``protection``'s
+    thresholds, the ones ``df`` was cut with (:func:`warehouse.codelists.codelists`)."""
+    rows = cl.rows(used_codes(df), **cl.thresholds(protection))
     known = {(r["codelist"], r["code"]) for r in rows}
     for name, codes in used_codes(df).items():
         for code in sorted(codes - {""}):
@@ -208,10 +209,11 @@ def write_parquet(df: pd.DataFrame, path) -> None:
     pq.write_table(pa.Table.from_pandas(df[COLUMNS], schema=PARQUET_SCHEMA, preserve_index=False), path)
 
 
-def write_codelists(df: pd.DataFrame, out) -> None:
+def write_codelists(df: pd.DataFrame, out, protection: Protection | None = None) -> None:
+    """The codelist file of ``df`` (:func:`codelist_frame`; ``protection``: the one ``df`` was cut with)."""
     w = csv_writer(out, lineterminator="\n")
     w.writerow(["codelist", "code", "label_it", "label_en"])
-    for r in codelist_frame(df).itertuples(index=False, name=None):
+    for r in codelist_frame(df, protection).itertuples(index=False, name=None):
         w.writerow(list(r))
 
 
@@ -302,7 +304,8 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     out.parent.mkdir(parents=True, exist_ok=True)
     files = {out: lambda path: _write_table(df, fmt, freq, protection, path, reference)}
     if fmt in ("csv", "parquet"):
-        files[codelists_path(out)] = lambda path: _write_text(path, write_codelists, df)
+        files[codelists_path(out)] = lambda path: _write_text(
+            path, lambda frame, fh: write_codelists(frame, fh, protection), df)
     tmps = {target: target.with_name(f".{target.name}.tmp") for target in files}
     try:
         for target, write in files.items():
@@ -328,7 +331,7 @@ def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Prote
     elif fmt == "sdmx-structure":
         from .sdmx_structure import write_structure
 
-        path.write_text(write_structure(), "utf-8")
+        path.write_text(write_structure(protection), "utf-8")
     elif fmt == "parquet":
         write_parquet(df, path)
     elif fmt == "jsonstat":
@@ -350,7 +353,7 @@ def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None 
                                                 if fmt == "sdmx-csv" else "text/csv; charset=utf-8")
     if fmt == "codelists":
         buf = io.StringIO()
-        write_codelists(df, buf)
+        write_codelists(df, buf, protection)
         return buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
     if fmt == "jsonstat":
         return (json.dumps(jsonstat(df, freq, protection, lang, reference=reference), ensure_ascii=False).encode("utf-8"),
@@ -362,5 +365,5 @@ def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None 
     if fmt == "sdmx-structure":
         from .sdmx_structure import write_structure
 
-        return write_structure().encode("utf-8"), "application/vnd.sdmx.structure+xml; version=3.0.0"
+        return write_structure(protection).encode("utf-8"), "application/vnd.sdmx.structure+xml; version=3.0.0"
     raise ValueError(fmt)

@@ -120,7 +120,8 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
                 "note": [CKM_NOTE] if protection.enabled else [],
                 "extension": {"table": name, "unit": unit, "freq": freq, "dataflow": DATAFLOW,
                               "confidentiality": protection.metadata(),
-                              "status": {c: cl.label("OBS_STATUS", c, lang) for c in cl.OBS_STATUS},
+                              "status": {c: cl.label("OBS_STATUS", c, lang, **cl.thresholds(protection))
+                                         for c in cl.OBS_STATUS},
                               "labels": {other: {d: {c: cl.label(d, c, other)
                                                      for c in ds["dimension"][d]["category"]["index"]}
                                                  for d in JSONSTAT_DIMS if d not in ("TIME_PERIOD", "MEASURE")}}}})

@@ -50,37 +50,39 @@ CONCEPTS = {
 MANDATORY_ATTRIBUTES = ("OBS_STATUS", "CONF_STATUS")
 
 
-def italian_names() -> dict[tuple[str, ...], str]:
+def italian_names(protection=None) -> dict[tuple[str, ...], str]:
     """The Italian name of every nameable artefact of the message, keyed by the ids of the artefact
     and its parent (``("CL_FREQ",)``, ``("CL_FREQ", "M")``, ``("CS_ASCOLTO_CX", "FREQ")``,
     ``("DSD_ASCOLTO_CX",)``): the labels of :mod:`warehouse.codelists` and :data:`CONCEPTS`."""
     names: dict[tuple[str, ...], str] = {(DSD_ID,): TITLE[0], (DATAFLOW_ID,): TITLE[0], (CONCEPTS_ID,): SCHEME[0]}
     for c, (it, _en) in CONCEPTS.items():
         names[(CONCEPTS_ID, c)] = it
-    for name, codes in cl.codelists().items():
+    for name, codes in cl.codelists(**cl.thresholds(protection)).items():
         names[(f"CL_{name}",)] = CONCEPTS[name][0]
         for code, (it, _en) in codes.items():
             names[(f"CL_{name}", cl.sdmx_id(code))] = it
     return names
 
 
-def _codelist(name: str):
+def _codelist(name: str, protection=None):
     """CL_<name> with the English labels as names (the Italian ones are added in the XML)."""
     from pysdmx.model import Code, Codelist
 
-    codes = [Code(id=cl.sdmx_id(code), name=en) for code, (_it, en) in cl.codelists()[name].items()]
+    codes = [Code(id=cl.sdmx_id(code), name=en)
+             for code, (_it, en) in cl.codelists(**cl.thresholds(protection))[name].items()]
     return Codelist(id=f"CL_{name}", agency=AGENCY, version="1.0", name=CONCEPTS[name][1],
                     urn=f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={AGENCY}:CL_{name}(1.0)", items=codes)
 
 
-def structures() -> list:
-    """The pysdmx objects: codelists, the concept scheme, the DSD and the dataflow (English names)."""
+def structures(protection=None) -> list:
+    """The pysdmx objects: codelists, the concept scheme, the DSD and the dataflow (English names);
+    the status labels state ``protection``'s thresholds (:func:`warehouse.codelists.codelists`)."""
     from pysdmx.model import Concept, ConceptScheme, DataType
     from pysdmx.model.dataflow import Component, Components, DataStructureDefinition, Dataflow, Role
 
     from .codelists import SDMX_ATTRIBUTES, SDMX_DIMENSIONS
 
-    lists = {name: _codelist(name) for name in cl.codelists()}
+    lists = {name: _codelist(name, protection) for name in cl.codelists()}
     concepts = [Concept(id=c, name=en,
                         urn=f"urn:sdmx:org.sdmx.infomodel.conceptscheme.Concept={AGENCY}:{CONCEPTS_ID}(1.0).{c}")
                 for c, (_it, en) in CONCEPTS.items()]
@@ -131,15 +133,17 @@ def _optional_measure(root) -> None:
             measure.set("usage", "optional")
 
 
-def write_structure() -> str:
+def write_structure(protection=None) -> str:
     """The structure message as SDMX-ML 3.0 text — names in Italian and English, OBS_VALUE optional —
-    read back by pysdmx with schema validation before it is returned."""
+    read back by pysdmx with schema validation before it is returned. ``protection``
+    (:class:`warehouse.protect.Protection`, default thresholds when ``None``): the thresholds the
+    labels of OBS_STATUS U and CONF_STATUS A state."""
     from lxml import etree
     from pysdmx.io import read_sdmx, write_sdmx
     from pysdmx.io.format import Format
 
-    root = etree.fromstring(write_sdmx(structures(), Format.STRUCTURE_SDMX_ML_3_0).encode("utf-8"))
-    _add_italian_names(root, italian_names())
+    root = etree.fromstring(write_sdmx(structures(protection), Format.STRUCTURE_SDMX_ML_3_0).encode("utf-8"))
+    _add_italian_names(root, italian_names(protection))
     _optional_measure(root)
     text = etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
     msg = read_sdmx(text, validate=True)  # raises when the message does not validate or parse
