@@ -100,6 +100,15 @@ def is_complete(label: str, today: date | None = None) -> bool:
     return (int(last[:4]), int(last[5:])) < (today.year, today.month)
 
 
+def complete_from(label: str) -> date:
+    """The first day (in Europe/Rome) on which the period ``label`` is complete (:func:`is_complete`):
+    the first day of the month after its last month (``2026-Q4`` → 2027-01-01); raises
+    :class:`QueryError` on ``period`` for a malformed label (as :func:`months`)."""
+    last = months(label, "period")[1]
+    year, month = int(last[:4]), int(last[5:])
+    return date(year + month // 12, month % 12 + 1, 1)
+
+
 def require_started(label: str, field: str, today: date | None = None) -> str:
     """``label`` if its period has started on ``today`` (default: :func:`today_rome`); else a
     :class:`QueryError` naming ``field`` (HTTP 400): a period that has not started has no data, and

@@ -25,7 +25,7 @@ from typing import Any
 
 from . import export
 from .cube import period_labels
-from .periods import ROME, is_complete, months
+from .periods import ROME, complete_from, is_complete, months
 from .protect import Protection
 from .refmeta import reference_metadata
 
@@ -73,7 +73,8 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     now = now or datetime.now(timezone.utc)
     check_quarter(period)
     if not is_complete(period, now.astimezone(ROME).date()):
-        raise ReleaseError("period", f"{period} has not ended yet: only a whole quarter is published")
+        raise ReleaseError("period", f"{period} has not ended yet: only a whole quarter is published; it can be "
+                                     f"published from {complete_from(period).isoformat()} (Europe/Rome time)")
     root = Path(root)
     have = versions(root, period)
     note = (note or "").strip() or None

@@ -1,0 +1,43 @@
+"""``ascolto publish`` of a quarter not yet ended says when it can be published: the first day after
+it ends, in Rome time (a quarter ends at midnight in Rome, an hour or two before UTC's). Real
+DuckDB/Parquet data, the real CLI."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from settings import Settings
+from warehouse.dataset import Warehouse
+from warehouse.periods import complete_from, is_complete
+from warehouse.protect import Protection
+from warehouse.publish import ReleaseError, publish
+
+
+def test_the_cli_says_the_first_day_a_running_quarter_can_be_published(data_dir):
+    result = CliRunner().invoke(main, ["publish", "--period", "2099-Q4", "--data-dir", str(data_dir)])
+    assert result.exit_code == 2
+    assert "period: 2099-Q4 has not ended yet" in result.output
+    assert "it can be published from 2100-01-01 (Europe/Rome time)" in result.output
+
+
+def test_the_day_stated_is_the_day_rome_enters_after_the_quarter(data_dir):
+    settings = Settings(data_dir=data_dir)
+    with Warehouse(settings) as wh:
+        con, prot = wh.cursor(), Protection.from_settings(settings)
+        with pytest.raises(ReleaseError) as e:  # 23:30 in Rome on 31 December: not yet
+            publish(con, "2026-Q4", settings.releases_path, prot, now=datetime(2026, 12, 31, 22, 30, tzinfo=timezone.utc))
+        assert e.value.field == "period" and "published from 2027-01-01 (Europe/Rome time)" in e.value.problem
+        # 00:30 in Rome on 1 January (still 31 December in UTC): the day stated has come
+        path = publish(con, "2026-Q4", settings.releases_path, prot, now=datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc))
+        assert (path / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("label, first", [("2026-Q1", date(2026, 4, 1)), ("2026-Q4", date(2027, 1, 1)),
+                                          ("2026-11", date(2026, 12, 1)), ("2026-12", date(2027, 1, 1)),
+                                          ("2026", date(2027, 1, 1))])
+def test_complete_from_is_the_first_day_is_complete_holds(label, first):
+    assert complete_from(label) == first
+    assert is_complete(label, first) and not is_complete(label, date.fromordinal(first.toordinal() - 1))
