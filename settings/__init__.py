@@ -84,6 +84,27 @@ def _database_url(env: dict) -> str:
     return raw
 
 
+def _base_url(env: dict, name: str) -> str:
+    """``name`` as a base URL ("" when unset): ``http``/``https``, a host, no credentials, query or
+    fragment; returned without a trailing slash. Anything else is refused naming the variable, so
+    that the links built on it (exports' documentation) can be followed by whoever receives them."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return ""
+    from urllib.parse import urlsplit
+
+    try:
+        url = urlsplit(raw)
+        ok = url.port is None or url.port > 0
+    except ValueError:
+        url, ok = None, False
+    if not ok or url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment \
+            or url.username or url.password:
+        raise ValueError(f"{name} must be an http(s) URL with a host and no credentials, query or fragment "
+                         f"(e.g. https://ascolto.example.gov.it), got {raw!r}")
+    return raw.rstrip("/")
+
+
 def _log_level(env: dict, default: str) -> str:
     """``ASCOLTO_LOG_LEVEL`` upper-cased, one of :data:`LOG_LEVELS`: an unknown level is refused here,
     naming the variable, rather than by ``logging.config`` (a traceback about gunicorn's logger)."""
@@ -123,6 +144,7 @@ class Settings:
     public_port: int = 8003        # the public open-data site (`ascolto public`)
     public_url: str = ""  # the collector's address as PA pages reach it (snippets); "" = http://localhost:PORT
     collector_internal_url: str = ""  # where the console posts operator entries; "" = http://127.0.0.1:PORT
+    public_site_url: str = ""  # the public site's address as readers reach it (exports' links); "" = http://localhost:PORT
     broker_port: int = 0
     produce_timeout_s: float = 10.0
     max_request_bytes: int = 16 * 1024
@@ -229,6 +251,12 @@ class Settings:
         return (self.public_url or f"http://localhost:{self.collector_port}").rstrip("/")
 
     @property
+    def public_site(self) -> str:
+        """The public site's base URL (``ASCOLTO_PUBLIC_SITE_URL``, else the local site on
+        ``ASCOLTO_PUBLIC_PORT``): what exports' links to its methodology page start with."""
+        return (self.public_site_url or f"http://localhost:{self.public_port}").rstrip("/")
+
+    @property
     def intake_url(self) -> str:
         """Where the console reaches the collector's API (operator entries, issue 14):
         ``ASCOLTO_COLLECTOR_INTERNAL_URL``, else the local collector."""
@@ -288,6 +316,7 @@ def load(env: dict | None = None) -> Settings:
         public_rate_limit=_rate_limit(env, "ASCOLTO_PUBLIC_RATE_LIMIT", defaults.public_rate_limit),
         public_url=env.get("ASCOLTO_PUBLIC_URL", ""),
         collector_internal_url=env.get("ASCOLTO_COLLECTOR_INTERNAL_URL", ""),
+        public_site_url=_base_url(env, "ASCOLTO_PUBLIC_SITE_URL"),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
         spool_dir=Path(env["ASCOLTO_SPOOL_DIR"]) if env.get("ASCOLTO_SPOOL_DIR") else None,
         spool_max_bytes=_int(env, "ASCOLTO_SPOOL_MAX_BYTES", defaults.spool_max_bytes),

@@ -48,7 +48,7 @@ def test_a_release_is_immutable_checksummed_and_refused_twice(seeded):
     assert "Certificati anagrafici" in labels or "anagrafe.certificati" in labels
     structure = (rel / "structure.xml").read_text("utf-8")
     assert "DF_ASCOLTO_CX" in structure and 'xml:lang="it"' in structure
-    assert manifest["confidentiality"]["documentation"] == "/en/methodology" and codes
+    assert manifest["confidentiality"]["documentation"] == "http://localhost:8003/en/methodology" and codes
     assert all(not os.access(rel / f, os.W_OK) or os.geteuid() == 0 for f in manifest["files"])
     assert all((rel / f).stat().st_mode & 0o222 == 0 for f in manifest["files"])
     with Warehouse(settings) as wh:

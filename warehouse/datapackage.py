@@ -15,7 +15,7 @@ from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from .csvsafe import csv_writer, fmt_value as _fmt
 from .outpath import OutputError, check_parent
-from .protect import CKM_NOTE, Protection
+from .protect import Protection
 from .refmeta import reference_metadata
 
 
@@ -290,12 +290,12 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                         f"{all_rows - total} rows withheld. No identifiers, timestamps (month only), entity, service, "
                         f"device or free text. Item wording in every language: the fields' 'labels', codebook.json "
                         f"and codebook.md. Published tables are protected by the cell-key method: their figures "
-                        f"differ slightly from totals computed from these rows (docs/confidentiality.md)."),
+                        f"differ slightly from totals computed from these rows ({protection.methodology('en')})."),
         "codebook": "codebook.json",
         "reference_metadata": reference_metadata(con, freq, start, end, protection, k),
         "confidentiality": {"microdata_k": k, "quasi_identifiers": QUASI_IDENTIFIERS, "released_rows": int(total),
                             "withheld_rows": int(all_rows - total), "tables": protection.metadata(),
-                            "note": CKM_NOTE, "access": "statistician role only"},
+                            "note": protection.note, "access": "statistician role only"},
         "resources": resources,
     }
     path = out_dir / "datapackage.json"

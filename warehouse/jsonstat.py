@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import codelists as cl
 from .codelists import DATAFLOW, VALUE_DECIMALS
-from .protect import CKM_NOTE, Protection
+from .protect import Protection
 
 JSONSTAT_MEASURES = {"OBS_VALUE": ("valore", "value"), "LOWER_BOUND": ("limite inferiore dell'IC al 95%",
                                                                        "lower bound of the 95% CI"),
@@ -117,7 +117,7 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
                 "label": f"{TABLE_LABELS[name][li]} — {cl.label('UNIT_MEASURE', unit, lang)}",
                 "source": "Ascolto", "updated": updated, **ds,
                 "role": {"time": ["TIME_PERIOD"], "geo": ["REF_AREA"], "metric": ["MEASURE"]},
-                "note": [CKM_NOTE] if protection.enabled else [],
+                "note": [protection.note] if protection.enabled else [],
                 "extension": {"table": name, "unit": unit, "freq": freq, "dataflow": DATAFLOW,
                               "confidentiality": protection.metadata(),
                               "status": {c: cl.label("OBS_STATUS", c, lang, **cl.thresholds(protection))

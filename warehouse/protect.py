@@ -53,12 +53,15 @@ from .rollup import ALL_SCORES, BUCKETS, CATEGORIES, POSITIVE as _POS, SCORE_POI
 
 FREE, SUPPRESSED = "F", "A"
 #: Where the method is explained to every reader: the public site's methodology page (Italian at
-#: /it/methodology); the full account is docs/confidentiality.md and docs/methodology.md.
+#: /it/methodology), on the site's base URL (:attr:`Protection.site`, ``ASCOLTO_PUBLIC_SITE_URL``);
+#: the full account is docs/confidentiality.md and docs/methodology.md.
 METHODOLOGY_PAGE = "/en/methodology"
-#: What every export says about the protection.
+#: The public site's address when none is configured (``settings.Settings.public_site``'s default).
+DEFAULT_SITE = "http://localhost:8003"
+#: What every export says about the protection (:attr:`Protection.note`: the links absolute).
 CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key method (a small, consistent noise of at "
-            "most a few units per count); cells with fewer than the threshold of (perturbed) responses are suppressed. "
-            "See the methodology page of the public site (/en/methodology; in Italian /it/methodology).")
+            "most a few units per count); cells with fewer than {min_n} (perturbed) responses are suppressed. "
+            "See the methodology page of the public site ({en}; in Italian {it}).")
 TOTAL = "_T"
 SCORE_STATS = ["top2", "top2_lower", "top2_upper", "top2_status", "mean", "mean_lower", "mean_upper", "sd",
                "mean_status", *[f"dist_{c}" for c in SCORE_POINTS]]
@@ -90,11 +93,23 @@ class Protection:
     min_n: int = 3
     low_n: int = 30
     enabled: bool = True  # off: true counts (benchmarks comparing costs, and the method's own tests)
+    site: str = DEFAULT_SITE  # the public site's base URL: exports link to its methodology page
 
     @classmethod
     def from_settings(cls, settings) -> "Protection":
         return cls(D=settings.ckm_max_deviation, V=settings.ckm_variance, min_n=settings.disclosure_min_n,
-                   low_n=settings.reliability_min_n, enabled=getattr(settings, "ckm_enabled", True))
+                   low_n=settings.reliability_min_n, enabled=getattr(settings, "ckm_enabled", True),
+                   site=getattr(settings, "public_site", DEFAULT_SITE))
+
+    def methodology(self, lang: str = "en") -> str:
+        """The absolute URL of the public site's methodology page in ``lang`` (``it``, ``en``): a link
+        a recipient of an export can follow."""
+        return f"{self.site.rstrip('/')}/{lang}/methodology"
+
+    @property
+    def note(self) -> str:
+        """:data:`CKM_NOTE` with this protection's threshold and absolute links."""
+        return CKM_NOTE.format(min_n=self.min_n, en=self.methodology("en"), it=self.methodology("it"))
 
     @property
     def table(self) -> ptable.PTable:
@@ -112,7 +127,7 @@ class Protection:
         """What exports say about the protection."""
         return {"method": "cell-key method (ABS TableBuilder; Giessing & Tent 2019; sdcTools cellKey/ptable)",
                 "max_deviation": self.D, "variance": self.V, "min_n": self.min_n, "perturbed": self.enabled,
-                "documentation": METHODOLOGY_PAGE}
+                "documentation": self.methodology("en")}
 
 
 def value_columns(indicator: str) -> list[str]:

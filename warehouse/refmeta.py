@@ -73,8 +73,8 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
                 "Public administrations that have joined Ascolto and the services they registered; participation "
                 "is voluntary, so the administrations covered are not a sample of all Italian administrations."),
             "S.3.4 Statistical concepts and definitions": (
-                "Positive share: positive answers / answers to the item, per the item's own scale (docs: "
-                "methodology section 3). Mean: average of the 0-100 scores of one scale. A respondent counts "
+                "Positive share: positive answers / answers to the item, per the item's own scale (methodology: "
+                f"{protection.methodology('en')}). Mean: average of the 0-100 scores of one scale. A respondent counts "
                 "once per submission (repeated submissions with the same id are stored once); automated "
                 "(test) answers are excluded."),
             "S.3.5 Statistical unit": "One response (submission) to a questionnaire about one service.",
@@ -91,6 +91,7 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
         "S.7 Confidentiality": {
             "method": protection.metadata()["method"], "max_deviation": d, "variance": v, "min_n": m,
             "perturbed": protection.enabled, "microdata_k": microdata_k,
+            "documentation": protection.methodology("en"),
             "text": (f"Every count is perturbed by the cell-key method (p-table with maximum deviation {d} and "
                      f"variance {v}); every published figure derives from perturbed counts. Cells with a perturbed "
                      f"n below {m} show neither value nor n (OBS_STATUS=Q, CONF_STATUS=A); there is no secondary "
