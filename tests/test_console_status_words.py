@@ -82,7 +82,7 @@ def test_the_channels_rates_and_faccia_pages_write_numbers_in_the_readers_langua
 def test_the_response_rates_show_statuses_in_words_and_suppressed_cells_as_suppressed(client):
     page = client.get("/quality/response-rates").get_data(as_text=True)
     assert _statuses(page) == {"pubblicato", "oscurato"}
-    milano = re.search(r"<tr[^>]*><th scope=\"row\"><a[^>]*>demo-milano-anagrafe</a>.*?</tr>", page).group(0)
+    milano = re.search(r"<tr[^>]*><th scope=\"row\" data-service=\"demo-milano-anagrafe\">.*?</tr>", page).group(0)
     assert 'data-col="impressions"><span class="st st-q">oscurato</span>' in milano
     assert 'data-col="response_rate"><span class="st st-q">oscurato</span>' in milano
     assert "Legenda degli stati" in page
