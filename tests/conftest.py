@@ -206,3 +206,17 @@ def browser():
         b = launch(pw)
         yield b
         b.close()
+
+
+@pytest.fixture
+def short_deadlines(monkeypatch):
+    """The registry's client-side deadline made short (registry.deadline): a 1 s statement timeout and a
+    0.5 s grace, so that a silent PostgreSQL server is given up in 1.5 s."""
+    import registry.db as registry_db
+    from registry import deadline
+
+    monkeypatch.setattr(registry_db, "STATEMENT_TIMEOUT_S", 1)
+    monkeypatch.setattr(deadline, "STATEMENT_GRACE_S", 0.5)
+    deadline.limits.cache_clear()
+    yield
+    deadline.limits.cache_clear()

@@ -11,8 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from registry import breaker as registry_breaker
-from registry import connect, deadline, dispose
-from registry import db as registry_db
+from registry import connect, dispose
 from registry.breaker import CircuitOpen, guard
 from registry.demo import seed
 from settings import Settings
@@ -20,16 +19,6 @@ from tests.conftest import ORIGIN
 from tests.registry_support import SilentProxy, hung_postgres
 
 BEARER = {"Authorization": "Bearer asc_abcdef01_" + "x" * 43}  # well-formed: looked up in the registry
-
-
-@pytest.fixture
-def short_deadlines(monkeypatch):
-    """A 1 s statement timeout and a 0.5 s grace: a silent server is given up in 1.5 s."""
-    monkeypatch.setattr(registry_db, "STATEMENT_TIMEOUT_S", 1)
-    monkeypatch.setattr(deadline, "STATEMENT_GRACE_S", 0.5)
-    deadline.limits.cache_clear()
-    yield
-    deadline.limits.cache_clear()
 
 
 def _pg(db_url: str) -> str:

@@ -16,7 +16,6 @@ from sqlalchemy import text
 
 from ascolto.cli import EXIT_REGISTRY_UNAVAILABLE, main
 from registry import connect, deadline, dispose
-from registry import db as registry_db
 from questionnaires.envelope import decode_record
 from registry.demo import seed
 from tests.conftest import ORIGIN, wait_for
@@ -24,16 +23,6 @@ from tests.processor_workload import produce, response_ids, workload
 from tests.registry_support import SilentProxy, hung_postgres
 
 PASSWORD = "pw-never-shown-0123"
-
-
-@pytest.fixture
-def short_deadlines(monkeypatch):
-    """A 1 s statement timeout and a 0.5 s grace, so that a silent server is given up in 1.5 s."""
-    monkeypatch.setattr(registry_db, "STATEMENT_TIMEOUT_S", 1)
-    monkeypatch.setattr(deadline, "STATEMENT_GRACE_S", 0.5)
-    deadline.limits.cache_clear()
-    yield
-    deadline.limits.cache_clear()
 
 
 @pytest.fixture

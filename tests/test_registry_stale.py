@@ -10,23 +10,13 @@ import time
 import pytest
 
 from questionnaires.envelope import decode_record
-from registry import connect, deadline, dispose
-from registry import db as registry_db
+from registry import connect, dispose
 from registry.breaker import CircuitOpen, guard
 from registry.demo import seed
 from registry.readmodel import STALE_REFRESH_S, ServiceDirectory
 from tests.conftest import ORIGIN, wait_for
 from tests.processor_workload import produce, response_ids, workload
 from tests.registry_support import SilentProxy
-
-
-@pytest.fixture
-def short_deadlines(monkeypatch):
-    monkeypatch.setattr(registry_db, "STATEMENT_TIMEOUT_S", 1)
-    monkeypatch.setattr(deadline, "STATEMENT_GRACE_S", 0.5)
-    deadline.limits.cache_clear()
-    yield
-    deadline.limits.cache_clear()
 
 
 @pytest.fixture
