@@ -12,7 +12,7 @@ import pytest
 
 from dataset.funnel import write_funnel
 from tests.console_data import build
-from tests.warehouse_rows import response, write
+from tests.warehouse_rows import face_row as _face, write
 from warehouse.console import create_app
 
 
@@ -23,13 +23,6 @@ def _funnel(service: str, n: int, offset: int) -> list[dict]:
              "channel": "web", "questionnaire": "cx-core", "version": 1, "impressions": 1, "starts": 1,
              "submissions": int(i % 2 == 0), "record_key": (i * 0.137) % 1, "kafka_partition": 0,
              "kafka_offset": offset + i, "period": "2026-09"} for i in range(n)]
-
-
-def _face(period: str, face: str, value: float) -> dict:
-    row = response(period=period, day=2, entity="c_h501", service="roma-front_office",
-                   service_type="sportello.urp", channel="front_office", questionnaire="faccia")
-    row.update(satisfaction=value, satisfaction_raw=face, satisfaction_scale=None, answers=[("face", f'"{face}"')])
-    return row
 
 
 @pytest.fixture(scope="module")

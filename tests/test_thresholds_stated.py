@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from ascolto.cli import main
 from tests.console_data import build
-from tests.warehouse_rows import response, write
+from tests.warehouse_rows import face_row as _face, write
 from warehouse.console import create_app
 
 ENV = {"ASCOLTO_DISCLOSURE_MIN_N": "5", "ASCOLTO_RELIABILITY_MIN_N": "50"}
@@ -48,13 +48,6 @@ def test_jsonstat_and_the_sdmx_structure_state_the_configured_thresholds(data_di
                  "fewer than 50 responses", "meno di 50 risposte"):
         assert text in xml
     assert "fewer than 3 " not in xml and "meno di 30 " not in xml
-
-
-def _face(period: str, face: str, value: float) -> dict:
-    row = response(period=period, day=2, entity="c_h501", service="roma-front_office",
-                   service_type="sportello.urp", channel="front_office", questionnaire="faccia")
-    row.update(satisfaction=value, satisfaction_raw=face, satisfaction_scale=None, answers=[("face", f'"{face}"')])
-    return row
 
 
 @pytest.fixture(scope="module")

@@ -102,3 +102,12 @@ def speed_driven(rng, n: int, *, service: str, entity: str, period: str = "2026-
         r["satisfaction"] = float(np.clip(aspects["speed"] + rng.choice([-25.0, 0.0, 0.0, 25.0]), 0, 100))
         rows.append(r)
     return rows
+
+
+def face_row(period: str, face: str, value: float) -> dict:
+    """One "Mettiamoci la faccia" answer at Roma Capitale's front office in ``period``: the face and its
+    0-100 score."""
+    row = response(period=period, day=2, entity="c_h501", service="roma-front_office",
+                   service_type="sportello.urp", channel="front_office", questionnaire="faccia")
+    row.update(satisfaction=value, satisfaction_raw=face, satisfaction_scale=None, answers=[("face", f'"{face}"')])
+    return row

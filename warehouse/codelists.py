@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from settings import Settings
+
 TOTAL, NOT_APPLICABLE, UNKNOWN, NATIONAL = "_T", "_Z", "_U", "IT"
 #: The columns of the publication table (SDMX dataflow IT1:DF_ASCOLTO_CX).
 DATAFLOW = "IT1:DF_ASCOLTO_CX(1.0)"
@@ -54,7 +56,7 @@ CONF_STATUS = {"F": ("Pubblicabile", "Free"), "A": ("Oscurato (meno di {min_n} r
 #: The thresholds of :class:`warehouse.protect.Protection` (and of ``ASCOLTO_DISCLOSURE_MIN_N`` /
 #: ``ASCOLTO_RELIABILITY_MIN_N``) by default; the labels of OBS_STATUS U and CONF_STATUS A state the
 #: ones a table was cut with (:func:`codelists`'s ``min_n``, ``low_n``).
-DEFAULT_MIN_N, DEFAULT_LOW_N = 3, 30
+DEFAULT_MIN_N, DEFAULT_LOW_N = Settings.disclosure_min_n, Settings.reliability_min_n
 CI_STATUS = {"ok": ("Intervallo t al 95%", "95% t interval"),
              "degenerate": ("Risposte tutte uguali: intervallo di ampiezza zero, nessuna incertezza espressa",
                             "All answers identical: zero-width interval, no uncertainty expressed"),

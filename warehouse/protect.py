@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from dataset.recordkey import KEY_SCALE
+from settings import Settings
 
 from . import ptable, stats
 from .rollup import ALL_SCORES, BUCKETS, CATEGORIES, POSITIVE as _POS, SCORE_POINTS
@@ -88,10 +89,10 @@ def category_stats(codes: Sequence[str]) -> list[str]:
 @dataclass(frozen=True)
 class Protection:
     """The parameters of the protection (from :class:`settings.Settings`)."""
-    D: int = 2
-    V: float = 1.0
-    min_n: int = 3
-    low_n: int = 30
+    D: int = Settings.ckm_max_deviation       # the defaults are the settings' (one home: settings.Settings)
+    V: float = Settings.ckm_variance
+    min_n: int = Settings.disclosure_min_n
+    low_n: int = Settings.reliability_min_n
     enabled: bool = True  # off: true counts (benchmarks comparing costs, and the method's own tests)
     site: str = DEFAULT_SITE  # the public site's base URL: exports link to its methodology page
 
