@@ -19,8 +19,7 @@ def purge(settings, before, keep_months: int | None, dry_run: bool) -> None:
     """Remove raw answers and free text older than the policy, keeping every indicator.
 
     Give exactly one of --before and --keep-months."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
+    from questionnaires.periods import today_rome
 
     from processor.purge import keep_months_cutoff, purge as run
 
@@ -30,6 +29,6 @@ def purge(settings, before, keep_months: int | None, dry_run: bool) -> None:
         raise click.UsageError("give exactly one of --before and --keep-months")
     settings = locate_data_dir(settings)
     cutoff = before.date() if before is not None else keep_months_cutoff(
-        keep_months, datetime.now(ZoneInfo("Europe/Rome")).date())
+        keep_months, today_rome())
     report = run(settings.data_dir, cutoff, dry_run=dry_run)
     click.echo(json.dumps({"dry_run": dry_run, "before": cutoff.isoformat(), **dataclasses.asdict(report)}, indent=2))

@@ -8,13 +8,12 @@ bad one is a typed dead letter like any other (``invalid_envelope``, ``unknown_s
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from questionnaires.funnel import parse_funnel
+from questionnaires.periods import day_of, period_of
 
 from .badrows import Reason, Rejected
 
-ROME = ZoneInfo("Europe/Rome")
 
 
 def funnel_row(raw: Any, lookup, partition: int, offset: int) -> dict:
@@ -26,9 +25,8 @@ def funnel_row(raw: Any, lookup, partition: int, offset: int) -> dict:
     facts = lookup.facts(report["service"])
     if facts is None:
         raise Rejected(Reason.UNKNOWN_SERVICE, report["service"])
-    local = received.astimezone(ROME)
-    return {"report_id": report["report_id"], "received_at": received, "day": local.strftime("%Y-%m-%d"),
-            "period": local.strftime("%Y-%m"), "service": facts.key, "entity": facts.entity,
+    return {"report_id": report["report_id"], "received_at": received, "day": day_of(received),
+            "period": period_of(received), "service": facts.key, "entity": facts.entity,
             "pa_type": facts.pa_type, "service_type": facts.service_type, "region": facts.region,
             "channel": getattr(facts, "channel", "web"), "questionnaire": facts.questionnaire_id,
             "version": facts.questionnaire_version, "impressions": report["impressions"],

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Collection
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
@@ -17,8 +16,8 @@ import pyarrow as pa
 from dataset import files, layout, testrows
 from dataset.funnel import write_funnel
 from dataset.schema import ANSWERS_SCHEMA, RESPONSES_SCHEMA
+from questionnaires.periods import day_of
 
-ROME = ZoneInfo("Europe/Rome")
 
 
 def _groups(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict]]:
@@ -82,7 +81,7 @@ class ParquetSink:
         one file per day: the responses' columns without a record key, and no ``answers`` rows."""
         days: dict[str, list[dict]] = defaultdict(list)
         for w in works:
-            days[w.row["received_at"].astimezone(ROME).strftime("%Y-%m-%d")].append(w.row)
+            days[day_of(w.row["received_at"])].append(w.row)
         return testrows.write(self.data_dir, {day: pa.Table.from_pylist(rows, schema=RESPONSES_SCHEMA)
                                               for day, rows in days.items()}, partition, first, last)
 

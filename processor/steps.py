@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Protocol
-from zoneinfo import ZoneInfo
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import EnvelopeError, decode_record, encode_record, page_path
@@ -31,13 +30,13 @@ from questionnaires.harmonize import (CATEGORY_INDICATORS, SCORE_INDICATORS, Har
 from questionnaires.memo import IdentityCache
 from questionnaires.model import bool_key
 from questionnaires.funnel import is_funnel
+from questionnaires.periods import period_of
 from privacy.text import SHORT_TEXT, redact_short
 
 from .badrows import Failure, Reason, Rejected, Source
 from .funnel import funnel_row
 from .redact import redact
 
-ROME = ZoneInfo("Europe/Rome")
 
 
 @dataclass
@@ -224,11 +223,6 @@ def _json(value: Any) -> str:
 _encode_str = json.encoder.encode_basestring  # what json.dumps(str, ensure_ascii=False) uses
 
 
-def _period(received: datetime) -> str:
-    local = received.astimezone(ROME)
-    return f"{local.year}-{local.month:02d}" if local.year >= 1000 else local.strftime("%Y-%m")
-
-
 def shape(work: Work, _: ServiceLookup) -> None:
     """The ``responses`` row and the ``answers`` rows of the envelope."""
     env, sub, facts, q = work.env, work.env["submission"], work.facts, work.questionnaire
@@ -237,7 +231,7 @@ def shape(work: Work, _: ServiceLookup) -> None:
     answers, indicators, modules = work.answers, work.indicators, work.modules
     comment = answers.get("comment")
     work.row = {
-        "period": _period(received),
+        "period": period_of(received),
         "pa_type": facts.pa_type,
         "submission_id": sub["submission_id"],
         "received_at": received,

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from questionnaires import UnknownQuestionnaire, default_catalog
 from questionnaires.harmonize import SCORE_INDICATORS
+from questionnaires.periods import today_rome
 
 from . import audit
 from .errors import InvalidValue, NotAllowed, NotFound
@@ -151,12 +152,6 @@ Published = Callable[[str, str, str, str], "float | None"]
 """``published(service_key, indicator, measure, period)``: the service's published (protected) figure of the
 indicator in that period, in the plan's measure, or None (no answers, or suppressed)."""
 _KEY = ("indicator", "measure", "baseline_period")
-
-
-def today_rome() -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Europe/Rome")).date()
 
 
 def has_started(period: str, today: date) -> bool:

@@ -152,9 +152,11 @@ def _rome_zones(path: Path) -> list[int]:
             and any(isinstance(a, ast.Constant) and a.value == "Europe/Rome" for a in n.args)]
 
 
-def test_rome_time_has_one_home_in_the_warehouse():
-    """Dates and times in Rome (today, a release's date, a token's or a plan's minute, the freshness) are
-    :mod:`warehouse.periods`' for the warehouse, its console and the public site: the console kept a
-    second set of helpers (``data_quality.rome_minute``/``rome_time``) and the publisher a third zone."""
-    offenders = {str(p.relative_to(ROOT)): lines for p in _files("warehouse") if (lines := _rome_zones(p))}
-    assert list(offenders) == ["warehouse/periods.py"]
+def test_rome_time_has_one_home():
+    """The reference period (a response's month in Rome) and today's date in Rome are
+    :mod:`questionnaires.periods`' for every part: the processor kept three zones of its own (steps, sink,
+    funnel), the registry's plans and the purge command one each, the console a second set of helpers
+    (``data_quality.rome_minute``/``rome_time``) and the publisher a third zone."""
+    offenders = {str(p.relative_to(ROOT)): lines for package in sorted(PACKAGES) for p in _files(package)
+                 if (lines := _rome_zones(p))}
+    assert list(offenders) == ["questionnaires/periods.py"]

@@ -16,20 +16,20 @@ first and last month covered. Labels of any frequency are accepted where they al
 in Europe/Rome): the console's and the API's default period (:func:`warehouse.cube.latest_period`)
 and the exports' ``OBS_STATUS=P`` (provisional) for a period still running both use it.
 
-Rome time has its one home here for the warehouse, its console and the public site: :func:`today_rome`,
-:func:`date_rome` (a date), :func:`rome_minute` and :func:`rome_time` (an instant as Italian clocks show it).
+The rule of the reference period (a response's month in Europe/Rome), ``ROME`` and :func:`today_rome` have
+their one home in :mod:`questionnaires.periods`, shared with the processor and the registry; this module
+adds what the warehouse, its console and the public site show: :func:`date_rome` (a date),
+:func:`rome_minute` and :func:`rome_time` (an instant as Italian clocks show it).
 """
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+
+from questionnaires.periods import ROME, today_rome  # noqa: F401 (today_rome: the warehouse imports it from here)
 
 from .comparability import QueryError
 
-#: Where the periods of the data are counted and where the console's times are shown (the processor puts a
-#: response in the month of its ``received_at`` in Rome; docs/architecture.md, "Period").
-ROME = ZoneInfo("Europe/Rome")
 
 FREQS = ("M", "Q", "A")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -59,11 +59,6 @@ def freq_of(label: str, field: str) -> str:
     (``2026``); raises :class:`QueryError` on ``field`` for anything else (as :func:`months`)."""
     months(label, field)
     return "M" if _MONTH.match(label) else "Q" if _QUARTER.match(label) else "A"
-
-
-def today_rome() -> date:
-    """Today's date in Europe/Rome, where the periods of the data are counted."""
-    return datetime.now(ROME).date()
 
 
 def date_rome(timestamp: str) -> str:

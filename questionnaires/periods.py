@@ -1,0 +1,33 @@
+"""The reference period of a response, the one rule every part counts time by.
+
+A response belongs to the month, in Europe/Rome, in which the collector received it (docs/architecture.md,
+"Period"): the processor writes its ``period`` (``YYYY-MM``) and ``day`` (``YYYY-MM-DD``) with
+:func:`period_of` and :func:`day_of`; the warehouse, the registry's improvement plans and the CLI ask
+:func:`today_rome` which period is running. Standard library only: the collector and the registry import it.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+#: Where the periods of the data are counted (and where the console shows its times).
+ROME = ZoneInfo("Europe/Rome")
+
+
+def period_of(received: datetime) -> str:
+    """The period (``YYYY-MM``) of a timezone-aware ``received_at``: its month in Rome.
+    A naive datetime is read as the machine's local time (as :meth:`datetime.astimezone` does)."""
+    local = received.astimezone(ROME)
+    return f"{local.year}-{local.month:02d}" if local.year >= 1000 else local.strftime("%Y-%m")
+
+
+def day_of(received: datetime) -> str:
+    """The day (``YYYY-MM-DD``) in Rome of a timezone-aware ``received_at``: a response received at
+    23:30 UTC on 31 March is of 1 April (and of the period ``YYYY-04``)."""
+    local = received.astimezone(ROME)
+    return f"{local.year}-{local.month:02d}-{local.day:02d}" if local.year >= 1000 else local.strftime("%Y-%m-%d")
+
+
+def today_rome() -> date:
+    """Today's date in Rome: the running period is the month of this day."""
+    return datetime.now(ROME).date()
