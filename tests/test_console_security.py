@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 import settings as config_mod
+from settings.buckets import ClientBuckets
 from settings.secret_policy import WeakSecret
 from registry import connect, ops, session_scope
 from registry.models import Token, utcnow
@@ -185,8 +186,10 @@ def test_failed_sign_ins_are_throttled_per_client_with_retry_after_and_logged(se
                               environ_base={"REMOTE_ADDR": "203.0.113.5"})
     assert r.status_code == 429 and r.headers["Retry-After"] and set(r.get_json()) == {"error", "message", "fields"}
     log = caplog.text
-    assert "console sign-in failed: token prefix -, client 203.0.113.5, via form" in log
-    assert "throttled" in log
+    bucket = ClientBuckets(seeded[0]).bucket("203.0.113.5")
+    assert f"console sign-in failed: token prefix -, client bucket {bucket}, via form" in log
+    assert f"client bucket {bucket}, retry in" in log  # the throttled line
+    assert "203.0.113.5" not in log  # no IP address stored, logs included: the keyed bucket follows the client
     assert "asc_bad" not in log and "A" * 43 not in log
 
 

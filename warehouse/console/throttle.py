@@ -6,7 +6,9 @@ under its keyed bucket (:class:`settings.buckets.ClientBuckets`: never the raw a
 count: :meth:`SignInThrottle.check` refuses (with the seconds to wait) a client or a prefix that
 has failed ``Settings.console_signin_limit`` times in the window, *before* the token is looked at;
 :meth:`SignInThrottle.failed` counts a failure and logs it with the token's public prefix and the
-client address, never the secret. A limiter storage outage lets sign-ins through (logged).
+client's bucket (the same keyed hash in every process of the installation, so repeated failures from
+one client can be followed across the logs), never the secret and never the address (no IP addresses
+are stored, logs included). A limiter storage outage lets sign-ins through (logged).
 """
 from __future__ import annotations
 
@@ -43,13 +45,14 @@ class SignInThrottle:
             except Exception as exc:  # the limiter's storage failing must not lock staff out
                 log.warning("sign-in limiter storage unavailable (%s); sign-in allowed", exc)
         if wait:
-            log.warning("console sign-in throttled: token prefix %s, client %s, retry in %d s",
-                        prefix or MALFORMED, client, wait)
+            log.warning("console sign-in throttled: token prefix %s, client bucket %s, retry in %d s",
+                        prefix or MALFORMED, self._bucket(client), wait)
         return wait
 
     def failed(self, client: str, prefix: str | None, via: str) -> None:
         """Count and log one failed sign-in (``via``: ``form`` or ``bearer``)."""
-        log.warning("console sign-in failed: token prefix %s, client %s, via %s", prefix or MALFORMED, client, via)
+        log.warning("console sign-in failed: token prefix %s, client bucket %s, via %s", prefix or MALFORMED,
+                    self._bucket(client), via)
         for scope, key in self._keys(client, prefix):
             try:
                 self._strategy.hit(self._limit, "ascolto-console-signin", scope, key)
