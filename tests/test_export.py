@@ -283,6 +283,27 @@ def test_microdata_count_the_questionnaire_version_as_a_quasi_identifier(tmp_pat
     assert meta["withheld_rows"] == 1 and "version" in meta["quasi_identifiers"]
 
 
+def test_microdata_count_k_over_what_a_row_says_not_over_the_hidden_service(tmp_path):
+    """k was counted per entity and service, which the rows do not carry: the two answers of a small
+    municipality were withheld although their row is one of eight alike (same month, kind and region of
+    administration, kind of service, channel, language, instrument). k-anonymity is a property of the
+    released key variables: those eight are released, while a combination the rows themselves make rare
+    (the only two answers of another region) is still withheld."""
+    from tests.warehouse_rows import response, write
+
+    rows = [response(entity="c_h501", satisfaction=1 + i % 5, day=1 + i) for i in range(6)]
+    rows += [response(entity="c_g273", satisfaction=4, day=10 + i) for i in range(2)]  # same released cell
+    rows += [response(entity="c_a944", region="ITH5", satisfaction=3, day=20 + i) for i in range(2)]  # alone
+    write(tmp_path / "data", rows)
+    with Warehouse(Settings(data_dir=tmp_path / "data")) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", microdata_k=5)
+    released = list(csv.DictReader((tmp_path / "pkg" / "responses-cx-core-v1.csv").open(encoding="utf-8")))
+    assert len(released) == 8 and {r["region"] for r in released} == {"ITI4"}
+    meta = json.loads(path.read_text())["confidentiality"]
+    assert meta["withheld_rows"] == 2 and meta["released_rows"] == 8
+    assert "entity" not in meta["quasi_identifiers"] and "service" not in meta["quasi_identifiers"]
+
+
 def test_a_period_shown_in_part_says_so_in_every_export(data_dir, tmp_path):
     """``--freq A`` for 2026, whose data begin in 2026-10, was published as a whole year (OBS_STATUS A
     once the year has ended) with nothing saying that it holds three months, while the console said

@@ -57,10 +57,16 @@ def _item_value(item, answers: dict[str, Any]) -> Any:
     return "NOT_ASKED" if not item.visible(answers) else "NOT_ANSWERED"
 
 
-#: The quasi-identifiers of a response: a row is released only when its combination of these is shared
-#: by at least k responses. The questionnaire's version is one: each version's rows are a file of their
-#: own, and a service's switch to a new version (a public date) splits a month's answers in two.
-QUASI_IDENTIFIERS = ["period", "region", "entity", "service", "channel", "lang", "questionnaire", "version"]
+#: The quasi-identifiers of a response: the key variables a released row carries (k-anonymity is a
+#: property of what is released). A row is released only when its combination of these is shared by at
+#: least k responses: whoever knows everything a row says about its respondent (the month, the kind and
+#: region of the administration, the kind of service, the channel, the language, the instrument) finds
+#: at least k rows. The entity and the service are not released, so they are not key variables: counting
+#: k per service withheld the rows of every small service of a cell shared with others (a fifth of the
+#: demo's rows) without protecting anyone more. The questionnaire's version is one: each version's rows
+#: are a file of their own, and a service's switch to a new version (a public date) splits a month's
+#: answers in two.
+QUASI_IDENTIFIERS = [*MICRO_DIMS, "questionnaire", "version"]
 
 
 PACKAGE_NAME = "ascolto-microdata"
@@ -216,17 +222,16 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
         return name if name in cols else f"NULL::{typ} AS {name}"
 
     dims = ", ".join(c(d) for d in MICRO_DIMS)
-    qis = ", ".join(c(d) for d in ("entity", "service"))
     cell = ", ".join(QUASI_IDENTIFIERS)
     sql = f"""
-        WITH r AS (SELECT {dims}, {qis}, {c('questionnaire')}, {c('version', 'INTEGER')},
+        WITH r AS (SELECT {dims}, {c('questionnaire')}, {c('version', 'INTEGER')},
                           {', '.join(c(i, 'DOUBLE') for i in SCORE_INDICATORS)},
                           {', '.join(c(i + '_raw') for i in SCORE_INDICATORS)},
                           {', '.join(c(i, 'VARCHAR[]') for i in CATEGORY_INDICATORS)},
                           {c('answers', 'MAP(VARCHAR, VARCHAR)')}, md5({c('submission_id')}) AS shuffle
                    FROM responses WHERE {counted()} AND {in_range}),
              cells AS (SELECT {cell}, count(*) AS cell_n FROM r GROUP BY ALL)
-        SELECT r.* EXCLUDE (shuffle, entity, service) FROM r JOIN cells
+        SELECT r.* EXCLUDE (shuffle) FROM r JOIN cells
           ON {' AND '.join(f'r.{q} IS NOT DISTINCT FROM cells.{q}' for q in QUASI_IDENTIFIERS)}
         WHERE cell_n >= ? AND r.questionnaire IS NOT NULL
         ORDER BY questionnaire, version, period, pa_type, service_type, region, shuffle
