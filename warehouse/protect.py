@@ -301,6 +301,9 @@ def publish_rates(df: pd.DataFrame, dims: Sequence[str], protection: Protection)
     are below ``min_n`` is suppressed (no counts, no rate). Response rate = submissions / impressions,
     break-off = (starts − submissions) / starts, in percent with Wilson 95% intervals, both from the
     perturbed counts (clipped to [0, 100]; break-off suppressed when starts < ``min_n``).
+    ``obs_status`` is ``U`` (low reliability) when either published rate rests on fewer than ``low_n``
+    counts: the impressions, or the starts of a break-off that is shown (a few starts give 0% as often
+    as not, their perturbation as large as the break-offs).
     """
     dims = list(dims)
     p = {c: protection.perturb(df[c].to_numpy(), df[f"k_{c}"].to_numpy()).astype(float) if len(df)
@@ -320,6 +323,7 @@ def publish_rates(df: pd.DataFrame, dims: Sequence[str], protection: Protection)
     out["break_off"] = np.where(ok, 100 * left / np.where(ok & (np.nan_to_num(starts) > 0), np.nan_to_num(starts), 1),
                                 np.nan)
     out["break_off_lower"], out["break_off_upper"] = np.where(ok, 100 * lo, np.nan), np.where(ok, 100 * hi, np.nan)
-    out["obs_status"] = np.where(hidden, "Q", np.where(imp < protection.low_n, "U", "A"))
+    unreliable = (imp < protection.low_n) | (ok & (np.nan_to_num(starts) < protection.low_n))
+    out["obs_status"] = np.where(hidden, "Q", np.where(unreliable, "U", "A"))
     out["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
     return pd.DataFrame(out)
