@@ -172,7 +172,7 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     for a score the positive share and the mean, for went_well / went_wrong the share of each category.
 
     The period's form sets the frequency (warehouse.periods.freq_of). A period still running is
-    "provisional" (its figures will change, as the exports' OBS_STATUS=P says), and a period shown
+    "provisional" (its figures will change, as the exports' PROVISIONAL=Y says), and a period shown
     in part — running, or begun before the data (warehouse.cube.coverage) — is said so under the
     table; ``--json`` gives each row the period's ``partial`` (the API's shape,
     warehouse.console.data.partial_json: ``{partial, running, data_from, note: {it, en}}``, ``note``

@@ -39,7 +39,7 @@ def test_without_a_dataset_it_fails_clearly_and_creates_nothing(tmp_path):
 
 
 def test_a_period_shown_in_part_is_said_so(data_dir):
-    """A running period's figures are provisional (as the exports' OBS_STATUS=P), and a period that
+    """A running period's figures are provisional (as the exports' PROVISIONAL=Y), and a period that
     is running or begun before the data says so under the table; a whole period says nothing."""
     from warehouse.periods import today_rome
 

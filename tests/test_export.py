@@ -33,7 +33,8 @@ def test_publication_table_has_margins_and_suppression(published):
     small = published[published["CONF_STATUS"] == "A"]
     assert small["N_RESP"].isna().all() and small["OBS_VALUE"].isna().all()
     assert (published.loc[published["CONF_STATUS"] == "F", "N_RESP"] >= 3).all()
-    assert set(published["CONF_STATUS"]) <= {"A", "F"} and set(published["OBS_STATUS"]) <= {"A", "U", "Q", "B", "P"}
+    assert set(published["CONF_STATUS"]) <= {"A", "F"} and set(published["OBS_STATUS"]) <= {"A", "U", "Q", "B"}
+    assert set(published["PROVISIONAL"]) <= {"Y", ""}  # a running period: beside OBS_STATUS, not instead
     assert (published["CKM_PERTURBED"] == (published["CONF_STATUS"] == "F").map({True: "Y", False: ""})).all()
 
 
@@ -47,7 +48,7 @@ def _cmp(df: pd.DataFrame, published: pd.DataFrame):
     for c in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP"):
         a, b = merged[c].astype(float), merged[f"{c}_back"].astype(float)
         assert ((a.isna() & b.isna()) | ((a - b).abs() < 1e-3)).all(), c
-    for c in ("OBS_STATUS", "CONF_STATUS"):
+    for c in ("OBS_STATUS", "PROVISIONAL", "CONF_STATUS"):
         assert (merged[c] == merged[f"{c}_back"]).all(), c
 
 
@@ -89,7 +90,8 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
         assert cats["MEASURE"]["unit"]["N_RESP"]["decimals"] == 0 and "unit" not in cats["INDICATOR"]
         series = "SATISFACTION_POS" if item["extension"]["unit"] == "PC" else "SATISFACTION_MEAN"
         assert item["extension"]["labels"]["it"]["INDICATOR"].get(series, "Soddisfazione").startswith("Soddisfazione")
-        assert set(item["status"].values()) <= {"U", "B", "P", "Q"}  # the SDMX OBS_STATUS codes, as in the CSV
+        # the SDMX OBS_STATUS codes, as in the CSV, + P when PROVISIONAL=Y
+        assert set(item["status"].values()) <= {"U", "B", "Q", "P", "UP", "BP"}
         wide = df.pivot_table(index=item["id"][:-1], columns="MEASURE", values="value", aggfunc="first",
                               dropna=False).reset_index()
         size, dims = item["size"], item["id"]
@@ -100,11 +102,13 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
         for r in wide.to_dict("records"):
             idx = sum(cats[d]["index"].index(r[d] if d != "MEASURE" else "OBS_VALUE") * s for d, s in zip(dims, strides))
             statuses.append(item["status"].get(str(idx), "-" if item["value"][idx] is None else "A"))
-        wide["OBS_STATUS"] = statuses
+        # JSON-stat's one status per value: OBS_STATUS, + P when provisional (split back for the comparison)
+        wide["OBS_STATUS"] = [s[:-1] or "A" if s.endswith("P") else s for s in statuses]
+        wide["PROVISIONAL"] = ["Y" if s.endswith("P") else "" for s in statuses]
         wides.append(wide[wide["OBS_STATUS"] != "-"])  # cells absent from the table
     wide = pd.concat(wides).drop_duplicates(subset=KEY)
     wide["CONF_STATUS"] = ["A" if s == "Q" else "F" for s in wide["OBS_STATUS"]]
-    _cmp(wide[KEY + ["OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP", "OBS_STATUS", "CONF_STATUS"]]
+    _cmp(wide[KEY + ["OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP", "OBS_STATUS", "PROVISIONAL", "CONF_STATUS"]]
          .astype(object).where(wide.notna(), ""), published)
 
 
@@ -144,7 +148,8 @@ def test_sdmx_structure_is_sdmx_ml_3_and_reads_back(tmp_path, data_dir):  # noqa
     assert [f.short_urn for f in flows] == ["Dataflow=IT1:DF_ASCOLTO_CX(1.0)"]
     codelists = {c.id: c for c in msg.get_codelists()}
     assert "anagrafe__certificati" in {c.id for c in codelists["CL_SERVICE_TYPE"]}
-    assert {c.id for c in codelists["CL_OBS_STATUS"]} == {"A", "U", "B", "P", "Q"}
+    assert {c.id for c in codelists["CL_OBS_STATUS"]} == {"A", "U", "B", "Q"}
+    assert {c.id for c in codelists["CL_PROVISIONAL"]} == {"Y"}
 
 
 def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_path):
@@ -323,7 +328,7 @@ def test_a_period_shown_in_part_says_so_in_every_export(data_dir, tmp_path):
         pkg = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", "A", "2026", "2026")
         structure = export.export(wh.cursor(), "sdmx-structure", tmp_path / "structure.xml")
     note = "Partial data: the data begin in 2026-10, after the period starts."
-    assert set(year["COMMENT_OBS"]) == {note} and "P" not in set(year["OBS_STATUS"])
+    assert set(year["COMMENT_OBS"]) == {note} and set(year["PROVISIONAL"]) == {""}
     assert set(months["COMMENT_OBS"]) == {""}  # each month is whole
     assert set(running["COMMENT_OBS"]) == {
         "Period in progress: partial data, the period has not ended yet. " + note}

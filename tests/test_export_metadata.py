@@ -37,7 +37,7 @@ def test_the_metadata_export_states_methods_coverage_and_revisions(data_dir, tmp
     assert meta["S.7 Confidentiality"]["max_deviation"] == 2 and meta["S.7 Confidentiality"]["min_n"] == 3
     # revisions: provisional periods, late answers, frozen and versioned releases
     policy = meta["S.17 Data revision"]["policy"]
-    assert "OBS_STATUS=P" in policy and "spool" in policy and "new version" in policy
+    assert "PROVISIONAL=Y" in policy and "spool" in policy and "new version" in policy
     assert meta["S.17 Data revision"]["last_period_running"] is False  # 2026-11 has ended (tests run later)
     # the coverage follows the range asked for
     one = json.loads(_export(data_dir, tmp_path, "metadata", "one.json", "--freq", "M", "--from", "2026-11",

@@ -153,8 +153,8 @@ def test_jsonstat_units_on_the_metric_dimension_and_labels_in_the_language(data_
 
 
 def _statuses(df: pd.DataFrame) -> dict[str, set[str]]:
-    """{TIME_PERIOD: its OBS_STATUS codes} of a publication table."""
-    return {p: set(g["OBS_STATUS"]) for p, g in df.groupby("TIME_PERIOD")}
+    """{TIME_PERIOD: its (OBS_STATUS, PROVISIONAL) pairs} of a publication table."""
+    return {p: set(zip(g["OBS_STATUS"], g["PROVISIONAL"])) for p, g in df.groupby("TIME_PERIOD")}
 
 
 @pytest.mark.parametrize("freq, today, running, done", [
@@ -171,16 +171,18 @@ def test_a_period_still_running_is_provisional_in_every_export(with_small_cells,
         con = wh.cursor()
         df = export.publication_table(con, freq, today=today)
         assert set(df["TIME_PERIOD"]) == running | done
+        assert set(df["OBS_STATUS"]) <= {"A", "U", "B", "Q"}  # provisional-ness is not an OBS_STATUS
         statuses = _statuses(df)
-        for p in running:  # published cells P, suppressed ones still Q
-            assert statuses[p] <= {"P", "Q"} and "P" in statuses[p], p
-            assert df.loc[(df["TIME_PERIOD"] == p) & (df["OBS_STATUS"] == "P"), "CONF_STATUS"].eq("F").all()
+        for p in running:  # published cells PROVISIONAL=Y, suppressed ones Q and not flagged
+            cells = df[df["TIME_PERIOD"] == p]
+            assert (cells["PROVISIONAL"] == "Y").any(), p
+            assert ((cells["PROVISIONAL"] == "Y") == (cells["CONF_STATUS"] == "F")).all(), p
         for p in done:
-            assert "P" not in statuses[p], p
+            assert {flag for _, flag in statuses[p]} == {""}, p
         # the API's default period skips the same running periods (one definition: periods.is_complete)
         latest, complete = cube.latest_period(con, freq, today)
         assert complete == bool(done) and (latest in done if done else latest in running)
-    # the same codes in SDMX-CSV, CSV and JSON-stat, P labelled in the codelists
+    # the same codes in SDMX-CSV, CSV and JSON-stat, PROVISIONAL labelled in the codelists
     sdmx = pd.read_csv(io.StringIO(_render(df, "sdmx-csv", freq)), dtype=str, keep_default_na=False)
     plain = pd.read_csv(io.StringIO(_render(df, "csv", freq)), dtype=str, keep_default_na=False)
     assert _statuses(sdmx) == _statuses(plain) == statuses
@@ -188,13 +190,14 @@ def test_a_period_still_running_is_provisional_in_every_export(with_small_cells,
     for item in json.loads(_render(df, "jsonstat", freq))["link"]["item"]:
         assert item["extension"]["status"]["P"].startswith("Provisional")
         times, stride = item["dimension"]["TIME_PERIOD"]["category"]["index"], _stride(item, "TIME_PERIOD")
-        flagged |= {times[int(i) // stride % len(times)] for i, s in item["status"].items() if s == "P"}
+        flagged |= {times[int(i) // stride % len(times)] for i, s in item["status"].items() if s.endswith("P")}
     assert flagged == running
-    assert cl.label("OBS_STATUS", "P", "it").startswith("Valore provvisorio")
+    assert cl.label("PROVISIONAL", "Y", "it").startswith("Valore provvisorio")
     codes = pd.read_csv(io.StringIO(_render(df, "codelists", freq)), keep_default_na=False)
-    assert ("P" in set(codes.loc[codes["codelist"] == "OBS_STATUS", "code"])) == bool(running)
+    assert ("Y" in set(codes.loc[codes["codelist"] == "PROVISIONAL", "code"])) == bool(running)
     structure = read_sdmx(export.render(df, "sdmx-structure", freq)[0].decode("utf-8"), validate=True)
-    assert "P" in {c.id for c in {c.id: c for c in structure.get_codelists()}["CL_OBS_STATUS"]}
+    lists = {c.id: c for c in structure.get_codelists()}
+    assert {c.id for c in lists["CL_PROVISIONAL"]} == {"Y"} and "P" not in {c.id for c in lists["CL_OBS_STATUS"]}
 
 
 def _render(df: pd.DataFrame, fmt: str, freq: str) -> str:

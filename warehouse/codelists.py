@@ -7,7 +7,7 @@ the published table: ``REF_AREA`` (NUTS-2, ``IT`` Italy), ``PA_TYPE`` (IPA categ
 ``SERVICE_TYPE`` (the taxonomy), ``INSTRUMENT`` (the questionnaire owning the item),
 ``SCALE`` (:mod:`questionnaires.scales`), ``CHANNEL``, ``INDICATOR`` (series: ``<IND>_POS`` positive
 share, ``<IND>_MEAN`` mean within one scale, ``TASK_COMPLETED_YES|PARTLY|NO``), ``UNIT_MEASURE``,
-``OBS_STATUS``, ``CONF_STATUS``, ``CI_STATUS``, ``FREQ``. ``_T`` is the total, ``_Z`` not applicable,
+``OBS_STATUS``, ``PROVISIONAL``, ``CONF_STATUS``, ``CI_STATUS``, ``FREQ``. ``_T`` is the total, ``_Z`` not applicable,
 ``_U`` unknown (SDMX conventions).
 """
 from __future__ import annotations
@@ -24,8 +24,8 @@ DATAFLOW = "IT1:DF_ASCOLTO_CX(1.0)"
 VALUE_DECIMALS = 4
 SDMX_DIMENSIONS = ["FREQ", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL", "INDICATOR",
                    "TIME_PERIOD"]
-SDMX_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "CI_STATUS",
-                   "CKM_PERTURBED", "COMMENT_OBS"]
+SDMX_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "UNIT_MEASURE", "OBS_STATUS", "PROVISIONAL", "CONF_STATUS",
+                   "CI_STATUS", "CKM_PERTURBED", "COMMENT_OBS"]
 COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
 SPECIAL = {TOTAL: ("Totale", "Total"), NOT_APPLICABLE: ("Non applicabile", "Not applicable"),
            UNKNOWN: ("Non noto", "Unknown")}
@@ -43,14 +43,19 @@ SERIES = {"POS": ("quota di giudizi positivi (%)", "share of positive judgements
           "NO": ("quota di «no» (%)", "share of \"no\" (%)")}
 UNITS = {"PC": ("Percentuale", "Percent"), "PT": ("Punti su 0–100", "Points on 0–100")}
 FREQ = {"M": ("Mensile", "Monthly"), "Q": ("Trimestrale", "Quarterly"), "A": ("Annuale", "Annual")}
-#: OBS_STATUS (SDMX code list CL_OBS_STATUS): the same codes in every format, the console included.
+#: OBS_STATUS (SDMX code list CL_OBS_STATUS): the observation's own status, the same codes in every format,
+#: the console included. Whether the period is still running is not an OBS_STATUS but the attribute
+#: PROVISIONAL (:data:`PROVISIONAL`): a provisional figure keeps its U or B.
 OBS_STATUS = {"A": ("Valore normale", "Normal value"),
               "U": ("Bassa affidabilità: meno di {low_n} risposte", "Low reliability: fewer than {low_n} responses"),
               "B": ("Interruzione della serie: primo periodo dopo un cambiamento dichiarato del questionario",
                     "Break in series: first period after a declared change of the questionnaire"),
-              "P": ("Valore provvisorio: il periodo non è ancora concluso",
-                    "Provisional value: the period has not ended yet"),
               "Q": ("Valore mancante: oscurato per il segreto statistico", "Missing value: suppressed for confidentiality")}
+#: PROVISIONAL (CL_PROVISIONAL): ``Y`` on a published figure of a period not yet ended (it will change
+#: while answers arrive), empty otherwise. JSON-stat, with one status per value, appends its code ``P``
+#: to the OBS_STATUS code (:func:`status_code`).
+PROVISIONAL = {"Y": ("Valore provvisorio: il periodo non è ancora concluso",
+                     "Provisional value: the period has not ended yet")}
 CONF_STATUS = {"F": ("Pubblicabile", "Free"), "A": ("Oscurato (meno di {min_n} risposte perturbate)",
                                                    "Suppressed (fewer than {min_n} perturbed responses)")}
 #: The thresholds of :class:`warehouse.protect.Protection` (and of ``ASCOLTO_DISCLOSURE_MIN_N`` /
@@ -61,6 +66,27 @@ CI_STATUS = {"ok": ("Intervallo t al 95%", "95% t interval"),
              "degenerate": ("Risposte tutte uguali: intervallo di ampiezza zero, nessuna incertezza espressa",
                             "All answers identical: zero-width interval, no uncertainty expressed"),
              "undefined": ("Meno di 2 risposte: nessun intervallo", "Fewer than 2 answers: no interval")}
+
+
+def status_code(obs_status: str, provisional: str) -> str:
+    """One status string of an observation (JSON-stat's ``status``, which holds one string per value):
+    its OBS_STATUS code, with ``P`` appended when PROVISIONAL is ``Y`` (Eurostat's combined flags):
+    ``A`` normal, ``U``, ``B``, ``Q``; ``P`` a provisional normal value, ``UP`` provisional and of low
+    reliability, ``BP`` provisional and the first period after a break."""
+    if provisional == "Y":
+        return "P" if obs_status == "A" else f"{obs_status}P"
+    return obs_status
+
+
+def status_label(code: str, lang: str = "it", min_n: int = DEFAULT_MIN_N, low_n: int = DEFAULT_LOW_N) -> str:
+    """The label of a :func:`status_code` in ``lang``: the OBS_STATUS label, then the PROVISIONAL one
+    (``"Low reliability: fewer than 30 responses; provisional value: …"``)."""
+    provisional = code.endswith("P")
+    base = code[:-1] if provisional else code
+    parts = [label("OBS_STATUS", base, lang, min_n, low_n)] if base else []
+    if provisional:
+        parts.append(label("PROVISIONAL", "Y", lang, min_n, low_n))
+    return "; ".join([parts[0], *(p[0].lower() + p[1:] for p in parts[1:])])
 
 
 def sdmx_id(code: str) -> str:
@@ -156,6 +182,7 @@ def codelists(min_n: int = DEFAULT_MIN_N, low_n: int = DEFAULT_LOW_N) -> dict[st
         "CHANNEL": dict(CHANNELS),
         "INDICATOR": indicators,
         "UNIT_MEASURE": dict(UNITS), "FREQ": dict(FREQ), "OBS_STATUS": _stated(OBS_STATUS, min_n, low_n),
+        "PROVISIONAL": dict(PROVISIONAL),
         "CONF_STATUS": _stated(CONF_STATUS, min_n, low_n), "CI_STATUS": dict(CI_STATUS),
     }
     for name in ("REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL"):

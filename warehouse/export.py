@@ -15,8 +15,9 @@ scale, with margins; module indicators only here) and by channel (service type �
 cell is published by :func:`warehouse.protect.publish` (the cell-key method): attribute
 ``CKM_PERTURBED`` = ``Y`` marks a value derived from perturbed counts; suppressed cells have no
 OBS_VALUE, bounds or N_RESP (``OBS_STATUS=Q``, ``CONF_STATUS=A``); ``OBS_STATUS`` is the SDMX
-vocabulary in every format (A normal, U low reliability, B break in series, P provisional: the period
-has not ended yet, Q suppressed). A period shown in part — still running, or begun before the data
+vocabulary in every format (A normal, U low reliability, B break in series, Q suppressed); the attribute
+``PROVISIONAL`` = ``Y`` marks a published figure of a period that has not ended yet, beside its
+OBS_STATUS (JSON-stat, one status per value, appends ``P``: ``UP``). A period shown in part — still running, or begun before the data
 (:func:`warehouse.cube.coverage`: ``--freq A`` for a year whose data start in December) — says so in
 the attribute ``COMMENT_OBS`` of its observations (:func:`flag_partial`; JSON-stat: a note on the
 period's category of TIME_PERIOD), empty when the period is shown whole. Beside
@@ -90,7 +91,7 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     positive share where its cell pools a non-headline measure with other instruments (``not_headline``:
     the national clarity would mix Designers Italia's page ratings into the services' clarity).
     A published cell of a period not complete on ``today`` (default: today in Europe/Rome; see
-    :func:`warehouse.periods.is_complete`) is flagged ``OBS_STATUS=P`` (:func:`flag_provisional`); a period
+    :func:`warehouse.periods.is_complete`) is flagged ``PROVISIONAL=Y`` (:func:`flag_provisional`); a period
     shown in part says so in ``COMMENT_OBS`` (:func:`flag_partial`; its coverage in ``attrs["partial"]``)."""
     protection = protection or Protection()
     wanted = list(indicators) if indicators is not None else None
@@ -106,7 +107,7 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
         dims = {sdmx: (df[c].replace(TOTAL, NATIONAL) if c == "region" else df[c]) if c in by else
                 (NATIONAL if c == "region" else TOTAL) for c, sdmx in _CUBE_TO_SDMX.items()}
         base = pd.DataFrame({"FREQ": freq, **dims, "TIME_PERIOD": df["period"], "N_RESP": df["n"].astype("Int64"),
-                             "OBS_STATUS": df["obs_status"], "CONF_STATUS": df["conf_status"],
+                             "OBS_STATUS": df["obs_status"], "PROVISIONAL": "", "CONF_STATUS": df["conf_status"],
                              "CKM_PERTURBED": np.where(free & protection.enabled, "Y", ""), "COMMENT_OBS": "",
                              "TABLE": name})
         for code, unit, v, lo, hi, keep, ci in _series(ind, df):
@@ -144,14 +145,17 @@ def table_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def flag_provisional(df: pd.DataFrame, today: date | None = None) -> None:
-    """Set ``OBS_STATUS=P`` (provisional) on the published cells (``CONF_STATUS=F``) of every
-    ``TIME_PERIOD`` that is not complete on ``today`` (:func:`warehouse.periods.is_complete`, the
-    definition behind the API's "latest complete period"): the figure will change while answers
-    still arrive. P replaces A, U and B (one code per observation; N_RESP still shows a small n);
-    a suppressed cell stays Q."""
+    """Set ``PROVISIONAL=Y`` on the published cells (``CONF_STATUS=F``) of every ``TIME_PERIOD`` that is
+    not complete on ``today`` (:func:`warehouse.periods.is_complete`, the definition behind the API's
+    "latest complete period"): the figure will change while answers still arrive. ``OBS_STATUS`` is
+    left as :mod:`warehouse.protect` and the break flag decided it — a provisional figure of low
+    reliability stays ``U``, the first period after a break ``B`` — so both facts reach every format
+    (JSON-stat combines them, :func:`warehouse.codelists.status_code`: ``UP``). A suppressed cell
+    stays ``Q`` with PROVISIONAL empty (it has no figure to revise); so does every cell of a
+    complete period. The only place provisional-ness is decided."""
     today = today or today_rome()
     running = {p for p in df["TIME_PERIOD"].unique() if not is_complete(p, today)}
-    df.loc[df["TIME_PERIOD"].isin(running) & (df["CONF_STATUS"] == FREE), "OBS_STATUS"] = "P"
+    df["PROVISIONAL"] = np.where(df["TIME_PERIOD"].isin(running) & (df["CONF_STATUS"] == FREE), "Y", "")
 
 
 def flag_partial(df: pd.DataFrame, first: str | None, today: date | None = None) -> None:

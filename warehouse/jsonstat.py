@@ -31,6 +31,9 @@ TABLE_LABELS = {"area": ("Ascolto — per area, tipo di PA e tipo di servizio",
                                "Ascolto — by service type, instrument and scale"),
                 "channel": ("Ascolto — per tipo di servizio e canale", "Ascolto — by service type and channel")}
 COUNT_UNIT = ("risposte", "responses")
+#: Every ``status`` a value can have (:func:`warehouse.codelists.status_code`), each explained in
+#: ``extension.status``: the OBS_STATUS codes, and ``P`` appended to those of a published figure.
+STATUS_CODES = [*cl.OBS_STATUS, "P", *(f"{c}P" for c in cl.OBS_STATUS if c not in ("A", "Q"))]
 UNIT_SYMBOLS = {"PC": "%"}
 
 
@@ -69,8 +72,9 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
             v = r[m]
             values[idx] = None if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)) else (
                 int(v) if m == "N_RESP" else round(float(v), VALUE_DECIMALS))
-            if r["OBS_STATUS"] != "A":
-                status[str(idx)] = r["OBS_STATUS"]  # the SDMX OBS_STATUS code, as in CSV and SDMX-CSV
+            code = cl.status_code(r["OBS_STATUS"], r["PROVISIONAL"])  # OBS_STATUS, + P when provisional
+            if code != "A":
+                status[str(idx)] = code
     dimension = {}
     for d in JSONSTAT_DIMS:
         labels = ({m: v[li] for m, v in JSONSTAT_MEASURES.items()} if d == "MEASURE" else
@@ -101,8 +105,9 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
     other language in ``extension.labels``); units on the categories of MEASURE, the dimension with the
     metric role, as JSON-stat readers look for them (one unit per dataset, N_RESP a count); roles
     (time, geo, metric), ``updated``; ``status`` per value is the SDMX OBS_STATUS code (``U``, ``B``,
-    ``P``, ``Q`` = suppressed: value ``null``), the same vocabulary as the CSV. ``notes`` (period →
-    text in ``lang``): why a period is shown in part, a note on its category of TIME_PERIOD.
+    ``Q`` = suppressed: value ``null``; ``A`` left out), the same vocabulary as the CSV, with ``P``
+    appended when the CSV's PROVISIONAL is ``Y`` (``P``, ``UP``, ``BP``: :func:`warehouse.codelists.status_code`),
+    each code's label in ``extension.status``. ``notes`` (period → text in ``lang``): why a period is shown in part, a note on its category of TIME_PERIOD.
     """
     protection = protection or Protection()
     updated = updated or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -120,8 +125,8 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
                 "note": [protection.note] if protection.enabled else [],
                 "extension": {"table": name, "unit": unit, "freq": freq, "dataflow": DATAFLOW,
                               "confidentiality": protection.metadata(),
-                              "status": {c: cl.label("OBS_STATUS", c, lang, **cl.thresholds(protection))
-                                         for c in cl.OBS_STATUS},
+                              "status": {c: cl.status_label(c, lang, **cl.thresholds(protection))
+                                         for c in STATUS_CODES},
                               "labels": {other: {d: {c: cl.label(d, c, other)
                                                      for c in ds["dimension"][d]["category"]["index"]}
                                                  for d in JSONSTAT_DIMS if d not in ("TIME_PERIOD", "MEASURE")}}}})

@@ -14,7 +14,7 @@ first and last month covered. Labels of any frequency are accepted where they al
 
 :func:`is_complete` is the one definition of a *complete* period (it ended before the current month
 in Europe/Rome): the console's and the API's default period (:func:`warehouse.cube.latest_period`)
-and the exports' ``OBS_STATUS=P`` (provisional) for a period still running both use it.
+and the exports' ``PROVISIONAL=Y`` for a period still running both use it.
 
 The rule of the reference period (a response's month in Europe/Rome), ``ROME`` and :func:`today_rome` have
 their one home in :mod:`questionnaires.periods`, shared with the processor and the registry; this module

@@ -100,7 +100,7 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
         "S.13 Accuracy and reliability": {
             "sampling_error": ("Positive shares: Wilson score 95% interval; means: Student t 95% interval "
                                "(CI_STATUS says when it is degenerate or undefined); n is the published n. "
-                               f"OBS_STATUS=U marks fewer than {low} responses (low reliability)."),
+                               f"OBS_STATUS=U marks fewer than {low} responses (low reliability), in a provisional period too."),
             "non_sampling_error": (
                 "Self-selection: the very satisfied and the very dissatisfied answer more, digital channels reach "
                 "digital users; response rates differ between services and channels. These biases are not in "
@@ -113,7 +113,7 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
         },
         "S.14 Timeliness and punctuality": (
             "Collection is continuous; a response enters the tables within seconds of its receipt. The running "
-            "period is published as provisional (OBS_STATUS=P)."),
+            "period is published as provisional (PROVISIONAL=Y beside its OBS_STATUS; JSON-stat status P, UP, BP)."),
         "S.15 Coherence and comparability": (
             "A declared change of a questionnaire item starts a new series: its first period carries OBS_STATUS=B; "
             "means, funnels and rankings never pool across it. Means are never pooled across scales or "
@@ -124,7 +124,7 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
             "policy": (
                 "The tables are computed on demand from the live dataset; an export is a snapshot of the data "
                 "as of 'data_as_of', the day of the newest response (JSON-stat 'updated'). A period still running is "
-                "provisional (OBS_STATUS=P) and changes until it ends. A completed period can still change when "
+                "provisional (PROVISIONAL=Y; its OBS_STATUS still says U or B) and changes until it ends. A completed period can still change when "
                 "responses received in it are stored late: the collector's spool replayed after a broker outage, "
                 "a processor backlog, or history loaded by backfill with its original dates. Quarterly releases "
                 "(ascolto publish --period YYYY-Qn) are frozen and versioned: a change becomes a new version "

@@ -16,7 +16,8 @@ adds the Italian one beside it in the written XML (pysdmx reads the English one 
 declared ``usage="optional"`` (SDMX 3.0; pysdmx writes no usage for measures, so
 :func:`_optional_measure` sets it), and the mandatory attributes OBS_STATUS (``Q``) and CONF_STATUS
 (``A``) say why it is empty. The dimensions and every attribute used by the SDMX-CSV are declared,
-coded ones with the codes the data use (``P`` provisional included).
+coded ones with the codes the data use (PROVISIONAL ``Y`` included: a provisional figure keeps its
+OBS_STATUS, SDMX having one code per attribute and observation).
 
 SDMX identifiers may not contain dots: service-type codes (``anagrafe.certificati``) are written as
 ``anagrafe__certificati`` here and in SDMX-CSV (:func:`warehouse.codelists.sdmx_id`).
@@ -41,6 +42,7 @@ CONCEPTS = {
     "LOWER_BOUND": ("Limite inferiore dell'IC al 95%", "Lower bound of the 95% CI"),
     "UPPER_BOUND": ("Limite superiore dell'IC al 95%", "Upper bound of the 95% CI"),
     "UNIT_MEASURE": ("Unità di misura", "Unit of measure"), "OBS_STATUS": ("Stato dell'osservazione", "Observation status"),
+    "PROVISIONAL": ("Valore provvisorio (periodo non concluso)", "Provisional value (period not ended)"),
     "CONF_STATUS": ("Stato di riservatezza", "Confidentiality status"),
     "CI_STATUS": ("Stato dell'intervallo di confidenza", "Confidence interval status"),
     "CKM_PERTURBED": ("Derivato da conteggi perturbati (metodo cell-key)", "Derived from perturbed counts (cell-key method)"),

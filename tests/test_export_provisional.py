@@ -1,0 +1,88 @@
+"""A provisional figure keeps its reliability: the exports say both that a period is still running
+(PROVISIONAL=Y; JSON-stat status ``P`` appended) and that a cell has fewer responses than the
+reliability threshold (OBS_STATUS=U), in CSV, SDMX-CSV, the SDMX structure and JSON-stat alike.
+
+Real data (the ``data_dir`` fixture's Parquet responses of 2026-10 and 2026-11 through the warehouse):
+Lombardy (ITC4, 35 responses) is reliable, Piedmont (ITC1, 25) is below the threshold of 30; at
+``freq=Q`` 2026-Q4 is running on 1 December 2026 and complete on 1 January 2027."""
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from settings import Settings
+from warehouse import export
+from warehouse.dataset import Warehouse
+
+#: The satisfaction share of one region, all PA types and service types, in 2026-Q4.
+CELL = {"INDICATOR": "SATISFACTION_POS", "TIME_PERIOD": "2026-Q4", "PA_TYPE": "L6", "SERVICE_TYPE": "_T",
+        "INSTRUMENT": "_T", "SCALE": "_T", "CHANNEL": "_T"}
+RUNNING, ENDED = date(2026, 12, 1), date(2027, 1, 1)
+
+
+def _table(data_dir, today: date) -> pd.DataFrame:
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        return export.publication_table(wh.cursor(), "Q", today=today)
+
+
+def _csv_cell(text: str, area: str, sdmx: bool = False) -> dict[str, str]:
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    key = {**CELL, "REF_AREA": area}
+    hit = df[(df[list(key)] == pd.Series(key)).all(axis=1)]
+    assert len(hit) == 1, (area, sdmx)
+    return hit.iloc[0].to_dict()
+
+
+def _jsonstat_status(doc: dict, area: str) -> str:
+    """The status of the cell's OBS_VALUE in the area table's dataset of percentages (``A``: none given)."""
+    item = next(i for i in doc["link"]["item"] if i["extension"]["table"] == "area" and i["extension"]["unit"] == "PC")
+    want = {**CELL, "REF_AREA": area, "MEASURE": "OBS_VALUE"}
+    idx = 0
+    for d, size in zip(item["id"], item["size"]):
+        idx += item["dimension"][d]["category"]["index"].index(want[d]) * math.prod(
+            item["size"][item["id"].index(d) + 1:])
+    return item["status"].get(str(idx), "A")
+
+
+def _everywhere(df: pd.DataFrame, area: str) -> dict[str, tuple[str, str] | str]:
+    """The cell's (OBS_STATUS, PROVISIONAL) in CSV and SDMX-CSV, and its JSON-stat status with its label."""
+    plain = _csv_cell(export.render(df, "csv", "Q")[0].decode(), area)
+    sdmx = _csv_cell(export.render(df, "sdmx-csv", "Q")[0].decode(), area, sdmx=True)
+    doc = json.loads(export.render(df, "jsonstat", "Q")[0])
+    status = _jsonstat_status(doc, area)
+    item = doc["link"]["item"][0]
+    return {"csv": (plain["OBS_STATUS"], plain["PROVISIONAL"]), "sdmx": (sdmx["OBS_STATUS"], sdmx["PROVISIONAL"]),
+            "jsonstat": status, "label": item["extension"]["status"][status]}
+
+
+@pytest.mark.parametrize("today, area, csv, jsonstat, label", [
+    # provisional AND below the reliability threshold: both facts, in every format
+    (RUNNING, "ITC1", ("U", "Y"), "UP", "Low reliability: fewer than 30 responses; provisional value"),
+    # provisional and reliable: provisional only
+    (RUNNING, "ITC4", ("A", "Y"), "P", "Provisional value: the period has not ended yet"),
+    # the quarter has ended: the low-n cell is U, not provisional; the reliable one normal
+    (ENDED, "ITC1", ("U", ""), "U", "Low reliability: fewer than 30 responses"),
+    (ENDED, "ITC4", ("A", ""), "A", "Normal value"),
+])
+def test_a_provisional_figure_keeps_its_reliability_in_every_format(data_dir, today, area, csv, jsonstat, label):
+    seen = _everywhere(_table(data_dir, today), area)
+    assert seen["csv"] == seen["sdmx"] == csv
+    assert seen["jsonstat"] == jsonstat
+    assert seen["label"].startswith(label)
+
+
+def test_the_sdmx_structure_declares_provisional_beside_obs_status(data_dir):
+    from pysdmx.io import read_sdmx
+
+    df = _table(data_dir, RUNNING)
+    msg = read_sdmx(export.render(df, "sdmx-structure", "Q")[0].decode(), validate=True)
+    dsd = msg.get_data_structure_definitions()[0]
+    attributes = {c.id: c for c in dsd.components.attributes}
+    assert {"OBS_STATUS", "PROVISIONAL"} <= attributes.keys()
+    assert [c.id for c in attributes["PROVISIONAL"].local_codes] == ["Y"]
+    assert {c.id for c in attributes["OBS_STATUS"].local_codes} == {"A", "U", "B", "Q"}
