@@ -1,6 +1,7 @@
 """``ascolto publish`` (scheduled publication of a quarter) and ``ascolto public`` (the open-data site)."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -19,10 +20,12 @@ from .cli_datadir import locate_dataset
 def publish_cmd(settings, period: str, revise: bool, note: str | None, data_dir: Path | None) -> None:
     """Freeze a quarter's protected table as an immutable release (manifest + SHA-256 checksums).
 
-    Exits 2 when refused: the quarter is not over, already released (without --revise), has no data."""
+    Prints what the release changed against the version it supersedes (observations revised, added,
+    removed, unchanged), then its directory. Exits 2 when refused: the quarter is not over, already
+    released (without --revise), has no data, or a revision whose published figures are identical."""
     from warehouse.dataset import Warehouse
     from warehouse.protect import Protection
-    from warehouse.publish import ReleaseError, publish
+    from warehouse.publish import MANIFEST, ReleaseError, describe, publish
 
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with Warehouse(settings) as wh:
@@ -31,6 +34,8 @@ def publish_cmd(settings, period: str, revise: bool, note: str | None, data_dir:
                            revise=revise, note=note, microdata_k=settings.microdata_k)
         except ReleaseError as exc:
             raise click.UsageError(str(exc)) from None
+    manifest = json.loads((path / MANIFEST).read_text("utf-8"))
+    click.echo(f"{period} v{manifest['version']}: {describe(manifest['changes'])}")
     click.echo(str(path))
 
 

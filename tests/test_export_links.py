@@ -66,3 +66,14 @@ def test_a_public_site_address_is_taken_without_its_trailing_slash():
     assert load({"ASCOLTO_PUBLIC_SITE_URL": "https://dati.example.it/ascolto/"}).public_site == \
         "https://dati.example.it/ascolto"
     assert load({}).public_site == "http://localhost:8003"
+
+
+def test_the_sdmx_structure_links_to_the_reference_metadata_on_the_configured_public_site(data_dir, tmp_path):
+    from pysdmx.io import read_sdmx
+
+    out = _export(data_dir, tmp_path / "structure.xml", "sdmx-structure")
+    [flow] = read_sdmx(out.read_text("utf-8"), validate=True).get_dataflows()
+    links = {a.id: a for a in flow.annotations}
+    # an export's structure serves every range: it says how to get the range's reference metadata
+    assert "ascolto export --format metadata" in links["REFERENCE_METADATA"].text
+    assert links["REFERENCE_METADATA"].url == links["METHODOLOGY"].url == f"{SITE}/en/methodology"

@@ -345,9 +345,11 @@ def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Prote
 
 
 def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None = None,
-           lang: str = "en", reference: dict[str, Any] | None = None) -> tuple[bytes, str]:
+           lang: str = "en", reference: dict[str, Any] | None = None,
+           metadata_url: str | None = None) -> tuple[bytes, str]:
     """One table export in memory, for the console API: (body, media type); ``reference``: the range's
-    reference metadata (:mod:`warehouse.refmeta`), the body of ``metadata`` and JSON-stat's extension."""
+    reference metadata (:mod:`warehouse.refmeta`), the body of ``metadata`` and JSON-stat's extension;
+    ``metadata_url``: where the SDMX structure's dataflow says those are published (a release's)."""
     if fmt == "metadata":
         return (json.dumps(reference, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), "application/json"
     if fmt == "csv" or fmt == "sdmx-csv":
@@ -369,5 +371,6 @@ def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None 
     if fmt == "sdmx-structure":
         from .sdmx_structure import write_structure
 
-        return write_structure(protection).encode("utf-8"), "application/vnd.sdmx.structure+xml; version=3.0.0"
+        return (write_structure(protection, metadata_url).encode("utf-8"),
+                "application/vnd.sdmx.structure+xml; version=3.0.0")
     raise ValueError(fmt)

@@ -3,13 +3,15 @@
 ``ascolto publish --period 2026-Q4`` writes ``RELEASES/2026-Q4/v1/`` with the quarter's protected
 table (:func:`warehouse.export.publication_table`: every cell through :mod:`warehouse.protect`) in
 CSV, SDMX-CSV 2.0 and JSON-stat 2.0, its codelists (labels in Italian and English) and SDMX
-structure, and ``manifest.json`` (period, version, time, note, the
+structure, its reference metadata (``metadata.json``, which the structure links to), and ``manifest.json`` (period, version, time, note, the
 version it supersedes and what the revision changed in the table (``changes``: observations
 revised, added, removed), the months of the quarter that hold responses (``coverage``), the protection
 parameters, and each file's size and SHA-256). The directory
 is written aside and renamed into place (never half a release), its files are made read-only, and
 nothing ever rewrites it. A second publication of the same period is refused unless it is a
-*revision* (``--revise --note "why"``), which becomes ``v2`` beside ``v1``. Only a quarter that has
+*revision* (``--revise --note "why"``), which becomes ``v2`` beside ``v1`` — and only when its
+published figures differ (:func:`revises`: an observation revised, added or removed in ``table.csv``);
+identical figures are refused as "not changed", whatever the dates in the other files say. Only a quarter that has
 ended (Europe/Rome) is published. The public site (:mod:`warehouse.public`) serves releases only.
 """
 from __future__ import annotations
@@ -38,10 +40,10 @@ FILES = {"table.csv": ("csv", "text/csv; charset=utf-8"),
          # what makes the release self-describing: every code's label in Italian and English, and the
          # SDMX structure (DSD, codelists, dataflow) the SDMX-CSV names
          "codelists.csv": ("codelists", "text/csv; charset=utf-8"),
-         "structure.xml": ("sdmx-structure", "application/vnd.sdmx.structure+xml; version=3.0.0")}
-#: the files whose bytes are the release's content: the structure message carries its own
-#: identifier and preparation time, so two structures of the same standard never compare equal.
-CONTENT = tuple(name for name, (fmt, _) in FILES.items() if fmt != "sdmx-structure")
+         "structure.xml": ("sdmx-structure", "application/vnd.sdmx.structure+xml; version=3.0.0"),
+         # the quarter's reference metadata (ESS SIMS v2.0, warehouse.refmeta), which the structure's
+         # dataflow links to (annotation REFERENCE_METADATA) on the public site
+         "metadata.json": ("metadata", "application/json")}
 _PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 _VERSION = re.compile(r"^v([1-9][0-9]*)$")
 
@@ -98,17 +100,20 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     reference = reference_metadata(con, "Q", period, period, protection, microdata_k,
                                    today=now.astimezone(ROME).date())
     for name, (fmt, media) in FILES.items():
-        body, _ = export.render(df, fmt, "Q", protection, reference=reference)
+        body, _ = export.render(df, fmt, "Q", protection, reference=reference,
+                                metadata_url=f"{protection.site.rstrip('/')}/releases/{period}/v{version}/metadata.json")
         (tmp / name).write_bytes(body)
         files[name] = {"bytes": len(body), "sha256": hashlib.sha256(body).hexdigest(), "media_type": media,
                        "format": fmt}
-    if have and _same_files(root / period / f"v{have[-1]}", files):
+    changed = changes(root / period / f"v{have[-1]}" / "table.csv", tmp / "table.csv") if have else None
+    if changed is not None and not revises(changed):
         shutil.rmtree(tmp, ignore_errors=True)
-        raise ReleaseError("revise", f"{period} has not changed since v{have[-1]}: every file of the revision would "
-                                     "be identical to it, so there is nothing to revise")
+        raise ReleaseError("revise", f"{period} has not changed since v{have[-1]}: its published figures are identical "
+                                     f"({changed['unchanged']} observations, none revised, added or removed), so "
+                                     "there is nothing to revise")
     manifest = {"schema": SCHEMA, "period": period, "version": version, "created_at": now.isoformat(),
                 "note": note, "supersedes": f"v{have[-1]}" if have else None, "rows": int(len(df)),
-                "changes": changes(root / period / f"v{have[-1]}" / "table.csv", tmp / "table.csv") if have else None,
+                "changes": changed,
                 "coverage": coverage(con, period),
                 "dataflow": export.DATAFLOW, "confidentiality": protection.metadata(), "files": files}
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
@@ -154,13 +159,21 @@ def changes(before: Path, after: Path) -> dict[str, int]:
             "unchanged": len(both) - revised}
 
 
-def _same_files(release: Path, files: dict[str, Any]) -> bool:
-    """Whether ``files`` (name → its manifest entry) are byte for byte those of ``release``."""
-    try:
-        previous = json.loads((release / MANIFEST).read_text("utf-8"))["files"]
-    except (OSError, ValueError, KeyError):
-        return False
-    return all(n in previous and previous[n]["sha256"] == files[n]["sha256"] for n in CONTENT)
+def revises(changed: dict[str, int]) -> bool:
+    """Whether a republication with these :func:`changes` is a revision: some published observation
+    (protected cell: value, bounds, N_RESP or a flag) was revised, added or removed. Files that differ
+    otherwise — JSON-stat's ``updated`` and the reference metadata's ``data_as_of`` are the day of the
+    newest response in *any* period, so a response of a later quarter changes them — are not one."""
+    return any(changed[k] for k in ("revised", "added", "removed"))
+
+
+def describe(changed: dict[str, int] | None) -> str:
+    """What a release changed, in words (``ascolto publish`` prints it): ``"first release"`` or
+    ``"3 observations revised, 0 added, 0 removed, 117 unchanged"``."""
+    if changed is None:
+        return "first release"
+    return (f"{changed['revised']} observations revised, {changed['added']} added, {changed['removed']} removed, "
+            f"{changed['unchanged']} unchanged")
 
 
 def verify(release: Path) -> dict[str, Any]:

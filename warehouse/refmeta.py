@@ -127,8 +127,9 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
                 "provisional (PROVISIONAL=Y; its OBS_STATUS still says U or B) and changes until it ends. A completed period can still change when "
                 "responses received in it are stored late: the collector's spool replayed after a broker outage, "
                 "a processor backlog, or history loaded by backfill with its original dates. Quarterly releases "
-                "(ascolto publish --period YYYY-Qn) are frozen and versioned: a change becomes a new version "
-                "(v2, ...) with a note and the list of revised, added and removed observations; earlier versions "
+                "(ascolto publish --period YYYY-Qn) are frozen and versioned: a change of their published figures "
+                "becomes a new version (v2, ...) with a note and the counts of revised, added and removed observations "
+                "(a republication with identical figures is not a revision); earlier versions "
                 "stay available. The perturbation parameters and secret are fixed for the life of the data, so "
                 "unchanged data give unchanged figures in every export."),
             "practice": "Revisions are published only as new release versions; there is no seasonal adjustment.",

@@ -3,7 +3,7 @@
 One message with the codelists of :mod:`warehouse.codelists`, a concept scheme, the data structure
 definition ``IT1:DSD_ASCOLTO_CX(1.0)`` (the dimensions and attributes of
 :data:`warehouse.export.COLUMNS`, OBS_VALUE the measure) and the dataflow ``IT1:DF_ASCOLTO_CX(1.0)``
-that SDMX-CSV exports refer to. :func:`write_structure` validates its own output by reading it back
+that SDMX-CSV exports refer to, annotated with the links to its reference metadata (:func:`annotations`). :func:`write_structure` validates its own output by reading it back
 (pysdmx ``read_sdmx`` with schema validation) before returning it.
 
 **Names in both languages.** Every codelist, code, concept, scheme, DSD and dataflow has a
@@ -48,6 +48,7 @@ CONCEPTS = {
     "CKM_PERTURBED": ("Derivato da conteggi perturbati (metodo cell-key)", "Derived from perturbed counts (cell-key method)"),
     "COMMENT_OBS": ("Commento all'osservazione", "Observation comment"),
 }
+SIMS_TITLE = "Reference metadata (ESS SIMS v2.0)"
 #: Attributes every observation carries (usage="mandatory"): they explain an empty OBS_VALUE.
 MANDATORY_ATTRIBUTES = ("OBS_STATUS", "CONF_STATUS")
 
@@ -76,9 +77,36 @@ def _codelist(name: str, protection=None):
                     urn=f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={AGENCY}:CL_{name}(1.0)", items=codes)
 
 
-def structures(protection=None) -> list:
-    """The pysdmx objects: codelists, the concept scheme, the DSD and the dataflow (English names);
-    the status labels state ``protection``'s thresholds (:func:`warehouse.codelists.codelists`)."""
+def annotations(protection=None, metadata_url: str | None = None) -> list:
+    """The dataflow's links to its reference metadata (SDMX annotations, absolute URLs on the public
+    site, ``ASCOLTO_PUBLIC_SITE_URL`` via :attr:`warehouse.protect.Protection.site`):
+
+    - ``REFERENCE_METADATA`` — the machine-readable reference metadata (ESS SIMS v2.0 JSON,
+      :mod:`warehouse.refmeta`): ``metadata_url`` when the structure belongs to one set of data (a
+      release's ``metadata.json`` on the public site); without it, the text says where an export's is
+      (``ascolto export --format metadata`` of the same range) and the URL is the methodology page;
+    - ``METHODOLOGY`` — the public site's methodology page (methods and confidentiality in words)."""
+    from pysdmx.model import Annotation
+
+    from .protect import Protection
+
+    protection = protection or Protection()
+    page = protection.methodology("en")
+    where = ("the reference metadata of these data (ESS SIMS v2.0, JSON): methods, coverage, accuracy, revisions"
+             if metadata_url else
+             "the reference metadata (ESS SIMS v2.0, JSON) of an export are written by 'ascolto export --format "
+             "metadata' with the same --freq/--from/--to, and carried in its JSON-stat (extension."
+             "reference_metadata); a quarterly release has them as metadata.json beside this structure")
+    return [Annotation(id="REFERENCE_METADATA", type="REFERENCE_METADATA", title=SIMS_TITLE,
+                       url=metadata_url or page, text=where),
+            Annotation(id="METHODOLOGY", type="METHODOLOGY", title="Methodology (public site)", url=page,
+                       text=f"methods and confidentiality in words; in Italian {protection.methodology('it')}")]
+
+
+def structures(protection=None, metadata_url: str | None = None) -> list:
+    """The pysdmx objects: codelists, the concept scheme, the DSD and the dataflow (English names; the
+    dataflow annotated with its reference metadata, :func:`annotations`); the status labels state
+    ``protection``'s thresholds (:func:`warehouse.codelists.codelists`)."""
     from pysdmx.model import Concept, ConceptScheme, DataType
     from pysdmx.model.dataflow import Component, Components, DataStructureDefinition, Dataflow, Role
 
@@ -104,7 +132,8 @@ def structures(protection=None) -> list:
     dsd = DataStructureDefinition(id=DSD_ID, agency=AGENCY, version="1.0", name=TITLE[1],
                                   components=Components(comps))
     flow = Dataflow(id=DATAFLOW_ID, agency=AGENCY, version="1.0", name=TITLE[1],
-                    structure=f"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={AGENCY}:{DSD_ID}(1.0)")
+                    structure=f"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={AGENCY}:{DSD_ID}(1.0)",
+                    annotations=annotations(protection, metadata_url))
     return [*lists.values(), scheme, dsd, flow]
 
 
@@ -135,16 +164,17 @@ def _optional_measure(root) -> None:
             measure.set("usage", "optional")
 
 
-def write_structure(protection=None) -> str:
+def write_structure(protection=None, metadata_url: str | None = None) -> str:
     """The structure message as SDMX-ML 3.0 text — names in Italian and English, OBS_VALUE optional —
     read back by pysdmx with schema validation before it is returned. ``protection``
     (:class:`warehouse.protect.Protection`, default thresholds when ``None``): the thresholds the
-    labels of OBS_STATUS U and CONF_STATUS A state."""
+    labels of OBS_STATUS U and CONF_STATUS A state, and the site its links are on; ``metadata_url``: the
+    reference metadata of the data the structure goes with (:func:`annotations`)."""
     from lxml import etree
     from pysdmx.io import read_sdmx, write_sdmx
     from pysdmx.io.format import Format
 
-    root = etree.fromstring(write_sdmx(structures(protection), Format.STRUCTURE_SDMX_ML_3_0).encode("utf-8"))
+    root = etree.fromstring(write_sdmx(structures(protection, metadata_url), Format.STRUCTURE_SDMX_ML_3_0).encode("utf-8"))
     _add_italian_names(root, italian_names(protection))
     _optional_measure(root)
     text = etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")

@@ -1,0 +1,94 @@
+"""``ascolto publish --revise`` counts a revision by the published figures, not by the files' bytes.
+
+JSON-stat's ``updated`` and the reference metadata's ``data_as_of`` are the day of the newest response
+in *any* period, so a response in a later quarter changes those files while the quarter's protected
+cells stay the same: that republication is refused as unchanged and writes nothing. Late responses
+in the quarter change its cells: that one is a revision, and says how many observations it changed.
+A release's SDMX structure links to its own reference metadata on the public site.
+Real DuckDB/Parquet data, the real CLI, the real public site; no mocks."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from settings import Settings
+from warehouse.publish import catalog
+
+from .warehouse_rows import response, write
+
+Q = "2026-Q3"
+SITE = "https://ascolto.example.gov.it"
+
+
+@pytest.fixture
+def released(tmp_path):
+    """A small quarter (30 responses a month) released as v1; returns (data dir, releases dir, env)."""
+    data, rel = tmp_path / "data", tmp_path / "rel"
+    write(data, [response(period=m, satisfaction=4) for m in ("2026-07", "2026-08", "2026-09") for _ in range(30)])
+    env = {"ASCOLTO_DATA_DIR": str(data), "ASCOLTO_RELEASES_DIR": str(rel), "ASCOLTO_PUBLIC_SITE_URL": SITE}
+    first = _publish(env)
+    assert first.exit_code == 0 and f"{Q} v1: first release" in first.output, first.output
+    return data, rel, env
+
+
+def _publish(env, *args):
+    return CliRunner().invoke(main, ["publish", "--period", Q, *args], env=env)
+
+
+def _jsonstat_updated(data, rel) -> tuple[str, str]:
+    """JSON-stat ``updated`` of the release v1, and of the quarter exported now."""
+    from warehouse import export
+    from warehouse.dataset import Warehouse
+
+    with Warehouse(Settings(data_dir=data)) as wh:
+        df = export.publication_table(wh.cursor(), "Q", Q, Q)
+    now = json.loads(export.render(df, "jsonstat", "Q")[0])["updated"]
+    return json.loads((rel / Q / "v1" / "table.jsonstat.json").read_text("utf-8"))["updated"], now
+
+
+def test_a_republication_with_identical_figures_is_not_a_revision(released):
+    data, rel, env = released
+    write(data, [response(period="2026-10", day=20, satisfaction=1)])  # a response of the next quarter
+    before, now = _jsonstat_updated(data, rel)
+    assert before != now  # the bytes of the JSON-stat would differ: the newest response is newer
+    r = _publish(env, "--revise", "--note", "nightly republication")
+    assert r.exit_code == 2, r.output
+    assert "has not changed since v1: its published figures are identical" in r.output
+    assert "none revised, added or removed" in r.output
+    assert [m["version"] for m in catalog(rel)[Q]] == [1]
+    assert sorted(p.name for p in (rel / Q).iterdir()) == ["v1"]  # nothing written, not even a temporary
+
+
+def test_a_republication_with_changed_figures_is_a_revision_that_says_what_changed(released):
+    data, rel, env = released
+    write(data, [response(period="2026-09", satisfaction=1) for _ in range(30)])  # late answers of the quarter
+    r = _publish(env, "--revise", "--note", "late files")
+    assert r.exit_code == 0, r.output
+    changes = catalog(rel)[Q][1]["changes"]
+    assert changes["revised"] > 0 and changes["added"] == changes["removed"] == 0
+    assert (f"{Q} v2: {changes['revised']} observations revised, 0 added, 0 removed, "
+            f"{changes['unchanged']} unchanged") in r.output
+    assert r.output.strip().endswith(f"{Q}/v2")
+
+
+def test_a_releases_structure_links_to_its_reference_metadata_on_the_public_site(released):
+    from pysdmx.io import read_sdmx
+
+    from warehouse.public import create_app
+
+    data, rel, _ = released
+    release = rel / Q / "v1"
+    [flow] = read_sdmx((release / "structure.xml").read_text("utf-8"), validate=True).get_dataflows()
+    links = {a.id: a for a in flow.annotations}
+    url = links["REFERENCE_METADATA"].url
+    assert url == f"{SITE}/releases/{Q}/v1/metadata.json" and links["REFERENCE_METADATA"].type == "REFERENCE_METADATA"
+    assert links["METHODOLOGY"].url == f"{SITE}/en/methodology"
+    # the link resolves on the public site to the quarter's reference metadata, those of its JSON-stat
+    site = create_app(Settings(data_dir=data, releases_dir=str(rel), public_rate_limit="100000/minute"))
+    served = site.test_client().get(url.removeprefix(SITE))
+    assert served.status_code == 200
+    stat = json.loads((release / "table.jsonstat.json").read_text("utf-8"))
+    assert json.loads(served.get_data()) == stat["extension"]["reference_metadata"]
