@@ -30,11 +30,11 @@ def _table(data_dir, today: date) -> pd.DataFrame:
         return export.publication_table(wh.cursor(), "Q", today=today)
 
 
-def _csv_cell(text: str, area: str, sdmx: bool = False) -> dict[str, str]:
+def _csv_cell(text: str, area: str) -> dict[str, str]:
     df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     key = {**CELL, "REF_AREA": area}
     hit = df[(df[list(key)] == pd.Series(key)).all(axis=1)]
-    assert len(hit) == 1, (area, sdmx)
+    assert len(hit) == 1, area
     return hit.iloc[0].to_dict()
 
 
@@ -42,17 +42,15 @@ def _jsonstat_status(doc: dict, area: str) -> str:
     """The status of the cell's OBS_VALUE in the area table's dataset of percentages (``A``: none given)."""
     item = next(i for i in doc["link"]["item"] if i["extension"]["table"] == "area" and i["extension"]["unit"] == "PC")
     want = {**CELL, "REF_AREA": area, "MEASURE": "OBS_VALUE"}
-    idx = 0
-    for d, size in zip(item["id"], item["size"]):
-        idx += item["dimension"][d]["category"]["index"].index(want[d]) * math.prod(
-            item["size"][item["id"].index(d) + 1:])
+    idx = sum(item["dimension"][d]["category"]["index"].index(want[d]) * math.prod(item["size"][i + 1:])
+              for i, d in enumerate(item["id"]))
     return item["status"].get(str(idx), "A")
 
 
 def _everywhere(df: pd.DataFrame, area: str) -> dict[str, tuple[str, str] | str]:
     """The cell's (OBS_STATUS, PROVISIONAL) in CSV and SDMX-CSV, and its JSON-stat status with its label."""
     plain = _csv_cell(export.render(df, "csv", "Q")[0].decode(), area)
-    sdmx = _csv_cell(export.render(df, "sdmx-csv", "Q")[0].decode(), area, sdmx=True)
+    sdmx = _csv_cell(export.render(df, "sdmx-csv", "Q")[0].decode(), area)
     doc = json.loads(export.render(df, "jsonstat", "Q")[0])
     status = _jsonstat_status(doc, area)
     item = doc["link"]["item"][0]
