@@ -253,7 +253,7 @@ def test_admin_changes_go_through_the_registry_and_are_audited(app, tokens, seed
     assert "Modifica registrata." in r.get_data(as_text=True) and "Comune di Bologna" in r.get_data(as_text=True)
     r = c.post("/admin/entities", data={"ipa_code": "c_a944", "name": "X", "category": "L6", "comune_istat": "037006",
                                         "csrf_token": _csrf(html)}, follow_redirects=True)
-    assert "already exists" in r.get_data(as_text=True)
+    assert "esiste già" in r.get_data(as_text=True)  # the Italian page says it in Italian
     r = c.post("/admin/services", data={"entity_ipa": "c_a944", "name": "Certificati", "service_type": STYPE,
                                         "key": "svc-bologna-anagrafe", "channel": "web",
                                         "allowed_origins": "https://www.comune.bologna.it", "csrf_token": _csrf(html)},

@@ -11,6 +11,7 @@ from questionnaires import default_catalog
 from questionnaires.envelope import CHANNELS
 from questionnaires.taxonomy import UnknownCode, service_type
 from registry import RegistryError, audit, ops, session_scope, tokens
+from registry.errors import InvalidValue
 from registry.models import ROLES
 from registry.names import OTHER_LANGUAGES, name_in
 from registry.ops import set_names
@@ -18,7 +19,8 @@ from registry.snippet import embed_snippet, snippet_language
 
 from . import data
 from .auth import require
-from .i18n import lang
+from .i18n import gettext, lang
+from .i18n_registry import registry_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,14 +30,15 @@ def _factory():
 
 
 def _do(fn, what: str):
-    """Run ``fn(session)`` in one transaction; flash the outcome (the registry's message on refusal)."""
+    """Run ``fn(session)`` in one transaction; flash the outcome in the page's language: ``what`` (an
+    Italian console text) on success, the registry's refusal (field and problem) otherwise."""
     try:
         with session_scope(_factory()) as s:
             result = fn(s)
-        flash(what, "success")
+        flash(gettext(what), "success")
         return result
     except RegistryError as exc:
-        flash(str(exc), "error")
+        flash(registry_refusal(exc), "error")
     return None
 
 
@@ -151,7 +154,7 @@ def service_questionnaire(key: str):
     if not qid:
         qid, version = f.get("questionnaire_id", ""), f.get("version", "").strip()
     if version and not version.isdigit():
-        flash("version: un numero intero", "error")
+        flash(registry_refusal(InvalidValue("version", f"{version[:20]!r} is not a version number")), "error")
         return redirect(url_for("admin.services"), 303)
     _do(lambda s: ops.assign_questionnaire(s, key, qid, int(version) if version else None,
                                            actor=g.user.actor, context=_ctx(s)), "Modifica registrata.")

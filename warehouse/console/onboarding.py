@@ -38,6 +38,7 @@ from settings.buckets import ClientBuckets, limiter_storage
 
 from .auth import require, require_entity
 from .i18n import gettext, lang
+from .i18n_registry import registry_refusal
 
 bp = Blueprint("onboarding", __name__)
 
@@ -188,7 +189,7 @@ def admin_reject(request_id: int):
 
 def _admin_error(exc: RegistryError):
     status = 404 if isinstance(exc, LookupError) else 409 if exc.field == "request" else 422
-    return render_template("error.html", status=status, error=exc.field, message=str(exc)), status
+    return render_template("error.html", status=status, error=exc.field, message=registry_refusal(exc)), status
 
 
 def _check(ipa: str, key: str) -> dict:

@@ -27,6 +27,7 @@ from .data import table_csv
 from .auth import not_found, refuse, require, require_entity
 from .paths import query_args
 from .i18n import gettext, lang
+from .i18n_registry import said
 
 bp = Blueprint("workspace", __name__)
 
@@ -228,9 +229,9 @@ def revoke_entity_token(ipa: str, prefix: str):
         if t is None or t.entity_ipa != ipa or not t.prefix == prefix:
             raise not_found("token", f"No token {prefix[:16]!r} of entity {ipa!r}.")
         if t.id == g.user.token_id:
-            msg = "A token does not revoke itself here: sign out, or ask an admin."
+            msg = gettext("Un token non revoca sé stesso qui: esci, o chiedi a un amministratore.")
             return render_template("error.html", status=409, error="token", message=msg), 409
         if t.revoked_at is None:
             tokens.revoke_token(s, t.id, actor=g.user.actor, context=f"console {request.path}")
-    flash(f"Token {prefix} revocato.", "info")
+    flash(said("Token {prefix} revocato.", prefix=prefix), "info")
     return redirect(url_for("workspace.entity_tokens", ipa=ipa), 303)
