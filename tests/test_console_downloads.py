@@ -3,12 +3,11 @@ English reader got Italian column names over English statuses), and named after 
 so that two periods downloaded for a briefing do not overwrite each other."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import pytest
 
+from tests import console_csv
 from tests.console_data import build
 from tests.warehouse_rows import speed_driven, write
 from warehouse.console import create_app
@@ -29,7 +28,7 @@ def client(tmp_path_factory):
 
 
 def _rows(resp) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+    return console_csv.rows(resp)
 
 
 @pytest.mark.parametrize("url", ["/csv/overview/trend?freq=M&period=2026-10",

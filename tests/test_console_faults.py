@@ -285,8 +285,7 @@ def test_the_breakdowns_name_their_instrument_scale_and_channel(app_tokens):
     pages and their CSVs) showed "—" where the instrument, the scale and the channel go: a rename
     (``_label`` → ``period_of``) had reached the keys ``instrument_label``, ``scale_label``,
     ``channel_label`` the tables read."""
-    import csv as csvlib
-    import io
+    from tests import console_csv
 
     url = f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITI4"
     page = _get(app_tokens, url).get_data(as_text=True)
@@ -297,5 +296,5 @@ def test_the_breakdowns_name_their_instrument_scale_and_channel(app_tokens):
     for chart, expected in (("by-instrument", ["La tua opinione sul servizio", "Scala a 5 punti"]),
                             ("by-channel", ["Web"])):
         body = _get(app_tokens, f"/csv/service-type/{STYPE}/{chart}?freq=M&period=2026-10&region=ITI4")
-        rows = list(csvlib.reader(io.StringIO(body.get_data(as_text=True))))
+        rows = console_csv.rows(body)
         assert rows[1][:len(expected)] == expected, (chart, rows)

@@ -3,13 +3,12 @@ column too, downloads keep the page's language, charts have a text alternative t
 and the remaining tables download as CSV."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import pytest
 
 from dataset.funnel import write_funnel
+from tests import console_csv
 from tests.console_data import build
 from tests.test_console_secondary_pages import _funnel
 from tests.warehouse_rows import response, write
@@ -51,7 +50,7 @@ def _page(client, url: str) -> str:
 
 
 def _rows(resp) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+    return console_csv.rows(resp)
 
 
 def _n_cell(html: str, row_attr: str) -> str:

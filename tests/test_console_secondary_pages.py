@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from dataset.funnel import write_funnel
+from tests import console_csv
 from tests.console_data import build
 from tests.warehouse_rows import response, write
 from warehouse.console import create_app
@@ -200,11 +201,11 @@ def test_the_channel_view_has_its_filters_its_download_and_names_the_entity(clie
     assert href.startswith("/channels.csv?") and "indicator=satisfaction" in href and "freq=Q" in href
     resp = client.get(href)
     assert resp.headers["Content-Disposition"] == 'attachment; filename="ascolto-channels-c_h501-satisfaction-Q.csv"'
-    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+    rows = console_csv.rows(resp)
     shown = page.split('data-table="channels"', 1)[1].split("</tbody>", 1)[0].count("<tr data-channel=")
     assert len(rows) - 1 == shown and rows[0][:3] == ["Periodo", "Canale", "Strumento"]
     assert {r[1] for r in rows[1:]} == {"Web", "Sportello"}
-    en = list(csv.reader(io.StringIO(client.get(href + "&lang=en").get_data(as_text=True))))
+    en = console_csv.rows(client.get(href + "&lang=en"))
     assert en[0][:3] == ["Period", "Channel", "Instrument"] and {r[1] for r in en[1:]} == {"Web", "Front office"}
     by_type = client.get("/channels?service_type=anagrafe.certificati").get_data(as_text=True)
     assert "Certificati anagrafici" in by_type.split("<h1>", 1)[1].split("</h1>", 1)[0]

@@ -51,4 +51,4 @@ def test_regions_of_low_reliability_are_not_banded_high_or_low(client):
     en = client.get("/regions?freq=Q&period=2026-Q3&lang=en").get_data(as_text=True)
     assert "not banded (low reliability)" in en and "at least 30 responses" in en
     rows = client.get("/csv/regions/regions?freq=Q&period=2026-Q3").get_data(as_text=True)
-    assert any(r.startswith("ITH5,") and "non classificata" in r for r in rows.splitlines())
+    assert any(r.startswith("ITH5;") and "non classificata" in r for r in rows.splitlines())  # Excel-it: ';'-separated

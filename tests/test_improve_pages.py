@@ -3,8 +3,6 @@ and entity scoping, refusals with reasons, versioned edits (stale version refuse
 chart, exports — against the real console app, DuckDB and the registry."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import numpy as np
@@ -14,6 +12,7 @@ from registry import connect, dispose, ops, session_scope
 from registry import plans as plan_ops
 from registry.models import AuditEntry
 from registry.tokens import create_token
+from tests import console_csv
 from tests.console_data import build
 from tests.warehouse_rows import speed_driven, write
 from warehouse.console import create_app
@@ -113,8 +112,7 @@ def test_drivers_matrix_ranks_the_planted_driver_and_its_csv_is_the_table(app, s
     html = c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers?period=2026-10").get_data(as_text=True)
     assert 'data-chart="drivers"' in html and 'data-list="priorities"' in html
     assert 'data-col="n"' not in html  # an entity sees model outputs only, not the n
-    body = c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers.csv?period=2026-10").get_data(as_text=True)
-    rows = list(csv.DictReader(io.StringIO(body)))
+    rows = console_csv.dicts(c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers.csv?period=2026-10"))
     top = max(rows, key=lambda r: float(r["Importanza (% di R²)"]))
     assert top["Aspetto"] == "rapidità" and len(rows) == 5
     stat = client_as(app, seeded[1], "statistician").get(f"/improve/drivers?service={SERVICE}&period=2026-10")
@@ -158,8 +156,9 @@ def test_plan_create_edit_history_and_stale_version(app, seeded):
     with session_scope(connect(seeded[0].database_url)) as s:
         audit = [a.action for a in s.query(AuditEntry).filter_by(object_type="plan", object_key=str(pid))]
     assert audit == ["create", "update"]
-    exported = c.get(f"/workspace/{ROMA}/plans.csv").get_data(as_text=True)
-    assert any(r["plan_id"] == str(pid) and r["target_value"] == "88.0" for r in csv.DictReader(io.StringIO(exported)))
+    exported = c.get(f"/workspace/{ROMA}/plans.csv")
+    assert any(r["plan_id"] == str(pid) and r["target_value"] == "88.0" for r in console_csv.dicts(exported))
+    exported = exported.get_data(as_text=True)
     assert "svc-torino" not in exported and "svc-torino" not in c.get(f"/workspace/{ROMA}/plans.json").get_data(as_text=True)
 
 
@@ -187,7 +186,7 @@ def test_the_baseline_value_is_the_published_figure_and_the_target_must_improve_
     r = c.post(f"/workspace/{ROMA}/plans", data=form)  # no baseline value: the system fills it in
     assert r.status_code == 303
     pid = r.headers["Location"].rsplit("/", 1)[1]
-    rows = {row["plan_id"]: row for row in csv.DictReader(io.StringIO(c.get(f"/workspace/{ROMA}/plans.csv").get_data(as_text=True)))}
+    rows = {row["plan_id"]: row for row in console_csv.dicts(c.get(f"/workspace/{ROMA}/plans.csv"))}
     baseline = rows[pid]["baseline_value"]
     ev = c.get(f"/workspace/{ROMA}/plans/{pid}/evaluation?follow_up=2026-10").get_data(as_text=True)
     shown = re.search(r'data-col="baseline">([\d,]+)', ev).group(1)
@@ -210,7 +209,7 @@ def test_a_target_written_with_a_percent_sign_is_the_number_and_the_field_says_i
     r = c.post(f"/workspace/{ROMA}/plans", data=form)
     assert r.status_code == 303, r.get_data(as_text=True)[-2000:]
     pid = r.headers["Location"].rsplit("/", 1)[1]
-    rows = {row["plan_id"]: row for row in csv.DictReader(io.StringIO(c.get(f"/workspace/{ROMA}/plans.csv").get_data(as_text=True)))}
+    rows = {row["plan_id"]: row for row in console_csv.dicts(c.get(f"/workspace/{ROMA}/plans.csv"))}
     assert float(rows[pid]["target_value"]) == 88.5
     r = c.post(f"/workspace/{ROMA}/plans", data={**form, "target_value": "85 punti"})
     body = r.get_data(as_text=True)
@@ -226,8 +225,7 @@ def test_evaluation_shows_change_ci_verdict_and_trend_without_causal_wording(app
     for col in ("baseline", "follow_up", "difference", "ci", "verdict", "mdc", "trend"):
         assert f'data-col="{col}"' in html, col
     assert "dovuta alle azioni" in html  # the no-causality note
-    body = c.get(f"/workspace/{ROMA}/plans/1/evaluation.csv?follow_up=2026-10").get_data(as_text=True)
-    months = [row["Mese"] for row in csv.DictReader(io.StringIO(body))]
+    months = [row["Mese"] for row in console_csv.dicts(c.get(f"/workspace/{ROMA}/plans/1/evaluation.csv?follow_up=2026-10"))]
     assert months[0] == "2026-08" and months[-1] == "2026-10"
     same = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-08")
     assert same.status_code == 422 and 'data-refused="follow_up"' in same.get_data(as_text=True)

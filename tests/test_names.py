@@ -19,6 +19,7 @@ from registry.audit import history
 from registry.ipa import import_ipa, write_csv
 from registry.names import localized
 from registry.ops import set_names
+from tests import console_csv
 from tests.conftest import ORIGIN
 
 ACTOR = "test:names"
@@ -166,7 +167,7 @@ def test_the_console_names_entities_and_services_in_its_language(console):
     assert "Roma Capitale" in english  # no English name: the Italian one
     page = c.get("/entities/inps?lang=en").get_data(as_text=True)
     assert "National Social Security Institute" in page and "Pension application" in page
-    rows = list(csv.reader(io.StringIO(c.get("/csv/entities/entities?lang=en").get_data(as_text=True))))
+    rows = console_csv.rows(c.get("/csv/entities/entities?lang=en"))
     assert "National Social Security Institute" in [cell for r in rows for cell in r]
 
 
@@ -186,9 +187,9 @@ def test_an_admin_sets_the_names_per_language_in_the_console(console):
     assert c.post("/admin/service/demo-lombardia-bandi/names", data={k: v for k, v in data.items()
                                                                      if k != "csrf_token"}).status_code == 400
     r = c.post("/admin/service/demo-lombardia-bandi/names", data=dict(data, name_de="x" * 301), follow_redirects=True)
-    assert "name_de: is 301 characters long, at most 300 allowed" in r.get_data(as_text=True)
+    assert "Nome in tedesco (name_de): è lungo 301 caratteri, al massimo 300." in r.get_data(as_text=True)
     r = c.post("/admin/entity/nope/names", data=dict(data), follow_redirects=True)
-    assert "ipa_code: no entity &#39;nope&#39;" in r.get_data(as_text=True)
+    assert "Codice IPA (ipa_code): nessun ente «nope»." in r.get_data(as_text=True)
     assert "Calls and grants online" in c.get("/entities/r_lombar?lang=en").get_data(as_text=True)
     assert "Bandi e contributi online" in c.get("/entities/r_lombar").get_data(as_text=True)
     audit = c.get("/admin/audit").get_data(as_text=True)

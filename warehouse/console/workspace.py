@@ -11,19 +11,18 @@ form); its tokens page also tells it of services added through the public form a
 """
 from __future__ import annotations
 
-import io
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, jsonify, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request,
                    url_for)
 
 from registry import RegistryError, onboarding, session_scope, tokens
 from registry.models import Entity, Service
 from registry.names import name_in
 
-from ..csvsafe import csv_writer
 from ..periods import rome_minute
 from . import data_units, workspace_data as wd
 from .data import table_csv
+from .downloads import csv_response
 from .auth import not_found, refuse, require, require_entity
 from .paths import query_args
 from .i18n import gettext, lang
@@ -142,14 +141,8 @@ def api_comments(ipa: str):
 @require_entity
 def comments_csv(ipa: str):
     _, _, _, found = _comments(ipa, wd.MAX_CSV_COMMENTS)
-    buf = io.StringIO()
-    w = csv_writer(buf, lineterminator="\n")
-    w.writerow(wd.COMMENT_COLUMNS)
-    for r in found.rows:
-        w.writerow(["" if r[c] is None else r[c] for c in wd.COMMENT_COLUMNS])
-    return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="ascolto-comments-{ipa}.csv"',
-                             "Cache-Control": "no-store"})
+    return csv_response(wd.COMMENT_COLUMNS, ([r[c] for c in wd.COMMENT_COLUMNS] for r in found.rows),
+                        f"ascolto-comments-{ipa}.csv", **{"Cache-Control": "no-store"})  # a spreadsheet's file
 
 
 def _may_manage_tokens():
