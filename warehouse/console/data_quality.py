@@ -73,29 +73,123 @@ def collector_refusals(url: str, timeout: float = 1.0) -> dict[str, Any]:
     return {"ok": True, "by_reason": rows, "by_service": services, "accepted": int(accepted), "error": ""}
 
 
-def quality_page(con, settings, args, lang) -> dict[str, Any]:
+def failed_listing(data_dir) -> tuple:
+    """``(path, size, mtime_ns)`` of every dead-letter file under ``data_dir/failed``, sorted: what the
+    dead letters are now (a new or removed file changes it). Cheap: a directory walk, no file read."""
+    import os
+
+    root = Path(data_dir) / "failed"
+    out = []
+    for d, _dirs, files in os.walk(root):
+        for f in files:
+            if f.endswith(".parquet"):
+                st = os.stat(os.path.join(d, f))
+                out.append((os.path.join(d, f), st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
+
+
+def responses_by_service(data_dir, per_file: dict | None = None) -> dict[str, tuple[int, float | None]]:
+    """``{service: (automated answers, epoch of the newest answer)}`` over every response file.
+
+    Each file is read once: ``per_file`` (kept by the caller between visits) holds what each file
+    ``(path, size, mtime_ns)`` gave; a visit reads only the files written (or compacted) since, in
+    one DuckDB pass, and forgets the ones gone. Listed and read under the shared dataset lock
+    (:func:`dataset.files.read_listed`: compaction cannot remove a listed file in between)."""
+    import os
+
+    import duckdb
+
+    from dataset import layout
+    from dataset.files import read_listed
+    from dataset.views import empty_select
+
+    per_file = {} if per_file is None else per_file
+
+    def read(files):
+        now = {}
+        for f in files:
+            st = os.stat(f)
+            now[str(f)] = (st.st_size, st.st_mtime_ns)
+        new = [f for f, stat in now.items() if (f, *stat) not in per_file]
+        found: dict[str, list] = {f: [] for f in new}
+        if new:
+            listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in new) + "]"
+            with duckdb.connect(":memory:") as rc:  # the view's typed empty relation: a file missing a column reads NULL
+                for name, service, n, newest in rc.execute(
+                        f"SELECT filename, service, count(*) FILTER (WHERE NOT {counted()}), epoch(max(received_at)) "
+                        f"FROM ({empty_select()} UNION ALL BY NAME SELECT * FROM read_parquet({listing}, filename = true, "
+                        "union_by_name = true, hive_partitioning = false)) GROUP BY 1, 2").fetchall():
+                    found[name].append((service, int(n), newest))
+        for key in [k for k in per_file if now.get(k[0]) != k[1:]]:
+            del per_file[key]  # gone, or rewritten
+        for f in new:
+            per_file[(f, *now[f])] = found[f]
+        return list(per_file.values())
+
+    out: dict[str, tuple[int, float | None]] = {}
+    for rows in read_listed(data_dir, Path(data_dir) / layout.RESPONSES, read):
+        for service, n, newest in rows:
+            was_n, was_t = out.get(service, (0, None))
+            out[service] = (was_n + n, newest if was_t is None or (newest is not None and newest > was_t) else was_t)
+    return out
+
+
+def _facts(con, settings, failed_files: tuple, per_file: dict | None = None) -> dict[str, Any]:
+    """What the page reads from the data: the published volumes and cells (through
+    :mod:`warehouse.protect`, by :func:`.data.table`), the first month, the newest response, the
+    automated answers per service (:func:`responses_by_service`: only the files new since
+    ``per_file`` was filled) and the dead letters by reason (a read of ``failed_files``). The slow
+    part of the page: :func:`quality_facts` reuses it."""
     import duckdb
 
     recent = cube.period_labels(con, "M")[-12:]
     volumes = [(r["period"], r["pa_type"], r["n"]) for r in table(
         con, settings, indicator=cube.RESPONSES, by=["pa_type"], start=recent[0], end=recent[-1])] if recent else []
-    first = cube.first_data_month(con)  # the month running has few responses yet: said, not read as a drop
-    fresh = rome_time(con.execute("SELECT epoch(max(received_at)) FROM responses").fetchone()[0])
-    failed_root = Path(settings.data_dir) / "failed"
+    per_service = responses_by_service(settings.data_dir, per_file)
+    newest = [t for _n, t in per_service.values() if t is not None]
     failed: list[tuple[str, int]] = []
-    if failed_root.exists() and any(failed_root.rglob("*.parquet")):
-        pattern = str(failed_root / "**" / "*.parquet").replace("'", "''")
+    if failed_files:
+        listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f, _size, _mtime in failed_files) + "]"
         with duckdb.connect(":memory:") as fc:
-            failed = fc.execute(f"SELECT reason, count(*) FROM read_parquet('{pattern}', union_by_name = true, "
+            failed = fc.execute(f"SELECT reason, count(*) FROM read_parquet({listing}, union_by_name = true, "
                                 "hive_partitioning = false) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
-    cells = table(con, settings, indicator="satisfaction", by=["service_type", "entity"], margins=True,
-                  start=recent[0], end=recent[-1]) if recent else []
+    return {"volumes": volumes, "first": cube.first_data_month(con), "fresh": max(newest) if newest else None,
+            "failed": failed,
+            "automated": sorted(((sv, n) for sv, (n, _t) in per_service.items() if n), key=lambda t: (-t[1], t[0])),
+            "cells": table(con, settings, indicator="satisfaction", by=["service_type", "entity"], margins=True,
+                           start=recent[0], end=recent[-1]) if recent else []}
+
+
+def quality_facts(con, settings, version: str | None = None, cache: dict | None = None) -> dict[str, Any]:
+    """:func:`_facts`, computed once per data version and reused: ``cache`` (a dict kept by the app)
+    holds the facts of the rollup ``version`` (:attr:`warehouse.dataset.Warehouse.version`, which
+    changes whenever a response file does, automated ones included) and of the dead-letter listing
+    (:func:`failed_listing`); either changed, or no ``version``, and they are computed again — reading
+    only the response files new since (``cache["files"]``, :func:`responses_by_service`). One visit
+    computes at a time (the others wait for its result). Every published number in the facts went
+    through :mod:`warehouse.protect` when it was computed."""
+    import threading
+
+    if cache is None or version is None:
+        return _facts(con, settings, failed_listing(settings.data_dir))
+    with cache.setdefault("lock", threading.Lock()):
+        key = (version, failed_listing(settings.data_dir))
+        entry = cache.get("entry")
+        if entry is None or entry[0] != key:
+            entry = cache["entry"] = (key, _facts(con, settings, key[1], cache.setdefault("files", {})))
+        return entry[1]
+
+
+def quality_page(con, settings, args, lang, version: str | None = None, cache: dict | None = None) -> dict[str, Any]:
+    """The page's figures and tables (:func:`quality_facts`, reused per data version) with the
+    collector's refusals read live from its metrics."""
+    facts = quality_facts(con, settings, version, cache)
+    volumes, first, failed, cells, automated = (facts[k] for k in ("volumes", "first", "failed", "cells", "automated"))
+    fresh = rome_time(facts["fresh"])
     counts = {_("pubblicato"): 0, _("bassa affidabilità"): 0, _("interruzione di serie"): 0, _("oscurato"): 0}
     for c in cells:
         counts[status_text(c)] += 1
     refusals = collector_refusals(settings.metrics_url)
-    automated = con.execute(f"SELECT service, count(*) FROM responses WHERE NOT {counted()} "
-                            "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
     pa_types = sorted({v[1] for v in volumes})
     refused_note = _("Contatori del collettore dall'ultimo avvio.") if refusals["ok"] \
         else _("Metriche del collettore non raggiungibili.")
@@ -134,4 +228,4 @@ def quality_page(con, settings, args, lang) -> dict[str, Any]:
     ]}
 
 
-__all__ = ["FREE", "collector_refusals", "quality_page"]
+__all__ = ["FREE", "collector_refusals", "failed_listing", "quality_facts", "quality_page"]

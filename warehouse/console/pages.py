@@ -53,8 +53,10 @@ def _build(page: str, **kw) -> dict:
         return data.regions_page(con, settings, request.args, lang())
     if page == "entities":
         return _entities()
-    if page == "quality":
-        return data_quality.quality_page(con, settings, request.args, lang())
+    if page == "quality":  # its scans reused while the data are the same (the cursor above refreshed them)
+        return data_quality.quality_page(con, settings, request.args, lang(),
+                                         version=current_app.config["ASCOLTO_WAREHOUSE"]().version,
+                                         cache=current_app.extensions.setdefault("ascolto.quality", {}))
     abort(404)
 
 
