@@ -245,7 +245,10 @@ def test_a_manager_revokes_her_entitys_tokens_with_csrf_audited_but_not_her_own(
     assert c.post(url, headers=manager).status_code == 400  # no CSRF token
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert c.post(url, headers=bearer(seeded[1]["entity_milano"]), data={"csrf_token": csrf}).status_code == 403
-    assert c.post(f"/workspace/{ROMA}/tokens/{own}/revoke", headers=manager, data={"csrf_token": csrf}).status_code == 409
+    itself = c.post(f"/workspace/{ROMA}/tokens/{own}/revoke", headers=manager, data={"csrf_token": csrf})
+    assert itself.status_code == 409 and "Un token non revoca sé stesso qui" in itself.get_data(as_text=True)
+    itself = c.post(f"/workspace/{ROMA}/tokens/{own}/revoke?lang=en", headers=manager, data={"csrf_token": csrf})
+    assert itself.status_code == 409 and "A token does not revoke itself here" in itself.get_data(as_text=True)
     assert c.post(f"/workspace/{ROMA}/tokens/{milano}/revoke", headers=manager,
                   data={"csrf_token": csrf}).status_code == 404  # another entity's token
     assert c.post(url, headers=manager, data={"csrf_token": csrf}).status_code == 303
