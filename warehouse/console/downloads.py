@@ -22,6 +22,7 @@ files: no BOM, ``,`` and ``.`` always.
 from __future__ import annotations
 
 import io
+import numbers
 import re
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
@@ -45,8 +46,8 @@ def _cell(value: Any, decimal: str) -> Any:
     """A cell's text: a float (or a number written as text) with ``decimal``, ``None`` and NaN empty."""
     if value is None or isinstance(value, bool):
         return "" if value is None else value
-    if isinstance(value, (float, Decimal)):
-        text = repr(float(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, Decimal) or (isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)):
+        text = str(value) if isinstance(value, Decimal) else repr(float(value))  # numpy floats too
         return text.replace(".", decimal) if text not in ("nan", "inf", "-inf", "NaN") else ""
     if isinstance(value, str) and decimal != "." and _DECIMAL_TEXT.fullmatch(value):
         return value.replace(".", decimal)
