@@ -82,8 +82,11 @@ def failed_listing(data_dir) -> tuple:
     out = []
     for d, _dirs, files in os.walk(root):
         for f in files:
-            if f.endswith(".parquet"):
+            try:
                 st = os.stat(os.path.join(d, f))
+            except FileNotFoundError:  # purged meanwhile
+                continue
+            if f.endswith(".parquet"):
                 out.append((os.path.join(d, f), st.st_size, st.st_mtime_ns))
     return tuple(sorted(out))
 
@@ -138,7 +141,7 @@ def _facts(con, settings, failed_files: tuple, per_file: dict | None = None) -> 
     """What the page reads from the data: the published volumes and cells (through
     :mod:`warehouse.protect`, by :func:`.data.table`), the first month, the newest response, the
     automated answers per service (:func:`responses_by_service`: only the files new since
-    ``per_file`` was filled) and the dead letters by reason (a read of ``failed_files``). The slow
+    ``per_file`` was filled) and the dead letters by reason (read when ``failed_files`` lists any). The slow
     part of the page: :func:`quality_facts` reuses it."""
     import duckdb
 
@@ -148,10 +151,10 @@ def _facts(con, settings, failed_files: tuple, per_file: dict | None = None) -> 
     per_service = responses_by_service(settings.data_dir, per_file)
     newest = [t for _n, t in per_service.values() if t is not None]
     failed: list[tuple[str, int]] = []
-    if failed_files:
-        listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f, _size, _mtime in failed_files) + "]"
+    if failed_files:  # globbed when read: a file purged since the listing is just not there
+        pattern = str(Path(settings.data_dir) / "failed" / "**" / "*.parquet").replace("'", "''")
         with duckdb.connect(":memory:") as fc:
-            failed = fc.execute(f"SELECT reason, count(*) FROM read_parquet({listing}, union_by_name = true, "
+            failed = fc.execute(f"SELECT reason, count(*) FROM read_parquet('{pattern}', union_by_name = true, "
                                 "hive_partitioning = false) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
     return {"volumes": volumes, "first": cube.first_data_month(con), "fresh": max(newest) if newest else None,
             "failed": failed,
