@@ -27,19 +27,40 @@ class _Main(click.Group):
     """The ``ascolto`` group: any command that meets the registry's database away or silent
     (:data:`registry.errors.UNREACHABLE`; a silent server is given up by :mod:`registry.deadline`) exits
     with :data:`EXIT_REGISTRY_UNAVAILABLE` and one line naming the database (never its password:
-    :func:`registry.db.describe`) and the driver's reason — not a traceback."""
+    :func:`registry.db.describe`) and the driver's reason — not a traceback.
+
+    Any other database error (a constraint or trigger refusing a row, a table dropped, a server's own
+    error) exits 1 with one line: the command that failed, the database, the error's class and first
+    line — never SQLAlchemy's ``[SQL: …] [parameters: …]`` block, whose parameters carry token hashes."""
 
     def invoke(self, ctx: click.Context):
+        from sqlalchemy import exc as sa_exc
+
         from registry.db import describe
-        from registry.errors import UNREACHABLE, first_line
+        from registry.errors import NOT_MIGRATED, UNREACHABLE, first_line, unmigrated
 
         try:
             return super().invoke(ctx)
-        except UNREACHABLE as exc:
-            url = getattr(ctx.obj, "database_url", "") or "(ASCOLTO_DATABASE_URL)"
-            raise RegistryUnavailable(
-                f"the registry database {describe(url)} is unavailable ({first_line(exc)}): retry later, or "
-                "check the server and ASCOLTO_DATABASE_URL") from None
+        except (*UNREACHABLE, sa_exc.StatementError) as exc:
+            database = describe(getattr(ctx.obj, "database_url", "") or "(ASCOLTO_DATABASE_URL)")
+            if isinstance(exc, UNREACHABLE) and not unmigrated(exc):  # SQLite's "no such table" is one too
+                raise RegistryUnavailable(
+                    f"the registry database {database} is unavailable ({first_line(exc)}): retry later, or "
+                    "check the server and ASCOLTO_DATABASE_URL") from None
+            hint = f"; {NOT_MIGRATED}" if unmigrated(exc) else ""
+            raise click.ClickException(f"`{_failed_command(exc) or ctx.command_path}` failed on the registry "
+                                       f"database {database}: {first_line(exc)}{hint}") from None
+
+
+def _failed_command(exc: BaseException) -> str:
+    """The path (``ascolto registry token create``) of the innermost click command ``exc`` went through."""
+    path, tb = "", exc.__traceback__
+    while tb is not None:
+        ctx = tb.tb_frame.f_locals.get("ctx")
+        if isinstance(ctx, click.Context):
+            path = ctx.command_path
+        tb = tb.tb_next
+    return path
 
 
 @click.group(cls=_Main)

@@ -77,16 +77,23 @@ def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
 
     For SQLite the parent directory is created and WAL mode is enabled so that the collector,
     processor and console processes can read while another writes.
+
+    The engine never puts bound parameters into its exceptions nor its logs (``hide_parameters``): a
+    statement's parameters carry token hashes, device secrets' hashes and personal data of operators,
+    and a database error's text reaches tracebacks, gunicorn's error log and the CLI's terminal. For the
+    same reason PostgreSQL's ``DETAIL:``, which quotes the row's values, is withheld from the text of its
+    errors (:func:`_withhold_server_detail`).
     """
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(engine_url(url), pool_pre_ping=True, connect_args=connect_args(url))
+    engine = create_engine(engine_url(url), pool_pre_ping=True, connect_args=connect_args(url), hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         from .deadline import install
 
         install()  # a server that accepts and never answers fails the call instead of holding it
+        event.listen(engine, "handle_error", _withhold_server_detail)
     if create:
         from .migrate import upgrade
 
@@ -104,6 +111,17 @@ def describe(url: str) -> str:
     if parsed.get_backend_name() == "sqlite":
         return f"sqlite:///{parsed.database or ''}"
     return parsed.set(password=None, query={}).render_as_string(hide_password=True)
+
+
+def _withhold_server_detail(context) -> None:
+    """Keep only the first line of a PostgreSQL error's message, in the driver's exception and in
+    SQLAlchemy's: the lines after it (``DETAIL:  Failing row contains (…)``, ``Key (…)=(…) already
+    exists``, ``CONTEXT:``) quote the values of the row, a token's hash among them. The driver's
+    ``pgcode`` and ``diag`` are untouched, for code that asks."""
+    for exc in (context.original_exception, context.sqlalchemy_exception):
+        text = exc.args[0] if exc is not None and exc.args and isinstance(exc.args[0], str) else ""
+        if "\n" in text.strip():
+            exc.args = (text.strip().splitlines()[0] + " (server detail withheld)", *exc.args[1:])
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

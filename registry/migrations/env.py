@@ -34,7 +34,7 @@ def run_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(engine_url(config.get_main_option("sqlalchemy.url")))
+    engine = create_engine(engine_url(config.get_main_option("sqlalchemy.url")), hide_parameters=True)
     try:
         with engine.connect() as conn:
             _run(conn)
