@@ -9,6 +9,7 @@ from settings import Settings
 from settings.secret_policy import check_secret
 from questionnaires import default_catalog
 from registry import connect
+from registry import breaker_metrics
 from registry.breaker import guard
 from registry.origins import OriginCounter
 from registry.readmodel import ServiceDirectory
@@ -41,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     cooperative_database()  # under gevent workers: a PostgreSQL round trip must not stop the loop
     # a registry that failed a call is not tried again for a few seconds: 503 at once (registry.breaker)
-    factory = guard(connect(settings.database_url, create=False))
+    factory = guard(connect(settings.database_url, create=False), listener=breaker_metrics.record)
     services = ServiceDirectory(factory, ttl_s=settings.registry_ttl_s)
     app.extensions["ascolto.registry"] = factory  # writes: the audit of operator entries only
     app.extensions["ascolto.services"] = services

@@ -59,8 +59,13 @@ class CircuitOpen(sa_exc.DisconnectionError):
 class Breaker:
     """The state of one registry (engine); ``clock`` is monotonic seconds."""
 
-    def __init__(self, open_s: float = OPEN_S, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, open_s: float = OPEN_S, clock: Callable[[], float] = time.monotonic,
+                 listener: Callable[[str], None] | None = None):
         self.open_s, self.clock = open_s, clock
+        #: told ``"opened"`` (closed → open), ``"closed"`` (the registry answered again) and ``"refused"``
+        #: (a call not tried), outside the lock: the console's and the collector's metrics
+        #: (:mod:`registry.breaker_metrics`)
+        self.listener = listener or (lambda _event: None)
         self._lock = threading.Lock()
         self.until = 0.0      # monotonic time the current window ends (0: closed)
         self.opened = 0       # times it opened since the process started
@@ -83,19 +88,26 @@ class Breaker:
                 return
             self.refused += 1
             left = self.until - now
+        self.listener("refused")
         raise CircuitOpen(f"the registry failed a call moments ago ({self.reason}); not tried again for "
                           f"another {left:.1f}s")
 
     def failed(self, reason: str) -> None:
         with self._lock:
-            if not self.until:
+            opening = not self.until
+            if opening:
                 self.opened += 1
             self.until, self.reason = self.clock() + self.open_s, reason
+        if opening:
+            self.listener("opened")
 
     def succeeded(self) -> None:
         if self.until:
             with self._lock:
+                closing = bool(self.until)
                 self.until, self.reason = 0.0, ""
+            if closing:
+                self.listener("closed")
 
 
 def client_side(exc: BaseException | None) -> bool:
@@ -119,13 +131,15 @@ class GuardedSessions(sessionmaker):
         return super().__call__(**local_kw)
 
 
-def guard(factory: sessionmaker, open_s: float | None = None) -> sessionmaker:
+def guard(factory: sessionmaker, open_s: float | None = None,
+          listener: Callable[[str], None] | None = None) -> sessionmaker:
     """``factory`` behind a new :class:`Breaker` watching its engine (the breaker is the result's
-    ``breaker``), open ``open_s`` seconds (:data:`OPEN_S`) after a failure; a SQLite factory unchanged."""
+    ``breaker``), open ``open_s`` seconds (:data:`OPEN_S`) after a failure, telling ``listener`` its
+    changes (:class:`Breaker`); a SQLite factory unchanged."""
     engine = factory.kw["bind"]
     if engine.dialect.name == "sqlite":
         return factory
-    breaker = Breaker(OPEN_S if open_s is None else open_s)
+    breaker = Breaker(OPEN_S if open_s is None else open_s, listener=listener)
 
     @event.listens_for(engine, "handle_error")
     def _failed(context):

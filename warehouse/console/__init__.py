@@ -20,6 +20,7 @@ import settings as config_mod
 from settings import Settings
 from settings.secret_policy import check_secret
 from registry import connect
+from registry import breaker_metrics
 from registry.breaker import guard
 from registry.errors import NOT_MIGRATED, RETRY_AFTER_S, UNREACHABLE, first_line, unmigrated
 
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         # a registry that failed a call is not tried again for a few seconds: 503 at once (registry.breaker)
-        ASCOLTO_REGISTRY=guard(connect(settings.database_url, create=False)),
+        ASCOLTO_REGISTRY=guard(connect(settings.database_url, create=False), listener=breaker_metrics.record),
         ASCOLTO_SIGNIN_THROTTLE=SignInThrottle(settings),
     )
     app.json.sort_keys = False

@@ -15,6 +15,9 @@ the 35 s a page may wait, and answers at once while the registry's circuit break
 200 ``{"status": "ready", "checks": {"registry": "ok", "dataset": "ok"}}`` when both pass; else 503
 with ``"status": "unavailable"`` and the failing check(s) ``"unavailable"``. Probes are not signed in,
 so the answer holds statuses only: no counts, no paths, no error text (the reason is logged).
+
+``GET /metrics`` (no sign-in either, for Prometheus): the registry circuit breaker's metrics
+(:mod:`registry.breaker_metrics`), summed over the gunicorn workers like the collector's.
 """
 from __future__ import annotations
 
@@ -78,3 +81,13 @@ def register(app: Flask) -> None:
         resp = jsonify({"status": "ready" if ready else "unavailable", "checks": result})
         resp.headers["Cache-Control"] = "no-store"
         return resp, 200 if ready else 503
+
+    @app.get("/metrics")
+    def metrics():
+        from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
+
+        registry = REGISTRY
+        if app.config["ASCOLTO_SETTINGS"].prometheus_multiproc_dir:
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry), 200, {"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"}
