@@ -121,5 +121,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         app.logger.exception("unhandled error")
+        # a 5xx the alerts see (deploy/prometheus/alerts.yml), not only the log; no lookup: it may be what failed
+        metrics.REJECTED.labels("internal", metrics.UNKNOWN_SERVICE).inc()
         return error_response(500, "internal", "Internal error; the submission was not accepted.")
 
