@@ -15,7 +15,8 @@ directory holds no ``responses/**/*.parquet``; nothing is created on the way.
 The commands that maintain the data directory in place (``ascolto failed``, ``compact``, ``purge``) use
 :func:`locate_data_dir`: ``ASCOLTO_DATA_DIR`` when set (a deployment's scheduled jobs run on an empty
 directory too), else the first ``var/`` holding ``responses/`` or ``failed/`` found as above, with the
-registry beside it (:func:`relocated`, as ``ascolto registry`` finds it). Run elsewhere they reported "0
+registry beside it (:func:`settings.stack.relocated`, as ``ascolto registry`` finds it; the collector's
+backfill finds it the same way, :mod:`settings.stack`). Run elsewhere they reported "0
 failures", "0 directories compacted" or an empty purge of a ``./var`` that was not the stack's.
 """
 from __future__ import annotations
@@ -23,6 +24,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
+from settings.stack import find_var, locate_stack, relocated
 
 
 class NoDataset(click.ClickException):
@@ -33,16 +36,6 @@ def has_dataset(data_dir: Path) -> bool:
     """True when ``data_dir/responses`` holds at least one Parquet file."""
     responses = Path(data_dir) / "responses"
     return responses.is_dir() and next(responses.rglob("*.parquet"), None) is not None
-
-
-def find_var(start: Path, holding: str) -> Path | None:
-    """The first ``var/`` holding ``holding`` (a file or directory name) in ``start`` or its parents,
-    else None: how commands find the stack ``ascolto up`` (make run) started in a checkout."""
-    start = Path(start).resolve()
-    for d in (start, *start.parents):
-        if (d / "var" / holding).exists():
-            return d / "var"
-    return None
 
 
 def find_data_dir(start: Path) -> Path | None:
@@ -70,26 +63,15 @@ def locate_dataset(settings, explicit: Path | None = None, cwd: Path | None = No
     return data_dir
 
 
-def relocated(settings, var: Path):
-    """``settings`` pointed at the stack's ``var`` (found, not configured): its dataset, spool and heartbeats,
-    and its registry unless ``ASCOLTO_DATABASE_URL`` names another."""
-    default_db = settings.database_url == f"sqlite:///{settings.data_dir / 'registry.db'}"
-    return settings.with_(data_dir=var, data_dir_configured=True, spool_dir="", run_dir="",
-                          **({"database_url": ""} if default_db else {}))
-
-
 def locate_data_dir(settings, cwd: Path | None = None):
     """``settings`` for a command that maintains the data directory in place (module docstring); raises
     :class:`NoDataset` when nothing is configured and no ``var/`` of a stack is found."""
-    if settings.data_dir_configured:
-        return settings
-    start = Path(cwd or Path.cwd()).resolve()
-    found = find_var(start, "responses") or find_var(start, "failed")
+    found = locate_stack(settings, ("responses", "failed"), cwd)
     if found is None:
-        raise NoDataset(f"no data directory found: neither {start} nor its parents hold var/responses/ or "
-                        "var/failed/. Run the command in the directory where `ascolto up` (make run) ran, or set "
-                        "ASCOLTO_DATA_DIR to the data directory the processor writes.")
-    return relocated(settings, found)
+        raise NoDataset(f"no data directory found: neither {Path(cwd or Path.cwd()).resolve()} nor its parents "
+                        "hold var/responses/ or var/failed/. Run the command in the directory where `ascolto up` "
+                        "(make run) ran, or set ASCOLTO_DATA_DIR to the data directory the processor writes.")
+    return found
 
 
 def locate_registry(settings, cwd: Path | None = None):

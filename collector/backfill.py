@@ -19,7 +19,8 @@ registry), so it opens no door a client could use. A ``received_at`` in the futu
 Rate limits do not apply (the operator is the client). Submission ids make a rerun idempotent: the
 processor stores each once.
 
-Prints one JSON line: ``{"lines", "accepted", "refused": {reason: count}}`` over every line, and
+Writes to ``ASCOLTO_DATA_DIR``'s log; without it, to the stack's ``var/`` found from the working directory
+up (:func:`main`). Prints one JSON line: ``{"lines", "accepted", "refused": {reason: count}}`` over every line, and
 ``"funnel": {"lines", "accepted"}`` when some were funnel reports; exit 1 when a line is not JSON.
 """
 from __future__ import annotations
@@ -30,10 +31,12 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Iterable
 
 import settings as config_mod
 from settings import Settings
+from settings.stack import locate_stack
 
 
 def _when(raw) -> datetime | None:
@@ -100,8 +103,16 @@ USAGE = ("usage: python -m collector.backfill FILE.jsonl|-\n"
          "\"origin\": ...}; through the collector's intake into ASCOLTO_DATA_DIR's log, shipped to ASCOLTO_BROKER.")
 
 
+#: what marks the stack's ``var/`` (:func:`settings.stack.locate_stack`): ``ascolto failed``'s, then its registry
+#: (a stack whose processor has written nothing yet)
+STACK_MARKERS = ("responses", "failed", "registry.db")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Exit 0 (the summary printed), 1 (a line is not JSON), 2 (no FILE, or it cannot be read: said)."""
+    """Exit 0 (the summary printed), 1 (a line is not JSON), 2 (no FILE, or it cannot be read, or no data
+    directory: said). Without ``ASCOLTO_DATA_DIR`` the stack's ``var/`` is found in the working directory or
+    its parents (:data:`STACK_MARKERS`), as ``ascolto failed``, ``compact`` and ``purge`` find it: run
+    elsewhere, the backfill wrote a spool and an empty registry into a new ``./var``."""
     argv = sys.argv[1:] if argv is None else argv
     if argv in (["-h"], ["--help"]):
         print(USAGE)
@@ -120,7 +131,13 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"collector.backfill: not JSON Lines: {exc}", file=sys.stderr)
             return 1
-    print(json.dumps(backfill(config_mod.load(), records)), flush=True)
+    settings = locate_stack(config_mod.load(), STACK_MARKERS)
+    if settings is None:
+        print(f"collector.backfill: no data directory found: neither {Path.cwd().resolve()} nor its parents hold "
+              "var/responses/, var/failed/ or var/registry.db. Run it in the directory where `ascolto up` (make run) "
+              "ran, or set ASCOLTO_DATA_DIR to the collector's data directory.", file=sys.stderr)
+        return 2
+    print(json.dumps(backfill(settings, records)), flush=True)
     return 0
 
 

@@ -57,3 +57,46 @@ def test_the_dead_letters_of_the_stack_are_found_from_deeper_in_the_checkout(els
     assert dismissed.exit_code == 0 and "1 dismissed" in dismissed.output, dismissed.output
     assert [r["status"] for r in FailedStore(var).list()] == ["dismissed"]  # in the stack's var/, not a new one
     assert not (deeper / "var").exists()
+
+
+def test_the_backfill_run_elsewhere_says_where_it_looked_and_creates_nothing(elsewhere, capsys):
+    """`python -m collector.backfill` outside the checkout wrote a spool and an empty registry into a new ./var."""
+    from collector.backfill import main
+
+    lines = elsewhere / "history.jsonl"
+    lines.write_text('{"received_at": "2026-01-05T10:00:00+00:00", "submission": {}}\n', "utf-8")
+    assert main([str(lines)]) == 2
+    err = capsys.readouterr().err
+    assert f"no data directory found: neither {elsewhere.resolve()} nor its parents hold var/responses/" in err
+    assert "ASCOLTO_DATA_DIR" in err and "make run" in err
+    assert not (elsewhere / "var").exists()
+
+
+def test_the_backfill_writes_into_the_stacks_var_from_deeper_in_the_checkout(elsewhere, monkeypatch, broker, capsys):
+    import json
+    import uuid
+
+    from collector.backfill import main
+    from deploy.broker import ensure_topics
+    from registry import connect, dispose
+    from registry.demo import seed
+    from tests.conftest import ORIGIN, submission
+
+    var = elsewhere / "stack" / "var"
+    factory = connect(f"sqlite:///{var / 'registry.db'}")  # a stack whose processor wrote nothing yet
+    seed(factory, [ORIGIN])
+    dispose(factory)
+    topic = f"t-{uuid.uuid4().hex[:8]}.submissions"
+    ensure_topics(broker.bootstrap, {topic: 1})
+    monkeypatch.setenv("ASCOLTO_BROKER", broker.bootstrap)
+    monkeypatch.setenv("ASCOLTO_TOPIC", topic)
+    deeper = elsewhere / "stack" / "docs"
+    deeper.mkdir()
+    monkeypatch.chdir(deeper)
+    history = deeper / "history.jsonl"
+    history.write_text(json.dumps({"received_at": "2026-01-05T10:00:00+00:00", "submission": submission(),
+                                   "origin": ORIGIN}) + "\n", "utf-8")
+    assert main([str(history)]) == 0
+    assert json.loads(capsys.readouterr().out) == {"lines": 1, "accepted": 1, "refused": {}}
+    assert any(p.is_file() for p in (var / "spool").rglob("*"))  # the stack's log holds it
+    assert not (deeper / "var").exists()
