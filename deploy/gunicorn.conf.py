@@ -7,7 +7,8 @@ from settings.logs import logging_config
 
 _settings = load()
 workers = _settings.workers
-worker_class = "gthread"
+# gthread, quitting once: Ctrl-C reaches a worker twice (the terminal, then its master; deploy/gunicorn_worker.py)
+worker_class = "deploy.gunicorn_worker.ThreadWorker"
 threads = _settings.threads
 timeout = 30
 graceful_timeout = 10

@@ -1,0 +1,92 @@
+"""Ctrl-C stops ``make run`` (``ascolto up``) in a couple of seconds: the console's and the public site's
+gunicorn used to take 10 s, about every other time.
+
+A terminal's Ctrl-C sends SIGINT to the whole foreground process group: every gthread worker got it
+and, a moment later, SIGQUIT from its master; the second signal, landing inside the first handler,
+deadlocked on ``ThreadPoolExecutor.shutdown``'s lock until the master's SIGKILL after
+``graceful_timeout`` (deploy/gunicorn_worker.py). Whether the second signal lands inside that lock
+depends on the machine's load, so the deadlock itself is shown by delivering it there; and a real
+gunicorn, as ``ascolto up`` starts it (deploy.up.gunicorn_cmd, deploy/gunicorn.conf.py), gets what a
+terminal sends.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
+
+from deploy.broker import free_port
+from deploy.up import gunicorn_cmd
+from settings import child_environment
+
+#: a stop takes about a second; gunicorn's graceful_timeout, which the deadlock waited for, is 10 s
+STOP_S = 5.0
+
+
+def _serve(app: str, tmp_path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = child_environment(ASCOLTO_DATA_DIR=str(tmp_path / "data"), ASCOLTO_WORKERS="2", ASCOLTO_THREADS="2")
+    proc = subprocess.Popen(gunicorn_cmd(app, port), env=env, start_new_session=True,  # its own group: the "terminal"
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+            return proc, port
+        except OSError:
+            assert proc.poll() is None and time.monotonic() < deadline, "gunicorn did not answer"
+            time.sleep(0.1)
+
+
+def test_the_masters_sigquit_landing_inside_the_terminals_sigint_handler_does_not_deadlock():
+    """Where the faulthandler dump of a hung worker showed it: the second ``handle_quit`` run right after
+    ``shutdown`` put its wake-up in the pool's queue, inside ``_shutdown_lock``."""
+    from deploy.gunicorn_worker import ThreadWorker
+
+    worker = ThreadWorker.__new__(ThreadWorker)  # the real class; no sockets nor app: only its quit path
+    worker.cfg = SimpleNamespace(worker_int=lambda _worker: None)
+    worker.tpool = ThreadPoolExecutor(1)
+    queue, exits = worker.tpool._work_queue, []
+
+    class SigquitArrives:
+        def put(self, item):
+            queue.put(item)
+            if not exits:
+                exits.append("sigquit")
+                try:
+                    worker.handle_quit(signal.SIGQUIT, None)  # the master's, inside the first handler
+                except SystemExit:
+                    pass
+
+    worker.tpool._work_queue = SigquitArrives()
+
+    def sigint():
+        try:
+            worker.handle_quit(signal.SIGINT, None)  # the terminal's
+        except SystemExit:
+            exits.append("exited")
+
+    first = threading.Thread(target=sigint, daemon=True)
+    first.start()
+    first.join(timeout=3)
+    assert not first.is_alive(), "the worker deadlocked on the executor's shutdown lock"
+    assert exits[-1] == "exited"
+
+
+def test_ctrl_c_stops_the_public_sites_gunicorn_within_seconds(tmp_path):
+    proc, _port = _serve("warehouse.public:create_app()", tmp_path)
+    started = time.monotonic()
+    try:
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the master and every worker
+        proc.wait(timeout=15)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    took = time.monotonic() - started
+    assert took < STOP_S, f"stopped {took:.1f} s after Ctrl-C"
