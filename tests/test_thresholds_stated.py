@@ -30,8 +30,9 @@ def test_the_codelist_file_states_the_thresholds_the_table_was_cut_with(data_dir
     _export(data_dir, tmp_path / "cx.csv", "csv")
     with open(tmp_path / "cx.codelists.csv", encoding="utf-8") as fh:
         labels = {(r["codelist"], r["code"]): (r["label_it"], r["label_en"]) for r in csv.DictReader(fh)}
-    assert labels[("CONF_STATUS", "A")] == ("Oscurato (meno di 5 risposte perturbate)",
-                                            "Suppressed (fewer than 5 perturbed responses)")
+    assert labels[("CONF_STATUS", "A")] == ("Oscurato (meno di 5 risposte perturbate, o nessuna risposta dopo "
+                                            "la perturbazione)", "Suppressed (fewer than 5 perturbed responses, "
+                                            "or no answer left by the perturbation)")
     assert labels[("OBS_STATUS", "U")] == ("Bassa affidabilità: meno di 50 risposte",
                                            "Low reliability: fewer than 50 responses")  # every cell has n < 50
     text = (tmp_path / "cx.codelists.csv").read_text("utf-8")

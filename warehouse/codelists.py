@@ -56,8 +56,9 @@ OBS_STATUS = {"A": ("Valore normale", "Normal value"),
 #: to the OBS_STATUS code (:func:`status_code`).
 PROVISIONAL = {"Y": ("Valore provvisorio: il periodo non è ancora concluso",
                      "Provisional value: the period has not ended yet")}
-CONF_STATUS = {"F": ("Pubblicabile", "Free"), "A": ("Oscurato (meno di {min_n} risposte perturbate)",
-                                                   "Suppressed (fewer than {min_n} perturbed responses)")}
+CONF_STATUS = {"F": ("Pubblicabile", "Free"),
+               "A": ("Oscurato (meno di {min_n} risposte perturbate, o nessuna risposta dopo la perturbazione)",
+                     "Suppressed (fewer than {min_n} perturbed responses, or no answer left by the perturbation)")}
 #: The thresholds of :class:`warehouse.protect.Protection` (and of ``ASCOLTO_DISCLOSURE_MIN_N`` /
 #: ``ASCOLTO_RELIABILITY_MIN_N``) by default; the labels of OBS_STATUS U and CONF_STATUS A state the
 #: ones a table was cut with (:func:`codelists`'s ``min_n``, ``low_n``).

@@ -9,7 +9,8 @@ deviation from the p-table (:mod:`warehouse.ptable`): the same records give the 
 query, format and period range. Then:
 
 - ``n`` published = perturbed n; below ``min_n`` (3) the cell is suppressed: no n and no value
-  (``CONF_STATUS=A``, ``OBS_STATUS=Q``). There is no complementary suppression: margins and other
+  (``CONF_STATUS=A``, ``OBS_STATUS=Q``); so is a cell whose perturbed answer categories add up to 0
+  (the noise left no answer to derive a figure from: a published cell always has its figure). There is no complementary suppression: margins and other
   cuts are perturbed independently, so differencing gives no exact value.
 - Every statistic comes from the perturbed category counts: their shares (the distribution), with
   the published n as the sample size of the intervals (:func:`warehouse.stats.score_statistics`,
@@ -212,7 +213,11 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     n = protection.perturb(df["n"].to_numpy(), df["k"].to_numpy())
     counts = np.column_stack([protection.perturb(df[f"c_{c}"].to_numpy(), df[f"k_{c}"].to_numpy()) for c in cats]) \
         if len(df) and cats else np.zeros((len(df), len(cats)), dtype=np.int64)
-    hidden = (n < protection.min_n) | ((counts.sum(axis=1) <= 0) & bool(cats))
+    # a cell is suppressed when its perturbed n is below min_n, and when the noise leaves none of its
+    # answers in the categories its figures are derived from (a score's answer categories, not the
+    # positive count beside them): else it would be published with an n and no figure
+    answered = [j for j, c in enumerate(cats) if c != _POS]
+    hidden = (n < protection.min_n) | ((counts[:, answered].sum(axis=1) <= 0) & bool(cats))
     nf = np.where(hidden, np.nan, n).astype(float)
     cols: dict[str, np.ndarray] = {}
     if not cats:

@@ -94,7 +94,8 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
             "documentation": protection.methodology("en"),
             "text": (f"Every count is perturbed by the cell-key method (p-table with maximum deviation {d} and "
                      f"variance {v}); every published figure derives from perturbed counts. Cells with a perturbed "
-                     f"n below {m} show neither value nor n (OBS_STATUS=Q, CONF_STATUS=A); there is no secondary "
+                     f"n below {m}, or with no answer left in their categories by the perturbation, show neither "
+                     f"value nor n (OBS_STATUS=Q, CONF_STATUS=A); there is no secondary "
                      f"suppression. Microdata (restricted) release only rows whose quasi-identifiers are shared by "
                      f"at least {microdata_k} responses.")},
         "S.13 Accuracy and reliability": {

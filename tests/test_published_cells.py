@@ -1,0 +1,52 @@
+"""What a statistician receiving the exports relies on, cell by cell: a published cell (CONF_STATUS=F)
+has a figure, and every code of a coded column is in its codelist with labels in Italian and English.
+
+Real p-table and record-key arithmetic (warehouse.protect), real DuckDB warehouse over Parquet rows."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from warehouse.protect import Protection, publish
+from warehouse.rollup import CATEGORIES
+
+#: Key sums (modulo 2³²) that the default p-table (D=2, V=1) maps to these deviations of a count of 1-3:
+#: 0 keeps the count, ``2**31`` too; small keys take 1 off a count of 1 and 2 off a count of 2.
+KEEP, DROP = 2 ** 31, 0
+
+
+def _cell(n: int, k: int, counts: dict[str, tuple[int, int]], indicator: str = "ease") -> pd.DataFrame:
+    """One rollup cell of ``indicator``: true n and its key sum, (count, key sum) per category."""
+    row = {"period": "2026-10", "n": n, "k": k}
+    for c in CATEGORIES[indicator]:
+        row[f"c_{c}"], row[f"k_{c}"] = counts.get(c, (0, 0))
+    return pd.DataFrame([row])
+
+
+def test_a_cell_whose_perturbed_answers_vanish_is_suppressed_not_published_empty():
+    """Three answers (4 and 5 on five points) whose n survives the noise while each answer category's
+    count is perturbed to 0: no distribution, mean or positive share can be derived. The cell had been
+    published (CONF_STATUS=F, OBS_STATUS=U, CI_STATUS=ok, N_RESP=3) with an empty value — a missing
+    value no status explains. It is suppressed like any cell the noise leaves without answers."""
+    prot = Protection()
+    raw = _cell(3, KEEP, {"75": (1, DROP), "100": (2, DROP), "pos": (3, KEEP)})
+    assert prot.perturb([3, 1, 2], [KEEP, DROP, DROP]).tolist() == [3, 0, 0]  # the situation described
+    out = publish(raw, "ease", ["period"], prot).iloc[0]
+    assert (out["conf_status"], out["obs_status"]) == ("A", "Q")
+    assert np.isnan(out["n"]) and np.isnan(out["mean"]) and np.isnan(out["top2"])
+    assert out["mean_status"] is None and out["top2_status"] is None
+
+
+def test_every_published_cell_of_the_exports_has_its_value(data_dir):
+    """Over every frequency, a published observation carries OBS_VALUE and both bounds; only a
+    suppressed one (OBS_STATUS=Q, CONF_STATUS=A) is empty."""
+    from settings import Settings
+    from warehouse import export
+    from warehouse.dataset import Warehouse
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        for freq in ("M", "Q", "A"):
+            df = export.publication_table(wh.cursor(), freq)
+            empty = df[["OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"]].isna().any(axis=1)
+            assert ((df["CONF_STATUS"] == "A") == empty).all(), freq
+            assert (df.loc[empty, "OBS_STATUS"] == "Q").all() and df.loc[empty, "N_RESP"].isna().all()
