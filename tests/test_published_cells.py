@@ -50,3 +50,33 @@ def test_every_published_cell_of_the_exports_has_its_value(data_dir):
             empty = df[["OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"]].isna().any(axis=1)
             assert ((df["CONF_STATUS"] == "A") == empty).all(), freq
             assert (df.loc[empty, "OBS_STATUS"] == "Q").all() and df.loc[empty, "N_RESP"].isna().all()
+
+
+#: The columns of the publication table that are not codes: numbers, the period, free text.
+UNCODED = {"OBS_VALUE", "N_RESP", "LOWER_BOUND", "UPPER_BOUND", "TIME_PERIOD", "COMMENT_OBS"}
+
+
+def test_every_code_of_the_export_is_in_its_codelist_in_both_languages(data_dir, tmp_path):
+    """Each coded column of the CSV export (every column but numbers, the period and the comment) has
+    its codes in the codelist file beside it, labelled in Italian and English, and is a coded
+    component of the SDMX structure. ``CKM_PERTURBED=Y`` had no codelist: a bare flag nobody could
+    look up in either file."""
+    from pysdmx.io import read_sdmx
+
+    from settings import Settings
+    from warehouse import export
+    from warehouse.dataset import Warehouse
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        export.export(wh.cursor(), "csv", tmp_path / "cx.csv", freq="Q")
+        structure = export.export(wh.cursor(), "sdmx-structure", tmp_path / "structure.xml")
+    data = pd.read_csv(tmp_path / "cx.csv", dtype=str, keep_default_na=False)
+    lists = pd.read_csv(tmp_path / "cx.codelists.csv", dtype=str, keep_default_na=False)
+    labelled = {(r.codelist, r.code) for r in lists.itertuples() if r.label_it and r.label_en}
+    for column in sorted(set(data.columns) - UNCODED):
+        missing = {code for code in set(data[column]) - {""} if (column, code) not in labelled}
+        assert not missing, f"{column}: {sorted(missing)} not in the codelist file"
+    assert ("CKM_PERTURBED", "Y") in labelled
+    dsd = read_sdmx(str(structure), validate=True).get_data_structure_definitions()[0]
+    uncoded = {c.id for c in dsd.components if c.enumeration is None}
+    assert uncoded == UNCODED

@@ -7,7 +7,7 @@ the published table: ``REF_AREA`` (NUTS-2, ``IT`` Italy), ``PA_TYPE`` (IPA categ
 ``SERVICE_TYPE`` (the taxonomy), ``INSTRUMENT`` (the questionnaire owning the item),
 ``SCALE`` (:mod:`questionnaires.scales`), ``CHANNEL``, ``INDICATOR`` (series: ``<IND>_POS`` positive
 share, ``<IND>_MEAN`` mean within one scale, ``TASK_COMPLETED_YES|PARTLY|NO``), ``UNIT_MEASURE``,
-``OBS_STATUS``, ``PROVISIONAL``, ``CONF_STATUS``, ``CI_STATUS``, ``FREQ``. ``_T`` is the total, ``_Z`` not applicable,
+``OBS_STATUS``, ``PROVISIONAL``, ``CONF_STATUS``, ``CI_STATUS``, ``CKM_PERTURBED``, ``FREQ``. ``_T`` is the total, ``_Z`` not applicable,
 ``_U`` unknown (SDMX conventions).
 """
 from __future__ import annotations
@@ -63,6 +63,10 @@ CONF_STATUS = {"F": ("Pubblicabile", "Free"),
 #: ``ASCOLTO_RELIABILITY_MIN_N``) by default; the labels of OBS_STATUS U and CONF_STATUS A state the
 #: ones a table was cut with (:func:`codelists`'s ``min_n``, ``low_n``).
 DEFAULT_MIN_N, DEFAULT_LOW_N = Settings.disclosure_min_n, Settings.reliability_min_n
+#: CKM_PERTURBED (CL_CKM_PERTURBED): ``Y`` on a figure derived from counts perturbed by the cell-key
+#: method (every published cell while the protection is on), empty on a suppressed one.
+CKM_PERTURBED = {"Y": ("Derivato da conteggi perturbati con il metodo cell-key",
+                       "Derived from counts perturbed by the cell-key method")}
 CI_STATUS = {"ok": ("Intervallo t al 95%", "95% t interval"),
              "degenerate": ("Risposte tutte uguali: intervallo di ampiezza zero, nessuna incertezza espressa",
                             "All answers identical: zero-width interval, no uncertainty expressed"),
@@ -185,6 +189,7 @@ def codelists(min_n: int = DEFAULT_MIN_N, low_n: int = DEFAULT_LOW_N) -> dict[st
         "UNIT_MEASURE": dict(UNITS), "FREQ": dict(FREQ), "OBS_STATUS": _stated(OBS_STATUS, min_n, low_n),
         "PROVISIONAL": dict(PROVISIONAL),
         "CONF_STATUS": _stated(CONF_STATUS, min_n, low_n), "CI_STATUS": dict(CI_STATUS),
+        "CKM_PERTURBED": dict(CKM_PERTURBED),
     }
     for name in ("REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL"):
         lists[name].update(SPECIAL)
