@@ -80,3 +80,25 @@ def test_every_code_of_the_export_is_in_its_codelist_in_both_languages(data_dir,
     dsd = read_sdmx(str(structure), validate=True).get_data_structure_definitions()[0]
     uncoded = {c.id for c in dsd.components if c.enumeration is None}
     assert uncoded == UNCODED
+
+
+def test_the_reference_metadata_call_running_the_period_the_table_flags_provisional(data_dir):
+    """In December the quarter 2026-Q4 (and the year 2026) is still running although November, the last
+    month with responses, has ended: the table flags that period PROVISIONAL=Y, so the reference
+    metadata of the same export say ``last_period_running`` — it had judged the last month, not the
+    last period of ``--freq``, and said false beside a provisional table."""
+    from datetime import date
+
+    from settings import Settings
+    from warehouse import export
+    from warehouse.dataset import Warehouse
+    from warehouse.refmeta import reference_metadata
+
+    december = date(2026, 12, 5)
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        con = wh.cursor()
+        for freq, running in (("M", False), ("Q", True), ("A", True)):
+            table = export.publication_table(con, freq, today=december)
+            assert (table["PROVISIONAL"] == "Y").any() == running, freq
+            meta = reference_metadata(con, freq, today=december)
+            assert meta["S.17 Data revision"]["last_period_running"] is running, freq

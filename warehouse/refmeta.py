@@ -24,7 +24,7 @@ from dataset.views import counted
 
 from .codelists import DATAFLOW
 from .cube import last_day
-from .periods import is_complete, today_rome, validate_range
+from .periods import is_complete, period_of, today_rome, validate_range
 from .protect import Protection
 
 SIMS = "ESS Single Integrated Metadata Structure (SIMS) v2.0"
@@ -50,7 +50,9 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
     protection = protection or Protection()
     today = today or today_rome()
     cov = _coverage(con, freq, start, end)
-    running = bool(cov["last_month"]) and not is_complete(cov["last_month"], today)
+    # the last period of ``freq`` the export shows (the one the table flags PROVISIONAL=Y), not its
+    # last month: in December 2026-Q4 is running although November, the last month with data, is over
+    running = bool(cov["last_month"]) and not is_complete(period_of(cov["last_month"], freq), today)
     d, v, m, low = protection.D, protection.V, protection.min_n, protection.low_n
     return {
         "standard": SIMS, "dataflow": DATAFLOW, "data_as_of": last_day(con), "language": "en",
