@@ -102,3 +102,41 @@ def test_the_reference_metadata_call_running_the_period_the_table_flags_provisio
             assert (table["PROVISIONAL"] == "Y").any() == running, freq
             meta = reference_metadata(con, freq, today=december)
             assert meta["S.17 Data revision"]["last_period_running"] is running, freq
+
+
+def test_jsonstat_says_why_an_interval_has_zero_width_as_the_csv_does(data_dir):
+    """Six answers all "4" in Campania: the mean's t interval is degenerate (CI_STATUS=degenerate in the
+    CSV, lower = upper = mean). JSON-stat had the bounds without the reason; it now carries each bound's
+    CI_STATUS beside the value (``extension.ci_status``: value index → code, with the codes' labels),
+    the same cells as the CSV."""
+    import json
+
+    from settings import Settings
+    from warehouse import codelists as cl, export
+    from warehouse.dataset import Warehouse
+
+    from .warehouse_rows import response, write
+
+    write(data_dir, [response(entity="c_f839", region="ITF3", satisfaction=4, ease=4) for _ in range(6)])
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        df = export.publication_table(wh.cursor(), "Q")
+    csv_flags = {tuple(r[d] for d in ("INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE",
+                                      "INSTRUMENT", "SCALE", "CHANNEL")): r["CI_STATUS"]
+                 for r in export.table_rows(df, "area").to_dict("records") if r["CI_STATUS"] not in ("", "ok")}
+    assert "degenerate" in csv_flags.values()
+    [means] = [i for i in export.jsonstat(df, "Q")["link"]["item"]
+               if i["extension"]["table"] == "area" and i["extension"]["unit"] == "PT"]
+    ids, size = means["id"], means["size"]
+    cats = [means["dimension"][d]["category"]["index"] for d in ids]
+    flags = means["extension"]["ci_status"]
+    assert flags["label"]["degenerate"] == cl.label("CI_STATUS", "degenerate", "en")
+    seen = {}
+    for idx, code in flags["index"].items():
+        pos, rest = [], int(idx)
+        for n in reversed(size):
+            pos.append(rest % n)
+            rest //= n
+        key = [c[p] for c, p in zip(cats, reversed(pos))]
+        assert key[-1] in ("LOWER_BOUND", "UPPER_BOUND")
+        seen[tuple(key[:-1])] = code
+    assert seen == csv_flags

@@ -63,6 +63,7 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
     total = int(np.prod(size)) if size else 0
     values: list[Any] = [None] * total
     status: dict[str, str] = {}
+    ci_status: dict[str, str] = {}
     pos = {d: {c: i for i, c in enumerate(cats[d])} for d in JSONSTAT_DIMS}
     strides = [int(np.prod(size[i + 1:])) for i in range(len(size))]
     for r in df.to_dict("records"):
@@ -75,6 +76,8 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
             code = cl.status_code(r["OBS_STATUS"], r["PROVISIONAL"])  # OBS_STATUS, + P when provisional
             if code != "A":
                 status[str(idx)] = code
+            if m.endswith("_BOUND") and r.get("CI_STATUS") not in (None, "", "ok"):
+                ci_status[str(idx)] = r["CI_STATUS"]  # why the interval has zero width or none
     dimension = {}
     for d in JSONSTAT_DIMS:
         labels = ({m: v[li] for m, v in JSONSTAT_MEASURES.items()} if d == "MEASURE" else
@@ -85,7 +88,8 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
         if d == "TIME_PERIOD" and (said := {c: [notes[c]] for c in cats[d] if (notes or {}).get(c)}):
             cat["note"] = said
         dimension[d] = {"label": DIM_LABELS[d][li], "category": cat}
-    return {"id": JSONSTAT_DIMS, "size": size, "dimension": dimension, "value": values, "status": status}
+    return {"id": JSONSTAT_DIMS, "size": size, "dimension": dimension, "value": values, "status": status,
+            "ci_status": ci_status}
 
 
 def _units(part: pd.DataFrame, table: str) -> list[str]:
@@ -107,7 +111,9 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
     (time, geo, metric), ``updated``; ``status`` per value is the SDMX OBS_STATUS code (``U``, ``B``,
     ``Q`` = suppressed: value ``null``; ``A`` left out), the same vocabulary as the CSV, with ``P``
     appended when the CSV's PROVISIONAL is ``Y`` (``P``, ``UP``, ``BP``: :func:`warehouse.codelists.status_code`),
-    each code's label in ``extension.status``. ``notes`` (period → text in ``lang``): why a period is shown in part, a note on its category of TIME_PERIOD.
+    each code's label in ``extension.status``; the CSV's ``CI_STATUS`` of a mean's bounds when not ``ok``
+    (``degenerate``: lower = upper = mean; ``undefined``) in ``extension.ci_status`` (``index``: value
+    index of LOWER_BOUND / UPPER_BOUND → code, ``label``: each code's label in ``lang``). ``notes`` (period → text in ``lang``): why a period is shown in part, a note on its category of TIME_PERIOD.
     """
     protection = protection or Protection()
     updated = updated or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -117,6 +123,7 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
         for unit in _units(rows, name):
             part = rows[rows["UNIT_MEASURE"] == unit]
             ds = _jsonstat_dataset(part, freq, lang, unit, notes)
+            ci_status = ds.pop("ci_status")
             items.append({
                 "version": "2.0", "class": "dataset",
                 "label": f"{TABLE_LABELS[name][li]} — {cl.label('UNIT_MEASURE', unit, lang)}",
@@ -127,6 +134,10 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
                               "confidentiality": protection.metadata(),
                               "status": {c: cl.status_label(c, lang, **cl.thresholds(protection))
                                          for c in STATUS_CODES},
+                              # the CSV's CI_STATUS of the bounds that are not a plain 95% interval
+                              "ci_status": {"index": ci_status,
+                                            "label": {c: cl.label("CI_STATUS", c, lang) for c in cl.CI_STATUS
+                                                      if c != "ok"}},
                               "labels": {other: {d: {c: cl.label(d, c, other)
                                                      for c in ds["dimension"][d]["category"]["index"]}
                                                  for d in JSONSTAT_DIMS if d not in ("TIME_PERIOD", "MEASURE")}}}})
