@@ -140,3 +140,25 @@ def test_jsonstat_says_why_an_interval_has_zero_width_as_the_csv_does(data_dir):
         assert key[-1] in ("LOWER_BOUND", "UPPER_BOUND")
         seen[tuple(key[:-1])] = code
     assert seen == csv_flags
+
+
+def test_the_microdata_document_every_empty_cell_they_write(data_dir, tmp_path):
+    """The Designers Italia service rating measures ease only: its rows leave satisfaction empty, as
+    they leave went_well/went_wrong empty when no category was chosen. The Table Schema explained ""
+    only as "no category chosen"; it now names both cases."""
+    import csv
+    import json
+
+    from settings import Settings
+    from warehouse import export
+    from warehouse.dataset import Warehouse
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", microdata_k=3)
+    package = json.loads(path.read_text("utf-8"))
+    [rating] = [r for r in package["resources"] if r["name"] == "responses-di-rating-servizio-v1"]
+    with open(tmp_path / "pkg" / rating["path"], encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and {r["satisfaction"] for r in rows} == {""} and all(r["ease"] for r in rows)
+    empty = rating["schema"]["missingValueCodes"][""]
+    assert "does not measure" in empty and "no category" in empty

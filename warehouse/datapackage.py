@@ -20,8 +20,11 @@ from .refmeta import reference_metadata
 
 
 #: The missing-value codes of the rows: the codebook's (its ``missing_values``, one description each), and
-#: "" for a category or indicator that does not apply.
+#: "" for a category or indicator that does not apply (:data:`EMPTY` says which).
 MISSING = ["", *MISSING_VALUES]
+EMPTY = ("not applicable: an indicator this questionnaire version does not measure (e.g. satisfaction in "
+         "the Designers Italia ratings), or went_well/went_wrong with no category (not asked, not answered "
+         "or none chosen: the item_ column says which), or a region the administration has not registered")
 MICRO_DIMS = ["period", "pa_type", "service_type", "region", "channel", "lang"]
 
 
@@ -362,6 +365,6 @@ def _resource(name: str, q, items, codebook) -> dict[str, Any]:
             "encoding": "utf-8", "title": q.title.get("it", q.id),
             "schema": {"fields": fields, "missingValues": MISSING,
                        "missingValueCodes": {**codebook["missing_values"],
-                                             "": "not applicable (no category chosen)"}}}
+                                             "": EMPTY}}}
 
 
