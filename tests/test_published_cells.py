@@ -162,3 +162,36 @@ def test_the_microdata_document_every_empty_cell_they_write(data_dir, tmp_path):
     assert rows and {r["satisfaction"] for r in rows} == {""} and all(r["ease"] for r in rows)
     empty = rating["schema"]["missingValueCodes"][""]
     assert "does not measure" in empty and "no category" in empty
+
+
+def test_the_unit_is_attached_to_the_indicator_it_belongs_to(data_dir, tmp_path):
+    """UNIT_MEASURE is a property of the series, not of each observation: every INDICATOR is in one unit
+    (``_POS`` and the task shares percent, ``_MEAN`` points). The DSD attaches it to the INDICATOR
+    dimension (it had every attribute on the observation), and the data bear that out."""
+    from pysdmx.io import get_datasets, read_sdmx
+
+    from settings import Settings
+    from warehouse import export
+    from warehouse.dataset import Warehouse
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        structure = export.export(wh.cursor(), "sdmx-structure", tmp_path / "structure.xml")
+        data = export.export(wh.cursor(), "sdmx-csv", tmp_path / "cx.csv", freq="M")
+    dsd = read_sdmx(str(structure), validate=True).get_data_structure_definitions()[0]
+    attached = {a.id: a.attachment_level for a in dsd.components.attributes}
+    assert attached.pop("UNIT_MEASURE") == "INDICATOR" and set(attached.values()) == {"O"}
+    [ds] = get_datasets(str(data), str(structure))
+    assert (ds.data.groupby("INDICATOR")["UNIT_MEASURE"].nunique() == 1).all()
+
+
+def test_the_reference_metadata_name_every_codelist_of_the_exports(data_dir):
+    """S.3.2 lists the classifications a recipient finds in the files: every codelist of the structure
+    (it left out PROVISIONAL and CKM_PERTURBED, and said nothing of FREQ and UNIT_MEASURE)."""
+    from warehouse import codelists as cl
+    from warehouse.dataset import Warehouse
+    from settings import Settings
+    from warehouse.refmeta import reference_metadata
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        text = reference_metadata(wh.cursor(), "Q")["S.3 Statistical presentation"]["S.3.2 Classification system"]
+    assert [name for name in cl.codelists() if name not in text] == []

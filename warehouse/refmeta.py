@@ -68,9 +68,10 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
                 "interval (LOWER_BOUND, UPPER_BOUND) and the number of responses (N_RESP, perturbed)."),
             "S.3.2 Classification system": (
                 "REF_AREA: NUTS-2 region of the administration (IT = Italy); PA_TYPE: IPA categories; "
-                "SERVICE_TYPE: the Ascolto service-type taxonomy; INSTRUMENT, SCALE, CHANNEL, INDICATOR, "
-                "OBS_STATUS, CONF_STATUS, CI_STATUS: the codelists of the SDMX structure (ascolto export --format "
-                "sdmx-structure) and of the <name>.codelists.csv file, labels in Italian and English. _T = total."),
+                "SERVICE_TYPE: the Ascolto service-type taxonomy; FREQ, INSTRUMENT, SCALE, CHANNEL, INDICATOR, "
+                "UNIT_MEASURE, OBS_STATUS, PROVISIONAL, CONF_STATUS, CI_STATUS, CKM_PERTURBED: the codelists of the "
+                "SDMX structure (ascolto export --format sdmx-structure) and of the <name>.codelists.csv file, "
+                "labels in Italian and English. _T = total, _U = unknown."),
             "S.3.3 Sector coverage": (
                 "Public administrations that have joined Ascolto and the services they registered; participation "
                 "is voluntary, so the administrations covered are not a sample of all Italian administrations."),

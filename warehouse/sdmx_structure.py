@@ -17,7 +17,8 @@ declared ``usage="optional"`` (SDMX 3.0; pysdmx writes no usage for measures, so
 :func:`_optional_measure` sets it), and the mandatory attributes OBS_STATUS (``Q``) and CONF_STATUS
 (``A``) say why it is empty. The dimensions and every attribute used by the SDMX-CSV are declared,
 coded ones with the codes the data use (PROVISIONAL ``Y`` included: a provisional figure keeps its
-OBS_STATUS, SDMX having one code per attribute and observation).
+OBS_STATUS, SDMX having one code per attribute and observation). Attributes are attached to the
+observation, but UNIT_MEASURE to the INDICATOR dimension (:data:`ATTACHMENT`: a series' unit).
 
 SDMX identifiers may not contain dots: service-type codes (``anagrafe.certificati``) are written as
 ``anagrafe__certificati`` here and in SDMX-CSV (:func:`warehouse.codelists.sdmx_id`).
@@ -51,6 +52,10 @@ CONCEPTS = {
 SIMS_TITLE = "Reference metadata (ESS SIMS v2.0)"
 #: Attributes every observation carries (usage="mandatory"): they explain an empty OBS_VALUE.
 MANDATORY_ATTRIBUTES = ("OBS_STATUS", "CONF_STATUS")
+#: Attributes attached to a dimension rather than the observation: the unit is the series' (each
+#: INDICATOR is in one unit, ``<IND>_POS`` and the task shares PC, ``<IND>_MEAN`` PT). Every other
+#: attribute is the observation's own.
+ATTACHMENT = {"UNIT_MEASURE": "INDICATOR"}
 
 
 def italian_names(protection=None) -> dict[tuple[str, ...], str]:
@@ -128,7 +133,7 @@ def structures(protection=None, metadata_url: str | None = None) -> list:
     comps.append(component("OBS_VALUE", Role.MEASURE, False, DataType.DOUBLE))
     for a in SDMX_ATTRIBUTES:
         dtype = DataType.INTEGER if a == "N_RESP" else DataType.DOUBLE if a.endswith("_BOUND") else DataType.STRING
-        comps.append(component(a, Role.ATTRIBUTE, a in MANDATORY_ATTRIBUTES, dtype, "O"))
+        comps.append(component(a, Role.ATTRIBUTE, a in MANDATORY_ATTRIBUTES, dtype, ATTACHMENT.get(a, "O")))
     dsd = DataStructureDefinition(id=DSD_ID, agency=AGENCY, version="1.0", name=TITLE[1],
                                   components=Components(comps))
     flow = Dataflow(id=DATAFLOW_ID, agency=AGENCY, version="1.0", name=TITLE[1],
