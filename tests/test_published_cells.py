@@ -195,3 +195,27 @@ def test_the_reference_metadata_name_every_codelist_of_the_exports(data_dir):
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         text = reference_metadata(wh.cursor(), "Q")["S.3 Statistical presentation"]["S.3.2 Classification system"]
     assert [name for name in cl.codelists() if name not in text] == []
+
+
+def test_the_microdata_label_the_codes_of_their_classifications(data_dir, tmp_path):
+    """The rows' region (ITI4), channel (web), PA type and service type are codes: each field lists
+    its codes with Italian and English labels (``options``, as the items do), the same labels as the
+    tables' codelists. Region and channel were labelled nowhere in the package."""
+    import csv
+    import json
+
+    from settings import Settings
+    from warehouse import codelists as cl, export
+    from warehouse.dataset import Warehouse
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", microdata_k=3)
+    for resource in json.loads(path.read_text("utf-8"))["resources"]:
+        fields = {f["name"]: f for f in resource["schema"]["fields"]}
+        with open(tmp_path / "pkg" / resource["path"], encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        for name, codelist in (("region", "REF_AREA"), ("channel", "CHANNEL"), ("pa_type", "PA_TYPE"),
+                               ("service_type", "SERVICE_TYPE")):
+            options = {o["code"]: o["labels"] for o in fields[name]["options"]}
+            for code in {r[name] for r in rows} - {""}:
+                assert options[code] == {"it": cl.label(codelist, code, "it"), "en": cl.label(codelist, code, "en")}

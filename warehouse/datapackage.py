@@ -13,6 +13,7 @@ from dataset.views import counted
 from questionnaires.codebook import MISSING_VALUES
 from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
+from . import codelists as cl
 from .csvsafe import csv_writer, fmt_value as _fmt
 from .outpath import OutputError, check_parent
 from .protect import Protection
@@ -26,6 +27,8 @@ EMPTY = ("not applicable: an indicator this questionnaire version does not measu
          "the Designers Italia ratings), or went_well/went_wrong with no category (not asked, not answered "
          "or none chosen: the item_ column says which), or a region the administration has not registered")
 MICRO_DIMS = ["period", "pa_type", "service_type", "region", "channel", "lang"]
+#: The coded fields of the rows and the codelist (:mod:`warehouse.codelists`) labelling their codes.
+CODELISTS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL"}
 
 
 def _item_field(item) -> dict[str, Any]:
@@ -361,6 +364,11 @@ def _resource(name: str, q, items, codebook) -> dict[str, Any]:
         fields.append({"name": i, "type": "string",
                        "description": f"{INDICATOR_MEANINGS[i]}: codes separated by ';' ({', '.join(codebook['category_codes'])})"})
     fields += [_item_field(it) for it in items]
+    for f in fields:  # the classifications' codes with their labels, those of the tables' codelists
+        if f["name"] in CODELISTS:
+            f["options"] = [{"code": code, "labels": {"it": it, "en": en}}
+                            for code, (it, en) in cl.codelists()[CODELISTS[f["name"]]].items()
+                            if not code.startswith("_") and code != cl.NATIONAL]
     return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
             "encoding": "utf-8", "title": q.title.get("it", q.id),
             "schema": {"fields": fields, "missingValues": MISSING,
