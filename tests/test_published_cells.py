@@ -219,3 +219,17 @@ def test_the_microdata_label_the_codes_of_their_classifications(data_dir, tmp_pa
             options = {o["code"]: o["labels"] for o in fields[name]["options"]}
             for code in {r[name] for r in rows} - {""}:
                 assert options[code] == {"it": cl.label(codelist, code, "it"), "en": cl.label(codelist, code, "en")}
+
+
+def test_the_reference_metadata_state_every_threshold_the_tables_were_cut_with(data_dir):
+    """Suppression (min_n), low reliability (low_n) and microdata k, each as a number a program can
+    read: low_n was only a number inside a sentence."""
+    from settings import Settings
+    from warehouse.dataset import Warehouse
+    from warehouse.refmeta import reference_metadata
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        meta = reference_metadata(wh.cursor(), "Q", protection=Protection(min_n=4, low_n=40), microdata_k=6)
+    conf = meta["S.7 Confidentiality"]
+    assert (conf["min_n"], conf["reliability_min_n"], conf["microdata_k"]) == (4, 40, 6)
+    assert "fewer than 40 responses" in meta["S.13 Accuracy and reliability"]["sampling_error"]

@@ -93,6 +93,7 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
                                  "quarters and years aggregate their months."),
         "S.7 Confidentiality": {
             "method": protection.metadata()["method"], "max_deviation": d, "variance": v, "min_n": m,
+            "reliability_min_n": low,
             "perturbed": protection.enabled, "microdata_k": microdata_k,
             "documentation": protection.methodology("en"),
             "text": (f"Every count is perturbed by the cell-key method (p-table with maximum deviation {d} and "
