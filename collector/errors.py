@@ -32,6 +32,29 @@ def too_large(limit: int) -> ApiError:
                     {"body": [f"Larger than the limit of {limit} bytes."]})
 
 
+def field_errors(messages: Any, path: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested ``ValidationError.messages`` as the flat ``fields`` of an answer: one
+    dotted name per offending field, as the rest of the API names them (``answers.satisfaction``,
+    ``context.fill_ms``), each with its problems.
+
+    A ``Dict`` field's entry ``{"context": {"page": {"value": [...]}}}`` becomes
+    ``{"context.page": [...]}``; an entry whose *name* is wrong (``{"key": [...]}``) says so
+    ("The name: …"); a list item's errors are ``field[0]``."""
+    if isinstance(messages, list):
+        return {path or "body": [str(m) for m in messages]}
+    if not isinstance(messages, dict):
+        return {path or "body": [str(messages)]}
+    if path and messages and set(messages) <= {"key", "value"} \
+            and all(isinstance(v, list) for v in messages.values()):  # one entry of a Dict field
+        return {path: [f"The name: {m}" for m in messages.get("key", [])] + [str(m) for m in messages.get("value", [])]}
+    out: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        sub = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+        for name, problems in field_errors(value, sub).items():
+            out.setdefault(name, []).extend(problems)
+    return out
+
+
 def service_label(service: object) -> str:
     """The ``service`` label of a refusal: ``service`` when it is the key of a registered service (the
     collector's cached directory), else :data:`collector.metrics.UNKNOWN_SERVICE` — the label's values

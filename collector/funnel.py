@@ -21,7 +21,7 @@ from questionnaires.funnel import FunnelReportSchema, make_funnel_envelope
 from .body import json_body
 from .cors import reflect_origin
 from .durable import Unavailable
-from .errors import ApiError
+from .errors import ApiError, field_errors
 from .intake import BACKFILL_CLOCK, _service
 
 bp = Blueprint("funnel", __name__)
@@ -37,7 +37,7 @@ def report():
     try:
         rep = _schema.load(body)
     except ValidationError as exc:
-        raise ApiError(400, "malformed", "The report does not follow the API.", exc.messages) from None
+        raise ApiError(400, "malformed", "The report does not follow the API.", field_errors(exc.messages)) from None
     cfg = _service(rep["service"])
     origin = request.headers.get("Origin")
     if not origin:

@@ -22,7 +22,7 @@ from .cors import reflect_origin
 from .device import device_class
 from .durable import Unavailable
 from .spool import TEXT_FLOOR
-from .errors import ApiError, count_refusal
+from .errors import ApiError, count_refusal, field_errors
 
 BACKFILL_CLOCK = "ascolto.clock"
 """``app.extensions`` key of the operators' backfill clock (:mod:`collector.backfill`): a callable
@@ -136,7 +136,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     try:
         sub = fast_load_submission(body) or _schema.load(body)
     except ValidationError as exc:
-        raise ApiError(400, "malformed", "The submission does not follow the API.", exc.messages) from None
+        raise ApiError(400, "malformed", "The submission does not follow the API.", field_errors(exc.messages)) from None
     if sub["submission_id"].int in _NOT_RANDOM:
         raise ApiError(400, "malformed", "The submission_id must be a random UUID.",
                        {"submission_id": ["The nil and max UUIDs are not random: generate a random (v4) UUID."]})

@@ -1,0 +1,55 @@
+"""What a PA developer integrating the API reads back: every 4xx names the offending field the way
+the rest of the API names it (``answers.satisfaction``, ``context.fill_ms``: one dotted name per
+field), with a problem they can act on. Through the real collector app (``client`` fixture)."""
+from __future__ import annotations
+
+import uuid
+
+from tests.conftest import WIDGET, submission
+
+
+def _post(client, body, path="/v1/submissions", headers=WIDGET):
+    return client.post(path, json=body, headers=headers)
+
+
+def test_a_context_value_of_the_wrong_type_is_named_by_its_dotted_name(client):
+    # a back end that sends the fill time as a number, as "milliseconds" suggests
+    body = dict(submission(), context={"page": "/certificati", "fill_ms": 5000})
+    r = _post(client, body)
+    assert r.status_code == 400
+    assert r.json["fields"] == {"context.fill_ms": ["Not a valid string."]}
+
+
+def test_a_too_long_page_is_named_context_page(client):
+    r = _post(client, dict(submission(), context={"page": "/" + "a" * 600}))
+    assert r.status_code == 400
+    assert r.json["fields"] == {"context.page": ["Longer than maximum length 512."]}
+
+
+def test_a_too_long_context_name_says_it_is_the_name(client):
+    name = "k" * 40
+    r = _post(client, dict(submission(), context={name: "x"}))
+    assert r.status_code == 400
+    assert r.json["fields"] == {f"context.{name}": ["The name: Longer than maximum length 32."]}
+
+
+def test_top_level_problems_keep_their_plain_names(client):
+    r = _post(client, {"submission_id": "abc", "service": 5, "questionnaire": "cx-core", "version": "1",
+                       "answers": {}, "extra": 1})
+    assert r.status_code == 400
+    assert r.json["fields"] == {"submission_id": ["Not a valid UUID."], "service": ["Not a valid string."],
+                                "version": ["Not a valid integer."], "extra": ["Unknown field."]}
+
+
+def test_every_field_of_a_refusal_is_a_flat_list_of_words(client):
+    bad = [dict(submission(), context={"page": {"nested": 1}}), dict(submission(), context="x"),
+           {"report_id": "x", "service": ["a"], "impressions": "1"}]
+    for path, body in zip(["/v1/submissions", "/v1/submissions", "/v1/funnel"], bad):
+        r = _post(client, body, path)
+        assert r.status_code == 400, (path, r.json)
+        assert r.json["fields"] and all(isinstance(v, list) and all(isinstance(m, str) for m in v)
+                                        for v in r.json["fields"].values()), r.json
+    assert r.json["fields"] == {"report_id": ["Not a valid UUID."], "service": ["Not a valid string."],
+                                "impressions": ["Not a valid integer."]}
+    assert _post(client, {"report_id": str(uuid.uuid4()), "service": "demo-roma-anagrafe", "impressions": 1},
+                 "/v1/funnel").status_code == 202
