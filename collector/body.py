@@ -103,7 +103,7 @@ def json_body(req=None) -> dict:
     if req is None:
         req = request._get_current_object()
     if req.mimetype != "application/json":
-        raise ApiError(415, "unsupported_media_type", "Send the submission as application/json.",
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.",
                        {"Content-Type": [f"Must be application/json, got {req.mimetype or 'none'!r}."]})
     try:
         data = read_body(req)
@@ -111,7 +111,10 @@ def json_body(req=None) -> dict:
             body, clean = orjson.loads(data), True
         except orjson.JSONDecodeError:  # the standard library decides (and words) what orjson refuses
             body, clean = json.loads(data, parse_int=_parse_int), False
-    except (UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:  # e.g. a back end sending Latin-1: JSON is UTF-8 (RFC 8259)
+        raise ApiError(400, "malformed", "The body is not UTF-8: encode the JSON in UTF-8.",
+                       {"body": [f"Byte 0x{exc.object[exc.start]:02x} at offset {exc.start} is not UTF-8."]}) from None
+    except ValueError as exc:
         raise ApiError(400, "malformed", "The body is not valid JSON.", {"body": [str(exc)]}) from None
     except RecursionError:
         raise ApiError(400, "malformed", "The body is nested too deeply.",

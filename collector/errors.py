@@ -119,6 +119,8 @@ def register_error_handlers(app: Flask) -> None:
             return _api_error(too_large(app.config["MAX_CONTENT_LENGTH"]))
         code, fields = _HTTP_CODES.get(exc.code or 500, ("http_error", {}))
         count_refusal(code)
+        if exc.code == 404 and request.url_rule is None:  # no such endpoint: say which path, and where the list is
+            fields = {"path": [f"No endpoint {request.path!r} in this API; its endpoints are listed at /openapi.json."]}
         headers = {}
         allowed = getattr(exc, "valid_methods", None)
         if allowed:

@@ -53,3 +53,28 @@ def test_every_field_of_a_refusal_is_a_flat_list_of_words(client):
                                 "impressions": ["Not a valid integer."]}
     assert _post(client, {"report_id": str(uuid.uuid4()), "service": "demo-roma-anagrafe", "impressions": 1},
                  "/v1/funnel").status_code == 202
+
+
+def test_a_body_not_in_utf8_says_so_and_where(client):
+    body = b'{"comment": "perch\xe9"}'  # a back end that encodes its JSON in Latin-1
+    r = client.post("/v1/submissions", data=body, content_type="application/json", headers=WIDGET)
+    assert r.status_code == 400
+    assert r.json["message"] == "The body is not UTF-8: encode the JSON in UTF-8."
+    assert r.json["fields"] == {"body": [f"Byte 0xe9 at offset {body.index(0xe9)} is not UTF-8."]}
+
+
+def test_a_funnel_report_in_another_type_is_not_called_a_submission(client):
+    r = client.post("/v1/funnel", data="{}", content_type="text/plain", headers=WIDGET)
+    assert r.status_code == 415
+    assert r.json["message"] == "Send the body as application/json."
+    assert r.json["fields"] == {"Content-Type": ["Must be application/json, got 'text/plain'."]}
+
+
+def test_a_mistyped_endpoint_names_the_path_and_where_the_endpoints_are(client):
+    r = client.post("/v1/submission", json=submission(), headers=WIDGET)  # singular: a typo
+    assert r.status_code == 404 and r.json["error"] == "not_found"
+    assert r.json["fields"] == {"path": ["No endpoint '/v1/submission' in this API; "
+                                         "its endpoints are listed at /openapi.json."]}
+    # an unknown service is still named as the service, not as the path
+    r = client.get("/v1/services/no-such-service/questionnaire")
+    assert r.status_code == 404 and r.json["fields"] == {"service": ["Unknown service."]}
