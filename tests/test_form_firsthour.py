@@ -74,7 +74,7 @@ def test_the_thank_you_page_links_back_to_the_page_of_the_allowed_origin(client)
     assert sent.status_code == 303
     assert parse_qs(urlsplit(sent.headers["Location"]).query)["back"] == [f"{ORIGIN}/servizi/certificati"]
     thanks = client.get(sent.headers["Location"]).get_data(as_text=True)
-    assert f'<a href="{ORIGIN}/servizi/certificati" class="back">Torna alla pagina da cui sei arrivato/a</a>' in thanks
+    assert f'<a href="{ORIGIN}/servizi/certificati" class="back" target="_top">Torna alla pagina da cui sei arrivato/a</a>' in thanks
 
 
 @pytest.mark.parametrize("back", ["https://evil.example/phish", "javascript:alert(1)", f"{ORIGIN}.evil.example/",
