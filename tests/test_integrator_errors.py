@@ -78,3 +78,26 @@ def test_a_mistyped_endpoint_names_the_path_and_where_the_endpoints_are(client):
     # an unknown service is still named as the service, not as the path
     r = client.get("/v1/services/no-such-service/questionnaire")
     assert r.status_code == 404 and r.json["fields"] == {"service": ["Unknown service."]}
+
+
+def test_the_readmes_back_end_example_is_accepted_as_written(client, settings):
+    """The README's curl example, its body and headers as printed, with a back-end token of INPS."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from registry import connect, session_scope
+    from registry.tokens import create_token
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    example = re.search(r"```sh\n(curl -X POST http://127\.0\.0\.1:8000/v1/submissions .*?)```", readme, re.S).group(1)
+    with session_scope(connect(settings.database_url)) as s:
+        secret = create_token(s, role="backend", label="INPS - inoltro risposte", actor="test", entity="inps")[1]
+    words = shlex.split(example.replace("\\\n", " ").replace("$ASCOLTO_BACKEND_TOKEN", secret))
+    headers = dict(h.split(": ", 1) for flag, h in zip(words, words[1:]) if flag == "-H")
+    data = words[words.index("-d") + 1]
+    r = client.post("/v1/submissions", data=data, headers=headers)
+    assert r.status_code == 202 and r.json["status"] == "accepted", r.json
+    del headers["Authorization"]  # what the README says of a post with neither an Origin nor a token
+    r = client.post("/v1/submissions", data=data, headers=headers)
+    assert r.status_code == 401 and set(r.json["fields"]) == {"Origin", "authorization"}
