@@ -2,7 +2,31 @@
 may *submit* is decided per service (the intake's origin check), never by these headers."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Response, request
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def not_allowed(origin: str) -> list[str]:
+    """The ``Origin`` field's problems when ``origin`` is not among a service's allowed origins: that,
+    and — for a header no browser sends, such as ``https://www.comune.roma.it/`` typed into curl —
+    the origin it should have been (scheme://host[:port], lower case, no path, no default port)."""
+    problems = ["Not among the service's allowed origins."]
+    try:
+        parts = urlsplit(origin)
+        port = parts.port
+    except ValueError:
+        return problems
+    if parts.scheme.lower() in _DEFAULT_PORTS and parts.hostname:
+        scheme = parts.scheme.lower()
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
+        canonical = f"{scheme}://{host}" + (f":{port}" if port and port != _DEFAULT_PORTS[scheme] else "")
+        if canonical != origin:
+            problems.append(f"An origin is scheme://host[:port] in lower case, without a path: {canonical!r}, "
+                            "as browsers send it.")
+    return problems
 
 
 def reflect_origin(resp: Response, *, methods: str, expose: str = "Retry-After") -> Response:

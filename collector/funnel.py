@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 from questionnaires.funnel import FunnelReportSchema, make_funnel_envelope
 
 from .body import json_body
-from .cors import reflect_origin
+from .cors import not_allowed, reflect_origin
 from .durable import Unavailable
 from .errors import ApiError, field_errors
 from .intake import BACKFILL_CLOCK, _service
@@ -45,7 +45,7 @@ def report():
                        {"Origin": ["Required: the page's origin, among the service's allowed origins."]})
     if origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not report for this service.",
-                       {"Origin": ["Not among the service's allowed origins."]})
+                       {"Origin": not_allowed(origin)})
     if cfg.test_mode:  # views of a service in test mode are check-ups: never counted (issue 19)
         return jsonify({"status": "accepted"}), 202
     settings = current_app.config["ASCOLTO_SETTINGS"]

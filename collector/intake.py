@@ -18,7 +18,7 @@ from registry.readmodel import BackendView, ServiceView
 
 from . import backends, channels, metrics, operators
 from .body import json_body
-from .cors import reflect_origin
+from .cors import not_allowed, reflect_origin
 from .device import device_class
 from .durable import Unavailable
 from .spool import TEXT_FLOOR
@@ -147,7 +147,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     backends.check(backend, cfg)  # a back end's token: of the service's entity, else 403
     if origin and device is None and operator is None and backend is None and origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
-                       {"Origin": ["Not among the service's allowed origins."]})
+                       {"Origin": not_allowed(origin)})
     if direct and not origin and backend is None and device is None and operator is None \
             and extensions.get(BACKFILL_CLOCK) is None:
         raise backends.required(cfg)
@@ -225,7 +225,7 @@ def questionnaire(key: str):
     _count_origin(cfg, origin)
     if origin and origin not in cfg.allowed_origins:
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not embed service {cfg.key!r}.",
-                       {"Origin": ["Not among the service's allowed origins."]})
+                       {"Origin": not_allowed(origin)})
     try:
         q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:

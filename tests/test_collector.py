@@ -60,7 +60,7 @@ def test_a_post_with_neither_origin_nor_token_is_refused_naming_both_and_saying_
     (lambda b: b.update(lang="es"), 400, "malformed", "lang"),
     (lambda b: b.update(answers=[1, 2]), 400, "malformed", "answers"),
     (lambda b: b.update(extra=True), 400, "malformed", "extra"),
-    (lambda b: b.update(context={"page": "x" * 600}), 400, "malformed", "context"),
+    (lambda b: b.update(context={"page": "x" * 600}), 400, "malformed", "context.page"),
     (lambda b: b.update(service="nope"), 404, "unknown_service", "service"),
     (lambda b: b.update(questionnaire="faccia"), 409, "questionnaire_not_assigned", "questionnaire"),
     (lambda b: b.update(version=7), 409, "questionnaire_not_assigned", "version"),
@@ -301,7 +301,7 @@ def test_a_chunked_body_over_the_limit_is_a_413_naming_the_body_and_the_limit_no
     exact = exact.replace(b'"page": ""', b'"page": "' + b"p" * (limit - len(exact)) + b'"')
     assert len(exact) == limit
     resp = _chunked(client, "/v1/submissions", exact, "application/json")
-    assert resp.status_code == 400 and "context" in resp.get_json()["fields"]  # read whole: the page is too long
+    assert resp.status_code == 400 and "context.page" in resp.get_json()["fields"]  # read whole: the page is too long
 
 
 @pytest.mark.parametrize("sid", ["00000000-0000-0000-0000-000000000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF"])

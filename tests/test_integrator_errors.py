@@ -101,3 +101,19 @@ def test_the_readmes_back_end_example_is_accepted_as_written(client, settings):
     del headers["Authorization"]  # what the README says of a post with neither an Origin nor a token
     r = client.post("/v1/submissions", data=data, headers=headers)
     assert r.status_code == 401 and set(r.json["fields"]) == {"Origin", "authorization"}
+
+
+def test_an_origin_typed_with_a_path_is_told_the_origin_browsers_send(client):
+    # a developer trying the API with curl pastes the site's address as the Origin
+    for typed, meant in [("https://www.comune.roma.it/", "https://www.comune.roma.it"),
+                         ("HTTPS://WWW.Comune.Roma.it", "https://www.comune.roma.it"),
+                         ("https://www.comune.roma.it:443/servizi", "https://www.comune.roma.it")]:
+        for r in (client.post("/v1/submissions", json=submission(), headers={"Origin": typed}),
+                  client.get("/v1/services/demo-roma-anagrafe/questionnaire", headers={"Origin": typed})):
+            assert r.status_code == 403
+            assert r.json["fields"]["Origin"] == [
+                "Not among the service's allowed origins.",
+                f"An origin is scheme://host[:port] in lower case, without a path: {meant!r}, as browsers send it."]
+    # an origin in the browsers' form that is simply not allowed gets no hint
+    r = client.post("/v1/submissions", json=submission(), headers={"Origin": "https://evil.example"})
+    assert r.json["fields"] == {"Origin": ["Not among the service's allowed origins."]}
