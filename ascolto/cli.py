@@ -305,6 +305,7 @@ from .cli_plans import plans  # noqa: E402
 from .cli_devices import devices  # noqa: E402
 from .cli_joins import joins  # noqa: E402
 from .cli_testmode import test_mode, test_submissions  # noqa: E402
+from .cli_origins import origins  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
@@ -320,6 +321,7 @@ registry.add_command(devices)
 registry.add_command(joins)
 registry.add_command(test_mode)
 registry.add_command(test_submissions)
+registry.add_command(origins)
 registry.add_command(names)
 
 

@@ -215,7 +215,8 @@ def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, lan
     operator_token = f'ascolto registry token create --role operator --entity {entity} --label "..."'
     if kit["kind"] == "snippet":
         where = (f"on {', '.join(allowed)}" if allowed else
-                 "(no allowed origin yet: add one with --origin, or the widget says it is not active)")
+                 f"(no allowed origin yet: add one with `ascolto registry origins {key} --add URL`, "
+                 "or the widget says it is not active)")
         click.echo(f"\nPaste this into the page where the service ends, {where}:\n")
         click.echo(kit["code"])
     elif kit["kind"] == "link":

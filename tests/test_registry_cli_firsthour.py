@@ -169,3 +169,26 @@ def test_seed_demo_allows_the_demo_site_where_ascolto_up_serves_it(cli, db_url):
     cli("seed-demo", "--origin", "https://demo.example.it")  # still chosen by hand when given
     with session_scope(connect(db_url)) as s:
         assert ops.get_service(s, "demo-roma-anagrafe").allowed_origins == ["https://demo.example.it"]
+
+
+def test_a_web_manager_adds_and_removes_an_origin_of_an_existing_service(cli, db_url):  # noqa: F811
+    """The widget on a staging page says it is not active there and its warning says to add the
+    origin to the service: the command line can, without making a second service."""
+    out = cli("add-service", "--entity", "c_l219", "--name", "Certificati", "--type", "anagrafe.certificati",
+              "--key", "torino-cert").stdout
+    assert "ascolto registry origins torino-cert --add URL" in out  # what to do about "no allowed origin yet"
+    assert cli("origins", "torino-cert").stdout == "(none: the widget is not active on any page; add one with --add URL)\n"
+    out = cli("origins", "torino-cert", "--add", "https://www.comune.torino.it",
+              "--add", "HTTPS://Staging.Comune.Torino.it:443").stdout
+    assert out == "https://www.comune.torino.it\nhttps://staging.comune.torino.it\n"  # as browsers send them
+    assert cli("origins", "torino-cert", "--remove", "https://staging.comune.torino.it").stdout == \
+        "https://www.comune.torino.it\n"
+    refused = cli("origins", "torino-cert", "--add", "https://www.comune.torino.it/servizi", code=1).output
+    assert "allowed_origins" in refused and "no path" in refused
+    refused = cli("origins", "torino-cert", "--remove", "https://elsewhere.example", code=1).output
+    assert "https://elsewhere.example not among the service's origins (https://www.comune.torino.it)" in refused
+    assert cli("origins", "no-such-service", code=1).output.startswith("Error: ")
+    with session_scope(connect(db_url)) as s:
+        assert ops.get_service(s, "torino-cert").allowed_origins == ["https://www.comune.torino.it"]
+    log = json.loads(cli("log", "--type", "service", "--key", "torino-cert", "--json").stdout)
+    assert sum(1 for e in log if e["action"] == "update") == 2  # each change audited
