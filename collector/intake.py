@@ -30,6 +30,9 @@ giving each envelope's ``received_at``. Set only in process, by the backfill, on
 client reaches; while set, the app is the backfill's: widget origins are not counted and an
 entity's back-end token is not asked for (the operator is the client)."""
 
+#: The device class of a back end's post (a verified ``backend`` token): the citizen's device is not known.
+BACKEND_DEVICE = "unknown"
+
 bp = Blueprint("intake", __name__)
 _schema = SubmissionSchema()
 _MILLIS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
@@ -176,7 +179,10 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     # rest of the envelope is the collector's own (schema, time, collector id, device class), so
     # the log writes it as is instead of parsing and redacting it again (issue 18).
     sub, _ = redact_value(sub, floor=TEXT_FLOOR)
-    envelope = make_envelope(sub, collector=settings.collector_id, device=device_class(user_agent),
+    # a back end's user agent is its server's HTTP library ("curl/8.5", "python-requests/2.32": a
+    # "bot"'s, whose answers no figure counts), never the citizen's device: its token vouches for the post
+    device_cls = device_class(user_agent) if backend is None else BACKEND_DEVICE
+    envelope = make_envelope(sub, collector=settings.collector_id, device=device_cls,
                              received_at=clock() if clock else None, test=test)
     value = encode_envelope(envelope)
     try:

@@ -197,3 +197,25 @@ def test_the_operators_backfill_is_not_a_back_end_and_needs_no_token(settings, r
     lines = [{"received_at": "2026-11-02T10:00:00Z", "submission": submission(INPS_SERVICE)}]
     # ...but the operators' in-process backfill (same checks, original dates) still loads its history
     assert backfill(settings.with_(database_url=db_url), lines, threads=1) == {"lines": 1, "accepted": 1, "refused": {}}
+
+
+@pytest.mark.parametrize("agent", ["curl/8.5.0", "python-requests/2.32.3", "Java/17.0.9"])
+def test_a_back_ends_answers_count_whatever_http_library_it_posts_with(collector, registry, settings, agent):
+    """The README's example posts with curl; a Python back end with requests. Their user agents made
+    the answers "bot" (automated): stored, and left out of every figure (dataset.views.counted). The
+    user agent of a back end is its server's, not the citizen's device: its token vouches for the post."""
+    import json
+
+    from dataset.views import AUTOMATED
+    from tests.test_collector import _consume
+
+    client = collector()
+    body = submission(INPS_SERVICE)
+    resp = client.post("/v1/submissions", json=body, headers=dict(_bearer(_token(registry)), **{"User-Agent": agent}))
+    assert resp.status_code == 202
+    # a script posting as a citizen (an Origin, no token) is still taken for what its user agent says
+    script = submission(INPS_SERVICE)
+    assert client.post("/v1/submissions", json=script, headers={"Origin": ORIGIN, "User-Agent": "curl/8.5.0"}).status_code == 202
+    devices = {env["submission"]["submission_id"]: env["device"]
+               for rec in _consume(settings, 2) for doc in [json.loads(rec.value)] for env in doc.get("envelopes", [doc])}
+    assert devices == {body["submission_id"]: "unknown", script["submission_id"]: AUTOMATED}
