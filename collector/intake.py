@@ -95,7 +95,9 @@ def _test_mode(cfg: ServiceView, origin: str | None, asked: bool) -> bool:
     mode, or the body asks for it (the widget's ``data-test``) from a page of an allowed origin.
     Asked for without an ``Origin`` it is refused (403): only the service's own pages mark answers."""
     if asked and not origin:
-        raise ApiError(403, "origin_not_allowed", "Test submissions are accepted only from the service's pages.",
+        raise ApiError(403, "origin_not_allowed", "Test submissions are accepted only from the service's pages; "
+                       f"a back end's check-ups: switch the service's test mode on (ascolto registry test-mode {cfg.key} on) "
+                       "and post without \"test\".",
                        {"test": ["Needs an Origin among the service's allowed origins."]})
     return asked or cfg.test_mode
 

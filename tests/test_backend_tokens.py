@@ -219,3 +219,12 @@ def test_a_back_ends_answers_count_whatever_http_library_it_posts_with(collector
     devices = {env["submission"]["submission_id"]: env["device"]
                for rec in _consume(settings, 2) for doc in [json.loads(rec.value)] for env in doc.get("envelopes", [doc])}
     assert devices == {body["submission_id"]: "unknown", script["submission_id"]: AUTOMATED}
+
+
+def test_a_back_end_asking_for_a_check_up_is_told_how_to_get_one(collector, registry):
+    """``"test": true`` is the widget's ``data-test``, honoured only from the service's pages; a back end
+    is told about the service's test mode instead of a bare "from the service's pages"."""
+    client = collector()
+    resp = client.post("/v1/submissions", json=dict(submission(INPS_SERVICE), test=True), headers=_bearer(_token(registry)))
+    assert resp.status_code == 403 and list(resp.json["fields"]) == ["test"]
+    assert f"ascolto registry test-mode {INPS_SERVICE} on" in resp.json["message"]
