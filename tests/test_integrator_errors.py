@@ -117,3 +117,14 @@ def test_an_origin_typed_with_a_path_is_told_the_origin_browsers_send(client):
     # an origin in the browsers' form that is simply not allowed gets no hint
     r = client.post("/v1/submissions", json=submission(), headers={"Origin": "https://evil.example"})
     assert r.json["fields"] == {"Origin": ["Not among the service's allowed origins."]}
+
+
+def test_the_questionnaire_varies_by_origin_even_when_asked_without_one(client):
+    """Cacheable for 5 minutes: the copy a cache keeps for a request without ``Origin`` (the URL opened
+    in a tab, a crawler) must not be served to the widget's request, which needs the CORS header."""
+    plain = client.get("/v1/services/demo-roma-anagrafe/questionnaire?lang=it")
+    assert plain.status_code == 200 and "public" in plain.headers["Cache-Control"]
+    assert "Origin" in plain.headers.get("Vary", "")
+    assert "Access-Control-Allow-Origin" not in plain.headers
+    widget = client.get("/v1/services/demo-roma-anagrafe/questionnaire?lang=it", headers=WIDGET)
+    assert widget.headers["Access-Control-Allow-Origin"] == WIDGET["Origin"] and "Origin" in widget.headers["Vary"]
