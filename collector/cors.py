@@ -32,11 +32,11 @@ def not_allowed(origin: str) -> list[str]:
 def reflect_origin(resp: Response, *, methods: str, expose: str = "Retry-After") -> Response:
     """Echo the request's ``Origin`` (if any) with the allowed ``methods`` and the ``expose``d headers.
 
-    ``Vary: Origin`` on every answer, with an ``Origin`` or without: the questionnaire is cacheable
-    (``public, max-age=300``), and a copy stored for a request without ``Origin`` (a link opened,
-    a back end, a crawler) and no ``Vary`` would be served by a shared cache — or the browser's
-    own — to the widget's request, without ``Access-Control-Allow-Origin``: a CORS error."""
-    resp.vary.add("Origin")
+    ``Vary: Origin`` with an ``Origin``, and on a GET's answer without one too: the questionnaire
+    is cacheable (``public, max-age=300``), and a copy stored for a request without ``Origin`` (a
+    link opened, a crawler) and no ``Vary`` would be served by a shared cache — or the browser's
+    own — to the widget's request, without ``Access-Control-Allow-Origin``: a CORS error. (A POST's
+    answer is not cached: a back end's 202 keeps its three headers.)"""
     origin = request.environ.get("HTTP_ORIGIN")  # what request.headers.get("Origin") reads, without building the headers
     if origin:
         resp.headers["Access-Control-Allow-Origin"] = origin
@@ -44,4 +44,6 @@ def reflect_origin(resp: Response, *, methods: str, expose: str = "Retry-After")
         resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
         resp.headers["Access-Control-Expose-Headers"] = expose
         resp.headers["Access-Control-Max-Age"] = "86400"
+    if origin or request.method in ("GET", "HEAD"):
+        resp.vary.add("Origin")
     return resp
