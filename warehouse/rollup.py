@@ -155,8 +155,9 @@ def sum_mod(expr: str) -> str:
 def measure_table():
     """One row per (questionnaire, version, indicator) of the shipped standard: its ``instrument``,
     ``scale`` and ``pos_min`` (the lowest 0–100 score counted as positive: positive answers are the
-    top-scored ones of the item's own scale, :func:`questionnaires.scales.positive_answers`)."""
-    import pandas as pd
+    top-scored ones of the item's own scale, :func:`questionnaires.scales.positive_answers`).
+    A pyarrow table (no pandas import: the CLI's refresh would spend most of a second on it)."""
+    import pyarrow as pa
 
     from questionnaires.scales import measures
 
@@ -165,7 +166,9 @@ def measure_table():
         pos = [m.scores[a] for a in m.positive if m.scores.get(a) is not None]
         rows.append({"questionnaire": m.questionnaire, "version": m.version, "indicator": m.indicator,
                      "instrument": m.instrument, "scale": m.scale, "pos_min": min(pos) if pos else None})
-    return pd.DataFrame(rows, columns=["questionnaire", "version", "indicator", "instrument", "scale", "pos_min"])
+    return pa.Table.from_pylist(rows, schema=pa.schema([
+        ("questionnaire", pa.string()), ("version", pa.int64()), ("indicator", pa.string()),
+        ("instrument", pa.string()), ("scale", pa.string()), ("pos_min", pa.float64())]))
 
 
 #: Positive answers of rows whose (questionnaire, version) the standard does not know (older test
@@ -173,34 +176,37 @@ def measure_table():
 FALLBACK_POS_MIN = 62.5
 
 
-def _aggregate_sql(paths: list[str], columns: set[str], period: str, pa_type: str) -> str:
-    """SELECT producing rollup rows for raw ``paths`` (all of one partition); ``ckm_key`` is the UDF
-    computing a record key (×2³²) from a ``submission_id`` for rows that have none stored, and
-    ``measure_map`` the table of :func:`measure_table`."""
+def _aggregate_sql(paths: list[str], columns: set[str]) -> str:
+    """SELECT producing rollup rows for raw ``paths`` (of any partitions), each row led by ``out``: the
+    rollup file it goes to. ``chunk_of`` is the table (path, out, period, pa_type) of every path,
+    ``ckm_key`` the UDF computing a record key (×2³²) from a ``submission_id`` for rows that have
+    none stored, and ``measure_map`` the table of :func:`measure_table`. One statement for many
+    small files: DuckDB's planning costs ~0.3 s a statement, whatever the rows (docs/performance.md)."""
     def col(name: str, typ: str = "VARCHAR") -> str:
-        return f'"{name}"' if name in columns else f"NULL::{typ}"
+        return f'r."{name}"' if name in columns else f"NULL::{typ}"
 
-    day = ("CAST(timezone('Europe/Rome', received_at::TIMESTAMPTZ) AS DATE)" if "received_at" in columns
-           else f"DATE '{period}-01'")
-    stored = f"CAST(record_key * {KEY_SCALE} AS BIGINT)" if "record_key" in columns else "NULL::BIGINT"
+    day = ("CAST(timezone('Europe/Rome', r.received_at::TIMESTAMPTZ) AS DATE)" if "received_at" in columns
+           else "CAST(c.period || '-01' AS DATE)")
+    stored = f"CAST(r.record_key * {KEY_SCALE} AS BIGINT)" if "record_key" in columns else "NULL::BIGINT"
     rk = f"CASE WHEN {stored} IS NOT NULL THEN {stored} ELSE ckm_key({col('submission_id')}) END"
     files = "[" + ", ".join(_sql_str(p) for p in paths) + "]"
     mods = (", " + ", ".join(f"({col('module_scores', 'MAP(VARCHAR, DOUBLE)')})[{_sql_str(m)}]::DOUBLE AS \"{m}\""
                              for m in MODULE_INDICATORS)) if MODULE_INDICATORS else ""
-    base = (f"SELECT {day} AS day, " + ", ".join(f"{col(k)} AS {k}" for k in RAW_KEYS[:6])
+    base = (f"SELECT c.out, c.period, c.pa_type, {day} AS day, " + ", ".join(f"{col(k)} AS {k}" for k in RAW_KEYS[:6])
             + f", CAST({col('version', 'INTEGER')} AS VARCHAR) AS version, {rk} AS rk, "
             + ", ".join(f"{col(i, 'DOUBLE')}::DOUBLE AS {i}" for i in SCORE_INDICATORS) + mods + ", "
             + ", ".join(f"{col(i, 'VARCHAR[]')} AS {i}" for i in CATEGORY_INDICATORS)
-            + f" FROM read_parquet({files}, union_by_name = true, hive_partitioning = false)"
-            + f" WHERE {counted(col('device'))}")  # automated answers: kept in the dataset, never counted
+            + f" FROM read_parquet({files}, union_by_name = true, hive_partitioning = false, filename = '_file') r"
+            + f" JOIN chunk_of c ON c.path = r._file WHERE {counted(col('device'))}")  # automated: never counted
     raw_keys = ", ".join(f"b.{k}" for k in RAW_KEYS)
-    keys = "day, " + ", ".join(KEYS)
-    head = f"{_sql_str(period)} AS period, {_sql_str(pa_type)} AS pa_type, {keys}"
+    keys = "out, period, pa_type, day, " + ", ".join(KEYS)
+    head = keys
 
     def joined(indicator: str, scale_default: str = "NULL") -> str:
         """base with the measure's instrument, scale and positive threshold for ``indicator``."""
-        return (f"(SELECT b.day, {raw_keys}, coalesce(m.instrument, b.questionnaire) AS instrument, "
-                f"coalesce(m.scale, {scale_default}) AS scale, m.pos_min, b.* EXCLUDE (day, {', '.join(RAW_KEYS)}) "
+        return (f"(SELECT b.out, b.period, b.pa_type, b.day, {raw_keys}, coalesce(m.instrument, b.questionnaire) "
+                f"AS instrument, coalesce(m.scale, {scale_default}) AS scale, m.pos_min, "
+                f"b.* EXCLUDE (out, period, pa_type, day, {', '.join(RAW_KEYS)}) "
                 f"FROM base b LEFT JOIN measure_map m ON m.questionnaire = b.questionnaire "
                 f"AND CAST(m.version AS VARCHAR) = b.version AND m.indicator = {_sql_str(indicator)})")
 
@@ -252,6 +258,51 @@ def _write(con: duckdb.DuckDBPyConnection, sql: str, dest: Path) -> None:
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, dest)
+
+
+#: Input bytes aggregated by one statement at most (many small files: one statement; big ones: a few each).
+BATCH_BYTES = 64 << 20
+
+
+def _batches(jobs: list[tuple[str, list[str]]], sizes: dict[str, tuple[int, int]]) -> Iterator[list]:
+    """``jobs`` (partition, chunk of input names) grouped so that a group's files total at most
+    :data:`BATCH_BYTES` (a chunk bigger than that is a group of its own)."""
+    batch: list = []
+    held = 0
+    for part, chunk in jobs:
+        size = sum(sizes[k][0] for k in chunk)
+        if batch and held + size > BATCH_BYTES:
+            yield batch
+            batch, held = [], 0
+        batch.append((part, chunk))
+        held += size
+    if batch:
+        yield batch
+
+
+def _aggregate(con: duckdb.DuckDBPyConnection, root: Path, out_root: Path,
+               batch: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Aggregate every chunk of ``batch`` in one DuckDB statement, then write each chunk's rollup file
+    (``period=…/pa_type=…/roll-<digest of its inputs>.parquet``, empty when no row counts); return
+    ``[(rollup file, its inputs)]``."""
+    import pyarrow as pa
+
+    rows, done = [], []
+    for part, chunk in batch:
+        period, pa_type = _PART.match(part).groups()
+        out = f"{part}/roll-{_digest(chunk)}.parquet"
+        rows += [{"path": str(root / k), "out": out, "period": period, "pa_type": pa_type} for k in chunk]
+        done.append((out, chunk))
+    paths = [r["path"] for r in rows]
+    con.register("chunk_of", pa.Table.from_pylist(rows))
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fresh AS {_aggregate_sql(paths, _columns(paths))}")
+    finally:
+        con.unregister("chunk_of")
+    for out, _ in done:
+        _write(con, f"SELECT * EXCLUDE (out) FROM fresh WHERE out = {_sql_str(out)}", out_root / out)
+    con.execute("DROP TABLE fresh")
+    return done
 
 
 def _digest(names: list[str]) -> str:
@@ -323,14 +374,11 @@ def refresh(data_dir: Path, progress: bool | None = False, secret: str | None = 
         total = sum(len(v) for v in by_part.values())
         from tqdm import tqdm
 
+        jobs = [(part, names[i:i + CHUNK_FILES]) for part, names in by_part.items()
+                for i in range(0, len(names), CHUNK_FILES)]
         with tqdm(total=total, desc="rollup", unit="file", disable=None if progress is None else not progress) as bar:
-            for part, names in by_part.items():
-                period, pa_type = _PART.match(part).groups()
-                for start in range(0, len(names), CHUNK_FILES):
-                    chunk = names[start:start + CHUNK_FILES]
-                    paths = [str(root / k) for k in chunk]
-                    out = f"{part}/roll-{_digest(chunk)}.parquet"
-                    _write(con, _aggregate_sql(paths, _columns(paths), period, pa_type), out_root / out)
+            for batch in _batches(jobs, now):
+                for out, chunk in _aggregate(con, root, out_root, batch):
                     outputs[out] = chunk
                     for k in chunk:
                         inputs[k] = {"size": now[k][0], "mtime_ns": now[k][1], "out": out}
