@@ -292,12 +292,12 @@ def test_compaction_during_a_rollup_refresh_waits_for_it(tmp_path, monkeypatch):
     real = rollup._columns
     done = threading.Event()
 
-    def columns_then_compact(paths):
+    def columns_then_compact(*args):  # (con, paths): the refresh has listed its files and reads them now
         if not done.is_set():
             t = threading.Thread(target=lambda: (compact(tmp_path, min_rows=1_000), done.set()), daemon=True)
             t.start()
             t.join(timeout=1.5)  # without the lock, compaction swaps the files away right here
-        return real(paths)
+        return real(*args)
 
     monkeypatch.setattr(rollup, "_columns", columns_then_compact)
     first = rollup.refresh(tmp_path)

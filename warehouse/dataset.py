@@ -102,3 +102,56 @@ class Warehouse:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def expire(self) -> None:
+        """Make the next :meth:`cursor` check freshness whatever ``rollup_check_s`` says."""
+        self._checked = float("-inf")
+
+
+class SharedWarehouse:
+    """The one :class:`Warehouse` of a process (the console's), opened on first use: calling it returns it.
+
+    :meth:`warm_up` opens it in a background thread as the process starts — building or updating
+    the rollup (the first build of a fresh dataset takes seconds) and loading it — so that the first
+    page finds it ready. A caller arriving meanwhile waits for that same opening (one lock) and gets
+    the whole of it: nobody builds the rollup twice or reads a partial one (readers load only a
+    finished refresh's files, under the rollup's shared lock: :mod:`warehouse.rollup`).
+    """
+
+    def __init__(self, settings):
+        import threading
+
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._warehouse: Warehouse | None = None
+
+    def __call__(self) -> Warehouse:
+        if self._warehouse is None:
+            with self._lock:
+                if self._warehouse is None:
+                    self._warehouse = Warehouse(self.settings)
+        return self._warehouse
+
+    def warm_up(self):
+        """Start opening the warehouse in a daemon thread and return it; None (nothing started) when the
+        data dir holds no ``responses`` yet — nothing to build, and nothing is created there. A failure
+        is logged and left to the first caller (who opens it again and gets the error). The first
+        :meth:`Warehouse.cursor` after the warm-up still checks freshness: files written since are seen."""
+        import logging
+        import threading
+
+        from dataset import layout
+
+        if not (Path(self.settings.data_dir) / layout.RESPONSES).is_dir():
+            return None
+
+        def run() -> None:
+            try:
+                self().expire()
+            except Exception:  # noqa: BLE001 — a background warm-up must not die loudly; the first page retries
+                logging.getLogger("ascolto.warehouse").warning("rollup warm-up failed; the first page opens it",
+                                                               exc_info=True)
+
+        thread = threading.Thread(target=run, name="rollup-warm-up", daemon=True)
+        thread.start()
+        return thread

@@ -184,8 +184,9 @@ def _aggregate_sql(paths: list[str], columns: set[str]) -> str:
     def col(name: str, typ: str = "VARCHAR") -> str:
         return f'r."{name}"' if name in columns else f"NULL::{typ}"
 
-    day = ("CAST(timezone('Europe/Rome', r.received_at::TIMESTAMPTZ) AS DATE)" if "received_at" in columns
-           else "CAST(c.period || '-01' AS DATE)")
+    first = "CAST(c.period || '-01' AS DATE)"  # rows without received_at (older files): the period's first day
+    day = (f"coalesce(CAST(timezone('Europe/Rome', r.received_at::TIMESTAMPTZ) AS DATE), {first})"
+           if "received_at" in columns else first)
     stored = f"CAST(r.record_key * {KEY_SCALE} AS BIGINT)" if "record_key" in columns else "NULL::BIGINT"
     rk = f"CASE WHEN {stored} IS NOT NULL THEN {stored} ELSE ckm_key({col('submission_id')}) END"
     files = "[" + ", ".join(_sql_str(p) for p in paths) + "]"

@@ -8,7 +8,6 @@ locally), :mod:`.data` (what each page shows), :mod:`.i18n` (Italian and English
 """
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from flask import Flask, g, jsonify, render_template, request
@@ -25,7 +24,7 @@ from registry.breaker import guard
 from registry.errors import NOT_MIGRATED, RETRY_AFTER_S, UNREACHABLE, first_line, unmigrated
 
 from ..comparability import NotComparable, QueryError
-from ..dataset import Warehouse
+from ..dataset import SharedWarehouse
 from ..numbers import number, signed
 from . import admin, api, auth, charts, data, i18n, pages, ready
 from .throttle import SignInThrottle
@@ -58,17 +57,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         ASCOLTO_SIGNIN_THROTTLE=SignInThrottle(settings),
     )
     app.json.sort_keys = False
-    holder: dict[str, Warehouse] = {}
-    lock = threading.Lock()
-
-    def warehouse() -> Warehouse:
-        if "w" not in holder:
-            with lock:
-                if "w" not in holder:
-                    holder["w"] = Warehouse(settings)
-        return holder["w"]
-
+    warehouse = SharedWarehouse(settings)  # one per process; a page waits for the one opening, never sees half
     app.config["ASCOLTO_WAREHOUSE"] = warehouse
+    # the rollup's first build (seconds after make run) starts now, not when the first page asks for it
+    app.config["ASCOLTO_WARM_UP"] = warehouse.warm_up()
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # GET only, and bearer-token or SameSite=Strict cookie authenticated
     app.before_request(auth.load_user)
