@@ -133,7 +133,7 @@ class SharedWarehouse:
         return self._warehouse
 
     def warm_up(self):
-        """Start opening the warehouse in a daemon thread and return it; None (nothing started) when the
+        """Start opening the warehouse in a background thread and return it; None (nothing started) when the
         data dir holds no ``responses`` yet — nothing to build, and nothing is created there. A failure
         is logged and left to the first caller (who opens it again and gets the error). The first
         :meth:`Warehouse.cursor` after the warm-up still checks freshness: files written since are seen."""
@@ -152,6 +152,6 @@ class SharedWarehouse:
                 logging.getLogger("ascolto.warehouse").warning("rollup warm-up failed; the first page opens it",
                                                                exc_info=True)
 
-        thread = threading.Thread(target=run, name="rollup-warm-up", daemon=True)
+        thread = threading.Thread(target=run, name="rollup-warm-up")  # not a daemon: exit waits (DuckDB aborts if killed)
         thread.start()
         return thread
