@@ -84,15 +84,18 @@ def test_one_statement_over_many_partitions_equals_the_raw_rows(tmp_path):
             period, pa_type = rollup._PART.match(out.rsplit("/", 1)[0]).groups()
             assert con.execute(f"SELECT DISTINCT period, pa_type FROM '{rollup.rollup_dir(tmp_path) / out}'"
                                ).fetchall() in ([(period, pa_type)], [])
-        got = con.execute("""SELECT period, pa_type, sum(n), sum(c_0), sum(c_25), sum(c_50), sum(c_75), sum(c_100),
-                                    sum(c_pos) FROM rollup WHERE indicator = 'satisfaction' GROUP BY ALL ORDER BY ALL""").fetchall()
+        got = con.execute("""SELECT period, pa_type, sum(n), sum(c_0), sum(c_25), sum(c_50), sum(c_75),
+                                    sum(c_100), sum(c_pos) FROM rollup WHERE indicator = 'satisfaction'
+                             GROUP BY ALL ORDER BY ALL""").fetchall()
         raw = con.execute("""SELECT period, pa_type, count(satisfaction), count_if(satisfaction = 0),
-                                    count_if(satisfaction = 25), count_if(satisfaction = 50), count_if(satisfaction = 75),
-                                    count_if(satisfaction = 100), count_if(satisfaction >= 75) FROM responses
+                                    count_if(satisfaction = 25), count_if(satisfaction = 50),
+                                    count_if(satisfaction = 75), count_if(satisfaction = 100),
+                                    count_if(satisfaction >= 75) FROM responses
                              WHERE device IS DISTINCT FROM 'bot' GROUP BY ALL ORDER BY ALL""").fetchall()
         assert got == raw
+        module = "count(module_scores['mod-tributi:amount_clarity'])"
         for indicator, counted in (("responses", "count(*)"), ("went_well", "count_if(len(went_well) > 0)"),
-                                   ("mod-tributi:amount_clarity", "count(module_scores['mod-tributi:amount_clarity'])")):
+                                   ("mod-tributi:amount_clarity", module)):
             got = con.execute(f"SELECT period, pa_type, sum(n) FROM rollup WHERE indicator = '{indicator}' "
                               "GROUP BY ALL ORDER BY ALL").fetchall()
             raw = con.execute(f"SELECT period, pa_type, {counted} FROM responses WHERE device IS DISTINCT FROM 'bot' "

@@ -152,6 +152,7 @@ class SharedWarehouse:
                 logging.getLogger("ascolto.warehouse").warning("rollup warm-up failed; the first page opens it",
                                                                exc_info=True)
 
-        thread = threading.Thread(target=run, name="rollup-warm-up")  # not a daemon: exit waits (DuckDB aborts if killed)
+        # not a daemon: an exit waits for the build (DuckDB aborts the process when killed mid-statement)
+        thread = threading.Thread(target=run, name="rollup-warm-up")
         thread.start()
         return thread

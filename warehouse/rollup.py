@@ -22,8 +22,8 @@ as automated (``device`` ``bot``) stay in ``responses`` for audit and reach no p
 answers (test mode) are not in ``responses`` at all (:mod:`dataset.testrows`).
 
 :func:`refresh` compares the input files (relative path, size, mtime) with the manifest: files
-that are new are aggregated into one new rollup file per partition; a changed or vanished file
-invalidates the rollup file covering it, whose still-valid inputs are aggregated again. A partition
+that are new are aggregated into one new rollup file per partition (all in one statement); a changed
+or vanished file invalidates the rollup file covering it, whose still-valid inputs are aggregated again. A partition
 with more than :data:`COMPACT_AT` rollup files is compacted by merging its rollup files (not by
 rescanning raw rows). Writers take an exclusive ``flock`` on ``rollup/.lock``; readers load under a
 shared one. Files are written to a temporary name and renamed, the manifest last. Input files are
@@ -283,7 +283,7 @@ def _aggregate(con: duckdb.DuckDBPyConnection, root: Path, out_root: Path,
                batch: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
     """Aggregate every chunk of ``batch`` in one DuckDB statement, then write each chunk's rollup file
     (``period=…/pa_type=…/roll-<digest of its inputs>.parquet``, empty when no row counts); return
-    ``[(rollup file, its inputs)]``."""
+    ``[(rollup file, its inputs)]``. The temp table ``fresh`` is replaced by the next batch."""
     import pyarrow as pa
 
     rows, done = [], []
@@ -297,7 +297,6 @@ def _aggregate(con: duckdb.DuckDBPyConnection, root: Path, out_root: Path,
     con.execute(f"CREATE OR REPLACE TEMP TABLE fresh AS {_aggregate_sql(paths, _columns(con, paths))}")
     for out, _ in done:
         _write(con, f"SELECT * EXCLUDE (out) FROM fresh WHERE out = {_sql_str(out)}", out_root / out)
-    con.execute("DROP TABLE fresh")
     return done
 
 
@@ -371,7 +370,8 @@ def refresh(data_dir: Path, progress: bool | None = False, secret: str | None = 
 
         jobs = [(part, names[i:i + CHUNK_FILES]) for part, names in by_part.items()
                 for i in range(0, len(names), CHUNK_FILES)]
-        with tqdm(total=len(todo), desc="rollup", unit="file", disable=None if progress is None else not progress) as bar:
+        quiet = None if progress is None else not progress
+        with tqdm(total=len(todo), desc="rollup", unit="file", disable=quiet) as bar:
             for batch in _batches(jobs, now):
                 for out, chunk in _aggregate(con, root, out_root, batch):
                     outputs[out] = chunk
