@@ -94,6 +94,7 @@ def test_every_route_is_covered_by_these_tests(app):
     covered |= {"/entities/<ipa>/faccia", "/entities/<ipa>/faccia.csv", "/channels", "/channels.csv"}  # PAGES; tests/test_faccia_report.py
     public = {"/join"}  # the onboarding request form: no sign-in (test_onboarding.py)
     public |= {"/readyz"}  # the readiness probe: no sign-in, statuses only (test_console_ready.py)
+    public |= {"/metrics"}  # Prometheus: the registry breaker only, no sign-in (test_registry_breaker_metrics.py)
     assert rules == covered | public
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
