@@ -309,6 +309,23 @@ def test_microdata_count_k_over_what_a_row_says_not_over_the_hidden_service(tmp_
     assert "entity" not in meta["quasi_identifiers"] and "service" not in meta["quasi_identifiers"]
 
 
+def test_rows_of_an_instrument_no_longer_in_the_catalog_are_not_counted_as_released(tmp_path):
+    """``released_rows`` counted the k-anonymous rows of every instrument, also those of one the catalog
+    no longer has, which are never written (no codebook to describe them): the package said 10 rows
+    released and held 5."""
+    from tests.warehouse_rows import response, write
+
+    rows = [response(satisfaction=1 + i % 5, day=1 + i) for i in range(5)]
+    rows += [response(questionnaire="cx-retired", day=10 + i) for i in range(5)]
+    write(tmp_path / "data", rows)
+    with Warehouse(Settings(data_dir=tmp_path / "data")) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", microdata_k=5)
+    written = sum(1 for p in (tmp_path / "pkg").glob("responses-*.csv")
+                  for _ in csv.DictReader(p.open(encoding="utf-8")))
+    meta = json.loads(path.read_text())["confidentiality"]
+    assert written == 5 and meta["released_rows"] == 5 and meta["withheld_rows"] == 5
+
+
 def test_a_period_shown_in_part_says_so_in_every_export(data_dir, tmp_path):
     """``--freq A`` for 2026, whose data begin in 2026-10, was published as a whole year (OBS_STATUS A
     once the year has ended) with nothing saying that it holds three months, while the console said

@@ -287,6 +287,7 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
             bar.update(batch.num_rows)
     for fh, *_ in writers.values():
         fh.close()
+    total = sum(count for *_, count in writers.values())  # written: an instrument the catalog lost is not
     package = {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
