@@ -10,18 +10,16 @@ import io
 import pandas as pd
 import pytest
 
+from tests.console_auth import api_client
 from tests.console_data import build
-from warehouse.console import create_app
 
 BOM = b"\xef\xbb\xbf"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    settings, tokens = build(tmp_path_factory.mktemp("spreadsheet"))
-    c = create_app(settings).test_client()
-    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['admin']}"
-    return c
+    settings, _tokens = build(tmp_path_factory.mktemp("spreadsheet"))
+    return api_client(settings, "admin")
 
 
 def _download(client, url: str) -> bytes:
