@@ -1,19 +1,25 @@
-"""The thread worker of the console and the public site (``worker_class`` in ``deploy/gunicorn.conf.py``):
-gunicorn's gthread worker, which quits once.
+"""Gunicorn workers that quit once: the console's and the public site's thread worker (``worker_class``
+in ``deploy/gunicorn.conf.py``) and the collector's gevent worker (:func:`deploy.up.worker_options`).
 
 Ctrl-C in a terminal (``make run``, ``ascolto console``) sends SIGINT to the whole process group: each
-worker got it from the terminal and, a moment later, SIGQUIT from its master. Gunicorn's gthread
-``handle_quit`` calls ``ThreadPoolExecutor.shutdown``, which takes a non-reentrant lock: the second
-signal, run inside the first handler, waited on that lock for ever — until the master killed the
-worker after ``graceful_timeout`` (10 s), so that ``make run`` took 10 s and more to stop.
+worker gets it from the terminal and, a moment later, SIGQUIT from its master.
+
+- Gunicorn's gthread ``handle_quit`` calls ``ThreadPoolExecutor.shutdown``, which takes a
+  non-reentrant lock: the second signal, run inside the first handler, waited on that lock for ever —
+  until the master killed the worker after ``graceful_timeout`` (10 s), so that ``make run`` took 10 s
+  and more to stop.
+- Gunicorn's gevent ``handle_quit`` spawns a greenlet per signal that raises ``SystemExit``: the
+  second one ran while the interpreter was already shutting down and printed a traceback
+  ("failed with SystemExit") on every Ctrl-C of ``make run``.
 """
 from __future__ import annotations
 
+from gunicorn.workers.ggevent import GeventWorker as _GeventWorker
 from gunicorn.workers.gthread import ThreadWorker as _GThreadWorker
 
 
-class ThreadWorker(_GThreadWorker):
-    """gthread, where a quit signal (SIGINT, SIGQUIT) arriving while one is being handled is ignored."""
+class _QuitOnce:
+    """A quit signal (SIGINT, SIGQUIT) arriving after the first one is ignored."""
 
     _quitting = False
 
@@ -22,3 +28,11 @@ class ThreadWorker(_GThreadWorker):
             return
         self._quitting = True
         super().handle_quit(sig, frame)
+
+
+class ThreadWorker(_QuitOnce, _GThreadWorker):
+    """gthread, quitting once."""
+
+
+class GeventWorker(_QuitOnce, _GeventWorker):
+    """gevent, quitting once."""

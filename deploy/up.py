@@ -66,12 +66,13 @@ COLLECTOR_APP = "collector.app:create_app()"
 def worker_options(app: str) -> list[str]:
     """Gunicorn options that differ per app, on top of ``deploy/gunicorn.conf.py`` (gthread workers).
 
-    The collector's workers are cooperative (gevent, ``ASCOLTO_THREADS`` is then unused): its
+    The collector's workers are cooperative (gevent, quitting once: ``deploy/gunicorn_worker.py``;
+    ``ASCOLTO_THREADS`` is then unused): its
     requests mostly wait for their group commit, and a waiting greenlet costs a switch where a
     waiting thread cost a context switch and a GIL hand-off (issue 18; ``collector.cooperative``).
     The console and the public site keep threads: their DuckDB queries hold the CPU, not a wait.
     """
-    return ["--worker-class", "gevent", "--worker-connections", "1000"] if app == COLLECTOR_APP else []
+    return ["--worker-class", "deploy.gunicorn_worker.GeventWorker", "--worker-connections", "1000"] if app == COLLECTOR_APP else []
 
 
 def gunicorn_cmd(app: str, port: int, host: str = "127.0.0.1") -> list[str]:

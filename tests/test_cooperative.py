@@ -24,8 +24,14 @@ def _run_patched(code: str, *args: str, prelude: str = "") -> str:
 
 
 def test_the_collector_alone_runs_cooperative_workers():
-    assert "gevent" in gunicorn_cmd(COLLECTOR_APP, 8000)
-    assert "gevent" not in gunicorn_cmd("warehouse.console:create_app()", 8001)
+    from gunicorn.workers.ggevent import GeventWorker
+    from gunicorn.util import load_class
+
+    def worker_class(cmd: list[str]) -> str | None:
+        return cmd[cmd.index("--worker-class") + 1] if "--worker-class" in cmd else None
+
+    assert issubclass(load_class(worker_class(gunicorn_cmd(COLLECTOR_APP, 8000))), GeventWorker)
+    assert worker_class(gunicorn_cmd("warehouse.console:create_app()", 8001)) is None  # gthread, the config's
 
 
 def test_a_blocking_call_runs_beside_the_loop_and_raises_in_its_caller():
