@@ -171,6 +171,21 @@ def test_a_declared_break_flags_the_first_period_after_it(tmp_path, monkeypatch)
         assert cube.table(con, cube.Cut(by=[], freq="Q"))["obs_status"].tolist() == ["U", "B"]  # 2026-Q3, 2026-Q4
 
 
+def test_a_declared_break_flags_the_margins_that_sum_its_cells(tmp_path, monkeypatch):
+    # cx-core v2 (a declared break) first answered in Lombardy in 2026-10, in Lazio in 2026-11: the
+    # national total and the Lombardy row break in 2026-10, the Lazio row in 2026-11
+    monkeypatch.setattr(cube, "_break_versions", lambda indicator: [("cx-core", 2)] if indicator == "satisfaction" else [])
+    rows = [response(period=p, region=r, satisfaction=4) for p in ("2026-09", "2026-10", "2026-11")
+            for r in ("ITC4", "ITI4") for _ in range(10)]
+    rows += [response(period="2026-10", region="ITC4", version=2, satisfaction=4) for _ in range(10)]
+    rows += [response(period="2026-11", region=r, version=2, satisfaction=4) for r in ("ITC4", "ITI4") for _ in range(10)]
+    write(tmp_path, rows)
+    with Warehouse(Settings(data_dir=tmp_path)) as wh:
+        out = cube.table(wh.cursor(), cube.Cut(by=["region"], freq="M", margins=True))
+    breaks = sorted(zip(out.loc[out["obs_status"] == "B", "region"], out.loc[out["obs_status"] == "B", "period"]))
+    assert breaks == [("ITC4", "2026-10"), ("ITI4", "2026-11"), ("_T", "2026-10")]
+
+
 @pytest.mark.parametrize("query, field", [("freq=A&from=2026-01&to=2026-02", "to"), ("freq=Q&from=2026-11", "from"),
                                           ("freq=Q&period=2026-11", "period")])
 def test_ranges_that_do_not_cover_whole_periods_are_refused_naming_the_field(tmp_path, query, field):

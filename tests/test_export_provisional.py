@@ -1,6 +1,7 @@
 """A provisional figure keeps its reliability: the exports say both that a period is still running
 (PROVISIONAL=Y; JSON-stat status ``P`` appended) and that a cell has fewer responses than the
-reliability threshold (OBS_STATUS=U), in CSV, SDMX-CSV, the SDMX structure and JSON-stat alike.
+reliability threshold (OBS_STATUS=U) or is the first after a break in series (B; JSON-stat ``BP``), in
+CSV, SDMX-CSV, the SDMX structure and JSON-stat alike.
 
 Real data (the ``data_dir`` fixture's Parquet responses of 2026-10 and 2026-11 through the warehouse):
 Lombardy (ITC4, 35 responses) is reliable, Piedmont (ITC1, 25) is below the threshold of 30; at
@@ -84,3 +85,41 @@ def test_the_sdmx_structure_declares_provisional_beside_obs_status(data_dir):
     assert {"OBS_STATUS", "PROVISIONAL"} <= attributes.keys()
     assert [c.id for c in attributes["PROVISIONAL"].local_codes] == ["Y"]
     assert {c.id for c in attributes["OBS_STATUS"].local_codes} == {"A", "U", "B", "Q"}
+
+
+#: A declared break: cx-core version 2 starts a new series of satisfaction (the shipped standard
+#: declares none yet, so the test declares it, as tests/test_comparable_cube.py does).
+def _break_at_v2(indicator: str) -> list[tuple[str, int]]:
+    return [("cx-core", 2)] if indicator == "satisfaction" else []
+
+
+@pytest.mark.parametrize("today, csv, jsonstat, label", [
+    # December 2026 is still running and is the first month of cx-core v2: break AND provisional
+    (date(2026, 12, 15), ("B", "Y"), "BP",
+     "Break in series: first period after a declared change of the questionnaire; provisional value"),
+    # once December has ended the break stays, the provisional flag goes
+    (date(2027, 1, 1), ("B", ""), "B", "Break in series: first period after a declared change of the questionnaire"),
+])
+def test_a_provisional_figure_after_a_break_says_both_in_every_format(tmp_path, monkeypatch, today, csv, jsonstat,
+                                                                      label):
+    from tests.warehouse_rows import response, write
+    from warehouse import cube
+
+    monkeypatch.setattr(cube, "_break_versions", _break_at_v2)
+    write(tmp_path, [response(period="2026-11", satisfaction=4) for _ in range(40)]
+          + [response(period="2026-12", version=2, satisfaction=4) for _ in range(40)])
+    with Warehouse(Settings(data_dir=tmp_path)) as wh:
+        df = export.publication_table(wh.cursor(), "M", today=today)
+    key = {**CELL, "TIME_PERIOD": "2026-12", "REF_AREA": "IT", "PA_TYPE": "_T"}
+    plain = pd.read_csv(io.StringIO(export.render(df, "csv", "M")[0].decode()), dtype=str, keep_default_na=False)
+    sdmx = pd.read_csv(io.StringIO(export.render(df, "sdmx-csv", "M")[0].decode()), dtype=str, keep_default_na=False)
+    for frame in (plain, sdmx):
+        [row] = frame[(frame[list(key)] == pd.Series(key)).all(axis=1)].to_dict("records")
+        assert (row["OBS_STATUS"], row["PROVISIONAL"]) == csv
+    doc = json.loads(export.render(df, "jsonstat", "M")[0])
+    item = next(i for i in doc["link"]["item"] if i["extension"]["table"] == "area" and i["extension"]["unit"] == "PC")
+    want = {**key, "MEASURE": "OBS_VALUE"}
+    idx = sum(item["dimension"][d]["category"]["index"].index(want[d]) * math.prod(item["size"][i + 1:])
+              for i, d in enumerate(item["id"]))
+    assert item["status"].get(str(idx), "A") == jsonstat
+    assert item["extension"]["status"][jsonstat].startswith(label)

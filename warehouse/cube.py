@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import product
 from typing import Any
 
 import numpy as np
@@ -166,7 +167,8 @@ def _break_versions(indicator: str) -> list[tuple[str, int]]:
 def _flag_breaks(con, cut: Cut, raw: pd.DataFrame, out: pd.DataFrame) -> None:
     """Set ``obs_status = B`` on published cells of the first period (at ``cut.freq``) in which a
     version with a declared break appears among the cell's answers (the whole history is searched,
-    not only the requested range)."""
+    not only the requested range). A margin's answers are those of the cells it sums: its first
+    period is the earliest of theirs (the national total breaks when the break first appears anywhere)."""
     versions = _break_versions(cut.indicator)
     if not versions:
         return
@@ -183,6 +185,12 @@ def _flag_breaks(con, cut: Cut, raw: pd.DataFrame, out: pd.DataFrame) -> None:
     first = {tuple(r[1:]): r[0] for r in firsts}
     if not first:
         return
+    if cut.margins:  # a margin (``_T`` along some dimensions) starts with the earliest of the cells it sums
+        for key, p in list(first.items()):
+            for mask in product((False, True), repeat=len(key)):
+                total = tuple(TOTAL if m else k for k, m in zip(key, mask))
+                if any(mask) and (total not in first or p < first[total]):
+                    first[total] = p
     keys = list(zip(*[out[d].to_numpy() for d in dims])) if dims else [()] * len(out)
     hit = np.array([first.get(k) == p for k, p in zip(keys, out["period"].to_numpy())])
     out.loc[hit & (out["conf_status"].to_numpy() != "A"), "obs_status"] = "B"
