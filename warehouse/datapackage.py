@@ -362,8 +362,10 @@ def _resource(name: str, q, items, codebook) -> dict[str, Any]:
                            "scale_label": {"it": scale_label(m.scale, "it"), "en": scale_label(m.scale, "en")},
                            "positive_answers": list(m.positive), "headline": m.headline} if m else {})})
     for i in CATEGORY_INDICATORS:
+        # its harmonization, as a score's: how the item's own codes became the standard's (faccia's staff → other)
         fields.append({"name": i, "type": "string",
-                       "description": f"{INDICATOR_MEANINGS[i]}: codes separated by ';' ({', '.join(codebook['category_codes'])})"})
+                       "description": f"{INDICATOR_MEANINGS[i]}: codes separated by ';' ({', '.join(codebook['category_codes'])})",
+                       "harmonization": dict(q.harmonization[i]) if i in q.harmonization else None})
     fields += [_item_field(it) for it in items]
     for f in fields:  # the classifications' codes with their labels, those of the tables' codelists
         if f["name"] in CODELISTS:

@@ -1,0 +1,37 @@
+"""The microdata package documents its own rows: what a statistician reads in ``datapackage.json``
+explains every value the files hold, without the codebook beside it.
+
+Real rows (tests/warehouse_rows.py) through the warehouse and the package writer; read back with
+frictionless."""
+from __future__ import annotations
+
+import csv
+import json
+
+from settings import Settings
+from warehouse import export
+from warehouse.dataset import Warehouse
+
+from .warehouse_rows import face_row, write
+
+
+def test_a_category_indicator_says_how_the_items_own_codes_were_mapped(tmp_path):
+    """"Mettiamoci la faccia" offers "the staff were courteous" (``staff``), which the standard's
+    categories do not have: the harmonization maps it to ``other``. The file shows ``staff`` in
+    ``item_went_well`` and ``other`` in ``went_well``; the field of ``went_well`` states that map
+    (as the score fields state theirs), so the two columns do not seem to disagree."""
+    rows = []
+    for _ in range(6):
+        row = face_row("2026-10", "satisfied", 100.0)
+        row.update(went_well=["other"], answers=[("face", '"satisfied"'), ("went_well", '["staff"]')])
+        rows.append(row)
+    write(tmp_path / "data", rows)
+    with Warehouse(Settings(data_dir=tmp_path / "data")) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", microdata_k=5)
+    [resource] = json.loads(path.read_text())["resources"]
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    released = list(csv.DictReader((tmp_path / "pkg" / resource["path"]).read_text().splitlines()))
+    assert {(r["item_went_well"], r["went_well"]) for r in released} == {("staff", "other")}
+    assert fields["went_well"]["harmonization"] == {"item": "went_well", "method": "categories",
+                                                    "map": {"staff": "other"}}
+    assert fields["satisfaction"]["harmonization"]["map"] == {"satisfied": 100, "neutral": 50, "dissatisfied": 0}
