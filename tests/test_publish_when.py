@@ -41,3 +41,27 @@ def test_the_day_stated_is_the_day_rome_enters_after_the_quarter(data_dir):
 def test_complete_from_is_the_first_day_is_complete_holds(label, first):
     assert complete_from(label) == first
     assert is_complete(label, first) and not is_complete(label, date.fromordinal(first.toordinal() - 1))
+
+
+def test_a_release_judges_whether_its_quarter_has_ended_once_for_every_file(tmp_path):
+    """``publish`` decides at one instant (its ``now``) whether the quarter has ended — to allow the
+    release, for the reference metadata's ``last_period_running`` — and the table's PROVISIONAL flags
+    and "Period in progress" comments must say the same: a release frozen at 00:30 in Rome on the
+    first day after its quarter holds no provisional figure, whatever the machine's calendar says.
+    (The quarter is 2098-Q4, so the test does not depend on today's date.)"""
+    import csv
+    import json
+
+    from tests.warehouse_rows import response, write
+
+    write(tmp_path / "data", [response(period=m, satisfaction=4) for m in ("2098-10", "2098-11", "2098-12")
+                              for _ in range(10)])
+    settings = Settings(data_dir=tmp_path / "data")
+    with Warehouse(settings) as wh:
+        path = publish(wh.cursor(), "2098-Q4", settings.releases_path, Protection.from_settings(settings),
+                       now=datetime(2098, 12, 31, 23, 30, tzinfo=timezone.utc))
+    rows = list(csv.DictReader((path / "table.csv").open(encoding="utf-8")))
+    assert rows and {r["PROVISIONAL"] for r in rows} == {""} and {r["COMMENT_OBS"] for r in rows} == {""}
+    assert json.loads((path / "metadata.json").read_text())["S.17 Data revision"]["last_period_running"] is False
+    items = json.loads((path / "table.jsonstat.json").read_text())["link"]["item"]
+    assert not any(s.endswith("P") for item in items for s in item["status"].values())

@@ -88,7 +88,9 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     if revise and not note:
         raise ReleaseError("note", "a revision says why (--note)")
     protection = protection or Protection()
-    df = export.publication_table(con, "Q", period, period, protection=protection)
+    # judged at ``now``, like the checks above and the reference metadata: a release frozen as its
+    # quarter ends holds no provisional figure, whatever the machine's calendar says
+    df = export.publication_table(con, "Q", period, period, protection=protection, today=now.astimezone(ROME).date())
     if df.empty:
         raise ReleaseError("period", f"no responses in {period}: nothing to publish")
     version = (have[-1] if have else 0) + 1
