@@ -70,7 +70,8 @@ def test_sdmx_structure_names_every_code_in_italian_and_english(structure):
 def _violations(ds) -> list[str]:
     """What in a pysdmx dataset (read with its structure) the DSD does not allow: a column that is
     not a component or a component without a column, an empty value of a required component, a code
-    outside its codelist, a non-number in a numeric component."""
+    outside its codelist, a non-number in a numeric component, an attribute attached to a dimension
+    (UNIT_MEASURE to INDICATOR) with two values for one value of that dimension."""
     schema, df = ds.structure, ds.data
     ids = [c.id for c in schema.components]
     out = [f"column {c} not in the DSD" for c in df.columns if c not in ids]
@@ -85,6 +86,9 @@ def _violations(ds) -> list[str]:
             out += [f"{c.id}={v!r} not in {c.enumeration.id}" for v in sorted(set(given) - codes)]
         if c.dtype.value in ("Double", "Integer") and pd.to_numeric(given, errors="coerce").isna().any():
             out.append(f"{c.id} is not a number in some rows")
+        level = getattr(c, "attachment_level", None)
+        if level in df.columns and (df.groupby(level)[c.id].nunique(dropna=False) > 1).any():
+            out.append(f"{c.id} is attached to {level} but varies within it")
     return out
 
 
