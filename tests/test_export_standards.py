@@ -255,3 +255,29 @@ def test_every_jsonstat_table_keeps_its_margins(data_dir):
         if total_dim:  # each service type's total along the table's own dimension
             at_total = values[values.index.get_level_values(total_dim) == "_T"]
             assert types <= set(at_total.index.get_level_values("SERVICE_TYPE")), table
+
+
+def test_every_jsonstat_dataset_is_well_formed_per_the_spec(with_small_cells):
+    """JSON-stat 2.0's own rules, which readers rely on without checking: ``id``, ``size`` and
+    ``dimension`` agree; each dimension has ``size`` categories, each labelled; ``value`` has the
+    product of the sizes; ``status`` is keyed by value indices, each code explained in
+    ``extension.status``; a suppressed value (``Q``) is null; roles name dimensions of the dataset."""
+    with Warehouse(Settings(data_dir=with_small_cells)) as wh:
+        df = export.publication_table(wh.cursor(), "Q", today=date(2026, 12, 1))
+    coll = export.jsonstat(df, "Q")
+    assert (coll["version"], coll["class"]) == ("2.0", "collection")
+    date.fromisoformat(coll["updated"])
+    seen = set()
+    for item in coll["link"]["item"]:
+        assert (item["version"], item["class"]) == ("2.0", "dataset")
+        assert len(item["id"]) == len(item["size"]) == len(item["dimension"]) and set(item["id"]) == set(item["dimension"])
+        for d, n in zip(item["id"], item["size"]):
+            cat = item["dimension"][d]["category"]
+            assert len(cat["index"]) == len(set(cat["index"])) == n > 0 and set(cat["label"]) == set(cat["index"]), d
+        assert len(item["value"]) == math.prod(item["size"])
+        assert all(0 <= int(k) < len(item["value"]) for k in item["status"])
+        assert set(item["status"].values()) <= set(item["extension"]["status"])
+        assert all(item["value"][int(k)] is None for k, s in item["status"].items() if s == "Q")
+        assert all(set(dims) <= set(item["id"]) for dims in item["role"].values())
+        seen |= set(item["status"].values())
+    assert {"Q", "UP"} <= seen  # suppressed cells and provisional ones of low reliability are both there
