@@ -47,3 +47,29 @@ def reflect_origin(resp: Response, *, methods: str, expose: str = "Retry-After")
     if origin or request.method in ("GET", "HEAD"):
         resp.vary.add("Origin")
     return resp
+
+
+#: What a page may ask of a URL no route matched: the methods of the API's own endpoints.
+API_METHODS = "GET, POST, OPTIONS"
+
+
+def unrouted(resp: Response, allowed: str | None = None) -> Response:
+    """CORS of an answer no blueprint made: the JSON 404 of a path the API does not have and the 405
+    of a method a path does not take (routing failed, so no blueprint's ``after_request`` ran).
+
+    A page's ``fetch`` reads the error naming the problem ("No endpoint '/v1/submission'…",
+    "PUT is not allowed here…") instead of an opaque CORS failure: the same headers as the API's
+    own answers (:func:`reflect_origin`, so ``Vary: Origin``; never credentials: the API takes none),
+    ``Allow`` readable too. ``allowed``: the path's methods (a 405), else :data:`API_METHODS`."""
+    return reflect_origin(resp, methods=allowed or API_METHODS, expose="Allow, Retry-After")
+
+
+def unrouted_preflight(resp: Response) -> Response:
+    """The answer to a browser's preflight (``OPTIONS`` with ``Access-Control-Request-Method``) for a
+    path no route matched: 204 allowing :data:`API_METHODS`, so that the page's request itself is
+    sent and meets the JSON 404 naming the path. A preflight refused with a 404 fails before any
+    answer is readable: the page's script saw only "TypeError: Failed to fetch"."""
+    resp.status_code = 204
+    resp.set_data(b"")
+    resp.headers.pop("Content-Type", None)
+    return reflect_origin(resp, methods=API_METHODS, expose="Allow, Retry-After")

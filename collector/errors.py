@@ -11,6 +11,7 @@ from registry.checks import SERVICE_KEY
 from registry.errors import NOT_MIGRATED, RETRY_AFTER_S, UNREACHABLE, first_line, unmigrated
 
 from . import metrics
+from .cors import unrouted, unrouted_preflight
 
 
 class ApiError(Exception):
@@ -117,6 +118,10 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         if exc.code == 413 and app.config.get("MAX_CONTENT_LENGTH"):
             return _api_error(too_large(app.config["MAX_CONTENT_LENGTH"]))
+        unrouted_answer = request.url_rule is None and exc.code in (404, 405)  # routing failed: no blueprint adds CORS
+        if unrouted_answer and exc.code == 404 and request.method == "OPTIONS" \
+                and request.environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"):  # a page's preflight: not a refusal
+            return unrouted_preflight(error_response(204, "", ""))
         code, fields = _HTTP_CODES.get(exc.code or 500, ("http_error", {}))
         count_refusal(code)
         if exc.code == 404 and request.url_rule is None:  # no such endpoint: say which path, and where the list is
@@ -126,7 +131,8 @@ def register_error_handlers(app: Flask) -> None:
         if allowed:
             headers["Allow"] = ", ".join(sorted(allowed, key=lambda m: _METHOD_ORDER.get(m, 99)))  # werkzeug's: a set's order
             fields = {"method": [f"{request.method} is not allowed here; allowed: {headers['Allow']}."]}
-        return error_response(exc.code or 500, code, exc.description or exc.name, fields, headers)
+        resp = error_response(exc.code or 500, code, exc.description or exc.name, fields, headers)
+        return unrouted(resp, headers.get("Allow")) if unrouted_answer else resp
 
     def _registry_unreachable(exc: Exception):
         # one line, no traceback: during an outage every uncached lookup lands here
