@@ -12,7 +12,8 @@ from marshmallow import ValidationError
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
 from questionnaires.vocabulary import client_language
-from questionnaires.envelope import SubmissionSchema, durable_context, fast_load_submission, make_envelope
+from questionnaires.envelope import (FILL_MS_PROBLEM, SubmissionSchema, durable_context, fast_load_submission,
+                                     make_envelope)
 from privacy import redact_value
 from registry.readmodel import BackendView, ServiceView
 
@@ -73,7 +74,8 @@ def check_not_a_bot(sub: dict, settings=None) -> None:
 
     Clients that render a form (the widget, the HTML form) send ``context.hp`` (the honeypot,
     always empty for people) and ``context.fill_ms`` (milliseconds from rendering to sending).
-    Back ends posting directly send neither and are not checked here.
+    Back ends posting directly send neither and are not checked here. ``fill_ms`` is a string
+    of ASCII digits here: :class:`SubmissionSchema` loads a JSON number as its digits.
     """
     context = sub.get("context") or {}
     if context.get("hp"):
@@ -84,7 +86,7 @@ def check_not_a_bot(sub: dict, settings=None) -> None:
         minimum = (current_app.config["ASCOLTO_SETTINGS"] if settings is None else settings).min_fill_ms
         if not _MILLIS.fullmatch(fill):
             raise ApiError(400, "malformed", "context.fill_ms must be a whole number of milliseconds.",
-                           {"context.fill_ms": ["Not a whole number."]})
+                           {"context.fill_ms": [FILL_MS_PROBLEM]})
         if int(fill) < minimum:
             raise ApiError(422, "rejected_as_automated", "The questionnaire was answered too fast.",
                            {"context.fill_ms": [f"Must be at least {minimum}."]})

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import orjson
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from .model import LANGUAGES
 
@@ -40,13 +40,37 @@ class SubmissionSchema(Schema):
     answers = fields.Dict(keys=fields.String(), required=True)
     context = fields.Dict(keys=fields.String(validate=validate.Length(max=32)),
                           values=fields.String(validate=validate.Length(max=512)),
-                          load_default=dict)
+                          load_default=dict, metadata={"description": (
+                              "Names to strings (at most 512 characters each); kept: page (the page's path), "
+                              "hp (the honeypot, empty) and fill_ms (milliseconds from showing the questions "
+                              "to sending: a whole number 0 or more, as a JSON number, 5400, or its digits, "
+                              "\"5400\"). Other names are dropped.")})
     #: a check-up answer (the widget's ``data-test``): stored apart, never counted. Absent unless sent;
     #: the collector honours it only from an allowed origin and moves it into the envelope's ``test``.
     test = fields.Boolean(truthy={True}, falsy={False}, metadata={"description": (
         "A check-up answer: stored apart and never counted. Honoured only with an Origin among the "
         "service's allowed origins (403 otherwise); a service in test mode marks every answer so.")})
 
+    @pre_load
+    def _fill_ms_as_digits(self, data: Any, **_: Any) -> Any:
+        """``context.fill_ms`` sent as a JSON number (``5400``, what "milliseconds" suggests to a back
+        end) is loaded as its digits (``"5400"``), as the widget and the form send it: the envelope
+        carries one type, a string, whoever posted. Any other non-string value is refused here,
+        naming ``context.fill_ms`` (:data:`FILL_MS_PROBLEM`); a string is checked by the collector."""
+        context = data.get("context") if isinstance(data, dict) else None
+        if not isinstance(context, dict) or "fill_ms" not in context or isinstance(context["fill_ms"], str):
+            return data
+        fill = context["fill_ms"]
+        if type(fill) is float and fill.is_integer():  # 5400.0: some JSON encoders write every number so
+            fill = int(fill)
+        if type(fill) is not int or fill < 0:  # bool is not int here: true is not a time
+            raise ValidationError({"context": {"fill_ms": [FILL_MS_PROBLEM]}})
+        return dict(data, context=dict(context, fill_ms=str(fill)))
+
+
+#: The problem of a ``context.fill_ms`` that is not a whole number of milliseconds (the 400's words).
+FILL_MS_PROBLEM = ("Not a whole number of milliseconds, 0 or more: send a JSON number (5400) "
+                   "or its digits (\"5400\").")
 
 _FIELDS = frozenset(SubmissionSchema().fields)
 _LANGS, _CHANNELS = frozenset(LANGUAGES), frozenset(CHANNELS)
