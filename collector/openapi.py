@@ -39,7 +39,10 @@ def openapi_spec() -> dict:
     spec = APISpec(title="Ascolto collector", version="1.0.0", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "Public intake of standardized CX questionnaires of Italian public "
-                                        "administrations. 202 means the submission is durable."})
+                                        "administrations. 202 means the submission is durable. Every "
+                                        "error is JSON (Error), also those refused before the API reads the "
+                                        "request: 414 a URL over 4094 bytes (fields: url), 431 header fields "
+                                        "too many or too large (headers), 400 a request that is not HTTP."})
     spec.components.schema("Submission", schema=SubmissionSchema)
     spec.components.schema("Error", {"type": "object", "required": ["error", "message", "fields"], "properties": {
         "error": {"type": "string", "description": "Stable error code"},

@@ -1,5 +1,7 @@
 """Gunicorn workers that quit once: the console's and the public site's thread worker (``worker_class``
-in ``deploy/gunicorn.conf.py``) and the collector's gevent worker (:func:`deploy.up.worker_options`).
+in ``deploy/gunicorn.conf.py``), and the :class:`QuitOnce` that the collector's gevent worker shares
+(:mod:`deploy.gunicorn_gevent`). Both answer the requests they cannot parse in JSON without logging the
+client's address (:mod:`deploy.gunicorn_errors`).
 
 Ctrl-C in a terminal (``make run``, ``ascolto console``) sends SIGINT to the whole process group: each
 worker gets it from the terminal and, a moment later, SIGQUIT from its master.
@@ -14,11 +16,12 @@ worker gets it from the terminal and, a moment later, SIGQUIT from its master.
 """
 from __future__ import annotations
 
-from gunicorn.workers.ggevent import GeventWorker as _GeventWorker
 from gunicorn.workers.gthread import ThreadWorker as _GThreadWorker
 
+from .gunicorn_errors import JsonErrors
 
-class _QuitOnce:
+
+class QuitOnce:
     """A quit signal (SIGINT, SIGQUIT) arriving after the first one is ignored."""
 
     _quitting = False
@@ -30,9 +33,5 @@ class _QuitOnce:
         super().handle_quit(sig, frame)
 
 
-class ThreadWorker(_QuitOnce, _GThreadWorker):
-    """gthread, quitting once."""
-
-
-class GeventWorker(_QuitOnce, _GeventWorker):
-    """gevent, quitting once."""
+class ThreadWorker(JsonErrors, QuitOnce, _GThreadWorker):
+    """gthread, quitting once, with JSON refusals."""

@@ -71,8 +71,10 @@ def worker_options(app: str) -> list[str]:
     requests mostly wait for their group commit, and a waiting greenlet costs a switch where a
     waiting thread cost a context switch and a GIL hand-off (issue 18; ``collector.cooperative``).
     The console and the public site keep threads: their DuckDB queries hold the CPU, not a wait.
+    Both answer the requests gunicorn cannot parse in JSON (``deploy/gunicorn_errors.py``).
     """
-    return ["--worker-class", "deploy.gunicorn_worker.GeventWorker", "--worker-connections", "1000"] if app == COLLECTOR_APP else []
+    return ["--worker-class", "deploy.gunicorn_gevent.GeventWorker", "--worker-connections", "1000"] \
+        if app == COLLECTOR_APP else []
 
 
 def gunicorn_cmd(app: str, port: int, host: str = "127.0.0.1") -> list[str]:

@@ -24,14 +24,13 @@ def _run_patched(code: str, *args: str, prelude: str = "") -> str:
 
 
 def test_the_collector_alone_runs_cooperative_workers():
-    from gunicorn.workers.ggevent import GeventWorker
-    from gunicorn.util import load_class
+    from deploy.gunicorn_gevent import GeventWorker
+    from gunicorn.workers.ggevent import GeventWorker as Gevent
 
-    def worker_class(cmd: list[str]) -> str | None:
-        return cmd[cmd.index("--worker-class") + 1] if "--worker-class" in cmd else None
-
-    assert issubclass(load_class(worker_class(gunicorn_cmd(COLLECTOR_APP, 8000))), GeventWorker)
-    assert worker_class(gunicorn_cmd("warehouse.console:create_app()", 8001)) is None  # gthread, the config's
+    collector = gunicorn_cmd(COLLECTOR_APP, 8000)
+    worker_class = collector[collector.index("--worker-class") + 1]
+    assert worker_class == "deploy.gunicorn_gevent.GeventWorker" and issubclass(GeventWorker, Gevent)
+    assert not any("gevent" in word for word in gunicorn_cmd("warehouse.console:create_app()", 8001))
 
 
 def test_a_blocking_call_runs_beside_the_loop_and_raises_in_its_caller():
