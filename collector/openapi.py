@@ -120,4 +120,9 @@ def openapi_spec() -> dict:
                                              "responses": {"200": {"description": "text exposition format"}}}})
     spec.path("/openapi.json", operations={"get": {"summary": "This description",
                                                   "responses": {"200": {"description": "OpenAPI 3"}}}})
-    return spec.to_dict()
+    doc = spec.to_dict()
+    # the one context value that may also be a number (SubmissionSchema loads it as its digits)
+    doc["components"]["schemas"]["Submission"]["properties"]["context"]["properties"] = {"fill_ms": {
+        "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": "^[0-9]{1,12}$"}],
+        "description": "Milliseconds from showing the questions to sending (the collector's bot check)."}}
+    return doc

@@ -37,7 +37,10 @@ class SubmissionSchema(Schema):
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     lang = fields.String(load_default="it", validate=validate.OneOf(LANGUAGES))
     channel = fields.String(load_default="web", validate=validate.OneOf(CHANNELS))
-    answers = fields.Dict(keys=fields.String(), required=True)
+    answers = fields.Dict(keys=fields.String(), required=True, metadata={"description": (
+        "Item code to answer, for the items of GET /v1/services/{key}/questionnaire: a rating an "
+        "integer within its scale, a choice one option code, a multi a list of option codes, a boolean "
+        "true or false, a text a string; questions whose show_if does not hold are left out.")})
     context = fields.Dict(keys=fields.String(validate=validate.Length(max=32)),
                           values=fields.String(validate=validate.Length(max=512)),
                           load_default=dict, metadata={"description": (

@@ -52,3 +52,7 @@ def test_what_is_not_a_whole_number_of_milliseconds_is_a_400_saying_what_to_send
 def test_the_openapi_says_fill_ms_may_be_a_number(client):
     context = client.get("/openapi.json").json["components"]["schemas"]["Submission"]["properties"]["context"]
     assert "fill_ms" in context["description"] and "JSON number" in context["description"]
+    # a client generated from the description accepts both types for fill_ms, strings for the rest
+    assert context["properties"]["fill_ms"]["oneOf"] == [
+        {"type": "integer", "minimum": 0}, {"type": "string", "pattern": "^[0-9]{1,12}$"}]
+    assert context["additionalProperties"] == {"type": "string", "maxLength": 512}
