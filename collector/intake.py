@@ -254,7 +254,12 @@ def questionnaire(key: str):
     resp.set_etag(hashlib.sha256(payload).hexdigest()[:32])
     resp.cache_control.public = True
     resp.cache_control.max_age = 300
-    return resp.make_conditional(request)
+    resp = resp.make_conditional(request)
+    if resp.status_code == 412:  # werkzeug keeps the questionnaire as the body of its 412: say which header failed
+        header = "If-Match" if "If-Match" in request.headers else "If-Unmodified-Since"
+        raise ApiError(412, "precondition_failed", "The questionnaire does not match the request's precondition.",
+                       {header: [f"Not met: the questionnaire's ETag is {resp.headers['ETag']}."]})
+    return resp
 
 
 @bp.after_request

@@ -89,7 +89,8 @@ def openapi_spec() -> dict:
                       "304": {"description": "Not modified"},
                       "403": _error("The Origin is not among the service's allowed origins: the widget says "
                                     "\"not active on this page\" (Vary: Origin)."),
-                      "404": _error(_ERRORS["404"]), "409": _error(_ERRORS["409"])}}})
+                      "404": _error(_ERRORS["404"]), "409": _error(_ERRORS["409"]),
+                      "412": _error("If-Match (or If-Unmodified-Since) not met (fields: the header).")}}})
     spec.components.schema("FunnelReport", schema=FunnelReportSchema)
     spec.path("/v1/funnel", operations={"post": {
         "summary": "Anonymous counts of one page view: impressions, starts, submissions (no identifier)",

@@ -128,3 +128,14 @@ def test_the_questionnaire_varies_by_origin_even_when_asked_without_one(client):
     assert "Access-Control-Allow-Origin" not in plain.headers
     widget = client.get("/v1/services/demo-roma-anagrafe/questionnaire?lang=it", headers=WIDGET)
     assert widget.headers["Access-Control-Allow-Origin"] == WIDGET["Origin"] and "Origin" in widget.headers["Vary"]
+
+
+def test_a_questionnaire_precondition_not_met_is_an_error_naming_the_header(client):
+    """werkzeug answered a failed ``If-Match`` with a 412 whose body was the questionnaire itself."""
+    url = "/v1/services/demo-roma-anagrafe/questionnaire"
+    etag = client.get(url, headers=WIDGET).headers["ETag"]
+    assert client.get(url, headers={**WIDGET, "If-Match": etag}).status_code == 200
+    r = client.get(url, headers={**WIDGET, "If-Match": '"stale"'})
+    assert r.status_code == 412 and r.json["error"] == "precondition_failed"
+    assert r.json["fields"] == {"If-Match": [f"Not met: the questionnaire's ETag is {etag}."]}
+    assert r.headers["Access-Control-Allow-Origin"] == WIDGET["Origin"]
