@@ -239,7 +239,9 @@ def questionnaire(key: str):
     try:
         q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
-        raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.") from None
+        raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.",
+                       {"service": [f"Assigned {cfg.questionnaire_id} version {cfg.questionnaire_version}, "
+                                    "which is not a published questionnaire: ask the national team."]}) from None
     lang = client_language(request.args.get("lang"))
     service_name, service_name_lang = cfg.name_in(lang)  # in lang where the registry has it, else Italian
     doc = dict(q.render(lang), service=cfg.key,

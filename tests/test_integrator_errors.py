@@ -139,3 +139,18 @@ def test_a_questionnaire_precondition_not_met_is_an_error_naming_the_header(clie
     assert r.status_code == 412 and r.json["error"] == "precondition_failed"
     assert r.json["fields"] == {"If-Match": [f"Not met: the questionnaire's ETag is {etag}."]}
     assert r.headers["Access-Control-Allow-Origin"] == WIDGET["Origin"]
+
+
+def test_a_service_assigned_an_unpublished_questionnaire_is_named_in_the_409(client, settings):
+    """Every 4xx names the field: here the service, whose assignment (a version not published) is at fault."""
+    from sqlalchemy import update
+
+    from registry import connect, session_scope
+    from registry.models import Service
+
+    with session_scope(connect(settings.database_url)) as s:
+        s.execute(update(Service).where(Service.key == "demo-roma-anagrafe").values(questionnaire_version=99))
+    r = client.get("/v1/services/demo-roma-anagrafe/questionnaire", headers=WIDGET)
+    assert r.status_code == 409 and r.json["error"] == "questionnaire_not_assigned"
+    assert r.json["fields"] == {"service": ["Assigned cx-core version 99, which is not a published questionnaire: "
+                                            "ask the national team."]}
