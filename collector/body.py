@@ -93,6 +93,17 @@ def read_body(req) -> bytes:
     return data
 
 
+def _refuse_compressed(req) -> None:
+    """A 415 naming ``Content-Encoding`` when the unreadable body was sent compressed (a back end's
+    HTTP client compressing its requests: ``gzip``, ``br``): the collector reads JSON as sent, and
+    "byte 0x8b is not UTF-8" would not tell why. Asked only of a body that failed to parse."""
+    coding = req.environ.get("HTTP_CONTENT_ENCODING", "").strip().lower()
+    if coding and coding != "identity":
+        raise ApiError(415, "unsupported_media_type", "Send the body uncompressed.",
+                       {"Content-Encoding": [f"Not supported: {coding[:40]!r}; send the JSON as it is, "
+                                             "without Content-Encoding."]})
+
+
 def json_body(req=None) -> dict:
     """The request's JSON object; raises :class:`ApiError` 415 or 400 naming the problem.
 
@@ -112,9 +123,11 @@ def json_body(req=None) -> dict:
         except orjson.JSONDecodeError:  # the standard library decides (and words) what orjson refuses
             body, clean = json.loads(data, parse_int=_parse_int), False
     except UnicodeDecodeError as exc:  # e.g. a back end sending Latin-1: JSON is UTF-8 (RFC 8259)
+        _refuse_compressed(req)
         raise ApiError(400, "malformed", "The body is not UTF-8: encode the JSON in UTF-8.",
                        {"body": [f"Byte 0x{exc.object[exc.start]:02x} at offset {exc.start} is not UTF-8."]}) from None
     except ValueError as exc:
+        _refuse_compressed(req)
         raise ApiError(400, "malformed", "The body is not valid JSON.", {"body": [str(exc)]}) from None
     except RecursionError:
         raise ApiError(400, "malformed", "The body is nested too deeply.",

@@ -22,7 +22,7 @@ _ERRORS = {
     "409": "The questionnaire or version is not the one assigned to the service, or the channel is not the "
            "service's (or its device's) or not one the questionnaire declares.",
     "413": "The body exceeds 16 KB.",
-    "415": "The body is not application/json.",
+    "415": "The body is not application/json, or is compressed (fields: Content-Type, Content-Encoding).",
     "422": "Answers invalid for the questionnaire (including branching) or the submission looks automated.",
     "429": "Rate limited (per client or per service); see Retry-After.",
     "503": "The collector's local log cannot take the submission (full, or its disk failing); see Retry-After. "

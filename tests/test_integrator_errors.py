@@ -154,3 +154,18 @@ def test_a_service_assigned_an_unpublished_questionnaire_is_named_in_the_409(cli
     assert r.status_code == 409 and r.json["error"] == "questionnaire_not_assigned"
     assert r.json["fields"] == {"service": ["Assigned cx-core version 99, which is not a published questionnaire: "
                                             "ask the national team."]}
+
+
+def test_a_compressed_body_is_refused_naming_content_encoding(client):
+    """A back end whose HTTP client compresses its requests read "Byte 0x8b at offset 1 is not UTF-8"."""
+    import gzip
+    import json
+
+    r = client.post("/v1/submissions", data=gzip.compress(json.dumps(submission()).encode()),
+                    content_type="application/json", headers={**WIDGET, "Content-Encoding": "gzip"})
+    assert r.status_code == 415 and r.json["message"] == "Send the body uncompressed."
+    assert r.json["fields"] == {"Content-Encoding": ["Not supported: 'gzip'; send the JSON as it is, "
+                                                     "without Content-Encoding."]}
+    # a readable body is read whatever the header says (identity is the absence of a coding)
+    r = client.post("/v1/submissions", json=submission(), headers={**WIDGET, "Content-Encoding": "identity"})
+    assert r.status_code == 202
