@@ -66,7 +66,7 @@ COLLECTOR_APP = "collector.app:create_app()"
 def worker_options(app: str) -> list[str]:
     """Gunicorn options that differ per app, on top of ``deploy/gunicorn.conf.py`` (gthread workers).
 
-    The collector's workers are cooperative (gevent, quitting once: ``deploy/gunicorn_worker.py``;
+    The collector's workers are cooperative (gevent, quitting once: ``deploy/gunicorn_gevent.py``;
     ``ASCOLTO_THREADS`` is then unused): its
     requests mostly wait for their group commit, and a waiting greenlet costs a switch where a
     waiting thread cost a context switch and a GIL hand-off (issue 18; ``collector.cooperative``).
