@@ -123,7 +123,9 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
     children: list[tuple[str, subprocess.Popen]] = []
     demo_server = None
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    # Ctrl-C, a stop, and a closing terminal (SIGHUP: the children's gunicorns would take it as "reload"
+    # and outlive this process, keeping the ports) all stop every child.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_: stop.set())
     status = 0
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -108,3 +109,40 @@ def test_ctrl_c_stops_the_collectors_gevent_workers_without_a_traceback(tmp_path
     printed = log.read_text(errors="replace")
     assert "Traceback" not in printed and "failed with SystemExit" not in printed, printed[-2000:]
     assert took < STOP_S, f"stopped {took:.1f} s after Ctrl-C"
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_closing_the_terminal_of_make_run_stops_the_whole_stack(tmp_path):
+    """A terminal that closes sends SIGHUP to its foreground group. ``ascolto up`` died of it at once,
+    while its gunicorns took SIGHUP as "reload" and kept serving: the next ``make run`` found its ports
+    taken by orphans nobody had started in that terminal."""
+    ports = {name: free_port() for name in ("COLLECTOR", "CONSOLE", "PUBLIC", "DEMO", "BROKER")}
+    env = child_environment(ASCOLTO_DATA_DIR=str(tmp_path / "data"),
+                            **{f"ASCOLTO_{name}_PORT": str(port) for name, port in ports.items()})
+    proc = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "up", "--demo-responses", "0", "--demo-months", "0"],
+                            env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in proc.stdout:
+            if line.startswith("Press Ctrl-C"):
+                break
+        else:
+            raise AssertionError("ascolto up exited before it was ready")
+        os.killpg(proc.pid, signal.SIGHUP)  # the terminal closes
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 20  # up waits for its children before it exits; a moment's grace
+        while (serving := [name for name, port in ports.items() if name != "DEMO" and _listening(port)]) \
+                and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not serving, f"still serving after the terminal closed: {serving}"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
