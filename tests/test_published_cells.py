@@ -233,3 +233,5 @@ def test_the_reference_metadata_state_every_threshold_the_tables_were_cut_with(d
     conf = meta["S.7 Confidentiality"]
     assert (conf["min_n"], conf["reliability_min_n"], conf["microdata_k"]) == (4, 40, 6)
     assert "fewer than 40 responses" in meta["S.13 Accuracy and reliability"]["sampling_error"]
+    # B (break in series) replaces U in its period: the text must not claim U marks every such cell
+    assert "OBS_STATUS=B takes its place" in meta["S.13 Accuracy and reliability"]["sampling_error"]

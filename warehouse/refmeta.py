@@ -105,7 +105,9 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
         "S.13 Accuracy and reliability": {
             "sampling_error": ("Positive shares: Wilson score 95% interval; means: Student t 95% interval "
                                "(CI_STATUS says when it is degenerate or undefined); n is the published n. "
-                               f"OBS_STATUS=U marks fewer than {low} responses (low reliability), in a provisional period too."),
+                               f"OBS_STATUS=U marks fewer than {low} responses (low reliability), in a provisional period too; "
+                               "in the first period after a declared break OBS_STATUS=B takes its place (one status per "
+                               f"observation): there N_RESP below {low} says it."),
             "non_sampling_error": (
                 "Self-selection: the very satisfied and the very dissatisfied answer more, digital channels reach "
                 "digital users; response rates differ between services and channels. These biases are not in "
