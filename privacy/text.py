@@ -43,7 +43,7 @@ _STREET_WORDS = ("via", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso", "c.so
                  "stra", "str.", "gasse", "weg", "platz", "allee", "ring", "rue", "avenue", "av.", "boulevard", "bd.",
                  "place", "chemin", "allée", "impasse", "route", "ulica", "ul.", "cesta", "trg", "street", "st.",
                  "road", "rd.", "lane", "square", "drive")
-_DOC_WORDS = ("passaporto", "identit", "c.i.", "document", "patente", "soggiorno")
+_DOC_WORDS = ("passaporto", "identit", "c.i.", "cie", "document", "patente", "soggiorno")
 _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "richiest", "segnalazion", "ticket",
                "case", "reference", "ref.", "application", "file", "aktenzeichen", "az.", "antrag", "vorgang",
                "geschäftszahl", "geschaftszahl", "dossier", "demande", "référence", "reference", "zadev", "vlog", "zahtev",

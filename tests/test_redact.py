@@ -120,6 +120,13 @@ DOCUMENTO = [
     ("documento AU 1234567 rilasciato", "documento [DOCUMENTO] rilasciato"),
     ("la mia CI è ca12345ab", "la mia CI è [DOCUMENTO]"),
     ("il passaporto è YA1234567", "il passaporto è [DOCUMENTO]"),
+    # the CIE named by its acronym, spaced or in lower case, and "carta di identità" (not only "d'identità")
+    ("CIE n. CA 12345 AB", "CIE n. [DOCUMENTO]"),
+    ("la mia cie ca12345ab", "la mia cie [DOCUMENTO]"),
+    ("carta di identità ca12345ab", "carta di identità [DOCUMENTO]"),
+    # the card licence of the Motorizzazione (U1 + seven letters or digits + a letter) after "patente"
+    ("patente U15N1B3Y7L", "patente [DOCUMENTO]"),
+    ("patente di guida n. u1 5n1b3y7 l rinnovata", "patente di guida n. [DOCUMENTO] rinnovata"),
 ]
 
 TARGA = [
@@ -363,6 +370,8 @@ ORDINARY = [
     "Sono stato servito bene. Sono rimasto in coda 20 minuti",
     "Via web tutto bene, via app no: ho provato via web 2 volte",
     "ho ricevuto la risposta via email dopo 3 giorni",
+    "la CIE è arrivata dopo 30 giorni, servizio efficiente: 12345 pratiche l'anno",
+    "la patente U1 costa 10,20 euro più 16 di bollo",
     "il modulo a pagina 12 di 345 non si apre",
     "SPID e CIE funzionano, PagoPA no",
     "il sito dell'INPS era lento, l'app IO invece veloce",
