@@ -206,6 +206,32 @@ def test_failed_sign_ins_are_throttled_per_token_prefix_across_clients(seeded, c
     assert _login(app.test_client(), seeded[1]["monitoring"], remote="198.51.100.9").status_code == 303
 
 
+def test_behind_a_proxy_each_client_has_its_own_sign_in_bucket_and_a_spoofed_header_gets_none(seeded):
+    """Behind the internal ingress every request comes from the proxy's address: with
+    ``ASCOLTO_PROXY_COUNT=1`` the throttle counts the client X-Forwarded-For names, so one attacker's
+    failures do not lock every member of staff out; without it the header is not believed (a forged
+    X-Forwarded-For per attempt gives no fresh bucket)."""
+    proxy, attacker, colleague = "10.0.0.2", "203.0.113.5", "198.51.100.1"
+    behind = create_app(seeded[0].with_(console_secret=STRONG, console_signin_limit="3/minute", proxy_count=1))
+    for i in range(3):
+        c = behind.test_client()
+        c.environ_base.update(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=attacker)
+        assert _login(c, f"asc_bad{i}", remote=proxy).status_code == 401
+    c = behind.test_client()
+    c.environ_base.update(HTTP_X_FORWARDED_FOR=attacker)
+    assert _login(c, seeded[1]["statistician"], remote=proxy).status_code == 429  # the attacker waits
+    c = behind.test_client()
+    c.environ_base.update(HTTP_X_FORWARDED_FOR=colleague)
+    assert _login(c, seeded[1]["statistician"], remote=proxy).status_code == 303  # the colleague does not
+    direct = create_app(seeded[0].with_(console_secret=STRONG, console_signin_limit="3/minute"))
+    codes = []
+    for i in range(4):
+        c = direct.test_client()
+        c.environ_base.update(HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
+        codes.append(_login(c, f"asc_bad{i}", remote=attacker).status_code)
+    assert codes == [401, 401, 401, 429]
+
+
 # --- 4. redirects -----------------------------------------------------------------------------------
 
 HOSTILE_NEXT = ["/\t/evil.example", "/%09/evil.example", "/\r\n/evil.example", "%0D%0ALocation:%20http://evil.example",

@@ -288,6 +288,24 @@ def test_the_public_site_is_rate_limited(seeded):
     assert int(c.get("/it/").headers["Retry-After"]) >= 1
 
 
+def test_behind_its_proxy_the_public_site_limits_each_reader_not_every_reader_at_once(seeded):
+    """Exposed through an ingress (``ASCOLTO_PROXY_COUNT=1``), each reader has the bucket of the address
+    X-Forwarded-For names: one scraper exhausting its limit does not close the site to the others.
+    Without a trusted proxy the header is ignored: forging it gives no fresh bucket."""
+    from warehouse.public import create_app
+
+    behind = create_app(seeded[0].with_(public_rate_limit="3/minute", proxy_count=1)).test_client()
+    via = {"REMOTE_ADDR": "10.0.0.2"}
+    scraper = [behind.get("/it/", environ_base={**via, "HTTP_X_FORWARDED_FOR": "203.0.113.5"}).status_code
+               for _ in range(4)]
+    assert scraper == [200, 200, 200, 429]
+    assert behind.get("/it/", environ_base={**via, "HTTP_X_FORWARDED_FOR": "198.51.100.1"}).status_code == 200
+    direct = create_app(seeded[0].with_(public_rate_limit="3/minute")).test_client()
+    codes = [direct.get("/it/", environ_base={"REMOTE_ADDR": "203.0.113.5", "HTTP_X_FORWARDED_FOR": f"192.0.2.{i}"})
+             .status_code for i in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
 def test_a_quarter_with_data_in_part_of_its_months_says_so(tmp_path):
     """The first quarter of a series often holds only its last month: its release states the months
     it covers (manifest ``coverage``), and the site says the data are partial on the quarter's page, the

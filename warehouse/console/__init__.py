@@ -57,6 +57,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         ASCOLTO_SIGNIN_THROTTLE=SignInThrottle(settings),
     )
     app.json.sort_keys = False
+    if settings.proxy_count:  # behind the internal ingress: the client is the one X-Forwarded-For names, so
+        # the sign-in throttle's per-client bucket is each person's, not the proxy's (shared by all staff)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     warehouse = SharedWarehouse(settings)  # one per process; a page waits for the one opening, never sees half
     app.config["ASCOLTO_WAREHOUSE"] = warehouse
     # the rollup's first build (seconds after make run) starts now, not when the first page asks for it

@@ -39,6 +39,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or config_mod.load()
     app = Flask(__name__, static_folder="static", static_url_path="/static")
     app.json.sort_keys = False
+    if settings.proxy_count:  # behind its ingress: each reader's bucket is the address X-Forwarded-For names,
+        # not the proxy's (one bucket for every reader: one scraper would have closed the site to all)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     app.jinja_env.filters["date_rome"] = date_rome  # "Pubblicato il": the release's date in Rome, not UTC's
     releases = Releases(settings.releases_path, check_s=min(settings.rollup_check_s, 5.0))
     uri, options = limiter_storage(settings)
