@@ -126,7 +126,7 @@ _CAP_WORD = rf"(?:[{_UP}][{_LOW}]*(?:['’][{_UP}{_LOW}]+)?|[{_UP}]\.|[IVXL]{{1,
 _CAP_NAME = (rf"(?:{_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,2}}(?=\s+[{_UP}]))"
              rf"(?:\s+(?:{_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,2}}(?=\s+[{_UP}]))){{0,5}}")
 _LOW_NAME = rf"[{_LOW}{_UP}][{_LOW}{_UP}'’]*(?:\s+[{_LOW}{_UP}][{_LOW}{_UP}'’]*){{0,4}}"
-_CIVIC_MARK = r"(?i:n\.|n°|nr\.?|numero|civico)"
+_CIVIC_MARK = r"(?i:n\.|n°|n(?=\s*\d)|nr\.?|num\.|numero|civico)"
 _CIVIC = r"(?P<num>\d{1,4})(?:\s?/\s?[A-Za-z0-9]{1,3}(?!\w)|[A-Za-z](?![A-Za-z])|\s+bis\b)?"
 #: a number that counts something, not a civic number ("via web 2 volte", "corso Excel 12 ore").
 _NOT_CIVIC = (r"(?!\s*(?i:volt[ae]|minut[oi]|or[ae]\b|giorn[oi]|mes[ei]|ann[oi]|settiman[ae]|euro|€|%|km|metri|m\b"

@@ -72,7 +72,8 @@ _LOWER_LEAD = (r"(?i:mi\s+chiamo|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\
                r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je)")
 _LOWER_NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LOWER_LEAD}[:,]?\s+)"
-    rf"(?P<name>[{_LOW}]+(?:\s+(?:{_PARTICLE}\s+)?[{_LOW}]+)?)")
+    rf"(?P<name>(?:{_PARTICLE}\s+)?[{_LOW}]+(?:\s+(?:{_PARTICLE}\s+)?[{_LOW}]+)?)")
+_PARTICLE_WORD = re.compile(_PARTICLE)
 
 #: capitalised words that follow a lead-in or stand beside a given name and are not names (checked
 #: as written and capitalised, so "MOLTO" is "Molto").
@@ -138,8 +139,9 @@ def names(text: str, counts: Counter) -> str:
     def sub_lower(m: re.Match) -> str:
         words = m.group("name").split()
         keep = []
-        for w in words:
-            if w in _STOP_LOWER:
+        for i, w in enumerate(words):  # a particle before a surname is part of it ("maria di stefano")
+            if w in _STOP_LOWER and not (_PARTICLE_WORD.fullmatch(w) and i + 1 < len(words)
+                                         and words[i + 1] not in _STOP_LOWER):
                 break
             keep.append(w)
         if not keep:

@@ -139,6 +139,8 @@ TARGA = [
 ]
 
 INDIRIZZO = [
+    ("abito in Via Roma n 12", "abito in [INDIRIZZO]"),  # "n" without its dot, as typed on a phone
+    ("Via Garibaldi num. 5, Torino", "[INDIRIZZO], Torino"),
     ("abito in via Roma 12, Milano", "abito in [INDIRIZZO], Milano"),
     # lower case with no lead-in, as typed on a phone: the number ends the address
     ("venite in piazza duomo 3, milano", "venite in [INDIRIZZO], milano"),
@@ -181,6 +183,11 @@ INDIRIZZO = [
 NOME = [
     ("Mi chiamo Mario Rossi e sono molto contento", "Mi chiamo [NOME] e sono molto contento"),
     ("mi chiamo mario rossi e vorrei", "mi chiamo [NOME] e vorrei"),
+    # a surname with its particle, in lower case, before or after the given name: the whole of it
+    ("mi chiamo maria di stefano", "mi chiamo [NOME]"),
+    ("il mio nome è giovanni del piero e vorrei", "il mio nome è [NOME] e vorrei"),
+    ("mi chiamo de luca giovanni", "mi chiamo [NOME]"),
+    ("mi chiamo della valle anna, la pratica è ferma", "mi chiamo [NOME], la pratica è ferma"),
     ("buongiorno, sono Giulia D'Amico", "buongiorno, sono [NOME]"),
     ("Il mio nome è Anna Maria Bianchi.", "Il mio nome è [NOME]."),
     ("sono Giuseppe Di Stefano", "sono [NOME]"),
