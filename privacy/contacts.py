@@ -27,7 +27,8 @@ _SPELLED_DOT = r"(?:\s+(?:dot|punto)\s+|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*)
 _SPELLED_AT = (r"(?:\s*[(\[{<]\s*(?:at|@|chiocciola)\s*[)\]}>]\s*"
                r"|\s+(?:at|chiocciola)\s+)")
 _DOMAIN = rf"\w[\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])"
-_EMAIL_RE = re.compile(rf"(?<![\w.+\-])[\w.+\-]*\w{_AT}{_DOMAIN}", re.I)
+#: the local part's dots may be spaced as the domain's are ("mario . rossi @ gmail . com": none of it left)
+_EMAIL_RE = re.compile(rf"(?<![\w.+\-])(?:[\w+\-]+\s\.\s)*[\w.+\-]*\w{_AT}{_DOMAIN}", re.I)
 #: an address spelled out whole, its local part's dots too; looked for first, so that the
 #: plain pattern does not leave "mario punto" of "mario punto rossi chiocciola …" behind.
 _SPELLED_EMAIL_RE = re.compile(rf"(?<![\w.+\-])(?:[\w+\-]+{_SPELLED_DOT})+[\w.+\-]*\w{_SPELLED_AT}{_DOMAIN}", re.I)

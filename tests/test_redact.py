@@ -37,6 +37,7 @@ CF = [
 ]
 
 EMAIL = [
+    ("scrivete a mario . rossi @ gmail . com", "scrivete a [EMAIL]"),  # the local part spaced like the domain
     ("scrivere a anna.bianchi+pa@posta.gov.it", "scrivere a [EMAIL]"),
     ("mario.rossi(at)gmail(dot)com per favore", "[EMAIL] per favore"),
     ("mario.rossi [at] libero.it", "[EMAIL]"),
