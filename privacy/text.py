@@ -22,8 +22,11 @@ PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA"
 
 _DIGITS = re.compile(r"\d+")
 _PHONE_GATE = re.compile(r"\d(?:\D{0,2}\d){5}")
-#: dates and times, which libphonenumber rejects anyway: not worth asking it about.
-_DATE_TIME = re.compile(r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}[:.]\d{2})(?!\d)")
+#: dates and times, which libphonenumber rejects anyway: not worth asking it about — but not a pair of
+#: digit groups inside a longer dotted chain, which is a number written with dots ("347.12.34.567",
+#: "06.12.34.56.78": read as a time and a date, they had closed the gate on a phone number).
+_DATE_TIME = re.compile(r"(?<!\d)(?<!\d[./])(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}[:.]\d{2})"
+                        r"(?!\d)(?![./]\d)")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 #: HTML character references ("mario.rossi&#64;gmail.com", "&commat;") and the fullwidth forms of ASCII
 #: ("３３３…", "ＲＳＳＭＲＡ…", "＠"): what is written with them is redacted decoded, as percent escapes are

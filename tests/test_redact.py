@@ -60,6 +60,9 @@ EMAIL = [
 ]
 
 PHONE = [
+    # digits grouped with dots, whose pairs look like a time or a date ("12.34", "06.12.34")
+    ("chiamare il 347.12.34.567", "chiamare il [PHONE]"),
+    ("il numero è 06.12.34.56.78", "il numero è [PHONE]"),
     ("chiamatemi al 333 12 34 567", "chiamatemi al [PHONE]"),
     ("tel (06) 1234 5678", "tel [PHONE]"),
     ("tel +39 (0)6 1234 5678.", "tel [PHONE]."),
