@@ -19,7 +19,7 @@ from .names import LOWER as _LOW, UPPER as _UP
 _AT = (r"(?:\s?(?:@|%40)\s?"                                               # a@b, a @ b, a%40b
        r"|\s*[(\[{<]\s*(?:at|@|chiocciola)\s*[)\]}>]\s*"                   # a(at)b, a [at] b, a{chiocciola}b
        r"|\s+(?:at|chiocciola)\s+)")                                       # a at b dot it
-_DOT = (r"(?:\.|\s\.\s"
+_DOT = (r"(?:\.|\s\.\s?"
         r"|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*"
         r"|\s+(?:dot|punto)\s+)")
 #: a dot spelled out in the local part ("mario punto rossi chiocciola …"), so no part of it is left.
@@ -27,18 +27,37 @@ _SPELLED_DOT = r"(?:\s+(?:dot|punto)\s+|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*)
 _SPELLED_AT = (r"(?:\s*[(\[{<]\s*(?:at|@|chiocciola)\s*[)\]}>]\s*"
                r"|\s+(?:at|chiocciola)\s+)")
 _DOMAIN = rf"\w[\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])"
-#: the local part's dots may be spaced as the domain's are ("mario . rossi @ gmail . com": none of it left)
-_EMAIL_RE = re.compile(rf"(?<![\w.+\-])(?:[\w+\-]+\s\.\s)*[\w.+\-]*\w{_AT}{_DOMAIN}", re.I)
+_EMAIL_RE = re.compile(rf"(?<![\w.+\-])[\w.+\-]*\w{_AT}{_DOMAIN}", re.I)
+#: the local part's dots spaced as the domain's are ("mario . rossi @ gmail . com": none of it left);
+#: looked for only in a text holding " . "
+_SPACED_EMAIL_RE = re.compile(rf"(?<![\w.+\-])(?:[\w+\-]+\s\.\s)+[\w.+\-]*\w{_AT}{_DOMAIN}", re.I)
 #: an address spelled out whole, its local part's dots too; looked for first, so that the
 #: plain pattern does not leave "mario punto" of "mario punto rossi chiocciola …" behind.
 _SPELLED_EMAIL_RE = re.compile(rf"(?<![\w.+\-])(?:[\w+\-]+{_SPELLED_DOT})+[\w.+\-]*\w{_SPELLED_AT}{_DOMAIN}", re.I)
 
 
+#: the mailbox providers Italians name without their domain ("mario.rossi80@gmail", "m.rossi at libero"):
+#: after "@" any local part; after a spelled "at"/"chiocciola" one holding a dot, digit, "_" or "+"
+#: (so that "lavoro at Libero" is not an address).
+_PROVIDERS = (r"(?:gmail|googlemail|libero|hotmail|outlook|live|yahoo|virgilio|alice|tiscali|tin|icloud|fastwebnet"
+              r"|email|inwind|aruba|pec|legalmail|postecert|protonmail|proton|gmx|web)")
+_BARE_PROVIDER_RE = re.compile(
+    rf"(?<![\w.+\-])(?:[\w.+\-]*\w\s?@\s?|[\w+\-]*[\d._+][\w.+\-]*\w(?:{_SPELLED_AT}))"
+    rf"{_PROVIDERS}(?![\w@.\-])", re.I)
+
+
 def emails(text: str, counts: Counter) -> str:
     text, n = _SPELLED_EMAIL_RE.subn("[EMAIL]", text)
+    s = 0
+    if " . " in text:
+        text, s = _SPACED_EMAIL_RE.subn("[EMAIL]", text)
     text, m = _EMAIL_RE.subn("[EMAIL]", text)
-    if n + m:
-        counts["EMAIL"] += n + m
+    b = 0
+    if "@" in text or " at " in text.lower() or "chiocciola" in text.lower():  # an "at" left once the full
+        text, b = _BARE_PROVIDER_RE.subn("[EMAIL]", text)                     # addresses are taken
+    n += s
+    if n + m + b:
+        counts["EMAIL"] += n + m + b
     return text
 
 

@@ -37,6 +37,10 @@ CF = [
 ]
 
 EMAIL = [
+    # a webmail named without its domain, as people write it: after "@", or a spelled "at" after an address-like name
+    ("la mia mail è mario.rossi80@gmail", "la mia mail è [EMAIL]"),
+    ("contattatemi mario.rossi80 at libero, grazie", "contattatemi [EMAIL], grazie"),
+    ("mario.rossi @gmail .com", "[EMAIL]"),  # a space before the domain's dot only
     ("scrivete a mario . rossi @ gmail . com", "scrivete a [EMAIL]"),  # the local part spaced like the domain
     ("scrivere a anna.bianchi+pa@posta.gov.it", "scrivere a [EMAIL]"),
     ("mario.rossi(at)gmail(dot)com per favore", "[EMAIL] per favore"),
@@ -383,6 +387,7 @@ ORDINARY = [
     "ho ricevuto la risposta via email dopo 3 giorni",
     "la CIE è arrivata dopo 30 giorni, servizio efficiente: 12345 pratiche l'anno",
     "la patente U1 costa 10,20 euro più 16 di bollo",
+    "ho scritto a gmail ma nulla, lavoro at Libero da anni",
     "il modulo a pagina 12 di 345 non si apre",
     "SPID e CIE funzionano, PagoPA no",
     "il sito dell'INPS era lento, l'app IO invece veloce",
