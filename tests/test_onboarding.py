@@ -10,7 +10,7 @@ import pytest
 
 from registry import connect, session_scope
 from registry.models import AuditEntry, Service, Token
-from registry.origins import OriginCounter
+from registry.origins import NO_ORIGIN, OriginCounter
 from tests.workspace_data import MILANO, ROMA, build_workspace
 from warehouse.console import create_app
 
@@ -133,7 +133,7 @@ def test_check_my_page_reads_the_collectors_counts(app, seeded):
     counter.seen("demo-roma-anagrafe", "https://evil.example", allowed=False)  # the first one is handed over at once
     assert counter.wait_written()  # …to the writer thread (the request never waits for the registry)
     body = c.get(url, headers=tok).json
-    assert body["verdict"] == "wrong_origin" and body["seen"][0]["refused"] == 1
+    assert body["verdict"] == "wrong_origin" and body["seen"][0]["refused"] == "1–9"
     counter.seen("demo-roma-anagrafe", "https://www.comune.roma.it", allowed=True)  # buffered…
     assert c.get(url, headers=tok).json["verdict"] == "wrong_origin"
     counter.flush()  # …until the interval is over
@@ -142,6 +142,26 @@ def test_check_my_page_reads_the_collectors_counts(app, seeded):
         "https://evil.example": False, "https://www.comune.roma.it": True}
     assert c.get(f"/api/v1/workspace/{ROMA}/services/demo-milano-anagrafe/check", headers=bearer(
         seeded[1]["admin"])).status_code == 404  # a service of another entity under this one
+
+
+def test_check_my_page_gives_no_count_and_no_time_of_the_answers_it_counts(app, seeded):
+    """The collector counts a back end's (or a form's) posts under "no origin", every one of them an
+    answer: an exact count was the service's number of answers of the last seven days — two, which
+    the cube suppresses — and the minute of the last was the minute a citizen answered, which the
+    entity's staff can match to whom they served. The page gives an order of magnitude and a day."""
+    c, tok = app.test_client(), bearer(seeded[1]["entity"])
+    counter = OriginCounter(connect(seeded[0].database_url), flush_s=3600)
+    for _ in range(2):  # two answers posted by the entity's back end, no Origin
+        counter.seen("demo-roma-anagrafe", None, allowed=True)
+    counter.flush()
+    body = c.get(f"/api/v1/workspace/{ROMA}/services/demo-roma-anagrafe/check", headers=tok).json
+    [row] = [o for o in body["seen"] if o["origin"] == NO_ORIGIN]
+    assert row["requests"] == "1–9" and row["refused"] == "0"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["last_at"])  # the day, in Rome: no hour, no minute
+    page = html.unescape(c.get(f"/workspace/{ROMA}/services/demo-roma-anagrafe/check", headers=tok)
+                         .get_data(as_text=True))
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page[page.index(f'<tr data-origin="{NO_ORIGIN}"'):].split("</tr>")[0])
+    assert cells == ["—", "1–9", "0", row["last_at"]]
 
 
 def test_coverage_counts_targets_silence_and_minimum_n(app, seeded):

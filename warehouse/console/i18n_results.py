@@ -95,6 +95,11 @@ EN = {
     "Torna alle richieste": "Back to the requests", "Nessuna richiesta.": "No requests.", "Origini": "Origins",
     "Origini dichiarate": "Declared origins", "Origini viste": "Origins seen", "Origine": "Origin",
     "Dichiarata": "Declared", "Richieste": "Requests", "Rifiutate": "Refused", "Ultima": "Last",
+    "Ultimo giorno": "Last day",
+    "Richieste degli ultimi 7 giorni per ordine di grandezza, e il giorno dell'ultima: contano anche le risposte "
+    "dei cittadini, di cui qui non si mostrano né il numero né l'ora.":
+        "Requests of the last 7 days by order of magnitude, and the day of the last one: citizens' answers count "
+        "too, and neither their number nor their time is shown here.",
     "Risposte di prova": "Check-up answers", "Codice per una prova": "Code for a check-up",
     "Ultime risposte di prova ricevute": "Latest check-up answers received", "Ricevuta": "Received",
     "Identificativo": "Identifier", "Pagina": "Page", "Nessuna risposta di prova ricevuta.": "No check-up answer received.",

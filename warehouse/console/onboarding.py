@@ -192,6 +192,29 @@ def _admin_error(exc: RegistryError):
     return render_template("error.html", status=status, error=exc.field, message=registry_refusal(exc)), status
 
 
+#: The bands the check page gives a count of requests in (never the count: see :func:`_seen_shown`).
+BANDS = ((0, "0"), (1, "1–9"), (10, "10–99"), (100, "100–999"), (1000, "≥ 1000"))
+
+
+def band(n: int) -> str:
+    """The band of a count of requests, by order of magnitude: ``0``, ``1–9``, ``10–99``, …"""
+    return next(label for low, label in reversed(BANDS) if n >= low)
+
+
+def _seen_shown(row: dict, declared: list[str]) -> dict:
+    """One origin's counts as the entity sees them: requests and refusals in bands, the last one's
+    day (Rome). The counts are of questionnaire loads *and submissions* — a back end's or a form's
+    posts are all the "no origin" row holds — so the exact count was the exact number of answers of
+    the last seven days, however few (the cube suppresses them below ``min_n``), and the minute of the
+    last was the minute a citizen answered: what the comments' month-only dates keep from the
+    entity's staff, who know whom they served at that minute. The verdict is read from the exact
+    counts before (:func:`registry.origins.verdict`)."""
+    from ..periods import rome_minute
+
+    return {"origin": row["origin"], "declared": row["origin"] in declared, "requests": band(row["requests"]),
+            "refused": band(row["refused"]), "last_at": rome_minute(row["last_at"])[:10]}
+
+
 def _check(ipa: str, key: str) -> dict:
     """The check-up of service ``key``; its snippet, form link and check-up code in the language of the
     PA's page, ``?snippet_lang=`` (Italian by default, :func:`registry.snippet.snippet_language`)."""
@@ -204,14 +227,13 @@ def _check(ipa: str, key: str) -> dict:
         seen = origins.recent(s, key, days=7)
         name, test_mode, channel, active = name_in(svc, lang()), svc.test_mode, svc.channel, svc.active
     settings = current_app.config["ASCOLTO_SETTINGS"]
-    for o in seen:
-        o["declared"] = o["origin"] in declared
-        o["last_at"] = o["last_at"].strftime("%Y-%m-%d %H:%M UTC")
+    verdict = origins.verdict(declared, seen, active)  # from the exact counts, which are not shown
+    seen = [_seen_shown(o, declared) for o in seen]
     checkups = [{"received_at": r["received_at"].strftime("%Y-%m-%d %H:%M:%S UTC"), "submission_id": r["submission_id"],
                  "device": r["device"], "page": r["page"], "answers": r["answers"]}
                 for r in testrows.recent(settings.data_dir, service=key, limit=10)]
     return {"ipa": ipa, "service": key, "name": name, "declared": declared, "seen": seen,
-            "verdict": origins.verdict(declared, seen, active), "active": active, "days": 7, "test_mode": test_mode,
+            "verdict": verdict, "active": active, "days": 7, "test_mode": test_mode,
             "checkups": checkups,
             "channel": channel, "kit": channel_kit(settings.collector_url, key, channel, snippet_lang),
             "snippet_lang": snippet_lang, "snippet": embed_snippet(settings.collector_url, key, snippet_lang),
