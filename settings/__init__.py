@@ -177,7 +177,7 @@ class Settings:
     dlq_max_ratio: float = 0.5   # at least dlq_window envelopes is invalid (docs/processor.md)
     compact_min_rows: int = 100_000  # compaction target: files of at least this many rows
     # warehouse confidentiality and rollup (docs/warehouse.md, docs/confidentiality.md)
-    disclosure_min_n: int = 3      # cells with fewer (perturbed) responses are suppressed (CONF_STATUS=A)
+    disclosure_min_n: int = 3      # cells with fewer true or perturbed responses are suppressed (CONF_STATUS=A)
     reliability_min_n: int = 30    # published cells with fewer are flagged OBS_STATUS=U
     rollup_check_s: float = 5.0    # readers check the rollup's freshness at most this often
     # statistical confidentiality: the cell-key method (docs/confidentiality.md)

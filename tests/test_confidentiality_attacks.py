@@ -311,3 +311,18 @@ def test_route_10_item_nonresponse_of_rows_stored_without_a_record_key(tmp_path)
     assert applicable == cube  # the same records, the same published figure
     recovered = [applicable[m] + 2 for m in sizes if applicable[m] is not None]
     assert recovered != [n for m, n in sizes.items() if applicable[m] is not None], recovered
+
+
+def test_route_11_a_single_respondent_published_as_three(tmp_path):
+    """Sixty administrations with one answer each (a rating of 2, and 1 for satisfaction): the p-table
+    publishes a true count of 1 as 3 one time in ten, and since empty categories are never perturbed
+    such a cell showed its one respondent's answers exactly — a mean of 25 with the interval [25, 25],
+    0 % positive. A published cell rests on at least ``min_n`` respondents: its true n too."""
+    singles = [response(entity=f"e{i:03d}", service=f"svc-{i:03d}", satisfaction=2, ease=2) for i in range(60)]
+    client = _client(tmp_path, singles + _background())
+    for indicator in ("satisfaction", "ease"):
+        cells = {r["entity"]: r for r in _rows(client, f"indicator={indicator}&by=entity&freq=A")}
+        shown = [e for e, r in cells.items() if e.startswith("e") and r["conf_status"] == "F"]
+        assert shown == [], (indicator, [(e, cells[e]["n"], cells[e]["mean"], cells[e]["mean_ci"]) for e in shown])
+    responses = {r["service"]: r for r in _rows(client, "indicator=responses&by=service&freq=A")}
+    assert all(responses[f"svc-{i:03d}"]["n"] is None for i in range(60))

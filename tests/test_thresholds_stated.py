@@ -30,8 +30,9 @@ def test_the_codelist_file_states_the_thresholds_the_table_was_cut_with(data_dir
     _export(data_dir, tmp_path / "cx.csv", "csv")
     with open(tmp_path / "cx.codelists.csv", encoding="utf-8") as fh:
         labels = {(r["codelist"], r["code"]): (r["label_it"], r["label_en"]) for r in csv.DictReader(fh)}
-    assert labels[("CONF_STATUS", "A")] == ("Oscurato (meno di 5 risposte perturbate, o nessuna risposta dopo "
-                                            "la perturbazione)", "Suppressed (fewer than 5 perturbed responses, "
+    assert labels[("CONF_STATUS", "A")] == ("Oscurato (meno di 5 risposte, vere o perturbate, o nessuna risposta "
+                                            "dopo la perturbazione)", "Suppressed (fewer than 5 true or perturbed "
+                                            "responses, "
                                             "or no answer left by the perturbation)")
     assert labels[("OBS_STATUS", "U")] == ("Bassa affidabilità: meno di 50 risposte",
                                            "Low reliability: fewer than 50 responses")  # every cell has n < 50
@@ -45,7 +46,7 @@ def test_jsonstat_and_the_sdmx_structure_state_the_configured_thresholds(data_di
     assert status["U"] == "Low reliability: fewer than 50 responses"
     assert stat["link"]["item"][0]["extension"]["confidentiality"]["min_n"] == 5
     xml = _export(data_dir, tmp_path / "structure.xml", "sdmx-structure").read_text("utf-8")
-    for text in ("fewer than 5 perturbed responses", "meno di 5 risposte perturbate",
+    for text in ("fewer than 5 true or perturbed responses", "meno di 5 risposte, vere o perturbate",
                  "fewer than 50 responses", "meno di 50 risposte"):
         assert text in xml
     assert "fewer than 3 " not in xml and "meno di 30 " not in xml
@@ -64,10 +65,10 @@ def client(tmp_path_factory):
 def test_the_console_legend_states_the_configured_thresholds(client):
     page = client.get("/").get_data(as_text=True)
     assert "Legenda degli stati" in page
-    assert "meno di 5 risposte dopo la perturbazione" in page and "bassa affidabilità: meno di 50 risposte" in page
+    assert "meno di 5 risposte, vere o dopo la perturbazione" in page and "bassa affidabilità: meno di 50 risposte" in page
     assert "meno di 3 risposte" not in page and "meno di 30 risposte" not in page
     en = client.get("/?lang=en").get_data(as_text=True)
-    assert "fewer than 5 responses after perturbation" in en and "low reliability: fewer than 50 responses" in en
+    assert "fewer than 5 responses, true or after perturbation" in en and "low reliability: fewer than 50 responses" in en
 
 
 def test_the_faccia_report_states_the_configured_thresholds(client):

@@ -57,8 +57,8 @@ OBS_STATUS = {"A": ("Valore normale", "Normal value"),
 PROVISIONAL = {"Y": ("Valore provvisorio: il periodo non è ancora concluso",
                      "Provisional value: the period has not ended yet")}
 CONF_STATUS = {"F": ("Pubblicabile", "Free"),
-               "A": ("Oscurato (meno di {min_n} risposte perturbate, o nessuna risposta dopo la perturbazione)",
-                     "Suppressed (fewer than {min_n} perturbed responses, or no answer left by the perturbation)")}
+               "A": ("Oscurato (meno di {min_n} risposte, vere o perturbate, o nessuna risposta dopo la perturbazione)",
+                     "Suppressed (fewer than {min_n} true or perturbed responses, or no answer left by the perturbation)")}
 #: The thresholds of :class:`warehouse.protect.Protection` (and of ``ASCOLTO_DISCLOSURE_MIN_N`` /
 #: ``ASCOLTO_RELIABILITY_MIN_N``) by default; the labels of OBS_STATUS U and CONF_STATUS A state the
 #: ones a table was cut with (:func:`codelists`'s ``min_n``, ``low_n``).

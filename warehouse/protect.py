@@ -8,7 +8,8 @@ counts the cell key (``k / 2³²``, the fractional part of the sum of its record
 deviation from the p-table (:mod:`warehouse.ptable`): the same records give the same noise in every
 query, format and period range. Then:
 
-- ``n`` published = perturbed n; below ``min_n`` (3) the cell is suppressed: no n and no value
+- ``n`` published = perturbed n; when it or the true n is below ``min_n`` (3) the cell is suppressed
+  (:func:`too_few`: a true 1 published as 3 showed its one respondent's answers): no n and no value
   (``CONF_STATUS=A``, ``OBS_STATUS=Q``); so is a cell whose perturbed answer categories add up to 0
   (the noise left no answer to derive a figure from: a published cell always has its figure). There is no complementary suppression: margins and other
   cuts are perturbed independently, so differencing gives no exact value.
@@ -62,7 +63,7 @@ METHODOLOGY_PAGE = "/en/methodology"
 DEFAULT_SITE = "http://localhost:8003"
 #: What every export says about the protection (:attr:`Protection.note`: the links absolute).
 CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key method (a small, consistent noise of at "
-            "most a few units per count); cells with fewer than {min_n} (perturbed) responses are suppressed. "
+            "most a few units per count); cells with fewer than {min_n} responses (true or perturbed) are suppressed. "
             "See the methodology page of the public site ({en}; in Italian {it}).")
 TOTAL = "_T"
 SCORE_STATS = ["top2", "top2_lower", "top2_upper", "top2_status", "mean", "mean_lower", "mean_upper", "sd",
@@ -130,6 +131,13 @@ class Protection:
         return {"method": "cell-key method (ABS TableBuilder; Giessing & Tent 2019; sdcTools cellKey/ptable)",
                 "max_deviation": self.D, "variance": self.V, "min_n": self.min_n, "perturbed": self.enabled,
                 "documentation": self.methodology("en")}
+
+
+def too_few(true_n, published_n, protection: Protection) -> np.ndarray:
+    """Whether each cell is below the threshold: its true *or* its perturbed count under ``min_n``.
+    A published figure then always rests on at least ``min_n`` respondents; that a suppressed cell
+    had fewer than ``min_n`` is the one thing its suppression says (or that the noise took it below)."""
+    return (np.asarray(true_n) < protection.min_n) | (np.asarray(published_n) < protection.min_n)
 
 
 def value_columns(indicator: str) -> list[str]:
@@ -213,11 +221,14 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     n = protection.perturb(df["n"].to_numpy(), df["k"].to_numpy())
     counts = np.column_stack([protection.perturb(df[f"c_{c}"].to_numpy(), df[f"k_{c}"].to_numpy()) for c in cats]) \
         if len(df) and cats else np.zeros((len(df), len(cats)), dtype=np.int64)
-    # a cell is suppressed when its perturbed n is below min_n, and when the noise leaves none of its
-    # answers in the categories its figures are derived from (a score's answer categories, not the
-    # positive count beside them): else it would be published with an n and no figure
+    # a cell is suppressed when its true or its perturbed n is below min_n, and when the noise leaves
+    # none of its answers in the categories its figures are derived from (a score's answer categories,
+    # not the positive count beside them): else it would be published with an n and no figure. The
+    # true n too: a count of 1 is published as 3 one time in ten (the p-table's row 1), and as empty
+    # categories are never perturbed its figures were that one respondent's answers, exactly (a mean
+    # of 25 with the interval [25, 25], 100 % "no")
     answered = [j for j, c in enumerate(cats) if c != _POS]
-    hidden = (n < protection.min_n) | ((counts[:, answered].sum(axis=1) <= 0) & bool(cats))
+    hidden = too_few(df["n"].to_numpy(), n, protection) | ((counts[:, answered].sum(axis=1) <= 0) & bool(cats))
     nf = np.where(hidden, np.nan, n).astype(float)
     cols: dict[str, np.ndarray] = {}
     if not cats:
@@ -313,10 +324,11 @@ def publish_rates(df: pd.DataFrame, dims: Sequence[str], protection: Protection)
     dims = list(dims)
     p = {c: protection.perturb(df[c].to_numpy(), df[f"k_{c}"].to_numpy()).astype(float) if len(df)
          else np.zeros(0) for c in RATE_COUNTS}
-    hidden = p["impressions"] < protection.min_n
+    hidden = too_few(df["impressions"].to_numpy(), p["impressions"], protection) if len(df) else np.zeros(0, bool)
     imp = np.where(hidden, np.nan, p["impressions"])
     sub = np.where(hidden, np.nan, np.clip(p["submissions"], 0, p["impressions"]))
-    starts = np.where(hidden | (p["starts"] < protection.min_n), np.nan, np.maximum(p["starts"], 0))
+    starts = np.where(hidden | (too_few(df["starts"].to_numpy(), p["starts"], protection) if len(df) else False),
+                      np.nan, np.maximum(p["starts"], 0))
     out = {d: df[d].to_numpy() for d in dims}
     out.update(impressions=imp, starts=starts, submissions=sub)
     lo, hi = stats.wilson(np.nan_to_num(sub), np.nan_to_num(imp))

@@ -22,7 +22,7 @@ from dataset.recordkey import KEY_SCALE, secret_for, stored_or_computed
 from dataset.views import counted, responses_view_sql
 from questionnaires import UnknownQuestionnaire, default_catalog
 
-from .protect import FREE, RATE_COUNTS, SUPPRESSED, Protection, publish_rates
+from .protect import FREE, RATE_COUNTS, SUPPRESSED, Protection, publish_rates, too_few
 
 DIMS = ("period", "service", "entity", "service_type", "channel", "pa_type", "region", "day")
 
@@ -103,7 +103,7 @@ def item_nonresponse(data_dir: Path, protection: Protection, service: str, perio
     vals = np.array([acc[k] for k in keys], dtype=np.int64)
     n = protection.perturb(vals[:, 0], vals[:, 1]).astype(float)
     miss = np.clip(protection.perturb(vals[:, 2], vals[:, 3]), 0, None).astype(float)
-    hidden = n < protection.min_n
+    hidden = too_few(vals[:, 0], n, protection)
     miss = np.where(hidden, np.nan, np.minimum(miss, n))
     n = np.where(hidden, np.nan, n)
     df = pd.DataFrame(keys, columns=cols[:4])

@@ -35,7 +35,7 @@ EN = {
     "Periodo": "Period", "Media (0–100)": "Mean (0–100)", "IC 95%": "95% CI", "Stato": "Status",
     "Tabella dei dati del grafico": "Data table of the chart", "Scarica CSV": "Download CSV",
     "Legenda degli stati": "Status legend",
-    "valore e N oscurati: meno di {n} risposte dopo la perturbazione (segreto statistico)": "value and N suppressed: fewer than {n} responses after perturbation (statistical confidentiality)",
+    "valore e N oscurati: meno di {n} risposte, vere o dopo la perturbazione (segreto statistico)": "value and N suppressed: fewer than {n} responses, true or after perturbation (statistical confidentiality)",
     "ogni valore è calcolato da conteggi perturbati con il metodo cell-key: un rumore piccolo e sempre uguale per la stessa cella": "every figure is computed from counts perturbed by the cell-key method: a small noise, always the same for the same cell",
     "bassa affidabilità: meno di {n} risposte": "low reliability: fewer than {n} responses",
     "oscurato": "suppressed", "bassa affidabilità": "low reliability", "Filtra": "Filter",
