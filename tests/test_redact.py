@@ -191,6 +191,10 @@ INDIRIZZO = [
 NOME = [
     ("Mi chiamo Mario Rossi e sono molto contento", "Mi chiamo [NOME] e sono molto contento"),
     ("mi chiamo mario rossi e vorrei", "mi chiamo [NOME] e vorrei"),
+    # a lone given name after the staff member it names (the entity's staff read the comments) or a relative
+    ("l'operatore Gianni mi ha aiutato", "l'operatore [NOME] mi ha aiutato"),
+    ("sono soddisfatto dell'impiegata Giulia e della collega Anna", "sono soddisfatto dell'impiegata [NOME] e della collega [NOME]"),
+    ("mio marito Paolo ha compilato la domanda", "mio marito [NOME] ha compilato la domanda"),
     # a surname with its particle, in lower case, before or after the given name: the whole of it
     ("mi chiamo maria di stefano", "mi chiamo [NOME]"),
     ("il mio nome è giovanni del piero e vorrei", "il mio nome è [NOME] e vorrei"),
@@ -388,6 +392,7 @@ ORDINARY = [
     "la CIE è arrivata dopo 30 giorni, servizio efficiente: 12345 pratiche l'anno",
     "la patente U1 costa 10,20 euro più 16 di bollo",
     "ho scritto a gmail ma nulla, lavoro at Libero da anni",
+    "l'operatore è stato gentile, l'operatrice Sanitaria pure; mio figlio ha 10 anni",
     "il modulo a pagina 12 di 345 non si apre",
     "SPID e CIE funzionano, PagoPA no",
     "il sito dell'INPS era lento, l'app IO invece veloce",
