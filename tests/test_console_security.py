@@ -232,6 +232,23 @@ def test_behind_a_proxy_each_client_has_its_own_sign_in_bucket_and_a_spoofed_hea
     assert codes == [401, 401, 401, 429]
 
 
+def test_failures_for_a_prefix_never_lock_its_owner_out(seeded):
+    """A token's prefix is no secret (the audit log, the entity's tokens page): a few wrong guesses
+    for the admin's prefix, from anywhere, refused the admin's own right secret too — sign-in and
+    API — for the whole window. Wrong secrets for that prefix still wait; the right one passes."""
+    app = create_app(seeded[0].with_(console_secret=STRONG, console_signin_limit="3/minute"))
+    good = seeded[1]["admin"]
+    wrong = f"asc_{good.split('_')[1]}_" + "C" * 43
+    for i in range(4):
+        app.test_client().get("/api/v1/meta", headers={"Authorization": f"Bearer {wrong}"},
+                              environ_base={"REMOTE_ADDR": f"203.0.113.{i}"})
+    assert app.test_client().get("/api/v1/meta", headers={"Authorization": f"Bearer {wrong}"},
+                                 environ_base={"REMOTE_ADDR": "203.0.113.99"}).status_code == 429
+    assert app.test_client().get("/api/v1/meta", headers={"Authorization": f"Bearer {good}"},
+                                 environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
+    assert _login(app.test_client(), good, remote="198.51.100.8").status_code == 303
+
+
 # --- 4. redirects -----------------------------------------------------------------------------------
 
 HOSTILE_NEXT = ["/\t/evil.example", "/%09/evil.example", "/\r\n/evil.example", "%0D%0ALocation:%20http://evil.example",

@@ -81,14 +81,17 @@ def _verify(secret: str, via: str) -> tuple[User, str] | None:
     logged); raises :class:`Throttled` before looking at the token when failures are over the limit."""
     throttle = current_app.config["ASCOLTO_SIGNIN_THROTTLE"]
     client, prefix = request.remote_addr or "unknown", secret_prefix(secret)
-    wait = throttle.check(client, prefix)
+    wait = throttle.check(client, None)  # this client's failures: it waits, whatever it sends now
     if wait:
         raise Throttled(wait)
+    prefix_wait = throttle.check_prefix(prefix)  # failures for this prefix: only a wrong secret waits
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         token = verify_token(s, secret or "", CONSOLE_ROLES)  # a ``backend`` token is the collector's only
         found = None if token is None else (_user(token), session_binding(token))
     if found is None:
         throttle.failed(client, prefix, via)
+        if prefix_wait:
+            raise Throttled(prefix_wait)
     return found
 
 

@@ -3,8 +3,11 @@
 The same ``limits`` set-up as the collector's rate limits (a sliding-window counter, in memory or in
 Redis when ``ASCOLTO_REDIS_URL`` is set, so several console processes share it), counting a client
 under its keyed bucket (:class:`settings.buckets.ClientBuckets`: never the raw address). Only failures
-count: :meth:`SignInThrottle.check` refuses (with the seconds to wait) a client or a prefix that
-has failed ``Settings.console_signin_limit`` times in the window, *before* the token is looked at;
+count: :meth:`SignInThrottle.check` refuses (with the seconds to wait) a client that has failed
+``Settings.console_signin_limit`` times in the window, *before* the token is looked at; a prefix that
+has (:meth:`SignInThrottle.check_prefix`) refuses every *wrong* secret, but never its token's own: the
+prefix is no secret (the audit log and the entity's tokens page show it), so refusing the right
+secret too let anyone lock its owner out with a few wrong guesses;
 :meth:`SignInThrottle.failed` counts a failure and logs it with the token's public prefix and the
 client's bucket (the same keyed hash in every process of the installation, so repeated failures from
 one client can be followed across the logs), never the secret and never the address (no IP addresses
@@ -47,6 +50,19 @@ class SignInThrottle:
         if wait:
             log.warning("console sign-in throttled: token prefix %s, client bucket %s, retry in %d s",
                         prefix or MALFORMED, self._bucket(client), wait)
+        return wait
+
+    def check_prefix(self, prefix: str | None) -> int:
+        """:meth:`check` for the token prefix alone (0 when no prefix or not limited)."""
+        wait = 0
+        if prefix:
+            try:
+                if not self._strategy.test(self._limit, "ascolto-console-signin", "prefix", prefix):
+                    reset = self._strategy.get_window_stats(self._limit, "ascolto-console-signin", "prefix",
+                                                            prefix).reset_time
+                    wait = max(int(reset - time.time()) + 1, 1)
+            except Exception as exc:
+                log.warning("sign-in limiter storage unavailable (%s); sign-in allowed", exc)
         return wait
 
     def failed(self, client: str, prefix: str | None, via: str) -> None:
