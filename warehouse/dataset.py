@@ -137,22 +137,10 @@ class SharedWarehouse:
         data dir holds no ``responses`` yet — nothing to build, and nothing is created there. A failure
         is logged and left to the first caller (who opens it again and gets the error). The first
         :meth:`Warehouse.cursor` after the warm-up still checks freshness: files written since are seen."""
-        import logging
-        import threading
-
         from dataset import layout
+
+        from . import warmup
 
         if not (Path(self.settings.data_dir) / layout.RESPONSES).is_dir():
             return None
-
-        def run() -> None:
-            try:
-                self().expire()
-            except Exception:  # noqa: BLE001 — a background warm-up must not die loudly; the first page retries
-                logging.getLogger("ascolto.warehouse").warning("rollup warm-up failed; the first page opens it",
-                                                               exc_info=True)
-
-        # not a daemon: an exit waits for the build (DuckDB aborts the process when killed mid-statement)
-        thread = threading.Thread(target=run, name="rollup-warm-up")
-        thread.start()
-        return thread
+        return warmup.start("rollup-warm-up", lambda: self().expire(), "rollup warm-up failed; the first page opens it")

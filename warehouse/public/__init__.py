@@ -26,6 +26,7 @@ from settings import Settings
 from settings.buckets import ClientBuckets, limiter_storage
 
 from ..periods import date_rome
+from .. import warmup
 from ..protect import Protection
 from .i18n import LABELS, gettext, number, type_label
 from .releases import NATIONAL, TOTAL, Releases
@@ -45,6 +46,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     app.jinja_env.filters["date_rome"] = date_rome  # "Pubblicato il": the release's date in Rome, not UTC's
     releases = Releases(settings.releases_path, check_s=min(settings.rollup_check_s, 5.0))
+    # the releases' first load (every file's checksum) starts now, as the console's rollup build does:
+    # the first page after a start finds them loaded, or waits for that one load (Releases' lock)
+    app.config["ASCOLTO_WARM_UP"] = (warmup.start("releases-warm-up", releases.get,
+                                                  "releases warm-up failed; the first page loads them")
+                                     if releases.root.is_dir() else None)
     uri, options = limiter_storage(settings)
     limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(uri, **options))
     limit = parse(settings.public_rate_limit)
