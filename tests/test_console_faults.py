@@ -231,6 +231,15 @@ def test_ranks_come_with_their_intervals_the_note_and_phi(app_tokens):
     assert "95% rank intervals" in en and "EB 95% CI low" in en
 
 
+def test_a_p_value_below_a_thousandth_is_written_in_each_readers_language(app_tokens):
+    # "p < 0,001" on the English page: the template's constant 0.001|num(3) was computed once, when the
+    # template was first compiled, in the language of whoever asked first — and kept for everyone
+    url = f"/service-types/{STYPE}?freq=M&period=2026-10"
+    pages = {lang: _get(app_tokens, url, lang=lang).get_data(as_text=True) for lang in ("en", "it", "en")}
+    assert "p &lt; 0,001" in pages["it"] and "p &lt; 0.001" in pages["en"]
+    assert "0,001" not in pages["en"]
+
+
 def test_one_unit_has_nothing_to_compare(app_tokens):
     page = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITC4").get_data(as_text=True)
     assert 'data-ranking-note="none"' in page and "nulla da confrontare" in page

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, g, jsonify, render_template, request
+from jinja2 import pass_context
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
@@ -84,9 +85,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .channels import bp as channels_bp  # the channel view of an entity or service type (issue 14)
     app.register_blueprint(channels_bp)
 
-    # the one number format of the pages: 53,9 and 1.154 in Italian, 53.9 and 1,154 in English
-    app.jinja_env.filters["num"] = lambda v, digits=1: "—" if v is None else number(v, i18n.lang(), digits)
-    app.jinja_env.filters["signed"] = lambda v, digits=1: "—" if v is None else signed(v, i18n.lang(), digits)
+    # the one number format of the pages: 53,9 and 1.154 in Italian, 53.9 and 1,154 in English. The
+    # filters take the context so that Jinja never folds one applied to a constant (``0.001|num(3)``)
+    # at compile time, in the language of the first reader, for every reader after
+    app.jinja_env.filters["num"] = pass_context(
+        lambda _ctx, v, digits=1: "—" if v is None else number(v, i18n.lang(), digits))
+    app.jinja_env.filters["signed"] = pass_context(
+        lambda _ctx, v, digits=1: "—" if v is None else signed(v, i18n.lang(), digits))
 
     @app.context_processor
     def _globals():
