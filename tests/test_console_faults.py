@@ -240,6 +240,24 @@ def test_a_p_value_below_a_thousandth_is_written_in_each_readers_language(app_to
     assert "0,001" not in pages["en"]
 
 
+def test_the_legend_says_in_words_what_the_comparisons_columns_mean(app_tokens):
+    # monitoring staff read "Intervallo del rango 1–4", "Stima EB", "Confronto (FDR)" with no word on what
+    # they mean: the service type page's legend explains each column a non-statistician cannot guess
+    url = f"/service-types/{STYPE}?freq=M&period=2026-10"
+    for lang, words in (("it", ("dal 1° al 4° posto", "i dati non dicono quale dei due va meglio",
+                                "non finisce primo o ultimo per caso", "può essere dovuta al caso",
+                                "molti enti insieme")),
+                        ("en", ("anywhere from 1st to 4th", "the data do not say which of the two does better",
+                                "does not come first or last by chance", "may be due to chance",
+                                "many entities at once"))):
+        page = _get(app_tokens, url, lang=lang).get_data(as_text=True)
+        legend = page.split('<aside class="legend"', 1)[1].split("</aside>", 1)[0]
+        assert [k for k in ("rank_interval", "eb_estimate", "flag", "fdr") if f'data-legend="{k}"' not in legend] == []
+        assert [w for w in words if w not in legend] == [], lang
+    other = _get(app_tokens, "/service-types/?freq=M&period=2026-10").get_data(as_text=True)
+    assert 'data-legend="rank_interval"' not in other  # a page without ranks has no word on them
+
+
 def test_one_unit_has_nothing_to_compare(app_tokens):
     page = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITC4").get_data(as_text=True)
     assert 'data-ranking-note="none"' in page and "nulla da confrontare" in page

@@ -183,6 +183,28 @@ EN.update({  # an empty service type table says why (data_units.empty_note)
         "without filters every entity is shown.",
 })
 
+EN.update({  # the comparison's columns in words (_macros.legend(ranks=True), the service type page)
+    "le posizioni in classifica che l'ente può occupare, date le risposte raccolte: «1–4» vuol dire che potrebbe "
+    "essere dal 1° al 4° posto. Se gli intervalli di due enti si sovrappongono, i dati non dicono quale dei due va "
+    "meglio.":
+        "the positions in the ranking the entity may hold, given the responses collected: \"1–4\" means it could be "
+        "anywhere from 1st to 4th. When two entities' intervals overlap, the data do not say which of the two does "
+        "better.",
+    "il valore dell'ente avvicinato al benchmark nazionale, tanto più quanto meno risposte ha (metodo empirical "
+    "Bayes): un ente con poche risposte non finisce primo o ultimo per caso. La classifica usa questa stima.":
+        "the entity's value moved towards the national benchmark, the more so the fewer responses it has "
+        "(empirical-Bayes method): an entity with few responses does not come first or last by chance. The ranking "
+        "uses this estimate.",
+    "fuori dai limiti: l'ente si discosta dal benchmark nazionale più di quanto il caso spieghi con il suo numero "
+    "di risposte; entro i limiti: la differenza può essere dovuta al caso.":
+        "outside the limits: the entity differs from the national benchmark by more than chance explains with its "
+        "number of responses; inside the limits: the difference may be due to chance.",
+    "«significativamente sopra» o «sotto» il benchmark solo quando la differenza resta anche tenendo conto che si "
+    "confrontano molti enti insieme (chi guarda molti enti ne trova sempre qualcuno diverso per caso).":
+        "\"significantly above\" or \"below\" the benchmark only when the difference holds even allowing for "
+        "comparing many entities at once (whoever looks at many entities always finds some that differ by chance).",
+})
+
 EN.update({  # a chart's text alternative (data.Chart.alt)
     "grafico di {y} per {x}": "chart of {y} by {x}", "grafico": "chart", "serie: {s}": "series: {s}",
     "i valori ({n} righe) sono nella tabella dei dati del grafico che segue":
