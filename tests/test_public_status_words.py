@@ -1,0 +1,52 @@
+"""The public tables say each cell's status in words, in the reader's language, keeping the SDMX codes.
+
+The Status column read "A/F", "U/F", "Q/A": a citizen had to decode two letters in the legend, where
+"A" means "normal value" as an observation status and "suppressed" as a confidentiality status. The
+cell now says "valore normale", "bassa affidabilità (N < 30)" or "oscurato", the codes beside it.
+"""
+from __future__ import annotations
+
+import html as markup
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+from settings import Settings
+from tests.warehouse_rows import response, write
+from warehouse.dataset import Warehouse
+from warehouse.protect import Protection
+from warehouse.public import create_app
+from warehouse.publish import publish
+
+Q = "2026-Q3"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("public-status")
+    months = ("2026-07", "2026-08", "2026-09")
+    write(root, [response(period=m, entity="c_h501", service_type="anagrafe.certificati", satisfaction=1 + i % 5)
+                 for m in months for i in range(30)]  # a normal national cell
+          + [response(period=m, entity="inps", pa_type="C16", service_type="previdenza.domanda-prestazione",
+                      satisfaction=1 + i % 5) for m in months for i in range(4)])  # 12 responses: low reliability
+    settings = Settings(data_dir=root)
+    with Warehouse(settings) as wh:
+        publish(wh.cursor(), Q, settings.releases_path, Protection.from_settings(settings),
+                now=datetime(2026, 11, 29, 12, tzinfo=timezone.utc))
+    return create_app(settings.with_(public_rate_limit="100000/minute")).test_client()
+
+
+def _status(html: str, table: str) -> str:
+    body = html.split(f'data-table="{table}"', 1)[1].split("</table>", 1)[0]
+    row = re.search(r'<tr data-indicator="SATISFACTION">(.*?)</tr>', body, re.S).group(1)
+    cell = re.search(r'<td data-col="status">(.*?)</td>', row, re.S).group(1)
+    return markup.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+
+
+@pytest.mark.parametrize("lang, normal, low", [("it", "valore normale (A/F)", "bassa affidabilità (N < 30) (U/F)"),
+                                               ("en", "normal value (A/F)", "low reliability (N < 30) (U/F)")])
+def test_each_cell_says_its_status_in_words_with_its_codes(site, lang, normal, low):
+    html = site.get(f"/{lang}/{Q}").get_data(as_text=True)
+    assert _status(html, "national") == normal
+    assert _status(html, "pa-C16") == low
