@@ -162,7 +162,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _http_error(exc: HTTPException):
         field = getattr(exc, "field", None)  # set by auth.not_found: the path parameter that names nothing
         return _err(exc.code, exc.name.lower().replace(" ", "_"), exc.description,
-                    {field: [exc.description]} if field else {})
+                    {field: [exc.description]} if field else {},
+                    page_message=i18n.refusal("not_found", exc.description, field=field) if exc.code == 404 else None)
 
     return app
 

@@ -13,14 +13,14 @@ parameters downloads exactly the table. Linked from the entity and service-type 
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from ..comparability import QueryError
 from ..cube import Cut, first_data_month, table
 from ..protect import Protection
 from . import i18n
 from .data import cell, check_codes, coverage_text, indicator_arg, table_csv
-from .auth import require
+from .auth import not_found, require
 from .paths import query_args
 
 bp = Blueprint("channels", __name__)
@@ -58,7 +58,7 @@ def _view() -> dict:
             for r in df.to_dict("records")]
     name = _entity_name(entity) if entity is not None else None
     if entity is not None and name is None and not rows:
-        abort(404)
+        raise not_found("entity", f"No entity with IPA code {entity!r} in the registry.")
     return {"rows": rows, "entity": entity, "entity_name": name, "service_type": stype, "indicator": indicator,
             "freq": freq}
 

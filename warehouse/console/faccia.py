@@ -10,7 +10,7 @@ coverage in words of ``lang``; numbers machine-readable).
 from __future__ import annotations
 
 import re
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from registry import Entity, session_scope
 
@@ -21,7 +21,7 @@ from ..numbers import number
 from ..periods import require_started, today_rome
 from ..protect import Protection
 from . import i18n
-from .auth import require
+from .auth import not_found, require
 from .data import code_label, table_csv
 
 bp = Blueprint("faccia", __name__)
@@ -94,7 +94,7 @@ def _report(ipa: str):
         entity = s.get(Entity, ipa)
         name = entity.name if entity else None
     if name is None:
-        abort(404)
+        raise not_found("ipa", f"No entity with IPA code {ipa!r} in the registry.")
     start, end = request.args.get("start") or None, request.args.get("end") or None
     for field, v in (("start", start), ("end", end)):  # errors name the parameters of this page
         if v is not None and not _MONTH.match(v):

@@ -347,7 +347,8 @@ def translate_problem(problem: str, table: list[tuple[str, str]]) -> str | None:
 
 def refusal(kind: str, message: str, field: str | None = None, reason: str | None = None) -> str:
     """A refusal's text for a page: ``message`` (English) for English readers; in Italian from
-    ``kind`` (``invalid_parameter``, ``not_comparable`` or a drivers code), ``reason`` and ``field``."""
+    ``kind`` (``invalid_parameter``, ``not_comparable``, ``not_found`` or a drivers code), ``reason`` and
+    ``field``."""
     if lang() == "en":
         return message
     if kind == "not_comparable":
@@ -362,4 +363,19 @@ def refusal(kind: str, message: str, field: str | None = None, reason: str | Non
         return DRIVERS_IT[kind].format(field=label, min_n=min_n)
     if kind == "invalid_parameter":
         return _query_it(field, message)
+    if kind == "not_found":  # a path (or parameter) naming nothing; werkzeug's own 404 has no field
+        return translate_problem(message, _NOT_FOUND_IT) or (
+            "La pagina richiesta non esiste o non è più disponibile." if field is None else message)
     return message
+
+
+#: 404s of a path or parameter that names nothing (auth.not_found, English) a page says in Italian
+_NOT_FOUND_IT = [
+    (r"No entity with IPA code ('.*') in the registry\.", "Nessun ente con codice IPA {0} nel registro."),
+    (r"No service type ('.*'): the codes are listed at (\S+)\.",
+     "Nessun tipo di servizio {0}: i codici sono elencati in {1}."),
+    (r"No service ('.*') in the registry\.", "Nessun servizio {0} nel registro."),
+    (r"No token ('.*') of entity ('.*')\.", "Nessun token {0} dell'ente {1}."),
+    (r"The item non-response is a service's: give service=KEY\.",
+     "La mancata risposta per domanda è di un servizio: indicare service=CHIAVE."),
+]

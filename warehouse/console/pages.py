@@ -181,7 +181,7 @@ def entity(ipa: str):
     names = _entity_names()
     d = _build("entity", ipa=ipa)
     if ipa not in names and not d["types"]:
-        abort(404)
+        raise not_found("ipa", f"No entity with IPA code {ipa!r} in the registry.")
     return render_template("entity.html", d=d, name=names.get(ipa, ipa), page="entities")
 
 

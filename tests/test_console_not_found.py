@@ -1,0 +1,56 @@
+"""A console page that names nothing answers 404 in the reader's language, naming what it did not find.
+
+Monitoring staff following an old link or mistyping a code got, on an Italian page, werkzeug's English
+"The requested URL was not found on the server…" (an unknown entity), or the API's English sentence
+(an unknown service type). The page now says it in Italian or English; the JSON API keeps its English
+message and names the field.
+"""
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from tests.console_data import build
+from warehouse.console import create_app
+
+GENERIC = "The requested URL was not found on the server"
+
+
+@pytest.fixture(scope="module")
+def app_tokens(tmp_path_factory):
+    settings, tokens = build(tmp_path_factory.mktemp("not-found"))
+    return create_app(settings), tokens
+
+
+def _page(app_tokens, url: str, lang: str) -> tuple[int, str]:
+    app, tokens = app_tokens
+    c = app.test_client()
+    with c.session_transaction() as s:
+        s["lang"] = lang
+    r = c.get(url, headers={"Authorization": f"Bearer {tokens['monitoring']}"})
+    return r.status_code, html.unescape(r.get_data(as_text=True))
+
+
+ENTITY = ("Nessun ente con codice IPA «c_z999» nel registro.", "No entity with IPA code 'c_z999' in the registry.")
+
+
+@pytest.mark.parametrize("url, it, en", [
+    ("/entities/c_z999", *ENTITY),
+    ("/entities/c_z999/faccia", *ENTITY),
+    ("/channels?entity=c_z999", *ENTITY),
+    ("/service-types/nope", "Nessun tipo di servizio «nope»: i codici sono elencati in /service-types/.",
+     "No service type 'nope': the codes are listed at /service-types/."),
+    ("/no-such-page", "La pagina richiesta non esiste o non è più disponibile.", GENERIC),
+])
+def test_a_page_that_names_nothing_says_so_in_the_readers_language(app_tokens, url, it, en):
+    status, page = _page(app_tokens, url, "it")
+    assert status == 404 and it in page and GENERIC not in page and "No entity" not in page, page[-900:]
+    status, page = _page(app_tokens, url, "en")
+    assert status == 404 and en in page
+
+
+def test_the_api_keeps_its_english_message_naming_the_field(app_tokens):
+    app, tokens = app_tokens
+    r = app.test_client().get("/api/v1/workspace/c_z999", headers={"Authorization": f"Bearer {tokens['admin']}"})
+    assert r.status_code == 404 and r.json["fields"] == {"ipa": [ENTITY[1]]}
