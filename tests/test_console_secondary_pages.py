@@ -157,6 +157,14 @@ def test_unknown_codes_on_the_secondary_pages_are_refused_naming_them(client):
     assert bad.status_code == 400 and "«end»" in bad.get_data(as_text=True)
 
 
+def test_the_channel_view_without_an_entity_or_type_says_what_to_give_in_the_readers_language(client):
+    # the Italian page read "Parametro non valido: «entity». (Give exactly one of entity or service_type.)"
+    bare = client.get("/channels")
+    text = bare.get_data(as_text=True)
+    assert bare.status_code == 400 and "indicare uno solo tra entity e service_type" in text and "Give" not in text
+    assert "Give exactly one of entity or service_type." in _en(client, "/channels")
+
+
 def test_the_quality_pages_volumes_say_the_month_in_progress(client):
     """On the 1st of a month its volume is a day's: without a word it reads as a collapse."""
     page = client.get("/quality").get_data(as_text=True)
