@@ -52,3 +52,16 @@ def test_regions_of_low_reliability_are_not_banded_high_or_low(client):
     assert "not banded (low reliability)" in en and "at least 30 responses" in en
     rows = client.get("/csv/regions/regions?freq=Q&period=2026-Q3").get_data(as_text=True)
     assert any(r.startswith("ITH5;") and "non classificata" in r for r in rows.splitlines())  # Excel-it: ';'-separated
+
+
+def test_with_fewer_than_three_reliable_regions_nothing_is_banded(client):
+    """In October only Lazio had 30 answers: it was banded "medio", the middle third of one value,
+    as if it sat in the middle of Italy. Terciles need three reliable regions; fewer say so."""
+    import re
+
+    html = client.get("/regions?freq=M&period=2026-10").get_data(as_text=True)
+    bands = dict(re.findall(r'<tr data-region="(\w+)">.*?data-band="(\w+)"', html, re.S))
+    assert bands["ITI4"] == "few" and not {"high", "mid", "low"} & set(bands.values()), bands
+    assert "non classificata (meno di 3 regioni affidabili)" in html
+    en = client.get("/regions?freq=M&period=2026-10&lang=en").get_data(as_text=True)
+    assert "not banded (fewer than 3 reliable regions)" in en

@@ -340,7 +340,8 @@ def unit_totals(con, settings, dim: str, indicator: str = "satisfaction", per: d
 def regions_page(con, settings, args, lang) -> dict[str, Any]:
     """Each region's published cell in the period, banded high / middle / low by the terciles of the
     reliable positive shares (``OBS_STATUS`` not U: at least ``ASCOLTO_RELIABILITY_MIN_N`` responses);
-    a region of low reliability is "not banded", a suppressed one has no band."""
+    a region of low reliability is "not banded", a suppressed one has no band; with fewer than three
+    reliable regions nothing is banded (``few``)."""
     indicator = indicator_arg(args)
     per = period_choice(con, args, default_freq="A", fallback=("Q", "M"))
     rows = table(con, settings, indicator=indicator, by=["region"], freq=per["freq"], start=per["period"],
@@ -356,13 +357,14 @@ def regions_page(con, settings, args, lang) -> dict[str, Any]:
             r["band"] = "unreliable"
         elif r["share"] is None:
             r["band"] = "none"
-        elif len(values) < 3:
-            r["band"] = "mid"
+        elif len(values) < 3:  # terciles of one or two values would place a region in the middle of Italy
+            r["band"] = "few"
         else:
             rank = values.index(r["share"]) / (len(values) - 1)
             r["band"] = "low" if rank < 1 / 3 else "high" if rank > 2 / 3 else "mid"
         r["band_label"] = {"high": _("alto"), "mid": _("medio"), "low": _("basso"), "none": "—",
-                           "unreliable": _("non classificata (bassa affidabilità)")}[r["band"]]
+                           "unreliable": _("non classificata (bassa affidabilità)"),
+                           "few": _("non classificata (meno di 3 regioni affidabili)")}[r["band"]]
     return {"indicator": indicator, "freq": per["freq"], "period": per["period"], "periods": per["periods"], "per": per,
             "charts": [Chart("regions", "Regioni", [("region", "NUTS-2"), ("name", "Regione"), *SHARE_COLUMNS,
                                                     ("band_label", "Fascia")], out)]}

@@ -128,6 +128,7 @@ EN = {
     "Fasce: terzili delle quote positive regionali pubblicate con almeno {n} risposte; le regioni a bassa affidabilità non sono classificate.":
         "Bands: terciles of the published regional positive shares with at least {n} responses; regions of low reliability are not banded.",
     "non classificata (bassa affidabilità)": "not banded (low reliability)",
+    "non classificata (meno di 3 regioni affidabili)": "not banded (fewer than 3 reliable regions)",
     "Invii rifiutati dal collettore": "Submissions refused by the collector",
     "Invii rifiutati dal collettore per motivo": "Submissions refused by the collector, by reason",
     "Codice": "Code", "Invii": "Submissions",
