@@ -92,10 +92,12 @@ def test_italian_pages_show_no_codes(app_tokens, url):
 @pytest.mark.parametrize("url", ["/", "/login", "/join", f"/service-types/{STYPE}"])
 def test_every_page_has_one_banner_a_screen_reader_can_jump_to(app_tokens, url):
     # the slim bar above the header was a second <header> at the top of the body: axe's
-    # landmark-no-duplicate-banner, and a screen reader listed two banners with nothing to tell them apart
+    # landmark-no-duplicate-banner, and a screen reader listed two banners with nothing to tell them apart.
+    # It is part of the one banner (outside every landmark, its text would be axe's "region")
     app, tokens = app_tokens
     page = app.test_client().get(url, headers={"Authorization": f"Bearer {tokens['monitoring']}"}).get_data(as_text=True)
     assert len(re.findall(r"<header\b", page)) == 1 and 'role="banner"' not in page
+    assert page.index("<header") < page.index('<div class="slim">') < page.index("</header>")
 
 
 def test_service_types_list_shows_the_headline_share_sortable_and_the_period(app_tokens):
