@@ -258,6 +258,20 @@ def test_the_legend_says_in_words_what_the_comparisons_columns_mean(app_tokens):
     assert 'data-legend="rank_interval"' not in other  # a page without ranks has no word on them
 
 
+def test_the_legend_says_what_the_interval_and_the_marks_mean_to_a_reader_who_is_not_a_statistician(app_tokens):
+    # every table has an "IC 95%" column and "oscurato" / "bassa affidabilità" marks, but the legend never
+    # said what the interval is, why a cell is hidden, or what low reliability means for reading the value
+    for lang, words in (("it", ("IC 95%", "i valori compatibili con le risposte raccolte",
+                                "si potrebbe riconoscere chi ha risposto",
+                                "può cambiare molto da un periodo all'altro per caso")),
+                        ("en", ("95% CI", "the values compatible with the responses collected",
+                                "who answered could be recognised",
+                                "may change a lot from one period to the next by chance"))):
+        page = _get(app_tokens, "/?freq=M&period=2026-10", lang=lang).get_data(as_text=True)
+        legend = html.unescape(page.split('<aside class="legend"', 1)[1].split("</aside>", 1)[0])
+        assert 'data-legend="ci"' in legend and [w for w in words if w not in legend] == [], lang
+
+
 def test_one_unit_has_nothing_to_compare(app_tokens):
     page = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITC4").get_data(as_text=True)
     assert 'data-ranking-note="none"' in page and "nulla da confrontare" in page

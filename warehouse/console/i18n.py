@@ -206,6 +206,19 @@ EN.update({  # the comparison's columns in words (_macros.legend(ranks=True), th
         "comparing many entities at once (whoever looks at many entities always finds some that differ by chance).",
 })
 
+EN.update({  # the legend in words a reader who is not a statistician understands (_macros.legend)
+    "con così poche risposte si potrebbe riconoscere chi ha risposto":
+        "with so few responses who answered could be recognised",
+    "il valore può cambiare molto da un periodo all'altro per caso; guardare il suo IC 95%":
+        "the value may change a lot from one period to the next by chance; look at its 95% CI",
+    "intervallo di confidenza al 95%: i valori compatibili con le risposte raccolte, tenuto conto del solo caso; è "
+    "più stretto quante più sono le risposte e non tiene conto di chi sceglie di rispondere. Due valori con "
+    "intervalli molto sovrapposti possono non essere davvero diversi.":
+        "the 95% confidence interval: the values compatible with the responses collected, allowing for chance "
+        "alone; it is narrower the more responses there are and does not account for who chooses to answer. Two "
+        "values whose intervals overlap a lot may not really differ.",
+})
+
 EN.update({  # a chart's text alternative (data.Chart.alt)
     "grafico di {y} per {x}": "chart of {y} by {x}", "grafico": "chart", "serie: {s}": "series: {s}",
     "i valori ({n} righe) sono nella tabella dei dati del grafico che segue":
