@@ -89,3 +89,19 @@ def test_the_interval_band_has_an_edge_a_reader_can_see(client, url, chart):
                                 html, re.S).group(1))
     band = next(t for t in plot["data"] if t.get("fill") == "toself")
     assert band["line"]["width"] >= 1 and _contrast_with_white(band["line"]["color"]) >= 3, band["line"]
+
+
+def test_the_entity_trend_names_the_entity_not_its_code(client):
+    """The entity's line was labelled "c_f205" in the chart's legend and in what a screen reader reads
+    of the picture ("serie: IC 95%, c_f205, …"): the entity's name, as the page's heading has it."""
+    import html as markup
+    import json
+    import re
+
+    page = client.get("/entities/c_f205?freq=M&period=2026-10").get_data(as_text=True)
+    plot = json.loads(re.search(r'<script type="application/json" id="plot-trend-anagrafe.certificati">(.*?)</script>',
+                                page, re.S).group(1))
+    assert "Comune di Milano" in [t.get("name") for t in plot["data"]]
+    alt = markup.unescape(re.search(r'data-chart="trend-anagrafe.certificati" role="img" aria-label="([^"]*)"',
+                                    page).group(1))
+    assert "Comune di Milano" in alt and "c_f205" not in alt, alt

@@ -180,7 +180,9 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                        *breakdown(con, settings, indicator, filters, per)]}
 
 
-def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> dict[str, Any]:
+def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name: str | None = None) -> dict[str, Any]:
+    """The entity page's data: its services in the period and, per service type, its trend beside the
+    national benchmark — the line labelled ``name`` (the registry's, in the reader's language), else ``ipa``."""
     indicator = indicator_arg(args)
     per = period_choice(con, args)
     types = [t for (t,) in con.execute("SELECT DISTINCT service_type FROM rollup WHERE entity = ? AND n > 0 "
@@ -209,7 +211,7 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict]) -> di
         plot = {"data": [ci_band([r["period"] for r in pub], [r["share_lower"] for r in pub],
                                  [r["share_upper"] for r in pub], _("IC 95%"), "rgba(0,102,204,0.15)"),
                          {"type": "scatter", "mode": "lines+markers", "x": [r["period"] for r in rows],
-                          "y": [r["share"] for r in rows], "name": ipa, "line": {"color": "#0066cc"}},
+                          "y": [r["share"] for r in rows], "name": name or ipa, "line": {"color": "#0066cc"}},
                          {"type": "scatter", "mode": "lines", "x": [r["period"] for r in rows],
                           "y": [r["national_share"] for r in rows], "name": _("Benchmark nazionale"),
                           "line": {"color": "#17324d", "dash": "dash"}}],

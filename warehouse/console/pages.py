@@ -48,7 +48,8 @@ def _build(page: str, **kw) -> dict:
             raise not_found("code", f"No service type {kw['code']!r}: the codes are listed at /service-types/.")
         return data_units.service_type_page(con, settings, request.args, lang(), kw["code"], _entity_names())
     if page == "entity":
-        return data_units.entity_page(con, settings, request.args, lang(), kw["ipa"], _services_of(kw["ipa"]))
+        return data_units.entity_page(con, settings, request.args, lang(), kw["ipa"], _services_of(kw["ipa"]),
+                                      name=_entity_names().get(kw["ipa"]))
     if page == "regions":
         return data.regions_page(con, settings, request.args, lang())
     if page == "entities":

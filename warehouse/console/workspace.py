@@ -55,7 +55,7 @@ def _con():
 def summary(ipa: str) -> dict:
     name, services = _entity(ipa)
     con, settings = _con()
-    page = data_units.entity_page(con, settings, request.args, lang(), ipa, services)
+    page = data_units.entity_page(con, settings, request.args, lang(), ipa, services, name=name)
     per = page["per"]
     position = wd.position(con, settings, ipa, page["types"], page["indicator"], freq=per["freq"],
                            period=per["period"], not_asked=page["types_not_asked"])
