@@ -259,6 +259,24 @@ def test_the_response_rates_download_as_csv_suppressed_rows_empty(client):
     assert _rows(items)[0][:4] == ["Periodo", "Questionario", "Versione", "Domanda"] and len(_rows(items)) > 9
 
 
+def test_the_item_nonresponse_names_each_question_in_the_readers_language(client):
+    """The item non-response listed "cx-core v1 · satisfaction", "went_wrong": the questionnaire's
+    codes, in English on the Italian page. Each row says the question as respondents read it, in the
+    reader's language (its code beside it); the CSV has the text beside the code."""
+    import html as markup
+
+    it = markup.unescape(_page(client, "/quality/response-rates?service=demo-roma-anagrafe"))
+    assert "Complessivamente, quanto sei soddisfatto/a del servizio?" in it
+    assert "Dove hai incontrato le maggiori difficoltà?" in it
+    en = markup.unescape(_page(client, "/quality/response-rates?service=demo-roma-anagrafe&lang=en"))
+    assert "Overall, how satisfied are you with the service?" in en and "quanto sei soddisfatto" not in en
+    _html, items = _download(client, "/quality/response-rates?service=demo-roma-anagrafe",
+                             r"/quality/response-rates.csv\?service=demo-roma-anagrafe&amp;table=items")
+    head, *rows = _rows(items)
+    assert head[3:5] == ["Domanda", "Testo della domanda"]
+    assert ["satisfaction", "Complessivamente, quanto sei soddisfatto/a del servizio?"] in [r[3:5] for r in rows]
+
+
 def test_the_coverage_tables_download_as_csv_named_after_what_they_are_of(client):
     """Coverage (onboarding by category, silent services, services under the minimum n) had no
     download. The quarter's table is named after its quarter, the others after Italy's date."""

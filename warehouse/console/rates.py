@@ -52,12 +52,29 @@ RATE_COLUMNS = [("service", "Servizio"), ("channel", "Canale"), ("period", "Peri
                 ("break_off_lower", "Abbandono: IC 95% inf."), ("break_off_upper", "Abbandono: IC 95% sup."),
                 ("status", "Stato"), ("coverage", "Copertura del periodo")]
 ITEM_COLUMNS = [("period", "Periodo"), ("questionnaire", "Questionario"), ("version", "Versione"), ("item", "Domanda"),
+                ("item_label", "Testo della domanda"),
                 ("applicable", "Applicabile a"), ("missing", "Senza risposta"), ("nonresponse", "Senza risposta %"),
                 ("status", "Stato"), ("coverage", "Copertura del periodo")]
 i18n.EN.update({"Senza risposta %": "Unanswered %", "Tasso di risposta %": "Response rate %",
                 "Tasso di risposta: IC 95% inf.": "Response rate: 95% CI low",
                 "Tasso di risposta: IC 95% sup.": "Response rate: 95% CI high", "Abbandono %": "Break-off %",
-                "Abbandono: IC 95% inf.": "Break-off: 95% CI low", "Abbandono: IC 95% sup.": "Break-off: 95% CI high"})
+                "Abbandono: IC 95% inf.": "Break-off: 95% CI low", "Abbandono: IC 95% sup.": "Break-off: 95% CI high",
+                "Testo della domanda": "Question text"})
+
+
+def item_label(questionnaire: str, version, item: str) -> str:
+    """The question ``item`` of ``questionnaire`` v``version`` as respondents read it, in the reader's
+    language (Italian where it has none); the code itself for a questionnaire or item the standard
+    set no longer has."""
+    from questionnaires import UnknownQuestionnaire, default_catalog
+    from questionnaires.vocabulary import label
+
+    try:
+        q = default_catalog().get(questionnaire, int(version))
+    except (UnknownQuestionnaire, TypeError, ValueError):
+        return item
+    found = next((i for i in q.items if i.code == item), None)
+    return label(found.label, i18n.lang()) if found is not None else item
 
 
 def _published(r: dict, columns) -> dict:
@@ -115,7 +132,8 @@ def _view() -> dict:
     rows = [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None),
              "name": names.get(r["service"], r["service"]), "channel_label": code_label("CHANNEL", r["channel"])}
             for r in table.to_dict("records")]
-    items = None if items is None else [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None)}
+    items = None if items is None else [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None),
+                                         "item_label": item_label(r["questionnaire"], r["version"], r["item"])}
                                         for r in items.to_dict("records")]
     return {"rows": rows, "items": items, "service": service,
             "service_name": names.get(service) if service else None}
