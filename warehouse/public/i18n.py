@@ -36,6 +36,25 @@ EN = {
     "non pubblicato. La media si pubblica solo se tutte le risposte usano la stessa scala (altrimenti vale la quota positiva, confrontabile tra strumenti); per «Obiettivo raggiunto» si pubblica la quota di «sì».":
         "not published. A mean is published only when every answer uses the same scale (otherwise the positive share, comparable across instruments, stands); for “Task completed” the share of “yes” is published.",
 }
+#: What each file of a release is for (the quarter page's list of open data files), in Italian (``EN`` below)
+FILES = {"table.csv": "la tabella, per fogli di calcolo (CSV)",
+         "table.sdmx.csv": "la tabella in SDMX-CSV, per sistemi statistici",
+         "table.jsonstat.json": "la tabella in JSON-stat, per programmi e grafici",
+         "codelists.csv": "i codici e le loro etichette in italiano e inglese (CSV)",
+         "structure.xml": "la struttura SDMX dei dati (XML)",
+         "metadata.json": "i metadati: metodi, copertura e revisioni (JSON)",
+         "page.json": "I numeri di questa pagina (JSON)",
+         "manifest.json": "L'elenco dei file con le loro impronte SHA-256, per verificare i file (JSON)"}
+EN.update({"la tabella, per fogli di calcolo (CSV)": "the table, for spreadsheets (CSV)",
+           "la tabella in SDMX-CSV, per sistemi statistici": "the table in SDMX-CSV, for statistical systems",
+           "la tabella in JSON-stat, per programmi e grafici": "the table in JSON-stat, for programs and charts",
+           "i codici e le loro etichette in italiano e inglese (CSV)":
+               "the codes and their labels in Italian and English (CSV)",
+           "la struttura SDMX dei dati (XML)": "the SDMX structure of the data (XML)",
+           "i metadati: metodi, copertura e revisioni (JSON)": "the metadata: methods, coverage and revisions (JSON)",
+           "I numeri di questa pagina (JSON)": "The figures of this page (JSON)",
+           "L'elenco dei file con le loro impronte SHA-256, per verificare i file (JSON)":
+               "The list of the files with their SHA-256 fingerprints, to check the files (JSON)"})
 LABELS = {"it": {"SATISFACTION": "Soddisfazione", "EASE": "Facilità", "CLARITY": "Chiarezza", "SPEED": "Rapidità",
                  "TRUST": "Fiducia", "TASK_COMPLETED": "Obiettivo raggiunto"},
           "en": {"SATISFACTION": "Satisfaction", "EASE": "Ease", "CLARITY": "Clarity", "SPEED": "Speed",

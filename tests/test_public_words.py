@@ -1,8 +1,9 @@
-"""The public tables say each cell's status in words, in the reader's language, keeping the SDMX codes.
+"""The public site in words a reader who is not a statistician understands, in Italian and English.
 
 The Status column read "A/F", "U/F", "Q/A": a citizen had to decode two letters in the legend, where
 "A" means "normal value" as an observation status and "suppressed" as a confidentiality status. The
 cell now says "valore normale", "bassa affidabilità (N < 30)" or "oscurato", the codes beside it.
+The open data files were listed by file name only ("Scarica table.sdmx.csv"): each says what it is for.
 """
 from __future__ import annotations
 
@@ -50,3 +51,19 @@ def test_each_cell_says_its_status_in_words_with_its_codes(site, lang, normal, l
     html = site.get(f"/{lang}/{Q}").get_data(as_text=True)
     assert _status(html, "national") == normal
     assert _status(html, "pa-C16") == low
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("it", {"table.csv": "la tabella, per fogli di calcolo", "table.sdmx.csv": "per sistemi statistici",
+            "codelists.csv": "i codici e le loro etichette", "metadata.json": "metodi, copertura e revisioni",
+            "manifest.json": "per verificare i file"}),
+    ("en", {"table.csv": "the table, for spreadsheets", "table.sdmx.csv": "for statistical systems",
+            "codelists.csv": "the codes and their labels", "metadata.json": "methods, coverage and revisions",
+            "manifest.json": "to check the files"})])
+def test_each_open_data_file_says_what_it_is_for(site, lang, words):
+    html = markup.unescape(site.get(f"/{lang}/{Q}").get_data(as_text=True))
+    files = html.split('data-files', 1)[1].split("</ul>", 1)[0]
+    for name, text in words.items():
+        link = re.search(rf'<li><a href="[^"]*/{re.escape(name)}"[^>]*>(.*?)</a>', files, re.S)
+        assert link and text in link.group(1), (name, link and link.group(1))
+        assert name in files  # the file's own name stays beside its description
