@@ -115,6 +115,16 @@ def test_service_types_list_shows_the_headline_share_sortable_and_the_period(app
     assert c.get("/service-types/?sort=bogus", headers=h).status_code == 400
 
 
+def test_a_sorted_columns_arrow_is_not_read_aloud(app_tokens):
+    # a screen reader read the sorted column's link as "Risposte — ordina black down-pointing triangle":
+    # th's aria-sort says the order; the arrow is for the eye only
+    app, tokens = app_tokens
+    page = app.test_client().get("/service-types/?sort=n&dir=desc",
+                                 headers={"Authorization": f"Bearer {tokens['monitoring']}"}).get_data(as_text=True)
+    [link] = re.findall(r'<th scope="col" aria-sort="descending"><a [^>]*>(.*?)</a></th>', page)
+    assert re.sub(r'<span aria-hidden="true">[^<]*</span>', "", link).count("▼") == 0 and "▼" in link
+
+
 def test_a_funnel_with_fewer_than_five_units_is_a_table_with_a_note(app_tokens):
     app, tokens = app_tokens
     page = app.test_client().get("/service-types/previdenza.domanda-prestazione",
