@@ -67,3 +67,23 @@ def test_each_open_data_file_says_what_it_is_for(site, lang, words):
         link = re.search(rf'<li><a href="[^"]*/{re.escape(name)}"[^>]*>(.*?)</a>', files, re.S)
         assert link and text in link.group(1), (name, link and link.group(1))
         assert name in files  # the file's own name stays beside its description
+
+
+def test_a_reader_over_the_rate_limit_gets_a_page_in_the_language_of_the_address(tmp_path):
+    """A browser over the limit was shown the API's English JSON ("rate_limited"). A page says, in
+    the language of its address, to wait and retry; files and data keep their JSON; both say when."""
+    app = create_app(Settings(data_dir=tmp_path, public_rate_limit="1/minute"))
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for url, lang, words in (("/it/", "it", "Troppe richieste"), ("/en/methodology", "en", "Too many requests")):
+        c = app.test_client()
+        c.environ_base["REMOTE_ADDR"] = f"127.0.0.{2 + len(lang) + len(url)}"  # a bucket of its own
+        assert c.get(url, headers=browser).status_code == 200
+        r = c.get(url, headers=browser)
+        html = r.get_data(as_text=True)
+        assert r.status_code == 429 and r.mimetype == "text/html" and int(r.headers["Retry-After"]) >= 1
+        assert f'<html lang="{lang}">' in html and words in html and "Pagina non trovata" not in html, html
+    c = app.test_client()
+    c.environ_base["REMOTE_ADDR"] = "127.0.0.99"
+    c.get("/data/releases.json")
+    r = c.get("/data/releases.json", headers=browser)
+    assert r.status_code == 429 and r.json["error"] == "rate_limited" and r.json["fields"]

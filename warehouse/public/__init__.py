@@ -93,12 +93,23 @@ def create_app(settings: Settings | None = None) -> Flask:
             ok = True
         if not ok:
             reset = limiter.get_window_stats(limit, "ascolto-public", client).reset_time
-            resp = jsonify({"error": "rate_limited", "message": "Too many requests.",
-                            "fields": {"client": ["Too many requests; retry later."]}})
+            retry = max(1, int(reset - time.time()) + 1)
+            lang = _page_lang()  # a reader's browser is told on a page, in the language of the address
+            resp = page(lang, "error.html", code=429, retry=retry) if lang else jsonify(
+                {"error": "rate_limited", "message": "Too many requests.",
+                 "fields": {"client": ["Too many requests; retry later."]}})
             resp.status_code = 429
-            resp.headers["Retry-After"] = str(max(1, int(reset - time.time()) + 1))
+            resp.headers["Retry-After"] = str(retry)
             return resp
         return None
+
+    def _page_lang() -> str | None:
+        """The language of the page a browser asked for (``it`` for a path in no language); None for a
+        file, the data, the icons or a client that does not take HTML (they are answered in JSON)."""
+        first = request.path.strip("/").split("/", 1)[0]
+        if first in ("data", "releases", "static", "healthz") or not request.accept_mimetypes.accept_html:
+            return None
+        return first if first in LANGS else "it"
 
     def _lang(lang: str) -> str:
         if lang not in LANGS:
@@ -198,10 +209,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def _err(exc: HTTPException):
         """A page's error is a page, in the language of its address; a file's or the data's is JSON."""
-        first = request.path.strip("/").split("/", 1)[0]
-        if exc.code == 404 and first not in ("data", "releases", "static", "healthz") \
-                and request.accept_mimetypes.accept_html:
-            lang = first if first in LANGS else "it"
+        lang = _page_lang()
+        if exc.code == 404 and lang:
             resp = page(lang, "error.html", code=exc.code)
             resp.status_code = exc.code
             return resp

@@ -18,7 +18,9 @@ EN = {
     "valore normale": "normal value", "interruzione della serie": "break in series",
     "pubblicabile": "free", "Pagina non trovata": "Page not found",
     "La pagina richiesta non esiste o non è più disponibile.": "The page you asked for does not exist or is no longer available.",
-    "Torna ai risultati": "Back to the results", "Errore": "Error",
+    "Torna ai risultati": "Back to the results", "Errore": "Error", "Troppe richieste": "Too many requests",
+    "Sono state chieste troppe pagine in poco tempo da questa rete: riprova tra {s} secondi.":
+        "Too many pages were asked for in a short time from this network: retry in {s} seconds.",
     "Nota metodologica": "Methodological note",
     "Legenda": "Legend",
     "Valori calcolati da conteggi perturbati con il metodo cell-key (segreto statistico); le celle con meno di {n} risposte sono oscurate.":
