@@ -1,4 +1,5 @@
-"""A console page that names nothing answers 404 in the reader's language, naming what it did not find.
+"""A console page that names nothing answers 404 in the reader's language, naming what it did not find
+(and a form sent without its token says so in that language too).
 
 Monitoring staff following an old link or mistyping a code got, on an Italian page, werkzeug's English
 "The requested URL was not found on the server…" (an unknown entity), or the API's English sentence
@@ -54,3 +55,16 @@ def test_the_api_keeps_its_english_message_naming_the_field(app_tokens):
     app, tokens = app_tokens
     r = app.test_client().get("/api/v1/workspace/c_z999", headers={"Authorization": f"Bearer {tokens['admin']}"})
     assert r.status_code == 404 and r.json["fields"] == {"ipa": [ENTITY[1]]}
+
+
+@pytest.mark.parametrize("lang, words", [("it", "Il modulo è scaduto o non è valido: ricarica la pagina e riprova."),
+                                         ("en", "The CSRF token is missing.")])
+def test_a_form_sent_without_its_token_says_so_in_the_readers_language(app_tokens, lang, words):
+    # a sign-out after the form's token had expired answered, on the Italian page, "The CSRF token is missing."
+    app, _tokens = app_tokens
+    c = app.test_client()
+    with c.session_transaction() as s:
+        s["lang"] = lang
+    r = c.post("/login", data={"token": "asc_whatever"})
+    page = html.unescape(r.get_data(as_text=True))
+    assert r.status_code == 400 and words in page

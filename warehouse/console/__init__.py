@@ -139,7 +139,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return _err(400, "csrf", exc.description, {"csrf_token": [exc.description]})
+        return _err(400, "csrf", exc.description, {"csrf_token": [exc.description]},
+                    page_message=i18n.refusal("csrf", exc.description))
 
     def _registry_unavailable(exc: Exception):
         """The registry's database away, silent (given up by registry.deadline), failing moments ago

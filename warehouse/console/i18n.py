@@ -378,6 +378,8 @@ def refusal(kind: str, message: str, field: str | None = None, reason: str | Non
         return DRIVERS_IT[kind].format(field=label, min_n=min_n)
     if kind == "invalid_parameter":
         return _query_it(field, message)
+    if kind == "csrf":  # a form sent without its token, or with one that expired (flask_wtf's English)
+        return "Il modulo è scaduto o non è valido: ricarica la pagina e riprova."
     if kind == "not_found":  # a path (or parameter) naming nothing; werkzeug's own 404 has no field
         return translate_problem(message, _NOT_FOUND_IT) or (
             "La pagina richiesta non esiste o non è più disponibile." if field is None else message)
