@@ -68,3 +68,26 @@ def test_a_form_sent_without_its_token_says_so_in_the_readers_language(app_token
     r = c.post("/login", data={"token": "asc_whatever"})
     page = html.unescape(r.get_data(as_text=True))
     assert r.status_code == 400 and words in page
+
+
+@pytest.mark.parametrize("url, it, en", [
+    ("/service-types/?sort=bogus", "Parametro non valido: «sort»: i valori ammessi sono label, n, share.",
+     "sort must be one of label, n, share."),
+    ("/regions?indicator=bogus", "Parametro non valido: «indicator»: i valori ammessi sono satisfaction, ease,",
+     "indicator must be one of satisfaction, ease,"),
+])
+def test_a_value_out_of_a_list_is_refused_in_the_readers_language_naming_the_allowed_ones(app_tokens, url, it, en):
+    # the Italian page read "Parametro non valido: «sort». (sort must be one of label, n, share.)"
+    status, page = _page(app_tokens, url, "it")
+    assert status == 400 and it in page and "must be one of" not in page
+    status, page = _page(app_tokens, url, "en")
+    assert status == 400 and en in page
+
+
+def test_a_method_a_page_does_not_take_is_refused_in_the_readers_language(app_tokens):
+    app, tokens = app_tokens
+    c = app.test_client()
+    r = c.get("/logout", headers={"Authorization": f"Bearer {tokens['monitoring']}"})
+    page = html.unescape(r.get_data(as_text=True))
+    assert r.status_code == 405 and "Questo indirizzo non accetta questo tipo di richiesta" in page
+    assert "The method is not allowed" not in page

@@ -162,9 +162,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         field = getattr(exc, "field", None)  # set by auth.not_found: the path parameter that names nothing
-        return _err(exc.code, exc.name.lower().replace(" ", "_"), exc.description,
-                    {field: [exc.description]} if field else {},
-                    page_message=i18n.refusal("not_found", exc.description, field=field) if exc.code == 404 else None)
+        kind = exc.name.lower().replace(" ", "_")
+        return _err(exc.code, kind, exc.description, {field: [exc.description]} if field else {},
+                    page_message=i18n.refusal(kind, exc.description, field=field))
 
     return app
 

@@ -337,6 +337,7 @@ _QUERY_IT = [
     (r"No responses in (\S+): the data cover no quarter yet\.", "nessuna risposta nel {0}: i dati non coprono ancora alcun trimestre."),
     (r"at most (\d+) characters\.", "al massimo {0} caratteri."),
     (r"Give exactly one of (.+) or (\w+)\.", "indicare uno solo tra {0} e {1}."),
+    (r"\w+ must be one of (.+)\.", "i valori ammessi sono {0}."),
 ]
 
 
@@ -383,6 +384,8 @@ def refusal(kind: str, message: str, field: str | None = None, reason: str | Non
     if kind == "not_found":  # a path (or parameter) naming nothing; werkzeug's own 404 has no field
         return translate_problem(message, _NOT_FOUND_IT) or (
             "La pagina richiesta non esiste o non è più disponibile." if field is None else message)
+    if kind == "method_not_allowed":
+        return "Questo indirizzo non accetta questo tipo di richiesta: usare i link e i pulsanti delle pagine."
     return message
 
 
