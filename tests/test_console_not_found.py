@@ -9,6 +9,7 @@ message and names the field.
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -91,3 +92,19 @@ def test_a_method_a_page_does_not_take_is_refused_in_the_readers_language(app_to
     page = html.unescape(r.get_data(as_text=True))
     assert r.status_code == 405 and "Questo indirizzo non accetta questo tipo di richiesta" in page
     assert "The method is not allowed" not in page
+
+
+@pytest.mark.parametrize("url, it", [
+    ("/?freq=X", "Parametro non valido: «freq»: i valori ammessi sono M, Q, A."),
+    ("/entities/c_h501/faccia?start=2026-10&end=2026-09",
+     "Parametro non valido: «start»: 2026-10 viene dopo 2026-09: il primo mese va prima del secondo."),
+    ("/entities/c_h501/faccia?end=2026-13", "Parametro non valido: «end»: un mese si scrive AAAA-MM."),
+    ("/api/v1/indicators?indicator=bogus", None),  # the API keeps its English (JSON)
+])
+def test_the_pages_other_refusals_of_a_parameter_are_in_italian_too(app_tokens, url, it):
+    status, page = _page(app_tokens, url, "it")
+    assert status == 400
+    if it is None:
+        assert "Unknown indicator 'bogus'" in page
+    else:
+        assert it in page and not re.search(r"\((\w+ )?(must|is after|got)\b", page), page[-1200:]

@@ -409,7 +409,7 @@ def test_the_comments_page_says_a_refused_filter_in_italian(client, seeded, quer
 
 def test_a_refusal_whose_pattern_has_an_optional_part_is_translated():
     """A pattern with an optional part that did not match (no period given) must not break the translation."""
-    from warehouse.console import i18n
+    from warehouse.console import i18n_refusals as i18n
 
     assert i18n.translate_problem("x is required: a period YYYY-MM, YYYY-Qn or YYYY.", i18n._QUERY_IT) == (
         "un periodo si scrive AAAA-MM, AAAA-Qn o AAAA.")

@@ -28,6 +28,7 @@ from ..comparability import NotComparable, QueryError
 from ..dataset import SharedWarehouse
 from ..numbers import number, signed
 from . import admin, api, auth, charts, data, i18n, pages, ready
+from .i18n_refusals import refusal
 from .throttle import SignInThrottle
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -99,7 +100,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                 "indicator_labels": i18n.INDICATOR_LABELS, "plotly_version": charts.VERSION,
                 "type_label": lambda code: data.type_label(code, i18n.lang()), "region_label": data.region_label,
                 "list_label": data.code_label, "indicator_label": data.indicator_label,
-                "refusal": i18n.refusal, "lang_field": i18n.lang_field}
+                "refusal": refusal, "lang_field": i18n.lang_field}
 
     @app.after_request
     def _headers(resp):
@@ -130,17 +131,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.errorhandler(QueryError)
     def _query_error(exc: QueryError):  # a page says it in the reader's language; the API in English
         return _err(400, "invalid_parameter", str(exc), {exc.field: [str(exc)]},
-                    page_message=i18n.refusal("invalid_parameter", str(exc), field=exc.field))
+                    page_message=refusal("invalid_parameter", str(exc), field=exc.field))
 
     @app.errorhandler(NotComparable)
     def _not_comparable(exc: NotComparable):
         return _err(422, "not_comparable", str(exc), exc.fields, reason=exc.reason,
-                    page_message=i18n.refusal("not_comparable", str(exc), reason=exc.reason))
+                    page_message=refusal("not_comparable", str(exc), reason=exc.reason))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
         return _err(400, "csrf", exc.description, {"csrf_token": [exc.description]},
-                    page_message=i18n.refusal("csrf", exc.description))
+                    page_message=refusal("csrf", exc.description))
 
     def _registry_unavailable(exc: Exception):
         """The registry's database away, silent (given up by registry.deadline), failing moments ago
@@ -164,7 +165,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         field = getattr(exc, "field", None)  # set by auth.not_found: the path parameter that names nothing
         kind = exc.name.lower().replace(" ", "_")
         return _err(exc.code, kind, exc.description, {field: [exc.description]} if field else {},
-                    page_message=i18n.refusal(kind, exc.description, field=field))
+                    page_message=refusal(kind, exc.description, field=field))
 
     return app
 

@@ -13,7 +13,8 @@ from ..rollup import MODULE_INDICATORS
 from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, coverage_text, indicator_arg,
                    code_label, indicator_label, measure_arg, num, period_choice, region_label, status_text, table,
                    type_label)
-from .i18n import gettext as _, refusal
+from .i18n import gettext as _
+from .i18n_refusals import refusal
 
 SORTS = ("label", "n", "share")
 FLAGS = {"above_99.8": "sopra il limite al 99,8%", "above_95": "sopra il limite al 95%", "within": "entro i limiti",

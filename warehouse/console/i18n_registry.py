@@ -14,7 +14,8 @@ from __future__ import annotations
 from registry import RegistryError
 
 from . import i18n
-from .i18n import gettext, lang, translate_problem
+from .i18n import gettext, lang
+from .i18n_refusals import translate_problem
 
 #: the registry's field codes as the admin forms label them (Italian; English: the code itself)
 FIELDS_IT = {
@@ -30,7 +31,7 @@ FIELDS_IT = {
     "name_sl": "Nome in sloveno",
 }
 
-#: ``(pattern of the English problem, Italian template)``: :func:`.i18n.translate_problem`'s table
+#: ``(pattern of the English problem, Italian template)``: :func:`.i18n_refusals.translate_problem`'s table
 #: (first full match wins; a quoted ``'x'`` group is shown as «x»). Specific patterns come first.
 PROBLEMS_IT = [
     # registry.checks (the values of an entity, a service, an origin, a questionnaire)

@@ -209,7 +209,7 @@ def _plan_error(exc: RegistryError) -> dict:
     once, by the form)."""
     from .i18n import lang
 
-    from .i18n import translate_problem
+    from .i18n_refusals import translate_problem
 
     message = exc.problem
     if lang() != "en":

@@ -92,7 +92,7 @@ _JOIN_IT = [
 def _join_error(exc: RegistryError) -> tuple[str, str, str]:
     """A refused join request: the field's code, its label (Italian: the page translates it) and the
     problem in the page's language."""
-    from .i18n import translate_problem
+    from .i18n_refusals import translate_problem
 
     label = JOIN_FIELDS.get(exc.field, exc.field)
     if lang() == "en":

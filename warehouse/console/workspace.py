@@ -166,7 +166,7 @@ _TOKEN_FIELDS = {"label": "Etichetta", "expires": "Scadenza del token"}
 
 def _token_error(exc: RegistryError) -> str:
     """A refused token form, the field named by its label and the problem in the page's language."""
-    from .i18n import translate_problem
+    from .i18n_refusals import translate_problem
 
     problem = exc.problem if lang() == "en" else translate_problem(exc.problem, _TOKEN_IT) or exc.problem
     return f"{gettext(_TOKEN_FIELDS.get(exc.field, exc.field))}: {problem}"

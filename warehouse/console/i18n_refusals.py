@@ -1,0 +1,125 @@
+"""The console's refusals (400, 404, 405, 422, a form's token) in the reader's language.
+
+The warehouse raises its refusals in English (the API's language); a console *page* shows them in
+Italian, from the refusal's kind, code, reason and field, keeping the English detail for English
+readers. :func:`translate_problem` is the one pattern table lookup (the registry's refusals use it
+too: :mod:`.i18n_registry`).
+"""
+from __future__ import annotations
+
+from .i18n import INDICATOR_LABELS, lang
+
+#: what a mean (or another statistic) cannot pool, by the guard's reason code
+REASONS_IT = {
+    "mixed_indicators": "indicatori diversi", "mixed_scales": "scale di risposta diverse",
+    "mixed_instruments": "strumenti diversi", "mixed_wordings": "domande formulate in modo diverso",
+    "break_in_series": "risposte da entrambi i lati di un'interruzione di serie dichiarata",
+    "not_headline": "una misura che non è la misura principale dell'indicatore",
+    "not_a_score": "una domanda categoriale (serve una domanda con punteggio)",
+    "not_categorical": "una domanda con punteggio (serve una domanda categoriale)",
+    "not_task": "una scala diversa da sì / in parte / no",
+    "mixed_response_formats": "domande a scelta singola e a scelta multipla",
+    "mixed_option_sets": "domande con categorie diverse",
+    "shares_only": "risposte sì / in parte / no (pubblicate come tre quote, non come media)",
+}
+#: the drivers analysis' refusal codes (warehouse.drivers.DriversRefused)
+DRIVERS_IT = {
+    "too_few_responses": "Meno di {min_n} risposte danno la soddisfazione e ogni aspetto in questa selezione: "
+                         "l'importanza derivata sarebbe troppo instabile per essere pubblicata.",
+    "items_not_asked": "Non rilevato in questa selezione (nessuna risposta): {field}; gli strumenti usati qui non "
+                       "pongono questa domanda.",
+    "no_variance": "Le risposte sono (quasi) tutte uguali ({field}): l'importanza non si può stimare.",
+}
+
+
+def _query_it(field: str | None, message: str) -> str:
+    import re
+
+    if m := re.match(r"^Malformed code (.+?)\.$", message):
+        return f"Codice malformato {m.group(1)} nel parametro «{field}»."
+    if m := re.match(r"^Unknown [\w ]+? ('.+?'):", message):
+        return (f"Codice sconosciuto {m.group(1)} nel parametro «{field}»: i codici validi sono in /api/v1/meta e "
+                "nell'esportazione delle liste di codici.")
+    if it := translate_problem(message, _QUERY_IT):
+        return f"Parametro non valido: «{field}»: {it}"
+    return f"Parametro non valido: «{field}»." + (f" ({message})" if message else "")
+
+
+#: refusals of a query parameter (QueryError, English) a page says in Italian
+_QUERY_IT = [
+    (r"('.*') is not a service of (\S+)\.", "{0} non è un servizio dell'ente {1}."),
+    (r"A period is YYYY-MM, YYYY-Qn or YYYY\.", "un periodo si scrive AAAA-MM, AAAA-Qn o AAAA."),
+    (r"\w+ (?:is required: a period|must be a period) YYYY-MM, YYYY-Qn or YYYY(?:; got ('.*'))?\.",
+     "un periodo si scrive AAAA-MM, AAAA-Qn o AAAA."),
+    (r"Comments are not filtered by rating.*",
+     "i commenti non si filtrano per valutazione (rivelerebbe i conteggi protetti): le valutazioni sono nelle "
+     "quote pubblicate."),
+    (r"\w+=(\S+) has not started yet: .*", "il periodo {0} non è ancora iniziato: scegliere un periodo già iniziato."),
+    (r"channel is one of (.+)\.", "il canale è uno tra {0}."),
+    (r"A quarter is YYYY-Qn\.", "un trimestre si scrive AAAA-Qn."),
+    (r"No responses in (\S+): the data cover (\S+) to (\S+)\.",
+     "nessuna risposta nel {0}: i dati coprono i trimestri da {1} a {2}."),
+    (r"No responses in (\S+): the data cover no quarter yet\.", "nessuna risposta nel {0}: i dati non coprono ancora alcun trimestre."),
+    (r"at most (\d+) characters\.", "al massimo {0} caratteri."),
+    (r"Give exactly one of (.+) or (\w+)\.", "indicare uno solo tra {0} e {1}."),
+    (r"\w+ must be one of (.+?)(?:; got ('.*'))?\.", "i valori ammessi sono {0}."),
+    (r"\w+ must be (\w+) or (\w+)\.", "i valori ammessi sono {0} e {1}."),
+    (r"\w+ (?:is|must be) a month, YYYY-MM(?:; got ('.*'))?\.", "un mese si scrive AAAA-MM."),
+    (r"\w+=(\d{4}-\d\d) is after \w+=(\d{4}-\d\d)\.", "{0} viene dopo {1}: il primo mese va prima del secondo."),
+    (r"\w+=(\S+) is after \w+=(\S+)\.", "{0} viene dopo {1}: il primo periodo va prima del secondo."),
+    (r"Give either period or from/to, not both\.", "indicare il periodo oppure from/to, non entrambi."),
+    (r"Unknown \w+ ('.*'); one of (.+)\.", "valore sconosciuto {0}: i valori ammessi sono {1}."),
+]
+
+
+def translate_problem(problem: str, table: list[tuple[str, str]]) -> str | None:
+    """A registry refusal's problem (English, :class:`registry.errors.RegistryError`) in Italian: the
+    template of the first ``(pattern, template)`` of ``table`` whose pattern matches ``problem`` whole,
+    filled with its groups (a quoted ``'x'`` shown as «x»); None when none matches."""
+    import re
+
+    for pattern, it in table:
+        if m := re.fullmatch(pattern, problem, re.S):
+            return it.format(*[f"«{g[1:-1]}»" if len(g) > 1 and g[0] == g[-1] == "'" else g
+                               for g in m.groups(default="")])
+    return None
+
+
+def refusal(kind: str, message: str, field: str | None = None, reason: str | None = None) -> str:
+    """A refusal's text for a page: ``message`` (English) for English readers; in Italian from
+    ``kind`` (``invalid_parameter``, ``not_comparable``, ``not_found`` or a drivers code), ``reason`` and
+    ``field``."""
+    if lang() == "en":
+        return message
+    if kind == "not_comparable":
+        what = REASONS_IT.get(reason or "")
+        return (f"Non confrontabile: la statistica unirebbe {what}." if what else
+                "Non confrontabile: la statistica unirebbe misure diverse.")
+    if kind in DRIVERS_IT:
+        import re
+
+        min_n = (re.search(r"Fewer than (\d+)", message) or [None, "?"])[1]
+        label = INDICATOR_LABELS.get(field or "", field or "").lower()
+        return DRIVERS_IT[kind].format(field=label, min_n=min_n)
+    if kind == "invalid_parameter":
+        return _query_it(field, message)
+    if kind == "csrf":  # a form sent without its token, or with one that expired (flask_wtf's English)
+        return "Il modulo è scaduto o non è valido: ricarica la pagina e riprova."
+    if kind == "not_found":  # a path (or parameter) naming nothing; werkzeug's own 404 has no field
+        return translate_problem(message, _NOT_FOUND_IT) or (
+            "La pagina richiesta non esiste o non è più disponibile." if field is None else message)
+    if kind == "method_not_allowed":
+        return "Questo indirizzo non accetta questo tipo di richiesta: usare i link e i pulsanti delle pagine."
+    return message
+
+
+#: 404s of a path or parameter that names nothing (auth.not_found, English) a page says in Italian
+_NOT_FOUND_IT = [
+    (r"No entity with IPA code ('.*') in the registry\.", "Nessun ente con codice IPA {0} nel registro."),
+    (r"No service type ('.*'): the codes are listed at (\S+)\.",
+     "Nessun tipo di servizio {0}: i codici sono elencati in {1}."),
+    (r"No service ('.*') in the registry\.", "Nessun servizio {0} nel registro."),
+    (r"No token ('.*') of entity ('.*')\.", "Nessun token {0} dell'ente {1}."),
+    (r"The item non-response is a service's: give service=KEY\.",
+     "La mancata risposta per domanda è di un servizio: indicare service=CHIAVE."),
+]
