@@ -272,6 +272,17 @@ def test_the_legend_says_what_the_interval_and_the_marks_mean_to_a_reader_who_is
         assert 'data-legend="ci"' in legend and [w for w in words if w not in legend] == [], lang
 
 
+def test_widened_limits_are_explained_in_plain_words(app_tokens):
+    # "allargati per la sovradispersione (moltiplicativa) … φ = 4,46 (test χ² 22,3, gl 4, p < 0,001)" is
+    # all a reader was told: what it means for reading the funnel is said in words beside it
+    url = f"/service-types/{STYPE}?freq=M&period=2026-10"
+    for lang, words in (("it", "gli enti differiscono tra loro più di quanto spieghi il caso"),
+                        ("en", "the entities differ from one another by more than chance explains")):
+        page = html.unescape(_get(app_tokens, url, lang=lang).get_data(as_text=True))
+        method = re.search(r'<p class="small" data-method="normal_multiplicative">(.*?)</p>', page, re.S)
+        assert method and words in method.group(1), lang
+
+
 def test_one_unit_has_nothing_to_compare(app_tokens):
     page = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITC4").get_data(as_text=True)
     assert 'data-ranking-note="none"' in page and "nulla da confrontare" in page

@@ -207,6 +207,10 @@ EN.update({  # the comparison's columns in words (_macros.legend(ranks=True), th
 })
 
 EN.update({  # the legend in words a reader who is not a statistician understands (_macros.legend)
+    "In parole semplici: gli enti differiscono tra loro più di quanto spieghi il caso, per ragioni comuni a molti; "
+    "i limiti sono allargati perché un ente risulti fuori solo per una differenza davvero sua.":
+        "In plain words: the entities differ from one another by more than chance explains, for reasons many share; "
+        "the limits are widened so that an entity is outside them only for a difference truly its own.",
     "con così poche risposte si potrebbe riconoscere chi ha risposto":
         "with so few responses who answered could be recognised",
     "il valore può cambiare molto da un periodo all'altro per caso; guardare il suo IC 95%":
