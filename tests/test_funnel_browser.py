@@ -60,7 +60,8 @@ def test_n_shown_and_m_answered_give_a_response_rate_of_m_over_n(stack, browser)
     html = console.get(f"/quality/response-rates?service={DESK_SERVICE}").get_data(as_text=True)
     assert (f'data-col="impressions">{n}</td><td data-col="starts">{m + 1}</td><td data-col="submissions">{m}</td>'
             f'<td data-col="response_rate">{100 * m / n:.1f}</td>'.replace(".", ",")) in html  # Italian
-    assert 'face</th><td data-col="applicable">' in html  # item non-response of the faces question
+    # item non-response of the faces question, named as respondents read it (its code beside it)
+    assert '· face)</span></th><td data-col="applicable">' in html
     assert console.get("/quality").get_data(as_text=True).count("/quality/response-rates") == 1
 
 
