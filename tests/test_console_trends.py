@@ -105,3 +105,24 @@ def test_the_entity_trend_names_the_entity_not_its_code(client):
     alt = markup.unescape(re.search(r'data-chart="trend-anagrafe.certificati" role="img" aria-label="([^"]*)"',
                                     page).group(1))
     assert "Comune di Milano" in alt and "c_f205" not in alt, alt
+
+
+def test_a_service_type_page_draws_its_national_benchmark_over_time(client):
+    """The service type's page compared its entities in one period, but nowhere in the console could
+    monitoring staff see how the service type itself went, period after period. The page draws its
+    national benchmark's trend (the last 12 periods to the one chosen) with its interval, the same
+    figures as the API's, and downloads it as CSV."""
+    import json
+    import re
+
+    html = client.get("/service-types/anagrafe.certificati?freq=M&period=2026-10").get_data(as_text=True)
+    plot = json.loads(re.search(r'<script type="application/json" id="plot-trend">(.*?)</script>', html, re.S).group(1))
+    band = next(t for t in plot["data"] if t.get("fill") == "toself")
+    line = next(t for t in plot["data"] if t.get("mode") == "lines+markers")
+    assert line["x"] == ["2026-08", "2026-09", "2026-10"] and line["name"] == "Certificati anagrafici"
+    api = client.get("/api/v1/indicators?indicator=satisfaction&freq=M&from=2026-08&to=2026-10"
+                     "&service_type=anagrafe.certificati").get_json()["rows"]
+    assert line["y"] == [round(r["positive_share"], 1) for r in api]  # through warehouse.protect, as the API
+    assert len(band["x"]) == 6
+    csv = client.get("/csv/service-type/anagrafe.certificati/trend?freq=M&period=2026-10")
+    assert csv.status_code == 200 and len(csv.get_data(as_text=True).strip().splitlines()) == 4

@@ -275,67 +275,6 @@ def breakdown(con, settings, indicator: str, filters: dict[str, list[str]], per:
     return charts
 
 
-#: The overview's headline table (every score indicator in the period), as its CSV heads it.
-HEADLINE_COLUMNS = [("indicator_label", "Indicatore"), *SHARE_COLUMNS]
-
-
-def overview(con, settings, args, lang) -> dict[str, Any]:
-    """The national overview: the period's total, the headline table (``tables``: downloadable like
-    a chart's), the indicator's trend and volumes, its breakdown by instrument and channel."""
-    indicator = indicator_arg(args)
-    per = period_choice(con, args)
-    protection = Protection.from_settings(settings)
-    p = per["period"]
-    if p is None:
-        return {"indicator": indicator, "per": per, "total": None, "services": 0, "entities": 0, "headline": [],
-                "tables": [Chart("headline", "Indicatori principali", HEADLINE_COLUMNS, [])],
-                "charts": [Chart("trend", "Quota positiva nazionale per periodo", [], []),
-                           Chart("volumes", "Risposte per periodo", [], [])]}
-    every = cube.table(con, cube.Cut(indicator=cube.RESPONSES, freq=per["freq"], start=p, end=p), protection)
-    total = every["n"].iloc[0] if len(every) else None
-    lo, hi = cube._month_bounds(p, False), cube._month_bounds(p, True)
-    services, entities = con.execute("SELECT count(DISTINCT service), count(DISTINCT entity) FROM rollup "
-                                     "WHERE n > 0 AND period BETWEEN ? AND ?", [lo, hi]).fetchone()
-    headline = []
-    for ind in SCORE_INDICATORS:
-        for r in table(con, settings, indicator=ind, freq=per["freq"], start=p, end=p):
-            headline.append({"indicator": ind, "period": r["period"], **cell(r)})
-    recent = [x for x in per["periods"] if x <= p][-12:]
-    first = cube.first_data_month(con)
-    trend = [{"period": r["period"], **cell(r), "coverage": coverage_text(r["period"], first)} for r in
-             table(con, settings, indicator=indicator, freq=per["freq"], start=recent[0], end=recent[-1])] \
-        if recent else []
-    x = [r["period"] for r in trend]
-    pub = [r for r in trend if r["share"] is not None]
-    px = [r["period"] for r in pub]
-    plot = {"data": [ci_band(px, [r["share_lower"] for r in pub], [r["share_upper"] for r in pub], _("IC 95%"),
-                               "rgba(0,102,204,0.15)"),
-                     {"type": "scatter", "mode": "lines+markers", "x": px, "y": [r["share"] for r in pub],
-                      "name": indicator_label(indicator), "line": {"color": "#0066cc"}}],
-            "layout": {"yaxis": {"range": [0, 100], "title": {"text": _("Quota positiva %")}},
-                       "xaxis": {"type": "category", "categoryarray": x, "title": {"text": _("Periodo")}}}}
-    tables = [Chart("headline", "Indicatori principali",
-                    HEADLINE_COLUMNS,
-                    [{"indicator_label": indicator_label(h["indicator"]), **h} for h in headline])]
-    volumes = [(r["period"], count(r["n"])) for r in table(con, settings, indicator=cube.RESPONSES, freq=per["freq"],
-                                                           start=recent[0], end=recent[-1])] if recent else []
-    return {
-        "indicator": indicator, "per": per, "total": count(total), "services": int(services), "entities": int(entities),
-        "headline": headline, "tables": tables,
-        "charts": [
-            Chart("trend", "Quota positiva nazionale per periodo",
-                  [("period", "Periodo"), *SHARE_COLUMNS, ("coverage", "Copertura del periodo")], trend, plot),
-            Chart("volumes", "Risposte per periodo", [("period", "Periodo"), ("responses", "Risposte")],
-                  [{"period": q, "responses": c} for q, c in volumes],
-                  {"data": [{"type": "bar", "x": [q for q, _c in volumes], "y": [c for _q, c in volumes],
-                             "marker": {"color": "#0066cc"}, "name": _("Risposte")}],
-                   "layout": {"xaxis": {"type": "category", "title": {"text": _("Periodo")}},
-                              "yaxis": {"title": {"text": _("Risposte")}}}}),
-            *breakdown(con, settings, indicator, {}, per),
-        ],
-    }
-
-
 def unit_totals(con, settings, dim: str, indicator: str = "satisfaction", per: dict | None = None) -> dict[str, dict]:
     """The published cell of each value of ``dim`` in the period (all periods when ``per`` is None)."""
     kw = {"freq": per["freq"], "start": per["period"], "end": per["period"]} if per and per["period"] else {"freq": "A"}

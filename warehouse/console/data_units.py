@@ -14,6 +14,7 @@ from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, 
                    code_label, indicator_label, measure_arg, num, period_choice, region_label, status_text, table,
                    type_label)
 from .i18n import gettext as _
+from .data_overview import trend_chart
 from .i18n_refusals import refusal
 
 SORTS = ("label", "n", "share")
@@ -178,6 +179,9 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             "filters": filters, "method": body.get("method"), "ranking": body.get("ranking"),
             "instruments": list(declared().get(indicator, ())),
             "charts": [Chart("funnel", "Funnel plot", columns, rows, plot, note=note),
+                       # the benchmark's own course: every response of the type, as the benchmark above
+                       trend_chart(con, settings, indicator, per, "Benchmark nazionale per periodo",
+                                   type_label(code, lang), filters={"service_type": [code]}),
                        *breakdown(con, settings, indicator, filters, per)]}
 
 

@@ -206,6 +206,9 @@ EN.update({  # the comparison's columns in words (_macros.legend(ranks=True), th
         "comparing many entities at once (whoever looks at many entities always finds some that differ by chance).",
 })
 
+EN.update({"Andamento del tipo di servizio": "Trend of the service type",  # the service type page's trend
+           "Benchmark nazionale per periodo": "National benchmark per period"})
+
 EN.update({  # the legend in words a reader who is not a statistician understands (_macros.legend)
     "In parole semplici: gli enti differiscono tra loro più di quanto spieghi il caso, per ragioni comuni a molti; "
     "i limiti sono allargati perché un ente risulti fuori solo per una differenza davvero sua.":

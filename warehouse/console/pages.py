@@ -17,7 +17,7 @@ from registry.names import name_in
 
 from .. import codelists, export
 from ..protect import Protection
-from . import data, data_quality, data_units
+from . import data, data_overview, data_quality, data_units
 from .auth import Throttled, not_found, require, sign_in, sign_out
 from .i18n import LANGS, lang
 from .paths import internal_path  # noqa: F401  (re-exported: pages.internal_path)
@@ -39,7 +39,7 @@ def _entity_names() -> dict[str, str]:
 def _build(page: str, **kw) -> dict:
     con, settings = _ctx()
     if page == "overview":
-        return data.overview(con, settings, request.args, lang())
+        return data_overview.overview(con, settings, request.args, lang())
     if page == "service-types":
         return data_units.service_types_list(con, settings, request.args, lang())
     if page == "service-type":
