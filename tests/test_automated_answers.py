@@ -16,13 +16,18 @@ from warehouse.drivers import load_rows
 from warehouse.protect import Protection
 
 
+def _records(frame) -> list[dict]:
+    """The rows, an empty value as ``None``: NaN equals nothing, itself included, so two identical
+    tables with a suppressed cell compared unequal whenever their NaNs were different objects."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def _figures(data_dir, tmp_path, tag: str) -> dict:
     settings = Settings(data_dir=data_dir)
     with Warehouse(settings) as wh:
-        cells = table(wh.cursor(), Cut(indicator="satisfaction", by=["entity"], margins=True),
-                      Protection.from_settings(settings)).to_dict("records")
-        volumes = table(wh.cursor(), Cut(indicator="responses", by=["service_type"]),
-                        Protection(enabled=False)).to_dict("records")
+        cells = _records(table(wh.cursor(), Cut(indicator="satisfaction", by=["entity"], margins=True),
+                               Protection.from_settings(settings)))
+        volumes = _records(table(wh.cursor(), Cut(indicator="responses", by=["service_type"]), Protection(enabled=False)))
         drivers = len(load_rows(wh.cursor(), start="2026-10", end="2026-10", entity="c_h501"))
         said = comments(wh.cursor(), settings, CommentQuery(ipa="c_h501", services=[]))
         pkg = export.export(wh.cursor(), "datapackage", tmp_path / f"pkg-{tag}", microdata_k=5)
