@@ -19,9 +19,14 @@ from .errors import InvalidValue, NotAllowed, NotFound
 
 IPA_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
 CATEGORY = re.compile(r"^[A-Z]{1,4}[0-9]{0,3}$")
-SERVICE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{2,63}$")
+SERVICE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{2,63}\Z")  # \Z: "key\n" is no key
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+#: a host name as browsers send it in ``Origin``: ASCII labels (an international name in its ``xn--`` form)
+_HOST = re.compile(r"[a-z0-9_\-]+(\.[a-z0-9_\-]+)*\Z")
+#: allowed origins per service: the hosted form lists them all in its ``frame-ancestors`` header, which
+#: must stay well inside a proxy's header buffer (nginx: 4 KB by default)
+MAX_ORIGINS = 20
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,10 +121,34 @@ def normalize_origin(value: Any) -> str:
     host = parts.hostname.lower()
     if ":" in host:
         host = f"[{host}]"
+    else:
+        host = _check_host(raw, scheme, host, port)
     return f"{scheme}://{host}" + ("" if port in (None, _DEFAULT_PORTS[scheme]) else f":{port}")
 
 
+def _check_host(raw: str, scheme: str, host: str, port: int | None) -> str:
+    """``host`` (lower case, not an IPv6 literal) if a browser can send it in ``Origin``, else the
+    refusal: an international name is asked for in the ``xn--`` form browsers send."""
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_host = None
+        if ascii_host and _HOST.match(ascii_host):
+            suffix = "" if port in (None, _DEFAULT_PORTS[scheme]) else f":{port}"
+            raise InvalidValue("allowed_origins", f"{raw!r}: write the host as browsers send it, "
+                                                  f"{scheme}://{ascii_host}{suffix}")
+    if not _HOST.match(host):
+        raise InvalidValue("allowed_origins", f"{raw!r}: {host!r} is not a host name (letters, digits, - and . only)")
+    if any(len(label) > 63 for label in host.split(".")):
+        raise InvalidValue("allowed_origins", f"{raw!r}: a part of the host name is longer than 63")
+    if len(host) > 253:
+        raise InvalidValue("allowed_origins", f"{raw!r}: the host name is longer than 253")
+    return host
+
+
 def check_origins(values: Iterable[str] | None) -> list[str]:
+    """The origins normalized (:func:`normalize_origin`), without repeats; at most :data:`MAX_ORIGINS`."""
     if values is None:
         return []
     if isinstance(values, str):
@@ -129,6 +158,8 @@ def check_origins(values: Iterable[str] | None) -> list[str]:
         o = normalize_origin(v)
         if o not in out:
             out.append(o)
+    if len(out) > MAX_ORIGINS:
+        raise InvalidValue("allowed_origins", f"at most {MAX_ORIGINS} origins")
     return out
 
 

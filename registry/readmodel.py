@@ -144,6 +144,8 @@ class ServiceDirectory:
         hit = self._cache.get(key)
         if hit is not None and now - hit[0] < self._ttl:
             return hit[1]
+        if "\x00" in key:  # no key holds a NUL, and PostgreSQL cannot even be asked (psycopg2 refuses it)
+            return None
         servable = hit is not None and hit[1] is not None and now - hit[0] < self._stale
         try:
             with capped(STALE_REFRESH_S) if servable else nullcontext(), self._factory() as s:

@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["ASCOLTO_WARM_UP"] = warehouse.warm_up()
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # GET only, and bearer-token or SameSite=Strict cookie authenticated
+    from .nul_guard import refuse_nul
+    app.before_request(refuse_nul)  # a NUL in an address or a form: 400 naming it (PostgreSQL cannot hold one)
     app.before_request(auth.load_user)
     app.url_defaults(i18n.keep_lang)  # a page opened with ?lang=en: its links keep it
     for bp in (api.bp, pages.bp, admin.bp, charts.bp):

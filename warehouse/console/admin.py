@@ -153,7 +153,7 @@ def service_questionnaire(key: str):
     qid, _, version = f.get("questionnaire", "").partition("@")  # a choice "id@version" of assignable()
     if not qid:
         qid, version = f.get("questionnaire_id", ""), f.get("version", "").strip()
-    if version and not version.isdigit():
+    if version and not (version.isascii() and version.isdigit()):  # "²".isdigit(): int() refused it (a 500)
         flash(registry_refusal(InvalidValue("version", f"{version[:20]!r} is not a version number")), "error")
         return redirect(url_for("admin.services"), 303)
     _do(lambda s: ops.assign_questionnaire(s, key, qid, int(version) if version else None,

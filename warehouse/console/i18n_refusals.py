@@ -61,6 +61,7 @@ _QUERY_IT = [
      "nessuna risposta nel {0}: i dati coprono i trimestri da {1} a {2}."),
     (r"No responses in (\S+): the data cover no quarter yet\.", "nessuna risposta nel {0}: i dati non coprono ancora alcun trimestre."),
     (r"at most (\d+) characters\.", "al massimo {0} caratteri."),
+    (r"contains a NUL character\.", "contiene un carattere NUL."),
     (r"Give exactly one of (.+) or (\w+)\.", "indicare uno solo tra {0} e {1}."),
     (r"\w+ must be one of (.+?)(?:; got ('.*'))?\.", "i valori ammessi sono {0}."),
     (r"\w+ must be (\w+) or (\w+)\.", "i valori ammessi sono {0} e {1}."),
