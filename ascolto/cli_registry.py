@@ -16,6 +16,9 @@ from typing import Any, Iterator
 
 import click
 
+#: ``registry.audit.OBJECT_TYPES``, spelled out: importing the registry here would slow every ``ascolto``
+#: command (tests/test_registry_cli_audit.py keeps the two equal)
+AUDITED_TYPES = ("entity", "service", "token", "device", "onboarding", "plan", "submission")
 
 def _default_actor() -> str:
     try:
@@ -320,8 +323,8 @@ def list_(ctx: click.Context, what: str, category, region, entity_ipa, service_t
 
 
 @registry.command()
-@click.option("--type", "object_type", type=click.Choice(["entity", "service", "token", "device", "submission"]),
-              default=None)
+@click.option("--type", "object_type", type=click.Choice(AUDITED_TYPES), default=None,
+              help="Only this kind of object (onboarding: the public form's join requests; plan: improvement plans).")
 @click.option("--key", "object_key", default=None)
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)

@@ -14,6 +14,11 @@ from .models import AuditEntry, Entity, Service, Token, utcnow
 #: Columns never copied into the log.
 _HIDDEN = {"secret_sha256"}
 
+#: every ``object_type`` the registry audits (``ascolto registry log --type`` offers exactly these):
+#: entities, services, console and back-end tokens, kiosk devices, join requests of the public form,
+#: improvement plans, and the operator entries of the console
+OBJECT_TYPES = ("entity", "service", "token", "device", "onboarding", "plan", "submission")
+
 
 def snapshot(obj: Entity | Service | Token) -> dict[str, Any]:
     """The object's columns as JSON-ready values (timestamps as ISO 8601; no secret hashes)."""
