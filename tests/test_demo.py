@@ -288,3 +288,20 @@ def test_the_backfill_says_how_it_is_used_and_what_it_cannot_read(tmp_path, caps
     assert main([str(tmp_path / "nope.jsonl")]) == 2
     assert f"cannot read {tmp_path / 'nope.jsonl'}: No such file or directory" in capsys.readouterr().err
     assert main([]) == 2 and "usage:" in capsys.readouterr().err
+
+
+def test_the_backfill_names_the_line_that_is_not_json_and_loads_nothing(tmp_path, capsys):
+    """A backlog of thousands of lines with one broken line: the refusal names the file's line (it said
+    "line 1 column 1", the position inside that line) and nothing is loaded; a file that is not UTF-8 too."""
+    from collector.backfill import main
+
+    path = tmp_path / "backlog.jsonl"
+    path.write_text('{"received_at": "2026-11-01T10:00:00Z", "submission": {}}\n\n{"received_at": 3,\n',
+                    encoding="utf-8")
+    assert main([str(path)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"collector.backfill: {path} line 3 is not JSON (Expecting property name enclosed in double quotes: line 1 column 19 (char 18)); nothing loaded")
+    path.write_bytes(b'{"received_at": "2026-11-01T10:00:00Z"}\n{"page": "caf\xe9"}\n')
+    assert main([str(path)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"collector.backfill: {path} line 2 is not UTF-8 (byte 0xe9 at column 14); nothing loaded")
