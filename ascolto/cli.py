@@ -306,6 +306,7 @@ from .cli_devices import devices  # noqa: E402
 from .cli_joins import joins  # noqa: E402
 from .cli_testmode import test_mode, test_submissions  # noqa: E402
 from .cli_origins import origins  # noqa: E402
+from .cli_updates import update_entity, update_service  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
@@ -322,6 +323,8 @@ registry.add_command(joins)
 registry.add_command(test_mode)
 registry.add_command(test_submissions)
 registry.add_command(origins)
+registry.add_command(update_service)
+registry.add_command(update_entity)
 registry.add_command(names)
 
 

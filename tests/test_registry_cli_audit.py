@@ -62,3 +62,29 @@ def test_every_object_type_the_registry_audits_is_a_choice_of_log_type(cli, db_u
     with session_scope(factory) as s:  # and nothing in the log is of another type
         assert set(s.scalars(select(AuditEntry.object_type))) <= set(audit.OBJECT_TYPES)
     dispose(factory)
+
+
+def test_the_admin_changes_a_service_and_an_entity_in_place_audited(cli, db_url):
+    """A national service drowning in answers gets a lower sampling rate, a renamed office its new name, a
+    service moved to the phone its channel — without a new key (every PA page would need a new tag):
+    ``update-service`` and ``update-entity`` change only what is given, each change audited with its actor."""
+    cli("add-entity", "--ipa", "c_h501", "--name", "Roma Capitale", "--category", "L6", "--comune", "058091")
+    key = cli("add-service", "--entity", "c_h501", "--name", "Certificati", "--type", "anagrafe.certificati",
+              "--origin", "https://www.comune.roma.it", "--key-only").stdout.strip()
+    out = cli("update-service", key, "--sampling-rate", "0.25", "--name", "Certificati anagrafici")
+    assert out.stdout.strip() == (f"service {key} updated: name 'Certificati' -> 'Certificati anagrafici', "
+                                  "sampling_rate 1.0 -> 0.25")
+    assert cli("update-service", key, "--sampling-rate", "0.25").stdout.strip() == f"service {key}: nothing to change"
+    refused = cli("update-service", key, "--sampling-rate", "1.5", code=1)
+    assert "Error: sampling_rate: 1.5 is outside (0, 1]" in refused.output
+    assert "Error: give at least one of --name" in cli("update-service", key, code=2).output
+    assert "Error: key: no service 'nope'" in cli("update-service", "nope", "--name", "x", code=1).output
+    out = cli("update-entity", "c_h501", "--comune", "015146")
+    assert out.stdout.strip() == ("entity c_h501 updated: comune_istat '058091' -> '015146', region_istat '12' -> '03', "
+                                  "region_nuts 'ITI4' -> 'ITC4'")
+    log = json.loads(cli("log", "--json").output)
+    assert [(e["action"], e["object"], e["actor"]) for e in log[:2]] == [
+        ("update", "entity:c_h501", "cli:admin"), ("update", f"service:{key}", "cli:admin")]
+    assert (log[1]["before"]["sampling_rate"], log[1]["after"]["sampling_rate"]) == (1.0, 0.25)
+    listed = json.loads(cli("list", "services", "--json").output)
+    assert [(s["key"], s["sampling_rate"], s["name"]) for s in listed] == [(key, 0.25, "Certificati anagrafici")]
