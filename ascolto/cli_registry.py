@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +22,14 @@ import click
 AUDITED_TYPES = ("entity", "service", "token", "device", "onboarding", "plan", "submission")
 
 def _default_actor() -> str:
+    """``cli:$USER``; run through ``sudo -u ascolto`` (how a systemd host reaches the registry), the person
+    who ran sudo: ``cli:mrossi (sudo -u ascolto)`` — else every admin was logged as ``cli:ascolto``."""
     try:
-        return f"cli:{getpass.getuser()}"
+        user = getpass.getuser()
     except Exception:  # no user name (containers without passwd entries)
         return "cli"
+    sudo = os.environ.get("SUDO_USER", "").strip()
+    return f"cli:{sudo} (sudo -u {user})" if sudo and sudo != user else f"cli:{user}"
 
 
 @contextmanager

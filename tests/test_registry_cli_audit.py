@@ -88,3 +88,19 @@ def test_the_admin_changes_a_service_and_an_entity_in_place_audited(cli, db_url)
     assert (log[1]["before"]["sampling_rate"], log[1]["after"]["sampling_rate"]) == (1.0, 0.25)
     listed = json.loads(cli("list", "services", "--json").output)
     assert [(s["key"], s["sampling_rate"], s["name"]) for s in listed] == [(key, 0.25, "Certificati anagrafici")]
+
+
+def test_an_admin_working_as_the_service_user_through_sudo_is_named_in_the_audit_log(db_url, tmp_path):
+    """On a systemd host the registry is reached as the ``ascolto`` user (``sudo -u ascolto …``): without
+    ``--actor`` every admin was logged as ``cli:ascolto``; the person who ran sudo is named instead."""
+    env = {"ASCOLTO_DATABASE_URL": db_url, "ASCOLTO_DATA_DIR": str(tmp_path / "data"), "ASCOLTO_ACTOR": "",
+           "LOGNAME": "ascolto", "USER": "ascolto", "SUDO_USER": "mrossi"}
+    result = CliRunner().invoke(main, ["registry", "add-entity", "--ipa", "inps", "--name", "INPS", "--category", "C16",
+                                       "--region", "12"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    log = CliRunner().invoke(main, ["registry", "log", "--json"], env=env, catch_exceptions=False)
+    assert [e["actor"] for e in json.loads(log.output)] == ["cli:mrossi (sudo -u ascolto)"]
+    env.pop("SUDO_USER")
+    CliRunner().invoke(main, ["registry", "token", "create", "--role", "admin", "--label", "x"], env=env)
+    log = CliRunner().invoke(main, ["registry", "log", "--json"], env=env, catch_exceptions=False)
+    assert json.loads(log.output)[0]["actor"] == "cli:ascolto"
