@@ -394,13 +394,18 @@ def token_revoke(ctx: click.Context, ref: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def token_list(ctx: click.Context, include_revoked: bool, as_json: bool) -> None:
-    """List tokens (never their secrets)."""
+    """List tokens (never their secrets). ``state``: active, pending (a first join's manager token, unusable
+    until `joins approve`), expired or revoked."""
     from registry import audit, tokens
 
+    def state(t) -> str:
+        return ("revoked" if t.revoked_at is not None else "expired" if t.expired() else
+                "pending" if t.pending else "active")
+
     with _session(ctx, commit=False) as s:
-        rows = [audit.snapshot(t) for t in tokens.list_tokens(s, include_revoked=include_revoked)]
-    _emit(rows, ["id", "prefix", "role", "entity_ipa", "label", "created_at", "created_by", "expires_at", "revoked_at"],
-          as_json)
+        rows = [dict(audit.snapshot(t), state=state(t)) for t in tokens.list_tokens(s, include_revoked=include_revoked)]
+    _emit(rows, ["id", "prefix", "role", "state", "entity_ipa", "label", "created_at", "created_by", "expires_at",
+                 "revoked_at"], as_json)
 
 
 if __name__ == "__main__":  # pragma: no cover

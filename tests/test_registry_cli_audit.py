@@ -104,3 +104,25 @@ def test_an_admin_working_as_the_service_user_through_sudo_is_named_in_the_audit
     CliRunner().invoke(main, ["registry", "token", "create", "--role", "admin", "--label", "x"], env=env)
     log = CliRunner().invoke(main, ["registry", "log", "--json"], env=env, catch_exceptions=False)
     assert json.loads(log.output)[0]["actor"] == "cli:ascolto"
+
+
+def test_token_list_says_which_tokens_work_a_join_requesters_is_pending(cli, db_url):
+    """``token list`` showed a first join's manager token (unusable until the request is approved) like any
+    working token; its ``state`` column says ``pending``, ``expired`` or ``revoked`` (with ``--all``)."""
+    cli("add-entity", "--ipa", "inps", "--name", "INPS", "--category", "C16", "--region", "12")
+    factory = connect(db_url)
+    with session_scope(factory) as s:
+        req, secret = onboarding.submit_request(s, ipa_code="inps", service_name="Pensioni",
+                                                service_type="previdenza.domanda-prestazione",
+                                                allowed_origins=["https://www.inps.it"], channels=["web"])
+        rid, pending = req.id, req.token_prefix
+    dispose(factory)
+    admin = cli("token", "create", "--role", "admin", "--label", "me").stderr.split()[1]
+    states = lambda *a: {r["prefix"]: r["state"] for r in json.loads(cli("token", "list", "--json", *a).output)}
+    assert states() == {pending: "pending", admin: "active"}
+    table = cli("token", "list").output.splitlines()
+    assert table[0].split()[:4] == ["id", "prefix", "role", "state"]
+    assert [ln.split()[1:4] for ln in table[1:]] == [[pending, "entity", "pending"], [admin, "admin", "active"]]
+    cli("joins", "approve", str(rid))
+    cli("token", "revoke", admin)
+    assert states() == {pending: "active"} and states("--all") == {pending: "active", admin: "revoked"}
