@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import click
 
 #: ``registry.audit.OBJECT_TYPES``, spelled out: importing the registry here would slow every ``ascolto``
-#: command (tests/test_registry_cli_audit.py keeps the two equal)
+#: command (tests/test_registry_cli_admin.py keeps the two equal)
 AUDITED_TYPES = ("entity", "service", "token", "device", "onboarding", "plan", "submission")
 
 def _default_actor() -> str:
@@ -123,13 +123,15 @@ def migrate(ctx: click.Context, revision: str, wait_s: int) -> None:
 @click.pass_context
 def seed_demo(ctx: click.Context, origins) -> None:
     """Insert the demo entities and services (idempotent)."""
-    from registry import connect, dispose
+    from registry import RegistryError, connect, dispose
     from registry.demo import demo_origins, seed
 
     settings = registry_settings(ctx)
     factory = connect(settings.database_url)
     try:
         seed(factory, list(origins) or demo_origins(settings.demo_port), actor=_who(ctx))
+    except RegistryError as exc:  # a refused --origin: one line, as every registry command
+        raise click.ClickException(str(exc)) from None
     finally:
         dispose(factory)
     click.echo("demo registry seeded")

@@ -1,7 +1,8 @@
-"""The national administrator reads the audit log from the command line (``ascolto registry log``), on
-SQLite and PostgreSQL: every kind of object the registry audits can be asked for by ``--type`` — a join
-request approved (``onboarding``) and an improvement plan (``plan``) were audited but refused by
-``--type`` (only entity, service, token, device and submission were choices)."""
+"""The national administrator's registry commands, on SQLite and PostgreSQL: the audit log
+(``ascolto registry log``; every kind of object the registry audits can be asked for by ``--type`` — a
+join request approved (``onboarding``) and an improvement plan (``plan``) were audited but refused by
+``--type``), who it names, changes in place (``update-service``, ``update-entity``), the tokens' state,
+and refusals said in one line."""
 from __future__ import annotations
 
 import json
@@ -126,3 +127,11 @@ def test_token_list_says_which_tokens_work_a_join_requesters_is_pending(cli, db_
     cli("joins", "approve", str(rid))
     cli("token", "revoke", admin)
     assert states() == {pending: "active"} and states("--all") == {pending: "active", admin: "revoked"}
+
+
+def test_seed_demo_refuses_an_origin_with_a_path_in_one_line(cli):
+    """It ended in a traceback (the only registry command not going through the CLI's error handling)."""
+    out = cli("seed-demo", "--origin", "https://demo.example.it/pagina", code=1).output
+    assert out.strip() == ("Error: allowed_origins: 'https://demo.example.it/pagina' is an origin only: "
+                           "no path, query, fragment or user")
+    assert cli("seed-demo", "--origin", "https://demo.example.it").output.strip() == "demo registry seeded"
