@@ -310,7 +310,7 @@ def service_types_cmd(category: str | None, lang: str, as_json: bool) -> None:
 @click.option("--region", help="Entities of this region (Istat or NUTS-2 code).")
 @click.option("--entity", "entity_ipa", help="Services of this entity.")
 @click.option("--type", "service_type", help="Services of this service type.")
-@click.option("--limit", type=click.IntRange(1), default=None)
+@click.option("--limit", type=click.IntRange(1, 10**9), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def list_(ctx: click.Context, what: str, category, region, entity_ipa, service_type, limit, as_json) -> None:
@@ -333,7 +333,7 @@ def list_(ctx: click.Context, what: str, category, region, entity_ipa, service_t
 @click.option("--type", "object_type", type=click.Choice(AUDITED_TYPES), default=None,
               help="Only this kind of object (onboarding: the public form's join requests; plan: improvement plans).")
 @click.option("--key", "object_key", default=None)
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10**9), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def log(ctx: click.Context, object_type, object_key, limit, as_json) -> None:

@@ -135,3 +135,10 @@ def test_seed_demo_refuses_an_origin_with_a_path_in_one_line(cli):
     assert out.strip() == ("Error: allowed_origins: 'https://demo.example.it/pagina' is an origin only: "
                            "no path, query, fragment or user")
     assert cli("seed-demo", "--origin", "https://demo.example.it").output.strip() == "demo registry seeded"
+
+
+def test_a_limit_beyond_what_the_database_counts_is_a_usage_error_naming_limit(cli):
+    """On PostgreSQL ``--limit 99999999999999999999`` failed inside the database ("bigint out of range")."""
+    for args in (("list", "services"), ("log",)):
+        out = cli(*args, "--limit", "99999999999999999999", code=2).output
+        assert "Invalid value for '--limit'" in out and "1<=x<=1000000000" in out
