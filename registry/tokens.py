@@ -51,7 +51,7 @@ def check_role(role: str) -> str:
     return role
 
 
-_DURATION = re.compile(r"^([1-9][0-9]{0,4})([hdw])$")
+_DURATION = re.compile(r"^([1-9][0-9]{0,40})([hdw])$")
 
 
 def parse_expiry(value: str | datetime | None, now: datetime | None = None) -> datetime | None:
@@ -74,7 +74,9 @@ def parse_expiry(value: str | datetime | None, now: datetime | None = None) -> d
                 at = datetime.fromisoformat(raw) + timedelta(days=1)
             else:
                 at = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        except (ValueError, OverflowError):
+        except OverflowError:  # a well-formed date or duration past the calendar's end (year 9999)
+            raise InvalidValue("expires", f"{raw[:40]!r} is too far in the future (at most 9999-12-30)") from None
+        except ValueError:
             raise InvalidValue("expires", f"{raw[:40]!r} is not a duration (12h, 90d, 26w), a date (YYYY-MM-DD) "
                                           "or an ISO 8601 instant") from None
     at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)

@@ -142,3 +142,13 @@ def test_a_limit_beyond_what_the_database_counts_is_a_usage_error_naming_limit(c
     for args in (("list", "services"), ("log",)):
         out = cli(*args, "--limit", "99999999999999999999", code=2).output
         assert "Invalid value for '--limit'" in out and "1<=x<=1000000000" in out
+
+
+@pytest.mark.parametrize("when", ["9999-12-31", "99999999d", "10000000000000000000000000w"])
+def test_an_expiry_too_far_away_is_said_so_not_called_malformed(cli, when):
+    """``--expires 9999-12-31`` is a date: it was refused as "not a duration, a date or an ISO 8601 instant"."""
+    out = cli("token", "create", "--role", "admin", "--label", "x", "--expires", when, code=1).output
+    assert out.strip() == f"Error: expires: {when!r} is too far in the future (at most 9999-12-30)"
+    from warehouse.console.i18n_registry import problem_it
+
+    assert problem_it(out.strip().removeprefix("Error: expires: ")) == f"«{when}» è troppo lontano nel futuro (al massimo 9999-12-30)."

@@ -94,6 +94,7 @@ PROBLEMS_IT = [
     (r"('.*') is not a language of the standard; use one of (.+)",
      "{0} non è una lingua dello standard; usare una tra {1}."),
     # registry.tokens, registry.audit
+    (r"('.*') is too far in the future \(at most (\S+)\)", "{0} è troppo lontano nel futuro (al massimo {1})."),
     (r"('.*') is not a duration .*", "{0} non è una durata (12h, 90d, 26w), una data (AAAA-MM-GG) o un istante ISO 8601."),
     (r"(\S+) is not in the future", "{0} non è nel futuro."),
     (r"role ('.*') is not scoped to an entity \(scoped roles: (.+)\)",

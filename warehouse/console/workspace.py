@@ -158,6 +158,7 @@ _TOKEN_IT = [
     (r"is required", "è obbligatoria."),
     (r"contains control characters", "contiene caratteri di controllo."),
     (r"is (\d+) characters long, at most (\d+) allowed", "è lunga {0} caratteri, al massimo {1}."),
+    (r"('.*') is too far in the future \(at most (\S+)\)", "{0} è troppo lontano nel futuro (al massimo {1})."),
     (r"('.*') is not a duration .*", "{0} non è una durata (12h, 90d, 26w), una data (AAAA-MM-GG) o un istante ISO 8601."),
     (r"(\S+) is not in the future", "{0} non è nel futuro."),
 ]
