@@ -264,6 +264,9 @@ def test_redirects_go_only_to_internal_paths(app, seeded, nxt):
     for raw in (nxt, unquote(nxt)):
         query = "next=" + quote(raw, safe="")
         r = app.test_client().get("/lang/en?" + query)
+        if "\x00" in raw:  # a NUL anywhere is refused before any view (warehouse.console.nul_guard): no redirect
+            assert r.status_code == 400 and "next" in r.get_data(as_text=True)
+            continue
         assert r.status_code == 303 and r.headers["Location"] == "/", (raw, r.headers.get("Location"))
         r = _login(app.test_client(), seeded[1]["monitoring"], query)
         assert r.status_code == 303 and r.headers["Location"] == "/", (raw, r.headers.get("Location"))
