@@ -53,14 +53,20 @@ def joins_approve(ctx: click.Context, request_id: int) -> None:
 
     with _session(ctx) as s:
         req, token = onboarding.approve(s, request_id, actor=_who(ctx))
-        keys, ipa = list(req.service_keys or ()), req.ipa_code
+        keys, ipa, requested = list(req.service_keys or ()), req.ipa_code, req.token_prefix
         prefix = token.prefix if token is not None else None
+        managed = onboarding.active_manager(s, ipa) is not None
     for key in keys:
         click.echo(key)
-    click.echo(f"request {request_id} approved: {len(keys)} service(s) of {ipa}; "
-               + (f"the requester's manager token {prefix} is active now." if prefix else
-                  "no token activated (the administration has a manager, who sees the services in her workspace)."),
-               err=True)
+    if prefix:
+        said = f"the requester's manager token {prefix} is active now."
+    elif managed:
+        said = "no token activated (the administration has a manager, who sees the services in her workspace)."
+    else:  # the requester's pending token was revoked before the approval: nobody holds a working token
+        why = f"the requester's token {requested} was revoked and " if requested else ""
+        said = (f"no token activated: {why}{ipa} has no manager; issue one "
+                f"with `ascolto registry token create --role entity --entity {ipa} --manager --label …`.")
+    click.echo(f"request {request_id} approved: {len(keys)} service(s) of {ipa}; {said}", err=True)
 
 
 @joins.command("reject")

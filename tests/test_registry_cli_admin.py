@@ -152,3 +152,21 @@ def test_an_expiry_too_far_away_is_said_so_not_called_malformed(cli, when):
     from warehouse.console.i18n_registry import problem_it
 
     assert problem_it(out.strip().removeprefix("Error: expires: ")) == f"«{when}» è troppo lontano nel futuro (al massimo 9999-12-30)."
+
+
+def test_approving_a_join_whose_token_was_revoked_says_so_not_that_a_manager_exists(cli, db_url):
+    """An admin who revoked a first join's pending token (a doubtful requester) and then approves the
+    request was told "the administration has a manager", which it has not: nobody holds a working token."""
+    cli("add-entity", "--ipa", "inps", "--name", "INPS", "--category", "C16", "--region", "12")
+    factory = connect(db_url)
+    with session_scope(factory) as s:
+        req, _ = onboarding.submit_request(s, ipa_code="inps", service_name="Pensioni",
+                                           service_type="previdenza.domanda-prestazione",
+                                           allowed_origins=["https://www.inps.it"], channels=["web"])
+        rid, prefix = req.id, req.token_prefix
+    dispose(factory)
+    cli("token", "revoke", prefix)
+    out = cli("joins", "approve", str(rid))
+    assert out.stderr.strip().endswith(
+        f"no token activated: the requester's token {prefix} was revoked and inps has no manager; "
+        "issue one with `ascolto registry token create --role entity --entity inps --manager --label …`.")
