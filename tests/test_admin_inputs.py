@@ -144,3 +144,21 @@ def test_a_service_has_at_most_max_origins(admin):
 def test_a_service_key_with_a_trailing_newline_is_no_key():
     with pytest.raises(InvalidValue):
         checks.check_service_key("roma-anagrafe\n")
+
+
+def test_approving_a_join_whose_pending_token_was_revoked_says_nobody_manages_the_entity(admin):
+    """The admin revoked a first join's pending token (a doubtful requester), then approved the request: the
+    page said "the administration already has a manager", which it has not — nobody holds a working token."""
+    from registry import onboarding, tokens
+
+    c, factory = admin
+    with session_scope(factory) as s:
+        req, _ = onboarding.submit_request(s, ipa_code="c_h501", service_name="Cambio di residenza",
+                                           service_type="anagrafe.certificati", allowed_origins=[ROMA],
+                                           channels=["web"])
+        rid = req.id
+        tokens.revoke_token(s, req.token_prefix, actor="test")
+    page = html.unescape(c.post(f"/admin/onboarding/{rid}/approve").get_data(as_text=True))
+    assert "data-no-manager" in page and "data-no-token" not in page
+    assert ("L'ente non ha un responsabile: il token di chi ha fatto la richiesta è stato revocato. Crea un token "
+            "di responsabile nella pagina Token (ruolo entity, responsabile).") in page

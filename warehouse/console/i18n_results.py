@@ -59,6 +59,8 @@ EN = {
         "At the counter, the operator can also enter the answers, on the console's “Record judgements” page.",
     "L'ente ha già un responsabile: nessun token è stato creato. Il servizio è visibile al responsabile nella sua area, che ne è stata avvisata; chi ha fatto la richiesta riceve solo la chiave del servizio e il codice.":
         "The administration already has a manager: no token was created. The manager sees the service in the workspace, where she is told of it; the requester gets only the service key and the code.",
+    "L'ente non ha un responsabile: il token di chi ha fatto la richiesta è stato revocato. Crea un token di responsabile nella pagina Token (ruolo entity, responsabile).":
+        "The administration has no manager: the requester's token was revoked. Create a manager token on the Tokens page (role entity, manager).",
     "Attenzione: l'ente ha già un responsabile. Approvando si crea il servizio ma nessun token: chiunque può inviare il modulo con questo codice IPA; il responsabile attuale sarà avvisato nella sua area.":
         "Warning: the administration already has a manager. Approving creates the service but no token: anyone can send the form with this IPA code; the current manager will be told in the workspace.",
     "Lo staff nazionale la verificherà; all'approvazione riceverai la chiave del servizio e il codice da incollare. Il token dell'ente è dato solo alla prima adesione di un ente: se l'ente ha già un responsabile, il servizio comparirà nella sua area e sarà lui a darti un token.":

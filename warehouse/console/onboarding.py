@@ -167,6 +167,8 @@ def admin_approve(request_id: int):
             req, token = onboarding.approve(s, request_id, actor=g.user.actor)
             approved = {"id": req.id, "ipa_code": req.ipa_code,
                         "prefix": token.prefix if token is not None else None, "snippet_lang": snippet_lang,
+                        # no token activated and no manager either: the requester's token was revoked meanwhile
+                        "managed": token is not None or onboarding.active_manager(s, req.ipa_code) is not None,
                         "services": [{"key": k, "kit": channel_kit(settings.collector_url, k, s.get(Service, k).channel,
                                                                    snippet_lang)}
                                      for k in req.service_keys]}
