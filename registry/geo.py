@@ -113,7 +113,7 @@ def from_region(region: str, nuts: str | None = None) -> Place:
     expected = {REGIONS[region][1]} if REGIONS[region][1] else set(PROVINCE_NUTS.values())
     if nuts is None:
         if len(expected) != 1:
-            raise UnknownTerritory(f"region {region!r} spans NUTS-2 {sorted(expected)}: give the NUTS-2 code")
+            raise UnknownTerritory(f"region {region!r} spans NUTS-2 {', '.join(sorted(expected))}: give the NUTS-2 code")
         nuts = next(iter(expected))
     elif nuts not in expected:
         raise UnknownTerritory(f"NUTS-2 {nuts!r} is not in region {region!r} (expected one of {sorted(expected)})")

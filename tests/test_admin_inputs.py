@@ -48,7 +48,7 @@ def admin(db_url, tmp_path):
 def _flashed(c, response) -> list[str]:
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
     page = c.get(response.headers["Location"]).get_data(as_text=True)
-    return [html.unescape(m) for m in re.findall(r'class="alert alert-\w+" role="alert">(.*?)</div>', page, re.S)]
+    return [html.unescape(m) for m in re.findall(r'class="alert alert-\w+" role="\w+">(.*?)</div>', page, re.S)]
 
 
 @pytest.mark.parametrize("method, path, form, field", [
@@ -162,3 +162,19 @@ def test_approving_a_join_whose_pending_token_was_revoked_says_nobody_manages_th
     assert "data-no-manager" in page and "data-no-token" not in page
     assert ("L'ente non ha un responsabile: il token di chi ha fatto la richiesta è stato revocato. Crea un token "
             "di responsabile nella pagina Token (ruolo entity, responsabile).") in page
+
+
+def test_an_entity_of_trentino_alto_adige_without_a_comune_is_added_with_its_nuts_code(admin):
+    """Region 04 spans two NUTS-2 areas (Bolzano ITH1, Trento ITH2): the registry asks for the NUTS-2 code,
+    and the console's entity form had no field for it — such an entity could not be added there."""
+    c, factory = admin
+    form = {"ipa_code": "p_bz_test", "name": "Provincia di prova", "category": "L5", "region_istat": "04"}
+    assert _flashed(c, c.post("/admin/entities", data=form)) == [
+        "Codice NUTS-2 della regione (region_nuts): la regione «04» comprende più aree NUTS-2 ITH1, ITH2: "
+        "indicare il codice NUTS-2."]  # the areas were a Python list, ['ITH1', 'ITH2']
+    page = c.get("/admin/entities").get_data(as_text=True)
+    assert 'name="region_nuts"' in page
+    assert _flashed(c, c.post("/admin/entities", data={**form, "region_nuts": "ITH1"})) == ["Modifica registrata."]
+    with session_scope(factory) as s:
+        e = ops.get_entity(s, "p_bz_test")
+        assert (e.region_istat, e.region_nuts) == ("04", "ITH1")

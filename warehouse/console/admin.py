@@ -59,7 +59,8 @@ def entities():
         f = request.form
         _do(lambda s: ops.add_entity(s, actor=g.user.actor, ipa_code=f.get("ipa_code", ""), name=f.get("name", ""),
                                      category=f.get("category", ""), comune_istat=f.get("comune_istat") or None,
-                                     region_istat=f.get("region_istat") or None, context=_ctx(s)),
+                                     region_istat=f.get("region_istat") or None,
+                                     region_nuts=f.get("region_nuts") or None, context=_ctx(s)),
             "Modifica registrata.")
         return redirect(url_for("admin.entities"), 303)
     with session_scope(_factory()) as s:

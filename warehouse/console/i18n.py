@@ -53,6 +53,9 @@ EN = {
     "Aggiungi": "Add", "Crea": "Create", "Revoca": "Revoke", "Attiva": "Activate", "Disattiva": "Deactivate",
     "Assegna": "Assign", "Salva": "Save", "Nome": "Name", "Categoria IPA": "IPA category",
     "Codice IPA": "IPA code", "Codice Istat del comune": "Comune Istat code", "Codice Istat della regione": "Region Istat code",
+    "Codice NUTS-2 della regione": "Region NUTS-2 code",
+    "Solo in Trentino-Alto Adige senza comune: ITH1 (Bolzano) o ITH2 (Trento).":
+        "Only in Trentino-Alto Adige without a comune: ITH1 (Bolzano) or ITH2 (Trento).",
     "Chiave": "Key", "Tipo di servizio": "Service type", "Canale": "Channel", "Origini ammesse (una per riga)": "Allowed origins (one per line)",
     "Questionario": "Questionnaire", "Versione": "Version", "Attivo": "Active", "sì": "yes", "no": "no",
     "Etichetta": "Label", "Creato": "Created", "Revocato": "Revoked",
