@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,14 +20,14 @@ import click
 #: command (tests/test_registry_cli_admin.py keeps the two equal)
 AUDITED_TYPES = ("entity", "service", "token", "device", "onboarding", "plan", "submission")
 
-def _default_actor() -> str:
+def _default_actor(sudo: str = "") -> str:
     """``cli:$USER``; run through ``sudo -u ascolto`` (how a systemd host reaches the registry), the person
-    who ran sudo: ``cli:mrossi (sudo -u ascolto)`` — else every admin was logged as ``cli:ascolto``."""
+    who ran sudo (``sudo``, ``Settings.sudo_user``): ``cli:mrossi (sudo -u ascolto)`` — else every admin
+    was logged as ``cli:ascolto``."""
     try:
         user = getpass.getuser()
     except Exception:  # no user name (containers without passwd entries)
         return "cli"
-    sudo = os.environ.get("SUDO_USER", "").strip()
     return f"cli:{sudo} (sudo -u {user})" if sudo and sudo != user else f"cli:{user}"
 
 
@@ -78,7 +77,8 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None
 @click.pass_context
 def registry(ctx: click.Context, actor: str | None) -> None:
     """Manage the registry of entities, services and tokens."""
-    ctx.meta["ascolto.registry.actor"] = actor or getattr(ctx.obj, "actor", "") or _default_actor()
+    ctx.meta["ascolto.registry.actor"] = (actor or getattr(ctx.obj, "actor", "")
+                                          or _default_actor(getattr(ctx.obj, "sudo_user", "")))
 
 
 def registry_settings(ctx: click.Context):

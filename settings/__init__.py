@@ -201,6 +201,7 @@ class Settings:
     bind_host: str = "0.0.0.0"     # where `ascolto collector|console` listen
     log_level: str = "INFO"
     actor: str = ""                # `ascolto registry …`: who is written in the audit log ("" = cli:$USER)
+    sudo_user: str = ""            # SUDO_USER: who ran `sudo -u ascolto ascolto registry …` (named in the audit log)
     prometheus_multiproc_dir: str = ""  # prometheus_client's multiprocess directory (set by gunicorn.conf.py)
     collector_metrics_url: str = ""  # the console's quality page reads refusals here ("" = the local collector's /metrics)
 
@@ -364,6 +365,7 @@ def load(env: dict | None = None) -> Settings:
         bind_host=env.get("ASCOLTO_BIND_HOST") or defaults.bind_host,
         log_level=_log_level(env, defaults.log_level),
         actor=env.get("ASCOLTO_ACTOR", ""),
+        sudo_user=env.get("SUDO_USER", "").strip(),
         prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", ""),
         notify_socket=env.get("NOTIFY_SOCKET", ""),
         collector_metrics_url=env.get("ASCOLTO_COLLECTOR_METRICS_URL", ""),
