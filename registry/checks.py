@@ -147,8 +147,9 @@ def _check_host(raw: str, scheme: str, host: str, port: int | None) -> str:
     return host
 
 
-def check_origins(values: Iterable[str] | None) -> list[str]:
-    """The origins normalized (:func:`normalize_origin`), without repeats; at most :data:`MAX_ORIGINS`."""
+def check_origins(values: Iterable[str] | None, limit: int = MAX_ORIGINS) -> list[str]:
+    """The origins normalized (:func:`normalize_origin`), without repeats; at most ``limit``
+    (:data:`MAX_ORIGINS`; :func:`registry.ops.update_service` lets a service that holds more shrink)."""
     if values is None:
         return []
     if isinstance(values, str):
@@ -158,7 +159,7 @@ def check_origins(values: Iterable[str] | None) -> list[str]:
         o = normalize_origin(v)
         if o not in out:
             out.append(o)
-    if len(out) > MAX_ORIGINS:
+    if len(out) > max(limit, MAX_ORIGINS):
         raise InvalidValue("allowed_origins", f"at most {MAX_ORIGINS} origins")
     return out
 

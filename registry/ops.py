@@ -215,7 +215,8 @@ def update_service(session: Session, key: str, *, actor: str, name: str = _UNSET
         changes["channel"] = check_channel(channel)
         check_channel_fits(s.questionnaire_id, s.questionnaire_version, changes["channel"], catalog)
     if allowed_origins is not _UNSET:
-        changes["allowed_origins"] = check_origins(allowed_origins)
+        # a service holding more than the bound (set before it existed) may shrink, never grow
+        changes["allowed_origins"] = check_origins(allowed_origins, limit=len(s.allowed_origins or ()))
     if sampling_rate is not _UNSET:
         changes["sampling_rate"] = check_sampling_rate(sampling_rate)
     return _change_service(session, s, changes, actor=actor, action="update", context=context)

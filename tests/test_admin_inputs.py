@@ -178,3 +178,22 @@ def test_an_entity_of_trentino_alto_adige_without_a_comune_is_added_with_its_nut
     with session_scope(factory) as s:
         e = ops.get_entity(s, "p_bz_test")
         assert (e.region_istat, e.region_nuts) == ("04", "ITH1")
+
+
+def test_a_service_holding_more_origins_than_the_bound_can_still_lose_some(admin):
+    """A service given more origins before the bound existed is not stuck: removing origins is allowed while
+    the list stays over the bound; only growing it is refused."""
+    from sqlalchemy import update
+
+    from registry.models import Service
+
+    c, factory = admin
+    legacy = [f"https://site{i}.comune.roma.it" for i in range(checks.MAX_ORIGINS + 5)]
+    with session_scope(factory) as s:
+        s.execute(update(Service).where(Service.key == "demo-roma-anagrafe").values(allowed_origins=legacy))
+    r = c.post("/admin/services/demo-roma-anagrafe/origins", data={"allowed_origins": "\n".join(legacy[:-1])})
+    assert _flashed(c, r) == ["Modifica registrata."]
+    r = c.post("/admin/services/demo-roma-anagrafe/origins", data={"allowed_origins": "\n".join(legacy + [ROMA])})
+    assert _flashed(c, r) == [f"Origini ammesse (allowed_origins): al massimo {checks.MAX_ORIGINS} origini."]
+    with session_scope(factory) as s:
+        assert ops.get_service(s, "demo-roma-anagrafe").allowed_origins == legacy[:-1]

@@ -170,3 +170,22 @@ def test_approving_a_join_whose_token_was_revoked_says_so_not_that_a_manager_exi
     assert out.stderr.strip().endswith(
         f"no token activated: the requester's token {prefix} was revoked and inps has no manager; "
         "issue one with `ascolto registry token create --role entity --entity inps --manager --label …`.")
+
+
+def test_an_origin_stored_before_the_host_rules_can_be_removed_as_it_was_written(cli, db_url):
+    """``https://exämple.it`` was accepted before origins had to be ASCII hosts: the admin removes it by
+    the text ``origins`` lists (it was refused as no valid origin, so it could not be removed at all)."""
+    from sqlalchemy import update
+
+    from registry.models import Service
+
+    cli("add-entity", "--ipa", "c_h501", "--name", "Roma Capitale", "--category", "L6", "--comune", "058091")
+    key = cli("add-service", "--entity", "c_h501", "--name", "Certificati", "--type", "anagrafe.certificati",
+              "--origin", "https://www.comune.roma.it", "--key-only").stdout.strip()
+    factory = connect(db_url)
+    with session_scope(factory) as s:
+        s.execute(update(Service).where(Service.key == key).values(
+            allowed_origins=["https://www.comune.roma.it", "https://exämple.it"]))
+    dispose(factory)
+    assert cli("origins", key).stdout.split() == ["https://www.comune.roma.it", "https://exämple.it"]
+    assert cli("origins", key, "--remove", "https://exämple.it").stdout.split() == ["https://www.comune.roma.it"]
