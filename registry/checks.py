@@ -23,7 +23,7 @@ SERVICE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{2,63}\Z")  # \Z: "key\n" i
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 #: a host name as browsers send it in ``Origin``: ASCII labels (an international name in its ``xn--`` form)
-_HOST = re.compile(r"[a-z0-9_\-]+(\.[a-z0-9_\-]+)*\Z")
+_HOST = re.compile(r"[a-z0-9_\-]+(\.[a-z0-9_\-]+)*\.?\Z")  # a final dot: an FQDN, as a page may be addressed
 #: allowed origins per service: the hosted form lists them all in its ``frame-ancestors`` header, which
 #: must stay well inside a proxy's header buffer (nginx: 4 KB by default)
 MAX_ORIGINS = 20

@@ -124,6 +124,7 @@ def test_an_origin_a_browser_cannot_send_is_refused(origin, problem):
     ("HTTPS://WWW.Comune.Roma.IT:443", "https://www.comune.roma.it"), ("http://localhost:8002", "http://localhost:8002"),
     ("http://127.0.0.1:8002", "http://127.0.0.1:8002"), ("http://[::1]:8002", "http://[::1]:8002"),
     ("https://xn--exmple-cua.it", "https://xn--exmple-cua.it"), ("https://comune.sant_elia.it", "https://comune.sant_elia.it"),
+    ("https://www.comune.roma.it.", "https://www.comune.roma.it."),  # a page addressed by its FQDN sends the dot
 ])
 def test_the_origins_browsers_send_are_kept_as_they_send_them(origin, normal):
     assert checks.normalize_origin(origin) == normal
