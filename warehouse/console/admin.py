@@ -18,6 +18,7 @@ from registry.ops import set_names
 from registry.snippet import embed_snippet, snippet_language
 
 from . import data
+from ..comparability import QueryError
 from .auth import require
 from .i18n import gettext, lang
 from .i18n_registry import registry_refusal
@@ -192,10 +193,18 @@ def token_revoke(prefix: str):
 @bp.get("/audit")
 @require("admin")
 def audit_log():
+    """The latest 200 changes; ``?type=`` (:data:`registry.audit.OBJECT_TYPES`) and ``?key=`` narrow them to
+    one kind of object or one object, as ``ascolto registry log --type --key`` does."""
+    object_type, object_key = request.args.get("type") or None, (request.args.get("key") or "").strip() or None
+    if object_type is not None and object_type not in audit.OBJECT_TYPES:
+        raise QueryError("type", f"type must be one of {', '.join(audit.OBJECT_TYPES)}; got {object_type[:40]!r}.")
+    if object_key is not None and len(object_key) > 200:
+        raise QueryError("key", "at most 200 characters.")
     with session_scope(_factory()) as s:
         rows = [{"id": a.id, "at": a.at.strftime("%Y-%m-%d %H:%M:%S"), "actor": a.actor, "action": a.action,
                  "object_type": a.object_type, "object_key": a.object_key, "context": a.context,
                  "changes": sorted(k for k in set((a.before or {})) | set((a.after or {}))
                                    if (a.before or {}).get(k) != (a.after or {}).get(k))}
-                for a in audit.history(s, limit=200)]
-    return render_template("admin_audit.html", rows=rows, page="admin", section="audit")
+                for a in audit.history(s, object_type=object_type, object_key=object_key, limit=200)]
+    return render_template("admin_audit.html", rows=rows, page="admin", section="audit", types=audit.OBJECT_TYPES,
+                           chosen={"type": object_type or "", "key": object_key or ""})

@@ -56,7 +56,7 @@ EN = {
     "Codice NUTS-2 della regione": "Region NUTS-2 code",
     "Solo in Trentino-Alto Adige senza comune: ITH1 (Bolzano) o ITH2 (Trento).":
         "Only in Trentino-Alto Adige without a comune: ITH1 (Bolzano) or ITH2 (Trento).",
-    "Chiave": "Key", "Tipo di servizio": "Service type", "Canale": "Channel", "Origini ammesse (una per riga)": "Allowed origins (one per line)",
+    "Chiave": "Key", "Tipo": "Type", "Tipo di servizio": "Service type", "Canale": "Channel", "Origini ammesse (una per riga)": "Allowed origins (one per line)",
     "Questionario": "Questionnaire", "Versione": "Version", "Attivo": "Active", "sì": "yes", "no": "no",
     "Etichetta": "Label", "Creato": "Created", "Revocato": "Revoked",
     "Copia ora il segreto: non sarà più mostrato.": "Copy the secret now: it will not be shown again.",
