@@ -25,8 +25,12 @@ def publish_cmd(settings, period: str, revise: bool, note: str | None, data_dir:
     released (without --revise), has no data, or a revision whose published figures are identical."""
     from warehouse.dataset import Warehouse
     from warehouse.protect import Protection
-    from warehouse.publish import MANIFEST, ReleaseError, describe, publish
+    from warehouse.publish import MANIFEST, ReleaseError, check_quarter, describe, publish
 
+    try:
+        check_quarter(period)  # before the dataset is looked for: "no dataset" is not the problem of 2026-Q5
+    except ReleaseError as exc:
+        raise click.UsageError(str(exc)) from None
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with Warehouse(settings) as wh:
         try:

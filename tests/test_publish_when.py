@@ -65,3 +65,12 @@ def test_a_release_judges_whether_its_quarter_has_ended_once_for_every_file(tmp_
     assert json.loads((path / "metadata.json").read_text())["S.17 Data revision"]["last_period_running"] is False
     items = json.loads((path / "table.jsonstat.json").read_text())["link"]["item"]
     assert not any(s.endswith("P") for item in items for s in item["status"].values())
+
+
+def test_a_period_that_is_no_quarter_is_refused_before_the_dataset_is_looked_for(tmp_path):
+    """``--period 2026-Q5`` (or ``2026-10``) was answered "no dataset in …: responses/ holds no Parquet file"
+    wherever no dataset was found — the operator fixed the wrong thing. The period is judged first."""
+    for period in ("2026-Q5", "2026-10"):
+        result = CliRunner().invoke(main, ["publish", "--period", period, "--data-dir", str(tmp_path)])
+        assert result.exit_code == 2, result.output
+        assert f"period: {period!r} is not a quarter (YYYY-Qn)" in result.output and "no dataset" not in result.output
