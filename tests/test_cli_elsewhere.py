@@ -100,3 +100,19 @@ def test_the_backfill_writes_into_the_stacks_var_from_deeper_in_the_checkout(els
     assert json.loads(capsys.readouterr().out) == {"lines": 1, "accepted": 1, "refused": {}}
     assert any(p.is_file() for p in (var / "spool").rglob("*"))  # the stack's log holds it
     assert not (deeper / "var").exists()
+
+
+def test_python_dash_m_ascolto_is_the_ascolto_command(elsewhere):
+    """``python -m ascolto`` (where the venv's scripts are not on PATH) runs the same CLI, named as such."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-m", "ascolto", "registry", "service-types"], capture_output=True,
+                         text=True, timeout=60, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", **ENV})
+    assert out.returncode == 0, out.stderr
+    assert "anagrafe" in out.stdout
+    usage = subprocess.run([sys.executable, "-m", "ascolto", "nonsense"], capture_output=True, text=True,
+                           timeout=60, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", **ENV})
+    assert usage.returncode == 2 and "Usage: ascolto " in usage.stderr
