@@ -350,3 +350,22 @@ def test_the_breakdowns_name_their_instrument_scale_and_channel(app_tokens):
         body = _get(app_tokens, f"/csv/service-type/{STYPE}/{chart}?freq=M&period=2026-10&region=ITI4")
         rows = console_csv.rows(body)
         assert rows[1][:len(expected)] == expected, (chart, rows)
+
+
+def test_the_funnel_plot_names_each_entity_when_pointed_at(app_tokens):
+    """The funnel's points carried only their IPA codes: staff pointing at an outlier had to look the
+    code up in the table below. Each point now tells its entity's name (and code) on hover."""
+    import json
+
+    page = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-10").get_data(as_text=True)
+    spec = json.loads(html.unescape(re.search(r'<script type="application/json" id="plot-funnel">(.*?)</script>',
+                                              page, re.S).group(1)))
+    [points] = [t for t in spec["data"] if t.get("mode") == "markers+text"]
+    named = dict(zip(points["text"], points["hovertext"]))
+    api = _get(app_tokens, f"/api/v1/compare?service_type={STYPE}&freq=M&period=2026-10").get_json()
+    names = {r["entity"]: r["name"] for r in _funnel_rows(page) if r["name"]}
+    assert named and names and set(named) <= {u["entity"] for u in api["units"]}
+    for code, label in named.items():
+        assert label == f"{names.get(code) or code} ({code})"
+    assert any(names.get(code) and names[code] != code for code in named)  # a real name, not the code twice
+    assert "%{hovertext}" in points["hovertemplate"]

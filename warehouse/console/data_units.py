@@ -142,7 +142,10 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             {"type": "scatter", "mode": "lines", "x": [ns[0], ns[-1]], "y": [bench, bench],
              "name": _("Benchmark nazionale"), "line": {"color": "#17324d"}},
             {"type": "scatter", "mode": "markers+text", "x": [r["n"] for r in pub], "y": [r["value"] for r in pub],
+             # beside each point its IPA code (short); its name, n and value when pointed at
              "text": [r["entity"] for r in pub], "textposition": "top center", "name": _("Enti"),
+             "hovertext": [f"{r.get('name') or r['entity']} ({r['entity']})" for r in pub],
+             "hovertemplate": "%{hovertext}<br>n = %{x}<br>%{y}<extra></extra>",
              "marker": {"color": "#0066cc", "size": 10}},
         ], "layout": {"xaxis": {"title": {"text": _("Numero di risposte")}, "tickformat": "d", "rangemode": "tozero"},
                       "yaxis": {"title": {"text": _("Quota positiva %") if measure != "mean" else _("Media (0–100)")},
