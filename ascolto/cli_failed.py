@@ -85,11 +85,11 @@ def dismiss(settings, failure_ids, note) -> None:
     stay in failed/ until `ascolto purge` removes their month."""
     from processor.failed import FailedStore
 
-    from .cli_registry import _default_actor
+    from .cli_registry import actor_of
 
     settings = locate_data_dir(settings)
     try:
-        done = FailedStore(settings.data_dir).dismiss(failure_ids, note, actor=settings.actor or _default_actor())
+        done = FailedStore(settings.data_dir).dismiss(failure_ids, note, actor=actor_of(settings))
     except ValueError as exc:
         field, _, problem = str(exc).partition(": ")
         raise click.BadParameter(problem, param_hint="FAILURE_IDS" if field == "failure_id" else "--note") from None

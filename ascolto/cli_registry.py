@@ -18,7 +18,7 @@ import click
 
 #: ``registry.audit.OBJECT_TYPES``, spelled out: importing the registry here would slow every ``ascolto``
 #: command (tests/test_registry_cli_admin.py keeps the two equal)
-AUDITED_TYPES = ("entity", "service", "token", "device", "onboarding", "plan", "submission")
+AUDITED_TYPES = ("entity", "service", "token", "device", "onboarding", "plan", "submission", "release")
 
 def _default_actor(sudo: str = "") -> str:
     """``cli:$USER``; run through ``sudo -u ascolto`` (how a systemd host reaches the registry), the person
@@ -29,6 +29,12 @@ def _default_actor(sudo: str = "") -> str:
     except Exception:  # no user name (containers without passwd entries)
         return "cli"
     return f"cli:{sudo} (sudo -u {user})" if sudo and sudo != user else f"cli:{user}"
+
+
+def actor_of(settings) -> str:
+    """Who runs a command that is audited outside the registry group (``ascolto publish``, ``failed
+    dismiss``): ``ASCOLTO_ACTOR`` (``Settings.actor``), else as :func:`_default_actor` names them."""
+    return getattr(settings, "actor", "") or _default_actor(getattr(settings, "sudo_user", ""))
 
 
 @contextmanager

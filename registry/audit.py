@@ -16,8 +16,9 @@ _HIDDEN = {"secret_sha256"}
 
 #: every ``object_type`` the registry audits (``ascolto registry log --type`` offers exactly these):
 #: entities, services, console and back-end tokens, kiosk devices, join requests of the public form,
-#: improvement plans, and the operator entries of the console
-OBJECT_TYPES = ("entity", "service", "token", "device", "onboarding", "plan", "submission")
+#: improvement plans, the operator entries of the console, and the releases of official figures
+#: (``ascolto publish``: who published or revised which quarter, and why)
+OBJECT_TYPES = ("entity", "service", "token", "device", "onboarding", "plan", "submission", "release")
 
 
 def snapshot(obj: Entity | Service | Token) -> dict[str, Any]:

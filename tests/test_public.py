@@ -100,7 +100,7 @@ def test_a_revision_publishes_late_data_beside_the_first_release(tmp_path):
     assert CliRunner().invoke(main, ["publish", "--period", Q], env=env).exit_code == 0
     write(data, [response(period="2026-09", satisfaction=1) for _ in range(30)])  # files that came late
     r = CliRunner().invoke(main, ["publish", "--period", Q, "--revise", "--note", "late files"], env=env)
-    assert r.exit_code == 0 and r.output.strip().endswith(f"{Q}/v2"), r.output
+    assert r.exit_code == 0 and r.stdout.strip().endswith(f"{Q}/v2"), r.output
     cat = catalog(tmp_path / "rel")
     assert [m["version"] for m in cat[Q]] == [1, 2] and cat[Q][1]["note"] == "late files"
     assert cat[Q][1]["supersedes"] == "v1"

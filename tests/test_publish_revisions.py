@@ -71,7 +71,7 @@ def test_a_republication_with_changed_figures_is_a_revision_that_says_what_chang
     assert changes["revised"] > 0 and changes["added"] == changes["removed"] == 0
     assert (f"{Q} v2: {changes['revised']} observations revised, 0 added, 0 removed, "
             f"{changes['unchanged']} unchanged") in r.output
-    assert r.output.strip().endswith(f"{Q}/v2")
+    assert r.stdout.strip().endswith(f"{Q}/v2")  # the last line of stdout is the release (for scripts)
 
 
 def test_a_releases_structure_links_to_its_reference_metadata_on_the_public_site(released):
@@ -92,3 +92,39 @@ def test_a_releases_structure_links_to_its_reference_metadata_on_the_public_site
     assert served.status_code == 200
     stat = json.loads((release / "table.jsonstat.json").read_text("utf-8"))
     assert json.loads(served.get_data()) == stat["extension"]["reference_metadata"]
+
+
+def test_who_published_and_revised_a_quarter_is_in_the_registrys_audit_log_not_in_the_release(tmp_path):
+    """Official figures and their revisions: the audit log says who released which version and why.
+    The public manifest names no person (it is served on the public site)."""
+    from registry import AuditEntry, connect, session_scope
+
+    data, rel = tmp_path / "data", tmp_path / "rel"
+    write(data, [response(period=m, satisfaction=4) for m in ("2026-07", "2026-08", "2026-09") for _ in range(30)])
+    factory = connect(f"sqlite:///{data / 'registry.db'}")  # the stack's registry, beside its data
+    env = {"ASCOLTO_DATA_DIR": str(data), "ASCOLTO_RELEASES_DIR": str(rel)}
+    assert _publish({**env, "ASCOLTO_ACTOR": "istat:mrossi"}).exit_code == 0
+    write(data, [response(period="2026-09", satisfaction=1) for _ in range(30)])
+    revised = _publish(env, "--revise", "--note", "late files", "--actor", "istat:lbianchi")
+    assert revised.exit_code == 0, revised.output
+    with session_scope(factory) as s:
+        log = [(e.actor, e.action, e.object_key, e.after["note"], e.after["supersedes"])
+               for e in s.query(AuditEntry).filter_by(object_type="release").order_by(AuditEntry.id)]
+    assert log == [("istat:mrossi", "publish", f"{Q}/v1", None, None),
+                   ("istat:lbianchi", "revise", f"{Q}/v2", "late files", "v1")]
+    listed = CliRunner().invoke(main, ["registry", "log", "--type", "release"], env=env)
+    assert listed.exit_code == 0 and f"{Q}/v2" in listed.output and "istat:lbianchi" in listed.output
+    for manifest in catalog(rel)[Q]:
+        assert "mrossi" not in json.dumps(manifest) and "lbianchi" not in json.dumps(manifest)
+
+
+def test_a_release_whose_audit_entry_cannot_be_written_stands_and_says_so(tmp_path):
+    from deploy.broker import free_port
+
+    data, rel = tmp_path / "data", tmp_path / "rel"
+    write(data, [response(period=m, satisfaction=4) for m in ("2026-07", "2026-08", "2026-09") for _ in range(30)])
+    nobody = f"postgresql+psycopg2://ascolto@127.0.0.1:{free_port()}/ascolto?connect_timeout=2"  # nothing listens
+    r = _publish({"ASCOLTO_DATA_DIR": str(data), "ASCOLTO_RELEASES_DIR": str(rel), "ASCOLTO_DATABASE_URL": nobody})
+    assert r.exit_code == 1
+    assert f"{Q}/v1 was released" in r.output and "audit log could not be written" in r.output
+    assert [m["version"] for m in catalog(rel)[Q]] == [1]  # the release itself is made and verified
