@@ -81,7 +81,9 @@ def openapi_spec() -> dict:
     spec.path("/v1/services/{key}/questionnaire", operations={"get": {
         "summary": "The questionnaire assigned to a service, rendered in one language",
         "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
-                       {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["it", "en", "de", "fr", "sl"]}}],
+                       {"name": "lang", "in": "query", "schema": {"type": "string"}, "description": (
+                           "it, en, de, fr or sl, or a BCP-47 tag of one (it-IT, EN, de_AT); any other: Italian. "
+                           "The response's lang is the language served: a submission sends it (or the same tag).")}],
         "responses": {"200": {"description": "The rendered questionnaire (ETag; Italian where a label is missing, "
                                              "each such text marked beside it: title_lang, label_lang, hint_lang, "
                                              "an option's label_lang, scale_labels_lang = \"it\")",

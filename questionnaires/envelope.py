@@ -19,10 +19,28 @@ import orjson
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from .model import LANGUAGES
+from .vocabulary import language_of
 
 ENVELOPE_SCHEMA = "ascolto.submission/1"
 BATCH_SCHEMA = "ascolto.submission-batch/1"
 CHANNELS = ("web", "app", "email", "sms", "kiosk", "front_office", "phone")
+
+
+#: the 400's words for a ``lang`` the questionnaires do not offer
+LANG_PROBLEM = (f"Not a language the questionnaires offer: send one of {', '.join(LANGUAGES)} (a tag such as "
+                "it-IT or en-GB is read as it or en). For a page in another language the questionnaire's GET "
+                "serves Italian: send the \"lang\" it answered with.")
+
+
+class Language(fields.String):
+    """``lang``: a BCP-47 tag of a questionnaire language, loaded as that language
+    (:func:`~questionnaires.vocabulary.language_of`, the GET's reader); any other string is refused."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        code = language_of(super()._deserialize(value, attr, data, **kwargs))
+        if code is None:
+            raise ValidationError(LANG_PROBLEM)
+        return code
 
 
 class SubmissionSchema(Schema):
@@ -35,7 +53,9 @@ class SubmissionSchema(Schema):
     service = fields.String(required=True, validate=validate.Length(min=1, max=64))
     questionnaire = fields.String(required=True, validate=validate.Length(min=1, max=64))
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    lang = fields.String(load_default="it", validate=validate.OneOf(LANGUAGES))
+    lang = Language(load_default="it", metadata={"description": (
+        "The language the questionnaire was shown in: one of it, en, de, fr, sl, or a BCP-47 tag of one "
+        "(it-IT, EN, de_AT), read as the questionnaire's GET reads its ?lang= and recorded as that language.")})
     channel = fields.String(load_default="web", validate=validate.OneOf(CHANNELS))
     answers = fields.Dict(keys=fields.String(), required=True, metadata={"description": (
         "Item code to answer, for the items of GET /v1/services/{key}/questionnaire: a rating an "

@@ -7,6 +7,7 @@ definition) and :class:`AnswersInvalid` (an answers map that does not satisfy it
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -70,12 +71,26 @@ class AnswersInvalid(ValueError):
         self.errors = errors
 
 
+#: a BCP-47 language tag as pages write it: a primary language subtag, then subtags (script, region,
+#: variant) joined by "-" (or "_", as POSIX locales and some CMSs write it)
+_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def language_of(raw: Any) -> str | None:
+    """The questionnaire language a BCP-47 tag names: its primary subtag, any case, whatever region
+    or script follows (``it-IT``, ``EN``, ``de_AT``, ``sl-Latn-SI``: ``it``, ``en``, ``de``, ``sl``),
+    when it is one of :data:`LANGUAGES`; ``None`` for another language (``es-ES``) or no tag at all.
+    The one reader of ``lang`` for the questionnaire's GET and a submission alike."""
+    match = _TAG.fullmatch(raw.strip()) if isinstance(raw, str) else None
+    code = match.group(1).lower() if match else None
+    return code if code in LANGUAGES else None
+
+
 def client_language(raw: str | None) -> str:
     """The language a client asked for (``?lang=``), as every rendering of a questionnaire reads it
-    (its JSON, the form, the kiosk): the first two letters, any case (``EN``, ``en-GB``: ``en``), one
-    of :data:`LANGUAGES`, else Italian."""
-    code = (raw or "").strip().lower()[:2]
-    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    (its JSON, the form, the kiosk): :func:`language_of` the tag (``EN``, ``en-GB``: ``en``), else
+    Italian — a page in a language the questionnaires do not offer still gets them, in Italian."""
+    return language_of(raw) or DEFAULT_LANGUAGE
 
 
 def label(labels: Mapping[str, str], lang: str) -> str:
