@@ -23,6 +23,7 @@
   "use strict";
   function warn(msg) { if (window.console && console.warn) { console.warn("Ascolto: " + msg); } }
   var WIDGET = /\/widget\.js(\?.*)?$/;
+  var STALL = 30000; /* ms without an answer before a submission is sent again */
 
   /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left|off|test */
   var S = {
@@ -106,7 +107,8 @@
       ".asc-btn{display:inline-flex;align-items:center;gap:.5em;margin:0;padding:.625em 1.5em;border:2px solid #0066cc;border-radius:4px;background:#0066cc;color:#fff;font:inherit;font-weight:600;line-height:1.5;cursor:pointer}" +
       ".asc-btn:hover{background:#0052a3;border-color:#0052a3}.asc-btn[aria-disabled=true]{cursor:progress}" +
       ".asc-btn2{background:#fff;color:#0066cc}.asc-btn2:hover{background:#f2f7fc;color:#0052a3}" +
-      ".asc-status{margin:.75em 0 0;font-weight:600}.asc-status:empty{display:none}" +
+      /* an empty status keeps its place in the accessibility tree (never display:none): a live region must be there before it speaks */
+      ".asc-status{margin:.75em 0 0;font-weight:600}.asc-status:empty{margin:0}" +
       ".asc-test{margin:0 0 1em;padding:.5em .75em;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
       ".asc-thanks{margin:0;padding:.75em 1em;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
       ".asc-fab{position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;max-width:calc(100vw - 3em);border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
@@ -363,12 +365,17 @@
 
       function fail(msg) { busy(false); status.textContent = msg; }
 
+      /* A request with no answer after STALL ms (a stalled mobile connection) is given up and sent again
+       * like a network failure: the collector never answers later than its workers' 30 s timeout. */
       function send(attempt) {
-        payload.context.fill_ms = String(Math.max(0, Date.now() - t0));
+        payload.context.fill_ms = String(Math.max(0, Math.round(Date.now() - t0))); /* whole ms, also under a fake clock */
+        var ac = window.AbortController ? new AbortController() : null;
+        var stall = ac ? setTimeout(function () { ac.abort(); }, STALL) : null;
         fetch(base + "/v1/submissions", {
           method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload),
-          credentials: "omit", mode: "cors", keepalive: true
+          credentials: "omit", mode: "cors", keepalive: true, signal: ac ? ac.signal : undefined
         }).then(function (resp) {
+          clearTimeout(stall);
           if (resp.status === 202) { return done(); }
           if (resp.status === 403) { return fail(offOrigin()); }
           if (resp.status === 429 || resp.status >= 500) { return retry(attempt, retryDelay(resp)); }
@@ -386,7 +393,7 @@
             busy(false);
             if (any) { showErrors(errors); } else { fail(refused(resp.status, body)); }
           });
-        }, function () { retry(attempt, 0); });
+        }, function () { clearTimeout(stall); retry(attempt, 0); });
       }
 
       /* While the page is open an answer is never given up: capped exponential backoff with jitter (the
