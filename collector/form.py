@@ -7,8 +7,8 @@
   int, booleans to true/false, multi from repeated fields, empty fields omitted) and hands the body
   to :func:`collector.intake.accept_submission`, the one intake shared with the JSON API; success
   answers ``303`` to the localized thank-you page, refusals re-render the form with the answers
-  kept and each error next to its field (422, or 429/503 with ``Retry-After``). Never a 5xx for
-  anything the client sends.
+  kept and each error next to its field (422, or 429/503 with ``Retry-After``: the collector's own
+  rate limits too, checked before the form is read). Never a 5xx for anything the client sends.
 - ``GET /v1/services/<key>/form/thanks?lang=it[&back=URL]`` — the localized thank-you page, with a link
   back to the page the form was opened from (``collector.backlink``: an allowed origin only).
 
@@ -150,9 +150,24 @@ def form_page(key: str):
 def submit_form():
     """Form fields → :func:`accept_submission` → 303 to the thank-you page, or the form again."""
     limits = current_app.extensions["ascolto.limits"]
-    limits.check_client()  # a 429 ApiError: rendered as a page by _api_error
+    # past a rate limit (many citizens behind one address, a burst on one service) the form comes
+    # back with the answers, in its language: read below, once the form is known to be ours
+    busy = _limited(limits.check_client)
     read_body(request._get_current_object())  # a chunked body over the limit: 413, not cut (the form parses it)
-    limits.check_service(request.form.get("service"))
+    busy = busy or _limited(lambda: limits.check_service(request.form.get("service")))
+    try:
+        return _submit(busy)
+    except _PageError:
+        if busy is None:
+            raise
+        # not a form of ours to give back (no such service, a forged token...): the limit's own page
+        count_refusal(busy.error)
+        return _error_page(429, "busy", _lang(request.form.get("lang")), None,
+                           {k: v for k, v in busy.headers.items() if k == "Retry-After"})
+
+
+def _submit(busy: ApiError | None) -> Response:
+    """The form's POST once its body is read; ``busy``: the rate limit's 429, the form then given back."""
     if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         raise _PageError(415, "bad_request", _lang(request.args.get("lang")))
     form = request.form
@@ -176,6 +191,11 @@ def submit_form():
         raise _PageError(400, "bad_request", lang, key)
     if (data.get("q"), data.get("v")) != (q.id, q.version):
         raise _PageError(409, "not_assigned", lang, key)  # the assignment changed since rendering
+    again = dict(submission_id=data["i"], token=form.get("token", ""), page=page, back=back, raw=raw)
+    if busy is not None:  # not sent: the same answers, the same submission_id, sent again later
+        count_refusal(busy.error, cfg.key)
+        return _render_form(cfg, q, lang, **again, notice=UI[lang]["busy"], status=429,
+                            headers={k: v for k, v in busy.headers.items() if k == "Retry-After"})
     fill_ms = max(0, int(time.time() * 1000) - int(data.get("t", 0)))
     context = {"hp": form.get(HONEYPOT, "")[:512], "fill_ms": str(fill_ms)}
     if page:
@@ -183,7 +203,6 @@ def submit_form():
     body = {"submission_id": data["i"], "service": cfg.key, "questionnaire": q.id, "version": q.version,
             "lang": lang, "answers": answers, "context": context}  # the channel: the service's own (registry)
     origin = effective_origin(data)
-    again = dict(submission_id=data["i"], token=form.get("token", ""), page=page, back=back, raw=raw)
     try:
         accept_submission(body, origin=origin, user_agent=request.headers.get("User-Agent"))
     except ApiError as exc:
@@ -210,6 +229,17 @@ def submit_form():
             kind = "channel"  # not "the questionnaire has changed": opening the form again would not help
         raise _PageError(exc.status if exc.status < 500 else 400, kind, lang, key) from None
     return redirect(url_for("form.thanks", key=cfg.key, lang=lang, **({"back": back} if back else {})), code=303)
+
+
+def _limited(check) -> ApiError | None:
+    """Run a rate-limit ``check``: its 429 :class:`ApiError` returned, not raised; any other raised."""
+    try:
+        check()
+    except ApiError as exc:
+        if exc.status != 429:
+            raise
+        return exc
+    return None
 
 
 def _uuid_or_none(raw: str | None) -> str | None:
