@@ -48,3 +48,37 @@ def test_the_queue_note_is_a_live_region_before_it_first_speaks(stack, browser):
         assert note.get_attribute("aria-live") == "polite"
     finally:
         context.close()
+
+
+def test_a_stalled_send_does_not_stop_the_queue_for_the_rest_of_the_day(stack, browser):  # noqa: F811
+    """A POST left without any answer (the totem's Wi-Fi dropping mid-request) kept the queue
+    "flushing" for ever: every later answer waited in the browser's storage and none was sent until
+    the page was reloaded. After 30 s without an answer the send is given up and tried again."""
+    import json
+
+    _, token = register_device(stack.settings, KIOSK_SERVICE)
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 800}, has_touch=True)
+    page = context.new_page()
+    bodies: list[dict] = []
+
+    def handle(route):
+        bodies.append(json.loads(route.request.post_data))
+        if len(bodies) > 1:
+            return route.continue_()
+        # the first attempt: no answer at all
+
+    try:
+        page.clock.install()
+        page.route("**/v1/submissions", handle)
+        page.goto(f"{stack.collector}/v1/services/{KIOSK_SERVICE}/kiosk?device={token}")
+        page.get_by_role("button", name="Soddisfatto/a", exact=True).tap()
+        page.get_by_role("button", name="Invia", exact=True).tap()
+        page.get_by_role("heading", name="Grazie per il tuo parere!").wait_for()
+        queue = f"localStorage.getItem('ascolto.kiosk.queue.{KIOSK_SERVICE}')"
+        page.clock.run_for(31_000)  # the stalled send given up; the 15 s flush (or the next) sends it again
+        page.clock.run_for(15_000)
+        stack.wait_row(bodies[0]["submission_id"])
+        assert page.evaluate(queue) == "[]"
+        assert len(bodies) >= 2 and {b["submission_id"] for b in bodies} == {bodies[0]["submission_id"]}
+    finally:
+        context.close()

@@ -3,7 +3,7 @@
  * in order with the device token; an answer leaves the queue only when the collector answered 202
  * or refused it for good (4xx other than 408/429), so a resend after a lost answer reuses its
  * submission_id and is stored once. The queue is flushed now, when the network returns ("online")
- * and every 15 s.
+ * and every 15 s; a send left without any answer for 30 s is given up (and so tried again).
  */
 (function () {
   "use strict";
@@ -91,15 +91,20 @@
     if (!q.length) { save(q); return; }
     flushing = true;
     var body = q[0];
+    /* no answer in 30 s (the Wi-Fi dropped mid-request): given up, so that the queue moves on */
+    var ac = window.AbortController ? new AbortController() : null;
+    var stall = ac ? setTimeout(function () { ac.abort(); }, 30000) : null;
     fetch("/v1/submissions", { method: "POST", credentials: "omit", cache: "no-store",
-      headers: { "Content-Type": "application/json", "X-Ascolto-Device": device }, body: JSON.stringify(body) })
+      headers: { "Content-Type": "application/json", "X-Ascolto-Device": device }, body: JSON.stringify(body),
+      signal: ac ? ac.signal : undefined })
       .then(function (r) {
+        clearTimeout(stall);
         flushing = false;
         var final = r.status === 202 || (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429);
         if (!final) { return; }
         save(load().filter(function (x) { return x.submission_id !== body.submission_id; }));
         flush();
-      }, function () { flushing = false; });
+      }, function () { clearTimeout(stall); flushing = false; });
   }
 
   all(".face").forEach(function (b) {
