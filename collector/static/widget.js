@@ -100,8 +100,10 @@
       ".asc-opt:hover{border-color:#0066cc;background:#f2f7fc}" +
       ".asc-opt:has(input:checked){border-color:#0066cc;box-shadow:inset 0 0 0 1px #0066cc;background:#e5f0fa;font-weight:600}" +
       ".asc-opt input{width:1.25em;height:1.25em;margin:0;font:inherit;flex:none;accent-color:#0066cc}" +
-      ".asc-opt:has(input:focus-visible),.asc-btn:focus-visible,.asc textarea:focus-visible,.asc-thanks:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 2px #fff}" +
-      ".asc-opt input:focus-visible{outline:none}" +
+      ".asc-opt input:focus-visible,.asc-btn:focus-visible,.asc textarea:focus-visible,.asc-thanks:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 2px #fff}" +
+      /* the ring moves to the option's box only where :has() works: a browser without it keeps the radio's own */
+      "@supports selector(:has(*)){.asc-opt:has(input:focus-visible){outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 2px #fff}" +
+      ".asc-opt input:focus-visible{outline:none;box-shadow:none}}" +
       ".asc textarea{display:block;width:100%;min-height:6em;margin:0;padding:.5em .75em;border:1px solid #5d7083;border-radius:4px;background:#fff;color:#1a1a1a;font:inherit;resize:vertical}" +
       ".asc-err{margin:.5em 0 0;color:#cc334d;font-weight:600}.asc-err::before{content:\"\\26A0\\FE0E  \"}" +
       ".asc-btn{display:inline-flex;align-items:center;gap:.5em;margin:0;padding:.625em 1.5em;border:2px solid #0066cc;border-radius:4px;background:#0066cc;color:#fff;font:inherit;font-weight:600;line-height:1.5;cursor:pointer}" +
@@ -424,6 +426,10 @@
           var b = blocks[item.code];
           if (b.inputs.indexOf(ev.target) >= 0 && !b.err.hidden) { setError(b, ""); }
         });
+        /* every marked answer given: "check the answers marked" would point at nothing */
+        if (status.textContent === T.check && !q.items.some(function (i) { return !blocks[i.code].err.hidden && !blocks[i.code].node.hidden; })) {
+          status.textContent = "";
+        }
       });
 
       form.addEventListener("submit", function (ev) {
