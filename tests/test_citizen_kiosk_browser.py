@@ -3,6 +3,8 @@ holds Italian PAs to, at every impact axe gives (not only "serious" and "critica
 live region present in the accessibility tree before it first speaks."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser import BROWSER
 from tests.channel_support import KIOSK_SERVICE, register_device
 from tests.test_channels_browser import browser, stack  # noqa: F401
@@ -80,5 +82,44 @@ def test_a_stalled_send_does_not_stop_the_queue_for_the_rest_of_the_day(stack, b
         stack.wait_row(bodies[0]["submission_id"])
         assert page.evaluate(queue) == "[]"
         assert len(bodies) >= 2 and {b["submission_id"] for b in bodies} == {bodies[0]["submission_id"]}
+    finally:
+        context.close()
+
+
+def test_a_slow_reader_is_warned_and_given_more_time_before_the_reasons_are_sent(stack, browser):  # noqa: F811
+    """On the reasons screen 30 s without a touch sent the answer as it was: a citizen still reading
+    the reasons (or finding them with a screen reader) lost the chance to give them, unwarned
+    (WCAG 2.2.1, Timing Adjustable). Now the kiosk asks first and waits 20 s more for one touch."""
+    import json
+
+    _, token = register_device(stack.settings, KIOSK_SERVICE)
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 800}, has_touch=True)
+    page = context.new_page()
+    bodies: list[dict] = []
+    page.on("request", lambda r: bodies.append(json.loads(r.post_data))
+            if r.method == "POST" and r.url.endswith("/v1/submissions") else None)
+    try:
+        page.clock.install()
+        page.goto(f"{stack.collector}/v1/services/{KIOSK_SERVICE}/kiosk?device={token}")
+        page.get_by_role("button", name="Insoddisfatto/a", exact=True).tap()
+        page.get_by_role("heading", name="Vuoi dirci perché? (facoltativo)").wait_for()
+        more = page.get_by_role("button", name="Sì, altro tempo")
+        expect(more).to_be_hidden()
+        page.clock.run_for(30_500)
+        expect(more).to_be_visible()
+        expect(more).to_be_focused()  # one key, or one touch, away
+        expect(more).to_have_accessible_description(
+            "Ti serve altro tempo? Tra 20 secondi la risposta sarà inviata così com'è.")
+        page.clock.run_for(15_000)
+        more.tap()
+        expect(more).to_be_hidden()
+        page.clock.run_for(25_000)  # 40 s after the first 30: still there, nothing sent
+        assert bodies == []
+        page.get_by_role("button", name="Ho atteso troppo", exact=True).tap()
+        page.clock.run_for(30_500)
+        expect(more).to_be_visible()
+        page.clock.run_for(20_500)  # no touch: sent as it is, with the reason given
+        page.get_by_role("heading", name="Grazie per il tuo parere!").wait_for()
+        assert len(bodies) == 1 and bodies[0]["answers"] == {"face": "dissatisfied", "went_wrong": ["speed"]}
     finally:
         context.close()

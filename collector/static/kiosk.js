@@ -53,6 +53,7 @@
   }
 
   function show(name) {
+    $("more").hidden = true;
     Object.keys(screens).forEach(function (k) { $(screens[k]).hidden = k !== name; });
     var h = $(screens[name]).querySelector("h1,h2");
     if (h) { h.focus(); }
@@ -60,9 +61,17 @@
     if (name === "thanks") { timer = setTimeout(reset, cfg.reset_s * 1000); }
     if (name === "why") { idle(); }
   }
-  function idle() { /* walked away on the reasons: the face still counts */
+  /* Walked away on the reasons: the face still counts. After 30 s without a touch the kiosk asks
+   * whether more time is needed (WCAG 2.2.1) and sends the answer as it is only 20 s later. */
+  function idle() {
     clearTimeout(timer);
-    timer = setTimeout(send, 30000);
+    $("more").hidden = true;
+    timer = setTimeout(still, 30000);
+  }
+  function still() {
+    $("more").hidden = false;
+    $("more-btn").focus();
+    timer = setTimeout(send, 20000);
   }
 
   function reset() {
@@ -127,6 +136,7 @@
     });
   });
   $("send").addEventListener("click", send);
+  $("more-btn").addEventListener("click", function () { idle(); $("q-why").focus(); });
   $("back").addEventListener("click", reset);
   window.addEventListener("online", flush);
   setInterval(flush, 15000);
