@@ -117,3 +117,28 @@ def test_check_the_answers_marked_goes_once_no_answer_is_marked(stack, page):  #
     expect(status).to_have_text("Controlla le risposte segnalate.")  # "task" is still marked
     form.get_by_role("radio", name="Sì").check()
     expect(status).to_have_text("")
+
+
+def test_of_two_tags_of_one_service_the_first_shows_the_questionnaire_whichever_runs_first(stack, page):  # noqa: F811
+    """Two async tags of one service (a CMS block pasted twice): whichever script ran first showed the
+    questionnaire after its own tag, so where the citizen found it changed from one page view to the
+    next (and tests/test_widget_field_browser.py's module-and-classic test was flaky). The first tag in
+    the page now always holds it; the other is ignored with the usual warning."""
+    import time
+
+    from tests.test_widget_field_browser import record, site_page
+
+    warnings, _ = record(page)
+
+    def slow(route):
+        time.sleep(1.0)  # the first tag's script arrives last
+        route.continue_()
+
+    page.route("**/widget.js?first", slow)
+    first = '<script src="{collector}/widget.js?first" data-service="{service}" async></script>'
+    site_page(page, stack, "/twice-slow.html", first + "<p>…</p>{snippet}")
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    page.wait_for_timeout(1500)  # both tags have run
+    expect(page.locator(".ascolto-widget")).to_have_count(1)
+    assert page.locator(".ascolto-widget").evaluate("w => w.previousElementSibling.src").endswith("/widget.js?first")
+    assert [w for w in warnings if "second tag" in w]

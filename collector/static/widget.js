@@ -606,8 +606,19 @@
     if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
   }
 
+  /* A classic tag boots the first widget tag of its service in the page (itself, or one whose
+   * script has not run yet: async scripts run in the order they arrive), then itself: where the
+   * questionnaire appears never depends on which copy of the script arrived first. */
   var own = document.currentScript;
-  if (own) { if (!own.ascolto) { boot(own); } return; }
+  if (own) {
+    if (own.ascolto) { return; }
+    var tags = document.querySelectorAll("script[src][data-service]"), key = own.getAttribute("data-service");
+    for (var i = 0; i < tags.length && tags[i] !== own; i++) {
+      if (!tags[i].ascolto && WIDGET.test(tags[i].src) && tags[i].getAttribute("data-service") === key) { boot(tags[i]); break; }
+    }
+    boot(own);
+    return;
+  }
   bootAll();
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", bootAll); }
 })();
