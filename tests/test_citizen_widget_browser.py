@@ -142,3 +142,29 @@ def test_of_two_tags_of_one_service_the_first_shows_the_questionnaire_whichever_
     expect(page.locator(".ascolto-widget")).to_have_count(1)
     assert page.locator(".ascolto-widget").evaluate("w => w.previousElementSibling.src").endswith("/widget.js?first")
     assert [w for w in warnings if "second tag" in w]
+
+
+def test_a_questionnaire_that_could_not_load_is_loaded_when_the_network_returns(stack, page):  # noqa: F811
+    """The page itself arrived, then the phone went through a tunnel: the questionnaire's four tries
+    (3, 6, 9 s apart) all failed and the widget gave up for the whole page view, so the citizen never
+    saw it. Given up, it loads again when the browser says it is back online."""
+    tries = []
+
+    def offline(route):
+        tries.append(route.request.url)
+        route.abort("internetdisconnected")
+
+    page.clock.install()
+    page.route("**/questionnaire?*", offline)
+    page.goto(f"{stack.site}/inline.html")
+    for _ in range(12):  # 3 + 6 + 9 s of retries, each failure landing in real time
+        if len(tries) >= 4:
+            break
+        page.wait_for_timeout(250)
+        page.clock.run_for(3_000)
+    page.wait_for_timeout(500)
+    assert len(tries) == 4
+    page.unroute("**/questionnaire?*")
+    page.context.set_offline(True)
+    page.context.set_offline(False)  # the browser's "online"
+    expect(page.get_by_role("button", name="Invia")).to_be_visible(timeout=10_000)

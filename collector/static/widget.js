@@ -483,7 +483,8 @@
       var wrap = el("div", { "class": "asc" });
       root.appendChild(wrap);
       var url = base + "/v1/services/" + encodeURIComponent(service) + "/questionnaire?lang=" + lang;
-      /* the network failing, or the collector busy or failing (429, 5xx): tried again 3 times, then said */
+      /* the network failing, or the collector busy or failing (429, 5xx): tried again 3 times, then said,
+       * and tried again when the browser is back online */
       var load = function (tries) {
         var after = 0, why = "a network error or an unreadable answer";
         fetch(url, { credentials: "omit", mode: "cors" }).then(function (r) {
@@ -504,8 +505,9 @@
           if (invited) { (floating ? mountFloating : mountInline)(q, host, wrap); }
         }, function () {
           if (tries < 3) { setTimeout(function () { load(tries + 1); }, Math.max(after, 3000 * (tries + 1))); return; }
-          warn("service \"" + service + "\" shows nothing on this page view: its questionnaire could not be loaded from " +
-            base + " (" + why + ", " + (tries + 1) + " tries).");
+          warn("service \"" + service + "\" shows nothing for now: its questionnaire could not be loaded from " +
+            base + " (" + why + ", " + (tries + 1) + " tries); it is tried again when the browser is back online.");
+          window.addEventListener("online", function () { load(0); }, { once: true }); /* out of a tunnel */
         });
       };
       load(0);
