@@ -3,7 +3,8 @@
 - ``GET /v1/services/<key>/form?lang=it[&page=/path]`` — the service's questionnaire as a plain,
   accessible HTML form (no script at all), with a hidden server-generated ``submission_id``, a
   honeypot field and a signed token carrying the render time (itsdangerous).
-- ``POST /v1/submissions/form`` — converts the form fields to the JSON answer types (ratings to
+- ``POST /v1/submissions/form?lang=it`` — (the ``lang`` in the URL: for the pages refused before
+  the body is read, e.g. 413) converts the form fields to the JSON answer types (ratings to
   int, booleans to true/false, multi from repeated fields, empty fields omitted) and hands the body
   to :func:`collector.intake.accept_submission`, the one intake shared with the JSON API; success
   answers ``303`` to the localized thank-you page, refusals re-render the form with the answers
@@ -120,7 +121,9 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
         title_lang=label_lang(q.title, lang), **_names(cfg.key, lang),
         items=_view_items(q, lang, raw or {}, errors), errors=errors, notice=notice,
         test=cfg.test_mode,  # a service in test mode: its answers are check-ups, never counted
-        action=url_for("form.submit_form"), hidden={
+        # the action carries the language: pages refused before the body is read (413, a rate
+        # limit) take it from the URL, the hidden field being out of reach
+        action=url_for("form.submit_form", lang=lang), hidden={
             "service": cfg.key, "lang": lang, "submission_id": submission_id, "token": token, "page": page,
             "back": checked_back(cfg.allowed_origins, back)},
         honeypot=HONEYPOT)

@@ -25,6 +25,8 @@ OPENAPI_PATHS: dict[str, Any] = {
                       "409": {"description": "The assigned questionnaire is not published (HTML page).", "content": _HTML}}}},
     "/v1/submissions/form": {"post": {
         "summary": "Submit the HTML form: the same intake as POST /v1/submissions",
+        "parameters": [dict(_LANG, description="The form's language, for the pages refused before the "
+                                               "body is read (e.g. 413); the form's action carries it.")],
         "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
             "type": "object", "required": ["service", "lang", "submission_id", "token"],
             "properties": {

@@ -411,3 +411,16 @@ def test_a_chunked_form_over_the_limit_is_a_413_page_not_a_cut_form(client):
     resp = client.post(POST, input_stream=io.BytesIO(data), content_type="application/x-www-form-urlencoded",
                        headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
     assert resp.status_code == 413 and resp.mimetype == "text/html"
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "Answer too long"), ("de", "Antwort zu lang"),
+                                           ("fr", "Réponse trop longue"), ("sl", "Odgovor je predolg")])
+def test_a_refusal_before_the_form_is_read_speaks_the_forms_language(client, lang, heading):
+    """A body too large is refused before its fields (and so its hidden ``lang``) are read: the form's
+    own action carries its language, so the citizen gets the 413 page in the language they answered in."""
+    page = client.get(f"{FORM}?lang={lang}").get_data(as_text=True)
+    action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', page)[1])
+    resp = client.post(action, data=dict(_hidden(page), **{"answers.comment": "x" * 20000}))
+    assert resp.status_code == 413
+    body = resp.get_data(as_text=True)
+    assert f'<html lang="{lang}"' in body and heading in body
