@@ -61,6 +61,7 @@ def kiosk(key: str):
         return _denied(lang, 409)
     doc = q.render(lang)
     first = next(i for i in doc["items"] if i["code"] == head.code)
+    faces = [dict(f, mood=m, svg=face_svg(m)) for f, m in zip(_face_answers(first), moods(head))]
     reasons = [i for i in doc["items"] if (i.get("show_if") or {}).get("item") == head.code
                and i["type"] in ("choice", "multi")]
     try:  # seconds the thank-you screen stays (2–60; default RESET_S)
@@ -68,12 +69,26 @@ def kiosk(key: str):
     except ValueError:
         reset_s = RESET_S
     config = {"service": cfg.key, "questionnaire": q.id, "version": q.version, "lang": lang, "item": head.code,
-              "reset_s": reset_s, "reasons": reasons}
+              "rating": head.type == "rating", "reset_s": reset_s, "reasons": reasons}
     html = render_template("kiosk.html", lang=lang, ui=KIOSK_UI[lang], question=first, device=token,
-                           faces=[(o, m, face_svg(m)) for o, m in zip(first["options"], moods(head))],
+                           faces=faces,
                            reasons=reasons, config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
                            names=(cfg.name_in(lang), cfg.entity_name_in(lang)))  # in the kiosk's language
     return _headers(Response(html, mimetype="text/html"))
+
+
+def _face_answers(item: dict) -> list[dict]:
+    """The answers of the faces item as rendered (``Item.render``): ``code`` (what the face sends:
+    a rating's point as digits, the page sending it as a number), ``label`` and ``lang`` (``"it"``
+    where the label fell back to Italian). A rating's ends say their scale words, as in the widget
+    and the form; its middle point, which has none, its digit."""
+    if item["type"] != "rating":
+        return [{"code": o["code"], "label": o["label"], "lang": o.get("label_lang")} for o in item["options"]]
+    low, high = item["scale"]["min"], item["scale"]["max"]
+    words, marks = item.get("scale_labels") or {}, item.get("scale_labels_lang") or {}
+    end = {low: "min", high: "max"}
+    return [{"code": str(v), "label": words.get(end.get(v), str(v)), "lang": marks.get(end.get(v))}
+            for v in range(low, high + 1)]
 
 
 @bp.get("/kiosk.js")

@@ -127,3 +127,33 @@ def test_a_slow_reader_is_warned_and_given_more_time_before_the_reasons_are_sent
         assert len(bodies) == 1 and bodies[0]["answers"] == {"face": "dissatisfied", "went_wrong": ["speed"]}
     finally:
         context.close()
+
+
+def test_a_rating_drawn_as_faces_is_answered_with_a_number_the_collector_accepts(stack, browser, monkeypatch):  # noqa: F811
+    """A questionnaire author may draw a 1–3 rating as faces: the kiosk shows its three faces (the
+    scale's words, Italian fallbacks marked ``lang="it"``, no WCAG 2.1 AA violation) and the touched
+    face is sent as the rating's point, a number, which the real collector accepts (202)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from collector import intake, kiosk
+    from questionnaires.catalog import Catalog
+    from tests.test_kiosk import rating_faces
+
+    catalog = Catalog([rating_faces()])
+    monkeypatch.setattr(kiosk, "default_catalog", lambda: catalog)
+    monkeypatch.setattr(intake, "default_catalog", lambda: catalog)
+    context, page = _kiosk(stack, browser, lang="en")
+    try:
+        faces = page.get_by_role("group", name="How do you rate the service?").get_by_role("button")
+        expect(faces).to_have_count(3)
+        assert wcag_violations(Axe().run(page)) == []
+        faces.first.tap()  # the sad face: the lowest point opens the reason, worded in Italian only
+        reason = page.get_by_role("button", name="L'attesa")
+        expect(reason).to_have_attribute("lang", "it")
+        reason.tap()
+        with page.expect_response(lambda r: r.url.endswith("/v1/submissions")) as sent:
+            page.get_by_role("button", name="Send", exact=True).tap()
+        assert sent.value.status == 202
+        assert sent.value.request.post_data_json["answers"] == {"voto": 1, "perche": ["attesa"]}
+    finally:
+        context.close()

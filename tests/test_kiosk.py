@@ -43,3 +43,56 @@ def test_the_kiosk_page_is_refused_without_a_registered_device_of_the_service(wi
 def test_a_service_without_a_faces_question_has_no_kiosk(wide, settings):
     _, token = register_device(settings, "demo-roma-anagrafe", channel="kiosk")  # cx-core declares no channels
     assert wide.get(f"/v1/services/demo-roma-anagrafe/kiosk?device={token}").status_code == 409
+
+
+# --- a questionnaire author's faces drawn on a rating, and Italian fallbacks -----------------
+
+def rating_faces():
+    """A ``faccia`` v1 whose faces question is a 1–3 rating (not options), and whose reason, shown
+    for the lowest point, is worded in Italian only."""
+    from questionnaires.analysis import build_questionnaire
+
+    return build_questionnaire({
+        "id": "faccia", "version": 1, "title": {"it": "Il tuo parere"}, "channels": ["kiosk"],
+        "items": [
+            {"code": "voto", "type": "rating", "display": "faces", "required": True, "scale": {"min": 1, "max": 3},
+             "label": {"it": "Come valuti il servizio?", "en": "How do you rate the service?"}},
+            {"code": "perche", "type": "multi", "label": {"it": "Che cosa non è andato?"},
+             "show_if": {"item": "voto", "op": "eq", "value": 1},
+             "options": [{"code": "attesa", "label": {"it": "L'attesa"}},
+                         {"code": "cortesia", "label": {"it": "La cortesia", "en": "Courtesy"}}]}],
+        "harmonization": {"satisfaction": {"item": "voto", "method": "linear"}}})
+
+
+def test_a_rating_drawn_as_faces_is_a_kiosk_with_its_scale_words(wide, settings, monkeypatch):
+    """A rating item with ``display: faces`` has no options: the kiosk crashed on it with a 500. Its
+    faces are its three points, the sad one the lowest, each saying the scale's words (the middle one
+    its digit, as in the widget and the form), and the page sends the point as a number."""
+    from collector import kiosk as kiosk_mod
+    from questionnaires.catalog import Catalog
+
+    monkeypatch.setattr(kiosk_mod, "default_catalog", lambda: Catalog([rating_faces()]))
+    _, token = register_device(settings, KIOSK_SERVICE)
+    resp = wide.get(f"/v1/services/{KIOSK_SERVICE}/kiosk?device={token}&lang=en")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert re.findall(r'class="face face-(\w+)" data-code="(\w+)"', page) == [
+        ("dissatisfied", "1"), ("neutral", "2"), ("satisfied", "3")]
+    config = json.loads(re.search(r'<script type="application/json" id="kiosk-config">(.*?)</script>', page, re.S)[1])
+    assert config["item"] == "voto" and config["rating"] is True
+    assert [r["code"] for r in config["reasons"]] == ["perche"]
+
+
+def test_italian_fallback_texts_on_the_kiosk_are_marked_as_italian(wide, settings, monkeypatch):
+    """A screen reader speaking English reads an untranslated label with Italian pronunciation only
+    when the page says it is Italian (WCAG 3.1.2), as the widget and the form do."""
+    from collector import kiosk as kiosk_mod
+    from questionnaires.catalog import Catalog
+
+    monkeypatch.setattr(kiosk_mod, "default_catalog", lambda: Catalog([rating_faces()]))
+    _, token = register_device(settings, KIOSK_SERVICE)
+    page = wide.get(f"/v1/services/{KIOSK_SERVICE}/kiosk?device={token}&lang=en").get_data(as_text=True)
+    assert '<h1 id="q-ask" tabindex="-1">How do you rate the service?</h1>' in page  # translated: no mark
+    assert '<p id="r-perche" lang="it">Che cosa non è andato?</p>' in page
+    assert 'data-code="attesa" lang="it">L&#39;attesa</button>' in page
+    assert 'data-code="cortesia">Courtesy</button>' in page

@@ -119,7 +119,8 @@
   all(".face").forEach(function (b) {
     b.addEventListener("click", function () {
       answers = {};
-      answers[cfg.item] = b.getAttribute("data-code");
+      var code = b.getAttribute("data-code");
+      answers[cfg.item] = cfg.rating ? Number(code) : code; /* a rating's point is a number */
       var any = false;
       all(".reason-set").forEach(function (set) {
         var r = cfg.reasons.filter(function (x) { return x.code === set.getAttribute("data-item"); })[0];
