@@ -168,3 +168,43 @@ def test_a_questionnaire_that_could_not_load_is_loaded_when_the_network_returns(
     page.context.set_offline(True)
     page.context.set_offline(False)  # the browser's "online"
     expect(page.get_by_role("button", name="Invia")).to_be_visible(timeout=10_000)
+
+
+def test_answers_to_a_questionnaire_reassigned_meanwhile_offer_the_updated_form(stack, page):  # noqa: F811
+    """The web manager's service got another questionnaire while a citizen was answering: the
+    collector refuses the answers to the old one (409 questionnaire_not_assigned), and the widget
+    said only "a technical problem", the answers lost. Now it says what happened and links to the
+    hosted form of the same service, in the citizen's language, coming back to this page.
+
+    The reassignment is played by the request itself: the POST names a version the service does not
+    collect, which is what the collector sees after a reassignment; its 409 is the real one."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.test_citizen_kiosk_browser import wcag_violations
+
+    answered: list[tuple[int, dict]] = []
+
+    def reassigned_meanwhile(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        body = json.loads(route.request.post_data)
+        resp = route.fetch(post_data=json.dumps(dict(body, version=body["version"] + 1)))
+        answered.append((resp.status, resp.json()))
+        route.fulfill(response=resp)
+
+    page.route("**/v1/submissions", reassigned_meanwhile)
+    page.goto(f"{stack.site}/strict.html")  # English, under a strict CSP
+    page.get_by_role("button", name="Send").wait_for(timeout=10_000)
+    _answer_minimal(page)
+    page.keyboard.press("Enter")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("The questionnaire of this service was updated while you were answering")
+    assert [(s, b["error"]) for s, b in answered] == [(409, "questionnaire_not_assigned")]
+    again = status.get_by_role("link", name="Answer again in the updated form")
+    assert again.get_attribute("href") == (
+        f"{stack.collector}/v1/services/demo-roma-anagrafe/form?lang=en&page=%2Fstrict.html")
+    assert wcag_violations(Axe().run(page)) == []  # the link as well: contrast, name, focus
+    again.click()
+    expect(page.get_by_role("button", name="Send")).to_be_visible()  # the hosted form, in English
+    assert page.url.startswith(f"{stack.collector}/v1/services/demo-roma-anagrafe/form?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"

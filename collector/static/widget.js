@@ -25,13 +25,13 @@
   var WIDGET = /\/widget\.js(\?.*)?$/;
   var STALL = 30000; /* ms without an answer before a submission is sent again */
 
-  /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left|off|test */
+  /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left|off|test|changed|reopen */
   var S = {
-    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente finché questa pagina resta aperta.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile registrare la risposta per un problema tecnico di questa pagina. Ci scusiamo per il disagio.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili|Questo modulo non è attivo su questa pagina.|Modalità di prova: le risposte non sono conteggiate.",
-    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will keep retrying automatically while this page stays open.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be recorded because of a technical problem with this page. We apologise.|Yes|No|Give feedback|Close|characters left|This form is not active on this page.|Test mode: answers are not counted.",
-    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut, solange diese Seite geöffnet bleibt.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte wegen eines technischen Problems dieser Seite nicht gespeichert werden. Wir bitten um Entschuldigung.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig|Dieses Formular ist auf dieser Seite nicht aktiv.|Testmodus: Antworten werden nicht gezählt.",
-    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement tant que cette page reste ouverte.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être enregistrée à cause d'un problème technique de cette page. Veuillez nous en excuser.|Oui|Non|Donnez votre avis|Fermer|caractères restants|Ce formulaire n'est pas actif sur cette page.|Mode test : les réponses ne sont pas comptées.",
-    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskušali znova, dokler je ta stran odprta.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora zaradi tehnične težave te strani ni bilo mogoče shraniti. Opravičujemo se.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov|Ta obrazec na tej strani ni aktiven.|Preizkusni način: odgovori se ne štejejo."
+    it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente finché questa pagina resta aperta.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile registrare la risposta per un problema tecnico di questa pagina. Ci scusiamo per il disagio.|Sì|No|Dai il tuo parere|Chiudi|caratteri disponibili|Questo modulo non è attivo su questa pagina.|Modalità di prova: le risposte non sono conteggiate.|Il questionario di questo servizio è stato aggiornato mentre rispondevi: la risposta non è stata registrata.|Rispondi di nuovo nel modulo aggiornato",
+    en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will keep retrying automatically while this page stays open.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be recorded because of a technical problem with this page. We apologise.|Yes|No|Give feedback|Close|characters left|This form is not active on this page.|Test mode: answers are not counted.|The questionnaire of this service was updated while you were answering: your answer was not recorded.|Answer again in the updated form",
+    de: "Senden|Wird gesendet…|Danke! Ihre Antwort wurde gespeichert.|Keine Verbindung oder Dienst ausgelastet: Wir versuchen es automatisch erneut, solange diese Seite geöffnet bleibt.|Bitte prüfen Sie die markierten Antworten.|Pflichtfeld|Diese Antwort ist erforderlich.|Ungültige Antwort.|Ihre Antwort konnte wegen eines technischen Problems dieser Seite nicht gespeichert werden. Wir bitten um Entschuldigung.|Ja|Nein|Ihre Meinung|Schließen|Zeichen übrig|Dieses Formular ist auf dieser Seite nicht aktiv.|Testmodus: Antworten werden nicht gezählt.|Der Fragebogen dieses Dienstes wurde aktualisiert, während Sie geantwortet haben: Ihre Antwort wurde nicht gespeichert.|Im aktualisierten Formular erneut antworten",
+    fr: "Envoyer|Envoi en cours…|Merci ! Votre réponse a été enregistrée.|Pas de connexion ou service occupé : nous réessaierons automatiquement tant que cette page reste ouverte.|Veuillez vérifier les réponses signalées.|obligatoire|Cette réponse est obligatoire.|Réponse non valide.|Votre réponse n'a pas pu être enregistrée à cause d'un problème technique de cette page. Veuillez nous en excuser.|Oui|Non|Donnez votre avis|Fermer|caractères restants|Ce formulaire n'est pas actif sur cette page.|Mode test : les réponses ne sont pas comptées.|Le questionnaire de ce service a été mis à jour pendant que vous répondiez : votre réponse n'a pas été enregistrée.|Répondre à nouveau dans le formulaire mis à jour",
+    sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskušali znova, dokler je ta stran odprta.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora zaradi tehnične težave te strani ni bilo mogoče shraniti. Opravičujemo se.|Da|Ne|Vaše mnenje|Zapri|preostalih znakov|Ta obrazec na tej strani ni aktiven.|Preizkusni način: odgovori se ne štejejo.|Vprašalnik te storitve je bil posodobljen, medtem ko ste odgovarjali: vaš odgovor ni bil shranjen.|Ponovno odgovorite v posodobljenem obrazcu"
   };
 
   /* Every tag is booted once. A classic tag runs this file itself (document.currentScript). A
@@ -63,7 +63,7 @@
     var checkup = test; /* also when the service is in test mode (the questionnaire says test: true) */
     var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "it").slice(0, 2).toLowerCase();
     if (!S[lang]) { lang = "it"; }
-    var K = "send sending thanks retry check required choose invalid failed yes no open close left off test".split(" ");
+    var K = "send sending thanks retry check required choose invalid failed yes no open close left off test changed reopen".split(" ");
     var T = {};
     S[lang].split("|").forEach(function (s, i) { T[K[i]] = s; });
     var counter = 0;
@@ -111,6 +111,7 @@
       ".asc-btn2{background:#fff;color:#0066cc}.asc-btn2:hover{background:#f2f7fc;color:#0052a3}" +
       /* an empty status keeps its place in the accessibility tree (never display:none): a live region must be there before it speaks */
       ".asc-status{margin:.75em 0 0;font-weight:600}.asc-status:empty{margin:0}" +
+      ".asc-status a{color:#0052a3;text-decoration:underline}.asc-status a:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}" +
       ".asc-test{margin:0 0 1em;padding:.5em .75em;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
       ".asc-thanks{margin:0;padding:.75em 1em;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
       ".asc-fab{position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;max-width:calc(100vw - 3em);border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
@@ -366,6 +367,13 @@
       }
 
       function fail(msg) { busy(false); status.textContent = msg; }
+      /* The service's questionnaire was reassigned while the citizen answered (409): these answers fit
+       * the old one. Offer the hosted form of the same service, in the same language, to answer again. */
+      function changed() {
+        busy(false);
+        status.replaceChildren(document.createTextNode(T.changed + " "), el("a", { href: base + "/v1/services/" +
+          encodeURIComponent(service) + "/form?lang=" + lang + "&page=" + encodeURIComponent(pagePath()), text: T.reopen }));
+      }
 
       /* A request with no answer after STALL ms (a stalled mobile connection) is given up and sent again
        * like a network failure: the collector never answers later than its workers' 30 s timeout. */
@@ -393,7 +401,7 @@
               if (blocks[code] && k !== code) { errors[code] = payload.answers[code] === undefined ? T.choose : T.invalid; any = true; }
             });
             busy(false);
-            if (any) { showErrors(errors); } else { fail(refused(resp.status, body)); }
+            if (any) { showErrors(errors); } else if (body.error === "questionnaire_not_assigned") { changed(); } else { fail(refused(resp.status, body)); }
           });
         }, function () { clearTimeout(stall); retry(attempt, 0); });
       }
