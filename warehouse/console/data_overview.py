@@ -46,6 +46,8 @@ def trend_chart(con, settings, indicator: str, per: dict[str, Any], title: str, 
 
 #: The overview's headline table (every score indicator in the period), as its CSV heads it.
 HEADLINE_COLUMNS = [("indicator_label", "Indicatore"), *SHARE_COLUMNS]
+#: The volumes chart's table: responses per period.
+VOLUME_COLUMNS = [("period", "Periodo"), ("responses", "Risposte")]
 
 
 def overview(con, settings, args, lang) -> dict[str, Any]:
@@ -55,11 +57,13 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
     per = period_choice(con, args)
     protection = Protection.from_settings(settings)
     p = per["period"]
-    if p is None:
+    if p is None:  # nothing yet: the same charts, empty, so that each download still carries its header
         return {"indicator": indicator, "per": per, "total": None, "services": 0, "entities": 0, "headline": [],
                 "tables": [Chart("headline", "Indicatori principali", HEADLINE_COLUMNS, [])],
-                "charts": [Chart("trend", "Quota positiva nazionale per periodo", [], []),
-                           Chart("volumes", "Risposte per periodo", [], [])]}
+                "charts": [trend_chart(con, settings, indicator, per, "Quota positiva nazionale per periodo",
+                                       indicator_label(indicator)),
+                           Chart("volumes", "Risposte per periodo", VOLUME_COLUMNS, []),
+                           *breakdown(con, settings, indicator, {}, per)]}
     every = cube.table(con, cube.Cut(indicator=cube.RESPONSES, freq=per["freq"], start=p, end=p), protection)
     total = every["n"].iloc[0] if len(every) else None
     lo, hi = cube._month_bounds(p, False), cube._month_bounds(p, True)
@@ -81,7 +85,7 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
         "charts": [
             trend_chart(con, settings, indicator, per, "Quota positiva nazionale per periodo",
                         indicator_label(indicator)),
-            Chart("volumes", "Risposte per periodo", [("period", "Periodo"), ("responses", "Risposte")],
+            Chart("volumes", "Risposte per periodo", VOLUME_COLUMNS,
                   [{"period": q, "responses": c} for q, c in volumes],
                   {"data": [{"type": "bar", "x": [q for q, _c in volumes], "y": [c for _q, c in volumes],
                              "marker": {"color": "#0066cc"}, "name": _("Risposte")}],
