@@ -218,9 +218,10 @@ def test_ranks_come_with_their_intervals_the_note_and_phi(app_tokens):
     rows = {r["entity"]: r for r in _funnel_rows(page)}
     ranked = [u for u in api["units"] if u["rank"] is not None]
     assert ranked and api["ranking"]["ranked"]
-    for u in ranked:
+    for u in ranked:  # the rank, "=" when shared, and beside it (its own column) the interval it may be in
         lo, hi = u["rank_interval"]
-        assert rows[u["entity"]]["rank"].endswith(f"({lo}–{hi})"), rows[u["entity"]]
+        assert rows[u["entity"]]["rank"] == f"{u['rank']}{'=' if u['tied'] else ''}", rows[u["entity"]]
+        assert rows[u["entity"]]["rank_interval"] == f"{lo}–{hi}", rows[u["entity"]]
         assert rows[u["entity"]]["eb_lower"] == f"{u['eb']['ci'][0]:.1f}".replace(".", ",")
         assert rows[u["entity"]]["eb_upper"] == f"{u['eb']['ci'][1]:.1f}".replace(".", ",")
     assert 'data-ranking-note="ranked"' in page and "intervalli del rango al 95%" in page
@@ -229,6 +230,27 @@ def test_ranks_come_with_their_intervals_the_note_and_phi(app_tokens):
         assert f'data-phi="{round(phi, 2)}"' in page and f"φ = {phi:.2f}".replace(".", ",") in page
     en = _get(app_tokens, url, lang="en").get_data(as_text=True)
     assert "95% rank intervals" in en and "EB 95% CI low" in en
+
+
+def test_the_funnel_download_holds_the_rank_alone_and_its_interval_in_its_own_column(app_tokens):
+    """The rank column of the funnel's CSV said "3 (1–5)", repeating the next column's interval and
+    leaving a text a spreadsheet cannot sort: now the rank alone (a number; a shared rank appears on
+    each of its units), the interval in "Intervallo del rango" — the same as the API's."""
+    from tests import console_csv
+
+    api = _get(app_tokens, f"/api/v1/compare?service_type={STYPE}&freq=M&period=2026-10").get_json()
+    for lang, rank_col, interval_col in (("it", "Rango EB", "Intervallo del rango"), ("en", "EB rank", "Rank interval")):
+        rows = {r["Codice IPA" if lang == "it" else "IPA code"]: r for r in console_csv.dicts(
+            _get(app_tokens, f"/csv/service-type/{STYPE}/funnel?freq=M&period=2026-10&lang={lang}"))}
+        ranked = [u for u in api["units"] if u["rank"] is not None]
+        assert ranked and set(rows) == {u["entity"] for u in api["units"]}
+        for u in ranked:
+            lo, hi = u["rank_interval"]
+            assert rows[u["entity"]][rank_col] == str(u["rank"]), rows[u["entity"]]
+            assert rows[u["entity"]][interval_col] == f"{lo}–{hi}"
+        for u in api["units"]:
+            if u["rank"] is None:  # suppressed or unranked: both empty, never a made-up rank
+                assert rows[u["entity"]][rank_col] == rows[u["entity"]][interval_col] == ""
 
 
 def test_a_p_value_below_a_thousandth_is_written_in_each_readers_language(app_tokens):

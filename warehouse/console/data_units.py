@@ -113,13 +113,14 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
     for u in body["units"]:
         o = own.get(u["entity"], {})
         pub = u["value"] is not None
-        rank = "" if u.get("rank") is None else (f"{u['rank']}=" if u.get("tied") else str(u["rank"]))
         interval = "–".join(map(str, u["rank_interval"])) if u.get("rank_interval") else ""
         eb_ci = (u.get("eb") or {}).get("ci") or [None, None]
         rows.append({"entity": u["entity"], "name": names.get(u["entity"], u["entity"]), "n": u["n"],
                      "value": num(u["value"]), "ci_lower": num(o.get(lo_key)) if pub else None,
                      "ci_upper": num(o.get(hi_key)) if pub else None, "eb_estimate": num((u.get("eb") or {}).get("estimate")),
-                     "rank": f"{rank} ({interval})" if rank and interval else rank, "rank_interval": interval,
+                     # the rank alone (a number the CSV can sort; the page marks a shared one "3="), its
+                     # interval in its own column
+                     "rank": u.get("rank"), "rank_tied": bool(u.get("tied")), "rank_interval": interval,
                      "eb_lower": num(eb_ci[0]), "eb_upper": num(eb_ci[1]),
                      "flag": _(FLAGS[u["flag"]]) if u.get("flag") else "",
                      "fdr": _(FDR[u["fdr"]["flag"]]) if u.get("fdr") else "", "status": status_text(u),
@@ -168,7 +169,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         ranking_note = _("Nessuna graduatoria: non c'è evidenza di differenze tra gli enti (varianza tra enti "
                          "stimata τ² = 0).")
     else:
-        ranking_note = _("Ranghi delle stime empirical-Bayes con intervalli del rango al 95% (tra parentesi): "
+        ranking_note = _("Ranghi delle stime empirical-Bayes con intervalli del rango al 95% (nella colonna accanto): "
                          "un ente può trovarsi in qualunque posizione del suo intervallo; stime pubblicate uguali "
                          "condividono il rango (=); «significativo» è il flag FDR di Benjamini-Hochberg (q < 5%) "
                          "su tutti gli enti.")
