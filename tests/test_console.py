@@ -31,7 +31,7 @@ PAGES = {
     "/csv/overview/trend": "dashboards", f"/csv/service-type/{STYPE}/funnel": "dashboards",
     "/csv/entity/c_h501/trend-anagrafe.certificati": "dashboards", "/csv/regions/regions": "dashboards",
     "/csv/quality/failed": "dashboards",
-    "/channels?entity=c_h501": "dashboards", "/channels.csv?entity=c_h501": "dashboards",
+    "/channels?entity=c_h501": "dashboards", "/channels": "dashboards", "/channels.csv?entity=c_h501": "dashboards",
     "/quality/response-rates.csv": "dashboards", "/coverage.csv?table=silent": "dashboards",
     "/entities/c_h501/faccia.csv": "dashboards",
     "/exports": "exports", "/exports/download?format=csv&freq=A": "exports", "/exports/datapackage.zip": "exports",

@@ -157,12 +157,38 @@ def test_unknown_codes_on_the_secondary_pages_are_refused_naming_them(client):
     assert bad.status_code == 400 and "«end»" in bad.get_data(as_text=True)
 
 
-def test_the_channel_view_without_an_entity_or_type_says_what_to_give_in_the_readers_language(client):
+def test_the_channel_view_given_both_an_entity_and_a_type_says_what_to_give_in_the_readers_language(client):
     # the Italian page read "Parametro non valido: «entity». (Give exactly one of entity or service_type.)"
-    bare = client.get("/channels")
-    text = bare.get_data(as_text=True)
-    assert bare.status_code == 400 and "indicare uno solo tra entity e service_type" in text and "Give" not in text
-    assert "Give exactly one of entity or service_type." in _en(client, "/channels")
+    both = "/channels?entity=c_h501&service_type=anagrafe.certificati"
+    refused = client.get(both)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "indicare uno solo tra entity e service_type" in text and "Give" not in text
+    assert "Give exactly one of entity or service_type." in _en(client, both)
+
+
+def test_a_bare_channel_view_offers_the_choice_of_a_service_type_or_an_entity(client):
+    """Typed in the address bar, ``/channels`` alone was a 400: it is a page that offers the choice —
+    a service type of the taxonomy, or an entity's IPA code — and no table (nothing is chosen, so
+    nothing is counted). The download, a machine's call, still refuses naming the field."""
+    from questionnaires.taxonomy import service_types
+
+    for url in ("/channels", "/channels?entity=&service_type="):  # the choice's own form sent empty
+        bare = client.get(url)
+        text = bare.get_data(as_text=True)
+        assert bare.status_code == 200, text[:300]
+        assert 'data-table="channels"' not in text and "Scarica CSV" not in text
+        assert 'name="service_type"' in text and 'name="entity"' in text
+        offered = set(re.findall(r'<option value="([^"]+)"', text.split('name="service_type"', 1)[1].split("</select>")[0]))
+        assert offered == set(service_types())  # every type of the taxonomy, none invented
+        assert "Certificati anagrafici" in text and "Scegli un tipo di servizio" in text
+    en = _en(client, "/channels")
+    assert "Choose a service type" in en and "Registry certificates" in en and "IPA code" in en and "Scegli" not in en
+    chosen = client.get("/channels?service_type=anagrafe.certificati&entity=")  # what the first form sends
+    assert chosen.status_code == 200 and 'data-table="channels"' in chosen.get_data(as_text=True)
+    typed = client.get("/channels?entity=c_h501&service_type=")  # what the second form sends
+    assert typed.status_code == 200 and 'data-table="channels"' in typed.get_data(as_text=True)
+    csv = client.get("/channels.csv")
+    assert csv.status_code == 400 and "entity" in csv.get_data(as_text=True)
 
 
 def test_the_quality_pages_volumes_say_the_month_in_progress(client):

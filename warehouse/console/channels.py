@@ -9,11 +9,14 @@ month, says so in its row ("Copertura del periodo": :func:`warehouse.console.dat
 An unknown entity is a 404, an unknown service type the console's 400 naming
 ``service_type`` (:func:`warehouse.console.data.check_codes`). A form chooses the indicator and
 the frequency (the URL keeps them: a deep link shows the same table); ``/channels.csv`` with the same
-parameters downloads exactly the table. Linked from the entity and service-type pages.
+parameters downloads exactly the table. Linked from the entity and service-type pages. ``/channels``
+alone offers the choice of a service type or an entity (``/channels.csv`` alone is a 400 naming ``entity``).
 """
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
+
+from questionnaires.taxonomy import service_types
 
 from ..comparability import QueryError
 from ..cube import Cut, first_data_month, table
@@ -26,7 +29,11 @@ from .paths import query_args
 bp = Blueprint("channels", __name__)
 CHANNEL_LABELS = {"web": "Web", "app": "App", "email": "E-mail", "sms": "SMS", "kiosk": "Totem",
                   "front_office": "Sportello", "phone": "Telefono"}
-i18n.EN.update({"Canali": "Channels", "Canale": "Channel", "Strumento": "Instrument", "Quota positiva": "Positive share",
+i18n.EN.update({"Scegli un tipo di servizio": "Choose a service type",
+                "oppure il codice IPA di un ente": "or an entity's IPA code",
+                "Scegli un tipo di servizio o un ente per vederne gli indicatori per canale.":
+                    "Choose a service type or an entity to see its indicators by channel.",
+                "Mostra": "Show", "Canali": "Channels", "Canale": "Channel", "Strumento": "Instrument", "Quota positiva": "Positive share",
                 "Totem": "Kiosk", "Sportello": "Front office", "Telefono": "Phone"})
 
 
@@ -63,9 +70,22 @@ def _view() -> dict:
             "freq": freq}
 
 
+def _choice() -> list[tuple[str, str]]:
+    """The service types of the taxonomy a bare ``/channels`` offers: ``(code, label)`` in the reader's
+    language, in the order of their labels."""
+    from .data import type_label
+
+    return sorted(((code, type_label(code, i18n.lang())) for code in service_types()), key=lambda t: t[1].casefold())
+
+
 @bp.get("/channels")
 @require("dashboards")
 def page():
+    """The channel table of the entity or service type asked for; asked for neither (``/channels``
+    typed in the address bar, or the choice's form sent empty), a page offering the choice — a service
+    type of the taxonomy, or an entity's IPA code — and no table. Both at once stay a 400 naming ``entity``."""
+    if not request.args.get("entity") and not request.args.get("service_type"):
+        return render_template("channels.html", choose=True, types=_choice(), page="service-types")
     v = _view()
     return render_template("channels.html", **v, columns=COLUMNS,
                            csv_href=url_for("channels.download", **query_args()),
