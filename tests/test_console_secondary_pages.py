@@ -243,3 +243,18 @@ def test_the_channel_view_has_its_filters_its_download_and_names_the_entity(clie
     assert en[0][:3] == ["Period", "Channel", "Instrument"] and {r[1] for r in en[1:]} == {"Web", "Front office"}
     by_type = client.get("/channels?service_type=anagrafe.certificati").get_data(as_text=True)
     assert "Certificati anagrafici" in by_type.split("<h1>", 1)[1].split("</h1>", 1)[0]
+
+
+def test_an_ipa_code_typed_with_spaces_around_it_is_the_entitys(client):
+    """The choice's form takes a typed IPA code: one pasted with a space around it (as copied from a
+    spreadsheet or an e-mail) is the same entity, not a 404 for " c_h501"."""
+    clean = client.get("/channels?entity=c_h501&service_type=")
+    pasted = client.get("/channels?entity=%20c_h501%09&service_type=")
+    assert pasted.status_code == 200 and 'data-table="channels"' in pasted.get_data(as_text=True)
+    assert _table_rows(pasted) == _table_rows(clean) != []
+    csv = client.get("/channels.csv?entity=%20c_h501%20")
+    assert csv.status_code == 200 and csv.headers["Content-Disposition"].endswith('-c_h501-satisfaction-A.csv"')
+
+
+def _table_rows(resp) -> list[str]:
+    return re.findall(r"<tr data-channel=.*?</tr>", resp.get_data(as_text=True), re.S)

@@ -47,7 +47,8 @@ def _view() -> dict:
     """The request's channel table: ``rows`` (each a published cell, :func:`warehouse.console.data.cell`),
     the unit, its name, the indicator and the frequency."""
     args = request.args
-    entity, stype = args.get("entity"), args.get("service_type")
+    # a code pasted with a space or tab around it (from a spreadsheet, an e-mail) is the same code
+    entity, stype = ((args.get(k) or "").strip() or None for k in ("entity", "service_type"))
     if bool(entity) == bool(stype):
         raise QueryError("entity", "Give exactly one of entity or service_type.")
     if stype:  # a code outside the taxonomy is a typo: 400 naming it, not an empty table
@@ -84,7 +85,7 @@ def page():
     """The channel table of the entity or service type asked for; asked for neither (``/channels``
     typed in the address bar, or the choice's form sent empty), a page offering the choice — a service
     type of the taxonomy, or an entity's IPA code — and no table. Both at once stay a 400 naming ``entity``."""
-    if not request.args.get("entity") and not request.args.get("service_type"):
+    if not any((request.args.get(k) or "").strip() for k in ("entity", "service_type")):
         return render_template("channels.html", choose=True, types=_choice(), page="service-types")
     v = _view()
     return render_template("channels.html", **v, columns=COLUMNS,
