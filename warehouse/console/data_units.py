@@ -204,13 +204,11 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
     rng = {"freq": per["freq"], "start": recent[0], "end": recent[-1]} if recent else None
     charts = []
     first = cube.first_data_month(con)
-    for t in types:
-        if not rng:
-            break
+    for t in types:  # no window (a period before the data): each chart empty, its download still headed
         own = {r["period"]: cell(r) for r in table(con, settings, indicator=indicator,
-                                                   filters={"entity": [ipa], "service_type": [t]}, **rng)}
+                                                   filters={"entity": [ipa], "service_type": [t]}, **rng)} if rng else {}
         nat = {r["period"]: cell(r) for r in table(con, settings, indicator=indicator, filters={"service_type": [t]},
-                                                   **rng)}
+                                                   **rng)} if rng else {}
         rows = [{"period": q, "n": own[q]["n"], "share": own[q]["share"], "share_lower": own[q]["share_lower"],
                  "share_upper": own[q]["share_upper"], "status": own[q]["status"], "obs_status": own[q]["obs_status"],
                  "conf_status": own[q]["conf_status"], "national_n": nat.get(q, {}).get("n"),
