@@ -44,6 +44,16 @@ ENTITY = ("Nessun ente con codice IPA «c_z999» nel registro.", "No entity with
     ("/service-types/nope", "Nessun tipo di servizio «nope»: i codici sono elencati in /service-types/.",
      "No service type 'nope': the codes are listed at /service-types/."),
     ("/no-such-page", "La pagina richiesta non esiste o non è più disponibile.", GENERIC),
+    # a chart's download from an old link (a service type the entity no longer has) or a mistyped one
+    ("/csv/entity/c_h501/trend-previdenza.domanda-prestazione",
+     "Nessun grafico «trend-previdenza.domanda-prestazione» scaricabile nella pagina «entity».",
+     "No chart 'trend-previdenza.domanda-prestazione' to download on the page 'entity'."),
+    ("/csv/overview/trnd", "Nessun grafico «trnd» scaricabile nella pagina «overview».",
+     "No chart 'trnd' to download on the page 'overview'."),
+    ("/workspace/c_h501/csv/trnd", "Nessun grafico «trnd» scaricabile nella pagina «workspace».",
+     "No chart 'trnd' to download on the page 'workspace'."),
+    ("/csv/overviw/trend", "Nessuna pagina «overviw» con grafici da scaricare.",
+     "No page 'overviw' with charts to download."),
 ])
 def test_a_page_that_names_nothing_says_so_in_the_readers_language(app_tokens, url, it, en):
     status, page = _page(app_tokens, url, "it")

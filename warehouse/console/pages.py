@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
+from flask import (Blueprint, current_app, redirect, render_template, request, send_file,
                    session, url_for)
 
 from registry import session_scope
@@ -58,7 +58,7 @@ def _build(page: str, **kw) -> dict:
         return data_quality.quality_page(con, settings, request.args, lang(),
                                          version=current_app.config["ASCOLTO_WAREHOUSE"]().version,
                                          cache=current_app.extensions.setdefault("ascolto.quality", {}))
-    abort(404)
+    raise not_found("page", f"No page {page!r} with charts to download.")
 
 
 def _services_of(ipa: str) -> list[dict]:
@@ -208,8 +208,8 @@ def chart_csv(page: str, chart: str, key: str | None = None):
     kw = {"code": key} if page == "service-type" else {"ipa": key} if page == "entity" else {}
     d = _build(page, **kw)
     found = next((c for c in (*d["charts"], *d.get("tables", ())) if c.id == chart), None)
-    if found is None:
-        abort(404)
+    if found is None:  # a mistyped link, or an old one (a service type the entity no longer has)
+        raise not_found("chart", f"No chart {chart!r} to download on the page {page!r}.")
     per = d.get("per") or {}
     name = "-".join(x for x in (page, key, chart, per.get("period")) if x)  # a period's table says which
     return data.table_csv(found.columns, found.rows, f"ascolto-{name}.csv")

@@ -12,7 +12,7 @@ form); its tokens page also tells it of services added through the public form a
 from __future__ import annotations
 
 
-from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request,
+from flask import (Blueprint, current_app, flash, g, jsonify, redirect, render_template, request,
                    url_for)
 
 from registry import RegistryError, onboarding, session_scope, tokens
@@ -96,7 +96,7 @@ def chart_csv(ipa: str, chart: str):
     d = summary(ipa)
     found = next((c for c in d["charts"] if c.id == chart), None)
     if found is None:
-        abort(404)
+        raise not_found("chart", f"No chart {chart!r} to download on the page 'workspace'.")
     name = "-".join(x for x in (ipa, chart, d["per"].get("period")) if x)
     return table_csv(found.columns, found.rows, f"ascolto-{name}.csv")
 
