@@ -54,7 +54,9 @@ def test_a_page_with_a_long_path_sends_at_most_512_characters_of_it(stack, page)
 
 def test_a_permanent_refusal_is_explained_honestly_not_retried_and_warned(stack, page):  # noqa: F811
     warnings, posts = record(page)
-    body = '{"error": "questionnaire_not_assigned", "message": "Not the assigned questionnaire.", "fields": {}}'
+    # a refusal the page cannot mend (a 409 of a channel the service does not collect on); a reassigned
+    # questionnaire's 409 has its own answer, a link to the updated form (tests/test_citizen_widget_browser.py)
+    body = '{"error": "channel_not_declared", "message": "Not a channel of this service.", "fields": {}}'
     page.route("**/v1/submissions", lambda r: r.fulfill(
         status=409, headers={"Access-Control-Allow-Origin": stack.site}, content_type="application/json", body=body)
         if r.request.method == "POST" else r.continue_())
@@ -66,7 +68,7 @@ def test_a_permanent_refusal_is_explained_honestly_not_retried_and_warned(stack,
     time.sleep(2.5)  # longer than a first retry would wait
     assert len(posts) == 1
     assert not page.get_by_text("Riprova").count() and not page.get_by_text("riproveremo").count()
-    assert any("409" in w and "questionnaire_not_assigned" in w and f'"{SERVICE}"' in w for w in warnings), warnings
+    assert any("409" in w and "channel_not_declared" in w and f'"{SERVICE}"' in w for w in warnings), warnings
 
 
 # --- 2. a long outage -------------------------------------------------------------------------------
