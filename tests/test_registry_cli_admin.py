@@ -107,17 +107,24 @@ def test_an_admin_working_as_the_service_user_through_sudo_is_named_in_the_audit
     assert json.loads(log.output)[0]["actor"] == "cli:ascolto"
 
 
-def test_token_list_says_which_tokens_work_a_join_requesters_is_pending(cli, db_url):
-    """``token list`` showed a first join's manager token (unusable until the request is approved) like any
-    working token; its ``state`` column says ``pending``, ``expired`` or ``revoked`` (with ``--all``)."""
+def _first_join(cli, db_url) -> tuple[int, str]:
+    """INPS in the registry and its first join request through the public form: (request id, the
+    prefix of the requester's pending manager token)."""
     cli("add-entity", "--ipa", "inps", "--name", "INPS", "--category", "C16", "--region", "12")
     factory = connect(db_url)
     with session_scope(factory) as s:
-        req, secret = onboarding.submit_request(s, ipa_code="inps", service_name="Pensioni",
-                                                service_type="previdenza.domanda-prestazione",
-                                                allowed_origins=["https://www.inps.it"], channels=["web"])
-        rid, pending = req.id, req.token_prefix
+        req, _ = onboarding.submit_request(s, ipa_code="inps", service_name="Pensioni",
+                                           service_type="previdenza.domanda-prestazione",
+                                           allowed_origins=["https://www.inps.it"], channels=["web"])
+        found = req.id, req.token_prefix
     dispose(factory)
+    return found
+
+
+def test_token_list_says_which_tokens_work_a_join_requesters_is_pending(cli, db_url):
+    """``token list`` showed a first join's manager token (unusable until the request is approved) like any
+    working token; its ``state`` column says ``pending``, ``expired`` or ``revoked`` (with ``--all``)."""
+    rid, pending = _first_join(cli, db_url)
     admin = cli("token", "create", "--role", "admin", "--label", "me").stderr.split()[1]
     states = lambda *a: {r["prefix"]: r["state"] for r in json.loads(cli("token", "list", "--json", *a).output)}
     assert states() == {pending: "pending", admin: "active"}
@@ -157,14 +164,7 @@ def test_an_expiry_too_far_away_is_said_so_not_called_malformed(cli, when):
 def test_approving_a_join_whose_token_was_revoked_says_so_not_that_a_manager_exists(cli, db_url):
     """An admin who revoked a first join's pending token (a doubtful requester) and then approves the
     request was told "the administration has a manager", which it has not: nobody holds a working token."""
-    cli("add-entity", "--ipa", "inps", "--name", "INPS", "--category", "C16", "--region", "12")
-    factory = connect(db_url)
-    with session_scope(factory) as s:
-        req, _ = onboarding.submit_request(s, ipa_code="inps", service_name="Pensioni",
-                                           service_type="previdenza.domanda-prestazione",
-                                           allowed_origins=["https://www.inps.it"], channels=["web"])
-        rid, prefix = req.id, req.token_prefix
-    dispose(factory)
+    rid, prefix = _first_join(cli, db_url)
     cli("token", "revoke", prefix)
     out = cli("joins", "approve", str(rid))
     assert out.stderr.strip().endswith(
