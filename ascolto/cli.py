@@ -134,6 +134,21 @@ def console(settings) -> None:
     _gunicorn("warehouse.console:create_app()", settings.console_port, settings.bind_host)
 
 
+#: where ``ascolto edge-errors`` listens unless told otherwise (deploy/k8s/edge-errors.yaml)
+EDGE_ERRORS_PORT = 8002
+
+
+@main.command("edge-errors")
+@click.option("--port", default=EDGE_ERRORS_PORT, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on (on ASCOLTO_BIND_HOST).")
+@click.pass_obj
+def edge_errors(settings, port: int) -> None:
+    """Run the Kubernetes edge's error backend under gunicorn: ingress-nginx's own refusals (a body
+    over 16 KB, a collector down or timed out, a path that is not the API's) answered in the API's
+    JSON shape (deploy/edge_errors.py, docs/operations.md "Kubernetes"). Needs no secret."""
+    _gunicorn("deploy.edge_errors:app", port, settings.bind_host)
+
+
 @main.group(invoke_without_command=True)
 @click.pass_context
 def processor(ctx: click.Context) -> None:
