@@ -135,7 +135,7 @@ def console(settings) -> None:
 
 
 #: where ``ascolto edge-errors`` listens unless told otherwise (deploy/k8s/edge-errors.yaml)
-EDGE_ERRORS_PORT = 8002
+EDGE_ERRORS_PORT = 8004
 
 
 @main.command("edge-errors")

@@ -124,9 +124,9 @@ def test_the_cli_serves_the_error_backend(monkeypatch):
 
     served = []
     monkeypatch.setattr(cli, "_gunicorn", lambda app, port, host: served.append((app, port)))
-    result = CliRunner().invoke(cli.main, ["edge-errors", "--port", "8002"])
+    result = CliRunner().invoke(cli.main, ["edge-errors", "--port", "8004"])
     assert result.exit_code == 0, result.output
-    assert served == [("deploy.edge_errors:app", 8002)]
+    assert served == [("deploy.edge_errors:app", 8004)]
     help_text = CliRunner().invoke(cli.main, ["edge-errors", "--help"]).output
     assert "ingress-nginx" in help_text and "--port" in help_text
 
