@@ -322,6 +322,7 @@ from .cli_joins import joins  # noqa: E402
 from .cli_testmode import test_mode, test_submissions  # noqa: E402
 from .cli_origins import origins  # noqa: E402
 from .cli_updates import update_entity, update_service  # noqa: E402
+from .cli_assign_bulk import assign_bulk  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
@@ -341,6 +342,7 @@ registry.add_command(origins)
 registry.add_command(update_service)
 registry.add_command(update_entity)
 registry.add_command(names)
+registry.add_command(assign_bulk)
 
 
 if __name__ == "__main__":
