@@ -29,6 +29,9 @@ def devices_add(ctx: click.Context, service_key: str, label: str, channel: str |
     click.echo(token)
     click.echo(f"device {prefix} ({chan}) of service {key} registered; the token above is not stored.", err=True)
     click.echo(f"Open on the device: {kiosk_link(settings.collector_url, key, token)}", err=True)
+    if not settings.public_url:  # as add-service says: a device elsewhere cannot reach localhost
+        click.echo(f"({settings.collector_url} is the local collector: set ASCOLTO_PUBLIC_URL to its public address.)",
+                   err=True)
 
 
 @devices.command("list")

@@ -1,0 +1,108 @@
+"""A new operator onboards an entity and its services following only docs/registry.md and ``--help``:
+what tripped them up, held fixed (on SQLite and PostgreSQL where the registry is involved).
+
+- ``add-service --type sportello.urp`` without ``--channel`` said only "channel: 'faccia' is for the
+  channels front_office, kiosk, phone, not 'web'" — the operator had chosen neither ``faccia`` nor
+  ``web``; it now says which option fixes it.
+- ``--name``, ``--channel`` and ``--sampling-rate`` had no help text; the channel's valid values
+  were nowhere in ``--help``.
+- ``devices add`` printed a ``http://localhost:8000`` kiosk address without the reminder
+  ``add-service`` gives (set ``ASCOLTO_PUBLIC_URL``): a tablet cannot open the operator's localhost.
+- docs/registry.md's ``update-entity … --region 12 --nuts ITH1`` example is refused (ITH1 is not in
+  Lazio), and its example of a refused questionnaire (``anagrafe.certificati`` / ``faccia``) is one
+  the taxonomy now allows.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from questionnaires.vocabulary import CHANNELS
+from registry import connect, dispose
+from registry.checks import check_questionnaire, check_service_type
+from registry.errors import RegistryError
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "registry.md"
+
+
+@pytest.fixture
+def cli(db_url, tmp_path):
+    env = {"ASCOLTO_DATABASE_URL": db_url, "ASCOLTO_DATA_DIR": str(tmp_path / "data"), "ASCOLTO_ACTOR": "test:onboard",
+           "ASCOLTO_PUBLIC_URL": ""}
+    factory = connect(db_url)  # migrated
+    dispose(factory)
+
+    def run(*args: str, code: int = 0, **extra: str):
+        result = CliRunner().invoke(main, ["registry", *args], env={**env, **extra}, catch_exceptions=False)
+        assert result.exit_code == code, (args, result.exit_code, result.output)
+        return result
+
+    run("add-entity", "--ipa", "c_a944", "--name", "Comune di Bologna", "--category", "L6", "--comune", "037006")
+    return run
+
+
+def test_a_counter_service_without_a_channel_is_told_to_add_one(cli):
+    refused = cli("add-service", "--entity", "c_a944", "--name", "URP", "--type", "sportello.urp", code=1).stderr
+    assert "Error: channel: 'faccia' is for the channels front_office, kiosk, phone, not 'web'" in refused
+    assert "add --channel" in refused
+    # chosen on purpose: the registry's words only
+    chosen = cli("add-service", "--entity", "c_a944", "--name", "URP", "--type", "sportello.urp", "--channel", "web",
+                 code=1).stderr
+    assert chosen.strip() == "Error: channel: 'faccia' is for the channels front_office, kiosk, phone, not 'web'"
+    done = cli("add-service", "--entity", "c_a944", "--name", "URP", "--type", "sportello.urp", "--key", "bo-urp",
+               "--channel", "front_office")
+    assert done.stdout.splitlines()[0] == "bo-urp"
+
+
+def test_a_device_on_a_stack_without_a_public_address_is_reminded_of_it(cli):
+    cli("add-service", "--entity", "c_a944", "--name", "URP", "--type", "sportello.urp", "--key", "bo-totem",
+        "--channel", "kiosk")
+    local = cli("devices", "add", "--service", "bo-totem", "--label", "Totem").stderr
+    assert "Open on the device: http://localhost:8000/v1/services/bo-totem/kiosk?device=kio_" in local
+    assert "set ASCOLTO_PUBLIC_URL to its public address" in local
+    public = cli("devices", "add", "--service", "bo-totem", "--label", "Totem 2",
+                 ASCOLTO_PUBLIC_URL="https://ascolto.example.gov.it").stderr
+    assert "https://ascolto.example.gov.it/v1/services/bo-totem/kiosk?device=kio_" in public
+    assert "ASCOLTO_PUBLIC_URL" not in public
+
+
+@pytest.mark.parametrize("path", [("add-entity",), ("add-service",), ("assign-bulk",)], ids=" ".join)
+def test_every_option_of_the_onboarding_commands_says_what_it_is(path):
+    cmd: click.Command = main.commands["registry"]
+    for word in path:
+        cmd = cmd.commands[word]
+    bare = [p.name for p in cmd.params if isinstance(p, click.Option) and not p.help]
+    assert not bare, f"{' '.join(path)}: options without --help text: {bare}"
+
+
+def test_the_channel_help_lists_every_channel():
+    [option] = [p for p in main.commands["registry"].commands["add-service"].params if p.name == "channel"]
+    listed = re.findall(r"[a-z_]+", option.help.split(":")[1].split("(")[0])
+    assert tuple(w for w in listed if w != "or") == CHANNELS
+
+
+def test_the_documented_update_entity_example_is_accepted(cli):
+    line = next(ln for ln in DOC.read_text("utf-8").splitlines() if ln.startswith("ascolto registry update-entity"))
+    region = re.search(r"--region (\d+)\]", line).group(1)
+    cli("add-entity", "--ipa", "inps", "--name", "INPS", "--category", "C16", "--region", "08")
+    cli("update-entity", "inps", "--region", region)  # an entity without a comune
+    trentino = re.search(r"--region (\d+) --nuts (\w+)\|(\w+)", line)
+    assert trentino, line
+    cli("add-entity", "--ipa", "p_bz", "--name", "Provincia autonoma di Bolzano", "--category", "L5",
+        "--region", trentino.group(1), "--nuts", trentino.group(2))
+    cli("update-entity", "p_bz", "--region", trentino.group(1), "--nuts", trentino.group(3))
+
+
+def test_the_documented_refusal_of_a_questionnaire_is_what_the_registry_says():
+    text = " ".join(DOC.read_text("utf-8").split())
+    example = re.search(r"`Error: questionnaire_id: (service type '([\w.]+)' does not allow '([\w-]+)' \(allowed: [^)]*\))`",
+                        text)
+    assert example, "docs/registry.md gives an example of a refused questionnaire"
+    with pytest.raises(RegistryError) as refused:
+        check_questionnaire(check_service_type(example.group(2)), example.group(3))
+    assert refused.value.problem == example.group(1)
