@@ -323,6 +323,7 @@ from .cli_testmode import test_mode, test_submissions  # noqa: E402
 from .cli_origins import origins  # noqa: E402
 from .cli_updates import update_entity, update_service  # noqa: E402
 from .cli_assign_bulk import assign_bulk  # noqa: E402
+from .cli_add import add_entity, add_service  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
@@ -343,6 +344,8 @@ registry.add_command(update_service)
 registry.add_command(update_entity)
 registry.add_command(names)
 registry.add_command(assign_bulk)
+registry.add_command(add_entity)
+registry.add_command(add_service)
 
 
 if __name__ == "__main__":

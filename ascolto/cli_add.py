@@ -1,11 +1,11 @@
 """``ascolto registry add-entity`` and ``add-service``: onboard an entity and its services by hand
-(:mod:`ascolto.cli_registry` registers them on the ``registry`` group)."""
+(:mod:`ascolto.cli` adds them to the ``registry`` group)."""
 from __future__ import annotations
 
 import click
 from click.core import ParameterSource
 
-from .cli_registry import _session, _who, registry, registry_settings
+from .cli_registry import _session, _who, registry_settings
 
 
 @click.command("add-entity")
@@ -97,6 +97,3 @@ def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, lan
     if not settings.public_url:
         click.echo(f"\n({settings.collector_url} is the local collector: set ASCOLTO_PUBLIC_URL to its public address.)")
 
-
-registry.add_command(add_entity)
-registry.add_command(add_service)

@@ -336,9 +336,6 @@ def token_list(ctx: click.Context, include_revoked: bool, as_json: bool) -> None
                  "revoked_at"], as_json)
 
 
-# add-entity and add-service live in cli_add.py (this module's length); registered on `registry` there
-from .cli_add import add_entity, add_service  # noqa: E402,F401
-
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(registry())

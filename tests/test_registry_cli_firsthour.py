@@ -148,7 +148,7 @@ def test_add_service_refuses_a_language_it_has_no_text_for_before_adding(cli):
     out = cli("add-service", "--entity", "c_l219", "--name", "X", "--type", "anagrafe.certificati", "--key", "bz-xx",
               "--lang", "es", code=2).output
     assert "--lang" in out and "'it', 'en', 'de', 'fr', 'sl'" in out
-    from ascolto.cli_registry import add_service
+    from ascolto.cli_add import add_service
     from questionnaires.vocabulary import LANGUAGES
 
     [option] = [p for p in add_service.params if p.name == "lang"]
