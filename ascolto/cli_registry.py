@@ -236,7 +236,7 @@ def service_types_cmd(category: str | None, lang: str, as_json: bool) -> None:
 @click.option("--region", help="Entities of this region (Istat or NUTS-2 code).")
 @click.option("--entity", "entity_ipa", help="Services of this entity.")
 @click.option("--type", "service_type", help="Services of this service type.")
-@click.option("--limit", type=click.IntRange(1, 10**9), default=None)
+@click.option("--limit", type=click.IntRange(1, 10**9), default=None, help="At most this many rows.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def list_(ctx: click.Context, what: str, category, region, entity_ipa, service_type, limit, as_json) -> None:
@@ -258,9 +258,9 @@ def list_(ctx: click.Context, what: str, category, region, entity_ipa, service_t
 @registry.command()
 @click.option("--type", "object_type", type=click.Choice(AUDITED_TYPES), default=None,
               help="Only this kind of object (onboarding: the public form's join requests; plan: improvement plans).")
-@click.option("--key", "object_key", default=None)
-@click.option("--limit", type=click.IntRange(1, 10**9), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--key", "object_key", default=None, help="Only this object: a service key, an IPA code, a token prefix.")
+@click.option("--limit", type=click.IntRange(1, 10**9), default=50, show_default=True, help="At most this many entries.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def log(ctx: click.Context, object_type, object_key, limit, as_json) -> None:
     """Show the audit log, newest first."""
@@ -283,7 +283,10 @@ def token() -> None:
 
 
 @token.command("create")
-@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician", "entity", "operator", "backend"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "monitoring", "statistician", "entity", "operator", "backend"]),
+              help="admin, monitoring, statistician: national staff; entity: one administration's own services "
+                   "(its web manager); operator: records judgements at its counters and phones; backend: its back "
+                   "end posting answers (no console).")
 @click.option("--label", required=True, help="Whose token it is, e.g. 'Istat - servizio statistiche'.")
 @click.option("--entity", default=None, metavar="IPA", help="Roles entity, operator, backend: the one administration the token is for.")
 @click.option("--manager", is_flag=True, help="Role entity: the token may issue further tokens of its administration.")

@@ -5,7 +5,8 @@ what tripped them up, held fixed (on SQLite and PostgreSQL where the registry is
   channels front_office, kiosk, phone, not 'web'" — the operator had chosen neither ``faccia`` nor
   ``web``; it now says which option fixes it.
 - ``--name``, ``--channel`` and ``--sampling-rate`` had no help text; the channel's valid values
-  were nowhere in ``--help``.
+  were nowhere in ``--help``; ``token create --role`` did not say which role is whose (the entity's
+  web manager's, a counter's operator's); ``log --key`` not what a key is.
 - ``devices add`` printed a ``http://localhost:8000`` kiosk address without the reminder
   ``add-service`` gives (set ``ASCOLTO_PUBLIC_URL``): a tablet cannot open the operator's localhost.
 - docs/registry.md's ``update-entity … --region 12 --nuts ITH1`` example is refused (ITH1 is not in
@@ -71,7 +72,8 @@ def test_a_device_on_a_stack_without_a_public_address_is_reminded_of_it(cli):
     assert "ASCOLTO_PUBLIC_URL" not in public
 
 
-@pytest.mark.parametrize("path", [("add-entity",), ("add-service",), ("assign-bulk",)], ids=" ".join)
+@pytest.mark.parametrize("path", [("add-entity",), ("add-service",), ("assign-bulk",), ("token", "create"), ("list",),
+                                  ("log",)], ids=" ".join)
 def test_every_option_of_the_onboarding_commands_says_what_it_is(path):
     cmd: click.Command = main.commands["registry"]
     for word in path:
