@@ -63,6 +63,7 @@ def _session(ctx: click.Context, *, commit: bool = True) -> Iterator[Any]:
 
 
 def _emit(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None:
+    """Rows as JSON, or as a table whose cells stop at 60 characters, a cut one ending in "…"."""
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
         return
@@ -74,7 +75,7 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], as_json: bool) -> None
     widths = [min(60, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
     click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
     for row in cells:
-        click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)).rstrip())
+        click.echo("  ".join((v if len(v) <= w else v[:w - 1] + "…").ljust(w) for v, w in zip(row, widths)).rstrip())
 
 
 @click.group()

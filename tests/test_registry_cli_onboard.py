@@ -9,6 +9,8 @@ what tripped them up, held fixed (on SQLite and PostgreSQL where the registry is
   web manager's, a counter's operator's); ``log --key`` not what a key is.
 - ``devices add`` printed a ``http://localhost:8000`` kiosk address without the reminder
   ``add-service`` gives (set ``ASCOLTO_PUBLIC_URL``): a tablet cannot open the operator's localhost.
+- ``list services`` cut a long cell at 60 characters silently: a list of origins ended in a
+  plausible but wrong one (``https://staging.comune.bologna``); a cut cell now ends in "…".
 - docs/registry.md's ``update-entity … --region 12 --nuts ITH1`` example is refused (ITH1 is not in
   Lazio), and its example of a refused questionnaire (``anagrafe.certificati`` / ``faccia``) is one
   the taxonomy now allows.
@@ -108,3 +110,12 @@ def test_the_documented_refusal_of_a_questionnaire_is_what_the_registry_says():
     with pytest.raises(RegistryError) as refused:
         check_questionnaire(check_service_type(example.group(2)), example.group(3))
     assert refused.value.problem == example.group(1)
+
+
+def test_a_cell_cut_to_the_tables_width_says_so(cli):
+    # two origins of 29 and 33 characters: cut at 60, the second read "https://staging.comune.bologna"
+    cli("add-service", "--entity", "c_a944", "--name", "Certificati", "--type", "anagrafe.certificati", "--key", "bo-cert",
+        "--origin", "https://www.comune.bologna.it", "--origin", "https://staging.comune.bologna.it")
+    table = cli("list", "services", "--entity", "c_a944").stdout
+    assert "https://www.comune.bologna.it,https://staging.comune.bologn…" in table
+    assert "https://staging.comune.bologna.it" in cli("list", "services", "--json").stdout  # whole in JSON
