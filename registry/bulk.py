@@ -88,13 +88,18 @@ def _version(raw: str | None) -> int | None:
 def read_csv(stream: IO[str], name: str = "<file>") -> tuple[list[Row], list[Refusal]]:
     """The rows of a CSV file and the refusals of the lines that cannot even be read (a missing key or
     questionnaire, a bad version, a service listed twice). A header without ``service`` and
-    ``questionnaire`` is an :class:`InvalidValue` on ``header`` (nothing else can be read)."""
+    ``questionnaire``, or with a column that is none of :data:`COLUMNS`, is an :class:`InvalidValue` on
+    ``header`` (nothing is read)."""
     reader = csv.DictReader(stream)
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS[:2] if c not in header]
     if missing:
         raise InvalidValue("header", f"{name} lacks the column(s) {', '.join(missing)} (the first line must name "
                                      f"the columns: {','.join(COLUMNS)}; version may be left out)")
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:  # a misspelt "version" column would silently mean "the newest" on every line
+        raise InvalidValue("header", f"{name} has the column(s) {', '.join(unknown)}, which mean nothing here (the "
+                                     f"columns are {','.join(COLUMNS)})")
     reader.fieldnames = header
     rows, refusals, seen = [], [], {}
     for record in reader:

@@ -132,6 +132,9 @@ def test_files_and_selections_that_cannot_be_used_are_named(cli, tmp_path):
     assert "Error: header: " in cli("assign-bulk", "--csv", str(tmp_path / "bad.csv"), code=1).stderr
     assert "lacks the column(s) service, questionnaire" in cli("assign-bulk", "--csv", str(tmp_path / "bad.csv"),
                                                              code=1).stderr
+    (tmp_path / "typo.csv").write_text("service,questionnaire,versione\nroma-cert-0,cx-core,1\n", "utf-8")
+    assert "has the column(s) versione, which mean nothing here" in cli("assign-bulk", "--csv",
+                                                                       str(tmp_path / "typo.csv"), code=1).stderr
     (tmp_path / "empty.csv").write_text("service,questionnaire\n", "utf-8")
     assert "has a header but no line to assign" in cli("assign-bulk", "--csv", str(tmp_path / "empty.csv"), code=1).stderr
     (tmp_path / "latin1.csv").write_bytes("service,questionnaire\nàè,cx-core\n".encode("latin-1"))
