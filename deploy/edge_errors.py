@@ -71,8 +71,7 @@ def answer(code: str | None, path: str) -> tuple[int, dict, list[tuple[str, str]
 def app(environ, start_response):
     """The WSGI application (``gunicorn deploy.edge_errors:app``)."""
     status, body, extra = answer(environ.get("HTTP_X_CODE"), environ.get("PATH_INFO") or "/")
-    payload = b"" if environ.get("REQUEST_METHOD") == "HEAD" else json.dumps(body).encode("ascii")
-    length = len(json.dumps(body).encode("ascii"))
+    payload = json.dumps(body).encode("ascii")
     start_response(f"{status} {_REASONS.get(status, 'Error')}",
-                   [*_COMMON, *extra, ("Content-Length", str(length))])
-    return [payload]
+                   [*_COMMON, *extra, ("Content-Length", str(len(payload)))])
+    return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else payload]
