@@ -39,6 +39,7 @@ def test_the_ingress_sends_the_controllers_own_errors_to_the_error_backend_witho
     codes = annotations[PREFIX + "custom-http-errors"]
     assert re.fullmatch(r"(?:[45]\d{2},?)*", codes), codes  # ingress-nginx's own check: no spaces
     assert {413, 502, 503, 504} <= {int(c) for c in codes.split(",")}
+    assert {int(c) for c in codes.split(",")} <= set(edge_errors.BY_CODE)  # each one answered with its own words
     assert annotations[PREFIX + "default-backend"] == "ascolto-edge-errors"
     # the collector's own 413 and 503 (registry_unavailable, its Retry-After) pass through untouched
     assert annotations[PREFIX + "disable-proxy-intercept-errors"] == "true"
