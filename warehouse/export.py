@@ -300,13 +300,15 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
                                  start=start, end=end)
     df = None if fmt in ("sdmx-structure", "metadata") else publication_table(con, freq, start, end,
                                                                                protection=protection, progress=progress)
+    # the structure's header is dated by the data it goes with (warehouse.sdmx_structure: reproducible)
+    as_of = last_day(con) if fmt == "sdmx-structure" else None
     reference = None
     if fmt in ("jsonstat", "metadata"):
         from .refmeta import reference_metadata
 
         reference = reference_metadata(con, freq, start, end, protection, microdata_k)
     out.parent.mkdir(parents=True, exist_ok=True)
-    files = {out: lambda path: _write_table(df, fmt, freq, protection, path, reference)}
+    files = {out: lambda path: _write_table(df, fmt, freq, protection, path, reference, as_of)}
     if fmt in ("csv", "parquet"):
         files[codelists_path(out)] = lambda path: _write_text(
             path, lambda frame, fh: write_codelists(frame, fh, protection), df)
@@ -328,14 +330,14 @@ def _write_text(path: Path, writer, df: pd.DataFrame) -> None:
 
 
 def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Protection, path: Path,
-                 reference: dict[str, Any] | None = None) -> None:
-    """One table format (or the SDMX structure, or the reference metadata) to ``path``."""
+                 reference: dict[str, Any] | None = None, as_of: str | None = None) -> None:
+    """One table format (or the SDMX structure, dated ``as_of``, or the reference metadata) to ``path``."""
     if fmt == "metadata":
         path.write_text(json.dumps(reference, ensure_ascii=False, indent=2) + "\n", "utf-8")
     elif fmt == "sdmx-structure":
         from .sdmx_structure import write_structure
 
-        path.write_text(write_structure(protection), "utf-8")
+        path.write_text(write_structure(protection, as_of=as_of), "utf-8")
     elif fmt == "parquet":
         write_parquet(df, path)
     elif fmt == "jsonstat":
@@ -346,10 +348,12 @@ def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Prote
 
 def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None = None,
            lang: str = "en", reference: dict[str, Any] | None = None,
-           metadata_url: str | None = None) -> tuple[bytes, str]:
+           metadata_url: str | None = None, as_of: str | None = None) -> tuple[bytes, str]:
     """One table export in memory, for the console API: (body, media type); ``reference``: the range's
     reference metadata (:mod:`warehouse.refmeta`), the body of ``metadata`` and JSON-stat's extension;
-    ``metadata_url``: where the SDMX structure's dataflow says those are published (a release's)."""
+    ``metadata_url``: where the SDMX structure's dataflow says those are published (a release's);
+    ``as_of``: the day of the newest response, the SDMX structure's ``Prepared`` (default: ``df``'s
+    ``updated``, :func:`publication_table`), so that the same data give the same bytes."""
     if fmt == "metadata":
         return (json.dumps(reference, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), "application/json"
     if fmt == "csv" or fmt == "sdmx-csv":
@@ -371,6 +375,7 @@ def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None 
     if fmt == "sdmx-structure":
         from .sdmx_structure import write_structure
 
-        return (write_structure(protection, metadata_url).encode("utf-8"),
+        as_of = as_of or (df.attrs.get("updated") if df is not None else None)
+        return (write_structure(protection, metadata_url, as_of).encode("utf-8"),
                 "application/vnd.sdmx.structure+xml; version=3.0.0")
     raise ValueError(fmt)

@@ -22,8 +22,17 @@ observation, but UNIT_MEASURE to the INDICATOR dimension (:data:`ATTACHMENT`: a 
 
 SDMX identifiers may not contain dots: service-type codes (``anagrafe.certificati``) are written as
 ``anagrafe__certificati`` here and in SDMX-CSV (:func:`warehouse.codelists.sdmx_id`).
+
+**Reproducible.** The same structure gives the same bytes (:func:`_header`): the message header's
+``ID`` is derived from the SHA-256 of the structures it carries, ``Prepared`` is the day the data are
+as of (the newest response's, JSON-stat's ``updated``, passed by the caller) and the ``Sender`` is
+the agency ``IT1``. pysdmx's defaults — a random UUID, the clock's time, the unknown sender ``ZZZ`` —
+made two exports of the same data differ.
 """
 from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timezone
 
 from . import codelists as cl
 
@@ -169,19 +178,59 @@ def _optional_measure(root) -> None:
             measure.set("usage", "optional")
 
 
-def write_structure(protection=None, metadata_url: str | None = None) -> str:
+#: ``Prepared`` of a structure written without the data's date (no response yet): the Unix epoch, a
+#: fixed value rather than the clock's (reproducible-builds convention).
+NO_DATA_PREPARED = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MES = "{http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message}"
+
+
+def prepared_at(as_of: date | datetime | str | None) -> datetime:
+    """The header's ``Prepared`` for data as of ``as_of``: that day at 00:00 UTC (``"2026-12-01"``, a date,
+    or a bare month ``"2026-12"``: its first day, :func:`warehouse.cube.last_day`'s forms);
+    :data:`NO_DATA_PREPARED` when ``None``."""
+    if as_of is None:
+        return NO_DATA_PREPARED
+    if isinstance(as_of, datetime):
+        return as_of.astimezone(timezone.utc)
+    if isinstance(as_of, str):
+        as_of = date.fromisoformat(as_of if len(as_of) > 7 else f"{as_of}-01")
+    return datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc)
+
+
+def _header(root) -> None:
+    """Make the message header a function of the message: ``ID`` ``IT1_DF_ASCOLTO_CX_`` + the first 20
+    hex digits of the SHA-256 of the canonical XML (C14N) of ``mes:Structures`` (``Prepared`` and
+    ``Sender`` are written by pysdmx from :func:`write_structure`'s header; the sender is checked here)."""
+    from lxml import etree
+
+    body = root.find(f"{_MES}Structures")
+    digest = hashlib.sha256(etree.tostring(body, method="c14n")).hexdigest()[:20]
+    header = root.find(f"{_MES}Header")
+    header.find(f"{_MES}ID").text = f"{AGENCY}_{DATAFLOW_ID}_{digest}"
+    if header.find(f"{_MES}Sender").get("id") != AGENCY:
+        raise ValueError("the SDMX structure's sender is not the agency")
+
+
+def write_structure(protection=None, metadata_url: str | None = None, as_of: date | datetime | str | None = None) -> str:
     """The structure message as SDMX-ML 3.0 text — names in Italian and English, OBS_VALUE optional —
     read back by pysdmx with schema validation before it is returned. ``protection``
     (:class:`warehouse.protect.Protection`, default thresholds when ``None``): the thresholds the
     labels of OBS_STATUS U and CONF_STATUS A state, and the site its links are on; ``metadata_url``: the
-    reference metadata of the data the structure goes with (:func:`annotations`)."""
+    reference metadata of the data the structure goes with (:func:`annotations`); ``as_of``: the day the
+    data it goes with are as of (:func:`warehouse.cube.last_day`), the header's ``Prepared``. The same
+    arguments give the same text, byte for byte (the module's "Reproducible")."""
     from lxml import etree
     from pysdmx.io import read_sdmx, write_sdmx
     from pysdmx.io.format import Format
+    from pysdmx.model import Organisation
+    from pysdmx.model.message import Header
 
-    root = etree.fromstring(write_sdmx(structures(protection, metadata_url), Format.STRUCTURE_SDMX_ML_3_0).encode("utf-8"))
+    header = Header(id=f"{AGENCY}_{DATAFLOW_ID}", prepared=prepared_at(as_of), sender=Organisation(id=AGENCY))
+    root = etree.fromstring(write_sdmx(structures(protection, metadata_url), Format.STRUCTURE_SDMX_ML_3_0,
+                                       header=header).encode("utf-8"))
     _add_italian_names(root, italian_names(protection))
     _optional_measure(root)
+    _header(root)
     text = etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
     msg = read_sdmx(text, validate=True)  # raises when the message does not validate or parse
     if len(msg.get_data_structure_definitions()) != 1:

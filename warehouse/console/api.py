@@ -172,8 +172,8 @@ def export_table(fmt: str):
                                    "is exported by `ascolto export --format datapackage`.")
     cut = _cut(default_by="")
     df = reference = None
+    con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
     if fmt != "sdmx-structure":
-        con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
         cube.require_data(con, cut.freq, cut.start, cut.end)  # a range without data: 400, as the CLI's exit 2
         if fmt != "metadata":
             df = export.publication_table(con, cut.freq, cut.start, cut.end, protection=_protection())
@@ -184,7 +184,8 @@ def export_table(fmt: str):
     lang = request.args.get("lang", "en")
     if lang not in ("it", "en"):
         raise QueryError("lang", "lang must be it or en.")
-    body, media = export.render(df, fmt, cut.freq, _protection(), lang=lang, reference=reference)
+    body, media = export.render(df, fmt, cut.freq, _protection(), lang=lang, reference=reference,
+                                as_of=cube.last_day(con))  # the structure's date: the data's, not the clock's
     # the name says what the file holds: ascolto-Q-2026-Q3.csv, ascolto-M-2026-01_2026-06.csv
     name = _NAMES[fmt].format(f=f"ascolto-{cut.freq}{export.span(cut.start, cut.end)}")
     return Response(body, mimetype=media.split(";")[0], content_type=media,
