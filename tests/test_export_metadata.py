@@ -80,3 +80,19 @@ def test_the_console_serves_the_same_reference_metadata_as_the_cli(data_dir, tmp
     page = client.get("/exports").get_data(as_text=True)
     assert '<option value="metadata">' in page and "Metadati di riferimento" in page
     assert client.get("/api/v1/export/metadata?freq=Q&from=2030-Q1&to=2030-Q1").status_code == 400  # no data
+
+
+def test_the_confidentiality_text_states_the_suppression_rule_as_built(data_dir):
+    """``warehouse.protect.too_few`` suppresses a cell whose true *or* perturbed n is below min_n (a true 2
+    published as 4 is hidden); S.7 said "a perturbed n below 3" only, so a reader took a true 1 or 2 with
+    a perturbed 3 or more for a published cell."""
+    from settings import Settings
+    from warehouse.dataset import Warehouse
+    from warehouse.protect import Protection, too_few
+    from warehouse.refmeta import reference_metadata
+
+    protection = Protection(min_n=4)
+    assert too_few([3], [5], protection).tolist() == [True]  # the rule: the true n counts too
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        text = reference_metadata(wh.cursor(), "M", protection=protection)["S.7 Confidentiality"]["text"]
+    assert "true or perturbed n is below 4" in text

@@ -97,8 +97,9 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
             "perturbed": protection.enabled, "microdata_k": microdata_k,
             "documentation": protection.methodology("en"),
             "text": (f"Every count is perturbed by the cell-key method (p-table with maximum deviation {d} and "
-                     f"variance {v}); every published figure derives from perturbed counts. Cells with a perturbed "
-                     f"n below {m}, or with no answer left in their categories by the perturbation, show neither "
+                     f"variance {v}); every published figure derives from perturbed counts. Cells whose true or "
+                     f"perturbed n is below {m}, or with no answer left in their categories by the perturbation, "
+                     f"show neither "
                      f"value nor n (OBS_STATUS=Q, CONF_STATUS=A); there is no secondary "
                      f"suppression. Microdata (restricted) release only rows whose quasi-identifiers are shared by "
                      f"at least {microdata_k} responses.")},
