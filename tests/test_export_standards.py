@@ -225,6 +225,24 @@ def test_a_reversed_yes_no_items_positive_share_says_which_answer_it_counts():
     assert labels["SATISFACTION_POS"][1].endswith("share of positive judgements (%)")  # rating scales unchanged
 
 
+def test_a_choice_items_positive_share_names_the_answer_it_counts_and_those_it_leaves_out(structure):
+    """mod-scuola's "Did you need help from the school office?" (no / yes, solved / yes, not solved) counts
+    "yes, solved" among those who needed help ("no" is not scored): the label read "Did you need help …
+    — share of positive judgements", as if it were the share who needed help. Likewise mod-sanita's
+    "within the priority's time?" leaves "I don't know" out. The SDMX structure carries the same labels."""
+    from warehouse.codelists import codelists
+
+    labels = codelists()["INDICATOR"]
+    help_it, help_en = labels["MOD_SCUOLA__HELP_RESOLVED_POS"]
+    assert help_en.endswith("answer “Yes, and the problem was solved” (not counted: “No”)")
+    assert help_it.endswith("risposta «Sì, e il problema è stato risolto» (non conteggiate: «No»)")
+    assert labels["MOD_SANITA__WITHIN_PRIORITY_POS"][1].endswith("answer “Yes” (not counted: “I don't know”)")
+    assert labels["MOD_SCUOLA__HELP_RESOLVED_MEAN"][1].endswith("(0–100, one scale only)")  # the share's series only
+    code = next(c for c in etree.parse(str(structure)).getroot().iter("{*}Code")
+                if c.get("id") == "MOD_SCUOLA__HELP_RESOLVED_POS")
+    assert _names(code) == {"it": help_it, "en": help_en}
+
+
 def test_every_jsonstat_table_keeps_its_margins(data_dir):
     """Each JSON-stat dataset is a whole table: the national total and the totals along its own
     dimensions are in it (the channel table has CHANNEL=_T per service type, the instrument table

@@ -135,16 +135,42 @@ def _indicator_labels() -> dict[str, tuple[str, str]]:
     return out
 
 
+def _quoted(labels: list[str], lang: str) -> str:
+    return ", ".join(f"«{t}»" if lang == "it" else f"“{t}”" for t in labels)
+
+
 def _yes_no_positive(indicator: str) -> tuple[str, str]:
-    """For a yes/no item, which answer its positive share counts (" — risposta «no»"): a reversed item
-    ("Did you also have to go to a counter?") counts "no", which its question alone does not say."""
+    """For a yes/no or choice item, which answers its positive share counts and which it leaves out of
+    the share (" — risposta «no»"; a choice item: " — risposta «Sì, e il problema è stato risolto»
+    (non conteggiate: «No»)"): a reversed item ("Did you also have to go to a counter?") counts "no",
+    and a routed one ("Did you need help from the school office?") counts "yes, solved" among those who
+    needed help — which its question alone does not say. Empty for ratings, faces and task completion
+    (their positive answers are stated by the scale), and when the instrument's versions disagree."""
+    from questionnaires import default_catalog
     from questionnaires.scales import measures
 
-    answers = {m.positive for m in measures() if m.indicator == indicator and set(m.answers) == {"true", "false"}}
-    if len(answers) != 1:
-        return "", ""
-    word = {("true",): ("sì", "yes"), ("false",): ("no", "no")}.get(answers.pop())
-    return (f": risposta «{word[0]}»", f": answer “{word[1]}”") if word else ("", "")
+    found = [m for m in measures() if m.indicator == indicator and m.kind == "score"]
+    if not found or any(not m.scale.startswith(("yn", "ord")) for m in found):
+        return "", ""  # ratings, stars, faces: the scale states its positive answers
+    if set().union(*(set(m.answers) for m in found)) == {"true", "false"}:
+        answers = {m.positive for m in found}
+        word = {("true",): ("sì", "yes"), ("false",): ("no", "no")}.get(answers.pop()) if len(answers) == 1 else None
+        return (f": risposta «{word[0]}»", f": answer “{word[1]}”") if word else ("", "")
+    notes = set()
+    for m in found:
+        item = default_catalog().get(m.questionnaire, m.version).item(m.item)
+        labels = {o.code: _pair(dict(o.label)) for o in item.options}
+        positive = [labels[c] for c in m.positive if c in labels]
+        left_out = [labels[o.code] for o in item.options if m.scores.get(o.code) is None]
+        note = []
+        for i, lang in enumerate(("it", "en")):
+            text = (": risposta " if lang == "it" else ": answer ") + _quoted([t[i] for t in positive], lang)
+            if left_out:
+                text += (" (non conteggiate: " if lang == "it" else " (not counted: ") + \
+                    _quoted([t[i] for t in left_out], lang) + ")"
+            note.append(text)
+        notes.add(tuple(note))
+    return notes.pop() if len(notes) == 1 else ("", "")
 
 
 def _stated(labels: dict[str, tuple[str, str]], min_n: int, low_n: int) -> dict[str, tuple[str, str]]:
