@@ -96,3 +96,15 @@ def test_the_confidentiality_text_states_the_suppression_rule_as_built(data_dir)
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         text = reference_metadata(wh.cursor(), "M", protection=protection)["S.7 Confidentiality"]["text"]
     assert "true or perturbed n is below 4" in text
+
+
+def test_the_data_description_names_the_module_series(data_dir):
+    """The tables carry MOD_<MODULE>__<ITEM>_POS|MEAN series (the table by instrument); S.3.1 described
+    only the canonical indicators' series, so a module series had no definition in the metadata."""
+    from settings import Settings
+    from warehouse.dataset import Warehouse
+    from warehouse.refmeta import reference_metadata
+
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        text = reference_metadata(wh.cursor(), "M")["S.3 Statistical presentation"]["S.3.1 Data description"]
+    assert "MOD_<MODULE>__<ITEM>_POS|MEAN" in text and "answer counted as positive" in text

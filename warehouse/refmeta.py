@@ -64,7 +64,10 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
                 "<IND>_POS, the share of positive judgements in % (the top categories of each item's own scale: "
                 "4-5 of five points or stars, the happy face, yes), the headline comparable across instruments; "
                 "<IND>_MEAN, the mean score on 0-100, published only for cells whose answers come from one scale, "
-                "instrument, wording and series; TASK_COMPLETED_YES|PARTLY|NO, shares. Each value with its 95% "
+                "instrument, wording and series; TASK_COMPLETED_YES|PARTLY|NO, shares; MOD_<MODULE>__<ITEM>_POS|MEAN, "
+                "a module's own items (the services using that module only; in the table by instrument), whose "
+                "INDICATOR label names, for a yes/no or choice item, the answer counted as positive and those "
+                "left out of the share. Each value with its 95% "
                 "interval (LOWER_BOUND, UPPER_BOUND) and the number of responses (N_RESP, perturbed)."),
             "S.3.2 Classification system": (
                 "REF_AREA: NUTS-2 region of the administration (IT = Italy); PA_TYPE: IPA categories; "
