@@ -141,7 +141,7 @@ def _quoted(labels: list[str], lang: str) -> str:
 
 def _yes_no_positive(indicator: str) -> tuple[str, str]:
     """For a yes/no or choice item, which answers its positive share counts and which it leaves out of
-    the share (" — risposta «no»"; a choice item: " — risposta «Sì, e il problema è stato risolto»
+    the share (": risposta «no»"; a choice item: ": risposta «Sì, e il problema è stato risolto»
     (non conteggiate: «No»)"): a reversed item ("Did you also have to go to a counter?") counts "no",
     and a routed one ("Did you need help from the school office?") counts "yes, solved" among those who
     needed help — which its question alone does not say. Empty for ratings, faces and task completion
