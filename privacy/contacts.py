@@ -116,16 +116,24 @@ def socials(text: str, counts: Counter) -> str:
 _FILE_NUMBER = re.compile(r".*/(?:19|20)\d\d")
 
 
+#: the numbers of a service, never of a person: toll-free ("numero verde 800 …", "803 164"), shared-cost
+#: ("848 …") and premium-rate ("199 …") — the contact centre a comment is about ("ho chiamato il numero
+#: verde 800 123 456 e nessuno risponde") stays readable.
+_SERVICE_NUMBERS = frozenset((phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
+                              phonenumbers.PhoneNumberType.PREMIUM_RATE))
+
+
 def phones(text: str, counts: Counter) -> str:
     """Phone numbers valid in the Italian numbering plan (or international with ``+``/``00``).
 
     Google's libphonenumber (``phonenumbers``) finds them in every common grouping — spaces,
     dots, dashes, slashes, ``(06)``, ``+39 (0)6``, ``0039`` — and validates them against the
-    numbering plan, which is what keeps dates, times, amounts and years out.
+    numbering plan, which is what keeps dates, times, amounts and years out. Toll-free, shared-cost
+    and premium-rate numbers (:data:`_SERVICE_NUMBERS`) are a service's, not a person's: they stay.
     """
     out, pos = [], 0
     for m in PhoneNumberMatcher(text, "IT", leniency=Leniency.VALID):
-        if _FILE_NUMBER.fullmatch(m.raw_string):
+        if _FILE_NUMBER.fullmatch(m.raw_string) or phonenumbers.number_type(m.number) in _SERVICE_NUMBERS:
             continue
         start = m.start
         if start > 0 and text[start - 1] == "+":  # the matcher leaves a "+" in "++39…" or "tel.+39"
@@ -182,7 +190,7 @@ _FOREIGN_ADDRESS_RE = re.compile(
 # Where the writer lives, in lower case as typed on a phone ("abito in via roma 12", "residente in viale
 # europa 45"): after such a lead-in a lower-case street name needs no comma or "n." before its number.
 _HOME_LEAD = (r"(?i:abit(?:o|a|iamo|ano|ato|ata|azione)|resident[ei]|residenza|domicili(?:o|ato|ata)|indirizzo"
-              r"|viv[oe]|viviamo|vivono|casa\s+mia)")
+              r"|viv[oe]|viviamo|vivono|casa\s+mia|sto|stiamo|stanno)")
 _HOME_RE = re.compile(rf"(?<!\w){_HOME_LEAD}(?:\s*(?i:in|a|al|alla|presso|è|e'|di|casa|:|,))*\s+"
                       rf"(?P<addr>{_STREET}\s+{_LOW_NAME}\s+{_CIVIC}{_NOT_CIVIC}(?!\w))")
 

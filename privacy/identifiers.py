@@ -210,6 +210,7 @@ def plates(text: str, counts: Counter) -> str:
 #: an electronic prescription's NRE — each held by the office that reads the comment.
 _CASE_LEAD = (r"(?i:pratic[ahe]|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi]|domand[ae]|richiest[ae]|segnalazion[ei]"
               r"|ticket|codice\s+(?:pratica|richiesta|domanda|cliente|utente)|matricola|matr\.|utenza"
+              r"|cartell[ae](?:\s+(?:clinica|esattoriale|sanitaria|di\s+pagamento))?|tessera(?:\s+(?:elettorale|associativa))?"
               r"|avvis[oi](?:\s+(?:pago\s?pa|di\s+pagamento))?|iuv|bollettin[oi]|contribuente|verbal[ei]"
               r"|fattur[ae]|ricevut[ae]|prenotazion[ei]|nre|utente"
               r"|case|reference|ref\.|application|file"
@@ -257,7 +258,7 @@ _MONTHS = (r"(?i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|sette
            r"|januar|februar|marec|april|maj|junij|julij|avgust|september|oktober|november|december)")
 _DATE = (rf"(?:\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*(?:\d{{4}}|\d{{2}})(?!\d)"
          rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d))")
-_BORN = (r"(?i:nat[oaie]|data\s+di\s+nascita|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
+_BORN = (r"(?i:nat[oaie]|data\s+di\s+nascita|classe|sono\s+del(?:l['’])?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
          r"|n[ée]e?|date\s+de\s+naissance|rojen[aio]?|datum\s+rojstva)")
 #: the date after "nato/nata" within a few words ("nata a Milano il 12/03/1980", "sono nato nel 1975")
 #: between the word and the date: a place and the little words around it ("a Roma il", "in Alto Adige nel")

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from .contacts import addresses, has_social, emails, ips, phones, socials
 from .identifiers import (birth_dates, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tax_numbers, tessere)
+from .lower_names import WORDS as LOWER_NAME_WORDS, lower_names
 from .names import FIRST_WORDS, first_names, listed_names, names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
@@ -52,11 +53,11 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "geschäftszahl", "geschaftszahl", "dossier", "demande", "référence", "reference", "zadev", "vlog", "zahtev",
                "matricola", "matr.", "utenza", "codice cliente", "codice utente",
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
-               "utente")
+               "utente", "cartell", "tessera")
 _CRED_WORDS = ("passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
                "nome utente", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
-_BIRTH_WORDS = ("nat", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
+_BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
                 "naissance", "rojen", "rojstva")
 
 
@@ -110,6 +111,8 @@ def _redact(text: str, counts: Counter) -> str:
         text = names(text, counts)
     if _has(low, FIRST_WORDS):
         text = first_names(text, counts)
+    if _has(low, LOWER_NAME_WORDS):  # after the capitalised names: what is left in lower case
+        text = lower_names(text, counts)
     return listed_names(text, counts)
 
 

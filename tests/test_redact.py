@@ -74,7 +74,6 @@ PHONE = [
     ("0039 333 1234567 o +39 333 123 4567", "[PHONE] o [PHONE]"),
     ("cell 3331234567, 333-123-4567", "cell [PHONE], [PHONE]"),
     ("ufficio 06/1234567 oppure 02.8765.4321", "ufficio [PHONE] oppure [PHONE]"),
-    ("numero verde 800 123 456", "numero verde [PHONE]"),
     ("fisso 081-5551234", "fisso [PHONE]"),
     ("+393331234567", "[PHONE]"),
     ("fax 06.123.45.678", "fax [PHONE]"),

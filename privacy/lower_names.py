@@ -1,0 +1,136 @@
+"""Personal names typed in lower case, as people type on a phone: after a title ("sono il signor rossi",
+"la sig.ra bianchi", "il dott. verdi"), a closing or a signature ("cordiali saluti mario rossi",
+"firmato mario rossi"), "sono" ("sono marco, grazie", "sono rossi mario") or a relative or a member of
+staff ("mia madre maria rossi", "l'operatore gianni").
+
+:func:`privacy.names.names` takes capitalised names after these lead-ins, and a lower-case one only
+after "mi chiamo", "my name is", …; this module takes the rest, with a guard per lead-in, because a
+lower-case word carries no sign of being a name:
+
+- after an abbreviated title or "signor"/"dottor" (forms written only before a name): the next
+  word, unless it is a common word ("il sig. che mi ha ricevuto"), and the one after it when one of
+  the two is a listed given name ("sig. mario rossi", "sig. rossi mario");
+- after "signora", "signorina", "dottoressa" (also said alone: "la signora gentilissima"): the
+  same, and the word must not read as an adjective or a participle ("la signora addetta", "la signora
+  anziana", "la signorina preparata");
+- after a closing, "firmato", "in fede" and "sono": only words of which one is a listed given name
+  (:data:`privacy.given_names.GIVEN_NAMES`) that is not also an ordinary word (:data:`WORD_NAMES`:
+  "sono serena", "sono bruno" (tanned), "saluti e grazie" stay);
+- after a relative or a member of staff: a listed given name, with the surname after it.
+
+Each finder is ``(text, counts) -> text`` (``[NOME]``, the lead-in kept).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .given_names import GIVEN_NAMES
+
+#: given names that are also Italian words (adjectives, nouns, verbs: "sono serena", "sara" typed for
+#: "sarà", "resi" returned, "assunta" hired, "massimo" greatest): not a name on their own in lower case.
+WORD_NAMES = frozenset("""
+addolorata agata alba alma ambra angelo annunziata assunta aurora benedetta bianca bruna bruno chiara clara
+concetta costantino dino donato elia emilia eva fiorella franca franco gemma gloria immacolata ines ion jana
+letizia lia lina lino marina marino massimo mauro nina nino pasquale pina pino renato resi rosa rosario
+salvatore sara serena speranza tina toni ugo viola vittoria mary will martin jack
+""".split())
+#: words that end a lower-case name or cannot start one: articles, prepositions, pronouns, auxiliaries,
+#: and the words said of the staff ("il sig. allo sportello", "la signora molto gentile")
+STOP = frozenset("""
+e ed o ma però per non ho ha hanno abbiamo sono è era erano sia sei siamo stato stata vorrei volevo abito vivo che
+chi cui il la lo i gli le un una uno da di in con su a al allo alla ai agli alle del dello della dei degli delle
+dal dallo dalla dai dagli dalle nel nello nella nei negli nelle sul sullo sulla sui sugli sulle anche già ancora
+sto stavo sempre mai oggi ieri domani molto poco tanto troppo più meno mi ti ci si vi ne lei lui loro suo sua
+mio mia tuo tua nostro nostra qui qua lì là dove quando come perché se poi quindi allora grazie buongiorno
+buonasera salve ciao saluti cordiali distinti tutti tutto tutte tutta bene male ok davvero veramente proprio
+gentile gentili cortese cortesi disponibile disponibili brava bravo bravi brave giovane giovani anziana anziano
+simpatica simpatico scortese maleducata maleducato addetta addetto impiegata impiegato preposta preposto
+responsabile dirigente sindaco sindaca assessore presidente direttore direttrice medico dottore dottoressa
+operatore operatrice sportello ufficio comune signora signore signor sig dott prof avv ing
+and but from und aber ich bin et mais je suis ampak sem
+""".split())
+#: endings of the adjectives and participles said of "la signora" ("gentilissima", "preparata",
+#: "competente", "disponibile"): such a word after "signora" is not her surname
+_ADJECTIVE = re.compile(r".*(?:issim[aoie]|at[aei]|ut[aei]|it[aei]|ent[ei]|ant[ei]|il[ei]|evol[ei]|os[aoie]|mente)$")
+_PARTICLES = frozenset("de di da del della dello dei degli d' d’ lo van von".split())
+_W = r"[a-zà-öø-ÿčšž]+(?:['’][a-zà-öø-ÿčšž]+)?"
+_NAME3 = rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,2}})"
+
+_TITLE_RE = re.compile(
+    r"(?<!\w)(?P<lead>(?i:(?P<short>sig(?:\.\s?ra\.?|\.\s?na\.?|g?\.)|dott(?:\.\s?ssa|\.)|avv\.|prof(?:\.\s?ssa|\.)"
+    r"|ing\.|geom\.|rag\.))[ \t]+|(?i:(?P<word>signor|dottor)|signora|signorina|dottoressa)(?!\w)[ \t]+)" + _NAME3)
+#: what may follow a name that ends a closing or follows "sono": the end, a mark, or a word that starts
+#: the rest of the sentence ("sono marco e vorrei sapere", "sono anna di torino")
+_AFTER = r"(?=\s*(?:$|[.,;:!?\n)])|[ \t]+(?:e|ed|ma|che|di|da|dal|dalla|del|della|residente|abito|vorrei|volevo|ho|non)(?!\w))"
+_CLOSING_RE = re.compile(
+    r"(?<!\w)(?P<lead>(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|saluti|cordialmente|firmato"
+    r"|f\.to|in\s+fede|(?:io\s+)?sono|mi\s+presento)[ \t]*[,.!:]?\s*)" + _NAME3 + _AFTER)
+_KIN_RE = re.compile(
+    r"(?<!\w)(?P<lead>(?i:(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello"
+    r"|sorella|compagn[oa]|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)|operat(?:ore|rice)|impiegat[oa]|sportellista"
+    r"|addett[oa]|funzionari[oa]|collega|grazie(?:\s+mille)?\s+a|ringrazio|parlato\s+con)[ \t]+)" + _NAME3)
+#: the cheap gate: a lead-in's first letters (lower-cased text)
+WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono",
+         "presento", "mio ", "mia ", "nostr", "operat", "impiegat", "sportellist", "addett", "funzionari", "collega",
+         "grazie", "ringrazio", "parlato con")
+
+
+def _given(word: str) -> bool:
+    return word.capitalize() in GIVEN_NAMES and word not in WORD_NAMES
+
+
+def _words(m: re.Match) -> list[str]:
+    """The words of the candidate up to the first that cannot be part of a name."""
+    out = []
+    for w in m.group("name").split():
+        if w in STOP and not (w in _PARTICLES and out):
+            break
+        out.append(w)
+    while out and out[-1] in _PARTICLES:
+        out.pop()
+    return out
+
+
+def _taken_after_title(m: re.Match) -> list[str]:
+    words = _words(m)
+    if not words or words[0] in _PARTICLES:
+        return words if len(words) > 1 else []
+    if not (m.group("short") or m.group("word")) and _ADJECTIVE.fullmatch(words[0]) and not _given(words[0]):
+        return []
+    # a second word only when the pair holds a given name ("mario rossi", "rossi mario")
+    return words[:2] if len(words) > 1 and (_given(words[0]) or _given(words[1])) else words[:1]
+
+
+def _taken_given(m: re.Match) -> list[str]:
+    words = _words(m)[:3]
+    return words if any(_given(w) for w in words) else []
+
+
+def _taken_kin(m: re.Match) -> list[str]:
+    words = _words(m)
+    return words[:2] if words and _given(words[0]) else []
+
+
+def _replace(rx: re.Pattern, text: str, taken, counts: Counter) -> str:
+    out, pos = [], 0
+    for m in rx.finditer(text):
+        words = taken(m)
+        if not words:
+            continue
+        # the span of the taken words inside the candidate (they are its first ones, as written)
+        end = m.start("name")
+        for w in words:
+            end = text.index(w, end) + len(w)
+        out.append(text[pos:m.start("name")] + "[NOME]")
+        pos = end
+        counts["NOME"] += 1
+    return "".join(out) + text[pos:] if out else text
+
+
+def lower_names(text: str, counts: Counter) -> str:
+    """Lower-case names after a title, a closing, "sono", a relative or a member of staff (see the
+    module's docstring): ``[NOME]``, the lead-in kept. Run after :func:`privacy.names.names`."""
+    text = _replace(_TITLE_RE, text, _taken_after_title, counts)
+    text = _replace(_CLOSING_RE, text, _taken_given, counts)
+    return _replace(_KIN_RE, text, _taken_kin, counts)
