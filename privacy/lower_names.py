@@ -71,9 +71,14 @@ _KIN_RE = re.compile(
     r"|sorella|compagn[oa]|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)|operat(?:ore|rice)|impiegat[oa]|sportellista"
     r"|addett[oa]|funzionari[oa]|collega|grazie(?:\s+mille)?\s+a|ringrazio|parlato\s+con)[ \t]+)" + _NAME3)
 #: the cheap gate: a lead-in's first letters (lower-cased text)
-WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono",
+WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono ",
          "presento", "mio ", "mia ", "nostr", "operat", "impiegat", "sportellist", "addett", "funzionari", "collega",
-         "grazie", "ringrazio", "parlato con")
+         "grazie a", "grazie mille a", "ringrazio", "parlato con")
+_TITLE_GATE = re.compile(r"sig|dott|avv\.|prof|ing\.|geom\.|rag\.")
+#: the listed given names a lower-case closing, "sono" or relative needs (one of them in the text, or
+#: those two passes are not run: a set lookup per word)
+_LOWER_GIVEN = frozenset(n.lower() for n in GIVEN_NAMES) - WORD_NAMES
+_TOKEN = re.compile(r"[a-zà-öø-ÿčšž]+")
 
 
 def _given(word: str) -> bool:
@@ -128,9 +133,13 @@ def _replace(rx: re.Pattern, text: str, taken, counts: Counter) -> str:
     return "".join(out) + text[pos:] if out else text
 
 
-def lower_names(text: str, counts: Counter) -> str:
+def lower_names(text: str, counts: Counter, low: str | None = None) -> str:
     """Lower-case names after a title, a closing, "sono", a relative or a member of staff (see the
-    module's docstring): ``[NOME]``, the lead-in kept. Run after :func:`privacy.names.names`."""
-    text = _replace(_TITLE_RE, text, _taken_after_title, counts)
+    module's docstring): ``[NOME]``, the lead-in kept. Run after :func:`privacy.names.names`; ``low`` is
+    the text lower-cased, when the caller has it (only the gate of the titles reads it)."""
+    if _TITLE_GATE.search(low if low is not None else text.lower()):
+        text = _replace(_TITLE_RE, text, _taken_after_title, counts)
+    if _LOWER_GIVEN.isdisjoint(_TOKEN.findall(text)):
+        return text
     text = _replace(_CLOSING_RE, text, _taken_given, counts)
     return _replace(_KIN_RE, text, _taken_kin, counts)

@@ -112,7 +112,7 @@ def _redact(text: str, counts: Counter) -> str:
     if _has(low, FIRST_WORDS):
         text = first_names(text, counts)
     if _has(low, LOWER_NAME_WORDS):  # after the capitalised names: what is left in lower case
-        text = lower_names(text, counts)
+        text = lower_names(text, counts, low)
     return listed_names(text, counts)
 
 
