@@ -69,11 +69,13 @@ _CLOSING_RE = re.compile(
 _KIN_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello"
     r"|sorella|compagn[oa]|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)|operat(?:ore|rice)|impiegat[oa]|sportellista"
-    r"|addett[oa]|funzionari[oa]|collega|grazie(?:\s+mille)?\s+a|ringrazio|parlato\s+con)[ \t]+)" + _NAME3)
+    r"|addett[oa]|funzionari[oa]|collega|grazie(?:\s+mille)?\s+a|ringrazio|parlato\s+con|si\s+chiama(?:va)?|di\s+nome"
+    r"|(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa])\s+di)[ \t]*[,:]?[ \t]+)" + _NAME3)
 #: the cheap gate: a lead-in's first letters (lower-cased text)
 WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono ",
          "presento", "mio ", "mia ", "nostr", "operat", "impiegat", "sportellist", "addett", "funzionari", "collega",
-         "grazie a", "grazie mille a", "ringrazio", "parlato con")
+         "grazie a", "grazie mille a", "ringrazio", "parlato con",
+         "chiama", "di nome", " di ")
 _TITLE_GATE = re.compile(r"sig|dott|avv\.|prof|ing\.|geom\.|rag\.")
 #: the listed given names a lower-case closing, "sono" or relative needs (one of them in the text, or
 #: those two passes are not run: a set lookup per word)
@@ -118,17 +120,21 @@ def _taken_kin(m: re.Match) -> list[str]:
 
 
 def _replace(rx: re.Pattern, text: str, taken, counts: Counter) -> str:
-    out, pos = [], 0
-    for m in rx.finditer(text):
+    """Each candidate of ``rx`` whose ``taken`` words are not empty becomes ``[NOME]``; a refused one is
+    looked at again from its next character ("mio figlio si chiama luca": "mio figlio" leads to "si",
+    refused, and "si chiama" then leads to "luca")."""
+    out, pos, start = [], 0, 0
+    while (m := rx.search(text, start)) is not None:
         words = taken(m)
         if not words:
+            start = m.start() + 1
             continue
         # the span of the taken words inside the candidate (they are its first ones, as written)
         end = m.start("name")
         for w in words:
             end = text.index(w, end) + len(w)
         out.append(text[pos:m.start("name")] + "[NOME]")
-        pos = end
+        pos = start = end
         counts["NOME"] += 1
     return "".join(out) + text[pos:] if out else text
 

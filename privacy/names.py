@@ -69,7 +69,8 @@ _NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+|(?<!\w){_CLOSING}(?:[ \t]*[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*|[ \t]+))"
     rf"(?:(?P<name>{_NAME})|(?P<caps>{_CAPS_NAME}))")
 _LOWER_LEAD = (r"(?i:mi\s+chiamo|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
-               r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je)")
+               r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je"
+               r"|(?:il\s+mio\s+)?(?:nome\s+e\s+)?(?:cog)?nome(?=\s*:))")
 _LOWER_NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LOWER_LEAD}[:,]?\s+)"
     rf"(?P<name>(?:{_PARTICLE}\s+)?[{_LOW}]+(?:\s+(?:{_PARTICLE}\s+)?[{_LOW}]+)?)")
@@ -172,7 +173,7 @@ def names(text: str, counts: Counter) -> str:
 _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|die)|i\s+am|i['’]m"
                r"|grazie(?:\s+mille)?\s+(?:a|ad|alla|al|all['’]\s?)|ringrazi(?:o|amo|are)(?:\s+(?:il|la|l['’]\s?))?"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete)\s+(?:di|a|del|della)"
-               r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
+               r"|chiesto\s+(?:di|a|del|della)|si\s+chiama(?:va)?|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
                # the staff who served ("l'operatore Gianni", "l'impiegata Giulia": the entity's staff read the
                # comments, and know their colleagues) and the family ("mio marito Paolo")
                r"|operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|collega"
@@ -180,11 +181,11 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
 _FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]+|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])")
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
-_FIRST_AT = re.compile(r"(?<!\w)(?:io|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
+_FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
                        r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia)"
                        r"(?=[\s'’a-z])", re.I)
 #: the cheap gate before :data:`_FIRST_RE`
-FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie a", "grazie mille a", "ringrazi",
+FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie a", "grazie mille a", "ringrazi",
                "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala",
                "operat", "impiegat", "sportellist", "addett", "funzionari", "collega", "marito", "moglie", "figli",
                "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn")

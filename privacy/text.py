@@ -97,7 +97,7 @@ def _redact(text: str, counts: Counter) -> str:
             text = tax_numbers(text, counts)
         if digits >= 3 and _has(low, _CASE_WORDS):
             text = case_numbers(text, counts)
-        if digits >= 4 and _has(low, _BIRTH_WORDS):
+        if digits >= 3 and _has(low, _BIRTH_WORDS):  # 3: "nato il 3 marzo 80"
             text = birth_dates(text, counts)
         if digits >= 5 and (text != low or _has(low, _DOC_WORDS)):
             text = documents(text, counts)

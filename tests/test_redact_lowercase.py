@@ -32,6 +32,14 @@ LEAKS = [
     ("l'operatore gianni è stato bravo", "l'operatore [NOME] è stato bravo"),
     ("ho parlato con luca dello sportello", "ho parlato con [NOME] dello sportello"),
     ("grazie a francesca per la pazienza", "grazie a [NOME] per la pazienza"),
+    ("mio marito, paolo bianchi, ha provato", "mio marito, [NOME], ha provato"),
+    ("scrivo a nome di mia madre, maria rossi", "scrivo a nome di mia madre, [NOME]"),
+    ("sono la mamma di luca rossi della 3B", "sono la mamma di [NOME] della 3B"),
+    ("mia figlia si chiama giulia bianchi", "mia figlia si chiama [NOME]"),
+    ("mio figlio si chiama Luca e ha 10 anni", "mio figlio si chiama [NOME] e ha 10 anni"),
+    # a form's labels typed into the comment
+    ("nome e cognome: mario rossi", "nome e cognome: [NOME]"),
+    ("il mio nome: mario rossi", "il mio nome: [NOME]"),
 ]
 
 OTHER_LEAKS = [
@@ -41,6 +49,9 @@ OTHER_LEAKS = [
     ("cartella esattoriale n. 09720240012345678", "cartella esattoriale n. [PRATICA]", "PRATICA"),
     ("numero tessera 123456789", "numero tessera [PRATICA]", "PRATICA"),
     ("sto in via garibaldi 5 a torino", "sto in [INDIRIZZO] a torino", "INDIRIZZO"),
+    ("sono nata a napoli il 3/3/80", "sono nata a napoli il [NASCITA]", "NASCITA"),
+    ("data nascita 03-03-1980", "data nascita [NASCITA]", "NASCITA"),
+    ("nato il 3 marzo 80", "nato il [NASCITA]", "NASCITA"),
 ]
 
 #: what people write around them: it must come out unchanged
@@ -80,6 +91,10 @@ ORDINARY = [
     "la cartella 12 del portale non si apre",
     "la tessera 2024 non è ancora arrivata",
     "sto in via di guarigione",
+    "il servizio si chiama anagrafe online",
+    "il servizio si chiama Anagrafe Online",
+    "il figlio di nessuno",
+    "è nata una nuova pratica il 12/03/2025",
     "via web",
     "il modulo 730",
     "ho chiamato il numero verde 800 123 456 e nessuno risponde",
