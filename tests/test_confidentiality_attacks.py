@@ -326,3 +326,31 @@ def test_route_11_a_single_respondent_published_as_three(tmp_path):
         assert shown == [], (indicator, [(e, cells[e]["n"], cells[e]["mean"], cells[e]["mean_ci"]) for e in shown])
     responses = {r["service"]: r for r in _rows(client, "indicator=responses&by=service&freq=A")}
     assert all(responses[f"svc-{i:03d}"]["n"] is None for i in range(60))
+
+
+def test_route_12_the_response_rates_count_of_a_suppressed_cells_answers():
+    """A service-month with one answer: the cube suppresses it (true n 1), but the response-rate page
+    published the widget's count of submissions — perturbed, with this key, to 3 — and a response rate
+    and a break-off from it (with the starts, the break-off gives the submissions back): a count below
+    ``min_n`` of the very answers the cube hides. Submissions 1 to ``min_n`` − 1 are withheld with both
+    rates; none at all stays 0 and 0 %."""
+    import pandas as pd
+
+    from dataset.recordkey import KEY_SCALE
+    from warehouse.protect import Protection, publish_rates
+
+    p = Protection()
+    up = int(0.95 * KEY_SCALE)  # row 1 of the p-table: a true 1 published as 3
+    assert p.perturb([1], [up])[0] == 3
+    df = pd.DataFrame([("one-answer", 400, 10, 1), ("two-answers", 400, 10, 2), ("none", 400, 10, 0),
+                       ("many", 400, 60, 40)], columns=["service", "impressions", "starts", "submissions"])
+    for c in ("impressions", "starts", "submissions"):
+        df[f"k_{c}"] = up
+    out = publish_rates(df, ["service"], p).set_index("service")
+    for svc in ("one-answer", "two-answers"):
+        row = out.loc[svc]
+        assert pd.isna(row["submissions"]), (svc, row["submissions"])
+        assert pd.isna(row["response_rate"]) and pd.isna(row["response_rate_lower"]) and pd.isna(row["break_off"])
+        assert row["impressions"] >= 3  # the page views stay: they are not answers
+    assert out.loc["none", "submissions"] == 0 and out.loc["none", "response_rate"] == 0
+    assert out.loc["many", "submissions"] >= 38 and not pd.isna(out.loc["many", "break_off"])

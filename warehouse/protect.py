@@ -313,8 +313,11 @@ def publish_rates(df: pd.DataFrame, dims: Sequence[str], protection: Protection)
     """Published response and break-off rates of the cells of ``df`` (``dims``, each of
     :data:`RATE_COUNTS` and its key sum ``k_<count>``, from :mod:`warehouse.response_rates`).
 
-    Every count is perturbed like any other (its own cell key); a cell whose perturbed impressions
-    are below ``min_n`` is suppressed (no counts, no rate). Response rate = submissions / impressions,
+    Every count is perturbed like any other (its own cell key); a cell whose true or perturbed impressions
+    are below ``min_n`` is suppressed (no counts, no rate). Submissions are answers: 1 to ``min_n`` − 1 of
+    them (true, or perturbed below ``min_n``) are not published — nor the response rate, nor the break-off,
+    which with the starts gives them back — as the cube suppresses the same answers' cell (a true 1 was
+    published as up to 3, beside a cube that said "suppressed"); no submission at all stays 0 and 0 %. Response rate = submissions / impressions,
     break-off = (starts − submissions) / starts, in percent with Wilson 95% intervals, both from the
     perturbed counts (clipped to [0, 100]; break-off suppressed when starts < ``min_n``).
     ``obs_status`` is ``U`` (low reliability) when either published rate rests on fewer than ``low_n``
@@ -326,17 +329,19 @@ def publish_rates(df: pd.DataFrame, dims: Sequence[str], protection: Protection)
          else np.zeros(0) for c in RATE_COUNTS}
     hidden = too_few(df["impressions"].to_numpy(), p["impressions"], protection) if len(df) else np.zeros(0, bool)
     imp = np.where(hidden, np.nan, p["impressions"])
-    sub = np.where(hidden, np.nan, np.clip(p["submissions"], 0, p["impressions"]))
+    few = (too_few(df["submissions"].to_numpy(), p["submissions"], protection) & (df["submissions"].to_numpy() > 0)
+           if len(df) else np.zeros(0, bool))  # a few answers: withheld like the cube's cell of them
+    sub = np.where(hidden | few, np.nan, np.clip(p["submissions"], 0, p["impressions"]))
     starts = np.where(hidden | (too_few(df["starts"].to_numpy(), p["starts"], protection) if len(df) else False),
                       np.nan, np.maximum(p["starts"], 0))
     out = {d: df[d].to_numpy() for d in dims}
     out.update(impressions=imp, starts=starts, submissions=sub)
     lo, hi = stats.wilson(np.nan_to_num(sub), np.nan_to_num(imp))
-    out["response_rate"] = np.where(hidden, np.nan, 100 * np.nan_to_num(sub) / np.where(imp > 0, imp, 1))
-    out["response_rate_lower"], out["response_rate_upper"] = 100 * lo, 100 * hi
+    out["response_rate"] = np.where(hidden | few, np.nan, 100 * np.nan_to_num(sub) / np.where(imp > 0, imp, 1))
+    out["response_rate_lower"], out["response_rate_upper"] = (np.where(few, np.nan, 100 * x) for x in (lo, hi))
     left = np.clip(np.nan_to_num(starts) - np.nan_to_num(sub), 0, None)
     lo, hi = stats.wilson(left, np.nan_to_num(starts))
-    ok = ~np.isnan(starts)
+    ok = ~np.isnan(starts) & ~few
     out["break_off"] = np.where(ok, 100 * left / np.where(ok & (np.nan_to_num(starts) > 0), np.nan_to_num(starts), 1),
                                 np.nan)
     out["break_off_lower"], out["break_off_upper"] = np.where(ok, 100 * lo, np.nan), np.where(ok, 100 * hi, np.nan)
