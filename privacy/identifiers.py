@@ -211,12 +211,14 @@ def plates(text: str, counts: Counter) -> str:
 _CASE_LEAD = (r"(?i:pratic[ahe]|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi]|domand[ae]|richiest[ae]|segnalazion[ei]"
               r"|ticket|codice\s+(?:pratica|richiesta|domanda|cliente|utente)|matricola|matr\.|utenza"
               r"|cartell[ae](?:\s+(?:clinica|esattoriale|sanitaria|di\s+pagamento))?|tessera(?:\s+(?:elettorale|associativa))?"
+              r"|pod|pdr|contator[ei]|posizion[ei](?:\s+(?:assicurativa|contributiva))?|ricett[ae]|cliente"
+              r"|codice\s+(?:di\s+)?pagamento|conto(?:\s+corrente)?|c/c"
               r"|avvis[oi](?:\s+(?:pago\s?pa|di\s+pagamento))?|iuv|bollettin[oi]|contribuente|verbal[ei]"
               r"|fattur[ae]|ricevut[ae]|prenotazion[ei]|nre|utente"
               r"|case|reference|ref\.|application|file"
               r"|aktenzeichen|az\.|antrag(?:snummer)?|vorgang(?:snummer)?|gesch[äa]ftszahl"
               r"|dossier|demande|r[ée]f[ée]rence|zadev[ae]|vlog[ae]|zahtev[ae]?k?)")
-_CASE_MARK = r"(?i:n\.|n°|nr\.?|no\.?|num\.?|numero|number|nummer|numéro|št\.|številka|id|:|#)"
+_CASE_MARK = r"(?i:n\.|n°|n(?=\s+\d)|nr\.?|no\.?|num\.?|numero|number|nummer|numéro|št\.|številka|id|:|#)"
 #: the number, also printed in groups of digits (a pagoPA notice: "3010 0000 0012 3456 78",
 #: "3 0123 4567 8901 2345 6") — then of 12 digits at least, so "richiesta 12345 10 giorni fa" keeps its "10".
 _CASE_ID = (r"(?P<case>\d{1,4}(?:\s\d{1,4}){3,6}(?!\s?\d)"
@@ -224,7 +226,7 @@ _CASE_ID = (r"(?P<case>\d{1,4}(?:\s\d{1,4}){3,6}(?!\s?\d)"
 #: "is" between the word and the number, as people write it ("il numero di pratica è 2026/123456")
 _CASE_IS = r"(?:è|e['’]|é|ist|is|est|je)"
 _CASE_RE = re.compile(
-    rf"(?<!\w){_CASE_LEAD}(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}})(?=\s))?\s*(?:{_CASE_IS}\s+)?(?:{_CASE_MARK}\s*)?{_CASE_ID}"
+    rf"(?<!\w){_CASE_LEAD}(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}}|(?i:inps|inail|enel|acea|hera|a2a))(?=\s))?\s*(?:{_CASE_IS}\s+)?(?:{_CASE_MARK}\s*)?{_CASE_ID}"
     rf"(?![\w/])")
 
 
@@ -248,6 +250,19 @@ def case_numbers(text: str, counts: Counter) -> str:
             return False  # a year ("la richiesta 2025")
         return digits >= 4 or (digits >= 3 and marked)
     return scan(_CASE_RE, text, "PRATICA", accept, counts, group="case")
+
+
+# --- cadastral references ---------------------------------------------------------------------------
+#: a property in the land registry ("foglio 12 particella 345 sub 6", "fg. 12 mapp. 345"): with the
+#: municipality, which the service names, it is one property and so its owner — an address (``[INDIRIZZO]``)
+_CADASTRE_RE = re.compile(
+    r"(?<!\w)(?i:foglio|fg\.?)\s*(?i:n\.?|n°)?\s*\d{1,4}[\s,;-]*(?i:particella|part\.|mappale|mapp?\.)\s*(?i:n\.?|n°)?\s*"
+    r"\d{1,5}(?:[\s,;-]*(?i:subalterno|sub\.?)\s*(?i:n\.?|n°)?\s*\d{1,4})?(?!\w)")
+
+
+def cadastral(text: str, counts: Counter) -> str:
+    """A land-registry reference (sheet and parcel, the unit after it): ``[INDIRIZZO]``, whole."""
+    return scan(_CADASTRE_RE, text, "INDIRIZZO", lambda m: True, counts)
 
 
 # --- dates of birth -----------------------------------------------------------------------------------

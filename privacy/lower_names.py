@@ -75,8 +75,8 @@ _KIN_RE = re.compile(
 WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono ",
          "presento", "mio ", "mia ", "nostr", "operat", "impiegat", "sportellist", "addett", "funzionari", "collega",
          "grazie a", "grazie mille a", "ringrazio", "parlato con",
-         "chiama", "di nome", "mamma", "papà", "madre", "padre", "figli", "moglie", "marito", "nonn", "sorella",
-         "fratello", "zio ", "zia ")
+         "si chiama", "di nome", "mamma", "papà", "madre", "padre", "figli", "moglie", "marito", "nonn", " sorella",
+         "fratello", " zio ", " zia ")
 _TITLE_GATE = re.compile(r"sig|dott|avv\.|prof|ing\.|geom\.|rag\.")
 #: the listed given names a lower-case closing, "sono" or relative needs (one of them in the text, or
 #: those two passes are not run: a set lookup per word)

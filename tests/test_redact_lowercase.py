@@ -52,6 +52,19 @@ OTHER_LEAKS = [
     ("sono nata a napoli il 3/3/80", "sono nata a napoli il [NASCITA]", "NASCITA"),
     ("data nascita 03-03-1980", "data nascita [NASCITA]", "NASCITA"),
     ("nato il 3 marzo 80", "nato il [NASCITA]", "NASCITA"),
+    # the supplies and accounts of one household, and a person's own records, after the word naming them
+    ("POD IT001E12345678 senza luce da ieri", "POD [PRATICA] senza luce da ieri", "PRATICA"),
+    ("il mio pdr 12345678901234 è sbagliato", "il mio pdr [PRATICA] è sbagliato", "PRATICA"),
+    ("contatore n. 12345678 rotto", "contatore n. [PRATICA] rotto", "PRATICA"),
+    ("n. posizione 1234567 all'inps", "n. posizione [PRATICA] all'inps", "PRATICA"),
+    ("numero di ricetta 123456789012345", "numero di ricetta [PRATICA]", "PRATICA"),
+    ("cartella n 12345", "cartella n [PRATICA]", "PRATICA"),
+    ("numero cliente 987654", "numero cliente [PRATICA]", "PRATICA"),
+    ("conto corrente 000012345678", "conto corrente [PRATICA]", "PRATICA"),
+    ("matricola inps 1234567", "matricola inps [PRATICA]", "PRATICA"),
+    # a property in the land registry: with the municipality, its owner
+    ("per l'IMU del foglio 12 particella 345 subalterno 6", "per l'IMU del [INDIRIZZO]", "INDIRIZZO"),
+    ("fg. 12 mapp. 345 sub 2 non risulta", "[INDIRIZZO] non risulta", "INDIRIZZO"),
 ]
 
 #: what people write around them: it must come out unchanged
@@ -94,6 +107,12 @@ ORDINARY = [
     "il servizio si chiama anagrafe online",
     "il servizio si chiama Anagrafe Online",
     "il figlio di nessuno",
+    "ero in posizione 12 in coda",
+    "ho aspettato n 3 ore",
+    "il conto 2024 era sbagliato",
+    "pagato il conto di 1250 euro",
+    "la ricetta 2 volte",
+    "al foglio 3 del modulo",
     "è nata una nuova pratica il 12/03/2025",
     "via web",
     "il modulo 730",
