@@ -3,7 +3,8 @@
 Each table row is (text as people write it, expected text). A no-false-positive corpus of ordinary
 comments must come through unchanged (precision measured, not assumed).
 """
-import time
+import re
+import sys
 from collections import Counter
 
 import pytest
@@ -538,19 +539,32 @@ def test_percent_encoded_page_paths_are_decoded_before_redaction():
     assert redact("/servizi/certificati%20anagrafici") == ("/servizi/certificati%20anagrafici", Counter())
 
 
-def test_text_without_triggers_costs_little():
-    """The processor calls this on every text answer: plain text skips every pattern but the gates."""
+def _pattern_calls(text: str) -> int:
+    """How many regular-expression calls redacting ``text`` (uncached) makes: a count, not a timing."""
+    from privacy.text import _redact_text
+    calls = []
+
+    def profile(frame, event, arg):
+        if event == "c_call" and isinstance(getattr(arg, "__self__", None), re.Pattern):
+            calls.append(arg.__name__)
+    _redact_text(text)  # the lazily built patterns and the phone metadata, loaded once
+    sys.setprofile(profile)
+    try:
+        _redact_text(text)
+    finally:
+        sys.setprofile(None)
+    return len(calls)
+
+
+def test_text_without_triggers_runs_only_the_gates():
+    """The processor calls this on every text answer: plain text is looked at by the gates (a
+    handful of searches) and by no pattern behind them; text with personal data runs the patterns.
+    Counted, not timed, so the test means the same on a loaded machine (the cost is measured by
+    ``python -m bench.inprocess``)."""
     plain = "Il servizio è stato chiaro e veloce, le indicazioni erano complete e utili. " * 3
     with_data = "Mi chiamo Mario Rossi, tel. 333 123 4567, via Roma 12, RSSMRA85T10A562S, a@b.it " * 2
-    def per_call(text, n=300):
-        start = time.perf_counter()
-        for _ in range(n):
-            redact(text)
-        return (time.perf_counter() - start) / n
-    redact(with_data)  # warm the phone metadata
-    plain_s, data_s = min(per_call(plain) for _ in range(3)), min(per_call(with_data, 50) for _ in range(3))
-    assert plain_s < 100e-6, f"{plain_s * 1e6:.0f} µs for plain text"
-    assert plain_s * 10 < data_s
+    assert _pattern_calls(plain) <= 5
+    assert _pattern_calls(with_data) > 10 * _pattern_calls(plain)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
