@@ -3,12 +3,15 @@
 The "Mettiamoci la faccia" report (``/entities/<ipa>/faccia.csv?table=channels&start=…&end=…``) and the
 comparisons publish one cell over any range of months (``span``). Each range is a different set of
 records, so each has its own, independent noise: with M months there are M(M+1)/2 ranges, and least
-squares over their published n estimates every month's count with a variance far below the p-table's
+squares over their published n estimated every month's count with a variance far below the p-table's
 (simulated with the real p-table, the estimate clipped to 1…4 as the attacker knows a suppressed month
 had a few answers: 12 months, a suppressed month of 1 answer recovered exactly 89 % of the time, of 2
-answers 78 %; 8 months: 86 % and 69 %). docs/confidentiality.md counts averaging "different cells
-that share most records" as a bounded residual risk; here it is the hidden count itself, exactly, most
-of the time. Not fixed yet: see the xfail's reason.
+answers 78 %; 8 months: 86 % and 69 %).
+
+Fixed: a span cell is given only over one calendar month, quarter or year
+(:func:`warehouse.periods.calendar_period`), where it is that period's own cell — the same records,
+key and noise — so no range adds an independent perturbation to average; any other range is refused
+(400 naming ``to``), and the report shows its totals only for such a period.
 """
 from __future__ import annotations
 
@@ -34,10 +37,10 @@ def _face(period: str, face: str, rnd: random.Random) -> dict:
     return row
 
 
-@pytest.mark.xfail(strict=True, reason="span cells over arbitrary month ranges each get independent noise; "
-                   "least squares over them recovers a suppressed month (fix: span cells only over a whole month, "
-                   "quarter or year, or noise shared across ranges) — red team, not fixed")
-def test_route_13_least_squares_over_month_ranges_recovers_a_suppressed_month(tmp_path):
+def test_route_13_a_span_cell_is_only_ever_a_calendar_periods_own_cell(tmp_path):
+    """The attack needs many differently perturbed cells of overlapping ranges: every range that is
+    not one calendar period is refused, and the ones given are the very cells of M, Q and A."""
+    from warehouse.comparability import QueryError
     from warehouse.console import create_app
     from warehouse.cube import Cut, table
     from warehouse.protect import Protection
@@ -49,29 +52,36 @@ def test_route_13_least_squares_over_month_ranges_recovers_a_suppressed_month(tm
     app = create_app(settings)
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['monitoring']}"
-    # the page's channel totals over a range are the span cell below (one request shown; the rest read
-    # the same published cells directly, to keep the test fast)
-    resp = client.get(f"/entities/c_h501/faccia.csv?table=channels&start={MONTHS[0]}&end={MONTHS[2]}&lang=en")
-    assert resp.status_code == 200
-    [shown] = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
     with app.app_context():
         con = app.config["ASCOLTO_WAREHOUSE"]().cursor()
     protection = Protection.from_settings(settings)
     filters = {"entity": ["c_h501"], "questionnaire": ["faccia"]}
-    rows, ys = [], []
+
+    def span(a: str, b: str):
+        return table(con, Cut("satisfaction", ["channel"], filters, "M", a, b), protection, span=True).iloc[0]
+
     for a in range(len(MONTHS)):
         for b in range(a, len(MONTHS)):
-            cell = table(con, Cut("satisfaction", ["channel"], filters, "M", MONTHS[a], MONTHS[b]), protection,
-                         span=True).iloc[0]
-            if (a, b) == (0, 2):
-                assert str(int(cell["n"])) in shown.values()  # the page's figure
-            if not np.isnan(cell["n"]):
-                x = np.zeros(len(MONTHS))
-                x[a:b + 1] = 1
-                rows.append(x)
-                ys.append(float(cell["n"]))
-    assert len(rows) > len(MONTHS)
-    est, *_ = np.linalg.lstsq(np.array(rows), np.array(ys), rcond=None)
-    # the attacker knows the suppressed month had answers, fewer than min_n + D (true or perturbed n < 3)
-    recovered = min(max(round(est[MONTHS.index(HIDDEN)]), 1), 4)
-    assert recovered != counts[HIDDEN], f"the suppressed month's count recovered exactly: {est.round(2)}"
+            if (a, b) in ((0, 2), (3, 5)) or a == b:
+                continue
+            with pytest.raises(QueryError) as refused:
+                span(MONTHS[a], MONTHS[b])
+            assert refused.value.field == "to"
+    # what is given: each month, quarter and year exactly as its own published cell (same noise)
+    for freq, label, a, b in (("M", "2025-04", "2025-04", "2025-04"), ("Q", "2025-Q1", "2025-01", "2025-03"),
+                              ("Q", "2025-Q2", "2025-04", "2025-06"), ("A", "2025", "2025-01", "2025-12")):
+        own = table(con, Cut("satisfaction", ["channel"], filters, freq, label, label), protection).iloc[0]
+        got = span(a, b)
+        assert (got["n"], got["top2"], got["obs_status"]) == (own["n"], own["top2"], own["obs_status"]), label
+    assert np.isnan(span(HIDDEN, HIDDEN)["n"])  # the hidden month stays hidden
+    # the report: months' rows for any range, totals only for a calendar period
+    page = client.get(f"/entities/c_h501/faccia?start={MONTHS[0]}&end={MONTHS[1]}").get_data(as_text=True)
+    assert 'id="totals-note"' in page and "<h2>Giudizi per canale e mese</h2>" in page
+    resp = client.get(f"/entities/c_h501/faccia.csv?table=channels&start={MONTHS[0]}&end={MONTHS[1]}&lang=en")
+    assert resp.status_code == 200 and list(csv.DictReader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff")))) == []
+    quarter = client.get(f"/entities/c_h501/faccia?start=2025-01&end=2025-03").get_data(as_text=True)
+    assert "Giudizi per canale (1º trimestre 2025)" in quarter and 'id="totals-note"' not in quarter
+    # and the API's comparisons
+    bad = client.get("/api/v1/compare?service_type=sportello.urp&from=2025-01&to=2025-02")
+    assert bad.status_code == 400 and list(bad.get_json()["fields"]) == ["to"]
+    assert client.get("/api/v1/compare?service_type=sportello.urp&from=2025-01&to=2025-03").status_code == 200

@@ -22,7 +22,7 @@ import pandas as pd
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from .comparability import QueryError, check_indicator
-from .periods import freq_of, is_complete, today_rome, validate_range
+from .periods import calendar_period, freq_of, is_complete, today_rome, validate_range
 from .protect import TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
 from .rollup import ALL_SCORES, CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
 
@@ -115,8 +115,12 @@ def aggregate(con, cut: Cut, span: bool = False) -> pd.DataFrame:
     and key sums (true values: for :func:`warehouse.protect.publish` only, never for output).
 
     ``span``: one time cell over the whole range (``period`` = :data:`SPAN`) instead of one per ``freq``
-    period — e.g. a unit of a comparison over its period."""
+    period — e.g. a unit of a comparison over its period. The range must be one calendar month,
+    quarter or year (:func:`warehouse.periods.calendar_period`), else :class:`QueryError` naming ``to``:
+    a span cell over any other range would carry noise of its own (route 13)."""
     cut.validate()
+    if span:
+        require_calendar_span(cut.start, cut.end)
     where, params = _where(cut)
     t = f"'{SPAN}'" if span else time_expr(cut.freq)
     measures = measures_sql(cut.indicator)
@@ -133,6 +137,19 @@ def aggregate(con, cut: Cut, span: bool = False) -> pd.DataFrame:
     df = con.execute(sql, params).df()
     df = df[df["n"] > 0].sort_values(["period", *cut.by], kind="stable").reset_index(drop=True)
     return df
+
+
+def require_calendar_span(start: str | None, end: str | None) -> str:
+    """The calendar period ``start``..``end`` covers (see :func:`warehouse.periods.calendar_period`);
+    :class:`QueryError` naming ``to`` for any other range."""
+    label = calendar_period(start, end)
+    if label is None:
+        raise QueryError("to", (
+            f"A figure over a range (a comparison's units, a report's totals) is given for one calendar month, "
+            f"quarter or year only; from={start or '-'}, to={end or '-'} is not one. Ask for one period "
+            f"(period=2025-Q1, or from=2025-01&to=2025-03): each other range would be a new cell with noise of "
+            f"its own, and many ranges together could uncover a hidden cell (docs/confidentiality.md)."))
+    return label
 
 
 def _sets(by: list[str], t: str) -> list[str]:

@@ -14,6 +14,7 @@ from questionnaires import default_catalog
 from questionnaires.harmonize import CATEGORY_CODES
 
 from .cube import Cut, coverage, table
+from .periods import calendar_period, months
 from .protect import Protection
 
 INSTRUMENT = "faccia"
@@ -41,12 +42,16 @@ def _reason_labels(indicator: str) -> dict[str, str]:
 def report(con, entity: str, protection: Protection, start: str | None = None, end: str | None = None) -> dict:
     """The report's figures for ``entity`` over [start, end] (months ``YYYY-MM``; default: all).
 
+    The months' rows cover the range; the totals by channel and the reasons (``channels``,
+    ``reasons``) cover ``totals_period``: the calendar month, quarter or year the range is
+    (:func:`warehouse.periods.calendar_period`), or with no range given the latest year with data;
+    None (no totals) for any other range — a total over an arbitrary range would be a cell with
+    noise of its own (docs/confidentiality.md, route 13).
     ``running``: the report's last month when it is still running (:func:`warehouse.cube.coverage`),
-    else None — its figures, and the totals and reasons over the whole range, are partial; each
-    month's row says it too (``running``)."""
+    else None — its figures, and the totals and reasons, are partial; each month's row says it too
+    (``running``)."""
     filters = {"entity": [entity], "questionnaire": [INSTRUMENT]}
     faces = table(con, Cut("satisfaction", ["channel"], filters, "M", start, end), protection)
-    totals = table(con, Cut("satisfaction", ["channel"], filters, "M", start, end), protection, span=True)
     rows = []
     for r in faces.to_dict("records"):
         rows.append({"period": r["period"], "channel": r["channel"],
@@ -54,26 +59,38 @@ def report(con, entity: str, protection: Protection, start: str | None = None, e
                      "faces": [_v(r.get(f"dist_{code}")) for code, _ in FACES],
                      "positive": _v(r["top2"]), "lower": _v(r["top2_lower"]), "upper": _v(r["top2_upper"]),
                      "status": r["obs_status"]})
-    channels = [{"channel": r["channel"], "channel_label": CHANNEL_LABELS.get(r["channel"], r["channel"]),
-                 "n": _v(r["n"]), "positive": _v(r["top2"]), "lower": _v(r["top2_lower"]),
-                 "upper": _v(r["top2_upper"]), "status": r["obs_status"]} for r in totals.to_dict("records")]
-    reasons = {}
-    for indicator in ("went_well", "went_wrong"):
-        t = table(con, Cut(indicator, [], filters, "M", start, end), protection, span=True)
-        labels = _reason_labels(indicator)
-        found = []
-        if len(t) and not math.isnan(t.iloc[0]["n"]):
-            r = t.iloc[0]
-            for code in CATEGORY_CODES:
-                share = _v(r.get(f"share_{code}"))
-                if share:
-                    found.append({"code": code, "label": labels.get(code, code), "share": share,
-                                  "lower": _v(r.get(f"share_{code}_lower")), "upper": _v(r.get(f"share_{code}_upper"))})
-        reasons[indicator] = sorted(found, key=lambda x: -x["share"])
     periods = sorted({r["period"] for r in rows})
+    first, last = (periods[0], periods[-1]) if periods else (None, None)
+    if start is None and end is None:
+        totals_period = last[:4] if last else None
+    else:
+        totals_period = calendar_period(start or first, end or last) if (start or first) and (end or last) else None
+    channels: list[dict] = []
+    reasons: dict[str, list] = {"went_well": [], "went_wrong": []}
+    if totals_period:
+        t0, t1 = months(totals_period, "period")
+        totals = table(con, Cut("satisfaction", ["channel"], filters, "M", t0, t1), protection, span=True)
+        channels = [{"channel": r["channel"], "channel_label": CHANNEL_LABELS.get(r["channel"], r["channel"]),
+                     "n": _v(r["n"]), "positive": _v(r["top2"]), "lower": _v(r["top2_lower"]),
+                     "upper": _v(r["top2_upper"]), "status": r["obs_status"]} for r in totals.to_dict("records")]
+        for indicator in reasons:
+            reasons[indicator] = _reasons(table(con, Cut(indicator, [], filters, "M", t0, t1), protection, span=True),
+                                          indicator)
     for r in rows:
         r["running"] = coverage(r["period"], None)["running"]
-    last = periods[-1] if periods else None
     return {"entity": entity, "faces": FACES, "rows": rows, "channels": channels, "reasons": reasons,
-            "first": periods[0] if periods else None, "last": last,
+            "totals_period": totals_period, "first": first, "last": last,
             "running": last if last and coverage(last, None)["running"] else None}
+
+
+def _reasons(t, indicator: str) -> list[dict]:
+    """The published shares of each reason in the span cell ``t``, largest first."""
+    if not len(t) or math.isnan(t.iloc[0]["n"]):
+        return []
+    r, labels, found = t.iloc[0], _reason_labels(indicator), []
+    for code in CATEGORY_CODES:
+        share = _v(r.get(f"share_{code}"))
+        if share:
+            found.append({"code": code, "label": labels.get(code, code), "share": share,
+                          "lower": _v(r.get(f"share_{code}_lower")), "upper": _v(r.get(f"share_{code}_upper"))})
+    return sorted(found, key=lambda x: -x["share"])

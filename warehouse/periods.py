@@ -139,6 +139,28 @@ def period_of(month: str, freq: str) -> str:
     return month[:4]
 
 
+def calendar_period(start: str | None, end: str | None) -> str | None:
+    """The one calendar month, quarter or year that the periods ``start``..``end`` (labels of any
+    frequency, inclusive) cover exactly — ``2025-01``..``2025-03`` → ``2025-Q1`` — else None (an open
+    end, or any other range). A figure over a range is published only for such a period (the span
+    cells of :func:`warehouse.cube.aggregate`): then it is the same set of records, with the same cell
+    key and noise, as that period's own cell, and no range adds a perturbation of its own that many
+    ranges together could average away (docs/confidentiality.md, route 13)."""
+    if start is None or end is None:
+        return None
+    first, last = months(start, "from")[0], months(end, "to")[1]
+    if first == last:
+        return first
+    year, m0, m1 = first[:4], int(first[5:]), int(last[5:])
+    if last[:4] != year:
+        return None
+    if (m0, m1) == (1, 12):
+        return year
+    if m0 % 3 == 1 and m1 == m0 + 2:
+        return f"{year}-Q{m1 // 3}"
+    return None
+
+
 def validate_range(freq: str, start: str | None = None, end: str | None = None,
                    period: str | None = None) -> tuple[str | None, str | None]:
     """Check a requested range and return its (first month, last month) (``None`` = open).

@@ -57,6 +57,11 @@ _QUERY_IT = [
     (r"\w+=(\S+) has not started yet: .*", "il periodo {0} non è ancora iniziato: scegliere un periodo già iniziato."),
     (r"channel is one of (.+)\.", "il canale è uno tra {0}."),
     (r"A quarter is YYYY-Qn\.", "un trimestre si scrive AAAA-Qn."),
+    (r"A figure over a range .* is given for one calendar month, quarter or year only; from=(\S+), to=(\S+) is not one\..*",
+     "un valore su un intervallo (le unità di un confronto, i totali di un rapporto) si dà solo per un mese, un "
+     "trimestre o un anno solare; da {0} a {1} non lo è. Scegliere un periodo (per esempio da 2025-01 a 2025-03): "
+     "ogni altro intervallo sarebbe una cella con una perturbazione sua, e molti intervalli insieme potrebbero "
+     "svelare una cella oscurata."),
     (r"No responses in (\S+): the data cover (\S+) to (\S+)\.",
      "nessuna risposta nel {0}: i dati coprono i trimestri da {1} a {2}."),
     (r"No responses in (\S+): the data cover no quarter yet\.", "nessuna risposta nel {0}: i dati non coprono ancora alcun trimestre."),
