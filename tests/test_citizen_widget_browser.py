@@ -173,38 +173,57 @@ def test_a_questionnaire_that_could_not_load_is_loaded_when_the_network_returns(
 def test_answers_to_a_questionnaire_reassigned_meanwhile_offer_the_updated_form(stack, page):  # noqa: F811
     """The web manager's service got another questionnaire while a citizen was answering: the
     collector refuses the answers to the old one (409 questionnaire_not_assigned), and the widget
-    said only "a technical problem", the answers lost. Now it says what happened and links to the
-    hosted form of the same service, in the citizen's language, coming back to this page.
+    said only "a technical problem", the answers lost, its Send button still there to send the same
+    refused answers again. Now it says what happened, links to the hosted form of the same service in
+    the citizen's language (the focus on the link), and Send is disabled: pressing it sends nothing.
 
-    The reassignment is played by the request itself: the POST names a version the service does not
-    collect, which is what the collector sees after a reassignment; its 409 is the real one."""
+    The reassignment is the registry's own (``registry.ops.assign_questionnaire``), made while the
+    page is open, on a service of this test's own (the stack's collector reads the registry afresh)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    from registry import connect, ops
+    from registry.db import session_scope
+    from registry.models import Service
     from tests.test_citizen_kiosk_browser import wcag_violations
+    from tests.test_widget_browser import RAW
+    from tests.test_widget_field_browser import record
 
-    answered: list[tuple[int, dict]] = []
-
-    def reassigned_meanwhile(route):
-        if route.request.method != "POST":
-            return route.continue_()
-        body = json.loads(route.request.post_data)
-        resp = route.fetch(post_data=json.dumps(dict(body, version=body["version"] + 1)))
-        answered.append((resp.status, resp.json()))
-        route.fulfill(response=resp)
-
-    page.route("**/v1/submissions", reassigned_meanwhile)
-    page.goto(f"{stack.site}/strict.html")  # English, under a strict CSP
-    page.get_by_role("button", name="Send").wait_for(timeout=10_000)
+    key = "demo-roma-riassegnato"
+    with session_scope(connect(stack.settings.database_url)) as s:
+        if s.get(Service, key) is None:
+            ops.add_service(s, actor="test", key=key, entity_ipa="c_h501", name="Carta d'identità elettronica",
+                            service_type="anagrafe.certificati", allowed_origins=[stack.site],
+                            questionnaire_id="cx-core", questionnaire_version=1)
+        else:
+            ops.assign_questionnaire(s, key, "cx-core", 1, actor="test")
+    RAW["/reassigned.html"] = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Identity card</title></head><body><main>'
+        f'<h1>Identity card</h1><script src="{{collector}}/widget.js" data-service="{key}" async></script></main></body></html>')
+    _, posts = record(page)
+    page.goto(f"{stack.site}/reassigned.html")
+    send = page.get_by_role("button", name="Send")
+    send.wait_for(timeout=10_000)
     _answer_minimal(page)
-    page.keyboard.press("Enter")
+    with session_scope(connect(stack.settings.database_url)) as s:  # meanwhile, in the registry
+        ops.assign_questionnaire(s, key, "mod-anagrafe", 1, actor="test")
+    with page.expect_response(lambda r: r.url.endswith("/v1/submissions")) as answered:
+        page.keyboard.press("Enter")
+    assert (answered.value.status, answered.value.json()["error"]) == (409, "questionnaire_not_assigned")
     status = page.get_by_role("status")
     expect(status).to_contain_text("The questionnaire of this service was updated while you were answering")
-    assert [(s, b["error"]) for s, b in answered] == [(409, "questionnaire_not_assigned")]
     again = status.get_by_role("link", name="Answer again in the updated form")
+    expect(again).to_be_focused()  # the way on, one key away (the button the focus was on is disabled)
     assert again.get_attribute("href") == (
-        f"{stack.collector}/v1/services/demo-roma-anagrafe/form?lang=en&page=%2Fstrict.html")
-    assert wcag_violations(Axe().run(page)) == []  # the link as well: contrast, name, focus
+        f"{stack.collector}/v1/services/{key}/form?lang=en&page=%2Freassigned.html")
+    expect(send).to_be_disabled()
+    send.click(force=True)
+    page.get_by_role("radio", name="Yes").first.focus()
+    page.keyboard.press("Enter")  # the form's implicit submission
+    page.wait_for_timeout(500)
+    assert len(posts) == 1  # the refused answers were not sent again
+    assert wcag_violations(Axe().run(page)) == []  # the link and the disabled button as well
     again.click()
     expect(page.get_by_role("button", name="Send")).to_be_visible()  # the hosted form, in English
-    assert page.url.startswith(f"{stack.collector}/v1/services/demo-roma-anagrafe/form?lang=en")
+    assert page.url.startswith(f"{stack.collector}/v1/services/{key}/form?lang=en")
     assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.get_by_role("heading", name="Your opinion of the service: civil registry")).to_be_visible()  # the new one

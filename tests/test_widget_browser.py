@@ -99,7 +99,8 @@ def stack(broker, tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("widget-stack"), broker=broker.bootstrap,
                         topic=f"w-{tag}.submissions", group=f"w-{tag}", collector_id="browser-test",
                         produce_timeout_s=5.0, batch_max_records=200, batch_max_seconds=0.3,
-                        max_poll_interval_ms=3000, session_timeout_ms=6000)
+                        max_poll_interval_ms=3000, session_timeout_ms=6000,
+                        registry_ttl_s=0.0)  # a registry change (a reassignment) is seen by the next request
     ensure_topics(broker.bootstrap, {settings.topic: 1, settings.dlq_topic: 1})
     seed(connect(settings.database_url), [site])
     app = create_app(settings)

@@ -64,7 +64,16 @@ def test_a_permanent_refusal_is_explained_honestly_not_retried_and_warned(stack,
     page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
     _answer_minimal(page)
     page.keyboard.press("Enter")
-    page.get_by_role("status").filter(has_text=HONEST).wait_for(timeout=10_000)
+    status = page.get_by_role("status").filter(has_text=HONEST)
+    status.wait_for(timeout=10_000)
+    # Send is disabled (it stayed active, and pressing it sent the same refused answers again); the focus
+    # that was on it is on what is said, not lost to the top of the page
+    send = page.get_by_role("button", name="Invia")
+    expect(send).to_be_disabled()
+    expect(status).to_be_focused()
+    send.click(force=True)
+    page.get_by_role("radio", name="Sì").first.focus()
+    page.keyboard.press("Enter")  # the form's implicit submission
     time.sleep(2.5)  # longer than a first retry would wait
     assert len(posts) == 1
     assert not page.get_by_text("Riprova").count() and not page.get_by_text("riproveremo").count()

@@ -100,7 +100,7 @@
       ".asc-opt:hover{border-color:#0066cc;background:#f2f7fc}" +
       ".asc-opt:has(input:checked){border-color:#0066cc;box-shadow:inset 0 0 0 1px #0066cc;background:#e5f0fa;font-weight:600}" +
       ".asc-opt input{width:1.25em;height:1.25em;margin:0;font:inherit;flex:none;accent-color:#0066cc}" +
-      ".asc-opt input:focus-visible,.asc-btn:focus-visible,.asc textarea:focus-visible,.asc-thanks:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 2px #fff}" +
+      ".asc-opt input:focus-visible,.asc-btn:focus-visible,.asc textarea:focus-visible,.asc-status:focus-visible,.asc-thanks:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 2px #fff}" +
       /* the ring moves to the option's box only where :has() works: a browser without it keeps the radio's own */
       "@supports selector(:has(*)){.asc-opt:has(input:focus-visible){outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 2px #fff}" +
       ".asc-opt input:focus-visible{outline:none;box-shadow:none}}" +
@@ -108,6 +108,7 @@
       ".asc-err{margin:.5em 0 0;color:#cc334d;font-weight:600}.asc-err::before{content:\"\\26A0\\FE0E  \"}" +
       ".asc-btn{display:inline-flex;align-items:center;gap:.5em;margin:0;padding:.625em 1.5em;border:2px solid #0066cc;border-radius:4px;background:#0066cc;color:#fff;font:inherit;font-weight:600;line-height:1.5;cursor:pointer}" +
       ".asc-btn:hover{background:#0052a3;border-color:#0052a3}.asc-btn[aria-disabled=true]{cursor:progress}" +
+      ".asc-btn:disabled{background:#e8ebee;border-color:#8a96a3;color:#3d4a57;cursor:not-allowed}" +
       ".asc-btn2{background:#fff;color:#0066cc}.asc-btn2:hover{background:#f2f7fc;color:#0052a3}" +
       /* an empty status keeps its place in the accessibility tree (never display:none): a live region must be there before it speaks */
       ".asc-status{margin:.75em 0 0;font-weight:600}.asc-status:empty{margin:0}" +
@@ -231,7 +232,7 @@
       var status = el("p", { "class": "asc-status", role: "status", "aria-live": "polite", id: P + "status" });
       var hp = el("input", { type: "text", name: "asc_hp", tabindex: "-1", autocomplete: "off", "aria-hidden": "true" });
       var button = el("button", { type: "submit", "class": "asc-btn", text: T.send });
-      var sending = false, sid = null, sidKey = null, payload = null, t0 = null;
+      var sending = false, closed = false, sid = null, sidKey = null, payload = null, t0 = null;
       var note = checkup ? el("p", { "class": "asc-test", text: T.test }) : null;
       form.setAttribute("novalidate", "");
       form.setAttribute("aria-labelledby", titleId);
@@ -366,13 +367,22 @@
         report();
       }
 
-      function fail(msg) { busy(false); status.textContent = msg; }
+      /* A refusal for good: sending these answers again cannot help, so Send is disabled (never pressed
+       * again for the same refusal) and the focus, which was on it, goes to what is said instead. */
+      function fail(msg, link) {
+        busy(false);
+        closed = true;
+        button.disabled = true;
+        status.replaceChildren(msg);
+        if (link) { status.append(" ", link); }
+        status.setAttribute("tabindex", "-1");
+        (link || status).focus();
+      }
       /* The service's questionnaire was reassigned while the citizen answered (409): these answers fit
        * the old one. Offer the hosted form of the same service, in the same language, to answer again. */
       function changed() {
-        busy(false);
-        status.replaceChildren(document.createTextNode(T.changed + " "), el("a", { href: base + "/v1/services/" +
-          encodeURIComponent(service) + "/form?lang=" + lang + "&page=" + encodeURIComponent(pagePath()), text: T.reopen }));
+        fail(T.changed, el("a", { href: base + "/v1/services/" + encodeURIComponent(service) + "/form?lang=" + lang +
+          "&page=" + encodeURIComponent(pagePath()), text: T.reopen }));
       }
 
       /* A request with no answer after STALL ms (a stalled mobile connection) is given up and sent again
@@ -442,7 +452,7 @@
 
       form.addEventListener("submit", function (ev) {
         ev.preventDefault();
-        if (sending) { return; }
+        if (sending || closed) { return; }
         var answers = collect(), missing = {}, any = false;
         q.items.forEach(function (item) {
           if (item.required && !blocks[item.code].node.hidden && answers[item.code] === undefined) { missing[item.code] = T.choose; any = true; }
