@@ -5,15 +5,25 @@ An item with ``display: faces`` is drawn as three large faces, each with its tex
 ``aria-hidden``); the mouth's shape tells them apart, never colour alone. The widget draws the
 same geometry in ``collector/static/widget.js`` (``FACE``) — keep the two in step.
 
-Which face an answer gets: for a ``choice`` item the option codes ``satisfied``/``neutral``/
-``dissatisfied`` (else by position: first = happy); for a ``rating`` item its lowest point is the sad
-face and its highest the happy one.
+The faces are drawn in the questionnaire's order of the answers (a choice's options as listed, a
+rating from its lowest point to its highest); no renderer reorders them. Which face an answer gets is
+what the questionnaire says it is worth, one rule for the form, the kiosk and the widget (which is
+served the moods with the questionnaire, ``faces``, and draws them as given):
+
+1. a ``choice`` whose three codes are ``satisfied``/``neutral``/``dissatisfied``: its codes;
+2. else the item's harmonization scores (``questionnaires.scales.answer_scores``): the best-scored
+   answer the happy face, the worst the sad one — a 1–3 rating scored ``linear`` has its 1 sad, one
+   scored by a ``map`` that makes 1 the best has its 1 happy;
+3. else (unscored) by position: a choice's first option happy (as ``faccia`` lists them), a
+   rating's lowest point sad.
 """
 from __future__ import annotations
 
 from markupsafe import Markup
 
-from questionnaires.model import Item
+from questionnaires.model import Item, Questionnaire
+from questionnaires.scales import answer_scores
+from questionnaires.vocabulary import bool_key
 
 MOODS = ("satisfied", "neutral", "dissatisfied")
 _MOUTH = {"satisfied": "M14 28q10 10 20 0", "neutral": "M15 31h18", "dissatisfied": "M14 34q10-10 20 0"}
@@ -28,15 +38,20 @@ def face_svg(mood: str) -> Markup:
         f'<path d="{_MOUTH[mood]}" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round"/></svg>')
 
 
-def moods(item: Item) -> list[str] | None:
-    """The mood of each of the item's answers in their order, or None when it is not drawn as faces
-    (no ``display: faces``, or not exactly three answers)."""
+def moods(item: Item, q: Questionnaire) -> list[str] | None:
+    """The mood of each of the item's answers in their order (the rules of the module docstring), or
+    None when it is not drawn as faces (no ``display: faces``, or not exactly three answers). ``q``:
+    the questionnaire holding the item, whose harmonization scores its answers."""
     if item.display != "faces":
         return None
-    if item.type == "rating":
-        n = item.scale_max - item.scale_min + 1
-        return list(reversed(MOODS)) if n == 3 else None
-    codes = [o.code for o in item.options]
-    if len(codes) != 3:
+    answers = [bool_key(a) for a in item.possible_answers() or ()]
+    if len(answers) != 3:
         return None
-    return [c if c in MOODS else MOODS[i] for i, c in enumerate(codes)]
+    if item.type == "choice" and sorted(answers) == sorted(MOODS):
+        return answers
+    scores = answer_scores(q, item.code)
+    ranked = [scores.get(a) for a in answers] if scores else []
+    if len(ranked) == 3 and None not in ranked and len(set(ranked)) == 3:
+        order = sorted(ranked, reverse=True)  # best first: satisfied, neutral, dissatisfied
+        return [MOODS[order.index(s)] for s in ranked]
+    return list(MOODS) if item.type == "choice" else list(reversed(MOODS))

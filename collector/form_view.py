@@ -56,7 +56,7 @@ def _view_items(q: Questionnaire, lang: str, raw: Mapping[str, list[str]],
             view["choices"] = [dict(c, checked=c["value"] in picked) for c in _choices(item, lang, ui)]
             view["input_type"] = "checkbox" if item.type == "multi" else "radio"
             view["scale"] = item.type == "rating" and len(view["choices"]) <= 7
-            faces = moods(item)
+            faces = moods(item, q)
             view["faces"] = bool(faces)
             for c, mood in zip(view["choices"], faces or ()):  # a rating's face says the words, not the digit
                 c.update(mood=mood, svg=face_svg(mood), label=c.get("word") or c["label"])

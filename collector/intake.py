@@ -24,6 +24,7 @@ from .device import device_class
 from .durable import Unavailable
 from .spool import TEXT_FLOOR
 from .errors import ApiError, count_refusal, field_errors
+from .faces import moods
 
 BACKFILL_CLOCK = "ascolto.clock"
 """``app.extensions`` key of the operators' backfill clock (:mod:`collector.backfill`): a callable
@@ -251,6 +252,10 @@ def questionnaire(key: str):
         doc["service_name_lang"] = service_name_lang
     if cfg.test_mode:  # the widget says so above the questions: answers are check-ups, not counted
         doc["test"] = True
+    for item in doc["items"]:  # the face of each answer, as the form and the kiosk draw it (collector.faces)
+        faces = moods(q.item(item["code"]), q)
+        if faces:
+            item["faces"] = faces
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
     resp = Response(payload, mimetype="application/json")
     resp.set_etag(hashlib.sha256(payload).hexdigest()[:32])

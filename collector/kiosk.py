@@ -56,12 +56,12 @@ def kiosk(key: str):
         q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
         return _denied(lang, 409)
-    head = next((i for i in q.items if moods(i)), None)
+    head = next((i for i in q.items if moods(i, q)), None)
     if head is None:  # a kiosk asks the faces question; other instruments belong to the widget
         return _denied(lang, 409)
     doc = q.render(lang)
     first = next(i for i in doc["items"] if i["code"] == head.code)
-    faces = [dict(f, mood=m, svg=face_svg(m)) for f, m in zip(_face_answers(first), moods(head))]
+    faces = [dict(f, mood=m, svg=face_svg(m)) for f, m in zip(_face_answers(first), moods(head, q))]
     reasons = [i for i in doc["items"] if (i.get("show_if") or {}).get("item") == head.code
                and i["type"] in ("choice", "multi")]
     try:  # seconds the thank-you screen stays (2–60; default RESET_S)

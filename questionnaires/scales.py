@@ -108,6 +108,15 @@ def _scored(item: Item, rule: Mapping) -> dict[str, float | None]:
             for a in item.possible_answers()}
 
 
+def answer_scores(q: Questionnaire, item_code: str) -> dict[str, float | None] | None:
+    """How ``q``'s harmonization scores each answer of item ``item_code`` (the raw answer as
+    ``bool_key`` writes it → 0–100, None: unscored), or None when no score indicator is fed by it."""
+    for rule in q.harmonization.values():
+        if rule["item"] == item_code and rule["method"] != "categories":
+            return _scored(q.item(item_code), rule)
+    return None
+
+
 def scale_code(q: Questionnaire, indicator: str) -> str:
     """The scale code of ``indicator`` in ``q`` (table in the module docstring)."""
     rule = q.harmonization[indicator]

@@ -36,6 +36,90 @@ def test_items_without_the_faces_hint_are_not_drawn_as_faces(wide):
 
 def test_the_widget_draws_faces_and_stays_small():
     js = WIDGET.read_text(encoding="utf-8")
-    assert 'item.display !== "faces"' in js and "createElementNS" in js
+    assert "item.faces" in js and "createElementNS" in js  # the moods come with the questionnaire
     assert 'channel: "web"' not in js  # the registry decides the channel
     assert len(gzip.compress(js.encode(), 9)) <= 15 * 1024
+
+
+# --- one order, one rule: the form, the kiosk and the widget draw the same face for the same answer -------
+
+def _faces_everywhere(wide, settings, service: str) -> dict[str, list[tuple[str, str]]]:
+    """(mood, answer) of each face, left to right, as the no-JS form, the kiosk page and the widget's
+    questionnaire JSON give them for ``service`` (the widget draws ``faces`` as served)."""
+    from tests.channel_support import register_device
+
+    _, token = register_device(settings, service, channel="kiosk")
+    form = wide.get(f"/v1/services/{service}/form").get_data(as_text=True)
+    kiosk = wide.get(f"/v1/services/{service}/kiosk?device={token}").get_data(as_text=True)
+    doc = wide.get(f"/v1/services/{service}/questionnaire").get_json()
+    [item] = [i for i in doc["items"] if "faces" in i]
+    answers = ([str(v) for v in range(item["scale"]["min"], item["scale"]["max"] + 1)] if item["type"] == "rating"
+               else [o["code"] for o in item["options"]])
+    return {
+        "form": [(m, v) for m, v in re.findall(r'<label class="opt face face-(\w+)".*?value="(\w+)"', form, re.S)],
+        "kiosk": re.findall(r'class="face face-(\w+)" data-code="(\w+)"', kiosk),
+        "widget": list(zip(item["faces"], answers)),
+    }
+
+
+def test_faccia_is_drawn_happy_first_as_its_options_are_listed_everywhere(wide, settings):
+    """The standard's faces: the order of faccia's options (satisfied first), the same in all three."""
+    drawn = _faces_everywhere(wide, settings, DESK_SERVICE)
+    assert drawn["form"] == drawn["kiosk"] == drawn["widget"] == [
+        ("satisfied", "satisfied"), ("neutral", "neutral"), ("dissatisfied", "dissatisfied")]
+    doc = wide.get(f"/v1/services/{DESK_SERVICE}/questionnaire").get_json()
+    assert [i["code"] for i in doc["items"] if "faces" in i] == ["face"]  # reasons and comment: no faces
+
+
+def _rating(scores: dict | None):
+    from questionnaires.analysis import build_questionnaire
+
+    rule = {"item": "voto", "method": "linear"} if scores is None else {"item": "voto", "method": "map", "map": scores}
+    return build_questionnaire({
+        "id": "faccia", "version": 1, "title": {"it": "Il tuo parere"}, "channels": ["kiosk"],
+        "items": [{"code": "voto", "type": "rating", "display": "faces", "required": True, "scale": {"min": 1, "max": 3},
+                   "label": {"it": "Come valuti il servizio?"},
+                   "scale_labels": {"min": {"it": "Male"}, "max": {"it": "Bene"}}}],
+        "harmonization": {"satisfaction": rule}})
+
+
+@pytest.mark.parametrize("scores, expected", [
+    (None, ["dissatisfied", "neutral", "satisfied"]),                           # linear: 1 the worst
+    ({"1": 100, "2": 50, "3": 0}, ["satisfied", "neutral", "dissatisfied"]),   # the author's map: 1 the best
+])
+def test_a_rating_drawn_as_faces_gets_the_faces_its_scores_say_in_its_scale_order(wide, settings, monkeypatch,
+                                                                                   scores, expected):
+    """A 1–3 rating drawn as faces reads from its lowest point, as every rating; each point's face is
+    what the questionnaire scores it. The widget used its own copy of the rule (1 always sad), which
+    could disagree with the form and the kiosk; it is now served the moods they draw."""
+    from collector import form, intake, kiosk
+    from questionnaires.catalog import Catalog
+
+    catalog = Catalog([_rating(scores)])
+    for module in (form, intake, kiosk):
+        monkeypatch.setattr(module, "default_catalog", lambda: catalog)
+    drawn = _faces_everywhere(wide, settings, DESK_SERVICE)
+    assert drawn["form"] == drawn["kiosk"] == drawn["widget"] == list(zip(expected, ["1", "2", "3"]))
+
+
+def test_a_choice_drawn_as_faces_follows_its_scores_not_its_position(wide, settings, monkeypatch):
+    """Options listed worst first under codes that are not the moods: by position the worst got the
+    happy face; its score says it is the sad one."""
+    from collector import form, intake, kiosk
+    from questionnaires.analysis import build_questionnaire
+    from questionnaires.catalog import Catalog
+
+    q = build_questionnaire({
+        "id": "faccia", "version": 1, "title": {"it": "Il tuo parere"}, "channels": ["kiosk"],
+        "items": [{"code": "giudizio", "type": "choice", "display": "faces", "required": True,
+                   "label": {"it": "Come valuti il servizio?"},
+                   "options": [{"code": "male", "label": {"it": "Male"}}, {"code": "cosi", "label": {"it": "Così così"}},
+                               {"code": "bene", "label": {"it": "Bene"}}]}],
+        "harmonization": {"satisfaction": {"item": "giudizio", "method": "map",
+                                           "map": {"male": 0, "cosi": 50, "bene": 100}}}})
+    catalog = Catalog([q])
+    for module in (form, intake, kiosk):
+        monkeypatch.setattr(module, "default_catalog", lambda: catalog)
+    drawn = _faces_everywhere(wide, settings, DESK_SERVICE)
+    assert drawn["form"] == drawn["kiosk"] == drawn["widget"] == [
+        ("dissatisfied", "male"), ("neutral", "cosi"), ("satisfied", "bene")]

@@ -141,14 +141,13 @@
       return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
     }
 
-    /* Faces (display: faces, three answers): the same geometry as collector/faces.py. The label's
-     * words are the accessible name; the mouth's shape, not colour alone, tells the faces apart. */
-    var MOOD = ["satisfied", "neutral", "dissatisfied"];
+    /* Faces: the same geometry as collector/faces.py. Which face each answer gets comes with the
+     * questionnaire (item.faces, in the answers' order: the form's and the kiosk's rule), never guessed
+     * here. The label's words are the accessible name; the mouth's shape, not colour alone, tells them apart. */
     var FACE = { satisfied: "M14 28q10 10 20 0", neutral: "M15 31h18", dissatisfied: "M14 34q10-10 20 0" };
     function faces(item, choices) {
-      if (item.display !== "faces" || choices.length !== 3) { return null; }
-      if (item.type === "rating") { return MOOD.slice().reverse(); }
-      return choices.map(function (c, i) { return FACE[c.v] ? c.v : MOOD[i]; });
+      var f = item.faces;
+      return f && f.length === choices.length && f.every(function (m) { return FACE[m]; }) ? f : null;
     }
     var NS = "http://www.w3.org/2000/svg";
     function svgEl(tag, attrs, kids) {
