@@ -86,7 +86,8 @@ def openapi_spec() -> dict:
                            "The response's lang is the language served: a submission sends it (or the same tag).")}],
         "responses": {"200": {"description": "The rendered questionnaire (ETag; Italian where a label is missing, "
                                              "each such text marked beside it: title_lang, label_lang, hint_lang, "
-                                             "an option's label_lang, scale_labels_lang = \"it\")",
+                                             "an option's label_lang, scale_labels_lang = \"it\"; an item drawn as faces carries faces, "
+                                             "the mood of each answer in order)",
                               "content": {"application/json": {"schema": {"type": "object"}}}},
                       "304": {"description": "Not modified"},
                       "403": _error("The Origin is not among the service's allowed origins: the widget says "
