@@ -37,8 +37,12 @@ def _headers(resp: Response) -> Response:
 
 
 def _denied(lang: str, status: int) -> Response:
+    """The page a kiosk shows instead of the faces, naming what is wrong (the staff at the counter
+    read it): 403 the device is not one of the service's, 404 no such active service, 409 its
+    questionnaire has no faces question or is not published."""
     ui = KIOSK_UI[lang]
-    html = render_template("kiosk_denied.html", lang=lang, ui=ui)
+    html = render_template("kiosk_denied.html", lang=lang, ui=ui,
+                           why=ui[{403: "denied", 404: "unknown", 409: "unusable"}[status]])
     return _headers(Response(html, status=status, mimetype="text/html"))
 
 

@@ -58,7 +58,8 @@ def stack(broker, tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("channels-stack"), broker=broker.bootstrap,
                         topic=f"k-{tag}.submissions", group=f"k-{tag}", collector_id="browser-test",
                         produce_timeout_s=5.0, batch_max_records=200, batch_max_seconds=0.3,
-                        max_poll_interval_ms=3000, session_timeout_ms=6000, min_fill_ms=0)
+                        max_poll_interval_ms=3000, session_timeout_ms=6000, min_fill_ms=0,
+                        registry_ttl_s=0.0)  # a registry change (a reassignment) is seen by the next request
     ensure_topics(broker.bootstrap, {settings.topic: 1, settings.dlq_topic: 1})
     seed_wide(connect(settings.database_url), [site])
     with session_scope(connect(settings.database_url)) as s:  # the sampling test's service invites half

@@ -157,3 +157,41 @@ def test_a_rating_drawn_as_faces_is_answered_with_a_number_the_collector_accepts
         assert sent.value.request.post_data_json["answers"] == {"voto": 1, "perche": ["attesa"]}
     finally:
         context.close()
+
+
+def test_a_kiosk_whose_service_got_another_questionnaire_loads_it_instead_of_losing_every_answer(stack, browser):  # noqa: F811
+    """A totem stays open for days. Its service was reassigned in the registry (here to cx-core, which
+    has no faces): every answer to the page's questionnaire was refused for good (409) and dropped,
+    silently, for the rest of the day. Now, refused so, the page loads again once the thank-you screen
+    resets, and says what the staff must know: this questionnaire cannot be shown on the kiosk."""
+    from registry import connect, ops
+    from registry.db import session_scope
+    from registry.models import Service
+    from tests.channel_support import register_device as add_device
+
+    key = "demo-roma-totem"
+    with session_scope(connect(stack.settings.database_url)) as s:
+        if s.get(Service, key) is None:
+            ops.add_service(s, actor="test", key=key, entity_ipa="c_h501", name="Anagrafe - totem",
+                            service_type="anagrafe.certificati", channel="kiosk",
+                            questionnaire_id="faccia", questionnaire_version=1)
+        else:
+            ops.assign_questionnaire(s, key, "faccia", 1, actor="test")
+    _, token = add_device(stack.settings, key)
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 800}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.collector}/v1/services/{key}/kiosk?device={token}&reset=2")
+        page.get_by_role("button", name="Soddisfatto/a", exact=True).tap()
+        with session_scope(connect(stack.settings.database_url)) as s:  # meanwhile, in the registry
+            ops.assign_questionnaire(s, key, "cx-core", 1, actor="test")
+        with page.expect_response(lambda r: r.url.endswith("/v1/submissions")) as sent:
+            page.get_by_role("button", name="Invia", exact=True).tap()
+        assert (sent.value.status, sent.value.json()["error"]) == (409, "questionnaire_not_assigned")
+        page.get_by_role("heading", name="Grazie per il tuo parere!").wait_for()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Il questionario assegnato al servizio non può essere mostrato da questa postazione: "
+            "non ha una domanda con le faccine o non è pubblicato.", timeout=10_000)
+        assert "/kiosk?device=" in page.url  # the same page, loaded again
+    finally:
+        context.close()

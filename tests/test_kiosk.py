@@ -42,7 +42,20 @@ def test_the_kiosk_page_is_refused_without_a_registered_device_of_the_service(wi
 
 def test_a_service_without_a_faces_question_has_no_kiosk(wide, settings):
     _, token = register_device(settings, "demo-roma-anagrafe", channel="kiosk")  # cx-core declares no channels
-    assert wide.get(f"/v1/services/demo-roma-anagrafe/kiosk?device={token}").status_code == 409
+    resp = wide.get(f"/v1/services/demo-roma-anagrafe/kiosk?device={token}&lang=en")
+    assert resp.status_code == 409
+    # the staff read why (it said the device was not registered, which it is)
+    assert "cannot be shown on this kiosk: it has no question answered with faces" in resp.get_data(as_text=True)
+    assert "not registered" not in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("service, status, says", [
+    (KIOSK_SERVICE, 403, "Questo dispositivo non è registrato per il servizio."),
+    ("demo-nessuno", 404, "Il servizio non esiste o non è attivo."),
+])
+def test_a_kiosk_that_cannot_open_says_why(wide, settings, service, status, says):
+    resp = wide.get(f"/v1/services/{service}/kiosk?device=kio_00000000_" + "x" * 43)
+    assert resp.status_code == status and f"<h1>{says}</h1>" in resp.get_data(as_text=True)
 
 
 # --- a questionnaire author's faces drawn on a rating, and Italian fallbacks -----------------

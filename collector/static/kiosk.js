@@ -3,7 +3,9 @@
  * in order with the device token; an answer leaves the queue only when the collector answered 202
  * or refused it for good (4xx other than 408/429), so a resend after a lost answer reuses its
  * submission_id and is stored once. The queue is flushed now, when the network returns ("online")
- * and every 15 s; a send left without any answer for 30 s is given up (and so tried again).
+ * and every 15 s; a send left without any answer for 30 s is given up (and so tried again). Refused
+ * because the service's questionnaire was reassigned (409 questionnaire_not_assigned), the page loads
+ * again, with the new questionnaire, as soon as nobody is answering.
  */
 (function () {
   "use strict";
@@ -74,7 +76,18 @@
     timer = setTimeout(send, 20000);
   }
 
+  /* The service was given another questionnaire (409 questionnaire_not_assigned): the answers to this
+   * page's are refused for good, so the page is loaded again (its new questionnaire) once nobody is
+   * answering — at once on the faces, else when the thank-you screen resets. Left as it was, a totem
+   * open for days threw every later answer away. */
+  var outdated = false;
+  function reassigned() {
+    outdated = true;
+    if (!$("s-ask").hidden) { location.reload(); }
+  }
+
   function reset() {
+    if (outdated) { location.reload(); return; }
     answers = {};
     all(".reason").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
     show("ask");
@@ -111,6 +124,9 @@
         flushing = false;
         var final = r.status === 202 || (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429);
         if (!final) { return; }
+        if (r.status === 409) {
+          r.json().then(function (e) { if (e.error === "questionnaire_not_assigned") { reassigned(); } }, function () {});
+        }
         save(load().filter(function (x) { return x.submission_id !== body.submission_id; }));
         flush();
       }, function () { clearTimeout(stall); flushing = false; });
