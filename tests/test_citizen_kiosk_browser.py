@@ -195,3 +195,37 @@ def test_a_kiosk_whose_service_got_another_questionnaire_loads_it_instead_of_los
         assert "/kiosk?device=" in page.url  # the same page, loaded again
     finally:
         context.close()
+
+
+def test_a_double_tap_on_a_face_does_not_choose_a_reason_under_the_finger(stack, browser):  # noqa: F811
+    """Many citizens double-tap as they double-click: the second tap of a double tap on a face landed on
+    the reasons screen, which had replaced the faces under the finger, and chose a reason (or went
+    back) that the citizen never read. A screen takes no touch for its first 0.4 s."""
+    import json
+
+    context, page = _kiosk(stack, browser)
+    bodies: list[dict] = []
+    page.on("request", lambda r: bodies.append(json.loads(r.post_data))
+            if r.method == "POST" and r.url.endswith("/v1/submissions") else None)
+    try:
+        face = page.get_by_role("button", name="Soddisfatto/a", exact=True)
+        face.wait_for()
+        page.wait_for_timeout(500)  # the faces screen itself settled
+        box = face.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.touchscreen.tap(x, y)
+        page.get_by_role("heading", name="Vuoi dirci perché? (facoltativo)").wait_for()
+        under = page.evaluate("""([x, y]) => [...document.querySelectorAll('#s-why button')].filter(b => {
+            const r = b.getBoundingClientRect(); return r.width && x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+        }).map(b => b.textContent)""", [x, y])
+        assert under  # the reasons screen has a button right under the finger
+        page.touchscreen.tap(x, y)  # the double tap's second tap
+        page.wait_for_timeout(500)
+        assert page.locator(".reason[aria-pressed=true]").count() == 0
+        expect(page.get_by_role("heading", name="Vuoi dirci perché? (facoltativo)")).to_be_visible()
+        page.get_by_role("button", name="Ho atteso poco", exact=True).tap()  # a deliberate tap still counts
+        page.get_by_role("button", name="Invia", exact=True).tap()
+        page.get_by_role("heading", name="Grazie per il tuo parere!").wait_for()
+        assert [b["answers"] for b in bodies] == [{"face": "satisfied", "went_well": ["speed"]}]
+    finally:
+        context.close()
