@@ -227,3 +227,37 @@ def test_answers_to_a_questionnaire_reassigned_meanwhile_offer_the_updated_form(
     assert page.url.startswith(f"{stack.collector}/v1/services/{key}/form?lang=en")
     assert page.locator("html").get_attribute("lang") == "en"
     expect(page.get_by_role("heading", name="Your opinion of the service: civil registry")).to_be_visible()  # the new one
+
+
+CHECKED = "() => [...document.querySelector('.ascolto-widget').shadowRoot.querySelectorAll('input:checked')].length"
+
+
+def test_a_double_click_on_the_floating_button_leaves_the_dialog_open_and_chooses_nothing(stack, browser):  # noqa: F811
+    """Many people double-click a button. On a desktop the second click of a double click on "Dai il tuo
+    parere" fell on the dialog's backdrop and closed the dialog it had just opened; on a phone, where the
+    dialog covers the button, the second tap chose the answer under the finger. The dialog takes no
+    click for its first 0.4 s; after that a click on the backdrop closes it as before."""
+    for viewport, phone in (({"width": 1000, "height": 900}, False), ({"width": 390, "height": 664}, True)):
+        context = browser.new_context(locale="it-IT", viewport=viewport, is_mobile=phone, has_touch=phone)
+        try:
+            page = context.new_page()
+            page.goto(f"{stack.site}/floating.html")
+            fab = page.get_by_role("button", name="Dai il tuo parere")
+            fab.wait_for(timeout=10_000)
+            if phone:
+                box = fab.bounding_box()
+                x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+                page.touchscreen.tap(x, y)
+                page.touchscreen.tap(x, y)
+            else:
+                fab.dblclick()
+            page.wait_for_timeout(600)
+            dialog = page.get_by_role("dialog", name="La tua opinione sul servizio")
+            expect(dialog).to_be_visible()
+            assert page.evaluate(CHECKED) == 0, viewport
+            if not phone:
+                page.mouse.click(5, 5)  # a deliberate click on the backdrop still closes it
+                expect(dialog).to_be_hidden()
+                expect(fab).to_be_focused()
+        finally:
+            context.close()

@@ -120,6 +120,8 @@
       /* a phone's toolbar covers the bottom of 100vh: the dialog fits the dynamic viewport (dvh), 100vh where dvh is unknown */
       ".asc-dlg{width:min(40em,calc(100vw - 2em));max-height:calc(100vh - 2em);max-height:calc(100dvh - 2em);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
       ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
+      /* a double click on the button: its second click must not choose an answer, nor close the dialog */
+      ".asc-dlg[open] .asc-body{animation:asc-settle .4s}@keyframes asc-settle{from,to{pointer-events:none}}" +
       ".asc-head{display:flex;align-items:flex-start;justify-content:space-between;gap:1em;padding:1.25em 1.5em 0}" +
       ".asc-head .asc-title{margin:0}.asc-head .asc-btn{padding:.25em .75em}.asc-svc{margin:.25em 0 0;color:#5d7083}" +
       ".asc-body{padding:1em 1.5em 1.5em}";
@@ -595,7 +597,9 @@
       wrap.appendChild(fab);
       wrap.appendChild(dlg);
       var ctl = render(q, form, svc ? titleId + " " + svcId : titleId);
+      var since = 0;
       var open = function () {
+        since = Date.now();
         if (dlg.showModal) { dlg.showModal(); } else { dlg.setAttribute("open", ""); }
         fab.setAttribute("aria-expanded", "true");
         ctl.shown();
@@ -607,7 +611,7 @@
       close.addEventListener("click", shut);
       dlg.addEventListener("close", onclose);
       dlg.addEventListener("keydown", function (ev) { if (ev.key === "Escape" && !dlg.showModal) { shut(); } });
-      dlg.addEventListener("click", function (ev) { if (ev.target === dlg) { shut(); } }); /* backdrop */
+      dlg.addEventListener("click", function (ev) { if (ev.target === dlg && Date.now() - since > 400) { shut(); } }); /* backdrop */
       document.body.appendChild(host);
       var floats = window.ascoltoFloating = window.ascoltoFloating || [];
       floats.push({ fab: fab, who: who });
