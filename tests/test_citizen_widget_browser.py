@@ -261,3 +261,20 @@ def test_a_double_click_on_the_floating_button_leaves_the_dialog_open_and_choose
                 expect(fab).to_be_focused()
         finally:
             context.close()
+
+
+def test_a_comment_pasted_over_the_limit_is_cut_and_the_cut_is_said(stack, page):  # noqa: F811
+    """A citizen pasting a long text (an e-mail they had written) saw it cut at the limit without a
+    word: the counter read "0 caratteri disponibili", and the end of their text was gone unsaid. The
+    cut is said in the status line (spoken by a screen reader), in the widget's language."""
+    page.goto(f"{stack.site}/strict.html")  # English
+    page.get_by_role("button", name="Send").wait_for(timeout=10_000)
+    comment = page.get_by_role("textbox")
+    comment.focus()
+    page.keyboard.insert_text("The office was fine but " * 30)  # 720 characters, as a paste
+    status = page.get_by_role("status")
+    expect(status).to_have_text("The text was too long and has been shortened.")
+    expect(page.get_by_text("0 characters left", exact=True)).to_be_visible()
+    assert comment.evaluate("t => Array.from(t.value).length") == 500
+    page.keyboard.press("Backspace")  # typing within the limit says nothing new
+    expect(page.get_by_text("1 characters left", exact=True)).to_be_visible()
