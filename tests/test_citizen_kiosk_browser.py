@@ -229,3 +229,28 @@ def test_a_double_tap_on_a_face_does_not_choose_a_reason_under_the_finger(stack,
         assert [b["answers"] for b in bodies] == [{"face": "satisfied", "went_well": ["speed"]}]
     finally:
         context.close()
+
+
+def test_an_answer_queued_by_an_older_page_does_not_reload_a_current_one(stack, browser):  # noqa: F811
+    """Answers queued before a reassignment are refused (409) when the page, loaded again, sends them:
+    they say nothing of the page's own questionnaire, which is current, so the page does not reload
+    (it did once per such answer, interrupting the citizen on the faces each time)."""
+    import json
+    import uuid
+
+    _, token = register_device(stack.settings, KIOSK_SERVICE)
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 800}, has_touch=True)
+    old = {"submission_id": str(uuid.uuid4()), "service": KIOSK_SERVICE, "questionnaire": "cx-core", "version": 1,
+           "lang": "it", "answers": {"satisfaction": 4}, "context": {"page": "/kiosk"}}
+    context.add_init_script(f"localStorage.setItem('ascolto.kiosk.queue.{KIOSK_SERVICE}', {json.dumps(json.dumps([old]))})")
+    page = context.new_page()
+    try:
+        with page.expect_response(lambda r: r.url.endswith("/v1/submissions")) as refused:
+            page.goto(f"{stack.collector}/v1/services/{KIOSK_SERVICE}/kiosk?device={token}")
+        assert (refused.value.status, refused.value.json()["error"]) == (409, "questionnaire_not_assigned")
+        page.evaluate("window.__same = true")
+        page.wait_for_timeout(1000)
+        assert page.evaluate("window.__same === true")  # not reloaded
+        expect(page.get_by_role("button", name="Soddisfatto/a", exact=True)).to_be_visible()
+    finally:
+        context.close()

@@ -125,7 +125,9 @@
         var final = r.status === 202 || (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429);
         if (!final) { return; }
         if (r.status === 409) {
-          r.json().then(function (e) { if (e.error === "questionnaire_not_assigned") { reassigned(); } }, function () {});
+          r.json().then(function (e) { /* an answer queued by an older page says nothing of this one */
+            if (e.error === "questionnaire_not_assigned" && body.questionnaire === cfg.questionnaire && body.version === cfg.version) { reassigned(); }
+          }, function () {});
         }
         save(load().filter(function (x) { return x.submission_id !== body.submission_id; }));
         flush();
