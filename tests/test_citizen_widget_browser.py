@@ -278,3 +278,26 @@ def test_a_comment_pasted_over_the_limit_is_cut_and_the_cut_is_said(stack, page)
     assert comment.evaluate("t => Array.from(t.value).length") == 500
     page.keyboard.press("Backspace")  # typing within the limit says nothing new
     expect(page.get_by_text("1 characters left", exact=True)).to_be_visible()
+
+
+def test_a_proxys_408_on_a_slow_upload_is_sent_again_not_refused_for_good(stack, page):  # noqa: F811
+    """A reverse proxy in front of the collector answers 408 when a phone's upload is too slow: the
+    widget took it for a refusal for good ("a technical problem", Send disabled). It is sent again,
+    with the same submission_id, as a 429 or a 5xx is (the kiosk already did so)."""
+    bodies: list[dict] = []
+
+    def slow_once(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        bodies.append(json.loads(route.request.post_data))
+        if len(bodies) == 1:
+            return route.fulfill(status=408, headers={"Access-Control-Allow-Origin": stack.site}, body="")
+        route.continue_()
+
+    page.route("**/v1/submissions", slow_once)
+    page.goto(f"{stack.site}/inline.html")
+    page.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    _answer_minimal(page)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(THANKS)).to_be_visible(timeout=15_000)
+    assert len(bodies) >= 2 and len({b["submission_id"] for b in bodies}) == 1  # (a quick answer may wait once more)

@@ -400,7 +400,8 @@
           clearTimeout(stall);
           if (resp.status === 202) { return done(); }
           if (resp.status === 403) { return fail(offOrigin()); }
-          if (resp.status === 429 || resp.status >= 500) { return retry(attempt, retryDelay(resp)); }
+          /* 408: a proxy in front gave up waiting for a slow upload (a phone's network): worth sending again */
+          if (resp.status === 408 || resp.status === 429 || resp.status >= 500) { return retry(attempt, retryDelay(resp)); }
           return resp.text().then(function (t) { try { return JSON.parse(t); } catch (e) { return { body: t }; } },
                                   function () { return {}; }).then(function (body) {
             var fields = body.fields || {};
