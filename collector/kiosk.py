@@ -25,6 +25,7 @@ from .kiosk_i18n import KIOSK_UI
 bp = Blueprint("kiosk", __name__)
 _JS = resources.files("collector").joinpath("static", "kiosk.js").read_bytes()
 RESET_S = 6
+RETRY_S = 60  # a kiosk page that cannot open asks again this often (404, 409: mended in the registry)
 
 
 def _headers(resp: Response) -> Response:
@@ -39,9 +40,11 @@ def _headers(resp: Response) -> Response:
 def _denied(lang: str, status: int) -> Response:
     """The page a kiosk shows instead of the faces, naming what is wrong (the staff at the counter
     read it): 403 the device is not one of the service's, 404 no such active service, 409 its
-    questionnaire has no faces question or is not published."""
+    questionnaire has no faces question or is not published. The last two may be mended in the
+    registry (the service activated, a faces questionnaire assigned): the page then asks again every
+    ``RETRY_S`` seconds, so the totem comes back by itself; a device refused stays refused."""
     ui = KIOSK_UI[lang]
-    html = render_template("kiosk_denied.html", lang=lang, ui=ui,
+    html = render_template("kiosk_denied.html", lang=lang, ui=ui, retry_s=RETRY_S if status in (404, 409) else None,
                            why=ui[{403: "denied", 404: "unknown", 409: "unusable"}[status]])
     return _headers(Response(html, status=status, mimetype="text/html"))
 

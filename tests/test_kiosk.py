@@ -58,6 +58,19 @@ def test_a_kiosk_that_cannot_open_says_why(wide, settings, service, status, says
     assert resp.status_code == status and f"<h1>{says}</h1>" in resp.get_data(as_text=True)
 
 
+def test_a_kiosk_whose_service_can_be_mended_asks_again_by_itself(wide, settings):
+    """A totem left on "cannot be shown here" (its service given a questionnaire without faces, or
+    deactivated) stayed so until someone reloaded it by hand, after the registry was mended. Such a
+    page asks again every minute (a meta refresh: the kiosk's CSP allows no script there); a device
+    refused (403) does not, as no registry change makes its token valid again."""
+    _, token = register_device(settings, "demo-roma-anagrafe", channel="kiosk")
+    unusable = wide.get(f"/v1/services/demo-roma-anagrafe/kiosk?device={token}").get_data(as_text=True)
+    unknown = wide.get(f"/v1/services/demo-nessuno/kiosk?device={token}").get_data(as_text=True)
+    refused = wide.get(f"/v1/services/{KIOSK_SERVICE}/kiosk?device={token}").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="60">' in unusable and '<meta http-equiv="refresh" content="60">' in unknown
+    assert "refresh" not in refused
+
+
 # --- a questionnaire author's faces drawn on a rating, and Italian fallbacks -----------------
 
 def rating_faces():
