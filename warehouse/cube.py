@@ -116,10 +116,11 @@ def aggregate(con, cut: Cut, span: bool = False) -> pd.DataFrame:
 
     ``span``: one time cell over the whole range (``period`` = :data:`SPAN`) instead of one per ``freq``
     period — e.g. a unit of a comparison over its period. The range must be one calendar month,
-    quarter or year (:func:`warehouse.periods.calendar_period`), else :class:`QueryError` naming ``to``:
-    a span cell over any other range would carry noise of its own (route 13)."""
+    quarter or year (:func:`warehouse.periods.calendar_period`) or every period (no ``start``, no
+    ``end``), else :class:`QueryError` naming ``to``: a span cell over any other range would carry
+    noise of its own, and many ranges could be averaged (route 13)."""
     cut.validate()
-    if span:
+    if span and (cut.start is not None or cut.end is not None):
         require_calendar_span(cut.start, cut.end)
     where, params = _where(cut)
     t = f"'{SPAN}'" if span else time_expr(cut.freq)
