@@ -67,6 +67,12 @@ EN = {
         "the follow-up period must begin after the baseline period ends: it is earlier or overlaps it.",
     "nessuna risposta": "no answers", "dato oscurato": "suppressed figure",
     "Valuta": "Evaluate", "Modifica": "Edit", "Fattori": "Drivers", "Torna ai piani": "Back to the plans",
+    "Periodo di verifica non indicato: l'ultimo periodo completo con dati dopo il riferimento.":
+        "No follow-up period chosen: the latest complete period with data after the baseline.",
+    "Periodo di verifica non indicato e nessun periodo completo dopo il riferimento: il periodo in corso (dati parziali).":
+        "No follow-up period chosen and no complete period after the baseline: the current period (partial data).",
+    "Periodo di verifica non indicato: il periodo dopo il riferimento (ancora senza risposte).":
+        "No follow-up period chosen: the period after the baseline (no answers yet).",
     "metodo del test": "test method", "(AAAA-MM, AAAA-Qn, AAAA)": "(YYYY-MM, YYYY-Qn, YYYY)",
 }
 

@@ -13,8 +13,10 @@ from flask import current_app, g
 from registry import session_scope
 from registry.models import Service
 
-from .. import drivers, evaluation, priorities
-from ..periods import today_rome
+from registry.plans import has_started
+
+from .. import cube, drivers, evaluation, periods, priorities
+from ..periods import is_complete, today_rome
 from .data import Chart
 from .i18n import gettext as _, lang
 from .data import partial_note
@@ -57,10 +59,43 @@ def trend_refusal(message: str) -> str:
     return TREND_IT.get(message, "la tendenza non si può stimare con questi dati.")
 
 
-def default_period() -> str:
-    """The previous calendar month in Rome (what a page shows when no period is given)."""
+def default_period(con=None) -> str:
+    """The month a drivers page analyses when none is given: the latest complete month with data
+    (:func:`warehouse.cube.latest_period`, the default of every console page), else the previous
+    calendar month in Rome (no data at all). Before, it was always the previous calendar month, which
+    opened the page on a refusal ("fewer than 100 responses") whenever that month had no data yet."""
+    label, _complete = cube.latest_period(con if con is not None else _con(), "M")
+    if label:
+        return label
     today = today_rome()
     return f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}"
+
+
+def default_follow_up(con, baseline: str) -> tuple[str, str]:
+    """The follow-up period an evaluation compares with ``baseline`` when none is given, and the note
+    the page shows saying so: the latest *complete* period with data at the baseline's frequency (a
+    quarter for a quarter's baseline, a month for a month's) that begins after the baseline ends — the
+    console's default period (:func:`warehouse.cube.latest_period`) among the periods a follow-up may
+    be; else the latest such period still running (said partial); else the period right after the
+    baseline (its refusal says it has no answers yet), or the baseline itself when that one has not
+    begun (refused: the same period).
+
+    Before, it was the previous calendar month whatever the baseline: a quarter's plan was compared
+    with one month, and a month without data opened the plan's evaluation on a refusal."""
+    freq = periods.freq_of(baseline, "baseline_period")
+    after = [p for p in cube.period_labels(con, freq) if follow_up_problem(baseline, p) is None]
+    done = [p for p in after if is_complete(p)]
+    if done:
+        return done[-1], _("Periodo di verifica non indicato: l'ultimo periodo completo con dati dopo il riferimento.")
+    if after:
+        return after[-1], _("Periodo di verifica non indicato e nessun periodo completo dopo il riferimento: "
+                            "il periodo in corso (dati parziali).")
+    last = periods.months(baseline, "baseline_period")[1]
+    year, month = int(last[:4]), int(last[5:])
+    nxt = periods.period_of(f"{year + month // 12}-{month % 12 + 1:02d}", freq)
+    if not has_started(nxt, today_rome()):
+        return baseline, ""
+    return nxt, _("Periodo di verifica non indicato: il periodo dopo il riferimento (ancora senza risposte).")
 
 
 def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
@@ -149,13 +184,16 @@ def _matrix_plot(shown: list[dict], split: float, rule: str) -> dict:
 
 
 def evaluation_page(p: dict, follow_up: str | None) -> dict:
-    """``p`` is the plan (current version and history); ``follow_up`` a period label (default: the
-    previous month)."""
+    """``p`` is the plan (current version and history); ``follow_up`` a period label (default:
+    :func:`default_follow_up`, said in ``follow_up_note``)."""
     cur, lng, con = p["current"], lang(), _con()
-    follow_up = follow_up or default_period()
-    _freq(follow_up, "follow_up")
-    d = {"p": p, "follow_up": follow_up, "refused": None, "change": None, "trend": None, "trend_refused": None,
-         "chart": None}
+    note = ""
+    if follow_up:
+        _freq(follow_up, "follow_up")
+    else:
+        follow_up, note = default_follow_up(con, cur["baseline_period"])
+    d = {"p": p, "follow_up": follow_up, "follow_up_note": note, "refused": None, "change": None, "trend": None,
+         "trend_refused": None, "chart": None}
     d["partial_note"] = partial_note(follow_up_coverage(con, follow_up))  # a running follow-up: partial data
     try:
         if follow_up == cur["baseline_period"]:

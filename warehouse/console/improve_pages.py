@@ -55,7 +55,7 @@ def _con():
 
 
 def _period(name: str = "period") -> str:
-    period = request.args.get(name) or _default_period()
+    period = request.args.get(name) or _default_period(_con())
     _freq(period, name)
     return period
 
@@ -91,7 +91,7 @@ def national_index():
     types = [t for t, _n in service_types_present(_con(), current_app.config["ASCOLTO_SETTINGS"])]
     with session_scope(_factory()) as s:
         rows = plan_ops.export_rows(s)
-    return render_template("improve_index.html", types=types, rows=rows, period=_default_period(),
+    return render_template("improve_index.html", types=types, rows=rows, period=_default_period(_con()),
                            page="service-types")
 
 
@@ -254,8 +254,7 @@ def plans(ipa: str):
         svc = [{"key": x.key, "name": name_in(x, lang())} for x in services]
         rows = plan_ops.export_rows(s, entity_ipa=ipa)
     return render_template("improve_plans.html", ipa=ipa, name=name, services=svc, rows=rows, error=error, form=form,
-                           indicators=cube.SCORE_INDICATORS, page="workspace",
-                           default_period=_default_period()), 400 if error else 200
+                           indicators=cube.SCORE_INDICATORS, page="workspace"), 400 if error else 200
 
 
 @bp.get("/workspace/<ipa>/plans.<fmt>")
