@@ -75,3 +75,57 @@ def test_the_drivers_page_without_a_period_analyses_the_latest_month_with_data(a
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and 'data-chart="drivers"' in page
     assert re.search(r'id="f-period" name="period" value="2026-10"', page)
+
+
+@pytest.mark.parametrize("measure,value,n,sd,target,status", [
+    ("share", 72.5, 40, None, 60, "uncertain"),   # 29 of 40: Wilson 57–84 holds 60
+    ("share", 61.0, 400, None, 60, "uncertain"),  # just above, but within noise
+    ("share", 72.5, 400, None, 60, "reached"),    # 290 of 400: 68–77, wholly above
+    ("share", 40.0, 400, None, 60, "not_reached"),
+    ("mean", 66.0, 50, 20.0, 60, "reached"),      # t interval 60.3–71.7
+    ("mean", 62.0, 50, 20.0, 60, "uncertain"),
+    ("mean", 62.0, 50, None, 60, "uncertain"),    # no SD: no interval, nothing can be said
+])
+def test_a_target_is_reached_only_when_the_follow_ups_interval_says_so(measure, value, n, sd, target, status):
+    from warehouse.evaluation import target_check
+
+    out = target_check(target, measure, value, n, sd)
+    assert out["status"] == status
+    if out["ci"]:
+        assert out["ci"][0] <= value <= out["ci"][1]
+
+
+def test_a_target_within_the_follow_ups_noise_is_not_called_reached(app, seeded):
+    """A plan aiming just under its follow-up month's figure (about 40 answers): the page said
+    "nessuna variazione rilevabile" and, in the next column, "Obiettivo raggiunto: sì" — what a manager
+    copies into the performance report. Some 40 answers are compatible with a share ±13 points around
+    it: the target is "non accertabile", with the interval that says why; the API and the report's JSON
+    say ``target_status: uncertain`` and ``target_reached: false``."""
+    from registry import connect, dispose, session_scope
+    from registry import plans as plan_ops
+
+    monitoring = client_as(app, seeded[1], "monitoring")
+    follow = monitoring.get("/api/v1/improve/plans/1/evaluation?follow_up=2026-09").json["change"]["follow_up"]
+    target = round(follow - 0.5, 1)  # the point value is above the target; its interval holds it
+    factory = connect(seeded[0].database_url)
+    with session_scope(factory) as s:
+        pid = plan_ops.add_plan(s, actor="test", service_key=SERVICE, indicator="satisfaction",
+                                baseline_period="2026-08", target_value=target, deadline="2027-06-30",
+                                actions="Più sportelli online.", owner="Anagrafe").id
+    dispose(factory)
+    c = client_as(app, seeded[1], "entity")
+    url = f"/workspace/{ROMA}/plans/{pid}/evaluation"
+    page = html_lib.unescape(c.get(url + "?follow_up=2026-09").get_data(as_text=True))
+    cell = re.search(r'<td data-col="target" data-status="(\w+)">([^<]*)</td>', page)
+    assert cell and cell.groups() == ("uncertain", "non accertabile"), page[-4000:]
+    sentence = re.search(r'<p data-col="target-sentence">([^<]*)</p>', page).group(1)
+    shown = f"{target:.1f}".replace(".", ",")
+    assert re.fullmatch(rf"Obiettivo {shown} non accertabile: l'IC 95% del valore di verifica \(\d+,\d – \d+,\d\) "
+                        r"comprende l'obiettivo, quindi con queste risposte non si può dire se è raggiunto\.", sentence)
+    body = c.get(url + ".json?follow_up=2026-09").get_json()
+    assert body["change"]["target_status"] == "uncertain" and body["change"]["target_reached"] is False
+    api = monitoring.get(f"/api/v1/improve/plans/{pid}/evaluation?follow_up=2026-09").json
+    assert api["target_status"] == "uncertain" and api["target_reached"] is False
+    assert api["target_ci"] == pytest.approx(body["change"]["target_ci"])
+    en = html_lib.unescape(c.get(url + "?follow_up=2026-09&lang=en").get_data(as_text=True))
+    assert "cannot be established</td>" in en and f"Target {target:.1f} cannot be established: the 95% CI" in en

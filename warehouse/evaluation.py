@@ -202,6 +202,41 @@ def mean_change(n0: int, mean0: float, sd0: float, n1: int, mean1: float, sd1: f
                   p_value=p, verdict=verdict(*ci), mdc=mdc, mdc_up=mdc, mdc_down=mdc, method="welch")
 
 
+TARGET_STATUSES = ("reached", "not_reached", "uncertain")
+
+
+def target_check(target: float, measure: str, value: float, n: int, sd: float | None = None,
+                 level: float = 0.95) -> dict[str, Any]:
+    """Whether a follow-up figure reaches a plan's ``target`` (a level on 0–100, higher is better),
+    with the follow-up's own uncertainty: its ``level`` interval — Wilson for a positive share
+    (``measure="share"``, ``value`` in %, k = value × n / 100 as the callers read the published cell),
+    t for a mean (``measure="mean"``, with ``sd``) — against the target. ``status``: ``reached`` when
+    the whole interval is at or above the target, ``not_reached`` when it is below, ``uncertain`` when
+    it holds the target: the point value alone would say "reached" (or "not") by chance — 61% against a
+    target of 60 with 40 answers is as compatible with 45% as with 76%. Returns ``{"status", "ci"}``
+    (``ci`` in points; a mean without a standard deviation has none: ``uncertain``). Inputs are the
+    published figures, as everywhere in this module."""
+    n = _count(n, "follow_up_n")
+    level = _check_level(level)
+    if n < 1:
+        raise EvaluationError("follow_up_n", f"follow_up_n must be at least 1; got {n}.")
+    if measure == "share":
+        lo, hi = proportion_confint(min(n, max(0, round(value * n / 100))), n, alpha=1 - level, method="wilson")
+        ci: tuple[float, float] | None = (100 * float(lo), 100 * float(hi))
+    elif measure == "mean":
+        if sd is None or n < 2:
+            ci = None
+        else:
+            h = float(sps.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n))
+            ci = (max(0.0, value - h), min(100.0, value + h))
+    else:
+        raise EvaluationError("measure", "measure is share or mean.")
+    if ci is None:
+        return {"status": "uncertain", "ci": None}
+    status = "reached" if ci[0] >= target else "not_reached" if ci[1] < target else "uncertain"
+    return {"status": status, "ci": [ci[0], ci[1]]}
+
+
 # ---------------------------------------------------------------------------------------------
 
 #: the rules for a trend (:func:`trend`), stated: at least ``TREND_MIN_MONTHS`` months with answers and

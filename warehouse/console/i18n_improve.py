@@ -73,6 +73,15 @@ EN = {
         "No follow-up period chosen and no complete period after the baseline: the current period (partial data).",
     "Periodo di verifica non indicato: il periodo dopo il riferimento (ancora senza risposte).":
         "No follow-up period chosen: the period after the baseline (no answers yet).",
+    "non accertabile": "cannot be established",
+    "Obiettivo {t} raggiunto: l'IC 95% del valore di verifica ({lo} – {hi}) è tutto all'obiettivo o sopra.":
+        "Target {t} reached: the 95% CI of the follow-up value ({lo} – {hi}) is wholly at or above the target.",
+    "Obiettivo {t} non raggiunto: l'IC 95% del valore di verifica ({lo} – {hi}) è tutto sotto l'obiettivo.":
+        "Target {t} not reached: the 95% CI of the follow-up value ({lo} – {hi}) is wholly below the target.",
+    "Obiettivo {t} non accertabile: l'IC 95% del valore di verifica ({lo} – {hi}) comprende l'obiettivo, quindi con queste risposte non si può dire se è raggiunto.":
+        "Target {t} cannot be established: the 95% CI of the follow-up value ({lo} – {hi}) holds the target, so these answers cannot tell whether it is reached.",
+    "Obiettivo {t} non accertabile: il valore di verifica non ha un intervallo di confidenza.":
+        "Target {t} cannot be established: the follow-up value has no confidence interval.",
     "metodo del test": "test method", "(AAAA-MM, AAAA-Qn, AAAA)": "(YYYY-MM, YYYY-Qn, YYYY)",
 }
 

@@ -223,7 +223,9 @@ def plan_view(plan_id: int):
 @require("dashboards")
 def evaluation_view(plan_id: int):
     """The plan's indicator in its baseline period against ``follow_up``: CI of the change, verdict,
-    minimum detectable change, and whether the follow-up value reaches the target."""
+    minimum detectable change, and whether the follow-up value reaches the target
+    (:func:`warehouse.evaluation.target_check`: ``target_status`` reached / not_reached / uncertain by
+    the follow-up's own 95% interval ``target_ci``; ``target_reached`` only when reached)."""
     follow_up = request.args.get("follow_up")
     _freq(follow_up, "follow_up")
     lang = _lang()
@@ -248,9 +250,11 @@ def evaluation_view(plan_id: int):
         change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"], round(f["top2"] * f["n"] / 100), f["n"])
     else:
         change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"])
+    target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"])
     return jsonify({"plan": {k: plan[k] for k in ("plan_id", "service_key", "version")}, "indicator": cur["indicator"],
                     "measure": cur["measure"], "baseline_period": cur["baseline_period"], "follow_up_period": follow_up,
                     "target_value": cur["target_value"],
                     "follow_up_partial": cov["partial"], "follow_up_running": cov["running"],
-                    "target_reached": change.follow_up >= cur["target_value"],
+                    "target_reached": target["status"] == "reached", "target_status": target["status"],
+                    "target_ci": target["ci"],
                     "change": change.to_dict(), "sentence": change.sentence(lang), "lang": lang})

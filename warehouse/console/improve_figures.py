@@ -215,8 +215,10 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
                                              round(f["top2"] * f["n"] / 100), f["n"])
         else:
             change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"])
+        target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"])
         d["change"] = {**change.to_dict(), "sentence": change.sentence(lng), "n0": b["n"], "n1": f["n"],
-                       "target_reached": change.follow_up >= cur["target_value"]}
+                       "target_reached": target["status"] == "reached", "target_status": target["status"],
+                       "target_ci": target["ci"]}
     except evaluation.EvaluationError as exc:
         d["refused"] = {"field": exc.field, "message": str(exc)}
     # the monthly trend, from the baseline's first month to the follow-up's last
