@@ -112,16 +112,23 @@ def funnel_chart(p: dict[str, Any], ipa: str, measure: str = "positive_share") -
                       "showlegend": name is not None, "line": {"color": color, "dash": dash}}
                      for k, name, color, dash in lines] + [
         {"type": "scatter", "mode": "lines", "x": [min(f["n"] or [0]), max(f["n"] or [1])], "y": [bench, bench],
-         "name": "Benchmark nazionale", "line": {"color": "#17324d"}},
+         "name": data._("Benchmark nazionale"), "line": {"color": "#17324d"}},
         {"type": "scatter", "mode": "markers+text", "x": [r["n"] for r in own], "y": [r["value"] for r in own],
          "text": [ipa for _ in own], "textposition": "top center", "name": ipa, "marker": {"color": "#0066cc", "size": 12}}],
         "layout": {"xaxis": {"title": {"text": "N"}}, "yaxis": {"title": {"text": ytitle}, "range": [0, 105]}}}
-    rows = [{"service_type": p["service_type"], "n": p["n"], "value": p["value"],
-             "benchmark": bench, "flag": p["flag"], "obs_status": p["obs_status"], "conf_status": p["conf_status"]}]
+    # the chart's table (its accessible alternative and its CSV) says what the position table above it
+    # says, in words: the service type's name, the funnel position and the status — it gave the codes
+    # ("anagrafe.certificati", "within", "A", "F") beside a table saying "entro i limiti"
+    from .i18n_results import code_label
+
+    status = data.status_text({"conf_status": p["conf_status"], "obs_status": p["obs_status"]}) if p["n"] else "—"
+    rows = [{"service_type": p["label"], "n": p["n"], "value": p["value"],
+             "benchmark": bench, "flag": code_label(p["flag"]), "status": status}]
     return data.Chart(f"funnel-{p['service_type']}", f"Funnel plot — {p['label']}",
-                      [("service_type", "Tipo di servizio"), ("n", "N"), ("value", "Valore"),
+                      [("service_type", "Tipo di servizio"), ("n", "N"), ("value", "Quota positiva %"
+                                                                          if measure == "positive_share" else "Media (0–100)"),
                        ("benchmark", "Benchmark nazionale"), ("flag", "Posizione nel funnel"),
-                       ("obs_status", "OBS_STATUS"), ("conf_status", "CONF_STATUS")], rows, plot if f["n"] else {})
+                       ("status", "Stato")], rows, plot if f["n"] else {})
 
 
 def service_trends(con, settings, ipa: str, services: list[dict], indicator: str,

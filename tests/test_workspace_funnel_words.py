@@ -1,0 +1,44 @@
+"""The workspace's funnel table — the chart's accessible alternative and its CSV — says what the
+position table above it says, in words, in the page's language."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests import console_csv
+from tests.workspace_data import ROMA, build_workspace
+from warehouse.console import create_app
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    return build_workspace(tmp_path_factory.mktemp("workspace-funnel"))
+
+
+@pytest.fixture(scope="module")
+def client(seeded):
+    return create_app(seeded[0]).test_client()
+
+
+def test_the_funnel_table_says_the_position_and_status_in_words(client, seeded):
+    """Beside the position table's "entro i limiti", the funnel's table (read by a screen reader in
+    place of the chart, and downloaded as CSV) gave "anagrafe.certificati", "within", "A", "F": a code
+    for the service type, the flag in English and two SDMX codes where every other table of the page
+    says the status in words."""
+    auth = {"Authorization": f"Bearer {seeded[1]['entity']}"}
+    ws = client.get(f"/api/v1/workspace/{ROMA}", headers=auth).json
+    flag = ws["position"][0]["flag"]
+    assert flag  # a benchmark, so a funnel position
+    html = client.get(f"/workspace/{ROMA}", headers=auth).get_data(as_text=True)
+    shown = re.search(r'<td data-col="flag">([^<]*)</td>', html).group(1)
+    rows = console_csv.dicts(client.get(f"/workspace/{ROMA}/csv/funnel-anagrafe.certificati", headers=auth))
+    assert len(rows) == 1
+    row = rows[0]
+    assert "OBS_STATUS" not in row and "CONF_STATUS" not in row
+    assert row["Tipo di servizio"] == "Certificati anagrafici"
+    assert row["Posizione nel funnel"] == shown != flag
+    assert row["Stato"] in ("pubblicato", "bassa affidabilità")
+    assert "Quota positiva %" in row
+    en = console_csv.dicts(client.get(f"/workspace/{ROMA}/csv/funnel-anagrafe.certificati?lang=en", headers=auth))[0]
+    assert en["Funnel position"] != flag and ("limits" in en["Funnel position"] or "benchmark" in en["Funnel position"])
