@@ -129,3 +129,19 @@ def test_a_target_within_the_follow_ups_noise_is_not_called_reached(app, seeded)
     assert api["target_ci"] == pytest.approx(body["change"]["target_ci"])
     en = html_lib.unescape(c.get(url + "?follow_up=2026-09&lang=en").get_data(as_text=True))
     assert "cannot be established</td>" in en and f"Target {target:.1f} cannot be established: the 95% CI" in en
+
+
+def test_the_trend_on_an_english_page_says_95_ci(app, seeded, monkeypatch):
+    """The monthly trend's line on an English evaluation page read "Odds ratio per month 1.28 (IC 95%
+    0.84–2.01)": the Italian abbreviation, twice, among English words."""
+    from warehouse.console import improve_figures
+
+    months = [f"2026-{m:02d}" for m in range(7, 12)]
+    rows = [{"period": p, "n": ni, "top2": 100 * ki / ni} for p, ki, ni in zip(months, [0, 3, 2, 3, 3], [16, 12, 8, 3, 5])]
+    monkeypatch.setattr(improve_figures, "_monthly", lambda *a, **kw: rows)
+    c = client_as(app, seeded[1], "entity")
+    en = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10&lang=en").get_data(as_text=True)
+    line = re.search(r'<p data-col="trend">(.*?)</p>', en, re.S).group(1)
+    assert "Odds ratio per month" in line and line.count("(95% CI ") == 2 and "IC 95%" not in line
+    it = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True)
+    assert re.search(r'<p data-col="trend">(.*?)</p>', it, re.S).group(1).count("(IC 95% ") == 2
