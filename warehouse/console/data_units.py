@@ -189,9 +189,38 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                        *breakdown(con, settings, indicator, filters, per)]}
 
 
+def previous_period(label: str, freq: str) -> str:
+    """The period of ``freq`` just before ``label`` (``2026-10`` → ``2026-09``, ``2026-Q1`` → ``2025-Q4``)."""
+    from ..periods import months, period_of
+
+    first = months(label, "period")[0]
+    year, month = int(first[:4]), int(first[5:])
+    return period_of(f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}", freq)
+
+
+def change_since(before: dict | None, now: dict | None, prev: str | None) -> dict[str, Any] | None:
+    """A service's positive share against the previous period, from the two *published* cells (the
+    counts k = share × n of the perturbed n, as the plans' evaluation): the difference in points, its
+    95% interval (Newcombe) and the verdict of :func:`warehouse.evaluation.share_change` — ``worsened``
+    only when the whole interval is below 0, so a fall within noise is "nessuna variazione rilevabile".
+    None when either cell is suppressed, empty or not comparable."""
+    from ..evaluation import EvaluationError, share_change
+
+    if not before or not now or None in (before["share"], now["share"], before["n"], now["n"]):
+        return None
+    try:
+        c = share_change(round(before["share"] * before["n"] / 100), before["n"],
+                         round(now["share"] * now["n"] / 100), now["n"])
+    except EvaluationError:
+        return None
+    return {"period": prev, "difference": c.difference, "ci": list(c.ci), "verdict": c.verdict}
+
+
 def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name: str | None = None) -> dict[str, Any]:
-    """The entity page's data: its services in the period and, per service type, its trend beside the
-    national benchmark — the line labelled ``name`` (the registry's, in the reader's language), else ``ipa``."""
+    """The entity page's data: its services in the period — each with its ``change`` since the previous
+    period (:func:`change_since`: which services got worse, beyond noise) — and, per service type, its
+    trend beside the national benchmark — the line labelled ``name`` (the registry's, in the reader's
+    language), else ``ipa``."""
     indicator = indicator_arg(args)
     per = period_choice(con, args)
     types = [t for (t,) in con.execute("SELECT DISTINCT service_type FROM rollup WHERE entity = ? AND n > 0 "
@@ -231,8 +260,14 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
                              ("coverage", "Copertura del periodo")],
                             rows, plot))
     asked = set(declared().get(indicator, ()))  # the questionnaires that collect the indicator
+    prev = previous_period(p, per["freq"]) if p else None
+    before = {r["service"]: cell(r) for r in table(con, settings, indicator=indicator, by=["service"],
+                                                   filters={"entity": [ipa]}, freq=per["freq"], start=prev,
+                                                   end=prev)} if prev in per["periods"] else {}
     service_rows = [{**s, "cell": cell(svc[s["key"]]) if s["key"] in svc else None,
                      "collected": not s.get("questionnaire") or s["questionnaire"] in asked} for s in services]
+    for r in service_rows:
+        r["change"] = change_since(before.get(r["key"]), r["cell"], prev)
     charts += breakdown(con, settings, indicator, {"entity": [ipa]}, per)
     # the types none of whose services (in the registry) has a questionnaire asking the indicator
     not_asked = {t for t in types if (of := [s for s in service_rows if s["service_type"] == t])

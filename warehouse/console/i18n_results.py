@@ -123,6 +123,9 @@ EN = {
     "Per categoria di PA": "By PA category", "Servizi silenziosi": "Silent services",
     "nessuna risposta da": "no response for", "giorni": "days", "Ultima risposta": "Last response",
     "Servizi sotto la numerosità minima": "Services under the minimum n", "Trimestre": "Quarter", "Nessuno.": "None.",
+    "Rispetto al periodo precedente": "Against the previous period", "rispetto a": "against",
+    "migliorato": "improved", "peggiorato": "worsened", "nessuna variazione rilevabile": "no detectable change",
+    "punti": "points",
 }
 
 

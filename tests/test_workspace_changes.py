@@ -1,0 +1,64 @@
+"""Which of an entity's services got worse: the workspace's services table gives each service's
+positive share against the previous period — the difference, its 95% interval (Newcombe, from the two
+published cells) and a verdict that calls a fall "peggiorato" only beyond noise."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from registry import connect, dispose, ops, session_scope
+from tests.warehouse_rows import response, write
+from tests.workspace_data import ROMA, build_workspace
+from warehouse.console import create_app
+
+DROP, WOBBLE = "svc-roma-drop", "svc-roma-wobble"
+
+
+def _answers(service: str, period: str, n: int, positive: int) -> list[dict]:
+    return [response(period=period, day=1 + i % 28, entity=ROMA, service=service, satisfaction=5 if i < positive else 2)
+            for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("workspace-changes")
+    settings, tokens = build_workspace(root)
+    factory = connect(settings.database_url)
+    with session_scope(factory) as s:
+        for key in (DROP, WOBBLE):
+            ops.add_service(s, actor="test", key=key, entity_ipa=ROMA, name=key, service_type="anagrafe.certificati")
+    dispose(factory)
+    write(root, _answers(DROP, "2026-09", 100, 80) + _answers(DROP, "2026-10", 100, 20)  # a clear fall
+          + _answers(WOBBLE, "2026-09", 30, 18) + _answers(WOBBLE, "2026-10", 30, 15))  # 60% → 50%: noise
+    return settings, tokens
+
+
+@pytest.fixture(scope="module")
+def client(seeded):
+    return create_app(seeded[0]).test_client()
+
+
+def _row(html: str, key: str) -> str:
+    return html[html.index(f'<tr data-service="{key}"'):].split("</tr>")[0]
+
+
+def test_the_services_table_says_which_service_got_worse_beyond_noise(client, seeded):
+    """The manager's question of the month — which of my services got worse? — had no answer on the
+    workspace: each service showed the chosen period only, and the trends sat in separate charts below,
+    without the interval of any difference. A fall from 60% to 50% of 30 answers is not "peggiorato"."""
+    auth = {"Authorization": f"Bearer {seeded[1]['entity']}"}
+    html = client.get(f"/workspace/{ROMA}?freq=M&period=2026-10", headers=auth).get_data(as_text=True)
+    drop, wobble = _row(html, DROP), _row(html, WOBBLE)
+    assert 'data-verdict="worsened"' in drop and "peggiorato</strong> rispetto a 2026-09: -" in drop
+    assert re.search(r"IC 95% -\d+,\d – -\d+,\d\)", drop)
+    assert 'data-verdict="no detectable change"' in wobble and "peggiorato" not in wobble
+    assert "nessuna variazione rilevabile</strong> rispetto a 2026-09: -" in wobble
+    api = client.get(f"/api/v1/workspace/{ROMA}?freq=M&period=2026-10", headers=auth).json
+    change = {s["key"]: s["change"] for s in api["services"]}
+    assert change[DROP]["verdict"] == "worsened" and change[DROP]["period"] == "2026-09"
+    assert change[DROP]["ci"][1] < 0 and change[WOBBLE]["ci"][0] < 0 < change[WOBBLE]["ci"][1]
+    first = client.get(f"/workspace/{ROMA}?freq=M&period=2026-09", headers=auth).get_data(as_text=True)
+    assert '<td data-col="change">—</td>' in _row(first, DROP)  # nothing before: no change to state
+    en = client.get(f"/workspace/{ROMA}?freq=M&period=2026-10&lang=en", headers=auth).get_data(as_text=True)
+    assert "worsened</strong> against 2026-09" in _row(en, DROP) and "Against the previous period" in en
