@@ -87,3 +87,22 @@ def test_a_reader_over_the_rate_limit_gets_a_page_in_the_language_of_the_address
     c.get("/data/releases.json")
     r = c.get("/data/releases.json", headers=browser)
     assert r.status_code == 429 and r.json["error"] == "rate_limited" and r.json["fields"]
+
+
+@pytest.mark.parametrize("lang, first, obs, conf", [
+    ("it", "la prima lettera è lo stato del valore, la seconda la riservatezza",
+     "Stato del valore: A valore normale · U bassa affidabilità (N < 30) · B interruzione della serie · Q oscurato.",
+     "Riservatezza: F pubblicabile · A oscurato."),
+    ("en", "the first letter is the value's status, the second its confidentiality",
+     "Value status: A normal value · U low reliability (N < 30) · B break in series · Q suppressed.",
+     "Confidentiality: F free (publishable) · A suppressed.")])
+def test_the_legend_keeps_the_two_code_lists_apart(site, lang, first, obs, conf):
+    """The legend read "A: valore normale · U: … · Q: oscurato / F: pubblicabile · A: oscurato": one
+    run of codes in which "A" was both "valore normale" and "oscurato", and "Q: oscurato / F:
+    pubblicabile" looked like one pair — a citizen reading "(A/F)" beside a figure could take it for
+    suppressed. Each list is now named, and the legend says which letter of "(A/F)" is which."""
+    html = site.get(f"/{lang}/{Q}").get_data(as_text=True)
+    legend = html.split('data-legend="status">', 1)[1].split("</p>", 1)[0]
+    text = re.sub(r"\s+", " ", markup.unescape(re.sub(r"<[^>]+>", "", legend))).strip()
+    assert first in text and obs in text and conf in text, text
+    assert " / " not in text

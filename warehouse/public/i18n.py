@@ -14,9 +14,11 @@ EN = {
     "Scarica": "Download", "versione": "version", "Nota di revisione": "Revision note", "Trimestre": "Quarter",
     "Vai al contenuto": "Skip to content", "Lingua": "Language", "Nessun trimestre pubblicato.": "No quarter released yet.",
     "oscurato": "suppressed", "bassa affidabilità (N < {n})": "low reliability (N < {n})",
-    "Stato: osservazione / riservatezza.": "Status: observation / confidentiality.",
+    "Stato: tra parentesi, la prima lettera è lo stato del valore, la seconda la riservatezza.":
+        "Status: in brackets, the first letter is the value's status, the second its confidentiality.",
+    "Stato del valore": "Value status", "Riservatezza": "Confidentiality",
     "valore normale": "normal value", "interruzione della serie": "break in series",
-    "pubblicabile": "free", "Pagina non trovata": "Page not found",
+    "pubblicabile": "free (publishable)", "Pagina non trovata": "Page not found",
     "La pagina richiesta non esiste o non è più disponibile.": "The page you asked for does not exist or is no longer available.",
     "Torna ai risultati": "Back to the results", "Errore": "Error", "Troppe richieste": "Too many requests",
     "Sono state chieste troppe pagine in poco tempo da questa rete: riprova tra {s} secondi.":
