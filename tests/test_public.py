@@ -276,7 +276,7 @@ def test_a_quarter_without_comparable_means_shows_its_shares(tmp_path):
     from warehouse.public.i18n import number
     assert (number(1234.5, "it"), number(1234.5, "en"), number(4956, "it", 0)) == ("1.234,5", "1,234.5", "4.956")
     legend = site.get(f"/en/{Q}").get_data(as_text=True)
-    assert "A: normal value" in legend and "Q: suppressed" in legend and "B: break in series" in legend
+    assert "A normal value" in legend and "Q suppressed" in legend and "B break in series" in legend
 
 
 def test_the_public_site_is_rate_limited(seeded):
