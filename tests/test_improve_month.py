@@ -145,3 +145,17 @@ def test_the_trend_on_an_english_page_says_95_ci(app, seeded, monkeypatch):
     assert "Odds ratio per month" in line and line.count("(95% CI ") == 2 and "IC 95%" not in line
     it = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True)
     assert re.search(r'<p data-col="trend">(.*?)</p>', it, re.S).group(1).count("(IC 95% ") == 2
+
+
+def test_the_test_method_is_named_in_words(app, seeded):
+    """The evaluation's method line read "metodo del test: newcombe-hybrid-score; score test": the
+    API's code on a manager's page. The page names it in words in its language; the JSON keeps the code."""
+    c = client_as(app, seeded[1], "entity")
+    page = html_lib.unescape(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True))
+    line = re.search(r'<p class="small" data-col="method">(.*?)</p>', page, re.S).group(1)
+    assert "intervallo di Newcombe (dai due intervalli di Wilson) e test score per due proporzioni" in line
+    assert "newcombe-hybrid-score" not in line
+    en = html_lib.unescape(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10&lang=en").get_data(as_text=True))
+    assert "Newcombe's interval (from the two Wilson intervals) and the score test" in en
+    body = c.get(f"/workspace/{ROMA}/plans/1/evaluation.json?follow_up=2026-10").get_json()
+    assert body["change"]["method"] == "newcombe-hybrid-score; score test"

@@ -82,12 +82,19 @@ EN = {
         "Target {t} cannot be established: the 95% CI of the follow-up value ({lo} – {hi}) holds the target, so these answers cannot tell whether it is reached.",
     "Obiettivo {t} non accertabile: il valore di verifica non ha un intervallo di confidenza.":
         "Target {t} cannot be established: the follow-up value has no confidence interval.",
-    "metodo del test": "test method", "(AAAA-MM, AAAA-Qn, AAAA)": "(YYYY-MM, YYYY-Qn, YYYY)",
+    "metodo del test": "test method",
+    "intervallo di Newcombe (dai due intervalli di Wilson) e test score per due proporzioni":
+        "Newcombe's interval (from the two Wilson intervals) and the score test for two proportions",
+    "intervallo e test t di Welch (varianze diverse)": "Welch's interval and t test (unequal variances)", "(AAAA-MM, AAAA-Qn, AAAA)": "(YYYY-MM, YYYY-Qn, YYYY)",
 }
 
 #: Italian labels of what the registry stores (English through :data:`EN`).
 STATUS = {"active": "attivo", "completed": "completato", "withdrawn": "ritirato"}
 MEASURE = {"top2": "quota di giudizi positivi (%)", "mean": "media (0–100)"}
+#: the evaluation's methods (``Change.method``) in words, for the page (the JSON keeps the codes)
+METHOD = {"newcombe-hybrid-score; score test":
+          "intervallo di Newcombe (dai due intervalli di Wilson) e test score per due proporzioni",
+          "welch": "intervallo e test t di Welch (varianze diverse)"}
 TREND = {"rising": "in aumento", "falling": "in calo", "no detectable trend": "nessuna tendenza rilevabile"}
 
 
