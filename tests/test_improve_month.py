@@ -159,3 +159,15 @@ def test_the_test_method_is_named_in_words(app, seeded):
     assert "Newcombe's interval (from the two Wilson intervals) and the score test" in en
     body = c.get(f"/workspace/{ROMA}/plans/1/evaluation.json?follow_up=2026-10").get_json()
     assert body["change"]["method"] == "newcombe-hybrid-score; score test"
+
+
+def test_a_refused_evaluation_names_the_period_by_its_label(app, seeded):
+    """"Valutazione non possibile (follow_up): …": the parameter's code where the form calls the field
+    "Periodo di verifica"."""
+    c = client_as(app, seeded[1], "entity")
+    r = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-08")  # the baseline itself
+    alert = html_lib.unescape(r.get_data(as_text=True)).split('data-refused="follow_up">', 1)[1].split("</div>")[0]
+    assert r.status_code == 422 and "Valutazione non possibile</strong> (Periodo di verifica):" in alert
+    assert "follow_up" not in alert
+    en = html_lib.unescape(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-08&lang=en").get_data(as_text=True))
+    assert "Evaluation not possible</strong> (Follow-up period):" in en
