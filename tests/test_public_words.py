@@ -106,3 +106,15 @@ def test_the_legend_keeps_the_two_code_lists_apart(site, lang, first, obs, conf)
     text = re.sub(r"\s+", " ", markup.unescape(re.sub(r"<[^>]+>", "", legend))).strip()
     assert first in text and obs in text and conf in text, text
     assert " / " not in text
+
+
+@pytest.mark.parametrize("lang, months", [("it", "luglio–settembre 2026"), ("en", "July–September 2026")])
+def test_a_quarter_says_its_months(site, lang, months):
+    """Every heading and list named a quarter by its code only ("Trimestre 2026-Q3"): a citizen had to
+    know that Q3 is July to September. The quarter's page, the home page's headline and list, and the
+    service types' pages say its months beside the code, in the page's language."""
+    for path in (f"/{lang}/{Q}", f"/{lang}/", f"/{lang}/service-types/anagrafe.certificati"):
+        html = site.get(path).get_data(as_text=True)
+        assert f"({months})" in html or f"({months}," in html, path
+    h1 = re.search(r"<h1>(.*?)</h1>", site.get(f"/{lang}/{Q}").get_data(as_text=True), re.S).group(1)
+    assert Q in h1 and months in h1

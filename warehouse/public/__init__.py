@@ -28,7 +28,7 @@ from settings.buckets import ClientBuckets, limiter_storage
 from ..periods import date_rome
 from .. import warmup
 from ..protect import Protection
-from .i18n import FILES, LABELS, gettext, number, type_label
+from .i18n import FILES, LABELS, gettext, number, quarter_months, type_label
 from .releases import NATIONAL, TOTAL, Releases
 
 LANGS = ("it", "en")
@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def page(lang: str, template: str, **ctx):
         body = render_template(template, lang=lang, _=lambda t: gettext(t, lang), labels=LABELS,
                                num=lambda v, decimals=1: number(v, lang, decimals),
+                               months=lambda q: quarter_months(q, lang),
                                type_label=lambda c: type_label(c, lang), other="en" if lang == "it" else "it",
                                path=request.path, min_n=protection.min_n, low_n=protection.low_n, files=FILES,
                                **ctx)

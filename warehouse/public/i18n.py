@@ -1,6 +1,8 @@
 """The public site's texts in Italian (source) and English, and labels of codes from the standard."""
 from __future__ import annotations
 
+import re
+
 from questionnaires.taxonomy import UnknownCode, pa_category, service_type
 
 from ..numbers import number  # noqa: F401  (the one formatter, shared with the console)
@@ -63,6 +65,22 @@ LABELS = {"it": {"SATISFACTION": "Soddisfazione", "EASE": "Facilità", "CLARITY"
                  "TRUST": "Fiducia", "TASK_COMPLETED": "Obiettivo raggiunto"},
           "en": {"SATISFACTION": "Satisfaction", "EASE": "Ease", "CLARITY": "Clarity", "SPEED": "Speed",
                  "TRUST": "Trust", "TASK_COMPLETED": "Task completed"}}
+
+
+MONTHS = {"it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+                 "ottobre", "novembre", "dicembre"),
+          "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                 "November", "December")}
+
+
+def quarter_months(label: str, lang: str) -> str:
+    """A quarter's months in words (``2026-Q3`` → "luglio–settembre 2026", "July–September 2026"): what
+    "2026-Q3" means to a reader who does not know the code; ``label`` itself when it is not a quarter."""
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", label or "")
+    if not m:
+        return label
+    names, q = MONTHS.get(lang, MONTHS["it"]), int(m.group(2))
+    return f"{names[3 * q - 3]}–{names[3 * q - 1]} {m.group(1)}"
 
 
 def gettext(text: str, lang: str) -> str:
