@@ -62,3 +62,12 @@ def test_the_services_table_says_which_service_got_worse_beyond_noise(client, se
     assert '<td data-col="change">—</td>' in _row(first, DROP)  # nothing before: no change to state
     en = client.get(f"/workspace/{ROMA}?freq=M&period=2026-10&lang=en", headers=auth).get_data(as_text=True)
     assert "worsened</strong> against 2026-09" in _row(en, DROP) and "Against the previous period" in en
+
+
+def test_the_consoles_entity_page_shows_the_same_changes(client, seeded):
+    """National staff's page of the entity (``/entities/<ipa>``) lists the same services with the same
+    figures as the workspace: it says the same change since the previous period."""
+    auth = {"Authorization": f"Bearer {seeded[1]['monitoring']}"}
+    html = client.get(f"/entities/{ROMA}?freq=M&period=2026-10", headers=auth).get_data(as_text=True)
+    assert 'data-verdict="worsened"' in _row(html, DROP) and 'data-verdict="no detectable change"' in _row(html, WOBBLE)
+    assert "Rispetto al periodo precedente" in html

@@ -27,7 +27,7 @@ from registry.errors import NOT_MIGRATED, RETRY_AFTER_S, UNREACHABLE, first_line
 from ..comparability import NotComparable, QueryError
 from ..dataset import SharedWarehouse
 from ..numbers import number, signed
-from . import admin, api, auth, charts, data, i18n, pages, ready
+from . import admin, api, auth, charts, data, data_units, i18n, pages, ready
 from .i18n_refusals import refusal
 from .throttle import SignInThrottle
 
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                 "indicator_labels": i18n.INDICATOR_LABELS, "plotly_version": charts.VERSION,
                 "type_label": lambda code: data.type_label(code, i18n.lang()), "region_label": data.region_label,
                 "list_label": data.code_label, "indicator_label": data.indicator_label,
-                "refusal": refusal, "lang_field": i18n.lang_field}
+                "refusal": refusal, "lang_field": i18n.lang_field, "change_words": data_units.CHANGE_WORDS}
 
     @app.after_request
     def _headers(resp):

@@ -198,6 +198,12 @@ def previous_period(label: str, freq: str) -> str:
     return period_of(f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}", freq)
 
 
+#: the verdict of a service's change since the previous period (:func:`change_since`), in words (a
+#: template global, ``change_words``: the workspace's and the console's entity page's services tables)
+CHANGE_WORDS = {"improved": "migliorato", "worsened": "peggiorato",
+                "no detectable change": "nessuna variazione rilevabile"}
+
+
 def change_since(before: dict | None, now: dict | None, prev: str | None) -> dict[str, Any] | None:
     """A service's positive share against the previous period, from the two *published* cells (the
     counts k = share × n of the perturbed n, as the plans' evaluation): the difference in points, its

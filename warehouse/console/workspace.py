@@ -84,12 +84,7 @@ def _csv_url(ipa: str):
 @require_entity
 def page(ipa: str):
     return render_template("workspace.html", d=summary(ipa), page="workspace", csv_url=_csv_url(ipa),
-                           benchmark_reasons=wd.BENCHMARK_REASONS, change_words=CHANGE_WORDS)
-
-
-#: the verdict of a service's change since the previous period (:func:`.data_units.change_since`), in words
-CHANGE_WORDS = {"improved": "migliorato", "worsened": "peggiorato",
-                "no detectable change": "nessuna variazione rilevabile"}
+                           benchmark_reasons=wd.BENCHMARK_REASONS)
 
 
 @bp.get("/workspace/<ipa>/csv/<chart>")
