@@ -118,3 +118,14 @@ def test_a_quarter_says_its_months(site, lang, months):
         assert f"({months})" in html or f"({months}," in html, path
     h1 = re.search(r"<h1>(.*?)</h1>", site.get(f"/{lang}/{Q}").get_data(as_text=True), re.S).group(1)
     assert Q in h1 and months in h1
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("it", "Due valori (per esempio di due trimestri) con intervalli molto sovrapposti possono non essere davvero diversi."),
+    ("en", "Two values (of two quarters, say) whose intervals overlap a lot may not really differ.")])
+def test_the_legend_warns_that_overlapping_intervals_may_not_differ(site, lang, words):
+    """The console's legend tells its readers that two values with much-overlapping intervals may not
+    really differ; the public site — read by journalists comparing one quarter with the last — did not."""
+    for path in (f"/{lang}/", f"/{lang}/{Q}", f"/{lang}/service-types/anagrafe.certificati", f"/{lang}/methodology"):
+        legend = site.get(path).get_data(as_text=True).split('data-legend="ci">', 1)[1].split("</p>", 1)[0]
+        assert words in markup.unescape(legend), path

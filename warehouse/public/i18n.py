@@ -33,6 +33,8 @@ EN = {
         "N: the number of responses in the cell (perturbed, as every published count).",
     "IC 95%: intervallo di confidenza al 95%, l'incertezza dovuta al solo errore casuale; è più stretto quante più sono le risposte e non tiene conto di chi sceglie di rispondere.":
         "95% CI: the 95% confidence interval, the uncertainty due to random error alone; it is narrower the more responses there are and does not account for who chooses to answer.",
+    "Due valori (per esempio di due trimestri) con intervalli molto sovrapposti possono non essere davvero diversi.":
+        "Two values (of two quarters, say) whose intervals overlap a lot may not really differ.",
     "Dati in formato aperto": "Open data files", "Tipo di servizio": "Service type", "Tipo di PA": "PA type",
     "Tutti i trimestri": "All quarters", "Pubblicato il": "Released on", "Versioni": "Versions",
     "rispetto alla versione precedente: {r} osservazioni riviste, {a} aggiunte, {d} tolte":
