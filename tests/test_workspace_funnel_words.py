@@ -42,3 +42,14 @@ def test_the_funnel_table_says_the_position_and_status_in_words(client, seeded):
     assert "Quota positiva %" in row
     en = console_csv.dicts(client.get(f"/workspace/{ROMA}/csv/funnel-anagrafe.certificati?lang=en", headers=auth))[0]
     assert en["Funnel position"] != flag and ("limits" in en["Funnel position"] or "benchmark" in en["Funnel position"])
+
+
+def test_the_comments_period_field_says_a_year_is_a_period_too(client, seeded):
+    """The comments' filter takes a month, a quarter or a year (docs/public.md), and a year works, but
+    its label said "Periodo (AAAA-MM, AAAA-Qn)": a manager looking for the year's comments could not know."""
+    auth = {"Authorization": f"Bearer {seeded[1]['entity']}"}
+    html = client.get(f"/workspace/{ROMA}/comments", headers=auth).get_data(as_text=True)
+    assert '<label for="f-period">Periodo (AAAA-MM, AAAA-Qn, AAAA)</label>' in html
+    en = client.get(f"/workspace/{ROMA}/comments?lang=en", headers=auth).get_data(as_text=True)
+    assert '<label for="f-period">Period (YYYY-MM, YYYY-Qn, YYYY)</label>' in en
+    assert client.get(f"/workspace/{ROMA}/comments?period=2026", headers=auth).status_code == 200

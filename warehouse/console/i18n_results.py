@@ -39,7 +39,7 @@ EN = {
     "sotto il benchmark (99,8%)": "below the benchmark (99.8%)",
     "I commenti sono già privati dei dati personali. Sono visibili solo all'ente e allo staff nazionale: non vengono mai pubblicati.":
         "Personal data are already removed from the comments. Only the entity and national staff see them: they are never published.",
-    "Periodo (AAAA-MM, AAAA-Qn)": "Period (YYYY-MM, YYYY-Qn)", "Valutazione": "Rating", "Cerca nel testo": "Search the text",
+    "Periodo (AAAA-MM, AAAA-Qn, AAAA)": "Period (YYYY-MM, YYYY-Qn, YYYY)", "Valutazione": "Rating", "Cerca nel testo": "Search the text",
     "Commenti trovati": "Comments found", "mostrati i più recenti": "showing the newest", "Ricevuto": "Received",
     "Mostrati i più recenti": "Showing the newest",
     "Troppo poche risposte per mostrare i commenti": "Too few answers to show comments",
