@@ -53,3 +53,17 @@ def test_the_comments_period_field_says_a_year_is_a_period_too(client, seeded):
     en = client.get(f"/workspace/{ROMA}/comments?lang=en", headers=auth).get_data(as_text=True)
     assert '<label for="f-period">Period (YYYY-MM, YYYY-Qn, YYYY)</label>' in en
     assert client.get(f"/workspace/{ROMA}/comments?period=2026", headers=auth).status_code == 200
+
+
+def test_the_funnel_labels_the_entitys_point_with_its_name(client, seeded):
+    """The funnel's own point was labelled "c_h501" — the IPA code — beside a trend chart whose line is
+    "Roma Capitale": the same entity named two ways on one page, one of them a code."""
+    import json
+
+    auth = {"Authorization": f"Bearer {seeded[1]['entity']}"}
+    html = client.get(f"/workspace/{ROMA}", headers=auth).get_data(as_text=True)
+    plots = {m.group(1): json.loads(m.group(2)) for m in
+             re.finditer(r'<script type="application/json" id="plot-([^"]+)">(.*?)</script>', html, re.S)}
+    own = plots["funnel-anagrafe.certificati"]["data"][-1]
+    assert own["name"] == "Roma Capitale" and own["text"] == ["Roma Capitale"]
+    assert any(t.get("name") == "Roma Capitale" for t in plots["trend-anagrafe.certificati"]["data"])

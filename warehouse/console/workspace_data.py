@@ -98,10 +98,12 @@ BENCHMARK_REASONS = {
 }
 
 
-def funnel_chart(p: dict[str, Any], ipa: str, measure: str = "positive_share") -> "data.Chart":
+def funnel_chart(p: dict[str, Any], ipa: str, name: str | None = None,
+                 measure: str = "positive_share") -> "data.Chart":
     """The funnel of one service type with the national benchmark and the entity's own point only
-    (the other entities are not named in a workspace); the y axis is the measure :func:`position`
-    compared (the positive share unless asked otherwise), titled in the page's language."""
+    (the other entities are not named in a workspace), labelled ``name`` (the registry's, in the
+    reader's language, as the trend's line beside it), else ``ipa``; the y axis is the measure
+    :func:`position` compared (the positive share unless asked otherwise), titled in the page's language."""
     ytitle = data._("Quota positiva %") if measure == "positive_share" else data._("Media (0–100)")
     f = p["funnel"]
     bench = (p["benchmark"] or {}).get("value")
@@ -114,7 +116,7 @@ def funnel_chart(p: dict[str, Any], ipa: str, measure: str = "positive_share") -
         {"type": "scatter", "mode": "lines", "x": [min(f["n"] or [0]), max(f["n"] or [1])], "y": [bench, bench],
          "name": data._("Benchmark nazionale"), "line": {"color": "#17324d"}},
         {"type": "scatter", "mode": "markers+text", "x": [r["n"] for r in own], "y": [r["value"] for r in own],
-         "text": [ipa for _ in own], "textposition": "top center", "name": ipa, "marker": {"color": "#0066cc", "size": 12}}],
+         "text": [name or ipa for _ in own], "textposition": "top center", "name": name or ipa, "marker": {"color": "#0066cc", "size": 12}}],
         "layout": {"xaxis": {"title": {"text": "N"}}, "yaxis": {"title": {"text": ytitle}, "range": [0, 105]}}}
     # the chart's table (its accessible alternative and its CSV) says what the position table above it
     # says, in words: the service type's name, the funnel position and the status — it gave the codes
