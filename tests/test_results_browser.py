@@ -94,6 +94,29 @@ def test_the_workspace_shows_own_services_and_comments_and_passes_axe(stack, bro
     assert {k: v for k, v in found.items() if v} == {}
 
 
+def test_a_workspace_with_every_value_suppressed_shows_why_not_empty_cards(stack, browser):
+    """National staff open the workspace of an entity with one answer a month: each trend card said
+    nothing but its heading over empty axes; now it says why, with its table of "oscurato" periods open."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    from tests.workspace_data import SPARSE, SPARSE_SERVICE
+
+    settings, tokens, base, _ = stack
+    ctx = context_for(browser, base)
+    page = ctx.new_page()
+    sign_in(page, base, tokens["monitoring"])
+    page.goto(f"{base}/workspace/{SPARSE}?freq=M&period=2026-10")
+    for chart in (f"service-{SPARSE_SERVICE}", "trend-sanita.prenotazione"):
+        card = page.locator(f'[id="fig-{chart}"]')  # an id with a dot is no CSS #id
+        expect(card.locator("[data-chart]")).to_have_count(0)
+        expect(card.locator(f'[data-undrawn="{chart}"]')).to_contain_text("meno di 3")
+        expect(card.locator(f'[data-table="{chart}"]')).to_be_visible()
+        expect(card.locator(f'[data-table="{chart}"] tbody tr').first).to_contain_text("oscurato")
+    assert serious(Axe().run(page)) == []
+    ctx.close()
+
+
 def test_onboarding_request_approval_snippet_and_first_submission_counted(stack, browser, broker):
     from axe_playwright_python.sync_playwright import Axe
     from collector.app import create_app as collector_app

@@ -3,6 +3,7 @@ only (403 on another entity's, for every route), national roles see all; comment
 searched and exported as safe CSV; figures come from the protected cube."""
 from __future__ import annotations
 
+import html as markup
 import re
 
 import pytest
@@ -568,3 +569,39 @@ def test_the_workspace_says_channels_and_services_in_words_not_codes(client, see
     assert rows and all(r == ("Online civil registry certificates", "Web") for r in rows)  # registry.demo.NAMES
     withheld = re.search(r'data-withheld="\d+">(.*?)</p>', english, re.S).group(1)
     assert "Online civil registry certificates</span> · App · 2026-10" in withheld and "<code>" not in withheld
+
+
+def test_a_trend_with_every_value_suppressed_says_why_instead_of_drawing_empty_axes(client, seeded):
+    """An entity whose every period is suppressed (one answer a month) had trend cards with a heading,
+    empty axes and the table folded away: now no picture, a note saying why (the threshold the legend
+    states) and the table open, its periods "oscurato"; the download is still there."""
+    from tests.workspace_data import SPARSE, SPARSE_SERVICE
+
+    html = get(client, seeded[1]["monitoring"], f"/workspace/{SPARSE}?freq=M&period=2026-10").get_data(as_text=True)
+    for chart in (f"service-{SPARSE_SERVICE}", "trend-sanita.prenotazione"):
+        card = html[html.index(f'id="fig-{chart}"'):].split("</figure>", 1)[0]
+        assert f'data-chart="{chart}"' not in card and f'id="plot-{chart}"' not in card  # no empty picture
+        note = re.search(rf'<p class="small" data-undrawn="{re.escape(chart)}">(.*?)</p>', card).group(1)
+        assert "meno di 3" in note and "oscurato" in note
+        assert "<details class=\"alt\" open>" in card and card.count("oscurato") >= 3  # each period said so
+        assert "Scarica CSV" in card
+    en = get(client, seeded[1]["monitoring"], f"/workspace/{SPARSE}?freq=M&period=2026-10&lang=en").get_data(as_text=True)
+    assert "Nothing to draw: in every period there are fewer than 3 responses" in en
+    # a published trend still draws its picture, with no such note
+    roma = get(client, seeded[1]["monitoring"], f"/workspace/{ROMA}?freq=M&period=2026-10").get_data(as_text=True)
+    assert f'data-chart="service-{KEYS[ROMA]}"' in roma and f'data-undrawn="service-{KEYS[ROMA]}"' not in roma
+
+
+def test_a_trend_of_a_type_whose_questionnaires_do_not_ask_says_not_collected(rating_only):
+    """The position table said "non rilevato" for a type whose services' questionnaires do not ask the
+    indicator, while its trend card below said a bare "Nessun dato.": the card says "non rilevato" too,
+    on the workspace and on the entity's console page."""
+    client, tokens = rating_only
+    for url in (f"/workspace/{ROMA}?indicator=satisfaction", f"/entities/{ROMA}?indicator=satisfaction"):
+        html = markup.unescape(get(client, tokens["monitoring"], url).get_data(as_text=True))
+        card = html[html.index('id="fig-trend-tributi.pagamento"'):].split("</figure>", 1)[0]
+        assert "Non rilevato: i questionari dei servizi dell'ente di questo tipo non pongono questa domanda." in card
+        assert "Nessun dato." not in card
+    en = markup.unescape(get(client, tokens["monitoring"], f"/entities/{ROMA}?indicator=satisfaction&lang=en")
+                         .get_data(as_text=True))
+    assert "Not collected: the questionnaires of the entity's services of this type do not ask this question." in en

@@ -9,6 +9,8 @@ from tests.console_data import build
 from tests.warehouse_rows import response, write
 
 ROMA, MILANO = "c_h501", "c_f205"
+#: An entity whose every cell is suppressed: one answer a month (its workspace has nothing to draw).
+SPARSE, SPARSE_SERVICE = "asl_rm1", "demo-asl-prenotazione"
 COMMENTS = [  # entity, service, period, channel, rating, comment
     (ROMA, "demo-roma-anagrafe", "2026-09", "web", 5, "Servizio ottimo e veloce"),
     (ROMA, "demo-roma-anagrafe", "2026-10", "app", 2, "Pagina lenta, ho dovuto riprovare"),
@@ -22,7 +24,9 @@ def build_workspace(root: Path) -> tuple:
     settings, tokens = build(root)
     write(root, [response(period=p, entity=e, service=s, channel=ch, satisfaction=r, comment=text,
                           region="ITI4" if e == ROMA else "ITC4")
-                 for e, s, p, ch, r, text in COMMENTS])
+                 for e, s, p, ch, r, text in COMMENTS]
+          + [response(period=p, entity=SPARSE, service=SPARSE_SERVICE, pa_type="L7", service_type="sanita.prenotazione",
+                      satisfaction=4) for p in ("2026-08", "2026-09", "2026-10")])
     with session_scope(connect(settings.database_url)) as s:
         tokens["entity"] = create_token(s, role="entity", label="roma manager", actor="test", entity=ROMA,
                                         manager=True)[1]

@@ -37,6 +37,13 @@ class Chart:
     caption: str = ""
     note: str = ""
 
+    def drawn(self) -> bool:
+        """Whether the picture has anything to draw: a value of a line or a point that is not a 95%
+        band (a band alone, or lines whose every value is suppressed, would draw empty axes — a card
+        with a heading and nothing in it; :func:`_macros.chart` says why instead)."""
+        return bool(self.rows) and any(y is not None for t in self.plot.get("data") or ()
+                                       if t.get("fill") != "toself" for y in t.get("y") or ())
+
     def alt(self) -> str:
         """The picture's text alternative (its ``role="img"`` label), in the reader's language: what it
         draws — the title, the measure on each axis, the series — and where its values are (the data

@@ -222,6 +222,11 @@ def change_since(before: dict | None, now: dict | None, prev: str | None) -> dic
     return {"period": prev, "difference": c.difference, "ci": list(c.ci), "verdict": c.verdict}
 
 
+#: Why an entity's trend for a service type is empty when none of its services of the type asks the
+#: indicator (the position table's "non rilevato", said on the trend's card too, not a bare "Nessun dato.").
+NOT_ASKED_NOTE = "Non rilevato: i questionari dei servizi dell'ente di questo tipo non pongono questa domanda."
+
+
 def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name: str | None = None) -> dict[str, Any]:
     """The entity page's data: its services in the period — each with its ``change`` since the previous
     period (:func:`change_since`: which services got worse, beyond noise) — and, per service type, its
@@ -239,6 +244,12 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
     rng = {"freq": per["freq"], "start": recent[0], "end": recent[-1]} if recent else None
     charts = []
     first = cube.first_data_month(con)
+    asked = set(declared().get(indicator, ()))  # the questionnaires that collect the indicator
+    service_rows = [{**s, "cell": cell(svc[s["key"]]) if s["key"] in svc else None,
+                     "collected": not s.get("questionnaire") or s["questionnaire"] in asked} for s in services]
+    # the types none of whose services (in the registry) has a questionnaire asking the indicator
+    not_asked = {t for t in types if (of := [s for s in service_rows if s["service_type"] == t])
+                 and not any(s["collected"] for s in of)}
     for t in types:  # no window (a period before the data): each chart empty, its download still headed
         own = {r["period"]: cell(r) for r in table(con, settings, indicator=indicator,
                                                    filters={"entity": [ipa], "service_type": [t]}, **rng)} if rng else {}
@@ -264,20 +275,14 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
                              ("share_lower", "IC 95% inf."), ("share_upper", "IC 95% sup."), ("status", "Stato"),
                              ("national_n", "Risposte (nazionale)"), ("national_share", "Quota positiva nazionale %"),
                              ("coverage", "Copertura del periodo")],
-                            rows, plot))
-    asked = set(declared().get(indicator, ()))  # the questionnaires that collect the indicator
+                            rows, plot, note=_(NOT_ASKED_NOTE) if t in not_asked and not rows else ""))
     prev = previous_period(p, per["freq"]) if p else None
     before = {r["service"]: cell(r) for r in table(con, settings, indicator=indicator, by=["service"],
                                                    filters={"entity": [ipa]}, freq=per["freq"], start=prev,
                                                    end=prev)} if prev in per["periods"] else {}
-    service_rows = [{**s, "cell": cell(svc[s["key"]]) if s["key"] in svc else None,
-                     "collected": not s.get("questionnaire") or s["questionnaire"] in asked} for s in services]
     for r in service_rows:
         r["change"] = change_since(before.get(r["key"]), r["cell"], prev)
     charts += breakdown(con, settings, indicator, {"entity": [ipa]}, per)
-    # the types none of whose services (in the registry) has a questionnaire asking the indicator
-    not_asked = {t for t in types if (of := [s for s in service_rows if s["service_type"] == t])
-                 and not any(s["collected"] for s in of)}
     return {"ipa": ipa, "indicator": indicator, "indicator_label": indicator_label(indicator), "per": per,
             "services": service_rows, "charts": charts, "types": types, "types_not_asked": not_asked,
             "window": rng}

@@ -209,6 +209,14 @@ EN.update({  # the comparison's columns in words (_macros.legend(ranks=True), th
         "comparing many entities at once (whoever looks at many entities always finds some that differ by chance).",
 })
 
+EN.update({  # a chart with nothing to draw, and an entity's trend of a type whose questionnaires do not ask
+    "Nessun valore da disegnare: in ogni periodo le risposte sono meno di {n} (valore oscurato) o mancano. "
+    "La tabella dice lo stato di ciascun periodo.":
+        "Nothing to draw: in every period there are fewer than {n} responses (value suppressed) or none. "
+        "The table gives the status of each period.",
+    "Non rilevato: i questionari dei servizi dell'ente di questo tipo non pongono questa domanda.":
+        "Not collected: the questionnaires of the entity's services of this type do not ask this question.",
+})
 EN.update({"Andamento del tipo di servizio": "Trend of the service type",  # the service type page's trend
            "Benchmark nazionale per periodo": "National benchmark per period"})
 
