@@ -9,6 +9,7 @@ from .. import cube
 from ..compare import MIN_UNITS, compare
 from ..comparability import NotComparable, QueryError, declared
 from ..protect import Protection
+from ..ranking import DECIMALS as RANK_DECIMALS  # the EB estimate shown as precisely as ranks are decided on
 from ..rollup import MODULE_INDICATORS
 from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, coverage_text, indicator_arg,
                    code_label, indicator_label, measure_arg, num, period_choice, region_label, status_text, table,
@@ -117,7 +118,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         eb_ci = (u.get("eb") or {}).get("ci") or [None, None]
         rows.append({"entity": u["entity"], "name": names.get(u["entity"], u["entity"]), "n": u["n"],
                      "value": num(u["value"]), "ci_lower": num(o.get(lo_key)) if pub else None,
-                     "ci_upper": num(o.get(hi_key)) if pub else None, "eb_estimate": num((u.get("eb") or {}).get("estimate")),
+                     "ci_upper": num(o.get(hi_key)) if pub else None, "eb_estimate": num((u.get("eb") or {}).get("estimate"), RANK_DECIMALS),
                      # the rank alone (a number the CSV can sort; the page marks a shared one "3="), its
                      # interval in its own column
                      "rank": u.get("rank"), "rank_tied": bool(u.get("tied")), "rank_interval": interval,

@@ -47,7 +47,7 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
              freq: str = "M", period: str | None = None, not_asked: set[str] = frozenset()) -> list[dict[str, Any]]:
     """Per service type of the entity, in the page's period (``freq``, ``period``; default the latest
     period at ``freq``): the national benchmark, the entity's published value, n, funnel flag and EB
-    rank among the type's entities, and the funnel limits (for the plot).
+    rank among the type's entities (``tied`` when it shares it: shown "3="), and the funnel limits (for the plot).
 
     The benchmark, flag, rank and funnel are withheld (``benchmark_reason`` says why) when fewer than
     :data:`MIN_BENCHMARK_UNITS` entities of the type, the own included, have a published figure in the
@@ -59,7 +59,7 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
         period, _complete = cube.latest_period(con, freq)
     for t in types:
         row = {"service_type": t, "label": data.type_label(t, "it"), "period": period, "freq": freq,
-               "benchmark": None, "benchmark_reason": None, "value": None, "n": None, "flag": None, "rank": None,
+               "benchmark": None, "benchmark_reason": None, "value": None, "n": None, "flag": None, "rank": None, "tied": None,
                "units": 0, "collected": t not in not_asked, "conf_status": None, "obs_status": None,
                "funnel": {k: [] for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")}}
         out.append(row)
@@ -86,6 +86,7 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
             continue
         f = body.get("funnel") or {}
         row.update(benchmark=body.get("benchmark"), flag=(own or {}).get("flag"), rank=(own or {}).get("rank"),
+                   tied=(own or {}).get("tied"),
                    funnel={k: f.get(k, []) for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")})
     return out
 
