@@ -27,6 +27,9 @@ TIED = {"inps": (40, 30), "inail": (30, 20), "c_h501": (3, 2), "c_f205": (3, 2),
 #: two entities whose EB estimates differ in the second decimal only (66.50 and 66.54)
 NEAR = {"inps": (40, 30), "inail": (30, 20), "r_lombar": (20, 5), "c_h501": (4, 3), "c_f205": (7, 5)}
 
+#: the registry's services of the entities that have one of the type (the entity pages list those)
+SERVICES = {"c_h501": "demo-roma-anagrafe", "c_f205": "demo-milano-anagrafe"}
+
 
 def _client(root, units, min_n=3):
     settings = Settings(data_dir=root, rollup_check_s=0.0, ckm_enabled=False, disclosure_min_n=min_n)
@@ -34,7 +37,7 @@ def _client(root, units, min_n=3):
     seed(factory, ["https://www.comune.roma.it"])
     with session_scope(factory) as s:
         token = create_token(s, role="monitoring", label="ties", actor="test")[1]
-    write(root, [response(period=PERIOD, entity=e, service=f"svc-{e}", satisfaction=5 if i < pos else 2)
+    write(root, [response(period=PERIOD, entity=e, service=SERVICES.get(e, f"svc-{e}"), satisfaction=5 if i < pos else 2)
                  for e, (n, pos) in units.items() for i in range(n)])
     from warehouse.console import create_app
 

@@ -109,7 +109,10 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                                                                 end=per["period"]), protection).to_dict("records")}
     else:
         own = {}
-    lo_key, hi_key = ("mean_lower", "mean_upper") if measure == "mean" else ("top2_lower", "top2_upper")
+    # the value from the unit's own cell (full precision), rounded once as every page rounds it: the
+    # comparison's value is already rounded to 2 decimals (46.1538 → 46.15 → "46,1" here, "46,2" elsewhere)
+    v_key, lo_key, hi_key = (("mean", "mean_lower", "mean_upper") if measure == "mean"
+                             else ("top2", "top2_lower", "top2_upper"))
     rows = []
     for u in body["units"]:
         o = own.get(u["entity"], {})
@@ -117,7 +120,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         interval = "–".join(map(str, u["rank_interval"])) if u.get("rank_interval") else ""
         eb_ci = (u.get("eb") or {}).get("ci") or [None, None]
         rows.append({"entity": u["entity"], "name": names.get(u["entity"], u["entity"]), "n": u["n"],
-                     "value": num(u["value"]), "ci_lower": num(o.get(lo_key)) if pub else None,
+                     "value": num(o.get(v_key, u["value"])) if pub else None, "ci_lower": num(o.get(lo_key)) if pub else None,
                      "ci_upper": num(o.get(hi_key)) if pub else None, "eb_estimate": num((u.get("eb") or {}).get("estimate"), RANK_DECIMALS),
                      # the rank alone (a number the CSV can sort; the page marks a shared one "3="), its
                      # interval in its own column

@@ -77,7 +77,8 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
             body = compare(con, cut, measure="positive_share", level="entity", protection=protection)
         own = next((u for u in body["units"] if u["entity"] == ipa), None)
         published = sum(1 for u in body["units"] if u["conf_status"] == FREE)
-        row.update(value=data.num((own or {}).get("value")), n=(own or {}).get("n"), units=published,
+        row.update(value=_own_value(con, cut, ipa, body["measure"], protection, own), n=(own or {}).get("n"),
+                   units=published,
                    conf_status=(own or {}).get("conf_status"), obs_status=(own or {}).get("obs_status"))
         if own is None:
             row["benchmark_reason"] = "no_own_data"
@@ -89,6 +90,18 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
                    tied=(own or {}).get("tied"),
                    funnel={k: f.get(k, []) for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")})
     return out
+
+
+def _own_value(con, cut, ipa: str, measure: str, protection: Protection, own: dict | None) -> float | None:
+    """The entity's compared value rounded once, from its own cell (as the services table above and every
+    other page show it): the comparison's ``value`` is already rounded to 2 decimals, and rounding that
+    again wrote 46.1538 as "46,1" here and "46,2" everywhere else."""
+    if own is None or own.get("value") is None:
+        return None
+    cell = cube.table(con, cube.Cut(indicator=cut.indicator, filters={**cut.filters, "entity": [ipa]}, freq=cut.freq,
+                                    start=cut.start, end=cut.end), protection)
+    key = "mean" if measure == "mean" else "top2"
+    return data.num(cell[key].iloc[0] if len(cell) and cell["conf_status"].iloc[0] == FREE else own["value"])
 
 
 BENCHMARK_REASONS = {
