@@ -46,3 +46,26 @@ def test_a_units_share_reads_the_same_on_every_page_and_download(client):
     assert set(shown.values()) == {"46,2"}, shown
     funnel = client.get(f"/api/v1/workspace/c_h501?{q}").get_json()["position"][0]
     assert funnel["value"] == 46.2
+
+
+#: the type's 104 answers, 48 positive: 46.1538…% again, now the national benchmark
+BENCH = {"c_h501": (13, 6), "c_f205": (20, 15), "inps": (30, 12), "inail": (25, 10), "r_lombar": (16, 5)}
+
+
+def test_the_benchmark_reads_as_the_service_types_list_writes_it(tmp_path):
+    """The service type's page and the workspace wrote the national benchmark from the comparison's
+    46.15 as "46,1"; the service types' list, the same figure from its cell, "46,2"."""
+    client = _client(tmp_path, BENCH)
+    q = f"freq=M&period={PERIOD}"
+    assert client.get(f"/api/v1/compare?service_type={STYPE}&{q}").get_json()["benchmark"]["value"] == 46.15
+    listed = client.get(f"/service-types/?{q}").get_data(as_text=True)
+    body = listed.split('data-table="service-types"', 1)[1].split("</table>", 1)[0]
+    row = next(r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S) if STYPE in r)
+    assert "46,2" in re.sub(r"<[^>]+>", " ", row), row
+    page = client.get(f"/service-types/{STYPE}?{q}").get_data(as_text=True)
+    lead = re.sub(r"<[^>]+>", "", page[page.index("data-benchmark="):].split("</p>", 1)[0])
+    assert "46,2" in lead and "46,1" not in lead, lead
+    ws = client.get(f"/workspace/c_h501?{q}").get_data(as_text=True)
+    assert _cell(ws, "position", f'data-type="{STYPE}"', "benchmark") == "46,2"
+    header, *rows = console_csv.rows(client.get(f"/workspace/c_h501/csv/funnel-{STYPE}?{q}"))
+    assert rows[0][header.index("Benchmark nazionale")] == "46.2"  # read back with a decimal point

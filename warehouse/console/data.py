@@ -147,6 +147,17 @@ def table(con, settings, **kw) -> list[dict[str, Any]]:
     return cube.table(con, cut, Protection.from_settings(settings)).to_dict("records")
 
 
+def shown_value(con, protection: Protection, cut: "cube.Cut", measure: str) -> float | None:
+    """The value of ``cut``'s one cell (its positive share, or its mean for ``measure`` ``mean``) rounded
+    once, as the pages show it — None when suppressed or empty. A comparison's values
+    (:func:`warehouse.compare.compare`: the benchmark's, the units') are already rounded to 2 decimals;
+    rounding one again wrote 46.1538 as "46,1" where every other page writes "46,2"."""
+    df = cube.table(con, cut, protection)
+    if not len(df) or df["conf_status"].iloc[0] == "A":
+        return None
+    return num(df["mean" if measure == "mean" else "top2"].iloc[0])
+
+
 def indicator_arg(args, allowed=SCORE_INDICATORS) -> str:
     ind = args.get("indicator", "satisfaction")
     if ind not in allowed:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from .. import cube
-from ..compare import MIN_UNITS, compare
+from ..compare import MIN_UNITS, benchmark_filters, compare
 from ..comparability import NotComparable, QueryError, declared
 from ..protect import Protection
 from ..ranking import DECIMALS as RANK_DECIMALS  # the EB estimate shown as precisely as ranks are decided on
 from ..rollup import MODULE_INDICATORS
 from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, coverage_text, indicator_arg,
-                   code_label, indicator_label, measure_arg, num, period_choice, region_label, status_text, table,
+                   code_label, indicator_label, measure_arg, num, period_choice, region_label, shown_value, status_text, table,
                    type_label)
 from .i18n import gettext as _
 from .data_overview import trend_chart
@@ -130,7 +130,10 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                      "fdr": _(FDR[u["fdr"]["flag"]]) if u.get("fdr") else "", "status": status_text(u),
                      "obs_status": u["obs_status"], "conf_status": u["conf_status"]})
     f = body.get("funnel") or {}
-    bench = (body.get("benchmark") or {}).get("value")
+    # the benchmark rounded once, from its cell (the service types' list writes the same figure)
+    bench = (shown_value(con, protection, cube.Cut(indicator=indicator, filters=benchmark_filters(filters),
+                                                   freq=per["freq"], start=per["period"], end=per["period"]).validate(), measure)
+             if (body.get("benchmark") or {}).get("value") is not None else None)
     informative = bool(f.get("informative"))
     plot = {}
     if informative:
@@ -182,7 +185,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             "phi": num(test.get("phi"), 2) if widened else None,
             "phi_test": {"statistic": num(test.get("statistic"), 1), "df": test.get("df"),
                          "p_value": test.get("p_value")} if widened else None,
-            "indicator": indicator, "indicators": allowed,
+            "indicator": indicator, "indicators": allowed, "benchmark_shown": bench,
             "measure": measure, "refused": refused, "per": per, "benchmark": body.get("benchmark"), "compare": body,
             "filters": filters, "method": body.get("method"), "ranking": body.get("ranking"),
             "instruments": list(declared().get(indicator, ())),

@@ -59,7 +59,7 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
         period, _complete = cube.latest_period(con, freq)
     for t in types:
         row = {"service_type": t, "label": data.type_label(t, "it"), "period": period, "freq": freq,
-               "benchmark": None, "benchmark_reason": None, "value": None, "n": None, "flag": None, "rank": None, "tied": None,
+               "benchmark": None, "benchmark_shown": None, "benchmark_reason": None, "value": None, "n": None, "flag": None, "rank": None, "tied": None,
                "units": 0, "collected": t not in not_asked, "conf_status": None, "obs_status": None,
                "funnel": {k: [] for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")}}
         out.append(row)
@@ -77,8 +77,11 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
             body = compare(con, cut, measure="positive_share", level="entity", protection=protection)
         own = next((u for u in body["units"] if u["entity"] == ipa), None)
         published = sum(1 for u in body["units"] if u["conf_status"] == FREE)
-        row.update(value=_own_value(con, cut, ipa, body["measure"], protection, own), n=(own or {}).get("n"),
-                   units=published,
+        # every value rounded once, from its cell, as the other pages show it (data.shown_value)
+        mine = cube.Cut(indicator=indicator, filters={"service_type": [t], "entity": [ipa]}, freq=freq, start=period,
+                        end=period).validate()
+        row.update(value=data.shown_value(con, protection, mine, body["measure"]) if own and own["value"] is not None
+                   else None, n=(own or {}).get("n"), units=published,
                    conf_status=(own or {}).get("conf_status"), obs_status=(own or {}).get("obs_status"))
         if own is None:
             row["benchmark_reason"] = "no_own_data"
@@ -86,22 +89,11 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
             row["benchmark_reason"] = "too_few_units"
             continue
         f = body.get("funnel") or {}
-        row.update(benchmark=body.get("benchmark"), flag=(own or {}).get("flag"), rank=(own or {}).get("rank"),
+        row.update(benchmark=body.get("benchmark"), benchmark_shown=data.shown_value(con, protection, cut, body["measure"]),
+                   flag=(own or {}).get("flag"), rank=(own or {}).get("rank"),
                    tied=(own or {}).get("tied"),
                    funnel={k: f.get(k, []) for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")})
     return out
-
-
-def _own_value(con, cut, ipa: str, measure: str, protection: Protection, own: dict | None) -> float | None:
-    """The entity's compared value rounded once, from its own cell (as the services table above and every
-    other page show it): the comparison's ``value`` is already rounded to 2 decimals, and rounding that
-    again wrote 46.1538 as "46,1" here and "46,2" everywhere else."""
-    if own is None or own.get("value") is None:
-        return None
-    cell = cube.table(con, cube.Cut(indicator=cut.indicator, filters={**cut.filters, "entity": [ipa]}, freq=cut.freq,
-                                    start=cut.start, end=cut.end), protection)
-    key = "mean" if measure == "mean" else "top2"
-    return data.num(cell[key].iloc[0] if len(cell) and cell["conf_status"].iloc[0] == FREE else own["value"])
 
 
 BENCHMARK_REASONS = {
@@ -120,7 +112,7 @@ def funnel_chart(p: dict[str, Any], ipa: str, name: str | None = None,
     :func:`position` compared (the positive share unless asked otherwise), titled in the page's language."""
     ytitle = data._("Quota positiva %") if measure == "positive_share" else data._("Media (0–100)")
     f = p["funnel"]
-    bench = (p["benchmark"] or {}).get("value")
+    bench = p.get("benchmark_shown")
     own = [] if p["value"] is None else [p]
     lines = [("upper_99.8", "99,8%", "#a61919", "dot"), ("lower_99.8", None, "#a61919", "dot"),
              ("upper_95", "95%", "#995c00", "dash"), ("lower_95", None, "#995c00", "dash")]
