@@ -31,13 +31,14 @@ NEAR = {"inps": (40, 30), "inail": (30, 20), "r_lombar": (20, 5), "c_h501": (4, 
 SERVICES = {"c_h501": "demo-roma-anagrafe", "c_f205": "demo-milano-anagrafe"}
 
 
-def _client(root, units, min_n=3):
+def _client(root, units, min_n=3, regions=None):
     settings = Settings(data_dir=root, rollup_check_s=0.0, ckm_enabled=False, disclosure_min_n=min_n)
     factory = connect(settings.database_url)
     seed(factory, ["https://www.comune.roma.it"])
     with session_scope(factory) as s:
         token = create_token(s, role="monitoring", label="ties", actor="test")[1]
-    write(root, [response(period=PERIOD, entity=e, service=SERVICES.get(e, f"svc-{e}"), satisfaction=5 if i < pos else 2)
+    write(root, [response(period=PERIOD, entity=e, service=SERVICES.get(e, f"svc-{e}"), satisfaction=5 if i < pos else 2,
+                          region=(regions or {}).get(e, "ITI4"))
                  for e, (n, pos) in units.items() for i in range(n)])
     from warehouse.console import create_app
 

@@ -60,7 +60,10 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
 
     ``overdispersion``: the model used *if* the over-dispersion test rejects (``multiplicative`` or
     ``additive``). Suppressed units carry no n, value, limits, flag or rank, and take no part in any
-    statistic. ``funnel.curve`` spans the whole n range from ``min_n`` (the smallest publishable n)
+    statistic. Unit filters (:data:`UNIT_FILTERS`: region, PA type, entity, service) choose the units
+    listed, not the model: the benchmark, the over-dispersion test, the EB prior, the FDR family, the
+    ranks and the funnel are those of every unit of the type, so a unit reads the same (its cell, flag,
+    estimate and rank among all the type's units) whatever the filter. ``funnel.curve`` spans the whole n range from ``min_n`` (the smallest publishable n)
     to beyond the largest unit, on integer n; ``funnel.informative`` is False with fewer than
     :data:`MIN_UNITS` published units.
     """
@@ -104,13 +107,18 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
     body = {**result, **empty, "benchmark": benchmark}
     if raw.empty:  # no unit in the selection (a region without answers): the national benchmark alone
         return body
-    units = publish(raw, cut.indicator, [level], protection)
+    # The model (φ, τ², the EB prior, the FDR family, the ranks) is fitted on every unit of the benchmark's
+    # population — the type nationally — and the unit filters only choose the rows shown: fitted on the
+    # selection, Roma alone in Lazio lost the national over-dispersion (exact binomial limits), its FDR
+    # family and its shrinkage, and read "significantly below" where the national page says "within".
+    units = publish(bench_raw, cut.indicator, [level], protection)
+    shown = set(raw[level].tolist())
     free = (units["conf_status"] == FREE).to_numpy() & (bench["conf_status"] == FREE)
     pub = units[free].reset_index(drop=True)
     n = pub["n"].to_numpy(dtype=float)
     y = pub[vcol].to_numpy(dtype=float)
     if bench["conf_status"] != FREE or len(pub) == 0:
-        return {**body, "units": [_unit(level, r, None) for r in _records(units, level)]}
+        return {**body, "units": [_unit(level, r, None) for r in _records(units, level) if r[level] in shown]}
     target = float(bench[vcol])
     n_min = float(min_n if min_n is not None else protection.min_n)
     n_max = max(float(n.max()) * 1.1, n_min + 1)
@@ -145,7 +153,7 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
             "eb": {"estimate": cols["estimate"][i], "ci": [cols["lower"][i], cols["upper"][i]]},
             "rank": int(cols["rank"][i]) if ranked else None, "tied": bool(cols["tied"][i]) if ranked else None,
             "rank_interval": [int(cols["rank_lower"][i]), int(cols["rank_upper"][i])] if ranked else None}
-    out = [_unit(level, r, by_unit.get(r[level])) for r in _records(units, level)]
+    out = [_unit(level, r, by_unit.get(r[level])) for r in _records(units, level) if r[level] in shown]
     out.sort(key=lambda u: (u["rank"] is None, u["rank"] or 0, -(u["value"] or 0), str(u[level])))
     curve = f["curve"]
     keep = curve["n"] >= n_min

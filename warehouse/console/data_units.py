@@ -104,7 +104,9 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         except NotComparable as exc:  # a mean over scales or instruments: say why, show the share
             refused, measure = refusal("not_comparable", str(exc), reason=exc.reason), "positive_share"
             body = compare(con, cut, measure=measure, protection=protection)
-        own = {r["entity"]: r for r in cube.table(con, cube.Cut(indicator=indicator, by=["entity"], filters=filters,
+        # each unit's whole cell, as the comparison uses it (unit filters choose the rows, not the cells)
+        own = {r["entity"]: r for r in cube.table(con, cube.Cut(indicator=indicator, by=["entity"],
+                                                                filters=benchmark_filters(filters),
                                                                 freq=per["freq"], start=per["period"],
                                                                 end=per["period"]), protection).to_dict("records")}
     else:
@@ -167,9 +169,10 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                ("ci_upper", "IC 95% sup."), ("eb_estimate", "Stima EB"), ("eb_lower", "IC 95% EB inf."),
                ("eb_upper", "IC 95% EB sup."), ("flag", "Posizione nel funnel"),
                ("fdr", "Confronto (FDR)"), ("status", "Stato")]
-    published = sum(1 for r in rows if r["value"] is not None)
     ranking = body.get("ranking") or {}
     test = body.get("test") or {}
+    # the units the comparison was fitted on: every published unit of the type, whatever the filters
+    published = test.get("units") or sum(1 for r in rows if r["value"] is not None)
     if published < 2:
         ranking_note = _("Meno di 2 enti pubblicati: non c'è nulla da confrontare né da ordinare.") if rows else ""
     elif not ranking.get("ranked"):

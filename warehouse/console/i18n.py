@@ -84,8 +84,8 @@ EN = {
     "Periodo non indicato e nessun periodo completo: il periodo in corso (dati parziali).":
         "No period chosen and no complete period yet: the current period (partial data).",
     "{a} non è un periodo di questa frequenza: mostrato {b}.": "{a} is not a period of this frequency: showing {b}.",
-    "tutte le risposte del tipo di servizio in Italia nel periodo: i filtri per regione o tipo di PA scelgono solo gli enti mostrati":
-        "all the service type's responses in Italy in the period: the region or PA type filters only choose the entities shown",
+    "tutte le risposte del tipo di servizio in Italia nel periodo: i filtri per regione o tipo di PA scelgono solo gli enti mostrati; limiti, confronti FDR, stime EB e ranghi sono quelli calcolati su tutti gli enti del tipo":
+        "all the service type's responses in Italy in the period: the region or PA type filters only choose the entities shown; limits, FDR comparisons, EB estimates and ranks are those computed over every entity of the type",
     "Copertura del periodo": "Period coverage", "in corso": "in progress", "parziale: dati dal {m}": "partial: data from {m}",
     "non rilevato": "not collected",
     "Meno di 2 enti pubblicati: non c'è nulla da confrontare né da ordinare.":
