@@ -305,12 +305,16 @@ def test_widened_limits_are_explained_in_plain_words(app_tokens):
         assert method and words in method.group(1), lang
 
 
-def test_one_unit_has_nothing_to_compare(app_tokens):
-    page = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITC4").get_data(as_text=True)
-    assert 'data-ranking-note="none"' in page and "nulla da confrontare" in page
-    assert "non c'è evidenza di differenze" not in page
-    en = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-10&region=ITC4", lang="en").get_data(as_text=True)
-    assert "nothing to compare" in en
+def test_one_unit_listed_is_still_compared_with_the_whole_type(app_tokens):
+    """Milano alone in Lombardy was "nothing to compare": the region chose the model's units too. A
+    region chooses the units listed; Milano is ranked and judged among all the type's entities, and the
+    page says what the national one says (tests/test_compare_unit_filters.py)."""
+    url = f"/service-types/{STYPE}?freq=M&period=2026-10"
+    page = _get(app_tokens, url + "&region=ITC4").get_data(as_text=True)
+    note = lambda h: re.search(r'data-ranking-note="(\w+)"', h).group(1)  # noqa: E731
+    assert note(page) == note(_get(app_tokens, url).get_data(as_text=True)) != "none"
+    assert "nulla da confrontare" not in page
+    assert [r["entity"] for r in _funnel_rows(page)] == ["c_f205"]
 
 
 # --- 7. refusals on Italian pages are in Italian ----------------------------------------------------
