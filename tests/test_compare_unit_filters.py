@@ -59,3 +59,14 @@ def test_the_page_lists_the_regions_entities_with_their_national_figures_and_say
         assert row == whole[e], e
     assert 'data-ranking-note="ranked"' in html  # ranked among all the type's entities, not "nothing to rank"
     assert "calcolati su tutti gli enti del tipo" in html
+
+
+def test_a_type_with_one_published_unit_has_nothing_to_compare(tmp_path):
+    client = _client(tmp_path, {"c_h501": (20, 10), "asl_rm1": (2, 1)})  # Roma, and a suppressed unit
+    url = f"/service-types/{STYPE}?freq=M&period={PERIOD}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'data-ranking-note="none"' in page and "nulla da confrontare" in page
+    assert "non c'è evidenza di differenze" not in page
+    with client.session_transaction() as s:
+        s["lang"] = "en"
+    assert "nothing to compare" in client.get(url).get_data(as_text=True)
