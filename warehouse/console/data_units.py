@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import cube
-from ..compare import MIN_UNITS, benchmark_filters, compare
+from ..compare import LEVELS, MIN_UNITS, benchmark_filters, compare
 from ..comparability import NotComparable, QueryError, declared
 from ..protect import Protection
 from ..ranking import DECIMALS as RANK_DECIMALS  # the EB estimate shown as precisely as ranks are decided on
@@ -82,10 +82,19 @@ def empty_note(filters: dict[str, list[str]], period: str) -> str:
              "senza filtri si vedono tutti gli enti.").format(p=period, f="; ".join(chosen))
 
 
-def service_type_page(con, settings, args, lang, code: str, names: dict[str, str]) -> dict[str, Any]:
+def service_type_page(con, settings, args, lang, code: str, names: dict[str, str],
+                      service_names: dict[str, str] | None = None) -> dict[str, Any]:
+    """One service type's comparison: its entities (``level=entity``, default) or its services
+    (``level=service``: each service of every administration, ``service_names`` naming them) against
+    the national benchmark — funnel, FDR flags, EB ranks — with its trend and breakdowns."""
     allowed = indicators_of_type(code)
     indicator = indicator_arg(args, allowed)
     measure = measure_arg(args)
+    level = args.get("level") or "entity"
+    if level not in LEVELS:
+        raise QueryError("level", f"level must be one of {', '.join(LEVELS)}.")
+    if level == "service":
+        names = service_names or {}
     per = period_choice(con, args)
     filters = {"service_type": [code]}
     for d, _label in UNIT_FILTERS:
@@ -100,12 +109,12 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                        end=per["period"]).validate()
         try:
             body = compare(con, cut, measure=measure, overdispersion=args.get("overdispersion", "multiplicative"),
-                           protection=protection)
+                           level=level, protection=protection)
         except NotComparable as exc:  # a mean over scales or instruments: say why, show the share
             refused, measure = refusal("not_comparable", str(exc), reason=exc.reason), "positive_share"
-            body = compare(con, cut, measure=measure, protection=protection)
+            body = compare(con, cut, measure=measure, level=level, protection=protection)
         # each unit's whole cell, as the comparison uses it (unit filters choose the rows, not the cells)
-        own = {r["entity"]: r for r in cube.table(con, cube.Cut(indicator=indicator, by=["entity"],
+        own = {r[level]: r for r in cube.table(con, cube.Cut(indicator=indicator, by=[level],
                                                                 filters=benchmark_filters(filters),
                                                                 freq=per["freq"], start=per["period"],
                                                                 end=per["period"]), protection).to_dict("records")}
@@ -117,11 +126,11 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                              else ("top2", "top2_lower", "top2_upper"))
     rows = []
     for u in body["units"]:
-        o = own.get(u["entity"], {})
+        o = own.get(u[level], {})
         pub = u["value"] is not None
         interval = "–".join(map(str, u["rank_interval"])) if u.get("rank_interval") else ""
         eb_ci = (u.get("eb") or {}).get("ci") or [None, None]
-        rows.append({"entity": u["entity"], "name": names.get(u["entity"], u["entity"]), "n": u["n"],
+        rows.append({level: u[level], "name": names.get(u[level], u[level]), "n": u["n"],
                      "value": num(o.get(v_key, u["value"])) if pub else None, "ci_lower": num(o.get(lo_key)) if pub else None,
                      "ci_upper": num(o.get(hi_key)) if pub else None, "eb_estimate": num((u.get("eb") or {}).get("estimate"), RANK_DECIMALS),
                      # the rank alone (a number the CSV can sort; the page marks a shared one "3="), its
@@ -153,8 +162,9 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
              "name": _("Benchmark nazionale"), "line": {"color": "#17324d"}},
             {"type": "scatter", "mode": "markers+text", "x": [r["n"] for r in pub], "y": [r["value"] for r in pub],
              # beside each point its IPA code (short); its name, n and value when pointed at
-             "text": [r["entity"] for r in pub], "textposition": "top center", "name": _("Enti"),
-             "hovertext": [f"{r.get('name') or r['entity']} ({r['entity']})" for r in pub],
+             "text": [r[level] for r in pub], "textposition": "top center",
+             "name": _("Enti") if level == "entity" else _("Servizi"),
+             "hovertext": [f"{r.get('name') or r[level]} ({r[level]})" for r in pub],
              "hovertemplate": "%{hovertext}<br>n = %{x}<br>%{y}<extra></extra>",
              "marker": {"color": "#0066cc", "size": 10}},
         ], "layout": {"xaxis": {"title": {"text": _("Numero di risposte")}, "tickformat": "d", "rangemode": "tozero"},
@@ -164,8 +174,9 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         "Con meno di {n} enti pubblicati un funnel plot non è informativo: ecco la tabella.").format(n=MIN_UNITS)
     if not rows and per["period"]:
         note = empty_note(filters, per["period"])
-    columns = [("rank", "Rango EB"), ("rank_interval", "Intervallo del rango"), ("entity", "Codice IPA"),
-               ("name", "Ente"), ("n", "Risposte"), ("value", "Valore"), ("ci_lower", "IC 95% inf."),
+    columns = [("rank", "Rango EB"), ("rank_interval", "Intervallo del rango"),
+               *((("entity", "Codice IPA"), ("name", "Ente")) if level == "entity" else
+                 (("service", "Chiave"), ("name", "Servizio"))), ("n", "Risposte"), ("value", "Valore"), ("ci_lower", "IC 95% inf."),
                ("ci_upper", "IC 95% sup."), ("eb_estimate", "Stima EB"), ("eb_lower", "IC 95% EB inf."),
                ("eb_upper", "IC 95% EB sup."), ("flag", "Posizione nel funnel"),
                ("fdr", "Confronto (FDR)"), ("status", "Stato")]
@@ -188,7 +199,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             "phi": num(test.get("phi"), 2) if widened else None,
             "phi_test": {"statistic": num(test.get("statistic"), 1), "df": test.get("df"),
                          "p_value": test.get("p_value")} if widened else None,
-            "indicator": indicator, "indicators": allowed, "benchmark_shown": bench,
+            "indicator": indicator, "indicators": allowed, "benchmark_shown": bench, "level": level,
             "measure": measure, "refused": refused, "per": per, "benchmark": body.get("benchmark"), "compare": body,
             "filters": filters, "method": body.get("method"), "ranking": body.get("ranking"),
             "instruments": list(declared().get(indicator, ())),

@@ -209,6 +209,7 @@ EN.update({  # the comparison's columns in words (_macros.legend(ranks=True), th
         "comparing many entities at once (whoever looks at many entities always finds some that differ by chance).",
 })
 
+EN.update({"Confronta": "Compare", "enti": "entities", "servizi": "services"})  # the service type's level
 EN.update({  # a chart with nothing to draw, and an entity's trend of a type whose questionnaires do not ask
     "Nessun valore da disegnare: in ogni periodo le risposte sono meno di {n} (valore oscurato) o mancano. "
     "La tabella dice lo stato di ciascun periodo.":

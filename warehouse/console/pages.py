@@ -46,7 +46,8 @@ def _build(page: str, **kw) -> dict:
         if kw["code"] not in codelists.codelists()["SERVICE_TYPE"] and not con.execute(
                 "SELECT 1 FROM rollup WHERE service_type = ? LIMIT 1", [kw["code"]]).fetchone():
             raise not_found("code", f"No service type {kw['code']!r}: the codes are listed at /service-types/.")
-        return data_units.service_type_page(con, settings, request.args, lang(), kw["code"], _entity_names())
+        return data_units.service_type_page(con, settings, request.args, lang(), kw["code"], _entity_names(),
+                                            service_names=_service_names())
     if page == "entity":
         return data_units.entity_page(con, settings, request.args, lang(), kw["ipa"], _services_of(kw["ipa"]),
                                       name=_entity_names().get(kw["ipa"]))
@@ -59,6 +60,12 @@ def _build(page: str, **kw) -> dict:
                                          version=current_app.config["ASCOLTO_WAREHOUSE"]().version,
                                          cache=current_app.extensions.setdefault("ascolto.quality", {}))
     raise not_found("page", f"No page {page!r} with charts to download.")
+
+
+def _service_names() -> dict[str, str]:
+    """Every service's name in the page's language (the service type's comparison by service)."""
+    with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+        return {x.key: name_in(x, lang()) for x in s.query(Service).all()}
 
 
 def _services_of(ipa: str) -> list[dict]:

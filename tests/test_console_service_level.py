@@ -1,0 +1,55 @@
+"""The service type's page compares services too (``level=service``), as ``/api/v1/compare`` does: a
+monitoring officer looking for the worst service of a type saw only entities, each pooling its services
+(Roma's web certificates with its app's)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests import console_csv
+from tests.test_console_ties import PERIOD, STYPE, _client
+from tests.warehouse_rows import response, write
+
+UNITS = {"c_h501": (20, 14), "c_f205": (20, 15), "inps": (30, 12), "inail": (25, 20), "r_lombar": (18, 9)}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("service-level")
+    client = _client(root, UNITS)
+    # Roma's second service of the type: few and unhappy answers, hidden inside Roma's entity figure
+    write(root, [response(period=PERIOD, entity="c_h501", service="roma-app", satisfaction=1) for _ in range(10)])
+    return client
+
+
+def _funnel(html: str) -> list[dict[str, str]]:
+    body = html.split('data-table="funnel"', 1)[1].split("</table>", 1)[0]
+    head = re.findall(r'<th scope="col">(.*?)</th>', body)
+    rows = [{k: re.sub(r"<[^>]+>", "", v).strip() for k, v in re.findall(r'data-col="(\w+)">(.*?)</td>', row, re.S)}
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S)]
+    return head, rows
+
+
+def test_the_page_ranks_services_as_the_api_does(client):
+    q = f"freq=M&period={PERIOD}"
+    api = client.get(f"/api/v1/compare?service_type={STYPE}&level=service&{q}").get_json()
+    html = client.get(f"/service-types/{STYPE}?level=service&{q}").get_data(as_text=True)
+    head, rows = _funnel(html)
+    assert head[2:4] == ["Chiave", "Servizio"]
+    assert [r["service"] for r in rows] == [u["service"] for u in api["units"]]
+    assert rows[-1]["service"] == "roma-app"  # the worst service, which the entities' view pooled into Roma
+    by = {r["service"]: r for r in rows}
+    assert by["demo-roma-anagrafe"]["name"] == "Certificati anagrafici online"  # the registry's name
+    for u in api["units"]:
+        assert by[u["service"]]["rank"] == f"{u['rank']}{'=' if u['tied'] else ''}"
+    assert '<option value="service" selected>servizi</option>' in html
+    header, *body = console_csv.rows(client.get(f"/csv/service-type/{STYPE}/funnel?level=service&{q}"))
+    assert header[2:4] == ["Chiave", "Servizio"] and [r[2] for r in body] == [u["service"] for u in api["units"]]
+    entities = client.get(f"/service-types/{STYPE}?{q}").get_data(as_text=True)
+    assert _funnel(entities)[0][2:4] == ["Codice IPA", "Ente"] and "roma-app" not in entities
+
+
+def test_an_unknown_level_is_a_400_naming_it(client):
+    r = client.get(f"/service-types/{STYPE}?level=region")
+    assert r.status_code == 400 and "level" in r.get_data(as_text=True)
