@@ -53,3 +53,12 @@ def test_the_page_ranks_services_as_the_api_does(client):
 def test_an_unknown_level_is_a_400_naming_it(client):
     r = client.get(f"/service-types/{STYPE}?level=region")
     assert r.status_code == 400 and "level" in r.get_data(as_text=True)
+
+
+def test_the_legend_says_a_total_need_not_be_the_sum_of_its_rows(client):
+    """The overview's national count (304 in the demo) is not the sum of the service types' (308): each
+    cell is perturbed on its own. The legend said the figures are perturbed, not what that does to sums."""
+    for url, said in (("/", "un totale può differire di poco dalla somma delle sue righe"),
+                      ("/?lang=en", "a total may differ slightly from the sum of its rows")):
+        legend = client.get(url).get_data(as_text=True).split('<aside class="legend"', 1)[1].split("</aside>", 1)[0]
+        assert said in legend

@@ -209,6 +209,8 @@ EN.update({  # the comparison's columns in words (_macros.legend(ranks=True), th
         "comparing many entities at once (whoever looks at many entities always finds some that differ by chance).",
 })
 
+EN.update({"per questo un totale può differire di poco dalla somma delle sue righe (ogni cella ha il suo rumore)":
+           "so a total may differ slightly from the sum of its rows (each cell has its own noise)"})
 EN.update({"Confronta": "Compare", "enti": "entities", "servizi": "services"})  # the service type's level
 EN.update({  # a chart with nothing to draw, and an entity's trend of a type whose questionnaires do not ask
     "Nessun valore da disegnare: in ogni periodo le risposte sono meno di {n} (valore oscurato) o mancano. "
