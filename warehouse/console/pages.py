@@ -63,9 +63,10 @@ def _build(page: str, **kw) -> dict:
 
 
 def _service_names() -> dict[str, str]:
-    """Every service's name in the page's language (the service type's comparison by service)."""
+    """Every service's name in the page's language with its entity's (the service type's comparison by
+    service: the services of a type are often all called "Certificati anagrafici online")."""
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
-        return {x.key: name_in(x, lang()) for x in s.query(Service).all()}
+        return {x.key: f"{name_in(x, lang())} — {name_in(x.entity, lang())}" for x in s.query(Service).all()}
 
 
 def _services_of(ipa: str) -> list[dict]:
