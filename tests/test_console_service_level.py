@@ -63,3 +63,29 @@ def test_the_legend_says_a_total_need_not_be_the_sum_of_its_rows(client):
                       ("/?lang=en", "a total may differ slightly from the sum of its rows")):
         legend = client.get(url).get_data(as_text=True).split('<aside class="legend"', 1)[1].split("</aside>", 1)[0]
         assert said in legend
+
+
+def test_an_entity_whose_questionnaires_do_not_ask_satisfaction_is_not_collected_in_the_list(tmp_path):
+    """The entities list counts satisfaction answers; an administration on the Designers Italia rating
+    (which does not ask it) read "—", as if it had no answers at all: it says "non rilevato", in the
+    CSV's status too."""
+    from registry import connect, ops, session_scope
+
+    client = _client(tmp_path, UNITS)
+    from settings import Settings
+    factory = connect(Settings(data_dir=tmp_path).database_url)
+    with session_scope(factory) as s:
+        ops.add_entity(s, actor="test", ipa_code="c_b157", name="Comune di Brescia", category="L6",
+                       comune_istat="017029")
+        ops.add_service(s, actor="test", key="bs-tari", entity_ipa="c_b157", name="TARI",
+                        service_type="tributi.pagamento", questionnaire_id="di-rating-servizio")
+    write(tmp_path, [response(period=PERIOD, entity="c_b157", service="bs-tari", service_type="tributi.pagamento",
+                              questionnaire="di-rating-servizio", ease=4) for _ in range(12)])
+    html = client.get("/entities/").get_data(as_text=True)
+    row = html[html.index('href="/entities/c_b157"'):].split("</tr>", 1)[0]
+    assert "non rilevato" in row and "data-not-collected" in row
+    header, *rows = console_csv.rows(client.get("/csv/entities/entities"))
+    brescia = next(r for r in rows if r[1] == "c_b157")
+    assert brescia[header.index("Risposte")] == "" and brescia[header.index("Stato")] == "non rilevato"
+    roma = next(r for r in rows if r[1] == "c_h501")
+    assert roma[header.index("Stato")] != "non rilevato" and int(roma[header.index("Risposte")]) > 0

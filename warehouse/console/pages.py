@@ -19,7 +19,7 @@ from .. import codelists, export
 from ..protect import Protection
 from . import data, data_overview, data_quality, data_units
 from .auth import Throttled, not_found, require, sign_in, sign_out
-from .i18n import LANGS, lang
+from .i18n import LANGS, gettext, lang
 from .paths import internal_path  # noqa: F401  (re-exported: pages.internal_path)
 
 bp = Blueprint("pages", __name__)
@@ -166,14 +166,22 @@ def _entities() -> dict:
     """The entities list: every registered entity with its satisfaction answers of all periods (its
     published cell: ``n`` None and status "oscurato" when suppressed, no status without answers),
     as the page and its CSV (``charts``) show it."""
+    from ..comparability import declared
+
     con, settings = _ctx()
     counts = data.unit_totals(con, settings, "entity")
+    asked = set(declared().get("satisfaction", ()))  # an entity none of whose questionnaires asks it: "non rilevato"
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         rows = [{"ipa": e.ipa_code, "name": name_in(e, lang()), "category": e.category, "region": e.region_nuts,
                  "category_label": data.code_label("PA_TYPE", e.category), "region_label": data.region_label(e.region_nuts),
                  "cell": counts.get(e.ipa_code, {}), "n": counts.get(e.ipa_code, {}).get("n"),
-                 "status": counts.get(e.ipa_code, {}).get("status", "")}
+                 "status": counts.get(e.ipa_code, {}).get("status", ""),
+                 "not_collected": e.ipa_code not in counts and bool(e.services) and not any(
+                     not x.questionnaire_id or x.questionnaire_id in asked for x in e.services)}
                 for e in s.query(Entity).order_by(Entity.name)]
+    for r in rows:
+        if r["not_collected"]:
+            r["status"] = gettext("non rilevato")
     rows.sort(key=lambda r: r["name"].casefold())  # in the order of the names shown
     return {"rows": rows, "charts": [data.Chart("entities", "Enti", ENTITY_COLUMNS, rows)]}
 
