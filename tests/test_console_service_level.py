@@ -1,6 +1,8 @@
-"""The service type's page compares services too (``level=service``), as ``/api/v1/compare`` does: a
-monitoring officer looking for the worst service of a type saw only entities, each pooling its services
-(Roma's web certificates with its app's)."""
+"""What national monitoring staff met looking for the worst service of a type on the demo data.
+
+The service type's page compares services too (``level=service``), as ``/api/v1/compare`` does: it
+showed only entities, each pooling its services (Roma's web certificates with its app's). The legend
+says why a total is not the sum of its rows; the entities list says "non rilevato" where it said "—"."""
 from __future__ import annotations
 
 import re
