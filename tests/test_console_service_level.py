@@ -47,7 +47,11 @@ def test_the_page_ranks_services_as_the_api_does(client):
     for u in api["units"]:
         assert by[u["service"]]["rank"] == f"{u['rank']}{'=' if u['tied'] else ''}"
     assert '<option value="service" selected>servizi</option>' in html
-    header, *body = console_csv.rows(client.get(f"/csv/service-type/{STYPE}/funnel?level=service&{q}"))
+    got = client.get(f"/csv/service-type/{STYPE}/funnel?level=service&{q}")
+    assert f"ascolto-service-type-{STYPE}-funnel-services-{PERIOD}.csv" in got.headers["Content-Disposition"]
+    assert f"ascolto-service-type-{STYPE}-funnel-{PERIOD}.csv" in client.get(
+        f"/csv/service-type/{STYPE}/funnel?{q}").headers["Content-Disposition"]  # the entities' file, as before
+    header, *body = console_csv.rows(got)
     assert header[2:4] == ["Chiave", "Servizio"] and [r[2] for r in body] == [u["service"] for u in api["units"]]
     entities = client.get(f"/service-types/{STYPE}?{q}").get_data(as_text=True)
     assert _funnel(entities)[0][2:4] == ["Codice IPA", "Ente"] and "roma-app" not in entities

@@ -227,7 +227,9 @@ def chart_csv(page: str, chart: str, key: str | None = None):
     if found is None:  # a mistyped link, or an old one (a service type the entity no longer has)
         raise not_found("chart", f"No chart {chart!r} to download on the page {page!r}.")
     per = d.get("per") or {}
-    name = "-".join(x for x in (page, key, chart, per.get("period")) if x)  # a period's table says which
+    # a period's table says which; the services' comparison is not the entities' (never the same name)
+    level = "services" if d.get("level") == "service" else None
+    name = "-".join(x for x in (page, key, chart, level, per.get("period")) if x)
     return data.table_csv(found.columns, found.rows, f"ascolto-{name}.csv")
 
 
