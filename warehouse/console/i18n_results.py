@@ -103,7 +103,11 @@ EN = {
         "Requests of the last 7 days by order of magnitude, and the day of the last one: citizens' answers count "
         "too, and neither their number nor their time is shown here.",
     "Risposte di prova": "Check-up answers", "Codice per una prova": "Code for a check-up",
-    "Ultime risposte di prova ricevute": "Latest check-up answers received", "Ricevuta": "Received",
+    "Ultime risposte di prova ricevute": "Latest check-up answers received", "Giorno": "Day",
+    "Di ogni prova si mostra il giorno, non l'ora: riconosci la tua dalle risposte date (per esempio un commento "
+    "«prova»). Se qui compaiono prove che non hai fatto, la pagina in linea ha ancora data-test: toglilo.":
+        "Each check-up shows its day, not its time: recognise yours by the answers you gave (a comment \"test\", say). "
+        "If check-ups you did not make appear here, the live page still has data-test: remove it.",
     "Identificativo": "Identifier", "Pagina": "Page", "Nessuna risposta di prova ricevuta.": "No check-up answer received.",
     "Il servizio è in modalità di prova: ogni risposta è una prova, conservata a parte e mai conteggiata. Disattivala prima di andare in linea.":
         "The service is in test mode: every answer is a check-up, kept apart and never counted. Switch it off before going live.",

@@ -36,6 +36,7 @@ from registry.names import name_in
 from registry.snippet import channel_kit, embed_snippet, snippet_language
 from settings.buckets import ClientBuckets, limiter_storage
 
+from ..periods import date_rome
 from .auth import require, require_entity
 from .i18n import gettext, lang
 from .i18n_registry import registry_refusal
@@ -231,7 +232,9 @@ def _check(ipa: str, key: str) -> dict:
     settings = current_app.config["ASCOLTO_SETTINGS"]
     verdict = origins.verdict(declared, seen, active)  # from the exact counts, which are not shown
     seen = [_seen_shown(o, declared) for o in seen]
-    checkups = [{"received_at": r["received_at"].strftime("%Y-%m-%d %H:%M:%S UTC"), "submission_id": r["submission_id"],
+    # the day only (Italy's), never the time: a page left in check-up mode by mistake would otherwise
+    # list real citizens' answers to the second, which the service's own logs could put a name to
+    checkups = [{"received_at": date_rome(r["received_at"].isoformat()), "submission_id": r["submission_id"],
                  "device": r["device"], "page": r["page"], "answers": r["answers"]}
                 for r in testrows.recent(settings.data_dir, service=key, limit=10)]
     return {"ipa": ipa, "service": key, "name": name, "declared": declared, "seen": seen,
