@@ -10,6 +10,8 @@
   answers ``303`` to the localized thank-you page, refusals re-render the form with the answers
   kept and each error next to its field (422, or 429/503 with ``Retry-After``: the collector's own
   rate limits too, checked before the form is read). Never a 5xx for anything the client sends.
+  Back after the thank-you page returns to the same form page, the same ``submission_id`` with the
+  answers the browser refills: sending them again is stored once (:func:`form_page`).
 - ``GET /v1/services/<key>/form/thanks?lang=it[&back=URL]`` — the localized thank-you page, with a link
   back to the page the form was opened from (``collector.backlink``: an allowed origin only).
 
@@ -136,13 +138,25 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
 
 @bp.get("/v1/services/<key>/form")
 def form_page(key: str):
-    """The questionnaire as an HTML form that works without JavaScript."""
+    """The questionnaire as an HTML form that works without JavaScript.
+
+    Sent ``Cache-Control: private, no-cache`` (not ``no-store``, as every other page here) so that
+    the browser's Back button after the thank-you page shows *this* page again — with the
+    ``submission_id`` the answers were sent with — while the browser refills those answers: Send
+    again is then the same submission, stored once (DESIGN §4). Under ``no-store`` the page was
+    fetched anew with a fresh id next to the refilled answers, and a second response was stored.
+    Without cookies or anything kept about the person this is the one robust link between the two
+    sends; opening the form again (a link, reload) still revalidates and gets a fresh id, and no
+    shared cache keeps the page (``private``). The page holds no answer (pages re-rendered with the
+    answers, after a refusal, stay ``no-store``)."""
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
     sid, token = _issue(cfg, q, frame=framing_origin(cfg))
     page = _clean_page(request.args.get("page"))
     back = back_url(cfg.allowed_origins, request.headers.get("Referer"), page)  # thank-you page's link
-    return _render_form(cfg, q, lang, submission_id=sid, token=token, page=page, back=back)
+    resp = _render_form(cfg, q, lang, submission_id=sid, token=token, page=page, back=back)
+    resp.headers["Cache-Control"] = "private, no-cache"  # Back shows this page again: the docstring
+    return resp
 
 
 # --- the POST -----------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def test_the_form_page_is_plain_accessible_html_in_each_language(client, lang):
     assert uuid.UUID(hidden["submission_id"]) and hidden["token"] and hidden["service"] == SERVICE
     assert hidden["lang"] == lang and hidden["page"] == "/certificati/richiesta"  # no query string
     assert 'name="asc_hp"' in page and 'tabindex="-1"' in page  # the honeypot, out of reach
-    assert resp.headers["Cache-Control"] == "no-store"
+    assert resp.headers["Cache-Control"] == "private, no-cache"  # Back shows it again, its id kept (no answer in it)
     csp = resp.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and f"frame-ancestors 'self' {ORIGIN}" in csp
     assert "Set-Cookie" not in resp.headers
@@ -193,6 +193,7 @@ def test_invalid_answers_re_render_the_form_with_errors_next_to_each_field(clien
     assert '<fieldset class="q bad" id="q-task">' in page
     # what was typed is kept, and so are the submission id and the render time
     assert ">Lento</textarea>" in page
+    assert resp.headers["Cache-Control"] == "no-store"  # a page with the answers in it: never kept
     again = _hidden(page)
     assert again["submission_id"] == fields["submission_id"]
     fixed = _post(client, again, {"satisfaction": "3", "task": "partly", "comment": "Lento"}, age_ms=None)
