@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 from questionnaires.model import DEFAULT_LANGUAGE, Item, Questionnaire
 from questionnaires.presentation import end_labels
+from questionnaires.validation import clean_text
 from questionnaires.vocabulary import label_lang
 
 from .faces import face_svg, moods
@@ -13,6 +14,34 @@ from .form_i18n import UI, condition_hint
 
 HONEYPOT = "asc_hp"
 FIELD = "answers."
+
+
+def text_length(value: str) -> int:
+    """A free-text answer's length as the collector counts it against ``max_length``: characters
+    (code points) of the cleaned text (:func:`questionnaires.validation.clean_text`), 0 when blank.
+
+    Not the browser's ``maxlength``, which counts UTF-16 units: an emoji is one character here and
+    two units there, so a ``maxlength`` of the limit stopped an emoji-rich comment short of it."""
+    return len(clean_text(value) or "")
+
+
+def _text_notes(item: Item, text: str, error: str, ui: Mapping[str, str]) -> dict[str, Any]:
+    """A text item's limit as the page states it, and the textarea's ``maxlength``.
+
+    The page has no script, so the characters left are said when the server renders it: the limit
+    alone on a blank field, the characters left (:func:`text_length`) once the form comes back with
+    a text, how much to cut when it is over the limit. ``maxlength`` is only a bound against pastes
+    the request limit would refuse: twice the limit in UTF-16 units (a character is at most two), so
+    the browser never stops or silently cuts a text the collector would take; a longer one is
+    refused by the collector, and the form comes back with the text and the count."""
+    limit, n = item.max_length or 0, text_length(text)
+    if not n or (n > limit and error):
+        note = ui["max_chars"].format(n=limit)
+    elif n <= limit:
+        note = ui["chars_left"].format(left=limit - n, n=limit)
+    else:
+        note = ui["too_long"].format(n=limit, len=n, over=n - limit)
+    return {"max_note": note, "max_units": 2 * limit}
 
 
 def _choices(item: Item, lang: str, ui: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -51,7 +80,7 @@ def _view_items(q: Questionnaire, lang: str, raw: Mapping[str, list[str]],
             ("cond", view["condition"]), ("hint", view["hint"]), ("err", view["error"]),
             ("max", item.type == "text")) if present)
         if item.type == "text":
-            view["max_note"] = ui["max_chars"].format(n=item.max_length)
+            view.update(_text_notes(item, view["text"], view["error"], ui))
         if item.type != "text":
             view["choices"] = [dict(c, checked=c["value"] in picked) for c in _choices(item, lang, ui)]
             view["input_type"] = "checkbox" if item.type == "multi" else "radio"
@@ -107,8 +136,9 @@ def _field_errors(q: Questionnaire, answers: Mapping[str, Any], fields: Mapping[
         value = answers.get(item.code)
         if value is None:
             out[item.code] = ui["choose"]
-        elif item.type == "text" and item.max_length and len(value) > item.max_length:
-            out[item.code] = ui["too_long"].format(n=item.max_length)
+        elif item.type == "text" and item.max_length and text_length(value) > item.max_length:
+            n = text_length(value)
+            out[item.code] = ui["too_long"].format(n=item.max_length, len=n, over=n - item.max_length)
         else:
             out[item.code] = ui["invalid"]
     return out

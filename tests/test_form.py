@@ -208,10 +208,24 @@ def test_a_missing_required_answer_in_german_gets_a_german_message(client):
     assert "<title>Fehler: " in page
 
 
-def test_text_over_the_limit_is_refused_with_the_limit_in_the_message(client):
+def test_text_over_the_limit_is_refused_with_the_limit_and_the_count_in_the_message(client):
     resp = _post(client, _open(client), {"satisfaction": "4", "task": "yes", "comment": "x" * 501})
     assert resp.status_code == 422
-    assert "Il testo può contenere al massimo 500 caratteri." in resp.get_data(as_text=True)
+    assert "Il testo può contenere al massimo 500 caratteri: ne ha 501, accorcialo di 1." in resp.get_data(as_text=True)
+
+
+def test_the_comment_limit_is_counted_in_characters_as_the_collector_counts_not_utf16_units(client):
+    page = client.get(f"{FORM}?lang=it").get_data(as_text=True)
+    # the browser's maxlength counts UTF-16 units (an emoji is two): only a bound, twice the limit
+    assert 'maxlength="1000"' in page and '<p class="hint" id="q-comment-max">Al massimo 500 caratteri.</p>' in page
+    emoji = "😀" * 400 + "\x07"  # 400 characters (800 units); the control character is not counted
+    resp = _post(client, _open(client), {"satisfaction": "4", "comment": emoji})  # "task" missing
+    assert resp.status_code == 422
+    assert '<p class="hint" id="q-comment-max">Caratteri disponibili: 100 su 500.</p>' in resp.get_data(as_text=True)
+    over = _post(client, _open(client, "en"), {"satisfaction": "4", "task": "yes", "comment": "😀" * 501})
+    assert over.status_code == 422
+    assert "at most 500 characters long: it has 501, shorten it by 1." in over.get_data(as_text=True)
+    assert _post(client, _open(client), {"satisfaction": "4", "task": "yes", "comment": "😀" * 500}).status_code == 303
 
 
 def test_a_form_sent_faster_than_a_person_can_is_shown_again_then_accepted(client):

@@ -1,0 +1,91 @@
+"""The hosted no-JS form in a real browser (Debian chromium via Playwright), as a citizen meets it.
+
+- After the thank-you page the browser's Back button returns to the form, and Chrome refills the
+  answers sent; pressing Send again must not store a second response from the same person.
+- The comment's limit is in characters as the collector counts them (code points), not in the
+  browser's UTF-16 units: an emoji-rich comment is not stopped short of the stated limit.
+"""
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import expect
+
+from tests.browser import BROWSER, CITIZEN_UA
+from tests.test_widget_browser import SERVICE, stack  # noqa: F401
+
+pytestmark = BROWSER
+
+
+def _responses(stack) -> int:  # noqa: F811
+    from warehouse.dataset import open_dataset
+
+    with open_dataset(stack.settings.data_dir) as con:
+        return con.execute("SELECT count(*) FROM responses").fetchone()[0]
+
+
+def test_going_back_after_the_thanks_and_sending_again_counts_once(stack, browser):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it&page=/back.html")
+        opened = time.monotonic()
+        sid = page.locator("input[name=submission_id]").get_attribute("value")
+        page.get_by_role("group", name="Complessivamente").get_by_role("radio", name="4").check()
+        page.get_by_role("radio", name="Sì").check()
+        page.get_by_role("textbox").fill("Tutto bene")
+        time.sleep(max(0.0, 1.7 - (time.monotonic() - opened)))  # a person takes longer than 1.5 s
+        page.get_by_role("button", name="Invia").click()
+        expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
+
+        page.go_back()  # Chrome refills the answers sent...
+        expect(page.get_by_role("button", name="Invia")).to_be_visible()
+        expect(page.get_by_role("group", name="Complessivamente").get_by_role("radio", name="4")).to_be_checked()
+        expect(page.get_by_role("textbox")).to_have_value("Tutto bene")
+        # ...and the form carries the submission id they were sent with: sending them again is a duplicate
+        assert page.locator("input[name=submission_id]").get_attribute("value") == sid
+        page.get_by_role("button", name="Invia").click()
+        expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
+    finally:
+        context.close()
+    stack.wait_row(sid)
+    time.sleep(1.5)  # the processor's batches are 0.3 s: a second response would be there by now
+    assert _responses(stack) == 1
+
+
+def _answer_required(page) -> None:
+    page.get_by_role("group", name="Complessivamente").get_by_role("radio", name="4").check()
+    page.get_by_role("radio", name="Sì").check()
+
+
+def test_an_emoji_rich_comment_reaches_the_stated_limit_and_the_rest_is_said_in_characters(stack, browser):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
+        opened = time.monotonic()
+        expect(page.get_by_text("Al massimo 500 caratteri.")).to_be_visible()
+        box = page.get_by_role("textbox")
+        box.focus()
+        page.keyboard.insert_text("😀" * 450)  # typed: 900 UTF-16 units, 450 characters
+        assert len(box.input_value()) == 450  # not stopped at 250 emoji (500 units)
+        # sent with a required answer missing, the form comes back saying what is left, in characters
+        page.get_by_role("radio", name="Sì").check()
+        time.sleep(max(0.0, 1.7 - (time.monotonic() - opened)))
+        page.get_by_role("button", name="Invia").click()
+        expect(page.get_by_text("Caratteri disponibili: 50 su 500.")).to_be_visible()
+        box.press("End")
+        page.keyboard.insert_text("ok" * 30)  # 510 characters (960 units): over the limit, not cut
+        assert len(box.input_value()) == 510
+        _answer_required(page)
+        page.get_by_role("button", name="Invia").click()
+        expect(page.locator("#q-comment-err")).to_have_text(
+            "Il testo può contenere al massimo 500 caratteri: ne ha 510, accorcialo di 10.")
+        assert len(box.input_value()) == 510  # the text kept, to be shortened
+        box.press("End")
+        for _ in range(10):
+            box.press("Backspace")
+        page.get_by_role("button", name="Invia").click()
+        expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
+    finally:
+        context.close()
