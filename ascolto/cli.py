@@ -194,7 +194,9 @@ def processor_check(settings, instance: str | None, max_age: float | None) -> No
 
 
 @main.command()
-@click.option("--indicator", default="satisfaction", show_default=True)
+@click.option("--indicator", default="satisfaction", show_default=True,
+              help="A score (satisfaction, ease, clarity, speed, trust, task_completed, or a module's "
+                   "mod-<module>:<item>) or a category indicator (went_well, went_wrong).")
 @click.option("--period", default=None,
               help="One period: YYYY-MM (monthly rows), YYYY-Qn (the quarter) or YYYY (the year); every month "
                    "when omitted.")
@@ -273,7 +275,7 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
 
 
 @main.command()
-@click.option("--responses", default=100, show_default=True)
+@click.option("--responses", default=100, show_default=True, help="How many synthetic submissions to post.")
 @click.option("--collector-url", default=None, help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
 @click.option("--origin", default=None,
               help="The page the answers come from, as the widget's Origin (one the demo services allow); also "

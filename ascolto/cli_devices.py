@@ -35,9 +35,9 @@ def devices_add(ctx: click.Context, service_key: str, label: str, channel: str |
 
 
 @devices.command("list")
-@click.option("--service", "service_key", default=None)
+@click.option("--service", "service_key", default=None, help="Only the devices of this service (its key).")
 @click.option("--all", "include_revoked", is_flag=True, help="Include revoked devices.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def devices_list(ctx: click.Context, service_key: str | None, include_revoked: bool, as_json: bool) -> None:
     """List devices (never their tokens)."""

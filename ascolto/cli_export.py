@@ -22,11 +22,14 @@ def _warehouse(settings):
 
 @click.command("export")
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure", "metadata"]))
+              type=click.Choice(["csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure", "metadata"]),
+              help="What to write: the publication table (csv, parquet, sdmx-csv, jsonstat), the microdata "
+                   "package (datapackage), the SDMX structure (sdmx-structure) or the reference metadata (metadata).")
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Output file (csv and parquet get <stem>.codelists.csv beside them); for datapackage a new or "
                    "empty directory, or a previous Ascolto package's (replaced; nothing else is ever deleted).")
-@click.option("--freq", default="A", show_default=True, type=click.Choice(["M", "Q", "A"]))
+@click.option("--freq", default="A", show_default=True, type=click.Choice(["M", "Q", "A"]),
+              help="Periods of the table: M (months), Q (quarters) or A (years).")
 @click.option("--from", "start", default=None, help="First period (YYYY-MM, YYYY-Qn or YYYY).")
 @click.option("--to", "end", default=None, help="Last period.")
 @_DATA_DIR

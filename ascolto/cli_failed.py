@@ -80,7 +80,7 @@ def replay(settings, reason, since, dry_run) -> None:
 @click.option("--note", required=True, help="Why they are dismissed (kept in the ledger with your name).")
 @click.pass_obj
 def dismiss(settings, failure_ids, note) -> None:
-    """Mark pending dead letters (ids as `failed list` prints them) as never to be replayed: an
+    """Mark the pending dead letters FAILURE_IDS (ids as `failed list` prints them) as never to be replayed: an
     undecodable record, a test post. They leave `failed list --pending` and `failed replay`; the letters
     stay in failed/ until `ascolto purge` removes their month."""
     from processor.failed import FailedStore

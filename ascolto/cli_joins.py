@@ -22,8 +22,8 @@ def joins() -> None:
 
 @joins.command("list")
 @click.option("--status", type=click.Choice(["pending", "approved", "rejected", "all"]), default="pending",
-              show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+              show_default=True, help="The requests in this state (pending: still to decide; all: every one).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def joins_list(ctx: click.Context, status: str, as_json: bool) -> None:
     """The requests (pending ones by default), newest first. ``first_join``: approving activates the

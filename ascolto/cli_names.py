@@ -27,7 +27,7 @@ def names() -> None:
 @click.argument("name")
 @click.pass_context
 def set_(ctx: click.Context, kind: str, key: str, lang: str, name: str) -> None:
-    """Set the name of entity or service KEY in LANG (``it``: the Italian name itself), e.g.
+    """Set the name of entity or service KEY in LANG to NAME (``it``: the Italian name itself), e.g.
     ``ascolto registry names set entity c_a952 de "Gemeinde Bozen"``."""
     from registry.ops import set_names
 

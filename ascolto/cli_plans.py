@@ -15,6 +15,10 @@ from .cli_registry import _emit, _session, _who, registry_settings
 
 _LIST_COLUMNS = ["plan_id", "version", "entity_ipa", "service_key", "indicator", "measure", "baseline_period",
                  "baseline_value", "target_value", "deadline", "status", "owner"]
+#: the --help of the options ``add`` and ``update`` share
+_INDICATORS = "satisfaction, ease, clarity, speed, trust or task_completed."
+_MEASURES = "top2 = positive share (%); mean = mean score on 0–100."
+_STATUSES = ["active", "completed", "withdrawn"]
 
 
 def _actions(text: str | None, path: str | None) -> str | None:
@@ -67,9 +71,8 @@ def plans() -> None:
 
 @plans.command("add")
 @click.option("--service", "service_key", required=True, help="Key of the service the plan is for.")
-@click.option("--indicator", required=True, help="satisfaction, ease, clarity, speed, trust or task_completed.")
-@click.option("--measure", default="top2", show_default=True, type=click.Choice(["top2", "mean"]),
-              help="top2 = positive share (%); mean = mean score on 0–100.")
+@click.option("--indicator", required=True, help=_INDICATORS)
+@click.option("--measure", default="top2", show_default=True, type=click.Choice(["top2", "mean"]), help=_MEASURES)
 @click.option("--baseline", "baseline_period", required=True, help="Baseline period: YYYY-MM, YYYY-Qn or YYYY.")
 @click.option("--baseline-value", type=float, default=None, help="The indicator in the baseline period (0–100).")
 @click.option("--target", "target_value", required=True, type=float, help="Target value (0–100).")
@@ -91,16 +94,21 @@ def add(ctx: click.Context, actions, actions_file, **fields) -> None:
 
 @plans.command("update")
 @click.argument("plan_id")
-@click.option("--indicator", default=None)
-@click.option("--measure", default=None, type=click.Choice(["top2", "mean"]))
-@click.option("--baseline", "baseline_period", default=None)
-@click.option("--baseline-value", type=float, default=None)
-@click.option("--target", "target_value", type=float, default=None)
-@click.option("--deadline", default=None)
-@click.option("--actions", default=None)
-@click.option("--actions-file", default=None)
-@click.option("--owner", default=None)
-@click.option("--status", default=None, type=click.Choice(["active", "completed", "withdrawn"]))
+@click.option("--indicator", default=None, help="New indicator: " + _INDICATORS)
+@click.option("--measure", default=None, type=click.Choice(["top2", "mean"]), help="New measure: " + _MEASURES)
+@click.option("--baseline", "baseline_period", default=None,
+              help="New baseline period: YYYY-MM, YYYY-Qn or YYYY, ended (its published figure becomes the "
+                   "baseline value).")
+@click.option("--baseline-value", type=float, default=None,
+              help="The indicator in the baseline period (0–100); best left out: the published figure is filled "
+                   "in, a different value refused.")
+@click.option("--target", "target_value", type=float, default=None, help="New target value (0–100).")
+@click.option("--deadline", default=None, help="New deadline: YYYY-MM-DD, after the baseline period.")
+@click.option("--actions", default=None, help="New text of what will be done (replaces the old one).")
+@click.option("--actions-file", default=None, help="Read the new actions from a file ('-' = standard input).")
+@click.option("--owner", default=None, help="New owner: who answers for the plan (office or person).")
+@click.option("--status", default=None, type=click.Choice(_STATUSES),
+              help="active (under way), completed (target reached or work done) or withdrawn (abandoned).")
 @click.option("--expected-version", type=int, default=None,
               help="Refuse if the plan is no longer at this version (someone else edited it).")
 @click.pass_context
@@ -121,10 +129,11 @@ def update(ctx: click.Context, plan_id: str, actions, actions_file, expected_ver
 
 
 @plans.command("list")
-@click.option("--entity", "entity_ipa", default=None)
-@click.option("--service", "service_key", default=None)
-@click.option("--status", default=None, type=click.Choice(["active", "completed", "withdrawn"]))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--entity", "entity_ipa", default=None, help="Only the plans of this entity's services (its IPA code).")
+@click.option("--service", "service_key", default=None, help="Only the plans of this service (its key).")
+@click.option("--status", default=None, type=click.Choice(_STATUSES),
+              help="Only the plans in this status (default: any).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool, **filters) -> None:
     """List plans (current versions)."""
@@ -137,7 +146,7 @@ def list_(ctx: click.Context, as_json: bool, **filters) -> None:
 
 @plans.command("show")
 @click.argument("plan_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the plan and its versions) instead of a table.")
 @click.pass_context
 def show(ctx: click.Context, plan_id: str, as_json: bool) -> None:
     """Show plan PLAN_ID with every version, oldest first."""
@@ -158,10 +167,12 @@ def show(ctx: click.Context, plan_id: str, as_json: bool) -> None:
 
 
 @plans.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("--entity", "entity_ipa", default=None)
-@click.option("--service", "service_key", default=None)
-@click.option("--status", default=None, type=click.Choice(["active", "completed", "withdrawn"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="CSV (UTF-8, one row a plan) or JSON (a list of objects), with the same columns.")
+@click.option("--entity", "entity_ipa", default=None, help="Only the plans of this entity's services (its IPA code).")
+@click.option("--service", "service_key", default=None, help="Only the plans of this service (its key).")
+@click.option("--status", default=None, type=click.Choice(_STATUSES),
+              help="Only the plans in this status (default: any).")
 @click.option("--output", "-o", default="-", show_default=True, help="File to write ('-' = standard output).")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: str, **filters) -> None:

@@ -148,7 +148,9 @@ def seed_demo(ctx: click.Context, origins) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--dry-run", is_flag=True, help="Validate and report, write nothing.")
 @click.option("--strict", is_flag=True, help="Write nothing and exit 1 if any row is rejected.")
-@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 50_000))
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 50_000),
+              help="Rows checked and written per round trip to the database (1–50000); the import stays one "
+                   "transaction whatever the size.")
 @click.pass_context
 def import_ipa(ctx: click.Context, file: str, dry_run: bool, strict: bool, batch_size: int) -> None:
     """Import entities from FILE, the IPA open-data "Enti" CSV ("-" for standard input).
@@ -216,7 +218,8 @@ def deactivate(ctx: click.Context, key: str) -> None:
 
 @registry.command("service-types")
 @click.option("--category", help="Only the types that apply to this IPA category, e.g. L6.")
-@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True)
+@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True,
+              help="Language of the labels: it (Italian) or en (English).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def service_types_cmd(category: str | None, lang: str, as_json: bool) -> None:
     """List the valid service types: code, label, PA categories, assignable questionnaires."""
@@ -323,7 +326,7 @@ def token_revoke(ctx: click.Context, ref: str) -> None:
 
 @token.command("list")
 @click.option("--all", "include_revoked", is_flag=True, help="Include revoked tokens.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def token_list(ctx: click.Context, include_revoked: bool, as_json: bool) -> None:
     """List tokens (never their secrets). ``state``: active, pending (a first join's manager token, unusable

@@ -38,7 +38,8 @@ def test_mode(ctx: click.Context, key: str, state: str) -> None:
 
 @click.command("test-submissions")
 @click.argument("key")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="How many check-ups to show at most (1–1000), the latest first.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with every answer) instead of a table.")
 @click.pass_context
 def test_submissions(ctx: click.Context, key: str, limit: int, as_json: bool) -> None:
