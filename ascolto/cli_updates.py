@@ -39,6 +39,31 @@ def update_service(ctx: click.Context, key: str, **given) -> None:
     click.echo(f"service {key} updated: {said}" if said else f"service {key}: nothing to change")
 
 
+#: the option of each place field :func:`registry.ops.update_entity` may refuse for disagreeing with the comune
+_PLACE_OPTIONS = {"region_istat": "--region", "region_nuts": "--nuts"}
+
+
+def _region_follows_comune(ipa: str, before: dict, field: str, fields: dict) -> str:
+    """The refusal of a ``--region``/``--nuts`` other than the comune's, for an entity that has a comune:
+    what disagrees, and the two commands that do what the operator may have meant."""
+    from registry.geo import PROVINCE_NUTS, REGIONS
+
+    given = fields[field]
+    nuts = fields.get("region_nuts")
+    region = fields.get("region_istat") or next(
+        (r for r, (_, n) in REGIONS.items() if n == nuts), "04" if nuts in PROVINCE_NUTS.values() else "RR")
+    if region == "04" and not nuts:
+        nuts = "ITH1|ITH2"
+    by_region = f'ascolto registry update-entity {ipa} --comune "" --region {region}' + (
+        f" --nuts {nuts}" if nuts else "")
+    return (f"{_PLACE_OPTIONS[field]}: {given!r} disagrees with comune {before['comune_istat']!r} of entity {ipa} "
+            f"(region {before['region_istat']!r}, NUTS-2 {before['region_nuts']!r}): an entity with a comune is in "
+            f"the comune's region, so --region/--nuts alone cannot move it.\n"
+            f"  To move it to another comune (its region follows):  ascolto registry update-entity {ipa} --comune "
+            f"CODE   (the 6-digit Istat code)\n"
+            f"  To place it by region only, dropping its comune:  {by_region}")
+
+
 @click.command("update-entity")
 @click.argument("ipa")
 @click.option("--name", default=None, help="The Italian name (other languages: `ascolto registry names`).")
@@ -51,12 +76,16 @@ def update_entity(ctx: click.Context, ipa: str, **given) -> None:
     """Change the entity IPA's name, category or place (only those given; audited). Most entities follow the
     IPA index: `import-ipa` updates them all."""
     from registry import audit, ops
+    from registry.ops import RegionFollowsComune
 
     fields = {k: v for k, v in given.items() if v is not None}
     if not fields:
         raise click.UsageError("give at least one of --name, --category, --comune, --region, --nuts")
     with _session(ctx) as s:
         before = audit.snapshot(ops.get_entity(s, ipa))
-        after = audit.snapshot(ops.update_entity(s, ipa, actor=_who(ctx), **fields))
+        try:
+            after = audit.snapshot(ops.update_entity(s, ipa, actor=_who(ctx), **fields))
+        except RegionFollowsComune as exc:
+            raise click.ClickException(_region_follows_comune(ipa, before, exc.field, fields)) from None
     said = _changes(before, after, ("name", "category", "comune_istat", "region_istat", "region_nuts"))
     click.echo(f"entity {ipa} updated: {said}" if said else f"entity {ipa}: nothing to change")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from questionnaires import Catalog
 from questionnaires.taxonomy import UnknownCode, service_type as lookup_service_type
 
-from . import audit
+from . import audit, geo
 from .checks import (check_category, check_channel, check_channel_fits, check_ipa_code, check_name, check_origins,
                      check_questionnaire,
                      check_sampling_rate, check_service_key, check_service_type, check_type_fits_category,
@@ -69,7 +69,14 @@ def update_entity(session: Session, ipa_code: str, *, actor: str, name: str = _U
                   names: dict[str, str] | None = _UNSET, context: str | None = None) -> Entity:
     """Change an entity's fields (only those given; ``names``, the names in other languages than
     Italian, replaced whole: :mod:`registry.names`). Nothing is written, nor audited, when no
-    value actually changes. Changing the comune re-derives the region."""
+    value actually changes. Changing the comune re-derives the region.
+
+    The region follows the comune: for an entity that keeps its comune (``comune_istat`` not given),
+    a ``region_istat`` or ``region_nuts`` equal to the comune's is accepted (nothing changes), another
+    is refused — :class:`RegionFollowsComune` (an :class:`InvalidValue`) on that field naming the
+    comune, its region and the two ways out (the entity's new comune, or ``comune_istat=""`` with the
+    region to place it by region only). A code that is none, or a region and NUTS-2 that disagree
+    with each other, are refused as such (:class:`InvalidValue`)."""
     actor = audit.check_actor(actor)
     e = get_entity(session, ipa_code)
     new: dict[str, Any] = {}
@@ -83,6 +90,8 @@ def update_entity(session: Session, ipa_code: str, *, actor: str, name: str = _U
         com = e.comune_istat if comune_istat is _UNSET else comune_istat
         reg = None if region_istat is _UNSET else region_istat
         nuts = None if region_nuts is _UNSET else region_nuts
+        if comune_istat is _UNSET and com not in (None, ""):
+            _follows_comune(e, reg, nuts)
         if com in (None, ""):  # known by region only: keep the current region unless another is given
             if reg is None:
                 reg = e.region_istat
@@ -103,6 +112,30 @@ def update_entity(session: Session, ipa_code: str, *, actor: str, name: str = _U
                  before=before, after=audit.snapshot(e), context=context)
     session.flush()
     return e
+
+
+class RegionFollowsComune(InvalidValue):
+    """``update_entity`` given a region or NUTS-2 code other than that of the comune the entity keeps."""
+
+
+def _follows_comune(e: Entity, region_istat: str | None, region_nuts: str | None) -> None:
+    """Refuse a region or NUTS-2 code other than that of the comune entity ``e`` keeps (update_entity):
+    one that is no code at all as such (:class:`InvalidValue`), another as :class:`RegionFollowsComune`."""
+    if region_istat not in (None, "") and region_istat not in geo.REGIONS:
+        raise InvalidValue("region_istat", f"{region_istat!r} is not an Istat region code (01–20)")
+    if region_nuts not in (None, "") and region_nuts not in {n for _, n in geo.REGIONS.values()} | set(
+            geo.PROVINCE_NUTS.values()):
+        raise InvalidValue("region_nuts", f"{region_nuts!r} is not the NUTS-2 code of an Italian region")
+    if region_istat not in (None, "") and region_nuts not in (None, ""):
+        place(None, region_istat, region_nuts)  # the two agree
+    p = place(e.comune_istat)
+    for field, given, own in (("region_istat", region_istat, p.region_istat),
+                              ("region_nuts", region_nuts, p.region_nuts)):
+        if given not in (None, "") and given != own:
+            raise RegionFollowsComune(
+                field, f"{given!r} disagrees with comune {p.comune_istat!r} of entity {e.ipa_code!r} (region "
+                       f"{p.region_istat!r}, NUTS-2 {p.region_nuts!r}): the region follows the comune — give the "
+                       "entity's new comune, or clear its comune to place it by region only")
 
 
 def check_services_fit(session: Session, ipa_code: str, category: str) -> None:

@@ -17,7 +17,9 @@ what tripped them up, held fixed (on SQLite and PostgreSQL where the registry is
 """
 from __future__ import annotations
 
+import json
 import re
+import shlex
 from pathlib import Path
 
 import click
@@ -119,3 +121,53 @@ def test_a_cell_cut_to_the_tables_width_says_so(cli):
     table = cli("list", "services", "--entity", "c_a944").stdout
     assert "https://www.comune.bologna.it,https://staging.comune.bologn…" in table
     assert "https://staging.comune.bologna.it" in cli("list", "services", "--json").stdout  # whole in JSON
+
+
+def _suggested(refusal: str, marker: str) -> list[str]:
+    """The command a refusal suggests on its line holding ``marker``, as the registry group's arguments."""
+    line = next(ln for ln in refusal.splitlines() if marker in ln)
+    words = shlex.split(line[line.index("ascolto registry update-entity"):])
+    return words[2:]
+
+
+def test_a_bare_region_for_an_entity_with_a_comune_is_refused_saying_what_to_type(cli):
+    """Round two: ``update-entity c_a944 --region 12`` (Bologna, comune 037006) said only "region_istat:
+    '12' disagrees with comune '037006' (region '08')" — not that the region follows the comune, nor
+    what to type instead. A region or NUTS-2 code that agrees with the comune is accepted (no change)."""
+    assert cli("update-entity", "c_a944", "--region", "08").stdout.strip() == "entity c_a944: nothing to change"
+    assert cli("update-entity", "c_a944", "--nuts", "ITH5").stdout.strip() == "entity c_a944: nothing to change"
+    refused = cli("update-entity", "c_a944", "--region", "12", code=1).stderr
+    assert refused.startswith("Error: --region: '12' disagrees with comune '037006' of entity c_a944 (region '08', "
+                              "NUTS-2 'ITH5'): an entity with a comune is in the comune's region"), refused
+    assert "ascolto registry update-entity c_a944 --comune CODE" in refused
+    assert 'ascolto registry update-entity c_a944 --comune "" --region 12' in refused
+    entity = json.loads(cli("list", "entities", "--json").stdout)[0]
+    assert (entity["comune_istat"], entity["region_istat"]) == ("037006", "08")  # nothing written
+    # what it says to type does it
+    done = cli(*_suggested(refused, "region only")).stdout
+    assert "comune_istat '037006' -> None, region_istat '08' -> '12', region_nuts 'ITH5' -> 'ITI4'" in done
+    cli("update-entity", "c_a944", "--comune", "037006")  # back to Bologna: the region follows
+    assert json.loads(cli("list", "entities", "--json").stdout)[0]["region_istat"] == "08"
+
+
+def test_a_bare_nuts_code_for_an_entity_with_a_comune_names_its_region_in_the_command_to_type(cli):
+    refused = cli("update-entity", "c_a944", "--nuts", "ITH1", code=1).stderr
+    assert refused.startswith("Error: --nuts: 'ITH1' disagrees with comune '037006'"), refused
+    assert 'ascolto registry update-entity c_a944 --comune "" --region 04 --nuts ITH1' in refused
+    cli(*_suggested(refused, "region only"))
+    entity = json.loads(cli("list", "entities", "--json").stdout)[0]
+    assert (entity["comune_istat"], entity["region_istat"], entity["region_nuts"]) == (None, "04", "ITH1")
+    # Trentino-Alto Adige's two NUTS-2 regions: the command to type asks for one
+    cli("update-entity", "c_a944", "--comune", "037006")
+    assert "--region 04 --nuts ITH1|ITH2" in cli("update-entity", "c_a944", "--region", "04", code=1).stderr
+
+
+@pytest.mark.parametrize("args, said", [
+    (("--region", "99"), "Error: region_istat: '99' is not an Istat region code (01–20)"),
+    (("--nuts", "ITX9"), "Error: region_nuts: 'ITX9' is not the NUTS-2 code of an Italian region"),
+    (("--region", "08", "--nuts", "ITI4"), "Error: region_nuts: NUTS-2 'ITI4' is not in region '08'"),
+], ids=["region", "nuts", "region-and-nuts"])
+def test_a_place_that_is_wrong_in_itself_is_refused_as_such_not_as_disagreeing_with_the_comune(cli, args, said):
+    refused = cli("update-entity", "c_a944", *args, code=1).stderr
+    assert refused.startswith(said), refused
+    assert "--comune" not in refused
