@@ -141,6 +141,8 @@ def test_a_bare_region_for_an_entity_with_a_comune_is_refused_saying_what_to_typ
                               "NUTS-2 'ITH5'): an entity with a comune is in the comune's region"), refused
     assert "ascolto registry update-entity c_a944 --comune CODE" in refused
     assert 'ascolto registry update-entity c_a944 --comune "" --region 12' in refused
+    documented = re.search(r"```text\n(Error: --region: .*?)\n```", DOC.read_text("utf-8"), re.S)
+    assert documented and documented.group(1) == refused.strip(), "docs/registry.md shows this refusal as it is"
     entity = json.loads(cli("list", "entities", "--json").stdout)[0]
     assert (entity["comune_istat"], entity["region_istat"]) == ("037006", "08")  # nothing written
     # what it says to type does it
