@@ -35,9 +35,68 @@ def _check_dims(dims: Sequence[str]) -> list[str]:
 
 
 def funnel_cells(data_dir: Path, dims: Sequence[str] = ("service", "period"),
-                 where: dict[str, str] | None = None) -> pd.DataFrame:
-    """True counts per cell (``dims``, each count, its key sum ``k_<count>``): for protection only."""
+                 where: dict[str, str] | None = None, secret: str | None = None) -> pd.DataFrame:
+    """True counts per cell (``dims``, each count, its key sum ``k_<count>``): for protection only.
+
+    The submissions' key sum is the cell's *answers'* (:func:`answer_keys`: the cube's ``responses``
+    cell of the same cut, its records' keys) wherever the cell has answers, the reports' own keys
+    only where it has none. The widget's submissions and the cube's n count (nearly) the same answers:
+    perturbed with independent keys, a service answered only through the widget had its n published
+    twice with two noises, and the mean of the two (exact when they differ by 2·D) gave it back. On
+    one key, equal counts get one published figure; counts of ``D`` or more that differ (a report
+    lost, an answer through the form without script) get the same deviation, so the two figures differ
+    by that difference and their mean is no better than either (``secret``: as :func:`answer_keys`)."""
     dims = _check_dims(dims)
+    cells = _funnel_sums(data_dir, dims, where)
+    answers = answer_keys(data_dir, dims, where, secret)
+    if cells.empty or answers.empty:
+        return cells
+    merged = cells.merge(answers, on=dims, how="left") if dims else cells.assign(n=answers["n"].iloc[0],
+                                                                                  k=answers["k"].iloc[0])
+    has = merged["n"].fillna(0).to_numpy() > 0
+    cells["k_submissions"] = np.where(has, merged["k"].fillna(0).to_numpy(), cells["k_submissions"].to_numpy())
+    cells["k_submissions"] = cells["k_submissions"].astype("int64")
+    return cells
+
+
+def _day_sql() -> str:
+    """A response's day in Rome as the rollup counts it (its period's first day when it has no time)."""
+    return ("strftime(coalesce(CAST(timezone('Europe/Rome', received_at::TIMESTAMPTZ) AS DATE), "
+            "CAST(period || '-01' AS DATE)), '%Y-%m-%d')")
+
+
+def answer_keys(data_dir: Path, dims: Sequence[str], where: dict[str, str] | None = None,
+                secret: str | None = None) -> pd.DataFrame:
+    """Per cell of ``dims``: ``n``, the answers that count (:func:`dataset.views.counted`), and ``k``,
+    the sum of their record keys modulo 2³² — the cube's ``responses`` cell of the same cut (a row
+    without a stored key keyed by ``secret`` and its ``submission_id``,
+    :func:`dataset.recordkey.stored_or_computed`; ``secret`` default :func:`dataset.recordkey.secret_for`
+    of ``data_dir``). True counts: for protection only."""
+    dims = _check_dims(dims)
+    cols = {d: (_day_sql() if d == "day" else d) for d in dims}
+    filters = [f"{cols[_check_dims([k])[0]]} = ?" for k in (where or {})]
+    sel = "".join(f"{e} AS {d}, " for d, e in cols.items())
+    group = f" GROUP BY {', '.join(str(i + 1) for i in range(len(dims)))}" if dims else ""
+    q = (f"SELECT {sel}count(*)::BIGINT AS n, (sum(CAST(round(coalesce(record_key, 0) * {KEY_SCALE}) AS HUGEINT)) "
+         f"% {KEY_SCALE})::BIGINT AS k, list(submission_id) FILTER (WHERE record_key IS NULL) AS unkeyed "
+         f"FROM responses WHERE {counted()}{''.join(' AND ' + f for f in filters)}{group}")
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(responses_view_sql(data_dir))
+        df = con.execute(q, list((where or {}).values())).df()
+    finally:
+        con.close()
+    if df.empty or (not dims and not df["n"].iloc[0]):
+        return pd.DataFrame(columns=[*dims, "n", "k"])
+    if any(isinstance(u, (list, np.ndarray)) and len(u) for u in df["unkeyed"]):
+        secret = secret or secret_for(Path(data_dir))
+        df["k"] = [(int(k) + sum(stored_or_computed(None, s, secret) for s in (u if u is not None else ()))) % KEY_SCALE
+                   for k, u in zip(df["k"], df["unkeyed"])]
+    return df[[*dims, "n", "k"]]
+
+
+def _funnel_sums(data_dir: Path, dims: list[str], where: dict[str, str] | None) -> pd.DataFrame:
+    """The widget's counts and their reports' key sums per cell of ``dims``."""
     sql = funnel_view_sql(data_dir)
     cols = dims + [c for n in RATE_COUNTS for c in (n, f"k_{n}")]
     if sql is None:
@@ -56,9 +115,11 @@ def funnel_cells(data_dir: Path, dims: Sequence[str] = ("service", "period"),
 
 
 def rates(data_dir: Path, protection: Protection, dims: Sequence[str] = ("service", "period"),
-          where: dict[str, str] | None = None) -> pd.DataFrame:
-    """Published response rate and break-off rate per cell (see :func:`warehouse.protect.publish_rates`)."""
-    return publish_rates(funnel_cells(data_dir, dims, where), dims, protection)
+          where: dict[str, str] | None = None, secret: str | None = None) -> pd.DataFrame:
+    """Published response rate and break-off rate per cell (see :func:`warehouse.protect.publish_rates`;
+    the submissions on their answers' cell key: :func:`funnel_cells`; ``secret``, the installation's
+    record-key secret, default :func:`dataset.recordkey.secret_for` of ``data_dir``)."""
+    return publish_rates(funnel_cells(data_dir, dims, where, secret), dims, protection)
 
 
 def item_nonresponse(data_dir: Path, protection: Protection, service: str, period: str | None = None,

@@ -125,9 +125,9 @@ def _view() -> dict:
     if service and not _known_service(service):  # not "no counts received" for a key that names nothing
         raise not_found("service", f"No service {service!r} in the registry.")
     where = {"service": service} if service else None
-    table = rates(settings.data_dir, protection, ("service", "channel", "period"), where)
-    items = item_nonresponse(settings.data_dir, protection, service,
-                             secret=secret_for(settings.data_dir, settings.ckm_secret)) if service else None
+    secret = secret_for(settings.data_dir, settings.ckm_secret)
+    table = rates(settings.data_dir, protection, ("service", "channel", "period"), where, secret)
+    items = item_nonresponse(settings.data_dir, protection, service, secret=secret) if service else None
     names = _service_names()
     rows = [{**r, "status": status_text(r), "coverage": coverage_text(r["period"], None),
              "name": names.get(r["service"], r["service"]), "channel_label": code_label("CHANNEL", r["channel"])}
