@@ -26,6 +26,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .surnames import PARTICIPLES, SURNAMES
 
 #: given names that are also Italian words (adjectives, nouns, verbs: "sono serena", "sara" typed for
 #: "sarà", "resi" returned, "assunta" hired, "massimo" greatest): not a name on their own in lower case.
@@ -53,6 +54,10 @@ and but from und aber ich bin et mais je suis ampak sem
 #: endings of the adjectives and participles said of "la signora" ("gentilissima", "preparata",
 #: "competente", "disponibile"): such a word after "signora" is not her surname
 _ADJECTIVE = re.compile(r".*(?:issim[aoie]|at[aei]|ut[aei]|it[aei]|ent[ei]|ant[ei]|il[ei]|evol[ei]|os[aoie]|mente)$")
+#: the same said of "la signora" (feminine singular, or the plural a typo gives): a word ending in -i
+#: ("casati", "politi") cannot agree with her and is her surname; one in -ata/-ita/-uta is the participle
+#: only when listed (:data:`privacy.surnames.PARTICIPLES`: "preparata"; "la signora zappata" is a surname)
+_ADJECTIVE_F = re.compile(r".*(?:issim[ae]|[aiu]t[ae]|ent[e]|ant[e]|il[e]|evol[e]|os[ae]|mente)$")
 _PARTICLES = frozenset("de di da del della dello dei degli d' d’ lo van von".split())
 _W = r"[a-zà-öø-ÿčšž]+(?:['’][a-zà-öø-ÿčšž]+)?"
 _NAME3 = rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,2}})"
@@ -104,10 +109,19 @@ def _taken_after_title(m: re.Match) -> list[str]:
     words = _words(m)
     if not words or words[0] in _PARTICLES:
         return words if len(words) > 1 else []
-    if not (m.group("short") or m.group("word")) and _ADJECTIVE.fullmatch(words[0]) and not _given(words[0]):
+    if not (m.group("short") or m.group("word")) and _adjective_of_her(words[0]) and not _given(words[0]):
         return []
     # a second word only when the pair holds a given name ("mario rossi", "rossi mario")
     return words[:2] if len(words) > 1 and (_given(words[0]) or _given(words[1])) else words[:1]
+
+
+def _adjective_of_her(word: str) -> bool:
+    """Whether ``word`` after "signora", "signorina", "dottoressa" reads as said of her (see :data:`_ADJECTIVE_F`)."""
+    if word in PARTICIPLES:  # listed: also those no ending tells ("attenta", "distratta", "precisa")
+        return True
+    if not _ADJECTIVE_F.fullmatch(word):
+        return False
+    return not word.endswith(("ata", "ita", "uta")) or word in PARTICIPLES
 
 
 def _taken_given(m: re.Match) -> list[str]:
@@ -150,3 +164,80 @@ def lower_names(text: str, counts: Counter, low: str | None = None) -> str:
         return text
     text = _replace(_CLOSING_RE, text, _taken_given, counts)
     return _replace(_KIN_RE, text, _taken_kin, counts)
+
+
+# --- a lower-case surname alone, a name heading or signing a comment, a form's labels --------------------
+#: words a comment is signed with that are no name ("cordiali saluti, un cittadino", "saluti, buona giornata")
+_SIGNED = frozenset("""buona buon buone giornata serata lavoro anonimo anonima cittadino cittadina cittadini utente
+utenti famiglia grazie ancora mille tutto tutti pazienti paziente contribuente residente""".split())
+_END = r"(?=[ \t]*[.!]*\s*$)"
+#: a closing, then one or two words that end the comment: its signature ("cordiali saluti, rossi")
+_SIGNOFF_RE = re.compile(
+    r"(?<!\w)(?P<lead>(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|saluti|cordialmente|firmato"
+    rf"|f\.to|in\s+fede)[ \t]*[,.!:]?\s*)(?P<name>{_W}(?:[ \t]+{_W})?){_END}")
+#: "sono" and one word, then the end, a mark or the rest of the sentence (:data:`_AFTER`)
+_SONO_RE = re.compile(rf"(?<!\w)(?P<lead>(?i:(?:io\s+)?sono|mi\s+presento)[ \t]*[,:]?[ \t]+)(?P<name>{_W}){_AFTER}")
+#: two words heading the comment, or ending it after a break, with nothing but a mark after them
+_HEAD_RE = re.compile(rf"^(?P<lead>\s*)(?P<name>{_W}[ \t]+{_W})(?=[ \t]*(?:$|[,.;:!?\n)]|[-–][ \t]))")
+_TAIL_RE = re.compile(rf"(?:^|(?<=[.!?\n]))(?P<lead>\s*)(?P<name>{_W}[ \t]+{_W}){_END}")
+#: a form's two labels typed without colons: "cognome rossi nome mario", "nome mario, cognome rossi"
+_LABELS_RE = re.compile(rf"(?<!\w)(?P<l1>(?i:cognome|nome)[ \t]*:?[ \t]+)(?P<a>{_W})(?P<l2>[ \t]*[,;]?[ \t]*"
+                        rf"(?i:cognome|nome)[ \t]*:?[ \t]+)(?P<b>{_W})(?!\w)")
+
+
+def _plain_word(w: str) -> bool:
+    """A word that may be part of a name: no stop word, no adjective, no word a comment is signed with."""
+    return w not in STOP and w not in _SIGNED and not _ADJECTIVE.fullmatch(w)
+
+
+def _taken_signed(m: re.Match) -> list[str]:
+    words = m.group("name").split()
+    return words if all(_plain_word(w) or _given(w) for w in words) else []
+
+
+def _taken_surname(m: re.Match) -> list[str]:
+    return [m.group("name")] if m.group("name") in SURNAMES else []
+
+
+def _taken_pair(m: re.Match) -> list[str]:
+    words = m.group("name").split()
+    if not any(_given(w) for w in words):
+        return []
+    return words if all(_given(w) or _plain_word(w) for w in words) else []
+
+
+def _edge_words(low: str) -> bool:
+    """The cheap gate of :data:`_HEAD_RE` and :data:`_TAIL_RE` (no pattern): one of the first two or the
+    last two words of the comment is a listed given name."""
+    head, tail = low.split(None, 2)[:2], low.rsplit(None, 2)[-2:]
+    return any(w.strip(",.;:!?()-–") in _LOWER_GIVEN for w in (*head, *tail))
+
+
+def edge_names(text: str, counts: Counter, low: str) -> str:
+    """A lower-case name of two words, one a listed given name, heading the comment ("rossi mario, la
+    pratica è ferma") or ending it on its own line or after a sentence ("… grazie.\\nmario rossi"):
+    ``[NOME]``. ``low`` is the text lower-cased; nothing runs unless :func:`_edge_words` holds."""
+    if not _edge_words(low):
+        return text
+    return _replace(_TAIL_RE, _replace(_HEAD_RE, text, _taken_pair, counts), _taken_pair, counts)
+
+
+def labelled_names(text: str, counts: Counter) -> str:
+    """A surname and a given name after a form's two labels typed without colons ("cognome rossi nome
+    mario"): both ``[NOME]``, the labels kept."""
+    def sub(m: re.Match) -> str:
+        if m.group("a") in STOP or m.group("b") in STOP:
+            return m.group(0)
+        counts["NOME"] += 2
+        return m.group("l1") + "[NOME]" + m.group("l2") + "[NOME]"
+    return _LABELS_RE.sub(sub, text)
+
+
+def lone_surnames(text: str, counts: Counter, low: str) -> str:
+    """A surname alone after a closing that ends the comment ("cordiali saluti, rossi") or after "sono"
+    when it is a listed one (:data:`privacy.surnames.SURNAMES`: "sono rossi, vorrei sapere")."""
+    if "salut" in low or "cordial" in low or "firmat" in low or "f.to" in low or "fede" in low:
+        text = _replace(_SIGNOFF_RE, text, _taken_signed, counts)
+    if "sono" in low or "presento" in low:
+        text = _replace(_SONO_RE, text, _taken_surname, counts)
+    return text

@@ -73,7 +73,7 @@ _LOWER_LEAD = (r"(?i:mi\s+chiamo|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\
                r"|(?:il\s+mio\s+)?(?:nome\s+e\s+)?(?:cog)?nome(?=\s*:))")
 _LOWER_NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LOWER_LEAD}[:,]?\s+)"
-    rf"(?P<name>(?:{_PARTICLE}\s+)?[{_LOW}]+(?:\s+(?:{_PARTICLE}\s+)?[{_LOW}]+)?)")
+    rf"(?P<name>(?:{_PARTICLE}\s+)?[{_LOW}]+(?:\s+(?!(?:cog)?nome(?![{_LOW}]))(?:{_PARTICLE}\s+)?[{_LOW}]+)?)")
 _PARTICLE_WORD = re.compile(_PARTICLE)
 
 #: capitalised words that follow a lead-in or stand beside a given name and are not names (checked

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 from .contacts import addresses, has_social, emails, ips, phones, socials
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tax_numbers, tessere)
-from .lower_names import WORDS as LOWER_NAME_WORDS, lower_names
+from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names
 from .names import FIRST_WORDS, first_names, listed_names, names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
@@ -117,12 +117,17 @@ def _redact(text: str, counts: Counter) -> str:
             text = cadastral(text, counts)
     named = _has(low, _NAME_WORDS)
     if named:
+        if low.count("nome") > 1:  # a form's two labels without colons: "cognome rossi nome mario"
+            text = labelled_names(text, counts)
         text = names(text, counts)
     first = _has(low, FIRST_WORDS)
     if first:
         text = first_names(text, counts)
     if named or first or _has(low, _LOWER_ONLY):  # after the capitalised names: what is left in lower case
         text = lower_names(text, counts, low)
+    if named:  # a lone surname signing the comment or after "sono" ("cordiali saluti, rossi", "sono rossi")
+        text = lone_surnames(text, counts, low)
+    text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
     return listed_names(text, counts)
 
 

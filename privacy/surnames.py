@@ -1,0 +1,45 @@
+"""Word lists for lower-case surnames (:mod:`privacy.lower_names`): frequent Italian surnames that are
+no ordinary word, and the participles said of a clerk that end like a surname.
+
+A lower-case word alone carries no sign of being a name. After "sono" it is a name only when it is one
+of :data:`SURNAMES` — the surnames most frequent in Italy (Istat, the commonest per region) less those
+that are also words people write of themselves ("sono greco", "sono bruno", "sono conti", "sono costa",
+"sono gallo", "sono bianco", "sono villa"): "sono rossi" is taken, "sono stanca" stays. After "la
+signora" a word ending like a feminine participle (-ata, -ita, -uta: "la signora preparata") is read as
+the participle only when it is one of :data:`PARTICIPLES`; any other ("la signora zappata", "la signora
+vita", "la signora perita") is her surname. A participle not listed is then redacted with it — a
+word of the comment lost, against a surname kept.
+"""
+from __future__ import annotations
+
+SURNAMES = frozenset("""
+rossi russo ferrari esposito bianchi romano colombo ricci marino greco rizzo lombardi moretti mancini
+giordano barbieri rinaldi caruso ferraro galli martini leone longo martinelli vitale lombardo coppola
+desantis d'angelo marchetti parisi ferrara fabbri marini valentini messina deangelis pellegrini palumbo
+sanna cattaneo morelli silvestri mazza grassi pellegrino giuliani benedetti rossetti caputo montanari
+palmieri bernardi martino derosa ferretti bellini basile donati piras vitali sartori costantini milani
+ruggiero sorrentino d'amico orlando damico negri bassi fumagalli brambilla mariani gatti ferri mazzola
+santoro marchi riva monti ferro fontana gentili cirillo farina guerra bonetti ricciardi lorusso
+barone sala rizzi esposti gallo serra testa mele conti costa villa fiore neri bruno
+""".split()) - frozenset("gallo serra testa mele conti costa villa fiore neri bruno barone sala farina guerra "
+                         "marino greco russo romano leone riva monti ferro fontana vitale orlando gentili bassi negri grassi "
+                         "esposti pellegrini donati vitali marini benedetti marchi sorrentino lombardo lombardi ricci"
+                         .split())
+
+PARTICIPLES = frozenset("""
+preparata educata maleducata incaricata impiegata delegata sposata arrabbiata stressata indaffarata occupata
+annoiata scocciata seccata agitata impacciata qualificata aggiornata informata disinformata organizzata
+disorganizzata motivata demotivata dedicata appassionata garbata sgarbata pacata innervosita spazientita
+esasperata stancata esaurita attrezzata fidata delicata raffinata pagata sottopagata chiamata dimenticata
+citata interpellata contattata nominata indicata sopracitata menzionata interessata disinteressata
+irritata stizzita avvilita impietosita colpita stupita sbalordita divertita infastidita impaurita smarrita
+intimidita gradita istruita abilitata pulita compita spedita finita sparita uscita partita servita
+agguerrita favorita ardita conosciuta seduta venuta cresciuta dovuta saputa assoluta minuta arguta
+riconosciuta tenuta avuta risoluta perduta abituata affaticata allarmata amareggiata assonnata attenta
+bloccata concentrata confusa consigliata addolorata affezionata aggraziata alterata ammirata anziana
+appena assegnata autorizzata brava bravissima cortesissima dispiaciuta distratta entrata formata
+ferita fermata girata guardata impegnata incavolata incazzata indispettita lasciata limitata loquace
+mandata messa nervosa nuova obbligata offesa passata pensionata precisa presentata presa pronta
+rimasta ritornata rivolta sbrigativa scelta segnalata sfinita sistemata sorpresa spaesata spiegata
+stata tornata trattata trovata turbata veloce vestita
+""".split())
