@@ -23,7 +23,8 @@ identity-document numbers (after "carta d'identità", "passaporto", "patente", �
 and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZZO`` street
 addresses with a civic number, in Italian, German, French, Slovenian and English forms; ``NOME``
 names after a lead-in in those languages, or holding a listed given name (:mod:`privacy.names`), and
-in lower case after a title, a closing, "sono", a relative or a member of staff (:mod:`privacy.lower_names`);
+in lower case after a title, a closing, "sono", a relative or a member of staff, heading or signing a
+comment, or after a form's labels (:mod:`privacy.lower_names`);
 ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
 one-time code or account name after the word that introduces it; ``SOCIAL`` social-network handles
 (``@mario.rossi78``) and profile addresses (``instagram.com/…``, ``t.me/…``; other web addresses stay).

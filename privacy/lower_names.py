@@ -16,7 +16,14 @@ lower-case word carries no sign of being a name:
 - after a closing, "firmato", "in fede" and "sono": only words of which one is a listed given name
   (:data:`privacy.given_names.GIVEN_NAMES`) that is not also an ordinary word (:data:`WORD_NAMES`:
   "sono serena", "sono bruno" (tanned), "saluti e grazie" stay);
-- after a relative or a member of staff: a listed given name, with the surname after it.
+- after a relative or a member of staff: a listed given name, with the surname after it;
+- a surname alone: after a closing that ends the comment ("cordiali saluti, rossi": one or two words,
+  none a stop word, an adjective or a word comments are signed with — "saluti, buona giornata",
+  "cordiali saluti, un cittadino" stay), and after "sono" only a listed frequent surname
+  (:data:`privacy.surnames.SURNAMES`: "sono rossi"; "sono stanca" stays);
+- two words heading the comment, or ending it after a break, one of them a listed given name
+  ("rossi mario, la pratica …", "… grazie.\nmario rossi"), and a form's two labels without colons
+  ("cognome rossi nome mario").
 
 Each finder is ``(text, counts) -> text`` (``[NOME]``, the lead-in kept).
 """
@@ -169,7 +176,8 @@ def lower_names(text: str, counts: Counter, low: str | None = None) -> str:
 # --- a lower-case surname alone, a name heading or signing a comment, a form's labels --------------------
 #: words a comment is signed with that are no name ("cordiali saluti, un cittadino", "saluti, buona giornata")
 _SIGNED = frozenset("""buona buon buone giornata serata lavoro anonimo anonima cittadino cittadina cittadini utente
-utenti famiglia grazie ancora mille tutto tutti pazienti paziente contribuente residente""".split())
+utenti famiglia grazie ancora mille tutto tutti pazienti paziente contribuente residente speciale sinceri cari
+vivi tanti romani""".split())
 _END = r"(?=[ \t]*[.!]*\s*$)"
 #: a closing, then one or two words that end the comment: its signature ("cordiali saluti, rossi")
 _SIGNOFF_RE = re.compile(
