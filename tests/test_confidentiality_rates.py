@@ -8,6 +8,8 @@ by 2·D (one cell in 120). Now the submissions take their answers' cell key: one
 """
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import datetime, timezone
 
@@ -55,6 +57,13 @@ def test_route_14_the_widget_submissions_and_the_cube_n_are_one_figure(tmp_path)
     both = [c for c in sizes if cube.get(c) is not None and published.get(c) == published.get(c)]
     assert len(both) > 300
     assert [c for c in both if published[c] != cube[c]] == []
+    # the console's page and CSV take the answers' keys from the rollup: the same figures
+    page = client.get("/quality/response-rates.csv")
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]
+    rows = list(csv.reader(io.StringIO(page.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    col = {name: i for i, name in enumerate(rows[0])}
+    shown = {(r[col["Servizio"]], r[col["Periodo"]]): r[col["Invii"]] for r in rows[1:]}
+    assert {c: float(shown[c]) for c in both} == {c: cube[c] for c in both}
     recovered = [c for c in both if abs(published[c] - cube[c]) == 4 and (published[c] + cube[c]) / 2 == sizes[c]]
     assert recovered == []
 

@@ -23,6 +23,7 @@ from dataset.views import counted, responses_view_sql
 from questionnaires import UnknownQuestionnaire, default_catalog
 
 from .protect import FREE, RATE_COUNTS, SUPPRESSED, Protection, publish_rates, too_few
+from .rollup import RESPONSES, sum_mod
 
 DIMS = ("period", "service", "entity", "service_type", "channel", "pa_type", "region", "day")
 
@@ -35,7 +36,7 @@ def _check_dims(dims: Sequence[str]) -> list[str]:
 
 
 def funnel_cells(data_dir: Path, dims: Sequence[str] = ("service", "period"),
-                 where: dict[str, str] | None = None, secret: str | None = None) -> pd.DataFrame:
+                 where: dict[str, str] | None = None, secret: str | None = None, con=None) -> pd.DataFrame:
     """True counts per cell (``dims``, each count, its key sum ``k_<count>``): for protection only.
 
     The submissions' key sum is the cell's *answers'* (:func:`answer_keys`: the cube's ``responses``
@@ -45,10 +46,10 @@ def funnel_cells(data_dir: Path, dims: Sequence[str] = ("service", "period"),
     twice with two noises, and the mean of the two (exact when they differ by 2·D) gave it back. On
     one key, equal counts get one published figure; counts of ``D`` or more that differ (a report
     lost, an answer through the form without script) get the same deviation, so the two figures differ
-    by that difference and their mean is no better than either (``secret``: as :func:`answer_keys`)."""
+    by that difference and their mean is no better than either (``secret``, ``con``: as :func:`answer_keys`)."""
     dims = _check_dims(dims)
     cells = _funnel_sums(data_dir, dims, where)
-    answers = answer_keys(data_dir, dims, where, secret)
+    answers = answer_keys(data_dir, dims, where, secret, con)
     if cells.empty or answers.empty:
         return cells
     merged = cells.merge(answers, on=dims, how="left") if dims else cells.assign(n=answers["n"].iloc[0],
@@ -66,13 +67,16 @@ def _day_sql() -> str:
 
 
 def answer_keys(data_dir: Path, dims: Sequence[str], where: dict[str, str] | None = None,
-                secret: str | None = None) -> pd.DataFrame:
+                secret: str | None = None, con=None) -> pd.DataFrame:
     """Per cell of ``dims``: ``n``, the answers that count (:func:`dataset.views.counted`), and ``k``,
-    the sum of their record keys modulo 2³² — the cube's ``responses`` cell of the same cut (a row
-    without a stored key keyed by ``secret`` and its ``submission_id``,
+    the sum of their record keys modulo 2³² — the cube's ``responses`` cell of the same cut. From the
+    rollup when ``con`` (a warehouse cursor) is given — the cube's own sums —, else from the files (a
+    row without a stored key keyed by ``secret`` and its ``submission_id``,
     :func:`dataset.recordkey.stored_or_computed`; ``secret`` default :func:`dataset.recordkey.secret_for`
     of ``data_dir``). True counts: for protection only."""
     dims = _check_dims(dims)
+    if con is not None:
+        return _rollup_keys(con, dims, where)
     cols = {d: (_day_sql() if d == "day" else d) for d in dims}
     filters = [f"{cols[_check_dims([k])[0]]} = ?" for k in (where or {})]
     sel = "".join(f"{e} AS {d}, " for d, e in cols.items())
@@ -95,6 +99,18 @@ def answer_keys(data_dir: Path, dims: Sequence[str], where: dict[str, str] | Non
     return df[[*dims, "n", "k"]]
 
 
+def _rollup_keys(con, dims: list[str], where: dict[str, str] | None) -> pd.DataFrame:
+    """:func:`answer_keys` from the rollup's ``responses`` rows (the automated answers never enter it)."""
+    cols = {d: ("strftime(day, '%Y-%m-%d')" if d == "day" else d) for d in dims}
+    filters = "".join(f" AND {cols[_check_dims([k])[0]]} = ?" for k in (where or {}))
+    sel = "".join(f"{e} AS {d}, " for d, e in cols.items())
+    group = f" GROUP BY {', '.join(str(i + 1) for i in range(len(dims)))}" if dims else ""
+    df = con.execute(f"SELECT {sel}sum(n)::BIGINT AS n, {sum_mod('k')} AS k FROM rollup WHERE indicator = ?"
+                     f"{filters}{group}", [RESPONSES, *(where or {}).values()]).df()
+    df = df[df["n"].fillna(0) > 0]
+    return df[[*dims, "n", "k"]] if len(df) else pd.DataFrame(columns=[*dims, "n", "k"])
+
+
 def _funnel_sums(data_dir: Path, dims: list[str], where: dict[str, str] | None) -> pd.DataFrame:
     """The widget's counts and their reports' key sums per cell of ``dims``."""
     sql = funnel_view_sql(data_dir)
@@ -115,11 +131,12 @@ def _funnel_sums(data_dir: Path, dims: list[str], where: dict[str, str] | None) 
 
 
 def rates(data_dir: Path, protection: Protection, dims: Sequence[str] = ("service", "period"),
-          where: dict[str, str] | None = None, secret: str | None = None) -> pd.DataFrame:
+          where: dict[str, str] | None = None, secret: str | None = None, con=None) -> pd.DataFrame:
     """Published response rate and break-off rate per cell (see :func:`warehouse.protect.publish_rates`;
     the submissions on their answers' cell key: :func:`funnel_cells`; ``secret``, the installation's
-    record-key secret, default :func:`dataset.recordkey.secret_for` of ``data_dir``)."""
-    return publish_rates(funnel_cells(data_dir, dims, where, secret), dims, protection)
+    record-key secret, default :func:`dataset.recordkey.secret_for` of ``data_dir``; ``con``, a warehouse
+    cursor: the answers' keys from the rollup)."""
+    return publish_rates(funnel_cells(data_dir, dims, where, secret, con), dims, protection)
 
 
 def item_nonresponse(data_dir: Path, protection: Protection, service: str, period: str | None = None,
