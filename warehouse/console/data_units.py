@@ -70,16 +70,43 @@ def indicators_of_type(code: str) -> list[str]:
 UNIT_FILTERS = (("region", "Regione"), ("pa_type", "Tipo di PA"), ("instrument", "Strumento"), ("channel", "Canale"))
 
 
-def empty_note(filters: dict[str, list[str]], period: str) -> str:
-    """Why a service type's table is empty: no entity of the type answered in the period — with the
-    filters chosen, named (``Regione: Piemonte``), when there are some (an empty table said only
-    "Nessun dato.", as if the type had no data at all)."""
+def empty_note(filters: dict[str, list[str]], period: str, level: str = "entity") -> str:
+    """Why a service type's table is empty: no unit (entity, or service with ``level`` ``service``) of the
+    type answered in the period — with the filters chosen, named (``Regione: Piemonte``), when there are
+    some (an empty table said only "Nessun dato.", as if the type had no data at all)."""
     chosen = [f"{_(label)}: {region_label(v) if d == 'region' else code_label(d.upper(), v)}"
               for d, label in UNIT_FILTERS for v in filters.get(d, ())]
     if not chosen:
-        return _("Nessun ente di questo tipo di servizio ha risposte nel periodo {p}.").format(p=period)
-    return _("Nessun ente di questo tipo di servizio ha risposte nel periodo {p} con i filtri scelti ({f}): "
-             "senza filtri si vedono tutti gli enti.").format(p=period, f="; ".join(chosen))
+        return _(UNIT_NOTES[level]["empty"]).format(p=period)
+    return _(UNIT_NOTES[level]["empty_filtered"]).format(p=period, f="; ".join(chosen))
+
+
+#: The comparison's notes, in the words of its units (``level``): a comparison of services said "enti".
+UNIT_NOTES = {
+    "entity": {
+        "empty": "Nessun ente di questo tipo di servizio ha risposte nel periodo {p}.",
+        "empty_filtered": "Nessun ente di questo tipo di servizio ha risposte nel periodo {p} con i filtri scelti "
+                          "({f}): senza filtri si vedono tutti gli enti.",
+        "few": "Con meno di {n} enti pubblicati un funnel plot non è informativo: ecco la tabella.",
+        "lone": "Meno di 2 enti pubblicati: non c'è nulla da confrontare né da ordinare.",
+        "unranked": "Nessuna graduatoria: non c'è evidenza di differenze tra gli enti (varianza tra enti stimata "
+                    "τ² = 0).",
+        "ranked": "Ranghi delle stime empirical-Bayes con intervalli del rango al 95% (nella colonna accanto): un ente "
+                  "può trovarsi in qualunque posizione del suo intervallo; stime pubblicate uguali condividono il "
+                  "rango (=); «significativo» è il flag FDR di Benjamini-Hochberg (q < 5%) su tutti gli enti."},
+    "service": {
+        "empty": "Nessun servizio di questo tipo ha risposte nel periodo {p}.",
+        "empty_filtered": "Nessun servizio di questo tipo ha risposte nel periodo {p} con i filtri scelti ({f}): "
+                          "senza filtri si vedono tutti i servizi.",
+        "few": "Con meno di {n} servizi pubblicati un funnel plot non è informativo: ecco la tabella.",
+        "lone": "Meno di 2 servizi pubblicati: non c'è nulla da confrontare né da ordinare.",
+        "unranked": "Nessuna graduatoria: non c'è evidenza di differenze tra i servizi (varianza tra servizi "
+                    "stimata τ² = 0).",
+        "ranked": "Ranghi delle stime empirical-Bayes con intervalli del rango al 95% (nella colonna accanto): un "
+                  "servizio può trovarsi in qualunque posizione del suo intervallo; stime pubblicate uguali "
+                  "condividono il rango (=); «significativo» è il flag FDR di Benjamini-Hochberg (q < 5%) su tutti "
+                  "i servizi."},
+}
 
 
 def service_type_page(con, settings, args, lang, code: str, names: dict[str, str],
@@ -170,10 +197,10 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         ], "layout": {"xaxis": {"title": {"text": _("Numero di risposte")}, "tickformat": "d", "rangemode": "tozero"},
                       "yaxis": {"title": {"text": _("Quota positiva %") if measure != "mean" else _("Media (0–100)")},
                                 "range": [0, 105]}}}
-    note = "" if informative or not body["units"] else _(
-        "Con meno di {n} enti pubblicati un funnel plot non è informativo: ecco la tabella.").format(n=MIN_UNITS)
+    words = UNIT_NOTES[level]
+    note = "" if informative or not body["units"] else _(words["few"]).format(n=MIN_UNITS)
     if not rows and per["period"]:
-        note = empty_note(filters, per["period"])
+        note = empty_note(filters, per["period"], level)
     columns = [("rank", "Rango EB"), ("rank_interval", "Intervallo del rango"),
                *((("entity", "Codice IPA"), ("name", "Ente")) if level == "entity" else
                  (("service", "Chiave"), ("name", "Servizio"))), ("n", "Risposte"), ("value", "Valore"), ("ci_lower", "IC 95% inf."),
@@ -185,15 +212,11 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
     # the units the comparison was fitted on: every published unit of the type, whatever the filters
     published = test.get("units") or sum(1 for r in rows if r["value"] is not None)
     if published < 2:
-        ranking_note = _("Meno di 2 enti pubblicati: non c'è nulla da confrontare né da ordinare.") if rows else ""
+        ranking_note = _(words["lone"]) if rows else ""
     elif not ranking.get("ranked"):
-        ranking_note = _("Nessuna graduatoria: non c'è evidenza di differenze tra gli enti (varianza tra enti "
-                         "stimata τ² = 0).")
+        ranking_note = _(words["unranked"])
     else:
-        ranking_note = _("Ranghi delle stime empirical-Bayes con intervalli del rango al 95% (nella colonna accanto): "
-                         "un ente può trovarsi in qualunque posizione del suo intervallo; stime pubblicate uguali "
-                         "condividono il rango (=); «significativo» è il flag FDR di Benjamini-Hochberg (q < 5%) "
-                         "su tutti gli enti.")
+        ranking_note = _(words["ranked"])
     widened = str(body.get("method") or "").startswith("normal_") and test.get("phi") is not None
     return {"code": code, "label": type_label(code, lang), "ranking_note": ranking_note, "units_published": published,
             "phi": num(test.get("phi"), 2) if widened else None,

@@ -187,6 +187,27 @@ EN.update({  # an empty service type table says why (data_units.empty_note)
         "without filters every entity is shown.",
 })
 
+EN.update({  # a comparison of services says "servizi" (data_units.UNIT_NOTES["service"])
+    "Nessun servizio di questo tipo ha risposte nel periodo {p}.":
+        "No service of this type has answers in the period {p}.",
+    "Nessun servizio di questo tipo ha risposte nel periodo {p} con i filtri scelti ({f}): "
+    "senza filtri si vedono tutti i servizi.":
+        "No service of this type has answers in the period {p} with the chosen filters ({f}): "
+        "without filters every service is shown.",
+    "Con meno di {n} servizi pubblicati un funnel plot non è informativo: ecco la tabella.":
+        "With fewer than {n} published services a funnel plot is not informative: here is the table.",
+    "Meno di 2 servizi pubblicati: non c'è nulla da confrontare né da ordinare.":
+        "Fewer than 2 published services: there is nothing to compare or rank.",
+    "Nessuna graduatoria: non c'è evidenza di differenze tra i servizi (varianza tra servizi stimata τ² = 0).":
+        "No ranking: no evidence of differences between the services (estimated between-service variance τ² = 0).",
+    "Ranghi delle stime empirical-Bayes con intervalli del rango al 95% (nella colonna accanto): un servizio può "
+    "trovarsi in qualunque posizione del suo intervallo; stime pubblicate uguali condividono il rango (=); "
+    "«significativo» è il flag FDR di Benjamini-Hochberg (q < 5%) su tutti i servizi.":
+        "Ranks of the empirical-Bayes estimates with 95% rank intervals (in the next column): a service may be at "
+        "any position of its interval; equal published estimates share a rank (=); \"significant\" is the "
+        "Benjamini-Hochberg FDR flag (q < 5%) over all services.",
+})
+
 EN.update({  # the comparison's columns in words (_macros.legend(ranks=True), the service type page)
     "le posizioni in classifica che l'ente può occupare, date le risposte raccolte: «1–4» vuol dire che potrebbe "
     "essere dal 1° al 4° posto. Se gli intervalli di due enti si sovrappongono, i dati non dicono quale dei due va "

@@ -1,0 +1,43 @@
+"""What national monitoring staff and a PA manager met on the console's service type page, second round:
+a comparison of services says "servizi" in its notes (not "enti"), the breakdown cards of a question the
+questionnaires do not ask say "non rilevato" with the reason (not a bare "Nessun dato."), a value of low
+reliability is marked in the funnel's table as in the service types list, the EB interval is rounded once."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.test_console_ties import PERIOD, STYPE, _client
+
+#: three entities (one service each): fewer than the funnel's 5 units, so the page is a table with a note
+FEW = {"inps": (40, 30), "inail": (30, 20), "r_lombar": (20, 5)}
+
+
+@pytest.fixture(scope="module")
+def few(tmp_path_factory):
+    return _client(tmp_path_factory.mktemp("few-services"), FEW)
+
+
+def _notes(html: str) -> str:
+    return " ".join(re.findall(r'<p class="small" data-(?:note="funnel"|ranking-note="\w+")>(.*?)</p>', html, re.S))
+
+
+@pytest.mark.parametrize("lang, services, entities", [
+    ("it", "Con meno di 5 servizi pubblicati", "enti"), ("en", "fewer than 5 published services", "entit")])
+def test_a_comparison_of_services_says_services_in_its_notes(few, lang, services, entities):
+    q = f"freq=M&period={PERIOD}&lang={lang}"
+    html = few.get(f"/service-types/{STYPE}?level=service&{q}").get_data(as_text=True)
+    notes = _notes(html)
+    assert services in notes and entities not in notes, notes
+    # the entities' comparison still speaks of entities
+    assert entities in _notes(few.get(f"/service-types/{STYPE}?{q}").get_data(as_text=True))
+
+
+def test_an_empty_comparison_of_services_says_no_service_answered(few):
+    q = f"freq=M&period={PERIOD}&region=ITC1"  # no unit in Piemonte
+    html = few.get(f"/service-types/{STYPE}?level=service&{q}").get_data(as_text=True)
+    note = re.search(r'data-note="funnel">(.*?)</p>', html, re.S).group(1)
+    assert "Nessun servizio di questo tipo" in note and "tutti i servizi" in note and "ente" not in note
+    en = few.get(f"/service-types/{STYPE}?level=service&{q}&lang=en").get_data(as_text=True)
+    assert "No service of this type" in re.search(r'data-note="funnel">(.*?)</p>', en, re.S).group(1)
