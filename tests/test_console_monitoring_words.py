@@ -41,3 +41,21 @@ def test_an_empty_comparison_of_services_says_no_service_answered(few):
     assert "Nessun servizio di questo tipo" in note and "tutti i servizi" in note and "ente" not in note
     en = few.get(f"/service-types/{STYPE}?level=service&{q}&lang=en").get_data(as_text=True)
     assert "No service of this type" in re.search(r'data-note="funnel">(.*?)</p>', en, re.S).group(1)
+
+
+def _rows(html: str, table: str = "funnel") -> list[dict[str, str]]:
+    body = html.split(f'data-table="{table}"', 1)[1].split("</table>", 1)[0].split("<tbody>", 1)[1]
+    return [{k: re.sub(r"<[^>]+>", "", v).strip() for k, v in re.findall(r'data-col="(\w+)">(.*?)</td>', row, re.S)}
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_a_value_of_low_reliability_is_marked_in_the_funnels_table_as_its_status_says(few):
+    """The funnel table's status column said "bassa affidabilità" and its value column did not mark it,
+    where the service types list (and every ``value()`` cell) does."""
+    html = few.get(f"/service-types/{STYPE}?freq=M&period={PERIOD}").get_data(as_text=True)
+    rows = {r["entity"]: r for r in _rows(html)}
+    lombardia, inps = rows["r_lombar"], rows["inps"]  # 20 answers (< 30), 40 answers
+    assert lombardia["status"] == "bassa affidabilità" and lombardia["value"].endswith("(bassa affidabilità)")
+    assert inps["status"] == "pubblicato" and "affidabilità" not in inps["value"]
+    en = few.get(f"/service-types/{STYPE}?freq=M&period={PERIOD}&lang=en").get_data(as_text=True)
+    assert {r["entity"]: r for r in _rows(en)}["r_lombar"]["value"].endswith("(low reliability)")
