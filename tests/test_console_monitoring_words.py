@@ -59,3 +59,21 @@ def test_a_value_of_low_reliability_is_marked_in_the_funnels_table_as_its_status
     assert inps["status"] == "pubblicato" and "affidabilità" not in inps["value"]
     en = few.get(f"/service-types/{STYPE}?freq=M&period={PERIOD}&lang=en").get_data(as_text=True)
     assert {r["entity"]: r for r in _rows(en)}["r_lombar"]["value"].endswith("(low reliability)")
+
+
+def test_the_eb_interval_is_rounded_once(few):
+    """The EB interval's bounds came from the comparison at 2 decimals and were rounded again to 1 (46.15
+    → "46,1" or "46,2"); they read as the comparison gives them, to the 2 decimals of the EB estimate, on
+    the page and in its CSV."""
+    from tests import console_csv
+
+    q = f"freq=M&period={PERIOD}"
+    api = {u["entity"]: u["eb"] for u in few.get(f"/api/v1/compare?service_type={STYPE}&{q}").get_json()["units"]}
+    rows = {r["entity"]: r for r in _rows(few.get(f"/service-types/{STYPE}?{q}").get_data(as_text=True))}
+    header, *csv = console_csv.rows(few.get(f"/csv/service-type/{STYPE}/funnel?{q}"))
+    by_csv = {r[header.index("Codice IPA")]: r for r in csv}
+    for e, eb in api.items():
+        lo, hi = eb["ci"]
+        assert (rows[e]["eb_lower"], rows[e]["eb_upper"]) == (f"{lo:.2f}".replace(".", ","), f"{hi:.2f}".replace(".", ","))
+        assert [float(by_csv[e][header.index(h)].replace(",", ".")) for h in ("IC 95% EB inf.", "IC 95% EB sup.")] == [lo, hi]
+    assert any(round(x, 1) != x for eb in api.values() for x in eb["ci"])  # a bound with a second decimal to lose

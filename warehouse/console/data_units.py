@@ -163,7 +163,9 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                      # the rank alone (a number the CSV can sort; the page marks a shared one "3="), its
                      # interval in its own column
                      "rank": u.get("rank"), "rank_tied": bool(u.get("tied")), "rank_interval": interval,
-                     "eb_lower": num(eb_ci[0]), "eb_upper": num(eb_ci[1]),
+                     # the EB interval as the comparison rounds it (2 decimals, as its estimate): rounding it
+                     # again to 1 decimal wrote 46.15 as "46,1" (no cell to round it from: the model's)
+                     "eb_lower": num(eb_ci[0], RANK_DECIMALS), "eb_upper": num(eb_ci[1], RANK_DECIMALS),
                      "flag": _(FLAGS[u["flag"]]) if u.get("flag") else "",
                      "fdr": _(FDR[u["fdr"]["flag"]]) if u.get("fdr") else "", "status": status_text(u),
                      "obs_status": u["obs_status"], "conf_status": u["conf_status"]})
