@@ -77,3 +77,45 @@ def test_the_eb_interval_is_rounded_once(few):
         assert (rows[e]["eb_lower"], rows[e]["eb_upper"]) == (f"{lo:.2f}".replace(".", ","), f"{hi:.2f}".replace(".", ","))
         assert [float(by_csv[e][header.index(h)].replace(",", ".")) for h in ("IC 95% EB inf.", "IC 95% EB sup.")] == [lo, hi]
     assert any(round(x, 1) != x for eb in api.values() for x in eb["ci"])  # a bound with a second decimal to lose
+
+
+def _cards(html: str) -> dict[str, str]:
+    """The breakdown cards' text, by chart id (tags dropped)."""
+    from html import unescape
+
+    return {cid: unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.split(f'id="fig-{cid}"', 1)[1]
+                                                   .split("</figure>", 1)[0])))
+            for cid in ("by-instrument", "by-channel")}
+
+
+def test_breakdown_cards_of_a_question_not_asked_say_not_collected_and_why(tmp_path):
+    """The "Per strumento e scala" and "Per canale" cards said a bare "Nessun dato." when the
+    questionnaires concerned do not ask the question (as the trend cards no longer do): the URP desks'
+    type uses the smiley faces only (no ease); Brescia's only service is on the Designers Italia rating
+    (no satisfaction)."""
+    from registry import connect, ops, session_scope
+    from settings import Settings
+    from tests.warehouse_rows import response, write
+
+    client = _client(tmp_path, FEW)
+    with session_scope(connect(Settings(data_dir=tmp_path).database_url)) as s:
+        ops.add_entity(s, actor="test", ipa_code="c_b157", name="Comune di Brescia", category="L6",
+                       comune_istat="017029")
+        ops.add_service(s, actor="test", key="bs-tari", entity_ipa="c_b157", name="TARI",
+                        service_type="tributi.pagamento", questionnaire_id="di-rating-servizio")
+    write(tmp_path, [response(period=PERIOD, entity="c_b157", service="bs-tari", service_type="tributi.pagamento",
+                              questionnaire="di-rating-servizio", ease=4) for _ in range(12)]
+          + [response(period=PERIOD, entity="c_h501", service="roma-urp", service_type="sportello.urp",
+                      questionnaire="faccia", satisfaction=5) for _ in range(12)])
+    q = f"freq=M&period={PERIOD}"
+    for url, reason in ((f"/service-types/sportello.urp?indicator=ease&{q}", "questionari di questo tipo di servizio"),
+                        (f"/entities/c_b157?indicator=satisfaction&{q}", "questionari dei servizi dell'ente")):
+        for cid, text in _cards(client.get(url).get_data(as_text=True)).items():
+            assert "Non rilevato" in text and reason in text and "Nessun dato" not in text, (url, cid, text)
+    en = _cards(client.get(f"/service-types/sportello.urp?indicator=ease&{q}&lang=en").get_data(as_text=True))
+    assert all("Not collected: the questionnaires of this service type" in t for t in en.values()), en
+    # a question asked, with no answers in the selection, is still "Nessun dato." (no reason to give)
+    asked = _cards(client.get(f"/service-types/{STYPE}?indicator=satisfaction&region=ITC1&{q}").get_data(as_text=True))
+    assert all("Nessun dato." in t and "Non rilevato" not in t for t in asked.values()), asked
+    # and where the question is asked, the cards have their tables
+    assert all("Scarica CSV" in t for t in _cards(client.get(f"/service-types/{STYPE}?{q}").get_data(as_text=True)).values())

@@ -274,9 +274,12 @@ SHARE_COLUMNS = [("n", "Risposte"), ("share", "Quota positiva %"), ("share_lower
                  ("status", "Stato")]
 
 
-def breakdown(con, settings, indicator: str, filters: dict[str, list[str]], per: dict[str, Any]) -> list[Chart]:
+def breakdown(con, settings, indicator: str, filters: dict[str, list[str]], per: dict[str, Any],
+              not_asked: str = "") -> list[Chart]:
     """The indicator split by instrument and scale, and by channel, in the period: where pooled
-    positive shares come from (mode effects), and the only cells where a mean is comparable."""
+    positive shares come from (mode effects), and the only cells where a mean is comparable.
+    ``not_asked``: the caller's reason, in the reader's language, when none of the questionnaires
+    concerned asks the indicator — an empty card says it ("Non rilevato: …"), not a bare "Nessun dato."."""
     charts = []
     for cid, by, title, cols in (
             ("by-instrument", ["instrument", "scale"], "Per strumento e scala",
@@ -289,7 +292,7 @@ def breakdown(con, settings, indicator: str, filters: dict[str, list[str]], per:
                 row = {d: r[d] for d in by}
                 row.update({f"{d}_label": code_label(d.upper(), r[d]) for d in by})
                 rows.append({**row, **cell(r)})
-        charts.append(Chart(cid, title, [*cols, *SHARE_COLUMNS], rows))
+        charts.append(Chart(cid, title, [*cols, *SHARE_COLUMNS], rows, note="" if rows else not_asked))
     return charts
 
 

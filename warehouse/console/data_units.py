@@ -66,6 +66,24 @@ def indicators_of_type(code: str) -> list[str]:
     return [*cube.SCORE_INDICATORS, *mods]
 
 
+def type_asks(code: str, indicator: str) -> bool:
+    """Whether one of the questionnaires the taxonomy gives service type ``code`` asks ``indicator``
+    (True for an unknown type or one without questionnaires: nothing to say it is not asked)."""
+    try:
+        from questionnaires.taxonomy import service_type as lookup
+
+        qs = set(lookup(code).questionnaires)
+    except Exception:
+        return True
+    return not qs or bool(qs & set(declared().get(indicator, ())))
+
+
+#: Why a service type's breakdown cards are empty when none of its questionnaires asks the indicator.
+TYPE_NOT_ASKED_NOTE = "Non rilevato: i questionari di questo tipo di servizio non pongono questa domanda."
+#: Why an entity's breakdown cards are empty when none of its services' questionnaires asks the indicator.
+ENTITY_NOT_ASKED_NOTE = "Non rilevato: i questionari dei servizi dell'ente non pongono questa domanda."
+
+
 #: The service type page's unit filters, as its form labels them.
 UNIT_FILTERS = (("region", "Regione"), ("pa_type", "Tipo di PA"), ("instrument", "Strumento"), ("channel", "Canale"))
 
@@ -232,7 +250,8 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                        # the benchmark's own course: every response of the type, as the benchmark above
                        trend_chart(con, settings, indicator, per, "Benchmark nazionale per periodo",
                                    type_label(code, lang), filters={"service_type": [code]}),
-                       *breakdown(con, settings, indicator, filters, per)]}
+                       *breakdown(con, settings, indicator, filters, per,
+                                  not_asked="" if type_asks(code, indicator) else _(TYPE_NOT_ASKED_NOTE))]}
 
 
 def previous_period(label: str, freq: str) -> str:
@@ -328,7 +347,9 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
                                                    end=prev)} if prev in per["periods"] else {}
     for r in service_rows:
         r["change"] = change_since(before.get(r["key"]), r["cell"], prev)
-    charts += breakdown(con, settings, indicator, {"entity": [ipa]}, per)
+    none_asked = bool(service_rows) and not any(s["collected"] for s in service_rows)
+    charts += breakdown(con, settings, indicator, {"entity": [ipa]}, per,
+                        not_asked=_(ENTITY_NOT_ASKED_NOTE) if none_asked else "")
     return {"ipa": ipa, "indicator": indicator, "indicator_label": indicator_label(indicator), "per": per,
             "services": service_rows, "charts": charts, "types": types, "types_not_asked": not_asked,
             "window": rng}

@@ -208,6 +208,13 @@ EN.update({  # a comparison of services says "servizi" (data_units.UNIT_NOTES["s
         "Benjamini-Hochberg FDR flag (q < 5%) over all services.",
 })
 
+EN.update({  # a breakdown card of a question the questionnaires concerned do not ask (data_units)
+    "Non rilevato: i questionari di questo tipo di servizio non pongono questa domanda.":
+        "Not collected: the questionnaires of this service type do not ask this question.",
+    "Non rilevato: i questionari dei servizi dell'ente non pongono questa domanda.":
+        "Not collected: the questionnaires of the entity's services do not ask this question.",
+})
+
 EN.update({  # the comparison's columns in words (_macros.legend(ranks=True), the service type page)
     "le posizioni in classifica che l'ente può occupare, date le risposte raccolte: «1–4» vuol dire che potrebbe "
     "essere dal 1° al 4° posto. Se gli intervalli di due enti si sovrappongono, i dati non dicono quale dei due va "
