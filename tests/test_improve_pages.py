@@ -473,3 +473,20 @@ def test_the_evaluation_trend_of_a_few_small_months_is_not_extrapolated(app, see
     en = html_lib.unescape(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True))
     assert ("Odds ratio per month" in en and "Odds ratio from 2026-07 to 2026-11" in en) or "Trend not estimable" in en
     c.get("/lang/it")
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("it", "Non rilevati in questa selezione (nessuna risposta): chiarezza, rapidità, fiducia, obiettivo raggiunto; "
+           "gli strumenti usati qui non pongono queste domande."),
+    ("en", "Not asked in this cut (no answers): clarity, speed, trust, task_completed;")])
+def test_a_drivers_refusal_names_every_item_not_asked_as_its_reason_line(app, seeded, lang, said):
+    """The refusal named one missing item ("chiarezza") while the reason line beneath it listed four."""
+    c = client_as(app, seeded[1], "monitoring")
+    html = c.get(f"/improve/drivers?service=svc-bologna-anagrafe&period=2026-10&lang={lang}").get_data(as_text=True)
+    section = html[html.index('data-refused="items_not_asked"'):].split("</section>")[0]
+    message, reason = re.findall(r"<p[^>]*>(.*?)</p>", section, re.S)[:2]
+    assert said in message, message
+    listed = re.search(r"\((.*)\)", reason).group(1)  # the reason line's items, in the same words
+    assert listed in message and listed.count(",") == 3, (listed, message)
+    if lang == "it":
+        assert "domande non poste" in reason

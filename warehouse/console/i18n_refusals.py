@@ -28,8 +28,16 @@ DRIVERS_IT = {
                          "l'importanza derivata sarebbe troppo instabile per essere pubblicata.",
     "items_not_asked": "Non rilevato in questa selezione (nessuna risposta): {field}; gli strumenti usati qui non "
                        "pongono questa domanda.",
+    "items_not_asked_many": "Non rilevati in questa selezione (nessuna risposta): {field}; gli strumenti usati qui "
+                            "non pongono queste domande.",
     "no_variance": "Le risposte sono (quasi) tutte uguali ({field}): l'importanza non si può stimare.",
 }
+
+#: the drivers' fields in words: the refusal (:func:`refusal`) and its reason line (the drivers page's
+#: ``field_labels``) name them alike
+DRIVER_FIELDS_IT = {"n": "numero di risposte", "satisfaction": "soddisfazione", "ease": "facilità",
+                    "clarity": "chiarezza", "speed": "rapidità", "trust": "fiducia",
+                    "task_completed": "obiettivo raggiunto"}
 
 
 def _query_it(field: str | None, message: str) -> str:
@@ -91,10 +99,12 @@ def translate_problem(problem: str, table: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def refusal(kind: str, message: str, field: str | None = None, reason: str | None = None) -> str:
+def refusal(kind: str, message: str, field: str | None = None, reason: str | None = None,
+            fields: list[str] | None = None) -> str:
     """A refusal's text for a page: ``message`` (English) for English readers; in Italian from
     ``kind`` (``invalid_parameter``, ``not_comparable``, ``not_found`` or a drivers code), ``reason`` and
-    ``field``."""
+    ``field`` — a drivers refusal names every one of ``fields`` when given (each item not asked, as its
+    reason line lists them; it named the first only)."""
     if lang() == "en":
         return message
     if kind == "not_comparable":
@@ -105,8 +115,9 @@ def refusal(kind: str, message: str, field: str | None = None, reason: str | Non
         import re
 
         min_n = (re.search(r"Fewer than (\d+)", message) or [None, "?"])[1]
-        label = INDICATOR_LABELS.get(field or "", field or "").lower()
-        return DRIVERS_IT[kind].format(field=label, min_n=min_n)
+        names = [DRIVER_FIELDS_IT.get(f, INDICATOR_LABELS.get(f, f).lower()) for f in (fields or [field or ""])]
+        many = kind == "items_not_asked" and len(names) > 1
+        return DRIVERS_IT[kind + "_many" if many else kind].format(field=", ".join(names), min_n=min_n)
     if kind == "invalid_parameter":
         return _query_it(field, message)
     if kind == "csrf":  # a form sent without its token, or with one that expired (flask_wtf's English)

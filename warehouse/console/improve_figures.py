@@ -19,6 +19,7 @@ from .. import cube, drivers, evaluation, periods, priorities
 from ..periods import is_complete, today_rome
 from .data import Chart
 from .i18n import gettext as _, lang
+from .i18n_refusals import DRIVER_FIELDS_IT
 from .data import partial_note
 from ..protect import Protection
 from .improve_api import _freq, _monthly, _published, ckm_secret, follow_up_coverage, follow_up_problem
@@ -47,9 +48,9 @@ TREND_IT = {  # warehouse.evaluation.trend's refusals, for Italian pages
     evaluation.TREND_NOT_FINITE: "il modello non converge a stime finite su questi mesi: la tendenza non si può stimare.",
 }
 REFUSAL_CODES_IT = {"too_few_responses": "risposte insufficienti", "items_not_asked": "domanda non posta",
+                    "items_not_asked_many": "domande non poste",
                     "no_variance": "risposte senza variabilità", "invalid_parameter": "parametro non valido"}
-FIELDS_IT = {"n": "numero di risposte", "satisfaction": "soddisfazione", "ease": "facilità", "clarity": "chiarezza",
-             "speed": "rapidità", "trust": "fiducia", "task_completed": "obiettivo raggiunto"}
+FIELDS_IT = DRIVER_FIELDS_IT  # the refusal names the fields alike (i18n_refusals.refusal)
 
 
 def trend_refusal(message: str) -> str:
@@ -109,7 +110,9 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
     except drivers.DriversRefused as exc:
         it = lang() != "en"
         out["refused"] = {"code": exc.code, "fields": exc.fields, "message": str(exc),
-                          "reason": REFUSAL_CODES_IT.get(exc.code, exc.code) if it else exc.code.replace("_", " "),
+                          "reason": REFUSAL_CODES_IT.get(exc.code + ("_many" if len(exc.fields) > 1 else ""),
+                                                         REFUSAL_CODES_IT.get(exc.code, exc.code))
+                          if it else exc.code.replace("_", " "),
                           "field_labels": [FIELDS_IT.get(f, f) if it else f for f in exc.fields],
                           # where the same unit has enough answers: the quarter and year around the period
                           "longer": drivers.longer_periods(con, period, **{dim: code})
