@@ -370,5 +370,9 @@ def test_the_release_date_is_romes(tmp_path):
         publish(wh.cursor(), Q, settings.releases_path, Protection.from_settings(settings), now=late)
     site = create_app(settings.with_(public_rate_limit="100000/minute")).test_client()
     it = site.get(f"/it/{Q}").get_data(as_text=True)
-    assert "Pubblicato il 2026-12-31" in it and "2026-12-30" not in it
-    assert "Released on 2026-12-31" in site.get(f"/en/{Q}").get_data(as_text=True)
+    # in words on the page, as the quarters' months (an ISO date on an Italian page read as a code); the
+    # ISO date kept in its <time> and in the data files
+    assert 'Pubblicato il <time datetime="2026-12-31">31 dicembre 2026</time>' in it and "30 dicembre" not in it
+    assert 'Released on <time datetime="2026-12-31">31 December 2026</time>' in site.get(f"/en/{Q}").get_data(as_text=True)
+    manifest = site.get(f"/releases/{Q}/v1/manifest.json").get_json()
+    assert manifest["created_at"].startswith("2026-12-30T23:30")  # the data file's own timestamp, unchanged

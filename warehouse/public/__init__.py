@@ -25,10 +25,9 @@ import settings as config_mod
 from settings import Settings
 from settings.buckets import ClientBuckets, limiter_storage
 
-from ..periods import date_rome
 from .. import warmup
 from ..protect import Protection
-from .i18n import FILES, LABELS, gettext, number, quarter_months, type_label
+from .i18n import FILES, LABELS, gettext, number, quarter_months, release_date, type_label
 from .releases import NATIONAL, TOTAL, Releases
 
 LANGS = ("it", "en")
@@ -44,7 +43,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         # not the proxy's (one bucket for every reader: one scraper would have closed the site to all)
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
-    app.jinja_env.filters["date_rome"] = date_rome  # "Pubblicato il": the release's date in Rome, not UTC's
     releases = Releases(settings.releases_path, check_s=min(settings.rollup_check_s, 5.0))
     # the releases' first load (every file's checksum) starts now, as the console's rollup build does:
     # the first page after a start finds them loaded, or waits for that one load (Releases' lock)
@@ -120,6 +118,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         body = render_template(template, lang=lang, _=lambda t: gettext(t, lang), labels=LABELS,
                                num=lambda v, decimals=1: number(v, lang, decimals),
                                months=lambda q: quarter_months(q, lang),
+                               # "Pubblicato il 2 dicembre 2026": the release's day in Rome, in words
+                               released=lambda ts: release_date(ts, lang),
                                type_label=lambda c: type_label(c, lang), other="en" if lang == "it" else "it",
                                path=request.path, min_n=protection.min_n, low_n=protection.low_n, files=FILES,
                                **ctx)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
+
 from questionnaires.taxonomy import UnknownCode, pa_category, service_type
 
 from ..numbers import number  # noqa: F401  (the one formatter, shared with the console)
@@ -83,6 +85,18 @@ def quarter_months(label: str, lang: str) -> str:
         return label
     names, q = MONTHS.get(lang, MONTHS["it"]), int(m.group(2))
     return f"{names[3 * q - 3]}–{names[3 * q - 1]} {m.group(1)}"
+
+
+def release_date(timestamp: str, lang: str) -> Markup:
+    """A release's ``created_at`` as its page says it: the day in Rome (:func:`warehouse.periods.date_rome`)
+    in words, as the quarters' months are ("2 dicembre 2026", "2 December 2026"), in a ``<time>`` whose
+    ``datetime`` keeps the ISO date (``2026-12-02``, as the data files write it)."""
+    from ..periods import date_rome
+
+    iso = date_rome(timestamp)
+    year, month, day = iso.split("-")
+    words = f"{int(day)} {MONTHS.get(lang, MONTHS['it'])[int(month) - 1]} {year}"
+    return Markup('<time datetime="{}">{}</time>').format(iso, words)
 
 
 def gettext(text: str, lang: str) -> str:
