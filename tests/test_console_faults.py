@@ -222,8 +222,9 @@ def test_ranks_come_with_their_intervals_the_note_and_phi(app_tokens):
         lo, hi = u["rank_interval"]
         assert rows[u["entity"]]["rank"] == f"{u['rank']}{'=' if u['tied'] else ''}", rows[u["entity"]]
         assert rows[u["entity"]]["rank_interval"] == f"{lo}–{hi}", rows[u["entity"]]
-        assert rows[u["entity"]]["eb_lower"] == f"{u['eb']['ci'][0]:.1f}".replace(".", ",")
-        assert rows[u["entity"]]["eb_upper"] == f"{u['eb']['ci'][1]:.1f}".replace(".", ",")
+        # the EB interval as the comparison rounds it (2 decimals, as the EB estimate), never rounded again
+        assert rows[u["entity"]]["eb_lower"] == f"{u['eb']['ci'][0]:.2f}".replace(".", ",")
+        assert rows[u["entity"]]["eb_upper"] == f"{u['eb']['ci'][1]:.2f}".replace(".", ",")
     assert 'data-ranking-note="ranked"' in page and "intervalli del rango al 95%" in page
     if api["method"].startswith("normal_"):  # limits widened for over-dispersion: φ is shown
         phi = api["test"]["phi"]
