@@ -317,7 +317,7 @@ def test_refusals_on_italian_pages_are_in_italian(app, seeded):
     section = html[html.index("data-refused="):].split("</section>")[0]
     text = _visible(section[section.index(">") + 1:])
     assert "Motivo tecnico" not in text and not re.search(r"\b[a-z]+_[a-z_]+\b", text)  # no codes
-    assert "domanda non posta" in text and "(chiarezza, rapidità" in text
+    assert "domande non poste" in text and "(chiarezza, rapidità" in text  # four items: plural
     c.get("/lang/en")
     en = _visible(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-09").get_data(as_text=True))
     assert "a trend needs at least three months" in en
