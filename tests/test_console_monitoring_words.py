@@ -112,6 +112,11 @@ def test_breakdown_cards_of_a_question_not_asked_say_not_collected_and_why(tmp_p
                         (f"/entities/c_b157?indicator=satisfaction&{q}", "questionari dei servizi dell'ente")):
         for cid, text in _cards(client.get(url).get_data(as_text=True)).items():
             assert "Non rilevato" in text and reason in text and "Nessun dato" not in text, (url, cid, text)
+    # the same page's funnel and trend say it too, not "no entity answered" and "Nessun dato."
+    urp = client.get(f"/service-types/sportello.urp?indicator=ease&{q}").get_data(as_text=True)
+    for cid in ("funnel", "trend"):
+        card = urp.split(f'id="fig-{cid}"', 1)[1].split("</figure>", 1)[0]
+        assert "Non rilevato: i questionari di questo tipo" in card and "Nessun" not in card, (cid, card)
     en = _cards(client.get(f"/service-types/sportello.urp?indicator=ease&{q}&lang=en").get_data(as_text=True))
     assert all("Not collected: the questionnaires of this service type" in t for t in en.values()), en
     # a question asked, with no answers in the selection, is still "Nessun dato." (no reason to give)

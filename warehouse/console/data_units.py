@@ -219,8 +219,9 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                                 "range": [0, 105]}}}
     words = UNIT_NOTES[level]
     note = "" if informative or not body["units"] else _(words["few"]).format(n=MIN_UNITS)
+    asked = type_asks(code, indicator)  # else every card says "non rilevato", not "no entity answered"
     if not rows and per["period"]:
-        note = empty_note(filters, per["period"], level)
+        note = empty_note(filters, per["period"], level) if asked else _(TYPE_NOT_ASKED_NOTE)
     columns = [("rank", "Rango EB"), ("rank_interval", "Intervallo del rango"),
                *((("entity", "Codice IPA"), ("name", "Ente")) if level == "entity" else
                  (("service", "Chiave"), ("name", "Servizio"))), ("n", "Risposte"), ("value", "Valore"), ("ci_lower", "IC 95% inf."),
@@ -237,6 +238,11 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         ranking_note = _(words["unranked"])
     else:
         ranking_note = _(words["ranked"])
+    # the benchmark's own course: every response of the type, as the benchmark above
+    trend = trend_chart(con, settings, indicator, per, "Benchmark nazionale per periodo", type_label(code, lang),
+                        filters={"service_type": [code]})
+    if not asked and not trend.rows:
+        trend.note = _(TYPE_NOT_ASKED_NOTE)
     widened = str(body.get("method") or "").startswith("normal_") and test.get("phi") is not None
     return {"code": code, "label": type_label(code, lang), "ranking_note": ranking_note, "units_published": published,
             "phi": num(test.get("phi"), 2) if widened else None,
@@ -246,12 +252,9 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             "measure": measure, "refused": refused, "per": per, "benchmark": body.get("benchmark"), "compare": body,
             "filters": filters, "method": body.get("method"), "ranking": body.get("ranking"),
             "instruments": list(declared().get(indicator, ())),
-            "charts": [Chart("funnel", "Funnel plot", columns, rows, plot, note=note),
-                       # the benchmark's own course: every response of the type, as the benchmark above
-                       trend_chart(con, settings, indicator, per, "Benchmark nazionale per periodo",
-                                   type_label(code, lang), filters={"service_type": [code]}),
+            "charts": [Chart("funnel", "Funnel plot", columns, rows, plot, note=note), trend,
                        *breakdown(con, settings, indicator, filters, per,
-                                  not_asked="" if type_asks(code, indicator) else _(TYPE_NOT_ASKED_NOTE))]}
+                                  not_asked="" if asked else _(TYPE_NOT_ASKED_NOTE))]}
 
 
 def previous_period(label: str, freq: str) -> str:
