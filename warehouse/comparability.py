@@ -121,7 +121,11 @@ REASONS = {
     "mixed_response_formats": "single-choice and multiple-choice items",
     "mixed_option_sets": "items offering different categories",
     "shares_only": "yes / partly / no answers (published as three shares, not as a mean)",
+    "scores_off_grid": "scores between the answer categories the rollup counts (0, 25, 50, 75, 100)",
 }
+#: The 0–100 points the rollup counts answers at (:data:`warehouse.rollup.SCORE_POINTS`): a mean is computed
+#: from these category counts, so it is exact only for a scale whose every score is one of them.
+GRID = (0.0, 25.0, 50.0, 75.0, 100.0)
 _LABELS = {"mean": "A mean", "positive_share": "A positive share", "task_shares": "Task shares",
            "category_shares": "Shares per category"}
 
@@ -205,6 +209,13 @@ def guard(statistic: str, pool: Iterable[Measure], use: str = "table") -> None:
     refuse("wording", "mixed_wordings", "a reworded question is a different question." + hint)
     refuse("series", "break_in_series",
            "the item changed at a declared break (see questionnaires check); compare the series separately.")
+    off_grid = [m for m in pool if any(s is not None and float(s) not in GRID for s in m.scores.values())]
+    if off_grid:  # 0–10 or 1–4: the rollup would count 10 as 0 and 33.3 as 25, a biased mean published as exact
+        raise NotComparable(
+            f"{_LABELS[statistic]} of {name!r}{what} cannot be computed for {REASONS['scores_off_grid']} "
+            f"({'; '.join(_by(off_grid, 'scale'))}): the mean would be that of the nearest categories, not of the "
+            "answers. Use the positive share, which is counted on the item's own scale.",
+            {"scale": _by(off_grid, "scale")}, "scores_off_grid")
 
 
 def pool(indicator: str, questionnaires: Iterable[tuple[str, int]] | None = None,

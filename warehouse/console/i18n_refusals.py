@@ -21,6 +21,7 @@ REASONS_IT = {
     "mixed_response_formats": "domande a scelta singola e a scelta multipla",
     "mixed_option_sets": "domande con categorie diverse",
     "shares_only": "risposte sì / in parte / no (pubblicate come tre quote, non come media)",
+    "scores_off_grid": "punteggi tra le categorie di risposta che il cubo conta (0, 25, 50, 75, 100)",
 }
 #: the drivers analysis' refusal codes (warehouse.drivers.DriversRefused)
 DRIVERS_IT = {
