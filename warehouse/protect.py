@@ -115,6 +115,12 @@ class Protection:
         return CKM_NOTE.format(min_n=self.min_n, en=self.methodology("en"), it=self.methodology("it"))
 
     @property
+    def noise_variance(self) -> float:
+        """The variance of the deviation added to each count (``V``; 0 with the protection off): what the
+        published intervals add to the sampling variance (docs/methodology.md §10)."""
+        return float(self.V) if self.enabled else 0.0
+
+    @property
     def table(self) -> ptable.PTable:
         return ptable.build(self.D, self.V)
 
@@ -192,22 +198,37 @@ def positive_buckets(indicator: str, listing: str) -> tuple[str, ...] | None:
     return tuple(sorted(positive, key=float)) if positive and not positive & other else None
 
 
+def scale_buckets(indicator: str, listing: str) -> tuple[str, ...]:
+    """The distribution's categories (:data:`warehouse.rollup.BUCKETS`) the scores of a cell's pool can
+    fall in — ``("0", "50", "100")`` for faces, every one for five points or an unknown pool: the counts
+    whose perturbation enters the cell's figures (a category the scale cannot reach is never perturbed)."""
+    from .comparability import pool_of
+
+    got = {_bucket(score) for m in pool_of(indicator, listing) for score in m.scores.values() if score is not None}
+    return tuple(sorted(got, key=float)) if got else tuple(SCORE_POINTS)
+
+
 def _positive_counts(indicator: str, df: pd.DataFrame, pos: np.ndarray, alloc: np.ndarray,
-                     points_cats: list[str]) -> np.ndarray:
+                     points_cats: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per cell, the count of positive answers the positive share is published from: the answers the
     published n gives the categories that hold exactly the positive answers (``alloc``,
     :func:`positive_buckets`), so that the share agrees with the distribution and the mean; else
-    the perturbed positive count ``pos``."""
+    the perturbed positive count ``pos``. Also, per cell, the mask (cells × ``points_cats``) of the
+    categories its scale reaches (:func:`scale_buckets`) and how many of them hold the positive answers
+    (NaN where the count is ``pos``): the perturbation's terms in the share and the mean."""
     pools = df["pool"].to_numpy() if "pool" in df else [""] * len(df)
-    cache: dict[str, tuple[str, ...] | None] = {}
+    cache: dict[str, tuple] = {}
     out = np.asarray(pos, dtype=float).copy()
+    inside = np.full(len(out), np.nan)
+    reach = np.ones(alloc.shape, dtype=bool)
     for i, p in enumerate(pools):
         key = p if isinstance(p, str) else ""
         if key not in cache:
-            cache[key] = positive_buckets(indicator, key)
-        if cache[key] is not None:
-            out[i] = alloc[i, [points_cats.index(b) for b in cache[key]]].sum()
-    return out
+            cache[key] = (positive_buckets(indicator, key), [c in scale_buckets(indicator, key) for c in points_cats])
+        buckets, reach[i] = cache[key]
+        if buckets is not None:
+            out[i], inside[i] = alloc[i, [points_cats.index(b) for b in buckets]].sum(), len(buckets)
+    return out, inside, reach
 
 
 def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: Protection) -> pd.DataFrame:
@@ -243,15 +264,25 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
         alloc = stats.allocate(counts[:, [cats.index(c) for c in points_cats]], nf)
         shares = stats.distribution(alloc)
         points = np.array([SCORE_POINTS[c] for c in points_cats])
-        m = stats.mean_ci(nf, alloc @ points, alloc @ points ** 2)
+        # every interval covers the perturbation's noise too (variance V per count of each category the
+        # cell's scale reaches), not only the sampling noise: without it the 95% intervals of cells of
+        # 10 answers covered 86-89% (tests/test_methodology_ckm_intervals.py)
+        V = protection.noise_variance
+        positive, inside, reach = _positive_counts(indicator, df, counts[:, cats.index(_POS)], alloc, points_cats)
+        m = stats.mean_ci(nf, alloc @ points, alloc @ points ** 2, noise_var=stats.ckm_mean_var(alloc, points, nf, V, reach))
         pools = df["pool"].to_numpy() if "pool" in df else [""] * len(df)
         refusal = _mean_refusals(indicator, pools)
         withheld = refusal != ""
         cols["mean_status"] = np.where(withheld, refusal, m["status"]).astype(object)
         for name, src in (("mean", "mean"), ("mean_lower", "lower"), ("mean_upper", "upper"), ("sd", "sd")):
             cols[name] = np.where(withheld, np.nan, m[src].astype(float))
-        positive = _positive_counts(indicator, df, counts[:, cats.index(_POS)], alloc, points_cats)
-        share, lo, hi = stats.positive_share(np.clip(positive, 0, np.nan_to_num(nf)), nf)
+        k_pos = np.clip(positive, 0, np.nan_to_num(nf))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = k_pos / nf
+        reached = reach.sum(axis=1)
+        noise = np.where(np.isnan(inside), stats.ckm_ratio_var(p, nf, V),
+                         stats.ckm_share_var(p, nf, inside, reached - np.nan_to_num(inside), V))
+        share, lo, hi = stats.positive_share(k_pos, nf, noise_var=noise)
         # a positive share pools instruments only among headline measures (page clarity is not service
         # clarity): elsewhere it is withheld with the guard's reason (``not_headline``), its n stays
         off = _refusals("positive_share", indicator, pools)
@@ -261,10 +292,13 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
             cols[f"dist_{c}"] = 100 * shares[:, j]
         if indicator == TASK:
             for a, point in TASK_POINTS.items():
-                share, lo, hi = stats.positive_share(alloc[:, points_cats.index(point)], nf)
+                k_a = alloc[:, points_cats.index(point)]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    noise = stats.ckm_share_var(k_a / nf, nf, 1, reached - 1, V)
+                share, lo, hi = stats.positive_share(k_a, nf, noise_var=noise)
                 cols[f"share_{a}"], cols[f"share_{a}_lower"], cols[f"share_{a}_upper"] = share, lo, hi
     else:
-        share, lo, hi = stats.share_statistics(counts, nf)
+        share, lo, hi = stats.share_statistics(counts, nf, protection.noise_variance)
         refusal = np.full(len(df), "", dtype=object)
         if "pool" in df:  # a category none of the cell's questionnaires offers has no share, not 0 %
             offered = _offered(indicator, df["pool"].to_numpy(), cats)
@@ -336,11 +370,16 @@ def publish_rates(df: pd.DataFrame, dims: Sequence[str], protection: Protection)
                       np.nan, np.maximum(p["starts"], 0))
     out = {d: df[d].to_numpy() for d in dims}
     out.update(impressions=imp, starts=starts, submissions=sub)
-    lo, hi = stats.wilson(np.nan_to_num(sub), np.nan_to_num(imp))
+    V = protection.noise_variance  # both rates are ratios of counts perturbed independently: their noise too
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.nan_to_num(sub) / np.nan_to_num(imp)
+    lo, hi = stats.wilson(np.nan_to_num(sub), np.nan_to_num(imp), noise_var=stats.ckm_ratio_var(rate, imp, V))
     out["response_rate"] = np.where(hidden | few, np.nan, 100 * np.nan_to_num(sub) / np.where(imp > 0, imp, 1))
     out["response_rate_lower"], out["response_rate_upper"] = (np.where(few, np.nan, 100 * x) for x in (lo, hi))
     left = np.clip(np.nan_to_num(starts) - np.nan_to_num(sub), 0, None)
-    lo, hi = stats.wilson(left, np.nan_to_num(starts))
+    with np.errstate(invalid="ignore", divide="ignore"):  # 1 − sub/starts: the noise of sub/starts
+        kept = np.nan_to_num(sub) / np.nan_to_num(starts)
+    lo, hi = stats.wilson(left, np.nan_to_num(starts), noise_var=stats.ckm_ratio_var(kept, starts, V))
     ok = ~np.isnan(starts) & ~few
     out["break_off"] = np.where(ok, 100 * left / np.where(ok & (np.nan_to_num(starts) > 0), np.nan_to_num(starts), 1),
                                 np.nan)

@@ -109,18 +109,21 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
         "S.13 Accuracy and reliability": {
             "sampling_error": ("Positive shares: Wilson score 95% interval; means: Student t 95% interval "
                                "(CI_STATUS says when it is degenerate or undefined); n is the published n. "
+                               f"Both add the variance of the cell-key noise ({v} per count, delta method) to the "
+                               "sampling variance: the Wilson interval at the effective sample size, the t interval "
+                               "with the summed variance. "
                                f"OBS_STATUS=U marks fewer than {low} responses (low reliability), in a provisional period too; "
                                "in the first period after a declared break OBS_STATUS=B takes its place (one status per "
                                f"observation): there N_RESP below {low} says it."),
             "non_sampling_error": (
                 "Self-selection: the very satisfied and the very dissatisfied answer more, digital channels reach "
                 "digital users; response rates differ between services and channels. These biases are not in "
-                "the intervals, which describe sampling noise only. No weighting, imputation or calibration is "
+                "the intervals, which describe random noise only (sampling and perturbation). No weighting, imputation or calibration is "
                 "applied. Mode effects between instruments (a face at a desk, a web form) remain in pooled "
                 "positive shares: the INSTRUMENT and CHANNEL breakdowns show them."),
             "perturbation": (f"The cell-key noise is at most {d} per count (mean absolute change of n about 0.75); "
-                             "it is negligible for cells of 100 or more responses and a few points for cells "
-                             "below 30."),
+                             "it is negligible for cells of 100 or more responses, about 5 points on a share for "
+                             "cells of 10-29 and about 12 for cells of 3-9; the published intervals include it."),
         },
         "S.14 Timeliness and punctuality": (
             "Collection is continuous; a response enters the tables within seconds of its receipt. The running "

@@ -38,12 +38,41 @@ def t_interval(n, mean, sd, level: float = 0.95, bounds: tuple[float, float] | N
     return lo, hi
 
 
-def wilson(k, n, level: float = 0.95):
-    """Wilson score interval for k successes out of n, as proportions (NaN where n = 0)."""
+def wilson(k, n, level: float = 0.95, noise_var=0.0):
+    """Wilson score interval for k successes out of n, as proportions (NaN where n = 0).
+
+    ``noise_var`` (on the 0–1 scale, per cell; 0 by default): the variance the cell-key perturbation adds
+    to k/n (:func:`ckm_ratio_var`, :func:`ckm_share_var`). The interval is then the Wilson interval at the
+    effective sample size n / deff, deff = 1 + n·noise_var / (p̃(1 − p̃)), p̃ = (k + z²/2)/(n + z²) the
+    Wilson centre (never 0 or 1) — the design-effect form of the Wilson interval (Korn & Graubard 1998),
+    so that it covers the sampling *and* the perturbation noise and still stays in [0, 1]."""
     k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
     safe = np.where(n > 0, n, 1)
-    lo, hi = proportion_confint(k, safe, alpha=1 - level, method="wilson")
+    z2 = sps.norm.ppf(0.5 + level / 2) ** 2
+    centre = (k + z2 / 2) / (safe + z2)
+    deff = 1 + safe * np.nan_to_num(np.asarray(noise_var, dtype=float)) / (centre * (1 - centre))
+    n_eff = safe / deff
+    lo, hi = proportion_confint(np.clip(k / safe, 0, 1) * n_eff, n_eff, alpha=1 - level, method="wilson")
     return np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
+
+
+def ckm_share_var(p, n, inside, outside, V: float):
+    """The variance the cell-key method adds to a share p = Σ_S c′ / Σ c′ of perturbed category counts c′
+    (each perturbed independently with variance at most V), by the delta method:
+    V·((1 − p)²·inside + p²·outside)/n², ``inside`` and ``outside`` the numbers of categories in and out
+    of S that the scale reaches — empty ones too, since a published 0 may be a true 1 or 2 perturbed
+    away (40 % of single answers are, with D = 2, V = 1). 0 for a share of every answer."""
+    p, n = np.asarray(p, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return V * ((1 - p) ** 2 * np.asarray(inside, dtype=float) + p ** 2 * np.asarray(outside, dtype=float)) / n ** 2
+
+
+def ckm_ratio_var(p, n, V: float):
+    """The variance the cell-key method adds to a ratio p = k′/n′ of two counts perturbed independently
+    (variance at most V each), by the delta method: V·(1 + p²)/n²."""
+    p, n = np.asarray(p, dtype=float), np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return V * (1 + p ** 2) / n ** 2
 
 
 def overdispersion(z, winsor: float = 0.1) -> float:
@@ -131,8 +160,13 @@ def clean_sd(n, s, ss):
     return mean, sd
 
 
-def mean_ci(n, s, ss, level: float = 0.95, bounds: tuple[float, float] = (0.0, 100.0)) -> dict[str, np.ndarray]:
+def mean_ci(n, s, ss, level: float = 0.95, bounds: tuple[float, float] = (0.0, 100.0),
+            noise_var=0.0) -> dict[str, np.ndarray]:
     """A mean with its Student-t interval and the interval's status, from n, Σx, Σx².
+
+    ``noise_var`` (per cell, points²; 0 by default): the variance the cell-key perturbation adds to the
+    mean (:func:`ckm_mean_var`); the interval's standard error is then √(sd²/n + noise_var), t with
+    n − 1 degrees of freedom.
 
     Only for cells of **one scale** (the comparability guard refuses the rest). Returns arrays
     ``mean``, ``sd``, ``lower``, ``upper`` and ``status``: ``ok``; ``degenerate`` where n ≥ 2 and
@@ -142,7 +176,9 @@ def mean_ci(n, s, ss, level: float = 0.95, bounds: tuple[float, float] = (0.0, 1
     """
     n = np.asarray(n, dtype=float)
     mean, sd = clean_sd(n, s, ss)
-    lo, hi = t_interval(n, mean, np.where(sd > 0, sd, np.nan), level, bounds)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd_total = np.sqrt(sd ** 2 + n * np.nan_to_num(np.asarray(noise_var, dtype=float)))
+    lo, hi = t_interval(n, mean, np.where(sd > 0, sd_total, np.nan), level, bounds)
     status = np.where(n < 2, "undefined", np.where(sd == 0, "degenerate", "ok"))
     lo = np.where(status == "degenerate", mean, lo)
     hi = np.where(status == "degenerate", mean, hi)
@@ -150,14 +186,26 @@ def mean_ci(n, s, ss, level: float = 0.95, bounds: tuple[float, float] = (0.0, 1
     return {"mean": mean, "sd": sd, "lower": lo, "upper": hi, "status": status, "reason": reason}
 
 
-def positive_share(k, n, level: float = 0.95):
+def ckm_mean_var(counts, points, n, V: float, reach=None):
+    """The variance the cell-key method adds to a mean Σc′·x / Σc′ of perturbed category counts c′ (rows)
+    at ``points`` x, by the delta method: V·Σ (x_j − mean)²/n² over the categories the scale reaches
+    (``reach``, cells × categories; default all), empty ones too (see :func:`ckm_share_var`)."""
+    counts, points, n = np.asarray(counts, dtype=float), np.asarray(points, dtype=float), np.asarray(n, dtype=float)
+    reach = np.ones(counts.shape, dtype=bool) if reach is None else np.asarray(reach, dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (counts @ points) / counts.sum(axis=1)
+        return V * ((points[None, :] - mean[:, None]) ** 2 * reach).sum(axis=1) / n ** 2
+
+
+def positive_share(k, n, level: float = 0.95, noise_var=0.0):
     """The share (%) of positive judgements, k of n, with its Wilson interval (%); NaN where n = 0.
+    ``noise_var``: the perturbation's variance of k/n (0–1 scale), see :func:`wilson`.
 
     ``k`` counts the answers a :class:`questionnaires.scales.Measure` calls positive (top two points
     of the item's own scale, the happy face, "yes"), so the share is comparable across instruments.
     """
     k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    lo, hi = wilson(k, n, level)
+    lo, hi = wilson(k, n, level, noise_var)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(n > 0, 100 * k / np.where(n > 0, n, 1), np.nan)
     return share, 100 * lo, 100 * hi
@@ -225,11 +273,13 @@ def score_statistics(shares, points, n, positive) -> dict[str, np.ndarray]:
             "top2": 100 * top, "top2_lower": 100 * plo, "top2_upper": 100 * phi}
 
 
-def share_statistics(counts, n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shares in % of each category among ``n`` (multiple answers: they need not sum to 100), Wilson CIs."""
+def share_statistics(counts, n, V: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shares in % of each category among ``n`` (multiple answers: they need not sum to 100), Wilson CIs
+    widened for the perturbation of the category's count and of n (variance ``V`` each; :func:`ckm_ratio_var`)."""
     counts, n = np.asarray(counts, dtype=float), np.asarray(n, dtype=float)[:, None]
     k = np.clip(counts, 0, n)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(n > 0, 100 * k / np.where(n > 0, n, 1), np.nan)
-    lo, hi = wilson(k, np.broadcast_to(n, k.shape))
+    nb = np.broadcast_to(n, k.shape)
+    lo, hi = wilson(k, nb, noise_var=ckm_ratio_var(share / 100, nb, V))
     return share, 100 * lo, 100 * hi
