@@ -43,6 +43,29 @@ def _coverage(con, freq: str, start: str | None, end: str | None) -> dict[str, A
             "service_types": int(row[5]), "regions": int(row[6])}
 
 
+def questionnaire_versions(catalog=None) -> list[dict[str, Any]]:
+    """The published questionnaire versions the series are measured with (the standard's catalog, not the
+    data: the same for every export), each with its measures — indicator, instrument, scale, whether it
+    is a headline measure and the version its series began at (a later one: a declared break, whose
+    reason is given) — so a reader can tell which wording and scale stand behind an INSTRUMENT × SCALE
+    series and which versions are pooled in it. ``catalog``: the published standard by default."""
+    from questionnaires import default_catalog
+    from questionnaires.scales import measures
+
+    catalog = catalog or default_catalog()
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    for m in measures(catalog):
+        if (m.questionnaire, m.version) not in out:
+            q = catalog.get(m.questionnaire, m.version)
+            out[(m.questionnaire, m.version)] = {
+                "questionnaire": m.questionnaire, "version": m.version,
+                "breaks": {ind: dict(why).get("en", "") for ind, why in sorted(q.breaks.items())}, "measures": []}
+        out[(m.questionnaire, m.version)]["measures"].append(
+            {"indicator": m.indicator, "instrument": m.instrument, "scale": m.scale, "headline": m.headline,
+             "series_from_version": m.series})
+    return [out[k] for k in sorted(out)]
+
+
 def reference_metadata(con, freq: str = "A", start: str | None = None, end: str | None = None,
                        protection: Protection | None = None, microdata_k: int = 5,
                        today: date | None = None) -> dict[str, Any]:
@@ -152,6 +175,12 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
         "S.18 Statistical processing": {
             "source_data": ("Questionnaires answered on administrations' web pages and apps (widget, form), "
                             "kiosks, front offices and phone (operators record the three-face judgement)."),
+            "data_collection": (
+                "The standard questionnaires below, by published version. An observation pools the versions of its "
+                "INSTRUMENT that answered in its period; versions of one series (the same series_from_version) "
+                "are pooled, a version declaring a break starts a new series (its first period: OBS_STATUS=B) "
+                "and means are never pooled across series."),
+            "questionnaires": questionnaire_versions(),
             "frequency_of_data_collection": "Continuous.",
             "data_validation": ("Every submission is validated against its questionnaire version by the collector "
                                 "and again by the processor; invalid records are kept apart (failed dataset), never "
