@@ -107,3 +107,24 @@ def test_a_cell_of_identical_answers_stays_degenerate_and_a_share_of_all_answers
     out = publish(df, "ease", ["period"], Protection()).iloc[0]
     assert out["mean_status"] == "degenerate" and out["mean_lower"] == out["mean_upper"] == 100
     assert out["top2"] == 100 and out["top2_upper"] == pytest.approx(100) and out["top2_lower"] < 100
+
+
+def test_response_and_break_off_rates_add_the_noise_of_their_two_counts():
+    """A rate k′/n′ of two perturbed counts: its Wilson interval at the effective n of V·(1 + p²)/n²."""
+    from warehouse.protect import publish_rates
+
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"service": ["a", "b", "c"], "impressions": [40, 200, 1000], "starts": [20, 60, 300],
+                       "submissions": [12, 40, 250]})
+    for c in ("impressions", "starts", "submissions"):
+        df[f"k_{c}"] = rng.integers(0, 2 ** 32, size=3)
+    out = publish_rates(df, ["service"], Protection())
+    for r in out.itertuples():
+        p = r.submissions / r.impressions
+        ref = stats.wilson(r.submissions, r.impressions, noise_var=stats.ckm_ratio_var(p, r.impressions, 1.0))
+        plain = stats.wilson(r.submissions, r.impressions)
+        assert (r.response_rate_lower, r.response_rate_upper) == pytest.approx((100 * ref[0], 100 * ref[1]))
+        assert r.response_rate_lower < 100 * plain[0] and r.response_rate_upper > 100 * plain[1]
+        kept = r.submissions / r.starts
+        ref = stats.wilson(r.starts - r.submissions, r.starts, noise_var=stats.ckm_ratio_var(kept, r.starts, 1.0))
+        assert (r.break_off_lower, r.break_off_upper) == pytest.approx((100 * ref[0], 100 * ref[1]))

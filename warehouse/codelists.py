@@ -67,7 +67,8 @@ DEFAULT_MIN_N, DEFAULT_LOW_N = Settings.disclosure_min_n, Settings.reliability_m
 #: method (every published cell while the protection is on), empty on a suppressed one.
 CKM_PERTURBED = {"Y": ("Derivato da conteggi perturbati con il metodo cell-key",
                        "Derived from counts perturbed by the cell-key method")}
-CI_STATUS = {"ok": ("Intervallo t al 95%", "95% t interval"),
+CI_STATUS = {"ok": ("Intervallo t al 95% (campionamento e perturbazione cell-key)",
+                     "95% t interval (sampling and cell-key noise)"),
              "degenerate": ("Risposte tutte uguali: intervallo di ampiezza zero, nessuna incertezza espressa",
                             "All answers identical: zero-width interval, no uncertainty expressed"),
              "undefined": ("Meno di 2 risposte: nessun intervallo", "Fewer than 2 answers: no interval")}

@@ -353,7 +353,8 @@ def publish_rates(df: pd.DataFrame, dims: Sequence[str], protection: Protection)
     which with the starts gives them back — as the cube suppresses the same answers' cell (a true 1 was
     published as up to 3, beside a cube that said "suppressed"); no submission at all stays 0 and 0 %. Response rate = submissions / impressions,
     break-off = (starts − submissions) / starts, in percent with Wilson 95% intervals, both from the
-    perturbed counts (clipped to [0, 100]; break-off suppressed when starts < ``min_n``).
+    perturbed counts (clipped to [0, 100]; break-off suppressed when starts < ``min_n``); the intervals
+    add the perturbation's variance of a ratio of two perturbed counts (:func:`warehouse.stats.ckm_ratio_var`).
     ``obs_status`` is ``U`` (low reliability) when either published rate rests on fewer than ``low_n``
     counts: the impressions, or the starts of a break-off that is shown (a few starts give 0% as often
     as not, their perturbation as large as the break-offs).
