@@ -206,7 +206,7 @@ TARGET_STATUSES = ("reached", "not_reached", "uncertain")
 
 
 def target_check(target: float, measure: str, value: float, n: int, sd: float | None = None,
-                 level: float = 0.95) -> dict[str, Any]:
+                 level: float = 0.95, ci: tuple[float, float] | None = None) -> dict[str, Any]:
     """Whether a follow-up figure reaches a plan's ``target`` (a level on 0–100, higher is better),
     with the follow-up's own uncertainty: its ``level`` interval — Wilson for a positive share
     (``measure="share"``, ``value`` in %, k = value × n / 100 as the callers read the published cell),
@@ -215,22 +215,26 @@ def target_check(target: float, measure: str, value: float, n: int, sd: float | 
     it holds the target: the point value alone would say "reached" (or "not") by chance — 61% against a
     target of 60 with 40 answers is as compatible with 45% as with 76%. Returns ``{"status", "ci"}``
     (``ci`` in points; a mean without a standard deviation has none: ``uncertain``). Inputs are the
-    published figures, as everywhere in this module."""
+    published figures, as everywhere in this module; ``ci``, when given, is the published cell's own 95%
+    interval (which covers the cell-key perturbation too, docs/methodology.md §10) and is used as it is,
+    so the interval that decides is the one the cube shows beside the figure."""
     n = _count(n, "follow_up_n")
     level = _check_level(level)
     if n < 1:
         raise EvaluationError("follow_up_n", f"follow_up_n must be at least 1; got {n}.")
-    if measure == "share":
+    if measure not in ("share", "mean"):
+        raise EvaluationError("measure", "measure is share or mean.")
+    if ci is not None and None not in ci:
+        ci = (float(ci[0]), float(ci[1]))
+    elif measure == "share":
         lo, hi = proportion_confint(min(n, max(0, round(value * n / 100))), n, alpha=1 - level, method="wilson")
-        ci: tuple[float, float] | None = (100 * float(lo), 100 * float(hi))
-    elif measure == "mean":
+        ci = (100 * float(lo), 100 * float(hi))
+    else:
         if sd is None or n < 2:
             ci = None
         else:
             h = float(sps.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n))
             ci = (max(0.0, value - h), min(100.0, value + h))
-    else:
-        raise EvaluationError("measure", "measure is share or mean.")
     if ci is None:
         return {"status": "uncertain", "ci": None}
     status = "reached" if ci[0] >= target else "not_reached" if ci[1] < target else "uncertain"

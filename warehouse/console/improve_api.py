@@ -250,7 +250,8 @@ def evaluation_view(plan_id: int):
         change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"], round(f["top2"] * f["n"] / 100), f["n"])
     else:
         change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"])
-    target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"])
+    target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"],
+                                           ci=f["top2_ci" if change.measure == "share" else "mean_ci"])
     return jsonify({"plan": {k: plan[k] for k in ("plan_id", "service_key", "version")}, "indicator": cur["indicator"],
                     "measure": cur["measure"], "baseline_period": cur["baseline_period"], "follow_up_period": follow_up,
                     "target_value": cur["target_value"],

@@ -218,7 +218,8 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
                                              round(f["top2"] * f["n"] / 100), f["n"])
         else:
             change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"])
-        target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"])
+        target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"],
+                                           ci=f["top2_ci" if change.measure == "share" else "mean_ci"])
         d["change"] = {**change.to_dict(), "sentence": change.sentence(lng), "n0": b["n"], "n1": f["n"],
                        "target_reached": target["status"] == "reached", "target_status": target["status"],
                        "target_ci": target["ci"]}
