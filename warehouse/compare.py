@@ -25,6 +25,7 @@ from dataset.recordkey import KEY_SCALE
 
 from . import funnel as fn
 from .comparability import NotComparable, QueryError, check_comparison, guard, pool_of
+from .ckmnoise import mean_noise_sd, share_noise_sd
 from .cube import SPAN, Cut, _num, aggregate, nums
 from .protect import FREE, TASK, Protection, publish
 from .ranking import eb_ranking, fdr_flags
@@ -122,15 +123,20 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
     target = float(bench[vcol])
     n_min = float(min_n if min_n is not None else protection.min_n)
     n_max = max(float(n.max()) * 1.1, n_min + 1)
+    # every unit's published figure carries the cell-key noise beside the sampling noise: the funnel's
+    # limits, positions and p-values and the EB standard errors include it (warehouse.ckmnoise)
+    pools = (bench_raw["pool"].fillna("").to_numpy() if "pool" in bench_raw else np.full(len(bench_raw), ""))[free]
     if measure == "mean":
         sigma = float(bench["sd"]) if np.isfinite(bench["sd"]) else 0.0
-        f = fn.mean_funnel(y, n, target, sigma, model=overdispersion, n_max=n_max, n_min=n_min)
-        se = sigma / np.sqrt(n)
+        noise = mean_noise_sd(cut.indicator, pools, target, protection)
+        f = fn.mean_funnel(y, n, target, sigma, model=overdispersion, n_max=n_max, n_min=n_min, noise_sd=noise)
+        se = np.sqrt(sigma ** 2 / n + noise ** 2 / n ** 2)
     else:
         k = np.round(y * n / 100)
-        f = fn.proportion_funnel(k, n, p0=target / 100, model=overdispersion, n_max=n_max, n_min=n_min)
         p0 = target / 100
-        se = 100 * np.sqrt(p0 * (1 - p0) / n)
+        noise = share_noise_sd(cut.indicator, pools, p0, protection)
+        f = fn.proportion_funnel(k, n, p0=p0, model=overdispersion, n_max=n_max, n_min=n_min, noise_sd=noise)
+        se = 100 * np.sqrt(p0 * (1 - p0) / n + noise ** 2 / n ** 2)
     fdr = fdr_flags(f["p_value"], y - target)
     ranks = eb_ranking(y, np.where(se > 0, se, 1e-9))
     ranked = ranks["ranked"]

@@ -1,0 +1,55 @@
+"""How much the cell-key perturbation moves a unit's published figure, for the comparisons' tests.
+
+:mod:`warehouse.protect` widens each published interval by the perturbation's variance (V per count,
+docs/methodology.md §10). A comparison (:mod:`warehouse.compare`) tests each unit's published figure
+against the benchmark: under the null hypothesis the published figure carries the sampling noise
+*and* this perturbation, so the funnel's limits, positions and p-values, and the empirical-Bayes
+standard errors, need the perturbation's size at the benchmark value — given here per unit from its
+questionnaire versions (``pool``), never from its counts (the figures are the published ones).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .protect import Protection, positive_buckets, scale_buckets
+from .rollup import SCORE_POINTS
+
+
+def share_noise_sd(indicator: str, pools: Sequence[str], p0: float, protection: Protection) -> np.ndarray:
+    """Per unit, the sd (in answers) the perturbation adds to its published count of positive answers
+    when its share is ``p0`` (0–1): √(V·((1 − p0)²·a + p0²·b)) where the share is counted over the answer
+    categories its scale reaches (a of them positive, b not: five points 2 and 3, faces 1 and 2), else
+    √(V·(1 + p0²)) for a count of positive answers over n perturbed apart (0–10 scales)."""
+    V = protection.noise_variance
+    cache: dict[str, float] = {}
+    out = []
+    for p in pools:
+        key = p if isinstance(p, str) else ""
+        if key not in cache:
+            pos = positive_buckets(indicator, key)
+            if pos is None:
+                var = V * (1 + p0 ** 2)
+            else:
+                a = len(pos)
+                var = V * ((1 - p0) ** 2 * a + p0 ** 2 * (len(scale_buckets(indicator, key)) - a))
+            cache[key] = float(np.sqrt(var))
+        out.append(cache[key])
+    return np.array(out, dtype=float)
+
+
+def mean_noise_sd(indicator: str, pools: Sequence[str], target: float, protection: Protection) -> np.ndarray:
+    """Per unit, the perturbation's sd of n × its published mean (points × answers) when its mean is
+    ``target``: √(V·Σ (x_j − target)²) over the answer categories x_j its scale reaches; the mean's
+    own is that over n."""
+    V = protection.noise_variance
+    cache: dict[str, float] = {}
+    out = []
+    for p in pools:
+        key = p if isinstance(p, str) else ""
+        if key not in cache:
+            x = np.array([SCORE_POINTS[c] for c in scale_buckets(indicator, key)])
+            cache[key] = float(np.sqrt(V * ((x - target) ** 2).sum()))
+        out.append(cache[key])
+    return np.array(out, dtype=float)
