@@ -63,7 +63,8 @@ METHODOLOGY_PAGE = "/en/methodology"
 DEFAULT_SITE = "http://localhost:8003"
 #: What every export says about the protection (:attr:`Protection.note`: the links absolute).
 CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key method (a small, consistent noise of at "
-            "most a few units per count); cells with fewer than {min_n} responses (true or perturbed) are suppressed. "
+            "most a few units per count; the 95% intervals include it); cells with fewer than {min_n} responses (true or "
+            "perturbed) are suppressed. "
             "See the methodology page of the public site ({en}; in Italian {it}).")
 TOTAL = "_T"
 SCORE_STATS = ["top2", "top2_lower", "top2_upper", "top2_status", "mean", "mean_lower", "mean_upper", "sd",
