@@ -20,6 +20,7 @@ All percentages are on 0–100. Functions return numpy arrays; the console draws
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -48,25 +49,43 @@ def _noisy(n, p0: float, noise_sd) -> np.ndarray:
 def null_pmf(n: int, p0: float, noise_sd: float = 0.0) -> np.ndarray:
     """The distribution (on 0 … n) of a unit's *published* count of positive answers when its true share
     is the benchmark ``p0``: Binomial(n, p0) plus the cell-key perturbation, a noise of sd ``noise_sd``
-    answers (:func:`warehouse.protect.share_noise_sd`) taken as normal and discretised to whole answers,
-    clipped to 0 … n as the published count is. ``noise_sd`` 0: the binomial itself."""
-    n = int(n)
+    answers (:func:`warehouse.ckmnoise.share_noise_sd`) taken as normal and discretised to whole answers,
+    clipped to 0 … n as the published count is. ``noise_sd`` 0: the binomial itself. (Cached: a funnel
+    asks for the same n several times — limits at two levels, positions, p-values, the curves.)"""
+    return _null_pmf(int(n), float(p0), float(noise_sd)).copy()
+
+
+@lru_cache(maxsize=8192)
+def _null_pmf(n: int, p0: float, noise_sd: float) -> np.ndarray:
     pmf = sps.binom.pmf(np.arange(n + 1), n, p0)
-    if noise_sd <= 0:
-        return pmf
-    w = int(np.ceil(6 * noise_sd))
-    e = np.arange(-w, w + 1)
-    kernel = sps.norm.cdf(e + 0.5, scale=noise_sd) - sps.norm.cdf(e - 0.5, scale=noise_sd)
-    full = np.convolve(pmf, kernel / kernel.sum())
-    out = full[w:w + n + 1].copy()
-    out[0] += full[:w].sum()
-    out[-1] += full[w + n + 1:].sum()
-    return out
+    if noise_sd > 0:
+        w = int(np.ceil(6 * noise_sd))
+        full = np.convolve(pmf, _kernel(noise_sd))
+        pmf = full[w:w + n + 1].copy()
+        pmf[0] += full[:w].sum()
+        pmf[-1] += full[w + n + 1:].sum()
+    pmf.setflags(write=False)
+    return pmf
 
 
-def _pmf_limit(pmf: np.ndarray, p: float, n: int) -> float:
+@lru_cache(maxsize=256)
+def _kernel(noise_sd: float) -> np.ndarray:
+    """A normal of sd ``noise_sd`` on the integers −⌈6·sd⌉ … ⌈6·sd⌉ (each integer's unit interval)."""
+    e = np.arange(-int(np.ceil(6 * noise_sd)), int(np.ceil(6 * noise_sd)) + 1)
+    k = sps.norm.cdf(e + 0.5, scale=noise_sd) - sps.norm.cdf(e - 0.5, scale=noise_sd)
+    return k / k.sum()
+
+
+@lru_cache(maxsize=8192)
+def _null_cdf(n: int, p0: float, noise_sd: float) -> np.ndarray:
+    cdf = np.cumsum(_null_pmf(n, p0, noise_sd))
+    cdf.setflags(write=False)
+    return cdf
+
+
+def _pmf_limit(pmf: np.ndarray, p: float, n: int, cdf: np.ndarray | None = None) -> float:
     """Spiegelhalter's interpolated quantile (A.1.1) of a distribution on 0 … n, as a share of n."""
-    cdf = np.cumsum(pmf)
+    cdf = np.cumsum(pmf) if cdf is None else cdf
     r = int(min(np.searchsorted(cdf, p - 1e-12), n))
     below = cdf[r - 1] if r > 0 else 0.0
     alpha = (cdf[r] - p) / (cdf[r] - below) if cdf[r] > below else 0.0
@@ -87,9 +106,9 @@ def binomial_limits(p0: float, n, level: float, noise_sd=0.0):
         plain = binomial_limits(p0, n, level)
         for idx in np.ndindex(n.shape):
             if sd[idx] > 0:
-                pmf = null_pmf(int(n[idx]), p0, float(sd[idx]))
+                key = (int(n[idx]), float(p0), float(sd[idx]))
                 for j, p in enumerate(((1 - level) / 2, (1 + level) / 2)):
-                    out[j][idx] = np.clip(100 * _pmf_limit(pmf, p, int(n[idx])), 0.0, 100.0)
+                    out[j][idx] = np.clip(100 * _pmf_limit(_null_pmf(*key), p, key[0], _null_cdf(*key)), 0.0, 100.0)
             else:
                 out[0][idx], out[1][idx] = plain[0][idx], plain[1][idx]
         return out[0], out[1]
@@ -159,7 +178,7 @@ def binom_two_sided(k, n, p0: float, noise_sd=0.0) -> np.ndarray:
     out = np.full(len(k), np.nan)
     for i, (ki, ni) in enumerate(zip(k, n)):
         if ni > 0:
-            pmf = null_pmf(int(ni), p0, float(sd[i]))
+            pmf = _null_pmf(int(ni), float(p0), float(sd[i]))
             out[i] = min(1.0, float(pmf[pmf <= pmf[int(ki)] * (1 + 1e-7)].sum()))
     return out
 
@@ -173,7 +192,7 @@ def exact_flags(k, n, p0: float, levels, noise_sd=0.0) -> np.ndarray:
     if (sd > 0).any():
         up, down = np.array(up, dtype=float, ndmin=1), np.array(down, dtype=float, ndmin=1)
         for i in np.flatnonzero(np.atleast_1d(sd) > 0):
-            cdf = np.cumsum(null_pmf(int(np.atleast_1d(n)[i]), p0, float(np.atleast_1d(sd)[i])))
+            cdf = _null_cdf(int(np.atleast_1d(n)[i]), float(p0), float(np.atleast_1d(sd)[i]))
             ki = int(np.atleast_1d(k)[i])
             up[i], down[i] = 1 - (cdf[ki - 1] if ki > 0 else 0.0), cdf[ki]
     hi_lv, lo_lv = max(levels), min(levels)
