@@ -14,8 +14,10 @@ query, format and period range. Then:
   (the noise left no answer to derive a figure from: a published cell always has its figure). There is no complementary suppression: margins and other
   cuts are perturbed independently, so differencing gives no exact value.
 - Every statistic comes from the perturbed category counts: their shares (the distribution), with
-  the published n as the sample size of the intervals (:func:`warehouse.stats.score_statistics`,
-  :func:`warehouse.stats.share_statistics`). The headline of a score indicator, the *positive share*
+  the published n as the sample size of the intervals, which add the perturbation's variance (V per
+  count of each answer category the cell's scale reaches, :func:`scale_buckets`) to the sampling
+  variance (:func:`warehouse.stats.mean_ci`, :func:`warehouse.stats.wilson`,
+  :func:`warehouse.stats.share_statistics`; docs/methodology.md §10). The headline of a score indicator, the *positive share*
   (``top2*`` columns: the top categories of each item's own scale, the happy face, "yes"), is a
   count of positive answers over the published n, with a Wilson interval; it is comparable across
   instruments. So that a cell's figures agree with one another, a score cell's published n is
