@@ -50,9 +50,11 @@ def wilson(k, n, level: float = 0.95, noise_var=0.0):
     safe = np.where(n > 0, n, 1)
     z2 = sps.norm.ppf(0.5 + level / 2) ** 2
     centre = (k + z2 / 2) / (safe + z2)
-    deff = 1 + safe * np.nan_to_num(np.asarray(noise_var, dtype=float)) / (centre * (1 - centre))
+    noise = np.nan_to_num(np.asarray(noise_var, dtype=float), nan=0.0, posinf=0.0)  # n = 0: no interval anyway
+    deff = 1 + safe * noise / (centre * (1 - centre))
     n_eff = safe / deff
-    lo, hi = proportion_confint(np.clip(k / safe, 0, 1) * n_eff, n_eff, alpha=1 - level, method="wilson")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lo, hi = proportion_confint(np.clip(k / safe, 0, 1) * n_eff, n_eff, alpha=1 - level, method="wilson")
     return np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
 
 
