@@ -40,6 +40,23 @@ def console(tmp_path_factory):
     write(root, rows)
     client = create_app(settings).test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['monitoring']}"
+    client.settings = settings
+    return client
+
+
+@pytest.fixture(scope="module")
+def roma(console):
+    """A client holding Roma Capitale's own ``entity`` token (its digital-services office)."""
+    from registry import connect, ops, session_scope
+    from registry.tokens import create_token
+    from warehouse.console import create_app
+
+    with session_scope(connect(console.settings.database_url)) as s:  # its counter, as the rows' service
+        ops.add_service(s, actor="test", entity_ipa="c_h501", name="URP - sportello", service_type="sportello.urp",
+                        key="roma-front_office", channel="front_office", questionnaire_id="faccia")
+        secret = create_token(s, role="entity", entity="c_h501", label="Roma - servizi digitali", actor="test")[1]
+    client = create_app(console.settings).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     return client
 
 
@@ -113,3 +130,45 @@ def test_the_report_is_dated_in_italy(console, monkeypatch):
 
     monkeypatch.setattr(faccia, "today_rome", lambda: date(2026, 12, 1))
     assert "rapporto del 01/12/2026" in console.get("/entities/c_h501/faccia").get_data(as_text=True)
+
+
+def test_the_report_speaks_english_to_an_english_reader(console):
+    """The report was Italian only (headings, captions, channels, reasons, notes, numbers ``76,9``)
+    whatever the console's language: with ``?lang=en`` (or the ENG switch) it is English, through the
+    console's own translations; the figures are the very same published cells."""
+    import html as html_lib
+
+    it = console.get("/entities/c_h501/faccia").get_data(as_text=True)
+    resp = console.get("/entities/c_h501/faccia?lang=en")
+    assert resp.status_code == 200
+    en = html_lib.unescape(resp.get_data(as_text=True))
+    assert '<article class="mlf" lang="en">' in en and "from 2026-09 to 2026-10" in en
+    for words in ("Judgements by channel (year 2026)", "Judgements by channel and month", "Satisfied (%)",
+                  "What went well", "What did not go well", "I did not have to wait long",
+                  "I had to wait too long", "Every figure is computed from counts perturbed by the cell-key method",
+                  f"fewer than {console.settings.disclosure_min_n} judgements", "Back to the entity's page",
+                  ">Front office<", ">Phone<"):
+        assert words in en, words
+    for italian in ("Giudizi per canale", "Che cosa ha funzionato", "Ho atteso poco", "Sportello", "Telefono",
+                    "Ogni valore è calcolato", "Torna alla pagina", "rapporto del"):
+        assert italian not in en, italian
+    row = r'<th scope="row">{}</th><td>(\d+)</td><td>([\d.,]+)</td><td>([\d.,]+)–([\d.,]+)</td>'
+    desk_it = re.search(row.format("Sportello"), it).groups()
+    desk_en = re.search(row.format("Front office"), en).groups()
+    assert desk_en == tuple(x.replace(",", ".") for x in desk_it) and "." in desk_en[1]  # 76.9, the same cell
+
+
+def test_the_entity_reads_its_own_report_from_its_workspace(roma):
+    """A PA's own ``entity`` token got 403 on its faccia report (dashboards only) and its workspace did not
+    link it: now the workspace links it, the report and its CSV open for the entity's own IPA code only,
+    and "back" leads to the workspace (the entity page is national staff's)."""
+    work = roma.get("/workspace/c_h501").get_data(as_text=True)
+    assert 'href="/entities/c_h501/faccia" data-link="faccia"' in work
+    page = roma.get("/entities/c_h501/faccia")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<a href="/workspace/c_h501" data-link="back">' in html and "/entities/c_h501\"" not in html
+    assert re.search(r"<tr><td>2026-09</td><td>Sportello</td><td>\d+</td>", html)
+    assert roma.get("/entities/c_h501/faccia.csv?table=channels").status_code == 200
+    for url in ("/entities/c_f205/faccia", "/entities/c_f205/faccia.csv", "/entities/c_h501"):
+        assert roma.get(url).status_code == 403, url  # another entity's report; the national entity page

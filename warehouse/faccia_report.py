@@ -13,6 +13,7 @@ from typing import Any
 from questionnaires import default_catalog
 from questionnaires.harmonize import CATEGORY_CODES
 
+from . import codelists
 from .cube import Cut, coverage, table
 from .periods import calendar_period, months
 from .protect import Protection
@@ -27,20 +28,28 @@ def _v(x: Any) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def _reason_labels(indicator: str) -> dict[str, str]:
-    """Italian wording of each category as the faccia questionnaire asks it (options mapped onto one
-    category joined by " / "; else the code)."""
+def channel_label(code: str, lang: str = "it") -> str:
+    """The channel ``code`` in words of ``lang`` (Italian: the report's own words, *Sportello*; else the
+    CHANNEL codelist's, *Front office*)."""
+    return CHANNEL_LABELS.get(code, code) if lang == "it" else codelists.label("CHANNEL", code, lang)
+
+
+def _reason_labels(indicator: str, lang: str = "it") -> dict[str, str]:
+    """Wording of each category in ``lang`` as the faccia questionnaire asks it (Italian where the
+    option has no such translation; options mapped onto one category joined by " / "; else the code)."""
     q = default_catalog().get(INSTRUMENT, 1)
     rule = q.harmonization.get(indicator, {})
     item = next((i for i in q.items if i.code == rule.get("item")), None)
     out: dict[str, list[str]] = {}
     for o in item.options if item else ():
-        out.setdefault(rule.get("map", {}).get(o.code, o.code), []).append(o.label["it"])
+        out.setdefault(rule.get("map", {}).get(o.code, o.code), []).append(o.label.get(lang) or o.label["it"])
     return {c: " / ".join(v) for c, v in out.items()}
 
 
-def report(con, entity: str, protection: Protection, start: str | None = None, end: str | None = None) -> dict:
-    """The report's figures for ``entity`` over [start, end] (months ``YYYY-MM``; default: all).
+def report(con, entity: str, protection: Protection, start: str | None = None, end: str | None = None,
+           lang: str = "it") -> dict:
+    """The report's figures for ``entity`` over [start, end] (months ``YYYY-MM``; default: all), its
+    words (channels, reasons) in ``lang`` (``it`` or ``en``; the figures are the same in every language).
 
     The months' rows cover the range; the totals by channel and the reasons (``channels``,
     ``reasons``) cover ``totals_period``: the calendar month, quarter or year the range is
@@ -55,7 +64,7 @@ def report(con, entity: str, protection: Protection, start: str | None = None, e
     rows = []
     for r in faces.to_dict("records"):
         rows.append({"period": r["period"], "channel": r["channel"],
-                     "channel_label": CHANNEL_LABELS.get(r["channel"], r["channel"]), "n": _v(r["n"]),
+                     "channel_label": channel_label(r["channel"], lang), "n": _v(r["n"]),
                      "faces": [_v(r.get(f"dist_{code}")) for code, _ in FACES],
                      "positive": _v(r["top2"]), "lower": _v(r["top2_lower"]), "upper": _v(r["top2_upper"]),
                      "status": r["obs_status"]})
@@ -70,12 +79,12 @@ def report(con, entity: str, protection: Protection, start: str | None = None, e
     if totals_period:
         t0, t1 = months(totals_period, "period")
         totals = table(con, Cut("satisfaction", ["channel"], filters, "M", t0, t1), protection, span=True)
-        channels = [{"channel": r["channel"], "channel_label": CHANNEL_LABELS.get(r["channel"], r["channel"]),
+        channels = [{"channel": r["channel"], "channel_label": channel_label(r["channel"], lang),
                      "n": _v(r["n"]), "positive": _v(r["top2"]), "lower": _v(r["top2_lower"]),
                      "upper": _v(r["top2_upper"]), "status": r["obs_status"]} for r in totals.to_dict("records")]
         for indicator in reasons:
             reasons[indicator] = _reasons(table(con, Cut(indicator, [], filters, "M", t0, t1), protection, span=True),
-                                          indicator)
+                                          indicator, lang)
     for r in rows:
         r["running"] = coverage(r["period"], None)["running"]
     return {"entity": entity, "faces": FACES, "rows": rows, "channels": channels, "reasons": reasons,
@@ -83,11 +92,11 @@ def report(con, entity: str, protection: Protection, start: str | None = None, e
             "running": last if last and coverage(last, None)["running"] else None}
 
 
-def _reasons(t, indicator: str) -> list[dict]:
+def _reasons(t, indicator: str, lang: str = "it") -> list[dict]:
     """The published shares of each reason in the span cell ``t``, largest first."""
     if not len(t) or math.isnan(t.iloc[0]["n"]):
         return []
-    r, labels, found = t.iloc[0], _reason_labels(indicator), []
+    r, labels, found = t.iloc[0], _reason_labels(indicator, lang), []
     for code in CATEGORY_CODES:
         share = _v(r.get(f"share_{code}"))
         if share:

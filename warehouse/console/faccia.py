@@ -1,28 +1,34 @@
 """The "Mettiamoci la faccia" report page of an entity (issue 14 §6): ``/entities/<ipa>/faccia``.
 
-Italian (numbers too: ``54,0``), its month range chosen by a form (``start``, ``end``: kept in the URL), printable (a print stylesheet gives a PDF-quality layout from the browser's "Stampa"),
-linked from the entity page; the figures come from :mod:`warehouse.faccia_report` (published cells).
-Its two tables of figures download as CSV (``/entities/<ipa>/faccia.csv``, ``?table=channels``) in
-the console's language, as every other table download: the printed report is an Italian document,
-but a download is data an English reader opens in a spreadsheet (headers, statuses, channels,
-coverage in words of ``lang``; numbers machine-readable).
+In the console's language (Italian, or English with the ITA/ENG switch or ``?lang=en``: its words through
+:mod:`.i18n_faccia`, the channels and reasons as the CHANNEL codelist and the questionnaire give them,
+numbers as the language writes them: ``54,0`` / ``54.0``), its month range chosen by a form (``start``,
+``end``: kept in the URL), printable (a print stylesheet gives a PDF-quality layout from the browser's
+"Stampa"), linked from the entity page and from the entity workspace; the figures come from
+:mod:`warehouse.faccia_report` (published cells). Its two tables of figures download as CSV
+(``/entities/<ipa>/faccia.csv``, ``?table=channels``) in the console's language, as every other table
+download (headers, statuses, channels, coverage in words of ``lang``; numbers machine-readable).
+
+Who may read it: national staff, and an ``entity`` token for its own IPA code only (``@require_entity``:
+the report is the administration's own, as its workspace is; 403 on another entity's).
 """
 from __future__ import annotations
 
 import re
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, g, render_template, request, url_for
 
 from registry import Entity, session_scope
+from registry.names import name_in
 
 from ..comparability import QueryError
 from ..export import span
 from ..faccia_report import FACES, report
-from ..numbers import number
 from ..periods import require_started, today_rome
 from ..protect import Protection
-from . import i18n
-from .auth import not_found, require
-from .data import code_label, table_csv
+
+from . import i18n, i18n_faccia  # noqa: F401  (i18n_faccia: the report's English, merged into i18n.EN)
+from .auth import not_found, require_entity
+from .data import table_csv
 
 bp = Blueprint("faccia", __name__)
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -30,7 +36,7 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 STATUS = {"Q": "oscurato", "U": "bassa affidabilità", "B": "interruzione di serie"}
 #: The report's two tables of figures as their CSV downloads head them (Italian, translated by
-#: :func:`warehouse.console.data.table_csv` for an English reader).
+#: :func:`warehouse.console.data.table_csv` for an English reader, as the page's heads are).
 TABLES = {"months": [("period", "Mese"), ("channel_label", "Canale"), ("n", "Giudizi"),
                      *[(f"face_{code}", f"{label} (%)") for code, label in FACES], ("positive", "Positivi (%)"),
                      ("lower", "IC 95% inf."), ("upper", "IC 95% sup."), ("status", "Stato"),
@@ -39,22 +45,13 @@ TABLES = {"months": [("period", "Mese"), ("channel_label", "Canale"), ("n", "Giu
                        ("lower", "IC 95% inf."), ("upper", "IC 95% sup."), ("status", "Stato")]}
 
 
-i18n.EN.update({"Mese": "Month", "Giudizi": "Judgements", "Positivi (%)": "Positive (%)",
-                 **{f"{it} (%)": f"{en} (%)" for it, en in (
-                     ("Soddisfatto/a", "Satisfied"), ("Né soddisfatto/a né insoddisfatto/a",
-                                                      "Neither satisfied nor dissatisfied"),
-                     ("Insoddisfatto/a", "Dissatisfied"))}})
-
-
 def _csv_row(r: dict) -> dict:
     """A report row as its CSV gives it: figures rounded as the page shows them, a suppressed row's
     all empty (never a number); the status, the channel and the coverage words of the console's
     language (Italian: the report's own words)."""
     hidden = r["status"] == "Q"
-    en = i18n.lang() == "en"
     out = {**r, "status": i18n.gettext(STATUS.get(r["status"], "pubblicato")),
-           "coverage": i18n.gettext("in corso") if r.get("running") else "",
-           "channel_label": code_label("CHANNEL", r["channel"]) if en else r["channel_label"]}
+           "coverage": i18n.gettext("in corso") if r.get("running") else ""}
     for k in ("n", "positive", "lower", "upper"):
         out[k] = None if hidden or r.get(k) is None else (int(r[k]) if k == "n" else round(r[k], 1))
     for (code, _label), f in zip(FACES, r.get("faces") or ()):
@@ -63,7 +60,7 @@ def _csv_row(r: dict) -> dict:
 
 
 @bp.get("/entities/<ipa>/faccia.csv")
-@require("dashboards")
+@require_entity
 def download(ipa: str):
     """The report's judgements by channel and month (``table=months``, the default) or by channel over
     the whole range (``table=channels``) as CSV, in the console's language (``lang``); named after the entity and
@@ -79,12 +76,19 @@ def download(ipa: str):
 
 
 @bp.get("/entities/<ipa>/faccia")
-@require("dashboards")
+@require_entity
 def page(ipa: str):
+    """The report as a page. Its date is Italy's (``01/12/2026``; ISO ``2026-12-01`` in English, which no
+    reader misreads as 12 January); "back" goes where the reader came from: the entity page for national
+    staff, the workspace for an ``entity`` token (which may not open the entity page)."""
     data, name, start, end = _report(ipa)
-    return render_template("faccia_report.html", d=data, entity_name=name, page="entities",
-                           made=today_rome().strftime("%d/%m/%Y"), start=start, end=end,  # Italy's date
-                           it_number=lambda v, digits=1: number(v, "it", digits))
+    today = today_rome()
+    workspace = not g.user.can("dashboards")
+    back = url_for("workspace.page", ipa=ipa) if workspace else url_for("pages.entity", ipa=ipa)
+    return render_template("faccia_report.html", d=data, entity_name=name,
+                           page="workspace" if workspace else "entities", back=back, back_to_workspace=workspace,
+                           made=today.isoformat() if i18n.lang() == "en" else today.strftime("%d/%m/%Y"),
+                           start=start, end=end)
 
 
 def _report(ipa: str):
@@ -92,7 +96,7 @@ def _report(ipa: str):
     (404 for an unknown entity, 400 naming a malformed or inverted month)."""
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         entity = s.get(Entity, ipa)
-        name = entity.name if entity else None
+        name = name_in(entity, i18n.lang()) if entity else None
     if name is None:
         raise not_found("ipa", f"No entity with IPA code {ipa!r} in the registry.")
     start, end = request.args.get("start") or None, request.args.get("end") or None
@@ -105,4 +109,4 @@ def _report(ipa: str):
         raise QueryError("start", f"start={start} is after end={end}.")
     settings = current_app.config["ASCOLTO_SETTINGS"]
     con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
-    return report(con, ipa, Protection.from_settings(settings), start, end), name, start, end
+    return report(con, ipa, Protection.from_settings(settings), start, end, lang=i18n.lang()), name, start, end
