@@ -65,7 +65,7 @@ class Chart:
 def table_csv(columns: list[tuple[str, str]], rows: list[dict[str, Any]], filename: str, **headers: str):
     """A chart's table as its CSV download: exactly ``rows`` and ``columns``, the header in the reader's
     language as the page's table heads it (the values are already: statuses and notes are words of
-    that language; the faccia report's too, though its printed page is an Italian document) — a
+    that language; the faccia report's too, as its page is) — a
     spreadsheet's file in the reader's dialect (:mod:`.downloads`: BOM; ``;`` and ``53,9`` in
     Italian, ``,`` and ``53.9`` in English), every cell through :func:`warehouse.csvsafe.csv_writer`.
     The one writer of the console's table downloads."""
