@@ -16,7 +16,8 @@ from warehouse.console import create_app
 SCOPED = ["/workspace/{ipa}", "/api/v1/workspace/{ipa}", "/workspace/{ipa}/comments",
           "/api/v1/workspace/{ipa}/comments", "/workspace/{ipa}/comments.csv",
           "/workspace/{ipa}/csv/trend-anagrafe.certificati", "/workspace/{ipa}/tokens",
-          "/workspace/{ipa}/services/{key}/check", "/api/v1/workspace/{ipa}/services/{key}/check"]
+          "/workspace/{ipa}/services/{key}/check", "/api/v1/workspace/{ipa}/services/{key}/check",
+          "/entities/{ipa}/faccia", "/entities/{ipa}/faccia.csv"]  # the entity's own faccia report
 KEYS = {ROMA: "demo-roma-anagrafe", MILANO: "demo-milano-anagrafe"}
 
 
@@ -194,6 +195,20 @@ def test_the_position_uses_the_chosen_period_and_the_page_states_it(client, seed
     assert ws["per"]["period"] == "2026-Q3"
     html = get(client, entity, f"/workspace/{ROMA}?freq=Q&period=2026-Q3").get_data(as_text=True)
     assert 'class="period-stated" data-period="2026-Q3"' in html
+
+
+def test_the_period_menu_lists_the_periods_of_the_frequency(client, seeded):
+    """The workspace's "Periodo" menu was always empty (the page's periods were left out of its data): a PA
+    could see only the latest period. It lists the frequency's periods, newest first, the shown one selected."""
+    entity = seeded[1]["entity"]
+    for query, chosen in (("freq=Q&period=2026-Q3", "2026-Q3"), ("", None), ("freq=M&period=2026-09", "2026-09")):
+        html = get(client, entity, f"/workspace/{ROMA}?{query}").get_data(as_text=True)
+        menu = re.search(r'<select id="f-period" name="period">(.*?)</select>', html, re.S).group(1)
+        options = re.findall(r'<option value="([^"]+)" ?(selected)?>', menu)
+        stated = re.search(r'data-period="([^"]+)"', html).group(1)
+        assert len(options) >= 2 and [v for v, s in options if s] == [chosen or stated], query
+        values = [v for v, _ in options]
+        assert values == sorted(values, reverse=True) and all(("Q" in v) == ("freq=Q" in query) for v in values)
 
 
 def _with_roma_tari(tmp_path_factory, name: str, n: int, **answers):
