@@ -100,13 +100,19 @@ def test_each_new_service_gets_what_its_channel_collects_with(app, seeded):
     assert kits == {"web": "snippet", "sms": "link", "phone": "operator", "kiosk": "kiosk",
                                                "front_office": "kiosk"}
     counter = page.split('data-channel="front_office"')[1].split("</div>")[0]
-    assert 'href="/operator"' in counter  # at a counter, staff may enter the answers too
+    # at a counter, staff may enter the answers too: the admin is sent to make them an operator token (the
+    # "Registrazione giudizi" link it had was a 403 for every reader of this page: only operators open it)
+    assert 'href="/admin/tokens" data-link="operator-token"' in counter and 'href="/operator"' not in page
     with session_scope(connect(seeded[0].database_url)) as s:
         keys = {svc.channel: svc.key for svc in s.query(Service).filter(Service.name.contains("tutti i canali"))}
     link = f"{seeded[0].collector_url.rstrip('/')}/v1/services/{keys['sms']}/form?lang=it"
     assert f'value="{link}"' in page and page.count("/widget.js") == 1  # only the web service's snippet
     check = c.get(f"/workspace/{ROMA}/services/{keys['sms']}/check", headers=bearer(secret)).get_data(as_text=True)
     assert f'value="{link}"' in check and "/widget.js" not in check and 'id="check-now"' not in check
+    for channel in ("phone", "front_office"):  # the entity's staff: told whom to ask, never sent to a 403
+        kit = c.get(f"/workspace/{ROMA}/services/{keys[channel]}/check", headers=bearer(secret)).get_data(as_text=True)
+        assert 'data-note="operator-token"' in kit and "/operator" not in kit and "/admin/tokens" not in kit, channel
+        assert c.get("/operator", headers=bearer(secret)).status_code == 403  # why no link leads there
     web = c.get(f"/workspace/{ROMA}/services/{keys['web']}/check", headers=bearer(secret)).get_data(as_text=True)
     assert 'id="check-now"' in web and "/widget.js" in web
 

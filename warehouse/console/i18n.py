@@ -278,7 +278,7 @@ EN.update({  # registry administration: the services page (issue 19)
     "Origini ammesse": "Allowed origins", "Codice da incollare": "Snippet to paste",
     "Modalità di prova": "Test mode",
     "Nomi nelle altre lingue": "Names in other languages", "Campi": "Fields", "Contesto": "Context",
-    "Codice IPA dell'ente (solo token entity)": "The entity's IPA code (entity tokens only)",
+    "Codice IPA dell'ente (token entity, operator e backend)": "The entity's IPA code (entity, operator and backend tokens)",
     "Responsabile (può creare token dell'ente)": "Manager (may create the entity's tokens)",
     "Una pagina in una lingua senza nome mostra il nome italiano.":
         "A page in a language without a name shows the Italian name.",

@@ -81,6 +81,14 @@ EN = {
     "Richieste in attesa": "Pending requests", "in attesa di approvazione": "awaiting approval",
     "Prima adesione dell'ente: approvando si attiva il token del responsabile che chi ha fatto la richiesta ha ricevuto. Prima di approvare chiedi all'ente, al suo indirizzo PEC dell'Indice delle PA, di confermare la richiesta n.":
         "The administration's first joining: approving activates the manager token the requester received. Before approving, ask the administration, at its PEC address in the IPA index, to confirm request no.",
+    "Crea un token operatore (ruolo operator, con il codice IPA dell'ente)":
+        "Create an operator token (role operator, with the entity's IPA code)",
+    "Ogni operatore accede alla console con un proprio token di ruolo operatore dell'ente, che crea l'amministrazione "
+    "nazionale (chiedilo indicando il nome dell'operatore: ogni registrazione lo riporta); con quel token la console "
+    "apre direttamente «Registrazione giudizi».":
+        "Each operator signs in to the console with an operator token of the entity of their own, which national staff "
+        "create (ask for it giving the operator's name: every entry records it); with that token the console opens "
+        "\u201cRecord judgements\u201d directly.",
     "Le risposte da questo link vengono registrate sul canale del servizio.":
         "Answers given through this link are recorded on the service's channel.",
     "Al telefono le risposte le inserisce l'operatore, nella pagina «Registrazione giudizi» della console, subito dopo la chiamata (con un token di ruolo operatore dell'ente).":
