@@ -64,12 +64,15 @@ def test_the_channels_rates_and_faccia_pages_write_numbers_in_the_readers_langua
         s["lang"] = "en"
     rate_en = re.search(r'data-col="response_rate">([^<]+)<', client.get("/quality/response-rates").get_data(
         as_text=True)).group(1)
-    report = client.get("/entities/c_h501/faccia").get_data(as_text=True)  # an Italian report, whoever reads it
+    report_en = client.get("/entities/c_h501/faccia").get_data(as_text=True)  # in the reader's language too
     with client.session_transaction() as s:
         s["lang"] = "it"
+    report = client.get("/entities/c_h501/faccia").get_data(as_text=True)
     assert rate_en == rate.replace(",", ".")
     positive = re.search(r'<th scope="row">Sportello</th><td>\d+</td><td>([^<]+)</td>', report).group(1)
     assert re.fullmatch(r"\d+,\d", positive), positive
+    positive_en = re.search(r'<th scope="row">Front office</th><td>\d+</td><td>([^<]+)</td>', report_en).group(1)
+    assert positive_en == positive.replace(",", ".")
 
 
 def test_the_response_rates_show_statuses_in_words_and_suppressed_cells_as_suppressed(client):
