@@ -620,3 +620,19 @@ def test_a_trend_of_a_type_whose_questionnaires_do_not_ask_says_not_collected(ra
     en = markup.unescape(get(client, tokens["monitoring"], f"/entities/{ROMA}?indicator=satisfaction&lang=en")
                          .get_data(as_text=True))
     assert "Not collected: the questionnaires of the entity's services of this type do not ask this question." in en
+
+
+def test_the_funnel_of_the_workspace_names_its_service_type_in_the_readers_language(client, seeded):
+    """In English the workspace's funnel chart (title, picture's text, table, CSV) named the service type in
+    Italian ("Funnel plot — Certificati anagrafici") beside a position table saying "Registry certificates"."""
+    from warehouse.console.data import type_label
+
+    tok = seeded[1]["entity"]
+    en, it = type_label("anagrafe.certificati", "en"), type_label("anagrafe.certificati", "it")
+    page = markup.unescape(get(client, tok, f"/workspace/{ROMA}?period=2026-10&lang=en").get_data(as_text=True))
+    assert f"Funnel plot — {en}" in page and f"Funnel plot — {it}" not in page
+    csv_text = get(client, tok, f"/workspace/{ROMA}/csv/funnel-anagrafe.certificati?period=2026-10&lang=en"
+                   ).get_data(as_text=True)
+    assert en in csv_text and it not in csv_text
+    assert f"Funnel plot — {it}" in markup.unescape(get(client, tok, f"/workspace/{ROMA}?period=2026-10"
+                                                        ).get_data(as_text=True))

@@ -58,7 +58,7 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
     if period is None:
         period, _complete = cube.latest_period(con, freq)
     for t in types:
-        row = {"service_type": t, "label": data.type_label(t, "it"), "period": period, "freq": freq,
+        row = {"service_type": t, "label": data.type_label(t, data.current_lang()), "period": period, "freq": freq,
                "benchmark": None, "benchmark_shown": None, "benchmark_reason": None, "value": None, "n": None, "flag": None, "rank": None, "tied": None,
                "units": 0, "collected": t not in not_asked, "conf_status": None, "obs_status": None,
                "funnel": {k: [] for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")}}
