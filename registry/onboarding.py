@@ -7,8 +7,9 @@ request brings is usable before an admin has approved it.
 
 - :func:`submit_request` checks the request against the IPA index as imported into the registry
   (the entity must exist: ``ascolto registry import-ipa``), the service-type taxonomy (the type must
-  apply to the entity's IPA category), the origins (``scheme://host[:port]``, 1–10) and the channels
-  (:data:`questionnaires.envelope.CHANNELS`, 1–7), and stores a ``pending`` request. For an
+  apply to the entity's IPA category), the origins (``scheme://host[:port]``, 0–10: at least one when
+  the channels include ``web``, the widget's; a counter, kiosk, phone, app, e-mail or SMS service has no
+  page of the PA's to allow) and the channels (:data:`questionnaires.envelope.CHANNELS`, 1–7), and stores a ``pending`` request. For an
   administration without an active *manager* token it also creates one, **pending**
   (``Token.pending``: it verifies nowhere, :attr:`registry.models.Token.active`) and returns its
   secret, shown once to the requester only: the admin never sees or hands over a secret. For an
@@ -71,11 +72,11 @@ def submit_request(session: Session, *, ipa_code: str, service_name: str, servic
     stype = check_service_type(service_type)
     check_type_fits_category(stype, entity.category, ipa)
     origins = check_origins(list(allowed_origins))
-    if not origins:
+    chans = _channels(list(channels))
+    if not origins and "web" in chans:
         raise InvalidValue("allowed_origins", "give the origin (https://host) of the pages that will carry the widget")
     if len(origins) > MAX_ORIGINS:
         raise InvalidValue("allowed_origins", f"at most {MAX_ORIGINS} origins")
-    chans = _channels(list(channels))
     req = OnboardingRequest(ipa_code=ipa, service_name=name, service_type=stype.code, allowed_origins=origins,
                             channels=chans, status="pending", created_at=utcnow())
     session.add(req)

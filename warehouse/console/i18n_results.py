@@ -81,6 +81,9 @@ EN = {
     "Richieste in attesa": "Pending requests", "in attesa di approvazione": "awaiting approval",
     "Prima adesione dell'ente: approvando si attiva il token del responsabile che chi ha fatto la richiesta ha ricevuto. Prima di approvare chiedi all'ente, al suo indirizzo PEC dell'Indice delle PA, di confermare la richiesta n.":
         "The administration's first joining: approving activates the manager token the requester received. Before approving, ask the administration, at its PEC address in the IPA index, to confirm request no.",
+    "Necessarie per il canale web; uno sportello, un totem, il telefono, un'app, l'e-mail o l'SMS non hanno pagine "
+    "da indicare.":
+        "Needed for the web channel; a counter, a kiosk, the phone, an app, e-mail or SMS have no pages to give.",
     "Crea un token operatore (ruolo operator, con il codice IPA dell'ente)":
         "Create an operator token (role operator, with the entity's IPA code)",
     "Ogni operatore accede alla console con un proprio token di ruolo operatore dell'ente, che crea l'amministrazione "
