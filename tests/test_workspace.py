@@ -636,3 +636,18 @@ def test_the_funnel_of_the_workspace_names_its_service_type_in_the_readers_langu
     assert en in csv_text and it not in csv_text
     assert f"Funnel plot — {it}" in markup.unescape(get(client, tok, f"/workspace/{ROMA}?period=2026-10"
                                                         ).get_data(as_text=True))
+
+
+def test_the_services_mean_comes_with_its_interval(client, seeded):
+    """The services table gave the mean (0–100) bare, beside a share with its 95% CI: a PA read 28,1
+    against 40,4 with nothing saying the two might not differ. The mean has its published interval."""
+    admin, entity = seeded[1]["admin"], seeded[1]["entity"]
+    api = get(client, admin, f"/api/v1/indicators?by=service&period=2026-10&service={KEYS[ROMA]}").json["rows"][0]
+    html = get(client, entity, f"/workspace/{ROMA}?period=2026-10").get_data(as_text=True)
+    row = html[html.index(f'<tr data-service="{KEYS[ROMA]}">'):].split("</tr>")[0]
+    mean = re.search(r'<td data-col="mean">([\d,]+) <span class="small" data-col="mean-ci">\(IC 95% ([\d,]+) – ([\d,]+)\)',
+                     row)
+    assert mean, row
+    m, lo, hi = (float(x.replace(",", ".")) for x in mean.groups())
+    assert lo < m < hi and m == pytest.approx(api["mean"], abs=0.06)
+    assert (lo, hi) == (pytest.approx(api["mean_ci"][0], abs=0.06), pytest.approx(api["mean_ci"][1], abs=0.06))
