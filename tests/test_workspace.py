@@ -651,3 +651,19 @@ def test_the_services_mean_comes_with_its_interval(client, seeded):
     m, lo, hi = (float(x.replace(",", ".")) for x in mean.groups())
     assert lo < m < hi and m == pytest.approx(api["mean"], abs=0.06)
     assert (lo, hi) == (pytest.approx(api["mean_ci"][0], abs=0.06), pytest.approx(api["mean_ci"][1], abs=0.06))
+
+
+def test_the_rank_comes_with_its_interval_as_on_the_comparison(client, seeded):
+    """The position gave a bare EB rank ("4" of 6 entities): a PA read it as its certain place. The
+    rank's 95% interval (the positions the entity may hold) is beside it, the comparison's own, and the
+    legend says what both mean."""
+    admin, entity = seeded[1]["admin"], seeded[1]["entity"]
+    cmp = get(client, admin, "/api/v1/compare?service_type=anagrafe.certificati").json
+    own = next(u for u in cmp["units"] if u["entity"] == ROMA)
+    assert own["rank_interval"] is not None  # the fixture ranks its entities
+    ws = get(client, entity, f"/api/v1/workspace/{ROMA}").json
+    assert ws["position"][0]["rank_interval"] == own["rank_interval"]
+    html = get(client, entity, f"/workspace/{ROMA}").get_data(as_text=True)
+    row = html[html.index('<tr data-type="anagrafe.certificati">'):].split("</tr>")[0]
+    lo, hi = own["rank_interval"]
+    assert f'<td data-col="rank_interval">{lo}–{hi}</td>' in row and 'data-legend="rank_interval"' in html

@@ -47,7 +47,9 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
              freq: str = "M", period: str | None = None, not_asked: set[str] = frozenset()) -> list[dict[str, Any]]:
     """Per service type of the entity, in the page's period (``freq``, ``period``; default the latest
     period at ``freq``): the national benchmark, the entity's published value, n, funnel flag and EB
-    rank among the type's entities (``tied`` when it shares it: shown "3="), and the funnel limits (for the plot).
+    rank among the type's entities (``tied`` when it shares it: shown "3=") with its 95% interval (``rank_interval``:
+    the positions the entity may hold, shown beside the rank — a rank alone reads as a certain place), and the
+    funnel limits (for the plot).
 
     The benchmark, flag, rank and funnel are withheld (``benchmark_reason`` says why) when fewer than
     :data:`MIN_BENCHMARK_UNITS` entities of the type, the own included, have a published figure in the
@@ -60,6 +62,7 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
     for t in types:
         row = {"service_type": t, "label": data.type_label(t, data.current_lang()), "period": period, "freq": freq,
                "benchmark": None, "benchmark_shown": None, "benchmark_reason": None, "value": None, "n": None, "flag": None, "rank": None, "tied": None,
+               "rank_interval": None,
                "units": 0, "collected": t not in not_asked, "conf_status": None, "obs_status": None,
                "funnel": {k: [] for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")}}
         out.append(row)
@@ -91,7 +94,7 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
         f = body.get("funnel") or {}
         row.update(benchmark=body.get("benchmark"), benchmark_shown=data.shown_value(con, protection, cut, body["measure"]),
                    flag=(own or {}).get("flag"), rank=(own or {}).get("rank"),
-                   tied=(own or {}).get("tied"),
+                   tied=(own or {}).get("tied"), rank_interval=(own or {}).get("rank_interval"),
                    funnel={k: f.get(k, []) for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")})
     return out
 
