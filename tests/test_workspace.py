@@ -667,3 +667,15 @@ def test_the_rank_comes_with_its_interval_as_on_the_comparison(client, seeded):
     row = html[html.index('<tr data-type="anagrafe.certificati">'):].split("</tr>")[0]
     lo, hi = own["rank_interval"]
     assert f'<td data-col="rank_interval">{lo}–{hi}</td>' in row and 'data-legend="rank_interval"' in html
+
+
+def test_the_tokens_page_says_how_to_replace_each_kind_of_token(client, seeded):
+    """The manager's tokens page listed entity, back-end and operator tokens with a "Revoca" button and
+    nothing on replacing one: revoking a back end's token first stops its answers (403), and the page
+    cannot make back-end, operator or manager tokens. It says which token is replaced how, in both languages."""
+    it = markup.unescape(get(client, seeded[1]["entity"], f"/workspace/{ROMA}/tokens").get_data(as_text=True))
+    note = it[it.index('data-note="rotation"'):].split("</section>")[0]
+    assert "creane uno nuovo con il modulo qui sopra" in note and "lo crea solo lo staff nazionale" not in note
+    assert "li crea solo lo staff nazionale" in note and "poi revoca qui il vecchio" in note
+    en = markup.unescape(get(client, seeded[1]["entity"], f"/workspace/{ROMA}/tokens?lang=en").get_data(as_text=True))
+    assert "Replacing a token" in en and "created by national staff only" in en and "revoca" not in en.lower()

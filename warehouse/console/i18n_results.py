@@ -84,6 +84,21 @@ EN = {
     "Necessarie per il canale web; uno sportello, un totem, il telefono, un'app, l'e-mail o l'SMS non hanno pagine "
     "da indicare.":
         "Needed for the web channel; a counter, a kiosk, the phone, an app, e-mail or SMS have no pages to give.",
+    "Sostituire un token (perso, scaduto o forse visto da altri)": "Replacing a token (lost, expired or perhaps seen by others)",
+    "Un token dell'ente (ruolo «ente»): creane uno nuovo con il modulo qui sopra, dallo a chi lo usa, poi revoca il "
+    "vecchio.":
+        "An entity token (role \u201centity\u201d): create a new one with the form above, give it to whoever uses it, "
+        "then revoke the old one.",
+    "Il token del responsabile e quelli di back end e di operatore li crea solo lo staff nazionale: chiedi il nuovo, "
+    "mettilo in uso (nel back end, o dallo all'operatore), poi revoca qui il vecchio; un back end con il token "
+    "revocato riceve 403.":
+        "The manager's token and the back-end and operator tokens are created by national staff only: ask for the new "
+        "one, put it in use (in the back end, or give it to the operator), then revoke the old one here; a back end "
+        "with a revoked token gets 403.",
+    "Il token con cui sei entrato («in uso») non si revoca da qui: accedi con il nuovo token del responsabile e "
+    "revoca il vecchio da quella sessione.":
+        "The token you signed in with (\u201cin use\u201d) is not revoked from here: sign in with the new manager "
+        "token and revoke the old one from that session.",
     "Crea un token operatore (ruolo operator, con il codice IPA dell'ente)":
         "Create an operator token (role operator, with the entity's IPA code)",
     "Ogni operatore accede alla console con un proprio token di ruolo operatore dell'ente, che crea l'amministrazione "
