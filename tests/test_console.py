@@ -77,7 +77,7 @@ def test_every_route_is_covered_by_these_tests(app):
     covered |= {"/api/v1/improve/drivers", "/api/v1/improve/trend", "/api/v1/improve/plans",  # tests/test_improve_api.py
                 "/api/v1/improve/plans/<int:plan_id>", "/api/v1/improve/plans/<int:plan_id>/evaluation"}
     covered |= {"/workspace/", "/workspace/<ipa>", "/api/v1/workspace/<ipa>", "/workspace/<ipa>/comments",  # test_workspace.py
-                "/api/v1/workspace/<ipa>/comments", "/workspace/<ipa>/comments.csv", "/workspace/<ipa>/csv/<chart>",
+                "/api/v1/workspace/<ipa>/comments", "/workspace/<ipa>/comments.csv", "/workspace/<ipa>/csv/<chart>", "/workspace/<ipa>/services.csv",
                 "/workspace/<ipa>/tokens", "/workspace/<ipa>/services/<key>/check",
                 "/api/v1/workspace/<ipa>/services/<key>/check",
                 "/admin/onboarding", "/admin/onboarding/<int:request_id>/approve",  # test_onboarding.py

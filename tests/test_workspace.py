@@ -17,7 +17,7 @@ SCOPED = ["/workspace/{ipa}", "/api/v1/workspace/{ipa}", "/workspace/{ipa}/comme
           "/api/v1/workspace/{ipa}/comments", "/workspace/{ipa}/comments.csv",
           "/workspace/{ipa}/csv/trend-anagrafe.certificati", "/workspace/{ipa}/tokens",
           "/workspace/{ipa}/services/{key}/check", "/api/v1/workspace/{ipa}/services/{key}/check",
-          "/entities/{ipa}/faccia", "/entities/{ipa}/faccia.csv"]  # the entity's own faccia report
+          "/entities/{ipa}/faccia", "/entities/{ipa}/faccia.csv", "/workspace/{ipa}/services.csv"]  # the entity's own faccia report
 KEYS = {ROMA: "demo-roma-anagrafe", MILANO: "demo-milano-anagrafe"}
 
 
@@ -679,3 +679,28 @@ def test_the_tokens_page_says_how_to_replace_each_kind_of_token(client, seeded):
     assert "li crea solo lo staff nazionale" in note and "poi revoca qui il vecchio" in note
     en = markup.unescape(get(client, seeded[1]["entity"], f"/workspace/{ROMA}/tokens?lang=en").get_data(as_text=True))
     assert "Replacing a token" in en and "created by national staff only" in en and "revoca" not in en.lower()
+
+
+def test_the_services_table_downloads_as_its_published_cells(client, seeded):
+    """The workspace's main table — each service's N, positive share and mean with their intervals,
+    and the change since the previous period — had no download, where every chart's table had one: a PA
+    copied it by hand. It downloads as CSV, the page's indicator and period, suppressed cells empty."""
+    admin, entity = seeded[1]["admin"], seeded[1]["entity"]
+    page = markup.unescape(get(client, entity, f"/workspace/{ROMA}?freq=M&period=2026-10").get_data(as_text=True))
+    link = re.search(r'<a class="btn btn-outline" href="([^"]+)" download data-link="services-csv">', page).group(1)
+    assert link.startswith(f"/workspace/{ROMA}/services.csv?") and "period=2026-10" in link
+    r = get(client, entity, link)
+    assert r.status_code == 200 and "ascolto-c_h501-services-satisfaction-2026-10.csv" in r.headers["Content-Disposition"]
+    rows = {x["Chiave"]: x for x in console_csv.dicts(r)}
+    api = get(client, admin, f"/api/v1/indicators?by=service&period=2026-10&entity={ROMA}").json["rows"]
+    for cell in api:
+        row = rows[cell["service"]]
+        if cell["conf_status"] == "A":
+            assert (row["N"], row["Quota positiva %"], row["Stato"]) == ("", "", "oscurato")
+        else:
+            assert int(row["N"]) == cell["n"] and float(row["Quota positiva %"]) == pytest.approx(cell["positive_share"], abs=0.06)
+            assert float(row["IC 95% inf."]) < float(row["Quota positiva %"]) < float(row["IC 95% sup."])
+    assert {x["Periodo"] for x in rows.values()} == {"2026-10"}
+    en = console_csv.rows(get(client, entity, link + "&lang=en"))
+    assert en[0][:7] == ["Service", "Key", "Service type", "Channel", "Period", "N", "Positive share %"]
+    assert get(client, seeded[1]["entity"], f"/workspace/{MILANO}/services.csv").status_code == 403

@@ -84,6 +84,8 @@ EN = {
     "Necessarie per il canale web; uno sportello, un totem, il telefono, un'app, l'e-mail o l'SMS non hanno pagine "
     "da indicare.":
         "Needed for the web channel; a counter, a kiosk, the phone, an app, e-mail or SMS have no pages to give.",
+    "Media: IC 95% inf.": "Mean: 95% CI low", "Media: IC 95% sup.": "Mean: 95% CI high",
+    "Variazione: IC 95% inf.": "Change: 95% CI low", "Variazione: IC 95% sup.": "Change: 95% CI high",
     "Sostituire un token (perso, scaduto o forse visto da altri)": "Replacing a token (lost, expired or perhaps seen by others)",
     "Un token dell'ente (ruolo «ente»): creane uno nuovo con il modulo qui sopra, dallo a chi lo usa, poi revoca il "
     "vecchio.":

@@ -84,7 +84,46 @@ def _csv_url(ipa: str):
 @require_entity
 def page(ipa: str):
     return render_template("workspace.html", d=summary(ipa), page="workspace", csv_url=_csv_url(ipa),
+                           services_csv=url_for("workspace.services_csv", ipa=ipa, **query_args("ipa")),
                            benchmark_reasons=wd.BENCHMARK_REASONS)
+
+
+#: The services table as its CSV heads it (Italian, translated by :func:`.data.table_csv` for an English reader).
+SERVICE_COLUMNS = [("name", "Servizio"), ("key", "Chiave"), ("service_type", "Tipo di servizio"),
+                   ("channel", "Canale"), ("period", "Periodo"), ("n", "N"), ("share", "Quota positiva %"),
+                   ("share_lower", "IC 95% inf."), ("share_upper", "IC 95% sup."), ("mean", "Media (0–100)"),
+                   ("mean_lower", "Media: IC 95% inf."), ("mean_upper", "Media: IC 95% sup."), ("status", "Stato"),
+                   ("change", "Rispetto al periodo precedente"), ("change_lower", "Variazione: IC 95% inf."),
+                   ("change_upper", "Variazione: IC 95% sup."), ("verdict", "Esito")]
+
+
+@bp.get("/workspace/<ipa>/services.csv")
+@require_entity
+def services_csv(ipa: str):
+    """The workspace's services table as CSV — exactly its published cells in the page's indicator and
+    period (``indicator``, ``freq``, ``period``), in the reader's language and spreadsheet dialect
+    (:func:`.data.table_csv`): a suppressed cell's figures empty, its status "oscurato"; a service whose
+    questionnaire does not ask the indicator "non rilevato"; the change against the previous period in
+    points with its 95% interval and verdict. Named ``ascolto-c_h501-services-satisfaction-2026-10.csv``."""
+    from .data import code_label, type_label
+    from .data_units import CHANGE_WORDS
+
+    d = summary(ipa)
+    rows = []
+    for s in d["services"]:
+        c, ch = s.get("cell") or {}, s.get("change") or {}
+        hidden = c.get("conf_status") == "A"
+        row = {"name": s["name"], "key": s["key"], "service_type": type_label(s["service_type"], lang()),
+               "channel": code_label("CHANNEL", s["channel"]), "period": d["per"]["period"],
+               "n": None if hidden else c.get("n", 0 if s["collected"] else None),
+               "status": c.get("status") or gettext("non rilevato" if not s["collected"] else "Nessun dato."),
+               "change": ch.get("difference"), "verdict": gettext(CHANGE_WORDS[ch["verdict"]]) if ch else None,
+               "change_lower": (ch.get("ci") or [None, None])[0], "change_upper": (ch.get("ci") or [None, None])[1]}
+        for k in ("share", "share_lower", "share_upper", "mean", "mean_lower", "mean_upper"):
+            row[k] = None if hidden else c.get(k)
+        rows.append(row)
+    name = "-".join(x for x in (ipa, "services", d["indicator"], d["per"].get("period")) if x)
+    return table_csv(SERVICE_COLUMNS, rows, f"ascolto-{name}.csv")
 
 
 @bp.get("/workspace/<ipa>/csv/<chart>")
