@@ -77,7 +77,7 @@ def plans() -> None:
 @click.option("--baseline-value", type=float, default=None, help="The indicator in the baseline period (0–100).")
 @click.option("--target", "target_value", required=True, type=float, help="Target value (0–100).")
 @click.option("--deadline", required=True, help="YYYY-MM-DD, after the baseline period.")
-@click.option("--actions", default=None, help="What will be done (free text).")
+@click.option("--actions", default=None, help="What will be done (free text). Required: this or --actions-file.")
 @click.option("--actions-file", default=None, help="Read the actions from a file ('-' = standard input).")
 @click.option("--owner", required=True, help="Who answers for the plan (office or person).")
 @click.pass_context
@@ -86,6 +86,8 @@ def add(ctx: click.Context, actions, actions_file, **fields) -> None:
     from registry import plans as ops
 
     text = _actions(actions, actions_file)
+    if text is None or not text.strip():  # said before any look-up, naming the options (not "actions: is required")
+        raise click.UsageError("give --actions TEXT or --actions-file FILE: what will be done (a plan needs its actions)")
     with _published_figures(ctx) as published, _session(ctx) as s:
         plan = ops.add_plan(s, actor=_who(ctx), actions=text, published=published, **fields)
         click.echo(plan.id)

@@ -220,3 +220,13 @@ def test_cli_checks_the_baseline_against_the_published_figures_when_there_is_a_d
     lower = cli("add", "--service", "roma-anagrafe", "--indicator", "satisfaction", "--baseline", "2026-Q1",
                 "--target", "40", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y", code=1)
     assert "Error: target_value:" in lower.output
+
+
+def test_cli_add_says_the_actions_are_required_and_by_which_option(cli):
+    """``plans add`` without actions failed with "Error: actions: is required" after its look-ups, and its
+    --help listed --actions as optional: the help and the refusal (a usage error, exit 2) name the options."""
+    help_text = " ".join(cli("add", "--help").output.split())
+    assert "Required: this or --actions-file." in help_text
+    bad = cli("add", "--service", "roma-anagrafe", "--indicator", "speed", "--baseline", "2026-Q1",
+              "--baseline-value", "58", "--target", "70", "--deadline", "2026-12-31", "--owner", "x", code=2)
+    assert "give --actions TEXT or --actions-file FILE" in bad.output
