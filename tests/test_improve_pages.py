@@ -490,3 +490,20 @@ def test_a_drivers_refusal_names_every_item_not_asked_as_its_reason_line(app, se
     assert listed in message and listed.count(",") == 3, (listed, message)
     if lang == "it":
         assert "domande non poste" in reason
+
+
+def test_the_evaluation_marks_a_value_of_low_reliability(app, seeded):
+    """The "before and after" table gave the baseline and follow-up values with their N only: a value
+    over fewer than 30 answers did not say "bassa affidabilità", as the workspace says it of the same cell."""
+    with session_scope(connect(seeded[0].database_url)) as s:  # Milano: 25 answers a month
+        pid = plan_ops.add_plan(s, actor="test", service_key="demo-milano-anagrafe", indicator="satisfaction",
+                                baseline_period="2026-08", target_value=70, deadline="2027-06-30", actions="x",
+                                owner="M").id
+    c = client_as(app, seeded[1], "monitoring")
+    for ipa, plan, service, low in ((ROMA, 1, SERVICE, False), ("c_f205", pid, "demo-milano-anagrafe", True)):
+        html = c.get(f"/workspace/{ipa}/plans/{plan}/evaluation?follow_up=2026-10").get_data(as_text=True)
+        for col, period in (("baseline", "2026-08"), ("follow_up", "2026-10")):
+            cell = c.get(f"/api/v1/indicators?by=service&service={service}&period={period}").get_json()["rows"][0]
+            td = re.search(rf'<td data-col="{col}">(.*?)</td>', html).group(1)
+            assert (cell["obs_status"] == "U") == low and f"(N {cell['n']})" in td, (service, col, cell)
+            assert ('data-status="U"' in td and "bassa affidabilità" in td) == low, (service, col, td)

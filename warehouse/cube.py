@@ -383,8 +383,9 @@ def _finite(v: Any) -> float | None:
 def published_cell(con, protection: Protection, indicator: str, dim: str, code: str, period: str) -> dict[str, Any] | None:
     """The published cell of ``indicator`` for one unit (``dim`` = ``code``) and one period label
     (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``), through the protected cube: ``{"n", "top2", "mean", "sd",
-    "published", "top2_ci", "mean_ci"}`` (values ``None`` when suppressed; the intervals the cube
-    publishes, which cover the perturbation too); ``None`` when the unit has no answers then.
+    "published", "top2_ci", "mean_ci", "obs_status"}`` (values ``None`` when suppressed; the intervals the
+    cube publishes, which cover the perturbation too; ``obs_status`` the cell's: ``U`` low reliability,
+    ``B`` break in series…); ``None`` when the unit has no answers then.
     What an improvement plan's baseline and the console's improvement pages read."""
     cut = Cut(indicator=indicator, filters={dim: [code]}, freq=freq_of(period, "period"), start=period,
               end=period).validate()
@@ -395,4 +396,4 @@ def published_cell(con, protection: Protection, indicator: str, dim: str, code: 
     top2, n = _finite(r["top2"]), _finite(r["n"])
     return {"n": None if n is None else int(n), "top2": top2, "mean": _finite(r["mean"]), "sd": _finite(r["sd"]),
             "published": top2 is not None, "top2_ci": (_finite(r["top2_lower"]), _finite(r["top2_upper"])),
-            "mean_ci": (_finite(r["mean_lower"]), _finite(r["mean_upper"]))}
+            "mean_ci": (_finite(r["mean_lower"]), _finite(r["mean_upper"])), "obs_status": str(r["obs_status"])}

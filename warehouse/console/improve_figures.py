@@ -221,6 +221,7 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
         target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"],
                                            ci=f["top2_ci" if change.measure == "share" else "mean_ci"])
         d["change"] = {**change.to_dict(), "sentence": change.sentence(lng), "n0": b["n"], "n1": f["n"],
+                       "status0": b["obs_status"], "status1": f["obs_status"],  # each value's own (low reliability)
                        "target_reached": target["status"] == "reached", "target_status": target["status"],
                        "target_ci": target["ci"]}
     except evaluation.EvaluationError as exc:
