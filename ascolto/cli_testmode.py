@@ -60,3 +60,8 @@ def test_submissions(ctx: click.Context, key: str, limit: int, as_json: bool) ->
               "channel": r["channel"], "device": r["device"], "page": r["page"],
               "answers": ", ".join(f"{k}={v}" for k, v in r["answers"].items())} for r in rows]
     _emit(table, ["received_at", "submission_id", "channel", "device", "page", "answers"], False)
+    if not table:  # what to do, not a bare "(none)": the web manager is checking a page
+        click.echo(f"no check-up answer of {key} has arrived: answer once on a page of one of its allowed origins "
+                   f"(`ascolto registry origins {key}`) carrying the snippet with data-test, or switch its test mode "
+                   f"on (`ascolto registry test-mode {key} on`); an answer shows here seconds after it is sent.",
+                   err=True)

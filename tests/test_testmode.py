@@ -267,3 +267,18 @@ def test_the_web_managers_check_page_lists_the_checkups_and_gives_the_test_snipp
     html = client.get(f"/workspace/{ROMA}/services/{KEY}/check", headers=auth).get_data(as_text=True)
     assert 'data-test-mode="on"' in html and 'data-submission="11111111-1111-4111-8111-111111111111"' in html
     assert "22222222" not in html  # another entity's check-up
+
+
+def test_no_checkup_yet_says_what_to_do(tmp_path):
+    """``registry test-submissions KEY`` printed a bare "(none)" to a web manager checking a new page: it
+    now also says how a check-up is made (stdout keeps "(none)", the advice goes to stderr)."""
+    from tests.console_data import build
+
+    settings, _tokens = build(tmp_path)
+    out = CliRunner().invoke(main, ["registry", "test-submissions", KEY],
+                                             env={"ASCOLTO_DATA_DIR": str(settings.data_dir),
+                                                  "ASCOLTO_DATABASE_URL": settings.database_url})
+    assert out.exit_code == 0 and out.stdout.strip() == "(none)", out.output
+    advice = " ".join(out.stderr.split())
+    assert f"no check-up answer of {KEY} has arrived" in advice and "data-test" in advice
+    assert f"ascolto registry test-mode {KEY} on" in advice and f"ascolto registry origins {KEY}" in advice
