@@ -507,3 +507,27 @@ def test_the_evaluation_marks_a_value_of_low_reliability(app, seeded):
             td = re.search(rf'<td data-col="{col}">(.*?)</td>', html).group(1)
             assert (cell["obs_status"] == "U") == low and f"(N {cell['n']})" in td, (service, col, cell)
             assert ('data-status="U"' in td and "bassa affidabilità" in td) == low, (service, col, td)
+
+
+def test_the_plans_page_links_no_driver_analysis_that_is_always_refused(app, seeded):
+    """The plans page linked "Fattori" for every service: a counter's faces questionnaire (or a Designers
+    Italia rating) never asks ease, clarity, speed, trust and completion, so the link always led to
+    "Analisi rifiutata" (422). Such a service is listed with the questions its questionnaire does not ask."""
+    with session_scope(connect(seeded[0].database_url)) as s:
+        ops.add_service(s, actor="test", key="roma-urp-faces", entity_ipa=ROMA, name="URP - sportello",
+                        service_type="sportello.urp", channel="front_office", questionnaire_id="faccia")
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    faces = re.search(r'<li data-service="roma-urp-faces">(.*?)</li>', html).group(1)
+    assert "/drivers" not in faces and "data-not-asked" in faces
+    assert "facilità, chiarezza, rapidità, fiducia, obiettivo raggiunto" in faces
+    assert f'href="/workspace/{ROMA}/services/{SERVICE}/drivers"' in html  # cx-core asks them all
+    assert c.get(f"/workspace/{ROMA}/services/roma-urp-faces/drivers").status_code == 422  # why no link
+    en = c.get(f"/workspace/{ROMA}/plans?lang=en").get_data(as_text=True)
+    assert "does not ask about ease, clarity, speed, trust, task completed" in en
+    with session_scope(connect(seeded[0].database_url)) as s:  # a plan of the counter: no link to a refusal either
+        pid = plan_ops.add_plan(s, actor="test", service_key="roma-urp-faces", indicator="satisfaction",
+                                baseline_period="2026-08", baseline_value=50, target_value=70, deadline="2027-06-30",
+                                actions="x", owner="URP").id
+    assert "/drivers" not in c.get(f"/workspace/{ROMA}/plans/{pid}").get_data(as_text=True)
+    assert "/drivers" in c.get(f"/workspace/{ROMA}/plans/1").get_data(as_text=True)

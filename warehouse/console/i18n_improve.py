@@ -66,6 +66,8 @@ EN = {
     "il periodo di verifica deve iniziare dopo la fine del periodo di riferimento: è precedente o si sovrappone.":
         "the follow-up period must begin after the baseline period ends: it is earlier or overlaps it.",
     "nessuna risposta": "no answers", "dato oscurato": "suppressed figure",
+    "analisi dei fattori non disponibile: il questionario del servizio non pone le domande su {x}.":
+        "no driver analysis: the service's questionnaire does not ask about {x}.",
     "Valuta": "Evaluate", "Modifica": "Edit", "Fattori": "Drivers", "Torna ai piani": "Back to the plans",
     "Periodo di verifica non indicato: l'ultimo periodo completo con dati dopo il riferimento.":
         "No follow-up period chosen: the latest complete period with data after the baseline.",

@@ -223,6 +223,19 @@ def _plan_error(exc: RegistryError) -> dict:
     return {"field": exc.field, "message": message}
 
 
+def not_asked_drivers(questionnaire: str | None) -> list[str]:
+    """The aspects (and satisfaction) the key-driver analysis needs that ``questionnaire`` does not ask
+    (the faces or a Designers Italia rating ask one or two): its analysis would always be refused, so the
+    plans page names them instead of linking to a refusal. Empty for a questionnaire asking them all."""
+    from ..comparability import declared
+    from ..drivers import DRIVERS, OUTCOME
+
+    if not questionnaire:
+        return []
+    asked = declared()
+    return [x for x in (*DRIVERS, OUTCOME) if questionnaire not in asked.get(x, ())]
+
+
 def _entity_and_services(s, ipa: str) -> tuple[str, list[Service]]:
     e = s.get(Entity, ipa)
     if e is None:
@@ -251,7 +264,10 @@ def plans(ipa: str):
             form["service_key"] = request.form.get("service_key", "")
     with session_scope(_factory()) as s:
         name, services = _entity_and_services(s, ipa)
-        svc = [{"key": x.key, "name": name_in(x, lang())} for x in services]
+        from .i18n_refusals import DRIVER_FIELDS_IT
+        words = (lambda f: DRIVER_FIELDS_IT.get(f, f)) if lang() == "it" else (lambda f: f.replace("_", " "))
+        svc = [{"key": x.key, "name": name_in(x, lang()),
+                "not_asked": [words(f) for f in not_asked_drivers(x.questionnaire_id)]} for x in services]
         rows = plan_ops.export_rows(s, entity_ipa=ipa)
     return render_template("improve_plans.html", ipa=ipa, name=name, services=svc, rows=rows, error=error, form=form,
                            indicators=cube.SCORE_INDICATORS, page="workspace"), 400 if error else 200
@@ -309,8 +325,10 @@ def plan(ipa: str, plan_id: int):
             error, status = _plan_error(exc), 409 if exc.field == "version" else 400
     with session_scope(_factory()) as s:
         p = _plan_detail(s, ipa, plan_id)
+        svc = s.get(Service, p["service_key"])
+        drivers_asked = not not_asked_drivers(svc.questionnaire_id if svc else None)
     return render_template("improve_plan.html", ipa=ipa, p=p, form=form or p["current"], error=error,
-                           indicators=cube.SCORE_INDICATORS, page="workspace"), status
+                           indicators=cube.SCORE_INDICATORS, page="workspace", drivers_asked=drivers_asked), status
 
 
 @bp.get("/workspace/<ipa>/plans/<int:plan_id>/evaluation")
