@@ -704,3 +704,28 @@ def test_the_services_table_downloads_as_its_published_cells(client, seeded):
     en = console_csv.rows(get(client, entity, link + "&lang=en"))
     assert en[0][:7] == ["Service", "Key", "Service type", "Channel", "Period", "N", "Positive share %"]
     assert get(client, seeded[1]["entity"], f"/workspace/{MILANO}/services.csv").status_code == 403
+
+
+def test_a_service_without_answers_in_the_period_says_where_to_look(tmp_path):
+    """A service just installed showed "0" in the latest complete month with nothing more: its first answers
+    (in the running month) and "Verifica la mia pagina" were not mentioned. The page says both."""
+    from registry import connect, ops, session_scope
+
+    settings, tokens = build_workspace(tmp_path)
+    with session_scope(connect(settings.database_url)) as s:
+        ops.add_service(s, actor="test", key="roma-nuovo", entity_ipa=ROMA, name="Servizio nuovo",
+                        service_type="anagrafe.certificati")
+    client = create_app(settings).test_client()
+    entity = tokens["entity"]
+    ws = get(client, entity, f"/api/v1/workspace/{ROMA}?freq=M&period=2026-09").json
+    assert [s["key"] for s in ws["services"] if s["collected"] and not s["cell"]] == ["roma-nuovo"]
+    latest = ws["per"]["periods"][-1]
+    assert latest != "2026-09"
+    html = markup.unescape(get(client, entity, f"/workspace/{ROMA}?freq=M&period=2026-09").get_data(as_text=True))
+    note = re.search(r'<p class="small" data-note="no-answers">(.*?)</p>', html).group(1)
+    assert "Servizi senza risposte nel periodo 2026-09 (N 0): 1." in note
+    assert f"scegliendo il periodo {latest}" in note and "Verifica la mia pagina" in note
+    en = markup.unescape(get(client, entity, f"/workspace/{ROMA}?freq=M&period=2026-09&lang=en").get_data(as_text=True))
+    assert "Services without answers in the period 2026-09 (N 0): 1." in en and "Check my page" in en
+    html = get(client, entity, f"/workspace/{ROMA}?freq=M&period={latest}").get_data(as_text=True)
+    assert "scegliendo il periodo" not in html  # the latest period shown: nothing later to look at

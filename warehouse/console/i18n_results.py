@@ -84,6 +84,11 @@ EN = {
     "Necessarie per il canale web; uno sportello, un totem, il telefono, un'app, l'e-mail o l'SMS non hanno pagine "
     "da indicare.":
         "Needed for the web channel; a counter, a kiosk, the phone, an app, e-mail or SMS have no pages to give.",
+    "Servizi senza risposte nel periodo {p} (N 0): {n}.": "Services without answers in the period {p} (N 0): {n}.",
+    "Le risposte più recenti si vedono scegliendo il periodo {l} nel menu Periodo.":
+        "The latest answers are shown by choosing the period {l} in the Period menu.",
+    "Per sapere se il widget di un servizio appena installato riceve richieste, usa «Verifica la mia pagina».":
+        "To know whether a newly installed service's widget receives requests, use \u201cCheck my page\u201d.",
     "Media: IC 95% inf.": "Mean: 95% CI low", "Media: IC 95% sup.": "Mean: 95% CI high",
     "Variazione: IC 95% inf.": "Change: 95% CI low", "Variazione: IC 95% sup.": "Change: 95% CI high",
     "Sostituire un token (perso, scaduto o forse visto da altri)": "Replacing a token (lost, expired or perhaps seen by others)",
