@@ -531,3 +531,24 @@ def test_the_plans_page_links_no_driver_analysis_that_is_always_refused(app, see
                                 actions="x", owner="URP").id
     assert "/drivers" not in c.get(f"/workspace/{ROMA}/plans/{pid}").get_data(as_text=True)
     assert "/drivers" in c.get(f"/workspace/{ROMA}/plans/1").get_data(as_text=True)
+
+
+def test_a_refused_plan_names_the_field_by_its_label_and_writes_numbers_as_the_page(app, seeded):
+    """A refusal said "Correggi il campo target_value: 10 non è un miglioramento rispetto al valore di
+    riferimento 78.6": the field's code, not the label the form shows, and a decimal point in Italian."""
+    import html as html_lib
+
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    form = {"csrf_token": _csrf(html), "service_key": SERVICE, "indicator": "satisfaction", "measure": "top2",
+            "baseline_period": "2026-09", "target_value": "10", "deadline": "2027-12-31", "owner": "Ufficio",
+            "actions": "Tempi più brevi.", "status": "active"}
+    for change, label, label_en in (({}, "Obiettivo", "Target"), ({"deadline": "2026-01-01"}, "Scadenza", "Deadline"),
+                                    ({"baseline_period": "2027-03"}, "Periodo di riferimento", "Baseline period")):
+        body = html_lib.unescape(c.post(f"/workspace/{ROMA}/plans", data={**form, **change}).get_data(as_text=True))
+        alert = body.split('role="alert"')[1].split("</div>")[0].split(">", 1)[1]
+        assert f"Correggi il campo «{label}»:" in alert and "_" not in alert.split(":")[0], alert
+        if not change:
+            assert re.search(r"riferimento \d+,\d\b", alert) and not re.search(r"\d\.\d", alert), alert
+        en = html_lib.unescape(c.post(f"/workspace/{ROMA}/plans?lang=en", data={**form, **change}).get_data(as_text=True))
+        assert f"Fix the field \u201c{label_en}\u201d:" in en, label_en

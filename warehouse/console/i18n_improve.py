@@ -68,6 +68,7 @@ EN = {
     "nessuna risposta": "no answers", "dato oscurato": "suppressed figure",
     "analisi dei fattori non disponibile: il questionario del servizio non pone le domande su {x}.":
         "no driver analysis: the service's questionnaire does not ask about {x}.",
+    "«{f}»": "\u201c{f}\u201d",  # a field named in a refusal
     "Valuta": "Evaluate", "Modifica": "Edit", "Fattori": "Drivers", "Torna ai piani": "Back to the plans",
     "Periodo di verifica non indicato: l'ultimo periodo completo con dati dopo il riferimento.":
         "No follow-up period chosen: the latest complete period with data after the baseline.",

@@ -220,6 +220,9 @@ def _plan_error(exc: RegistryError) -> dict:
             from .i18n import name_indicators
 
             message = name_indicators(message)
+        import re
+
+        message = re.sub(r"(?<=\d)\.(?=\d)", ",", message)  # 78,6 as the page writes it, not 78.6
     return {"field": exc.field, "message": message}
 
 
