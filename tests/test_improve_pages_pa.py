@@ -1,0 +1,72 @@
+"""The improvement pages read by a PA: a plan's values marked when of low reliability, no link to a
+driver analysis that is always refused, refusals naming the field by its label (tests/test_improve_pages.py's
+fixtures)."""
+from __future__ import annotations
+
+import re
+
+from registry import connect, ops, session_scope
+from registry import plans as plan_ops
+from tests.test_improve_pages import ROMA, SERVICE, _csrf, app, client_as, seeded  # noqa: F401  (fixtures)
+
+
+def test_the_evaluation_marks_a_value_of_low_reliability(app, seeded):
+    """The "before and after" table gave the baseline and follow-up values with their N only: a value
+    over fewer than 30 answers did not say "bassa affidabilità", as the workspace says it of the same cell."""
+    with session_scope(connect(seeded[0].database_url)) as s:  # Milano: 25 answers a month
+        pid = plan_ops.add_plan(s, actor="test", service_key="demo-milano-anagrafe", indicator="satisfaction",
+                                baseline_period="2026-08", target_value=70, deadline="2027-06-30", actions="x",
+                                owner="M").id
+    c = client_as(app, seeded[1], "monitoring")
+    for ipa, plan, service, low in ((ROMA, 1, SERVICE, False), ("c_f205", pid, "demo-milano-anagrafe", True)):
+        html = c.get(f"/workspace/{ipa}/plans/{plan}/evaluation?follow_up=2026-10").get_data(as_text=True)
+        for col, period in (("baseline", "2026-08"), ("follow_up", "2026-10")):
+            cell = c.get(f"/api/v1/indicators?by=service&service={service}&period={period}").get_json()["rows"][0]
+            td = re.search(rf'<td data-col="{col}">(.*?)</td>', html).group(1)
+            assert (cell["obs_status"] == "U") == low and f"(N {cell['n']})" in td, (service, col, cell)
+            assert ('data-status="U"' in td and "bassa affidabilità" in td) == low, (service, col, td)
+
+
+def test_the_plans_page_links_no_driver_analysis_that_is_always_refused(app, seeded):
+    """The plans page linked "Fattori" for every service: a counter's faces questionnaire (or a Designers
+    Italia rating) never asks ease, clarity, speed, trust and completion, so the link always led to
+    "Analisi rifiutata" (422). Such a service is listed with the questions its questionnaire does not ask."""
+    with session_scope(connect(seeded[0].database_url)) as s:
+        ops.add_service(s, actor="test", key="roma-urp-faces", entity_ipa=ROMA, name="URP - sportello",
+                        service_type="sportello.urp", channel="front_office", questionnaire_id="faccia")
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    faces = re.search(r'<li data-service="roma-urp-faces">(.*?)</li>', html).group(1)
+    assert "/drivers" not in faces and "data-not-asked" in faces
+    assert "facilità, chiarezza, rapidità, fiducia, obiettivo raggiunto" in faces
+    assert f'href="/workspace/{ROMA}/services/{SERVICE}/drivers"' in html  # cx-core asks them all
+    assert c.get(f"/workspace/{ROMA}/services/roma-urp-faces/drivers").status_code == 422  # why no link
+    en = c.get(f"/workspace/{ROMA}/plans?lang=en").get_data(as_text=True)
+    assert "does not ask about ease, clarity, speed, trust, task completed" in en
+    with session_scope(connect(seeded[0].database_url)) as s:  # a plan of the counter: no link to a refusal either
+        pid = plan_ops.add_plan(s, actor="test", service_key="roma-urp-faces", indicator="satisfaction",
+                                baseline_period="2026-08", baseline_value=50, target_value=70, deadline="2027-06-30",
+                                actions="x", owner="URP").id
+    assert "/drivers" not in c.get(f"/workspace/{ROMA}/plans/{pid}").get_data(as_text=True)
+    assert "/drivers" in c.get(f"/workspace/{ROMA}/plans/1").get_data(as_text=True)
+
+
+def test_a_refused_plan_names_the_field_by_its_label_and_writes_numbers_as_the_page(app, seeded):
+    """A refusal said "Correggi il campo target_value: 10 non è un miglioramento rispetto al valore di
+    riferimento 78.6": the field's code, not the label the form shows, and a decimal point in Italian."""
+    import html as html_lib
+
+    c = client_as(app, seeded[1], "entity")
+    html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    form = {"csrf_token": _csrf(html), "service_key": SERVICE, "indicator": "satisfaction", "measure": "top2",
+            "baseline_period": "2026-09", "target_value": "10", "deadline": "2027-12-31", "owner": "Ufficio",
+            "actions": "Tempi più brevi.", "status": "active"}
+    for change, label, label_en in (({}, "Obiettivo", "Target"), ({"deadline": "2026-01-01"}, "Scadenza", "Deadline"),
+                                    ({"baseline_period": "2027-03"}, "Periodo di riferimento", "Baseline period")):
+        body = html_lib.unescape(c.post(f"/workspace/{ROMA}/plans", data={**form, **change}).get_data(as_text=True))
+        alert = body.split('role="alert"')[1].split("</div>")[0].split(">", 1)[1]
+        assert f"Correggi il campo «{label}»:" in alert and "_" not in alert.split(":")[0], alert
+        if not change:
+            assert re.search(r"riferimento \d+,\d\b", alert) and not re.search(r"\d\.\d", alert), alert
+        en = html_lib.unescape(c.post(f"/workspace/{ROMA}/plans?lang=en", data={**form, **change}).get_data(as_text=True))
+        assert f"Fix the field \u201c{label_en}\u201d:" in en, label_en
