@@ -327,11 +327,11 @@ def test_the_faccia_report_downloads_its_tables_as_csv_in_the_consoles_language(
     assert by_month["2026-08"][2:9] == [""] * 7 and by_month["2026-08"][9] == "oscurato"
     assert by_month["2026-09"][1] == "Sportello" and int(by_month["2026-09"][2]) > 0
     channels = _rows(client.get(next(h for h in links if "table=channels" in h)))
-    assert channels[0] == ["Canale", "Giudizi", "Positivi (%)", "IC 95% inf.", "IC 95% sup.", "Stato"]
+    assert channels[0] == ["Periodo", "Canale", "Giudizi", "Positivi (%)", "IC 95% inf.", "IC 95% sup.", "Stato"]
     english = _rows(client.get(next(h for h in links if "table=channels" in h) + "&lang=en"))
-    assert english[0] == ["Channel", "Judgements", "Positive (%)", "95% CI low", "95% CI high", "Status"]
-    assert [r[0] for r in english[1:]] == [{"Sportello": "Front office", "Telefono": "Phone", "Totem": "Kiosk"}
-                                          .get(r[0], r[0]) for r in channels[1:]]
+    assert english[0] == ["Period", "Channel", "Judgements", "Positive (%)", "95% CI low", "95% CI high", "Status"]
+    assert [r[1] for r in english[1:]] == [{"Sportello": "Front office", "Telefono": "Phone", "Totem": "Kiosk"}
+                                          .get(r[1], r[1]) for r in channels[1:]]
     assert {r[-1] for r in english[1:]} <= {"published", "low reliability", "suppressed", "break in series"}
     months_en = _rows(client.get(next(h for h in links if "table=months" in h) + "&lang=en"))
     assert months_en[0] == ["Month", "Channel", "Judgements", "Satisfied (%)", "Neither satisfied nor dissatisfied (%)",

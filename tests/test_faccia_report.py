@@ -172,3 +172,19 @@ def test_the_entity_reads_its_own_report_from_its_workspace(roma):
     assert roma.get("/entities/c_h501/faccia.csv?table=channels").status_code == 200
     for url in ("/entities/c_f205/faccia", "/entities/c_f205/faccia.csv", "/entities/c_h501"):
         assert roma.get(url).status_code == 403, url  # another entity's report; the national entity page
+
+
+def test_the_totals_download_says_its_period(console):
+    """The totals by channel downloaded without a period column, named after the months of the rows
+    (``…-per-canale-2026-09_2026-10.csv``) although they cover the calendar year (with no range) or the
+    quarter chosen: a spreadsheet of totals that did not say what they total. Each row says it, so does the name."""
+    from tests import console_csv
+
+    for query, period in (("", "2026"), ("&start=2026-10&end=2026-10", "2026-10"),
+                          ("&start=2026-07&end=2026-09", "2026-Q3")):
+        r = console.get(f"/entities/c_h501/faccia.csv?table=channels{query}")
+        assert f'filename="ascolto-faccia-c_h501-per-canale-{period}.csv"' in r.headers["Content-Disposition"], query
+        rows = console_csv.dicts(r)
+        assert rows and {x["Periodo"] for x in rows} == {period}, query
+    page = console.get("/entities/c_h501/faccia").get_data(as_text=True)
+    assert "Giudizi per canale (anno 2026)" in page  # the page says the same period

@@ -41,7 +41,7 @@ TABLES = {"months": [("period", "Mese"), ("channel_label", "Canale"), ("n", "Giu
                      *[(f"face_{code}", f"{label} (%)") for code, label in FACES], ("positive", "Positivi (%)"),
                      ("lower", "IC 95% inf."), ("upper", "IC 95% sup."), ("status", "Stato"),
                      ("coverage", "Copertura del periodo")],
-          "channels": [("channel_label", "Canale"), ("n", "Giudizi"), ("positive", "Positivi (%)"),
+          "channels": [("period", "Periodo"), ("channel_label", "Canale"), ("n", "Giudizi"), ("positive", "Positivi (%)"),
                        ("lower", "IC 95% inf."), ("upper", "IC 95% sup."), ("status", "Stato")]}
 
 
@@ -63,16 +63,21 @@ def _csv_row(r: dict) -> dict:
 @require_entity
 def download(ipa: str):
     """The report's judgements by channel and month (``table=months``, the default) or by channel over
-    the whole range (``table=channels``) as CSV, in the console's language (``lang``); named after the entity and
-    the months it covers (``ascolto-faccia-c_h501-2026-09_2026-11.csv``)."""
+    the report's calendar period (``table=channels``: the month, quarter or year of its totals, in its
+    ``Periodo`` column) as CSV, in the console's language (``lang``); named after the entity and the months
+    the rows cover (``ascolto-faccia-c_h501-2026-09_2026-11.csv``) or, for the totals, their period
+    (``ascolto-faccia-c_h501-per-canale-2026.csv``: with no range the rows span every month with data, the
+    totals only the latest year)."""
     table = request.args.get("table", "months")
     if table not in TABLES:
         raise QueryError("table", f"table must be one of {', '.join(TABLES)}.")
     d, _name, _start, _end = _report(ipa)
-    rows = d["rows"] if table == "months" else d["channels"]
-    name = f"faccia-{ipa}" + ("-per-canale" if table == "channels" else "")
-    return table_csv(TABLES[table], [_csv_row(r) for r in rows],
-                     f"ascolto-{name}{span(d['first'], d['last'])}.csv")
+    if table == "months":
+        rows, name = d["rows"], f"faccia-{ipa}{span(d['first'], d['last'])}"
+    else:
+        rows = [{**r, "period": d["totals_period"]} for r in d["channels"]]
+        name = f"faccia-{ipa}-per-canale" + (f"-{d['totals_period']}" if d["totals_period"] else span(d["first"], d["last"]))
+    return table_csv(TABLES[table], [_csv_row(r) for r in rows], f"ascolto-{name}.csv")
 
 
 @bp.get("/entities/<ipa>/faccia")
