@@ -69,6 +69,9 @@ EN = {
     "analisi dei fattori non disponibile: il questionario del servizio non pone le domande su {x}.":
         "no driver analysis: the service's questionnaire does not ask about {x}.",
     "«{f}»": "\u201c{f}\u201d",  # a field named in a refusal
+    "Intervallo molto ampio: con {m} mesi e queste risposte la tendenza è molto incerta; servono più mesi o più risposte.":
+        "A very wide interval: with {m} months and these answers the trend is very uncertain; more months or more "
+        "answers are needed.",
     "Valuta": "Evaluate", "Modifica": "Edit", "Fattori": "Drivers", "Torna ai piani": "Back to the plans",
     "Periodo di verifica non indicato: l'ultimo periodo completo con dati dopo il riferimento.":
         "No follow-up period chosen: the latest complete period with data after the baseline.",
