@@ -135,3 +135,14 @@ def test_a_service_without_answers_in_the_period_says_where_to_look(tmp_path):
     assert "Services without answers in the period 2026-09 (N 0): 1." in en and "Check my page" in en
     html = get(client, entity, f"/workspace/{ROMA}?freq=M&period={latest}").get_data(as_text=True)
     assert "scegliendo il periodo" not in html  # the latest period shown: nothing later to look at
+
+
+def test_the_legend_explains_the_columns_the_workspace_shows_only(client, seeded):
+    """The workspace's legend explained the rank interval, the EB estimate and the funnel position it shows,
+    and also "Confronto (FDR)", a column it does not have."""
+    html = get(client, seeded[1]["entity"], f"/workspace/{ROMA}").get_data(as_text=True)
+    for shown in ("rank_interval", "eb_estimate", "flag"):
+        assert f'data-legend="{shown}"' in html, shown
+    assert 'data-legend="fdr"' not in html and "Confronto (FDR)" not in html
+    assert 'data-legend="fdr"' in get(client, seeded[1]["admin"],
+                                      "/service-types/anagrafe.certificati").get_data(as_text=True)
