@@ -11,7 +11,9 @@
   kept and each error next to its field (422, or 429/503 with ``Retry-After``: the collector's own
   rate limits too, checked before the form is read). Never a 5xx for anything the client sends.
   Back after the thank-you page returns to the same form page, the same ``submission_id`` with the
-  answers the browser refills: sending them again is stored once (:func:`form_page`).
+  answers the browser refills: sending them again is stored once (:func:`form_page`) and thanked
+  again; sending *changed* answers again is answered ``409`` with a page saying that the first
+  answers remain the ones recorded and the changes were not (:mod:`collector.form_sent`).
 - ``GET /v1/services/<key>/form/thanks?lang=it[&back=URL]`` — the localized thank-you page, with a link
   back to the page the form was opened from (``collector.backlink``: an allowed origin only).
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
@@ -45,7 +48,8 @@ from .errors import ApiError, count_refusal
 from .intake import accept_submission  # the one intake: validation, bot checks, durability
 from .form_i18n import UI
 from .form_origin import effective_origin, framing_origin
-from .form_token import TOKEN_MAX_AGE_S, _issue, _signer
+from .form_sent import SentForms
+from .form_token import TOKEN_MAX_AGE_S, _issue, _local_secret, _signer
 from .form_view import FIELD, HONEYPOT, _field_errors, _view_items, form_answers
 
 bp = Blueprint("form", __name__, template_folder="templates")
@@ -220,6 +224,12 @@ def _submit(busy: ApiError | None) -> Response:
     body = {"submission_id": data["i"], "service": cfg.key, "questionnaire": q.id, "version": q.version,
             "lang": lang, "answers": answers, "context": context}  # the channel: the service's own (registry)
     origin = effective_origin(data)
+    sent = _sent_forms()
+    first = sent.seen(data["i"])
+    if first is not None:  # sent before (Back after the thank-you page): the first answers are the ones counted
+        if sent.digest(answers) != first:
+            return _already_sent(cfg, lang, back)
+        return _thanked(cfg, lang, back)  # the same answers again: recorded once, as said the first time
     try:
         accept_submission(body, origin=origin, user_agent=request.headers.get("User-Agent"))
     except ApiError as exc:
@@ -245,7 +255,38 @@ def _submit(busy: ApiError | None) -> Response:
         if exc.error == "channel_not_declared":
             kind = "channel"  # not "the questionnaire has changed": opening the form again would not help
         raise _PageError(exc.status if exc.status < 500 else 400, kind, lang, key) from None
+    sent.record(data["i"], sent.digest(answers))
+    return _thanked(cfg, lang, back)
+
+
+def _thanked(cfg, lang: str, back: str) -> Response:
     return redirect(url_for("form.thanks", key=cfg.key, lang=lang, **({"back": back} if back else {})), code=303)
+
+
+def _already_sent(cfg, lang: str, back: str) -> Response:
+    """409: this ``submission_id`` was accepted before with other answers, which stay the ones
+    counted (one response per submission, the first); the page says so, and that the changes
+    were not recorded — not a thank-you for answers that are dropped."""
+    ui = UI[lang]
+    html = render_template("form_error.html", lang=lang, ui=ui, heading=ui["err_already_sent_title"],
+                           message=ui["err_already_sent"], again="", back=back)
+    resp = Response(html, status=409, mimetype="text/html")
+    resp.cache_control.no_store = True
+    return _secure(resp, cfg.allowed_origins)
+
+
+def _sent_forms() -> SentForms:
+    """The installation's record of accepted form submissions (:mod:`collector.form_sent`), made once per app."""
+    sent = current_app.extensions.get("ascolto.form_sent")
+    if sent is None:
+        settings = current_app.config["ASCOLTO_SETTINGS"]
+        try:
+            secret = getattr(settings, "form_secret", "") or _local_secret(Path(settings.data_dir))
+        except RuntimeError:  # no secret to key the record with: _signer() refuses the form anyway
+            secret = ""
+        sent = SentForms(secret, Path(settings.data_dir), getattr(settings, "redis_url", ""))
+        current_app.extensions["ascolto.form_sent"] = sent
+    return sent
 
 
 def _limited(check) -> ApiError | None:

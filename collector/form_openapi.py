@@ -20,7 +20,8 @@ OPENAPI_PATHS: dict[str, Any] = {
         "parameters": [_KEY, _LANG, {"name": "page", "in": "query", "required": False,
                                      "description": "Path of the page the citizen comes from (query string dropped).",
                                      "schema": {"type": "string", "maxLength": 2048}}],
-        "responses": {"200": {"description": "The form (no script; Cache-Control: no-store).", "content": _HTML},
+        "responses": {"200": {"description": "The form (no script; Cache-Control: private, no-cache, so that Back after "
+                                             "the thank-you page shows it again with its submission_id).", "content": _HTML},
                       "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML},
                       "409": {"description": "The assigned questionnaire is not published (HTML page).", "content": _HTML}}}},
     "/v1/submissions/form": {"post": {
@@ -40,11 +41,14 @@ OPENAPI_PATHS: dict[str, Any] = {
             "additionalProperties": {"description": "answers.<item code>: one field per answer, repeated for "
                                                     "multiple choices.", "type": "string"}}}}},
         "responses": {
-            "303": {"description": "Accepted and durable; Location is the localized thank-you page."},
+            "303": {"description": "Accepted and durable (or the same answers of this submission_id sent "
+                                   "again: stored once); Location is the localized thank-you page."},
             "400": {"description": "Tampered or forged form (HTML page).", "content": _HTML},
             "403": {"description": "Origin not allowed for the service (HTML page).", "content": _HTML},
             "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML},
-            "409": {"description": "The assignment changed since the form was rendered (HTML page).", "content": _HTML},
+            "409": {"description": "The assignment changed since the form was rendered, or this submission_id "
+                                   "was sent before with other answers: the first ones remain recorded, the "
+                                   "page says the changes were not (HTML page).", "content": _HTML},
             "413": {"description": "Body over the size limit (HTML page).", "content": _HTML},
             "415": {"description": "Not a form encoding (HTML page).", "content": _HTML},
             "422": {"description": "Invalid answers, too fast, honeypot filled or form expired: the form again, "

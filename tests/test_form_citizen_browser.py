@@ -1,12 +1,14 @@
 """The hosted no-JS form in a real browser (Debian chromium via Playwright), as a citizen meets it.
 
 - After the thank-you page the browser's Back button returns to the form, and Chrome refills the
-  answers sent; pressing Send again must not store a second response from the same person.
+  answers sent; pressing Send again must not store a second response from the same person. Changing
+  an answer before sending again is not thanked as if recorded: the page says the first answers count.
 - The comment's limit is in characters as the collector counts them (code points), not in the
   browser's UTF-16 units: an emoji-rich comment is not stopped short of the stated limit.
 """
 from __future__ import annotations
 
+import json
 import time
 
 from playwright.sync_api import expect
@@ -17,11 +19,11 @@ from tests.test_widget_browser import SERVICE, stack  # noqa: F401
 pytestmark = BROWSER
 
 
-def _responses(stack) -> int:  # noqa: F811
+def _responses(stack, sid: str) -> int:  # noqa: F811
     from warehouse.dataset import open_dataset
 
     with open_dataset(stack.settings.data_dir) as con:
-        return con.execute("SELECT count(*) FROM responses").fetchone()[0]
+        return con.execute("SELECT count(*) FROM responses WHERE submission_id = ?", [sid]).fetchone()[0]
 
 
 def _answer_required(page) -> None:
@@ -60,7 +62,36 @@ def test_going_back_after_the_thanks_and_sending_again_counts_once(stack, browse
         context.close()
     stack.wait_row(sid)
     time.sleep(1.5)  # the processor's batches are 0.3 s: a second response would be there by now
-    assert _responses(stack) == 1
+    assert _responses(stack, sid) == 1
+
+
+def test_going_back_changing_an_answer_and_sending_again_says_the_first_answers_count(stack, browser):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it&page=/back.html")
+        opened = time.monotonic()
+        sid = page.locator("input[name=submission_id]").get_attribute("value")
+        _answer_required(page)
+        _send_after_a_persons_pause(page, opened)
+        expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
+
+        page.go_back()
+        overall = page.get_by_role("group", name="Complessivamente")
+        expect(overall.get_by_role("radio", name="4")).to_be_checked()
+        overall.get_by_role("radio", name="2").check()  # second thoughts
+        page.get_by_role("button", name="Invia").click()
+        # not "Grazie! La tua risposta è stata registrata.": the change is not what is counted
+        expect(page.get_by_role("heading", name="Questionario già inviato")).to_be_visible()
+        expect(page.get_by_text("restano registrate le risposte del primo invio")).to_be_visible()
+        expect(page.get_by_text("Le modifiche fatte dopo non sono state registrate", exact=False)).to_be_visible()
+        assert page.title().startswith("Errore: ")
+    finally:
+        context.close()
+    row = stack.wait_row(sid)
+    assert json.loads(dict(row["answers"])["satisfaction"]) == 4  # the first answers: the ones counted
+    time.sleep(1.5)  # the processor's batches are 0.3 s: a second response would be there by now
+    assert _responses(stack, sid) == 1
 
 
 def test_an_emoji_rich_comment_reaches_the_stated_limit_and_the_rest_is_said_in_characters(stack, browser):  # noqa: F811

@@ -1,0 +1,71 @@
+"""The record of accepted hosted-form submissions (collector.form_sent), on SQLite and on the local Redis."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import redis
+
+from collector.form_sent import KEEP_S, SentForms
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+SECRET = "f" * 8 + uuid.uuid4().hex
+
+
+def _redis_url() -> str:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    return REDIS_URL
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def sent(request, tmp_path):
+    url = _redis_url() if request.param == "redis" else ""
+    return SentForms(SECRET, tmp_path, url)
+
+
+def test_the_first_answers_of_a_submission_are_the_ones_remembered(sent):
+    sid = str(uuid.uuid4())
+    first, changed = sent.digest({"satisfaction": 4, "task": "yes"}), sent.digest({"satisfaction": 2, "task": "yes"})
+    assert sent.seen(sid) is None
+    sent.record(sid, first)
+    sent.record(sid, changed)  # a second record of the id changes nothing
+    assert sent.seen(sid) == first
+    assert sent.digest({"task": "yes", "satisfaction": 4}) == first != changed  # order does not matter
+    assert sent.seen(str(uuid.uuid4())) is None
+
+
+def test_nothing_readable_is_kept(tmp_path):
+    import sqlite3
+
+    sent = SentForms(SECRET, tmp_path)
+    sid = str(uuid.uuid4())
+    sent.record(sid, sent.digest({"comment": "Mario Rossi"}))
+    rows = sqlite3.connect(tmp_path / "form-sent.sqlite3").execute("SELECT id, digest FROM sent").fetchall()
+    assert len(rows) == 1 and sid not in rows[0][0] and "Mario" not in rows[0][1]
+    assert SentForms("another secret " + SECRET, tmp_path).seen(sid) is None  # keyed by the form secret
+
+
+def test_a_record_is_forgotten_after_its_time(tmp_path):
+    now = [1_800_000_000.0]
+    sent = SentForms(SECRET, tmp_path, clock=lambda: now[0])
+    sid = str(uuid.uuid4())
+    sent.record(sid, "d")
+    now[0] += KEEP_S + 1
+    assert sent.seen(sid) is None
+    sent.record(str(uuid.uuid4()), "e")  # a record sweeps the old ones out
+    import sqlite3
+    assert sqlite3.connect(tmp_path / "form-sent.sqlite3").execute("SELECT count(*) FROM sent").fetchone()[0] == 1
+
+
+def test_a_store_that_fails_answers_not_seen_and_never_raises(tmp_path):
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("")
+    sent = SentForms(SECRET, blocked)
+    sent.record(str(uuid.uuid4()), "d")
+    assert sent.seen(str(uuid.uuid4())) is None
+    dead = SentForms(SECRET, tmp_path, "redis://127.0.0.1:1/0")  # nothing listens there
+    dead.record(str(uuid.uuid4()), "d")
+    assert dead.seen(str(uuid.uuid4())) is None
