@@ -18,7 +18,8 @@ FIELD = "answers."
 
 def text_length(value: str) -> int:
     """A free-text answer's length as the collector counts it against ``max_length``: characters
-    (code points) of the cleaned text (:func:`questionnaires.validation.clean_text`), 0 when blank.
+    (code points) of the cleaned text (:func:`questionnaires.validation.clean_text`: NFC, so an
+    accent pasted decomposed is not a character of its own), 0 when blank.
 
     Not the browser's ``maxlength``, which counts UTF-16 units: an emoji is one character here and
     two units there, so a ``maxlength`` of the limit stopped an emoji-rich comment short of it."""

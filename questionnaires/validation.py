@@ -9,6 +9,7 @@ checks and the schema are cached per questionnaire object (:mod:`questionnaires.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from marshmallow import RAISE, Schema, ValidationError
@@ -25,14 +26,18 @@ CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean_text(value: str) -> str | None:
-    """A free-text answer as it is kept: control characters (:data:`CONTROL_CHARS`) removed, and
-    ``None`` — unanswered, as the widget treats it — when nothing but white space is left.
+    """A free-text answer as it is kept: control characters (:data:`CONTROL_CHARS`) removed, in
+    Unicode NFC, and ``None`` — unanswered, as the widget treats it — when nothing but white space is left.
 
     The one rule for free text, followed by :func:`validate` and :func:`fast_validate`, so by the
     collector at intake (before redaction and the log) and by the processor's re-validation alike;
-    ``max_length`` counts the cleaned text."""
+    ``max_length`` counts the cleaned text's code points. NFC makes them the characters a citizen
+    sees: an "è" pasted decomposed ("e" + U+0300, as macOS file names and some PDFs carry it) is
+    one character, not two — the widget counts the NFC form too."""
     if not value.isprintable():  # str.isprintable: no control character (nor \t \n \r, nor Z* but " ")
         value = CONTROL_CHARS.sub("", value)
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
     return value if value and not value.isspace() else None
 
 

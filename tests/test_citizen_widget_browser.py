@@ -301,3 +301,16 @@ def test_a_proxys_408_on_a_slow_upload_is_sent_again_not_refused_for_good(stack,
     page.keyboard.press("Enter")
     expect(page.get_by_text(THANKS)).to_be_visible(timeout=15_000)
     assert len(bodies) >= 2 and len({b["submission_id"] for b in bodies}) == 1  # (a quick answer may wait once more)
+
+
+def test_accents_pasted_decomposed_count_as_the_characters_the_citizen_sees(stack, page):  # noqa: F811
+    """An "è" pasted as "e" + U+0300 (a PDF, a macOS file name) counted as two characters: 300 of them
+    read "0 characters left" and were cut to 250. The widget counts the NFC form, as the collector does."""
+    page.goto(f"{stack.site}/strict.html")  # English
+    page.get_by_role("button", name="Send").wait_for(timeout=10_000)
+    comment = page.get_by_role("textbox")
+    comment.focus()
+    page.keyboard.insert_text("e\u0300" * 300)
+    expect(page.get_by_text("200 characters left", exact=True)).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("")  # nothing cut
+    assert comment.evaluate("t => Array.from(t.value.normalize('NFC')).length") == 300

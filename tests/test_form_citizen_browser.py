@@ -124,3 +124,27 @@ def test_an_emoji_rich_comment_reaches_the_stated_limit_and_the_rest_is_said_in_
         expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
     finally:
         context.close()
+
+
+def test_accents_pasted_decomposed_count_as_the_characters_the_citizen_sees(stack, browser):  # noqa: F811
+    """A comment pasted from a PDF or a macOS file name carries "è" as "e" + U+0300: the form said
+    "at most 500 characters" and refused 300 of them as 600 ("ne ha 600"). The collector counts the
+    NFC form, one character per letter the citizen sees."""
+    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
+        opened = time.monotonic()
+        sid = page.locator("input[name=submission_id]").get_attribute("value")
+        box = page.get_by_role("textbox")
+        box.focus()
+        page.keyboard.insert_text("e\u0300" * 300)  # 300 letters "è", 600 code points as pasted
+        page.get_by_role("radio", name="Sì").check()  # a required answer missing: the form comes back
+        _send_after_a_persons_pause(page, opened)
+        expect(page.get_by_text("Caratteri disponibili: 200 su 500.")).to_be_visible()
+        _answer_required(page)
+        page.get_by_role("button", name="Invia").click()
+        expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
+    finally:
+        context.close()
+    stack.wait_row(sid)

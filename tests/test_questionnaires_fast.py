@@ -125,6 +125,7 @@ def test_fast_path_rejects_what_is_not_a_plain_dict():
 @pytest.mark.parametrize("text, kept", [
     ("a\x00b", "ab"), ("x\x85y\x7f\x1bz", "xyz"), ("riga 1\r\nriga 2\tfine", "riga 1\r\nriga 2\tfine"),
     ("a\ud800b", "ab"), ("", None), ("   ", None), ("\t\n\x00 ", None), ("\u00a0\u3000", None),
+    ("citta\u0300 e\u0301", "città é"), ("e\u0300" * 500, "è" * 500),  # NFC: the letters a citizen sees
 ])
 def test_free_text_is_cleaned_and_blank_is_unanswered_by_the_contract_and_the_fast_path_alike(text, kept):
     """The one rule for free text (questionnaires.validation.clean_text), which the collector's intake

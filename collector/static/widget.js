@@ -251,11 +251,12 @@
         var b = { item: item, node: node, err: err, described: described, inputs: [] };
         if (text) {
           var max = item.max_length || 500;
-          /* the limit is in characters (code points), as the collector counts: not maxlength's UTF-16 units */
+          /* the limit is in characters (code points of the NFC form), as the collector counts: not maxlength's
+             UTF-16 units; NFC makes an "è" pasted decomposed ("e" + U+0300) one character, as the citizen sees it */
           var area = el("textarea", { id: id + "-i", name: item.code, rows: "4" });
           var count = el("p", { "class": "asc-count", id: id + "-c" });
           var recount = function (ev) {
-            var cps = Array.from(area.value);
+            var cps = Array.from(area.value.normalize("NFC"));
             /* a longer text pasted is cut to the limit, and the cut said (the end of it is gone) */
             if (cps.length > max && !(ev && ev.isComposing)) { area.value = cps.slice(0, max).join(""); cps.length = max; status.textContent = T.cut; }
             count.textContent = Math.max(0, max - cps.length) + " " + T.left;
