@@ -8,6 +8,7 @@ import settings as config_mod
 from settings import Settings
 from settings.secret_policy import check_secret
 from questionnaires import default_catalog
+from questionnaires.catalog import Catalog
 from registry import connect
 from registry import breaker_metrics
 from registry.breaker import guard
@@ -15,6 +16,7 @@ from registry.origins import OriginCounter
 from registry.readmodel import ServiceDirectory
 
 from . import form, funnel, intake, kiosk, public
+from .catalog import CATALOG
 from .cooperative import cooperative_database
 from .durable import Durability
 from .errors import register_error_handlers
@@ -23,7 +25,7 @@ from .shipper import Shipper
 from .spool import Spool
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings | None = None, *, catalog: Catalog | None = None) -> Flask:
     """Build the collector for ``settings`` (default: from the environment).
 
     Under gunicorn (``preload_app = False``) this runs in each worker after fork; the master runs
@@ -31,6 +33,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     anywhere else, the app ships its spool in a thread. Call
     ``app.extensions["ascolto.durability"].close()`` to stop it (tests do). Raises
     :class:`settings.secret_policy.WeakSecret` when ``ASCOLTO_FORM_SECRET`` is short or a placeholder.
+    ``catalog``: the questionnaires this app serves (:mod:`collector.catalog`; default the shipped
+    standard set) — a test's own questionnaires, never a patched module global.
     """
     settings = settings or config_mod.load()
     check_secret("ASCOLTO_FORM_SECRET", settings.form_secret)  # WeakSecret: refuse to start
@@ -38,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config.update(ASCOLTO_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_request_bytes)
     app.json.sort_keys = False
+    app.extensions[CATALOG] = catalog if catalog is not None else default_catalog()
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     cooperative_database()  # under gevent workers: a PostgreSQL round trip must not stop the loop

@@ -38,11 +38,12 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from itsdangerous import BadSignature, SignatureExpired
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
+from questionnaires import AnswersInvalid, UnknownQuestionnaire
 from questionnaires.model import DEFAULT_LANGUAGE, Questionnaire
 from questionnaires.vocabulary import client_language as _lang, label_lang
 
 from .body import read_body
+from .catalog import catalog
 from .backlink import back_url, checked_back
 from .errors import ApiError, count_refusal
 from .intake import accept_submission  # the one intake: validation, bot checks, durability
@@ -91,7 +92,7 @@ def _service(key: str, lang: str):
     if cfg is None or not cfg.active:
         raise _PageError(404, "unknown_service", lang)
     try:
-        return cfg, default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
+        return cfg, catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
         raise _PageError(409, "not_assigned", lang) from None
 

@@ -10,7 +10,7 @@ import orjson
 from flask import Blueprint, Response, current_app, request
 from marshmallow import ValidationError
 
-from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
+from questionnaires import AnswersInvalid, UnknownQuestionnaire
 from questionnaires.vocabulary import client_language
 from questionnaires.envelope import (FILL_MS_PROBLEM, SubmissionSchema, durable_context, fast_load_submission,
                                      make_envelope)
@@ -19,6 +19,7 @@ from registry.readmodel import BackendView, ServiceView
 
 from . import backends, channels, metrics, operators
 from .body import json_body
+from .catalog import catalog
 from .cors import not_allowed, reflect_origin
 from .device import device_class
 from .durable import Unavailable
@@ -165,7 +166,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
                        {"questionnaire": [f"Expected {cfg.questionnaire_id!r}."],
                         "version": [f"Expected {cfg.questionnaire_version}."]})
     try:
-        questionnaire = default_catalog().get(sub["questionnaire"], sub["version"])
+        questionnaire = catalog(app).get(sub["questionnaire"], sub["version"])
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.",
                        {"questionnaire": ["Not a published questionnaire."]}) from None
@@ -238,7 +239,7 @@ def questionnaire(key: str):
         raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not embed service {cfg.key!r}.",
                        {"Origin": not_allowed(origin)})
     try:
-        q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
+        q = catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.",
                        {"service": [f"Assigned {cfg.questionnaire_id} version {cfg.questionnaire_version}, "

@@ -16,9 +16,10 @@ from importlib import resources
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from questionnaires import UnknownQuestionnaire, default_catalog
+from questionnaires import UnknownQuestionnaire
 from questionnaires.vocabulary import client_language
 
+from .catalog import catalog
 from .faces import face_svg, moods
 from .kiosk_i18n import KIOSK_UI
 
@@ -60,7 +61,7 @@ def kiosk(key: str):
     if cfg is None or not cfg.active or device is None or device.service_key != cfg.key:
         return _denied(lang, 404 if cfg is None or not cfg.active else 403)
     try:
-        q = default_catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
+        q = catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
         return _denied(lang, 409)
     head = next((i for i in q.items if moods(i, q)), None)

@@ -53,15 +53,28 @@ def client(settings):
 
 
 @pytest.fixture
-def wide(settings):
+def wide(wide_serving):
     """A collector client over the wide demo registry (every channel, kiosk devices' services)."""
+    return wide_serving(None)
+
+
+@pytest.fixture
+def wide_serving(settings):
+    """``wide_serving(catalog)``: a collector client over the wide demo registry whose app serves
+    ``catalog`` (``create_app(catalog=...)``; None: the standard set) — a test's own questionnaires
+    in an app of its own, never a module global patched under apps other tests share."""
     from collector.app import create_app
     from tests.channel_support import seed as seed_wide
 
-    seed_wide(settings)
-    app = create_app(settings)
-    yield app.test_client()
-    app.extensions["ascolto.durability"].close()
+    apps = []
+
+    def make(catalog):
+        seed_wide(settings)
+        apps.append(create_app(settings, catalog=catalog))
+        return apps[-1].test_client()
+    yield make
+    for app in apps:
+        app.extensions["ascolto.durability"].close()
 
 
 def submission(service: str = "demo-roma-anagrafe", **answers) -> dict:

@@ -19,11 +19,12 @@ def wcag_violations(results) -> list[str]:
             for v in results.response["violations"] if set(v["tags"]) & set(WCAG_21_AA)]
 
 
-def _kiosk(stack, browser, lang="it"):  # noqa: F811
+def _kiosk(stack, browser, lang="it", collector=None):  # noqa: F811
+    """A kiosk page in a new touch context: ``collector`` (default the stack's) serves it."""
     _, token = register_device(stack.settings, KIOSK_SERVICE)
     context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 800}, has_touch=True)
     page = context.new_page()
-    page.goto(f"{stack.collector}/v1/services/{KIOSK_SERVICE}/kiosk?device={token}&lang={lang}")
+    page.goto(f"{collector or stack.collector}/v1/services/{KIOSK_SERVICE}/kiosk?device={token}&lang={lang}")
     return context, page
 
 
@@ -129,20 +130,27 @@ def test_a_slow_reader_is_warned_and_given_more_time_before_the_reasons_are_sent
         context.close()
 
 
-def test_a_rating_drawn_as_faces_is_answered_with_a_number_the_collector_accepts(stack, browser, monkeypatch):  # noqa: F811
+def test_a_rating_drawn_as_faces_is_answered_with_a_number_the_collector_accepts(stack, browser, tmp_path):  # noqa: F811
     """A questionnaire author may draw a 1–3 rating as faces: the kiosk shows its three faces (the
     scale's words, Italian fallbacks marked ``lang="it"``, no WCAG 2.1 AA violation) and the touched
-    face is sent as the rating's point, a number, which the real collector accepts (202)."""
+    face is sent as the rating's point, a number, which the real collector accepts (202).
+
+    The questionnaire is served by a collector of its own (``create_app(catalog=...)``, the stack's
+    registry and broker, its own data dir): patching the collector modules' catalog changed what the
+    stack's collector — shared by the module's tests — served while this test ran."""
+    from dataclasses import replace
+
     from axe_playwright_python.sync_playwright import Axe
 
-    from collector import intake, kiosk
+    from collector.app import create_app
     from questionnaires.catalog import Catalog
+    from tests.browser import serve
     from tests.test_kiosk import rating_faces
 
-    catalog = Catalog([rating_faces()])
-    monkeypatch.setattr(kiosk, "default_catalog", lambda: catalog)
-    monkeypatch.setattr(intake, "default_catalog", lambda: catalog)
-    context, page = _kiosk(stack, browser, lang="en")
+    app = create_app(replace(stack.settings, data_dir=tmp_path, spool_dir=None, run_dir=None),
+                     catalog=Catalog([rating_faces()]))
+    collector, server = serve(app)
+    context, page = _kiosk(stack, browser, lang="en", collector=collector)
     try:
         faces = page.get_by_role("group", name="How do you rate the service?").get_by_role("button")
         expect(faces).to_have_count(3)
@@ -157,6 +165,8 @@ def test_a_rating_drawn_as_faces_is_answered_with_a_number_the_collector_accepts
         assert sent.value.request.post_data_json["answers"] == {"voto": 1, "perche": ["attesa"]}
     finally:
         context.close()
+        server.shutdown()
+        app.extensions["ascolto.durability"].close()
 
 
 def test_a_kiosk_whose_service_got_another_questionnaire_loads_it_instead_of_losing_every_answer(stack, browser):  # noqa: F811

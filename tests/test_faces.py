@@ -87,25 +87,21 @@ def _rating(scores: dict | None):
     (None, ["dissatisfied", "neutral", "satisfied"]),                           # linear: 1 the worst
     ({"1": 100, "2": 50, "3": 0}, ["satisfied", "neutral", "dissatisfied"]),   # the author's map: 1 the best
 ])
-def test_a_rating_drawn_as_faces_gets_the_faces_its_scores_say_in_its_scale_order(wide, settings, monkeypatch,
+def test_a_rating_drawn_as_faces_gets_the_faces_its_scores_say_in_its_scale_order(wide_serving, settings,
                                                                                    scores, expected):
     """A 1–3 rating drawn as faces reads from its lowest point, as every rating; each point's face is
     what the questionnaire scores it. The widget used its own copy of the rule (1 always sad), which
     could disagree with the form and the kiosk; it is now served the moods they draw."""
-    from collector import form, intake, kiosk
     from questionnaires.catalog import Catalog
 
-    catalog = Catalog([_rating(scores)])
-    for module in (form, intake, kiosk):
-        monkeypatch.setattr(module, "default_catalog", lambda: catalog)
+    wide = wide_serving(Catalog([_rating(scores)]))
     drawn = _faces_everywhere(wide, settings, DESK_SERVICE)
     assert drawn["form"] == drawn["kiosk"] == drawn["widget"] == list(zip(expected, ["1", "2", "3"]))
 
 
-def test_a_choice_drawn_as_faces_follows_its_scores_not_its_position(wide, settings, monkeypatch):
+def test_a_choice_drawn_as_faces_follows_its_scores_not_its_position(wide_serving, settings):
     """Options listed worst first under codes that are not the moods: by position the worst got the
     happy face; its score says it is the sad one."""
-    from collector import form, intake, kiosk
     from questionnaires.analysis import build_questionnaire
     from questionnaires.catalog import Catalog
 
@@ -117,9 +113,7 @@ def test_a_choice_drawn_as_faces_follows_its_scores_not_its_position(wide, setti
                                {"code": "bene", "label": {"it": "Bene"}}]}],
         "harmonization": {"satisfaction": {"item": "giudizio", "method": "map",
                                            "map": {"male": 0, "cosi": 50, "bene": 100}}}})
-    catalog = Catalog([q])
-    for module in (form, intake, kiosk):
-        monkeypatch.setattr(module, "default_catalog", lambda: catalog)
+    wide = wide_serving(Catalog([q]))
     drawn = _faces_everywhere(wide, settings, DESK_SERVICE)
     assert drawn["form"] == drawn["kiosk"] == drawn["widget"] == [
         ("dissatisfied", "male"), ("neutral", "cosi"), ("satisfied", "bene")]

@@ -90,14 +90,13 @@ def rating_faces():
         "harmonization": {"satisfaction": {"item": "voto", "method": "linear"}}})
 
 
-def test_a_rating_drawn_as_faces_is_a_kiosk_with_its_scale_words(wide, settings, monkeypatch):
+def test_a_rating_drawn_as_faces_is_a_kiosk_with_its_scale_words(wide_serving, settings):
     """A rating item with ``display: faces`` has no options: the kiosk crashed on it with a 500. Its
     faces are its three points, the sad one the lowest, each saying the scale's words (the middle one
     its digit, as in the widget and the form), and the page sends the point as a number."""
-    from collector import kiosk as kiosk_mod
     from questionnaires.catalog import Catalog
 
-    monkeypatch.setattr(kiosk_mod, "default_catalog", lambda: Catalog([rating_faces()]))
+    wide = wide_serving(Catalog([rating_faces()]))
     _, token = register_device(settings, KIOSK_SERVICE)
     resp = wide.get(f"/v1/services/{KIOSK_SERVICE}/kiosk?device={token}&lang=en")
     assert resp.status_code == 200
@@ -109,13 +108,12 @@ def test_a_rating_drawn_as_faces_is_a_kiosk_with_its_scale_words(wide, settings,
     assert [r["code"] for r in config["reasons"]] == ["perche"]
 
 
-def test_italian_fallback_texts_on_the_kiosk_are_marked_as_italian(wide, settings, monkeypatch):
+def test_italian_fallback_texts_on_the_kiosk_are_marked_as_italian(wide_serving, settings):
     """A screen reader speaking English reads an untranslated label with Italian pronunciation only
     when the page says it is Italian (WCAG 3.1.2), as the widget and the form do."""
-    from collector import kiosk as kiosk_mod
     from questionnaires.catalog import Catalog
 
-    monkeypatch.setattr(kiosk_mod, "default_catalog", lambda: Catalog([rating_faces()]))
+    wide = wide_serving(Catalog([rating_faces()]))
     _, token = register_device(settings, KIOSK_SERVICE)
     page = wide.get(f"/v1/services/{KIOSK_SERVICE}/kiosk?device={token}&lang=en").get_data(as_text=True)
     assert '<h1 id="q-ask" tabindex="-1">How do you rate the service?</h1>' in page  # translated: no mark
