@@ -135,7 +135,7 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
             "back": checked_back(cfg.allowed_origins, back)},
         honeypot=HONEYPOT)
     resp = Response(html, status=status, mimetype="text/html")
-    resp.cache_control.no_store = True
+    resp.headers["Cache-Control"] = "private, no-cache"  # Back shows the page again: form_page's docstring
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return _secure(resp, cfg.allowed_origins)
@@ -145,23 +145,23 @@ def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token:
 def form_page(key: str):
     """The questionnaire as an HTML form that works without JavaScript.
 
-    Sent ``Cache-Control: private, no-cache`` (not ``no-store``, as every other page here) so that
-    the browser's Back button after the thank-you page shows *this* page again — with the
+    Sent ``Cache-Control: private, no-cache`` (not ``no-store``, as the thank-you and error pages)
+    so that the browser's Back button after the thank-you page shows *this* page again — with the
     ``submission_id`` the answers were sent with — while the browser refills those answers: Send
     again is then the same submission, stored once (DESIGN §4). Under ``no-store`` the page was
     fetched anew with a fresh id next to the refilled answers, and a second response was stored.
     Without cookies or anything kept about the person this is the one robust link between the two
     sends; opening the form again (a link, reload) still revalidates and gets a fresh id, and no
-    shared cache keeps the page (``private``). The page holds no answer (pages re-rendered with the
-    answers, after a refusal, stay ``no-store``)."""
+    shared cache keeps the page (``private``). The form re-rendered after a refusal (:func:`_render_form`)
+    is sent the same way: under ``no-store`` Back from the thank-you page to it was Chrome's
+    "Confirm Form Resubmission" (ERR_CACHE_MISS). That page holds the answers sent, kept in the
+    browser's own cache only, as its history keeps them for the form page anyway."""
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
     sid, token = _issue(cfg, q, frame=framing_origin(cfg))
     page = _clean_page(request.args.get("page"))
     back = back_url(cfg.allowed_origins, request.headers.get("Referer"), page)  # thank-you page's link
-    resp = _render_form(cfg, q, lang, submission_id=sid, token=token, page=page, back=back)
-    resp.headers["Cache-Control"] = "private, no-cache"  # Back shows this page again: the docstring
-    return resp
+    return _render_form(cfg, q, lang, submission_id=sid, token=token, page=page, back=back)
 
 
 # --- the POST -----------------------------------------------------------------------------------

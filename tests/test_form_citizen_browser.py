@@ -148,3 +148,33 @@ def test_accents_pasted_decomposed_count_as_the_characters_the_citizen_sees(stac
     finally:
         context.close()
     stack.wait_row(sid)
+
+
+def test_going_back_after_a_corrected_refusal_shows_the_form_not_a_resubmission_error(stack, browser):  # noqa: F811
+    """A citizen who forgot a required answer, answered it, sent, and pressed Back met Chrome's
+    "Confirm Form Resubmission" (ERR_CACHE_MISS: the refused form's page was no-store). Back shows that
+    page again with the answers, and sending them again is the same submission, thanked once."""
+    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
+        opened = time.monotonic()
+        sid = page.locator("input[name=submission_id]").get_attribute("value")
+        page.get_by_role("radio", name="Sì").check()
+        _send_after_a_persons_pause(page, opened)  # "Complessivamente" missing
+        expect(page.get_by_role("heading", name="Controlla le risposte")).to_be_visible()
+        _answer_required(page)
+        page.get_by_role("button", name="Invia").click()
+        expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
+
+        page.go_back()  # raised net::ERR_CACHE_MISS
+        overall = page.get_by_role("group", name="Complessivamente")
+        expect(overall.get_by_role("radio", name="4")).to_be_checked()
+        assert page.locator("input[name=submission_id]").get_attribute("value") == sid
+        page.get_by_role("button", name="Invia").click()
+        expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
+    finally:
+        context.close()
+    stack.wait_row(sid)
+    time.sleep(1.5)
+    assert _responses(stack, sid) == 1
