@@ -274,10 +274,10 @@ def test_a_comment_pasted_over_the_limit_is_cut_and_the_cut_is_said(stack, page)
     page.keyboard.insert_text("The office was fine but " * 30)  # 720 characters, as a paste
     status = page.get_by_role("status")
     expect(status).to_have_text("The text was too long and has been shortened.")
-    expect(page.get_by_text("0 characters left", exact=True)).to_be_visible()
+    expect(page.get_by_text("Characters left: 0 of 500.", exact=True)).to_be_visible()
     assert comment.evaluate("t => Array.from(t.value).length") == 500
     page.keyboard.press("Backspace")  # typing within the limit says nothing new
-    expect(page.get_by_text("1 characters left", exact=True)).to_be_visible()
+    expect(page.get_by_text("Characters left: 1 of 500.", exact=True)).to_be_visible()
 
 
 def test_a_proxys_408_on_a_slow_upload_is_sent_again_not_refused_for_good(stack, page):  # noqa: F811
@@ -311,6 +311,6 @@ def test_accents_pasted_decomposed_count_as_the_characters_the_citizen_sees(stac
     comment = page.get_by_role("textbox")
     comment.focus()
     page.keyboard.insert_text("e\u0300" * 300)
-    expect(page.get_by_text("200 characters left", exact=True)).to_be_visible()
+    expect(page.get_by_text("Characters left: 200 of 500.", exact=True)).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("")  # nothing cut
     assert comment.evaluate("t => Array.from(t.value.normalize('NFC')).length") == 300

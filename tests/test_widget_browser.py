@@ -224,9 +224,9 @@ def test_inline_widget_answered_with_the_keyboard_only_reaches_the_warehouse(sta
     page.keyboard.press("Tab")
     page.keyboard.press("Space")  # orientation
     f = tab_to(page, lambda f: f["tag"] == "textarea")
-    assert "500 caratteri disponibili" in f["described"]
+    assert "Caratteri disponibili: 500 su 500." in f["described"]
     page.keyboard.type("Molto comodo, grazie")
-    assert "480 caratteri disponibili" in focused(page)["described"]
+    assert "Caratteri disponibili: 480 su 500." in focused(page)["described"]
     shot(page, "widget-inline.png", full_page=True)
     f = tab_to(page, lambda f: f["tag"] == "button")
     assert f["text"] == "Invia"

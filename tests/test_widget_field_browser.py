@@ -187,9 +187,9 @@ def test_the_comment_limit_counts_characters_as_the_collector_does(stack, page):
     _answer_minimal(page)
     comment = page.get_by_role("textbox")
     comment.fill("😀" * 300)  # 300 characters, 600 UTF-16 units
-    page.get_by_text("200 caratteri disponibili").wait_for(timeout=5_000)
+    page.get_by_text("Caratteri disponibili: 200 su 500.").wait_for(timeout=5_000)
     comment.fill("a" * 520)  # a paste over the limit is cut at the limit
-    page.get_by_text("0 caratteri disponibili", exact=True).wait_for(timeout=5_000)
+    page.get_by_text("Caratteri disponibili: 0 su 500.", exact=True).wait_for(timeout=5_000)
     assert comment.evaluate("t => t.value.length") == 500
     comment.fill("😀" * 520)
     assert comment.evaluate("t => Array.from(t.value).length") == 500
