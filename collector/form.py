@@ -1,8 +1,10 @@
 """The questionnaire without JavaScript: a server-rendered HTML form (DESIGN §4).
 
-- ``GET /v1/services/<key>/form?lang=it[&page=/path]`` — the service's questionnaire as a plain,
+- ``GET /v1/services/<key>/form?lang=it[&page=/path][&back=URL]`` — the service's questionnaire as a plain,
   accessible HTML form (no script at all), with a hidden server-generated ``submission_id``, a
-  honeypot field and a signed token carrying the render time (itsdangerous).
+  honeypot field and a signed token carrying the render time (itsdangerous); links at the top open
+  it in the questionnaire's other languages (``page`` and the way back kept: ``back``, an allowed
+  origin's page, else the ``Referer``).
 - ``POST /v1/submissions/form?lang=it`` — (the ``lang`` in the URL: for the pages refused before
   the body is read, e.g. 413) converts the form fields to the JSON answer types (ratings to
   int, booleans to true/false, multi from repeated fields, empty fields omitted) and hands the body
@@ -47,7 +49,7 @@ from .catalog import catalog
 from .backlink import back_url, checked_back
 from .errors import ApiError, count_refusal
 from .intake import accept_submission  # the one intake: validation, bot checks, durability
-from .form_i18n import UI
+from .form_i18n import LANGUAGE_NAMES, UI
 from .form_origin import effective_origin, framing_origin
 from .form_sent import SentForms
 from .form_token import TOKEN_MAX_AGE_S, _issue, _local_secret, _signer
@@ -118,13 +120,24 @@ def _secure(resp: Response, allowed_origins=()) -> Response:
 
 # --- the form as plain HTML ----------------------------------------------------------------------
 
+def _language_links(cfg, q: Questionnaire, lang: str, page: str, back: str) -> list[dict[str, str]]:
+    """Links to this form in the questionnaire's other languages (a link sent with ``lang=it`` to
+    everyone, a German speaker among them), each named in its own language; ``page`` and ``back`` kept."""
+    keep = {**({"page": page} if page else {}), **({"back": back} if back else {})}
+    return [{"lang": code, "name": LANGUAGE_NAMES[code], "href": url_for("form.form_page", key=cfg.key, lang=code, **keep)}
+            for code in LANGUAGE_NAMES if code != lang and q.title.get(code)]
+
+
 def _render_form(cfg, q: Questionnaire, lang: str, *, submission_id: str, token: str, page: str, back: str = "",
                  raw: Mapping[str, list[str]] | None = None, errors: Mapping[str, str] | None = None,
                  notice: str = "", status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """The form page; the links to other languages only on a form without answers (a link is a new,
+    empty form: after a refusal it would throw the answers away)."""
     ui = UI[lang]
     errors = dict(errors or {})
     html = render_template(
         "form.html", lang=lang, ui=ui, title=q.title.get(lang) or q.title[DEFAULT_LANGUAGE],
+        languages=[] if raw else _language_links(cfg, q, lang, page, checked_back(cfg.allowed_origins, back)),
         title_lang=label_lang(q.title, lang), **_names(cfg.key, lang),
         items=_view_items(q, lang, raw or {}, errors), errors=errors, notice=notice,
         test=cfg.test_mode,  # a service in test mode: its answers are check-ups, never counted
@@ -160,7 +173,9 @@ def form_page(key: str):
     cfg, q = _service(key, lang)
     sid, token = _issue(cfg, q, frame=framing_origin(cfg))
     page = _clean_page(request.args.get("page"))
-    back = back_url(cfg.allowed_origins, request.headers.get("Referer"), page)  # thank-you page's link
+    # the thank-you page's link: the page the citizen came from (a language link carries it along)
+    back = (checked_back(cfg.allowed_origins, request.args.get("back"))
+            or back_url(cfg.allowed_origins, request.headers.get("Referer"), page))
     return _render_form(cfg, q, lang, submission_id=sid, token=token, page=page, back=back)
 
 

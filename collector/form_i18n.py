@@ -27,6 +27,7 @@ UI: dict[str, dict[str, str]] = {
         "back": "Torna alla pagina da cui sei arrivato/a",
         "open_again": "Apri di nuovo il modulo",
         "test": "Modalità di prova: le risposte non sono conteggiate.",
+        "languages": "Altre lingue",
         "err_unknown_service_title": "Questionario non disponibile",
         "err_unknown_service": "Il servizio indicato non esiste o non raccoglie opinioni in questo momento.",
         "err_not_assigned_title": "Il questionario è cambiato",
@@ -69,6 +70,7 @@ UI: dict[str, dict[str, str]] = {
         "back": "Go back to the page you came from",
         "open_again": "Open the form again",
         "test": "Test mode: answers are not counted.",
+        "languages": "Other languages",
         "err_unknown_service_title": "Questionnaire not available",
         "err_unknown_service": "This service does not exist or is not collecting feedback at the moment.",
         "err_not_assigned_title": "The questionnaire has changed",
@@ -111,6 +113,7 @@ UI: dict[str, dict[str, str]] = {
         "back": "Zurück zur Seite, von der Sie gekommen sind",
         "open_again": "Formular erneut öffnen",
         "test": "Testmodus: Antworten werden nicht gezählt.",
+        "languages": "Andere Sprachen",
         "err_unknown_service_title": "Fragebogen nicht verfügbar",
         "err_unknown_service": "Dieser Dienst existiert nicht oder sammelt derzeit keine Meinungen.",
         "err_not_assigned_title": "Der Fragebogen hat sich geändert",
@@ -153,6 +156,7 @@ UI: dict[str, dict[str, str]] = {
         "back": "Revenir à la page d'où vous venez",
         "open_again": "Ouvrir à nouveau le formulaire",
         "test": "Mode test : les réponses ne sont pas comptées.",
+        "languages": "Autres langues",
         "err_unknown_service_title": "Questionnaire non disponible",
         "err_unknown_service": "Ce service n'existe pas ou ne recueille pas d'avis pour le moment.",
         "err_not_assigned_title": "Le questionnaire a changé",
@@ -195,6 +199,7 @@ UI: dict[str, dict[str, str]] = {
         "back": "Nazaj na stran, s katere ste prišli",
         "open_again": "Znova odpri obrazec",
         "test": "Preizkusni način: odgovori se ne štejejo.",
+        "languages": "Drugi jeziki",
         "err_unknown_service_title": "Vprašalnik ni na voljo",
         "err_unknown_service": "Ta storitev ne obstaja ali trenutno ne zbira mnenj.",
         "err_not_assigned_title": "Vprašalnik se je spremenil",
@@ -216,6 +221,9 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 
+
+#: Each language's name in itself: the form's links to the other languages of its questionnaire.
+LANGUAGE_NAMES = {"it": "Italiano", "en": "English", "de": "Deutsch", "fr": "Français", "sl": "Slovenščina"}
 
 QUOTES = {"it": "«{}»", "en": "“{}”", "de": "„{}“", "fr": "« {} »", "sl": "»{}«"}
 

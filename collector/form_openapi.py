@@ -19,7 +19,11 @@ OPENAPI_PATHS: dict[str, Any] = {
         "summary": "The service's questionnaire as an HTML form that works without JavaScript",
         "parameters": [_KEY, _LANG, {"name": "page", "in": "query", "required": False,
                                      "description": "Path of the page the citizen comes from (query string dropped).",
-                                     "schema": {"type": "string", "maxLength": 2048}}],
+                                     "schema": {"type": "string", "maxLength": 2048}},
+                       {"name": "back", "in": "query", "required": False,
+                        "description": "The page the thank-you page links back to (the form's language links carry "
+                                       "it); ignored unless on one of the service's allowed origins, else taken "
+                                       "from the Referer.", "schema": {"type": "string", "maxLength": 2048}}],
         "responses": {"200": {"description": "The form (no script; Cache-Control: private, no-cache, so that Back after "
                                              "the thank-you page shows it again with its submission_id).", "content": _HTML},
                       "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML},

@@ -178,3 +178,32 @@ def test_going_back_after_a_corrected_refusal_shows_the_form_not_a_resubmission_
     stack.wait_row(sid)
     time.sleep(1.5)
     assert _responses(stack, sid) == 1
+
+
+def test_a_german_speaker_sent_the_italian_link_switches_the_form_to_german(stack, browser):  # noqa: F811
+    """A link sent by SMS or e-mail carries one language (``lang=it`` by default, registry.snippet):
+    a German speaker (Alto Adige) had the questionnaire in Italian and no way to change it. The form
+    links to its questionnaire's other languages, each named in itself, keeping the way back."""
+    context = browser.new_context(java_script_enabled=False, locale="de-DE", user_agent=CITIZEN_UA)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.site}/inline.html")  # the PA's page: the Referer the way back is taken from
+        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it&page=/inline.html", referer=f"{stack.site}/inline.html")
+        languages = page.get_by_role("navigation", name="Altre lingue")
+        expect(languages.get_by_role("link")).to_have_count(4)  # not Italiano: the page is in it
+        link = languages.get_by_role("link", name="Deutsch")
+        assert link.get_attribute("lang") == "de"  # spoken as German by a screen reader reading Italian
+        link.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Ihre Meinung zum Dienst")
+        assert page.locator("html").get_attribute("lang") == "de"
+        expect(page.get_by_role("navigation", name="Andere Sprachen").get_by_role("link", name="Italiano")).to_be_visible()
+        opened = time.monotonic()
+        page.get_by_role("group", name="Wie zufrieden sind Sie insgesamt").get_by_role("radio", name="4").check()
+        page.get_by_role("radio", name="Ja").check()
+        time.sleep(max(0.0, 1.7 - (time.monotonic() - opened)))
+        page.get_by_role("button", name="Senden").click()
+        expect(page.get_by_role("heading", name="Danke!")).to_be_visible()
+        expect(page.get_by_role("link", name="Zurück zur Seite, von der Sie gekommen sind")).to_have_attribute(
+            "href", f"{stack.site}/inline.html")
+    finally:
+        context.close()

@@ -330,6 +330,9 @@ def test_without_javascript_the_form_fallback_is_answered_and_reaches_the_wareho
         sid = page.locator("input[name=submission_id]").get_attribute("value")
         assert page.get_by_role("button", name="Invia").is_visible()
 
+        for _ in range(4):  # the links to the form's other languages come first (English … Slovenščina)
+            page.keyboard.press("Tab")
+        assert page.locator("a[hreflang=sl]:focus").count() == 1
         page.keyboard.press("Tab")
         assert page.locator("#q-satisfaction-0:focus").count() == 1
         page.keyboard.press("ArrowRight")  # 2
@@ -378,7 +381,8 @@ def test_without_javascript_errors_are_summarized_focused_and_linked(stack, brow
     page = context.new_page()
     try:
         page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=de")
-        page.keyboard.press("Tab")
+        for _ in range(5):  # the four other languages' links, then the first question
+            page.keyboard.press("Tab")
         page.keyboard.press("ArrowRight")
         while page.locator("button:focus").count() == 0:
             page.keyboard.press("Tab")
