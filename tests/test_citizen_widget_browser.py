@@ -314,3 +314,25 @@ def test_accents_pasted_decomposed_count_as_the_characters_the_citizen_sees(stac
     expect(page.get_by_text("Characters left: 200 of 500.", exact=True)).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("")  # nothing cut
     assert comment.evaluate("t => Array.from(t.value.normalize('NFC')).length") == 300
+
+
+def test_on_a_phone_at_200_percent_zoom_the_dialogs_close_button_stays_on_screen(stack, browser):  # noqa: F811
+    """A 360 px phone at 200% zoom is 180 CSS px wide: the dialog's title and its Close button sat on
+    one line that did not wrap, and Close was pushed past the screen's right edge (x up to 228 of 180);
+    a long word of a question ("Complessivamente,") ran past the edge too. The head wraps, Close keeps
+    its size on screen, and a word longer than a line is broken."""
+    context = browser.new_context(locale="it-IT", viewport={"width": 180, "height": 640})
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.site}/floating.html")
+        page.get_by_role("button", name="Dai il tuo parere").click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_be_visible()
+        # nothing in the dialog lies past its right edge: no sideways scrolling to find Close or a word
+        assert dialog.evaluate("d => d.scrollWidth - d.clientWidth") == 0
+        dialog.evaluate("d => d.scrollTop = 0")
+        box = dialog.get_by_role("button", name="Chiudi").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 180, box
+        assert box["width"] >= 44 and box["height"] <= 48, box  # a button, not a column of letters
+    finally:
+        context.close()

@@ -207,3 +207,17 @@ def test_a_german_speaker_sent_the_italian_link_switches_the_form_to_german(stac
             "href", f"{stack.site}/inline.html")
     finally:
         context.close()
+
+
+def test_on_a_phone_at_200_percent_zoom_no_word_runs_past_the_screen(stack, browser):  # noqa: F811
+    """A 360 px phone at 200% zoom is 180 CSS px wide: "Meldebescheinigungen" in the header and
+    "soddisfatto/a" in a question ran past the right edge, and the page scrolled sideways."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 180, "height": 640})
+    page = context.new_page()
+    try:
+        for lang in ("it", "de"):
+            for path in (f"form?lang={lang}", f"form/thanks?lang={lang}"):
+                page.goto(f"{stack.collector}/v1/services/{SERVICE}/{path}")
+                assert page.evaluate("document.documentElement.scrollWidth") <= 180, path
+    finally:
+        context.close()

@@ -81,6 +81,8 @@
       ".asc-q{border:0;margin:0 0 1.25em;padding:0;min-width:0}" +
       ".asc-q.asc-bad{border-left:4px solid #cc334d;padding-left:.75em}" +
       ".asc legend,.asc-lbl{display:block;float:none;width:auto;font-size:1em;font-weight:600;margin:0 0 .5em;padding:0;color:#1a1a1a}" +
+      /* a word longer than a line (a phone at 200% zoom: "Complessivamente,") is broken, not left past the screen's edge */
+      ".asc legend,.asc-lbl,.asc-title,.asc-svc,.asc-hint{overflow-wrap:anywhere}" +
       ".asc-req{font-weight:400;font-size:.875em;color:#5d7083}" +
       ".asc-hint,.asc-count{margin:.286em 0 .571em;font-size:.875em;color:#5d7083}" +
       ".asc-opts{display:flex;flex-wrap:wrap;gap:.5em}" +
@@ -91,7 +93,7 @@
        * A media query, not a container query: size containment would collapse the card to its title's width
        * wherever the site sizes it by its content (a float, an inline-block, a flex item, a table cell). */
       "@media (max-width:30em){.asc-scale{grid-auto-flow:row;max-width:none}" +
-      ".asc-scale .asc-opt{flex-direction:row;align-items:center;padding:.5em .875em;text-align:left}" +
+      ".asc-scale .asc-opt{flex-direction:row;flex-wrap:wrap;align-items:center;padding:.5em .875em;text-align:left}" +
       ".asc-scale .asc-vh{position:static;width:auto;height:auto;overflow:visible;clip:auto;white-space:normal}.asc-scale .asc-w{font-size:1em}}" +
       ".asc-faces{gap:1em}.asc-faces .asc-opt{flex:1 1 7em;max-width:11em;flex-direction:column;padding:.75em .5em;text-align:center}" +
       ".asc-faces svg{width:4.5em;height:4.5em}.asc-satisfied svg{color:#00734a}.asc-neutral svg{color:#7a5200}.asc-dissatisfied svg{color:#b3243c}" +
@@ -122,8 +124,8 @@
       ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
       /* a double click on the button: its second click must not choose an answer, nor close the dialog */
       ".asc-dlg[open] .asc-body{animation:asc-settle .4s}@keyframes asc-settle{from,to{pointer-events:none}}" +
-      ".asc-head{display:flex;align-items:flex-start;justify-content:space-between;gap:1em;padding:1.25em 1.5em 0}" +
-      ".asc-head .asc-title{margin:0}.asc-head .asc-btn{padding:.25em .75em}.asc-svc{margin:.25em 0 0;color:#5d7083}" +
+      ".asc-head{display:flex;flex-wrap:wrap;align-items:flex-start;justify-content:space-between;gap:1em;padding:1.25em 1.5em 0}" +
+      ".asc-head>:first-child{flex:1 1 8em;min-width:0}.asc-head .asc-title{margin:0}.asc-head .asc-btn{flex:none;padding:.25em .75em}.asc-svc{margin:.25em 0 0;color:#5d7083}" +
       ".asc-body{padding:1em 1.5em 1.5em}";
 
     function el(tag, attrs, kids) {
