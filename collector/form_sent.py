@@ -46,6 +46,7 @@ class SentForms:
     def __init__(self, secret: str, data_dir: Path, redis_url: str = "", clock=time.time):
         self._key = hashlib.blake2b(secret.encode(), digest_size=32, person=_PERSON).digest()
         self._clock = clock
+        self._warned = False
         self._redis = None
         self._path = Path(data_dir) / "form-sent.sqlite3"
         if redis_url:
@@ -77,7 +78,7 @@ class SentForms:
                                   (key, int(self._clock()) - KEEP_S)).fetchone()
             return row[0] if row else None
         except Exception as exc:  # noqa: BLE001 - the record is a courtesy: never fail the form for it
-            log.warning("sent forms unreadable (%s); a resend is not recognised", exc)
+            self._warn("sent forms unreadable (%s); a resend is not recognised", exc)
             return None
 
     def record(self, submission_id: str, digest: str) -> None:
@@ -93,7 +94,12 @@ class SentForms:
                 con.execute("DELETE FROM sent WHERE at < ?", (now - KEEP_S,))
                 con.execute("INSERT OR IGNORE INTO sent (id, digest, at) VALUES (?, ?, ?)", (key, digest, now))
         except Exception as exc:  # noqa: BLE001
-            log.warning("sent form not recorded (%s); a resend will not be recognised", exc)
+            self._warn("sent form not recorded (%s); a resend will not be recognised", exc)
+
+    def _warn(self, message: str, exc: Exception) -> None:
+        """A warning the first time the store fails in this process, then debug (not one per form sent)."""
+        (log.debug if self._warned else log.warning)(message, exc)
+        self._warned = True
 
     def _db(self) -> "_Connection":
         return _Connection(self._path)
