@@ -221,3 +221,26 @@ def test_on_a_phone_at_200_percent_zoom_no_word_runs_past_the_screen(stack, brow
                 assert page.evaluate("document.documentElement.scrollWidth") <= 180, path
     finally:
         context.close()
+
+
+def test_a_form_filler_that_fills_the_hidden_field_is_told_what_to_do(stack, browser):  # noqa: F811
+    """A form-filling extension fills every text field, the hidden one that catches robots too: the
+    citizen read "Lascia vuoto il campo nascosto" about a field they cannot see. The page says what
+    happened and what they can do; the answers are kept and, the field left empty, the form is taken."""
+    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
+        opened = time.monotonic()
+        _answer_required(page)
+        page.locator("#asc-hp").fill("Mario Rossi", force=True)  # what the extension does
+        _send_after_a_persons_pause(page, opened)
+        summary = page.get_by_role("alert")
+        expect(summary).to_contain_text("un campo nascosto risulta compilato")
+        expect(summary).to_contain_text("Se usi un'estensione che compila i moduli da sola, disattivala per questa pagina")
+        expect(summary).not_to_contain_text("Lascia vuoto il campo nascosto")
+        expect(page.get_by_role("radio", name="Sì")).to_be_checked()
+        page.get_by_role("button", name="Invia").click()
+        expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
+    finally:
+        context.close()
