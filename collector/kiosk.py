@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from questionnaires import UnknownQuestionnaire
 from questionnaires.vocabulary import client_language
 
 from .catalog import catalog
 from .faces import face_svg, moods
+from .form_i18n import LANGUAGE_NAMES
 from .kiosk_i18n import KIOSK_UI
 
 bp = Blueprint("kiosk", __name__)
@@ -52,7 +53,11 @@ def _denied(lang: str, status: int) -> Response:
 
 @bp.get("/v1/services/<key>/kiosk")
 def kiosk(key: str):
-    """The kiosk page of service ``key`` for the device whose token is ``device``."""
+    """The kiosk page of service ``key`` for the device whose token is ``device``.
+
+    ``lang``: the page's language; links on the faces screen open it in the questionnaire's other
+    languages (``home``: the device's own language, which the page returns to once the answer is
+    given, or after a minute untouched, for the next person)."""
     lang = client_language(request.args.get("lang"))
     directory = current_app.extensions["ascolto.services"]
     cfg = directory.get(key) if len(key) <= 64 else None
@@ -76,10 +81,18 @@ def kiosk(key: str):
         reset_s = min(60, max(2, int(request.args.get("reset", RESET_S))))
     except ValueError:
         reset_s = RESET_S
+    # the device's own language (its address's lang); a citizen may switch to another for one answer
+    home = client_language(request.args.get("home") or request.args.get("lang"))
+    keep = {"device": token, "home": home, **({"reset": request.args["reset"]} if "reset" in request.args else {})}
+    languages = [{"lang": code, "name": LANGUAGE_NAMES[code], "href": url_for("kiosk.kiosk", key=cfg.key, lang=code, **keep)}
+                 for code in LANGUAGE_NAMES if code != lang and q.title.get(code)]
     config = {"service": cfg.key, "questionnaire": q.id, "version": q.version, "lang": lang, "item": head.code,
-              "rating": head.type == "rating", "reset_s": reset_s, "reasons": reasons}
+              "rating": head.type == "rating", "reset_s": reset_s, "reasons": reasons,
+              # back to the device's language after the answer (or a minute untouched), for the next person
+              "home": url_for("kiosk.kiosk", key=cfg.key, lang=home, **{k: v for k, v in keep.items() if k != "home"})
+              if home != lang else None}
     html = render_template("kiosk.html", lang=lang, ui=KIOSK_UI[lang], question=first, device=token,
-                           faces=faces,
+                           faces=faces, languages=languages,
                            reasons=reasons, config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
                            names=(cfg.name_in(lang), cfg.entity_name_in(lang)))  # in the kiosk's language
     return _headers(Response(html, mimetype="text/html"))

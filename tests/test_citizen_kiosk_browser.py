@@ -264,3 +264,40 @@ def test_an_answer_queued_by_an_older_page_does_not_reload_a_current_one(stack, 
         expect(page.get_by_role("button", name="Soddisfatto/a", exact=True)).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_german_speaker_answers_the_kiosk_in_german_and_the_next_person_finds_italian(stack, browser):  # noqa: F811
+    """A counter in Alto Adige: the totem speaks the device's language (Italian) and a German speaker
+    had no way to change it. The faces screen links to the questionnaire's other languages, each named
+    in itself; "Zurück" on the reasons keeps German, and once the answer is given (or after a minute
+    untouched) the page returns to Italian for the next person."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    _, token = register_device(stack.settings, KIOSK_SERVICE)
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 800}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.clock.install()
+        page.goto(f"{stack.collector}/v1/services/{KIOSK_SERVICE}/kiosk?device={token}&lang=it&reset=3")
+        languages = page.get_by_role("navigation", name="Altre lingue")
+        expect(languages.get_by_role("link")).to_have_count(4)
+        assert wcag_violations(Axe().run(page)) == []
+        languages.get_by_role("link", name="Deutsch").tap()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Wie bewerten Sie den Dienst, den Sie heute erhalten haben?")
+        page.get_by_role("group").get_by_role("button").last.tap()  # the sad face: the reasons
+        page.get_by_role("button", name="Zurück", exact=True).tap()  # back to the faces, still in German
+        expect(page.get_by_role("heading", level=1)).to_have_text("Wie bewerten Sie den Dienst, den Sie heute erhalten haben?")
+        page.get_by_role("group").get_by_role("button").first.tap()
+        if page.get_by_role("button", name="Senden", exact=True).is_visible():
+            page.get_by_role("button", name="Senden", exact=True).tap()
+        expect(page.get_by_role("heading", name="Danke für Ihre Meinung!")).to_be_visible()
+        page.clock.run_for(3_500)  # the thank-you screen's reset: the device's language again
+        expect(page.get_by_role("heading", level=1)).to_have_text("Come valuti il servizio che hai ricevuto oggi?")
+        assert page.locator("html").get_attribute("lang") == "it"
+
+        page.get_by_role("navigation", name="Altre lingue").get_by_role("link", name="English").tap()
+        expect(page.get_by_role("heading", level=1)).to_have_text("How would you rate the service you received today?")
+        page.clock.run_for(61_000)  # switched, then left untouched
+        expect(page.get_by_role("heading", level=1)).to_have_text("Come valuti il servizio che hai ricevuto oggi?")
+    finally:
+        context.close()

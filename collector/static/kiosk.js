@@ -62,6 +62,12 @@
     clearTimeout(timer);
     if (name === "thanks") { timer = setTimeout(reset, cfg.reset_s * 1000); }
     if (name === "why") { idle(); }
+    if (name === "ask") { away(); }
+  }
+  /* A citizen switched the page to their language (cfg.home: the device's own): the next person finds
+   * the device's language again, once the answer is given or after a minute without a touch. */
+  function away() {
+    if (cfg.home) { timer = setTimeout(function () { location.replace(cfg.home); }, 60000); }
   }
   /* Walked away on the reasons: the face still counts. After 30 s without a touch the kiosk asks
    * whether more time is needed (WCAG 2.2.1) and sends the answer as it is only 20 s later. */
@@ -86,7 +92,13 @@
     if (!$("s-ask").hidden) { location.reload(); }
   }
 
+  /* the thank-you screen's end: the faces for the next person, in the device's language */
   function reset() {
+    if (cfg.home) { location.replace(cfg.home); return; } /* (a page loaded anew: a new questionnaire too) */
+    back();
+  }
+  /* Back on the reasons: the faces again, for the same person (in the language they chose) */
+  function back() {
     if (outdated) { location.reload(); return; }
     answers = {};
     all(".reason").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
@@ -156,9 +168,10 @@
   });
   $("send").addEventListener("click", send);
   $("more-btn").addEventListener("click", function () { idle(); $("q-why").focus(); });
-  $("back").addEventListener("click", reset);
+  $("back").addEventListener("click", back);
   window.addEventListener("online", flush);
   setInterval(flush, 15000);
   save(memory);
   flush();
+  away();
 }());

@@ -25,7 +25,7 @@
   var WIDGET = /\/widget\.js(\?.*)?$/;
   var STALL = 30000; /* ms without an answer before a submission is sent again */
 
-  /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left ({left} of {n}: no plural to get wrong)|off|test|changed|reopen|cut */
+  /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left ({left} of {n})|off|test|changed|reopen|cut */
   var S = {
     it: "Invia|Invio in corso…|Grazie! La tua risposta è stata registrata.|Connessione assente o servizio occupato: riproveremo automaticamente finché questa pagina resta aperta.|Controlla le risposte segnalate.|obbligatoria|Questa risposta è obbligatoria.|Risposta non valida.|Non è stato possibile registrare la risposta per un problema tecnico di questa pagina. Ci scusiamo per il disagio.|Sì|No|Dai il tuo parere|Chiudi|Caratteri disponibili: {left} su {n}.|Questo modulo non è attivo su questa pagina.|Modalità di prova: le risposte non sono conteggiate.|Il questionario di questo servizio è stato aggiornato mentre rispondevi: la risposta non è stata registrata.|Rispondi di nuovo nel modulo aggiornato|Il testo era troppo lungo ed è stato accorciato.",
     en: "Send|Sending…|Thank you! Your answer has been recorded.|No connection or service busy: we will keep retrying automatically while this page stays open.|Please check the answers marked below.|required|This answer is required.|Invalid answer.|Your answer could not be recorded because of a technical problem with this page. We apologise.|Yes|No|Give feedback|Close|Characters left: {left} of {n}.|This form is not active on this page.|Test mode: answers are not counted.|The questionnaire of this service was updated while you were answering: your answer was not recorded.|Answer again in the updated form|The text was too long and has been shortened.",
@@ -81,7 +81,7 @@
       ".asc-q{border:0;margin:0 0 1.25em;padding:0;min-width:0}" +
       ".asc-q.asc-bad{border-left:4px solid #cc334d;padding-left:.75em}" +
       ".asc legend,.asc-lbl{display:block;float:none;width:auto;font-size:1em;font-weight:600;margin:0 0 .5em;padding:0;color:#1a1a1a}" +
-      /* a word longer than a line (a phone at 200% zoom: "Complessivamente,") is broken, not left past the screen's edge */
+      /* a word longer than a line (200% zoom on a phone) is broken, not left past the screen's edge */
       ".asc legend,.asc-lbl,.asc-title,.asc-svc,.asc-hint{overflow-wrap:anywhere}" +
       ".asc-req{font-weight:400;font-size:.875em;color:#5d7083}" +
       ".asc-hint,.asc-count{margin:.286em 0 .571em;font-size:.875em;color:#5d7083}" +
@@ -253,15 +253,14 @@
         var b = { item: item, node: node, err: err, described: described, inputs: [] };
         if (text) {
           var max = item.max_length || 500;
-          /* the limit is in characters (code points of the NFC form), as the collector counts: not maxlength's UTF-16 units */
-          /* NFC: an "è" pasted decomposed ("e" + U+0300) is one character, as the citizen sees it */
+          /* the limit is in characters (NFC code points: a decomposed "è" is one), as the collector counts: not maxlength's UTF-16 units */
           var area = el("textarea", { id: id + "-i", name: item.code, rows: "4" });
           var count = el("p", { "class": "asc-count", id: id + "-c" });
           var recount = function (ev) {
             var cps = Array.from(area.value.normalize("NFC"));
             /* a longer text pasted is cut to the limit, and the cut said (the end of it is gone) */
             if (cps.length > max && !(ev && ev.isComposing)) { area.value = cps.slice(0, max).join(""); cps.length = max; status.textContent = T.cut; }
-            count.textContent = T.left.replace("{left}", Math.max(0, max - cps.length)).replace("{n}", max); /* as the hosted form says it */
+            count.textContent = T.left.replace("{left}", Math.max(0, max - cps.length)).replace("{n}", max);
           };
           area.addEventListener("input", recount);
           area.addEventListener("compositionend", recount);
