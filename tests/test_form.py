@@ -250,7 +250,7 @@ def test_a_fast_and_incomplete_form_gets_the_field_errors_rather_than_the_speed_
 def test_a_filled_honeypot_is_refused(client):
     resp = _post(client, _open(client), GOOD, asc_hp="http://spam.example")
     assert resp.status_code == 422
-    assert "Non è stato possibile accettare la risposta." in resp.get_data(as_text=True)
+    assert "La risposta non è stata accettata perché un campo nascosto risulta compilato" in resp.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("tamper", [
