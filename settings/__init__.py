@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .kafka import KafkaSecurity, load_kafka_security
+from .ranges import broker_list, check_ranges
 
 
 def _number(env: dict, name: str, default, kind, what: str):
@@ -293,14 +294,15 @@ class Settings:
 
 
 def load(env: dict | None = None) -> Settings:
-    """Settings from ``env`` (default ``os.environ``); raises ValueError naming a bad variable."""
+    """Settings from ``env`` (default ``os.environ``); raises ValueError naming a bad variable — a malformed
+    value, or a number out of its range (:mod:`settings.ranges`)."""
     env = dict(os.environ if env is None else env)
     defaults = Settings()
-    return Settings(
+    loaded = Settings(
         data_dir=Path(env.get("ASCOLTO_DATA_DIR") or "var"),
         data_dir_configured=bool(env.get("ASCOLTO_DATA_DIR")),
         database_url=_database_url(env),
-        broker=env.get("ASCOLTO_BROKER") or defaults.broker,
+        broker=broker_list(env.get("ASCOLTO_BROKER") or defaults.broker),
         kafka_security=load_kafka_security(env),
         topic=env.get("ASCOLTO_TOPIC") or defaults.topic,
         group=env.get("ASCOLTO_GROUP") or defaults.group,
@@ -370,6 +372,8 @@ def load(env: dict | None = None) -> Settings:
         notify_socket=env.get("NOTIFY_SOCKET", ""),
         collector_metrics_url=env.get("ASCOLTO_COLLECTOR_METRICS_URL", ""),
     )
+    check_ranges(loaded, env)
+    return loaded
 
 
 def heartbeat_file(run_dir: Path, instance: str) -> Path:

@@ -145,3 +145,37 @@ def test_stricter_secrecy_parameters_are_taken():
     s = load({"ASCOLTO_DISCLOSURE_MIN_N": "5", "ASCOLTO_MICRODATA_K": "10", "ASCOLTO_CKM_D": "3",
                            "ASCOLTO_CKM_V": "1.5", "ASCOLTO_RELIABILITY_MIN_N": "5"})
     assert (s.disclosure_min_n, s.microdata_k, s.ckm_max_deviation, s.ckm_variance, s.reliability_min_n) == (5, 10, 3, 1.5, 5)
+
+
+@pytest.mark.parametrize("name, value, words", [
+    ("ASCOLTO_COLLECTOR_PORT", "70000", "a TCP port, from 1 to 65535"),  # gunicorn: OverflowError traceback
+    ("ASCOLTO_CONSOLE_PORT", "0", "a TCP port, from 1 to 65535"),
+    ("ASCOLTO_PUBLIC_PORT", "-1", "a TCP port"),
+    ("ASCOLTO_WORKERS", "0", "at least 1"),  # a collector master that listened and served nobody
+    ("ASCOLTO_SPOOL_MAX_BYTES", "-1", "at least 1"),  # every submission refused 503
+    ("ASCOLTO_BATCH_MAX_RECORDS", "0", "at least 1"),
+    ("ASCOLTO_DLQ_MAX_RATIO", "1.5", "from 0 to 1"),
+    ("ASCOLTO_PRODUCE_TIMEOUT_S", "0", "at least"),
+])
+def test_a_number_out_of_its_range_is_refused_at_load_by_name(name, value, words):
+    with pytest.raises(ValueError, match=f"^{name} must be .*{words}.*got {value!r}"):
+        load({name: value})
+
+
+def test_numbers_at_the_ends_of_their_ranges_are_taken():
+    s = load({"ASCOLTO_COLLECTOR_PORT": "65535", "ASCOLTO_BROKER_PORT": "0", "ASCOLTO_WORKERS": "1",
+              "ASCOLTO_DLQ_WINDOW": "0", "ASCOLTO_DLQ_MAX_RATIO": "1", "ASCOLTO_REGISTRY_STALE_S": "0"})
+    assert (s.collector_port, s.broker_port, s.workers, s.dlq_window, s.dlq_max_ratio, s.registry_stale_s) == (
+        65535, 0, 1, 0, 1.0, 0.0)
+
+
+@pytest.mark.parametrize("value", ["kafka:abc", "kafka:", ":9092", "kafka:70000", "a:1:2", "k0:9092,,k1:9092", "[::1"])
+def test_a_malformed_broker_list_is_refused_by_name(value):
+    # kafka-python's "invalid literal for int()" traceback from the processor's bootstrap, before
+    with pytest.raises(ValueError, match=f"^ASCOLTO_BROKER must be .*HOST:PORT.*{value!r}"):
+        load({"ASCOLTO_BROKER": value})
+
+
+@pytest.mark.parametrize("value", ["127.0.0.1:9092", "kafka-0:9092, kafka-1:9092,kafka-2:9092", "kafka", "[::1]:9092"])
+def test_broker_lists_in_their_usual_forms_are_taken(value):
+    assert load({"ASCOLTO_BROKER": value}).broker == value
