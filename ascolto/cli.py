@@ -41,6 +41,12 @@ class _Main(click.Group):
 
         try:
             return super().invoke(ctx)
+        except OSError as exc:
+            if exc.filename is None or ctx.obj is None:
+                raise
+            from .cli_preflight import file_error_line
+
+            raise click.ClickException(file_error_line(exc, ctx.obj)) from None
         except (*UNREACHABLE, sa_exc.StatementError) as exc:
             database = describe(getattr(ctx.obj, "database_url", "") or "(ASCOLTO_DATABASE_URL)")
             if isinstance(exc, UNREACHABLE) and not unmigrated(exc):  # SQLite's "no such table" is one too
@@ -100,9 +106,25 @@ def _refuse_weak_secrets(settings, *names: str) -> None:
         sys.exit(2)
 
 
-def _gunicorn(app: str, port: int, host: str) -> None:
+def preflight(port: int | None = None, host: str = "", port_var: str = "",
+              dirs: tuple[tuple[Path, str, bool], ...] = ()) -> None:
+    """Exit 2 with one line naming the setting when a server cannot start as configured: ``port`` on
+    ``host`` cannot be listened on, or a directory of ``dirs`` ((path, variable, must be writable)) cannot
+    be made or used (:mod:`ascolto.cli_preflight`)."""
+    from .cli_preflight import EXIT_CONFIG, directory_problem, listen_problem
+
+    problems = [directory_problem(path, var, writable) for path, var, writable in dirs]
+    if port is not None:
+        problems.append(listen_problem(host, port, port_var))
+    if problem := next((p for p in problems if p), None):
+        click.echo(f"Error: {problem}", err=True)
+        sys.exit(EXIT_CONFIG)
+
+
+def _gunicorn(app: str, port: int, host: str, port_var: str, dirs=()) -> None:
     from deploy.up import gunicorn_cmd
 
+    preflight(port, host, port_var, dirs)
     cmd = gunicorn_cmd(app, port, host)
     os.execv(cmd[0], cmd)
 
@@ -114,7 +136,8 @@ def collector(settings) -> None:
     _refuse_weak_secrets(settings, "ASCOLTO_FORM_SECRET")
     from deploy.up import COLLECTOR_APP
 
-    _gunicorn(COLLECTOR_APP, settings.collector_port, settings.bind_host)
+    _gunicorn(COLLECTOR_APP, settings.collector_port, settings.bind_host, "ASCOLTO_COLLECTOR_PORT",
+              ((settings.data_dir, "ASCOLTO_DATA_DIR", False), (settings.spool_dir, "ASCOLTO_SPOOL_DIR", True)))
 
 
 @main.command()
@@ -123,6 +146,7 @@ def shipper(settings) -> None:
     """Ship this host's collector spool to Kafka (gunicorn's master runs one for `ascolto collector`).
 
     Runs ``python -m collector.shipper`` in this process's place: nothing imports the collector."""
+    preflight(dirs=((settings.spool_dir, "ASCOLTO_SPOOL_DIR", True),))
     os.execv(sys.executable, [sys.executable, "-m", "collector.shipper"])
 
 
@@ -131,7 +155,8 @@ def shipper(settings) -> None:
 def console(settings) -> None:
     """Run the internal console under gunicorn."""
     _refuse_weak_secrets(settings, "ASCOLTO_CONSOLE_SECRET")
-    _gunicorn("warehouse.console:create_app()", settings.console_port, settings.bind_host)
+    _gunicorn("warehouse.console:create_app()", settings.console_port, settings.bind_host, "ASCOLTO_CONSOLE_PORT",
+              ((settings.data_dir, "ASCOLTO_DATA_DIR", True),))
 
 
 #: where ``ascolto edge-errors`` listens unless told otherwise (deploy/k8s/edge-errors.yaml)
@@ -146,7 +171,7 @@ def edge_errors(settings, port: int) -> None:
     """Run the Kubernetes edge's error backend under gunicorn: ingress-nginx's own refusals (a body
     over 16 KB, a collector down or timed out, a path that is not the API's) answered in the API's
     JSON shape (deploy/edge_errors.py, docs/operations.md "Kubernetes"). Needs no secret."""
-    _gunicorn("deploy.edge_errors:app", port, settings.bind_host)
+    _gunicorn("deploy.edge_errors:app", port, settings.bind_host, "--port")
 
 
 @main.group(invoke_without_command=True)
@@ -158,6 +183,7 @@ def processor(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     settings = ctx.obj
+    preflight(dirs=((settings.data_dir, "ASCOLTO_DATA_DIR", True), (settings.run_dir, "ASCOLTO_RUN_DIR", True)))
     from processor.consumer import run_forever
 
     from settings.logs import configure
