@@ -98,3 +98,28 @@ def test_went_well_prints_the_share_of_each_category(data_dir):
         assert cells[0] == str(r["n"])
         assert cells[1:7] == [f"{r['shares'][c]['share']:.1f}" for c in
                               ("clarity", "completeness", "orientation", "technical", "speed", "other")]
+
+
+def _strict(text: str):
+    """JSON as any other program parses it: NaN and Infinity are not JSON (JavaScript's JSON.parse, jq)."""
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_of_a_suppressed_cell_is_strict_json_with_null_statuses(tmp_path):
+    """A suppressed cell (2 responses) has no status of its figures: null, as its values — it was NaN,
+    which no JSON parser but Python's reads."""
+    from .warehouse_rows import response, write
+
+    data = tmp_path / "var"
+    write(data, [response(period="2026-10", satisfaction=4, went_well=["clarity"]) for _ in range(2)]
+          + [response(period="2026-10", pa_type="C16", service_type="previdenza.pensioni", entity="inps",
+                      satisfaction=4, went_well=["clarity"]) for _ in range(40)])
+    for indicator, statuses in (("satisfaction", ("positive_share_status", "mean_status")),
+                                ("went_well", ("shares_status",))):
+        result = _run(data, "--period", "2026-10", "--indicator", indicator, "--json")
+        assert result.exit_code == 0, result.output
+        (row,) = [r for r in _strict(result.output) if r["pa_type"] == "L6"]
+        assert row["conf_status"] == "A" and row["n"] is None
+        assert all(row[s] is None for s in statuses), row

@@ -343,17 +343,24 @@ def nums(values, digits: int = 2) -> list[float | None]:
     return [round(v, digits) if v - v == 0 else None for v in np.asarray(values, dtype=float).tolist()]
 
 
+def _status(v: Any) -> str | None:
+    """A figure's status word, None for a suppressed cell's (pandas turns the None of
+    :data:`warehouse.protect.STATUS_COLUMNS` into NaN, which is not JSON)."""
+    return None if v is None or (isinstance(v, float) and v != v) else str(v)
+
+
 def rows_json(df: pd.DataFrame, cut: Cut) -> list[dict[str, Any]]:
-    """Cells as the console API's JSON rows (a suppressed cell: ``n`` and every value null)."""
+    """Cells as the console API's JSON rows (a suppressed cell: ``n``, every value and every status of a
+    figure null — strict JSON, never NaN)."""
     out = []
     for r in df.to_dict("records"):
         row = {"period": r["period"], **{d: r[d] for d in cut.by}, "n": None if r["n"] != r["n"] else int(r["n"])}
         if cut.indicator in ALL_SCORES:
             row.update({
                 "positive_share": _num(r["top2"]), "positive_share_ci": [_num(r["top2_lower"]), _num(r["top2_upper"])],
-                "positive_share_status": r["top2_status"],
+                "positive_share_status": _status(r["top2_status"]),
                 "mean": _num(r["mean"]), "mean_ci": [_num(r["mean_lower"]), _num(r["mean_upper"])],
-                "mean_status": r["mean_status"],
+                "mean_status": _status(r["mean_status"]),
                 "top2": _num(r["top2"]), "top2_ci": [_num(r["top2_lower"]), _num(r["top2_upper"])],
                 "distribution": {c: _num(r[f"dist_{c}"]) for c in SCORE_POINTS},
             })
@@ -366,7 +373,7 @@ def rows_json(df: pd.DataFrame, cut: Cut) -> list[dict[str, Any]]:
                                  "ci": [_num(r[f"share_{c}_lower"]), _num(r[f"share_{c}_upper"])]}
                              for c in CATEGORIES[cut.indicator]}
             if CATEGORIES[cut.indicator]:  # ok, or the guard's reason for withholding the shares (n stays)
-                row["shares_status"] = r["shares_status"]
+                row["shares_status"] = _status(r["shares_status"])
         row["obs_status"], row["conf_status"] = r["obs_status"], r["conf_status"]
         out.append(row)
     return out
