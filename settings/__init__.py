@@ -82,6 +82,9 @@ def _database_url(env: dict) -> str:
     if scheme not in DATABASE_SCHEMES:
         raise ValueError(f"ASCOLTO_DATABASE_URL must be a PostgreSQL (psycopg2) or SQLite URL, "
                          f"got the scheme {scheme!r} (expected {expected})")
+    for name, value in make_url(raw).query.items():  # libpq's whole seconds and counts (registry.db)
+        if (name == "connect_timeout" or name.startswith("keepalives")) and not str(value).strip().isdigit():
+            raise ValueError(f"ASCOLTO_DATABASE_URL's {name} must be a whole number (seconds or a count), got {value!r}")
     return raw
 
 

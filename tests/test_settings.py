@@ -180,3 +180,11 @@ def test_a_malformed_broker_list_is_refused_by_name(value):
 @pytest.mark.parametrize("value", ["127.0.0.1:9092", "kafka-0:9092, kafka-1:9092,kafka-2:9092", "kafka", "[::1]:9092"])
 def test_broker_lists_in_their_usual_forms_are_taken(value):
     assert load({"ASCOLTO_BROKER": value}).broker == value
+
+
+@pytest.mark.parametrize("query", ["connect_timeout=abc", "connect_timeout=2.5", "keepalives_idle=x"])
+def test_a_malformed_libpq_number_in_the_database_url_is_refused_by_name(query):
+    # registry.deadline's float() traceback from the first connection, before
+    with pytest.raises(ValueError, match=f"^ASCOLTO_DATABASE_URL's {query.split('=')[0]} must be a whole number"):
+        load({"ASCOLTO_DATABASE_URL": f"postgresql://u:secret@db:5432/ascolto?{query}"})
+    assert load({"ASCOLTO_DATABASE_URL": "postgresql://u@db/ascolto?connect_timeout=5&keepalives_idle=30"})
