@@ -23,6 +23,11 @@ class RegistryUnavailable(click.ClickException):
     exit_code = EXIT_REGISTRY_UNAVAILABLE
 
 
+class WrongDatabaseUrl(click.ClickException):
+    """The registry's server answered and refused what ASCOLTO_DATABASE_URL asks: a configuration error."""
+    exit_code = 2
+
+
 class _Main(click.Group):
     """The ``ascolto`` group: any command that meets the registry's database away or silent
     (:data:`registry.errors.UNREACHABLE`; a silent server is given up by :mod:`registry.deadline`) exits
@@ -37,7 +42,7 @@ class _Main(click.Group):
         from sqlalchemy import exc as sa_exc
 
         from registry.db import describe
-        from registry.errors import NOT_MIGRATED, UNREACHABLE, first_line, unmigrated
+        from registry.errors import NOT_MIGRATED, UNREACHABLE, first_line, misconfigured, unmigrated
 
         try:
             return super().invoke(ctx)
@@ -49,6 +54,10 @@ class _Main(click.Group):
             raise click.ClickException(file_error_line(exc, ctx.obj)) from None
         except (*UNREACHABLE, sa_exc.StatementError) as exc:
             database = describe(getattr(ctx.obj, "database_url", "") or "(ASCOLTO_DATABASE_URL)")
+            if misconfigured(exc):
+                raise WrongDatabaseUrl(
+                    f"the registry database {database} refused the connection ({first_line(exc)}): fix the user, "
+                    "password, database name or options in ASCOLTO_DATABASE_URL (retrying will not help)") from None
             if isinstance(exc, UNREACHABLE) and not unmigrated(exc):  # SQLite's "no such table" is one too
                 raise RegistryUnavailable(
                     f"the registry database {database} is unavailable ({first_line(exc)}): retry later, or "

@@ -47,6 +47,23 @@ def unmigrated(exc: BaseException) -> bool:
 #: and pool TimeoutError. Not a fault of the request: its caller is told to retry (the collector's and
 #: the console's 503 ``registry_unavailable``, the CLI's exit status 75), the processor backs off.
 UNREACHABLE = (sa_exc.OperationalError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
+#: what libpq says when the server answered and refused what ASCOLTO_DATABASE_URL asks (a wrong user,
+#: password, database or option): no retry can help, unlike a server that is down or silent
+_REFUSED_AS_CONFIGURED = ("password authentication failed", "no password supplied", "no pg_hba.conf entry",
+                          "does not exist", "invalid sslmode value", "invalid connection option",
+                          "invalid integer value", "invalid port number")
+
+
+def misconfigured(exc: BaseException) -> bool:
+    """True for one of :data:`UNREACHABLE` that is the URL's fault, not the server's absence: PostgreSQL
+    refused its user, password or database (``FATAL: role "x" does not exist``), or libpq its options.
+    Not a table that does not exist (:func:`unmigrated`), which is a statement's error, not a connection's."""
+    if not isinstance(exc, sa_exc.OperationalError) or unmigrated(exc):
+        return False
+    text = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else ""
+    return any(words in text for words in _REFUSED_AS_CONFIGURED)
+
+
 #: seconds a client is asked to wait (``Retry-After``) before retrying while the registry is unavailable
 RETRY_AFTER_S = 30
 

@@ -26,7 +26,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from .deadline import lifted
-from .errors import UNREACHABLE
+from .errors import UNREACHABLE, misconfigured
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BASELINE = "0001"
@@ -105,14 +105,15 @@ def migrate(engine: Engine, revision: str = "head", wait_s: float = 0) -> tuple[
     ``ascolto registry migrate`` reports: a caller that waited for another sees the schema it found).
     While the database is unavailable (:data:`registry.errors.UNREACHABLE`: refused, silent — a host
     booting before its database), tried again every :data:`UNAVAILABLE_RETRY_S` for up to ``wait_s``
-    seconds, then the last error is raised."""
+    seconds, then the last error is raised — at once when the server refused the URL itself (a wrong user,
+    password or database: :func:`registry.errors.misconfigured`), which no wait mends."""
     known(revision)
     until = time.monotonic() + wait_s
     while True:
         try:
             return _migrate(engine, revision)
-        except UNREACHABLE:
-            if time.monotonic() + UNAVAILABLE_RETRY_S > until:
+        except UNREACHABLE as exc:
+            if time.monotonic() + UNAVAILABLE_RETRY_S > until or misconfigured(exc):
                 raise
             time.sleep(UNAVAILABLE_RETRY_S)
 

@@ -70,3 +70,37 @@ def test_the_engine_keeps_parameters_out_of_its_exceptions(registry_db):
     for text_ in (str(raised.value), str(raised.value.orig)):
         assert stored not in text_ and "0badc0de" not in text_
     assert "[SQL parameters hidden due to hide_parameters=True]" in str(raised.value)
+
+
+@pytest.mark.parametrize("wrong, words", [("user", 'role "ascolto_no_such_role" does not exist'),
+                                          ("database", 'database "ascolto_no_such_db" does not exist')])
+def test_a_database_url_the_server_refuses_exits_2_at_once_even_with_wait(tmp_path, wrong, words):
+    """A wrong user or database name was exit 75 ("retry later") and `registry migrate --wait 600` (what
+    the systemd unit runs at boot) kept trying it for ten minutes: the server answered, the URL is wrong."""
+    import time
+
+    from sqlalchemy.engine import make_url
+
+    from tests.registry_support import postgres
+
+    base, reason = postgres()
+    if base is None:
+        pytest.skip(f"PostgreSQL not reachable ({reason})")
+    url = make_url(base)
+    url = url.set(username="ascolto_no_such_role") if wrong == "user" else url.set(database="ascolto_no_such_db")
+    url = url.render_as_string(hide_password=False)
+    for args in (("token", "list"), ("migrate", "--wait", "600")):
+        started = time.monotonic()
+        result = run(url, tmp_path, *args)
+        assert result.exit_code == 2, result.output
+        (line,) = result.output.strip().splitlines()
+        assert line.startswith("Error: the registry database ") and words in line
+        assert "fix the user, password, database name or options in ASCOLTO_DATABASE_URL" in line
+        assert time.monotonic() - started < 30  # not the --wait: no retry mends it
+
+
+def test_a_database_that_is_down_is_still_retry_later(tmp_path):
+    from deploy.broker import free_port
+
+    result = run(f"postgresql://ascolto@127.0.0.1:{free_port()}/ascolto", tmp_path, "token", "list")
+    assert result.exit_code == 75 and "is unavailable" in result.output and "retry later" in result.output
