@@ -95,7 +95,9 @@ def main(ctx: click.Context) -> None:
               help="Months of demo history to load (once per data directory; 0: none).")
 @click.pass_obj
 def up(settings, demo_responses: int, demo_months: int) -> None:
-    """Run the whole stack locally: broker, collector :8000, processor, console :8001, demo site."""
+    """Run the whole stack locally: broker, collector :8000, processor, console :8001, demo site :8002,
+    public site :8003 (ports: ASCOLTO_COLLECTOR_PORT, _CONSOLE_PORT, _DEMO_PORT, _PUBLIC_PORT, _BROKER_PORT).
+    Exits 2, starting nothing, when one of its ports is taken."""
     from deploy.up import up as run_up
 
     _refuse_weak_secrets(settings, "ASCOLTO_CONSOLE_SECRET", "ASCOLTO_FORM_SECRET")
@@ -115,23 +117,10 @@ def _refuse_weak_secrets(settings, *names: str) -> None:
         sys.exit(2)
 
 
-def preflight(port: int | None = None, host: str = "", port_var: str = "",
-              dirs: tuple[tuple[Path, str, bool], ...] = ()) -> None:
-    """Exit 2 with one line naming the setting when a server cannot start as configured: ``port`` on
-    ``host`` cannot be listened on, or a directory of ``dirs`` ((path, variable, must be writable)) cannot
-    be made or used (:mod:`ascolto.cli_preflight`)."""
-    from .cli_preflight import EXIT_CONFIG, directory_problem, listen_problem
-
-    problems = [directory_problem(path, var, writable) for path, var, writable in dirs]
-    if port is not None:
-        problems.append(listen_problem(host, port, port_var))
-    if problem := next((p for p in problems if p), None):
-        click.echo(f"Error: {problem}", err=True)
-        sys.exit(EXIT_CONFIG)
-
-
 def _gunicorn(app: str, port: int, host: str, port_var: str, dirs=()) -> None:
     from deploy.up import gunicorn_cmd
+
+    from .cli_preflight import preflight
 
     preflight(port, host, port_var, dirs)
     cmd = gunicorn_cmd(app, port, host)
@@ -141,7 +130,11 @@ def _gunicorn(app: str, port: int, host: str, port_var: str, dirs=()) -> None:
 @main.command()
 @click.pass_obj
 def collector(settings) -> None:
-    """Run the public collector under gunicorn."""
+    """Run the public collector under gunicorn on ASCOLTO_BIND_HOST:ASCOLTO_COLLECTOR_PORT (0.0.0.0:8000), its
+    spool in ASCOLTO_SPOOL_DIR (default DATA_DIR/spool), with the spool's shipper to ASCOLTO_BROKER.
+
+    Exits 2 with one line, starting nothing, for a configuration that cannot work: a malformed or
+    out-of-range ASCOLTO_* value, a weak ASCOLTO_FORM_SECRET, a port in use, a directory it cannot use."""
     _refuse_weak_secrets(settings, "ASCOLTO_FORM_SECRET")
     from deploy.up import COLLECTOR_APP
 
@@ -155,6 +148,8 @@ def shipper(settings) -> None:
     """Ship this host's collector spool to Kafka (gunicorn's master runs one for `ascolto collector`).
 
     Runs ``python -m collector.shipper`` in this process's place: nothing imports the collector."""
+    from .cli_preflight import preflight
+
     preflight(dirs=((settings.spool_dir, "ASCOLTO_SPOOL_DIR", True),))
     os.execv(sys.executable, [sys.executable, "-m", "collector.shipper"])
 
@@ -162,7 +157,11 @@ def shipper(settings) -> None:
 @main.command()
 @click.pass_obj
 def console(settings) -> None:
-    """Run the internal console under gunicorn."""
+    """Run the internal console under gunicorn on ASCOLTO_BIND_HOST:ASCOLTO_CONSOLE_PORT (0.0.0.0:8001),
+    reading the dataset in ASCOLTO_DATA_DIR (read-write: its rollup and lock) and the registry.
+
+    Exits 2 with one line, starting nothing, for a configuration that cannot work: a malformed or
+    out-of-range ASCOLTO_* value, a weak ASCOLTO_CONSOLE_SECRET, a port in use, a directory it cannot use."""
     _refuse_weak_secrets(settings, "ASCOLTO_CONSOLE_SECRET")
     _gunicorn("warehouse.console:create_app()", settings.console_port, settings.bind_host, "ASCOLTO_CONSOLE_PORT",
               ((settings.data_dir, "ASCOLTO_DATA_DIR", True),))
@@ -186,12 +185,18 @@ def edge_errors(settings, port: int) -> None:
 @main.group(invoke_without_command=True)
 @click.pass_context
 def processor(ctx: click.Context) -> None:
-    """Run one processor (a member of the consumer group) until SIGTERM.
+    """Run one processor (a member of the consumer group ASCOLTO_GROUP on ASCOLTO_TOPIC) until SIGTERM
+    (exit 0), writing the dataset under ASCOLTO_DATA_DIR; waits for a broker that is away.
 
+    Exits 3 when halted (too many invalid records in a window: ASCOLTO_DLQ_MAX_RATIO), 4 when a file of
+    the dataset could not be written (a full or read-only volume; nothing committed), 2 for a
+    configuration that cannot work (a malformed ASCOLTO_* value, a directory it cannot use).
     ``ascolto processor check`` is its liveness probe (exit 0 alive, 1 not)."""
     if ctx.invoked_subcommand is not None:
         return
     settings = ctx.obj
+    from .cli_preflight import preflight
+
     preflight(dirs=((settings.data_dir, "ASCOLTO_DATA_DIR", True), (settings.run_dir, "ASCOLTO_RUN_DIR", True)))
     from processor.consumer import run_forever
 
@@ -199,9 +204,12 @@ def processor(ctx: click.Context) -> None:
 
     configure(settings.log_level)
     status = run_forever(settings)
-    if status:
+    if status == 3:
         click.echo("processor halted: too many invalid records in a window (see the log); offsets not committed",
                    err=True)
+    elif status:
+        click.echo("processor stopped: a file of the dataset could not be written (the log's STOPPED line says "
+                   "which and why); offsets not committed", err=True)
     sys.exit(status)
 
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import tempfile
 from pathlib import Path
+
+import click
 
 #: the exit status of a server command that cannot start with the configuration it was given
 EXIT_CONFIG = 2
@@ -72,3 +75,16 @@ def file_error_line(exc: OSError, settings) -> str:
             return (f"cannot use {name} ({reason}): check {var} ({base}) — an existing, writable directory "
                     "with free space")
     return f"cannot use {name or 'a file'} ({reason})"
+
+
+def preflight(port: int | None = None, host: str = "", port_var: str = "",
+              dirs: tuple[tuple[Path, str, bool], ...] = ()) -> None:
+    """Exit 2 with one line naming the setting when a server cannot start as configured: ``port`` on
+    ``host`` cannot be listened on, or a directory of ``dirs`` ((path, variable, must be writable)) cannot
+    be made or used (:mod:`ascolto.cli_preflight`)."""
+    problems = [directory_problem(path, var, writable) for path, var, writable in dirs]
+    if port is not None:
+        problems.append(listen_problem(host, port, port_var))
+    if problem := next((p for p in problems if p), None):
+        click.echo(f"Error: {problem}", err=True)
+        sys.exit(EXIT_CONFIG)

@@ -105,7 +105,7 @@ def _audit(given, data_dir: Path, actor: str, manifest: dict, path: Path) -> Non
 @click.pass_obj
 def public_cmd(settings) -> None:
     """Run the public open-data site under gunicorn (ASCOLTO_PUBLIC_PORT, 8003)."""
-    from .cli import preflight
+    from .cli_preflight import preflight
     from deploy.up import gunicorn_cmd
 
     preflight(settings.public_port, settings.bind_host, "ASCOLTO_PUBLIC_PORT")

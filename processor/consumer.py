@@ -42,6 +42,7 @@ from .steps import ServiceLookup
 from .clients import consumer_config, kafka_consumer, kafka_producer, key_partition  # noqa: F401
 from .chain import Parts, abandon, build_chain, committing, drain_writer, rebind_consumer
 from .liveness import JoinWatchdog
+from .stops import EXIT_FILE_ERROR, file_error
 from .outage import RegistryOutage, directory
 from .rebalance import _Rebalance, listener as _listener  # noqa: F401 (_Rebalance: the tests' fakes)
 from .strategies import Batching, Committing, Halt, InvalidRatioGuard, MessageRejected, Stats, write_partition
@@ -382,12 +383,17 @@ def run_forever(settings: Settings) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     faulthandler.register(signal.SIGUSR1, all_threads=True)
-    processor = _build(settings, stop)
-    if processor is None:
-        return 0
     try:
+        processor = _build(settings, stop)
+        if processor is None:
+            return 0
         processor.run(stop)
     except Halt as exc:
         log.critical("HALTED: %s", exc)
         return 3
+    except Exception as exc:
+        if (failed := file_error(exc)) is None:
+            raise
+        log.critical("STOPPED: %s", failed)
+        return EXIT_FILE_ERROR
     return 0

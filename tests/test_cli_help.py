@@ -63,3 +63,15 @@ def test_the_help_is_shown_by_help(path, option, words):
     text = cmd.get_help(ctx)
     line = text[text.index(option):]
     assert words in " ".join(line.split()[:40]), line[:400]
+
+
+@pytest.mark.parametrize("path, words", [
+    ("ascolto up", "public site :8003"),
+    ("ascolto collector", "ASCOLTO_BIND_HOST:ASCOLTO_COLLECTOR_PORT (0.0.0.0:8000)"),
+    ("ascolto collector", "Exits 2 with one line"),
+    ("ascolto console", "ASCOLTO_BIND_HOST:ASCOLTO_CONSOLE_PORT (0.0.0.0:8001)"),
+    ("ascolto processor", "Exits 3 when halted"),
+])
+def test_a_servers_help_says_where_it_listens_and_its_exit_statuses(path, words):
+    cmd, ctx = COMMANDS[path], click.Context(COMMANDS[path], info_name=path)
+    assert words in " ".join(cmd.get_help(ctx).split())
