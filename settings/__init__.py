@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .kafka import KafkaSecurity, load_kafka_security
-from .ranges import broker_list, check_ranges
+from .ranges import broker_list, check_ranges, flag
 
 
 def _number(env: dict, name: str, default, kind, what: str):
@@ -331,12 +331,12 @@ def load(env: dict | None = None) -> Settings:
         rate_limit_ip=_rate_limit(env, "ASCOLTO_RATE_LIMIT_IP", defaults.rate_limit_ip),
         rate_limit_service=_rate_limit(env, "ASCOLTO_RATE_LIMIT_SERVICE", defaults.rate_limit_service),
         rate_limit_backend=_rate_limit(env, "ASCOLTO_RATE_LIMIT_BACKEND", defaults.rate_limit_backend),
-        rate_limit_enabled=env.get("ASCOLTO_RATE_LIMIT_ENABLED", "1") not in ("0", "false", "no"),
+        rate_limit_enabled=flag(env, "ASCOLTO_RATE_LIMIT_ENABLED", True),
         proxy_count=_int(env, "ASCOLTO_PROXY_COUNT", defaults.proxy_count),
         min_fill_ms=_int(env, "ASCOLTO_MIN_FILL_MS", defaults.min_fill_ms),
         form_secret=env.get("ASCOLTO_FORM_SECRET", ""),
         console_secret=env.get("ASCOLTO_CONSOLE_SECRET", ""),
-        console_secure_cookie=env.get("ASCOLTO_CONSOLE_SECURE_COOKIE", "1").lower() not in ("0", "false", "no"),
+        console_secure_cookie=flag(env, "ASCOLTO_CONSOLE_SECURE_COOKIE", True),
         console_signin_limit=_rate_limit(env, "ASCOLTO_CONSOLE_SIGNIN_LIMIT", defaults.console_signin_limit),
         produce_timeout_s=_float(env, "ASCOLTO_PRODUCE_TIMEOUT_S", defaults.produce_timeout_s),
         batch_max_records=_int(env, "ASCOLTO_BATCH_MAX_RECORDS", defaults.batch_max_records),

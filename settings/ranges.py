@@ -89,3 +89,18 @@ def _ipv6(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def flag(env: dict, name: str, default: bool) -> bool:
+    """``name`` as a switch: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off`` (any case), unset
+    or empty the default. Anything else raises ``ValueError`` naming it: ``ASCOLTO_RATE_LIMIT_ENABLED=disabled``
+    left the limits on, and ``ASCOLTO_CONSOLE_SECURE_COOKIE=none`` the cookie Secure, without a word."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _TRUE + _FALSE:
+        raise ValueError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), got {env[name]!r}")
+    return raw in _TRUE

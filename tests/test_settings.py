@@ -188,3 +188,15 @@ def test_a_malformed_libpq_number_in_the_database_url_is_refused_by_name(query):
     with pytest.raises(ValueError, match=f"^ASCOLTO_DATABASE_URL's {query.split('=')[0]} must be a whole number"):
         load({"ASCOLTO_DATABASE_URL": f"postgresql://u:secret@db:5432/ascolto?{query}"})
     assert load({"ASCOLTO_DATABASE_URL": "postgresql://u@db/ascolto?connect_timeout=5&keepalives_idle=30"})
+
+
+@pytest.mark.parametrize("name", ["ASCOLTO_RATE_LIMIT_ENABLED", "ASCOLTO_CONSOLE_SECURE_COOKIE"])
+def test_a_switch_takes_the_usual_words_and_refuses_others_by_name(name):
+    attr = {"ASCOLTO_RATE_LIMIT_ENABLED": "rate_limit_enabled", "ASCOLTO_CONSOLE_SECURE_COOKIE": "console_secure_cookie"}[name]
+    for off in ("0", "false", "No", "OFF"):
+        assert getattr(load({name: off}), attr) is False
+    for on in ("1", "true", "YES", "on", ""):
+        assert getattr(load({name: on}), attr) is True
+    # "disabled" left the switch on, without a word
+    with pytest.raises(ValueError, match=f"^{name} must be 1 or 0 .*'disabled'"):
+        load({name: "disabled"})
