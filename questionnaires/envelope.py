@@ -215,11 +215,19 @@ def decode_record(value: bytes | None) -> list[Any]:
     return [raw]
 
 
+#: the times a ``received_at`` may take (a collector's clock): a year 1 or 9999 broke the processor's
+#: period (``astimezone`` overflows) and every consumer of nanosecond timestamps (to 2262) — a poison
+#: record that crashed it on every restart; out of this range the envelope is invalid, a dead letter
+RECEIVED_MIN = datetime(2000, 1, 1, tzinfo=timezone.utc)
+RECEIVED_MAX = datetime(2200, 1, 1, tzinfo=timezone.utc)
+
+
 class _EnvelopeSchema(Schema):
     class Meta:
         unknown = EXCLUDE
     schema = fields.String(required=True, validate=validate.Equal(ENVELOPE_SCHEMA))
-    received_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    received_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc,
+                                       validate=validate.Range(min=RECEIVED_MIN, max=RECEIVED_MAX, max_inclusive=False))
     collector = fields.String(load_default="")
     device = fields.String(load_default="unknown")
     test = fields.Boolean(load_default=False, truthy={True}, falsy={False})
@@ -275,7 +283,7 @@ def fast_envelope(raw: dict) -> dict[str, Any] | None:
             sid = str(uuid.UUID(sid))
     except ValueError:
         return None
-    if received.tzinfo is None:
+    if received.tzinfo is None or not RECEIVED_MIN <= received < RECEIVED_MAX:
         return None
     for name, limit in _SUB_STR.items():
         v = sub.get(name)

@@ -17,6 +17,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from .envelope import RECEIVED_MAX, RECEIVED_MIN
+
 FUNNEL_SCHEMA = "ascolto.funnel/1"
 #: per count and report: what one page view can report. The widget counts each of the three once per
 #: view (0 or 1) and posts what was not reported yet, so a report carries 0 or 1 per count. The three
@@ -71,6 +73,8 @@ def parse_funnel(raw: Any) -> tuple[datetime, dict[str, Any]]:
         raise ValueError("received_at is not an ISO 8601 instant") from None
     if received.tzinfo is None:
         raise ValueError("received_at has no time zone")
+    if not RECEIVED_MIN <= received < RECEIVED_MAX:
+        raise ValueError(f"received_at is not a collector's time ({RECEIVED_MIN:%Y} to {RECEIVED_MAX:%Y})")
     body = raw.get("funnel")
     if not isinstance(body, dict):
         raise ValueError("funnel is not an object")

@@ -105,3 +105,14 @@ def test_the_processor_dead_letters_a_report_above_the_limit_too():
     env = make_funnel_envelope({"report_id": str(uuid.uuid4()), "service": "svc-a", "impressions": 5}, collector="c")
     with pytest.raises(ValueError, match="impressions"):
         parse_funnel(env)
+
+
+@pytest.mark.parametrize("received_at", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"])
+def test_a_funnel_report_received_at_no_clocks_time_is_refused_not_a_crash(received_at):
+    """The processor's period of it overflowed (OverflowError): a poison record on every restart."""
+    from questionnaires.funnel import make_funnel_envelope
+
+    env = make_funnel_envelope({"report_id": str(uuid.uuid4()), "service": "svc-a", "impressions": 1}, collector="c")
+    env["received_at"] = received_at
+    with pytest.raises(ValueError, match="received_at is not a collector's time"):
+        parse_funnel(env)

@@ -34,6 +34,11 @@ VARIANTS = [BASE, variant(("extra",), 1), variant(("submission", "extra"), 1), v
             variant(("device",), KeyError), variant(("received_at",), "2026-11-20T10:00:00+01:00"),
             variant(("received_at",), "2026-11-20T10:00:00"), variant(("received_at",), "yesterday"),
             variant(("received_at",), 5), variant(("schema",), "ascolto.submission/2"),
+            # a time no collector's clock gives: a poison record that crashed the processor on every restart
+            # (OverflowError in the period of 9999-12-31T23:59:59Z, of 0001-01-01T00:00:00Z)
+            variant(("received_at",), "9999-12-31T23:59:59Z"), variant(("received_at",), "0001-01-01T00:00:00+00:00"),
+            variant(("received_at",), "2200-01-01T00:00:00Z"), variant(("received_at",), "1999-12-31T23:59:59Z"),
+            variant(("received_at",), "2199-12-31T23:00:00Z"), variant(("received_at",), "2000-01-01T01:00:00+01:00"),
             variant(("submission", "submission_id"), "not-a-uuid"),
             variant(("submission", "submission_id"), str(uuid.uuid4()).upper()),
             variant(("submission", "submission_id"), uuid.uuid4().hex),
@@ -71,6 +76,15 @@ def test_fast_envelope_path_agrees_with_the_contract(raw):
 
 
 Rec = namedtuple("Rec", "topic partition offset key value")
+
+
+@pytest.mark.parametrize("received_at", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "2262-04-12T00:00:00Z"])
+def test_a_received_at_out_of_any_clocks_range_is_a_dead_letter_not_a_crash(received_at):
+    raw = variant(("received_at",), received_at)
+    out = transform([Rec("t", 0, 7, b"k", encode_record([raw]))], enricher=None)
+    assert not out.accepted
+    (failure,) = out.failures
+    assert failure.reason == Reason.INVALID_ENVELOPE and "received_at" in failure.detail
 
 
 def test_refusals_are_typed_reasons_and_stored_as_their_codes(tmp_path):
