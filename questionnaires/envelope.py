@@ -206,6 +206,8 @@ def decode_record(value: bytes | None) -> list[Any]:
             raw = json.loads(value)
         except (UnicodeDecodeError, ValueError) as exc:
             raise EnvelopeError(f"not JSON: {exc}") from None
+        except RecursionError:  # nested deeper than orjson's 1024 levels: a poison record, not a crash
+            raise EnvelopeError("not JSON: nested too deeply") from None
     if isinstance(raw, dict) and raw.get("schema") == BATCH_SCHEMA:
         if not isinstance(raw.get("envelopes"), list):
             raise EnvelopeError("batch without an 'envelopes' list")

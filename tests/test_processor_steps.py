@@ -111,3 +111,12 @@ def test_the_processor_cleans_free_text_of_a_logged_record_by_the_same_contract(
     got = {w.env["submission"]["submission_id"]: w.answers for w in out.accepted}
     assert got[dirty["submission_id"]]["comment"] == "abc"
     assert "comment" not in got[blank["submission_id"]]
+
+
+def test_a_record_nested_too_deeply_is_a_dead_letter_not_a_crash():
+    """orjson refuses more than 1024 levels; the json fallback then raised RecursionError, which stopped
+    the processor on every restart."""
+    value = b'{"schema":"ascolto.submission/1","submission":' + b"[" * 5000 + b"]" * 5000 + b"}"
+    out = transform([Rec("t", 0, 8, b"k", value)], enricher=None)
+    (failure,) = out.failures
+    assert failure.reason == Reason.UNDECODABLE and "nested too deeply" in failure.detail
