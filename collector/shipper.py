@@ -139,6 +139,8 @@ class Shipper:
             while not stop.is_set():
                 try:
                     moved = self.ship_once()
+                    if not moved and self._producer is None:
+                        self.probe()
                     self._report(broker=True)
                     delay = 0.0
                 except Exception as exc:  # nothing may end the shipper: report, back off, retry
@@ -176,6 +178,14 @@ class Shipper:
                 if stop.wait(0.5):
                     os.close(fd)
                     return None
+
+    def probe(self) -> None:
+        """Reach the broker and its topic with an idle log (at start, after a failure): raise when it cannot.
+        Without it a collector whose log stayed empty reported ``broker: true`` (``/readyz`` ready,
+        ``ascolto_shipper_broker_up`` 1) whatever ``ASCOLTO_BROKER`` or ``ASCOLTO_TOPIC`` said, until the
+        first submission found out. Once a producer stands, produce calls tell."""
+        if self._get_producer().partitions_for(self.settings.topic) is None:  # the topic is not there
+            raise KafkaError(f"the topic {self.settings.topic} (ASCOLTO_TOPIC) is not on the broker")
 
     def ship_once(self) -> int:
         """One pass over the log; returns the envelopes shipped. Raises when the broker fails."""
