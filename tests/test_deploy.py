@@ -50,7 +50,7 @@ DEV_ONLY = {"ASCOLTO_DEMO_PORT", "ASCOLTO_BROKER_PORT"}
 _READ_PATTERNS = [
     re.compile(r"""(?:env|environ)(?:\.get)?\(\s*["'](ASCOLTO_\w+)"""),   # env.get("X"), os.environ.get("X")
     re.compile(r"""(?:env|environ)\[\s*["'](ASCOLTO_\w+)"""),            # env["X"]
-    re.compile(r"""_(?:int|float|choice|rate_limit)\(\s*env\s*,\s*["'](ASCOLTO_\w+)"""),  # _int(env, "X", ...)
+    re.compile(r"""(?:_int|_float|_choice|_rate_limit|\bflag)\(\s*env\s*,\s*["'](ASCOLTO_\w+)"""),  # _int(env, "X", ...), flag(env, "X", ...)
     re.compile(r"""envvar\s*=\s*["'](ASCOLTO_\w+)"""),                   # click option envvar
 ]
 
