@@ -145,7 +145,8 @@ class Shipper:
                     delay = 0.0
                 except Exception as exc:  # nothing may end the shipper: report, back off, retry
                     if isinstance(exc, (KafkaError, OSError, TimeoutError)):
-                        log.warning("the broker did not take the log (%s); retrying", exc)
+                        log.warning("the broker %s (ASCOLTO_BROKER) did not take the log (%s); retrying",
+                                    self.settings.broker, exc)
                     else:
                         log.exception("shipping failed; retrying")
                     self._reset_producer()
