@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .kafka import KafkaSecurity, load_kafka_security
-from .ranges import broker_list, check_ranges, flag
+from .ranges import broker_list, check_ranges, flag, redis_url
 
 
 def _number(env: dict, name: str, default, kind, what: str):
@@ -327,7 +327,7 @@ def load(env: dict | None = None) -> Settings:
         spool_dir=Path(env["ASCOLTO_SPOOL_DIR"]) if env.get("ASCOLTO_SPOOL_DIR") else None,
         spool_max_bytes=_int(env, "ASCOLTO_SPOOL_MAX_BYTES", defaults.spool_max_bytes),
         shipper=_choice(env, "ASCOLTO_SHIPPER", ("thread", "external"), defaults.shipper),
-        redis_url=env.get("ASCOLTO_REDIS_URL", ""),
+        redis_url=redis_url(env.get("ASCOLTO_REDIS_URL", "")),
         rate_limit_ip=_rate_limit(env, "ASCOLTO_RATE_LIMIT_IP", defaults.rate_limit_ip),
         rate_limit_service=_rate_limit(env, "ASCOLTO_RATE_LIMIT_SERVICE", defaults.rate_limit_service),
         rate_limit_backend=_rate_limit(env, "ASCOLTO_RATE_LIMIT_BACKEND", defaults.rate_limit_backend),

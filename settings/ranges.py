@@ -104,3 +104,19 @@ def flag(env: dict, name: str, default: bool) -> bool:
     if raw not in _TRUE + _FALSE:
         raise ValueError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), got {env[name]!r}")
     return raw in _TRUE
+
+
+#: the Redis URLs the limiters take (``limits``' storages given redis-py's options: settings.buckets)
+REDIS_SCHEMES = ("redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster")
+
+
+def redis_url(raw: str) -> str:
+    """``ASCOLTO_REDIS_URL`` ("" = none) checked to be a Redis URL: anything else failed every collector
+    worker's boot with ``limits``' "unknown storage scheme" traceback. The value may hold a password:
+    the message shows its scheme only."""
+    raw = raw.strip()
+    scheme = raw.partition("://")[0].lower() if "://" in raw else ""
+    if raw and (scheme not in REDIS_SCHEMES or not raw.partition("://")[2]):
+        raise ValueError(f"ASCOLTO_REDIS_URL must be a Redis URL such as redis://HOST:6379/0 (schemes "
+                         f"{', '.join(REDIS_SCHEMES)}), got the scheme {scheme or 'none'!r}")
+    return raw

@@ -200,3 +200,16 @@ def test_a_switch_takes_the_usual_words_and_refuses_others_by_name(name):
     # "disabled" left the switch on, without a word
     with pytest.raises(ValueError, match=f"^{name} must be 1 or 0 .*'disabled'"):
         load({name: "disabled"})
+
+
+@pytest.mark.parametrize("value", ["notaurl", "http://cache:6379", "redis://", "memory://"])
+def test_a_redis_url_that_is_not_one_is_refused_without_showing_it(value):
+    # every collector worker failed to boot with limits' "unknown storage scheme" traceback
+    with pytest.raises(ValueError, match="^ASCOLTO_REDIS_URL must be a Redis URL") as got:
+        load({"ASCOLTO_REDIS_URL": value})
+    assert value not in str(got.value) or value.endswith("://")
+
+
+def test_redis_urls_in_their_usual_forms_are_taken():
+    for value in ("redis://redis:6379/0", "rediss://:secret@cache.internal:6380/1", "redis+unix:///run/redis.sock"):
+        assert load({"ASCOLTO_REDIS_URL": value}).redis_url == value
