@@ -320,8 +320,8 @@ def load(env: dict | None = None) -> Settings:
         silent_days=_int(env, "ASCOLTO_SILENT_DAYS", defaults.silent_days),
         releases_dir=env.get("ASCOLTO_RELEASES_DIR", defaults.releases_dir),
         public_rate_limit=_rate_limit(env, "ASCOLTO_PUBLIC_RATE_LIMIT", defaults.public_rate_limit),
-        public_url=env.get("ASCOLTO_PUBLIC_URL", ""),
-        collector_internal_url=env.get("ASCOLTO_COLLECTOR_INTERNAL_URL", ""),
+        public_url=_base_url(env, "ASCOLTO_PUBLIC_URL"),
+        collector_internal_url=_base_url(env, "ASCOLTO_COLLECTOR_INTERNAL_URL"),
         public_site_url=_base_url(env, "ASCOLTO_PUBLIC_SITE_URL"),
         broker_port=_int(env, "ASCOLTO_BROKER_PORT", defaults.broker_port),
         spool_dir=Path(env["ASCOLTO_SPOOL_DIR"]) if env.get("ASCOLTO_SPOOL_DIR") else None,
@@ -373,7 +373,7 @@ def load(env: dict | None = None) -> Settings:
         sudo_user=env.get("SUDO_USER", "").strip(),
         prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", ""),
         notify_socket=env.get("NOTIFY_SOCKET", ""),
-        collector_metrics_url=env.get("ASCOLTO_COLLECTOR_METRICS_URL", ""),
+        collector_metrics_url=_base_url(env, "ASCOLTO_COLLECTOR_METRICS_URL"),
     )
     check_ranges(loaded, env)
     return loaded

@@ -213,3 +213,12 @@ def test_a_redis_url_that_is_not_one_is_refused_without_showing_it(value):
 def test_redis_urls_in_their_usual_forms_are_taken():
     for value in ("redis://redis:6379/0", "rediss://:secret@cache.internal:6380/1", "redis+unix:///run/redis.sock"):
         assert load({"ASCOLTO_REDIS_URL": value}).redis_url == value
+
+
+@pytest.mark.parametrize("name", ["ASCOLTO_PUBLIC_URL", "ASCOLTO_COLLECTOR_INTERNAL_URL", "ASCOLTO_COLLECTOR_METRICS_URL"])
+def test_an_address_without_its_scheme_is_refused_by_name(name):
+    # "collector:8000": the console's operator page answered 500 (urllib's "unknown url type"), the
+    # snippets of add-service pointed nowhere
+    with pytest.raises(ValueError, match=f"^{name} must be an http\\(s\\) URL"):
+        load({name: "collector:8000"})
+    assert load({name: "http://collector:8000/"}) is not None
