@@ -30,6 +30,7 @@ import fcntl
 import json
 import logging
 import os
+import socket
 import threading
 import time
 from pathlib import Path
@@ -184,7 +185,12 @@ class Shipper:
         """Reach the broker and its topic with an idle log (at start, after a failure): raise when it cannot.
         Without it a collector whose log stayed empty reported ``broker: true`` (``/readyz`` ready,
         ``ascolto_shipper_broker_up`` 1) whatever ``ASCOLTO_BROKER`` or ``ASCOLTO_TOPIC`` said, until the
-        first submission found out. Once a producer stands, produce calls tell."""
+        first submission found out. Once a producer stands, produce calls tell.
+
+        A TCP connection to one of the bootstrap addresses comes first (a second at most each): a client
+        built against none would block its constructor for the whole produce timeout, and a stop with it."""
+        if not any(_reachable(address) for address in self.settings.broker.split(",")):
+            raise KafkaError(f"no broker of {self.settings.broker} accepts a connection")
         if self._get_producer().partitions_for(self.settings.topic) is None:  # the topic is not there
             raise KafkaError(f"the topic {self.settings.topic} (ASCOLTO_TOPIC) is not on the broker")
 
@@ -321,6 +327,18 @@ class Shipper:
             (self.dir / "shipper.json").unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _reachable(address: str, timeout_s: float = 1.0) -> bool:
+    """Whether ``HOST:PORT`` (``[v6]:PORT``; a bare host: Kafka's 9092) accepts a TCP connection."""
+    host, _, port = address.strip().rpartition(":") if "]" not in address.rpartition(":")[2] else ("", "", "")
+    if not host or not port.isdigit():
+        host, port = address.strip(), "9092"
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+    except OSError:
+        return False
+    return True
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
