@@ -61,6 +61,13 @@ def failure_id(f: Failure) -> str:
     return f"{f.source.topic}/{f.source.partition}/{f.source.offset}/{f.source.index}"
 
 
+def _log_order(fid: str) -> tuple:
+    """A failure_id's place in its topic: (topic, partition, offset, index) as numbers — as text,
+    offset 10 came before offset 4."""
+    topic, *numbers = fid.rsplit("/", 3)
+    return (topic, *(int(n) if n.isdigit() else -1 for n in numbers))
+
+
 class FailedStore:
     def __init__(self, data_dir: Path, processor_id: str = ""):
         self.root = Path(data_dir) / "failed"
@@ -135,7 +142,7 @@ class FailedStore:
                                                  schema=FAILED_SCHEMA).to_table())
         replays = self.replayed()
         seen, out = set(), []
-        for row in sorted(table.to_pylist(), key=lambda r: (r["failed_at"], r["failure_id"])):
+        for row in sorted(table.to_pylist(), key=lambda r: (r["failed_at"], _log_order(r["failure_id"]))):
             if row["failure_id"] in seen:
                 continue
             seen.add(row["failure_id"])

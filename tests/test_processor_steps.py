@@ -120,3 +120,12 @@ def test_a_record_nested_too_deeply_is_a_dead_letter_not_a_crash():
     out = transform([Rec("t", 0, 8, b"k", value)], enricher=None)
     (failure,) = out.failures
     assert failure.reason == Reason.UNDECODABLE and "nested too deeply" in failure.detail
+
+
+def test_failed_list_is_in_log_order_within_a_batch(tmp_path):
+    """One batch's dead letters share their failed_at: they were listed by failure_id as text, offset 10
+    before offset 4 ("oldest first" said the help)."""
+    records = [Rec("t", 2, offset, b"k", b"\x00 poison") for offset in (4, 10, 9, 100)]
+    out = transform(records, None)
+    FailedStore(tmp_path).write(out.failures, 2, 4, 100)
+    assert [r["failure_id"] for r in FailedStore(tmp_path).list()] == ["t/2/4/0", "t/2/9/0", "t/2/10/0", "t/2/100/0"]
