@@ -5,7 +5,13 @@ Values come from :func:`settings.load` (``ASCOLTO_WORKERS``, ``ASCOLTO_THREADS``
 from settings import export_prometheus_dir, export_to_workers, load
 from settings.logs import logging_config
 
-_settings = load()
+try:
+    _settings = load()
+except ValueError as _exc:  # a malformed ASCOLTO_* value: one line naming it, before any worker (not gunicorn's traceback)
+    import sys
+
+    print(f"Error: {_exc}", file=sys.stderr)
+    sys.exit(2)
 workers = _settings.workers
 # gthread, quitting once: Ctrl-C reaches a worker twice (the terminal, then its master; deploy/gunicorn_worker.py)
 worker_class = "deploy.gunicorn_worker.ThreadWorker"

@@ -74,3 +74,15 @@ def test_a_registry_command_names_the_data_dir_it_could_not_use(tmp_path):
     assert result.returncode == 1
     line = _one_line(result)
     assert line.startswith(f"Error: cannot use {a_file}") and f"check ASCOLTO_DATA_DIR ({a_file})" in line
+
+
+def test_gunicorn_run_directly_names_a_bad_variable_on_one_line(tmp_path):
+    """deploy/gunicorn.conf.py read by gunicorn itself (not through `ascolto`): was "Failed to read config
+    file" and a traceback."""
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "ASCOLTO_DATA_DIR": str(tmp_path / "data"),
+           "ASCOLTO_WORKERS": "0"}
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
+                             "-b", "127.0.0.1:1", "deploy.edge_errors:app"], env=env, capture_output=True, text=True,
+                            timeout=60, cwd=tmp_path)
+    assert result.returncode == 2
+    assert _one_line(result) == "Error: ASCOLTO_WORKERS must be the number of gunicorn workers, at least 1, got '0'"
