@@ -317,10 +317,20 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
         click.echo(f"{p}: {partial_note(cov, 'en')}")
 
 
+def _http_url(ctx, param, value: str | None) -> str | None:
+    """An http(s) URL with a host, else a usage error naming the option (was urllib's traceback)."""
+    from urllib.parse import urlsplit
+
+    if value is not None and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname):
+        raise click.BadParameter(f"{value!r} is not an http(s) URL with a host, e.g. http://127.0.0.1:8000")
+    return value
+
+
 @main.command()
 @click.option("--responses", default=100, show_default=True, help="How many synthetic submissions to post.")
-@click.option("--collector-url", default=None, help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
-@click.option("--origin", default=None,
+@click.option("--collector-url", default=None, callback=_http_url,
+              help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
+@click.option("--origin", default=None, callback=_http_url,
               help="The page the answers come from, as the widget's Origin (one the demo services allow); also "
                    "the origin of the funnel reports. Default: http://localhost:$ASCOLTO_DEMO_PORT (the demo PA page).")
 @click.option("--funnel", is_flag=True, help="Also post the widget's funnel reports of their page views "

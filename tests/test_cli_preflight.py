@@ -86,3 +86,15 @@ def test_gunicorn_run_directly_names_a_bad_variable_on_one_line(tmp_path):
                             timeout=60, cwd=tmp_path)
     assert result.returncode == 2
     assert _one_line(result) == "Error: ASCOLTO_WORKERS must be the number of gunicorn workers, at least 1, got '0'"
+
+
+@pytest.mark.parametrize("option", ["--collector-url", "--origin"])
+def test_demo_refuses_an_address_that_is_not_a_url_naming_the_option(tmp_path, option):
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    result = CliRunner().invoke(main, ["demo", "--responses", "1", option, "collector:8000"],
+                                env={"ASCOLTO_DATA_DIR": str(tmp_path / "data")})
+    assert result.exit_code == 2, result.output  # was urllib's ValueError traceback: unknown url type
+    assert f"Invalid value for '{option}': 'collector:8000' is not an http(s) URL with a host" in result.output
