@@ -19,6 +19,7 @@ class Reason(StrEnum):
     UNKNOWN_QUESTIONNAIRE = "unknown_questionnaire"  # no such published questionnaire version
     INVALID_ANSWERS = "invalid_answers"              # the answers fail the questionnaire's validation
     HARMONIZATION = "harmonization"                  # a harmonization rule could not be applied
+    PROCESSING_ERROR = "processing_error"            # a step failed unexpectedly on it (a bug: replay after the fix)
 
 
 class Rejected(ValueError):

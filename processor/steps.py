@@ -32,6 +32,7 @@ from questionnaires.model import bool_key
 from questionnaires.funnel import is_funnel
 from questionnaires.periods import period_of
 from privacy.text import SHORT_TEXT, redact_short
+from sqlalchemy.exc import SQLAlchemyError
 
 from .badrows import Failure, Reason, Rejected, Source
 from .funnel import funnel_row
@@ -287,6 +288,20 @@ class Transformed:
     funnel: list[dict] = field(default_factory=list)
 
 
+#: what a step may meet that is no fault of the envelope: re-raised by :func:`transform`, never a dead letter
+_ENVIRONMENT = (SQLAlchemyError, OSError, MemoryError)
+
+
+def unexpected(exc: BaseException) -> str:
+    """A dead letter's detail for a step that raised unexpectedly: the exception's class and where, never
+    its message (which may quote an answer: the detail is logged and kept)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" in {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else ""
+    return f"the processor failed on it ({type(exc).__name__}{where}): a bug; replay it once fixed"
+
+
 def transform(records: Iterable, enricher: ServiceLookup, steps: Iterable[Step] = STEPS) -> Transformed:
     """Run :func:`decode` and the steps over Kafka records (anything with topic/partition/offset/key/value)."""
     out = Transformed()
@@ -309,6 +324,12 @@ def transform(records: Iterable, enricher: ServiceLookup, steps: Iterable[Step] 
             except Rejected as exc:
                 value = encode_record([work.raw]) if isinstance(work.raw, dict) and len(works) > 1 else rec.value
                 out.failures.append(Failure(work.source, exc.reason, exc.detail, value))
+                continue
+            except _ENVIRONMENT:  # the registry, a file: not the record's fault (the caller backs off or stops)
+                raise
+            except Exception as exc:  # a poison record: a dead letter, not a processor that dies on it at every restart
+                value = encode_record([work.raw]) if isinstance(work.raw, dict) and len(works) > 1 else rec.value
+                out.failures.append(Failure(work.source, Reason.PROCESSING_ERROR, unexpected(exc), value))
                 continue
             if work.redactions:
                 out.redactions.update(work.redactions)

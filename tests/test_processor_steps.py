@@ -129,3 +129,34 @@ def test_failed_list_is_in_log_order_within_a_batch(tmp_path):
     out = transform(records, None)
     FailedStore(tmp_path).write(out.failures, 2, 4, 100)
     assert [r["failure_id"] for r in FailedStore(tmp_path).list()] == ["t/2/4/0", "t/2/9/0", "t/2/10/0", "t/2/100/0"]
+
+
+def test_a_step_failing_unexpectedly_on_one_envelope_dead_letters_it_and_spares_the_others():
+    """A poison record the steps did not foresee (as a received_at of year 9999 was) stopped the processor
+    on every restart: it is a processing_error dead letter, its detail without the exception's message
+    (which may quote an answer); the registry's errors still propagate (an outage, not a dead letter)."""
+    from sqlalchemy.exc import OperationalError
+
+    def poison(work, _):
+        if work.env["submission"]["answers"].get("satisfaction") == 1:
+            raise ValueError("Mario Rossi, via Roma 1")  # a message quoting an answer
+
+    def lookup(work, _):
+        work.seen = True
+
+    good, bad = copy.deepcopy(BASE), copy.deepcopy(BASE)
+    bad["submission"]["answers"] = {"satisfaction": 1, "task": "yes"}
+    bad["submission"]["submission_id"] = str(uuid.uuid4())
+    steps = (__import__("processor.steps", fromlist=["validate"]).validate, poison, lookup)
+    out = transform([Rec("t", 0, 1, b"k", encode_record([good, bad]))], None, steps)
+    assert [w.env["submission"]["submission_id"] for w in out.accepted] == [good["submission"]["submission_id"]]
+    (failure,) = out.failures
+    assert failure.reason == Reason.PROCESSING_ERROR and "ValueError" in failure.detail
+    assert "Mario" not in failure.detail and "Roma" not in failure.detail
+    assert failure.source.index == 1 and b"satisfaction" in failure.value  # the envelope alone, replayable
+
+    def away(work, _):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    with pytest.raises(OperationalError):
+        transform([Rec("t", 0, 2, b"k", encode_record([good]))], None, (away,))

@@ -41,7 +41,8 @@ REASONS = {"rate_limited": "troppe richieste (limite di frequenza)", "origin_not
 #: The processor's dead-letter reasons in words (processor.badrows.Reason; the warehouse does not import it).
 FAILED_REASONS = {"undecodable": "record non leggibile", "invalid_envelope": "busta non conforme",
                   "unknown_service": "servizio sconosciuto", "unknown_questionnaire": "questionario sconosciuto",
-                  "invalid_answers": "risposte non valide", "harmonization": "armonizzazione non applicabile"}
+                  "invalid_answers": "risposte non valide", "harmonization": "armonizzazione non applicabile",
+                  "processing_error": "errore di elaborazione"}
 #: The collector's label of refusals that named no registered service (collector.metrics.UNKNOWN_SERVICE).
 UNKNOWN_SERVICE = "unknown"
 

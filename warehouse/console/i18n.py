@@ -159,6 +159,7 @@ EN = {
     "anagrafica non disponibile": "registry unavailable",
     "record non leggibile": "unreadable record", "busta non conforme": "envelope not valid",
     "questionario sconosciuto": "unknown questionnaire", "armonizzazione non applicabile": "harmonization not applicable",
+    "errore di elaborazione": "processing error",
     "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)":
         "Cells by status (satisfaction, month × service type × entity, with margins)",
     "metodo cell-key": "cell-key method",
