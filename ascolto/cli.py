@@ -65,6 +65,15 @@ class _Main(click.Group):
             hint = f"; {NOT_MIGRATED}" if unmigrated(exc) else ""
             raise click.ClickException(f"`{_failed_command(exc) or ctx.command_path}` failed on the registry "
                                        f"database {database}: {first_line(exc)}{hint}") from None
+        except Exception as exc:
+            if "duckdb" not in sys.modules:  # only a command that read the dataset (the probes never import it)
+                raise
+            from warehouse.dataset import unreadable_file
+
+            if not unreadable_file(exc):
+                raise
+            raise click.ClickException(f"the dataset cannot be read: {first_line(exc)} — move that file out of "
+                                       "ASCOLTO_DATA_DIR (or restore it from the backup)") from None
 
 
 def _failed_command(exc: BaseException) -> str:

@@ -81,3 +81,36 @@ def test_a_data_directory_that_is_not_a_directory_is_not_ready(seeded, tmp_path)
     blocked.write_text("not a dataset")
     resp = readyz(seeded.with_(data_dir=blocked, console_secret=secrets.token_urlsafe(32)))
     assert resp.status_code == 503 and resp.json["checks"]["dataset"] == "unavailable"
+
+
+def test_a_file_of_the_dataset_that_is_not_parquet_is_a_503_naming_the_dataset(seeded, tmp_path, caplog):
+    """A truncated or foreign .parquet (a partial restore, a copy): every page and API call was a 500
+    "internal_server_error"; now 503 dataset_unavailable, the file named in the log only (as /readyz
+    says), and `ascolto indicators` one line, exit 1 — not DuckDB's traceback."""
+    import logging
+
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+    from registry import session_scope
+    from registry.tokens import create_token
+
+    data = tmp_path / "dataset"
+    shutil.copytree(seeded.data_dir / "responses", data / "responses")
+    bad = next((data / "responses").rglob("*.parquet")).parent / "zz-restored.parquet"
+    bad.write_bytes(b"half a file")
+    settings = seeded.with_(data_dir=data)
+    with session_scope(connect(settings.database_url)) as s:
+        _tok, secret = create_token(s, role="monitoring", label="corrupt file test", actor="test")
+    client = create_app(settings).test_client()
+    with caplog.at_level(logging.ERROR):
+        resp = client.get("/api/v1/indicators", headers={"Authorization": f"Bearer {secret}"})
+    assert resp.status_code == 503, resp.get_data(as_text=True)[:300]
+    assert resp.json["error"] == "dataset_unavailable" and "dataset" in resp.json["fields"]
+    assert str(tmp_path) not in resp.get_data(as_text=True)
+    assert any("zz-restored.parquet" in r.getMessage() and "dataset_unavailable" in r.getMessage()
+               for r in caplog.records)
+    result = CliRunner().invoke(main, ["indicators", "--data-dir", str(data)], env={"ASCOLTO_DATA_DIR": str(data)})
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("Error: the dataset cannot be read: ") and "zz-restored.parquet" in line

@@ -144,3 +144,11 @@ class SharedWarehouse:
         if not (Path(self.settings.data_dir) / layout.RESPONSES).is_dir():
             return None
         return warmup.start("rollup-warm-up", lambda: self().expire(), "rollup warm-up failed; the first page opens it")
+
+
+def unreadable_file(exc: BaseException) -> bool:
+    """True for a DuckDB error about a file it could not read — I/O, or a ``.parquet`` that is not one
+    (truncated, foreign: "too small to be a Parquet file", "No magic bytes") — not a query's own error."""
+    if isinstance(exc, duckdb.IOException):
+        return True
+    return isinstance(exc, duckdb.InvalidInputException) and ("Parquet" in str(exc) or "parquet" in str(exc))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import duckdb
+
 from flask import Flask, g, jsonify, render_template, request
 from jinja2 import pass_context
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -25,7 +27,7 @@ from registry.breaker import guard
 from registry.errors import NOT_MIGRATED, RETRY_AFTER_S, UNREACHABLE, first_line, unmigrated
 
 from ..comparability import NotComparable, QueryError
-from ..dataset import SharedWarehouse
+from ..dataset import SharedWarehouse, unreadable_file
 from ..numbers import number, signed
 from . import admin, api, auth, charts, data, data_units, i18n, pages, ready
 from .i18n_refusals import refusal
@@ -161,6 +163,20 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for cls in (*UNREACHABLE, sa_exc.ProgrammingError):  # the latter: only a registry not migrated
         app.register_error_handler(cls, _registry_unavailable)
+
+    def _dataset_unreadable(exc: Exception):
+        """A file of the dataset DuckDB cannot read (a truncated or foreign ``.parquet`` put there by a
+        restore or a copy, an I/O error): 503 ``dataset_unavailable``, one log line naming the file, as
+        ``/readyz`` says — not the 500 of a bug. Other DuckDB errors (a query's own) stay 500."""
+        if not unreadable_file(exc):
+            raise exc
+        app.logger.error("dataset unreadable, answering 503 dataset_unavailable: %s", first_line(exc))
+        message = "A file of the dataset cannot be read; the console's log names it."
+        return _err(503, "dataset_unavailable", message, {"dataset": [message]},
+                    page_message=i18n.gettext("I dati non si possono leggere: avvisa chi gestisce la console."))
+
+    for cls in (duckdb.IOException, duckdb.InvalidInputException):
+        app.register_error_handler(cls, _dataset_unreadable)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -51,6 +51,7 @@ EN = {
     "Canali": "Channels", "Invia la richiesta": "Send the request", "Richieste di adesione": "Join requests",
     "Origini delle pagine": "Origins of the pages", "Troppe richieste: riprova più tardi.": "Too many requests: try again later.",
     "Il registro non risponde: riprova più tardi.": "The registry database cannot be reached or did not answer; retry later.",
+    "I dati non si possono leggere: avvisa chi gestisce la console.": "The data cannot be read: tell whoever runs the console.",
     "Richiesta approvata": "Request approved", "Codice da incollare nella pagina": "Code to paste into the page",
     "Link al questionario (da inviare per e-mail o SMS, o da aprire dall'app)":
         "Link to the questionnaire (to send by e-mail or SMS, or to open from the app)",
