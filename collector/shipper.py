@@ -331,9 +331,10 @@ class Shipper:
 
 def _reachable(address: str, timeout_s: float = 1.0) -> bool:
     """Whether ``HOST:PORT`` (``[v6]:PORT``; a bare host: Kafka's 9092) accepts a TCP connection."""
-    host, _, port = address.strip().rpartition(":") if "]" not in address.rpartition(":")[2] else ("", "", "")
-    if not host or not port.isdigit():
-        host, port = address.strip(), "9092"
+    address = address.strip()
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():  # a bare host (or a bare [v6] address): Kafka's port
+        host, port = address, "9092"
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
     except OSError:
