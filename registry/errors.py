@@ -48,10 +48,12 @@ def unmigrated(exc: BaseException) -> bool:
 #: the console's 503 ``registry_unavailable``, the CLI's exit status 75), the processor backs off.
 UNREACHABLE = (sa_exc.OperationalError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
 #: what libpq says when the server answered and refused what ASCOLTO_DATABASE_URL asks (a wrong user,
-#: password, database or option): no retry can help, unlike a server that is down or silent
+#: password, database or option), or SQLite of a file it cannot open or write: no retry can help, unlike a
+#: server that is down or silent
 _REFUSED_AS_CONFIGURED = ("password authentication failed", "no password supplied", "no pg_hba.conf entry",
                           "does not exist", "invalid sslmode value", "invalid connection option",
-                          "invalid integer value", "invalid port number")
+                          "invalid integer value", "invalid port number",
+                          "unable to open database file", "attempt to write a readonly database")  # SQLite's file
 
 
 def misconfigured(exc: BaseException) -> bool:

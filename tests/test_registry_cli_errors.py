@@ -104,3 +104,9 @@ def test_a_database_that_is_down_is_still_retry_later(tmp_path):
 
     result = run(f"postgresql://ascolto@127.0.0.1:{free_port()}/ascolto", tmp_path, "token", "list")
     assert result.exit_code == 75 and "is unavailable" in result.output and "retry later" in result.output
+
+
+def test_a_sqlite_file_that_cannot_be_opened_exits_2_not_retry_later(tmp_path):
+    result = run("sqlite:////proc/ascolto-registry.db", tmp_path, "token", "list")
+    assert result.exit_code == 2, result.output  # was 75: "unavailable, retry later"
+    assert "unable to open database file" in result.output and "ASCOLTO_DATABASE_URL" in result.output
