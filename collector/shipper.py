@@ -30,7 +30,6 @@ import fcntl
 import json
 import logging
 import os
-import socket
 import threading
 import time
 from pathlib import Path
@@ -39,6 +38,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from settings import Settings
+from settings.kafka import any_broker_reachable
 from questionnaires.envelope import BATCH_SCHEMA
 
 from . import metrics
@@ -189,7 +189,7 @@ class Shipper:
 
         A TCP connection to one of the bootstrap addresses comes first (a second at most each): a client
         built against none would block its constructor for the whole produce timeout, and a stop with it."""
-        if not any(_reachable(address) for address in self.settings.broker.split(",")):
+        if not any_broker_reachable(self.settings.broker):
             raise KafkaError(f"no broker of {self.settings.broker} accepts a connection")
         if self._get_producer().partitions_for(self.settings.topic) is None:  # the topic is not there
             raise KafkaError(f"the topic {self.settings.topic} (ASCOLTO_TOPIC) is not on the broker")
@@ -327,19 +327,6 @@ class Shipper:
             (self.dir / "shipper.json").unlink(missing_ok=True)
         except OSError:
             pass
-
-
-def _reachable(address: str, timeout_s: float = 1.0) -> bool:
-    """Whether ``HOST:PORT`` (``[v6]:PORT``; a bare host: Kafka's 9092) accepts a TCP connection."""
-    address = address.strip()
-    host, _, port = address.rpartition(":")
-    if not host or not port.isdigit():  # a bare host (or a bare [v6] address): Kafka's port
-        host, port = address, "9092"
-    try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
-    except OSError:
-        return False
-    return True
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

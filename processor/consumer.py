@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable
 from kafka.errors import KafkaError
 
 from settings import Settings
+from settings.kafka import any_broker_reachable
 from dataset.recordkey import keyer, secret_for
 from registry.errors import UNREACHABLE
 
@@ -363,9 +364,12 @@ def _build(settings: Settings, stop: threading.Event, retry_s: float = 5.0) -> P
         except OSError as exc:
             log.warning("cannot write the heartbeat %s (%r)", heartbeat.path, exc)
         try:
+            if not any_broker_reachable(settings.broker):  # no client built against none: a SIGTERM waited for it
+                raise KafkaError("no broker of the list accepts a connection")
             return Processor(settings)
         except KafkaError as exc:
-            log.warning("cannot reach the broker %s yet (%r); retrying in %.0fs", settings.broker, exc, retry_s)
+            log.warning("cannot reach the broker %s (ASCOLTO_BROKER) yet (%r); retrying in %.0fs", settings.broker,
+                        exc, retry_s)
             stop.wait(retry_s)
     heartbeat.remove()
     return None

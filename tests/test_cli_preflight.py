@@ -98,3 +98,35 @@ def test_demo_refuses_an_address_that_is_not_a_url_naming_the_option(tmp_path, o
                                 env={"ASCOLTO_DATA_DIR": str(tmp_path / "data")})
     assert result.exit_code == 2, result.output  # was urllib's ValueError traceback: unknown url type
     assert f"Invalid value for '{option}': 'collector:8000' is not an http(s) URL with a host" in result.output
+
+
+@pytest.mark.parametrize("command", ["processor", "shipper"])
+def test_sigterm_stops_a_server_waiting_for_an_absent_broker_at_once(tmp_path, command):
+    """Against no broker, kafka-python's constructors block for their whole bootstrap timeout: a SIGTERM
+    (a rollout, Ctrl-C) waited up to 25 s for the processor, the produce timeout for the shipper. A TCP
+    connection is tried first (settings.kafka.any_broker_reachable) and no client is built against none."""
+    import signal
+    import time
+
+    from deploy.broker import free_port
+
+    data = tmp_path / "data"
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "ASCOLTO_DATA_DIR": str(data),
+           "ASCOLTO_BROKER": f"127.0.0.1:{free_port()}", "ASCOLTO_PROCESSOR_INSTANCE": "t"}
+    proc = subprocess.Popen([sys.executable, "-m", "ascolto", command], env=env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        started = (data / "run" / "processor-t.json") if command == "processor" else (data / "spool" / "shipper.json")
+        deadline = time.monotonic() + 60
+        while not started.exists():  # the processor's heartbeat says starting; the shipper reports the broker away
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()[-2000:]
+            time.sleep(0.1)
+        time.sleep(1.5)  # within its tries of the broker, as a rollout finds it
+        proc.send_signal(signal.SIGTERM)
+        sent = time.monotonic()
+        assert proc.wait(timeout=60) == 0
+        assert time.monotonic() - sent < 8, f"stopped {time.monotonic() - sent:.1f} s after SIGTERM"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
