@@ -141,7 +141,8 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.warning("registry unreachable, answering 503 registry_unavailable: %s",
                            NOT_MIGRATED if unmigrated(exc) else first_line(exc))
         metrics.REJECTED.labels("registry_unavailable", metrics.UNKNOWN_SERVICE).inc()  # no lookup: it would fail too
-        refusal = ApiError(503, "registry_unavailable", "The service registry cannot be reached; retry later.",
+        message = "The service registry cannot be reached; retry later."
+        refusal = ApiError(503, "registry_unavailable", message, {"registry": [message]},  # as the console names it
                            headers={"Retry-After": str(REGISTRY_RETRY_AFTER_S)})
         refusal.counted = True
         return app.handle_user_exception(refusal)  # JSON, or the no-JS form's page (its blueprint's handler)

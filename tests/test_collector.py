@@ -382,6 +382,7 @@ def test_an_unreachable_registry_is_a_counted_503_to_retry_not_an_internal_error
             page = client.get("/v1/services/demo-roma-anagrafe/form")
         assert resp.status_code == 503 and resp.headers["Retry-After"] == "30"
         assert resp.get_json()["error"] == "registry_unavailable"
+        assert resp.get_json()["fields"] == {"registry": ["The service registry cannot be reached; retry later."]}
         assert page.status_code == 503 and page.mimetype == "text/html" and page.headers["Retry-After"] == "30"
         assert metrics.REJECTED.labels("registry_unavailable", "unknown")._value.get() == before + 2
         lines = [r for r in caplog.records if "registry unreachable" in r.getMessage()]
