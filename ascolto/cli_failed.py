@@ -97,7 +97,7 @@ def dismiss(settings, failure_ids, note) -> None:
 
 
 @click.command()
-@click.option("--min-rows", type=int, default=None, help="Target rows per file (default ASCOLTO_COMPACT_MIN_ROWS).")
+@click.option("--min-rows", type=click.IntRange(min=1), default=None, help="Target rows per file (default ASCOLTO_COMPACT_MIN_ROWS).")
 @click.pass_obj
 def compact(settings, min_rows) -> None:
     """Merge small Parquet files of each period/PA-type directory (safe while processors run)."""

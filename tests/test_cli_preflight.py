@@ -130,3 +130,12 @@ def test_sigterm_stops_a_server_waiting_for_an_absent_broker_at_once(tmp_path, c
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_compact_refuses_a_target_below_one_row_naming_the_option(tmp_path):
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    result = CliRunner().invoke(main, ["compact", "--min-rows", "0"], env={"ASCOLTO_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 2 and "Invalid value for '--min-rows'" in result.output, result.output
