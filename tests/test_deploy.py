@@ -1034,3 +1034,16 @@ def test_the_backup_runbook_copies_every_store_nothing_rebuilds():
     assert "ASCOLTO_RELEASES_DIR" in copied
     assert copied.index("`DATA_DIR/responses/`") < copied.index("`DATA_DIR/answers/`")
     assert "`rollup/`" in section[section.index("Not needed"):]
+
+
+def test_systemd_does_not_restart_a_service_on_a_refused_setting_or_a_halt():
+    # exit 2 (a setting refused at start) restarted every few seconds for ever, filling the journal with
+    # the same line; restarting cannot fix a setting, nor a processor halted on invalid input (3)
+    from ascolto.cli_preflight import EXIT_CONFIG
+    for path in unit_files():
+        s = unit(path)["Service"]
+        if s.get("Restart") == ["always"]:
+            prevent = " ".join(s.get("RestartPreventExitStatus", [])).split()
+            assert str(EXIT_CONFIG) in prevent, path.name
+    processor = unit(SYSTEMD / "ascolto-processor@.service")["Service"]
+    assert "3" in processor["RestartPreventExitStatus"][0].split()
