@@ -142,6 +142,26 @@ class Protection:
                 "documentation": self.methodology("en")}
 
 
+#: An odd multiplier (2³² / φ, rounded to odd): a bijection of the integers modulo 2³², so that a uniform
+#: key sum of the cell's records stays uniform once multiplied (:func:`category_keys`).
+CELL_MIX = 0x9E3779B1
+
+
+def category_keys(category_key_sums, cell_key_sums) -> np.ndarray:
+    """The key sums an answer category's count is perturbed with: its own records' key sum plus
+    :data:`CELL_MIX` times the whole cell's (modulo 2³²).
+
+    The same cell — the same records — keeps the same noise on every count in every query, format
+    and period range; two cells whose records differ anywhere get independent noise on *every* count,
+    even on a category whose own records are the same in both. On the category's own key alone, two
+    cuts that differ only by a suppressed unit (an entity and its one large service) showed the same
+    perturbed count for each category the hidden respondents had not chosen and, wherever they
+    differed, named a category they had chosen, for sure (route 15, docs/confidentiality.md)."""
+    own = (np.asarray(category_key_sums, dtype=np.int64) % KEY_SCALE).astype(np.uint64)
+    cell = (np.asarray(cell_key_sums, dtype=np.int64) % KEY_SCALE).astype(np.uint64)
+    return ((own + cell * np.uint64(CELL_MIX)) % np.uint64(KEY_SCALE)).astype(np.int64)  # uint64 wraps mod 2⁶⁴
+
+
 def too_few(true_n, published_n, protection: Protection) -> np.ndarray:
     """Whether each cell is below the threshold: its true *or* its perturbed count under ``min_n``.
     A published figure then always rests on at least ``min_n`` respondents; that a suppressed cell
@@ -243,8 +263,8 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     dims = list(dims)
     cats = CATEGORIES[indicator]
     n = protection.perturb(df["n"].to_numpy(), df["k"].to_numpy())
-    counts = np.column_stack([protection.perturb(df[f"c_{c}"].to_numpy(), df[f"k_{c}"].to_numpy()) for c in cats]) \
-        if len(df) and cats else np.zeros((len(df), len(cats)), dtype=np.int64)
+    counts = np.column_stack([protection.perturb(df[f"c_{c}"].to_numpy(), category_keys(df[f"k_{c}"], df["k"]))
+                              for c in cats]) if len(df) and cats else np.zeros((len(df), len(cats)), dtype=np.int64)
     # a cell is suppressed when its true or its perturbed n is below min_n, and when the noise leaves
     # none of its answers in the categories its figures are derived from (a score's answer categories,
     # not the positive count beside them): else it would be published with an n and no figure. The
