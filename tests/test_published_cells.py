@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from warehouse.protect import Protection, publish
+from warehouse.protect import CELL_MIX, Protection, publish
 from warehouse.rollup import CATEGORIES
 
 #: Key sums (modulo 2³²) that the default p-table (D=2, V=1) maps to these deviations of a count of 1-3:
@@ -16,10 +16,13 @@ KEEP, DROP = 2 ** 31, 0
 
 
 def _cell(n: int, k: int, counts: dict[str, tuple[int, int]], indicator: str = "ease") -> pd.DataFrame:
-    """One rollup cell of ``indicator``: true n and its key sum, (count, key sum) per category."""
+    """One rollup cell of ``indicator``: true n and its key sum, (count, key) per category — the key its
+    count is perturbed with (:func:`warehouse.protect.category_keys`: the key sum stored is the one
+    that mixes into it with the cell's)."""
     row = {"period": "2026-10", "n": n, "k": k}
     for c in CATEGORIES[indicator]:
-        row[f"c_{c}"], row[f"k_{c}"] = counts.get(c, (0, 0))
+        count, key = counts.get(c, (0, 0))
+        row[f"c_{c}"], row[f"k_{c}"] = count, (key - k * CELL_MIX) % 2 ** 32
     return pd.DataFrame([row])
 
 

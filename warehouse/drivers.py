@@ -16,7 +16,8 @@ Contract
   ``numpy.random.default_rng(seed)``: the same data always give the same intervals, whatever the
   row order).
 - It refuses (:class:`DriversRefused`, with a ``code``, the ``field`` and a reason) when an item was
-  not asked in the cut (no answer at all), when fewer than ``min_n`` complete responses exist, or when
+  not asked in the cut (no answer at all), when fewer than ``min_n`` complete responses exist — true
+  *or* published (perturbed) n, :func:`under_threshold`, as the cube suppresses a cell —, or when
   an item does not vary. The refusal never states the exact n.
 - Only model outputs leave: weights, their share of R², intervals and ranks. No count per cell and,
   unless the caller asks for it (``include_n`` — for roles with the ``exports`` permission), not even
@@ -259,10 +260,23 @@ def _corr_from_moments(w: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.nda
 
 # ---------------------------------------------------------------------------------------------
 
+def under_threshold(n: int, key_sum: int, min_n: int, protection=None) -> bool:
+    """Whether ``n`` complete responses (their record keys summing to ``key_sum``) are too few for an
+    analysis: the true n *or* the published n (:meth:`DriverResult.published_n`, perturbed by
+    ``protection``, default the method's defaults) under ``min_n``. As the cube's
+    :func:`warehouse.protect.too_few`: on the true n alone an analysis given ("n ≥ 100") beside a
+    published n of 98 left the true n one value, 100 (route 16, docs/confidentiality.md)."""
+    from .protect import Protection
+
+    published = (protection or Protection()).perturb([n], [key_sum])[0]
+    return n < min_n or int(published) < min_n
+
+
 def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: str = "lmg", min_n: int = MIN_N,
-            n_boot: int = N_BOOT, seed: int = SEED, level: float = 0.95) -> DriverResult:
+            n_boot: int = N_BOOT, seed: int = SEED, level: float = 0.95, protection=None) -> DriverResult:
     """Derived importance of ``drivers`` for satisfaction in ``rows`` (columns of 0–100 scores, as
-    :func:`load_rows` returns). Refuses with :class:`DriversRefused` (see the module docstring)."""
+    :func:`load_rows` returns). Refuses with :class:`DriversRefused` (see the module docstring); too few
+    complete responses is :func:`under_threshold` under ``protection`` (that of the published n)."""
     if method not in METHODS:
         raise DriversRefused("invalid_parameter", "method", f"method must be one of {', '.join(METHODS)}.")
     if not drivers or len(set(drivers)) != len(drivers) or any(d not in DRIVERS for d in drivers):
@@ -288,7 +302,7 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
     data = rows.loc[complete, columns].to_numpy(dtype=float)
     n = len(data)
     key_sum = int(rows.loc[complete, "rk"].to_numpy(dtype=np.int64).sum() % KEY_SCALE) if "rk" in rows else 0
-    if n < min_n:
+    if under_threshold(n, key_sum, min_n, protection):
         raise too_few
     flat = [c for c, sd in zip(columns, data.std(axis=0)) if sd == 0]
     if flat:
@@ -331,18 +345,22 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
                         min_n=min_n, n=n, key_sum=key_sum)
 
 
-def longer_periods(con, period: str, *, min_n: int = MIN_N, **unit: str) -> list[str]:
+def longer_periods(con, period: str, *, min_n: int = MIN_N, protection=None, secret: str | None = None,
+                   **unit: str) -> list[str]:
     """The periods containing ``period`` — its quarter and year for a month, its year for a quarter —
-    in which ``unit`` (one of service, entity, service_type, as :func:`load_rows`) has at least
-    ``min_n`` complete responses (satisfaction and every aspect, as :func:`analyse` counts them):
-    where to look when ``period`` is refused as ``too_few_responses``. No count is returned."""
+    in which ``unit`` (one of service, entity, service_type, as :func:`load_rows`) has enough complete
+    responses (satisfaction and every aspect, as :func:`analyse` counts them: not :func:`under_threshold`
+    under ``protection``; ``secret`` as :func:`load_rows`): where to look when ``period`` is refused
+    as ``too_few_responses``. No count is returned."""
     freq = periods.freq_of(period, "period")
     first = periods.months(period, "period")[0]
     out = []
     for wider in ("Q", "A")[("M", "Q", "A").index(freq):]:
         label = periods.period_of(first, wider)
-        rows = load_rows(con, start=label, end=label, **unit)
-        if len(rows[[*DRIVERS, OUTCOME]].dropna()) >= min_n:
+        rows = load_rows(con, start=label, end=label, secret=secret, **unit)
+        complete = rows[[*DRIVERS, OUTCOME]].notna().all(axis=1)
+        key_sum = int(rows.loc[complete, "rk"].to_numpy(dtype=np.int64).sum() % KEY_SCALE)
+        if not under_threshold(int(complete.sum()), key_sum, min_n, protection):
             out.append(label)
     return out
 
@@ -355,3 +373,4 @@ def drivers_for(con, *, start: str, end: str, service: str | None = None, entity
     rows = load_rows(con, start=start, end=end, service=service, entity=entity, service_type=service_type,
                      questionnaire=questionnaire, secret=secret)
     return analyse(rows, **options)
+

@@ -147,9 +147,11 @@ class Protection:
 CELL_MIX = 0x9E3779B1
 
 
-def category_keys(category_key_sums, cell_key_sums) -> np.ndarray:
+def category_keys(category_key_sums, cell_key_sums, category_counts=None, cell_counts=None) -> np.ndarray:
     """The key sums an answer category's count is perturbed with: its own records' key sum plus
-    :data:`CELL_MIX` times the whole cell's (modulo 2³²).
+    :data:`CELL_MIX` times the whole cell's (modulo 2³²) — except for a category holding every record
+    of its cell (its count the cell's n and its key sum the cell's: the same records), which keeps the
+    cell's own key, so that it takes n's very deviation (100 % of a cell who all chose it stays 100 %).
 
     The same cell — the same records — keeps the same noise on every count in every query, format
     and period range; two cells whose records differ anywhere get independent noise on *every* count,
@@ -159,7 +161,11 @@ def category_keys(category_key_sums, cell_key_sums) -> np.ndarray:
     differed, named a category they had chosen, for sure (route 15, docs/confidentiality.md)."""
     own = (np.asarray(category_key_sums, dtype=np.int64) % KEY_SCALE).astype(np.uint64)
     cell = (np.asarray(cell_key_sums, dtype=np.int64) % KEY_SCALE).astype(np.uint64)
-    return ((own + cell * np.uint64(CELL_MIX)) % np.uint64(KEY_SCALE)).astype(np.int64)  # uint64 wraps mod 2⁶⁴
+    mixed = ((own + cell * np.uint64(CELL_MIX)) % np.uint64(KEY_SCALE)).astype(np.int64)  # uint64 wraps mod 2⁶⁴
+    if category_counts is None or cell_counts is None:
+        return mixed
+    whole = (np.asarray(category_counts) == np.asarray(cell_counts)) & (own == cell)
+    return np.where(whole, own.astype(np.int64), mixed)
 
 
 def too_few(true_n, published_n, protection: Protection) -> np.ndarray:
@@ -263,8 +269,9 @@ def publish(df: pd.DataFrame, indicator: str, dims: Sequence[str], protection: P
     dims = list(dims)
     cats = CATEGORIES[indicator]
     n = protection.perturb(df["n"].to_numpy(), df["k"].to_numpy())
-    counts = np.column_stack([protection.perturb(df[f"c_{c}"].to_numpy(), category_keys(df[f"k_{c}"], df["k"]))
-                              for c in cats]) if len(df) and cats else np.zeros((len(df), len(cats)), dtype=np.int64)
+    counts = np.column_stack([protection.perturb(df[f"c_{c}"].to_numpy(), category_keys(
+        df[f"k_{c}"], df["k"], df[f"c_{c}"], df["n"])) for c in cats]) \
+        if len(df) and cats else np.zeros((len(df), len(cats)), dtype=np.int64)
     # a cell is suppressed when its true or its perturbed n is below min_n, and when the noise leaves
     # none of its answers in the categories its figures are derived from (a score's answer categories,
     # not the positive count beside them): else it would be published with an n and no figure. The

@@ -150,7 +150,8 @@ def drivers_view():
     lang = _lang()
     method = request.args.get("method", "lmg")
     con = _con()
-    result = drivers.drivers_for(con, start=period, end=period, method=method, secret=ckm_secret(), **{dim: code})
+    result = drivers.drivers_for(con, start=period, end=period, method=method, secret=ckm_secret(),
+                                 protection=Protection.from_settings(_settings()), **{dim: code})
     aspects = [d.aspect for d in result.drivers]
     perf = {}
     for a in aspects:

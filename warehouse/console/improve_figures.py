@@ -106,7 +106,9 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
     out = {"unit": dim, "code": code, "period": period, "method": method, "refused": None, "chart": None,
            "priorities": [], "result": None, "rule": None}
     try:
-        result = drivers.drivers_for(con, start=period, end=period, method=method, secret=ckm_secret(), **{dim: code})
+        protection = Protection.from_settings(current_app.config["ASCOLTO_SETTINGS"])
+        result = drivers.drivers_for(con, start=period, end=period, method=method, secret=ckm_secret(),
+                                     protection=protection, **{dim: code})
     except drivers.DriversRefused as exc:
         it = lang() != "en"
         out["refused"] = {"code": exc.code, "fields": exc.fields, "message": str(exc),
@@ -115,7 +117,8 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
                           if it else exc.code.replace("_", " "),
                           "field_labels": [FIELDS_IT.get(f, f) if it else f for f in exc.fields],
                           # where the same unit has enough answers: the quarter and year around the period
-                          "longer": drivers.longer_periods(con, period, **{dim: code})
+                          "longer": drivers.longer_periods(con, period, protection=protection,
+                                                           secret=ckm_secret(), **{dim: code})
                           if exc.code == "too_few_responses" else []}
         return out
     aspects = [d.aspect for d in result.drivers]
