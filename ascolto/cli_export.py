@@ -47,6 +47,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
     from warehouse.export import OutputError, check_out, export
+    from dataset.recordkey import secret_for
     from warehouse.protect import Protection
 
     try:
@@ -61,7 +62,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
         with _warehouse(settings) as wh:
             path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,
                           protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
-                          progress=None)
+                          progress=None, secret=secret_for(settings.data_dir, settings.ckm_secret))
     except OutputError as exc:  # --out changed while the export ran
         raise click.BadParameter(str(exc), param_hint="--out") from None
     except QueryError as exc:  # a range without any response (warehouse.cube.require_data)

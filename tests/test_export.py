@@ -168,7 +168,8 @@ def test_datapackage_validates_and_releases_only_k_anonymous_rows(data_dir, tmp_
     assert {r["region"] for r in rows} == {"ITI4", "ITC4", "ITH5", "ITC1"}
     assert len(rows) == 40 + 35 + 30 + 25 + 40
     meta = json.loads(path.read_text())["confidentiality"]
-    assert meta["withheld_rows"] == 2 and meta["microdata_k"] == 5 and meta["tables"]["max_deviation"] == 2
+    # c_d612's 2 rows: a count under min_n is not stated (route 17: it was a suppressed cell's exact n)
+    assert meta["withheld_rows"] is None and meta["microdata_k"] == 5 and meta["tables"]["max_deviation"] == 2
     fields = {f.name: f for f in pkg.get_resource("responses-cx-core-v1").schema.fields}
     assert "item_comment" not in fields and "comment" not in fields and "submission_id" not in fields
     # the month is typed as one (a string column read "2026-10" as text; yearmonth validates and sorts it)
@@ -285,7 +286,7 @@ def test_microdata_count_the_questionnaire_version_as_a_quasi_identifier(tmp_pat
     assert released.get("responses-cx-core-v2.csv", 0) == 0, released  # a combination of one: withheld
     assert released.get("responses-cx-core-v1.csv") == 5
     meta = json.loads(path.read_text())["confidentiality"]
-    assert meta["withheld_rows"] == 1 and "version" in meta["quasi_identifiers"]
+    assert meta["withheld_rows"] is None and "version" in meta["quasi_identifiers"]  # 1 row: under min_n
 
 
 def test_microdata_count_k_over_what_a_row_says_not_over_the_hidden_service(tmp_path):
@@ -305,7 +306,7 @@ def test_microdata_count_k_over_what_a_row_says_not_over_the_hidden_service(tmp_
     released = list(csv.DictReader((tmp_path / "pkg" / "responses-cx-core-v1.csv").open(encoding="utf-8")))
     assert len(released) == 8 and {r["region"] for r in released} == {"ITI4"}
     meta = json.loads(path.read_text())["confidentiality"]
-    assert meta["withheld_rows"] == 2 and meta["released_rows"] == 8
+    assert meta["withheld_rows"] is None and meta["released_rows"] == 8  # 2 rows: under min_n, not stated
     assert "entity" not in meta["quasi_identifiers"] and "service" not in meta["quasi_identifiers"]
 
 
@@ -323,7 +324,7 @@ def test_rows_of_an_instrument_no_longer_in_the_catalog_are_not_counted_as_relea
     written = sum(1 for p in (tmp_path / "pkg").glob("responses-*.csv")
                   for _ in csv.DictReader(p.open(encoding="utf-8")))
     meta = json.loads(path.read_text())["confidentiality"]
-    assert written == 5 and meta["released_rows"] == 5 and meta["withheld_rows"] == 5
+    assert written == 5 and meta["released_rows"] == 5 and abs(meta["withheld_rows"] - 5) <= 2  # perturbed
 
 
 def test_a_period_shown_in_part_says_so_in_every_export(data_dir, tmp_path):

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from dataset.recordkey import KEY_SCALE, stored_or_computed
 from dataset.views import counted
 from questionnaires.codebook import MISSING_VALUES
 from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
@@ -16,7 +17,7 @@ from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 from . import codelists as cl
 from .csvsafe import csv_writer, fmt_value as _fmt
 from .outpath import OutputError, check_parent
-from .protect import Protection
+from .protect import Protection, too_few
 from .refmeta import reference_metadata
 
 
@@ -144,7 +145,7 @@ def _install(staging: Path, out_dir: Path, previous: set[str]) -> None:
 
 def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
                       progress: bool | None = False, freq: str = "M", start: str | None = None,
-                      end: str | None = None) -> Path:
+                      end: str | None = None, secret: str | None = None) -> Path:
     """Write the package (:func:`build_datapackage`) into ``out_dir`` without ever deleting what
     Ascolto did not write: ``out_dir`` must be new, empty or a previous Ascolto package
     (:func:`check_out_dir`). The package is built in a hidden staging directory (inside ``out_dir``
@@ -161,7 +162,7 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     staging.chmod(0o777 & ~umask)  # mkdtemp's 0700 would become the package directory's mode
     try:
         build_datapackage(con, staging, k=k, protection=protection, progress=progress, freq=freq, start=start,
-                          end=end)
+                          end=end, secret=secret)
         _install(staging, out_dir, previous)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -197,13 +198,14 @@ def coverage(con, freq: str = "M", start: str | None = None, end: str | None = N
 
 def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
                       progress: bool | None = False, freq: str = "M", start: str | None = None,
-                      end: str | None = None) -> Path:
+                      end: str | None = None, secret: str | None = None) -> Path:
     """Anonymised microdata + codebook, one CSV resource per questionnaire version (for statisticians),
     written into ``out_dir``, an existing empty directory (:func:`write_datapackage` places it).
     Only the months of the requested range (:func:`coverage`, stated in ``datapackage.json`` → ``period``).
 
     Released: only rows whose combination of :data:`QUASI_IDENTIFIERS` is shared by at least ``k``
-    responses; the others are withheld and counted (``confidentiality.withheld_rows``). Left out:
+    responses; the others are withheld and counted (``confidentiality.withheld_rows``: a count like any
+    published one, :func:`withheld_figure`; ``secret`` keys the rows stored without a record key). Left out:
     submission id, record key, timestamps (only the month is kept), service key, entity, device, page,
     Kafka lineage, and every free-text answer (the comment included). Within a month and group the
     rows are in the order of a hash of their submission id — not of their arrival, which would give
@@ -234,7 +236,8 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                           {', '.join(c(i, 'DOUBLE') for i in SCORE_INDICATORS)},
                           {', '.join(c(i + '_raw') for i in SCORE_INDICATORS)},
                           {', '.join(c(i, 'VARCHAR[]') for i in CATEGORY_INDICATORS)},
-                          {c('answers', 'MAP(VARCHAR, VARCHAR)')}, md5({c('submission_id')}) AS shuffle
+                          {c('answers', 'MAP(VARCHAR, VARCHAR)')}, md5({c('submission_id')}) AS shuffle,
+                          {c('record_key', 'DOUBLE')}, {c('submission_id')}
                    FROM responses WHERE {counted()} AND {in_range}),
              cells AS (SELECT {cell}, count(*) AS cell_n FROM r GROUP BY ALL)
         SELECT r.* EXCLUDE (shuffle) FROM r JOIN cells
@@ -243,9 +246,8 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
         ORDER BY questionnaire, version, period, pa_type, service_type, region, shuffle
     """
     total = con.execute(f"SELECT count(*) FROM ({sql})", [k]).fetchall()[0][0]
-    all_rows = con.execute(f"SELECT count(*) FROM responses WHERE questionnaire IS NOT NULL AND {counted()} "
-                           f"AND {in_range}").fetchall()[0][0] \
-        if "questionnaire" in cols else 0
+    all_rows, all_keys = _count_keys(con, cols, in_range, secret) if "questionnaire" in cols else (0, 0)
+    written_keys = 0
     reader = con.sql(sql.replace("?", str(int(k)))).to_arrow_reader(10_000)
     writers: dict[tuple[str, int], tuple[Any, Any, list, int]] = {}
     resources = []
@@ -284,10 +286,12 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                 w.writerow([count + 1, *[r[d] or "" for d in MICRO_DIMS], key[0], key[1], instrument_of(*key), *scores, *cats,
                             *[_fmt(_item_value(it, answers)) for it in items]])
                 writers[key] = (fh, w, items, count + 1)
+                written_keys += stored_or_computed(r["record_key"], r["submission_id"], secret)
             bar.update(batch.num_rows)
     for fh, *_ in writers.values():
         fh.close()
     total = sum(count for *_, count in writers.values())  # written: an instrument the catalog lost is not
+    withheld = withheld_figure(all_rows - total, (all_keys - written_keys) % KEY_SCALE, protection)
     package = {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
@@ -299,20 +303,52 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                         + (f"{period['partial_note']} " if period["partial_note"] else "") +
                         f"One row per response, released only where its combination of quasi-identifiers "
                         f"({', '.join(QUASI_IDENTIFIERS)}) is shared by at least {k} responses; "
-                        f"{all_rows - total} rows withheld. No identifiers, timestamps (month only), entity, service, "
+                        + _withheld_words(withheld, protection.min_n)
+                        + f"No identifiers, timestamps (month only), entity, service, "
                         f"device or free text. Item wording in every language: the fields' 'labels', codebook.json "
                         f"and codebook.md. Published tables are protected by the cell-key method: their figures "
                         f"differ slightly from totals computed from these rows ({protection.methodology('en')})."),
         "codebook": "codebook.json",
         "reference_metadata": reference_metadata(con, freq, start, end, protection, k),
         "confidentiality": {"microdata_k": k, "quasi_identifiers": QUASI_IDENTIFIERS, "released_rows": int(total),
-                            "withheld_rows": int(all_rows - total), "tables": protection.metadata(),
+                            "withheld_rows": withheld, "tables": protection.metadata(),
                             "note": protection.note, "access": "statistician role only"},
         "resources": resources,
     }
     path = out_dir / "datapackage.json"
     path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return path
+
+
+def _count_keys(con, cols, in_range: str, secret: str | None) -> tuple[int, int]:
+    """The count of the rows of the range a package may hold and their record keys' sum modulo 2³²
+    (a row stored without a key keyed by ``secret``, :func:`dataset.recordkey.stored_or_computed`)."""
+    n, k, unkeyed = con.execute(
+        f"SELECT count(*), (coalesce(sum(CAST(round(coalesce({'record_key' if 'record_key' in cols else 'NULL::DOUBLE'}, 0) "
+        f"* {KEY_SCALE}) AS HUGEINT)), 0) "
+        f"% {KEY_SCALE})::BIGINT, list({'submission_id' if 'submission_id' in cols else 'NULL'}) FILTER (WHERE "
+        f"{'record_key IS NULL' if 'record_key' in cols else 'TRUE'}) FROM responses WHERE questionnaire IS NOT NULL "
+        f"AND {counted()} AND {in_range}").fetchall()[0]
+    return int(n), (int(k) + sum(stored_or_computed(None, s, secret) for s in unkeyed or ())) % KEY_SCALE
+
+
+def withheld_figure(count: int, key_sum: int, protection: Protection) -> int | None:
+    """The count of rows withheld as the package states it: 0 when none, else perturbed by the
+    cell-key method with its rows' key sum, and None (suppressed: "fewer than ``min_n``") when its
+    true or perturbed value is under ``min_n`` (:func:`warehouse.protect.too_few`). The exact count
+    gave, month by month, the n of a cell the cube suppresses: its one or two answers were the month's
+    only small group (route 17, docs/confidentiality.md)."""
+    if count == 0:
+        return 0
+    published = int(protection.perturb([count], [key_sum])[0])
+    return None if too_few([count], [published], protection)[0] else published
+
+
+def _withheld_words(withheld: int | None, min_n: int) -> str:
+    """The description's sentence on the rows withheld (:func:`withheld_figure`)."""
+    if withheld is None:
+        return f"a few rows withheld (fewer than {min_n}, true or perturbed: not counted). "
+    return "no row withheld. " if withheld == 0 else f"{withheld} rows withheld (a count perturbed by the cell-key method). "
 
 
 _DECLARED: dict[tuple[str, int], set[str]] = {}

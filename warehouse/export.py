@@ -278,7 +278,8 @@ _SUFFIX = {"csv": ".csv", "parquet": ".parquet", "sdmx-csv": ".csv", "jsonstat":
 
 
 def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, end: str | None = None,
-           protection: Protection | None = None, microdata_k: int = 5, progress: bool | None = False) -> Path:
+           protection: Protection | None = None, microdata_k: int = 5, progress: bool | None = False,
+           secret: str | None = None) -> Path:
     """Write one export to ``out`` (a file; a directory for ``datapackage``). CSV and Parquet get
     their codelist file beside them (:func:`codelists_path`). Every format holds the periods
     ``start``–``end`` (whole periods of ``freq``); the microdata package its months.
@@ -287,7 +288,8 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     any response is refused (:func:`warehouse.cube.require_data`, a ``QueryError`` naming ``from`` or
     ``to``) rather than written as a header-only file. Every file is written to a
     hidden temporary beside its target and renamed into place once all are complete; on any error
-    the temporaries are removed, so a failed export leaves nothing behind."""
+    the temporaries are removed, so a failed export leaves nothing behind. ``secret``: the record
+    keys' (``Settings.ckm_secret`` or the data dir's), for the package's count of rows withheld."""
     out = Path(out)
     protection = protection or Protection()
     check_out(fmt, out)
@@ -297,7 +299,7 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
         from .datapackage import write_datapackage
 
         return write_datapackage(con, out, k=microdata_k, protection=protection, progress=progress, freq=freq,
-                                 start=start, end=end)
+                                 start=start, end=end, secret=secret)
     df = None if fmt in ("sdmx-structure", "metadata") else publication_table(con, freq, start, end,
                                                                                protection=protection, progress=progress)
     # the structure's header is dated by the data it goes with (warehouse.sdmx_structure: reproducible)

@@ -263,13 +263,16 @@ def export_datapackage():
     optional, ``YYYY-MM``), zipped; a malformed month or a range without responses is a 400 naming it.
     Named after its months (``ascolto-microdata-2026-07_2026-09.zip``, :func:`warehouse.export.span`);
     the same months and data give the same bytes (entries in name order, with a fixed time and mode)."""
+    from dataset.recordkey import secret_for
+
     con, settings = _ctx()
     start, end = request.args.get("from") or None, request.args.get("to") or None
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-dp-"))
     try:
         out = tmp / "datapackage"
         export.export(con, "datapackage", out, freq="M", start=start, end=end,
-                      protection=Protection.from_settings(settings), microdata_k=settings.microdata_k)
+                      protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
+                      secret=secret_for(settings.data_dir, settings.ckm_secret))
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(out.rglob("*")):
