@@ -4,9 +4,10 @@ the CLI — gets its numbers from :func:`publish`; nothing else reads the rollup
 
 Input: cells of a cut (any dimensions) with, per cell, ``n`` and ``k`` (count and record-key sum
 modulo 2³²) and per answer category of the indicator ``c_<cat>``/``k_<cat>``. For each of these
-counts the cell key (``k / 2³²``, the fractional part of the sum of its record keys) selects a
-deviation from the p-table (:mod:`warehouse.ptable`): the same records give the same noise in every
-query, format and period range. Then:
+counts the cell key (``k / 2³²``, the fractional part of the sum of its record keys; a category's
+mixed with its cell's, :func:`category_keys`) selects a deviation from the p-table
+(:mod:`warehouse.ptable`): the same cell gives the same noise in every query, format and period
+range, and two cells whose records differ get independent noise on every count. Then:
 
 - ``n`` published = perturbed n; when it or the true n is below ``min_n`` (3) the cell is suppressed
   (:func:`too_few`: a true 1 published as 3 showed its one respondent's answers): no n and no value
