@@ -43,6 +43,8 @@ EN = {
     "Commenti trovati": "Comments found", "mostrati i più recenti": "showing the newest", "Ricevuto": "Received",
     "Mostrati i più recenti": "Showing the newest",
     "Troppo poche risposte per mostrare i commenti": "Too few answers to show comments",
+    "I commenti del mese in corso si vedono quando il mese è finito":
+        "The comments of the month in progress are shown once the month is over",
     "Sono mostrati solo i commenti delle selezioni con abbastanza risposte da pubblicarne le statistiche; il numero dei commenti e la valutazione di ciascuno non sono mostrati (tutelano il segreto statistico).":
         "Comments are shown only for selections with enough answers for their figures to be published; the number of comments and each one's rating are not shown (statistical confidentiality).",
     "Commento": "Comment", "Nessun commento.": "No comments.", "Responsabile": "Manager",

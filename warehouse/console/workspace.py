@@ -163,7 +163,8 @@ def comments(ipa: str):
     from questionnaires.envelope import CHANNELS
     return render_template("workspace_comments.html", ipa=ipa, name=name, services=services, q=query, rows=found.rows,
                            csv_href=url_for("workspace.comments_csv", ipa=ipa, **query_args("ipa")),
-                           truncated=found.truncated, withheld=found.withheld, channels=CHANNELS, page="workspace",
+                           truncated=found.truncated, withheld=found.withheld, running=found.running,
+                           channels=CHANNELS, page="workspace",
                            limit=wd.MAX_COMMENTS, service_names={s["key"]: s["name"] for s in services})
 
 
@@ -172,8 +173,10 @@ def comments(ipa: str):
 def api_comments(ipa: str):
     _, _, query, found = _comments(ipa, wd.MAX_COMMENTS)
     return jsonify({"ipa": ipa, "truncated": found.truncated, "comments": found.rows, "withheld": found.withheld,
+                    "running": found.running,
                     "note": "Comments are shown only for cells whose figures are published (too few answers "
-                            "otherwise); no count or rating per comment is released."})
+                            "otherwise), and a month's once it is over (running: the cells of the month still "
+                            "running); no count or rating per comment is released."})
 
 
 @bp.get("/workspace/<ipa>/comments.csv")

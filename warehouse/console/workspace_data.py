@@ -15,7 +15,7 @@ rating filter are released (they would rebuild exact counts and means of hidden 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dataset.views import counted
@@ -23,7 +23,7 @@ from dataset.views import counted
 from .. import cube
 from ..comparability import QueryError, NotComparable
 from ..compare import compare
-from ..periods import require_started
+from ..periods import is_complete, require_started, today_rome
 from ..protect import FREE, SHARES_PUBLISHED, Protection
 from ..rollup import CATEGORIES, RESPONSES
 from . import data
@@ -282,17 +282,25 @@ _CELL_SQL = f"coalesce(service, '{cube.UNKNOWN}') || '|' || coalesce(channel, '{
 @dataclass
 class Comments:
     """The comments of a selection that may be shown: ``rows`` (newest month first, dated by month only, no rating), whether there
-    are more than shown (``truncated``; never how many), and the selection's cells with too few answers
-    (``withheld``: service, channel, period — cells the protected cube already lists as suppressed)."""
+    are more than shown (``truncated``; never how many), the selection's cells with too few answers
+    (``withheld``: service, channel, period — cells the protected cube already lists as suppressed) and
+    its cells of the month still running (``running``: listed once the month is over)."""
     rows: list[dict[str, Any]]
     truncated: bool
     withheld: list[dict[str, str]]
+    running: list[dict[str, str]] = field(default_factory=list)
 
 
-def comment_cells(con, settings, query: CommentQuery) -> tuple[dict[str, int], list[dict[str, str]]]:
+def comment_cells(con, settings, query: CommentQuery,
+                  today=None) -> tuple[dict[str, int], list[dict[str, str]], list[dict[str, str]]]:
     """The entity's monthly service × channel cells of ``responses`` in the protected cube: for each
-    published one (key ``service|channel|period``) how many of its comments may be listed, and the
-    suppressed ones matching the selection.
+    published one of a complete month (key ``service|channel|period``) how many of its comments may be
+    listed, the suppressed ones matching the selection, and those of a month still running on ``today``
+    (Europe/Rome, :func:`warehouse.periods.is_complete`) matching it.
+
+    A month's comments are listed once it is over: the list of the running month grew as answers
+    arrived, and staff who read it before and after a citizen's visit saw that citizen's comment appear
+    — the arrival the month-only dates hide (route 18, docs/confidentiality.md).
 
     A published cell lists at most n' + D − 1 comments (n' its perturbed n, D the p-table's maximum
     deviation): a cell where every respondent commented would otherwise show its true n, which the
@@ -300,18 +308,23 @@ def comment_cells(con, settings, query: CommentQuery) -> tuple[dict[str, int], l
     protection = Protection.from_settings(settings)
     df = cube.table(con, cube.Cut(indicator=RESPONSES, by=["service", "channel"], filters={"entity": [query.ipa]}),
                     protection)
-    published, withheld = {}, []
+    published, withheld, running = {}, [], []
     months = None
+    today = today or today_rome()
     if query.period:
         months = {query.period} if len(query.period) == 7 and query.period[5] != "Q" else None
     for r in df.to_dict("records"):
-        if r["conf_status"] == FREE:
+        chosen = ((not query.service or r["service"] == query.service) and (not query.channel or r["channel"] == query.channel)
+                  and (not query.period or (r["period"] in months if months else _in_period(r["period"], query.period))))
+        if not is_complete(r["period"], today):
+            if chosen:
+                running.append({"service": r["service"], "channel": r["channel"], "period": r["period"]})
+        elif r["conf_status"] == FREE:
             n = int(r["n"])  # without noise (D = 0) the published n is the true one: nothing to hide
             published[f"{r['service']}|{r['channel']}|{r['period']}"] = n + protection.D - 1 if protection.D > 0 else n
-        elif ((not query.service or r["service"] == query.service) and (not query.channel or r["channel"] == query.channel)
-              and (not query.period or (r["period"] in months if months else _in_period(r["period"], query.period)))):
+        elif chosen:
             withheld.append({"service": r["service"], "channel": r["channel"], "period": r["period"]})
-    return published, withheld
+    return published, withheld, running
 
 
 def _in_period(month: str, period: str) -> bool:
@@ -327,11 +340,11 @@ def comments(con, settings, query: CommentQuery, limit: int = MAX_COMMENTS) -> C
     DuckDB miss a listed file, so the query is tried again (up to three times) before giving up."""
     import duckdb
 
-    published, withheld = comment_cells(con, settings, query)
+    published, withheld, running = comment_cells(con, settings, query)
     for attempt in range(3):
         try:
             rows = _comments(con, query, published, limit)
-            return Comments(rows[:limit], len(rows) > limit, withheld)
+            return Comments(rows[:limit], len(rows) > limit, withheld, running)
         except duckdb.IOException:
             if attempt == 2:
                 raise
