@@ -35,6 +35,7 @@ def simulate(cells: int, protection: Protection, seed: int = 12) -> pd.DataFrame
             for j, c in enumerate(cats):
                 row[f"c_{c}"] = int((values == j).sum())
                 row[f"k_{c}"] = int(keys[values == j].sum() % KEY_SCALE)
+            row["c_pos"], row["k_pos"] = int((values >= 3).sum()), int(keys[values >= 3].sum() % KEY_SCALE)  # 4–5
             rows.append(row)
             scores = np.array([SCORE_POINTS[c] for c in cats])[values]
             truth.append({"true_n": n, "true_mean": scores.mean(), "true_top2": 100 * (scores >= 75).mean()})
