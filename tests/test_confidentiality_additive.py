@@ -1,15 +1,15 @@
-"""Residual (red team, third round, not fixed): cell keys that add up, read through the p-table's order.
+"""Route 19 (red team, third round): cell keys that added up, read through the p-table's order.
 
-A cell key is the sum of its records' keys (mod 1), so the key of a union of two cells is the sum of
+A cell key was the sum of its records' keys (mod 1), so the key of a union of two cells was the sum of
 theirs; and the p-table lays a row's deviations end to end in order (−2, −1, 0, +1, +2 on [0, 1)).
-Together they tie the noise of a union to its parts': ``n′(A ∪ B) − n′(A) − n′(B)`` is 0 only when all
-three deviations are 0 — then all three counts are exact, for sure — and its other values leave
-few deviations possible. The cube's multi-valued filters (``service=A,B``) make such unions at will.
-This test performs the certain part of the attack over the real rollup of 50 services and their 1,225
-pairs (each union summed and published exactly as the cube publishes a cell over ``service=A,B``): every
-union whose n′ is the sum of its parts' gives three exact counts. It is expected to succeed until the
-key sum is scrambled by a fixed bijection of 32-bit integers before the p-table lookup
-(docs/confidentiality.md, "cell keys add up"); then it will pass and the ``xfail`` marker must go.
+Together they tied the noise of a union to its parts': ``n′(A ∪ B) − n′(A) − n′(B)`` was 0 only when all
+three deviations were 0 — then all three counts were exact, for sure — and its other values left few
+deviations possible. The cube's multi-valued filters (``service=A,B``) make such unions at will. This
+test performs the certain part of the attack over the real rollup of 50 services and their 1,225 pairs
+(each union summed and published exactly as the cube publishes a cell over ``service=A,B``): on the
+additive keys 12 unions had an n′ equal to the sum of their parts', every one of their counts exact.
+The key sum is now scrambled by a fixed bijection of 32-bit integers before the p-table lookup
+(:func:`warehouse.protect.scramble`): such a union is as often wrong as independent noise makes it.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from dataset.recordkey import KEY_SCALE
 from settings import Settings
@@ -27,9 +26,7 @@ from warehouse.dataset import Warehouse
 from warehouse.protect import Protection, publish
 
 
-@pytest.mark.xfail(strict=True, reason="residual: additive cell keys with the p-table's ordered intervals "
-                                       "(docs/confidentiality.md); fixed by scrambling the key sum")
-def test_residual_a_union_whose_n_is_the_sum_of_its_parts_gives_three_exact_counts(tmp_path):
+def test_route_19_a_union_whose_n_is_the_sum_of_its_parts_gave_three_exact_counts(tmp_path):
     rng = np.random.default_rng(20)
     sizes = {f"svc-u{i:02d}": int(rng.integers(4, 40)) for i in range(50)}
     write(tmp_path, [response(period="2026-05", service=s, satisfaction=1 + j % 5) for s, n in sizes.items()

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from warehouse.protect import CELL_MIX, Protection, publish
+from warehouse.protect import CELL_MIX, Protection, publish, unscramble
 from warehouse.rollup import CATEGORIES
 
-#: Key sums (modulo 2³²) that the default p-table (D=2, V=1) maps to these deviations of a count of 1-3:
+#: Lookup keys (× 2³², after warehouse.protect.scramble) that the default p-table (D=2, V=1) maps to these deviations of a count of 1-3:
 #: 0 keeps the count, ``2**31`` too; small keys take 1 off a count of 1 and 2 off a count of 2.
 KEEP, DROP = 2 ** 31, 0
 
@@ -19,10 +19,11 @@ def _cell(n: int, k: int, counts: dict[str, tuple[int, int]], indicator: str = "
     """One rollup cell of ``indicator``: true n and its key sum, (count, key) per category — the key its
     count is perturbed with (:func:`warehouse.protect.category_keys`: the key sum stored is the one
     that mixes into it with the cell's)."""
-    row = {"period": "2026-10", "n": n, "k": k}
+    cell = int(unscramble(k))  # the key sums whose lookup keys (warehouse.protect.scramble) are the ones given
+    row = {"period": "2026-10", "n": n, "k": cell}
     for c in CATEGORIES[indicator]:
         count, key = counts.get(c, (0, 0))
-        row[f"c_{c}"], row[f"k_{c}"] = count, (key - k * CELL_MIX) % 2 ** 32
+        row[f"c_{c}"], row[f"k_{c}"] = count, (int(unscramble(key)) - cell * CELL_MIX) % 2 ** 32
     return pd.DataFrame([row])
 
 
@@ -33,7 +34,7 @@ def test_a_cell_whose_perturbed_answers_vanish_is_suppressed_not_published_empty
     value no status explains. It is suppressed like any cell the noise leaves without answers."""
     prot = Protection()
     raw = _cell(3, KEEP, {"75": (1, DROP), "100": (2, DROP), "pos": (3, KEEP)})
-    assert prot.perturb([3, 1, 2], [KEEP, DROP, DROP]).tolist() == [3, 0, 0]  # the situation described
+    assert prot.perturb([3, 1, 2], unscramble([KEEP, DROP, DROP])).tolist() == [3, 0, 0]  # the situation described
     out = publish(raw, "ease", ["period"], prot).iloc[0]
     assert (out["conf_status"], out["obs_status"]) == ("A", "Q")
     assert np.isnan(out["n"]) and np.isnan(out["mean"]) and np.isnan(out["top2"])
