@@ -4,8 +4,8 @@ the CLI — gets its numbers from :func:`publish`; nothing else reads the rollup
 
 Input: cells of a cut (any dimensions) with, per cell, ``n`` and ``k`` (count and record-key sum
 modulo 2³²) and per answer category of the indicator ``c_<cat>``/``k_<cat>``. For each of these
-counts the cell key (``k / 2³²``, the fractional part of the sum of its record keys; a category's
-mixed with its cell's, :func:`category_keys`) selects a deviation from the p-table
+counts the cell key (the sum of its record keys modulo 2³² — a category's mixed with its cell's,
+:func:`category_keys` — scrambled by a fixed bijection, :func:`scramble`, over 2³²) selects a deviation from the p-table
 (:mod:`warehouse.ptable`): the same cell gives the same noise in every query, format and period
 range, and two cells whose records differ get independent noise on every count. Then:
 
@@ -129,7 +129,7 @@ class Protection:
         return ptable.build(self.D, self.V)
 
     def perturb(self, counts, key_sums) -> np.ndarray:
-        """Perturbed counts given their key sums (integers modulo 2³²)."""
+        """Perturbed counts given their key sums (integers modulo 2³²), looked up at :func:`scramble` of each."""
         counts = np.asarray(counts, dtype=np.int64)
         if not self.enabled:
             return counts
