@@ -34,6 +34,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry, Counter as PromCounter, Gauge, write_to_textfile
 from prometheus_client.core import HistogramMetricFamily
 
+from .badrows import Reason
 from .redact import PLACEHOLDERS
 
 log = logging.getLogger("ascolto.processor")
@@ -92,8 +93,11 @@ class Metrics:
         self.registry_stale = PromCounter(
             "ascolto_processor_registry_stale_lookups", "Service lookups answered from a cached view older than "
             "ASCOLTO_REGISTRY_TTL_S because the registry was unavailable (stale while error)", registry=r)
+        # every label a series can take exists from the start at 0, so increase() sees the first event
         for kind in PLACEHOLDERS:
             self.redactions.labels(kind)
+        for reason in Reason:
+            self.dead.labels(reason.value)
 
     def count_redactions(self, counts: Counter) -> None:
         for kind, n in counts.items():

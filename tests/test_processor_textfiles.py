@@ -54,3 +54,16 @@ def test_a_running_member_removes_the_textfiles_of_members_gone_for_good_and_kee
     p.close()
     assert not own.exists()  # a clean stop removes its own, as before
     assert sorted(f.name for f in folder.glob("*.prom")) == ["processor-halted.prom", "processor-other.prom"]
+
+
+def test_every_dead_letter_reason_is_exported_at_zero_before_its_first_dead_letter(tmp_path):
+    """The alert on dead letters is ``increase(ascolto_processor_dead_letters_total[15m]) > 0``: a series
+    born at its first dead letter has no earlier sample, so ``increase`` read 0 and the first poison record
+    of a reason went unannounced. Every reason's series exists at 0 from the start."""
+    from processor.badrows import Reason
+    metrics = Metrics(tmp_path / "processor-a.prom", "a")
+    metrics.write()
+    text = metrics.path.read_text()
+    for reason in Reason:
+        assert re.search(rf'^ascolto_processor_dead_letters_total\{{[^}}]*reason="{reason.value}"[^}}]*\}} 0\.0$',
+                         text, re.M), reason
