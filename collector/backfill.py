@@ -100,7 +100,7 @@ def backfill(settings: Settings, lines: Iterable[dict], threads: int = 6) -> dic
 
 def read_lines(stream) -> list:
     """The JSON value of every non-blank line of ``stream`` (bytes, UTF-8, a BOM allowed); a line that is not
-    UTF-8 or not JSON raises ``ValueError("line N is not …")`` naming the file's line (the JSON error alone
+    UTF-8 or not JSON (or nested past the json module's depth) raises ``ValueError("line N is not …")`` naming the file's line (the JSON error alone
     names a position inside the line, "line 1 column 20")."""
     records = []
     for number, raw in enumerate(stream, 1):
@@ -114,6 +114,8 @@ def read_lines(stream) -> list:
             records.append(json.loads(line.rstrip("\r\n")))
         except ValueError as exc:
             raise ValueError(f"line {number} is not JSON ({exc})") from None
+        except RecursionError:  # the json module's own limit: thousands of nested arrays or objects
+            raise ValueError(f"line {number} is not JSON this tool reads (nested too deeply)") from None
     return records
 
 

@@ -305,3 +305,7 @@ def test_the_backfill_names_the_line_that_is_not_json_and_loads_nothing(tmp_path
     assert main([str(path)]) == 1
     assert capsys.readouterr().err.strip() == (
         f"collector.backfill: {path} line 2 is not UTF-8 (byte 0xe9 at column 14); nothing loaded")
+    path.write_text('{"received_at": "2026-11-01T10:00:00Z"}\n' + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    assert main([str(path)]) == 1  # was a RecursionError traceback
+    assert capsys.readouterr().err.strip() == (
+        f"collector.backfill: {path} line 2 is not JSON this tool reads (nested too deeply); nothing loaded")
