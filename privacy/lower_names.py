@@ -72,21 +72,25 @@ _NAME3 = rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,2}})"
 _TITLE_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:(?P<short>sig(?:\.\s?ra\.?|\.\s?na\.?|g?\.)|dott(?:\.\s?ssa|\.)|avv\.|prof(?:\.\s?ssa|\.)"
     r"|ing\.|geom\.|rag\.))[ \t]+|(?i:(?P<word>signor|dottor)|signora|signorina|dottoressa)(?!\w)[ \t]+)" + _NAME3)
-#: what may follow a name that ends a closing or follows "sono": the end, a mark, or a word that starts
-#: the rest of the sentence ("sono marco e vorrei sapere", "sono anna di torino")
-_AFTER = r"(?=\s*(?:$|[.,;:!?\n)])|[ \t]+(?:e|ed|ma|che|di|da|dal|dalla|del|della|residente|abito|vorrei|volevo|ho|non)(?!\w))"
+#: what may follow a name that ends a closing or follows "sono": the end, a mark or a symbol ("sono
+#: gianni 😀", "sono anna!!!"), or a word that starts the rest of the sentence ("sono marco e vorrei
+#: sapere", "sono anna di torino", "sono marta sto aspettando", "sono gianni tutto bene ok")
+_AFTER_WORDS = sorted(STOP | {"residente", "abito", "sto", "aspetto", "scrivo", "chiedo", "volevo", "devo"}, key=len, reverse=True)
+_AFTER = (r"(?=\s*(?:$|[^\w\s])|[ \t]+(?:" + "|".join(map(re.escape, _AFTER_WORDS)) + r")(?!\w))")
 _CLOSING_RE = re.compile(
-    r"(?<!\w)(?P<lead>(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|saluti|cordialmente|firmato"
+    r"(?<!\w)(?P<lead>(?i:cordiali\s+saluti|distinti\s+saluti|(?:un\s+(?:caro\s+)?saluto|saluti|grazie(?:\s+di\s+tutto)?)\s+da"
+    r"|un\s+(?:caro\s+)?saluto|saluti|cordialmente|firmato|grazie(?:\s+mille|\s+ancora|\s+di\s+tutto|\s+di\s+cuore)?"
     r"|f\.to|in\s+fede|(?:io\s+)?sono|mi\s+presento)[ \t]*[,.!:]?\s*)" + _NAME3 + _AFTER)
 _KIN_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello"
     r"|sorella|compagn[oa]|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)|operat(?:ore|rice)|impiegat[oa]|sportellista"
     r"|addett[oa]|funzionari[oa]|collega|grazie(?:\s+mille)?\s+a|ringrazio|parlato\s+con|si\s+chiama(?:va)?|di\s+nome"
-    r"|(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa])\s+di)[ \t]*[,:]?[ \t]+)" + _NAME3)
+    r"|(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa])\s+di)[ \t]*[,:]?[ \t]+\(?)"
+    + _NAME3)
 #: the cheap gate: a lead-in's first letters (lower-cased text)
 WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono ",
          "presento", "mio ", "mia ", "nostr", "operat", "impiegat", "sportellist", "addett", "funzionari", "collega",
-         "grazie a", "grazie mille a", "ringrazio", "parlato con",
+         "grazie", "ringrazio", "parlato con",
          "si chiama", "di nome", "mamma", "papà", "madre", "padre", "figli", "moglie", "marito", "nonn", " sorella",
          "fratello", " zio ", " zia ")
 _TITLE_GATE = re.compile(r"sig|dott|avv\.|prof|ing\.|geom\.|rag\.")
@@ -94,6 +98,8 @@ _TITLE_GATE = re.compile(r"sig|dott|avv\.|prof|ing\.|geom\.|rag\.")
 #: those two passes are not run: a set lookup per word)
 _LOWER_GIVEN = frozenset(n.lower() for n in GIVEN_NAMES) - WORD_NAMES
 _TOKEN = re.compile(r"[a-zà-öø-ÿčšž]+")
+#: a given name after one taken, joined by a comma or "e": "un saluto da anna e paolo"
+_NEXT_RE = re.compile(r"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed)[ \t]+)(?P<name>[a-zà-öø-ÿčšž]+)(?![\w'’])")
 
 
 def _given(word: str) -> bool:
@@ -170,7 +176,20 @@ def lower_names(text: str, counts: Counter, low: str | None = None) -> str:
     if _LOWER_GIVEN.isdisjoint(_TOKEN.findall(text)):
         return text
     text = _replace(_CLOSING_RE, text, _taken_given, counts)
-    return _replace(_KIN_RE, text, _taken_kin, counts)
+    text = _replace(_KIN_RE, text, _taken_kin, counts)
+    if "[NOME]" not in text:
+        return text
+
+    def more(m: re.Match) -> str:  # "un saluto da anna e paolo", "mia figlia giulia, luca e marco"
+        if not _given(m.group("name")):
+            return m.group(0)
+        counts["NOME"] += 1
+        return m.group("sep") + "[NOME]"
+    while True:
+        again = _NEXT_RE.sub(more, text)
+        if again == text:
+            return text
+        text = again
 
 
 # --- a lower-case surname alone, a name heading or signing a comment, a form's labels --------------------
@@ -203,8 +222,19 @@ def _taken_signed(m: re.Match) -> list[str]:
     return words if all(_plain_word(w) or _given(w) for w in words) else []
 
 
+#: what may stand before a "sono" that says who writes: the start of a sentence, "io", a greeting ("buongiorno,
+#: sono rossi"); after any other word "sono" is "they are" ("i semafori sono rossi", "i moduli sono
+#: bianchi": colours and common words among the surnames stay)
+_SONO_START = re.compile(r"(?:^|[.,;:!?\n(\-–]|(?<!\w)(?i:io|buongiorno|buonasera|buondì|salve|ciao|ok|allora|dunque|ecco"
+                         r"|intanto|premetto|innanzitutto|tutti))[ \t]*$")
+
+
 def _taken_surname(m: re.Match) -> list[str]:
-    return [m.group("name")] if m.group("name") in SURNAMES else []
+    if m.group("name") not in SURNAMES:
+        return []
+    if m.group("lead")[:4].lower() == "sono" and not _SONO_START.search(m.string, 0, m.start()):
+        return []
+    return [m.group("name")]
 
 
 def _taken_pair(m: re.Match) -> list[str]:

@@ -36,6 +36,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .surnames import FREQUENT
 
 #: the letters of the questionnaires' languages, for character classes: Italian, German (ß), French,
 #: Slovenian (č, š, ž) and the Croatian and Serbian letters of names written in Italy (ć, đ).
@@ -51,9 +52,10 @@ _CAPS_NAME = rf"{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,3}}(?![{_UP}{_LOW}\]])"
 #: name, any number of them ("Frau Mag. Pichler", "Herr Dipl.-Ing. Dr. Hannes Kofler", "Herr DI Pfeifer")
 _TITLES = (r"(?:\s+(?:(?:dr|prof|dipl\.-?ing|mag|mmag|ddr|ing|dkfm|arch|univ\.-?prof)\.(?:\s?\(fh\))?"
            r"|di(?=\s)|dr(?=\s)|prof(?=\s)))*")
-_LEAD = (r"(?i:mi\s+chiamo|il\s+mio\s+nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
+_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
          r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?)|dott(?:\.\s?ssa|\.|oressa|or)"
          r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor)|avv\.|ing\.|geom\.|rag\."
+         r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra|ragionier[ea]?|notaio|maresciallo|commissari[oa]"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
          r"|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|(?:vor|nach|familien)?name(?=:)"
          r"|ich\s+hei(?:ß|ss)e|(?:herrn?|frau)" + _TITLES + r"|mag\.|mmag\.|dkfm\.|dipl\.-?ing\.|univ\.-?prof\."
@@ -68,7 +70,7 @@ _CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|sa
 _NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+|(?<!\w){_CLOSING}(?:[ \t]*[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*|[ \t]+))"
     rf"(?:(?P<name>{_NAME})|(?P<caps>{_CAPS_NAME}))")
-_LOWER_LEAD = (r"(?i:mi\s+chiamo|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
+_LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
                r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je"
                r"|(?:il\s+mio\s+)?(?:nome\s+e\s+)?(?:cog)?nome(?=\s*:))")
 _LOWER_NAME_RE = re.compile(
@@ -100,6 +102,19 @@ Dr Mag Mmag Ddr Dkfm Dipl Univ Arch
 Bonjour Merci Très Les Une Satisfait Satisfaite Madame Monsieur Commune
 Pozdravljeni Hvala Zelo Zadovoljen Zadovoljna Dober Občina Gospod Gospa
 """.split())
+
+#: capitalised words that name an office, a company or a service rather than a person, after "l'operatore",
+#: "l'impiegato", "un certo", … (checked as written and capitalised, so "INPS" is "Inps")
+OFFICES = frozenset("""
+Inps Inail Enel Tim Poste Asl Ausl Ats Usl Asp Cup Caf Urp Aci Pra Suap Sue Anagrafe Tributi Polizia Municipale
+Locale Comunale Regionale Provinciale Statale Carabinieri Vigili Questura Prefettura Tribunale Motorizzazione
+Agenzia Entrate Acea Hera Iren Sogei Tari Imu Isee Cns Pagopa Appio Io Call Center Numero Verde Sanitario
+Anagrafico Tecnico Tecnica Amministrativo Amministrativa Contabile Postale Bancario Telefonico Telefonica
+""".split())
+
+#: the endings of the adjectives that say which office a clerk works for ("l'operatrice Sanitaria",
+#: "l'impiegato Comunale", "l'addetto Tecnico", "il funzionario Amministrativo")
+_OFFICE_ADJECTIVE = re.compile(r".*(?:ari[ao]|al[ei]|ic[ao]|iv[ao])")
 
 #: the word before a name that makes it the name of a place, a building or an institution:
 #: "via Giuseppe Verdi", "Santa Maria Novella", "Ospedale Sandro Pertini", "liceo Enrico Fermi".
@@ -171,23 +186,28 @@ def names(text: str, counts: Counter) -> str:
 #: is taken here, but only a listed one (:data:`GIVEN_NAMES`) — "Ich bin der Meinung", "grazie a Dio",
 #: "ho parlato con Ufficio Tributi" stay — with the capitalised word after it when that is no common word.
 _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|die)|i\s+am|i['’]m"
-               r"|grazie(?:\s+mille)?\s+(?:a|ad|alla|al|all['’]\s?)|ringrazi(?:o|amo|are)(?:\s+(?:il|la|l['’]\s?))?"
+               r"|grazie(?:\s+mille|\s+di\s+tutto)?\s+(?:a|ad|da|alla|al|all['’]\s?)|ringrazi(?:o|amo|are)(?:\s+(?:il|la|l['’]\s?))?"
+               r"|(?:un\s+(?:caro\s+)?saluto|saluti)\s+da"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete)\s+(?:di|a|del|della)"
                r"|chiesto\s+(?:di|a|del|della)|si\s+chiama(?:va)?|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
                # the staff who served ("l'operatore Gianni", "l'impiegata Giulia": the entity's staff read the
                # comments, and know their colleagues) and the family ("mio marito Paolo")
-               r"|operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|collega"
+               # (a capitalised word after these is a name even when no listed one: "l'impiegato Zanchettin",
+               # "una certa Brambillasca", unless it names an office: "l'operatore Inps")
+               r"|(?P<staff>operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|collega"
+               r"|(?<!\w)tale|un\s+certo|una\s+certa)"
                r"|(?:mio|mia)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]))")
-_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]+|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
+_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]+\(?|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])")
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
 _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
-                       r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia)"
+                       r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|tale|un|una|salut)"
                        r"(?=[\s'’a-z])", re.I)
 #: the cheap gate before :data:`_FIRST_RE`
 FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie a", "grazie mille a", "ringrazi",
                "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala",
                "operat", "impiegat", "sportellist", "addett", "funzionari", "collega", "marito", "moglie", "figli",
+               "tale ", "un cert", "una cert", "saluto da", "saluti da", "grazie da", "tutto da",
                "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn")
 
 
@@ -196,7 +216,9 @@ def first_names(text: str, counts: Counter) -> str:
     "ho parlato con", "chiedere di", …: ``[NOME]`` (with the surname after it, if any)."""
     def sub(m: re.Match) -> str:
         name, more = m.group("name"), m.group("more")
-        if name not in GIVEN_NAMES:
+        if name not in GIVEN_NAMES and name.lower() not in FREQUENT \
+                and not (m.group("staff") and not _not_a_name(name) and name not in OFFICES
+                         and not _OFFICE_ADJECTIVE.fullmatch(name)):
             return m.group(0)
         end = m.end() if more and not _not_a_name(more.strip()) else m.end("name")
         counts["NOME"] += 1
@@ -274,9 +296,38 @@ def _name_in_run(text: str, m: re.Match) -> tuple[int, int] | None:
         return None
     if all(w.capitalize() in GIVEN_NAMES for w in plain[:1]):
         pass  # given name first: "Giulia Esposito"
+    elif plain[0].lower() in FREQUENT:
+        pass  # a frequent surname first: "Rossi Mario diabetico", wherever it stands
     else:  # surname first: "Rossi Mario"; at a sentence's start only when nothing follows the name
         start = words[0][1]
         end = words[-1][1] + len(words[-1][0])
         if _SENTENCE_START.search(text, 0, start) and re.match(r"[ \t]*[\w(]", text[end:]):
             return None
     return words[0][1], words[-1][1] + len(words[-1][0])
+
+
+# --- a name thanked, ending a sentence ------------------------------------------------------------------
+#: "grazie, Pinuccia Zanchettin. Il servizio …", "Grazie mille Ugo Brambillasca!": after a thanks, two or
+#: three capitalised words that end the sentence (or one listed given name) sign it or name who is
+#: thanked, listed or not; refused when a word is a common one, an office or a place ("Grazie Polizia
+#: Locale.", "Grazie Comune di Milano!", "Grazie Mille Davvero!").
+_THANKS_RE = re.compile(
+    rf"(?<!\w)(?P<lead>(?i:grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?|ringrazio)[ \t]*[,.!:]?[ \t]+)"
+    rf"(?P<name>(?:{_WORD})(?:[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?(?:{_WORD})){{0,2}})(?=[ \t]*(?:$|[.!;\n]))")
+_THANKED_NOT = frozenset("""Mille Tante Infinite Tutti Ragazzi Cuore Davvero Ancora Dio Italia Roma Croce Rossa Protezione
+Civile Guardia Medica Finanza Pronto Soccorso Pubblica Assistenza Misericordia Caritas Esercito Marina Aeronautica Urbani
+Italiane Fuoco Vaticano""".split())
+
+
+def thanked_names(text: str, counts: Counter) -> str:
+    """A name after "grazie" that ends a sentence (see :data:`_THANKS_RE`): ``[NOME]``, the thanks kept."""
+    def sub(m: re.Match) -> str:
+        words = [w for w in m.group("name").split() if w not in _PARTICLES]
+        if any(_not_a_name(w) or w in OFFICES or w in _THANKED_NOT or w.lower() in PLACE_WORDS for w in words):
+            return m.group(0)
+        if len(words) < 2 and words[0] not in GIVEN_NAMES:
+            return m.group(0)
+        counts["NOME"] += 1
+        return m.group("lead") + "[NOME]"
+    return _THANKS_RE.sub(sub, text)
+

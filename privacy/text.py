@@ -15,7 +15,7 @@ from .contacts import addresses, has_social, emails, ips, phones, socials
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names
-from .names import FIRST_WORDS, first_names, listed_names, names
+from .names import FIRST_WORDS, first_names, listed_names, names, thanked_names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
@@ -35,7 +35,8 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NARROW = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 _EMAIL_WORDS = ("@", "%40", " at ", "(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "chiocciola")
-_NAME_WORDS = ("sono", "chiam", "nome", "sottoscritt", "firmat", "f.to", "fede", "sig", "dott", "dr.", "prof",
+_NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geometra", "ragionier", "notaio",
+               "marescial", "commissari", "nome", "sottoscritt", "firmat", "f.to", "fede", "sig", "dott", "dr.", "prof",
                "avv.", "ing.", "geom.", "rag.", "salut", "cordialm", "mag.", "gott",
                "name", "i am", "i'm", "i’m", "mr", "ms", "miss", "regards", "wishes", "sincerely", "faithfully",
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
@@ -127,6 +128,8 @@ def _redact(text: str, counts: Counter) -> str:
         text = lower_names(text, counts, low)
     if named:  # a lone surname signing the comment or after "sono" ("cordiali saluti, rossi", "sono rossi")
         text = lone_surnames(text, counts, low)
+    if "grazie" in low or "ringrazio" in low:  # "grazie, Pinuccia Zanchettin. Il servizio …"
+        text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
     return listed_names(text, counts)
 
