@@ -13,6 +13,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from .identifiers import scan
+from .given_names import GIVEN_NAMES
 from .names import LOWER as _LOW, UPPER as _UP
 
 # --- e-mail -----------------------------------------------------------------------------------------
@@ -46,7 +47,20 @@ _BARE_PROVIDER_RE = re.compile(
     rf"{_PROVIDERS}(?![\w@.\-])", re.I)
 
 
+#: an address said aloud with a provider and no dots: "mario rossi chiocciola gmail punto com" ("chiocciola"
+#: is said of nothing else, so any local part), "mario rossi at gmail com" (after "at" only a provider and
+#: a top-level domain)
+_SPOKEN_RE = re.compile(
+    rf"(?<![\w.+\-])[\w.+\-]*\w(?:\s*[(\[{{<]?\s*chiocciola\s*[)\]}}>]?\s*{_PROVIDERS}(?:\s+(?:(?:punto|dot)\s+)?(?:com|it|net|eu))?"
+    rf"|\s+at\s+{_PROVIDERS}\s+(?:(?:punto|dot)\s+)?(?:com|it|net|eu))(?![\w@])", re.I)
+#: the given name said before an address whose local part is the rest of the name ("mario [rossi@…]")
+_NAME_BEFORE = re.compile(rf"(?<![\w\[])(?P<name>[{_UP}{_LOW}]+)[ \t]+(?=\[EMAIL\])")
+
+
 def emails(text: str, counts: Counter) -> str:
+    """E-mail addresses, written, spaced, spelled out ("mario punto rossi chiocciola gmail punto com",
+    "m.rossi [at] libero [dot] it") or with a bare provider ("mario.rossi80@gmail"): ``[EMAIL]``; a listed
+    given name just before one is part of it ("mario rossi chiocciola …" leaves no "mario")."""
     text, n = _SPELLED_EMAIL_RE.subn("[EMAIL]", text)
     s = 0
     if " . " in text:
@@ -55,9 +69,14 @@ def emails(text: str, counts: Counter) -> str:
     b = 0
     if "@" in text or " at " in text.lower() or "chiocciola" in text.lower():  # an "at" left once the full
         text, b = _BARE_PROVIDER_RE.subn("[EMAIL]", text)                     # addresses are taken
+    low = text.lower()
+    if "chiocciola" in low or " at " in low:
+        text, k = _SPOKEN_RE.subn("[EMAIL]", text)
+        b += k
     n += s
     if n + m + b:
         counts["EMAIL"] += n + m + b
+        text = _NAME_BEFORE.sub(lambda g: "" if g.group("name").capitalize() in GIVEN_NAMES else g.group(0), text)
     return text
 
 
@@ -204,6 +223,10 @@ _BARE_RE = re.compile(
     r"(?=\s*(?:$|[,;.!?)\n]|(?i:int\.?|interno|scala|sc\.|piano|cap)\b|\d{5}\b))")
 #: words that make "via …", "corso …" a way, a course or a numbered road rather than a street ("via email
 #: 2", "corso base 2", "strada statale 16")
+#: the civic number said first ("abito al civico 12 di via roma", "al n. 4 di Piazza Duomo"): from the
+#: number to the street's name, whole (a lower-case name is one word after its particles)
+_REVERSED_RE = re.compile(rf"(?<!\w)(?i:civico|n\.|n°)\s*{_CIVIC}\s+(?i:di|in)\s+{_STREET}\s+"
+                          rf"(?:{_CAP_NAME}|(?:{_PARTICLE}\s+)?[{_LOW}][{_LOW}'’]+)(?!\w)")
 _NOT_STREET = frozenset("""email mail e-mail web internet telefono telefonica telematica pec app sms whatsapp posta
 online chat zoom teams skype fax portale sito formazione aggiornamento laurea studi base avanzato intensivo serale
 livello modulo lezione esame anno statale provinciale regionale comunale""".split())
@@ -238,6 +261,9 @@ def addresses(text: str, counts: Counter) -> str:
     text = scan(_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
     text = scan(_HOME_RE, text, "INDIRIZZO", _civic, counts, group="addr")
     text = scan(_BARE_RE, text, "INDIRIZZO", _bare, counts)
+    low = text.lower()
+    if "civico" in low or "n." in low or "n°" in low:
+        text = scan(_REVERSED_RE, text, "INDIRIZZO", lambda m: True, counts)
     return scan(_FOREIGN_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
 
 

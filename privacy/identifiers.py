@@ -44,16 +44,24 @@ def scan(pattern: re.Pattern, text: str, kind: str, accept: Callable[[re.Match],
 # --- codice fiscale ---------------------------------------------------------------------------------
 _SEP = r"[ \-.]?"
 _L, _D, _M = "[A-Za-z]", "[0-9LMNPQRSTUVlmnpqrstuv]", "[ABCDEHLMPRSTabcdehlmprst]"
-_CF_RE = re.compile(r"(?<![0-9])" + _SEP.join([_L] * 6 + [_D] * 2 + [_M] + [_D] * 2 + [_L] + [_D] * 3 + [_L])
-                    + r"(?![0-9])")
+#: the check character may be missing ("RSSMRA85T10A562 manca una lettera": the first fifteen identify
+#: the person), glued, after a hyphen or a dot, or after a space when it stands alone — never the first
+#: letter of the next word ("… A562 manca" is not "… A562M")
+_CF_RE = re.compile(r"(?<![0-9])" + _SEP.join([_L] * 6 + [_D] * 2 + [_M] + [_D] * 2 + [_L] + [_D] * 3)
+                    + r"(?:[\-.]?[A-Za-z]|[ ][A-Za-z](?![A-Za-z]))?(?![0-9])")
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 
 
 def cf_is_person(candidate: str) -> bool:
     """True when the first 15 characters are a real codice fiscale (birth date and place valid,
-    omocodia allowed) — whatever the check character: a typo in it still identifies a person."""
+    omocodia allowed) — whatever the check character, or without it (then without omocodia): a typo in
+    it, or a character left out, still identifies a person."""
     code = _NOT_ALNUM.sub("", candidate).upper()
-    if len(code) != 16:
+    if len(code) == 15:  # no check character: only with the date's and the place's digits as digits (no
+        # omocodia), or a window of letters and digits shifted into a word would pass
+        if not (code[6:8] + code[9:11] + code[12:15]).isdigit():
+            return False
+    elif len(code) != 16:
         return False
     return codicefiscale.is_valid(code[:15] + codicefiscale.calc_check_digit(code[:15]))
 

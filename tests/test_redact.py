@@ -48,7 +48,7 @@ EMAIL = [
     ("mario.rossi [at] libero.it", "[EMAIL]"),
     ("mario.rossi{at}libero[punto]it", "[EMAIL]"),
     ("contatto mario.rossi%40gmail.com", "contatto [EMAIL]"),
-    ("mario rossi chiocciola gmail punto com", "mario [EMAIL]"),
+    ("mario rossi chiocciola gmail punto com", "[EMAIL]"),  # the given name before it too
     ("mario at gmail dot com", "[EMAIL]"),
     ("MARIO.ROSSI@PEC.COMUNE.ROMA.IT!", "[EMAIL]!"),
     ("scrivetemi a mario @ gmail.com", "scrivetemi a [EMAIL]"),
