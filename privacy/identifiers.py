@@ -290,6 +290,12 @@ _BIRTH_GAP = (r"(?:\s+(?:(?i:a|ad|in)\s+[a-zà-ù'’]+(?=\s+(?i:il|nel|on|am|le
 _BIRTH_RE = re.compile(rf"(?<!\w){_BORN}\b[:,]?(?P<gap>{_BIRTH_GAP}{{0,4}}?)\s*[:,]?\s+(?P<date>{_DATE})")
 
 
+#: a year of birth in two digits: after an apostrophe ("classe '58", "nata nel ’47"), or after "classe",
+#: "sono del", "nato nel" ("sono del 58") when no unit follows ("sono del 30%", "classe 12 alunni")
+_BIRTH_YY_RE = re.compile(r"(?<!\w)(?i:classe|sono\s+del|nat[oaie]\s+nel)\s*(?P<date>['’]\s?\d{2}|(?<=\s)\d{2})(?![\w%€°/]|[.,:]\d"
+                          r"|\s*(?i:%|anni|euro|eur|min|or[ae]|giorn|volt|mes|cm|kg|km|person|alunn|student|bambin|post))")
+
+
 def birth_dates(text: str, counts: Counter) -> str:
     """A date of birth — the date (or the year) after "nato/nata", "data di nascita", "born",
     "geboren", "née", "rojen", … after at most four words of place ("nata a Milano il …"):
@@ -300,7 +306,8 @@ def birth_dates(text: str, counts: Counter) -> str:
         date = m.group("date")
         # a bare year of a person who writes to a PA (1900–2010); "il servizio è nato nel 2019" stays
         return not re.fullmatch(r"\d{4}", date) or 1900 <= int(date) <= 2010
-    return scan(_BIRTH_RE, text, "NASCITA", accept, counts, group="date")
+    text = scan(_BIRTH_RE, text, "NASCITA", accept, counts, group="date")
+    return scan(_BIRTH_YY_RE, text, "NASCITA", lambda m: True, counts, group="date")
 
 
 # --- credentials ------------------------------------------------------------------------------------
@@ -309,7 +316,8 @@ def birth_dates(text: str, counts: Counter) -> str:
 #: staff read the comments.
 _CRED_LEAD = (r"(?i:password|passw(?:or)?d|pwd|parola\s+(?:chiave|d['’]ordine)|pin|otp"
               r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
-              r"|username|user\s?name|user\s?id|nome\s+utente|login|account"
+              r"|username|user\s?name|user\s?id|nome\s+utente|login|account|credenziali"
+              r"|utente(?=\s+(?:spid|cie|inps|inail|pec|del\s+portale))"
               r"|kennwort|passwort|benutzername|mot\s+de\s+passe|identifiant|geslo|uporabni[šs]ko\s+ime)")
 #: words between the lead and the secret ("PIN INPS", "la mia password è", "password che uso è")
 _CRED_FILL = (r"(?:\s+(?i:inps|spid|cie|inail|dispositivo|della\s+carta|del\s+bancomat|di\s+accesso|mi[ao]|che\s+uso"
@@ -327,6 +335,10 @@ _CRED_STATE = re.compile(r"(?i:[a-zà-ú]+(?:at[aoei]|ut[aoei]|it[aoei])|troppo|
 _COUNTED = re.compile(r"\s+(?i:volt[ae]|minut[oi]|or[ae]|giorn[oi]|tentativ[oi]|caratter[ei]|cifr[ae]|second[oi]"
                       r"|times|minutes|hours|days|attempts|characters|digits|mal|zeichen|fois|caract)")
 _POSSESSIVE = re.compile(r"(?i:\b(?:la\s+mia|il\s+mio|mia|mio|my|meine?|mon|ma|moje)\s+$)")
+
+
+#: a second secret after one taken, behind a slash or a bar ("utente mrossi85 / Pippo123")
+_CRED_PAIR = re.compile(r"(?<=\[CREDENZIALI\])(?P<sep>\s*[/|]\s*)(?!\[)[^\s,;]{3,64}?(?=[\s,;]|[.!?]*(?:\s|$))")
 
 
 def credentials(text: str, counts: Counter) -> str:
@@ -350,4 +362,8 @@ def credentials(text: str, counts: Counter) -> str:
             return True
         own = _POSSESSIVE.search(m.string[max(0, m.start() - 12):m.start()]) is not None or bool(m.group("fill").strip())
         return bool(mark) and own
-    return scan(_CRED_RE, text, "CREDENZIALI", accept, counts, group="secret")
+    text = scan(_CRED_RE, text, "CREDENZIALI", accept, counts, group="secret")
+    if "[CREDENZIALI]" in text:  # the password after the account name: "spid mrossi85 / Pippo123"
+        text, n = _CRED_PAIR.subn(r"\g<sep>[CREDENZIALI]", text)
+        counts["CREDENZIALI"] += n
+    return text

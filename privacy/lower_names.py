@@ -57,6 +57,7 @@ simpatica simpatico scortese maleducata maleducato addetta addetto impiegata imp
 responsabile dirigente sindaco sindaca assessore presidente direttore direttrice medico dottore dottoressa
 operatore operatrice sportello ufficio comune signora signore signor sig dott prof avv ing
 and but from und aber ich bin et mais je suis ampak sem
+x xké xke xché xche xò nn cmq ke k ki sn tt qlc qnd anke pk perké perke xfavore
 """.split())
 #: endings of the adjectives and participles said of "la signora" ("gentilissima", "preparata",
 #: "competente", "disponibile"): such a word after "signora" is not her surname
@@ -70,7 +71,7 @@ _W = r"[a-zà-öø-ÿčšž]+(?:['’][a-zà-öø-ÿčšž]+)?"
 _NAME3 = rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,2}})"
 
 _TITLE_RE = re.compile(
-    r"(?<!\w)(?P<lead>(?i:(?P<short>sig(?:\.\s?ra\.?|\.\s?na\.?|g?\.)|dott(?:\.\s?ssa|\.)|avv\.|prof(?:\.\s?ssa|\.)"
+    r"(?<!\w)(?P<lead>(?i:(?P<short>sig(?:\.\s?ra\.?|\.\s?na\.?|g?\.|(?:ra|na)?(?=[ \t]))|dott(?:\.\s?ssa|\.|(?:ssa)?(?=[ \t]))|avv\.|prof(?:\.\s?ssa|\.)"
     r"|ing\.|geom\.|rag\.))[ \t]+|(?i:(?P<word>signor|dottor)|signora|signorina|dottoressa)(?!\w)[ \t]+)" + _NAME3)
 #: what may follow a name that ends a closing or follows "sono": the end, a mark or a symbol ("sono
 #: gianni 😀", "sono anna!!!"), or a word that starts the rest of the sentence ("sono marco e vorrei
@@ -84,13 +85,13 @@ _CLOSING_RE = re.compile(
 _KIN_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello"
     r"|sorella|compagn[oa]|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)|operat(?:ore|rice)|impiegat[oa]|sportellista"
-    r"|addett[oa]|funzionari[oa]|collega|grazie(?:\s+mille)?\s+a|ringrazio|parlato\s+con|si\s+chiama(?:va)?|di\s+nome"
+    r"|addett[oa]|funzionari[oa]|collega|(?:grazie|grz|tnx|thx)(?:\s+mille)?\s+a|ringrazio|parlato\s+con|si\s+chiama(?:va)?|di\s+nome"
     r"|(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa])\s+di)[ \t]*[,:]?[ \t]+\(?)"
     + _NAME3)
 #: the cheap gate: a lead-in's first letters (lower-cased text)
 WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono ",
          "presento", "mio ", "mia ", "nostr", "operat", "impiegat", "sportellist", "addett", "funzionari", "collega",
-         "grazie", "ringrazio", "parlato con",
+         "grazie", "grz", "tnx", "thx", "ringrazio", "parlato con",
          "si chiama", "di nome", "mamma", "papà", "madre", "padre", "figli", "moglie", "marito", "nonn", " sorella",
          "fratello", " zio ", " zia ")
 _TITLE_GATE = re.compile(r"sig|dott|avv\.|prof|ing\.|geom\.|rag\.")
@@ -206,6 +207,9 @@ _SIGNOFF_RE = re.compile(
 _SONO_RE = re.compile(rf"(?<!\w)(?P<lead>(?i:(?:io\s+)?sono|mi\s+presento)[ \t]*[,:]?[ \t]+)(?P<name>{_W}){_AFTER}")
 #: two words heading the comment, or ending it after a break, with nothing but a mark after them
 _HEAD_RE = re.compile(rf"^(?P<lead>\s*)(?P<name>{_W}[ \t]+{_W})(?=[ \t]*(?:$|[,.;:!?\n)]|[-–][ \t]))")
+#: one given name heading the comment before a comma, in any case: "Ottavio, 85 anni, cardiopatico",
+#: "giulia, sportello 3: gentilissima" (a listed one that is no common word: "Bruno, il colore" stays)
+_HEAD_ONE_RE = re.compile(r"^(?P<lead>\s*)(?P<name>[A-Za-zÀ-ÖØ-öø-ÿ]+)(?=[ \t]*,)")
 _TAIL_RE = re.compile(rf"(?:^|(?<=[.!?\n]))(?P<lead>\s*)(?P<name>{_W}[ \t]+{_W}){_END}")
 #: a form's two labels typed without colons: "cognome rossi nome mario", "nome mario, cognome rossi"
 _LABELS_RE = re.compile(rf"(?<!\w)(?P<l1>(?i:cognome|nome)[ \t]*:?[ \t]+)(?P<a>{_W})(?P<l2>[ \t]*[,;]?[ \t]*"
@@ -253,10 +257,12 @@ def _edge_words(low: str) -> bool:
 
 def edge_names(text: str, counts: Counter, low: str) -> str:
     """A lower-case name of two words, one a listed given name, heading the comment ("rossi mario, la
-    pratica è ferma") or ending it on its own line or after a sentence ("… grazie.\\nmario rossi"):
+    pratica è ferma"), a listed given name alone heading it before a comma ("Ottavio, 85 anni"), or ending it on its own line or after a sentence ("… grazie.\\nmario rossi"):
     ``[NOME]``. ``low`` is the text lower-cased; nothing runs unless :func:`_edge_words` holds."""
     if not _edge_words(low):
         return text
+    text = _replace(_HEAD_ONE_RE, text, lambda m: [m.group("name")] if m.group("name").lower() in _LOWER_GIVEN else [],
+                    counts)
     return _replace(_TAIL_RE, _replace(_HEAD_RE, text, _taken_pair, counts), _taken_pair, counts)
 
 

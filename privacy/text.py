@@ -6,6 +6,7 @@ holds what it needs (enough digits, a street word, a title…).
 """
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from collections import Counter
@@ -56,7 +57,8 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
                "conto", "c/c")
-_CRED_WORDS = ("passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
+_CRED_WORDS = ("credenzial", "utente spid", "utente cie", "utente inps", "utente inail", "utente pec",
+               "utente del portale", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
                "nome utente", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
@@ -104,7 +106,7 @@ def _redact(text: str, counts: Counter) -> str:
             text = tax_numbers(text, counts)
         if digits >= 3 and _has(low, _CASE_WORDS):
             text = case_numbers(text, counts)
-        if digits >= 3 and _has(low, _BIRTH_WORDS):  # 3: "nato il 3 marzo 80"
+        if digits >= 2 and _has(low, _BIRTH_WORDS):  # 2: "classe 58", "nato il 3 marzo 80"
             text = birth_dates(text, counts)
         if digits >= 5 and (text != low or _has(low, _DOC_WORDS)):
             text = documents(text, counts)
@@ -116,6 +118,13 @@ def _redact(text: str, counts: Counter) -> str:
             text = addresses(text, counts)
         if "partic" in low or "mapp" in low:
             text = cadastral(text, counts)
+    if _SHOUTED.search(text) and not _LOWER_LETTER.search(text) and "[NOME]" not in text:
+        return _shouted_names(text, counts, low)
+    return _names(text, counts, low)
+
+
+def _names(text: str, counts: Counter, low: str) -> str:
+    """The name passes of :func:`_redact` (``low``: the text lower-cased, for the gates)."""
     named = _has(low, _NAME_WORDS)
     if named:
         if low.count("nome") > 1:  # a form's two labels without colons: "cognome rossi nome mario"
@@ -132,6 +141,32 @@ def _redact(text: str, counts: Counter) -> str:
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
     return listed_names(text, counts)
+
+
+_SHOUTED = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}")
+_LOWER_LETTER = re.compile(r"[a-zß-öø-ÿ]")
+_LOWER_PLACEHOLDER = re.compile(r"\[(" + "|".join(k.lower() for k in PLACEHOLDERS) + r")\]")
+
+
+def _shouted_names(text: str, counts: Counter, low: str) -> str:
+    """The name passes of a comment written all in capitals ("SONO LA SIGNORA ESPOSITO", "IL SIG.
+    BRAMBILLASCA"): run as written and lower-cased, the one that finds more names kept. The
+    lower-case rules (titles, "sono", closings, relatives) then apply; the comment keeps its capitals
+    (the lower-cased pass's names are put back into the text as written, aligned by :mod:`difflib`)."""
+    found, lowered = Counter(), Counter()
+    out = _names(text, found, low)
+    low = text.lower()  # with the placeholders already put in, lower-cased too ("[phone]")
+    out_low = _names(low, lowered, low)
+    if lowered["NOME"] <= found["NOME"]:
+        counts.update(found)
+        return out
+    counts.update(lowered)
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): the lower-cased text as it is
+        return _LOWER_PLACEHOLDER.sub(lambda m: m.group(0).upper(), out_low)
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, low, out_low, autojunk=False).get_opcodes():
+        parts.append(text[i1:i2] if op == "equal" else out_low[j1:j2])
+    return _LOWER_PLACEHOLDER.sub(lambda m: m.group(0).upper(), "".join(parts))
 
 
 #: texts up to this length are redacted through a bounded cache (:func:`redact_short`): the short
