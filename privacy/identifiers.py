@@ -133,7 +133,7 @@ def cards(text: str, counts: Counter) -> str:
 
 #: the card number of a tessera sanitaria (TEAM): 20 digits starting 80380 (health card, Italy).
 _TS_RE = re.compile(r"(?<!\d)8[ \-]?0[ \-]?3[ \-]?8[ \-]?0(?:[ \-]?\d){15}(?!\d)"
-                    r"|(?i:tessera\s+sanitaria)\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*(\d[\d \-]{6,24}\d)")
+                    r"|(?i:tessera\s+sanitaria)\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*(\d[\d \-]{4,24}\d)")
 
 
 def tessere(text: str, counts: Counter) -> str:

@@ -20,7 +20,9 @@ lower-case word carries no sign of being a name:
 - a surname alone: after a closing that ends the comment ("cordiali saluti, rossi": one or two words,
   none a stop word, an adjective or a word comments are signed with — "saluti, buona giornata",
   "cordiali saluti, un cittadino" stay), and after "sono" only a listed frequent surname
-  (:data:`privacy.surnames.SURNAMES`: "sono rossi"; "sono stanca" stays);
+  (:data:`privacy.surnames.SURNAMES`: "sono rossi"; "sono stanca" stays) or one ending in a consonant,
+  as Italian words do not ("sono zanchettin", "sono hofer"; "sono single" stays), and only where "sono"
+  says who writes ("buongiorno, sono rossi"; "i semafori sono rossi" stays);
 - two words heading the comment, or ending it after a break, one of them a listed given name
   ("rossi mario, la pratica …", "… grazie.\nmario rossi"), and a form's two labels without colons
   ("cognome rossi nome mario").
@@ -233,8 +235,20 @@ _SONO_START = re.compile(r"(?:^|[.,;:!?\n(\-–]|(?<!\w)(?i:io|buongiorno|buonas
                          r"|intanto|premetto|innanzitutto|tutti))[ \t]*$")
 
 
+#: words ending in a consonant that people write of themselves after "sono" (Italian words end in a
+#: vowel; the surnames of the north-east and of South Tyrol often do not: "sono zanchettin", "sono hofer")
+_LOANS = frozenset("""single senior junior manager freelance tutor leader partner fan gay free full part time off
+over under out stop top smart social sport rock punk star boss chef barman baby sitter caregiver badante
+influencer blogger trader designer rider runner biker hacker nerd geek beginner expert stressat
+""".split())
+
+
+def _foreign_surname(word: str) -> bool:
+    return len(word) >= 4 and word[-1] not in "aeiouàèéìòóù'’" and word not in _LOANS and word not in STOP
+
+
 def _taken_surname(m: re.Match) -> list[str]:
-    if m.group("name") not in SURNAMES:
+    if m.group("name") not in SURNAMES and not _foreign_surname(m.group("name")):
         return []
     if m.group("lead")[:4].lower() == "sono" and not _SONO_START.search(m.string, 0, m.start()):
         return []
