@@ -55,7 +55,7 @@ _TITLES = (r"(?:\s+(?:(?:dr|prof|dipl\.-?ing|mag|mmag|ddr|ing|dkfm|arch|univ\.-?
 _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
          r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?|(?=[ \t]))|dott(?:\.\s?ssa|\.|oressa|or|(?=[ \t]))"
          r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor)|avv\.|ing\.|geom\.|rag\."
-         r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra|ragionier[ea]?|notaio|maresciallo|commissari[oa]"
+         r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
          r"|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|(?:vor|nach|familien)?name(?=:)"
          r"|ich\s+hei(?:ß|ss)e|(?:herrn?|frau)" + _TITLES + r"|mag\.|mmag\.|dkfm\.|dipl\.-?ing\.|univ\.-?prof\."
@@ -204,10 +204,10 @@ _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|a
                        r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|tale|un|una|salut)"
                        r"(?=[\s'’a-z])", re.I)
 #: the cheap gate before :data:`_FIRST_RE`
-FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie a", "grazie mille a", "ringrazi",
+FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
                "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala",
                "operat", "impiegat", "sportellist", "addett", "funzionari", "collega", "marito", "moglie", "figli",
-               "tale ", "un cert", "una cert", "saluto da", "saluti da", "grazie da", "tutto da",
+               "tale ", "un cert", "una cert", "saluto da", "saluti da",
                "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn")
 
 

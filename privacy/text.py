@@ -36,8 +36,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NARROW = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 _EMAIL_WORDS = ("@", "%40", " at ", "(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "chiocciola")
-_NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geometra", "ragionier", "notaio",
-               "marescial", "commissari", "nome", "sottoscritt", "firmat", "f.to", "fede", "sig", "dott", "dr.", "prof",
+_NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "sottoscritt", "firmat", "f.to", "fede", "sig", "dott", "dr.", "prof",
                "avv.", "ing.", "geom.", "rag.", "salut", "cordialm", "mag.", "gott",
                "name", "i am", "i'm", "i’m", "mr", "ms", "miss", "regards", "wishes", "sincerely", "faithfully",
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
@@ -57,8 +56,7 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
                "conto", "c/c")
-_CRED_WORDS = ("credenzial", "utente spid", "utente cie", "utente inps", "utente inail", "utente pec",
-               "utente del portale", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
+_CRED_WORDS = ("credenzial", "utente ", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
                "nome utente", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
@@ -118,7 +116,7 @@ def _redact(text: str, counts: Counter) -> str:
             text = addresses(text, counts)
         if "partic" in low or "mapp" in low:
             text = cadastral(text, counts)
-    if _SHOUTED.search(text) and not _LOWER_LETTER.search(text) and "[NOME]" not in text:
+    if not _LOWER_LETTER.search(text) and _SHOUTED.search(text) and "[NOME]" not in text:
         return _shouted_names(text, counts, low)
     return _names(text, counts, low)
 
@@ -137,7 +135,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
         text = lower_names(text, counts, low)
     if named:  # a lone surname signing the comment or after "sono" ("cordiali saluti, rossi", "sono rossi")
         text = lone_surnames(text, counts, low)
-    if "grazie" in low or "ringrazio" in low:  # "grazie, Pinuccia Zanchettin. Il servizio …"
+    if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
     return listed_names(text, counts)
