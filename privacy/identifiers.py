@@ -52,6 +52,11 @@ _CF_RE = re.compile(r"(?<![0-9])" + _SEP.join([_L] * 6 + [_D] * 2 + [_M] + [_D] 
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 
 
+#: the places of a codice fiscale's seven digits (year, day, place's number), in the order omocodia does
+#: not follow: it replaces them from the last
+_DIGIT_PLACES = (6, 7, 9, 10, 12, 13, 14)
+
+
 def cf_is_person(candidate: str) -> bool:
     """True when the first 15 characters are a real codice fiscale (birth date and place valid,
     omocodia allowed) — whatever the check character, or without it (then without omocodia): a typo in
@@ -62,6 +67,11 @@ def cf_is_person(candidate: str) -> bool:
         if not (code[6:8] + code[9:11] + code[12:15]).isdigit():
             return False
     elif len(code) != 16:
+        return False
+    # omocodia replaces the digits from the last one backwards: a letter in a digit's place means
+    # letters in every later one ("ank und musste 2 Stu" has its "2" after letters: no code)
+    letters = [code[p].isalpha() for p in _DIGIT_PLACES]
+    if letters != sorted(letters):
         return False
     return codicefiscale.is_valid(code[:15] + codicefiscale.calc_check_digit(code[:15]))
 

@@ -116,6 +116,11 @@ Anagrafico Tecnico Tecnica Amministrativo Amministrativa Contabile Postale Banca
 #: "l'impiegato Comunale", "l'addetto Tecnico", "il funzionario Amministrativo")
 _OFFICE_ADJECTIVE = re.compile(r".*(?:ari[ao]|al[ei]|ic[ao]|iv[ao])")
 
+#: what is said of a patient or a relative, capitalised ("il paziente Anziano", "mio figlio Disabile")
+_CONDITIONS = frozenset("""Anziano Anziana Anziani Anziane Disabile Disabili Invalido Invalida Malato Malata Cieco Cieca
+Sordo Sorda Nuovo Nuova Giovane Piccolo Piccola Grande Minorenne Maggiorenne Ricoverato Ricoverata Straniero Straniera
+Autistico Autistica Fragile Grave Cronico Cronica Oncologico Oncologica Neonato Neonata""".split())
+
 #: the word before a name that makes it the name of a place, a building or an institution:
 #: "via Giuseppe Verdi", "Santa Maria Novella", "Ospedale Sandro Pertini", "liceo Enrico Fermi".
 PLACE_WORDS = frozenset("""
@@ -189,25 +194,30 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|grazie(?:\s+mille|\s+di\s+tutto)?\s+(?:a|ad|da|alla|al|all['’]\s?)|ringrazi(?:o|amo|are)(?:\s+(?:il|la|l['’]\s?))?"
                r"|(?:un\s+(?:caro\s+)?saluto|saluti)\s+da"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete)\s+(?:di|a|del|della)"
-               r"|chiesto\s+(?:di|a|del|della)|si\s+chiama(?:va)?|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
+               r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
                # the staff who served ("l'operatore Gianni", "l'impiegata Giulia": the entity's staff read the
-               # comments, and know their colleagues) and the family ("mio marito Paolo")
-               # (a capitalised word after these is a name even when no listed one: "l'impiegato Zanchettin",
-               # "una certa Brambillasca", unless it names an office: "l'operatore Inps")
+               # comments, and know their colleagues), a patient, the family ("mio marito Paolo", "mia nonna
+               # Pinuccia", "mein Sohn Lukas", "my son Kevin"): a capitalised word after these is a name even
+               # when no listed one ("l'impiegato Zanchettin", "il paziente Brambilla", "una certa Brambillasca",
+               # "si chiama Kevin"), unless it is a common word or names an office ("l'operatore Inps")
                r"|(?P<staff>operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|collega"
-               r"|(?<!\w)tale|un\s+certo|una\s+certa)"
-               r"|(?:mio|mia)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]))")
+               r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+chiama(?:va)?"
+               r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
+               r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)"
+               r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
+               r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)))")
 _FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]+\(?|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])")
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
 _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
-                       r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|tale|un|una|salut)"
+                       r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
+                       r"|il|la|l['’]|dal|della|al|alla|mein|unser|my)"
                        r"(?=[\s'’a-z])", re.I)
 #: the cheap gate before :data:`_FIRST_RE`
 FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
                "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala",
                "operat", "impiegat", "sportellist", "addett", "funzionari", "collega", "marito", "moglie", "figli",
-               "tale ", "un cert", "una cert", "saluto da", "saluti da",
+               "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",
                "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn")
 
 
@@ -218,7 +228,7 @@ def first_names(text: str, counts: Counter) -> str:
         name, more = m.group("name"), m.group("more")
         if name not in GIVEN_NAMES and name.lower() not in FREQUENT \
                 and not (m.group("staff") and not _not_a_name(name) and name not in OFFICES
-                         and not _OFFICE_ADJECTIVE.fullmatch(name)):
+                         and name not in _CONDITIONS and not _OFFICE_ADJECTIVE.fullmatch(name)):
             return m.group(0)
         end = m.end() if more and not _not_a_name(more.strip()) else m.end("name")
         counts["NOME"] += 1
