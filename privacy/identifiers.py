@@ -226,7 +226,7 @@ def plates(text: str, counts: Counter) -> str:
 #: The payments and bookings of the services' own types too: a pagoPA notice ("avviso pagoPA", its
 #: IUV, the "bollettino"), a tax-payer's code, a fine's "verbale", an invoice or receipt, a CUP booking,
 #: an electronic prescription's NRE — each held by the office that reads the comment.
-_CASE_LEAD = (r"(?i:pratic[ahe]|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi]|domand[ae]|richiest[ae]|segnalazion[ei]"
+_CASE_LEAD = (r"(?i:pratic(?:he|a|e)|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi]|domand[ae]|richiest[ae]|segnalazion[ei]"
               r"|ticket|codice\s+(?:pratica|richiesta|domanda|cliente|utente)|matricola|matr\.|utenza"
               r"|cartell[ae](?:\s+(?:clinica|esattoriale|sanitaria|di\s+pagamento))?|tessera(?:\s+(?:elettorale|associativa))?"
               r"|pod|pdr|contator[ei]|posizion[ei](?:\s+(?:assicurativa|contributiva))?|ricett[ae]|cliente"
@@ -244,8 +244,13 @@ _CASE_ID = (r"(?P<case>\d{1,4}(?:\s\d{1,4}){3,6}(?!\s?\d)"
 #: "is" between the word and the number, as people write it ("il numero di pratica è 2026/123456")
 _CASE_IS = r"(?:è|e['’]|é|ist|is|est|je)"
 _CASE_RE = re.compile(
-    rf"(?<!\w){_CASE_LEAD}(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}}|(?i:inps|inail|enel|acea|hera|a2a))(?=\s))?\s*(?:{_CASE_IS}\s+)?(?:{_CASE_MARK}\s*)?{_CASE_ID}"
+    rf"(?<!\w){_CASE_LEAD}(?![^\W\d_])(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}}|(?i:inps|inail|enel|acea|hera|a2a))(?=\s))?\s*(?:{_CASE_IS}\s+)?(?:{_CASE_MARK}\s*)?{_CASE_ID}"
     rf"(?![\w/])")
+
+
+#: a number of four digits or more (not a bare year) listed after one taken, behind a comma, "e", "ed" or "oppure"
+_CASE_NEXT = re.compile(r"(?<=\[PRATICA\])(?P<sep>\s*,\s*|\s+(?i:e|ed|oppure|o|and|und|et)\s+)"
+                        r"(?:(?i:n\.|n°|nr\.?)\s*)?(?!(?:19|20)\d\d(?![\w/\-.]))(?=(?:[\w/\-.]*\d){4})[A-Za-z]{0,6}[\-/]?\d[\w/\-.]*\d(?![\w/])")
 
 
 def case_numbers(text: str, counts: Counter) -> str:
@@ -267,7 +272,12 @@ def case_numbers(text: str, counts: Counter) -> str:
         if re.fullmatch(r"(?:19|20)\d\d", case) and not marked:
             return False  # a year ("la richiesta 2025")
         return digits >= 4 or (digits >= 3 and marked)
-    return scan(_CASE_RE, text, "PRATICA", accept, counts, group="case")
+    text = scan(_CASE_RE, text, "PRATICA", accept, counts, group="case")
+    if "[PRATICA]" in text:  # the numbers listed after one ("le pratiche 2024/123456 e 2024/123457")
+        while (again := _CASE_NEXT.subn(r"\g<sep>[PRATICA]", text))[1]:
+            text = again[0]
+            counts["PRATICA"] += again[1]
+    return text
 
 
 # --- cadastral references ---------------------------------------------------------------------------
