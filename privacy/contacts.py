@@ -53,6 +53,8 @@ _BARE_PROVIDER_RE = re.compile(
 _SPOKEN_RE = re.compile(
     rf"(?<![\w.+\-])[\w.+\-]*\w(?:\s*[(\[{{<]?\s*chiocciola\s*[)\]}}>]?\s*{_PROVIDERS}(?:\s+(?:(?:punto|dot)\s+)?(?:com|it|net|eu))?"
     rf"|\s+at\s+{_PROVIDERS}\s+(?:(?:punto|dot)\s+)?(?:com|it|net|eu))(?![\w@])", re.I)
+#: an "@" between two words, whatever the domain looks like ("mario.rossi@gmailcom", "m.rossi@gmail,com")
+_GLUED_AT_RE = re.compile(r"(?<![\w.+\-])[\w.+\-]*\w@[A-Za-z][\w\-]*(?:[.,][A-Za-z][\w\-]*)*(?![\w@])")
 #: the given name said before an address whose local part is the rest of the name ("mario [rossi@…]")
 _NAME_BEFORE = re.compile(rf"(?<![\w\[])(?P<name>[{_UP}{_LOW}]+)[ \t]+(?=\[EMAIL\])")
 
@@ -69,6 +71,9 @@ def emails(text: str, counts: Counter) -> str:
     b = 0
     if "@" in text or " at " in text.lower() or "chiocciola" in text.lower():  # an "at" left once the full
         text, b = _BARE_PROVIDER_RE.subn("[EMAIL]", text)                     # addresses are taken
+    if "@" in text:  # what is left glued around an "@" is an address all the same ("mario.rossi@gmailcom")
+        text, k = _GLUED_AT_RE.subn("[EMAIL]", text)
+        b += k
     low = text.lower()
     if "chiocciola" in low or " at " in low:
         text, k = _SPOKEN_RE.subn("[EMAIL]", text)

@@ -80,6 +80,8 @@ CORPUS = [
      '[EMAIL]'),
     ('email mario rossi at gmail com',
      'email [EMAIL]'),
+    ('scrivete a mario.rossi@gmailcom (senza punto)',
+     'scrivete a [EMAIL] (senza punto)'),
     ('la mia pec è mario.rossi@pec.it',
      'la mia pec è [EMAIL]'),
     ('mail: m.rossi [at] libero [dot] it',
