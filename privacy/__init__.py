@@ -11,7 +11,7 @@ text answer, ``failed/`` and the DLQ). Public API:
 - :data:`PLACEHOLDERS` — the kinds.
 
 Categories (``[KIND]``): ``CF`` codice fiscale (spaces, hyphens, any case, glued to words,
-omocodia; the birth date and place must be valid, the check character may be wrong); ``EMAIL``
+omocodia; the birth date and place must be valid, the check character may be wrong or missing); ``EMAIL``
 (also ``(at)``, ``[at]``, ``%40``, ``chiocciola``, ``dot``/``punto``); ``PHONE`` (the Italian
 numbering plan via libphonenumber, every grouping, ``+39``/``0039``, ``(0)``); ``IBAN`` (any
 country by mod-97, Italian also by shape; spaces, double spaces, dashes; replaced whole);

@@ -40,6 +40,9 @@ Andreas Anton Christian Christine Elisabeth Florian Franz Georg Hans Heinrich He
 Hermann Ingrid Johann Josef Jürgen Karl Klaus Lukas Magdalena Manfred Markus Martin Matthias Maximilian
 Michael Monika Peter Reinhold Sabine Sebastian Siegfried Stefan Thomas Ursula Werner Wolfgang
 Sepp Seppl Hannes Hansi Luis Lois Toni Resi Vroni Burgi Zenzi Loisl
+Hubert Alois Günther Gottfried Erich Konrad Alfred Albert Rudolf Otto Kurt Norbert Arnold Oswald Engelbert
+Gerhard Dietmar Armin Roland Ulrich Theresia Waltraud Gertraud Notburga Brigitte Irmgard Hildegard Elfriede
+Rosmarie Veronika Judith Sonja
 Alain André Cédric Didier Françoise Frédéric Geneviève Jacques Jean Jeanne Julien Marie Michel Nathalie
 Nicolas Philippe Pierre Sylvie Thierry
 Aleš Andrej Bojan Boris Darko Igor Jana Janez Jože Katarina Marjan Marko Matej Miha Mojca Nataša Nina Primož

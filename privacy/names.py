@@ -57,7 +57,7 @@ _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|(?:io\
          r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor)|avv\.|ing\.|geom\.|rag\."
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
-         r"|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|(?:vor|nach|familien)?name(?=:)"
+         r"|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|cognome|nominativo(?=:)|firma(?=:)|(?:vor|nach|familien)?name(?=:)"
          r"|ich\s+hei(?:ß|ss)e|(?:herrn?|frau)" + _TITLES + r"|mag\.|mmag\.|dkfm\.|dipl\.-?ing\.|univ\.-?prof\."
          r"|je\s+m['’]appelle|mon\s+nom\s+est|je\s+suis|mme\.?|mlle\.?|monsieur|madame|m\."
          r"|ime\s+mi\s+je|moje\s+ime\s+je|sem|gospod|gospa|g\.|ga\.)")
@@ -72,7 +72,8 @@ _NAME_RE = re.compile(
     rf"(?:(?P<name>{_NAME})|(?P<caps>{_CAPS_NAME}))")
 _LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
                r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je"
-               r"|(?:il\s+mio\s+)?(?:nome\s+e\s+)?(?:cog)?nome(?=\s*:))")
+               r"|(?:il\s+mio\s+)?(?:nome\s+e\s+)?(?:cog)?nome(?=\s*:)|nominativo(?=\s*:)|firma(?=\s*:)"
+               r"|(?:il|la|io)\s+sottoscritt[oa])")
 _LOWER_NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LOWER_LEAD}[:,]?\s+)"
     rf"(?P<name>(?:{_PARTICLE}\s+)?[{_LOW}]+(?:\s+(?!(?:cog)?nome(?![{_LOW}]))(?:{_PARTICLE}\s+)?[{_LOW}]+)?)")

@@ -36,7 +36,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]
 _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NARROW = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 _EMAIL_WORDS = ("@", "%40", " at ", "(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "chiocciola")
-_NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "sottoscritt", "firmat", "f.to", "fede", "sig", "dott", "dr.", "prof",
+_NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "nominativ", "sottoscritt", "firma", "f.to", "fede", "sig", "dott", "dr.", "prof",
                "avv.", "ing.", "geom.", "rag.", "salut", "cordialm", "mag.", "gott",
                "name", "i am", "i'm", "i’m", "mr", "ms", "miss", "regards", "wishes", "sincerely", "faithfully",
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
