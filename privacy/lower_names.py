@@ -209,9 +209,10 @@ _SIGNOFF_RE = re.compile(
 _SONO_RE = re.compile(rf"(?<!\w)(?P<lead>(?i:(?:io\s+)?sono|mi\s+presento)[ \t]*[,:]?[ \t]+)(?P<name>{_W}){_AFTER}")
 #: two words heading the comment, or ending it after a break, with nothing but a mark after them
 _HEAD_RE = re.compile(rf"^(?P<lead>\s*)(?P<name>{_W}[ \t]+{_W})(?=[ \t]*(?:$|[,.;:!?\n)]|[-–][ \t]))")
-#: one given name heading the comment before a comma, in any case: "Ottavio, 85 anni, cardiopatico",
-#: "giulia, sportello 3: gentilissima" (a listed one that is no common word: "Bruno, il colore" stays)
-_HEAD_ONE_RE = re.compile(r"^(?P<lead>\s*)(?P<name>[A-Za-zÀ-ÖØ-öø-ÿ]+)(?=[ \t]*,)")
+#: one given name heading the comment (after "io" too) before a comma, a colon, a bracket or a number, in
+#: any case: "Ottavio, 85 anni, cardiopatico", "Giovanni 85 anni invalido", "Maria (85 anni)", "io Maria,
+#: …" (a listed one that is no common word: "Bruno, il colore" stays)
+_HEAD_ONE_RE = re.compile(r"^(?P<lead>\s*(?i:io[ \t]+)?)(?P<name>[A-Za-zÀ-ÖØ-öø-ÿ]+)(?=[ \t]*(?:[,:(]|\d))")
 _TAIL_RE = re.compile(rf"(?:^|(?<=[.!?\n]))(?P<lead>\s*)(?P<name>{_W}[ \t]+{_W}){_END}")
 #: a form's two labels typed without colons: "cognome rossi nome mario", "nome mario, cognome rossi"
 _LABELS_RE = re.compile(rf"(?<!\w)(?P<l1>(?i:cognome|nome)[ \t]*:?[ \t]+)(?P<a>{_W})(?P<l2>[ \t]*[,;]?[ \t]*"

@@ -117,6 +117,14 @@ Anagrafico Tecnico Tecnica Amministrativo Amministrativa Contabile Postale Banca
 #: "l'impiegato Comunale", "l'addetto Tecnico", "il funzionario Amministrativo")
 _OFFICE_ADJECTIVE = re.compile(r".*(?:ari[ao]|al[ei]|ic[ao]|iv[ao])")
 
+#: the places a comment names most ("sono una mamma di Roma", "Grazie Napoli!"): the regions, their capitals
+#: and the largest cities — not a name after a relative or a thanks
+PLACES = frozenset("""Roma Milano Napoli Torino Palermo Genova Bologna Firenze Bari Catania Venezia Verona Messina Padova
+Trieste Brescia Taranto Prato Parma Modena Reggio Perugia Livorno Cagliari Foggia Salerno Ferrara Rimini Bolzano Bozen
+Trento Aosta Ancona Pescara Potenza Catanzaro Campobasso Sassari Latina Bergamo Vicenza Monza Como Udine Lecce Siracusa
+Sicilia Sardegna Calabria Puglia Campania Lazio Toscana Lombardia Piemonte Veneto Liguria Emilia Romagna Marche Umbria
+Abruzzo Molise Basilicata Friuli Trentino Italia Europa Meran Merano Brixen Bressanone""".split())
+
 #: what is said of a patient or a relative, capitalised ("il paziente Anziano", "mio figlio Disabile")
 _CONDITIONS = frozenset("""Anziano Anziana Anziani Anziane Disabile Disabili Invalido Invalida Malato Malata Cieco Cieca
 Sordo Sorda Nuovo Nuova Giovane Piccolo Piccola Grande Minorenne Maggiorenne Ricoverato Ricoverata Straniero Straniera
@@ -205,6 +213,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+chiama(?:va)?"
                r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
                r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)"
+               r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oa]|moglie|marito|zi[oa]|fratello|sorella)\s+di"
                r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)))")
 _FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]+\(?|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
@@ -212,7 +221,8 @@ _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|i
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
 _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
                        r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
-                       r"|il|la|l['’]|dal|della|al|alla|mein|unser|my)"
+                       r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
+                       r"|zi|fratello|sorella)"
                        r"(?=[\s'’a-z])", re.I)
 #: the cheap gate before :data:`_FIRST_RE`
 FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
@@ -229,7 +239,7 @@ def first_names(text: str, counts: Counter) -> str:
         name, more = m.group("name"), m.group("more")
         if name not in GIVEN_NAMES and name.lower() not in FREQUENT \
                 and not (m.group("staff") and not _not_a_name(name) and name not in OFFICES
-                         and name not in _CONDITIONS and not _OFFICE_ADJECTIVE.fullmatch(name)):
+                         and name not in _CONDITIONS and name not in PLACES and not _OFFICE_ADJECTIVE.fullmatch(name)):
             return m.group(0)
         end = m.end() if more and not _not_a_name(more.strip()) else m.end("name")
         counts["NOME"] += 1
@@ -325,7 +335,7 @@ def _name_in_run(text: str, m: re.Match) -> tuple[int, int] | None:
 _THANKS_RE = re.compile(
     rf"(?<!\w)(?P<lead>(?i:grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?|ringrazio)[ \t]*[,.!:]?[ \t]+)"
     rf"(?P<name>(?:{_WORD})(?:[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?(?:{_WORD})){{0,2}})(?=[ \t]*(?:$|[.!;\n]))")
-_THANKED_NOT = frozenset("""Mille Tante Infinite Tutti Ragazzi Cuore Davvero Ancora Dio Italia Roma Croce Rossa Protezione
+_THANKED_NOT = frozenset("""Mille Tante Infinite Tutti Ragazzi Cuore Davvero Ancora Dio Croce Rossa Protezione
 Civile Guardia Medica Finanza Pronto Soccorso Pubblica Assistenza Misericordia Caritas Esercito Marina Aeronautica Urbani
 Italiane Fuoco Vaticano""".split())
 
@@ -334,7 +344,8 @@ def thanked_names(text: str, counts: Counter) -> str:
     """A name after "grazie" that ends a sentence (see :data:`_THANKS_RE`): ``[NOME]``, the thanks kept."""
     def sub(m: re.Match) -> str:
         words = [w for w in m.group("name").split() if w not in _PARTICLES]
-        if any(_not_a_name(w) or w in OFFICES or w in _THANKED_NOT or w.lower() in PLACE_WORDS for w in words):
+        if any(_not_a_name(w) or w in OFFICES or w in _THANKED_NOT or w in PLACES or w.lower() in PLACE_WORDS
+               for w in words):
             return m.group(0)
         if len(words) < 2 and words[0] not in GIVEN_NAMES:
             return m.group(0)
