@@ -168,6 +168,17 @@ def phones(text: str, counts: Counter) -> str:
     return "".join(out) + text[pos:] if out else text
 
 
+#: a number spelled out digit by digit ("tre tre tre, uno due tre, quattro cinque sei sette"): nine to
+#: thirteen digit words in a row are a phone number (nobody spells out anything else that long)
+_DIGIT_WORD = r"(?:zero|uno|due|tre|quattro|cinque|sei|sette|otto|nove)"
+_SPELLED_PHONE_RE = re.compile(rf"(?<!\w)(?i:{_DIGIT_WORD}(?:[ \t,.\-]+{_DIGIT_WORD}){{8,12}})(?!\w)")
+
+
+def spelled_phones(text: str, counts: Counter) -> str:
+    """A phone number spelled out in Italian, digit by digit: ``[PHONE]``."""
+    return scan(_SPELLED_PHONE_RE, text, "PHONE", lambda m: True, counts)
+
+
 # --- street addresses ---------------------------------------------------------------------------------
 _STREET = (r"(?i:via|viale|v\.\s?le|piazza|p\.\s?zza|p\.\s?za|piazzale|p\.\s?le|piazzetta|corso|c\.\s?so|largo|vicolo"
            r"|vico|strada|contrada|c\.\s?da|località|loc\.|borgo|lungomare|lungotevere|lungarno|salita|traversa"

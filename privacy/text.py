@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from urllib.parse import unquote
 
-from .contacts import addresses, has_social, emails, ips, phones, socials
+from .contacts import addresses, has_social, emails, ips, phones, socials, spelled_phones
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names
@@ -116,6 +116,8 @@ def _redact(text: str, counts: Counter) -> str:
             text = addresses(text, counts)
         if "partic" in low or "mapp" in low:
             text = cadastral(text, counts)
+    if "tre " in low or "zero " in low:  # "tre tre tre uno due tre …": a number spelled out (one search)
+        text = spelled_phones(text, counts)
     if not _LOWER_LETTER.search(text) and _SHOUTED.search(text) and "[NOME]" not in text:
         return _shouted_names(text, counts, low)
     return _names(text, counts, low)

@@ -88,6 +88,8 @@ CORPUS = [
     ('fisso 02 1234 5678 (ufficio)',
      'fisso [PHONE] (ufficio)'),
     # e-mail addresses written, spelled out, obfuscated; PEC
+    ('il mio numero è tre tre tre uno due tre quattro cinque sei sette',
+     'il mio numero è [PHONE]'),
     ('scrivetemi a mario punto rossi at gmail punto com',
      'scrivetemi a [EMAIL]'),
     ('mario rossi chiocciola gmail punto com',
@@ -167,6 +169,7 @@ CORPUS = [
     ('Grazie Polizia Locale.', KEPT),
     ('Grazie Protezione Civile!', KEPT),
     ('grazie a tutti, ottimo servizio', KEPT),
+    ('ho chiamato tre volte e due volte mi hanno chiuso il telefono', KEPT),
     ('sono una mamma di Napoli e ho aspettato 3 ore', KEPT),
     ('la firma digitale non funziona', KEPT),
     ('il cognome è sbagliato sul certificato', KEPT),
