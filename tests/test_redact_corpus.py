@@ -98,6 +98,8 @@ CORPUS = [
      'email [EMAIL]'),
     ('scrivete a mario.rossi@gmailcom (senza punto)',
      'scrivete a [EMAIL] (senza punto)'),
+    ('la mia mail è mariorossi at libero, rispondete',
+     'la mia mail è [EMAIL], rispondete'),
     ('la mia pec è mario.rossi@pec.it',
      'la mia pec è [EMAIL]'),
     ('mail: m.rossi [at] libero [dot] it',
