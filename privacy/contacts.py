@@ -57,6 +57,7 @@ _SPOKEN_RE = re.compile(
 _GLUED_AT_RE = re.compile(r"(?<![\w.+\-])[\w.+\-]*\w@[A-Za-z][\w\-]*(?:[.,][A-Za-z][\w\-]*)*(?![\w@])")
 #: a webmail after a plain "at" and any local part, in a text that speaks of mail ("la mia mail è
 #: mariorossi at libero"; without such a word "lavoro at Libero" stays)
+_MAIL_WORD = re.compile(r"(?<![a-z])(?:e-?mail|mail|pec|posta(?:\s+elettronica)?|indirizzo)(?![a-z])")
 _SAID_MAIL_RE = re.compile(rf"(?<![\w.+\-])[\w.+\-]*\w\s+at\s+{_PROVIDERS}(?![\w@.\-])", re.I)
 #: the given name said before an address whose local part is the rest of the name ("mario [rossi@…]")
 _NAME_BEFORE = re.compile(rf"(?<![\w\[])(?P<name>[{_UP}{_LOW}]+)[ \t]+(?=\[EMAIL\])")
@@ -81,7 +82,7 @@ def emails(text: str, counts: Counter) -> str:
     if "chiocciola" in low or " at " in low:
         text, k = _SPOKEN_RE.subn("[EMAIL]", text)
         b += k
-        if " at " in text.lower() and ("mail" in low or "pec" in low or "posta" in low or "indirizzo" in low):
+        if " at " in text.lower() and _MAIL_WORD.search(low):
             text, k = _SAID_MAIL_RE.subn("[EMAIL]", text)  # "la mia mail è mariorossi at libero"
             b += k
     n += s
