@@ -83,7 +83,7 @@ _AFTER = (r"(?=\s*(?:$|[^\w\s])|[ \t]+(?:" + "|".join(map(re.escape, _AFTER_WORD
 _CLOSING_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:cordiali\s+saluti|distinti\s+saluti|(?:un\s+(?:caro\s+)?saluto|saluti|grazie(?:\s+di\s+tutto)?)\s+da"
     r"|un\s+(?:caro\s+)?saluto|saluti|cordialmente|firmato|grazie(?:\s+mille|\s+ancora|\s+di\s+tutto|\s+di\s+cuore)?"
-    r"|f\.to|in\s+fede|(?:io\s+)?sono|mi\s+presento)[ \t]*[,.!:]?\s*)" + _NAME3 + _AFTER)
+    r"|f\.to|in\s+fede|(?:io\s+)?(?:sono|sn)|mi\s+presento)[ \t]*[,.!:]?\s*)" + _NAME3 + _AFTER)
 _KIN_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello"
     r"|sorella|compagn[oa]|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)|operat(?:ore|rice)|impiegat[oa]|sportellista"
@@ -91,7 +91,7 @@ _KIN_RE = re.compile(
     r"|(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa])\s+di)[ \t]*[,:]?[ \t]+\(?)"
     + _NAME3)
 #: the cheap gate: a lead-in's first letters (lower-cased text)
-WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono ",
+WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono ", "sn ",
          "presento", "mio ", "mia ", "nostr", "operat", "impiegat", "sportellist", "addett", "funzionari", "collega",
          "grazie", "grz", "tnx", "ringrazio", "parlato con",
          "si chiama", "di nome", "mamma", "papà", "madre", "padre", "figli", "moglie", "marito", "nonn", " sorella",

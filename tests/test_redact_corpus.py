@@ -62,6 +62,8 @@ CORPUS = [
      'mi kiamo [NOME] e nn riesco a entrare'),
     ('grazie mille mario rossi, gentilissimo',
      'grazie mille [NOME], gentilissimo'),
+    ('sn marco, nn funziona niente',
+     'sn [NOME], nn funziona niente'),
     ('ke skifo, il sig rossi nn mi ha kiamato',
      'ke skifo, il sig [NOME] nn mi ha kiamato'),
     ("tnx a marco x l'aiuto!!!",
