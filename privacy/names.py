@@ -36,6 +36,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .lower_names import STOP
 from .surnames import FREQUENT
 
 #: the letters of the questionnaires' languages, for character classes: Italian, German (ß), French,
@@ -94,7 +95,7 @@ Maggio Giugno Luglio Agosto Settembre Ottobre Novembre Dicembre Sì Si No Bene M
 Cordiali Distinti Saluti Team Staff Segreteria Direzione Redazione Spid Cie Pec App Web Sito Portale
 Sindaco Sindaca Assessore Assessora Presidente Direttore Direttrice Responsabile Dirigente Funzionario Funzionaria
 Impiegato Impiegata Medico Dottore Dottoressa Operatore Operatrice Addetto Addetta Segretario Segretaria
-Ciao Caro Cara Cari Care Gentile Gentili Gentilissimo Gentilissima Egregio Egregia Spettabile Spett Ottimo Ottima
+Mille Tante Ciao Caro Cara Cari Care Gentile Gentili Gentilissimo Gentilissima Egregio Egregia Spettabile Spett Ottimo Ottima
 Pessimo Pessima Bravo Brava Bravi Brave Complimenti Ringrazio Ringraziamo Papa Don Suor Padre Santo Santa San
 Sant Beato Beata Signor Signora Signore Sig Dott Prof Avv Ing Buon Buona Buone Auguri Viva Evviva
 Dear Hi Hello Thanks Thank Very Happy Not The An It This That Good Great Bad Satisfied Unhappy Glad Sorry
@@ -297,10 +298,37 @@ def listed_names(text: str, counts: Counter) -> str:
     return "".join(out)
 
 
+def _caps_part(word: str) -> bool:
+    return word.lower() not in STOP and not _not_a_name(word) and word.lower() not in PLACE_WORDS
+
+
+def _caps_window(words: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The words of a run in capitals that may be a name: its listed given names, the surname before the
+    first ("ROSSI MARIO", "DE LUCA MARIO") or, when none, the one after the last ("MARIO ROSSI", "ANNA
+    MARIA DE LUCA") — so "MARIO ROSSI MI HA AIUTATO" and "HO PARLATO CON MARIO ROSSI" give "MARIO ROSSI"."""
+    given = [i for i, (w, _) in enumerate(words) if w.capitalize() in GIVEN_NAMES]
+    if not given:
+        return []
+    lo, hi = given[0], given[-1]
+    if lo > 0 and _caps_part(words[lo - 1][0]):
+        lo -= 1
+        if lo > 0 and words[lo - 1][0].capitalize() in _PARTICLES:
+            lo -= 1
+    elif hi + 2 < len(words) and words[hi + 1][0].capitalize() in _PARTICLES and _caps_part(words[hi + 2][0]):
+        hi += 2
+    elif hi + 1 < len(words) and _caps_part(words[hi + 1][0]):
+        hi += 1
+    return words[lo:hi + 1]
+
+
 def _name_in_run(text: str, m: re.Match) -> tuple[int, int] | None:
     """The span of the name in a run of capitalised words, or None when the run holds none."""
     words = [(w.group(), m.start() + w.start()) for w in re.finditer(r"\S+", m.group("run"))]
-    before = _PREVIOUS_WORD.search(text, 0, m.start())
+    if m.group("run").isupper():  # in capitals: only the words around the given name ("MARIO ROSSI MI HA …")
+        words = _caps_window(words)
+    before = _PREVIOUS_WORD.search(text, m.start(), words[0][1]) if words else None
+    if before is None:
+        before = _PREVIOUS_WORD.search(text, 0, m.start())
     previous = before.group(1).lower().rstrip(".'’") if before else ""
     # leading greetings and common words are not part of the name ("Grazie Maria Rossi"); a place
     # word makes the rest a place's name ("Liceo Enrico Fermi")

@@ -150,23 +150,24 @@ _LOWER_PLACEHOLDER = re.compile(r"\[(" + "|".join(k.lower() for k in PLACEHOLDER
 
 def _shouted_names(text: str, counts: Counter, low: str) -> str:
     """The name passes of a comment written all in capitals ("SONO LA SIGNORA ESPOSITO", "IL SIG.
-    BRAMBILLASCA"): run as written and lower-cased, the one that finds more names kept. The
-    lower-case rules (titles, "sono", closings, relatives) then apply; the comment keeps its capitals
-    (the lower-cased pass's names are put back into the text as written, aligned by :mod:`difflib`)."""
-    found, lowered = Counter(), Counter()
-    out = _names(text, found, low)
-    low = text.lower()  # with the placeholders already put in, lower-cased too ("[phone]")
-    out_low = _names(low, lowered, low)
-    if lowered["NOME"] <= found["NOME"]:
-        counts.update(found)
+    BRAMBILLASCA"): run as written ("MARIO ROSSI" holds a listed given name), then once more on that
+    result lower-cased, so that the lower-case rules (titles, "sono", closings, relatives) apply too;
+    both passes' names are taken, and the comment keeps its capitals (the second pass's names are put
+    into the text as written, aligned by :mod:`difflib`)."""
+    out = _names(text, counts, low)
+    low = out.lower()
+    if len(low) != len(out):  # a letter whose lower case is longer ("İ"): not aligned, left as it is
         return out
-    counts.update(lowered)
-    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): the lower-cased text as it is
-        return _LOWER_PLACEHOLDER.sub(lambda m: m.group(0).upper(), out_low)
+    low = _LOWER_PLACEHOLDER.sub(lambda m: m.group(0).upper(), low)
+    more = Counter()
+    out_low = _names(low, more, low)
+    if not more:
+        return out
+    counts.update(more)
     parts = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, low, out_low, autojunk=False).get_opcodes():
-        parts.append(text[i1:i2] if op == "equal" else out_low[j1:j2])
-    return _LOWER_PLACEHOLDER.sub(lambda m: m.group(0).upper(), "".join(parts))
+        parts.append(out[i1:i2] if op == "equal" else out_low[j1:j2])
+    return "".join(parts)
 
 
 #: texts up to this length are redacted through a bounded cache (:func:`redact_short`): the short
