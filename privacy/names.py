@@ -44,7 +44,7 @@ from .surnames import FREQUENT
 UPPER = "A-ZÀ-ÖØ-ÞČŠŽĆĐ"
 LOWER = "a-zß-öø-ÿčšžćđ"
 _UP, _LOW = UPPER, LOWER
-_WORD = rf"(?:[{_UP}][{_LOW}]*['’])?[{_UP}][{_LOW}]+|[{_UP}][{_LOW}]?['’]\s?[{_UP}][{_LOW}]+"
+_WORD = rf"(?:[{_UP}][{_LOW}]*['’])?[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}][{_LOW}]?['’]\s?[{_UP}][{_LOW}]+"
 _CAPS_WORD = rf"[{_UP}]{{2,}}(?:['’][{_UP}]{{2,}})?"
 _PARTICLE = r"(?:de|di|da|del|della|dei|degli|dello|de['’]|d['’]|lo|la|van|von|le|li)"
 _NAME = rf"(?:{_WORD})(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_WORD})){{0,3}}"
@@ -124,7 +124,7 @@ PLACES = frozenset("""Roma Milano Napoli Torino Palermo Genova Bologna Firenze B
 Trieste Brescia Taranto Prato Parma Modena Reggio Perugia Livorno Cagliari Foggia Salerno Ferrara Rimini Bolzano Bozen
 Trento Aosta Ancona Pescara Potenza Catanzaro Campobasso Sassari Latina Bergamo Vicenza Monza Como Udine Lecce Siracusa
 Sicilia Sardegna Calabria Puglia Campania Lazio Toscana Lombardia Piemonte Veneto Liguria Emilia Romagna Marche Umbria
-Abruzzo Molise Basilicata Friuli Trentino Italia Europa Meran Merano Brixen Bressanone""".split())
+Abruzzo Molise Basilicata Friuli Trentino Italia Europa Meran Merano Brixen Bressanone Südtirol""".split())
 
 #: what is said of a patient or a relative, capitalised ("il paziente Anziano", "mio figlio Disabile")
 _CONDITIONS = frozenset("""Anziano Anziana Anziani Anziane Disabile Disabili Invalido Invalida Malato Malata Cieco Cieca
@@ -342,6 +342,10 @@ def _name_in_run(text: str, m: re.Match) -> tuple[int, int] | None:
         words.pop()
     plain = [w for w, _ in words if w not in _PARTICLES]
     if len(plain) < 2 or not _has_given_name(plain) or any(_not_a_name(w) for w in plain):
+        return None
+    # a region or a city ("Friuli Venezia Giulia", "Reggio Emilia", "Emilia Romagna"): unless the word is
+    # also a frequent surname ("Anna Messina")
+    if any(part.capitalize() in PLACES and part.lower() not in FREQUENT for w in plain for part in w.split("-")):
         return None
     if all(w.capitalize() in GIVEN_NAMES for w in plain[:1]):
         pass  # given name first: "Giulia Esposito"

@@ -85,6 +85,8 @@ CORPUS = [
      'HO PARLATO CON [NOME] ALLO SPORTELLO'),
     ('GRAZIE MILLE MARIO',
      'GRAZIE MILLE [NOME]'),
+    ('sono Maria Rossi-Bianchi e aspetto da un mese',
+     'sono [NOME] e aspetto da un mese'),
     ('cell 333 123 45 67, chiamatemi dopo le 18',
      'cell [PHONE], chiamatemi dopo le 18'),
     ('richiamatemi al 333.123.45.67 grazie',
@@ -179,6 +181,9 @@ CORPUS = [
     ('Grazie Polizia Locale.', KEPT),
     ('Grazie Protezione Civile!', KEPT),
     ('grazie a tutti, ottimo servizio', KEPT),
+    # a region and a city holding a given name ("Giulia", "Emilia") were taken for a person's name
+    ('la Regione Friuli Venezia Giulia non risponde alle mail', KEPT),
+    ('a Reggio Emilia il servizio è ottimo', KEPT),
     ('ho chiamato tre volte e due volte mi hanno chiuso il telefono', KEPT),
     ('sono una mamma di Napoli e ho aspettato 3 ore', KEPT),
     ('la firma digitale non funziona', KEPT),
