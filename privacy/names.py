@@ -140,6 +140,7 @@ giardino giardini stazione aeroporto porto ospedale policlinico clinica presidio
 università ateneo collegio convitto teatro cinema museo biblioteca chiesa basilica duomo cattedrale
 santuario fondazione circolo centro premio caserma hotel albergo stadio palazzetto piscina cimitero
 san santa santo sant s beato beata papa re regina principe principessa
+monte torre castel castello lido poggio colle isola pieve rocca capo punta valle val
 rue avenue place boulevard chemin straße strasse platz ulica cesta trg street road square
 """.split())
 

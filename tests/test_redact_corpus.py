@@ -184,6 +184,8 @@ CORPUS = [
     # a region and a city holding a given name ("Giulia", "Emilia") were taken for a person's name
     ('la Regione Friuli Venezia Giulia non risponde alle mail', KEPT),
     ('a Reggio Emilia il servizio è ottimo', KEPT),
+    ('abito a Monte Mario e il bus non passa mai', KEPT),
+    ("l'ufficio di Torre Annunziata è chiuso il sabato", KEPT),
     ('ho chiamato tre volte e due volte mi hanno chiuso il telefono', KEPT),
     ('sono una mamma di Napoli e ho aspettato 3 ore', KEPT),
     ('la firma digitale non funziona', KEPT),
