@@ -233,3 +233,9 @@ def test_the_corpus_is_large_and_balanced():
     """Sixty comments at least, and a third of them at least kept whole: precision is tested as much as recall."""
     kept = [t for t, e in CORPUS if e is KEPT]
     assert len(CORPUS) >= 60 and len(kept) * 3 >= len(CORPUS)
+
+
+@pytest.mark.parametrize("text", [t for t, e in CORPUS if e is not KEPT][::3])
+def test_redacting_a_redacted_comment_again_changes_nothing(text):
+    once = redact(text)[0]
+    assert redact(once) == (once, Counter())
