@@ -385,5 +385,6 @@ def credentials(text: str, counts: Counter) -> str:
     text = scan(_CRED_RE, text, "CREDENZIALI", accept, counts, group="secret")
     if "[CREDENZIALI]" in text:  # the password after the account name: "spid mrossi85 / Pippo123"
         text, n = _CRED_PAIR.subn(r"\g<sep>[CREDENZIALI]", text)
-        counts["CREDENZIALI"] += n
+        if n:
+            counts["CREDENZIALI"] += n
     return text

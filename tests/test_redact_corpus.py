@@ -235,7 +235,10 @@ def test_the_corpus_is_large_and_balanced():
     assert len(CORPUS) >= 60 and len(kept) * 3 >= len(CORPUS)
 
 
-@pytest.mark.parametrize("text", [t for t, e in CORPUS if e is not KEPT][::3])
+@pytest.mark.parametrize("text", [t for t, e in CORPUS if e is not KEPT], ids=[t[:48] for t, e in CORPUS if e is not KEPT])
 def test_redacting_a_redacted_comment_again_changes_nothing(text):
+    """Nor counts anything: not even a kind with a count of 0 (a counter that is not empty makes the
+    record walk redact a record again, and shows in the metrics)."""
     once = redact(text)[0]
-    assert redact(once) == (once, Counter())
+    again, counts = redact(once)
+    assert (again, dict(counts)) == (once, {})
