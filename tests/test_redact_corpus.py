@@ -10,7 +10,6 @@ who writes and the word is a listed surname or ends in a consonant ("sono zanche
 after a plural subject ("i semafori sono rossi")."""
 from __future__ import annotations
 
-
 import pytest
 
 from privacy import PLACEHOLDERS, redact
