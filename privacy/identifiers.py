@@ -71,7 +71,7 @@ def cf_is_person(candidate: str) -> bool:
     # omocodia replaces the digits from the last one backwards: a letter in a digit's place means
     # letters in every later one ("ank und musste 2 Stu" has its "2" after letters: no code)
     letters = [code[p].isalpha() for p in _DIGIT_PLACES]
-    if letters != sorted(letters):
+    if letters != sorted(letters) or all(letters):  # no digit left: words ("TRST EURO RSS…"), not a code
         return False
     return codicefiscale.is_valid(code[:15] + codicefiscale.calc_check_digit(code[:15]))
 

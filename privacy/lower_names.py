@@ -79,7 +79,7 @@ _TITLE_RE = re.compile(
 #: gianni 😀", "sono anna!!!"), or a word that starts the rest of the sentence ("sono marco e vorrei
 #: sapere", "sono anna di torino", "sono marta sto aspettando", "sono gianni tutto bene ok")
 _AFTER_WORDS = sorted(STOP | {"residente", "abito", "sto", "aspetto", "scrivo", "chiedo", "volevo", "devo"}, key=len, reverse=True)
-_AFTER = (r"(?=\s*(?:$|[^\w\s])|[ \t]+(?:" + "|".join(map(re.escape, _AFTER_WORDS)) + r")(?!\w))")
+_AFTER = (r"(?=\s*(?:$|[^\w\s])|[ \t]+(?i:" + "|".join(map(re.escape, _AFTER_WORDS)) + r")(?!\w))")
 _CLOSING_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:cordiali\s+saluti|distinti\s+saluti|(?:un\s+(?:caro\s+)?saluto|saluti|grazie(?:\s+di\s+tutto)?)\s+da"
     r"|un\s+(?:caro\s+)?saluto|saluti|cordialmente|firmato|grazie(?:\s+mille|\s+ancora|\s+di\s+tutto|\s+di\s+cuore)?"
@@ -102,7 +102,8 @@ _TITLE_GATE = re.compile(r"sig|dott|avv\.|prof|ing\.|geom\.|rag\.")
 _LOWER_GIVEN = frozenset(n.lower() for n in GIVEN_NAMES) - WORD_NAMES
 _TOKEN = re.compile(r"[a-zà-öø-ÿčšž]+")
 #: a given name after one taken, joined by a comma or "e": "un saluto da anna e paolo"
-_NEXT_RE = re.compile(r"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed)[ \t]+)(?P<name>[a-zà-öø-ÿčšž]+)(?![\w'’])")
+_NEXT_RE = re.compile(r"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)"
+                      r"(?P<name>[A-ZÀ-ÖØ-ÞČŠŽ]?[a-zà-öø-ÿčšž]+)(?![\w'’])")
 
 
 def _given(word: str) -> bool:
@@ -180,11 +181,17 @@ def lower_names(text: str, counts: Counter, low: str | None = None) -> str:
         return text
     text = _replace(_CLOSING_RE, text, _taken_given, counts)
     text = _replace(_KIN_RE, text, _taken_kin, counts)
-    if "[NOME]" not in text:
-        return text
+    return next_names(text, counts) if "[NOME]" in text else text
 
-    def more(m: re.Match) -> str:  # "un saluto da anna e paolo", "mia figlia giulia, luca e marco"
-        if not _given(m.group("name")):
+
+def next_names(text: str, counts: Counter) -> str:
+    """The listed given names that follow a ``[NOME]`` behind a comma or "e" ("un saluto da anna e paolo",
+    "mia figlia giulia, luca e marco", "[NOME] e Marco"): ``[NOME]`` each. Run again once every pass
+    is done, so that a name taken last ("Vittorio Brambillasca, anna") has its followers taken too, and
+    redacting the result again finds nothing."""
+    def more(m: re.Match) -> str:
+        name = m.group("name")
+        if not (_given(name) if name.islower() else name in GIVEN_NAMES):
             return m.group(0)
         counts["NOME"] += 1
         return m.group("sep") + "[NOME]"

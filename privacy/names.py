@@ -77,7 +77,7 @@ _LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|
                r"|(?:il|la|io)\s+sottoscritt[oa])")
 _LOWER_NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LOWER_LEAD}[:,]?\s+)"
-    rf"(?P<name>(?:{_PARTICLE}\s+)?[{_LOW}]+(?:\s+(?!(?:cog)?nome(?![{_LOW}]))(?:{_PARTICLE}\s+)?[{_LOW}]+)?)")
+    rf"(?P<name>(?:{_PARTICLE}\s+)?[{_LOW}]+(?:\s+(?!(?:cog)?nome(?![{_LOW}]))(?:{_PARTICLE}\s+)?[{_LOW}]+)?)(?![\w'’])")
 _PARTICLE_WORD = re.compile(_PARTICLE)
 
 #: capitalised words that follow a lead-in or stand beside a given name and are not names (checked
@@ -272,7 +272,7 @@ def first_names(text: str, counts: Counter) -> str:
 _CAP_PARTICLE = r"(?:De|Di|Da|Del|Della|Dei|Degli|Dello|Dal|Dalla|Dall['’]|Dell['’]|De['’]|D['’]|Lo|La|Li|Van|Von|von)"
 _RUN_RE = re.compile(
     rf"(?<![\w\[.'’])(?P<run>(?:{_WORD})(?:[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?(?:{_WORD})){{1,4}}"
-    rf"|{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{1,4}})(?![\w\]'’])")
+    rf"|{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD})+)(?![\w\]'’])")
 #: the cheap test before :data:`_RUN_RE`: two capitalised words (or two words in capitals) in a row.
 _RUN_GATE = re.compile(rf"[{_UP}][{_LOW}]+[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?[{_UP}]|[{_UP}]{{2,}}[ \t]+[{_UP}]{{2}}")
 _PREVIOUS_WORD = re.compile(r"([\w'’.]+)[ \t]*$")
@@ -286,13 +286,17 @@ def listed_names(text: str, counts: Counter) -> str:
         return text
     out, pos = [], 0
     for m in _RUN_RE.finditer(text):
-        span = _name_in_run(text, m)
-        if span is None:
-            continue
-        start, end = span
-        out.append(text[pos:start] + "[NOME]")
-        pos = end
-        counts["NOME"] += 1
+        words = [(w.group(), m.start() + w.start()) for w in re.finditer(r"\S+", m.group("run"))]
+        # in capitals a run is as long as the sentence: each listed given name and its surname in it
+        for readings in (_caps_windows(words) if m.group("run").isupper() else [[words]]):
+            spans = (_name_in_run(text, m, window) for window in readings)
+            span = next((sp for sp in spans if sp is not None and sp[0] >= pos), None)
+            if span is None:
+                continue
+            start, end = span
+            out.append(text[pos:start] + "[NOME]")
+            pos = end
+            counts["NOME"] += 1
     if not out:
         return text
     out.append(text[pos:])
@@ -303,30 +307,42 @@ def _caps_part(word: str) -> bool:
     return word.lower() not in STOP and not _not_a_name(word) and word.lower() not in PLACE_WORDS
 
 
-def _caps_window(words: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """The words of a run in capitals that may be a name: its listed given names, the surname before the
-    first ("ROSSI MARIO", "DE LUCA MARIO") or, when none, the one after the last ("MARIO ROSSI", "ANNA
-    MARIA DE LUCA") — so "MARIO ROSSI MI HA AIUTATO" and "HO PARLATO CON MARIO ROSSI" give "MARIO ROSSI"."""
+def _caps_windows(words: list[tuple[str, int]]) -> list[list[list[tuple[str, int]]]]:
+    """The groups of words of a run in capitals that may be names, each with its readings to try in turn:
+    listed given names (side by side, or with a particle between: "ANNA MARIA", "MARIA DE ANGELIS") with
+    the surname before the first ("ROSSI MARIO", "DE LUCA MARIO"), then with the one after the last
+    ("MARIO ROSSI", "ANNA MARIA DE LUCA") — so "MARIO ROSSI MI HA AIUTATO" and "HO PARLATO CON MARIO
+    ROSSI" give "MARIO ROSSI", and "CHIUSA MARIO ESPOSITO" gives "MARIO ESPOSITO"."""
     given = [i for i, (w, _) in enumerate(words) if w.capitalize() in GIVEN_NAMES]
-    if not given:
-        return []
-    lo, hi = given[0], given[-1]
-    if lo > 0 and _caps_part(words[lo - 1][0]):
-        lo -= 1
-        if lo > 0 and words[lo - 1][0].capitalize() in _PARTICLES:
-            lo -= 1
-    elif hi + 2 < len(words) and words[hi + 1][0].capitalize() in _PARTICLES and _caps_part(words[hi + 2][0]):
-        hi += 2
-    elif hi + 1 < len(words) and _caps_part(words[hi + 1][0]):
-        hi += 1
-    return words[lo:hi + 1]
+    clusters: list[list[int]] = []
+    for i in given:
+        if clusters and (i - clusters[-1][1] == 1
+                         or i - clusters[-1][1] == 2 and words[i - 1][0].capitalize() in _PARTICLES):
+            clusters[-1][1] = i
+        else:
+            clusters.append([i, i])
+    out = []
+    for n, (lo, hi) in enumerate(clusters):
+        limit = clusters[n + 1][0] if n + 1 < len(clusters) else len(words)
+        readings = []
+        if lo > 0 and _caps_part(words[lo - 1][0]):  # a reading overlapping a name taken before is skipped
+            first = lo - 1
+            if first > 0 and words[first - 1][0].capitalize() in _PARTICLES:
+                first -= 1
+            readings.append((first, hi))
+        if hi + 2 < limit and words[hi + 1][0].capitalize() in _PARTICLES and _caps_part(words[hi + 2][0]):
+            readings.append((lo, hi + 2))
+        elif hi + 1 < limit and _caps_part(words[hi + 1][0]):
+            readings.append((lo, hi + 1))
+        readings.append((lo, hi))
+        out.append([words[a:b + 1] for a, b in readings])
+    return out
 
 
-def _name_in_run(text: str, m: re.Match) -> tuple[int, int] | None:
-    """The span of the name in a run of capitalised words, or None when the run holds none."""
-    words = [(w.group(), m.start() + w.start()) for w in re.finditer(r"\S+", m.group("run"))]
-    if m.group("run").isupper():  # in capitals: only the words around the given name ("MARIO ROSSI MI HA …")
-        words = _caps_window(words)
+def _name_in_run(text: str, m: re.Match, words: list[tuple[str, int]]) -> tuple[int, int] | None:
+    """The span of the name in ``words`` (a run of capitalised words, or a part of a run in capitals), or
+    None when they hold none."""
+    words = list(words)
     before = _PREVIOUS_WORD.search(text, m.start(), words[0][1]) if words else None
     if before is None:
         before = _PREVIOUS_WORD.search(text, 0, m.start())
@@ -380,7 +396,7 @@ def thanked_names(text: str, counts: Counter) -> str:
         if any(_not_a_name(w) or w in OFFICES or w in _THANKED_NOT or w in PLACES or w.lower() in PLACE_WORDS
                for w in words):
             return m.group(0)
-        if len(words) < 2 and words[0] not in GIVEN_NAMES:
+        if not words or (len(words) < 2 and words[0] not in GIVEN_NAMES):  # "grazie Di": a particle alone
             return m.group(0)
         counts["NOME"] += 1
         return m.group("lead") + "[NOME]"

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from .contacts import addresses, has_social, emails, ips, phones, socials, spelled_phones
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tax_numbers, tessere)
-from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names
+from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
 from .names import FIRST_WORDS, first_names, listed_names, names, thanked_names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
@@ -140,7 +140,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
-    return listed_names(text, counts)
+    text = listed_names(text, counts)
+    return next_names(text, counts) if "[NOME]" in text else text  # "[NOME] e Marco", "[NOME], anna"
 
 
 _SHOUTED = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}")
