@@ -146,9 +146,27 @@ def _taken_given(m: re.Match) -> list[str]:
     return words if any(_given(w) for w in words) else []
 
 
+#: the lead-ins of :data:`_KIN_RE` that name a relative or introduce a name ("si chiama", "di nome")
+_RELATIVE = re.compile(r"(?i:marit|moglie|figli|madre|padre|mamma|papà|fratell|sorell|compagn|nonn|zi[oa]\b|suocer|cognat"
+                       r"|nipote|chiama|di\s+nome)")
+
+
+#: a relative, then a word ending in a consonant: the cheap test before :data:`_KIN_RE` when no listed
+#: given name is in the text
+_KIN_CONSONANT = re.compile(r"(?i:marit|moglie|figli|madre|padre|mamma|papà|fratell|sorell|compagn|nonn|zi[oa]|suocer|cognat"
+                            r"|nipote|chiama|di\s+nome)[a-zà]*[ \t,:(]+[a-zà-ÿ]{3,}[b-df-hj-np-tv-zß](?![\w'’])")
+
+
 def _taken_kin(m: re.Match) -> list[str]:
+    """A listed given name and the word after it ("mia madre maria rossi"); after a relative or "si
+    chiama" also a name not listed that ends in a consonant, as Italian words do not ("mio figlio kevin"),
+    with the word after it when that one is a name too."""
     words = _words(m)
-    return words[:2] if words and _given(words[0]) else []
+    if words and _given(words[0]):
+        return words[:2]
+    if words and _foreign_surname(words[0]) and _RELATIVE.search(m.group("lead")):
+        return words[:2] if len(words) > 1 and (_given(words[1]) or _foreign_surname(words[1])) else words[:1]
+    return []
 
 
 def _replace(rx: re.Pattern, text: str, taken, counts: Counter) -> str:
@@ -178,7 +196,10 @@ def lower_names(text: str, counts: Counter, low: str | None = None) -> str:
     if _TITLE_GATE.search(low if low is not None else text.lower()):
         text = _replace(_TITLE_RE, text, _taken_after_title, counts)
     if _LOWER_GIVEN.isdisjoint(_TOKEN.findall(text)):
-        return text
+        if _KIN_CONSONANT.search(text) is None:  # "mio figlio kevin": a name not listed after a relative
+            return text
+        text = _replace(_KIN_RE, text, _taken_kin, counts)
+        return next_names(text, counts) if "[NOME]" in text else text
     text = _replace(_CLOSING_RE, text, _taken_given, counts)
     text = _replace(_KIN_RE, text, _taken_kin, counts)
     return next_names(text, counts) if "[NOME]" in text else text

@@ -54,6 +54,8 @@ CORPUS = [
      '[NOME] (85 anni) non riesce a usare lo SPID'),
     ('sono la mamma di Kevin, 8 anni, autistico',
      'sono la mamma di [NOME], 8 anni, autistico'),
+    ('mio figlio kevin ha la febbre da tre giorni',
+     'mio figlio [NOME] ha la febbre da tre giorni'),
     ('un saluto da anna e paolo',
      'un saluto da [NOME] e [NOME]'),
     ('ciao sono gianni 😀 tutto ok',
@@ -181,6 +183,7 @@ CORPUS = [
     ('Grazie Polizia Locale.', KEPT),
     ('Grazie Protezione Civile!', KEPT),
     ('grazie a tutti, ottimo servizio', KEPT),
+    ("mio padre dopo l'intervento non cammina", KEPT),
     # a region and a city holding a given name ("Giulia", "Emilia") were taken for a person's name
     ('la Regione Friuli Venezia Giulia non risponde alle mail', KEPT),
     ('a Reggio Emilia il servizio è ottimo', KEPT),
