@@ -112,6 +112,8 @@ Inps Inail Enel Tim Poste Asl Ausl Ats Usl Asp Cup Caf Urp Aci Pra Suap Sue Anag
 Locale Comunale Regionale Provinciale Statale Carabinieri Vigili Questura Prefettura Tribunale Motorizzazione
 Agenzia Entrate Acea Hera Iren Sogei Tari Imu Isee Cns Pagopa Appio Io Call Center Numero Verde Sanitario
 Anagrafico Tecnico Tecnica Amministrativo Amministrativa Contabile Postale Bancario Telefonico Telefonica
+Front Back Office Help Desk Customer Care Service Reception Accettazione Cassa Sicurezza Vigilanza Informazioni
+Info Cup Urp Protocollo Ragioneria Economato Personale Stato Civile Elettorale Edilizia Urbanistica Ambiente
 """.split())
 
 #: the endings of the adjectives that say which office a clerk works for ("l'operatrice Sanitaria",

@@ -203,6 +203,8 @@ CORPUS = [
     ('non mi hanno dato il numero di protocollo', KEPT),
     ('tessera sanitaria 2024 scaduta', KEPT),
     ("l'operatore Inps non rispondeva", KEPT),
+    ("l'addetto Front Office era gentile", KEPT),
+    ("l'impiegata Stato Civile molto brava", KEPT),
     ('sono stanca, ho chiamato tre volte', KEPT),
     ('sono single e vivo da solo', KEPT),
     ("sono del 2 piano e l'ascensore è rotto", KEPT),
