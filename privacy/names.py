@@ -22,10 +22,10 @@ taken too. The lead-in is kept; the name becomes ``[NOME]``.
 :func:`listed_names` takes, with no lead-in, two to four capitalised words (or words in capitals)
 of which one is a given name of :data:`privacy.given_names.GIVEN_NAMES` and another is not a
 common word: "Giulia Esposito", "Rossi Mario", "MARIO ROSSI". Not taken: a lone given name
-("Marco allo sportello"), a name that names a place or an institution (the word before it is
-"via", "San", "ospedale", "liceo", …: "Ospedale Sandro Pertini", "Santa Maria Novella"), and at
-the start of a sentence a surname-first pair followed by more words ("Ottimo Marco, …" is taken,
-"Ottimo Marco allo sportello" is not).
+(but see :func:`privacy.thanked.desk_names`: "Marco allo sportello"), a name that names a place or an
+institution (the word before it is "via", "San", "ospedale", "liceo", …: "Ospedale Sandro Pertini",
+"Santa Maria Novella"), and at the start of a sentence a surname-first pair followed by more words
+("Ottimo Marco, …" is taken, "Ottimo Marco allo sportello" is not as a pair).
 
 :func:`first_names` takes a lone listed given name after an article or a thanks: "sono la Giulia",
 "Ich bin der Sepp", "Grazie a Luca dell'ufficio", "ho parlato con Marco", "chiedere di Anna".
@@ -95,7 +95,7 @@ Maggio Giugno Luglio Agosto Settembre Ottobre Novembre Dicembre Sì Si No Bene M
 Cordiali Distinti Saluti Team Staff Segreteria Direzione Redazione Spid Cie Pec App Web Sito Portale
 Sindaco Sindaca Assessore Assessora Presidente Direttore Direttrice Responsabile Dirigente Funzionario Funzionaria
 Impiegato Impiegata Medico Dottore Dottoressa Operatore Operatrice Addetto Addetta Segretario Segretaria
-Mille Tante Ciao Caro Cara Cari Care Gentile Gentili Gentilissimo Gentilissima Egregio Egregia Spettabile Spett Ottimo Ottima
+Mille Tante Ave Vergine Madonna Ciao Caro Cara Cari Care Gentile Gentili Gentilissimo Gentilissima Egregio Egregia Spettabile Spett Ottimo Ottima
 Pessimo Pessima Bravo Brava Bravi Brave Complimenti Ringrazio Ringraziamo Papa Don Suor Padre Santo Santa San
 Sant Beato Beata Signor Signora Signore Sig Dott Prof Avv Ing Buon Buona Buone Auguri Viva Evviva
 Dear Hi Hello Thanks Thank Very Happy Not The An It This That Good Great Bad Satisfied Unhappy Glad Sorry
@@ -376,31 +376,3 @@ def _name_in_run(text: str, m: re.Match, words: list[tuple[str, int]]) -> tuple[
         if _SENTENCE_START.search(text, 0, start) and re.match(r"[ \t]*[\w(]", text[end:]):
             return None
     return words[0][1], words[-1][1] + len(words[-1][0])
-
-
-# --- a name thanked, ending a sentence ------------------------------------------------------------------
-#: "grazie, Pinuccia Zanchettin. Il servizio …", "Grazie mille Ugo Brambillasca!": after a thanks, two or
-#: three capitalised words that end the sentence (or one listed given name) sign it or name who is
-#: thanked, listed or not; refused when a word is a common one, an office or a place ("Grazie Polizia
-#: Locale.", "Grazie Comune di Milano!", "Grazie Mille Davvero!").
-_THANKS_RE = re.compile(
-    rf"(?<!\w)(?P<lead>(?i:grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?|ringrazio)[ \t]*[,.!:]?[ \t]+)"
-    rf"(?P<name>(?:{_WORD})(?:[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?(?:{_WORD})){{0,2}})(?=[ \t]*(?:$|[.!;\n]))")
-_THANKED_NOT = frozenset("""Mille Tante Infinite Tutti Ragazzi Cuore Davvero Ancora Dio Croce Rossa Protezione
-Civile Guardia Medica Finanza Pronto Soccorso Pubblica Assistenza Misericordia Caritas Esercito Marina Aeronautica Urbani
-Italiane Fuoco Vaticano""".split())
-
-
-def thanked_names(text: str, counts: Counter) -> str:
-    """A name after "grazie" that ends a sentence (see :data:`_THANKS_RE`): ``[NOME]``, the thanks kept."""
-    def sub(m: re.Match) -> str:
-        words = [w for w in m.group("name").split() if w not in _PARTICLES]
-        if any(_not_a_name(w) or w in OFFICES or w in _THANKED_NOT or w in PLACES or w.lower() in PLACE_WORDS
-               for w in words):
-            return m.group(0)
-        if not words or (len(words) < 2 and words[0] not in GIVEN_NAMES):  # "grazie Di": a particle alone
-            return m.group(0)
-        counts["NOME"] += 1
-        return m.group("lead") + "[NOME]"
-    return _THANKS_RE.sub(sub, text)
-

@@ -16,7 +16,8 @@ from .contacts import addresses, has_social, emails, ips, phones, socials, spell
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
-from .names import FIRST_WORDS, first_names, listed_names, names, thanked_names
+from .names import FIRST_WORDS, first_names, listed_names, names
+from .thanked import desk_names, thanked_names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
@@ -141,6 +142,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
     text = listed_names(text, counts)
+    if "sportell" in low or "uffici" in low:  # "Luca dello sportello 3 è bravissimo"
+        text = desk_names(text, counts)
     return next_names(text, counts) if "[NOME]" in text else text  # "[NOME] e Marco", "[NOME], anna"
 
 

@@ -263,6 +263,10 @@ NOME = [
     ("sono l'Anna, non riesco a entrare", "sono l'[NOME], non riesco a entrare"),
     ("Grazie a Luca dell'ufficio tributi!", "Grazie a [NOME] dell'ufficio tributi!"),
     ("ho parlato con Marco allo sportello 3", "ho parlato con [NOME] allo sportello 3"),
+    # the clerk's given name is redacted wherever it is said of the clerk (round 3: "Ottimo Marco allo sportello"
+    # and "Grazie Marco, gentilissimo" were kept as ordinary comments, while "grazie a Marco" was not)
+    ("Ottimo Marco allo sportello", "Ottimo [NOME] allo sportello"),
+    ("Grazie Marco, gentilissimo", "Grazie [NOME], gentilissimo"),
     ("potete chiedere di Anna al secondo piano", "potete chiedere di [NOME] al secondo piano"),
     ("grazie mille a Luca, Marco e Anna dello sportello", "grazie mille a [NOME], [NOME] e [NOME] dello sportello"),
     ("Ich bin die Resi Oberhofer", "Ich bin die [NOME]"),
@@ -447,8 +451,6 @@ ORDINARY = [
     "Corso Vittorio Emanuele chiuso",
     "Aeroporto Leonardo da Vinci",
     "San Giovanni Rotondo, ASL Foggia",
-    "Grazie Marco, gentilissimo",
-    "Ottimo Marco allo sportello",
     "SERVIZIO PESSIMO, TEMPI LUNGHI",
     "SONO ARRABBIATO PER IL RITARDO",
     "SONO MOLTO SODDISFATTO",

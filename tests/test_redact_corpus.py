@@ -56,6 +56,8 @@ CORPUS = [
      'sono la mamma di [NOME], 8 anni, autistico'),
     ('mio figlio kevin ha la febbre da tre giorni',
      'mio figlio [NOME] ha la febbre da tre giorni'),
+    ('Luca dello sportello 3 è bravissimo, grazie',
+     '[NOME] dello sportello 3 è bravissimo, grazie'),
     ('un saluto da anna e paolo',
      'un saluto da [NOME] e [NOME]'),
     ('ciao sono gianni 😀 tutto ok',
@@ -183,6 +185,7 @@ CORPUS = [
     ('Grazie Polizia Locale.', KEPT),
     ('Grazie Protezione Civile!', KEPT),
     ('grazie a tutti, ottimo servizio', KEPT),
+    ('Ave Maria, 4 ore di attesa', KEPT),
     ("mio padre dopo l'intervento non cammina", KEPT),
     # a region and a city holding a given name ("Giulia", "Emilia") were taken for a person's name
     ('la Regione Friuli Venezia Giulia non risponde alle mail', KEPT),

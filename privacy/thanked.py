@@ -1,0 +1,64 @@
+"""Names found by what follows or precedes them rather than by a lead-in of :mod:`privacy.names`: a name
+thanked at the end of a sentence ("grazie, Pinuccia Zanchettin. Il servizio …") and a listed given name
+before the desk where the clerk works ("Luca dello sportello 3"). Each finder is ``(text, counts) -> text``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .given_names import GIVEN_NAMES
+from .names import (_CAP_PARTICLE, _LOW, _PARTICLES, _UP, _WORD, OFFICES, PLACE_WORDS, PLACES,
+                    _not_a_name)
+
+
+# --- a name thanked, ending a sentence ------------------------------------------------------------------
+#: "grazie, Pinuccia Zanchettin. Il servizio …", "Grazie mille Ugo Brambillasca!": after a thanks, two or
+#: three capitalised words that end the sentence (or one listed given name) sign it or name who is
+#: thanked, listed or not; refused when a word is a common one, an office or a place ("Grazie Polizia
+#: Locale.", "Grazie Comune di Milano!", "Grazie Mille Davvero!").
+_THANKS_RE = re.compile(
+    rf"(?<!\w)(?P<lead>(?i:grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?|ringrazio)[ \t]*[,.!:]?[ \t]+)"
+    rf"(?P<name>(?:{_WORD})(?:[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?(?:{_WORD})){{0,2}})(?=[ \t]*(?P<end>$|[.!;,\n]))")
+_THANKED_NOT = frozenset("""Mille Tante Infinite Tutti Ragazzi Cuore Davvero Ancora Dio Croce Rossa Protezione
+Civile Guardia Medica Finanza Pronto Soccorso Pubblica Assistenza Misericordia Caritas Esercito Marina Aeronautica Urbani
+Italiane Fuoco Vaticano""".split())
+
+
+def thanked_names(text: str, counts: Counter) -> str:
+    """A name after "grazie" that ends a sentence (see :data:`_THANKS_RE`), or a listed given name before a
+    comma ("Grazie Marco, gentilissimo": the clerk's name, as in "grazie a Marco"): ``[NOME]``, the thanks kept."""
+    def sub(m: re.Match) -> str:
+        words = [w for w in m.group("name").split() if w not in _PARTICLES]
+        if any(_not_a_name(w) or w in OFFICES or w in _THANKED_NOT or w in PLACES or w.lower() in PLACE_WORDS
+               for w in words):
+            return m.group(0)
+        if not words or (len(words) < 2 and words[0] not in GIVEN_NAMES):  # "grazie Di": a particle alone
+            return m.group(0)
+        if m.group("end") == "," and not (len(words) == 1 and words[0] in GIVEN_NAMES):
+            return m.group(0)  # before a comma only one listed given name: "Grazie Marco, gentilissimo"
+        counts["NOME"] += 1
+        return m.group("lead") + "[NOME]"
+    return _THANKS_RE.sub(sub, text)
+
+
+# --- a given name at a desk --------------------------------------------------------------------------------
+#: "Luca dello sportello 3 è bravissimo", "la gentilezza di Anna dell'ufficio anagrafe": a listed given name
+#: (with a capitalised word after it) followed by where the clerk works
+_DESK_RE = re.compile(rf"(?<![\w\[])(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?=[ \t]+(?i:dell[oa]|dell['’]|allo|alla"
+                      r"|all['’]|al|del|dal|dallo|dalla)[ \t]*(?i:sportell|uffici|cup\b|urp\b|anagrafe|cassa|reception"
+                      r"|accettazione|segreteria|front|centralino|call))")
+
+
+def desk_names(text: str, counts: Counter) -> str:
+    """A listed given name before the desk where the clerk works ("Luca dello sportello 3"): ``[NOME]``."""
+    def sub(m: re.Match) -> str:
+        more = m.group("more")
+        if m.group("name") not in GIVEN_NAMES:
+            if more and more.strip() in GIVEN_NAMES:  # "Ottimo Marco allo sportello"
+                counts["NOME"] += 1
+                return m.group("name") + more[:len(more) - len(more.lstrip())] + "[NOME]"
+            return m.group(0)
+        counts["NOME"] += 1
+        return "[NOME]" if more and not _not_a_name(more.strip()) else "[NOME]" + (more or "")
+    return _DESK_RE.sub(sub, text)
