@@ -142,8 +142,15 @@ def _adjective_of_her(word: str) -> bool:
 
 
 def _taken_given(m: re.Match) -> list[str]:
+    """Up to three words of which one is a listed given name ("sono marco", "grazie mille mario rossi"), or
+    two plain words the second of which ends in a consonant, as Italian words do not ("grazie pinuccia
+    zanchettin.", "sono ugo hofer")."""
     words = _words(m)[:3]
-    return words if any(_given(w) for w in words) else []
+    if any(_given(w) for w in words):
+        return words
+    if len(words) >= 2 and _foreign_surname(words[1]) and _plain_word(words[0]) and not _foreign_surname(words[0]):
+        return words[:2]
+    return []
 
 
 #: the lead-ins of :data:`_KIN_RE` that name a relative or introduce a name ("si chiama", "di nome")
@@ -155,6 +162,12 @@ _RELATIVE = re.compile(r"(?i:marit|moglie|figli|madre|padre|mamma|papà|fratell|
 #: given name is in the text
 _KIN_CONSONANT = re.compile(r"(?i:marit|moglie|figli|madre|padre|mamma|papà|fratell|sorell|compagn|nonn|zi[oa]|suocer|cognat"
                             r"|nipote|chiama|di\s+nome)[a-zà]*[ \t,:(]+[a-zà-ÿ]{3,}[b-df-hj-np-tv-zß](?![\w'’])")
+
+
+#: a closing or "sono", then a word and one ending in a consonant: the cheap test before :data:`_CLOSING_RE`
+#: when no listed given name is in the text
+_CLOSING_CONSONANT = re.compile(r"(?i:grazie|salut[io]|cordialmente|firmato|in\s+fede|sono|sn)[ \t,.!:]+[a-zà-ÿ]+[ \t]+"
+                                r"[a-zà-ÿ]{3,}[b-df-hj-np-tv-zß](?![\w'’])")
 
 
 def _taken_kin(m: re.Match) -> list[str]:
@@ -197,7 +210,9 @@ def lower_names(text: str, counts: Counter, low: str | None = None) -> str:
         text = _replace(_TITLE_RE, text, _taken_after_title, counts)
     if _LOWER_GIVEN.isdisjoint(_TOKEN.findall(text)):
         if _KIN_CONSONANT.search(text) is None:  # "mio figlio kevin": a name not listed after a relative
-            return text
+            if _CLOSING_CONSONANT.search(text) is None:  # "grazie pinuccia zanchettin."
+                return text
+            text = _replace(_CLOSING_RE, text, _taken_given, counts)
         text = _replace(_KIN_RE, text, _taken_kin, counts)
         return next_names(text, counts) if "[NOME]" in text else text
     text = _replace(_CLOSING_RE, text, _taken_given, counts)
@@ -269,6 +284,8 @@ _SONO_START = re.compile(r"(?:^|[.,;:!?\n(\-–]|(?<!\w)(?i:io|buongiorno|buonas
 _LOANS = frozenset("""single senior junior manager freelance tutor leader partner fan gay free full part time off
 over under out stop top smart social sport rock punk star boss chef barman baby sitter caregiver badante
 influencer blogger trader designer rider runner biker hacker nerd geek beginner expert stressat
+maps google internet spid email mail web whatsapp facebook instagram zoom teams skype chat link sms pdf flop
+wifi bancomat pos check front desk help call center
 """.split())
 
 

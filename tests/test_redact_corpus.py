@@ -58,6 +58,8 @@ CORPUS = [
      'mio figlio [NOME] ha la febbre da tre giorni'),
     ('Luca dello sportello 3 è bravissimo, grazie',
      '[NOME] dello sportello 3 è bravissimo, grazie'),
+    ('grazie pinuccia zanchettin. il servizio però è lento',
+     'grazie [NOME]. il servizio però è lento'),
     ('un saluto da anna e paolo',
      'un saluto da [NOME] e [NOME]'),
     ('ciao sono gianni 😀 tutto ok',
@@ -185,6 +187,8 @@ CORPUS = [
     ('Grazie Polizia Locale.', KEPT),
     ('Grazie Protezione Civile!', KEPT),
     ('grazie a tutti, ottimo servizio', KEPT),
+    ('grazie google maps, almeno tu funzioni', KEPT),
+    ('sono rimasto senza internet per tre giorni', KEPT),
     ('Ave Maria, 4 ore di attesa', KEPT),
     ("mio padre dopo l'intervento non cammina", KEPT),
     # a region and a city holding a given name ("Giulia", "Emilia") were taken for a person's name
