@@ -154,6 +154,50 @@ _SERVICE_NUMBERS = frozenset((phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbe
                               phonenumbers.PhoneNumberType.PREMIUM_RATE))
 
 
+#: a chain of three digit groups or more ("06 1234 5678 10", "02.8765.4321 45 2025"): libphonenumber reads
+#: it whole, finds no valid number in it and gave up (the phone kept) or took its tail ("4321 45 2025")
+_CHAIN = re.compile(r"(?<![\w+.\-/])(?<!\d[ .\-/])(?:\+|00)?\d{1,10}(?:[ .\-/]\d{1,10}){2,5}(?![ .\-/]?\d)(?!\w)")
+
+
+#: what follows a number that counts ("3 volte", "12 mesi fa", "2 ore")
+_COUNTED_AFTER = re.compile(r"\s*(?i:volt[ae]|mes[ei]|or[ae]\b|giorn[oi]|minut[oi]|ann[oi]|settiman[ae]|euro|€|%|times|mal\b)")
+
+
+def _phone_prefix(chain: str) -> int:
+    """The length of the longest run of ``chain``'s first digit groups that is a valid phone number of
+    a person (six digits at least), when the whole chain is not one; 0 if none."""
+    ends = [g.end() for g in re.finditer(r"\d+", chain)]
+    for end in reversed(ends[:-1]):
+        head = chain[:end]
+        if sum(c.isdigit() for c in head) < 6:
+            break
+        try:
+            number = phonenumbers.parse(head, "IT")
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return end if phonenumbers.number_type(number) not in _SERVICE_NUMBERS else 0
+    return 0
+
+
+def _chained_phones(text: str, counts: Counter) -> str:
+    out, pos = [], 0
+    for m in _CHAIN.finditer(text):
+        chain = m.group()
+        counted = _COUNTED_AFTER.match(text, m.end()) is not None  # "333 1234567 3 volte": 3 counts
+        try:
+            if not counted and phonenumbers.is_valid_number(phonenumbers.parse(chain, "IT")):
+                continue  # the whole chain is a number: the matcher takes it
+        except phonenumbers.NumberParseException:
+            pass
+        end = _phone_prefix(chain)
+        if end and not _FILE_NUMBER.fullmatch(chain[:end]):
+            out.append(text[pos:m.start()] + "[PHONE]")
+            pos = m.start() + end
+            counts["PHONE"] += 1
+    return "".join(out) + text[pos:] if out else text
+
+
 def phones(text: str, counts: Counter) -> str:
     """Phone numbers valid in the Italian numbering plan (or international with ``+``/``00``).
 
@@ -162,6 +206,7 @@ def phones(text: str, counts: Counter) -> str:
     numbering plan, which is what keeps dates, times, amounts and years out. Toll-free, shared-cost
     and premium-rate numbers (:data:`_SERVICE_NUMBERS`) are a service's, not a person's: they stay.
     """
+    text = _chained_phones(text, counts)  # "06 1234 5678 10 volte": the number, not the count after it
     out, pos = [], 0
     for m in PhoneNumberMatcher(text, "IT", leniency=Leniency.VALID):
         if _FILE_NUMBER.fullmatch(m.raw_string) or phonenumbers.number_type(m.number) in _SERVICE_NUMBERS:

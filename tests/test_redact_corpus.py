@@ -106,6 +106,11 @@ CORPUS = [
     # e-mail addresses written, spelled out, obfuscated; PEC
     ('il mio numero è tre tre tre uno due tre quattro cinque sei sette',
      'il mio numero è [PHONE]'),
+    # a number followed by a count: libphonenumber read the chain whole and kept the phone, or took the count
+    ('tel. 06 1234 5678 10 volte senza risposta',
+     'tel. [PHONE] 10 volte senza risposta'),
+    ('mi hanno chiamato dal 333 1234567 3 volte',
+     'mi hanno chiamato dal [PHONE] 3 volte'),
     ('scrivetemi a mario punto rossi at gmail punto com',
      'scrivetemi a [EMAIL]'),
     ('mario rossi chiocciola gmail punto com',
