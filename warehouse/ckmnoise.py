@@ -9,7 +9,7 @@ questionnaire versions (``pool``), never from its counts (the figures are the pu
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -23,20 +23,14 @@ def share_noise_sd(indicator: str, pools: Sequence[str], p0: float, protection: 
     categories its scale reaches (a of them positive, b not: five points 2 and 3, faces 1 and 2), else
     √(V·(1 + p0²)) for a count of positive answers over n perturbed apart (0–10 scales)."""
     V = protection.noise_variance
-    cache: dict[str, float] = {}
-    out = []
-    for p in pools:
-        key = p if isinstance(p, str) else ""
-        if key not in cache:
-            pos = positive_buckets(indicator, key)
-            if pos is None:
-                var = V * (1 + p0 ** 2)
-            else:
-                a = len(pos)
-                var = V * ((1 - p0) ** 2 * a + p0 ** 2 * (len(scale_buckets(indicator, key)) - a))
-            cache[key] = float(np.sqrt(var))
-        out.append(cache[key])
-    return np.array(out, dtype=float)
+
+    def sd(key: str) -> float:
+        pos = positive_buckets(indicator, key)
+        if pos is None:
+            return float(np.sqrt(V * (1 + p0 ** 2)))
+        a = len(pos)
+        return float(np.sqrt(V * ((1 - p0) ** 2 * a + p0 ** 2 * (len(scale_buckets(indicator, key)) - a))))
+    return _per_pool(pools, sd)
 
 
 def mean_noise_sd(indicator: str, pools: Sequence[str], target: float, protection: Protection) -> np.ndarray:
@@ -44,12 +38,20 @@ def mean_noise_sd(indicator: str, pools: Sequence[str], target: float, protectio
     ``target``: √(V·Σ (x_j − target)²) over the answer categories x_j its scale reaches; the mean's
     own is that over n."""
     V = protection.noise_variance
+
+    def sd(key: str) -> float:
+        x = np.array([SCORE_POINTS[c] for c in scale_buckets(indicator, key)])
+        return float(np.sqrt(V * ((x - target) ** 2).sum()))
+    return _per_pool(pools, sd)
+
+
+def _per_pool(pools: Sequence[str], sd: Callable[[str], float]) -> np.ndarray:
+    """``sd`` of each unit's pool (a missing pool: ``""``), computed once per distinct pool."""
     cache: dict[str, float] = {}
     out = []
     for p in pools:
         key = p if isinstance(p, str) else ""
         if key not in cache:
-            x = np.array([SCORE_POINTS[c] for c in scale_buckets(indicator, key)])
-            cache[key] = float(np.sqrt(V * ((x - target) ** 2).sum()))
+            cache[key] = sd(key)
         out.append(cache[key])
     return np.array(out, dtype=float)
