@@ -8,6 +8,8 @@ LANGS = ("it", "en")
 
 EN = {
     "Console di monitoraggio": "Monitoring console",
+    "Adesione delle pubbliche amministrazioni": "Public administrations joining",
+    "statistiche sull'esperienza dei servizi pubblici digitali": "customer-experience statistics of digital public services",
     "Ascolto — statistiche sull'esperienza dei servizi pubblici digitali":
         "Ascolto — customer-experience statistics of digital public services",
     "Panoramica nazionale": "National overview", "Tipi di servizio": "Service types", "Enti": "Entities",
