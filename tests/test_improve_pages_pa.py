@@ -103,3 +103,22 @@ def test_an_enormous_trend_interval_is_written_as_its_bounds_and_said_so(tmp_pat
     trend = re.search(r'<p data-col="trend">(.*?)</p>', page, re.S).group(1)
     assert "> 100" in trend and not re.search(r"\d\.\d{3}", trend), trend  # no 35.005.454,48
     assert 'data-note="wide-trend"' in page and "con 3 mesi e queste risposte la tendenza è molto incerta" in page
+
+
+def test_the_plans_page_links_no_driver_analysis_refused_for_too_few_answers(app, seeded):
+    """A cx-core service with fewer than 100 answers (Torino's: none at all) was linked "Fattori" like
+    any other, and the link led to "Analisi rifiutata: risposte insufficienti" (422). Now the plans page
+    links only where the analysis runs (the month, else its quarter or year) and otherwise says why and
+    when it will; the plan's own page links no refusal either. Roma's month of 320 answers keeps its link."""
+    c = client_as(app, seeded[1], "entity_torino")
+    html = c.get("/workspace/c_l219/plans").get_data(as_text=True)
+    torino = re.search(r'<li data-service="svc-torino-anagrafe">(.*?)</li>', html).group(1)
+    assert "/drivers" not in torino and "data-too-few" in torino and "almeno 100 risposte complete" in torino
+    assert c.get("/workspace/c_l219/services/svc-torino-anagrafe/drivers").status_code == 422  # why no link
+    en = c.get("/workspace/c_l219/plans?lang=en").get_data(as_text=True)
+    assert "no driver analysis yet: it needs at least 100 complete answers" in en
+    plan = c.get("/workspace/c_l219/plans/2")
+    assert plan.status_code == 200 and "/drivers" not in plan.get_data(as_text=True)
+    roma = client_as(app, seeded[1], "entity").get(f"/workspace/{ROMA}/plans").get_data(as_text=True)
+    link = re.search(rf'href="(/workspace/{ROMA}/services/{SERVICE}/drivers[^"]*)"', roma).group(1)
+    assert client_as(app, seeded[1], "entity").get(link).status_code == 200

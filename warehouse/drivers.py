@@ -345,24 +345,29 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
                         min_n=min_n, n=n, key_sum=key_sum)
 
 
+def enough_responses(con, period: str, *, min_n: int = MIN_N, protection=None, secret: str | None = None,
+                     **unit: str) -> bool:
+    """Whether ``unit`` (one of service, entity, service_type, as :func:`load_rows`) has enough complete
+    responses in ``period`` (satisfaction and every aspect, as :func:`analyse` counts them: not
+    :func:`under_threshold` under ``protection``; ``secret`` as :func:`load_rows`). The same yes or no
+    as the analysis itself gives (a result or ``too_few_responses``): a link or a note drawn from it
+    says nothing more than the analysis would, and never a count."""
+    rows = load_rows(con, start=period, end=period, secret=secret, **unit)
+    complete = rows[[*DRIVERS, OUTCOME]].notna().all(axis=1)
+    key_sum = int(rows.loc[complete, "rk"].to_numpy(dtype=np.int64).sum() % KEY_SCALE)
+    return not under_threshold(int(complete.sum()), key_sum, min_n, protection)
+
+
 def longer_periods(con, period: str, *, min_n: int = MIN_N, protection=None, secret: str | None = None,
                    **unit: str) -> list[str]:
     """The periods containing ``period`` — its quarter and year for a month, its year for a quarter —
-    in which ``unit`` (one of service, entity, service_type, as :func:`load_rows`) has enough complete
-    responses (satisfaction and every aspect, as :func:`analyse` counts them: not :func:`under_threshold`
-    under ``protection``; ``secret`` as :func:`load_rows`): where to look when ``period`` is refused
-    as ``too_few_responses``. No count is returned."""
+    in which ``unit`` has :func:`enough_responses`: where to look when ``period`` is refused as
+    ``too_few_responses``. No count is returned."""
     freq = periods.freq_of(period, "period")
     first = periods.months(period, "period")[0]
-    out = []
-    for wider in ("Q", "A")[("M", "Q", "A").index(freq):]:
-        label = periods.period_of(first, wider)
-        rows = load_rows(con, start=label, end=label, secret=secret, **unit)
-        complete = rows[[*DRIVERS, OUTCOME]].notna().all(axis=1)
-        key_sum = int(rows.loc[complete, "rk"].to_numpy(dtype=np.int64).sum() % KEY_SCALE)
-        if not under_threshold(int(complete.sum()), key_sum, min_n, protection):
-            out.append(label)
-    return out
+    labels = [periods.period_of(first, wider) for wider in ("Q", "A")[("M", "Q", "A").index(freq):]]
+    return [label for label in labels
+            if enough_responses(con, label, min_n=min_n, protection=protection, secret=secret, **unit)]
 
 
 def drivers_for(con, *, start: str, end: str, service: str | None = None, entity: str | None = None,

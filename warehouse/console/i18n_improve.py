@@ -68,6 +68,11 @@ EN = {
     "nessuna risposta": "no answers", "dato oscurato": "suppressed figure",
     "analisi dei fattori non disponibile: il questionario del servizio non pone le domande su {x}.":
         "no driver analysis: the service's questionnaire does not ask about {x}.",
+    "analisi dei fattori non ancora possibile: servono almeno {n} risposte complete (soddisfazione e ogni aspetto) nel mese {p}, nel suo trimestre o nel suo anno. Il collegamento comparirà quando il servizio le avrà raccolte.":
+        "no driver analysis yet: it needs at least {n} complete answers (satisfaction and every aspect) in the month "
+        "{p}, its quarter or its year. The link will appear once the service has collected them.",
+    "il mese {p} ha troppo poche risposte complete: l'analisi è sul periodo più lungo che ne ha abbastanza.":
+        "the month {p} has too few complete answers: the analysis covers the shortest longer period that has enough.",
     "«{f}»": "\u201c{f}\u201d",  # a field named in a refusal
     "Intervallo molto ampio: con {m} mesi e queste risposte la tendenza è molto incerta; servono più mesi o più risposte.":
         "A very wide interval: with {m} months and these answers the trend is very uncertain; more months or more "

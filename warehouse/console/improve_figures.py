@@ -72,6 +72,22 @@ def default_period(con=None) -> str:
     return f"{today.year - (today.month == 1)}-{(today.month - 2) % 12 + 1:02d}"
 
 
+def drivers_period(service: str, period: str | None = None) -> str | None:
+    """The period a service's "Fattori" link opens: ``period`` (default :func:`default_period`, the
+    drivers page's own default) when the analysis can run there, else the first of its quarter and
+    year where it can (:func:`warehouse.drivers.longer_periods`), else None: no link — the page says
+    why (fewer than ``MIN_N`` complete answers) and when there will be one. The decision is the
+    analysis's own yes or no (:func:`warehouse.drivers.enough_responses`, the true *and* the
+    published n), which its page would show anyway; no count is shown or implied beyond it."""
+    con = _con()
+    period = period or default_period(con)
+    protection = Protection.from_settings(current_app.config["ASCOLTO_SETTINGS"])
+    unit = {"protection": protection, "secret": ckm_secret(), "service": service}
+    if drivers.enough_responses(con, period, **unit):
+        return period
+    return next(iter(drivers.longer_periods(con, period, **unit)), None)
+
+
 def default_follow_up(con, baseline: str) -> tuple[str, str]:
     """The follow-up period an evaluation compares with ``baseline`` when none is given, and the note
     the page shows saying so: the latest *complete* period with data at the baseline's frequency (a

@@ -39,7 +39,7 @@ from .data import table_csv
 from .downloads import csv_response
 from .i18n import lang
 from .improve_api import _freq, _unit
-from .improve_figures import default_period as _default_period, drivers_page, evaluation_page
+from .improve_figures import default_period as _default_period, drivers_page, drivers_period, evaluation_page
 
 bp = Blueprint("improve", __name__)
 
@@ -271,9 +271,14 @@ def plans(ipa: str):
         words = (lambda f: DRIVER_FIELDS_IT.get(f, f)) if lang() == "it" else (lambda f: f.replace("_", " "))
         svc = [{"key": x.key, "name": name_in(x, lang()),
                 "not_asked": [words(f) for f in not_asked_drivers(x.questionnaire_id)]} for x in services]
+    default = _default_period(_con())
+    for x in svc:  # the link opens a period the analysis can run in, or the page says why there is none
+        x["period"] = None if x["not_asked"] else drivers_period(x["key"], default)
+    with session_scope(_factory()) as s:
         rows = plan_ops.export_rows(s, entity_ipa=ipa)
     return render_template("improve_plans.html", ipa=ipa, name=name, services=svc, rows=rows, error=error, form=form,
-                           indicators=cube.SCORE_INDICATORS, page="workspace"), 400 if error else 200
+                           indicators=cube.SCORE_INDICATORS, page="workspace", default_period=default,
+                           min_n=drivers.MIN_N), 400 if error else 200
 
 
 @bp.get("/workspace/<ipa>/plans.<fmt>")
@@ -330,8 +335,12 @@ def plan(ipa: str, plan_id: int):
         p = _plan_detail(s, ipa, plan_id)
         svc = s.get(Service, p["service_key"])
         drivers_asked = not not_asked_drivers(svc.questionnaire_id if svc else None)
+    default = _default_period(_con())
+    drivers_at = drivers_period(p["service_key"], default) if drivers_asked else None
+    drivers_args = {} if drivers_at == default else {"period": drivers_at}
     return render_template("improve_plan.html", ipa=ipa, p=p, form=form or p["current"], error=error,
-                           indicators=cube.SCORE_INDICATORS, page="workspace", drivers_asked=drivers_asked), status
+                           indicators=cube.SCORE_INDICATORS, page="workspace", drivers_asked=drivers_at is not None,
+                           drivers_args=drivers_args), status
 
 
 @bp.get("/workspace/<ipa>/plans/<int:plan_id>/evaluation")
