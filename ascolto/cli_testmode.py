@@ -5,7 +5,9 @@ is in test mode (``test-mode KEY on``: every answer, from the widget, the form o
 check-up), or one embedding says so (``data-test`` on the script tag, honoured only on a page of
 one of the service's allowed origins). Check-ups are stored apart (``$DATA/test/``,
 :mod:`dataset.testrows`) and never counted; ``test-submissions KEY`` lists the latest ones, so the
-manager sees that the answer arrived.
+manager sees that the answer arrived: with its answers when the page asked for the check-up
+(``data-test``), only as a count by day and page when the test mode made it one (a service left in
+test mode takes real citizens' answers as check-ups: :func:`dataset.testrows.checkups`).
 """
 from __future__ import annotations
 
@@ -39,28 +41,39 @@ def test_mode(ctx: click.Context, key: str, state: str) -> None:
 @click.command("test-submissions")
 @click.argument("key")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
-              help="How many check-ups to show at most (1–1000), the latest first.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (with every answer) instead of a table.")
+              help="How many check-ups (and test-mode day/page rows) to show at most (1–1000), the latest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.pass_context
 def test_submissions(ctx: click.Context, key: str, limit: int, as_json: bool) -> None:
     """The latest check-up answers of the service KEY, newest first (data dir: ASCOLTO_DATA_DIR).
 
-    Arrived here means: accepted by the collector, through the broker and stored by the processor."""
+    Arrived here means: accepted by the collector, through the broker and stored by the processor.
+    Answers are listed only of the check-ups a page asked for (the snippet's data-test); those of the
+    test mode — every answer, a real citizen's too if the mode was left on — only as how many arrived
+    by day and page, in bands (0, 1–9, 10–99, …), never their answers."""
     from dataset import testrows
     from registry import ops
+    from warehouse.console.onboarding import band
 
     settings = registry_settings(ctx)
     with _session(ctx, commit=False) as s:
         ops.get_service(s, key)  # an unknown key is an error, not "(none)"
-    rows = testrows.recent(settings.data_dir, service=key, limit=limit)
+    found = testrows.checkups(settings.data_dir, key, limit=limit)
+    listed = [{k: r[k] for k in testrows.LISTED if k != "test_snippet"} for r in found["listed"]]
+    arrived = [dict(a, count=band(a["count"])) for a in found["arrived"]]
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        click.echo(json.dumps({"checkups": listed, "test_mode_checkups": arrived}, indent=2, ensure_ascii=False,
+                              default=str))
         return
     table = [{"received_at": r["received_at"].strftime("%Y-%m-%d %H:%M:%S UTC"), "submission_id": r["submission_id"],
               "channel": r["channel"], "device": r["device"], "page": r["page"],
-              "answers": ", ".join(f"{k}={v}" for k, v in r["answers"].items())} for r in rows]
-    _emit(table, ["received_at", "submission_id", "channel", "device", "page", "answers"], False)
-    if not table:  # what to do, not a bare "(none)": the web manager is checking a page
+              "answers": ", ".join(f"{k}={v}" for k, v in r["answers"].items())} for r in listed]
+    if table or not arrived:
+        _emit(table, ["received_at", "submission_id", "channel", "device", "page", "answers"], False)
+    if arrived:
+        click.echo("test mode (every answer a check-up, a citizen's too: how many arrived, never the answers):")
+        _emit([dict(a, page=a["page"] or "-") for a in arrived], ["day", "page", "count"], False)
+    if not table and not arrived:  # what to do, not a bare "(none)": the web manager is checking a page
         click.echo(f"no check-up answer of {key} has arrived: answer once on a page of one of its allowed origins "
                    f"(`ascolto registry origins {key}`) carrying the snippet with data-test, or switch its test mode "
                    f"on (`ascolto registry test-mode {key} on`); an answer shows here seconds after it is sent.",

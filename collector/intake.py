@@ -171,7 +171,8 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.",
                        {"questionnaire": ["Not a published questionnaire."]}) from None
     sub["channel"] = channels.resolve(body.get("channel"), cfg, questionnaire.channels, device)
-    test = _test_mode(cfg, origin, sub.pop("test", False))
+    asked = sub.pop("test", False)
+    test = _test_mode(cfg, origin, asked)
     settings = app.config["ASCOLTO_SETTINGS"]
     check_not_a_bot(sub, settings)
     try:  # the compiled check accepts plainly valid maps; marshmallow decides (and words) the rest
@@ -189,7 +190,8 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     # "bot"'s, whose answers no figure counts), never the citizen's device: its token vouches for the post
     device_cls = device_class(user_agent) if backend is None else BACKEND_DEVICE
     envelope = make_envelope(sub, collector=settings.collector_id, device=device_cls,
-                             received_at=clock() if clock else None, test=test)
+                             received_at=clock() if clock else None, test=test,
+                             test_snippet=asked)  # the page asked: its answers may be listed (check page)
     value = encode_envelope(envelope)
     try:
         path = extensions["ascolto.durability"].submit(cfg.key, value, scrubbed=True)

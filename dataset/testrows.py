@@ -5,7 +5,8 @@ page of one of the service's allowed origins, makes the collector mark an answer
 envelope's ``"test": true``). The processor writes those rows here and never into ``responses`` or
 ``answers``::
 
-    $DATA/test/date=YYYY-MM-DD/part-PPP-FIRST-LAST-DIGEST.parquet   the responses' columns, no record key
+    $DATA/test/date=YYYY-MM-DD/part-PPP-FIRST-LAST-DIGEST.parquet   the responses' columns, no record key,
+                                                                   and test_snippet (:data:`TEST_SCHEMA`)
 
 ``date`` is the day of ``received_at`` in Europe/Rome. Nothing that computes a figure reads this
 directory — the rollup, the ``responses`` view, the exports, the microdata and the key drivers read
@@ -14,6 +15,12 @@ suppresses a cell. It is read by :func:`recent` (the web manager's "did my check
 ``ascolto registry test-submissions KEY`` and the console's workspace), deduplicated together with
 the responses (:func:`dataset.files.submission_ids`), swept like them after a crash, and deleted
 by ``ascolto purge`` for the days before its date.
+
+Two kinds of check-up, told apart by ``test_snippet``: the page asked for it (the widget's
+``data-test``: the web manager's own test, whose answers :func:`checkups` lists so she recognises
+hers), or the service was in test mode (any answer — a real citizen's too, if the mode was left on
+by mistake — so :func:`checkups` only says how many arrived, by day and page, never the answers).
+A file written before ``test_snippet`` existed reads it as null: a test-mode check-up.
 """
 from __future__ import annotations
 
@@ -28,9 +35,12 @@ from . import layout
 from .durable import dataset_lock
 from .schema import RESPONSES_SCHEMA
 
+#: The columns of a check-up file: the responses' and whether the page asked for it (``data-test``).
+TEST_SCHEMA = RESPONSES_SCHEMA.append(pa.field("test_snippet", pa.bool_()))
+
 #: What :func:`recent` returns of each check-up (the answers as the processor stored them: text redacted).
 LISTED = ("submission_id", "received_at", "service", "entity", "channel", "device", "lang", "questionnaire",
-          "version", "page", "answers")
+          "version", "page", "answers", "test_snippet")
 
 
 def root(data_dir: Path) -> Path:
@@ -38,7 +48,7 @@ def root(data_dir: Path) -> Path:
 
 
 def write(data_dir: Path, tables: dict[str, pa.Table], partition: int, first: int, last: int) -> list[Path]:
-    """Write ``{day: table}`` (responses' columns) of one batch of Kafka ``partition`` (offsets
+    """Write ``{day: table}`` (:data:`TEST_SCHEMA`) of one batch of Kafka ``partition`` (offsets
     ``first``..``last``) durably under the shared dataset lock; idempotent for the same rows."""
     from .files import write_parquet
 
@@ -56,15 +66,17 @@ def write(data_dir: Path, tables: dict[str, pa.Table], partition: int, first: in
 def recent(data_dir: Path, *, service: str | None = None, services: list[str] | None = None,
            limit: int = 20) -> list[dict[str, Any]]:
     """The latest ``limit`` check-ups (newest first) of ``service`` (or of any of ``services``; of every
-    service when both are None), each a dict of :data:`LISTED` with ``answers`` as a dict."""
+    service when both are None), each a dict of :data:`LISTED` with ``answers`` as a dict and
+    ``test_snippet`` a bool (False for a file written before the column). Every answer, of both kinds:
+    for the entity's staff use :func:`checkups`."""
     from .files import read_listed
 
     keys = [service] if service is not None else services
 
     def read(files: list[Path]) -> pa.Table:
         if not files or keys == []:
-            return RESPONSES_SCHEMA.empty_table().select(list(LISTED))
-        data = ds.dataset([str(f) for f in files], format="parquet", schema=RESPONSES_SCHEMA)
+            return TEST_SCHEMA.empty_table().select(list(LISTED))
+        data = ds.dataset([str(f) for f in files], format="parquet", schema=TEST_SCHEMA)
         flt = None if keys is None else pc.field("service").isin(keys)
         return data.to_table(columns=list(LISTED), filter=flt)
 
@@ -74,4 +86,27 @@ def recent(data_dir: Path, *, service: str | None = None, services: list[str] | 
     rows = table.sort_by([("received_at", "descending"), ("submission_id", "ascending")]).to_pylist()
     for r in rows:
         r["answers"] = dict(r["answers"] or [])
+        r["test_snippet"] = bool(r["test_snippet"])
     return rows
+
+
+def checkups(data_dir: Path, service: str, *, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
+    """What the web manager of ``service`` may see of its check-ups (the check page, the CLI):
+
+    - ``listed``: the latest ``limit`` check-ups the page asked for (``data-test``), newest first,
+      each a dict of :data:`LISTED` — her own tests, answers included, so she recognises hers;
+    - ``arrived``: the check-ups of the test mode, never their answers, time or id: ``{"day": "YYYY-MM-DD"
+      (Europe/Rome), "page": path or None, "count": n}``, newest day first, at most ``limit`` rows.
+      A service left in test mode by mistake takes real citizens' answers as check-ups: their staff
+      must not read them, nor the exact count (the caller bands it, as the check page's origins).
+    """
+    from collections import Counter
+
+    from questionnaires.periods import day_of
+
+    rows = recent(data_dir, service=service, limit=10_000)
+    listed = [r for r in rows if r["test_snippet"]][:limit]
+    counts = Counter((day_of(r["received_at"]), r["page"]) for r in rows if not r["test_snippet"])
+    arrived = [{"day": day, "page": page, "count": n}
+               for (day, page), n in sorted(counts.items(), key=lambda x: (x[0][0], x[0][1] or ""), reverse=True)]
+    return {"listed": listed, "arrived": arrived[:limit]}

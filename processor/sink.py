@@ -78,11 +78,12 @@ class ParquetSink:
 
     def write_tests(self, works: list, partition: int, first: int, last: int) -> list[Path]:
         """Check-up answers (:attr:`processor.steps.Work.test`) into ``test/`` (:mod:`dataset.testrows`),
-        one file per day: the responses' columns without a record key, and no ``answers`` rows."""
+        one file per day: the responses' columns without a record key, ``test_snippet`` (the page asked
+        for the check-up: the envelope's ``test_snippet``), and no ``answers`` rows."""
         days: dict[str, list[dict]] = defaultdict(list)
         for w in works:
-            days[day_of(w.row["received_at"])].append(w.row)
-        return testrows.write(self.data_dir, {day: pa.Table.from_pylist(rows, schema=RESPONSES_SCHEMA)
+            days[day_of(w.row["received_at"])].append(dict(w.row, test_snippet=bool(w.env.get("test_snippet"))))
+        return testrows.write(self.data_dir, {day: pa.Table.from_pylist(rows, schema=testrows.TEST_SCHEMA)
                                               for day, rows in days.items()}, partition, first, last)
 
     def write_funnel(self, rows: list[dict[str, Any]], partition: int, first: int, last: int) -> list[Path]:

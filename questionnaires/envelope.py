@@ -166,12 +166,16 @@ class EnvelopeError(ValueError):
 
 
 def make_envelope(submission: dict[str, Any], *, collector: str, device: str,
-                  received_at: datetime | None = None, test: bool = False) -> dict[str, Any]:
+                  received_at: datetime | None = None, test: bool = False,
+                  test_snippet: bool = False) -> dict[str, Any]:
     """The envelope of one validated submission (a JSON-ready dict).
 
     ``test``: the collector's decision that this is a check-up answer (the service's test mode, or
     ``test`` sent from an allowed origin); the envelope then carries ``"test": true`` and the
     processor stores it apart from the statistics. Absent otherwise (older consumers ignore it).
+    ``test_snippet`` (only with ``test``): the page itself asked for the check-up (the widget's
+    ``data-test``), so the web manager's check page may list its answers; a check-up only because
+    the service is in test mode may be a real citizen's answer and is listed without them.
     """
     received = (received_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     env = {
@@ -183,6 +187,8 @@ def make_envelope(submission: dict[str, Any], *, collector: str, device: str,
     }
     if test:
         env["test"] = True
+        if test_snippet:
+            env["test_snippet"] = True
     return env
 
 
@@ -233,6 +239,7 @@ class _EnvelopeSchema(Schema):
     collector = fields.String(load_default="")
     device = fields.String(load_default="unknown")
     test = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    test_snippet = fields.Boolean(load_default=False, truthy={True}, falsy={False})
     submission = fields.Dict(required=True)
 
 
@@ -274,7 +281,8 @@ def fast_envelope(raw: dict) -> dict[str, Any] | None:
             or "test" in sub:  # the collector moves ``test`` into the envelope: a posted one is unusual here
         return None
     collector, device, test = raw.get("collector", ""), raw.get("device", "unknown"), raw.get("test", False)
-    if type(collector) is not str or type(device) is not str or type(test) is not bool:
+    snippet = raw.get("test_snippet", False)
+    if type(collector) is not str or type(device) is not str or type(test) is not bool or type(snippet) is not bool:
         return None
     sid = sub.get("submission_id")
     if type(sid) is not str or len(sid) != 36:
@@ -300,6 +308,7 @@ def fast_envelope(raw: dict) -> dict[str, Any] | None:
             type(k) is not str or len(k) > 32 or type(v) is not str or len(v) > 512 for k, v in context.items()):
         return None
     return {"schema": ENVELOPE_SCHEMA, "received_at": received, "collector": collector, "device": device, "test": test,
+            "test_snippet": snippet,
             "submission": {"submission_id": sid, "service": sub["service"], "questionnaire": sub["questionnaire"],
                            "version": version, "lang": lang, "channel": channel, "answers": dict(answers),
                            "context": dict(context)}}

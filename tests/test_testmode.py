@@ -109,7 +109,8 @@ def test_checkups_from_an_allowed_origin_are_stored_apart_and_never_counted(clie
     assert all(b["submission_id"] in out.output for b in checks) and "satisfaction=1" in out.output
     assert not any(b["submission_id"] in out.output for b in real)
     as_json = json.loads(_cli(settings, "registry", "test-submissions", KEY, "--json", "--limit", "1").output)
-    assert len(as_json) == 1 and as_json[0]["service"] == KEY
+    assert len(as_json["checkups"]) == 1 and as_json["checkups"][0]["service"] == KEY
+    assert as_json["test_mode_checkups"] == []
     assert _cli(settings, "registry", "test-submissions", "no-such-service").exit_code != 0
 
 
@@ -136,13 +137,15 @@ def test_a_service_in_test_mode_marks_every_answer_and_the_widget_is_told(settin
         assert doc["test"] is True
         form = client.get(f"/v1/services/{KEY}/form?lang=en").get_data(as_text=True)  # the no-JS form says so too
         assert '<p class="test" role="note">Test mode: answers are not counted.</p>' in form
-        during = [submission(), submission()]
+        during = [submission(comment="la coda era lunghissima e confusa"), submission()]
+        mine = submission(comment="prova della web manager")  # her own check-up, with the snippet's data-test
         funnel = [{"report_id": str(uuid.uuid4()), "service": KEY, "impressions": 1, "starts": 1, "submissions": 1}
                   for _ in range(2)]
         assert client.post("/v1/funnel", json=funnel[0], headers={"Origin": ORIGIN}).status_code == 202  # not stored
         assert _post(client, during[0]).status_code == 202
         assert _post(client, during[1], origin=None,  # a back end's too, in test mode
                      token=_backend_token(settings)).status_code == 202
+        assert _post(client, dict(mine, test=True)).status_code == 202
         assert _cli(settings, "registry", "test-mode", KEY, "off").exit_code == 0
         assert "test" not in client.get(f"/v1/services/{KEY}/questionnaire", headers={"Origin": ORIGIN}).get_json()
         assert 'class="test"' not in client.get(f"/v1/services/{KEY}/form?lang=en").get_data(as_text=True)
@@ -152,9 +155,23 @@ def test_a_service_in_test_mode_marks_every_answer_and_the_widget_is_told(settin
     finally:
         app.extensions["ascolto.durability"].close()
     processor_factory()
-    wait_for(lambda: count_rows(settings.data_dir) == 1 and len(testrows.recent(settings.data_dir)) == 2,
-             message="one response and two check-ups")
-    assert {r["submission_id"] for r in testrows.recent(settings.data_dir)} == {b["submission_id"] for b in during}
+    wait_for(lambda: count_rows(settings.data_dir) == 1 and len(testrows.recent(settings.data_dir)) == 3,
+             message="one response and three check-ups")
+    assert {r["submission_id"] for r in testrows.recent(settings.data_dir)} == \
+        {b["submission_id"] for b in during + [mine]}
+    # a service left in test mode takes citizens' answers as check-ups: the web manager's CLI lists
+    # only hers (data-test) with its answers; of the test mode's, how many arrived by day and page
+    out = _cli(settings, "registry", "test-submissions", KEY)
+    assert out.exit_code == 0, out.output
+    assert mine["submission_id"] in out.output and "prova della web manager" in out.output
+    assert not any(b["submission_id"] in out.output for b in during)
+    assert "lunghissima" not in out.output
+    assert "test mode" in out.output and "1–9" in out.output
+    as_json = json.loads(_cli(settings, "registry", "test-submissions", KEY, "--json").output)
+    assert [r["submission_id"] for r in as_json["checkups"]] == [mine["submission_id"]]
+    assert sum(1 for a in as_json["test_mode_checkups"]) >= 1 and all(
+        set(a) == {"day", "page", "count"} and a["count"] == "1–9" for a in as_json["test_mode_checkups"])
+    assert "lunghissima" not in json.dumps(as_json) and during[0]["submission_id"] not in json.dumps(as_json)
     assert _rollup_responses(settings) == 1
     wait_for(lambda: (settings.data_dir / "funnel").exists(), message="the funnel report after test mode")
     reports = pq.read_table(settings.data_dir / "funnel").column("report_id").to_pylist()
@@ -241,6 +258,8 @@ def test_test_mode_is_validated_audited_and_read_by_every_reader(factory):
 
 
 def test_the_web_managers_check_page_lists_the_checkups_and_gives_the_test_snippet(tmp_path):
+    """The check page listed every check-up with its answers, a service left in test mode by mistake
+    listing real citizens' (page, day, comments): answers now only of the snippet's (data-test)."""
     import pyarrow as pa
 
     from dataset.schema import RESPONSES_SCHEMA
@@ -252,9 +271,18 @@ def test_the_web_managers_check_page_lists_the_checkups_and_gives_the_test_snipp
     at = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
     testrows.write(settings.data_dir, {"2026-11-20": pa.Table.from_pylist([
         {"submission_id": "11111111-1111-4111-8111-111111111111", "received_at": at, "service": KEY,
-         "page": "/certificati", "device": "desktop", "answers": [("satisfaction", "4")]},
+         "page": "/certificati", "device": "desktop", "answers": [("satisfaction", "4")], "test_snippet": True},
         {"submission_id": "22222222-2222-4222-8222-222222222222", "received_at": at, "service": "demo-milano-anagrafe",
-         "answers": []}], schema=RESPONSES_SCHEMA)}, 0, 0, 1)
+         "answers": [], "test_snippet": True}], schema=testrows.TEST_SCHEMA)}, 0, 0, 1)
+    # a citizen's answer while the service was left in test mode; and one of a file written before
+    # ``test_snippet`` existed (RESPONSES_SCHEMA): both a test mode's check-ups, never listed with answers
+    citizen = [("comment", json.dumps("Sono Mario Rossi, pessimo servizio"))]
+    testrows.write(settings.data_dir, {"2026-11-20": pa.Table.from_pylist([
+        {"submission_id": "33333333-3333-4333-8333-333333333333", "received_at": at, "service": KEY,
+         "page": "/certificati", "answers": citizen, "test_snippet": False}], schema=testrows.TEST_SCHEMA)}, 0, 2, 2)
+    testrows.write(settings.data_dir, {"2026-11-21": pa.Table.from_pylist([
+        {"submission_id": "44444444-4444-4444-8444-444444444444", "received_at": at + timedelta(days=1),
+         "service": KEY, "page": None, "answers": citizen}], schema=RESPONSES_SCHEMA)}, 0, 3, 3)
     client = create_app(settings).test_client()
     auth = {"Authorization": f"Bearer {tokens['entity']}"}
     body = client.get(f"/api/v1/workspace/{ROMA}/services/{KEY}/check", headers=auth).json
@@ -262,11 +290,16 @@ def test_the_web_managers_check_page_lists_the_checkups_and_gives_the_test_snipp
     # the day in Italy, never the time: a live page left with data-test would list citizens' answers
     assert body["checkups"] == [{"received_at": "2026-11-20", "submission_id": "11111111-1111-4111-8111-111111111111",
                                  "device": "desktop", "page": "/certificati", "answers": {"satisfaction": "4"}}]
+    assert body["test_mode_checkups"] == [{"day": "2026-11-21", "page": None, "count": "1–9"},
+                                          {"day": "2026-11-20", "page": "/certificati", "count": "1–9"}]
+    assert "Rossi" not in json.dumps(body) and "33333333" not in json.dumps(body) and "44444444" not in json.dumps(body)
     with session_scope(connect(settings.database_url)) as s:
         ops.set_test_mode(s, KEY, True, actor="test")
     html = client.get(f"/workspace/{ROMA}/services/{KEY}/check", headers=auth).get_data(as_text=True)
     assert 'data-test-mode="on"' in html and 'data-submission="11111111-1111-4111-8111-111111111111"' in html
     assert "22222222" not in html  # another entity's check-up
+    assert "Rossi" not in html and "33333333" not in html and "44444444" not in html
+    assert 'data-table="test-mode-checkups"' in html and '<tr data-day="2026-11-21">' in html
 
 
 def test_no_checkup_yet_says_what_to_do(tmp_path):

@@ -145,6 +145,12 @@ EN = {
         "Each check-up shows its day, not its time: recognise yours by the answers you gave (a comment \"test\", say). "
         "If check-ups you did not make appear here, the live page still has data-test: remove it.",
     "Identificativo": "Identifier", "Pagina": "Page", "Nessuna risposta di prova ricevuta.": "No check-up answer received.",
+    "Risposte in modalità di prova": "Answers in test mode",
+    "Risposte arrivate in modalità di prova": "Answers that arrived in test mode",
+    "In modalità di prova ogni risposta è una prova, anche quella di un cittadino: se ne mostra solo l'arrivo (per "
+    "giorno e pagina, per ordine di grandezza), mai le risposte. Per vedere le tue risposte usa il codice per una prova.":
+        "In test mode every answer is a check-up, a citizen's too: only its arrival is shown (by day and page, by order "
+        "of magnitude), never the answers. To see your own answers, use the code for a check-up.",
     "Il servizio è in modalità di prova: ogni risposta è una prova, conservata a parte e mai conteggiata. Disattivala prima di andare in linea.":
         "The service is in test mode: every answer is a check-up, kept apart and never counted. Switch it off before going live.",
     "Per provare il widget senza falsare le statistiche usa questo codice (con data-test) su una pagina di un'origine dichiarata: le risposte arrivano qui e non sono mai conteggiate.":

@@ -18,7 +18,10 @@
   requests arrive from the declared origins, from the collector's own recent counts
   (:mod:`registry.origins`); nothing external is fetched. It also lists the latest check-up answers
   (test mode or ``data-test``: stored apart, never counted; :mod:`dataset.testrows`), so the web
-  manager sees a test answer arrive, and gives the snippet's check-up variant.
+  manager sees a test answer arrive, and gives the snippet's check-up variant. Answers are listed only
+  of the check-ups the page asked for (``data-test``); those of the test mode — any answer, a real
+  citizen's if the mode was left on — only as bands of counts by day and page
+  (:func:`dataset.testrows.checkups`).
 """
 from __future__ import annotations
 
@@ -233,13 +236,16 @@ def _check(ipa: str, key: str) -> dict:
     verdict = origins.verdict(declared, seen, active)  # from the exact counts, which are not shown
     seen = [_seen_shown(o, declared) for o in seen]
     # the day only (Italy's), never the time: a page left in check-up mode by mistake would otherwise
-    # list real citizens' answers to the second, which the service's own logs could put a name to
+    # list real citizens' answers to the second, which the service's own logs could put a name to.
+    # Answers only of the check-ups the page asked for (data-test); of the test mode's, which take
+    # every answer (a real citizen's, if the mode was left on), only that they arrived, in bands
+    found = testrows.checkups(settings.data_dir, key, limit=10)
     checkups = [{"received_at": date_rome(r["received_at"].isoformat()), "submission_id": r["submission_id"],
-                 "device": r["device"], "page": r["page"], "answers": r["answers"]}
-                for r in testrows.recent(settings.data_dir, service=key, limit=10)]
+                 "device": r["device"], "page": r["page"], "answers": r["answers"]} for r in found["listed"]]
+    arrived = [{"day": a["day"], "page": a["page"], "count": band(a["count"])} for a in found["arrived"]]
     return {"ipa": ipa, "service": key, "name": name, "declared": declared, "seen": seen,
             "verdict": verdict, "active": active, "days": 7, "test_mode": test_mode,
-            "checkups": checkups,
+            "checkups": checkups, "test_mode_checkups": arrived,
             "channel": channel, "kit": channel_kit(settings.collector_url, key, channel, snippet_lang),
             "snippet_lang": snippet_lang, "snippet": embed_snippet(settings.collector_url, key, snippet_lang),
             "test_snippet": embed_snippet(settings.collector_url, key, snippet_lang, test=True)}
