@@ -56,7 +56,10 @@ VARIANTS = [BASE, variant(("extra",), 1), variant(("submission", "extra"), 1), v
             variant(("submission",), "x"), variant(("submission",), KeyError),
             # the collector's check-up flag (issue 19): a boolean, absent = false; anything else is not one
             variant(("test",), True), variant(("test",), False), variant(("test",), "true"), variant(("test",), 1),
-            variant(("test",), None), variant(("submission", "test"), True)]
+            variant(("test",), None), variant(("submission", "test"), True),
+            # the page asked for the check-up (data-test): its answers may be listed on the check page
+            variant(("test_snippet",), True), variant(("test_snippet",), False), variant(("test_snippet",), 1),
+            variant(("test_snippet",), "true")]
 
 
 @pytest.mark.parametrize("raw", VARIANTS)
@@ -73,6 +76,7 @@ def test_fast_envelope_path_agrees_with_the_contract(raw):
     fast = _fast_envelope(copy.deepcopy(raw))
     assert fast is None or fast == expected
     assert expected["test"] is (raw.get("test") in (True, 1) and raw.get("test") is not False)
+    assert expected["test_snippet"] is (raw.get("test_snippet") in (True, 1) and raw.get("test_snippet") is not False)
 
 
 Rec = namedtuple("Rec", "topic partition offset key value")
