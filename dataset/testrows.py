@@ -63,24 +63,34 @@ def write(data_dir: Path, tables: dict[str, pa.Table], partition: int, first: in
     return written
 
 
-def recent(data_dir: Path, *, service: str | None = None, services: list[str] | None = None,
-           limit: int = 20) -> list[dict[str, Any]]:
-    """The latest ``limit`` check-ups (newest first) of ``service`` (or of any of ``services``; of every
-    service when both are None), each a dict of :data:`LISTED` with ``answers`` as a dict and
-    ``test_snippet`` a bool (False for a file written before the column). Every answer, of both kinds:
-    for the entity's staff use :func:`checkups`."""
+def _read(data_dir: Path, keys: list[str] | None, columns: list[str], snippet: bool | None) -> pa.Table:
+    """``columns`` of the check-ups of ``keys`` (every service when None); only those the page asked for
+    (``snippet`` True), only the others (False: the test mode's, a null ``test_snippet`` included) or all."""
     from .files import read_listed
-
-    keys = [service] if service is not None else services
 
     def read(files: list[Path]) -> pa.Table:
         if not files or keys == []:
-            return TEST_SCHEMA.empty_table().select(list(LISTED))
+            return TEST_SCHEMA.empty_table().select(columns)
         data = ds.dataset([str(f) for f in files], format="parquet", schema=TEST_SCHEMA)
         flt = None if keys is None else pc.field("service").isin(keys)
-        return data.to_table(columns=list(LISTED), filter=flt)
+        if snippet is not None:
+            flag = pc.field("test_snippet")
+            kind = (flag == True) if snippet else (flag.is_null() | (flag == False))  # noqa: E712 (expressions)
+            flt = kind if flt is None else flt & kind
+        return data.to_table(columns=columns, filter=flt)
 
-    table = read_listed(data_dir, root(data_dir), read)
+    return read_listed(data_dir, root(data_dir), read)
+
+
+def recent(data_dir: Path, *, service: str | None = None, services: list[str] | None = None,
+           limit: int = 20, snippet: bool | None = None) -> list[dict[str, Any]]:
+    """The latest ``limit`` check-ups (newest first) of ``service`` (or of any of ``services``; of every
+    service when both are None), each a dict of :data:`LISTED` with ``answers`` as a dict and
+    ``test_snippet`` a bool (False for a file written before the column). ``snippet``: True for only
+    the check-ups a page asked for, False for only the test mode's, None for both. Every answer: for the
+    entity's staff use :func:`checkups`."""
+    keys = [service] if service is not None else services
+    table = _read(data_dir, keys, list(LISTED), snippet)
     if table.num_rows > limit:
         table = table.take(pc.select_k_unstable(table, limit, [("received_at", "descending")]))
     rows = table.sort_by([("received_at", "descending"), ("submission_id", "ascending")]).to_pylist()
@@ -104,9 +114,9 @@ def checkups(data_dir: Path, service: str, *, limit: int = 10) -> dict[str, list
 
     from questionnaires.periods import day_of
 
-    rows = recent(data_dir, service=service, limit=10_000)
-    listed = [r for r in rows if r["test_snippet"]][:limit]
-    counts = Counter((day_of(r["received_at"]), r["page"]) for r in rows if not r["test_snippet"])
+    listed = recent(data_dir, service=service, limit=limit, snippet=True)
+    mode = _read(data_dir, [service], ["received_at", "page"], False).to_pylist()
+    counts = Counter((day_of(r["received_at"]), r["page"]) for r in mode)
     arrived = [{"day": day, "page": page, "count": n}
                for (day, page), n in sorted(counts.items(), key=lambda x: (x[0][0], x[0][1] or ""), reverse=True)]
     return {"listed": listed, "arrived": arrived[:limit]}
