@@ -127,8 +127,8 @@ EN = {
         "National staff register the device; its token is shown once.",
     "Questo servizio raccoglie le opinioni su un canale senza una pagina del sito: non c'è un widget da verificare.":
         "This service collects feedback on a channel without a web page: there is no widget to check.",
-    "Per una prova senza falsare le statistiche, chiedi all'amministrazione nazionale di mettere il servizio in modalità di prova: le risposte arrivano qui e non sono mai conteggiate.":
-        "To try it without skewing the statistics, ask national staff to put the service in test mode: the answers arrive here and are never counted.",
+    "Per una prova senza falsare le statistiche, chiedi all'amministrazione nazionale di mettere il servizio in modalità di prova: qui vedi quante risposte arrivano (non le risposte, che possono essere di cittadini) e non sono mai conteggiate.":
+        "To try it without skewing the statistics, ask national staff to put the service in test mode: here you see how many answers arrive (not the answers, which may be citizens') and they are never counted.",
     "Approva": "Approve", "Rifiuta": "Reject", "Motivo del rifiuto": "Reason for rejecting",
     "Torna alle richieste": "Back to the requests", "Nessuna richiesta.": "No requests.", "Origini": "Origins",
     "Origini dichiarate": "Declared origins", "Origini viste": "Origins seen", "Origine": "Origin",
