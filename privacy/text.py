@@ -21,7 +21,7 @@ from .thanked import desk_names, thanked_names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
-                "INDIRIZZO", "NOME", "IP", "CREDENZIALI", "SOCIAL")
+                "INDIRIZZO", "NOME", "IP", "CREDENZIALI", "SOCIAL", "ID")
 
 _DIGITS = re.compile(r"\d+")
 _PHONE_GATE = re.compile(r"\d(?:\D{0,2}\d){5}")

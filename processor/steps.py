@@ -18,7 +18,6 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Callable, Iterable, Protocol
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire, default_catalog
@@ -31,7 +30,7 @@ from questionnaires.memo import IdentityCache
 from questionnaires.model import bool_key
 from questionnaires.funnel import is_funnel
 from questionnaires.periods import period_of
-from privacy.text import SHORT_TEXT, redact_short
+from privacy.paths import redact_path
 from sqlalchemy.exc import SQLAlchemyError
 
 from .badrows import Failure, Reason, Rejected, Source
@@ -156,16 +155,10 @@ def _text_items(q) -> tuple[str, ...]:
 _NONE: dict = {}
 
 
-@lru_cache(maxsize=4096)  # longer page paths repeat too: redact each distinct one once
-def _redact_long_page(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
-    out, counts = redact(path)
-    return out, tuple(counts.items())
-
-
 def _redact_page(path: str) -> tuple[str, dict]:
-    """:func:`privacy.redact` of a page path, the counts as a mapping not to be changed. Paths of up to
-    ``SHORT_TEXT`` characters come from the redaction's own cache, longer ones from an LRU cache."""
-    out, found = redact_short(path) if len(path) <= SHORT_TEXT else _redact_long_page(path)
+    """:func:`privacy.paths.redact_path` of a page path (typed placeholders, identifying segments as
+    ``[ID]``: ``/utente/[ID]/pratiche``), the counts as a mapping not to be changed; cached there."""
+    out, found = redact_path(path)
     return out, dict(found) if found else _NONE
 
 

@@ -1,0 +1,75 @@
+"""Page paths with the personal identifiers in their segments replaced, their shape kept.
+
+The page a citizen answered from is stored with every response, so a path such as
+``/utente/mrossi85/pratiche`` or ``/u/12345678/documenti`` would carry who answered. :func:`redact_path`
+runs the free-text redactor (:func:`privacy.redact`: e-mails, codici fiscali, … become ``[EMAIL]``,
+``[CF]``) and then replaces whole segments that identify a person by ``[ID]``, keeping the others so
+that statisticians can still group pages (``/utente/[ID]/pratiche``):
+
+- a segment of 6 or more digits (``/u/12345678``), or a token of 16 or more hex digits or a UUID;
+- after an account word (``utente``, ``profilo``, ``u``, ``user``, ``account``, ``cittadino``…), a segment
+  that holds a digit (``mrossi85``), joins words with ``.`` or ``_`` (``mario.rossi``, ``m_rossi``), or is
+  a listed given name or surname, alone or joined by ``-`` (``mario``, ``mario-rossi``).
+
+Ordinary paths are kept as they are: ``/servizi/anagrafe/certificati``, ``/2026/11/avviso``,
+``/pratica/nuova``, ``/profilo/modifica``. Results are cached (paths repeat), so the cost is paid once
+per distinct path.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from .given_names import GIVEN_NAMES
+from .surnames import SURNAMES
+from .text import SHORT_TEXT, _redact_text, redact_short
+
+#: path words after which the next segment names an account (lower case)
+ACCOUNT_WORDS = frozenset("""u user users utente utenti profilo profili profile profiles account accounts persona persone
+cittadino cittadini iscritto iscritti membro membri member members people dipendente dipendenti assistito assistiti
+paziente pazienti contribuente contribuenti anagrafica id""".split())
+
+_LONG_NUMBER = re.compile(r"\d{6,}")
+_TOKEN = re.compile(r"[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_JOINED = re.compile(r"[^\W\d_]+(?:[._][^\W\d_]+)+")
+_DIGIT = re.compile(r"\d")
+_NAME_PARTS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _is_name(segment: str) -> bool:
+    parts = segment.split("-")
+    return all(p.capitalize() in GIVEN_NAMES or p.lower() in SURNAMES for p in parts)
+
+
+def _identifies(segment: str, after_account: bool) -> bool:
+    if _LONG_NUMBER.fullmatch(segment) or (_TOKEN.fullmatch(segment) and _DIGIT.search(segment)):
+        return True
+    if not after_account or not segment or segment.startswith("["):
+        return False
+    return bool(_DIGIT.search(segment) or _JOINED.fullmatch(segment)
+                or (_NAME_PARTS.fullmatch(segment) and _is_name(segment)))
+
+
+@lru_cache(maxsize=8192)
+def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """``path`` (a page path, its query string already dropped) with personal data replaced — typed
+    placeholders from :func:`privacy.redact`, whole identifying segments by ``[ID]`` — and the count per
+    kind as a tuple of (kind, count). Cached: the same path gives the same (immutable) result."""
+    if len(path) <= SHORT_TEXT:
+        out, found = redact_short(path)
+        counts = Counter(dict(found))
+    else:
+        out, counts = _redact_text(path)
+    segments = out.split("/")
+    ids = 0
+    previous = ""
+    for i, segment in enumerate(segments):
+        if _identifies(segment, previous in ACCOUNT_WORDS):
+            segments[i] = "[ID]"
+            ids += 1
+        previous = segment.lower()
+    if ids:
+        counts["ID"] += ids
+        out = "/".join(segments)
+    return out, tuple(counts.items())

@@ -1,0 +1,45 @@
+"""Page paths: personal identifiers in path segments are replaced, the path's shape kept (privacy red
+team, round 4). The page path is stored with every response, so "/utente/mrossi85/pratiche" would
+tell who answered; ordinary paths must come through unchanged so pages can still be grouped."""
+from __future__ import annotations
+
+import pytest
+
+from privacy.paths import redact_path
+from processor.steps import _redact_page
+
+PATHS = [
+    ("/utente/mrossi85/pratiche", "/utente/[ID]/pratiche", {"ID": 1}),
+    ("/profilo/mario.rossi", "/profilo/[ID]", {"ID": 1}),
+    ("/profilo/mario-rossi/dati", "/profilo/[ID]/dati", {"ID": 1}),
+    ("/account/m_rossi", "/account/[ID]", {"ID": 1}),
+    ("/utenti/Giulia", "/utenti/[ID]", {"ID": 1}),
+    ("/u/12345678/documenti", "/u/[ID]/documenti", {"ID": 1}),
+    ("/pratiche/RSSMRA85T10A562S", "/pratiche/[CF]", {"CF": 1}),
+    ("/utente/mario.rossi@gmail.com/pratiche", "/utente/[EMAIL]/pratiche", {"EMAIL": 1}),
+    ("/documenti/987654321/scarica", "/documenti/[ID]/scarica", {"ID": 1}),
+    ("/sessione/3f2a9c0e7b1d4e5f8a6b", "/sessione/[ID]", {"ID": 1}),
+    ("/esito/123e4567-e89b-12d3-a456-426614174000", "/esito/[ID]", {"ID": 1}),
+    ("/" + "servizi/" * 10 + "utente/mrossi85", "/" + "servizi/" * 10 + "utente/[ID]", {"ID": 1}),  # > 64 chars
+]
+
+ORDINARY = ["/servizi/anagrafe/certificati", "/2026/11/avviso", "/pratica/nuova", "/profilo/modifica", "/utente/login",
+            "/account/impostazioni", "/modulistica/modello730", "/notizie/2026-11-02-avviso", "/servizi/pagamenti/pagopa",
+            "/u/", "/"]
+
+
+@pytest.mark.parametrize("path,expected,counts", PATHS)
+def test_identifying_segments_are_replaced_and_the_shape_kept(path, expected, counts):
+    assert redact_path(path) == (expected, tuple(counts.items()))
+    assert _redact_page(path) == (expected, counts)  # what the processor stores with the response
+
+
+@pytest.mark.parametrize("path", ORDINARY)
+def test_ordinary_paths_are_kept(path):
+    assert redact_path(path) == (path, ())
+    assert _redact_page(path) == (path, {})
+
+
+def test_redacting_a_redacted_path_again_changes_nothing():
+    for path, expected, _ in PATHS:
+        assert redact_path(expected)[0] == expected
