@@ -242,7 +242,7 @@ _CAP_NAME = (rf"(?:{_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,2}}(?=\s+[{_UP}]))"
              rf"(?:\s+(?:{_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,2}}(?=\s+[{_UP}]))){{0,5}}")
 _LOW_NAME = rf"[{_LOW}{_UP}][{_LOW}{_UP}'’]*(?:\s+[{_LOW}{_UP}][{_LOW}{_UP}'’]*){{0,4}}"
 _CIVIC_MARK = r"(?i:n\.|n°|n(?=\s*\d)|nr\.?|num\.|numero|civico)"
-_CIVIC = r"(?P<num>\d{1,4})(?:\s?/\s?[A-Za-z0-9]{1,3}(?!\w)|[A-Za-z](?![A-Za-z])|\s+bis\b)?"
+_CIVIC = r"(?P<num>\d{1,4})(?!\d)(?:\s?/\s?[A-Za-z0-9]{1,3}(?!\w)|[A-Za-z](?![A-Za-z])|\s+bis\b)?"
 #: a number that counts something, not a civic number ("via web 2 volte", "corso Excel 12 ore").
 _NOT_CIVIC = (r"(?!\s*(?i:volt[ae]|minut[oi]|or[ae]\b|giorn[oi]|mes[ei]|ann[oi]|settiman[ae]|euro|€|%|km|metri|m\b"
               r"|persone|pagine|stelle|punti|su\s+\d"
@@ -266,7 +266,7 @@ _SUFFIX_STREET = (rf"[{_UP}][{_LOW}]*(?:straße|strasse|str\.|gasse|weg|platz|al
                   rf"|{_ARTICLE}{_FOREIGN_CAP}(?:\s+{_FOREIGN_CAP})?\s+(?:ulica|cesta|Street|St\.|Road|Rd\.|Avenue|Lane|Square|Drive)")
 _PREFIX_STREET = (r"(?i:rue|avenue|av\.|boulevard|bd\.|place|chemin|allée|impasse|route|ulica|ul\.|cesta|trg"
                   r"|stra(?:ß|ss)e|platz|gasse)")
-_FOREIGN_CIVIC = r"(?P<num>\d{1,4})(?:\s?/\s?[A-Za-z0-9]{1,3}(?!\w)|[A-Za-z](?![A-Za-z])|\s+(?:bis|ter)\b)?"
+_FOREIGN_CIVIC = r"(?P<num>\d{1,4})(?!\d)(?:\s?/\s?[A-Za-z0-9]{1,3}(?!\w)|[A-Za-z](?![A-Za-z])|\s+(?:bis|ter)\b)?"
 _FOREIGN_ADDRESS_RE = re.compile(
     rf"(?<![\w])(?:(?:{_SUFFIX_STREET})|{_PREFIX_STREET}\s+{_FOREIGN_NAME}),?\s*(?:{_CIVIC_MARK}\s*)?{_FOREIGN_CIVIC}"
     rf"{_NOT_CIVIC}(?!\w)"

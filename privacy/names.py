@@ -128,6 +128,14 @@ Trento Aosta Ancona Pescara Potenza Catanzaro Campobasso Sassari Latina Bergamo 
 Sicilia Sardegna Calabria Puglia Campania Lazio Toscana Lombardia Piemonte Veneto Liguria Emilia Romagna Marche Umbria
 Abruzzo Molise Basilicata Friuli Trentino Italia Europa Meran Merano Brixen Bressanone Südtirol""".split())
 
+#: towns whose names read as a given name and a surname ("Martina Franca", "Vittorio Veneto"): a run of
+#: capitalised words holding one is a place, not a person ("abito a Martina Franca")
+TOWNS = frozenset(("Martina Franca", "Vittorio Veneto", "Albano Laziale", "Sesto Fiorentino", "Sesto San Giovanni",
+                   "Silvi Marina", "Cirò Marina", "Ciro Marina", "Santa Marinella", "Francavilla Fontana", "Marino Laziale",
+                   "Gioia Del Colle", "Gioia Tauro", "Vibo Valentia", "Ascoli Piceno", "Lamezia Terme", "Aprilia",
+                   "Alba Adriatica", "Massa Marittima", "Massa Lombarda", "Santa Maria Capua Vetere", "Marina Di Carrara",
+                   "Lido Di Camaiore", "Porto Recanati", "Paola Calabra", "Giulianova", "Civita Castellana"))
+
 #: what is said of a patient or a relative, capitalised ("il paziente Anziano", "mio figlio Disabile")
 _CONDITIONS = frozenset("""Anziano Anziana Anziani Anziane Disabile Disabili Invalido Invalida Malato Malata Cieco Cieca
 Sordo Sorda Nuovo Nuova Giovane Piccolo Piccola Grande Minorenne Maggiorenne Ricoverato Ricoverata Straniero Straniera
@@ -361,6 +369,9 @@ def _name_in_run(text: str, m: re.Match, words: list[tuple[str, int]]) -> tuple[
         words.pop()
     plain = [w for w, _ in words if w not in _PARTICLES]
     if len(plain) < 2 or not _has_given_name(plain) or any(_not_a_name(w) for w in plain):
+        return None
+    joined = " ".join(w.capitalize() for w, _ in words)
+    if any(town in joined for town in TOWNS):  # "Martina Franca": a town, not a person
         return None
     # a region or a city ("Friuli Venezia Giulia", "Reggio Emilia", "Emilia Romagna"): unless the word is
     # also a frequent surname ("Anna Messina")

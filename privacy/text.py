@@ -17,7 +17,7 @@ from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fi
                           plates, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
 from .names import FIRST_WORDS, first_names, listed_names, names
-from .thanked import desk_names, thanked_names
+from .thanked import GREETINGS, desk_names, greeted_names, thanked_names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
@@ -119,7 +119,8 @@ def _redact(text: str, counts: Counter) -> str:
             text = cadastral(text, counts)
     if "tre " in low or "zero " in low:  # "tre tre tre uno due tre …": a number spelled out (one search)
         text = spelled_phones(text, counts)
-    if not _LOWER_LETTER.search(text) and _SHOUTED.search(text) and "[NOME]" not in text:
+    if _SHOUTED.search(text) and "[NOME]" not in text \
+            and (not _LOWER_LETTER.search(text) or _SHOUTED_RUN.search(text)):
         return _shouted_names(text, counts, low)
     return _names(text, counts, low)
 
@@ -144,10 +145,15 @@ def _names(text: str, counts: Counter, low: str) -> str:
     text = listed_names(text, counts)
     if "sportell" in low or "uffici" in low:  # "Luca dello sportello 3 è bravissimo"
         text = desk_names(text, counts)
+    tail = text.rstrip(" \t.!?…")
+    if tail[-1:].islower() and tail[tail.rfind(" ") + 1:][:1].isupper() and _has(low, GREETINGS):
+        text = greeted_names(text, counts)  # "ciao, Kevin", "grazie Kevin!": the comment's last word
     return next_names(text, counts) if "[NOME]" in text else text  # "[NOME] e Marco", "[NOME], anna"
 
 
 _SHOUTED = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}")
+#: three words in capitals in a row: a comment partly shouted ("Buongiorno, SONO LA SIGNORA ESPOSITO")
+_SHOUTED_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{2,}(?:[ \t,'’]+[A-ZÀ-ÖØ-Þ]{2,}){2,}")
 _LOWER_LETTER = re.compile(r"[a-zß-öø-ÿ]")
 _LOWER_PLACEHOLDER = re.compile(r"\[(" + "|".join(k.lower() for k in PLACEHOLDERS) + r")\]")
 

@@ -62,3 +62,28 @@ def desk_names(text: str, counts: Counter) -> str:
         counts["NOME"] += 1
         return "[NOME]" if more and not _not_a_name(more.strip()) else "[NOME]" + (more or "")
     return _DESK_RE.sub(sub, text)
+
+
+# --- a lone name ending the comment after a greeting or a thanks --------------------------------------------
+#: "ciao, Kevin", "grazie Kevin!", "Buonasera Brambillasca.": one capitalised word, listed or not, that
+#: ends the whole comment right after a greeting or a thanks names who is greeted or thanked; refused when
+#: it is a common word, an office or a place ("grazie Comune!", "ciao Roma", "grazie Mille!")
+_GREETED_RE = re.compile(
+    rf"(?<!\w)(?P<lead>(?i:ciao|salve|buongiorno|buonasera|arrivederci|grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?"
+    rf"|ringrazio|hallo|danke|thanks|thank\s+you|merci|bonjour|hvala|zdravo)[ \t]*[,.!:]?[ \t]+)"
+    rf"(?P<name>[{_UP}][{_LOW}]+)(?=[ \t]*[.!?…]*[ \t]*$)")
+#: the words whose presence lets :func:`greeted_names` run (lower case)
+GREETINGS = ("ciao", "salve", "buongiorno", "buonasera", "arrivederci", "grazie", "ringrazio", "hallo", "danke", "thank",
+             "merci", "bonjour", "hvala", "zdravo")
+
+
+def greeted_names(text: str, counts: Counter) -> str:
+    """A lone capitalised word ending the comment after a greeting or a thanks (see :data:`_GREETED_RE`):
+    ``[NOME]``, the greeting kept. Callers gate on :data:`GREETINGS` and on the comment's last word."""
+    def sub(m: re.Match) -> str:
+        w = m.group("name")
+        if _not_a_name(w) or w in OFFICES or w in _THANKED_NOT or w in PLACES or w.lower() in PLACE_WORDS:
+            return m.group(0)
+        counts["NOME"] += 1
+        return m.group("lead") + "[NOME]"
+    return _GREETED_RE.sub(sub, text)

@@ -180,6 +180,13 @@ CORPUS = [
      'Vielen Dank, Frau [NOME] war sehr nett'),
     ('I am John Smith, phone 333 1234567',
      'I am [NOME], phone [PHONE]'),
+    # round 4: a lone name ending the comment after a greeting or a thanks, a comment partly in capitals
+    ('ciao, Kevin', 'ciao, [NOME]'),
+    ('grazie Kevin!', 'grazie [NOME]!'),
+    ('Buonasera Brambillasca.', 'Buonasera [NOME].'),
+    ('Buongiorno, SONO LA SIGNORA ESPOSITO', 'Buongiorno, SONO LA SIGNORA [NOME]'),
+    ('Buongiorno, SONO LA SIGNORA ESPOSITO e ho aspettato due ore',
+     'Buongiorno, SONO LA SIGNORA [NOME] e ho aspettato due ore'),
     # kept: what a statistician reads the comments for — words that are also surnames or names,
     # colours, institutions thanked, ages, times, amounts, the toll-free number of the service
     ('la signora incazzata davanti a me urlava', KEPT),
@@ -196,6 +203,18 @@ CORPUS = [
     ('sono rimasto senza internet per tre giorni', KEPT),
     ('Ave Maria, 4 ore di attesa', KEPT),
     ("mio padre dopo l'intervento non cammina", KEPT),
+    # round 4: a street number is the whole digit run, never its tail; towns that read as a person's name;
+    # greetings ending on a common word, an office or a place; capitals that name no one
+    ('via Giovanni De 256.1.1.1', KEPT),
+    ('via Roma 12345 è lontana', KEPT),
+    ('sono di Martina Franca, servizio lento', KEPT),
+    ('Martina Franca è lontana', KEPT),
+    ('abito a Vittorio Veneto e il treno non passa', KEPT),
+    ('vivo ad Albano Laziale, nessun bus', KEPT),
+    ('grazie Comune!', KEPT),
+    ('ciao Roma', KEPT),
+    ('Grazie Mille!', KEPT),
+    ('Buongiorno, il CUP NON FUNZIONA MAI', KEPT),
     # a region and a city holding a given name ("Giulia", "Emilia") were taken for a person's name
     ('la Regione Friuli Venezia Giulia non risponde alle mail', KEPT),
     ('a Reggio Emilia il servizio è ottimo', KEPT),
