@@ -15,6 +15,7 @@ from questionnaires.vocabulary import client_language
 from questionnaires.envelope import (FILL_MS_PROBLEM, SubmissionSchema, durable_context, fast_load_submission,
                                      make_envelope)
 from privacy import redact_value
+from privacy.paths import redact_path
 from registry.readmodel import BackendView, ServiceView
 
 from . import backends, channels, metrics, operators
@@ -185,6 +186,8 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     # Every string the citizen sent is redacted here, where the submission is already parsed; the
     # rest of the envelope is the collector's own (schema, time, collector id, device class), so
     # the log writes it as is instead of parsing and redacting it again (issue 18).
+    if sub["context"].get("page"):  # a user name or an id in a path segment: "/utente/[ID]/pratiche"
+        sub["context"]["page"] = redact_path(sub["context"]["page"])[0]  # first: segment by segment
     sub, _ = redact_value(sub, floor=TEXT_FLOOR)
     # a back end's user agent is its server's HTTP library ("curl/8.5", "python-requests/2.32": a
     # "bot"'s, whose answers no figure counts), never the citizen's device: its token vouches for the post

@@ -2,14 +2,15 @@
 
 The page a citizen answered from is stored with every response, so a path such as
 ``/utente/mrossi85/pratiche`` or ``/u/12345678/documenti`` would carry who answered. :func:`redact_path`
-runs the free-text redactor (:func:`privacy.redact`: e-mails, codici fiscali, … become ``[EMAIL]``,
-``[CF]``) and then replaces whole segments that identify a person by ``[ID]``, keeping the others so
+runs the free-text redactor on each segment alone (:func:`privacy.redact`: e-mails, codici fiscali, …
+become ``[EMAIL]``, ``[CF]``; a placeholder never swallows a ``/``) and then replaces whole segments that identify a person by ``[ID]``, keeping the others so
 that statisticians can still group pages (``/utente/[ID]/pratiche``):
 
 - a segment of 6 or more digits (``/u/12345678``), or a token of 16 or more hex digits or a UUID;
 - after an account word (``utente``, ``profilo``, ``u``, ``user``, ``account``, ``cittadino``…), a segment
   that holds a digit (``mrossi85``), joins words with ``.`` or ``_`` (``mario.rossi``, ``m_rossi``), or is
-  a listed given name or surname, alone or joined by ``-`` (``mario``, ``mario-rossi``).
+  a listed given name or surname, alone or joined by ``-`` (``mario``, ``mario-rossi``), or a user name
+  made of one (``mrossi``, ``mariorossi``).
 
 Ordinary paths are kept as they are: ``/servizi/anagrafe/certificati``, ``/2026/11/avviso``,
 ``/pratica/nuova``, ``/profilo/modifica``. Results are cached (paths repeat), so the cost is paid once
@@ -38,8 +39,18 @@ _NAME_PARTS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def _is_name(segment: str) -> bool:
+    """A listed given name or surname, names joined by "-" ("mario-rossi"), or a user name made of
+    one: a surname after one or two initials ("mrossi", "mgrossi"), a given name and a surname run
+    together ("mariorossi")."""
     parts = segment.split("-")
-    return all(p.capitalize() in GIVEN_NAMES or p.lower() in SURNAMES for p in parts)
+    if all(p.capitalize() in GIVEN_NAMES or p.lower() in SURNAMES for p in parts):
+        return True
+    low = segment.lower()
+    if len(parts) > 1:
+        return False
+    if any(len(low) - k >= 4 and low[k:] in SURNAMES for k in (1, 2)):
+        return True
+    return any(low[:i].capitalize() in GIVEN_NAMES and low[i:] in SURNAMES for i in range(3, len(low) - 3))
 
 
 def _identifies(segment: str, after_account: bool) -> bool:
@@ -56,12 +67,12 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
     """``path`` (a page path, its query string already dropped) with personal data replaced — typed
     placeholders from :func:`privacy.redact`, whole identifying segments by ``[ID]`` — and the count per
     kind as a tuple of (kind, count). Cached: the same path gives the same (immutable) result."""
-    if len(path) <= SHORT_TEXT:
-        out, found = redact_short(path)
-        counts = Counter(dict(found))
-    else:
-        out, counts = _redact_text(path)
-    segments = out.split("/")
+    counts: Counter = Counter()
+    segments = path.split("/")
+    for i, segment in enumerate(segments):  # each segment alone: no placeholder swallows a "/"
+        if segment:
+            segments[i], found = redact_short(segment) if len(segment) <= SHORT_TEXT else _redact_text(segment)
+            counts.update(dict(found))
     ids = 0
     previous = ""
     for i, segment in enumerate(segments):
@@ -71,5 +82,4 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
         previous = segment.lower()
     if ids:
         counts["ID"] += ids
-        out = "/".join(segments)
-    return out, tuple(counts.items())
+    return "/".join(segments), tuple(counts.items())

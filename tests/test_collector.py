@@ -363,6 +363,23 @@ def test_the_page_path_is_made_durable_without_its_query_string_or_fragment(clie
         assert secret not in record.value and secret not in spooled, secret
 
 
+def test_personal_identifiers_in_the_page_path_are_replaced_before_the_log(client, settings):
+    """Privacy red team, round 4: "/utente/mrossi85/pratiche" was written to the collector's log and the
+    topic as sent (the free-text redactor sees no personal datum in "mrossi85"); the segment is now
+    "[ID]" there already, the path's shape kept."""
+    body = submission()
+    body["context"] = {"page": "/utente/mrossi85/pratiche/98765432", "hp": ""}
+    assert client.post("/v1/submissions", json=body, headers={"Origin": ORIGIN}).status_code == 202
+    [record] = _consume(settings, 1)
+    doc = json.loads(record.value)
+    [env] = doc.get("envelopes", [doc])
+    assert env["submission"]["context"] == {"page": "/utente/[ID]/pratiche/[ID]", "hp": ""}
+    spooled = b"".join(p.read_bytes() for p in settings.spool_dir.rglob("*") if p.is_file())
+    assert body["submission_id"].encode() in spooled
+    for secret in (b"mrossi85", b"98765432"):
+        assert secret not in record.value and secret not in spooled, secret
+
+
 def test_an_unreachable_registry_is_a_counted_503_to_retry_not_an_internal_error(settings, caplog):
     """PostgreSQL down (or failing over) once the services' cache entries expired: every request used to
     answer 500 "internal" with a traceback in the log per request, and no refusal was counted, so the

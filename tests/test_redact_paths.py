@@ -14,6 +14,11 @@ PATHS = [
     ("/profilo/mario-rossi/dati", "/profilo/[ID]/dati", {"ID": 1}),
     ("/account/m_rossi", "/account/[ID]", {"ID": 1}),
     ("/utenti/Giulia", "/utenti/[ID]", {"ID": 1}),
+    ("/utente/mrossi/pratiche", "/utente/[ID]/pratiche", {"ID": 1}),
+    ("/profilo/mariorossi", "/profilo/[ID]", {"ID": 1}),
+    # a placeholder of the free-text redactor never swallows the "/" before it
+    ("/utente/mrossi85/pratiche/98765432", "/utente/[ID]/pratiche/[ID]", {"ID": 2}),
+    ("/pratiche/RSSMRA85T10A562S/documenti", "/pratiche/[CF]/documenti", {"CF": 1}),
     ("/u/12345678/documenti", "/u/[ID]/documenti", {"ID": 1}),
     ("/pratiche/RSSMRA85T10A562S", "/pratiche/[CF]", {"CF": 1}),
     ("/utente/mario.rossi@gmail.com/pratiche", "/utente/[EMAIL]/pratiche", {"EMAIL": 1}),
@@ -24,7 +29,8 @@ PATHS = [
 ]
 
 ORDINARY = ["/servizi/anagrafe/certificati", "/2026/11/avviso", "/pratica/nuova", "/profilo/modifica", "/utente/login",
-            "/account/impostazioni", "/modulistica/modello730", "/notizie/2026-11-02-avviso", "/servizi/pagamenti/pagopa",
+            "/account/impostazioni", "/utente/pratiche", "/utente/registrazione", "/profilo/privacy",
+            "/utente/messaggi", "/account/sicurezza", "/modulistica/modello730", "/notizie/2026-11-02-avviso", "/servizi/pagamenti/pagopa",
             "/u/", "/"]
 
 
