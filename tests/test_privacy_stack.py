@@ -34,6 +34,8 @@ COMMENTS = [
     ("non entro: utente mrossi80 password Pippo123!, PIN INPS 7781QXZ", ["Pippo123", "7781QXZ"]),
 ]
 PAGE = "/profilo/marta.neri31%40example.it"
+#: a user name in a path segment: "[ID]" (privacy red team, round 4), for one of the submissions
+ID_PAGE = "/utente/lbianchi85/pratiche"
 #: rejected by the processor: an unknown service (valid JSON, escapes before the data) and a value
 #: that is not JSON at all (truncated, with JSON escapes and a \u0040 for the "@").
 REJECTED_PLANTED = ["VRDLGU70M01F205I", "paolo.gialli55", "3479876543"]
@@ -54,10 +56,10 @@ def _unknown_service_record() -> bytes:
 
 
 def test_planted_personal_data_leaves_no_trace_in_parquet_or_the_dlq(client, settings, processor_factory):
-    planted = [p for _, ps in COMMENTS for p in ps] + ["marta.neri31"] + REJECTED_PLANTED
-    for comment, _ in COMMENTS:
+    planted = [p for _, ps in COMMENTS for p in ps] + ["marta.neri31", "lbianchi85"] + REJECTED_PLANTED
+    for i, (comment, _) in enumerate(COMMENTS):
         body = submission(comment=comment)
-        body["context"]["page"] = PAGE
+        body["context"]["page"] = PAGE if i else ID_PAGE
         r = client.post("/v1/submissions", json=body, headers={"Origin": ORIGIN})
         assert r.status_code == 202, r.get_json()
     producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all")
