@@ -145,15 +145,14 @@ def _names(text: str, counts: Counter, low: str) -> str:
     text = listed_names(text, counts)
     if "sportell" in low or "uffici" in low:  # "Luca dello sportello 3 è bravissimo"
         text = desk_names(text, counts)
-    tail = text.rstrip(" \t.!?…")
-    if tail[-1:].islower() and tail[tail.rfind(" ") + 1:][:1].isupper() and _has(low, GREETINGS):
+    if _has(low, GREETINGS):
         text = greeted_names(text, counts)  # "ciao, Kevin", "grazie Kevin!": the comment's last word
     return next_names(text, counts) if "[NOME]" in text else text  # "[NOME] e Marco", "[NOME], anna"
 
 
 _SHOUTED = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}")
-#: three words in capitals in a row: a comment partly shouted ("Buongiorno, SONO LA SIGNORA ESPOSITO")
-_SHOUTED_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{2,}(?:[ \t,'’]+[A-ZÀ-ÖØ-Þ]{2,}){2,}")
+#: two words in capitals in a row: a comment partly shouted ("Buongiorno, SONO LA SIGNORA ESPOSITO")
+_SHOUTED_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{2,}(?:[ \t,'’]+[A-ZÀ-ÖØ-Þ]{2,})+")
 _LOWER_LETTER = re.compile(r"[a-zß-öø-ÿ]")
 _LOWER_PLACEHOLDER = re.compile(r"\[(" + "|".join(k.lower() for k in PLACEHOLDERS) + r")\]")
 

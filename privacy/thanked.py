@@ -71,7 +71,10 @@ def desk_names(text: str, counts: Counter) -> str:
 _GREETED_RE = re.compile(
     rf"(?<!\w)(?P<lead>(?i:ciao|salve|buongiorno|buonasera|arrivederci|grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?"
     rf"|ringrazio|hallo|danke|thanks|thank\s+you|merci|bonjour|hvala|zdravo)[ \t]*[,.!:]?[ \t]+)"
-    rf"(?P<name>[{_UP}][{_LOW}]+)(?=[ \t]*[.!?…]*[ \t]*$)")
+    rf"(?P<name>[{_UP}][{_LOW}]+)(?=[^\w]*$)")  # then only punctuation, spaces, emojis
+#: capitalised words said to whoever is greeted that are no name ("ciao Bella", "grazie Tesoro")
+_GREETED_NOT = frozenset("""Bella Bello Belli Belle Tesoro Amore Cara Caro Cari Care Ragazze Raga Mondo Gente Amici Amico
+Amica Bimbi Mamma Papà Regione Provincia Stato Governo Giornata Dottore Dottoressa Signora Signore Capo Prof Doc""".split())
 #: the words whose presence lets :func:`greeted_names` run (lower case)
 GREETINGS = ("ciao", "salve", "buongiorno", "buonasera", "arrivederci", "grazie", "ringrazio", "hallo", "danke", "thank",
              "merci", "bonjour", "hvala", "zdravo")
@@ -79,10 +82,11 @@ GREETINGS = ("ciao", "salve", "buongiorno", "buonasera", "arrivederci", "grazie"
 
 def greeted_names(text: str, counts: Counter) -> str:
     """A lone capitalised word ending the comment after a greeting or a thanks (see :data:`_GREETED_RE`):
-    ``[NOME]``, the greeting kept. Callers gate on :data:`GREETINGS` and on the comment's last word."""
+    ``[NOME]``, the greeting kept. Callers gate on :data:`GREETINGS`."""
     def sub(m: re.Match) -> str:
         w = m.group("name")
-        if _not_a_name(w) or w in OFFICES or w in _THANKED_NOT or w in PLACES or w.lower() in PLACE_WORDS:
+        if _not_a_name(w) or w in OFFICES or w in _THANKED_NOT or w in _GREETED_NOT or w in PLACES \
+                or w.lower() in PLACE_WORDS or w.endswith("à"):  # "grazie Sanità", "ciao Città"
             return m.group(0)
         counts["NOME"] += 1
         return m.group("lead") + "[NOME]"
