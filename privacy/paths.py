@@ -31,7 +31,6 @@ ACCOUNT_WORDS = frozenset("""u user users utente utenti profilo profili profile 
 cittadino cittadini iscritto iscritti membro membri member members people dipendente dipendenti assistito assistiti
 paziente pazienti contribuente contribuenti anagrafica id""".split())
 
-_LONG_NUMBER = re.compile(r"\d{6,}")
 _TOKEN = re.compile(r"[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _JOINED = re.compile(r"[^\W\d_]+(?:[._][^\W\d_]+)+")
 _DIGIT = re.compile(r"\d")
@@ -54,7 +53,9 @@ def _is_name(segment: str) -> bool:
 
 
 def _identifies(segment: str, after_account: bool) -> bool:
-    if _LONG_NUMBER.fullmatch(segment) or (_TOKEN.fullmatch(segment) and _DIGIT.search(segment)):
+    if segment.isdigit():  # string tests first: most segments are words, and pay no pattern here
+        return len(segment) >= 6
+    if len(segment) >= 16 and _TOKEN.fullmatch(segment) and _DIGIT.search(segment):
         return True
     if not after_account or not segment or segment.startswith("["):
         return False

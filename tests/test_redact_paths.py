@@ -3,9 +3,13 @@ team, round 4). The page path is stored with every response, so "/utente/mrossi8
 tell who answered; ordinary paths must come through unchanged so pages can still be grouped."""
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 
 from privacy.paths import redact_path
+from privacy.text import SHORT_CACHE
 from processor.steps import _redact_page
 
 PATHS = [
@@ -49,3 +53,27 @@ def test_ordinary_paths_are_kept(path):
 def test_redacting_a_redacted_path_again_changes_nothing():
     for path, expected, _ in PATHS:
         assert redact_path(expected)[0] == expected
+
+
+def _pattern_calls(call) -> int:
+    """How many regular-expression calls ``call()`` makes: a count, not a timing."""
+    calls = []
+
+    def profile(frame, event, arg):
+        if event == "c_call" and isinstance(getattr(arg, "__self__", None), re.Pattern):
+            calls.append(arg.__name__)
+    sys.setprofile(profile)
+    try:
+        call()
+    finally:
+        sys.setprofile(None)
+    return len(calls)
+
+
+def test_an_ordinary_path_costs_the_free_text_gates_per_segment_and_nothing_once_cached():
+    path = "/servizi/anagrafe/certificati/rilascio"
+    redact_path.cache_clear()
+    SHORT_CACHE.clear()
+    redact_path("/warm/up")  # lazily built patterns, loaded once
+    assert _pattern_calls(lambda: redact_path(path)) <= 4 * 4  # the gates of 4 plain segments, no [ID] pattern
+    assert _pattern_calls(lambda: redact_path(path)) == 0  # paths repeat: each distinct one is redacted once
