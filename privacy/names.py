@@ -136,6 +136,9 @@ TOWNS = frozenset(("Martina Franca", "Vittorio Veneto", "Albano Laziale", "Sesto
                    "Alba Adriatica", "Massa Marittima", "Massa Lombarda", "Santa Maria Capua Vetere", "Marina Di Carrara",
                    "Lido Di Camaiore", "Porto Recanati", "Paola Calabra", "Giulianova", "Civita Castellana"))
 
+#: a seaside town named after its inland one: "Marina di Ragusa", "Lido di Camaiore"
+_TOWN_OF = re.compile(rf"(?:Marina|Lido)[ \t]+d(?:i|el|ella)[ \t]+[{_UP}]")
+
 #: what is said of a patient or a relative, capitalised ("il paziente Anziano", "mio figlio Disabile")
 _CONDITIONS = frozenset("""Anziano Anziana Anziani Anziane Disabile Disabili Invalido Invalida Malato Malata Cieco Cieca
 Sordo Sorda Nuovo Nuova Giovane Piccolo Piccola Grande Minorenne Maggiorenne Ricoverato Ricoverata Straniero Straniera
@@ -253,6 +256,8 @@ def first_names(text: str, counts: Counter) -> str:
                 and not (m.group("staff") and not _not_a_name(name) and name not in OFFICES
                          and name not in _CONDITIONS and name not in PLACES and not _OFFICE_ADJECTIVE.fullmatch(name)):
             return m.group(0)
+        if more and f"{name} {more.strip().capitalize()}" in TOWNS or _TOWN_OF.match(m.string, m.start("name")):
+            return m.group(0)  # "grazie a Martina Franca", "grazie a Marina di Ragusa": a town
         end = m.end() if more and not _not_a_name(more.strip()) else m.end("name")
         counts["NOME"] += 1
         return m.string[m.start():m.start("name")] + "[NOME]" + m.string[end:m.end()]
