@@ -151,8 +151,11 @@ def _names(text: str, counts: Counter, low: str) -> str:
 
 
 _SHOUTED = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}")
-#: two words in capitals in a row: a comment partly shouted ("Buongiorno, SONO LA SIGNORA ESPOSITO")
-_SHOUTED_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{2,}(?:[ \t,'’]+[A-ZÀ-ÖØ-Þ]{2,})+")
+#: two words in capitals in a row, or one after a title: a comment partly shouted ("Buongiorno, SONO LA SIGNORA ESPOSITO")
+_SHOUTED_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ]{2,}(?:[ \t,'’]+[A-ZÀ-ÖØ-Þ]{2,})+"
+                          # or one word in capitals after a title or "sono": "sono la signora ESPOSITO"
+                          r"|(?i:signor[ae]?|sig\.(?:ra)?|sono|chiamo|dott(?:\.|ssa|ore)|prof(?:\.|essore|essoressa))"
+                          r"[ \t]+[A-ZÀ-ÖØ-Þ]{3,}(?![a-zß-öø-ÿ])")
 _LOWER_LETTER = re.compile(r"[a-zß-öø-ÿ]")
 _LOWER_PLACEHOLDER = re.compile(r"\[(" + "|".join(k.lower() for k in PLACEHOLDERS) + r")\]")
 
