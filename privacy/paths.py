@@ -29,7 +29,7 @@ from .text import SHORT_TEXT, _redact_text, redact_short
 #: path words after which the next segment names an account (lower case)
 ACCOUNT_WORDS = frozenset("""u user users utente utenti profilo profili profile profiles account accounts persona persone
 cittadino cittadini iscritto iscritti membro membri member members people dipendente dipendenti assistito assistiti
-paziente pazienti contribuente contribuenti anagrafica id""".split())
+paziente pazienti contribuente contribuenti anagrafica id area-personale area-riservata areapersonale areariservata""".split())
 
 _TOKEN = re.compile(r"[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _JOINED = re.compile(r"[^\W\d_]+(?:[._][^\W\d_]+)+")

@@ -7,6 +7,8 @@ import re
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from privacy.paths import redact_path
 from privacy.text import SHORT_CACHE
@@ -18,6 +20,7 @@ PATHS = [
     ("/profilo/mario-rossi/dati", "/profilo/[ID]/dati", {"ID": 1}),
     ("/account/m_rossi", "/account/[ID]", {"ID": 1}),
     ("/utenti/Giulia", "/utenti/[ID]", {"ID": 1}),
+    ("/area-personale/mrossi85/domande", "/area-personale/[ID]/domande", {"ID": 1}),
     ("/utente/mrossi/pratiche", "/utente/[ID]/pratiche", {"ID": 1}),
     ("/profilo/mariorossi", "/profilo/[ID]", {"ID": 1}),
     # a placeholder of the free-text redactor never swallows the "/" before it
@@ -77,3 +80,13 @@ def test_an_ordinary_path_costs_the_free_text_gates_per_segment_and_nothing_once
     redact_path("/warm/up")  # lazily built patterns, loaded once
     assert _pattern_calls(lambda: redact_path(path)) <= 4 * 4  # the gates of 4 plain segments, no [ID] pattern
     assert _pattern_calls(lambda: redact_path(path)) == 0  # paths repeat: each distinct one is redacted once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["utente", "profilo", "u", "servizi", "mrossi85", "mario.rossi", "Mario", "12345678",
+                                 "2026", "nuova", "RSSMRA85T10A562S", "a@b.it", "%40", "[ID]", "", "via Roma 1"])
+                | st.text(alphabet="abcdefmorsiMRS0123456789._-@ ", max_size=12), max_size=6))
+def test_any_path_is_redacted_without_error_and_redacting_again_changes_nothing(parts):
+    out, _ = redact_path("/".join(parts))
+    assert out.count("/") == "/".join(parts).count("/") or "%40" in parts  # the shape is kept
+    assert redact_path(out)[0] == out
