@@ -343,55 +343,6 @@ def _offered(indicator: str, pools, cats: Sequence[str]) -> np.ndarray:
     return out
 
 
-#: The funnel counts published by :func:`publish_rates` (issue 14 §5), each with its key sum ``k_<count>``.
-RATE_COUNTS = ("impressions", "starts", "submissions")
-RATE_STATS = ["response_rate", "response_rate_lower", "response_rate_upper",
-              "break_off", "break_off_lower", "break_off_upper"]
-
-
-def publish_rates(df: pd.DataFrame, dims: Sequence[str], protection: Protection) -> pd.DataFrame:
-    """Published response and break-off rates of the cells of ``df`` (``dims``, each of
-    :data:`RATE_COUNTS` and its key sum ``k_<count>``, from :mod:`warehouse.response_rates`).
-
-    Every count is perturbed like any other (its own cell key); a cell whose true or perturbed impressions
-    are below ``min_n`` is suppressed (no counts, no rate). Submissions are answers: 1 to ``min_n`` − 1 of
-    them (true, or perturbed below ``min_n``) are not published — nor the response rate, nor the break-off,
-    which with the starts gives them back — as the cube suppresses the same answers' cell (a true 1 was
-    published as up to 3, beside a cube that said "suppressed"); no submission at all stays 0 and 0 %. Response rate = submissions / impressions,
-    break-off = (starts − submissions) / starts, in percent with Wilson 95% intervals, both from the
-    perturbed counts (clipped to [0, 100]; break-off suppressed when starts < ``min_n``); the intervals
-    add the perturbation's variance of a ratio of two perturbed counts (:func:`warehouse.stats.ckm_ratio_var`).
-    ``obs_status`` is ``U`` (low reliability) when either published rate rests on fewer than ``low_n``
-    counts: the impressions, or the starts of a break-off that is shown (a few starts give 0% as often
-    as not, their perturbation as large as the break-offs).
-    """
-    dims = list(dims)
-    p = {c: protection.perturb(df[c].to_numpy(), df[f"k_{c}"].to_numpy()).astype(float) if len(df)
-         else np.zeros(0) for c in RATE_COUNTS}
-    hidden = too_few(df["impressions"].to_numpy(), p["impressions"], protection) if len(df) else np.zeros(0, bool)
-    imp = np.where(hidden, np.nan, p["impressions"])
-    few = (too_few(df["submissions"].to_numpy(), p["submissions"], protection) & (df["submissions"].to_numpy() > 0)
-           if len(df) else np.zeros(0, bool))  # a few answers: withheld like the cube's cell of them
-    sub = np.where(hidden | few, np.nan, np.clip(p["submissions"], 0, p["impressions"]))
-    starts = np.where(hidden | (too_few(df["starts"].to_numpy(), p["starts"], protection) if len(df) else False),
-                      np.nan, np.maximum(p["starts"], 0))
-    out = {d: df[d].to_numpy() for d in dims}
-    out.update(impressions=imp, starts=starts, submissions=sub)
-    V = protection.noise_variance  # both rates are ratios of counts perturbed independently: their noise too
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.nan_to_num(sub) / np.nan_to_num(imp)
-    lo, hi = stats.wilson(np.nan_to_num(sub), np.nan_to_num(imp), noise_var=stats.ckm_ratio_var(rate, imp, V))
-    out["response_rate"] = np.where(hidden | few, np.nan, 100 * np.nan_to_num(sub) / np.where(imp > 0, imp, 1))
-    out["response_rate_lower"], out["response_rate_upper"] = (np.where(few, np.nan, 100 * x) for x in (lo, hi))
-    left = np.clip(np.nan_to_num(starts) - np.nan_to_num(sub), 0, None)
-    with np.errstate(invalid="ignore", divide="ignore"):  # 1 − sub/starts: the noise of sub/starts
-        kept = np.nan_to_num(sub) / np.nan_to_num(starts)
-    lo, hi = stats.wilson(left, np.nan_to_num(starts), noise_var=stats.ckm_ratio_var(kept, starts, V))
-    ok = ~np.isnan(starts) & ~few
-    out["break_off"] = np.where(ok, 100 * left / np.where(ok & (np.nan_to_num(starts) > 0), np.nan_to_num(starts), 1),
-                                np.nan)
-    out["break_off_lower"], out["break_off_upper"] = np.where(ok, 100 * lo, np.nan), np.where(ok, 100 * hi, np.nan)
-    unreliable = (imp < protection.low_n) | (ok & (np.nan_to_num(starts) < protection.low_n))
-    out["obs_status"] = np.where(hidden, "Q", np.where(unreliable, "U", "A"))
-    out["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
-    return pd.DataFrame(out)
+# the rates and the item non-response (issue 14 §5) are published by the same method, from their own module
+# (this one's size): imported here so that every published figure is still reached through this module
+from .protect_rates import RATE_COUNTS, RATE_STATS, publish_item_nonresponse, publish_rates  # noqa: E402,F401

@@ -4,8 +4,8 @@
 per cut with the key sums the cell-key method needs; :func:`rates` publishes them through
 :func:`warehouse.protect.publish_rates` — the only path to published figures. Item non-response
 (:func:`item_nonresponse`) is the share of submissions to which an item applied (its ``show_if``
-held) that left it unanswered, from perturbed counts too (:meth:`Protection.perturb` on the
-responses' record keys), over the rows that count (:func:`dataset.views.counted`: no automated answers).
+held) that left it unanswered: the true counts and key sums are summed here and published only through
+:func:`warehouse.protect.publish_item_nonresponse`, over the rows that count (:func:`dataset.views.counted`: no automated answers).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from dataset.recordkey import KEY_SCALE, secret_for, stored_or_computed
 from dataset.views import counted, responses_view_sql
 from questionnaires import UnknownQuestionnaire, default_catalog
 
-from .protect import FREE, RATE_COUNTS, SUPPRESSED, Protection, publish_rates, too_few
+from .protect import RATE_COUNTS, Protection, publish_item_nonresponse, publish_rates
 from .rollup import RESPONSES, sum_mod
 
 DIMS = ("period", "service", "entity", "service_type", "channel", "pa_type", "region", "day")
@@ -142,8 +142,9 @@ def rates(data_dir: Path, protection: Protection, dims: Sequence[str] = ("servic
 def item_nonresponse(data_dir: Path, protection: Protection, service: str, period: str | None = None,
                      secret: str | None = None) -> pd.DataFrame:
     """Per (period, questionnaire, version, item) of ``service``: the submissions the item applied to
-    and the share that left it unanswered (perturbed counts; suppressed below ``min_n``: ``OBS_STATUS``
-    Q and ``CONF_STATUS`` A, as every published cell). Each row's
+    and the share that left it unanswered, with its 95% interval — published by
+    :func:`warehouse.protect.publish_item_nonresponse` (perturbed counts, the interval covering the
+    perturbation; suppressed below ``min_n``: ``OBS_STATUS`` Q and ``CONF_STATUS`` A). Each row's
     record key as the rollup counts it (:func:`dataset.recordkey.stored_or_computed`; ``secret``, the
     installation's record-key secret, default :func:`dataset.recordkey.secret_for` of ``data_dir``)."""
     secret = secret or secret_for(Path(data_dir))
@@ -174,19 +175,9 @@ def item_nonresponse(data_dir: Path, protection: Protection, service: str, perio
             if item.code not in given:
                 cell[2] += 1
                 cell[3] = (cell[3] + key_int) % KEY_SCALE
-    cols = ["period", "questionnaire", "version", "item", "applicable", "missing", "nonresponse"]
-    if not acc:
-        return pd.DataFrame(columns=cols + ["obs_status", "conf_status"])
-    keys = list(acc)
-    vals = np.array([acc[k] for k in keys], dtype=np.int64)
-    n = protection.perturb(vals[:, 0], vals[:, 1]).astype(float)
-    miss = np.clip(protection.perturb(vals[:, 2], vals[:, 3]), 0, None).astype(float)
-    hidden = too_few(vals[:, 0], n, protection)
-    miss = np.where(hidden, np.nan, np.minimum(miss, n))
-    n = np.where(hidden, np.nan, n)
-    df = pd.DataFrame(keys, columns=cols[:4])
-    df["applicable"], df["missing"] = n, miss
-    df["nonresponse"] = np.where(hidden, np.nan, 100 * np.nan_to_num(miss) / np.where(n > 0, n, 1))
-    df["obs_status"] = np.where(hidden, "Q", np.where(n < protection.low_n, "U", "A"))
-    df["conf_status"] = np.where(hidden, SUPPRESSED, FREE)
-    return df
+    dims = ["period", "questionnaire", "version", "item"]
+    vals = np.array([acc[k] for k in acc], dtype=np.int64).reshape(-1, 4)
+    cells = pd.DataFrame(list(acc), columns=dims) if acc else pd.DataFrame(columns=dims)
+    for j, c in enumerate(("applicable", "k_applicable", "missing", "k_missing")):
+        cells[c] = vals[:, j]
+    return publish_item_nonresponse(cells, dims, protection)

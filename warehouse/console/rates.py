@@ -54,12 +54,14 @@ RATE_COLUMNS = [("service", "Servizio"), ("channel", "Canale"), ("period", "Peri
 ITEM_COLUMNS = [("period", "Periodo"), ("questionnaire", "Questionario"), ("version", "Versione"), ("item", "Domanda"),
                 ("item_label", "Testo della domanda"),
                 ("applicable", "Applicabile a"), ("missing", "Senza risposta"), ("nonresponse", "Senza risposta %"),
+                ("nonresponse_lower", "Senza risposta: IC 95% inf."), ("nonresponse_upper", "Senza risposta: IC 95% sup."),
                 ("status", "Stato"), ("coverage", "Copertura del periodo")]
 i18n.EN.update({"Senza risposta %": "Unanswered %", "Tasso di risposta %": "Response rate %",
                 "Tasso di risposta: IC 95% inf.": "Response rate: 95% CI low",
                 "Tasso di risposta: IC 95% sup.": "Response rate: 95% CI high", "Abbandono %": "Break-off %",
                 "Abbandono: IC 95% inf.": "Break-off: 95% CI low", "Abbandono: IC 95% sup.": "Break-off: 95% CI high",
-                "Testo della domanda": "Question text"})
+                "Testo della domanda": "Question text",
+                "Senza risposta: IC 95% inf.": "Unanswered: 95% CI low", "Senza risposta: IC 95% sup.": "Unanswered: 95% CI high"})
 
 
 def item_label(questionnaire: str, version, item: str) -> str:
