@@ -55,3 +55,22 @@ def _per_pool(pools: Sequence[str], sd: Callable[[str], float]) -> np.ndarray:
             cache[key] = sd(key)
         out.append(cache[key])
     return np.array(out, dtype=float)
+
+
+def cell_noise_var(indicator: str, pools: Sequence[str], n, top2, mean, protection: Protection) -> tuple[np.ndarray, np.ndarray]:
+    """Per published cell, the variance the perturbation adds to its positive share (0–1 scale) and to
+    its mean (points²), at the cell's own published n, positive share ``top2`` (%) and ``mean`` — the
+    terms :func:`warehouse.protect.publish` adds to the cell's intervals (:func:`share_noise_sd`,
+    :func:`mean_noise_sd` over n, squared). NaN where n, the share or the mean is not published. What a
+    before/after comparison or a trend of published cells (:mod:`warehouse.evaluation`) adds to the
+    sampling variance it recomputes from the published k and n."""
+    n, top2, mean = (np.asarray(a, dtype=float) for a in (n, top2, mean))
+    share_var, mean_var = np.full(len(n), np.nan), np.full(len(n), np.nan)
+    for i, pool in enumerate(pools):
+        if not (np.isfinite(n[i]) and n[i] > 0):
+            continue
+        if np.isfinite(top2[i]):
+            share_var[i] = (share_noise_sd(indicator, [pool], top2[i] / 100, protection)[0] / n[i]) ** 2
+        if np.isfinite(mean[i]):
+            mean_var[i] = (mean_noise_sd(indicator, [pool], mean[i], protection)[0] / n[i]) ** 2
+    return share_var, mean_var

@@ -21,6 +21,7 @@ import pandas as pd
 
 from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_INDICATORS
 
+from .ckmnoise import cell_noise_var
 from .comparability import QueryError, check_indicator
 from .periods import calendar_period, freq_of, is_complete, today_rome, validate_range
 from .protect import TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
@@ -163,13 +164,20 @@ def _sets(by: list[str], t: str) -> list[str]:
     return out
 
 
-def table(con, cut: Cut, protection: Protection | None = None, *, span: bool = False) -> pd.DataFrame:
+def table(con, cut: Cut, protection: Protection | None = None, *, span: bool = False, noise: bool = False) -> pd.DataFrame:
     """The published table of ``cut`` (see :func:`warehouse.protect.publish`; ``span``: :func:`aggregate`).
 
     A published cell in the first period a questionnaire version with a declared break for the
-    indicator appears in (within the cell's own dimensions) is flagged ``obs_status = B``."""
+    indicator appears in (within the cell's own dimensions) is flagged ``obs_status = B``. ``noise``
+    (score indicators): also ``top2_noise_var`` and ``mean_noise_var``, the variance the perturbation adds
+    to each cell's published share (0–1) and mean (:func:`warehouse.ckmnoise.cell_noise_var`), for
+    comparisons of published cells (:mod:`warehouse.evaluation`); never output as figures."""
     raw = aggregate(con, cut, span)
     out = publish(raw, cut.indicator, ["period", *cut.by], protection or Protection())
+    if noise and cut.indicator in ALL_SCORES:
+        pools = raw["pool"].tolist() if "pool" in raw else [""] * len(out)
+        out["top2_noise_var"], out["mean_noise_var"] = cell_noise_var(
+            cut.indicator, pools, out["n"], out["top2"], out["mean"], protection or Protection())
     if not span and len(out):
         _flag_breaks(con, cut, raw, out)
     return out
@@ -392,15 +400,18 @@ def published_cell(con, protection: Protection, indicator: str, dim: str, code: 
     (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``), through the protected cube: ``{"n", "top2", "mean", "sd",
     "published", "top2_ci", "mean_ci", "obs_status"}`` (values ``None`` when suppressed; the intervals the
     cube publishes, which cover the perturbation too; ``obs_status`` the cell's: ``U`` low reliability,
-    ``B`` break in series…); ``None`` when the unit has no answers then.
+    ``B`` break in series…), ``top2_noise_var`` and ``mean_noise_var`` (the perturbation's variance of the
+    share, 0–1, and of the mean, :func:`table`'s ``noise``: what :mod:`warehouse.evaluation` adds to the
+    sampling variance); ``None`` when the unit has no answers then.
     What an improvement plan's baseline and the console's improvement pages read."""
     cut = Cut(indicator=indicator, filters={dim: [code]}, freq=freq_of(period, "period"), start=period,
               end=period).validate()
-    df = table(con, cut, protection)
+    df = table(con, cut, protection, noise=True)
     if df.empty:
         return None
     r = df.iloc[0]
     top2, n = _finite(r["top2"]), _finite(r["n"])
     return {"n": None if n is None else int(n), "top2": top2, "mean": _finite(r["mean"]), "sd": _finite(r["sd"]),
             "published": top2 is not None, "top2_ci": (_finite(r["top2_lower"]), _finite(r["top2_upper"])),
-            "mean_ci": (_finite(r["mean_lower"]), _finite(r["mean_upper"])), "obs_status": str(r["obs_status"])}
+            "mean_ci": (_finite(r["mean_lower"]), _finite(r["mean_upper"])), "obs_status": str(r["obs_status"]),
+            "top2_noise_var": _finite(r.get("top2_noise_var")), "mean_noise_var": _finite(r.get("mean_noise_var"))}

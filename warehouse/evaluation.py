@@ -4,8 +4,10 @@ Contract
 --------
 Inputs are published figures the caller reads from the protected cube (perturbed counts, means and
 standard deviations) — nothing here reads data, so nothing here can publish what the cube would not.
-Every indicator is on 0–100 where higher is better; differences are *follow-up − baseline*, in
-points (percentage points for shares).
+Every indicator is on 0–100 where higher is better; differences are *follow-up − baseline*, in points
+(percentage points for shares). Each published cell's perturbation variance (``noise_var*``, from
+:func:`warehouse.cube.published_cell` / :func:`warehouse.cube.table`) is added to the sampling variance
+recomputed from its k and n, as the cube's own intervals do (docs/methodology.md §10).
 
 - :func:`share_change`: positive shares (k of n). Interval for the difference: Newcombe's (1998)
   hybrid score interval (method 10, from the two Wilson intervals); test: the score test
@@ -125,13 +127,30 @@ def verdict(lo: float, hi: float) -> str:
     return "improved" if lo > 0 else "worsened" if hi < 0 else "no detectable change"
 
 
-def newcombe_interval(k0: int, n0: int, k1: int, n1: int, level: float = 0.95) -> tuple[float, float]:
-    """Newcombe's hybrid score interval for p1 − p0 (proportions, not points)."""
+def _noise(v: Any, field: str) -> float:
+    """A cell's perturbation variance (``None``: 0, a cell published without the cell-key method)."""
+    if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float, np.floating)) or not v >= 0 or v == np.inf):
+        raise EvaluationError(field, f"{field} is a variance, a number of at least 0; got {v!r}.")
+    return 0.0 if v is None else float(v)
+
+
+def effective_n(k: float, n: float, noise_var: float, level: float = 0.95) -> float:
+    """n / deff, deff = 1 + n·noise_var / (p̃(1 − p̃)), p̃ the Wilson centre: the sample size whose sampling
+    variance equals the sampling *and* the perturbation's (:func:`warehouse.stats.wilson`)."""
+    z2 = sps.norm.ppf(0.5 + level / 2) ** 2
+    centre = (k + z2 / 2) / (n + z2)
+    return n / (1 + n * noise_var / (centre * (1 - centre)))
+
+
+def newcombe_interval(k0: int, n0: int, k1: int, n1: int, level: float = 0.95,
+                      noise_var0: float = 0.0, noise_var1: float = 0.0) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for p1 − p0 (proportions, not points), from the two Wilson
+    intervals — each at its effective n when its share carries a perturbation variance ``noise_var*``."""
     p0, p1 = k0 / n0, k1 / n1
-    l0, u0 = proportion_confint(k0, n0, alpha=1 - level, method="wilson")
-    l1, u1 = proportion_confint(k1, n1, alpha=1 - level, method="wilson")
-    d = p1 - p0
-    return d - np.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
+    e0, e1 = effective_n(k0, n0, noise_var0, level), effective_n(k1, n1, noise_var1, level)
+    l0, u0 = proportion_confint(p0 * e0, e0, alpha=1 - level, method="wilson")
+    l1, u1 = proportion_confint(p1 * e1, e1, alpha=1 - level, method="wilson")
+    return (d := p1 - p0) - np.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
 
 
 def share_mdc(p0: float, n0: int, n1: int, alpha: float = ALPHA, power: float = POWER) -> tuple[float | None, float | None]:
@@ -141,14 +160,18 @@ def share_mdc(p0: float, n0: int, n1: int, alpha: float = ALPHA, power: float = 
     h = NormalIndPower().solve_power(effect_size=None, nobs1=n0, alpha=alpha, power=power, ratio=n1 / n0,
                                      alternative="two-sided")
     phi = np.arcsin(np.sqrt(p0))
-    up = phi + h / 2
-    down = phi - h / 2
+    up, down = phi + h / 2, phi - h / 2
     return (float(np.sin(up) ** 2 - p0) if up <= np.pi / 2 else None,
             float(p0 - np.sin(down) ** 2) if down >= 0 else None)
 
 
-def share_change(k0: int, n0: int, k1: int, n1: int, level: float = 0.95) -> Change:
-    """Change of the positive share from baseline (k0 of n0) to follow-up (k1 of n1)."""
+def share_change(k0: int, n0: int, k1: int, n1: int, level: float = 0.95,
+                 noise_var0: float | None = 0.0, noise_var1: float | None = 0.0) -> Change:
+    """Change of the positive share from baseline (k0 of n0) to follow-up (k1 of n1). ``noise_var0``/
+    ``noise_var1``: the variance the cell-key perturbation adds to each published share (0–1 scale;
+    :func:`warehouse.cube.published_cell`'s ``top2_noise_var``): Newcombe's interval is then from the Wilson
+    intervals at the effective n's, the score test's standard error adds both (z = d / √(se² + v0 + v1)),
+    the MDC is at the effective n's — the noise of two published cells is not taken for a change."""
     k0, n0, k1, n1 = (_count(v, f) for v, f in ((k0, "baseline_k"), (n0, "baseline_n"), (k1, "follow_up_k"),
                                                 (n1, "follow_up_n")))
     for k, n, tag in ((k0, n0, "baseline"), (k1, n1, "follow_up")):
@@ -157,21 +180,28 @@ def share_change(k0: int, n0: int, k1: int, n1: int, level: float = 0.95) -> Cha
         if not 0 <= k <= n:
             raise EvaluationError(f"{tag}_k", f"{tag}_k must be between 0 and {tag}_n ({n}); got {k}.")
     level = _check_level(level)
-    lo, hi = newcombe_interval(k0, n0, k1, n1, level)
+    v0, v1 = _noise(noise_var0, "baseline_noise_var"), _noise(noise_var1, "follow_up_noise_var")
+    lo, hi = newcombe_interval(k0, n0, k1, n1, level, v0, v1)
     with np.errstate(divide="ignore", invalid="ignore"):  # statsmodels also computes ratios of zero shares
         test = test_proportions_2indep(k1, n1, k0, n0, method="score", compare="diff")
     p = float(test.pvalue) if np.isfinite(test.pvalue) else 1.0  # 0/n against 0/n: no evidence of a change
-    up, down = share_mdc(k0 / n0, n0, n1)
-    d = 100 * (k1 / n1 - k0 / n0)
-    ci = (100 * float(lo), 100 * float(hi))
+    if v0 + v1 > 0 and k1 * n0 != k0 * n1 and np.isfinite(test.statistic) and test.statistic != 0:
+        se = abs(k1 / n1 - k0 / n0) / abs(float(test.statistic))  # the score test's own standard error
+        p = float(2 * sps.norm.sf(abs(k1 / n1 - k0 / n0) / np.sqrt(se ** 2 + v0 + v1)))
+    up, down = share_mdc(k0 / n0, effective_n(k0, n0, v0), effective_n(k1, n1, v1))
+    d, ci = 100 * (k1 / n1 - k0 / n0), (100 * float(lo), 100 * float(hi))
     mdc_up, mdc_down = (None if v is None else 100 * v for v in (up, down))
     return Change(measure="share", baseline=100 * k0 / n0, follow_up=100 * k1 / n1, difference=d, ci=ci, level=level,
                   p_value=p, verdict=verdict(*ci), mdc=mdc_down if d < 0 else mdc_up, mdc_up=mdc_up,
-                  mdc_down=mdc_down, method="newcombe-hybrid-score; score test")
+                  mdc_down=mdc_down, method="newcombe-hybrid-score; score test" + ("; cell-key noise" if v0 + v1 else ""))
 
 
-def mean_change(n0: int, mean0: float, sd0: float, n1: int, mean1: float, sd1: float, level: float = 0.95) -> Change:
-    """Change of a mean (0–100) from baseline to follow-up: Welch interval and t test."""
+def mean_change(n0: int, mean0: float, sd0: float, n1: int, mean1: float, sd1: float, level: float = 0.95,
+                noise_var0: float | None = 0.0, noise_var1: float | None = 0.0) -> Change:
+    """Change of a mean (0–100) from baseline to follow-up: Welch interval and t test. ``noise_var0``/
+    ``noise_var1`` (points²; :func:`warehouse.cube.published_cell`'s ``mean_noise_var``): the variance the
+    cell-key perturbation adds to each published mean, added to the standard error (Satterthwaite's df
+    from the sampling terms, the noise's variance being known); the MDC grows with the standard error."""
     n0, n1 = _count(n0, "baseline_n"), _count(n1, "follow_up_n")
     for name, v in (("baseline_mean", mean0), ("follow_up_mean", mean1), ("baseline_sd", sd0), ("follow_up_sd", sd1)):
         if isinstance(v, bool) or not isinstance(v, (int, float, np.floating)) or not np.isfinite(v):
@@ -186,10 +216,10 @@ def mean_change(n0: int, mean0: float, sd0: float, n1: int, mean1: float, sd1: f
     if sd0 == 0 and sd1 == 0:
         raise EvaluationError("baseline_sd", "both standard deviations are 0: every answer is the same, there is "
                                              "nothing to test.")
-    level = _check_level(level)
+    level, noise = _check_level(level), _noise(noise_var0, "baseline_noise_var") + _noise(noise_var1, "follow_up_noise_var")
     v0, v1 = sd0 ** 2 / n0, sd1 ** 2 / n1
-    se = np.sqrt(v0 + v1)
-    df = (v0 + v1) ** 2 / (v0 ** 2 / (n0 - 1) + v1 ** 2 / (n1 - 1))
+    se = np.sqrt(v0 + v1 + noise)
+    df = (v0 + v1 + noise) ** 2 / (v0 ** 2 / (n0 - 1) + v1 ** 2 / (n1 - 1))
     d = float(mean1 - mean0)
     tq = sps.t.ppf(0.5 + level / 2, df)
     ci = (float(d - tq * se), float(d + tq * se))
@@ -197,9 +227,10 @@ def mean_change(n0: int, mean0: float, sd0: float, n1: int, mean1: float, sd1: f
     es = TTestIndPower().solve_power(effect_size=None, nobs1=n0, alpha=ALPHA, power=POWER, ratio=n1 / n0,
                                      alternative="two-sided")
     pooled = np.sqrt(((n0 - 1) * sd0 ** 2 + (n1 - 1) * sd1 ** 2) / (n0 + n1 - 2))
-    mdc = float(es * pooled)
+    mdc = float(es * pooled * np.sqrt((v0 + v1 + noise) / (v0 + v1)))
     return Change(measure="mean", baseline=float(mean0), follow_up=float(mean1), difference=d, ci=ci, level=level,
-                  p_value=p, verdict=verdict(*ci), mdc=mdc, mdc_up=mdc, mdc_down=mdc, method="welch")
+                  p_value=p, verdict=verdict(*ci), mdc=mdc, mdc_up=mdc, mdc_down=mdc,
+                  method="welch" + ("; cell-key noise" if noise else ""))
 
 
 TARGET_STATUSES = ("reached", "not_reached", "uncertain")
@@ -302,7 +333,8 @@ def _separated(t: np.ndarray, k: np.ndarray, n: np.ndarray) -> bool:
     return False
 
 
-def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: float = 0.95) -> Trend:
+def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: float = 0.95,
+          noise_var: Sequence[float | None] | None = None) -> Trend:
     """Logistic trend of the positive share over months: ``periods`` are ``YYYY-MM`` labels (distinct,
     any order, gaps allowed), ``k`` positive answers and ``n`` answers in each. Months with n = 0
     (suppressed or empty) are left out.
@@ -317,17 +349,20 @@ def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: flo
     interval is the profile-likelihood interval, the p value the likelihood-ratio test (``method``).
     When the Pearson dispersion exceeds 1 it is the scale (quasi-binomial) and the interval and p value
     use the F(1, df) quantile with the residual degrees of freedom (the scale is estimated from few
-    months)."""
+    months). ``noise_var``: per month, the variance the cell-key perturbation adds to its published share
+    (0–1; :func:`warehouse.cube.table`'s ``top2_noise_var``): each month's counts are then weighted down to
+    its effective n (:func:`effective_n`), so the slope's interval covers the noise too — the rules above
+    still count the published answers."""
     import warnings
 
     import statsmodels.api as sm
 
     level = _check_level(level)
-    if not (len(periods) == len(k) == len(n)):
-        raise EvaluationError("periods", "periods, k and n must have the same length.")
     if len(set(periods)) != len(periods):
         raise EvaluationError("periods", "a month is repeated.")
-    idx, ks, ns, labels = [], [], [], []
+    if not (len(periods) == len(k) == len(n) == len(periods if noise_var is None else noise_var)):
+        raise EvaluationError("periods", "periods, k, n (and noise_var) must have the same length.")
+    idx, ks, ns, labels, scale = [], [], [], [], []
     for i, (label, ki, ni) in enumerate(zip(periods, k, n)):
         m = _MONTH.match(label) if isinstance(label, str) else None
         if not m:
@@ -340,6 +375,7 @@ def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: flo
         idx.append(int(m.group(1)) * 12 + int(m.group(2)) - 1)
         ks.append(ki)
         ns.append(ni)
+        scale.append(effective_n(ki, ni, _noise(None if noise_var is None else noise_var[i], f"noise_var[{i}]")) / ni)
         labels.append(label)
     if len(idx) < TREND_MIN_MONTHS:
         raise EvaluationError("periods", TREND_TOO_FEW_MONTHS)
@@ -352,16 +388,13 @@ def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: flo
     if _separated(t, ks_a, ns_a):
         raise EvaluationError("k", TREND_SEPARATED)
     exog = sm.add_constant(t, has_constant="add")
-    endog = np.column_stack([ks_a, ns_a - ks_a])
+    endog = np.column_stack([ks_a, ns_a - ks_a]) * np.asarray(scale)[:, None]
     model = sm.GLM(endog, exog, family=sm.families.Binomial())
     with warnings.catch_warnings():  # non-convergence and separation are checked below, and refused
         warnings.simplefilter("ignore")
         fit = model.fit()
         dispersion = float(fit.pearson_chi2 / fit.df_resid) if fit.df_resid > 0 else 1.0
-        if dispersion > 1:
-            fit = model.fit(scale=dispersion)
-        else:
-            dispersion = 1.0
+        fit, dispersion = (model.fit(scale=dispersion), dispersion) if dispersion > 1 else (fit, 1.0)
     se = float(fit.bse[1])
     if not (fit.converged and np.isfinite(fit.params).all() and np.isfinite(se) and se > 0):
         raise EvaluationError("k", TREND_NOT_FINITE)
@@ -371,8 +404,7 @@ def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: flo
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise EvaluationError("k", TREND_NOT_FINITE)
     fitted = {label: 100 * float(v) for label, v in zip(labels, fit.predict(exog))}
-    span = int(t.max())
-    order = np.argsort(idx)
+    span, order = int(t.max()), np.argsort(idx)
     per_year = span >= 12
     return Trend(months=len(idx), first=labels[order[0]], last=labels[order[-1]], span_months=span, slope=slope,
                  slope_ci=(lo, hi), odds_ratio_per_month=float(np.exp(slope)),

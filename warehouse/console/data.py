@@ -139,12 +139,14 @@ def cell(r: dict[str, Any]) -> dict[str, Any]:
             "share": num(r.get("top2")), "share_lower": num(r.get("top2_lower")), "share_upper": num(r.get("top2_upper")),
             "mean": num(r.get("mean")) if mean_ok else None, "mean_lower": num(r.get("mean_lower")) if mean_ok else None,
             "mean_upper": num(r.get("mean_upper")) if mean_ok else None, "mean_note": mean_note(ms) if free else "",
-            "status": status_text(r), "obs_status": r["obs_status"], "conf_status": r["conf_status"]}
+            "status": status_text(r), "obs_status": r["obs_status"], "conf_status": r["conf_status"],
+            "share_noise_var": num(r.get("top2_noise_var"), 12)}  # for comparisons (evaluation), not shown
 
 
-def table(con, settings, **kw) -> list[dict[str, Any]]:
+def table(con, settings, noise: bool = False, **kw) -> list[dict[str, Any]]:
+    """The published rows of the cut ``kw`` (``noise``: with each cell's perturbation variances, :func:`cube.table`)."""
     cut = cube.Cut(**kw).validate()
-    return cube.table(con, cut, Protection.from_settings(settings)).to_dict("records")
+    return cube.table(con, cut, Protection.from_settings(settings), noise=noise).to_dict("records")
 
 
 def shown_value(con, protection: Protection, cut: "cube.Cut", measure: str) -> float | None:

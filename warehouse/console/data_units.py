@@ -274,8 +274,9 @@ CHANGE_WORDS = {"improved": "migliorato", "worsened": "peggiorato",
 
 def change_since(before: dict | None, now: dict | None, prev: str | None) -> dict[str, Any] | None:
     """A service's positive share against the previous period, from the two *published* cells (the
-    counts k = share × n of the perturbed n, as the plans' evaluation): the difference in points, its
-    95% interval (Newcombe) and the verdict of :func:`warehouse.evaluation.share_change` — ``worsened``
+    counts k = share × n of the perturbed n, as the plans' evaluation, and each cell's perturbation
+    variance ``share_noise_var``): the difference in points, its 95% interval (Newcombe, at the
+    effective n's) and the verdict of :func:`warehouse.evaluation.share_change` — ``worsened``
     only when the whole interval is below 0, so a fall within noise is "nessuna variazione rilevabile".
     None when either cell is suppressed, empty or not comparable."""
     from ..evaluation import EvaluationError, share_change
@@ -284,7 +285,8 @@ def change_since(before: dict | None, now: dict | None, prev: str | None) -> dic
         return None
     try:
         c = share_change(round(before["share"] * before["n"] / 100), before["n"],
-                         round(now["share"] * now["n"] / 100), now["n"])
+                         round(now["share"] * now["n"] / 100), now["n"],
+                         noise_var0=before.get("share_noise_var"), noise_var1=now.get("share_noise_var"))
     except EvaluationError:
         return None
     return {"period": prev, "difference": c.difference, "ci": list(c.ci), "verdict": c.verdict}
@@ -305,7 +307,7 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
     types = [t for (t,) in con.execute("SELECT DISTINCT service_type FROM rollup WHERE entity = ? AND n > 0 "
                                        "ORDER BY 1", [ipa]).fetchall()]
     p = per["period"]
-    svc = {r["service"]: r for r in table(con, settings, indicator=indicator, by=["service"], filters={"entity": [ipa]},
+    svc = {r["service"]: r for r in table(con, settings, True, indicator=indicator, by=["service"], filters={"entity": [ipa]},
                                           freq=per["freq"], start=p, end=p)} if p else {}
     recent = [x for x in per["periods"] if p and x <= p][-12:]
     # the trends' window: the last 12 periods of the chosen frequency, ending at the chosen period
@@ -345,7 +347,7 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
                              ("coverage", "Copertura del periodo")],
                             rows, plot, note=_(NOT_ASKED_NOTE) if t in not_asked and not rows else ""))
     prev = previous_period(p, per["freq"]) if p else None
-    before = {r["service"]: cell(r) for r in table(con, settings, indicator=indicator, by=["service"],
+    before = {r["service"]: cell(r) for r in table(con, settings, True, indicator=indicator, by=["service"],
                                                    filters={"entity": [ipa]}, freq=per["freq"], start=prev,
                                                    end=prev)} if prev in per["periods"] else {}
     for r in service_rows:

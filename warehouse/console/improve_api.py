@@ -117,8 +117,10 @@ def follow_up_coverage(con, follow_up: str) -> dict[str, Any]:
 
 def _monthly(con, indicator: str, dim: str, code: str, start: str, end: str) -> list[dict[str, Any]]:
     cut = cube.Cut(indicator=indicator, filters={dim: [code]}, freq="M", start=start, end=end).validate()
-    df = cube.table(con, cut, Protection.from_settings(_settings()))
-    return [{"period": r["period"], "n": _count(r["n"]), "top2": _num(r["top2"])} for r in df.to_dict("records")]
+    df = cube.table(con, cut, Protection.from_settings(_settings()), noise=True)
+    # noise_var: the perturbation's variance of the month's share, for evaluation.trend (not shown)
+    return [{"period": r["period"], "n": _count(r["n"]), "top2": _num(r["top2"]), "noise_var": _num(r["top2_noise_var"])}
+            for r in df.to_dict("records")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,8 +192,9 @@ def trend_view():
     months = _monthly(_con(), indicator, dim, code, start, end)
     usable = [m for m in months if m["top2"] is not None]
     result = evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
-                              [m["n"] for m in usable])
-    return jsonify({"unit": {dim: code}, "indicator": indicator, "months": months, "trend": result.to_dict()})
+                              [m["n"] for m in usable], noise_var=[m["noise_var"] for m in usable])
+    shown = [{k: v for k, v in m.items() if k != "noise_var"} for m in months]
+    return jsonify({"unit": {dim: code}, "indicator": indicator, "months": shown, "trend": result.to_dict()})
 
 
 @bp.get("/plans")
@@ -248,9 +251,11 @@ def evaluation_view(plan_id: int):
         cells[name] = cell
     b, f = cells["baseline"], cells["follow_up"]
     if cur["measure"] == "top2":
-        change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"], round(f["top2"] * f["n"] / 100), f["n"])
+        change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"], round(f["top2"] * f["n"] / 100), f["n"],
+                                         noise_var0=b["top2_noise_var"], noise_var1=f["top2_noise_var"])
     else:
-        change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"])
+        change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"],
+                                            noise_var0=b["mean_noise_var"], noise_var1=f["mean_noise_var"])
     target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"],
                                            ci=f["top2_ci" if change.measure == "share" else "mean_ci"])
     return jsonify({"plan": {k: plan[k] for k in ("plan_id", "service_key", "version")}, "indicator": cur["indicator"],

@@ -234,9 +234,11 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
         b, f = cells["baseline"], cells["follow_up"]
         if cur["measure"] == "top2":
             change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"],
-                                             round(f["top2"] * f["n"] / 100), f["n"])
+                                             round(f["top2"] * f["n"] / 100), f["n"],
+                                             noise_var0=b["top2_noise_var"], noise_var1=f["top2_noise_var"])
         else:
-            change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"])
+            change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"],
+                                            noise_var0=b["mean_noise_var"], noise_var1=f["mean_noise_var"])
         target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"],
                                            ci=f["top2_ci" if change.measure == "share" else "mean_ci"])
         d["change"] = {**change.to_dict(), "sentence": change.sentence(lng), "n0": b["n"], "n1": f["n"],
@@ -252,7 +254,7 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
     fitted = {}
     try:
         t = evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
-                             [m["n"] for m in usable])
+                             [m["n"] for m in usable], noise_var=[m["noise_var"] for m in usable])
         d["trend"], fitted = t.to_dict(), t.fitted
     except evaluation.EvaluationError as exc:
         d["trend_refused"] = trend_refusal(str(exc))
