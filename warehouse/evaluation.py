@@ -193,7 +193,7 @@ def share_change(k0: int, n0: int, k1: int, n1: int, level: float = 0.95,
     mdc_up, mdc_down = (None if v is None else 100 * v for v in (up, down))
     return Change(measure="share", baseline=100 * k0 / n0, follow_up=100 * k1 / n1, difference=d, ci=ci, level=level,
                   p_value=p, verdict=verdict(*ci), mdc=mdc_down if d < 0 else mdc_up, mdc_up=mdc_up,
-                  mdc_down=mdc_down, method="newcombe-hybrid-score; score test" + ("; cell-key noise" if v0 + v1 else ""))
+                  mdc_down=mdc_down, method="newcombe-hybrid-score; score test")
 
 
 def mean_change(n0: int, mean0: float, sd0: float, n1: int, mean1: float, sd1: float, level: float = 0.95,
@@ -229,8 +229,7 @@ def mean_change(n0: int, mean0: float, sd0: float, n1: int, mean1: float, sd1: f
     pooled = np.sqrt(((n0 - 1) * sd0 ** 2 + (n1 - 1) * sd1 ** 2) / (n0 + n1 - 2))
     mdc = float(es * pooled * np.sqrt((v0 + v1 + noise) / (v0 + v1)))
     return Change(measure="mean", baseline=float(mean0), follow_up=float(mean1), difference=d, ci=ci, level=level,
-                  p_value=p, verdict=verdict(*ci), mdc=mdc, mdc_up=mdc, mdc_down=mdc,
-                  method="welch" + ("; cell-key noise" if noise else ""))
+                  p_value=p, verdict=verdict(*ci), mdc=mdc, mdc_up=mdc, mdc_down=mdc, method="welch")
 
 
 TARGET_STATUSES = ("reached", "not_reached", "uncertain")

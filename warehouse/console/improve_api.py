@@ -192,7 +192,7 @@ def trend_view():
     months = _monthly(_con(), indicator, dim, code, start, end)
     usable = [m for m in months if m["top2"] is not None]
     result = evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
-                              [m["n"] for m in usable], noise_var=[m["noise_var"] for m in usable])
+                              [m["n"] for m in usable], noise_var=[m.get("noise_var") for m in usable])
     shown = [{k: v for k, v in m.items() if k != "noise_var"} for m in months]
     return jsonify({"unit": {dim: code}, "indicator": indicator, "months": shown, "trend": result.to_dict()})
 

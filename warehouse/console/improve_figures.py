@@ -254,7 +254,7 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
     fitted = {}
     try:
         t = evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
-                             [m["n"] for m in usable], noise_var=[m["noise_var"] for m in usable])
+                             [m["n"] for m in usable], noise_var=[m.get("noise_var") for m in usable])
         d["trend"], fitted = t.to_dict(), t.fitted
     except evaluation.EvaluationError as exc:
         d["trend_refused"] = trend_refusal(str(exc))
