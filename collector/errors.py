@@ -73,7 +73,7 @@ def count_refusal(reason: str, service: object = None) -> None:
     if service is None:
         body = g.get("ascolto_body")
         service = body.get("service") if isinstance(body, dict) else (request.view_args or {}).get("key")
-    metrics.REJECTED.labels(reason, service_label(service)).inc()
+    metrics.count_rejected(reason, service_label(service))
 
 
 def error_response(status: int, error: str, message: str, fields: dict | None = None,
@@ -140,7 +140,7 @@ def register_error_handlers(app: Flask) -> None:
             return _unexpected(exc)
         app.logger.warning("registry unreachable, answering 503 registry_unavailable: %s",
                            NOT_MIGRATED if unmigrated(exc) else first_line(exc))
-        metrics.REJECTED.labels("registry_unavailable", metrics.UNKNOWN_SERVICE).inc()  # no lookup: it would fail too
+        metrics.count_rejected("registry_unavailable", metrics.UNKNOWN_SERVICE)  # no lookup: it would fail too
         message = "The service registry cannot be reached; retry later."
         refusal = ApiError(503, "registry_unavailable", message, {"registry": [message]},  # as the console names it
                            headers={"Retry-After": str(REGISTRY_RETRY_AFTER_S)})
@@ -154,6 +154,6 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception):
         app.logger.exception("unhandled error")
         # a 5xx the alerts see (deploy/prometheus/alerts.yml), not only the log; no lookup: it may be what failed
-        metrics.REJECTED.labels("internal", metrics.UNKNOWN_SERVICE).inc()
+        metrics.count_rejected("internal", metrics.UNKNOWN_SERVICE)
         return error_response(500, "internal", "Internal error; the submission was not accepted.")
 

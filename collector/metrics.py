@@ -17,6 +17,25 @@ REJECTED = Counter("ascolto_submissions_rejected_total",
 #: The ``service`` label of a refusal whose service key was not read or names no registered service: one
 #: bucket, so made-up keys cannot multiply the time series (see :func:`collector.errors.count_refusal`).
 UNKNOWN_SERVICE = "unknown"
+#: The refusals that are the collector's own failure (5xx): what ``AscoltoCollector5xx`` alerts on.
+FAILURE_REASONS = ("unavailable", "registry_unavailable", "internal")
+#: The 5xx refusals again, by reason only, every reason's series created at 0 when the module loads:
+#: ``rate()``/``increase()`` see a counter's first increment only against an earlier sample, and a
+#: ``{reason,service}`` series of ``REJECTED`` first appears *with* its first event (the burst an outage
+#: starts with was missed, and a short outage not alerted at all).
+FAILED = Counter("ascolto_submissions_failed_total",
+                 "Submissions answered 5xx (unavailable, registry_unavailable, internal), by reason; every "
+                 "reason exported from start at 0", ["reason"])
+for _reason in FAILURE_REASONS:
+    FAILED.labels(_reason)
+
+
+def count_rejected(reason: str, service: str) -> None:
+    """Count one refusal: ``REJECTED`` by reason and service (a bounded label, see
+    :func:`collector.errors.service_label`), and ``FAILED`` too when it is a 5xx reason."""
+    REJECTED.labels(reason, service).inc()
+    if reason in FAILURE_REASONS:
+        FAILED.labels(reason).inc()
 SPOOLED = Counter("ascolto_submissions_spooled_total", "Submissions written to the local spool")
 GROUP_LINES = Histogram("ascolto_spool_group_lines", "Submissions made durable by one group commit (one write, one fdatasync)",
                         buckets=(1, 2, 3, 5, 8, 13, 21, 34, 55, 89))
@@ -40,6 +59,13 @@ SHIPPER_BROKER_UP = Gauge("ascolto_shipper_broker_up", "1 when the shipper's las
 BACKLOG_BYTES = Gauge("ascolto_spool_backlog_bytes", "Bytes of the spool the broker has not acknowledged yet "
                       "(the shipper's last report, at most a few seconds old; kept while no shipper reports)",
                       multiprocess_mode="livemostrecent")
+
+#: Set by the worker that serves ``/readyz`` or a scrape (collector.public.registry_up): a registry outage
+#: keeps ``/readyz`` at 200 ("degraded", reason ``registry``: the registry is shared, pulling every pod
+#: out helps nobody), so the on-call sees it here — for SQLite registries too, which have no breaker.
+REGISTRY_UP = Gauge("ascolto_collector_registry_up", "1 when the registry answered the collector's last "
+                    "readiness query (at most 2 s; /readyz or a scrape), else 0: submissions of services not "
+                    "cached get 503 registry_unavailable", multiprocess_mode="livemostrecent")
 
 
 def record_shipper(state: dict) -> None:

@@ -117,7 +117,8 @@ def openapi_spec() -> dict:
     spec.path("/widget.js", operations={"get": {"summary": "The embeddable widget",
                                                "responses": {"200": {"description": "JavaScript"}}}})
     spec.path("/healthz", operations={"get": {"summary": "Liveness", "responses": {"200": {"description": "alive"}}}})
-    spec.path("/readyz", operations={"get": {"summary": "Readiness: ready, degraded (spooling) or unavailable",
+    spec.path("/readyz", operations={"get": {"summary": "Readiness: ready, degraded (200: spooling, no shipper or "
+                                                       "registry away; `reasons`) or unavailable",
                                             "responses": {"200": {"description": "Can accept submissions"},
                                                           "503": {"description": "Spool full and broker away"}}}})
     spec.path("/metrics", operations={"get": {"summary": "Prometheus metrics",

@@ -6,6 +6,9 @@ from importlib import resources
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from registry.errors import NOT_MIGRATED, unmigrated
+from registry.probe import ping
+
 from . import metrics
 from .openapi import openapi_spec
 from .shipper import read_state
@@ -47,20 +50,45 @@ def healthz():
     return jsonify({"status": "ok"})
 
 
+def registry_up() -> bool:
+    """Whether the registry answers a one-row query now (:func:`registry.probe.ping`: at most 2 s, at once
+    while the breaker is open); sets ``ascolto_collector_registry_up``; a failure's reason is logged."""
+    try:
+        ping(current_app.extensions["ascolto.registry"])
+        up = True
+    except Exception as exc:  # noqa: BLE001 — any failure means the registry cannot be read now
+        current_app.logger.warning("collector degraded: registry check failed: %s",
+                                   NOT_MIGRATED if unmigrated(exc) else repr(exc))
+        up = False
+    metrics.REGISTRY_UP.set(1 if up else 0)
+    return up
+
+
 @bp.get("/readyz")
 def readyz():
-    """200 ``ready`` (the shipper reaches the broker) or ``degraded`` (submissions are kept in the
-    spool: broker away or no shipper running); 503 ``unavailable`` when the spool is full."""
+    """200 ``ready`` (the shipper reaches the broker and the registry answers) or ``degraded`` with its
+    ``reasons`` — ``broker`` (submissions are kept in the spool: broker away), ``shipper`` (none running),
+    ``registry`` (the registry does not answer: submissions of services not in the 30 s cache get 503
+    ``registry_unavailable``); 503 ``unavailable`` when the spool is full.
+
+    A registry outage is 200 on purpose: the registry is shared, so pulling every collector out of the
+    load balancer would only turn its 503s into the edge's; the on-call sees it here, in
+    ``ascolto_collector_registry_up`` and in the ``AscoltoCollectorRegistryDown`` alert
+    (docs/operations.md, Health). Statuses only, no error text (the reason is logged)."""
     spool = current_app.extensions["ascolto.durability"].spool
     state = read_state(spool.dir)
     room = spool.refresh_size() < spool.max_bytes
-    status = "ready" if state.get("broker") else "degraded"
-    if not room:
-        status = "unavailable"
-    body = {"status": status, "broker": bool(state.get("broker")), "shipper": bool(state),
+    registry = registry_up()
+    reasons = [name for name, ok in (("shipper", bool(state)), ("broker", bool(state.get("broker"))),
+                                     ("registry", registry)) if not ok]
+    status = "unavailable" if not room else "degraded" if reasons else "ready"
+    body = {"status": status, "reasons": reasons if room else ["spool_full", *reasons],
+            "broker": bool(state.get("broker")), "shipper": bool(state), "registry": registry,
             "backlog_bytes": state.get("backlog_bytes"), "spool_bytes": spool.size,
             "spool_max_bytes": spool.max_bytes}
-    return jsonify(body), 200 if room else 503
+    resp = jsonify(body)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp, 200 if room else 503
 
 
 @bp.get("/metrics")
@@ -68,6 +96,7 @@ def prometheus():
     spool = current_app.extensions["ascolto.durability"].spool
     metrics.SPOOL_BYTES.set(spool.refresh_size())
     metrics.record_shipper(read_state(spool.dir))
+    registry_up()
     data, content_type = metrics.exposition(current_app.config["ASCOLTO_SETTINGS"].prometheus_multiproc_dir)
     return Response(data, content_type=content_type)
 

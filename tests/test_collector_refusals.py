@@ -4,6 +4,7 @@ collector app."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from prometheus_client import REGISTRY
 
@@ -72,3 +73,56 @@ def test_the_no_js_forms_rate_limit_is_counted_too(settings):
         assert _count("rate_limited", "unknown") - before == 1  # refused before the form was read
     finally:
         app.extensions["ascolto.durability"].close()
+
+
+FRESH_SCRAPE = """
+import sys
+from pathlib import Path
+from settings import Settings
+from collector.app import create_app
+d = Path(sys.argv[1])
+s = Settings(data_dir=d / "data", database_url=f"sqlite:///{d / 'registry.db'}", shipper="external",
+             prometheus_multiproc_dir=sys.argv[2])
+app = create_app(s)
+try:
+    sys.stdout.write(app.test_client().get("/metrics").get_data(as_text=True))
+finally:
+    app.extensions["ascolto.durability"].close()
+"""
+
+
+def test_a_fresh_collector_exports_every_5xx_reason_at_zero(tmp_path):
+    """rate()/increase() see a counter's first increment only against an earlier sample: the alerting
+    series (ascolto_submissions_failed_total, AscoltoCollector5xx) exist at 0 before any refusal, in a
+    fresh process under gunicorn's multiprocess collection — the first burst of an outage is seen."""
+    import os
+    import subprocess
+    import sys
+
+    from registry import connect
+    from registry.demo import seed
+
+    seed(connect(f"sqlite:///{tmp_path / 'registry.db'}"), [ORIGIN])
+    multiproc = tmp_path / "prom"
+    multiproc.mkdir()
+    root = str(Path(__file__).resolve().parents[1])
+    out = subprocess.run([sys.executable, "-c", FRESH_SCRAPE, str(tmp_path), str(multiproc)], capture_output=True,
+                         text=True, timeout=120, env=dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(multiproc),
+                                                           PYTHONPATH=root), cwd=root)
+    assert out.returncode == 0, out.stderr[-2000:]
+    for reason in ("unavailable", "registry_unavailable", "internal"):
+        assert f'ascolto_submissions_failed_total{{reason="{reason}"}} 0.0' in out.stdout.splitlines(), reason
+    assert "ascolto_submissions_rejected_total{" not in out.stdout  # per-service series: only with an event
+
+
+def test_5xx_refusals_count_in_the_aggregate_too(client):
+    def failed(reason):
+        return REGISTRY.get_sample_value("ascolto_submissions_failed_total", {"reason": reason}) or 0.0
+
+    before = failed("unavailable"), failed("registry_unavailable"), _count("unavailable", "demo-roma-anagrafe")
+    from collector import errors
+    with client.application.test_request_context("/v1/submissions"):
+        errors.count_refusal("unavailable", "demo-roma-anagrafe")
+        errors.count_refusal("malformed", "demo-roma-anagrafe")
+    assert failed("unavailable") - before[0] == 1 and failed("registry_unavailable") == before[1]
+    assert _count("unavailable", "demo-roma-anagrafe") - before[2] == 1

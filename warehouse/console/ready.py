@@ -27,11 +27,8 @@ from typing import Callable
 
 from flask import Flask, jsonify
 
-from registry import session_scope
-from registry.breaker import CircuitOpen, probing
-from registry.deadline import capped
 from registry.errors import NOT_MIGRATED, unmigrated
-from registry.models import Entity
+from registry.probe import ping
 
 log = logging.getLogger("ascolto.console")
 
@@ -41,12 +38,7 @@ REGISTRY_CHECK_S = 2.0
 
 
 def _registry(app: Flask) -> None:
-    factory = app.config["ASCOLTO_REGISTRY"]
-    breaker = getattr(factory, "breaker", None)
-    if breaker is not None and breaker.is_open():
-        raise CircuitOpen(f"the registry's circuit breaker is open ({breaker.reason})")
-    with probing(), capped(REGISTRY_CHECK_S), session_scope(factory) as s:
-        s.query(Entity.ipa_code).limit(1).all()
+    ping(app.config["ASCOLTO_REGISTRY"], REGISTRY_CHECK_S)
 
 
 def _dataset(app: Flask) -> None:
