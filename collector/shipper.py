@@ -39,6 +39,7 @@ from kafka.errors import KafkaError
 
 from settings import Settings
 from settings.kafka import any_broker_reachable
+from settings.topics import TopicMissing, require_topic
 from questionnaires.envelope import BATCH_SCHEMA
 
 from . import metrics
@@ -139,13 +140,15 @@ class Shipper:
             delay = 0.0
             while not stop.is_set():
                 try:
-                    moved = self.ship_once()
-                    if not moved and self._producer is None:
+                    if self._producer is None:  # at start and after a failure, before any record is sent
                         self.probe()
+                    moved = self.ship_once()
                     self._report(broker=True)
                     delay = 0.0
                 except Exception as exc:  # nothing may end the shipper: report, back off, retry
-                    if isinstance(exc, (KafkaError, OSError, TimeoutError)):
+                    if isinstance(exc, TopicMissing):
+                        log.error("%s; retrying", exc.args[0])
+                    elif isinstance(exc, (KafkaError, OSError, TimeoutError)):
                         log.warning("the broker %s (ASCOLTO_BROKER) did not take the log (%s); retrying",
                                     self.settings.broker, exc)
                     else:
@@ -182,7 +185,9 @@ class Shipper:
                     return None
 
     def probe(self) -> None:
-        """Reach the broker and its topic with an idle log (at start, after a failure): raise when it cannot.
+        """Reach the broker and its topic before the first record (at start, after a failure): raise when it
+        cannot — :class:`settings.topics.TopicMissing` when the brokers answer without ``ASCOLTO_TOPIC``
+        (logged as one line naming it), which is asked without creating the topic.
         Without it a collector whose log stayed empty reported ``broker: true`` (``/readyz`` ready,
         ``ascolto_shipper_broker_up`` 1) whatever ``ASCOLTO_BROKER`` or ``ASCOLTO_TOPIC`` said, until the
         first submission found out. Once a producer stands, produce calls tell.
@@ -191,8 +196,9 @@ class Shipper:
         built against none would block its constructor for the whole produce timeout, and a stop with it."""
         if not any_broker_reachable(self.settings.broker):
             raise KafkaError(f"no broker of {self.settings.broker} accepts a connection")
-        if self._get_producer().partitions_for(self.settings.topic) is None:  # the topic is not there
-            raise KafkaError(f"the topic {self.settings.topic} (ASCOLTO_TOPIC) is not on the broker")
+        # a metadata request that cannot create the topic (a producer's would, where auto-creation is on)
+        require_topic(self.settings.broker, self.settings.topic, self.settings.kafka_options,
+                      timeout_ms=int(self.settings.produce_timeout_s * 1000))
 
     def ship_once(self) -> int:
         """One pass over the log; returns the envelopes shipped. Raises when the broker fails."""

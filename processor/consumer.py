@@ -31,6 +31,7 @@ from kafka.errors import KafkaError
 
 from settings import Settings
 from settings.kafka import any_broker_reachable
+from settings.topics import TopicMissing, require_topic
 from dataset.recordkey import keyer, secret_for
 from registry.errors import UNREACHABLE
 
@@ -356,6 +357,8 @@ def _build(settings: Settings, stop: threading.Event, retry_s: float = 5.0) -> P
     """The processor, once its Kafka clients could be built: a broker unreachable at start (the clients
     bootstrap in their constructors and give up after ``bootstrap_timeout_ms``) is waited for, not a
     crash — the processor is often started together with the broker, or while it is away (issue 18).
+    So is a missing ``ASCOLTO_TOPIC`` (:func:`settings.topics.require_topic`, asked without creating it),
+    one error line naming it per attempt: the topic may still be on its way (a KafkaTopic resource).
     The heartbeat says ``starting`` before each attempt. None when ``stop`` is set first."""
     heartbeat = Heartbeat(settings.processor_heartbeat_file, settings.instance, notify=settings.notify_socket)
     while not stop.is_set():
@@ -366,7 +369,12 @@ def _build(settings: Settings, stop: threading.Event, retry_s: float = 5.0) -> P
         try:
             if not any_broker_reachable(settings.broker):  # no client built against none: a SIGTERM waited for it
                 raise KafkaError("no broker of the list accepts a connection")
+            # asked without creating it: subscribed to a missing topic, the consumer polled nothing for ever
+            require_topic(settings.broker, settings.topic, settings.kafka_options)
             return Processor(settings)
+        except TopicMissing as exc:
+            log.error("%s; retrying in %.0fs", exc.args[0], retry_s)
+            stop.wait(retry_s)
         except KafkaError as exc:
             log.warning("cannot reach the broker %s (ASCOLTO_BROKER) yet (%r); retrying in %.0fs", settings.broker,
                         exc, retry_s)
