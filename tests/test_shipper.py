@@ -204,8 +204,8 @@ def test_lines_written_into_zeros_the_shipper_already_read_are_shipped(settings)
 def test_an_idle_shipper_reports_a_broker_it_cannot_reach(settings):
     """With nothing in the log the shipper never contacted the broker, and reported it up: /readyz
     "ready" and ascolto_shipper_broker_up 1 for a collector whose ASCOLTO_BROKER was wrong, until the
-    first citizen's answer found out. (A missing ASCOLTO_TOPIC is reported the same way by a Kafka
-    without auto-created topics, as production's; the local Tansu broker creates it.)"""
+    first citizen's answer found out. (A missing ASCOLTO_TOPIC is reported the same way, asked without
+    creating it: tests/test_topic_check.py.)"""
     halt = _run(Shipper(settings.with_(produce_timeout_s=0.5, broker=f"127.0.0.1:{free_port()}")))
     try:
         wait_for(lambda: read_state(settings.spool_dir).get("broker") is False, timeout_s=20,
