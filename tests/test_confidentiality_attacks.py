@@ -340,7 +340,8 @@ def test_route_12_the_response_rates_count_of_a_suppressed_cells_answers():
     import pandas as pd
 
     from dataset.recordkey import KEY_SCALE
-    from warehouse.protect import Protection, publish_rates, unscramble
+    from warehouse.protect import Protection, unscramble
+    from warehouse.protect_rates import publish_rates
 
     p = Protection()
     up = int(unscramble(int(0.95 * KEY_SCALE)))  # the key sum looked up at 0.95: row 1's d = +2, a true 1 as 3

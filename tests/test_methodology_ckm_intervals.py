@@ -111,7 +111,7 @@ def test_a_cell_of_identical_answers_stays_degenerate_and_a_share_of_all_answers
 
 def test_response_and_break_off_rates_add_the_noise_of_their_two_counts():
     """A rate k′/n′ of two perturbed counts: its Wilson interval at the effective n of V·(1 + p²)/n²."""
-    from warehouse.protect import publish_rates
+    from warehouse.protect_rates import publish_rates
 
     rng = np.random.default_rng(5)
     df = pd.DataFrame({"service": ["a", "b", "c"], "impressions": [40, 200, 1000], "starts": [20, 60, 300],

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from warehouse.protect import Protection, publish_item_nonresponse
+from warehouse.protect import Protection
+from warehouse.protect_rates import publish_item_nonresponse
 
 DIMS = ["period", "questionnaire", "version", "item"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from warehouse.protect import Protection, publish_rates
+from warehouse.protect import Protection
+from warehouse.protect_rates import publish_rates
 
 
 def _cells(*rows):

@@ -1,6 +1,7 @@
 """The one module that turns true counts into published figures: the cell-key method (DESIGN §7,
 docs/confidentiality.md). Every output — API, console pages and their CSVs, every export format,
-the CLI — gets its numbers from :func:`publish`; nothing else reads the rollup's counts for output.
+the CLI — gets its numbers from :func:`publish` (response rates and item non-response from its sibling
+:mod:`warehouse.protect_rates`, the same method); nothing else reads the rollup's counts for output.
 
 Input: cells of a cut (any dimensions) with, per cell, ``n`` and ``k`` (count and record-key sum
 modulo 2³²) and per answer category of the indicator ``c_<cat>``/``k_<cat>``. For each of these
@@ -341,8 +342,3 @@ def _offered(indicator: str, pools, cats: Sequence[str]) -> np.ndarray:
             reach = {c for m in measures for c in m.categories}
             out[i] = [c in reach for c in cats]
     return out
-
-
-# the rates and the item non-response (issue 14 §5) are published by the same method, from their own module
-# (this one's size): imported here so that every published figure is still reached through this module
-from .protect_rates import RATE_COUNTS, RATE_STATS, publish_item_nonresponse, publish_rates  # noqa: E402,F401

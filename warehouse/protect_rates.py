@@ -1,5 +1,6 @@
 """Published response rates, break-off and item non-response (issue 14 §5): the cell-key method of
-:mod:`warehouse.protect` (re-exported there, the one path to published figures) applied to the funnel's
+:mod:`warehouse.protect` (its sibling on the one path to published figures: it imports protect's
+:class:`Protection` and threshold, protect imports nothing of it) applied to the funnel's
 counts and to the items' applicable and unanswered counts. Every count is perturbed on its cell key,
 every cell below ``min_n`` suppressed, every share published with a 95% interval that adds the
 perturbation's variance (:func:`warehouse.stats.wilson`, :func:`warehouse.stats.ckm_ratio_var`).

@@ -2,7 +2,7 @@
 
 :func:`funnel_cells` sums the widget's counts (each ``report_id`` once: :mod:`dataset.funnel`)
 per cut with the key sums the cell-key method needs; :func:`rates` publishes them through
-:func:`warehouse.protect.publish_rates` — the only path to published figures. Item non-response
+:func:`warehouse.protect_rates.publish_rates` — the only path to published figures. Item non-response
 (:func:`item_nonresponse`) is the share of submissions to which an item applied (its ``show_if``
 held) that left it unanswered: the true counts and key sums are summed here and published only through
 :func:`warehouse.protect.publish_item_nonresponse`, over the rows that count (:func:`dataset.views.counted`: no automated answers).
@@ -22,7 +22,8 @@ from dataset.recordkey import KEY_SCALE, secret_for, stored_or_computed
 from dataset.views import counted, responses_view_sql
 from questionnaires import UnknownQuestionnaire, default_catalog
 
-from .protect import RATE_COUNTS, Protection, publish_item_nonresponse, publish_rates
+from .protect import Protection
+from .protect_rates import RATE_COUNTS, publish_item_nonresponse, publish_rates
 from .rollup import RESPONSES, sum_mod
 
 DIMS = ("period", "service", "entity", "service_type", "channel", "pa_type", "region", "day")
@@ -132,7 +133,7 @@ def _funnel_sums(data_dir: Path, dims: list[str], where: dict[str, str] | None) 
 
 def rates(data_dir: Path, protection: Protection, dims: Sequence[str] = ("service", "period"),
           where: dict[str, str] | None = None, secret: str | None = None, con=None) -> pd.DataFrame:
-    """Published response rate and break-off rate per cell (see :func:`warehouse.protect.publish_rates`;
+    """Published response rate and break-off rate per cell (see :func:`warehouse.protect_rates.publish_rates`;
     the submissions on their answers' cell key: :func:`funnel_cells`; ``secret``, the installation's
     record-key secret, default :func:`dataset.recordkey.secret_for` of ``data_dir``; ``con``, a warehouse
     cursor: the answers' keys from the rollup)."""
