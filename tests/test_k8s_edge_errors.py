@@ -124,7 +124,7 @@ def test_the_cli_serves_the_error_backend(monkeypatch):
     import ascolto.cli as cli
 
     served = []
-    monkeypatch.setattr(cli, "_gunicorn", lambda app, port, host: served.append((app, port)))
+    monkeypatch.setattr(cli, "_gunicorn", lambda app, port, host, *_: served.append((app, port)))
     result = CliRunner().invoke(cli.main, ["edge-errors", "--port", "8004"])
     assert result.exit_code == 0, result.output
     assert served == [("deploy.edge_errors:app", 8004)]
