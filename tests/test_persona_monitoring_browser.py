@@ -66,7 +66,9 @@ def test_monitoring_staff_compare_a_service_type_and_read_the_public_quarter(sit
         page.get_by_role("link", name="ENG").click()
         page.wait_for_load_state()
         text = page.locator("main").inner_text()
-        assert "p < 0.001" in text and "0,001" not in text  # the English page writes English numbers
+        # the English page writes English numbers (the p-values include the cell-key noise since the funnel
+        # counts it, so which p is shown depends on the data: its decimal point is what is checked)
+        assert re.search(r"\bp [<=] 0\.\d", text) and not re.search(r"\bp [<=] 0,\d", text)
         assert "anywhere from 1st to 4th" in page.locator("aside.legend").inner_text()
         assert _violations(page) == []
         page.get_by_role("link", name="ITA").click()
