@@ -292,6 +292,10 @@ INDICATOR_LABELS = {"satisfaction": "Soddisfazione", "ease": "Facilità", "clari
 
 
 def lang() -> str:
+    """The reader's language: the page's ``lang``, else the session's, else Italian — also outside a
+    request (a data function called by a test, the CLI or a background build reads Italian)."""
+    if not has_request_context():
+        return "it"
     v = request.args.get("lang")
     if v in LANGS:
         return v
