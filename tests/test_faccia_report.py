@@ -188,3 +188,14 @@ def test_the_totals_download_says_its_period(console):
         assert rows and {x["Periodo"] for x in rows} == {period}, query
     page = console.get("/entities/c_h501/faccia").get_data(as_text=True)
     assert "Giudizi per canale (anno 2026)" in page  # the page says the same period
+
+
+def test_the_totals_download_over_a_range_that_is_no_calendar_period_says_why_it_has_none(console):
+    """The page explains why a range of months that is no calendar month, quarter or year has no totals
+    by channel; its CSV was a 200 with only the header row, which read as "no judgements at all"."""
+    r = console.get("/entities/c_h501/faccia.csv?table=channels&start=2026-08&end=2026-09")
+    assert r.status_code == 400
+    body = r.get_data(as_text=True)
+    assert "end" in body and "2026-08" in body and "2026-09" in body
+    assert console.get("/entities/c_h501/faccia.csv?table=months&start=2026-08&end=2026-09").status_code == 200
+

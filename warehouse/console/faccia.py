@@ -67,11 +67,19 @@ def download(ipa: str):
     ``Periodo`` column) as CSV, in the console's language (``lang``); named after the entity and the months
     the rows cover (``ascolto-faccia-c_h501-2026-09_2026-11.csv``) or, for the totals, their period
     (``ascolto-faccia-c_h501-per-canale-2026.csv``: with no range the rows span every month with data, the
-    totals only the latest year)."""
+    totals only the latest year). The totals over a range that is no calendar period are a 400 naming ``end``,
+    as the page explains (route 13, docs/confidentiality.md)."""
     table = request.args.get("table", "months")
     if table not in TABLES:
         raise QueryError("table", f"table must be one of {', '.join(TABLES)}.")
-    d, _name, _start, _end = _report(ipa)
+    d, _name, start, end = _report(ipa)
+    if table == "channels" and d["totals_period"] is None and (start or end):
+        # the page says why it shows no totals; the file said nothing (a 200 with only its header row)
+        raise QueryError("end", (
+            f"A figure over a range (a report's totals by channel) is given for one calendar month, quarter or "
+            f"year only; from={start or '-'}, to={end or '-'} is not one. Ask for one (start=2026-01&end=2026-03): "
+            f"each other range would be a new cell with noise of its own, and many ranges together could uncover "
+            f"a hidden cell (docs/confidentiality.md)."))
     if table == "months":
         rows, name = d["rows"], f"faccia-{ipa}{span(d['first'], d['last'])}"
     else:
