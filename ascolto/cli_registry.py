@@ -252,10 +252,12 @@ def list_(ctx: click.Context, what: str, category, region, entity_ipa, service_t
             rows = [audit.snapshot(e) for e in ops.list_entities(s, category=category, region=region, limit=limit)]
             cols = ["ipa_code", "category", "region_istat", "region_nuts", "comune_istat", "name"]
         else:
-            rows = [audit.snapshot(x) for x in
+            # test_mode as it counts now (an expired one is off), with its expiry
+            rows = [dict(audit.snapshot(x), test_mode=x.in_test_mode()) for x in
                     ops.list_services(s, entity_ipa=entity_ipa, service_type=service_type, limit=limit)]
+            rows = [dict(r, test_mode_until=r["test_mode_until"] if r["test_mode"] else None) for r in rows]
             cols = ["key", "entity_ipa", "service_type", "channel", "questionnaire_id", "questionnaire_version",
-                    "active", "test_mode", "sampling_rate", "allowed_origins", "name"]
+                    "active", "test_mode", "test_mode_until", "sampling_rate", "allowed_origins", "name"]
     _emit(rows, cols, as_json)
 
 

@@ -1,12 +1,13 @@
 """``ascolto registry test-mode`` and ``ascolto registry test-submissions``: check-up answers (issue 19).
 
 A web manager checks the widget on the service's page before going live. Either the whole service
-is in test mode (``test-mode KEY on``: every answer, from the widget, the form or a back end, is a
-check-up), or one embedding says so (``data-test`` on the script tag, honoured only on a page of
-one of the service's allowed origins). Check-ups are stored apart (``$DATA/test/``,
-:mod:`dataset.testrows`) and never counted; ``test-submissions KEY`` lists the latest ones, so the
-manager sees that the answer arrived: with its answers when the page asked for the check-up
-(``data-test``), only as a count by day and page when the test mode made it one (a service left in
+is in test mode (``test-mode KEY on [--hours N]``: every answer, from the widget, the form or a back
+end, is a check-up, for N hours — 24 by default — then it switches itself off), or one embedding says
+so (``data-test`` on the script tag, honoured only on a page of one of the service's allowed origins).
+Check-ups are stored apart (``$DATA/test/``, :mod:`dataset.testrows`) and never counted;
+``test-submissions KEY`` lists the latest ones, so the manager sees that the answer arrived: with its
+answers when the page asked for the check-up (``data-test``), only as a count by day and page when
+the test mode made it one (a service left in
 test mode takes real citizens' answers as check-ups: :func:`dataset.testrows.checkups`).
 """
 from __future__ import annotations
@@ -17,23 +18,36 @@ import click
 
 from .cli_registry import _emit, _session, _who, registry_settings
 
+#: ``registry.ops.TEST_MODE_HOURS`` and ``TEST_MODE_MAX_HOURS``, spelled out: importing the registry here
+#: would slow every ``ascolto`` command (tests/test_testmode_expiry.py keeps them equal)
+TEST_MODE_HOURS, TEST_MODE_MAX_HOURS = 24, 168
+
 
 @click.command("test-mode")
 @click.argument("key")
 @click.argument("state", type=click.Choice(["on", "off"]))
+@click.option("--hours", type=click.IntRange(1, TEST_MODE_MAX_HOURS), default=None,
+              help=f"With on: how many hours the test mode lasts before it switches itself off "
+                   f"(1–{TEST_MODE_MAX_HOURS}; default {TEST_MODE_HOURS}).")
 @click.pass_context
-def test_mode(ctx: click.Context, key: str, state: str) -> None:
-    """Switch the test mode of the service KEY on or off (audited).
+def test_mode(ctx: click.Context, key: str, state: str, hours: int | None) -> None:
+    """Switch the test mode of the service KEY on (for --hours, then off by itself) or off (audited).
 
     While on, every answer to the service is a check-up: stored apart, never counted, and the widget
-    says so above the questions. Switch it off before the service goes live."""
+    says so above the questions. It switches itself off after --hours (default 24, at most a week):
+    a mode left on by mistake stops taking citizens' answers; switching it on again sets a new expiry.
+    Collectors see the switch within ASCOLTO_REGISTRY_TTL_S, the expiry at once."""
     from registry import ops
 
+    if state == "off" and hours is not None:
+        raise click.BadParameter("only with on (off switches the test mode off now)", param_hint="'--hours'")
     with _session(ctx) as s:
-        ops.set_test_mode(s, key, state == "on", actor=_who(ctx))
+        svc = ops.set_test_mode(s, key, state == "on", actor=_who(ctx), hours=hours or TEST_MODE_HOURS)
+        until = svc.test_mode_until
     if state == "on":
-        click.echo(f"service {key}: test mode on — its answers are check-ups, stored apart and never counted "
-                   f"(see them with `ascolto registry test-submissions {key}`; switch it off before going live)")
+        click.echo(f"service {key}: test mode on until {until:%Y-%m-%d %H:%M} UTC — its answers are check-ups, stored "
+                   f"apart and never counted (see them with `ascolto registry test-submissions {key}`); it switches "
+                   f"itself off then, or switch it off before going live")
     else:
         click.echo(f"service {key}: test mode off — its answers count")
 
@@ -76,5 +90,5 @@ def test_submissions(ctx: click.Context, key: str, limit: int, as_json: bool) ->
     if not table and not arrived:  # what to do, not a bare "(none)": the web manager is checking a page
         click.echo(f"no check-up answer of {key} has arrived: answer once on a page of one of its allowed origins "
                    f"(`ascolto registry origins {key}`) carrying the snippet with data-test, or switch its test mode "
-                   f"on (`ascolto registry test-mode {key} on`); an answer shows here seconds after it is sent.",
+                   f"on (`ascolto registry test-mode {key} on --hours 24`); an answer shows here seconds after it is sent.",
                    err=True)

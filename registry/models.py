@@ -53,6 +53,16 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def in_test_mode(flag: bool, until: datetime | None, now: datetime | None = None) -> bool:
+    """Whether a service's test mode counts as on at ``now`` (default: this instant): switched on
+    (``flag``) and not expired, ``now < until``. The one rule every reader applies (the collector
+    through :attr:`registry.readmodel.ServiceView.test_mode`, the console, the CLI): test mode is only
+    ever on for a bounded time, so a switch left on stops taking real citizens' answers as check-ups
+    by itself. A flag without an expiry (set by hand past the CLI, migration 0012 gave the rows it
+    found one) counts as off: the answers count."""
+    return bool(flag) and until is not None and (now or utcnow()) < until
+
+
 class Entity(Base):
     """A public administration, identified by its IPA code."""
 
@@ -87,10 +97,17 @@ class Service(Base):
     sampling_rate: Mapped[float] = mapped_column(Float, default=1.0)
     # test mode (migration 0007): every answer is a check-up, stored apart and never counted
     test_mode: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # ... until this instant only (migration 0012): on means test_mode and now < test_mode_until
+    # (:func:`in_test_mode`); None while off
+    test_mode_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # the name in other languages than Italian, {lang: name} (migration 0009; registry.names)
     names: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
     entity: Mapped[Entity] = relationship(back_populates="services")
+
+    def in_test_mode(self, now: datetime | None = None) -> bool:
+        """Test mode on at ``now`` (:func:`in_test_mode`)."""
+        return in_test_mode(self.test_mode, self.test_mode_until, now)
 
 
 class Token(Base):

@@ -11,6 +11,7 @@ The standard is read, never hard-coded: service types and the questionnaires the
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import select
@@ -25,7 +26,7 @@ from .checks import (check_category, check_channel, check_channel_fits, check_ip
                      check_sampling_rate, check_service_key, check_service_type, check_type_fits_category,
                      default_questionnaire, new_service_key, place)
 from .errors import AlreadyExists, InvalidValue, NotAllowed, NotFound
-from .models import Entity, Service
+from .models import Entity, Service, utcnow
 from .names import check_names
 
 
@@ -281,14 +282,26 @@ def set_active(session: Session, key: str, active: bool, *, actor: str, context:
                            action="activate" if active else "deactivate", context=context)
 
 
-def set_test_mode(session: Session, key: str, on: bool, *, actor: str, context: str | None = None) -> Service:
+#: how long test mode stays on when no duration is given, and the longest it may (hours)
+TEST_MODE_HOURS, TEST_MODE_MAX_HOURS = 24, 168
+
+
+def set_test_mode(session: Session, key: str, on: bool, *, actor: str, hours: int = TEST_MODE_HOURS,
+                  context: str | None = None, now: datetime | None = None) -> Service:
     """Switch a service's test mode: while on, every answer it receives is a check-up, stored apart
-    from the statistics (``$DATA/test/``) and never counted. Audited as ``test-mode-on``/``-off``."""
+    from the statistics (``$DATA/test/``) and never counted. On for ``hours`` hours from ``now``
+    (1–:data:`TEST_MODE_MAX_HOURS`, else :class:`InvalidValue` naming ``hours``): it then expires by
+    itself (``test_mode_until``, :func:`registry.models.in_test_mode`); switching it on again sets a
+    new expiry. Off clears the expiry. Audited as ``test-mode-on``/``-off``, the expiry in the entry's
+    ``after``."""
     actor = audit.check_actor(actor)
     if not isinstance(on, bool):
         raise InvalidValue("test_mode", f"{on!r} is not a boolean")
+    if on and (isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= TEST_MODE_MAX_HOURS):
+        raise InvalidValue("hours", f"{hours!r} is not a whole number of hours from 1 to {TEST_MODE_MAX_HOURS}")
     s = get_service(session, key)
-    return _change_service(session, s, {"test_mode": on}, actor=actor,
+    until = (now or utcnow()).replace(microsecond=0) + timedelta(hours=hours) if on else None
+    return _change_service(session, s, {"test_mode": on, "test_mode_until": until}, actor=actor,
                            action="test-mode-on" if on else "test-mode-off", context=context)
 
 

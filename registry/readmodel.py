@@ -1,6 +1,6 @@
 """The registry read model: one immutable view per service, behind one TTL cache, for every reader.
 
-The collector (origins, assignment, active flag, test mode, names for the form's header) and the processor
+The collector (origins, assignment, active flag, test mode and its expiry, names for the form's header) and the processor
 (entity, PA type, service type, region for enrichment) both look services up here, so a change
 made in the registry — an entity's region, a service's type, an assignment, a deactivation — is
 seen by every running collector worker and processor within ``ttl_s`` seconds
@@ -40,7 +40,7 @@ from .devices import verify_device
 from datetime import datetime
 
 
-from .models import Service, utcnow
+from .models import Service, in_test_mode, utcnow
 from .names import localized
 from .tokens import verify_token
 
@@ -67,10 +67,22 @@ class ServiceView:
     region: str          # the entity's NUTS-2 code
     channel: str = "web"  # the channel the service collects on (a device's answers carry the device's)
     sampling_rate: float = 1.0
-    test_mode: bool = False  # every answer a check-up: stored apart, never counted
+    #: test mode (every answer a check-up: stored apart, never counted) until this instant; None: off
+    test_mode_until: datetime | None = None
     #: the service's and the entity's names in other languages than Italian, as ``(lang, name)`` pairs
     names: tuple[tuple[str, str], ...] = ()
     entity_names: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def test_mode(self) -> bool:
+        """Test mode on now: computed at each read (:func:`registry.models.in_test_mode`), so a view
+        cached for ``ttl_s`` never keeps a service in test mode past its expiry (a switch-off made
+        before the expiry is seen within ``ttl_s``, like any change)."""
+        return self.test_mode_at(utcnow())
+
+    def test_mode_at(self, now: datetime) -> bool:
+        """Test mode on at ``now``."""
+        return in_test_mode(self.test_mode_until is not None, self.test_mode_until, now)
 
     @property
     def service(self) -> str:
@@ -93,7 +105,8 @@ def _view(row: Service) -> ServiceView:
                        questionnaire_id=row.questionnaire_id, questionnaire_version=row.questionnaire_version,
                        name=row.name, entity=row.entity_ipa, entity_name=e.name, pa_type=e.category,
                        service_type=row.service_type, region=e.region_nuts,
-                       channel=row.channel, sampling_rate=row.sampling_rate, test_mode=bool(row.test_mode),
+                       channel=row.channel, sampling_rate=row.sampling_rate,
+                       test_mode_until=row.test_mode_until if row.test_mode else None,
                        names=tuple(sorted((row.names or {}).items())), entity_names=tuple(sorted((e.names or {}).items())))
 
 

@@ -57,7 +57,7 @@ def test_migrations_build_the_schema_from_empty_and_match_the_models(db_url):
         assert migrate.current(engine) is None
         assert migrate.upgrade(engine, "0001") == "0001"
         assert _tables(f) & REGISTRY_TABLES == {"entity", "service", "alembic_version"}
-        assert migrate.upgrade(engine) == migrate.head() == "0011_token_id_sequence"  # bump with each new migration
+        assert migrate.upgrade(engine) == migrate.head() == "0012_test_mode_until"  # bump with each new migration
         assert _tables(f) & REGISTRY_TABLES == REGISTRY_TABLES
         with engine.connect() as conn:  # the models and the migrations describe the same schema
             assert compare_metadata(MigrationContext.configure(conn), Entity.metadata) == []
@@ -67,7 +67,7 @@ def test_migrations_build_the_schema_from_empty_and_match_the_models(db_url):
         dispose(f)
     again = connect(db_url)  # connect(create=True) migrates to head, and again is a no-op
     try:
-        assert migrate.current(again.kw["bind"]) == "0011_token_id_sequence"
+        assert migrate.current(again.kw["bind"]) == "0012_test_mode_until"
         seed(again, ["https://a.example"])
         before = dump(again)
         dispose(again)

@@ -31,7 +31,7 @@ def registry_db(db_url):
 
 
 def test_migrate_and_import_ipa_with_rejections_and_idempotence(cli, tmp_path, registry_db):
-    assert "-> 0011_token_id_sequence (head 0011_token_id_sequence)" in cli("migrate").output
+    assert "-> 0012_test_mode_until (head 0012_test_mode_until)" in cli("migrate").output
     path = tmp_path / "enti.csv"
     good, rejected = make_ipa_csv(path, 1200)
     first = cli("import-ipa", str(path))

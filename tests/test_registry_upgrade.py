@@ -29,7 +29,7 @@ def test_tokens_can_be_created_after_upgrading_a_registry_that_held_tokens(db_ur
                              {"p": prefix, "h": prefix * 8, "r": role})
         runner, env = CliRunner(), {"ASCOLTO_DATABASE_URL": db_url}
         result = runner.invoke(main, ["registry", "migrate"], env=env)
-        assert result.exit_code == 0 and "(head 0011_token_id_sequence)" in result.output, result.output
+        assert result.exit_code == 0 and "(head 0012_test_mode_until)" in result.output, result.output
         for label in ("after the upgrade", "and another"):
             result = runner.invoke(main, ["registry", "token", "create", "--role", "admin", "--label", label], env=env)
             assert result.exit_code == 0, result.output

@@ -18,6 +18,7 @@ from registry.ops import set_names
 from registry.snippet import embed_snippet, snippet_language
 
 from . import data
+from ..periods import rome_minute
 from ..comparability import QueryError
 from .auth import require
 from .i18n import gettext, lang
@@ -85,11 +86,13 @@ def services():
     snippet_lang = snippet_language(request.args.get("snippet_lang"))  # the codes for pages in that language
     with session_scope(_factory()) as s:
         rows = [dict(audit.snapshot(x), choices=assignable(x.service_type, lang()),
-                     snippet=embed_snippet(settings.collector_url, x.key, snippet_lang))
+                     snippet=embed_snippet(settings.collector_url, x.key, snippet_lang), test_mode=x.in_test_mode(),
+                     test_mode_until=rome_minute(x.test_mode_until) if x.in_test_mode() else None)
                 for x in ops.list_services(s)]
         ents = [(e.ipa_code, name_in(e, lang())) for e in ops.list_entities(s)]
     return render_template("admin_services.html", rows=rows, entities=ents, types=data.known_service_types(lang()),
-                           channels=CHANNELS, page="admin", section="services", snippet_lang=snippet_lang)
+                           channels=CHANNELS, page="admin", section="services", snippet_lang=snippet_lang,
+                           test_mode_hours=(ops.TEST_MODE_HOURS, ops.TEST_MODE_MAX_HOURS))
 
 
 def assignable(type_code: str, lang_: str) -> list[tuple[str, str]]:
@@ -142,9 +145,13 @@ def service_active(key: str):
 @bp.post("/services/<key>/test-mode")
 @require("admin")
 def service_test_mode(key: str):
-    """Switch the test mode of ``key`` (its answers then are check-ups, stored apart, never counted)."""
+    """Switch the test mode of ``key`` (its answers then are check-ups, stored apart, never counted): on
+    for the form's ``hours`` (1–:data:`registry.ops.TEST_MODE_MAX_HOURS`, default 24), then off by itself."""
     on = request.form.get("test_mode") == "1"
-    _do(lambda s: ops.set_test_mode(s, key, on, actor=g.user.actor, context=_ctx(s)), "Modifica registrata.")
+    raw = request.form.get("hours", "").strip()
+    hours = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else raw[:20] if raw else ops.TEST_MODE_HOURS
+    _do(lambda s: ops.set_test_mode(s, key, on, hours=hours, actor=g.user.actor, context=_ctx(s)),
+        "Modifica registrata.")
     return redirect(url_for("admin.services"), 303)
 
 

@@ -26,7 +26,7 @@ FIELDS_IT = {
     "questionnaire_version": "Versione", "version": "Versione", "active": "Attivo", "test_mode": "Modalità di prova",
     "role": "Ruolo", "label": "Etichetta", "expires": "Scadenza", "manager": "Responsabile dell'ente",
     "token": "Token", "request": "Richiesta di adesione", "names": "Nomi", "kind": "Tipo", "actor": "Autore",
-    "sampling_rate": "Frazione di campionamento", "service_name": "Nome del servizio",
+    "sampling_rate": "Frazione di campionamento", "hours": "Durata in ore", "service_name": "Nome del servizio",
     "name_en": "Nome in inglese", "name_de": "Nome in tedesco", "name_fr": "Nome in francese",
     "name_sl": "Nome in sloveno",
 }
@@ -75,6 +75,7 @@ PROBLEMS_IT = [
      "il tipo di servizio {0} non ammette il questionario {1} (ammessi: {2})."),
     (r"no version of ('.*') is published", "nessuna versione di {0} è pubblicata."),
     (r"(.+) is not a version number", "{0} non è un numero di versione."),
+    (r"(.+) is not a whole number of hours from (\d+) to (\d+)", "{0} non è un numero intero di ore da {1} a {2}."),
     (r"('.*') version (\d+) is not published", "la versione {1} di {0} non è pubblicata."),
     (r"('.*') is for the channels (.+), not ('.*')", "{0} è per i canali {1}, non per {2}."),
     (r"no questionnaire allowed for ('.*') is published", "nessun questionario ammesso per {0} è pubblicato."),

@@ -151,6 +151,7 @@ EN = {
     "giorno e pagina, per ordine di grandezza), mai le risposte. Per vedere le tue risposte usa il codice per una prova.":
         "In test mode every answer is a check-up, a citizen's too: only its arrival is shown (by day and page, by order "
         "of magnitude), never the answers. To see your own answers, use the code for a check-up.",
+    "Si disattiva da sola il {until} (ora italiana).": "It switches itself off on {until} (Italian time).",
     "Il servizio è in modalità di prova: ogni risposta è una prova, conservata a parte e mai conteggiata. Disattivala prima di andare in linea.":
         "The service is in test mode: every answer is a check-up, kept apart and never counted. Switch it off before going live.",
     "Per provare il widget senza falsare le statistiche usa questo codice (con data-test) su una pagina di un'origine dichiarata: le risposte arrivano qui e non sono mai conteggiate.":

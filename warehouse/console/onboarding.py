@@ -39,7 +39,7 @@ from registry.names import name_in
 from registry.snippet import channel_kit, embed_snippet, snippet_language
 from settings.buckets import ClientBuckets, limiter_storage
 
-from ..periods import date_rome
+from ..periods import date_rome, rome_minute
 from .auth import require, require_entity
 from .i18n import gettext, lang
 from .i18n_registry import registry_refusal
@@ -215,8 +215,6 @@ def _seen_shown(row: dict, declared: list[str]) -> dict:
     last was the minute a citizen answered: what the comments' month-only dates keep from the
     entity's staff, who know whom they served at that minute. The verdict is read from the exact
     counts before (:func:`registry.origins.verdict`)."""
-    from ..periods import rome_minute
-
     return {"origin": row["origin"], "declared": row["origin"] in declared, "requests": band(row["requests"]),
             "refused": band(row["refused"]), "last_at": rome_minute(row["last_at"])[:10]}
 
@@ -231,7 +229,8 @@ def _check(ipa: str, key: str) -> dict:
             abort(404)
         declared = list(svc.allowed_origins or ())
         seen = origins.recent(s, key, days=7)
-        name, test_mode, channel, active = name_in(svc, lang()), svc.test_mode, svc.channel, svc.active
+        name, test_mode, channel, active = name_in(svc, lang()), svc.in_test_mode(), svc.channel, svc.active
+        until = rome_minute(svc.test_mode_until) if test_mode else None  # when it switches itself off
     settings = current_app.config["ASCOLTO_SETTINGS"]
     verdict = origins.verdict(declared, seen, active)  # from the exact counts, which are not shown
     seen = [_seen_shown(o, declared) for o in seen]
@@ -245,6 +244,7 @@ def _check(ipa: str, key: str) -> dict:
     arrived = [{"day": a["day"], "page": a["page"], "count": band(a["count"])} for a in found["arrived"]]
     return {"ipa": ipa, "service": key, "name": name, "declared": declared, "seen": seen,
             "verdict": verdict, "active": active, "days": 7, "test_mode": test_mode,
+            "test_mode_until": until,
             "checkups": checkups, "test_mode_checkups": arrived,
             "channel": channel, "kit": channel_kit(settings.collector_url, key, channel, snippet_lang),
             "snippet_lang": snippet_lang, "snippet": embed_snippet(settings.collector_url, key, snippet_lang),
