@@ -114,3 +114,31 @@ def test_a_file_of_the_dataset_that_is_not_parquet_is_a_503_naming_the_dataset(s
     assert result.exit_code == 1
     (line,) = result.output.strip().splitlines()
     assert line.startswith("Error: the dataset cannot be read: ") and "zz-restored.parquet" in line
+
+
+def _registry_up(client) -> str:
+    text = client.get("/metrics").get_data(as_text=True)
+    return next(line for line in text.splitlines() if line.startswith("ascolto_console_registry_up "))
+
+
+def test_metrics_say_whether_the_console_reaches_the_registry(seeded):
+    """The console's /metrics had only the breaker's gauge, which a SQLite registry never sets and which
+    opens only after a request failed: ascolto_console_registry_up (AscoltoConsoleRegistryDown) is set by
+    each scrape's registry check, as the collector's ascolto_collector_registry_up — here against a real
+    registry URL on a closed port, answered within the probes' 3 s."""
+    import time
+
+    from deploy.broker import free_port
+
+    healthy = create_app(seeded).test_client()
+    assert _registry_up(healthy).endswith(" 1.0")
+    away = create_app(seeded.with_(database_url=f"postgresql+psycopg2://u:p@127.0.0.1:{free_port()}/ascolto")
+                      ).test_client()
+    t0 = time.monotonic()
+    assert _registry_up(away).endswith(" 0.0") and time.monotonic() - t0 < 3
+    assert healthy.get("/readyz").status_code == 200
+    assert _registry_up(healthy).endswith(" 1.0")
+    from warehouse.console.ready import REGISTRY_UP
+
+    assert away.get("/readyz").json["checks"]["registry"] == "unavailable" and REGISTRY_UP._value.get() == 0
+    assert healthy.get("/readyz").status_code == 200 and REGISTRY_UP._value.get() == 1  # /readyz sets it too

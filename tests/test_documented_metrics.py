@@ -35,8 +35,21 @@ def exported(text: str) -> set[str]:
 
 def test_the_collectors_documented_metrics_are_scraped_under_their_names(client):
     text = client.get("/metrics").get_data(as_text=True)
-    missing = documented("ascolto_") - {n for n in documented("ascolto_") if n.startswith("ascolto_processor_")} - exported(text)
+    others = {n for n in documented("ascolto_") if n.startswith(("ascolto_processor_", "ascolto_console_"))}
+    missing = documented("ascolto_") - others - exported(text)
     assert not missing, f"documented, not exported by the collector: {sorted(missing)}"
+
+
+def test_the_consoles_documented_metrics_are_scraped_under_their_names(tmp_path):
+    from registry import connect
+    from settings import Settings
+    from warehouse.console import create_app
+
+    settings = Settings(data_dir=tmp_path)
+    connect(settings.database_url)
+    text = create_app(settings).test_client().get("/metrics").get_data(as_text=True)
+    wanted = documented("ascolto_console_") | documented("ascolto_registry_breaker_")
+    assert documented("ascolto_console_") and not wanted - exported(text), sorted(wanted - exported(text))
 
 
 def test_the_processors_documented_metrics_are_in_its_textfile(tmp_path):

@@ -17,7 +17,13 @@ with ``"status": "unavailable"`` and the failing check(s) ``"unavailable"``. Pro
 so the answer holds statuses only: no counts, no paths, no error text (the reason is logged).
 
 ``GET /metrics`` (no sign-in either, for Prometheus): the registry circuit breaker's metrics
-(:mod:`registry.breaker_metrics`), summed over the gunicorn workers like the collector's.
+(:mod:`registry.breaker_metrics`), summed over the gunicorn workers like the collector's, and
+``ascolto_console_registry_up`` (:data:`REGISTRY_UP`), which the registry check of ``/readyz`` and each
+scrape set — the collector's ``ascolto_collector_registry_up`` for the console, and the only registry
+signal of a SQLite registry (no breaker). Unlike the collector's (``degraded``, still 200: it can still
+take the submissions of cached services), the console's ``/readyz`` stays 503 without the registry:
+every signed-in page and API call needs it (tokens, sessions, the workspace) and answers 503
+``registry_unavailable`` anyway.
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ import os
 from typing import Callable
 
 from flask import Flask, jsonify
+from prometheus_client import Gauge
 
 from registry.errors import NOT_MIGRATED, unmigrated
 from registry.probe import ping
@@ -35,6 +42,11 @@ log = logging.getLogger("ascolto.console")
 
 #: seconds the registry check may wait for the registry (connecting and its one query, each)
 REGISTRY_CHECK_S = 2.0
+
+#: Set by the worker that serves ``/readyz`` or a scrape: the newest reading of a live worker
+REGISTRY_UP = Gauge("ascolto_console_registry_up", "1 when the registry answered the console's last readiness "
+                    "query (at most 2 s; /readyz or a scrape), else 0: sign-ins, pages and API calls get 503 "
+                    "registry_unavailable", multiprocess_mode="livemostrecent")
 
 
 def _registry(app: Flask) -> None:
@@ -51,18 +63,24 @@ def _dataset(app: Flask) -> None:
 CHECKS: dict[str, Callable[[Flask], None]] = {"registry": _registry, "dataset": _dataset}
 
 
-def checks(app: Flask) -> dict[str, str]:
-    """``{check: "ok" | "unavailable"}``; a failure's reason goes to the log, not to the answer (a
-    registry nobody migrated: :data:`registry.errors.NOT_MIGRATED`, naming the command that fixes it)."""
-    out = {}
-    for name, run in CHECKS.items():
-        try:
-            run(app)
-            out[name] = "ok"
-        except Exception as exc:  # noqa: BLE001 — any failure means "not ready", whatever raised it
-            log.warning("console not ready: %s check failed: %s", name, NOT_MIGRATED if unmigrated(exc) else repr(exc))
-            out[name] = "unavailable"
+def _run(app: Flask, name: str) -> str:
+    """``"ok"`` or ``"unavailable"`` of the check ``name``; a failure's reason goes to the log, not to the
+    answer (a registry nobody migrated: :data:`registry.errors.NOT_MIGRATED`, naming the command that
+    fixes it). The registry's sets :data:`REGISTRY_UP`."""
+    try:
+        CHECKS[name](app)
+        out = "ok"
+    except Exception as exc:  # noqa: BLE001 — any failure means "not ready", whatever raised it
+        log.warning("console not ready: %s check failed: %s", name, NOT_MIGRATED if unmigrated(exc) else repr(exc))
+        out = "unavailable"
+    if name == "registry":
+        REGISTRY_UP.set(1 if out == "ok" else 0)
     return out
+
+
+def checks(app: Flask) -> dict[str, str]:
+    """``{check: "ok" | "unavailable"}`` (:func:`_run`)."""
+    return {name: _run(app, name) for name in CHECKS}
 
 
 def register(app: Flask) -> None:
@@ -78,6 +96,7 @@ def register(app: Flask) -> None:
     def metrics():
         from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
+        _run(app, "registry")  # ascolto_console_registry_up as of this scrape (at most 2 s; at once if the breaker is open)
         registry = REGISTRY
         if app.config["ASCOLTO_SETTINGS"].prometheus_multiproc_dir:
             registry = CollectorRegistry()
