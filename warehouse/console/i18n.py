@@ -280,7 +280,7 @@ EN.update({  # a chart's text alternative (data.Chart.alt)
 EN.update({  # registry administration: the services page (issue 19)
     "Origini ammesse": "Allowed origins", "Codice da incollare": "Snippet to paste",
     "Modalità di prova": "Test mode",
-    "sì, fino al {until} (ora italiana)": "yes, until {until} (Italian time)", "per ore": "for hours",
+    "sì, fino al {until} (ora italiana)": "yes, until {until} (Italian time)", "ore": "hours",
     "Nomi nelle altre lingue": "Names in other languages", "Campi": "Fields", "Contesto": "Context",
     "Codice IPA dell'ente (token entity, operator e backend)": "The entity's IPA code (entity, operator and backend tokens)",
     "Responsabile (può creare token dell'ente)": "Manager (may create the entity's tokens)",
