@@ -9,7 +9,10 @@ so are numbers, except integers of nine or more digits (a phone number or a P.IV
 number), which are redacted like text when they are personal data. A value that is not JSON is
 redacted as text after its JSON string escapes are decoded (line breaks that came from escapes are
 written back as ``\n``, so a one-line value stays on one line). A string longer than
-:data:`MAX_TEXT` is cut there first (counted as ``TRUNCATED``).
+:data:`MAX_TEXT` is cut there first (counted as ``TRUNCATED``). A submission's page (the ``page`` of
+a ``context`` object, at any depth: a submission, an envelope, a batch) is a path, redacted segment by
+segment by :func:`privacy.paths.redact_path` as the collector's intake and the processor do
+(``/utente/[ID]/pratiche``), so a dead letter's page reads like the topic's.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import json
 import re
 from collections import Counter
 
+from .paths import redact_path
 from .text import SHORT_CACHE, SHORT_TEXT, redact, redact_short
 
 _KEEP = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -54,6 +58,11 @@ def _finds(v, long: dict) -> bool:
             if type(k) is str and _text_finds(k, long):
                 return True
         items = v.values()
+        context = v.get("context")
+        if type(context) is dict and type(context.get("page")) is str:  # a submission: its page is a path
+            if _context_finds(context, long):
+                return True
+            items = [item for item in items if item is not context]
     elif t is list:
         items = v
     elif t is str:
@@ -69,6 +78,21 @@ def _finds(v, long: dict) -> bool:
             if (item >= 10 ** 8 or item <= -10 ** 8) and _text_finds(str(item), long):
                 return True
         elif (t is dict or t is list) and _finds(item, long):
+            return True
+    return False
+
+
+def _context_finds(context: dict, long: dict) -> bool:
+    """:func:`_finds` of a submission's ``context``: its ``page`` is a path, looked at segment by segment
+    as the collector's intake and the processor do (:func:`privacy.paths.redact_path`, cached), so that a
+    kept record's page reads like the topic's (``/utente/[ID]/pratiche``)."""
+    for k, item in context.items():
+        if type(k) is str and _text_finds(k, long):
+            return True
+        if k == "page" and type(item) is str:
+            if redact_path(item)[1]:
+                return True
+        elif _finds(item, long):
             return True
     return False
 
@@ -111,16 +135,33 @@ class _Redactor:
         the redactions of long strings, which :meth:`text` then reuses."""
         return _finds(v, self._long)
 
-    def value(self, v):
+    def page(self, s: str) -> str:
+        """A submission's ``context.page``: :func:`privacy.paths.redact_path` (segments, ``[ID]``)."""
+        out, found = redact_path(s)
+        if not found:
+            return s
+        self.counts.update(dict(found))
+        if self.floor is not None and len(out) > max(len(s), self.floor):
+            out = out[:max(len(s), self.floor)]
+        return out
+
+    def value(self, v, context: bool = False):
         if isinstance(v, str):
             return self.text(v)
         if isinstance(v, dict):
             out = {}
+            if not context and type(v.get("context")) is dict and type(v["context"].get("page")) is str:
+                page_of = v["context"]  # a submission: its context's page is a path
+            else:
+                page_of = None
             for k, item in v.items():
                 key = self.text(k) if isinstance(k, str) else k
                 while key in out:
                     key += "_"
-                out[key] = self.value(item)
+                if context and k == "page" and type(item) is str:
+                    out[key] = self.page(item)
+                else:
+                    out[key] = self.value(item, context=page_of is not None and item is page_of)
             return out
         if isinstance(v, list):
             return [self.value(item) for item in v]

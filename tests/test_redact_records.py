@@ -106,6 +106,33 @@ def test_the_spool_writes_no_personal_data_and_keeps_one_record_per_line(tmp_pat
     assert doc["submission"]["context"]["page"] == "/profilo/[EMAIL]"
 
 
+@pytest.mark.parametrize("page, kept", [
+    ("/utente/mrossi85/pratiche", "/utente/[ID]/pratiche"),
+    ("/profilo/mario.rossi", "/profilo/[ID]"),
+    ("/u/12345678/documenti", "/u/[ID]/documenti"),
+    ("/servizi/anagrafe/certificati", "/servizi/anagrafe/certificati"),
+])
+def test_a_dead_letters_page_is_redacted_as_a_path_like_the_topics(tmp_path, page, kept):
+    """failed/, the DLQ and the spool keep the page as the processor stores it (privacy.paths.redact_path:
+    "/utente/[ID]/pratiche"); as free text it kept the user name ("/utente/mrossi85/pratiche")."""
+    from collector.spool import scrub_line
+    from processor.steps import _redact_page
+
+    env = _envelope("sono Mario Rossi", page=page)
+    assert _redact_page(page)[0] == kept  # what the processor stores with the response
+    f = Failure(Source("t", 0, 7, index=0), "invalid_answers", "answers.comment: too long", encode_record([env]))
+    assert json.loads(scrub(f).value)["submission"]["context"]["page"] == kept
+    batch = encode_record([env, _envelope("tutto ok", page=page)])
+    doc = json.loads(redact_record(batch)[0])
+    assert [e["submission"]["context"]["page"] for e in doc["envelopes"]] == [kept, kept]
+    key, _, value = scrub_line(b"demo-roma-anagrafe\t" + encode_record([env])).partition(b"\t")
+    assert json.loads(value)["submission"]["context"]["page"] == kept
+    if kept == page:  # nothing in the page: nothing counted for it
+        assert redact_record(encode_record([_envelope("tutto ok", page=page)]))[1] == {}
+    else:
+        assert redact_record(encode_record([_envelope("tutto ok", page=page)]))[1] == {"ID": 1}
+
+
 def test_spooled_text_never_grows_past_what_the_processor_accepts():
     """A placeholder longer than what it replaces ("Al" → "[NOME]") must not push a spooled comment
     over its max_length: no string grows past max(its length, TEXT_FLOOR) — and TEXT_FLOOR is at
