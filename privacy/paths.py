@@ -6,7 +6,11 @@ runs the free-text redactor on each segment alone (:func:`privacy.redact`: e-mai
 become ``[EMAIL]``, ``[CF]``; a placeholder never swallows a ``/``) and then replaces whole segments that identify a person by ``[ID]``, keeping the others so
 that statisticians can still group pages (``/utente/[ID]/pratiche``):
 
-- a segment of 6 or more digits (``/u/12345678``), or a token of 16 or more hex digits or a UUID;
+- anywhere: a segment holding a run of 6 or more digits (``/u/12345678``, ``/ricevute/2024-000123``,
+  ``/protocollo/prot-2024-000123``: a record's number), a token of 16 or more hex digits or a UUID, a
+  user name made of a listed name and digits (``/pratiche/mrossi85``, ``/mario1985/``), and words joined
+  by ``.`` or ``_`` one of which is a listed name, as e-mail local parts are (``/mario.rossi``,
+  ``/m_rossi``; not a file name: ``/index.html``); a codice fiscale anywhere is a ``[CF]`` already;
 - after an account word (``utente``, ``profilo``, ``u``, ``user``, ``account``, ``cittadino``…), a segment
   that holds a digit (``mrossi85``), joins words with ``.`` or ``_`` (``mario.rossi``, ``m_rossi``), or is
   a listed given name or surname, alone or joined by ``-`` (``mario``, ``mario-rossi``), or a user name
@@ -31,6 +35,13 @@ ACCOUNT_WORDS = frozenset("""u user users utente utenti profilo profili profile 
 cittadino cittadini iscritto iscritti membro membri member members people dipendente dipendenti assistito assistiti
 paziente pazienti contribuente contribuenti anagrafica id area-personale area-riservata areapersonale areariservata""".split())
 
+#: a run of 6 or more digits anywhere in a segment: a record's, a receipt's or a user's number
+_LONG_DIGITS = re.compile(r"\d{6}")
+#: letters then digits, as user names are made ("mrossi85", "mario.rossi1985", "g_bianchi90")
+_USER_DIGITS = re.compile(r"([^\W\d_]+(?:[._][^\W\d_]+)*)[._-]?\d{1,4}")
+#: the last part of a file name, which joins words with "." too ("index.html", "modulo.pdf")
+_EXTENSIONS = frozenset("htm html xhtml php asp aspx jsp do action cgi pdf doc docx odt xls xlsx ods csv txt xml json rss "
+                        "zip p7m jpg jpeg png gif svg it eu com org net gov".split())
 _TOKEN = re.compile(r"[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _JOINED = re.compile(r"[^\W\d_]+(?:[._][^\W\d_]+)+")
 _DIGIT = re.compile(r"\d")
@@ -52,15 +63,34 @@ def _is_name(segment: str) -> bool:
     return any(low[:i].capitalize() in GIVEN_NAMES and low[i:] in SURNAMES for i in range(3, len(low) - 3))
 
 
+def _named_join(segment: str) -> bool:
+    """Words joined by "." or "_" (an e-mail's local part: "mario.rossi", "m_rossi", "giulia.b") one of
+    which is a listed name or an initial and a surname, and whose last part is no file extension."""
+    parts = segment.replace("_", ".").split(".")
+    if parts[-1].lower() in _EXTENSIONS:
+        return False
+    return any(len(p) > 1 and _is_name(p) for p in parts)
+
+
 def _identifies(segment: str, after_account: bool) -> bool:
     if segment.isdigit():  # string tests first: most segments are words, and pay no pattern here
         return len(segment) >= 6
+    if not segment or segment.startswith("["):
+        return False
+    if segment.isalpha():  # a plain word (most segments): a name only after an account word, no pattern
+        return after_account and _is_name(segment)
     if len(segment) >= 16 and _TOKEN.fullmatch(segment) and _DIGIT.search(segment):
         return True
-    if not after_account or not segment or segment.startswith("["):
-        return False
-    return bool(_DIGIT.search(segment) or _JOINED.fullmatch(segment)
-                or (_NAME_PARTS.fullmatch(segment) and _is_name(segment)))
+    digits = _DIGIT.search(segment)
+    if digits and _LONG_DIGITS.search(segment, digits.start()):
+        return True
+    if after_account:
+        return bool(digits or _JOINED.fullmatch(segment) or (_NAME_PARTS.fullmatch(segment) and _is_name(segment)))
+    if digits:  # "mrossi85", "mario.rossi1985": a listed name and digits
+        m = _USER_DIGITS.fullmatch(segment)
+        return m is not None and (_named_join(m.group(1)) if ("." in m.group(1) or "_" in m.group(1))
+                                  else _is_name(m.group(1)))
+    return ("." in segment or "_" in segment) and _JOINED.fullmatch(segment) is not None and _named_join(segment)
 
 
 @lru_cache(maxsize=8192)
