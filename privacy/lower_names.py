@@ -35,6 +35,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .lexicon import lemma
 from .surnames import PARTICIPLES, SURNAMES
 
 #: given names that are also Italian words (adjectives, nouns, verbs: "sono serena", "sara" typed for
@@ -293,12 +294,46 @@ def _foreign_surname(word: str) -> bool:
     return len(word) >= 4 and word[-1] not in "aeiouàèéìòóù'’" and word not in _LOANS and word not in STOP
 
 
+#: words the lexicon (:mod:`privacy.lexicon`) lacks — it lists inflected forms, and few invariable words —
+#: that follow "sono" or a greeting: adverbs, numbers, interjections, conditions written as one word
+_UNLISTED_WORDS = frozenset("""davvero veramente sempre purtroppo abbastanza piuttosto magari almeno soprattutto neanche
+nemmeno neppure ovviamente inoltre insomma adesso domani mille cento due tre quattro cinque sette otto nove okay boh beh
+uffa evviva arrivederci buonasera buonanotte buondì grazie prego scusate ciao salve raga ragà tetraplegico tetraplegica
+immunodepresso immunodepressa celiaco celiaca autistico autistica dislessico dislessica esodato esodata""".split())
+#: plurals that follow a "sono" meaning "they are" at a sentence's start ("sono anni che aspetto", "sono questi i
+#: documenti"): not a surname
+_PLURALS_KEPT = frozenset("""anni mesi giorni ore minuti secondi settimane secoli decenni attimi momenti volte
+questi quelli altri alcuni diversi vari parecchi certi entrambi tali quali dieci undici dodici tredici quattordici
+quindici sedici diciassette diciotto diciannove venti trenta quaranta cinquanta sessanta settanta ottanta novanta""".split())
+#: endings of words the lexicon lacks that are no surname: participles (-ato, -ito, -uto: "sono esodato"),
+#: adjectives (-ico: "sono tetraplegico"), superlatives, ages ("ultraottantenne"), elongations ("stancaaa")
+_NOT_A_SURNAME = re.compile(r".*(?:[aiu]t[oaie]|ic[oaie]|issim[oaie]|enn[ei]|mente)|.*(.)\1\1.*")
+
+
+def unlisted_surname(word: str) -> bool:
+    """Whether a lower-case ``word`` after a "sono" that says who writes (or after a greeting) reads as a
+    surname that no list holds: a word that is no Italian word form (:func:`privacy.lexicon.lemma`:
+    "brambilla", "fumagalli", "tagliabue"; "stanca", "soddisfatto", "incinta", "pensionata" are words), or a
+    plural in -i that is no participle, which cannot agree with the one who writes ("sono ferraresi",
+    "sono ricci"; "sono stati", "sono anni" stay) — and no stop word, loan word, adjective or participle by
+    its ending, word ending in an accent ("papà"), or word the lexicon lacks (:data:`_UNLISTED_WORDS`)."""
+    if len(word) < 4 or word in STOP or word in _LOANS or word in _SIGNED or word in _UNLISTED_WORDS \
+            or word[-1] in "àèéìòóù'’" or _ADJECTIVE.fullmatch(word):
+        return False
+    lem = lemma(word)
+    if lem is None:
+        return not _NOT_A_SURNAME.fullmatch(word)
+    return (word[-1] == "i" and lem != word and word not in _PLURALS_KEPT and lem not in STOP
+            and not lem.endswith(("are", "ere", "ire", "rre")))
+
+
 def _taken_surname(m: re.Match) -> list[str]:
-    if m.group("name") not in SURNAMES and not _foreign_surname(m.group("name")):
-        return []
+    name = m.group("name")
     if m.group("lead")[:4].lower() == "sono" and not _SONO_START.search(m.string, 0, m.start()):
         return []
-    return [m.group("name")]
+    if name not in SURNAMES and not _foreign_surname(name) and not unlisted_surname(name):
+        return []
+    return [name]
 
 
 def _taken_pair(m: re.Match) -> list[str]:
