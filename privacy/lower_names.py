@@ -20,9 +20,11 @@ lower-case word carries no sign of being a name:
 - a surname alone: after a closing that ends the comment ("cordiali saluti, rossi": one or two words,
   none a stop word, an adjective or a word comments are signed with — "saluti, buona giornata",
   "cordiali saluti, un cittadino" stay), and after "sono" only a listed frequent surname
-  (:data:`privacy.surnames.SURNAMES`: "sono rossi"; "sono stanca" stays) or one ending in a consonant,
-  as Italian words do not ("sono zanchettin", "sono hofer"; "sono single" stays), and only where "sono"
-  says who writes ("buongiorno, sono rossi"; "i semafori sono rossi" stays);
+  (:data:`privacy.surnames.SURNAMES`: "sono rossi"; "sono stanca" stays), one ending in a consonant,
+  as Italian words do not ("sono zanchettin", "sono hofer"; "sono single" stays), or one that is no
+  Italian word form or a plural that cannot agree with the one who writes (:func:`unlisted_surname`,
+  :mod:`privacy.lexicon`: "sono tagliabue", "sono ferraresi"; "sono soddisfatto", "sono anni" stay), and
+  only where "sono" says who writes ("buongiorno, sono rossi"; "i semafori sono rossi" stays);
 - two words heading the comment, or ending it after a break, one of them a listed given name
   ("rossi mario, la pratica …", "… grazie.\nmario rossi"), and a form's two labels without colons
   ("cognome rossi nome mario").
