@@ -312,20 +312,21 @@ quindici sedici diciassette diciotto diciannove venti trenta quaranta cinquanta 
 _NOT_A_SURNAME = re.compile(r".*(?:[aiu]t[oaie]|ic[oaie]|issim[oaie]|enn[ei]|mente)|.*(.)\1\1.*")
 
 
-def unlisted_surname(word: str) -> bool:
+def unlisted_surname(word: str, plural: bool = True) -> bool:
     """Whether a lower-case ``word`` after a "sono" that says who writes (or after a greeting) reads as a
     surname that no list holds: a word that is no Italian word form (:func:`privacy.lexicon.lemma`:
     "brambilla", "fumagalli", "tagliabue"; "stanca", "soddisfatto", "incinta", "pensionata" are words), or a
     plural in -i that is no participle, which cannot agree with the one who writes ("sono ferraresi",
     "sono ricci"; "sono stati", "sono anni" stay) — and no stop word, loan word, adjective or participle by
-    its ending, word ending in an accent ("papà"), or word the lexicon lacks (:data:`_UNLISTED_WORDS`)."""
+    its ending, word ending in an accent ("papà"), or word the lexicon lacks (:data:`_UNLISTED_WORDS`).
+    ``plural=False`` leaves the plural rule out (after a greeting a plural is said to many: "ciao Ragazzi")."""
     if len(word) < 4 or word in STOP or word in _LOANS or word in _SIGNED or word in _UNLISTED_WORDS \
             or word[-1] in "àèéìòóù'’" or _ADJECTIVE.fullmatch(word):
         return False
     lem = lemma(word)
     if lem is None:
         return not _NOT_A_SURNAME.fullmatch(word)
-    return (word[-1] == "i" and lem != word and word not in _PLURALS_KEPT and lem not in STOP
+    return (plural and word[-1] == "i" and lem != word and word not in _PLURALS_KEPT and lem not in STOP
             and not lem.endswith(("are", "ere", "ire", "rre")))
 
 

@@ -17,7 +17,7 @@ from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fi
                           plates, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
 from .names import FIRST_WORDS, first_names, listed_names, names
-from .thanked import GREETINGS, desk_names, greeted_names, thanked_names
+from .thanked import GREETINGS, addressed_names, desk_names, greeted_names, thanked_names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
@@ -145,8 +145,9 @@ def _names(text: str, counts: Counter, low: str) -> str:
     text = listed_names(text, counts)
     if "sportell" in low or "uffici" in low:  # "Luca dello sportello 3 è bravissimo"
         text = desk_names(text, counts)
-    if _has(low, GREETINGS):
-        text = greeted_names(text, counts)  # "ciao, Kevin", "grazie Kevin!": the comment's last word
+    if _has(low, GREETINGS):  # "ciao, Kevin", "grazie Kevin!", "ciao Kevin, tutto ok", "grazie Marta per l'aiuto"
+        text = greeted_names(text, counts)
+    text = addressed_names(text, counts, low)  # "x Giulia: la pratica…" (a gate of str tests)
     return next_names(text, counts) if "[NOME]" in text else text  # "[NOME] e Marco", "[NOME], anna"
 
 

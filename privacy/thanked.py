@@ -8,8 +8,10 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .lower_names import WORD_NAMES, unlisted_surname
 from .names import (_CAP_PARTICLE, _LOW, _PARTICLES, _UP, _WORD, OFFICES, PLACE_WORDS, PLACES,
                     _not_a_name)
+from .surnames import FREQUENT
 
 
 # --- a name thanked, ending a sentence ------------------------------------------------------------------
@@ -80,8 +82,60 @@ GREETINGS = ("ciao", "salve", "buongiorno", "buonasera", "arrivederci", "grazie"
              "merci", "bonjour", "hvala", "zdravo")
 
 
+#: "ciao Kevin, tutto ok", "grazie Marta per l'aiuto", "Buongiorno Brambillasca, vorrei…", "ciao kevin, tutto
+#: ok": an Italian greeting or thanks, then a word (and a capitalised one after it, the surname) anywhere in
+#: the comment; in lower case only before a mark or "per" ("grazie kevin!", "ciao kevin, …")
+_GREETING = r"(?i:ciao|salve|buongiorno|buonasera|grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?|ringrazio)"
+_MID_GREETED_RE = re.compile(
+    rf"(?<!\w)(?P<lead>{_GREETING}[ \t]*[,.!:]?[ \t]+)(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+[{_UP}][{_LOW}]+)?"
+    rf"|(?P<low>[{_LOW}]+)(?=[ \t]*(?:[,!.:;?)]|$|per(?!\w))))(?![\w'’])")
+#: a comment (or a line) addressed to someone: "x Giulia: la pratica…", "Per Kevin, …", "Cara Giulia, …",
+#: "alla c.a. di Brambillasca:"; the name before a colon or a comma
+_ADDRESSED_RE = re.compile(
+    r"(?:^|(?<=\n))(?P<lead>[ \t]*(?i:x|per|a|caro|cara|gentile|gentilissim[oa]|egregi[oa]|c\.a\.|alla\s+c\.a\.(?:\s+di)?"
+    rf"|all['’]\s?attenzione\s+di|att\.(?:ne)?(?:\s+di)?)[ \t]+)(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+[{_UP}][{_LOW}]+)?"
+    rf"|(?P<low>[{_LOW}]+))(?=[ \t]*[:,])")
+_ADDRESS_STARTS = ("x ", "per ", "a ", "caro ", "cara ", "gentil", "egregi", "c.a.", "alla ", "all", "att")
+
+
+def _greeted(word: str) -> bool:
+    """Whether a capitalised ``word`` after a greeting or an address names someone: a listed given name, or a
+    word that is no Italian word form (:func:`privacy.lower_names.unlisted_surname` without its plural rule:
+    "Kevin", "Brambillasca"), never a common word, an office, a place or a word said to whoever is greeted
+    ("ciao Tutti", "grazie Mille", "Buongiorno Vorrei", "ciao Roma", "grazie Sanità")."""
+    if _not_a_name(word) or word in OFFICES or word in _THANKED_NOT or word in _GREETED_NOT or word in PLACES \
+            or word.lower() in PLACE_WORDS or word.endswith("à"):
+        return False
+    return word in GIVEN_NAMES or unlisted_surname(word.lower(), plural=False)
+
+
+def _surname_after(word: str) -> bool:
+    """The capitalised word after a greeted name is its surname when listed or no Italian word form."""
+    low = word.lower()
+    return not _not_a_name(word) and word not in PLACES and (
+        word in GIVEN_NAMES or low in FREQUENT or unlisted_surname(low, plural=False))
+
+
+def _greeted_sub(counts: Counter):
+    def sub(m: re.Match) -> str:
+        low = m.group("low")
+        if low is not None:  # lower case: a listed given name that is no word, or a word the lexicon lacks
+            if not ((low.capitalize() in GIVEN_NAMES and low not in WORD_NAMES) or _greeted(low.capitalize())):
+                return m.group(0)
+            counts["NOME"] += 1
+            return m.group("lead") + "[NOME]"
+        if not _greeted(m.group("name")):
+            return m.group(0)
+        more = m.group("more")
+        counts["NOME"] += 1
+        return m.group("lead") + "[NOME]" + (more if more and not _surname_after(more.strip()) else "")
+    return sub
+
+
 def greeted_names(text: str, counts: Counter) -> str:
-    """A lone capitalised word ending the comment after a greeting or a thanks (see :data:`_GREETED_RE`):
+    """A name after a greeting or a thanks: a lone capitalised word ending the comment, in any of the
+    questionnaires' languages (see :data:`_GREETED_RE`), and anywhere in the comment after an Italian one
+    (:data:`_MID_GREETED_RE`: "ciao Kevin, tutto ok", "grazie Marta per l'aiuto", "ciao kevin, …"):
     ``[NOME]``, the greeting kept. Callers gate on :data:`GREETINGS`."""
     def sub(m: re.Match) -> str:
         w = m.group("name")
@@ -90,4 +144,13 @@ def greeted_names(text: str, counts: Counter) -> str:
             return m.group(0)
         counts["NOME"] += 1
         return m.group("lead") + "[NOME]"
-    return _GREETED_RE.sub(sub, text)
+    return _MID_GREETED_RE.sub(_greeted_sub(counts), _GREETED_RE.sub(sub, text))
+
+
+def addressed_names(text: str, counts: Counter, low: str) -> str:
+    """The name a comment is addressed to, before a colon or a comma at its start or a line's ("x Giulia:
+    la pratica…", "Cara Giulia, …"): a capitalised one as after a greeting (:func:`_greeted`), a lower-case
+    one only when a listed given name ("x giulia: …"). ``low``: the text lower-cased, for the gate."""
+    if not low.lstrip().startswith(_ADDRESS_STARTS) and "\n" not in low:
+        return text
+    return _ADDRESSED_RE.sub(_greeted_sub(counts), text)

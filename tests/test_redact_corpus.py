@@ -191,6 +191,17 @@ CORPUS = [
     ('Buongiorno, SONO LA SIGNORA ESPOSITO', 'Buongiorno, SONO LA SIGNORA [NOME]'),
     ('Buongiorno, SONO LA SIGNORA ESPOSITO e ho aspettato due ore',
      'Buongiorno, SONO LA SIGNORA [NOME] e ho aspettato due ore'),
+    # round 5: a name mid-comment right after a greeting or a thanks, capitalised (listed, or no Italian word)
+    # or in lower case before a mark or "per"; a comment addressed to someone ("x Giulia:", "Cara Giulia,")
+    ('ciao Kevin, tutto ok', 'ciao [NOME], tutto ok'),
+    ("grazie Marta per l'aiuto", "grazie [NOME] per l'aiuto"),
+    ('buongiorno sig.ra Bianchi', 'buongiorno sig.ra [NOME]'),
+    ('x Giulia: la pratica è ferma da un mese', 'x [NOME]: la pratica è ferma da un mese'),
+    ('ciao kevin, tutto ok', 'ciao [NOME], tutto ok'),
+    ('Buongiorno Brambillasca, vorrei sapere quando apre', 'Buongiorno [NOME], vorrei sapere quando apre'),
+    ('ciao Kevin Zanchettin, tutto ok', 'ciao [NOME], tutto ok'),
+    ('Cara Giulia, la pratica è ferma', 'Cara [NOME], la pratica è ferma'),
+    ('Ciao Marta e Luca, grazie', 'Ciao [NOME] e [NOME], grazie'),
     # round 5: a lower-case surname after a "sono" that says who writes, listed nowhere and ending in a vowel:
     # not an Italian word form (privacy.lexicon), or a plural in -i that cannot agree with the one who writes
     ('sono ferraresi, ho chiamato tre volte', 'sono [NOME], ho chiamato tre volte'),
@@ -256,6 +267,22 @@ CORPUS = [
     ("l'addetto Front Office era gentile", KEPT),
     ("l'impiegata Stato Civile molto brava", KEPT),
     ('sono stanca, ho chiamato tre volte', KEPT),
+    # round 5: after a greeting or a thanks, a common word, an office, a place, a word said to many
+    ('grazie Mille per tutto', KEPT),
+    ('ciao Tutti, il servizio è ottimo', KEPT),
+    ('grazie INPS per la rapidità', KEPT),
+    ('grazie inps, tutto ok', KEPT),
+    ('buongiorno Roma Capitale, il sito non va', KEPT),
+    ('Buongiorno Vorrei sapere quando apre', KEPT),
+    ('Salve Avrei bisogno di aiuto', KEPT),
+    ('grazie Ragazzi, siete grandi', KEPT),
+    ('Grazie Dottoressa per la pazienza', KEPT),
+    ('grazie comunque, ciao', KEPT),
+    ('ciao raga, il sito è giù', KEPT),
+    ('grazie spid per niente', KEPT),
+    ('grazie anticipatamente, saluti', KEPT),
+    ('Per Inps: il sito non va', KEPT),
+    ('Per informazioni: chiamare il numero verde', KEPT),
     # round 5: what follows a "sono" that says who writes and is an Italian word, a participle or an age
     ('sono soddisfatto del servizio', KEPT),
     ('sono riuscito a prenotare da solo', KEPT),
