@@ -99,14 +99,14 @@ _ADDRESS_STARTS = ("x ", "per ", "a ", "caro ", "cara ", "gentil", "egregi", "c.
 
 
 def _greeted(word: str) -> bool:
-    """Whether a capitalised ``word`` after a greeting or an address names someone: a listed given name, or a
-    word that is no Italian word form (:func:`privacy.lower_names.unlisted_surname` without its plural rule:
+    """Whether a capitalised ``word`` after a greeting or an address names someone: a listed given name or
+    frequent surname ("grazie Rossi per…"), or a word that is no Italian word form (:func:`privacy.lower_names.unlisted_surname` without its plural rule:
     "Kevin", "Brambillasca"), never a common word, an office, a place or a word said to whoever is greeted
     ("ciao Tutti", "grazie Mille", "Buongiorno Vorrei", "ciao Roma", "grazie Sanità")."""
     if _not_a_name(word) or word in OFFICES or word in _THANKED_NOT or word in _GREETED_NOT or word in PLACES \
             or word.lower() in PLACE_WORDS or word.endswith("à"):
         return False
-    return word in GIVEN_NAMES or unlisted_surname(word.lower(), plural=False)
+    return word in GIVEN_NAMES or word.lower() in FREQUENT or unlisted_surname(word.lower(), plural=False)
 
 
 def _surname_after(word: str) -> bool:

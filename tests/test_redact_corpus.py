@@ -202,6 +202,7 @@ CORPUS = [
     ('ciao Kevin Zanchettin, tutto ok', 'ciao [NOME], tutto ok'),
     ('Cara Giulia, la pratica è ferma', 'Cara [NOME], la pratica è ferma'),
     ('Ciao Marta e Luca, grazie', 'Ciao [NOME] e [NOME], grazie'),
+    ("grazie Ricci per l'aiuto allo sportello", "grazie [NOME] per l'aiuto allo sportello"),
     # round 5: a lower-case surname after a "sono" that says who writes, listed nowhere and ending in a vowel:
     # not an Italian word form (privacy.lexicon), or a plural in -i that cannot agree with the one who writes
     ('sono ferraresi, ho chiamato tre volte', 'sono [NOME], ho chiamato tre volte'),
