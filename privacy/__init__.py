@@ -29,7 +29,8 @@ comment, or after a form's labels (:mod:`privacy.lower_names`); thanked at the e
 ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
 one-time code or account name after the word that introduces it; ``SOCIAL`` social-network handles
 (``@mario.rossi78``) and profile addresses (``instagram.com/…``, ``t.me/…``; other web addresses stay).
-Known limits are listed in docs/processor.md (Redaction).
+A lower-case word is told from a surname by simplemma's Italian lexicon (:mod:`privacy.lexicon`, read
+on the first candidate word only). Known limits are listed in docs/processor.md (Redaction).
 """
 from .records import redact_record, redact_value
 from .text import PLACEHOLDERS, redact
