@@ -70,6 +70,14 @@ def when_ready(server):
     server.log.info("started the shipper's supervisor (pid %s)", proc.pid)
 
 
+def post_worker_init(worker):
+    """A collector's worker reads the privacy lexicon before it serves (privacy.lexicon.warm)."""
+    if _is_collector(worker):
+        from privacy import lexicon
+
+        lexicon.warm()
+
+
 def on_exit(server):
     import subprocess
 

@@ -36,6 +36,13 @@ def _italian():
     return _ITALIAN
 
 
+def warm() -> None:
+    """Read the lexicon now (0.1-0.2 s, once per process) instead of at the first comment that needs it:
+    a gunicorn worker of the collector calls it before it serves (deploy/gunicorn.conf.py
+    ``post_worker_init``), so that first comment does not hold up every connection of a gevent worker."""
+    _italian()
+
+
 @lru_cache(maxsize=8192)
 def lemma(word: str) -> str | None:
     """The lemma of ``word`` (looked up as written: pass it lower-cased) when it is an Italian word form,
