@@ -9,6 +9,7 @@ processor ask before they build their clients: a metadata request for **every** 
 """
 from __future__ import annotations
 
+from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
 
 
@@ -16,13 +17,29 @@ class TopicMissing(KafkaError):
     """The brokers answered and do not have the topic (its message names ``ASCOLTO_TOPIC``)."""
 
 
-def topic_names(bootstrap: str, client_options: dict, timeout_ms: int = 10_000) -> set[str]:
-    """The names of the cluster's topics (a metadata request for all topics: creates nothing). Raises
-    :class:`kafka.errors.KafkaError` when the brokers cannot be asked."""
-    from kafka.admin import KafkaAdminClient
+class _Admin(KafkaAdminClient):
+    """kafka-python's admin client, closed when its constructor fails: it starts its I/O thread and
+    then bootstraps, and a bootstrap that times out (``bootstrap_timeout_ms``) raised out of the
+    constructor with the thread and its sockets left running — one more of each per attempt."""
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="ascolto-topic-check",
-                             request_timeout_ms=timeout_ms, **client_options)
+    def __init__(self, **configs):
+        try:
+            super().__init__(**configs)
+        except BaseException:
+            if hasattr(self, "_net"):  # the client and its thread were made: close them as close() would
+                self._closed = False
+                self.close()
+            raise
+
+
+def topic_names(bootstrap: str, client_options: dict, timeout_ms: int = 10_000) -> set[str]:
+    """The names of the cluster's topics (a metadata request for all topics: creates nothing), asked
+    within about ``timeout_ms`` for the bootstrap and as much for the request. Raises
+    :class:`kafka.errors.KafkaError` when the brokers cannot be asked, having closed everything the
+    client opened (its I/O thread and sockets: the shipper and the processor ask again and again while
+    a broker accepts connections and does not answer)."""
+    admin = _Admin(bootstrap_servers=bootstrap, client_id="ascolto-topic-check", request_timeout_ms=timeout_ms,
+                   bootstrap_timeout_ms=timeout_ms, **client_options)
     try:
         return set(admin.list_topics())
     finally:

@@ -69,3 +69,36 @@ def test_the_processor_waits_for_a_missing_topic_saying_so(settings, caplog):
             thread.join(20)
     assert built == [None]
     assert name not in topic_names(settings.broker, {})
+
+
+def test_a_broker_that_accepts_and_never_answers_fails_the_check_in_time_and_leaves_nothing_running():
+    """kafka-python's admin client bootstraps in its constructor for 30 s, whatever the request timeout, and
+    a failed bootstrap left its I/O thread and sockets running: each retry of the shipper or the processor
+    against such a broker (one starting, a proxy in front of none) added a thread and sockets, for good."""
+    import socket
+    import time
+
+    from kafka.errors import KafkaError
+
+    def accept(server, accepted):  # connections taken and never answered
+        try:
+            while True:
+                accepted.append(server.accept()[0])
+        except OSError:  # the server closed: the test is over
+            pass
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        accepted: list = []
+        threading.Thread(target=accept, args=(server, accepted), daemon=True).start()
+        threads = {t.ident for t in threading.enumerate()}
+        for _ in range(2):
+            began = time.monotonic()
+            with pytest.raises(KafkaError) as info:
+                topic_names(f"127.0.0.1:{server.getsockname()[1]}", {}, timeout_ms=500)
+            assert time.monotonic() - began < 5, "the check waited past its timeout"
+            assert not isinstance(info.value, TopicMissing)
+        left = [t.name for t in threading.enumerate() if t.ident not in threads]
+        assert left == [], f"the check left threads running: {left}"
+        assert accepted  # the broker's address was reached: the bootstrap, not the connection, failed
+        for conn in accepted:
+            conn.close()
