@@ -8,6 +8,9 @@ from typing import Iterator
 from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from .deadline import CappedQueuePool
 
 
 #: The PostgreSQL driver the project ships (setup.cfg) and makes cooperative under gevent
@@ -86,7 +89,10 @@ def connect(url: str, *, create: bool = True) -> sessionmaker[Session]:
     """
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(engine_url(url), pool_pre_ping=True, connect_args=connect_args(url), hide_parameters=True)
+    parsed = make_url(engine_url(url))
+    # a file or a server (not SQLite's in-memory pools): a probe's wait for a free connection is bounded too
+    pool = {"poolclass": CappedQueuePool} if parsed.get_dialect().get_pool_class(parsed) is QueuePool else {}
+    engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args(url), hide_parameters=True, **pool)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

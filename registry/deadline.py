@@ -22,7 +22,8 @@ meanwhile), with ``poll(2)`` elsewhere (the CLI, the console's threads, the proc
 Schema changes may legitimately wait long (another migration's lock, a long migration):
 :func:`lifted` lifts the statement bound for the calling thread (:func:`registry.migrate.migrate`).
 A probe that must answer quickly (the console's ``/readyz``) caps both bounds for the calling thread
-with :func:`capped`.
+with :func:`capped` — and the wait for a free connection of the engine's pool (:class:`CappedQueuePool`,
+else SQLAlchemy's ``pool_timeout`` of 30 s while slow statements hold every pooled connection).
 """
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ import time
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator
+
+from sqlalchemy.pool import QueuePool
 
 #: seconds the client waits for a statement's answer beyond the connection's ``statement_timeout``
 #: before it gives the server up: a live server cancels the statement itself first, with its own error
@@ -100,6 +103,36 @@ def cap() -> float | None:
     """Seconds left of the calling thread's :func:`capped` block (0 once passed), None outside one."""
     until = getattr(_local, "cap_until", None)
     return None if until is None else max(0.0, until - time.monotonic())
+
+
+class CappedQueuePool(QueuePool):
+    """SQLAlchemy's ``QueuePool`` whose wait for a free connection (``pool_timeout``) is cut to what is
+    left of the calling thread's :func:`capped` block: a probe of a registry whose connections are all
+    busy (a slow database) fails within its bound instead of holding its request thread 30 s. Outside
+    a capped block, the pool's own timeout."""
+
+    @property
+    def _timeout(self) -> float:
+        left = cap()
+        return self._configured_timeout if left is None else min(self._configured_timeout, left)
+
+    @_timeout.setter
+    def _timeout(self, seconds: float) -> None:
+        self._configured_timeout = seconds
+
+    def recreate(self) -> "CappedQueuePool":
+        with _uncapped():
+            return super().recreate()
+
+
+@contextmanager
+def _uncapped() -> Iterator[None]:
+    before = getattr(_local, "cap_until", None)
+    _local.cap_until = None
+    try:
+        yield
+    finally:
+        _local.cap_until = before
 
 
 def _poll_ready(fd: int, write: bool, timeout_s: float | None) -> bool:

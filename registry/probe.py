@@ -1,7 +1,9 @@
 """A readiness probe of the registry, shared by the console's and the collector's ``/readyz``.
 
 :func:`ping` reads one row of the ``entity`` table (the schema is there, the connection works), waiting
-for the database at most ``timeout_s`` seconds in all (:func:`registry.deadline.capped`), never opening
+for the database at most ``timeout_s`` seconds in all (:func:`registry.deadline.capped`: on PostgreSQL the
+connection, the pool's ping and the query; on both backends the wait for a free pooled connection while
+slow statements hold them all, :class:`registry.deadline.CappedQueuePool`), never opening
 the circuit breaker itself (:func:`registry.breaker.probing`), and failing at once while the breaker is
 open (a call failed moments ago). Any failure raises; the caller logs the reason and answers statuses only.
 """

@@ -144,3 +144,31 @@ def test_readyz_stays_within_the_probes_timeout_when_a_pooled_connection_fell_si
         assert took < REGISTRY_CHECK_S + 0.9 < 3, took
     finally:
         proxy.close()
+
+
+def test_a_probe_of_a_registry_whose_connections_are_all_busy_fails_within_its_bound(db_url):
+    """A slow database holds every pooled connection (five and ten overflow): the probe then waited for a
+    free one SQLAlchemy's pool_timeout, 30 s, holding its request thread far past the probe's own 2 s and
+    the orchestrator's 3 s. Its bound covers that wait too; other callers keep the pool's timeout."""
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from registry.probe import ping
+
+    factory = connect(db_url)
+    engine = factory.kw["bind"]
+    ping(factory, 0.5)
+    held = [engine.connect() for _ in range(engine.pool.size() + engine.pool._max_overflow)]
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(PoolTimeout):
+            ping(factory, 0.5)
+        assert time.monotonic() - t0 < 1.5
+        assert engine.pool.timeout() == 30  # outside a probe: the pool's own wait
+    finally:
+        held.pop().close()
+    try:
+        ping(factory, 0.5)  # a connection free again: ready
+    finally:
+        for conn in held:
+            conn.close()
+        dispose(factory)
