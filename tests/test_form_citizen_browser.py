@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
 
 from playwright.sync_api import expect
 
@@ -26,25 +27,42 @@ def _responses(stack, sid: str) -> int:  # noqa: F811
         return con.execute("SELECT count(*) FROM responses WHERE submission_id = ?", [sid]).fetchone()[0]
 
 
-def _answer_required(page) -> None:
-    page.get_by_role("group", name="Complessivamente").get_by_role("radio", name="4").check()
-    page.get_by_role("radio", name="Sì").check()
+@contextmanager
+def _citizen(browser, locale: str = "it-IT", **options):
+    """A page of a citizen's browser without JavaScript (whom the hosted form is for), closed afterwards."""
+    context = browser.new_context(java_script_enabled=False, locale=locale, user_agent=CITIZEN_UA, **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
-def _send_after_a_persons_pause(page, opened: float) -> None:
+def _open_form(page, url: str) -> tuple[str, float]:
+    """Open the form at ``url``: its ``submission_id`` and when it was opened (:func:`_send_after_a_persons_pause`)."""
+    page.goto(url)
+    return _sid(page), time.monotonic()
+
+
+def _sid(page) -> str:
+    return page.locator("input[name=submission_id]").get_attribute("value")
+
+
+def _answer_required(page, overall: str = "Complessivamente", yes: str = "Sì") -> None:
+    """The two required answers: 4 for the overall satisfaction, yes to the task done."""
+    page.get_by_role("group", name=overall).get_by_role("radio", name="4").check()
+    page.get_by_role("radio", name=yes).check()
+
+
+def _send_after_a_persons_pause(page, opened: float, send: str = "Invia") -> None:
     """Send once the form has been open longer than a person needs (the collector refuses a form sent
     within 1.5 s of opening as automated)."""
     time.sleep(max(0.0, 1.7 - (time.monotonic() - opened)))
-    page.get_by_role("button", name="Invia").click()
+    page.get_by_role("button", name=send).click()
 
 
 def test_going_back_after_the_thanks_and_sending_again_counts_once(stack, browser):  # noqa: F811
-    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
-    page = context.new_page()
-    try:
-        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it&page=/back.html")
-        opened = time.monotonic()
-        sid = page.locator("input[name=submission_id]").get_attribute("value")
+    with _citizen(browser) as page:
+        sid, opened = _open_form(page, f"{stack.collector}/v1/services/{SERVICE}/form?lang=it&page=/back.html")
         _answer_required(page)
         page.get_by_role("textbox").fill("Tutto bene")
         _send_after_a_persons_pause(page, opened)
@@ -55,23 +73,17 @@ def test_going_back_after_the_thanks_and_sending_again_counts_once(stack, browse
         expect(page.get_by_role("group", name="Complessivamente").get_by_role("radio", name="4")).to_be_checked()
         expect(page.get_by_role("textbox")).to_have_value("Tutto bene")
         # ...and the form carries the submission id they were sent with: sending them again is a duplicate
-        assert page.locator("input[name=submission_id]").get_attribute("value") == sid
+        assert _sid(page) == sid
         page.get_by_role("button", name="Invia").click()
         expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
-    finally:
-        context.close()
     stack.wait_row(sid)
     time.sleep(1.5)  # the processor's batches are 0.3 s: a second response would be there by now
     assert _responses(stack, sid) == 1
 
 
 def test_going_back_changing_an_answer_and_sending_again_says_the_first_answers_count(stack, browser):  # noqa: F811
-    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
-    page = context.new_page()
-    try:
-        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it&page=/back.html")
-        opened = time.monotonic()
-        sid = page.locator("input[name=submission_id]").get_attribute("value")
+    with _citizen(browser) as page:
+        sid, opened = _open_form(page, f"{stack.collector}/v1/services/{SERVICE}/form?lang=it&page=/back.html")
         _answer_required(page)
         _send_after_a_persons_pause(page, opened)
         expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
@@ -86,8 +98,6 @@ def test_going_back_changing_an_answer_and_sending_again_says_the_first_answers_
         expect(page.get_by_text("restano registrate le risposte del primo invio")).to_be_visible()
         expect(page.get_by_text("Le modifiche fatte dopo non sono state registrate", exact=False)).to_be_visible()
         assert page.title().startswith("Errore: ")
-    finally:
-        context.close()
     row = stack.wait_row(sid)
     assert json.loads(dict(row["answers"])["satisfaction"]) == 4  # the first answers: the ones counted
     time.sleep(1.5)  # the processor's batches are 0.3 s: a second response would be there by now
@@ -95,11 +105,8 @@ def test_going_back_changing_an_answer_and_sending_again_says_the_first_answers_
 
 
 def test_an_emoji_rich_comment_reaches_the_stated_limit_and_the_rest_is_said_in_characters(stack, browser):  # noqa: F811
-    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
-    page = context.new_page()
-    try:
-        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
-        opened = time.monotonic()
+    with _citizen(browser) as page:
+        _, opened = _open_form(page, f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
         expect(page.get_by_text("Al massimo 500 caratteri.")).to_be_visible()
         box = page.get_by_role("textbox")
         box.focus()
@@ -122,20 +129,14 @@ def test_an_emoji_rich_comment_reaches_the_stated_limit_and_the_rest_is_said_in_
             box.press("Backspace")
         page.get_by_role("button", name="Invia").click()
         expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
-    finally:
-        context.close()
 
 
 def test_accents_pasted_decomposed_count_as_the_characters_the_citizen_sees(stack, browser):  # noqa: F811
     """A comment pasted from a PDF or a macOS file name carries "è" as "e" + U+0300: the form said
     "at most 500 characters" and refused 300 of them as 600 ("ne ha 600"). The collector counts the
     NFC form, one character per letter the citizen sees."""
-    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
-    page = context.new_page()
-    try:
-        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
-        opened = time.monotonic()
-        sid = page.locator("input[name=submission_id]").get_attribute("value")
+    with _citizen(browser) as page:
+        sid, opened = _open_form(page, f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
         box = page.get_by_role("textbox")
         box.focus()
         page.keyboard.insert_text("e\u0300" * 300)  # 300 letters "è", 600 code points as pasted
@@ -145,8 +146,6 @@ def test_accents_pasted_decomposed_count_as_the_characters_the_citizen_sees(stac
         _answer_required(page)
         page.get_by_role("button", name="Invia").click()
         expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
-    finally:
-        context.close()
     stack.wait_row(sid)
 
 
@@ -154,12 +153,8 @@ def test_going_back_after_a_corrected_refusal_shows_the_form_not_a_resubmission_
     """A citizen who forgot a required answer, answered it, sent, and pressed Back met Chrome's
     "Confirm Form Resubmission" (ERR_CACHE_MISS: the refused form's page was no-store). Back shows that
     page again with the answers, and sending them again is the same submission, thanked once."""
-    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
-    page = context.new_page()
-    try:
-        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
-        opened = time.monotonic()
-        sid = page.locator("input[name=submission_id]").get_attribute("value")
+    with _citizen(browser) as page:
+        sid, opened = _open_form(page, f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
         page.get_by_role("radio", name="Sì").check()
         _send_after_a_persons_pause(page, opened)  # "Complessivamente" missing
         expect(page.get_by_role("heading", name="Controlla le risposte")).to_be_visible()
@@ -170,11 +165,9 @@ def test_going_back_after_a_corrected_refusal_shows_the_form_not_a_resubmission_
         page.go_back()  # raised net::ERR_CACHE_MISS
         overall = page.get_by_role("group", name="Complessivamente")
         expect(overall.get_by_role("radio", name="4")).to_be_checked()
-        assert page.locator("input[name=submission_id]").get_attribute("value") == sid
+        assert _sid(page) == sid
         page.get_by_role("button", name="Invia").click()
         expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
-    finally:
-        context.close()
     stack.wait_row(sid)
     time.sleep(1.5)
     assert _responses(stack, sid) == 1
@@ -184,9 +177,7 @@ def test_a_german_speaker_sent_the_italian_link_switches_the_form_to_german(stac
     """A link sent by SMS or e-mail carries one language (``lang=it`` by default, registry.snippet):
     a German speaker (Alto Adige) had the questionnaire in Italian and no way to change it. The form
     links to its questionnaire's other languages, each named in itself, keeping the way back."""
-    context = browser.new_context(java_script_enabled=False, locale="de-DE", user_agent=CITIZEN_UA)
-    page = context.new_page()
-    try:
+    with _citizen(browser, locale="de-DE") as page:
         page.goto(f"{stack.site}/inline.html")  # the PA's page: the Referer the way back is taken from
         page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it&page=/inline.html", referer=f"{stack.site}/inline.html")
         languages = page.get_by_role("navigation", name="Altre lingue")
@@ -198,40 +189,29 @@ def test_a_german_speaker_sent_the_italian_link_switches_the_form_to_german(stac
         assert page.locator("html").get_attribute("lang") == "de"
         expect(page.get_by_role("navigation", name="Andere Sprachen").get_by_role("link", name="Italiano")).to_be_visible()
         opened = time.monotonic()
-        page.get_by_role("group", name="Wie zufrieden sind Sie insgesamt").get_by_role("radio", name="4").check()
-        page.get_by_role("radio", name="Ja").check()
-        time.sleep(max(0.0, 1.7 - (time.monotonic() - opened)))
-        page.get_by_role("button", name="Senden").click()
+        _answer_required(page, overall="Wie zufrieden sind Sie insgesamt", yes="Ja")
+        _send_after_a_persons_pause(page, opened, send="Senden")
         expect(page.get_by_role("heading", name="Danke!")).to_be_visible()
         expect(page.get_by_role("link", name="Zurück zur Seite, von der Sie gekommen sind")).to_have_attribute(
             "href", f"{stack.site}/inline.html")
-    finally:
-        context.close()
 
 
 def test_on_a_phone_at_200_percent_zoom_no_word_runs_past_the_screen(stack, browser):  # noqa: F811
     """A 360 px phone at 200% zoom is 180 CSS px wide: "Meldebescheinigungen" in the header and
     "soddisfatto/a" in a question ran past the right edge, and the page scrolled sideways."""
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 180, "height": 640})
-    page = context.new_page()
-    try:
+    with _citizen(browser, viewport={"width": 180, "height": 640}) as page:
         for lang in ("it", "de"):
             for path in (f"form?lang={lang}", f"form/thanks?lang={lang}"):
                 page.goto(f"{stack.collector}/v1/services/{SERVICE}/{path}")
                 assert page.evaluate("document.documentElement.scrollWidth") <= 180, path
-    finally:
-        context.close()
 
 
 def test_a_form_filler_that_fills_the_hidden_field_is_told_what_to_do(stack, browser):  # noqa: F811
     """A form-filling extension fills every text field, the hidden one that catches robots too: the
     citizen read "Lascia vuoto il campo nascosto" about a field they cannot see. The page says what
     happened and what they can do; the answers are kept and, the field left empty, the form is taken."""
-    context = browser.new_context(java_script_enabled=False, locale="it-IT", user_agent=CITIZEN_UA)
-    page = context.new_page()
-    try:
-        page.goto(f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
-        opened = time.monotonic()
+    with _citizen(browser) as page:
+        _, opened = _open_form(page, f"{stack.collector}/v1/services/{SERVICE}/form?lang=it")
         _answer_required(page)
         page.locator("#asc-hp").fill("Mario Rossi", force=True)  # what the extension does
         _send_after_a_persons_pause(page, opened)
@@ -242,5 +222,3 @@ def test_a_form_filler_that_fills_the_hidden_field_is_told_what_to_do(stack, bro
         expect(page.get_by_role("radio", name="Sì")).to_be_checked()
         page.get_by_role("button", name="Invia").click()
         expect(page.get_by_role("heading", name="Grazie!")).to_be_visible()
-    finally:
-        context.close()
