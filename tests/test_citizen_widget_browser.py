@@ -336,3 +336,40 @@ def test_on_a_phone_at_200_percent_zoom_the_dialogs_close_button_stays_on_screen
         assert box["width"] >= 44 and box["height"] <= 48, box  # a button, not a column of letters
     finally:
         context.close()
+
+
+def test_a_page_run_again_by_back_thanks_for_the_answer_sent_and_does_not_ask_again(stack, page):  # noqa: F811
+    """A citizen who answered, went on to another page and came Back to one the browser loads anew (not
+    from its back-forward cache: a no-store page, an unload handler) was offered the questionnaire again,
+    as if never answered: answering again was a second response, with a new submission_id. The answer
+    sent is noted in the page's own history entry — no cookie, no storage, the site's state kept — and
+    the page run again says thanks instead; a new visit of the page is asked again."""
+    page.goto(f"{stack.site}/inline.html")
+    page.evaluate("history.replaceState({site: 'own'}, '')")  # the site's own state (a router's)
+    form = page.get_by_role("form", name="La tua opinione sul servizio")
+    form.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    _answer_minimal(page)
+    page.wait_for_timeout(1600)  # a person's pause (faster is sent again later, as automated)
+    form.get_by_role("button", name="Invia").click()
+    expect(page.get_by_text(THANKS)).to_be_visible(timeout=15_000)
+    assert page.evaluate("history.state.site") == "own"
+
+    page.evaluate("window.__same = 1")
+    page.goto(f"{stack.site}/de.html")
+    counts: list[dict] = []  # the funnel: a page that only thanks again counts no impression
+    page.on("request", lambda r: counts.append(r.post_data_json) if r.url.endswith("/v1/funnel") else None)
+    page.go_back()
+    assert page.evaluate("window.__same") is None  # run anew, not restored from the back-forward cache
+    for again in ("back", "reload"):
+        expect(page.get_by_text(THANKS)).to_be_visible(timeout=10_000)
+        expect(page.get_by_role("button", name="Invia")).to_have_count(0)
+        assert page.evaluate("window.__submitted") == [], again  # not sent again
+        page.evaluate("dispatchEvent(new Event('pagehide'))")  # the funnel reports what this view counted
+        page.wait_for_timeout(300)
+        page.reload()
+    assert page.context.cookies() == [] and page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert [c for c in counts if c.get("impressions")] == []
+
+    page.goto(f"{stack.site}/de.html")
+    page.goto(f"{stack.site}/inline.html")  # a new visit (a new history entry): asked again
+    expect(page.get_by_role("button", name="Invia")).to_be_visible(timeout=10_000)

@@ -9,7 +9,8 @@
  *                                         questions; always invited, no funnel counts)
  * A submission_id is generated once per answer set and reused on every retry; an answer not yet
  * accepted is retried while the page is open (backoff ≤ 60 s, at once on online/visible, a last
- * keepalive try on pagehide), kept in memory only. One widget per service and page. Sends
+ * keepalive try on pagehide), kept in memory only; once accepted, noted in the page's history entry
+ * (history.state: the page run again by Back or a reload thanks). One widget per service and page. Sends
  * context.hp (honeypot, empty) and context.fill_ms (ms from showing the questions to sending).
  * Fires "ascolto:submitted" on document, detail {service, submission_id, test}, once accepted.
  * Sampling: the questionnaire carries the service's sampling_rate; one draw per page view decides
@@ -34,10 +35,9 @@
     sl: "Pošlji|Pošiljanje…|Hvala! Vaš odgovor je bil shranjen.|Ni povezave ali je storitev zasedena: samodejno bomo poskušali znova, dokler je ta stran odprta.|Preverite označene odgovore.|obvezno|Ta odgovor je obvezen.|Neveljaven odgovor.|Odgovora zaradi tehnične težave te strani ni bilo mogoče shraniti. Opravičujemo se.|Da|Ne|Vaše mnenje|Zapri|Preostali znaki: {left} od {n}.|Ta obrazec na tej strani ni aktiven.|Preizkusni način: odgovori se ne štejejo.|Vprašalnik te storitve je bil posodobljen, medtem ko ste odgovarjali: vaš odgovor ni bil shranjen.|Ponovno odgovorite v posodobljenem obrazcu|Besedilo je bilo predolgo in je bilo skrajšano."
   };
 
-  /* Every tag is booted once. A classic tag runs this file itself (document.currentScript). A
-   * type="module" tag has none, and a page evaluates a module's URL once however many tags load it:
-   * that one evaluation boots every widget tag not booted yet, now and, while the page is still
-   * loading (an async module), again at DOMContentLoaded. A module tag added after that is not run. */
+  /* Every tag is booted once. A classic tag runs this file itself (document.currentScript). A module's URL
+   * is evaluated once however many tags load it: that run boots every widget tag not booted yet, now and
+   * (an async module, the page still loading) at DOMContentLoaded. A module tag added later is not run. */
   function bootAll() {
     var tags = document.querySelectorAll("script[src][data-service]");
     for (var i = 0; i < tags.length; i++) {
@@ -70,9 +70,9 @@
     var draw = Math.random(); /* one draw per page view: the sampling decision never changes within it */
     var F = { impressions: 0, starts: 0, submissions: 0 }, sent = { impressions: 0, starts: 0, submissions: 0 };
 
-    /* all:initial: nothing the site's CSS sets on its body (text-transform, letter-spacing, pointer-events...) is inherited */
-    /* every length is in em of the widget's own text (at least 16px), never rem: a site's html{font-size:62.5%} must
-     * not shrink the boxes, the radios and the card under text that stays 16px */
+    /* all:initial: nothing the site's CSS sets on its body (text-transform, letter-spacing...) is inherited */
+    /* every length is in em of the widget's own text (at least 16px), never rem: a site's html{font-size:62.5%}
+     * must not shrink the boxes under text that stays 16px */
     var CSS = ":host{all:initial;display:block;pointer-events:auto;visibility:visible}" +
       ".asc{font-family:\"Titillium Web\",-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif;font-size:max(1rem,16px);line-height:1.5;color:#1a1a1a;text-align:left}" +
       ".asc *{box-sizing:border-box}.asc [hidden]{display:none!important}" +
@@ -90,8 +90,8 @@
       ".asc-scale{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);max-width:34em}" +
       ".asc-scale .asc-opt{position:relative;flex-direction:column;justify-content:flex-start;gap:.25em;padding:.5em .25em;text-align:center}" +
       /* a screen narrower than a row of boxes can hold the extremes' words (a phone, 400% zoom): one option a line.
-       * A media query, not a container query: size containment would collapse the card to its title's width
-       * wherever the site sizes it by its content (a float, an inline-block, a flex item, a table cell). */
+       * Not a container query: size containment would collapse the card to its title's width wherever the
+       * site sizes it by its content (a float, an inline-block, a flex item, a table cell). */
       "@media (max-width:30em){.asc-scale{grid-auto-flow:row;max-width:none}" +
       ".asc-scale .asc-opt{flex-direction:row;flex-wrap:wrap;align-items:center;padding:.5em .875em;text-align:left}" +
       ".asc-scale .asc-vh{position:static;width:auto;height:auto;overflow:visible;clip:auto;white-space:normal}.asc-scale .asc-w{font-size:1em}}" +
@@ -112,14 +112,14 @@
       ".asc-btn:hover{background:#0052a3;border-color:#0052a3}.asc-btn[aria-disabled=true]{cursor:progress}" +
       ".asc-btn:disabled{background:#e8ebee;border-color:#8a96a3;color:#3d4a57;cursor:not-allowed}" +
       ".asc-btn2{background:#fff;color:#0066cc}.asc-btn2:hover{background:#f2f7fc;color:#0052a3}" +
-      /* an empty status keeps its place in the accessibility tree (never display:none): a live region must be there before it speaks */
+      /* an empty status stays in the accessibility tree (never display:none): a live region is there before it speaks */
       ".asc-status{margin:.75em 0 0;font-weight:600}.asc-status:empty{margin:0}" +
       ".asc-status a{color:#0052a3;text-decoration:underline}.asc-status a:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}" +
       ".asc-test{margin:0 0 1em;padding:.5em .75em;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
       ".asc-thanks{margin:0;padding:.75em 1em;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
       ".asc-fab{position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;max-width:calc(100vw - 3em);border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
       ".asc-fab svg{width:1.25em;height:1.25em;fill:currentColor}" +
-      /* a phone's toolbar covers the bottom of 100vh: the dialog fits the dynamic viewport (dvh), 100vh where dvh is unknown */
+      /* a phone's toolbar covers the bottom of 100vh: the dialog fits the dynamic viewport (dvh) where known */
       ".asc-dlg{width:min(40em,calc(100vw - 2em));max-height:calc(100vh - 2em);max-height:calc(100dvh - 2em);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
       ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
       /* a double click on the button: its second click must not choose an answer, nor close the dialog */
@@ -145,9 +145,9 @@
       return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
     }
 
-    /* Faces: the same geometry as collector/faces.py. Which face each answer gets comes with the
-     * questionnaire (item.faces, in the answers' order: the form's and the kiosk's rule), never guessed
-     * here. The label's words are the accessible name; the mouth's shape, not colour alone, tells them apart. */
+    /* Faces: the geometry of collector/faces.py. Which face each answer gets comes with the questionnaire
+     * (item.faces, in the answers' order), never guessed. The words are the accessible name; the mouth's
+     * shape, not colour alone, tells them apart. */
     var FACE = { satisfied: "M14 28q10 10 20 0", neutral: "M15 31h18", dissatisfied: "M14 34q10-10 20 0" };
     function faces(item, choices) {
       var f = item.faces;
@@ -169,7 +169,7 @@
     }
 
 
-    /* The same semantics as questionnaires.model.Condition: an unanswered source item never holds. */
+    /* questionnaires.model.Condition's semantics: an unanswered source item never holds. */
     function holds(c, answers) {
       if (!c) { return true; }
       var a = answers[c.item], v = c.value;
@@ -212,13 +212,25 @@
       return p;
     }
 
-    /* A permanent refusal (400, 404, 409, 413, 415, 422...): sending again cannot help; tell the web manager why. */
+    /* A permanent refusal (400, 404, 409, 413, 415, 422...): tell the web manager why. */
     function refused(status, body) {
       if (window.console && console.warn) {
         console.warn("Ascolto: the collector refused the answer to service \"" + service + "\" (HTTP " + status +
           "); it is not sent again. Collector's answer: " + JSON.stringify(body));
       }
       return T.failed;
+    }
+
+    /* sentHere(1) notes an answer sent in the page's history entry (the site's state kept; not for a check-up);
+     * sentHere(): noted, so thank, not ask again with a new submission_id. */
+    function sentHere(note) {
+      var s = history.state;
+      if (!note) { return !!(s && s.ascolto && s.ascolto[service]); }
+      if (checkup || (s !== null && typeof s !== "object")) { return; }
+      s = Object.assign({}, s);
+      s.ascolto = Object.assign({}, s.ascolto);
+      s.ascolto[service] = 1;
+      try { history.replaceState(s, ""); } catch (e) { /* a state that cannot be cloned: not noted */ }
     }
 
     function retryDelay(resp) {
@@ -358,21 +370,25 @@
         if (on) { button.setAttribute("aria-disabled", "true"); } else { button.removeAttribute("aria-disabled"); }
       }
 
-      function done() {
-        busy(false);
+      function thank() {
         form.replaceChildren(status);
         if (note) { form.insertBefore(note, status); }
         status.className = "asc-thanks";
         status.setAttribute("tabindex", "-1");
         status.textContent = T.thanks;
+      }
+      function done() {
+        busy(false);
+        thank();
         status.focus();
+        sentHere(1);
         document.dispatchEvent(new CustomEvent("ascolto:submitted", { detail: { service: service, submission_id: sid, test: checkup } }));
         F.submissions = 1;
         report();
       }
 
-      /* A refusal for good: sending these answers again cannot help, so Send is disabled (never pressed
-       * again for the same refusal) and the focus, which was on it, goes to what is said instead. */
+      /* A refusal for good: sending again cannot help, so Send is disabled and the focus, which was on it,
+       * goes to what is said instead. */
       function fail(msg, link) {
         busy(false);
         closed = true;
@@ -382,15 +398,15 @@
         status.setAttribute("tabindex", "-1");
         (link || status).focus();
       }
-      /* The service's questionnaire was reassigned while the citizen answered (409): these answers fit
-       * the old one. Offer the hosted form of the same service, in the same language, to answer again. */
+      /* The questionnaire was reassigned while the citizen answered (409): offer the hosted form of the
+       * service, in the same language, to answer again. */
       function changed() {
         fail(T.changed, el("a", { href: base + "/v1/services/" + encodeURIComponent(service) + "/form?lang=" + lang +
           "&page=" + encodeURIComponent(pagePath()), text: T.reopen }));
       }
 
-      /* A request with no answer after STALL ms (a stalled mobile connection) is given up and sent again
-       * like a network failure: the collector never answers later than its workers' 30 s timeout. */
+      /* No answer after STALL ms (a stalled mobile connection): given up and sent again like a network
+       * failure (the collector never answers later than its workers' 30 s timeout). */
       function send(attempt) {
         payload.context.fill_ms = String(Math.max(0, Math.round(Date.now() - t0))); /* whole ms, also under a fake clock */
         var ac = window.AbortController ? new AbortController() : null;
@@ -421,9 +437,9 @@
         }, function () { clearTimeout(stall); retry(attempt, 0); });
       }
 
-      /* While the page is open an answer is never given up: capped exponential backoff with jitter (the
-       * same submission_id), at once when the network returns or the page is shown again, and one last
-       * keepalive attempt when the page goes away. The answer is kept in memory only, never stored. */
+      /* While the page is open an answer is never given up: capped exponential backoff with jitter (the same
+       * submission_id), at once when the network returns or the page is shown, a last keepalive try on pagehide.
+       * The answer is kept in memory only. */
       var timer = null, next = 0, notBefore = 0;
       function retry(attempt, minDelay) {
         status.textContent = T.retry;
@@ -475,8 +491,10 @@
       });
 
       collect();
+      var before = sentHere();
+      if (before) { thank(); }
       return {
-        shown: function () { if (t0 === null) { t0 = Date.now(); } F.impressions = 1; },
+        shown: function () { if (t0 === null && !before) { t0 = Date.now(); F.impressions = 1; } },
         first: function () { return form.contains(box) ? box.querySelector("input,textarea") : status; }
       };
     }
@@ -506,8 +524,8 @@
       var wrap = el("div", { "class": "asc" });
       root.appendChild(wrap);
       var url = base + "/v1/services/" + encodeURIComponent(service) + "/questionnaire?lang=" + lang;
-      /* the network failing, or the collector busy or failing (429, 5xx): tried again 3 times, then said,
-       * and tried again when the browser is back online */
+      /* the network failing, or the collector busy or failing (429, 5xx): tried 3 times more, then said, and
+       * again when back online */
       var load = function (tries) {
         var after = 0, why = "a network error or an unreadable answer";
         fetch(url, { credentials: "omit", mode: "cors" }).then(function (r) {
@@ -554,10 +572,9 @@
       }
     }
 
-    /* The service's name (as the questionnaire endpoint gives it) names each form and dialog along with the
-     * questionnaire's title: two services on one page share a title (the Designers Italia texts, which the
-     * national validator checks word for word, are never changed), so a screen reader tells them apart by it.
-     * The name is in the widget's language where the registry has one, else Italian, then marked lang="it". */
+    /* The service's name names each form and dialog with the questionnaire's title: two services on one page
+     * share a title (the Designers Italia texts are never changed), so a screen reader tells them apart by it.
+     * In the widget's language where the registry has one, else Italian, marked lang="it". */
     function named(q, id, cls) {
       return q.service_name ? el(cls === "asc-svc" ? "p" : "span", { "class": cls, id: id, lang: q.service_name_lang || null, text: q.service_name }) : null;
     }
@@ -570,10 +587,9 @@
       render(q, form, svc ? titleId + " " + svcId : titleId).shown();
     }
 
-    /* Floating buttons of every service on the page (shared by the widgets' scripts): stacked bottom up in the
-     * order they appeared, so that none covers another; with more than one, each shows its service's name.
-     * A button a single-page site removed (its host taken out of the document) leaves the list and the stack:
-     * no gap where it was, and a button left alone shows its usual label again. */
+    /* Floating buttons of every service on the page: stacked bottom up in the order they appeared, none
+     * covering another; with more than one, each shows its service's name. A button a single-page site
+     * removed leaves the stack: no gap, and a button left alone shows its usual label again. */
     function stackFloating() {
       var all = window.ascoltoFloating || [], y = 0;
       for (var i = all.length - 1; i >= 0; i--) { if (!all[i].fab.isConnected) { all.splice(i, 1); } }
@@ -633,9 +649,8 @@
     if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
   }
 
-  /* A classic tag boots the first widget tag of its service in the page (itself, or one whose
-   * script has not run yet: async scripts run in the order they arrive), then itself: where the
-   * questionnaire appears never depends on which copy of the script arrived first. */
+  /* A classic tag boots the first widget tag of its service in the page (itself, or one whose script has
+   * not run yet), then itself: where the questionnaire appears never depends on which copy ran first. */
   var own = document.currentScript;
   if (own) {
     if (own.ascolto) { return; }
