@@ -121,18 +121,9 @@ class CappedQueuePool(QueuePool):
         self._configured_timeout = seconds
 
     def recreate(self) -> "CappedQueuePool":
-        with _uncapped():
-            return super().recreate()
-
-
-@contextmanager
-def _uncapped() -> Iterator[None]:
-    before = getattr(_local, "cap_until", None)
-    _local.cap_until = None
-    try:
-        yield
-    finally:
-        _local.cap_until = before
+        pool = super().recreate()
+        pool._timeout = self._configured_timeout  # the configured wait, not what a capped caller had left
+        return pool
 
 
 def _poll_ready(fd: int, write: bool, timeout_s: float | None) -> bool:
