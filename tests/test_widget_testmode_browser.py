@@ -77,3 +77,17 @@ def test_without_data_test_there_is_no_notice(stack, page):  # noqa: F811
     page.goto(f"{stack.site}/inline.html")
     page.get_by_role("form", name="La tua opinione sul servizio").wait_for(timeout=10_000)
     assert page.get_by_text(NOTE).count() == 0
+
+
+def test_a_checkup_reloaded_after_its_answer_asks_again(stack, page):  # noqa: F811
+    """A citizen's answer is noted in the page's history entry (a reload thanks instead of asking again,
+    tests/test_citizen_widget_browser.py); a check-up's is not: the web manager reloads to check again."""
+    page.goto(f"{stack.site}/checkup.html")
+    form = page.get_by_role("form", name="La tua opinione sul servizio")
+    form.wait_for(timeout=10_000)
+    _answer_minimal(page)
+    page.keyboard.press("Enter")
+    page.get_by_text("Grazie! La tua risposta è stata registrata.").wait_for(timeout=15_000)
+    page.reload()
+    form.get_by_role("button", name="Invia").wait_for(timeout=10_000)
+    assert page.evaluate("history.state") is None
