@@ -22,7 +22,7 @@ ALLOWED = {
     "collector": {"settings", "privacy", "questionnaires", "dataset", "registry"},
     "processor": {"settings", "privacy", "questionnaires", "dataset", "registry"},
     "warehouse": {"settings", "questionnaires", "dataset", "registry"},
-    "deploy": {"settings", "questionnaires", "registry"},
+    "deploy": {"settings", "privacy", "questionnaires", "registry"},  # privacy: the workers warm its lexicon
     "ascolto": {"settings", "privacy", "questionnaires", "dataset", "registry", "processor", "warehouse", "deploy"},
 }
 PACKAGES = set(ALLOWED)
