@@ -4,10 +4,10 @@ from __future__ import annotations
 
 
 def number(value, lang: str, decimals: int = 1) -> str:
-    """``value`` written as each language writes numbers: ``54,0`` and ``1.234`` in Italian, ``54.0``
-    and ``1,234`` in English."""
+    """``value`` written as each language writes numbers: ``54,0`` and ``1.234`` in Italian and German
+    (a decimal comma), ``54.0`` and ``1,234`` in English."""
     text = f"{value:,.{decimals}f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "it" else text
+    return text.translate(str.maketrans(",.", ".,")) if lang in ("it", "de") else text
 
 
 def signed(value, lang: str, decimals: int = 1) -> str:

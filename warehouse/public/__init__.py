@@ -2,7 +2,8 @@
 type, with CIs and disclosure flags, from the published *releases* only (:mod:`warehouse.publish`).
 
 ``create_app(settings)`` (gunicorn: ``warehouse.public:create_app()``; ``ascolto public``). No sign-in,
-read-only (GET/HEAD only), no cookies, no scripts. Pages ``/it/…`` and ``/en/…``: the index (every
+read-only (GET/HEAD only), no cookies, no scripts. Pages ``/it/…``, ``/en/…`` and ``/de/…`` (German, for the
+bilingual bodies of South Tyrol), each linking its versions in the others: the index (every
 released quarter, the latest national table), a quarter (national, per PA type, per service type), a
 service type across quarters; downloads of each release's files exactly as released (CSV, SDMX-CSV,
 JSON-stat) and a JSON of each quarter with the same numbers. Every path parameter must name
@@ -27,10 +28,10 @@ from settings.buckets import ClientBuckets, limiter_storage
 
 from .. import warmup
 from ..protect import Protection
-from .i18n import FILES, LABELS, gettext, number, quarter_months, release_date, type_label
+from .i18n import FILES, LABELS, LANG_NAMES, gettext, number, quarter_months, release_date, type_label, type_name
 from .releases import NATIONAL, TOTAL, Releases
 
-LANGS = ("it", "en")
+LANGS = ("it", "en", "de")
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; "
        "base-uri 'none'")
 
@@ -115,13 +116,16 @@ def create_app(settings: Settings | None = None) -> Flask:
         return lang
 
     def page(lang: str, template: str, **ctx):
+        first, _sep, rest = request.path.lstrip("/").partition("/")
         body = render_template(template, lang=lang, _=lambda t: gettext(t, lang), labels=LABELS,
                                num=lambda v, decimals=1: number(v, lang, decimals),
                                months=lambda q: quarter_months(q, lang),
                                # "Pubblicato il 2 dicembre 2026": the release's day in Rome, in words
                                released=lambda ts: release_date(ts, lang),
-                               type_label=lambda c: type_label(c, lang), other="en" if lang == "it" else "it",
-                               path=request.path, min_n=protection.min_n, low_n=protection.low_n, files=FILES,
+                               type_label=lambda c: type_label(c, lang), type_name=lambda c: type_name(c, lang)[0],
+                               # the same page in each language: the switcher's links and the hreflang alternates
+                               langs=LANGS, lang_names=LANG_NAMES, rest="/" + rest if first in LANGS else "/",
+                               min_n=protection.min_n, low_n=protection.low_n, files=FILES,
                                **ctx)
         return app.response_class(body, mimetype="text/html")
 

@@ -1,4 +1,5 @@
-"""The public site's texts in Italian (source) and English, and labels of codes from the standard."""
+"""The public site's texts in Italian (source), English and German (:mod:`.i18n_de`), and labels of codes
+from the standard."""
 from __future__ import annotations
 
 import re
@@ -8,6 +9,7 @@ from markupsafe import Markup
 from questionnaires.taxonomy import UnknownCode, pa_category, service_type
 
 from ..numbers import number  # noqa: F401  (the one formatter, shared with the console)
+from .i18n_de import DE, LABELS_DE, MONTHS_DE
 
 EN = {
     "Ascolto — dati aperti": "Ascolto — open data",
@@ -68,17 +70,23 @@ EN.update({"la tabella, per fogli di calcolo (CSV)": "the table, for spreadsheet
 LABELS = {"it": {"SATISFACTION": "Soddisfazione", "EASE": "Facilità", "CLARITY": "Chiarezza", "SPEED": "Rapidità",
                  "TRUST": "Fiducia", "TASK_COMPLETED": "Obiettivo raggiunto"},
           "en": {"SATISFACTION": "Satisfaction", "EASE": "Ease", "CLARITY": "Clarity", "SPEED": "Speed",
-                 "TRUST": "Trust", "TASK_COMPLETED": "Task completed"}}
+                 "TRUST": "Trust", "TASK_COMPLETED": "Task completed"},
+          "de": LABELS_DE}
+#: Each language's own name, as its link in every page's language switcher says it
+LANG_NAMES = {"it": "Italiano", "en": "English", "de": "Deutsch"}
+TEXTS = {"en": EN, "de": DE}  # each language's table; Italian is the source
 
 
 MONTHS = {"it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
                  "ottobre", "novembre", "dicembre"),
           "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                 "November", "December")}
+                 "November", "December"),
+          "de": MONTHS_DE}
 
 
 def quarter_months(label: str, lang: str) -> str:
-    """A quarter's months in words (``2026-Q3`` → "luglio–settembre 2026", "July–September 2026"): what
+    """A quarter's months in words (``2026-Q3`` → "luglio–settembre 2026", "July–September 2026",
+    "Juli–September 2026"): what
     "2026-Q3" means to a reader who does not know the code; ``label`` itself when it is not a quarter."""
     m = re.fullmatch(r"(\d{4})-Q([1-4])", label or "")
     if not m:
@@ -89,25 +97,38 @@ def quarter_months(label: str, lang: str) -> str:
 
 def release_date(timestamp: str, lang: str) -> Markup:
     """A release's ``created_at`` as its page says it: the day in Rome (:func:`warehouse.periods.date_rome`)
-    in words, as the quarters' months are ("2 dicembre 2026", "2 December 2026"), in a ``<time>`` whose
+    in words, as the quarters' months are ("2 dicembre 2026", "2 December 2026", "2. Dezember 2026": German
+    writes the day as an ordinal), in a ``<time>`` whose
     ``datetime`` keeps the ISO date (``2026-12-02``, as the data files write it)."""
     from ..periods import date_rome
 
     iso = date_rome(timestamp)
     year, month, day = iso.split("-")
-    words = f"{int(day)} {MONTHS.get(lang, MONTHS['it'])[int(month) - 1]} {year}"
+    words = f"{int(day)}{'.' if lang == 'de' else ''} {MONTHS.get(lang, MONTHS['it'])[int(month) - 1]} {year}"
     return Markup('<time datetime="{}">{}</time>').format(iso, words)
 
 
 def gettext(text: str, lang: str) -> str:
-    return EN.get(text, text) if lang == "en" else text
+    """``text`` (Italian, the source) in ``lang``; itself in Italian or when the table lacks it."""
+    return TEXTS.get(lang, {}).get(text, text)
 
 
-def type_label(code: str, lang: str) -> str:
+def type_name(code: str, lang: str) -> tuple[str, str]:
+    """A service type's or PA category's name from the taxonomy, and the language it is in: ``lang``'s
+    label, else the Italian one (a label the taxonomy does not have in ``lang``), else the code."""
     for lookup in (service_type, pa_category):
         try:
             label = lookup(code).label
-            return (label.get(lang) or label.get("it") or code) if hasattr(label, "get") else str(label)
-        except (UnknownCode, AttributeError):
+        except UnknownCode:
             continue
-    return code
+        for each in (lang, "it"):
+            if label.get(each):
+                return label[each], each
+    return code, lang
+
+
+def type_label(code: str, lang: str) -> Markup:
+    """:func:`type_name` for a page's body: a name in another language than the page's (an Italian one
+    on a German page) is marked ``<span lang="it">`` so that a screen reader says it in Italian."""
+    name, its = type_name(code, lang)
+    return Markup("{}").format(name) if its == lang else Markup('<span lang="{}">{}</span>').format(its, name)

@@ -1,0 +1,72 @@
+"""The public site's texts in German, for the bilingual bodies of South Tyrol (Südtirol administrative
+German: "öffentliche Verwaltung", "Dienst", "gesamtstaatlich", "Jänner").
+
+The same shape as ``EN`` in :mod:`warehouse.public.i18n`: each Italian source text → its German text;
+a text missing here would show in Italian (tests/test_public_german.py fails when one is missing).
+"""
+from __future__ import annotations
+
+DE = {
+    "Ascolto — dati aperti": "Ascolto — offene Daten",
+    "Esperienza dei servizi pubblici digitali: risultati nazionali":
+        "Erfahrungen mit digitalen öffentlichen Diensten: gesamtstaatliche Ergebnisse",
+    "Trimestri pubblicati": "Veröffentlichte Quartale", "Risultati nazionali": "Gesamtstaatliche Ergebnisse",
+    "Per tipo di PA": "Nach Art der öffentlichen Verwaltung", "Per tipo di servizio": "Nach Art des Dienstes",
+    "Indicatore": "Indikator", "Media (0–100)": "Mittelwert (0–100)", "IC 95% della quota": "95-%-KI des Anteils",
+    "IC 95% della media": "95-%-KI des Mittelwerts", "Quota positiva %": "Positiver Anteil %", "Stato": "Status",
+    "Scarica": "Herunterladen:", "versione": "Version", "Nota di revisione": "Revisionshinweis",
+    "Trimestre": "Quartal", "Vai al contenuto": "Zum Inhalt", "Lingua": "Sprache",
+    "Nessun trimestre pubblicato.": "Noch kein Quartal veröffentlicht.",
+    "oscurato": "gesperrt", "bassa affidabilità (N < {n})": "geringe Verlässlichkeit (N < {n})",
+    "Stato: tra parentesi, la prima lettera è lo stato del valore, la seconda la riservatezza.":
+        "Status: In Klammern gibt der erste Buchstabe den Status des Wertes an, der zweite die Geheimhaltung.",
+    "Stato del valore": "Status des Wertes", "Riservatezza": "Geheimhaltung",
+    "valore normale": "normaler Wert", "interruzione della serie": "Zeitreihenbruch",
+    "pubblicabile": "veröffentlichbar", "Pagina non trovata": "Seite nicht gefunden",
+    "La pagina richiesta non esiste o non è più disponibile.":
+        "Die angeforderte Seite existiert nicht oder ist nicht mehr verfügbar.",
+    "Torna ai risultati": "Zurück zu den Ergebnissen", "Errore": "Fehler", "Troppe richieste": "Zu viele Anfragen",
+    "Sono state chieste troppe pagine in poco tempo da questa rete: riprova tra {s} secondi.":
+        "Aus diesem Netz wurden in kurzer Zeit zu viele Seiten angefordert: Bitte versuchen Sie es in {s} Sekunden erneut.",
+    "Nota metodologica": "Methodische Erläuterungen",
+    "Legenda": "Legende",
+    "Valori calcolati da conteggi perturbati con il metodo cell-key (segreto statistico); le celle con meno di {n} risposte sono oscurate.":
+        "Die Werte sind aus Zählungen berechnet, die mit dem Cell-Key-Verfahren überlagert wurden (statistische "
+        "Geheimhaltung); Zellen mit weniger als {n} Antworten sind gesperrt.",
+    "N: numero di risposte della cella (perturbato, come ogni conteggio pubblicato).":
+        "N: Anzahl der Antworten in der Zelle (überlagert, wie jede veröffentlichte Anzahl).",
+    "IC 95%: intervallo di confidenza al 95%, l'incertezza dovuta al solo errore casuale; è più stretto quante più sono le risposte e non tiene conto di chi sceglie di rispondere.":
+        "95-%-KI: das 95-%-Konfidenzintervall, die Unsicherheit allein aufgrund des Zufallsfehlers; es ist umso "
+        "enger, je mehr Antworten vorliegen, und berücksichtigt nicht, wer sich für eine Antwort entscheidet.",
+    "Due valori (per esempio di due trimestri) con intervalli molto sovrapposti possono non essere davvero diversi.":
+        "Zwei Werte (etwa zweier Quartale), deren Intervalle sich stark überschneiden, unterscheiden sich "
+        "möglicherweise nicht wirklich.",
+    "Dati in formato aperto": "Daten in offenen Formaten", "Tipo di servizio": "Art des Dienstes",
+    "Tipo di PA": "Art der öffentlichen Verwaltung",
+    "Tutti i trimestri": "Alle Quartale", "Pubblicato il": "Veröffentlicht am", "Versioni": "Versionen",
+    "rispetto alla versione precedente: {r} osservazioni riviste, {a} aggiunte, {d} tolte":
+        "gegenüber der vorherigen Version: {r} Beobachtungen revidiert, {a} hinzugefügt, {d} entfernt",
+    "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":
+        "Unvollständige Daten: Das Quartal enthält nur Antworten aus den Monaten {m}, nicht aus allen drei.",
+    "non pubblicato. La media si pubblica solo se tutte le risposte usano la stessa scala (altrimenti vale la quota positiva, confrontabile tra strumenti); per «Obiettivo raggiunto» si pubblica la quota di «sì».":
+        "nicht veröffentlicht. Ein Mittelwert wird nur veröffentlicht, wenn alle Antworten dieselbe Skala verwenden "
+        "(sonst gilt der positive Anteil, der zwischen Instrumenten vergleichbar ist); für „Ziel erreicht“ wird der "
+        "Anteil der Antworten „Ja“ veröffentlicht.",
+    # what each file of a release is for (FILES in warehouse.public.i18n)
+    "la tabella, per fogli di calcolo (CSV)": "die Tabelle, für Tabellenkalkulationen (CSV)",
+    "la tabella in SDMX-CSV, per sistemi statistici": "die Tabelle in SDMX-CSV, für statistische Systeme",
+    "la tabella in JSON-stat, per programmi e grafici": "die Tabelle in JSON-stat, für Programme und Grafiken",
+    "i codici e le loro etichette in italiano e inglese (CSV)":
+        "die Codes und ihre Bezeichnungen auf Italienisch und Englisch (CSV)",
+    "la struttura SDMX dei dati (XML)": "die SDMX-Struktur der Daten (XML)",
+    "i metadati: metodi, copertura e revisioni (JSON)": "die Metadaten zu Methoden, Abdeckung und Revisionen (JSON)",
+    "I numeri di questa pagina (JSON)": "Die Zahlen dieser Seite (JSON)",
+    "L'elenco dei file con le loro impronte SHA-256, per verificare i file (JSON)":
+        "Die Liste der Dateien mit ihren SHA-256-Prüfsummen, zum Überprüfen der Dateien (JSON)",
+}
+#: The indicators' names (``LABELS["de"]``)
+LABELS_DE = {"SATISFACTION": "Zufriedenheit", "EASE": "Einfachheit", "CLARITY": "Klarheit", "SPEED": "Schnelligkeit",
+             "TRUST": "Vertrauen", "TASK_COMPLETED": "Ziel erreicht"}
+#: The months as South Tyrol writes them ("Jänner", as Austria does)
+MONTHS_DE = ("Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+             "November", "Dezember")
