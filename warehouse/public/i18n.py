@@ -3,6 +3,7 @@ from the standard."""
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 from markupsafe import Markup
 
@@ -118,17 +119,27 @@ def type_name(code: str, lang: str) -> tuple[str, str]:
     label, else the Italian one (a label the taxonomy does not have in ``lang``), else the code."""
     for lookup in (service_type, pa_category):
         try:
-            label = lookup(code).label
+            return label_in(lookup(code).label, lang) or (code, lang)
         except UnknownCode:
             continue
-        for each in (lang, "it"):
-            if label.get(each):
-                return label[each], each
     return code, lang
+
+
+def label_in(label: Mapping[str, str], lang: str) -> tuple[str, str] | None:
+    """A label (``{lang: text}``, as the taxonomy and the questionnaires write them) in ``lang``, else in
+    Italian (the language every label has), with the language it is in; None when it has neither."""
+    for each in (lang, "it"):
+        if label.get(each):
+            return label[each], each
+    return None
 
 
 def type_label(code: str, lang: str) -> Markup:
     """:func:`type_name` for a page's body: a name in another language than the page's (an Italian one
     on a German page) is marked ``<span lang="it">`` so that a screen reader says it in Italian."""
-    name, its = type_name(code, lang)
-    return Markup("{}").format(name) if its == lang else Markup('<span lang="{}">{}</span>').format(its, name)
+    return marked(*type_name(code, lang), lang)
+
+
+def marked(text: str, its: str, lang: str) -> Markup:
+    """``text`` (in language ``its``) escaped for a page in ``lang``, in ``<span lang="…">`` when they differ."""
+    return Markup("{}").format(text) if its == lang else Markup('<span lang="{}">{}</span>').format(its, text)
