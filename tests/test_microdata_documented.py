@@ -35,3 +35,25 @@ def test_a_category_indicator_says_how_the_items_own_codes_were_mapped(tmp_path)
     assert fields["went_well"]["harmonization"] == {"item": "went_well", "method": "categories",
                                                     "map": {"staff": "other"}}
     assert fields["satisfaction"]["harmonization"]["map"] == {"satisfied": 100, "neutral": 50, "dissatisfied": 0}
+
+
+def test_a_rating_items_field_names_its_scales_anchors_in_every_language(tmp_path):
+    """A rating item's field is its codebook entry: its scale's end labels ("1 = Per niente",
+    "5 = Moltissimo") in every language the questionnaire has, as codebook.json gives them — the
+    Table Schema said only "1 to 5", so a reader of the package without the codebook could not tell
+    which end of the scale is the good one. Compared with the questionnaire's own definition."""
+    from questionnaires import default_catalog
+    from .warehouse_rows import response
+
+    write(tmp_path / "data", [response(period="2025-10", satisfaction=1 + i % 5, ease=3) for i in range(6)])
+    with Warehouse(Settings(data_dir=tmp_path / "data")) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", freq="A", start="2025", end="2025",
+                             microdata_k=5)
+    [resource] = json.loads(path.read_text())["resources"]
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    defined = {it.code: it for it in default_catalog().get("cx-core", 1).items}
+    sat = fields["item_satisfaction"]["scale"]
+    assert sat["labels"] == {end: dict(labels) for end, labels in defined["satisfaction"].scale_labels.items()}
+    assert sat["labels"]["min"]["it"] == "Per niente" and sat["labels"]["max"]["en"] == "Very much"
+    assert set(sat["labels"]["min"]) == {"it", "en", "de", "fr", "sl"}
+    assert "labels" not in fields["item_ease"]["scale"]  # the definition gives ease no anchors: none invented

@@ -37,8 +37,11 @@ def _item_field(item) -> dict[str, Any]:
                          "description": item.label.get("en", item.label.get("it", "")),
                          "labels": dict(item.label), "item_type": item.type}
     if item.type == "rating":
-        f.update(type="integer", constraints={"minimum": item.scale_min, "maximum": item.scale_max},
-                 scale={"min": item.scale_min, "max": item.scale_max})
+        # the scale's anchors in every language ("1 = Per niente", "5 = Moltissimo"), as in codebook.json:
+        # without them a reader of the file alone cannot tell which end of the scale is the good one
+        scale = {"min": item.scale_min, "max": item.scale_max,
+                 **({"labels": {k: dict(v) for k, v in item.scale_labels.items()}} if item.scale_labels else {})}
+        f.update(type="integer", constraints={"minimum": item.scale_min, "maximum": item.scale_max}, scale=scale)
     elif item.type == "choice":
         f.update(type="string", constraints={"enum": [o.code for o in item.options]},
                  options=[{"code": o.code, "labels": dict(o.label)} for o in item.options])
