@@ -299,3 +299,23 @@ def test_every_jsonstat_dataset_is_well_formed_per_the_spec(with_small_cells):
         assert all(set(dims) <= set(item["id"]) for dims in item["role"].values())
         seen |= set(item["status"].values())
     assert {"Q", "UP"} <= seen  # suppressed cells and provisional ones of low reliability are both there
+
+
+@pytest.mark.parametrize("lang, words, other", [("it", "conteggi perturbati con il metodo cell-key", "Every figure"),
+                                                ("en", "perturbed by the cell-key method", "conteggi")])
+def test_each_jsonstat_datasets_note_on_the_protection_is_in_the_language_of_its_labels(data_dir, lang, words, other):
+    """An Italian JSON-stat (the console's ``lang=it``) had every label in Italian but the one sentence a
+    reader must see before using a figure — that it is perturbed, and what is suppressed — in English.
+    The note follows ``lang`` with the installation's threshold and both methodology links."""
+    from warehouse.protect import Protection
+
+    protection = Protection(min_n=5)
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        df = export.publication_table(wh.cursor(), "A", protection=protection)
+    items = export.jsonstat(df, "A", protection, lang=lang)["link"]["item"]
+    assert items
+    for item in items:
+        [note] = item["note"]
+        assert words in note and other not in note
+        assert ("meno di 5 risposte" if lang == "it" else "fewer than 5 responses") in note
+        assert protection.methodology("it") in note and protection.methodology("en") in note

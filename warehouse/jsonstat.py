@@ -105,7 +105,8 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
     each over INDICATOR × TIME_PERIOD × REF_AREA × PA_TYPE × SERVICE_TYPE × INSTRUMENT × SCALE × CHANNEL ×
     MEASURE (the dimensions a table does not break down have the one category ``_T`` / ``IT``).
 
-    Labels — of the collection, the datasets, the dimensions and the codes — in ``lang`` (the codes'
+    Labels — of the collection, the datasets, the dimensions and the codes — and each dataset's ``note``
+    on the protection (:meth:`warehouse.protect.Protection.note_in`) in ``lang`` (the codes'
     other language in ``extension.labels``); units on the categories of MEASURE, the dimension with the
     metric role, as JSON-stat readers look for them (one unit per dataset, N_RESP a count); roles
     (time, geo, metric), ``updated``; ``status`` per value is the SDMX OBS_STATUS code (``U``, ``B``,
@@ -129,7 +130,7 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
                 "label": f"{TABLE_LABELS[name][li]} — {cl.label('UNIT_MEASURE', unit, lang)}",
                 "source": "Ascolto", "updated": updated, **ds,
                 "role": {"time": ["TIME_PERIOD"], "geo": ["REF_AREA"], "metric": ["MEASURE"]},
-                "note": [protection.note] if protection.enabled else [],
+                "note": [protection.note_in(lang)] if protection.enabled else [],
                 "extension": {"table": name, "unit": unit, "freq": freq, "dataflow": DATAFLOW,
                               "confidentiality": protection.metadata(),
                               "status": {c: cl.status_label(c, lang, **cl.thresholds(protection))

@@ -71,6 +71,11 @@ CKM_NOTE = ("Every figure is derived from counts perturbed by the cell-key metho
             "most a few units per count; the 95% intervals include it); cells with fewer than {min_n} responses (true or "
             "perturbed) are suppressed. "
             "See the methodology page of the public site ({en}; in Italian {it}).")
+#: :data:`CKM_NOTE` in Italian (:meth:`Protection.note_in`: the note of an Italian JSON-stat).
+CKM_NOTE_IT = ("Ogni valore è calcolato da conteggi perturbati con il metodo cell-key (un rumore piccolo e sempre "
+               "uguale per la stessa cella, di poche unità al più per conteggio; gli intervalli al 95% ne tengono "
+               "conto); le celle con meno di {min_n} risposte (vere o perturbate) sono oscurate. "
+               "Si veda la pagina sulla metodologia del sito pubblico ({it}; in inglese {en}).")
 TOTAL = "_T"
 SCORE_STATS = ["top2", "top2_lower", "top2_upper", "top2_status", "mean", "mean_lower", "mean_upper", "sd",
                "mean_status", *[f"dist_{c}" for c in SCORE_POINTS]]
@@ -118,7 +123,13 @@ class Protection:
     @property
     def note(self) -> str:
         """:data:`CKM_NOTE` with this protection's threshold and absolute links."""
-        return CKM_NOTE.format(min_n=self.min_n, en=self.methodology("en"), it=self.methodology("it"))
+        return self.note_in("en")
+
+    def note_in(self, lang: str = "en") -> str:
+        """The note in ``lang`` (``it``: :data:`CKM_NOTE_IT`, else :data:`CKM_NOTE`), with this protection's
+        threshold and absolute links."""
+        return (CKM_NOTE_IT if lang == "it" else CKM_NOTE).format(min_n=self.min_n, en=self.methodology("en"),
+                                                                   it=self.methodology("it"))
 
     @property
     def noise_variance(self) -> float:
