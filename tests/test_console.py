@@ -404,6 +404,23 @@ def test_exports(app, tokens):
     assert bad.status_code == 400 and "No responses from 2030-01" in bad.get_data(as_text=True)
 
 
+def test_the_exports_page_names_the_quasi_identifiers_k_is_counted_over(app, tokens):
+    """The page said k was counted over "period, region, entity, service, channel, language,
+    questionnaire": entity and service are not released, hence not quasi-identifiers (counting k per
+    service was given up), and the PA type, service type and version — which are — were missing. It
+    names the package's own :data:`warehouse.datapackage.QUASI_IDENTIFIERS`, in the page's language."""
+    from warehouse.datapackage import QUASI_IDENTIFIER_WORDS, QUASI_IDENTIFIERS
+
+    c = app.test_client()
+    h = bearer(tokens["statistician"])
+    assert list(QUASI_IDENTIFIER_WORDS) == QUASI_IDENTIFIERS
+    for lang, i in (("it", 0), ("en", 1)):
+        page = c.get(f"/exports?lang={lang}", headers=h).get_data(as_text=True)
+        [said] = re.findall(r"k ≥ 5 \(([^)]*)\)", page)
+        assert said.split(", ") == [QUASI_IDENTIFIER_WORDS[q][i] for q in QUASI_IDENTIFIERS], lang
+        assert not {"ente", "servizio", "entity", "service"} & set(said.split(", ")), lang
+
+
 def test_the_microdata_zip_is_named_after_its_months_and_reproducible(app, tokens):
     """Two downloads of the same months were different files (every entry stamped with the time of
     the download) under the same name whatever the months ("ascolto-datapackage.zip"): a statistician

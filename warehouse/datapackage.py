@@ -37,11 +37,10 @@ def _item_field(item) -> dict[str, Any]:
                          "description": item.label.get("en", item.label.get("it", "")),
                          "labels": dict(item.label), "item_type": item.type}
     if item.type == "rating":
-        # the scale's anchors in every language ("1 = Per niente", "5 = Moltissimo"), as in codebook.json:
-        # without them a reader of the file alone cannot tell which end of the scale is the good one
-        scale = {"min": item.scale_min, "max": item.scale_max,
-                 **({"labels": {k: dict(v) for k, v in item.scale_labels.items()}} if item.scale_labels else {})}
-        f.update(type="integer", constraints={"minimum": item.scale_min, "maximum": item.scale_max}, scale=scale)
+        scale = {"min": item.scale_min, "max": item.scale_max}  # + its end labels, as codebook.json gives them
+        f.update(type="integer", constraints=dict(minimum=item.scale_min, maximum=item.scale_max), scale=scale)
+        if item.scale_labels:  # which end is the good one, in every language ("1 = Per niente")
+            scale["labels"] = {k: dict(v) for k, v in item.scale_labels.items()}
     elif item.type == "choice":
         f.update(type="string", constraints={"enum": [o.code for o in item.options]},
                  options=[{"code": o.code, "labels": dict(o.label)} for o in item.options])
@@ -77,6 +76,10 @@ def _item_value(item, answers: dict[str, Any]) -> Any:
 #: are a file of their own, and a service's switch to a new version (a public date) splits a month's
 #: answers in two.
 QUASI_IDENTIFIERS = [*MICRO_DIMS, "questionnaire", "version"]
+#: Each quasi-identifier in words (Italian, English): what the console's Exports page says k is counted over.
+QUASI_IDENTIFIER_WORDS = dict(zip(QUASI_IDENTIFIERS, [
+    ("mese", "month"), ("tipo di PA", "PA type"), ("tipo di servizio", "service type"), ("regione", "region"),
+    ("canale", "channel"), ("lingua", "language"), ("questionario", "questionnaire"), ("versione", "version")]))
 
 
 PACKAGE_NAME = "ascolto-microdata"
@@ -414,7 +417,4 @@ def _resource(name: str, q, items, codebook) -> dict[str, Any]:
     return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
             "encoding": "utf-8", "title": q.title.get("it", q.id),
             "schema": {"fields": fields, "missingValues": MISSING,
-                       "missingValueCodes": {**codebook["missing_values"],
-                                             "": EMPTY}}}
-
-
+                       "missingValueCodes": {**codebook["missing_values"], "": EMPTY}}}

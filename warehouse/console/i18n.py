@@ -176,8 +176,6 @@ EN = {
     "Metadati di riferimento (JSON: metodi, copertura, revisioni)":
         "Reference metadata (JSON: methods, coverage, revisions)", "Lingua delle etichette": "Language of the labels",
     "Periodi della frequenza scelta": "Periods of the chosen frequency",
-    "periodo, regione, ente, servizio, canale, lingua, questionario":
-        "period, region, entity, service, channel, language, questionnaire",
     "Tipo di PA ": "PA type ",
 }
 

@@ -244,8 +244,12 @@ def exports():
     if freq not in cube.FREQS:
         freq = "A"
     periods = {f: cube.period_labels(con, f) for f in cube.FREQS}  # the lists follow the frequency
+    from ..datapackage import QUASI_IDENTIFIER_WORDS, QUASI_IDENTIFIERS
+
+    # what k is counted over: the package's own quasi-identifiers, in the page's language
+    words = ", ".join(QUASI_IDENTIFIER_WORDS[q][lang() == "en"] for q in QUASI_IDENTIFIERS)
     return render_template("exports.html", formats=API_FORMATS, periods=periods, freq=freq, page="exports",
-                           microdata_k=settings.microdata_k)
+                           microdata_k=settings.microdata_k, quasi_identifiers=words)
 
 
 @bp.get("/exports/download")
