@@ -57,3 +57,40 @@ def test_a_rating_items_field_names_its_scales_anchors_in_every_language(tmp_pat
     assert sat["labels"]["min"]["it"] == "Per niente" and sat["labels"]["max"]["en"] == "Very much"
     assert set(sat["labels"]["min"]) == {"it", "en", "de", "fr", "sl"}
     assert "labels" not in fields["item_ease"]["scale"]  # the definition gives ease no anchors: none invented
+
+
+def test_a_module_item_says_which_published_series_it_feeds_and_how(tmp_path):
+    """mod-anagrafe's "Did you also have to go to a counter?" feeds MOD_ANAGRAFE__FULLY_ONLINE_POS|MEAN with
+    "no" as the positive answer, but the package has no score column for module indicators and its
+    field said nothing of it: the rows could not be traced to the published series, and the share of
+    ``true`` read as the share "fully online" is its complement. The item's field names its module
+    indicators, their series codes (those of the tables), harmonization rule, scale and positive answers;
+    a core item (whose rule is on its score field) gets none."""
+    from .warehouse_rows import response
+
+    rows = []
+    for i in range(6):
+        r = response(period="2025-10", questionnaire="mod-anagrafe", satisfaction=4)
+        r["answers"] = sorted(r["answers"] + [("anag_counter", "true" if i % 2 else "false"), ("anag_findability", "4"),
+                                              ("satisfaction", "4")])
+        r["module_scores"] = [("mod-anagrafe:fully_online", 0.0 if i % 2 else 100.0),
+                              ("mod-anagrafe:findability", 75.0)]
+        rows.append(r)
+    write(tmp_path / "data", rows)
+    with Warehouse(Settings(data_dir=tmp_path / "data")) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", freq="A", start="2025", end="2025",
+                             microdata_k=5)
+        table = export.publication_table(wh.cursor(), "A")
+    [resource] = json.loads(path.read_text())["resources"]
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    [counter] = fields["item_anag_counter"]["indicators"]
+    assert counter["indicator"] == "mod-anagrafe:fully_online"
+    assert counter["series"] == ["MOD_ANAGRAFE__FULLY_ONLINE_POS", "MOD_ANAGRAFE__FULLY_ONLINE_MEAN"]
+    assert set(counter["series"]) <= set(table["INDICATOR"])  # the codes the tables publish
+    assert counter["harmonization"] == {"item": "anag_counter", "method": "map", "map": {"true": 0, "false": 100}}
+    assert counter["positive_answers"] == ["false"] and counter["scale"] == "yn2"
+    [find] = fields["item_anag_findability"]["indicators"]
+    assert find["series"][0] == "MOD_ANAGRAFE__FINDABILITY_POS" and find["positive_answers"] == ["4", "5"]
+    assert "indicators" not in fields["item_satisfaction"] and "indicators" not in fields["item_task"]
+    released = list(csv.DictReader((tmp_path / "pkg" / resource["path"]).read_text().splitlines()))
+    assert sorted(r["item_anag_counter"] for r in released) == ["false"] * 3 + ["true"] * 3

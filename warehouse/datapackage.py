@@ -16,6 +16,7 @@ from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from . import codelists as cl
 from .csvsafe import csv_writer, fmt_value as _fmt
+from .microdata_fields import item_field
 from .outpath import OutputError, check_parent
 from .protect import Protection, too_few
 from .refmeta import reference_metadata
@@ -30,29 +31,6 @@ EMPTY = ("not applicable: an indicator this questionnaire version does not measu
 MICRO_DIMS = ["period", "pa_type", "service_type", "region", "channel", "lang"]
 #: The coded fields of the rows and the codelist (:mod:`warehouse.codelists`) labelling their codes.
 CODELISTS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL"}
-
-
-def _item_field(item) -> dict[str, Any]:
-    f: dict[str, Any] = {"name": f"item_{item.code}", "title": item.label.get("it", item.code),
-                         "description": item.label.get("en", item.label.get("it", "")),
-                         "labels": dict(item.label), "item_type": item.type}
-    if item.type == "rating":
-        scale = {"min": item.scale_min, "max": item.scale_max}  # + its end labels, as codebook.json gives them
-        f.update(type="integer", constraints=dict(minimum=item.scale_min, maximum=item.scale_max), scale=scale)
-        if item.scale_labels:  # which end is the good one, in every language ("1 = Per niente")
-            scale["labels"] = {k: dict(v) for k, v in item.scale_labels.items()}
-    elif item.type == "choice":
-        f.update(type="string", constraints={"enum": [o.code for o in item.options]},
-                 options=[{"code": o.code, "labels": dict(o.label)} for o in item.options])
-    elif item.type == "multi":
-        f.update(type="string", format="default",
-                 description=f.get("description", "") + " (option codes separated by ';')",
-                 options=[{"code": o.code, "labels": dict(o.label)} for o in item.options])
-    elif item.type == "boolean":
-        f.update(type="boolean")
-    if item.show_if:
-        f["show_if"] = {"item": item.show_if.item, "op": item.show_if.op, "value": item.show_if.value}
-    return f
 
 
 def _item_value(item, answers: dict[str, Any]) -> Any:
@@ -408,7 +386,7 @@ def _resource(name: str, q, items, codebook) -> dict[str, Any]:
         fields.append({"name": i, "type": "string",
                        "description": f"{INDICATOR_MEANINGS[i]}: codes separated by ';' ({', '.join(codebook['category_codes'])})",
                        "harmonization": dict(q.harmonization[i]) if i in q.harmonization else None})
-    fields += [_item_field(it) for it in items]
+    fields += [item_field(it, q) for it in items]
     for f in fields:  # the classifications' codes with their labels, those of the tables' codelists
         if f["name"] in CODELISTS:
             f["options"] = [{"code": code, "labels": {"it": it, "en": en}}
