@@ -108,3 +108,30 @@ def test_the_data_description_names_the_module_series(data_dir):
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         text = reference_metadata(wh.cursor(), "M")["S.3 Statistical presentation"]["S.3.1 Data description"]
     assert "MOD_<MODULE>__<ITEM>_POS|MEAN" in text and "answer counted as positive" in text
+
+
+def test_the_perturbations_size_is_the_installations_own(data_dir):
+    """S.13 said "mean absolute change of n about 0.75" whatever ``ASCOLTO_CKM_D``/``ASCOLTO_CKM_V``: an
+    installation with D = 3, V = 2 (mean |Δn| 1.10 under its p-table) published the default's figure as its
+    own. The mean change is computed from the installation's p-table; the effect on small cells'
+    shares, measured at the defaults, is said to be the defaults'."""
+    import numpy as np
+
+    from warehouse.protect import Protection
+    from warehouse.ptable import build
+
+    def words(protection):
+        with Warehouse(Settings(data_dir=data_dir)) as wh:
+            meta = reference_metadata(wh.cursor(), "A", protection=protection, today=date(2027, 1, 15))
+        return meta["S.13 Accuracy and reliability"]["perturbation"]
+
+    for D, V in ((2, 1.0), (3, 2.0)):
+        t = build(D, V)
+        mad = float(np.sum(np.abs(t.deviations[D]) * t.probs[D]))
+        said = words(Protection(D=D, V=V))
+        assert f"at most {D} per count" in said and f"mean absolute change of n about {mad:.2f}" in said, said
+    assert "about 1.10" in words(Protection(D=3, V=2.0)) and "0.75" not in words(Protection(D=3, V=2.0))
+    stricter = words(Protection(D=3, V=2.0))
+    assert "at the default D = 2, V = 1" in stricter and "here the noise is set to D = 3, V = 2.0" in stricter
+    assert "at the default" not in words(Protection())
+    assert words(Protection(enabled=False)).startswith("No perturbation")

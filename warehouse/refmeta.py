@@ -66,6 +66,34 @@ def questionnaire_versions(catalog=None) -> list[dict[str, Any]]:
     return [out[k] for k in sorted(out)]
 
 
+#: The measured effect of the default noise (D = 2, V = 1) on small cells' shares (docs/confidentiality.md,
+#: "Information loss"): what :func:`perturbation_words` says when the installation uses those parameters.
+DEFAULT_NOISE_EFFECT = ("about 5 points on a share for cells of 10-29 and about 12 for cells of 3-9")
+
+
+def perturbation_words(protection: Protection) -> str:
+    """S.13's account of the perturbation for ``protection``'s own parameters: its maximum deviation,
+    the mean absolute change of n computed from its p-table (0.74 at D = 2, V = 1; 1.10 at D = 3, V = 2),
+    and the measured effect on small cells' shares — stated as measured at the defaults when the
+    installation's noise is larger (``ASCOLTO_CKM_D``/``_V`` may only make it stricter)."""
+    if not protection.enabled:
+        return "No perturbation: the counts are published as they are (protection off)."
+    mad, default = _mean_abs_change(protection.D, protection.V), _mean_abs_change(2, 1.0)
+    effect = (DEFAULT_NOISE_EFFECT if (protection.D, protection.V) == (2, 1.0) else
+              f"at the default D = 2, V = 1 (mean absolute change {default:.2f}) it was measured at "
+              f"{DEFAULT_NOISE_EFFECT}; here the noise is set to D = {protection.D}, V = {protection.V}")
+    return (f"The cell-key noise is at most {protection.D} per count (mean absolute change of n about {mad:.2f}); "
+            f"it is negligible for cells of 100 or more responses; {effect}; the published intervals include it.")
+
+
+def _mean_abs_change(D: int, V: float) -> float:
+    """The mean |deviation| of a count of at least ``D`` under the p-table (D, V) (its row D)."""
+    from .ptable import build
+
+    t = build(D, V)
+    return float((abs(t.deviations[-1]) * t.probs[-1]).sum())
+
+
 def reference_metadata(con, freq: str = "A", start: str | None = None, end: str | None = None,
                        protection: Protection | None = None, microdata_k: int = 5,
                        today: date | None = None) -> dict[str, Any]:
@@ -144,9 +172,7 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
                 "the intervals, which describe random noise only (sampling and perturbation). No weighting, imputation or calibration is "
                 "applied. Mode effects between instruments (a face at a desk, a web form) remain in pooled "
                 "positive shares: the INSTRUMENT and CHANNEL breakdowns show them."),
-            "perturbation": (f"The cell-key noise is at most {d} per count (mean absolute change of n about 0.75); "
-                             "it is negligible for cells of 100 or more responses, about 5 points on a share for "
-                             "cells of 10-29 and about 12 for cells of 3-9; the published intervals include it."),
+            "perturbation": perturbation_words(protection),
         },
         "S.14 Timeliness and punctuality": (
             "Collection is continuous; a response enters the tables within seconds of its receipt. The running "
