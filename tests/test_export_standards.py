@@ -319,3 +319,5 @@ def test_each_jsonstat_datasets_note_on_the_protection_is_in_the_language_of_its
         assert words in note and other not in note
         assert ("meno di 5 risposte" if lang == "it" else "fewer than 5 responses") in note
         assert protection.methodology("it") in note and protection.methodology("en") in note
+        # the page the dataset points to for the method is in its language too
+        assert item["extension"]["confidentiality"]["documentation"] == protection.methodology(lang)
