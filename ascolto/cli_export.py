@@ -32,9 +32,12 @@ def _warehouse(settings):
               help="Periods of the table: M (months), Q (quarters) or A (years).")
 @click.option("--from", "start", default=None, help="First period (YYYY-MM, YYYY-Qn or YYYY).")
 @click.option("--to", "end", default=None, help="Last period.")
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["it", "en"]),
+              help="jsonstat: the language of its labels and notes (the other one in extension.labels), as the "
+                   "console's download offers.")
 @_DATA_DIR
 @click.pass_obj
-def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end: str | None,
+def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end: str | None, lang: str,
                data_dir: Path | None) -> None:
     """Export the publication table (or the microdata package) protected by the cell-key method, its SDMX
     structure, or its reference metadata (``metadata``: SIMS concepts — methods, coverage, revisions).
@@ -62,7 +65,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
         with _warehouse(settings) as wh:
             path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,
                           protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
-                          progress=None, secret=secret_for(settings.data_dir, settings.ckm_secret))
+                          progress=None, secret=secret_for(settings.data_dir, settings.ckm_secret), lang=lang)
     except OutputError as exc:  # --out changed while the export ran
         raise click.BadParameter(str(exc), param_hint="--out") from None
     except QueryError as exc:  # a range without any response (warehouse.cube.require_data)

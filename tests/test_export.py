@@ -254,6 +254,30 @@ def test_console_export_routes(data_dir, published):
     assert client.get("/api/v1/export/datapackage").status_code == 400
 
 
+def test_the_cli_writes_the_jsonstat_in_either_language_as_the_console_does(data_dir, tmp_path):
+    """The console's download has a "language of the labels"; ``ascolto export --format jsonstat`` wrote
+    English only, so a statistician working from the command line could not get the Italian file. With
+    ``--lang it`` it writes the same bytes as the console's ``lang=it`` download; the default stays English."""
+    runner = CliRunner()
+    env = {"ASCOLTO_DATA_DIR": str(data_dir)}
+    client = api_client(Settings(data_dir=data_dir))
+    for lang, label in (("it", "Ascolto — esperienza dei servizi pubblici"),
+                        ("en", "Ascolto — customer experience of public services")):
+        out = tmp_path / f"{lang}.json"
+        result = runner.invoke(main, ["export", "--format", "jsonstat", "--out", str(out), "--freq", "A",
+                                      "--lang", lang], env=env)
+        assert result.exit_code == 0, result.output
+        assert json.loads(out.read_text("utf-8"))["label"] == label
+        assert out.read_bytes() == client.get(f"/api/v1/export/jsonstat?freq=A&lang={lang}").data
+    default = tmp_path / "default.json"
+    assert runner.invoke(main, ["export", "--format", "jsonstat", "--out", str(default), "--freq", "A"],
+                         env=env).exit_code == 0
+    assert default.read_bytes() == (tmp_path / "en.json").read_bytes()
+    bad = runner.invoke(main, ["export", "--format", "jsonstat", "--out", str(tmp_path / "x.json"), "--lang", "de"],
+                        env=env)
+    assert bad.exit_code == 2 and "--lang" in bad.output
+
+
 def test_microdata_count_the_questionnaire_version_as_a_quasi_identifier(tmp_path, monkeypatch):
     """Each version's rows go to a file of their own (``responses-<questionnaire>-v<version>.csv``), so the
     version is released with every row — yet the k-anonymity check grouped rows without it. When a

@@ -279,7 +279,7 @@ _SUFFIX = {"csv": ".csv", "parquet": ".parquet", "sdmx-csv": ".csv", "jsonstat":
 
 def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, end: str | None = None,
            protection: Protection | None = None, microdata_k: int = 5, progress: bool | None = False,
-           secret: str | None = None) -> Path:
+           secret: str | None = None, lang: str = "en") -> Path:
     """Write one export to ``out`` (a file; a directory for ``datapackage``). CSV and Parquet get
     their codelist file beside them (:func:`codelists_path`). Every format holds the periods
     ``start``–``end`` (whole periods of ``freq``); the microdata package its months.
@@ -289,7 +289,8 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     ``to``) rather than written as a header-only file. Every file is written to a
     hidden temporary beside its target and renamed into place once all are complete; on any error
     the temporaries are removed, so a failed export leaves nothing behind. ``secret``: the record
-    keys' (``Settings.ckm_secret`` or the data dir's), for the package's count of rows withheld."""
+    keys' (``Settings.ckm_secret`` or the data dir's), for the package's count of rows withheld; ``lang``:
+    the language of JSON-stat's labels and notes (:func:`jsonstat`)."""
     out = Path(out)
     protection = protection or Protection()
     check_out(fmt, out)
@@ -310,7 +311,7 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
 
         reference = reference_metadata(con, freq, start, end, protection, microdata_k)
     out.parent.mkdir(parents=True, exist_ok=True)
-    files = {out: lambda path: _write_table(df, fmt, freq, protection, path, reference, as_of)}
+    files = {out: lambda path: _write_table(df, fmt, freq, protection, path, reference, as_of, lang)}
     if fmt in ("csv", "parquet"):
         files[codelists_path(out)] = lambda path: _write_text(
             path, lambda frame, fh: write_codelists(frame, fh, protection), df)
@@ -332,8 +333,9 @@ def _write_text(path: Path, writer, df: pd.DataFrame) -> None:
 
 
 def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Protection, path: Path,
-                 reference: dict[str, Any] | None = None, as_of: str | None = None) -> None:
-    """One table format (or the SDMX structure, dated ``as_of``, or the reference metadata) to ``path``."""
+                 reference: dict[str, Any] | None = None, as_of: str | None = None, lang: str = "en") -> None:
+    """One table format (or the SDMX structure, dated ``as_of``, or the reference metadata) to ``path``;
+    JSON-stat labelled in ``lang``."""
     if fmt == "metadata":
         path.write_text(json.dumps(reference, ensure_ascii=False, indent=2) + "\n", "utf-8")
     elif fmt == "sdmx-structure":
@@ -343,7 +345,8 @@ def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Prote
     elif fmt == "parquet":
         write_parquet(df, path)
     elif fmt == "jsonstat":
-        path.write_text(json.dumps(jsonstat(df, freq, protection, reference=reference), ensure_ascii=False), "utf-8")
+        path.write_text(json.dumps(jsonstat(df, freq, protection, lang, reference=reference), ensure_ascii=False),
+                        "utf-8")
     else:
         _write_text(path, write_sdmx_csv if fmt == "sdmx-csv" else write_csv, df)
 
