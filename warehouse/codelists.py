@@ -24,9 +24,18 @@ DATAFLOW = "IT1:DF_ASCOLTO_CX(1.0)"
 VALUE_DECIMALS = 4
 SDMX_DIMENSIONS = ["FREQ", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL", "INDICATOR",
                    "TIME_PERIOD"]
-SDMX_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "UNIT_MEASURE", "OBS_STATUS", "PROVISIONAL", "CONF_STATUS",
-                   "CI_STATUS", "CKM_PERTURBED", "COMMENT_OBS"]
-COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
+TABLE_ATTRIBUTES = ["N_RESP", "LOWER_BOUND", "UPPER_BOUND", "UNIT_MEASURE", "OBS_STATUS", "PROVISIONAL", "CONF_STATUS",
+                    "CI_STATUS", "CKM_PERTURBED", "COMMENT_OBS"]
+#: The columns of the publication table, of CSV and of Parquet.
+COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *TABLE_ATTRIBUTES]
+#: SDMX's own attributes of magnitude and precision, constant over the publication (their codes in
+#: :data:`SDMX_ONLY`): UNIT_MULT ``0`` (units: the value is as written, no power of ten) and DECIMALS
+#: ``4`` (:data:`VALUE_DECIMALS`). Declared in the DSD and written in SDMX-CSV (after UNIT_MEASURE);
+#: CSV and Parquet, which are not SDMX, state them in their schema/codelists' words instead.
+SDMX_UNIT_ATTRIBUTES = {"UNIT_MULT": "0", "DECIMALS": str(VALUE_DECIMALS)}
+SDMX_ATTRIBUTES = [*TABLE_ATTRIBUTES[:4], *SDMX_UNIT_ATTRIBUTES, *TABLE_ATTRIBUTES[4:]]
+#: The columns of SDMX-CSV (after STRUCTURE, STRUCTURE_ID, ACTION).
+SDMX_COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
 SPECIAL = {TOTAL: ("Totale", "Total"), NOT_APPLICABLE: ("Non applicabile", "Not applicable"),
            UNKNOWN: ("Non noto", "Unknown")}
 
@@ -41,7 +50,12 @@ SERIES = {"POS": ("quota di giudizi positivi (%)", "share of positive judgements
           "MEAN": ("media (0–100, una sola scala)", "mean (0–100, one scale only)"),
           "YES": ("quota di «sì» (%)", "share of \"yes\" (%)"), "PARTLY": ("quota di «in parte» (%)", "share of \"partly\" (%)"),
           "NO": ("quota di «no» (%)", "share of \"no\" (%)")}
+#: UNIT_MEASURE: ``PC`` is the SDMX cross-domain code (CL_UNIT_MEASURE, percentage); a mean on the 0–100
+#: score has no cross-domain unit, ``PT`` is ours. N_RESP is an attribute counting responses (a number).
 UNITS = {"PC": ("Percentuale", "Percent"), "PT": ("Punti su 0–100", "Points on 0–100")}
+#: The SDMX-only codelists (:data:`SDMX_UNIT_ATTRIBUTES`), codes and English names of the SDMX
+#: cross-domain CL_UNIT_MULT and CL_DECIMALS (only the codes used).
+SDMX_ONLY = {"UNIT_MULT": {"0": ("Unità", "Units")}, "DECIMALS": {str(VALUE_DECIMALS): ("Quattro", "Four")}}
 FREQ = {"M": ("Mensile", "Monthly"), "Q": ("Trimestrale", "Quarterly"), "A": ("Annuale", "Annual")}
 #: OBS_STATUS (SDMX code list CL_OBS_STATUS): the observation's own status, the same codes in every format,
 #: the console included. Whether the period is still running is not an OBS_STATUS but the attribute
@@ -221,6 +235,11 @@ def codelists(min_n: int = DEFAULT_MIN_N, low_n: int = DEFAULT_LOW_N) -> dict[st
     for name in ("REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL"):
         lists[name].update(SPECIAL)
     return lists
+
+
+def sdmx_codelists(min_n: int = DEFAULT_MIN_N, low_n: int = DEFAULT_LOW_N) -> dict[str, dict[str, tuple[str, str]]]:
+    """:func:`codelists` and the SDMX-only ones (:data:`SDMX_ONLY`): the codelists of the SDMX structure."""
+    return {**codelists(min_n, low_n), **SDMX_ONLY}
 
 
 def thresholds(protection) -> dict[str, int]:

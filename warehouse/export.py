@@ -42,7 +42,8 @@ import pyarrow.parquet as pq
 from questionnaires.harmonize import SCORE_INDICATORS
 
 from . import codelists as cl
-from .codelists import COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_DIMENSIONS, VALUE_DECIMALS  # noqa: F401  (re-exported)
+from .codelists import (COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_COLUMNS, SDMX_DIMENSIONS,  # noqa: F401  (re-exported)
+                        SDMX_UNIT_ATTRIBUTES, VALUE_DECIMALS)
 from .csvsafe import csv_writer, fmt_value as _fmt
 from .cube import Cut, coverage, first_data_month, last_day, partial_note, require_data, table
 from .jsonstat import collection
@@ -195,11 +196,12 @@ def write_csv(df: pd.DataFrame, out) -> None:
 
 
 def write_sdmx_csv(df: pd.DataFrame, out) -> None:
-    """SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, then dimensions, OBS_VALUE and attributes."""
+    """SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, then dimensions, OBS_VALUE and attributes
+    (:data:`SDMX_COLUMNS`: the table's, with UNIT_MULT and DECIMALS after UNIT_MEASURE)."""
     w = csv_writer(out, lineterminator="\n")
-    w.writerow(["STRUCTURE", "STRUCTURE_ID", "ACTION", *COLUMNS])
-    st = COLUMNS.index("SERVICE_TYPE")
-    for row in df[COLUMNS].itertuples(index=False, name=None):
+    w.writerow(["STRUCTURE", "STRUCTURE_ID", "ACTION", *SDMX_COLUMNS])
+    st = SDMX_COLUMNS.index("SERVICE_TYPE")
+    for row in df.assign(**SDMX_UNIT_ATTRIBUTES)[SDMX_COLUMNS].itertuples(index=False, name=None):
         cells = [_fmt(v) for v in row]
         cells[st] = cl.sdmx_id(cells[st])  # SDMX identifiers have no dots (warehouse.codelists.sdmx_id)
         w.writerow(["dataflow", DATAFLOW, "I", *cells])

@@ -92,6 +92,17 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
             "ci_status": ci_status}
 
 
+def _other_labels(ds: dict[str, Any], other: str) -> dict[str, dict[str, str]]:
+    """The labels in the ``other`` language of every coded category of a dataset: the codes of its
+    coded dimensions and the four categories of MEASURE (value, bounds, N_RESP); TIME_PERIOD's codes
+    are their own labels."""
+    oi = 1 if other == "en" else 0
+    out = {d: {c: cl.label(d, c, other) for c in ds["dimension"][d]["category"]["index"]}
+           for d in JSONSTAT_DIMS if d not in ("TIME_PERIOD", "MEASURE")}
+    out["MEASURE"] = {m: v[oi] for m, v in JSONSTAT_MEASURES.items()}
+    return out
+
+
 def _units(part: pd.DataFrame, table: str) -> list[str]:
     """The units of a table's series, one dataset each (the area table has one even without data)."""
     units = sorted(part["UNIT_MEASURE"].dropna().unique().tolist())
@@ -139,8 +150,6 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
                               "ci_status": {"index": ci_status,
                                             "label": {c: cl.label("CI_STATUS", c, lang) for c in cl.CI_STATUS
                                                       if c != "ok"}},
-                              "labels": {other: {d: {c: cl.label(d, c, other)
-                                                     for c in ds["dimension"][d]["category"]["index"]}
-                                                 for d in JSONSTAT_DIMS if d not in ("TIME_PERIOD", "MEASURE")}}}})
+                              "labels": {other: _other_labels(ds, other)}}})
     return {"version": "2.0", "class": "collection", "label": COLLECTION_LABEL[li],
             "updated": updated, "link": {"item": items}}

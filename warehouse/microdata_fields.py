@@ -33,11 +33,15 @@ def module_indicators(item, q) -> list[dict[str, Any]]:
 
 def item_field(item, q=None) -> dict[str, Any]:
     """The Table Schema field ``item_<code>`` of one non-text item of the questionnaire version ``q``:
-    its wording in every language (``labels``), type, options and their labels, its scale and end labels,
+    its wording in every language (``labels``), type, whether the questionnaire required it (``item_required``,
+    codebook.json's: a blank of an optional item is a choice not to answer, of a required one a routed-out
+    or partial record), options and their labels, its scale and end labels,
     ``show_if``, and the module indicators it feeds (:func:`module_indicators`)."""
     f: dict[str, Any] = {"name": f"item_{item.code}", "title": item.label.get("it", item.code),
                          "description": item.label.get("en", item.label.get("it", "")),
-                         "labels": dict(item.label), "item_type": item.type}
+                         "labels": dict(item.label), "item_type": item.type,
+                         # codebook.json's "required"; not constraints.required: a routed-out cell is blank
+                         "item_required": bool(item.required)}
     if item.type == "rating":
         scale = {"min": item.scale_min, "max": item.scale_max}  # + its end labels, as codebook.json gives them
         f.update(type="integer", constraints=dict(minimum=item.scale_min, maximum=item.scale_max), scale=scale)

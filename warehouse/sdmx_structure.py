@@ -2,7 +2,7 @@
 
 One message with the codelists of :mod:`warehouse.codelists`, a concept scheme, the data structure
 definition ``IT1:DSD_ASCOLTO_CX(1.0)`` (the dimensions and attributes of
-:data:`warehouse.export.COLUMNS`, OBS_VALUE the measure) and the dataflow ``IT1:DF_ASCOLTO_CX(1.0)``
+:data:`warehouse.codelists.SDMX_COLUMNS`, OBS_VALUE the measure) and the dataflow ``IT1:DF_ASCOLTO_CX(1.0)``
 that SDMX-CSV exports refer to, annotated with the links to its reference metadata (:func:`annotations`). :func:`write_structure` validates its own output by reading it back
 (pysdmx ``read_sdmx`` with schema validation) before returning it.
 
@@ -18,7 +18,8 @@ declared ``usage="optional"`` (SDMX 3.0; pysdmx writes no usage for measures, so
 (``A``) say why it is empty. The dimensions and every attribute used by the SDMX-CSV are declared,
 coded ones with the codes the data use (PROVISIONAL ``Y`` included: a provisional figure keeps its
 OBS_STATUS, SDMX having one code per attribute and observation). Attributes are attached to the
-observation, but UNIT_MEASURE to the INDICATOR dimension (:data:`ATTACHMENT`: a series' unit).
+observation, but UNIT_MEASURE, UNIT_MULT and DECIMALS to the INDICATOR dimension (:data:`ATTACHMENT`:
+a series' unit, its multiplier ``0`` and its ``4`` decimals, SDMX cross-domain codes).
 
 SDMX identifiers may not contain dots: service-type codes (``anagrafe.certificati``) are written as
 ``anagrafe__certificati`` here and in SDMX-CSV (:func:`warehouse.codelists.sdmx_id`).
@@ -51,7 +52,9 @@ CONCEPTS = {
                                                              "Number of responses (perturbed)"),
     "LOWER_BOUND": ("Limite inferiore dell'IC al 95%", "Lower bound of the 95% CI"),
     "UPPER_BOUND": ("Limite superiore dell'IC al 95%", "Upper bound of the 95% CI"),
-    "UNIT_MEASURE": ("Unità di misura", "Unit of measure"), "OBS_STATUS": ("Stato dell'osservazione", "Observation status"),
+    "UNIT_MEASURE": ("Unità di misura", "Unit of measure"),
+    "UNIT_MULT": ("Moltiplicatore dell'unità", "Unit multiplier"), "DECIMALS": ("Decimali", "Decimals"),
+    "OBS_STATUS": ("Stato dell'osservazione", "Observation status"),
     "PROVISIONAL": ("Valore provvisorio (periodo non concluso)", "Provisional value (period not ended)"),
     "CONF_STATUS": ("Stato di riservatezza", "Confidentiality status"),
     "CI_STATUS": ("Stato dell'intervallo di confidenza", "Confidence interval status"),
@@ -63,8 +66,8 @@ SIMS_TITLE = "Reference metadata (ESS SIMS v2.0)"
 MANDATORY_ATTRIBUTES = ("OBS_STATUS", "CONF_STATUS")
 #: Attributes attached to a dimension rather than the observation: the unit is the series' (each
 #: INDICATOR is in one unit, ``<IND>_POS`` and the task shares PC, ``<IND>_MEAN`` PT). Every other
-#: attribute is the observation's own.
-ATTACHMENT = {"UNIT_MEASURE": "INDICATOR"}
+#: attribute is the observation's own. UNIT_MULT (``0``) and DECIMALS (``4``) go with the unit: the series'.
+ATTACHMENT = {"UNIT_MEASURE": "INDICATOR", "UNIT_MULT": "INDICATOR", "DECIMALS": "INDICATOR"}
 
 
 def italian_names(protection=None) -> dict[tuple[str, ...], str]:
@@ -74,7 +77,7 @@ def italian_names(protection=None) -> dict[tuple[str, ...], str]:
     names: dict[tuple[str, ...], str] = {(DSD_ID,): TITLE[0], (DATAFLOW_ID,): TITLE[0], (CONCEPTS_ID,): SCHEME[0]}
     for c, (it, _en) in CONCEPTS.items():
         names[(CONCEPTS_ID, c)] = it
-    for name, codes in cl.codelists(**cl.thresholds(protection)).items():
+    for name, codes in cl.sdmx_codelists(**cl.thresholds(protection)).items():
         names[(f"CL_{name}",)] = CONCEPTS[name][0]
         for code, (it, _en) in codes.items():
             names[(f"CL_{name}", cl.sdmx_id(code))] = it
@@ -86,7 +89,7 @@ def _codelist(name: str, protection=None):
     from pysdmx.model import Code, Codelist
 
     codes = [Code(id=cl.sdmx_id(code), name=en)
-             for code, (_it, en) in cl.codelists(**cl.thresholds(protection))[name].items()]
+             for code, (_it, en) in cl.sdmx_codelists(**cl.thresholds(protection))[name].items()]
     return Codelist(id=f"CL_{name}", agency=AGENCY, version="1.0", name=CONCEPTS[name][1],
                     urn=f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={AGENCY}:CL_{name}(1.0)", items=codes)
 
@@ -126,7 +129,7 @@ def structures(protection=None, metadata_url: str | None = None) -> list:
 
     from .codelists import SDMX_ATTRIBUTES, SDMX_DIMENSIONS
 
-    lists = {name: _codelist(name, protection) for name in cl.codelists()}
+    lists = {name: _codelist(name, protection) for name in cl.sdmx_codelists()}
     concepts = [Concept(id=c, name=en,
                         urn=f"urn:sdmx:org.sdmx.infomodel.conceptscheme.Concept={AGENCY}:{CONCEPTS_ID}(1.0).{c}")
                 for c, (_it, en) in CONCEPTS.items()]
