@@ -91,7 +91,7 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
         series = "SATISFACTION_POS" if item["extension"]["unit"] == "PC" else "SATISFACTION_MEAN"
         assert item["extension"]["labels"]["it"]["INDICATOR"].get(series, "Soddisfazione").startswith("Soddisfazione")
         # the SDMX OBS_STATUS codes, as in the CSV, + P when PROVISIONAL=Y
-        assert set(item["status"].values()) <= {"U", "B", "Q", "P", "UP", "BP"}
+        assert set(item["status"].values()) <= {"U", "B", "Q", "P", "UP", "BP", "M", "O"}  # M, O: no observation
         wide = df.pivot_table(index=item["id"][:-1], columns="MEASURE", values="value", aggfunc="first",
                               dropna=False).reset_index()
         size, dims = item["size"], item["id"]
@@ -105,7 +105,9 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
         # JSON-stat's one status per value: OBS_STATUS, + P when provisional (split back for the comparison)
         wide["OBS_STATUS"] = [s[:-1] or "A" if s.endswith("P") else s for s in statuses]
         wide["PROVISIONAL"] = ["Y" if s.endswith("P") else "" for s in statuses]
-        wides.append(wide[wide["OBS_STATUS"] != "-"])  # cells absent from the table
+        # cells absent from the table: O (no responses) or M (withheld by the pooling guard), never a bare null
+        assert "-" not in statuses
+        wides.append(wide[~wide["OBS_STATUS"].isin(["M", "O"])])
     wide = pd.concat(wides).drop_duplicates(subset=KEY)
     wide["CONF_STATUS"] = ["A" if s == "Q" else "F" for s in wide["OBS_STATUS"]]
     _cmp(wide[KEY + ["OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP", "OBS_STATUS", "PROVISIONAL", "CONF_STATUS"]]
@@ -148,7 +150,7 @@ def test_sdmx_structure_is_sdmx_ml_3_and_reads_back(tmp_path, data_dir):  # noqa
     assert [f.short_urn for f in flows] == ["Dataflow=IT1:DF_ASCOLTO_CX(1.0)"]
     codelists = {c.id: c for c in msg.get_codelists()}
     assert "anagrafe__certificati" in {c.id for c in codelists["CL_SERVICE_TYPE"]}
-    assert {c.id for c in codelists["CL_OBS_STATUS"]} == {"A", "U", "B", "Q"}
+    assert {c.id for c in codelists["CL_OBS_STATUS"]} == {"A", "U", "B", "Q", "M", "O"}  # M, O: no observation
     assert {c.id for c in codelists["CL_PROVISIONAL"]} == {"Y"}
 
 

@@ -84,7 +84,7 @@ def test_the_sdmx_structure_declares_provisional_beside_obs_status(data_dir):
     attributes = {c.id: c for c in dsd.components.attributes}
     assert {"OBS_STATUS", "PROVISIONAL"} <= attributes.keys()
     assert [c.id for c in attributes["PROVISIONAL"].local_codes] == ["Y"]
-    assert {c.id for c in attributes["OBS_STATUS"].local_codes} == {"A", "U", "B", "Q"}
+    assert {c.id for c in attributes["OBS_STATUS"].local_codes} == {"A", "U", "B", "Q", "M", "O"}
 
 
 #: A declared break: cx-core version 2 starts a new series of satisfaction (the shipped standard

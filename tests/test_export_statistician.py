@@ -6,6 +6,7 @@ Real data through the warehouse (tests/warehouse_rows.py), periods of 2025 (ende
 pysdmx, pyjstat and frictionless's JSON; no mocks."""
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -26,8 +27,61 @@ def ended(tmp_path):
                      ease=2 + i % 4, task="yes") for i in range(40)]
     rows += [response(period="2025-11", entity=f"c_m{i}", region="ITC4", pa_type="L5", satisfaction=2 + i % 4,
                       ease=3, task="no") for i in range(35)]
+    # page ratings (stars) of the same service in Lazio: its ease mean would pool two scales, withheld
+    rows += [response(period="2025-10", entity="c_l0", region="ITI4", pa_type="L6", questionnaire="di-rating-servizio",
+                      ease=4 + i % 2) for i in range(12)]
     write(tmp_path / "data", rows)
     return tmp_path / "data"
+
+
+def _cell(item: dict, **coords) -> list[int]:
+    """The value indices (one per MEASURE) of the cell at ``coords`` of a JSON-stat dataset."""
+    import numpy as np
+
+    dims = item["id"][:-1]
+    at = [item["dimension"][d]["category"]["index"].index(coords[d]) for d in dims]
+    cell = int(np.ravel_multi_index(at, item["size"][:-1]))
+    return [cell * item["size"][-1] + j for j in range(item["size"][-1])]
+
+
+def test_a_jsonstat_cell_without_data_has_a_status_apart_from_a_suppressed_one(ended, tmp_path):
+    """JSON-stat holds every combination of its categories: a region × PA type nobody answered in
+    was ``null`` with no status — the same as nothing, and unlike a suppressed ``Q`` only by the
+    absence of a code. Now it has ``O`` (SDMX CL_OBS_STATUS: missing value, no responses) and a
+    mean the pooling guard withholds has ``M`` (not defined for this cell); SDMX-CSV has no row for
+    either (an SDMX observation not reported), and the structure's CL_OBS_STATUS declares both."""
+    from pysdmx.io import read_sdmx
+
+    with Warehouse(Settings(data_dir=ended)) as wh:
+        con = wh.cursor()
+        df = export.publication_table(con, "A", "2025", "2025")
+        export.export(con, "sdmx-csv", tmp_path / "sdmx.csv", freq="A", start="2025", end="2025")
+        structure = export.export(con, "sdmx-structure", tmp_path / "structure.xml")
+    coll = export.jsonstat(df, "A", lang="en")
+    items = {(i["extension"]["table"], i["extension"]["unit"]): i for i in coll["link"]["item"]}
+    for item in items.values():
+        assert all(v is not None or str(k) in item["status"] for k, v in enumerate(item["value"]))  # no bare null
+        assert set(item["status"].values()) <= set(item["extension"]["status"])
+        assert item["extension"]["no_observation"] == ["M", "O"]
+    area = items[("area", "PC")]
+    nobody = dict(INDICATOR="SATISFACTION_POS", TIME_PERIOD="2025", REF_AREA="ITI4", PA_TYPE="L5",
+                  SERVICE_TYPE="_T", INSTRUMENT="_T", SCALE="_T", CHANNEL="_T")
+    assert {area["status"].get(str(k)) for k in _cell(area, **nobody)} == {"O"}
+    assert all(area["value"][k] is None for k in _cell(area, **nobody))
+    assert area["extension"]["status"]["O"].startswith("Missing value: no responses")
+    # the ease mean in Lazio pools the 1–5 item and the stars: withheld, M
+    pooled = dict(nobody, INDICATOR="EASE_MEAN", PA_TYPE="L6")
+    key = tuple(dict(pooled, FREQ="A")[d] for d in cl.SDMX_DIMENSIONS)
+    assert key in df.attrs["withheld"]
+    means = items[("area", "PT")]
+    assert {means["status"].get(str(k)) for k in _cell(means, **pooled)} == {"M"}
+    # SDMX-CSV has a row for neither (an observation not reported); its structure declares both codes
+    with open(tmp_path / "sdmx.csv", newline="", encoding="utf-8") as fh:
+        keys = {tuple(r[d] for d in cl.SDMX_DIMENSIONS) for r in csv.DictReader(fh)}
+    assert tuple(dict(nobody, FREQ="A")[d] for d in cl.SDMX_DIMENSIONS) not in keys
+    assert tuple(cl.sdmx_id(v) for v in key) not in keys
+    codes = {c.id for c in {c.id: c for c in read_sdmx(str(structure)).get_codelists()}["CL_OBS_STATUS"]}
+    assert {"M", "O"} <= codes
 
 
 def test_sdmx_csv_carries_unit_mult_and_decimals_coded_and_attached_to_the_series(ended, tmp_path):

@@ -183,7 +183,9 @@ def test_the_unit_is_attached_to_the_indicator_it_belongs_to(data_dir, tmp_path)
         data = export.export(wh.cursor(), "sdmx-csv", tmp_path / "cx.csv", freq="M")
     dsd = read_sdmx(str(structure), validate=True).get_data_structure_definitions()[0]
     attached = {a.id: a.attachment_level for a in dsd.components.attributes}
-    assert attached.pop("UNIT_MEASURE") == "INDICATOR" and set(attached.values()) == {"O"}
+    # the unit, its multiplier and its decimals are the series' (UNIT_MULT, DECIMALS: constant, 0 and 4)
+    assert [attached.pop(a) for a in ("UNIT_MEASURE", "UNIT_MULT", "DECIMALS")] == ["INDICATOR"] * 3
+    assert set(attached.values()) == {"O"}
     [ds] = get_datasets(str(data), str(structure))
     assert (ds.data.groupby("INDICATOR")["UNIT_MEASURE"].nunique() == 1).all()
 

@@ -58,13 +58,23 @@ UNITS = {"PC": ("Percentuale", "Percent"), "PT": ("Punti su 0–100", "Points on
 SDMX_ONLY = {"UNIT_MULT": {"0": ("Unità", "Units")}, "DECIMALS": {str(VALUE_DECIMALS): ("Quattro", "Four")}}
 FREQ = {"M": ("Mensile", "Monthly"), "Q": ("Trimestrale", "Quarterly"), "A": ("Annuale", "Annual")}
 #: OBS_STATUS (SDMX code list CL_OBS_STATUS): the observation's own status, the same codes in every format,
-#: the console included. Whether the period is still running is not an OBS_STATUS but the attribute
+#: the console included; ``M`` and ``O`` (:data:`NO_OBSERVATION`) mark the cells without an observation. Whether the period is still running is not an OBS_STATUS but the attribute
 #: PROVISIONAL (:data:`PROVISIONAL`): a provisional figure keeps its U or B.
 OBS_STATUS = {"A": ("Valore normale", "Normal value"),
               "U": ("Bassa affidabilità: meno di {low_n} risposte", "Low reliability: fewer than {low_n} responses"),
               "B": ("Interruzione della serie: primo periodo dopo un cambiamento dichiarato del questionario",
                     "Break in series: first period after a declared change of the questionnaire"),
-              "Q": ("Valore mancante: oscurato per il segreto statistico", "Missing value: suppressed for confidentiality")}
+              "Q": ("Valore mancante: oscurato per il segreto statistico", "Missing value: suppressed for confidentiality"),
+              "M": ("Valore mancante: serie non definita per questa cella (mescolerebbe scale, strumenti, "
+                    "formulazioni o serie diverse)",
+                    "Missing value: the series is not defined for this cell (it would pool different scales, "
+                    "instruments, wordings or series)"),
+              "O": ("Valore mancante: nessuna risposta per questa combinazione", "Missing value: no responses in this "
+                    "combination")}
+#: The OBS_STATUS codes of a cell the table has no observation for — JSON-stat's cube holds every
+#: combination of its categories, SDMX-CSV only the observations (there such a cell has no row):
+#: ``O`` no responses, ``M`` a series the pooling guard does not publish there.
+NO_OBSERVATION = ("M", "O")
 #: PROVISIONAL (CL_PROVISIONAL): ``Y`` on a published figure of a period not yet ended (it will change
 #: while answers arrive), empty otherwise. JSON-stat, with one status per value, appends its code ``P``
 #: to the OBS_STATUS code (:func:`status_code`).

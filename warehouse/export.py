@@ -93,10 +93,12 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     the national clarity would mix Designers Italia's page ratings into the services' clarity).
     A published cell of a period not complete on ``today`` (default: today in Europe/Rome; see
     :func:`warehouse.periods.is_complete`) is flagged ``PROVISIONAL=Y`` (:func:`flag_provisional`); a period
-    shown in part says so in ``COMMENT_OBS`` (:func:`flag_partial`; its coverage in ``attrs["partial"]``)."""
+    shown in part says so in ``COMMENT_OBS`` (:func:`flag_partial`; its coverage in ``attrs["partial"]``).
+    ``attrs["withheld"]``: the keys (tuples over ``SDMX_DIMENSIONS``) of the series left out by the guard,
+    which JSON-stat marks ``M`` rather than ``O`` (no responses) (:func:`warehouse.jsonstat.collection`)."""
     protection = protection or Protection()
     wanted = list(indicators) if indicators is not None else None
-    frames = []
+    frames, withheld = [], set()
     steps = [(t, ind) for t in tables for ind in (*SCORE_INDICATORS, *(MODULE_INDICATORS if TABLES[t][2] else ()))
              if wanted is None or ind in wanted]
     for name, ind in _progress(steps, len(steps), "tables", progress):
@@ -117,6 +119,7 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
                                UNIT_MEASURE=unit,
                                CI_STATUS=np.where(free, ci, "") if isinstance(ci, pd.Series) else "")
             if keep is not None:
+                withheld.update(part.loc[~keep.to_numpy(), SDMX_DIMENSIONS].itertuples(index=False, name=None))
                 part = part[keep.to_numpy()]
             frames.append(part)
     if not frames:
@@ -130,6 +133,8 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     flag_partial(out, first_data_month(con), today)
     # JSON-stat's ``updated``: the day of the newest response in the data (the same in every export of it)
     out.attrs["updated"] = last_day(con)
+    # the series the guard leaves out (keys over SDMX_DIMENSIONS): JSON-stat's status M, not O (no data)
+    out.attrs["withheld"] = withheld - set(out[SDMX_DIMENSIONS].itertuples(index=False, name=None))
     return out
 
 
@@ -247,7 +252,7 @@ def jsonstat(df: pd.DataFrame, freq: str, protection: Protection | None = None, 
     (:func:`warehouse.refmeta.reference_metadata`) goes in the collection's ``extension.reference_metadata``."""
     notes = {p: partial_note(cov, lang) for p, cov in df.attrs.get("partial", {}).items()}
     out = collection([(name, table_rows(df, name)) for name in TABLES], freq, protection, lang,
-                     updated or df.attrs.get("updated"), notes)
+                     updated or df.attrs.get("updated"), notes, df.attrs.get("withheld"))
     if reference is not None:
         out["extension"] = {"reference_metadata": reference}
     return out

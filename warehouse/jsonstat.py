@@ -33,7 +33,7 @@ TABLE_LABELS = {"area": ("Ascolto — per area, tipo di PA e tipo di servizio",
 COUNT_UNIT = ("risposte", "responses")
 #: Every ``status`` a value can have (:func:`warehouse.codelists.status_code`), each explained in
 #: ``extension.status``: the OBS_STATUS codes, and ``P`` appended to those of a published figure.
-STATUS_CODES = [*cl.OBS_STATUS, "P", *(f"{c}P" for c in cl.OBS_STATUS if c not in ("A", "Q"))]
+STATUS_CODES = [*cl.OBS_STATUS, "P", *(f"{c}P" for c in cl.OBS_STATUS if c not in ("A", "Q", *cl.NO_OBSERVATION))]
 UNIT_SYMBOLS = {"PC": "%"}
 
 
@@ -50,8 +50,28 @@ def _measure_units(unit: str, lang: str) -> dict[str, dict[str, Any]]:
             "N_RESP": {"label": COUNT_UNIT[li], "decimals": 0}}
 
 
+def _no_observation(status: dict[str, str], filled: np.ndarray, pos: dict[str, dict[str, int]],
+                    withheld: set[tuple[str, ...]] | None) -> None:
+    """Give every value of a cell without a row (``filled`` False: no observation) its status in
+    ``status``: ``M`` where the pooling guard withheld the series (``withheld``: keys over
+    :data:`warehouse.codelists.SDMX_DIMENSIONS`), ``O`` where there were no responses
+    (:data:`warehouse.codelists.NO_OBSERVATION`). So ``null`` is never without a status."""
+    dims, nm = JSONSTAT_DIMS[:-1], len(pos["MEASURE"])
+    sizes = [len(pos[d]) for d in dims]
+    code = np.full(filled.shape, "O", dtype=object)
+    at = [cl.SDMX_DIMENSIONS.index(d) for d in dims]
+    for key in withheld or ():
+        coords = [pos[d].get(key[i]) for d, i in zip(dims, at)]
+        if None not in coords:
+            code[np.ravel_multi_index(coords, sizes)] = "M"
+    for cell in np.flatnonzero(~filled):
+        for j in range(nm):
+            status[str(int(cell) * nm + j)] = code[cell]
+
+
 def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
-                      notes: dict[str, str] | None = None) -> dict[str, Any]:
+                      notes: dict[str, str] | None = None,
+                      withheld: set[tuple[str, ...]] | None = None) -> dict[str, Any]:
     """``id``, ``size``, ``dimension``, ``value`` and ``status`` of one JSON-stat dataset over the rows
     of ``df`` (series all in ``unit``): labels in ``lang``; the units on the categories of MEASURE,
     the dimension with the metric role (:func:`_measure_units`); ``notes`` (period → text) on the
@@ -66,8 +86,10 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
     ci_status: dict[str, str] = {}
     pos = {d: {c: i for i, c in enumerate(cats[d])} for d in JSONSTAT_DIMS}
     strides = [int(np.prod(size[i + 1:])) for i in range(len(size))]
+    filled = np.zeros(total // size[-1], dtype=bool)  # the cells (all dimensions but MEASURE) with a row
     for r in df.to_dict("records"):
         base = sum(pos[d][r[d]] * strides[i] for i, d in enumerate(JSONSTAT_DIMS[:-1]))
+        filled[base // size[-1]] = True
         for j, m in enumerate(cats["MEASURE"]):
             idx = base + j * strides[-1]
             v = r[m]
@@ -78,6 +100,7 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
                 status[str(idx)] = code
             if m.endswith("_BOUND") and r.get("CI_STATUS") not in (None, "", "ok"):
                 ci_status[str(idx)] = r["CI_STATUS"]  # why the interval has zero width or none
+    _no_observation(status, filled, pos, withheld)
     dimension = {}
     for d in JSONSTAT_DIMS:
         labels = ({m: v[li] for m, v in JSONSTAT_MEASURES.items()} if d == "MEASURE" else
@@ -110,7 +133,8 @@ def _units(part: pd.DataFrame, table: str) -> list[str]:
 
 
 def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection: Protection | None = None,
-               lang: str = "en", updated: str | None = None, notes: dict[str, str] | None = None) -> dict[str, Any]:
+               lang: str = "en", updated: str | None = None, notes: dict[str, str] | None = None,
+               withheld: set[tuple[str, ...]] | None = None) -> dict[str, Any]:
     """JSON-stat 2.0 *collection* of ``tables`` ((name, rows) of :data:`warehouse.export.TABLES`), one
     dataset per table and unit of its series (``PC``: the shares, ``PT``: the means; ``extension.unit``),
     each over INDICATOR × TIME_PERIOD × REF_AREA × PA_TYPE × SERVICE_TYPE × INSTRUMENT × SCALE × CHANNEL ×
@@ -126,6 +150,11 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
     each code's label in ``extension.status``; the CSV's ``CI_STATUS`` of a mean's bounds when not ``ok``
     (``degenerate``: lower = upper = mean; ``undefined``) in ``extension.ci_status`` (``index``: value
     index of LOWER_BOUND / UPPER_BOUND → code, ``label``: each code's label in ``lang``). ``notes`` (period → text in ``lang``): why a period is shown in part, a note on its category of TIME_PERIOD.
+    A combination of categories the table has no row for (SDMX-CSV: no observation) is ``null`` with
+    status ``O`` (no responses: a region × PA type nobody answered in) or ``M`` (a series the pooling
+    guard does not publish there, ``withheld``: :func:`warehouse.export.publication_table`'s
+    ``attrs["withheld"]``), never a bare ``null`` that could be read as suppressed
+    (:func:`_no_observation`, ``extension.no_observation``).
     """
     protection = protection or Protection()
     updated = updated or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -134,7 +163,7 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
     for name, rows in tables:
         for unit in _units(rows, name):
             part = rows[rows["UNIT_MEASURE"] == unit]
-            ds = _jsonstat_dataset(part, freq, lang, unit, notes)
+            ds = _jsonstat_dataset(part, freq, lang, unit, notes, withheld)
             ci_status = ds.pop("ci_status")
             items.append({
                 "version": "2.0", "class": "dataset",
@@ -146,6 +175,8 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
                               "confidentiality": {**protection.metadata(), "documentation": protection.methodology(lang)},
                               "status": {c: cl.status_label(c, lang, **cl.thresholds(protection))
                                          for c in STATUS_CODES},
+                              # the codes of a cell without an observation: SDMX-CSV has no row for it
+                              "no_observation": list(cl.NO_OBSERVATION),
                               # the CSV's CI_STATUS of the bounds that are not a plain 95% interval
                               "ci_status": {"index": ci_status,
                                             "label": {c: cl.label("CI_STATUS", c, lang) for c in cl.CI_STATUS
