@@ -148,3 +148,66 @@ def test_a_microdata_item_field_says_whether_the_item_was_required(tmp_path):
         if f"item_{code}" in fields:
             assert fields[f"item_{code}"]["item_required"] is required, code
     assert fields["item_satisfaction"]["item_required"] is True
+
+
+def _flat(x, path=()):
+    """{path: leaf} of a nested dict (lists kept whole)."""
+    if isinstance(x, dict):
+        out = {}
+        for k, v in x.items():
+            out.update(_flat(v, (*path, k)))
+        return out
+    return {path: x}
+
+
+def test_the_reference_metadata_are_in_italian_when_the_export_is(ended, tmp_path):
+    """The quality report (SIMS) was English only, inside an Italian JSON-stat too. ``--lang it`` (the
+    console's download ``lang=it``) now gives it in Italian — the concepts named as Istat's quality
+    reports name them ("S.13 Accuratezza e affidabilità", "S.14 Tempestività e puntualità", "S.15
+    Coerenza e comparabilità", "S.7 Riservatezza") and every text in Italian — with the same
+    structure, sub-keys and numbers as the English one; JSON-stat in Italian carries the Italian one,
+    the console serves the CLI's bytes, and English stays the default."""
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+    from tests.console_auth import api_client
+    from warehouse import refmeta_text
+
+    env = {"ASCOLTO_DATA_DIR": str(ended)}
+    runner = CliRunner()
+    metas = {}
+    for lang in ("it", "en"):
+        out = tmp_path / f"meta.{lang}.json"
+        result = runner.invoke(main, ["export", "--format", "metadata", "--out", str(out), "--freq", "Q",
+                                      "--from", "2025-Q4", "--to", "2025-Q4", "--lang", lang], env=env)
+        assert result.exit_code == 0, result.output
+        metas[lang] = json.loads(out.read_text("utf-8"))
+    it, en = metas["it"], metas["en"]
+    assert it["language"] == "it" and en["language"] == "en"
+    for key in ("S.7 Riservatezza", "S.13 Accuratezza e affidabilità", "S.14 Tempestività e puntualità",
+                "S.15 Coerenza e comparabilità", "S.17 Revisione dei dati", "S.18 Trattamento statistico"):
+        assert key in it, key
+    assert "S.13 Accuracy and reliability" in en and not any(k.startswith("S.13 Acc") for k in it if "ffidab" not in k)
+    assert it["S.13 Accuratezza e affidabilità"]["sampling_error"].startswith("Quote positive: intervallo di Wilson")
+    assert "meno di 30 risposte" in it["S.13 Accuratezza e affidabilità"]["sampling_error"]
+    assert it["S.7 Riservatezza"]["documentation"].endswith("/it/methodology")
+    # the same structure: each key's SIMS code, the sub-keys, and every number and flag the same
+    fi, fe = _flat(it), _flat(en)
+    assert [tuple(p.split(" ")[0] for p in k) for k in fi] == [tuple(p.split(" ")[0] for p in k) for k in fe]
+    sentences = 0
+    for (ki, vi), (ke, ve) in zip(fi.items(), fe.items()):
+        if isinstance(vi, str) and len(ve) > 40 and " " in ve and ki[-1] not in ("standard", "method"):  # translated
+            assert vi != ve, ki
+            sentences += 1
+        elif not isinstance(vi, str) or ki[-2:-1] == ("S.3.8 Copertura temporale",) or ki[-1] == "requested":
+            assert vi == ve or ki[-1] == "questionnaires", ki  # numbers, months, flags: the same
+    assert sentences >= 20
+    # every text has both languages, the same fields to fill
+    assert all(it_ and en_ for it_, en_ in refmeta_text.T.values())
+    # JSON-stat in Italian carries the Italian report; the console's lang=it download is the CLI's file
+    client = api_client(Settings(data_dir=ended), role="statistician")
+    resp = client.get("/api/v1/export/metadata?freq=Q&from=2025-Q4&to=2025-Q4&lang=it")
+    assert resp.status_code == 200 and resp.get_json() == it
+    stat = client.get("/api/v1/export/jsonstat?freq=Q&from=2025-Q4&to=2025-Q4&lang=it").get_json()
+    assert stat["extension"]["reference_metadata"] == it
+    assert client.get("/api/v1/export/metadata?freq=Q&from=2025-Q4&to=2025-Q4").get_json() == en  # default en

@@ -200,7 +200,7 @@ def test_the_reference_metadata_name_every_codelist_of_the_exports(data_dir):
 
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         text = reference_metadata(wh.cursor(), "Q")["S.3 Statistical presentation"]["S.3.2 Classification system"]
-    assert [name for name in cl.codelists() if name not in text] == []
+    assert [name for name in cl.sdmx_codelists() if name not in text] == []  # UNIT_MULT, DECIMALS too
 
 
 def test_the_microdata_label_the_codes_of_their_classifications(data_dir, tmp_path):

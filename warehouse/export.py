@@ -297,7 +297,8 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     hidden temporary beside its target and renamed into place once all are complete; on any error
     the temporaries are removed, so a failed export leaves nothing behind. ``secret``: the record
     keys' (``Settings.ckm_secret`` or the data dir's), for the package's count of rows withheld; ``lang``:
-    the language of JSON-stat's labels and notes (:func:`jsonstat`)."""
+    the language of JSON-stat's labels and notes (:func:`jsonstat`) and of the reference metadata
+    (``metadata``, and JSON-stat's ``extension.reference_metadata``: :mod:`warehouse.refmeta`)."""
     out = Path(out)
     protection = protection or Protection()
     check_out(fmt, out)
@@ -316,7 +317,7 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     if fmt in ("jsonstat", "metadata"):
         from .refmeta import reference_metadata
 
-        reference = reference_metadata(con, freq, start, end, protection, microdata_k)
+        reference = reference_metadata(con, freq, start, end, protection, microdata_k, lang=lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     files = {out: lambda path: _write_table(df, fmt, freq, protection, path, reference, as_of, lang)}
     if fmt in ("csv", "parquet"):

@@ -172,6 +172,9 @@ def export_table(fmt: str):
                                    "is exported by `ascolto export --format datapackage`.")
     cut = _cut(default_by="")
     df = reference = None
+    lang = request.args.get("lang", "en")
+    if lang not in ("it", "en"):
+        raise QueryError("lang", "lang must be it or en.")
     con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
     if fmt != "sdmx-structure":
         cube.require_data(con, cut.freq, cut.start, cut.end)  # a range without data: 400, as the CLI's exit 2
@@ -180,10 +183,8 @@ def export_table(fmt: str):
         if fmt in ("jsonstat", "metadata"):
             from ..refmeta import reference_metadata
 
-            reference = reference_metadata(con, cut.freq, cut.start, cut.end, _protection(), _settings().microdata_k)
-    lang = request.args.get("lang", "en")
-    if lang not in ("it", "en"):
-        raise QueryError("lang", "lang must be it or en.")
+            reference = reference_metadata(con, cut.freq, cut.start, cut.end, _protection(), _settings().microdata_k,
+                                           lang=lang)  # the quality report in the download's language
     body, media = export.render(df, fmt, cut.freq, _protection(), lang=lang, reference=reference,
                                 as_of=cube.last_day(con))  # the structure's date: the data's, not the clock's
     # the name says what the file holds: ascolto-Q-2026-Q3.csv, ascolto-M-2026-01_2026-06.csv
