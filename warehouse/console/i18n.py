@@ -174,7 +174,7 @@ EN = {
     "quota positiva non pubblicata: la cella unisce una misura non principale ad altri strumenti":
         "positive share not published: the cell pools a non-headline measure with other instruments",
     "Metadati di riferimento (JSON: metodi, copertura, revisioni)":
-        "Reference metadata (JSON: methods, coverage, revisions)", "Lingua delle etichette": "Language of the labels",
+        "Reference metadata (JSON: methods, coverage, revisions)", "Lingua delle etichette e dei metadati": "Language of the labels and metadata",
     "Periodi della frequenza scelta": "Periods of the chosen frequency",
     "Tipo di PA ": "PA type ",
 }
