@@ -158,7 +158,7 @@ T = {
         "chiusura. Un periodo concluso può ancora cambiare quando risposte ricevute in esso sono registrate in "
         "ritardo: la coda del collettore rielaborata dopo un'interruzione del broker, un arretrato del "
         "processore, o dati storici caricati con le loro date originali. I rilasci trimestrali (ascolto publish "
-        "--period AAAA-Tn) sono congelati e versionati: una modifica dei loro valori pubblicati diventa una "
+        "--period AAAA-Qn) sono congelati e versionati: una modifica dei loro valori pubblicati diventa una "
         "nuova versione (v2, ...) con una nota e il numero di osservazioni riviste, aggiunte e rimosse (una "
         "ripubblicazione con valori identici non è una revisione); le versioni precedenti restano disponibili. "
         "I parametri e il segreto della perturbazione sono fissi per tutta la vita dei dati, così dati invariati "
