@@ -262,9 +262,9 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     for a score the positive share and the mean, for went_well / went_wrong the share of each category.
 
     The period's form sets the frequency (warehouse.periods.freq_of). A period still running is
-    "provisional" (its figures will change, as the exports' PROVISIONAL=Y says), and a period shown
-    in part — running, or begun before the data (warehouse.cube.coverage) — is said so under the
-    table; ``--json`` gives each row the period's ``partial`` (the API's shape,
+    refused (exit 2 naming --period): a period's figures are published once it has ended
+    (warehouse.periods.require_ended); without --period, the months that have ended. A period shown
+    in part — begun before the data (warehouse.cube.coverage) — is said so under the table; ``--json`` gives each row the period's ``partial`` (the API's shape,
     warehouse.console.data.partial_json: ``{partial, running, data_from, note: {it, en}}``, ``note``
     null when the period is shown whole). Exits 2 naming the option for a
     malformed period or indicator, or a period without any response (warehouse.cube.require_data);
@@ -274,13 +274,15 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     from warehouse.cube import (CATEGORY_CODES, CATEGORY_INDICATORS, Cut, coverage, first_data_month, require_data,
                                 rows_json, table)
     from warehouse.dataset import Warehouse
-    from warehouse.periods import freq_of
+    from warehouse.periods import freq_of, require_ended
     from warehouse.protect import Protection
 
     from .cli_datadir import locate_dataset
 
     try:
         freq = "M" if period is None else freq_of(period, "period")
+        if period is not None:  # a running period is not published: its figures come once it has ended
+            require_ended(period, "period")
         cut = Cut(indicator=indicator, by=["pa_type", "service_type"], freq=freq, start=period, end=period).validate()
     except (QueryError, NotComparable) as exc:
         raise click.BadParameter(str(exc), param_hint=f"--{getattr(exc, 'field', 'indicator')}") from None

@@ -1,16 +1,14 @@
-"""Residual (red team, third round, not fixed): a running period's cell, republished after every answer.
+"""Red team, third round: a running period's cell, republished after every answer — fixed.
 
-Each answer that arrives makes a running month's cell a new set of records with a new cell key: the
-same cell is published again and again with fresh noise. An attacker who posts answers to the collector
+Each answer that arrives made a running month's cell a new set of records with a new cell key: the
+same cell was published again and again with fresh noise. An attacker who posts answers to the collector
 one at a time (any script can) knows how many they added, so the published n minus the answers added
-is the hidden n plus a new deviation each time, and the mean of a few dozen is the hidden n exactly
-(docs/confidentiality.md, "a period that is still running"). This test performs the attack; it is
-expected to succeed until a period's figures are published only once it is complete — then it will pass
-and the ``xfail`` marker must go.
+was the hidden n plus a new deviation each time, and the mean of a few dozen was the hidden n exactly
+(docs/confidentiality.md, "a period is published once it has ended"). A period's figures are now
+published only once it has ended: the running month is refused (400 naming ``period``) and no figure
+the API gives reads its answers, so the attack below recovers nothing.
 """
 from __future__ import annotations
-
-import pytest
 
 from settings import Settings
 from tests.console_auth import api_client
@@ -21,9 +19,7 @@ ROUNDS = range(1, 25)  # answers the attacker adds, one per service per round
 USED = 5  # from the 5th on every cell is published whatever its noise (true n ≥ 6, perturbed ≥ 4)
 
 
-@pytest.mark.xfail(strict=True, reason="residual: a running period is republished with fresh noise after every "
-                                       "answer (docs/confidentiality.md); fixed only by publishing complete periods")
-def test_residual_answers_injected_into_a_running_month_average_its_noise_away(tmp_path):
+def test_answers_injected_into_a_running_month_cannot_average_its_noise_away(tmp_path):
     today = today_rome()
     month = today.strftime("%Y-%m")
     hidden = {f"svc-run-{i}": 1 + i % 2 for i in range(4)}  # one or two real answers: suppressed
@@ -34,9 +30,15 @@ def test_residual_answers_injected_into_a_running_month_average_its_noise_away(t
     for k in ROUNDS:
         write(tmp_path, [response(period=month, day=today.day, service=s, satisfaction=5) for s in hidden])
         resp = client.get(f"/api/v1/indicators?indicator=responses&by=service&freq=M&period={month}")
-        assert resp.status_code == 200, resp.get_data(as_text=True)
-        for r in resp.get_json()["rows"]:
-            if k >= USED and r["n"] is not None:
-                seen[r["service"]].append(r["n"] - k)
+        assert resp.status_code == 400 and "period" in resp.get_json()["fields"], resp.get_data(as_text=True)
+        assert "still running" in resp.get_json()["fields"]["period"][0]
+        # what the API does give — every period, every frequency — never reads the running month
+        for freq in ("M", "Q", "A"):
+            resp = client.get(f"/api/v1/indicators?indicator=responses&by=service&freq={freq}")
+            assert resp.status_code == 200, resp.get_data(as_text=True)
+            for r in resp.get_json()["rows"]:
+                if r["service"] in hidden and r["n"] is not None:
+                    seen[r["service"]].append(r["n"] - k)
+    assert seen == {s: [] for s in hidden}
     recovered = [s for s, xs in seen.items() if xs and round(sum(xs) / len(xs)) == hidden[s]]
     assert recovered == []

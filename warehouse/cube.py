@@ -23,7 +23,7 @@ from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_
 
 from .ckmnoise import cell_noise_var
 from .comparability import QueryError, check_indicator
-from .periods import calendar_period, freq_of, is_complete, today_rome, validate_range
+from .periods import calendar_period, freq_of, is_complete, require_ended_range, today_rome, validate_range
 from .protect import TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
 from .rollup import ALL_SCORES, CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
 
@@ -48,6 +48,7 @@ class Cut:
         if self.freq not in FREQS:
             raise QueryError("freq", f"freq must be one of M, Q, A; got {self.freq!r}.")
         validate_range(self.freq, self.start, self.end)  # whole periods of freq (400 naming from / to)
+        require_ended_range(self.start, self.end)  # a running period is not published (400 naming to / from)
         for d in self.by:
             if d not in DIMENSIONS:
                 raise QueryError("by", f"Unknown dimension {d!r}; one of {', '.join(DIMENSIONS)}.")
@@ -137,6 +138,8 @@ def aggregate(con, cut: Cut, span: bool = False) -> pd.DataFrame:
         sql = f"SELECT {t} AS period{dims}, {measures} FROM rollup WHERE {where}" + (
             f" GROUP BY {group}" if span and cut.by else "" if span else " GROUP BY ALL")
     df = con.execute(sql, params).df()
+    if not span:  # a running quarter or year (its ended months) would be republished at each month's end
+        df = df[[is_complete(p) for p in df["period"]]] if len(df) else df
     df = df[df["n"] > 0].sort_values(["period", *cut.by], kind="stable").reset_index(drop=True)
     return df
 
@@ -222,20 +225,23 @@ def _flag_breaks(con, cut: Cut, raw: pd.DataFrame, out: pd.DataFrame) -> None:
     out.loc[hit & (out["conf_status"].to_numpy() != "A"), "obs_status"] = "B"
 
 
-def period_labels(con, freq: str) -> list[str]:
-    """The period labels at ``freq`` that have data, oldest first."""
-    return [r[0] for r in con.execute(f"SELECT DISTINCT {time_expr(freq)} FROM rollup WHERE n > 0 ORDER BY 1").fetchall()]
+def period_labels(con, freq: str, today=None) -> list[str]:
+    """The period labels at ``freq`` that have data and have ended (:func:`warehouse.periods.is_complete`
+    on ``today``), oldest first: the periods a menu offers (a running quarter or year is not published)."""
+    labels = con.execute(f"SELECT DISTINCT {time_expr(freq)} FROM rollup WHERE n > 0 ORDER BY 1").fetchall()
+    return [r[0] for r in labels if is_complete(r[0], today or today_rome())]
 
 
 def require_data(con, freq: str, start: str | None = None, end: str | None = None) -> None:
     """Refuse a requested range (``start``/``end``: labels, whole periods of ``freq``) in which no
     response counts, with a :class:`QueryError` naming ``to`` when the range ends before the first
-    month with data, else ``from`` (after the last, or a gap), and saying which months have data. An
+    month with data, else ``from`` (after the last, or a gap; a running period too), saying which months have data. An
     export of such a range would be a header-only file that looks like "nobody answered". Without any
     data at all, or without a range, nothing is refused (the callers say "no dataset" themselves)."""
     if start is None and end is None:
         return
     first, last = validate_range(freq, start, end)
+    require_ended_range(start, end)  # a running period: its figures are published once it has ended
     lo, hi = con.execute("SELECT min(period), max(period) FROM rollup WHERE n > 0").fetchone()
     if lo is None:
         return
@@ -251,15 +257,10 @@ def require_data(con, freq: str, start: str | None = None, end: str | None = Non
 
 def latest_period(con, freq: str, today=None) -> tuple[str | None, bool]:
     """The latest *complete* period at ``freq`` with data (it ended before the current month, Europe/Rome:
-    :func:`warehouse.periods.is_complete`), and True; else the latest period with data and False (it is
-    still running); (None, False) without data. What the console and the API use when no period is
-    given, instead of pooling every period."""
-    today = today or today_rome()
-    labels = period_labels(con, freq)
-    done = [p for p in labels if is_complete(p, today)]
-    if done:
-        return done[-1], True
-    return (labels[-1], False) if labels else (None, False)
+    :func:`warehouse.periods.is_complete`), and True; (None, False) when none has ended yet — a running
+    period is never published. What the console and the API use when no period is given."""
+    labels = period_labels(con, freq, today)
+    return (labels[-1], True) if labels else (None, False)
 
 
 def first_data_month(con) -> str | None:

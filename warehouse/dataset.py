@@ -23,9 +23,16 @@ def open_dataset(data_dir: Path) -> duckdb.DuckDBPyConnection:
 class Warehouse:
     """What every reader (console, CLI, exports) opens: an in-memory DuckDB with
 
-    - ``responses``: the raw view over the Parquet dataset (for statisticians' raw queries),
-    - ``rollup_daily``: a view over the day-grain rollup files (see :mod:`warehouse.rollup`),
-    - ``rollup``: the same summed to the month (period), which every cut reads.
+    - ``responses``: the view over the Parquet dataset's responses of *ended* months,
+    - ``rollup_daily``: a view over the day-grain rollup files (see :mod:`warehouse.rollup`), ended months,
+    - ``rollup``: the same summed to the month (period), which every cut reads,
+    - ``responses_stored``: every stored response, the running month's too — read only for when answers
+      arrive (the coverage page's silent services), never for a figure.
+
+    A period's figures are published only once it has ended (:func:`warehouse.periods.ended_only`, the
+    one rule: docs/confidentiality.md): a running month's cell would be republished with fresh noise
+    after each answer, and averaged. The month is Europe/Rome's when the data were loaded; a new month
+    reloads them even without new data (:attr:`version` holds it).
 
     Nothing is ever written through it: the Parquet files are only read. When ``auto_refresh`` is
     on, :meth:`cursor` checks at most every ``settings.rollup_check_s`` seconds whether the
@@ -47,7 +54,7 @@ class Warehouse:
     def ensure_fresh(self, force: bool = False) -> None:
         import time
 
-        from . import rollup
+        from . import periods, rollup
 
         now = time.monotonic()
         if not force and now - self._checked < self.settings.rollup_check_s:
@@ -58,7 +65,8 @@ class Warehouse:
             if self.auto_refresh and rollup.is_stale(self.data_dir):
                 rollup.refresh(self.data_dir, secret=self.settings.ckm_secret)
             manifest_path = rollup.rollup_dir(self.data_dir) / rollup.MANIFEST
-            token = f"{manifest_path.stat().st_mtime_ns}" if manifest_path.exists() else "none"
+            token = (f"{manifest_path.stat().st_mtime_ns}" if manifest_path.exists() else "none") + \
+                f"@{periods.running_month()}"
             if token != self._loaded:
                 self._load()
                 self._loaded = token
@@ -66,9 +74,12 @@ class Warehouse:
 
     def _load(self) -> None:
         from . import rollup
+        from .periods import ended_only
 
         con = self._con
-        con.execute(responses_view_sql(self.data_dir))
+        ended = ended_only()  # the running month when loaded: a new month reloads (ensure_fresh's token)
+        con.execute(responses_view_sql(self.data_dir, "responses_stored"))
+        con.execute(f"CREATE OR REPLACE VIEW responses AS SELECT * FROM responses_stored WHERE {ended}")
         with rollup.locked(self.data_dir, exclusive=False):
             files = rollup.output_files(self.data_dir)
             if files:
@@ -79,14 +90,15 @@ class Warehouse:
             # rollup_daily: the day-grain rollup as written; rollup: summed to the month in memory (what
             # every cut reads: ~30 times fewer rows; the period is the finest grain the API serves)
             con.execute("DROP VIEW IF EXISTS rollup_daily")
-            con.execute(f"CREATE VIEW rollup_daily AS SELECT * FROM {source}")
+            con.execute(f"CREATE VIEW rollup_daily AS SELECT * FROM {source} WHERE {ended}")
             group = "period, pa_type, " + ", ".join(rollup.KEYS) + ", indicator"
             con.execute(f"CREATE OR REPLACE TABLE rollup AS SELECT {group}, {rollup.measure_sums()} FROM rollup_daily "
                         f"GROUP BY {group} ORDER BY indicator, service_type, period")
 
     @property
     def version(self) -> str | None:
-        """What the loaded rollup is (its manifest's mtime): results computed from one version may be reused."""
+        """What the loaded rollup is (its manifest's mtime and the running month it leaves out): results
+        computed from one version may be reused."""
         return self._loaded
 
     def cursor(self) -> duckdb.DuckDBPyConnection:

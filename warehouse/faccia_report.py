@@ -15,7 +15,7 @@ from questionnaires.harmonize import CATEGORY_CODES
 
 from . import codelists
 from .cube import Cut, coverage, table
-from .periods import calendar_period, months
+from .periods import calendar_period, is_complete, months, period_of
 from .protect import Protection
 
 INSTRUMENT = "faccia"
@@ -53,7 +53,9 @@ def report(con, entity: str, protection: Protection, start: str | None = None, e
 
     The months' rows cover the range; the totals by channel and the reasons (``channels``,
     ``reasons``) cover ``totals_period``: the calendar month, quarter or year the range is
-    (:func:`warehouse.periods.calendar_period`), or with no range given the latest year with data;
+    (:func:`warehouse.periods.calendar_period`), or with no range given the year of the latest month
+    with data — its quarter, or that month, while the year (the quarter) is still running: a running
+    period is not published (:func:`warehouse.periods.require_ended`);
     None (no totals) for any other range — a total over an arbitrary range would be a cell with
     noise of its own (docs/confidentiality.md, route 13).
     ``running``: the report's last month when it is still running (:func:`warehouse.cube.coverage`),
@@ -70,8 +72,9 @@ def report(con, entity: str, protection: Protection, start: str | None = None, e
                      "status": r["obs_status"]})
     periods = sorted({r["period"] for r in rows})
     first, last = (periods[0], periods[-1]) if periods else (None, None)
-    if start is None and end is None:
-        totals_period = last[:4] if last else None
+    if start is None and end is None:  # the last month's year, else quarter, else itself: the first ended
+        totals_period = next((p for p in (last[:4], period_of(last, "Q"), last) if is_complete(p)), None) \
+            if last else None
     else:
         totals_period = calendar_period(start or first, end or last) if (start or first) and (end or last) else None
     channels: list[dict] = []

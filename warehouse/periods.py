@@ -10,11 +10,14 @@ first and last month covered. Labels of any frequency are accepted where they al
 ``2026-Q1`` and ``2026-01`` all start a year.
 
 :func:`require_started` refuses a period that has not started yet (the plan form's rule, one home:
-:func:`registry.plans.has_started`) for every period a console page or API is asked for.
+:func:`registry.plans.has_started`); :func:`require_ended` (and :func:`require_ended_range`) refuses
+that and a period still running, for every period a console page, the API or the CLI is asked for:
+a period's figures are published only once it has ended. :func:`ended_only` is the SQL rule behind
+it — every figure reads only responses of ended months (:class:`warehouse.dataset.Warehouse`).
 
 :func:`is_complete` is the one definition of a *complete* period (it ended before the current month
-in Europe/Rome): the console's and the API's default period (:func:`warehouse.cube.latest_period`)
-and the exports' ``PROVISIONAL=Y`` for a period still running both use it.
+in Europe/Rome): the console's and the API's default period (:func:`warehouse.cube.latest_period`),
+the period menus and the refusal of a running period all use it.
 
 The rule of the reference period (a response's month in Europe/Rome), ``ROME`` and :func:`today_rome` have
 their one home in :mod:`questionnaires.periods`, shared with the processor and the registry; this module
@@ -117,6 +120,48 @@ def require_started(label: str, field: str, today: date | None = None) -> str:
     if not has_started(label, today or today_rome()):
         raise QueryError(field, f"{field}={label} has not started yet: choose a period that has begun.")
     return label
+
+
+def running_month(today: date | None = None) -> str:
+    """The month still running on ``today`` (default: :func:`today_rome`), ``YYYY-MM``: no figure reads
+    a response of it or of a later month (:func:`ended_only`)."""
+    today = today or today_rome()
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def ended_only(column: str = "period", today: date | None = None) -> str:
+    """The SQL predicate of the rows of an *ended* month, over the ``YYYY-MM`` expression ``column``:
+    the one rule of what a figure may read (docs/confidentiality.md, "published once it has ended").
+    A running month's cell would be republished with fresh cell-key noise after each answer, and an
+    attacker posting answers one at a time would average the noise away; an ended month takes no new
+    answer (the collector sets ``received_at``)."""
+    return f"({column} < '{running_month(today)}')"
+
+
+def require_ended(label: str, field: str, today: date | None = None) -> str:
+    """``label`` if its period has ended on ``today`` (default: :func:`today_rome`,
+    :func:`is_complete`); else a :class:`QueryError` naming ``field`` (HTTP 400): one that has not
+    started (:func:`require_started`), or one still running — its figures are published once it has
+    ended, never while answers still arrive (:func:`ended_only`). A malformed label is refused as by
+    :func:`months`."""
+    today = today or today_rome()
+    require_started(label, field, today)
+    if not is_complete(label, today):
+        raise QueryError(field, f"{field}={label} is still running: its figures are published once it has "
+                                f"ended, from {complete_from(label).isoformat()}.")
+    return label
+
+
+def require_ended_range(start: str | None = None, end: str | None = None, period: str | None = None,
+                        today: date | None = None) -> None:
+    """:func:`require_ended` for a request's ``period`` or ``from``/``to``: the range's last period
+    (``to``; ``from`` when the end is open: the data are read through the last ended month)."""
+    if period is not None:
+        require_ended(period, "period", today)
+    elif end is not None:
+        require_ended(end, "to", today)
+    elif start is not None:
+        require_ended(start, "from", today)
 
 
 def _starts(month: str, freq: str) -> bool:

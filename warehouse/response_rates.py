@@ -6,6 +6,8 @@ per cut with the key sums the cell-key method needs; :func:`rates` publishes the
 (:func:`item_nonresponse`) is the share of submissions to which an item applied (its ``show_if``
 held) that left it unanswered: the true counts and key sums are summed here and published only through
 :func:`warehouse.protect.publish_item_nonresponse`, over the rows that count (:func:`dataset.views.counted`: no automated answers).
+Every read of the files keeps the ended months only (:func:`warehouse.periods.ended_only`, as the
+warehouse's views): a period's figures are published once it has ended.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from dataset.recordkey import KEY_SCALE, secret_for, stored_or_computed
 from dataset.views import counted, responses_view_sql
 from questionnaires import UnknownQuestionnaire, default_catalog
 
+from .periods import ended_only
 from .protect import Protection
 from .protect_rates import RATE_COUNTS, publish_item_nonresponse, publish_rates
 from .rollup import RESPONSES, sum_mod
@@ -84,7 +87,7 @@ def answer_keys(data_dir: Path, dims: Sequence[str], where: dict[str, str] | Non
     group = f" GROUP BY {', '.join(str(i + 1) for i in range(len(dims)))}" if dims else ""
     q = (f"SELECT {sel}count(*)::BIGINT AS n, (sum(CAST(round(coalesce(record_key, 0) * {KEY_SCALE}) AS HUGEINT)) "
          f"% {KEY_SCALE})::BIGINT AS k, list(submission_id) FILTER (WHERE record_key IS NULL) AS unkeyed "
-         f"FROM responses WHERE {counted()}{''.join(' AND ' + f for f in filters)}{group}")
+         f"FROM responses WHERE {counted()} AND {ended_only()}{''.join(' AND ' + f for f in filters)}{group}")
     con = duckdb.connect(":memory:")
     try:
         con.execute(responses_view_sql(data_dir))
@@ -120,7 +123,7 @@ def _funnel_sums(data_dir: Path, dims: list[str], where: dict[str, str] | None) 
         return pd.DataFrame(columns=cols)
     sums = ", ".join(f"sum({n})::BIGINT AS {n}, (sum(CAST(round(coalesce(record_key, 0) * {KEY_SCALE}) AS HUGEINT) "
                      f"* {n}) % {KEY_SCALE})::BIGINT AS k_{n}" for n in RATE_COUNTS)
-    filters = [f"{_check_dims([k])[0]} = ?" for k in (where or {})]
+    filters = [ended_only()] + [f"{_check_dims([k])[0]} = ?" for k in (where or {})]
     con = duckdb.connect(":memory:")
     try:
         group = ", ".join(dims) if dims else "1"
@@ -153,7 +156,7 @@ def item_nonresponse(data_dir: Path, protection: Protection, service: str, perio
     try:
         con.execute(responses_view_sql(data_dir))
         q = (f"SELECT period, questionnaire, version, answers, record_key, submission_id FROM responses "
-             f"WHERE service = ? AND {counted()}"
+             f"WHERE service = ? AND {counted()} AND {ended_only()}"
              + (" AND period = ?" if period else ""))
         rows = con.execute(q, [service] + ([period] if period else [])).fetchall()
     finally:

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from .. import codelists, cube, export
 from ..compare import compare
 from ..comparability import QueryError, all_indicators, declared, instruments_of
-from ..periods import validate_range
+from ..periods import require_ended_range, validate_range
 from ..protect import Protection
 from .auth import require
 from .data import check_codes, partial_json
@@ -41,16 +41,17 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
     # whole periods of the frequency, errors naming the parameter given (period, from or to)
     validate_range(request.args.get("freq", "M"), request.args.get("from") or None, request.args.get("to") or None,
                    period)
+    # a running period is not published (400 naming period, to or from); its figures come once it has ended
+    require_ended_range(request.args.get("from") or None, request.args.get("to") or None, period)
     g.period_note = None
     if default_period and not (period or request.args.get("from") or request.args.get("to")):
         freq = request.args.get("freq", "M")
         if freq in cube.FREQS:
-            label, complete = cube.latest_period(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), freq)
-            if label:
-                period = label
-                g.period_note = (
-                    f"No period given: the latest complete period with data ({label})" if complete else
-                    f"No period given and no complete period yet: the current period ({label}), still running")
+            label, _complete = cube.latest_period(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), freq)
+            period = label
+            g.period_note = (f"No period given: the latest complete period with data ({label})" if label else
+                             "No period given and none with data has ended yet: a period's figures are "
+                             "published once it has ended")
     g.period_partial = None
     first, last = request.args.get("from") or period, request.args.get("to") or period
     if first or last:  # a period still running, or begun before the data: said in period.partial

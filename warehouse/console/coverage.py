@@ -4,11 +4,12 @@ services have gone silent, and which are under the minimum n for a publishable q
 ``GET /coverage`` (page), ``GET /coverage.csv?table=`` (each of its tables) and ``GET /api/v1/coverage``
 (JSON), permission ``dashboards``; the quarter
 ``?quarter=YYYY-Qn``, by default the latest complete quarter with data
-(:func:`warehouse.cube.latest_period`, as every page's default period; the running one only when
-none is complete). Targets: ``ASCOLTO_COVERAGE_TARGET_SERVICES`` (300) and
+(:func:`warehouse.cube.latest_period`, as every page's default period; a quarter still running is
+refused, 400 naming ``quarter``: its figures are published once it has ended). Targets: ``ASCOLTO_COVERAGE_TARGET_SERVICES`` (300) and
 ``ASCOLTO_COVERAGE_TARGET_ENTITIES`` (100); a quarter without any response is a 400 naming
 ``quarter`` and saying which quarters the data cover. Silence:
-no response for ``ASCOLTO_SILENT_DAYS`` (14) days; the minimum n is ``ASCOLTO_RELIABILITY_MIN_N``
+no response for ``ASCOLTO_SILENT_DAYS`` (14) days (from every stored answer, the running month's
+too: ``responses_stored``, a date of arrival and no count — docs/confidentiality.md); the minimum n is ``ASCOLTO_RELIABILITY_MIN_N``
 (30: below it a published cell is flagged low reliability). A service's quarterly n is its
 *published* (perturbed) n from :mod:`warehouse.protect`, like every other figure. A quarter still
 running, or one the data cover only from a later month, is said so (``partial``: the API's
@@ -31,7 +32,7 @@ from .. import cube
 from ..comparability import QueryError
 from ..protect import FREE, Protection
 from ..rollup import RESPONSES
-from ..periods import today_rome
+from ..periods import require_ended, today_rome
 from . import data, i18n
 from .auth import require
 
@@ -41,14 +42,16 @@ _QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
 
 def report(con, settings, factory, quarter: str | None = None, now: datetime | None = None) -> dict:
     now = now or datetime.now(timezone.utc)
-    quarters = [r[0] for r in con.execute(f"SELECT DISTINCT {cube.time_expr('Q')} FROM rollup ORDER BY 1").fetchall()]
+    quarters = cube.period_labels(con, "Q")  # the ended ones: a running quarter is not published
     if quarter is not None and not _QUARTER.match(quarter):
         raise QueryError("quarter", "A quarter is YYYY-Qn.")
+    if quarter is not None:
+        require_ended(quarter, "quarter")  # not begun or still running: 400 naming it
     if quarter is not None and quarter not in quarters:  # not every service "under the minimum" with n = 0
         raise QueryError("quarter", f"No responses in {quarter}: the data cover "
                                     + (f"{quarters[0]} to {quarters[-1]}." if quarters else "no quarter yet."))
     # none asked: the latest *complete* quarter with data, as every page's default period
-    # (cube.latest_period): the running quarter's n are a part of a quarter's, not "under the minimum"
+    # (cube.latest_period): a running quarter is never published
     quarter = quarter or cube.latest_period(con, "Q")[0]
     with session_scope(factory) as s:
         services = [(x.key, name_in(x, i18n.lang()), x.entity_ipa, x.entity.category,
@@ -63,7 +66,7 @@ def report(con, settings, factory, quarter: str | None = None, now: datetime | N
                   for c in sorted(by_cat.values(), key=lambda c: c["category"])]
     entities = len({ipa for _, _, ipa, _, _ in services})
     last = {k: datetime.fromtimestamp(t, timezone.utc) for k, t in
-            con.execute(f"SELECT service, epoch(max(received_at)) FROM responses WHERE {counted()} GROUP BY 1").fetchall()
+            con.execute(f"SELECT service, epoch(max(received_at)) FROM responses_stored WHERE {counted()} GROUP BY 1").fetchall()
             if t is not None}
     cutoff = now - timedelta(days=settings.silent_days)
     silent = []

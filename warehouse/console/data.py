@@ -19,7 +19,7 @@ from questionnaires.taxonomy import UnknownCode, service_type as lookup_type, se
 
 from .. import codelists, cube
 from ..comparability import QueryError
-from ..periods import require_started, validate_range
+from ..periods import require_ended, validate_range
 from ..protect import FREE, MEAN_PUBLISHED, Protection
 from .i18n import gettext as _, lang as current_lang
 
@@ -223,10 +223,10 @@ def _chosen(con, freq: str, period: str | None, periods: list[str], note: str) -
 
 def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] = ()) -> dict[str, Any]:
     """The period a page aggregates: ``freq`` and ``period`` from the request (a whole period of that
-    frequency, else 400 naming the field; one that has not started yet, 400 too:
-    :func:`warehouse.periods.require_started`), else the latest complete period with data — always stated,
-    and said to be partial (``partial``, ``partial_note``) when it is still running or the data begin
-    after it starts. ``fallback``: with neither ``freq`` nor ``period`` given, the first of
+    frequency, else 400 naming the field; one that has not started yet or is still running, 400 too:
+    :func:`warehouse.periods.require_ended`), else the latest complete period with data — always stated
+    (when none has ended, the note says so), and said to be partial (``partial``,
+    ``partial_note``) when the data begin after it starts. ``fallback``: with neither ``freq`` nor ``period`` given, the first of
     ``default_freq, *fallback`` having a complete, fully covered period gives the default."""
     if not args.get("freq") and not args.get("period"):
         for f in (default_freq, *fallback) if fallback else ():
@@ -240,20 +240,21 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
     periods = cube.period_labels(con, freq)
     period = args.get("period") or None
     if period:
-        require_started(period, "period")  # a period not yet begun: 400 naming it (a running one is shown, partial)
+        require_ended(period, "period")  # not yet begun, or still running: 400 naming it (published once ended)
         try:
             validate_range(freq, period=period)
         except QueryError:  # the form changed the frequency: the period of that frequency containing it
             from ..periods import period_of, months
 
             first = months(period, "period")[0]  # a malformed period is still a 400 naming it
-            label = period_of(first, freq)
+            label = require_ended(period_of(first, freq), "period")  # a month of a running quarter: 400
             return _chosen(con, freq, label, periods,
                            _("{a} non è un periodo di questa frequenza: mostrato {b}.").format(a=period, b=label))
         return _chosen(con, freq, period, periods, "")
-    label, complete = cube.latest_period(con, freq)
-    note = (_("Periodo non indicato: l'ultimo periodo completo con dati.") if complete else
-            _("Periodo non indicato e nessun periodo completo: il periodo in corso (dati parziali).")) if label else ""
+    label, _complete = cube.latest_period(con, freq)
+    note = (_("Periodo non indicato: l'ultimo periodo completo con dati.") if label else
+            _("Nessun periodo concluso con dati: i dati di un periodo si pubblicano quando il periodo è finito.")
+            if cube.first_data_month(con) else "")  # a running period is never shown
     return _chosen(con, freq, label, periods, note)
 
 

@@ -23,7 +23,7 @@ from registry.names import name_in
 from ..comparability import QueryError
 from ..export import span
 from ..faccia_report import FACES, report
-from ..periods import require_started, today_rome
+from ..periods import require_ended, today_rome
 from ..protect import Protection
 
 from . import i18n, i18n_faccia  # noqa: F401  (i18n_faccia: the report's English, merged into i18n.EN)
@@ -117,7 +117,7 @@ def _report(ipa: str):
         if v is not None and not _MONTH.match(v):
             raise QueryError(field, f"{field} must be a month, YYYY-MM; got {v!r}.")
         if v is not None:
-            require_started(v, field)  # a month not yet begun: refused, not reported as running with no data
+            require_ended(v, field)  # not yet begun or still running: refused (published once it has ended)
     if start and end and start > end:
         raise QueryError("start", f"start={start} is after end={end}.")
     settings = current_app.config["ASCOLTO_SETTINGS"]

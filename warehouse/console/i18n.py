@@ -83,8 +83,8 @@ EN = {
     "amministratore": "administrator", "ente": "entity", "operatore": "operator",
     "Mensile": "Monthly", "Trimestrale": "Quarterly", "Annuale": "Annual",
     "Periodo non indicato: l'ultimo periodo completo con dati.": "No period chosen: the latest complete period with data.",
-    "Periodo non indicato e nessun periodo completo: il periodo in corso (dati parziali).":
-        "No period chosen and no complete period yet: the current period (partial data).",
+    "Nessun periodo concluso con dati: i dati di un periodo si pubblicano quando il periodo è finito.":
+        "No period with data has ended yet: a period's figures are published once it has ended.",
     "{a} non è un periodo di questa frequenza: mostrato {b}.": "{a} is not a period of this frequency: showing {b}.",
     "tutte le risposte del tipo di servizio in Italia nel periodo: i filtri per regione o tipo di PA scelgono solo gli enti mostrati; limiti, confronti FDR, stime EB e ranghi sono quelli calcolati su tutti gli enti del tipo":
         "all the service type's responses in Italy in the period: the region or PA type filters only choose the entities shown; limits, FDR comparisons, EB estimates and ranks are those computed over every entity of the type",

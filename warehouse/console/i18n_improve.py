@@ -80,8 +80,8 @@ EN = {
     "Valuta": "Evaluate", "Modifica": "Edit", "Fattori": "Drivers", "Torna ai piani": "Back to the plans",
     "Periodo di verifica non indicato: l'ultimo periodo completo con dati dopo il riferimento.":
         "No follow-up period chosen: the latest complete period with data after the baseline.",
-    "Periodo di verifica non indicato e nessun periodo completo dopo il riferimento: il periodo in corso (dati parziali).":
-        "No follow-up period chosen and no complete period after the baseline: the current period (partial data).",
+    "periodo in corso: i suoi dati si pubblicano quando è finito.":
+        "a period still running: its figures are published once it has ended.",
     "Periodo di verifica non indicato: il periodo dopo il riferimento (ancora senza risposte).":
         "No follow-up period chosen: the period after the baseline (no answers yet).",
     "non accertabile": "cannot be established",

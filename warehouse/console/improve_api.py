@@ -58,9 +58,10 @@ def ckm_secret() -> str:
 
 def _freq(label: Any, field: str) -> str:
     """The frequency of a period label (:func:`warehouse.periods.freq_of`: the shared refusal naming
-    ``field``); a period that has not started yet is refused too (:func:`warehouse.periods.require_started`)."""
+    ``field``); a period that has not started yet or is still running is refused too
+    (:func:`warehouse.periods.require_ended`: a period's figures are published once it has ended)."""
     freq = periods.freq_of(label, field)
-    periods.require_started(label, field)
+    periods.require_ended(label, field)
     return freq
 
 

@@ -100,13 +100,9 @@ def default_follow_up(con, baseline: str) -> tuple[str, str]:
     Before, it was the previous calendar month whatever the baseline: a quarter's plan was compared
     with one month, and a month without data opened the plan's evaluation on a refusal."""
     freq = periods.freq_of(baseline, "baseline_period")
-    after = [p for p in cube.period_labels(con, freq) if follow_up_problem(baseline, p) is None]
-    done = [p for p in after if is_complete(p)]
+    done = [p for p in cube.period_labels(con, freq) if follow_up_problem(baseline, p) is None]  # ended ones
     if done:
         return done[-1], _("Periodo di verifica non indicato: l'ultimo periodo completo con dati dopo il riferimento.")
-    if after:
-        return after[-1], _("Periodo di verifica non indicato e nessun periodo completo dopo il riferimento: "
-                            "il periodo in corso (dati parziali).")
     last = periods.months(baseline, "baseline_period")[1]
     year, month = int(last[:4]), int(last[5:])
     nxt = periods.period_of(f"{year + month // 12}-{month % 12 + 1:02d}", freq)
@@ -226,6 +222,9 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
                 "si sovrappone."))
         cells = {}
         for name, period in (("baseline", cur["baseline_period"]), ("follow_up", follow_up)):
+            if not is_complete(period):  # a running period is not published (nor compared) until it ends
+                raise evaluation.EvaluationError(name, f"{period}: " + _(
+                    "periodo in corso: i suoi dati si pubblicano quando è finito."))
             cell = _published(con, cur["indicator"], "service", p["service_key"], period)
             if cell is None or not cell["published"]:
                 raise evaluation.EvaluationError(name, f"{period}: " + (_("nessuna risposta") if cell is None

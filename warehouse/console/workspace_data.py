@@ -23,7 +23,7 @@ from dataset.views import counted
 from .. import cube
 from ..comparability import QueryError, NotComparable
 from ..compare import compare
-from ..periods import is_complete, require_started, today_rome
+from ..periods import is_complete, require_ended, today_rome
 from ..protect import FREE, SHARES_PUBLISHED, Protection
 from ..rollup import CATEGORIES, RESPONSES
 from . import data
@@ -236,7 +236,7 @@ class CommentQuery:
         if period is not None and not _PERIOD.match(period):
             raise QueryError("period", "A period is YYYY-MM, YYYY-Qn or YYYY.")
         if period is not None:
-            require_started(period, "period")
+            require_ended(period, "period")  # a running period: its comments are listed once it has ended
         if args.get("rating"):  # counts of comments per rating would rebuild the protected cells' figures
             raise QueryError("rating", "Comments are not filtered by rating: the published shares give the ratings.")
         channel = args.get("channel") or None
