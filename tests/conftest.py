@@ -23,6 +23,32 @@ ORIGIN = "https://www.comune.roma.it"
 WIDGET = {"Origin": ORIGIN}
 
 
+#: "Today" for the tests whose fixed data are dated 2026: a period's figures are published only once it
+#: has ended (docs/confidentiality.md), and 2026 — its last quarter, its year — ends on 2027-01-01.
+PINNED_TODAY = (2027, 1, 15)
+
+
+@pytest.fixture
+def clock_2027(monkeypatch):
+    """Pin the one clock of the periods (:func:`questionnaires.periods.today_rome`, which every part asks
+    which period is running) to :data:`PINNED_TODAY`, noon in Rome: the tests of a module whose data
+    are fixed months of 2026 read them as ended periods, as they were written to, whatever the day the
+    suite runs. Use it (``pytestmark = pytest.mark.usefixtures("clock_2027")``) only where every row
+    is dated by the test: an answer stamped by the collector now is of the real month, which the
+    pinned clock would call ended (or, after it, not begun) — such tests use the real clock."""
+    from datetime import datetime as real
+
+    import questionnaires.periods as qp
+
+    class Pinned(real):
+        @classmethod
+        def now(cls, tz=None):
+            at = real(*PINNED_TODAY, 12, 0, tzinfo=qp.ROME)
+            return at.astimezone(tz) if tz is not None else at.replace(tzinfo=None)
+
+    monkeypatch.setattr(qp, "datetime", Pinned)
+
+
 @pytest.fixture(scope="session")
 def broker(tmp_path_factory):
     """One Tansu broker for the session, on a free port, memory storage."""

@@ -14,6 +14,8 @@ from tests.warehouse_rows import response, write
 from warehouse import cube
 from warehouse.dataset import Warehouse
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 STYPE = "sportello.urp"
 
 

@@ -21,6 +21,9 @@ from ascolto.cli import main
 from settings import Settings
 from tests.console_auth import api_client, token
 from tests.warehouse_rows import response, write
+import pytest
+
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
 SECRET = "attack-test-key-9d8c7b6a5f4e3d2c1b0a9f8e"
 T = "_T"

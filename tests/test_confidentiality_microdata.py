@@ -16,6 +16,9 @@ import zipfile
 from settings import Settings
 from tests.console_auth import api_client, token
 from tests.warehouse_rows import response, write
+import pytest
+
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
 

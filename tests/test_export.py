@@ -15,6 +15,8 @@ from warehouse import export
 from tests.console_auth import api_client
 from warehouse.dataset import Warehouse
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 KEY = export.SDMX_DIMENSIONS[1:]
 
 

@@ -18,6 +18,8 @@ from tests.console_auth import api_client
 from warehouse.dataset import Warehouse, open_dataset
 from warehouse.protect import Protection
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 
 def _write_minimal(root, period, pa_type, service_type, scores):
     fixed_secret(root)
