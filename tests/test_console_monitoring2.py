@@ -14,6 +14,8 @@ from tests.test_console_secondary_pages import _funnel
 from tests.warehouse_rows import response, write
 from warehouse.console import create_app
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 STYPE = "anagrafe.certificati"
 
 

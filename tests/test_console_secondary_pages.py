@@ -17,6 +17,8 @@ from tests.warehouse_rows import response, write
 from warehouse.console import create_app
 from warehouse.periods import period_of, is_complete, today_rome
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 NOW = today_rome().strftime("%Y-%m")
 NOW_Q = period_of(NOW, "Q")
 NOW_Y = NOW[:4]

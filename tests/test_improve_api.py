@@ -12,6 +12,8 @@ from tests.console_data import build
 from tests.warehouse_rows import speed_driven, write
 from warehouse.console import create_app
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 SERVICE = "demo-roma-anagrafe"
 ROUTES = ["/api/v1/improve/drivers?service=demo-roma-anagrafe&period=2026-10",
           "/api/v1/improve/trend?service=demo-roma-anagrafe&from=2026-08&to=2026-10",
@@ -155,8 +157,8 @@ def test_plans_and_their_evaluation(client, seeded):
 
 def test_a_period_that_has_not_started_is_refused_naming_it(client, seeded):
     """The API took ``follow_up=2027-Q1`` (in December 2026) as a running period with no answers; a
-    period not yet begun is now a 400 naming the field (follow-up, drivers period, trend from/to),
-    while today's month is still accepted as a period."""
+    period not yet begun is now a 400 naming the field (follow-up, drivers period, trend from/to);
+    today's month, still running, is refused too (a period is published once it has ended)."""
     from warehouse.periods import today_rome
 
     tokens, t = seeded[1], today_rome()
@@ -169,5 +171,6 @@ def test_a_period_that_has_not_started_is_refused_naming_it(client, seeded):
         assert r.status_code == 400 and list(r.get_json()["fields"]) == [field], url
         assert "has not started yet" in r.get_json()["message"]
     running = get(client, f"/api/v1/improve/plans/1/evaluation?follow_up={t.year}-{t.month:02d}", "monitoring", tokens)
-    # accepted as a period (this fixture has no answers in it: refused for that, not for the period)
-    assert running.status_code == 422 and "has not started" not in running.get_json()["message"]
+    # a running period is refused as such: its figures are published once it has ended
+    assert running.status_code == 400 and list(running.get_json()["fields"]) == ["follow_up"]
+    assert "still running" in running.get_json()["message"]

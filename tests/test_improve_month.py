@@ -12,6 +12,8 @@ import pytest
 from tests.test_improve_pages import ROMA, SERVICE, _csrf, client_as, seed
 from warehouse.console import create_app
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):
@@ -55,15 +57,15 @@ def test_the_evaluation_without_a_follow_up_compares_the_latest_complete_period_
 
 def test_a_quarterly_plan_is_evaluated_on_a_quarter_not_on_a_month(app, seeded):
     """A plan whose baseline is a quarter (2026-Q3) was compared by default with one month: two samples
-    of different spans. Its default follow-up is a quarter after the baseline — here the running one,
-    the only one with data, flagged as partial."""
+    of different spans. Its default follow-up is a quarter after the baseline — here 2026-Q4, the
+    latest complete one with data (a running quarter is never one: it is not published)."""
     c = client_as(app, seeded[1], "entity")
     url = _plan(c, baseline_period="2026-Q3")
     r = c.get(url + "/evaluation")
     page = html_lib.unescape(r.get_data(as_text=True))
     assert "Verifica (2026-Q4)" in page, page[-3000:]
-    assert 'data-partial="follow_up"' in page
-    assert "nessun periodo completo dopo il riferimento: il periodo in corso (dati parziali)" in page
+    assert 'data-partial="follow_up"' not in page
+    assert "Periodo di verifica non indicato: l'ultimo periodo completo con dati dopo il riferimento." in page
 
 
 def test_the_drivers_page_without_a_period_analyses_the_latest_month_with_data(app, seeded):

@@ -17,6 +17,8 @@ from tests.console_data import build
 from tests.warehouse_rows import speed_driven, write
 from warehouse.console import create_app
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 SERVICE, ROMA, TORINO = "demo-roma-anagrafe", "c_h501", "c_l219"
 
 
@@ -240,12 +242,17 @@ def test_a_follow_up_before_or_overlapping_the_baseline_is_refused(app, seeded, 
     assert "dopo la fine del periodo di riferimento" in html
 
 
-def test_a_running_follow_up_is_flagged_as_partial(app, seeded):
+def test_a_running_follow_up_is_refused_naming_it(app, seeded):
+    """A follow-up period still running is not compared (its figures are published once it has ended):
+    a 400 naming ``follow_up`` that says so, in Italian."""
+    import html as html_lib
+
     from warehouse.periods import today_rome
     c = client_as(app, seeded[1], "entity")
     running = today_rome().strftime("%Y-%m")
-    html = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up={running}").get_data(as_text=True)
-    assert 'data-partial="follow_up"' in html and "Periodo in corso: dati parziali" in html
+    r = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up={running}")
+    html = html_lib.unescape(r.get_data(as_text=True))
+    assert r.status_code == 400 and f"«follow_up»: il periodo {running} è in corso" in html
     whole = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True)
     assert 'data-partial="follow_up"' not in whole
 

@@ -12,6 +12,8 @@ from tests import console_csv
 from tests.workspace_data import MILANO, ROMA, build_workspace
 from warehouse.console import create_app
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 # every scoped route of the workspace, with {ipa}
 SCOPED = ["/workspace/{ipa}", "/api/v1/workspace/{ipa}", "/workspace/{ipa}/comments",
           "/api/v1/workspace/{ipa}/comments", "/workspace/{ipa}/comments.csv",
@@ -521,12 +523,13 @@ def test_a_period_that_has_not_started_is_refused_naming_it(client, seeded):
         r = get(client, tok["monitoring"], f"{page}?period={next_month}")
         assert r.status_code == 400, page
         assert "non è ancora iniziato" in html_lib.unescape(r.get_data(as_text=True)), page
-    # a running period is still shown, and said to be running
+    # a running period is refused too, naming it: its figures are published once it has ended
     for query in (f"period={month}", f"freq=Q&period={quarter}", f"freq=A&period={year}"):
         r = get(client, tok["entity"], f"/api/v1/workspace/{ROMA}?{query}")
-        assert r.status_code == 200, query
-        assert r.json["per"]["partial"]["running"] is True, query
-        assert get(client, tok["entity"], f"/workspace/{ROMA}?{query}").status_code == 200
+        assert r.status_code == 400 and "still running" in r.json["fields"]["period"][0], query
+        page = get(client, tok["entity"], f"/workspace/{ROMA}?{query}")
+        assert page.status_code == 400 and "è in corso: i suoi dati si pubblicano quando è finito" in \
+            html_lib.unescape(page.get_data(as_text=True)), query
 
 
 def test_the_rule_of_a_started_period_is_the_plan_forms():
