@@ -1,7 +1,8 @@
 """The console's secondary pages — the channels, the response rates, the "Mettiamoci la faccia" report
-and coverage (page and API) — as the main pages (tests/test_console_faults.py): a period still
-running, or covered by the data only in part, is said; coverage defaults to a complete quarter and
-names what it counts. Real DuckDB/Parquet data."""
+and coverage (page and API) — as the main pages (tests/test_console_faults.py): a period covered by
+the data only in part is said; a period still running is not shown (its figures are published once it
+has ended) and refused when asked for; coverage defaults to a complete quarter and names what it
+counts. Real DuckDB/Parquet data; the real clock (``NOW``: the running month, with answers)."""
 from __future__ import annotations
 
 import re
@@ -16,8 +17,6 @@ from tests.console_data import build
 from tests.warehouse_rows import response, write
 from warehouse.console import create_app
 from warehouse.periods import period_of, is_complete, today_rome
-
-pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
 NOW = today_rome().strftime("%Y-%m")
 NOW_Q = period_of(NOW, "Q")
@@ -69,46 +68,41 @@ def _coverage_of(page: str, table: str) -> dict[str, str]:
             for r in body.split("<tr")[2:]}
 
 
-def test_the_channel_view_says_which_periods_are_running_or_partly_covered(client):
+def test_the_channel_view_says_which_periods_are_partly_covered_and_leaves_out_the_running_one(client):
     page = client.get("/channels?entity=c_h501&freq=Q").get_data(as_text=True)
     cov = _coverage_of(page, "channels")
-    assert cov[NOW_Q] == "in corso"
+    assert NOW_Q not in cov and "in corso" not in cov.values()  # published once it has ended
     assert cov["2026-Q3"] == "parziale: dati dal 2026-08"  # the data begin in its last two months
-    if NOW_Q != "2026-Q4":
-        assert cov["2026-Q4"] == "—"
-    assert f'data-partial="{NOW_Q}"' in page and "Copertura del periodo" in page
-    assert "in progress" in _en(client, "/channels?entity=c_h501&freq=Q")
+    assert "Copertura del periodo" in page
     year = _coverage_of(client.get("/channels?service_type=anagrafe.certificati").get_data(as_text=True), "channels")
-    assert year[NOW_Y] in ("in corso", "parziale: dati dal 2026-08")
+    assert NOW_Y not in year
 
 
-def test_the_response_rates_say_the_month_in_progress(client):
+def test_the_response_rates_leave_out_the_month_in_progress(client):
     page = client.get("/quality/response-rates").get_data(as_text=True)
-    assert f'data-partial="{NOW}"' in page and 'data-partial="2026-09"' not in page
-    assert "Copertura del periodo" in page and ">in corso<" in page
+    assert f"<td>{NOW}</td>" not in page and f'data-partial="{NOW}"' not in page and ">in corso<" not in page
+    assert "<td>2026-09</td>" in page and "Copertura del periodo" in page
     one = client.get("/quality/response-rates?service=demo-roma-anagrafe").get_data(as_text=True)
     items = one.split('id="items"', 1)[1]
-    assert f'data-partial="{NOW}"' in items and ">in corso<" in items
+    assert NOW not in items and "2026-09" in items
     assert "Period coverage" in _en(client, "/quality/response-rates")
 
 
-def test_the_faccia_report_says_its_last_month_is_running(client):
+def test_the_faccia_report_leaves_out_the_running_month(client):
     page = client.get("/entities/c_h501/faccia").get_data(as_text=True)
-    assert 'data-partial="running"' in page and f"il mese {NOW} è ancora in corso" in page
-    assert f"<td>{NOW} (in corso)</td>" in page and "<td>2026-09</td>" in page
+    assert 'data-partial="running"' not in page and f"<td>{NOW}" not in page and "<td>2026-09</td>" in page
+    running = client.get(f"/entities/c_h501/faccia?start={NOW}")
+    assert running.status_code == 400 and f"il periodo {NOW} è in corso" in running.get_data(as_text=True)
     past = client.get("/entities/c_h501/faccia?start=2026-09&end=2026-09").get_data(as_text=True)
     assert "data-partial" not in past and "in corso" not in past
 
 
-def test_coverage_says_its_quarter_is_running_on_the_page_and_in_the_api(client):
-    body = client.get(f"/api/v1/coverage?quarter={NOW_Q}").get_json()
-    assert body["quarter"] == NOW_Q
-    part = body["partial"]
-    assert part["partial"] and part["running"]
-    assert "dati parziali" in part["note"]["it"] and "partial data" in part["note"]["en"]
-    page = client.get(f"/coverage?quarter={NOW_Q}").get_data(as_text=True)
-    assert 'data-partial="running"' in page and "dati parziali" in page
-    assert "Period in progress: partial data" in _en(client, f"/coverage?quarter={NOW_Q}")
+def test_coverage_refuses_a_running_quarter_on_the_page_and_in_the_api(client):
+    resp = client.get(f"/api/v1/coverage?quarter={NOW_Q}")
+    assert resp.status_code == 400 and list(resp.get_json()["fields"]) == ["quarter"]
+    assert "still running: its figures are published once it has ended" in resp.get_json()["message"]
+    page = client.get(f"/coverage?quarter={NOW_Q}")
+    assert page.status_code == 400 and f"il periodo {NOW_Q} è in corso" in page.get_data(as_text=True)
     first = client.get("/api/v1/coverage?quarter=2026-Q3").get_json()["partial"]
     assert first["partial"] and first["data_from"] == "2026-08" and not first["running"]
     assert 'data-partial="data_from"' in client.get("/coverage?quarter=2026-Q3").get_data(as_text=True)
@@ -116,7 +110,7 @@ def test_coverage_says_its_quarter_is_running_on_the_page_and_in_the_api(client)
 
 def test_coverage_defaults_to_the_latest_complete_quarter_not_the_running_one(client):
     body = client.get("/api/v1/coverage").get_json()
-    assert NOW_Q in body["quarters"] and body["quarter"] != NOW_Q
+    assert NOW_Q not in body["quarters"] and body["quarter"] == body["quarters"][-1]
     assert is_complete(body["quarter"]) and not body["partial"]["running"]
     page = client.get("/coverage").get_data(as_text=True)
     assert f"<option selected>{body['quarter']}</option>" in page and 'data-partial="running"' not in page
@@ -133,9 +127,10 @@ def test_coverage_names_the_pa_categories_and_writes_numbers_in_the_readers_lang
 
 
 def test_a_quarter_without_responses_is_refused_not_every_service_under_the_minimum(client):
-    resp = client.get("/api/v1/coverage?quarter=2030-Q1")
+    resp = client.get("/api/v1/coverage?quarter=2025-Q1")
     assert resp.status_code == 400 and list(resp.get_json()["fields"]) == ["quarter"]
-    assert "2030-Q1" in resp.get_json()["message"] and "2026-Q3" in resp.get_json()["message"]  # where the data are
+    assert "2025-Q1" in resp.get_json()["message"] and "2026-Q3" in resp.get_json()["message"]  # where the data are
+    assert "has not started" in client.get("/api/v1/coverage?quarter=2030-Q1").get_json()["message"]
     page = client.get("/coverage?quarter=2030-Q1")
     assert page.status_code == 400 and "quarter" in page.get_data(as_text=True)
     # said in Italian on an Italian page, not "non valido: «quarter». (No responses in …)"
@@ -193,17 +188,17 @@ def test_a_bare_channel_view_offers_the_choice_of_a_service_type_or_an_entity(cl
     assert csv.status_code == 400 and "entity" in csv.get_data(as_text=True)
 
 
-def test_the_quality_pages_volumes_say_the_month_in_progress(client):
-    """On the 1st of a month its volume is a day's: without a word it reads as a collapse."""
+def test_the_quality_pages_volumes_leave_out_the_month_in_progress(client):
+    """On the 1st of a month its volume was a day's (said "in corso"); a month's volume is now published
+    once it has ended."""
     page = client.get("/quality").get_data(as_text=True)
     cov = {}
     for r in page.split('data-table="volumes"', 1)[1].split("</table>", 1)[0].split("<tr>")[2:]:
         period = re.search(r'data-col="period">([^<]+)<', r).group(1)
         cov.setdefault(period, set()).add(re.search(r'data-col="coverage">(?:<span class="st">)?([^<]*)<', r).group(1))
-    assert cov[NOW] == {"in corso"} and cov["2026-09"] == {"—"}
+    assert NOW not in cov and cov["2026-09"] == {"—"}
     csv_rows = client.get("/csv/quality/volumes").get_data(as_text=True).splitlines()
-    assert csv_rows[0].endswith("Copertura del periodo") and any(r.startswith(NOW) and r.endswith("in corso")
-                                                                  for r in csv_rows[1:])
+    assert csv_rows[0].endswith("Copertura del periodo") and not any(r.startswith(NOW) for r in csv_rows[1:])
 
 
 def test_the_api_serves_the_count_of_responses_instead_of_failing(client):
@@ -250,8 +245,8 @@ def test_the_channel_view_has_its_filters_its_download_and_names_the_entity(clie
 def test_an_ipa_code_typed_with_spaces_around_it_is_the_entitys(client):
     """The choice's form takes a typed IPA code: one pasted with a space around it (as copied from a
     spreadsheet or an e-mail) is the same entity, not a 404 for " c_h501"."""
-    clean = client.get("/channels?entity=c_h501&service_type=")
-    pasted = client.get("/channels?entity=%20c_h501%09&service_type=")
+    clean = client.get("/channels?entity=c_h501&service_type=&freq=Q")  # 2026-Q3 (the year has not ended)
+    pasted = client.get("/channels?entity=%20c_h501%09&service_type=&freq=Q")
     assert pasted.status_code == 200 and 'data-table="channels"' in pasted.get_data(as_text=True)
     assert _table_rows(pasted) == _table_rows(clean) != []
     csv = client.get("/channels.csv?entity=%20c_h501%20")

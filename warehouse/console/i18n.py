@@ -83,6 +83,8 @@ EN = {
     "amministratore": "administrator", "ente": "entity", "operatore": "operator",
     "Mensile": "Monthly", "Trimestrale": "Quarterly", "Annuale": "Annual",
     "Periodo non indicato: l'ultimo periodo completo con dati.": "No period chosen: the latest complete period with data.",
+    "I dati di un periodo si pubblicano quando il periodo è finito: il periodo in corso non è mostrato.":
+        "A period's figures are published once it has ended: the period in progress is not shown.",
     "Nessun periodo concluso con dati: i dati di un periodo si pubblicano quando il periodo è finito.":
         "No period with data has ended yet: a period's figures are published once it has ended.",
     "{a} non è un periodo di questa frequenza: mostrato {b}.": "{a} is not a period of this frequency: showing {b}.",
