@@ -400,8 +400,10 @@ def test_exports(app, tokens):
     kept = {row.split(",")[1] for name in one.namelist() if name.startswith("responses-")
             for row in one.read(name).decode().splitlines()[1:]}
     assert kept == {months[-1]} and len(months) > 1
-    bad = c.get("/exports/datapackage.zip?from=2030-01", headers=h)
-    assert bad.status_code == 400 and "No responses from 2030-01" in bad.get_data(as_text=True)
+    bad = c.get("/exports/datapackage.zip?from=2020-01&to=2020-12", headers=h)
+    assert bad.status_code == 400 and "No responses from 2020-01" in bad.get_data(as_text=True)
+    future = c.get("/exports/datapackage.zip?from=2030-01", headers=h)  # not begun: refused as such
+    assert future.status_code == 400 and "il periodo 2030-01 non è ancora iniziato" in future.get_data(as_text=True)
 
 
 def test_the_exports_page_names_the_quasi_identifiers_k_is_counted_over(app, tokens):
