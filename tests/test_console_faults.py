@@ -81,11 +81,14 @@ def test_page_region_filter_compares_with_the_national_benchmark(app_tokens):
 
 @pytest.mark.parametrize("url", [f"/?freq=M&period={NOW}", f"/service-types/{STYPE}?freq=Q&period={NOW_Q}",
                                  f"/entities/c_h501?freq=M&period={NOW}", f"/regions?freq=Q&period={NOW_Q}"])
-def test_a_chosen_period_in_progress_is_said_on_the_page(app_tokens, url):
-    page = _get(app_tokens, url).get_data(as_text=True)
-    assert 'data-partial="running"' in page and "dati parziali" in page
+def test_a_chosen_period_in_progress_is_refused_naming_it(app_tokens, url):
+    """A running period was shown, said partial; its figures are now published once it has ended."""
+    resp = _get(app_tokens, url)
+    page = html.unescape(resp.get_data(as_text=True))
+    label = url.rsplit("=", 1)[1]
+    assert resp.status_code == 400 and f"«period»: il periodo {label} è in corso: i suoi dati si pubblicano" in page
     en = _get(app_tokens, url, lang="en").get_data(as_text=True)
-    assert "Period in progress: partial data" in en
+    assert "is still running: its figures are published once it has ended" in en
 
 
 def test_a_first_period_the_data_cover_in_part_is_said(app_tokens):
@@ -93,19 +96,17 @@ def test_a_first_period_the_data_cover_in_part_is_said(app_tokens):
     assert 'data-partial="data_from"' in page and "2026-08" in page
     whole = _get(app_tokens, f"/service-types/{STYPE}?freq=M&period=2026-09").get_data(as_text=True)
     assert "data-partial" not in whole
-    # a trend shows which of its points are partial
-    page = _get(app_tokens, f"/?freq=Q&period={NOW_Q}").get_data(as_text=True)
+    # a trend shows which of its points are partial; the running quarter is not one of them
+    page = _get(app_tokens, "/?freq=Q&period=2026-Q3").get_data(as_text=True)
     trend = page.split('data-table="trend"', 1)[1].split("</table>")[0]
     rows = {re.search(r'data-col="period">([^<]+)<', r).group(1): r for r in trend.split("<tr>")[2:]}
     assert "parziale: dati dal 2026-08" in rows["2026-Q3"]
-    assert "in corso" in rows[NOW_Q]
+    assert NOW_Q not in rows and "in corso" not in trend
 
 
 def test_the_api_says_a_period_is_partial(app_tokens):
-    running = _get(app_tokens, f"/api/v1/compare?service_type={STYPE}&freq=Q&period={NOW_Q}").get_json()
-    part = running["period"]["partial"]
-    assert part["partial"] and part["running"]
-    assert "dati parziali" in part["note"]["it"] and "partial data" in part["note"]["en"]
+    running = _get(app_tokens, f"/api/v1/compare?service_type={STYPE}&freq=Q&period={NOW_Q}")
+    assert running.status_code == 400 and "still running" in running.get_json()["fields"]["period"][0]
     first = _get(app_tokens, f"/api/v1/indicators?by=&freq=Q&period=2026-Q3").get_json()["period"]["partial"]
     assert first["partial"] and first["data_from"] == "2026-08" and not first["running"]
     whole = _get(app_tokens, f"/api/v1/indicators?by=&freq=M&period=2026-09").get_json()["period"]["partial"]

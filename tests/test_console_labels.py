@@ -14,6 +14,8 @@ from tests.console_data import build
 from warehouse.console import create_app
 from warehouse.console.i18n import EN
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 STYPE = "anagrafe.certificati"
 PAGES = ["/", "/service-types/", f"/service-types/{STYPE}", f"/service-types/{STYPE}?measure=mean",
          "/service-types/previdenza.domanda-prestazione", "/entities/", "/entities/c_h501", "/regions", "/quality",
@@ -138,7 +140,7 @@ def test_every_aggregating_page_states_its_period_and_offers_a_selector(app_toke
     h = {"Authorization": f"Bearer {tokens['monitoring']}"}
     for url in ("/", "/service-types/", f"/service-types/{STYPE}", "/entities/c_h501", "/regions"):
         page = c.get(url, headers=h).get_data(as_text=True)
-        assert re.search(r'data-period="20\d\d(-\d\d)?"', page) and 'name="period"' in page and 'name="freq"' in page, url
+        assert re.search(r'data-period="20\d\d(-\d\d|-Q\d)?"', page) and 'name="period"' in page and 'name="freq"' in page, url
     q = c.get("/?freq=Q&period=2026-10", headers=h).get_data(as_text=True)  # the form switched to quarters
     assert 'data-period="2026-Q4"' in q
 

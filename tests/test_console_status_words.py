@@ -15,6 +15,8 @@ from tests.console_data import build
 from tests.warehouse_rows import face_row as _face, write
 from warehouse.console import create_app
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 
 def _funnel(service: str, n: int, offset: int) -> list[dict]:
     at = datetime(2026, 9, 1, 9, tzinfo=timezone.utc)
