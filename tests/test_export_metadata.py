@@ -11,6 +11,9 @@ from ascolto.cli import main
 from settings import Settings
 from warehouse.dataset import Warehouse
 from warehouse.refmeta import reference_metadata
+import pytest
+
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
 
 def _export(data_dir, tmp_path, fmt: str, name: str, *args: str):

@@ -1,7 +1,8 @@
-"""A provisional figure keeps its reliability: the exports say both that a period is still running
-(PROVISIONAL=Y; JSON-stat status ``P`` appended) and that a cell has fewer responses than the
-reliability threshold (OBS_STATUS=U) or is the first after a break in series (B; JSON-stat ``BP``), in
-CSV, SDMX-CSV, the SDMX structure and JSON-stat alike.
+"""A period still running is left out of every export (its figures are published once it has ended:
+docs/confidentiality.md; they were exported flagged PROVISIONAL=Y, JSON-stat ``P``), and a cell of an
+ended period keeps its reliability — fewer responses than the threshold (OBS_STATUS=U), the first after a
+break in series (B) — in CSV, SDMX-CSV, the SDMX structure (which still declares PROVISIONAL) and
+JSON-stat alike.
 
 Real data (the ``data_dir`` fixture's Parquet responses of 2026-10 and 2026-11 through the warehouse):
 Lombardy (ITC4, 35 responses) is reliable, Piedmont (ITC1, 25) is below the threshold of 30; at
@@ -19,6 +20,8 @@ import pytest
 from settings import Settings
 from warehouse import export
 from warehouse.dataset import Warehouse
+
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
 #: The satisfaction share of one region, all PA types and service types, in 2026-Q4.
 CELL = {"INDICATOR": "SATISFACTION_POS", "TIME_PERIOD": "2026-Q4", "PA_TYPE": "L6", "SERVICE_TYPE": "_T",
@@ -59,16 +62,17 @@ def _everywhere(df: pd.DataFrame, area: str) -> dict[str, tuple[str, str] | str]
             "jsonstat": status, "label": item["extension"]["status"][status]}
 
 
+def test_a_running_quarter_is_left_out_of_every_export(data_dir):
+    df = _table(data_dir, RUNNING)
+    assert "2026-Q4" not in set(df["TIME_PERIOD"]) and set(df["PROVISIONAL"]) <= {""}
+
+
 @pytest.mark.parametrize("today, area, csv, jsonstat, label", [
-    # provisional AND below the reliability threshold: both facts, in every format
-    (RUNNING, "ITC1", ("U", "Y"), "UP", "Low reliability: fewer than 30 responses; provisional value"),
-    # provisional and reliable: provisional only
-    (RUNNING, "ITC4", ("A", "Y"), "P", "Provisional value: the period has not ended yet"),
     # the quarter has ended: the low-n cell is U, not provisional; the reliable one normal
     (ENDED, "ITC1", ("U", ""), "U", "Low reliability: fewer than 30 responses"),
     (ENDED, "ITC4", ("A", ""), "A", "Normal value"),
 ])
-def test_a_provisional_figure_keeps_its_reliability_in_every_format(data_dir, today, area, csv, jsonstat, label):
+def test_a_figure_keeps_its_reliability_in_every_format(data_dir, today, area, csv, jsonstat, label):
     seen = _everywhere(_table(data_dir, today), area)
     assert seen["csv"] == seen["sdmx"] == csv
     assert seen["jsonstat"] == jsonstat
@@ -78,7 +82,7 @@ def test_a_provisional_figure_keeps_its_reliability_in_every_format(data_dir, to
 def test_the_sdmx_structure_declares_provisional_beside_obs_status(data_dir):
     from pysdmx.io import read_sdmx
 
-    df = _table(data_dir, RUNNING)
+    df = _table(data_dir, ENDED)
     msg = read_sdmx(export.render(df, "sdmx-structure", "Q")[0].decode(), validate=True)
     dsd = msg.get_data_structure_definitions()[0]
     attributes = {c.id: c for c in dsd.components.attributes}
@@ -94,13 +98,12 @@ def _break_at_v2(indicator: str) -> list[tuple[str, int]]:
 
 
 @pytest.mark.parametrize("today, csv, jsonstat, label", [
-    # December 2026 is still running and is the first month of cx-core v2: break AND provisional
-    (date(2026, 12, 15), ("B", "Y"), "BP",
-     "Break in series: first period after a declared change of the questionnaire; provisional value"),
-    # once December has ended the break stays, the provisional flag goes
+    # December 2026 is still running and is the first month of cx-core v2: not exported at all
+    (date(2026, 12, 15), None, None, None),
+    # once December has ended it is, with its break
     (date(2027, 1, 1), ("B", ""), "B", "Break in series: first period after a declared change of the questionnaire"),
 ])
-def test_a_provisional_figure_after_a_break_says_both_in_every_format(tmp_path, monkeypatch, today, csv, jsonstat,
+def test_a_figure_after_a_break_says_so_in_every_format_once_its_month_has_ended(tmp_path, monkeypatch, today, csv, jsonstat,
                                                                       label):
     from tests.warehouse_rows import response, write
     from warehouse import cube
@@ -111,6 +114,9 @@ def test_a_provisional_figure_after_a_break_says_both_in_every_format(tmp_path, 
     with Warehouse(Settings(data_dir=tmp_path)) as wh:
         df = export.publication_table(wh.cursor(), "M", today=today)
     key = {**CELL, "TIME_PERIOD": "2026-12", "REF_AREA": "IT", "PA_TYPE": "_T"}
+    if csv is None:
+        assert "2026-12" not in set(df["TIME_PERIOD"]) and "2026-11" in set(df["TIME_PERIOD"])
+        return
     plain = pd.read_csv(io.StringIO(export.render(df, "csv", "M")[0].decode()), dtype=str, keep_default_na=False)
     sdmx = pd.read_csv(io.StringIO(export.render(df, "sdmx-csv", "M")[0].decode()), dtype=str, keep_default_na=False)
     for frame in (plain, sdmx):

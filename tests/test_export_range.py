@@ -6,20 +6,27 @@ from click.testing import CliRunner
 from ascolto.cli import main
 from settings import Settings
 from tests.console_auth import api_client
+import pytest
+
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
 
 def _cli(data_dir, *args):
     return CliRunner().invoke(main, ["export", *args], env={"ASCOLTO_DATA_DIR": str(data_dir)})
 
 
-def test_export_of_a_future_range_is_refused_naming_from(data_dir, tmp_path_factory):
-    """The fixture's data cover 2026-10 and 2026-11."""
+def test_export_of_a_range_after_the_data_is_refused_naming_from(data_dir, tmp_path_factory):
+    """The fixture's data cover 2026-10 and 2026-11 (2026-12 has ended: the clock is 2027-01-15); a
+    range not begun yet is refused as such, naming its end."""
     out = tmp_path_factory.mktemp("out")
     for fmt, name in (("csv", "cx.csv"), ("jsonstat", "cx.json"), ("datapackage", "pkg")):
-        result = _cli(data_dir, "--format", fmt, "--out", str(out / name), "--freq", "M", "--from", "2030-01",
-                      "--to", "2030-02")
+        result = _cli(data_dir, "--format", fmt, "--out", str(out / name), "--freq", "M", "--from", "2026-12",
+                      "--to", "2026-12")
         assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
         assert "--from" in result.output and "2026-10 to 2026-11" in result.output, result.output
+        future = _cli(data_dir, "--format", fmt, "--out", str(out / name), "--freq", "M", "--from", "2030-01",
+                      "--to", "2030-02")
+        assert future.exit_code == 2 and "--to" in future.output and "has not started yet" in future.output
     assert list(out.iterdir()) == []  # no header-only file, no codelists, no package
 
 
@@ -29,25 +36,25 @@ def test_export_of_a_range_before_the_data_is_refused_naming_to(data_dir, tmp_pa
     assert result.exit_code == 2 and "--to" in result.output, result.output
     assert list(out.iterdir()) == []
     # a range overlapping the data is exported
-    assert _cli(data_dir, "--format", "csv", "--out", str(out / "cx.csv"), "--freq", "A", "--from", "2026",
-                "--to", "2030").exit_code == 0
+    assert _cli(data_dir, "--format", "csv", "--out", str(out / "cx.csv"), "--freq", "A", "--from", "2025",
+                "--to", "2026").exit_code == 0
 
 
 def test_console_export_of_a_range_without_data_is_a_400_naming_from(data_dir):
     client = api_client(Settings(data_dir=data_dir))
-    resp = client.get("/api/v1/export/csv?freq=M&from=2030-01&to=2030-02")
+    resp = client.get("/api/v1/export/csv?freq=M&from=2026-12&to=2026-12")
     assert resp.status_code == 400, resp.get_data(as_text=True)
     body = resp.get_json()
     assert body["error"] == "invalid_parameter" and "from" in body["fields"] and "2026-10 to 2026-11" in body["message"]
-    assert client.get("/api/v1/export/csv?freq=M&from=2026-11&to=2030-02").status_code == 200
+    assert client.get("/api/v1/export/csv?freq=M&from=2026-11&to=2026-12").status_code == 200
 
 
 def test_console_figures_of_a_range_without_data_are_a_400_saying_where_the_data_are(data_dir):
     # /indicators and /compare answered such a range with empty rows, which read as "nobody answered"
     client = api_client(Settings(data_dir=data_dir))
-    for url in ("/api/v1/indicators?indicator=satisfaction&freq=M&period=2030-01",
+    for url in ("/api/v1/indicators?indicator=satisfaction&freq=M&period=2026-12",
                 "/api/v1/indicators?indicator=satisfaction&freq=A&to=2025",
-                "/api/v1/compare?service_type=anagrafe.certificati&freq=Q&period=2030-Q1"):
+                "/api/v1/compare?service_type=anagrafe.certificati&freq=Q&period=2025-Q1"):
         resp = client.get(url)
         assert resp.status_code == 400, (url, resp.get_data(as_text=True))
         assert "2026-10 to 2026-11" in resp.get_json()["message"], url

@@ -14,6 +14,8 @@ from tests.console_data import build
 from tests.warehouse_rows import speed_driven, write
 from warehouse.console import create_app
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 ROMA, SERVICE = "c_h501", "demo-roma-anagrafe"
 
 

@@ -9,6 +9,9 @@ import pandas as pd
 
 from warehouse.protect import CELL_MIX, Protection, publish, unscramble
 from warehouse.rollup import CATEGORIES
+import pytest
+
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
 #: Lookup keys (× 2³², after warehouse.protect.scramble) that the default p-table (D=2, V=1) maps to these deviations of a count of 1-3:
 #: 0 keeps the count, ``2**31`` too; small keys take 1 off a count of 1 and 2 off a count of 2.

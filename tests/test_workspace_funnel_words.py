@@ -10,6 +10,8 @@ from tests import console_csv
 from tests.workspace_data import ROMA, build_workspace
 from warehouse.console import create_app
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory):

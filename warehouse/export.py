@@ -91,9 +91,11 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     A mean is left out where its cell pools scales, instruments, wordings or series (the guard), and a
     positive share where its cell pools a non-headline measure with other instruments (``not_headline``:
     the national clarity would mix Designers Italia's page ratings into the services' clarity).
-    A published cell of a period not complete on ``today`` (default: today in Europe/Rome; see
-    :func:`warehouse.periods.is_complete`) is flagged ``PROVISIONAL=Y`` (:func:`flag_provisional`); a period
-    shown in part says so in ``COMMENT_OBS`` (:func:`flag_partial`; its coverage in ``attrs["partial"]``).
+    A period not complete on ``today`` (default: today in Europe/Rome; see
+    :func:`warehouse.periods.is_complete`) is left out: a period's figures are published once it has
+    ended (docs/confidentiality.md), so ``PROVISIONAL`` (:func:`flag_provisional`) stays empty — the
+    column is kept for the files' readers; a period shown in part says so in ``COMMENT_OBS``
+    (:func:`flag_partial`; its coverage in ``attrs["partial"]``).
     ``attrs["withheld"]``: the keys (tuples over ``SDMX_DIMENSIONS``) of the series left out by the guard,
     which JSON-stat marks ``M`` rather than ``O`` (no responses) (:func:`warehouse.jsonstat.collection`)."""
     protection = protection or Protection()
@@ -129,6 +131,8 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     out["CI_STATUS"] = out["CI_STATUS"].fillna("")
     out = out.drop_duplicates(subset=SDMX_DIMENSIONS, keep="first")[[*COLUMNS, "TABLE"]]
     out = out.sort_values(["INDICATOR", "TIME_PERIOD", *SDMX_DIMENSIONS[1:7]]).reset_index(drop=True)
+    # a period is published once it has ended on ``today`` (the cube leaves out the running ones already)
+    out = out[[is_complete(p, today or today_rome()) for p in out["TIME_PERIOD"]]].reset_index(drop=True)
     flag_provisional(out, today)
     flag_partial(out, first_data_month(con), today)
     # JSON-stat's ``updated``: the day of the newest response in the data (the same in every export of it)
