@@ -1,6 +1,7 @@
 """Shared fixtures: a real Tansu broker over TCP, per-test topics, registry and data directory."""
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -47,6 +48,22 @@ def clock_2027(monkeypatch):
             return at.astimezone(tz) if tz is not None else at.replace(tzinfo=None)
 
     monkeypatch.setattr(qp, "datetime", Pinned)
+
+
+@contextlib.contextmanager
+def month_ended():
+    """A context in which the warehouse's clock (:func:`warehouse.periods.today_rome`) is the first day of
+    next month in Rome: the answers an end-to-end test posts now are of the running month, published
+    only once it has ended — this is how such a test sees them counted in the published figures."""
+    from datetime import date
+
+    from warehouse import periods
+
+    today = periods.today_rome()
+    first = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(periods, "today_rome", lambda: first)
+        yield first
 
 
 @pytest.fixture(scope="session")

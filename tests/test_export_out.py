@@ -13,6 +13,8 @@ from settings import Settings
 from warehouse import export
 from warehouse.dataset import Warehouse
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 
 def _cli(data_dir: Path, *args: str):
     return CliRunner().invoke(main, ["export", *args], env={"ASCOLTO_DATA_DIR": str(data_dir)})

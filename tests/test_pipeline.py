@@ -11,7 +11,7 @@ import pyarrow.dataset as ds
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
-from tests.conftest import count_rows, processor_metrics_hold, submission, wait_for, WIDGET
+from tests.conftest import count_rows, month_ended, processor_metrics_hold, submission, wait_for, WIDGET
 from dataset.recordkey import local_secret, record_key
 from warehouse.cube import Cut, table
 from warehouse.dataset import Warehouse, open_dataset
@@ -19,9 +19,13 @@ from warehouse.protect import Protection
 
 
 def published(settings):
-    """The published cube by PA type and service type (what `ascolto indicators` prints), and unprotected."""
-    cut = Cut(indicator="satisfaction", by=["pa_type", "service_type"], freq="A")
+    """The published cube by PA type and service type (what `ascolto indicators` prints), and unprotected,
+    once the month of the answers posted now has ended (a period is published once it has ended);
+    while it runs, nothing of it is published."""
+    cut = Cut(indicator="satisfaction", by=["pa_type", "service_type"], freq="M")
     with Warehouse(settings) as wh:
+        assert table(wh.cursor(), cut, Protection(enabled=False)).empty  # the running month: not published
+    with month_ended(), Warehouse(settings) as wh:
         return (table(wh.cursor(), cut, Protection.from_settings(settings)).to_dict("records"),
                 table(wh.cursor(), cut, Protection(enabled=False)).to_dict("records"))
 
