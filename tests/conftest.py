@@ -24,19 +24,10 @@ ORIGIN = "https://www.comune.roma.it"
 WIDGET = {"Origin": ORIGIN}
 
 
-#: "Today" for the tests whose fixed data are dated 2026: a period's figures are published only once it
-#: has ended (docs/confidentiality.md), and 2026 — its last quarter, its year — ends on 2027-01-01.
-PINNED_TODAY = (2027, 1, 15)
-
-
-@pytest.fixture
-def clock_2027(monkeypatch):
-    """Pin the one clock of the periods (:func:`questionnaires.periods.today_rome`, which every part asks
-    which period is running) to :data:`PINNED_TODAY`, noon in Rome: the tests of a module whose data
-    are fixed months of 2026 read them as ended periods, as they were written to, whatever the day the
-    suite runs. Use it (``pytestmark = pytest.mark.usefixtures("clock_2027")``) only where every row
-    is dated by the test: an answer stamped by the collector now is of the real month, which the
-    pinned clock would call ended (or, after it, not begun) — such tests use the real clock."""
+@contextlib.contextmanager
+def pinned_clock(day):
+    """A context in which the one clock of the periods (:func:`questionnaires.periods.today_rome`, which
+    every part asks which period is running) says ``day`` (a date; noon in Rome)."""
     from datetime import datetime as real
 
     import questionnaires.periods as qp
@@ -44,25 +35,43 @@ def clock_2027(monkeypatch):
     class Pinned(real):
         @classmethod
         def now(cls, tz=None):
-            at = real(*PINNED_TODAY, 12, 0, tzinfo=qp.ROME)
+            at = real(day.year, day.month, day.day, 12, 0, tzinfo=qp.ROME)
             return at.astimezone(tz) if tz is not None else at.replace(tzinfo=None)
 
-    monkeypatch.setattr(qp, "datetime", Pinned)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(qp, "datetime", Pinned)
+        yield day
+
+
+#: "Today" for the tests whose fixed data are dated 2026: a period's figures are published only once it
+#: has ended (docs/confidentiality.md), and 2026 — its last quarter, its year — ends on 2027-01-01.
+PINNED_TODAY = (2027, 1, 15)
+
+
+@pytest.fixture
+def clock_2027():
+    """:func:`pinned_clock` at :data:`PINNED_TODAY`: the tests of a module whose data are fixed months of
+    2026 read them as ended periods, as they were written to, whatever the day the suite runs. Use it
+    (``pytestmark = pytest.mark.usefixtures("clock_2027")``) only where every row is dated by the test:
+    an answer stamped by the collector now is of the real month, which the pinned clock would call
+    ended (or, after it, not begun) — such tests use the real clock (and :func:`month_ended`)."""
+    from datetime import date
+
+    with pinned_clock(date(*PINNED_TODAY)):
+        yield
 
 
 @contextlib.contextmanager
 def month_ended():
-    """A context in which the warehouse's clock (:func:`warehouse.periods.today_rome`) is the first day of
-    next month in Rome: the answers an end-to-end test posts now are of the running month, published
-    only once it has ended — this is how such a test sees them counted in the published figures."""
+    """:func:`pinned_clock` at the first day of next month in Rome: the answers an end-to-end test posts
+    now are of the running month, published only once it has ended — this is how such a test sees them
+    counted in the published figures."""
     from datetime import date
 
-    from warehouse import periods
+    from questionnaires.periods import today_rome
 
-    today = periods.today_rome()
-    first = date(today.year + today.month // 12, today.month % 12 + 1, 1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(periods, "today_rome", lambda: first)
+    today = today_rome()
+    with pinned_clock(date(today.year + today.month // 12, today.month % 12 + 1, 1)) as first:
         yield first
 
 

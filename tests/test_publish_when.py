@@ -15,6 +15,8 @@ from warehouse.periods import complete_from, is_complete
 from warehouse.protect import Protection
 from warehouse.publish import ReleaseError, publish
 
+pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
+
 
 def test_the_cli_says_the_first_day_a_running_quarter_can_be_published(data_dir):
     result = CliRunner().invoke(main, ["publish", "--period", "2099-Q4", "--data-dir", str(data_dir)])
@@ -52,12 +54,14 @@ def test_a_release_judges_whether_its_quarter_has_ended_once_for_every_file(tmp_
     import csv
     import json
 
+    from tests.conftest import pinned_clock
     from tests.warehouse_rows import response, write
 
     write(tmp_path / "data", [response(period=m, satisfaction=4) for m in ("2098-10", "2098-11", "2098-12")
                               for _ in range(10)])
     settings = Settings(data_dir=tmp_path / "data")
-    with Warehouse(settings) as wh:
+    # the warehouse's clock as the release's: the quarter's figures are read once it has ended
+    with pinned_clock(date(2099, 1, 1)), Warehouse(settings) as wh:
         path = publish(wh.cursor(), "2098-Q4", settings.releases_path, Protection.from_settings(settings),
                        now=datetime(2098, 12, 31, 23, 30, tzinfo=timezone.utc))
     rows = list(csv.DictReader((path / "table.csv").open(encoding="utf-8")))

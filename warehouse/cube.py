@@ -229,7 +229,7 @@ def period_labels(con, freq: str, today=None) -> list[str]:
     """The period labels at ``freq`` that have data and have ended (:func:`warehouse.periods.is_complete`
     on ``today``), oldest first: the periods a menu offers (a running quarter or year is not published)."""
     labels = con.execute(f"SELECT DISTINCT {time_expr(freq)} FROM rollup WHERE n > 0 ORDER BY 1").fetchall()
-    return [r[0] for r in labels if is_complete(r[0], today or today_rome())]
+    return [r[0] for r in labels if is_complete(r[0], today)]
 
 
 def require_data(con, freq: str, start: str | None = None, end: str | None = None) -> None:

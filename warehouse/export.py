@@ -132,7 +132,7 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     out = out.drop_duplicates(subset=SDMX_DIMENSIONS, keep="first")[[*COLUMNS, "TABLE"]]
     out = out.sort_values(["INDICATOR", "TIME_PERIOD", *SDMX_DIMENSIONS[1:7]]).reset_index(drop=True)
     # a period is published once it has ended on ``today`` (the cube leaves out the running ones already)
-    out = out[[is_complete(p, today or today_rome()) for p in out["TIME_PERIOD"]]].reset_index(drop=True)
+    out = out[[is_complete(p, today) for p in out["TIME_PERIOD"]]].reset_index(drop=True)
     flag_provisional(out, today)
     flag_partial(out, first_data_month(con), today)
     # JSON-stat's ``updated``: the day of the newest response in the data (the same in every export of it)
