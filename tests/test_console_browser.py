@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from tests.console_data import build
 from tests.browser import BROWSER
 
-pytestmark = BROWSER
+pytestmark = [*BROWSER, pytest.mark.usefixtures("clock_2027")]  # fixed data of 2026, read as ended periods
 SHOTS = os.environ.get("ASCOLTO_SCREENSHOTS")
 STYPE = "anagrafe.certificati"
 DASHBOARDS = ["/", "/service-types/", f"/service-types/{STYPE}", "/entities/", "/entities/c_h501", "/regions", "/quality"]
