@@ -110,10 +110,10 @@ def complete_from(label: str) -> date:
 def require_started(label: str, field: str, today: date | None = None) -> str:
     """``label`` if its period has started on ``today`` (default: :func:`today_rome`); else a
     :class:`QueryError` naming ``field`` (HTTP 400): a period that has not started has no data, and
-    showing it as a running period with N 0 everywhere would mislead. The rule is the plan form's
-    (:func:`registry.plans.has_started`); a running period (today's month, quarter or year) passes and
-    is said to be partial by :func:`warehouse.cube.coverage`. A malformed label is refused as by
-    :func:`months`."""
+    showing it with N 0 everywhere would mislead. The rule is the plan form's
+    (:func:`registry.plans.has_started`); a running period (today's month, quarter or year) passes here
+    and is refused by :func:`require_ended`, which every period asked of a page calls. A malformed
+    label is refused as by :func:`months`."""
     from registry.plans import has_started
 
     months(label, field)
