@@ -38,9 +38,9 @@ def test_the_metadata_export_states_methods_coverage_and_revisions(data_dir, tmp
     accuracy = meta["S.13 Accuracy and reliability"]
     assert "Wilson" in accuracy["sampling_error"] and "not in the intervals" in accuracy["non_sampling_error"]
     assert meta["S.7 Confidentiality"]["max_deviation"] == 2 and meta["S.7 Confidentiality"]["min_n"] == 3
-    # revisions: provisional periods, late answers, frozen and versioned releases
+    # revisions: no running period published, late answers, frozen and versioned releases
     policy = meta["S.17 Data revision"]["policy"]
-    assert "PROVISIONAL=Y" in policy and "spool" in policy and "new version" in policy
+    assert "still running is not published" in policy and "spool" in policy and "new version" in policy
     assert meta["S.17 Data revision"]["last_period_running"] is False  # 2026-11 has ended (tests run later)
     # the coverage follows the range asked for
     one = json.loads(_export(data_dir, tmp_path, "metadata", "one.json", "--freq", "M", "--from", "2026-11",
@@ -48,10 +48,13 @@ def test_the_metadata_export_states_methods_coverage_and_revisions(data_dir, tmp
     assert one["S.3 Statistical presentation"]["S.3.8 Time coverage"]["administrations"] == 1
 
 
-def test_a_running_period_is_said_to_be_provisional(data_dir):
+def test_the_metadata_of_a_day_in_a_running_month_cover_the_ended_months_only(data_dir):
+    """On 20 November, November is running: it is not published, and the metadata's coverage stops at
+    October (``last_period_running`` false: the export holds no running period; it said true)."""
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         meta = reference_metadata(wh.cursor(), "M", today=date(2026, 11, 20))
-    assert meta["S.17 Data revision"]["last_period_running"] is True
+    assert meta["S.17 Data revision"]["last_period_running"] is False
+    assert meta["S.3 Statistical presentation"]["S.3.8 Time coverage"]["last_month"] == "2026-10"
     assert meta["data_as_of"] == "2026-11-15"  # the newest response (the fixture's rows are all of day 15)
 
 

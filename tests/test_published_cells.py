@@ -89,11 +89,11 @@ def test_every_code_of_the_export_is_in_its_codelist_in_both_languages(data_dir,
     assert uncoded == UNCODED
 
 
-def test_the_reference_metadata_call_running_the_period_the_table_flags_provisional(data_dir):
+def test_the_reference_metadata_describe_the_periods_the_table_holds(data_dir):
     """In December the quarter 2026-Q4 (and the year 2026) is still running although November, the last
-    month with responses, has ended: the table flags that period PROVISIONAL=Y, so the reference
-    metadata of the same export say ``last_period_running`` — it had judged the last month, not the
-    last period of ``--freq``, and said false beside a provisional table."""
+    month with responses, has ended. The table flagged that period PROVISIONAL=Y and the metadata had to
+    say ``last_period_running``; a period is now published once it has ended, so the table leaves it out
+    and the metadata's coverage is that of the periods it holds (``last_period_running`` false)."""
     from datetime import date
 
     from settings import Settings
@@ -104,11 +104,12 @@ def test_the_reference_metadata_call_running_the_period_the_table_flags_provisio
     december = date(2026, 12, 5)
     with Warehouse(Settings(data_dir=data_dir)) as wh:
         con = wh.cursor()
-        for freq, running in (("M", False), ("Q", True), ("A", True)):
+        for freq, last in (("M", "2026-11"), ("Q", None), ("A", None)):
             table = export.publication_table(con, freq, today=december)
-            assert (table["PROVISIONAL"] == "Y").any() == running, freq
+            assert not (table["PROVISIONAL"] == "Y").any() and table.empty == (last is None), freq
             meta = reference_metadata(con, freq, today=december)
-            assert meta["S.17 Data revision"]["last_period_running"] is running, freq
+            assert meta["S.17 Data revision"]["last_period_running"] is False, freq
+            assert meta["S.3 Statistical presentation"]["S.3.8 Time coverage"]["last_month"] == last, freq
 
 
 def test_jsonstat_says_why_an_interval_has_zero_width_as_the_csv_does(data_dir):

@@ -32,10 +32,19 @@ from .protect import Protection
 SIMS = "ESS Single Integrated Metadata Structure (SIMS) v2.0"
 
 
-def _coverage(con, freq: str, start: str | None, end: str | None) -> dict[str, Any]:
-    """Months and units with counted responses in the range (whole periods of ``freq``)."""
+def _published_through(freq: str, today: date) -> str:
+    """The last month of the latest period of ``freq`` that has ended on ``today``: what an export holds
+    (a period is published once it has ended) — in December, ``2026-11`` monthly, ``2026-09`` quarterly."""
+    running = today.year * 12 + today.month - 1
+    last = running - running % {"M": 1, "Q": 3, "A": 12}[freq] - 1
+    return f"{last // 12:04d}-{last % 12 + 1:02d}"
+
+
+def _coverage(con, freq: str, start: str | None, end: str | None, today: date) -> dict[str, Any]:
+    """Months and units with counted responses in the range (whole periods of ``freq``, ended on ``today``)."""
     first, last = validate_range(freq, start, end)
-    conds = [counted(), *(["period::VARCHAR >= ?"] if first else []), *(["period::VARCHAR <= ?"] if last else [])]
+    last = min(last or "9999-12", _published_through(freq, today))
+    conds = [counted(), *(["period::VARCHAR >= ?"] if first else []), "period::VARCHAR <= ?"]
     row = con.execute(
         "SELECT min(period)::VARCHAR, max(period)::VARCHAR, count(DISTINCT period), count(DISTINCT entity), "
         "count(DISTINCT service), count(DISTINCT service_type), count(DISTINCT region) FROM responses "
@@ -106,9 +115,9 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
     :mod:`warehouse.refmeta_text`; the sub-keys and the numbers are the same in both)."""
     protection = protection or Protection()
     today = today or today_rome()
-    cov = _coverage(con, freq, start, end)
-    # the last period of ``freq`` the export shows (the one the table flags PROVISIONAL=Y), not its
-    # last month: in December 2026-Q4 is running although November, the last month with data, is over
+    cov = _coverage(con, freq, start, end, today)
+    # the last period of ``freq`` the export shows, not its last month (in December 2026-Q4 is running
+    # although November is over): a running period is not published, so this is false (kept for readers)
     running = bool(cov["last_month"]) and not is_complete(period_of(cov["last_month"], freq), today)
     d, v, m, low = protection.D, protection.V, protection.min_n, protection.low_n
 

@@ -109,7 +109,7 @@ T = {
         "quando è degenere o non definito); n è quello pubblicato. Entrambi aggiungono alla varianza "
         "campionaria la varianza del rumore cell-key ({v} per conteggio, metodo delta): l'intervallo di Wilson "
         "alla numerosità effettiva, l'intervallo t con la varianza sommata. OBS_STATUS=U segnala meno di {low} "
-        "risposte (bassa affidabilità), anche in un periodo provvisorio; nel primo periodo dopo un'interruzione "
+        "risposte (bassa affidabilità); nel primo periodo dopo un'interruzione "
         "dichiarata ne prende il posto OBS_STATUS=B (uno stato per osservazione): lì lo dice N_RESP inferiore "
         "a {low}. Una combinazione senza risposte non ha osservazione (JSON-stat: valore nullo con stato O; "
         "M dove la serie non è definita per la cella).",
@@ -117,8 +117,8 @@ T = {
         "(CI_STATUS says when it is degenerate or undefined); n is the published n. "
         "Both add the variance of the cell-key noise ({v} per count, delta method) to the "
         "sampling variance: the Wilson interval at the effective sample size, the t interval "
-        "with the summed variance. OBS_STATUS=U marks fewer than {low} responses (low reliability), in a "
-        "provisional period too; in the first period after a declared break OBS_STATUS=B takes its place (one "
+        "with the summed variance. OBS_STATUS=U marks fewer than {low} responses (low reliability); "
+        "in the first period after a declared break OBS_STATUS=B takes its place (one "
         "status per observation): there N_RESP below {low} says it. A combination without responses has no "
         "observation (JSON-stat: a null value with status O; M where the series is not defined for the cell)."),
     "non_sampling_error": (
@@ -134,28 +134,25 @@ T = {
         "or calibration is applied. Mode effects between instruments (a face at a desk, a web form) remain in "
         "pooled positive shares: the INSTRUMENT and CHANNEL breakdowns show them."),
     "S.14": (
-        "La raccolta è continua; una risposta entra nelle tavole entro pochi secondi dalla ricezione. Il periodo "
-        "in corso è pubblicato come provvisorio (PROVISIONAL=Y accanto al suo OBS_STATUS; stato JSON-stat P, "
-        "UP, BP).",
-        "Collection is continuous; a response enters the tables within seconds of its receipt. The running "
-        "period is published as provisional (PROVISIONAL=Y beside its OBS_STATUS; JSON-stat status P, UP, BP)."),
+        "La raccolta è continua; una risposta è registrata entro pochi secondi dalla ricezione ed entra nelle "
+        "tavole quando il suo periodo è finito (ora italiana): un periodo ancora in corso non è pubblicato.",
+        "Collection is continuous; a response is stored within seconds of its receipt and enters the tables "
+        "once its period has ended (Europe/Rome): a period still running is not published."),
     "S.15": (
         "Una modifica dichiarata di un quesito avvia una nuova serie: il suo primo periodo ha OBS_STATUS=B; "
         "medie, funnel e graduatorie non aggregano mai a cavallo dell'interruzione. Le medie non aggregano mai "
         "scale o strumenti diversi (sono invece omesse). Con il metodo cell-key le tavole non sono additive: un "
         "margine differisce leggermente dalla somma delle celle pubblicate, e un trimestre dalla somma dei suoi "
-        "mesi. Il primo periodo e quello in corso possono coprire solo una parte dei loro mesi (lo dice "
-        "COMMENT_OBS).",
+        "mesi. Il primo periodo può coprire solo una parte dei suoi mesi (lo dice COMMENT_OBS).",
         "A declared change of a questionnaire item starts a new series: its first period carries OBS_STATUS=B; "
         "means, funnels and rankings never pool across it. Means are never pooled across scales or "
         "instruments (withheld instead). Under the cell-key method tables are not additive: a margin differs "
         "slightly from the sum of its published cells, and a quarter from the sum of its months. The first "
-        "and the running period may cover only part of their months (COMMENT_OBS says so)."),
+        "period may cover only part of its months (COMMENT_OBS says so)."),
     "policy": (
         "Le tavole sono calcolate a richiesta dai dati correnti; un'esportazione è un'istantanea dei dati al "
-        "giorno 'data_as_of', quello della risposta più recente ('updated' di JSON-stat). Un periodo ancora in "
-        "corso è provvisorio (PROVISIONAL=Y; il suo OBS_STATUS dice comunque U o B) e cambia fino alla sua "
-        "chiusura. Un periodo concluso può ancora cambiare quando risposte ricevute in esso sono registrate in "
+        "giorno 'data_as_of', quello della risposta pubblicata più recente ('updated' di JSON-stat). Un periodo "
+        "ancora in corso non è pubblicato (PROVISIONAL resta vuoto). Un periodo concluso può ancora cambiare quando risposte ricevute in esso sono registrate in "
         "ritardo: la coda del collettore rielaborata dopo un'interruzione del broker, un arretrato del "
         "processore, o dati storici caricati con le loro date originali. I rilasci trimestrali (ascolto publish "
         "--period AAAA-Qn) sono congelati e versionati: una modifica dei loro valori pubblicati diventa una "
@@ -164,9 +161,8 @@ T = {
         "I parametri e il segreto della perturbazione sono fissi per tutta la vita dei dati, così dati invariati "
         "danno valori invariati in ogni esportazione.",
         "The tables are computed on demand from the live dataset; an export is a snapshot of the data "
-        "as of 'data_as_of', the day of the newest response (JSON-stat 'updated'). A period still running is "
-        "provisional (PROVISIONAL=Y; its OBS_STATUS still says U or B) and changes until it ends. A completed "
-        "period can still change when "
+        "as of 'data_as_of', the day of the newest response published (JSON-stat 'updated'). A period still "
+        "running is not published (PROVISIONAL stays empty). A completed period can still change when "
         "responses received in it are stored late: the collector's spool replayed after a broker outage, "
         "a processor backlog, or history loaded by backfill with its original dates. Quarterly releases "
         "(ascolto publish --period YYYY-Qn) are frozen and versioned: a change of their published figures "
