@@ -11,19 +11,22 @@ from scipy.stats import binom
 
 from tests.browser import BROWSER, CITIZEN_UA
 from tests.channel_support import DESK_SERVICE
-from tests.conftest import wait_for
+from tests.conftest import month_ended, wait_for
 from tests.test_channels_browser import SAMPLED_SERVICE, browser, stack  # noqa: F401 (module fixtures)
 
 pytestmark = BROWSER
 
 
 def _cells(stack, service: str):
+    """The service's true funnel counts and its rates (exact and published), once the month of the views
+    made now has ended: a period's figures are published once it has ended (conftest.month_ended)."""
     from warehouse.protect import Protection
     from warehouse.response_rates import funnel_cells, rates
 
-    true = funnel_cells(stack.settings.data_dir, ("service",), {"service": service})
-    return true, rates(stack.settings.data_dir, Protection(enabled=False), ("service",), {"service": service}), \
-        rates(stack.settings.data_dir, Protection(), ("service",), {"service": service})
+    with month_ended():
+        true = funnel_cells(stack.settings.data_dir, ("service",), {"service": service})
+        return true, rates(stack.settings.data_dir, Protection(enabled=False), ("service",), {"service": service}), \
+            rates(stack.settings.data_dir, Protection(), ("service",), {"service": service})
 
 
 def test_n_shown_and_m_answered_give_a_response_rate_of_m_over_n(stack, browser):  # noqa: F811
@@ -59,12 +62,16 @@ def test_n_shown_and_m_answered_give_a_response_rate_of_m_over_n(stack, browser)
 
     console = create_app(stack.settings.with_(ckm_enabled=False)).test_client()
     console.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token(stack.settings, 'monitoring')}"
-    html = console.get(f"/quality/response-rates?service={DESK_SERVICE}").get_data(as_text=True)
+    running = console.get(f"/quality/response-rates?service={DESK_SERVICE}").get_data(as_text=True)
+    assert f'data-col="impressions">{n}</td>' not in running  # this month: published once it has ended
+    with month_ended():
+        html = console.get(f"/quality/response-rates?service={DESK_SERVICE}").get_data(as_text=True)
+        quality = console.get("/quality").get_data(as_text=True)
     assert (f'data-col="impressions">{n}</td><td data-col="starts">{m + 1}</td><td data-col="submissions">{m}</td>'
             f'<td data-col="response_rate">{100 * m / n:.1f}</td>'.replace(".", ",")) in html  # Italian
     # item non-response of the faces question, named as respondents read it (its code beside it)
     assert '· face)</span></th><td data-col="applicable">' in html
-    assert console.get("/quality").get_data(as_text=True).count("/quality/response-rates") == 1
+    assert quality.count("/quality/response-rates") == 1
 
 
 def test_sampling_rate_one_half_invites_about_half_of_1000_page_views(stack, browser):  # noqa: F811
