@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+import pytest
 
 from ascolto.cli import main
-import pytest
 
 pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 

@@ -17,11 +17,12 @@ import numpy as np
 from click.testing import CliRunner
 from scipy.optimize import linprog
 
+import pytest
+
 from ascolto.cli import main
 from settings import Settings
 from tests.console_auth import api_client, token
 from tests.warehouse_rows import response, write
-import pytest
 
 pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 

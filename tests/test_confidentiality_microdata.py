@@ -13,10 +13,11 @@ import io
 import json
 import zipfile
 
+import pytest
+
 from settings import Settings
 from tests.console_auth import api_client, token
 from tests.warehouse_rows import response, write
-import pytest
 
 pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 

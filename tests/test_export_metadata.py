@@ -6,12 +6,12 @@ import json
 from datetime import date
 
 from click.testing import CliRunner
+import pytest
 
 from ascolto.cli import main
 from settings import Settings
 from warehouse.dataset import Warehouse
 from warehouse.refmeta import reference_metadata
-import pytest
 
 pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
+import pytest
 
 from ascolto.cli import main
 from settings import Settings
 from tests.console_auth import api_client
-import pytest
 
 pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from warehouse.protect import CELL_MIX, Protection, publish, unscramble
 from warehouse.rollup import CATEGORIES
-import pytest
 
 pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
