@@ -19,17 +19,35 @@ it — every figure reads only responses of ended months (:class:`warehouse.data
 in Europe/Rome): the console's and the API's default period (:func:`warehouse.cube.latest_period`),
 the period menus and the refusal of a running period all use it.
 
-The rule of the reference period (a response's month in Europe/Rome), ``ROME`` and :func:`today_rome` have
-their one home in :mod:`questionnaires.periods`, shared with the processor and the registry; this module
+The rule of the reference period (a response's month in Europe/Rome) and ``ROME`` have their one home
+in :mod:`questionnaires.periods`, shared with the processor and the registry; :func:`today_rome` here is
+that module's clock :data:`PUBLISH_DELAY` (six hours) late, the day publication goes by. This module
 adds what the warehouse, its console and the public site show: :func:`date_rome` (a date),
 :func:`rome_minute` and :func:`rome_time` (an instant as Italian clocks show it).
 """
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from questionnaires.periods import ROME, today_rome  # noqa: F401 (today_rome: the warehouse imports it from here)
+import questionnaires.periods as _periods
+from questionnaires.periods import ROME
+
+#: How long after its end (Rome) a month's figures wait before the warehouse reads them: an answer is of
+#: the month in which the collector *received* it, and is stored when the processor has written it —
+#: seconds later in normal running, later behind a backlog or a broker outage the collector spooled.
+#: Read at midnight, the month would be published again as its last answers landed, each time with one
+#: more known answer and a fresh cell-key noise (route 21, docs/confidentiality.md).
+PUBLISH_DELAY = timedelta(hours=6)
+
+
+def today_rome() -> date:
+    """The day the warehouse reads the periods by: Rome's date :data:`PUBLISH_DELAY` ago (the clock of
+    :mod:`questionnaires.periods`). Every default "today" of this package — which month is running
+    (:func:`running_month`, :func:`ended_only`), which period is complete (:func:`is_complete`,
+    :func:`require_ended`) — is this one, so a month is published, everywhere at once, from 06:00 on the
+    first day of the next month, when the answers it received have been stored."""
+    return (_periods.datetime.now(ROME) - PUBLISH_DELAY).date()
 
 from .comparability import QueryError
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from . import export
 from .cube import period_labels
-from .periods import ROME, complete_from, is_complete, months
+from .periods import PUBLISH_DELAY, ROME, complete_from, is_complete, months
 from .protect import Protection
 from .refmeta import reference_metadata
 
@@ -73,10 +73,15 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     Its JSON-stat carries the quarter's reference metadata (:mod:`warehouse.refmeta`; ``microdata_k``
     as the installation's), as the console's JSON-stat export of the quarter does."""
     now = now or datetime.now(timezone.utc)
+    # the day the warehouse reads the periods by at ``now`` (:func:`warehouse.periods.today_rome`): Rome's
+    # date PUBLISH_DELAY ago — a quarter's last answers are stored before it is first read (route 21)
+    today = (now.astimezone(ROME) - PUBLISH_DELAY).date()
     check_quarter(period)
-    if not is_complete(period, now.astimezone(ROME).date()):
+    if not is_complete(period, today):
+        hours = int(PUBLISH_DELAY.total_seconds() // 3600)
         raise ReleaseError("period", f"{period} has not ended yet: only a whole quarter is published; it can be "
-                                     f"published from {complete_from(period).isoformat()} (Europe/Rome time)")
+                                     f"published from {complete_from(period).isoformat()} {hours:02d}:00 "
+                                     "(Europe/Rome time)")
     root = Path(root)
     have = versions(root, period)
     note = (note or "").strip() or None
@@ -90,7 +95,7 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     protection = protection or Protection()
     # judged at ``now``, like the checks above and the reference metadata: a release frozen as its
     # quarter ends holds no provisional figure, whatever the machine's calendar says
-    df = export.publication_table(con, "Q", period, period, protection=protection, today=now.astimezone(ROME).date())
+    df = export.publication_table(con, "Q", period, period, protection=protection, today=today)
     if df.empty:
         raise ReleaseError("period", f"no responses in {period}: nothing to publish")
     version = (have[-1] if have else 0) + 1
@@ -100,7 +105,7 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     tmp.mkdir(parents=True)
     files: dict[str, Any] = {}
     reference = reference_metadata(con, "Q", period, period, protection, microdata_k,
-                                   today=now.astimezone(ROME).date())
+                                   today=today)
     for name, (fmt, media) in FILES.items():
         body, _ = export.render(df, fmt, "Q", protection, reference=reference,
                                 metadata_url=f"{protection.site.rstrip('/')}/releases/{period}/v{version}/metadata.json")

@@ -1,0 +1,82 @@
+"""Red team, fourth round (route 21): the month's last answers, stored after midnight — fixed.
+
+A month's figures are published once it has ended (route 20). But an answer belongs to the month in which
+the collector *received* it, and reaches the Parquet files only when the processor has written it: seconds
+later in normal running, minutes or hours later behind a backlog (a flood of answers to build one, a
+broker outage spooled by the collector, a halted processor). An attacker who posts answers one at a time
+in the last minutes of 31 October, slowed behind a backlog, saw each of them land in October *after*
+October was published at midnight: the same ended cell published again with one more known answer and a
+fresh cell-key noise each time — route 20's injection, moved past the month's end. The mean of
+``n′ − k`` was the hidden n.
+
+Now a month is published ``PUBLISH_DELAY`` after its end (``warehouse.periods.today_rome``, the day the
+warehouse reads the periods by, is Rome's date that long ago): the answers of its last minutes are
+stored before it is first read. Below, the attacker's 24 answers are written between 00:00 and 00:10 on
+1 November: nothing of October is published then, and the figure published later is one draw.
+"""
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime as real_datetime
+
+import pytest
+
+from settings import Settings
+from tests.console_auth import api_client
+from tests.warehouse_rows import response, write
+
+ROUNDS = range(1, 25)  # answers the attacker adds to each service, one per round (one processor batch each)
+
+
+@contextlib.contextmanager
+def pinned_at(year, month, day, hour, minute):
+    """The periods' one clock (``questionnaires.periods``) at this minute in Rome."""
+    import questionnaires.periods as qp
+
+    at = real_datetime(year, month, day, hour, minute, tzinfo=qp.ROME)
+
+    class Pinned(real_datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return at.astimezone(tz) if tz is not None else at.replace(tzinfo=None)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(qp, "datetime", Pinned)
+        yield
+
+
+def test_answers_of_the_months_last_minutes_stored_after_midnight_cannot_average_its_noise_away(tmp_path):
+    hidden = {f"svc-late-{i}": 1 + i % 2 for i in range(4)}  # one or two real answers in October: suppressed
+    write(tmp_path, [response(period="2026-10", day=20, service=s, satisfaction=2)
+                     for s, n in hidden.items() for _ in range(n)])
+    write(tmp_path, [response(period="2026-09", day=20, service=s, satisfaction=2) for s in hidden for _ in range(5)])
+    client = api_client(Settings(data_dir=tmp_path, rollup_check_s=0))  # every request sees the newest files
+    seen: dict[str, list[float]] = {s: [] for s in hidden}  # n' - k of the period asked for
+    shown: list[tuple] = []  # October's rows in the figures over every period
+    for k in ROUNDS:
+        # received on 31 October, written by the processor a few seconds after midnight, batch by batch
+        write(tmp_path, [response(period="2026-10", day=31, service=s, satisfaction=5) for s in hidden])
+        with pinned_at(2026, 11, 1, 0, k // 3):
+            resp = client.get("/api/v1/indicators?indicator=responses&by=service&freq=M&period=2026-10")
+            assert resp.status_code in (200, 400), resp.get_data(as_text=True)
+            if resp.status_code == 400:
+                assert "period" in resp.get_json()["fields"]
+            for freq in ("M", "Q", "A"):  # what the API gives without a period: never October yet
+                every = client.get(f"/api/v1/indicators?indicator=responses&by=service&freq={freq}")
+                assert every.status_code == 200, every.get_data(as_text=True)
+                for r in every.get_json()["rows"]:
+                    if r["service"] in hidden and r["period"] in ("2026-10", "2026-Q4", "2026"):
+                        shown.append((k, freq, r["service"], r["period"], r["n"]))
+            if resp.status_code == 200:
+                for r in resp.get_json()["rows"]:
+                    if r["service"] in hidden and r["n"] is not None:
+                        seen[r["service"]].append(r["n"] - k)
+    recovered = [s for s, xs in seen.items() if len(xs) > 5 and round(sum(xs) / len(xs)) == hidden[s]]
+    assert recovered == [], seen
+    assert seen == {s: [] for s in hidden}, seen
+    assert shown == []
+    # once the delay has passed, October is published — once, whatever is asked
+    with pinned_at(2026, 11, 1, 12, 0):
+        resp = client.get("/api/v1/indicators?indicator=responses&by=service&freq=M&period=2026-10")
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        assert {r["service"] for r in resp.get_json()["rows"]} >= set(hidden)
