@@ -80,3 +80,17 @@ def test_answers_of_the_months_last_minutes_stored_after_midnight_cannot_average
         resp = client.get("/api/v1/indicators?indicator=responses&by=service&freq=M&period=2026-10")
         assert resp.status_code == 200, resp.get_data(as_text=True)
         assert {r["service"] for r in resp.get_json()["rows"]} >= set(hidden)
+
+
+def test_in_the_delay_the_ended_month_waits_and_the_new_one_is_running_not_unbegun():
+    from warehouse.comparability import QueryError
+    from warehouse.periods import require_ended, running_month
+
+    with pinned_at(2026, 11, 1, 3, 0):
+        assert running_month() == "2026-10"  # the warehouse reads September and before
+        for label in ("2026-10", "2026-11"):
+            with pytest.raises(QueryError) as e:
+                require_ended(label, "period")
+            assert e.value.field == "period" and "is still running" in str(e.value), str(e.value)
+    with pinned_at(2026, 11, 1, 6, 0):
+        assert running_month() == "2026-11" and require_ended("2026-10", "period") == "2026-10"

@@ -126,7 +126,8 @@ def complete_from(label: str) -> date:
 
 
 def require_started(label: str, field: str, today: date | None = None) -> str:
-    """``label`` if its period has started on ``today`` (default: :func:`today_rome`); else a
+    """``label`` if its period has started on ``today`` (default: Rome's date, without the publication delay
+    of :func:`today_rome`); else a
     :class:`QueryError` naming ``field`` (HTTP 400): a period that has not started has no data, and
     showing it with N 0 everywhere would mislead. The rule is the plan form's
     (:func:`registry.plans.has_started`); a running period (today's month, quarter or year) passes here
@@ -135,7 +136,7 @@ def require_started(label: str, field: str, today: date | None = None) -> str:
     from registry.plans import has_started
 
     months(label, field)
-    if not has_started(label, today or today_rome()):
+    if not has_started(label, today or _periods.today_rome()):  # Rome's own date: a period begun is begun
         raise QueryError(field, f"{field}={label} has not started yet: choose a period that has begun.")
     return label
 
@@ -162,8 +163,8 @@ def require_ended(label: str, field: str, today: date | None = None) -> str:
     started (:func:`require_started`), or one still running — its figures are published once it has
     ended, never while answers still arrive (:func:`ended_only`). A malformed label is refused as by
     :func:`months`."""
-    today = today or today_rome()
     require_started(label, field, today)
+    today = today or today_rome()  # the publication day: a month ended less than PUBLISH_DELAY ago still waits
     if not is_complete(label, today):
         raise QueryError(field, f"{field}={label} is still running: its figures are published once it has "
                                 f"ended, from {complete_from(label).isoformat()}.")
