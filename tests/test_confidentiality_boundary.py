@@ -94,3 +94,26 @@ def test_in_the_delay_the_ended_month_waits_and_the_new_one_is_running_not_unbeg
             assert e.value.field == "period" and "is still running" in str(e.value), str(e.value)
     with pinned_at(2026, 11, 1, 6, 0):
         assert running_month() == "2026-11" and require_ended("2026-10", "period") == "2026-10"
+
+
+def test_a_warehouse_loaded_before_the_months_end_never_publishes_a_quarter_without_its_last_month(tmp_path):
+    """Route 22: a process that loaded its rollup while December ran kept it until its next freshness check
+    (``rollup_check_s``), while the cube judged with the live clock that 2026-Q4 had ended: in between it
+    published "2026-Q4" from October and November only — a running quarter's cell, republished with
+    December a moment later (two draws, their difference December's n). The month is part of what the
+    load is: a new month reloads at once, whatever ``rollup_check_s`` says."""
+    from warehouse import cube
+    from warehouse.dataset import Warehouse
+    from warehouse.protect import Protection
+    from warehouse.rollup import RESPONSES
+
+    write(tmp_path, [response(period=m, day=10, service="svc-q4", satisfaction=4)
+                     for m in ("2026-10", "2026-11", "2026-12") for _ in range(20)])
+    settings = Settings(data_dir=tmp_path, rollup_check_s=3600)
+    with pinned_at(2026, 12, 31, 23, 0), Warehouse(settings) as wh:  # loaded while December runs
+        with pinned_at(2027, 1, 1, 7, 0):  # the quarter has ended (and its delay passed): a page is asked for
+            df = cube.table(wh.cursor(), cube.Cut(indicator=RESPONSES, by=["service"], freq="Q"), Protection())
+            q4 = df[df["period"] == "2026-Q4"]
+            assert len(q4) == 1 and int(q4["n"].iloc[0]) > 55, df  # all three months (60, perturbed by ≤ D)
+            monthly = cube.table(wh.cursor(), cube.Cut(indicator=RESPONSES, by=["service"], freq="M"), Protection())
+            assert "2026-12" in set(monthly["period"])

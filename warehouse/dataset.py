@@ -57,16 +57,18 @@ class Warehouse:
         from . import periods, rollup
 
         now = time.monotonic()
-        if not force and now - self._checked < self.settings.rollup_check_s:
+        # a new month reloads at once, whatever rollup_check_s says: the cube judges which periods have
+        # ended by the live clock, and must never see a quarter ended without its last month (route 22)
+        month = f"@{periods.running_month()}"
+        if not force and now - self._checked < self.settings.rollup_check_s and (self._loaded or "").endswith(month):
             return
         with self._lock:
-            if not force and now - self._checked < self.settings.rollup_check_s:
+            if not force and now - self._checked < self.settings.rollup_check_s and (self._loaded or "").endswith(month):
                 return
             if self.auto_refresh and rollup.is_stale(self.data_dir):
                 rollup.refresh(self.data_dir, secret=self.settings.ckm_secret)
             manifest_path = rollup.rollup_dir(self.data_dir) / rollup.MANIFEST
-            token = (f"{manifest_path.stat().st_mtime_ns}" if manifest_path.exists() else "none") + \
-                f"@{periods.running_month()}"
+            token = (f"{manifest_path.stat().st_mtime_ns}" if manifest_path.exists() else "none") + month
             if token != self._loaded:
                 self._load()
                 self._loaded = token
