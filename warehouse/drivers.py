@@ -362,12 +362,14 @@ def longer_periods(con, period: str, *, min_n: int = MIN_N, protection=None, sec
                    **unit: str) -> list[str]:
     """The periods containing ``period`` — its quarter and year for a month, its year for a quarter —
     in which ``unit`` has :func:`enough_responses`: where to look when ``period`` is refused as
-    ``too_few_responses``. No count is returned."""
+    ``too_few_responses``. Only periods that have ended (:func:`warehouse.periods.is_complete`): a
+    running quarter or year is not published, and its link would open a refusal (400). No count is
+    returned."""
     freq = periods.freq_of(period, "period")
     first = periods.months(period, "period")[0]
     labels = [periods.period_of(first, wider) for wider in ("Q", "A")[("M", "Q", "A").index(freq):]]
-    return [label for label in labels
-            if enough_responses(con, label, min_n=min_n, protection=protection, secret=secret, **unit)]
+    return [label for label in labels if periods.is_complete(label)
+            and enough_responses(con, label, min_n=min_n, protection=protection, secret=secret, **unit)]
 
 
 def drivers_for(con, *, start: str, end: str, service: str | None = None, entity: str | None = None,

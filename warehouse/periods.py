@@ -167,8 +167,18 @@ def require_ended(label: str, field: str, today: date | None = None) -> str:
     today = today or today_rome()  # the publication day: a month ended less than PUBLISH_DELAY ago still waits
     if not is_complete(label, today):
         raise QueryError(field, f"{field}={label} is still running: its figures are published once it has "
-                                f"ended, from {complete_from(label).isoformat()}.")
+                                f"ended, from {complete_from(label).isoformat()}. Ask for an ended one, such as "
+                                f"{_before(label)}.")
     return label
+
+
+def _before(label: str) -> str:
+    """The period of ``label``'s frequency right before it (``2026-Q3`` for ``2026-Q4``, ``2025`` for
+    ``2026``): an ended one when ``label`` is running — what :func:`require_ended` suggests instead."""
+    first = months(label, "period")[0]
+    year, month = int(first[:4]), int(first[5:])
+    prev = f"{year - (month == 1):04d}-{(month - 2) % 12 + 1:02d}"
+    return period_of(prev, freq_of(label, "period"))
 
 
 def require_ended_range(start: str | None = None, end: str | None = None, period: str | None = None,

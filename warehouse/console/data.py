@@ -19,7 +19,7 @@ from questionnaires.taxonomy import UnknownCode, service_type as lookup_type, se
 
 from .. import codelists, cube
 from ..comparability import QueryError
-from ..periods import require_ended, validate_range
+from ..periods import is_complete, require_ended, validate_range
 from ..protect import FREE, MEAN_PUBLISHED, Protection
 from .i18n import gettext as _, lang as current_lang
 
@@ -216,9 +216,16 @@ def coverage_text(period: str, first: str | None) -> str:
 
 
 def _chosen(con, freq: str, period: str | None, periods: list[str], note: str) -> dict[str, Any]:
-    cov = cube.coverage(period, cube.first_data_month(con))
+    from ..periods import period_of, running_month
+
+    first = cube.first_data_month(con)
+    cov = cube.coverage(period, first)
+    # the period of this frequency still running, which no menu offers: the page says why (once there are data)
+    running = period_of(running_month(), freq) if first else None
     return {"freq": freq, "period": period, "periods": periods, "note": note, "partial": cov,
-            "partial_note": partial_note(cov)}
+            "partial_note": partial_note(cov), "running": running,
+            "running_note": _("Il periodo in corso ({p}) non è mostrato: i dati di un periodo si pubblicano "
+                              "quando il periodo è finito.").format(p=running) if running else ""}
 
 
 def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -226,7 +233,10 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
     frequency, else 400 naming the field; one that has not started yet or is still running, 400 too:
     :func:`warehouse.periods.require_ended`), else the latest complete period with data — always stated
     (when none has ended, the note says so), and said to be partial (``partial``,
-    ``partial_note``) when the data begin after it starts. ``fallback``: with neither ``freq`` nor ``period`` given, the first of
+    ``partial_note``) when the data begin after it starts; ``running_note`` says why the running period
+    of the frequency is in no menu. A ``period`` of another frequency (the form switched it) shows the
+    period of ``freq`` containing it — or, when that one is still running, the latest ended one, said
+    so (a 400 only when none has ended). ``fallback``: with neither ``freq`` nor ``period`` given, the first of
     ``default_freq, *fallback`` having a complete, fully covered period gives the default."""
     if not args.get("freq") and not args.get("period"):
         for f in (default_freq, *fallback) if fallback else ():
@@ -247,7 +257,14 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
             from ..periods import period_of, months
 
             first = months(period, "period")[0]  # a malformed period is still a 400 naming it
-            label = require_ended(period_of(first, freq), "period")  # a month of a running quarter: 400
+            label = period_of(first, freq)
+            latest = cube.latest_period(con, freq)[0]
+            if not is_complete(label) and latest:  # the form switched the default month to a running quarter
+                return _chosen(con, freq, latest, periods, _(
+                    "{a} non è un periodo di questa frequenza e il periodo che lo contiene, {b}, è in corso (i suoi "
+                    "dati si pubblicano quando è finito): mostrato {c}, l'ultimo concluso con dati.").format(
+                        a=period, b=label, c=latest))
+            require_ended(label, "period")  # nothing of this frequency has ended yet: 400 naming it
             return _chosen(con, freq, label, periods,
                            _("{a} non è un periodo di questa frequenza: mostrato {b}.").format(a=period, b=label))
         return _chosen(con, freq, period, periods, "")

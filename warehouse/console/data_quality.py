@@ -1,4 +1,5 @@
-"""The data-quality page: volumes (a month still running said so in "Copertura del periodo"), freshness, the processor's dead letters, the cells by status, the
+"""The data-quality page: volumes of the ended months (the running one is not published: the chart says so), freshness
+(the newest answer stored, of any month: seconds after it is sent), the processor's dead letters, the cells by status, the
 automated answers kept out of the statistics, and the collector's refusals by reason and by service
 read from its Prometheus metrics (issue 19 points 3 and 9).
 
@@ -209,7 +210,9 @@ def quality_page(con, settings, args, lang, version: str | None = None, cache: d
               {"data": [{"type": "bar", "name": code_label("PA_TYPE", t), "x": [p for p, tt, _c in volumes if tt == t],
                          "y": [count(c) for _p, tt, c in volumes if tt == t]} for t in pa_types],
                "layout": {"barmode": "stack", "xaxis": {"type": "category", "title": {"text": _("Periodo")}},
-                          "yaxis": {"title": {"text": _("Risposte")}}}}),
+                          "yaxis": {"title": {"text": _("Risposte")}}}},
+              note=_("I dati di un periodo si pubblicano quando il periodo è finito: il periodo in corso non è "
+                     "mostrato.")),
         Chart("refusals", "Invii rifiutati dal collettore per motivo", [("reason", "Motivo"), ("code", "Codice"),
                                                                        ("submissions", "Invii")],
               [{"reason": _(REASONS.get(r, r)), "code": r, "submissions": n} for r, n in refusals["by_reason"]],

@@ -88,6 +88,11 @@ EN = {
     "Nessun periodo concluso con dati: i dati di un periodo si pubblicano quando il periodo è finito.":
         "No period with data has ended yet: a period's figures are published once it has ended.",
     "{a} non è un periodo di questa frequenza: mostrato {b}.": "{a} is not a period of this frequency: showing {b}.",
+    "{a} non è un periodo di questa frequenza e il periodo che lo contiene, {b}, è in corso (i suoi dati si pubblicano quando è finito): mostrato {c}, l'ultimo concluso con dati.":
+        "{a} is not a period of this frequency and the one containing it, {b}, is still running (its figures are "
+        "published once it has ended): showing {c}, the latest ended one with data.",
+    "Il periodo in corso ({p}) non è mostrato: i dati di un periodo si pubblicano quando il periodo è finito.":
+        "The period in progress ({p}) is not shown: a period's figures are published once it has ended.",
     "tutte le risposte del tipo di servizio in Italia nel periodo: i filtri per regione o tipo di PA scelgono solo gli enti mostrati; limiti, confronti FDR, stime EB e ranghi sono quelli calcolati su tutti gli enti del tipo":
         "all the service type's responses in Italy in the period: the region or PA type filters only choose the entities shown; limits, FDR comparisons, EB estimates and ranks are those computed over every entity of the type",
     "Copertura del periodo": "Period coverage", "in corso": "in progress", "parziale: dati dal {m}": "partial: data from {m}",

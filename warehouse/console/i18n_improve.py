@@ -68,9 +68,10 @@ EN = {
     "nessuna risposta": "no answers", "dato oscurato": "suppressed figure",
     "analisi dei fattori non disponibile: il questionario del servizio non pone le domande su {x}.":
         "no driver analysis: the service's questionnaire does not ask about {x}.",
-    "analisi dei fattori non ancora possibile: servono almeno {n} risposte complete (soddisfazione e ogni aspetto) nel mese {p}, nel suo trimestre o nel suo anno. Il collegamento comparirà quando il servizio le avrà raccolte.":
+    "analisi dei fattori non ancora possibile: servono almeno {n} risposte complete (soddisfazione e ogni aspetto) nel mese {p}, nel suo trimestre o nel suo anno (un trimestre o un anno conta quando è finito: i suoi dati si pubblicano allora). Il collegamento comparirà quando il servizio le avrà raccolte.":
         "no driver analysis yet: it needs at least {n} complete answers (satisfaction and every aspect) in the month "
-        "{p}, its quarter or its year. The link will appear once the service has collected them.",
+        "{p}, its quarter or its year (a quarter or a year counts once it has ended: its figures are published "
+        "then). The link will appear once the service has collected them.",
     "il mese {p} ha troppo poche risposte complete: l'analisi è sul periodo più lungo che ne ha abbastanza.":
         "the month {p} has too few complete answers: the analysis covers the shortest longer period that has enough.",
     "«{f}»": "\u201c{f}\u201d",  # a field named in a refusal

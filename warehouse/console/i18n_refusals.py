@@ -64,8 +64,10 @@ _QUERY_IT = [
      "i commenti non si filtrano per valutazione (rivelerebbe i conteggi protetti): le valutazioni sono nelle "
      "quote pubblicate."),
     (r"\w+=(\S+) has not started yet: .*", "il periodo {0} non è ancora iniziato: scegliere un periodo già iniziato."),
-    (r"\w+=(\S+) is still running: its figures are published once it has ended, from (\S+)\.",
-     "il periodo {0} è in corso: i suoi dati si pubblicano quando è finito, dal {1}."),
+    (r"\w+=(\S+) is still running: its figures are published once it has ended, from (\S+)\. Ask for an ended "
+     r"one, such as (\S+)\.",
+     "il periodo {0} è in corso: i suoi dati si pubblicano quando è finito, dal {1}. Chiedere un periodo "
+     "concluso, per esempio {2}."),
     (r"channel is one of (.+)\.", "il canale è uno tra {0}."),
     (r"A quarter is YYYY-Qn\.", "un trimestre si scrive AAAA-Qn."),
     (r"A figure over a range .* is given for one calendar month, quarter or year only; from=(\S+), to=(\S+) is not one\..*",

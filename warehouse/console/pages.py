@@ -255,8 +255,15 @@ def exports():
 @bp.get("/exports/download")
 @require("exports")
 def export_download():
+    """The exports form's action: the API's download of the range chosen. A range the API refuses for
+    its periods (not whole periods of ``freq``; a running or not yet begun one: published once ended)
+    is refused here, on an HTML page naming the field, not by the API's JSON in the browser."""
+    from ..periods import require_ended_range, validate_range
+
     fmt = request.args.get("format", "csv")
     args = {k: v for k in ("freq", "from", "to", "lang") if (v := request.args.get(k))}
+    validate_range(args.get("freq", "M"), args.get("from"), args.get("to"))
+    require_ended_range(args.get("from"), args.get("to"))
     return redirect(url_for("api.export_table", fmt=fmt, **args), 303)
 
 

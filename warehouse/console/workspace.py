@@ -60,7 +60,8 @@ def summary(ipa: str) -> dict:
     position = wd.position(con, settings, ipa, page["types"], page["indicator"], freq=per["freq"],
                            period=per["period"], not_asked=page["types_not_asked"])
     return {"ipa": ipa, "name": name, "indicator": page["indicator"], "services": page["services"],
-            "per": {k: per[k] for k in ("freq", "period", "periods", "note", "partial", "partial_note")},
+            "per": {k: per[k] for k in ("freq", "period", "periods", "note", "partial", "partial_note", "running",
+                                        "running_note")},
             "charts": page["charts"] + [wd.funnel_chart(p, ipa, name) for p in position if p["collected"]]
             + wd.service_trends(con, settings, ipa, services, page["indicator"], page["window"]),
             "position": position, "reasons": wd.reasons(con, settings, ipa, freq=per["freq"], period=per["period"])}

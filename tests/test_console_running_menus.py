@@ -1,0 +1,132 @@
+"""A new monitoring user's first hour in December, after the rule "a period is published once it has
+ended" (docs/confidentiality.md, route 20): the clock pinned at 2026-12-15, the data in 2026-08 …
+2026-11 plus answers of the running month. Every page says why the running period is in no menu;
+switching the default month's form to quarters or years shows the latest ended one (it was a 400); the
+"Fattori" links and the drivers refusal's suggestions never open a running quarter or year (they were
+400 pages); the exports form refuses a running period on an HTML page (it was the API's JSON); the
+data-quality page shows the newest answer stored (the README's "within a few seconds") while its volumes
+stop at the last ended month, saying so. Real DuckDB/Parquet data (:mod:`tests.console_data`)."""
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+import numpy as np
+import pytest
+
+from registry import connect, session_scope
+from registry.tokens import create_token
+from tests.conftest import pinned_clock
+from tests.console_data import build
+from tests.warehouse_rows import response, speed_driven, write
+from warehouse.console import create_app
+
+ROMA, SERVICE, STYPE = "c_h501", "demo-roma-anagrafe", "anagrafe.certificati"
+
+
+@pytest.fixture(autouse=True)
+def december():
+    with pinned_clock(date(2026, 12, 15)):
+        yield
+
+
+@pytest.fixture(scope="module")
+def app_tokens(tmp_path_factory):
+    root = tmp_path_factory.mktemp("running-menus")
+    settings, tokens = build(root)  # 2026-08 to 2026-10
+    rng = np.random.default_rng(5)  # 70 + 70 complete answers: neither month has 100, their quarter has
+    write(root, speed_driven(rng, 70, service=SERVICE, entity=ROMA, period="2026-10")
+          + speed_driven(rng, 70, service=SERVICE, entity=ROMA, period="2026-11")
+          + [response(period="2026-12", day=2, entity=ROMA, service=SERVICE, region="ITI4", satisfaction=s)
+             for s in (5, 4, 4, 3, 5)])  # answers of the running month: stored, not published
+    with session_scope(connect(settings.database_url)) as s:
+        tokens["entity"] = create_token(s, role="entity", label="roma", actor="test", entity=ROMA)[1]
+    return create_app(settings), tokens
+
+
+def _get(app_tokens, url, role="monitoring", lang=None):
+    app, tokens = app_tokens
+    c = app.test_client()
+    if lang:
+        with c.session_transaction() as s:
+            s["lang"] = lang
+    return c.get(url, headers={"Authorization": f"Bearer {tokens[role]}"})
+
+
+@pytest.mark.parametrize("url", ["/", "/service-types/", f"/service-types/{STYPE}", f"/entities/{ROMA}", "/regions",
+                                 f"/workspace/{ROMA}"])
+def test_every_period_menu_says_why_the_running_period_is_not_in_it(app_tokens, url):
+    role = "entity" if url.startswith("/workspace") else "monitoring"
+    for freq, running in (("M", "2026-12"), ("Q", "2026-Q4"), ("A", "2026")):
+        resp = _get(app_tokens, f"{url}?freq={freq}", role)
+        page = html.unescape(resp.get_data(as_text=True))
+        assert resp.status_code == 200, (url, freq)
+        menu = page.split('name="period"', 1)[1].split("</select>")[0]
+        assert f'value="{running}"' not in menu
+        note = re.search(r'<p class="small" data-note="running">([^<]*)</p>', page).group(1)
+        assert note == (f"Il periodo in corso ({running}) non è mostrato: i dati di un periodo si pubblicano quando "
+                        "il periodo è finito."), (url, freq)
+    en = html.unescape(_get(app_tokens, f"{url}?freq=Q", role, lang="en").get_data(as_text=True))
+    assert "The period in progress (2026-Q4) is not shown: a period's figures are published once it has ended." in en
+
+
+@pytest.mark.parametrize("url", ["/", "/service-types/", f"/service-types/{STYPE}", f"/entities/{ROMA}",
+                                 f"/workspace/{ROMA}"])
+def test_switching_the_default_month_to_quarters_or_years_shows_the_latest_ended_one(app_tokens, url):
+    """The default page shows 2026-11; its form, switched to "Trimestrale" and applied, sends
+    freq=Q&period=2026-11, whose quarter 2026-Q4 is still running: that was a 400 page."""
+    role = "entity" if url.startswith("/workspace") else "monitoring"
+    default = _get(app_tokens, url, role).get_data(as_text=True)
+    assert 'data-period="2026-11"' in default
+    for freq, shown, running in (("Q", "2026-Q3", "2026-Q4"), ("A", None, "2026")):
+        resp = _get(app_tokens, f"{url}?freq={freq}&period=2026-11", role)
+        page = html.unescape(resp.get_data(as_text=True))
+        if shown is None:  # no year with data has ended (the data begin in 2026): the refusal names it
+            assert resp.status_code == 400 and f"il periodo {running} è in corso" in page
+            assert "Chiedere un periodo concluso, per esempio 2025." in page
+            continue
+        assert resp.status_code == 200 and f'data-period="{shown}"' in page, (url, freq)
+        assert (f"2026-11 non è un periodo di questa frequenza e il periodo che lo contiene, {running}, è in corso "
+                f"(i suoi dati si pubblicano quando è finito): mostrato {shown}, l'ultimo concluso con dati.") in page
+    en = html.unescape(_get(app_tokens, f"{url}?freq=Q&period=2026-11", role, lang="en").get_data(as_text=True))
+    assert "the one containing it, 2026-Q4, is still running" in en and "showing 2026-Q3" in en
+
+
+def test_a_running_period_refused_says_which_ended_one_to_ask_for(app_tokens):
+    page = html.unescape(_get(app_tokens, "/?freq=Q&period=2026-Q4").get_data(as_text=True))
+    assert ("il periodo 2026-Q4 è in corso: i suoi dati si pubblicano quando è finito, dal 2027-01-01. Chiedere un "
+            "periodo concluso, per esempio 2026-Q3.") in page
+    api = _get(app_tokens, "/api/v1/indicators?freq=A&period=2026").get_json()
+    assert api["fields"]["period"][0].endswith("Ask for an ended one, such as 2025.")
+
+
+def test_the_fattori_link_and_the_refusal_never_offer_a_running_quarter_or_year(app_tokens):
+    """70 + 70 complete answers in October and November: the running quarter 2026-Q4 has enough, but
+    its link was a 400 page ("il periodo 2026-Q4 è in corso")."""
+    plans = _get(app_tokens, f"/workspace/{ROMA}/plans", "entity").get_data(as_text=True)
+    item = re.search(rf'<li data-service="{SERVICE}">(.*?)</li>', plans).group(1)
+    assert "/drivers" not in item and "data-too-few" in item
+    assert "un trimestre o un anno conta quando è finito" in html.unescape(item)
+    refused = _get(app_tokens, f"/workspace/{ROMA}/services/{SERVICE}/drivers?period=2026-11", "entity")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'data-refused="too_few_responses"' in page and "data-longer" not in page
+
+
+def test_the_exports_form_refuses_a_running_period_on_an_html_page(app_tokens):
+    for query, field, label in (("freq=Q&from=2026-Q3&to=2026-Q4", "to", "2026-Q4"), ("freq=A&from=2026", "from", "2026")):
+        resp = _get(app_tokens, f"/exports/download?format=csv&{query}", "statistician")
+        page = html.unescape(resp.get_data(as_text=True))
+        assert resp.status_code == 400 and resp.mimetype == "text/html", query
+        assert f"«{field}»: il periodo {label} è in corso" in page
+    ok = _get(app_tokens, "/exports/download?format=csv&freq=Q&from=2026-Q3&to=2026-Q3", "statistician")
+    assert ok.status_code == 303 and "/api/v1/export/csv" in ok.headers["Location"]
+
+
+def test_the_quality_page_shows_the_newest_answer_and_says_the_running_month_is_not_counted(app_tokens):
+    page = html.unescape(_get(app_tokens, "/quality").get_data(as_text=True))
+    assert re.search(r'data-kpi="fresh">2026-12-02 \d\d:\d\d CET<', page)  # the running month's answer, stored
+    volumes = page.split('data-table="volumes"', 1)[1].split("</table>")[0]
+    assert "2026-11" in volumes and "2026-12" not in volumes
+    assert ('data-note="volumes">I dati di un periodo si pubblicano quando il periodo è finito: il periodo in corso '
+            "non è mostrato.") in page
