@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -69,8 +70,8 @@ def stack(broker, tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
     class Site(BaseHTTPRequestHandler):
-        def do_GET(self):  # /?s=SERVICE_KEY (default: the desk service)
-            key = self.path.partition("?s=")[2] or DESK_SERVICE
+        def do_GET(self):  # /?s=SERVICE_KEY[&other=...] (default: the desk service)
+            key = parse_qs(urlsplit(self.path).query).get("s", [DESK_SERVICE])[0]
             body = PAGE.format(collector=collector, service=key).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")

@@ -35,8 +35,10 @@ def test_n_shown_and_m_answered_give_a_response_rate_of_m_over_n(stack, browser)
     # N = 9 shown, 7 started, M = 6: M's perturbed count (±2) stays above the threshold whatever the random
     # submission ids make the cell key (with M = 4 it fell to 2 in some runs, and the cell was suppressed)
     plan = ["answer", "answer", "start", "answer", "look", "answer", "look", "answer", "answer"]
-    for what in plan:
-        page.goto(f"{stack.site}/?s={DESK_SERVICE}")
+    for visit, what in enumerate(plan):
+        # each a new visit (its own address): a reload of a page whose answer was sent shows the thanks
+        # and asks nothing (the widget notes "sent" in the page's history entry)
+        page.goto(f"{stack.site}/?s={DESK_SERVICE}&visit={visit}")
         page.get_by_role("radio", name="Soddisfatto/a", exact=True).wait_for()
         if what in ("answer", "start"):
             page.get_by_role("radio", name="Insoddisfatto/a", exact=True).check()
