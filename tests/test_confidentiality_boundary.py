@@ -117,3 +117,31 @@ def test_a_warehouse_loaded_before_the_months_end_never_publishes_a_quarter_with
             assert len(q4) == 1 and int(q4["n"].iloc[0]) > 55, df  # all three months (60, perturbed by ≤ D)
             monthly = cube.table(wh.cursor(), cube.Cut(indicator=RESPONSES, by=["service"], freq="M"), Protection())
             assert "2026-12" in set(monthly["period"])
+
+
+def test_a_cursor_taken_before_the_months_turn_and_used_after_it_never_publishes_a_quarter_without_its_last_month(tmp_path):
+    """Route 22, its last window: a caller takes its cursor at 05:59 on 1 January (the data loaded for
+    December's running: October and November only) and queries at 06:01, when the live clock says 2026-Q4
+    has ended. The cube judged "ended" by that clock and published "2026-Q4" from two months — and a moment
+    later, from a fresh cursor, from three: the difference of the two draws is December's n. It now judges by
+    the running month the cursor's data were loaded with (``warehouse.periods.LOADED_MONTH``)."""
+    from warehouse import cube
+    from warehouse.dataset import Warehouse
+    from warehouse.protect import Protection
+    from warehouse.rollup import RESPONSES
+
+    write(tmp_path, [response(period=m, day=10, service="svc-q4", satisfaction=4)
+                     for m in ("2026-10", "2026-11", "2026-12") for _ in range(20)])
+    settings = Settings(data_dir=tmp_path, rollup_check_s=3600)
+    with pinned_at(2027, 1, 1, 5, 59), Warehouse(settings) as wh:
+        stale = wh.cursor()  # December is still running: its answers are not loaded
+        with pinned_at(2027, 1, 1, 6, 1):
+            for freq in ("Q", "A"):
+                df = cube.table(stale, cube.Cut(indicator=RESPONSES, by=["service"], freq=freq), Protection())
+                assert not set(df["period"]) & {"2026-Q4", "2026"}, df
+                assert not set(cube.period_labels(stale, freq)) & {"2026-Q4", "2026"}
+                assert cube.latest_period(stale, freq)[0] not in ("2026-Q4", "2026")
+            fresh = wh.cursor()  # the turn reloads: the quarter with its three months, one draw
+            df = cube.table(fresh, cube.Cut(indicator=RESPONSES, by=["service"], freq="Q"), Protection())
+            q4 = df[df["period"] == "2026-Q4"]
+            assert len(q4) == 1 and int(q4["n"].iloc[0]) > 55, df

@@ -23,7 +23,7 @@ from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_
 
 from .ckmnoise import cell_noise_var
 from .comparability import QueryError, check_indicator
-from .periods import calendar_period, freq_of, is_complete, require_ended_range, today_rome, validate_range
+from .periods import calendar_period, ended_sql, freq_of, is_complete, require_ended_range, today_rome, validate_range
 from .protect import TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
 from .rollup import ALL_SCORES, CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
 
@@ -125,6 +125,7 @@ def aggregate(con, cut: Cut, span: bool = False) -> pd.DataFrame:
     if span and (cut.start is not None or cut.end is not None):
         require_calendar_span(cut.start, cut.end)
     where, params = _where(cut)
+    where += "" if span else f" AND {ended_sql(con, cut.freq)}"  # ended when the data were loaded (route 22)
     t = f"'{SPAN}'" if span else time_expr(cut.freq)
     measures = measures_sql(cut.indicator)
     if cut.margins and cut.by and not span:
@@ -226,9 +227,9 @@ def _flag_breaks(con, cut: Cut, raw: pd.DataFrame, out: pd.DataFrame) -> None:
 
 
 def period_labels(con, freq: str, today=None) -> list[str]:
-    """The period labels at ``freq`` that have data and have ended (:func:`warehouse.periods.is_complete`
-    on ``today``), oldest first: the periods a menu offers (a running quarter or year is not published)."""
-    labels = con.execute(f"SELECT DISTINCT {time_expr(freq)} FROM rollup WHERE n > 0 ORDER BY 1").fetchall()
+    """The period labels at ``freq`` that have data and have ended (:func:`warehouse.periods.is_complete` on
+    ``today``, and :func:`warehouse.periods.ended_sql`), oldest first: the periods a menu offers."""
+    labels = con.execute(f"SELECT DISTINCT {time_expr(freq)} FROM rollup WHERE n > 0 AND {ended_sql(con, freq)} ORDER BY 1").fetchall()
     return [r[0] for r in labels if is_complete(r[0], today)]
 
 

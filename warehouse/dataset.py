@@ -59,7 +59,8 @@ class Warehouse:
         now = time.monotonic()
         # a new month reloads at once, whatever rollup_check_s says: the cube judges which periods have
         # ended by the live clock, and must never see a quarter ended without its last month (route 22)
-        month = f"@{periods.running_month()}"
+        today = periods.today_rome()
+        month = f"@{periods.running_month(today)}"
         if not force and now - self._checked < self.settings.rollup_check_s and (self._loaded or "").endswith(month):
             return
         with self._lock:
@@ -70,18 +71,20 @@ class Warehouse:
             manifest_path = rollup.rollup_dir(self.data_dir) / rollup.MANIFEST
             token = (f"{manifest_path.stat().st_mtime_ns}" if manifest_path.exists() else "none") + month
             if token != self._loaded:
-                self._load()
+                self._load(today)
                 self._loaded = token
             self._checked = time.monotonic()
 
-    def _load(self) -> None:
+    def _load(self, today) -> None:
+        """Load the data of the months ended on ``today`` (the publication day,
+        :func:`warehouse.periods.today_rome`), and the running month they were filtered with into
+        :data:`warehouse.periods.LOADED_MONTH` — in one transaction, so that no cursor, however old, sees
+        the data of one month's turn with the running month of another (the cube judges by it)."""
         from . import rollup
-        from .periods import ended_only
+        from .periods import LOADED_MONTH, ended_only, running_month
 
         con = self._con
-        ended = ended_only()  # the running month when loaded: a new month reloads (ensure_fresh's token)
-        con.execute(responses_view_sql(self.data_dir, "responses_stored"))
-        con.execute(f"CREATE OR REPLACE VIEW responses AS SELECT * FROM responses_stored WHERE {ended}")
+        ended = ended_only(today=today)  # the running month when loaded: a new month reloads (ensure_fresh's token)
         with rollup.locked(self.data_dir, exclusive=False):
             files = rollup.output_files(self.data_dir)
             if files:
@@ -89,13 +92,22 @@ class Warehouse:
                 source = f"read_parquet({listing}, hive_partitioning = false)"
             else:
                 source = f"({rollup.EMPTY_ROLLUP})"
-            # rollup_daily: the day-grain rollup as written; rollup: summed to the month in memory (what
-            # every cut reads: ~30 times fewer rows; the period is the finest grain the API serves)
-            con.execute("DROP VIEW IF EXISTS rollup_daily")
-            con.execute(f"CREATE VIEW rollup_daily AS SELECT * FROM {source} WHERE {ended}")
-            group = "period, pa_type, " + ", ".join(rollup.KEYS) + ", indicator"
-            con.execute(f"CREATE OR REPLACE TABLE rollup AS SELECT {group}, {rollup.measure_sums()} FROM rollup_daily "
-                        f"GROUP BY {group} ORDER BY indicator, service_type, period")
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(responses_view_sql(self.data_dir, "responses_stored"))
+                con.execute(f"CREATE OR REPLACE VIEW responses AS SELECT * FROM responses_stored WHERE {ended}")
+                # rollup_daily: the day-grain rollup as written; rollup: summed to the month in memory (what
+                # every cut reads: ~30 times fewer rows; the period is the finest grain the API serves)
+                con.execute("DROP VIEW IF EXISTS rollup_daily")
+                con.execute(f"CREATE VIEW rollup_daily AS SELECT * FROM {source} WHERE {ended}")
+                group = "period, pa_type, " + ", ".join(rollup.KEYS) + ", indicator"
+                con.execute(f"CREATE OR REPLACE TABLE rollup AS SELECT {group}, {rollup.measure_sums()} FROM rollup_daily "
+                            f"GROUP BY {group} ORDER BY indicator, service_type, period")
+                con.execute(f"CREATE OR REPLACE TABLE {LOADED_MONTH} AS SELECT '{running_month(today)}' AS running_month")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     @property
     def version(self) -> str | None:

@@ -148,6 +148,14 @@ def running_month(today: date | None = None) -> str:
     return f"{today.year:04d}-{today.month:02d}"
 
 
+#: The one-row table (column ``running_month``, ``YYYY-MM``) of a :class:`warehouse.dataset.Warehouse`'s
+#: database: the running month its data were loaded with (:func:`ended_only`). The cube judges which
+#: periods have ended by it, not by the live clock (:func:`warehouse.cube.aggregate`), so a cursor taken
+#: before a month's turn and used after it never calls a quarter ended that its data hold without its
+#: last month (route 22, docs/confidentiality.md). Written with the data, in one transaction.
+LOADED_MONTH = "loaded_running_month"
+
+
 def ended_only(column: str = "period", today: date | None = None) -> str:
     """The SQL predicate of the rows of an *ended* month, over the ``YYYY-MM`` expression ``column``:
     the one rule of what a figure may read (docs/confidentiality.md, "published once it has ended").
@@ -155,6 +163,31 @@ def ended_only(column: str = "period", today: date | None = None) -> str:
     attacker posting answers one at a time would average the noise away; an ended month takes no new
     answer (the collector sets ``received_at``)."""
     return f"({column} < '{running_month(today)}')"
+
+
+def _period_end(freq: str) -> str:
+    """SQL: the last month (``YYYY-MM``) of the ``freq`` period holding the rollup row's ``period``."""
+    if freq == "M":
+        return "period"
+    if freq == "Q":
+        return "substr(period, 1, 5) || lpad(CAST((CAST(substr(period, 6, 2) AS INTEGER) + 2) // 3 * 3 AS VARCHAR), 2, '0')"
+    return "substr(period, 1, 5) || '12'"
+
+
+def _loaded(con) -> bool:
+    """Whether ``con`` is a :class:`warehouse.dataset.Warehouse`'s (it holds the running month its data were
+    loaded with, :data:`warehouse.periods.LOADED_MONTH`); a bare ``rollup`` (tests of the arithmetic) does not."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [LOADED_MONTH]).fetchone()[0])
+
+
+def ended_sql(con, freq: str) -> str:
+    """SQL over the rollup: the row's ``freq`` period has ended by the running month the data were loaded
+    with (:data:`warehouse.periods.LOADED_MONTH`, read in the same query as the data, so the two always
+    agree: a cursor taken before a month's turn and used after it still sees the running quarter as
+    running); ``TRUE`` on a bare rollup, where the live clock judges (:func:`warehouse.cube.aggregate`)."""
+    if not _loaded(con):
+        return "TRUE"
+    return f"({_period_end(freq)} < (SELECT running_month FROM {LOADED_MONTH}))"
 
 
 def require_ended(label: str, field: str, today: date | None = None) -> str:
