@@ -141,3 +141,21 @@ def test_the_perturbations_size_is_the_installations_own(data_dir):
     assert "at the default D = 2, V = 1" in stricter and "here the noise is set to D = 3, V = 2.0" in stricter
     assert "at the default" not in words(Protection())
     assert words(Protection(enabled=False)).startswith("No perturbation")
+
+
+def test_the_italian_reference_metadata_say_the_method_in_italian(data_dir, tmp_path):
+    """S.7's ``method`` came from the protection in English inside the Italian report (and inside an Italian
+    JSON-stat's ``confidentiality``); it is now said in the report's language. The microdata package
+    (English descriptions, item wording in every language) carries the Italian report beside the English
+    one (``reference_metadata_it``), as the export of ``--lang it`` writes it."""
+    args = ("--freq", "Q", "--from", "2026-Q4", "--to", "2026-Q4")
+    it = json.loads(_export(data_dir, tmp_path, "metadata", "it.json", *args, "--lang", "it").read_text("utf-8"))
+    en = json.loads(_export(data_dir, tmp_path, "metadata", "en.json", *args).read_text("utf-8"))
+    assert it["S.7 Riservatezza"]["method"].startswith("metodo cell-key (ABS TableBuilder; Giessing e Tent")
+    assert en["S.7 Confidentiality"]["method"].startswith("cell-key method (ABS TableBuilder; Giessing & Tent")
+    stat = json.loads(_export(data_dir, tmp_path, "jsonstat", "it.stat.json", *args, "--lang", "it").read_text("utf-8"))
+    assert {d["extension"]["confidentiality"]["method"] for d in stat["link"]["item"]} == \
+        {it["S.7 Riservatezza"]["method"]}
+    pkg = _export(data_dir, tmp_path, "datapackage", "pkg", *args)
+    package = json.loads((pkg / "datapackage.json").read_text("utf-8"))
+    assert package["reference_metadata_it"] == it and package["reference_metadata"] == en

@@ -128,3 +128,31 @@ def test_a_release_whose_audit_entry_cannot_be_written_stands_and_says_so(tmp_pa
     assert r.exit_code == 1
     assert f"{Q}/v1 was released" in r.output and "audit log could not be written" in r.output
     assert [m["version"] for m in catalog(rel)[Q]] == [1]  # the release itself is made and verified
+
+
+def test_a_release_carries_its_reference_metadata_in_italian_too(released):
+    """The release's ``metadata.json`` was English only, and its S.7 said the method in English whatever the
+    language: an Istat reader of an Italian release (its codelists are Italian and English, its pages
+    Italian first) found no Italian quality report. ``metadata.it.json`` is the same report in Italian —
+    the concepts as Istat names them, the method too — with the same sub-keys and numbers; the public site
+    lists and serves it."""
+    from warehouse.public import create_app
+
+    data, rel, _ = released
+    release = rel / Q / "v1"
+    en = json.loads((release / "metadata.json").read_text("utf-8"))
+    it = json.loads((release / "metadata.it.json").read_text("utf-8"))
+    assert (en["language"], it["language"]) == ("en", "it")
+    s7 = it["S.7 Riservatezza"]
+    assert s7["method"].startswith("metodo cell-key") and s7["documentation"] == f"{SITE}/it/methodology"
+    assert en["S.7 Confidentiality"]["method"].startswith("cell-key method")
+    assert {k: v for k, v in s7.items() if k not in ("method", "documentation", "text")} == \
+        {k: v for k, v in en["S.7 Confidentiality"].items() if k not in ("method", "documentation", "text")}
+    assert it["S.3 Presentazione statistica"]["S.3.8 Copertura temporale"] == \
+        en["S.3 Statistical presentation"]["S.3.8 Time coverage"]
+    manifest = json.loads((release / "manifest.json").read_text("utf-8"))
+    assert "metadata.it.json" in manifest["files"]
+    site = create_app(Settings(data_dir=data, releases_dir=str(rel), public_rate_limit="100000/minute")).test_client()
+    assert json.loads(site.get(f"/releases/{Q}/v1/metadata.it.json").get_data()) == it
+    page = site.get(f"/it/{Q}").get_data(as_text=True)
+    assert "metadata.it.json" in page and "(JSON, in italiano)" in page

@@ -293,9 +293,10 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                         f"and codebook.md. Published tables are protected by the cell-key method: their figures "
                         f"differ slightly from totals computed from these rows ({protection.methodology('en')})."),
         "codebook": "codebook.json",
-        "reference_metadata": reference_metadata(con, freq, start, end, protection, k),
+        "reference_metadata": reference_metadata(con, freq, start, end, protection, k),  # English, as the package
+        "reference_metadata_it": reference_metadata(con, freq, start, end, protection, k, lang="it"),
         "confidentiality": {"microdata_k": k, "quasi_identifiers": QUASI_IDENTIFIERS, "released_rows": int(total),
-                            "withheld_rows": withheld, "tables": protection.metadata(),
+                            "withheld_rows": withheld, "tables": protection.metadata(),  # English, as the package
                             "note": protection.note, "access": "statistician role only"},
         "resources": resources,
     }

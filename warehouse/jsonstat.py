@@ -172,7 +172,7 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
                 "role": {"time": ["TIME_PERIOD"], "geo": ["REF_AREA"], "metric": ["MEASURE"]},
                 "note": [protection.note_in(lang)] if protection.enabled else [],
                 "extension": {"table": name, "unit": unit, "freq": freq, "dataflow": DATAFLOW,
-                              "confidentiality": {**protection.metadata(), "documentation": protection.methodology(lang)},
+                              "confidentiality": {**protection.metadata(lang), "documentation": protection.methodology(lang)},
                               "status": {c: cl.status_label(c, lang, **cl.thresholds(protection))
                                          for c in STATUS_CODES},
                               # the codes of a cell without an observation: SDMX-CSV has no row for it

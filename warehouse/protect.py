@@ -76,6 +76,9 @@ CKM_NOTE_IT = ("Ogni valore è calcolato da conteggi perturbati con il metodo ce
                "uguale per la stessa cella, di poche unità al più per conteggio; gli intervalli al 95% ne tengono "
                "conto); le celle con meno di {min_n} risposte (vere o perturbate) sono oscurate. "
                "Si veda la pagina sulla metodologia del sito pubblico ({it}; in inglese {en}).")
+#: The protection's method in words (exports' ``method``, S.7 of the reference metadata), by language.
+METHOD = {"it": "metodo cell-key (ABS TableBuilder; Giessing e Tent 2019; sdcTools cellKey/ptable)",
+          "en": "cell-key method (ABS TableBuilder; Giessing & Tent 2019; sdcTools cellKey/ptable)"}
 TOTAL = "_T"
 SCORE_STATS = ["top2", "top2_lower", "top2_upper", "top2_status", "mean", "mean_lower", "mean_upper", "sd",
                "mean_status", *[f"dist_{c}" for c in SCORE_POINTS]]
@@ -149,11 +152,12 @@ class Protection:
         keys = scramble(key_sums) / KEY_SCALE
         return counts + self.table.deviation(counts, keys)
 
-    def metadata(self) -> dict:
-        """What exports say about the protection."""
-        return {"method": "cell-key method (ABS TableBuilder; Giessing & Tent 2019; sdcTools cellKey/ptable)",
+    def metadata(self, lang: str = "en") -> dict:
+        """What exports say about the protection, in ``lang`` (``it``: :data:`METHOD`'s Italian and the
+        Italian methodology page; anything else English); the keys and numbers are the same in both."""
+        return {"method": METHOD["it" if lang == "it" else "en"],
                 "max_deviation": self.D, "variance": self.V, "min_n": self.min_n, "perturbed": self.enabled,
-                "documentation": self.methodology("en")}
+                "documentation": self.methodology("it" if lang == "it" else "en")}
 
 
 def too_few(true_n, published_n, protection: Protection) -> np.ndarray:

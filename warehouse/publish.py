@@ -3,7 +3,8 @@
 ``ascolto publish --period 2026-Q4`` writes ``RELEASES/2026-Q4/v1/`` with the quarter's protected
 table (:func:`warehouse.export.publication_table`: every cell through :mod:`warehouse.protect`) in
 CSV, SDMX-CSV 2.0 and JSON-stat 2.0, its codelists (labels in Italian and English) and SDMX
-structure, its reference metadata (``metadata.json``, which the structure links to), and ``manifest.json`` (period, version, time, note, the
+structure, its reference metadata (``metadata.json``, which the structure links to, in English;
+``metadata.it.json`` the same in Italian), and ``manifest.json`` (period, version, time, note, the
 version it supersedes and what the revision changed in the table (``changes``: observations
 revised, added, removed), the months of the quarter that hold responses (``coverage``), the protection
 parameters, and each file's size and SHA-256). The directory
@@ -42,8 +43,13 @@ FILES = {"table.csv": ("csv", "text/csv; charset=utf-8"),
          "codelists.csv": ("codelists", "text/csv; charset=utf-8"),
          "structure.xml": ("sdmx-structure", "application/vnd.sdmx.structure+xml; version=3.0.0"),
          # the quarter's reference metadata (ESS SIMS v2.0, warehouse.refmeta), which the structure's
-         # dataflow links to (annotation REFERENCE_METADATA) on the public site
-         "metadata.json": ("metadata", "application/json")}
+         # dataflow links to (annotation REFERENCE_METADATA) on the public site; in English (SDMX's
+         # lingua franca, as the export's default) and in Italian (the concepts as Istat's quality reports
+         # name them), the same sub-keys and numbers: the release carries both languages (codelists.csv)
+         "metadata.json": ("metadata", "application/json"),
+         "metadata.it.json": ("metadata", "application/json")}
+#: The language of each file's reference metadata (:data:`FILES`; English where not named)
+LANGS = {"metadata.it.json": "it"}
 _PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 _VERSION = re.compile(r"^v([1-9][0-9]*)$")
 
@@ -104,10 +110,10 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     files: dict[str, Any] = {}
-    reference = reference_metadata(con, "Q", period, period, protection, microdata_k,
-                                   today=today)
+    reference = {lang: reference_metadata(con, "Q", period, period, protection, microdata_k, today=today, lang=lang)
+                 for lang in ("en", "it")}
     for name, (fmt, media) in FILES.items():
-        body, _ = export.render(df, fmt, "Q", protection, reference=reference,
+        body, _ = export.render(df, fmt, "Q", protection, reference=reference[LANGS.get(name, "en")],
                                 metadata_url=f"{protection.site.rstrip('/')}/releases/{period}/v{version}/metadata.json")
         (tmp / name).write_bytes(body)
         files[name] = {"bytes": len(body), "sha256": hashlib.sha256(body).hexdigest(), "media_type": media,

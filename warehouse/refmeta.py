@@ -137,7 +137,7 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
         n("S.4"): t("S.4"),
         n("S.5"): t("S.5"),
         n("S.7"): {
-            "method": protection.metadata()["method"], "max_deviation": d, "variance": v, "min_n": m,
+            "method": protection.metadata(lang)["method"], "max_deviation": d, "variance": v, "min_n": m,
             "reliability_min_n": low,
             "perturbed": protection.enabled, "microdata_k": microdata_k,
             "documentation": protection.methodology(lang),

@@ -55,7 +55,8 @@ FILES = {"table.csv": "la tabella, per fogli di calcolo (CSV)",
          "table.jsonstat.json": "la tabella in JSON-stat, per programmi e grafici",
          "codelists.csv": "i codici e le loro etichette in italiano e inglese (CSV)",
          "structure.xml": "la struttura SDMX dei dati (XML)",
-         "metadata.json": "i metadati: metodi, copertura e revisioni (JSON)",
+         "metadata.json": "i metadati: metodi, copertura e revisioni (JSON, in inglese)",
+         "metadata.it.json": "i metadati: metodi, copertura e revisioni (JSON, in italiano)",
          "page.json": "I numeri di questa pagina (JSON)",
          "manifest.json": "L'elenco dei file con le loro impronte SHA-256, per verificare i file (JSON)"}
 EN.update({"la tabella, per fogli di calcolo (CSV)": "the table, for spreadsheets (CSV)",
@@ -64,7 +65,10 @@ EN.update({"la tabella, per fogli di calcolo (CSV)": "the table, for spreadsheet
            "i codici e le loro etichette in italiano e inglese (CSV)":
                "the codes and their labels in Italian and English (CSV)",
            "la struttura SDMX dei dati (XML)": "the SDMX structure of the data (XML)",
-           "i metadati: metodi, copertura e revisioni (JSON)": "the metadata: methods, coverage and revisions (JSON)",
+           "i metadati: metodi, copertura e revisioni (JSON, in inglese)":
+               "the metadata: methods, coverage and revisions (JSON, in English)",
+           "i metadati: metodi, copertura e revisioni (JSON, in italiano)":
+               "the metadata: methods, coverage and revisions (JSON, in Italian)",
            "I numeri di questa pagina (JSON)": "The figures of this page (JSON)",
            "L'elenco dei file con le loro impronte SHA-256, per verificare i file (JSON)":
                "The list of the files with their SHA-256 fingerprints, to check the files (JSON)"})

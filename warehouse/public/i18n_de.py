@@ -59,7 +59,10 @@ DE = {
     "i codici e le loro etichette in italiano e inglese (CSV)":
         "die Codes und ihre Bezeichnungen auf Italienisch und Englisch (CSV)",
     "la struttura SDMX dei dati (XML)": "die SDMX-Struktur der Daten (XML)",
-    "i metadati: metodi, copertura e revisioni (JSON)": "die Metadaten zu Methoden, Abdeckung und Revisionen (JSON)",
+    "i metadati: metodi, copertura e revisioni (JSON, in inglese)":
+        "die Metadaten zu Methoden, Abdeckung und Revisionen (JSON, auf Englisch)",
+    "i metadati: metodi, copertura e revisioni (JSON, in italiano)":
+        "die Metadaten zu Methoden, Abdeckung und Revisionen (JSON, auf Italienisch)",
     "I numeri di questa pagina (JSON)": "Die Zahlen dieser Seite (JSON)",
     "L'elenco dei file con le loro impronte SHA-256, per verificare i file (JSON)":
         "Die Liste der Dateien mit ihren SHA-256-Prüfsummen, zum Überprüfen der Dateien (JSON)",
