@@ -145,3 +145,26 @@ def test_a_cursor_taken_before_the_months_turn_and_used_after_it_never_publishes
             df = cube.table(fresh, cube.Cut(indicator=RESPONSES, by=["service"], freq="Q"), Protection())
             q4 = df[df["period"] == "2026-Q4"]
             assert len(q4) == 1 and int(q4["n"].iloc[0]) > 55, df
+
+
+def test_at_the_months_turn_an_older_cursors_rates_never_give_the_month_just_ended_a_second_key(tmp_path):
+    """Route 22 in the response rates: their widget counts were read from the files by the live clock, their
+    answers' keys from the cursor's rollup (route 14: one count, one key). A cursor taken at 05:59 on
+    1 January and used at 06:01 had no December answers while the funnel had December: its submissions
+    were published with the reports' own keys, and a moment later with the answers' — one count, two
+    noises. The funnel now reads the months the cursor's data were loaded with."""
+    from tests.test_confidentiality_rates import _funnel
+    from dataset.funnel import write_funnel
+    from warehouse.dataset import Warehouse
+    from warehouse.response_rates import funnel_cells
+
+    write(tmp_path, [response(period=p, day=10, service="svc-w", satisfaction=3) for p in ("2026-11", "2026-12")
+                     for _ in range(12)])
+    write_funnel(tmp_path, _funnel("svc-w", "2026-11", 12, 40) + _funnel("svc-w", "2026-12", 12, 40), 0, 0, 999)
+    with pinned_at(2027, 1, 1, 5, 59), Warehouse(Settings(data_dir=tmp_path, rollup_check_s=3600)) as wh:
+        stale = wh.cursor()
+        with pinned_at(2027, 1, 1, 6, 1):
+            cells = funnel_cells(tmp_path, ("service", "period"), con=stale)
+            assert list(cells["period"]) == ["2026-11"], cells
+            fresh = funnel_cells(tmp_path, ("service", "period"), con=wh.cursor())
+            assert list(fresh["period"]) == ["2026-11", "2026-12"], fresh

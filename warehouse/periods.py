@@ -180,6 +180,16 @@ def _loaded(con) -> bool:
     return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [LOADED_MONTH]).fetchone()[0])
 
 
+def loaded_today(con) -> date | None:
+    """The first day of the running month ``con``'s data were loaded with (:data:`LOADED_MONTH`), for a
+    ``today`` of :func:`ended_only` that agrees with them (the response rates' other reads); None on a
+    connection that is not a :class:`warehouse.dataset.Warehouse`'s (the live clock judges)."""
+    if con is None or not _loaded(con):
+        return None
+    month = con.execute(f"SELECT running_month FROM {LOADED_MONTH}").fetchone()[0]
+    return date(int(month[:4]), int(month[5:]), 1)
+
+
 def ended_sql(con, freq: str) -> str:
     """SQL over the rollup: the row's ``freq`` period has ended by the running month the data were loaded
     with (:data:`warehouse.periods.LOADED_MONTH`, read in the same query as the data, so the two always

@@ -24,7 +24,7 @@ from dataset.recordkey import KEY_SCALE, secret_for, stored_or_computed
 from dataset.views import counted, responses_view_sql
 from questionnaires import UnknownQuestionnaire, default_catalog
 
-from .periods import ended_only
+from .periods import ended_only, loaded_today
 from .protect import Protection
 from .protect_rates import RATE_COUNTS, publish_item_nonresponse, publish_rates
 from .rollup import RESPONSES, sum_mod
@@ -52,7 +52,9 @@ def funnel_cells(data_dir: Path, dims: Sequence[str] = ("service", "period"),
     lost, an answer through the form without script) get the same deviation, so the two figures differ
     by that difference and their mean is no better than either (``secret``, ``con``: as :func:`answer_keys`)."""
     dims = _check_dims(dims)
-    cells = _funnel_sums(data_dir, dims, where)
+    # the months ``con``'s answers were loaded with, not the live clock's: at a month's turn an older cursor
+    # lacks the month just ended, whose submissions would otherwise keep their reports' own keys (route 22)
+    cells = _funnel_sums(data_dir, dims, where, loaded_today(con))
     answers = answer_keys(data_dir, dims, where, secret, con)
     if cells.empty or answers.empty:
         return cells
@@ -115,15 +117,15 @@ def _rollup_keys(con, dims: list[str], where: dict[str, str] | None) -> pd.DataF
     return df[[*dims, "n", "k"]] if len(df) else pd.DataFrame(columns=[*dims, "n", "k"])
 
 
-def _funnel_sums(data_dir: Path, dims: list[str], where: dict[str, str] | None) -> pd.DataFrame:
-    """The widget's counts and their reports' key sums per cell of ``dims``."""
+def _funnel_sums(data_dir: Path, dims: list[str], where: dict[str, str] | None, today=None) -> pd.DataFrame:
+    """The widget's counts and their reports' key sums per cell of ``dims``, months ended on ``today``."""
     sql = funnel_view_sql(data_dir)
     cols = dims + [c for n in RATE_COUNTS for c in (n, f"k_{n}")]
     if sql is None:
         return pd.DataFrame(columns=cols)
     sums = ", ".join(f"sum({n})::BIGINT AS {n}, (sum(CAST(round(coalesce(record_key, 0) * {KEY_SCALE}) AS HUGEINT) "
                      f"* {n}) % {KEY_SCALE})::BIGINT AS k_{n}" for n in RATE_COUNTS)
-    filters = [ended_only()] + [f"{_check_dims([k])[0]} = ?" for k in (where or {})]
+    filters = [ended_only(today=today)] + [f"{_check_dims([k])[0]} = ?" for k in (where or {})]
     con = duckdb.connect(":memory:")
     try:
         group = ", ".join(dims) if dims else "1"
