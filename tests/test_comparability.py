@@ -175,10 +175,18 @@ def test_period_ranges_must_cover_whole_periods(freq, start, end, field):
 def test_whole_period_ranges_are_accepted():
     assert periods.validate_range("A", "2026-01", "2026-12") == ("2026-01", "2026-12")
     assert periods.validate_range("Q", "2026-Q4", "2027") == ("2026-10", "2027-12")
-    assert periods.validate_range("M", period="2026") == ("2026-01", "2026-12")
+    assert periods.validate_range("M", "2026", "2026") == ("2026-01", "2026-12")
+    assert periods.validate_range("Q", period="2026-Q4") == ("2026-10", "2026-12")
     assert periods.validate_range("Q") == (None, None)
-    with pytest.raises(QueryError, match="period=2026-02 starts inside 2026"):
-        periods.validate_range("A", period="2026-02")
+
+
+@pytest.mark.parametrize("freq, period", [("A", "2026-02"), ("M", "2026"), ("M", "2026-Q3"), ("Q", "2026")])
+def test_one_period_is_a_period_of_freq_itself(freq, period):
+    """``freq=M&period=2026`` covered whole months, and was published as the monthly "2026": one period is
+    one cell of its own frequency (a range of months is from/to), refused naming period otherwise."""
+    with pytest.raises(QueryError, match=rf"^period={period} is a \w+, but freq={freq} publishes ") as exc:
+        periods.validate_range(freq, period=period)
+    assert exc.value.field == "period"
 
 
 def test_guard_allows_a_mean_within_one_scale_instrument_and_wording():

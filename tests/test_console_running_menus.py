@@ -130,3 +130,37 @@ def test_the_quality_page_shows_the_newest_answer_and_says_the_running_month_is_
     assert "2026-11" in volumes and "2026-12" not in volumes
     assert ('data-note="volumes">I dati di un periodo si pubblicano quando il periodo è finito: il periodo in corso '
             "non è mostrato.") in page
+
+
+@pytest.mark.parametrize("url", ["/regions", "/", "/service-types/", f"/entities/{ROMA}", f"/workspace/{ROMA}"])
+def test_a_quarter_on_the_monthly_view_is_never_shown_as_a_month(app_tokens, url):
+    """``/regions?freq=M&period=2026-Q3`` was a 200 labelled "2026-Q3 (Mensile)" (a quarter's figures under
+    the monthly view's name): the label's own frequency (warehouse.periods.freq_of) must agree with freq.
+    The page's form sends it when the frequency is switched under a quarter: it shows the quarter's last
+    month, saying so, as a month on the quarterly view shows its quarter."""
+    role = "entity" if url.startswith("/workspace") else "monitoring"
+    for query, shown, freq_name in (("freq=M&period=2026-Q3", "2026-09", "Mensile"),
+                                    ("freq=Q&period=2026-09", "2026-Q3", "Trimestrale")):
+        resp = _get(app_tokens, f"{url}?{query}", role)
+        page = html.unescape(resp.get_data(as_text=True))
+        assert resp.status_code == 200, (url, query)
+        stated = re.search(r'<p class="period-stated" data-period="([^"]*)">.*?<strong>([^<]*)</strong> \((\w+)\)',
+                           page)
+        assert stated.groups() == (shown, shown, freq_name), (url, query)
+        assert f"{query.split('=')[-1]} non è un periodo di questa frequenza: mostrato {shown}." in page
+
+
+@pytest.mark.parametrize("query, problem", [
+    ("freq=M&period=2026-Q3", "period=2026-Q3 is a quarter, but freq=M publishes months: ask freq=Q&period=2026-Q3, "
+                              "or from=2026-07&to=2026-09 for its months."),
+    ("freq=Q&period=2026", "period=2026 is a year, but freq=Q publishes quarters: ask freq=A&period=2026, or "
+                           "from=2026-Q1&to=2026-Q4 for its quarters."),
+    ("freq=Q&period=2026-09", "period=2026-09 is a month, but freq=Q publishes quarters: ask freq=M&period=2026-09, "
+                              "or period=2026-Q3, the quarter holding it."),
+])
+def test_the_api_refuses_a_period_of_another_frequency_naming_period(app_tokens, query, problem):
+    """The API has no form to follow: freq=M&period=2026-Q3 answered three monthly rows per cell for "the
+    period 2026-Q3" (a range is from/to); now a 400 naming period, saying what to ask instead."""
+    for path in ("/api/v1/indicators", "/api/v1/compare"):
+        resp = _get(app_tokens, f"{path}?{query}")
+        assert resp.status_code == 400 and resp.get_json()["fields"] == {"period": [problem]}, path

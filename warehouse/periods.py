@@ -6,8 +6,9 @@ end at the end of a period of that frequency: ``freq=A&from=2026-01&to=2026-02``
 months under the label ``2026``, and ``freq=Q&from=2026-11`` a month and a half as ``2026-Q4``.
 :func:`validate_range` refuses such ranges with a :class:`~warehouse.comparability.QueryError`
 naming the field (``from``, ``to``, ``period`` or ``freq``: HTTP 400) and otherwise returns the
-first and last month covered. Labels of any frequency are accepted where they align: ``2026``,
-``2026-Q1`` and ``2026-01`` all start a year.
+first and last month covered. In ``from``/``to``, labels of any frequency are accepted where they
+align: ``2026``, ``2026-Q1`` and ``2026-01`` all start a year; a single ``period`` is one period of
+``freq`` itself (:func:`require_freq`: ``freq=M&period=2026-Q3`` is refused, naming ``period``).
 
 :func:`require_started` refuses a period that has not started yet (the plan form's rule, one home:
 :func:`registry.plans.has_started`); :func:`require_ended` (and :func:`require_ended_range`) refuses
@@ -278,11 +279,35 @@ def calendar_period(start: str | None, end: str | None) -> str | None:
     return None
 
 
+_NAME = {"M": "a month", "Q": "a quarter", "A": "a year"}
+
+
+def require_freq(freq: str, label: str, field: str = "period") -> str:
+    """``label`` if it is written at frequency ``freq`` (:func:`freq_of`); else a :class:`QueryError`
+    naming ``field`` (HTTP 400) that says which frequency the label is and what to ask instead. One
+    period is one cell of one frequency: ``freq=M&period=2026-Q3`` would be shown as the "monthly"
+    2026-Q3 (three months under one label), ``freq=Q&period=2026-10`` as a quarter that is a month. A
+    range of months of a quarter is ``from``/``to`` (:func:`validate_range`). The console's pages,
+    whose form can switch the frequency under a period, show the period of ``freq`` it gives instead
+    (:func:`warehouse.console.data.period_choice`)."""
+    own = freq_of(label, field)
+    if own == freq:
+        return label
+    first, last = months(label, field)
+    if FREQS.index(own) > FREQS.index(freq):  # a coarser label: its periods of freq are a range
+        instead = f"from={period_of(first, freq)}&to={period_of(last, freq)} for its {_NAMES[freq]}"
+    else:  # a finer label: the period of freq holding it
+        instead = f"period={period_of(first, freq)}, the {_NAMES[freq][:-1]} holding it"
+    raise QueryError(field, f"{field}={label} is {_NAME[own]}, but freq={freq} publishes {_NAMES[freq]}: "
+                            f"ask freq={own}&{field}={label}, or {instead}.")
+
+
 def validate_range(freq: str, start: str | None = None, end: str | None = None,
                    period: str | None = None) -> tuple[str | None, str | None]:
     """Check a requested range and return its (first month, last month) (``None`` = open).
 
-    ``period`` is one period (it may not be combined with ``from``/``to``). Errors name the field:
+    ``period`` is one period of ``freq`` (:func:`require_freq`; it may not be combined with
+    ``from``/``to``). Errors name the field:
     ``freq`` unknown; ``from``/``to``/``period`` malformed, or not on a boundary of ``freq``
     (``from`` must start a period, ``to`` end one); ``from`` after ``to``.
     """
@@ -291,6 +316,7 @@ def validate_range(freq: str, start: str | None = None, end: str | None = None,
     if period is not None:
         if start is not None or end is not None:
             raise QueryError("period", "Give either period or from/to, not both.")
+        require_freq(freq, period)
         start = end = period
         fields = ("period", "period")
     else:

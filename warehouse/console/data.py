@@ -234,8 +234,10 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
     :func:`warehouse.periods.require_ended`), else the latest complete period with data — always stated
     (when none has ended, the note says so), and said to be partial (``partial``,
     ``partial_note``) when the data begin after it starts; ``running_note`` says why the running period
-    of the frequency is in no menu. A ``period`` of another frequency (the form switched it) shows the
-    period of ``freq`` containing it — or, when that one is still running, the latest ended one, said
+    of the frequency is in no menu. A ``period`` of another frequency
+    (:func:`warehouse.periods.require_freq`: the form switched the frequency under it) is never shown
+    under ``freq``'s name: the page shows the period of ``freq`` holding its last month — a month's
+    quarter, a quarter's last month — or, when that one is still running, the latest ended one, said
     so (a 400 only when none has ended). ``fallback``: with neither ``freq`` nor ``period`` given, the first of
     ``default_freq, *fallback`` having a complete, fully covered period gives the default."""
     if not args.get("freq") and not args.get("period"):
@@ -253,11 +255,11 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
         require_ended(period, "period")  # not yet begun, or still running: 400 naming it (published once ended)
         try:
             validate_range(freq, period=period)
-        except QueryError:  # the form changed the frequency: the period of that frequency containing it
+        except QueryError:  # the form changed the frequency: the period of freq holding the label's end
             from ..periods import period_of, months
 
-            first = months(period, "period")[0]  # a malformed period is still a 400 naming it
-            label = period_of(first, freq)
+            # a month on the quarterly view: its quarter; a quarter on the monthly view: its last month
+            label = period_of(months(period, "period")[1], freq)  # (never "2026-Q3 (Mensile)")
             latest = cube.latest_period(con, freq)[0]
             if not is_complete(label) and latest:  # the form switched the default month to a running quarter
                 return _chosen(con, freq, latest, periods, _(

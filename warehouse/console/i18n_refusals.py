@@ -68,6 +68,9 @@ _QUERY_IT = [
      r"one, such as (\S+)\.",
      "il periodo {0} è in corso: i suoi dati si pubblicano quando è finito, dal {1}. Chiedere un periodo "
      "concluso, per esempio {2}."),
+    (r"\w+=(\S+) is a (month|quarter|year), but freq=(\w) publishes \w+: ask (freq=\w&\w+=\S+), or (\S+)(?:, the "
+     r"\w+ holding it| for its \w+)\.",
+     "il periodo {0} non è della frequenza {2}: chiedere {3}, oppure {4}."),
     (r"channel is one of (.+)\.", "il canale è uno tra {0}."),
     (r"A quarter is YYYY-Qn\.", "un trimestre si scrive AAAA-Qn."),
     (r"A figure over a range .* is given for one calendar month, quarter or year only; from=(\S+), to=(\S+) is not one\..*",
