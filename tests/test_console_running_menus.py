@@ -164,3 +164,19 @@ def test_the_api_refuses_a_period_of_another_frequency_naming_period(app_tokens,
     for path in ("/api/v1/indicators", "/api/v1/compare"):
         resp = _get(app_tokens, f"{path}?{query}")
         assert resp.status_code == 400 and resp.get_json()["fields"] == {"period": [problem]}, path
+
+
+def test_the_english_400_page_names_the_parameter_as_the_italian_one_does(app_tokens):
+    """The English page read "Error 400 period=2026-Q4 is still running …" without the Italian page's
+    "Parametro non valido: «period»:" lead: both say which parameter is refused, then why."""
+    def lead(lang):
+        resp = _get(app_tokens, "/regions?freq=Q&period=2026-Q4", lang=lang)
+        assert resp.status_code == 400
+        return html.unescape(re.search(r'<p class="lead">(.*?)</p>', resp.get_data(as_text=True), re.S).group(1))
+
+    assert lead("it") == ("Parametro non valido: «period»: il periodo 2026-Q4 è in corso: i suoi dati si pubblicano "
+                          "quando è finito, dal 2027-01-01. Chiedere un periodo concluso, per esempio 2026-Q3.")
+    assert lead("en") == ("Invalid parameter: «period»: period=2026-Q4 is still running: its figures are published "
+                          "once it has ended, from 2027-01-01. Ask for an ended one, such as 2026-Q3.")
+    api = _get(app_tokens, "/api/v1/indicators?freq=Q&period=2026-Q4", lang="en").get_json()  # the API: unchanged
+    assert api["message"].startswith("period=2026-Q4 is still running")

@@ -109,12 +109,13 @@ def translate_problem(problem: str, table: list[tuple[str, str]]) -> str | None:
 
 def refusal(kind: str, message: str, field: str | None = None, reason: str | None = None,
             fields: list[str] | None = None) -> str:
-    """A refusal's text for a page: ``message`` (English) for English readers; in Italian from
+    """A refusal's text for a page: ``message`` (English) for English readers — a refused parameter led
+    by its name (``Invalid parameter: «period»: …``, as in Italian); in Italian from
     ``kind`` (``invalid_parameter``, ``not_comparable``, ``not_found`` or a drivers code), ``reason`` and
     ``field`` — a drivers refusal names every one of ``fields`` when given (each item not asked, as its
     reason line lists them; it named the first only)."""
-    if lang() == "en":
-        return message
+    if lang() == "en":  # a refused parameter is named first, as the Italian page names it
+        return f"Invalid parameter: «{field}»: {message}" if kind == "invalid_parameter" and field else message
     if kind == "not_comparable":
         what = REASONS_IT.get(reason or "")
         return (f"Non confrontabile: la statistica unirebbe {what}." if what else
