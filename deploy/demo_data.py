@@ -204,3 +204,37 @@ def _retry_after(raw: str | None) -> float:
         return max(0.5, float(raw or 1))
     except ValueError:
         return 1.0
+
+
+#: The data directory's record of how many of the demo's fixed live submissions (:func:`demo_bodies`, a
+#: prefix of the same stream at every start) an earlier ``ascolto up`` posted and had accepted.
+LIVE_MARKER = "demo-live.json"
+
+
+def posted_before(data_dir) -> int:
+    """How many of :func:`demo_bodies`' submissions an earlier ``ascolto up`` in ``data_dir`` had accepted
+    (0: none, or no readable record)."""
+    from pathlib import Path
+
+    try:
+        return max(0, int(json.loads((Path(data_dir) / LIVE_MARKER).read_text("utf-8"))["accepted"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def accepted_line(data_dir, accepted: int, n: int) -> str:
+    """What ``ascolto up`` says after posting ``n`` demo submissions, ``accepted`` of them with a 202, and
+    the record of them (:data:`LIVE_MARKER`) updated. The collector accepts a submission it has seen (the
+    ``submission_id`` is the retry key) and the processor stores each id once: a second start sends the
+    same ids, and "100 of 100 accepted" read as 100 more answers when none was added."""
+    from pathlib import Path
+
+    before = posted_before(data_dir)
+    if accepted == n and n > before:
+        (Path(data_dir) / LIVE_MARKER).write_text(json.dumps({"accepted": n}), "utf-8")
+    line = f"{accepted} of {n} accepted"
+    if before and accepted:
+        again = "all" if before >= n else f"the first {before}"
+        line += (f" ({again} already stored by an earlier start in this data directory: the demo's submissions have "
+                 "fixed ids, and the processor stores each id once, so those add no answer)")
+    return line + "."

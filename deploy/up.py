@@ -8,7 +8,8 @@ checks) and posts a few submissions of today through the running collector's API
 funnel reports: some 300 more posts from 127.0.0.1 would hold the start for minutes under the
 per-address rate limit, and the citizen trying the demo page shares that address; ``ascolto demo
 --funnel`` sends them);
-prints how many were accepted; stops everything on Ctrl-C (or when any part dies).
+prints how many were accepted (and, from the second start in a data directory, that the demo's fixed
+ids were stored by the first: :func:`deploy.demo_data.accepted_line`); stops everything on Ctrl-C (or when any part dies).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from registry.demo import demo_origins, seed_tokens
 from registry.demo_wide import seed_wide
 
 from .broker import LocalBroker, ensure_topics, port_is_free, wait_for_port
-from .demo_data import post_demo
+from .demo_data import accepted_line, post_demo
 from .demo_history import FUNNEL_MONTHS, load_history
 from .demo_site import make_server, serve_in_thread
 
@@ -169,7 +170,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
         if demo_responses:
             print(f"ascolto: posting {demo_responses} demo submissions through the collector's API…", flush=True)
             ok = post_demo(collector, demo_responses, origin=origins[0], progress=lambda m: print(f"ascolto: {m}", flush=True))
-            print(f"ascolto: {ok} of {demo_responses} accepted.", flush=True)
+            print(f"ascolto: {accepted_line(settings.data_dir, ok, demo_responses)}", flush=True)
         demo_tokens = seed_tokens(registry)  # only now, printed at once: a start that failed before lost them
         if demo_tokens:
             print("\nDemo console tokens (shown this once; revoke with `ascolto registry token revoke PREFIX`):\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -201,6 +202,50 @@ def test_the_live_demo_client_waits_on_429_and_loses_nothing(settings):
         app.extensions["ascolto.durability"].close()
     assert accepted == 14
     assert waits and all("429" in w and "Retry-After" in w for w in waits)
+
+
+def test_a_second_start_says_its_demo_answers_were_already_stored(settings):
+    """A second ``make run`` printed "100 of 100 accepted" though the processor stored all 100 as
+    duplicates (the demo's ids are fixed): ``ascolto up``'s line says which were stored by an earlier
+    start — and the dataset agrees (real collector, broker and processor)."""
+    from werkzeug.serving import make_server
+
+    from collector.app import create_app
+    from deploy.demo_data import accepted_line
+    from warehouse.dataset import open_dataset
+
+    seed_wide(connect(settings.database_url), [ORIGIN])
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = create_app(settings.with_(rate_limit_ip="50/second"))
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    processor = ProcessorThread(settings)
+
+    def start(n):  # what ascolto up does after the history: post n, say how many were accepted
+        return accepted_line(settings.data_dir, post_demo(f"http://127.0.0.1:{port}", n, origin=ORIGIN), n)
+
+    def stored(n):
+        def count():
+            with open_dataset(settings.data_dir) as con:
+                got = con.execute("SELECT count(*) FROM responses").fetchone()[0]
+            return got if got == n else None
+        return wait_for(count, timeout_s=60, message=f"{n} demo answers in the dataset")
+
+    try:
+        assert start(6) == "6 of 6 accepted."
+        stored(6)
+        assert start(10) == ("10 of 10 accepted (the first 6 already stored by an earlier start in this data "
+                             "directory: the demo's submissions have fixed ids, and the processor stores each id "
+                             "once, so those add no answer).")
+        stored(10)
+        assert start(10).startswith("10 of 10 accepted (all already stored by an earlier start")
+        time.sleep(2)
+        assert stored(10) == 10  # the third start added none, as it said
+    finally:
+        processor.close()
+        server.shutdown()
+        app.extensions["ascolto.durability"].close()
 
 
 def test_the_live_demo_posts_the_widgets_funnel_counts_with_the_pages_origin(settings):
