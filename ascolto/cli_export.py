@@ -94,10 +94,28 @@ def refresh(settings, data_dir: Path | None) -> None:
 @_DATA_DIR
 @click.pass_obj
 def status(settings, data_dir: Path | None) -> None:
-    """Whether the rollup is stale, and what it covers."""
-    from warehouse.rollup import is_stale, read_manifest
+    """Whether the rollup is built and up to date, and what it covers: ``built``, ``stale`` (a refresh
+    would change it), ``input_files`` (the responses files it covers), ``responses_files`` (those on
+    disk), ``rollup_files`` and a ``note`` saying the state in words — "not built yet" until the console
+    starts or a reader first reads (it said ``stale: true, input_files: 0``, as if data were lost)."""
+    from warehouse.rollup import MANIFEST, SCHEMA, read_manifest, rollup_dir, scan_inputs
 
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     m = read_manifest(settings.data_dir)
-    click.echo(json.dumps({"stale": is_stale(settings.data_dir, m), "input_files": len(m["inputs"]),
-                           "rollup_files": len(m["outputs"])}))
+    try:  # a manifest of an older layout is rebuilt: not built either
+        built = json.loads((rollup_dir(settings.data_dir) / MANIFEST).read_text("utf-8")).get("schema") == SCHEMA
+    except (OSError, ValueError, AttributeError):
+        built = False
+    now = scan_inputs(settings.data_dir)
+    seen = {k: (v["size"], v["mtime_ns"]) for k, v in m["inputs"].items()}
+    changed = sum(now.get(k) != seen.get(k) for k in now.keys() | seen.keys())
+    if not built:
+        note = ("not built yet: the console builds it as it starts, any reader (ascolto indicators, ascolto export) "
+                "as it first reads, or ascolto warehouse refresh now") if now else "not built yet: no responses stored yet"
+    elif changed:
+        note = (f"stale: {changed} responses file{'s' * (changed != 1)} changed since the last refresh; the next reader "
+                "(the console within ASCOLTO_ROLLUP_CHECK_S seconds) or ascolto warehouse refresh brings it up to date")
+    else:
+        note = "up to date: it covers every responses file"
+    click.echo(json.dumps({"built": built, "stale": now != seen, "input_files": len(m["inputs"]),
+                           "responses_files": len(now), "rollup_files": len(m["outputs"]), "note": note}))

@@ -312,3 +312,27 @@ def test_compaction_during_a_rollup_refresh_waits_for_it(tmp_path, monkeypatch):
     assert len(rollup.read_manifest(tmp_path)["inputs"]) == 1
     with Warehouse(Settings(data_dir=tmp_path)) as wh:
         assert wh.cursor().execute("SELECT sum(n) FROM rollup WHERE indicator = 'satisfaction'").fetchone()[0] == 18
+
+
+def test_warehouse_status_says_when_the_rollup_is_not_built_yet(small_dir):
+    """A new user's `ascolto warehouse status` read `stale: true, input_files: 0` until the console first built
+    the rollup, as if the data were lost or out of date: it says the rollup is not built yet, how it gets
+    built, and how many responses files there are to build it from."""
+    runner = CliRunner()
+    env = {"ASCOLTO_DATA_DIR": str(small_dir)}
+
+    def status():
+        out = runner.invoke(main, ["warehouse", "status"], env=env)
+        assert out.exit_code == 0, out.output
+        return json.loads(out.output)
+
+    assert status() == {"built": False, "stale": True, "input_files": 0, "responses_files": 4, "rollup_files": 0,
+                        "note": "not built yet: the console builds it as it starts, any reader (ascolto indicators, "
+                                "ascolto export) as it first reads, or ascolto warehouse refresh now"}
+    assert runner.invoke(main, ["warehouse", "refresh"], env=env).exit_code == 0
+    built = status()
+    assert built["built"] is True and built["stale"] is False and built["input_files"] == built["responses_files"] == 4
+    assert built["note"] == "up to date: it covers every responses file"
+    _write_minimal(small_dir, "2026-11", "C16", "previdenza.domanda-prestazione", [50])
+    assert status()["note"] == ("stale: 1 responses file changed since the last refresh; the next reader (the console "
+                                "within ASCOLTO_ROLLUP_CHECK_S seconds) or ascolto warehouse refresh brings it up to date")
