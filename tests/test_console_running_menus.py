@@ -166,6 +166,16 @@ def test_the_api_refuses_a_period_of_another_frequency_naming_period(app_tokens,
         assert resp.status_code == 400 and resp.get_json()["fields"] == {"period": [problem]}, path
 
 
+def test_the_api_takes_the_frequency_of_the_period_named_when_freq_is_not_given(app_tokens):
+    """period=2026-Q3 with no freq asks a quarter (freq defaulted to M and made it a 400 asking for freq=Q);
+    with no period either, the default stays monthly."""
+    resp = _get(app_tokens, "/api/v1/indicators?period=2026-Q3")
+    assert resp.status_code == 200 and resp.get_json()["freq"] == "Q", resp.get_data(as_text=True)
+    rows = _get(app_tokens, "/api/v1/indicators?period=2026-Q3&by=pa_type").get_json()["rows"]
+    assert rows and {r["period"] for r in rows} == {"2026-Q3"}
+    assert _get(app_tokens, "/api/v1/indicators?freq=M&period=2026-Q3").status_code == 400  # freq given: kept
+
+
 def test_the_english_400_page_names_the_parameter_as_the_italian_one_does(app_tokens):
     """The English page read "Error 400 period=2026-Q4 is still running …" without the Italian page's
     "Parametro non valido: «period»:" lead: both say which parameter is refused, then why."""

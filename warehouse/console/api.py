@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from .. import codelists, cube, export
 from ..compare import compare
 from ..comparability import QueryError, all_indicators, declared, instruments_of
-from ..periods import require_ended_range, validate_range
+from ..periods import freq_of, require_ended_range, validate_range
 from ..protect import Protection
 from .auth import require
 from .data import check_codes, partial_json
@@ -38,14 +38,14 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
     """The request's cut. ``default_period``: with no ``period``/``from``/``to``, the latest complete
     period at ``freq`` (said in the answer's ``period.note``) instead of every period pooled."""
     period = request.args.get("period") or None
+    # freq given, else the frequency of the period named (period=2026-Q3 asks a quarter), else months
+    freq = request.args["freq"] if "freq" in request.args else freq_of(period, "period") if period else "M"
     # whole periods of the frequency, errors naming the parameter given (period, from or to)
-    validate_range(request.args.get("freq", "M"), request.args.get("from") or None, request.args.get("to") or None,
-                   period)
+    validate_range(freq, request.args.get("from") or None, request.args.get("to") or None, period)
     # a running period is not published (400 naming period, to or from); its figures come once it has ended
     require_ended_range(request.args.get("from") or None, request.args.get("to") or None, period)
     g.period_note = None
     if default_period and not (period or request.args.get("from") or request.args.get("to")):
-        freq = request.args.get("freq", "M")
         if freq in cube.FREQS:
             label, _complete = cube.latest_period(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), freq)
             period = label
@@ -56,7 +56,6 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
     first, last = request.args.get("from") or period, request.args.get("to") or period
     if first or last:  # a period still running, or begun before the data: said in period.partial
         con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
-        freq = request.args.get("freq", "M")
         labels = cube.period_labels(con, freq) if not last else []
         last = last or (labels[-1] if labels else None)
         if last:
@@ -71,7 +70,7 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
     cut = cube.Cut(indicator=request.args.get("indicator", "satisfaction"),
                    by=[v for v in (p.strip() for p in by.split(",")) if v],
                    filters=filters,
-                   freq=request.args.get("freq", "M"),
+                   freq=freq,
                    start=request.args.get("from") or period, end=request.args.get("to") or period,
                    margins=margins in ("1", "true")).validate()
     if cut.start or cut.end:  # a range outside the data: a 400 saying where the data are, not empty rows
