@@ -9,7 +9,8 @@ worker gets it from the terminal and, a moment later, SIGQUIT from its master.
 - Gunicorn's gthread ``handle_quit`` calls ``ThreadPoolExecutor.shutdown``, which takes a
   non-reentrant lock: the second signal, run inside the first handler, waited on that lock for ever —
   until the master killed the worker after ``graceful_timeout`` (10 s), so that ``make run`` took 10 s
-  and more to stop.
+  and more to stop; so did the first signal landing while the main thread held that lock in
+  ``submit``. Our thread worker's handler takes no lock at all (:class:`ThreadWorker`).
 - Gunicorn's gevent ``handle_quit`` spawns a greenlet per signal that raises ``SystemExit``: the
   second one ran while the interpreter was already shutting down and printed a traceback
   ("failed with SystemExit") on every Ctrl-C of ``make run``.
@@ -34,4 +35,17 @@ class QuitOnce:
 
 
 class ThreadWorker(JsonErrors, QuitOnce, _GThreadWorker):
-    """gthread, quitting once, with JSON refusals."""
+    """gthread, quitting once, with JSON refusals.
+
+    Its quit handler takes no lock: gthread's own calls ``tpool.shutdown``, whose ``_shutdown_lock`` the
+    main thread also holds inside ``tpool.submit`` (each request handed to the pool) — a Ctrl-C landing
+    there deadlocked the worker until the master's SIGKILL after ``graceful_timeout`` (about one stop in
+    ten under load). It only ends the main loop (``alive``), which notices within its 1 s wait, stops
+    accepting, lets kept-alive connections go, and shuts the pool down outside any signal handler."""
+
+    def handle_quit(self, sig, frame) -> None:
+        if self._quitting:
+            return
+        self._quitting = True
+        self.alive = False
+        self.cfg.worker_int(self)

@@ -44,39 +44,36 @@ def _serve(app: str, tmp_path, stderr=subprocess.DEVNULL) -> tuple[subprocess.Po
             time.sleep(0.1)
 
 
-def test_the_masters_sigquit_landing_inside_the_terminals_sigint_handler_does_not_deadlock():
-    """Where the faulthandler dump of a hung worker showed it: the second ``handle_quit`` run right after
-    ``shutdown`` put its wake-up in the pool's queue, inside ``_shutdown_lock``."""
+def _thread_worker():
     from deploy.gunicorn_worker import ThreadWorker
 
     worker = ThreadWorker.__new__(ThreadWorker)  # the real class; no sockets nor app: only its quit path
     worker.cfg = SimpleNamespace(worker_int=lambda _worker: None)
     worker.tpool = ThreadPoolExecutor(1)
-    queue, exits = worker.tpool._work_queue, []
+    worker.alive = True
+    return worker
 
-    class SigquitArrives:
-        def put(self, item):
-            queue.put(item)
-            if not exits:
-                exits.append("sigquit")
-                try:
-                    worker.handle_quit(signal.SIGQUIT, None)  # the master's, inside the first handler
-                except SystemExit:
-                    pass
 
-    worker.tpool._work_queue = SigquitArrives()
+def _quits_promptly(worker, *signals) -> None:
+    done = threading.Thread(target=lambda: [worker.handle_quit(s, None) for s in signals], daemon=True)
+    done.start()
+    done.join(timeout=3)
+    assert not done.is_alive(), "the worker's quit handler deadlocked on the pool's lock"
+    assert worker.alive is False  # the main loop ends and shuts the pool down outside the handler
 
-    def sigint():
-        try:
-            worker.handle_quit(signal.SIGINT, None)  # the terminal's
-        except SystemExit:
-            exits.append("exited")
 
-    first = threading.Thread(target=sigint, daemon=True)
-    first.start()
-    first.join(timeout=3)
-    assert not first.is_alive(), "the worker deadlocked on the executor's shutdown lock"
-    assert exits[-1] == "exited"
+def test_the_masters_sigquit_after_the_terminals_sigint_does_not_deadlock():
+    """Where the faulthandler dump of a hung worker showed it: a second ``handle_quit`` right after the
+    first one's ``shutdown``, inside the pool's ``_shutdown_lock``."""
+    _quits_promptly(_thread_worker(), signal.SIGINT, signal.SIGQUIT)
+
+
+def test_a_ctrl_c_landing_while_the_main_thread_hands_a_request_to_the_pool_does_not_deadlock():
+    """``tpool.submit`` holds the same ``_shutdown_lock`` that gthread's quit handler takes: a signal landing
+    there (one stop in ten under load: 10 s, then SIGKILL) must not take it again."""
+    worker = _thread_worker()
+    with worker.tpool._shutdown_lock:  # the main thread inside submit() when the signal lands
+        _quits_promptly(worker, signal.SIGINT)
 
 
 def _ctrl_c(proc: subprocess.Popen) -> float:
