@@ -80,9 +80,7 @@ def test_workers_recording_at_once_all_get_their_record_kept(tmp_path, caplog):
     import logging
     import threading
 
-    # 6 × 80 records (was 6 × 200, which failed once with the fix in, under a full suite's load: a 1 s
-    # busy timeout is within reach of a loaded two-core machine; before the fix it failed 1 in 100)
-    ids = [[str(uuid.uuid4()) for _ in range(80)] for _ in range(6)]
+    ids = [[str(uuid.uuid4()) for _ in range(200)] for _ in range(6)]
 
     def worker(mine):
         sent = SentForms(SECRET, tmp_path)
