@@ -78,7 +78,8 @@ class ServiceView:
         """Test mode on now: computed at each read (:func:`registry.models.in_test_mode`), so a view
         cached for ``ttl_s`` never keeps a service in test mode past its expiry (a switch-off made
         before the expiry is seen within ``ttl_s``, like any change)."""
-        return self.test_mode_at(utcnow())
+        # most services are never in test mode: no clock read per request for them
+        return self.test_mode_until is not None and self.test_mode_at(utcnow())
 
     def test_mode_at(self, now: datetime) -> bool:
         """Test mode on at ``now``."""
