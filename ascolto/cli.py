@@ -346,8 +346,11 @@ def _http_url(ctx, param, value: str | None) -> str | None:
                    "the origin of the funnel reports. Default: http://localhost:$ASCOLTO_DEMO_PORT (the demo PA page).")
 @click.option("--funnel", is_flag=True, help="Also post the widget's funnel reports of their page views "
               "(about 4 per web answer: under the per-address rate limit this takes minutes).")
+@click.option("--seed", default=2026, show_default=True, type=int,
+              help="Draws the submissions and their ids: the same seed sends the same ids, which a collector that "
+                   "took them before stores no more than once; another seed adds new answers.")
 @click.pass_obj
-def demo(settings, responses: int, collector_url: str | None, origin: str | None, funnel: bool) -> None:
+def demo(settings, responses: int, collector_url: str | None, origin: str | None, funnel: bool, seed: int) -> None:
     """Post realistic synthetic submissions through the real collector API, as the widget on the demo PA page
     would (waits on 429 Retry-After), to the demo services `ascolto up` seeds; with --funnel, the widget's
     funnel counts of their page views too (POST /v1/funnel); exits 1 when the collector cannot be reached or
@@ -360,14 +363,15 @@ def demo(settings, responses: int, collector_url: str | None, origin: str | None
     origin = origin or f"http://localhost:{settings.demo_port}"
     progress = lambda m: click.echo(m, err=True)  # noqa: E731
     try:
-        accepted = post_demo(url, responses, origin=origin, max_wait_s=900, progress=progress)
+        accepted = post_demo(url, responses, seed, origin=origin, max_wait_s=900, progress=progress)
     except URLError as exc:
         raise click.ClickException(
             f"cannot reach the collector at {url} ({getattr(exc, 'reason', exc)}): start the stack first (`make run`, "
             "or `ascolto up`), or give a running collector's address with --collector-url.") from None
-    click.echo(f"{accepted} of {responses} accepted")
+    click.echo(f"{accepted} of {responses} accepted (the ids of --seed {seed}, the same at every run: where they "
+               "were stored before they add no answer, since each id is stored once; another --seed adds answers).")
     if funnel:
-        reports = funnel_reports(demo_bodies(responses))
+        reports = funnel_reports(demo_bodies(responses, seed), seed)
         views = post_funnel(url, origin, reports, max_wait_s=900,
                             progress=progress)
         click.echo(f"funnel reports: {views} of {len(reports)} accepted")

@@ -354,3 +354,50 @@ def test_the_backfill_names_the_line_that_is_not_json_and_loads_nothing(tmp_path
     assert main([str(path)]) == 1  # was a RecursionError traceback
     assert capsys.readouterr().err.strip() == (
         f"collector.backfill: {path} line 2 is not JSON this tool reads (nested too deeply); nothing loaded")
+
+
+def test_ascolto_demo_says_a_repeat_sends_the_same_ids_and_another_seed_adds_answers(settings):
+    """``ascolto demo`` run twice printed "5 of 5 accepted" twice though the second run added no answer
+    (fixed ids); it now names its seed, and ``--seed`` adds answers (real collector, broker and processor)."""
+    from click.testing import CliRunner
+    from werkzeug.serving import make_server
+
+    from ascolto.cli import main
+    from collector.app import create_app
+    from warehouse.dataset import open_dataset
+
+    seed_wide(connect(settings.database_url), [ORIGIN])
+    app = create_app(settings.with_(rate_limit_ip="50/second"))
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    processor = ProcessorThread(settings)
+
+    def demo(*extra):
+        out = CliRunner().invoke(main, ["demo", "--responses", "5", "--collector-url", f"http://127.0.0.1:{port}",
+                                        "--origin", ORIGIN, *extra],
+                                 env={"ASCOLTO_DATA_DIR": str(settings.data_dir)})
+        assert out.exit_code == 0, out.output
+        return out.output
+
+    def stored(n):
+        def count():
+            with open_dataset(settings.data_dir) as con:
+                got = con.execute("SELECT count(*) FROM responses").fetchone()[0]
+            return got if got == n else None
+        return wait_for(count, timeout_s=60, message=f"{n} demo answers in the dataset")
+
+    try:
+        first = demo()
+        assert "5 of 5 accepted (the ids of --seed 2026, the same at every run" in first
+        assert "another --seed adds answers" in first
+        stored(5)
+        demo()
+        time.sleep(2)
+        assert stored(5) == 5  # the repeat added none, as it says
+        assert "--seed 7" in demo("--seed", "7")
+        stored(10)
+    finally:
+        processor.close()
+        server.shutdown()
+        app.extensions["ascolto.durability"].close()
