@@ -237,6 +237,8 @@ _CASE_LEAD = (r"(?i:pratic(?:he|a|e)|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi
               r"|aktenzeichen|az\.|antrag(?:snummer)?|vorgang(?:snummer)?|gesch[äa]ftszahl"
               r"|dossier|demande|r[ée]f[ée]rence|zadev[ae]|vlog[ae]|zahtev[ae]?k?)")
 _CASE_MARK = r"(?i:n\.|n°|n(?=\s+\d)|nr\.?|no\.?|num\.?|numero|number|nummer|numéro|št\.|številka|id|:|#)"
+#: a mark ending the words before the number (its bare "n" then followed by the space only: the number is cut off)
+_CASE_MARKED = re.compile("(?<![^\\W\\d_])" + _CASE_MARK.replace(r"n(?=\s+\d)", r"n(?=\s)") + r"\s*$")
 #: the number, also printed in groups of digits (a pagoPA notice: "3010 0000 0012 3456 78",
 #: "3 0123 4567 8901 2345 6") — then of 12 digits at least, so "richiesta 12345 10 giorni fa" keeps its "10".
 _CASE_ID = (r"(?P<case>\d{1,4}(?:\s\d{1,4}){3,6}(?!\s?\d)"
@@ -264,7 +266,7 @@ def case_numbers(text: str, counts: Counter) -> str:
         case = m.group("case")
         digits = sum(c.isdigit() for c in case)
         marked = m.group(0)[: m.start("case") - m.start()].rstrip().endswith((".", "°", ":", "#")) or \
-            re.search(rf"{_CASE_MARK}\s*$", m.group(0)[: m.start("case") - m.start()]) is not None
+            _CASE_MARKED.search(m.group(0), 0, m.start("case") - m.start()) is not None
         if re.fullmatch(r"\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?|\d{1,2}[.:]\d{2}", case):
             return False  # a date or a time
         if " " in case and digits < 12:

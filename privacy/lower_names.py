@@ -38,7 +38,7 @@ from collections import Counter
 
 from .given_names import GIVEN_NAMES
 from .lexicon import lemma
-from .surnames import PARTICIPLES, SURNAMES
+from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
 
 #: given names that are also Italian words (adjectives, nouns, verbs: "sono serena", "sara" typed for
 #: "sarà", "resi" returned, "assunta" hired, "massimo" greatest): not a name on their own in lower case.
@@ -330,13 +330,38 @@ def unlisted_surname(word: str, plural: bool = True) -> bool:
             and not lem.endswith(("are", "ere", "ire", "rre")))
 
 
+#: what follows a plural read as the writer's surname: a new clause behind a mark, or a verb of the one who
+#: writes ("sono ferraresi, ho chiamato", "sono ricci, la pratica…", "sono conti e vorrei"); "sono felici",
+#: "sono felici del servizio", "sono lunghi i tempi", "sono contenti, grazie" say "they are …" and stay
+_SINGULAR_AFTER = re.compile(
+    r"[ \t]*[,;:–-][ \t]*(?!(?i:grazie|ma|e|ed|anzi|però|perché|molto|tanto|troppo|più|anche|sempre|ancora|davvero|proprio"
+    r"|tutti|tutte|come|quando|se)(?!\w))\w|[ \t]+(?:(?i:e|ed)[ \t]+)?(?i:ho|avevo|avrei|vorrei|volevo|chiedo|scrivo|aspetto"
+    r"|abito|vivo|sto|stavo|devo|dovrei|ringrazio|segnalo|sono|mi|non)(?!\w)")
+#: an article or a preposition after a word of :data:`privacy.surnames.NOUN_SURNAMES`: the word is the noun
+#: ("sono testa a testa", "sono villa di lusso"), not the writer's surname
+_PHRASE_AFTER = re.compile(r"[ \t]+(?i:(?:il|lo|la|i|gli|le|un|uno|una|di|del|dello|della|dei|degli|delle|a|al|allo|alla|ai"
+                           r"|agli|alle|da|dal|dalla|in|per|con)(?!\w)|(?:l|d|un|all|dall|dell|nell)['’])")
+
+
 def _taken_surname(m: re.Match) -> list[str]:
     name = m.group("name")
     if m.group("lead")[:4].lower() == "sono" and not _SONO_START.search(m.string, 0, m.start()):
         return []
-    if name not in SURNAMES and not _foreign_surname(name) and not unlisted_surname(name):
-        return []
-    return [name]
+    if name in SURNAMES or _foreign_surname(name) or unlisted_surname(name, plural=False):
+        return [name]
+    if name in NOUN_SURNAMES:  # "salve, sono colombo"; "sono testa a testa" stays
+        return [] if _PHRASE_AFTER.match(m.string, m.end("name")) else [name]
+    if unlisted_surname(name) and _SINGULAR_AFTER.match(m.string, m.end("name")) \
+            and (name in FREQUENT or not _gendered_plural(name)):  # a plural: by what follows
+        return [name]
+    return []
+
+
+def _gendered_plural(word: str) -> bool:
+    """Whether a plural in -i has a feminine in -e of the same lemma, one in -o: an adjective ("pessimi",
+    "lunghi": "sono pessimi, vergogna" says "they are"), which a surname is only when frequent ("ricci")."""
+    lem = lemma(word)
+    return lem is not None and lem.endswith("o") and lemma(word[:-1] + "e") == lem
 
 
 def _taken_pair(m: re.Match) -> list[str]:

@@ -27,6 +27,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .given_names import GIVEN_NAMES
+from .lexicon import lemma
 from .surnames import SURNAMES
 from .text import SHORT_TEXT, _redact_text, redact_short
 
@@ -35,6 +36,17 @@ ACCOUNT_WORDS = frozenset("""u user users utente utenti profilo profili profile 
 cittadino cittadini iscritto iscritti membro membri member members people dipendente dipendenti assistito assistiti
 paziente pazienti contribuente contribuenti anagrafica id area-personale area-riservata areapersonale areariservata""".split())
 
+#: path words after which the next segment names one citizen's record: there a number of 3 to 5 digits
+#: (``/pratiche/12345``; not a bare year: ``/pratiche/2024``) and a user handle (``/pratiche/zanchettin85``,
+#: ``/istanze/bianchi.m``) are an ``[ID]`` too
+RECORD_WORDS = frozenset("""pratica pratiche istanza istanze domanda domande fascicolo fascicoli richiesta richieste
+segnalazione segnalazioni ticket tickets protocollo protocolli dossier ricevuta ricevute prenotazione prenotazioni
+verbale verbali fattura fatture""".split())
+#: letters then 1-4 digits, as handles are made ("zanchettin85", "mrossi_1985"), the letters no Italian word
+#: (:func:`privacy.lexicon.lemma`: "pagina3", "fase2" stay) and no code of a service (:data:`_CODES`)
+_HANDLE = re.compile(r"([^\W\d_]{3,})[._]?\d{1,4}")
+_CODES = frozenset("""covid isee spid cie imu tari tasi irpef iva mod modello modulo bonus pnrr dsu cud naspi ape red
+anno page step rev art dlgs dpr api app""".split())
 #: a run of 6 or more digits anywhere in a segment: a record's, a receipt's or a user's number
 _LONG_DIGITS = re.compile(r"\d{6}")
 #: letters then digits, as user names are made ("mrossi85", "mario.rossi1985", "g_bianchi90")
@@ -72,9 +84,25 @@ def _named_join(segment: str) -> bool:
     return any(len(p) > 1 and _is_name(p) for p in parts)
 
 
-def _identifies(segment: str, after_account: bool) -> bool:
+def _short_number(segment: str) -> bool:
+    """A number of 3 to 5 digits that is no bare year (after an account or record word)."""
+    return 3 <= len(segment) <= 5 and not (len(segment) == 4 and segment[:2] in ("19", "20"))
+
+
+def _handle(segment: str) -> bool:
+    """A user handle after a record word: letters (no word, no service code) and digits ("zanchettin85"),
+    or words joined by "." or "_" whose last part is no file extension ("bianchi.m")."""
+    m = _HANDLE.fullmatch(segment)
+    if m is not None:
+        letters = m.group(1).lower()
+        return letters not in _CODES and lemma(letters) is None
+    return ("." in segment or "_" in segment) and _JOINED.fullmatch(segment) is not None \
+        and segment.replace("_", ".").rsplit(".", 1)[-1].lower() not in _EXTENSIONS
+
+
+def _identifies(segment: str, after_account: bool, after_record: bool = False) -> bool:
     if segment.isdigit():  # string tests first: most segments are words, and pay no pattern here
-        return len(segment) >= 6
+        return len(segment) >= 6 or ((after_account or after_record) and _short_number(segment))
     if not segment or segment.startswith("["):
         return False
     if segment.isalpha():  # a plain word (most segments): a name only after an account word, no pattern
@@ -83,6 +111,8 @@ def _identifies(segment: str, after_account: bool) -> bool:
         return True
     digits = _DIGIT.search(segment)
     if digits and _LONG_DIGITS.search(segment, digits.start()):
+        return True
+    if after_record and _handle(segment):
         return True
     if after_account:
         return bool(digits or _JOINED.fullmatch(segment) or (_NAME_PARTS.fullmatch(segment) and _is_name(segment)))
@@ -107,7 +137,7 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
     ids = 0
     previous = ""
     for i, segment in enumerate(segments):
-        if _identifies(segment, previous in ACCOUNT_WORDS):
+        if _identifies(segment, previous in ACCOUNT_WORDS, previous in RECORD_WORDS):
             segments[i] = "[ID]"
             ids += 1
         previous = segment.lower()

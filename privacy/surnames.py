@@ -31,6 +31,18 @@ SURNAMES = FREQUENT - frozenset("gallo serra testa mele conti costa villa fiore 
                          "esposti pellegrini donati vitali marini benedetti marchi sorrentino lombardo lombardi ricci"
                          .split())
 
+#: surnames that are nouns of things, animals, places or titles — never what one writes of oneself, as an
+#: adjective, a participle, a profession or a relative is ("sono greco", "sono stanco", "sono fabbro",
+#: "sono nonno" stay): after a "sono" that says who writes they are the writer's surname ("salve, sono
+#: colombo", "sono fontana e ho provato…"), unless a phrase led by an article or a preposition follows
+#: ("sono testa a testa"). Singular only: a plural after "sono" is read by its context
+#: (:func:`privacy.lower_names.unlisted_surname`).
+NOUN_SURNAMES = frozenset("""
+colombo fontana costa villa testa serra sala farina guerra gallo leone riva ferro fiore barone orlando pace lupo
+porta rocca torre ponte valle bosco piazza palma volpe orso gatto merlo falco martello castello monte conte
+marchese abate sasso pietra mazza
+""".split())
+
 PARTICIPLES = frozenset("""
 preparata educata maleducata incaricata impiegata delegata sposata arrabbiata stressata indaffarata occupata
 annoiata scocciata seccata agitata impacciata qualificata aggiornata informata disinformata organizzata

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from privacy import PLACEHOLDERS, redact
+from privacy.paths import redact_path
 
 KEPT = None  #: the comment comes through unchanged
 
@@ -313,6 +314,71 @@ CORPUS = [
     ('servizio ottimo 👍👍', KEPT),
     ('Bruno, il colore delle pareti, è deprimente', KEPT),
     ('via col vento: il sito non funziona', KEPT),
+    # round 6: after a "sono" that says who writes, a surname that is a noun of a thing, an animal, a place or
+    # a title (privacy.surnames.NOUN_SURNAMES), unless a phrase led by an article or a preposition follows
+    ('salve, sono colombo', 'salve, sono [NOME]'),
+    ('sono fontana e ho provato tre volte', 'sono [NOME] e ho provato tre volte'),
+    ('buongiorno, sono costa, la pratica è ferma', 'buongiorno, sono [NOME], la pratica è ferma'),
+    ('salve, sono villa', 'salve, sono [NOME]'),
+    ('sono lupo e aspetto da un mese', 'sono [NOME] e aspetto da un mese'),
+    ('sono esposito, vorrei sapere della domanda', 'sono [NOME], vorrei sapere della domanda'),
+    ('mi chiamo bianco e nessuno risponde', 'mi chiamo [NOME] e nessuno risponde'),
+    ('sono testa a testa con la scadenza', KEPT),
+    # round 6: a plural after a sentence-initial "sono" is a surname only when a clause of the one who writes
+    # follows ("sono conti e vorrei…"), and never an adjective in -o ("pessimi") unless a frequent surname
+    ('sono conti e vorrei sapere quando apre', 'sono [NOME] e vorrei sapere quando apre'),
+    ('sono felici', KEPT),
+    ('i bambini vanno alla mensa. Sono felici del servizio', KEPT),
+    ('Sono felici i miei figli, grazie', KEPT),
+    ('sono felici, grazie', KEPT),
+    ('sono lunghi i tempi di attesa', KEPT),
+    ('sono pessimi, vergogna', KEPT),
+    ('sono lenti, ho aspettato 3 ore', KEPT),
+    # round 6: what people write of themselves after "sono": adjectives, participles, professions, relatives
+    ('sono medico e lavoro a turni', KEPT),
+    ('sono in pensione da due anni', KEPT),
+    ('sono stanco di aspettare', KEPT),
+    ('sono nonno e non uso internet', KEPT),
+    ('sono fabbro, lavoro tutto il giorno', KEPT),
+    ('sono greco e non parlo bene italiano', KEPT),
+    ('sono straniera, il sito è solo in italiano', KEPT),
+    ('sono vedova e vivo sola', KEPT),
+    ('sono cliente da anni', KEPT),
+    # round 6: a short file number after a bare "n" (was kept: the mark was not seen); counts stay
+    ('protocollo n 987, nessuna risposta', 'protocollo n [PRATICA], nessuna risposta'),
+    ('protocollo 4567 del mese scorso', 'protocollo [PRATICA] del mese scorso'),
+    ('domanda numero 98765 respinta', 'domanda numero [PRATICA] respinta'),
+    ('ho aspettato 45 minuti per la pratica', KEPT),
+    ('la domanda presentata 3 giorni fa', KEPT),
+    ('ho chiamato 10 volte per la pratica', KEPT),
+    ('pagato € 150 per la pratica del 2024', KEPT),
+    ('la pratica 730 è ferma', KEPT),  # three digits and no mark: the 730 tax return, not a file number
+]
+
+#: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
+#: an account is an [ID]; slugs, codes, versions and years stay
+PATHS = [
+    ('/pratiche/zanchettin85', '/pratiche/[ID]'),
+    ('/utenti/bianchi.m/', '/utenti/[ID]/'),
+    ('/profilo/giulia_r', '/profilo/[ID]'),
+    ('/pratiche/12345', '/pratiche/[ID]'),
+    ('/pratiche/12345/documenti', '/pratiche/[ID]/documenti'),
+    ('/istanze/987', '/istanze/[ID]'),
+    ('/istanze/bianchi.m', '/istanze/[ID]'),
+    ('/utente/12345', '/utente/[ID]'),
+    ('/servizi/bonus-asilo-nido', KEPT),
+    ('/pagamenti/pagopa', KEPT),
+    ('/modulo/f24', KEPT),
+    ('/anno/2024', KEPT),
+    ('/v2/', KEPT),
+    ('/pratiche/2024', KEPT),
+    ('/pratiche/nuova', KEPT),
+    ('/pratiche/f24', KEPT),
+    ('/pratiche/covid19', KEPT),
+    ('/pratiche/isee2024', KEPT),
+    ('/domande/fase3', KEPT),
+    ('/pratiche/modulo.pdf', KEPT),
+    ('/pratiche/12', KEPT),
 ]
 
 
@@ -324,6 +390,13 @@ def test_a_citizens_comment_becomes_what_it_should(text, expected):
     else:
         assert out == expected
         assert sum(counts.values()) == sum(expected.count(f"[{k}]") for k in PLACEHOLDERS)
+
+
+@pytest.mark.parametrize("path, expected", PATHS, ids=[p for p, _ in PATHS])
+def test_a_page_path_becomes_what_it_should(path, expected):
+    out, counts = redact_path(path)
+    assert out == (path if expected is KEPT else expected)
+    assert dict(counts) == ({} if expected is KEPT else {"ID": expected.count("[ID]")})
 
 
 def test_the_corpus_is_large_and_balanced():
