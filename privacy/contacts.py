@@ -14,6 +14,8 @@ from phonenumbers import Leniency, PhoneNumberMatcher
 
 from .identifiers import scan
 from .given_names import GIVEN_NAMES
+from .lexicon import lemma
+from .surnames import FREQUENT
 from .names import LOWER as _LOW, UPPER as _UP
 
 # --- e-mail -----------------------------------------------------------------------------------------
@@ -24,7 +26,9 @@ _DOT = (r"(?:\.|\s\.\s?"
         r"|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*"
         r"|\s+(?:dot|punto)\s+)")
 #: a dot spelled out in the local part ("mario punto rossi chiocciola …"), so no part of it is left.
-_SPELLED_DOT = r"(?:\s+(?:dot|punto)\s+|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*)"
+#: "underscore", "trattino (basso)" too: "giulia underscore bianchi chiocciola …"
+_SPELLED_DOT = (r"(?:\s+(?:dot|punto|underscore|trattino(?:\s+basso)?|dash)\s+"
+                r"|\s*[(\[{<]\s*(?:dot|punto|underscore|trattino(?:\s+basso)?|dash)\s*[)\]}>]\s*)")
 _SPELLED_AT = (r"(?:\s*[(\[{<]\s*(?:at|@|chiocciola)\s*[)\]}>]\s*"
                r"|\s+(?:at|chiocciola)\s+)")
 _DOMAIN = rf"\w[\w\-]*(?:{_DOT}[\w\-]+)*{_DOT}[a-z]{{2,24}}(?![\w@])"
@@ -60,7 +64,8 @@ _GLUED_AT_RE = re.compile(r"(?<![\w.+\-])[\w.+\-]*\w@[A-Za-z][\w\-]*(?:[.,][A-Za
 _MAIL_WORD = re.compile(r"(?<![a-z])(?:e-?mail|mail|pec|posta(?:\s+elettronica)?|indirizzo)(?![a-z])")
 _SAID_MAIL_RE = re.compile(rf"(?<![\w.+\-])[\w.+\-]*\w\s+at\s+{_PROVIDERS}(?![\w@.\-])", re.I)
 #: the given name said before an address whose local part is the rest of the name ("mario [rossi@…]")
-_NAME_BEFORE = re.compile(rf"(?<![\w\[])(?P<name>[{_UP}{_LOW}]+)[ \t]+(?=\[EMAIL\])")
+#: — or the given name and the surname ("mario rossi [85 at gmail]": a local part said with spaces)
+_NAME_BEFORE = re.compile(rf"(?<![\w\[])(?P<name>[{_UP}{_LOW}]+)(?:[ \t]+(?P<surname>[{_UP}{_LOW}]+))?[ \t]+(?=\[EMAIL\])")
 
 
 def emails(text: str, counts: Counter) -> str:
@@ -88,8 +93,22 @@ def emails(text: str, counts: Counter) -> str:
     n += s
     if n + m + b:
         counts["EMAIL"] += n + m + b
-        text = _NAME_BEFORE.sub(lambda g: "" if g.group("name").capitalize() in GIVEN_NAMES else g.group(0), text)
+        text = _NAME_BEFORE.sub(_named_local_part, text)
     return text
+
+
+def _named_local_part(m: re.Match) -> str:
+    """What :data:`_NAME_BEFORE` leaves of the words before an address: nothing of a listed given name, nor
+    of the surname after it when that is a frequent surname or no Italian word ("mario rossi", "giulia
+    zanchettin"); a given name after an ordinary word is taken alone ("scrivete a mario [EMAIL]")."""
+    name, surname = m.group("name"), m.group("surname")
+    if surname is None:
+        return "" if name.capitalize() in GIVEN_NAMES else m.group(0)
+    if surname.capitalize() in GIVEN_NAMES:  # "a mario [EMAIL]": the first word is no name
+        return name + " "
+    if name.capitalize() in GIVEN_NAMES and (surname.lower() in FREQUENT or lemma(surname.lower()) is None):
+        return ""
+    return m.group(0)
 
 
 # --- social-network handles and profiles -------------------------------------------------------------

@@ -339,7 +339,7 @@ def birth_dates(text: str, counts: Counter) -> str:
 _CRED_LEAD = (r"(?i:password|passw(?:or)?d|pwd|parola\s+(?:chiave|d['’]ordine)|pin|otp"
               r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
               r"|username|user\s?name|user\s?id|nome\s+utente|login|account|credenziali"
-              r"|utente(?=\s+(?:spid|cie|inps|inail|pec|del\s+portale))"
+              r"|utente(?=\s+(?:spid|cie|inps|inail|pec|del\s+portale))|(?:codice|utenza|identificativo)(?=\s+(?:spid|cie))"
               r"|kennwort|passwort|benutzername|mot\s+de\s+passe|identifiant|geslo|uporabni[šs]ko\s+ime)")
 #: words between the lead and the secret ("PIN INPS", "la mia password è", "password che uso è")
 _CRED_FILL = (r"(?:\s+(?i:inps|spid|cie|inail|dispositivo|della\s+carta|del\s+bancomat|di\s+accesso|mi[ao]|che\s+uso"

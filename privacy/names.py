@@ -231,7 +231,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oa]|moglie|marito|zi[oa]|fratello|sorella)\s+di"
                r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)))")
-_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]+\(?|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
+_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*,?[ \t]+\(?|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])")
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
 _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"

@@ -57,7 +57,7 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
                "conto", "c/c")
-_CRED_WORDS = ("credenzial", "utente ", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
+_CRED_WORDS = ("credenzial", "utente ", "codice spid", "codice cie", "utenza spid", "identificativo spid", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
                "nome utente", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",

@@ -353,6 +353,33 @@ CORPUS = [
     ('ho chiamato 10 volte per la pratica', KEPT),
     ('pagato € 150 per la pratica del 2024', KEPT),
     ('la pratica 730 è ferma', KEPT),  # three digits and no mark: the 730 tax return, not a file number
+    # round 6 red team: personal data in the forms people dictate or type it — an address spelled with
+    # "underscore"/"trattino" or said with spaces, an SPID user name after "codice SPID", a relative's name
+    # between commas (these four leaked); IBANs, plates, codes, phones and addresses in their spaced forms
+    ('la mia email è giulia underscore bianchi at gmail punto com', 'la mia email è [EMAIL]'),
+    ('mario trattino rossi chiocciola gmail punto com', '[EMAIL]'),
+    ('la mia mail è mario rossi 85 at gmail', 'la mia mail è [EMAIL]'),
+    ('il mio codice SPID è mario.rossi85', 'il mio codice SPID è [CREDENZIALI]'),
+    ('la mia utenza spid: giulia_b90', 'la mia utenza spid: [CREDENZIALI]'),
+    ("mia figlia, Sofia, non è stata accettata al nido", "mia figlia, [NOME], non è stata accettata al nido"),
+    ('iban IT 60 X 05428 11101 000000123456 per il rimborso', 'iban [IBAN] per il rimborso'),
+    ('auto targata FG 456 HK, multa sbagliata', 'auto targata [TARGA], multa sbagliata'),
+    ('ho la macchina targata GA-123-BC', 'ho la macchina targata [TARGA]'),
+    ('codice fiscale: B N C G L I 9 0 A 4 1 H 5 0 1 Z', 'codice fiscale: [CF]'),
+    ('c.f. BNC GLI 90A41 H501 Z', 'c.f. [CF]'),
+    ('chiamatemi al +39 333.123.45.67', 'chiamatemi al [PHONE]'),
+    ('mi trovate al 0039.333.1234567', 'mi trovate al [PHONE]'),
+    ("mia figlia Sofia ha 8 anni e non trova posto all'asilo", "mia figlia [NOME] ha 8 anni e non trova posto all'asilo"),
+    ('abito in via Roma, 12', 'abito in [INDIRIZZO]'),
+    ('vivo in via XX Settembre 3/A', 'vivo in [INDIRIZZO]'),
+    ('sono Francesca e abito in via Garibaldi 8', 'sono [NOME] e abito in [INDIRIZZO]'),
+    ('chiamate mia moglie Laura al 339 9876543', 'chiamate mia moglie [NOME] al [PHONE]'),
+    ('sono Marco Bianchi, nato il 3 marzo 1980', 'sono [NOME], nato il [NASCITA]'),
+    ('la mia domanda n. 345 è ferma', 'la mia domanda n. [PRATICA] è ferma'),
+    ('il codice spid non arriva', KEPT),
+    ('il codice SPID è scaduto', KEPT),
+    ("l'operatore, Gentile e preparato", KEPT),
+    ('mio padre, Anziano, non cammina', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
