@@ -22,9 +22,12 @@ lower-case word carries no sign of being a name:
   "cordiali saluti, un cittadino" stay), and after "sono" only a listed frequent surname
   (:data:`privacy.surnames.SURNAMES`: "sono rossi"; "sono stanca" stays), one ending in a consonant,
   as Italian words do not ("sono zanchettin", "sono hofer"; "sono single" stays), or one that is no
-  Italian word form or a plural that cannot agree with the one who writes (:func:`unlisted_surname`,
-  :mod:`privacy.lexicon`: "sono tagliabue", "sono ferraresi"; "sono soddisfatto", "sono anni" stay), and
-  only where "sono" says who writes ("buongiorno, sono rossi"; "i semafori sono rossi" stays);
+  Italian word form (:func:`unlisted_surname`, :mod:`privacy.lexicon`: "sono tagliabue"; "sono soddisfatto"
+  stays), a noun-surname (:data:`privacy.surnames.NOUN_SURNAMES`: "salve, sono colombo"; not before an
+  article or a preposition), or a plural that cannot agree with the one who writes when a clause of the
+  writer follows and it is no adjective in -o unless frequent ("sono ferraresi, ho chiamato"; "sono felici",
+  "sono pessimi, vergogna", "sono anni" stay), and only where "sono" says who writes ("buongiorno, sono
+  rossi"; "i semafori sono rossi" stays);
 - two words heading the comment, or ending it after a break, one of them a listed given name
   ("rossi mario, la pratica …", "… grazie.\nmario rossi"), and a form's two labels without colons
   ("cognome rossi nome mario").

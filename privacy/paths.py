@@ -14,7 +14,10 @@ that statisticians can still group pages (``/utente/[ID]/pratiche``):
 - after an account word (``utente``, ``profilo``, ``u``, ``user``, ``account``, ``cittadino``…), a segment
   that holds a digit (``mrossi85``), joins words with ``.`` or ``_`` (``mario.rossi``, ``m_rossi``), or is
   a listed given name or surname, alone or joined by ``-`` (``mario``, ``mario-rossi``), or a user name
-  made of one (``mrossi``, ``mariorossi``).
+  made of one (``mrossi``, ``mariorossi``);
+- after an account word or a record word (``pratiche``, ``istanze``, ``domande``, ``protocollo``…), a number
+  of 3 to 5 digits that is no bare year (``/pratiche/12345``), and after a record word a user handle
+  (``/pratiche/zanchettin85``, ``/istanze/bianchi.m``; ``/pratiche/f24``, ``/pratiche/2024`` stay).
 
 Ordinary paths are kept as they are: ``/servizi/anagrafe/certificati``, ``/2026/11/avviso``,
 ``/pratica/nuova``, ``/profilo/modifica``. Results are cached (paths repeat), so the cost is paid once
