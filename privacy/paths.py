@@ -49,7 +49,7 @@ verbale verbali fattura fatture""".split())
 #: (:func:`privacy.lexicon.lemma`: "pagina3", "fase2" stay) and no code of a service (:data:`_CODES`)
 _HANDLE = re.compile(r"([^\W\d_]{3,})[._]?\d{1,4}")
 _CODES = frozenset("""covid isee spid cie imu tari tasi irpef iva mod modello modulo bonus pnrr dsu cud naspi ape red
-anno page step rev art dlgs dpr api app""".split())
+anno page step rev art dlgs dpr api app cup cds asl ats inps inail anpr suap sue scia cila""".split())
 #: a run of 6 or more digits anywhere in a segment: a record's, a receipt's or a user's number
 _LONG_DIGITS = re.compile(r"\d{6}")
 #: letters then digits, as user names are made ("mrossi85", "mario.rossi1985", "g_bianchi90")

@@ -406,6 +406,8 @@ PATHS = [
     ('/domande/fase3', KEPT),
     ('/pratiche/modulo.pdf', KEPT),
     ('/pratiche/12', KEPT),
+    ('/pratiche/scia2025', KEPT),  # a service's code and a year, not a handle
+    ('/prenotazioni/cup2024', KEPT),
 ]
 
 
