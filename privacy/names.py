@@ -227,7 +227,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|(?P<staff>operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|collega"
                r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+chiama(?:va)?"
                r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
-               r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)"
+               r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa])"
                r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oa]|moglie|marito|zi[oa]|fratello|sorella)\s+di"
                r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)))")
@@ -244,7 +244,7 @@ FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "
                "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala",
                "operat", "impiegat", "sportellist", "addett", "funzionari", "collega", "marito", "moglie", "figli",
                "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",
-               "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn")
+               "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn", "nipot", "bimb", "bambin", "fidanzat")
 
 
 def first_names(text: str, counts: Counter) -> str:

@@ -16,6 +16,7 @@ from .contacts import addresses, has_social, emails, ips, phones, socials, spell
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
+from .given_names import GIVEN_NAMES
 from .names import FIRST_WORDS, first_names, listed_names, names
 from .thanked import GREETINGS, addressed_names, desk_names, greeted_names, thanked_names
 
@@ -148,7 +149,23 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if _has(low, GREETINGS):  # "ciao, Kevin", "grazie Kevin!", "ciao Kevin, tutto ok", "grazie Marta per l'aiuto"
         text = greeted_names(text, counts)
     text = addressed_names(text, counts, low)  # "x Giulia: la pratica…" (a gate of str tests)
+    if "[PHONE]" in text or "[EMAIL]" in text:  # "x info 3331234567 Sofia": a number signed with a given name
+        text = _signed_contact(text, counts)
     return next_names(text, counts) if "[NOME]" in text else text  # "[NOME] e Marco", "[NOME], anna"
+
+
+#: a listed given name (and a capitalised word after it) that ends the comment right after a phone number
+#: or an address: who to ask for ("x info 3331234567 Sofia", "scrivete a [EMAIL] - Giulia Zanchettin")
+_AFTER_CONTACT = re.compile(r"\[(?:PHONE|EMAIL)\][ \t]*[,;:\-–(]?[ \t]*(?:(?i:chiedere\s+di|chiedete\s+di)[ \t]+)?"
+                            r"(?P<name>[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?)(?=[ \t)]*[.!]*\s*$)")
+
+
+def _signed_contact(text: str, counts: Counter) -> str:
+    m = _AFTER_CONTACT.search(text)
+    if m is None or m.group("name").split()[0] not in GIVEN_NAMES:
+        return text
+    counts["NOME"] += 1
+    return text[:m.start("name")] + "[NOME]" + text[m.end("name"):]
 
 
 _SHOUTED = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}")
