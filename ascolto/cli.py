@@ -346,9 +346,8 @@ def _http_url(ctx, param, value: str | None) -> str | None:
                    "the origin of the funnel reports. Default: http://localhost:$ASCOLTO_DEMO_PORT (the demo PA page).")
 @click.option("--funnel", is_flag=True, help="Also post the widget's funnel reports of their page views "
               "(about 4 per web answer: under the per-address rate limit this takes minutes).")
-@click.option("--seed", default=2026, show_default=True, type=int,
-              help="Draws the submissions and their ids: the same seed sends the same ids, which a collector that "
-                   "took them before stores no more than once; another seed adds new answers.")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Draws the submissions and their ids: "
+              "the same seed sends the same ids (each stored once); another seed adds answers.")
 @click.pass_obj
 def demo(settings, responses: int, collector_url: str | None, origin: str | None, funnel: bool, seed: int) -> None:
     """Post realistic synthetic submissions through the real collector API, as the widget on the demo PA page
@@ -372,8 +371,7 @@ def demo(settings, responses: int, collector_url: str | None, origin: str | None
                "were stored before they add no answer, since each id is stored once; another --seed adds answers).")
     if funnel:
         reports = funnel_reports(demo_bodies(responses, seed), seed)
-        views = post_funnel(url, origin, reports, max_wait_s=900,
-                            progress=progress)
+        views = post_funnel(url, origin, reports, max_wait_s=900, progress=progress)
         click.echo(f"funnel reports: {views} of {len(reports)} accepted")
     if accepted < responses:
         click.echo("The refusals above say why; the demo posts to the demo services `ascolto up` seeds "
