@@ -140,33 +140,38 @@ def test_an_ordinary_rising_series_is_rising_with_its_odds_ratio_per_month_and_o
 def test_a_few_small_months_give_no_implausible_trend():
     """The reported shape: five months with n 3–16 read "in aumento · Odds ratio annuo 228.477,30 (IC 95%
     7,66–6.815.713.556,29)" — a near-separated logistic slope over four months, its normal interval on a
-    dispersion estimated from 3 degrees of freedom, extrapolated to a year. Now: per month and over the
-    five months seen, with Student's t for the estimated scale — and no detectable trend."""
-    months = ["2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
-    result = trend(months, [0, 3, 2, 3, 3], [16, 12, 8, 3, 5])
+    dispersion estimated from 3 degrees of freedom, extrapolated to a year. Five months are now refused
+    (fewer than the 6 a trend needs, the message says so); six such months give per month and over the
+    months seen, with Student's t for the estimated scale — and no detectable trend."""
+    with pytest.raises(EvaluationError) as exc:
+        trend(["2026-07", "2026-08", "2026-09", "2026-10", "2026-11"], [0, 3, 2, 3, 3], [16, 12, 8, 3, 5])
+    assert exc.value.reason == "too_few_months" and "at least 6 months" in str(exc.value) and "have 5" in str(exc.value)
+    months = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+    result = trend(months, [0, 3, 2, 3, 3, 2], [16, 12, 8, 3, 5, 6])
     assert result.verdict == "no detectable trend"
-    assert result.odds_ratio_per_year is None and result.span_months == 4
-    assert result.dispersion > 1 and result.df == 3
+    assert result.odds_ratio_per_year is None and result.span_months == 5
+    assert result.dispersion > 1 and result.df == 4
     assert result.odds_ratio_per_month < 5 and result.odds_ratio_per_month_ci[0] < 1 < result.odds_ratio_per_month_ci[1]
     assert np.isfinite(result.odds_ratio_over_span_ci[1])
     # months separated by time (none positive, then all positive): no finite slope, refused with the reason
     with pytest.raises(EvaluationError) as exc:
-        trend(months, [0, 0, 3, 12, 16], [3, 5, 9, 12, 16])
+        trend(months, [0, 0, 0, 3, 12, 16], [3, 4, 5, 9, 12, 16])
     assert exc.value.field == "k" and "separat" not in str(exc.value) and "infinite" in str(exc.value)
     with pytest.raises(EvaluationError) as exc:
-        trend(months, [16, 12, 3, 0, 0], [16, 12, 9, 5, 3])
+        trend(months, [16, 12, 3, 0, 0, 0], [16, 12, 9, 5, 3, 4])
     assert "infinite" in str(exc.value)
     # too few answers of one kind for a logistic slope (fewer than 10 not positive)
     with pytest.raises(EvaluationError) as exc:
-        trend(months, [14, 10, 6, 3, 4], [16, 12, 8, 3, 5])
+        trend(months, [14, 10, 6, 3, 4, 3], [16, 12, 8, 3, 5, 4])
     assert exc.value.field == "n" and "at least 10 positive and 10 other answers" in str(exc.value)
 
 
 def test_the_trend_handles_gaps_order_and_suppressed_months():
-    result = trend(["2026-03", "2026-01", "2026-02", "2026-06"], [70, 50, 60, 0], [100, 100, 100, 0])
-    assert result.months == 3 and set(result.fitted) == {"2026-01", "2026-02", "2026-03"}
-    gap = trend(["2025-12", "2026-01", "2026-06"], [50, 55, 80], [100, 100, 100])
-    assert gap.fitted["2026-06"] > gap.fitted["2026-01"]
+    result = trend(["2026-03", "2026-01", "2026-02", "2026-06", "2026-05", "2026-04", "2026-08"],
+                   [70, 50, 60, 0, 55, 58, 62], [100, 100, 100, 0, 100, 100, 100])
+    assert result.months == 6 and set(result.fitted) == {"2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-08"}
+    gap = trend(["2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-09"], [50, 55, 52, 56, 58, 80], [100] * 6)
+    assert gap.fitted["2026-09"] > gap.fitted["2026-01"] and gap.span_months == 9
     for args, field in ((["2026-01", "2026-02"], "periods"), (["2026-01", "2026-01", "2026-02"], "periods"),
                         (["2026-1", "2026-02", "2026-03"], "periods")):
         with pytest.raises(EvaluationError) as exc:
@@ -205,12 +210,12 @@ def test_a_trend_near_0_percent_has_the_likelihoods_asymmetric_interval_not_wald
     code's aggregated refits), and it lies to the right of Wald's, which understates the rise."""
     import statsmodels.api as sm
 
-    months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
-    k, n = [0, 1, 2, 4, 7], [15, 15, 15, 15, 15]
+    months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+    k, n = [0, 1, 2, 4, 7, 9], [15] * 6
     result = trend(months, k, n)
     assert result.dispersion == 1.0 and result.df is None
     y = np.concatenate([np.r_[np.ones(ki), np.zeros(ni - ki)] for ki, ni in zip(k, n)])
-    t = np.repeat(np.arange(5.0), 15)
+    t = np.repeat(np.arange(6.0), 15)
     rows = sm.Logit(y, sm.add_constant(t)).fit(disp=0)
     for bound in result.slope_ci:
         held = sm.Logit(y, np.ones_like(t), offset=bound * t).fit(disp=0)

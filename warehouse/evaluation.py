@@ -36,23 +36,23 @@ Invalid inputs raise :class:`EvaluationError` naming the field.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import stats as sps
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
 
-from .likelihood import profile
+from .evaluation_base import EvaluationError, _check_level, _count, _noise, effective_n
+from .evaluation_trend import (TREND_ALL_SAME, TREND_BREAK, TREND_MIN_EACH, TREND_MIN_MONTHS, TREND_NOT_FINITE,
+                               TREND_SEPARATED, TREND_TOO_FEW_ANSWERS, TREND_TOO_FEW_MONTHS, TRENDS, Trend,
+                               too_few_months, trend)
 from .numbers import number, signed
 
 ALPHA = 0.05
 POWER = 0.80
 VERDICTS = ("improved", "worsened", "no detectable change")
-TRENDS = ("rising", "falling", "no detectable trend")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 _WORDS = {
     "it": {"improved": "migliorato", "worsened": "peggiorato", "no detectable change": "nessuna variazione rilevabile",
@@ -66,14 +66,6 @@ _WORDS = {
            "mdc": "with these samples a change is detected 80% of the time only if it is at least {m} points",
            "nomdc": "with these samples no change in this direction can be detected"},
 }
-
-
-class EvaluationError(ValueError):
-    """An input is invalid; ``field`` names it."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -110,36 +102,9 @@ class Change:
         return f"{w[self.verdict]}: {text}; {tail}."
 
 
-def _count(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or not float(value).is_integer():
-        raise EvaluationError(field, f"{field} is a whole number; got {value!r}.")
-    return int(value)
-
-
-def _check_level(level: float) -> float:
-    if not isinstance(level, float) or not 0.5 < level < 1:
-        raise EvaluationError("level", "level is a number between 0.5 and 1.")
-    return level
-
-
 def verdict(lo: float, hi: float) -> str:
     """``improved`` if the interval is above 0, ``worsened`` if below, else ``no detectable change``."""
     return "improved" if lo > 0 else "worsened" if hi < 0 else "no detectable change"
-
-
-def _noise(v: Any, field: str) -> float:
-    """A cell's perturbation variance (``None``: 0, a cell published without the cell-key method)."""
-    if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float, np.floating)) or not v >= 0 or v == np.inf):
-        raise EvaluationError(field, f"{field} is a variance, a number of at least 0; got {v!r}.")
-    return 0.0 if v is None else float(v)
-
-
-def effective_n(k: float, n: float, noise_var: float, level: float = 0.95) -> float:
-    """n / deff, deff = 1 + n·noise_var / (p̃(1 − p̃)), p̃ the Wilson centre: the sample size whose sampling
-    variance equals the sampling *and* the perturbation's (:func:`warehouse.stats.wilson`)."""
-    z2 = sps.norm.ppf(0.5 + level / 2) ** 2
-    centre = (k + z2 / 2) / (n + z2)
-    return n / (1 + n * noise_var / (centre * (1 - centre)))
 
 
 def newcombe_interval(k0: int, n0: int, k1: int, n1: int, level: float = 0.95,
@@ -235,183 +200,53 @@ def mean_change(n0: int, mean0: float, sd0: float, n1: int, mean1: float, sd1: f
 TARGET_STATUSES = ("reached", "not_reached", "uncertain")
 
 
+#: why a target cannot be judged (``target_check``'s ``reason``; English, the pages translate by these texts)
+TARGET_NO_INTERVAL = ("the follow-up figure has no published interval (nor the variance of its cell-key noise): "
+                      "whether it reaches the target cannot be judged.")
+TARGET_DEGENERATE = ("every follow-up answer is the same: the published interval is a single point, which does not "
+                     "measure the uncertainty of so few answers; whether the target is reached cannot be judged.")
+
+
 def target_check(target: float, measure: str, value: float, n: int, sd: float | None = None,
-                 level: float = 0.95, ci: tuple[float, float] | None = None) -> dict[str, Any]:
+                 level: float = 0.95, ci: tuple[float, float] | None = None,
+                 noise_var: float | None = None) -> dict[str, Any]:
     """Whether a follow-up figure reaches a plan's ``target`` (a level on 0–100, higher is better),
-    with the follow-up's own uncertainty: its ``level`` interval — Wilson for a positive share
-    (``measure="share"``, ``value`` in %, k = value × n / 100 as the callers read the published cell),
-    t for a mean (``measure="mean"``, with ``sd``) — against the target. ``status``: ``reached`` when
-    the whole interval is at or above the target, ``not_reached`` when it is below, ``uncertain`` when
-    it holds the target: the point value alone would say "reached" (or "not") by chance — 61% against a
-    target of 60 with 40 answers is as compatible with 45% as with 76%. Returns ``{"status", "ci"}``
-    (``ci`` in points; a mean without a standard deviation has none: ``uncertain``). Inputs are the
-    published figures, as everywhere in this module; ``ci``, when given, is the published cell's own 95%
-    interval (which covers the cell-key perturbation too, docs/methodology.md §10) and is used as it is,
-    so the interval that decides is the one the cube shows beside the figure."""
+    judged on the follow-up's **published** interval — the one the cube shows beside the figure, which
+    covers the sampling *and* the cell-key perturbation (docs/methodology.md §10): ``ci`` (the cell's
+    ``top2_ci`` / ``mean_ci``, used as it is), else recomputed as the cube computes it from ``noise_var``
+    (the cell's ``top2_noise_var`` on 0–1 or ``mean_noise_var`` in points²; 0 for a cell published without
+    the perturbation): Wilson at the effective n for a share (``value`` in %, k = value × n / 100 as the
+    callers read the cell; :func:`warehouse.stats.positive_share`), Student's t with n − 1 df on
+    √(sd²/n + noise_var) for a mean (:func:`warehouse.stats.mean_ci`). With neither there is no sampling-only
+    fallback (it would take the noise of a published cell for a result): ``uncertain`` with the ``reason``
+    :data:`TARGET_NO_INTERVAL`; likewise a mean with a single-point interval (every answer the same,
+    :data:`TARGET_DEGENERATE`) or fewer than 2 answers. ``status``: ``reached`` when the whole interval is
+    at or above the target, ``not_reached`` when it is below, ``uncertain`` when it holds the target (61%
+    against a target of 60 with 40 answers is as compatible with 45% as with 76%). Returns
+    ``{"status", "ci", "reason"}`` (``ci`` in points or None; ``reason`` None when judged)."""
+    from . import stats
+
     n = _count(n, "follow_up_n")
     level = _check_level(level)
     if n < 1:
         raise EvaluationError("follow_up_n", f"follow_up_n must be at least 1; got {n}.")
     if measure not in ("share", "mean"):
         raise EvaluationError("measure", "measure is share or mean.")
-    if ci is not None and None not in ci:
+    if ci is not None and None not in ci and all(np.isfinite(float(x)) for x in ci):
         ci = (float(ci[0]), float(ci[1]))
-    elif measure == "share":
-        lo, hi = proportion_confint(min(n, max(0, round(value * n / 100))), n, alpha=1 - level, method="wilson")
-        ci = (100 * float(lo), 100 * float(hi))
+    elif noise_var is not None and measure == "share":
+        v = _noise(noise_var, "follow_up_noise_var")
+        _, lo, hi = stats.positive_share(min(n, max(0, round(value * n / 100))), n, level, noise_var=v)
+        ci = (float(lo), float(hi))
+    elif noise_var is not None and sd is not None and n >= 2:
+        v = _noise(noise_var, "follow_up_noise_var")
+        lo, hi = stats.t_interval(n, value, np.sqrt(sd ** 2 + n * v), level) if sd > 0 else (value, value)
+        ci = (float(lo), float(hi))
     else:
-        if sd is None or n < 2:
-            ci = None
-        else:
-            h = float(sps.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n))
-            ci = (max(0.0, value - h), min(100.0, value + h))
-    if ci is None:
-        return {"status": "uncertain", "ci": None}
+        return {"status": "uncertain", "ci": None, "reason": TARGET_NO_INTERVAL}
+    if measure == "mean" and ci[0] == ci[1]:
+        return {"status": "uncertain", "ci": [ci[0], ci[1]], "reason": TARGET_DEGENERATE}
     status = "reached" if ci[0] >= target else "not_reached" if ci[1] < target else "uncertain"
-    return {"status": status, "ci": [ci[0], ci[1]]}
+    return {"status": status, "ci": [ci[0], ci[1]], "reason": None}
 
 
-# ---------------------------------------------------------------------------------------------
-
-#: the rules for a trend (:func:`trend`), stated: at least ``TREND_MIN_MONTHS`` months with answers and
-#: at least ``TREND_MIN_EACH`` positive and as many other answers over them (the usual ten events per
-#: parameter of a logistic model: Peduzzi et al. 1996) — below that the slope's interval is not to be
-#: trusted however it comes out.
-TREND_MIN_MONTHS = 3
-TREND_MIN_EACH = 10
-#: the refusals of :func:`trend` (English; the pages translate them by these exact texts)
-TREND_TOO_FEW_MONTHS = "a trend needs at least three months with answers."
-TREND_ALL_SAME = "every answer is positive (or none is): the trend cannot be estimated."
-TREND_TOO_FEW_ANSWERS = (f"a trend needs at least {TREND_MIN_EACH} positive and {TREND_MIN_EACH} other answers "
-                         "over its months: with fewer, a logistic slope and its interval are not reliable.")
-TREND_SEPARATED = ("the months split into earlier ones with no positive answer and later ones with only positive "
-                   "answers (or the reverse): the slope would be infinite, the trend cannot be estimated.")
-TREND_NOT_FINITE = "the model does not converge to finite estimates on these months: the trend cannot be estimated."
-
-
-@dataclass(frozen=True)
-class Trend:
-    months: int                         # months with answers in the fit
-    first: str                          # first and last of them (YYYY-MM)
-    last: str
-    span_months: int                    # months from the first to the last (gaps included)
-    slope: float                        # change of the log-odds of a positive answer per month
-    slope_ci: tuple[float, float]
-    odds_ratio_per_month: float
-    odds_ratio_per_month_ci: tuple[float, float]
-    odds_ratio_over_span: float         # from the first month to the last: the change observed, not beyond
-    odds_ratio_over_span_ci: tuple[float, float]
-    odds_ratio_per_year: float | None   # only when the span covers a year (else None: never extrapolated)
-    odds_ratio_per_year_ci: tuple[float, float] | None
-    p_value: float
-    dispersion: float                   # Pearson χ²/df used as scale when > 1 (else 1)
-    df: int | None                      # t degrees of freedom when the scale is estimated (else None: normal)
-    fitted: dict[str, float]            # fitted positive share (%) per month given
-    verdict: str
-    level: float
-    method: str                         # how the interval and p value were computed (:mod:`warehouse.likelihood`)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        for key in ("slope_ci", "odds_ratio_per_month_ci", "odds_ratio_over_span_ci", "odds_ratio_per_year_ci"):
-            d[key] = None if d[key] is None else list(d[key])
-        return d
-
-
-def _separated(t: np.ndarray, k: np.ndarray, n: np.ndarray) -> bool:
-    """Whether the months are (quasi-)completely separated by time: some month splits them into earlier
-    months with no positive answer and later ones with only positive answers (or the reverse), the
-    splitting month itself mixed or not. The logistic slope's maximum-likelihood estimate then does not
-    exist (it runs to ±infinity)."""
-    order = np.argsort(t)
-    k, n = k[order], n[order]
-    none, every = k == 0, k == n
-    for j in range(len(k)):
-        if (none[:j].all() and every[j + 1:].all()) or (every[:j].all() and none[j + 1:].all()):
-            return True
-    return False
-
-
-def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: float = 0.95,
-          noise_var: Sequence[float | None] | None = None) -> Trend:
-    """Logistic trend of the positive share over months: ``periods`` are ``YYYY-MM`` labels (distinct,
-    any order, gaps allowed), ``k`` positive answers and ``n`` answers in each. Months with n = 0
-    (suppressed or empty) are left out.
-
-    Refused (:class:`EvaluationError`, the reasons :data:`TREND_TOO_FEW_MONTHS`…): fewer than
-    :data:`TREND_MIN_MONTHS` months with answers; every answer positive or none; fewer than
-    :data:`TREND_MIN_EACH` positive or other answers; months (quasi-)separated by time (no finite
-    slope); a fit that does not converge to finite estimates.
-
-    The odds ratio is stated per month and over the span observed (first to last month); per year
-    only when the span covers twelve months or more — never extrapolated beyond the months seen. The
-    interval is the profile-likelihood interval, the p value the likelihood-ratio test (``method``).
-    When the Pearson dispersion exceeds 1 it is the scale (quasi-binomial) and the interval and p value
-    use the F(1, df) quantile with the residual degrees of freedom (the scale is estimated from few
-    months). ``noise_var``: per month, the variance the cell-key perturbation adds to its published share
-    (0–1; :func:`warehouse.cube.table`'s ``top2_noise_var``): each month's counts are then weighted down to
-    its effective n (:func:`effective_n`), so the slope's interval covers the noise too — the rules above
-    still count the published answers."""
-    import warnings
-
-    import statsmodels.api as sm
-
-    level = _check_level(level)
-    if len(set(periods)) != len(periods):
-        raise EvaluationError("periods", "a month is repeated.")
-    if not (len(periods) == len(k) == len(n) == len(periods if noise_var is None else noise_var)):
-        raise EvaluationError("periods", "periods, k, n (and noise_var) must have the same length.")
-    idx, ks, ns, labels, scale = [], [], [], [], []
-    for i, (label, ki, ni) in enumerate(zip(periods, k, n)):
-        m = _MONTH.match(label) if isinstance(label, str) else None
-        if not m:
-            raise EvaluationError("periods", f"periods[{i}] is not YYYY-MM; got {label!r}.")
-        ki, ni = _count(ki, f"k[{i}]"), _count(ni, f"n[{i}]")
-        if ni < 0 or not 0 <= ki <= max(ni, 0):
-            raise EvaluationError(f"k[{i}]", f"k[{i}] must be between 0 and n[{i}] ({ni}); got {ki}.")
-        if ni == 0:
-            continue
-        idx.append(int(m.group(1)) * 12 + int(m.group(2)) - 1)
-        ks.append(ki)
-        ns.append(ni)
-        scale.append(effective_n(ki, ni, _noise(None if noise_var is None else noise_var[i], f"noise_var[{i}]")) / ni)
-        labels.append(label)
-    if len(idx) < TREND_MIN_MONTHS:
-        raise EvaluationError("periods", TREND_TOO_FEW_MONTHS)
-    t = np.asarray(idx, dtype=float) - min(idx)
-    ks_a, ns_a = np.asarray(ks, dtype=float), np.asarray(ns, dtype=float)
-    if ks_a.sum() in (0, ns_a.sum()):
-        raise EvaluationError("k", TREND_ALL_SAME)
-    if min(ks_a.sum(), (ns_a - ks_a).sum()) < TREND_MIN_EACH:
-        raise EvaluationError("n", TREND_TOO_FEW_ANSWERS)
-    if _separated(t, ks_a, ns_a):
-        raise EvaluationError("k", TREND_SEPARATED)
-    exog = sm.add_constant(t, has_constant="add")
-    endog = np.column_stack([ks_a, ns_a - ks_a]) * np.asarray(scale)[:, None]
-    model = sm.GLM(endog, exog, family=sm.families.Binomial())
-    with warnings.catch_warnings():  # non-convergence and separation are checked below, and refused
-        warnings.simplefilter("ignore")
-        fit = model.fit()
-        dispersion = float(fit.pearson_chi2 / fit.df_resid) if fit.df_resid > 0 else 1.0
-        fit, dispersion = (model.fit(scale=dispersion), dispersion) if dispersion > 1 else (fit, 1.0)
-    se = float(fit.bse[1])
-    if not (fit.converged and np.isfinite(fit.params).all() and np.isfinite(se) and se > 0):
-        raise EvaluationError("k", TREND_NOT_FINITE)
-    df = int(fit.df_resid) if dispersion > 1 else None
-    prof = profile(endog, exog, 1, scale=dispersion, df=df, level=level)
-    slope, (lo, hi), p = prof.estimate, prof.ci, prof.p_value
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        raise EvaluationError("k", TREND_NOT_FINITE)
-    fitted = {label: 100 * float(v) for label, v in zip(labels, fit.predict(exog))}
-    span, order = int(t.max()), np.argsort(idx)
-    per_year = span >= 12
-    return Trend(months=len(idx), first=labels[order[0]], last=labels[order[-1]], span_months=span, slope=slope,
-                 slope_ci=(lo, hi), odds_ratio_per_month=float(np.exp(slope)),
-                 odds_ratio_per_month_ci=(float(np.exp(lo)), float(np.exp(hi))),
-                 odds_ratio_over_span=float(np.exp(span * slope)),
-                 odds_ratio_over_span_ci=(float(np.exp(span * lo)), float(np.exp(span * hi))),
-                 odds_ratio_per_year=float(np.exp(12 * slope)) if per_year else None,
-                 odds_ratio_per_year_ci=(float(np.exp(12 * lo)), float(np.exp(12 * hi))) if per_year else None,
-                 p_value=p, dispersion=dispersion, df=df, fitted=fitted,
-                 verdict="rising" if lo > 0 else "falling" if hi < 0 else "no detectable trend", level=level,
-                 method=prof.method)

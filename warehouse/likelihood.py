@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 from scipy import stats as sps
+from scipy.special import expit
 
 #: doublings of the search step before a bound is declared unreachable (±inf)
 MAX_DOUBLINGS = 60
@@ -45,9 +46,43 @@ class Profile:
     method: str
 
 
+def _binomial_deviance(k: np.ndarray, m: np.ndarray, mu: np.ndarray) -> float:
+    """2 Σ [k log(k/μ) + (m − k) log((m − k)/(m − μ))], 0 · log 0 = 0 (statsmodels' binomial deviance)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(k > 0, k * np.log(k / mu), 0.0)
+        b = np.where(m - k > 0, (m - k) * np.log((m - k) / (m - mu)), 0.0)
+    return float(2 * (a + b).sum())
+
+
+def _intercept_deviance(endog: np.ndarray, offset: np.ndarray) -> float | None:
+    """The deviance of the intercept-only binomial GLM with ``offset``, its one equation
+    Σ m·expit(a + offset) = Σ k solved by bracketing (what the statsmodels refit gives, some 50 times
+    faster: a trend's profile refits it some 60 times). None when k is 0 or m everywhere (no root)."""
+    k, m = endog[:, 0], endog.sum(axis=1)
+    total = k.sum()
+    if not 0 < total < m.sum():
+        return None
+
+    def score(a: float) -> float:
+        return float((m * expit(a + offset)).sum() - total)
+
+    lo, hi = -1.0, 1.0
+    while score(lo) > 0:
+        lo *= 2
+    while score(hi) < 0:
+        hi *= 2
+    a = optimize.brentq(score, lo, hi, xtol=1e-14, rtol=4 * np.finfo(float).eps)
+    return _binomial_deviance(k, m, m * expit(a + offset))
+
+
 def _deviance(endog: np.ndarray, others: np.ndarray, offset: np.ndarray) -> float:
     """Deviance of the binomial GLM of ``endog`` on ``others`` with ``offset`` (refitted)."""
     import statsmodels.api as sm
+
+    if others.shape[1] == 1 and np.all(others == 1):  # the trend's profile: the intercept alone is free
+        fast = _intercept_deviance(endog, offset)
+        if fast is not None:
+            return fast
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -86,6 +86,7 @@ EN = {
     "Periodo di verifica non indicato: il periodo dopo il riferimento (ancora senza risposte).":
         "No follow-up period chosen: the period after the baseline (no answers yet).",
     "non accertabile": "cannot be established",
+    "Obiettivo {t} non accertabile:": "Target {t} cannot be established:",
     "Obiettivo {t} raggiunto: l'IC 95% del valore di verifica ({lo} – {hi}) è tutto all'obiettivo o sopra.":
         "Target {t} reached: the 95% CI of the follow-up value ({lo} – {hi}) is wholly at or above the target.",
     "Obiettivo {t} non raggiunto: l'IC 95% del valore di verifica ({lo} – {hi}) è tutto sotto l'obiettivo.":

@@ -9,7 +9,7 @@ such. Method: ``docs/methodology.md (From measurement to improvement)``.
 | route | parameters |
 | --- | --- |
 | ``GET /drivers`` | one of ``service``/``entity``/``service_type``; ``period`` (YYYY-MM, YYYY-Qn, YYYY); ``method`` (lmg, johnson); ``lang`` (it, en) |
-| ``GET /trend`` | one unit as above; ``indicator``; ``from``, ``to`` (YYYY-MM) |
+| ``GET /trend`` | one unit as above; ``indicator``; ``from``, ``to`` (YYYY-MM, at least ``evaluation.TREND_MIN_MONTHS`` months apart) |
 | ``GET /plans`` | ``entity``, ``service``, ``status`` |
 | ``GET /plans/<id>`` | — (every version) |
 | ``GET /plans/<id>/evaluation`` | ``follow_up`` (period); ``lang`` |
@@ -30,6 +30,7 @@ from registry.errors import NotFound, RegistryError
 from registry.models import Service
 
 from .. import cube, drivers, evaluation, periods, priorities
+from ..series_breaks import break_months
 from ..comparability import QueryError
 from ..cube import CODE as _CODE
 from ..protect import Protection
@@ -134,7 +135,24 @@ def _refused(exc: drivers.DriversRefused):
 
 @bp.errorhandler(evaluation.EvaluationError)
 def _not_evaluable(exc: evaluation.EvaluationError):
-    return jsonify({"error": "not_evaluable", "message": str(exc), "fields": {exc.field: [str(exc)]}}), 422
+    body = {"error": "not_evaluable", "message": str(exc), "fields": {exc.field: [str(exc)]}}
+    if exc.reason:  # a rule of the estimator refused (e.g. a trend's too_few_months, break): its key and numbers
+        body.update(reason=exc.reason, detail=exc.detail)
+    return jsonify(body), 422
+
+
+def month_count(start: str, end: str) -> int:
+    """Months from ``start`` to ``end`` (YYYY-MM), both included."""
+    return (int(end[:4]) - int(start[:4])) * 12 + int(end[5:]) - int(start[5:]) + 1
+
+
+def trend_of(con, indicator: str, dim: str, code: str, months: list[dict[str, Any]]) -> evaluation.Trend:
+    """:func:`warehouse.evaluation.trend` of the published ``months`` (:func:`_monthly`), refused across a
+    questionnaire break of the unit (:func:`warehouse.series_breaks.break_months`)."""
+    usable = [m for m in months if m["top2"] is not None]
+    return evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
+                            [m["n"] for m in usable], noise_var=[m.get("noise_var") for m in usable],
+                            breaks=break_months(con, indicator, dim, code))
 
 
 @bp.errorhandler(RegistryError)
@@ -190,10 +208,13 @@ def trend_view():
     indicator = request.args.get("indicator", "satisfaction")
     if indicator not in cube.SCORE_INDICATORS:
         raise QueryError("indicator", f"indicator must be one of {', '.join(cube.SCORE_INDICATORS)}.")
-    months = _monthly(_con(), indicator, dim, code, start, end)
-    usable = [m for m in months if m["top2"] is not None]
-    result = evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
-                              [m["n"] for m in usable], noise_var=[m.get("noise_var") for m in usable])
+    if start > end:
+        raise QueryError("from", f"from ({start}) is after to ({end}).")
+    if (got := month_count(start, end)) < evaluation.TREND_MIN_MONTHS:  # a range too short: the request's fault
+        raise QueryError("from", str(evaluation.too_few_months(got)))
+    con = _con()
+    months = _monthly(con, indicator, dim, code, start, end)
+    result = trend_of(con, indicator, dim, code, months)
     shown = [{k: v for k, v in m.items() if k != "noise_var"} for m in months]
     return jsonify({"unit": {dim: code}, "indicator": indicator, "months": shown, "trend": result.to_dict()})
 
@@ -222,6 +243,15 @@ def _plan(s, plan_id: int) -> dict[str, Any]:
 def plan_view(plan_id: int):
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         return jsonify(_plan(s, plan_id))
+
+
+def target_of(change: evaluation.Change, target: float, cell: dict[str, Any]) -> dict[str, Any]:
+    """:func:`warehouse.evaluation.target_check` of the follow-up ``cell`` (:func:`_published`) on its
+    published interval, or its noise variance when the interval is missing (never sampling alone)."""
+    share = change.measure == "share"
+    return evaluation.target_check(target, change.measure, change.follow_up, cell["n"], cell["sd"],
+                                   ci=cell["top2_ci" if share else "mean_ci"],
+                                   noise_var=cell["top2_noise_var" if share else "mean_noise_var"])
 
 
 @bp.get("/plans/<int:plan_id>/evaluation")
@@ -257,12 +287,11 @@ def evaluation_view(plan_id: int):
     else:
         change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"],
                                             noise_var0=b["mean_noise_var"], noise_var1=f["mean_noise_var"])
-    target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"],
-                                           ci=f["top2_ci" if change.measure == "share" else "mean_ci"])
+    target = target_of(change, cur["target_value"], f)
     return jsonify({"plan": {k: plan[k] for k in ("plan_id", "service_key", "version")}, "indicator": cur["indicator"],
                     "measure": cur["measure"], "baseline_period": cur["baseline_period"], "follow_up_period": follow_up,
                     "target_value": cur["target_value"],
                     "follow_up_partial": cov["partial"], "follow_up_running": cov["running"],
                     "target_reached": target["status"] == "reached", "target_status": target["status"],
-                    "target_ci": target["ci"],
+                    "target_ci": target["ci"], "target_reason": target["reason"],
                     "change": change.to_dict(), "sentence": change.sentence(lang), "lang": lang})

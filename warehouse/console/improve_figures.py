@@ -22,7 +22,8 @@ from .i18n import gettext as _, lang
 from .i18n_refusals import DRIVER_FIELDS_IT
 from .data import partial_note
 from ..protect import Protection
-from .improve_api import _freq, _monthly, _published, ckm_secret, follow_up_coverage, follow_up_problem
+from .improve_api import (_freq, _monthly, _published, ckm_secret, follow_up_coverage, follow_up_problem, target_of,
+                          trend_of)
 
 QUAD_COLORS = {"improve_first": "#d9364f", "keep_up": "#008055", "low_priority": "#5c6f82",
                "possible_overkill": "#a66300", None: "#17324d"}
@@ -36,16 +37,28 @@ def _con():
     return current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
 
 
-TREND_IT = {  # warehouse.evaluation.trend's refusals, for Italian pages
-    evaluation.TREND_TOO_FEW_MONTHS: "servono almeno tre mesi con risposte pubblicate per stimare una tendenza.",
-    evaluation.TREND_ALL_SAME: "tutte le risposte sono positive (o nessuna lo è): la tendenza non si può stimare.",
-    evaluation.TREND_TOO_FEW_ANSWERS:
+TREND_IT = {  # warehouse.evaluation.trend's refusals by reason (evaluation_trend.REASONS), for Italian pages
+    "too_few_months": "servono almeno {need} mesi con risposte pubblicate per stimare una tendenza; questi ne hanno "
+                      "{got}: con meno, l'intervallo della pendenza poggia su una variabilità tra mesi stimata da "
+                      "troppo pochi mesi e non è affidabile. Scegliere almeno {need} mesi.",
+    "break": "i mesi attraversano un cambio di questionario in {month} (una nuova versione ha cambiato questa domanda): "
+             "le risposte prima e dopo sono serie diverse, e una tendenza attraverso il cambio confonderebbe il "
+             "cambio di strumento con un cambiamento del servizio. Stimare la tendenza dai mesi da {month} in poi, "
+             "o da quelli precedenti.",
+    "all_same": "tutte le risposte sono positive (o nessuna lo è): la tendenza non si può stimare.",
+    "too_few_answers":
         f"servono almeno {evaluation.TREND_MIN_EACH} risposte positive e {evaluation.TREND_MIN_EACH} non positive "
         "nei mesi considerati: con meno, la pendenza logistica e il suo intervallo non sono affidabili.",
-    evaluation.TREND_SEPARATED:
+    "separated":
         "i mesi si dividono in mesi precedenti senza risposte positive e mesi successivi con sole risposte positive "
         "(o il contrario): la pendenza sarebbe infinita, la tendenza non si può stimare.",
-    evaluation.TREND_NOT_FINITE: "il modello non converge a stime finite su questi mesi: la tendenza non si può stimare.",
+    "not_finite": "il modello non converge a stime finite su questi mesi: la tendenza non si può stimare.",
+}
+TARGET_IT = {  # warehouse.evaluation.target_check's reasons, for Italian pages
+    evaluation.TARGET_NO_INTERVAL: "il dato di verifica non ha un intervallo pubblicato: non si può dire se "
+                                   "l'obiettivo è raggiunto.",
+    evaluation.TARGET_DEGENERATE: "tutte le risposte di verifica sono uguali: l'intervallo pubblicato è un solo punto "
+                                  "e non misura l'incertezza; non si può dire se l'obiettivo è raggiunto.",
 }
 REFUSAL_CODES_IT = {"too_few_responses": "risposte insufficienti", "items_not_asked": "domanda non posta",
                     "items_not_asked_many": "domande non poste",
@@ -53,11 +66,18 @@ REFUSAL_CODES_IT = {"too_few_responses": "risposte insufficienti", "items_not_as
 FIELDS_IT = DRIVER_FIELDS_IT  # the refusal names the fields alike (i18n_refusals.refusal)
 
 
-def trend_refusal(message: str) -> str:
-    """A trend's refusal in the page's language (the library's are English)."""
+def trend_refusal(exc: evaluation.EvaluationError) -> str:
+    """A trend's refusal in the page's language (the library's are English), with the numbers and
+    months its rule names (``exc.detail``)."""
     if lang() == "en":
-        return message
-    return TREND_IT.get(message, "la tendenza non si può stimare con questi dati.")
+        return str(exc)
+    it = TREND_IT.get(exc.reason or "")
+    return it.format(**exc.detail) if it else "la tendenza non si può stimare con questi dati."
+
+
+def target_refusal(reason: str | None) -> str | None:
+    """Why a target cannot be judged (:func:`warehouse.evaluation.target_check`), in the page's language."""
+    return reason if reason is None or lang() == "en" else TARGET_IT.get(reason, reason)
 
 
 def default_period(con=None) -> str:
@@ -238,25 +258,22 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
         else:
             change = evaluation.mean_change(b["n"], b["mean"], b["sd"], f["n"], f["mean"], f["sd"],
                                             noise_var0=b["mean_noise_var"], noise_var1=f["mean_noise_var"])
-        target = evaluation.target_check(cur["target_value"], change.measure, change.follow_up, f["n"], f["sd"],
-                                           ci=f["top2_ci" if change.measure == "share" else "mean_ci"])
+        target = target_of(change, cur["target_value"], f)
         d["change"] = {**change.to_dict(), "sentence": change.sentence(lng), "n0": b["n"], "n1": f["n"],
                        "status0": b["obs_status"], "status1": f["obs_status"],  # each value's own (low reliability)
                        "target_reached": target["status"] == "reached", "target_status": target["status"],
-                       "target_ci": target["ci"]}
+                       "target_ci": target["ci"], "target_reason": target_refusal(target["reason"])}
     except evaluation.EvaluationError as exc:
         d["refused"] = {"field": exc.field, "message": str(exc)}
     # the monthly trend, from the baseline's first month to the follow-up's last
     start, end = _months(cur["baseline_period"], follow_up)
     months = _monthly(con, cur["indicator"], "service", p["service_key"], start, end)
-    usable = [m for m in months if m["top2"] is not None]
     fitted = {}
     try:
-        t = evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
-                             [m["n"] for m in usable], noise_var=[m.get("noise_var") for m in usable])
+        t = trend_of(con, cur["indicator"], "service", p["service_key"], months)
         d["trend"], fitted = t.to_dict(), t.fitted
     except evaluation.EvaluationError as exc:
-        d["trend_refused"] = trend_refusal(str(exc))
+        d["trend_refused"] = trend_refusal(exc)
     rows = [{"period": m["period"], "n": m["n"], "top2": m["top2"],
              "fitted": None if m["period"] not in fitted else round(fitted[m["period"]], 1)} for m in months]
     plot = {"data": [{"type": "scatter", "mode": "lines+markers", "name": _("Quota positiva (%)"),
