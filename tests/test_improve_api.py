@@ -113,12 +113,16 @@ def test_too_few_responses_is_refused_without_the_count(client, seeded):
 
 
 def test_trend_reads_the_monthly_published_cells(client, seeded):
-    body = get(client, ROUTES[1], "monitoring", seeded[1]).get_json()
-    assert [m["period"] for m in body["months"]] == ["2026-08", "2026-09", "2026-10"]
-    assert body["trend"]["months"] == 3 and body["trend"]["verdict"] in ("rising", "falling", "no detectable trend")
+    # three months asked: fewer than a trend needs, the request's fault (400 naming from and the months needed)
+    r = get(client, ROUTES[1], "monitoring", seeded[1])
+    assert r.status_code == 400 and "at least 6 months" in r.get_json()["fields"]["from"][0]
+    # six months asked, three with published answers: 422 with the rule and its numbers
+    r = get(client, "/api/v1/improve/trend?service=demo-roma-anagrafe&from=2026-05&to=2026-10", "monitoring", seeded[1])
+    body = r.get_json()
+    assert r.status_code == 422 and body["reason"] == "too_few_months" and body["detail"] == {"need": 6, "got": 3}
     r = get(client, "/api/v1/improve/trend?service=demo-roma-anagrafe&from=2026-Q1&to=2026-10", "monitoring", seeded[1])
     assert r.status_code == 400 and "from" in r.get_json()["fields"]
-    r = get(client, "/api/v1/improve/trend?service=svc-torino-anagrafe&from=2026-08&to=2026-10", "monitoring", seeded[1])
+    r = get(client, "/api/v1/improve/trend?service=svc-torino-anagrafe&from=2026-05&to=2026-10", "monitoring", seeded[1])
     assert r.status_code == 422 and r.get_json()["error"] == "not_evaluable"
 
 

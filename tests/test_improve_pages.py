@@ -317,7 +317,7 @@ def _visible(html):
 def test_refusals_on_italian_pages_are_in_italian(app, seeded):
     c = client_as(app, seeded[1], "entity")
     ev = _visible(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-09").get_data(as_text=True))
-    assert "servono almeno tre mesi" in ev and "a trend needs" not in ev  # two months: no trend
+    assert "servono almeno 6 mesi" in ev and "a trend needs" not in ev  # two months: no trend
     dr = c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers?period=2026-08")  # aspects not asked there
     assert dr.status_code == 422
     html = dr.get_data(as_text=True)
@@ -327,7 +327,7 @@ def test_refusals_on_italian_pages_are_in_italian(app, seeded):
     assert "domande non poste" in text and "(chiarezza, rapidità" in text  # four items: plural
     c.get("/lang/en")
     en = _visible(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-09").get_data(as_text=True))
-    assert "a trend needs at least three months" in en
+    assert "a trend needs at least 6 months" in en and "these have 2" in en
 
 
 def test_the_evaluation_writes_its_numbers_as_the_page_language_does(app, seeded):
@@ -449,14 +449,17 @@ def test_a_plan_on_an_indicator_the_questionnaire_lacks_says_which_it_has(app, s
 
 
 @pytest.mark.parametrize("k,n,shown", [
-    # the reported shape: five small months, near-separated — no longer "in aumento · Odds ratio annuo 228.477"
-    ([0, 3, 2, 3, 3], [16, 12, 8, 3, 5], "nessuna tendenza rilevabile</strong> · Odds ratio mensile"),
+    # the reported shape: small months, near-separated — no longer "in aumento · Odds ratio annuo 228.477"
+    ([0, 3, 2, 3, 3, 2], [16, 12, 8, 3, 5, 6], "nessuna tendenza rilevabile</strong> · Odds ratio mensile"),
+    # the five months reported: fewer than a trend needs, refused naming the months needed
+    ([0, 3, 2, 3, 3], [16, 12, 8, 3, 5], "Tendenza non stimabile: servono almeno 6 mesi con risposte pubblicate "
+                                         "per stimare una tendenza; questi ne hanno 5"),
     # separated by time: refused with its reason
-    ([0, 0, 3, 12, 16], [3, 5, 9, 12, 16], "Tendenza non stimabile: i mesi si dividono in mesi precedenti senza "
-                                           "risposte positive"),
+    ([0, 0, 0, 3, 12, 16], [3, 4, 5, 9, 12, 16], "Tendenza non stimabile: i mesi si dividono in mesi precedenti senza "
+                                                 "risposte positive"),
     # too few answers of one kind
-    ([14, 10, 6, 3, 4], [16, 12, 8, 3, 5], "Tendenza non stimabile: servono almeno 10 risposte positive e 10 non "
-                                           "positive"),
+    ([14, 10, 6, 3, 4, 3], [16, 12, 8, 3, 5, 4], "Tendenza non stimabile: servono almeno 10 risposte positive e 10 "
+                                                 "non positive"),
 ])
 def test_the_evaluation_trend_of_a_few_small_months_is_not_extrapolated(app, seeded, monkeypatch, k, n, shown):
     """The trend was "in aumento · Odds ratio annuo 228.477,30 (IC 95% 7,66–6.815.713.556,29)" over five
@@ -465,20 +468,20 @@ def test_the_evaluation_trend_of_a_few_small_months_is_not_extrapolated(app, see
 
     from warehouse.console import improve_figures
 
-    months = [f"2026-{m:02d}" for m in range(7, 12)]
+    months = [f"2026-{m:02d}" for m in range(12 - len(k), 12)]
     rows = [{"period": p, "n": ni, "top2": 100 * ki / ni} for p, ki, ni in zip(months, k, n)]
     monkeypatch.setattr(improve_figures, "_monthly", lambda *a, **kw: rows)
     c = client_as(app, seeded[1], "entity")
     page = html_lib.unescape(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True))
     assert shown in page and "annuo" not in page and "in aumento" not in page
     if "Odds ratio mensile" in shown:
-        assert "Odds ratio tra 2026-07 e 2026-11" in page and "mai estrapolati oltre i mesi osservati" in page
+        assert "Odds ratio tra 2026-06 e 2026-11" in page and "mai estrapolati oltre i mesi osservati" in page
         body = c.get(f"/workspace/{ROMA}/plans/1/evaluation.json?follow_up=2026-10").get_json()
-        assert body["trend"]["odds_ratio_per_year"] is None and body["trend"]["span_months"] == 4
-        assert body["trend"]["verdict"] == "no detectable trend" and body["trend"]["df"] == 3
+        assert body["trend"]["odds_ratio_per_year"] is None and body["trend"]["span_months"] == 5
+        assert body["trend"]["verdict"] == "no detectable trend" and body["trend"]["df"] == 4
     c.get("/lang/en")
     en = html_lib.unescape(c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-10").get_data(as_text=True))
-    assert ("Odds ratio per month" in en and "Odds ratio from 2026-07 to 2026-11" in en) or "Trend not estimable" in en
+    assert ("Odds ratio per month" in en and "Odds ratio from 2026-06 to 2026-11" in en) or "Trend not estimable" in en
     c.get("/lang/it")
 
 

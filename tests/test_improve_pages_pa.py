@@ -74,8 +74,9 @@ def test_a_refused_plan_names_the_field_by_its_label_and_writes_numbers_as_the_p
 
 def test_an_enormous_trend_interval_is_written_as_its_bounds_and_said_so(tmp_path):
     """Three months of shares 20%, 80%, 30% (over-dispersed: the interval uses F(1, 1)) gave "Odds ratio tra
-    2026-08 e 2026-10 0,98 (IC 95% 0,00–35.005.454,48)": a bound beyond 1/100 or 100 is written "< 0,01" or
-    "> 100", and a note says the trend is very uncertain with so few months."""
+    2026-08 e 2026-10 0,98 (IC 95% 0,00–35.005.454,48)": three months are now refused (a trend needs 6),
+    and six such months — still wide — have a bound beyond 1/100 or 100 written "< 0,01" or "> 100", and a
+    note says the trend is very uncertain with so few months."""
     import html as html_lib
 
     from tests.console_data import build
@@ -84,7 +85,8 @@ def test_an_enormous_trend_interval_is_written_as_its_bounds_and_said_so(tmp_pat
 
     settings, tokens = build(tmp_path)
     rows = []
-    for period, positive in (("2026-08", 8), ("2026-09", 32), ("2026-10", 12)):
+    for period, positive in (("2026-05", 8), ("2026-06", 32), ("2026-07", 12), ("2026-08", 30), ("2026-09", 10),
+                             ("2026-10", 33)):
         rows += [response(period=period, day=1 + i % 28, entity=ROMA, service="roma-trend",
                           service_type="anagrafe.certificati", satisfaction=5 if i < positive else 2) for i in range(40)]
     write(tmp_path, rows)
@@ -92,7 +94,7 @@ def test_an_enormous_trend_interval_is_written_as_its_bounds_and_said_so(tmp_pat
         ops.add_service(s, actor="test", key="roma-trend", entity_ipa=ROMA, name="Certificati",
                         service_type="anagrafe.certificati")
         pid = plan_ops.add_plan(s, actor="test", service_key="roma-trend", indicator="satisfaction",
-                                baseline_period="2026-08", target_value=60, deadline="2027-06-30", actions="x",
+                                baseline_period="2026-05", target_value=60, deadline="2027-06-30", actions="x",
                                 owner="A").id
     c = create_app(settings).test_client()
     auth = {"Authorization": f"Bearer {tokens['monitoring']}"}
@@ -102,7 +104,7 @@ def test_an_enormous_trend_interval_is_written_as_its_bounds_and_said_so(tmp_pat
                                    headers=auth).get_data(as_text=True))
     trend = re.search(r'<p data-col="trend">(.*?)</p>', page, re.S).group(1)
     assert "> 100" in trend and not re.search(r"\d\.\d{3}", trend), trend  # no 35.005.454,48
-    assert 'data-note="wide-trend"' in page and "con 3 mesi e queste risposte la tendenza è molto incerta" in page
+    assert 'data-note="wide-trend"' in page and "con 6 mesi e queste risposte la tendenza è molto incerta" in page
 
 
 def test_the_plans_page_links_no_driver_analysis_refused_for_too_few_answers(app, seeded):

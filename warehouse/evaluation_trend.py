@@ -40,6 +40,10 @@ TRENDS = ("rising", "falling", "no detectable trend")
 #: parameter of a logistic model: Peduzzi et al. 1996).
 TREND_MIN_MONTHS = 6
 TREND_MIN_EACH = 10
+#: months a trend must cover for a seasonal pattern not to be mistaken for it (two whole years): below,
+#: ``Trend.seasonal_caveat`` is set and the page says so — a line fitted to months of one season
+#: against another (the summer's, the tax deadlines') reads the season as a trend.
+SEASONAL_MONTHS = 24
 #: the refusals of :func:`trend` (English; the pages translate them by ``reason``: :data:`REASONS`)
 TREND_TOO_FEW_MONTHS = ("a trend needs at least {need} months with published answers; these have {got}: with fewer, "
                         "the interval of the slope rests on a month-to-month variation estimated from too few "
@@ -90,6 +94,7 @@ class Trend:
     verdict: str
     level: float
     method: str                         # how the interval and p value were computed (:mod:`warehouse.likelihood`)
+    seasonal_caveat: bool               # the months cover less than two years: a seasonal pattern can read as a trend
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -199,4 +204,4 @@ def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: flo
                  odds_ratio_per_year_ci=(float(np.exp(12 * lo)), float(np.exp(12 * hi))) if per_year else None,
                  p_value=p, dispersion=dispersion, df=df, fitted=fitted,
                  verdict="rising" if lo > 0 else "falling" if hi < 0 else "no detectable trend", level=level,
-                 method=prof.method)
+                 method=prof.method, seasonal_caveat=span + 1 < SEASONAL_MONTHS)

@@ -2,7 +2,7 @@
 cross. Reads the rollup (counts only, nothing published)."""
 from __future__ import annotations
 
-from .cube import Cut, _break_versions, _where
+from . import cube
 
 
 def break_months(con, indicator: str, dim: str, code: str) -> list[str]:
@@ -10,10 +10,10 @@ def break_months(con, indicator: str, dim: str, code: str) -> list[str]:
     ``indicator`` first appears among the answers of the unit ``dim`` = ``code`` — whatever the month's
     cell shows (a suppressed month still splits the series; the cube's ``obs_status = B`` flag is set on
     published cells only). Empty when no version of the indicator's questionnaires declares a break."""
-    versions = _break_versions(indicator)
+    versions = cube._break_versions(indicator)
     if not versions:
         return []
-    where, params = _where(Cut(indicator=indicator, filters={dim: [code]}, freq="M"))
+    where, params = cube._where(cube.Cut(indicator=indicator, filters={dim: [code]}, freq="M"))
     pairs = " OR ".join("(questionnaire = ? AND version = ?)" for _ in versions)
     for q, v in versions:
         params += [q, str(v)]

@@ -52,9 +52,13 @@ EN = {
     "Odds ratio mensile": "Odds ratio per month", "Odds ratio tra {a} e {b}": "Odds ratio from {a} to {b}",
     "Mesi con risposte": "Months with answers",
     "Odds ratio della quota positiva per mese e sull'intervallo osservato, mai estrapolati oltre i mesi osservati; "
-    "una tendenza richiede almeno tre mesi e almeno {e} risposte positive e {e} non positive.":
+    "una tendenza richiede almeno {m} mesi e almeno {e} risposte positive e {e} non positive.":
         "Odds ratios of the positive share per month and over the span observed, never extrapolated beyond the "
-        "months observed; a trend needs at least three months and at least {e} positive and {e} other answers.",
+        "months observed; a trend needs at least {m} months and at least {e} positive and {e} other answers.",
+    "Meno di due anni di mesi: una variazione stagionale (estate, scadenze, iscrizioni) può apparire come tendenza; "
+    "confrontare gli stessi mesi di anni diversi.":
+        "Less than two years of months: a seasonal pattern (summer, deadlines, enrolments) can read as a trend; "
+        "compare the same months of different years.",
     "Mesi": "Months", "Mese": "Month",
     "Quota positiva (%)": "Positive share (%)", "Tendenza stimata (%)": "Estimated trend (%)",
     "Quota positiva per mese e tendenza stimata": "Positive share per month and estimated trend",

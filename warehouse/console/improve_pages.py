@@ -389,4 +389,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["improve_labels"] = {"status": i18n_improve.STATUS, "measure": i18n_improve.MEASURE,
                                                "trend": i18n_improve.TREND}
     app.jinja_env.globals["trend_min_each"] = evaluation.TREND_MIN_EACH
+    app.jinja_env.globals["trend_min_months"] = evaluation.TREND_MIN_MONTHS
     app.jinja_env.globals["method_words"] = i18n_improve.METHOD
