@@ -26,9 +26,12 @@ recomputed from its k and n, as the cube's own intervals do (docs/methodology.md
   **profile-likelihood** interval and its p value the **likelihood-ratio** test it inverts
   (:func:`warehouse.likelihood.profile`: χ²(1), or F(1, df) with an estimated scale) — not Wald's
   estimate ± z·SE, which is symmetric by construction and misleading with small counts or shares near
-  0 or 100 %. Refused when the data cannot carry it (too few months or answers, months separated by
-  time, no finite fit or interval); the odds ratio is per month and over the span observed, never
-  extrapolated beyond it.
+  0 or 100 %. Refused when the data cannot carry it (fewer than six months, months across a
+  questionnaire break, too few answers, months separated by time, no finite fit or interval); the odds
+  ratio is per month and over the span observed, never extrapolated beyond it (it lives in
+  :mod:`warehouse.evaluation_trend`, re-exported here).
+- :func:`target_check`: a follow-up figure against a plan's target, on the figure's published
+  (noise-aware) interval — never on sampling alone.
 
 The wording describes what changed between periods; it never says why (no causal claim: other things
 change between two periods besides the plan).
