@@ -71,3 +71,34 @@ def test_the_consoles_entity_page_shows_the_same_changes(client, seeded):
     html = client.get(f"/entities/{ROMA}?freq=M&period=2026-10", headers=auth).get_data(as_text=True)
     assert 'data-verdict="worsened"' in _row(html, DROP) and 'data-verdict="no detectable change"' in _row(html, WOBBLE)
     assert "Rispetto al periodo precedente" in html
+
+
+def test_many_services_judged_at_once_are_adjusted_for_multiple_comparisons():
+    """An entity's services table judges every service at once; each at 95%, 40 services with no real
+    change show about two "peggiorato"/"migliorato" by chance. The verdicts now keep only the changes
+    whose Benjamini–Hochberg q value (over the page) is below 5 % — checked against scipy's own
+    ``false_discovery_control`` — while a clear fall among them is still called."""
+    import numpy as np
+    from scipy import stats as sps
+
+    from warehouse.console.data_units import change_since, fdr_verdicts
+
+    rng = np.random.default_rng(9)
+
+    def cell(k, n):
+        return {"share": 100 * k / n, "n": n, "share_noise_var": 0.0}
+
+    changes, raw = [], []
+    for _ in range(40):  # the same 60 % both months, 40 answers each
+        c = change_since(cell(rng.binomial(40, 0.6), 40), cell(rng.binomial(40, 0.6), 40), "2026-09")
+        changes.append(c)
+        raw.append(c["verdict"])
+    changes.append(change_since(cell(80, 100), cell(20, 100), "2026-09"))  # a clear fall
+    changes.append(None)  # a service without both cells
+    assert sum(v != "no detectable change" for v in raw) == 3  # before: three chance "changes" on the page
+    fdr_verdicts(changes)
+    judged = [c for c in changes if c]
+    assert [c["verdict"] for c in judged[:40]] == ["no detectable change"] * 40
+    assert judged[40]["verdict"] == "worsened"
+    q = sps.false_discovery_control([c["p_value"] for c in judged], method="bh")
+    assert [c["q_value"] for c in judged] == pytest.approx(list(q), rel=1e-9)

@@ -289,7 +289,26 @@ def change_since(before: dict | None, now: dict | None, prev: str | None) -> dic
                          noise_var0=before.get("share_noise_var"), noise_var1=now.get("share_noise_var"))
     except EvaluationError:
         return None
-    return {"period": prev, "difference": c.difference, "ci": list(c.ci), "verdict": c.verdict}
+    return {"period": prev, "difference": c.difference, "ci": list(c.ci), "verdict": c.verdict, "p_value": c.p_value}
+
+
+def fdr_verdicts(changes: list[dict[str, Any] | None], alpha: float = 0.05) -> None:
+    """Judge the services of one page together (docs/methodology.md §8): an entity with 40 services
+    judged each at 95% shows about two "peggiorato"/"migliorato" by chance alone. The p values of the
+    changes (:func:`change_since`'s score tests) are adjusted by Benjamini–Hochberg over the page
+    (``statsmodels`` ``fdr_bh``, as the funnels' flags); a change keeps its verdict only when its
+    interval excludes 0 *and* its q value is below ``alpha``, else it reads "nessuna variazione
+    rilevabile". Sets ``q_value`` on each change (in place); ``None`` entries (no comparison) are skipped."""
+    from statsmodels.stats.multitest import multipletests
+
+    judged = [c for c in changes if c]
+    if not judged:
+        return
+    reject, q, *_ = multipletests([c["p_value"] for c in judged], alpha=alpha, method="fdr_bh")
+    for c, keep, qv in zip(judged, reject, q):
+        c["q_value"] = float(qv)
+        if not keep:
+            c["verdict"] = "no detectable change"
 
 
 #: Why an entity's trend for a service type is empty when none of its services of the type asks the
@@ -352,6 +371,7 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
                                                    end=prev)} if prev in per["periods"] else {}
     for r in service_rows:
         r["change"] = change_since(before.get(r["key"]), r["cell"], prev)
+    fdr_verdicts([r["change"] for r in service_rows])  # many services at once: false discoveries controlled
     none_asked = bool(service_rows) and not any(s["collected"] for s in service_rows)
     charts += breakdown(con, settings, indicator, {"entity": [ipa]}, per,
                         not_asked=_(ENTITY_NOT_ASKED_NOTE) if none_asked else "")
