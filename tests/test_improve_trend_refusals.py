@@ -84,3 +84,28 @@ def test_a_trend_across_a_questionnaire_break_is_refused_and_one_after_it_is_giv
                              .get_data(as_text=True))
     line = re.search(r'<p data-col="trend">(.*?)</p>', page, re.S).group(1)
     assert "Tendenza non stimabile" in line and "cambio di questionario in 2026-04" in line, line
+
+
+def test_a_before_after_across_a_questionnaire_break_says_so_and_a_mean_is_not_compared(seeded, monkeypatch):
+    """The plan's baseline (2026-02, version 1) and follow-up (2026-09, version 2 declaring a break) hold
+    different series: the share's change is given with the break said (API ``break_between``, page
+    note), a mean's is refused (means never compare across series, docs/methodology.md §5)."""
+    monkeypatch.setattr(cube, "_break_versions", _break_at_v2)
+    get = _api(*seeded)
+    body = get("/api/v1/improve/plans/1/evaluation?follow_up=2026-09").get_json()
+    assert body["break_between"] == "2026-04" and body["change"]["difference"] > 10
+    assert get("/api/v1/improve/plans/1/evaluation?follow_up=2026-03").get_json()["break_between"] is None
+    c = create_app(seeded[0]).test_client()
+    auth = {"Authorization": f"Bearer {seeded[1]['monitoring']}"}
+    page = c.get(f"/workspace/{ROMA}/plans/1/evaluation?follow_up=2026-09", headers=auth).get_data(as_text=True)
+    assert 'data-note="break"' in page and "Cambio di questionario in 2026-04" in page
+    factory = connect(seeded[0].database_url)
+    with session_scope(factory) as s:
+        pid = plan_ops.add_plan(s, actor="test", service_key=SERVICE, indicator="satisfaction", measure="mean",
+                                baseline_period="2026-02", target_value=70, deadline="2027-06-30", actions="y",
+                                owner="z").id
+    dispose(factory)
+    r = get(f"/api/v1/improve/plans/{pid}/evaluation?follow_up=2026-09")
+    assert r.status_code == 422 and "questionnaire break in 2026-04" in r.get_json()["fields"]["follow_up"][0]
+    page = c.get(f"/workspace/{ROMA}/plans/{pid}/evaluation?follow_up=2026-09", headers=auth)
+    assert page.status_code == 422 and "cambio di questionario in 2026-04" in page.get_data(as_text=True)

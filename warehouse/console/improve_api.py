@@ -112,6 +112,21 @@ def follow_up_problem(baseline: str, follow_up: str) -> str | None:
     return None
 
 
+#: a plan's mean compared across a questionnaire break (English; the page translates by this text)
+MEAN_ACROSS_BREAK = ("a questionnaire break in {month} lies between the baseline and the follow-up: the question changed, "
+                     "its means before and after are different series (docs/methodology.md §5) and are not compared.")
+
+
+def break_between(con, indicator: str, service: str, baseline: str, follow_up: str) -> str | None:
+    """The latest month after the baseline's first and up to the follow-up's last in which a questionnaire
+    version declaring a break for ``indicator`` first appears in the service's answers
+    (:func:`warehouse.series_breaks.break_months`), or None: the two periods then hold different series.
+    A mean is not compared across it (:data:`MEAN_ACROSS_BREAK`); a share is, with the break said."""
+    first, last = periods.months(baseline, "baseline_period")[0], periods.months(follow_up, "follow_up")[1]
+    crossed = [b for b in break_months(con, indicator, "service", service) if first < b <= last]
+    return crossed[-1] if crossed else None
+
+
 def follow_up_coverage(con, follow_up: str) -> dict[str, Any]:
     """Whether the follow-up period is shown whole (:func:`warehouse.cube.coverage`)."""
     return cube.coverage(follow_up, cube.first_data_month(con))
@@ -281,6 +296,9 @@ def evaluation_view(plan_id: int):
                                                    f"({'no answers' if cell is None else 'suppressed'}).")
         cells[name] = cell
     b, f = cells["baseline"], cells["follow_up"]
+    crossed = break_between(con, cur["indicator"], plan["service_key"], cur["baseline_period"], follow_up)
+    if crossed and cur["measure"] != "top2":
+        raise evaluation.EvaluationError("follow_up", MEAN_ACROSS_BREAK.format(month=crossed))
     if cur["measure"] == "top2":
         change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"], round(f["top2"] * f["n"] / 100), f["n"],
                                          noise_var0=b["top2_noise_var"], noise_var1=f["top2_noise_var"])
@@ -293,5 +311,5 @@ def evaluation_view(plan_id: int):
                     "target_value": cur["target_value"],
                     "follow_up_partial": cov["partial"], "follow_up_running": cov["running"],
                     "target_reached": target["status"] == "reached", "target_status": target["status"],
-                    "target_ci": target["ci"], "target_reason": target["reason"],
+                    "target_ci": target["ci"], "target_reason": target["reason"], "break_between": crossed,
                     "change": change.to_dict(), "sentence": change.sentence(lang), "lang": lang})

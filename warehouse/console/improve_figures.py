@@ -22,8 +22,8 @@ from .i18n import gettext as _, lang
 from .i18n_refusals import DRIVER_FIELDS_IT
 from .data import partial_note
 from ..protect import Protection
-from .improve_api import (_freq, _monthly, _published, ckm_secret, follow_up_coverage, follow_up_problem, target_of,
-                          trend_of)
+from .improve_api import (MEAN_ACROSS_BREAK, _freq, _monthly, _published, break_between, ckm_secret,
+                          follow_up_coverage, follow_up_problem, target_of, trend_of)
 
 QUAD_COLORS = {"improve_first": "#d9364f", "keep_up": "#008055", "low_priority": "#5c6f82",
                "possible_overkill": "#a66300", None: "#17324d"}
@@ -251,6 +251,11 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
                                                                           else _("dato oscurato")))
             cells[name] = cell
         b, f = cells["baseline"], cells["follow_up"]
+        crossed = break_between(con, cur["indicator"], p["service_key"], cur["baseline_period"], follow_up)
+        if crossed and cur["measure"] != "top2":
+            raise evaluation.EvaluationError("follow_up", _(
+                "tra il periodo di riferimento e quello di verifica c'è un cambio di questionario in {m}: la domanda "
+                "è cambiata, le medie prima e dopo sono serie diverse e non si confrontano.").format(m=crossed))
         if cur["measure"] == "top2":
             change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"],
                                              round(f["top2"] * f["n"] / 100), f["n"],
@@ -262,7 +267,8 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
         d["change"] = {**change.to_dict(), "sentence": change.sentence(lng), "n0": b["n"], "n1": f["n"],
                        "status0": b["obs_status"], "status1": f["obs_status"],  # each value's own (low reliability)
                        "target_reached": target["status"] == "reached", "target_status": target["status"],
-                       "target_ci": target["ci"], "target_reason": target_refusal(target["reason"])}
+                       "target_ci": target["ci"], "target_reason": target_refusal(target["reason"]),
+                       "break_between": crossed}
     except evaluation.EvaluationError as exc:
         d["refused"] = {"field": exc.field, "message": str(exc)}
     # the monthly trend, from the baseline's first month to the follow-up's last
