@@ -14,6 +14,7 @@ from settings import Settings
 from warehouse import export
 from tests.console_auth import api_client
 from warehouse.dataset import Warehouse
+from warehouse.jsonstat import statuses
 
 pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
@@ -93,22 +94,23 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
         series = "SATISFACTION_POS" if item["extension"]["unit"] == "PC" else "SATISFACTION_MEAN"
         assert item["extension"]["labels"]["it"]["INDICATOR"].get(series, "Soddisfazione").startswith("Soddisfazione")
         # the SDMX OBS_STATUS codes, as in the CSV, + P when PROVISIONAL=Y
-        assert set(item["status"].values()) <= {"U", "B", "Q", "P", "UP", "BP", "M", "O"}  # M, O: no observation
+        assert set(statuses(item).values()) <= {"U", "B", "Q", "P", "UP", "BP", "M", "O"}  # M, O: no observation
         wide = df.pivot_table(index=item["id"][:-1], columns="MEASURE", values="value", aggfunc="first",
                               dropna=False).reset_index()
         size, dims = item["size"], item["id"]
         strides = [1] * len(size)
         for i in range(len(size) - 2, -1, -1):
             strides[i] = strides[i + 1] * size[i + 1]
-        statuses = []
+        codes = statuses(item)
+        found = []
         for r in wide.to_dict("records"):
             idx = sum(cats[d]["index"].index(r[d] if d != "MEASURE" else "OBS_VALUE") * s for d, s in zip(dims, strides))
-            statuses.append(item["status"].get(str(idx), "-" if item["value"][idx] is None else "A"))
+            found.append(codes.get(idx, "-" if item["value"][idx] is None else "A"))
         # JSON-stat's one status per value: OBS_STATUS, + P when provisional (split back for the comparison)
-        wide["OBS_STATUS"] = [s[:-1] or "A" if s.endswith("P") else s for s in statuses]
-        wide["PROVISIONAL"] = ["Y" if s.endswith("P") else "" for s in statuses]
+        wide["OBS_STATUS"] = [s[:-1] or "A" if s.endswith("P") else s for s in found]
+        wide["PROVISIONAL"] = ["Y" if s.endswith("P") else "" for s in found]
         # cells absent from the table: O (no responses) or M (withheld by the pooling guard), never a bare null
-        assert "-" not in statuses
+        assert "-" not in found
         wides.append(wide[~wide["OBS_STATUS"].isin(["M", "O"])])
     wide = pd.concat(wides).drop_duplicates(subset=KEY)
     wide["CONF_STATUS"] = ["A" if s == "Q" else "F" for s in wide["OBS_STATUS"]]

@@ -20,6 +20,7 @@ import pytest
 from settings import Settings
 from warehouse import export
 from warehouse.dataset import Warehouse
+from warehouse.jsonstat import statuses
 
 pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
@@ -48,7 +49,7 @@ def _jsonstat_status(doc: dict, area: str) -> str:
     want = {**CELL, "REF_AREA": area, "MEASURE": "OBS_VALUE"}
     idx = sum(item["dimension"][d]["category"]["index"].index(want[d]) * math.prod(item["size"][i + 1:])
               for i, d in enumerate(item["id"]))
-    return item["status"].get(str(idx), "A")
+    return statuses(item).get(idx, "A")
 
 
 def _everywhere(df: pd.DataFrame, area: str) -> dict[str, tuple[str, str] | str]:
@@ -127,5 +128,5 @@ def test_a_figure_after_a_break_says_so_in_every_format_once_its_month_has_ended
     want = {**key, "MEASURE": "OBS_VALUE"}
     idx = sum(item["dimension"][d]["category"]["index"].index(want[d]) * math.prod(item["size"][i + 1:])
               for i, d in enumerate(item["id"]))
-    assert item["status"].get(str(idx), "A") == jsonstat
+    assert statuses(item).get(idx, "A") == jsonstat
     assert item["extension"]["status"][jsonstat].startswith(label)

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from ascolto.cli import main
 from settings import Settings
 from warehouse.dataset import Warehouse
+from warehouse.jsonstat import statuses
 from warehouse.periods import complete_from, is_complete
 from warehouse.protect import Protection
 from warehouse.publish import ReleaseError, publish
@@ -72,7 +73,7 @@ def test_a_release_judges_whether_its_quarter_has_ended_once_for_every_file(tmp_
     assert rows and {r["PROVISIONAL"] for r in rows} == {""} and {r["COMMENT_OBS"] for r in rows} == {""}
     assert json.loads((path / "metadata.json").read_text())["S.17 Data revision"]["last_period_running"] is False
     items = json.loads((path / "table.jsonstat.json").read_text())["link"]["item"]
-    assert not any(s.endswith("P") for item in items for s in item["status"].values())
+    assert not any(s.endswith("P") for item in items for s in statuses(item).values())
 
 
 def test_a_period_that_is_no_quarter_is_refused_before_the_dataset_is_looked_for(tmp_path):

@@ -3,6 +3,7 @@ each table's rows, margins included): a collection of datasets, one per table an
 labels in Italian or English, the units on the metric dimension MEASURE, roles and ``updated``."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
@@ -101,6 +102,7 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
             if m.endswith("_BOUND") and r.get("CI_STATUS") not in (None, "", "ok"):
                 ci_status[str(idx)] = r["CI_STATUS"]  # why the interval has zero width or none
     _no_observation(status, filled, pos, withheld)
+    status = compact_status(status, total)
     dimension = {}
     for d in JSONSTAT_DIMS:
         labels = ({m: v[li] for m, v in JSONSTAT_MEASURES.items()} if d == "MEASURE" else
@@ -113,6 +115,33 @@ def _jsonstat_dataset(df: pd.DataFrame, freq: str, lang: str, unit: str = "PC",
         dimension[d] = {"label": DIM_LABELS[d][li], "category": cat}
     return {"id": JSONSTAT_DIMS, "size": size, "dimension": dimension, "value": values, "status": status,
             "ci_status": ci_status}
+
+
+def compact_status(status: dict[str, str], total: int) -> dict[str, str] | list[str | None]:
+    """A dataset's ``status`` (value index → code) in the smaller of JSON-stat 2.0's two forms, as the
+    file writes it: an *array* as long as ``value`` (``null`` where a value has no status) when most
+    values have one — a sparse cube, its empty combinations all ``O`` or ``M`` — else the *object*
+    keyed by value index (a few flagged values). Readers of the spec (the JSON-stat Toolkit,
+    :func:`statuses`) take either; the written bytes decide, so the file is the smaller of the two."""
+    if not status:
+        return {}
+    array: list[str | None] = [None] * total
+    for k, code in status.items():
+        array[int(k)] = code
+    return array if len(json.dumps(array)) < len(json.dumps(status)) else status
+
+
+def statuses(dataset: dict[str, Any]) -> dict[int, str]:
+    """Every status of a JSON-stat 2.0 dataset as value index → code, whichever form ``status`` has:
+    an array (one per value, ``null`` for none; of length 1: the status of every value), an object
+    keyed by value index, or a string (every value's)."""
+    status, n = dataset.get("status"), len(dataset["value"])
+    if isinstance(status, str):
+        return dict.fromkeys(range(n), status)
+    if isinstance(status, list):
+        return ({i: c for i, c in enumerate(status) if c is not None} if len(status) != 1
+                else ({} if status[0] is None else dict.fromkeys(range(n), status[0])))
+    return {int(k): c for k, c in (status or {}).items()}
 
 
 def _other_labels(ds: dict[str, Any], other: str) -> dict[str, dict[str, str]]:
@@ -144,7 +173,8 @@ def collection(tables: Iterable[tuple[str, pd.DataFrame]], freq: str, protection
     on the protection (:meth:`warehouse.protect.Protection.note_in`) in ``lang`` (the codes'
     other language in ``extension.labels``); units on the categories of MEASURE, the dimension with the
     metric role, as JSON-stat readers look for them (one unit per dataset, N_RESP a count); roles
-    (time, geo, metric), ``updated``; ``status`` per value is the SDMX OBS_STATUS code (``U``, ``B``,
+    (time, geo, metric), ``updated``; ``status`` (an array or an object, whichever is smaller:
+    :func:`compact_status`; read with :func:`statuses`) per value is the SDMX OBS_STATUS code (``U``, ``B``,
     ``Q`` = suppressed: value ``null``; ``A`` left out), the same vocabulary as the CSV, with ``P``
     appended when the CSV's PROVISIONAL is ``Y`` (``P``, ``UP``, ``BP``: :func:`warehouse.codelists.status_code`),
     each code's label in ``extension.status``; the CSV's ``CI_STATUS`` of a mean's bounds when not ``ok``
