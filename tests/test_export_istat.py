@@ -84,3 +84,63 @@ def test_a_few_statuses_stay_an_object_and_none_is_empty():
         assert got == ({7: "U"} if isinstance(form, dict) else {0: "O", 2: "U"} if isinstance(form, list)
                        else {0: "O", 1: "O", 2: "O"})
 
+
+def _texts(x, path=()) -> dict[tuple, str]:
+    """{path: text} of the words of a JSON document (strings with a space: labels, notes, sentences)."""
+    if isinstance(x, dict):
+        return {p: t for k, v in x.items() for p, t in _texts(v, (*path, k)).items()}
+    if isinstance(x, list):
+        return {p: t for i, v in enumerate(x) for p, t in _texts(v, (*path, i)).items()}
+    return {path: x} if isinstance(x, str) and " " in x.strip() else {}
+
+
+def test_a_release_carries_its_jsonstat_and_its_protection_in_italian_too(ended, tmp_path):  # noqa: F811
+    """A release's ``table.jsonstat.json`` (labels, notes, status labels, the protection) and its
+    manifest's ``confidentiality`` were English only, beside a ``metadata.it.json``: the release now
+    has ``table.jsonstat.it.json`` — the same collection, every text in Italian, the English labels in
+    ``extension.labels.en`` — and ``confidentiality_it``, the same keys and numbers; checksummed and
+    listed like the others, and the public site names both JSON-stat files by their language."""
+    from datetime import datetime, timezone
+
+    from warehouse.public import create_app
+    from warehouse.publish import publish, verify
+
+    with Warehouse(Settings(data_dir=ended)) as wh:
+        release = publish(wh.cursor(), "2025-Q4", tmp_path / "rel", now=datetime(2026, 2, 1, tzinfo=timezone.utc))
+    manifest = verify(release)
+    assert {"table.jsonstat.json", "table.jsonstat.it.json"} <= set(manifest["files"])
+    en = json.loads((release / "table.jsonstat.json").read_text("utf-8"))
+    it = json.loads((release / "table.jsonstat.it.json").read_text("utf-8"))
+    assert it["extension"]["reference_metadata"] == json.loads((release / "metadata.it.json").read_text("utf-8"))
+    pairs = list(zip(en["link"]["item"], it["link"]["item"]))
+    assert pairs and it["label"] != en["label"]
+    for e, i in pairs:
+        # the same figures and statuses, only the words differ
+        assert (e["value"], e["status"], e["size"], e["extension"]["unit"]) == (i["value"], i["status"], i["size"],
+                                                                               i["extension"]["unit"])
+        words_en = _texts({k: v for k, v in e.items() if k != "extension"} | {"x": {
+            k: e["extension"][k] for k in ("status", "ci_status", "confidentiality")}})
+        words_it = _texts({k: v for k, v in i.items() if k != "extension"} | {"x": {
+            k: i["extension"][k] for k in ("status", "ci_status", "confidentiality")}})
+        assert words_en.keys() == words_it.keys() and len(words_en) > 15
+        same = {p: t for p, t in words_en.items() if words_it[p] == t}
+        assert not same, same  # every text translated
+        assert i["extension"]["confidentiality"]["documentation"].endswith("/it/methodology")
+        assert i["note"][0].startswith("Ogni valore") and i["extension"]["status"]["O"].startswith("Valore mancante")
+        # each file gives the other language's labels of every code
+        for d, labels in i["extension"]["labels"]["en"].items():
+            assert labels == e["dimension"][d]["category"]["label"], d
+        for d, labels in e["extension"]["labels"]["it"].items():
+            assert labels == i["dimension"][d]["category"]["label"], d
+    # the manifest's protection in both languages: the same keys and numbers
+    conf, conf_it = manifest["confidentiality"], manifest["confidentiality_it"]
+    assert conf.keys() == conf_it.keys()
+    assert {k: v for k, v in conf.items() if isinstance(v, (int, float))} == \
+        {k: v for k, v in conf_it.items() if isinstance(v, (int, float))}
+    assert conf["method"].startswith("cell-key method") and conf_it["method"].startswith("metodo cell-key")
+    assert conf_it["documentation"].endswith("/it/methodology") and conf["documentation"].endswith("/en/methodology")
+    site = create_app(Settings(data_dir=ended, releases_dir=str(tmp_path / "rel"),
+                               public_rate_limit="100000/minute")).test_client()
+    page = site.get("/it/2025-Q4").get_data(as_text=True)
+    assert "table.jsonstat.it.json" in page and "(etichette in italiano)" in page
+    assert json.loads(site.get("/releases/2025-Q4/v1/table.jsonstat.it.json").get_data()) == it

@@ -41,8 +41,8 @@ def test_a_release_is_immutable_checksummed_and_refused_twice(seeded):
     manifest = verify(rel)
     assert manifest["period"] == Q and manifest["version"] == 1 and manifest["supersedes"] is None
     # self-describing: every code's labels and the SDMX structure the SDMX-CSV names travel with the data
-    assert set(manifest["files"]) == {"table.csv", "table.sdmx.csv", "table.jsonstat.json", "codelists.csv",
-                                      "structure.xml", "metadata.json", "metadata.it.json"}
+    assert set(manifest["files"]) == {"table.csv", "table.sdmx.csv", "table.jsonstat.json", "table.jsonstat.it.json",
+                                      "codelists.csv", "structure.xml", "metadata.json", "metadata.it.json"}
     labels = (rel / "codelists.csv").read_text("utf-8")
     codes = {row.split(",")[0] for row in (rel / "table.csv").read_text("utf-8").splitlines()[1:]}
     assert "Certificati anagrafici" in labels or "anagrafe.certificati" in labels

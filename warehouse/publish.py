@@ -2,12 +2,14 @@
 
 ``ascolto publish --period 2026-Q4`` writes ``RELEASES/2026-Q4/v1/`` with the quarter's protected
 table (:func:`warehouse.export.publication_table`: every cell through :mod:`warehouse.protect`) in
-CSV, SDMX-CSV 2.0 and JSON-stat 2.0, its codelists (labels in Italian and English) and SDMX
+CSV, SDMX-CSV 2.0 and JSON-stat 2.0 (``table.jsonstat.json`` in English, ``table.jsonstat.it.json`` in
+Italian), its codelists (labels in Italian and English) and SDMX
 structure, its reference metadata (``metadata.json``, which the structure links to, in English;
 ``metadata.it.json`` the same in Italian), and ``manifest.json`` (period, version, time, note, the
 version it supersedes and what the revision changed in the table (``changes``: observations
 revised, added, removed), the months of the quarter that hold responses (``coverage``), the protection
-parameters, and each file's size and SHA-256). The directory
+parameters (``confidentiality`` in English, ``confidentiality_it`` in Italian: the same keys and numbers),
+and each file's size and SHA-256). The directory
 is written aside and renamed into place (never half a release), its files are made read-only, and
 nothing ever rewrites it. A second publication of the same period is refused unless it is a
 *revision* (``--revise --note "why"``), which becomes ``v2`` beside ``v1`` — and only when its
@@ -38,6 +40,9 @@ MANIFEST = "manifest.json"
 FILES = {"table.csv": ("csv", "text/csv; charset=utf-8"),
          "table.sdmx.csv": ("sdmx-csv", "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"),
          "table.jsonstat.json": ("jsonstat", "application/json"),
+         # the same collection labelled in Italian — codes, notes, statuses, the protection, the reference
+         # metadata — the primary language of the statisticians it is for (the other in extension.labels)
+         "table.jsonstat.it.json": ("jsonstat", "application/json"),
          # what makes the release self-describing: every code's label in Italian and English, and the
          # SDMX structure (DSD, codelists, dataflow) the SDMX-CSV names
          "codelists.csv": ("codelists", "text/csv; charset=utf-8"),
@@ -48,8 +53,8 @@ FILES = {"table.csv": ("csv", "text/csv; charset=utf-8"),
          # name them), the same sub-keys and numbers: the release carries both languages (codelists.csv)
          "metadata.json": ("metadata", "application/json"),
          "metadata.it.json": ("metadata", "application/json")}
-#: The language of each file's reference metadata (:data:`FILES`; English where not named)
-LANGS = {"metadata.it.json": "it"}
+#: The language of each file — its labels and notes, its reference metadata (:data:`FILES`; English where not named)
+LANGS = {"metadata.it.json": "it", "table.jsonstat.it.json": "it"}
 _PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
 _VERSION = re.compile(r"^v([1-9][0-9]*)$")
 
@@ -113,7 +118,8 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     reference = {lang: reference_metadata(con, "Q", period, period, protection, microdata_k, today=today, lang=lang)
                  for lang in ("en", "it")}
     for name, (fmt, media) in FILES.items():
-        body, _ = export.render(df, fmt, "Q", protection, reference=reference[LANGS.get(name, "en")],
+        lang = LANGS.get(name, "en")
+        body, _ = export.render(df, fmt, "Q", protection, lang=lang, reference=reference[lang],
                                 metadata_url=f"{protection.site.rstrip('/')}/releases/{period}/v{version}/metadata.json")
         (tmp / name).write_bytes(body)
         files[name] = {"bytes": len(body), "sha256": hashlib.sha256(body).hexdigest(), "media_type": media,
@@ -128,7 +134,8 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
                 "note": note, "supersedes": f"v{have[-1]}" if have else None, "rows": int(len(df)),
                 "changes": changed,
                 "coverage": coverage(con, period),
-                "dataflow": export.DATAFLOW, "confidentiality": protection.metadata(), "files": files}
+                "dataflow": export.DATAFLOW, "confidentiality": protection.metadata("en"),
+                "confidentiality_it": protection.metadata("it"), "files": files}
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
     for f in tmp.iterdir():
         with open(f, "rb") as fh:

@@ -52,7 +52,8 @@ EN = {
 #: What each file of a release is for (the quarter page's list of open data files), in Italian (``EN`` below)
 FILES = {"table.csv": "la tabella, per fogli di calcolo (CSV)",
          "table.sdmx.csv": "la tabella in SDMX-CSV, per sistemi statistici",
-         "table.jsonstat.json": "la tabella in JSON-stat, per programmi e grafici",
+         "table.jsonstat.json": "la tabella in JSON-stat, per programmi e grafici (etichette in inglese)",
+         "table.jsonstat.it.json": "la tabella in JSON-stat, per programmi e grafici (etichette in italiano)",
          "codelists.csv": "i codici e le loro etichette in italiano e inglese (CSV)",
          "structure.xml": "la struttura SDMX dei dati (XML)",
          "metadata.json": "i metadati: metodi, copertura e revisioni (JSON, in inglese)",
@@ -61,7 +62,10 @@ FILES = {"table.csv": "la tabella, per fogli di calcolo (CSV)",
          "manifest.json": "L'elenco dei file con le loro impronte SHA-256, per verificare i file (JSON)"}
 EN.update({"la tabella, per fogli di calcolo (CSV)": "the table, for spreadsheets (CSV)",
            "la tabella in SDMX-CSV, per sistemi statistici": "the table in SDMX-CSV, for statistical systems",
-           "la tabella in JSON-stat, per programmi e grafici": "the table in JSON-stat, for programs and charts",
+           "la tabella in JSON-stat, per programmi e grafici (etichette in inglese)":
+               "the table in JSON-stat, for programs and charts (labels in English)",
+           "la tabella in JSON-stat, per programmi e grafici (etichette in italiano)":
+               "the table in JSON-stat, for programs and charts (labels in Italian)",
            "i codici e le loro etichette in italiano e inglese (CSV)":
                "the codes and their labels in Italian and English (CSV)",
            "la struttura SDMX dei dati (XML)": "the SDMX structure of the data (XML)",

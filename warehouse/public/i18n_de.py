@@ -55,7 +55,10 @@ DE = {
     # what each file of a release is for (FILES in warehouse.public.i18n)
     "la tabella, per fogli di calcolo (CSV)": "die Tabelle, für Tabellenkalkulationen (CSV)",
     "la tabella in SDMX-CSV, per sistemi statistici": "die Tabelle in SDMX-CSV, für statistische Systeme",
-    "la tabella in JSON-stat, per programmi e grafici": "die Tabelle in JSON-stat, für Programme und Grafiken",
+    "la tabella in JSON-stat, per programmi e grafici (etichette in inglese)":
+        "die Tabelle in JSON-stat, für Programme und Grafiken (Bezeichnungen auf Englisch)",
+    "la tabella in JSON-stat, per programmi e grafici (etichette in italiano)":
+        "die Tabelle in JSON-stat, für Programme und Grafiken (Bezeichnungen auf Italienisch)",
     "i codici e le loro etichette in italiano e inglese (CSV)":
         "die Codes und ihre Bezeichnungen auf Italienisch und Englisch (CSV)",
     "la struttura SDMX dei dati (XML)": "die SDMX-Struktur der Daten (XML)",
