@@ -34,7 +34,8 @@ def _warehouse(settings):
 @click.option("--to", "end", default=None, help="Last period.")
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["it", "en"]),
               help="jsonstat: the language of its labels and notes (the other one in extension.labels), as the "
-                   "console's download offers; jsonstat and metadata: the language of the reference metadata.")
+                   "console's download offers; jsonstat and metadata: the language of the reference metadata; "
+                   "csv, parquet, sdmx-csv: of COMMENT_OBS; datapackage: of the descriptor's words.")
 @_DATA_DIR
 @click.pass_obj
 def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end: str | None, lang: str,

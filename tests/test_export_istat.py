@@ -144,3 +144,76 @@ def test_a_release_carries_its_jsonstat_and_its_protection_in_italian_too(ended,
     page = site.get("/it/2025-Q4").get_data(as_text=True)
     assert "table.jsonstat.it.json" in page and "(etichette in italiano)" in page
     assert json.loads(site.get("/releases/2025-Q4/v1/table.jsonstat.it.json").get_data()) == it
+
+
+def _csv(path) -> list[dict[str, str]]:
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _without(doc, *keys):
+    """``doc`` without the entries named ``keys`` at any depth (the other language's labels, …)."""
+    if isinstance(doc, dict):
+        return {k: _without(v, *keys) for k, v in doc.items() if k not in keys}
+    if isinstance(doc, list):
+        return [_without(v, *keys) for v in doc]
+    return doc
+
+
+def test_an_italian_export_leaves_no_english_in_its_words(ended, tmp_path):  # noqa: F811
+    """``ascolto export --lang it`` gave JSON-stat and the reference metadata in Italian, but the tables'
+    COMMENT_OBS ("Partial data: the data begin in 2025-10, …") and the whole microdata package — its
+    title, terms, description, protection note, the fields' and missing values' descriptions, the items'
+    English wording as description — stayed English. Now every text of an Italian export is Italian
+    (the other language stays where a file gives both: ``extension.labels``, ``labels``), the figures
+    are the same as the English export's, and the package still validates (frictionless)."""
+    from click.testing import CliRunner
+    from frictionless import validate
+
+    from ascolto.cli import main
+
+    runner, env = CliRunner(), {"ASCOLTO_DATA_DIR": str(ended)}
+    files = {"jsonstat": "t.json", "csv": "t.csv", "sdmx-csv": "t.sdmx.csv", "datapackage": "pkg"}
+    for lang in ("it", "en"):
+        for fmt, name in files.items():
+            result = runner.invoke(main, ["export", "--format", fmt, "--out", str(tmp_path / lang / name), "--freq", "A",
+                                          "--from", "2025", "--to", "2025", "--lang", lang], env=env)
+            assert result.exit_code == 0, result.output
+    it, en = tmp_path / "it", tmp_path / "en"
+    # the tables: the same rows, COMMENT_OBS (2025 is shown from October: partial) in Italian
+    for name in ("t.csv", "t.sdmx.csv"):
+        rows_it, rows_en = _csv(it / name), _csv(en / name)
+        assert {r["COMMENT_OBS"] for r in rows_it} == {"Dati parziali: i dati iniziano nel mese 2025-10, dopo "
+                                                       "l'inizio del periodo."}
+        assert {r["COMMENT_OBS"] for r in rows_en} == {"Partial data: the data begin in 2025-10, after the period starts."}
+        assert [{**r, "COMMENT_OBS": ""} for r in rows_it] == [{**r, "COMMENT_OBS": ""} for r in rows_en]
+    # the console's lang=it download is the CLI's file
+    from tests.console_auth import api_client
+
+    client = api_client(Settings(data_dir=ended), role="statistician")
+    assert client.get("/api/v1/export/csv?freq=A&from=2025&to=2025&lang=it").get_data() == (it / "t.csv").read_bytes()
+    # JSON-stat: every text but the other language's labels and the reference metadata (tested on its own)
+    words = {lang: _texts(_without(json.loads((tmp_path / lang / "t.json").read_text("utf-8")), "labels",
+                                   "reference_metadata")) for lang in ("it", "en")}
+    assert words["it"].keys() == words["en"].keys() and len(words["it"]) > 30
+    assert not {p: t for p, t in words["en"].items() if words["it"][p] == t}
+    # the microdata package: every word of its descriptor in Italian, bar the items' Italian titles
+    assert validate(str(it / "pkg" / "datapackage.json")).valid
+    pkg = {lang: json.loads((tmp_path / lang / "pkg" / "datapackage.json").read_text("utf-8")) for lang in ("it", "en")}
+    assert (pkg["it"]["language"], pkg["en"]["language"]) == ("it", "en")
+    assert pkg["it"]["reference_metadata_it"] == pkg["en"]["reference_metadata_it"]
+    words = {lang: _texts(_without(p, "labels", "scale_label", "reference_metadata", "reference_metadata_it",
+                                   "options")) for lang, p in pkg.items()}
+    assert words["it"].keys() == words["en"].keys() and len(words["it"]) > 30
+    same = {p: t for p, t in words["en"].items() if words["it"][p] == t and not (p[-1] == "title" and p[0] == "resources")}
+    assert not same, same
+    assert pkg["it"]["title"].startswith("Ascolto — risposte anonimizzate")
+    assert pkg["it"]["confidentiality"]["note"].startswith("Ogni valore")
+    fields = {f["name"]: f for f in pkg["it"]["resources"][0]["schema"]["fields"]}
+    assert fields["item_satisfaction"]["description"] == fields["item_satisfaction"]["labels"]["it"]
+    assert pkg["it"]["resources"][0]["schema"]["missingValueCodes"]["NOT_ASKED"].startswith("il quesito")
+    # the same rows
+    for r in pkg["it"]["resources"]:
+        assert (it / "pkg" / r["path"]).read_bytes() == (en / "pkg" / r["path"]).read_bytes()

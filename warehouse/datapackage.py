@@ -16,6 +16,7 @@ from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
 
 from . import codelists as cl
 from .csvsafe import csv_writer, fmt_value as _fmt
+from .datapackage_text import T, description, field_description, meaning, missing_values, text
 from .microdata_fields import item_field
 from .outpath import OutputError, check_parent
 from .protect import Protection, too_few
@@ -25,9 +26,7 @@ from .refmeta import reference_metadata
 #: The missing-value codes of the rows: the codebook's (its ``missing_values``, one description each), and
 #: "" for a category or indicator that does not apply (:data:`EMPTY` says which).
 MISSING = ["", *MISSING_VALUES]
-EMPTY = ("not applicable: an indicator this questionnaire version does not measure (e.g. satisfaction in "
-         "the Designers Italia ratings), or went_well/went_wrong with no category (not asked, not answered "
-         "or none chosen: the item_ column says which), or a region the administration has not registered")
+EMPTY = T["empty"][1]
 MICRO_DIMS = ["period", "pa_type", "service_type", "region", "channel", "lang"]
 #: The coded fields of the rows and the codelist (:mod:`warehouse.codelists`) labelling their codes.
 CODELISTS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL"}
@@ -129,7 +128,7 @@ def _install(staging: Path, out_dir: Path, previous: set[str]) -> None:
 
 def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
                       progress: bool | None = False, freq: str = "M", start: str | None = None,
-                      end: str | None = None, secret: str | None = None) -> Path:
+                      end: str | None = None, secret: str | None = None, lang: str = "en") -> Path:
     """Write the package (:func:`build_datapackage`) into ``out_dir`` without ever deleting what
     Ascolto did not write: ``out_dir`` must be new, empty or a previous Ascolto package
     (:func:`check_out_dir`). The package is built in a hidden staging directory (inside ``out_dir``
@@ -146,7 +145,7 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     staging.chmod(0o777 & ~umask)  # mkdtemp's 0700 would become the package directory's mode
     try:
         build_datapackage(con, staging, k=k, protection=protection, progress=progress, freq=freq, start=start,
-                          end=end, secret=secret)
+                          end=end, secret=secret, lang=lang)
         _install(staging, out_dir, previous)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -155,18 +154,16 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
 
 
 #: The terms of the microdata: restricted, never an open licence (docs/confidentiality.md, point 7).
-TERMS = ("Restricted microdata, not open data: for statistical purposes only, by holders of the statistician "
-         "role; no redistribution or publication of these rows or of this package; no attempt to identify a "
-         "respondent or an administration, nor linking with other data to that end. What may be published is "
-         "the tables protected by the cell-key method (ascolto export --format csv|parquet|sdmx-csv|jsonstat).")
+TERMS = T["terms"][1]
 
 
-def coverage(con, freq: str = "M", start: str | None = None, end: str | None = None) -> dict[str, Any]:
+def coverage(con, freq: str = "M", start: str | None = None, end: str | None = None,
+             lang: str = "en") -> dict[str, Any]:
     """The months a package holds: ``--from``/``--to`` (whole periods of ``freq``,
     :func:`warehouse.periods.validate_range`) turned into months, an open end taken from the responses
     that count. Rows are monthly whatever ``freq``: it only says which boundaries the range must respect.
     ``partial``: the range's coverage (:func:`warehouse.cube.coverage`: its last month still running, or
-    the data beginning after its first month), said in ``partial_note`` (empty when whole)."""
+    the data beginning after its first month), said in ``partial_note`` in ``lang`` (empty when whole)."""
     from .cube import coverage as covered, partial_note
     from .periods import validate_range
 
@@ -176,13 +173,12 @@ def coverage(con, freq: str = "M", start: str | None = None, end: str | None = N
     cov = covered(first or lo, lo, end=last or hi)
     return {"from": first or lo, "to": last or hi, "freq": freq,
             "requested": {"from": start, "to": end},
-            "note": "rows are monthly (field period); the range covers whole periods of freq",
-            "partial": cov, "partial_note": partial_note(cov, "en")}
+            "note": text("period_note", lang), "partial": cov, "partial_note": partial_note(cov, lang)}
 
 
 def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,
                       progress: bool | None = False, freq: str = "M", start: str | None = None,
-                      end: str | None = None, secret: str | None = None) -> Path:
+                      end: str | None = None, secret: str | None = None, lang: str = "en") -> Path:
     """Anonymised microdata + codebook, one CSV resource per questionnaire version (for statisticians),
     written into ``out_dir``, an existing empty directory (:func:`write_datapackage` places it).
     Only the months of the requested range (:func:`coverage`, stated in ``datapackage.json`` → ``period``).
@@ -194,6 +190,9 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     Kafka lineage, and every free-text answer (the comment included). Within a month and group the
     rows are in the order of a hash of their submission id — not of their arrival, which would give
     away the order of the answers that the month hides — the same order in every export.
+    ``lang`` (``it``, ``en``): the language of the descriptor's words — title, terms, description, the
+    protection, the fields' and missing values' descriptions (:mod:`warehouse.datapackage_text`); the
+    reference metadata are there in both (``reference_metadata``, ``reference_metadata_it``).
     """
     protection = protection or Protection()
     from questionnaires import default_catalog
@@ -206,7 +205,7 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     (out_dir / "codebook.json").write_text(json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", "utf-8")
     (out_dir / "codebook.md").write_text(render_markdown(codebook), "utf-8")
     cols = {r[0] for r in con.execute("DESCRIBE responses").fetchall()}
-    period = coverage(con, freq, start, end)
+    period = coverage(con, freq, start, end, lang)
     # months validated as YYYY-MM (warehouse.periods), so safe to inline
     in_range = (f"period::VARCHAR BETWEEN '{period['from']}' AND '{period['to']}'" if period["from"] else "FALSE")
 
@@ -254,7 +253,7 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                               *CATEGORY_INDICATORS, *[f"item_{it.code}" for it in items]]
                     w.writerow(header)
                     writers[key] = (fh, w, items, 0)
-                    resources.append(_resource(name, q, items, codebook))
+                    resources.append(_resource(name, q, items, codebook, lang))
                 fh, w, items, count = writers[key]
                 pairs = r["answers"] or []  # arrow gives a map as a list of (key, value) pairs
                 answers = {k: json.loads(v) for k, v in (pairs.items() if isinstance(pairs, dict) else pairs)}
@@ -279,25 +278,18 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     package = {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
-        "title": "Ascolto — anonymised responses to the customer-experience questionnaires",
-        "access": "restricted: statistician role only",
-        "terms": TERMS,
+        "title": text("title", lang), "language": lang,
+        "access": text("access", lang),
+        "terms": text("terms", lang),
         "period": period,
-        "description": (f"Responses of the months {period['from']} to {period['to']}. "
-                        + (f"{period['partial_note']} " if period["partial_note"] else "") +
-                        f"One row per response, released only where its combination of quasi-identifiers "
-                        f"({', '.join(QUASI_IDENTIFIERS)}) is shared by at least {k} responses; "
-                        + _withheld_words(withheld, protection.min_n)
-                        + f"No identifiers, timestamps (month only), entity, service, "
-                        f"device or free text. Item wording in every language: the fields' 'labels', codebook.json "
-                        f"and codebook.md. Published tables are protected by the cell-key method: their figures "
-                        f"differ slightly from totals computed from these rows ({protection.methodology('en')})."),
+        "description": description(period, k, QUASI_IDENTIFIERS, withheld, protection.min_n,
+                                   protection.methodology(lang), lang),
         "codebook": "codebook.json",
         "reference_metadata": reference_metadata(con, freq, start, end, protection, k),  # English, as the package
         "reference_metadata_it": reference_metadata(con, freq, start, end, protection, k, lang="it"),
         "confidentiality": {"microdata_k": k, "quasi_identifiers": QUASI_IDENTIFIERS, "released_rows": int(total),
-                            "withheld_rows": withheld, "tables": protection.metadata(),  # English, as the package
-                            "note": protection.note, "access": "statistician role only"},
+                            "withheld_rows": withheld, "tables": protection.metadata(lang),  # as the package
+                            "note": protection.note_in(lang), "access": text("conf_access", lang)},
         "resources": resources,
     }
     path = out_dir / "datapackage.json"
@@ -329,13 +321,6 @@ def withheld_figure(count: int, key_sum: int, protection: Protection) -> int | N
     return None if too_few([count], [published], protection)[0] else published
 
 
-def _withheld_words(withheld: int | None, min_n: int) -> str:
-    """The description's sentence on the rows withheld (:func:`withheld_figure`)."""
-    if withheld is None:
-        return f"a few rows withheld (fewer than {min_n}, true or perturbed: not counted). "
-    return "no row withheld. " if withheld == 0 else f"{withheld} rows withheld (a count perturbed by the cell-key method). "
-
-
 _DECLARED: dict[tuple[str, int], set[str]] = {}
 
 
@@ -355,28 +340,28 @@ def q_indicators(key: tuple[str, int], catalog) -> set[str]:
     return _DECLARED[key]
 
 
-def _resource(name: str, q, items, codebook) -> dict[str, Any]:
-    from questionnaires.codebook import INDICATOR_MEANINGS
+def _resource(name: str, q, items, codebook, lang: str = "en") -> dict[str, Any]:
+    def d(field: str) -> str:
+        return field_description(field, lang)
 
-    fields = [{"name": "row", "type": "integer", "description": "row number within this file (no identifier)"},
-              {"name": "period", "type": "yearmonth",
-               "description": "month of the response (Europe/Rome), YYYY-MM"},
-              {"name": "pa_type", "type": "string", "description": "IPA category of the administration"},
-              {"name": "service_type", "type": "string", "description": "service type (taxonomy code)"},
-              {"name": "region", "type": "string", "description": "NUTS-2 region of the administration"},
-              {"name": "channel", "type": "string", "description": "channel of the service"},
-              {"name": "lang", "type": "string", "description": "language the questionnaire was answered in",
+    fields = [{"name": "row", "type": "integer", "description": d("row")},
+              {"name": "period", "type": "yearmonth", "description": d("period")},
+              {"name": "pa_type", "type": "string", "description": d("pa_type")},
+              {"name": "service_type", "type": "string", "description": d("service_type")},
+              {"name": "region", "type": "string", "description": d("region")},
+              {"name": "channel", "type": "string", "description": d("channel")},
+              {"name": "lang", "type": "string", "description": d("lang"),
                "constraints": {"enum": codebook["languages"]}},
               {"name": "questionnaire", "type": "string", "constraints": {"enum": [q.id]}},
               {"name": "version", "type": "integer", "constraints": {"enum": [q.version]}},
               {"name": "instrument", "type": "string", "constraints": {"enum": [instrument_of(q.id, q.version)]},
-               "description": "the instrument owning the core items (a module's are cx-core's)"}]
+               "description": d("instrument")}]
     from questionnaires.scales import lookup, scale_label
 
     measures = lookup()
     for i in SCORE_INDICATORS:
         m = measures.get((q.id, q.version, i))
-        fields.append({"name": i, "type": "number", "description": f"{INDICATOR_MEANINGS[i]} (0–100)",
+        fields.append({"name": i, "type": "number", "description": f"{meaning(i, lang)} (0–100)",
                        "constraints": {"minimum": 0, "maximum": 100},
                        "harmonization": dict(q.harmonization[i]) if i in q.harmonization else None,
                        **({"instrument": m.instrument, "scale": m.scale,
@@ -385,9 +370,10 @@ def _resource(name: str, q, items, codebook) -> dict[str, Any]:
     for i in CATEGORY_INDICATORS:
         # its harmonization, as a score's: how the item's own codes became the standard's (faccia's staff → other)
         fields.append({"name": i, "type": "string",
-                       "description": f"{INDICATOR_MEANINGS[i]}: codes separated by ';' ({', '.join(codebook['category_codes'])})",
+                       "description": f"{meaning(i, lang)}: {text('codes_separated', lang)} "
+                                      f"({', '.join(codebook['category_codes'])})",
                        "harmonization": dict(q.harmonization[i]) if i in q.harmonization else None})
-    fields += [item_field(it, q) for it in items]
+    fields += [item_field(it, q, lang) for it in items]
     for f in fields:  # the classifications' codes with their labels, those of the tables' codelists
         if f["name"] in CODELISTS:
             f["options"] = [{"code": code, "labels": {"it": it, "en": en}}
@@ -396,4 +382,4 @@ def _resource(name: str, q, items, codebook) -> dict[str, Any]:
     return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
             "encoding": "utf-8", "title": q.title.get("it", q.id),
             "schema": {"fields": fields, "missingValues": MISSING,
-                       "missingValueCodes": {**codebook["missing_values"], "": EMPTY}}}
+                       "missingValueCodes": missing_values(lang)}}

@@ -84,7 +84,7 @@ def _series(ind: str, df: pd.DataFrame) -> list[tuple[str, str, pd.Series, pd.Se
 def publication_table(con, freq: str = "A", start: str | None = None, end: str | None = None,
                       indicators: Iterable[str] | None = None, protection: Protection | None = None,
                       progress: bool | None = False, tables: Iterable[str] = tuple(TABLES),
-                      today: date | None = None) -> pd.DataFrame:
+                      today: date | None = None, lang: str = "en") -> pd.DataFrame:
     """The long table every table export writes (one row per observation, :data:`COLUMNS`, each once);
     ``TABLE`` names the first of :data:`TABLES` giving a row (:func:`table_rows`: a table's rows).
 
@@ -95,7 +95,7 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     :func:`warehouse.periods.is_complete`) is left out: a period's figures are published once it has
     ended (docs/confidentiality.md), so ``PROVISIONAL`` (:func:`flag_provisional`) stays empty — the
     column is kept for the files' readers; a period shown in part says so in ``COMMENT_OBS``
-    (:func:`flag_partial`; its coverage in ``attrs["partial"]``).
+    (:func:`flag_partial`, in ``lang``; its coverage in ``attrs["partial"]``).
     ``attrs["withheld"]``: the keys (tuples over ``SDMX_DIMENSIONS``) of the series left out by the guard,
     which JSON-stat marks ``M`` rather than ``O`` (no responses) (:func:`warehouse.jsonstat.collection`)."""
     protection = protection or Protection()
@@ -134,7 +134,7 @@ def publication_table(con, freq: str = "A", start: str | None = None, end: str |
     # a period is published once it has ended on ``today`` (the cube leaves out the running ones already)
     out = out[[is_complete(p, today) for p in out["TIME_PERIOD"]]].reset_index(drop=True)
     flag_provisional(out, today)
-    flag_partial(out, first_data_month(con), today)
+    flag_partial(out, first_data_month(con), today, lang)
     # JSON-stat's ``updated``: the day of the newest response in the data (the same in every export of it)
     out.attrs["updated"] = last_day(con)
     # the series the guard leaves out (keys over SDMX_DIMENSIONS): JSON-stat's status M, not O (no data)
@@ -168,14 +168,14 @@ def flag_provisional(df: pd.DataFrame, today: date | None = None) -> None:
     df["PROVISIONAL"] = np.where(df["TIME_PERIOD"].isin(running) & (df["CONF_STATUS"] == FREE), "Y", "")
 
 
-def flag_partial(df: pd.DataFrame, first: str | None, today: date | None = None) -> None:
+def flag_partial(df: pd.DataFrame, first: str | None, today: date | None = None, lang: str = "en") -> None:
     """Say in ``COMMENT_OBS`` (the SDMX observation comment) of every observation of a ``TIME_PERIOD``
     shown in part — still running, or begun before the first month with data ``first`` — why
-    (:func:`warehouse.cube.coverage` and its wording, :func:`warehouse.cube.partial_note`, in English:
-    the console's "dati dal 2025-12"); ``df.attrs["partial"]`` keeps each such period's coverage (for
+    (:func:`warehouse.cube.coverage` and its wording, :func:`warehouse.cube.partial_note`, in ``lang``,
+    English by default: the console's "dati dal 2025-12"); ``df.attrs["partial"]`` keeps each such period's coverage (for
     JSON-stat's notes in either language). A period shown whole leaves it empty."""
     partial = {p: cov for p in df["TIME_PERIOD"].unique() if (cov := coverage(p, first, today=today))["partial"]}
-    notes = {p: partial_note(cov, "en") for p, cov in partial.items()}
+    notes = {p: partial_note(cov, lang) for p, cov in partial.items()}
     df["COMMENT_OBS"] = df["TIME_PERIOD"].map(notes).astype(object).fillna("") if notes else ""
     df.attrs["partial"] = partial
 
@@ -301,8 +301,9 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     hidden temporary beside its target and renamed into place once all are complete; on any error
     the temporaries are removed, so a failed export leaves nothing behind. ``secret``: the record
     keys' (``Settings.ckm_secret`` or the data dir's), for the package's count of rows withheld; ``lang``:
-    the language of JSON-stat's labels and notes (:func:`jsonstat`) and of the reference metadata
-    (``metadata``, and JSON-stat's ``extension.reference_metadata``: :mod:`warehouse.refmeta`)."""
+    the language of JSON-stat's labels and notes (:func:`jsonstat`), of the reference metadata
+    (``metadata``, and JSON-stat's ``extension.reference_metadata``: :mod:`warehouse.refmeta`), of the
+    tables' ``COMMENT_OBS`` (:func:`flag_partial`) and of the microdata package's descriptor."""
     out = Path(out)
     protection = protection or Protection()
     check_out(fmt, out)
@@ -312,9 +313,9 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
         from .datapackage import write_datapackage
 
         return write_datapackage(con, out, k=microdata_k, protection=protection, progress=progress, freq=freq,
-                                 start=start, end=end, secret=secret)
-    df = None if fmt in ("sdmx-structure", "metadata") else publication_table(con, freq, start, end,
-                                                                               protection=protection, progress=progress)
+                                 start=start, end=end, secret=secret, lang=lang)
+    df = None if fmt in ("sdmx-structure", "metadata") else publication_table(
+        con, freq, start, end, protection=protection, progress=progress, lang=lang)
     # the structure's header is dated by the data it goes with (warehouse.sdmx_structure: reproducible)
     as_of = last_day(con) if fmt == "sdmx-structure" else None
     reference = None

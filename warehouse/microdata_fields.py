@@ -31,14 +31,16 @@ def module_indicators(item, q) -> list[dict[str, Any]]:
     return out
 
 
-def item_field(item, q=None) -> dict[str, Any]:
+def item_field(item, q=None, lang: str = "en") -> dict[str, Any]:
     """The Table Schema field ``item_<code>`` of one non-text item of the questionnaire version ``q``:
     its wording in every language (``labels``), type, whether the questionnaire required it (``item_required``,
     codebook.json's: a blank of an optional item is a choice not to answer, of a required one a routed-out
     or partial record), options and their labels, its scale and end labels,
-    ``show_if``, and the module indicators it feeds (:func:`module_indicators`)."""
+    ``show_if``, and the module indicators it feeds (:func:`module_indicators`). ``description``: its
+    wording in ``lang`` (the package's language; the title is the Italian one)."""
+    from .datapackage_text import text
     f: dict[str, Any] = {"name": f"item_{item.code}", "title": item.label.get("it", item.code),
-                         "description": item.label.get("en", item.label.get("it", "")),
+                         "description": item.label.get(lang, item.label.get("it", "")),
                          "labels": dict(item.label), "item_type": item.type,
                          # codebook.json's "required"; not constraints.required: a routed-out cell is blank
                          "item_required": bool(item.required)}
@@ -52,7 +54,7 @@ def item_field(item, q=None) -> dict[str, Any]:
                  options=[{"code": o.code, "labels": dict(o.label)} for o in item.options])
     elif item.type == "multi":
         f.update(type="string", format="default",
-                 description=f.get("description", "") + " (option codes separated by ';')",
+                 description=f.get("description", "") + text("options_separated", lang),
                  options=[{"code": o.code, "labels": dict(o.label)} for o in item.options])
     elif item.type == "boolean":
         f.update(type="boolean")

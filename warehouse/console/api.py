@@ -179,7 +179,8 @@ def export_table(fmt: str):
     if fmt != "sdmx-structure":
         cube.require_data(con, cut.freq, cut.start, cut.end)  # a range without data: 400, as the CLI's exit 2
         if fmt != "metadata":
-            df = export.publication_table(con, cut.freq, cut.start, cut.end, protection=_protection())
+            # COMMENT_OBS in the download's language, as ``ascolto export --lang`` writes it
+            df = export.publication_table(con, cut.freq, cut.start, cut.end, protection=_protection(), lang=lang)
         if fmt in ("jsonstat", "metadata"):
             from ..refmeta import reference_metadata
 
