@@ -217,3 +217,58 @@ def test_an_italian_export_leaves_no_english_in_its_words(ended, tmp_path):  # n
     # the same rows
     for r in pkg["it"]["resources"]:
         assert (it / "pkg" / r["path"]).read_bytes() == (en / "pkg" / r["path"]).read_bytes()
+
+
+def test_the_same_cell_is_the_same_number_in_every_format(sparse, tmp_path):
+    """A statistician's walk: every observation of the SDMX-CSV read by pysdmx with its structure, of
+    the CSV, of the Parquet and of the JSON-stat read by pyjstat gives the same value, bounds, N_RESP,
+    status and unit; suppressed cells (one response in a region) are empty everywhere, ``Q`` with
+    CONF_STATUS ``A``; the units and decimals JSON-stat states are SDMX's; the periods are the same."""
+    import math
+
+    import pandas as pd
+    from pysdmx.io import get_datasets
+    from pyjstat import pyjstat
+
+    from warehouse import codelists as cl
+
+    write(sparse, [response(period="2025-10", entity=f"s{i}", region=region, pa_type="L6",
+                            satisfaction=4, ease=4) for i, region in enumerate(["ITF1", "ITG1", "ITC2"])])
+    with Warehouse(Settings(data_dir=sparse)) as wh:
+        con = wh.cursor()
+        paths = {fmt: export.export(con, fmt, tmp_path / name, freq="Q", start="2025-Q4", end="2025-Q4")
+                 for fmt, name in (("csv", "t.csv"), ("sdmx-csv", "t.sdmx.csv"), ("parquet", "t.parquet"),
+                                   ("jsonstat", "t.json"), ("sdmx-structure", "s.xml"))}
+    key = list(cl.SDMX_DIMENSIONS)
+    plain = pd.read_csv(paths["csv"], dtype=str, keep_default_na=False).set_index(key)
+    [ds] = get_datasets(str(paths["sdmx-csv"]), str(paths["sdmx-structure"]))
+    sdmx = ds.data.astype(object).assign(SERVICE_TYPE=lambda f: f["SERVICE_TYPE"].str.replace("__", "."))
+    sdmx = sdmx.set_index(key)
+    parquet = pd.read_parquet(paths["parquet"]).set_index(key)
+    assert len(plain) == len(sdmx) == len(parquet) and (plain["OBS_STATUS"] == "Q").any()
+
+    def num(v):
+        return None if v is None or v is pd.NA or v == "" or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+    measures = ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP")
+    jsonstat = {}
+    for item in json.loads(paths["jsonstat"].read_text("utf-8"))["link"]["item"]:
+        codes = statuses(item)
+        frame = pyjstat.Dataset.read(json.dumps(item)).write("dataframe", naming="id")
+        frame["status"] = [codes.get(i, "A") for i in range(len(frame))]
+        units = item["dimension"]["MEASURE"]["category"]["unit"]
+        assert units["OBS_VALUE"]["decimals"] == int(cl.SDMX_UNIT_ATTRIBUTES["DECIMALS"]) and units["N_RESP"]["decimals"] == 0
+        for r in frame.to_dict("records"):
+            jsonstat[(tuple(r[d] if d != "FREQ" else "Q" for d in key), r["MEASURE"])] = (
+                num(r["value"]), r["status"], item["extension"]["unit"])
+    for k, row in plain.iterrows():
+        s, p = sdmx.loc[k], parquet.loc[k]
+        for m in measures:
+            value, status, unit = jsonstat[(k, m)]
+            assert num(row[m]) == num(s[m]) == num(p[m]) == value, (k, m)
+            assert row["OBS_STATUS"] == s["OBS_STATUS"] == p["OBS_STATUS"] == status, (k, m)
+            assert row["UNIT_MEASURE"] == s["UNIT_MEASURE"] == unit
+        assert row["CONF_STATUS"] == s["CONF_STATUS"] == ("A" if row["OBS_STATUS"] == "Q" else "F")
+        assert (num(row["OBS_VALUE"]) is None) == (row["OBS_STATUS"] == "Q")
+        assert str(s["DECIMALS"]) == cl.SDMX_UNIT_ATTRIBUTES["DECIMALS"] and str(s["UNIT_MULT"]) == "0"
+    assert set(plain.index.get_level_values("TIME_PERIOD")) == {"2025-Q4"}
