@@ -397,6 +397,10 @@ def test_exports(app, tokens):
     one = zipfile.ZipFile(io.BytesIO(c.get(f"/exports/datapackage.zip?from={months[-1]}&to={months[-1]}", headers=h).data))
     package = json.loads(one.read("datapackage.json"))
     assert (package["period"]["from"], package["period"]["to"]) == (months[-1], months[-1])
+    # its words in the reader's language: Italian by default, English on an English page
+    assert package["language"] == "it" and package["title"].startswith("Ascolto — risposte anonimizzate")
+    english = zipfile.ZipFile(io.BytesIO(c.get(f"/exports/datapackage.zip?from={months[-1]}&lang=en", headers=h).data))
+    assert json.loads(english.read("datapackage.json"))["language"] == "en"
     kept = {row.split(",")[1] for name in one.namelist() if name.startswith("responses-")
             for row in one.read(name).decode().splitlines()[1:]}
     assert kept == {months[-1]} and len(months) > 1

@@ -273,7 +273,9 @@ def export_datapackage():
     """The anonymised microdata package (docs/warehouse.md) of the months ``from``–``to`` (each
     optional, ``YYYY-MM``), zipped; a malformed month or a range without responses is a 400 naming it.
     Named after its months (``ascolto-microdata-2026-07_2026-09.zip``, :func:`warehouse.export.span`);
-    the same months and data give the same bytes (entries in name order, with a fixed time and mode)."""
+    the same months and data give the same bytes (entries in name order, with a fixed time and mode).
+    Its descriptor's words are in the reader's language (Italian, or English for any other), as
+    ``ascolto export --format datapackage --lang``."""
     from dataset.recordkey import secret_for
 
     con, settings = _ctx()
@@ -283,7 +285,8 @@ def export_datapackage():
         out = tmp / "datapackage"
         export.export(con, "datapackage", out, freq="M", start=start, end=end,
                       protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
-                      secret=secret_for(settings.data_dir, settings.ckm_secret))
+                      secret=secret_for(settings.data_dir, settings.ckm_secret),
+                      lang="it" if lang() == "it" else "en")
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(out.rglob("*")):
