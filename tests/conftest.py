@@ -16,6 +16,7 @@ from deploy.broker import LocalBroker, ensure_topics
 from registry import connect, dispose
 from registry.demo import seed
 
+from . import leaks
 from .registry_support import BACKENDS, postgres
 from .warehouse_rows import response, write
 
@@ -73,6 +74,33 @@ def month_ended():
     today = today_rome()
     with pinned_clock(date(today.year + today.month // 12, today.month % 12 + 1, 1)) as first:
         yield first
+
+
+_LEAKS = leaks.Recorder()
+
+
+def pytest_configure(config):
+    if leaks.ENABLED:
+        _LEAKS.start_session()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if leaks.ENABLED:
+        _LEAKS.summary(terminalreporter.write_line)
+
+
+@pytest.fixture(autouse=True)
+def _no_leftovers(request):
+    """Fail a test that leaves a collector's shipper thread running (tests/leaks.py); with
+    ``ASCOLTO_CHECK_LEAKS=1`` also record every other leftover for the end-of-run report."""
+    before = set(threading.enumerate())
+    snapshot = _LEAKS.snapshot() if leaks.ENABLED else None
+    yield
+    if snapshot is not None:
+        _LEAKS.compare(request.node.nodeid, snapshot)
+    if left := leaks.forbidden(leaks.leftover_threads(before)):
+        pytest.fail(f"{request.node.nodeid} left {', '.join(repr(t.name) for t in left)} running: close the "
+                    f'apps it builds (app.extensions["ascolto.durability"].close())', pytrace=False)
 
 
 @pytest.fixture(scope="session")
