@@ -91,8 +91,8 @@ class SentForms:
                 self._redis.set(f"ascolto:form-sent:{key}", digest, nx=True, ex=KEEP_S)
                 return
             with self._db() as con:
-                # the write lock first, waited for (a deferred transaction that read first and then
-                # wrote failed at once with "database is locked" when another worker had written since)
+                # one transaction: the sweep and the insert commit together, the write lock waited for
+                # once (what kept records from being lost was the commit without an fsync: _Connection)
                 con.execute("BEGIN IMMEDIATE")
                 con.execute("DELETE FROM sent WHERE at < ?", (now - KEEP_S,))
                 con.execute("INSERT OR IGNORE INTO sent (id, digest, at) VALUES (?, ?, ?)", (key, digest, now))
