@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 from settings import Settings
 from settings.kafka import any_broker_reachable
@@ -257,10 +257,26 @@ class Shipper:
     def _reset_producer(self) -> None:
         producer, self._producer = self._producer, None
         if producer is not None:
-            try:
-                producer.close(timeout=0)
-            except Exception:  # closing a broken client must not stop the shipper
-                log.debug("closing the failed producer", exc_info=True)
+            self._close_producer(producer, 0)
+
+    def _close_producer(self, producer: KafkaProducer, timeout_s: float) -> None:
+        """Close ``producer`` and end its I/O thread. kafka-python's ``close`` flushes first and raises,
+        before closing anything, while records are pending (after a failed produce they are): its thread
+        went on retrying the broker with its sockets open, one more per outage, for the process's life
+        (tests/test_shipper.py). The pending records fail within ``delivery_timeout_ms`` (the produce
+        timeout plus 1 s): close once they have. They are in the log, shipped by the next producer."""
+        try:
+            producer.close(timeout=timeout_s)
+            return
+        except KafkaTimeoutError:
+            pass
+        except Exception:  # closing a broken client must not stop the shipper
+            log.debug("closing the producer", exc_info=True)
+            return
+        try:
+            producer.close(timeout=self.timeout_s + 2)
+        except Exception as exc:
+            log.warning("a dropped Kafka producer could not be closed (%s); its thread may linger", exc)
 
     # --- positions, removal, state --------------------------------------------------------------
 
@@ -324,10 +340,7 @@ class Shipper:
             fh.close()
         self._files.clear()
         if self._producer is not None:
-            try:
-                self._producer.close(timeout=5)
-            except Exception:
-                log.debug("closing the producer", exc_info=True)
+            self._close_producer(self._producer, 5)
             self._producer = None
         try:
             (self.dir / "shipper.json").unlink(missing_ok=True)

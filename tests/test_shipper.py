@@ -218,3 +218,36 @@ def test_an_idle_shipper_reports_a_broker_it_cannot_reach(settings):
         wait_for(lambda: read_state(settings.spool_dir).get("broker") is True, timeout_s=20, message="broker up")
     finally:
         halt()
+
+
+def _network_threads(before: set[threading.Thread]) -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t not in before and t.name == "ascolto-shipper-network-thread"]
+
+
+def test_a_producer_dropped_with_records_still_pending_stops_its_network_thread(settings, tmp_path):
+    """The broker goes away while the shipper's producer holds records it sent: the produce fails and
+    the shipper starts a new producer later. The old one was closed with ``close(timeout=0)``, which in
+    kafka-python flushes first and raised before closing (records pending): its I/O thread kept running,
+    retrying the gone broker with its sockets open, one more at every outage, for the process's life
+    (found as a thread left behind by tests/test_durability.py's outage test: tests/leaks.py)."""
+    from deploy.broker import LocalBroker, ensure_topics
+
+    before = set(threading.enumerate())
+    broker = LocalBroker(free_port(), log_path=tmp_path / "gone.log").start()
+    s = settings.with_(broker=broker.bootstrap, produce_timeout_s=1.0)
+    ensure_topics(s.broker, {s.topic: 1})
+    writer = Spool(s.spool_dir, max_bytes=10**9)
+    halt = _run(Shipper(s))
+    try:
+        writer.append([b'k\t{"i":0}'])
+        assert len(_consume(s, 1)) == 1
+        assert len(_network_threads(before)) == 1  # the producer's
+        broker.stop()
+        writer.append([b'k\t{"i":1}'])  # sent, never acknowledged: pending when the produce gives up
+        wait_for(lambda: read_state(s.spool_dir).get("broker") is False, timeout_s=20, message="broker away")
+        wait_for(lambda: not _network_threads(before), timeout_s=10,
+                 message="the dropped producer's network thread to end")
+    finally:
+        halt()
+        writer.seal()
+        broker.stop()
