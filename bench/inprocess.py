@@ -77,7 +77,7 @@ def collector(requests: int, sync: bool, profile: str | None) -> None:
     os.environ.pop("ASCOLTO_FORM_SECRET", None)  # a random one kept in the data dir
     if not sync:
         os.fdatasync = lambda fd: None  # the Python of the request path only
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     apps = {"bare Flask handler": bare_app(), "collector": create_app()}
     statuses: collections.Counter = collections.Counter()
@@ -104,7 +104,7 @@ def collector(requests: int, sync: bool, profile: str | None) -> None:
         print(f"{name:20} {min(values):7.1f} – {max(values):.1f} µs CPU per request")
     bodies = _bodies(requests, rng)
     _profiled("collector", lambda: run(apps["collector"], bodies), profile)
-    apps["collector"].extensions["ascolto.durability"].close()
+    close_app(apps["collector"])
 
 
 def processor(submissions: int, profile: str | None) -> None:

@@ -9,7 +9,7 @@ from settings import Settings
 from settings.secret_policy import check_secret
 from questionnaires import default_catalog
 from questionnaires.catalog import Catalog
-from registry import connect
+from registry import connect, dispose
 from registry import breaker_metrics
 from registry.breaker import guard
 from registry.origins import OriginCounter
@@ -30,8 +30,8 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
 
     Under gunicorn (``preload_app = False``) this runs in each worker after fork; the master runs
     the host's shipper (``ASCOLTO_SHIPPER=external``, set by ``deploy/gunicorn.conf.py``). Built
-    anywhere else, the app ships its spool in a thread. Call
-    ``app.extensions["ascolto.durability"].close()`` to stop it (tests do). Raises
+    anywhere else, the app ships its spool in a thread. Call :func:`close_app` to stop what it runs
+    (tests do). Raises
     :class:`settings.secret_policy.WeakSecret` when ``ASCOLTO_FORM_SECRET`` is short or a placeholder.
     ``catalog``: the questionnaires this app serves (:mod:`collector.catalog`; default the shipped
     standard set) — a test's own questionnaires, never a patched module global.
@@ -72,3 +72,12 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
         return resp
 
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop what :func:`create_app` started besides serving: the in-process shipper (this process's log
+    segment sealed; what is not shipped stays in the log for the next shipper), the origin counts'
+    writer (what it holds written first) and the registry's connections. The app must not serve after."""
+    app.extensions["ascolto.durability"].close()
+    app.extensions["ascolto.origins"].close()
+    dispose(app.extensions["ascolto.registry"])

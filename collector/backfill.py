@@ -49,7 +49,7 @@ def _when(raw) -> datetime | None:
 
 def backfill(settings: Settings, lines: Iterable[dict], threads: int = 6) -> dict:
     """Feed ``lines`` (parsed records, see the module docstring) through the intake; the summary."""
-    from .app import create_app
+    from .app import close_app, create_app
     from .intake import BACKFILL_CLOCK
 
     app = create_app(settings.with_(rate_limit_enabled=False))
@@ -91,7 +91,7 @@ def backfill(settings: Settings, lines: Iterable[dict], threads: int = 6) -> dic
                     else:
                         refused[outcome] += 1
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     out = {"lines": total, "accepted": accepted, "refused": dict(refused)}
     if funnel_total:
         out["funnel"] = {"lines": funnel_total, "accepted": funnel_accepted}

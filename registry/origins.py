@@ -32,6 +32,7 @@ log = logging.getLogger("ascolto.registry")
 MAX_ORIGINS_PER_SERVICE = 20
 NO_ORIGIN = "-"   # a request without an Origin header (same-origin form posts, server-side clients)
 OTHER = "*"       # origins beyond the cap
+_STOP: dict = {}  # handed to the writer by close(): it ends
 
 
 class OriginCounter:
@@ -73,6 +74,17 @@ class OriginCounter:
         self.wait_written()
         self._write(batch)
 
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Write what is pending and end the writer thread (the app's shutdown: ``collector.app.close_app``).
+        Without it the thread waited for batches for the process's life, holding the registry's
+        connections, and the sums counted since the last hand-over were never written."""
+        self.flush()
+        with self._lock:
+            writer, self._writer = self._writer, None
+        if writer is not None and writer.is_alive():
+            self._batches.put(_STOP, timeout=timeout_s)
+            writer.join(timeout_s)
+
     def wait_written(self, timeout_s: float = 10.0) -> bool:
         """Wait until the writer thread has written every batch handed to it; False on timeout."""
         deadline = time.monotonic() + timeout_s
@@ -88,6 +100,9 @@ class OriginCounter:
     def _run(self) -> None:
         while True:
             batch = self._batches.get()
+            if batch is _STOP:
+                self._batches.task_done()
+                return
             try:
                 self._write(batch)
             finally:

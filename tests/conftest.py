@@ -100,7 +100,7 @@ def _no_leftovers(request):
         _LEAKS.compare(request.node.nodeid, snapshot)
     if left := leaks.forbidden(leaks.leftover_threads(before)):
         pytest.fail(f"{request.node.nodeid} left {', '.join(repr(t.name) for t in left)} running: close the "
-                    f'apps it builds (app.extensions["ascolto.durability"].close())', pytrace=False)
+                    'apps it builds (collector.app.close_app)', pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -125,11 +125,11 @@ def settings(broker, tmp_path) -> Settings:
 
 @pytest.fixture
 def client(settings):
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     app = create_app(settings)
     yield app.test_client()
-    app.extensions["ascolto.durability"].close()
+    close_app(app)
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def wide_serving(settings):
     """``wide_serving(catalog)``: a collector client over the wide demo registry whose app serves
     ``catalog`` (``create_app(catalog=...)``; None: the standard set) — a test's own questionnaires
     in an app of its own, never a module global patched under apps other tests share."""
-    from collector.app import create_app
+    from collector.app import close_app, create_app
     from tests.channel_support import seed as seed_wide
 
     apps = []
@@ -154,7 +154,7 @@ def wide_serving(settings):
         return apps[-1].test_client()
     yield make
     for app in apps:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 def submission(service: str = "demo-roma-anagrafe", **answers) -> dict:

@@ -16,6 +16,7 @@ lazily started library pools and warm-ups that end on their own show up there to
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -33,6 +34,16 @@ def leftover_threads(before: set[threading.Thread]) -> list[threading.Thread]:
 
 def forbidden(threads: list[threading.Thread]) -> list[threading.Thread]:
     return [t for t in threads if t.name in FORBIDDEN_THREADS]
+
+
+def where(thread: threading.Thread) -> str:
+    """The innermost frame of ``thread`` outside :mod:`threading` (``file:line function``)."""
+    frame = sys._current_frames().get(thread.ident)
+    while frame is not None and frame.f_code.co_filename.endswith("threading.py"):
+        frame = frame.f_back
+    if frame is None:
+        return "?"
+    return f"{'/'.join(frame.f_code.co_filename.split('/')[-2:])}:{frame.f_lineno} {frame.f_code.co_name}"
 
 
 def child_pids() -> set[int]:
@@ -70,6 +81,26 @@ def sockets() -> set[str]:
     return found
 
 
+def describe_sockets(targets: set[str]) -> list[str]:
+    """``local->remote STATE`` of the TCP sockets among ``targets`` (``socket:[inode]``), from ``/proc/net``;
+    other kinds (Unix, UDP) are counted as such."""
+    states = {"01": "ESTABLISHED", "06": "TIME_WAIT", "08": "CLOSE_WAIT", "0A": "LISTEN", "02": "SYN_SENT"}
+    inodes = {t[8:-1] for t in targets}
+    found: dict[str, str] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if f[9] in inodes:
+                found[f[9]] = f":{int(f[1].rsplit(':', 1)[1], 16)}->:{int(f[2].rsplit(':', 1)[1], 16)} " \
+                              f"{states.get(f[3], f[3])}"
+    other = len(inodes) - len(found)
+    return sorted(found.values()) + ([f"{other} non-TCP"] if other else [])
+
+
 @dataclass
 class Snapshot:
     threads: set[threading.Thread]
@@ -98,11 +129,12 @@ class Recorder:
 
     def compare(self, test: str, before: Snapshot) -> None:
         after = self.snapshot()
-        items = [f"thread {t.name!r}{' (daemon)' if t.daemon else ''}" for t in leftover_threads(before.threads)]
+        items = [f"thread {t.name!r}{' (daemon)' if t.daemon else ''} at {where(t)}"
+                 for t in leftover_threads(before.threads)]
         items += [f"process {pid} {command_line(pid)!r}" for pid in sorted(after.children - before.children)]
-        if extra := len(after.sockets - before.sockets):
-            items.append(f"{extra} socket(s)")
-        items += [f"temp {name}" for name in sorted(after.temp - before.temp)]
+        if extra := after.sockets - before.sockets:
+            items.append(f"{len(extra)} socket(s) [{', '.join(describe_sockets(extra))}]")
+        items += [f"temp {name}" for name in sorted(after.temp - before.temp) if not name.startswith("pytest-of-")]
         if items:
             self.found.append((test, items))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from collector.app import create_app
+from collector.app import close_app, create_app
 from tests.conftest import submission, WIDGET
 
 
@@ -18,7 +18,7 @@ def limited(settings):
     made = []
     yield make
     for app in made:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 def test_a_flood_from_one_address_gets_429_with_retry_after_while_others_are_served(limited):

@@ -83,7 +83,7 @@ def test_a_service_key_with_a_nul_is_an_unknown_service_for_collector_and_proces
 
 
 def test_the_collector_answers_404_for_a_service_key_with_a_nul(db_url, broker, tmp_path):
-    from collector.app import create_app as collector_app
+    from collector.app import close_app, create_app as collector_app
 
     seed(connect(db_url), [ROMA])
     app = collector_app(Settings(data_dir=tmp_path / "c", database_url=db_url, broker=broker.bootstrap))
@@ -93,7 +93,7 @@ def test_the_collector_answers_404_for_a_service_key_with_a_nul(db_url, broker, 
             r = c.get(path, headers={"Origin": ROMA})
             assert r.status_code == 404, (path, r.status_code, r.get_data(as_text=True)[:200])
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 @pytest.mark.parametrize("version", ["²", "٣", "1.0", "-1"])

@@ -80,7 +80,7 @@ def test_a_collector_500_is_counted_for_the_5xx_alert_and_logged_without_paramet
     """AscoltoCollector5xx reads ``reason="internal"``: a 500 was only a log line, never counted. A real
     one: a PostgreSQL registry whose ``service`` table lost a column (UndefinedColumn, not a missing table)."""
     from collector import metrics
-    from collector.app import create_app
+    from collector.app import close_app, create_app
     from registry import connect, dispose, session_scope
     from registry.demo import seed
 
@@ -102,4 +102,4 @@ def test_a_collector_500_is_counted_for_the_5xx_alert_and_logged_without_paramet
         assert "sampling_rate" in logged and "[SQL parameters hidden due to hide_parameters=True]" in logged
         assert "demo-roma-anagrafe" not in logged  # the looked-up key was a bound parameter
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)

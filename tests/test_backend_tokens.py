@@ -31,7 +31,7 @@ def registry(db_url, settings):
 @pytest.fixture
 def collector(settings, registry, db_url):
     """``collector(**settings)``: a test client of a real collector app on that registry."""
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     apps = []
 
@@ -42,7 +42,7 @@ def collector(settings, registry, db_url):
 
     yield make
     for app in apps:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 def _token(registry, entity: str = INPS, role: str = "backend", **kwargs) -> str:

@@ -51,7 +51,7 @@ class Stack:
 def stack(broker, tmp_path_factory):
     from werkzeug.serving import make_server
 
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     tag = uuid.uuid4().hex[:8]
     site_port, collector_port = free_port(), free_port()
@@ -90,7 +90,7 @@ def stack(broker, tmp_path_factory):
         processor.close()
         pages.shutdown()
         server.shutdown()
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 @pytest.fixture(scope="module")

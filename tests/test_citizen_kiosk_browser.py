@@ -142,7 +142,7 @@ def test_a_rating_drawn_as_faces_is_answered_with_a_number_the_collector_accepts
 
     from axe_playwright_python.sync_playwright import Axe
 
-    from collector.app import create_app
+    from collector.app import close_app, create_app
     from questionnaires.catalog import Catalog
     from tests.browser import serve
     from tests.test_kiosk import rating_faces
@@ -166,7 +166,7 @@ def test_a_rating_drawn_as_faces_is_answered_with_a_number_the_collector_accepts
     finally:
         context.close()
         server.shutdown()
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 def test_a_kiosk_whose_service_got_another_questionnaire_loads_it_instead_of_losing_every_answer(stack, browser):  # noqa: F811

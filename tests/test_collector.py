@@ -7,7 +7,7 @@ import uuid
 import pytest
 from kafka import KafkaConsumer
 
-from collector.app import create_app
+from collector.app import close_app, create_app
 from tests.conftest import ORIGIN, submission, WIDGET
 
 
@@ -194,7 +194,7 @@ def test_broker_down_gives_503_with_retry_after_not_a_crash(settings):
         assert resp.get_json()["error"] == "unavailable"
         assert app.test_client().get("/readyz").status_code == 503
     finally:  # its shipper retries the absent broker until stopped (and logged into later tests)
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 @pytest.mark.parametrize("context, status, field", [
@@ -408,7 +408,7 @@ def test_an_unreachable_registry_is_a_counted_503_to_retry_not_an_internal_error
         lines = [r for r in caplog.records if "registry unreachable" in r.getMessage()]
         assert len(lines) == 2 and not any(r.exc_info for r in lines)
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 def test_a_postgresql_registry_not_migrated_is_a_503_naming_the_fix_not_an_internal_error(settings, caplog):
@@ -436,7 +436,7 @@ def test_a_postgresql_registry_not_migrated_is_a_503_naming_the_fix_not_an_inter
         assert any("ascolto registry migrate" in r.getMessage() for r in caplog.records)
         assert not any(r.exc_info for r in caplog.records)
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
         with admin.begin() as conn:
             conn.execute(sql(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()

@@ -56,7 +56,7 @@ def _gauges(client) -> dict[str, float]:
 def test_metrics_tell_whether_the_shipper_reaches_the_broker_and_how_much_waits(settings):
     """A broker outage leaves /readyz at 200 "degraded" (no probe flags it): Prometheus must see it.
     The shipper's report (shipper.json, what /readyz reads) is exported as gauges."""
-    from collector.app import create_app
+    from collector.app import close_app, create_app
     from collector.shipper import read_state
     from tests.conftest import ORIGIN, submission, wait_for
     from deploy.broker import free_port
@@ -72,7 +72,7 @@ def test_metrics_tell_whether_the_shipper_reaches_the_broker_and_how_much_waits(
         assert gauges["ascolto_shipper_up"] == 1 and gauges["ascolto_shipper_broker_up"] == 0
         assert gauges["ascolto_spool_backlog_bytes"] > 0
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     app = create_app(settings)  # the broker is back: the same spool ships
     try:
         client = app.test_client()
@@ -81,11 +81,11 @@ def test_metrics_tell_whether_the_shipper_reaches_the_broker_and_how_much_waits(
         assert _gauges(client) == {"ascolto_shipper_up": 1, "ascolto_shipper_broker_up": 1,
                                    "ascolto_spool_backlog_bytes": 0}
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     (settings.spool_dir / "shipper.json").unlink(missing_ok=True)  # no shipper reports
     app = create_app(settings.with_(shipper="external"))
     try:
         gauges = _gauges(app.test_client())
         assert gauges["ascolto_shipper_up"] == 0 and gauges["ascolto_shipper_broker_up"] == 0
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)

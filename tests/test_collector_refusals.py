@@ -8,7 +8,7 @@ from pathlib import Path
 
 from prometheus_client import REGISTRY
 
-from collector.app import create_app
+from collector.app import close_app, create_app
 from tests.conftest import ORIGIN, submission, WIDGET
 
 NAME = "ascolto_submissions_rejected_total"
@@ -59,7 +59,7 @@ def test_a_services_rate_limit_is_counted_under_that_service(settings):
         assert _count("rate_limited", "demo-asl-prenotazione") - before[0] == 1
         assert _count("rate_limited", "unknown") == before[1]
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 def test_the_no_js_forms_rate_limit_is_counted_too(settings):
@@ -72,14 +72,14 @@ def test_the_no_js_forms_rate_limit_is_counted_too(settings):
         assert resp.status_code == 429 and resp.mimetype == "text/html"
         assert _count("rate_limited", "unknown") - before == 1  # refused before the form was read
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 FRESH_SCRAPE = """
 import sys
 from pathlib import Path
 from settings import Settings
-from collector.app import create_app
+from collector.app import close_app, create_app
 d = Path(sys.argv[1])
 s = Settings(data_dir=d / "data", database_url=f"sqlite:///{d / 'registry.db'}", shipper="external",
              prometheus_multiproc_dir=sys.argv[2])
@@ -87,7 +87,7 @@ app = create_app(s)
 try:
     sys.stdout.write(app.test_client().get("/metrics").get_data(as_text=True))
 finally:
-    app.extensions["ascolto.durability"].close()
+    close_app(app)
 """
 
 

@@ -116,7 +116,7 @@ def test_a_postgresql_registry_query_holds_up_its_request_alone(tmp_path):
         import gevent, gevent.event
         import psycopg2.extensions
         from sqlalchemy import text
-        from collector.app import create_app
+        from collector.app import close_app, create_app
         from settings import Settings
 
         d = Path(sys.argv[2])
@@ -133,7 +133,7 @@ def test_a_postgresql_registry_query_holds_up_its_request_alone(tmp_path):
             while not done.is_set():
                 ticks.append(gevent.sleep(0.01))
         gevent.joinall([gevent.spawn(query), gevent.spawn(ticker)], raise_error=True)
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
         print(psycopg2.extensions.get_wait_callback() is not None, len(ticks))
     """, url, str(tmp_path))
     installed, ticks = out.split()
@@ -164,7 +164,7 @@ _LOOKUPS_BESIDE_A_TICKER = """
                 ticks.append(gevent.sleep(0.01))
         with gevent.Timeout(timeout_s):
             gevent.joinall([gevent.spawn(lookup), gevent.spawn(ticker)], raise_error=True)
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
         return failed, len(ticks)
 """
 
@@ -178,7 +178,7 @@ def test_a_postgresql_server_that_never_answers_fails_the_connection_in_its_conn
         import socket, sys
         from pathlib import Path
         import registry.db
-        from collector.app import create_app
+        from collector.app import close_app, create_app
         from settings import Settings
 
         silent = socket.socket()
@@ -211,7 +211,7 @@ def test_a_postgresql_server_that_hangs_after_connecting_fails_the_query_in_its_
         from sqlalchemy.exc import OperationalError
         import registry.deadline, registry.db
         from registry.breaker import CircuitOpen
-        from collector.app import create_app
+        from collector.app import close_app, create_app
         from settings import Settings
         from tests.registry_support import hung_postgres
 
@@ -237,7 +237,7 @@ def test_a_postgresql_server_that_hangs_after_connecting_fails_the_query_in_its_
                 ticks.append(gevent.sleep(0.01))
         with gevent.Timeout(30):
             gevent.joinall([gevent.spawn(lookup), gevent.spawn(ticker)], raise_error=True)
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
         close()
         print(failed, len(startups), len(ticks) >= 100)
     """, str(tmp_path))

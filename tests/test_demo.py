@@ -187,7 +187,7 @@ def test_the_backfill_clock_is_not_reachable_over_http_and_refuses_the_future(cl
 def test_the_live_demo_client_waits_on_429_and_loses_nothing(settings):
     from werkzeug.serving import make_server
 
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     seed_wide(connect(settings.database_url), [ORIGIN])
     app = create_app(settings.with_(rate_limit_ip="4/second"))
@@ -199,7 +199,7 @@ def test_the_live_demo_client_waits_on_429_and_loses_nothing(settings):
         accepted = post_demo(f"http://127.0.0.1:{port}", 14, origin=ORIGIN, progress=waits.append)
     finally:
         server.shutdown()
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     assert accepted == 14
     assert waits and all("429" in w and "Retry-After" in w for w in waits)
 
@@ -210,7 +210,7 @@ def test_a_second_start_says_its_demo_answers_were_already_stored(settings):
     start — and the dataset agrees (real collector, broker and processor)."""
     from werkzeug.serving import make_server
 
-    from collector.app import create_app
+    from collector.app import close_app, create_app
     from deploy.demo_data import accepted_line
     from warehouse.dataset import open_dataset
 
@@ -245,7 +245,7 @@ def test_a_second_start_says_its_demo_answers_were_already_stored(settings):
     finally:
         processor.close()
         server.shutdown()
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 def test_the_live_demo_posts_the_widgets_funnel_counts_with_the_pages_origin(settings):
@@ -254,7 +254,7 @@ def test_the_live_demo_posts_the_widgets_funnel_counts_with_the_pages_origin(set
     an allowed Origin), waiting on 429 like the answers."""
     from werkzeug.serving import make_server
 
-    from collector.app import create_app
+    from collector.app import close_app, create_app
     from deploy.demo_data import funnel_reports, post_funnel
 
     seed_wide(connect(settings.database_url), [ORIGIN])
@@ -269,7 +269,7 @@ def test_the_live_demo_posts_the_widgets_funnel_counts_with_the_pages_origin(set
         accepted = post_funnel(f"http://127.0.0.1:{port}", ORIGIN, reports)
     finally:
         server.shutdown()
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     assert accepted == len(reports) and reports == funnel_reports(bodies)
     web = [b for b in bodies if b["channel"] == "web"]
     assert sum(r["submissions"] for r in reports) == len(web) and len(reports) > 2 * len(web)
@@ -307,7 +307,7 @@ def test_ascolto_demo_says_why_the_collector_refused(settings):
     from werkzeug.serving import make_server
 
     from ascolto.cli import main
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     app = create_app(settings)  # the small demo registry only (tests.conftest): not ascolto up's
     port = free_port()
@@ -318,7 +318,7 @@ def test_ascolto_demo_says_why_the_collector_refused(settings):
                                  env={"ASCOLTO_DATA_DIR": str(settings.data_dir)})
     finally:
         server.shutdown()
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     assert out.exit_code == 1, out.output
     assert "collector refused a submission: 404 unknown_service:" in out.output
     assert out.output.count("404 unknown_service") == 1  # once per error code, not once per post

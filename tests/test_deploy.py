@@ -389,7 +389,7 @@ def test_the_cli_check_itself_rejects_a_missing_command():
 @pytest.fixture(scope="module")
 def routes(tmp_path_factory):
     """{"collector": {rules}, "console": {rules}} from the real Flask apps' url_map."""
-    from collector.app import create_app as collector_app
+    from collector.app import close_app, create_app as collector_app
     from registry import connect
     from warehouse.console import create_app as console_app
 
@@ -401,7 +401,7 @@ def routes(tmp_path_factory):
     try:
         collector = {r.rule for r in app.url_map.iter_rules() if "GET" in r.methods or "POST" in r.methods}
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     console = {r.rule for r in console_app(settings).url_map.iter_rules()}
     return {"collector": collector, "console": console}
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from collector.app import create_app
+from collector.app import close_app, create_app
 from collector.spool import PREALLOCATE, Spool, SpoolFull, written_part
 from deploy.broker import LocalBroker, ensure_topics, free_port
 from registry import connect
@@ -137,7 +137,7 @@ def test_broker_outage_submissions_get_202_and_reach_the_warehouse_exactly_once(
         assert sorted(ids) == sorted(b["submission_id"] for b in before + during + after)
         assert _accepted(client) - accepted_before == 31  # every 202 (the counter is per process: a delta)
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
         broker.stop()
 
 
@@ -152,7 +152,7 @@ def test_spool_left_by_a_dead_collector_process_is_replayed(settings):
     try:
         wait_for(lambda: not any(dead.glob("*.spool")), timeout_s=20, message="orphan replayed")
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     from kafka import KafkaConsumer
 
     consumer = KafkaConsumer(settings.topic, bootstrap_servers=settings.broker, auto_offset_reset="earliest",
@@ -169,7 +169,7 @@ def test_full_spool_and_no_broker_gives_503(settings):
         assert resp.status_code == 503 and resp.headers["Retry-After"]
         assert resp.get_json()["error"] == "unavailable"
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
 
 
 def test_a_full_disk_fails_the_append_cleanly_and_the_spool_recovers(tmp_path):

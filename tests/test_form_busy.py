@@ -18,11 +18,11 @@ from tests.test_form import GOOD, _open, _post
 @pytest.fixture
 def limited(settings):
     """A collector whose per-client limit is two form posts a minute."""
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     app = create_app(settings.with_(rate_limit_ip="2/minute"))
     yield app.test_client()
-    app.extensions["ascolto.durability"].close()
+    close_app(app)
 
 
 def test_past_the_per_client_limit_the_form_comes_back_with_the_answers_in_german(limited):
@@ -39,7 +39,7 @@ def test_past_the_per_client_limit_the_form_comes_back_with_the_answers_in_germa
 
 
 def test_the_per_service_limit_keeps_the_answers_too(settings):
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     app = create_app(settings.with_(rate_limit_service="1/minute"))
     try:
@@ -50,4 +50,4 @@ def test_the_per_service_limit_keeps_the_answers_too(settings):
         page = resp.get_data(as_text=True)
         assert '<html lang="fr">' in page and ">Tutto chiaro,\ngrazie</textarea>" in page
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)

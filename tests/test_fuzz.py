@@ -10,7 +10,7 @@ from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings as hsettings
 
 from settings import Settings
-from collector.app import create_app
+from collector.app import close_app, create_app
 from deploy.broker import ensure_topics
 from registry import connect
 from registry.demo import seed
@@ -26,7 +26,7 @@ def fuzz_app(broker, tmp_path_factory):
     seed(connect(s.database_url), ["https://www.comune.roma.it"])
     app = create_app(s)
     yield app
-    app.extensions["ascolto.durability"].close()
+    close_app(app)
 
 
 POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE

@@ -25,13 +25,13 @@ show("get", fetch("%(collector)s/v1/submissions"));
 
 @pytest.fixture
 def collector(settings):
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     app = create_app(settings)
     url, server = serve(app)
     yield url
     server.shutdown()
-    app.extensions["ascolto.durability"].close()
+    close_app(app)
 
 
 def test_a_pages_script_reads_the_404_and_405_naming_the_problem(collector):

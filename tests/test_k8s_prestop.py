@@ -30,7 +30,7 @@ def _prestop_script() -> str:
 
 
 def test_the_prestop_hook_ends_once_the_spool_is_shipped(settings):
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     app = create_app(settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -49,4 +49,4 @@ def test_the_prestop_hook_ends_once_the_spool_is_shipped(settings):
         assert time.monotonic() - started < 20  # its 5 s to leave the endpoints, then at once: nothing to ship
     finally:
         server.shutdown()
-        app.extensions["ascolto.durability"].close()
+        close_app(app)

@@ -97,7 +97,7 @@ def tls_settings(tls_broker, certificate, tmp_path) -> Settings:
 
 
 def test_submissions_reach_the_parquet_dataset_with_every_kafka_connection_over_tls(tls_settings, tls_broker):
-    from collector.app import create_app
+    from collector.app import close_app, create_app
     from warehouse.dataset import open_dataset
 
     _, tls = tls_broker
@@ -114,7 +114,7 @@ def test_submissions_reach_the_parquet_dataset_with_every_kafka_connection_over_
     finally:
         if processor is not None:
             processor.close()
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     with open_dataset(tls_settings.data_dir) as con:
         ids = {r[0] for r in con.execute("SELECT submission_id FROM responses").fetchall()}
     assert ids == {b["submission_id"] for b in bodies}

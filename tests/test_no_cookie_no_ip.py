@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from collector.app import close_app
 from tests.conftest import ORIGIN, submission
 
 IP, FORWARDED = "203.0.113.57", "198.51.100.203"
@@ -43,7 +44,7 @@ def test_no_route_sets_a_cookie_nor_logs_or_stores_the_clients_address(client, s
     app = client.application
     with caplog.at_level(logging.DEBUG):
         responses = _requests(client, app)
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     statuses = {r.status_code for r in responses}
     assert 202 in statuses and {400, 404, 405, 413} & statuses, statuses
     assert all(r.status_code < 500 for r in responses), [(r.request.path, r.status_code) for r in responses]
@@ -60,7 +61,7 @@ def test_the_comments_planted_address_is_not_on_disk(client, settings):
     resp = client.post("/v1/submissions", json=submission(comment="dal mio IP 151.38.12.4 non si apre"),
                        headers={"Origin": ORIGIN}, environ_base={"REMOTE_ADDR": IP})
     assert resp.status_code == 202
-    client.application.extensions["ascolto.durability"].close()
+    close_app(client.application)
     files = [p for p in Path(settings.data_dir).rglob("*") if p.is_file()]
     assert files and not [p for p in files if b"151.38.12.4" in p.read_bytes()]
 

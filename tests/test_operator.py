@@ -94,7 +94,7 @@ def test_an_operator_token_needs_an_existing_entity_and_other_roles_refuse_one(s
 def console_and_collector(settings):
     from werkzeug.serving import make_server
 
-    from collector.app import create_app as collector_app
+    from collector.app import close_app, create_app as collector_app
     from warehouse.console import create_app as console_app
 
     seed(settings)
@@ -108,7 +108,7 @@ def console_and_collector(settings):
         yield console
     finally:
         server.shutdown()
-        capp.extensions["ascolto.durability"].close()
+        close_app(capp)
 
 
 def _sign_in(app, secret: str):

@@ -104,7 +104,7 @@ def test_planted_data_spooled_while_the_broker_is_away_is_redacted_on_disk_and_a
     """The spool path: the collector cannot reach the broker and spools (202); its files hold no
     planted datum; another collector process replays them when the broker answers; the rows that
     the processor writes from them are redacted like any other."""
-    from collector.app import create_app
+    from collector.app import close_app, create_app
     from deploy.broker import free_port
 
     planted = [p for _, ps in COMMENTS for p in ps] + ["marta.neri31"]
@@ -117,7 +117,7 @@ def test_planted_data_spooled_while_the_broker_is_away_is_redacted_on_disk_and_a
             r = client.post("/v1/submissions", json=body, headers={"Origin": ORIGIN})
             assert r.status_code == 202, r.get_json()
     finally:
-        away.extensions["ascolto.durability"].close()
+        close_app(away)
     segments = list(settings.spool_dir.glob("*.spool"))
     assert segments
     spooled = _norm(" ".join(s.read_bytes().decode("utf-8") for s in segments))
@@ -130,7 +130,7 @@ def test_planted_data_spooled_while_the_broker_is_away_is_redacted_on_disk_and_a
         wait_for(lambda: not list(settings.spool_dir.glob("*.spool")), message="spool emptied")
         p.close()
     finally:
-        back.extensions["ascolto.durability"].close()
+        close_app(back)
     for f in sorted(settings.data_dir.rglob("*.parquet")):
         flat = _norm(json.dumps(pq.read_table(f).to_pylist(), default=str, ensure_ascii=False))
         assert [p for p in planted if _norm(p) in flat] == [], f

@@ -83,7 +83,7 @@ def test_the_gauge_falls_back_to_0_once_the_registry_answers_again(db_url, tmp_p
 
 
 def test_the_collector_exports_the_breaker_with_its_other_metrics(settings):
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     app = create_app(settings.with_(database_url=REFUSING))
     try:
@@ -95,4 +95,4 @@ def test_the_collector_exports_the_breaker_with_its_other_metrics(settings):
         assert after["ascolto_registry_breaker_open"] == 1
         assert after["ascolto_registry_breaker_trips_total"] == before["ascolto_registry_breaker_trips_total"] + 1
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)

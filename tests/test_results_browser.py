@@ -119,7 +119,7 @@ def test_a_workspace_with_every_value_suppressed_shows_why_not_empty_cards(stack
 
 def test_onboarding_request_approval_snippet_and_first_submission_counted(stack, browser, broker):
     from axe_playwright_python.sync_playwright import Axe
-    from collector.app import create_app as collector_app
+    from collector.app import close_app, create_app as collector_app
     from deploy.broker import ensure_topics
 
     settings, tokens, base, _ = stack
@@ -169,7 +169,7 @@ def test_onboarding_request_approval_snippet_and_first_submission_counted(stack,
             "lang": "it", "channel": "web", "answers": {"satisfaction": 5, "ease": 4, "task": "yes"}, "context": {"page": "/residenza"}})
         assert r.status_code == 202, r.json
     finally:
-        collector.extensions["ascolto.durability"].close()
+        close_app(collector)
 
     ctx = context_for(browser, base)
     page = ctx.new_page()

@@ -126,7 +126,7 @@ def test_a_checkup_needs_an_allowed_origin(client, settings):
 
 
 def test_a_service_in_test_mode_marks_every_answer_and_the_widget_is_told(settings, processor_factory):
-    from collector.app import create_app
+    from collector.app import close_app, create_app
 
     on = _cli(settings, "registry", "test-mode", KEY, "on")
     assert on.exit_code == 0 and "test mode on" in on.output
@@ -153,7 +153,7 @@ def test_a_service_in_test_mode_marks_every_answer_and_the_widget_is_told(settin
         assert _post(client, after).status_code == 202
         assert client.post("/v1/funnel", json=funnel[1], headers={"Origin": ORIGIN}).status_code == 202
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     processor_factory()
     wait_for(lambda: count_rows(settings.data_dir) == 1 and len(testrows.recent(settings.data_dir)) == 3,
              message="one response and three check-ups")

@@ -95,7 +95,7 @@ def test_the_rule_and_a_cached_view_never_keep_a_service_in_test_mode_past_its_e
 
 
 def test_the_collector_counts_an_answer_after_the_expiry_and_marks_one_before(settings, processor_factory):
-    from collector.app import create_app
+    from collector.app import close_app, create_app
     from registry import ops
 
     factory = connect(settings.database_url)
@@ -113,7 +113,7 @@ def test_the_collector_counts_an_answer_after_the_expiry_and_marks_one_before(se
         during = submission()
         assert client.post("/v1/submissions", json=during, headers={"Origin": ORIGIN}).status_code == 202
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
     processor_factory()
     wait_for(lambda: count_rows(settings.data_dir) == 1 and len(testrows.recent(settings.data_dir)) == 1,
              message="one response and one check-up")

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from collector.app import create_app
+from collector.app import close_app, create_app
 from deploy.broker import free_port
 from registry import connect
 from registry.demo import seed
@@ -56,7 +56,7 @@ def test_a_silent_postgresql_registry_makes_readyz_degraded_not_unready(db_url, 
             time.sleep(0.5)
         assert _metric(client, "ascolto_collector_registry_up").endswith(" 1.0")
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
         proxy.close()
 
 
@@ -70,4 +70,4 @@ def test_a_registry_on_a_closed_port_is_degraded_with_its_reason(settings):
         assert client.post("/v1/submissions", json=submission(), headers=WIDGET).status_code == 503
         assert _metric(client, "ascolto_collector_registry_up").endswith(" 0.0")
     finally:
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
