@@ -4,8 +4,8 @@ Always on (cheap: one ``threading.enumerate()`` before and after each test): a t
 collector's shipper thread (``ascolto-shipper``, :class:`collector.durable.Durability`) running
 fails, naming the thread and the test. A shipper left running retries its test's broker topic for
 the rest of the session and logs into later tests (it failed ``tests/test_form_sent.py`` once).
-Close every app a test builds: ``app.extensions["ascolto.durability"].close()``, or use the
-``client`` / ``wide_serving`` fixtures, which do.
+Close every app a test builds: ``collector.app.close_app(app)``, or use the ``client`` /
+``wide_serving`` fixtures, which do.
 
 Opt-in (``ASCOLTO_CHECK_LEAKS=1``): every other thread still alive after a test that was not before
 it, every child process of this one, every socket this process holds open that it did not, and
