@@ -91,11 +91,12 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(autouse=True)
 def _no_leftovers(request):
-    """Fail a test that leaves a collector's shipper thread running (tests/leaks.py); with
-    ``ASCOLTO_CHECK_LEAKS=1`` also record every other leftover for the end-of-run report."""
+    """Fail a test that leaves a collector's shipper thread running, wait for the warm-ups it started
+    (tests/leaks.py); with ``ASCOLTO_CHECK_LEAKS=1`` record every other leftover for the report."""
     before = set(threading.enumerate())
     snapshot = _LEAKS.snapshot() if leaks.ENABLED else None
     yield
+    leaks.await_warm_ups(leaks.leftover_threads(before))
     if snapshot is not None:
         _LEAKS.compare(request.node.nodeid, snapshot)
     if left := leaks.forbidden(leaks.leftover_threads(before)):

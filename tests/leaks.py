@@ -2,16 +2,17 @@
 
 Always on (cheap: one ``threading.enumerate()`` before and after each test): a test that leaves a
 collector's shipper thread (``ascolto-shipper``, :class:`collector.durable.Durability`) running
-fails, naming the thread and the test. A shipper left running retries its test's broker topic for
-the rest of the session and logs into later tests (it failed ``tests/test_form_sent.py`` once).
+fails, naming the thread and the test; a warm-up thread it started (:data:`AWAITED_THREADS`) is
+waited for. A shipper left running retries its test's broker topic for the rest of the session and
+logs into later tests (it failed ``tests/test_form_sent.py`` once).
 Close every app a test builds: ``collector.app.close_app(app)``, or use the ``client`` /
 ``wide_serving`` fixtures, which do.
 
 Opt-in (``ASCOLTO_CHECK_LEAKS=1``): every other thread still alive after a test that was not before
 it, every child process of this one, every socket this process holds open that it did not, and
 every entry left in a temporary directory private to the session (``TMPDIR`` points there) is
-recorded against the test, and listed at the end of the run. Only a report: module-scoped fixtures,
-lazily started library pools and warm-ups that end on their own show up there too.
+recorded against the test, and listed at the end of the run. Only a report: module-scoped fixtures
+and lazily started library pools show up there too.
 """
 from __future__ import annotations
 
@@ -24,12 +25,24 @@ from pathlib import Path
 
 #: The threads no test may leave running (see the module's docstring).
 FORBIDDEN_THREADS = ("ascolto-shipper",)
+#: Threads that end on their own and are waited for after the test that started them: a console's or
+#: public site's warm-up (warehouse.warmup, not a daemon) otherwise went on building its rollup in the
+#: next tests (tests/test_client_buckets.py left them to three later tests).
+AWAITED_THREADS = ("rollup-warm-up", "releases-warm-up")
+AWAIT_S = 120.0
 ENABLED = os.environ.get("ASCOLTO_CHECK_LEAKS", "") not in ("", "0")
 
 
 def leftover_threads(before: set[threading.Thread]) -> list[threading.Thread]:
     """Threads alive now that were not in ``before``."""
     return [t for t in threading.enumerate() if t not in before and t.is_alive()]
+
+
+def await_warm_ups(threads: list[threading.Thread]) -> None:
+    """Join the :data:`AWAITED_THREADS` among ``threads`` (at most :data:`AWAIT_S` in all)."""
+    for t in threads:
+        if t.name in AWAITED_THREADS:
+            t.join(AWAIT_S)
 
 
 def forbidden(threads: list[threading.Thread]) -> list[threading.Thread]:
