@@ -158,6 +158,22 @@ def wide_serving(settings):
         close_app(app)
 
 
+@pytest.fixture
+def origin_counters():
+    """``origin_counters(factory, **options)``: a :class:`registry.origins.OriginCounter`, closed after the
+    test (its writer thread ends)."""
+    from registry.origins import OriginCounter
+
+    made: list[OriginCounter] = []
+
+    def make(factory, **options) -> OriginCounter:
+        made.append(OriginCounter(factory, **options))
+        return made[-1]
+    yield make
+    for counter in made:
+        counter.close()
+
+
 def submission(service: str = "demo-roma-anagrafe", **answers) -> dict:
     """A valid cx-core submission with a fresh id; keyword arguments override answers."""
     base = {"satisfaction": 4, "ease": 5, "task": "yes", "went_well": ["clarity"]}

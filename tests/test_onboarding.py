@@ -10,7 +10,7 @@ import pytest
 
 from registry import connect, session_scope
 from registry.models import AuditEntry, Service, Token
-from registry.origins import NO_ORIGIN, OriginCounter
+from registry.origins import NO_ORIGIN
 from tests.workspace_data import MILANO, ROMA, build_workspace
 from warehouse.console import create_app
 
@@ -128,12 +128,12 @@ def test_a_rejection_needs_a_reason_and_is_audited(app, seeded):
     assert c.post("/admin/onboarding/99999/approve", headers=admin).status_code == 404
 
 
-def test_check_my_page_reads_the_collectors_counts(app, seeded):
+def test_check_my_page_reads_the_collectors_counts(app, seeded, origin_counters):
     """Counts written by the collector's counter (registry.origins) give the verdict."""
     c, tok = app.test_client(), bearer(seeded[1]["entity"])
     url = f"/api/v1/workspace/{ROMA}/services/demo-roma-anagrafe/check"
     assert c.get(url, headers=tok).json["verdict"] == "nothing"
-    counter = OriginCounter(connect(seeded[0].database_url), flush_s=3600)
+    counter = origin_counters(connect(seeded[0].database_url), flush_s=3600)
     counter.seen("demo-roma-anagrafe", "https://evil.example", allowed=False)  # the first one is handed over at once
     assert counter.wait_written()  # …to the writer thread (the request never waits for the registry)
     body = c.get(url, headers=tok).json
@@ -148,13 +148,13 @@ def test_check_my_page_reads_the_collectors_counts(app, seeded):
         seeded[1]["admin"])).status_code == 404  # a service of another entity under this one
 
 
-def test_check_my_page_gives_no_count_and_no_time_of_the_answers_it_counts(app, seeded):
+def test_check_my_page_gives_no_count_and_no_time_of_the_answers_it_counts(app, seeded, origin_counters):
     """The collector counts a back end's (or a form's) posts under "no origin", every one of them an
     answer: an exact count was the service's number of answers of the last seven days — two, which
     the cube suppresses — and the minute of the last was the minute a citizen answered, which the
     entity's staff can match to whom they served. The page gives an order of magnitude and a day."""
     c, tok = app.test_client(), bearer(seeded[1]["entity"])
-    counter = OriginCounter(connect(seeded[0].database_url), flush_s=3600)
+    counter = origin_counters(connect(seeded[0].database_url), flush_s=3600)
     for _ in range(2):  # two answers posted by the entity's back end, no Origin
         counter.seen("demo-roma-anagrafe", None, allowed=True)
     counter.flush()
@@ -201,7 +201,7 @@ def test_the_collector_counts_widget_requests_by_origin(client, settings):
         assert recent(s, "unknown-key") == []
 
 
-def test_counting_an_origin_never_waits_for_the_registry(settings):
+def test_counting_an_origin_never_waits_for_the_registry(settings, origin_counters):
     """With the registry locked by another writer, ``seen`` still returns at once (the request path
     does no database round trip); the writer thread stores the counts once the lock is gone."""
     import sqlite3
@@ -213,7 +213,7 @@ def test_counting_an_origin_never_waits_for_the_registry(settings):
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")  # every other writer now waits (busy_timeout 5 s)
     try:
-        counter = OriginCounter(factory, flush_s=3600)
+        counter = origin_counters(factory, flush_s=3600)
         counter.seen("demo-roma-anagrafe", "https://www.comune.roma.it", allowed=True)  # returns: nothing written yet
         assert not counter.wait_written(timeout_s=0.2)
     finally:
@@ -317,7 +317,7 @@ def test_the_request_form_says_its_refusals_in_italian(app, field, value, italia
     assert italian not in en.split('id="form-error"')[1].split("</div>")[0]
 
 
-def test_check_my_page_says_an_inactive_service_is_not_active(seeded):
+def test_check_my_page_says_an_inactive_service_is_not_active(seeded, origin_counters):
     """A deactivated service's "Verifica la mia pagina" said "Il widget funziona" (from the requests of
     the last 7 days) while the widget showed nothing and the collector answered 404 inactive_service;
     the workspace listed the service like any other."""
@@ -326,7 +326,7 @@ def test_check_my_page_says_an_inactive_service_is_not_active(seeded):
     a = create_app(seeded[0])
     c, tok = a.test_client(), bearer(seeded[1]["entity"])
     key = "demo-roma-anagrafe"
-    counter = OriginCounter(connect(seeded[0].database_url), flush_s=3600)
+    counter = origin_counters(connect(seeded[0].database_url), flush_s=3600)
     counter.seen(key, "https://www.comune.roma.it", allowed=True)
     assert counter.wait_written()
     url = f"/api/v1/workspace/{ROMA}/services/{key}/check"
@@ -348,7 +348,7 @@ def test_check_my_page_says_an_inactive_service_is_not_active(seeded):
             ops.set_active(s, actor="test", key=key, active=True)
 
 
-def test_requests_without_an_origin_are_not_the_widget_s_nor_a_wrong_origin(seeded):
+def test_requests_without_an_origin_are_not_the_widget_s_nor_a_wrong_origin(seeded, origin_counters):
     """A web service whose only recent requests came without an Origin (its back end, or the form's
     link in an app) was told "Arrivano richieste, ma da un'origine non dichiarata: vengono rifiutate"
     — none was refused — and the table listed an origin "-" as not declared."""
@@ -363,7 +363,7 @@ def test_requests_without_an_origin_are_not_the_widget_s_nor_a_wrong_origin(seed
     a = create_app(seeded[0])
     c, tok = a.test_client(), bearer(seeded[1]["entity"])
     key = "demo-roma-anagrafe"
-    counter = OriginCounter(connect(seeded[0].database_url), flush_s=3600)
+    counter = origin_counters(connect(seeded[0].database_url), flush_s=3600)
     counter.seen(key, None, allowed=True)
     assert counter.wait_written()
     page = html.unescape(c.get(f"/workspace/{ROMA}/services/{key}/check", headers=tok).get_data(as_text=True))

@@ -426,16 +426,16 @@ def test_seed_is_idempotent_audited_and_refreshes_origins(factory):
     assert len(audit_rows(factory)) == len(first["audit_log"]) + len(SERVICES)
 
 
-def test_workers_counting_the_same_origin_at_once_lose_nothing(factory):
+def test_workers_counting_the_same_origin_at_once_lose_nothing(factory, origin_counters):
     """Every collector worker has its own OriginCounter; when several create the day's row of the
     same service and origin at the same moment, every count is kept (the bench lost batches to
     a duplicate-key error before the writes became upserts)."""
     import threading
 
-    from registry.origins import OriginCounter, recent
+    from registry.origins import recent
 
     workers, rounds = 4, 10
-    counters = [OriginCounter(factory, flush_s=3600) for _ in range(workers)]
+    counters = [origin_counters(factory, flush_s=3600) for _ in range(workers)]
     for r in range(rounds):
         barrier = threading.Barrier(workers)
 
