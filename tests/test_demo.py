@@ -204,6 +204,17 @@ def test_the_live_demo_client_waits_on_429_and_loses_nothing(settings):
     assert waits and all("429" in w and "Retry-After" in w for w in waits)
 
 
+def _stored(settings, n: int) -> int:
+    """Wait until the dataset holds exactly ``n`` responses; return ``n``."""
+    from warehouse.dataset import open_dataset
+
+    def count():
+        with open_dataset(settings.data_dir) as con:
+            got = con.execute("SELECT count(*) FROM responses").fetchone()[0]
+        return got if got == n else None
+    return wait_for(count, timeout_s=60, message=f"{n} demo answers in the dataset")
+
+
 def test_a_second_start_says_its_demo_answers_were_already_stored(settings):
     """A second ``make run`` printed "100 of 100 accepted" though the processor stored all 100 as
     duplicates (the demo's ids are fixed): ``ascolto up``'s line says which were stored by an earlier
@@ -212,7 +223,6 @@ def test_a_second_start_says_its_demo_answers_were_already_stored(settings):
 
     from collector.app import close_app, create_app
     from deploy.demo_data import accepted_line
-    from warehouse.dataset import open_dataset
 
     seed_wide(connect(settings.database_url), [ORIGIN])
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -226,11 +236,7 @@ def test_a_second_start_says_its_demo_answers_were_already_stored(settings):
         return accepted_line(settings.data_dir, post_demo(f"http://127.0.0.1:{port}", n, origin=ORIGIN), n)
 
     def stored(n):
-        def count():
-            with open_dataset(settings.data_dir) as con:
-                got = con.execute("SELECT count(*) FROM responses").fetchone()[0]
-            return got if got == n else None
-        return wait_for(count, timeout_s=60, message=f"{n} demo answers in the dataset")
+        return _stored(settings, n)
 
     try:
         assert start(6) == "6 of 6 accepted."
@@ -363,8 +369,7 @@ def test_ascolto_demo_says_a_repeat_sends_the_same_ids_and_another_seed_adds_ans
     from werkzeug.serving import make_server
 
     from ascolto.cli import main
-    from collector.app import create_app
-    from warehouse.dataset import open_dataset
+    from collector.app import close_app, create_app
 
     seed_wide(connect(settings.database_url), [ORIGIN])
     app = create_app(settings.with_(rate_limit_ip="50/second"))
@@ -381,11 +386,7 @@ def test_ascolto_demo_says_a_repeat_sends_the_same_ids_and_another_seed_adds_ans
         return out.output
 
     def stored(n):
-        def count():
-            with open_dataset(settings.data_dir) as con:
-                got = con.execute("SELECT count(*) FROM responses").fetchone()[0]
-            return got if got == n else None
-        return wait_for(count, timeout_s=60, message=f"{n} demo answers in the dataset")
+        return _stored(settings, n)
 
     try:
         first = demo()
@@ -400,4 +401,4 @@ def test_ascolto_demo_says_a_repeat_sends_the_same_ids_and_another_seed_adds_ans
     finally:
         processor.close()
         server.shutdown()
-        app.extensions["ascolto.durability"].close()
+        close_app(app)
