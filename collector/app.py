@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
     app.register_blueprint(kiosk.bp)  # the kiosk page of registered devices (issue 14)
     app.register_blueprint(funnel.bp)  # anonymous impression/start/submission counts (issue 14)
     app.extensions["ascolto.limits"] = RateLimits(settings, known=lambda key: services.get(key) is not None)
+    app.extensions["ascolto.close"] = lambda: close_app(app)  # what a server calls as it stops (gunicorn's worker_exit)
     register_error_handlers(app)
 
     @app.after_request

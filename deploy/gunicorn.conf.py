@@ -78,6 +78,15 @@ def post_worker_init(worker):
         lexicon.warm()
 
 
+def worker_exit(server, worker):
+    """A worker, stopping, closes its app where the app says how (``extensions["ascolto.close"]``, the
+    collector's :func:`collector.app.close_app`): the origin counts it holds (handed to the registry every
+    10 s) are written, not lost with the process. Gunicorn logs what it raises; the worker exits either way."""
+    close = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("ascolto.close")
+    if close is not None:
+        close()
+
+
 def on_exit(server):
     import subprocess
 
