@@ -95,8 +95,11 @@ def publish(references: tuple[str, ...], directory: Path | None) -> None:
 @questionnaires.command()
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory to write codebook.json and codebook.md into (created if missing).")
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["it", "en"]),
+              help="The language of the codebook's own words (headings, meanings, notes, the labels shown), as "
+                   "`ascolto export --lang`; the item wording is given in every language either way.")
 @_DIR
-def codebook(out_dir: Path, directory: Path | None) -> None:
+def codebook(out_dir: Path, lang: str, directory: Path | None) -> None:
     """Write the codebook (items, wording per language, codes, scales, branching, harmonization)."""
     from questionnaires import DefinitionError
     from questionnaires.catalog import Catalog
@@ -115,5 +118,5 @@ def codebook(out_dir: Path, directory: Path | None) -> None:
     cats, types, problems = read_taxonomy(root / "taxonomy", relative_to=root)
     for p in problems:
         click.echo(f"WARNING  {p}")
-    for path in write_codebook(out_dir, build_codebook(catalog, cats, types)):
+    for path in write_codebook(out_dir, build_codebook(catalog, cats, types, lang)):
         click.echo(f"wrote {path}")

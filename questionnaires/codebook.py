@@ -1,6 +1,7 @@
 """The codebook of the standard: every item, its wording per language, codes, scales, branching and
 harmonization, as JSON (``ascolto.codebook/1``, for machines: exports, the data package) and as
-Markdown (for people). Both are deterministic: the same standard gives byte-identical files.
+Markdown (for people), its own words in Italian or English (``lang``; :mod:`questionnaires.codebook_text`).
+Both are deterministic: the same standard gives byte-identical files.
 """
 from __future__ import annotations
 
@@ -11,27 +12,16 @@ from typing import Any, Mapping
 from .catalog import Catalog
 from .model import (CATEGORY_CODES, CATEGORY_INDICATORS, DEFAULT_LANGUAGE, LANGUAGES, SCORE_INDICATORS, Item,
                     Questionnaire)
+from .codebook_text import INDICATOR_MEANINGS, MISSING_VALUES, meanings, missing_values, words
 from .taxonomy import PACategory, ServiceType
+
+__all__ = ["CODEBOOK_SCHEMA", "CODEBOOK_LANGUAGES", "INDICATOR_MEANINGS", "MISSING_VALUES", "build_codebook",
+           "render_markdown", "write_codebook"]
 
 CODEBOOK_SCHEMA = "ascolto.codebook/1"
 
-INDICATOR_MEANINGS = {
-    "satisfaction": "overall satisfaction with the service",
-    "ease": "ease of use",
-    "clarity": "clarity of the information",
-    "speed": "satisfaction with the time taken",
-    "trust": "trust in the administration",
-    "task_completed": "the citizen did what they came to do (yes 100, partly 50, no 0)",
-    "went_well": "what went well, as category codes",
-    "went_wrong": "what went wrong, as category codes",
-}
-#: The missing-value codes, as the microdata files write them (warehouse.datapackage), and their meaning.
-MISSING_VALUES = {
-    "NOT_ASKED": "the item was hidden by its show_if branching: no answer exists and the indicator is empty",
-    "NOT_ANSWERED": "an optional item left blank: absent from the answers map, the indicator is empty",
-    "NOT_SCORED": "an answer a 'map' rule scores as null (e.g. 'don't know'): the raw answer is kept, the "
-                  "indicator is empty",
-}
+#: Languages the codebook's own words are written in (``--lang``); the item wording is in every language
+CODEBOOK_LANGUAGES = ("it", "en")
 
 
 def _item_entry(q: Questionnaire, item: Item, origin: str) -> dict[str, Any]:
@@ -66,8 +56,14 @@ def _kind(indicator: str) -> str:
 
 
 def build_codebook(catalog: Catalog, pa_categories: Mapping[str, PACategory],
-                   service_types: Mapping[str, ServiceType]) -> dict[str, Any]:
-    """The codebook as a JSON-ready dict."""
+                   service_types: Mapping[str, ServiceType], lang: str = "en") -> dict[str, Any]:
+    """The codebook as a JSON-ready dict. ``lang`` (:data:`CODEBOOK_LANGUAGES`) is the language of its own
+    words (``language``: the indicators' meanings, the missing values'; :func:`render_markdown` writes in
+    it); the texts of the questionnaires and taxonomy are given in every language they have, whatever
+    ``lang`` — so the codes and the structure are the same in both languages."""
+    if lang not in CODEBOOK_LANGUAGES:
+        raise ValueError(f"lang is one of {', '.join(CODEBOOK_LANGUAGES)}; got {lang!r}")
+    meaning = meanings(lang)
     from .scales import measures
 
     measured = {(m.questionnaire, m.version, m.indicator): m for m in measures(catalog)}
@@ -95,11 +91,12 @@ def build_codebook(catalog: Catalog, pa_categories: Mapping[str, PACategory],
         "schema": CODEBOOK_SCHEMA,
         "languages": list(LANGUAGES),
         "default_language": DEFAULT_LANGUAGE,
-        "canonical_indicators": [{"name": n, "kind": _kind(n), "meaning": INDICATOR_MEANINGS[n],
+        "language": lang,
+        "canonical_indicators": [{"name": n, "kind": _kind(n), "meaning": meaning[n],
                                   **({"range": "0-100"} if n in SCORE_INDICATORS else {"codes": list(CATEGORY_CODES)})}
                                  for n in SCORE_INDICATORS + CATEGORY_INDICATORS],
         "category_codes": list(CATEGORY_CODES),
-        "missing_values": MISSING_VALUES,
+        "missing_values": missing_values(lang),
         "questionnaires": questionnaires,
         "service_types": [{"code": st.code, "label": dict(st.label), "pa_categories": list(st.pa_categories),
                            "questionnaires": list(st.questionnaires)} for st in service_types.values()],
@@ -126,16 +123,21 @@ def _md(text: Any) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _answers(entry: dict[str, Any]) -> str:
+def _answers(entry: dict[str, Any], lang: str, w: Mapping[str, str]) -> str:
     if entry["type"] == "rating":
         s = entry["scale"]
-        ends = [f"{s[k]} = {_md(s['labels'][k].get('it'))}" for k in ("min", "max") if k in s["labels"]]
+        ends = [f"{s[k]} = {_md(_in(s['labels'][k], lang))}" for k in ("min", "max") if k in s["labels"]]
         return f"{s['min']}–{s['max']}" + (f" ({'; '.join(ends)})" if ends else "")
     if "options" in entry:
-        return ", ".join(f"`{o['code']}`" for o in entry["options"]) + (" (several)" if entry["type"] == "multi" else "")
+        return ", ".join(f"`{o['code']}`" for o in entry["options"]) + (f" {w['several']}" if entry["type"] == "multi" else "")
     if entry["type"] == "boolean":
         return "`true`, `false`"
-    return f"text ≤ {entry['max_length']} characters"
+    return w["text_answer"].format(n=entry["max_length"])
+
+
+def _in(labels: Mapping[str, str], lang: str) -> str:
+    """A text in ``lang``, else in the default language (Italian, the widget's fallback)."""
+    return labels.get(lang) or labels[DEFAULT_LANGUAGE]
 
 
 def _rules(entry: dict[str, Any]) -> str:
@@ -149,76 +151,75 @@ def _rules(entry: dict[str, Any]) -> str:
 
 
 def render_markdown(codebook: dict[str, Any]) -> str:
-    """The codebook for people: one section per questionnaire version."""
-    langs = codebook["languages"]
-    lines = ["# Ascolto — codebook of the questionnaire standard", "",
-             f"Schema `{codebook['schema']}`. Texts are given in {', '.join(langs)}; where a translation is "
-             f"missing the widget shows the Italian text (marked *— (it)* below).", "",
-             "## Canonical indicators", "", "| indicator | kind | meaning |", "| --- | --- | --- |"]
+    """The codebook for people: one section per questionnaire version, in the codebook's ``language``
+    (its fixed words, and each title, description, change, break, scale end and label in that language;
+    the wording tables give every language)."""
+    langs, lang = codebook["languages"], codebook.get("language", "en")
+    w = words(lang)
+    lines = [w["title"], "", w["intro"].format(schema=codebook["schema"], langs=", ".join(langs)), "",
+             w["indicators"], "", w["indicators_head"], "| --- | --- | --- |"]
     for ind in codebook["canonical_indicators"]:
-        kind = "0–100" if ind["kind"] == "score" else "category codes"
+        kind = "0–100" if ind["kind"] == "score" else w["category_kind"]
         lines.append(f"| `{ind['name']}` | {kind} | {_md(ind['meaning'])} |")
-    lines += ["", "Category codes: " + ", ".join(f"`{c}`" for c in codebook["category_codes"]) + ".", "",
-              "Missing values:", ""]
+    lines += ["", w["category_codes"] + ", ".join(f"`{c}`" for c in codebook["category_codes"]) + ".", "",
+              w["missing"], ""]
     lines += [f"- `{k}`: {_md(v)}" for k, v in codebook["missing_values"].items()]
-    lines += ["", "## Contents", ""]
+    lines += ["", w["contents"], ""]
     lines += [f"- [{q['id']} v{q['version']}](#{q['id']}-v{q['version']})" for q in codebook["questionnaires"]]
 
     for q in codebook["questionnaires"]:
-        lines += ["", f"## {q['id']} v{q['version']}", "", f"**{_md(q['title']['it'])}**", ""]
+        lines += ["", f"## {q['id']} v{q['version']}", "", f"**{_md(_in(q['title'], lang))}**", ""]
         if q["description"]:
-            lines += [_md(q["description"].get("en") or q["description"]["it"]), ""]
-        langs_state = ", ".join(f"{l} ✓" if v["missing"] == 0 else f"{l} ({v['missing']} of {v['texts']} missing)"
+            lines += [_md(_in(q["description"], lang)), ""]
+        langs_state = ", ".join(f"{l} ✓" if v["missing"] == 0 else w["lang_missing"].format(lang=l, **v)
                                 for l, v in q["languages"].items())
-        lines += [f"- Published: `{q['published']}`" if q["published"] else "- Published: **no (draft)**",
-                  f"- Extends: [{q['extends']}](#{q['extends'].replace('@', '-v')}) — its items come first, unchanged"
-                  if q["extends"] else "- Extends: —",
-                  f"- Channels: {', '.join(q['channels']) if q['channels'] else 'any'}",
-                  f"- Languages: {langs_state}"]
+        lines += [w["published"].format(hash=q["published"]) if q["published"] else w["draft"],
+                  w["extends"].format(ref=q["extends"], anchor=q["extends"].replace("@", "-v"))
+                  if q["extends"] else w["extends_none"],
+                  w["channels"].format(channels=", ".join(q["channels"]) if q["channels"] else w["any"]),
+                  w["languages"].format(state=langs_state)]
         if q["changes"]:
-            lines.append(f"- Changes: {_md(q['changes'].get('en') or q['changes']['it'])}")
+            lines.append(w["changes"].format(text=_md(_in(q["changes"], lang))))
         if q["discontinued"]:
-            lines.append(f"- Discontinued indicators: {', '.join(q['discontinued'])}")
+            lines.append(w["discontinued"].format(names=", ".join(q["discontinued"])))
         for name, reason in q.get("breaks", {}).items():
-            lines.append(f"- Break in series for **{_md(name)}**: {_md(reason.get('en') or reason['it'])}")
-        lines.append("- Scales: " + ", ".join(f"{_md(name)} `{h['scale']}` (positive: "
-                                              f"{', '.join(h['positive']) or '—'})"
-                                              for name, h in q["harmonization"].items()))
-        lines += ["", "| # | code | type | required | answers | shown if | harmonization |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+            lines.append(w["break"].format(name=_md(name), reason=_md(_in(reason, lang))))
+        lines.append(w["scales"] + ", ".join(f"{_md(name)} `{h['scale']}` ({w['positive']}: "
+                                             f"{', '.join(h['positive']) or '—'})"
+                                             for name, h in q["harmonization"].items()))
+        lines += ["", w["items_head"], "| --- | --- | --- | --- | --- | --- | --- |"]
         for n, e in enumerate(q["items"], 1):
             cond = e["show_if"]
-            shown = f"`{cond['item']}` {cond['op']} `{json.dumps(cond['value'], ensure_ascii=False)}`" if cond else "always"
-            code = f"`{e['code']}`" + (f" (from {e['origin']})" if e["origin"] != q["ref"] else "")
+            shown = f"`{cond['item']}` {cond['op']} `{json.dumps(cond['value'], ensure_ascii=False)}`" if cond else w["always"]
+            code = f"`{e['code']}`" + (" " + w["from"].format(ref=e["origin"]) if e["origin"] != q["ref"] else "")
             lines.append(f"| {n} | {code} | {e['type']}{' (' + e['display'] + ')' if 'display' in e else ''} | "
-                         f"{'yes' if e['required'] else 'no'} | {_answers(e)} | {shown} | {_rules(e)} |")
-        lines += ["", "### Wording", "", "| text | " + " | ".join(langs) + " |",
+                         f"{w['yes'] if e['required'] else w['no']} | {_answers(e, lang, w)} | {shown} | {_rules(e)} |")
+        lines += ["", w["wording"], "", f"| {w['text']} | " + " | ".join(langs) + " |",
                   "| --- |" + " --- |" * len(langs)]
 
         def row(name: str, labels: Mapping[str, str]) -> str:
             return f"| {name} | " + " | ".join(_md(labels[l]) if labels.get(l) else "*— (it)*" for l in langs) + " |"
 
-        lines.append(row("title", q["title"]))
+        lines.append(row(w["q_title"], q["title"]))
         for e in q["items"]:
             if e["origin"] != q["ref"]:
                 continue
             lines.append(row(f"`{e['code']}`", e["label"]))
             if "hint" in e:
-                lines.append(row(f"`{e['code']}` hint", e["hint"]))
+                lines.append(row(f"`{e['code']}` {w['hint']}", e["hint"]))
             for end, labels in e.get("scale", {}).get("labels", {}).items():
                 lines.append(row(f"`{e['code']}` = {e['scale'][end]}", labels))
             for o in e.get("options", []):
                 lines.append(row(f"`{e['code']}` = `{o['code']}`", o["label"]))
         if q["extends"]:
-            lines += ["", f"The wording of the items from {q['extends']} is in its own section."]
+            lines += ["", w["base_wording"].format(ref=q["extends"])]
 
-    lines += ["", "## Service types", "", "| code | label | PA categories | questionnaires |",
-              "| --- | --- | --- | --- |"]
+    lines += ["", w["service_types"], "", w["service_types_head"], "| --- | --- | --- | --- |"]
     for st in codebook["service_types"]:
-        lines.append(f"| `{st['code']}` | {_md(st['label']['it'])} | {', '.join(st['pa_categories'])} | "
+        lines.append(f"| `{st['code']}` | {_md(_in(st['label'], lang))} | {', '.join(st['pa_categories'])} | "
                      f"{', '.join(st['questionnaires'])} |")
-    lines += ["", "## PA categories (IPA)", "", "| code | label |", "| --- | --- |"]
-    lines += [f"| `{c['code']}` | {_md(c['label']['it'])} |" for c in codebook["pa_categories"]]
+    lines += ["", w["pa_categories"], "", w["pa_categories_head"], "| --- | --- |"]
+    lines += [f"| `{c['code']}` | {_md(_in(c['label'], lang))} |" for c in codebook["pa_categories"]]
     return "\n".join(lines) + "\n"
 
 

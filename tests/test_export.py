@@ -209,6 +209,18 @@ def test_the_packages_codebook_names_the_missing_values_as_the_rows_write_them(d
     assert all(f"- `{c}`:" in book for c in written)
 
 
+def test_the_packages_codebook_is_in_the_packages_language(data_dir, tmp_path):
+    """``--lang it`` gave an Italian descriptor beside an English codebook (codebook.json, codebook.md):
+    the codebook follows the package's language, its missing values worded as the descriptor's."""
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        path = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", microdata_k=5, lang="it")
+    schema = json.loads(path.read_text())["resources"][0]["schema"]
+    codebook = json.loads((tmp_path / "pkg" / "codebook.json").read_text())
+    assert codebook["language"] == "it"
+    assert all(schema["missingValueCodes"][c] == codebook["missing_values"][c] for c in codebook["missing_values"])
+    assert (tmp_path / "pkg" / "codebook.md").read_text().startswith("# Ascolto — codebook dello standard")
+
+
 def test_microdata_rows_do_not_give_away_the_order_of_the_answers(tmp_path):
     """The package keeps the month only, but its rows of a month and group were in the order they
     arrived: row 1 answered first, row 2 next… Whoever knew when one answer was sent (its writer) could

@@ -201,7 +201,7 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
 
     out_dir = Path(out_dir)
     catalog = default_catalog()
-    codebook = build_codebook(catalog, pa_categories(), service_types())
+    codebook = build_codebook(catalog, pa_categories(), service_types(), lang)  # in the package's language
     (out_dir / "codebook.json").write_text(json.dumps(codebook, ensure_ascii=False, indent=2) + "\n", "utf-8")
     (out_dir / "codebook.md").write_text(render_markdown(codebook), "utf-8")
     cols = {r[0] for r in con.execute("DESCRIBE responses").fetchall()}

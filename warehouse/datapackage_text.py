@@ -4,7 +4,7 @@ terms, description, the descriptions of its fixed fields and of its missing-valu
 descriptor (the item wordings come from the questionnaire, in every language)."""
 from __future__ import annotations
 
-from questionnaires.codebook import INDICATOR_MEANINGS, MISSING_VALUES
+from questionnaires.codebook_text import INDICATOR_MEANINGS, MEANINGS_IT, MISSING_IT, MISSING_VALUES
 
 #: (Italian, English) of every fixed text of ``datapackage.json``
 T = {
@@ -45,26 +45,6 @@ FIELDS = {
     "instrument": ("lo strumento a cui appartengono i quesiti di base (quelli di un modulo sono di cx-core)",
                    "the instrument owning the core items (a module's are cx-core's)"),
 }
-#: The canonical indicators' meanings in Italian (:data:`questionnaires.codebook.INDICATOR_MEANINGS`, English)
-MEANINGS_IT = {
-    "satisfaction": "soddisfazione complessiva per il servizio",
-    "ease": "facilità d'uso",
-    "clarity": "chiarezza delle informazioni",
-    "speed": "soddisfazione per il tempo impiegato",
-    "trust": "fiducia nell'amministrazione",
-    "task_completed": "il cittadino ha fatto ciò per cui era venuto (sì 100, in parte 50, no 0)",
-    "went_well": "cosa è andato bene, come codici di categoria",
-    "went_wrong": "cosa è andato male, come codici di categoria",
-}
-#: The missing-value codes' meanings in Italian (:data:`questionnaires.codebook.MISSING_VALUES`, English)
-MISSING_IT = {
-    "NOT_ASKED": "il quesito era nascosto dalla sua condizione show_if: non c'è risposta e l'indicatore è vuoto",
-    "NOT_ANSWERED": "un quesito facoltativo lasciato in bianco: assente dalla mappa delle risposte, l'indicatore è vuoto",
-    "NOT_SCORED": "una risposta a cui una regola 'map' dà punteggio nullo (ad esempio 'non so'): la risposta grezza è "
-                  "conservata, l'indicatore è vuoto",
-}
-
-
 def text(key: str, lang: str) -> str:
     """The text ``key`` of :data:`T` in ``lang`` (``it``; anything else English)."""
     return T[key][0 if lang == "it" else 1]
