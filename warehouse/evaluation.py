@@ -30,6 +30,8 @@ recomputed from its k and n, as the cube's own intervals do (docs/methodology.md
   questionnaire break, too few answers, months separated by time, no finite fit or interval); the odds
   ratio is per month and over the span observed, never extrapolated beyond it (it lives in
   :mod:`warehouse.evaluation_trend`, re-exported here).
+- :func:`seasonal_caveat` (from :mod:`warehouse.evaluation_base`): whether the two periods cover different
+  months of the year, so that a seasonal pattern can read as a change (the result and the page say so).
 - :func:`target_check`: a follow-up figure against a plan's target, on the figure's published
   (noise-aware) interval — never on sampling alone.
 
@@ -47,7 +49,7 @@ from scipy import stats as sps
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
 
-from .evaluation_base import EvaluationError, _check_level, _count, _noise, effective_n
+from .evaluation_base import EvaluationError, _check_level, _count, _noise, effective_n, seasonal_caveat
 from .evaluation_trend import (TREND_ALL_SAME, TREND_BREAK, TREND_MIN_EACH, TREND_MIN_MONTHS, TREND_NOT_FINITE,
                                TREND_SEPARATED, TREND_TOO_FEW_ANSWERS, TREND_TOO_FEW_MONTHS, TRENDS, Trend,
                                too_few_months, trend)

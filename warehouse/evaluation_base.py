@@ -47,3 +47,23 @@ def effective_n(k: float, n: float, noise_var: float, level: float = 0.95) -> fl
     z2 = sps.norm.ppf(0.5 + level / 2) ** 2
     centre = (k + z2 / 2) / (n + z2)
     return n / (1 + n * noise_var / (centre * (1 - centre)))
+
+
+def months_of_year(label: str, field: str) -> frozenset[int]:
+    """The months of the year (1–12) a period label (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``) covers: ``2026-08``
+    {8}, ``2026-Q4`` {10, 11, 12}, ``2026`` all twelve; a malformed label is refused naming ``field``
+    (:func:`warehouse.periods.months`)."""
+    from .periods import months
+
+    first, last = months(label, field)
+    return frozenset(range(int(first[5:]), int(last[5:]) + 1))
+
+
+def seasonal_caveat(baseline: str, follow_up: str) -> bool:
+    """Whether a before/after comparison of ``baseline`` with ``follow_up`` may read a season as a change:
+    the two periods cover different months of the year (a baseline in August, a follow-up in November;
+    a month against a whole year). False when they cover the same months of different years
+    (``2025-10`` and ``2026-10``, ``2025-Q3`` and ``2026-Q3``, two years): the season is then the same on
+    both sides. The comparison is unchanged either way; the result and the page say so
+    (as :attr:`warehouse.evaluation_trend.Trend.seasonal_caveat` for a trend)."""
+    return months_of_year(baseline, "baseline_period") != months_of_year(follow_up, "follow_up")

@@ -59,6 +59,12 @@ EN = {
     "confrontare gli stessi mesi di anni diversi.":
         "Less than two years of months: a seasonal pattern (summer, deadlines, enrolments) can read as a trend; "
         "compare the same months of different years.",
+    "Il periodo di riferimento ({b}) e quello di verifica ({f}) coprono mesi diversi dell'anno: parte della "
+    "variazione può essere stagionale (estate, scadenze, iscrizioni); per escluderlo confrontare gli stessi mesi "
+    "di anni diversi.":
+        "The baseline period ({b}) and the follow-up period ({f}) cover different months of the year: part of the "
+        "change may be seasonal (summer, deadlines, enrolments); to rule this out, compare the same months of "
+        "different years.",
     "Mesi": "Months", "Mese": "Month",
     "Quota positiva (%)": "Positive share (%)", "Tendenza stimata (%)": "Estimated trend (%)",
     "Quota positiva per mese e tendenza stimata": "Positive share per month and estimated trend",

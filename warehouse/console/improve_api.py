@@ -275,7 +275,9 @@ def evaluation_view(plan_id: int):
     """The plan's indicator in its baseline period against ``follow_up``: CI of the change, verdict,
     minimum detectable change, and whether the follow-up value reaches the target
     (:func:`warehouse.evaluation.target_check`: ``target_status`` reached / not_reached / uncertain by
-    the follow-up's own 95% interval ``target_ci``; ``target_reached`` only when reached)."""
+    the follow-up's own 95% interval ``target_ci``; ``target_reached`` only when reached). ``seasonal_caveat``:
+    the two periods cover different months of the year, so part of the change may be seasonal
+    (:func:`warehouse.evaluation.seasonal_caveat`)."""
     follow_up = request.args.get("follow_up")
     _freq(follow_up, "follow_up")
     lang = _lang()
@@ -312,4 +314,5 @@ def evaluation_view(plan_id: int):
                     "follow_up_partial": cov["partial"], "follow_up_running": cov["running"],
                     "target_reached": target["status"] == "reached", "target_status": target["status"],
                     "target_ci": target["ci"], "target_reason": target["reason"], "break_between": crossed,
+                    "seasonal_caveat": evaluation.seasonal_caveat(cur["baseline_period"], follow_up),
                     "change": change.to_dict(), "sentence": change.sentence(lang), "lang": lang})

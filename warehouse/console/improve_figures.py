@@ -268,7 +268,8 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
                        "status0": b["obs_status"], "status1": f["obs_status"],  # each value's own (low reliability)
                        "target_reached": target["status"] == "reached", "target_status": target["status"],
                        "target_ci": target["ci"], "target_reason": target_refusal(target["reason"]),
-                       "break_between": crossed}
+                       "break_between": crossed,
+                       "seasonal_caveat": evaluation.seasonal_caveat(cur["baseline_period"], follow_up)}
     except evaluation.EvaluationError as exc:
         d["refused"] = {"field": exc.field, "message": str(exc)}
     # the monthly trend, from the baseline's first month to the follow-up's last
