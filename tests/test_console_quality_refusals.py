@@ -18,10 +18,11 @@ from warehouse.console.data_quality import collector_refusals
 
 
 def test_quality_page_counts_the_collectors_refusals_by_reason(settings, tmp_path):
-    from collector.app import create_app as collector_app
+    from collector.app import close_app, create_app as collector_app
 
     port = free_port()
-    server = make_server("127.0.0.1", port, collector_app(settings), threaded=True)
+    collector = collector_app(settings)
+    server = make_server("127.0.0.1", port, collector, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -62,6 +63,7 @@ def test_quality_page_counts_the_collectors_refusals_by_reason(settings, tmp_pat
         assert '<td data-col="service">demo-roma-anagrafe</td><td data-col="responses">2</td>' in table
     finally:
         server.shutdown()
+        close_app(collector)
     # the collector gone: the page says the metrics cannot be reached, and still answers
     html = app.test_client().get("/quality", headers={"Authorization": f"Bearer {tokens['monitoring']}"}) \
         .get_data(as_text=True)
