@@ -77,17 +77,42 @@ def test_fewer_months_than_the_minimum_are_refused_naming_the_months_needed():
 def test_a_trend_never_crosses_a_questionnaire_break():
     """A new questionnaire version that changed the question (a declared break) first appears in 2026-04:
     the months before and after are different series, so a trend over 2026-01..2026-09 is refused naming
-    the break; from the break on (or a break in the first month) it is a trend of one series."""
+    the break; from the break on it is a trend of one series."""
     months = [f"2026-{m:02d}" for m in range(1, 10)]
     k, n = [50, 52, 51, 70, 71, 72, 70, 73, 74], [100] * 9
+    series = {m: ("cx-core@1",) if m < "2026-04" else ("cx-core@2",) for m in months}
     with pytest.raises(EvaluationError) as exc:
-        trend(months, k, n, breaks=["2026-04"])
+        trend(months, k, n, series=series)
     assert exc.value.reason == "break" and exc.value.field == "periods"
+    assert exc.value.detail == {"first": "2026-04", "month": "2026-04"}
     assert "questionnaire break in 2026-04" in str(exc.value) and "from 2026-04 on" in str(exc.value)
     assert trend(months, k, n).verdict == "rising"  # what it read before: the new instrument as a rise
-    after = trend(months[3:], k[3:], n[3:], breaks=["2026-04"])
+    after = trend(months[3:], k[3:], n[3:], series=series)
     assert after.verdict == "no detectable trend" and after.months == 6
-    assert trend(months, k, n, breaks=["2025-06", "2026-11"]).months == 9  # breaks outside the months
+    # another questionnaire beside cx-core is not another series (a share pools instruments)
+    assert trend(months[3:], k[3:], n[3:], series={m: ("cx-core@2", "faccia@1") for m in months}).months == 6
+
+
+def test_a_trend_over_months_that_mix_both_series_is_refused_naming_where_one_series_begins():
+    """The parts of a unit switch in different months: 2026-03 to 2026-05 hold both series, only the new
+    one is present from 2026-06. A trend from 2026-04 (after the first switch: no break month inside it)
+    pooled the two; now refused naming 2026-06 — the first month of the new series alone — and, while
+    every month still holds the old series too, refused saying no such month exists yet."""
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    k, n = [50, 52, 51, 60, 62, 70, 71, 72, 70, 73, 74, 72], [100] * 12
+    series = {m: ("cx-core@1",) if m < "2026-03" else ("cx-core@1", "cx-core@2") if m < "2026-06"
+              else ("cx-core@2",) for m in months}
+    series["2026-07"] = None  # a suppressed month holds no published series: it is not read
+    with pytest.raises(EvaluationError) as exc:
+        trend(months[3:], k[3:], n[3:], series=series)
+    assert exc.value.reason == "break" and exc.value.detail == {"first": "2026-03", "month": "2026-06"}
+    assert "only the new series is present from 2026-06 on" in str(exc.value)
+    assert trend(months[5:], k[5:], n[5:], series=series).months == 7
+    ongoing = {m: ("cx-core@1", "cx-core@2") if m >= "2026-03" else ("cx-core@1",) for m in months}
+    with pytest.raises(EvaluationError) as exc:
+        trend(months[3:], k[3:], n[3:], series=ongoing)
+    assert exc.value.detail == {"first": "2026-03", "month": None}
+    assert "no month holds only the new series yet" in str(exc.value) and "before 2026-03" in str(exc.value)
 
 
 def test_the_profiles_fast_intercept_refit_is_statsmodels_glm():

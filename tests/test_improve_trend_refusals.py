@@ -73,7 +73,7 @@ def test_a_trend_across_a_questionnaire_break_is_refused_and_one_after_it_is_giv
     monkeypatch.setattr(cube, "_break_versions", _break_at_v2)
     r = get(f"/api/v1/improve/trend?service={SERVICE}&from=2026-01&to=2026-09")
     body = r.get_json()
-    assert r.status_code == 422 and body["reason"] == "break" and body["detail"] == {"month": "2026-04"}
+    assert r.status_code == 422 and body["reason"] == "break" and body["detail"] == {"first": "2026-04", "month": "2026-04"}
     assert "questionnaire break in 2026-04" in body["message"]
     after = get(f"/api/v1/improve/trend?service={SERVICE}&from=2026-04&to=2026-09").get_json()["trend"]
     assert after["months"] == 6 and after["first"] == "2026-04" and after["verdict"] == "no detectable trend"

@@ -24,8 +24,9 @@ from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_
 from .ckmnoise import cell_noise_var
 from .comparability import QueryError, check_indicator
 from .periods import calendar_period, ended_sql, freq_of, is_complete, require_ended_range, today_rome, validate_range
-from .protect import TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
+from .protect import SUPPRESSED, TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
 from .rollup import ALL_SCORES, CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
+from .series_breaks import break_versions as _break_versions, labels  # tests patch cube._break_versions
 
 DIMENSIONS = ("pa_type", "service_type", "region", "entity", "service", "channel", "instrument", "scale",
               "questionnaire")
@@ -168,16 +169,22 @@ def _sets(by: list[str], t: str) -> list[str]:
     return out
 
 
-def table(con, cut: Cut, protection: Protection | None = None, *, span: bool = False, noise: bool = False) -> pd.DataFrame:
+def table(con, cut: Cut, protection: Protection | None = None, *, span: bool = False, noise: bool = False,
+          series: bool = False) -> pd.DataFrame:
     """The published table of ``cut`` (see :func:`warehouse.protect.publish`; ``span``: :func:`aggregate`).
 
     A published cell in the first period a questionnaire version with a declared break for the
     indicator appears in (within the cell's own dimensions) is flagged ``obs_status = B``. ``noise``
     (score indicators): also ``top2_noise_var`` and ``mean_noise_var``, the variance the perturbation adds
     to each cell's published share (0–1) and mean (:func:`warehouse.ckmnoise.cell_noise_var`), for
-    comparisons of published cells (:mod:`warehouse.evaluation`); never output as figures."""
+    comparisons of published cells (:mod:`warehouse.evaluation`); never output as figures. ``series``: also
+    ``series``, the series of the indicator a published cell's answers come from
+    (:func:`warehouse.series_breaks.labels`; None for a suppressed cell), for the rules of a trend."""
     raw = aggregate(con, cut, span)
     out = publish(raw, cut.indicator, ["period", *cut.by], protection or Protection())
+    if series:
+        versions, pools = _break_versions(cut.indicator), raw["pool"] if "pool" in raw else [""] * len(out)
+        out["series"] = [None if c == SUPPRESSED else labels(p, versions) for p, c in zip(pools, out["conf_status"])]
     if noise and cut.indicator in ALL_SCORES:
         pools = raw["pool"].tolist() if "pool" in raw else [""] * len(out)
         out["top2_noise_var"], out["mean_noise_var"] = cell_noise_var(
@@ -185,13 +192,6 @@ def table(con, cut: Cut, protection: Protection | None = None, *, span: bool = F
     if not span and len(out):
         _flag_breaks(con, cut, raw, out)
     return out
-
-
-def _break_versions(indicator: str) -> list[tuple[str, int]]:
-    """(questionnaire, version) pairs of the standard that start a new series of ``indicator``."""
-    from .comparability import pool
-
-    return [(m.questionnaire, m.version) for m in pool(indicator) if m.series == m.version and m.version > 1]
 
 
 def _flag_breaks(con, cut: Cut, raw: pd.DataFrame, out: pd.DataFrame) -> None:
@@ -404,11 +404,11 @@ def published_cell(con, protection: Protection, indicator: str, dim: str, code: 
     cube publishes, which cover the perturbation too; ``obs_status`` the cell's: ``U`` low reliability,
     ``B`` break in series…), ``top2_noise_var`` and ``mean_noise_var`` (the perturbation's variance of the
     share, 0–1, and of the mean, :func:`table`'s ``noise``: what :mod:`warehouse.evaluation` adds to the
-    sampling variance); ``None`` when the unit has no answers then.
+    sampling variance), ``series`` (:func:`table`'s); ``None`` when the unit has no answers then.
     What an improvement plan's baseline and the console's improvement pages read."""
     cut = Cut(indicator=indicator, filters={dim: [code]}, freq=freq_of(period, "period"), start=period,
               end=period).validate()
-    df = table(con, cut, protection, noise=True)
+    df = table(con, cut, protection, noise=True, series=True)
     if df.empty:
         return None
     r = df.iloc[0]
@@ -416,4 +416,5 @@ def published_cell(con, protection: Protection, indicator: str, dim: str, code: 
     return {"n": None if n is None else int(n), "top2": top2, "mean": _finite(r["mean"]), "sd": _finite(r["sd"]),
             "published": top2 is not None, "top2_ci": (_finite(r["top2_lower"]), _finite(r["top2_upper"])),
             "mean_ci": (_finite(r["mean_lower"]), _finite(r["mean_upper"])), "obs_status": str(r["obs_status"]),
-            "top2_noise_var": _finite(r.get("top2_noise_var")), "mean_noise_var": _finite(r.get("mean_noise_var"))}
+            "top2_noise_var": _finite(r.get("top2_noise_var")), "mean_noise_var": _finite(r.get("mean_noise_var")),
+            "series": r["series"]}

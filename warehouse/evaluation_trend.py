@@ -12,21 +12,24 @@ and F(1, df) when it exceeds 1. Refused (:class:`EvaluationError`, ``reason`` a 
 - fewer than :data:`TREND_MIN_MONTHS` (6) months with answers: the residual degrees of freedom are
   months − 2, and the quasi-binomial scale and the F(1, df) quantile estimated from fewer than 4 of them
   make the interval absurdly wide and unstable (F(1, 1) with 3 months: t = 12.7; docs/methodology.md §11.3);
-- months on both sides of a **questionnaire break** (``breaks``: the months a version declaring a break
-  for the indicator first appears in the unit, :func:`warehouse.series_breaks.break_months`): the share
-  before and after measure different things, a change of instrument would read as a trend;
+- months holding more than one **series** of the indicator (``series``: each published month's series,
+  :mod:`warehouse.series_breaks`) — months on both sides of a questionnaire break, or months in which
+  the unit's parts (the services of an entity, a region, the country) answer both the old version and
+  one declaring a break: the share of the two series measures different things, a change of instrument
+  would read as a trend;
 - too few positive or other answers, all answers alike, months separated by time, no finite fit.
 """
 from __future__ import annotations
 
 import warnings
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from .evaluation_base import MONTH, EvaluationError, _check_level, _count, _noise, effective_n
 from .likelihood import profile
+from .series_breaks import mixing
 
 TRENDS = ("rising", "falling", "no detectable trend")
 
@@ -54,17 +57,23 @@ TREND_TOO_FEW_ANSWERS = (f"a trend needs at least {TREND_MIN_EACH} positive and 
 TREND_SEPARATED = ("the months split into earlier ones with no positive answer and later ones with only positive "
                    "answers (or the reverse): the slope would be infinite, the trend cannot be estimated.")
 TREND_NOT_FINITE = "the model does not converge to finite estimates on these months: the trend cannot be estimated."
-TREND_BREAK = ("the months cross a questionnaire break in {month} (a new version of the questionnaire changed this "
-               "question): the answers before and after it are different series, and a trend across it would "
-               "mix the change of instrument with a change of the service. Trend the months from {month} on, "
-               "or those before it.")
+TREND_BREAK = ("the months mix two series of this question: a questionnaire break in {first} (a new version of the "
+               "questionnaire changed it), and only the new series is present from {month} on. The answers of the "
+               "two series measure different things, and a trend over both would mix the change of instrument "
+               "with a change of the service. Trend the months from {month} on, or those before {first}.")
+#: the same refusal while no month holds only the new series yet (``detail["month"]`` None)
+TREND_BREAK_ONGOING = ("the months mix two series of this question: a questionnaire break in {first} (a new version "
+                       "of the questionnaire changed it), and no month holds only the new series yet (some answers "
+                       "still come from the old version). A trend over both would mix the change of instrument with "
+                       "a change of the service. Trend the months before {first}.")
 #: reason → message template (``detail`` fills it)
 REASONS = {"too_few_months": TREND_TOO_FEW_MONTHS, "all_same": TREND_ALL_SAME, "too_few_answers": TREND_TOO_FEW_ANSWERS,
            "separated": TREND_SEPARATED, "not_finite": TREND_NOT_FINITE, "break": TREND_BREAK}
 
 
 def _refuse(field: str, reason: str, **detail: Any) -> EvaluationError:
-    return EvaluationError(field, REASONS[reason].format(**detail), reason=reason, detail=detail)
+    template = TREND_BREAK_ONGOING if reason == "break" and detail.get("month") is None else REASONS[reason]
+    return EvaluationError(field, template.format(**detail), reason=reason, detail=detail)
 
 
 def too_few_months(got: int) -> EvaluationError:
@@ -118,16 +127,19 @@ def _separated(t: np.ndarray, k: np.ndarray, n: np.ndarray) -> bool:
 
 
 def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: float = 0.95,
-          noise_var: Sequence[float | None] | None = None, breaks: Sequence[str] = ()) -> Trend:
+          noise_var: Sequence[float | None] | None = None,
+          series: Mapping[str, Sequence[str] | None] | None = None) -> Trend:
     """Logistic trend of the positive share over months: ``periods`` are ``YYYY-MM`` labels (distinct,
     any order, gaps allowed), ``k`` positive answers and ``n`` answers in each. Months with n = 0
     (suppressed or empty) are left out.
 
     Refused (:class:`EvaluationError` with its ``reason``, :data:`REASONS`): fewer than
-    :data:`TREND_MIN_MONTHS` months with answers (the message names how many it needs); months on both
-    sides of a questionnaire break — ``breaks``: months (YYYY-MM) in which a version declaring a break for
-    the indicator first appears in the unit; one after the first month with answers and not after the
-    last one splits the months into two series; every answer positive or none; fewer than
+    :data:`TREND_MIN_MONTHS` months with answers (the message names how many it needs); months with
+    answers holding more than one series of the indicator — ``series``: month (YYYY-MM) → that published
+    month's series labels (:func:`warehouse.series_breaks.labels`), the unit's whole published history
+    or at least these months; the refusal's ``detail`` names ``first``, the first month holding the newer
+    series, and ``month``, the first from which only it is present (None: not yet;
+    :func:`warehouse.series_breaks.mixing`); every answer positive or none; fewer than
     :data:`TREND_MIN_EACH` positive or other answers; months (quasi-)separated by time (no finite
     slope); a fit that does not converge to finite estimates.
 
@@ -164,10 +176,9 @@ def trend(periods: Sequence[str], k: Sequence[int], n: Sequence[int], level: flo
         labels.append(label)
     if len(idx) < TREND_MIN_MONTHS:
         raise too_few_months(len(idx))
-    first, last = min(labels), max(labels)
-    crossed = sorted(b for b in breaks if isinstance(b, str) and first < b <= last)
-    if crossed:
-        raise _refuse("periods", "break", month=crossed[-1])
+    mixed = mixing(labels, series or {})
+    if mixed:
+        raise _refuse("periods", "break", **mixed)
     t = np.asarray(idx, dtype=float) - min(idx)
     ks_a, ns_a = np.asarray(ks, dtype=float), np.asarray(ns, dtype=float)
     if ks_a.sum() in (0, ns_a.sum()):

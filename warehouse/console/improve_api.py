@@ -30,7 +30,7 @@ from registry.errors import NotFound, RegistryError
 from registry.models import Service
 
 from .. import cube, drivers, evaluation, periods, priorities
-from ..series_breaks import break_months
+from .. import series_breaks
 from ..comparability import QueryError
 from ..cube import CODE as _CODE
 from ..protect import Protection
@@ -118,13 +118,20 @@ MEAN_ACROSS_BREAK = ("a questionnaire break in {month} lies between the baseline
 
 
 def break_between(con, indicator: str, service: str, baseline: str, follow_up: str) -> str | None:
-    """The latest month after the baseline's first and up to the follow-up's last in which a questionnaire
-    version declaring a break for ``indicator`` first appears in the service's answers
-    (:func:`warehouse.series_breaks.break_months`), or None: the two periods then hold different series.
+    """Whether the published baseline and follow-up cells of the service hold different series of
+    ``indicator`` — one before and one after a questionnaire break, or either pooling both
+    (:func:`warehouse.series_breaks.newest_if_mixed` of their ``series``, read through the protected cube):
+    the first published month up to the follow-up's last holding the newer series (or, all such months
+    suppressed, the earlier of the two periods holding it); None when they hold one series.
     A mean is not compared across it (:data:`MEAN_ACROSS_BREAK`); a share is, with the break said."""
-    first, last = periods.months(baseline, "baseline_period")[0], periods.months(follow_up, "follow_up")[1]
-    crossed = [b for b in break_months(con, indicator, "service", service) if first < b <= last]
-    return crossed[-1] if crossed else None
+    cells = {p: _published(con, indicator, "service", service, p) for p in (baseline, follow_up)}
+    newest = series_breaks.newest_if_mixed(c["series"] for c in cells.values() if c)
+    if not newest:
+        return None
+    last = periods.months(follow_up, "follow_up")[1]
+    months = {m["period"]: m["series"] for m in _monthly(con, indicator, "service", service, None, last)}
+    return series_breaks.first_new(months, newest) or series_breaks.first_new(
+        {p: c["series"] for p, c in cells.items() if c}, newest)
 
 
 def follow_up_coverage(con, follow_up: str) -> dict[str, Any]:
@@ -134,10 +141,11 @@ def follow_up_coverage(con, follow_up: str) -> dict[str, Any]:
 
 def _monthly(con, indicator: str, dim: str, code: str, start: str, end: str) -> list[dict[str, Any]]:
     cut = cube.Cut(indicator=indicator, filters={dim: [code]}, freq="M", start=start, end=end).validate()
-    df = cube.table(con, cut, Protection.from_settings(_settings()), noise=True)
-    # noise_var: the perturbation's variance of the month's share, for evaluation.trend (not shown)
-    return [{"period": r["period"], "n": _count(r["n"]), "top2": _num(r["top2"]), "noise_var": _num(r["top2_noise_var"])}
-            for r in df.to_dict("records")]
+    df = cube.table(con, cut, Protection.from_settings(_settings()), noise=True, series=True)
+    # noise_var: the perturbation's variance of the month's share, series: the month's series of the
+    # indicator (None when suppressed), for evaluation.trend's rules (neither shown)
+    return [{"period": r["period"], "n": _count(r["n"]), "top2": _num(r["top2"]), "noise_var": _num(r["top2_noise_var"]),
+             "series": r["series"]} for r in df.to_dict("records")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,12 +170,16 @@ def month_count(start: str, end: str) -> int:
 
 
 def trend_of(con, indicator: str, dim: str, code: str, months: list[dict[str, Any]]) -> evaluation.Trend:
-    """:func:`warehouse.evaluation.trend` of the published ``months`` (:func:`_monthly`), refused across a
-    questionnaire break of the unit (:func:`warehouse.series_breaks.break_months`)."""
+    """:func:`warehouse.evaluation.trend` of the published ``months`` (:func:`_monthly`), refused when they
+    hold more than one series of the indicator; the unit's whole published monthly history (its ``series``,
+    read through the protected cube only when the months mix) names the month from which one series is
+    present (:func:`warehouse.series_breaks.mixing`)."""
     usable = [m for m in months if m["top2"] is not None]
+    series = {m["period"]: m["series"] for m in usable}
+    if series_breaks.newest_if_mixed(series.values()):
+        series = {m["period"]: m["series"] for m in _monthly(con, indicator, dim, code, None, None)}
     return evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
-                            [m["n"] for m in usable], noise_var=[m.get("noise_var") for m in usable],
-                            breaks=break_months(con, indicator, dim, code))
+                            [m["n"] for m in usable], noise_var=[m.get("noise_var") for m in usable], series=series)
 
 
 @bp.errorhandler(RegistryError)
@@ -230,7 +242,7 @@ def trend_view():
     con = _con()
     months = _monthly(con, indicator, dim, code, start, end)
     result = trend_of(con, indicator, dim, code, months)
-    shown = [{k: v for k, v in m.items() if k != "noise_var"} for m in months]
+    shown = [{k: v for k, v in m.items() if k not in ("noise_var", "series")} for m in months]
     return jsonify({"unit": {dim: code}, "indicator": indicator, "months": shown, "trend": result.to_dict()})
 
 

@@ -41,10 +41,14 @@ TREND_IT = {  # warehouse.evaluation.trend's refusals by reason (evaluation_tren
     "too_few_months": "servono almeno {need} mesi con risposte pubblicate per stimare una tendenza; questi ne hanno "
                       "{got}: con meno, l'intervallo della pendenza poggia su una variabilità tra mesi stimata da "
                       "troppo pochi mesi e non è affidabile. Scegliere almeno {need} mesi.",
-    "break": "i mesi attraversano un cambio di questionario in {month} (una nuova versione ha cambiato questa domanda): "
-             "le risposte prima e dopo sono serie diverse, e una tendenza attraverso il cambio confonderebbe il "
-             "cambio di strumento con un cambiamento del servizio. Stimare la tendenza dai mesi da {month} in poi, "
-             "o da quelli precedenti.",
+    "break": "i mesi mescolano due serie di questa domanda: un cambio di questionario in {first} (una nuova versione "
+             "ha cambiato la domanda), e solo la nuova serie è presente da {month} in poi. Le risposte delle due serie "
+             "misurano cose diverse, e una tendenza su entrambe confonderebbe il cambio di strumento con un "
+             "cambiamento del servizio. Stimare la tendenza dai mesi da {month} in poi, o da quelli prima di {first}.",
+    "break_ongoing": "i mesi mescolano due serie di questa domanda: un cambio di questionario in {first} (una nuova "
+                     "versione ha cambiato la domanda), e nessun mese ha ancora solo la nuova serie (alcune risposte "
+                     "vengono ancora dalla versione precedente). Una tendenza su entrambe confonderebbe il cambio di "
+                     "strumento con un cambiamento del servizio. Stimare la tendenza dai mesi prima di {first}.",
     "all_same": "tutte le risposte sono positive (o nessuna lo è): la tendenza non si può stimare.",
     "too_few_answers":
         f"servono almeno {evaluation.TREND_MIN_EACH} risposte positive e {evaluation.TREND_MIN_EACH} non positive "
@@ -71,7 +75,8 @@ def trend_refusal(exc: evaluation.EvaluationError) -> str:
     months its rule names (``exc.detail``)."""
     if lang() == "en":
         return str(exc)
-    it = TREND_IT.get(exc.reason or "")
+    ongoing = exc.reason == "break" and exc.detail.get("month") is None  # no month of the new series alone yet
+    it = TREND_IT.get("break_ongoing" if ongoing else exc.reason or "")
     return it.format(**exc.detail) if it else "la tendenza non si può stimare con questi dati."
 
 
