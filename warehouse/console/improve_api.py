@@ -125,13 +125,13 @@ def break_between(con, indicator: str, service: str, baseline: str, follow_up: s
     suppressed, the earlier of the two periods holding it); None when they hold one series.
     A mean is not compared across it (:data:`MEAN_ACROSS_BREAK`); a share is, with the break said."""
     cells = {p: _published(con, indicator, "service", service, p) for p in (baseline, follow_up)}
-    newest = series_breaks.newest_if_mixed(c["series"] for c in cells.values() if c)
+    newest = series_breaks.newest_if_mixed(c.get("series") for c in cells.values() if c)
     if not newest:
         return None
     last = periods.months(follow_up, "follow_up")[1]
-    months = {m["period"]: m["series"] for m in _monthly(con, indicator, "service", service, None, last)}
+    months = {m["period"]: m.get("series") for m in _monthly(con, indicator, "service", service, None, last)}
     return series_breaks.first_new(months, newest) or series_breaks.first_new(
-        {p: c["series"] for p, c in cells.items() if c}, newest)
+        {p: c.get("series") for p, c in cells.items() if c}, newest)
 
 
 def follow_up_coverage(con, follow_up: str) -> dict[str, Any]:
@@ -175,9 +175,9 @@ def trend_of(con, indicator: str, dim: str, code: str, months: list[dict[str, An
     read through the protected cube only when the months mix) names the month from which one series is
     present (:func:`warehouse.series_breaks.mixing`)."""
     usable = [m for m in months if m["top2"] is not None]
-    series = {m["period"]: m["series"] for m in usable}
+    series = {m["period"]: m.get("series") for m in usable}
     if series_breaks.newest_if_mixed(series.values()):
-        series = {m["period"]: m["series"] for m in _monthly(con, indicator, dim, code, None, None)}
+        series = {m["period"]: m.get("series") for m in _monthly(con, indicator, dim, code, None, None)}
     return evaluation.trend([m["period"] for m in usable], [round(m["top2"] * m["n"] / 100) for m in usable],
                             [m["n"] for m in usable], noise_var=[m.get("noise_var") for m in usable], series=series)
 
