@@ -18,7 +18,7 @@ from warehouse.console import create_app
 
 pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
-ENTITY, STYPE, A, B = "r_lombar", "regione.bandi", "lomb-bandi-a", "lomb-bandi-b"
+ENTITY, STYPE, A, B, C = "r_lombar", "regione.bandi", "lomb-bandi-a", "lomb-bandi-b", "asl-prenota-c"
 
 
 def _version(service: str, month: int, i: int) -> int:
@@ -41,11 +41,18 @@ def seeded(tmp_path_factory):
                      region="ITC4", pa_type="L4", version=_version(svc, m, i),
                      satisfaction=5 if i < 27 + m % 4 + (svc == B) * 2 else 2)
             for svc in (A, B) for m in range(1, 13) for i in range(60)]
+    # C (another entity): version 1 until 2026-06, one answer in 2026-07 (on version 2: a suppressed cell),
+    # version 2 from 2026-08
+    rows += [response(period=f"2026-{m:02d}", day=1 + i % 28, entity="asl_rm1", service=C, service_type="sanita.prenotazione",
+                      region="ITI4", pa_type="L7", version=1 if m < 7 else 2, satisfaction=5 if i < 28 + m % 3 else 2)
+             for m in range(1, 13) for i in range(1 if m == 7 else 60)]
     write(root, rows)
     factory = connect(settings.database_url)
     with session_scope(factory) as s:
         for key in (A, B):
             ops.add_service(s, actor="test", key=key, entity_ipa=ENTITY, name=f"Bandi {key[-1]}", service_type=STYPE)
+        ops.add_service(s, actor="test", key=C, entity_ipa="asl_rm1", name="Prenotazioni C",
+                        service_type="sanita.prenotazione")
         ids = [plan_ops.add_plan(s, actor="test", service_key=B, indicator="satisfaction", measure=measure,
                                  baseline_period="2026-06", target_value=60, deadline="2027-06-30", actions="x",
                                  owner="A").id for measure in ("top2", "mean")]
@@ -98,3 +105,17 @@ def test_a_before_after_whose_baseline_mixes_both_series_says_so(get, seeded):
     line = re.search(r'<p data-col="trend">(.*?)</p>', page, re.S).group(1)
     assert "Tendenza non stimabile" in line and "cambio di questionario in 2026-06" in line, line
     assert "solo la nuova serie è presente da 2026-07 in poi" in line, line
+
+
+def test_the_rule_reads_published_cells_only_a_suppressed_months_version_is_never_read(get):
+    """C's only answer of 2026-07 is on version 2, and its cell is suppressed. The rule read the rollup
+    around warehouse.protect: a trend over 2026-01..2026-12 was refused naming 2026-07 — telling that
+    the hidden cell held answers, and of which version. Now it reads each published month's series only:
+    it names 2026-08, the first published month of the new series, and a trend to 2026-07 (fitted to
+    January–June, one series: the suppressed month enters no fit) is given."""
+    r = get(f"/api/v1/improve/trend?service={C}&from=2026-01&to=2026-07")
+    body = r.get_json()
+    assert r.status_code == 200, body
+    assert body["months"][-1] == {"period": "2026-07", "n": None, "top2": None} and body["trend"]["last"] == "2026-06"
+    body = get(f"/api/v1/improve/trend?service={C}&from=2026-01&to=2026-12").get_json()
+    assert body["reason"] == "break" and body["detail"] == {"first": "2026-08", "month": "2026-08"}, body
