@@ -97,14 +97,14 @@ EN = {
         "No follow-up period chosen: the period after the baseline (no answers yet).",
     "non accertabile": "cannot be established",
     "Obiettivo {t} non accertabile:": "Target {t} cannot be established:",
-    "Cambio di questionario in {m} tra i due periodi: la domanda è cambiata, e la variazione può dovere al cambio di "
-    "strumento oltre che al servizio.":
-        "A questionnaire break in {m} lies between the two periods: the question changed, and the change may be due "
-        "to the new instrument as well as to the service.",
-    "tra il periodo di riferimento e quello di verifica c'è un cambio di questionario in {m}: la domanda è cambiata, "
-    "le medie prima e dopo sono serie diverse e non si confrontano.":
-        "a questionnaire break in {m} lies between the baseline and the follow-up: the question changed, its means "
-        "before and after are different series and are not compared.",
+    "Cambio di questionario in {m}: i due periodi non raccolgono la domanda nella stessa versione, e la variazione "
+    "può essere dovuta al nuovo strumento oltre che al servizio.":
+        "A questionnaire break in {m}: the two periods do not hold the same version of the question, and the change "
+        "may be due to the new instrument as well as to the service.",
+    "c'è un cambio di questionario in {m}: il periodo di riferimento e quello di verifica non raccolgono la domanda "
+    "nella stessa serie, e le medie di serie diverse non si confrontano.":
+        "a questionnaire break in {m}: the baseline and the follow-up do not hold the same series of the question, and "
+        "means of different series are not compared.",
     "Obiettivo {t} raggiunto: l'IC 95% del valore di verifica ({lo} – {hi}) è tutto all'obiettivo o sopra.":
         "Target {t} reached: the 95% CI of the follow-up value ({lo} – {hi}) is wholly at or above the target.",
     "Obiettivo {t} non raggiunto: l'IC 95% del valore di verifica ({lo} – {hi}) è tutto sotto l'obiettivo.":

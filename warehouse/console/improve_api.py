@@ -113,8 +113,8 @@ def follow_up_problem(baseline: str, follow_up: str) -> str | None:
 
 
 #: a plan's mean compared across a questionnaire break (English; the page translates by this text)
-MEAN_ACROSS_BREAK = ("a questionnaire break in {month} lies between the baseline and the follow-up: the question changed, "
-                     "its means before and after are different series (docs/methodology.md §5) and are not compared.")
+MEAN_ACROSS_BREAK = ("a questionnaire break in {month}: the baseline and the follow-up do not hold the same series of "
+                     "the question (docs/methodology.md §5), and means of different series are not compared.")
 
 
 def break_between(con, indicator: str, service: str, baseline: str, follow_up: str) -> str | None:

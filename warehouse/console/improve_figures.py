@@ -259,8 +259,8 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
         crossed = break_between(con, cur["indicator"], p["service_key"], cur["baseline_period"], follow_up)
         if crossed and cur["measure"] != "top2":
             raise evaluation.EvaluationError("follow_up", _(
-                "tra il periodo di riferimento e quello di verifica c'è un cambio di questionario in {m}: la domanda "
-                "è cambiata, le medie prima e dopo sono serie diverse e non si confrontano.").format(m=crossed))
+                "c'è un cambio di questionario in {m}: il periodo di riferimento e quello di verifica non raccolgono "
+                "la domanda nella stessa serie, e le medie di serie diverse non si confrontano.").format(m=crossed))
         if cur["measure"] == "top2":
             change = evaluation.share_change(round(b["top2"] * b["n"] / 100), b["n"],
                                              round(f["top2"] * f["n"] / 100), f["n"],
