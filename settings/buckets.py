@@ -53,6 +53,23 @@ def limiter_storage(settings: "Settings") -> tuple[str, dict]:
     return "memory://", {}
 
 
+def close_limiter(limiter) -> None:
+    """Close what the storage of ``limiter`` (a ``limits`` strategy on :func:`limiter_storage`, or the
+    storage itself) holds open: a Redis storage's connections (its client's pool disconnected), a memory
+    storage's pending expiry timer (cancelled, its thread ended). For an app's shutdown: the limiter is not used after
+    (Redis would connect again). Calling it again does nothing more."""
+    store = getattr(limiter, "storage", limiter)
+    client = getattr(store, "storage", None)  # redis.Redis for Redis; a Counter for memory
+    pool = getattr(client, "connection_pool", None)
+    if pool is not None:
+        client.close()
+        pool.disconnect()
+    timer = getattr(store, "timer", None)
+    if timer is not None:
+        timer.cancel()
+        timer.join(1.0)
+
+
 def address_key(settings: "Settings") -> bytes:
     """The installation's key of the address hash (see the module docstring)."""
     try:

@@ -121,7 +121,10 @@ class Warehouse:
         return self._con.cursor()
 
     def close(self) -> None:
-        self._con.close()
+        """Close its DuckDB connection, after any refresh running (its lock); a cursor is refused after.
+        Idempotent."""
+        with self._lock:
+            self._con.close()
 
     def __enter__(self) -> "Warehouse":
         return self
@@ -150,13 +153,24 @@ class SharedWarehouse:
         self.settings = settings
         self._lock = threading.Lock()
         self._warehouse: Warehouse | None = None
+        self._closed = False
 
     def __call__(self) -> Warehouse:
-        if self._warehouse is None:
+        if self._warehouse is None or self._closed:
             with self._lock:
+                if self._closed:
+                    raise RuntimeError("the console's warehouse was closed (its app shut down)")
                 if self._warehouse is None:
                     self._warehouse = Warehouse(self.settings)
         return self._warehouse
+
+    def close(self) -> None:
+        """Close the warehouse if it was opened (waiting for an opening under way: the warm-up's); the
+        app's shutdown (:func:`warehouse.console.close_app`). Idempotent; calling it after raises ``RuntimeError``."""
+        with self._lock:
+            self._closed = True
+            if self._warehouse is not None:
+                self._warehouse.close()
 
     def warm_up(self):
         """Start opening the warehouse in a background thread and return it; None (nothing started) when the

@@ -4,7 +4,8 @@
 Modules: :mod:`.auth` (tokens, sessions, the role matrix), :mod:`.api` (JSON), :mod:`.pages`
 (dashboards, exports), :mod:`.admin` (registry), :mod:`.charts` (the charting library, served
 locally), :mod:`.data` (what each page shows), :mod:`.i18n` (Italian and English), :mod:`.ready`
-(``/readyz``). ``/healthz`` and ``/readyz`` need no sign-in.
+(``/readyz``). ``/healthz`` and ``/readyz`` need no sign-in. :func:`close_app` closes what an app holds
+(registered as ``app.extensions["ascolto.close"]``, which gunicorn's ``worker_exit`` calls).
 """
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from werkzeug.exceptions import HTTPException
 
 import settings as config_mod
 from settings import Settings
+from settings.buckets import close_limiter
 from settings.secret_policy import check_secret
-from registry import connect
+from registry import connect, dispose
 from registry import breaker_metrics
 from registry.breaker import guard
 from registry.errors import NOT_MIGRATED, RETRY_AFTER_S, UNREACHABLE, first_line, unmigrated
@@ -47,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or config_mod.load()
     check_secret("ASCOLTO_CONSOLE_SECRET", settings.console_secret)
     app = Flask(__name__, static_folder="static", static_url_path="/static")
+    app.extensions["ascolto.close"] = lambda: close_app(app)  # what a server calls as it stops (worker_exit)
     app.config.update(
         ASCOLTO_SETTINGS=settings,
         SECRET_KEY=settings.console_secret or auth.local_secret(settings.data_dir),
@@ -188,4 +191,22 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
-__all__ = ["create_app"]
+def close_app(app: Flask) -> None:
+    """Close what :func:`create_app` opened besides serving: wait for the rollup's warm-up thread, close
+    the warehouse's DuckDB connection, the sign-in throttle's and the ``/join`` limiter's storage
+    connections (Redis) and the registry's engine (its pooled PostgreSQL connections). Idempotent (a
+    second call does nothing); the app must not serve after. Gunicorn's ``worker_exit`` calls it through
+    ``app.extensions["ascolto.close"]`` (deploy/gunicorn.conf.py), tests directly."""
+    if app.extensions.get("ascolto.closed"):
+        return
+    app.extensions["ascolto.closed"] = True
+    if (warm_up := app.config.get("ASCOLTO_WARM_UP")) is not None:
+        warm_up.join()  # not a daemon: DuckDB must not be closed (nor killed) under the rollup's build
+    app.config["ASCOLTO_WAREHOUSE"].close()
+    app.config["ASCOLTO_SIGNIN_THROTTLE"].close()
+    if (join := app.extensions.get("ascolto.join_limit")) is not None:  # made at the first /join post
+        close_limiter(join[0])
+    dispose(app.config["ASCOLTO_REGISTRY"])
+
+
+__all__ = ["create_app", "close_app"]

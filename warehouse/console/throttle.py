@@ -21,7 +21,7 @@ import time
 from limits import parse, storage, strategies
 
 from settings import Settings
-from settings.buckets import ClientBuckets, limiter_storage
+from settings.buckets import ClientBuckets, close_limiter, limiter_storage
 
 log = logging.getLogger("ascolto.console")
 MALFORMED = "-"  # what the log says for a value that is not a well-formed token
@@ -33,6 +33,11 @@ class SignInThrottle:
         self._strategy = strategies.SlidingWindowCounterRateLimiter(storage.storage_from_string(uri, **options))
         self._limit = parse(settings.console_signin_limit)
         self._bucket = ClientBuckets(settings).bucket
+
+    def close(self) -> None:
+        """Close the limiter storage's connections (Redis) at the console's shutdown
+        (:func:`settings.buckets.close_limiter`); idempotent."""
+        close_limiter(self._strategy)
 
     def _keys(self, client: str, prefix: str | None) -> list[tuple[str, str]]:
         return [("client", self._bucket(client))] + ([("prefix", prefix)] if prefix else [])

@@ -11,7 +11,8 @@ something in a release (else 404) and query strings are ignored: nothing reaches
 published tables — no comments, no microdata, no other cut. Responses carry an ETag (304 on
 ``If-None-Match``) and ``Cache-Control: public``; each client is limited by the ``limits`` library
 (``ASCOLTO_PUBLIC_RATE_LIMIT``, 429 with ``Retry-After``), under the client's keyed bucket
-(:class:`settings.buckets.ClientBuckets`: no raw address in memory or Redis).
+(:class:`settings.buckets.ClientBuckets`: no raw address in memory or Redis). :func:`close_app` closes
+what an app holds (registered as ``app.extensions["ascolto.close"]``, which gunicorn's ``worker_exit`` calls).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 import settings as config_mod
 from settings import Settings
-from settings.buckets import ClientBuckets, limiter_storage
+from settings.buckets import ClientBuckets, close_limiter, limiter_storage
 
 from .. import warmup
 from ..protect import Protection
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     limit = parse(settings.public_rate_limit)
     bucket = ClientBuckets(settings).bucket
     app.extensions["ascolto.public_limit"] = (limiter, limit, bucket)
+    app.extensions["ascolto.close"] = lambda: close_app(app)  # what a server calls as it stops (worker_exit)
     protection = Protection.from_settings(settings)  # the legend's thresholds are the ones the tables were cut with
     rendered: dict[tuple[str, str], tuple[bytes, str, str]] = {}  # (releases, path) → body, mimetype, etag
 
@@ -225,4 +227,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
-__all__ = ["create_app", "NATIONAL", "TOTAL"]
+def close_app(app: Flask) -> None:
+    """Close what :func:`create_app` started besides serving: wait for the releases' warm-up thread, close
+    the rate limiter's storage connections (Redis). The site holds no registry and no DuckDB connection
+    (the releases are files, read into memory). Idempotent; the app must not serve after. Gunicorn's
+    ``worker_exit`` calls it through ``app.extensions["ascolto.close"]`` (deploy/gunicorn.conf.py)."""
+    if app.extensions.get("ascolto.closed"):
+        return
+    app.extensions["ascolto.closed"] = True
+    if (warm_up := app.config.get("ASCOLTO_WARM_UP")) is not None:
+        warm_up.join()
+    close_limiter(app.extensions["ascolto.public_limit"][0])
+
+
+__all__ = ["create_app", "close_app", "NATIONAL", "TOTAL"]
