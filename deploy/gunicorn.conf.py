@@ -1,8 +1,8 @@
-"""Gunicorn configuration shared by the collector and the console (bind given on the command line).
+"""Gunicorn configuration shared by the collector, the console and the public site (bind given on the command line).
 
 Values come from :func:`settings.load` (``ASCOLTO_WORKERS``, ``ASCOLTO_THREADS``, ``ASCOLTO_LOG_LEVEL``).
 """
-from settings import export_prometheus_dir, export_to_workers, load
+from settings import export_prometheus_dir, export_to_workers, load, release_prometheus_dir
 from settings.logs import logging_config
 
 try:
@@ -28,7 +28,8 @@ logger_class = "deploy.gunicorn_logging.Logger"
 # Several gunicorn masters run side by side (collector, console): no shared control socket.
 control_socket_disable = True
 
-# Prometheus samples of all workers are aggregated through files in this directory.
+# Prometheus samples of all workers are aggregated through files in this directory: PROMETHEUS_MULTIPROC_DIR,
+# else a temporary ascolto-metrics-* that this master removes in on_exit (settings/metrics_dir.py).
 export_prometheus_dir(_settings)
 
 
@@ -79,15 +80,29 @@ def post_worker_init(worker):
 
 
 def worker_exit(server, worker):
-    """A worker, stopping, closes its app where the app says how (``extensions["ascolto.close"]``, the
-    collector's :func:`collector.app.close_app`): the origin counts it holds (handed to the registry every
-    10 s) are written, not lost with the process. Gunicorn logs what it raises; the worker exits either way."""
+    """A worker, stopping, closes its app where the app says how (``extensions["ascolto.close"]``): the
+    collector's :func:`collector.app.close_app` writes the origin counts it holds (handed to the registry
+    every 10 s), not lost with the process; the console's and the public site's (``close_app`` of
+    :mod:`warehouse.console`, :mod:`warehouse.public`) close the registry's connections, the rate
+    limiters' Redis connections and DuckDB after the warm-up. Gunicorn logs what it raises; the worker
+    exits either way."""
     close = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("ascolto.close")
     if close is not None:
         close()
 
 
 def on_exit(server):
+    """The master stops, its workers stopped: the shipper's supervisor is stopped, then the temporary
+    metrics directory this master made is removed (the shipper inherited it too) — unless a master
+    re-executed by ``USR2`` still runs and inherited it (gunicorn hands it ``cfg.env_orig``)."""
+    try:
+        _stop_shipper(server)
+    finally:
+        inherited = server.cfg.env_orig.get("PROMETHEUS_MULTIPROC_DIR", "") if server.reexec_pid else ""
+        release_prometheus_dir(keep=inherited)
+
+
+def _stop_shipper(server):
     import subprocess
 
     proc = _shipper["supervisor"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import socket
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -400,12 +399,8 @@ def export_to_workers(**values: str) -> None:
     os.environ.update(values)
 
 
-def export_prometheus_dir(settings: Settings) -> str:
-    """For a gunicorn master: prometheus_client's multiprocess directory — the configured one, else a new
-    temporary one — exported to the environment its workers inherit (prometheus_client reads it there)."""
-    path = settings.prometheus_multiproc_dir or tempfile.mkdtemp(prefix="ascolto-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
-    return path
+# gunicorn masters' prometheus_client directory: made at the start, removed by the master that made it
+from .metrics_dir import export_prometheus_dir, release_prometheus_dir  # noqa: E402
 
 
 def _ckm_secret(env: dict) -> str:

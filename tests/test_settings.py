@@ -1,6 +1,7 @@
 """Settings are read in one place: ``settings.load()``; gunicorn, logging and the CLI take their values."""
 from __future__ import annotations
 
+import os
 import re
 import runpy
 from pathlib import Path
@@ -70,6 +71,33 @@ def test_gunicorn_configuration_takes_its_values_from_settings(monkeypatch, tmp_
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
     assert (conf["workers"], conf["threads"], conf["logconfig_dict"]["root"]["level"]) == (3, 5, "WARNING")
+
+
+def test_gunicorn_removes_only_the_metrics_directory_it_made_and_none_a_re_executed_master_uses(monkeypatch, tmp_path):
+    """A configured ``PROMETHEUS_MULTIPROC_DIR`` is its owner's: kept. The one a master made is removed by its
+    ``on_exit`` (the real gunicorn: tests/test_up_stop.py), unless the master re-executed by ``USR2`` runs
+    on and inherited it (gunicorn gives it ``cfg.env_orig``)."""
+    import tempfile
+    from types import SimpleNamespace
+
+    configured = tmp_path / "configured"
+    configured.mkdir()
+    (configured / "counter_1.db").write_bytes(b"")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(configured))
+    conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    conf["on_exit"](SimpleNamespace(reexec_pid=0, cfg=SimpleNamespace(env_orig={})))
+    assert (configured / "counter_1.db").exists()
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    for reexec_pid, kept in ((1234, True), (0, False)):
+        conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+        made = os.environ.pop("PROMETHEUS_MULTIPROC_DIR")
+        assert Path(made).parent == tmp_path / "tmp" and Path(made).name.startswith("ascolto-metrics-")
+        conf["on_exit"](SimpleNamespace(reexec_pid=reexec_pid, cfg=SimpleNamespace(
+            env_orig={"PROMETHEUS_MULTIPROC_DIR": made})))
+        assert Path(made).is_dir() is kept, reexec_pid
 
 
 def test_the_ascolto_package_keeps_only_the_command_line():

@@ -19,6 +19,7 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from types import SimpleNamespace
 
 from deploy.broker import free_port
@@ -29,9 +30,11 @@ from settings import child_environment
 STOP_S = 5.0
 
 
-def _serve(app: str, tmp_path, stderr=subprocess.DEVNULL) -> tuple[subprocess.Popen, int]:
+def _serve(app: str, tmp_path, stderr=subprocess.DEVNULL, **overrides: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = child_environment(ASCOLTO_DATA_DIR=str(tmp_path / "data"), ASCOLTO_WORKERS="2", ASCOLTO_THREADS="2")
+    env = child_environment(ASCOLTO_DATA_DIR=str(tmp_path / "data"), ASCOLTO_WORKERS="2", ASCOLTO_THREADS="2",
+                            **overrides)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # the master makes its own
     proc = subprocess.Popen(gunicorn_cmd(app, port), env=env, start_new_session=True,  # its own group: the "terminal"
                             stdout=subprocess.DEVNULL, stderr=stderr)
     deadline = time.monotonic() + 60
@@ -143,3 +146,37 @@ def test_closing_the_terminal_of_make_run_stops_the_whole_stack(tmp_path):
         except ProcessLookupError:
             pass
         proc.wait()
+
+
+def _workers(master: int) -> set[int]:
+    pids: set[int] = set()
+    for task in Path(f"/proc/{master}/task").iterdir():
+        pids.update(int(p) for p in (task / "children").read_text().split())
+    return pids
+
+
+def test_a_gunicorn_master_removes_the_metrics_directory_it_made_as_it_stops_and_only_then(tmp_path):
+    """Each gunicorn master (``ascolto up`` starts three) made an ``ascolto-metrics-*`` directory in the
+    temporary directory and left it there when it stopped: one more per start, for ever. The master
+    removes it in ``on_exit``, after its workers stopped; a worker that exits (a restart, one killed)
+    does not, while the master and the other workers still write there."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    proc, _port = _serve("warehouse.public:create_app()", tmp_path, TMPDIR=str(temp))
+    try:
+        made = sorted(temp.glob("ascolto-metrics-*"))
+        assert len(made) == 1, made
+        worker = min(_workers(proc.pid))
+        os.kill(worker, signal.SIGTERM)  # one worker stops; the master starts another
+        deadline = time.monotonic() + 30
+        while worker in (workers := _workers(proc.pid)) or len(workers) < 2:
+            assert time.monotonic() < deadline, "the master did not replace its worker"
+            time.sleep(0.1)
+        assert sorted(temp.glob("ascolto-metrics-*")) == made
+        proc.terminate()  # the master's graceful stop
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert not list(temp.glob("ascolto-metrics-*"))
