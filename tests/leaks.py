@@ -6,7 +6,8 @@ fails, naming the thread and the test; a warm-up thread it started (:data:`AWAIT
 waited for. A shipper left running retries its test's broker topic for the rest of the session and
 logs into later tests (it failed ``tests/test_form_sent.py`` once).
 Close every app a test builds: ``collector.app.close_app(app)``, or use the ``client`` /
-``wide_serving`` fixtures, which do.
+``wide_serving`` fixtures, which do; a console's or public site's ``close_app`` (``warehouse.console``,
+``warehouse.public``) closes its registry, Redis and DuckDB connections (tests/test_app_shutdown.py).
 
 Opt-in (``ASCOLTO_CHECK_LEAKS=1``): every other thread still alive after a test that was not before
 it, every child process of this one, every socket this process holds open that it did not, and
