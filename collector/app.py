@@ -78,7 +78,9 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
 def close_app(app: Flask) -> None:
     """Stop what :func:`create_app` started besides serving: the in-process shipper (this process's log
     segment sealed; what is not shipped stays in the log for the next shipper), the origin counts'
-    writer (what it holds written first) and the registry's connections. The app must not serve after."""
+    writer (what it holds written first), the rate limits' Redis connections and the registry's
+    connections. The app must not serve after."""
     app.extensions["ascolto.durability"].close()
     app.extensions["ascolto.origins"].close()
+    app.extensions["ascolto.limits"].close()
     dispose(app.extensions["ascolto.registry"])

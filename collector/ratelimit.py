@@ -18,7 +18,7 @@ from limits import parse, storage, strategies
 
 from registry.checks import SERVICE_KEY
 from settings import Settings
-from settings.buckets import ClientBuckets, limiter_storage
+from settings.buckets import ClientBuckets, close_limiter, limiter_storage
 
 from .errors import ApiError
 from .localwindow import LocalWindows
@@ -47,6 +47,11 @@ class RateLimits:
         #: the bucket of a client address: keyed BLAKE2b (the same in every process of the installation,
         #: so a shared Redis counts a client once; useless without the key)
         self.client_bucket = ClientBuckets(settings).bucket
+
+    def close(self) -> None:
+        """Close the Redis storage's connections (the app's shutdown: :func:`collector.app.close_app`)."""
+        if self._strategy is not None:
+            close_limiter(self._strategy)
 
     def check_client(self, req=None) -> None:
         """Count this request (``req``, default the current one) against its client; raise a 429

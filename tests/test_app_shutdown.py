@@ -1,7 +1,7 @@
-"""The console's and the public site's shutdown (``close_app``, registered as ``app.extensions["ascolto.close"]``,
-which gunicorn's ``worker_exit`` calls: deploy/gunicorn.conf.py) closes what ``create_app`` opened.
+"""Every app's shutdown (``close_app``, registered as ``app.extensions["ascolto.close"]``, which gunicorn's
+``worker_exit`` calls: deploy/gunicorn.conf.py) closes what ``create_app`` opened.
 
-Before it, a stopped console worker kept its registry's PostgreSQL connections and both apps their rate
+Before it, a stopped console worker kept its registry's PostgreSQL connections and every app its rate
 limiters' Redis connections until the process ended: the servers counted them against their connection
 limits (every test that built an app left them for the rest of the session). Counted on the real
 servers: PostgreSQL's ``pg_stat_activity`` and Redis's ``CLIENT LIST``, by a name of this test's own
@@ -140,3 +140,19 @@ def test_closing_the_public_site_ends_its_warm_up_and_may_be_repeated(tmp_path):
     assert not [t for t in leftover_threads(before) if t.name == "releases-warm-up"]
     assert not [t for t in leftover_threads(before) if isinstance(t, threading.Timer)]  # the memory limiter's
     app.extensions["ascolto.close"]()  # idempotent
+
+
+def test_closing_the_collector_closes_its_rate_limits_redis_connections(settings, redis_name):
+    """The collector's ``close_app`` closed its shipper, origin writer and registry, not the rate limits'
+    Redis connections (``ASCOLTO_REDIS_URL``)."""
+    from collector.app import close_app, create_app
+    from tests.conftest import WIDGET, submission
+
+    app = create_app(settings.with_(redis_url=f"{REDIS_URL}?client_name={redis_name}"))
+    try:
+        assert app.test_client().post("/v1/submissions", json=submission(), headers=WIDGET).status_code == 202
+        assert _redis_clients(redis_name) == 1
+    finally:
+        close_app(app)
+    wait_for(lambda: _redis_clients(redis_name) == 0, timeout_s=10,
+             message="the collector's rate-limit connections to close")
