@@ -28,6 +28,13 @@ import click
 from settings.stack import find_var, locate_stack, relocated
 
 
+#: ``--data-dir`` of the commands that read the dataset with :func:`locate_dataset` (export, warehouse,
+#: publish; indicators says the same): one wording of where they look (tests/test_design_contracts.py)
+DATA_DIR_OPTION = click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+                               help="The data directory to read (default: ASCOLTO_DATA_DIR, else the var/ "
+                                    "of the working directory or a parent).")
+
+
 class NoDataset(click.ClickException):
     """No dataset where the command looked; the message says where and how to point at one."""
 

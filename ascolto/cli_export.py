@@ -7,11 +7,9 @@ from pathlib import Path
 
 import click
 
-from .cli_datadir import locate_dataset
+from .cli_datadir import DATA_DIR_OPTION, locate_dataset
 
-_DATA_DIR = click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-                         help="The data directory to read (default: ASCOLTO_DATA_DIR, else the var/ "
-                              "of the working directory or a parent).")
+_DATA_DIR = DATA_DIR_OPTION
 
 
 def _warehouse(settings):

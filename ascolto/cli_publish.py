@@ -7,15 +7,14 @@ from pathlib import Path
 
 import click
 
-from .cli_datadir import locate_dataset
+from .cli_datadir import DATA_DIR_OPTION, locate_dataset
 
 
 @click.command("publish")
 @click.option("--period", required=True, help="The quarter to release, YYYY-Qn (it must have ended).")
 @click.option("--revise", is_flag=True, help="Publish a revision of an already released quarter (a new version).")
 @click.option("--note", default=None, help="Why (required with --revise; shown on the public site).")
-@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="The data directory to read (default: ASCOLTO_DATA_DIR, else var/).")
+@DATA_DIR_OPTION
 @click.option("--actor", default=None, show_default="$ASCOLTO_ACTOR or cli:$USER",
               help="Who publishes (written in the registry's audit log, not in the public release).")
 @click.pass_obj
