@@ -1,12 +1,16 @@
 """DESIGN.md's contracts between the parts that no other test pins cheaply: the CLI of §9 and §11 (every
 command with its flags and defaults), the Kafka records of §5 (topic names, the envelope's fields, the
-batch's schema name, the dead letter's topic, key and reason header). Static or in memory: no broker, no
+batch's schema name, the dead letter's topic, key and reason header), and that the docs name only modules,
+functions and files that exist. Static or in memory: no broker, no
 registry, no data. The collector's HTTP contract (§4) is pinned by tests/test_collector*.py, the record key
 on the topic by tests/test_collector.py's first test and tests/test_shipper.py.
 """
 from __future__ import annotations
 
+import importlib
 import json
+import re
+from pathlib import Path
 
 import click
 import pytest
@@ -17,6 +21,8 @@ from questionnaires.envelope import BATCH_SCHEMA, ENVELOPE_SCHEMA, encode_record
 from settings import Settings
 
 from .processor_fakes import FakeClock, FakeConsumer, FakeLookup, FakeProducer, record_value, submission
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _command(path: str) -> click.Command:
@@ -111,3 +117,52 @@ def test_a_dead_letter_goes_to_the_dlq_topic_with_its_service_key_and_the_reason
         ("ascolto.submissions.dlq", b"svc-a", b"undecodable"),
         ("ascolto.submissions.dlq", b"svc-b", b"unknown_service")]
     assert producer.sent[1]["headers"]["ascolto.source"] == b"ascolto.submissions/0/2"
+
+
+# -- the docs name what is built ---------------------------------------------------------------------
+
+_PACKAGES = ("settings", "privacy", "questionnaires", "dataset", "registry", "collector", "processor", "warehouse",
+             "deploy")
+#: docs/performance.md is a log of passes: it names what was tried and removed, on purpose
+_DOCS = sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "performance.md") + [ROOT / "README.md"]
+_FILES_MADE_BY_OPERATORS = {"deploy/k8s/secrets.env", "deploy/compose/.env"}  # from their committed examples
+
+
+def _named(text: str) -> tuple[set[str], set[str]]:
+    """The dotted names (``warehouse.protect.publish``) and the paths (``collector/faces.py``) a doc puts in
+    backticks, for the project's packages (``ascolto.…`` in backticks is mostly a topic, header or logger)."""
+    dotted, paths = set(), set()
+    for ref in re.findall(r"`([^`\s]+)`", text):
+        ref = re.sub(r"\(.*$", "", ref).rstrip(".,;:")
+        if re.fullmatch(r"(%s)\.[A-Za-z_][\w.]*" % "|".join(_PACKAGES), ref) \
+                and not ref.endswith((".env", ".py", ".md", ".json")):  # a file's name, not a module's
+            dotted.add(ref)
+        elif re.match(r"(%s|tests|bench)/" % "|".join(_PACKAGES), ref) and not re.search(r"[*<{]", ref):
+            paths.add(ref.rstrip("/"))
+    return dotted, paths
+
+
+def _resolves(ref: str) -> bool:
+    parts = ref.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for name in parts[i:]:
+            if not hasattr(obj, name):
+                return False
+            obj = getattr(obj, name)
+        return True
+    return False
+
+
+@pytest.mark.parametrize("doc", _DOCS, ids=lambda p: p.name)
+def test_every_module_function_and_file_a_doc_names_exists(doc):
+    """A doc that names ``warehouse.protect.publish_item_nonresponse`` (never re-exported there),
+    ``warehouse.console.i18n.refusal`` (it is ``i18n_refusals``) or a moved file sends its reader to
+    nothing: each name in backticks resolves by import, each path exists."""
+    dotted, paths = _named(doc.read_text(encoding="utf-8"))
+    missing = sorted(r for r in dotted if not _resolves(r))
+    missing += sorted(p for p in paths - _FILES_MADE_BY_OPERATORS if not (ROOT / p).exists())
+    assert not missing, f"{doc.name} names what does not exist: {missing}"
