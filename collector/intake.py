@@ -122,7 +122,8 @@ def accept_submission(body: dict, *, origin: str | None, user_agent: str | None,
 
     Raises :class:`ApiError` with the documented status for every refusal (400, 403, 404, 409,
     422, 503), counted in the metrics by reason and service. Returning means the submission is durable:
-    acknowledged by the broker (acks=all) or fsynced to the local spool. ``device``: a kiosk
+    fsynced in the host's local write-ahead log (:mod:`collector.durable`), which the shipper produces to
+    the broker (acks=all) afterwards. ``device``: a kiosk
     device's token (its channel is recorded, and it stands in for the origin check; see
     :mod:`collector.channels`); ``operator``: a console operator's credential (the entry is
     audited naming them; :mod:`collector.operators`); ``backend``: a verified back-end token (it

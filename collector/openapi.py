@@ -70,7 +70,8 @@ def openapi_spec() -> dict:
                         "schema": {"type": "string"}}],
         "requestBody": {"required": True, "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/Submission"}}}},
-        "responses": {"202": {"description": "Durable: acknowledged by the broker or fsynced to the spool",
+        "responses": {"202": {"description": "Durable: fsynced in the collector host's local write-ahead log, "
+                                             "which is shipped to the broker (acks=all) in order",
                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
                       **{code: _error(text) for code, text in _ERRORS.items()},
                       "401": _error("Neither an Origin nor a back-end token (nor a device or operator "
@@ -117,10 +118,10 @@ def openapi_spec() -> dict:
     spec.path("/widget.js", operations={"get": {"summary": "The embeddable widget",
                                                "responses": {"200": {"description": "JavaScript"}}}})
     spec.path("/healthz", operations={"get": {"summary": "Liveness", "responses": {"200": {"description": "alive"}}}})
-    spec.path("/readyz", operations={"get": {"summary": "Readiness: ready, degraded (200: spooling, no shipper or "
-                                                       "registry away; `reasons`) or unavailable",
+    spec.path("/readyz", operations={"get": {"summary": "Readiness: ready, degraded (200: broker away, no shipper "
+                                                       "or registry away; `reasons`) or unavailable",
                                             "responses": {"200": {"description": "Can accept submissions"},
-                                                          "503": {"description": "Spool full and broker away"}}}})
+                                                          "503": {"description": "Local log full (spool_full)"}}}})
     spec.path("/metrics", operations={"get": {"summary": "Prometheus metrics",
                                              "responses": {"200": {"description": "text exposition format"}}}})
     spec.path("/openapi.json", operations={"get": {"summary": "This description",

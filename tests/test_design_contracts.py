@@ -166,3 +166,19 @@ def test_every_module_function_and_file_a_doc_names_exists(doc):
     missing = sorted(r for r in dotted if not _resolves(r))
     missing += sorted(p for p in paths - _FILES_MADE_BY_OPERATORS if not (ROOT / p).exists())
     assert not missing, f"{doc.name} names what does not exist: {missing}"
+
+
+def test_the_collectors_openapi_says_what_202_and_readyz_mean_as_built():
+    """§4 as built (docs/architecture.md §4): 202 is an fsync in the host's local write-ahead log, which
+    the shipper produces to the broker afterwards — never "acknowledged by the broker"; /readyz is 503
+    only when that log is full (its body's ``spool_full``), whether or not the broker is up, and there is
+    no "spooling" mode any more. The served description said both the old ways."""
+    from collector.openapi import openapi_spec
+
+    spec = openapi_spec()
+    accepted = spec["paths"]["/v1/submissions"]["post"]["responses"]["202"]["description"]
+    assert "write-ahead log" in accepted and "acknowledged by the broker" not in accepted, accepted
+    ready = spec["paths"]["/readyz"]["get"]
+    unavailable = ready["responses"]["503"]["description"]
+    assert "full" in unavailable and "broker" not in unavailable, unavailable
+    assert "spooling" not in ready["summary"], ready["summary"]
