@@ -1,9 +1,10 @@
 """DESIGN.md's contracts between the parts that no other test pins cheaply: the CLI of §9 and §11 (every
 command with its flags and defaults), the Kafka records of §5 (topic names, the envelope's fields, the
-batch's schema name, the dead letter's topic, key and reason header), and that the docs name only modules,
-functions and files that exist. Static or in memory: no broker, no
-registry, no data. The collector's HTTP contract (§4) is pinned by tests/test_collector*.py, the record key
-on the topic by tests/test_collector.py's first test and tests/test_shipper.py.
+batch's schema name, the dead letter's topic, key and reason header), what the collector's /openapi.json
+says 202 and /readyz mean (§4 as built), and that the docs name only modules, functions and files that
+exist. Static or in memory: no broker, no registry, no data. The rest of the collector's HTTP contract (§4)
+is pinned by tests/test_collector*.py, the record key on the topic by tests/test_collector.py's first test
+and tests/test_shipper.py.
 """
 from __future__ import annotations
 
