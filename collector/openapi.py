@@ -25,8 +25,9 @@ _ERRORS = {
     "415": "The body is not application/json, or is compressed (fields: Content-Type, Content-Encoding).",
     "422": "Answers invalid for the questionnaire (including branching) or the submission looks automated.",
     "429": "Rate limited (per client or per service); see Retry-After.",
-    "503": "The collector's local log cannot take the submission (full, or its disk failing); see Retry-After. "
-           "A 202 is durable in that log, whether or not the broker is up.",
+    "503": "The collector's local log cannot take the submission (full, or its disk failing; error unavailable), "
+           "or the service registry cannot be reached for a service the collector has not cached "
+           "(registry_unavailable); see Retry-After. A 202 is durable in that log, whether or not the broker is up.",
 }
 
 

@@ -183,3 +183,16 @@ def test_the_collectors_openapi_says_what_202_and_readyz_mean_as_built():
     unavailable = ready["responses"]["503"]["description"]
     assert "full" in unavailable and "broker" not in unavailable, unavailable
     assert "spooling" not in ready["summary"], ready["summary"]
+
+
+def test_the_collectors_openapi_names_every_503_it_answers():
+    """DESIGN §4 has 503 only when the submission cannot be made durable; the collector also answers 503
+    ``registry_unavailable`` (``Retry-After``) when the registry cannot be reached for a service not in its
+    cache — it cannot check the origin or the assignment then (collector/errors.py). The served
+    description named only the first."""
+    from collector.openapi import openapi_spec
+
+    spec = openapi_spec()
+    for path in ("/v1/submissions", "/v1/funnel"):
+        text = spec["paths"][path]["post"]["responses"]["503"]["description"]
+        assert "local log" in text and "registry_unavailable" in text, (path, text)
