@@ -10,6 +10,8 @@ from .form_view import HONEYPOT
 
 _HTML = {"text/html": {"schema": {"type": "string"}}}
 _KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+#: a page's answer when the registry cannot be reached for a service not cached (collector.errors)
+_REGISTRY_DOWN = {"description": "The service registry cannot be reached (HTML page, Retry-After).", "content": _HTML}
 _LANG = {"name": "lang", "in": "query", "required": False,
          "schema": {"type": "string", "enum": list(LANGUAGES), "default": DEFAULT_LANGUAGE}}
 
@@ -27,7 +29,8 @@ OPENAPI_PATHS: dict[str, Any] = {
         "responses": {"200": {"description": "The form (no script; Cache-Control: private, no-cache, so that Back after "
                                              "the thank-you page shows it again with its submission_id).", "content": _HTML},
                       "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML},
-                      "409": {"description": "The assigned questionnaire is not published (HTML page).", "content": _HTML}}}},
+                      "409": {"description": "The assigned questionnaire is not published (HTML page).", "content": _HTML},
+                      "503": _REGISTRY_DOWN}}},
     "/v1/submissions/form": {"post": {
         "summary": "Submit the HTML form: the same intake as POST /v1/submissions",
         "parameters": [dict(_LANG, description="The form's language, for the pages refused before the "
@@ -58,12 +61,14 @@ OPENAPI_PATHS: dict[str, Any] = {
             "422": {"description": "Invalid answers, too fast, honeypot filled or form expired: the form again, "
                                    "answers kept, errors next to each question.", "content": _HTML},
             "429": {"description": "Rate limited: the form again, with Retry-After.", "content": _HTML},
-            "503": {"description": "Cannot be stored now: the form again, with Retry-After.", "content": _HTML}}}},
+            "503": {"description": "Cannot be stored now, or the service registry cannot be reached: the form "
+                                   "again, with Retry-After.", "content": _HTML}}}},
     "/v1/services/{key}/form/thanks": {"get": {
         "summary": "The localized thank-you page", "parameters": [_KEY, _LANG, {
             "name": "back", "in": "query", "required": False,
             "description": "The page to link back to; ignored unless on one of the service's allowed origins.",
             "schema": {"type": "string", "maxLength": 2048}}],
         "responses": {"200": {"description": "Thank-you page.", "content": _HTML},
-                      "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML}}}},
+                      "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML},
+                      "503": _REGISTRY_DOWN}}},
 }

@@ -31,6 +31,11 @@ _ERRORS = {
 }
 
 
+#: the answer of every route that looks its service up when the registry cannot be reached (collector.errors)
+_REGISTRY_DOWN = ("The service registry cannot be reached for a service not cached (registry_unavailable); "
+                  "see Retry-After.")
+
+
 def _error(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
@@ -95,7 +100,8 @@ def openapi_spec() -> dict:
                       "403": _error("The Origin is not among the service's allowed origins: the widget says "
                                     "\"not active on this page\" (Vary: Origin)."),
                       "404": _error(_ERRORS["404"]), "409": _error(_ERRORS["409"]),
-                      "412": _error("If-Match (or If-Unmodified-Since) not met (fields: the header).")}}})
+                      "412": _error("If-Match (or If-Unmodified-Since) not met (fields: the header)."),
+                      "503": _error(_REGISTRY_DOWN)}}})
     spec.components.schema("FunnelReport", schema=FunnelReportSchema)
     spec.path("/v1/funnel", operations={"post": {
         "summary": "Anonymous counts of one page view: impressions, starts, submissions (no identifier)",
@@ -111,7 +117,8 @@ def openapi_spec() -> dict:
                        {"name": "reset", "in": "query", "schema": {"type": "integer", "minimum": 2, "maximum": 60}}],
         "responses": {"200": {"description": "HTML"}, "403": {"description": "Not a registered device of the service"},
                       "404": {"description": "Unknown or inactive service"},
-                      "409": {"description": "The service's questionnaire has no faces question"}}}})
+                      "409": {"description": "The service's questionnaire has no faces question"},
+                      "503": _error(_REGISTRY_DOWN)}}})
     spec.path("/kiosk.js", operations={"get": {"summary": "The kiosk page's script",
                                               "responses": {"200": {"description": "JavaScript"}}}})
     for path, operations in form_paths().items():

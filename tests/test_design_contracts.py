@@ -196,3 +196,8 @@ def test_the_collectors_openapi_names_every_503_it_answers():
     for path in ("/v1/submissions", "/v1/funnel"):
         text = spec["paths"][path]["post"]["responses"]["503"]["description"]
         assert "local log" in text and "registry_unavailable" in text, (path, text)
+    # every route that looks its service up in the registry answers that 503 too: the questionnaire, the
+    # form and its thank-you page, the kiosk (checked against a registry that does not answer)
+    without = sorted(f"{method.upper()} {path}" for path, ops in spec["paths"].items() if path.startswith("/v1/")
+                     for method, op in ops.items() if "503" not in op["responses"])
+    assert not without, f"no 503 described: {without}"
