@@ -17,7 +17,13 @@ that statisticians can still group pages (``/utente/[ID]/pratiche``):
   made of one (``mrossi``, ``mariorossi``);
 - after an account word or a record word (``pratiche``, ``istanze``, ``domande``, ``protocollo``…), a number
   of 3 to 5 digits that is no bare year (``/pratiche/12345``), and after a record word a user handle
-  (``/pratiche/zanchettin85``, ``/istanze/bianchi.m``; ``/pratiche/f24``, ``/pratiche/2024`` stay).
+  (``/pratiche/zanchettin85``, ``/istanze/bianchi.m``; ``/pratiche/f24``, ``/pratiche/2024`` stay);
+- after a document word (``documenti``, ``certificati``, ``appuntamenti``, ``pagamenti``…) a number of 3 to 5
+  digits that is no bare year nor a tax form's number (``/documenti/12345``; ``/documenti/730`` stays);
+- anywhere, a handle of five letters or more that are no word, then two digits or a year of birth
+  (``/archivio/zanchettin85``; ``/galleria/foto12``, ``/eventi/natale2024``, ``/seite2`` stay).
+
+A hash fragment is read as segments too (``/pratiche#zanchettin85`` → ``/pratiche#[ID]``).
 
 Ordinary paths are kept as they are: ``/servizi/anagrafe/certificati``, ``/2026/11/avviso``,
 ``/pratica/nuova``, ``/profilo/modifica``. Results are cached (paths repeat), so the cost is paid once
@@ -37,7 +43,8 @@ from .text import SHORT_TEXT, _redact_text, redact_short
 #: path words after which the next segment names an account (lower case)
 ACCOUNT_WORDS = frozenset("""u user users utente utenti profilo profili profile profiles account accounts persona persone
 cittadino cittadini iscritto iscritti membro membri member members people dipendente dipendenti assistito assistiti
-paziente pazienti contribuente contribuenti anagrafica id area-personale area-riservata areapersonale areariservata""".split())
+paziente pazienti contribuente contribuenti anagrafica id area-personale area-riservata areapersonale areariservata
+richiedente richiedenti beneficiario beneficiari intestatario intestatari dichiarante dichiaranti""".split())
 
 #: path words after which the next segment names one citizen's record: there a number of 3 to 5 digits
 #: (``/pratiche/12345``; not a bare year: ``/pratiche/2024``) and a user handle (``/pratiche/zanchettin85``,
@@ -45,12 +52,27 @@ paziente pazienti contribuente contribuenti anagrafica id area-personale area-ri
 RECORD_WORDS = frozenset("""pratica pratiche istanza istanze domanda domande fascicolo fascicoli richiesta richieste
 segnalazione segnalazioni ticket tickets protocollo protocolli dossier ricevuta ricevute prenotazione prenotazioni
 verbale verbali fattura fatture""".split())
+#: path words after which the next segment is one citizen's document, booking or payment: a number of 3 to 5
+#: digits there is an ``[ID]`` too (``/documenti/12345``, ``/certificati/45678``), unless it is the number of
+#: a tax form (:data:`_FORMS`: ``/documenti/730``) or a bare year; after any other word (``/servizi/730``,
+#: ``/notizie/12345``, ``/bandi/4567``) a short number stays
+DOCUMENT_WORDS = frozenset("""documento documenti allegato allegati certificato certificati appuntamento appuntamenti
+pagamento pagamenti multa multe bolletta bollette""".split())
+_FORMS = frozenset("730 740 750 760 770".split())
 #: letters then 1-4 digits, as handles are made ("zanchettin85", "mrossi_1985"), the letters no Italian word
 #: (:func:`privacy.lexicon.lemma`: "pagina3", "fase2" stay) and no code of a service (:data:`_CODES`)
 _HANDLE = re.compile(r"([^\W\d_]{3,})[._]?\d{1,4}")
 _CODES = frozenset("""covid isee spid cie imu tari tasi irpef iva mod modello modulo bonus pnrr dsu cud naspi ape red
 anno page step rev art dlgs dpr api app cup cds asl ats inps inail anpr suap sue scia cila""".split())
 #: a run of 6 or more digits anywhere in a segment: a record's, a receipt's or a user's number
+#: a user handle anywhere in a path ("/archivio/zanchettin85", "/x/brambillasca_1985"): five letters or more
+#: that are no Italian word, no service's code (nor end in one: "ecobonus") and no word of web pages in the
+#: other languages (:data:`_WEB_WORDS`: "seite12", "news24"), then two digits or a year of birth (19xx);
+#: not a slug's "-" ("bando-2024") nor a year of this century ("veranstaltungen2024": a page's year)
+_LOOSE_HANDLE = re.compile(r"([^\W\d_]{5,})[._]?(?:\d\d|19\d\d)")
+_WEB_WORDS = frozenset("""seite seiten kapitel abschnitt teil page pages section chapter part partie chapitre news report
+release download downloads windows android office login video audio photo photos image images gallery event events slide
+slides version build sprint webinar""".split())
 _LONG_DIGITS = re.compile(r"\d{6}")
 #: letters then digits, as user names are made ("mrossi85", "mario.rossi1985", "g_bianchi90")
 _USER_DIGITS = re.compile(r"([^\W\d_]+(?:[._][^\W\d_]+)*)[._-]?\d{1,4}")
@@ -60,6 +82,7 @@ _EXTENSIONS = frozenset("htm html xhtml php asp aspx jsp do action cgi pdf doc d
 _TOKEN = re.compile(r"[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _JOINED = re.compile(r"[^\W\d_]+(?:[._][^\W\d_]+)+")
 _DIGIT = re.compile(r"\d")
+_SEPARATORS = re.compile(r"([/#])")
 _NAME_PARTS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -103,9 +126,20 @@ def _handle(segment: str) -> bool:
         and segment.replace("_", ".").rsplit(".", 1)[-1].lower() not in _EXTENSIONS
 
 
-def _identifies(segment: str, after_account: bool, after_record: bool = False) -> bool:
+def _loose_handle(segment: str) -> bool:
+    """A user handle with no record or account word before it (:data:`_LOOSE_HANDLE`)."""
+    m = _LOOSE_HANDLE.fullmatch(segment)
+    if m is None:
+        return False
+    letters = m.group(1).lower()
+    return (letters not in _WEB_WORDS and not any(letters.endswith(c) for c in _CODES if len(c) >= 4)
+            and letters not in _CODES and lemma(letters) is None)
+
+
+def _identifies(segment: str, after_account: bool, after_record: bool = False, after_document: bool = False) -> bool:
     if segment.isdigit():  # string tests first: most segments are words, and pay no pattern here
-        return len(segment) >= 6 or ((after_account or after_record) and _short_number(segment))
+        return len(segment) >= 6 or ((after_account or after_record) and _short_number(segment)) \
+            or (after_document and segment not in _FORMS and _short_number(segment))
     if not segment or segment.startswith("["):
         return False
     if segment.isalpha():  # a plain word (most segments): a name only after an account word, no pattern
@@ -119,10 +153,10 @@ def _identifies(segment: str, after_account: bool, after_record: bool = False) -
         return True
     if after_account:
         return bool(digits or _JOINED.fullmatch(segment) or (_NAME_PARTS.fullmatch(segment) and _is_name(segment)))
-    if digits:  # "mrossi85", "mario.rossi1985": a listed name and digits
+    if digits:  # "mrossi85", "mario.rossi1985": a listed name and digits; "zanchettin85": a handle
         m = _USER_DIGITS.fullmatch(segment)
         return m is not None and (_named_join(m.group(1)) if ("." in m.group(1) or "_" in m.group(1))
-                                  else _is_name(m.group(1)))
+                                  else _is_name(m.group(1))) or _loose_handle(segment)
     return ("." in segment or "_" in segment) and _JOINED.fullmatch(segment) is not None and _named_join(segment)
 
 
@@ -132,18 +166,23 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
     placeholders from :func:`privacy.redact`, whole identifying segments by ``[ID]`` — and the count per
     kind as a tuple of (kind, count). Cached: the same path gives the same (immutable) result."""
     counts: Counter = Counter()
-    segments = path.split("/")
-    for i, segment in enumerate(segments):  # each segment alone: no placeholder swallows a "/"
-        if segment:
-            segments[i], found = redact_short(segment) if len(segment) <= SHORT_TEXT else _redact_text(segment)
+    # a hash fragment is read as segments too ("/pratiche#zanchettin85", "/app#/utente/mrossi85"): the
+    # separators sit at the odd places and are joined back as they were
+    parts = _SEPARATORS.split(path) if "#" in path else path.split("/")
+    step = 2 if "#" in path else 1
+    for i in range(0, len(parts), step):  # each segment alone: no placeholder swallows a "/"
+        if parts[i]:
+            parts[i], found = redact_short(parts[i]) if len(parts[i]) <= SHORT_TEXT else _redact_text(parts[i])
             counts.update(dict(found))
     ids = 0
     previous = ""
-    for i, segment in enumerate(segments):
-        if _identifies(segment, previous in ACCOUNT_WORDS, previous in RECORD_WORDS):
-            segments[i] = "[ID]"
+    for i in range(0, len(parts), step):
+        segment = parts[i]
+        if segment and _identifies(segment, previous in ACCOUNT_WORDS, previous in RECORD_WORDS, previous in DOCUMENT_WORDS):
+            parts[i] = "[ID]"
             ids += 1
-        previous = segment.lower()
+        if segment:
+            previous = segment.lower()
     if ids:
         counts["ID"] += ids
-    return "/".join(segments), tuple(counts.items())
+    return ("" if step == 2 else "/").join(parts), tuple(counts.items())

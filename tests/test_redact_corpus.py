@@ -414,6 +414,34 @@ PATHS = [
     ('/pratiche/12', KEPT),
     ('/pratiche/scia2025', KEPT),  # a service's code and a year, not a handle
     ('/prenotazioni/cup2024', KEPT),
+    # round 7: a short number after a word naming a citizen's document, booking or payment; a handle with no
+    # record word before it; a hash fragment read as segments; the applicant's and the beneficiary's pages
+    ('/documenti/12345', '/documenti/[ID]'),
+    ('/certificati/45678', '/certificati/[ID]'),
+    ('/appuntamenti/12345/modifica', '/appuntamenti/[ID]/modifica'),
+    ('/archivio/zanchettin85', '/archivio/[ID]'),
+    ('/doc/brambillasca1985', '/doc/[ID]'),
+    ('/x/brambillasca_85', '/x/[ID]'),
+    ('/pratiche#zanchettin85', '/pratiche#[ID]'),
+    ('/pagina#mario.rossi', '/pagina#[ID]'),
+    ('/app#/utente/mrossi85', '/app#/utente/[ID]'),
+    ('/beneficiari/12345', '/beneficiari/[ID]'),
+    ('/servizi/730', KEPT),
+    ('/documenti/730', KEPT),
+    ('/documenti/2024', KEPT),
+    ('/documenti/f24', KEPT),
+    ('/modelli/f24', KEPT),
+    ('/notizie/12345-nuovo-bando', KEPT),
+    ('/bandi/4567', KEPT),
+    ('/galleria/foto12', KEPT),
+    ('/servizi/ecobonus2024', KEPT),
+    ('/eventi/natale2024', KEPT),
+    ('/veranstaltungen2024', KEPT),
+    ('/seite2', KEPT),
+    ('/archivio/windows10', KEPT),
+    ('/servizi/superbonus110', KEPT),
+    ('/servizi#sezione-2', KEPT),
+    ('/beneficiari/requisiti', KEPT),
 ]
 
 
