@@ -1,5 +1,6 @@
 """Ways to reach a person: e-mail addresses (also obfuscated), social-network handles and profile
-addresses, phone numbers, street addresses, and the Internet address of a person's device (IPv4, IPv6).
+addresses, street addresses, and the Internet address of a person's device (IPv4, IPv6); phone
+numbers are :mod:`privacy.phones`'.
 
 Each finder is ``(text, counts) -> text`` like those of :mod:`privacy.identifiers`.
 """
@@ -8,9 +9,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections import Counter
-
-import phonenumbers
-from phonenumbers import Leniency, PhoneNumberMatcher
 
 from .identifiers import scan
 from .given_names import GIVEN_NAMES
@@ -161,95 +159,6 @@ def socials(text: str, counts: Counter) -> str:
     return text
 
 
-# --- phone numbers ----------------------------------------------------------------------------------
-#: a match ending in "/2024" is a protocol or file number ("prot. 0123456/2024"), not a phone.
-_FILE_NUMBER = re.compile(r".*/(?:19|20)\d\d")
-
-
-#: the numbers of a service, never of a person: toll-free ("numero verde 800 …", "803 164"), shared-cost
-#: ("848 …") and premium-rate ("199 …") — the contact centre a comment is about ("ho chiamato il numero
-#: verde 800 123 456 e nessuno risponde") stays readable.
-_SERVICE_NUMBERS = frozenset((phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
-                              phonenumbers.PhoneNumberType.PREMIUM_RATE))
-
-
-#: a chain of three digit groups or more ("06 1234 5678 10", "02.8765.4321 45 2025"): libphonenumber reads
-#: it whole, finds no valid number in it and gave up (the phone kept) or took its tail ("4321 45 2025")
-_CHAIN = re.compile(r"(?<![\w+.\-/])(?<!\d[ .\-/])(?:\+|00)?\d{1,10}(?:[ .\-/]\d{1,10}){2,5}(?![ .\-/]?\d)(?!\w)")
-
-
-#: what follows a number that counts ("3 volte", "12 mesi fa", "2 ore")
-_COUNTED_AFTER = re.compile(r"\s*(?i:volt[ae]|mes[ei]|or[ae]\b|giorn[oi]|minut[oi]|ann[oi]|settiman[ae]|euro|€|%|times|mal\b)")
-
-
-def _phone_prefix(chain: str) -> int:
-    """The length of the longest run of ``chain``'s first digit groups that is a valid phone number of
-    a person (six digits at least), when the whole chain is not one; 0 if none."""
-    ends = [g.end() for g in re.finditer(r"\d+", chain)]
-    for end in reversed(ends[:-1]):
-        head = chain[:end]
-        if sum(c.isdigit() for c in head) < 6:
-            break
-        try:
-            number = phonenumbers.parse(head, "IT")
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return end if phonenumbers.number_type(number) not in _SERVICE_NUMBERS else 0
-    return 0
-
-
-def _chained_phones(text: str, counts: Counter) -> str:
-    out, pos = [], 0
-    for m in _CHAIN.finditer(text):
-        chain = m.group()
-        counted = _COUNTED_AFTER.match(text, m.end()) is not None  # "333 1234567 3 volte": 3 counts
-        try:
-            if not counted and phonenumbers.is_valid_number(phonenumbers.parse(chain, "IT")):
-                continue  # the whole chain is a number: the matcher takes it
-        except phonenumbers.NumberParseException:
-            pass
-        end = _phone_prefix(chain)
-        if end and not _FILE_NUMBER.fullmatch(chain[:end]):
-            out.append(text[pos:m.start()] + "[PHONE]")
-            pos = m.start() + end
-            counts["PHONE"] += 1
-    return "".join(out) + text[pos:] if out else text
-
-
-def phones(text: str, counts: Counter) -> str:
-    """Phone numbers valid in the Italian numbering plan (or international with ``+``/``00``).
-
-    Google's libphonenumber (``phonenumbers``) finds them in every common grouping — spaces,
-    dots, dashes, slashes, ``(06)``, ``+39 (0)6``, ``0039`` — and validates them against the
-    numbering plan, which is what keeps dates, times, amounts and years out. Toll-free, shared-cost
-    and premium-rate numbers (:data:`_SERVICE_NUMBERS`) are a service's, not a person's: they stay.
-    """
-    text = _chained_phones(text, counts)  # "06 1234 5678 10 volte": the number, not the count after it
-    out, pos = [], 0
-    for m in PhoneNumberMatcher(text, "IT", leniency=Leniency.VALID):
-        if _FILE_NUMBER.fullmatch(m.raw_string) or phonenumbers.number_type(m.number) in _SERVICE_NUMBERS:
-            continue
-        start = m.start
-        if start > 0 and text[start - 1] == "+":  # the matcher leaves a "+" in "++39…" or "tel.+39"
-            start -= 1
-        out.append(text[pos:start] + "[PHONE]")
-        pos = m.end
-        counts["PHONE"] += 1
-    return "".join(out) + text[pos:] if out else text
-
-
-#: a number spelled out digit by digit ("tre tre tre, uno due tre, quattro cinque sei sette"): nine to
-#: thirteen digit words in a row are a phone number (nobody spells out anything else that long)
-_DIGIT_WORD = r"(?:zero|uno|due|tre|quattro|cinque|sei|sette|otto|nove)"
-_SPELLED_PHONE_RE = re.compile(rf"(?<!\w)(?i:{_DIGIT_WORD}(?:[ \t,.\-]+{_DIGIT_WORD}){{8,12}})(?!\w)")
-
-
-def spelled_phones(text: str, counts: Counter) -> str:
-    """A phone number spelled out in Italian, digit by digit: ``[PHONE]``."""
-    return scan(_SPELLED_PHONE_RE, text, "PHONE", lambda m: True, counts)
-
-
 # --- street addresses ---------------------------------------------------------------------------------
 _STREET = (r"(?i:via|viale|v\.\s?le|piazza|p\.\s?zza|p\.\s?za|piazzale|p\.\s?le|piazzetta|corso|c\.\s?so|largo|vicolo"
            r"|vico|strada|contrada|c\.\s?da|località|loc\.|borgo|lungomare|lungotevere|lungarno|salita|traversa"
@@ -283,7 +192,7 @@ _ARTICLE = r"(?!(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Einen|The|A|An|La|Le|Les|Un|
 _SUFFIX_STREET = (rf"[{_UP}][{_LOW}]*(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|gässchen)"
                   rf"|{_ARTICLE}{_FOREIGN_CAP}\s+(?:Straße|Strasse|Str\.|Gasse|Weg|Platz|Allee)"
                   rf"|{_ARTICLE}{_FOREIGN_CAP}(?:\s+{_FOREIGN_CAP})?\s+(?:ulica|cesta|Street|St\.|Road|Rd\.|Avenue|Lane|Square|Drive)")
-_PREFIX_STREET = (r"(?i:rue|avenue|av\.|boulevard|bd\.|place|chemin|allée|impasse|route|ulica|ul\.|cesta|trg"
+_PREFIX_STREET = (r"(?i:rue|avenue|av\.|boulevard|bd\.|place|chemin|allée|impasse|route|ulica|ulici|ulico|ul\.|cesta|trg"
                   r"|stra(?:ß|ss)e|platz|gasse)")
 _FOREIGN_CIVIC = r"(?P<num>\d{1,4})(?!\d)(?:\s?/\s?[A-Za-z0-9]{1,3}(?!\w)|[A-Za-z](?![A-Za-z])|\s+(?:bis|ter)\b)?"
 _FOREIGN_ADDRESS_RE = re.compile(
@@ -313,7 +222,13 @@ _BARE_RE = re.compile(
 #: the civic number said first ("abito al civico 12 di via roma", "al n. 4 di Piazza Duomo"): from the
 #: number to the street's name, whole (a lower-case name is one word after its particles)
 _REVERSED_RE = re.compile(rf"(?<!\w)(?i:civico|n\.|n°)\s*{_CIVIC}\s+(?i:di|in)\s+{_STREET}\s+"
-                          rf"(?:{_CAP_NAME}|(?:{_PARTICLE}\s+)?[{_LOW}][{_LOW}'’]+)(?!\w)")
+                          rf"(?P<name>{_CAP_NAME}|(?:{_PARTICLE}\s+)?[{_LOW}][{_LOW}'’]+)(?!\w)")
+#: the same after a word saying where one lives and "al", "at", "au" ("abito al 12 di via roma", "vivo al numero 7
+#: di corso italia", "I live at 12 via Roma", "j'habite au 12, via Roma"; the street no way: :func:`_reversed`)
+_HOME_REVERSED_RE = re.compile(
+    rf"(?<!\w)(?:{_HOME_LEAD}|(?i:live[sd]?|living|habite|habitons|wohne|wohnen|wohnt))\s+(?i:al|at|au)\s+"
+    rf"(?P<addr>(?:(?i:civico|n\.|n°|numero)\s*)?{_CIVIC}(?:\s+(?i:di|in)|,)?\s+{_STREET}\s+"
+    rf"(?P<name>{_CAP_NAME}|(?:{_PARTICLE}\s+)?[{_LOW}][{_LOW}'’]+))(?!\w)")
 _NOT_STREET = frozenset("""email mail e-mail web internet telefono telefonica telematica pec app sms whatsapp posta
 online chat zoom teams skype fax portale sito formazione aggiornamento laurea studi base avanzato intensivo serale
 livello modulo lezione esame anno statale provinciale regionale comunale""".split())
@@ -328,6 +243,11 @@ def _bare(m: re.Match) -> bool:
     if street == "corso" and words[0] in _LEAD_PARTICLES:
         return False  # "corso di inglese 2"
     return _civic(m)
+
+
+def _reversed(m: re.Match) -> bool:
+    """The civic number said first before a street, not a way ("al 2 via email"): no word of :data:`_NOT_STREET`."""
+    return not any(w.lower() in _NOT_STREET for w in m.group("name").split())
 
 
 def _civic(m: re.Match) -> bool:
@@ -350,7 +270,9 @@ def addresses(text: str, counts: Counter) -> str:
     text = scan(_BARE_RE, text, "INDIRIZZO", _bare, counts)
     low = text.lower()
     if "civico" in low or "n." in low or "n°" in low:
-        text = scan(_REVERSED_RE, text, "INDIRIZZO", lambda m: True, counts)
+        text = scan(_REVERSED_RE, text, "INDIRIZZO", _reversed, counts)
+    if "al " in low or "at " in low or "au " in low:
+        text = scan(_HOME_REVERSED_RE, text, "INDIRIZZO", lambda m: _reversed(m) and _civic(m), counts, group="addr")
     return scan(_FOREIGN_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
 
 
@@ -390,4 +312,4 @@ def ips(text: str, counts: Counter) -> str:
     return text
 
 
-__all__ = ["emails", "socials", "phones", "addresses", "ips", "phonenumbers"]
+__all__ = ["emails", "socials", "addresses", "ips"]

@@ -304,12 +304,15 @@ _MONTHS = (r"(?i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|sette
 _DATE = (rf"(?:\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*(?:\d{{4}}|\d{{2}})(?!\d)"
          rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+(?:\d{{4}}|\d{{2}}(?!\d))|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d))")
 _BORN = (r"(?i:nat[oaie]|data\s+(?:di\s+)?nascita|classe|sono\s+del(?:l['’])?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
-         r"|n[ée]e?|date\s+de\s+naissance|rojen[aio]?|datum\s+rojstva)")
+         r"|n[ée]e?|date\s+de\s+naissance|rojen[aio]?|datum\s+rojstva"
+         # the abbreviations of forms: "d.n." / "dn" (data di nascita), "nasc.", "geb." (geboren), "roj.",
+         # and South Tyrol's "Jahrgang" (year of birth, as "classe")
+         r"|d\.\s?n(?=\.)|dn|nasc(?=\.)|geb(?=\.)|roj(?=\.)|jahrgang)")
 #: the date after "nato/nata" within a few words ("nata a Milano il 12/03/1980", "sono nato nel 1975")
 #: between the word and the date: a place and the little words around it ("a Roma il", "in Alto Adige nel")
 _BIRTH_GAP = (r"(?:\s+(?:(?i:a|ad|in)\s+[a-zà-ù'’]+(?=\s+(?i:il|nel|on|am|le)\b)|(?i:il|nel|in|a|ad|di|del|on|in|am|im|in|le|en|à|the|of|v|dne)\b"
               r"|[A-ZÀ-ÖØ-ÞČŠŽ][\w'’]+))")
-_BIRTH_RE = re.compile(rf"(?<!\w){_BORN}\b[:,]?(?P<gap>{_BIRTH_GAP}{{0,4}}?)\s*[:,]?\s+(?P<date>{_DATE})")
+_BIRTH_RE = re.compile(rf"(?<!\w){_BORN}\b\.?[:,]?(?P<gap>{_BIRTH_GAP}{{0,4}}?)\s*[:,]?\s+(?P<date>{_DATE})")
 
 
 #: a year of birth in two digits: after an apostrophe ("classe '58", "nata nel ’47"), or after "classe",

@@ -12,7 +12,8 @@ import re
 from collections import Counter
 from urllib.parse import unquote
 
-from .contacts import addresses, has_social, emails, ips, phones, socials, spelled_phones
+from .contacts import addresses, has_social, emails, ips, socials
+from .phones import phones, spelled_phones
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
@@ -48,8 +49,9 @@ _STREET_WORDS = ("via", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso", "c.so
                  "contrada", "c.da", "localit", "loc.", "borgo", "lungo", "salita", "traversa", "circonvallazione",
                  "galleria", "calle", "fondamenta", "rione", "frazione", "fraz.",
                  "stra", "str.", "gasse", "weg", "platz", "allee", "ring", "rue", "avenue", "av.", "boulevard", "bd.",
-                 "place", "chemin", "allée", "impasse", "route", "ulica", "ul.", "cesta", "trg", "street", "st.",
+                 "place", "chemin", "allée", "impasse", "route", "ulica", "ulic", "ul.", "cesta", "trg", "street", "st.",
                  "road", "rd.", "lane", "square", "drive")
+_DIGIT_WORDS = ("uno", "due", "quattro", "cinque", "sei", "sette", "otto", "nove")
 _DOC_WORDS = ("passaporto", "identit", "c.i.", "cie", "document", "patente", "soggiorno")
 _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "richiest", "segnalazion", "ticket",
                "case", "reference", "ref.", "application", "file", "aktenzeichen", "az.", "antrag", "vorgang",
@@ -62,7 +64,7 @@ _CRED_WORDS = ("credenzial", "utente ", "codice spid", "codice cie", "utenza spi
                "nome utente", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
-                "naissance", "rojen", "rojstva")
+                "naissance", "rojen", "rojstva", "d.n", "dn ", "nasc.", "geb.", "roj.", "jahrgang")
 
 
 #: the lead-ins of :func:`privacy.lower_names.lower_names` that the two gates before it do not imply (a
@@ -119,7 +121,9 @@ def _redact(text: str, counts: Counter) -> str:
         if "partic" in low or "mapp" in low:
             text = cadastral(text, counts)
     if "tre " in low or "zero " in low:  # "tre tre tre uno due tre …": a number spelled out (one search)
-        text = spelled_phones(text, counts)
+        text = spelled_phones(text, counts, bool(runs))  # with digits: "tre tre otto 1234567" (one more)
+    elif runs and _has(low, _DIGIT_WORDS):  # "333 uno due quattro …": partly in words, no "tre"/"zero"
+        text = spelled_phones(text, counts, True)
     if _SHOUTED.search(text) and "[NOME]" not in text \
             and (not _LOWER_LETTER.search(text) or _SHOUTED_RUN.search(text)):
         return _shouted_names(text, counts, low)

@@ -386,6 +386,42 @@ CORPUS = [
     ('il codice SPID è scaduto', KEPT),
     ("l'operatore, Gentile e preparato", KEPT),
     ('mio padre, Anziano, non cammina', KEPT),
+    # round 7 red team: a date of birth after a form's abbreviation ("d.n.", "nasc.", German "geb.", Slovenian
+    # "roj.", South Tyrol's "Jahrgang"); a civic number said first after where one lives ("abito al 12 di via
+    # roma", "I live at 12 via Roma"); a Slovenian street in Trieste's habit ("v ulici Commerciale 12"); a phone
+    # number spelled partly in words (these leaked); the contact centres of Rome and Milan (were taken)
+    ('d.n. 12/03/1980, invalido al 100%', 'd.n. [NASCITA], invalido al 100%'),
+    ('Rossi Mario nasc. 12/03/1950', '[NOME] nasc. [NASCITA]'),
+    ('Anna Gruber, geb. 12.03.1965, wartet seit Wochen', '[NOME], geb. [NASCITA], wartet seit Wochen'),
+    ('ich bin Jahrgang 1948 und kann nicht lange stehen', 'ich bin Jahrgang [NASCITA] und kann nicht lange stehen'),
+    ('roj. 12.3.1965, čakam že 3 tedne', 'roj. [NASCITA], čakam že 3 tedne'),
+    ('abito al 12 di via roma e il postino non passa', 'abito al [INDIRIZZO] e il postino non passa'),
+    ('vivo al numero 7 di corso italia', 'vivo al [INDIRIZZO]'),
+    ('I live at 12 via Roma, Milan', 'I live at [INDIRIZZO], Milan'),
+    ("j'habite au 12, via Roma", "j'habite au [INDIRIZZO]"),
+    ('stanujem v ulici Commerciale 12, Trst', 'stanujem v [INDIRIZZO], Trst'),
+    ('il mio cell è tre tre otto 1234567', 'il mio cell è [PHONE]'),
+    ('chiamatemi al tre quattro sette 123 45 67 dopo le 18', 'chiamatemi al [PHONE] dopo le 18'),
+    ('scrivetemi su whatsapp al 333 uno due tre quattro cinque sei sette', 'scrivetemi su whatsapp al [PHONE]'),
+    ('ho chiamato lo 06 06 06 e nessuno risponde', KEPT),
+    ('il numero 020202 del comune non risponde mai', KEPT),
+    ('la pratica 730 è ferma da due mesi', KEPT),
+    ('modulo F24 non si scarica', KEPT),
+    ('ho chiamato il numero verde 800 123 456 tre volte', KEPT),
+    ('sono soddisfatto, ho aspettato tre ore e 20 minuti', KEPT),
+    ('ho 2 figli, uno di 3 anni e uno di 5', KEPT),
+    ('sono venuto tre volte il 12 e il 13 marzo', KEPT),
+    ('sportello 3 tre volte, due ore di attesa', KEPT),
+    ('inviato al 2 via email e mai risposto', KEPT),
+    ('fino al 2024 via Roma era chiusa', KEPT),
+    ('pagato al 100 via pagopa', KEPT),
+    ('ab dem 12.03.2025 geschlossen, Gebühr 30 Euro', KEPT),
+    ('der Jahrgang 2024 der Zeitschrift fehlt', KEPT),
+    ('dn 3 volte la stessa domanda', KEPT),
+    ('Ich bin zufrieden mit dem Service in Bozen', KEPT),
+    ('je suis très content du service à Aoste', KEPT),
+    ('sem zadovoljen s storitvijo v Trstu', KEPT),
+    ('I am satisfied with the service', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
