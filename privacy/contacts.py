@@ -128,6 +128,18 @@ SOCIAL_SITES = ("instagr", "facebook", "fb.", "m.me", "linkedin", "t.me", "teleg
                 "threads.net", "youtube", "github", "mastodon", "snapchat", "wa.me")
 
 
+#: a user name given with the network it is on, without "@" ("il mio nick su telegram è zanchettin85",
+#: "Telegram: mario.rossi85", "skype mario_rossi", "zanchettin85 su telegram"): a word of four characters or more,
+#: starting with a letter and holding a digit, "." or "_" (the network's own name, "telegram 2 volte", a version
+#: "telegram v2.0" stay)
+_MESSENGERS = r"(?i:telegram|skype|instagram|insta|tiktok|snapchat|snap|discord|facebook|threads|nick(?:name)?)"
+_NAMED_HANDLE = r"(?![vV]\d)[A-Za-z](?=[A-Za-z0-9_.]*[0-9_.])[A-Za-z0-9_.]{2,}[A-Za-z0-9_](?![\w@.])"
+_NAMED_HANDLE_RE = re.compile(
+    rf"(?<!\w){_MESSENGERS}(?:\s+(?i:è|e['’]|is|ist|est|je|(?:di|su|on|auf|sur|na)\s+{_MESSENGERS}))*\s*[:=]?\s*(?P<h>{_NAMED_HANDLE})"
+    rf"|(?<![\w@.\[])(?P<g>{_NAMED_HANDLE})\s+(?i:su|on|auf|sur|na)\s+{_MESSENGERS}")
+MESSENGERS = ("telegram", "skype", "insta", "tiktok", "snap", "discord", "facebook", "threads", "nick")
+
+
 def _may_hold_profile(low: str) -> bool:
     if "/" not in low:
         return False
@@ -139,7 +151,12 @@ def _may_hold_profile(low: str) -> bool:
 
 def has_social(low: str) -> bool:
     """True when the lower-cased text may hold a handle or a profile address (substring tests only)."""
-    return "@" in low or _may_hold_profile(low)
+    if "@" in low or _may_hold_profile(low):
+        return True
+    for word in MESSENGERS:
+        if word in low:
+            return True
+    return False
 
 
 def socials(text: str, counts: Counter) -> str:
@@ -154,6 +171,10 @@ def socials(text: str, counts: Counter) -> str:
         text = scan(_HANDLE_RE, text, "SOCIAL",
                     lambda m: m.start() == 0 or not (m.string[m.start() - 1].isalnum() or m.string[m.start() - 1] in "_.@/["),
                     counts)
+    low = text.lower()
+    if any(word in low for word in MESSENGERS):
+        text = scan(_NAMED_HANDLE_RE, text, "SOCIAL", lambda m: m.group("h") is not None, counts, group="h")
+        text = scan(_NAMED_HANDLE_RE, text, "SOCIAL", lambda m: m.group("g") is not None, counts, group="g")
     if not counts["SOCIAL"]:
         del counts["SOCIAL"]
     return text

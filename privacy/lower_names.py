@@ -350,6 +350,8 @@ def _taken_surname(m: re.Match) -> list[str]:
     name = m.group("name")
     if m.group("lead")[:4].lower() == "sono" and not _SONO_START.search(m.string, 0, m.start()):
         return []
+    if name[:2].lower() in ("l'", "l’"):  # an article: "sono l'avv. [NOME]" ("l'avv" read as a surname)
+        return []
     if name in SURNAMES or _foreign_surname(name) or unlisted_surname(name, plural=False):
         return [name]
     if name in NOUN_SURNAMES:  # "salve, sono colombo"; "sono testa a testa" stays

@@ -55,13 +55,13 @@ _TITLES = (r"(?:\s+(?:(?:dr|prof|dipl\.-?ing|mag|mmag|ddr|ing|dkfm|arch|univ\.-?
            r"|di(?=\s)|dr(?=\s)|prof(?=\s)))*")
 _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
          r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?|(?=[ \t]))|dott(?:\.\s?ssa|\.|oressa|or|(?=[ \t]))"
-         r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor)|avv\.|ing\.|geom\.|rag\."
+         r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor)|avv\.|ing\.|geom\.|rag\.|arch\."
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
          r"|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|cognome|nominativo(?=:)|firma(?=:)|(?:vor|nach|familien)?name(?=:)"
          r"|ich\s+hei(?:ß|ss)e|(?:herrn?|frau)" + _TITLES + r"|mag\.|mmag\.|dkfm\.|dipl\.-?ing\.|univ\.-?prof\."
          r"|je\s+m['’]appelle|mon\s+nom\s+est|je\s+suis|mme\.?|mlle\.?|monsieur|madame|m\."
-         r"|ime\s+mi\s+je|moje\s+ime\s+je|sem|gospod|gospa|g\.|ga\.)")
+         r"|ime\s+mi\s+je|moje\s+ime\s+je|sem|gospod(?:u|a)?|gosp[ae]|gospo|g\.|ga\.|geb\.|née)")
 _CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|saluti|grazie\s+e\s+saluti|in\s+fede"
             r"|cordialmente|gr(?:ü|ue)(?:ß|ss)\s+gott"
             r"|(?:kind(?:est)?|best|warm)\s+regards|regards|best\s+wishes|(?:yours\s+)?sincerely|yours\s+faithfully"
@@ -69,7 +69,10 @@ _CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|sa
             r"|(?:bien\s+)?cordialement|(?:meilleures\s+)?salutations|bien\s+à\s+vous"
             r"|lep\s+pozdrav|lepo\s+pozdravljeni|s\s+spoštovanjem)")
 _NAME_RE = re.compile(
-    rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+|(?<!\w){_CLOSING}(?:[ \t]*[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*|[ \t]+))"
+    rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+|(?<!\w){_CLOSING}(?:[ \t]*[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*|[ \t]+)"
+    # the short sign-offs, at a line's start only, before a comma or a line break ("Best, John", "Cheers,\nTom"),
+    # or a space and a listed given name ("LG Anna", "lp Mojca"; "LG Electronics" stays)
+    rf"|(?:^|(?<=[\n.!?]))[ \t]*(?:(?i:lg|vg|lp|best|cheers)(?:[ \t]*,[ \t]*|[,.!]?[ \t]*\r?\n\s*)|(?i:lg|vg|lp)[ \t]+))"
     rf"(?:(?P<name>{_NAME})|(?P<caps>{_CAPS_NAME}))")
 _LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
                r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je"
@@ -179,6 +182,8 @@ def names(text: str, counts: Counter) -> str:
         if name is None:
             words = m.group("caps").split()
             return not (_not_a_name(words[0]) or not _has_given_name(words))
+        if m.group("lead").strip().lower() in ("lg", "vg", "lp"):  # "LG Anna", not "LG Electronics"
+            return _has_given_name(name.split())
         return not _not_a_name(name.split()[0])
 
     def sub_lower(m: re.Match) -> str:
@@ -225,6 +230,8 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                # when no listed one ("l'impiegato Zanchettin", "il paziente Brambilla", "una certa Brambillasca",
                # "si chiama Kevin"), unless it is a common word or names an office ("l'operatore Inps")
                r"|(?P<staff>operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|collega"
+               r"|maestr[ao]|insegnante|assistente(?:\s+sociale)?|infermier[ae]|educat(?:ore|rice)"
+               r"|the\s+(?:officer|clerk|operator|employee|nurse|teacher)"
                r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+chiama(?:va)?"
                r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
                r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa])"
@@ -236,6 +243,7 @@ _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|i
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
 _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
                        r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
+                       r"|maestr|insegnant|assistent|infermier|educat|the"
                        r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
                        r"|zi|fratello|sorella)"
                        r"(?=[\s'’a-z])", re.I)
@@ -243,6 +251,7 @@ _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|a
 FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
                "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala",
                "operat", "impiegat", "sportellist", "addett", "funzionari", "collega", "marito", "moglie", "figli",
+               "maestr", "insegnant", "assistent", "infermier", "educat", "officer", "clerk", "employee", "nurse", "teacher",
                "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",
                "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn", "nipot", "bimb", "bambin", "fidanzat")
 

@@ -40,11 +40,12 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NARROW = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 _EMAIL_WORDS = ("@", "%40", " at ", "(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "chiocciola")
 _NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "nominativ", "sottoscritt", "firma", "f.to", "fede", "sig", "dott", "dr.", "prof",
-               "avv.", "ing.", "geom.", "rag.", "salut", "cordialm", "mag.", "gott",
+               "avv.", "ing.", "geom.", "rag.", "arch.", "salut", "cordialm", "mag.", "gott",
                "name", "i am", "i'm", "i’m", "mr", "ms", "miss", "regards", "wishes", "sincerely", "faithfully",
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
                "appelle", "nom est", "suis", "mme", "mlle", "monsieur", "madame", "m.", "cordialement",
-               "ime ", "sem", "gospod", "gospa", "g.", "ga.", "pozdrav", "spoštovanjem")
+               "ime ", "sem", "gospod", "gospa", "gospe", "gospo", "g.", "ga.", "pozdrav", "spoštovanjem",
+               "lg ", "vg ", "lp ", "lg,", "lp,", "best", "cheers", "geb.", "née")
 _STREET_WORDS = ("via", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso", "c.so", "largo", "vico", "strada",
                  "contrada", "c.da", "localit", "loc.", "borgo", "lungo", "salita", "traversa", "circonvallazione",
                  "galleria", "calle", "fondamenta", "rione", "frazione", "fraz.",
