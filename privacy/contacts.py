@@ -224,11 +224,12 @@ _FOREIGN_ADDRESS_RE = re.compile(
 
 
 # Where the writer lives, in lower case as typed on a phone ("abito in via roma 12", "residente in viale
-# europa 45"): after such a lead-in a lower-case street name needs no comma or "n." before its number.
+# europa 45"): after such a lead-in a lower-case street name needs no comma or "n." before its number, and
+# "via" may be "v." and the name begin with an initial ("abito in v. Roma 12", "abito in via g. verdi 3").
 _HOME_LEAD = (r"(?i:abit(?:o|a|iamo|ano|ato|ata|azione)|resident[ei]|residenza|domicili(?:o|ato|ata)|indirizzo"
               r"|viv[oe]|viviamo|vivono|casa\s+mia|sto|stiamo|stanno)")
 _HOME_RE = re.compile(rf"(?<!\w){_HOME_LEAD}(?:\s*(?i:in|a|al|alla|presso|è|e'|di|casa|:|,))*\s+"
-                      rf"(?P<addr>{_STREET}\s+{_LOW_NAME}\s+{_CIVIC}{_NOT_CIVIC}(?!\w))")
+                      rf"(?P<addr>(?:{_STREET}\s+|(?i:v\.)\s?)(?:[{_LOW}{_UP}]\.\s?)?{_LOW_NAME}\s+{_CIVIC}{_NOT_CIVIC}(?!\w))")
 
 
 # A lower-case street with no lead-in, as typed on a phone ("piazza duomo 3", "corso italia 45/b", "viale

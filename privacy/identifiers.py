@@ -194,9 +194,10 @@ _DOC_RE = re.compile(
     r"|[Uu]1[ \-]?(?:[A-Za-z0-9][ \-]?){7}[A-Za-z])(?![A-Za-z0-9])"
     r"|(?<![A-Za-z0-9])(?P<shape>[A-Z]{2}\d{5}[A-Z]{2}|[A-Z]{2}\d{7}[A-Z]?)(?![A-Za-z0-9])")
 #: plates since 1994: two letters, three digits, two letters (no I, O, Q, U); spaced only in capitals,
-#: or in any case after "targa"/"targata"/"Kennzeichen" ("la mia auto targata ab 123 cd").
+#: or in any case after "targa"/"targata"/"Kennzeichen" ("la mia auto targata ab 123 cd"); dashed in any case
+#: ("la mia auto, ab-123-cd, è stata rimossa").
 _PL = "[A-HJ-NPR-TV-Z]"
-_PLATE_RE = re.compile(rf"(?<![A-Za-z0-9])(?:{_PL}{{2}}[ \-]?\d{{3}}[ \-]?{_PL}{{2}}|(?i:{_PL}{{2}}\d{{3}}{_PL}{{2}}))"
+_PLATE_RE = re.compile(rf"(?<![A-Za-z0-9])(?:{_PL}{{2}}[ \-]?\d{{3}}[ \-]?{_PL}{{2}}|(?i:{_PL}{{2}}\d{{3}}{_PL}{{2}}|{_PL}{{2}}-\d{{3}}-{_PL}{{2}}))"
                        r"(?![A-Za-z0-9])|(?i:\btarg(?:a|ata|ato|he)|kennzeichen|plate)(?:\s+(?i:è|e['’]|ist|is|n\.))?\s*:?\s*(?P<lead>[A-Za-z]{2}[ \-]?\d{3}[ \-]?[A-Za-z]{2})\b")
 
 
@@ -242,7 +243,9 @@ _CASE_MARKED = re.compile("(?<![^\\W\\d_])" + _CASE_MARK.replace(r"n(?=\s+\d)", 
 #: the number, also printed in groups of digits (a pagoPA notice: "3010 0000 0012 3456 78",
 #: "3 0123 4567 8901 2345 6") — then of 12 digits at least, so "richiesta 12345 10 giorni fa" keeps its "10".
 _CASE_ID = (r"(?P<case>\d{1,4}(?:\s\d{1,4}){3,6}(?!\s?\d)"
-            r"|[A-Za-z]{0,6}[\-/]?\d[\w/\-.]*\d(?:[/\-][A-Za-z0-9]+)?)")
+            r"|(?:[A-Za-z]{2,6}-){0,2}[A-Za-z]{0,6}[\-/]?\d[\w/\-.]*\d(?:[/\-][A-Za-z0-9]+)?)")
+#: the protocol of an ISEE declaration (DSU), with or without a word before it: "INPS-ISEE-2024-12345678A-00"
+_DSU_RE = re.compile(r"(?<![\w-])(?i:inps-isee-\d{4}-\d{5,10}[a-z]?-\d{2})(?![\w-])")
 #: "is" between the word and the number, as people write it ("il numero di pratica è 2026/123456")
 _CASE_IS = r"(?:è|e['’]|é|ist|is|est|je)"
 _CASE_RE = re.compile(
@@ -275,6 +278,8 @@ def case_numbers(text: str, counts: Counter) -> str:
             return False  # a year ("la richiesta 2025")
         return digits >= 4 or (digits >= 3 and marked)
     text = scan(_CASE_RE, text, "PRATICA", accept, counts, group="case")
+    if "isee-" in text or "ISEE-" in text:
+        text = scan(_DSU_RE, text, "PRATICA", lambda m: True, counts)
     if "[PRATICA]" in text:  # the numbers listed after one ("le pratiche 2024/123456 e 2024/123457")
         while (again := _CASE_NEXT.subn(r"\g<sep>[PRATICA]", text))[1]:
             text = again[0]
@@ -302,8 +307,8 @@ _MONTHS = (r"(?i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|sette
            r"|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
            r"|januar|februar|marec|april|maj|junij|julij|avgust|september|oktober|november|december)")
 _DATE = (rf"(?:\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*(?:\d{{4}}|\d{{2}})(?!\d)"
-         rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+(?:\d{{4}}|\d{{2}}(?!\d))|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d))")
-_BORN = (r"(?i:nat[oaie]|data\s+(?:di\s+)?nascita|classe|sono\s+del(?:l['’])?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
+         rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+(?:\d{{4}}|['’]?\d{{2}}(?!\d))|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d))")
+_BORN = (r"(?i:nat[oaie]|(?:data|anno)\s+(?:di\s+)?nascita|nascita|classe|sono\s+del(?:l['’])?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
          r"|n[ée]e?|date\s+de\s+naissance|rojen[aio]?|datum\s+rojstva"
          # the abbreviations of forms: "d.n." / "dn" (data di nascita), "nasc.", "geb." (geboren), "roj.",
          # and South Tyrol's "Jahrgang" (year of birth, as "classe")

@@ -46,7 +46,7 @@ _NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geo
                "appelle", "nom est", "suis", "mme", "mlle", "monsieur", "madame", "m.", "cordialement",
                "ime ", "sem", "gospod", "gospa", "gospe", "gospo", "g.", "ga.", "pozdrav", "spoštovanjem",
                "lg ", "vg ", "lp ", "lg,", "lp,", "best", "cheers", "geb.", "née")
-_STREET_WORDS = ("via", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso", "c.so", "largo", "vico", "strada",
+_STREET_WORDS = ("via", "v. ", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso", "c.so", "largo", "vico", "strada",
                  "contrada", "c.da", "localit", "loc.", "borgo", "lungo", "salita", "traversa", "circonvallazione",
                  "galleria", "calle", "fondamenta", "rione", "frazione", "fraz.",
                  "stra", "str.", "gasse", "weg", "platz", "allee", "ring", "rue", "avenue", "av.", "boulevard", "bd.",
@@ -60,7 +60,7 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "matricola", "matr.", "utenza", "codice cliente", "codice utente",
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
-               "conto", "c/c")
+               "conto", "c/c", "isee-")
 _CRED_WORDS = ("credenzial", "utente ", "codice spid", "codice cie", "utenza spid", "identificativo spid", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
                "nome utente", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
@@ -156,7 +156,14 @@ def _names(text: str, counts: Counter, low: str) -> str:
     text = addressed_names(text, counts, low)  # "x Giulia: la pratica…" (a gate of str tests)
     if "[PHONE]" in text or "[EMAIL]" in text:  # "x info 3331234567 Sofia": a number signed with a given name
         text = _signed_contact(text, counts)
-    return next_names(text, counts) if "[NOME]" in text else text  # "[NOME] e Marco", "[NOME], anna"
+    if "[NOME]" not in text:
+        return text
+    text = next_names(text, counts)  # "[NOME] e Marco", "[NOME], anna"
+    return _INITIAL.sub("[NOME]", text) if "." in text else text  # "Saluti [NOME] R.", "firmato M. [NOME]"
+
+
+#: an initial beside a name taken, part of it ("Saluti Mario R.", "firmato M. Rossi"): it goes with the name
+_INITIAL = re.compile(r"(?<![\w.])[A-ZÀ-ÖØ-Þ]\.[ \t]?\[NOME\]|\[NOME\][ \t]+[A-ZÀ-ÖØ-Þ]\.(?![\w.])")
 
 
 #: a listed given name (and a capitalised word after it) that ends the comment right after a phone number

@@ -455,6 +455,25 @@ CORPUS = [
     ('il maestro di sci era in ritardo', KEPT),
     ('the teacher said it was fine', KEPT),
     ('il progetto arch. del comune', KEPT),
+    # round 7: an initial beside a name ("Mario R.", "M. Rossi" kept the initial); "v." for "via" and an initial
+    # in a street's name after where one lives; a grandchild's or a cousin's "di"; a month and a year after an
+    # apostrophe; "anno di nascita"; an ISEE declaration's protocol; a number plate dashed in lower case
+    ('Saluti Mario R.', 'Saluti [NOME]'),
+    ('firmato M. Rossi', 'firmato [NOME]'),
+    ('abito in v. Roma 12 da 40 anni', 'abito in [INDIRIZZO] da 40 anni'),
+    ('abito in via g. verdi 3', 'abito in [INDIRIZZO]'),
+    ('sono il nipote di Pinuccia Zanchettin, ricoverata', 'sono il nipote di [NOME], ricoverata'),
+    ("nato il 5 maggio '48, invalido", 'nato il [NASCITA], invalido'),
+    ('anno di nascita 1950, pensionato', 'anno di nascita [NASCITA], pensionato'),
+    ('la mia DSU INPS-ISEE-2025-00123456B-01 è bloccata', 'la mia DSU [PRATICA] è bloccata'),
+    ('la mia auto, ab-123-cd, è stata rimossa', 'la mia auto, [TARGA], è stata rimossa'),
+    ('sono Mario. E poi nessuno mi ha richiamato', 'sono [NOME]. E poi nessuno mi ha richiamato'),
+    ('v. allegato 2 del bando', KEPT),
+    ('il nipote di Napoli mi ha accompagnato', KEPT),
+    ('il punto nascita chiude alle 20', KEPT),
+    ('il certificato di nascita del 2024 non si scarica', KEPT),
+    ('ISEE 2024 scaduto, rinnovato a gennaio', KEPT),
+    ('la vaccinazione del 5 maggio è stata rinviata', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
