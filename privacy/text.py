@@ -45,7 +45,10 @@ _NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geo
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
                "appelle", "nom est", "suis", "mme", "mlle", "monsieur", "madame", "m.", "cordialement",
                "ime ", "sem", "gospod", "gospa", "gospe", "gospo", "g.", "ga.", "pozdrav", "spoštovanjem",
-               "lg ", "vg ", "lp ", "lg,", "lp,", "best", "cheers", "geb.", "née")
+               "geb.", "née")
+#: the short sign-offs of :data:`privacy.names._NAME_RE`, at a line's start only: the names pass is the
+#: costliest, so "la TV LG" must not open it (a substring test, then one search)
+_SIGNOFF_AT = re.compile(r"(?:^|[\n.!?])[ \t]*(?:lg|vg|lp|best|cheers)(?![a-z])")
 _STREET_WORDS = ("via", "v. ", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso", "c.so", "largo", "vico", "strada",
                  "contrada", "c.da", "localit", "loc.", "borgo", "lungo", "salita", "traversa", "circonvallazione",
                  "galleria", "calle", "fondamenta", "rione", "frazione", "fraz.",
@@ -133,7 +136,8 @@ def _redact(text: str, counts: Counter) -> str:
 
 def _names(text: str, counts: Counter, low: str) -> str:
     """The name passes of :func:`_redact` (``low``: the text lower-cased, for the gates)."""
-    named = _has(low, _NAME_WORDS)
+    named = _has(low, _NAME_WORDS) or (("lg" in low or "lp" in low or "vg" in low or "best" in low or "cheers" in low)
+                                        and _SIGNOFF_AT.search(low) is not None)
     if named:
         if low.count("nome") > 1:  # a form's two labels without colons: "cognome rossi nome mario"
             text = labelled_names(text, counts)
