@@ -321,8 +321,8 @@ _BIRTH_RE = re.compile(rf"(?<!\w){_BORN}\b\.?[:,]?(?P<gap>{_BIRTH_GAP}{{0,4}}?)\
 
 
 #: a year of birth in two digits: after an apostrophe ("classe '58", "nata nel ’47"), or after "classe",
-#: "sono del", "nato nel" ("sono del 58") when no unit follows ("sono del 30%", "classe 12 alunni")
-_BIRTH_YY_RE = re.compile(r"(?<!\w)(?i:classe|sono\s+del|nat[oaie]\s+nel)\s*(?P<date>['’]\s?\d{2}|(?<=\s)\d{2})(?![\w%€°/]|[.,:]\d"
+#: "sono del", "nato nel" ("sono del 58", "nato a Bolzano nel '71") when no unit follows ("sono del 30%", "classe 12 alunni")
+_BIRTH_YY_RE = re.compile(r"(?<!\w)(?i:classe|sono\s+del|nat[oaie](?:\s+(?:a|ad|in)\s+[^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?)?\s+nel)\s*(?P<date>['’]\s?\d{2}|(?<=\s)\d{2})(?![\w%€°/]|[.,:]\d"
                           r"|\s*(?i:%|anni|euro|eur|min|or[ae]|giorn|volt|mes|cm|kg|km|person|alunn|student|bambin|post))")
 
 

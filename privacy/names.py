@@ -184,7 +184,12 @@ def names(text: str, counts: Counter) -> str:
             return not (_not_a_name(words[0]) or not _has_given_name(words))
         if m.group("lead").strip().lower() in ("lg", "vg", "lp"):  # "LG Anna", not "LG Electronics"
             return _has_given_name(name.split())
-        return not _not_a_name(name.split()[0])
+        words = name.split()
+        if not _not_a_name(words[0]):
+            return True
+        # a particle that is a common word ("Di", "Lo", "Da") leads a surname when a listed name follows it:
+        # "dott. Di Giovanni", "Sig. Di Pietro", "dott. Lo Russo" ("sono Di Passaggio", "Saluti Da Roma" stay)
+        return len(words) > 1 and words[0] in _PARTICLES and (words[1] in GIVEN_NAMES or words[1].lower() in FREQUENT)
 
     def sub_lower(m: re.Match) -> str:
         words = m.group("name").split()

@@ -23,7 +23,10 @@ that statisticians can still group pages (``/utente/[ID]/pratiche``):
 - anywhere, a handle of five letters or more that are no word, then two digits or a year of birth
   (``/archivio/zanchettin85``; ``/galleria/foto12``, ``/eventi/natale2024``, ``/seite2`` stay).
 
-A hash fragment is read as segments too (``/pratiche#zanchettin85`` → ``/pratiche#[ID]``).
+After a record or document word also a file's number with its year and an office's letters
+(``/pratiche/SUAP-1234-2024``; not a period, ``2024-2025``), and a bare year between the word and the number
+is passed over (``/pratiche/2024/12345`` → ``/pratiche/2024/[ID]``). A hash fragment is read as segments too
+(``/pratiche#zanchettin85`` → ``/pratiche#[ID]``).
 
 Ordinary paths are kept as they are: ``/servizi/anagrafe/certificati``, ``/2026/11/avviso``,
 ``/pratica/nuova``, ``/profilo/modifica``. Results are cached (paths repeat), so the cost is paid once
@@ -59,6 +62,7 @@ verbale verbali fattura fatture""".split())
 DOCUMENT_WORDS = frozenset("""documento documenti allegato allegati certificato certificati appuntamento appuntamenti
 pagamento pagamenti multa multe bolletta bollette""".split())
 _FORMS = frozenset("730 740 750 760 770".split())
+_ANY_WORDS = ACCOUNT_WORDS | RECORD_WORDS | DOCUMENT_WORDS
 #: letters then 1-4 digits, as handles are made ("zanchettin85", "mrossi_1985"), the letters no Italian word
 #: (:func:`privacy.lexicon.lemma`: "pagina3", "fase2" stay) and no code of a service (:data:`_CODES`)
 _HANDLE = re.compile(r"([^\W\d_]{3,})[._]?\d{1,4}")
@@ -83,6 +87,11 @@ _TOKEN = re.compile(r"[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 _JOINED = re.compile(r"[^\W\d_]+(?:[._][^\W\d_]+)+")
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"([/#])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEARS = re.compile(r"(?<!\d)(?:19|20)\d\d[-_/](?:19|20)\d\d(?!\d)")
+#: a file's number with its year and an office's letters, after a record or document word ("SUAP-1234-2024",
+#: "V-2024-12345"; "nuova-2024", "bando-2024" have no number besides the year)
+_CODED = re.compile(r"(?:[A-Za-z]{1,6}[-_])?(?:\d{3,5}[-_/](?:19|20)\d\d|(?:19|20)\d\d[-_/]\d{3,5})")
 _NAME_PARTS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -137,6 +146,8 @@ def _loose_handle(segment: str) -> bool:
 
 
 def _identifies(segment: str, after_account: bool, after_record: bool = False, after_document: bool = False) -> bool:
+    if (after_record or after_document) and _CODED.fullmatch(segment) and not _YEARS.search(segment):
+        return True  # "SUAP-1234-2024", "V-2024-12345"; not a period ("2024-2025")
     if segment.isdigit():  # string tests first: most segments are words, and pay no pattern here
         return len(segment) >= 6 or ((after_account or after_record) and _short_number(segment)) \
             or (after_document and segment not in _FORMS and _short_number(segment))
@@ -181,6 +192,8 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
         if segment and _identifies(segment, previous in ACCOUNT_WORDS, previous in RECORD_WORDS, previous in DOCUMENT_WORDS):
             parts[i] = "[ID]"
             ids += 1
+        elif segment and _YEAR.fullmatch(segment) and previous in _ANY_WORDS:
+            continue  # a year between the word and the number: "/pratiche/2024/12345" reads as "/pratiche/12345"
         if segment:
             previous = segment.lower()
     if ids:

@@ -474,6 +474,14 @@ CORPUS = [
     ('il certificato di nascita del 2024 non si scarica', KEPT),
     ('ISEE 2024 scaduto, rinnovato a gennaio', KEPT),
     ('la vaccinazione del 5 maggio è stata rinviata', KEPT),
+    # round 7: a surname led by a particle that is a common word, after a title ("dott. Di Giovanni" was refused
+    # for its "Di"); a two-digit year after "nato a <place> nel"
+    ('il dott. Di Giovanni mi ha visitato in 5 minuti', 'il dott. [NOME] mi ha visitato in 5 minuti'),
+    ('Ho parlato con la dott.ssa Di Martino', 'Ho parlato con la dott.ssa [NOME]'),
+    ("nato a Bolzano nel '71, invalido", 'nato a Bolzano nel [NASCITA], invalido'),
+    ('sono Di Passaggio a Roma', KEPT),
+    ('Saluti Da Roma', KEPT),
+    ('il servizio è nato a gennaio nel 2019', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
@@ -530,6 +538,16 @@ PATHS = [
     ('/servizi/superbonus110', KEPT),
     ('/servizi#sezione-2', KEPT),
     ('/beneficiari/requisiti', KEPT),
+    # round 7: a file's number with its year and an office's letters after a record or document word; a year
+    # between the word and the number
+    ('/pratiche/SUAP-1234-2024', '/pratiche/[ID]'),
+    ('/multe/V-2024-12345', '/multe/[ID]'),
+    ('/pratiche/2024/12345/allegati', '/pratiche/2024/[ID]/allegati'),
+    ('/pratiche/2024-2025', KEPT),
+    ('/pratiche/nuova-2024', KEPT),
+    ('/pratiche/2024/nuova', KEPT),
+    ('/notizie/2024/12345', KEPT),
+    ('/documenti/2024/730', KEPT),
 ]
 
 
