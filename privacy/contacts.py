@@ -78,9 +78,10 @@ def emails(text: str, counts: Counter) -> str:
     b = 0
     if "@" in text or " at " in text.lower() or "chiocciola" in text.lower():  # an "at" left once the full
         text, b = _BARE_PROVIDER_RE.subn("[EMAIL]", text)                     # addresses are taken
-    if "@" in text:  # what is left glued around an "@" is an address all the same ("mario.rossi@gmailcom")
-        text, k = _GLUED_AT_RE.subn("[EMAIL]", text)
-        b += k
+    k = 1
+    while k and "@" in text:  # what is left glued around an "@" is an address all the same ("mario.rossi@gmailcom");
+        text, k = _GLUED_AT_RE.subn("[EMAIL]", text)  # again after one taken: "1@o.5@a04s" left ".5@a04s" glued
+        b += k                                          # to its "[EMAIL]", which a second redaction took
     low = text.lower()
     if "chiocciola" in low or " at " in low:
         text, k = _SPOKEN_RE.subn("[EMAIL]", text)

@@ -87,7 +87,6 @@ _TOKEN = re.compile(r"[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 _JOINED = re.compile(r"[^\W\d_]+(?:[._][^\W\d_]+)+")
 _DIGIT = re.compile(r"\d")
 _SEPARATORS = re.compile(r"([/#])")
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d\d[-_/](?:19|20)\d\d(?!\d)")
 #: a file's number with its year and an office's letters, after a record or document word ("SUAP-1234-2024",
 #: "V-2024-12345"; "nuova-2024", "bando-2024" have no number besides the year)
@@ -146,8 +145,6 @@ def _loose_handle(segment: str) -> bool:
 
 
 def _identifies(segment: str, after_account: bool, after_record: bool = False, after_document: bool = False) -> bool:
-    if (after_record or after_document) and _CODED.fullmatch(segment) and not _YEARS.search(segment):
-        return True  # "SUAP-1234-2024", "V-2024-12345"; not a period ("2024-2025")
     if segment.isdigit():  # string tests first: most segments are words, and pay no pattern here
         return len(segment) >= 6 or ((after_account or after_record) and _short_number(segment)) \
             or (after_document and segment not in _FORMS and _short_number(segment))
@@ -155,6 +152,8 @@ def _identifies(segment: str, after_account: bool, after_record: bool = False, a
         return False
     if segment.isalpha():  # a plain word (most segments): a name only after an account word, no pattern
         return after_account and _is_name(segment)
+    if (after_record or after_document) and _CODED.fullmatch(segment) and not _YEARS.search(segment):
+        return True  # "SUAP-1234-2024", "V-2024-12345"; not a period ("2024-2025")
     if len(segment) >= 16 and _TOKEN.fullmatch(segment) and _DIGIT.search(segment):
         return True
     digits = _DIGIT.search(segment)
@@ -192,7 +191,7 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
         if segment and _identifies(segment, previous in ACCOUNT_WORDS, previous in RECORD_WORDS, previous in DOCUMENT_WORDS):
             parts[i] = "[ID]"
             ids += 1
-        elif segment and _YEAR.fullmatch(segment) and previous in _ANY_WORDS:
+        elif previous in _ANY_WORDS and len(segment) == 4 and segment[:2] in ("19", "20") and segment.isdigit():
             continue  # a year between the word and the number: "/pratiche/2024/12345" reads as "/pratiche/12345"
         if segment:
             previous = segment.lower()
