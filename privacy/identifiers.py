@@ -305,7 +305,8 @@ _MONTHS = (r"(?i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|sette
            r"|january|february|march|april|may|june|july|august|september|october|november|december"
            r"|januar|februar|märz|mai|juni|juli|oktober|dezember"
            r"|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
-           r"|januar|februar|marec|april|maj|junij|julij|avgust|september|oktober|november|december)")
+           r"|januar|februar|marec|april|maj|junij|julij|avgust|september|oktober|november|december"
+           r"|januarja|februarja|marca|aprila|maja|junija|julija|avgusta|septembra|oktobra|novembra|decembra)")
 _DATE = (rf"(?:\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*(?:\d{{4}}|\d{{2}})(?!\d)"
          rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+(?:\d{{4}}|['’]?\d{{2}}(?!\d))|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d))")
 _BORN = (r"(?i:nat[oaie]|(?:data|anno)\s+(?:di\s+)?nascita|nascita|classe|sono\s+del(?:l['’])?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"

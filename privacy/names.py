@@ -101,10 +101,10 @@ Impiegato Impiegata Medico Dottore Dottoressa Operatore Operatrice Addetto Addet
 Mille Tante Ave Vergine Madonna Ciao Caro Cara Cari Care Gentile Gentili Gentilissimo Gentilissima Egregio Egregia Spettabile Spett Ottimo Ottima
 Pessimo Pessima Bravo Brava Bravi Brave Complimenti Ringrazio Ringraziamo Papa Don Suor Padre Santo Santa San
 Sant Beato Beata Signor Signora Signore Sig Dott Prof Avv Ing Buon Buona Buone Auguri Viva Evviva
-Dear Hi Hello Thanks Thank Very Happy Not The An It This That Good Great Bad Satisfied Unhappy Glad Sorry
+Dear Hi Hello Thanks Thank Very Happy Not The An It This That Good Great Bad Satisfied Unhappy Glad Sorry Mr Mrs Ms Miss
 Hallo Liebe Lieber Sehr Danke Guten Doktor Der Die Das Ein Eine Nicht Zufrieden Herr Frau Gemeinde
 Dr Mag Mmag Ddr Dkfm Dipl Univ Arch
-Bonjour Merci Très Les Une Satisfait Satisfaite Madame Monsieur Commune
+Bonjour Merci Très Les Une Satisfait Satisfaite Madame Monsieur Mme Mlle Commune
 Pozdravljeni Hvala Zelo Zadovoljen Zadovoljna Dober Občina Gospod Gospa
 """.split())
 
@@ -242,7 +242,9 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa])"
                r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oa]|moglie|marito|zi[oa]|fratello|sorella|nipote|cugin[oa])\s+di"
                r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
-               r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)))")
+               r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)"
+               r"|(?:mon|ma|notre)\s+(?:fils|fille|mari|femme|mère|père|frère|s(?:œ|oe)ur)"
+               r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra)))")
 _FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*,?[ \t]+\(?|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])")
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
@@ -250,7 +252,7 @@ _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|a
                        r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
                        r"|maestr|insegnant|assistent|infermier|educat|the"
                        r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
-                       r"|zi|fratello|sorella|nipote|cugin)"
+                       r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša)"
                        r"(?=[\s'’a-z])", re.I)
 #: the cheap gate before :data:`_FIRST_RE`
 FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
@@ -258,7 +260,9 @@ FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "
                "operat", "impiegat", "sportellist", "addett", "funzionari", "collega", "marito", "moglie", "figli",
                "maestr", "insegnant", "assistent", "infermier", "educat", "officer", "clerk", "employee", "nurse", "teacher",
                "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",
-               "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn", "nipot", "bimb", "bambin", "fidanzat", "cugin")
+               "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn", "nipot", "bimb", "bambin", "fidanzat", "cugin",
+               "fils", "fille", "mari ", "femme", "mère", "père", "frère", "sœur", "soeur", " sin ", "hči", "mož ", "žena",
+               "oče", "brat ", "sestra", "moja mama")
 
 
 def first_names(text: str, counts: Counter) -> str:

@@ -47,20 +47,23 @@ from .text import SHORT_TEXT, _redact_text, redact_short
 ACCOUNT_WORDS = frozenset("""u user users utente utenti profilo profili profile profiles account accounts persona persone
 cittadino cittadini iscritto iscritti membro membri member members people dipendente dipendenti assistito assistiti
 paziente pazienti contribuente contribuenti anagrafica id area-personale area-riservata areapersonale areariservata
-richiedente richiedenti beneficiario beneficiari intestatario intestatari dichiarante dichiaranti""".split())
+richiedente richiedenti beneficiario beneficiari intestatario intestatari dichiarante dichiaranti
+benutzer benutzerin nutzer utilisateur utilisateurs usager usagers uporabnik uporabniki""".split())
 
 #: path words after which the next segment names one citizen's record: there a number of 3 to 5 digits
 #: (``/pratiche/12345``; not a bare year: ``/pratiche/2024``) and a user handle (``/pratiche/zanchettin85``,
 #: ``/istanze/bianchi.m``) are an ``[ID]`` too
 RECORD_WORDS = frozenset("""pratica pratiche istanza istanze domanda domande fascicolo fascicoli richiesta richieste
 segnalazione segnalazioni ticket tickets protocollo protocolli dossier ricevuta ricevute prenotazione prenotazioni
-verbale verbali fattura fatture""".split())
+verbale verbali fattura fatture antrag antraege anträge ansuchen gesuch gesuche akte akten vorgang vorgaenge
+demande demandes requests request applications application vloga vloge zahtevek zahtevki""".split())
 #: path words after which the next segment is one citizen's document, booking or payment: a number of 3 to 5
 #: digits there is an ``[ID]`` too (``/documenti/12345``, ``/certificati/45678``), unless it is the number of
 #: a tax form (:data:`_FORMS`: ``/documenti/730``) or a bare year; after any other word (``/servizi/730``,
 #: ``/notizie/12345``, ``/bandi/4567``) a short number stays
 DOCUMENT_WORDS = frozenset("""documento documenti allegato allegati certificato certificati appuntamento appuntamenti
-pagamento pagamenti multa multe bolletta bollette""".split())
+pagamento pagamenti multa multe bolletta bollette dokument dokumente documents document termin termine
+appointments appointment certificat certificats payments paiements zahlungen dokumenti""".split())
 _FORMS = frozenset("730 740 750 760 770".split())
 _ANY_WORDS = ACCOUNT_WORDS | RECORD_WORDS | DOCUMENT_WORDS
 #: letters then 1-4 digits, as handles are made ("zanchettin85", "mrossi_1985"), the letters no Italian word

@@ -482,6 +482,15 @@ CORPUS = [
     ('sono Di Passaggio a Roma', KEPT),
     ('Saluti Da Roma', KEPT),
     ('il servizio è nato a gennaio nel 2019', KEPT),
+    # round 7: French and Slovenian relatives; Slovenian months in the genitive of a date; "Mrs" after a relative
+    # was taken for a name ("my mother, [NOME]. [NOME]")
+    ('mon fils Pierre a 6 ans et attend depuis 3 heures', 'mon fils [NOME] a 6 ans et attend depuis 3 heures'),
+    ('moj sin Luka je bolan', 'moj sin [NOME] je bolan'),
+    ('rojena 12. marca 1962 v Trstu', 'rojena [NASCITA] v Trstu'),
+    ('my mother, Mrs. Jane Doe, is 85', 'my mother, Mrs. [NOME], is 85'),
+    ('ma Pierre non ha risposto', KEPT),
+    ('la mère Rossi', KEPT),
+    ('Ma mère est contente du service', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
@@ -548,6 +557,13 @@ PATHS = [
     ('/pratiche/2024/nuova', KEPT),
     ('/notizie/2024/12345', KEPT),
     ('/documenti/2024/730', KEPT),
+    # round 7: the account, record and document words of the pages in German, French, Slovenian and English
+    ('/de/antraege/12345', '/de/antraege/[ID]'),
+    ('/fr/demandes/12345', '/fr/demandes/[ID]'),
+    ('/sl/vloge/12345', '/sl/vloge/[ID]'),
+    ('/de/dokumente/12345', '/de/dokumente/[ID]'),
+    ('/de/antraege/neu', KEPT),
+    ('/fr/demandes/2024', KEPT),
 ]
 
 
