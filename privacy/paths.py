@@ -25,7 +25,7 @@ that statisticians can still group pages (``/utente/[ID]/pratiche``):
 
 After a record or document word also a file's number with its year and an office's letters
 (``/pratiche/SUAP-1234-2024``; not a period, ``2024-2025``), and a bare year between the word and the number
-is passed over (``/pratiche/2024/12345`` → ``/pratiche/2024/[ID]``). A hash fragment is read as segments too
+is passed over (``/pratiche/2024/12345`` → ``/pratiche/2024/[ID]``). A file is judged by its name without the extension (``zanchettin85.pdf``). A hash fragment is read as segments too
 (``/pratiche#zanchettin85`` → ``/pratiche#[ID]``).
 
 Ordinary paths are kept as they are: ``/servizi/anagrafe/certificati``, ``/2026/11/avviso``,
@@ -86,6 +86,7 @@ _USER_DIGITS = re.compile(r"([^\W\d_]+(?:[._][^\W\d_]+)*)[._-]?\d{1,4}")
 #: the last part of a file name, which joins words with "." too ("index.html", "modulo.pdf")
 _EXTENSIONS = frozenset("htm html xhtml php asp aspx jsp do action cgi pdf doc docx odt xls xlsx ods csv txt xml json rss "
                         "zip p7m jpg jpeg png gif svg it eu com org net gov".split())
+_DOMAINS = frozenset("it eu com org net gov".split())  # "mario.rossi.it" is no file: its last part stays
 _TOKEN = re.compile(r"[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _JOINED = re.compile(r"[^\W\d_]+(?:[._][^\W\d_]+)+")
 _DIGIT = re.compile(r"\d")
@@ -148,6 +149,10 @@ def _loose_handle(segment: str) -> bool:
 
 
 def _identifies(segment: str, after_account: bool, after_record: bool = False, after_document: bool = False) -> bool:
+    if "." in segment:  # a file named after its owner or its number: "zanchettin85.pdf", "12345.pdf"
+        stem, ext = segment.rsplit(".", 1)
+        if stem and ext.lower() in _EXTENSIONS and ext.lower() not in _DOMAINS:
+            return _identifies(stem, after_account, after_record, after_document)
     if segment.isdigit():  # string tests first: most segments are words, and pay no pattern here
         return len(segment) >= 6 or ((after_account or after_record) and _short_number(segment)) \
             or (after_document and segment not in _FORMS and _short_number(segment))

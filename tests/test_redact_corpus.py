@@ -564,6 +564,12 @@ PATHS = [
     ('/de/dokumente/12345', '/de/dokumente/[ID]'),
     ('/de/antraege/neu', KEPT),
     ('/fr/demandes/2024', KEPT),
+    # round 7: a file named after its owner or its number (the extension was read as part of the segment)
+    ('/esito/zanchettin85.pdf', '/esito/[ID]'),
+    ('/documenti/12345.pdf', '/documenti/[ID]'),
+    ('/documenti/730.pdf', KEPT),
+    ('/moduli/modulo.pdf', KEPT),
+    ('/galleria/natale2024.jpg', KEPT),
 ]
 
 
