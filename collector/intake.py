@@ -163,10 +163,7 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
             and extensions.get(BACKFILL_CLOCK) is None:
         raise backends.required(cfg)
     if (sub["questionnaire"], sub["version"]) != (cfg.questionnaire_id, cfg.questionnaire_version):
-        raise ApiError(409, "questionnaire_not_assigned",
-                       f"Service {cfg.key!r} collects {cfg.questionnaire_id} version {cfg.questionnaire_version}.",
-                       {"questionnaire": [f"Expected {cfg.questionnaire_id!r}."],
-                        "version": [f"Expected {cfg.questionnaire_version}."]})
+        raise _not_assigned(sub, cfg)
     try:
         questionnaire = catalog(app).get(sub["questionnaire"], sub["version"])
     except UnknownQuestionnaire:
@@ -280,3 +277,17 @@ def questionnaire(key: str):
 def _cors(resp: Response) -> Response:
     """Let browsers read answers; the origin itself is enforced per service in :func:`accept_submission`."""
     return reflect_origin(resp, methods="GET, POST, OPTIONS", expose="Retry-After, ETag")
+
+
+def _not_assigned(sub: dict, cfg) -> ApiError:
+    """The 409 of a post for another questionnaire or version than the service's: it names only the
+    fields that differ, each with what was sent and what is expected (a right questionnaire is not
+    named as if it were wrong)."""
+    fields = {}
+    if sub["questionnaire"] != cfg.questionnaire_id:
+        fields["questionnaire"] = [f"Expected {cfg.questionnaire_id!r}, got {sub['questionnaire']!r}."]
+    if sub["version"] != cfg.questionnaire_version:
+        fields["version"] = [f"Expected {cfg.questionnaire_version}, got {sub['version']}."]
+    return ApiError(409, "questionnaire_not_assigned",
+                    f"Service {cfg.key!r} collects {cfg.questionnaire_id} version {cfg.questionnaire_version}.",
+                    fields)

@@ -169,3 +169,15 @@ def test_a_compressed_body_is_refused_naming_content_encoding(client):
     # a readable body is read whatever the header says (identity is the absence of a coding)
     r = client.post("/v1/submissions", json=submission(), headers={**WIDGET, "Content-Encoding": "identity"})
     assert r.status_code == 202
+
+
+def test_a_wrong_version_names_only_the_version_and_what_was_sent(client):
+    """A back end posting cx-core version 7 read "questionnaire: Expected 'cx-core'" beside the version,
+    as if the questionnaire it had right were wrong too: the 409 names only the fields that differ."""
+    r = _post(client, dict(submission(), version=7))
+    assert r.status_code == 409 and r.json["error"] == "questionnaire_not_assigned"
+    assert r.json["fields"] == {"version": ["Expected 1, got 7."]}
+    r = _post(client, dict(submission(), questionnaire="faccia"))
+    assert r.json["fields"] == {"questionnaire": ["Expected 'cx-core', got 'faccia'."]}
+    r = _post(client, dict(submission(), questionnaire="faccia", version=2))
+    assert set(r.json["fields"]) == {"questionnaire", "version"}
