@@ -402,3 +402,13 @@ def test_a_period_shown_in_part_says_so_in_every_export(data_dir, tmp_path):
     assert "COMMENT_OBS" in {a.id for a in dsd.components.attributes}
     described = json.loads(pkg.read_text())
     assert note in described["description"] and described["period"]["partial"]["data_from"] == "2026-10"
+
+
+def test_the_parquet_export_warns_nothing(published, tmp_path, data_dir, recwarn):
+    """``ascolto export --format parquet`` printed pandas' "UserWarning: Could not serialize
+    pd.DataFrame.attrs: Object of type set is not JSON serializable" to the statistician: the frame's
+    attrs (the withheld keys) are not the file's."""
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        export.export(wh.cursor(), "parquet", tmp_path / "cx.parquet", freq="A")
+    assert not [str(w.message) for w in recwarn if "attrs" in str(w.message)]
+    assert b"attrs" not in (pq.read_schema(tmp_path / "cx.parquet").metadata or {}).get(b"pandas", b"")

@@ -221,7 +221,12 @@ PARQUET_SCHEMA = pa.schema([(c, pa.float64() if c in NUMERIC else pa.int64() if 
 
 
 def write_parquet(df: pd.DataFrame, path) -> None:
-    pq.write_table(pa.Table.from_pandas(df[COLUMNS], schema=PARQUET_SCHEMA, preserve_index=False), path)
+    """The table's columns as Parquet. The frame's ``attrs`` (the withheld keys, a set) stay out of the
+    file: pandas would try to write them as JSON metadata and warn a reader of ``ascolto export`` that it
+    could not."""
+    table = df[COLUMNS].copy()
+    table.attrs = {}
+    pq.write_table(pa.Table.from_pandas(table, schema=PARQUET_SCHEMA, preserve_index=False), path)
 
 
 def write_codelists(df: pd.DataFrame, out, protection: Protection | None = None) -> None:
