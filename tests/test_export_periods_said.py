@@ -1,0 +1,47 @@
+"""What ``ascolto export`` says it exported (a statistician's first export, 2 December 2026).
+
+``ascolto export --format sdmx-csv --out cx.csv`` — the README's line, ``--freq A`` by default — wrote,
+with data only of 2026, a header-only file and exit 0 (the running year is not published), and with a
+year of data it wrote one partial year without a word: the reader had to open the file to learn what
+it held. Now a table export says on stderr which periods it holds (the first one's partial coverage too)
+and that the running one is published later, naming the finer ``--freq`` with its ended parts; one
+that would hold no period exits 2 naming ``--freq`` and writes nothing. The path stays alone on stdout."""
+from __future__ import annotations
+
+from datetime import date
+
+from click.testing import CliRunner
+
+from ascolto.cli import main
+from tests.conftest import pinned_clock
+
+
+def _export(data_dir, out, *args):
+    return CliRunner().invoke(main, ["export", "--format", "csv", "--out", str(out), *args],
+                              env={"ASCOLTO_DATA_DIR": str(data_dir)})
+
+
+def test_an_export_with_no_ended_period_is_refused_naming_freq_and_the_way_out(data_dir, tmp_path):
+    # data_dir holds 2026-10 and 2026-11 only
+    with pinned_clock(date(2026, 12, 2)):
+        out = tmp_path / "out"
+        out.mkdir()
+        r = _export(data_dir, out / "cx.csv")  # --freq A, the default
+        assert r.exit_code == 2, r.output
+        assert "--freq" in r.stderr and "No year with data has ended" in r.stderr, r.stderr
+        assert "2026 is still running (published from 2027-01-01)" in r.stderr
+        assert "--freq M (2026-10 to 2026-11)" in r.stderr
+        assert list(out.iterdir()) == []  # no header-only file, no codelists
+        r = _export(data_dir, tmp_path / "m.csv", "--freq", "M")
+        assert r.exit_code == 0, r.output
+        assert r.stdout.strip() == str(tmp_path / "m.csv")
+        # the running month holds no answer of these data: nothing is left out, nothing said of it
+        assert r.stderr.strip() == "ascolto: 2 months exported, 2026-10 to 2026-11."
+
+
+def test_a_partial_first_year_is_said(data_dir, tmp_path):
+    with pinned_clock(date(2027, 1, 15)):
+        r = _export(data_dir, tmp_path / "cx.csv")
+        assert r.exit_code == 0, r.output
+        assert r.stderr.strip() == "ascolto: 1 year exported, 2026 (partial: data from 2026-10)."
+        assert len((tmp_path / "cx.csv").read_text().splitlines()) > 1
