@@ -156,9 +156,12 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def refuse(status: int, retry_after: int = 0, scope_error: str | None = None, page_message: str | None = None):
+def refuse(status: int, retry_after: int = 0, scope_error: str | None = None, page_message: str | None = None,
+           permission: str | None = None):
     """401 (nobody, or a bad token), 403 (a role without the permission) or 429 (too many failed
-    sign-ins, with ``Retry-After``): JSON or an HTML page. A 403 that is not about the role —
+    sign-ins, with ``Retry-After``): JSON or an HTML page. A 403 about the role names the roles that
+    hold ``permission`` (a monitoring token asking for an export reads that it needs a statistician's
+    or an admin's). A 403 that is not about the role —
     ``scope_error``, in English for the API — says why on the page with ``page_message`` (the
     reader's language), never "your role may not use this page"."""
     if status == 401:
@@ -167,7 +170,8 @@ def refuse(status: int, retry_after: int = 0, scope_error: str | None = None, pa
     elif status == 429:
         error, msg = "too_many_sign_ins", f"Too many failed sign-ins; retry in {retry_after} s."
     else:
-        error, msg = "forbidden", f"The role {g.user.role!r} may not use this."
+        error, msg = "forbidden", f"The role {g.user.role!r} may not use this" + (
+            f": it needs a token of role {' or '.join(sorted(PERMISSIONS[permission]))}." if permission else ".")
     if status == 401 and not wants_json() and request.method in ("GET", "HEAD"):
         # a page asked without a session: to the sign-in form, and back here after it (internal paths only)
         from .paths import internal_path
@@ -199,7 +203,7 @@ def require(permission: str) -> Callable:
             if g.get("user") is None:
                 return refuse(401)
             if not g.user.can(permission):
-                return refuse(403)
+                return refuse(403, permission=permission)
             return view(*args, **kwargs)
         wrapped.permission = permission
         return wrapped
@@ -214,7 +218,7 @@ def require_entity(view: Callable) -> Callable:
         if g.get("user") is None:
             return refuse(401)
         if not g.user.can("workspace"):
-            return refuse(403)
+            return refuse(403, permission="workspace")
         if not g.user.sees(kwargs.get("ipa", "")):
             from .i18n import gettext as _
 
