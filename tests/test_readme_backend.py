@@ -1,0 +1,41 @@
+"""The README's back-end example as a PA integrator runs it on the demo (2 December 2026).
+
+The ``curl`` posted with ``$ASCOLTO_BACKEND_TOKEN``, which nothing before it had set: the way to get a
+token came forty lines later. The README now makes one for the demo's INPS just above the ``curl``, with
+``export ASCOLTO_BACKEND_TOKEN=$(ascolto registry token create …)``: that works only because the command
+prints the secret alone on stdout (its note goes to stderr), which is tested here, on the demo registry,
+and the README's body is posted with it through the real collector (202)."""
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from ascolto.cli import main
+
+README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+
+
+def _example() -> tuple[list[str], dict]:
+    start = README.index("A back end can post directly")
+    block = README[README.index("```sh\n", start) + 6:README.index("```", README.index("```sh\n", start) + 6)]
+    make = re.search(r"export ASCOLTO_BACKEND_TOKEN=\$\((.+)\)\n", block)
+    assert make and block.index(make.group(0)) < block.index("curl "), "the token is made before the curl"
+    body = json.loads(block[block.index("-d '") + 4:block.rindex("'")])
+    return shlex.split(make.group(1)), body
+
+
+def test_the_readmes_token_command_prints_the_secret_alone_and_the_curl_body_is_accepted(settings, client):
+    argv, body = _example()
+    assert argv[0] == ".venv/bin/ascolto" and argv[1:4] == ["registry", "token", "create"]
+    r = CliRunner().invoke(main, argv[1:], env={"ASCOLTO_DATABASE_URL": settings.database_url,
+                                                "ASCOLTO_DATA_DIR": str(settings.data_dir)})
+    assert r.exit_code == 0, r.output
+    secret = r.stdout.strip()
+    assert re.fullmatch(r"asc_[0-9a-f]{8}_\S+", secret), r.stdout  # one line, the secret: $(...) takes it
+    resp = client.post("/v1/submissions", json=body, headers={"Authorization": f"Bearer {secret}",
+                                                              "User-Agent": "curl/8.5.0"})
+    assert resp.status_code == 202, resp.get_json()
