@@ -269,7 +269,10 @@ def test_console_export_routes(data_dir, published):
     bad = client.get("/api/v1/export/jsonstat?lang=de")
     assert bad.status_code == 400 and "lang" in bad.get_json()["fields"]
     assert client.get("/api/v1/export/parquet?freq=A").data[:4] == b"PAR1"
-    assert client.get("/api/v1/export/datapackage").status_code == 400
+    refused = client.get("/api/v1/export/datapackage")
+    assert refused.status_code == 400 and list(refused.json["fields"]) == ["format"]
+    # the statistician asking the API for the package is pointed at the console's zip, not only at the CLI
+    assert "/exports/datapackage.zip?from=YYYY-MM&to=YYYY-MM" in refused.json["message"]
 
 
 def test_the_cli_writes_the_jsonstat_in_either_language_as_the_console_does(data_dir, tmp_path):

@@ -169,7 +169,8 @@ def export_table(fmt: str):
     like ``ascolto export``, not a header-only file."""
     if fmt not in API_FORMATS:
         raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; the data package "
-                                   "is exported by `ascolto export --format datapackage`.")
+                                   "is the console's /exports/datapackage.zip?from=YYYY-MM&to=YYYY-MM (a zip) "
+                                   "or `ascolto export --format datapackage`.")
     cut = _cut(default_by="")
     df = reference = None
     lang = request.args.get("lang", "en")
