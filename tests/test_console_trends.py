@@ -126,3 +126,19 @@ def test_a_service_type_page_draws_its_national_benchmark_over_time(client):
     assert len(band["x"]) == 6
     csv = client.get("/csv/service-type/anagrafe.certificati/trend?freq=M&period=2026-10")
     assert csv.status_code == 200 and len(csv.get_data(as_text=True).strip().splitlines()) == 4
+
+
+def test_the_volumes_table_says_a_period_holds_only_part_of_its_months(client):
+    """The overview's "Risposte per periodo" drew the demo's first quarter (data from its last month) as a
+    third of the others, with nothing beside it saying why, while the trend's table said "parziale": a
+    monitoring officer read a fall in responses. The volumes table (and its CSV) carries the same coverage."""
+    from tests import console_csv
+
+    html = client.get("/?freq=Q&period=2026-Q3").get_data(as_text=True)
+    trend = html.split('data-table="trend"', 1)[1].split("</table>", 1)[0]
+    volumes = html.split('data-table="volumes"', 1)[1].split("</table>", 1)[0]
+    said = [w for w in ("parziale: dati dal 2026-07", "parziale: dati dal 2026-08") if w in trend]
+    assert said, trend[:600]
+    assert said[0] in volumes
+    rows = console_csv.dicts(client.get("/csv/overview/volumes?freq=Q&period=2026-Q3"))
+    assert rows[0]["Copertura del periodo"] == said[0]

@@ -46,8 +46,9 @@ def trend_chart(con, settings, indicator: str, per: dict[str, Any], title: str, 
 
 #: The overview's headline table (every score indicator in the period), as its CSV heads it.
 HEADLINE_COLUMNS = [("indicator_label", "Indicatore"), *SHARE_COLUMNS]
-#: The volumes chart's table: responses per period.
-VOLUME_COLUMNS = [("period", "Periodo"), ("responses", "Risposte")]
+#: The volumes chart's table: responses per period, and its coverage as the trend's table says it (a first
+#: period holding only its last months reads as a fall in responses without it).
+VOLUME_COLUMNS = [("period", "Periodo"), ("responses", "Risposte"), ("coverage", "Copertura del periodo")]
 
 
 def overview(con, settings, args, lang) -> dict[str, Any]:
@@ -77,6 +78,7 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
     tables = [Chart("headline", "Indicatori principali",
                     HEADLINE_COLUMNS,
                     [{"indicator_label": indicator_label(h["indicator"]), **h} for h in headline])]
+    first = cube.first_data_month(con)
     volumes = [(r["period"], count(r["n"])) for r in table(con, settings, indicator=cube.RESPONSES, freq=per["freq"],
                                                            start=recent[0], end=recent[-1])] if recent else []
     return {
@@ -86,7 +88,7 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
             trend_chart(con, settings, indicator, per, "Quota positiva nazionale per periodo",
                         indicator_label(indicator)),
             Chart("volumes", "Risposte per periodo", VOLUME_COLUMNS,
-                  [{"period": q, "responses": c} for q, c in volumes],
+                  [{"period": q, "responses": c, "coverage": coverage_text(q, first)} for q, c in volumes],
                   {"data": [{"type": "bar", "x": [q for q, _c in volumes], "y": [c for _q, c in volumes],
                              "marker": {"color": "#0066cc"}, "name": _("Risposte")}],
                    "layout": {"xaxis": {"type": "category", "title": {"text": _("Periodo")}},
