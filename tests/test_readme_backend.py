@@ -39,3 +39,14 @@ def test_the_readmes_token_command_prints_the_secret_alone_and_the_curl_body_is_
     resp = client.post("/v1/submissions", json=body, headers={"Authorization": f"Bearer {secret}",
                                                               "User-Agent": "curl/8.5.0"})
     assert resp.status_code == 202, resp.get_json()
+
+
+def test_the_readme_points_the_integrator_at_the_openapi_document_the_collector_serves(client):
+    """An integrator looked in docs/ for the API's reference and found none: /openapi.json was named only in a
+    mistyped path's 404. The README's back-end section names it, and it describes the documented post."""
+    section = README[README.index("A back end can post directly"):README.index("What a back end must know")]
+    assert "`GET /openapi.json`" in section and "<http://127.0.0.1:8000/openapi.json>" in section
+    doc = client.get("/openapi.json").get_json()
+    post = doc["paths"]["/v1/submissions"]["post"]
+    assert {"202", "400", "401", "403", "404", "409", "422", "429"} <= set(post["responses"])
+    assert {"backendToken": []} in post["security"]
