@@ -90,7 +90,7 @@ def test_the_readmes_back_end_example_is_accepted_as_written(client, settings):
     from registry.tokens import create_token
 
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
-    example = re.search(r"```sh\n(curl -X POST http://127\.0\.0\.1:8000/v1/submissions .*?)```", readme, re.S).group(1)
+    example = re.search(r"```sh\n(?:export ASCOLTO_BACKEND_TOKEN=.*\n)?(curl -X POST http://127\.0\.0\.1:8000/v1/submissions .*?)```", readme, re.S).group(1)
     with session_scope(connect(settings.database_url)) as s:
         secret = create_token(s, role="backend", label="INPS - inoltro risposte", actor="test", entity="inps")[1]
     words = shlex.split(example.replace("\\\n", " ").replace("$ASCOLTO_BACKEND_TOKEN", secret))
