@@ -127,25 +127,3 @@ def test_the_services_changes_and_q_values_are_the_same_whatever_a_suppressed_se
         if key != HIDDEN:
             assert by[0][key].get("change") == by[1][key].get("change"), key
             assert by[0][key].get("cell") == by[1][key].get("cell"), key
-
-
-@pytest.mark.parametrize("query", [f"service={TREND}&freq=M&from=2026-01&to=2026-11",
-                                   f"service={TREND}&freq=Q&from=2026-Q1&to=2026-Q4",
-                                   f"entity={ROMA}&by=service&freq=M&from=2026-04&to=2026-11"])
-def test_route_23_the_break_flag_never_reads_a_suppressed_cell(worlds, monkeypatch, query):
-    """Route 23 (docs/confidentiality.md): ``obs_status = B`` marks a unit's first period whose answers
-    hold the version declaring a break. It searched every cell of the unit's history, suppressed ones
-    included, so the published 2026-06 of ``TREND`` was ``B`` when the hidden 2026-05 held only the old
-    version (world 2) and not when it held the new one (world 1): the version of a suppressed month's
-    answers, read with certainty — which, with a margin pooling both series (its mean withheld), says the
-    hidden cell holds answers of two versions, so at least two respondents. Now the flag marks the first
-    *published* period holding the break version: the same in both worlds."""
-    monkeypatch.setattr(cube, "_break_versions", _break_at_v2)
-    a, b = _both(worlds, f"/api/v1/indicators?indicator=satisfaction&{query}")
-    assert a[0] == b[0] == 200
-    # (a quarter holding the hidden month is another set of records in each world: its n differs, its flag not)
-    rows = [[(r["period"], r.get("service"), r["obs_status"], r["conf_status"]) for r in w[1]["rows"]
-             if r.get("service") in (None, TREND)] for w in (a, b)]
-    assert rows[0] == rows[1]
-    flagged = [r[0] for r in rows[0] if r[2] == "B"]
-    assert flagged == (["2026-Q2"] if "freq=Q" in query else ["2026-06"])  # the first published one

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import product
 from typing import Any
 
 import numpy as np
@@ -172,9 +173,8 @@ def table(con, cut: Cut, protection: Protection | None = None, *, span: bool = F
           series: bool = False) -> pd.DataFrame:
     """The published table of ``cut`` (see :func:`warehouse.protect.publish`; ``span``: :func:`aggregate`).
 
-    The first *published* cell of a unit (within the cell's own dimensions) whose answers hold a
-    questionnaire version with a declared break for the indicator is flagged ``obs_status = B``
-    (:func:`_flag_breaks`: suppressed cells are never read, route 23). ``noise``
+    A published cell in the first period a questionnaire version with a declared break for the
+    indicator appears in (within the cell's own dimensions) is flagged ``obs_status = B``. ``noise``
     (score indicators): also ``top2_noise_var`` and ``mean_noise_var``, the variance the perturbation adds
     to each cell's published share (0–1) and mean (:func:`warehouse.ckmnoise.cell_noise_var`), for
     comparisons of published cells (:mod:`warehouse.evaluation`); never output as figures. ``series``: also
@@ -190,35 +190,40 @@ def table(con, cut: Cut, protection: Protection | None = None, *, span: bool = F
         out["top2_noise_var"], out["mean_noise_var"] = cell_noise_var(
             cut.indicator, pools, out["n"], out["top2"], out["mean"], protection or Protection())
     if not span and len(out):
-        _flag_breaks(con, cut, out, protection or Protection())
+        _flag_breaks(con, cut, raw, out)
     return out
 
 
-def _flag_breaks(con, cut: Cut, out: pd.DataFrame, protection: Protection) -> None:
-    """Set ``obs_status = B`` on the first *published* cell (at ``cut.freq``) of each unit whose answers hold
-    a version with a declared break for the indicator (the unit's whole history is searched, not only the
-    requested range; a margin is a unit of its own, its answers those of the cells it sums). Suppressed
-    cells are never read: searching every cell with answers, a published month after a suppressed one
-    was flagged or not by the version of the suppressed month's few answers (route 23,
-    docs/confidentiality.md), as the series a trend reads are given for published cells only."""
+def _flag_breaks(con, cut: Cut, raw: pd.DataFrame, out: pd.DataFrame) -> None:
+    """Set ``obs_status = B`` on published cells of the first period (at ``cut.freq``) in which a
+    version with a declared break appears among the cell's answers (the whole history is searched,
+    not only the requested range). A margin's answers are those of the cells it sums: its first
+    period is the earliest of theirs (the national total breaks when the break first appears anywhere)."""
     versions = _break_versions(cut.indicator)
     if not versions:
         return
-    hist = aggregate(con, Cut(indicator=cut.indicator, by=list(cut.by), filters=cut.filters, freq=cut.freq,
-                              margins=cut.margins))
-    if not len(hist) or "pool" not in hist:
+    where, params = _where(Cut(indicator=cut.indicator, filters=cut.filters, freq=cut.freq))
+    dims = [d for d in cut.by]
+    pairs = " OR ".join("(questionnaire = ? AND version = ?)" for _ in versions)
+    for q, v in versions:
+        params += [q, str(v)]
+    sel = "".join(f", coalesce({d}, '{UNKNOWN}') AS {d}" for d in dims)
+    firsts = con.execute(f"SELECT {time_expr(cut.freq).replace('period', 'min(period)')} AS first{sel} "
+                         f"FROM rollup WHERE {where} AND ({pairs}) AND n > 0"
+                         + (f" GROUP BY {', '.join(str(i + 2) for i in range(len(dims)))}" if dims else ""),
+                         params).fetchall()
+    first = {tuple(r[1:]): r[0] for r in firsts}
+    if not first:
         return
-    shown = publish(hist, cut.indicator, ["period", *cut.by], protection)["conf_status"].to_numpy() != SUPPRESSED
-    marks = {f"{q}@{v}" for q, v in versions}
-    dims = list(cut.by)
-    first: dict[tuple, str] = {}
-    for i, r in enumerate(hist[["period", *dims, "pool"]].itertuples(index=False)):  # oldest period first
-        key = tuple(r[1:-1])
-        if shown[i] and key not in first and marks & set(str(r[-1] or "").split(",")):
-            first[key] = r[0]
+    if cut.margins:  # a margin (``_T`` along some dimensions) starts with the earliest of the cells it sums
+        for key, p in list(first.items()):
+            for mask in product((False, True), repeat=len(key)):
+                total = tuple(TOTAL if m else k for k, m in zip(key, mask))
+                if any(mask) and (total not in first or p < first[total]):
+                    first[total] = p
     keys = list(zip(*[out[d].to_numpy() for d in dims])) if dims else [()] * len(out)
-    hit = np.array([first.get(k) == p for k, p in zip(keys, out["period"].to_numpy())], dtype=bool)
-    out.loc[hit & (out["conf_status"].to_numpy() != SUPPRESSED), "obs_status"] = "B"
+    hit = np.array([first.get(k) == p for k, p in zip(keys, out["period"].to_numpy())])
+    out.loc[hit & (out["conf_status"].to_numpy() != "A"), "obs_status"] = "B"
 
 
 def period_labels(con, freq: str, today=None) -> list[str]:
