@@ -8,10 +8,13 @@ true n (1 or 2), the version its answers came from, or their values. World A's h
 answer (a positive one, on the questionnaire version that declares a break), world B's two (negative
 ones, on the old version); every other record is the same, with the same record keys (the data dirs
 have the same name and secret, the rows the same order), so every published cell but the hidden ones
-carries the same noise. Each output is read in both worlds and must be identical: the trend's months,
+carries the same noise. Each output below is read in both worlds and must be identical: the trend's months,
 its slope and interval, a refusal's ``detail`` (``got`` months with published answers, a break's
 ``first`` and ``month``), an evaluation's change, target check and ``break_between``, each service's
-``change`` with its p and q value. Real console app, DuckDB and registry.
+``change`` with its p and q value. (The cube's own break flag, ``OBS_STATUS=B``, is not among them: it
+searches a unit's suppressed periods too, and says which version a hidden month's answers came from —
+a fact, not a count, that a published union holding the month shows anyway: docs/confidentiality.md,
+point 4.) Real console app, DuckDB and registry.
 """
 from __future__ import annotations
 
