@@ -274,7 +274,15 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     for fh, *_ in writers.values():
         fh.close()
     total = sum(count for *_, count in writers.values())  # written: an instrument the catalog lost is not
-    withheld = withheld_figure(all_rows - total, (all_keys - written_keys) % KEY_SCALE, protection)
+    # stated for one calendar month, quarter or year, or every period: over any range the month being a
+    # quasi-identifier, the count was a fresh perturbation of a sum of monthly counts, and the 78 ranges of
+    # a year decoded each month's — a suppressed cell's 1 or 2 (route 23, docs/confidentiality.md)
+    from .periods import calendar_period
+
+    stated = (start is None and end is None) or calendar_period(period["from"], period["to"]) is not None
+    withheld = (withheld_figure(all_rows - total, (all_keys - written_keys) % KEY_SCALE, protection)
+                if stated or all_rows == total else None)
+    stated = stated or all_rows == total  # none withheld: 0, as every count of none
     package = {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
@@ -283,12 +291,14 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
         "terms": text("terms", lang),
         "period": period,
         "description": description(period, k, QUASI_IDENTIFIERS, withheld, protection.min_n,
-                                   protection.methodology(lang), lang),
+                                   protection.methodology(lang), lang, stated),
         "codebook": "codebook.json",
         "reference_metadata": reference_metadata(con, freq, start, end, protection, k),  # English, as the package
         "reference_metadata_it": reference_metadata(con, freq, start, end, protection, k, lang="it"),
         "confidentiality": {"microdata_k": k, "quasi_identifiers": QUASI_IDENTIFIERS, "released_rows": int(total),
-                            "withheld_rows": withheld, "tables": protection.metadata(lang),  # as the package
+                            "withheld_rows": withheld,
+                            "withheld_rows_note": None if stated else text("withheld_not_stated", lang),
+                            "tables": protection.metadata(lang),  # as the package
                             "note": protection.note_in(lang), "access": text("conf_access", lang)},
         "resources": resources,
     }

@@ -12,6 +12,11 @@ T = {
               "Ascolto — anonymised responses to the customer-experience questionnaires"),
     "access": ("riservato: solo ruolo statistico", "restricted: statistician role only"),
     "conf_access": ("solo ruolo statistico", "statistician role only"),
+    # the rows withheld over a range that is not one calendar period (route 23, docs/confidentiality.md)
+    "withheld_not_stated": ("non contate per un intervallo che non è un mese, un trimestre o un anno di calendario (né "
+                            "tutti i periodi): il conteggio è dato nel pacchetto di un tale periodo",
+                            "not counted for a range that is not one calendar month, quarter or year (nor every "
+                            "period): the package of such a period gives the count"),
     "terms": ("Microdati riservati, non dati aperti: solo per fini statistici, da parte di chi ha il ruolo statistico; "
               "nessuna ridistribuzione o pubblicazione di queste righe o di questo pacchetto; nessun tentativo di "
               "identificare un rispondente o un'amministrazione, né di collegarli ad altri dati a tal fine. Si possono "
@@ -65,8 +70,11 @@ def missing_values(lang: str) -> dict[str, str]:
     return {**(MISSING_IT if lang == "it" else MISSING_VALUES), "": text("empty", lang)}
 
 
-def withheld_words(withheld: int | None, min_n: int, lang: str = "en") -> str:
-    """The description's sentence on the rows withheld (:func:`warehouse.datapackage.withheld_figure`)."""
+def withheld_words(withheld: int | None, min_n: int, lang: str = "en", stated: bool = True) -> str:
+    """The description's sentence on the rows withheld (:func:`warehouse.datapackage.withheld_figure`;
+    ``stated`` False: a range whose count is not given, ``withheld_not_stated``)."""
+    if not stated:
+        return ("righe escluse: " if lang == "it" else "rows withheld: ") + text("withheld_not_stated", lang) + ". "
     if lang == "it":
         if withheld is None:
             return f"alcune righe escluse (meno di {min_n}, vere o perturbate: non contate). "
@@ -78,7 +86,7 @@ def withheld_words(withheld: int | None, min_n: int, lang: str = "en") -> str:
 
 
 def description(period: dict, k: int, quasi_identifiers: list[str], withheld: int | None, min_n: int,
-                methodology: str, lang: str = "en") -> str:
+                methodology: str, lang: str = "en", stated: bool = True) -> str:
     """The package's ``description`` in ``lang``: its months and their coverage (``period``, with
     ``partial_note`` in ``lang``), the k-anonymity rule, the rows withheld, what is left out, where the
     wordings are, and why the published tables differ (``methodology``: the page in ``lang``)."""
@@ -87,14 +95,14 @@ def description(period: dict, k: int, quasi_identifiers: list[str], withheld: in
     if lang == "it":
         return (f"Risposte dei mesi da {period['from']} a {period['to']}. {partial}Una riga per risposta, rilasciata "
                 f"solo se la sua combinazione di quasi-identificatori ({quasi}) è condivisa da almeno {k} risposte; "
-                + withheld_words(withheld, min_n, lang) +
+                + withheld_words(withheld, min_n, lang, stated) +
                 "Nessun identificativo, data e ora (solo il mese), ente, servizio, dispositivo o testo libero. La "
                 "formulazione dei quesiti in ogni lingua: le 'labels' dei campi, codebook.json e codebook.md. Le "
                 "tavole pubblicate sono protette con il metodo cell-key: i loro valori differiscono di poco dai totali "
                 f"calcolati da queste righe ({methodology}).")
     return (f"Responses of the months {period['from']} to {period['to']}. {partial}One row per response, released "
             f"only where its combination of quasi-identifiers ({quasi}) is shared by at least {k} responses; "
-            + withheld_words(withheld, min_n, lang) +
+            + withheld_words(withheld, min_n, lang, stated) +
             "No identifiers, timestamps (month only), entity, service, device or free text. Item wording in every "
             "language: the fields' 'labels', codebook.json and codebook.md. Published tables are protected by the "
             "cell-key method: their figures differ slightly from totals computed from these rows "
