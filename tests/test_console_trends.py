@@ -142,3 +142,40 @@ def test_the_volumes_table_says_a_period_holds_only_part_of_its_months(client):
     assert said[0] in volumes
     rows = console_csv.dicts(client.get("/csv/overview/volumes?freq=Q&period=2026-Q3"))
     assert rows[0]["Copertura del periodo"] == said[0]
+
+
+def test_the_charts_draw_a_partial_period_apart_from_a_fall(client):
+    """The tables said "parziale", the pictures did not: the demo's first quarter (data from its last
+    month) drew as a third of the others. Its bar is lighter and its trend point an open circle, and a
+    key above each chart says so, in the page's language."""
+    import json
+    import re
+
+    def plot(html, chart):
+        return json.loads(re.search(rf'id="plot-{chart}">(.*?)</script>', html, re.S).group(1))
+
+    html = client.get("/?freq=Q&period=2026-Q3").get_data(as_text=True)
+    volumes, trend = plot(html, "volumes"), plot(html, "trend")
+    bars = volumes["data"][0]
+    partial = [i for i, t in enumerate(bars["text"]) if t.startswith("parziale")]
+    assert partial == [0], bars["text"]
+    from warehouse.console.data_overview import BAR, PARTIAL_BAR
+
+    assert bars["marker"]["color"] == [PARTIAL_BAR] + [BAR] * (len(bars["x"]) - 1)
+    assert "periodo parziale" in volumes["layout"]["annotations"][0]["text"]
+    line = trend["data"][1]
+    assert line["marker"]["symbol"] == ["circle-open"] + ["circle"] * (len(line["x"]) - 1)
+    assert "periodo parziale" in trend["layout"]["annotations"][0]["text"]
+    english = client.get("/?freq=Q&period=2026-Q3&lang=en").get_data(as_text=True)
+    assert "partial period" in plot(english, "volumes")["layout"]["annotations"][0]["text"]
+
+
+def test_a_chart_of_whole_periods_has_no_partial_key(client):
+    """Months are whole from the demo's first month on: no open circle, no key."""
+    import json
+    import re
+
+    html = client.get("/?freq=M").get_data(as_text=True)
+    volumes = json.loads(re.search(r'id="plot-volumes">(.*?)</script>', html, re.S).group(1))
+    assert "annotations" not in volumes["layout"]
+    assert set(volumes["data"][0]["marker"]["color"]) == {"#0066cc"}

@@ -18,6 +18,16 @@ from .data import (SHARE_COLUMNS, Chart, breakdown, cell, ci_band, count, covera
                    period_choice, table)
 from .i18n import gettext as _
 
+#: the volumes chart's bar of a whole period, and of one holding only part of its months (lighter)
+BAR, PARTIAL_BAR = "#0066cc", "rgba(0,102,204,0.35)"
+
+
+def partial_key(text: str) -> dict[str, Any]:
+    """A plotly annotation under a chart saying how its partial periods are drawn (``text``): the
+    picture itself, not only its table, tells a period holding part of its months from a fall."""
+    return {"text": text, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": 1.08,
+            "xanchor": "left", "font": {"size": 12}}
+
 
 def trend_chart(con, settings, indicator: str, per: dict[str, Any], title: str, name: str,
                 filters: dict[str, list[str]] | None = None) -> Chart:
@@ -34,14 +44,39 @@ def trend_chart(con, settings, indicator: str, per: dict[str, Any], title: str, 
         return Chart("trend", title, columns, [])
     pub = [r for r in rows if r["share"] is not None]
     px = [r["period"] for r in pub]
+    # a period holding part of its months (or still running) is an open marker, its coverage in the hover
+    partial = [bool(r["coverage"]) for r in pub]
     plot = {"data": [ci_band(px, [r["share_lower"] for r in pub], [r["share_upper"] for r in pub], _("IC 95%"),
                              "rgba(0,102,204,0.15)"),
                      {"type": "scatter", "mode": "lines+markers", "x": px, "y": [r["share"] for r in pub],
-                      "name": name, "line": {"color": "#0066cc"}}],
+                      "name": name, "line": {"color": BAR},
+                      "marker": {"symbol": ["circle-open" if p else "circle" for p in partial],
+                                 "size": [10 if p else 7 for p in partial]},
+                      "text": [r["coverage"] for r in pub], "hovertemplate": "%{x}: %{y}<br>%{text}<extra></extra>"}],
             "layout": {"yaxis": {"range": [0, 100], "title": {"text": _("Quota positiva %")}},
                        "xaxis": {"type": "category", "categoryarray": [r["period"] for r in rows],
                                  "title": {"text": _("Periodo")}}}}
+    if any(partial):
+        plot["layout"]["annotations"] = [partial_key(_("○ cerchio vuoto: periodo parziale (vedi la tabella)"))]
     return Chart("trend", title, columns, rows, plot)
+
+
+def volumes_chart(con, settings, per: dict[str, Any], recent: list[str]) -> Chart:
+    """Chart ``volumes``: the published count of responses per period (through :mod:`warehouse.protect`),
+    a period holding only part of its months drawn lighter, its coverage in the table and the hover."""
+    first = cube.first_data_month(con)
+    rows = [{"period": r["period"], "responses": count(r["n"]), "coverage": coverage_text(r["period"], first)}
+            for r in table(con, settings, indicator=cube.RESPONSES, freq=per["freq"], start=recent[0],
+                           end=recent[-1])] if recent else []
+    layout = {"xaxis": {"type": "category", "title": {"text": _("Periodo")}}, "yaxis": {"title": {"text": _("Risposte")}}}
+    if any(r["coverage"] for r in rows):
+        layout["annotations"] = [partial_key(_("barra chiara: periodo parziale (vedi la tabella)"))]
+    plot = {"data": [{"type": "bar", "x": [r["period"] for r in rows], "y": [r["responses"] for r in rows],
+                      "marker": {"color": [PARTIAL_BAR if r["coverage"] else BAR for r in rows]}, "name": _("Risposte"),
+                      "text": [r["coverage"] for r in rows], "textposition": "none",
+                      "hovertemplate": "%{x}: %{y}<br>%{text}<extra></extra>"}],
+            "layout": layout}
+    return Chart("volumes", "Risposte per periodo", VOLUME_COLUMNS, rows, plot)
 
 
 #: The overview's headline table (every score indicator in the period), as its CSV heads it.
@@ -78,21 +113,13 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
     tables = [Chart("headline", "Indicatori principali",
                     HEADLINE_COLUMNS,
                     [{"indicator_label": indicator_label(h["indicator"]), **h} for h in headline])]
-    first = cube.first_data_month(con)
-    volumes = [(r["period"], count(r["n"])) for r in table(con, settings, indicator=cube.RESPONSES, freq=per["freq"],
-                                                           start=recent[0], end=recent[-1])] if recent else []
     return {
         "indicator": indicator, "per": per, "total": count(total), "services": int(services), "entities": int(entities),
         "headline": headline, "tables": tables,
         "charts": [
             trend_chart(con, settings, indicator, per, "Quota positiva nazionale per periodo",
                         indicator_label(indicator)),
-            Chart("volumes", "Risposte per periodo", VOLUME_COLUMNS,
-                  [{"period": q, "responses": c, "coverage": coverage_text(q, first)} for q, c in volumes],
-                  {"data": [{"type": "bar", "x": [q for q, _c in volumes], "y": [c for _q, c in volumes],
-                             "marker": {"color": "#0066cc"}, "name": _("Risposte")}],
-                   "layout": {"xaxis": {"type": "category", "title": {"text": _("Periodo")}},
-                              "yaxis": {"title": {"text": _("Risposte")}}}}),
+            volumes_chart(con, settings, per, recent),
             *breakdown(con, settings, indicator, {}, per),
         ],
     }

@@ -96,6 +96,8 @@ EN = {
     "tutte le risposte del tipo di servizio in Italia nel periodo: i filtri per regione o tipo di PA scelgono solo gli enti mostrati; limiti, confronti FDR, stime EB e ranghi sono quelli calcolati su tutti gli enti del tipo":
         "all the service type's responses in Italy in the period: the region or PA type filters only choose the entities shown; limits, FDR comparisons, EB estimates and ranks are those computed over every entity of the type",
     "Copertura del periodo": "Period coverage", "in corso": "in progress", "parziale: dati dal {m}": "partial: data from {m}",
+    "○ cerchio vuoto: periodo parziale (vedi la tabella)": "○ open circle: a partial period (see the table)",
+    "barra chiara: periodo parziale (vedi la tabella)": "lighter bar: a partial period (see the table)",
     "non rilevato": "not collected",
     "Meno di 2 enti pubblicati: non c'è nulla da confrontare né da ordinare.":
         "Fewer than 2 published entities: there is nothing to compare or rank.",
