@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from click.core import ParameterSource
 
-from .cli_registry import _session, _who, registry_settings
+from .cli_registry import _session, _who, cli_error, registry_settings
 
 
 @click.command("add-entity")
@@ -60,8 +60,8 @@ def add_service(ctx: click.Context, origins, inactive: bool, key_only: bool, lan
         except RegistryError as exc:
             if exc.field == "channel" and ctx.get_parameter_source("channel") is ParameterSource.DEFAULT:
                 # the operator chose no channel: say the option that fixes it (e.g. sportello.urp's faccia)
-                raise click.ClickException(f"{exc}: add --channel (the service type's questionnaire is not "
-                                           "collected on the web)") from None
+                raise cli_error(ctx, exc, then=": add --channel (the service type's questionnaire is not "
+                                               "collected on the web)") from None
             raise
         key, allowed, channel, entity = svc.key, list(svc.allowed_origins or ()), svc.channel, svc.entity_ipa
         click.echo(key)

@@ -5,6 +5,10 @@ import click
 
 from .cli_registry import _emit, _session, _who, registry_settings
 
+#: the ``devices`` group's table: a registry field -> the option or argument that sets it
+#: (:data:`ascolto.cli_registry.REGISTRY_FIELDS`)
+DEVICES_FIELDS: dict[str, tuple[str, ...]] = {"service": ("--service",), "device": ("REF",)}
+
 
 @click.group()
 def devices() -> None:
@@ -23,7 +27,7 @@ def devices_add(ctx: click.Context, service_key: str, label: str, channel: str |
     from registry.snippet import kiosk_link
 
     settings = registry_settings(ctx)
-    with _session(ctx) as s:
+    with _session(ctx, fields=DEVICES_FIELDS) as s:
         dev, token = ops.add_device(s, service_key=service_key, label=label, channel=channel, actor=_who(ctx))
         prefix, chan, key = dev.prefix, dev.channel, dev.service_key
     click.echo(token)
@@ -43,7 +47,7 @@ def devices_list(ctx: click.Context, service_key: str | None, include_revoked: b
     """List devices (never their tokens)."""
     from registry import audit, devices as ops
 
-    with _session(ctx, commit=False) as s:
+    with _session(ctx, commit=False, fields=DEVICES_FIELDS) as s:
         rows = [audit.snapshot(d) for d in ops.list_devices(s, service_key=service_key,
                                                              include_revoked=include_revoked)]
     _emit(rows, ["id", "prefix", "service_key", "channel", "label", "created_at", "revoked_at"], as_json)
@@ -57,6 +61,6 @@ def devices_revoke(ctx: click.Context, ref: str) -> None:
     from registry import devices as ops
     from registry.snippet import kiosk_link
 
-    with _session(ctx) as s:
+    with _session(ctx, fields=DEVICES_FIELDS) as s:
         dev = ops.revoke_device(s, ref, actor=_who(ctx))
     click.echo(f"device {dev.prefix} revoked")

@@ -11,6 +11,10 @@ import click
 
 from .cli_registry import _emit, _session, _who
 
+#: the ``joins`` group's table: a registry field -> the argument that sets it
+#: (:data:`ascolto.cli_registry.REGISTRY_FIELDS`)
+JOINS_FIELDS: dict[str, tuple[str, ...]] = {"request": ("REQUEST_ID",)}
+
 _COLUMNS = ["id", "status", "ipa_code", "service_name", "service_type", "allowed_origins", "channels",
             "created_at", "first_join", "has_manager"]
 
@@ -30,7 +34,7 @@ def joins_list(ctx: click.Context, status: str, as_json: bool) -> None:
     requester's manager token; ``has_manager``: the administration has one already (no token)."""
     from registry import onboarding
 
-    with _session(ctx, commit=False) as s:
+    with _session(ctx, commit=False, fields=JOINS_FIELDS) as s:
         reqs = onboarding.list_requests(s, None if status == "all" else status)
         managed = {ipa for ipa in {r.ipa_code for r in reqs} if onboarding.active_manager(s, ipa) is not None}
         rows = [dict(r.snapshot(), created_at=r.created_at.strftime("%Y-%m-%d %H:%M"),
@@ -51,7 +55,7 @@ def joins_approve(ctx: click.Context, request_id: int) -> None:
     pending manager token, if any."""
     from registry import onboarding
 
-    with _session(ctx) as s:
+    with _session(ctx, fields=JOINS_FIELDS) as s:
         req, token = onboarding.approve(s, request_id, actor=_who(ctx))
         keys, ipa, requested = list(req.service_keys or ()), req.ipa_code, req.token_prefix
         prefix = token.prefix if token is not None else None
@@ -77,6 +81,6 @@ def joins_reject(ctx: click.Context, request_id: int, reason: str) -> None:
     """Reject REQUEST_ID (its requester's pending token, if any, is revoked)."""
     from registry import onboarding
 
-    with _session(ctx) as s:
+    with _session(ctx, fields=JOINS_FIELDS) as s:
         onboarding.reject(s, request_id, actor=_who(ctx), reason=reason)
     click.echo(f"request {request_id} rejected", err=True)

@@ -11,6 +11,11 @@ import click
 
 from .cli_registry import _emit, _session, _who
 
+#: the ``names`` group's table: a registry field -> the argument that sets it (an entity's IPA code is its KEY)
+#: (:data:`ascolto.cli_registry.REGISTRY_FIELDS`)
+NAMES_FIELDS: dict[str, tuple[str, ...]] = {"ipa_code": ("KEY",),
+                                           **{f"name_{lang}": ("NAME",) for lang in ("en", "de", "fr", "sl")}}
+
 KINDS = click.Choice(["entity", "service"])
 LANGS = click.Choice(["it", "en", "de", "fr", "sl"])
 
@@ -31,7 +36,7 @@ def set_(ctx: click.Context, kind: str, key: str, lang: str, name: str) -> None:
     ``ascolto registry names set entity c_a952 de "Gemeinde Bozen"``."""
     from registry.ops import set_names
 
-    with _session(ctx) as s:
+    with _session(ctx, fields=NAMES_FIELDS) as s:
         set_names(s, kind, key, {lang: name}, actor=_who(ctx), context=f"cli names set {lang}")
     click.echo(f"{kind} {key}: name in {lang} set")
 
@@ -46,7 +51,7 @@ def remove(ctx: click.Context, kind: str, key: str, lang: str) -> None:
     (the Italian name itself cannot be removed)."""
     from registry.ops import set_names
 
-    with _session(ctx) as s:
+    with _session(ctx, fields=NAMES_FIELDS) as s:
         set_names(s, kind, key, {lang: None}, actor=_who(ctx), context=f"cli names remove {lang}")
     click.echo(f"{kind} {key}: name in {lang} removed (pages in {lang} show the Italian name)")
 
@@ -61,7 +66,7 @@ def show(ctx: click.Context, kind: str, key: str, as_json: bool) -> None:
     from registry import ops
     from registry.names import OTHER_LANGUAGES
 
-    with _session(ctx, commit=False) as s:
+    with _session(ctx, commit=False, fields=NAMES_FIELDS) as s:
         row = ops.get_entity(s, key) if kind == "entity" else ops.get_service(s, key)
         italian, given = row.name, {"it": row.name, **(row.names or {})}
     rows = [{"lang": lang, "name": given.get(lang), "shown": given.get(lang) or f"{italian} (Italian)"}

@@ -32,12 +32,15 @@ def origins(ctx: click.Context, key: str, added: tuple[str, ...], removed: tuple
             # an origin is removed by the text `origins` lists too: one stored before today's rules
             # (a non-ASCII host) would not pass them, and could never be removed
             listed = {r for r in removed if r in current}
-            gone = listed | (set(check_origins([r for r in removed if r not in listed], limit=len(removed)))
-                             if removed else set())
+            try:  # a refused --remove says --remove (the registry's field, allowed_origins, is --add's)
+                gone = listed | (set(check_origins([r for r in removed if r not in listed], limit=len(removed)))
+                                 if removed else set())
+            except InvalidValue as exc:
+                raise click.ClickException(f"--remove: {exc.problem}") from None
             missing = sorted(gone - set(current))
             if missing:
-                raise InvalidValue("allowed_origins", f"{', '.join(missing)} not among the service's origins "
-                                                      f"({', '.join(current) or 'none'})")
+                raise click.ClickException(f"--remove: {', '.join(missing)} not among the service's origins "
+                                           f"({', '.join(current) or 'none'})")
             wanted = [o for o in current if o not in gone] + list(added)
             current = list(ops.update_service(s, key, allowed_origins=wanted, actor=_who(ctx)).allowed_origins or ())
     click.echo("\n".join(current) if current else

@@ -13,6 +13,10 @@ import click
 
 from .cli_registry import _emit, _session, _who, registry_settings
 
+#: the ``plans`` group's table: a registry field -> the options that set it, where the option is not the
+#: field's name (:data:`ascolto.cli_registry.REGISTRY_FIELDS`)
+PLANS_FIELDS: dict[str, tuple[str, ...]] = {"version": ("--expected-version",)}
+
 _LIST_COLUMNS = ["plan_id", "version", "entity_ipa", "service_key", "indicator", "measure", "baseline_period",
                  "baseline_value", "target_value", "deadline", "status", "owner"]
 #: the --help of the options ``add`` and ``update`` share
@@ -88,7 +92,7 @@ def add(ctx: click.Context, actions, actions_file, **fields) -> None:
     text = _actions(actions, actions_file)
     if text is None or not text.strip():  # said before any look-up, naming the options (not "actions: is required")
         raise click.UsageError("give --actions TEXT or --actions-file FILE: what will be done (a plan needs its actions)")
-    with _published_figures(ctx) as published, _session(ctx) as s:
+    with _published_figures(ctx) as published, _session(ctx, fields=PLANS_FIELDS) as s:
         plan = ops.add_plan(s, actor=_who(ctx), actions=text, published=published, **fields)
         click.echo(plan.id)
     click.echo(f"plan {plan.id} for {plan.service_key} recorded (version 1)", err=True)
@@ -122,7 +126,7 @@ def update(ctx: click.Context, plan_id: str, actions, actions_file, expected_ver
     text = _actions(actions, actions_file)
     if text is not None:
         changes["actions"] = text
-    with _published_figures(ctx) as published, _session(ctx) as s:
+    with _published_figures(ctx) as published, _session(ctx, fields=PLANS_FIELDS) as s:
         before = ops.get_plan(s, plan_id).version
         plan = ops.update_plan(s, plan_id, actor=_who(ctx), expected_version=expected_version, published=published,
                                **changes)
@@ -141,7 +145,7 @@ def list_(ctx: click.Context, as_json: bool, **filters) -> None:
     """List plans (current versions)."""
     from registry import plans as ops
 
-    with _session(ctx, commit=False) as s:
+    with _session(ctx, commit=False, fields=PLANS_FIELDS) as s:
         rows = ops.export_rows(s, **filters)
     _emit(rows, _LIST_COLUMNS, as_json)
 
@@ -154,7 +158,7 @@ def show(ctx: click.Context, plan_id: str, as_json: bool) -> None:
     """Show plan PLAN_ID with every version, oldest first."""
     from registry import plans as ops
 
-    with _session(ctx, commit=False) as s:
+    with _session(ctx, commit=False, fields=PLANS_FIELDS) as s:
         plan = ops.get_plan(s, plan_id)
         history = [{**ops.snapshot(v), "at": v.at.isoformat(timespec="seconds"), "actor": v.actor}
                    for v in ops.versions(s, plan.id)]
@@ -181,7 +185,7 @@ def export(ctx: click.Context, fmt: str, output: str, **filters) -> None:
     """Export plans (current versions) for the entity's performance plan, as CSV or JSON."""
     from registry import plans as ops
 
-    with _session(ctx, commit=False) as s:
+    with _session(ctx, commit=False, fields=PLANS_FIELDS) as s:
         rows = ops.export_rows(s, **filters)
     text = ops.to_csv(rows) if fmt == "csv" else ops.to_json(rows) + "\n"
     if output == "-":

@@ -2,8 +2,9 @@
 
 Every command works on ``ASCOLTO_DATABASE_URL`` (brought to the newest schema first), writes
 through the registry's service layer (validated and audited as ``--actor``, default
-``$ASCOLTO_ACTOR`` or ``cli:$USER``), and exits non-zero with a message naming the field and the
-problem when the registry refuses.
+``$ASCOLTO_ACTOR`` or ``cli:$USER``), and exits non-zero with a message naming the option (or argument)
+the user typed and the problem when the registry refuses (:func:`cli_error`: the registry's field names
+stay the console's and the API's).
 """
 from __future__ import annotations
 
@@ -37,10 +38,50 @@ def actor_of(settings) -> str:
     return getattr(settings, "actor", "") or _default_actor(getattr(settings, "sudo_user", ""))
 
 
+#: the ``ascolto registry ...`` group's table: a registry field -> the options that set it, where the option
+#: is not the field's name (``--sampling-rate`` for ``sampling_rate`` needs no entry); the first one the
+#: running command has is said. Sub-groups (plans, names, devices, joins, token) keep their own.
+REGISTRY_FIELDS: dict[str, tuple[str, ...]] = {
+    "allowed_origins": ("--origin", "--add"), "ipa_code": ("--ipa", "IPA"), "comune_istat": ("--comune",),
+    "region_istat": ("--region",), "region_nuts": ("--nuts",), "service_type": ("--type",),
+    "entity_ipa": ("--entity",), "questionnaire_id": ("--questionnaire", "QUESTIONNAIRE"),
+    "questionnaire_version": ("--version",),
+}
+#: the ``token`` group's table (as :data:`REGISTRY_FIELDS`)
+TOKEN_FIELDS: dict[str, tuple[str, ...]] = {"token": ("REF",)}
+
+
+def option_of(ctx: click.Context, field: str, table: dict[str, tuple[str, ...]]) -> str:
+    """What a CLI user typed for the registry's FIELD on the running command: the first of ``table[field]`` the
+    command has, else its parameter named FIELD (an option as its long flag, an argument as its metavar,
+    e.g. ``KEY``), else FIELD itself (what no option sets, e.g. a CSV file's ``header``)."""
+    params = ctx.command.params
+    said = {o: o for p in params for o in p.opts if isinstance(p, click.Option)}
+    said.update({p.human_readable_name: p.human_readable_name for p in params if isinstance(p, click.Argument)})
+    for name in table.get(field, ()):
+        if name in said:
+            return said[name]
+    for p in params:
+        if p.name == field:
+            return p.human_readable_name if isinstance(p, click.Argument) else (
+                next((o for o in p.opts if o.startswith("--")), p.opts[0]))
+    return field
+
+
+def cli_error(ctx: click.Context, exc, table: dict[str, tuple[str, ...]] | None = None,
+              then: str = "") -> click.ClickException:
+    """The one-line error of a registry refusal ``exc``: ``OPTION: problem`` (:func:`option_of`, on TABLE,
+    default :data:`REGISTRY_FIELDS`), ``then`` appended."""
+    return click.ClickException(f"{option_of(ctx, exc.field, REGISTRY_FIELDS if table is None else table)}: "
+                                f"{exc.problem}{then}")
+
+
 @contextmanager
-def _session(ctx: click.Context, *, commit: bool = True) -> Iterator[Any]:
-    """A registry session on the configured database; registry refusals become clean CLI errors (an
-    unreachable or silent database: :class:`ascolto.cli._Main`, exit status 75)."""
+def _session(ctx: click.Context, *, commit: bool = True,
+             fields: dict[str, tuple[str, ...]] | None = None) -> Iterator[Any]:
+    """A registry session on the configured database; registry refusals become clean CLI errors naming
+    the option (:func:`cli_error` on ``fields``, the command group's table; an unreachable or silent
+    database: :class:`ascolto.cli._Main`, exit status 75)."""
     from registry import RegistryError, connect, dispose
 
     factory = connect(registry_settings(ctx).database_url)
@@ -53,7 +94,7 @@ def _session(ctx: click.Context, *, commit: bool = True) -> Iterator[Any]:
             session.rollback()
     except RegistryError as exc:
         session.rollback()
-        raise click.ClickException(str(exc)) from None
+        raise cli_error(ctx, exc, fields) from None
     except BaseException:
         session.rollback()
         raise
@@ -138,7 +179,7 @@ def seed_demo(ctx: click.Context, origins) -> None:
     try:
         seed(factory, list(origins) or demo_origins(settings.demo_port), actor=_who(ctx))
     except RegistryError as exc:  # a refused --origin: one line, as every registry command
-        raise click.ClickException(str(exc)) from None
+        raise cli_error(ctx, exc) from None
     finally:
         dispose(factory)
     click.echo("demo registry seeded")
@@ -305,7 +346,7 @@ def token_create(ctx: click.Context, role: str, label: str, expires: str | None,
     """Create a token and print its secret: shown this once, only a hash is stored."""
     from registry import tokens
 
-    with _session(ctx) as s:
+    with _session(ctx, fields=TOKEN_FIELDS) as s:
         tok, secret = tokens.create_token(s, role=role, label=label, actor=_who(ctx), expires=expires,
                                           entity=entity, manager=manager)
         until = f", expires {tok.expires_at.isoformat(timespec='seconds')}" if tok.expires_at else ""
@@ -321,7 +362,7 @@ def token_revoke(ctx: click.Context, ref: str) -> None:
     """Revoke the token REF (its prefix or id)."""
     from registry import tokens
 
-    with _session(ctx) as s:
+    with _session(ctx, fields=TOKEN_FIELDS) as s:
         tok = tokens.revoke_token(s, ref, actor=_who(ctx))
     click.echo(f"token {tok.prefix} revoked")
 
@@ -339,7 +380,7 @@ def token_list(ctx: click.Context, include_revoked: bool, as_json: bool) -> None
         return ("revoked" if t.revoked_at is not None else "expired" if t.expired() else
                 "pending" if t.pending else "active")
 
-    with _session(ctx, commit=False) as s:
+    with _session(ctx, commit=False, fields=TOKEN_FIELDS) as s:
         rows = [dict(audit.snapshot(t), state=state(t)) for t in tokens.list_tokens(s, include_revoked=include_revoked)]
     _emit(rows, ["id", "prefix", "role", "state", "entity_ipa", "label", "created_at", "created_by", "expires_at",
                  "revoked_at"], as_json)

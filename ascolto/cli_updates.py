@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from .cli_registry import _session, _who
+from .cli_registry import REGISTRY_FIELDS, _session, _who, option_of
 
 
 def _changes(before: dict, after: dict, fields: tuple[str, ...]) -> str:
@@ -39,11 +39,7 @@ def update_service(ctx: click.Context, key: str, **given) -> None:
     click.echo(f"service {key} updated: {said}" if said else f"service {key}: nothing to change")
 
 
-#: the option of each place field :func:`registry.ops.update_entity` may refuse for disagreeing with the comune
-_PLACE_OPTIONS = {"region_istat": "--region", "region_nuts": "--nuts"}
-
-
-def _region_follows_comune(ipa: str, before: dict, field: str, fields: dict) -> str:
+def _region_follows_comune(ctx: click.Context, ipa: str, before: dict, field: str, fields: dict) -> str:
     """The refusal of a ``--region``/``--nuts`` other than the comune's, for an entity that has a comune:
     what disagrees, and the two commands that do what the operator may have meant."""
     from registry.geo import PROVINCE_NUTS, REGIONS
@@ -56,7 +52,7 @@ def _region_follows_comune(ipa: str, before: dict, field: str, fields: dict) -> 
         nuts = "ITH1|ITH2"
     by_region = f'ascolto registry update-entity {ipa} --comune "" --region {region}' + (
         f" --nuts {nuts}" if nuts else "")
-    return (f"{_PLACE_OPTIONS[field]}: {given!r} disagrees with comune {before['comune_istat']!r} of entity {ipa} "
+    return (f"{option_of(ctx, field, REGISTRY_FIELDS)}: {given!r} disagrees with comune {before['comune_istat']!r} of entity {ipa} "
             f"(region {before['region_istat']!r}, NUTS-2 {before['region_nuts']!r}): an entity with a comune is in "
             f"the comune's region, so --region/--nuts alone cannot move it.\n"
             f"  To move it to another comune (its region follows):  ascolto registry update-entity {ipa} --comune "
@@ -86,6 +82,6 @@ def update_entity(ctx: click.Context, ipa: str, **given) -> None:
         try:
             after = audit.snapshot(ops.update_entity(s, ipa, actor=_who(ctx), **fields))
         except RegionFollowsComune as exc:
-            raise click.ClickException(_region_follows_comune(ipa, before, exc.field, fields)) from None
+            raise click.ClickException(_region_follows_comune(ctx, ipa, before, exc.field, fields)) from None
     said = _changes(before, after, ("name", "category", "comune_istat", "region_istat", "region_nuts"))
     click.echo(f"entity {ipa} updated: {said}" if said else f"entity {ipa}: nothing to change")

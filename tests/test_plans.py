@@ -181,11 +181,11 @@ def test_cli_add_update_list_show_and_export(cli, tmp_path, services):
     assert "version 2" in cli("update", pid, "--target", "72", "--expected-version", "1").output
     assert "(unchanged)" in cli("update", pid, "--target", "72").output
     stale = cli("update", pid, "--owner", "Altri", "--expected-version", "1", code=1)
-    assert "Error: version: plan" in stale.output
+    assert "Error: --expected-version: plan" in stale.output
     bad = cli("add", "--service", "roma-anagrafe", "--indicator", "speed", "--baseline", "2026-Q1", "--target", "170",
               "--deadline", "2026-12-31", "--owner", "x", "--actions", "y", code=1)
-    assert "Error: target_value:" in bad.output
-    assert "Error: plan_id: no plan '99'" in cli("show", "99", code=1).output
+    assert "Error: --target:" in bad.output
+    assert "Error: PLAN_ID: no plan '99'" in cli("show", "99", code=1).output
     listed = json.loads(cli("list", "--json").stdout)
     assert [(r["plan_id"], r["version"], r["target_value"]) for r in listed] == [(int(pid), 2, 72.0)]
     shown = json.loads(cli("show", pid, "--json").stdout)[0]
@@ -212,14 +212,14 @@ def test_cli_checks_the_baseline_against_the_published_figures_when_there_is_a_d
     typed = cli("add", "--service", "roma-anagrafe", "--indicator", "satisfaction", "--baseline", "2026-Q1",
                 "--baseline-value", "12", "--target", "95", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y",
                 code=1)
-    assert "Error: baseline_value:" in typed.output and "published figure" in typed.output
+    assert "Error: --baseline-value:" in typed.output and "published figure" in typed.output
     filled = cli("add", "--service", "roma-anagrafe", "--indicator", "satisfaction", "--baseline", "2026-Q1",
                  "--target", "95", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y")
     shown = json.loads(cli("show", filled.stdout.strip(), "--json").stdout)[0]
     assert 60 <= shown["versions"][0]["baseline_value"] <= 90  # the published positive share, about 75 %
     lower = cli("add", "--service", "roma-anagrafe", "--indicator", "satisfaction", "--baseline", "2026-Q1",
                 "--target", "40", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y", code=1)
-    assert "Error: target_value:" in lower.output
+    assert "Error: --target:" in lower.output
 
 
 def test_cli_add_says_the_actions_are_required_and_by_which_option(cli):

@@ -140,12 +140,12 @@ def test_files_and_selections_that_cannot_be_used_are_named(cli, tmp_path):
     (tmp_path / "latin1.csv").write_bytes("service,questionnaire\nàè,cx-core\n".encode("latin-1"))
     assert "not UTF-8 text" in cli("assign-bulk", "--csv", str(tmp_path / "latin1.csv"), code=1).stderr
     assert "cannot read" in cli("assign-bulk", "--csv", str(tmp_path / "nope.csv"), code=1).stderr
-    assert "Error: service_type: no service of type 'sportello.urp' is in the registry" in cli(
+    assert "Error: --service-type: no service of type 'sportello.urp' is in the registry" in cli(
         "assign-bulk", "--service-type", "sportello.urp", "--questionnaire", "faccia", code=1).stderr
-    assert "Error: entity: no entity 'c_zzzz'" in cli(
+    assert "Error: --entity: no entity 'c_zzzz'" in cli(
         "assign-bulk", "--service-type", "anagrafe.certificati", "--entity", "c_zzzz", "--questionnaire", "cx-core",
         code=1).stderr
-    assert "Error: service_type: 'nope' is not in the service-type taxonomy" in cli(
+    assert "Error: --service-type: 'nope' is not in the service-type taxonomy" in cli(
         "assign-bulk", "--service-type", "nope", "--questionnaire", "cx-core", code=1).stderr
 
 

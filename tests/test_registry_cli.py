@@ -76,13 +76,13 @@ def test_services_assignment_activation_and_listing(cli, registry_db):
 
     refused = cli("add-service", "--entity", "c_l219", "--name", "x", "--type", "previdenza.domanda-prestazione",
                   code=1)
-    assert "Error: service_type: 'previdenza.domanda-prestazione' applies to PA categories" in refused.stderr
-    assert "Error: questionnaire_id: service type 'tributi.pagamento' does not allow 'nope'" in cli(
+    assert "Error: --type: 'previdenza.domanda-prestazione' applies to PA categories" in refused.stderr
+    assert "Error: QUESTIONNAIRE: service type 'tributi.pagamento' does not allow 'nope'" in cli(
         "assign", "torino-tari", "nope", code=1).stderr
-    assert "Error: questionnaire_version: 'cx-core' version 99 is not published" in cli(
+    assert "Error: --version: 'cx-core' version 99 is not published" in cli(
         "assign", "torino-tari", "cx-core", "--version", "99", code=1).stderr
     assert "torino-tari: cx-core v1" in cli("assign", "torino-tari", "cx-core", "--version", "1").stdout
-    assert "Error: key: no service 'nope'" in cli("deactivate", "nope", code=1).stderr
+    assert "Error: KEY: no service 'nope'" in cli("deactivate", "nope", code=1).stderr
     cli("deactivate", "torino-tari")
 
     services = json.loads(cli("list", "services", "--entity", "c_l219", "--json").stdout)

@@ -53,12 +53,12 @@ def cli(db_url, tmp_path):
 
 def test_a_counter_service_without_a_channel_is_told_to_add_one(cli):
     refused = cli("add-service", "--entity", "c_a944", "--name", "URP", "--type", "sportello.urp", code=1).stderr
-    assert "Error: channel: 'faccia' is for the channels front_office, kiosk, phone, not 'web'" in refused
+    assert "Error: --channel: 'faccia' is for the channels front_office, kiosk, phone, not 'web'" in refused
     assert "add --channel" in refused
     # chosen on purpose: the registry's words only
     chosen = cli("add-service", "--entity", "c_a944", "--name", "URP", "--type", "sportello.urp", "--channel", "web",
                  code=1).stderr
-    assert chosen.strip() == "Error: channel: 'faccia' is for the channels front_office, kiosk, phone, not 'web'"
+    assert chosen.strip() == "Error: --channel: 'faccia' is for the channels front_office, kiosk, phone, not 'web'"
     done = cli("add-service", "--entity", "c_a944", "--name", "URP", "--type", "sportello.urp", "--key", "bo-urp",
                "--channel", "front_office")
     assert done.stdout.splitlines()[0] == "bo-urp"
@@ -106,7 +106,7 @@ def test_the_documented_update_entity_example_is_accepted(cli):
 
 def test_the_documented_refusal_of_a_questionnaire_is_what_the_registry_says():
     text = " ".join(DOC.read_text("utf-8").split())
-    example = re.search(r"`Error: questionnaire_id: (service type '([\w.]+)' does not allow '([\w-]+)' \(allowed: [^)]*\))`",
+    example = re.search(r"`Error: --questionnaire: (service type '([\w.]+)' does not allow '([\w-]+)' \(allowed: [^)]*\))`",
                         text)
     assert example, "docs/registry.md gives an example of a refused questionnaire"
     with pytest.raises(RegistryError) as refused:
@@ -165,9 +165,9 @@ def test_a_bare_nuts_code_for_an_entity_with_a_comune_names_its_region_in_the_co
 
 
 @pytest.mark.parametrize("args, said", [
-    (("--region", "99"), "Error: region_istat: '99' is not an Istat region code (01–20)"),
-    (("--nuts", "ITX9"), "Error: region_nuts: 'ITX9' is not the NUTS-2 code of an Italian region"),
-    (("--region", "08", "--nuts", "ITI4"), "Error: region_nuts: NUTS-2 'ITI4' is not in region '08'"),
+    (("--region", "99"), "Error: --region: '99' is not an Istat region code (01–20)"),
+    (("--nuts", "ITX9"), "Error: --nuts: 'ITX9' is not the NUTS-2 code of an Italian region"),
+    (("--region", "08", "--nuts", "ITI4"), "Error: --nuts: NUTS-2 'ITI4' is not in region '08'"),
 ], ids=["region", "nuts", "region-and-nuts"])
 def test_a_place_that_is_wrong_in_itself_is_refused_as_such_not_as_disagreeing_with_the_comune(cli, args, said):
     refused = cli("update-entity", "c_a944", *args, code=1).stderr
