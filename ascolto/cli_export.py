@@ -76,61 +76,19 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
 
 
 _TABLES = ("csv", "parquet", "sdmx-csv", "jsonstat")
-_FINER = {"A": ("Q", "M"), "Q": ("M",), "M": ()}
-_WORDS = {"M": "month", "Q": "quarter", "A": "year"}
 
 
 def _periods_said(con, fmt: str, freq: str, start: str | None, end: str | None) -> str | None:
-    """What a table export (csv, parquet, sdmx-csv, jsonstat) will hold, in one line for stderr: its
-    periods of ``freq`` (ended, with data, within ``start``–``end``: :func:`warehouse.cube.period_labels`),
-    the first one's partial coverage, and the running period left out with the day it is published and
-    the finer ``--freq`` that has ended periods of it. None for the other formats.
+    """What a table export (csv, parquet, sdmx-csv, jsonstat) will hold, in one line for stderr
+    (:meth:`warehouse.export_periods.Held.said`: its periods, the first one's partial coverage, the running
+    period left out with the day it is published and the finer ``--freq`` that has ended periods of it).
+    None for the other formats.
 
-    An export that would hold no period at all — ``--freq A`` (the default) in a year whose data are all of
-    the running year — is a ``QueryError`` naming ``freq`` (exit 2, nothing written) rather than a
-    header-only file that reads as "nobody answered"."""
-    from warehouse.comparability import QueryError
-    from warehouse.cube import coverage, first_data_month, period_labels, require_data
-    from warehouse.periods import complete_from, period_of, running_month
+    An export that would hold no period at all is a ``QueryError`` naming ``freq`` (exit 2, nothing
+    written): :func:`warehouse.export_periods.held_periods`, the rule the console's API shares."""
+    from warehouse.export_periods import held_periods
 
-    if fmt not in _TABLES:
-        return None
-    require_data(con, freq, start, end)  # a range without responses: its own refusal, naming --from or --to
-
-    def held(f: str) -> list[str]:
-        lo = start and period_of(_first_month(start), f)
-        hi = end and period_of(_last_month(end), f)
-        return [p for p in period_labels(con, f) if (not lo or p >= lo) and (not hi or p <= hi)]
-
-    labels = held(freq)
-    running = period_of(running_month(), freq)
-    newest = con.execute("SELECT max(period) FROM rollup WHERE n > 0").fetchone()[0]  # a month, YYYY-MM
-    later = end is None and newest is not None and period_of(newest, freq) == running
-    inside = [(f, [p for p in held(f) if period_of(_first_month(p), freq) == running]) for f in _FINER[freq]]
-    hint = " or ".join(f"--freq {f} ({ps[0]} to {ps[-1]})" if len(ps) > 1 else f"--freq {f} ({ps[0]})"
-                       for f, ps in inside if ps)
-    left_out = (f"{running} is still running (published from {complete_from(running).isoformat()})"
-                + (f"; its ended parts: {hint}" if hint else "")) if later else ""
-    if not labels:
-        raise QueryError("freq", f"No {_WORDS[freq]} with data has ended, so the export would hold no figure"
-                                 + (f". {left_out}." if left_out else "."))
-    part = coverage(labels[0], first_data_month(con))
-    first = labels[0] + (f" (partial: data from {part['data_from']})" if part["data_from"] else "")
-    held_ = first if len(labels) == 1 else f"{first} to {labels[-1]}"
-    return (f"ascolto: {len(labels)} {_WORDS[freq]}{'s' * (len(labels) != 1)} exported, {held_}"
-            + (f"; {left_out}." if left_out else "."))
-
-
-def _first_month(label: str) -> str:
-    from warehouse.periods import months
-
-    return months(label, "from")[0]
-
-
-def _last_month(label: str) -> str:
-    from warehouse.periods import months
-
-    return months(label, "to")[1]
+    return held_periods(con, freq, start, end).said() if fmt in _TABLES else None
 
 
 @click.group("warehouse")

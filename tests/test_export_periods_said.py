@@ -45,3 +45,25 @@ def test_a_partial_first_year_is_said(data_dir, tmp_path):
         assert r.exit_code == 0, r.output
         assert r.stderr.strip() == "ascolto: 1 year exported, 2026 (partial: data from 2026-10)."
         assert len((tmp_path / "cx.csv").read_text().splitlines()) > 1
+
+
+def test_the_console_api_refuses_an_export_with_no_ended_period_naming_freq(data_dir):
+    """``/api/v1/export/<fmt>?freq=A`` without a range returned a header-only file where ``ascolto export``
+    exits 2: the same rule (warehouse.export_periods), a 400 naming ``freq`` that says what to ask instead."""
+    from settings import Settings
+    from tests.console_auth import api_client
+
+    with pinned_clock(date(2026, 12, 2)):
+        client = api_client(Settings(data_dir=data_dir))
+        for fmt in ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists"):
+            resp = client.get(f"/api/v1/export/{fmt}?freq=A")
+            assert resp.status_code == 400, (fmt, resp.status_code)
+            body = resp.get_json()
+            assert body["error"] == "invalid_parameter" and "freq" in body["fields"], body
+            assert "No year with data has ended" in body["message"], body
+            assert "2026 is still running (published from 2027-01-01)" in body["message"], body
+            assert "freq=Q (2026-Q4)" not in body["message"]  # 2026-Q4 is running too: not offered
+            assert "freq=M (2026-10 to 2026-11)" in body["message"] and "--freq" not in body["message"], body
+        ok = client.get("/api/v1/export/csv?freq=M")
+        assert ok.status_code == 200 and len(ok.get_data(as_text=True).splitlines()) > 1
+        assert client.get("/api/v1/export/metadata?freq=A").status_code == 200  # no table: not this rule

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from .. import codelists, cube, export
 from ..compare import compare
 from ..comparability import QueryError, all_indicators, declared, instruments_of
+from ..export_periods import held_periods
 from ..periods import freq_of, require_ended_range, validate_range
 from ..protect import Protection
 from .auth import require
@@ -22,6 +23,8 @@ API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-stru
 _NAMES = {"csv": "{f}.csv", "parquet": "{f}.parquet", "sdmx-csv": "{f}.sdmx.csv", "jsonstat": "{f}.json",
           "metadata": "{f}.metadata.json",
           "codelists": "{f}.codelists.csv", "sdmx-structure": "structure.sdmx.xml"}
+#: the formats that hold the publication table's periods (and its codes): refused when they would hold none
+_TABLES = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists")
 
 
 
@@ -165,8 +168,11 @@ def export_table(fmt: str):
     """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``), the
     codelists of its codes (``codelists``: it/en labels), the SDMX structure (SDMX-ML 3.0) or the reference
     metadata of the range (``metadata``, :mod:`warehouse.refmeta`; also in JSON-stat's extension). A range
-    holding no response is a 400 naming ``from`` or ``to`` (:func:`warehouse.cube.require_data`),
-    like ``ascolto export``, not a header-only file."""
+    holding no response is a 400 naming ``from`` or ``to`` (:func:`warehouse.cube.require_data`), and a
+    table (or its codelists) that would hold no period — ``freq=A`` when every year with data is still
+    running — a 400 naming ``freq`` that says the running period, when it is published and the finer
+    ``freq`` to ask (:func:`warehouse.export_periods.held_periods`), like ``ascolto export``'s exit 2, not a
+    header-only file."""
     if fmt not in API_FORMATS:
         raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; the data package "
                                    "is the console's /exports/datapackage.zip?from=YYYY-MM&to=YYYY-MM (a zip) "
@@ -178,7 +184,10 @@ def export_table(fmt: str):
         raise QueryError("lang", "lang must be it or en.")
     con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
     if fmt != "sdmx-structure":
-        cube.require_data(con, cut.freq, cut.start, cut.end)  # a range without data: 400, as the CLI's exit 2
+        if fmt in _TABLES:  # no ended period with data (freq=A in the data's only year): 400 naming freq
+            held_periods(con, cut.freq, cut.start, cut.end, ask="freq={}")  # and a range without data, as the CLI
+        else:
+            cube.require_data(con, cut.freq, cut.start, cut.end)  # a range without data: 400, as the CLI's exit 2
         if fmt != "metadata":
             # COMMENT_OBS in the download's language, as ``ascolto export --lang`` writes it
             df = export.publication_table(con, cut.freq, cut.start, cut.end, protection=_protection(), lang=lang)

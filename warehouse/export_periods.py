@@ -1,0 +1,65 @@
+"""Which periods an export of the publication table holds, and the refusal of one that would hold none:
+the rule ``ascolto export`` (:mod:`ascolto.cli_export`) and the console's ``/api/v1/export/<fmt>``
+(:mod:`warehouse.console.api`) share.
+
+A table export holds the periods of ``freq`` that have ended and have data, within ``start``–``end``
+(:func:`warehouse.cube.period_labels`; the running period is published once it has ended). One that would
+hold none — ``freq`` A (the CLI's default) in a year whose data are all of the running year — is a
+:class:`~warehouse.comparability.QueryError` naming ``freq``, saying the running period, the day it is
+published and the finer ``freq`` that has ended periods of it, rather than a header-only file that reads
+as "nobody answered". The clock is :func:`warehouse.periods.running_month` (one clock, pinned in tests)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .comparability import QueryError
+from .cube import coverage, first_data_month, period_labels, require_data
+from .periods import complete_from, months, period_of, running_month
+
+FINER = {"A": ("Q", "M"), "Q": ("M",), "M": ()}
+WORDS = {"M": "month", "Q": "quarter", "A": "year"}
+
+
+@dataclass(frozen=True)
+class Held:
+    """The periods an export holds (``labels``, oldest first, never empty) and what it leaves out
+    (``left_out``: the running period and the finer ``freq`` to ask, or "")."""
+    freq: str
+    labels: list[str]
+    left_out: str
+    data_from: str | None  # the first period's first month with data, when it begins after the period does
+
+    def said(self) -> str:
+        """One line for the CLI's stderr: ``ascolto: 2 months exported, 2026-10 to 2026-11.``"""
+        first = self.labels[0] + (f" (partial: data from {self.data_from})" if self.data_from else "")
+        held = first if len(self.labels) == 1 else f"{first} to {self.labels[-1]}"
+        n = len(self.labels)
+        return (f"ascolto: {n} {WORDS[self.freq]}{'s' * (n != 1)} exported, {held}"
+                + (f"; {self.left_out}." if self.left_out else "."))
+
+
+def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str = "--freq {}") -> Held:
+    """The periods a table export of ``freq``, ``start``–``end`` holds. A range without any response is
+    :func:`warehouse.cube.require_data`'s refusal (naming ``from`` or ``to``); one whose periods with data
+    have none ended is a ``QueryError`` naming ``freq``. ``ask`` spells a finer frequency the way the caller
+    is asked: ``--freq {}`` on the command line, ``freq={}`` in the API."""
+    require_data(con, freq, start, end)
+
+    def held(f: str) -> list[str]:
+        lo = start and period_of(months(start, "from")[0], f)
+        hi = end and period_of(months(end, "to")[1], f)
+        return [p for p in period_labels(con, f) if (not lo or p >= lo) and (not hi or p <= hi)]
+
+    labels = held(freq)
+    running = period_of(running_month(), freq)
+    newest = con.execute("SELECT max(period) FROM rollup WHERE n > 0").fetchone()[0]  # a month, YYYY-MM
+    later = end is None and newest is not None and period_of(newest, freq) == running
+    inside = [(f, [p for p in held(f) if period_of(months(p, "from")[0], freq) == running]) for f in FINER[freq]]
+    hint = " or ".join(f"{ask.format(f)} ({ps[0]} to {ps[-1]})" if len(ps) > 1 else f"{ask.format(f)} ({ps[0]})"
+                       for f, ps in inside if ps)
+    left_out = (f"{running} is still running (published from {complete_from(running).isoformat()})"
+                + (f"; its ended parts: {hint}" if hint else "")) if later else ""
+    if not labels:
+        raise QueryError("freq", f"No {WORDS[freq]} with data has ended, so the export would hold no figure"
+                                 + (f". {left_out}." if left_out else "."))
+    return Held(freq, labels, left_out, coverage(labels[0], first_data_month(con))["data_from"])
