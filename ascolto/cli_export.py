@@ -71,6 +71,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     except QueryError as exc:  # a range without any response (warehouse.cube.require_data)
         raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
     click.echo(str(path))
+    said = said or _written_said(fmt, path, freq)
     if said:
         click.echo(said, err=True)
 
@@ -89,6 +90,35 @@ def _periods_said(con, fmt: str, freq: str, start: str | None, end: str | None) 
     from warehouse.export_periods import held_periods
 
     return held_periods(con, freq, start, end).said() if fmt in _TABLES else None
+
+
+def _written_said(fmt: str, path: Path, freq: str) -> str | None:
+    """What a ``datapackage`` or ``metadata`` export wrote, in one line for stderr, as the tables say theirs
+    (:func:`_periods_said`), read from the file written (only what it states): the package's months, its
+    resources, the rows released and withheld; the reference metadata's standard, language and data date.
+    None for the other formats (and for a file that does not read as expected: nothing is guessed)."""
+    try:
+        doc = json.loads(Path(path).read_text("utf-8"))
+        if fmt == "datapackage":
+            period, conf = doc["period"], doc["confidentiality"]
+            files = [r["path"] for r in doc["resources"] if isinstance(r, dict) and r.get("path")]
+            withheld = conf.get("withheld_rows")
+            held = ("no row withheld" if withheld == 0 else
+                    "a few rows withheld (fewer than the tables' minimum: not counted)" if withheld is None else
+                    f"{withheld} rows withheld (a perturbed count)")
+            span = period["from"] if period["from"] == period["to"] else f"{period['from']} to {period['to']}"
+            note = f" ({period['partial_note']})" if period.get("partial_note") else ""
+            return (f"ascolto: microdata package of the months {span}{note}: {len(files)} resource"
+                    f"{'s' * (len(files) != 1)} ({', '.join(files) or 'none'}), {conf['released_rows']} rows "
+                    f"released (k = {conf['microdata_k']}), {held}.")
+        if fmt == "metadata":
+            concepts = [k for k in doc if k.startswith("S.")]
+            return (f"ascolto: reference metadata of the --freq {freq} table, {len(concepts)} concepts "
+                    f"({concepts[0].split()[0]} to {concepts[-1].split()[0]}) of the {doc['standard']}, "
+                    f"in {doc['language']}, data as of {doc['data_as_of']}.")
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    return None
 
 
 @click.group("warehouse")
