@@ -69,7 +69,7 @@ def test_the_console_api_refuses_an_export_with_no_ended_period_naming_freq(data
         assert client.get("/api/v1/export/metadata?freq=A").status_code == 200  # no table: not this rule
 
 
-def test_the_package_and_the_metadata_say_what_they_wrote(data_dir, tmp_path):
+def test_the_package_says_what_it_wrote(data_dir, tmp_path):
     """``--format datapackage`` and ``--format metadata`` printed only the path; the tables said their
     periods: they say what they wrote too, read from it (the path alone on stdout)."""
     import json
@@ -83,6 +83,10 @@ def test_the_package_and_the_metadata_say_what_they_wrote(data_dir, tmp_path):
         assert r.stderr.startswith("ascolto: microdata package of the months 2026-10 to 2026-11: 2 resources "
                                    "(responses-cx-core-v1.csv, responses-di-rating-servizio-v1.csv), "
                                    f"{conf['released_rows']} rows released (k = 5), ")
+
+
+def test_the_metadata_say_what_they_wrote(data_dir, tmp_path):
+    with pinned_clock(date(2027, 1, 15)):
         r = CliRunner().invoke(main, ["export", "--format", "metadata", "--out", str(tmp_path / "m.json"), "--lang",
                                       "it"], env={"ASCOLTO_DATA_DIR": str(data_dir)})
         assert r.exit_code == 0, r.output
