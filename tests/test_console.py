@@ -23,7 +23,7 @@ API = {
     "/api/v1/meta": "dashboards",
     "/api/v1/indicators?by=region": "dashboards",
     f"/api/v1/compare?service_type={STYPE}": "dashboards",
-    "/api/v1/export/csv?freq=A": "exports",
+    "/api/v1/export/csv?freq=M": "exports",  # freq=A is a 400 while every answer is of the running year
 }
 PAGES = {
     "/": "dashboards", "/service-types/": "dashboards", f"/service-types/{STYPE}": "dashboards",
