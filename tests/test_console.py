@@ -34,7 +34,7 @@ PAGES = {
     "/channels?entity=c_h501": "dashboards", "/channels": "dashboards", "/channels.csv?entity=c_h501": "dashboards",
     "/quality/response-rates.csv": "dashboards", "/coverage.csv?table=silent": "dashboards",
     "/entities/c_h501/faccia.csv": "workspace",
-    "/exports": "exports", "/exports/download?format=csv&freq=A": "exports", "/exports/datapackage.zip": "exports",
+    "/exports": "exports", "/exports/download?format=csv&freq=M": "exports", "/exports/datapackage.zip": "exports",
     "/admin/entities": "admin", "/admin/services": "admin", "/admin/tokens": "admin", "/admin/audit": "admin",
 }
 ROLES = ("monitoring", "statistician", "admin")

@@ -3,7 +3,8 @@ ended" (docs/confidentiality.md, route 20): the clock pinned at 2026-12-15, the 
 2026-11 plus answers of the running month. Every page says why the running period is in no menu;
 switching the default month's form to quarters or years shows the latest ended one (it was a 400); the
 "Fattori" links and the drivers refusal's suggestions never open a running quarter or year (they were
-400 pages); the exports form refuses a running period on an HTML page (it was the API's JSON); the
+400 pages); the exports form refuses a running period on an HTML page (it was the API's JSON), opens on
+quarters while the year runs and says why no year can be exported (it opened on years, an empty menu); the
 data-quality page shows the newest answer stored (the README's "within a few seconds") while its volumes
 stop at the last ended month, saying so. Real DuckDB/Parquet data (:mod:`tests.console_data`)."""
 from __future__ import annotations
@@ -121,6 +122,27 @@ def test_the_exports_form_refuses_a_running_period_on_an_html_page(app_tokens):
         assert f"«{field}»: il periodo {label} è in corso" in page
     ok = _get(app_tokens, "/exports/download?format=csv&freq=Q&from=2026-Q3&to=2026-Q3", "statistician")
     assert ok.status_code == 303 and "/api/v1/export/csv" in ok.headers["Location"]
+
+
+def test_the_exports_form_opens_on_the_coarsest_frequency_with_an_ended_period(app_tokens):
+    page = _get(app_tokens, "/exports", "statistician").get_data(as_text=True)
+    assert re.search(r'<option value="Q" selected>', page) and '<input type="hidden" name="freq" value="Q">' in page
+    assert "data-none-ended" not in page  # in December the year runs: quarters, not an empty menu of years
+    with pinned_clock(date(2027, 1, 15)):  # 2026 has ended: its year is exported by default
+        assert re.search(r'<option value="A" selected>', _get(app_tokens, "/exports", "statistician").get_data(as_text=True))
+
+
+def test_the_exports_form_says_why_no_year_can_be_exported_and_which_frequencies_can(app_tokens):
+    page = html.unescape(_get(app_tokens, "/exports?freq=A", "statistician").get_data(as_text=True))
+    said = re.search(r"<p [^>]*data-none-ended>(.*?)</p>", page, re.S)[1]
+    assert said.startswith("Parametro non valido: «freq»: nessun anno con dati è concluso")
+    assert "Il periodo 2026 è in corso (si pubblica dal 2027-01-01)" in said
+    assert "frequenza trimestrale (2026-Q3) oppure frequenza mensile (2026-08 – 2026-11)" in said
+    en = html.unescape(_get(app_tokens, "/exports?freq=A", "statistician", lang="en").get_data(as_text=True))
+    assert "No year with data has ended" in en and "freq=Q (2026-Q3)" in en
+    resp = _get(app_tokens, "/exports/download?format=csv&freq=A", "statistician")  # the form sent as it stands
+    assert resp.status_code == 400 and resp.mimetype == "text/html"  # not the API's JSON in the browser
+    assert "«freq»: nessun anno con dati è concluso" in html.unescape(resp.get_data(as_text=True))
 
 
 def test_the_quality_page_shows_the_newest_answer_and_says_the_running_month_is_not_counted(app_tokens):

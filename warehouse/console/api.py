@@ -24,7 +24,7 @@ _NAMES = {"csv": "{f}.csv", "parquet": "{f}.parquet", "sdmx-csv": "{f}.sdmx.csv"
           "metadata": "{f}.metadata.json",
           "codelists": "{f}.codelists.csv", "sdmx-structure": "structure.sdmx.xml"}
 #: the formats that hold the publication table's periods (and its codes): refused when they would hold none
-_TABLES = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists")
+TABLE_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists")  # hold periods: held_periods
 
 
 
@@ -184,7 +184,7 @@ def export_table(fmt: str):
         raise QueryError("lang", "lang must be it or en.")
     con = current_app.config["ASCOLTO_WAREHOUSE"]().cursor()
     if fmt != "sdmx-structure":
-        if fmt in _TABLES:  # no ended period with data (freq=A in the data's only year): 400 naming freq
+        if fmt in TABLE_FORMATS:  # no ended period with data (freq=A in the data's only year): 400 naming freq
             held_periods(con, cut.freq, cut.start, cut.end, ask="freq={}")  # and a range without data, as the CLI
         else:
             cube.require_data(con, cut.freq, cut.start, cut.end)  # a range without data: 400, as the CLI's exit 2

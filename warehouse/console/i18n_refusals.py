@@ -49,9 +49,35 @@ def _query_it(field: str | None, message: str) -> str:
     if m := re.match(r"^Unknown [\w ]+? ('.+?'):", message):
         return (f"Codice sconosciuto {m.group(1)} nel parametro «{field}»: i codici validi sono in /api/v1/meta e "
                 "nell'esportazione delle liste di codici.")
+    if it := _none_ended_it(message):
+        return f"Parametro non valido: «{field}»: {it}"
     if it := translate_problem(message, _QUERY_IT):
         return f"Parametro non valido: «{field}»: {it}"
     return f"Parametro non valido: «{field}»." + (f" ({message})" if message else "")
+
+
+_FREQ_IT = {"month": "nessun mese", "quarter": "nessun trimestre", "year": "nessun anno"}
+_FREQ_WORD_IT = {"A": "annuale", "Q": "trimestrale", "M": "mensile"}
+
+
+def _none_ended_it(message: str) -> str | None:
+    """:func:`warehouse.export_periods.held_periods`' refusal (an export of no ended period) in Italian,
+    its finer frequencies named as the exports page's menu names them; None for any other message."""
+    import re
+
+    m = re.fullmatch(r"No (month|quarter|year) with data has ended, so the export would hold no figure"
+                     r"(?:\. (\S+) is still running \(published from (\S+)\)(?:; its ended parts: (.+))?)?\.", message)
+    if m is None:
+        return None
+    said = f"{_FREQ_IT[m[1]]} con dati è concluso, quindi l'esportazione non conterrebbe alcun valore."
+    if m[2]:
+        said += f" Il periodo {m[2]} è in corso (si pubblica dal {m[3]})"
+        parts = re.findall(r"freq=(\w) \((\S+)(?: to (\S+))?\)", m[4] or "")
+        if parts:
+            said += "; le sue parti concluse: " + " oppure ".join(
+                f"frequenza {_FREQ_WORD_IT[f]} ({a}{f' – {b}' if b else ''})" for f, a, b in parts)
+        said += "."
+    return said
 
 
 #: refusals of a query parameter (QueryError, English) a page says in Italian

@@ -16,6 +16,7 @@ from registry.models import Entity, Service
 from registry.names import name_in
 
 from .. import codelists, export
+from ..comparability import QueryError
 from ..protect import Protection
 from . import data, data_overview, data_quality, data_units
 from .auth import Throttled, not_found, require, sign_in, sign_out
@@ -240,15 +241,26 @@ def exports():
     from .. import cube
     from .api import API_FORMATS
 
-    freq = request.args.get("freq", "A")
-    if freq not in cube.FREQS:
-        freq = "A"
     periods = {f: cube.period_labels(con, f) for f in cube.FREQS}  # the lists follow the frequency
+    # the default: the coarsest frequency with an ended period (in a year still running, its quarters)
+    freq = request.args.get("freq")
+    if freq not in cube.FREQS:
+        freq = next((f for f in ("A", "Q", "M") if periods[f]), "M")
+    none_ended = None  # why a frequency asked for has no period to export (its year still running)
+    if not periods[freq] and periods["M"]:
+        from ..export_periods import held_periods
+        from .i18n_refusals import refusal
+
+        try:
+            held_periods(con, freq, None, None, ask="freq={}")
+        except QueryError as exc:
+            none_ended = refusal("invalid_parameter", str(exc), field="freq")
     from ..datapackage import QUASI_IDENTIFIER_WORDS, QUASI_IDENTIFIERS
 
     # what k is counted over: the package's own quasi-identifiers, in the page's language
     words = ", ".join(QUASI_IDENTIFIER_WORDS[q][lang() == "en"] for q in QUASI_IDENTIFIERS)
     return render_template("exports.html", formats=API_FORMATS, periods=periods, freq=freq, page="exports",
+                           none_ended=none_ended,
                            microdata_k=settings.microdata_k, quasi_identifiers=words)
 
 
@@ -258,12 +270,16 @@ def export_download():
     """The exports form's action: the API's download of the range chosen. A range the API refuses for
     its periods (not whole periods of ``freq``; a running or not yet begun one: published once ended)
     is refused here, on an HTML page naming the field, not by the API's JSON in the browser."""
+    from ..export_periods import held_periods
     from ..periods import require_ended_range, validate_range
+    from .api import TABLE_FORMATS
 
     fmt = request.args.get("format", "csv")
     args = {k: v for k in ("freq", "from", "to", "lang") if (v := request.args.get(k))}
     validate_range(args.get("freq", "M"), args.get("from"), args.get("to"))
     require_ended_range(args.get("from"), args.get("to"))
+    if fmt in TABLE_FORMATS:  # a table of no ended period (freq=A in the data's only year): said on this page
+        held_periods(_ctx()[0], args.get("freq", "M"), args.get("from"), args.get("to"), ask="freq={}")
     return redirect(url_for("api.export_table", fmt=fmt, **args), 303)
 
 
