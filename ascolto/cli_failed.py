@@ -83,16 +83,15 @@ def dismiss(settings, failure_ids, note) -> None:
     """Mark the pending dead letters FAILURE_IDS (ids as `failed list` prints them) as never to be replayed: an
     undecodable record, a test post. They leave `failed list --pending` and `failed replay`; the letters
     stay in failed/ until `ascolto purge` removes their month."""
-    from processor.failed import FailedStore
+    from processor.failed import DismissRefused, FailedStore
 
     from .cli_registry import actor_of
 
     settings = locate_data_dir(settings)
     try:
         done = FailedStore(settings.data_dir).dismiss(failure_ids, note, actor=actor_of(settings))
-    except ValueError as exc:
-        field, _, problem = str(exc).partition(": ")
-        raise click.BadParameter(problem, param_hint="FAILURE_IDS" if field == "failure_id" else "--note") from None
+    except DismissRefused as exc:
+        raise click.BadParameter(exc.problem, param_hint="FAILURE_IDS" if exc.field == "failure_id" else "--note") from None
     click.echo(f"{len(done)} dismissed")
 
 

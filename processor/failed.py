@@ -68,6 +68,15 @@ def _log_order(fid: str) -> tuple:
     return (topic, *(int(n) if n.isdigit() else -1 for n in numbers))
 
 
+class DismissRefused(ValueError):
+    """A dismissal refused before anything was recorded: ``field`` (``failure_id`` or ``note``) and the
+    ``problem`` with it; ``str()`` is ``"field: problem"``."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field}: {problem}")
+        self.field, self.problem = field, problem
+
+
 class FailedStore:
     def __init__(self, data_dir: Path, processor_id: str = ""):
         self.root = Path(data_dir) / "failed"
@@ -118,15 +127,16 @@ class FailedStore:
         """Record that the pending dead letters ``failure_ids`` will never be replayed (an undecodable
         record, a test post): their status becomes ``dismissed``, :meth:`list` ``pending_only`` and the
         replay leave them out; the letter itself stays in ``failed/`` until purged. Returns the ids
-        dismissed, in the order given. Raises ValueError naming an id that is not a pending dead letter,
-        or an empty ``note`` (why, for whoever reads the ledger later), before recording any."""
+        dismissed, in the order given. Raises :class:`DismissRefused` (``field`` ``failure_id``) naming the
+        ids that are not pending dead letters, or (``field`` ``note``) for an empty note (why, for whoever
+        reads the ledger later), before recording any."""
         if not note.strip():
-            raise ValueError("note: say why these dead letters are dismissed.")
+            raise DismissRefused("note", "say why these dead letters are dismissed.")
         ids = list(dict.fromkeys(failure_ids))
         pending = {r["failure_id"] for r in self.list(pending_only=True)}
         unknown = [i for i in ids if i not in pending]
         if unknown:
-            raise ValueError(f"failure_id: not a pending dead letter: {', '.join(unknown)}")
+            raise DismissRefused("failure_id", f"not a pending dead letter: {', '.join(unknown)}")
         at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
         self.record_replays({"failure_id": i, "outcome": "dismissed", "at": at, "note": note.strip(), "actor": actor}
                             for i in ids)
