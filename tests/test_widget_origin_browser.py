@@ -35,6 +35,8 @@ def test_a_page_of_another_origin_says_the_form_is_not_active_and_warns_the_deve
     assert [m for m, u in requests] == ["GET"]  # the questionnaire once, never retried
     [warning] = [w for w in warnings if "Ascolto" in w]
     assert other in warning and f'"{SERVICE}"' in warning
+    # the developer reads the command that allows it, not only "add it to the service in the registry"
+    assert f"`ascolto registry origins {SERVICE} --add {other}`" in warning, warning
     from axe_playwright_python.sync_playwright import Axe
     assert serious(Axe().run(page)) == []
 

@@ -196,7 +196,8 @@
             "\". Add allow-same-origin to the iframe's sandbox attribute, or put the widget outside the sandboxed frame. " +
             "The widget stays inactive on this page."
           : "Ascolto: the origin " + origin + " is not among the allowed origins of service \"" +
-            service + "\"; add it to the service in the registry. The widget stays inactive on this page.");
+            service + "\"; allow it with `ascolto registry origins " + service + " --add " + origin +
+            "` (or the console's admin services page). The widget stays inactive on this page.");
       }
       return T.off;
     }
