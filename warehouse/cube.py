@@ -49,7 +49,7 @@ class Cut:
         if self.freq not in FREQS:
             raise QueryError("freq", f"freq must be one of M, Q, A; got {self.freq!r}.")
         validate_range(self.freq, self.start, self.end)  # whole periods of freq (400 naming from / to)
-        require_ended_range(self.start, self.end)  # a running period is not published (400 naming to / from)
+        require_ended_range(self.start, self.end, freq=self.freq)  # a running period is not published (400 naming to / from)
         for d in self.by:
             if d not in DIMENSIONS:
                 raise QueryError("by", f"Unknown dimension {d!r}; one of {', '.join(DIMENSIONS)}.")
@@ -242,7 +242,7 @@ def require_data(con, freq: str, start: str | None = None, end: str | None = Non
     if start is None and end is None:
         return
     first, last = validate_range(freq, start, end)
-    require_ended_range(start, end)  # a running period: its figures are published once it has ended
+    require_ended_range(start, end, freq=freq)  # a running period: its figures are published once it has ended
     lo, hi = con.execute("SELECT min(period), max(period) FROM rollup WHERE n > 0").fetchone()
     if lo is None:
         return

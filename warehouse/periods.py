@@ -226,14 +226,19 @@ def _before(label: str) -> str:
 
 
 def require_ended_range(start: str | None = None, end: str | None = None, period: str | None = None,
-                        today: date | None = None) -> None:
+                        today: date | None = None, freq: str | None = None) -> None:
     """:func:`require_ended` for a request's ``period`` or ``from``/``to``: the range's last period
-    (``to``; ``from`` when the end is open: the data are read through the last ended month)."""
+    (``to``; ``from`` when the end is open: the data are read through the last ended month). With an open
+    end and ``freq`` given, a ``from`` coarser than ``freq`` passes when the first period of ``freq`` it
+    begins has ended (``freq=M&from=2026`` in December: the months 2026-01 on, as ``from=2026-01``)."""
     if period is not None:
         require_ended(period, "period", today)
     elif end is not None:
         require_ended(end, "to", today)
     elif start is not None:
+        first = period_of(months(start, "from")[0], freq) if freq in ("M", "Q", "A") else start
+        if first != start and is_complete(first, today):
+            return  # a finer freq than the label's: its first period has ended, so has every one it reads
         require_ended(start, "from", today)
 
 

@@ -46,7 +46,7 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
     # whole periods of the frequency, errors naming the parameter given (period, from or to)
     validate_range(freq, request.args.get("from") or None, request.args.get("to") or None, period)
     # a running period is not published (400 naming period, to or from); its figures come once it has ended
-    require_ended_range(request.args.get("from") or None, request.args.get("to") or None, period)
+    require_ended_range(request.args.get("from") or None, request.args.get("to") or None, period, freq=freq)
     g.period_note = None
     if default_period and not (period or request.args.get("from") or request.args.get("to")):
         if freq in cube.FREQS:

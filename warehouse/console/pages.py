@@ -277,7 +277,7 @@ def export_download():
     fmt = request.args.get("format", "csv")
     args = {k: v for k in ("freq", "from", "to", "lang") if (v := request.args.get(k))}
     validate_range(args.get("freq", "M"), args.get("from"), args.get("to"))
-    require_ended_range(args.get("from"), args.get("to"))
+    require_ended_range(args.get("from"), args.get("to"), freq=args.get("freq", "M"))
     if fmt in TABLE_FORMATS:  # a table of no ended period (freq=A in the data's only year): said on this page
         held_periods(_ctx()[0], args.get("freq", "M"), args.get("from"), args.get("to"), ask="freq={}")
     return redirect(url_for("api.export_table", fmt=fmt, **args), 303)
