@@ -63,6 +63,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     try:
         with _warehouse(settings) as wh:
             said = _periods_said(wh.cursor(), fmt, freq, start, end)
+            empty = _empty_said(wh.cursor(), fmt, freq, start, end)
             path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,
                           protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
                           progress=None, secret=secret_for(settings.data_dir, settings.ckm_secret), lang=lang)
@@ -71,7 +72,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     except QueryError as exc:  # a range without any response (warehouse.cube.require_data)
         raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
     click.echo(str(path))
-    said = said or _written_said(fmt, path, freq)
+    said = said or _written_said(fmt, path, freq, empty)
     if said:
         click.echo(said, err=True)
 
@@ -92,7 +93,26 @@ def _periods_said(con, fmt: str, freq: str, start: str | None, end: str | None) 
     return held_periods(con, freq, start, end).said() if fmt in _TABLES else None
 
 
-def _written_said(fmt: str, path: Path, freq: str) -> str | None:
+def _empty_said(con, fmt: str, freq: str, start: str | None, end: str | None) -> str | None:
+    """For ``metadata``: why its time coverage is empty when the ``--freq`` table it describes would hold no
+    period (the tables' refusal, :func:`warehouse.export_periods.held_periods`, which names the running period
+    and the finer ``--freq`` to ask); the metadata are still written (their methods hold for any range). None
+    otherwise, and for the other formats."""
+    from warehouse.comparability import QueryError
+    from warehouse.export_periods import held_periods
+
+    if fmt != "metadata":
+        return None
+    try:
+        held_periods(con, freq, start, end)
+    except QueryError as exc:
+        if exc.field != "freq":
+            raise  # a range without data: exit 2 naming --from or --to, as every format
+        return str(exc)
+    return None
+
+
+def _written_said(fmt: str, path: Path, freq: str, empty: str | None = None) -> str | None:
     """What a ``datapackage`` or ``metadata`` export wrote, in one line for stderr, as the tables say theirs
     (:func:`_periods_said`), read from the file written (only what it states): the package's months, its
     resources, the rows released and withheld; the reference metadata's standard, language and data date.
@@ -104,6 +124,8 @@ def _written_said(fmt: str, path: Path, freq: str) -> str | None:
             files = [r["path"] for r in doc["resources"] if isinstance(r, dict) and r.get("path")]
             withheld = conf.get("withheld_rows")
             held = ("no row withheld" if withheld == 0 else
+                    "the rows withheld not counted (the range is not one calendar month, quarter or year: the "
+                    "package of one gives the count)" if withheld is None and conf.get("withheld_rows_note") else
                     "a few rows withheld (fewer than the tables' minimum: not counted)" if withheld is None else
                     f"{withheld} rows withheld (a perturbed count)")
             span = period["from"] if period["from"] == period["to"] else f"{period['from']} to {period['to']}"
@@ -115,7 +137,8 @@ def _written_said(fmt: str, path: Path, freq: str) -> str | None:
             concepts = [k for k in doc if k.startswith("S.")]
             return (f"ascolto: reference metadata of the --freq {freq} table, {len(concepts)} concepts "
                     f"({concepts[0].split()[0]} to {concepts[-1].split()[0]}) of the {doc['standard']}, "
-                    f"in {doc['language']}, data as of {doc['data_as_of']}.")
+                    f"in {doc['language']}, data as of {doc['data_as_of']}"
+                    + (f"; its time coverage is empty: {empty[:1].lower()}{empty[1:]}" if empty else "."))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
     return None
