@@ -35,7 +35,7 @@ def publish_cmd(settings, period: str, revise: bool, note: str | None, data_dir:
     try:
         check_quarter(period)  # before the dataset is looked for: "no dataset" is not the problem of 2026-Q5
     except ReleaseError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise _refusal(exc) from None
     from .cli_registry import actor_of
 
     given, who = settings, actor or actor_of(settings)
@@ -45,11 +45,19 @@ def publish_cmd(settings, period: str, revise: bool, note: str | None, data_dir:
             path = publish(wh.cursor(), period, settings.releases_path, Protection.from_settings(settings),
                            revise=revise, note=note, microdata_k=settings.microdata_k)
         except ReleaseError as exc:
-            raise click.UsageError(str(exc)) from None
+            raise _refusal(exc) from None
     manifest = json.loads((path / MANIFEST).read_text("utf-8"))
     click.echo(f"{period} v{manifest['version']}: {describe(manifest['changes'])}")
     click.echo(str(path))
     _audit(given, settings.data_dir, who, manifest, path)
+
+
+def _refusal(exc) -> click.UsageError:
+    """A refused publication (exit 2) naming the option to change (``--period``, ``--revise``, ``--note``),
+    as export's and indicators' refusals do; a field that is no option (a release's checksum) as it is."""
+    if exc.field in ("period", "revise", "note"):
+        return click.BadParameter(exc.problem, param_hint=f"--{exc.field}")
+    return click.UsageError(str(exc))
 
 
 def _registry_url(given, data_dir: Path) -> str | None:
