@@ -10,7 +10,7 @@ import click
 
 import settings as config_mod
 
-from .cli_export import export_cmd, warehouse_cmd
+from .cli_export import export_cmd, running_parts, warehouse_cmd
 from .cli_publish import public_cmd, publish_cmd
 
 
@@ -262,11 +262,11 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     for a score the positive share and the mean, for went_well / went_wrong the share of each category.
 
     The period's form sets the frequency (warehouse.periods.freq_of). A period still running is
-    refused (exit 2 naming --period): a period's figures are published once it has ended
+    refused (exit 2 naming --period and its ended parts with data): a period's figures are published once it has ended
     (warehouse.periods.require_ended); without --period, the months that have ended. A period shown
-    in part — begun before the data (warehouse.cube.coverage) — is said so under the table; ``--json`` gives each row the period's ``partial`` (the API's shape,
-    warehouse.console.data.partial_json: ``{partial, running, data_from, note: {it, en}}``, ``note``
-    null when the period is shown whole). Exits 2 naming the option for a
+    in part — begun before the data (warehouse.cube.coverage) — is said so under the table; ``--json`` gives each row
+    the period's ``partial`` (the API's shape, warehouse.console.data.partial_json: ``{partial, running, data_from,
+    note: {it, en}}``, ``note`` null when the period is shown whole). Exits 2 naming the option for a
     malformed period or indicator, or a period without any response (warehouse.cube.require_data);
     exits 1 without creating anything when there is no dataset (ascolto.cli_datadir), like export."""
     from warehouse.comparability import NotComparable, QueryError
@@ -281,11 +281,11 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
 
     try:
         freq = "M" if period is None else freq_of(period, "period")
-        if period is not None:  # a running period is not published: its figures come once it has ended
+        if period is not None:  # a running period is not published (refused naming its ended parts: running_parts)
             require_ended(period, "period")
         cut = Cut(indicator=indicator, by=["pa_type", "service_type"], freq=freq, start=period, end=period).validate()
     except (QueryError, NotComparable) as exc:
-        raise click.BadParameter(str(exc), param_hint=f"--{getattr(exc, 'field', 'indicator')}") from None
+        raise click.BadParameter(str(exc) + running_parts(settings, data_dir, period, exc), param_hint=f"--{getattr(exc, 'field', 'indicator')}") from None
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with Warehouse(settings) as wh:
         try:

@@ -190,3 +190,21 @@ def status(settings, data_dir: Path | None) -> None:
         note = "up to date: it covers every responses file"
     click.echo(json.dumps({"built": built, "stale": now != seen, "input_files": len(m["inputs"]),
                            "responses_files": len(now), "rollup_files": len(m["outputs"]), "note": note}))
+
+
+def running_parts(settings, data_dir: Path | None, period: str | None, exc: Exception) -> str:
+    """For ``ascolto indicators``' refusal of a running ``--period`` (a quarter or year): " Its ended parts with
+    data: …" (:func:`warehouse.export_periods.ended_parts`), read from the dataset; "" for any other refusal,
+    a running month, no ended part or no dataset (the refusal is said as it is)."""
+    from warehouse.dataset import Warehouse
+    from warehouse.export_periods import ended_parts
+
+    if period is None or getattr(exc, "field", None) != "period" or "is still running" not in str(exc):
+        return ""
+    try:
+        settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
+    except click.ClickException:
+        return ""
+    with Warehouse(settings) as wh:
+        parts = ended_parts(wh.cursor(), period)
+    return f" Its ended parts with data: {parts}." if parts else ""

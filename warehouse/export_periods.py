@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .comparability import QueryError
 from .cube import coverage, first_data_month, period_labels, require_data
-from .periods import complete_from, months, period_of, running_month
+from .periods import complete_from, freq_of, months, period_of, running_month
 
 FINER = {"A": ("Q", "M"), "Q": ("M",), "M": ()}
 WORDS = {"M": "month", "Q": "quarter", "A": "year"}
@@ -63,3 +63,20 @@ def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str
         raise QueryError("freq", f"No {WORDS[freq]} with data has ended, so the export would hold no figure"
                                  + (f". {left_out}." if left_out else "."))
     return Held(freq, labels, left_out, coverage(labels[0], first_data_month(con))["data_from"])
+
+
+def ended_parts(con, label: str) -> str:
+    """The ended periods with data inside a running quarter or year ``label``, at each finer frequency, in
+    words for a refusal: ``the quarters 2026-Q1 to 2026-Q3 and the months 2026-01 to 2026-11 (--period 2026-Q3,
+    --period 2026-11)`` — the latest of each frequency is the one to ask for; "" when none (a running month
+    has no finer part). What ``ascolto indicators`` adds to :func:`warehouse.periods.require_ended`'s "such as
+    2025", which may hold no data at all."""
+    freq = freq_of(label, "period")
+    found = [(f, [p for p in period_labels(con, f) if period_of(months(p, "from")[0], freq) == label])
+             for f in FINER[freq]]
+    found = [(f, ps) for f, ps in found if ps]
+    if not found:
+        return ""
+    words = " and ".join(f"the {WORDS[f]}s {ps[0]} to {ps[-1]}" if len(ps) > 1 else f"the {WORDS[f]} {ps[0]}"
+                         for f, ps in found)
+    return f"{words} ({', '.join(f'--period {ps[-1]}' for _f, ps in found)})"
