@@ -49,3 +49,19 @@ def test_the_package_says_why_its_withheld_rows_are_not_counted(data_dir, tmp_pa
         assert conf["withheld_rows"] is None and conf["withheld_rows_note"]
         assert "a few rows withheld" not in r.stderr, r.stderr
         assert "the rows withheld not counted (the range is not one calendar month, quarter or year" in r.stderr
+
+
+def test_the_package_does_not_claim_whole_periods_for_an_open_range(data_dir, tmp_path):
+    """``period.note`` said "the range covers whole periods of freq" for the default package (``--freq A``,
+    no range), whose months run from the data's first to its last ended month: 2025-12 to 2026-11 is no
+    whole year. An open end says what it is; a range given whole keeps the note."""
+    with pinned_clock(DECEMBER):
+        r = _export(data_dir, "datapackage", tmp_path / "a")
+        assert r.exit_code == 0, r.output
+        period = json.loads((tmp_path / "a" / "datapackage.json").read_text("utf-8"))["period"]
+        assert period["freq"] == "A" and (period["from"], period["to"]) == ("2026-10", "2026-11")
+        assert "whole periods" not in period["note"]
+        assert "an open end is the first or last ended month with data" in period["note"], period
+        r = _export(data_dir, "datapackage", tmp_path / "q", "--freq", "M", "--from", "2026-10", "--to", "2026-11")
+        period = json.loads((tmp_path / "q" / "datapackage.json").read_text("utf-8"))["period"]
+        assert period["note"] == "rows are monthly (field period); the range covers whole periods of freq"

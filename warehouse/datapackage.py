@@ -161,7 +161,8 @@ def coverage(con, freq: str = "M", start: str | None = None, end: str | None = N
              lang: str = "en") -> dict[str, Any]:
     """The months a package holds: ``--from``/``--to`` (whole periods of ``freq``,
     :func:`warehouse.periods.validate_range`) turned into months, an open end taken from the responses
-    that count. Rows are monthly whatever ``freq``: it only says which boundaries the range must respect.
+    that count. Rows are monthly whatever ``freq``: it only says which boundaries the range must respect
+    (``note`` says so; with an open end, that the end is the data's first or last month, not a boundary).
     ``partial``: the range's coverage (:func:`warehouse.cube.coverage`: its last month still running, or
     the data beginning after its first month), said in ``partial_note`` in ``lang`` (empty when whole)."""
     from .cube import coverage as covered, partial_note
@@ -173,7 +174,7 @@ def coverage(con, freq: str = "M", start: str | None = None, end: str | None = N
     cov = covered(first or lo, lo, end=last or hi)
     return {"from": first or lo, "to": last or hi, "freq": freq,
             "requested": {"from": start, "to": end},
-            "note": text("period_note", lang), "partial": cov, "partial_note": partial_note(cov, lang)}
+            "note": text("period_note" if start and end else "period_note_open", lang), "partial": cov, "partial_note": partial_note(cov, lang)}
 
 
 def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | None = None,

@@ -28,6 +28,10 @@ T = {
               "the tables protected by the cell-key method (ascolto export --format csv|parquet|sdmx-csv|jsonstat)."),
     "period_note": ("le righe sono mensili (campo period); l'intervallo comprende periodi interi di freq",
                     "rows are monthly (field period); the range covers whole periods of freq"),
+    "period_note_open": ("le righe sono mensili (campo period); un estremo non indicato è il primo o l'ultimo mese con "
+                         "dati concluso, non un limite di un periodo di freq",
+                         "rows are monthly (field period); an open end is the first or last ended month with data, "
+                         "not the boundary of a period of freq"),
     "empty": ("non applicabile: un indicatore che questa versione del questionario non misura (ad esempio la "
               "soddisfazione nelle valutazioni di Designers Italia), oppure went_well/went_wrong senza categoria "
               "(non chiesto, senza risposta o nessuna scelta: la colonna item_ dice quale), oppure una regione che "
