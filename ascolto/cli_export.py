@@ -44,8 +44,10 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     Exits 1 without writing anything when there is no dataset (ascolto.cli_datadir), 2 naming the
     option when --from/--to or --out cannot be used (warehouse.export.check_out: a directory where a
     file goes, a file where the package's directory goes, a directory with files Ascolto did not
-    write) or when the range holds no response (warehouse.cube.require_data); nothing is written
-    then, and a failed export leaves nothing behind."""
+    write), when the range holds no response (warehouse.cube.require_data) or names a running period (its
+    figures are published once it has ended), and --freq when a table would hold no ended period (the
+    default A while every answer is of the running year: --freq Q or M); nothing is written then, and a
+    failed export leaves nothing behind. Stderr says which periods a table holds."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
     from warehouse.export import OutputError, check_out, export
