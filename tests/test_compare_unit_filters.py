@@ -70,3 +70,20 @@ def test_a_type_with_one_published_unit_has_nothing_to_compare(tmp_path):
     with client.session_transaction() as s:
         s["lang"] = "en"
     assert "nothing to compare" in client.get(url).get_data(as_text=True)
+
+
+def test_a_region_whose_every_unit_is_suppressed_draws_no_empty_funnel_and_says_why(tmp_path):
+    """Piemonte's one entity hidden (2 answers): the funnel drew the type's limits and benchmark with not
+    one point — empty axes under a heading, nothing saying why. Now no picture, a note that says why, and
+    the table with the entity's status."""
+    client = _client(tmp_path, {**UNITS, "c_l219": (2, 1)}, regions={**REGIONS, "c_l219": "ITC1"})
+    html = client.get(f"/service-types/{STYPE}?freq=M&period={PERIOD}&region=ITC1").get_data(as_text=True)
+    assert 'data-chart="funnel"' not in html
+    assert 'data-note="funnel"' in html and "nessun valore pubblicato" in html.lower()
+    assert _funnel(html)["c_l219"]["status"] == "oscurato"
+    whole = client.get(f"/service-types/{STYPE}?freq=M&period={PERIOD}").get_data(as_text=True)
+    assert 'data-chart="funnel"' in whole and 'data-note="funnel"' not in whole  # with points: drawn, no note
+    with client.session_transaction() as s:
+        s["lang"] = "en"
+    en = client.get(f"/service-types/{STYPE}?freq=M&period={PERIOD}&region=ITC1").get_data(as_text=True)
+    assert "no published value" in en.lower()

@@ -107,6 +107,8 @@ UNIT_NOTES = {
                           "({f}): senza filtri si vedono tutti gli enti.",
         "few": "Con meno di {n} enti pubblicati un funnel plot non è informativo: ecco la tabella.",
         "lone": "Meno di 2 enti pubblicati: non c'è nulla da confrontare né da ordinare.",
+        "hidden": "Nessun valore pubblicato tra gli enti scelti (meno di {n} risposte: oscurato): il funnel non ha "
+                  "punti da disegnare. La tabella dice lo stato di ciascuno.",
         "unranked": "Nessuna graduatoria: non c'è evidenza di differenze tra gli enti (varianza tra enti stimata "
                     "τ² = 0).",
         "ranked": "Ranghi delle stime empirical-Bayes con intervalli del rango al 95% (nella colonna accanto): un ente "
@@ -118,6 +120,8 @@ UNIT_NOTES = {
                           "senza filtri si vedono tutti i servizi.",
         "few": "Con meno di {n} servizi pubblicati un funnel plot non è informativo: ecco la tabella.",
         "lone": "Meno di 2 servizi pubblicati: non c'è nulla da confrontare né da ordinare.",
+        "hidden": "Nessun valore pubblicato tra i servizi scelti (meno di {n} risposte: oscurato): il funnel non ha "
+                  "punti da disegnare. La tabella dice lo stato di ciascuno.",
         "unranked": "Nessuna graduatoria: non c'è evidenza di differenze tra i servizi (varianza tra servizi "
                     "stimata τ² = 0).",
         "ranked": "Ranghi delle stime empirical-Bayes con intervalli del rango al 95% (nella colonna accanto): un "
@@ -193,9 +197,9 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                                                    freq=per["freq"], start=per["period"], end=per["period"]).validate(), measure)
              if (body.get("benchmark") or {}).get("value") is not None else None)
     informative = bool(f.get("informative"))
+    pub = [r for r in rows if r["value"] is not None]
     plot = {}
-    if informative:
-        pub = [r for r in rows if r["value"] is not None]
+    if informative and pub:  # limits and benchmark with no point (every chosen unit hidden): empty axes
         ns = f["n"]
         line = lambda y, name, color, dash, legend=True: {  # noqa: E731
             "type": "scatter", "mode": "lines", "x": ns, "y": y, "name": name, "showlegend": legend,
@@ -219,6 +223,8 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                                 "range": [0, 105]}}}
     words = UNIT_NOTES[level]
     note = "" if informative or not body["units"] else _(words["few"]).format(n=MIN_UNITS)
+    if informative and rows and not pub:  # a region or PA type whose every unit is hidden: say so
+        note = _(words["hidden"]).format(n=settings.disclosure_min_n)
     asked = type_asks(code, indicator)  # else every card says "non rilevato", not "no entity answered"
     if not rows and per["period"]:
         note = empty_note(filters, per["period"], level) if asked else _(TYPE_NOT_ASKED_NOTE)

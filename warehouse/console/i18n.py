@@ -197,6 +197,15 @@ EN.update({  # an empty service type table says why (data_units.empty_note)
         "without filters every entity is shown.",
 })
 
+EN.update({  # a funnel whose every chosen unit is hidden draws nothing (data_units.UNIT_NOTES[...]["hidden"])
+    "Nessun valore pubblicato tra gli enti scelti (meno di {n} risposte: oscurato): il funnel non ha punti da "
+    "disegnare. La tabella dice lo stato di ciascuno.": "No published value among the chosen entities (fewer than "
+    "{n} responses: suppressed): the funnel has no point to draw. The table gives each one's status.",
+    "Nessun valore pubblicato tra i servizi scelti (meno di {n} risposte: oscurato): il funnel non ha punti da "
+    "disegnare. La tabella dice lo stato di ciascuno.": "No published value among the chosen services (fewer than "
+    "{n} responses: suppressed): the funnel has no point to draw. The table gives each one's status.",
+})
+
 EN.update({  # a comparison of services says "servizi" (data_units.UNIT_NOTES["service"])
     "Nessun servizio di questo tipo ha risposte nel periodo {p}.":
         "No service of this type has answers in the period {p}.",
