@@ -212,3 +212,24 @@ def test_the_english_400_page_names_the_parameter_as_the_italian_one_does(app_to
                           "once it has ended, from 2027-01-01. Ask for an ended one, such as 2026-Q3.")
     api = _get(app_tokens, "/api/v1/indicators?freq=Q&period=2026-Q4", lang="en").get_json()  # the API: unchanged
     assert api["message"].startswith("period=2026-Q4 is still running")
+
+
+def test_a_running_period_refused_on_a_page_links_the_same_page_with_the_ended_one(app_tokens):
+    """A bookmarked or shared link of last month (``period=2026-12`` in December) was a dead end: a 400
+    page saying "ask for 2026-11" with no way to it but editing the address. The page now links the
+    same page, every other choice kept (the query's ``lang=en`` too), with the period it suggests."""
+    url = f"/service-types/{STYPE}?freq=M&period=2026-12&region=ITI4&lang=en"
+    resp = _get(app_tokens, url)
+    assert resp.status_code == 400
+    link = re.search(r'<a[^>]*data-instead="period"[^>]*href="([^"]+)"[^>]*>(.*?)</a>',
+                     resp.get_data(as_text=True), re.S)
+    assert link, resp.get_data(as_text=True)
+    href = html.unescape(link.group(1))
+    assert href.startswith(f"/service-types/{STYPE}?") and "period=2026-11" in href
+    assert "freq=M" in href and "region=ITI4" in href and "lang=en" in href and "2026-12" not in href
+    assert "2026-11" in link.group(2)
+    assert _get(app_tokens, href).status_code == 200
+    it = _get(app_tokens, "/?freq=Q&period=2026-Q4").get_data(as_text=True)
+    assert re.search(r'data-instead="period"[^>]*href="/\?[^"]*period=2026-Q3', it) and "Mostra 2026-Q3" in it
+    api = _get(app_tokens, "/api/v1/indicators?freq=M&period=2026-12")  # the API's JSON: unchanged
+    assert api.status_code == 400 and set(api.get_json()) == {"error", "message", "fields"}

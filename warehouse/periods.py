@@ -210,9 +210,11 @@ def require_ended(label: str, field: str, today: date | None = None) -> str:
     require_started(label, field, today)
     today = today or today_rome()  # the publication day: a month ended less than PUBLISH_DELAY ago still waits
     if not is_complete(label, today):
-        raise QueryError(field, f"{field}={label} is still running: its figures are published once it has "
+        exc = QueryError(field, f"{field}={label} is still running: its figures are published once it has "
                                 f"ended, from {complete_from(label).isoformat()}. Ask for an ended one, such as "
                                 f"{_before(label)}.")
+        exc.instead = _before(label)  # what a console page links to instead (a shared link of last month)
+        raise exc
     return label
 
 

@@ -10,6 +10,7 @@ locally), :mod:`.data` (what each page shows), :mod:`.i18n` (Italian and English
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import duckdb
 
@@ -137,8 +138,22 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(QueryError)
     def _query_error(exc: QueryError):  # a page says it in the reader's language; the API in English
-        return _err(400, "invalid_parameter", str(exc), {exc.field: [str(exc)]},
-                    page_message=refusal("invalid_parameter", str(exc), field=exc.field))
+        if auth.wants_json():
+            return _err(400, "invalid_parameter", str(exc), {exc.field: [str(exc)]})
+        return render_template("error.html", status=400, error="invalid_parameter",
+                               message=refusal("invalid_parameter", str(exc), field=exc.field),
+                               instead=_instead(exc)), 400
+
+    def _instead(exc: QueryError) -> dict | None:
+        """A page refused for a running period (``exc.instead``, :func:`warehouse.periods.require_ended`):
+        the same page with the ended period it suggests in the refused field, every other argument kept."""
+        label = getattr(exc, "instead", None)
+        if not label or request.method != "GET" or exc.field not in request.args:
+            return None
+        args = request.args.copy()
+        args[exc.field] = label
+        path = request.script_root + "/" + request.path.lstrip("/")  # never "//host"
+        return {"field": exc.field, "label": label, "url": f"{path}?{urlencode(list(args.items(multi=True)))}"}
 
     @app.errorhandler(NotComparable)
     def _not_comparable(exc: NotComparable):

@@ -258,6 +258,7 @@ EN.update({  # the comparison's columns in words (_macros.legend(ranks=True), th
 
 EN.update({"per questo un totale può differire di poco dalla somma delle sue righe (ogni cella ha il suo rumore)":
            "so a total may differ slightly from the sum of its rows (each cell has its own noise)"})
+EN.update({"Mostra {p}": "Show {p}"})  # a running period's 400 page links the ended one (error.html)
 EN.update({"Confronta": "Compare", "enti": "entities", "servizi": "services"})  # the service type's level
 EN.update({  # a chart with nothing to draw, and an entity's trend of a type whose questionnaires do not ask
     "Nessun valore da disegnare: in ogni periodo le risposte sono meno di {n} (valore oscurato) o mancano. "
