@@ -68,3 +68,26 @@ def test_quality_page_counts_the_collectors_refusals_by_reason(settings, tmp_pat
     html = app.test_client().get("/quality", headers={"Authorization": f"Bearer {tokens['monitoring']}"}) \
         .get_data(as_text=True)
     assert 'data-kpi="refused">—<' in html and "Metriche del collettore non raggiungibili" in html
+
+
+def test_no_refusal_since_the_collector_started_says_so_rather_than_an_empty_card(tmp_path, monkeypatch):
+    """The collector answering, nothing refused: both refusal cards showed a heading and "the collector's
+    counters since its last start" with no table and no word that there was nothing — a reader could not
+    tell zero refusals from a table that failed to load. Each now says none was refused."""
+    import warehouse.console.data_quality as dq
+
+    monkeypatch.setattr(dq, "collector_refusals", lambda url, timeout=1.0: {
+        "ok": True, "by_reason": [], "by_service": [], "accepted": 12, "error": ""})
+    console_settings, tokens = build(tmp_path / "console")
+    client = create_app(console_settings).test_client()
+    for lang, words in (("it", "Nessun invio rifiutato dall'ultimo avvio del collettore."),
+                        ("en", "No submission refused since the collector last started.")):
+        with client.session_transaction() as s:
+            s["lang"] = lang
+        page = client.get("/quality", headers={"Authorization": f"Bearer {tokens['monitoring']}"}) \
+            .get_data(as_text=True).replace("&#39;", "'")
+        assert 'data-kpi="refused">0<' in page
+        for chart in ("refusals", "refusals_by_service"):
+            note = re.search(rf'data-note="{chart}">(.*?)</p>', page, re.S).group(1)
+            assert words in note, (lang, chart, note)
+            assert "sconosciuto o non letto" not in note and "unknown or not read" not in note  # no row to explain

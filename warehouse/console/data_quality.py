@@ -198,6 +198,8 @@ def quality_page(con, settings, args, lang, version: str | None = None, cache: d
     pa_types = sorted({v[1] for v in volumes})
     refused_note = _("Contatori del collettore dall'ultimo avvio.") if refusals["ok"] \
         else _("Metriche del collettore non raggiungibili.")
+    if refusals["ok"] and not refusals["by_reason"]:  # nothing refused: say it (an empty card said nothing)
+        refused_note = _("Nessun invio rifiutato dall'ultimo avvio del collettore.")
     return {"fresh": fresh, "failed_total": sum(int(c) for _r, c in failed), "cells": len(cells), "refusals": refusals,
             "refused_total": sum(n for _r, n in refusals["by_reason"]) if refusals["ok"] else None,
             "automated_total": sum(int(c) for _s, c in automated),
@@ -222,7 +224,7 @@ def quality_page(con, settings, args, lang, version: str | None = None, cache: d
               [{"service": _("sconosciuto o non letto") if s == UNKNOWN_SERVICE else s, "reason": _(REASONS.get(r, r)),
                 "code": r, "submissions": n} for s, r, n in refusals["by_service"]],
               note=refused_note + " " + _("«sconosciuto o non letto»: chiavi non registrate o richieste rifiutate "
-                                          "prima di leggerne il servizio.") if refusals["ok"] else refused_note),
+                                          "prima di leggerne il servizio.") if refusals["by_service"] else refused_note),
         Chart("automated", "Risposte automatiche per servizio (conservate, escluse dalle statistiche)",
               [("service", "Servizio"), ("responses", "Risposte")],
               [{"service": s, "responses": int(c)} for s, c in automated],

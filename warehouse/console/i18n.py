@@ -147,6 +147,7 @@ EN = {
     "Invii rifiutati dal collettore per motivo": "Submissions refused by the collector, by reason",
     "Codice": "Code", "Invii": "Submissions",
     "Contatori del collettore dall'ultimo avvio.": "The collector's counters since its last start.",
+    "Nessun invio rifiutato dall'ultimo avvio del collettore.": "No submission refused since the collector last started.",
     "Invii rifiutati dal collettore per servizio": "Submissions refused by the collector, by service",
     "sconosciuto o non letto": "unknown or not read",
     "«sconosciuto o non letto»: chiavi non registrate o richieste rifiutate prima di leggerne il servizio.":
