@@ -14,6 +14,9 @@ EN = {
     "Cosa migliorare prima": "What to improve first",
     "Analisi rifiutata": "Analysis refused", "Motivo tecnico": "Technical reason",
     "Su un periodo più lungo le risposte bastano:": "Over a longer period there are enough answers:",
+    "Il trimestre e l'anno che contengono il periodo sono in corso; in questi periodi conclusi le risposte "
+    "bastano:": "The quarter and year containing the period are still running; these ended periods have enough "
+                "answers:",
     "Scarica la valutazione (JSON)": "Download the evaluation (JSON)",
     "Regola dei quadranti": "Quadrant rule",
     "L'importanza è alta quando la quota di R² dell'aspetto è almeno la quota media":

@@ -136,6 +136,16 @@ def default_follow_up(con, baseline: str) -> tuple[str, str]:
     return nxt, _("Periodo di verifica non indicato: il periodo dopo il riferimento (ancora senza risposte).")
 
 
+def ended_alternatives(con, period: str, protection, **unit: str) -> list[str]:
+    """The latest ended quarter and year with data (:func:`warehouse.cube.latest_period`), other than
+    ``period``, in which ``unit`` has enough answers (:func:`warehouse.drivers.enough_responses`: the
+    analysis's own yes or no, never a count): where a refused month can go when the quarter and year
+    containing it are still running (:func:`warehouse.drivers.longer_periods` is then empty)."""
+    labels = [cube.latest_period(con, f)[0] for f in ("Q", "A")]
+    return [p for p in dict.fromkeys(labels) if p and p != period and is_complete(p)
+            and drivers.enough_responses(con, p, protection=protection, secret=ckm_secret(), **unit)]
+
+
 def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
     """The matrix of one unit: ``{"chart", "priorities", "result", "refused"}`` (``refused`` = the
     reason, then nothing else is computed)."""
@@ -156,7 +166,9 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
                           # where the same unit has enough answers: the quarter and year around the period
                           "longer": drivers.longer_periods(con, period, protection=protection,
                                                            secret=ckm_secret(), **{dim: code})
-                          if exc.code == "too_few_responses" else []}
+                          if exc.code == "too_few_responses" else [], "ended": []}
+        if exc.code == "too_few_responses" and not out["refused"]["longer"]:
+            out["refused"]["ended"] = ended_alternatives(con, period, protection, **{dim: code})
         return out
     aspects = [d.aspect for d in result.drivers]
     perf = {a: (c["top2"] if (c := _published(con, a, dim, code, period)) else None) for a in aspects}
