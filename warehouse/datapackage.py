@@ -21,13 +21,15 @@ from .microdata_fields import item_field
 from .outpath import OutputError, check_parent
 from .protect import Protection, too_few
 from .refmeta import reference_metadata
+from .released import GROUP_N, QUASI_IDENTIFIERS, released_sql
 
 
 #: The missing-value codes of the rows: the codebook's (its ``missing_values``, one description each), and
 #: "" for a category or indicator that does not apply (:data:`EMPTY` says which).
 MISSING = ["", *MISSING_VALUES]
 EMPTY = T["empty"][1]
-MICRO_DIMS = ["period", "pa_type", "service_type", "region", "channel", "lang"]
+#: The dimensions a row carries before its instrument: the quasi-identifiers but the questionnaire and version.
+MICRO_DIMS = [q for q in QUASI_IDENTIFIERS if q not in ("questionnaire", "version")]
 #: The coded fields of the rows and the codelist (:mod:`warehouse.codelists`) labelling their codes.
 CODELISTS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL"}
 
@@ -43,16 +45,8 @@ def _item_value(item, answers: dict[str, Any]) -> Any:
     return "NOT_ASKED" if not item.visible(answers) else "NOT_ANSWERED"
 
 
-#: The quasi-identifiers of a response: the key variables a released row carries (k-anonymity is a
-#: property of what is released). A row is released only when its combination of these is shared by at
-#: least k responses: whoever knows everything a row says about its respondent (the month, the kind and
-#: region of the administration, the kind of service, the channel, the language, the instrument) finds
-#: at least k rows. The entity and the service are not released, so they are not key variables: counting
-#: k per service withheld the rows of every small service of a cell shared with others (a fifth of the
-#: demo's rows) without protecting anyone more. The questionnaire's version is one: each version's rows
-#: are a file of their own, and a service's switch to a new version (a public date) splits a month's
-#: answers in two.
-QUASI_IDENTIFIERS = [*MICRO_DIMS, "questionnaire", "version"]
+#: :data:`QUASI_IDENTIFIERS` and the rule of which rows are released have one home, :mod:`warehouse.released`
+#: (the key-driver analysis reads the same rule, route 24).
 #: Each quasi-identifier in words (Italian, English): what the console's Exports page says k is counted over.
 QUASI_IDENTIFIER_WORDS = dict(zip(QUASI_IDENTIFIERS, [
     ("mese", "month"), ("tipo di PA", "PA type"), ("tipo di servizio", "service type"), ("regione", "region"),
@@ -214,25 +208,22 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
         return name if name in cols else f"NULL::{typ} AS {name}"
 
     dims = ", ".join(c(d) for d in MICRO_DIMS)
-    cell = ", ".join(QUASI_IDENTIFIERS)
-    sql = f"""
-        WITH r AS (SELECT {dims}, {c('questionnaire')}, {c('version', 'INTEGER')},
+    source = f"""(SELECT {dims}, {c('questionnaire')}, {c('version', 'INTEGER')},
                           {', '.join(c(i, 'DOUBLE') for i in SCORE_INDICATORS)},
                           {', '.join(c(i + '_raw') for i in SCORE_INDICATORS)},
                           {', '.join(c(i, 'VARCHAR[]') for i in CATEGORY_INDICATORS)},
                           {c('answers', 'MAP(VARCHAR, VARCHAR)')}, md5({c('submission_id')}) AS shuffle,
                           {c('record_key', 'DOUBLE')}, {c('submission_id')}
-                   FROM responses WHERE {counted()} AND {in_range}),
-             cells AS (SELECT {cell}, count(*) AS cell_n FROM r GROUP BY ALL)
-        SELECT r.* EXCLUDE (shuffle) FROM r JOIN cells
-          ON {' AND '.join(f'r.{q} IS NOT DISTINCT FROM cells.{q}' for q in QUASI_IDENTIFIERS)}
-        WHERE cell_n >= ? AND r.questionnaire IS NOT NULL
+                   FROM responses WHERE {counted()} AND {in_range})"""
+    # the released rows (warehouse.released: their quasi-identifier group holds >= k rows)
+    sql = f"""
+        SELECT * EXCLUDE (shuffle, {GROUP_N}) FROM ({released_sql(source, int(k))})
         ORDER BY questionnaire, version, period, pa_type, service_type, region, shuffle
     """
-    total = con.execute(f"SELECT count(*) FROM ({sql})", [k]).fetchall()[0][0]
+    total = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
     all_rows, all_keys = _count_keys(con, cols, in_range, secret) if "questionnaire" in cols else (0, 0)
     written_keys = 0
-    reader = con.sql(sql.replace("?", str(int(k)))).to_arrow_reader(10_000)
+    reader = con.sql(sql).to_arrow_reader(10_000)
     writers: dict[tuple[str, int], tuple[Any, Any, list, int]] = {}
     resources = []
     from tqdm import tqdm

@@ -5,7 +5,13 @@ Contract
 --------
 - :func:`load_rows` reads record-level scores (0–100) from the DuckDB ``responses`` view (see
   :mod:`warehouse.dataset`) for exactly one service, entity or service type and a period range,
-  the rows that count only (:func:`dataset.views.counted`: no automated answers).
+  the rows that count only (:func:`dataset.views.counted`: no automated answers) and, of those, only
+  the ones the microdata package releases (:func:`warehouse.released.released_sql`: the row's
+  quasi-identifier group holds at least ``k`` = ``settings.microdata_k`` rows). So every output is a
+  function of released rows and of the cut's definition: an analysis that read a small service's
+  withheld row (its cube cell suppressed), published to full precision, gave that row's answers to
+  whoever rebuilt the entity's released rows from the package and tried the 9,375 answer patterns of
+  one row (route 24, docs/confidentiality.md).
   It reads columns only; it never imports the processor.
 - :func:`analyse` decomposes the R² of the linear regression of satisfaction on the aspects into one
   non-negative weight per aspect that sums to R²: the Shapley value of R² (LMG, Lindeman, Merenda &
@@ -19,7 +25,10 @@ Contract
   not asked in the cut (no answer at all), when fewer than ``min_n`` complete responses exist — true
   *or* published (perturbed) n, :func:`under_threshold`, as the cube suppresses a cell —, or when
   an item does not vary. The refusal never states the exact n.
-- Only model outputs leave: weights, their share of R², intervals and ranks. No count per cell and,
+- Only model outputs leave: weights, their share of R², intervals and ranks; published
+  (:meth:`DriverResult.to_dict`) rounded — weights, R² and their intervals to :data:`DECIMALS`
+  decimals, shares to one decimal of a percent — more than a reading needs, and no more (defence in
+  depth: full floats let a single row be solved for). No count per cell and,
   unless the caller asks for it (``include_n`` — for roles with the ``exports`` permission), not even
   n; and then the *published* n (:meth:`DriverResult.published_n`): the count of complete responses
   perturbed by the cell-key method like every published count (:meth:`warehouse.protect.Protection.perturb`,
@@ -44,10 +53,12 @@ import pandas as pd
 
 from dataset.recordkey import KEY_SCALE, stored_or_computed
 from dataset.views import counted
+from settings import Settings
 
 from . import periods
 from .comparability import QueryError
 from .cube import CODE as _CODE
+from .released import released_sql
 
 OUTCOME = "satisfaction"
 DRIVERS = ("ease", "clarity", "speed", "trust", "task_completed")
@@ -55,6 +66,8 @@ METHODS = ("lmg", "johnson")
 MIN_N = 100
 N_BOOT = 1000
 SEED = 20260101
+K = Settings.microdata_k  # a row enters when its quasi-identifier group holds >= K rows (one home: settings)
+DECIMALS = 3  # of the published weights, R² and their intervals (shares: one decimal of a percent)
 _CHUNK = 2_000_000  # bootstrap weights held at once (replicates × distinct answer patterns)
 
 
@@ -103,13 +116,17 @@ class DriverResult:
         return int(protection.perturb([self.n], [self.key_sum])[0])
 
     def to_dict(self, include_n: bool = False, protection=None) -> dict[str, Any]:
-        """JSON-ready; ``n`` only with ``include_n`` (never for protected-only roles), and then
-        :meth:`published_n` under ``protection`` (default: the method's default parameters)."""
+        """JSON-ready, the figures rounded (see the module docstring); ``n`` only with ``include_n`` (never
+        for protected-only roles), and then :meth:`published_n` under ``protection`` (default: the method's
+        default parameters)."""
+        def r(values, digits=DECIMALS):
+            return round(values, digits) if isinstance(values, float) else [round(v, digits) for v in values]
+
         out: dict[str, Any] = {
-            "method": self.method, "outcome": OUTCOME, "r2": self.r2, "r2_ci": list(self.r2_ci),
+            "method": self.method, "outcome": OUTCOME, "r2": r(self.r2), "r2_ci": r(self.r2_ci),
             "level": self.level, "n_boot": self.n_boot, "seed": self.seed, "min_n": self.min_n,
-            "drivers": [{"aspect": d.aspect, "weight": d.weight, "weight_ci": list(d.weight_ci), "share": d.share,
-                         "share_ci": list(d.share_ci), "rank": d.rank} for d in self.drivers],
+            "drivers": [{"aspect": d.aspect, "weight": r(d.weight), "weight_ci": r(d.weight_ci),
+                         "share": r(d.share, 1), "share_ci": r(d.share_ci, 1), "rank": d.rank} for d in self.drivers],
         }
         if include_n:
             from .protect import Protection
@@ -134,10 +151,13 @@ def month_range(start: str, end: str) -> tuple[str, str]:
 
 def load_rows(con, *, start: str, end: str, service: str | None = None, entity: str | None = None,
               service_type: str | None = None, questionnaire: str | None = None,
-              secret: str | None = None) -> pd.DataFrame:
+              secret: str | None = None, k: int = K) -> pd.DataFrame:
     """Scores of satisfaction and the aspects, one row per response, for exactly one of ``service``,
     ``entity`` or ``service_type`` (optionally one questionnaire family) from ``start`` to ``end``
-    (inclusive). ``con`` is a DuckDB connection with the ``responses`` view.
+    (inclusive). ``con`` is a DuckDB connection with the ``responses`` view. Only released rows: those
+    whose quasi-identifier group holds at least ``k`` rows (:func:`warehouse.released.released_sql`),
+    the groups counted over every entity's rows — of the months, the questionnaire and the PA type,
+    region and service type of the unit's rows: whole groups, the same count as the package's.
 
     Also ``rk``: each response's record key × 2³² (an integer), as the rollup counts it
     (:func:`dataset.recordkey.stored_or_computed`: for rows written before the ``record_key`` column,
@@ -153,12 +173,14 @@ def load_rows(con, *, start: str, end: str, service: str | None = None, entity: 
             raise DriversRefused("invalid_parameter", name, f"Malformed code {value!r}.")
     first, last = month_range(start, end)
     cols = ", ".join((OUTCOME, *DRIVERS))
-    sql = (f"SELECT {cols}, record_key, submission_id FROM responses "
-           f"WHERE period BETWEEN ? AND ? AND {dim} = ? AND {counted()}")
-    params: list[Any] = [first, last, code]
-    if questionnaire is not None:
-        sql += " AND questionnaire = ?"
-        params.append(questionnaire)
+    # the groups holding the unit's rows, whole (every entity's rows): the months, the questionnaire, and
+    # each (PA type, region, service type) of the unit — quasi-identifiers, so no group is cut short
+    same = " AND ".join(f"u.{q} IS NOT DISTINCT FROM r.{q}" for q in ("period", "pa_type", "region", "service_type"))
+    quest = " AND questionnaire = ?" if questionnaire is not None else ""
+    source = (f"(SELECT * FROM responses r WHERE period BETWEEN ? AND ? AND {counted()}{quest} AND EXISTS "
+              f"(SELECT 1 FROM responses u WHERE u.{dim} = ? AND {same}))")
+    params: list[Any] = [first, last, *([questionnaire] if quest else []), code, code]
+    sql = f"SELECT {cols}, record_key, submission_id FROM ({released_sql(source, k)}) WHERE {dim} = ?"
     df = con.execute(sql, params).fetchdf()
     out = df[[OUTCOME, *DRIVERS]].astype("float64")
     out["rk"] = np.array([stored_or_computed(k, sid, secret) for k, sid in zip(df["record_key"], df["submission_id"])],
@@ -346,20 +368,20 @@ def analyse(rows: pd.DataFrame, *, drivers: tuple[str, ...] = DRIVERS, method: s
 
 
 def enough_responses(con, period: str, *, min_n: int = MIN_N, protection=None, secret: str | None = None,
-                     **unit: str) -> bool:
+                     k: int = K, **unit: str) -> bool:
     """Whether ``unit`` (one of service, entity, service_type, as :func:`load_rows`) has enough complete
     responses in ``period`` (satisfaction and every aspect, as :func:`analyse` counts them: not
-    :func:`under_threshold` under ``protection``; ``secret`` as :func:`load_rows`). The same yes or no
+    :func:`under_threshold` under ``protection``; ``secret`` and ``k`` as :func:`load_rows`). The same yes or no
     as the analysis itself gives (a result or ``too_few_responses``): a link or a note drawn from it
     says nothing more than the analysis would, and never a count."""
-    rows = load_rows(con, start=period, end=period, secret=secret, **unit)
+    rows = load_rows(con, start=period, end=period, secret=secret, k=k, **unit)
     complete = rows[[*DRIVERS, OUTCOME]].notna().all(axis=1)
     key_sum = int(rows.loc[complete, "rk"].to_numpy(dtype=np.int64).sum() % KEY_SCALE)
     return not under_threshold(int(complete.sum()), key_sum, min_n, protection)
 
 
 def longer_periods(con, period: str, *, min_n: int = MIN_N, protection=None, secret: str | None = None,
-                   **unit: str) -> list[str]:
+                   k: int = K, **unit: str) -> list[str]:
     """The periods containing ``period`` — its quarter and year for a month, its year for a quarter —
     in which ``unit`` has :func:`enough_responses`: where to look when ``period`` is refused as
     ``too_few_responses``. Only periods that have ended (:func:`warehouse.periods.is_complete`): a
@@ -369,15 +391,15 @@ def longer_periods(con, period: str, *, min_n: int = MIN_N, protection=None, sec
     first = periods.months(period, "period")[0]
     labels = [periods.period_of(first, wider) for wider in ("Q", "A")[("M", "Q", "A").index(freq):]]
     return [label for label in labels if periods.is_complete(label)
-            and enough_responses(con, label, min_n=min_n, protection=protection, secret=secret, **unit)]
+            and enough_responses(con, label, min_n=min_n, protection=protection, secret=secret, k=k, **unit)]
 
 
 def drivers_for(con, *, start: str, end: str, service: str | None = None, entity: str | None = None,
                 service_type: str | None = None, questionnaire: str | None = None, secret: str | None = None,
-                **options: Any) -> DriverResult:
+                k: int = K, **options: Any) -> DriverResult:
     """:func:`load_rows` then :func:`analyse` (``options`` are :func:`analyse`'s; ``secret`` the
-    record keys' for rows stored without one)."""
+    record keys' for rows stored without one; ``k`` the microdata's, ``settings.microdata_k``)."""
     rows = load_rows(con, start=start, end=end, service=service, entity=entity, service_type=service_type,
-                     questionnaire=questionnaire, secret=secret)
+                     questionnaire=questionnaire, secret=secret, k=k)
     return analyse(rows, **options)
 

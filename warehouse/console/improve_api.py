@@ -199,7 +199,8 @@ def drivers_view():
     method = request.args.get("method", "lmg")
     con = _con()
     result = drivers.drivers_for(con, start=period, end=period, method=method, secret=ckm_secret(),
-                                 protection=Protection.from_settings(_settings()), **{dim: code})
+                                 protection=Protection.from_settings(_settings()), k=_settings().microdata_k,
+                                 **{dim: code})
     aspects = [d.aspect for d in result.drivers]
     perf = {}
     for a in aspects:

@@ -106,8 +106,9 @@ def drivers_period(service: str, period: str | None = None) -> str | None:
     published n), which its page would show anyway; no count is shown or implied beyond it."""
     con = _con()
     period = period or default_period(con)
-    protection = Protection.from_settings(current_app.config["ASCOLTO_SETTINGS"])
-    unit = {"protection": protection, "secret": ckm_secret(), "service": service}
+    settings = current_app.config["ASCOLTO_SETTINGS"]
+    unit = {"protection": Protection.from_settings(settings), "secret": ckm_secret(), "k": settings.microdata_k,
+            "service": service}
     if drivers.enough_responses(con, period, **unit):
         return period
     return next(iter(drivers.longer_periods(con, period, **unit)), None)
@@ -136,14 +137,15 @@ def default_follow_up(con, baseline: str) -> tuple[str, str]:
     return nxt, _("Periodo di verifica non indicato: il periodo dopo il riferimento (ancora senza risposte).")
 
 
-def ended_alternatives(con, period: str, protection, **unit: str) -> list[str]:
+def ended_alternatives(con, period: str, protection, k: int, **unit: str) -> list[str]:
     """The latest ended quarter and year with data (:func:`warehouse.cube.latest_period`), other than
     ``period``, in which ``unit`` has enough answers (:func:`warehouse.drivers.enough_responses`: the
-    analysis's own yes or no, never a count): where a refused month can go when the quarter and year
+    analysis's own yes or no over the rows it reads, ``k`` as :func:`warehouse.drivers.load_rows`, never a
+    count): where a refused month can go when the quarter and year
     containing it are still running (:func:`warehouse.drivers.longer_periods` is then empty)."""
     labels = [cube.latest_period(con, f)[0] for f in ("Q", "A")]
     return [p for p in dict.fromkeys(labels) if p and p != period and is_complete(p)
-            and drivers.enough_responses(con, p, protection=protection, secret=ckm_secret(), **unit)]
+            and drivers.enough_responses(con, p, protection=protection, secret=ckm_secret(), k=k, **unit)]
 
 
 def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
@@ -153,9 +155,10 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
     out = {"unit": dim, "code": code, "period": period, "method": method, "refused": None, "chart": None,
            "priorities": [], "result": None, "rule": None}
     try:
-        protection = Protection.from_settings(current_app.config["ASCOLTO_SETTINGS"])
+        settings = current_app.config["ASCOLTO_SETTINGS"]
+        protection, k = Protection.from_settings(settings), settings.microdata_k
         result = drivers.drivers_for(con, start=period, end=period, method=method, secret=ckm_secret(),
-                                     protection=protection, **{dim: code})
+                                     protection=protection, k=k, **{dim: code})
     except drivers.DriversRefused as exc:
         it = lang() != "en"
         out["refused"] = {"code": exc.code, "fields": exc.fields, "message": str(exc),
@@ -165,10 +168,10 @@ def drivers_page(dim: str, code: str, period: str, method: str) -> dict:
                           "field_labels": [FIELDS_IT.get(f, f) if it else f for f in exc.fields],
                           # where the same unit has enough answers: the quarter and year around the period
                           "longer": drivers.longer_periods(con, period, protection=protection,
-                                                           secret=ckm_secret(), **{dim: code})
+                                                           secret=ckm_secret(), k=k, **{dim: code})
                           if exc.code == "too_few_responses" else [], "ended": []}
         if exc.code == "too_few_responses" and not out["refused"]["longer"]:
-            out["refused"]["ended"] = ended_alternatives(con, period, protection, **{dim: code})
+            out["refused"]["ended"] = ended_alternatives(con, period, protection, k=k, **{dim: code})
         return out
     aspects = [d.aspect for d in result.drivers]
     perf = {a: (c["top2"] if (c := _published(con, a, dim, code, period)) else None) for a in aspects}
