@@ -37,15 +37,16 @@ HIDDEN = {"ease": 100.0, "clarity": 25.0, "speed": 75.0, "trust": 0.0, "task_com
 COLUMNS = [*DRIVERS, OUTCOME]
 
 
-def _scenario(tmp_path):
+def _scenario(tmp_path, small_type: str = "tributi.pagamento"):
     """The region's 120 answers to its large service (one quasi-identifier group: released) and one answer
-    to its small service of another type (a group of one: withheld, its cube cell suppressed)."""
+    to its small service, of ``small_type`` (another type: a group of one, withheld; its cube cell suppressed
+    either way)."""
     rng = np.random.default_rng(24)
     rows = speed_driven(rng, 120, service="lazio-sanita", entity=ENTITY, period=MONTH)
     for r in rows:
         r.update(pa_type=PA_TYPE, region=REGION, service_type="sanita.prenotazione")
     small = response(period=MONTH, pa_type=PA_TYPE, region=REGION, entity=ENTITY, service="lazio-bollo",
-                     service_type="tributi.pagamento", satisfaction=1, ease=1, clarity=1)
+                     service_type=small_type, satisfaction=1, ease=1, clarity=1)
     small.update(HIDDEN)
     write(tmp_path, [*rows, small])
     settings = Settings(data_dir=tmp_path)
@@ -54,13 +55,13 @@ def _scenario(tmp_path):
     return client
 
 
-def _released_rows(client) -> np.ndarray:
+def _released_rows(client, withheld: int | None = None) -> np.ndarray:
     """The entity's rows in the month's package: those of its PA type and region (it is their only entity)."""
     resp = client.get(f"/exports/datapackage.zip?from={MONTH}&to={MONTH}")
     assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
     package = zipfile.ZipFile(io.BytesIO(resp.get_data()))
     conf = json.loads(package.read("datapackage.json"))["confidentiality"]
-    assert conf["withheld_rows"] is None  # "fewer than 3": the small service's row is withheld
+    assert conf["withheld_rows"] == withheld  # None, "fewer than 3": the small service's row is withheld
     out = []
     for name in package.namelist():
         if name.endswith(".csv"):
@@ -123,3 +124,21 @@ def test_route_24_the_drivers_of_an_entity_give_its_withheld_row(tmp_path):
     recovered = _search(known, published)
     truth = tuple(HIDDEN[c] for c in COLUMNS)
     assert recovered != [truth]
+
+
+@pytest.mark.xfail(strict=True, reason="route 24 residual, not fixed: the package does not count k per service "
+                                       "(docs/confidentiality.md, route 24)")
+def test_route_24_residual_a_released_row_is_attributed_to_its_service(tmp_path):
+    """A small service's one answer shares its quasi-identifier group with the entity's large service of the
+    same type: the package releases it among the large service's 120. The large service's own analysis is a
+    function of its rows only, so the released row whose removal gives its published weights is the small
+    service's — the answers of a cell the cube suppresses, even at 3 decimals."""
+    client = _scenario(tmp_path, small_type="sanita.prenotazione")
+    known = _released_rows(client, withheld=0)
+    assert len(known) == 121
+    body = client.get(f"/api/v1/improve/drivers?service=lazio-sanita&period={MONTH}").get_json()["drivers"]
+    published = np.array([{d["aspect"]: d["weight"] for d in body["drivers"]}[a] for a in DRIVERS])
+    picked = {tuple(known[i]) for i in range(len(known))
+              if np.all(np.round(_weights(np.delete(known, i, axis=0), np.full((1, 6), np.nan))[0], DECIMALS)
+                        == published)}
+    assert picked != {tuple(HIDDEN[c] for c in COLUMNS)}
