@@ -178,13 +178,13 @@ def load_rows(con, *, start: str, end: str, service: str | None = None, entity: 
     same = " AND ".join(f"u.{q} IS NOT DISTINCT FROM r.{q}" for q in ("period", "pa_type", "region", "service_type"))
     quest = " AND questionnaire = ?" if questionnaire is not None else ""
     source = (f"(SELECT * FROM responses r WHERE period BETWEEN ? AND ? AND {counted()}{quest} AND EXISTS "
-              f"(SELECT 1 FROM responses u WHERE u.{dim} = ? AND {same}))")
-    params: list[Any] = [first, last, *([questionnaire] if quest else []), code, code]
+              f"(SELECT 1 FROM responses u WHERE u.period BETWEEN ? AND ? AND u.{dim} = ? AND {same}))")
+    params: list[Any] = [first, last, *([questionnaire] if quest else []), first, last, code, code]
     sql = f"SELECT {cols}, record_key, submission_id FROM ({released_sql(source, k)}) WHERE {dim} = ?"
     df = con.execute(sql, params).fetchdf()
     out = df[[OUTCOME, *DRIVERS]].astype("float64")
-    out["rk"] = np.array([stored_or_computed(k, sid, secret) for k, sid in zip(df["record_key"], df["submission_id"])],
-                         dtype=np.int64)
+    out["rk"] = np.array([stored_or_computed(key, sid, secret)
+                          for key, sid in zip(df["record_key"], df["submission_id"])], dtype=np.int64)
     return out
 
 
