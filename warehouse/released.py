@@ -21,7 +21,9 @@ from __future__ import annotations
 #: The quasi-identifiers of a response: the key variables a released row carries (k-anonymity is a
 #: property of what is released). The entity and the service are not released, so they are not key
 #: variables of the package: counting k per service withheld the rows of every small service of a cell
-#: shared with others (a fifth of the demo's rows) without protecting anyone more. The questionnaire's
+#: shared with others (a fifth of the demo's rows) — though a service's own exact analysis (the key drivers)
+#: then tells which released rows of a group are not its own: route 24's residual, docs/confidentiality.md,
+#: closed only by adding the service to the keys here (for the package and the analysis alike). The questionnaire's
 #: version is one: each version's rows are a file of their own, and a service's switch to a new version
 #: (a public date) splits a month's answers in two.
 QUASI_IDENTIFIERS = ["period", "pa_type", "service_type", "region", "channel", "lang", "questionnaire", "version"]
