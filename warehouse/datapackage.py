@@ -45,8 +45,8 @@ def _item_value(item, answers: dict[str, Any]) -> Any:
     return "NOT_ASKED" if not item.visible(answers) else "NOT_ANSWERED"
 
 
-#: :data:`QUASI_IDENTIFIERS` and the rule of which rows are released have one home, :mod:`warehouse.released`
-#: (the key-driver analysis reads the same rule, route 24).
+# QUASI_IDENTIFIERS and the rule of which rows are released have one home, warehouse.released
+# (the key-driver analysis reads the same rule, route 24).
 #: Each quasi-identifier in words (Italian, English): what the console's Exports page says k is counted over.
 QUASI_IDENTIFIER_WORDS = dict(zip(QUASI_IDENTIFIERS, [
     ("mese", "month"), ("tipo di PA", "PA type"), ("tipo di servizio", "service type"), ("regione", "region"),
