@@ -62,6 +62,16 @@ def clock_2027():
         yield
 
 
+@pytest.fixture
+def clock_december():
+    """:func:`pinned_clock` at 2026-12-15: a new user's December — the months to 2026-11 ended, 2026-Q4 and
+    the year 2026 still running (``pytestmark = pytest.mark.usefixtures("clock_december")``)."""
+    from datetime import date
+
+    with pinned_clock(date(2026, 12, 15)):
+        yield
+
+
 @contextlib.contextmanager
 def month_ended():
     """:func:`pinned_clock` at the first day of next month in Rome: the answers an end-to-end test posts

@@ -26,10 +26,7 @@ from warehouse.console import create_app
 ROMA, SERVICE, STYPE = "c_h501", "demo-roma-anagrafe", "anagrafe.certificati"
 
 
-@pytest.fixture(autouse=True)
-def december():
-    with pinned_clock(date(2026, 12, 15)):
-        yield
+pytestmark = pytest.mark.usefixtures("clock_december")
 
 
 @pytest.fixture(scope="module")

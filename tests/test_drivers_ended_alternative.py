@@ -22,10 +22,7 @@ from warehouse.console import create_app
 SERVICE, ROMA, STYPE = "demo-roma-anagrafe", "c_h501", "anagrafe.certificati"
 
 
-@pytest.fixture(autouse=True)
-def december():
-    with pinned_clock(date(2026, 12, 15)):
-        yield
+pytestmark = pytest.mark.usefixtures("clock_december")
 
 
 @pytest.fixture(scope="module")
