@@ -196,22 +196,24 @@ def test_the_matrix_splits_at_the_mean_importance_and_the_benchmark_or_mean_perf
         plain_list(m, "de")
 
 
-def test_load_rows_reads_the_released_rows_only_counting_groups_over_every_entity(tmp_path):
-    """Route 24: a row enters when its quasi-identifier group holds at least k rows — the microdata's own
-    rule (:mod:`warehouse.released`), the group counted over every entity's rows, not the unit's."""
+def test_load_rows_reads_the_released_rows_only_counting_groups_within_each_service(tmp_path):
+    """Route 24: a row enters when its quasi-identifier group holds at least k rows of its own service — the
+    microdata's own rule (:mod:`warehouse.released`), the group counted over the service's every row, not
+    only over the unit's months or cut, and never filled up by another service's rows."""
     def rows(entity, n, channel, period="2026-09"):
         return [response(period=period, entity=entity, channel=channel, satisfaction=1 + i % 5, ease=1 + i % 3,
                          clarity=2) for i in range(n)]
 
-    # c_h501: 120 web answers and 2 by app; c_f205 (the same PA type, region and service type): 3 by app
-    # in 2026-09 (a group of 5 by app: released), 2 in 2026-10 (a group of 4: withheld)
-    write(tmp_path, [*rows("c_h501", 120, "web"), *rows("c_h501", 2, "app"), *rows("c_f205", 3, "app"),
-                     *rows("c_h501", 120, "web", "2026-10"), *rows("c_h501", 2, "app", "2026-10"),
-                     *rows("c_f205", 2, "app", "2026-10")])
+    # c_h501: 120 web answers and 5 by app in 2026-09 (a group of 5 of its service: released), 2 by app in
+    # 2026-10 (withheld); c_f205 (the same PA type, region and service type): 3 by app in 2026-09, in the
+    # same group as c_h501's 5 — 8 in all, but 3 of its own service: withheld
+    write(tmp_path, [*rows("c_h501", 120, "web"), *rows("c_h501", 5, "app"), *rows("c_f205", 3, "app"),
+                     *rows("c_h501", 120, "web", "2026-10"), *rows("c_h501", 2, "app", "2026-10")])
     with open_dataset(tmp_path) as con:
-        assert len(load_rows(con, start="2026-09", end="2026-09", entity="c_h501")) == 122
+        assert len(load_rows(con, start="2026-09", end="2026-09", entity="c_h501")) == 125
         assert len(load_rows(con, start="2026-10", end="2026-10", entity="c_h501")) == 120
-        assert len(load_rows(con, start="2026-09", end="2026-10", entity="c_h501")) == 242
+        assert len(load_rows(con, start="2026-09", end="2026-10", entity="c_h501")) == 245
         assert len(load_rows(con, start="2026-10", end="2026-10", entity="c_h501", k=2)) == 122
-        assert len(load_rows(con, start="2026-09", end="2026-09", entity="c_f205")) == 3
+        assert len(load_rows(con, start="2026-09", end="2026-09", entity="c_f205")) == 0
+        assert len(load_rows(con, start="2026-09", end="2026-09", entity="c_f205", k=3)) == 3
         assert len(load_rows(con, start="2026-09", end="2026-09", service_type="anagrafe.certificati")) == 125

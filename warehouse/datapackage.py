@@ -21,7 +21,7 @@ from .microdata_fields import item_field
 from .outpath import OutputError, check_parent
 from .protect import Protection, too_few
 from .refmeta import reference_metadata
-from .released import GROUP_N, QUASI_IDENTIFIERS, released_sql
+from .released import GROUP_N, QUASI_IDENTIFIERS, UNITS, released_sql
 
 
 #: The missing-value codes of the rows: the codebook's (its ``missing_values``, one description each), and
@@ -179,7 +179,8 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     Only the months of the requested range (:func:`coverage`, stated in ``datapackage.json`` → ``period``).
 
     Released: only rows whose combination of :data:`QUASI_IDENTIFIERS` is shared by at least ``k``
-    responses; the others are withheld and counted (``confidentiality.withheld_rows``: a count like any
+    responses, and not one or two of another administration or service among a larger one's
+    (:mod:`warehouse.released`); the others are withheld and counted (``confidentiality.withheld_rows``: a count like any
     published one, :func:`withheld_figure`; ``secret`` keys the rows stored without a record key). Left out:
     submission id, record key, timestamps (only the month is kept), service key, entity, device, page,
     Kafka lineage, and every free-text answer (the comment included). Within a month and group the
@@ -213,11 +214,11 @@ def build_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
                           {', '.join(c(i + '_raw') for i in SCORE_INDICATORS)},
                           {', '.join(c(i, 'VARCHAR[]') for i in CATEGORY_INDICATORS)},
                           {c('answers', 'MAP(VARCHAR, VARCHAR)')}, md5({c('submission_id')}) AS shuffle,
-                          {c('record_key', 'DOUBLE')}, {c('submission_id')}
+                          {c('record_key', 'DOUBLE')}, {c('submission_id')}, {', '.join(c(w) for w in UNITS)}
                    FROM responses WHERE {counted()} AND {in_range})"""
-    # the released rows (warehouse.released: their quasi-identifier group holds >= k rows)
+    # the released rows (warehouse.released: the rule, its units looked at and left out)
     sql = f"""
-        SELECT * EXCLUDE (shuffle, {GROUP_N}) FROM ({released_sql(source, int(k))})
+        SELECT * EXCLUDE (shuffle, {GROUP_N}, {', '.join(UNITS)}) FROM ({released_sql(source, int(k))})
         ORDER BY questionnaire, version, period, pa_type, service_type, region, shuffle
     """
     total = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]

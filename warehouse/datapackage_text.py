@@ -99,13 +99,15 @@ def description(period: dict, k: int, quasi_identifiers: list[str], withheld: in
     if lang == "it":
         return (f"Risposte dei mesi da {period['from']} a {period['to']}. {partial}Una riga per risposta, rilasciata "
                 f"solo se la sua combinazione di quasi-identificatori ({quasi}) è condivisa da almeno {k} risposte; "
+                f"se tutte tranne da 1 a {k - 1} sono di un solo ente o servizio, sono rilasciate solo le sue; "
                 + withheld_words(withheld, min_n, lang, stated) +
                 "Nessun identificativo, data e ora (solo il mese), ente, servizio, dispositivo o testo libero. La "
                 "formulazione dei quesiti in ogni lingua: le 'labels' dei campi, codebook.json e codebook.md. Le "
                 "tavole pubblicate sono protette con il metodo cell-key: i loro valori differiscono di poco dai totali "
                 f"calcolati da queste righe ({methodology}).")
     return (f"Responses of the months {period['from']} to {period['to']}. {partial}One row per response, released "
-            f"only where its combination of quasi-identifiers ({quasi}) is shared by at least {k} responses; "
+            f"only where its combination of quasi-identifiers ({quasi}) is shared by at least {k} responses; where "
+            f"all but 1 to {k - 1} of them are one administration's or one service's, only its own are released; "
             + withheld_words(withheld, min_n, lang, stated) +
             "No identifiers, timestamps (month only), entity, service, device or free text. Item wording in every "
             "language: the fields' 'labels', codebook.json and codebook.md. Published tables are protected by the "

@@ -7,7 +7,8 @@ Contract
   :mod:`warehouse.dataset`) for exactly one service, entity or service type and a period range,
   the rows that count only (:func:`dataset.views.counted`: no automated answers) and, of those, only
   the ones the microdata package releases (:func:`warehouse.released.released_sql`: the row's
-  quasi-identifier group holds at least ``k`` = ``settings.microdata_k`` rows). So every output is a
+  quasi-identifier group holds at least ``k`` = ``settings.microdata_k`` rows, and not 1 to k−1 of
+  them beside one entity's or service's others). So every output is a
   function of released rows and of the cut's definition: an analysis that read a small service's
   withheld row (its cube cell suppressed), published to full precision, gave that row's answers to
   whoever rebuilt the entity's released rows from the package and tried the 9,375 answer patterns of
@@ -154,9 +155,8 @@ def load_rows(con, *, start: str, end: str, service: str | None = None, entity: 
               secret: str | None = None, k: int = K) -> pd.DataFrame:
     """Scores of satisfaction and the aspects, one row per response, for exactly one of ``service``,
     ``entity`` or ``service_type`` (optionally one questionnaire family) from ``start`` to ``end``
-    (inclusive). ``con`` is a DuckDB connection with the ``responses`` view. Only released rows: those
-    whose quasi-identifier group holds at least ``k`` rows (:func:`warehouse.released.released_sql`),
-    the groups counted over every entity's rows — of the months, the questionnaire and the PA type,
+    (inclusive). ``con`` is a DuckDB connection with the ``responses`` view. Only released rows
+    (:func:`warehouse.released.released_sql`, with ``k``), the groups judged over every entity's rows — of the months, the questionnaire and the PA type,
     region and service type of the unit's rows: whole groups, the same count as the package's.
 
     Also ``rk``: each response's record key × 2³² (an integer), as the rollup counts it
