@@ -21,6 +21,7 @@ STYPE = "anagrafe.certificati"
 # every route a person or a client can call, with the permission it needs
 API = {
     "/api/v1/meta": "dashboards",
+    "/api/v1/codelists?codelist=SERVICE_TYPE": "dashboards",  # labels of codes, no figure: what a 400 links to
     "/api/v1/indicators?by=region": "dashboards",
     f"/api/v1/compare?service_type={STYPE}": "dashboards",
     "/api/v1/export/csv?freq=M": "exports",  # freq=A is a 400 while every answer is of the running year
@@ -68,7 +69,7 @@ def test_the_matrix_is_monitoring_within_statistician_within_admin():
 def test_every_route_is_covered_by_these_tests(app):
     rules = {r.rule for r in app.url_map.iter_rules()} - {"/static/<path:filename>", "/healthz", "/login", "/logout",
                                                           "/lang/<code>", "/vendor/plotly-<version>.min.js"}
-    covered = {"/api/v1/meta", "/api/v1/indicators", "/api/v1/compare", "/api/v1/export/<fmt>", "/", "/service-types/",
+    covered = {"/api/v1/meta", "/api/v1/codelists", "/api/v1/indicators", "/api/v1/compare", "/api/v1/export/<fmt>", "/", "/service-types/",
                "/service-types/<code>", "/entities/", "/entities/<ipa>", "/regions", "/quality", "/csv/<page>/<chart>",
                "/csv/<page>/<key>/<chart>", "/exports", "/exports/download", "/exports/datapackage.zip",
                "/admin/", "/admin/entities", "/admin/services", "/admin/services/<key>/active",

@@ -13,8 +13,11 @@ share, ``<IND>_MEAN`` mean within one scale, ``TASK_COMPLETED_YES|PARTLY|NO``), 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Iterable
 
 from settings import Settings
+
+from .csvsafe import csv_writer
 
 TOTAL, NOT_APPLICABLE, UNKNOWN, NATIONAL = "_T", "_Z", "_U", "IT"
 #: The columns of the publication table (SDMX dataflow IT1:DF_ASCOLTO_CX).
@@ -267,6 +270,21 @@ def label(codelist: str, code: str, lang: str = "it", min_n: int = DEFAULT_MIN_N
     if pair is None:
         return code
     return pair[1] if lang == "en" else pair[0]
+
+
+#: The columns of a codelist file: the one beside a CSV/Parquet export, the API's ``export/codelists`` and
+#: ``codelists?format=csv``, ``ascolto export --format codelists`` (all written by :func:`write_csv`).
+CSV_HEADER = ["codelist", "code", "label_it", "label_en"]
+
+
+def write_csv(rows_: Iterable[dict[str, str]], out) -> None:
+    """``rows_`` (dicts of :data:`CSV_HEADER`, as :func:`rows` gives them) as a codelist file to the text
+    stream ``out``: comma-separated, ``\\n`` line ends, every cell through :func:`warehouse.csvsafe.csv_writer`
+    (a label never runs as a spreadsheet formula). The one writer of every codelist file."""
+    w = csv_writer(out, lineterminator="\n")
+    w.writerow(CSV_HEADER)
+    for r in rows_:
+        w.writerow([r[c] for c in CSV_HEADER])
 
 
 def rows(used: dict[str, set[str]] | None = None, min_n: int = DEFAULT_MIN_N,

@@ -194,7 +194,7 @@ def codelist_frame(df: pd.DataFrame, protection: Protection | None = None) -> pd
         for code in sorted(codes - {""}):
             if (name, code) not in known:
                 rows.append({"codelist": name, "code": code, "label_it": code, "label_en": code})
-    return pd.DataFrame(rows, columns=["codelist", "code", "label_it", "label_en"])
+    return pd.DataFrame(rows, columns=cl.CSV_HEADER)
 
 
 def write_csv(df: pd.DataFrame, out) -> None:
@@ -231,10 +231,7 @@ def write_parquet(df: pd.DataFrame, path) -> None:
 
 def write_codelists(df: pd.DataFrame, out, protection: Protection | None = None) -> None:
     """The codelist file of ``df`` (:func:`codelist_frame`; ``protection``: the one ``df`` was cut with)."""
-    w = csv_writer(out, lineterminator="\n")
-    w.writerow(["codelist", "code", "label_it", "label_en"])
-    for r in codelist_frame(df, protection).itertuples(index=False, name=None):
-        w.writerow(list(r))
+    cl.write_csv(codelist_frame(df, protection).to_dict("records"), out)
 
 
 def span(start: str | None, end: str | None) -> str:

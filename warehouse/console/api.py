@@ -7,16 +7,18 @@ cell-key method).
 """
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .. import codelists, cube, export
 from ..compare import compare
 from ..comparability import QueryError, all_indicators, declared, instruments_of
 from ..export_periods import held_periods
-from ..periods import freq_of, require_ended_range, validate_range
+from ..periods import freq_of, period_of, require_ended_range, running_month, validate_range
 from ..protect import Protection
 from .auth import require
-from .data import check_codes, partial_json
+from .data import CODED_FILTERS, check_codes, partial_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure", "metadata")
@@ -94,7 +96,11 @@ def _protection() -> Protection:
 @bp.get("/meta")
 @require("dashboards")
 def meta():
-    """Dimensions, indicators (with the instruments declaring each), thresholds, periods present."""
+    """Dimensions, indicators (with the instruments declaring each), thresholds, the codes present
+    (``values``), and the periods: ``periods`` the months read (ended ones: the running month is not
+    loaded, :class:`warehouse.dataset.Warehouse`), ``published_periods`` per frequency (M, Q, A) those a figure is published for — ended, with
+    data (:func:`warehouse.cube.period_labels`, what the console's menus offer) — and ``running_periods``
+    the period of each frequency still running (published once it has ended)."""
     cache = current_app.extensions.setdefault("ascolto.meta", {})
     wh = current_app.config["ASCOLTO_WAREHOUSE"]()
     con = wh.cursor()
@@ -104,15 +110,47 @@ def meta():
     values = {d: [r[0] for r in con.execute(
         f"SELECT DISTINCT {d} FROM rollup WHERE {d} IS NOT NULL ORDER BY 1").fetchall()]
         for d in ("pa_type", "service_type", "region", "channel", "instrument", "scale", "questionnaire")}
+    # the periods a client may ask for (ended, with data), per frequency; ``periods`` (months) is kept as it was
+    published = {f: cube.period_labels(con, f) for f in cube.FREQS}
+    running = {f: period_of(running_month(), f) for f in cube.FREQS}
     body = {"dimensions": list(cube.DIMENSIONS), "freqs": list(cube.FREQS),
                     "indicators": [{"name": i, "kind": "categories" if i in cube.CATEGORY_INDICATORS else "score",
                                     "module": i.split(":")[0] if ":" in i else None,
                                     "instruments": list(declared()[i])} for i in all_indicators()],
                     "disclosure": {"min_n": _settings().disclosure_min_n, "low_n": _settings().reliability_min_n,
                                    "microdata_k": _settings().microdata_k, **_protection().metadata()},
-                    "periods": periods, "values": values, "exports": list(API_FORMATS)}
+                    "periods": periods, "published_periods": published, "running_periods": running,
+                    "values": values, "exports": list(API_FORMATS), "codelists": "/api/v1/codelists"}
     cache.update(token=wh._loaded, body=body)
     return jsonify(body)
+
+@bp.get("/codelists")
+@require("dashboards")
+def codelists_view():
+    """The codelists of the published table (:func:`warehouse.codelists.codelists`): every code with its
+    Italian and English label — classification metadata, no figure, so every role that may query reads
+    them (a refused code links here: :func:`warehouse.console.data.check_codes`). ``codelist``: some of
+    them (comma-separated; an unknown one is a 400 naming it); ``format``: ``json`` (default:
+    ``{codelists: {name: {code: {it, en}}}, filters: {filter: codelist}}``) or ``csv`` (the columns of
+    the export's codelist file, :func:`warehouse.codelists.write_csv`). Unlike ``/export/codelists``
+    (the codes one table uses), every valid code, with data or not."""
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise QueryError("format", "format must be json or csv.")
+    lists = codelists.codelists(**codelists.thresholds(_protection()))
+    names = _list("codelist") or list(lists)
+    for name in names:
+        if name not in lists:
+            raise QueryError("codelist", f"Unknown codelist {name!r}; one of {', '.join(lists)}.")
+    if fmt == "csv":
+        buf = io.StringIO()
+        codelists.write_csv(({"codelist": n, "code": c, "label_it": it, "label_en": en}
+                             for n in names for c, (it, en) in lists[n].items()), buf)
+        return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="ascolto-codelists.csv"'})
+    return jsonify({"codelists": {n: {c: {"it": it, "en": en} for c, (it, en) in lists[n].items()} for n in names},
+                    "filters": CODED_FILTERS})
+
 
 @bp.get("/indicators")
 @require("dashboards")

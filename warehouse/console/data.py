@@ -182,7 +182,9 @@ CODED_FILTERS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region":
 
 def check_codes(filters: dict[str, list[str]]) -> None:
     """Raise :class:`QueryError` naming the filter for a code its codelist does not have (the API's
-    and the pages' one check)."""
+    and the pages' one check). The refusal links to what every role that may query can read (permission
+    ``dashboards``): the filter's codelist at ``/api/v1/codelists`` and the codes with data in
+    ``/api/v1/meta`` — not the exports, which a monitoring token may not download."""
     lists = codelists.codelists()
     for dim, name in CODED_FILTERS.items():
         for v in filters.get(dim, ()):
@@ -190,8 +192,8 @@ def check_codes(filters: dict[str, list[str]]) -> None:
                 raise QueryError(dim, f"Malformed code {v!r}.")
         unknown = [v for v in filters.get(dim, ()) if v not in lists[name]]
         if unknown:
-            raise QueryError(dim, f"Unknown {dim.replace('_', ' ')} {unknown[0]!r}: the codes are in /api/v1/meta "
-                                  "(values) and in the codelists export (/api/v1/export/codelists).")
+            raise QueryError(dim, f"Unknown {dim.replace('_', ' ')} {unknown[0]!r}: the valid codes are listed at "
+                                  f"/api/v1/codelists?codelist={name} (those with data: the values in /api/v1/meta).")
 
 
 def partial_note(cov: dict[str, Any], lang: str | None = None) -> str:

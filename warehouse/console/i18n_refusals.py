@@ -46,9 +46,9 @@ def _query_it(field: str | None, message: str) -> str:
 
     if m := re.match(r"^Malformed code (.+?)\.$", message):
         return f"Codice malformato {m.group(1)} nel parametro «{field}»."
-    if m := re.match(r"^Unknown [\w ]+? ('.+?'):", message):
-        return (f"Codice sconosciuto {m.group(1)} nel parametro «{field}»: i codici validi sono in /api/v1/meta e "
-                "nell'esportazione delle liste di codici.")
+    if m := re.match(r"^Unknown [\w ]+? ('.+?'):.*? at (/api/v1/codelists\?codelist=\w+)", message):
+        return (f"Codice sconosciuto {m.group(1)} nel parametro «{field}»: i codici validi sono elencati in "
+                f"{m.group(2)} (quelli con dati: i valori in /api/v1/meta).")
     if it := _none_ended_it(message):
         return f"Parametro non valido: «{field}»: {it}"
     if it := translate_problem(message, _QUERY_IT):
