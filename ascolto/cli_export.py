@@ -20,9 +20,12 @@ def _warehouse(settings):
 
 @click.command("export")
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure", "metadata"]),
-              help="What to write: the publication table (csv, parquet, sdmx-csv, jsonstat), the microdata "
-                   "package (datapackage), the SDMX structure (sdmx-structure) or the reference metadata (metadata).")
+              type=click.Choice(["csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "datapackage", "sdmx-structure",
+                                 "metadata"]),
+              help="What to write: the publication table (csv, parquet, sdmx-csv, jsonstat), the labels of its codes "
+                   "(codelists: codelist, code, label_it, label_en, the file csv and parquet get beside them), the "
+                   "microdata package (datapackage), the SDMX structure (sdmx-structure) or the reference metadata "
+                   "(metadata).")
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Output file (csv and parquet get <stem>.codelists.csv beside them); for datapackage a new or "
                    "empty directory, or a previous Ascolto package's (replaced; nothing else is ever deleted).")
@@ -38,8 +41,9 @@ def _warehouse(settings):
 @click.pass_obj
 def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end: str | None, lang: str,
                data_dir: Path | None) -> None:
-    """Export the publication table (or the microdata package) protected by the cell-key method, its SDMX
-    structure, or its reference metadata (``metadata``: SIMS concepts — methods, coverage, revisions).
+    """Export the publication table (or the microdata package) protected by the cell-key method, the labels
+    of its codes (``codelists``, as the console's /api/v1/export/codelists), its SDMX structure, or its
+    reference metadata (``metadata``: SIMS concepts — methods, coverage, revisions).
 
     Exits 1 without writing anything when there is no dataset (ascolto.cli_datadir), 2 naming the
     option when --from/--to or --out cannot be used (warehouse.export.check_out: a directory where a
@@ -79,11 +83,11 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
         click.echo(said, err=True)
 
 
-_TABLES = ("csv", "parquet", "sdmx-csv", "jsonstat")
+_TABLES = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists")  # the API's TABLE_FORMATS: hold periods
 
 
 def _periods_said(con, fmt: str, freq: str, start: str | None, end: str | None) -> str | None:
-    """What a table export (csv, parquet, sdmx-csv, jsonstat) will hold, in one line for stderr
+    """What a table export (csv, parquet, sdmx-csv, jsonstat, and the codelists of its codes) will hold, in one line for stderr
     (:meth:`warehouse.export_periods.Held.said`: its periods, the first one's partial coverage, the running
     period left out with the day it is published and the finer ``--freq`` that has ended periods of it).
     None for the other formats.

@@ -22,7 +22,7 @@ OBS_STATUS (JSON-stat, one status per value, appends ``P``: ``UP``). A period sh
 the attribute ``COMMENT_OBS`` of its observations (:func:`flag_partial`; JSON-stat: a note on the
 period's category of TIME_PERIOD), empty when the period is shown whole. Beside
 CSV and Parquet a codelist file (``<name>.codelists.csv``: codelist, code, label_it, label_en)
-makes the codes readable; JSON-stat carries the labels, units (on the metric dimension MEASURE, one
+makes the codes readable (format ``codelists``: that file alone); JSON-stat carries the labels, units (on the metric dimension MEASURE, one
 dataset per table and unit), roles and ``updated`` itself.
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ from .protect import FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, Protection
 from .rollup import MODULE_INDICATORS
 
 NUMERIC = ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND")
-FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "datapackage", "sdmx-structure", "metadata")
+FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "datapackage", "sdmx-structure", "metadata")
 NATIONAL = "IT"
 #: The tables of the publication: name → (grouping dimensions of the cube, with margins, module indicators).
 TABLES = {"area": (["region", "pa_type", "service_type"], True, False),
@@ -287,7 +287,7 @@ def check_out(fmt: str, out: Path) -> None:
 
 
 _SUFFIX = {"csv": ".csv", "parquet": ".parquet", "sdmx-csv": ".csv", "jsonstat": ".json", "sdmx-structure": ".xml",
-           "metadata": ".json"}
+           "metadata": ".json", "codelists": ".codelists.csv"}
 
 
 def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, end: str | None = None,
@@ -359,6 +359,8 @@ def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Prote
         path.write_text(write_structure(protection, as_of=as_of), "utf-8")
     elif fmt == "parquet":
         write_parquet(df, path)
+    elif fmt == "codelists":  # the file a CSV/Parquet export writes beside it, alone
+        _write_text(path, lambda frame, fh: write_codelists(frame, fh, protection), df)
     elif fmt == "jsonstat":
         path.write_text(json.dumps(jsonstat(df, freq, protection, lang, reference=reference), ensure_ascii=False),
                         "utf-8")
