@@ -15,7 +15,7 @@ from .. import codelists, cube, export
 from ..compare import compare
 from ..comparability import QueryError, all_indicators, declared, instruments_of
 from ..export_periods import held_periods
-from ..periods import freq_of, period_of, require_ended_range, running_month, validate_range
+from ..periods import freq_of, loaded_today, period_of, require_ended_range, running_month, validate_range
 from ..protect import Protection
 from .auth import require
 from .data import CODED_FILTERS, check_codes, partial_json
@@ -98,9 +98,10 @@ def _protection() -> Protection:
 def meta():
     """Dimensions, indicators (with the instruments declaring each), thresholds, the codes present
     (``values``), and the periods: ``periods`` the months read (ended ones: the running month is not
-    loaded, :class:`warehouse.dataset.Warehouse`), ``published_periods`` per frequency (M, Q, A) those a figure is published for — ended, with
-    data (:func:`warehouse.cube.period_labels`, what the console's menus offer) — and ``running_periods``
-    the period of each frequency still running (published once it has ended)."""
+    loaded, :class:`warehouse.dataset.Warehouse`), ``published_periods`` per frequency (M, Q, A) those a
+    figure is published for — ended, with data (:func:`warehouse.cube.period_labels`, what the console's
+    menus offer) — and ``running_periods`` the period of each frequency still running (published once it
+    has ended), by the running month the data were loaded with (:func:`warehouse.periods.loaded_today`)."""
     cache = current_app.extensions.setdefault("ascolto.meta", {})
     wh = current_app.config["ASCOLTO_WAREHOUSE"]()
     con = wh.cursor()
@@ -112,7 +113,7 @@ def meta():
         for d in ("pa_type", "service_type", "region", "channel", "instrument", "scale", "questionnaire")}
     # the periods a client may ask for (ended, with data), per frequency; ``periods`` (months) is kept as it was
     published = {f: cube.period_labels(con, f) for f in cube.FREQS}
-    running = {f: period_of(running_month(), f) for f in cube.FREQS}
+    running = {f: period_of(running_month(loaded_today(con)), f) for f in cube.FREQS}
     body = {"dimensions": list(cube.DIMENSIONS), "freqs": list(cube.FREQS),
                     "indicators": [{"name": i, "kind": "categories" if i in cube.CATEGORY_INDICATORS else "score",
                                     "module": i.split(":")[0] if ":" in i else None,
@@ -137,15 +138,16 @@ def codelists_view():
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv"):
         raise QueryError("format", "format must be json or csv.")
-    lists = codelists.codelists(**codelists.thresholds(_protection()))
-    names = _list("codelist") or list(lists)
-    for name in names:
+    thresholds = codelists.thresholds(_protection())  # the labels of OBS_STATUS U, CONF_STATUS A state them
+    lists = codelists.codelists(**thresholds)
+    asked = _list("codelist")
+    for name in asked:
         if name not in lists:
             raise QueryError("codelist", f"Unknown codelist {name!r}; one of {', '.join(lists)}.")
+    names = [n for n in lists if n in asked or not asked]  # in the codelists' order, as the CSV's rows
     if fmt == "csv":
         buf = io.StringIO()
-        codelists.write_csv(({"codelist": n, "code": c, "label_it": it, "label_en": en}
-                             for n in names for c, (it, en) in lists[n].items()), buf)
+        codelists.write_csv((r for r in codelists.rows(**thresholds) if r["codelist"] in names), buf)
         return Response(buf.getvalue(), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="ascolto-codelists.csv"'})
     return jsonify({"codelists": {n: {c: {"it": it, "en": en} for c, (it, en) in lists[n].items()} for n in names},
