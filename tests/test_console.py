@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from html import unescape
 import re
 import zipfile
 
@@ -413,8 +414,8 @@ def test_exports(app, tokens):
 
 def test_the_exports_page_names_the_quasi_identifiers_k_is_counted_over(app, tokens):
     """The page said k was counted over "period, region, entity, service, channel, language,
-    questionnaire": entity and service are not released, hence not quasi-identifiers (counting k per
-    service was given up), and the PA type, service type and version — which are — were missing. It
+    questionnaire": entity and service are not released, hence not quasi-identifiers (the rule looks at
+    them only to keep a few rows beside one unit's from release, and says so), and the PA type, service type and version — which are — were missing. It
     names the package's own :data:`warehouse.datapackage.QUASI_IDENTIFIERS`, in the page's language."""
     from warehouse.datapackage import QUASI_IDENTIFIER_WORDS, QUASI_IDENTIFIERS
 
@@ -426,6 +427,8 @@ def test_the_exports_page_names_the_quasi_identifiers_k_is_counted_over(app, tok
         [said] = re.findall(r"k ≥ 5 \(([^)]*)\)", page)
         assert said.split(", ") == [QUASI_IDENTIFIER_WORDS[q][i] for q in QUASI_IDENTIFIERS], lang
         assert not {"ente", "servizio", "entity", "service"} & set(said.split(", ")), lang
+        # looked at, never released: a few of another unit beside one entity's or service's rows (route 24)
+        assert ("solo ente o servizio tranne poche" if lang == "it" else "one entity's or service's") in unescape(page)
 
 
 def test_the_microdata_zip_is_named_after_its_months_and_reproducible(app, tokens):

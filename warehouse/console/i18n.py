@@ -51,6 +51,8 @@ EN = {
     "Record scartati": "Failed records", "Celle": "Cells", "pubblicata": "published",
     "Formato": "Format", "Frequenza": "Frequency", "Dal periodo": "From period", "Al periodo": "To period", "Dal mese": "From month", "Al mese": "To month",
     "Scarica": "Download", "Pacchetto di microdati (Frictionless Data Package)": "Microdata package (Frictionless Data Package)",
+    "Dove le risposte di un gruppo sono tutte di un solo ente o servizio tranne poche (meno di k), si rilasciano solo le sue.":
+        "Where all but a few (fewer than k) of a group's responses are one entity's or service's, only its own are released.",
     "Entità": "Entities", "Assegnazioni": "Assignments", "Token": "Tokens", "Registro delle modifiche": "Audit log",
     "Aggiungi": "Add", "Crea": "Create", "Revoca": "Revoke", "Attiva": "Activate", "Disattiva": "Deactivate",
     "Assegna": "Assign", "Salva": "Save", "Nome": "Name", "Categoria IPA": "IPA category",
