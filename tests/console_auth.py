@@ -20,3 +20,13 @@ def api_client(settings, role: str = "admin"):
     client = create_app(settings).test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     return client
+
+
+def get_as(app, secret: str, url: str, lang: str | None = None):
+    """``GET url`` of the console ``app`` with the bearer token ``secret``, in ``lang`` (the session's
+    language, as the language switch sets it) when given."""
+    client = app.test_client()
+    if lang:
+        with client.session_transaction() as s:
+            s["lang"] = lang
+    return client.get(url, headers={"Authorization": f"Bearer {secret}"})

@@ -11,6 +11,7 @@ import pytest
 
 from tests.console_data import build
 from tests.warehouse_rows import response, write
+from tests.console_auth import get_as
 from warehouse.console import create_app
 from warehouse.periods import period_of, is_complete, today_rome
 
@@ -35,11 +36,7 @@ def app_tokens(tmp_path_factory):
 
 def _get(app_tokens, url, lang=None):
     app, tokens = app_tokens
-    c = app.test_client()
-    if lang:
-        with c.session_transaction() as s:
-            s["lang"] = lang
-    return c.get(url, headers={"Authorization": f"Bearer {tokens['monitoring']}"})
+    return get_as(app, tokens["monitoring"], url, lang)
 
 
 # --- 1. a unit filter keeps the national benchmark -------------------------------------------------

@@ -15,6 +15,7 @@ import pytest
 
 from tests.console_data import build
 from tests.warehouse_rows import response, write
+from tests.console_auth import get_as
 from warehouse import codelists
 from warehouse.console import create_app
 
@@ -33,11 +34,7 @@ def app_tokens(tmp_path_factory):
 
 def _get(app_tokens, url, role="monitoring", lang=None):
     app, tokens = app_tokens
-    c = app.test_client()
-    if lang:
-        with c.session_transaction() as s:
-            s["lang"] = lang
-    return c.get(url, headers={"Authorization": f"Bearer {tokens[role]}"})
+    return get_as(app, tokens[role], url, lang)
 
 
 def _links(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from registry.tokens import create_token
 from tests.conftest import pinned_clock
 from tests.console_data import build
 from tests.warehouse_rows import response, speed_driven, write
+from tests.console_auth import get_as
 from warehouse.console import create_app
 
 ROMA, SERVICE, STYPE = "c_h501", "demo-roma-anagrafe", "anagrafe.certificati"
@@ -45,11 +46,7 @@ def app_tokens(tmp_path_factory):
 
 def _get(app_tokens, url, role="monitoring", lang=None):
     app, tokens = app_tokens
-    c = app.test_client()
-    if lang:
-        with c.session_transaction() as s:
-            s["lang"] = lang
-    return c.get(url, headers={"Authorization": f"Bearer {tokens[role]}"})
+    return get_as(app, tokens[role], url, lang)
 
 
 @pytest.mark.parametrize("url", ["/", "/service-types/", f"/service-types/{STYPE}", f"/entities/{ROMA}", "/regions",
