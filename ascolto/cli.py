@@ -285,7 +285,7 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
             require_ended(period, "period")
         cut = Cut(indicator=indicator, by=["pa_type", "service_type"], freq=freq, start=period, end=period).validate()
     except (QueryError, NotComparable) as exc:
-        raise click.BadParameter(str(exc) + running_parts(settings, data_dir, period, exc), param_hint=f"--{getattr(exc, 'field', 'indicator')}") from None
+        raise click.BadParameter(running_parts(settings, data_dir, period, exc), param_hint=f"--{getattr(exc, 'field', 'indicator')}") from None
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with Warehouse(settings) as wh:
         try:

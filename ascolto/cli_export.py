@@ -199,18 +199,20 @@ def status(settings, data_dir: Path | None) -> None:
 
 
 def running_parts(settings, data_dir: Path | None, period: str | None, exc: Exception) -> str:
-    """For ``ascolto indicators``' refusal of a running ``--period`` (a quarter or year): " Its ended parts with
-    data: …" (:func:`warehouse.export_periods.ended_parts`), read from the dataset; "" for any other refusal,
-    a running month, no ended part or no dataset (the refusal is said as it is)."""
+    """``ascolto indicators``' refusal ``exc`` in words: for a running ``--period``, read from the dataset, the
+    ended period to ask for instead — the latest of its frequency with data, or that none has ended
+    (:func:`warehouse.export_periods.with_data`, as the console says it: not the one right before, "such as
+    2025", which may hold no data) — and, for a quarter or year, " Its ended parts with data: …"
+    (:func:`warehouse.export_periods.ended_parts`); any other refusal, or no dataset: ``exc`` as it is."""
     from warehouse.dataset import Warehouse
-    from warehouse.export_periods import ended_parts
+    from warehouse.export_periods import ended_parts, with_data
 
-    if period is None or getattr(exc, "field", None) != "period" or "is still running" not in str(exc):
-        return ""
+    if period is None or getattr(exc, "running", None) != period:
+        return str(exc)
     try:
         settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     except click.ClickException:
-        return ""
+        return str(exc)
     with Warehouse(settings) as wh:
-        parts = ended_parts(wh.cursor(), period)
-    return f" Its ended parts with data: {parts}." if parts else ""
+        said, parts = str(with_data(wh.cursor(), exc)), ended_parts(wh.cursor(), period)
+    return said + (f" Its ended parts with data: {parts}." if parts else "")

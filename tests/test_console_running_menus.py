@@ -79,7 +79,7 @@ def test_switching_the_default_month_to_quarters_or_years_shows_the_latest_ended
         page = html.unescape(resp.get_data(as_text=True))
         if shown is None:  # no year with data has ended (the data begin in 2026): the refusal names it
             assert resp.status_code == 400 and f"il periodo {running} è in corso" in page
-            assert "Chiedere un periodo concluso, per esempio 2025." in page
+            assert "Nessun anno con dati è ancora concluso." in page and "2025" not in page  # 2025 has no data
             continue
         assert resp.status_code == 200 and f'data-period="{shown}"' in page, (url, freq)
         assert (f"2026-11 non è un periodo di questa frequenza e il periodo che lo contiene, {running}, è in corso "
@@ -93,7 +93,7 @@ def test_a_running_period_refused_says_which_ended_one_to_ask_for(app_tokens):
     assert ("il periodo 2026-Q4 è in corso: i suoi dati si pubblicano quando è finito, dal 2027-01-01. Chiedere un "
             "periodo concluso, per esempio 2026-Q3.") in page
     api = _get(app_tokens, "/api/v1/indicators?freq=A&period=2026").get_json()
-    assert api["fields"]["period"][0].endswith("Ask for an ended one, such as 2025.")
+    assert api["fields"]["period"][0].endswith("No year with data has ended yet.")  # not 2025: it has no data
 
 
 def test_the_fattori_link_and_the_refusal_never_offer_a_running_quarter_or_year(app_tokens):

@@ -27,8 +27,12 @@ def test_a_running_year_or_quarter_refused_names_its_ended_parts_with_data(data_
             assert f"period={period} is still running" in r.stderr, r.stderr
             assert "Its ended parts with data: the months 2026-10 to 2026-11 (--period 2026-11)." in r.stderr, r.stderr
             assert "quarters" not in r.stderr  # 2026-Q4 runs: no quarter of 2026 with data has ended
+            # nor has any year or quarter with data: not "such as 2025" or "2026-Q3", which hold none
+            word = "year" if period == "2026" else "quarter"
+            assert f"No {word} with data has ended yet." in r.stderr and "such as" not in r.stderr, r.stderr
         r = _indicators(data_dir, "2026-12")
         assert r.exit_code == 2 and "is still running" in r.stderr and "ended parts" not in r.stderr
+        assert "such as 2026-11." in " ".join(r.stderr.split())  # the month before has data: named
         assert _indicators(data_dir, "2026-11").exit_code == 0
     with pinned_clock(date(2027, 1, 15)):
         r = _indicators(data_dir, "2027")

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .comparability import QueryError
-from .cube import coverage, first_data_month, period_labels, require_data
-from .periods import complete_from, freq_of, months, period_of, running_month
+from .cube import coverage, first_data_month, latest_period, period_labels, require_data
+from .periods import complete_from, freq_of, months, period_of, running_month, running_refusal
 
 FINER = {"A": ("Q", "M"), "Q": ("M",), "M": ()}
 WORDS = {"M": "month", "Q": "quarter", "A": "year"}
@@ -69,8 +69,8 @@ def ended_parts(con, label: str) -> str:
     """The ended periods with data inside a running quarter or year ``label``, at each finer frequency, in
     words for a refusal: ``the quarters 2026-Q1 to 2026-Q3 and the months 2026-01 to 2026-11 (--period 2026-Q3,
     --period 2026-11)`` — the latest of each frequency is the one to ask for; "" when none (a running month
-    has no finer part). What ``ascolto indicators`` adds to :func:`warehouse.periods.require_ended`'s "such as
-    2025", which may hold no data at all."""
+    has no finer part). What ``ascolto indicators`` adds to its refusal of a running period (:func:`with_data`):
+    the finer periods with data of the one asked for."""
     freq = freq_of(label, "period")
     found = [(f, [p for p in period_labels(con, f) if period_of(months(p, "from")[0], freq) == label])
              for f in FINER[freq]]
@@ -80,3 +80,23 @@ def ended_parts(con, label: str) -> str:
     words = " and ".join(f"the {WORDS[f]}s {ps[0]} to {ps[-1]}" if len(ps) > 1 else f"the {WORDS[f]} {ps[0]}"
                          for f, ps in found)
     return f"{words} ({', '.join(f'--period {ps[-1]}' for _f, ps in found)})"
+
+
+def latest_ended(con, label: str, today=None) -> str | None:
+    """The period to suggest instead of ``label``, one still running: the latest ended period of its frequency
+    that has data (:func:`warehouse.cube.latest_period`, the console's default period), None when none has
+    ended — never the period right before ``label`` on the calendar, which may hold no data at all (``2025``
+    when the data begin in 2026). The one such suggestion: the console's pages and API (:func:`with_data`),
+    ``ascolto indicators`` and ``ascolto publish`` (:func:`warehouse.publish.publish`) name it."""
+    return latest_period(con, freq_of(label, "period"), today)[0]
+
+
+def with_data(con, exc: Exception, today=None) -> Exception:
+    """``exc`` — :func:`warehouse.periods.require_ended`'s refusal of a running period, which knows no data
+    and suggests the period right before it ("such as 2025") — said again with :func:`latest_ended`'s
+    suggestion (its ``instead``, what a console page links to), or saying that none has ended. Any other
+    exception is returned as it is."""
+    label = getattr(exc, "running", None)
+    if label is None:
+        return exc
+    return running_refusal(exc.field, label, latest_ended(con, label, today))

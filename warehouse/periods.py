@@ -210,12 +210,23 @@ def require_ended(label: str, field: str, today: date | None = None) -> str:
     require_started(label, field, today)
     today = today or today_rome()  # the publication day: a month ended less than PUBLISH_DELAY ago still waits
     if not is_complete(label, today):
-        exc = QueryError(field, f"{field}={label} is still running: its figures are published once it has "
-                                f"ended, from {complete_from(label).isoformat()}. Ask for an ended one, such as "
-                                f"{_before(label)}.")
-        exc.instead = _before(label)  # what a console page links to instead (a shared link of last month)
-        raise exc
+        raise running_refusal(field, label, _before(label))
     return label
+
+
+def running_refusal(field: str, label: str, instead: str | None) -> QueryError:
+    """The refusal (HTTP 400 naming ``field``) of ``label``, a period still running: published once it has
+    ended, from the day it is; ``instead`` the ended period it suggests ("Ask for an ended one, such as
+    2026-Q3."), or None: no period of its frequency with data has ended ("No year with data has ended
+    yet."). Its ``instead`` is what a console page links to (a shared link of last month), its ``running``
+    the label refused. :func:`require_ended` suggests the period right before, knowing no data;
+    :func:`warehouse.export_periods.with_data` says it again with the latest ended one that has data."""
+    ask = (f"Ask for an ended one, such as {instead}." if instead else
+           f"No {_NAMES[freq_of(label, field)][:-1]} with data has ended yet.")
+    exc = QueryError(field, f"{field}={label} is still running: its figures are published once it has ended, "
+                            f"from {complete_from(label).isoformat()}. {ask}")
+    exc.instead, exc.running = instead, label
+    return exc
 
 
 def _before(label: str) -> str:

@@ -138,11 +138,25 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(QueryError)
     def _query_error(exc: QueryError):  # a page says it in the reader's language; the API in English
+        exc = _with_data(exc)
         if auth.wants_json():
             return _err(400, "invalid_parameter", str(exc), {exc.field: [str(exc)]})
         return render_template("error.html", status=400, error="invalid_parameter",
                                message=refusal("invalid_parameter", str(exc), field=exc.field),
                                instead=_instead(exc)), 400
+
+    def _with_data(exc: QueryError) -> QueryError:
+        """A running period refused, suggesting the latest ended one with data (or saying none has ended:
+        :func:`warehouse.export_periods.with_data`), not the period right before it, which may hold no data;
+        the refusal as it was when the data cannot be read (their own error is not this page's)."""
+        if getattr(exc, "running", None) is None:
+            return exc
+        from ..export_periods import with_data
+
+        try:
+            return with_data(app.config["ASCOLTO_WAREHOUSE"]().cursor(), exc)
+        except (duckdb.Error, OSError, RuntimeError):
+            return exc
 
     def _instead(exc: QueryError) -> dict | None:
         """A page refused for a running period (``exc.instead``, :func:`warehouse.periods.require_ended`):

@@ -94,6 +94,10 @@ _QUERY_IT = [
      r"one, such as (\S+)\.",
      "il periodo {0} è in corso: i suoi dati si pubblicano quando è finito, dal {1}. Chiedere un periodo "
      "concluso, per esempio {2}."),
+    *[(rf"\w+=(\S+) is still running: its figures are published once it has ended, from (\S+)\. No {en} with "
+       r"data has ended yet\.",
+       f"il periodo {{0}} è in corso: i suoi dati si pubblicano quando è finito, dal {{1}}. Nessun {it} con dati è "
+       "ancora concluso.") for en, it in (("month", "mese"), ("quarter", "trimestre"), ("year", "anno"))],
     (r"\w+=(\S+) is a (month|quarter|year), but freq=(\w) publishes \w+: ask (freq=\w&\w+=\S+), or (\S+)(?:, the "
      r"\w+ holding it| for its \w+)\.",
      "il periodo {0} non è della frequenza {2}: chiedere {3}, oppure {4}."),
