@@ -30,6 +30,7 @@ from typing import Any
 
 from . import export
 from .cube import period_labels
+from .export_periods import latest_ended
 from .periods import PUBLISH_DELAY, ROME, complete_from, is_complete, months
 from .protect import Protection
 from .refmeta import reference_metadata
@@ -90,9 +91,12 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     check_quarter(period)
     if not is_complete(period, today):
         hours = int(PUBLISH_DELAY.total_seconds() // 3600)
+        latest = latest_ended(con, period, today)  # the one suggestion of every refusal of a running period
         raise ReleaseError("period", f"{period} has not ended yet: only a whole quarter is published; it can be "
                                      f"published from {complete_from(period).isoformat()} {hours:02d}:00 "
-                                     "(Europe/Rome time)")
+                                     "(Europe/Rome time); " + (f"ask for an ended one, such as {latest} (--period "
+                                                               f"{latest})" if latest else
+                                                               "no quarter with data has ended yet"))
     root = Path(root)
     have = versions(root, period)
     note = (note or "").strip() or None
