@@ -143,7 +143,7 @@ def _written_said(fmt: str, path: Path, freq: str, empty: str | None = None) -> 
             concepts = [k for k in doc if k.startswith("S.")]
             return (f"ascolto: reference metadata of the --freq {freq} table, {len(concepts)} concepts "
                     f"({concepts[0].split()[0]} to {concepts[-1].split()[0]}) of the {doc['standard']}, "
-                    f"in {doc['language']}, data as of {doc['data_as_of']}"
+                    f"in {doc['language']}, " + (f"data as of {doc['data_as_of']}" if doc["data_as_of"] else "no response in its range")
                     + (f"; its time coverage is empty: {empty[:1].lower()}{empty[1:]}" if empty else "."))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None

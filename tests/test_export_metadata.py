@@ -55,7 +55,19 @@ def test_the_metadata_of_a_day_in_a_running_month_cover_the_ended_months_only(da
         meta = reference_metadata(wh.cursor(), "M", today=date(2026, 11, 20))
     assert meta["S.17 Data revision"]["last_period_running"] is False
     assert meta["S.3 Statistical presentation"]["S.3.8 Time coverage"]["last_month"] == "2026-10"
-    assert meta["data_as_of"] == "2026-11-15"  # the newest response (the fixture's rows are all of day 15)
+    assert meta["data_as_of"] == "2026-10-28"  # the newest response of October, not of the running November
+
+
+def test_data_as_of_is_the_newest_response_of_the_range_described(data_dir):
+    """``data_as_of`` was the newest response of all the data (2026-11-15) in the metadata of an October
+    table too, as if the table held November's answers: it is the newest of the range described."""
+    with Warehouse(Settings(data_dir=data_dir)) as wh:
+        con = wh.cursor()
+        assert reference_metadata(con, "M", "2026-10", "2026-10")["data_as_of"] == "2026-10-28"  # days 1-28
+        assert reference_metadata(con, "M", "2026-11", "2026-11")["data_as_of"] == "2026-11-15"
+        assert reference_metadata(con, "Q", "2026-Q4", "2026-Q4")["data_as_of"] == "2026-11-15"
+        assert reference_metadata(con, "M")["data_as_of"] == "2026-11-15"  # no range: the whole series
+        assert reference_metadata(con, "M", "2026-09", "2026-09")["data_as_of"] is None  # no response in it
 
 
 def test_jsonstat_and_the_microdata_package_carry_the_same_reference_metadata(data_dir, tmp_path):

@@ -1,7 +1,7 @@
 """``ascolto publish --revise`` counts a revision by the published figures, not by the files' bytes.
 
-JSON-stat's ``updated`` and the reference metadata's ``data_as_of`` are the day of the newest response
-in *any* period, so a response in a later quarter changes those files while the quarter's protected
+JSON-stat's ``updated`` is the day of the newest response in *any* period (the reference metadata's
+``data_as_of``, the quarter's own), so a response in a later quarter changes the file while the quarter's protected
 cells stay the same: that republication is refused as unchanged and writes nothing. Late responses
 in the quarter change its cells: that one is a revision, and says how many observations it changed.
 A release's SDMX structure links to its own reference metadata on the public site.

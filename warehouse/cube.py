@@ -269,15 +269,15 @@ def first_data_month(con) -> str | None:
     return con.execute("SELECT min(period) FROM rollup WHERE n > 0").fetchone()[0]
 
 
-def last_day(con) -> str | None:
-    """The day of the newest response (the day-grain rollup), else its month; None without data."""
+def last_day(con, first: str = "0000-01", last: str = "9999-12") -> str | None:
+    """The day of the newest response (the day-grain rollup), else its month; None without data. Of the
+    months ``first``–``last`` (``YYYY-MM``) only when given: a range's (:func:`warehouse.refmeta.reference_metadata`)."""
     import duckdb
-
     try:
-        last = con.execute("SELECT max(day) FROM rollup_daily").fetchone()[0]
-        return last.isoformat() if last is not None else None
+        day = con.execute("SELECT max(day) FROM rollup_daily WHERE period BETWEEN ? AND ?", [first, last]).fetchone()[0]
+        return day.isoformat() if day is not None else None
     except duckdb.Error:  # a bare ``rollup`` table (tests of the arithmetic)
-        return con.execute("SELECT max(period) FROM rollup").fetchone()[0]
+        return con.execute("SELECT max(period) FROM rollup WHERE period BETWEEN ? AND ?", [first, last]).fetchone()[0]
 
 
 def coverage(label: str | None, first: str | None, end: str | None = None, today=None) -> dict[str, Any]:

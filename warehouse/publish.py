@@ -186,8 +186,8 @@ def changes(before: Path, after: Path) -> dict[str, int]:
 def revises(changed: dict[str, int]) -> bool:
     """Whether a republication with these :func:`changes` is a revision: some published observation
     (protected cell: value, bounds, N_RESP or a flag) was revised, added or removed. Files that differ
-    otherwise — JSON-stat's ``updated`` and the reference metadata's ``data_as_of`` are the day of the
-    newest response in *any* period, so a response of a later quarter changes them — are not one."""
+    otherwise — JSON-stat's ``updated`` is the day of the newest response in *any* period, so a response of
+    a later quarter changes it (the reference metadata's ``data_as_of`` is the quarter's own) — are not one."""
     return any(changed[k] for k in ("revised", "added", "removed"))
 
 

@@ -13,7 +13,8 @@ service types, regions with counted responses — counts of units, not of respon
 is the method as implemented, stated in words, so the file is readable without the repository or the
 public site. In Italian or English (``lang``: the request's, as the JSON-stat it goes in; the words of
 :mod:`warehouse.refmeta_text`, the SIMS names as Istat's quality reports write them). It depends on the data and on whether the last period has ended only (``data_as_of``: the day
-of the newest response, not the day of the export), so the same data give the same file. It is written by ``ascolto export --format metadata`` and embedded in the JSON-stat
+of the newest response *in the range described* — None when it holds none —, not the day of the export nor
+of a later period's answers), so the same data give the same file. It is written by ``ascolto export --format metadata`` and embedded in the JSON-stat
 collection (``extension.reference_metadata``) and the microdata package (``reference_metadata``).
 """
 from __future__ import annotations
@@ -128,7 +129,10 @@ def reference_metadata(con, freq: str = "A", start: str | None = None, end: str 
         return tx.text(key, lang, **fields)
 
     return {
-        "standard": SIMS, "dataflow": DATAFLOW, "data_as_of": last_day(con), "language": lang,
+        # data_as_of: the newest response of the range described (a 2025 table is not "as of" this week's answers)
+        "standard": SIMS, "dataflow": DATAFLOW,
+        "data_as_of": last_day(con, cov["first_month"], cov["last_month"]) if cov["first_month"] else None,
+        "language": lang,
         n("S.3"): {
             n("S.3.1"): t("S.3.1"), n("S.3.2"): t("S.3.2"), n("S.3.3"): t("S.3.3"),
             n("S.3.4"): t("S.3.4", methodology=protection.methodology(lang)),

@@ -150,8 +150,9 @@ T = {
         "slightly from the sum of its published cells, and a quarter from the sum of its months. The first "
         "period may cover only part of its months (COMMENT_OBS says so)."),
     "policy": (
-        "Le tavole sono calcolate a richiesta dai dati correnti; un'esportazione è un'istantanea dei dati al "
-        "giorno 'data_as_of', quello della risposta pubblicata più recente ('updated' di JSON-stat). Un periodo "
+        "Le tavole sono calcolate a richiesta dai dati correnti; 'data_as_of' è il giorno della risposta più "
+        "recente dell'intervallo descritto ('updated' di JSON-stat, quello della risposta più recente di tutti i "
+        "dati, data l'insieme di dati da cui l'esportazione è tratta). Un periodo "
         "ancora in corso non è pubblicato (PROVISIONAL resta vuoto). Un periodo concluso può ancora cambiare quando risposte ricevute in esso sono registrate in "
         "ritardo: la coda del collettore rielaborata dopo un'interruzione del broker, un arretrato del "
         "processore, o dati storici caricati con le loro date originali. I rilasci trimestrali (ascolto publish "
@@ -160,8 +161,9 @@ T = {
         "ripubblicazione con valori identici non è una revisione); le versioni precedenti restano disponibili. "
         "I parametri e il segreto della perturbazione sono fissi per tutta la vita dei dati, così dati invariati "
         "danno valori invariati in ogni esportazione.",
-        "The tables are computed on demand from the live dataset; an export is a snapshot of the data "
-        "as of 'data_as_of', the day of the newest response published (JSON-stat 'updated'). A period still "
+        "The tables are computed on demand from the live dataset; 'data_as_of' is the day of the newest "
+        "response in the range described (JSON-stat's 'updated', the newest response of all the data, dates "
+        "the dataset the export was taken from). A period still "
         "running is not published (PROVISIONAL stays empty). A completed period can still change when "
         "responses received in it are stored late: the collector's spool replayed after a broker outage, "
         "a processor backlog, or history loaded by backfill with its original dates. Quarterly releases "
