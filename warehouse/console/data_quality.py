@@ -162,7 +162,8 @@ def _facts(con, settings, failed_files: tuple, per_file: dict | None = None) -> 
             "failed": failed,
             "automated": sorted(((sv, n) for sv, (n, _t) in per_service.items() if n), key=lambda t: (-t[1], t[0])),
             "cells": table(con, settings, indicator="satisfaction", by=["service_type", "entity"], margins=True,
-                           start=recent[0], end=recent[-1]) if recent else []}
+                           start=recent[0], end=recent[-1]) if recent else [],
+            "cells_months": (recent[0], recent[-1]) if recent else None}  # the months the cells are of
 
 
 def quality_facts(con, settings, version: str | None = None, cache: dict | None = None) -> dict[str, Any]:
@@ -200,7 +201,10 @@ def quality_page(con, settings, args, lang, version: str | None = None, cache: d
         else _("Metriche del collettore non raggiungibili.")
     if refusals["ok"] and not refusals["by_reason"]:  # nothing refused: say it (an empty card said nothing)
         refused_note = _("Nessun invio rifiutato dall'ultimo avvio del collettore.")
+    months = facts.get("cells_months")  # the card states the months its count is of (the last 12 ended)
     return {"fresh": fresh, "failed_total": sum(int(c) for _r, c in failed), "cells": len(cells), "refusals": refusals,
+            "cells_period": (_("soddisfazione, mese {a}").format(a=months[0]) if months[0] == months[1] else
+                             _("soddisfazione, mesi da {a} a {b}").format(a=months[0], b=months[1])) if months else "",
             "refused_total": sum(n for _r, n in refusals["by_reason"]) if refusals["ok"] else None,
             "automated_total": sum(int(c) for _s, c in automated),
             "charts": [

@@ -49,6 +49,8 @@ EN = {
     "Andamento rispetto al benchmark nazionale": "Trend vs the national benchmark",
     "Nessun dato.": "No data.", "Ultimo dato ricevuto": "Latest response received",
     "Record scartati": "Failed records", "Celle": "Cells", "pubblicata": "published",
+    "soddisfazione, mese {a}": "satisfaction, month {a}",
+    "soddisfazione, mesi da {a} a {b}": "satisfaction, months {a} to {b}",
     "Formato": "Format", "Frequenza": "Frequency", "Dal periodo": "From period", "Al periodo": "To period", "Dal mese": "From month", "Al mese": "To month",
     "Scarica": "Download", "Pacchetto di microdati (Frictionless Data Package)": "Microdata package (Frictionless Data Package)",
     "Dove le risposte di un gruppo sono tutte di un solo ente o servizio tranne poche (meno di k), si rilasciano solo le sue.":
