@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -41,3 +42,21 @@ def test_the_cells_card_says_which_months_it_counts(app_tokens):
     en = _get(app_tokens, "/quality?lang=en")
     assert 'data-kpi-period="cells">satisfaction, months 2026-08 to 2026-10</span>' in en
 
+
+@pytest.mark.parametrize("level", ["entity", "service"])
+def test_the_funnels_units_link_to_their_entity_pages_keeping_indicator_and_period(app_tokens, level):
+    page = _get(app_tokens, f"/service-types/{STYPE}?indicator=ease&freq=M&period=2026-09&level={level}")
+    table = page.split('data-table="funnel"', 1)[1].split("</table>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]  # after the header
+    assert len(rows) >= 5
+    for row in rows:
+        link = re.search(r'<td data-col="name"><a href="([^"]+)" data-unit-link>([^<]+)</a></td>', row)
+        assert link, row
+        url = urlsplit(link.group(1))
+        ipa = url.path.rsplit("/", 1)[1]
+        assert url.path == f"/entities/{ipa}"
+        assert parse_qs(url.query) == {"indicator": ["ease"], "freq": ["M"], "period": ["2026-09"]}
+        if level == "entity":
+            assert f'<td data-col="entity">{ipa}</td>' in row
+    first = re.search(r'data-unit-link', table) and re.search(r'<a href="([^"]+)" data-unit-link>', table).group(1)
+    assert 'data-period="2026-09"' in _get(app_tokens, first)  # the entity page opens on the same period

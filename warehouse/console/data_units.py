@@ -173,9 +173,13 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
     # comparison's value is already rounded to 2 decimals (46.1538 → 46.15 → "46,1" here, "46,2" elsewhere)
     v_key, lo_key, hi_key = (("mean", "mean_lower", "mean_upper") if measure == "mean"
                              else ("top2", "top2_lower", "top2_upper"))
+    # each unit's entity page (a service's: its administration's), with the indicator and period shown here
+    ipa_of = (dict(con.execute("SELECT DISTINCT service, entity FROM rollup WHERE service_type = ?", [code]).fetchall())
+              if level == "service" else {})
     rows = []
     for u in body["units"]:
         o = own.get(u[level], {})
+        ipa = u[level] if level == "entity" else ipa_of.get(u[level])
         pub = u["value"] is not None
         interval = "–".join(map(str, u["rank_interval"])) if u.get("rank_interval") else ""
         eb_ci = (u.get("eb") or {}).get("ci") or [None, None]
@@ -190,7 +194,9 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                      "eb_lower": num(eb_ci[0], RANK_DECIMALS), "eb_upper": num(eb_ci[1], RANK_DECIMALS),
                      "flag": _(FLAGS[u["flag"]]) if u.get("flag") else "",
                      "fdr": _(FDR[u["fdr"]["flag"]]) if u.get("fdr") else "", "status": status_text(u),
-                     "obs_status": u["obs_status"], "conf_status": u["conf_status"]})
+                     "obs_status": u["obs_status"], "conf_status": u["conf_status"],
+                     "link": {"ipa": ipa, "indicator": indicator, "freq": per["freq"], "period": per["period"]}
+                     if ipa else None})
     f = body.get("funnel") or {}
     # the benchmark rounded once, from its cell (the service types' list writes the same figure)
     bench = (shown_value(con, protection, cube.Cut(indicator=indicator, filters=benchmark_filters(filters),
