@@ -61,8 +61,9 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     try:
         Cut(freq=freq, start=start, end=end).validate()
         check_out(fmt, out)
-    except QueryError as exc:
-        raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
+    except QueryError as exc:  # a running --from/--to: the latest ended period with data named instead
+        raise click.BadParameter(running_parts(settings, data_dir, None, exc, parts=False),
+                                 param_hint=f"--{exc.field}") from None
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="--out") from None
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
@@ -198,15 +199,18 @@ def status(settings, data_dir: Path | None) -> None:
                            "responses_files": len(now), "rollup_files": len(m["outputs"]), "note": note}))
 
 
-def running_parts(settings, data_dir: Path | None, period: str | None, exc: Exception) -> str:
+def running_parts(settings, data_dir: Path | None, period: str | None, exc: Exception, parts: bool = True) -> str:
     """``ascolto indicators``' refusal ``exc`` in words: for a running ``--period``, read from the dataset, the
     ended period to ask for instead — the latest of its frequency with data, or that none has ended
     (:func:`warehouse.export_periods.with_data`, as the console says it: not the one right before, "such as
-    2025", which may hold no data) — and, for a quarter or year, " Its ended parts with data: …"
-    (:func:`warehouse.export_periods.ended_parts`); any other refusal, or no dataset: ``exc`` as it is."""
+    2025", which may hold no data) — and, for a quarter or year and with ``parts``, " Its ended parts with
+    data: …" (:func:`warehouse.export_periods.ended_parts`, worded as ``--period``); any other refusal, or no
+    dataset: ``exc`` as it is. ``period`` None: whichever running period ``exc`` names (``ascolto export``'s
+    ``--from``/``--to``)."""
     from warehouse.dataset import Warehouse
     from warehouse.export_periods import ended_parts, with_data
 
+    period = period or getattr(exc, "running", None)
     if period is None or getattr(exc, "running", None) != period:
         return str(exc)
     try:
@@ -214,5 +218,5 @@ def running_parts(settings, data_dir: Path | None, period: str | None, exc: Exce
     except click.ClickException:
         return str(exc)
     with Warehouse(settings) as wh:
-        said, parts = str(with_data(wh.cursor(), exc)), ended_parts(wh.cursor(), period)
-    return said + (f" Its ended parts with data: {parts}." if parts else "")
+        said, found = str(with_data(wh.cursor(), exc)), ended_parts(wh.cursor(), period) if parts else ""
+    return said + (f" Its ended parts with data: {found}." if found else "")

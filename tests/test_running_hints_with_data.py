@@ -66,3 +66,18 @@ def test_a_page_names_and_links_the_latest_ended_period_with_data(get):
             "dati è ancora concluso.") in page
     assert "data-instead" not in page and "2025" not in page  # no button to a year without data
 
+
+
+def test_export_of_a_running_range_names_the_latest_ended_period_with_data(data, tmp_path):
+    """``ascolto export --freq Q --from 2026-Q4`` said "such as 2026-Q3", a quarter with no data here."""
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    with pinned_clock(date(2026, 12, 3)):
+        result = CliRunner().invoke(main, ["export", "--format", "csv", "--out", str(tmp_path / "t.csv"), "--freq", "Q",
+                                           "--from", "2026-Q4"], env={"ASCOLTO_DATA_DIR": str(data)})
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "--from" in said and "Ask for an ended one, such as 2026-Q2." in said and "2026-Q3" not in said, said
+    assert not (tmp_path / "t.csv").exists()
