@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from tests.test_confidentiality_attacks import lp_audit
 from dataset.recordkey import KEY_SCALE, key_int, local_secret, record_key
 from warehouse import cube, export, ptable
+from warehouse.jsonstat import values as jsonstat_values
 from warehouse.protect import TOTAL, Protection, SCORE_STATS
 from warehouse.rollup import EMPTY_ROLLUP, KEYS, MEASURES, SCORE_POINTS
 
@@ -200,7 +201,7 @@ def test_perturbation_is_bounded_and_nothing_below_three_is_published(records, b
         assert (text.loc[text["CONF_STATUS"] != "F", ["OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP"]] == "").all().all()
         assert (text.loc[text["CONF_STATUS"] == "F", "N_RESP"].astype(int) >= 3).all()
     for js in json.loads(export.render(table, "jsonstat", freq)[0])["link"]["item"]:  # a collection of tables
-        values = np.array(js["value"], dtype=object).reshape(js["size"])
+        values = np.array(jsonstat_values(js), dtype=object).reshape(js["size"])  # either form of ``value``
         n_resp = values[..., js["dimension"]["MEASURE"]["category"]["index"].index("N_RESP")]
         assert all(v is None or v >= 3 for v in n_resp.ravel())
 

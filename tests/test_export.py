@@ -14,7 +14,7 @@ from settings import Settings
 from warehouse import export
 from tests.console_auth import api_client
 from warehouse.dataset import Warehouse
-from warehouse.jsonstat import statuses
+from warehouse.jsonstat import statuses, values
 
 pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read as ended periods
 
@@ -105,7 +105,7 @@ def test_jsonstat_read_back_by_pyjstat(published, tmp_path, data_dir):
         found = []
         for r in wide.to_dict("records"):
             idx = sum(cats[d]["index"].index(r[d] if d != "MEASURE" else "OBS_VALUE") * s for d, s in zip(dims, strides))
-            found.append(codes.get(idx, "-" if item["value"][idx] is None else "A"))
+            found.append(codes.get(idx, "-" if values(item)[idx] is None else "A"))
         # JSON-stat's one status per value: OBS_STATUS, + P when provisional (split back for the comparison)
         wide["OBS_STATUS"] = [s[:-1] or "A" if s.endswith("P") else s for s in found]
         wide["PROVISIONAL"] = ["Y" if s.endswith("P") else "" for s in found]

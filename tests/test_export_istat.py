@@ -7,13 +7,14 @@ tests/test_export_statistician.py: periods of 2025), read back by pyjstat, pysdm
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
 from settings import Settings
 from warehouse import export
 from warehouse.dataset import Warehouse
-from warehouse.jsonstat import compact_status, statuses
+from warehouse.jsonstat import compact_status, compact_values, statuses, values
 
 from .test_export_statistician import _cell, ended  # noqa: F401  (fixture)
 from .warehouse_rows import response, write
@@ -49,13 +50,14 @@ def test_a_sparse_cubes_status_is_an_array_aligned_with_its_values(sparse):
     with Warehouse(Settings(data_dir=sparse)) as wh:
         df = export.publication_table(wh.cursor(), "A", "2025", "2025")
     area = _items(export.jsonstat(df, "A"))[("area", "PC")]
-    assert isinstance(area["status"], list) and len(area["status"]) == len(area["value"])
+    dense = values(area)  # ``value`` in either of its forms (test_a_sparse_cubes_values_are_an_object_keyed_by_index)
+    assert isinstance(area["status"], list) and len(area["status"]) == len(dense)
     codes = statuses(area)
     as_object = {str(k): c for k, c in codes.items()}  # what was written before
     before, after = len(json.dumps(as_object)), len(json.dumps(area["status"]))
-    assert len(codes) > len(area["value"]) / 2 and after < 0.7 * before, (before, after)
+    assert len(codes) > len(dense) / 2 and after < 0.7 * before, (before, after)
     # every null has a status; a cell nobody answered in is O in all four measures
-    assert all(v is not None or k in codes for k, v in enumerate(area["value"]))
+    assert all(v is not None or k in codes for k, v in enumerate(dense))
     nobody = dict(INDICATOR="SATISFACTION_POS", TIME_PERIOD="2025", REF_AREA="ITF3", PA_TYPE="L5",
                   SERVICE_TYPE="_T", INSTRUMENT="_T", SCALE="_T", CHANNEL="_T")
     assert [area["status"][k] for k in _cell(area, **nobody)] == ["O"] * 4
@@ -63,13 +65,49 @@ def test_a_sparse_cubes_status_is_an_array_aligned_with_its_values(sparse):
     rows = export.table_rows(df, "area")
     for r in rows[rows["UNIT_MEASURE"] == "PC"].to_dict("records"):
         [value, lower, upper, n] = _cell(area, **{d: r[d] for d in area["id"][:-1]})
-        assert area["value"][value] == (None if r["OBS_STATUS"] == "Q" else r["OBS_VALUE"])
-        assert area["value"][n] == (None if r["OBS_STATUS"] == "Q" else r["N_RESP"])
+        assert dense[value] == (None if r["OBS_STATUS"] == "Q" else r["OBS_VALUE"])
+        assert dense[n] == (None if r["OBS_STATUS"] == "Q" else r["N_RESP"])
         assert codes.get(value, "A") == codes.get(n, "A") == r["OBS_STATUS"]
     # pyjstat reads the dataset, values where the spec puts them
     frame = pyjstat.Dataset.read(json.dumps(area)).write("dataframe", naming="id")
-    assert len(frame) == len(area["value"])
-    assert [None if v != v else v for v in frame["value"].tolist()] == area["value"]
+    assert len(frame) == len(dense)
+    assert [None if v != v else v for v in frame["value"].tolist()] == dense
+
+
+def test_a_sparse_cubes_values_are_an_object_keyed_by_index(sparse, tmp_path):
+    """``value`` was always the dense array of every combination of the categories: in a sparse cube
+    (instrument × scale, a module's indicators × its one service type, region × PA type × service type)
+    nearly all ``null`` — the demo's quarterly export was 5.3 MB. JSON-stat 2.0 also allows ``value``
+    as an object keyed by value index holding the values that are not ``null``; each dataset has the
+    smaller of the two forms (as ``status``), and reads back the same: by :func:`values`, by pyjstat,
+    and cell by cell against the table. Every ``null`` still has its status (``O``, ``M``, ``Q``)."""
+    from pyjstat import pyjstat
+
+    with Warehouse(Settings(data_dir=sparse)) as wh:
+        df = export.publication_table(wh.cursor(), "A", "2025", "2025")
+    area = _items(export.jsonstat(df, "A"))[("area", "PC")]
+    assert isinstance(area["value"], dict) and None not in area["value"].values()
+    dense = values(area)
+    assert len(dense) == math.prod(area["size"]) and {str(k) for k, v in enumerate(dense) if v is not None} == \
+        set(area["value"])
+    assert len(json.dumps(area["value"])) < len(json.dumps(dense))  # the smaller form
+    codes = statuses(area)
+    assert all(v is not None or k in codes for k, v in enumerate(dense))  # no bare null
+    rows = export.table_rows(df, "area")
+    for r in rows[rows["UNIT_MEASURE"] == "PC"].to_dict("records"):
+        [value, lower, upper, n] = _cell(area, **{d: r[d] for d in area["id"][:-1]})
+        assert dense[value] == (None if r["OBS_STATUS"] == "Q" else r["OBS_VALUE"])
+        assert dense[n] == (None if r["OBS_STATUS"] == "Q" else r["N_RESP"])
+        assert codes.get(value, "A") == r["OBS_STATUS"]
+    frame = pyjstat.Dataset.read(json.dumps(area)).write("dataframe", naming="id")
+    assert [None if v != v else v for v in frame["value"].tolist()] == dense
+    # the file as written (console download, ``ascolto export``, a release): no blanks between tokens
+    body = export.render(df, "jsonstat", "A")[0].decode("utf-8")
+    assert body == json.dumps(json.loads(body), ensure_ascii=False, separators=(",", ":"))
+    # a dense dataset keeps the array; no value at all is the empty object
+    assert compact_values([1.5, None, 2.0]) == [1.5, None, 2.0]
+    assert compact_values([None] * 40 + [7.25]) == {"40": 7.25} and compact_values([None] * 3) == {}
+    assert values({"size": [2, 2], "value": {"3": 1.0}}) == [None, None, None, 1.0]
 
 
 def test_a_few_statuses_stay_an_object_and_none_is_empty():

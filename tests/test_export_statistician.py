@@ -15,7 +15,7 @@ from settings import Settings
 from warehouse import codelists as cl
 from warehouse import export
 from warehouse.dataset import Warehouse
-from warehouse.jsonstat import statuses
+from warehouse.jsonstat import statuses, values
 
 from .warehouse_rows import response, write
 
@@ -61,14 +61,14 @@ def test_a_jsonstat_cell_without_data_has_a_status_apart_from_a_suppressed_one(e
     coll = export.jsonstat(df, "A", lang="en")
     items = {(i["extension"]["table"], i["extension"]["unit"]): i for i in coll["link"]["item"]}
     for item in items.values():
-        assert all(v is not None or k in statuses(item) for k, v in enumerate(item["value"]))  # no bare null
+        assert all(v is not None or k in statuses(item) for k, v in enumerate(values(item)))  # no bare null
         assert set(statuses(item).values()) <= set(item["extension"]["status"])
         assert item["extension"]["no_observation"] == ["M", "O"]
     area = items[("area", "PC")]
     nobody = dict(INDICATOR="SATISFACTION_POS", TIME_PERIOD="2025", REF_AREA="ITI4", PA_TYPE="L5",
                   SERVICE_TYPE="_T", INSTRUMENT="_T", SCALE="_T", CHANNEL="_T")
     assert {statuses(area).get(k) for k in _cell(area, **nobody)} == {"O"}
-    assert all(area["value"][k] is None for k in _cell(area, **nobody))
+    assert all(values(area)[k] is None for k in _cell(area, **nobody))
     assert area["extension"]["status"]["O"].startswith("Missing value: no responses")
     # the ease mean in Lazio pools the 1–5 item and the stars: withheld, M
     pooled = dict(nobody, INDICATOR="EASE_MEAN", PA_TYPE="L6")

@@ -46,7 +46,7 @@ from .codelists import (COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_COLUMNS, SDMX_D
                         SDMX_UNIT_ATTRIBUTES, VALUE_DECIMALS)
 from .csvsafe import csv_writer, fmt_value as _fmt
 from .cube import Cut, coverage, first_data_month, last_day, partial_note, require_data, table
-from .jsonstat import collection
+from .jsonstat import collection, dumps as dumps_jsonstat
 from .outpath import OutputError, check_parent  # noqa: F401  (OutputError re-exported)
 from .periods import is_complete, today_rome
 from .protect import FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, Protection
@@ -362,8 +362,7 @@ def _write_table(df: pd.DataFrame | None, fmt: str, freq: str, protection: Prote
     elif fmt == "codelists":  # the file a CSV/Parquet export writes beside it, alone
         _write_text(path, lambda frame, fh: write_codelists(frame, fh, protection), df)
     elif fmt == "jsonstat":
-        path.write_text(json.dumps(jsonstat(df, freq, protection, lang, reference=reference), ensure_ascii=False),
-                        "utf-8")
+        path.write_text(dumps_jsonstat(jsonstat(df, freq, protection, lang, reference=reference)), "utf-8")
     else:
         _write_text(path, write_sdmx_csv if fmt == "sdmx-csv" else write_csv, df)
 
@@ -388,7 +387,7 @@ def render(df: pd.DataFrame, fmt: str, freq: str, protection: Protection | None 
         write_codelists(df, buf, protection)
         return buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
     if fmt == "jsonstat":
-        return (json.dumps(jsonstat(df, freq, protection, lang, reference=reference), ensure_ascii=False).encode("utf-8"),
+        return (dumps_jsonstat(jsonstat(df, freq, protection, lang, reference=reference)).encode("utf-8"),
                 "application/json")
     if fmt == "parquet":
         buf = io.BytesIO()
