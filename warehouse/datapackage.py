@@ -383,6 +383,6 @@ def _resource(name: str, q, items, codebook, lang: str = "en") -> dict[str, Any]
                             for code, (it, en) in cl.codelists()[CODELISTS[f["name"]]].items()
                             if not code.startswith("_") and code != cl.NATIONAL]
     return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
-            "encoding": "utf-8", "title": q.title.get("it", q.id),
+            "encoding": "utf-8", "title": q.title.get(lang) or q.title.get("it", q.id),
             "schema": {"fields": fields, "missingValues": MISSING,
                        "missingValueCodes": missing_values(lang)}}

@@ -37,9 +37,10 @@ def item_field(item, q=None, lang: str = "en") -> dict[str, Any]:
     codebook.json's: a blank of an optional item is a choice not to answer, of a required one a routed-out
     or partial record), options and their labels, its scale and end labels,
     ``show_if``, and the module indicators it feeds (:func:`module_indicators`). ``description``: its
-    wording in ``lang`` (the package's language; the title is the Italian one)."""
+    wording in ``lang`` (the package's language), and so is ``title`` (the Italian wording where the
+    questionnaire has none in ``lang``)."""
     from .datapackage_text import text
-    f: dict[str, Any] = {"name": f"item_{item.code}", "title": item.label.get("it", item.code),
+    f: dict[str, Any] = {"name": f"item_{item.code}", "title": item.label.get(lang) or item.label.get("it", item.code),
                          "description": item.label.get(lang, item.label.get("it", "")),
                          "labels": dict(item.label), "item_type": item.type,
                          # codebook.json's "required"; not constraints.required: a routed-out cell is blank
