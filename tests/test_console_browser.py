@@ -59,7 +59,7 @@ def sign_in(browser, base: str, token: str, lang: str = "it", path: str = "/"):
     page.get_by_role("button", name="Accedi").click()
     page.wait_for_url(base + path)
     if lang == "en":
-        page.get_by_role("link", name="ENG").click()
+        page.get_by_role("link", name="ENG", exact=True).click()
     return context, page
 
 
