@@ -143,9 +143,15 @@ def _monthly(con, indicator: str, dim: str, code: str, start: str, end: str) -> 
     cut = cube.Cut(indicator=indicator, filters={dim: [code]}, freq="M", start=start, end=end).validate()
     df = cube.table(con, cut, Protection.from_settings(_settings()), noise=True, series=True)
     # noise_var: the perturbation's variance of the month's share, series: the month's series of the
-    # indicator (None when suppressed), for evaluation.trend's rules (neither shown)
+    # indicator (None when suppressed), for evaluation.trend's rules (neither shown); the interval and the
+    # statuses for the evaluation page's table (MONTH_DETAIL: not in the trend API's months)
     return [{"period": r["period"], "n": _count(r["n"]), "top2": _num(r["top2"]), "noise_var": _num(r["top2_noise_var"]),
-             "series": r["series"]} for r in df.to_dict("records")]
+             "series": r["series"], "top2_lower": _num(r["top2_lower"]), "top2_upper": _num(r["top2_upper"]),
+             "obs_status": r["obs_status"], "conf_status": r["conf_status"]} for r in df.to_dict("records")]
+
+
+#: :func:`_monthly`'s keys that the trend API leaves out of its months (the rule's inputs and the page's detail)
+MONTH_DETAIL = ("noise_var", "series", "top2_lower", "top2_upper", "obs_status", "conf_status")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,7 +249,7 @@ def trend_view():
     con = _con()
     months = _monthly(con, indicator, dim, code, start, end)
     result = trend_of(con, indicator, dim, code, months)
-    shown = [{k: v for k, v in m.items() if k not in ("noise_var", "series")} for m in months]
+    shown = [{k: v for k, v in m.items() if k not in MONTH_DETAIL} for m in months]
     return jsonify({"unit": {dim: code}, "indicator": indicator, "months": shown, "trend": result.to_dict()})
 
 

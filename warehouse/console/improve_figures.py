@@ -20,7 +20,7 @@ from ..periods import is_complete, today_rome
 from .data import Chart
 from .i18n import gettext as _, lang
 from .i18n_refusals import DRIVER_FIELDS_IT
-from .data import partial_note
+from .data import partial_note, status_text
 from ..protect import Protection
 from .improve_api import (MEAN_ACROSS_BREAK, _freq, _monthly, _published, break_between, ckm_secret,
                           follow_up_coverage, follow_up_problem, target_of, trend_of)
@@ -301,7 +301,11 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
         d["trend"], fitted = t.to_dict(), t.fitted
     except evaluation.EvaluationError as exc:
         d["trend_refused"] = trend_refusal(exc)
-    rows = [{"period": m["period"], "n": m["n"], "top2": m["top2"],
+    # each month with its interval and status, as every table of the console: a suppressed month
+    # "oscurato" (its figures empty in the CSV), one under the reliability threshold "bassa affidabilità"
+    rows = [{"period": m["period"], "n": m["n"], "top2": m["top2"], "top2_lower": m["top2_lower"],
+             "top2_upper": m["top2_upper"], "status": status_text(m), "conf_status": m["conf_status"],
+             "obs_status": m["obs_status"],
              "fitted": None if m["period"] not in fitted else round(fitted[m["period"]], 1)} for m in months]
     plot = {"data": [{"type": "scatter", "mode": "lines+markers", "name": _("Quota positiva (%)"),
                       "x": [r["period"] for r in rows], "y": [r["top2"] for r in rows]},
@@ -311,6 +315,7 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
             "layout": {"yaxis": {"title": {"text": "%"}, "range": [0, 100]}, "xaxis": {"type": "category"}}}
     d["chart"] = Chart(id="trend", title="Quota positiva per mese e tendenza stimata",
                        columns=[("period", "Mese"), ("n", "N"), ("top2", "Quota positiva (%)"),
+                                ("top2_lower", "IC 95% inf."), ("top2_upper", "IC 95% sup."), ("status", "Stato"),
                                 ("fitted", "Tendenza stimata (%)")], rows=rows, plot=plot)
     return d
 
