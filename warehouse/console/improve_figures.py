@@ -303,9 +303,9 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
         d["trend_refused"] = trend_refusal(exc)
     # each month with its interval and status, as every table of the console: a suppressed month
     # "oscurato" (its figures empty in the CSV), one under the reliability threshold "bassa affidabilità"
-    rows = [{"period": m["period"], "n": m["n"], "top2": m["top2"], "top2_lower": m["top2_lower"],
-             "top2_upper": m["top2_upper"], "status": status_text(m), "conf_status": m["conf_status"],
-             "obs_status": m["obs_status"],
+    rows = [{"period": m["period"], "n": m["n"], "top2": m["top2"], "top2_lower": m.get("top2_lower"),
+             "top2_upper": m.get("top2_upper"), "status": status_text(m) if m.get("conf_status") else None,
+             "conf_status": m.get("conf_status"), "obs_status": m.get("obs_status"),
              "fitted": None if m["period"] not in fitted else round(fitted[m["period"]], 1)} for m in months]
     plot = {"data": [{"type": "scatter", "mode": "lines+markers", "name": _("Quota positiva (%)"),
                       "x": [r["period"] for r in rows], "y": [r["top2"] for r in rows]},
