@@ -49,7 +49,9 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
     period at ``freq``): the national benchmark, the entity's published value, n, funnel flag and EB
     rank among the type's entities (``tied`` when it shares it: shown "3=") with its 95% interval (``rank_interval``:
     the positions the entity may hold, shown beside the rank — a rank alone reads as a certain place), and the
-    funnel limits (for the plot).
+    funnel limits (for the plot). ``ci``: the entity's own figure's 95% interval; ``rank_reason``
+    ``"unranked"`` where the benchmark and the own figure are shown but the type's entities are not ranked
+    (no evidence of differences between them, τ² = 0).
 
     The benchmark, flag, rank and funnel are withheld (``benchmark_reason`` says why) when fewer than
     :data:`MIN_BENCHMARK_UNITS` entities of the type, the own included, have a published figure in the
@@ -62,7 +64,7 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
     for t in types:
         row = {"service_type": t, "label": data.type_label(t, data.current_lang()), "period": period, "freq": freq,
                "benchmark": None, "benchmark_shown": None, "benchmark_reason": None, "value": None, "n": None, "flag": None, "rank": None, "tied": None,
-               "rank_interval": None,
+               "rank_interval": None, "rank_reason": None, "ci": None,
                "units": 0, "collected": t not in not_asked, "conf_status": None, "obs_status": None,
                "funnel": {k: [] for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")}}
         out.append(row)
@@ -85,7 +87,8 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
                         end=period).validate()
         row.update(value=data.shown_value(con, protection, mine, body["measure"]) if own and own["value"] is not None
                    else None, n=(own or {}).get("n"), units=published,
-                   conf_status=(own or {}).get("conf_status"), obs_status=(own or {}).get("obs_status"))
+                   conf_status=(own or {}).get("conf_status"), obs_status=(own or {}).get("obs_status"),
+                   ci=_own_ci(con, protection, mine, body["measure"]) if own and own["value"] is not None else None)
         if own is None:
             row["benchmark_reason"] = "no_own_data"
         if published < MIN_BENCHMARK_UNITS:
@@ -96,7 +99,19 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
                    flag=(own or {}).get("flag"), rank=(own or {}).get("rank"),
                    tied=(own or {}).get("tied"), rank_interval=(own or {}).get("rank_interval"),
                    funnel={k: f.get(k, []) for k in ("n", "lower_95", "upper_95", "lower_99.8", "upper_99.8")})
+        if row["value"] is not None and row["rank"] is None and not (body.get("ranking") or {}).get("ranked"):
+            row["rank_reason"] = "unranked"  # no evidence of differences (τ² = 0): said, not a bare dash
     return out
+
+
+def _own_ci(con, protection, cut: "cube.Cut", measure: str) -> list[float | None] | None:
+    """The 95% interval of ``cut``'s one published cell in ``measure`` (the positive share's Wilson
+    interval, or the mean's t interval), rounded once as the services table rounds it."""
+    df = cube.table(con, cut, protection)
+    if not len(df) or df["conf_status"].iloc[0] == "A":
+        return None
+    lo, hi = ("mean_lower", "mean_upper") if measure == "mean" else ("top2_lower", "top2_upper")
+    return [data.num(df[lo].iloc[0]), data.num(df[hi].iloc[0])]
 
 
 BENCHMARK_REASONS = {
