@@ -46,6 +46,9 @@ EN = {
         "against the previous version: {r} observations revised, {a} added, {d} removed",
     "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":
         "Partial data: the quarter holds responses of the months {m} only, not of all three.",
+    "dati parziali: solo {m}": "partial data: {m} only",
+    "Si pubblicano solo trimestri conclusi: un trimestre compare qui dopo la sua fine.":
+        "Only ended quarters are released: a quarter appears here after it has ended.",
     "non pubblicato. La media si pubblica solo se tutte le risposte usano la stessa scala (altrimenti vale la quota positiva, confrontabile tra strumenti); per «Obiettivo raggiunto» si pubblica la quota di «sì».":
         "not published. A mean is published only when every answer uses the same scale (otherwise the positive share, comparable across instruments, stands); for “Task completed” the share of “yes” is published.",
 }

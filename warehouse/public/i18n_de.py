@@ -48,6 +48,9 @@ DE = {
         "gegenüber der vorherigen Version: {r} Beobachtungen revidiert, {a} hinzugefügt, {d} entfernt",
     "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":
         "Unvollständige Daten: Das Quartal enthält nur Antworten aus den Monaten {m}, nicht aus allen drei.",
+    "dati parziali: solo {m}": "unvollständige Daten: nur {m}",
+    "Si pubblicano solo trimestri conclusi: un trimestre compare qui dopo la sua fine.":
+        "Es werden nur abgeschlossene Quartale veröffentlicht: Ein Quartal erscheint hier nach seinem Ende.",
     "non pubblicato. La media si pubblica solo se tutte le risposte usano la stessa scala (altrimenti vale la quota positiva, confrontabile tra strumenti); per «Obiettivo raggiunto» si pubblica la quota di «sì».":
         "nicht veröffentlicht. Ein Mittelwert wird nur veröffentlicht, wenn alle Antworten dieselbe Skala verwenden "
         "(sonst gilt der positive Anteil, der zwischen Instrumenten vergleichbar ist); für „Ziel erreicht“ wird der "
