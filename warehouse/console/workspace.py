@@ -106,7 +106,7 @@ def services_csv(ipa: str):
     (:func:`.data.table_csv`): a suppressed cell's figures empty, its status "oscurato"; a service whose
     questionnaire does not ask the indicator "non rilevato"; the change against the previous period in
     points with its 95% interval and verdict. Named ``ascolto-c_h501-services-satisfaction-2026-10.csv``."""
-    from .data import code_label, type_label
+    from .data import code_label, num, type_label
     from .data_units import CHANGE_WORDS
 
     d = summary(ipa)
@@ -118,8 +118,10 @@ def services_csv(ipa: str):
                "channel": code_label("CHANNEL", s["channel"]), "period": d["per"]["period"],
                "n": None if hidden else c.get("n", 0 if s["collected"] else None),
                "status": c.get("status") or gettext("non rilevato" if not s["collected"] else "Nessun dato."),
-               "change": ch.get("difference"), "verdict": gettext(CHANGE_WORDS[ch["verdict"]]) if ch else None,
-               "change_lower": (ch.get("ci") or [None, None])[0], "change_upper": (ch.get("ci") or [None, None])[1]}
+               # the change and its interval to the page's one decimal (the raw floats were 1,9230769230769218)
+               "change": num(ch.get("difference")), "verdict": gettext(CHANGE_WORDS[ch["verdict"]]) if ch else None,
+               "change_lower": num((ch.get("ci") or [None, None])[0]),
+               "change_upper": num((ch.get("ci") or [None, None])[1])}
         for k in ("share", "share_lower", "share_upper", "mean", "mean_lower", "mean_upper"):
             row[k] = None if hidden else c.get(k)
         rows.append(row)
