@@ -86,3 +86,9 @@ def test_the_monthly_table_says_each_months_status_and_interval(seeded, lang, hi
     assert status in head, head
     assert body["2026-07"][status] == hidden and body["2026-07"]["N"] == ""
     assert body["2026-08"][status] == low
+    # each share and bound as the page gives it, to one decimal (the raw 66,66666666666667 was written)
+    for month, row in body.items():
+        for k in list(head)[2:5]:
+            assert re.fullmatch(r"(\d+\.\d)?", row[k]), (month, k, row[k])
+    share = list(head)[2]
+    assert body["2026-06"][share].replace(".", "," if lang == "it" else ".") == rows["2026-06"]["top2"]

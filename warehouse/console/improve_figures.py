@@ -20,7 +20,7 @@ from ..periods import is_complete, today_rome
 from .data import Chart
 from .i18n import gettext as _, lang
 from .i18n_refusals import DRIVER_FIELDS_IT
-from .data import partial_note, status_text
+from .data import num, partial_note, status_text
 from ..protect import Protection
 from .improve_api import (MEAN_ACROSS_BREAK, _freq, _monthly, _published, break_between, ckm_secret,
                           follow_up_coverage, follow_up_problem, target_of, trend_of)
@@ -303,8 +303,9 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
         d["trend_refused"] = trend_refusal(exc)
     # each month with its interval and status, as every table of the console: a suppressed month
     # "oscurato" (its figures empty in the CSV), one under the reliability threshold "bassa affidabilità"
-    rows = [{"period": m["period"], "n": m["n"], "top2": m["top2"], "top2_lower": m.get("top2_lower"),
-             "top2_upper": m.get("top2_upper"), "status": status_text(m) if m.get("conf_status") else None,
+    # — and rounded once, as the page shows them (its CSV gave 66,66666666666667)
+    rows = [{"period": m["period"], "n": m["n"], "top2": num(m["top2"]), "top2_lower": num(m.get("top2_lower")),
+             "top2_upper": num(m.get("top2_upper")), "status": status_text(m) if m.get("conf_status") else None,
              "conf_status": m.get("conf_status"), "obs_status": m.get("obs_status"),
              "fitted": None if m["period"] not in fitted else round(fitted[m["period"]], 1)} for m in months]
     plot = {"data": [{"type": "scatter", "mode": "lines+markers", "name": _("Quota positiva (%)"),
