@@ -23,6 +23,10 @@ EN = {
     "Lingua del codice e del modulo": "Language of the code and the form", "Mostra il codice": "Show the code",
     "Posizione rispetto al benchmark nazionale (stesso tipo di servizio)":
         "Position against the national benchmark (same service type)",
+    "nessun benchmark: per questo tipo di servizio l'indicatore è raccolto con strumenti che non si confrontano "
+    "(per esempio la chiarezza di una pagina e quella di un servizio)":
+        "no benchmark: for this service type the indicator is collected with instruments that do not compare "
+        "(the clarity of one page and that of a service, say)",
     "nessun benchmark: meno di 3 enti con un dato pubblicato per questo tipo di servizio nel periodo":
         "no benchmark: fewer than 3 entities have a published figure for this service type in the period",
     "non rilevato: i questionari dei servizi non pongono questa domanda":

@@ -55,7 +55,8 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
 
     The benchmark, flag, rank and funnel are withheld (``benchmark_reason`` says why) when fewer than
     :data:`MIN_BENCHMARK_UNITS` entities of the type, the own included, have a published figure in the
-    period (``units``: how many have; suppressed entities are not counted). ``not_asked``: the types whose
+    period (``units``: how many have; suppressed entities are not counted), or when the comparability guard
+    refuses to pool the type's instruments even for the positive share (``not_comparable``). ``not_asked``: the types whose
     services' questionnaires do not ask ``indicator`` — shown as not collected, not as suppressed."""
     out = []
     protection = Protection.from_settings(settings)
@@ -79,7 +80,11 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
         try:
             body = compare(con, cut, measure=measure, level="entity", protection=protection)
         except NotComparable:  # a mean over scales or instruments (issue 13): the comparable share instead
-            body = compare(con, cut, measure="positive_share", level="entity", protection=protection)
+            try:
+                body = compare(con, cut, measure="positive_share", level="entity", protection=protection)
+            except NotComparable:  # not even the share pools (the page rating's clarity, not_headline): this
+                row["benchmark_reason"] = "not_comparable"  # type's row says so; the page was a 422
+                continue
         own = next((u for u in body["units"] if u["entity"] == ipa), None)
         published = sum(1 for u in body["units"] if u["conf_status"] == FREE)
         # every value rounded once, from its cell, as the other pages show it (data.shown_value)
@@ -119,6 +124,8 @@ BENCHMARK_REASONS = {
     "not_collected": "non rilevato: i questionari dei servizi non pongono questa domanda",
     "no_data": "nessun dato nel periodo",
     "no_own_data": "nessuna risposta dell'ente nel periodo",
+    "not_comparable": "nessun benchmark: per questo tipo di servizio l'indicatore è raccolto con strumenti che non si "
+                      "confrontano (per esempio la chiarezza di una pagina e quella di un servizio)",
 }
 
 
