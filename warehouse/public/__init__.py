@@ -17,6 +17,7 @@ what an app holds (registered as ``app.extensions["ascolto.close"]``, which guni
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 
 from flask import Flask, abort, jsonify, redirect, render_template, request, send_file
@@ -218,7 +219,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         """A page's error is a page, in the language of its address; a file's or the data's is JSON."""
         lang = _page_lang()
         if exc.code == 404 and lang:
-            resp = page(lang, "error.html", code=exc.code)
+            # a quarter not released (the running one, say): why, and the latest that is (no date of its own)
+            period = (request.view_args or {}).get("period", "") if request.endpoint == "quarter" else ""
+            rel = releases.get() if re.fullmatch(r"\d{4}-Q[1-4]", period) else {}
+            resp = page(lang, "error.html", code=exc.code, quarter=period if rel else None,
+                        latest=max(rel) if rel else None)
             resp.status_code = exc.code
             return resp
         return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description,

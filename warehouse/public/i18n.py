@@ -46,6 +46,9 @@ EN = {
         "against the previous version: {r} observations revised, {a} added, {d} removed",
     "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":
         "Partial data: the quarter holds responses of the months {m} only, not of all three.",
+    "Il trimestre {q} ({m}) non è pubblicato: si pubblicano solo trimestri conclusi, dopo la loro fine.":
+        "The quarter {q} ({m}) is not released: only ended quarters are released, after their end.",
+    "Ultimo trimestre pubblicato:": "Latest released quarter:",
     "dati parziali: solo {m}": "partial data: {m} only",
     "Si pubblicano solo trimestri conclusi: un trimestre compare qui dopo la sua fine.":
         "Only ended quarters are released: a quarter appears here after it has ended.",

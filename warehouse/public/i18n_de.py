@@ -48,6 +48,10 @@ DE = {
         "gegenüber der vorherigen Version: {r} Beobachtungen revidiert, {a} hinzugefügt, {d} entfernt",
     "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":
         "Unvollständige Daten: Das Quartal enthält nur Antworten aus den Monaten {m}, nicht aus allen drei.",
+    "Il trimestre {q} ({m}) non è pubblicato: si pubblicano solo trimestri conclusi, dopo la loro fine.":
+        "Das Quartal {q} ({m}) ist nicht veröffentlicht: Es werden nur abgeschlossene Quartale veröffentlicht, nach "
+        "ihrem Ende.",
+    "Ultimo trimestre pubblicato:": "Zuletzt veröffentlichtes Quartal:",
     "dati parziali: solo {m}": "unvollständige Daten: nur {m}",
     "Si pubblicano solo trimestri conclusi: un trimestre compare qui dopo la sua fine.":
         "Es werden nur abgeschlossene Quartale veröffentlicht: Ein Quartal erscheint hier nach seinem Ende.",
