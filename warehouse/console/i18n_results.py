@@ -27,6 +27,7 @@ EN = {
     "(per esempio la chiarezza di una pagina e quella di un servizio)":
         "no benchmark: for this service type the indicator is collected with instruments that do not compare "
         "(the clarity of one page and that of a service, say)",
+    "nessuna risposta dell'ente nel periodo": "no answers of the entity in the period",
     "nessun benchmark: meno di 3 enti con un dato pubblicato per questo tipo di servizio nel periodo":
         "no benchmark: fewer than 3 entities have a published figure for this service type in the period",
     "non rilevato: i questionari dei servizi non pongono questa domanda":

@@ -57,7 +57,10 @@ def summary(ipa: str) -> dict:
     con, settings = _con()
     page = data_units.entity_page(con, settings, request.args, lang(), ipa, services, name=name)
     per = page["per"]
-    position = wd.position(con, settings, ipa, page["types"], page["indicator"], freq=per["freq"],
+    # the types with the entity's answers and those of its services (a new one, before its first answer, is
+    # compared too: the benchmark, and "no answers of the entity" in its own columns)
+    types = sorted(set(page["types"]) | {s["service_type"] for s in services})
+    position = wd.position(con, settings, ipa, types, page["indicator"], freq=per["freq"],
                            period=per["period"], not_asked=page["types_not_asked"])
     return {"ipa": ipa, "name": name, "indicator": page["indicator"], "services": page["services"],
             "per": {k: per[k] for k in ("freq", "period", "periods", "note", "partial", "partial_note", "running",
