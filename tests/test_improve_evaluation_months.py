@@ -92,3 +92,35 @@ def test_the_monthly_table_says_each_months_status_and_interval(seeded, lang, hi
             assert re.fullmatch(r"(\d+\.\d)?", row[k]), (month, k, row[k])
     share = list(head)[2]
     assert body["2026-06"][share].replace(".", "," if lang == "it" else ".") == rows["2026-06"]["top2"]
+
+
+def test_a_plan_on_the_latest_ended_quarter_opens_its_evaluation(seeded):
+    """The most natural plan in December — its baseline the latest ended quarter, 2026-Q3 — had its
+    "Valuta" link end on a 400 naming ``to`` (a parameter the page has not): the follow-up by default is
+    the quarter after, 2026-Q4, still running, and the monthly trend asked for its months up to 2026-12.
+    Now the evaluation page opens (422, its comparison refused as any refused one is): it says the follow-up is running, the note says why that period is
+    shown, and the monthly table stops at the last ended month."""
+    settings, tokens, _ = seeded
+    factory = connect(settings.database_url)
+    with session_scope(factory) as s:
+        plan = plan_ops.add_plan(s, actor="test", service_key=SERVICE, indicator="satisfaction",
+                                 baseline_period="2026-Q3", target_value=90, deadline="2027-06-30",
+                                 actions="Nuovo modulo", owner="Tributi")
+        s.flush()
+        plan_id = plan.id
+    dispose(factory)
+    client = create_app(settings).test_client()
+    auth = {"Authorization": f"Bearer {tokens['entity']}"}
+    for lang, running, note in (("it", "2026-Q4: periodo in corso", "ancora in corso"),
+                                ("en", "2026-Q4: a period still running", "still running")):
+        r = client.get(f"/workspace/{ROMA}/plans/{plan_id}/evaluation?lang={lang}", headers=auth)
+        # the evaluation page itself, its comparison refused (422, as every refused evaluation), not the 400 page
+        assert r.status_code == 422 and 'data-table="trend"' in r.get_data(as_text=True), r.get_data(as_text=True)[-800:]
+        page = markup.unescape(r.get_data(as_text=True))
+        assert running in page and note in page, page[-3000:]
+        rows = _rows(page)
+        assert list(rows) == ["2026-07", "2026-08", "2026-09"]  # the ended months, not the running quarter's
+        csv = client.get(f"/workspace/{ROMA}/plans/{plan_id}/evaluation.csv?lang={lang}", headers=auth)
+        assert csv.status_code == 200 and [r[0] for r in console_csv.rows(csv)[1:]] == list(rows)
+        body = client.get(f"/workspace/{ROMA}/plans/{plan_id}/evaluation.json?lang={lang}", headers=auth)
+        assert body.status_code == 422 and body.get_json()["refused"]["field"] == "follow_up"  # as documented

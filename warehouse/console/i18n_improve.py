@@ -96,6 +96,8 @@ EN = {
         "No follow-up period chosen: the latest complete period with data after the baseline.",
     "periodo in corso: i suoi dati si pubblicano quando è finito.":
         "a period still running: its figures are published once it has ended.",
+    "Periodo di verifica non indicato: il periodo dopo il riferimento, ancora in corso: si valuta quando è finito.":
+        "No follow-up period chosen: the period after the baseline, still running: it is evaluated once it has ended.",
     "Periodo di verifica non indicato: il periodo dopo il riferimento (ancora senza risposte).":
         "No follow-up period chosen: the period after the baseline (no answers yet).",
     "non accertabile": "cannot be established",

@@ -134,6 +134,9 @@ def default_follow_up(con, baseline: str) -> tuple[str, str]:
     nxt = periods.period_of(f"{year + month // 12}-{month % 12 + 1:02d}", freq)
     if not has_started(nxt, today_rome()):
         return baseline, ""
+    if not is_complete(nxt):  # the quarter after December's latest ended one: said, and refused below
+        return nxt, _("Periodo di verifica non indicato: il periodo dopo il riferimento, ancora in corso: si valuta "
+                      "quando è finito.")
     return nxt, _("Periodo di verifica non indicato: il periodo dopo il riferimento (ancora senza risposte).")
 
 
@@ -292,9 +295,11 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
                        "seasonal_caveat": evaluation.seasonal_caveat(cur["baseline_period"], follow_up)}
     except evaluation.EvaluationError as exc:
         d["refused"] = {"field": exc.field, "message": str(exc)}
-    # the monthly trend, from the baseline's first month to the follow-up's last
+    # the monthly trend, from the baseline's first month to the follow-up's last ended one (a running
+    # follow-up's months are not published: asking for them was a 400 naming "to")
     start, end = _months(cur["baseline_period"], follow_up)
-    months = _monthly(con, cur["indicator"], "service", p["service_key"], start, end)
+    end = min(end, _last_ended_month())
+    months = _monthly(con, cur["indicator"], "service", p["service_key"], start, end) if start <= end else []
     fitted = {}
     try:
         t = trend_of(con, cur["indicator"], "service", p["service_key"], months)
@@ -319,6 +324,13 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
                                 ("top2_lower", "IC 95% inf."), ("top2_upper", "IC 95% sup."), ("status", "Stato"),
                                 ("fitted", "Tendenza stimata (%)")], rows=rows, plot=plot)
     return d
+
+
+def _last_ended_month() -> str:
+    """The month before the one running in Rome (``YYYY-MM``): the latest a figure may read."""
+    month = periods.running_month()
+    year, m = int(month[:4]), int(month[5:])
+    return f"{year - (m == 1):04d}-{(m - 2) % 12 + 1:02d}"
 
 
 def _months(baseline: str, follow_up: str) -> tuple[str, str]:
