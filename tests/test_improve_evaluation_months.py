@@ -120,6 +120,10 @@ def test_a_plan_on_the_latest_ended_quarter_opens_its_evaluation(seeded):
         assert running in page and note in page, page[-3000:]
         rows = _rows(page)
         assert list(rows) == ["2026-07", "2026-08", "2026-09"]  # the ended months, not the running quarter's
+        # the page's own download link answers as the page (it named follow_up=2026-Q4: a 400 page, not JSON)
+        href = re.search(r'href="([^"]*evaluation\.json[^"]*)"', page).group(1)
+        linked = client.get(href, headers=auth)
+        assert linked.status_code == 422 and linked.get_json()["refused"]["field"] == "follow_up", href
         csv = client.get(f"/workspace/{ROMA}/plans/{plan_id}/evaluation.csv?lang={lang}", headers=auth)
         assert csv.status_code == 200 and [r[0] for r in console_csv.rows(csv)[1:]] == list(rows)
         body = client.get(f"/workspace/{ROMA}/plans/{plan_id}/evaluation.json?lang={lang}", headers=auth)
