@@ -90,10 +90,9 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
         # every value rounded once, from its cell, as the other pages show it (data.shown_value)
         mine = cube.Cut(indicator=indicator, filters={"service_type": [t], "entity": [ipa]}, freq=freq, start=period,
                         end=period).validate()
-        row.update(value=data.shown_value(con, protection, mine, body["measure"]) if own and own["value"] is not None
-                   else None, n=(own or {}).get("n"), units=published,
-                   conf_status=(own or {}).get("conf_status"), obs_status=(own or {}).get("obs_status"),
-                   ci=_own_ci(con, protection, mine, body["measure"]) if own and own["value"] is not None else None)
+        value, ci = _own(con, protection, mine, body["measure"]) if own and own["value"] is not None else (None, None)
+        row.update(value=value, ci=ci, n=(own or {}).get("n"), units=published,
+                   conf_status=(own or {}).get("conf_status"), obs_status=(own or {}).get("obs_status"))
         if own is None:
             row["benchmark_reason"] = "no_own_data"
         if published < MIN_BENCHMARK_UNITS:
@@ -109,14 +108,15 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
     return out
 
 
-def _own_ci(con, protection, cut: "cube.Cut", measure: str) -> list[float | None] | None:
-    """The 95% interval of ``cut``'s one published cell in ``measure`` (the positive share's Wilson
-    interval, or the mean's t interval), rounded once as the services table rounds it."""
+def _own(con, protection, cut: "cube.Cut", measure: str) -> tuple[float | None, list[float | None] | None]:
+    """The value of ``cut``'s one published cell in ``measure`` (its positive share, or its mean) and its 95%
+    interval (Wilson, or t), each rounded once as the other pages round them (:func:`.data.shown_value`);
+    ``(None, None)`` when the cell is suppressed or empty."""
     df = cube.table(con, cut, protection)
     if not len(df) or df["conf_status"].iloc[0] == "A":
-        return None
-    lo, hi = ("mean_lower", "mean_upper") if measure == "mean" else ("top2_lower", "top2_upper")
-    return [data.num(df[lo].iloc[0]), data.num(df[hi].iloc[0])]
+        return None, None
+    v, lo, hi = ("mean", "mean_lower", "mean_upper") if measure == "mean" else ("top2", "top2_lower", "top2_upper")
+    return data.num(df[v].iloc[0]), [data.num(df[lo].iloc[0]), data.num(df[hi].iloc[0])]
 
 
 BENCHMARK_REASONS = {
