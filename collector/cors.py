@@ -9,24 +9,44 @@ from flask import Response, request
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def _canonical(origin: str) -> str | None:
+    """``origin`` as browsers send it (scheme://host[:port], lower case, no path, no default port), or
+    None when it is not an http(s) origin."""
+    try:
+        parts = urlsplit(origin)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    scheme = parts.scheme.lower()
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
+    return f"{scheme}://{host}" + (f":{port}" if port and port != _DEFAULT_PORTS[scheme] else "")
+
+
 def not_allowed(origin: str) -> list[str]:
     """The ``Origin`` field's problems when ``origin`` is not among a service's allowed origins: that,
     and — for a header no browser sends, such as ``https://www.comune.roma.it/`` typed into curl —
     the origin it should have been (scheme://host[:port], lower case, no path, no default port)."""
     problems = ["Not among the service's allowed origins."]
-    try:
-        parts = urlsplit(origin)
-        port = parts.port
-    except ValueError:
-        return problems
-    if parts.scheme.lower() in _DEFAULT_PORTS and parts.hostname:
-        scheme = parts.scheme.lower()
-        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
-        canonical = f"{scheme}://{host}" + (f":{port}" if port and port != _DEFAULT_PORTS[scheme] else "")
-        if canonical != origin:
-            problems.append(f"An origin is scheme://host[:port] in lower case, without a path: {canonical!r}, "
-                            "as browsers send it.")
+    canonical = _canonical(origin)
+    if canonical is not None and canonical != origin:
+        problems.append(f"An origin is scheme://host[:port] in lower case, without a path: {canonical!r}, "
+                        "as browsers send it.")
     return problems
+
+
+def how_to_allow(origin: str, key: str, ttl_s: float) -> str:
+    """What the developer of a page refused for its origin does next (the sentence after a 403
+    ``origin_not_allowed``'s first): the command that allows the origin — in the form browsers send
+    it — and when collectors apply it (``ttl_s``: ``ASCOLTO_REGISTRY_TTL_S``), as the widget's console
+    warning says; for ``null`` (a sandboxed iframe, a file: page), which no service can allow, what to
+    change in the page instead."""
+    if origin == "null":
+        return ("Origin null is an opaque origin (a sandboxed iframe without allow-same-origin, or a file: page), "
+                "which no service can allow: add allow-same-origin to the iframe's sandbox attribute.")
+    return (f"To allow it: `ascolto registry origins {key} --add {_canonical(origin) or origin}` (the national "
+            f"team's registry, or the console's admin services page); collectors apply it within {ttl_s:g} s.")
 
 
 def reflect_origin(resp: Response, *, methods: str, expose: str = "Retry-After") -> Response:

@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 from questionnaires.funnel import FunnelReportSchema, make_funnel_envelope
 
 from .body import json_body
-from .cors import not_allowed, reflect_origin
+from .cors import how_to_allow, not_allowed, reflect_origin
 from .durable import Unavailable
 from .errors import ApiError, field_errors
 from .intake import BACKFILL_CLOCK, _service
@@ -44,7 +44,8 @@ def report():
         raise ApiError(403, "origin_not_allowed", "Funnel reports are accepted only from the service's pages.",
                        {"Origin": ["Required: the page's origin, among the service's allowed origins."]})
     if origin not in cfg.allowed_origins:
-        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not report for this service.",
+        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not report for service {cfg.key!r}. "
+                       + how_to_allow(origin, cfg.key, current_app.config["ASCOLTO_SETTINGS"].registry_ttl_s),
                        {"Origin": not_allowed(origin)})
     if cfg.test_mode:  # views of a service in test mode are check-ups: never counted (issue 19)
         return jsonify({"status": "accepted"}), 202

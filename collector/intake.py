@@ -21,7 +21,7 @@ from registry.readmodel import BackendView, ServiceView
 from . import backends, channels, metrics, operators
 from .body import json_body
 from .catalog import catalog
-from .cors import not_allowed, reflect_origin
+from .cors import how_to_allow, not_allowed, reflect_origin
 from .device import device_class
 from .durable import Unavailable
 from .spool import TEXT_FLOOR
@@ -157,7 +157,8 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     operator = operators.operator_for(operator_cred, cfg)
     backends.check(backend, cfg)  # a back end's token: of the service's entity, else 403
     if origin and device is None and operator is None and backend is None and origin not in cfg.allowed_origins:
-        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to this service.",
+        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not submit to service {cfg.key!r}. "
+                       + how_to_allow(origin, cfg.key, app.config["ASCOLTO_SETTINGS"].registry_ttl_s),
                        {"Origin": not_allowed(origin)})
     if direct and not origin and backend is None and device is None and operator is None \
             and extensions.get(BACKFILL_CLOCK) is None:
@@ -239,7 +240,8 @@ def questionnaire(key: str):
     origin = request.headers.get("Origin")
     _count_origin(cfg, origin)
     if origin and origin not in cfg.allowed_origins:
-        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not embed service {cfg.key!r}.",
+        raise ApiError(403, "origin_not_allowed", f"Origin {origin!r} may not embed service {cfg.key!r}. "
+                       + how_to_allow(origin, cfg.key, current_app.config["ASCOLTO_SETTINGS"].registry_ttl_s),
                        {"Origin": not_allowed(origin)})
     try:
         q = catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)

@@ -1,0 +1,32 @@
+"""A PA web developer's walkthrough (3 December 2026): each refusal they met names the field and the
+problem — and here, also what to do next, which some did not say. Through the real collector app
+(``client`` fixture) and the demo registry."""
+from __future__ import annotations
+
+from tests.conftest import submission
+
+SERVICE = "demo-roma-anagrafe"
+
+
+def test_an_origin_not_allowed_says_how_to_allow_it_on_every_endpoint(client):
+    """curl (or the browser's network tab) showed only "Origin … may not submit to this service" and
+    "Not among the service's allowed origins.": the command that allows it was in the widget's console
+    warning alone. The JSON says it too, with the canonical origin and when collectors apply it."""
+    origin = "https://staging.comune.roma.it"
+    answers = [client.post("/v1/submissions", json=submission(), headers={"Origin": origin}),
+               client.get(f"/v1/services/{SERVICE}/questionnaire?lang=it", headers={"Origin": origin}),
+               client.post("/v1/funnel", json={"report_id": "4b3f0a52-9d1e-4c8e-a8f4-0a6b3c1d2e3f",
+                                               "service": SERVICE, "impressions": 1}, headers={"Origin": origin})]
+    for r in answers:
+        assert r.status_code == 403 and r.json["error"] == "origin_not_allowed", r.json
+        message = r.json["message"]
+        assert f"`ascolto registry origins {SERVICE} --add {origin}`" in message, message
+        assert "30 s" in message, message  # ASCOLTO_REGISTRY_TTL_S of the test settings' default
+        assert r.json["fields"] == {"Origin": ["Not among the service's allowed origins."]}  # unchanged
+    # typed with a path (curl): the command names the origin browsers send, not what was typed
+    r = client.post("/v1/submissions", json=submission(), headers={"Origin": origin + "/servizi/"})
+    assert f"--add {origin}`" in r.json["message"], r.json
+    # a sandboxed iframe's "null" can never be allowed: the message says what to change instead
+    r = client.post("/v1/submissions", json=submission(), headers={"Origin": "null"})
+    assert r.status_code == 403 and "registry origins" not in r.json["message"]
+    assert "allow-same-origin" in r.json["message"], r.json
