@@ -24,6 +24,8 @@
   "use strict";
   function warn(msg) { if (window.console && console.warn) { console.warn("Ascolto: " + msg); } }
   var WIDGET = /\/widget\.js(\?.*)?$/;
+  var NOKEY = "this widget tag has no data-service attribute, so it shows nothing: add data-service=\"SERVICE_KEY\" " +
+    "with the service's key, as in the tag `ascolto registry add-service` prints.";
   var STALL = 30000; /* ms without an answer before a submission is sent again */
 
   /* UI strings: send|sending|thanks|retry|check|required|choose|invalid|failed|yes|no|open|close|chars left ({left} of {n})|off|test|changed|reopen|cut */
@@ -39,10 +41,12 @@
    * is evaluated once however many tags load it: that run boots every widget tag not booted yet, now and
    * (an async module, the page still loading) at DOMContentLoaded. A module tag added later is not run. */
   function bootAll() {
-    var tags = document.querySelectorAll("script[src][data-service]");
+    var tags = document.querySelectorAll("script[src][data-service]"), found = 0;
     for (var i = 0; i < tags.length; i++) {
-      if (WIDGET.test(tags[i].src) && !tags[i].ascolto) { boot(tags[i]); }
+      if (WIDGET.test(tags[i].src)) { found++; if (!tags[i].ascolto) { boot(tags[i]); } }
     }
+    /* the module ran, the page is parsed, and no tag has a key (a classic tag without one: boot warns) */
+    if (!found && document.readyState !== "loading") { warn(NOKEY); }
   }
 
   /* One widget: the tag's attributes, its questionnaire, its answer and its funnel counts. */
@@ -51,6 +55,7 @@
     script.ascolto = true;
     var base = script.src.replace(WIDGET, "");
     var service = script.getAttribute("data-service");
+    if (!service) { return warn(NOKEY); }
     /* one widget per service on a page (one impression, one button); other services may share the page */
     var mine = window.ascoltoServices = window.ascoltoServices || {};
     if (service && mine[service]) {

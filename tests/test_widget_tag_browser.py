@@ -1,0 +1,62 @@
+"""The widget's tag as a PA web developer pastes it — and mistypes it — in Debian chromium.
+
+The walkthrough of 3 December 2026: a tag without ``data-service`` (left out, empty, or misspelt
+``data-servizio``) showed nothing and said nothing: no request, no console warning, so the developer
+could not tell a missing attribute from a slow collector. The widget now warns, naming the attribute
+and where its value comes from. No collector is needed: the page and ``widget.js`` (as served) are
+routed in the browser, and a request to the collector would show up as an unrouted one.
+"""
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from collector.public import served_widget
+from tests.browser import BROWSER
+
+pytestmark = BROWSER
+SITE = "http://pa.test"
+WIDGET = served_widget(resources.files("collector").joinpath("static", "widget.js").read_text("utf-8"))
+PAGE = """<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Certificati</title></head>
+<body><main><h1>Il tuo certificato è pronto</h1>
+{tag}
+</main></body></html>"""
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+def _open(page, tag: str) -> tuple[list[str], list[str]]:
+    warnings, requests = [], []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.on("request", lambda r: requests.append(r.url))
+    page.route(f"{SITE}/", lambda route: route.fulfill(content_type="text/html; charset=utf-8",
+                                                        body=PAGE.format(tag=tag)))
+    page.route(f"{SITE}/widget.js", lambda route: route.fulfill(content_type="application/javascript", body=WIDGET))
+    page.goto(f"{SITE}/")
+    page.wait_for_function("() => document.readyState === 'complete'")
+    page.wait_for_timeout(300)
+    return warnings, requests
+
+
+@pytest.mark.parametrize("mode", ["", ' type="module"'])
+@pytest.mark.parametrize("attrs", ["", 'data-service=""', 'data-servizio="demo-roma-anagrafe"'])
+def test_a_tag_without_a_service_key_warns_the_developer(page, attrs, mode):
+    warnings, requests = _open(page, f'<script src="{SITE}/widget.js" {attrs}{mode} async></script>')
+    assert requests == [f"{SITE}/", f"{SITE}/widget.js"], requests  # nothing asked of a collector
+    ours = [w for w in warnings if w.startswith("Ascolto:")]
+    assert len(ours) == 1, warnings
+    assert 'data-service="SERVICE_KEY"' in ours[0] and "ascolto registry add-service" in ours[0], ours[0]
+
+
+def test_a_tag_with_its_key_does_not_warn(page):
+    """The control: a tag with its key asks the collector for its questionnaire and warns of nothing else."""
+    warnings, requests = _open(page, f'<script src="{SITE}/widget.js" data-service="demo-roma-anagrafe" async></script>')
+    assert f"{SITE}/v1/services/demo-roma-anagrafe/questionnaire?lang=it" in requests
+    assert not [w for w in warnings if "data-service" in w], warnings
