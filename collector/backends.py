@@ -48,7 +48,7 @@ def verify(directory, value: str, limits) -> BackendView:
         limits.check_client()
         if scheme.lower() != "bearer":
             raise _refuse("Expected 'Bearer <token>'.")
-        raise _refuse("Not a back-end token: unknown, revoked, expired, or of another role (a console token cannot post; ask for one of role backend).")
+        raise _refuse(directory.backend_refusal(secret.strip()))  # which (expired, revoked…), to its holder only
     limits.check_backend(backend.prefix)
     return backend
 

@@ -42,7 +42,7 @@ from datetime import datetime
 
 from .models import Service, in_test_mode, utcnow
 from .names import localized
-from .tokens import verify_token
+from .tokens import matching_token, refusal
 
 DEFAULT_TTL_S = 30.0
 #: seconds a refresh of a view that could be served stale waits for the registry
@@ -148,7 +148,7 @@ class ServiceDirectory:
         self._warned = float("-inf")  # when the last "serving stale views" line was logged
         self._cache: dict[str, tuple[float, ServiceView | None]] = {}
         self._devices: dict[str, tuple[float, DeviceView | None]] = {}
-        self._backends: dict[str, tuple[float, BackendView | None]] = {}
+        self._backends: dict[str, tuple[float, BackendView | None, str | None]] = {}  # (read at, view, why not)
         self._lock = threading.Lock()
 
     def get(self, key: str) -> ServiceView | None:
@@ -205,24 +205,42 @@ class ServiceDirectory:
     def backend(self, secret: str) -> BackendView | None:
         """The active ``backend`` token whose secret is ``secret`` (None: malformed, unknown, revoked,
         expired or of another role), as of at most ``ttl_s`` seconds ago for a revocation; an expiry
-        counts at once. Hits and misses are cached by the SHA-256 of the secret (never the secret)."""
+        counts at once. Hits and misses are cached by the SHA-256 of the secret (never the secret),
+        with the words of a miss (:meth:`backend_refusal`): one query for both."""
         if not isinstance(secret, str) or len(secret) > 100:
             return None
         now = self._clock()
         ck = hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()
         hit = self._backends.get(ck)
         if hit is None or now - hit[0] >= self._ttl:
-            with self._factory() as s:
-                row = verify_token(s, secret, ("backend",))
-                view = None if row is None or not row.entity_ipa else BackendView(row.prefix, row.entity_ipa,
-                                                                                   row.expires_at)
-            with self._lock:
-                if len(self._backends) >= self.MAX_ENTRIES:
-                    self._backends.clear()
-                self._backends[ck] = (now, view)
-            hit = (now, view)
+            hit = self._read_backend(ck, secret, now)
         view = hit[1]
         return view if view is not None and view.active() else None
+
+    def _read_backend(self, ck: str, secret: str, now: float) -> tuple[float, BackendView | None, str | None]:
+        with self._factory() as s:
+            row = matching_token(s, secret)
+            usable = row is not None and row.active and row.role == "backend" and bool(row.entity_ipa)
+            view = BackendView(row.prefix, row.entity_ipa, row.expires_at) if usable else None
+            why = None if usable else refusal(secret, row, "backend")
+        with self._lock:
+            if len(self._backends) >= self.MAX_ENTRIES:
+                self._backends.clear()
+            self._backends[ck] = hit = (now, view, why)
+        return hit
+
+    def backend_refusal(self, secret: str) -> str:
+        """Why :meth:`backend` refused ``secret``, for its sender (:func:`registry.tokens.refusal`): read
+        from the entry :meth:`backend` cached (no second query), whatever its age."""
+        if not isinstance(secret, str) or len(secret) > 100:
+            return refusal(None, None, "backend")
+        ck = hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()
+        hit = self._backends.get(ck) or self._read_backend(ck, secret, self._clock())
+        view, why = hit[1], hit[2]
+        if view is not None and not view.active():  # expired since it was read
+            return (f"Expired on {view.expires_at:%Y-%m-%d %H:%M} UTC: ask the national operators for a new one "
+                    f"(ascolto registry token create --role backend --entity {view.entity}).")
+        return why or refusal(secret, None, "backend")
 
     #: the processor's enrichment lookup (:class:`processor.steps.ServiceLookup`) is the same read
     facts = get

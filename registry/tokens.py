@@ -151,9 +151,9 @@ def revoke_token(session: Session, ref: str | int, *, actor: str, context: str |
     return audit.revoke(session, find_token(session, ref), object_type="token", actor=actor, context=context)
 
 
-def verify_token(session: Session, secret: str, roles: Iterable[str] | None = None) -> Token | None:
-    """The active token whose secret is ``secret`` (and whose role is in ``roles``, when given),
-    else ``None``. Malformed, unknown, revoked, expired and wrong secrets all give ``None``."""
+def matching_token(session: Session, secret: str) -> Token | None:
+    """The token whose secret is ``secret``, whatever its state and role (revoked, expired, pending
+    included), else ``None``: malformed, unknown prefix or wrong secret alike (constant-time compare)."""
     if not isinstance(secret, str):
         return None
     m = _SECRET.match(secret.strip())
@@ -162,11 +162,44 @@ def verify_token(session: Session, secret: str, roles: Iterable[str] | None = No
     token = session.scalar(select(Token).where(Token.prefix == m.group(1)))
     if token is None or not hmac.compare_digest(token.secret_sha256, hash_secret(secret.strip())):
         return None
-    if not token.active:  # revoked or expired
+    return token
+
+
+def verify_token(session: Session, secret: str, roles: Iterable[str] | None = None) -> Token | None:
+    """The active token whose secret is ``secret`` (and whose role is in ``roles``, when given),
+    else ``None``. Malformed, unknown, revoked, expired and wrong secrets all give ``None``."""
+    token = matching_token(session, secret)
+    if token is None or not token.active:  # unknown, revoked, expired or pending
         return None
     if roles is not None and token.role not in set(roles):
         return None
     return token
+
+
+def refusal(secret: object, token: Token | None, role: str) -> str:
+    """Why ``secret`` (whose :func:`matching_token` is ``token``) is not a usable token of ``role``, and
+    what to do — words for the one who sent it. Only the holder of a real secret learns its state
+    (revoked, expired, pending, another role); a forged secret of an existing prefix reads as an unknown
+    one, so nothing tells which prefixes exist."""
+    def new_one(entity: str | None) -> str:
+        return (f"ask the national operators for a new one (ascolto registry token create --role {role}"
+                + (f" --entity {entity or 'IPA'}" if role in SCOPED_ROLES else "") + ").")
+    if token is None:
+        if not (isinstance(secret, str) and _SECRET.match(secret.strip())):
+            return (f"Not a token: a token is {SCHEME}_, 8 hexadecimal digits, _ and 43 characters — send the whole "
+                    "secret printed when it was created.")
+        return ("Unknown token: no token has this secret (check that the whole secret was copied), else "
+                + new_one(None))
+    if token.revoked_at is not None:
+        return f"Revoked on {token.revoked_at:%Y-%m-%d %H:%M} UTC: " + new_one(token.entity_ipa)
+    if token.expired():
+        return f"Expired on {token.expires_at:%Y-%m-%d %H:%M} UTC: " + new_one(token.entity_ipa)
+    if token.pending:
+        return "Not yet usable: its administration's join request is waiting for approval."
+    if token.role != role:
+        return (f"A {token.role} token, of another role: only a token of role {role} may do this "
+                "(a console token cannot post); ask the national operators for one.")
+    return "Not usable for this: " + new_one(token.entity_ipa)
 
 
 def secret_prefix(secret: object) -> str | None:

@@ -228,3 +228,37 @@ def test_a_back_end_asking_for_a_check_up_is_told_how_to_get_one(collector, regi
     resp = client.post("/v1/submissions", json=dict(submission(INPS_SERVICE), test=True), headers=_bearer(_token(registry)))
     assert resp.status_code == 403 and list(resp.json["fields"]) == ["test"]
     assert f"ascolto registry test-mode {INPS_SERVICE} on" in resp.json["message"]
+
+
+def test_a_refused_back_end_token_says_why_and_what_to_do(collector, registry):
+    """The PA walkthrough of 3 December 2026: an expired, a revoked and a console token all read "Not a
+    back-end token: unknown, revoked, expired, or of another role" — the developer could not tell a
+    token that lapsed (ask for a new one) from a secret copied wrong. Whoever holds the real secret is
+    told which it is; a forged or unknown secret learns nothing (the same words as junk of that shape)."""
+    client = collector(registry_ttl_s=0.0)
+
+    def why(header: str) -> str:
+        resp = client.post("/v1/submissions", json=submission(INPS_SERVICE), headers={"Authorization": header})
+        assert resp.status_code == 403 and list(resp.get_json()["fields"]) == ["authorization"], resp.get_json()
+        return resp.get_json()["fields"]["authorization"][0]
+
+    expired = _token(registry, expires="1h")
+    assert client.post("/v1/submissions", json=submission(INPS_SERVICE), headers=_bearer(expired)).status_code == 202
+    with session_scope(registry) as s:
+        s.query(Token).filter_by(prefix=expired.split("_")[1]).one().expires_at = utcnow() - timedelta(minutes=5)
+    said = why(f"Bearer {expired}")
+    assert said.startswith("Expired on ") and "ascolto registry token create --role backend --entity inps" in said, said
+    revoked = _token(registry)
+    with session_scope(registry) as s:
+        revoke_token(s, revoked.split("_")[1], actor="test:admin")
+    said = why(f"Bearer {revoked}")
+    assert said.startswith("Revoked on ") and "--role backend --entity inps" in said, said
+    said = why(f"Bearer {_token(registry, role='monitoring')}")
+    assert said.startswith("A monitoring token") and "of another role" in said and "role backend" in said, said
+    # a forged secret of a real prefix and an unknown one read alike: nothing tells that the prefix exists
+    forged = revoked[:-1] + ("A" if revoked[-1] != "A" else "B")
+    unknown = "asc_0badc0de_" + revoked.split("_", 2)[2]
+    assert why(f"Bearer {forged}") == why(f"Bearer {unknown}")
+    assert why(f"Bearer {unknown}").startswith("Unknown token")
+    # what is not even shaped like a token says what a token looks like
+    assert "asc_" in why("Bearer x") and why("Bearer x").startswith("Not a token")
