@@ -8,6 +8,7 @@ checks and the schema are cached per questionnaire object (:mod:`questionnaires.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, Callable, Mapping
@@ -41,6 +42,8 @@ def clean_text(value: str) -> str | None:
     return value if value and not value.isspace() else None
 
 
+#: marshmallow's message for a name the schema does not have (``unknown=RAISE``)
+UNKNOWN = "Unknown field."
 _SCHEMAS = IdentityCache()
 _COMPILED = IdentityCache()
 
@@ -75,6 +78,7 @@ def validate(q: "Questionnaire", answers: Any) -> dict[str, Any]:
     except ValidationError as exc:
         errors = _flatten(exc.messages)
         clean = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+        _name_unknown_codes(q, errors)
     for it in q.items:
         if it.code in errors or (it.show_if is not None and it.show_if.item in errors
                                  and answers.get(it.show_if.item) is not None):
@@ -176,6 +180,18 @@ def _compile_check(item: "Item") -> Callable[[Any], Any]:
             return _BLANK
         return _BAD if limit is not None and len(v) > limit else v
     return text
+
+
+def _name_unknown_codes(q: "Questionnaire", errors: dict[str, list[str]]) -> None:
+    """marshmallow's "Unknown field." of an answer code the questionnaire does not have, made into what its
+    sender needs: the questionnaire, the nearest item code (a misspelling), and every item code."""
+    codes = [it.code for it in q.items]
+    for key, problems in errors.items():
+        if problems == [UNKNOWN] and key not in codes:
+            near = difflib.get_close_matches(key, codes, n=1)
+            errors[key] = [f"Unknown field: not an item of {q.id} version {q.version}"
+                           + (f"; did you mean {near[0]!r}?" if near else ".")
+                           + f" Its items: {', '.join(codes)}."]
 
 
 def _flatten(messages: Any) -> dict[str, list[str]]:

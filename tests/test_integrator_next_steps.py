@@ -3,7 +3,7 @@ problem — and here, also what to do next, which some did not say. Through the 
 (``client`` fixture) and the demo registry."""
 from __future__ import annotations
 
-from tests.conftest import submission
+from tests.conftest import ORIGIN, submission
 
 SERVICE = "demo-roma-anagrafe"
 
@@ -30,3 +30,21 @@ def test_an_origin_not_allowed_says_how_to_allow_it_on_every_endpoint(client):
     r = client.post("/v1/submissions", json=submission(), headers={"Origin": "null"})
     assert r.status_code == 403 and "registry origins" not in r.json["message"]
     assert "allow-same-origin" in r.json["message"], r.json
+
+
+def _answers_refused(client, answers: dict) -> dict:
+    r = client.post("/v1/submissions", json=dict(submission(), answers=answers), headers={"Origin": ORIGIN})
+    assert r.status_code == 422 and r.json["error"] == "invalid_answers", r.json
+    return r.json["fields"]
+
+
+def test_a_misspelt_answer_code_is_told_the_code_it_meant_and_the_questionnaires_items(client):
+    """"answers.went_wel": ["Unknown field."] said which name was wrong, not which names are right: the
+    developer had to find the questionnaire's item codes elsewhere. Now: the nearest code and them all."""
+    fields = _answers_refused(client, {"satisfaction": 4, "task": "yes", "went_wel": ["clarity"]})
+    [said] = fields["answers.went_wel"]
+    assert said.startswith("Unknown field: not an item of cx-core version 1"), said
+    assert "did you mean 'went_well'?" in said, said
+    assert "satisfaction, ease, clarity, speed, trust, task, went_well, went_wrong, comment" in said, said
+    fields = _answers_refused(client, {"satisfaction": 4, "task": "yes", "xyzzy": 1})
+    assert "did you mean" not in fields["answers.xyzzy"][0] and "went_well" in fields["answers.xyzzy"][0]

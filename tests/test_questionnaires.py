@@ -54,7 +54,9 @@ def test_null_means_unanswered(cx_core):
     ({"satisfaction": 4, "task": "maybe"}, {"task": ["Must be one of: yes, partly, no."]}),
     ({"satisfaction": 4, "task": "yes", "went_well": []}, {"went_well": ["Shorter than minimum length 1."]}),
     ({"satisfaction": 4, "task": "yes", "went_well": ["speed", "speed"]}, {"went_well": ["Each option may be chosen once."]}),
-    ({"satisfaction": 4, "task": "yes", "colour": "red"}, {"colour": ["Unknown field."]}),
+    ({"satisfaction": 4, "task": "yes", "colour": "red"}, {"colour": [
+        "Unknown field: not an item of cx-core version 1. Its items: satisfaction, ease, clarity, speed, trust, "
+        "task, went_well, went_wrong, comment."]}),
 ])
 def test_invalid_answers_name_each_item_and_problem(cx_core, answers, errors):
     with pytest.raises(AnswersInvalid) as exc:
