@@ -11,6 +11,7 @@ the errors are :mod:`questionnaires.vocabulary` (re-exported here for the model'
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
@@ -52,6 +53,22 @@ class Condition:
 
     def describe(self) -> str:
         return f"'{self.item}' {self.op} {self.value!r}"
+
+    def in_words(self) -> str:
+        """The condition as a sender reads it, "'satisfaction' is 3 or less", with the ``show_if`` the
+        questionnaire's GET serves in brackets: "(show_if: satisfaction lte 3)"."""
+        value = ", ".join(map(_word, self.value)) if isinstance(self.value, (list, tuple)) else _word(self.value)
+        return f"'{self.item}' {_OP_WORDS.get(self.op, self.op + ' {}').format(value)} (show_if: {self.item} {self.op} {value})"
+
+
+#: each ``show_if`` operator (:data:`questionnaires.vocabulary.OPS`) in words, around its value
+_OP_WORDS = {"eq": "is {}", "ne": "is not {}", "gt": "is more than {}", "gte": "is {} or more",
+             "lt": "is less than {}", "lte": "is {} or less", "in": "is one of {}"}
+
+
+def _word(value: Any) -> str:
+    """An answer value as JSON writes it (``true``, ``"yes"``, ``4``)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _mark(out: dict[str, Any], key: str, value: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ checks and the schema are cached per questionnaire object (:mod:`questionnaires.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, Callable, Mapping
@@ -86,7 +87,10 @@ def validate(q: "Questionnaire", answers: Any) -> dict[str, Any]:
         shown = it.visible(clean)
         if it.code in clean and not shown:
             cond = it.show_if
-            errors[it.code] = [f"Not applicable: asked only when '{cond.item}' {cond.op} {cond.value!r}."]
+            given = (f"it is {json.dumps(clean[cond.item], ensure_ascii=False)}" if cond.item in clean
+                     else "it is not answered")
+            errors[it.code] = [f"Not applicable: asked only when {cond.in_words()}, and {given}: "
+                               f"leave '{it.code}' out."]
         elif shown and it.required and it.code not in clean:
             errors[it.code] = ["Missing data for required field."]
     if errors:

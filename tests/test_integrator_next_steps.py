@@ -48,3 +48,17 @@ def test_a_misspelt_answer_code_is_told_the_code_it_meant_and_the_questionnaires
     assert "satisfaction, ease, clarity, speed, trust, task, went_well, went_wrong, comment" in said, said
     fields = _answers_refused(client, {"satisfaction": 4, "task": "yes", "xyzzy": 1})
     assert "did you mean" not in fields["answers.xyzzy"][0] and "went_well" in fields["answers.xyzzy"][0]
+
+
+def test_an_answer_to_a_question_not_asked_says_why_in_words_and_to_leave_it_out(client):
+    """"Not applicable: asked only when 'satisfaction' lte 3." spoke the definition's operator code and did
+    not say what the answer was nor what to do. Now the condition in words, the answer given, and the fix;
+    the show_if as the questionnaire's GET serves it stays in brackets for whoever matches it."""
+    fields = _answers_refused(client, {"satisfaction": 4, "task": "yes", "went_wrong": ["clarity"]})
+    assert fields == {"answers.went_wrong": [
+        "Not applicable: asked only when 'satisfaction' is 3 or less (show_if: satisfaction lte 3), and it is 4: "
+        "leave 'went_wrong' out."]}
+    fields = _answers_refused(client, {"satisfaction": 2, "task": "yes", "went_well": ["clarity"]})
+    assert fields["answers.went_well"][0].startswith("Not applicable: asked only when 'satisfaction' is more than 3 ")
+    fields = _answers_refused(client, {"task": "yes", "went_well": ["clarity"]})  # the source unanswered
+    assert "and it is not answered: leave 'went_well' out." in fields["answers.went_well"][0], fields
