@@ -50,3 +50,23 @@ def test_the_readme_points_the_integrator_at_the_openapi_document_the_collector_
     post = doc["paths"]["/v1/submissions"]["post"]
     assert {"202", "400", "401", "403", "404", "409", "422", "429"} <= set(post["responses"])
     assert {"backendToken": []} in post["security"]
+
+
+def test_the_readme_says_where_a_back_end_finds_its_services_questionnaire_version_and_codes(client):
+    """The PA walkthrough of 3 December 2026: the back-end section showed a body with "cx-core", 1 and
+    "satisfaction" but not where a developer finds what *their* service takes — only the 409 and 422
+    said it, one mistake at a time ("its GET served Italian" named a GET the section never showed). The
+    section shows the questionnaire's GET for the example's service, and that GET gives what the body needs."""
+    section = README[README.index("A back end can post directly"):README.index("What a back end must know")]
+    _, body = _example()
+    command = f"curl -s 'http://127.0.0.1:8000/v1/services/{body['service']}/questionnaire?lang=it'"
+    assert command in section, "the section shows the GET of the example's service"
+    doc = client.get(f"/v1/services/{body['service']}/questionnaire?lang=it").get_json()
+    assert (doc["id"], doc["version"]) == (body["questionnaire"], body["version"])
+    for name in ("`id`", "`version`", "`items`", "`code`", "`required`", "`show_if`", "`options`", "`scale`",
+                 "`max_length`"):
+        assert name in section, name
+    codes = {item["code"]: item for item in doc["items"]}
+    assert set(body["answers"]) <= set(codes)
+    assert {"type", "required"} <= set(codes["satisfaction"]) and "scale" in codes["satisfaction"]
+    assert "max_length" in codes["comment"] and "show_if" in codes["went_well"]
