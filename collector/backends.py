@@ -56,7 +56,9 @@ def verify(directory, value: str, limits) -> BackendView:
 def check(backend: BackendView | None, cfg: ServiceView) -> None:
     """A verified token must be of ``cfg``'s entity (403 naming ``authorization`` otherwise)."""
     if backend is not None and backend.entity != cfg.entity:
-        raise _refuse(f"The token's entity may not post to service {cfg.key!r}.")
+        raise _refuse(f"This token is of administration {backend.entity} and posts only to its services; "
+                      f"{cfg.key!r} is another administration's: check the service key, or use that "
+                      "administration's token.")
 
 
 def required(cfg: ServiceView) -> ApiError:

@@ -262,3 +262,15 @@ def test_a_refused_back_end_token_says_why_and_what_to_do(collector, registry):
     assert why(f"Bearer {unknown}").startswith("Unknown token")
     # what is not even shaped like a token says what a token looks like
     assert "asc_" in why("Bearer x") and why("Bearer x").startswith("Not a token")
+
+
+def test_another_administrations_service_is_named_as_such_with_the_tokens_own(collector, registry):
+    """"The token's entity may not post to service 'demo-roma-anagrafe'." did not say whose the token is —
+    a back end relaying for two administrations, or a key pasted from the wrong page, could not tell
+    which was wrong. The answer names the token's administration (its holder knows it) and what it may do."""
+    client = collector()
+    resp = client.post("/v1/submissions", json=submission(ROMA_SERVICE), headers=_bearer(_token(registry)))
+    assert resp.status_code == 403
+    [said] = resp.get_json()["fields"]["authorization"]
+    assert said == (f"This token is of administration inps and posts only to its services; {ROMA_SERVICE!r} is "
+                    "another administration's: check the service key, or use that administration's token."), said
