@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from .cli_registry import _session, _who
+from .cli_registry import _session, _who, registry_settings
 
 
 @click.command("origins")
@@ -45,3 +45,7 @@ def origins(ctx: click.Context, key: str, added: tuple[str, ...], removed: tuple
             current = list(ops.update_service(s, key, allowed_origins=wanted, actor=_who(ctx)).allowed_origins or ())
     click.echo("\n".join(current) if current else
                "(none: the widget is not active on any page; add one with --add URL)")
+    if added or removed:  # the widget's warning sent the developer here: the page works once collectors see it
+        ttl = registry_settings(ctx).registry_ttl_s
+        click.echo(f"Collectors apply the change within {ttl:g} s (ASCOLTO_REGISTRY_TTL_S): a page refused "
+                   "before then works once reloaded after.", err=True)

@@ -193,3 +193,16 @@ def test_a_web_manager_adds_and_removes_an_origin_of_an_existing_service(cli, db
         assert ops.get_service(s, "torino-cert").allowed_origins == ["https://www.comune.torino.it"]
     log = json.loads(cli("log", "--type", "service", "--key", "torino-cert", "--json").stdout)
     assert sum(1 for e in log if e["action"] == "update") == 2  # each change audited
+
+
+def test_an_origin_added_says_when_the_collectors_apply_it(cli):  # noqa: F811
+    """The PA walkthrough of 3 December 2026: the widget's warning says to run `registry origins … --add`;
+    the command printed the origins and nothing else, and the page reloaded at once was still refused
+    (collectors read the registry every ASCOLTO_REGISTRY_TTL_S). The command says when, on stderr; the
+    origins stay alone on stdout. Listing them changes nothing and says nothing more."""
+    cli("add-service", "--entity", "c_l219", "--name", "Certificati", "--type", "anagrafe.certificati",
+        "--key", "torino-cert2")
+    out = cli("origins", "torino-cert2", "--add", "https://www.comune.torino.it", ASCOLTO_REGISTRY_TTL_S="45")
+    assert out.stdout == "https://www.comune.torino.it\n"
+    assert "within 45 s" in out.stderr and "ASCOLTO_REGISTRY_TTL_S" in out.stderr and "reload" in out.stderr, out.stderr
+    assert cli("origins", "torino-cert2").stderr == ""
