@@ -133,7 +133,7 @@ def json_body(req=None) -> dict:
         raise ApiError(400, "malformed", "The body is nested too deeply.",
                        {"body": [f"Nested deeper than {MAX_DEPTH} levels."]}) from None
     if not isinstance(body, dict):
-        raise ApiError(400, "malformed", "The body must be a JSON object.", {"body": ["Not an object."]})
+        raise ApiError(400, "malformed", "The body must be a JSON object.", {"body": [_not_an_object(body)]})
     try:
         if clean:
             # A container at depth MAX_DEPTH has MAX_DEPTH containers around it: a body with at most
@@ -150,6 +150,16 @@ def json_body(req=None) -> dict:
                        {exc.field: [f"Nested deeper than {MAX_DEPTH} levels."]}) from None
     ctx_g.ascolto_body = body
     return body
+
+
+def _not_an_object(body: Any) -> str:
+    """What a body that is valid JSON but no object is, for its sender: a list (a back end's batch) is
+    told to post each item on its own."""
+    if isinstance(body, list):
+        return f"A list of {len(body)}: the API takes one object per request — post each on its own."
+    kind = ("null" if body is None else "true/false" if isinstance(body, bool) else "a string" if isinstance(body, str)
+            else "a number")
+    return f"Not an object: {kind}."
 
 
 def peek_service() -> str | None:

@@ -62,3 +62,15 @@ def test_an_answer_to_a_question_not_asked_says_why_in_words_and_to_leave_it_out
     assert fields["answers.went_well"][0].startswith("Not applicable: asked only when 'satisfaction' is more than 3 ")
     fields = _answers_refused(client, {"task": "yes", "went_well": ["clarity"]})  # the source unanswered
     assert "and it is not answered: leave 'went_well' out." in fields["answers.went_well"][0], fields
+
+
+def test_a_batch_posted_as_a_list_is_told_to_post_each_on_its_own(client):
+    """A back end relaying a day's answers posted them as one JSON list and read only "The body must be a
+    JSON object." / "Not an object.": the answer now says what it got and what the API takes instead."""
+    batch = [submission(), submission()]
+    r = client.post("/v1/submissions", json=batch, headers={"Origin": ORIGIN})
+    assert r.status_code == 400 and r.json["error"] == "malformed"
+    assert r.json["fields"] == {"body": [
+        "A list of 2: the API takes one object per request — post each on its own."]}
+    r = client.post("/v1/submissions", json="x", headers={"Origin": ORIGIN})
+    assert r.json["fields"] == {"body": ["Not an object: a string."]}
