@@ -156,7 +156,7 @@ def _not_an_object(body: Any) -> str:
     """What a body that is valid JSON but no object is, for its sender: a list (a back end's batch) is
     told to post each item on its own."""
     if isinstance(body, list):
-        return f"A list of {len(body)}: the API takes one object per request — post each on its own."
+        return f"A list of {len(body)}: the API takes one object per request; post each on its own."
     kind = ("null" if body is None else "true/false" if isinstance(body, bool) else "a string" if isinstance(body, str)
             else "a number")
     return f"Not an object: {kind}."

@@ -71,6 +71,6 @@ def test_a_batch_posted_as_a_list_is_told_to_post_each_on_its_own(client):
     r = client.post("/v1/submissions", json=batch, headers={"Origin": ORIGIN})
     assert r.status_code == 400 and r.json["error"] == "malformed"
     assert r.json["fields"] == {"body": [
-        "A list of 2: the API takes one object per request — post each on its own."]}
+        "A list of 2: the API takes one object per request; post each on its own."]}
     r = client.post("/v1/submissions", json="x", headers={"Origin": ORIGIN})
     assert r.json["fields"] == {"body": ["Not an object: a string."]}
