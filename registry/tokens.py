@@ -186,7 +186,7 @@ def refusal(secret: object, token: Token | None, role: str) -> str:
                 + (f" --entity {entity or 'IPA'}" if role in SCOPED_ROLES else "") + ").")
     if token is None:
         if not (isinstance(secret, str) and _SECRET.match(secret.strip())):
-            return (f"Not a token: a token is {SCHEME}_, 8 hexadecimal digits, _ and 43 characters — send the whole "
+            return (f"Not a token: a token is {SCHEME}_, 8 hexadecimal digits, _ and 43 characters: send the whole "
                     "secret printed when it was created.")
         return ("Unknown token: no token has this secret (check that the whole secret was copied), else "
                 + new_one(None))
