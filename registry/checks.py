@@ -23,6 +23,7 @@ SERVICE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{2,63}\Z")  # \Z: "key\n" i
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 #: a host name as browsers send it in ``Origin``: ASCII labels (an international name in its ``xn--`` form)
+_BARE_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?/?\Z")  # "www.comune.roma.it" typed without its scheme
 _HOST = re.compile(r"[a-z0-9_\-]+(\.[a-z0-9_\-]+)*\.?\Z")  # a final dot: an FQDN, as a page may be addressed
 #: allowed origins per service: the hosted form lists them all in its ``frame-ancestors`` header, which
 #: must stay well inside a proxy's header buffer (nginx: 4 KB by default)
@@ -115,15 +116,27 @@ def normalize_origin(value: Any) -> str:
         raise InvalidValue("allowed_origins", f"{raw!r} is not a URL origin") from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise InvalidValue("allowed_origins", f"{raw!r} must be http(s)://host[:port]")
+        meant = _meant(f"https://{raw}") if not parts.scheme and _BARE_HOST.match(raw) else None
+        raise InvalidValue("allowed_origins", f"{raw!r} must be http(s)://host[:port]"
+                                              + (f": did you mean {meant}?" if meant else ""))
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
-        raise InvalidValue("allowed_origins", f"{raw!r} is an origin only: no path, query, fragment or user")
+        meant = None if parts.username or parts.password else _meant(f"{scheme}://{parts.netloc}")
+        raise InvalidValue("allowed_origins", f"{raw!r} is an origin only: no path, query, fragment or user"
+                                              + (f": its origin is {meant}" if meant else ""))
     host = parts.hostname.lower()
     if ":" in host:
         host = f"[{host}]"
     else:
         host = _check_host(raw, scheme, host, port)
     return f"{scheme}://{host}" + ("" if port in (None, _DEFAULT_PORTS[scheme]) else f":{port}")
+
+
+def _meant(candidate: str) -> str | None:
+    """``candidate`` normalized when it is a valid origin (the one a refusal suggests), else None."""
+    try:
+        return normalize_origin(candidate)
+    except InvalidValue:
+        return None
 
 
 def _check_host(raw: str, scheme: str, host: str, port: int | None) -> str:

@@ -140,7 +140,7 @@ def test_seed_demo_refuses_an_origin_with_a_path_in_one_line(cli):
     """It ended in a traceback (the only registry command not going through the CLI's error handling)."""
     out = cli("seed-demo", "--origin", "https://demo.example.it/pagina", code=1).output
     assert out.strip() == ("Error: --origin: 'https://demo.example.it/pagina' is an origin only: "
-                           "no path, query, fragment or user")
+                           "no path, query, fragment or user: its origin is https://demo.example.it")
     assert cli("seed-demo", "--origin", "https://demo.example.it").output.strip() == "demo registry seeded"
 
 

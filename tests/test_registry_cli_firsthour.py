@@ -206,3 +206,19 @@ def test_an_origin_added_says_when_the_collectors_apply_it(cli):  # noqa: F811
     assert out.stdout == "https://www.comune.torino.it\n"
     assert "within 45 s" in out.stderr and "ASCOLTO_REGISTRY_TTL_S" in out.stderr and "reload" in out.stderr, out.stderr
     assert cli("origins", "torino-cert2").stderr == ""
+
+
+def test_an_origin_typed_as_a_host_or_a_page_address_is_told_the_origin_to_add(cli):  # noqa: F811
+    """The walkthrough of 3 December 2026: `origins --add www.comune.roma.it` said "must be
+    http(s)://host[:port]" and a page's address "is an origin only: no path…" — right, but the developer
+    had to work out what to type. Each refusal now ends with the origin meant (https for a bare host)."""
+    cli("add-service", "--entity", "c_l219", "--name", "Certificati", "--type", "anagrafe.certificati",
+        "--key", "torino-cert3")
+    out = cli("origins", "torino-cert3", "--add", "WWW.Comune.Torino.it", code=1).output.strip()
+    assert out == ("Error: --add: 'WWW.Comune.Torino.it' must be http(s)://host[:port]: "
+                   "did you mean https://www.comune.torino.it?"), out
+    out = cli("origins", "torino-cert3", "--add", "https://www.comune.torino.it:8443/servizi/cert?x=1", code=1).output
+    assert out.strip() == ("Error: --add: 'https://www.comune.torino.it:8443/servizi/cert?x=1' is an origin only: "
+                           "no path, query, fragment or user: its origin is https://www.comune.torino.it:8443"), out
+    out = cli("origins", "torino-cert3", "--add", "not a host at all", code=1).output
+    assert "did you mean" not in out and "its origin is" not in out
