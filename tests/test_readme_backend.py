@@ -70,3 +70,18 @@ def test_the_readme_says_where_a_back_end_finds_its_services_questionnaire_versi
     assert set(body["answers"]) <= set(codes)
     assert {"type", "required"} <= set(codes["satisfaction"]) and "scale" in codes["satisfaction"]
     assert "max_length" in codes["comment"] and "show_if" in codes["went_well"]
+
+
+def test_the_readme_shows_a_backfill_line_that_loads(settings, client):
+    """"Loading a backlog … python -m collector.backfill FILE (JSON Lines …)" did not say what a line holds
+    (the module's docstring did): a back end's operator had a file format to guess. The README shows a line;
+    that line, with the README's own example body, is loaded by the backfill."""
+    from collector.backfill import backfill
+
+    bullet = README[README.index("- Loading a backlog"):README.index("## Counters, kiosks and phones")]
+    line = re.search(r"`(\{\"received_at\": [^`]+\})`", bullet)
+    assert line, "the bullet shows a line"
+    _, body = _example()
+    record = json.loads(line.group(1).replace("{…the body you would post…}", json.dumps(body)))
+    assert set(record) == {"received_at", "submission"} and "`\"user_agent\"`" in bullet and "`\"origin\"`" in bullet
+    assert backfill(settings, [record], threads=1) == {"lines": 1, "accepted": 1, "refused": {}}
