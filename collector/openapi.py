@@ -9,6 +9,8 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from questionnaires.envelope import SubmissionSchema
 from questionnaires.funnel import FunnelReportSchema
 
+from .questionnaire_openapi import ITEM, QUESTIONNAIRE
+
 
 def form_paths() -> dict:
     from .form_openapi import OPENAPI_PATHS
@@ -95,13 +97,16 @@ def openapi_spec() -> dict:
                                              "each such text marked beside it: title_lang, label_lang, hint_lang, "
                                              "an option's label_lang, scale_labels_lang = \"it\"; an item drawn as faces carries faces, "
                                              "the mood of each answer in order)",
-                              "content": {"application/json": {"schema": {"type": "object"}}}},
+                              "content": {"application/json": {"schema": {
+                                  "$ref": "#/components/schemas/Questionnaire"}}}},
                       "304": {"description": "Not modified"},
                       "403": _error("The Origin is not among the service's allowed origins: the widget says "
                                     "\"not active on this page\" (Vary: Origin)."),
                       "404": _error(_ERRORS["404"]), "409": _error(_ERRORS["409"]),
                       "412": _error("If-Match (or If-Unmodified-Since) not met (fields: the header)."),
                       "503": _error(_REGISTRY_DOWN)}}})
+    spec.components.schema("Questionnaire", QUESTIONNAIRE)
+    spec.components.schema("QuestionnaireItem", ITEM)
     spec.components.schema("FunnelReport", schema=FunnelReportSchema)
     spec.path("/v1/funnel", operations={"post": {
         "summary": "Anonymous counts of one page view: impressions, starts, submissions (no identifier)",

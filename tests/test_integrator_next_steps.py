@@ -74,3 +74,32 @@ def test_a_batch_posted_as_a_list_is_told_to_post_each_on_its_own(client):
         "A list of 2: the API takes one object per request; post each on its own."]}
     r = client.post("/v1/submissions", json="x", headers={"Origin": ORIGIN})
     assert r.json["fields"] == {"body": ["Not an object: a string."]}
+
+
+def test_the_openapi_document_describes_the_questionnaire_a_back_end_reads(client):
+    """The README says to generate a client from /openapi.json; the questionnaire's 200 was a bare
+    {"type": "object"}, so a generated client knew no id, version or items — what a back end's body is
+    made of. The document now describes it, and every key a served questionnaire has is described
+    (every shipped questionnaire, every language, and what the collector adds for the service)."""
+    from questionnaires import default_catalog
+    from questionnaires.vocabulary import ITEM_TYPES, LANGUAGES, OPS
+
+    doc = client.get("/openapi.json").get_json()
+    get = doc["paths"]["/v1/services/{key}/questionnaire"]["get"]
+    assert get["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Questionnaire"}
+    schemas = doc["components"]["schemas"]
+    top, item = schemas["Questionnaire"], schemas["QuestionnaireItem"]
+    assert {"id", "version", "lang", "title", "items"} <= set(top["required"])
+    assert {"code", "type", "required", "label"} <= set(item["required"])
+    assert set(item["properties"]["type"]["enum"]) == set(ITEM_TYPES)
+    assert set(item["properties"]["show_if"]["properties"]["op"]["enum"]) == set(OPS)
+    served = [client.get(f"/v1/services/{SERVICE}/questionnaire?lang={lang}").get_json() for lang in LANGUAGES]
+    served += [q.render(lang) for q in default_catalog() for lang in LANGUAGES]
+    for d in served:
+        assert set(d) <= set(top["properties"]), set(d) - set(top["properties"])
+        for it in d["items"]:
+            assert set(it) <= set(item["properties"]), (it["code"], set(it) - set(item["properties"]))
+            for o in it.get("options", []):
+                assert set(o) <= set(item["properties"]["options"]["items"]["properties"]), o
+    assert {"service", "service_name", "sampling_rate"} <= set(served[0])
