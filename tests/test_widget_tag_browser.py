@@ -60,3 +60,26 @@ def test_a_tag_with_its_key_does_not_warn(page):
     warnings, requests = _open(page, f'<script src="{SITE}/widget.js" data-service="demo-roma-anagrafe" async></script>')
     assert f"{SITE}/v1/services/demo-roma-anagrafe/questionnaire?lang=it" in requests
     assert not [w for w in warnings if "data-service" in w], warnings
+
+
+def test_a_page_view_not_drawn_by_the_sampling_rate_says_so_to_the_developer(page):
+    """A service with --sampling-rate 0.25 showed nothing on three reloads in four, with nothing in the
+    console: the developer took it for a broken tag. The view not drawn says so (console.info, not a
+    warning: nothing is wrong), with the rate and how to see the questionnaire while checking."""
+    import json
+
+    from questionnaires import default_catalog
+
+    doc = dict(default_catalog().get("cx-core", 1).render("it"), service="demo-roma-anagrafe",
+               service_name="Certificati", sampling_rate=0.0)
+    infos = []
+    page.on("console", lambda m: infos.append(m.text) if m.type == "info" else None)
+    page.route(f"{SITE}/v1/services/demo-roma-anagrafe/questionnaire?lang=it",
+               lambda route: route.fulfill(content_type="application/json", body=json.dumps(doc),
+                                           headers={"Access-Control-Allow-Origin": SITE}))
+    warnings, _ = _open(page, f'<script src="{SITE}/widget.js" data-service="demo-roma-anagrafe" async></script>')
+    page.wait_for_timeout(300)
+    assert page.get_by_role("button", name="Invia").count() == 0  # not invited: nothing shown
+    ours = [i for i in infos if i.startswith("Ascolto:")]
+    assert len(ours) == 1 and "sampling" in ours[0] and "0 " in ours[0] and "data-test" in ours[0], infos
+    assert not [w for w in warnings if w.startswith("Ascolto:")], warnings

@@ -550,6 +550,11 @@
           var invited = checkup || draw < (typeof q.sampling_rate === "number" ? q.sampling_rate : 1);
           document.dispatchEvent(new CustomEvent("ascolto:sampled", { detail: { service: service, invited: invited } }));
           if (invited) { (floating ? mountFloating : mountInline)(q, host, wrap); }
+          else if (window.console && console.info) { /* for the developer reloading the page: nothing is wrong */
+            console.info("Ascolto: service \"" + service + "\" invites a share " + q.sampling_rate + " of page views " +
+              "(its sampling rate) and this one was not drawn, so nothing is shown; add data-test to the tag to see " +
+              "the questionnaire on every view while checking the page.");
+          }
         }, function () {
           if (tries < 3) { setTimeout(function () { load(tries + 1); }, Math.max(after, 3000 * (tries + 1))); return; }
           warn("service \"" + service + "\" shows nothing for now: its questionnaire could not be loaded from " +
