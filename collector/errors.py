@@ -56,6 +56,30 @@ def field_errors(messages: Any, path: str = "") -> dict[str, list[str]]:
     return out
 
 
+#: marshmallow's word for a name its schema does not have
+UNKNOWN_FIELD = "Unknown field."
+#: what a back end sending its own timestamp reads (the envelope's received_at is the collector's)
+_RECEIVED_AT = ("Unknown field: the collector records when it receives the submission (it decides the period); "
+                "answers of earlier dates are loaded by an operator with python -m collector.backfill.")
+
+
+def name_unknown(fields: dict[str, list[str]], known: list[str], what: str) -> dict[str, list[str]]:
+    """``fields`` (a refusal's) with each top-level name the schema does not know told the nearest known
+    name (a misspelling) and every name ``what`` (``"A submission"``) has, instead of "Unknown field."."""
+    import difflib
+
+    for name, problems in fields.items():
+        if problems != [UNKNOWN_FIELD] or "." in name or "[" in name:
+            continue
+        if name == "received_at":
+            fields[name] = [_RECEIVED_AT]
+            continue
+        near = difflib.get_close_matches(name, known, n=1)
+        fields[name] = ["Unknown field" + (f"; did you mean {near[0]!r}?" if near else ".")
+                        + f" {what} has: {', '.join(known)}."]
+    return fields
+
+
 def service_label(service: object) -> str:
     """The ``service`` label of a refusal: ``service`` when it is the key of a registered service (the
     collector's cached directory), else :data:`collector.metrics.UNKNOWN_SERVICE` — the label's values

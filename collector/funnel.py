@@ -21,7 +21,7 @@ from questionnaires.funnel import FunnelReportSchema, make_funnel_envelope
 from .body import json_body
 from .cors import how_to_allow, not_allowed, reflect_origin
 from .durable import Unavailable
-from .errors import ApiError, field_errors
+from .errors import ApiError, field_errors, name_unknown
 from .intake import BACKFILL_CLOCK, _service
 
 bp = Blueprint("funnel", __name__)
@@ -37,7 +37,8 @@ def report():
     try:
         rep = _schema.load(body)
     except ValidationError as exc:
-        raise ApiError(400, "malformed", "The report does not follow the API.", field_errors(exc.messages)) from None
+        raise ApiError(400, "malformed", "The report does not follow the API.",
+                       name_unknown(field_errors(exc.messages), list(_schema.fields), "A funnel report")) from None
     cfg = _service(rep["service"])
     origin = request.headers.get("Origin")
     if not origin:

@@ -25,7 +25,7 @@ from .cors import how_to_allow, not_allowed, reflect_origin
 from .device import device_class
 from .durable import Unavailable
 from .spool import TEXT_FLOOR
-from .errors import ApiError, count_refusal, field_errors
+from .errors import ApiError, count_refusal, field_errors, name_unknown
 from .faces import moods
 
 BACKFILL_CLOCK = "ascolto.clock"
@@ -39,6 +39,7 @@ BACKEND_DEVICE = "unknown"
 
 bp = Blueprint("intake", __name__)
 _schema = SubmissionSchema()
+_FIELDS = [f for f in _schema.fields if f != "test"]  # the body's names a refusal lists (test: the widget's own)
 _MILLIS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
 _ACCEPTED = {"spool": metrics.ACCEPTED.labels("spool")}
 #: the nil and max UUIDs (RFC 9562): a client sending one as its retry key would have every answer
@@ -147,7 +148,8 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     try:
         sub = fast_load_submission(body) or _schema.load(body)
     except ValidationError as exc:
-        raise ApiError(400, "malformed", "The submission does not follow the API.", field_errors(exc.messages)) from None
+        raise ApiError(400, "malformed", "The submission does not follow the API.",
+                       name_unknown(field_errors(exc.messages), _FIELDS, "A submission")) from None
     if sub["submission_id"].int in _NOT_RANDOM:
         raise ApiError(400, "malformed", "The submission_id must be a random UUID.",
                        {"submission_id": ["The nil and max UUIDs are not random: generate a random (v4) UUID."]})

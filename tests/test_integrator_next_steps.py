@@ -103,3 +103,24 @@ def test_the_openapi_document_describes_the_questionnaire_a_back_end_reads(clien
             for o in it.get("options", []):
                 assert set(o) <= set(item["properties"]["options"]["items"]["properties"]), o
     assert {"service", "service_name", "sampling_rate"} <= set(served[0])
+
+
+def test_a_misspelt_or_unknown_top_level_field_is_told_the_fields_the_api_takes(client):
+    """"questionaire": ["Unknown field."] beside "questionnaire": ["Missing data for required field."] left
+    the developer to connect the two; "received_at" (a back end's own timestamp) was only "Unknown field."."""
+    body = dict(submission(), questionaire="cx-core")
+    del body["questionnaire"]
+    r = client.post("/v1/submissions", json=body, headers={"Origin": ORIGIN})
+    assert r.status_code == 400
+    [said] = r.json["fields"]["questionaire"]
+    assert said.startswith("Unknown field; did you mean 'questionnaire'? A submission has: submission_id, "
+                           "service, questionnaire, version, lang, channel, answers, context"), said
+    assert r.json["fields"]["questionnaire"] == ["Missing data for required field."]
+    r = client.post("/v1/submissions", json=dict(submission(), received_at="2026-11-02T10:00:00Z"),
+                    headers={"Origin": ORIGIN})
+    [said] = r.json["fields"]["received_at"]
+    assert "the collector records when it receives" in said and "python -m collector.backfill" in said, said
+    r = client.post("/v1/funnel", json={"report_id": "4b3f0a52-9d1e-4c8e-a8f4-0a6b3c1d2e3f", "service": SERVICE,
+                                        "impression": 1}, headers={"Origin": ORIGIN})
+    assert r.json["fields"]["impression"][0].startswith("Unknown field; did you mean 'impressions'?"), r.json
+
