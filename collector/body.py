@@ -157,6 +157,12 @@ def _not_an_object(body: Any) -> str:
     told to post each item on its own."""
     if isinstance(body, list):
         return f"A list of {len(body)}: the API takes one object per request; post each on its own."
+    if isinstance(body, str) and body.lstrip().startswith("{"):
+        try:
+            if isinstance(json.loads(body), dict):
+                return "A string holding a JSON object: the body was encoded twice; send the object itself."
+        except ValueError:
+            pass
     kind = ("null" if body is None else "true/false" if isinstance(body, bool) else "a string" if isinstance(body, str)
             else "a number")
     return f"Not an object: {kind}."

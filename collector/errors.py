@@ -80,6 +80,23 @@ def name_unknown(fields: dict[str, list[str]], known: list[str], what: str) -> d
     return fields
 
 
+def name_double_encoded(fields: dict[str, list[str]], body: dict) -> dict[str, list[str]]:
+    """``fields`` with an object field sent as a string holding JSON (a back end that serialised its
+    ``answers`` before serialising the body) told so, instead of marshmallow's "Not a valid mapping type."."""
+    import json
+
+    for name, problems in fields.items():
+        value = body.get(name) if "." not in name else None
+        if problems == ["Not a valid mapping type."] and isinstance(value, str):
+            try:
+                decoded = json.loads(value)
+            except ValueError:
+                continue
+            if isinstance(decoded, dict):
+                fields[name] = [f"A string holding JSON: send {name} as an object itself, not encoded as text."]
+    return fields
+
+
 def service_label(service: object) -> str:
     """The ``service`` label of a refusal: ``service`` when it is the key of a registered service (the
     collector's cached directory), else :data:`collector.metrics.UNKNOWN_SERVICE` — the label's values

@@ -25,7 +25,7 @@ from .cors import how_to_allow, not_allowed, reflect_origin
 from .device import device_class
 from .durable import Unavailable
 from .spool import TEXT_FLOOR
-from .errors import ApiError, count_refusal, field_errors, name_unknown
+from .errors import ApiError, count_refusal, field_errors, name_double_encoded, name_unknown
 from .faces import moods
 
 BACKFILL_CLOCK = "ascolto.clock"
@@ -149,7 +149,8 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
         sub = fast_load_submission(body) or _schema.load(body)
     except ValidationError as exc:
         raise ApiError(400, "malformed", "The submission does not follow the API.",
-                       name_unknown(field_errors(exc.messages), _FIELDS, "A submission")) from None
+                       name_double_encoded(name_unknown(field_errors(exc.messages), _FIELDS, "A submission"),
+                                           body)) from None
     if sub["submission_id"].int in _NOT_RANDOM:
         raise ApiError(400, "malformed", "The submission_id must be a random UUID.",
                        {"submission_id": ["The nil and max UUIDs are not random: generate a random (v4) UUID."]})

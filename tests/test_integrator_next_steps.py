@@ -124,3 +124,17 @@ def test_a_misspelt_or_unknown_top_level_field_is_told_the_fields_the_api_takes(
                                         "impression": 1}, headers={"Origin": ORIGIN})
     assert r.json["fields"]["impression"][0].startswith("Unknown field; did you mean 'impressions'?"), r.json
 
+
+def test_json_encoded_twice_is_told_to_send_the_object_itself(client):
+    """A back end serialising its answers (or the whole body) to a JSON string and then the body again read
+    "Not a valid mapping type." or "Not an object": the answer now names the double encoding."""
+    import json
+
+    r = client.post("/v1/submissions", json=dict(submission(), answers=json.dumps({"satisfaction": 4, "task": "yes"})),
+                    headers={"Origin": ORIGIN})
+    assert r.status_code == 400
+    assert r.json["fields"]["answers"] == [
+        "A string holding JSON: send answers as an object itself, not encoded as text."], r.json
+    r = client.post("/v1/submissions", json=json.dumps(submission()), headers={"Origin": ORIGIN})
+    assert r.json["fields"]["body"] == [
+        "A string holding a JSON object: the body was encoded twice; send the object itself."], r.json
