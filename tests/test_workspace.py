@@ -73,9 +73,20 @@ def test_entity_tokens_are_issued_by_an_admin_or_the_entitys_manager_only(client
 
 
 def test_national_pages_and_api_are_closed_to_an_entity_token(client, seeded):
-    for url in ("/", "/api/v1/indicators", "/api/v1/compare?service_type=anagrafe.certificati", "/entities/",
+    for url in ("/api/v1/indicators", "/api/v1/compare?service_type=anagrafe.certificati", "/entities/",
                 f"/entities/{MILANO}", "/coverage", "/api/v1/coverage", "/admin/onboarding", "/api/v1/export/csv"):
         assert get(client, seeded[1]["entity"], url).status_code == 403, url
+
+
+def test_the_console_home_leads_an_entity_token_to_its_own_workspace(client, seeded):
+    """An entity's staff opening the console's address (``/``, the national overview) got a 403 page; after
+    signing in they land in their workspace, and so they do now from ``/`` — never on national figures."""
+    home = get(client, seeded[1]["entity"], "/")
+    assert home.status_code == 303 and home.headers["Location"] == "/workspace/"
+    own = get(client, seeded[1]["entity"], "/workspace/")
+    assert own.status_code == 302 and own.headers["Location"].endswith(f"/workspace/{ROMA}")
+    assert get(client, seeded[1]["entity_milano"], "/", follow_redirects=True).request.path == f"/workspace/{MILANO}"
+    assert get(client, seeded[1]["monitoring"], "/").status_code == 200  # the national overview, as before
 
 
 def test_comments_are_the_entitys_own_filtered_and_searched(client, seeded):

@@ -195,14 +195,18 @@ def refuse(status: int, retry_after: int = 0, scope_error: str | None = None, pa
     return resp
 
 
-def require(permission: str) -> Callable:
-    """Route decorator: the signed-in user (or bearer token) must hold ``permission``."""
+def require(permission: str, *, entity_home: bool = False) -> Callable:
+    """Route decorator: the signed-in user (or bearer token) must hold ``permission``. ``entity_home``: an
+    ``entity`` token lacking it is sent to its own workspace (303) instead of a 403 page — for the console's
+    home, which an entity's staff open by its address as they would after signing in."""
     def deco(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
             if g.get("user") is None:
                 return refuse(401)
             if not g.user.can(permission):
+                if entity_home and g.user.role == "entity" and not wants_json():
+                    return redirect(url_for("workspace.home"), 303)
                 return refuse(403, permission=permission)
             return view(*args, **kwargs)
         wrapped.permission = permission

@@ -134,7 +134,7 @@ def set_lang(code: str):
 
 
 @bp.get("/")
-@require("dashboards")
+@require("dashboards", entity_home=True)  # an entity's staff: to their workspace, as after signing in
 def overview():
     return render_template("overview.html", d=_build("overview"), page="overview")
 
