@@ -113,6 +113,8 @@ def test_drivers_matrix_ranks_the_planted_driver_and_its_csv_is_the_table(app, s
     c = client_as(app, seeded[1], "entity")
     html = c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers?period=2026-10").get_data(as_text=True)
     assert 'data-chart="drivers"' in html and 'data-list="priorities"' in html
+    crumb = re.search(r'<p class="crumb">(.*?)</p>', html).group(1)  # each step of the way back is a link
+    assert f'href="/workspace/{ROMA}"' in crumb and f'href="/workspace/{ROMA}/plans"' in crumb, crumb
     assert 'data-col="n"' not in html  # an entity sees model outputs only, not the n
     rows = console_csv.dicts(c.get(f"/workspace/{ROMA}/services/{SERVICE}/drivers.csv?period=2026-10"))
     top = max(rows, key=lambda r: float(r["Importanza (% di R²)"]))

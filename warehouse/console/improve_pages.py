@@ -126,7 +126,7 @@ def _own_service(ipa: str, key: str) -> dict:
 def service_drivers(ipa: str, key: str):
     svc = _own_service(ipa, key)
     d = drivers_page("service", key, _period(), _method())
-    d["service"] = svc
+    d["service"], d["ipa"] = svc, ipa
     return _render_drivers(d, url_for("improve.service_drivers_csv", ipa=ipa, key=key, **query_args("ipa", "key")),
                            url_for("improve.plans", ipa=ipa), "workspace")
 
