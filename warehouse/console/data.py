@@ -160,6 +160,29 @@ def shown_value(con, protection: Protection, cut: "cube.Cut", measure: str) -> f
     return num(df["mean" if measure == "mean" else "top2"].iloc[0])
 
 
+def comparison(con, cut: "cube.Cut", measure: str, **kw) -> tuple[dict | None, Any, Any]:
+    """``(body, refused, withheld)``: :func:`warehouse.compare.compare` of ``cut`` in ``measure`` (``kw``: level,
+    protection, overdispersion) as a page shows it. Where the comparability guard refuses a mean (over scales or
+    instruments) the positive share instead, comparable across them, with the guard's refusal (``refused``);
+    where it refuses the share too (a non-headline measure beside others: the page rating's clarity,
+    ``not_headline``), ``body`` None and that refusal (``withheld``) — the page says why it has no comparison
+    and stands; the API keeps its 422."""
+    from ..comparability import NotComparable
+    from ..compare import compare
+
+    try:
+        return compare(con, cut, measure=measure, **kw), None, None
+    except NotComparable as exc:
+        if measure == "positive_share":
+            return None, None, exc
+        refused = exc
+    kw.pop("overdispersion", None)  # the share's limits as the comparison's default
+    try:
+        return compare(con, cut, measure="positive_share", **kw), refused, None
+    except NotComparable as exc:
+        return None, refused, exc
+
+
 def indicator_arg(args, allowed=SCORE_INDICATORS) -> str:
     ind = args.get("indicator", "satisfaction")
     if ind not in allowed:

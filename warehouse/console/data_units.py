@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from .. import cube
-from ..compare import LEVELS, MIN_UNITS, benchmark_filters, compare
+from ..compare import LEVELS, MIN_UNITS, benchmark_filters
 from ..comparability import NotComparable, QueryError, declared
 from ..protect import Protection
 from ..ranking import DECIMALS as RANK_DECIMALS  # the EB estimate shown as precisely as ranks are decided on
 from ..rollup import MODULE_INDICATORS
-from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, coverage_text, indicator_arg,
-                   code_label, indicator_label, measure_arg, num, period_choice, region_label, shown_value, status_text, table,
-                   type_label)
-from .i18n import gettext as _
+from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, code_label, comparison, coverage_text,
+                   indicator_arg, indicator_label, measure_arg, num, period_choice, region_label, shown_value,
+                   status_text, table, type_label)
+from .i18n import gettext as _, lang as lang_now
 from .data_overview import trend_chart
 from .i18n_refusals import refusal
 
@@ -83,6 +83,10 @@ TYPE_NOT_ASKED_NOTE = "Non rilevato: i questionari di questo tipo di servizio no
 #: Why an entity's breakdown cards are empty when none of its services' questionnaires asks the indicator.
 ENTITY_NOT_ASKED_NOTE = "Non rilevato: i questionari dei servizi dell'ente non pongono questa domanda."
 
+#: Why the trend of a type whose instruments the guard will not pool (:func:`not_comparable_note`) draws nothing.
+TREND_NOT_POOLED = ("Nessun valore da disegnare: la quota del tipo di servizio unirebbe strumenti che non si "
+                    "confrontano (o è oscurata). La tabella dice lo stato di ciascun periodo, «Per strumento e "
+                    "scala» la quota di ciascuno strumento.")
 
 #: The service type page's unit filters, as its form labels them.
 UNIT_FILTERS = (("region", "Regione"), ("pa_type", "Tipo di PA"), ("instrument", "Strumento"), ("channel", "Canale"))
@@ -131,6 +135,20 @@ UNIT_NOTES = {
 }
 
 
+def not_comparable_note(con, protection, cut: "cube.Cut", exc: NotComparable) -> dict[str, Any]:
+    """Why a service type's comparison is not made (:func:`.data.comparison`'s ``withheld``): the guard's
+    ``reason``, its refusal in the page's language naming what it would pool (``text``), and the instruments
+    behind the type's national cell (``instruments``: the page links each one's own comparison)."""
+    off = sorted({v.split(":")[0] for vs in exc.fields.values() for v in vs})
+    text = refusal("not_comparable", str(exc), reason=exc.reason)
+    if lang_now() != "en" and off:  # the English message names them; the Italian reason does not
+        text = f"{text.rstrip('.')} ({', '.join(off)})."
+    by = cube.Cut(indicator=cut.indicator, by=["instrument"], filters=benchmark_filters(cut.filters), freq=cut.freq,
+                  start=cut.start, end=cut.end).validate()
+    found = cube.table(con, by, protection)["instrument"].tolist()
+    return {"reason": exc.reason, "text": text, "instruments": sorted(v for v in found if v != cube.UNKNOWN)}
+
+
 def service_type_page(con, settings, args, lang, code: str, names: dict[str, str],
                       service_names: dict[str, str] | None = None) -> dict[str, Any]:
     """One service type's comparison: its entities (``level=entity``, default) or its services
@@ -151,17 +169,21 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             filters[d] = [args[d]]
     check_codes(filters)  # an unknown region, PA type or channel is a 400 naming it, as in the API
     protection = Protection.from_settings(settings)
-    refused = ""
+    refused, withheld = "", None
     body: dict[str, Any] = {"units": [], "funnel": None, "benchmark": None}
     if per["period"]:
         cut = cube.Cut(indicator=indicator, filters=filters, freq=per["freq"], start=per["period"],
                        end=per["period"]).validate()
-        try:
-            body = compare(con, cut, measure=measure, overdispersion=args.get("overdispersion", "multiplicative"),
-                           level=level, protection=protection)
-        except NotComparable as exc:  # a mean over scales or instruments: say why, show the share
-            refused, measure = refusal("not_comparable", str(exc), reason=exc.reason), "positive_share"
-            body = compare(con, cut, measure=measure, level=level, protection=protection)
+        # a mean over scales or instruments: say why, show the share; not even the share: say why, no comparison
+        got, mean_refused, not_pooled = comparison(con, cut, measure, level=level, protection=protection,
+                                                   overdispersion=args.get("overdispersion", "multiplicative"))
+        if mean_refused or not_pooled:
+            measure = "positive_share"
+        if mean_refused and not not_pooled:
+            refused = refusal("not_comparable", str(mean_refused), reason=mean_refused.reason)
+        if not_pooled:
+            withheld = not_comparable_note(con, protection, cut, not_pooled)
+        body = got or body
         # each unit's whole cell, as the comparison uses it (unit filters choose the rows, not the cells)
         own = {r[level]: r for r in cube.table(con, cube.Cut(indicator=indicator, by=[level],
                                                                 filters=benchmark_filters(filters),
@@ -255,13 +277,15 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                         filters={"service_type": [code]})
     if not asked and not trend.rows:
         trend.note = _(TYPE_NOT_ASKED_NOTE)
+    if withheld and trend.rows and all(r["share"] is None for r in trend.rows):  # not "fewer than 3 responses"
+        trend.plot, trend.note = {}, _(TREND_NOT_POOLED)
     widened = str(body.get("method") or "").startswith("normal_") and test.get("phi") is not None
     return {"code": code, "label": type_label(code, lang), "ranking_note": ranking_note, "units_published": published,
             "phi": num(test.get("phi"), 2) if widened else None,
             "phi_test": {"statistic": num(test.get("statistic"), 1), "df": test.get("df"),
                          "p_value": test.get("p_value")} if widened else None,
             "indicator": indicator, "indicators": allowed, "benchmark_shown": bench, "level": level,
-            "measure": measure, "refused": refused, "per": per, "benchmark": body.get("benchmark"), "compare": body,
+            "measure": measure, "refused": refused, "withheld": withheld, "per": per, "benchmark": body.get("benchmark"), "compare": body,
             "filters": filters, "method": body.get("method"), "ranking": body.get("ranking"),
             "instruments": list(declared().get(indicator, ())),
             "charts": [Chart("funnel", "Funnel plot", columns, rows, plot, note=note), trend,

@@ -21,8 +21,7 @@ from typing import Any
 from dataset.views import counted
 
 from .. import cube
-from ..comparability import QueryError, NotComparable
-from ..compare import compare
+from ..comparability import QueryError
 from ..periods import is_complete, require_ended, today_rome
 from ..protect import FREE, SHARES_PUBLISHED, Protection
 from ..rollup import CATEGORIES, RESPONSES
@@ -77,14 +76,11 @@ def position(con, settings, ipa: str, types: list[str], indicator: str, measure:
             continue
         cut = cube.Cut(indicator=indicator, filters={"service_type": [t]}, freq=freq, start=period,
                        end=period).validate()
-        try:
-            body = compare(con, cut, measure=measure, level="entity", protection=protection)
-        except NotComparable:  # a mean over scales or instruments (issue 13): the comparable share instead
-            try:
-                body = compare(con, cut, measure="positive_share", level="entity", protection=protection)
-            except NotComparable:  # not even the share pools (the page rating's clarity, not_headline): this
-                row["benchmark_reason"] = "not_comparable"  # type's row says so; the page was a 422
-                continue
+        # a mean over scales or instruments (issue 13): the comparable share instead
+        body, _refused, withheld = data.comparison(con, cut, measure, level="entity", protection=protection)
+        if withheld:  # not even the share pools (the page rating's clarity, not_headline): this
+            row["benchmark_reason"] = "not_comparable"  # type's row says so; the page was a 422
+            continue
         own = next((u for u in body["units"] if u["entity"] == ipa), None)
         published = sum(1 for u in body["units"] if u["conf_status"] == FREE)
         # every value rounded once, from its cell, as the other pages show it (data.shown_value)
