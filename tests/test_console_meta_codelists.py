@@ -58,6 +58,15 @@ def test_an_unknown_code_points_monitoring_to_codelists_it_can_read(app_tokens, 
     assert body["codelists"][codelist][code] == dict(zip(("it", "en"), codelists.codelists()[codelist][code]))
 
 
+def test_the_export_of_codelists_refused_to_monitoring_names_the_route_it_may_read(app_tokens):
+    refused = _get(app_tokens, "/api/v1/export/codelists?freq=Q")
+    assert refused.status_code == 403
+    message = refused.get_json()["message"]
+    assert message.endswith("The codes' labels alone are open to every console role: /api/v1/codelists."), message
+    assert _get(app_tokens, _links(message)[-1]).status_code == 200
+    assert "/api/v1/codelists" not in _get(app_tokens, "/api/v1/export/csv?freq=Q").get_json()["message"]
+
+
 def test_the_italian_page_names_the_same_codelists(app_tokens):
     page = _get(app_tokens, f"/service-types/{STYPE}?region=ITZZ")
     assert page.status_code == 400

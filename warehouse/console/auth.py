@@ -172,6 +172,8 @@ def refuse(status: int, retry_after: int = 0, scope_error: str | None = None, pa
     else:
         error, msg = "forbidden", f"The role {g.user.role!r} may not use this" + (
             f": it needs a token of role {' or '.join(sorted(PERMISSIONS[permission]))}." if permission else ".")
+        if permission == "exports" and (request.view_args or {}).get("fmt") == "codelists":
+            msg += " The codes' labels alone are open to every console role: /api/v1/codelists."
     if status == 401 and not wants_json() and request.method in ("GET", "HEAD"):
         # a page asked without a session: to the sign-in form, and back here after it (internal paths only)
         from .paths import internal_path
