@@ -33,3 +33,14 @@ def serve(app) -> tuple[str, object]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}", server
+
+
+def send_framed_form(page, frame) -> None:
+    """Answer the standard no-JS form inside ``frame`` (a frame locator of ``page``) as a person does —
+    satisfaction 4, task done — and send it after the form's minimum fill time."""
+    import re
+
+    frame.get_by_role("radio", name=re.compile("^4")).first.check()
+    frame.get_by_role("radio", name="Sì").check()
+    page.wait_for_timeout(1600)  # a person takes longer than the form's minimum fill time
+    frame.get_by_role("button", name="Invia").click()

@@ -9,11 +9,9 @@ PA page's view of the frame is wherever it was scrolled to reach the button.
 """
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.browser import BROWSER
+from tests.browser import BROWSER, send_framed_form
 from tests.test_widget_browser import RAW, stack  # noqa: F401
 
 pytestmark = BROWSER
@@ -31,10 +29,7 @@ def test_the_framed_forms_thanks_come_into_the_pages_view(stack, browser, height
         RAW["/framed-view.html"] = FRAMED
         page.goto(f"{stack.site}/framed-view.html")
         frame = page.frame_locator("iframe")
-        frame.get_by_role("radio", name=re.compile("^4")).first.check()
-        frame.get_by_role("radio", name="Sì").check()
-        page.wait_for_timeout(1600)  # a person takes longer than the form's minimum fill time
-        frame.get_by_role("button", name="Invia").click()
+        send_framed_form(page, frame)
         thanks = frame.get_by_role("status")  # "La tua risposta è stata registrata."
         thanks.wait_for(timeout=10_000)
         assert page.evaluate("window.scrollY") > 0  # the page was scrolled to reach the button

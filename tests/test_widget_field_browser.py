@@ -13,7 +13,7 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import BROWSER
+from tests.browser import BROWSER, send_framed_form
 from tests.test_widget_browser import RAW, SERVICE, _answer_minimal, page, stack  # noqa: F401
 
 pytestmark = BROWSER
@@ -389,18 +389,13 @@ def test_the_readmes_iframe_snippet_shows_the_whole_form_under_a_strict_csp(stac
 def test_the_framed_forms_way_back_takes_the_whole_window_not_the_frame(stack, page):  # noqa: F811
     """The thank-you page of the README's framed form links back to the page of the service's site.
     The link opened inside the frame: the site's page, header and all, nested in its own frame."""
-    import re
-
     RAW["/framed-back.html"] = ('<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Servizio</title></head>'
                                 '<body><main><h1>Servizio</h1><iframe src="{collector}/v1/services/{service}/form?lang=it&amp;page=/framed-back.html" '
                                 'title="Il tuo parere sul servizio" width="100%" height="1120" style="border:0"></iframe>'
                                 '</main></body></html>')
     page.goto(f"{stack.site}/framed-back.html")
     frame = page.frame_locator("iframe")
-    frame.get_by_role("radio", name=re.compile("^4")).first.check()
-    frame.get_by_role("radio", name="Sì").check()
-    page.wait_for_timeout(1600)  # a person takes longer than the form's minimum fill time
-    frame.get_by_role("button", name="Invia").click()
+    send_framed_form(page, frame)
     back = frame.get_by_role("link", name="Torna alla pagina da cui sei arrivato/a")
     back.click()
     page.wait_for_url(f"{stack.site}/framed-back.html")
