@@ -149,6 +149,11 @@ def running_month(today: date | None = None) -> str:
     return f"{today.year:04d}-{today.month:02d}"
 
 
+def last_ended_month(today: date | None = None) -> str:
+    """The month before :func:`running_month` (``YYYY-MM``): the latest one a figure may read."""
+    return _before(running_month(today))
+
+
 #: The one-row table (column ``running_month``, ``YYYY-MM``) of a :class:`warehouse.dataset.Warehouse`'s
 #: database: the running month its data were loaded with (:func:`ended_only`). The cube judges which
 #: periods have ended by it, not by the live clock (:func:`warehouse.cube.aggregate`), so a cursor taken

@@ -298,7 +298,7 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
     # the monthly trend, from the baseline's first month to the follow-up's last ended one (a running
     # follow-up's months are not published: asking for them was a 400 naming "to")
     start, end = _months(cur["baseline_period"], follow_up)
-    end = min(end, _last_ended_month())
+    end = min(end, periods.last_ended_month())
     months = _monthly(con, cur["indicator"], "service", p["service_key"], start, end) if start <= end else []
     fitted = {}
     try:
@@ -324,13 +324,6 @@ def evaluation_page(p: dict, follow_up: str | None) -> dict:
                                 ("top2_lower", "IC 95% inf."), ("top2_upper", "IC 95% sup."), ("status", "Stato"),
                                 ("fitted", "Tendenza stimata (%)")], rows=rows, plot=plot)
     return d
-
-
-def _last_ended_month() -> str:
-    """The month before the one running in Rome (``YYYY-MM``): the latest a figure may read."""
-    month = periods.running_month()
-    year, m = int(month[:4]), int(month[5:])
-    return f"{year - (m == 1):04d}-{(m - 2) % 12 + 1:02d}"
 
 
 def _months(baseline: str, follow_up: str) -> tuple[str, str]:
