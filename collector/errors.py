@@ -56,8 +56,6 @@ def field_errors(messages: Any, path: str = "") -> dict[str, list[str]]:
     return out
 
 
-#: marshmallow's word for a name its schema does not have
-UNKNOWN_FIELD = "Unknown field."
 #: what a back end sending its own timestamp reads (the envelope's received_at is the collector's)
 _RECEIVED_AT = ("Unknown field: the collector records when it receives the submission (it decides the period); "
                 "answers of earlier dates are loaded by an operator with python -m collector.backfill.")
@@ -66,7 +64,7 @@ _RECEIVED_AT = ("Unknown field: the collector records when it receives the submi
 def name_unknown(fields: dict[str, list[str]], known: list[str], what: str) -> dict[str, list[str]]:
     """``fields`` (a refusal's) with each top-level name the schema does not know told the nearest known
     name (a misspelling) and every name ``what`` (``"A submission"``) has, instead of "Unknown field."."""
-    import difflib
+    from questionnaires.validation import UNKNOWN as UNKNOWN_FIELD, did_you_mean
 
     for name, problems in fields.items():
         if problems != [UNKNOWN_FIELD] or "." in name or "[" in name:
@@ -74,9 +72,7 @@ def name_unknown(fields: dict[str, list[str]], known: list[str], what: str) -> d
         if name == "received_at":
             fields[name] = [_RECEIVED_AT]
             continue
-        near = difflib.get_close_matches(name, known, n=1)
-        fields[name] = ["Unknown field" + (f"; did you mean {near[0]!r}?" if near else ".")
-                        + f" {what} has: {', '.join(known)}."]
+        fields[name] = [f"Unknown field{did_you_mean(name, known)} {what} has: {', '.join(known)}."]
     return fields
 
 

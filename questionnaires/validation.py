@@ -192,10 +192,15 @@ def _name_unknown_codes(q: "Questionnaire", errors: dict[str, list[str]]) -> Non
     codes = [it.code for it in q.items]
     for key, problems in errors.items():
         if problems == [UNKNOWN] and key not in codes:
-            near = difflib.get_close_matches(key, codes, n=1)
-            errors[key] = [f"Unknown field: not an item of {q.id} version {q.version}"
-                           + (f"; did you mean {near[0]!r}?" if near else ".")
-                           + f" Its items: {', '.join(codes)}."]
+            errors[key] = [f"Unknown field: not an item of {q.id} version {q.version}{did_you_mean(key, codes)} "
+                           f"Its items: {', '.join(codes)}."]
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """The end of a refusal's sentence about an unknown ``name``: "; did you mean 'x'?" naming the nearest of
+    ``known`` (a misspelling, :func:`difflib.get_close_matches`), else "."."""
+    near = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {near[0]!r}?" if near else "."
 
 
 def _flatten(messages: Any) -> dict[str, list[str]]:
