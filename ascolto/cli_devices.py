@@ -59,7 +59,6 @@ def devices_list(ctx: click.Context, service_key: str | None, include_revoked: b
 def devices_revoke(ctx: click.Context, ref: str) -> None:
     """Revoke the device REF (its prefix): its answers are refused from now on."""
     from registry import devices as ops
-    from registry.snippet import kiosk_link
 
     with _session(ctx, fields=DEVICES_FIELDS) as s:
         dev = ops.revoke_device(s, ref, actor=_who(ctx))

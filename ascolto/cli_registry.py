@@ -12,7 +12,6 @@ import getpass
 import json
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Iterator
 
 import click

@@ -51,7 +51,7 @@ def main() -> None:
     ap.add_argument("--V", type=float, default=1.0)
     args = ap.parse_args()
     df = simulate(args.cells, Protection(D=args.D, V=args.V))
-    print(f"| cell size | cells | suppressed | mean abs. Δn | mean abs. Δmean (0–100) | mean abs. Δtop-2-box (pp) |")
+    print("| cell size | cells | suppressed | mean abs. Δn | mean abs. Δmean (0–100) | mean abs. Δtop-2-box (pp) |")
     print("|---|---|---|---|---|---|")
     for (lo, hi) in SIZES:
         g = df[df["size"] == f"{lo}–{hi}"]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 from kafka import KafkaConsumer

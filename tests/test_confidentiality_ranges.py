@@ -77,7 +77,7 @@ def test_route_13_a_span_cell_is_only_ever_a_calendar_periods_own_cell(tmp_path)
     assert 'id="totals-note"' in page and "<h2>Giudizi per canale e mese</h2>" in page
     resp = client.get(f"/entities/c_h501/faccia.csv?table=channels&start={MONTHS[0]}&end={MONTHS[1]}&lang=en")
     assert resp.status_code == 400 and "Giudizi" not in resp.get_data(as_text=True)  # refused, naming end: no totals
-    quarter = client.get(f"/entities/c_h501/faccia?start=2025-01&end=2025-03").get_data(as_text=True)
+    quarter = client.get("/entities/c_h501/faccia?start=2025-01&end=2025-03").get_data(as_text=True)
     assert "Giudizi per canale (1º trimestre 2025)" in quarter and 'id="totals-note"' not in quarter
     # and the API's comparisons
     bad = client.get("/api/v1/compare?service_type=sportello.urp&from=2025-01&to=2025-02")

@@ -104,9 +104,9 @@ def test_a_first_period_the_data_cover_in_part_is_said(app_tokens):
 def test_the_api_says_a_period_is_partial(app_tokens):
     running = _get(app_tokens, f"/api/v1/compare?service_type={STYPE}&freq=Q&period={NOW_Q}")
     assert running.status_code == 400 and "still running" in running.get_json()["fields"]["period"][0]
-    first = _get(app_tokens, f"/api/v1/indicators?by=&freq=Q&period=2026-Q3").get_json()["period"]["partial"]
+    first = _get(app_tokens, "/api/v1/indicators?by=&freq=Q&period=2026-Q3").get_json()["period"]["partial"]
     assert first["partial"] and first["data_from"] == "2026-08" and not first["running"]
-    whole = _get(app_tokens, f"/api/v1/indicators?by=&freq=M&period=2026-09").get_json()["period"]["partial"]
+    whole = _get(app_tokens, "/api/v1/indicators?by=&freq=M&period=2026-09").get_json()["period"]["partial"]
     assert not whole["partial"] and whole["note"] is None
 
 

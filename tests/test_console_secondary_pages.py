@@ -220,8 +220,6 @@ def test_the_api_serves_the_count_of_responses_instead_of_failing(client):
 def test_the_channel_view_has_its_filters_its_download_and_names_the_entity(client):
     """The channel view took its indicator and frequency from the URL only, had no download, and was
     headed by the IPA code; a briefing needs the form, the CSV of the table and the entity's name."""
-    import csv
-    import io
 
     url = "/channels?entity=c_h501&indicator=satisfaction&freq=Q"
     page = client.get(url).get_data(as_text=True)

@@ -2,7 +2,6 @@
 the collector's real intake, and its live client loses nothing to rate limits."""
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import defaultdict

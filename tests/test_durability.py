@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 
 import pytest
@@ -10,8 +9,6 @@ import pytest
 from collector.app import close_app, create_app
 from collector.spool import PREALLOCATE, Spool, SpoolFull, written_part
 from deploy.broker import LocalBroker, ensure_topics, free_port
-from registry import connect
-from registry.demo import seed
 from tests.conftest import ORIGIN, count_rows, submission, wait_for, WIDGET
 from warehouse.dataset import open_dataset
 

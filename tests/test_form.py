@@ -9,7 +9,6 @@ import html
 import json
 import random
 import re
-import time
 import uuid
 
 import pytest

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.test_deploy import K8S, NGINX, k8s_named
+from tests.test_deploy import K8S, k8s_named
 from tests.test_k8s_edge_errors import _nginx_bodies
 
 CONTROLLER = K8S / "ingress-nginx"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import pytest
 
 from collector.app import close_app
 from tests.conftest import ORIGIN, submission

@@ -7,7 +7,7 @@ import time
 from collections import Counter
 
 import pytest
-from kafka.errors import CommitFailedError, KafkaConnectionError, KafkaTimeoutError, TopicAuthorizationFailedError
+from kafka.errors import KafkaConnectionError, KafkaTimeoutError, TopicAuthorizationFailedError
 
 from dataset import files
 from processor.consumer import Processor, _Rebalance

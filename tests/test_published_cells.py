@@ -117,7 +117,6 @@ def test_jsonstat_says_why_an_interval_has_zero_width_as_the_csv_does(data_dir):
     CSV, lower = upper = mean). JSON-stat had the bounds without the reason; it now carries each bound's
     CI_STATUS beside the value (``extension.ci_status``: value index → code, with the codes' labels),
     the same cells as the CSV."""
-    import json
 
     from settings import Settings
     from warehouse import codelists as cl, export

@@ -78,7 +78,7 @@ def test_deeply_nested_json_is_redacted_as_text_without_crashing():
 def test_failed_store_and_dlq_scrub_value_detail_and_key(tmp_path):
     env = _envelope("sono Mario Rossi, cf RSSMRA85T10A562S")
     f = Failure(Source("t", 0, 7, key=b"mario.rossi@example.it", index=0), "invalid_answers",
-                f"answers.comment: 'RSSMRA85T10A562S' is not valid", encode_record([env]))
+                "answers.comment: 'RSSMRA85T10A562S' is not valid", encode_record([env]))
     s = scrub(f)
     assert b"RSSMRA" not in s.value and "RSSMRA" not in s.detail and s.source.key == b"[EMAIL]"
     assert scrub(Failure(Source("t", 0, 8), "undecodable", "no JSON", b"{}")) is not None

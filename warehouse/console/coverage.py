@@ -25,7 +25,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from dataset.views import counted
 from registry import session_scope
-from registry.models import Entity, Service
+from registry.models import Service
 from registry.names import name_in
 
 from .. import cube

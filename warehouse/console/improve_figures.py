@@ -22,7 +22,7 @@ from .i18n import gettext as _, lang
 from .i18n_refusals import DRIVER_FIELDS_IT
 from .data import num, partial_note, status_text
 from ..protect import Protection
-from .improve_api import (MEAN_ACROSS_BREAK, _freq, _monthly, _published, break_between, ckm_secret,
+from .improve_api import (_freq, _monthly, _published, break_between, ckm_secret,
                           follow_up_coverage, follow_up_problem, target_of, trend_of)
 
 QUAD_COLORS = {"improve_first": "#d9364f", "keep_up": "#008055", "low_priority": "#5c6f82",
