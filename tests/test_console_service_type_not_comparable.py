@@ -79,3 +79,15 @@ def test_the_api_keeps_its_422(client_auth):
     client, auth = client_auth
     r = client.get(f"/api/v1/compare?service_type={PAGE_TYPE}&{QUERY}&level=entity", headers=auth)
     assert r.status_code == 422 and r.get_json()["reason"] == "not_headline", r.get_json()
+
+
+def test_the_funnels_csv_says_why_it_has_no_rows(client_auth):
+    """The funnel's CSV of that page (no link on the page, but a bookmarked or scripted address) was a table
+    of headers only, as if no entity had answered; now it is the guard's 422, as ``/api/v1/compare``, saying why."""
+    client, auth = client_auth
+    r = client.get(f"/csv/service-type/{PAGE_TYPE}/funnel?{QUERY}", headers=auth)
+    assert r.status_code == 422 and r.mimetype == "text/html", (r.status_code, r.get_data(as_text=True)[:300])
+    assert "Non confrontabile" in markup.unescape(r.get_data(as_text=True))
+    # the page's other tables still download
+    ok = client.get(f"/csv/service-type/{PAGE_TYPE}/trend?{QUERY}", headers=auth)
+    assert ok.status_code == 200 and ok.mimetype == "text/csv"

@@ -138,7 +138,8 @@ UNIT_NOTES = {
 def not_comparable_note(con, protection, cut: "cube.Cut", exc: NotComparable) -> dict[str, Any]:
     """Why a service type's comparison is not made (:func:`.data.comparison`'s ``withheld``): the guard's
     ``reason``, its refusal in the page's language naming what it would pool (``text``), and the instruments
-    behind the type's national cell (``instruments``: the page links each one's own comparison)."""
+    behind the type's national cell (``instruments``: the page links each one's own comparison); ``error`` is
+    the guard's refusal itself (the funnel's CSV answers with it, a 422 as ``/api/v1/compare``)."""
     off = sorted({v.split(":")[0] for vs in exc.fields.values() for v in vs})
     text = refusal("not_comparable", str(exc), reason=exc.reason)
     if lang_now() != "en" and off:  # the English message names them; the Italian reason does not
@@ -146,7 +147,8 @@ def not_comparable_note(con, protection, cut: "cube.Cut", exc: NotComparable) ->
     by = cube.Cut(indicator=cut.indicator, by=["instrument"], filters=benchmark_filters(cut.filters), freq=cut.freq,
                   start=cut.start, end=cut.end).validate()
     found = cube.table(con, by, protection)["instrument"].tolist()
-    return {"reason": exc.reason, "text": text, "instruments": sorted(v for v in found if v != cube.UNKNOWN)}
+    return {"reason": exc.reason, "text": text, "instruments": sorted(v for v in found if v != cube.UNKNOWN),
+            "error": exc}
 
 
 def service_type_page(con, settings, args, lang, code: str, names: dict[str, str],

@@ -227,6 +227,8 @@ def chart_csv(page: str, chart: str, key: str | None = None):
     found = next((c for c in (*d["charts"], *d.get("tables", ())) if c.id == chart), None)
     if found is None:  # a mistyped link, or an old one (a service type the entity no longer has)
         raise not_found("chart", f"No chart {chart!r} to download on the page {page!r}.")
+    if chart == "funnel" and d.get("withheld"):  # no comparison made: say why (422), not an empty table
+        raise d["withheld"]["error"]
     per = d.get("per") or {}
     # a period's table says which; the services' comparison is not the entities' (never the same name)
     level = "services" if d.get("level") == "service" else None
