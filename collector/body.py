@@ -166,12 +166,3 @@ def _not_an_object(body: Any) -> str:
     kind = ("null" if body is None else "true/false" if isinstance(body, bool) else "a string" if isinstance(body, str)
             else "a number")
     return f"Not an object: {kind}."
-
-
-def peek_service() -> str | None:
-    """The ``service`` named by the body, or None when the body is unusable (the view will say why)."""
-    try:
-        service = json_body().get("service")
-    except ApiError:
-        return None
-    return service if isinstance(service, str) else None

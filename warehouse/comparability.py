@@ -254,8 +254,3 @@ def refusal(statistic: str, indicator: str, listing: str, use: str = "table") ->
     except NotComparable as exc:
         return exc.reason
     return ""
-
-
-def mean_refusal(indicator: str, listing: str, use: str = "table") -> str:
-    """The guard's reason code for refusing a mean over a cell's pool ``listing`` ("" when comparable)."""
-    return refusal("mean", indicator, listing, use)

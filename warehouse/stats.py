@@ -259,22 +259,6 @@ def distribution(counts) -> np.ndarray:
         return np.where(total > 0, counts / np.where(total > 0, total, 1), np.nan)
 
 
-def score_statistics(shares, points, n, positive) -> dict[str, np.ndarray]:
-    """Mean (t 95% CI), SD and the positive (top-box) share (Wilson 95% CI), in %, of a score given the
-    ``shares`` of its category ``points`` (cells × categories, values on 0–100) and the sample size ``n``
-    each cell is published with; ``positive``: the column indexes counted as positive."""
-    shares, points, n = np.asarray(shares, dtype=float), np.asarray(points, dtype=float), np.asarray(n, dtype=float)
-    mean = shares @ points
-    with np.errstate(invalid="ignore", divide="ignore"):
-        var = np.where(n > 1, (shares @ points ** 2 - mean ** 2) * n / (n - 1), np.nan)
-    sd = np.sqrt(np.clip(var, 0, None))
-    lo, hi = t_interval(n, mean, sd)
-    top = shares[:, list(positive)].sum(axis=1)
-    plo, phi = wilson(top * n, n)
-    return {"mean": mean, "mean_lower": lo, "mean_upper": hi, "sd": sd,
-            "top2": 100 * top, "top2_lower": 100 * plo, "top2_upper": 100 * phi}
-
-
 def share_statistics(counts, n, V: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shares in % of each category among ``n`` (multiple answers: they need not sum to 100), Wilson CIs
     widened for the perturbation of the category's count and of n (variance ``V`` each; :func:`ckm_ratio_var`)."""

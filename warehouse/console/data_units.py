@@ -147,8 +147,7 @@ def not_comparable_note(con, protection, cut: "cube.Cut", exc: NotComparable) ->
     by = cube.Cut(indicator=cut.indicator, by=["instrument"], filters=benchmark_filters(cut.filters), freq=cut.freq,
                   start=cut.start, end=cut.end).validate()
     found = cube.table(con, by, protection)["instrument"].tolist()
-    return {"reason": exc.reason, "text": text, "instruments": sorted(v for v in found if v != cube.UNKNOWN),
-            "error": exc}
+    return {"reason": exc.reason, "text": text, "instruments": sorted(v for v in found if v != cube.UNKNOWN), "error": exc}
 
 
 def service_type_page(con, settings, args, lang, code: str, names: dict[str, str],
