@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import cube
+from ..changes import CHANGE_WORDS, change_since, fdr_verdicts, previous_period  # noqa: F401  (re-exported)
 from ..compare import LEVELS, MIN_UNITS, benchmark_filters
 from ..comparability import NotComparable, QueryError, declared
 from ..protect import Protection
@@ -292,60 +293,6 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             "charts": [Chart("funnel", "Funnel plot", columns, rows, plot, note=note), trend,
                        *breakdown(con, settings, indicator, filters, per,
                                   not_asked="" if asked else _(TYPE_NOT_ASKED_NOTE))]}
-
-
-def previous_period(label: str, freq: str) -> str:
-    """The period of ``freq`` just before ``label`` (``2026-10`` → ``2026-09``, ``2026-Q1`` → ``2025-Q4``)."""
-    from ..periods import months, period_of
-
-    first = months(label, "period")[0]
-    year, month = int(first[:4]), int(first[5:])
-    return period_of(f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}", freq)
-
-
-#: the verdict of a service's change since the previous period (:func:`change_since`), in words (a
-#: template global, ``change_words``: the workspace's and the console's entity page's services tables)
-CHANGE_WORDS = {"improved": "migliorato", "worsened": "peggiorato",
-                "no detectable change": "nessuna variazione rilevabile"}
-
-
-def change_since(before: dict | None, now: dict | None, prev: str | None) -> dict[str, Any] | None:
-    """A service's positive share against the previous period, from the two *published* cells (the
-    counts k = share × n of the perturbed n, as the plans' evaluation, and each cell's perturbation
-    variance ``share_noise_var``): the difference in points, its 95% interval (Newcombe, at the
-    effective n's) and the verdict of :func:`warehouse.evaluation.share_change` — ``worsened``
-    only when the whole interval is below 0, so a fall within noise is "nessuna variazione rilevabile".
-    None when either cell is suppressed, empty or not comparable."""
-    from ..evaluation import EvaluationError, share_change
-
-    if not before or not now or None in (before["share"], now["share"], before["n"], now["n"]):
-        return None
-    try:
-        c = share_change(round(before["share"] * before["n"] / 100), before["n"],
-                         round(now["share"] * now["n"] / 100), now["n"],
-                         noise_var0=before.get("share_noise_var"), noise_var1=now.get("share_noise_var"))
-    except EvaluationError:
-        return None
-    return {"period": prev, "difference": c.difference, "ci": list(c.ci), "verdict": c.verdict, "p_value": c.p_value}
-
-
-def fdr_verdicts(changes: list[dict[str, Any] | None], alpha: float = 0.05) -> None:
-    """Judge the services of one page together (docs/methodology.md §8): an entity with 40 services
-    judged each at 95% shows about two "peggiorato"/"migliorato" by chance alone. The p values of the
-    changes (:func:`change_since`'s score tests) are adjusted by Benjamini–Hochberg over the page
-    (``statsmodels`` ``fdr_bh``, as the funnels' flags); a change keeps its verdict only when its
-    interval excludes 0 *and* its q value is below ``alpha``, else it reads "nessuna variazione
-    rilevabile". Sets ``q_value`` on each change (in place); ``None`` entries (no comparison) are skipped."""
-    from statsmodels.stats.multitest import multipletests
-
-    judged = [c for c in changes if c]
-    if not judged:
-        return
-    reject, q, *_ = multipletests([c["p_value"] for c in judged], alpha=alpha, method="fdr_bh")
-    for c, keep, qv in zip(judged, reject, q):
-        c["q_value"] = float(qv)
-        if not keep:
-            c["verdict"] = "no detectable change"
 
 
 #: Why an entity's trend for a service type is empty when none of its services of the type asks the

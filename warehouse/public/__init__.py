@@ -30,6 +30,7 @@ from settings.buckets import ClientBuckets, close_limiter, limiter_storage
 
 from .. import warmup
 from ..protect import Protection
+from .highlights import findings, for_json, sentences
 from .i18n import FILES, LABELS, LANG_NAMES, gettext, number, quarter_months, release_date, type_label, type_name
 from .releases import NATIONAL, TOTAL, Releases
 
@@ -129,6 +130,9 @@ def create_app(settings: Settings | None = None) -> Flask:
                                # the same page in each language: the switcher's links and the hreflang alternates
                                langs=LANGS, lang_names=LANG_NAMES, rest="/" + rest if first in LANGS else "/",
                                min_n=protection.min_n, low_n=protection.low_n, files=FILES,
+                               # the key findings' bullets in the page's language ("In sintesi")
+                               bullets=lambda h: sentences(h, lang, protection.low_n, lambda c: type_label(c, lang),
+                                                           markup=True),
                                **ctx)
         return app.response_class(body, mimetype="text/html")
 
@@ -146,7 +150,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         rel = releases.get()
         latest = rel[max(rel)] if rel else None
         return page(_lang(lang), "index.html", releases=[rel[p] for p in sorted(rel, reverse=True)], latest=latest,
-                    national=latest.cells() if latest else [])
+                    national=latest.cells() if latest else [], highlights=findings(latest, rel) if latest else None)
 
     @app.get("/<lang>/methodology")
     @cached
@@ -156,8 +160,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.get("/<lang>/<period>")
     @cached
     def quarter(lang: str, period: str):
-        r = releases.get().get(period) or abort(404)
-        return page(_lang(lang), "quarter.html", r=r, national=r.cells(),
+        rel = releases.get()
+        r = rel.get(period) or abort(404)
+        return page(_lang(lang), "quarter.html", r=r, national=r.cells(), highlights=findings(r, rel),
                     pa_types=[(t, r.cells(pa_type=t)) for t in r.values("pa_type")],
                     service_types=[(t, r.cells(service_type=t)) for t in r.values("service_type")])
 
@@ -173,9 +178,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.get("/data/<period>.json")
     @cached
     def quarter_json(period: str):
-        r = releases.get().get(period) or abort(404)
+        rel = releases.get()
+        r = rel.get(period) or abort(404)
         return jsonify({"period": period, "version": r.version, "note": r.manifest.get("note"),
                         "coverage": r.manifest.get("coverage"),
+                        "highlights": for_json(findings(r, rel), protection.low_n, LANGS),
                         "confidentiality": r.manifest["confidentiality"], "national": r.cells(),
                         "pa_type": {t: r.cells(pa_type=t) for t in r.values("pa_type")},
                         "service_type": {t: r.cells(service_type=t) for t in r.values("service_type")},

@@ -55,6 +55,43 @@ EN = {
     "non pubblicato. La media si pubblica solo se tutte le risposte usano la stessa scala (altrimenti vale la quota positiva, confrontabile tra strumenti); per «Obiettivo raggiunto» si pubblica la quota di «sì».":
         "not published. A mean is published only when every answer uses the same scale (otherwise the positive share, comparable across instruments, stands); for “Task completed” the share of “yes” is published.",
 }
+# the quarter's key findings (warehouse.public.highlights)
+EN.update({
+    "In sintesi": "Highlights",
+    "{label}: {share}% di giudizi positivi (intervallo di confidenza al 95%: {lo}–{hi}).":
+        "{label}: {share}% positive judgements (95% confidence interval: {lo}–{hi}).",
+    "{label}: {share}% di risposte «sì» (intervallo di confidenza al 95%: {lo}–{hi}).":
+        "{label}: {share}% “yes” answers (95% confidence interval: {lo}–{hi}).",
+    "Rispetto al trimestre precedente ({q}): {d} punti (intervallo di confidenza al 95%: da {lo} a {hi}), {verdict}.":
+        "Against the previous quarter ({q}): {d} points (95% confidence interval: {lo} to {hi}), {verdict}.",
+    "in aumento": "an increase", "in calo": "a decrease", "nessuna variazione rilevabile": "no detectable change",
+    "Nessun confronto con il trimestre precedente: è il primo trimestre pubblicato.":
+        "No comparison with the previous quarter: this is the first quarter released.",
+    "Nessun confronto con il trimestre precedente: il trimestre {q} non è pubblicato.":
+        "No comparison with the previous quarter: the quarter {q} is not released.",
+    "Nessun confronto con il trimestre precedente ({q}): l'indicatore non è pubblicato in uno dei due trimestri.":
+        "No comparison with the previous quarter ({q}): the indicator is not published in one of the two quarters.",
+    "Nessun confronto con il trimestre precedente ({q}): il valore di uno dei due trimestri è oscurato perché le risposte sono troppo poche.":
+        "No comparison with the previous quarter ({q}): the value of one of the two quarters is suppressed because "
+        "there are too few responses.",
+    "Nessun confronto con il trimestre precedente ({q}): il valore di uno dei due trimestri si basa su meno di {n} risposte.":
+        "No comparison with the previous quarter ({q}): the value of one of the two quarters rests on fewer than {n} "
+        "responses.",
+    "Nessun confronto con il trimestre precedente ({q}): la serie è interrotta perché è cambiata la versione del questionario.":
+        "No comparison with the previous quarter ({q}): the series is broken because the questionnaire's version "
+        "changed.",
+    "Per tipo di servizio ({label}): variazione rilevabile rispetto al trimestre precedente per {items} (tipi di servizio confrontati: {m}, tenendo conto del numero di confronti).":
+        "By service type ({label}): a detectable change against the previous quarter for {items} (service types "
+        "compared: {m}, allowing for the number of comparisons).",
+    "{name}, {d} punti (da {lo} a {hi})": "{name}, {d} points ({lo} to {hi})",
+    "Per tipo di servizio ({label}): nessuna variazione rilevabile rispetto al trimestre precedente (tipi di servizio confrontati: {m}).":
+        "By service type ({label}): no detectable change against the previous quarter (service types compared: {m}).",
+    "Per tipo di servizio ({label}): nessun confronto con il trimestre precedente, perché nessun tipo ha valori pubblicati e confrontabili in entrambi i trimestri.":
+        "By service type ({label}): no comparison with the previous quarter, because no type has published, "
+        "comparable values in both quarters.",
+    "Il trimestre contiene risposte solo dei mesi {m}: i valori non riguardano tutto il trimestre.":
+        "The quarter holds responses of the months {m} only: the figures do not cover the whole quarter.",
+})
 #: What each file of a release is for (the quarter page's list of open data files), in Italian (``EN`` below)
 FILES = {"table.csv": "la tabella, per fogli di calcolo (CSV)",
          "table.sdmx.csv": "la tabella in SDMX-CSV, per sistemi statistici",

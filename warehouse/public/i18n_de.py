@@ -76,6 +76,42 @@ DE = {
     "I numeri di questa pagina (JSON)": "Die Zahlen dieser Seite (JSON)",
     "L'elenco dei file con le loro impronte SHA-256, per verificare i file (JSON)":
         "Die Liste der Dateien mit ihren SHA-256-Prüfsummen, zum Überprüfen der Dateien (JSON)",
+    # the quarter's key findings (warehouse.public.highlights)
+    "In sintesi": "Auf einen Blick",
+    "{label}: {share}% di giudizi positivi (intervallo di confidenza al 95%: {lo}–{hi}).":
+        "{label}: {share} % positive Bewertungen (95-%-Konfidenzintervall: {lo}–{hi}).",
+    "{label}: {share}% di risposte «sì» (intervallo di confidenza al 95%: {lo}–{hi}).":
+        "{label}: {share} % Antworten „Ja“ (95-%-Konfidenzintervall: {lo}–{hi}).",
+    "Rispetto al trimestre precedente ({q}): {d} punti (intervallo di confidenza al 95%: da {lo} a {hi}), {verdict}.":
+        "Gegenüber dem Vorquartal ({q}): {d} Prozentpunkte (95-%-Konfidenzintervall: {lo} bis {hi}), {verdict}.",
+    "in aumento": "ein Anstieg", "in calo": "ein Rückgang", "nessuna variazione rilevabile": "keine nachweisbare Veränderung",
+    "Nessun confronto con il trimestre precedente: è il primo trimestre pubblicato.":
+        "Kein Vergleich mit dem Vorquartal: Es ist das erste veröffentlichte Quartal.",
+    "Nessun confronto con il trimestre precedente: il trimestre {q} non è pubblicato.":
+        "Kein Vergleich mit dem Vorquartal: Das Quartal {q} ist nicht veröffentlicht.",
+    "Nessun confronto con il trimestre precedente ({q}): l'indicatore non è pubblicato in uno dei due trimestri.":
+        "Kein Vergleich mit dem Vorquartal ({q}): Der Indikator ist in einem der beiden Quartale nicht veröffentlicht.",
+    "Nessun confronto con il trimestre precedente ({q}): il valore di uno dei due trimestri è oscurato perché le risposte sono troppo poche.":
+        "Kein Vergleich mit dem Vorquartal ({q}): Der Wert eines der beiden Quartale ist gesperrt, weil zu wenige "
+        "Antworten vorliegen.",
+    "Nessun confronto con il trimestre precedente ({q}): il valore di uno dei due trimestri si basa su meno di {n} risposte.":
+        "Kein Vergleich mit dem Vorquartal ({q}): Der Wert eines der beiden Quartale beruht auf weniger als {n} "
+        "Antworten.",
+    "Nessun confronto con il trimestre precedente ({q}): la serie è interrotta perché è cambiata la versione del questionario.":
+        "Kein Vergleich mit dem Vorquartal ({q}): Die Zeitreihe ist unterbrochen, weil sich die Version des "
+        "Fragebogens geändert hat.",
+    "Per tipo di servizio ({label}): variazione rilevabile rispetto al trimestre precedente per {items} (tipi di servizio confrontati: {m}, tenendo conto del numero di confronti).":
+        "Nach Art des Dienstes ({label}): nachweisbare Veränderung gegenüber dem Vorquartal bei {items} (verglichene "
+        "Arten von Diensten: {m}, unter Berücksichtigung der Anzahl der Vergleiche).",
+    "{name}, {d} punti (da {lo} a {hi})": "{name}, {d} Prozentpunkte ({lo} bis {hi})",
+    "Per tipo di servizio ({label}): nessuna variazione rilevabile rispetto al trimestre precedente (tipi di servizio confrontati: {m}).":
+        "Nach Art des Dienstes ({label}): keine nachweisbare Veränderung gegenüber dem Vorquartal (verglichene Arten "
+        "von Diensten: {m}).",
+    "Per tipo di servizio ({label}): nessun confronto con il trimestre precedente, perché nessun tipo ha valori pubblicati e confrontabili in entrambi i trimestri.":
+        "Nach Art des Dienstes ({label}): kein Vergleich mit dem Vorquartal, weil keine Art in beiden Quartalen "
+        "veröffentlichte, vergleichbare Werte hat.",
+    "Il trimestre contiene risposte solo dei mesi {m}: i valori non riguardano tutto il trimestre.":
+        "Das Quartal enthält nur Antworten aus den Monaten {m}: Die Werte betreffen nicht das ganze Quartal.",
 }
 #: The indicators' names (``LABELS["de"]``)
 LABELS_DE = {"SATISFACTION": "Zufriedenheit", "EASE": "Einfachheit", "CLARITY": "Klarheit", "SPEED": "Schnelligkeit",

@@ -1,0 +1,96 @@
+"""The change of a positive share since the previous period, from two *published* cells, judged one by
+one or many at once (docs/methodology.md §8). Pure functions, shared by the console (the workspace's and
+the entity page's services tables, :mod:`warehouse.console.data_units`) and the public site's
+highlights (:mod:`warehouse.public.highlights`): nothing here reads data.
+
+- :func:`previous_period`: the period just before another, at its frequency.
+- :func:`change_since`: one cell against the previous period's — the difference in points, its 95%
+  Newcombe interval and the verdict of :func:`warehouse.evaluation.share_change`.
+- :func:`fdr_verdicts`: many changes of one page judged together (Benjamini–Hochberg).
+- :func:`noise_from_interval`: the perturbation variance a published share's interval implies, for a
+  reader holding only the published cell (a release), not the cube's ``share_noise_var``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import optimize, stats as sps
+from statsmodels.stats.proportion import proportion_confint
+
+#: the verdict of a change since the previous period (:func:`change_since`), in words (a console template
+#: global, ``change_words``: the workspace's and the console's entity page's services tables)
+CHANGE_WORDS = {"improved": "migliorato", "worsened": "peggiorato",
+                "no detectable change": "nessuna variazione rilevabile"}
+
+
+def previous_period(label: str, freq: str) -> str:
+    """The period of ``freq`` just before ``label`` (``2026-10`` → ``2026-09``, ``2026-Q1`` → ``2025-Q4``)."""
+    from .periods import months, period_of
+
+    first = months(label, "period")[0]
+    year, month = int(first[:4]), int(first[5:])
+    return period_of(f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}", freq)
+
+
+def change_since(before: dict | None, now: dict | None, prev: str | None) -> dict[str, Any] | None:
+    """A positive share against the previous period's, from the two *published* cells (the
+    counts k = share × n of the perturbed n, as the plans' evaluation, and each cell's perturbation
+    variance ``share_noise_var``): the difference in points, its 95% interval (Newcombe, at the
+    effective n's) and the verdict of :func:`warehouse.evaluation.share_change` — ``worsened``
+    only when the whole interval is below 0, so a fall within noise is "nessuna variazione rilevabile".
+    None when either cell is suppressed, empty or not comparable."""
+    from .evaluation import EvaluationError, share_change
+
+    if not before or not now or None in (before["share"], now["share"], before["n"], now["n"]):
+        return None
+    try:
+        c = share_change(round(before["share"] * before["n"] / 100), before["n"],
+                         round(now["share"] * now["n"] / 100), now["n"],
+                         noise_var0=before.get("share_noise_var"), noise_var1=now.get("share_noise_var"))
+    except EvaluationError:
+        return None
+    return {"period": prev, "difference": c.difference, "ci": list(c.ci), "verdict": c.verdict, "p_value": c.p_value}
+
+
+def fdr_verdicts(changes: list[dict[str, Any] | None], alpha: float = 0.05) -> None:
+    """Judge the changes of one page together (docs/methodology.md §8): an entity with 40 services
+    judged each at 95% shows about two "peggiorato"/"migliorato" by chance alone. The p values of the
+    changes (:func:`change_since`'s score tests) are adjusted by Benjamini–Hochberg over the page
+    (``statsmodels`` ``fdr_bh``, as the funnels' flags); a change keeps its verdict only when its
+    interval excludes 0 *and* its q value is below ``alpha``, else it reads "nessuna variazione
+    rilevabile". Sets ``q_value`` on each change (in place); ``None`` entries (no comparison) are skipped."""
+    from statsmodels.stats.multitest import multipletests
+
+    judged = [c for c in changes if c]
+    if not judged:
+        return
+    reject, q, *_ = multipletests([c["p_value"] for c in judged], alpha=alpha, method="fdr_bh")
+    for c, keep, qv in zip(judged, reject, q):
+        c["q_value"] = float(qv)
+        if not keep:
+            c["verdict"] = "no detectable change"
+
+
+def noise_from_interval(share: float, n: float, lower: float, upper: float, level: float = 0.95) -> float:
+    """The perturbation variance (0–1 scale) that a published positive share's interval implies: every
+    published interval is the Wilson interval at the effective n, n / (1 + n·v / (p̃(1 − p̃))), p̃ the
+    Wilson centre (:func:`warehouse.stats.wilson`), so its width gives the effective n and so ``v`` —
+    what :func:`change_since` takes as ``share_noise_var`` (the cube's own, :func:`warehouse.cube.table`'s
+    ``top2_noise_var``, is not in a release). ``share``, ``lower``, ``upper`` in % as published (four
+    decimals); 0 when the interval is no wider than sampling alone explains (rounding)."""
+    p, width = share / 100, (upper - lower) / 100
+    z2 = sps.norm.ppf(0.5 + level / 2) ** 2
+
+    def excess(n_eff: float) -> float:
+        lo, hi = proportion_confint(p * n_eff, n_eff, alpha=1 - level, method="wilson")
+        return float(hi - lo) - width
+
+    if n < 2 or not 0 < width < 1 or excess(n) >= 0:
+        return 0.0
+    n_eff = optimize.brentq(excess, 1e-6, n, xtol=1e-10)
+    centre = (p * n + z2 / 2) / (n + z2)
+    return float(max(0.0, (n / n_eff - 1) * centre * (1 - centre) / n))
+
+
+__all__ = ["CHANGE_WORDS", "change_since", "fdr_verdicts", "noise_from_interval", "previous_period"]
