@@ -223,12 +223,13 @@ def test_the_legend_explains_n_the_interval_and_the_thresholds_the_site_applies(
 
 
 def test_a_quarters_page_has_a_heading_for_every_part_a_screen_reader_jumps_to(site):
-    # the national table had only a caption: moving by headings (h1 → h2 "Per tipo di PA") skipped it
-    for lang, words in (("it", ("Risultati nazionali", "Per tipo di PA", "Per tipo di servizio")),
-                        ("en", ("National results", "By PA type", "By service type"))):
+    # the national table had only a caption: moving by headings (h1 → h2 "Per tipo di PA") skipped it;
+    # the key findings open the page ("In sintesi", docs/public.md), each part after them has its heading
+    for lang, first, words in (("it", "In sintesi", ("Risultati nazionali", "Per tipo di PA", "Per tipo di servizio")),
+                               ("en", "Highlights", ("National results", "By PA type", "By service type"))):
         html = site.get(f"/{lang}/{Q}").get_data(as_text=True)
         h2 = re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
-        assert h2[:3] == list(words), h2
+        assert h2[:4] == [first, *words], h2
         assert html.index(f"<h2>{words[0]}</h2>") < html.index('data-table="national"')
         assert f'<caption id="cap-national">{words[0]} {Q}</caption>' in html
 

@@ -27,13 +27,16 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
 def italian_texts() -> set[str]:
-    """Every Italian (source) text the pages translate: each ``_("…")`` of the templates and each file's
-    description (``FILES``, translated as ``_(files[name])``)."""
+    """Every Italian (source) text the pages translate: each ``_("…")`` of the templates, each file's
+    description (``FILES``, translated as ``_(files[name])``) and each sentence of the highlights
+    (:data:`warehouse.public.highlights.TEXTS`)."""
     found: set[str] = set()
     for path in TEMPLATES.glob("*.html"):
         source = path.read_text("utf-8")
         found |= set(re.findall(r'_\("((?:[^"\\]|\\.)*)"\)', source)) | set(re.findall(r"_\('([^']*)'\)", source))
-    return found | set(FILES.values())
+    from warehouse.public.highlights import TEXTS  # the key findings' sentences ("In sintesi"), said in Python
+
+    return found | set(FILES.values()) | set(TEXTS)
 
 
 def test_every_italian_text_has_its_german_and_its_english():

@@ -53,9 +53,9 @@ WHY = {"first": "Nessun confronto con il trimestre precedente: è il primo trime
                 "di {n} risposte.",
        "break": "Nessun confronto con il trimestre precedente ({q}): la serie è interrotta perché è cambiata la "
                 "versione del questionario."}
-TYPES_CHANGED = ("Per tipo di servizio ({label}): variazione rilevabile rispetto al trimestre precedente per {items} "
-                 "(tipi di servizio confrontati: {m}, tenendo conto del numero di confronti).")
-TYPE_ITEM = "{name}, {d} punti (da {lo} a {hi})"
+TYPES_CHANGED = ("Per tipo di servizio ({label}), variazione rilevabile rispetto al trimestre precedente, tenendo conto "
+                 "del numero di confronti (tipi di servizio confrontati: {m}): {items}.")
+TYPE_ITEM = "{name} {d} punti (da {lo} a {hi})"
 TYPES_NONE = ("Per tipo di servizio ({label}): nessuna variazione rilevabile rispetto al trimestre precedente "
               "(tipi di servizio confrontati: {m}).")
 TYPES_NOT_COMPARED = ("Per tipo di servizio ({label}): nessun confronto con il trimestre precedente, perché nessun tipo "

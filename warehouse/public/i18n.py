@@ -80,10 +80,10 @@ EN.update({
     "Nessun confronto con il trimestre precedente ({q}): la serie è interrotta perché è cambiata la versione del questionario.":
         "No comparison with the previous quarter ({q}): the series is broken because the questionnaire's version "
         "changed.",
-    "Per tipo di servizio ({label}): variazione rilevabile rispetto al trimestre precedente per {items} (tipi di servizio confrontati: {m}, tenendo conto del numero di confronti).":
-        "By service type ({label}): a detectable change against the previous quarter for {items} (service types "
-        "compared: {m}, allowing for the number of comparisons).",
-    "{name}, {d} punti (da {lo} a {hi})": "{name}, {d} points ({lo} to {hi})",
+    "Per tipo di servizio ({label}), variazione rilevabile rispetto al trimestre precedente, tenendo conto del numero di confronti (tipi di servizio confrontati: {m}): {items}.":
+        "By service type ({label}), a detectable change against the previous quarter, allowing for the number of "
+        "comparisons (service types compared: {m}): {items}.",
+    "{name} {d} punti (da {lo} a {hi})": "{name} {d} points ({lo} to {hi})",
     "Per tipo di servizio ({label}): nessuna variazione rilevabile rispetto al trimestre precedente (tipi di servizio confrontati: {m}).":
         "By service type ({label}): no detectable change against the previous quarter (service types compared: {m}).",
     "Per tipo di servizio ({label}): nessun confronto con il trimestre precedente, perché nessun tipo ha valori pubblicati e confrontabili in entrambi i trimestri.":

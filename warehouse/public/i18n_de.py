@@ -100,10 +100,10 @@ DE = {
     "Nessun confronto con il trimestre precedente ({q}): la serie è interrotta perché è cambiata la versione del questionario.":
         "Kein Vergleich mit dem Vorquartal ({q}): Die Zeitreihe ist unterbrochen, weil sich die Version des "
         "Fragebogens geändert hat.",
-    "Per tipo di servizio ({label}): variazione rilevabile rispetto al trimestre precedente per {items} (tipi di servizio confrontati: {m}, tenendo conto del numero di confronti).":
-        "Nach Art des Dienstes ({label}): nachweisbare Veränderung gegenüber dem Vorquartal bei {items} (verglichene "
-        "Arten von Diensten: {m}, unter Berücksichtigung der Anzahl der Vergleiche).",
-    "{name}, {d} punti (da {lo} a {hi})": "{name}, {d} Prozentpunkte ({lo} bis {hi})",
+    "Per tipo di servizio ({label}), variazione rilevabile rispetto al trimestre precedente, tenendo conto del numero di confronti (tipi di servizio confrontati: {m}): {items}.":
+        "Nach Art des Dienstes ({label}), nachweisbare Veränderung gegenüber dem Vorquartal unter Berücksichtigung "
+        "der Anzahl der Vergleiche (verglichene Arten von Diensten: {m}): {items}.",
+    "{name} {d} punti (da {lo} a {hi})": "{name} {d} Prozentpunkte ({lo} bis {hi})",
     "Per tipo di servizio ({label}): nessuna variazione rilevabile rispetto al trimestre precedente (tipi di servizio confrontati: {m}).":
         "Nach Art des Dienstes ({label}): keine nachweisbare Veränderung gegenüber dem Vorquartal (verglichene Arten "
         "von Diensten: {m}).",
