@@ -218,3 +218,34 @@ def test_a_break_in_series_gives_no_change(tmp_path, monkeypatch):
             "versione del questionario.") in text, text
     assert "in aumento" not in text
     assert site.get("/data/2026-Q3.json").get_json()["highlights"]["national"][0]["no_change_reason"] == "break"
+
+
+def test_the_change_is_the_consoles_change_since_the_previous_period(moved):
+    # the release has no perturbation variance; the one its published interval implies is the cube's, so
+    # the site's change is the console's "change since the previous period" of the same two cells
+    from warehouse import cube
+    from warehouse.changes import change_since
+
+    site, settings = moved
+    with Warehouse(settings) as wh:
+        df = cube.table(wh.cursor(), cube.Cut(indicator="satisfaction", freq="Q"), Protection.from_settings(settings),
+                        noise=True)
+    cells = {r["period"]: {"share": r["top2"], "n": r["n"], "share_noise_var": r["top2_noise_var"]}
+             for r in df.to_dict("records")}
+    for r in df.to_dict("records"):
+        published = national(settings, r["period"])
+        assert noise_from_interval(published["top2"], published["n"], published["top2_lower"],
+                                   published["top2_upper"]) == pytest.approx(r["top2_noise_var"], rel=1e-3)
+    console = change_since(cells["2026-Q2"], cells["2026-Q3"], "2026-Q2")
+    public = site.get("/data/2026-Q3.json").get_json()["highlights"]["national"][0]["change"]
+    assert public["verdict"] == console["verdict"]
+    assert public["difference"] == pytest.approx(console["difference"], abs=1e-6)
+    assert public["ci"] == pytest.approx(console["ci"], abs=1e-3)
+
+
+def test_the_noise_a_published_interval_implies_is_the_one_it_was_made_with():
+    from warehouse import stats
+
+    for k, n, v in ((70, 100, 4e-4), (7, 10, 0.01), (300, 400, 1e-5), (0, 5, 0.02), (5, 5, 0.01), (40, 100, 0.0)):
+        share, lo, hi = (round(float(x), 4) for x in stats.positive_share(k, n, noise_var=v))
+        assert noise_from_interval(share, n, lo, hi) == pytest.approx(v, rel=1e-3, abs=1e-7)
