@@ -81,7 +81,7 @@ def test_many_services_judged_at_once_are_adjusted_for_multiple_comparisons():
     import numpy as np
     from scipy import stats as sps
 
-    from warehouse.console.data_units import change_since, fdr_verdicts
+    from warehouse.changes import change_since, fdr_verdicts
 
     rng = np.random.default_rng(9)
 

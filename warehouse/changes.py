@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from scipy import optimize, stats as sps
 from statsmodels.stats.proportion import proportion_confint
 

@@ -110,7 +110,7 @@ def services_csv(ipa: str):
     questionnaire does not ask the indicator "non rilevato"; the change against the previous period in
     points with its 95% interval and verdict. Named ``ascolto-c_h501-services-satisfaction-2026-10.csv``."""
     from .data import code_label, num, type_label
-    from .data_units import CHANGE_WORDS
+    from ..changes import CHANGE_WORDS
 
     d = summary(ipa)
     rows = []
