@@ -249,3 +249,21 @@ def test_the_noise_a_published_interval_implies_is_the_one_it_was_made_with():
     for k, n, v in ((70, 100, 4e-4), (7, 10, 0.01), (300, 400, 1e-5), (0, 5, 0.02), (5, 5, 0.01), (40, 100, 0.0)):
         share, lo, hi = (round(float(x), 4) for x in stats.positive_share(k, n, noise_var=v))
         assert noise_from_interval(share, n, lo, hi) == pytest.approx(v, rel=1e-3, abs=1e-7)
+
+
+def test_a_quarter_not_released_before_and_then_one_of_few_answers(tmp_path):
+    from warehouse.public import create_app
+
+    write(tmp_path, _rows(("2026-03",), 60, 30) + _rows(("2026-06",), 10, 5) + _rows(Q3, 60, 30))
+    site, settings = _site(tmp_path, ("2026-Q1", "2026-Q3"))
+    text = section(site.get("/it/2026-Q3").get_data(as_text=True))
+    assert "Nessun confronto con il trimestre precedente: il trimestre 2026-Q2 non è pubblicato." in text, text
+    assert "Per tipo di servizio" not in text
+    with Warehouse(settings) as wh:  # 2026-Q2 released later, with ten answers: status U (fewer than 30)
+        publish(wh.cursor(), "2026-Q2", settings.releases_path, Protection.from_settings(settings), now=NOW)
+    assert national(settings, "2026-Q2")["obs_status"] == "U"
+    site = create_app(settings.with_(public_rate_limit="100000/minute")).test_client()
+    text = section(site.get("/de/2026-Q3").get_data(as_text=True))
+    assert ("Kein Vergleich mit dem Vorquartal (2026-Q2): Der Wert eines der beiden Quartale beruht auf weniger als "
+            f"{Protection.from_settings(settings).low_n} Antworten.") in text, text
+    assert site.get("/data/2026-Q3.json").get_json()["highlights"]["national"][0]["no_change_reason"] == "low_n"
