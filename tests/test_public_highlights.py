@@ -267,3 +267,26 @@ def test_a_quarter_not_released_before_and_then_one_of_few_answers(tmp_path):
     assert ("Kein Vergleich mit dem Vorquartal (2026-Q2): Der Wert eines der beiden Quartale beruht auf weniger als "
             f"{Protection.from_settings(settings).low_n} Antworten.") in text, text
     assert site.get("/data/2026-Q3.json").get_json()["highlights"]["national"][0]["no_change_reason"] == "low_n"
+
+
+def test_a_service_types_page_opens_with_its_latest_quarters_findings(moved):
+    """Registry certificates' page: its own published share of 2026-Q3 and its own change from 2026-Q2 (the same
+    two cells the quarter's card judged), no card of service types; hospital bookings, whose Q2 cell is
+    suppressed, says why there is no change."""
+    site, settings = moved
+    rel = Releases(settings.releases_path).get()
+
+    def cell(q, t):
+        return next(c for c in rel[q].cells(service_type=t) if c["indicator"] == "SATISFACTION")
+
+    now, before = cell("2026-Q3", "anagrafe.certificati"), cell("2026-Q2", "anagrafe.certificati")
+    change = _change(before, now)
+    page = site.get("/it/service-types/anagrafe.certificati").get_data(as_text=True)
+    assert '>Ultimo trimestre: <a href="/it/2026-Q3">2026-Q3</a></h2>' in page
+    text = section(page)
+    assert f"Soddisfazione: {number(now['top2'], 'it')}% di giudizi positivi" in text, text
+    assert f"{signed(change.difference, 'it')} punti" in text and "in aumento" in text, text
+    assert "Per tipo di servizio" not in text
+    booking = section(site.get("/it/service-types/sanita.prenotazione").get_data(as_text=True))
+    assert "il valore di uno dei due trimestri è oscurato" in booking, booking
+    assert ">Latest quarter: <" in site.get("/en/service-types/anagrafe.certificati").get_data(as_text=True)

@@ -173,7 +173,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         rows = [(p, rel[p], rel[p].cells(service_type=code)) for p in sorted(rel) if code in rel[p].values("service_type")]
         if not rows:
             abort(404)
-        return page(_lang(lang), "service_type.html", code=code, rows=rows)
+        latest = rows[-1][1]  # the newest quarter holding the type: its key findings open the page
+        return page(_lang(lang), "service_type.html", code=code, rows=rows,
+                    highlights=findings(latest, rel, service_type=code))
 
     @app.get("/data/<period>.json")
     @cached

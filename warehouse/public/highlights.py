@@ -96,15 +96,17 @@ def compare(now: Mapping[str, Any] | None, before: Mapping[str, Any] | None, pre
     return (change, None) if change else (None, "missing")
 
 
-def findings(release: Release, releases: Mapping[str, Release]) -> dict[str, Any]:
-    """The highlights of ``release`` against the previous quarter among ``releases`` (every released one)."""
+def findings(release: Release, releases: Mapping[str, Release], service_type: str | None = None) -> dict[str, Any]:
+    """The highlights of ``release`` against the previous quarter among ``releases`` (every released one);
+    of one ``service_type``'s cells (its page: the same sentences, no card of service types) when given."""
     prev = previous_period(release.period, "Q")
     before = releases.get(prev)
     first = not any(p < release.period for p in releases)
-    national = {c["indicator"]: c for c in release.cells()}
+    scope = {"service_type": service_type} if service_type else {}
+    national = {c["indicator"]: c for c in release.cells(**scope)}
     shown = [i for i in HEADLINE if national.get(i, {}).get("top2") is not None] or \
         [i for i in INDICATORS if national.get(i, {}).get("top2") is not None][:1]
-    old = {c["indicator"]: c for c in before.cells()} if before else {}
+    old = {c["indicator"]: c for c in before.cells(**scope)} if before else {}
     out: dict[str, Any] = {"period": release.period, "previous": prev, "previous_released": before is not None,
                            "partial_months": None, "national": [], "service_types": None}
     cov = release.manifest.get("coverage")
@@ -115,7 +117,7 @@ def findings(release: Release, releases: Mapping[str, Release]) -> dict[str, Any
         change, reason = compare(c, old.get(ind), prev) if before else (None, "first" if first else "previous_not_released")
         out["national"].append({"indicator": ind, "share": c["top2"], "lower": c["top2_lower"], "upper": c["top2_upper"],
                                 "n": c["n"], "change": change, "no_change_reason": reason})
-    if shown and before:
+    if shown and before and not service_type:
         ind, compared = shown[0], []
         for t in sorted(set(release.values("service_type")) & set(before.values("service_type"))):
             now_t = {c["indicator"]: c for c in release.cells(service_type=t)}.get(ind)

@@ -41,7 +41,7 @@ EN = {
     "Due valori (per esempio di due trimestri) con intervalli molto sovrapposti possono non essere davvero diversi.":
         "Two values (of two quarters, say) whose intervals overlap a lot may not really differ.",
     "Dati in formato aperto": "Open data files", "Tipo di servizio": "Service type", "Tipo di PA": "PA type",
-    "Tutti i trimestri": "All quarters", "Pubblicato il": "Released on", "Versioni": "Versions",
+    "Tutti i trimestri": "All quarters", "Ultimo trimestre": "Latest quarter", "Pubblicato il": "Released on", "Versioni": "Versions",
     "rispetto alla versione precedente: {r} osservazioni riviste, {a} aggiunte, {d} tolte":
         "against the previous version: {r} observations revised, {a} added, {d} removed",
     "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":

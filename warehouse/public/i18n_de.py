@@ -43,7 +43,7 @@ DE = {
         "möglicherweise nicht wirklich.",
     "Dati in formato aperto": "Daten in offenen Formaten", "Tipo di servizio": "Art des Dienstes",
     "Tipo di PA": "Art der öffentlichen Verwaltung",
-    "Tutti i trimestri": "Alle Quartale", "Pubblicato il": "Veröffentlicht am", "Versioni": "Versionen",
+    "Tutti i trimestri": "Alle Quartale", "Ultimo trimestre": "Letztes Quartal", "Pubblicato il": "Veröffentlicht am", "Versioni": "Versionen",
     "rispetto alla versione precedente: {r} osservazioni riviste, {a} aggiunte, {d} tolte":
         "gegenüber der vorherigen Version: {r} Beobachtungen revidiert, {a} hinzugefügt, {d} entfernt",
     "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":
