@@ -30,6 +30,7 @@ from settings.buckets import ClientBuckets, close_limiter, limiter_storage
 
 from .. import warmup
 from ..protect import Protection
+from .feed import atom
 from .highlights import findings, for_json, sentences
 from .i18n import FILES, LABELS, LANG_NAMES, gettext, number, quarter_months, release_date, type_label, type_name
 from .releases import NATIONAL, TOTAL, Releases
@@ -176,6 +177,19 @@ def create_app(settings: Settings | None = None) -> Flask:
         latest = rows[-1][1]  # the newest quarter holding the type: its key findings open the page
         return page(_lang(lang), "service_type.html", code=code, rows=rows,
                     highlights=findings(latest, rel, service_type=code))
+
+    @app.get("/<lang>/feed.atom")
+    @cached
+    def feed(lang: str):
+        """The releases as an Atom feed in the page's language (:mod:`warehouse.public.feed`)."""
+        lang, rel = _lang(lang), releases.get()
+        base = settings.public_site  # never the request's Host: the body is cached for every reader
+        body = atom(rel, lang, base, gettext("Ascolto — dati aperti", lang) + ": " + gettext("Trimestri pubblicati", lang),
+                    lambda r: (f"{gettext('Trimestre', lang)} {r.period} ({quarter_months(r.period, lang)}), "
+                               f"{gettext('versione', lang)} {r.version}"),
+                    lambda r: sentences(findings(r, rel), lang, protection.low_n, lambda c: type_label(c, lang)),
+                    lambda r: gettext("Nota di revisione", lang))
+        return app.response_class(body, mimetype="application/atom+xml")
 
     @app.get("/data/<period>.json")
     @cached
