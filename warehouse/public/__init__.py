@@ -32,6 +32,7 @@ from .. import warmup
 from ..protect import Protection
 from .feed import atom
 from .highlights import findings, for_json, sentences
+from .series import series
 from .i18n import FILES, LABELS, LANG_NAMES, gettext, number, quarter_months, release_date, type_label, type_name
 from .releases import NATIONAL, TOTAL, Releases
 
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["ascolto.public_limit"] = (limiter, limit, bucket)
     app.extensions["ascolto.close"] = lambda: close_app(app)  # what a server calls as it stops (worker_exit)
     protection = Protection.from_settings(settings)  # the legend's thresholds are the ones the tables were cut with
-    rendered: dict[tuple[str, str], tuple[bytes, str, str]] = {}  # (releases, path) → body, mimetype, etag
+    rendered: dict[tuple[str, str], tuple[bytes, str, str, str | None]] = {}  # (releases, path) → body, mimetype, etag, disposition
 
     def cached(view):
         """Serve a page or JSON rendered once per set of releases (they never change in place)."""
@@ -77,11 +78,13 @@ def create_app(settings: Settings | None = None) -> Flask:
                 if resp.status_code != 200:
                     return resp
                 body = resp.get_data()
-                hit = (body, resp.mimetype, hashlib.sha256(body).hexdigest()[:32])
+                hit = (body, resp.mimetype, hashlib.sha256(body).hexdigest()[:32], resp.headers.get("Content-Disposition"))
                 if len(rendered) > 1000 or any(k[0] != releases.etag for k in list(rendered)[:1]):
                     rendered.clear()
                 rendered[key] = hit
             resp = app.response_class(hit[0], mimetype=hit[1])
+            if hit[3]:  # a file to save (the series), named as it was
+                resp.headers["Content-Disposition"] = hit[3]
             resp.set_etag(hit[2])
             return resp
         return wrapped
@@ -203,6 +206,13 @@ def create_app(settings: Settings | None = None) -> Flask:
                         "pa_type": {t: r.cells(pa_type=t) for t in r.values("pa_type")},
                         "service_type": {t: r.cells(service_type=t) for t in r.values("service_type")},
                         "files": {n: f"/releases/{period}/v{r.version}/{n}" for n in r.manifest["files"]}})
+
+    @app.get("/data/<any('series.csv', 'series.sdmx.csv'):name>")
+    @cached
+    def series_file(name: str):
+        """Every released quarter in one file (:mod:`warehouse.public.series`)."""
+        return app.response_class(series(releases.get(), name), mimetype="text/csv",
+                                  headers={"Content-Disposition": f"attachment; filename=ascolto-{name}"})
 
     @app.get("/data/releases.json")
     @cached

@@ -16,6 +16,8 @@ EN = {
     "Ascolto — dati aperti": "Ascolto — open data",
     "Esperienza dei servizi pubblici digitali: risultati nazionali": "Experience of digital public services: national results",
     "Ricevi le nuove pubblicazioni e le revisioni (feed Atom)": "Get new releases and revisions (Atom feed)",
+    "Tutti i trimestri in un file": "All quarters in one file", "per fogli di calcolo (CSV)": "for spreadsheets (CSV)",
+    "in SDMX-CSV, per sistemi statistici": "in SDMX-CSV, for statistical systems",
     "Trimestri pubblicati": "Released quarters", "Risultati nazionali": "National results",
     "Per tipo di PA": "By PA type", "Per tipo di servizio": "By service type", "Indicatore": "Indicator",
     "Media (0–100)": "Mean (0–100)", "IC 95% della quota": "95% CI of the share", "IC 95% della media": "95% CI of the mean", "Quota positiva %": "Positive share %", "Stato": "Status",

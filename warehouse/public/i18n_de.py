@@ -11,6 +11,8 @@ DE = {
     "Esperienza dei servizi pubblici digitali: risultati nazionali":
         "Erfahrungen mit digitalen öffentlichen Diensten: gesamtstaatliche Ergebnisse",
     "Ricevi le nuove pubblicazioni e le revisioni (feed Atom)": "Neue Veröffentlichungen und Revisionen abonnieren (Atom-Feed)",
+    "Tutti i trimestri in un file": "Alle Quartale in einer Datei", "per fogli di calcolo (CSV)": "für Tabellenkalkulationen (CSV)",
+    "in SDMX-CSV, per sistemi statistici": "in SDMX-CSV, für statistische Systeme",
     "Trimestri pubblicati": "Veröffentlichte Quartale", "Risultati nazionali": "Gesamtstaatliche Ergebnisse",
     "Per tipo di PA": "Nach Art der öffentlichen Verwaltung", "Per tipo di servizio": "Nach Art des Dienstes",
     "Indicatore": "Indikator", "Media (0–100)": "Mittelwert (0–100)", "IC 95% della quota": "95-%-KI des Anteils",
