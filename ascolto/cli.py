@@ -13,7 +13,6 @@ import settings as config_mod
 from .cli_export import export_cmd, running_parts, warehouse_cmd
 from .cli_publish import public_cmd, publish_cmd
 
-
 #: the exit status of a command that found the registry's database unreachable or silent (sysexits'
 #: EX_TEMPFAIL: nothing is wrong with the command, try it again later)
 EXIT_REGISTRY_UNAVAILABLE = 75
@@ -105,12 +104,13 @@ def main(ctx: click.Context) -> None:
 @click.pass_obj
 def up(settings, demo_responses: int, demo_months: int) -> None:
     """Run the whole stack locally: broker, collector :8000, processor, console :8001, demo site :8002,
-    public site :8003 (ports: ASCOLTO_COLLECTOR_PORT, _CONSOLE_PORT, _DEMO_PORT, _PUBLIC_PORT, _BROKER_PORT).
-    Exits 2, starting nothing, when one of its ports is taken."""
+    public site :8003 (ports: ASCOLTO_COLLECTOR_PORT, _CONSOLE_PORT, _DEMO_PORT, _PUBLIC_PORT, _BROKER_PORT). A new
+    data directory gets the demo history, its last two ended quarters published (actor "demo"). Exits 2, starting
+    nothing, when one of its ports is taken."""
     from deploy.up import up as run_up
-
+    from .demo_releases import publish_demo
     _refuse_weak_secrets(settings, "ASCOLTO_CONSOLE_SECRET", "ASCOLTO_FORM_SECRET")
-    sys.exit(run_up(settings, demo_responses=demo_responses, demo_months=demo_months))
+    sys.exit(run_up(settings, demo_responses=demo_responses, demo_months=demo_months, after_history=publish_demo))
 
 
 def _refuse_weak_secrets(settings, *names: str) -> None:

@@ -20,6 +20,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Callable
 
 from settings import Settings, child_environment
 from registry import connect
@@ -110,9 +111,12 @@ def port_problems(settings: Settings, host: str = "127.0.0.1") -> list[str]:
     return problems
 
 
-def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", demo_months: int = 13) -> int:
+def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", demo_months: int = 13,
+       after_history: Callable[..., object] | None = None) -> int:
     """Run the stack until interrupted; return the process exit status (2, having started nothing, when
-    a port it listens on is taken: :func:`port_problems`)."""
+    a port it listens on is taken: :func:`port_problems`). ``after_history(data_dir, env, summary, months,
+    say=...)`` runs once the demo history was loaded into this data directory for the first time (the CLI
+    publishes the demo's quarters there: ``ascolto.demo_releases``)."""
     if problems := port_problems(settings, host):
         print("ascolto: cannot start: " + "; ".join(problems) + ". Stop the program that listens there (an "
               "earlier `make run`?), or set the variable to a free port, e.g. ASCOLTO_COLLECTOR_PORT=18000.",
@@ -167,6 +171,9 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
                 print(f"ascolto: demo history: {summary['accepted']} of {summary['lines']} accepted ({refused}; "
                       f"{funnel['accepted']} of them the widget's funnel reports of the last {FUNNEL_MONTHS} months) "
                       f"in {time.monotonic() - started:.0f} s.", flush=True)
+                if after_history is not None:
+                    after_history(settings.data_dir, env, summary, demo_months,
+                                  say=lambda m: print(f"ascolto: {m}", flush=True))
         if demo_responses:
             print(f"ascolto: posting {demo_responses} demo submissions through the collector's API…", flush=True)
             ok = post_demo(collector, demo_responses, origin=origins[0], progress=lambda m: print(f"ascolto: {m}", flush=True))
