@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaires.harmonize import SCORE_INDICATORS
 
 from .. import cube
 from ..protect import Protection
 from .data import (SHARE_COLUMNS, Chart, breakdown, cell, ci_band, count, coverage_text, indicator_arg, indicator_label,
                    period_choice, table)
 from .i18n import gettext as _
+from .overview_changes import CHANGE_COLUMNS, headline_changes, type_changes
 
 #: the volumes chart's bar of a whole period, and of one holding only part of its months (lighter)
 BAR, PARTIAL_BAR = "#0066cc", "rgba(0,102,204,0.35)"
@@ -79,23 +79,27 @@ def volumes_chart(con, settings, per: dict[str, Any], recent: list[str]) -> Char
     return Chart("volumes", "Risposte per periodo", VOLUME_COLUMNS, rows, plot)
 
 
-#: The overview's headline table (every score indicator in the period), as its CSV heads it.
-HEADLINE_COLUMNS = [("indicator_label", "Indicatore"), *SHARE_COLUMNS]
+#: The overview's headline table (every score indicator in the period, its change since the previous period), as
+#: its CSV heads it.
+HEADLINE_COLUMNS = [("indicator_label", "Indicatore"), *SHARE_COLUMNS, *CHANGE_COLUMNS]
 #: The volumes chart's table: responses per period, and its coverage as the trend's table says it (a first
 #: period holding only its last months reads as a fall in responses without it).
 VOLUME_COLUMNS = [("period", "Periodo"), ("responses", "Risposte"), ("coverage", "Copertura del periodo")]
 
 
 def overview(con, settings, args, lang) -> dict[str, Any]:
-    """The national overview: the period's total, the headline table (``tables``: downloadable like
-    a chart's), the indicator's trend and volumes, its breakdown by instrument and channel."""
+    """The national overview: the period's total, the headline table with each indicator's change since the
+    previous period, the service types whose share of the indicator changed detectably (``tables``, in
+    that order: downloadable like a chart's; :mod:`.overview_changes`), the indicator's trend and volumes,
+    its breakdown by instrument and channel."""
     indicator = indicator_arg(args)
     per = period_choice(con, args)
     protection = Protection.from_settings(settings)
     p = per["period"]
     if p is None:  # nothing yet: the same charts, empty, so that each download still carries its header
         return {"indicator": indicator, "per": per, "total": None, "services": 0, "entities": 0, "headline": [],
-                "tables": [Chart("headline", "Indicatori principali", HEADLINE_COLUMNS, [])],
+                "tables": [Chart("headline", "Indicatori principali", HEADLINE_COLUMNS, []),
+                           type_changes(con, settings, indicator, per["freq"], None, per["periods"], lang)],
                 "charts": [trend_chart(con, settings, indicator, per, "Quota positiva nazionale per periodo",
                                        indicator_label(indicator)),
                            Chart("volumes", "Risposte per periodo", VOLUME_COLUMNS, []),
@@ -105,14 +109,12 @@ def overview(con, settings, args, lang) -> dict[str, Any]:
     lo, hi = cube._month_bounds(p, False), cube._month_bounds(p, True)
     services, entities = con.execute("SELECT count(DISTINCT service), count(DISTINCT entity) FROM rollup "
                                      "WHERE n > 0 AND period BETWEEN ? AND ?", [lo, hi]).fetchone()
-    headline = []
-    for ind in SCORE_INDICATORS:
-        for r in table(con, settings, indicator=ind, freq=per["freq"], start=p, end=p):
-            headline.append({"indicator": ind, "period": r["period"], **cell(r)})
+    headline = headline_changes(con, settings, per["freq"], p, per["periods"])
     recent = [x for x in per["periods"] if x <= p][-12:]
     tables = [Chart("headline", "Indicatori principali",
                     HEADLINE_COLUMNS,
-                    [{"indicator_label": indicator_label(h["indicator"]), **h} for h in headline])]
+                    [{"indicator_label": indicator_label(h["indicator"]), **h} for h in headline]),
+              type_changes(con, settings, indicator, per["freq"], p, per["periods"], lang)]
     return {
         "indicator": indicator, "per": per, "total": count(total), "services": int(services), "entities": int(entities),
         "headline": headline, "tables": tables,

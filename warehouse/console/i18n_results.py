@@ -186,6 +186,26 @@ EN = {
     "Rispetto al periodo precedente": "Against the previous period", "rispetto a": "against",
     "migliorato": "improved", "peggiorato": "worsened", "nessuna variazione rilevabile": "no detectable change",
     "punti": "points",
+    # the national overview's changes since the previous period (overview_changes)
+    "Variazione sul periodo precedente": "Change since previous period", "Periodo precedente": "Previous period",
+    "Quota positiva nel periodo precedente %": "Positive share in the previous period %",
+    "Tipi di servizio con variazioni rilevabili": "Service types with a detectable change",
+    "nessun periodo precedente con risposte": "no previous period with responses",
+    "nessun valore pubblicato in uno dei due periodi": "no published value in one of the two periods",
+    "valore oscurato in uno dei due periodi (troppe poche risposte)":
+        "value suppressed in one of the two periods (too few responses)",
+    "serie interrotta: è cambiata la versione del questionario": "break in series: the questionnaire version changed",
+    "Nessun confronto: nessun periodo precedente con risposte.": "No comparison: no previous period with responses.",
+    "Nessun tipo di servizio ha valori pubblicati e confrontabili in entrambi i periodi ({q} e {p}).":
+        "No service type has published, comparable values in both periods ({q} and {p}).",
+    "Nessun tipo di servizio con una variazione rilevabile rispetto a {q}, tenendo conto del numero di confronti "
+    "(tipi di servizio confrontati: {m}).":
+        "No service type with a detectable change against {q}, allowing for the number of comparisons "
+        "(service types compared: {m}).",
+    "Variazioni rilevabili rispetto a {q}, tenendo conto del numero di confronti (Benjamini–Hochberg; tipi di "
+    "servizio confrontati: {m}).":
+        "Detectable changes against {q}, allowing for the number of comparisons (Benjamini–Hochberg; service types "
+        "compared: {m}).",
 }
 
 
