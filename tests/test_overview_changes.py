@@ -21,11 +21,11 @@ pytestmark = pytest.mark.usefixtures("clock_2027")
 
 ROMA, INPS, MILANO = ("c_h501", "demo-roma-anagrafe", "anagrafe.certificati"), \
     ("inps", "demo-inps-pensione", "previdenza.domanda-prestazione"), ("c_f205", "svc-milano-sanita", "sanita.prenotazione")
-#: (unit, month, answers, positive): the registry office's share rises clearly; INPS's by 10.5 points, which one
+#: (unit, month, answers, positive): the registry office's share rises clearly; INPS's by 10.5 points (p ≈ 0.043), which one
 #: test at 95% would call a rise but not after Benjamini-Hochberg over the three types; the health bookings'
 #: stays where it was
 MONTHS = [(ROMA, "2026-11", 150, 45), (ROMA, "2026-12", 150, 105),
-          (INPS, "2026-11", 200, 100), (INPS, "2026-12", 200, 121),
+          (INPS, "2026-11", 200, 99), (INPS, "2026-12", 200, 120),
           (MILANO, "2026-11", 100, 50), (MILANO, "2026-12", 100, 50)]
 
 
@@ -95,7 +95,7 @@ def test_a_first_period_has_no_previous_to_compare_with(client_auth):
 
 def test_the_service_types_card_lists_the_types_changed_after_benjamini_hochberg(client_auth, tmp_path_factory):
     """Three types compared: the registry office's rise is listed, linked to its page with the same indicator
-    and period; INPS's 10 points (p ≈ 0.047: "migliorato" judged alone) do not survive Benjamini–Hochberg
+    and period; INPS's 10.5 points (p ≈ 0.043: "migliorato" judged alone) do not survive Benjamini–Hochberg
     over the three; the health bookings' share did not move."""
     from warehouse.changes import change_since
     from warehouse.console.data import cell, table
@@ -148,3 +148,24 @@ def test_the_english_page_says_it_in_english(client_auth):
     assert "No service type with a detectable change against 2026-09" in none
     text = _get(client_auth, "/csv/overview/type-changes?freq=M&period=2026-12&lang=en")
     assert "Change since previous period" in text and "improved" in text
+
+
+def test_no_change_across_a_break_in_series(tmp_path, monkeypatch):
+    """A questionnaire version declaring a break for satisfaction first answered in December (cx-core v2; the
+    shipped standard has none yet, so it is declared here as the cube's own tests do): November and December
+    hold different series, so no change is given — the cell says why — while ease, unbroken, keeps its
+    change; the one service type answering both months is not compared either (as the public highlights)."""
+    from warehouse import cube
+
+    monkeypatch.setattr(cube, "_break_versions", lambda indicator: [("cx-core", 2)] if indicator == "satisfaction" else [])
+    settings, tokens = build(tmp_path)
+    write(tmp_path, [response(period=m, day=1 + i % 28, entity=ROMA[0], service=ROMA[1], version=v,
+                              satisfaction=5 if i % 2 else 2, ease=5 if i % 3 else 2)
+                     for m, v in (("2026-11", 1), ("2026-12", 2)) for i in range(60)])
+    page = _get((create_app(settings).test_client(), {"Authorization": f"Bearer {tokens['monitoring']}"}),
+                "/?freq=M&period=2026-12")
+    sat = _row(page, "satisfaction")
+    assert 'data-no-change="break"' in sat and "serie interrotta: è cambiata la versione del questionario" in sat
+    assert "data-verdict" in _row(page, "ease")
+    assert "Nessun tipo di servizio ha valori pubblicati e confrontabili in entrambi i periodi (2026-11 e 2026-12)." \
+        in _card(page)
