@@ -46,7 +46,8 @@ def change_since(before: dict | None, now: dict | None, prev: str | None) -> dic
     try:
         c = share_change(round(before["share"] * before["n"] / 100), before["n"],
                          round(now["share"] * now["n"] / 100), now["n"],
-                         noise_var0=before.get("share_noise_var"), noise_var1=now.get("share_noise_var"))
+                         noise_var0=before.get("share_noise_var"), noise_var1=now.get("share_noise_var"),
+                         mdc=False)  # not part of the answer: its power search was 85% of the time
     except EvaluationError:
         return None
     return {"period": prev, "difference": c.difference, "ci": list(c.ci), "verdict": c.verdict, "p_value": c.p_value}

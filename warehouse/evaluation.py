@@ -136,12 +136,14 @@ def share_mdc(p0: float, n0: int, n1: int, alpha: float = ALPHA, power: float = 
 
 
 def share_change(k0: int, n0: int, k1: int, n1: int, level: float = 0.95,
-                 noise_var0: float | None = 0.0, noise_var1: float | None = 0.0) -> Change:
+                 noise_var0: float | None = 0.0, noise_var1: float | None = 0.0, mdc: bool = True) -> Change:
     """Change of the positive share from baseline (k0 of n0) to follow-up (k1 of n1). ``noise_var0``/
     ``noise_var1``: the variance the cell-key perturbation adds to each published share (0–1 scale;
     :func:`warehouse.cube.published_cell`'s ``top2_noise_var``): Newcombe's interval is then from the Wilson
     intervals at the effective n's, the score test's standard error adds both (z = d / √(se² + v0 + v1)),
-    the MDC is at the effective n's — the noise of two published cells is not taken for a change."""
+    the MDC is at the effective n's — the noise of two published cells is not taken for a change.
+    ``mdc`` False: no MDC (its ``mdc*`` None) — a power search, most of the time, that a page listing many
+    changes does not show (:func:`warehouse.changes.change_since`); every other field the same."""
     k0, n0, k1, n1 = (_count(v, f) for v, f in ((k0, "baseline_k"), (n0, "baseline_n"), (k1, "follow_up_k"),
                                                 (n1, "follow_up_n")))
     for k, n, tag in ((k0, n0, "baseline"), (k1, n1, "follow_up")):
@@ -158,7 +160,7 @@ def share_change(k0: int, n0: int, k1: int, n1: int, level: float = 0.95,
     if v0 + v1 > 0 and k1 * n0 != k0 * n1 and np.isfinite(test.statistic) and test.statistic != 0:
         se = abs(k1 / n1 - k0 / n0) / abs(float(test.statistic))  # the score test's own standard error
         p = float(2 * sps.norm.sf(abs(k1 / n1 - k0 / n0) / np.sqrt(se ** 2 + v0 + v1)))
-    up, down = share_mdc(k0 / n0, effective_n(k0, n0, v0), effective_n(k1, n1, v1))
+    up, down = share_mdc(k0 / n0, effective_n(k0, n0, v0), effective_n(k1, n1, v1)) if mdc else (None, None)
     d, ci = 100 * (k1 / n1 - k0 / n0), (100 * float(lo), 100 * float(hi))
     mdc_up, mdc_down = (None if v is None else 100 * v for v in (up, down))
     return Change(measure="share", baseline=100 * k0 / n0, follow_up=100 * k1 / n1, difference=d, ci=ci, level=level,
