@@ -1,7 +1,8 @@
 """National monitoring staff open the overview each month asking "what changed since the previous period,
 and where?" — the page gave the period's figures only. Now its headline table gives each indicator's change
 since the previous period of the same frequency (the difference in points, its 95% interval and a verdict,
-from the two published cells, the indicators judged together), or says why there is none; and a card lists
+from the two published cells, each indicator judged on its own as the public site judges it), or says why there
+is none; and a card lists
 the service types whose positive share changed detectably after Benjamini–Hochberg over every type
 compared, each linked to its page, its table downloadable as CSV. Pinned to 2027: every month has ended."""
 from __future__ import annotations
@@ -169,3 +170,20 @@ def test_no_change_across_a_break_in_series(tmp_path, monkeypatch):
     assert "data-verdict" in _row(page, "ease")
     assert "Nessun tipo di servizio ha valori pubblicati e confrontabili in entrambi i periodi (2026-11 e 2026-12)." \
         in _card(page)
+
+
+def test_each_headline_indicator_is_judged_on_its_own_as_the_public_site_judges_it(tmp_path):
+    """Satisfaction rises by about 11 points (its 95% interval just above 0), ease and clarity stay put: judged
+    on its own — as the public site's highlights judge the national change — the rise is a rise; adjusted over
+    the table's three indicators it would not be, and the console and the site would give one national change
+    two verdicts (this test fails with Benjamini–Hochberg over the headline)."""
+    settings, tokens = build(tmp_path)
+    (entity, service, stype) = INPS
+    write(tmp_path, [response(period=month, day=1 + i % 28, entity=entity, service=service, service_type=stype,
+                              pa_type="C16", satisfaction=5 if i < positive else 2, ease=5 if i % 5 < 3 else 2,
+                              clarity=5 if i % 2 else 2)
+                     for month, positive in (("2026-11", 99), ("2026-12", 122)) for i in range(200)])
+    page = _get((create_app(settings).test_client(), {"Authorization": f"Bearer {tokens['monitoring']}"}),
+                "/?freq=M&period=2026-12")
+    assert 'data-verdict="improved"' in _row(page, "satisfaction"), _row(page, "satisfaction")
+    assert 'data-verdict="no detectable change"' in _row(page, "ease")

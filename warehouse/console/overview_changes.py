@@ -8,8 +8,8 @@ verdict (:func:`~warehouse.changes.change_since`), many changes of one card judg
 Benjamini–Hochberg (:func:`~warehouse.changes.fdr_verdicts`).
 
 - :func:`headline_changes`: the headline table's cells of the period and the previous one, each
-  indicator's ``change`` — or ``no_change``, why there is none (:data:`NO_CHANGE`) — the indicators
-  judged together.
+  indicator's ``change`` — or ``no_change``, why there is none (:data:`NO_CHANGE`) — each judged on its
+  own (the public site's highlights give the same national change the same verdict).
 - :func:`type_changes`: the card "Tipi di servizio con variazioni rilevabili": one protected query by
   service type for the two periods; every type compared, judged together; the rows of those whose change
   survives (a :class:`.data.Chart`, downloadable as the page's other tables), its note when none does.
@@ -74,8 +74,8 @@ def _compare(before: dict | None, now: dict | None, prev: str) -> tuple[dict | N
 
 def headline_changes(con, settings, freq: str, p: str, periods: list[str]) -> list[dict[str, Any]]:
     """The headline table's rows of period ``p``: each score indicator's published cell with its change since
-    the previous period (``change``: :func:`change_since`, judged with the other indicators' by
-    :func:`fdr_verdicts`) or why there is none; one protected query per indicator for both periods."""
+    the previous period (``change``: :func:`change_since`, judged on its own) or why there is none; one
+    protected query per indicator for both periods."""
     prev = previous_period(p, freq)
     has_prev = prev in periods
     out = []
@@ -86,7 +86,8 @@ def headline_changes(con, settings, freq: str, p: str, periods: list[str]) -> li
             continue
         change, reason = _compare(cells.get(prev), cells[p], prev) if has_prev else (None, "first")
         out.append({"indicator": ind, "period": p, **cells[p], "change": change, "no_change": reason})
-    fdr_verdicts([h["change"] for h in out])  # the indicators of the table judged together (methodology §8)
+    # each indicator judged on its own, as the public highlights judge the national change: one national change,
+    # one verdict (Benjamini–Hochberg is for scanning many units of one kind, the card below; methodology §8)
     return [{**h, **change_fields(h["change"], h["no_change"], prev if has_prev else None)} for h in out]
 
 
