@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(faccia_bp)
     from .channels import bp as channels_bp  # the channel view of an entity or service type (issue 14)
     app.register_blueprint(channels_bp)
+    from . import i18n_attention; i18n_attention.install()  # the "Da guardare" page's English (pages.attention)
 
     # the one number format of the pages: 53,9 and 1.154 in Italian, 53.9 and 1,154 in English. The
     # filters take the context so that Jinja never folds one applied to a constant (``0.001|num(3)``)

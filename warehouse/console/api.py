@@ -196,11 +196,11 @@ def comparison():
 
 
 def _compare_cache(version: str | None) -> dict:
-    """The comparisons computed from rollup ``version`` (a new version starts an empty cache; at most 256)."""
-    store = current_app.extensions.setdefault("ascolto.compare_cache", {"version": None, "results": {}})
-    if store["version"] != version or len(store["results"]) >= 256:
-        store["version"], store["results"] = version, {}
-    return store["results"]
+    """The comparisons computed from rollup ``version`` (a new version starts an empty cache; at most 256):
+    the console's one comparison cache, the pages' too (:func:`.data_compared.comparison_cache`)."""
+    from .data_compared import comparison_cache
+
+    return comparison_cache(current_app.extensions, version)
 
 @bp.get("/export/<fmt>")
 @require("exports")

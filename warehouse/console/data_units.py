@@ -7,23 +7,16 @@ from typing import Any
 
 from .. import cube
 from ..changes import CHANGE_WORDS, change_since, fdr_verdicts, previous_period  # noqa: F401  (re-exported)
-from ..compare import LEVELS, MIN_UNITS, benchmark_filters
-from ..comparability import NotComparable, QueryError, declared
-from ..protect import Protection
-from ..ranking import DECIMALS as RANK_DECIMALS  # the EB estimate shown as precisely as ranks are decided on
+from ..compare import LEVELS, MIN_UNITS
+from ..comparability import QueryError, declared
 from ..rollup import MODULE_INDICATORS
-from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, code_label, comparison, coverage_text,
-                   indicator_arg, indicator_label, measure_arg, num, period_choice, region_label, shown_value,
-                   status_text, table, type_label)
-from .i18n import gettext as _, lang as lang_now
+from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, code_label, coverage_text,
+                   indicator_arg, indicator_label, measure_arg, num, period_choice, region_label, table, type_label)
+from .data_compared import FDR, FLAGS, compared, not_comparable_note  # noqa: F401  (re-exported)
+from .i18n import gettext as _
 from .data_overview import trend_chart
-from .i18n_refusals import refusal
 
 SORTS = ("label", "n", "share")
-FLAGS = {"above_99.8": "sopra il limite al 99,8%", "above_95": "sopra il limite al 95%", "within": "entro i limiti",
-         "below_95": "sotto il limite al 95%", "below_99.8": "sotto il limite al 99,8%"}
-FDR = {"above": "significativamente sopra (FDR 5%)", "below": "significativamente sotto (FDR 5%)",
-       "within": "nessuna differenza significativa"}
 
 
 def service_types_list(con, settings, args, lang) -> dict[str, Any]:
@@ -136,26 +129,12 @@ UNIT_NOTES = {
 }
 
 
-def not_comparable_note(con, protection, cut: "cube.Cut", exc: NotComparable) -> dict[str, Any]:
-    """Why a service type's comparison is not made (:func:`.data.comparison`'s ``withheld``): the guard's
-    ``reason``, its refusal in the page's language naming what it would pool (``text``), and the instruments
-    behind the type's national cell (``instruments``: the page links each one's own comparison); ``error`` is
-    the guard's refusal itself (the funnel's CSV answers with it, a 422 as ``/api/v1/compare``)."""
-    off = sorted({v.split(":")[0] for vs in exc.fields.values() for v in vs})
-    text = refusal("not_comparable", str(exc), reason=exc.reason)
-    if lang_now() != "en" and off:  # the English message names them; the Italian reason does not
-        text = f"{text.rstrip('.')} ({', '.join(off)})."
-    by = cube.Cut(indicator=cut.indicator, by=["instrument"], filters=benchmark_filters(cut.filters), freq=cut.freq,
-                  start=cut.start, end=cut.end).validate()
-    found = cube.table(con, by, protection)["instrument"].tolist()
-    return {"reason": exc.reason, "text": text, "instruments": sorted(v for v in found if v != cube.UNKNOWN), "error": exc}
-
-
 def service_type_page(con, settings, args, lang, code: str, names: dict[str, str],
-                      service_names: dict[str, str] | None = None) -> dict[str, Any]:
+                      service_names: dict[str, str] | None = None, cache: dict | None = None) -> dict[str, Any]:
     """One service type's comparison: its entities (``level=entity``, default) or its services
     (``level=service``: each service of every administration, ``service_names`` naming them) against
-    the national benchmark — funnel, FDR flags, EB ranks — with its trend and breakdowns."""
+    the national benchmark — funnel, FDR flags, EB ranks — with its trend and breakdowns. The units'
+    rows are :func:`.data_compared.compared`'s (``cache``: the console's comparison cache)."""
     allowed = indicators_of_type(code)
     indicator = indicator_arg(args, allowed)
     measure = measure_arg(args)
@@ -170,62 +149,11 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         if args.get(d):
             filters[d] = [args[d]]
     check_codes(filters)  # an unknown region, PA type or channel is a 400 naming it, as in the API
-    protection = Protection.from_settings(settings)
-    refused, withheld = "", None
-    body: dict[str, Any] = {"units": [], "funnel": None, "benchmark": None}
-    if per["period"]:
-        cut = cube.Cut(indicator=indicator, filters=filters, freq=per["freq"], start=per["period"],
-                       end=per["period"]).validate()
-        # a mean over scales or instruments: say why, show the share; not even the share: say why, no comparison
-        got, mean_refused, not_pooled = comparison(con, cut, measure, level=level, protection=protection,
-                                                   overdispersion=args.get("overdispersion", "multiplicative"))
-        if mean_refused or not_pooled:
-            measure = "positive_share"
-        if mean_refused and not not_pooled:
-            refused = refusal("not_comparable", str(mean_refused), reason=mean_refused.reason)
-        if not_pooled:
-            withheld = not_comparable_note(con, protection, cut, not_pooled)
-        body = got or body
-        # each unit's whole cell, as the comparison uses it (unit filters choose the rows, not the cells)
-        own = {r[level]: r for r in cube.table(con, cube.Cut(indicator=indicator, by=[level],
-                                                                filters=benchmark_filters(filters),
-                                                                freq=per["freq"], start=per["period"],
-                                                                end=per["period"]), protection).to_dict("records")}
-    else:
-        own = {}
-    # the value from the unit's own cell (full precision), rounded once as every page rounds it: the
-    # comparison's value is already rounded to 2 decimals (46.1538 → 46.15 → "46,1" here, "46,2" elsewhere)
-    v_key, lo_key, hi_key = (("mean", "mean_lower", "mean_upper") if measure == "mean"
-                             else ("top2", "top2_lower", "top2_upper"))
-    # each unit's entity page (a service's: its administration's), with the indicator and period shown here
-    ipa_of = (dict(con.execute("SELECT DISTINCT service, entity FROM rollup WHERE service_type = ?", [code]).fetchall())
-              if level == "service" else {})
-    rows = []
-    for u in body["units"]:
-        o = own.get(u[level], {})
-        ipa = u[level] if level == "entity" else ipa_of.get(u[level])
-        pub = u["value"] is not None
-        interval = "–".join(map(str, u["rank_interval"])) if u.get("rank_interval") else ""
-        eb_ci = (u.get("eb") or {}).get("ci") or [None, None]
-        rows.append({level: u[level], "name": names.get(u[level], u[level]), "n": u["n"],
-                     "value": num(o.get(v_key, u["value"])) if pub else None, "ci_lower": num(o.get(lo_key)) if pub else None,
-                     "ci_upper": num(o.get(hi_key)) if pub else None, "eb_estimate": num((u.get("eb") or {}).get("estimate"), RANK_DECIMALS),
-                     # the rank alone (a number the CSV can sort; the page marks a shared one "3="), its
-                     # interval in its own column
-                     "rank": u.get("rank"), "rank_tied": bool(u.get("tied")), "rank_interval": interval,
-                     # the EB interval as the comparison rounds it (2 decimals, as its estimate): rounding it
-                     # again to 1 decimal wrote 46.15 as "46,1" (no cell to round it from: the model's)
-                     "eb_lower": num(eb_ci[0], RANK_DECIMALS), "eb_upper": num(eb_ci[1], RANK_DECIMALS),
-                     "flag": _(FLAGS[u["flag"]]) if u.get("flag") else "",
-                     "fdr": _(FDR[u["fdr"]["flag"]]) if u.get("fdr") else "", "status": status_text(u),
-                     "obs_status": u["obs_status"], "conf_status": u["conf_status"],
-                     "link": {"ipa": ipa, "indicator": indicator, "freq": per["freq"], "period": per["period"]}
-                     if ipa else None})
+    got = compared(con, settings, code, indicator, measure, level, per, filters, names,
+                   overdispersion=args.get("overdispersion", "multiplicative"), cache=cache)
+    body, rows, bench, measure = got["body"], got["rows"], got["bench"], got["measure"]
+    refused, withheld = got["refused"], got["withheld"]
     f = body.get("funnel") or {}
-    # the benchmark rounded once, from its cell (the service types' list writes the same figure)
-    bench = (shown_value(con, protection, cube.Cut(indicator=indicator, filters=benchmark_filters(filters),
-                                                   freq=per["freq"], start=per["period"], end=per["period"]).validate(), measure)
-             if (body.get("benchmark") or {}).get("value") is not None else None)
     informative = bool(f.get("informative"))
     pub = [r for r in rows if r["value"] is not None]
     plot = {}

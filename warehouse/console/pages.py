@@ -18,7 +18,8 @@ from registry.names import name_in
 from .. import codelists, export
 from ..comparability import QueryError
 from ..protect import Protection
-from . import data, data_overview, data_quality, data_units
+from . import data, data_attention, data_overview, data_quality, data_units
+from .data_compared import comparison_cache
 from .auth import Throttled, not_found, require, sign_in, sign_out
 from .i18n import LANGS, gettext, lang
 from .paths import internal_path  # noqa: F401  (re-exported: pages.internal_path)
@@ -48,7 +49,10 @@ def _build(page: str, **kw) -> dict:
                 "SELECT 1 FROM rollup WHERE service_type = ? LIMIT 1", [kw["code"]]).fetchone():
             raise not_found("code", f"No service type {kw['code']!r}: the codes are listed at /service-types/.")
         return data_units.service_type_page(con, settings, request.args, lang(), kw["code"], _entity_names(),
-                                            service_names=_service_names())
+                                            service_names=_service_names(), cache=_compare_cache())
+    if page == "attention":  # every service type's comparison, from the same cache as its page
+        return data_attention.attention_page(con, settings, request.args, lang(), _entity_names(),
+                                             _service_names(), cache=_compare_cache())
     if page == "entity":
         return data_units.entity_page(con, settings, request.args, lang(), kw["ipa"], _services_of(kw["ipa"]),
                                       name=_entity_names().get(kw["ipa"]))
@@ -61,6 +65,12 @@ def _build(page: str, **kw) -> dict:
                                          version=current_app.config["ASCOLTO_WAREHOUSE"]().version,
                                          cache=current_app.extensions.setdefault("ascolto.quality", {}))
     raise not_found("page", f"No page {page!r} with charts to download.")
+
+
+def _compare_cache() -> dict:
+    """The console's comparison cache for the rollup version just read (:func:`.data_compared.comparison_cache`:
+    the API's ``/api/v1/compare`` one); call after :func:`_ctx` (its cursor brings the rollup up to date)."""
+    return comparison_cache(current_app.extensions, current_app.config["ASCOLTO_WAREHOUSE"]().version)
 
 
 def _service_names() -> dict[str, str]:
@@ -157,6 +167,13 @@ def service_type(code: str):
             chosen.append(request.args[d])
     return render_template("service_type.html", d=_build("service-type", code=code), values=values,
                            page="service-types", code=code)
+
+
+@bp.get("/attention")
+@require("dashboards")
+def attention():
+    """"Da guardare": the units outside their service type's funnel limits (:mod:`.data_attention`)."""
+    return render_template("attention.html", d=_build("attention"), page="attention")
 
 
 ENTITY_COLUMNS = [("name", "Ente"), ("ipa", "Codice IPA"), ("category_label", "Categoria IPA"),
