@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("clock_2027")  # fixed data of 2026, read a
 STYPE = "anagrafe.certificati"
 PAGES = ["/", "/service-types/", f"/service-types/{STYPE}", f"/service-types/{STYPE}?measure=mean",
          "/service-types/previdenza.domanda-prestazione", "/entities/", "/entities/c_h501", "/regions", "/quality",
-         "/exports", "/exports?freq=Q"]
+         "/exports", "/exports?freq=Q", "/attention", "/attention?level=service"]
 #: codes that must never reach a reader
 CODES = re.compile(r"(?<![\w-])(A/F|U/F|Q/A|within|above_95|above_99\.8|below_95|below_99\.8|primary|secondary|"
                    r"positive_share|mean_status|top2|L6|C16|ITI4|likert5|faces3|front_office)(?![\w-])")
