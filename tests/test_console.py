@@ -91,6 +91,7 @@ def test_every_route_is_covered_by_these_tests(app):
                 "/workspace/<ipa>/plans/<int:plan_id>/evaluation.csv",
                 "/workspace/<ipa>/plans/<int:plan_id>/evaluation.json"}
     covered |= {"/operator", "/operator/entries"}  # tests/test_operator.py
+    covered |= {"/attention"}  # tests/test_console_attention.py
     covered |= {"/admin/<any(entity, service):kind>/<key>/names"}  # tests/test_names.py
     covered |= {"/quality/response-rates", "/quality/response-rates.csv"}  # test_funnel_browser.py, PAGES
     covered |= {"/entities/<ipa>/faccia", "/entities/<ipa>/faccia.csv", "/channels", "/channels.csv"}  # PAGES; tests/test_faccia_report.py
