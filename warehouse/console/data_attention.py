@@ -18,8 +18,9 @@ from questionnaires.harmonize import SCORE_INDICATORS
 from .. import cube
 from ..compare import LEVELS, MIN_UNITS
 from ..comparability import QueryError
+from ..protect import Protection
 from .data import Chart, indicator_arg, period_choice, table, type_label
-from .data_compared import compared
+from .data_compared import cached, compared
 from .i18n import gettext as _
 
 #: The flags listed, in the page's order: below the benchmark (worse) first, the farther out first.
@@ -61,14 +62,15 @@ def columns(level: str) -> list[tuple[str, str]]:
             ("status", "Stato")]
 
 
-def attention_page(con, settings, args, lang: str, names: dict[str, str], service_names: dict[str, str],
-                   cache: dict | None = None) -> dict[str, Any]:
+def attention_page(con, settings, args, lang: str, names, service_names, cache: dict | None = None) -> dict[str, Any]:
     """The page's data: ``rows`` (the units outside the limits of every service type with data in the
     period, in :data:`ORDER`, then by type and name; each with ``type_link``, its service type's page with
     the same indicator, period and level), ``summary`` (the types without a listed unit, counted and named),
     ``limits_note`` (what the limits and FDR mean) and ``charts`` (the table, for its CSV). ``indicator``:
     a core score indicator (every service type's); the measure is the positive share (comparable across
-    instruments), as the service type's page by default."""
+    instruments), as the service type's page by default. ``names`` and ``service_names``: callables giving
+    the entities' and the services' names (the registry is read only for the level shown); ``cache``: the
+    console's comparison cache (the types with data in the period are kept there too)."""
     indicator = indicator_arg(args)
     level = args.get("level") or "entity"
     if level not in LEVELS:
@@ -76,14 +78,16 @@ def attention_page(con, settings, args, lang: str, names: dict[str, str], servic
     per = period_choice(con, args)
     words = WORDS[level]
     p = per["period"]
-    codes = sorted({r["service_type"] for r in table(con, settings, indicator=indicator, by=["service_type"],
-                                                     freq=per["freq"], start=p, end=p)} - {cube.UNKNOWN}
-                   if p else (), key=lambda c: type_label(c, lang).casefold())
+    present = cached(cache, ("types", indicator, per["freq"], p, repr(Protection.from_settings(settings))),
+                     lambda: {r["service_type"] for r in table(con, settings, indicator=indicator, by=["service_type"],
+                                                               freq=per["freq"], start=p, end=p)}) if p else set()
+    codes = sorted(present - {cube.UNKNOWN}, key=lambda c: type_label(c, lang).casefold())
+    unit_names = (service_names if level == "service" else names)() if codes else {}
     rows: list[dict[str, Any]] = []
     calm, few, withheld = [], [], []
     for code in codes:
         got = compared(con, settings, code, indicator, "positive_share", level, per, {"service_type": [code]},
-                       service_names if level == "service" else names, cache=cache)
+                       unit_names, cache=cache)
         if got["withheld"]:
             withheld.append(code)
             continue

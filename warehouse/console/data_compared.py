@@ -5,7 +5,8 @@
 "Da guardare" page (:mod:`.data_attention`) both read, so a unit has there the same value, 95%
 interval, funnel flag and FDR verdict. Its comparisons are kept in the console's comparison cache
 (:func:`comparison_cache`, the API's ``/api/v1/compare`` cache: one per rollup version), its
-refusals too (a type the guard will not pool is refused again on every visit otherwise).
+refusals too (a type the guard will not pool is refused again on every visit otherwise), and so are
+the units' own cells and the benchmark's (the same rollup version, the same protected figures).
 Suppressed units are rows without value, interval, flag or verdict, as the comparison gives them.
 """
 from __future__ import annotations
@@ -42,11 +43,17 @@ def cached_comparison(con, cut: "cube.Cut", measure: str, cache: dict | None = N
     """:func:`.data.comparison` ``(body, refused, withheld)``, kept in ``cache`` (:func:`comparison_cache`)
     under a key of its own (never one of the API's bodies): deterministic for one rollup version (cell-key
     noise, rank intervals without sampling). The cached body is shared: never change it."""
-    if cache is None:
-        return comparison(con, cut, measure, **kw)
     key = ("page", repr(cut), measure, repr(sorted((k, repr(v)) for k, v in kw.items())))
+    return cached(cache, key, lambda: comparison(con, cut, measure, **kw))
+
+
+def cached(cache: dict | None, key: tuple, compute):
+    """``compute()``, kept in ``cache`` under ``key`` (computed each time without a cache): what one rollup
+    version determines (the comparison cache is emptied for the next); the value is shared: never change it."""
+    if cache is None:
+        return compute()
     if key not in cache:
-        cache[key] = comparison(con, cut, measure, **kw)
+        cache[key] = compute()
     return cache[key]
 
 
@@ -91,10 +98,10 @@ def compared(con, settings, code: str, indicator: str, measure: str, level: str,
             withheld = not_comparable_note(con, protection, cut, not_pooled)
         body = got or body
         # each unit's whole cell, as the comparison uses it (unit filters choose the rows, not the cells)
-        own = {r[level]: r for r in cube.table(con, cube.Cut(indicator=indicator, by=[level],
-                                                                filters=benchmark_filters(filters),
-                                                                freq=per["freq"], start=per["period"],
-                                                                end=per["period"]), protection).to_dict("records")}
+        by = cube.Cut(indicator=indicator, by=[level], filters=benchmark_filters(filters), freq=per["freq"],
+                      start=per["period"], end=per["period"])
+        own = cached(cache, ("cells", repr(by), repr(protection)), lambda: {
+            r[level]: r for r in cube.table(con, by, protection).to_dict("records")})
     else:
         own = {}
     # the value from the unit's own cell (full precision), rounded once as every page rounds it: the
@@ -102,10 +109,17 @@ def compared(con, settings, code: str, indicator: str, measure: str, level: str,
     v_key, lo_key, hi_key = (("mean", "mean_lower", "mean_upper") if measure == "mean"
                              else ("top2", "top2_lower", "top2_upper"))
     # each unit's entity page (a service's: its administration's), with the indicator and period shown here
-    ipa_of = (dict(con.execute("SELECT DISTINCT service, entity FROM rollup WHERE service_type = ?", [code]).fetchall())
+    ipa_of = (cached(cache, ("ipa_of", code), lambda: dict(con.execute(
+        "SELECT DISTINCT service, entity FROM rollup WHERE service_type = ?", [code]).fetchall()))
               if level == "service" and body["units"] else {})
+    # the words once a page, not once a unit (a type has thousands of services: gettext reads the language each time)
+    flags, fdrs = {k: _(v) for k, v in FLAGS.items()}, {k: _(v) for k, v in FDR.items()}
+    statuses: dict[tuple, str] = {}
     rows = []
     for u in body["units"]:
+        st = (u.get("conf_status"), u.get("top2_status"), u.get("obs_status"))
+        if st not in statuses:
+            statuses[st] = status_text(u)
         o = own.get(u[level], {})
         ipa = u[level] if level == "entity" else ipa_of.get(u[level])
         pub = u["value"] is not None
@@ -120,14 +134,16 @@ def compared(con, settings, code: str, indicator: str, measure: str, level: str,
                      # the EB interval as the comparison rounds it (2 decimals, as its estimate): rounding it
                      # again to 1 decimal wrote 46.15 as "46,1" (no cell to round it from: the model's)
                      "eb_lower": num(eb_ci[0], RANK_DECIMALS), "eb_upper": num(eb_ci[1], RANK_DECIMALS),
-                     "flag": _(FLAGS[u["flag"]]) if u.get("flag") else "", "flag_code": u.get("flag") or "",
-                     "fdr": _(FDR[u["fdr"]["flag"]]) if u.get("fdr") else "",
-                     "fdr_code": (u.get("fdr") or {}).get("flag") or "", "status": status_text(u),
+                     "flag": flags[u["flag"]] if u.get("flag") else "", "flag_code": u.get("flag") or "",
+                     "fdr": fdrs[u["fdr"]["flag"]] if u.get("fdr") else "",
+                     "fdr_code": (u.get("fdr") or {}).get("flag") or "", "status": statuses[st],
                      "obs_status": u["obs_status"], "conf_status": u["conf_status"],
                      "link": {"ipa": ipa, "indicator": indicator, "freq": per["freq"], "period": per["period"]}
                      if ipa else None})
     # the benchmark rounded once, from its cell (the service types' list writes the same figure)
-    bench = (shown_value(con, protection, cube.Cut(indicator=indicator, filters=benchmark_filters(filters),
-                                                   freq=per["freq"], start=per["period"], end=per["period"]).validate(), measure)
+    nat = cube.Cut(indicator=indicator, filters=benchmark_filters(filters), freq=per["freq"], start=per["period"],
+                   end=per["period"])
+    bench = (cached(cache, ("bench", repr(nat), measure, repr(protection)),
+                    lambda: shown_value(con, protection, nat.validate(), measure))
              if (body.get("benchmark") or {}).get("value") is not None else None)
     return {"body": body, "rows": rows, "bench": bench, "measure": measure, "refused": refused, "withheld": withheld}

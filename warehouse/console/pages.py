@@ -51,8 +51,8 @@ def _build(page: str, **kw) -> dict:
         return data_units.service_type_page(con, settings, request.args, lang(), kw["code"], _entity_names(),
                                             service_names=_service_names(), cache=_compare_cache())
     if page == "attention":  # every service type's comparison, from the same cache as its page
-        return data_attention.attention_page(con, settings, request.args, lang(), _entity_names(),
-                                             _service_names(), cache=_compare_cache())
+        return data_attention.attention_page(con, settings, request.args, lang(), _entity_names, _service_names,
+                                             cache=_compare_cache())
     if page == "entity":
         return data_units.entity_page(con, settings, request.args, lang(), kw["ipa"], _services_of(kw["ipa"]),
                                       name=_entity_names().get(kw["ipa"]))
