@@ -112,6 +112,10 @@ def test_an_entity_within_the_limits_is_not_listed(client_auth):
     # nor any unit the type's page shows within its limits or without a flag (suppressed)
     listed = {(r["service_type"], r["entity"]) for r in rows}
     assert not any((TYPE, r["entity"]) in listed for r in funnel if r["flag"] in ("entro i limiti", "—"))
+    # a suppressed unit (tests.console_data: Torino's one answer, anagrafe.certificati) has no flag: never listed
+    page = _page(client_auth, "/attention?indicator=satisfaction&freq=M&period=2026-10")
+    _h, funnel, _raw = _table(_page(client_auth, "/service-types/anagrafe.certificati?freq=M&period=2026-10"), "funnel")
+    assert _unit(funnel, "entity", "c_l219")["flag"] == "—" and "c_l219" not in page
 
 
 def test_the_types_with_nothing_listed_are_counted_in_one_sentence(client_auth):
