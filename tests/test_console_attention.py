@@ -121,9 +121,9 @@ def test_an_entity_within_the_limits_is_not_listed(client_auth):
 def test_the_types_with_nothing_listed_are_counted_in_one_sentence(client_auth):
     page = _page(client_auth, f"/attention?{QUERY}")
     summary = _text(re.search(r"<p data-summary>(.*?)</p>", page, re.S).group(1))
-    assert summary.startswith("1 tipi di servizio confrontati, 0 senza enti fuori dai limiti"), summary
-    assert f"; 1 non confrontabili: {type_label(PAGE_TYPE, 'it')};" in summary, summary
-    assert f"; 1 con meno di 5 enti pubblicati (funnel non informativo): {type_label(FEW_TYPE, 'it')}." in summary
+    assert summary == (f"Tipi di servizio confrontati: 1, di cui 0 senza enti fuori dai limiti; non confrontabili: 1 "
+                       f"({type_label(PAGE_TYPE, 'it')}); con meno di 5 enti pubblicati, funnel non informativo: 1 "
+                       f"({type_label(FEW_TYPE, 'it')})."), summary
     note = _text(re.search(r"<p class=\"small\" data-limits-note>(.*?)</p>", page, re.S).group(1))
     assert "da guardare, non bocciato" in note and "FDR" in note and "99,8%" in note, note
 
@@ -140,7 +140,7 @@ def test_level_service_lists_the_services(client_auth):
         assert mine[col] == theirs[col], (col, mine, theirs)
     html_row = markup.unescape(raw[rows.index(mine)])
     assert "level=service" in html_row and f'href="/entities/{MILANO}?' in html_row, html_row
-    assert "senza servizi fuori dai limiti" in page
+    assert "Tipi di servizio confrontati: 1, di cui 0 senza servizi fuori dai limiti;" in page
 
 
 def test_an_entity_token_is_refused(client_auth):
@@ -163,8 +163,8 @@ def test_the_csv_is_the_table(client_auth, level):
 def test_the_english_page_has_its_texts(client_auth):
     page = markup.unescape(_page(client_auth, f"/attention?{QUERY}&lang=en"))
     assert "Needs attention" in page and "needs attention; it has not failed" in page
-    assert "1 service types compared, 0 without entities outside the limits" in page
-    assert "1 not comparable" in page and "Funnel position" in page and "below the 99.8% limit" in page
+    assert "Service types compared: 1, of which 0 without entities outside the limits; not comparable: 1 (" in page
+    assert "Funnel position" in page and "below the 99.8% limit" in page
     italian = [it for it in ATTENTION_EN if it.split("{")[0].strip() and it.split("{")[0].strip() in _text(page)]
     assert not italian, italian
 

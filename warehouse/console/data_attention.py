@@ -29,8 +29,8 @@ ORDER = ("below_99.8", "below_95", "above_99.8", "above_95")
 #: The page's words in the words of its units (``level``).
 WORDS = {
     "entity": {
-        "summary": "{n} tipi di servizio confrontati, {m} senza enti fuori dai limiti",
-        "few": "{k} con meno di {min} enti pubblicati (funnel non informativo): {names}",
+        "summary": "Tipi di servizio confrontati: {n}, di cui {m} senza enti fuori dai limiti",
+        "few": "con meno di {min} enti pubblicati, funnel non informativo: {k} ({names})",
         "none": "Nessun ente fuori dai limiti nel periodo {p}.",
         "limits": "I limiti del funnel dicono quanto il valore di un ente può scostarsi dal benchmark nazionale "
                   "per il solo caso, dato il suo numero di risposte: fuori dai limiti al 95% ci si aspetta per caso "
@@ -40,8 +40,8 @@ WORDS = {
                   "«significativamente sotto» resta tale anche tenendo conto di quanti enti si confrontano.",
         "unit": (("entity", "Codice IPA"), ("name", "Ente"))},
     "service": {
-        "summary": "{n} tipi di servizio confrontati, {m} senza servizi fuori dai limiti",
-        "few": "{k} con meno di {min} servizi pubblicati (funnel non informativo): {names}",
+        "summary": "Tipi di servizio confrontati: {n}, di cui {m} senza servizi fuori dai limiti",
+        "few": "con meno di {min} servizi pubblicati, funnel non informativo: {k} ({names})",
         "none": "Nessun servizio fuori dai limiti nel periodo {p}.",
         "limits": "I limiti del funnel dicono quanto il valore di un servizio può scostarsi dal benchmark "
                   "nazionale per il solo caso, dato il suo numero di risposte: fuori dai limiti al 95% ci si aspetta "
@@ -51,7 +51,7 @@ WORDS = {
                   "«significativamente sotto» resta tale anche tenendo conto di quanti servizi si confrontano.",
         "unit": (("service", "Chiave"), ("name", "Servizio"))},
 }
-NOT_COMPARABLE = "{k} non confrontabili: {names}"
+NOT_COMPARABLE = "non confrontabili: {k} ({names})"
 
 
 def columns(level: str) -> list[tuple[str, str]]:
@@ -115,7 +115,8 @@ def attention_page(con, settings, args, lang: str, names, service_names, cache: 
         parts.append(_(words["few"]).format(k=len(few), min=MIN_UNITS, names=named(few)))
     summary = "; ".join(parts) + "." if p else ""
     note = _(words["none"]).format(p=p) if p and not rows else ""
-    return {"indicator": indicator, "indicators": list(SCORE_INDICATORS), "level": level, "per": per, "rows": rows, "summary": summary,
+    return {"indicator": indicator, "indicators": list(SCORE_INDICATORS), "level": level, "per": per, "rows": rows,
+            "summary": summary,
             "types": {"compared": compared_n, "calm": calm, "few": few, "withheld": withheld},
             "limits_note": _(words["limits"]),
             "charts": [Chart("outside-limits", "Fuori dai limiti", columns(level), rows, note=note)]}

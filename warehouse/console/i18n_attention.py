@@ -11,15 +11,15 @@ EN = {
     "servizio.": "The entities (or services) that their service type's funnel places outside the limits: those "
                  "below the national benchmark first, then those above. Every value, limit and comparison is the "
                  "one of the service type's page.",
-    "{n} tipi di servizio confrontati, {m} senza enti fuori dai limiti":
-        "{n} service types compared, {m} without entities outside the limits",
-    "{n} tipi di servizio confrontati, {m} senza servizi fuori dai limiti":
-        "{n} service types compared, {m} without services outside the limits",
-    "{k} non confrontabili: {names}": "{k} not comparable: {names}",
-    "{k} con meno di {min} enti pubblicati (funnel non informativo): {names}":
-        "{k} with fewer than {min} published entities (funnel not informative): {names}",
-    "{k} con meno di {min} servizi pubblicati (funnel non informativo): {names}":
-        "{k} with fewer than {min} published services (funnel not informative): {names}",
+    "Tipi di servizio confrontati: {n}, di cui {m} senza enti fuori dai limiti":
+        "Service types compared: {n}, of which {m} without entities outside the limits",
+    "Tipi di servizio confrontati: {n}, di cui {m} senza servizi fuori dai limiti":
+        "Service types compared: {n}, of which {m} without services outside the limits",
+    "non confrontabili: {k} ({names})": "not comparable: {k} ({names})",
+    "con meno di {min} enti pubblicati, funnel non informativo: {k} ({names})":
+        "with fewer than {min} published entities, funnel not informative: {k} ({names})",
+    "con meno di {min} servizi pubblicati, funnel non informativo: {k} ({names})":
+        "with fewer than {min} published services, funnel not informative: {k} ({names})",
     "Nessun ente fuori dai limiti nel periodo {p}.": "No entity outside the limits in the period {p}.",
     "Nessun servizio fuori dai limiti nel periodo {p}.": "No service outside the limits in the period {p}.",
     "I limiti del funnel dicono quanto il valore di un ente può scostarsi dal benchmark nazionale per il solo caso, "
