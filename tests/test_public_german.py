@@ -29,14 +29,16 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 def italian_texts() -> set[str]:
     """Every Italian (source) text the pages translate: each ``_("…")`` of the templates, each file's
     description (``FILES``, translated as ``_(files[name])``) and each sentence of the highlights
-    (:data:`warehouse.public.highlights.TEXTS`)."""
+    (:data:`warehouse.public.highlights.TEXTS`) and
+    each of the trend charts (:data:`warehouse.public.charts.TEXTS`)."""
     found: set[str] = set()
     for path in TEMPLATES.glob("*.html"):
         source = path.read_text("utf-8")
         found |= set(re.findall(r'_\("((?:[^"\\]|\\.)*)"\)', source)) | set(re.findall(r"_\('([^']*)'\)", source))
+    from warehouse.public.charts import TEXTS as CHARTS  # the trend charts' words (legend, titles, alt text)
     from warehouse.public.highlights import TEXTS  # the key findings' sentences ("In sintesi"), said in Python
 
-    return found | set(FILES.values()) | set(TEXTS)
+    return found | set(FILES.values()) | set(TEXTS) | set(CHARTS)
 
 
 def test_every_italian_text_has_its_german_and_its_english():

@@ -29,6 +29,7 @@ from settings import Settings
 from settings.buckets import ClientBuckets, close_limiter, limiter_storage
 
 from .. import warmup
+from . import charts
 from ..protect import Protection
 from .feed import atom
 from .highlights import findings, for_json, sentences
@@ -39,6 +40,10 @@ from .releases import NATIONAL, TOTAL, Releases
 LANGS = ("it", "en", "de")
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; "
        "base-uri 'none'")
+#: An SVG chart's own policy (its response is a document of its own): its inline styles, nothing else — an
+#: image runs no script, and nothing it could name is loaded
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+SVG = "image/svg+xml"
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -154,7 +159,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         rel = releases.get()
         latest = rel[max(rel)] if rel else None
         return page(_lang(lang), "index.html", releases=[rel[p] for p in sorted(rel, reverse=True)], latest=latest,
-                    national=latest.cells() if latest else [], highlights=findings(latest, rel) if latest else None)
+                    national=latest.cells() if latest else [], highlights=findings(latest, rel) if latest else None,
+                    chart=charts.describe(charts.points(rel), lang))
 
     @app.get("/<lang>/methodology")
     @cached
@@ -179,7 +185,24 @@ def create_app(settings: Settings | None = None) -> Flask:
             abort(404)
         latest = rows[-1][1]  # the newest quarter holding the type: its key findings open the page
         return page(_lang(lang), "service_type.html", code=code, rows=rows,
-                    highlights=findings(latest, rel, service_type=code))
+                    highlights=findings(latest, rel, service_type=code),
+                    chart=charts.describe(charts.points(rel, code), lang))
+
+    def chart(lang: str, data) -> object:
+        """A trend chart (:mod:`warehouse.public.charts`) as an SVG image; 404 when it would be empty."""
+        if not data:
+            abort(404)
+        return app.response_class(charts.render(data, lang, protection.low_n), mimetype=SVG)
+
+    @app.get("/<lang>/charts/national.svg")
+    @cached
+    def national_chart(lang: str):
+        return chart(_lang(lang), charts.points(releases.get()))
+
+    @app.get("/<lang>/charts/service-types/<code>.svg")
+    @cached
+    def service_type_chart(lang: str, code: str):
+        return chart(_lang(lang), charts.points(releases.get(), code))
 
     @app.get("/<lang>/feed.atom")
     @cached
@@ -234,7 +257,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.after_request
     def _headers(resp):
-        resp.headers["Content-Security-Policy"] = CSP
+        # a chart is a document of its own: its inline styles allowed, still nothing to run or load
+        resp.headers["Content-Security-Policy"] = SVG_CSP if resp.mimetype == SVG else CSP
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "no-referrer"
         resp.headers["Access-Control-Allow-Origin"] = "*"  # open data: any page may read it

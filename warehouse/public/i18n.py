@@ -95,6 +95,26 @@ EN.update({
     "Il trimestre contiene risposte solo dei mesi {m}: i valori non riguardano tutto il trimestre.":
         "The quarter holds responses of the months {m} only: the figures do not cover the whole quarter.",
 })
+# the trend charts (warehouse.public.charts)
+EN.update({
+    "% giudizi positivi": "% positive judgements",
+    "barre: intervallo di confidenza al 95%": "bars: 95% confidence interval",
+    "simbolo vuoto: meno di {n} risposte, bassa affidabilità": "hollow symbol: fewer than {n} responses, low reliability",
+    "nessun simbolo: nessun valore pubblicato (oscurato per il segreto statistico)":
+        "no symbol: no value published (suppressed for statistical confidentiality)",
+    "{label}, {q}: {v}% (intervallo di confidenza al 95%: {lo}–{hi})": "{label}, {q}: {v}% (95% confidence interval: {lo}–{hi})",
+    "{label}, {q}: {v}% (intervallo di confidenza al 95%: {lo}–{hi}; meno di {n} risposte, bassa affidabilità)":
+        "{label}, {q}: {v}% (95% confidence interval: {lo}–{hi}; fewer than {n} responses, low reliability)",
+    "Grafico della quota di giudizi positivi per trimestre, dal {first} al {last}, con intervalli di confidenza al 95%.":
+        "Chart of the share of positive judgements by quarter, from {first} to {last}, with 95% confidence intervals.",
+    "{label}: {v0}% nel {q0}, {v1}% nel {q1}.": "{label}: {v0}% in {q0}, {v1}% in {q1}.",
+    "{label}: {v}% nel {q}.": "{label}: {v}% in {q}.",
+    "{label}: nessun valore pubblicato.": "{label}: no value published.",
+    "Trimestri senza un valore pubblicato: {qs}.": "Quarters without a published value: {qs}.",
+    "Quota di giudizi positivi per trimestre, con l'intervallo di confidenza al 95% di ogni valore; i valori sono nelle tabelle qui sotto.":
+        "Share of positive judgements by quarter, with each value's 95% confidence interval; the values are in the "
+        "tables below.",
+})
 #: What each file of a release is for (the quarter page's list of open data files), in Italian (``EN`` below)
 FILES = {"table.csv": "la tabella, per fogli di calcolo (CSV)",
          "table.sdmx.csv": "la tabella in SDMX-CSV, per sistemi statistici",

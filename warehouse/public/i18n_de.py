@@ -115,6 +115,27 @@ DE = {
         "veröffentlichte, vergleichbare Werte hat.",
     "Il trimestre contiene risposte solo dei mesi {m}: i valori non riguardano tutto il trimestre.":
         "Das Quartal enthält nur Antworten aus den Monaten {m}: Die Werte betreffen nicht das ganze Quartal.",
+    # the trend charts (warehouse.public.charts)
+    "% giudizi positivi": "% positive Bewertungen",
+    "barre: intervallo di confidenza al 95%": "Balken: 95-%-Konfidenzintervall",
+    "simbolo vuoto: meno di {n} risposte, bassa affidabilità":
+        "leeres Symbol: weniger als {n} Antworten, geringe Verlässlichkeit",
+    "nessun simbolo: nessun valore pubblicato (oscurato per il segreto statistico)":
+        "kein Symbol: kein Wert veröffentlicht (gesperrt wegen statistischer Geheimhaltung)",
+    "{label}, {q}: {v}% (intervallo di confidenza al 95%: {lo}–{hi})":
+        "{label}, {q}: {v} % (95-%-Konfidenzintervall: {lo}–{hi})",
+    "{label}, {q}: {v}% (intervallo di confidenza al 95%: {lo}–{hi}; meno di {n} risposte, bassa affidabilità)":
+        "{label}, {q}: {v} % (95-%-Konfidenzintervall: {lo}–{hi}; weniger als {n} Antworten, geringe Verlässlichkeit)",
+    "Grafico della quota di giudizi positivi per trimestre, dal {first} al {last}, con intervalli di confidenza al 95%.":
+        "Diagramm des Anteils positiver Bewertungen nach Quartal, von {first} bis {last}, mit "
+        "95-%-Konfidenzintervallen.",
+    "{label}: {v0}% nel {q0}, {v1}% nel {q1}.": "{label}: {v0} % im Quartal {q0}, {v1} % im Quartal {q1}.",
+    "{label}: {v}% nel {q}.": "{label}: {v} % im Quartal {q}.",
+    "{label}: nessun valore pubblicato.": "{label}: kein Wert veröffentlicht.",
+    "Trimestri senza un valore pubblicato: {qs}.": "Quartale ohne veröffentlichten Wert: {qs}.",
+    "Quota di giudizi positivi per trimestre, con l'intervallo di confidenza al 95% di ogni valore; i valori sono nelle tabelle qui sotto.":
+        "Anteil positiver Bewertungen nach Quartal, mit dem 95-%-Konfidenzintervall jedes Wertes; die Werte stehen "
+        "in den Tabellen unten.",
 }
 #: The indicators' names (``LABELS["de"]``)
 LABELS_DE = {"SATISFACTION": "Zufriedenheit", "EASE": "Einfachheit", "CLARITY": "Klarheit", "SPEED": "Schnelligkeit",
