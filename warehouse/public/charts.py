@@ -123,8 +123,8 @@ def render(data: list[tuple[str, dict[str, dict | None]]], lang: str, low_n: int
           "ytick.labelcolor": "#1a1a1a"}
     marks: list[tuple[str, dict[str, str]]] = []
     with _LOCK, matplotlib.rc_context(rc):
-        fig = Figure(figsize=(8, 4.2))
-        ax = fig.add_axes((0.08, 0.34, 0.9, 0.62))
+        fig = Figure(figsize=(8, 4.4))
+        ax = fig.add_axes((0.08, 0.35, 0.9, 0.62))
         quarters = [q for q, _cells in data]
         offset = {"SATISFACTION": -0.08, "TASK_COMPLETED": 0.08}
         for ind in HEADLINE:
@@ -145,7 +145,8 @@ def render(data: list[tuple[str, dict[str, dict | None]]], lang: str, low_n: int
                 gid = f"pt-{len(marks)}"
                 low = c.get("obs_status") == "U"
                 ax.plot([px], [y], linestyle="none", marker=marker, markersize=8, markeredgewidth=1.5,
-                        markeredgecolor=colour, markerfacecolor="#ffffff" if low else colour, gid=gid, clip_on=False)
+                        markeredgecolor=colour, markerfacecolor="#ffffff" if low else colour, gid=gid, clip_on=False,
+                        zorder=3)
                 marks.append((gid, {"data-indicator": ind, "data-period": q, "data-value": repr(float(c["top2"])),
                                     "data-lower": repr(float(c["top2_lower"])),
                                     "data-upper": repr(float(c["top2_upper"])),
@@ -169,8 +170,8 @@ def render(data: list[tuple[str, dict[str, dict | None]]], lang: str, low_n: int
                     Line2D([], [], color=AXIS, marker="|", markersize=12, linestyle="none", markeredgewidth=1.5,
                            label=gettext(CI, lang)),
                     Line2D([], [], linestyle="none", label=gettext(GAP, lang))]
-        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.0), ncols=2, frameon=False,
-                   fontsize=9, handletextpad=0.4, columnspacing=1.5)
+        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.0), ncols=1, frameon=False,
+                   fontsize=9, handletextpad=0.6, labelspacing=0.35)
         out = io.BytesIO()
         fig.savefig(out, format="svg", metadata={"Date": None})
     return _mark(out.getvalue(), marks)
