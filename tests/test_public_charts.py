@@ -160,6 +160,25 @@ def test_the_svg_has_its_own_csp_and_nosniff_and_the_pages_keep_theirs(site):
     assert page.headers["Content-Security-Policy"].startswith("default-src 'none'; style-src 'self'; img-src 'self'")
 
 
+def _contrast(a: str, b: str = "#ffffff") -> float:
+    def lum(h):
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+               for c in (int(h[i:i + 2], 16) / 255 for i in (1, 3, 5))]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_every_mark_text_and_line_contrasts_with_the_white_ground(site):
+    """WCAG 1.4.11: the markers, error bars, lines, axes and text ≥ 3:1 on white (the light grid aside)."""
+    from warehouse.public.charts import GRID
+
+    text = site[0].get("/it/charts/national.svg").get_data(as_text=True)
+    colours = set(re.findall(r"(?:fill|stroke): (#[0-9a-f]{6})", text)) - {"#ffffff", GRID}
+    assert colours and "opacity" not in text
+    assert {c: round(_contrast(c), 2) for c in colours if _contrast(c) < 3} == {}
+
+
 def test_two_renders_are_byte_identical(site):
     from warehouse.public.charts import points, render
 

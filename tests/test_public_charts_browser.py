@@ -76,3 +76,10 @@ def test_the_chart_renders_under_the_csp_and_the_pages_pass_axe(base, browser):
     assert drawn["points"] == 2  # satisfaction in two quarters (no task completion among these answers)
     ctx.close()
     assert blocked == []
+
+    phone = browser.new_context(locale="it-IT", viewport={"width": 320, "height": 640})  # the chart shrinks to fit
+    page = phone.new_page()
+    page.goto(base + "/it/")
+    width = page.locator('img[src="/it/charts/national.svg"]').evaluate("i => i.getBoundingClientRect().width")
+    assert 0 < width <= 320 and page.evaluate("document.documentElement.scrollWidth") <= 320
+    phone.close()

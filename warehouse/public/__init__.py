@@ -5,7 +5,8 @@ type, with CIs and disclosure flags, from the published *releases* only (:mod:`w
 read-only (GET/HEAD only), no cookies, no scripts. Pages ``/it/…``, ``/en/…`` and ``/de/…`` (German, for the
 bilingual bodies of South Tyrol), each linking its versions in the others: the index (every
 released quarter, the latest national table), a quarter (national, per PA type, per service type), a
-service type across quarters; downloads of each release's files exactly as released (CSV, SDMX-CSV,
+service type across quarters, with the headline indicators' trend as SVG images (:mod:`.charts`,
+``/<lang>/charts/…``); downloads of each release's files exactly as released (CSV, SDMX-CSV,
 JSON-stat) and a JSON of each quarter with the same numbers. Every path parameter must name
 something in a release (else 404) and query strings are ignored: nothing reaches beyond the
 published tables — no comments, no microdata, no other cut. Responses carry an ETag (304 on
@@ -70,7 +71,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     rendered: dict[tuple[str, str], tuple[bytes, str, str, str | None]] = {}  # (releases, path) → body, mimetype, etag, disposition
 
     def cached(view):
-        """Serve a page or JSON rendered once per set of releases (they never change in place)."""
+        """Serve a page, JSON or chart rendered once per set of releases (they never change in place), with the
+        mimetype it was rendered with (``image/svg+xml`` for a chart: its CSP follows from it, ``_headers``)."""
         import functools
 
         @functools.wraps(view)

@@ -134,7 +134,7 @@ def render(data: list[tuple[str, dict[str, dict | None]]], lang: str, low_n: int
                 c = cells[ind]
                 if c is None or c.get("obs_status") == "B":  # a gap, or a new series: the line breaks
                     if len(segment) > 1:
-                        ax.plot(*zip(*segment), color=colour, linewidth=1, alpha=0.6)
+                        ax.plot(*zip(*segment), color=colour, linewidth=1)
                     segment = []
                 if c is None:
                     continue
@@ -153,7 +153,7 @@ def render(data: list[tuple[str, dict[str, dict | None]]], lang: str, low_n: int
                                     "data-status": f"{c.get('obs_status')}/{c.get('conf_status')}",
                                     "title": _point_title(ind, q, c, lang, low_n)}))
             if len(segment) > 1:
-                ax.plot(*zip(*segment), color=colour, linewidth=1, alpha=0.6)
+                ax.plot(*zip(*segment), color=colour, linewidth=1)
         ax.set_ylim(0, 100)
         ax.set_yticks(range(0, 101, 20))
         ax.set_xlim(-0.5, max(len(quarters) - 0.5, 0.5))
