@@ -44,3 +44,9 @@ def send_framed_form(page, frame) -> None:
     frame.get_by_role("radio", name="Sì").check()
     page.wait_for_timeout(1600)  # a person takes longer than the form's minimum fill time
     frame.get_by_role("button", name="Invia").click()
+
+
+def serious(results) -> list[str]:
+    """The serious and critical violations of an axe run (``Axe().run(page)``), each with its first targets."""
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

@@ -17,7 +17,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.console_data import build
-from tests.browser import BROWSER
+from tests.browser import BROWSER, serious
 
 pytestmark = [*BROWSER, pytest.mark.usefixtures("clock_2027")]  # fixed data of 2026, read as ended periods
 SHOTS = os.environ.get("ASCOLTO_SCREENSHOTS")
@@ -68,10 +68,6 @@ def shot(page, name: str) -> None:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
 
-
-def serious(results) -> list[str]:
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def axe_clean(page) -> list[str]:

@@ -8,7 +8,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser import BROWSER
+from tests.browser import BROWSER, serious
 from tests.console_data import build
 from tests.test_faccia_report import _faccia
 from tests.warehouse_rows import write
@@ -36,10 +36,6 @@ def console(tmp_path_factory):
     yield f"http://127.0.0.1:{server.server_port}", secret
     server.shutdown()
 
-
-def serious(results):
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_the_entity_reads_its_faccia_report_from_its_workspace_in_italian_and_english(console, browser):

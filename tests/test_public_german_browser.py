@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from settings import Settings
-from tests.browser import BROWSER, serve
+from tests.browser import BROWSER, serve, serious
 from tests.warehouse_rows import response, write
 from warehouse.dataset import Warehouse
 from warehouse.protect import Protection
@@ -36,10 +36,6 @@ def base(tmp_path_factory):
     yield url
     server.shutdown()
 
-
-def serious(results):
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_the_german_public_site_reads_in_german_and_passes_axe(base, browser):
