@@ -108,7 +108,7 @@ def up(settings, demo_responses: int, demo_months: int) -> None:
     data directory gets the demo history, its last two ended quarters published (actor "demo"). Exits 2, starting
     nothing, when one of its ports is taken."""
     from deploy.up import up as run_up
-    from .demo_releases import publish_demo
+    from .cli_demo_releases import publish_demo
     _refuse_weak_secrets(settings, "ASCOLTO_CONSOLE_SECRET", "ASCOLTO_FORM_SECRET")
     sys.exit(run_up(settings, demo_responses=demo_responses, demo_months=demo_months, after_history=publish_demo))
 

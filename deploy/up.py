@@ -116,7 +116,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
     """Run the stack until interrupted; return the process exit status (2, having started nothing, when
     a port it listens on is taken: :func:`port_problems`). ``after_history(data_dir, env, summary, months,
     say=...)`` runs once the demo history was loaded into this data directory for the first time (the CLI
-    publishes the demo's quarters there: ``ascolto.demo_releases``)."""
+    publishes the demo's quarters there: ``ascolto.cli_demo_releases``)."""
     if problems := port_problems(settings, host):
         print("ascolto: cannot start: " + "; ".join(problems) + ". Stop the program that listens there (an "
               "earlier `make run`?), or set the variable to a free port, e.g. ASCOLTO_COLLECTOR_PORT=18000.",

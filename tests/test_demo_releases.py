@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from ascolto.cli import up as up_command
-from ascolto.demo_releases import demo_quarters, publish_demo
+from ascolto.cli_demo_releases import demo_quarters, publish_demo
 from tests.warehouse_rows import response, write
 
 

@@ -13,6 +13,7 @@ import csv
 import io
 from typing import Mapping
 
+from ..csvsafe import csv_writer
 from .releases import Release
 
 FILES = {"series.csv": "table.csv", "series.sdmx.csv": "table.sdmx.csv"}
@@ -31,9 +32,11 @@ def series(releases: Mapping[str, Release], name: str) -> bytes:
         parts.append((r, list(reader)))
         headers = list(reader.fieldnames or []) + [h for h in headers if h not in (reader.fieldnames or [])]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=headers + (["RELEASE"] if cited else []), lineterminator="\n")
-    writer.writeheader()
+    columns = headers + (["RELEASE"] if cited else [])
+    writer = csv_writer(out, lineterminator="\n")  # the one safe writer: a release's numbers and codes pass unchanged
+    writer.writerow(columns)
     for r, rows in parts:
         for row in rows:
-            writer.writerow({**row, **({"RELEASE": f"{r.period}/v{r.version}"} if cited else {})})
+            cells = {**row, **({"RELEASE": f"{r.period}/v{r.version}"} if cited else {})}
+            writer.writerow([cells.get(c, "") for c in columns])
     return out.getvalue().encode("utf-8")
