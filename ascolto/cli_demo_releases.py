@@ -24,17 +24,16 @@ QUARTERS = 2  # two: the newer one's key findings compare it with the one before
 def demo_quarters(today: date, months: int) -> list[str]:
     """The last :data:`QUARTERS` quarters that have ended by ``today`` and whose three months all lie in
     the ``months`` months of history up to ``today``'s month (the running one included), oldest first."""
-    first_month = today.year * 12 + today.month - 1 - (months - 1)  # months since year 0, the history's first
+    from warehouse.periods import months as months_of, period_before, period_of, running_month
+
+    first = running_month(today)
+    for _ in range(months - 1):
+        first = period_before(first)  # the history's first month
     out: list[str] = []
-    year, q = today.year, (today.month - 1) // 3  # the running quarter is q + 1: step back from it
-    while len(out) < QUARTERS:
-        if q == 0:
-            year, q = year - 1, 4
-        start = year * 12 + 3 * (q - 1)
-        if start < first_month:
-            break
-        out.append(f"{year}-Q{q}")
-        q -= 1
+    quarter = period_before(period_of(running_month(today), "Q"))
+    while len(out) < QUARTERS and months_of(quarter, "period")[0] >= first:
+        out.append(quarter)
+        quarter = period_before(quarter)
     return out[::-1]
 
 

@@ -24,12 +24,11 @@ CHANGE_WORDS = {"improved": "migliorato", "worsened": "peggiorato",
 
 
 def previous_period(label: str, freq: str) -> str:
-    """The period of ``freq`` just before ``label`` (``2026-10`` → ``2026-09``, ``2026-Q1`` → ``2025-Q4``)."""
-    from .periods import months, period_of
+    """The period of ``freq`` just before ``label`` (``2026-10`` → ``2026-09``, ``2026-Q1`` → ``2025-Q4``): the
+    calendar's own step, :func:`warehouse.periods.period_before` (``freq`` is ``label``'s own)."""
+    from .periods import period_before
 
-    first = months(label, "period")[0]
-    year, month = int(first[:4]), int(first[5:])
-    return period_of(f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}", freq)
+    return period_before(label)
 
 
 def change_since(before: dict | None, now: dict | None, prev: str | None) -> dict[str, Any] | None:

@@ -151,7 +151,7 @@ def running_month(today: date | None = None) -> str:
 
 def last_ended_month(today: date | None = None) -> str:
     """The month before :func:`running_month` (``YYYY-MM``): the latest one a figure may read."""
-    return _before(running_month(today))
+    return period_before(running_month(today))
 
 
 #: The one-row table (column ``running_month``, ``YYYY-MM``) of a :class:`warehouse.dataset.Warehouse`'s
@@ -215,7 +215,7 @@ def require_ended(label: str, field: str, today: date | None = None) -> str:
     require_started(label, field, today)
     today = today or today_rome()  # the publication day: a month ended less than PUBLISH_DELAY ago still waits
     if not is_complete(label, today):
-        raise running_refusal(field, label, _before(label))
+        raise running_refusal(field, label, period_before(label))
     return label
 
 
@@ -234,7 +234,7 @@ def running_refusal(field: str, label: str, instead: str | None) -> QueryError:
     return exc
 
 
-def _before(label: str) -> str:
+def period_before(label: str) -> str:
     """The period of ``label``'s frequency right before it (``2026-Q3`` for ``2026-Q4``, ``2025`` for
     ``2026``): an ended one when ``label`` is running — what :func:`require_ended` suggests instead."""
     first = months(label, "period")[0]
