@@ -50,3 +50,32 @@ def serious(results) -> list[str]:
     """The serious and critical violations of an axe run (``Axe().run(page)``), each with its first targets."""
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def serve_released(root, rows: list[dict], quarters, now=None):
+    """The public site over ``rows`` (written as a processor batch) with ``quarters`` released at ``now`` (default
+    2026-12-02 09:00 UTC), served on a free port: a context manager yielding its base URL."""
+    import contextlib
+    from datetime import datetime, timezone
+
+    from settings import Settings
+    from tests.warehouse_rows import write
+    from warehouse.dataset import Warehouse
+    from warehouse.protect import Protection
+    from warehouse.public import create_app
+    from warehouse.publish import publish
+
+    @contextlib.contextmanager
+    def running():
+        write(root, rows)
+        settings = Settings(data_dir=root)
+        with Warehouse(settings) as wh:
+            for q in quarters:
+                publish(wh.cursor(), q, settings.releases_path, Protection.from_settings(settings),
+                        now=now or datetime(2026, 12, 2, 9, tzinfo=timezone.utc))
+        url, server = serve(create_app(settings.with_(public_rate_limit="100000/minute")))
+        try:
+            yield url
+        finally:
+            server.shutdown()
+    return running()

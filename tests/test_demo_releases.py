@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from ascolto.cli import up as up_command
 from ascolto.cli_demo_releases import demo_quarters, publish_demo
 from tests.warehouse_rows import response, write
 
@@ -61,8 +60,16 @@ def test_nothing_is_published_before_the_answers_are_stored_and_it_says_so(tmp_p
     assert len(said) == 1 and "has stored 40 of the 140 demo answers" in said[0] and "ascolto publish --period 2026-Q3" in said[0]
 
 
-def test_the_cli_gives_the_stack_the_publishing_step():
-    """`ascolto up` (make run) hands deploy.up the step; deploy.up itself knows nothing of the warehouse."""
-    import inspect
+def test_the_cli_gives_the_stack_the_publishing_step(monkeypatch):
+    """`ascolto up` (make run) hands deploy.up the step; deploy.up itself knows nothing of the warehouse. The
+    stack's own start (a minute with the demo history) is replaced here by a recorder of what it is given."""
+    from click.testing import CliRunner
 
-    assert "after_history=publish_demo" in inspect.getsource(up_command.callback)
+    import deploy.up
+    from ascolto.cli import main
+
+    given = {}
+    monkeypatch.setattr(deploy.up, "up", lambda settings, **kw: given.update(kw) or 0)
+    result = CliRunner().invoke(main, ["up", "--demo-months", "13", "--demo-responses", "0"])
+    assert result.exit_code == 0, result.output
+    assert given["after_history"] is publish_demo and given["demo_months"] == 13

@@ -5,17 +5,11 @@ fallback sans-serif, and the pages with charts pass axe (no serious or critical 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 import pytest
 
-from settings import Settings
-from tests.browser import BROWSER, serve, serious
-from tests.warehouse_rows import response, write
-from warehouse.dataset import Warehouse
-from warehouse.protect import Protection
-from warehouse.public import create_app
-from warehouse.publish import publish
+from tests.browser import BROWSER, serious, serve_released
+from tests.warehouse_rows import response
 
 pytestmark = BROWSER
 TYPE = "anagrafe.certificati"
@@ -23,18 +17,11 @@ TYPE = "anagrafe.certificati"
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    root = tmp_path_factory.mktemp("public-charts-browser")
     months = {"2026-Q2": ("2026-04", "2026-05", "2026-06"), "2026-Q3": ("2026-07", "2026-08", "2026-09")}
-    write(root, [response(period=m, service_type=TYPE, satisfaction=1 + i % 5)
-                 for q in months for m in months[q] for i in range(30)])
-    settings = Settings(data_dir=root)
-    with Warehouse(settings) as wh:
-        for q in months:
-            publish(wh.cursor(), q, settings.releases_path, Protection.from_settings(settings),
-                    now=datetime(2026, 12, 2, 9, tzinfo=timezone.utc))
-    url, server = serve(create_app(settings.with_(public_rate_limit="100000/minute")))
-    yield url
-    server.shutdown()
+    rows = [response(period=m, service_type=TYPE, satisfaction=1 + i % 5) for q in months for m in months[q]
+            for i in range(30)]
+    with serve_released(tmp_path_factory.mktemp("public-charts-browser"), rows, months) as url:
+        yield url
 
 
 

@@ -5,17 +5,11 @@ same quarter; the German pages pass axe, say their language, and read their tabl
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 
 import pytest
 
-from settings import Settings
-from tests.browser import BROWSER, serve, serious
-from tests.warehouse_rows import response, write
-from warehouse.dataset import Warehouse
-from warehouse.protect import Protection
-from warehouse.public import create_app
-from warehouse.publish import publish
+from tests.browser import BROWSER, serious, serve_released
+from tests.warehouse_rows import response
 
 pytestmark = BROWSER
 Q = "2026-Q3"
@@ -23,18 +17,12 @@ Q = "2026-Q3"
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    root = tmp_path_factory.mktemp("public-de-browser")
-    write(root, [response(period=m, entity="c_h501", service_type="anagrafe.certificati", satisfaction=1 + i % 5)
-                 for m in ("2026-07", "2026-08", "2026-09") for i in range(30)]
-          + [response(period=m, entity="inps", pa_type="C16", service_type="previdenza.domanda-prestazione",
-                      satisfaction=1 + i % 5) for m in ("2026-07", "2026-08", "2026-09") for i in range(4)])
-    settings = Settings(data_dir=root)
-    with Warehouse(settings) as wh:
-        publish(wh.cursor(), Q, settings.releases_path, Protection.from_settings(settings),
-                now=datetime(2026, 12, 2, 9, tzinfo=timezone.utc))
-    url, server = serve(create_app(settings.with_(public_rate_limit="100000/minute")))
-    yield url
-    server.shutdown()
+    rows = [response(period=m, entity="c_h501", service_type="anagrafe.certificati", satisfaction=1 + i % 5)
+            for m in ("2026-07", "2026-08", "2026-09") for i in range(30)]
+    rows += [response(period=m, entity="inps", pa_type="C16", service_type="previdenza.domanda-prestazione",
+                      satisfaction=1 + i % 5) for m in ("2026-07", "2026-08", "2026-09") for i in range(4)]
+    with serve_released(tmp_path_factory.mktemp("public-de-browser"), rows, [Q]) as url:
+        yield url
 
 
 
