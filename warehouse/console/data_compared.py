@@ -6,7 +6,8 @@
 interval, funnel flag and FDR verdict. Its comparisons are kept in the console's comparison cache
 (:func:`comparison_cache`, the API's ``/api/v1/compare`` cache: one per rollup version), its
 refusals too (a type the guard will not pool is refused again on every visit otherwise), and so are
-the units' own cells and the benchmark's (the same rollup version, the same protected figures).
+the units' own cells, the benchmark's and a refused type's instruments (the same rollup version, the same
+protected figures): a warm page computes none of them again.
 Suppressed units are rows without value, interval, flag or verdict, as the comparison gives them.
 """
 from __future__ import annotations
@@ -57,19 +58,24 @@ def cached(cache: dict | None, key: tuple, compute):
     return cache[key]
 
 
-def not_comparable_note(con, protection, cut: "cube.Cut", exc: NotComparable) -> dict[str, Any]:
+def not_comparable_note(con, protection, cut: "cube.Cut", exc: NotComparable,
+                        cache: dict | None = None) -> dict[str, Any]:
     """Why a service type's comparison is not made (:func:`.data.comparison`'s ``withheld``): the guard's
     ``reason``, its refusal in the page's language naming what it would pool (``text``), and the instruments
     behind the type's national cell (``instruments``: the page links each one's own comparison); ``error`` is
-    the guard's refusal itself (the funnel's CSV answers with it, a 422 as ``/api/v1/compare``)."""
+    the guard's refusal itself (the funnel's CSV answers with it, a 422 as ``/api/v1/compare``). The
+    instruments are kept in ``cache`` (:func:`cached`) under their cut (indicator, filters, freq, period) and
+    protection, as the units' cells are (the same for every level): a warm visit runs no query for them; the
+    words are written at each call, in the page's language."""
     off = sorted({v.split(":")[0] for vs in exc.fields.values() for v in vs})
     text = refusal("not_comparable", str(exc), reason=exc.reason)
     if lang_now() != "en" and off:  # the English message names them; the Italian reason does not
         text = f"{text.rstrip('.')} ({', '.join(off)})."
     by = cube.Cut(indicator=cut.indicator, by=["instrument"], filters=benchmark_filters(cut.filters), freq=cut.freq,
                   start=cut.start, end=cut.end).validate()
-    found = cube.table(con, by, protection)["instrument"].tolist()
-    return {"reason": exc.reason, "text": text, "instruments": sorted(v for v in found if v != cube.UNKNOWN), "error": exc}
+    found = cached(cache, ("instruments", repr(by), repr(protection)), lambda: sorted(
+        v for v in cube.table(con, by, protection)["instrument"].tolist() if v != cube.UNKNOWN))
+    return {"reason": exc.reason, "text": text, "instruments": list(found), "error": exc}
 
 
 def compared(con, settings, code: str, indicator: str, measure: str, level: str, per: dict[str, Any],
@@ -95,7 +101,7 @@ def compared(con, settings, code: str, indicator: str, measure: str, level: str,
         if mean_refused and not not_pooled:
             refused = refusal("not_comparable", str(mean_refused), reason=mean_refused.reason)
         if not_pooled:
-            withheld = not_comparable_note(con, protection, cut, not_pooled)
+            withheld = not_comparable_note(con, protection, cut, not_pooled, cache)
         body = got or body
         # each unit's whole cell, as the comparison uses it (unit filters choose the rows, not the cells)
         by = cube.Cut(indicator=indicator, by=[level], filters=benchmark_filters(filters), freq=per["freq"],
