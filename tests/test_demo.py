@@ -401,3 +401,22 @@ def test_ascolto_demo_says_a_repeat_sends_the_same_ids_and_another_seed_adds_ans
         processor.close()
         server.shutdown()
         close_app(app)
+
+
+@pytest.mark.parametrize("page", ["/", "/floating.html"])
+def test_the_demo_pages_name_an_icon_so_the_browser_logs_no_404(page):
+    # without one, every browser asks the demo site for /favicon.ico and prints its 404 in the console
+    # of the PA developer following the README, next to the widget's own messages
+    import re
+    import urllib.request
+
+    from deploy.demo_site import make_server, serve_in_thread
+
+    server = make_server(free_port(), collector_port=8000)
+    serve_in_thread(server)
+    try:
+        html = urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}{page}").read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert re.search(r'<link rel="icon" href="data:,">', html), "no icon: the browser will ask for /favicon.ico"
