@@ -187,3 +187,32 @@ def test_each_headline_indicator_is_judged_on_its_own_as_the_public_site_judges_
                 "/?freq=M&period=2026-12")
     assert 'data-verdict="improved"' in _row(page, "satisfaction"), _row(page, "satisfaction")
     assert 'data-verdict="no detectable change"' in _row(page, "ease")
+
+
+def test_no_change_from_a_cell_of_low_reliability(tmp_path):
+    """December's satisfaction rests on 12 answers (OBS_STATUS U: fewer than ``ASCOLTO_RELIABILITY_MIN_N``):
+    the public site's highlights state no change from such a cell, and the console stated one (its rule
+    refused only missing, suppressed and broken cells). Now one rule (:func:`warehouse.changes.why_not`): no
+    change, the page and its CSV say why; ease, answered by 60 in both months, keeps its change."""
+    from warehouse.protect import Protection
+
+    settings, tokens = build(tmp_path)
+    def sat(m: str, i: int) -> int | None:  # November: 60 answers, half positive; December: 12, 11 positive
+        return (5 if i % 2 else 2) if m == "2026-11" else (5 if i < 11 else 2) if i < 12 else None
+
+    write(tmp_path, [response(period=m, day=1 + i % 28, entity=ROMA[0], service=ROMA[1], satisfaction=sat(m, i),
+                              ease=5 if i % 3 else 2) for m in ("2026-11", "2026-12") for i in range(60)])
+    client_auth = (create_app(settings).test_client(), {"Authorization": f"Bearer {tokens['monitoring']}"})
+    page = _get(client_auth, "/?freq=M&period=2026-12")
+    low_n = Protection.from_settings(settings).low_n
+    sat = _row(page, "satisfaction")
+    assert "data-verdict" not in sat and 'data-no-change="low_n"' in sat, sat
+    assert f"bassa affidabilità in uno dei due periodi (meno di {low_n} risposte)" in sat
+    assert "data-verdict" in _row(page, "ease")
+    rows = list(csv.DictReader(io.StringIO(_get(client_auth, "/csv/overview/headline?freq=M&period=2026-12")
+                                           .lstrip("\ufeff")), delimiter=";"))
+    by = {r["Indicatore"]: r for r in rows}
+    assert by["Soddisfazione"]["Variazione sul periodo precedente"] == ""
+    assert by["Soddisfazione"]["Esito"] == f"valore di bassa affidabilità in uno dei due periodi (meno di {low_n} risposte)"
+    en = _row(_get(client_auth, "/?freq=M&period=2026-12&lang=en"), "satisfaction")
+    assert f"low-reliability value in one of the two periods (fewer than {low_n} responses)" in en

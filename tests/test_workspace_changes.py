@@ -12,7 +12,7 @@ from tests.warehouse_rows import response, write
 from tests.workspace_data import ROMA, build_workspace
 from warehouse.console import create_app
 
-DROP, WOBBLE = "svc-roma-drop", "svc-roma-wobble"
+DROP, WOBBLE, FEW = "svc-roma-drop", "svc-roma-wobble", "svc-roma-few"
 
 
 def _answers(service: str, period: str, n: int, positive: int) -> list[dict]:
@@ -26,11 +26,12 @@ def seeded(tmp_path_factory):
     settings, tokens = build_workspace(root)
     factory = connect(settings.database_url)
     with session_scope(factory) as s:
-        for key in (DROP, WOBBLE):
+        for key in (DROP, WOBBLE, FEW):
             ops.add_service(s, actor="test", key=key, entity_ipa=ROMA, name=key, service_type="anagrafe.certificati")
     dispose(factory)
     write(root, _answers(DROP, "2026-09", 100, 80) + _answers(DROP, "2026-10", 100, 20)  # a clear fall
-          + _answers(WOBBLE, "2026-09", 30, 18) + _answers(WOBBLE, "2026-10", 30, 15))  # 60% → 50%: noise
+          + _answers(WOBBLE, "2026-09", 30, 18) + _answers(WOBBLE, "2026-10", 30, 15)  # 60% → 50%: noise
+          + _answers(FEW, "2026-09", 100, 80) + _answers(FEW, "2026-10", 12, 1))  # a fall, on 12 answers (U)
     return settings, tokens
 
 
@@ -62,6 +63,27 @@ def test_the_services_table_says_which_service_got_worse_beyond_noise(client, se
     assert '<td data-col="change">—</td>' in _row(first, DROP)  # nothing before: no change to state
     en = client.get(f"/workspace/{ROMA}?freq=M&period=2026-10&lang=en", headers=auth).get_data(as_text=True)
     assert "worsened</strong> against 2026-09" in _row(en, DROP) and "Against the previous period" in en
+
+
+def test_no_verdict_for_a_service_of_low_reliability(client, seeded):
+    """A service whose month rests on 12 answers (OBS_STATUS U: fewer than ``ASCOLTO_RELIABILITY_MIN_N``) fell
+    from 80% to 8%: the table called it "peggiorato", where the public site and the overview state no change
+    from a cell of low reliability. One rule now (:func:`warehouse.changes.why_not`): a dash, no verdict, and
+    Benjamini–Hochberg counts only the changes actually stated (its q values over those alone)."""
+    from scipy import stats as sps
+
+    for token, url in (("entity", f"/workspace/{ROMA}"), ("monitoring", f"/entities/{ROMA}")):
+        auth = {"Authorization": f"Bearer {seeded[1][token]}"}
+        few = _row(client.get(f"{url}?freq=M&period=2026-10", headers=auth).get_data(as_text=True), FEW)
+        assert "data-verdict" not in few and '<td data-col="change">—</td>' in few, few
+    auth = {"Authorization": f"Bearer {seeded[1]['entity']}"}
+    api = client.get(f"/api/v1/workspace/{ROMA}?freq=M&period=2026-10", headers=auth).json
+    change = {s["key"]: s["change"] for s in api["services"]}
+    assert change[FEW] is None
+    judged = [c for c in change.values() if c]
+    assert len(judged) == 2  # the drop and the wobble
+    q = sps.false_discovery_control([c["p_value"] for c in judged], method="bh")
+    assert [c["q_value"] for c in judged] == pytest.approx(list(q), rel=1e-9)
 
 
 def test_the_consoles_entity_page_shows_the_same_changes(client, seeded):
