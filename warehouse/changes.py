@@ -4,6 +4,9 @@ the entity page's services tables, :mod:`warehouse.console.data_units`) and the 
 highlights (:mod:`warehouse.public.highlights`): nothing here reads data.
 
 - :func:`previous_period`: the period just before another, at its frequency.
+- :func:`why_not`: the one rule for why no change is stated between two cells (:data:`NO_CHANGE_REASONS`),
+  every page's (the public highlights, the console's overview and its services tables); :func:`compare`
+  applies it and gives the change or the reason.
 - :func:`change_since`: one cell against the previous period's — the difference in points, its 95%
   Newcombe interval and the verdict of :func:`warehouse.evaluation.share_change`.
 - :func:`fdr_verdicts`: many changes of one page judged together (Benjamini–Hochberg).
@@ -17,10 +20,50 @@ from typing import Any
 from scipy import optimize, stats as sps
 from statsmodels.stats.proportion import proportion_confint
 
+from .protect import SUPPRESSED
+
 #: the verdict of a change since the previous period (:func:`change_since`), in words (a console template
 #: global, ``change_words``: the workspace's and the console's entity page's services tables)
 CHANGE_WORDS = {"improved": "migliorato", "worsened": "peggiorato",
                 "no detectable change": "nessuna variazione rilevabile"}
+
+#: Why no change is stated between two cells (:func:`why_not`), in its precedence: either cell absent or
+#: without a published share and n (``missing``); suppressed (``suppressed``: CONF_STATUS A or OBS_STATUS Q);
+#: of low reliability (``low_n``: OBS_STATUS U, the flag :mod:`warehouse.protect` sets on a published cell
+#: of fewer than ``Protection.low_n`` — ``ASCOLTO_RELIABILITY_MIN_N`` — answers); the first period of a new
+#: series (``break``: OBS_STATUS B, :mod:`warehouse.cube`). Each page says them in its own words.
+NO_CHANGE_REASONS = ("missing", "suppressed", "low_n", "break")
+#: The OBS_STATUS codes (:data:`warehouse.codelists.OBS_STATUS`) that refuse a comparison, and why.
+_REFUSED_OBS = {"Q": "suppressed", "U": "low_n", "B": "break"}
+
+
+def _reason(cell: dict | None) -> str | None:
+    """Why one cell cannot be compared (a :data:`NO_CHANGE_REASONS` code), None when it can."""
+    if cell is None:
+        return "missing"
+    if cell.get("conf_status") == SUPPRESSED or cell.get("obs_status") == "Q":
+        return "suppressed"
+    if cell.get("share") is None or cell.get("n") is None:
+        return "missing"
+    return _REFUSED_OBS.get(cell.get("obs_status"))
+
+
+def why_not(before: dict | None, now: dict | None) -> str | None:
+    """The one rule (docs/methodology.md §8) of every page that states a change since the previous period:
+    None when the two cells (as :func:`change_since` reads them: ``share``, ``n``, ``conf_status``,
+    ``obs_status``) may be compared — both published, unsuppressed, with a share and an n, neither of low
+    reliability (U) nor the first period of a new series (B) — else the first reason of either cell in the
+    precedence of :data:`NO_CHANGE_REASONS` (missing, suppressed, low_n, break)."""
+    reasons = {_reason(before), _reason(now)}
+    return next((code for code in NO_CHANGE_REASONS if code in reasons), None)
+
+
+def compare(before: dict | None, now: dict | None, prev: str | None) -> tuple[dict[str, Any] | None, str | None]:
+    """(change, None) between two cells the rule (:func:`why_not`) lets be compared — the change of
+    :func:`change_since` — else (None, the reason); a change the test cannot give is ``missing``."""
+    reason = why_not(before, now)
+    change = None if reason else change_since(before, now, prev)
+    return change, None if change else reason or "missing"
 
 
 def previous_period(label: str, freq: str) -> str:
@@ -37,7 +80,8 @@ def change_since(before: dict | None, now: dict | None, prev: str | None) -> dic
     variance ``share_noise_var``): the difference in points, its 95% interval (Newcombe, at the
     effective n's) and the verdict of :func:`warehouse.evaluation.share_change` — ``worsened``
     only when the whole interval is below 0, so a fall within noise is "nessuna variazione rilevabile".
-    None when either cell is suppressed, empty or not comparable."""
+    None when either cell has no share or n, or the test cannot be computed; it does not apply the rule of
+    which cells may be compared — the pages call :func:`compare` (:func:`why_not`), not this."""
     from .evaluation import EvaluationError, share_change
 
     if not before or not now or None in (before["share"], now["share"], before["n"], now["n"]):
@@ -92,4 +136,5 @@ def noise_from_interval(share: float, n: float, lower: float, upper: float, leve
     return float(max(0.0, (n / n_eff - 1) * centre * (1 - centre) / n))
 
 
-__all__ = ["CHANGE_WORDS", "change_since", "fdr_verdicts", "noise_from_interval", "previous_period"]
+__all__ = ["CHANGE_WORDS", "NO_CHANGE_REASONS", "change_since", "compare", "fdr_verdicts", "noise_from_interval",
+           "previous_period", "why_not"]

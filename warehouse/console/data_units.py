@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import cube
-from ..changes import CHANGE_WORDS, change_since, fdr_verdicts, previous_period  # noqa: F401  (re-exported)
+from ..changes import CHANGE_WORDS, compare, fdr_verdicts, previous_period  # noqa: F401  (CHANGE_WORDS re-exported)
 from ..compare import LEVELS, MIN_UNITS
 from ..comparability import QueryError, declared
 from ..rollup import MODULE_INDICATORS
@@ -230,9 +230,10 @@ NOT_ASKED_NOTE = "Non rilevato: i questionari dei servizi dell'ente di questo ti
 
 def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name: str | None = None) -> dict[str, Any]:
     """The entity page's data: its services in the period — each with its ``change`` since the previous
-    period (:func:`change_since`: which services got worse, beyond noise) — and, per service type, its
-    trend beside the national benchmark — the line labelled ``name`` (the registry's, in the reader's
-    language), else ``ipa``."""
+    period (:func:`warehouse.changes.compare`: which services got worse, beyond noise; None when the one
+    rule :func:`warehouse.changes.why_not` refuses it, e.g. a cell of low reliability) — and, per service
+    type, its trend beside the national benchmark — the line labelled ``name`` (the registry's, in the
+    reader's language), else ``ipa``."""
     indicator = indicator_arg(args)
     per = period_choice(con, args)
     types = [t for (t,) in con.execute("SELECT DISTINCT service_type FROM rollup WHERE entity = ? AND n > 0 "
@@ -281,9 +282,10 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
     before = {r["service"]: cell(r) for r in table(con, settings, True, indicator=indicator, by=["service"],
                                                    filters={"entity": [ipa]}, freq=per["freq"], start=prev,
                                                    end=prev)} if prev in per["periods"] else {}
-    for r in service_rows:
-        r["change"] = change_since(before.get(r["key"]), r["cell"], prev)
-    fdr_verdicts([r["change"] for r in service_rows])  # many services at once: false discoveries controlled
+    for r in service_rows:  # the one rule of every page (warehouse.changes.why_not); a refused one shows a dash
+        r["change"], _reason = compare(before.get(r["key"]), r["cell"], prev)
+    # many services at once: false discoveries controlled over the changes stated (a refused one is None, not counted)
+    fdr_verdicts([r["change"] for r in service_rows])
     none_asked = bool(service_rows) and not any(s["collected"] for s in service_rows)
     charts += breakdown(con, settings, indicator, {"entity": [ipa]}, per,
                         not_asked=_(ENTITY_NOT_ASKED_NOTE) if none_asked else "")

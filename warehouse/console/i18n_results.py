@@ -194,6 +194,8 @@ EN = {
     "nessun valore pubblicato in uno dei due periodi": "no published value in one of the two periods",
     "valore oscurato in uno dei due periodi (troppe poche risposte)":
         "value suppressed in one of the two periods (too few responses)",
+    "valore di bassa affidabilità in uno dei due periodi (meno di {n} risposte)":
+        "low-reliability value in one of the two periods (fewer than {n} responses)",
     "serie interrotta: è cambiata la versione del questionario": "break in series: the questionnaire version changed",
     "Nessun confronto: nessun periodo precedente con risposte.": "No comparison: no previous period with responses.",
     "Nessun tipo di servizio ha valori pubblicati e confrontabili in entrambi i periodi ({q} e {p}).":

@@ -14,24 +14,27 @@ Benjamini–Hochberg (:func:`~warehouse.changes.fdr_verdicts`).
   service type for the two periods; every type compared, judged together; the rows of those whose change
   survives (a :class:`.data.Chart`, downloadable as the page's other tables), its note when none does.
 
-No change is given when there is no previous period with answers (``first``), either cell is missing
-(``missing``: no answers, or no published share), suppressed (``suppressed``), or either is the first
-period of a new series of the indicator (``break``: ``OBS_STATUS`` B, a questionnaire version declaring
-a break — the public site's highlights' rule, :mod:`warehouse.public.highlights`).
+No change is given when there is no previous period with answers (``first``), else by the one rule of
+every page, the public site's highlights' too (:func:`warehouse.changes.why_not`): either cell is missing
+(``missing``: no answers, or no published share), suppressed (``suppressed``), of low reliability
+(``low_n``: ``OBS_STATUS`` U, fewer than ``ASCOLTO_RELIABILITY_MIN_N`` answers) or the first period of a
+new series of the indicator (``break``: ``OBS_STATUS`` B, a questionnaire version declaring a break).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from .. import cube
-from ..changes import CHANGE_WORDS, change_since, fdr_verdicts, previous_period
+from ..changes import CHANGE_WORDS, compare, fdr_verdicts, previous_period
 from .data import Chart, cell, num, table, type_label
 from .i18n import gettext as _
 
-#: Why a change since the previous period is not given (the headline's cell and its CSV say it).
+#: Why a change since the previous period is not given (the headline's cell and its CSV say it): ``first``,
+#: else a reason of :func:`warehouse.changes.why_not` (``{n}``: ``ASCOLTO_RELIABILITY_MIN_N``).
 NO_CHANGE = {"first": "nessun periodo precedente con risposte",
              "missing": "nessun valore pubblicato in uno dei due periodi",
              "suppressed": "valore oscurato in uno dei due periodi (troppe poche risposte)",
+             "low_n": "valore di bassa affidabilità in uno dei due periodi (meno di {n} risposte)",
              "break": "serie interrotta: è cambiata la versione del questionario"}
 
 #: The change's columns of a CSV (the headline's and the service types card's).
@@ -44,32 +47,16 @@ TYPE_CHANGE_COLUMNS = [("code", "Codice"), ("label", "Tipo di servizio"), ("n", 
                        *CHANGE_COLUMNS]
 
 
-def why_not(before: dict | None, now: dict | None) -> str | None:
-    """Why two published cells (:func:`.data.cell`) are not compared (a :data:`NO_CHANGE` code), else None."""
-    if before is None or now is None:
-        return "missing"
-    if "A" in (before["conf_status"], now["conf_status"]):
-        return "suppressed"
-    if None in (before["share"], now["share"], before["n"], now["n"]):
-        return "missing"
-    return "break" if "B" in (before["obs_status"], now["obs_status"]) else None
-
-
-def change_fields(change: dict | None, reason: str | None, prev: str | None) -> dict[str, Any]:
+def change_fields(change: dict | None, reason: str | None, prev: str | None, low_n: int | None = None) -> dict[str, Any]:
     """A row's change as the page and its CSV give it (once judged: after :func:`fdr_verdicts`): ``change``
     itself, the difference (``change_value``) and its interval to one decimal, the verdict in words — or,
-    none, why (``no_change``: a :data:`NO_CHANGE` code, in words in ``verdict``)."""
+    none, why (``no_change``: a :data:`NO_CHANGE` code, in words in ``verdict``; ``low_n`` the reliability
+    threshold those words state)."""
     ci = (change or {}).get("ci") or [None, None]
-    words = _(CHANGE_WORDS[change["verdict"]]) if change else _(NO_CHANGE[reason or "missing"])
+    words = _(CHANGE_WORDS[change["verdict"]]) if change else _(NO_CHANGE[reason or "missing"]).format(n=low_n)
     return {"change": change, "previous": prev, "no_change": None if change else reason or "missing",
             "change_value": num((change or {}).get("difference")), "change_lower": num(ci[0]),
             "change_upper": num(ci[1]), "verdict": words}
-
-
-def _compare(before: dict | None, now: dict | None, prev: str) -> tuple[dict | None, str | None]:
-    reason = why_not(before, now)
-    change = None if reason else change_since(before, now, prev)
-    return change, None if change else reason or "missing"
 
 
 def headline_changes(con, settings, freq: str, p: str, periods: list[str]) -> list[dict[str, Any]]:
@@ -84,17 +71,19 @@ def headline_changes(con, settings, freq: str, p: str, periods: list[str]) -> li
                                                      start=prev if has_prev else p, end=p)}
         if p not in cells:
             continue
-        change, reason = _compare(cells.get(prev), cells[p], prev) if has_prev else (None, "first")
+        change, reason = compare(cells.get(prev), cells[p], prev) if has_prev else (None, "first")
         out.append({"indicator": ind, "period": p, **cells[p], "change": change, "no_change": reason})
     # each indicator judged on its own, as the public highlights judge the national change: one national change,
     # one verdict (Benjamini–Hochberg is for scanning many units of one kind, the card below; methodology §8)
-    return [{**h, **change_fields(h["change"], h["no_change"], prev if has_prev else None)} for h in out]
+    low_n = settings.reliability_min_n  # what OBS_STATUS U, and so the reason low_n, stands for
+    return [{**h, **change_fields(h["change"], h["no_change"], prev if has_prev else None, low_n)} for h in out]
 
 
 def type_changes(con, settings, indicator: str, freq: str, p: str | None, periods: list[str], lang: str) -> Chart:
     """Chart ``type-changes``: the service types whose positive share of ``indicator`` changed detectably
-    since the previous period, after Benjamini–Hochberg over every type compared (both cells published,
-    no break); its ``note`` says how many were compared, and why none is listed when none is."""
+    since the previous period, after Benjamini–Hochberg over every type compared (the cells
+    :func:`warehouse.changes.why_not` lets be compared); its ``note`` says how many were compared, and why
+    none is listed when none is."""
     prev = previous_period(p, freq) if p else None
     title = "Tipi di servizio con variazioni rilevabili"
     if not p or prev not in periods:
@@ -105,7 +94,7 @@ def type_changes(con, settings, indicator: str, freq: str, p: str | None, period
     compared = []
     for t in sorted({t for t, _q in cells if t != cube.UNKNOWN}):
         now, before = cells.get((t, p)), cells.get((t, prev))
-        change, _reason = _compare(before, now, prev)
+        change, _reason = compare(before, now, prev)
         if change:
             compared.append({"code": t, "label": type_label(t, lang), **now, "previous_share": before["share"],
                              "change": change})
@@ -123,5 +112,4 @@ def type_changes(con, settings, indicator: str, freq: str, p: str | None, period
     return Chart("type-changes", title, TYPE_CHANGE_COLUMNS, rows, note=note.format(q=prev, p=p, m=len(compared)))
 
 
-__all__ = ["CHANGE_COLUMNS", "NO_CHANGE", "TYPE_CHANGE_COLUMNS", "change_fields", "headline_changes", "type_changes",
-           "why_not"]
+__all__ = ["CHANGE_COLUMNS", "NO_CHANGE", "TYPE_CHANGE_COLUMNS", "change_fields", "headline_changes", "type_changes"]

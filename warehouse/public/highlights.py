@@ -18,8 +18,9 @@ The previous quarter is the calendar one before (:func:`warehouse.changes.previo
 console's "change since the previous period"); a comparison needs both cells published with at least
 ``low_n`` answers (status A), and no break in series in either (``OBS_STATUS`` B: the quarter a
 questionnaire version declaring a break first appears in — the release's only trace of the series,
-whose labels the cube keeps to itself). :func:`sentences` says the findings in Italian, English or
-German (the texts' translations are in ``EN`` and ``DE``; :data:`TEXTS` lists them for the tests).
+whose labels the cube keeps to itself): the one rule of every page, :func:`warehouse.changes.why_not`.
+:func:`sentences` says the findings in Italian, English or German (the texts' translations are in ``EN``
+and ``DE``; :data:`TEXTS` lists them for the tests).
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ from typing import Any, Callable, Mapping
 
 from markupsafe import Markup, escape
 
-from ..changes import change_since, fdr_verdicts, noise_from_interval, previous_period
+from .. import changes
+from ..changes import NO_CHANGE_REASONS, fdr_verdicts, noise_from_interval, previous_period
 from ..numbers import number, signed
 from .i18n import LABELS, gettext, type_name
 from .releases import INDICATORS, Release
@@ -36,9 +38,10 @@ from .releases import INDICATORS, Release
 #: the person got done what they came for; the others stay in the tables below.
 HEADLINE = ("SATISFACTION", "TASK_COMPLETED")
 #: Why a change is not given: no quarter released before this one; the quarter before is not released;
-#: the indicator is not in one of the two tables; a cell suppressed; a cell of fewer than ``low_n``
-#: answers (status U); a break in series (status B) in either quarter.
-REASONS = ("first", "previous_not_released", "missing", "suppressed", "low_n", "break")
+#: else the one rule of every page (:func:`warehouse.changes.why_not`): the indicator is not in one of the
+#: two tables; a cell suppressed; a cell of fewer than ``low_n`` answers (status U); a break in series
+#: (status B) in either quarter.
+REASONS = ("first", "previous_not_released", *NO_CHANGE_REASONS)
 
 SHARE = "{label}: {share}% di giudizi positivi (intervallo di confidenza al 95%: {lo}–{hi})."
 YES = "{label}: {share}% di risposte «sì» (intervallo di confidenza al 95%: {lo}–{hi})."
@@ -66,34 +69,22 @@ TEXTS = (SHARE, YES, CHANGE, *VERDICTS.values(), *WHY.values(), TYPES_CHANGED, T
          TYPES_NOT_COMPARED, PARTIAL)
 
 
-def _usable(cell: Mapping[str, Any] | None) -> str | None:
-    """Why a release cell cannot be compared (a :data:`REASONS` code), None when it can."""
+def _cell(cell: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A release cell as :func:`warehouse.changes.why_not` and :func:`~warehouse.changes.change_since` read one
+    (share %, n, its statuses, the perturbation variance its published interval implies)."""
     if cell is None:
-        return "missing"
-    if cell.get("conf_status") == "A" or cell.get("obs_status") == "Q":
-        return "suppressed"
-    if cell.get("top2") is None or cell.get("n") is None:
-        return "missing"
-    if cell.get("obs_status") == "U":
-        return "low_n"
-    return "break" if cell.get("obs_status") == "B" else None
-
-
-def _share(cell: Mapping[str, Any]) -> dict[str, Any]:
-    """A release cell as :func:`warehouse.changes.change_since` reads one (share %, n, perturbation variance)."""
-    return {"share": cell["top2"], "n": cell["n"],
-            "share_noise_var": noise_from_interval(cell["top2"], cell["n"], cell["top2_lower"], cell["top2_upper"])}
+        return None
+    share, n, lo, hi = (cell.get(k) for k in ("top2", "n", "top2_lower", "top2_upper"))
+    noise = noise_from_interval(share, n, lo, hi) if None not in (share, n, lo, hi) else None
+    return {"share": share, "n": n, "conf_status": cell.get("conf_status"), "obs_status": cell.get("obs_status"),
+            "share_noise_var": noise}
 
 
 def compare(now: Mapping[str, Any] | None, before: Mapping[str, Any] | None, prev: str) -> tuple[dict | None, str | None]:
-    """(change, None) between two release cells of one indicator, else (None, the reason: :data:`REASONS`).
-    The change: ``difference`` (points), ``ci`` (95%), ``verdict``, ``p_value`` (:func:`change_since`)."""
-    reasons = [_usable(now), _usable(before)]
-    for code in ("missing", "suppressed", "low_n", "break"):
-        if code in reasons:
-            return None, code
-    change = change_since(_share(before), _share(now), prev)
-    return (change, None) if change else (None, "missing")
+    """(change, None) between two release cells of one indicator, else (None, the reason: :data:`REASONS`) —
+    the one rule of every page, :func:`warehouse.changes.compare`. The change: ``difference`` (points),
+    ``ci`` (95%), ``verdict``, ``p_value`` (:func:`warehouse.changes.change_since`)."""
+    return changes.compare(_cell(before), _cell(now), prev)
 
 
 def findings(release: Release, releases: Mapping[str, Release], service_type: str | None = None) -> dict[str, Any]:
