@@ -48,10 +48,12 @@ CATS = ["clarity", "completeness", "orientation", "technical", "speed", "other"]
 SCORES = ["satisfaction", "ease", "clarity", "speed", "trust", "task_completed"]
 
 
-def services(rng) -> list[dict]:
+def services(rng, total: int = 3000) -> list[dict]:
+    """About ``total`` services over the eight types by their weights, two to an entity (about ``total / 2``
+    entities)."""
     out = []
     for st, (pas, qs, w) in SERVICE_TYPES.items():
-        for i in range(int(3000 * w)):
+        for i in range(max(1, int(total * w))):
             pa_type = pas[i % len(pas)]
             region = REGIONS[rng.integers(len(REGIONS))]
             out.append({"service": f"{st}-{i}", "entity": f"e-{pa_type}-{st.split('.')[0]}-{i // 2}",
@@ -61,16 +63,25 @@ def services(rng) -> list[dict]:
     return out
 
 
-def generate(root: Path, n: int, seed: int = 7) -> float:
+def month_range(count: int, last: str = "2025-12") -> list[str]:
+    """The ``count`` calendar months ending with ``last`` (``YYYY-MM``), oldest first."""
+    y, m = map(int, last.split("-"))
+    end = y * 12 + m - 1
+    return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(end - count + 1, end + 1)]
+
+
+def generate(root: Path, n: int, seed: int = 7, months: int = 12, n_services: int = 3000) -> float:
+    """``n`` responses spread evenly over the ``months`` months ending 2025-12 (12: the year 2025; 36: three
+    years, twelve quarters) across about ``n_services`` services (:func:`services`). Returns the seconds taken."""
     from dataset.recordkey import keyer, local_secret
 
     keys_of = keyer(local_secret(root))
     rng = np.random.default_rng(seed)
-    svc = services(rng)
+    svc = services(rng, n_services)
     weights = rng.pareto(1.2, len(svc)) + 0.2
     weights /= weights.sum()
     t0 = time.perf_counter()
-    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    months = month_range(months)
     per_month = n // len(months)
     files = 0
     svc_arr = {k: np.array([s[k] for s in svc], dtype=object) for k in ("service", "entity", "service_type",
