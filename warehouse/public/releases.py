@@ -19,44 +19,32 @@ INDICATORS = ("SATISFACTION", "EASE", "CLARITY", "SPEED", "TRUST", "TASK_COMPLET
 SERIES = {"MEAN": "mean", "POS": "top2", "T2B": "top2", "YES": "top2"}
 
 
-def _area_table(r: dict[str, Any]) -> bool:
-    """A row of the table by area (not broken down by instrument, scale or channel)."""
-    return all(r.get(d, TOTAL) == TOTAL for d in ("INSTRUMENT", "SCALE", "CHANNEL"))
-
-
 @dataclass
 class Release:
+    """One released quarter as the pages read it: its manifest, its directory (the files are read from disk
+    when downloaded) and the national cells of its table, indexed by (PA type, service type) — not the
+    table's rows (regions, instruments, scales, channels), which no page shows: every worker keeps every
+    release for as long as it runs (docs/public.md, "Memory")."""
     period: str
     manifest: dict[str, Any]
     path: Path
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    national: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)  # every version's manifest
 
     @property
     def version(self) -> int:
         return self.manifest["version"]
 
-    def cells(self, pa_type: str = TOTAL, service_type: str = TOTAL, area: str = NATIONAL) -> list[dict[str, Any]]:
-        """One row per indicator: mean and positive (top-2-box) share with CIs, n and flags."""
-        out: dict[str, dict[str, Any]] = {}
-        for r in self.rows:
-            if (r["REF_AREA"], r["PA_TYPE"], r["SERVICE_TYPE"]) != (area, pa_type, service_type) or not _area_table(r):
-                continue
-            ind, _, kind = r["INDICATOR"].rpartition("_")
-            if kind not in SERIES:
-                continue  # task completion's partly / no shares: the release table has them, the page the yes share
-            o = out.setdefault(ind, {"indicator": ind, "n": r["N_RESP"], "obs_status": r["OBS_STATUS"],
-                                     "conf_status": r["CONF_STATUS"]})
-            key = SERIES[kind]
-            o[key], o[f"{key}_lower"], o[f"{key}_upper"] = r["OBS_VALUE"], r["LOWER_BOUND"], r["UPPER_BOUND"]
-        return [out[i] for i in INDICATORS if i in out]
+    def cells(self, pa_type: str = TOTAL, service_type: str = TOTAL) -> list[dict[str, Any]]:
+        """One cell per indicator (in :data:`INDICATORS` order): mean and positive (top-2-box) share with
+        CIs, n and flags; empty when the release has no national cell of that PA type and service type.
+        The cells are the release's own: a caller must not change them."""
+        return self.national.get((pa_type, service_type), [])
 
     def values(self, dim: str) -> list[str]:
         """The PA types or service types with a national cell in this release."""
-        col = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE"}[dim]
-        other = "SERVICE_TYPE" if col == "PA_TYPE" else "PA_TYPE"
-        return sorted({r[col] for r in self.rows if r["REF_AREA"] == NATIONAL and r[other] == TOTAL and r[col] != TOTAL
-                       and _area_table(r)})
+        i = {"pa_type": 0, "service_type": 1}[dim]
+        return sorted({k[i] for k in self.national if k[i] != TOTAL and k[1 - i] == TOTAL})
 
 
 def _num(v: str) -> float | int | None:
@@ -66,16 +54,34 @@ def _num(v: str) -> float | int | None:
     return int(f) if f.is_integer() and "." not in v else f
 
 
+def _national(text: str) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The national cells of a release's ``table.csv`` (the area table: no breakdown by instrument, scale
+    or channel), one per indicator, grouped by (PA type, service type)."""
+    rows = csv.reader(io.StringIO(text))
+    col = {name: i for i, name in enumerate(next(rows, []))}
+    breakdowns = [col[d] for d in ("INSTRUMENT", "SCALE", "CHANNEL") if d in col]
+    area, pa, st, ind_col = col["REF_AREA"], col["PA_TYPE"], col["SERVICE_TYPE"], col["INDICATOR"]
+    out: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    for r in rows:
+        if r[area] != NATIONAL or any(r[i] != TOTAL for i in breakdowns):
+            continue
+        ind, _, kind = r[ind_col].rpartition("_")
+        if kind not in SERIES:
+            continue  # task completion's partly / no shares: the release table has them, the page the yes share
+        o = out.setdefault((r[pa], r[st]), {}).setdefault(ind, {
+            "indicator": ind, "n": _num(r[col["N_RESP"]]), "obs_status": r[col["OBS_STATUS"]],
+            "conf_status": r[col["CONF_STATUS"]]})
+        key = SERIES[kind]
+        o[key], o[f"{key}_lower"], o[f"{key}_upper"] = (_num(r[col["OBS_VALUE"]]), _num(r[col["LOWER_BOUND"]]),
+                                                        _num(r[col["UPPER_BOUND"]]))
+    return {k: [by[i] for i in INDICATORS if i in by] for k, by in out.items()}
+
+
 def _load(root: Path, period: str, manifests: list[dict[str, Any]]) -> Release:
     latest = manifests[-1]
     path = root / period / f"v{latest['version']}"
     publish.verify(path)
-    rows = []
-    for r in csv.DictReader(io.StringIO((path / "table.csv").read_text("utf-8"))):
-        for k in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP"):
-            r[k] = _num(r[k])
-        rows.append(r)
-    return Release(period, latest, path, rows, manifests)
+    return Release(period, latest, path, _national((path / "table.csv").read_text("utf-8")), manifests)
 
 
 class Releases:
