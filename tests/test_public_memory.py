@@ -73,6 +73,7 @@ def test_a_series_file_is_kept_and_sent_compressed_to_a_reader_who_takes_gzip(re
     assert plain.status_code == packed.status_code == 200
     assert "Content-Encoding" not in plain.headers and packed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert "Content-Length" not in plain.headers  # decompressed as it is sent, never gathered into one body
     assert len(packed.get_data()) * 4 < len(plain.get_data())  # codes and numbers: compresses well
     # one ETag per representation (a cache must not answer a plain reader with gzip), each conditional
     assert plain.headers["ETag"] != packed.headers["ETag"]
