@@ -35,7 +35,7 @@ from . import charts
 from ..protect import Protection
 from .feed import atom
 from .highlights import findings, for_json, sentences
-from .series import plain, series
+from .series import series
 from .i18n import FILES, LABELS, LANG_NAMES, gettext, number, quarter_months, release_date, type_label, type_name
 from .releases import NATIONAL, TOTAL, Releases
 
@@ -233,32 +233,30 @@ def create_app(settings: Settings | None = None) -> Flask:
                         "service_type": {t: r.cells(service_type=t) for t in r.values("service_type")},
                         "files": {n: f"/releases/{period}/v{r.version}/{n}" for n in r.manifest["files"]}})
 
-    packed: dict[tuple[str, str], tuple[bytes, str]] = {}  # (releases, file) → the series gzip-compressed, its ETag
+    packed: dict[tuple[str, str], tuple[bytes, bytes, str]] = {}  # (releases, file) → the series as text, gzip, ETag
     packing = threading.Lock()  # one build of a series at a time (seconds at national scale)
 
     @app.get("/data/<any('series.csv', 'series.sdmx.csv'):name>")
     def series_file(name: str):
-        """Every released quarter in one file (:mod:`warehouse.public.series`), kept gzip-compressed: sent as
-        it is kept to a reader who takes gzip (``Content-Encoding: gzip``), decompressed as it is sent to any
-        other; one ETag per representation (``Vary: Accept-Encoding``)."""
+        """Every released quarter in one file (:mod:`warehouse.public.series`): gzip-compressed to a reader who
+        takes it (``Content-Encoding: gzip``), text to any other; one ETag per representation (``Vary:
+        Accept-Encoding``)."""
         rel = releases.get()
         key = (releases.etag, name)
         if (hit := packed.get(key)) is None:
             with packing:
                 if (hit := packed.get(key)) is None:
-                    body = series(rel, name)
-                    hit = (body, hashlib.sha256(body).hexdigest()[:32])
+                    body, gz_body = series(rel, name)
+                    hit = (body, gz_body, hashlib.sha256(body).hexdigest()[:32])
                     for old in [k for k in packed if k[0] != key[0]]:  # files of releases since superseded
                         packed.pop(old, None)
                     packed[key] = hit
         gz = request.accept_encodings["gzip"] > 0
-        resp = app.response_class(hit[0] if gz else plain(hit[0]), mimetype="text/csv",
+        resp = app.response_class(hit[1] if gz else hit[0], mimetype="text/csv",
                                   headers={"Content-Disposition": f"attachment; filename=ascolto-{name}"})
         if gz:
             resp.headers["Content-Encoding"] = "gzip"
-        else:  # streamed: never gathered into one body (make_conditional would, to count its length)
-            resp.implicit_sequence_conversion = False
-        resp.set_etag(hit[1] + ("-gz" if gz else ""))
+        resp.set_etag(hit[2] + ("-gz" if gz else ""))
         return resp
 
     @app.get("/data/releases.json")

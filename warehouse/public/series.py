@@ -7,17 +7,16 @@ that a reader can cite and verify it (the release's ``manifest.json`` holds its 
 keeps the standard's columns only: each row already names its dataflow and period. Columns are the union
 of the releases' headers in the newest release's order (an older release lacking a column leaves it empty).
 
-The file is built compressed (gzip), row by row, and kept so by the site (at twelve quarters the two files are
-~21 MiB of text a worker, built from ~100 MiB of row dicts); a reader who does not take gzip gets it
-decompressed as it is sent (:func:`plain`).
+The file is built row by row from the release files (it was built from every release's rows as dicts: ~100 MiB
+of high water a worker at twelve quarters) and kept as text and gzip-compressed (13× smaller), for the readers
+who take gzip (browsers, ``curl --compressed``) and those who do not (Python's ``urllib``, many scripts).
 """
 from __future__ import annotations
 
 import csv
 import gzip
 import io
-import zlib
-from typing import Iterator, Mapping
+from typing import Mapping
 
 from ..csvsafe import csv_writer
 from .releases import Release
@@ -30,10 +29,10 @@ def _header(path) -> list[str]:
         return next(csv.reader(f), [])
 
 
-def series(releases: Mapping[str, Release], name: str) -> bytes:
-    """The concatenation of every release's file behind ``name`` (a key of :data:`FILES`) as UTF-8 CSV,
-    gzip-compressed (byte-identical for the same releases: no timestamp in the gzip header). Raises
-    ``KeyError`` for another name."""
+def series(releases: Mapping[str, Release], name: str) -> tuple[bytes, bytes]:
+    """The concatenation of every release's file behind ``name`` (a key of :data:`FILES`) as UTF-8 CSV, and
+    the same gzip-compressed (byte-identical for the same releases: no timestamp in the gzip header), built
+    row by row from the files (no release's rows held). Raises ``KeyError`` for another name."""
     source = FILES[name]
     cited = name == "series.csv"
     periods = sorted(releases)
@@ -42,29 +41,18 @@ def series(releases: Mapping[str, Release], name: str) -> bytes:
         fields = _header(releases[period].path / source)
         headers = fields + [h for h in headers if h not in fields]
     buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
-        text = io.TextIOWrapper(gz, encoding="utf-8", newline="")
-        writer = csv_writer(text, lineterminator="\n")  # the one safe writer: a release's numbers and codes pass unchanged
-        writer.writerow(headers + (["RELEASE"] if cited else []))
-        for period in periods:
-            r = releases[period]
-            tag = [f"{r.period}/v{r.version}"] if cited else []
-            with open(r.path / source, encoding="utf-8", newline="") as f:
-                rows = csv.reader(f)
-                at = {c: i for i, c in enumerate(next(rows, []))}
-                index = [at.get(c) for c in headers]
-                for row in rows:
-                    writer.writerow([row[i] if i is not None and i < len(row) else "" for i in index] + tag)
-        text.flush()
-        text.detach()
-    return buf.getvalue()
-
-
-def plain(packed: bytes, chunk: int = 1 << 16) -> Iterator[bytes]:
-    """A gzip body of :func:`series` decompressed piece by piece, for a reader who does not take gzip."""
-    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    for at in range(0, len(packed), chunk):
-        if out := inflate.decompress(packed[at:at + chunk]):
-            yield out
-    if tail := inflate.flush():
-        yield tail
+    text = io.TextIOWrapper(buf, encoding="utf-8", newline="")
+    writer = csv_writer(text, lineterminator="\n")  # the one safe writer: a release's numbers and codes pass unchanged
+    writer.writerow(headers + (["RELEASE"] if cited else []))
+    for period in periods:
+        r = releases[period]
+        tag = [f"{r.period}/v{r.version}"] if cited else []
+        with open(r.path / source, encoding="utf-8", newline="") as f:
+            rows = csv.reader(f)
+            at = {c: i for i, c in enumerate(next(rows, []))}
+            index = [at.get(c) for c in headers]
+            for row in rows:
+                writer.writerow([row[i] if i is not None and i < len(row) else "" for i in index] + tag)
+    text.flush()
+    body = buf.getvalue()
+    return body, gzip.compress(body, compresslevel=6, mtime=0)
