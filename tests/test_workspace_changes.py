@@ -69,13 +69,17 @@ def test_no_verdict_for_a_service_of_low_reliability(client, seeded):
     """A service whose month rests on 12 answers (OBS_STATUS U: fewer than ``ASCOLTO_RELIABILITY_MIN_N``) fell
     from 80% to 8%: the table called it "peggiorato", where the public site and the overview state no change
     from a cell of low reliability. One rule now (:func:`warehouse.changes.why_not`): a dash, no verdict, and
-    Benjamini–Hochberg counts only the changes actually stated (its q values over those alone)."""
+    Benjamini–Hochberg counts only the changes actually stated (its q values over those alone). The dash says
+    why, as the overview's does: a PA with many small services saw dashes and no reason."""
     from scipy import stats as sps
 
     for token, url in (("entity", f"/workspace/{ROMA}"), ("monitoring", f"/entities/{ROMA}")):
         auth = {"Authorization": f"Bearer {seeded[1][token]}"}
         few = _row(client.get(f"{url}?freq=M&period=2026-10", headers=auth).get_data(as_text=True), FEW)
-        assert "data-verdict" not in few and '<td data-col="change">—</td>' in few, few
+        assert "data-verdict" not in few and 'data-no-change="low_n"' in few, few
+        assert "— <span class=\"small\">valore di bassa affidabilità in uno dei due periodi (meno di 30 risposte)" in few
+        en = _row(client.get(f"{url}?freq=M&period=2026-10&lang=en", headers=auth).get_data(as_text=True), FEW)
+        assert "low reliability" in en and "30" in en, en
     auth = {"Authorization": f"Bearer {seeded[1]['entity']}"}
     api = client.get(f"/api/v1/workspace/{ROMA}?freq=M&period=2026-10", headers=auth).json
     change = {s["key"]: s["change"] for s in api["services"]}

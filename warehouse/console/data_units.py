@@ -14,6 +14,7 @@ from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, 
                    indicator_arg, indicator_label, measure_arg, num, period_choice, region_label, table, type_label)
 from .data_compared import FDR, FLAGS, compared, not_comparable_note  # noqa: F401  (re-exported)
 from .i18n import gettext as _
+from .overview_changes import NO_CHANGE
 from .data_overview import trend_chart
 
 SORTS = ("label", "n", "share")
@@ -282,8 +283,11 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
     before = {r["service"]: cell(r) for r in table(con, settings, True, indicator=indicator, by=["service"],
                                                    filters={"entity": [ipa]}, freq=per["freq"], start=prev,
                                                    end=prev)} if prev in per["periods"] else {}
-    for r in service_rows:  # the one rule of every page (warehouse.changes.why_not); a refused one shows a dash
-        r["change"], _reason = compare(before.get(r["key"]), r["cell"], prev)
+    for r in service_rows:  # the one rule of every page (warehouse.changes.why_not); a refused one shows a dash,
+        # and why when the service has a cell to compare (a suppressed, low-reliability or new-series one)
+        r["change"], r["no_change"] = compare(before.get(r["key"]), r["cell"], prev)
+        r["why"] = (_(NO_CHANGE[r["no_change"]]).format(n=settings.reliability_min_n)
+                    if r["no_change"] not in (None, "missing") else "")
     # many services at once: false discoveries controlled over the changes stated (a refused one is None, not counted)
     fdr_verdicts([r["change"] for r in service_rows])
     none_asked = bool(service_rows) and not any(s["collected"] for s in service_rows)
