@@ -81,3 +81,24 @@ def test_a_series_file_is_sent_compressed_to_a_reader_who_takes_gzip(released):
     assert again.status_code == 304
     assert client.get("/data/series.csv", headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
     assert packed.headers["Content-Disposition"] == "attachment; filename=ascolto-series.csv"
+
+
+def test_every_rendered_response_goes_compressed_to_a_reader_who_takes_gzip_and_404s_keep_nothing(released):
+    from warehouse.public import create_app
+
+    app = create_app(released.with_(public_rate_limit="100000/minute"))
+    client = app.test_client()
+    for path in ("/it/", "/en/2026-Q3", "/data/2026-Q3.json", "/it/feed.atom", "/it/charts/national.svg"):
+        plain = client.get(path)
+        packed = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert packed.headers["Content-Encoding"] == "gzip" and gzip.decompress(packed.get_data()) == plain.get_data()
+        assert plain.headers["ETag"] != packed.headers["ETag"] and plain.mimetype == packed.mimetype, path
+    # a path that names nothing is answered and forgotten: a scraper's 404s keep no page and no lock
+    import inspect
+
+    kept = inspect.getclosurevars(app.view_functions["quarter"]).nonlocals  # the cache the wrapper serves from
+    sizes = (len(kept["rendered"]), len(kept["rendering"]))
+    for i in range(200):
+        assert client.get(f"/it/2019-Q{1 + i % 4}", headers={"Accept-Encoding": "gzip", "X-I": str(i)}).status_code == 404
+        assert client.get(f"/it/nothing-{i}").status_code == 404
+    assert (len(kept["rendered"]), len(kept["rendering"])) == sizes

@@ -17,6 +17,7 @@ what an app holds (registered as ``app.extensions["ascolto.close"]``, which guni
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 import threading
@@ -69,11 +70,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["ascolto.public_limit"] = (limiter, limit, bucket)
     app.extensions["ascolto.close"] = lambda: close_app(app)  # what a server calls as it stops (worker_exit)
     protection = Protection.from_settings(settings)  # the legend's thresholds are the ones the tables were cut with
-    rendered: dict[tuple[str, str], tuple[bytes, str, str, str | None]] = {}  # (releases, path) → body, mimetype, etag, disposition
+    # (releases, path) → body, its gzip (None when too small to gain), mimetype, etag, disposition
+    rendered: dict[tuple[str, str], tuple[bytes, bytes | None, str, str, str | None]] = {}
+    rendering: dict[tuple[str, str], threading.Lock] = {}  # one render of each response at a time (the series: seconds)
 
     def cached(view):
-        """Serve a page, JSON or chart rendered once per set of releases (they never change in place), with the
-        mimetype it was rendered with (``image/svg+xml`` for a chart: its CSP follows from it, ``_headers``)."""
+        """Serve a page, JSON, chart or file rendered once per set of releases (they never change in place), with
+        the mimetype it was rendered with (``image/svg+xml`` for a chart: its CSP follows from it, ``_headers``);
+        gzip-compressed to a reader who takes it (``Content-Encoding: gzip``, its own ETag; ``Vary:
+        Accept-Encoding``), as it is to any other. Both forms are kept: compressing or inflating for each reader
+        cost every kind of path its p95 under ``bench.public``."""
         import functools
 
         @functools.wraps(view)
@@ -82,18 +88,32 @@ def create_app(settings: Settings | None = None) -> Flask:
             key = (releases.etag, request.path)
             hit = rendered.get(key)
             if hit is None:
-                resp = app.make_response(view(*args, **kwargs))
-                if resp.status_code != 200:
-                    return resp
-                body = resp.get_data()
-                hit = (body, resp.mimetype, hashlib.sha256(body).hexdigest()[:32], resp.headers.get("Content-Disposition"))
-                if len(rendered) > 1000 or any(k[0] != releases.etag for k in list(rendered)[:1]):
-                    rendered.clear()
-                rendered[key] = hit
-            resp = app.response_class(hit[0], mimetype=hit[1])
-            if hit[3]:  # a file to save (the series), named as it was
-                resp.headers["Content-Disposition"] = hit[3]
-            resp.set_etag(hit[2])
+                with rendering.setdefault(key, threading.Lock()):
+                    if (hit := rendered.get(key)) is None:
+                        try:
+                            resp = app.make_response(view(*args, **kwargs))
+                        except Exception:  # a 404 (abort) or worse: not kept, nor its lock (any path may be asked)
+                            rendering.pop(key, None)
+                            raise
+                        if resp.status_code != 200:
+                            rendering.pop(key, None)
+                            return resp
+                        body = resp.get_data()
+                        packed = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= 1024 else None
+                        hit = (body, packed, resp.mimetype, hashlib.sha256(body).hexdigest()[:32],
+                               resp.headers.get("Content-Disposition"))
+                        if len(rendered) > 1000 or any(k[0] != releases.etag for k in list(rendered)[:1]):
+                            rendered.clear()
+                            for k in [k for k in list(rendering) if k != key]:
+                                rendering.pop(k, None)
+                        rendered[key] = hit
+            gz = hit[1] is not None and request.accept_encodings["gzip"] > 0
+            resp = app.response_class(hit[1] if gz else hit[0], mimetype=hit[2])
+            if gz:
+                resp.headers["Content-Encoding"] = "gzip"
+            if hit[4]:  # a file to save (the series), named as it was
+                resp.headers["Content-Disposition"] = hit[4]
+            resp.set_etag(hit[3] + ("-gz" if gz else ""))
             return resp
         return wrapped
 
@@ -233,31 +253,12 @@ def create_app(settings: Settings | None = None) -> Flask:
                         "service_type": {t: r.cells(service_type=t) for t in r.values("service_type")},
                         "files": {n: f"/releases/{period}/v{r.version}/{n}" for n in r.manifest["files"]}})
 
-    packed: dict[tuple[str, str], tuple[bytes, bytes, str]] = {}  # (releases, file) → the series as text, gzip, ETag
-    packing = threading.Lock()  # one build of a series at a time (seconds at national scale)
-
     @app.get("/data/<any('series.csv', 'series.sdmx.csv'):name>")
+    @cached
     def series_file(name: str):
-        """Every released quarter in one file (:mod:`warehouse.public.series`): gzip-compressed to a reader who
-        takes it (``Content-Encoding: gzip``), text to any other; one ETag per representation (``Vary:
-        Accept-Encoding``)."""
-        rel = releases.get()
-        key = (releases.etag, name)
-        if (hit := packed.get(key)) is None:
-            with packing:
-                if (hit := packed.get(key)) is None:
-                    body, gz_body = series(rel, name)
-                    hit = (body, gz_body, hashlib.sha256(body).hexdigest()[:32])
-                    for old in [k for k in packed if k[0] != key[0]]:  # files of releases since superseded
-                        packed.pop(old, None)
-                    packed[key] = hit
-        gz = request.accept_encodings["gzip"] > 0
-        resp = app.response_class(hit[1] if gz else hit[0], mimetype="text/csv",
+        """Every released quarter in one file (:mod:`warehouse.public.series`)."""
+        return app.response_class(series(releases.get(), name), mimetype="text/csv",
                                   headers={"Content-Disposition": f"attachment; filename=ascolto-{name}"})
-        if gz:
-            resp.headers["Content-Encoding"] = "gzip"
-        resp.set_etag(hit[2] + ("-gz" if gz else ""))
-        return resp
 
     @app.get("/data/releases.json")
     @cached

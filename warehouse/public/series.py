@@ -8,13 +8,11 @@ keeps the standard's columns only: each row already names its dataflow and perio
 of the releases' headers in the newest release's order (an older release lacking a column leaves it empty).
 
 The file is built row by row from the release files (it was built from every release's rows as dicts: ~100 MiB
-of high water a worker at twelve quarters) and kept as text and gzip-compressed (13× smaller), for the readers
-who take gzip (browsers, ``curl --compressed``) and those who do not (Python's ``urllib``, many scripts).
+of high water a worker at twelve quarters); the site keeps it as every rendered response, as text and gzipped.
 """
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 from typing import Mapping
 
@@ -29,9 +27,8 @@ def _header(path) -> list[str]:
         return next(csv.reader(f), [])
 
 
-def series(releases: Mapping[str, Release], name: str) -> tuple[bytes, bytes]:
-    """The concatenation of every release's file behind ``name`` (a key of :data:`FILES`) as UTF-8 CSV, and
-    the same gzip-compressed (byte-identical for the same releases: no timestamp in the gzip header), built
+def series(releases: Mapping[str, Release], name: str) -> bytes:
+    """The concatenation of every release's file behind ``name`` (a key of :data:`FILES`) as UTF-8 CSV, built
     row by row from the files (no release's rows held). Raises ``KeyError`` for another name."""
     source = FILES[name]
     cited = name == "series.csv"
@@ -54,5 +51,4 @@ def series(releases: Mapping[str, Release], name: str) -> tuple[bytes, bytes]:
             for row in rows:
                 writer.writerow([row[i] if i is not None and i < len(row) else "" for i in index] + tag)
     text.flush()
-    body = buf.getvalue()
-    return body, gzip.compress(body, compresslevel=6, mtime=0)
+    return buf.getvalue()
