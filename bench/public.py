@@ -46,15 +46,11 @@ from pathlib import Path
 from deploy.broker import free_port
 
 from .common import ROOT, descendants, machine, stop
-from .warehouse import generate
+from .warehouse import generate, pct
 
 LANGS = ("it", "en", "de")
 KINDS = ("home", "methodology", "quarter", "service_type", "chart_national", "chart_type", "feed", "series_csv",
          "series_sdmx", "data_json", "catalog", "release_file")
-
-
-def _pct(xs: list[float], p: float) -> float:
-    return xs[min(len(xs) - 1, int(p / 100 * len(xs)))] if xs else float("nan")
 
 
 def _release(root: Path, responses: int, months: int, n_services: int) -> tuple[list[str], dict]:
@@ -62,6 +58,7 @@ def _release(root: Path, responses: int, months: int, n_services: int) -> tuple[
     released and the seconds each step took."""
     from settings import Settings
     from warehouse.dataset import Warehouse
+    from warehouse.periods import period_of
     from warehouse.protect import Protection
     from warehouse.publish import ReleaseError, publish
 
@@ -75,9 +72,8 @@ def _release(root: Path, responses: int, months: int, n_services: int) -> tuple[
         con = wh.cursor()
         times["rollup_s"] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
-        quarters = [r[0] for r in con.execute(
-            "SELECT DISTINCT substr(period, 1, 4) || '-Q' || ((CAST(substr(period, 6, 2) AS INTEGER) + 2) // 3) "
-            "FROM rollup WHERE length(period) = 7 ORDER BY 1").fetchall()]
+        quarters = sorted({period_of(m, "Q") for (m,) in con.execute(
+            "SELECT DISTINCT period FROM rollup WHERE length(period) = 7").fetchall()})
         for q in quarters:
             try:
                 publish(con, q, settings.releases_path, Protection.from_settings(settings),
@@ -111,10 +107,16 @@ def _disk(path: Path) -> tuple[int, float, float]:
 
 
 def _limit_mib() -> float | None:
-    """The public pod's memory limit in deploy/k8s/public.yaml, in MiB (``…Mi`` or ``…Gi``)."""
-    text = (ROOT / "deploy" / "k8s" / "public.yaml").read_text()
-    m = re.search(r"limits:\s*\{[^}]*memory:\s*(\d+)(Mi|Gi)", text)
-    return int(m.group(1)) * (1024 if m.group(2) == "Gi" else 1) if m else None
+    """The public pod's memory limit in deploy/k8s/public.yaml (its Deployment's container), in MiB
+    (``…Mi`` or ``…Gi``); None when it states none."""
+    import yaml
+
+    for doc in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "public.yaml").read_text()):
+        if (doc or {}).get("kind") == "Deployment":
+            limit = doc["spec"]["template"]["spec"]["containers"][0].get("resources", {}).get("limits", {}).get("memory")
+            if limit and limit[-2:] in ("Mi", "Gi"):
+                return int(limit[:-2]) * (1024 if limit.endswith("Gi") else 1)
+    return None
 
 
 def _get(url: str) -> tuple[float, bytes]:
@@ -217,7 +219,7 @@ def _load(base: str, paths: dict[str, list[str]], seconds: int, clients: int) ->
 
 def _stats(xs: list[float]) -> dict:
     xs = sorted(xs)
-    return {"n": len(xs), **{f"p{p}_ms": round(1000 * _pct(xs, p), 1) for p in (50, 95, 99)},
+    return {"n": len(xs), **{f"p{p}_ms": round(1000 * pct(xs, p), 1) if xs else float("nan") for p in (50, 95, 99)},
             "max_ms": round(1000 * xs[-1], 1) if xs else float("nan")}
 
 
