@@ -283,11 +283,16 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
     before = {r["service"]: cell(r) for r in table(con, settings, True, indicator=indicator, by=["service"],
                                                    filters={"entity": [ipa]}, freq=per["freq"], start=prev,
                                                    end=prev)} if prev in per["periods"] else {}
+    words: dict[str, str] = {}  # each reason translated once a page, not once a service
     for r in service_rows:  # the one rule of every page (warehouse.changes.why_not); a refused one shows a dash,
         # and why when the service has a cell to compare (a suppressed, low-reliability or new-series one)
         r["change"], r["no_change"] = compare(before.get(r["key"]), r["cell"], prev)
-        r["why"] = (_(NO_CHANGE[r["no_change"]]).format(n=settings.reliability_min_n)
-                    if r["no_change"] not in (None, "missing") else "")
+        if r["no_change"] in (None, "missing"):
+            r["why"] = ""
+        else:
+            if r["no_change"] not in words:
+                words[r["no_change"]] = _(NO_CHANGE[r["no_change"]]).format(n=settings.reliability_min_n)
+            r["why"] = words[r["no_change"]]
     # many services at once: false discoveries controlled over the changes stated (a refused one is None, not counted)
     fdr_verdicts([r["change"] for r in service_rows])
     none_asked = bool(service_rows) and not any(s["collected"] for s in service_rows)
