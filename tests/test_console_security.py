@@ -324,6 +324,20 @@ def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
 
 
+def test_the_safe_writer_neutralizes_every_kind_of_text_cell_and_passes_the_rest():
+    """The writer tests each cell inline (no call per cell): text subclasses (numpy's, from pandas) are text too."""
+    import io
+
+    import numpy as np
+
+    from warehouse.csvsafe import csv_writer
+
+    buf = io.StringIO()
+    csv_writer(buf, lineterminator="\n").writerow([np.str_("=evil()"), "@x", "-0.25", "-x", -1.5, None, "", "Roma"])
+    csv_writer(buf, decimal=",", lineterminator="\n").writerow(["-0,25", "+x"])
+    assert buf.getvalue().splitlines() == ["'=evil(),'@x,-0.25,'-x,-1.5,,,Roma", "\"-0,25\",'+x"]
+
+
 def test_the_export_writers_neutralize_text_cells_and_keep_numbers():
     row = {c: "x" for c in export.COLUMNS}
     row.update({export.COLUMNS[0]: "=evil()", "OBS_VALUE": -1.5, "N_RESP": 12})

@@ -79,3 +79,24 @@ def test_the_home_page_links_both_files_in_each_language(site):
         page = client.get(f"/{lang}/").get_data(as_text=True)
         assert words in page and 'href="/data/series.csv"' in page and 'href="/data/series.sdmx.csv"' in page
     assert client.get("/data/series.json").status_code == 404
+
+
+def test_releases_with_other_columns_are_aligned_to_the_newest_releases_header(tmp_path):
+    """An older release lacking a column leaves it empty; its own extra column is kept after the newest ones;
+    a short row is padded; the newest release's rows (its own header) are copied as they are."""
+    from types import SimpleNamespace
+
+    from warehouse.public.series import series
+
+    def release(period: str, text: str) -> SimpleNamespace:
+        (tmp_path / period).mkdir()
+        (tmp_path / period / "table.csv").write_text(text, "utf-8")
+        return SimpleNamespace(path=tmp_path / period, period=period, version=1)
+
+    releases = {"2026-Q2": release("2026-Q2", "A,OLD,C\n1,o,3\n4\n"),
+                "2026-Q3": release("2026-Q3", "A,B,C\n5,6,7\n=x,\"a,b\",-0.5\n")}
+    assert _rows(series(releases, "series.csv").decode()) == [
+        {"A": "1", "B": "", "C": "3", "OLD": "o", "RELEASE": "2026-Q2/v1"},
+        {"A": "4", "B": "", "C": "", "OLD": "", "RELEASE": "2026-Q2/v1"},
+        {"A": "5", "B": "6", "C": "7", "OLD": "", "RELEASE": "2026-Q3/v1"},
+        {"A": "'=x", "B": "a,b", "C": "-0.5", "OLD": "", "RELEASE": "2026-Q3/v1"}]

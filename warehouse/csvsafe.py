@@ -15,6 +15,7 @@ import re
 from typing import Any, Iterable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_STARTS = frozenset(FORMULA_START)
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
@@ -35,7 +36,10 @@ class _SafeWriter:
         self._decimal = decimal
 
     def writerow(self, row: Iterable[Any]):
-        return self._w.writerow([safe_cell(v, self._decimal) for v in row])
+        # :func:`safe_cell` of each cell, its cheap test inline: a row's cells are mostly numbers and codes
+        # (a function call per cell was most of the cost of writing a large file, e.g. the public series)
+        d = self._decimal
+        return self._w.writerow([safe_cell(v, d) if isinstance(v, str) and v and v[0] in _STARTS else v for v in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:

@@ -46,8 +46,14 @@ def series(releases: Mapping[str, Release], name: str) -> bytes:
         tag = [f"{r.period}/v{r.version}"] if cited else []
         with open(r.path / source, encoding="utf-8", newline="") as f:
             rows = csv.reader(f)
-            at = {c: i for i, c in enumerate(next(rows, []))}
+            own = next(rows, [])
+            at = {c: i for i, c in enumerate(own)}
             index = [at.get(c) for c in headers]
+            if own == headers:  # the usual case, a release with the newest release's columns: its rows as they are
+                for row in rows:
+                    writer.writerow(row + tag if len(row) == len(headers) else
+                                    [row[i] if i < len(row) else "" for i in index] + tag)
+                continue
             for row in rows:
                 writer.writerow([row[i] if i is not None and i < len(row) else "" for i in index] + tag)
     text.flush()
