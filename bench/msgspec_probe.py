@@ -37,8 +37,12 @@ import time
 from datetime import datetime, timezone
 from typing import Annotated, Any, Literal, Optional, Union
 
-import msgspec
-from msgspec import UNSET, Meta, Struct, UnsetType
+try:
+    import msgspec
+    from msgspec import UNSET, Meta, Struct, UnsetType
+except ImportError:  # measured with msgspec 0.23.0 (2026-12-03); kept out of setup.cfg: not adopted (docs/performance.md)
+    raise SystemExit("bench.msgspec_probe needs msgspec, which Ascolto does not depend on: "
+                     "pip install msgspec==0.23.0") from None
 
 from processor.badrows import Rejected, Source
 from processor.steps import STEPS, Work, decode, transform, validate
