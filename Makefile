@@ -27,8 +27,11 @@ browser:
 run: $(VENV)/.base
 	$(VENV)/bin/ascolto up
 
+# The suite in TEST_WORKERS processes (pytest-xdist), a test file to a process: much of it waits on the broker,
+# a browser or a server, not on the CPU. TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev browser
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 # Fault injection against the real stack on loopback (root needed for the disk-full tmpfs scenarios).
 test-faults: $(VENV)/.dev
