@@ -290,3 +290,14 @@ def test_a_service_types_page_opens_with_its_latest_quarters_findings(moved):
     booking = section(site.get("/it/service-types/sanita.prenotazione").get_data(as_text=True))
     assert "il valore di uno dei due trimestri è oscurato" in booking, booking
     assert ">Latest quarter: <" in site.get("/en/service-types/anagrafe.certificati").get_data(as_text=True)
+
+
+def test_a_comparable_cell_without_a_published_interval_is_compared_without_its_noise():
+    """A release cell with a share and an n but no bounds (an older release's file, a column left empty) is
+    compared as before the one rule moved: no perturbation variance, not an error on the quarter's page."""
+    from warehouse.public.highlights import compare
+
+    cell = {"top2": 60.0, "n": 200, "conf_status": "F", "obs_status": "A"}
+    before = {**cell, "top2": 40.0, "top2_lower": None, "top2_upper": None}
+    change, reason = compare(cell, before, "2026-Q2")
+    assert reason is None and change["difference"] == pytest.approx(20.0)

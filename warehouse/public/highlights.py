@@ -86,7 +86,8 @@ def compare(now: Mapping[str, Any] | None, before: Mapping[str, Any] | None, pre
     old, new = _cell(before), _cell(now)
     if changes.why_not(old, new) is None:
         for c, raw in ((old, before), (new, now)):
-            c["share_noise_var"] = noise_from_interval(raw["top2"], raw["n"], raw["top2_lower"], raw["top2_upper"])
+            share, n, lo, hi = (raw.get(k) for k in ("top2", "n", "top2_lower", "top2_upper"))
+            c["share_noise_var"] = noise_from_interval(share, n, lo, hi) if None not in (share, n, lo, hi) else None
     return changes.compare(old, new, prev)
 
 
