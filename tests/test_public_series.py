@@ -100,3 +100,15 @@ def test_releases_with_other_columns_are_aligned_to_the_newest_releases_header(t
         {"A": "4", "B": "", "C": "", "OLD": "", "RELEASE": "2026-Q2/v1"},
         {"A": "5", "B": "6", "C": "7", "OLD": "", "RELEASE": "2026-Q3/v1"},
         {"A": "'=x", "B": "a,b", "C": "-0.5", "OLD": "", "RELEASE": "2026-Q3/v1"}]
+
+
+def test_releases_of_one_header_are_copied_row_as_it_is_a_short_row_padded(tmp_path):
+    from types import SimpleNamespace
+
+    from warehouse.public.series import series
+
+    for period, text in (("2026-Q2", "A,B\n1,2\n3\n"), ("2026-Q3", "A,B\n@y,-1\n")):
+        (tmp_path / period).mkdir()
+        (tmp_path / period / "table.sdmx.csv").write_text(text, "utf-8")
+    releases = {p: SimpleNamespace(path=tmp_path / p, period=p, version=2) for p in ("2026-Q3", "2026-Q2")}
+    assert series(releases, "series.sdmx.csv").decode() == "A,B\n1,2\n3,\n'@y,-1\n"

@@ -49,12 +49,9 @@ def series(releases: Mapping[str, Release], name: str) -> bytes:
             own = next(rows, [])
             at = {c: i for i, c in enumerate(own)}
             index = [at.get(c) for c in headers]
-            if own == headers:  # the usual case, a release with the newest release's columns: its rows as they are
-                for row in rows:
-                    writer.writerow(row + tag if len(row) == len(headers) else
-                                    [row[i] if i < len(row) else "" for i in index] + tag)
-                continue
+            width = len(headers) if own == headers else -1  # the usual case: a whole row is copied as it is
             for row in rows:
-                writer.writerow([row[i] if i is not None and i < len(row) else "" for i in index] + tag)
+                writer.writerow((row if len(row) == width else
+                                 [row[i] if i is not None and i < len(row) else "" for i in index]) + tag)
     text.flush()
     return buf.getvalue()
