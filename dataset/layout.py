@@ -7,16 +7,26 @@
     $DATA/failed/date=YYYY-MM-DD/failed-PPP-FIRST-LAST-DIGEST.parquet              typed dead letters
     $DATA/test/date=YYYY-MM-DD/part-PPP-FIRST-LAST-DIGEST.parquet                  check-up answers, never counted
     $DATA/responses/…/compacted-DIGEST.parquet                                      output of compaction
+    $DATA/responses/…/compacted-DIGEST.parquet.inputs   the inputs it supersedes, while they may still be there
 
 PPP is the Kafka partition, FIRST/LAST the offsets of the batch and DIGEST a hash of the file's
 submission ids: a replayed batch with the same rows rewrites the same file instead of adding one,
 and a batch that merely reuses offsets (a topic recreated) can never overwrite another's file.
 Module indicators are stored in ``responses.module_scores`` and in ``answers`` (no directory of
 their own). ``period`` and ``pa_type`` are hive partition directories, not file columns.
+
+**Superseded files.** Where the filesystem cannot swap two directories in one call (NFS, CephFS, SMB:
+no ``RENAME_EXCHANGE``), compaction links its merged file in beside its inputs and then removes them
+(:mod:`processor.compact`). For that moment, and after a crash within it, a *supersedes* file
+``compacted-DIGEST.parquet.inputs`` beside the merged file names the inputs (JSON list); every listing
+here leaves out a file named by the supersedes file of a merged file that exists
+(:func:`superseded`), so a listed read never counts a row twice.
 """
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -61,7 +71,46 @@ def compacted_name(input_names: Iterable[str]) -> str:
     return f"compacted-{digest(input_names, 16)}.parquet"
 
 
+#: The suffix of a supersedes file (``compacted-DIGEST.parquet`` + it); no reader's ``*.parquet`` matches it.
+SUPERSEDES = ".inputs"
+
+
+def supersedes_name(merged: str) -> str:
+    """The name of the supersedes file of the merged file ``merged`` (see the module docstring)."""
+    return merged + SUPERSEDES
+
+
+def superseded(directory: Path, names: Iterable[str]) -> set[str]:
+    """Of a directory's file ``names``, those superseded: named by the supersedes file of a merged file
+    that is among ``names``. A supersedes file whose merged file is absent (a crash before the merged
+    file was linked in) supersedes nothing; one that cannot be read or parsed supersedes nothing either
+    (compaction writes it whole, atomically, before the merged file appears)."""
+    names = set(names)
+    out: set[str] = set()
+    for name in names:
+        if name.endswith(".parquet" + SUPERSEDES) and name[:-len(SUPERSEDES)] in names:
+            try:
+                listed = json.loads((Path(directory) / name).read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            out.update(n for n in listed if isinstance(n, str) and n != name[:-len(SUPERSEDES)])
+    return out
+
+
+def visible(directory: Path, names: Iterable[str]) -> list[str]:
+    """Of a directory's file ``names``, the Parquet files a reader counts, sorted: no temporary
+    (``.NAME.tmp``) or hidden file, no file superseded by a merged one."""
+    names = list(names)
+    gone = superseded(directory, names) if any(n.endswith(SUPERSEDES) for n in names) else set()
+    return sorted(n for n in names if n.endswith(".parquet") and not n.startswith(".") and n not in gone)
+
+
 def parquet_files(root: Path) -> list[Path]:
-    """The visible Parquet files under a dataset root (temporary ``.NAME.tmp`` files excluded), sorted."""
+    """The Parquet files a reader counts under a dataset root (:func:`visible` of each directory), sorted."""
     root = Path(root)
-    return sorted(p for p in root.rglob("*.parquet") if not p.name.startswith(".")) if root.is_dir() else []
+    if not root.is_dir():
+        return []
+    out = []
+    for directory, _, names in os.walk(root):
+        out.extend(Path(directory) / n for n in visible(directory, names))
+    return sorted(out)

@@ -7,6 +7,10 @@ Parquet files: every column exists with its type even when the dataset is empty 
 a column (``module_scores`` in old files reads as NULL), and files of different schema versions
 read together. The files are globbed when a query runs, so a view sees files written after it was
 created (and, after a compaction, may need its query retried — :func:`dataset.files.read_retrying`).
+The glob does not read a compaction's supersedes files (:mod:`dataset.layout`): on a filesystem without
+``RENAME_EXCHANGE`` it may count a directory's inputs twice for the moment they sit beside their merged
+file. Published figures never read the glob: they read the rollup, which lists through
+:func:`dataset.layout.parquet_files`, or a ``listed`` view (the item non-response).
 """
 from __future__ import annotations
 
@@ -59,12 +63,18 @@ def empty_select(schema: pa.Schema = RESPONSES_SCHEMA) -> str:
     return "SELECT " + ", ".join(cols) + " WHERE false"
 
 
-def responses_view_sql(data_dir: Path, name: str = "responses") -> str:
-    """``CREATE OR REPLACE VIEW name`` over ``data_dir/responses`` (see the module docstring)."""
+def responses_view_sql(data_dir: Path, name: str = "responses", listed: bool = False) -> str:
+    """``CREATE OR REPLACE VIEW name`` over ``data_dir/responses`` (see the module docstring).
+
+    ``listed``: over the files a reader counts now (:func:`dataset.layout.parquet_files`, a
+    compaction's superseded inputs left out) instead of the glob — for a view queried at once and
+    dropped (a file added later is not in it; one compacted away meanwhile is "not found": retry)."""
     root = Path(data_dir) / layout.RESPONSES
     body = empty_select()
-    if layout.parquet_files(root):
+    files = layout.parquet_files(root)
+    if files:
         hive = "{" + ", ".join(f"{_quote(k)}: {v}" for k, v in layout.HIVE_TYPES.items()) + "}"
-        body += (f" UNION ALL BY NAME SELECT * FROM read_parquet({_quote(str(root / '**' / '*.parquet'))}, "
+        source = ("[" + ", ".join(_quote(str(f)) for f in files) + "]") if listed else _quote(str(root / "**" / "*.parquet"))
+        body += (f" UNION ALL BY NAME SELECT * FROM read_parquet({source}, "
                  f"union_by_name = true, hive_partitioning = true, hive_types = {hive})")
     return f"CREATE OR REPLACE VIEW {name} AS {body}"

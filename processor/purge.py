@@ -60,6 +60,8 @@ def purge(data_dir: Path, before: date, *, dry_run: bool = False) -> PurgeReport
     cutoff = before.strftime("%Y-%m")
     report = PurgeReport()
     data_dir = Path(data_dir)
+    # every file, a compaction's superseded inputs too (dataset.layout): no reader counts them, but they
+    # hold the same free text
     responses = sorted(p for p in (data_dir / "responses").glob("period=*/pa_type=*/*.parquet")
                        if (_period(p) or "9999") < cutoff)
     answers = sorted(p for p in (data_dir / "answers").glob("period=*/**/*.parquet")

@@ -92,7 +92,7 @@ def answer_keys(data_dir: Path, dims: Sequence[str], where: dict[str, str] | Non
          f"FROM responses WHERE {counted()} AND {ended_only()}{''.join(' AND ' + f for f in filters)}{group}")
     con = duckdb.connect(":memory:")
     try:
-        con.execute(responses_view_sql(data_dir))
+        con.execute(responses_view_sql(data_dir, listed=True))  # no superseded input
         df = con.execute(q, list((where or {}).values())).df()
     finally:
         con.close()
@@ -156,7 +156,7 @@ def item_nonresponse(data_dir: Path, protection: Protection, service: str, perio
     secret = secret or secret_for(Path(data_dir))
     con = duckdb.connect(":memory:")
     try:
-        con.execute(responses_view_sql(data_dir))
+        con.execute(responses_view_sql(data_dir, listed=True))  # no superseded input
         q = (f"SELECT period, questionnaire, version, answers, record_key, submission_id FROM responses "
              f"WHERE service = ? AND {counted()} AND {ended_only()}"
              + (" AND period = ?" if period else ""))

@@ -94,7 +94,8 @@ def rollup_dir(data_dir: Path) -> Path:
 
 
 def scan_inputs(data_dir: Path) -> dict[str, tuple[int, int]]:
-    """``{relative path: (size, mtime_ns)}`` of every responses Parquet file."""
+    """``{relative path: (size, mtime_ns)}`` of every responses Parquet file a reader counts
+    (:func:`dataset.layout.visible`)."""
     root = Path(data_dir) / layout.RESPONSES
     out: dict[str, tuple[int, int]] = {}
     if not root.is_dir():
@@ -105,10 +106,10 @@ def scan_inputs(data_dir: Path) -> dict[str, tuple[int, int]]:
         for tdir in os.scandir(pdir.path):
             if not (tdir.is_dir() and tdir.name.startswith("pa_type=")):
                 continue
-            for f in os.scandir(tdir.path):
-                if f.name.endswith(".parquet") and not f.name.startswith("."):
-                    st = f.stat()
-                    out[f"{pdir.name}/{tdir.name}/{f.name}"] = (st.st_size, st.st_mtime_ns)
+            entries = {f.name: f for f in os.scandir(tdir.path)}
+            for name in layout.visible(tdir.path, entries):  # a compaction's superseded inputs left out
+                st = entries[name].stat()
+                out[f"{pdir.name}/{tdir.name}/{name}"] = (st.st_size, st.st_mtime_ns)
     return out
 
 
