@@ -52,7 +52,7 @@ def _satisfaction_n(data_dir) -> int:
         return wh.cursor().execute("SELECT sum(n) FROM rollup WHERE indicator = 'satisfaction'").fetchone()[0]
 
 
-def test_this_machine_swaps_and_a_refusing_filesystem_is_recognised(tmp_path, no_exchange):
+def test_a_filesystem_refusing_the_swap_is_recognised_and_the_probe_leaves_nothing(tmp_path, no_exchange):
     assert not compaction.can_swap(tmp_path / "staging")
     assert not any((tmp_path / "staging").iterdir())  # the probe leaves nothing
 
