@@ -73,7 +73,8 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
             empty = _empty_said(wh.cursor(), fmt, freq, start, end)
             path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,
                           protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
-                          progress=None, secret=secret_for(settings.data_dir, settings.ckm_secret), lang=lang)
+                          progress=None, secret=secret_for(settings.data_dir, settings.ckm_secret), lang=lang,
+                          data_dir=settings.data_dir)
     except OutputError as exc:  # --out changed while the export ran
         raise click.BadParameter(str(exc), param_hint="--out") from None
     except QueryError as exc:  # a range without any response (warehouse.cube.require_data)

@@ -63,12 +63,13 @@ def empty_select(schema: pa.Schema = RESPONSES_SCHEMA) -> str:
     return "SELECT " + ", ".join(cols) + " WHERE false"
 
 
-def responses_view_sql(data_dir: Path, name: str = "responses", listed: bool = False) -> str:
+def responses_view_sql(data_dir: Path, name: str = "responses", listed: bool = False, temp: bool = False) -> str:
     """``CREATE OR REPLACE VIEW name`` over ``data_dir/responses`` (see the module docstring).
 
     ``listed``: over the files a reader counts now (:func:`dataset.layout.parquet_files`, a
     compaction's superseded inputs left out) instead of the glob — for a view queried at once and
-    dropped (a file added later is not in it; one compacted away meanwhile is "not found": retry)."""
+    dropped (a file added later is not in it; one compacted away meanwhile is "not found": retry).
+    ``temp``: a TEMP view, the connection's own (it shadows a shared view of the same name)."""
     root = Path(data_dir) / layout.RESPONSES
     body = empty_select()
     files = layout.parquet_files(root)
@@ -77,4 +78,4 @@ def responses_view_sql(data_dir: Path, name: str = "responses", listed: bool = F
         source = ("[" + ", ".join(_quote(str(f)) for f in files) + "]") if listed else _quote(str(root / "**" / "*.parquet"))
         body += (f" UNION ALL BY NAME SELECT * FROM read_parquet({source}, "
                  f"union_by_name = true, hive_partitioning = true, hive_types = {hive})")
-    return f"CREATE OR REPLACE VIEW {name} AS {body}"
+    return f"CREATE OR REPLACE {'TEMP ' if temp else ''}VIEW {name} AS {body}"

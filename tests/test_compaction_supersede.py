@@ -157,13 +157,60 @@ def test_the_item_nonresponse_reads_a_listed_view_that_counts_each_row_once(tmp_
     from warehouse.dataset import open_dataset
     from warehouse.response_rates import answer_keys
 
-    inputs = _small_files(tmp_path, n_files=3)
-    leaf = inputs[0].parent
-    merged = layout.compacted_name(p.name for p in inputs)
-    (leaf / layout.supersedes_name(merged)).write_text(json.dumps([p.name for p in inputs]))
-    pq.write_table(pa.concat_tables([pq.read_table(p) for p in inputs]), leaf / merged)
+    _superseded_state(tmp_path)
     assert answer_keys(tmp_path, ["service"])["n"].tolist() == [9]
     with open_dataset(tmp_path) as con:
         assert con.execute("SELECT count(*) FROM responses").fetchone() == (18,)
         con.execute(responses_view_sql(tmp_path, listed=True))
         assert con.execute("SELECT count(*) FROM responses").fetchone() == (9,)
+
+
+def _superseded_state(data_dir, n_files=3):
+    """A merged file beside its inputs and their supersedes file: what a compaction killed halfway, or in
+    the moment between its rename and its removals, leaves."""
+    inputs = _small_files(data_dir, n_files=n_files)
+    leaf = inputs[0].parent
+    merged = layout.compacted_name(p.name for p in inputs)
+    (leaf / layout.supersedes_name(merged)).write_text(json.dumps([p.name for p in inputs]))
+    pq.write_table(pa.concat_tables([pq.read_table(p) for p in inputs]), leaf / merged)
+
+
+def _package_rows(path) -> int:
+    import csv
+
+    return sum(sum(1 for _ in csv.DictReader(f.open(encoding="utf-8"))) for f in path.parent.glob("responses-*.csv"))
+
+
+def test_the_microdata_package_reads_one_listing_and_counts_each_row_once(tmp_path):
+    """The package runs many queries (coverage, counts, rows, metadata) over the raw ``responses``: given the
+    data dir they read the files listed once (warehouse.dataset.pin), the named inputs left out."""
+    from warehouse import export
+
+    _superseded_state(tmp_path)
+    with Warehouse(Settings(data_dir=tmp_path)) as wh:
+        pinned = export.export(wh.cursor(), "datapackage", tmp_path / "pkg", microdata_k=5, data_dir=tmp_path)
+        globbed = export.export(wh.cursor(), "datapackage", tmp_path / "raw", microdata_k=5)
+        assert wh.cursor().execute("SELECT count(*) FROM responses").fetchone() == (18,)  # the shared view: unpinned
+    assert _package_rows(pinned) == 9
+    assert _package_rows(globbed) == 18  # what the glob reads in that moment
+
+
+def test_a_pinned_cursor_keeps_its_listing_and_the_running_month_rule(tmp_path):
+    """Rows written after the pin are not in the pinned cursor's views (its queries agree with each other),
+    and its ``responses`` leaves out the running month as the shared one does."""
+    from warehouse.dataset import pin
+
+    write(tmp_path, [response(satisfaction=5) for _ in range(4)])
+    with Warehouse(Settings(data_dir=tmp_path)) as wh:
+        cur = wh.cursor()
+        pin(cur, tmp_path)
+        write(tmp_path, [response(satisfaction=5) for _ in range(3)])
+        write(tmp_path, [response(period="2027-01", satisfaction=5)])  # clock_2027: the running month
+        assert cur.execute("SELECT count(*) FROM responses").fetchone() == (4,)
+        assert cur.execute("SELECT count(*) FROM responses_stored").fetchone() == (4,)
+        fresh = wh.cursor()
+        assert fresh.execute("SELECT count(*) FROM responses").fetchone() == (7,)
+        assert fresh.execute("SELECT count(*) FROM responses_stored").fetchone() == (8,)
+        pin(fresh, tmp_path)
+        assert fresh.execute("SELECT count(*) FROM responses").fetchone() == (7,)
+        assert fresh.execute("SELECT count(*) FROM responses_stored").fetchone() == (8,)

@@ -20,6 +20,24 @@ def open_dataset(data_dir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def pin(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """Give ``con``, a :class:`Warehouse` cursor, its own ``responses_stored`` and ``responses`` (TEMP views,
+    shadowing the shared ones for this cursor only) over the files a reader counts *now*
+    (:func:`dataset.layout.parquet_files`: a compaction's superseded inputs left out), with the running
+    month the warehouse was loaded with. For a reader whose several queries must agree and must not
+    count a row twice — the microdata package: no batch written and no compaction meanwhile changes
+    what its counts, rows and metadata read. A file a swapping compaction removes meanwhile is "not
+    found" (the export fails whole and leaves nothing: run it again)."""
+    from datetime import date
+
+    from .periods import LOADED_MONTH, ended_only
+
+    running = con.execute(f"SELECT running_month FROM {LOADED_MONTH}").fetchone()[0]
+    con.execute(responses_view_sql(data_dir, "responses_stored", listed=True, temp=True))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW responses AS SELECT * FROM responses_stored "
+                f"WHERE {ended_only(today=date.fromisoformat(running + '-01'))}")
+
+
 class Warehouse:
     """What every reader (console, CLI, exports) opens: an in-memory DuckDB with
 

@@ -292,7 +292,7 @@ _SUFFIX = {"csv": ".csv", "parquet": ".parquet", "sdmx-csv": ".csv", "jsonstat":
 
 def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, end: str | None = None,
            protection: Protection | None = None, microdata_k: int = 5, progress: bool | None = False,
-           secret: str | None = None, lang: str = "en") -> Path:
+           secret: str | None = None, lang: str = "en", data_dir: Path | None = None) -> Path:
     """Write one export to ``out`` (a file; a directory for ``datapackage``). CSV and Parquet get
     their codelist file beside them (:func:`codelists_path`). Every format holds the periods
     ``start``–``end`` (whole periods of ``freq``); the microdata package its months.
@@ -305,7 +305,9 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     keys' (``Settings.ckm_secret`` or the data dir's), for the package's count of rows withheld; ``lang``:
     the language of JSON-stat's labels and notes (:func:`jsonstat`), of the reference metadata
     (``metadata``, and JSON-stat's ``extension.reference_metadata``: :mod:`warehouse.refmeta`), of the
-    tables' ``COMMENT_OBS`` (:func:`flag_partial`) and of the microdata package's descriptor."""
+    tables' ``COMMENT_OBS`` (:func:`flag_partial`) and of the microdata package's descriptor.
+    ``data_dir``: the dataset ``con`` reads; given, the microdata package reads the files listed once
+    (:func:`warehouse.dataset.pin`)."""
     out = Path(out)
     protection = protection or Protection()
     check_out(fmt, out)
@@ -313,6 +315,10 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
         require_data(con, freq, start, end)
     if fmt == "datapackage":
         from .datapackage import write_datapackage
+
+        if data_dir is not None:  # its many queries read one listing (warehouse.dataset.pin)
+            from .dataset import pin
+            pin(con, data_dir)
 
         return write_datapackage(con, out, k=microdata_k, protection=protection, progress=progress, freq=freq,
                                  start=start, end=end, secret=secret, lang=lang)

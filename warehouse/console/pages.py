@@ -321,7 +321,7 @@ def export_datapackage():
         export.export(con, "datapackage", out, freq="M", start=start, end=end,
                       protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
                       secret=secret_for(settings.data_dir, settings.ckm_secret),
-                      lang="it" if lang() == "it" else "en")
+                      lang="it" if lang() == "it" else "en", data_dir=settings.data_dir)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(out.rglob("*")):
