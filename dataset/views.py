@@ -8,9 +8,10 @@ a column (``module_scores`` in old files reads as NULL), and files of different 
 read together. The files are globbed when a query runs, so a view sees files written after it was
 created (and, after a compaction, may need its query retried — :func:`dataset.files.read_retrying`).
 The glob does not read a compaction's supersedes files (:mod:`dataset.layout`): on a filesystem without
-``RENAME_EXCHANGE`` it may count a directory's inputs twice for the moment they sit beside their merged
-file. Published figures never read the glob: they read the rollup, which lists through
-:func:`dataset.layout.parquet_files`, or a ``listed`` view (the item non-response).
+``RENAME_EXCHANGE`` it may count a directory's inputs twice while they sit beside their merged file.
+The rollup (every table, release and table export) lists through :func:`dataset.layout.parquet_files`;
+the item non-response and the microdata package read ``listed`` views; the console's key drivers and
+comments still read the glob (docs/operations.md, "Compaction").
 """
 from __future__ import annotations
 

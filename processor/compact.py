@@ -18,8 +18,8 @@ without its answers — in one of two ways, by what the filesystem can do:
   (:func:`dataset.layout.parquet_files`: the rollup behind every published figure, the exports'
   and the processor's reads) leaves the named inputs out from the moment the merged file appears, and
   a pass cut short by a crash is finished by the next (:func:`finish_superseded`). An unlocked glob
-  that does not consult the supersedes file (a lazy DuckDB view) may count the inputs twice for the
-  milliseconds between the rename and the removal: docs/operations.md.
+  that does not consult the supersedes file (a lazy DuckDB view) may count the inputs twice while they
+  are being removed: docs/operations.md.
 
 A query that listed the inputs before the change and opens one after it gets "file not found", never a
 double count: retry it. Linux only (``renameat2``; the supersede path needs only rename and unlink).
