@@ -41,8 +41,9 @@ class NoDataset(click.ClickException):
 
 def has_dataset(data_dir: Path) -> bool:
     """True when ``data_dir/responses`` holds at least one Parquet file."""
-    responses = Path(data_dir) / "responses"
-    return responses.is_dir() and next(responses.rglob("*.parquet"), None) is not None
+    from dataset import layout
+
+    return layout.any_parquet(Path(data_dir) / layout.RESPONSES)
 
 
 def find_data_dir(start: Path) -> Path | None:

@@ -67,7 +67,7 @@ def write_funnel(data_dir: Path, rows: list[dict], partition: int, first: int, l
 def funnel_view_sql(data_dir: Path) -> str | None:
     """SQL of the deduplicated funnel rows (one per ``report_id``) with ``period``; None when empty."""
     root = Path(data_dir) / FUNNEL
-    if not layout.parquet_files(root):
+    if not layout.any_parquet(root):
         return None
     glob = str(root / "period=*" / "*.parquet").replace("'", "''")
     return (f"SELECT * EXCLUDE (rn) FROM (SELECT *, row_number() OVER (PARTITION BY report_id ORDER BY kafka_offset) "

@@ -114,3 +114,9 @@ def parquet_files(root: Path) -> list[Path]:
     for directory, _, names in os.walk(root):
         out.extend(Path(directory) / n for n in visible(directory, names))
     return sorted(out)
+
+
+def any_parquet(root: Path) -> bool:
+    """Whether a dataset root holds any Parquet file a reader counts (stops at the first)."""
+    root = Path(root)
+    return root.is_dir() and next((p for p in root.rglob("*.parquet") if not p.name.startswith(".")), None) is not None

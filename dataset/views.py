@@ -73,7 +73,7 @@ def responses_view_sql(data_dir: Path, name: str = "responses", listed: bool = F
     ``temp``: a TEMP view, the connection's own (it shadows a shared view of the same name)."""
     root = Path(data_dir) / layout.RESPONSES
     body = empty_select()
-    files = layout.parquet_files(root)
+    files = layout.parquet_files(root) if listed else layout.any_parquet(root)
     if files:
         hive = "{" + ", ".join(f"{_quote(k)}: {v}" for k, v in layout.HIVE_TYPES.items()) + "}"
         source = ("[" + ", ".join(_quote(str(f)) for f in files) + "]") if listed else _quote(str(root / "**" / "*.parquet"))
