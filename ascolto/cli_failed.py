@@ -107,4 +107,6 @@ def compact(settings, min_rows) -> None:
     for d in done:
         if d["file"]:
             click.echo(f"{d['dir']}: {d['inputs']} files, {d['rows']} rows -> {d['file']}")
-    click.echo(f"{sum(1 for d in done if d['file'])} directories compacted")
+    merged = [d for d in done if d["file"]]
+    how = " (superseding their inputs: the volume has no RENAME_EXCHANGE)" if any(d["how"] == "supersede" for d in merged) else ""
+    click.echo(f"{len(merged)} directories compacted{how}")

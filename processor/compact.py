@@ -137,10 +137,12 @@ def _read(files: list[Path], schema: pa.Schema) -> pa.Table:
 
 
 def compact(data_dir: Path, min_rows: int = 100_000) -> list[dict]:
-    """Compact every hive directory of ``responses`` (and ``answers``); returns what was merged."""
+    """Compact every hive directory of ``responses`` (and ``answers``); returns what was merged, a dict a
+    directory: ``dir``, ``inputs``, ``rows``, ``file`` (None: skipped) and ``how`` (``swap`` or ``supersede``)."""
     data_dir = Path(data_dir)
     responses = data_dir / "responses"
-    finish_superseded(data_dir)  # a pass cut short on the supersede path
+    if finished := finish_superseded(data_dir):  # a pass cut short on the supersede path
+        log.warning("finished a compaction cut short: %d superseded files removed", finished)
     done: list[dict] = []
     swap: bool | None = None  # known at the first directory to compact
     for leaf in sorted(responses.glob(layout.PART_GLOB)) if responses.exists() else []:
@@ -180,7 +182,7 @@ def _compact_leaf(data_dir: Path, rel: Path, small: list[Path], staging: Path, s
             missing = [n for n in inputs if not (live[dataset] / n).exists()]
             if missing:  # another compaction got there first
                 log.warning("%s/%s: inputs gone (%s); skipped", dataset, rel, missing[:3])
-                return {"dir": str(rel), "inputs": 0, "rows": 0, "file": None}
+                return {"dir": str(rel), "inputs": 0, "rows": 0, "file": None, "how": "swap" if swap else "supersede"}
         for dataset, _, _, inputs in plan:
             new, cur = staging / dataset / rel, live[dataset]
             if not swap:
@@ -193,4 +195,5 @@ def _compact_leaf(data_dir: Path, rel: Path, small: list[Path], staging: Path, s
             exchange(new, cur)
             fsync_dir(cur.parent)
     log.info("compacted %s: %d files, %d rows -> %s", rel, len(small), merged.num_rows, name)
-    return {"dir": str(rel), "inputs": len(small), "rows": merged.num_rows, "file": name}
+    return {"dir": str(rel), "inputs": len(small), "rows": merged.num_rows, "file": name,
+            "how": "swap" if swap else "supersede"}

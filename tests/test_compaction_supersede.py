@@ -214,3 +214,16 @@ def test_a_pinned_cursor_keeps_its_listing_and_the_running_month_rule(tmp_path):
         pin(fresh, tmp_path)
         assert fresh.execute("SELECT count(*) FROM responses").fetchone() == (7,)
         assert fresh.execute("SELECT count(*) FROM responses_stored").fetchone() == (8,)
+
+
+def test_ascolto_compact_says_it_superseded(tmp_path, no_exchange):
+    """The operator reads which way the volume was compacted (and so why `.inputs` files may appear)."""
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    _small_files(tmp_path, n_files=3)
+    result = CliRunner().invoke(main, ["compact", "--min-rows", "1000"], env={"ASCOLTO_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == ("1 directories compacted (superseding their inputs: the volume has no "
+                                              "RENAME_EXCHANGE)")
