@@ -103,7 +103,8 @@ def compact(settings, min_rows) -> None:
     from processor.compact import compact as run_compact
 
     settings = locate_data_dir(settings)
-    done = run_compact(settings.data_dir, min_rows or settings.compact_min_rows)
+    # a volume's first superseding pass waits for the readers' next freshness check (processor.compact)
+    done = run_compact(settings.data_dir, min_rows or settings.compact_min_rows, settle_s=2 * settings.rollup_check_s + 1)
     for d in done:
         if d["file"]:
             click.echo(f"{d['dir']}: {d['inputs']} files, {d['rows']} rows -> {d['file']}")

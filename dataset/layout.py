@@ -20,7 +20,8 @@ no ``RENAME_EXCHANGE``), compaction links its merged file in beside its inputs a
 (:mod:`processor.compact`). For that moment, and after a crash within it, a *supersedes* file
 ``compacted-DIGEST.parquet.inputs`` beside the merged file names the inputs (JSON list); every listing
 here leaves out a file named by the supersedes file of a merged file that exists
-(:func:`superseded`), so a listed read never counts a row twice.
+(:func:`superseded`), so a listed read never counts a row twice; a globbing reader does the same
+in SQL once the volume is marked as superseding (:data:`SUPERSEDING`, :mod:`dataset.views`).
 """
 from __future__ import annotations
 
@@ -73,6 +74,14 @@ def compacted_name(input_names: Iterable[str]) -> str:
 
 #: The suffix of a supersedes file (``compacted-DIGEST.parquet`` + it); no reader's ``*.parquet`` matches it.
 SUPERSEDES = ".inputs"
+#: ``$DATA/`` + this: compaction supersedes on this volume (written once, before its first supersede, and
+#: kept); a globbing reader that finds it reads the supersedes files too (:mod:`dataset.views`).
+SUPERSEDING = ".compaction-supersedes"
+
+
+def superseding(data_dir: Path) -> bool:
+    """Whether compaction supersedes on the volume of ``data_dir`` (:data:`SUPERSEDING`)."""
+    return (Path(data_dir) / SUPERSEDING).exists()
 
 
 def supersedes_name(merged: str) -> str:

@@ -7,11 +7,10 @@ Parquet files: every column exists with its type even when the dataset is empty 
 a column (``module_scores`` in old files reads as NULL), and files of different schema versions
 read together. The files are globbed when a query runs, so a view sees files written after it was
 created (and, after a compaction, may need its query retried — :func:`dataset.files.read_retrying`).
-The glob does not read a compaction's supersedes files (:mod:`dataset.layout`): on a filesystem without
-``RENAME_EXCHANGE`` it may count a directory's inputs twice while they sit beside their merged file.
-The rollup (every table, release and table export) lists through :func:`dataset.layout.parquet_files`;
-the item non-response and the microdata package read ``listed`` views; the console's key drivers and
-comments still read the glob (docs/operations.md, "Compaction").
+On a volume where compaction supersedes (no ``RENAME_EXCHANGE``: :data:`dataset.layout.SUPERSEDING`)
+the glob view also reads the supersedes files when a query runs and leaves out the inputs they name, as
+every listing does (:func:`dataset.layout.superseded`); elsewhere it is the plain glob (compaction swaps
+whole directories there).
 """
 from __future__ import annotations
 
@@ -77,6 +76,21 @@ def responses_view_sql(data_dir: Path, name: str = "responses", listed: bool = F
     if files:
         hive = "{" + ", ".join(f"{_quote(k)}: {v}" for k, v in layout.HIVE_TYPES.items()) + "}"
         source = ("[" + ", ".join(_quote(str(f)) for f in files) + "]") if listed else _quote(str(root / "**" / "*.parquet"))
-        body += (f" UNION ALL BY NAME SELECT * FROM read_parquet({source}, "
-                 f"union_by_name = true, hive_partitioning = true, hive_types = {hive})")
+        options = f"union_by_name = true, hive_partitioning = true, hive_types = {hive}"
+        if not listed and layout.superseding(data_dir):
+            body += f" UNION ALL BY NAME {_unsuperseded(root, options)}"
+        else:
+            body += f" UNION ALL BY NAME SELECT * FROM read_parquet({source}, {options})"
     return f"CREATE OR REPLACE {'TEMP ' if temp else ''}VIEW {name} AS {body}"
+
+
+def _unsuperseded(root: Path, options: str) -> str:
+    """The glob's rows but those of files a supersedes file names beside its existing merged file
+    (:func:`dataset.layout.superseded`, in SQL): the files and the supersedes files are both read when a
+    query runs. Costs a file-name column and an anti-join per row, so only on a superseding volume."""
+    parquet, sup = _quote(str(root / "**" / "*.parquet")), _quote(str(root / "**" / f"*.parquet{layout.SUPERSEDES}"))
+    named = (f"SELECT parse_dirpath(s.filename) || '/' || unnest(json_extract_string(s.content, '$[*]')) AS f "
+             f"FROM read_text({sup}) s WHERE json_valid(s.content) "
+             f"AND left(s.filename, -{len(layout.SUPERSEDES)}) IN (SELECT file FROM glob({parquet}))")
+    return (f"SELECT * EXCLUDE (filename) FROM read_parquet({parquet}, {options}, filename = true) "
+            f"WHERE filename NOT IN (SELECT f FROM ({named}) WHERE f IS NOT NULL)")

@@ -17,9 +17,9 @@ without its answers — in one of two ways, by what the filesystem can do:
   are removed, then the supersedes file (:mod:`dataset.layout`, "Superseded files"). Every listed read
   (:func:`dataset.layout.parquet_files`: the rollup behind every published figure, the exports'
   and the processor's reads) leaves the named inputs out from the moment the merged file appears, and
-  a pass cut short by a crash is finished by the next (:func:`finish_superseded`). An unlocked glob
-  that does not consult the supersedes file (a lazy DuckDB view) may count the inputs twice while they
-  are being removed: docs/operations.md.
+  a pass cut short by a crash is finished by the next (:func:`finish_superseded`). The first such pass
+  marks the volume (:func:`mark_superseding`) and waits for the globbing readers to switch to views
+  that read the supersedes files too (:mod:`dataset.views`); a glob outside Ascolto must do the same.
 
 A query that listed the inputs before the change and opens one after it gets "file not found", never a
 double count: retry it. Linux only (``renameat2``; the supersede path needs only rename and unlink).
@@ -35,6 +35,7 @@ import json
 import logging
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -136,9 +137,23 @@ def _read(files: list[Path], schema: pa.Schema) -> pa.Table:
     return table.take(pc.sort_indices(table, [("kafka_partition", "ascending"), ("kafka_offset", "ascending")]))
 
 
-def compact(data_dir: Path, min_rows: int = 100_000) -> list[dict]:
+def mark_superseding(data_dir: Path, settle_s: float) -> None:
+    """Mark the volume as one where compaction supersedes (:data:`dataset.layout.SUPERSEDING`), once: the
+    globbing readers switch to views that read the supersedes files at their next freshness check, so the
+    first marking waits ``settle_s`` (longer than their check interval) before anything is superseded."""
+    mark = Path(data_dir) / layout.SUPERSEDING
+    if mark.exists():
+        return
+    atomic_write(mark, lambda fh: fh.write(b"compaction supersedes on this volume (no RENAME_EXCHANGE): "
+                                           b"processor/compact.py\n"))
+    log.warning("the volume has no RENAME_EXCHANGE: marked as superseding; waiting %.0f s for readers", settle_s)
+    time.sleep(settle_s)
+
+
+def compact(data_dir: Path, min_rows: int = 100_000, settle_s: float = 15.0) -> list[dict]:
     """Compact every hive directory of ``responses`` (and ``answers``); returns what was merged, a dict a
-    directory: ``dir``, ``inputs``, ``rows``, ``file`` (None: skipped) and ``how`` (``swap`` or ``supersede``)."""
+    directory: ``dir``, ``inputs``, ``rows``, ``file`` (None: skipped) and ``how`` (``swap`` or ``supersede``).
+    ``settle_s``: how long the first pass that marks the volume as superseding waits (:func:`mark_superseding`)."""
     data_dir = Path(data_dir)
     responses = data_dir / "responses"
     if finished := finish_superseded(data_dir):  # a pass cut short on the supersede path
@@ -155,6 +170,8 @@ def compact(data_dir: Path, min_rows: int = 100_000) -> list[dict]:
         try:
             if swap is None:
                 swap = can_swap(staging)
+                if not swap:
+                    mark_superseding(data_dir, settle_s)
             done.append(_compact_leaf(data_dir, rel, small, staging, swap))
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import duckdb
 
+from dataset import layout
 from dataset.views import responses_view_sql
 
 
@@ -87,7 +88,9 @@ class Warehouse:
             if self.auto_refresh and rollup.is_stale(self.data_dir):
                 rollup.refresh(self.data_dir, secret=self.settings.ckm_secret)
             manifest_path = rollup.rollup_dir(self.data_dir) / rollup.MANIFEST
-            token = (f"{manifest_path.stat().st_mtime_ns}" if manifest_path.exists() else "none") + month
+            token = ((f"{manifest_path.stat().st_mtime_ns}" if manifest_path.exists() else "none")
+                     + ("+superseding" if layout.superseding(self.data_dir) else "")  # the view to use (dataset.views)
+                     + month)
             if token != self._loaded:
                 self._load(today)
                 self._loaded = token
