@@ -246,6 +246,11 @@ _CASE_ID = (r"(?P<case>\d{1,4}(?:\s\d{1,4}){3,6}(?!\s?\d)"
             r"|(?:[A-Za-z]{2,6}-){0,2}[A-Za-z]{0,6}[\-/]?\d[\w/\-.]*\d(?:[/\-][A-Za-z0-9]+)?)")
 #: the protocol of an ISEE declaration (DSU), with or without a word before it: "INPS-ISEE-2024-12345678A-00"
 _DSU_RE = re.compile(r"(?<![\w-])(?i:inps-isee-\d{4}-\d{5,10}[a-z]?-\d{2})(?![\w-])")
+#: the registration mark a PA's protocol prints on every letter it sends or receives (office or area, register,
+#: date, number, and a direction letter), quoted with or without a word before it: "INPS.0100.12/05/2024.0012345",
+#: "INAIL.60010.08/02/2025.0001234", "m_dg.DAG.25/03/2024.0061234.U" — the office reads it back to one person's file
+_SIGNATURE_RE = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z_]{1,11}\.[A-Za-z0-9_\-]{1,12}\.\d{1,2}[/\-.]\d{1,2}[/\-.](?:19|20)\d\d"
+                           r"\.\d{4,8}(?:\.[A-Za-z](?!\w))?(?![\w/])")
 #: "is" between the word and the number, as people write it ("il numero di pratica è 2026/123456")
 _CASE_IS = r"(?:è|e['’]|é|ist|is|est|je)"
 _CASE_RE = re.compile(
@@ -285,6 +290,12 @@ def case_numbers(text: str, counts: Counter) -> str:
             text = again[0]
             counts["PRATICA"] += again[1]
     return text
+
+
+def protocol_marks(text: str, counts: Counter) -> str:
+    """A protocol's registration mark ("INPS.0100.12/05/2024.0012345", "m_dg.DAG.25/03/2024.0061234.U"),
+    with or without a word before it: ``[PRATICA]``, whole."""
+    return scan(_SIGNATURE_RE, text, "PRATICA", lambda m: True, counts)
 
 
 # --- cadastral references ---------------------------------------------------------------------------

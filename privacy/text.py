@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from .contacts import addresses, has_social, emails, ips, socials
 from .phones import phones, spelled_phones
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
-                          plates, tax_numbers, tessere)
+                          plates, protocol_marks, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
 from .given_names import GIVEN_NAMES
 from .names import FIRST_WORDS, first_names, listed_names, names
@@ -97,6 +97,8 @@ def _redact(text: str, counts: Counter) -> str:
     runs = _DIGITS.findall(text)
     if runs:
         digits = sum(map(len, runs))
+        if digits >= 10 and "." in text:  # first: its office code, date and number are one mark
+            text = protocol_marks(text, counts)
         if digits >= 4 and ("." in text or ":" in text):
             text = ips(text, counts)  # first: no other pattern may take part of an address's digits
         if digits >= 8:

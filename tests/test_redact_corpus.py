@@ -491,6 +491,16 @@ CORPUS = [
     ('ma Pierre non ha risposto', KEPT),
     ('la mère Rossi', KEPT),
     ('Ma mère est contente du service', KEPT),
+    # round 8: a protocol's registration mark (office or area, register, date, number, direction), as PAs print it
+    # on every letter and people copy it from one, with or without a word before it
+    ('numero di protocollo INPS.0100.12/05/2024.0012345, ancora niente',
+     'numero di protocollo [PRATICA], ancora niente'),
+    ('vedi la nota m_dg.DAG.25/03/2024.0061234.U del ministero', 'vedi la nota [PRATICA] del ministero'),
+    ('risposta INAIL.60010.08/02/2025.0001234.', 'risposta [PRATICA].'),
+    ('Prot. INPS.HERMES.15/03/2021.0123456 e INPS.HERMES.16/03/2021.0123457', 'Prot. [PRATICA] e [PRATICA]'),
+    ('la versione v2.0.12.05.2024 è lenta', KEPT),
+    ('il modulo verbale.12.05.2024.pdf non si apre', KEPT),
+    ('ho scritto il 12.05.2024. Nessuno risponde', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
