@@ -249,6 +249,8 @@ _DSU_RE = re.compile(r"(?<![\w-])(?i:inps-isee-\d{4}-\d{5,10}[a-z]?-\d{2})(?![\w
 #: the registration mark a PA's protocol prints on every letter it sends or receives (office or area, register,
 #: date, number, and a direction letter), quoted with or without a word before it: "INPS.0100.12/05/2024.0012345",
 #: "INAIL.60010.08/02/2025.0001234", "m_dg.DAG.25/03/2024.0061234.U" — the office reads it back to one person's file
+#: a UUID (a request's, a transaction's, an account's), which the service that issued it reads back to one person
+UUID_RE = re.compile(r"(?<![\w-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![\w-])")
 _SIGNATURE_RE = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z_]{1,11}\.[A-Za-z0-9_\-]{1,12}\.\d{1,2}[/\-.]\d{1,2}[/\-.](?:19|20)\d\d"
                            r"\.\d{4,8}(?:\.[A-Za-z](?!\w))?(?![\w/])")
 #: "is" between the word and the number, as people write it ("il numero di pratica è 2026/123456")
@@ -293,9 +295,13 @@ def case_numbers(text: str, counts: Counter) -> str:
 
 
 def protocol_marks(text: str, counts: Counter) -> str:
-    """A protocol's registration mark ("INPS.0100.12/05/2024.0012345", "m_dg.DAG.25/03/2024.0061234.U"),
-    with or without a word before it: ``[PRATICA]``, whole."""
-    return scan(_SIGNATURE_RE, text, "PRATICA", lambda m: True, counts)
+    """A protocol's registration mark ("INPS.0100.12/05/2024.0012345", "m_dg.DAG.25/03/2024.0061234.U") and a
+    UUID ("4f9a2c7e-1b3d-4e5f-8a9b-0c1d2e3f4a5b"), with or without a word before them: ``[PRATICA]``, whole."""
+    if "." in text:
+        text = scan(_SIGNATURE_RE, text, "PRATICA", lambda m: True, counts)
+    if "-" in text:
+        text = scan(UUID_RE, text, "PRATICA", lambda m: True, counts)
+    return text
 
 
 # --- cadastral references ---------------------------------------------------------------------------
@@ -360,6 +366,7 @@ _CRED_LEAD = (r"(?i:password|passw(?:or)?d|pwd|parola\s+(?:chiave|d['’]ordine)
               r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
               r"|username|user\s?name|user\s?id|nome\s+utente|login|account|credenziali"
               r"|utente(?=\s+(?:spid|cie|inps|inail|pec|del\s+portale))|(?:codice|utenza|identificativo)(?=\s+(?:spid|cie))"
+              r"|spid(?=\s*(?::|è|e['’])\s*(?!v?\d+(?:\.\d+)*(?![^\s,;]))[^\s,;]*[\d._])|id\s+utente"
               r"|kennwort|passwort|benutzername|mot\s+de\s+passe|identifiant|geslo|uporabni[šs]ko\s+ime)")
 #: words between the lead and the secret ("PIN INPS", "la mia password è", "password che uso è")
 _CRED_FILL = (r"(?:\s+(?i:inps|spid|cie|inail|dispositivo|della\s+carta|del\s+bancomat|di\s+accesso|mi[ao]|che\s+uso"

@@ -39,6 +39,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .given_names import GIVEN_NAMES
+from .identifiers import UUID_RE
 from .lexicon import lemma
 from .surnames import SURNAMES
 from .text import SHORT_TEXT, _redact_text, redact_short
@@ -189,7 +190,7 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
     parts = _SEPARATORS.split(path) if "#" in path else path.split("/")
     step = 2 if "#" in path else 1
     for i in range(0, len(parts), step):  # each segment alone: no placeholder swallows a "/"
-        if parts[i]:
+        if parts[i] and not (len(parts[i]) == 36 and UUID_RE.fullmatch(parts[i])):  # a whole UUID: an [ID], below
             parts[i], found = redact_short(parts[i]) if len(parts[i]) <= SHORT_TEXT else _redact_text(parts[i])
             counts.update(dict(found))
     ids = 0

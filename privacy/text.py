@@ -64,7 +64,7 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
                "conto", "c/c", "isee-")
-_CRED_WORDS = ("credenzial", "utente ", "codice spid", "codice cie", "utenza spid", "identificativo spid", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
+_CRED_WORDS = ("credenzial", "utente ", "spid", "codice spid", "codice cie", "utenza spid", "identificativo spid", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
                "nome utente", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
@@ -97,7 +97,7 @@ def _redact(text: str, counts: Counter) -> str:
     runs = _DIGITS.findall(text)
     if runs:
         digits = sum(map(len, runs))
-        if digits >= 10 and "." in text:  # first: its office code, date and number are one mark
+        if digits >= 4 and ("." in text or "-" in text):  # first: a protocol's mark, a UUID, each one whole
             text = protocol_marks(text, counts)
         if digits >= 4 and ("." in text or ":" in text):
             text = ips(text, counts)  # first: no other pattern may take part of an address's digits

@@ -501,6 +501,16 @@ CORPUS = [
     ('la versione v2.0.12.05.2024 è lenta', KEPT),
     ('il modulo verbale.12.05.2024.pdf non si apre', KEPT),
     ('ho scritto il 12.05.2024. Nessuno risponde', KEPT),
+    # round 8: a UUID a service showed (a request's, a payment's), and an SPID user name after "spid" alone
+    ('errore 4F9A2C7E-1B3D-4E5F-8A9B-0C1D2E3F4A5B al pagamento', 'errore [PRATICA] al pagamento'),
+    ('transazione 4f9a2c7e-1b3d-4e5f-8a9b-0c1d2e3f4a5b fallita', 'transazione [PRATICA] fallita'),
+    ('il mio spid è mario.rossi85 e non entra', 'il mio spid è [CREDENZIALI] e non entra'),
+    ('SPID: mrossi_85', 'SPID: [CREDENZIALI]'),
+    ('id utente 123456 bloccato', 'id utente [CREDENZIALI] bloccato'),
+    ('lo spid è lento', KEPT),
+    ('lo spid è 2.0, il vecchio non va', KEPT),
+    ('spid: 3 tentativi e poi blocco', KEPT),
+    ('la pagina abc-def-ghi non esiste', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
