@@ -71,8 +71,10 @@ _CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|sa
 _NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+|(?<!\w){_CLOSING}(?:[ \t]*[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*|[ \t]+)"
     # the short sign-offs, at a line's start only, before a comma or a line break ("Best, John", "Cheers,\nTom"),
-    # or a space and a listed given name ("LG Anna", "lp Mojca"; "LG Electronics" stays)
-    rf"|(?:^|(?<=[\n.!?]))[ \t]*(?:(?i:lg|vg|lp|best|cheers)(?:[ \t]*,[ \t]*|[,.!]?[ \t]*\r?\n\s*)|(?i:lg|vg|lp)[ \t]+))"
+    # or a space and a listed given name ("LG Anna", "lp Mojca"; "LG Electronics" stays),
+    # and the separator of an e-mail signature ("--\nPaolo", "-- \nPaolo Rossi")
+    rf"|(?:^|(?<=[\n.!?]))[ \t]*(?:(?i:lg|vg|lp|best|cheers)(?:[ \t]*,[ \t]*|[,.!]?[ \t]*\r?\n\s*)|(?i:lg|vg|lp)[ \t]+"
+    rf"|(?<![^\n])--[ \t]*\r?\n\s*))"
     rf"(?:(?P<name>{_NAME})|(?P<caps>{_CAPS_NAME}))")
 _LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
                r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je"
@@ -86,7 +88,7 @@ _PARTICLE_WORD = re.compile(_PARTICLE)
 #: capitalised words that follow a lead-in or stand beside a given name and are not names (checked
 #: as written and capitalised, so "MOLTO" is "Molto").
 NOT_NAMES = frozenset("""
-Molto Poco Abbastanza Davvero Veramente Proprio Stato Stata Stati State Soddisfatto Soddisfatta Soddisfatti
+Inviato Inviata Sent Gesendet Envoyé Poslano Molto Poco Abbastanza Davvero Veramente Proprio Stato Stata Stati State Soddisfatto Soddisfatta Soddisfatti
 Insoddisfatto Insoddisfatta Contento Contenta Contenti Deluso Delusa Delusi Riuscito Riuscita Rimasto Rimasta
 Arrivato Arrivata Andato Andata Tornato Tornata Venuto Venuta Dovuto Dovuta Costretto Costretta
 Un Una Uno Il La Lo Gli Le In Da Di Per Con Su Tra Fra Tutti Tutto Tutte Ancora Già Sempre Mai Qui Qua Lì Là

@@ -139,7 +139,7 @@ def _redact(text: str, counts: Counter) -> str:
 def _names(text: str, counts: Counter, low: str) -> str:
     """The name passes of :func:`_redact` (``low``: the text lower-cased, for the gates)."""
     named = _has(low, _NAME_WORDS) or (("lg" in low or "lp" in low or "vg" in low or "best" in low or "cheers" in low)
-                                        and _SIGNOFF_AT.search(low) is not None)
+                                        and _SIGNOFF_AT.search(low) is not None) or "--" in low  # "--\nPaolo"
     if named:
         if low.count("nome") > 1:  # a form's two labels without colons: "cognome rossi nome mario"
             text = labelled_names(text, counts)

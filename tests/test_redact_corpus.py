@@ -511,6 +511,12 @@ CORPUS = [
     ('lo spid è 2.0, il vecchio non va', KEPT),
     ('spid: 3 tentativi e poi blocco', KEPT),
     ('la pagina abc-def-ghi non esiste', KEPT),
+    # round 8: a name under an e-mail signature's separator; a mail app's line after a closing is no name
+    ('il servizio non funziona\n--\nPaolo', 'il servizio non funziona\n--\n[NOME]'),
+    ('pagamento fallito\n-- \nGiulia Zanchettin', 'pagamento fallito\n-- \n[NOME]'),
+    ('Cordiali saluti\nInviato da iPhone', KEPT),
+    ('ok\n--\nInviato da Outlook', KEPT),
+    ('attesa 10 -- 20 minuti, Roma', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
