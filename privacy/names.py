@@ -53,7 +53,7 @@ _CAPS_NAME = rf"{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,3}}(?![{_UP}{_LOW}\]])"
 #: name, any number of them ("Frau Mag. Pichler", "Herr Dipl.-Ing. Dr. Hannes Kofler", "Herr DI Pfeifer")
 _TITLES = (r"(?:\s+(?:(?:dr|prof|dipl\.-?ing|mag|mmag|ddr|ing|dkfm|arch|univ\.-?prof)\.(?:\s?\(fh\))?"
            r"|di(?=\s)|dr(?=\s)|prof(?=\s)))*")
-_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
+_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
          r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?|(?=[ \t]))|dott(?:\.\s?ssa|\.|oressa|or|(?=[ \t]))"
          r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor)|avv\.|ing\.|geom\.|rag\.|arch\."
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
@@ -76,7 +76,7 @@ _NAME_RE = re.compile(
     rf"|(?:^|(?<=[\n.!?]))[ \t]*(?:(?i:lg|vg|lp|best|cheers)(?:[ \t]*,[ \t]*|[,.!]?[ \t]*\r?\n\s*)|(?i:lg|vg|lp)[ \t]+"
     rf"|(?<![^\n])--[ \t]*\r?\n\s*))"
     rf"(?:(?P<name>{_NAME})|(?P<caps>{_CAPS_NAME}))")
-_LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
+_LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
                r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je"
                r"|(?:il\s+mio\s+)?(?:nome\s+e\s+)?(?:cog)?nome(?=\s*:)|nominativo(?=\s*:)|firma(?=\s*:)"
                r"|(?:il|la|io)\s+sottoscritt[oa])")
@@ -87,7 +87,9 @@ _PARTICLE_WORD = re.compile(_PARTICLE)
 
 #: capitalised words that follow a lead-in or stand beside a given name and are not names (checked
 #: as written and capitalised, so "MOLTO" is "Molto").
-NOT_NAMES = frozenset("""
+#: a form's labels: a name taken ends before the next one ("Nome: Mario Cognome: Rossi")
+_LABELS = frozenset("Nome Cognome Nominativo Name Vorname Nachname Familienname Nom Prénom Ime Priimek Firma".split())
+NOT_NAMES = _LABELS | frozenset("""
 Inviato Inviata Sent Gesendet Envoyé Poslano Molto Poco Abbastanza Davvero Veramente Proprio Stato Stata Stati State Soddisfatto Soddisfatta Soddisfatti
 Insoddisfatto Insoddisfatta Contento Contenta Contenti Deluso Delusa Delusi Riuscito Riuscita Rimasto Rimasta
 Arrivato Arrivata Andato Andata Tornato Tornata Venuto Venuta Dovuto Dovuta Costretto Costretta
@@ -214,7 +216,9 @@ def names(text: str, counts: Counter) -> str:
         if taken(m):
             counts["NOME"] += 1
             out.append(text[pos:m.start()] + m.group("lead") + "[NOME]")
-            pos = start = m.end()
+            g = "name" if m.group("name") is not None else "caps"
+            cut = next((w.start() for w in re.finditer(r"(?<=\s)\S+", m.group(g)) if w.group().capitalize() in _LABELS), None)
+            pos = start = m.end() if cut is None else m.start(g) + len(m.group(g)[:cut].rstrip())
         else:
             start = m.end("lead")
     out.append(text[pos:])
@@ -263,6 +267,7 @@ FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "
                "maestr", "insegnant", "assistent", "infermier", "educat", "the ",
                "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",
                "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn", "nipot", "bimb", "bambin", "fidanzat", "cugin",
+               "suocer", "cognat", "mio zio", "mia zia", "zio di", "zia di",
                "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
 
 

@@ -517,6 +517,17 @@ CORPUS = [
     ('Cordiali saluti\nInviato da iPhone', KEPT),
     ('ok\n--\nInviato da Outlook', KEPT),
     ('attesa 10 -- 20 minuti, Roma', KEPT),
+    # round 8: a form's labels on one line (the surname after the second label was left: "Nome: [NOME]: Rossi");
+    # "il mio cognome è"; an in-law or an uncle before a given name
+    ('Nome: Mario Cognome: Rossi', 'Nome: [NOME] Cognome: [NOME]'),
+    ('NOME: MARIO COGNOME: ROSSI', 'NOME: [NOME] COGNOME: [NOME]'),
+    ('Vorname: Hans Nachname: Gruber', 'Vorname: [NOME] Nachname: [NOME]'),
+    ('il mio cognome è Bianchi, non Bianco', 'il mio cognome è [NOME], non Bianco'),
+    ('la pratica di mia suocera Carla è ferma', 'la pratica di mia suocera [NOME] è ferma'),
+    ('mio zio Franco è invalido', 'mio zio [NOME] è invalido'),
+    ('il cognato del sindaco lavora lì', KEPT),
+    ('mia zia è anziana e non usa internet', KEPT),
+    ('il nome del servizio è sbagliato', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
