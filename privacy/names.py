@@ -45,7 +45,7 @@ UPPER = "A-ZÀ-ÖØ-ÞČŠŽĆĐ"
 LOWER = "a-zß-öø-ÿčšžćđ"
 _UP, _LOW = UPPER, LOWER
 _WORD = rf"(?:[{_UP}][{_LOW}]*['’])?[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}][{_LOW}]?['’]\s?[{_UP}][{_LOW}]+"
-_CAPS_WORD = rf"[{_UP}]{{2,}}(?:['’][{_UP}]{{2,}})?"
+_CAPS_WORD = rf"(?:[{_UP}]{{2,}}|[{_UP}](?=['’][{_UP}]))(?:['’][{_UP}]{{2,}})?"  # "D'ANGELO" too
 _PARTICLE = r"(?:de|di|da|del|della|dei|degli|dello|de['’]|d['’]|lo|la|van|von|le|li)"
 _NAME = rf"(?:{_WORD})(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_WORD})){{0,3}}"
 _CAPS_NAME = rf"{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,3}}(?![{_UP}{_LOW}\]])"
@@ -82,7 +82,7 @@ _LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+(?:cog)?nome\s+(?:è|e['�
                r"|(?:il|la|io)\s+sottoscritt[oa])")
 _LOWER_NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LOWER_LEAD}[:,]?\s+)"
-    rf"(?P<name>(?:{_PARTICLE}\s+)?[{_LOW}]+(?:\s+(?!(?:cog)?nome(?![{_LOW}]))(?:{_PARTICLE}\s+)?[{_LOW}]+)?)(?![\w'’])")
+    rf"(?P<name>(?:{_PARTICLE}\s+|d['’])?[{_LOW}]+(?:\s+(?!(?:cog)?nome(?![{_LOW}]))(?:{_PARTICLE}\s+|d['’])?[{_LOW}]+)?)(?![\w'’])")
 _PARTICLE_WORD = re.compile(_PARTICLE)
 
 #: capitalised words that follow a lead-in or stand beside a given name and are not names (checked
@@ -90,7 +90,8 @@ _PARTICLE_WORD = re.compile(_PARTICLE)
 #: a form's labels: a name taken ends before the next one ("Nome: Mario Cognome: Rossi")
 _LABELS = frozenset("Nome Cognome Nominativo Name Vorname Nachname Familienname Nom Prénom Ime Priimek Firma".split())
 NOT_NAMES = _LABELS | frozenset("""
-Inviato Inviata Sent Gesendet Envoyé Poslano Molto Poco Abbastanza Davvero Veramente Proprio Stato Stata Stati State Soddisfatto Soddisfatta Soddisfatti
+Madre Mamma Marito Moglie Figlio Figlia Figli Fratello Sorella Nonno Nonna Zio Zia Suocero Suocera Cognato Cognata Nipote
+Cugino Cugina Sportellista Inviato Inviata Sent Gesendet Envoyé Poslano Molto Poco Abbastanza Davvero Veramente Proprio Stato Stata Stati State Soddisfatto Soddisfatta Soddisfatti
 Insoddisfatto Insoddisfatta Contento Contenta Contenti Deluso Delusa Delusi Riuscito Riuscita Rimasto Rimasta
 Arrivato Arrivata Andato Andata Tornato Tornata Venuto Venuta Dovuto Dovuta Costretto Costretta
 Un Una Uno Il La Lo Gli Le In Da Di Per Con Su Tra Fra Tutti Tutto Tutte Ancora Già Sempre Mai Qui Qua Lì Là
@@ -251,7 +252,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)"
                r"|(?:mon|ma|notre)\s+(?:fils|fille|mari|femme|mère|père|frère|s(?:œ|oe)ur)"
                r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra)))")
-_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*,?[ \t]+\(?|(?<=['’]))(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
+_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*,?[ \t]+\(?|(?<=['’]))(?P<name>(?:D(?:e|ell|all)?['’])?[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])")
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
 _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"

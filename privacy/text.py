@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from .contacts import addresses, has_social, emails, ips, socials
 from .phones import phones, spelled_phones
+from .roles import ROLE_WORDS, role_names
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, protocol_marks, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
@@ -151,6 +152,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
         text = lower_names(text, counts, low)
     if named:  # a lone surname signing the comment or after "sono" ("cordiali saluti, rossi", "sono rossi")
         text = lone_surnames(text, counts, low)
+    if _has(low, ROLE_WORDS):  # "richiedente: giuliana rossi"
+        text = role_names(text, counts)
     if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)

@@ -20,7 +20,7 @@ from .surnames import FREQUENT
 #: thanked, listed or not; refused when a word is a common one, an office or a place ("Grazie Polizia
 #: Locale.", "Grazie Comune di Milano!", "Grazie Mille Davvero!").
 _THANKS_RE = re.compile(
-    rf"(?<!\w)(?P<lead>(?i:grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?|ringrazio)[ \t]*[,.!:]?[ \t]+)"
+    rf"(?<!\w)(?P<lead>(?i:grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?|ringrazio)[ \t]*[,.!:]{{0,3}}[ \t]+)"
     rf"(?P<name>(?:{_WORD})(?:[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?(?:{_WORD})){{0,2}})(?=[ \t]*(?P<end>$|[.!;,\n]))")
 _THANKED_NOT = frozenset("""Mille Tante Infinite Tutti Ragazzi Cuore Davvero Ancora Dio Croce Rossa Protezione
 Civile Guardia Medica Finanza Pronto Soccorso Pubblica Assistenza Misericordia Caritas Esercito Marina Aeronautica Urbani
@@ -72,7 +72,7 @@ def desk_names(text: str, counts: Counter) -> str:
 #: it is a common word, an office or a place ("grazie Comune!", "ciao Roma", "grazie Mille!")
 _GREETED_RE = re.compile(
     rf"(?<!\w)(?P<lead>(?i:ciao|salve|buongiorno|buonasera|arrivederci|grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?"
-    rf"|ringrazio|hallo|danke|thanks|thank\s+you|merci|bonjour|hvala|zdravo)[ \t]*[,.!:]?[ \t]+)"
+    rf"|ringrazio|hallo|danke|thanks|thank\s+you|merci|bonjour|hvala|zdravo)[ \t]*[,.!:]{{0,3}}[ \t]+)"
     rf"(?P<name>[{_UP}][{_LOW}]+)(?=[^\w]*$)")  # then only punctuation, spaces, emojis
 #: capitalised words said to whoever is greeted that are no name ("ciao Bella", "grazie Tesoro")
 _GREETED_NOT = frozenset("""Bella Bello Belli Belle Tesoro Amore Cara Caro Cari Care Ragazze Raga Mondo Gente Amici Amico
@@ -87,7 +87,7 @@ GREETINGS = ("ciao", "salve", "buongiorno", "buonasera", "arrivederci", "grazie"
 #: the comment; in lower case only before a mark or "per" ("grazie kevin!", "ciao kevin, …")
 _GREETING = r"(?i:ciao|salve|buongiorno|buonasera|grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?|ringrazio)"
 _MID_GREETED_RE = re.compile(
-    rf"(?<!\w)(?P<lead>{_GREETING}[ \t]*[,.!:]?[ \t]+)(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+[{_UP}][{_LOW}]+)?"
+    rf"(?<!\w)(?P<lead>{_GREETING}[ \t]*[,.!:]{{0,3}}[ \t]+)(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+[{_UP}][{_LOW}]+)?"
     rf"|(?P<low>[{_LOW}]+)(?=[ \t]*(?:[,!.:;?)]|$|per(?!\w))))(?![\w'’])")
 #: a comment (or a line) addressed to someone: "x Giulia: la pratica…", "Per Kevin, …", "Cara Giulia, …",
 #: "alla c.a. di Brambillasca:"; the name before a colon or a comma

@@ -528,6 +528,20 @@ CORPUS = [
     ('il cognato del sindaco lavora lì', KEPT),
     ('mia zia è anziana e non usa internet', KEPT),
     ('il nome del servizio è sbagliato', KEPT),
+    # round 8, found by putting listed names into comment templates in three casings: a surname with an apostrophe
+    # in capitals and after a clerk's title; a relative's word read as a surname in capitals ("MIA [NOME] ROSSI");
+    # a thanks with more than one "!"; a role's label in lower case
+    ("SONO MARIO D'ANGELO", 'SONO [NOME]'),
+    ("mi chiamo mario d'angelo", 'mi chiamo [NOME]'),
+    ("l'operatore D'Angelo è scortese", "l'operatore [NOME] è scortese"),
+    ('MIA MADRE MARIA ROSSI NON RIESCE', 'MIA MADRE [NOME] NON RIESCE'),
+    ('grazie mille!! Giulia', 'grazie mille!! [NOME]'),
+    ('richiedente: giuliana rossi, pratica ferma', 'richiedente: [NOME], pratica ferma'),
+    ('contribuente: rossi mario', 'contribuente: [NOME]'),
+    ("l'operatore L'Inps non risponde", KEPT),
+    ('destinatario: ufficio tributi', KEPT),
+    ('mittente: comune di roma', KEPT),
+    ('grazie!! Comune di Milano', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
