@@ -25,7 +25,8 @@ addresses with a civic number, in Italian, German, French, Slovenian and English
 names after a lead-in in those languages, or holding a listed given name (:mod:`privacy.names`), and
 in lower case after a title, a closing, "sono", a relative or a member of staff, heading or signing a
 comment, or after a form's labels (:mod:`privacy.lower_names`); thanked at the end of a sentence or named at a desk
-(:mod:`privacy.thanked`); after a role's label in lower case (:mod:`privacy.roles`);
+(:mod:`privacy.thanked`); after a role's label in lower case (:mod:`privacy.roles`); a given name and a surname side by side in
+lower case (:mod:`privacy.pairs`);
 ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
 one-time code or account name after the word that introduces it; ``SOCIAL`` social-network handles
 (``@mario.rossi78``) and profile addresses (``instagram.com/…``, ``t.me/…``; other web addresses stay).

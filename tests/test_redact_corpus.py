@@ -542,6 +542,16 @@ CORPUS = [
     ('destinatario: ufficio tributi', KEPT),
     ('mittente: comune di roma', KEPT),
     ('grazie!! Comune di Milano', KEPT),
+    # round 8: a listed given name and a frequent surname side by side in lower case, with no lead-in
+    ('chiedo di attilio caputo per la pratica', 'chiedo di [NOME] per la pratica'),
+    ('per matteo rizzo: la pratica è ferma', 'per [NOME]: la pratica è ferma'),
+    ('rizzo matteo ha chiamato 3 volte', '[NOME] ha chiamato 3 volte'),
+    ("all'ospedale paolo rossi non c'è posto", KEPT),
+    ('franco bianchi e sereno', KEPT),
+    ('ho fatto i conti con maria', KEPT),
+    ('sono vittoria fumagalli, il servizio non va', 'sono [NOME], il servizio non va'),
+    ('la signora vittoria bellini è stata gentile', 'la signora [NOME] è stata gentile'),
+    ('una vittoria per tutti', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or

@@ -1,0 +1,71 @@
+"""A given name and a surname side by side in lower case with no lead-in, anywhere in a comment, as people
+type on a phone: "chiedo di attilio caputo", "per matteo rizzo: la pratica è ferma", "complimenti a
+sara bianchi", "rizzo matteo ha chiamato". :mod:`privacy.lower_names` takes a lower-case name after a
+lead-in or heading or signing a comment; in the middle of a sentence with no lead-in a lower-case pair is
+taken only when both words say so: a listed given name (:data:`privacy.given_names.GIVEN_NAMES`) that is no
+ordinary word (:data:`privacy.lower_names.WORD_NAMES`: "serena", "bruno" stay words) and a frequent surname
+(:data:`privacy.surnames.FREQUENT`) that is no noun ("costa", "villa", "fontana" …) — or any listed given
+name beside a listed surname that is no Italian word form ("vittoria fumagalli", "angelo sanna") — in either
+order, and not after a word that makes them a place's or an institution's name ("via", "ospedale", "liceo" …).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from .given_names import GIVEN_NAMES
+from .lower_names import STOP, WORD_NAMES, unlisted_surname
+from .names import LOWER, PLACE_WORDS
+from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
+
+_WORDS = re.compile(rf"(?<![\w'’\[])[{LOWER}][{LOWER}'’]+(?![\w\]])")
+_ANY_GIVEN = frozenset(n.lower() for n in GIVEN_NAMES) - STOP
+_GIVEN = _ANY_GIVEN - WORD_NAMES
+_SURNAMES = (FREQUENT | SURNAMES) - NOUN_SURNAMES - PARTICIPLES - STOP
+
+
+@cache
+def _distinct() -> frozenset[str]:
+    """The listed surnames that are no Italian word form ("fumagalli", "brambilla", "sanna"): beside them
+    a given name that is also a word is a name too ("vittoria fumagalli")."""
+    return frozenset(w for w in _SURNAMES if unlisted_surname(w, plural=False))
+
+
+def _pair(x: str, y: str) -> bool:
+    return (x in _GIVEN and y in _SURNAMES) or (x in _ANY_GIVEN and y in _distinct())
+_PUNCTUATION = str.maketrans({c: " " for c in ".,;:!?()[]{}\"«»“”/-"})
+
+
+def may_hold_pair(low: str) -> bool:
+    """The gate before :func:`lower_pairs` (``low``: the text lower-cased): whether it holds a listed given
+    name and a frequent surname as words, by string operations only."""
+    words = set(low.translate(_PUNCTUATION).split())
+    return not words.isdisjoint(_ANY_GIVEN) and not words.isdisjoint(_SURNAMES)
+
+
+#: a listed surname right after a name an earlier pass took alone ("la signora [NOME] bellini")
+_AFTER_NAME = re.compile(rf"(?<=\[NOME\])[ \t]+(?P<s>[{LOWER}][{LOWER}'’]+)(?![\w\]])")
+
+
+def lower_pairs(text: str, counts: Counter) -> str:
+    """Each lower-case pair of a listed given name and a frequent surname, next to each other with only
+    spaces between (module docstring), and a listed surname right after a name taken: ``[NOME]``."""
+    if "[NOME]" in text:
+        text = _AFTER_NAME.sub(lambda m: "" if m.group("s") in _SURNAMES else m.group(0), text)
+    words = list(_WORDS.finditer(text))
+    out, pos, i = [], 0, 0
+    while i + 1 < len(words):
+        a, b = words[i], words[i + 1]
+        x, y = a.group(), b.group()
+        between = text[a.end():b.start()]
+        before = re.split("['’]", words[i - 1].group())[-1] if i else ""  # "all'ospedale": "ospedale"
+        if between.strip(" \t") == "" and before not in PLACE_WORDS and (
+                _pair(x, y) or _pair(y, x)):
+            out.append(text[pos:a.start()] + "[NOME]")
+            pos = b.end()
+            counts["NOME"] += 1
+            i += 2
+            continue
+        i += 1
+    return "".join(out) + text[pos:] if out else text
