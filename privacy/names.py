@@ -349,10 +349,9 @@ def _caps_part(word: str) -> bool:
 
 def _caps_windows(words: list[tuple[str, int]]) -> list[list[list[tuple[str, int]]]]:
     """The groups of words of a run in capitals that may be names, each with its readings to try in turn:
-    listed given names (side by side, or with a particle between: "ANNA MARIA", "MARIA DE ANGELIS") with
-    the surname before the first ("ROSSI MARIO", "DE LUCA MARIO"), then with the one after the last
-    ("MARIO ROSSI", "ANNA MARIA DE LUCA") — so "MARIO ROSSI MI HA AIUTATO" and "HO PARLATO CON MARIO
-    ROSSI" give "MARIO ROSSI", and "CHIUSA MARIO ESPOSITO" gives "MARIO ESPOSITO"."""
+    listed given names (side by side, or with a particle between: "ANNA MARIA", "MARIA DE ANGELIS") with the
+    surname before the first ("ROSSI MARIO", "DE LUCA MARIO"), then with the one after the last ("MARIO ROSSI",
+    "ANNA MARIA DE LUCA"), the one after first when it is a frequent surname and the one before is not."""
     given = [i for i, (w, _) in enumerate(words) if w.capitalize() in GIVEN_NAMES]
     clusters: list[list[int]] = []
     for i in given:
@@ -375,6 +374,8 @@ def _caps_windows(words: list[tuple[str, int]]) -> list[list[list[tuple[str, int
         elif hi + 1 < limit and _caps_part(words[hi + 1][0]):
             readings.append((lo, hi + 1))
         readings.append((lo, hi))
+        if hi + 1 < limit and words[hi + 1][0].lower() in FREQUENT and not (lo and words[lo - 1][0].lower() in FREQUENT):
+            readings.sort(key=lambda r: r[0] < lo)
         out.append([words[a:b + 1] for a, b in readings])
     return out
 

@@ -51,7 +51,7 @@ _AFTER_NAME = re.compile(rf"(?<=\[NOME\])[ \t]+(?P<s>[{LOWER}][{LOWER}'’]+)(?!
 def lower_pairs(text: str, counts: Counter) -> str:
     """Each lower-case pair of a listed given name and a frequent surname, next to each other with only
     spaces between (module docstring), and a listed surname right after a name taken: ``[NOME]``."""
-    if "[NOME]" in text:
+    if "[NOME]" in text:  # part of a name counted already
         text = _AFTER_NAME.sub(lambda m: "" if m.group("s") in _SURNAMES else m.group(0), text)
     words = list(_WORDS.finditer(text))
     out, pos, i = [], 0, 0

@@ -1,8 +1,10 @@
 """Names after a role's label, as people copy the header of a form or a letter into a comment, in lower
-case: "richiedente: giuliana rossi", "intestatario: hansi bianchi", "contribuente: rossi mario". In
-capitals or capitalised the name passes of :mod:`privacy.names` take them already (a listed given name in
-a run); in lower case the words are taken only when one of them is a listed given name or a frequent
-surname, so that "destinatario: ufficio tributi" and "mittente: comune di roma" stay.
+case: "richiedente: giuliana rossi", "intestatario: hansi bianchi", "contribuente: rossi mario"; and after a
+German, English, French or Slovenian courtesy title in lower case or in capitals ("herr lorusso", "MR
+DEANGELIS", "madame piras", "gospa bianchi"; :mod:`privacy.lower_names` has the Italian ones). Capitalised,
+the name passes of :mod:`privacy.names` take them already; here the words are taken only when one of them
+is a listed given name or a frequent surname, so that "destinatario: ufficio tributi", "mittente: comune di
+roma" and "frau doktor" stay.
 """
 from __future__ import annotations
 
@@ -12,27 +14,50 @@ from collections import Counter
 from .given_names import GIVEN_NAMES
 from .lower_names import STOP
 from .names import LOWER
-from .surnames import FREQUENT
+from .surnames import FREQUENT, SURNAMES
 
 #: the cheap gate before :data:`_ROLE_RE` (lower-cased text)
 ROLE_WORDS = ("richiedent", "intestatari", "beneficiari", "delegat", "dichiarant", "destinatari", "mittent",
               "contribuent", "titolare")
 _ROLE_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:richiedente|intestatari[oa]|beneficiari[oa]|delegat[oa]|dichiarante|destinatari[oa]"
-    rf"|mittente|contribuente|titolare)[ \t]*:[ \t]*)(?P<name>[{LOWER}]+(?:[ \t]+(?:d['’])?[{LOWER}]+)?)(?![\w'’])")
+    rf"|mittente|contribuente|titolare)[ \t]*:[ \t]*)(?P<name>(?:d['’])?[{LOWER}]+(?:[ \t]+(?:d['’])?[{LOWER}]+)?)(?![\w'’])")
+
+
+#: the cheap gate before :data:`_COURTESY_RE` (lower-cased text)
+COURTESY_WORDS = ("herr", "frau", "mr", "mrs", "ms ", "ms.", "miss", "monsieur", "madame", "mme", "gospod", "gospa", "gospe")
+_COURTESY_RE = re.compile(
+    r"(?<![\w.])(?P<lead>(?i:herrn?|frau|mrs?\.?|ms\.?|miss|monsieur|madame|mme\.?|gospod(?:u|a)?|gosp[ae])[ \t]+)"
+    rf"(?P<name>(?:d['’])?[{LOWER}]+(?:[ \t]+(?:d['’])?[{LOWER}]+)?)(?![\w'’])")
+
+
+def _listed(word: str) -> bool:
+    return word.capitalize() in GIVEN_NAMES or word in FREQUENT or word in SURNAMES
+
+
+def _listed_name(m: re.Match, counts: Counter, strict: bool = False) -> str:
+    """``m``'s lead and ``[NOME]`` when one of its (one or two) words is a listed given name or surname, else
+    ``m`` as it is. A second word is part of the name unless it is a common one ("richiedente: mario ha
+    chiamato"); ``strict``: only when it is listed too ("herr lorusso war …": "war" is no Italian word)."""
+    name = m.group("name")
+    words = name.split()
+    if len(words) == 2 and (not _listed(words[1]) if strict else words[1] in STOP):
+        rest, words = name[len(words[0]):], words[:1]
+    else:
+        rest = ""
+    if not any(_listed(w) for w in words):
+        return m.group(0)
+    counts["NOME"] += 1
+    return m.group("lead") + "[NOME]" + rest
 
 
 def role_names(text: str, counts: Counter) -> str:
     """The name after a role's label and a colon, in lower case (module docstring): ``[NOME]``, the label
     kept; a second word that is a common one ("richiedente: mario ha chiamato") is not part of it."""
-    def sub(m: re.Match) -> str:
-        name = m.group("name")
-        words = name.split()
-        rest = name[len(words[0]):] if len(words) == 2 and words[1] in STOP else ""
-        if rest:
-            words = words[:1]
-        if not any(w.capitalize() in GIVEN_NAMES or w in FREQUENT for w in words):
-            return m.group(0)
-        counts["NOME"] += 1
-        return m.group("lead") + "[NOME]" + rest
-    return _ROLE_RE.sub(sub, text)
+    return _ROLE_RE.sub(lambda m: _listed_name(m, counts), text)
+
+
+def courtesy_names(text: str, counts: Counter) -> str:
+    """The name after a courtesy title in lower case (module docstring; a comment in capitals reaches here
+    lower-cased): ``[NOME]``, the title kept."""
+    return _COURTESY_RE.sub(lambda m: _listed_name(m, counts, strict=True), text)

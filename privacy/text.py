@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from .contacts import addresses, has_social, emails, ips, socials
 from .pairs import lower_pairs, may_hold_pair
 from .phones import phones, spelled_phones
-from .roles import ROLE_WORDS, role_names
+from .roles import COURTESY_WORDS, ROLE_WORDS, courtesy_names, role_names
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, protocol_marks, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
@@ -155,10 +155,12 @@ def _names(text: str, counts: Counter, low: str) -> str:
         text = lone_surnames(text, counts, low)
     if _has(low, ROLE_WORDS):  # "richiedente: giuliana rossi"
         text = role_names(text, counts)
+    if _has(low, COURTESY_WORDS):  # "herr lorusso", "madame piras" (in capitals: lower-cased here)
+        text = courtesy_names(text, counts)
     if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
-    if " " in text and may_hold_pair(low):  # "chiedo di attilio caputo": a given name and a surname side by side
+    if " " in text and ("[NOME]" in text or may_hold_pair(low)):  # "chiedo di attilio caputo": a given name and a surname side by side
         text = lower_pairs(text, counts)
     text = listed_names(text, counts)
     if "sportell" in low or "uffici" in low:  # "Luca dello sportello 3 è bravissimo"
@@ -215,7 +217,7 @@ def _shouted_names(text: str, counts: Counter, low: str) -> str:
     low = _LOWER_PLACEHOLDER.sub(lambda m: m.group(0).upper(), low)
     more = Counter()
     out_low = _names(low, more, low)
-    if not more:
+    if out_low == low:
         return out
     counts.update(more)
     parts = []

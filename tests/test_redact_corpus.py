@@ -552,6 +552,15 @@ CORPUS = [
     ('sono vittoria fumagalli, il servizio non va', 'sono [NOME], il servizio non va'),
     ('la signora vittoria bellini è stata gentile', 'la signora [NOME] è stata gentile'),
     ('una vittoria per tutti', KEPT),
+    # round 8: a name in capitals whose surname follows the given name and a word before them that is none
+    # ("THANKS [NOME] ESPOSITO"); a listed surname after a foreign courtesy title in lower case or in capitals
+    ('THANKS TO GIULIANA ESPOSITO', 'THANKS TO [NOME]'),
+    ('ROSSI MARIO ESPOSITO HA CHIAMATO', '[NOME] HA CHIAMATO'),
+    ('herr lorusso war unfreundlich', 'herr [NOME] war unfreundlich'),
+    ('MADAME PIRAS ÉTAIT GENTILLE', 'MADAME [NOME] ÉTAIT GENTILLE'),
+    ('gospa bianchi je bila prijazna', 'gospa [NOME] je bila prijazna'),
+    ('frau doktor hat geholfen', KEPT),
+    ('miss you all', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
