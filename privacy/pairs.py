@@ -16,7 +16,7 @@ from functools import cache
 
 from .given_names import GIVEN_NAMES
 from .lower_names import STOP, WORD_NAMES, unlisted_surname
-from .names import LOWER, PLACE_WORDS
+from .names import LOWER, PLACE_WORDS, UPPER
 from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
 
 _WORDS = re.compile(rf"(?<![\w'’\[])[{LOWER}][{LOWER}'’]+(?![\w\]])")
@@ -44,15 +44,20 @@ def may_hold_pair(low: str) -> bool:
     return not words.isdisjoint(_ANY_GIVEN) and not words.isdisjoint(_SURNAMES)
 
 
-#: a listed surname right after a name an earlier pass took alone ("la signora [NOME] bellini")
-_AFTER_NAME = re.compile(rf"(?<=\[NOME\])[ \t]+(?P<s>[{LOWER}][{LOWER}'’]+)(?![\w\]])")
+#: a listed surname right after a name an earlier pass took alone, in lower case or capitalised ("la signora
+#: [NOME] bellini", "grazie [NOME] Gentili": an adjective too, but no word is capitalised there unless a name)
+_AFTER_NAME = re.compile(rf"(?<=\[NOME\])[ \t]+(?P<s>[{UPPER}{LOWER}][{LOWER}'’]+)(?![\w\]])")
+
+
+def _absorbed(word: str) -> bool:
+    """Whether ``word``, right after a name taken, is its surname: listed and no common word, or listed and
+    capitalised ("[NOME] Gentili"; "[NOME] gentili e disponibili" stays)."""
+    return word in _SURNAMES or (word[0].isupper() and word.lower() in (FREQUENT | SURNAMES))
 
 
 def lower_pairs(text: str, counts: Counter) -> str:
     """Each lower-case pair of a listed given name and a frequent surname, next to each other with only
-    spaces between (module docstring), and a listed surname right after a name taken: ``[NOME]``."""
-    if "[NOME]" in text:  # part of a name counted already
-        text = _AFTER_NAME.sub(lambda m: "" if m.group("s") in _SURNAMES else m.group(0), text)
+    spaces between (module docstring): ``[NOME]``."""
     words = list(_WORDS.finditer(text))
     out, pos, i = [], 0, 0
     while i + 1 < len(words):
@@ -69,3 +74,9 @@ def lower_pairs(text: str, counts: Counter) -> str:
             continue
         i += 1
     return "".join(out) + text[pos:] if out else text
+
+
+def surnames_after(text: str) -> str:
+    """``text`` with a listed surname right after a ``[NOME]`` made part of it (:func:`_absorbed`); run once
+    every name pass is done. Not counted: the name was counted when it was taken."""
+    return _AFTER_NAME.sub(lambda m: "" if _absorbed(m.group("s")) else m.group(0), text)

@@ -13,7 +13,7 @@ from collections import Counter
 from urllib.parse import unquote
 
 from .contacts import addresses, has_social, emails, ips, socials
-from .pairs import lower_pairs, may_hold_pair
+from .pairs import lower_pairs, may_hold_pair, surnames_after
 from .phones import phones, spelled_phones
 from .roles import COURTESY_WORDS, ROLE_WORDS, courtesy_names, role_names
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
@@ -160,7 +160,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
-    if " " in text and ("[NOME]" in text or may_hold_pair(low)):  # "chiedo di attilio caputo": a given name and a surname side by side
+    if " " in text and may_hold_pair(low):  # "chiedo di attilio caputo": a given name and a surname side by side
         text = lower_pairs(text, counts)
     text = listed_names(text, counts)
     if "sportell" in low or "uffici" in low:  # "Luca dello sportello 3 è bravissimo"
@@ -172,7 +172,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
         text = _signed_contact(text, counts)
     if "[NOME]" not in text:
         return text
-    text = next_names(text, counts)  # "[NOME] e Marco", "[NOME], anna"
+    text = next_names(surnames_after(text), counts)  # "[NOME] Gentili"; "[NOME] e Marco", "[NOME], anna"
     return _INITIAL.sub("[NOME]", text) if "." in text else text  # "Saluti [NOME] R.", "firmato M. [NOME]"
 
 

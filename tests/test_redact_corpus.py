@@ -561,6 +561,8 @@ CORPUS = [
     ('gospa bianchi je bila prijazna', 'gospa [NOME] je bila prijazna'),
     ('frau doktor hat geholfen', KEPT),
     ('miss you all', KEPT),
+    ('grazie Stefano Gentili, bravissimo', 'grazie [NOME], bravissimo'),
+    ('grazie Anna, gentili tutti', 'grazie [NOME], gentili tutti'),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
