@@ -22,18 +22,19 @@ from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
 _WORDS = re.compile(rf"(?<![\w'’\[])[{LOWER}][{LOWER}'’]+(?![\w\]])")
 _ANY_GIVEN = frozenset(n.lower() for n in GIVEN_NAMES) - STOP
 _GIVEN = _ANY_GIVEN - WORD_NAMES
-_SURNAMES = (FREQUENT | SURNAMES) - NOUN_SURNAMES - PARTICIPLES - STOP
+#: the listed surnames that are no noun, participle or common word ("rossi", "lombardo"; not "costa", "villa")
+LISTED_SURNAMES = (FREQUENT | SURNAMES) - NOUN_SURNAMES - PARTICIPLES - STOP
 
 
 @cache
 def _distinct() -> frozenset[str]:
     """The listed surnames that are no Italian word form ("fumagalli", "brambilla", "sanna"): beside them
     a given name that is also a word is a name too ("vittoria fumagalli")."""
-    return frozenset(w for w in _SURNAMES if unlisted_surname(w, plural=False))
+    return frozenset(w for w in LISTED_SURNAMES if unlisted_surname(w, plural=False))
 
 
 def _pair(x: str, y: str) -> bool:
-    return (x in _GIVEN and y in _SURNAMES) or (x in _ANY_GIVEN and y in _distinct())
+    return (x in _GIVEN and y in LISTED_SURNAMES) or (x in _ANY_GIVEN and y in _distinct())
 _PUNCTUATION = str.maketrans({c: " " for c in ".,;:!?()[]{}\"«»“”/-"})
 
 
@@ -41,7 +42,7 @@ def may_hold_pair(low: str) -> bool:
     """The gate before :func:`lower_pairs` (``low``: the text lower-cased): whether it holds a listed given
     name and a frequent surname as words, by string operations only."""
     words = set(low.translate(_PUNCTUATION).split())
-    return not words.isdisjoint(_ANY_GIVEN) and not words.isdisjoint(_SURNAMES)
+    return not words.isdisjoint(_ANY_GIVEN) and not words.isdisjoint(LISTED_SURNAMES)
 
 
 #: a listed surname right after a name an earlier pass took alone, in lower case or capitalised ("la signora
@@ -52,7 +53,7 @@ _AFTER_NAME = re.compile(rf"(?<=\[NOME\])[ \t]+(?P<s>[{UPPER}{LOWER}][{LOWER}'�
 def _absorbed(word: str) -> bool:
     """Whether ``word``, right after a name taken, is its surname: listed and no common word, or listed and
     capitalised ("[NOME] Gentili"; "[NOME] gentili e disponibili" stays)."""
-    return word in _SURNAMES or (word[0].isupper() and word.lower() in (FREQUENT | SURNAMES))
+    return word in LISTED_SURNAMES or (word[0].isupper() and word.lower() in (FREQUENT | SURNAMES))
 
 
 def lower_pairs(text: str, counts: Counter) -> str:

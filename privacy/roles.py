@@ -1,7 +1,8 @@
 """Names after a role's label, as people copy the header of a form or a letter into a comment, in lower
 case: "richiedente: giuliana rossi", "intestatario: hansi bianchi", "contribuente: rossi mario"; and after a
 German, English, French or Slovenian courtesy title in lower case or in capitals ("herr lorusso", "MR
-DEANGELIS", "madame piras", "gospa bianchi"; :mod:`privacy.lower_names` has the Italian ones). Capitalised,
+DEANGELIS", "madame piras", "gospa bianchi"; :mod:`privacy.lower_names` has the Italian ones); and a listed
+surname alone after a member of staff in lower case or in capitals ("l'operatore lombardo"). Capitalised,
 the name passes of :mod:`privacy.names` take them already; here the words are taken only when one of them
 is a listed given name or a frequent surname, so that "destinatario: ufficio tributi", "mittente: comune di
 roma" and "frau doktor" stay.
@@ -14,6 +15,7 @@ from collections import Counter
 from .given_names import GIVEN_NAMES
 from .lower_names import STOP
 from .names import LOWER
+from .pairs import LISTED_SURNAMES
 from .surnames import FREQUENT, SURNAMES
 
 #: the cheap gate before :data:`_ROLE_RE` (lower-cased text)
@@ -29,6 +31,12 @@ COURTESY_WORDS = ("herr", "frau", "mr", "mrs", "ms ", "ms.", "miss", "monsieur",
 _COURTESY_RE = re.compile(
     r"(?<![\w.])(?P<lead>(?i:herrn?|frau|mrs?\.?|ms\.?|miss|monsieur|madame|mme\.?|gospod(?:u|a)?|gosp[ae])[ \t]+)"
     rf"(?P<name>(?:d['’])?[{LOWER}]+(?:[ \t]+(?:d['’])?[{LOWER}]+)?)(?![\w'’])")
+
+
+#: the cheap gate before :data:`_STAFF_RE` (lower-cased text)
+STAFF_WORDS = ("operat", "impiegat", "sportellist", "addett", "funzionari")
+_STAFF_RE = re.compile(r"(?<!\w)(?P<lead>(?i:operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa])[ \t]+)"
+                       rf"(?P<name>(?:d['’])?[{LOWER}]+)(?![\w'’])")
 
 
 def _listed(word: str) -> bool:
@@ -61,3 +69,16 @@ def courtesy_names(text: str, counts: Counter) -> str:
     """The name after a courtesy title in lower case (module docstring; a comment in capitals reaches here
     lower-cased): ``[NOME]``, the title kept."""
     return _COURTESY_RE.sub(lambda m: _listed_name(m, counts, strict=True), text)
+
+
+
+def staff_names(text: str, counts: Counter) -> str:
+    """A listed surname that is no common word alone after a member of staff, in lower case (a comment in
+    capitals reaches here lower-cased): ``[NOME]``, the word before it kept ("l'operatore lombardo è
+    scortese"; "l'impiegata gentile", "l'addetto villa" stay: no listed surname, or a noun)."""
+    def sub(m: re.Match) -> str:
+        if m.group("name") not in LISTED_SURNAMES:
+            return m.group(0)
+        counts["NOME"] += 1
+        return m.group("lead") + "[NOME]"
+    return _STAFF_RE.sub(sub, text)

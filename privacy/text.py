@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from .contacts import addresses, has_social, emails, ips, socials
 from .pairs import lower_pairs, may_hold_pair, surnames_after
 from .phones import phones, spelled_phones
-from .roles import COURTESY_WORDS, ROLE_WORDS, courtesy_names, role_names
+from .roles import COURTESY_WORDS, ROLE_WORDS, STAFF_WORDS, courtesy_names, role_names, staff_names
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
                           plates, protocol_marks, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
@@ -157,6 +157,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
         text = role_names(text, counts)
     if _has(low, COURTESY_WORDS):  # "herr lorusso", "madame piras" (in capitals: lower-cased here)
         text = courtesy_names(text, counts)
+    if _has(low, STAFF_WORDS):  # "l'operatore lombardo": a listed surname alone after a member of staff
+        text = staff_names(text, counts)
     if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)

@@ -563,6 +563,9 @@ CORPUS = [
     ('miss you all', KEPT),
     ('grazie Stefano Gentili, bravissimo', 'grazie [NOME], bravissimo'),
     ('grazie Anna, gentili tutti', 'grazie [NOME], gentili tutti'),
+    ("l'operatore lombardo è stato scortese", "l'operatore [NOME] è stato scortese"),
+    ("L'OPERATORE PELLEGRINI È SCORTESE", "L'OPERATORE [NOME] È SCORTESE"),
+    ("l'impiegata gentile mi ha aiutato", KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
