@@ -22,8 +22,11 @@ from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
 _WORDS = re.compile(rf"(?<![\w'’\[])[{LOWER}][{LOWER}'’]+(?![\w\]])")
 _ANY_GIVEN = frozenset(n.lower() for n in GIVEN_NAMES) - STOP
 _GIVEN = _ANY_GIVEN - WORD_NAMES
-#: the listed surnames that are no noun, participle or common word ("rossi", "lombardo"; not "costa", "villa")
-LISTED_SURNAMES = (FREQUENT | SURNAMES) - NOUN_SURNAMES - PARTICIPLES - STOP
+#: every listed surname, and those that are no noun, participle or common word ("rossi", "lombardo"; not
+#: "costa", "villa")
+ALL_SURNAMES = FREQUENT | SURNAMES
+LISTED_SURNAMES = ALL_SURNAMES - NOUN_SURNAMES - PARTICIPLES - STOP
+_PUNCTUATION = str.maketrans({c: " " for c in ".,;:!?()[]{}\"«»“”/-"})
 
 
 @cache
@@ -35,7 +38,6 @@ def _distinct() -> frozenset[str]:
 
 def _pair(x: str, y: str) -> bool:
     return (x in _GIVEN and y in LISTED_SURNAMES) or (x in _ANY_GIVEN and y in _distinct())
-_PUNCTUATION = str.maketrans({c: " " for c in ".,;:!?()[]{}\"«»“”/-"})
 
 
 def may_hold_pair(low: str) -> bool:
@@ -53,7 +55,7 @@ _AFTER_NAME = re.compile(rf"(?<=\[NOME\])[ \t]+(?P<s>[{UPPER}{LOWER}][{LOWER}'�
 def _absorbed(word: str) -> bool:
     """Whether ``word``, right after a name taken, is its surname: listed and no common word, or listed and
     capitalised ("[NOME] Gentili"; "[NOME] gentili e disponibili" stays)."""
-    return word in LISTED_SURNAMES or (word[0].isupper() and word.lower() in (FREQUENT | SURNAMES))
+    return word in LISTED_SURNAMES or (word[0].isupper() and word.lower() in ALL_SURNAMES)
 
 
 def lower_pairs(text: str, counts: Counter) -> str:

@@ -15,8 +15,7 @@ from collections import Counter
 from .given_names import GIVEN_NAMES
 from .lower_names import STOP
 from .names import LOWER
-from .pairs import LISTED_SURNAMES
-from .surnames import FREQUENT, SURNAMES
+from .pairs import ALL_SURNAMES, LISTED_SURNAMES
 
 #: the cheap gate before :data:`_ROLE_RE` (lower-cased text)
 ROLE_WORDS = ("richiedent", "intestatari", "beneficiari", "delegat", "dichiarant", "destinatari", "mittent",
@@ -40,7 +39,7 @@ _STAFF_RE = re.compile(r"(?<!\w)(?P<lead>(?i:operat(?:ore|rice)|impiegat[oa]|spo
 
 
 def _listed(word: str) -> bool:
-    return word.capitalize() in GIVEN_NAMES or word in FREQUENT or word in SURNAMES
+    return word.capitalize() in GIVEN_NAMES or word in ALL_SURNAMES
 
 
 def _listed_name(m: re.Match, counts: Counter, strict: bool = False) -> str:
@@ -69,7 +68,6 @@ def courtesy_names(text: str, counts: Counter) -> str:
     """The name after a courtesy title in lower case (module docstring; a comment in capitals reaches here
     lower-cased): ``[NOME]``, the title kept."""
     return _COURTESY_RE.sub(lambda m: _listed_name(m, counts, strict=True), text)
-
 
 
 def staff_names(text: str, counts: Counter) -> str:
