@@ -20,7 +20,8 @@ from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fi
                           plates, protocol_marks, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
 from .given_names import GIVEN_NAMES
-from .names import FIRST_WORDS, first_names, listed_names, names
+from .first_names import FIRST_WORDS, first_names
+from .names import listed_names, names
 from .thanked import GREETINGS, addressed_names, desk_names, greeted_names, thanked_names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …

@@ -1,0 +1,107 @@
+"""A lone listed given name after an article, a thanks, a member of staff or a relative.
+
+:func:`first_names` takes "sono la Giulia", "Ich bin der Sepp" (the article South Tyrol and northern
+Italy put before a first name), "Grazie a Luca dell'ufficio", "ho parlato con Marco", "chiedere di Anna",
+"l'operatore Gianni", "mio marito Paolo": the name (with the surname after it when that is no common
+word) becomes ``[NOME]``, and the listed given names that follow one taken ("Grazie a Luca, Marco e
+Anna") too. Only a listed given name is taken after an article or a thanks ("Ich bin der Meinung",
+"grazie a Dio" stay); after a member of staff, a patient or a relative any capitalised word that is no
+common word, no office and no place is.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .given_names import GIVEN_NAMES
+from .names import _LOW, _UP, _WORD, OFFICES, PLACES, TOWNS, _TOWN_OF, _not_a_name
+from .surnames import FREQUENT
+
+#: the endings of the adjectives that say which office a clerk works for ("l'operatrice Sanitaria",
+#: "l'impiegato Comunale", "l'addetto Tecnico", "il funzionario Amministrativo")
+_OFFICE_ADJECTIVE = re.compile(r".*(?:ari[ao]|al[ei]|ic[ao]|iv[ao])")
+
+#: what is said of a patient or a relative, capitalised ("il paziente Anziano", "mio figlio Disabile")
+_CONDITIONS = frozenset("""Anziano Anziana Anziani Anziane Disabile Disabili Invalido Invalida Malato Malata Cieco Cieca
+Sordo Sorda Nuovo Nuova Giovane Piccolo Piccola Grande Minorenne Maggiorenne Ricoverato Ricoverata Straniero Straniera
+Autistico Autistica Fragile Grave Cronico Cronica Oncologico Oncologica Neonato Neonata""".split())
+
+#: "sono la Giulia", "Ich bin der Sepp" (the article South Tyrol and northern Italy put before a first
+#: name), "Grazie a Luca dell'ufficio", "ho parlato con Marco", "chiedere di Anna": one given name alone
+#: is taken here, but only a listed one (:data:`GIVEN_NAMES`) — "Ich bin der Meinung", "grazie a Dio",
+#: "ho parlato con Ufficio Tributi" stay — with the capitalised word after it when that is no common word.
+_FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|die)|i\s+am|i['’]m"
+               r"|grazie(?:\s+mille|\s+di\s+tutto)?\s+(?:a|ad|da|alla|al|all['’]\s?)|ringrazi(?:o|amo|are)(?:\s+(?:il|la|l['’]\s?))?"
+               r"|(?:un\s+(?:caro\s+)?saluto|saluti)\s+da"
+               r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete)\s+(?:di|a|del|della)"
+               r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
+               # the staff who served ("l'operatore Gianni", "l'impiegata Giulia": the entity's staff read the
+               # comments, and know their colleagues), a patient, the family ("mio marito Paolo", "mia nonna
+               # Pinuccia", "mein Sohn Lukas", "my son Kevin"): a capitalised word after these is a name even
+               # when no listed one ("l'impiegato Zanchettin", "il paziente Brambilla", "una certa Brambillasca",
+               # "si chiama Kevin"), unless it is a common word or names an office ("l'operatore Inps")
+               r"|(?P<staff>operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|collega"
+               r"|maestr[ao]|insegnante|assistente(?:\s+sociale)?|infermier[ae]|educat(?:ore|rice)"
+               r"|the\s+(?:officer|clerk|operator|employee|nurse|teacher)"
+               r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+chiama(?:va)?"
+               r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
+               r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa])"
+               r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oa]|moglie|marito|zi[oa]|fratello|sorella|nipote|cugin[oa])\s+di"
+               r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
+               r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)"
+               r"|(?:mon|ma|notre)\s+(?:fils|fille|mari|femme|mère|père|frère|s(?:œ|oe)ur)"
+               r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra)))")
+_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*,?[ \t]+\(?|(?<=['’]))(?P<name>(?:D(?:e|ell|all)?['’])?[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
+_NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])")
+#: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
+_FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
+                       r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
+                       r"|maestr|insegnant|assistent|infermier|educat|the"
+                       r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
+                       r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša)"
+                       r"(?=[\s'’a-z])", re.I)
+#: the cheap gate before :data:`_FIRST_RE`
+FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
+               "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala",
+               "operat", "impiegat", "sportellist", "addett", "funzionari", "collega", "marito", "moglie", "figli",
+               "maestr", "insegnant", "assistent", "infermier", "educat", "the ",
+               "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",
+               "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn", "nipot", "bimb", "bambin", "fidanzat", "cugin",
+               "suocer", "cognat", "mio zio", "mia zia", "zio di", "zia di",
+               "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
+
+
+def first_names(text: str, counts: Counter) -> str:
+    """A lone listed given name after "sono il/la", "ich bin der/die", "grazie a", "ringrazio",
+    "ho parlato con", "chiedere di", …: ``[NOME]`` (with the surname after it, if any)."""
+    def sub(m: re.Match) -> str:
+        name, more = m.group("name"), m.group("more")
+        if name not in GIVEN_NAMES and name.lower() not in FREQUENT \
+                and not (m.group("staff") and not _not_a_name(name) and name not in OFFICES
+                         and name not in _CONDITIONS and name not in PLACES and not _OFFICE_ADJECTIVE.fullmatch(name)):
+            return m.group(0)
+        if more and f"{name} {more.strip().capitalize()}" in TOWNS or _TOWN_OF.match(m.string, m.start("name")):
+            return m.group(0)  # "grazie a Martina Franca", "grazie a Marina di Ragusa": a town
+        end = m.end() if more and not _not_a_name(more.strip()) else m.end("name")
+        counts["NOME"] += 1
+        return m.string[m.start():m.start("name")] + "[NOME]" + m.string[end:m.end()]
+
+    def more(m: re.Match) -> str:  # "Grazie a Luca, Marco e Anna": the listed names that follow one taken
+        if m.group("name") not in GIVEN_NAMES:
+            return m.group(0)
+        counts["NOME"] += 1
+        return m.group("sep") + "[NOME]"
+    # the lead-in's first word found at C speed, the whole pattern tried only there
+    parts, pos = [], 0
+    for w in _FIRST_AT.finditer(text):
+        if w.start() < pos or (m := _FIRST_RE.match(text, w.start())) is None:
+            continue
+        parts.append(text[pos:m.start()] + sub(m))
+        pos = m.end()
+    out = "".join(parts) + text[pos:] if parts else text
+    while "[NOME]" in out:
+        again = _NEXT_RE.sub(more, out)
+        if again == out:
+            break
+        out = again
+    return out
