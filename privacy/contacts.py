@@ -279,6 +279,15 @@ def _civic(m: re.Match) -> bool:
     return not (len(num) == 4 and num[:2] in ("19", "20") and not re.search(_CIVIC_MARK, m.group(0)))
 
 
+#: a street with no civic number, said so ("Via Roma snc", "località Pian di Spagna s.n.c."): a house on it
+_SNC_RE = re.compile(rf"(?<![\w]){_STREET}\s+(?:{_CAP_NAME}|{_LOW_NAME})\s*,?\s*(?i:snc|s\.\s?n\.\s?c\.?)(?!\w)")
+
+
+def unnumbered_addresses(text: str, counts: Counter) -> str:
+    """A street followed by "snc" (*senza numero civico*, how a house with no number is written): ``[INDIRIZZO]``."""
+    return scan(_SNC_RE, text, "INDIRIZZO", lambda m: True, counts)
+
+
 def addresses(text: str, counts: Counter) -> str:
     """Street addresses with a civic number: ``via Roma 12``, ``Piazza G. Garibaldi, 3/B``,
     ``viale XX Settembre n. 45``, ``via dei mille, 7``; in the other languages of the

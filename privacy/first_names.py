@@ -19,7 +19,7 @@ from .surnames import FREQUENT
 
 #: the endings of the adjectives that say which office a clerk works for ("l'operatrice Sanitaria",
 #: "l'impiegato Comunale", "l'addetto Tecnico", "il funzionario Amministrativo")
-_OFFICE_ADJECTIVE = re.compile(r".*(?:ari[ao]|al[ei]|ic[ao]|iv[ao])")
+_OFFICE_ADJECTIVE = re.compile(r".*(?:ari[ao]|al[ei]|ic[ao]|iv[ao]|are)")
 
 #: what is said of a patient or a relative, capitalised ("il paziente Anziano", "mio figlio Disabile")
 _CONDITIONS = frozenset("""Anziano Anziana Anziani Anziane Disabile Disabili Invalido Invalida Malato Malata Cieco Cieca
@@ -31,8 +31,13 @@ Autistico Autistica Fragile Grave Cronico Cronica Oncologico Oncologica Neonato 
 #: is taken here, but only a listed one (:data:`GIVEN_NAMES`) — "Ich bin der Meinung", "grazie a Dio",
 #: "ho parlato con Ufficio Tributi" stay — with the capitalised word after it when that is no common word.
 _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|die)|i\s+am|i['’]m"
-               r"|grazie(?:\s+mille|\s+di\s+tutto)?\s+(?:a|ad|da|alla|al|all['’]\s?)|ringrazi(?:o|amo|are)(?:\s+(?:il|la|l['’]\s?))?"
-               r"|(?:un\s+(?:caro\s+)?saluto|saluti)\s+da"
+               r"|grazie(?:\s+(?:mille|di\s+tutto|speciale|di\s+cuore|infinite|ancora|davvero|anche|soprattutto|in\s+particolare))?"
+               r"\s+(?:a|ad|da|alla|al|all['’]\s?)"
+               r"|ringrazi(?:o|amo|are)(?:\s+(?:sentitamente|molto|tanto|di\s+cuore|ancora|infinitamente|anche|soprattutto"
+               r"|in\s+particolare))?(?:\s+(?:il|la|l['’]\s?))?"
+               # a thanks that names several ("grazie a tutti, in particolare a Giulia e Francesca")
+               r"|(?:in\s+particolare|soprattutto|specialmente)\s+(?:a|ad|alla|al)(?=\s+[A-ZÀ-ÖØ-Þ])"
+               r"|(?:un\s+(?:caro\s+)?saluto|saluti)\s+da|don|suor"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete)\s+(?:di|a|del|della)"
                r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
                # the staff who served ("l'operatore Gianni", "l'impiegata Giulia": the entity's staff read the
@@ -42,10 +47,16 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                # "si chiama Kevin"), unless it is a common word or names an office ("l'operatore Inps")
                r"|(?P<staff>operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|collega"
                r"|maestr[ao]|insegnante|assistente(?:\s+sociale)?|infermier[ae]|educat(?:ore|rice)"
+               r"|student(?:e|essa)|alunn[oa]|consulente|ostetrica|postin[oa]|vigile(?:ssa)?|agente|maresciallo|brigadiere"
+               r"|appuntato|ispett(?:ore|rice)|commissari[oa]|comandante|parroco|pediatra|medico|tecnic[oa]|custode|bidell[oa]"
+               r"|autista|cassier[ea]|farmacista|notaio|commercialista|psicolog[oa]|fisioterapista|logopedista|preside"
+               r"|segretari[oa]|centralinista|receptionist"
                r"|the\s+(?:officer|clerk|operator|employee|nurse|teacher)"
-               r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+chiama(?:va)?"
+               r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+chiam(?:a|ava|i|asse|ano|avano)"
+               r"|(?:il\s+suo|di)\s+nome(?:\s+(?:era|è|e['’]))?|famiglia|fam\.|coniugi|sigg\.|sig\.ri|signori"
                r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
-               r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa])"
+               r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa]"
+               r"|vicin[oa]|amic[oa]|badante|coinquilin[oa]|convivente|tutore|tutrice)"
                r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oa]|moglie|marito|zi[oa]|fratello|sorella|nipote|cugin[oa])\s+di"
                r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)"
@@ -58,16 +69,26 @@ _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|a
                        r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
                        r"|maestr|insegnant|assistent|infermier|educat|the"
                        r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
+                       r"|in|soprattutto|specialmente|di|famiglia|fam|coniugi|sigg|sig|signori|don|suor"
+                       r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
+                       r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
+                       r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
                        r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša)"
                        r"(?=[\s'’a-z])", re.I)
 #: the cheap gate before :data:`_FIRST_RE`
-FIRST_WORDS = ("si chiama", "sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
+FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
                "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala",
                "operat", "impiegat", "sportellist", "addett", "funzionari", "collega", "marito", "moglie", "figli",
                "maestr", "insegnant", "assistent", "infermier", "educat", "the ",
                "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",
                "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn", "nipot", "bimb", "bambin", "fidanzat", "cugin",
-               "suocer", "cognat", "mio zio", "mia zia", "zio di", "zia di",
+               "suocer", "cognat", "mio zio", "mia zia", "zio di", "zia di", "si chiam", "di nome", "suo nome", "famiglia", "fam.", "coniugi",
+               "sigg.", "signori", "vicin", "amic", "badant", "coinquilin", "convivent", "tutor", "in particolare",
+               "soprattutto", "specialmente", "sig.ri", "don ", "suor ", "student", "alunn", "consulent", "ostetric",
+               "postin", "vigil", "agent", "maresciall", "brigadier", "appuntat", "ispett", "commissari", "comandant",
+               "parroc", "pediatr", "medic", "tecnic", "custod", "bidell", "autist", "cassier", "farmacist", "notai",
+               "commercialist", "psicolog", "fisioterapist", "logopedist", "presid", "segretari", "centralinist",
+               "receptionist",
                "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
 
 

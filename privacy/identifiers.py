@@ -189,7 +189,8 @@ def tax_numbers(text: str, counts: Counter) -> str:
 # --- identity documents and number plates ------------------------------------------------------------
 _DOC_RE = re.compile(
     r"(?:\bCI\b|(?i:passaporto|carta\s+(?:d['’]\s?|di\s+)?identit[àa']|c\.\s?i\.|\bcie\b|documento(?:\s+d['’]\s?identit[àa'])?"
-    r"|patente(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno))(?:\s+(?i:è|e['’]|ist|is))?\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*"
+    r"|patente(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno))(?:\s+(?i:è|e['’]|ist|is)(?:\s+(?i:la|il|quella|quello))?)?"
+    r"\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*"
     r"(?P<lead>[A-Za-z]{0,3}[ \-]?\d(?:[ \-]?\d){4,9}(?:[ \-]?[A-Za-z]{1,3})?"
     r"|[Uu]1[ \-]?(?:[A-Za-z0-9][ \-]?){7}[A-Za-z])(?![A-Za-z0-9])"
     r"|(?<![A-Za-z0-9])(?P<shape>[A-Z]{2}\d{5}[A-Z]{2}|[A-Z]{2}\d{7}[A-Z]?)(?![A-Za-z0-9])")
@@ -356,64 +357,3 @@ def birth_dates(text: str, counts: Counter) -> str:
         return not re.fullmatch(r"\d{4}", date) or 1900 <= int(date) <= 2010
     text = scan(_BIRTH_RE, text, "NASCITA", accept, counts, group="date")
     return scan(_BIRTH_YY_RE, text, "NASCITA", lambda m: True, counts, group="date")
-
-
-# --- credentials ------------------------------------------------------------------------------------
-#: what introduces a secret or an account name: citizens who cannot sign in write them in the comment
-#: ("utente mrossi80 password Pippo123!", "PIN INPS 1234ABCD", "codice OTP 482913"), and the entity's
-#: staff read the comments.
-_CRED_LEAD = (r"(?i:password|passw(?:or)?d|pwd|parola\s+(?:chiave|d['’]ordine)|pin|otp"
-              r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
-              r"|username|user\s?name|user\s?id|nome\s+utente|login|account|credenziali"
-              r"|utente(?=\s+(?:spid|cie|inps|inail|pec|del\s+portale))|(?:codice|utenza|identificativo)(?=\s+(?:spid|cie))"
-              r"|spid(?=\s*(?::|è|e['’])\s*(?!v?\d+(?:\.\d+)*(?![^\s,;]))[^\s,;]*[\d._])|id\s+utente"
-              r"|kennwort|passwort|benutzername|mot\s+de\s+passe|identifiant|geslo|uporabni[šs]ko\s+ime)")
-#: words between the lead and the secret ("PIN INPS", "la mia password è", "password che uso è")
-_CRED_FILL = (r"(?:\s+(?i:inps|spid|cie|inail|dispositivo|della\s+carta|del\s+bancomat|di\s+accesso|mi[ao]|che\s+uso"
-              r"|usat[ao]|scelt[ao]|attual[ei]|nuov[ao]|vecchi[ao]|temporane[ao]|ricevut[ao]))*")
-_CRED_RE = re.compile(rf"(?<!\w){_CRED_LEAD}(?P<fill>{_CRED_FILL})"
-                      r"(?P<mark>\s*[:=]\s*|\s+(?i:è|e'|era|is|ist|est|je)\s+|\s+)"
-                      r"(?P<secret>[^\s,;]{3,64}?)(?=[\s,;]|[.!?]*(?:\s|$))")
-
-
-#: after "password è" / "password:", what says how it is rather than what it is
-_CRED_STATE = re.compile(r"(?i:[a-zà-ú]+(?:at[aoei]|ut[aoei]|it[aoei])|troppo|molto|sempre|ancora|gi[àa]|la|il|lo|un[ao]?"
-                         r"|non|ok|sbagliat\w*|giust[ao]|corrett[ao]|errat[ao]|valid[ao]|lung[ao]|cort[ao]|semplice"
-                         r"|difficile|complicat\w*|divers[ao]|ugual[ei]|nuov[ao]|vecchi[ao]|obbligatori[ao]|necessari[ao]"
-                         r"|sicur[ao]|debole|forte|quell[ao]|quest[ao]|stess[ao]|wrong|expired|incorrect|falsch|abgelaufen)")
-_COUNTED = re.compile(r"\s+(?i:volt[ae]|minut[oi]|or[ae]|giorn[oi]|tentativ[oi]|caratter[ei]|cifr[ae]|second[oi]"
-                      r"|times|minutes|hours|days|attempts|characters|digits|mal|zeichen|fois|caract)")
-_POSSESSIVE = re.compile(r"(?i:\b(?:la\s+mia|il\s+mio|mia|mio|my|meine?|mon|ma|moje)\s+$)")
-
-
-#: a second secret after one taken, behind a slash or a bar ("utente mrossi85 / Pippo123")
-_CRED_PAIR = re.compile(r"(?<=\[CREDENZIALI\])(?P<sep>\s*[/|]\s*)(?!\[)[^\s,;]{3,64}?(?=[\s,;]|[.!?]*(?:\s|$))")
-
-
-def credentials(text: str, counts: Counter) -> str:
-    """A password, PIN, one-time code or account name after the word that introduces it:
-    ``[CREDENZIALI]``, the word kept. The value must look like one — a digit in it ("password
-    Pippo123!", "PIN INPS 1234ABCD"), or given after ``:`` or ``=``, or after "è" following a
-    possessive or a word saying which ("la mia password è ciaociao", "la password che uso è
-    ciaociao") — and not say how it is ("la password è scaduta",
-    "password: sbagliata"), so "la password non funziona" and "il PIN non arriva" stay."""
-    def accept(m: re.Match) -> bool:
-        secret, mark = m.group("secret"), m.group("mark").strip()
-        if re.fullmatch(r"\[[A-Z]+\][.!?]*", secret):
-            return False  # already a placeholder: redacting twice changes nothing more
-        if secret.isdigit() and _COUNTED.match(m.string, m.end("secret")):
-            return False  # "login 100 volte", "PIN di 5 cifre": a number that counts
-        if any(c.isdigit() for c in secret):
-            return True
-        if _CRED_STATE.fullmatch(secret.rstrip(".!?")):
-            return False
-        if mark in (":", "="):
-            return True
-        own = _POSSESSIVE.search(m.string[max(0, m.start() - 12):m.start()]) is not None or bool(m.group("fill").strip())
-        return bool(mark) and own
-    text = scan(_CRED_RE, text, "CREDENZIALI", accept, counts, group="secret")
-    if "[CREDENZIALI]" in text:  # the password after the account name: "spid mrossi85 / Pippo123"
-        text, n = _CRED_PAIR.subn(r"\g<sep>[CREDENZIALI]", text)
-        if n:
-            counts["CREDENZIALI"] += n
-    return text

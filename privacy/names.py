@@ -62,6 +62,7 @@ _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é
          r"|je\s+m['’]appelle|mon\s+nom\s+est|je\s+suis|mme\.?|mlle\.?|monsieur|madame|m\."
          r"|ime\s+mi\s+je|moje\s+ime\s+je|sem|gospod(?:u|a)?|gosp[ae]|gospo|g\.|ga\.|geb\.|née)")
 _CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|saluti|grazie\s+e\s+saluti|in\s+fede"
+            r"|un\s+(?:forte\s+)?abbraccio|abbracci|un\s+bacio|baci(?:oni)?"
             r"|cordialmente|gr(?:ü|ue)(?:ß|ss)\s+gott"
             r"|(?:kind(?:est)?|best|warm)\s+regards|regards|best\s+wishes|(?:yours\s+)?sincerely|yours\s+faithfully"
             r"|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:freundliche|viele|liebe)\s+gr(?:ü|ue)(?:ß|ss)e|mfg"

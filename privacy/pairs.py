@@ -19,7 +19,7 @@ from .lower_names import STOP, WORD_NAMES, unlisted_surname
 from .names import LOWER, PLACE_WORDS, UPPER
 from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
 
-_WORDS = re.compile(rf"(?<![\w'’\[])[{LOWER}][{LOWER}'’]+(?![\w\]])")
+_WORDS = re.compile(rf"(?<![\w'’\[])[{UPPER}{LOWER}][{UPPER}{LOWER}'’]+(?![\w\]])")
 _ANY_GIVEN = frozenset(n.lower() for n in GIVEN_NAMES) - STOP
 _GIVEN = _ANY_GIVEN - WORD_NAMES
 #: every listed surname, and those that are no noun, participle or common word ("rossi", "lombardo"; not
@@ -40,36 +40,37 @@ def _pair(x: str, y: str) -> bool:
     return (x in _GIVEN and y in LISTED_SURNAMES) or (x in _ANY_GIVEN and y in _distinct())
 
 
-def may_hold_pair(low: str) -> bool:
-    """The gate before :func:`lower_pairs` (``low``: the text lower-cased): whether it holds a listed given
-    name and a frequent surname as words, by string operations only."""
+def listed_words(low: str) -> tuple[bool, bool]:
+    """The gate before :func:`lower_pairs` and :func:`initialled` (``low``: the text lower-cased): whether it
+    holds a listed given name, and a listed surname, as words — by string operations only."""
     words = set(low.translate(_PUNCTUATION).split())
-    return not words.isdisjoint(_ANY_GIVEN) and not words.isdisjoint(LISTED_SURNAMES)
+    return not words.isdisjoint(_ANY_GIVEN), not words.isdisjoint(LISTED_SURNAMES)
 
 
 #: a listed surname right after a name an earlier pass took alone, in lower case or capitalised ("la signora
 #: [NOME] bellini", "grazie [NOME] Gentili": an adjective too, but no word is capitalised there unless a name)
-_AFTER_NAME = re.compile(rf"(?<=\[NOME\])[ \t]+(?P<s>[{UPPER}{LOWER}][{LOWER}'’]+)(?![\w\]])")
+_AFTER_NAME = re.compile(rf"(?<=\[NOME\])[ \t]+(?P<s>[{UPPER}{LOWER}](?:[{LOWER}'’]+|[{UPPER}'’]+))(?![\w\]])")
 
 
 def _absorbed(word: str) -> bool:
     """Whether ``word``, right after a name taken, is its surname: listed and no common word, or listed and
-    capitalised ("[NOME] Gentili"; "[NOME] gentili e disponibili" stays)."""
+    capitalised or in capitals ("[NOME] Gentili", "sig. [NOME] ROSSI"; "[NOME] gentili e disponibili" stays)."""
     return word in LISTED_SURNAMES or (word[0].isupper() and word.lower() in ALL_SURNAMES)
 
 
 def lower_pairs(text: str, counts: Counter) -> str:
-    """Each lower-case pair of a listed given name and a frequent surname, next to each other with only
-    spaces between (module docstring): ``[NOME]``."""
+    """Each pair of a listed given name and a frequent surname next to each other with only spaces between,
+    at least one of them in lower case ("mario rossi", "Mario rossi", "MARIO rossi"; two capitalised words are
+    :func:`privacy.names.listed_names`'s) (module docstring): ``[NOME]``."""
     words = list(_WORDS.finditer(text))
     out, pos, i = [], 0, 0
     while i + 1 < len(words):
         a, b = words[i], words[i + 1]
         x, y = a.group(), b.group()
         between = text[a.end():b.start()]
-        before = re.split("['’]", words[i - 1].group())[-1] if i else ""  # "all'ospedale": "ospedale"
-        if between.strip(" \t") == "" and before not in PLACE_WORDS and (
-                _pair(x, y) or _pair(y, x)):
+        before = re.split("['’]", words[i - 1].group())[-1].lower() if i else ""  # "all'ospedale": "ospedale"
+        if between.strip(" \t") == "" and before not in PLACE_WORDS and (x.islower() or y.islower()) and (
+                _pair(x := x.lower(), y := y.lower()) or _pair(y, x)):
             out.append(text[pos:a.start()] + "[NOME]")
             pos = b.end()
             counts["NOME"] += 1
@@ -83,3 +84,25 @@ def surnames_after(text: str) -> str:
     """``text`` with a listed surname right after a ``[NOME]`` made part of it (:func:`_absorbed`); run once
     every name pass is done. Not counted: the name was counted when it was taken."""
     return _AFTER_NAME.sub(lambda m: "" if _absorbed(m.group("s")) else m.group(0), text)
+
+
+#: a listed given name or surname beside a capital's initial ("Antonella P.", "Rossi M.", "M. Rossi")
+_INITIALLED = re.compile(rf"(?<![\w\[.'’])(?P<name>[{UPPER}][{LOWER}]+)[ \t]+[{UPPER}]\.(?![\w.])"
+                         rf"|(?<![\w.])[{UPPER}]\.[ \t]?(?P<surname>[{UPPER}][{LOWER}]+)(?![\w'’])")
+_BEFORE = re.compile(r"([\w'’]+)[ \t]*$")
+
+
+def initialled(text: str, counts: Counter) -> str:
+    """A listed given name or a listed surname that is no common word, followed by an initial, or a listed
+    surname after one, not after a place's word ("via G. Rossi"): ``[NOME]``, the initial with it."""
+    def sub(m: re.Match) -> str:
+        before = _BEFORE.search(text, 0, m.start())
+        if before is not None and re.split("['’]", before.group(1))[-1].lower() in PLACE_WORDS:
+            return m.group(0)
+        name, surname = m.group("name"), m.group("surname")
+        if (name is not None and (name in GIVEN_NAMES and name.lower() not in STOP or name.lower() in LISTED_SURNAMES)
+                or surname is not None and surname.lower() in LISTED_SURNAMES):
+            counts["NOME"] += 1
+            return "[NOME]"
+        return m.group(0)
+    return _INITIALLED.sub(sub, text)

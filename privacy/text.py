@@ -12,17 +12,18 @@ import re
 from collections import Counter
 from urllib.parse import unquote
 
-from .contacts import addresses, has_social, emails, ips, socials
-from .pairs import lower_pairs, may_hold_pair, surnames_after
+from .contacts import addresses, has_social, emails, ips, socials, unnumbered_addresses
+from .pairs import initialled, listed_words, lower_pairs, surnames_after
 from .phones import phones, spelled_phones
 from .roles import COURTESY_WORDS, ROLE_WORDS, STAFF_WORDS, courtesy_names, role_names, staff_names
-from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, credentials, documents, ibans, partite_iva,
+from .credentials import credentials
+from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, documents, ibans, partite_iva,
                           plates, protocol_marks, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
 from .given_names import GIVEN_NAMES
 from .first_names import FIRST_WORDS, first_names
 from .names import listed_names, names
-from .thanked import GREETINGS, addressed_names, desk_names, greeted_names, thanked_names
+from .thanked import GREETINGS, SERVED_WORDS, addressed_names, desk_names, greeted_names, served_names, thanked_names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
@@ -48,7 +49,7 @@ _NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geo
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
                "appelle", "nom est", "suis", "mme", "mlle", "monsieur", "madame", "m.", "cordialement",
                "ime ", "sem", "gospod", "gospa", "gospe", "gospo", "g.", "ga.", "pozdrav", "spoštovanjem",
-               "geb.", "née")
+               "geb.", "née", "abbracc", "bacio", "baci")
 #: the short sign-offs of :data:`privacy.names._NAME_RE`, at a line's start only: the names pass is the
 #: costliest, so "la TV LG" must not open it (a substring test, then one search)
 _SIGNOFF_AT = re.compile(r"(?:^|[\n.!?])[ \t]*(?:lg|vg|lp|best|cheers)(?![a-z])")
@@ -129,6 +130,8 @@ def _redact(text: str, counts: Counter) -> str:
             text = addresses(text, counts)
         if "partic" in low or "mapp" in low:
             text = cadastral(text, counts)
+    if ("snc" in low or "s.n.c" in low) and _has(low, _STREET_WORDS):  # "via Roma snc": no civic number
+        text = unnumbered_addresses(text, counts)
     if "tre " in low or "zero " in low:  # "tre tre tre uno due tre …": a number spelled out (one search)
         text = spelled_phones(text, counts, bool(runs))  # with digits: "tre tre otto 1234567" (one more)
     elif runs and _has(low, _DIGIT_WORDS):  # "333 uno due quattro …": partly in words, no "tre"/"zero"
@@ -163,11 +166,16 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
-    if " " in text and may_hold_pair(low):  # "chiedo di attilio caputo": a given name and a surname side by side
+    given, surname = listed_words(low)
+    if " " in text and given and surname:  # "chiedo di attilio caputo": a given name and a surname side by side
         text = lower_pairs(text, counts)
+    if (given or surname) and "." in text:  # "Antonella P.", "Rossi M."
+        text = initialled(text, counts)
     text = listed_names(text, counts)
     if "sportell" in low or "uffici" in low:  # "Luca dello sportello 3 è bravissimo"
         text = desk_names(text, counts)
+    if given and _has(low, SERVED_WORDS):  # "Ciro mi ha aiutato", "Mario è stato bravissimo"
+        text = served_names(text, counts)
     if _has(low, GREETINGS):  # "ciao, Kevin", "grazie Kevin!", "ciao Kevin, tutto ok", "grazie Marta per l'aiuto"
         text = greeted_names(text, counts)
     text = addressed_names(text, counts, low)  # "x Giulia: la pratica…" (a gate of str tests)
@@ -189,12 +197,20 @@ _AFTER_CONTACT = re.compile(r"\[(?:PHONE|EMAIL)\][ \t]*[,;:\-–(]?[ \t]*(?:(?i:
                             r"(?P<name>[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?)(?=[ \t)]*[.!]*\s*$)")
 
 
+#: a listed given name (and a capitalised word after it) right before a phone number or an address: whose
+#: it is ("chiamatemi: Luca 3471234567", "Giulia Zanchettin - [EMAIL]")
+_BEFORE_CONTACT = re.compile(r"(?<![\w\[.'’])(?P<name>[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)?)"
+                             r"[ \t]*[,:\-–(]?[ \t]*\[(?:PHONE|EMAIL)\]")
+
+
 def _signed_contact(text: str, counts: Counter) -> str:
-    m = _AFTER_CONTACT.search(text)
-    if m is None or m.group("name").split()[0] not in GIVEN_NAMES:
-        return text
-    counts["NOME"] += 1
-    return text[:m.start("name")] + "[NOME]" + text[m.end("name"):]
+    """The listed given names that sign a phone number or an address, after it or before it: ``[NOME]``."""
+    for pattern in (_AFTER_CONTACT, _BEFORE_CONTACT):
+        m = pattern.search(text)
+        if m is not None and m.group("name").split()[0] in GIVEN_NAMES:
+            counts["NOME"] += 1
+            text = text[:m.start("name")] + "[NOME]" + text[m.end("name"):]
+    return text
 
 
 _SHOUTED = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}")

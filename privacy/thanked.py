@@ -1,6 +1,7 @@
 """Names found by what follows or precedes them rather than by a lead-in of :mod:`privacy.names`: a name
-thanked at the end of a sentence ("grazie, Pinuccia Zanchettin. Il servizio …") and a listed given name
-before the desk where the clerk works ("Luca dello sportello 3"). Each finder is ``(text, counts) -> text``.
+thanked at the end of a sentence ("grazie, Pinuccia Zanchettin. Il servizio …"), a listed given name
+before the desk where the clerk works ("Luca dello sportello 3") or before what that person did for the writer
+("Ciro mi ha aiutato"). Each finder is ``(text, counts) -> text``.
 """
 from __future__ import annotations
 
@@ -64,6 +65,37 @@ def desk_names(text: str, counts: Counter) -> str:
         counts["NOME"] += 1
         return "[NOME]" if more and not _not_a_name(more.strip()) else "[NOME]" + (more or "")
     return _DESK_RE.sub(sub, text)
+
+
+#: "Ciro mi ha aiutato", "Mario è stato bravissimo", "Maria la vicina di casa mi ha aiutato": a listed given name
+#: that is no ordinary word, as written or in lower case, then what the person did for the writer or is to them
+_SERVED_RE = re.compile(
+    rf"(?<![\w\[.'’])(?P<name>[{_UP}]?[{_LOW}]+)(?=[ \t]*,?[ \t]+(?:"
+    r"(?i:il|la|l['’])[ \t]?(?i:vicin[oa]|signor[ae]|operat(?:ore|rice)|impiegat[oa]|tecnic[oa]|dottor(?:e|essa)"
+    r"|infermier[ae]|postin[oa]|badante|collega|maestr[ao]|addett[oa]|sportellista)(?![a-z])"
+    r"|(?i:mi|ci|l['’]|gli|le)[ \t]?ha(?:nno)?[ \t]"
+    r"|(?i:ha)[ \t]+(?i:risolto|risposto|aiutato|spiegato|gestito|seguito|chiamato|richiamato|detto|fatto|trattato|accolto"
+    r"|assistito|sbloccato)"
+    r"|(?i:è|e['’]|era)[ \t]+(?i:stat[oa]|molto|davvero|sempre|gentil|brav|disponibil|competent|professional|cortes"
+    r"|scortes|maleducat|preparat|pazient|simpatic|squisit|fantastic|eccezional|stupend|un\s+angelo)))")
+
+
+#: the cheap gate before :data:`_SERVED_RE` (lower-cased text)
+SERVED_WORDS = (" ha", "è ", "e' ", "era ", "la ", "il ", "l'", "l’")
+
+
+def served_names(text: str, counts: Counter) -> str:
+    """A listed given name that is no ordinary word ("serena", "bruno" are) before what that person did for the
+    writer or is to them ("Ciro mi ha aiutato", "Mario è stato bravissimo", "Maria la vicina di casa …"):
+    ``[NOME]``."""
+    def sub(m: re.Match) -> str:
+        name = m.group("name")
+        if name.capitalize() not in GIVEN_NAMES or name.lower() in WORD_NAMES or name.capitalize() in PLACES \
+                or not (name.islower() or name.istitle()):
+            return name
+        counts["NOME"] += 1
+        return "[NOME]"
+    return _SERVED_RE.sub(sub, text)
 
 
 # --- a lone name ending the comment after a greeting or a thanks --------------------------------------------
