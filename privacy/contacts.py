@@ -213,7 +213,7 @@ _FOREIGN_NAME = rf"(?:{_FOREIGN_OF}?{_FOREIGN_CAP}|[{_LOW}]{{3,}}(?=\s*,?\s*\d)|
 _ARTICLE = r"(?!(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Einen|The|A|An|La|Le|Les|Un|Une)\s)"
 _SUFFIX_STREET = (rf"[{_UP}][{_LOW}]*(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|gässchen)"
                   rf"|{_ARTICLE}{_FOREIGN_CAP}\s+(?:Straße|Strasse|Str\.|Gasse|Weg|Platz|Allee)"
-                  rf"|{_ARTICLE}{_FOREIGN_CAP}(?:\s+{_FOREIGN_CAP})?\s+(?:ulica|cesta|Street|St\.|Road|Rd\.|Avenue|Lane|Square|Drive)")
+                  rf"|{_ARTICLE}{_FOREIGN_CAP}(?:\s+{_FOREIGN_CAP})?\s+(?:ulica|ulici|ulico|cesta|cesti|Street|St\.|Road|Rd\.|Avenue|Lane|Square|Drive)")
 _PREFIX_STREET = (r"(?i:rue|avenue|av\.|boulevard|bd\.|place|chemin|allée|impasse|route|ulica|ulici|ulico|ul\.|cesta|trg"
                   r"|stra(?:ß|ss)e|platz|gasse)")
 _FOREIGN_CIVIC = r"(?P<num>\d{1,4})(?!\d)(?:\s?/\s?[A-Za-z0-9]{1,3}(?!\w)|[A-Za-z](?![A-Za-z])|\s+(?:bis|ter)\b)?"

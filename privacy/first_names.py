@@ -38,6 +38,11 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                # a thanks that names several ("grazie a tutti, in particolare a Giulia e Francesca")
                r"|(?:in\s+particolare|soprattutto|specialmente)\s+(?:a|ad|alla|al)(?=\s+[A-ZÀ-ÖØ-Þ])"
                r"|(?:un\s+(?:caro\s+)?saluto|saluti)\s+da|don|suor"
+               # praise and who served ("complimenti a Nadia", "voto 10 a Nadia", "mi ha risposto Lucia", "lo sportello
+               # di Giulia", "alle ragazze, Elisa e Chiara")
+               r"|complimenti\s+(?:a|ad|alla|al|all['’]\s?)|(?:un\s+)?applauso\s+(?:a|ad|alla|al|all['’]\s?)"
+               r"|voto\s+\d+(?:\s+e\s+lode)?\s+(?:a|ad|alla|al|all['’]\s?)|ragazz[ei]|sportello\s+di"
+               r"|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|ricevuto|seguito|chiamato|richiamato|assistito|accolto)"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete)\s+(?:di|a|del|della)"
                r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
                # the staff who served ("l'operatore Gianni", "l'impiegata Giulia": the entity's staff read the
@@ -63,13 +68,15 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|(?:mon|ma|notre)\s+(?:fils|fille|mari|femme|mère|père|frère|s(?:œ|oe)ur)"
                r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra)))")
 _FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*,?[ \t]+\(?|(?<=['’]))(?P<name>(?:D(?:e|ell|all)?['’])?[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
-_NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])")
+_NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)"
+                      rf"(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
 _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
                        r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
                        r"|maestr|insegnant|assistent|infermier|educat|the"
                        r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
                        r"|in|soprattutto|specialmente|di|famiglia|fam|coniugi|sigg|sig|signori|don|suor"
+                       r"|complimenti|applauso|voto|ragazz|sportello|ci|mi"
                        r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                        r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                        r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
@@ -88,7 +95,8 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "postin", "vigil", "agent", "maresciall", "brigadier", "appuntat", "ispett", "commissari", "comandant",
                "parroc", "pediatr", "medic", "tecnic", "custod", "bidell", "autist", "cassier", "farmacist", "notai",
                "commercialist", "psicolog", "fisioterapist", "logopedist", "presid", "segretari", "centralinist",
-               "receptionist",
+               "receptionist", "complimenti", "applauso", "voto ", "ragazz", "sportello di", "mi ha ", "ci ha ",
+               "mein ", "meine ", "unser",
                "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
 
 
@@ -107,11 +115,12 @@ def first_names(text: str, counts: Counter) -> str:
         counts["NOME"] += 1
         return m.string[m.start():m.start("name")] + "[NOME]" + m.string[end:m.end()]
 
-    def more(m: re.Match) -> str:  # "Grazie a Luca, Marco e Anna": the listed names that follow one taken
+    def more(m: re.Match) -> str:  # "Grazie a Luca, Marco e Anna": the listed names after one taken
         if m.group("name") not in GIVEN_NAMES:
             return m.group(0)
         counts["NOME"] += 1
-        return m.group("sep") + "[NOME]"
+        surname = m.group("more")  # "[NOME], Franz Gruber": the surname with it
+        return m.group("sep") + "[NOME]" + ("" if surname and not _not_a_name(surname.strip()) else surname or "")
     # the lead-in's first word found at C speed, the whole pattern tried only there
     parts, pos = [], 0
     for w in _FIRST_AT.finditer(text):

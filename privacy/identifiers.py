@@ -188,11 +188,12 @@ def tax_numbers(text: str, counts: Counter) -> str:
 
 # --- identity documents and number plates ------------------------------------------------------------
 _DOC_RE = re.compile(
-    r"(?:\bCI\b|(?i:passaporto|carta\s+(?:d['’]\s?|di\s+)?identit[àa']|c\.\s?i\.|\bcie\b|documento(?:\s+d['’]\s?identit[àa'])?"
+    r"(?:\bCI\b|(?i:passaporto|passport|reisepass|personalausweis|passeport|potni\s+list|osebna\s+izkaznica|carta\s+(?:d['’]\s?|di\s+)?identit[àa']|c\.\s?i\.|\bcie\b|documento(?:\s+d['’]\s?identit[àa'])?"
     r"|patente(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno))(?:\s+(?i:è|e['’]|ist|is)(?:\s+(?i:la|il|quella|quello))?)?"
-    r"\s*(?i:n\.?|nr\.?|numero|n°)?\s*:?\s*"
+    r"\s*(?i:n\.?|nr\.?|numero|n°|number|no\.|nummer|numéro|številka)?\s*:?\s*"
     r"(?P<lead>[A-Za-z]{0,3}[ \-]?\d(?:[ \-]?\d){4,9}(?:[ \-]?[A-Za-z]{1,3})?"
-    r"|[Uu]1[ \-]?(?:[A-Za-z0-9][ \-]?){7}[A-Za-z])(?![A-Za-z0-9])"
+    r"|[Uu]1[ \-]?(?:[A-Za-z0-9][ \-]?){7}[A-Za-z]"
+    r"|(?=(?:[A-Za-z]*\d){4})[A-Za-z0-9]{6,12})(?![A-Za-z0-9])"  # letters and digits mixed: "C01X00T47", "12AB34567"
     r"|(?<![A-Za-z0-9])(?P<shape>[A-Z]{2}\d{5}[A-Z]{2}|[A-Z]{2}\d{7}[A-Z]?)(?![A-Za-z0-9])")
 #: plates since 1994: two letters, three digits, two letters (no I, O, Q, U); spaced only in capitals,
 #: or in any case after "targa"/"targata"/"Kennzeichen" ("la mia auto targata ab 123 cd"); dashed in any case

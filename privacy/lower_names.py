@@ -109,7 +109,8 @@ _LOWER_GIVEN = frozenset(n.lower() for n in GIVEN_NAMES) - WORD_NAMES
 _TOKEN = re.compile(r"[a-zà-öø-ÿčšž]+")
 #: a given name after one taken, joined by a comma or "e": "un saluto da anna e paolo"
 _NEXT_RE = re.compile(r"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)"
-                      r"(?P<name>[A-ZÀ-ÖØ-ÞČŠŽ]?[a-zà-öø-ÿčšž]+)(?![\w'’])")
+                      r"(?P<name>[A-ZÀ-ÖØ-ÞČŠŽ]?[a-zà-öø-ÿčšž]+)(?![\w'’])|(?<![\w\[.'’])(?P<before>[A-ZÀ-ÖØ-ÞČŠŽ]?[a-zà-öø-ÿčšž]+)"
+                      r"(?=[ \t]+(?:e|ed|und|and|et)[ \t]+\[NOME\])")  # and before one: "Elisa e [NOME] del front office"
 
 
 def _given(word: str) -> bool:
@@ -228,15 +229,15 @@ def lower_names(text: str, counts: Counter, low: str | None = None) -> str:
 
 def next_names(text: str, counts: Counter) -> str:
     """The listed given names that follow a ``[NOME]`` behind a comma or "e" ("un saluto da anna e paolo",
-    "mia figlia giulia, luca e marco", "[NOME] e Marco"): ``[NOME]`` each. Run again once every pass
+    "mia figlia giulia, luca e marco", "[NOME] e Marco") or come before it and "e" ("Elisa e [NOME]"): ``[NOME]`` each. Run again once every pass
     is done, so that a name taken last ("Vittorio Brambillasca, anna") has its followers taken too, and
     redacting the result again finds nothing."""
     def more(m: re.Match) -> str:
-        name = m.group("name")
+        name = m.group("name") or m.group("before")
         if not (_given(name) if name.islower() else name in GIVEN_NAMES):
             return m.group(0)
         counts["NOME"] += 1
-        return m.group("sep") + "[NOME]"
+        return (m.group("sep") or "") + "[NOME]"
     while True:
         again = _NEXT_RE.sub(more, text)
         if again == text:

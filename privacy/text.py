@@ -23,7 +23,7 @@ from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, 
 from .given_names import GIVEN_NAMES
 from .first_names import FIRST_WORDS, first_names
 from .names import listed_names, names
-from .thanked import GREETINGS, SERVED_WORDS, addressed_names, desk_names, greeted_names, served_names, thanked_names
+from .thanked import DESK_WORDS, GREETINGS, SERVED_WORDS, addressed_names, desk_names, greeted_names, served_names, thanked_names
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
@@ -57,10 +57,11 @@ _STREET_WORDS = ("via", "v. ", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso"
                  "contrada", "c.da", "localit", "loc.", "borgo", "lungo", "salita", "traversa", "circonvallazione",
                  "galleria", "calle", "fondamenta", "rione", "frazione", "fraz.",
                  "stra", "str.", "gasse", "weg", "platz", "allee", "ring", "rue", "avenue", "av.", "boulevard", "bd.",
-                 "place", "chemin", "allée", "impasse", "route", "ulica", "ulic", "ul.", "cesta", "trg", "street", "st.",
+                 "place", "chemin", "allée", "impasse", "route", "ulica", "ulic", "ul.", "cesta", "cesti", "trg", "street", "st.",
                  "road", "rd.", "lane", "square", "drive")
 _DIGIT_WORDS = ("uno", "due", "quattro", "cinque", "sei", "sette", "otto", "nove")
-_DOC_WORDS = ("passaporto", "identit", "c.i.", "cie", "document", "patente", "soggiorno")
+_DOC_WORDS = ("passaporto", "identit", "c.i.", "cie", "document", "patente", "soggiorno", "passport", "reisepass",
+              "ausweis", "passeport", "potni list", "izkaznica")
 _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "richiest", "segnalazion", "ticket",
                "case", "reference", "ref.", "application", "file", "aktenzeichen", "az.", "antrag", "vorgang",
                "geschäftszahl", "geschaftszahl", "dossier", "demande", "référence", "reference", "zadev", "vlog", "zahtev",
@@ -172,7 +173,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if (given or surname) and "." in text:  # "Antonella P.", "Rossi M."
         text = initialled(text, counts)
     text = listed_names(text, counts)
-    if "sportell" in low or "uffici" in low:  # "Luca dello sportello 3 è bravissimo"
+    if given and _has(low, DESK_WORDS):  # "Luca dello sportello 3 è bravissimo", "Chiara del front office"
         text = desk_names(text, counts)
     if given and _has(low, SERVED_WORDS):  # "Ciro mi ha aiutato", "Mario è stato bravissimo"
         text = served_names(text, counts)

@@ -53,6 +53,11 @@ _DESK_RE = re.compile(rf"(?<![\w\[])(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_W
                       r"|accettazione|segreteria|front|centralino|call))")
 
 
+#: the cheap gate before :data:`_DESK_RE` (lower-cased text)
+DESK_WORDS = ("sportell", "uffici", "cup", "urp", "anagrafe", "cassa", "reception", "accettazione", "segreteria", "front",
+              "centralino", "call")
+
+
 def desk_names(text: str, counts: Counter) -> str:
     """A listed given name before the desk where the clerk works ("Luca dello sportello 3"): ``[NOME]``."""
     def sub(m: re.Match) -> str:
@@ -76,12 +81,14 @@ _SERVED_RE = re.compile(
     r"|(?i:mi|ci|l['’]|gli|le)[ \t]?ha(?:nno)?[ \t]"
     r"|(?i:ha)[ \t]+(?i:risolto|risposto|aiutato|spiegato|gestito|seguito|chiamato|richiamato|detto|fatto|trattato|accolto"
     r"|assistito|sbloccato)"
-    r"|(?i:è|e['’]|era)[ \t]+(?i:stat[oa]|molto|davvero|sempre|gentil|brav|disponibil|competent|professional|cortes"
-    r"|scortes|maleducat|preparat|pazient|simpatic|squisit|fantastic|eccezional|stupend|un\s+angelo)))")
+    r"|(?i:è|e['’]|era|sei)[ \t]+(?i:stat[oa]|molto|davvero|sempre|gentil|brav|disponibil|competent|professional|cortes"
+    r"|scortes|maleducat|preparat|pazient|simpatic|squisit|fantastic|eccezional|stupend|grand|super|unic|top"
+    r"|un\s+(?:angelo|mito|tesoro)|(?:il|la)\s+migliore)"
+    r"|(?i:il|la)[ \t]+(?i:migliore|numero\s+(?:1|uno))))")
 
 
 #: the cheap gate before :data:`_SERVED_RE` (lower-cased text)
-SERVED_WORDS = (" ha", "è ", "e' ", "era ", "la ", "il ", "l'", "l’")
+SERVED_WORDS = (" ha", "è ", "e' ", "era ", "sei ", "la ", "il ", "l'", "l’")
 
 
 def served_names(text: str, counts: Counter) -> str:
@@ -99,25 +106,27 @@ def served_names(text: str, counts: Counter) -> str:
 
 
 # --- a lone name ending the comment after a greeting or a thanks --------------------------------------------
+#: praise said to someone by name ("complimenti Nadia", "bravissima Nadia", "bravo Ciro!", "W Ciro")
+_PRAISE = r"complimenti|brav[oaie]|bravissim[oaie]|w|viva|evviva"
 #: "ciao, Kevin", "grazie Kevin!", "Buonasera Brambillasca.": one capitalised word, listed or not, that
 #: ends the whole comment right after a greeting or a thanks names who is greeted or thanked; refused when
 #: it is a common word, an office or a place ("grazie Comune!", "ciao Roma", "grazie Mille!")
 _GREETED_RE = re.compile(
     rf"(?<!\w)(?P<lead>(?i:ciao|salve|buongiorno|buonasera|arrivederci|grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?"
-    rf"|ringrazio|hallo|danke|thanks|thank\s+you|merci|bonjour|hvala|zdravo)[ \t]*[,.!:]{{0,3}}[ \t]+)"
+    rf"|ringrazio|hallo|danke|thanks|thank\s+you|merci|bonjour|hvala|zdravo|{_PRAISE})[ \t]*[,.!:]{{0,3}}\s+)"
     rf"(?P<name>[{_UP}][{_LOW}]+)(?=[^\w]*$)")  # then only punctuation, spaces, emojis
 #: capitalised words said to whoever is greeted that are no name ("ciao Bella", "grazie Tesoro")
 _GREETED_NOT = frozenset("""Bella Bello Belli Belle Tesoro Amore Cara Caro Cari Care Ragazze Raga Mondo Gente Amici Amico
 Amica Bimbi Mamma Papà Regione Provincia Stato Governo Giornata Dottore Dottoressa Signora Signore Capo Prof Doc""".split())
 #: the words whose presence lets :func:`greeted_names` run (lower case)
 GREETINGS = ("ciao", "salve", "buongiorno", "buonasera", "arrivederci", "grazie", "ringrazio", "hallo", "danke", "thank",
-             "merci", "bonjour", "hvala", "zdravo")
+             "merci", "bonjour", "hvala", "zdravo", "complimenti", "brav", "w ", "viva")
 
 
 #: "ciao Kevin, tutto ok", "grazie Marta per l'aiuto", "Buongiorno Brambillasca, vorrei…", "ciao kevin, tutto
 #: ok": an Italian greeting or thanks, then a word (and a capitalised one after it, the surname) anywhere in
 #: the comment; in lower case only before a mark or "per" ("grazie kevin!", "ciao kevin, …")
-_GREETING = r"(?i:ciao|salve|buongiorno|buonasera|grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?|ringrazio)"
+_GREETING = rf"(?i:ciao|salve|buongiorno|buonasera|grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?|ringrazio|{_PRAISE})"
 _MID_GREETED_RE = re.compile(
     rf"(?<!\w)(?P<lead>{_GREETING}[ \t]*[,.!:]{{0,3}}[ \t]+)(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+[{_UP}][{_LOW}]+)?"
     rf"|(?P<low>[{_LOW}]+)(?=[ \t]*(?:[,!.:;?)]|$|per(?!\w))))(?![\w'’])")

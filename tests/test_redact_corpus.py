@@ -625,6 +625,34 @@ CORPUS = [
     ('abito in località Pian di Spagna snc', 'abito in [INDIRIZZO]'),
     ('Via Roma snc, piano terra', '[INDIRIZZO], piano terra'),
     ('Rossi & C. S.n.c. via email', KEPT),
+    # round 9: praise of a clerk by name, before or after it, in any case; who answered the phone; a desk
+    # other than "sportello"; a name beside one taken ("Elisa e [NOME]"), and a surname after the one that follows
+    ('complimenti a Nadia', 'complimenti a [NOME]'),
+    ('complimenti nadia', 'complimenti [NOME]'),
+    ('bravissima Nadia', 'bravissima [NOME]'),
+    ('bravo Ciro!', 'bravo [NOME]!'),
+    ('W Ciro', 'W [NOME]'),
+    ('voto 10 a Nadia', 'voto 10 a [NOME]'),
+    ('Ciro sei un mito', '[NOME] sei un mito'),
+    ('Ciro il migliore', '[NOME] il migliore'),
+    ('ho chiamato il numero 06 6868 e mi ha risposto Lucia', 'ho chiamato il numero [PHONE] e mi ha risposto [NOME]'),
+    ('lo sportello di Giulia è il migliore', 'lo sportello di [NOME] è il migliore'),
+    ('grazie alle ragazze, Elisa e Chiara', 'grazie alle ragazze, [NOME] e [NOME]'),
+    ('Elisa e Chiara del front office', '[NOME] e [NOME] del front office'),
+    ('Grazie\nMarco', 'Grazie\n[NOME]'),
+    ('Mein Name ist Gruber, Franz Gruber', 'Mein Name ist [NOME], [NOME]'),
+    ('mein Mann Josef ist 80', 'mein Mann [NOME] ist 80'),
+    ('bravo Comune!', KEPT),
+    ('complimenti Roma', KEPT),
+    ('bravi tutti', KEPT),
+    ('la brava Signora', KEPT),
+    ('la pratica di occupazione del suolo, affrontare la fila', KEPT),
+    # round 9: a passport's number in the other languages, letters and digits mixed; Slovenian locatives
+    ('passport number 123456789', 'passport number [DOCUMENTO]'),
+    ('Reisepass Nr. C01X00T47', 'Reisepass Nr. [DOCUMENTO]'),
+    ('živim na Prešernovi ulici 5', 'živim na [INDIRIZZO]'),
+    ('la patente scade nel 2025', KEPT),
+    ('passaporto scaduto', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
