@@ -280,12 +280,13 @@ def _civic(m: re.Match) -> bool:
 
 
 #: a street with no civic number, said so ("Via Roma snc", "località Pian di Spagna s.n.c."): a house on it
-_SNC_RE = re.compile(rf"(?<![\w]){_STREET}\s+(?:{_CAP_NAME}|{_LOW_NAME})\s*,?\s*(?i:snc|s\.\s?n\.\s?c\.?)(?!\w)")
+_SNC_RE = re.compile(rf"(?<![\w]){_STREET}\s+(?P<name>{_CAP_NAME})\s*,?\s*(?i:snc|s\.\s?n\.\s?c\.?)(?!\w)")
 
 
 def unnumbered_addresses(text: str, counts: Counter) -> str:
-    """A street followed by "snc" (*senza numero civico*, how a house with no number is written): ``[INDIRIZZO]``."""
-    return scan(_SNC_RE, text, "INDIRIZZO", lambda m: True, counts)
+    """A street with a capitalised name followed by "snc" (*senza numero civico*, how a house with no number is
+    written): ``[INDIRIZZO]``; "via email snc", "strada senza uscita, snc" stay."""
+    return scan(_SNC_RE, text, "INDIRIZZO", lambda m: not any(w.lower() in _NOT_STREET for w in m.group("name").split()), counts)
 
 
 def addresses(text: str, counts: Counter) -> str:

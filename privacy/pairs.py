@@ -87,20 +87,22 @@ def surnames_after(text: str) -> str:
 
 
 #: a listed given name or surname beside a capital's initial ("Antonella P.", "Rossi M.", "M. Rossi")
-_INITIALLED = re.compile(rf"(?<![\w\[.'’])(?P<name>[{UPPER}][{LOWER}]+)[ \t]+[{UPPER}]\.(?![\w.])"
-                         rf"|(?<![\w.])[{UPPER}]\.[ \t]?(?P<surname>[{UPPER}][{LOWER}]+)(?![\w'’])")
+_INITIALLED = re.compile(rf"(?<![\w\[.'’])(?P<name>[{UPPER}]?[{LOWER}]+)[ \t]+[{UPPER}{LOWER}]\.(?![\w.])"
+                         rf"|(?<![\w.])(?:[{UPPER}]\.[ \t]?|[{LOWER}]\.[ \t])(?P<surname>[{UPPER}]?[{LOWER}]+)(?![\w'’])")
 _BEFORE = re.compile(r"([\w'’]+)[ \t]*$")
 
 
 def initialled(text: str, counts: Counter) -> str:
     """A listed given name or a listed surname that is no common word, followed by an initial, or a listed
-    surname after one, not after a place's word ("via G. Rossi"): ``[NOME]``, the initial with it."""
+    surname after one, not after a place's word ("via G. Rossi"): ``[NOME]``, the initial with it. In lower
+    case ("rossi m.") the given name must be no ordinary word either."""
     def sub(m: re.Match) -> str:
         before = _BEFORE.search(text, 0, m.start())
         if before is not None and re.split("['’]", before.group(1))[-1].lower() in PLACE_WORDS:
             return m.group(0)
         name, surname = m.group("name"), m.group("surname")
-        if (name is not None and (name in GIVEN_NAMES and name.lower() not in STOP or name.lower() in LISTED_SURNAMES)
+        if (name is not None and (name.lower() in LISTED_SURNAMES or (name in _GIVEN if name.islower() else
+                                                                        name in GIVEN_NAMES and name.lower() not in STOP))
                 or surname is not None and surname.lower() in LISTED_SURNAMES):
             counts["NOME"] += 1
             return "[NOME]"

@@ -33,8 +33,10 @@ _COURTESY_RE = re.compile(
 
 
 #: the cheap gate before :data:`_STAFF_RE` (lower-cased text)
-STAFF_WORDS = ("operat", "impiegat", "sportellist", "addett", "funzionari")
-_STAFF_RE = re.compile(r"(?<!\w)(?P<lead>(?i:operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa])[ \t]+)"
+STAFF_WORDS = ("operat", "impiegat", "sportellist", "addett", "funzionari", "famiglia", "coniugi", "vicin", "postin", "vigile",
+               "agente", "maresciallo")
+_STAFF_RE = re.compile(r"(?<!\w)(?P<lead>(?i:operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|famiglia"
+                       r"|coniugi|vicin[oa]|postin[oa]|vigile|agente|maresciallo)[ \t]+)"
                        rf"(?P<name>(?:d['’])?[{LOWER}]+)(?![\w'’])")
 
 

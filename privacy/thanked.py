@@ -48,7 +48,8 @@ def thanked_names(text: str, counts: Counter) -> str:
 # --- a given name at a desk --------------------------------------------------------------------------------
 #: "Luca dello sportello 3 è bravissimo", "la gentilezza di Anna dell'ufficio anagrafe": a listed given name
 #: (with a capitalised word after it) followed by where the clerk works
-_DESK_RE = re.compile(rf"(?<![\w\[])(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?=[ \t]+(?i:dell[oa]|dell['’]|allo|alla"
+_DESK_RE = re.compile(rf"(?<![\w\[])(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?|(?P<low>[{_LOW}]+))"
+                      r"(?=[ \t]+(?i:dell[oa]|dell['’]|allo|alla"
                       r"|all['’]|al|del|dal|dallo|dalla)[ \t]*(?i:sportell|uffici|cup\b|urp\b|anagrafe|cassa|reception"
                       r"|accettazione|segreteria|front|centralino|call))")
 
@@ -59,10 +60,17 @@ DESK_WORDS = ("sportell", "uffici", "cup", "urp", "anagrafe", "cassa", "receptio
 
 
 def desk_names(text: str, counts: Counter) -> str:
-    """A listed given name before the desk where the clerk works ("Luca dello sportello 3"): ``[NOME]``."""
+    """A listed given name before the desk where the clerk works ("Luca dello sportello 3"; in lower case one that
+    is no ordinary word): ``[NOME]``."""
     def sub(m: re.Match) -> str:
-        more = m.group("more")
-        if m.group("name") not in GIVEN_NAMES:
+        more, name = m.group("more"), m.group("name")
+        if name is None:  # in lower case a listed given name that is no ordinary word: "anna del front office"
+            low = m.group("low")
+            if low.capitalize() not in GIVEN_NAMES or low in WORD_NAMES:
+                return low
+            counts["NOME"] += 1
+            return "[NOME]"
+        if name not in GIVEN_NAMES:
             if more and more.strip() in GIVEN_NAMES:  # "Ottimo Marco allo sportello"
                 counts["NOME"] += 1
                 return m.group("name") + more[:len(more) - len(more.lstrip())] + "[NOME]"

@@ -625,6 +625,8 @@ CORPUS = [
     ('abito in località Pian di Spagna snc', 'abito in [INDIRIZZO]'),
     ('Via Roma snc, piano terra', '[INDIRIZZO], piano terra'),
     ('Rossi & C. S.n.c. via email', KEPT),
+    ('Strada senza uscita, snc', KEPT),
+    ('via email snc', KEPT),
     # round 9: praise of a clerk by name, before or after it, in any case; who answered the phone; a desk
     # other than "sportello"; a name beside one taken ("Elisa e [NOME]"), and a surname after the one that follows
     ('complimenti a Nadia', 'complimenti a [NOME]'),

@@ -29,6 +29,10 @@ TEMPLATES = [
     "Mit freundlichen Grüßen\n{G} {S}", "Herr {S} war unfreundlich", "my name is {G} {S}",
     "thanks to {G} {S}", "Regards, {G} {S}", "je m'appelle {G} {S}", "merci à {G} {S}", "ime mi je {G} {S}",
     "lep pozdrav, {G} {S}",
+    # round 9: a lone given name where the sentence says it is a person's, and initials
+    "{G} mi ha aiutato tanto", "complimenti a {G}", "bravissima {G}", "grazie\n{G}", "{G} sei un mito",
+    "mi ha risposto {G}, gentilissima", "il mio vicino {G} mi ha aiutato", "{S} {I}. ha gestito la pratica",
+    "saluti, {G} {I}.", "{G} {S}, 3331234567", "la famiglia {S} ringrazia", "{G} e {G2} del front office",
 ]
 
 
@@ -51,9 +55,10 @@ CASINGS = {"as written": str, "in capitals": str.upper, "in lower case": str.low
 @pytest.mark.parametrize("template", TEMPLATES, ids=[t[:32] for t in TEMPLATES])
 def test_no_listed_name_survives_in_any_casing(template, casing):
     left = []
-    for given, surname in NAMES:
-        text = CASINGS[casing](template.format(G=given, S=surname))
+    for (given, surname), (given2, _) in zip(NAMES, NAMES[1:] + NAMES[:1]):
+        text = CASINGS[casing](template.format(G=given, S=surname, I=surname[0].upper(), G2=given2))
         out = redact(text)[0].lower()
-        if any(re.search(r"(?<!\w)" + re.escape(w.lower()) + r"(?!\w)", out) for w in (given, surname)):
+        if any(re.search(r"(?<!\w)" + re.escape(w.lower()) + r"(?!\w)", out) for w in (given, surname, given2)
+               if w.lower() in text.lower()):
             left.append((text, redact(text)[0]))
     assert not left, left[:3]
