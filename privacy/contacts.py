@@ -133,12 +133,13 @@ SOCIAL_SITES = ("instagr", "facebook", "fb.", "m.me", "linkedin", "t.me", "teleg
 #: "Telegram: mario.rossi85", "skype mario_rossi", "zanchettin85 su telegram"): a word of four characters or more,
 #: starting with a letter and holding a digit, "." or "_" (the network's own name, "telegram 2 volte", a version
 #: "telegram v2.0" stay)
-_MESSENGERS = r"(?i:telegram|skype|instagram|insta|tiktok|snapchat|snap|discord|facebook|threads|nick(?:name)?)"
+_MESSENGERS = r"(?i:telegram|skype|instagram|insta|tiktok|snapchat|snap|discord|facebook|threads|nick(?:name)?|(?:ig|fb)(?=\s*:))"
 _NAMED_HANDLE = r"(?![vV]\d)[A-Za-z](?=[A-Za-z0-9_.]*[0-9_.])[A-Za-z0-9_.]{2,}[A-Za-z0-9_](?![\w@.])"
 _NAMED_HANDLE_RE = re.compile(
     rf"(?<!\w){_MESSENGERS}(?:\s+(?i:è|e['’]|is|ist|est|je|(?:di|su|on|auf|sur|na)\s+{_MESSENGERS}))*\s*[:=]?\s*(?P<h>{_NAMED_HANDLE})"
     rf"|(?<![\w@.\[])(?P<g>{_NAMED_HANDLE})\s+(?i:su|on|auf|sur|na)\s+{_MESSENGERS}")
-MESSENGERS = ("telegram", "skype", "insta", "tiktok", "snap", "discord", "facebook", "threads", "nick")
+MESSENGERS = ("telegram", "skype", "insta", "tiktok", "snap", "discord", "facebook", "threads", "nick", "ig:", "ig :", "fb:",
+              "fb :")
 
 
 def _may_hold_profile(low: str) -> bool:
@@ -182,7 +183,7 @@ def socials(text: str, counts: Counter) -> str:
 
 
 # --- street addresses ---------------------------------------------------------------------------------
-_STREET = (r"(?i:via|viale|v\.\s?le|piazza|p\.\s?zza|p\.\s?za|piazzale|p\.\s?le|piazzetta|corso|c\.\s?so|largo|vicolo"
+_STREET = (r"(?i:via|viale|v\.\s?le|v\.(?=\s?(?-i:[A-Z]))|piazza|p\.\s?zza|p\.\s?za|piazzale|p\.\s?le|piazzetta|corso|c\.\s?so|largo|vicolo"
            r"|vico|strada|contrada|c\.\s?da|località|loc\.|borgo|lungomare|lungotevere|lungarno|salita|traversa"
            r"|circonvallazione|galleria|calle|fondamenta|rione|frazione|fraz\.)")
 _PARTICLE = r"(?:d[ae]l(?:l[ao'’]|l[ie]|gli)?|de[ig]?|di|da|dei|degli|delle|della|dello|d['’]|san|santa|sant['’]|s\.)"

@@ -326,7 +326,7 @@ _MONTHS = (r"(?i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|sette
            r"|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
            r"|januar|februar|marec|april|maj|junij|julij|avgust|september|oktober|november|december"
            r"|januarja|februarja|marca|aprila|maja|junija|julija|avgusta|septembra|oktobra|novembra|decembra)")
-_DATE = (rf"(?:\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*(?:\d{{4}}|\d{{2}})(?!\d)"
+_DATE = (rf"(?:(?:19|20)\d\d-[01]\d-[0-3]\d(?!\d)|\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*(?:\d{{4}}|\d{{2}})(?!\d)"
          rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+(?:\d{{4}}|['’]?\d{{2}}(?!\d))|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d))")
 _BORN = (r"(?i:nat[oaie]|(?:data|anno)\s+(?:di\s+)?nascita|nascita|classe|sono\s+del(?:l['’])?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
          r"|n[ée]e?|date\s+de\s+naissance|rojen[aio]?|datum\s+rojstva"

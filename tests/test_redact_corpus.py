@@ -655,6 +655,16 @@ CORPUS = [
     ('živim na Prešernovi ulici 5', 'živim na [INDIRIZZO]'),
     ('la patente scade nel 2025', KEPT),
     ('passaporto scaduto', KEPT),
+    # round 9: an ISO date of birth; "v." for "via"; a handle after "ig:"; who writes, or for whom; a carer
+    ('DOB 1980-01-01', 'DOB [NASCITA]'),
+    ('v. Roma 12, interno 3', '[INDIRIZZO], interno 3'),
+    ('ig: mario_rossi', 'ig: [SOCIAL]'),
+    ('vi scrive Giuseppina, 80 anni', 'vi scrive [NOME], 80 anni'),
+    ('scrivo per conto di Giuseppina', 'scrivo per conto di [NOME]'),
+    ('la badante Svetlana', 'la badante [NOME]'),
+    ('v. punto 3 del regolamento', KEPT),
+    ('per conto di mia madre', KEPT),
+    ('il servizio è attivo dal 2020-01-15', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
