@@ -23,7 +23,8 @@ from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, 
 from .given_names import GIVEN_NAMES
 from .first_names import FIRST_WORDS, first_names
 from .names import listed_names, names
-from .thanked import DESK_WORDS, GREETINGS, SERVED_WORDS, addressed_names, desk_names, greeted_names, served_names, thanked_names
+from .thanked import (DESK_WORDS, GREETINGS, SERVED_WORDS, addressed_names, desk_names, greeted_names, served_names, signed_names,
+                      thanked_names)
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
 PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
@@ -49,7 +50,8 @@ _NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geo
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
                "appelle", "nom est", "suis", "mme", "mlle", "monsieur", "madame", "m.", "cordialement",
                "ime ", "sem", "gospod", "gospa", "gospe", "gospo", "g.", "ga.", "pozdrav", "spoštovanjem",
-               "geb.", "née", "abbracc", "bacio", "baci")
+               "geb.", "née", "abbracc", "bacio", "baci", "cordialit", "osservanza", "presto", "buona giornata", "buona serata",
+               "buona continuazione", "amicalement", "gruß", "gruss", "from:", "von:")
 #: the short sign-offs of :data:`privacy.names._NAME_RE`, at a line's start only: the names pass is the
 #: costliest, so "la TV LG" must not open it (a substring test, then one search)
 _SIGNOFF_AT = re.compile(r"(?:^|[\n.!?])[ \t]*(?:lg|vg|lp|best|cheers)(?![a-z])")
@@ -180,6 +182,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if _has(low, GREETINGS):  # "ciao, Kevin", "grazie Kevin!", "ciao Kevin, tutto ok", "grazie Marta per l'aiuto"
         text = greeted_names(text, counts)
     text = addressed_names(text, counts, low)  # "x Giulia: la pratica…" (a gate of str tests)
+    if given and ("\n" in text or ", " in text or ". " in text or "! " in text):  # "…grazie per la pazienza, Carla"
+        text = signed_names(text, counts)
     if "[PHONE]" in text or "[EMAIL]" in text:  # "x info 3331234567 Sofia": a number signed with a given name
         text = _signed_contact(text, counts)
     if "[NOME]" not in text:

@@ -1,7 +1,7 @@
 """Names found by what follows or precedes them rather than by a lead-in of :mod:`privacy.names`: a name
 thanked at the end of a sentence ("grazie, Pinuccia Zanchettin. Il servizio …"), a listed given name
 before the desk where the clerk works ("Luca dello sportello 3") or before what that person did for the writer
-("Ciro mi ha aiutato"). Each finder is ``(text, counts) -> text``.
+("Ciro mi ha aiutato"), or signing the comment ("…\nCarla"). Each finder is ``(text, counts) -> text``.
 """
 from __future__ import annotations
 
@@ -111,6 +111,28 @@ def served_names(text: str, counts: Counter) -> str:
         counts["NOME"] += 1
         return "[NOME]"
     return _SERVED_RE.sub(sub, text)
+
+
+#: a listed given name (with a surname or an initial) alone at the end of the comment, on a line of its own or
+#: after a sentence's mark: who signs it ("Sent from my iPhone\nMario", "Grazie per la pazienza, Carla", "Ps. Carla")
+_SIGNED_RE = re.compile(rf"(?P<sep>\r?\n|[,.!?;)][ \t]+|[,.!?][ \t]*\r?\n)[ \t\-–]*(?P<name>[{_UP}][{_LOW}]+)"
+                        rf"(?P<more>[ \t]+(?:{_WORD}|[{_UP}]\.))?[ \t.!]*\s*$")
+
+
+def signed_names(text: str, counts: Counter) -> str:
+    """A listed given name that signs the comment (:data:`_SIGNED_RE`): ``[NOME]``, with the surname or the
+    initial after it. Not a common word, an office or a place; one that is also an ordinary word ("Serena",
+    "Natale") only on a line of its own."""
+    m = _SIGNED_RE.search(text)
+    if m is None:
+        return text
+    name, more = m.group("name"), m.group("more")
+    if name not in GIVEN_NAMES or _not_a_name(name) or name in PLACES or name in OFFICES \
+            or (name.lower() in WORD_NAMES and "\n" not in m.group("sep")):
+        return text
+    end = m.end("more") if more and not _not_a_name(more.strip().rstrip(".")) else m.end("name")
+    counts["NOME"] += 1
+    return text[:m.start("name")] + "[NOME]" + text[end:]
 
 
 # --- a lone name ending the comment after a greeting or a thanks --------------------------------------------

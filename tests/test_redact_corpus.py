@@ -665,6 +665,21 @@ CORPUS = [
     ('v. punto 3 del regolamento', KEPT),
     ('per conto di mia madre', KEPT),
     ('il servizio è attivo dal 2020-01-15', KEPT),
+    # round 9: a listed given name signing the comment on its own line or after a mark; more closings; "From:"
+    ('Sent from my iPhone\nMario', 'Sent from my iPhone\n[NOME]'),
+    ('Inviato da Libero Mail\nGiulia', 'Inviato da Libero Mail\n[NOME]'),
+    ('Grazie per la pazienza, Carla', 'Grazie per la pazienza, [NOME]'),
+    ('Grazie mille in anticipo\nCarla', 'Grazie mille in anticipo\n[NOME]'),
+    ('Ps. Carla', 'Ps. [NOME]'),
+    ('Saluti cordiali, Neri', 'Saluti cordiali, [NOME]'),
+    ('A presto, Carla', 'A presto, [NOME]'),
+    ('Danke und Gruß\nJohann', 'Danke und Gruß\n[NOME]'),
+    ('From: Jane Doe\nSent: Monday', 'From: [NOME]\nSent: Monday'),
+    ('Il servizio è lento. Roma', KEPT),
+    ('tempo perso.\nPazienza', KEPT),
+    ('ok, Natale', KEPT),
+    ('Tutto ok.\nBravi', KEPT),
+    ('grazie, Regione Veneto', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
