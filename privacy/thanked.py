@@ -115,18 +115,20 @@ def served_names(text: str, counts: Counter) -> str:
 
 #: a listed given name (with a surname or an initial) alone at the end of the comment, on a line of its own or
 #: after a sentence's mark: who signs it ("Sent from my iPhone\nMario", "Grazie per la pazienza, Carla", "Ps. Carla")
-_SIGNED_RE = re.compile(rf"(?P<sep>\r?\n|[,.!?;)][ \t]+|[,.!?][ \t]*\r?\n)[ \t\-–]*(?P<name>[{_UP}][{_LOW}]+)"
+_SIGNED_RE = re.compile(rf"(?P<sep>\r?\n|[,.!?;)][ \t]+|[,.!?][ \t]*\r?\n)[ \t\-–]*(?P<name>[{_UP}]?[{_LOW}]+)"
                         rf"(?P<more>[ \t]+(?:{_WORD}|[{_UP}]\.))?[ \t.!]*\s*$")
 
 
 def signed_names(text: str, counts: Counter) -> str:
     """A listed given name that signs the comment (:data:`_SIGNED_RE`): ``[NOME]``, with the surname or the
     initial after it. Not a common word, an office or a place; one that is also an ordinary word ("Serena",
-    "Natale") only on a line of its own."""
+    "Natale") only on a line of its own, and never in lower case."""
     m = _SIGNED_RE.search(text)
     if m is None:
         return text
     name, more = m.group("name"), m.group("more")
+    if name.islower():  # "grazie per la pazienza, carla": a listed given name that is no ordinary word
+        name = name.capitalize() if name not in WORD_NAMES else ""
     if name not in GIVEN_NAMES or _not_a_name(name) or name in PLACES or name in OFFICES \
             or (name.lower() in WORD_NAMES and "\n" not in m.group("sep")):
         return text

@@ -33,6 +33,7 @@ TEMPLATES = [
     "{G} mi ha aiutato tanto", "complimenti a {G}", "bravissima {G}", "grazie\n{G}", "{G} sei un mito",
     "mi ha risposto {G}, gentilissima", "il mio vicino {G} mi ha aiutato", "{S} {I}. ha gestito la pratica",
     "saluti, {G} {I}.", "{G} {S}, 3331234567", "la famiglia {S} ringrazia", "{G} e {G2} del front office",
+    "grazie per la pazienza, {G}", "Sent from my iPhone\n{G}", "A presto, {G} {S}", "vi scrive {G}, 80 anni",
 ]
 
 
