@@ -235,7 +235,8 @@ _CASE_LEAD = (r"(?i:pratic(?:he|a|e)|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi
               r"|pod|pdr|contator[ei]|posizion[ei](?:\s+(?:assicurativa|contributiva))?|ricett[ae]|cliente"
               r"|codice\s+(?:di\s+)?pagamento|conto(?:\s+corrente)?|c/c"
               r"|avvis[oi](?:\s+(?:pago\s?pa|di\s+pagamento))?|iuv|bollettin[oi]|contribuente|verbal[ei]"
-              r"|fattur[ae]|ricevut[ae]|prenotazion[ei]|nre|utente"
+              r"|fattur[ae]|ricevut[ae]|prenotazion[ei]|nre|utente|mult[ae]|polizz[ae]|sinistr[oi]|infortuni[oa]"
+              r"|(?:codice\s+)?pazient[ei]|certificat[oi](?:\s+(?:di\s+pensione|medico|inps))?|ordin[ei]"
               r"|case|reference|ref\.|application|file"
               r"|aktenzeichen|az\.|antrag(?:snummer)?|vorgang(?:snummer)?|gesch[äa]ftszahl"
               r"|dossier|demande|r[ée]f[ée]rence|zadev[ae]|vlog[ae]|zahtev[ae]?k?)")
@@ -258,7 +259,7 @@ _SIGNATURE_RE = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z_]{1,11}\.[A-Za-z0-9_\-]{1
 #: "is" between the word and the number, as people write it ("il numero di pratica è 2026/123456")
 _CASE_IS = r"(?:è|e['’]|é|ist|is|est|je)"
 _CASE_RE = re.compile(
-    rf"(?<!\w){_CASE_LEAD}(?![^\W\d_])(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}}|(?i:inps|inail|enel|acea|hera|a2a))(?=\s))?\s*(?:{_CASE_IS}\s+)?(?:{_CASE_MARK}\s*)?{_CASE_ID}"
+    rf"(?<!\w){_CASE_LEAD}(?![^\W\d_])(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}}|(?i:inps|inail|enel|acea|hera|a2a|azienda))(?=\s)){{0,2}}\s*(?:{_CASE_IS}\s+)?(?:{_CASE_MARK}\s*)?{_CASE_ID}"
     rf"(?![\w/])")
 
 

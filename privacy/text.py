@@ -70,8 +70,8 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "matricola", "matr.", "utenza", "codice cliente", "codice utente",
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
-               "conto", "c/c", "isee-")
-_CRED_WORDS = ("credenzial", "utente ", "spid", "codice spid", "codice cie", "utenza spid", "identificativo spid", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
+               "conto", "c/c", "isee-", "mult", "polizz", "sinistr", "infortun", "pazient", "certificat", "ordin")
+_CRED_WORDS = ("credenzial", "puk", "sms con", "mail con", "messaggio con", "utente ", "spid", "codice spid", "codice cie", "utenza spid", "identificativo spid", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
                "nome utente", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",

@@ -680,6 +680,21 @@ CORPUS = [
     ('ok, Natale', KEPT),
     ('Tutto ok.\nBravi', KEPT),
     ('grazie, Regione Veneto', KEPT),
+    # round 9: the numbers of a fine, a policy, a claim, an accident, a patient, a certificate, an order; a PUK;
+    # a code received by text message
+    ('multa n. 123456', 'multa n. [PRATICA]'),
+    ('numero di polizza 987654321', 'numero di polizza [PRATICA]'),
+    ('numero infortunio 123456789', 'numero infortunio [PRATICA]'),
+    ('codice paziente 123456', 'codice paziente [PRATICA]'),
+    ('certificato di pensione n. 12345678', 'certificato di pensione n. [PRATICA]'),
+    ('matricola INPS azienda 1234567890', 'matricola INPS azienda [PRATICA]'),
+    ('numero ordine 123456789', 'numero ordine [PRATICA]'),
+    ('codice PUK 12345678', 'codice PUK [CREDENZIALI]'),
+    ("ho ricevuto l'sms con il codice 482913", "ho ricevuto l'sms con il codice [CREDENZIALI]"),
+    ('la multa è arrivata dopo 2 anni', KEPT),
+    ('il certificato 2024 non si scarica', KEPT),
+    ("l'ordine dei medici 2024", KEPT),
+    ('ho ricevuto un sms con il codice ma non funziona', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
