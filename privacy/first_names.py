@@ -42,7 +42,6 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                # di Giulia", "alle ragazze, Elisa e Chiara")
                r"|complimenti\s+(?:a|ad|alla|al|all['’]\s?)|(?:un\s+)?applauso\s+(?:a|ad|alla|al|all['’]\s?)"
                r"|voto\s+\d+(?:\s+e\s+lode)?\s+(?:a|ad|alla|al|all['’]\s?)|ragazz[ei]|sportello\s+di"
-               r"|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|ricevuto|seguito|chiamato|richiamato|assistito|accolto)"
                # who writes, or for whom ("vi scrive Giuseppina", "scrivo per conto di Giuseppina")
                r"|(?:vi\s+)?scrive|(?:per\s+conto|a\s+nome|da\s+parte)\s+di"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete)\s+(?:di|a|del|della)"
@@ -57,7 +56,8 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|student(?:e|essa)|alunn[oa]|consulente|ostetrica|postin[oa]|vigile(?:ssa)?|agente|maresciallo|brigadiere"
                r"|appuntato|ispett(?:ore|rice)|commissari[oa]|comandante|parroco|pediatra|medico|tecnic[oa]|custode|bidell[oa]"
                r"|autista|cassier[ea]|farmacista|notaio|commercialista|psicolog[oa]|fisioterapista|logopedista|preside"
-               r"|segretari[oa]|centralinista|receptionist|badante"
+               r"|segretari[oa]|centralinista|receptionist|badante|detto|detta|alias|soprannominat[oa]"
+               r"|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|ricevuto|seguito|chiamato|richiamato|assistito|accolto)"
                r"|the\s+(?:officer|clerk|operator|employee|nurse|teacher)"
                r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+chiam(?:a|ava|i|asse|ano|avano)"
                r"|(?:il\s+suo|di)\s+nome(?:\s+(?:era|è|e['’]))?|famiglia|fam\.|coniugi|sigg\.|sig\.ri|signori"
@@ -69,7 +69,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)"
                r"|(?:mon|ma|notre)\s+(?:fils|fille|mari|femme|mère|père|frère|s(?:œ|oe)ur)"
                r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra)))")
-_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*,?[ \t]+\(?|(?<=['’]))(?P<name>(?:D(?:e|ell|all)?['’])?[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?![\w'’])")
+_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*,?[ \t]+[(\"“«‘']?|(?<=['’]))(?P<name>(?:D(?:e|ell|all)?['’])?[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?!\w|['’]\w)")
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)"
                       rf"(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
@@ -78,7 +78,7 @@ _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|a
                        r"|maestr|insegnant|assistent|infermier|educat|the"
                        r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
                        r"|in|soprattutto|specialmente|di|famiglia|fam|coniugi|sigg|sig|signori|don|suor"
-                       r"|complimenti|applauso|voto|ragazz|sportello|ci|mi|vi|scrive|per|a|da|badant"
+                       r"|complimenti|applauso|voto|ragazz|sportello|ci|mi|vi|scrive|per|a|da|badant|dett|alias|soprannominat"
                        r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                        r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                        r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
@@ -98,7 +98,7 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "parroc", "pediatr", "medic", "tecnic", "custod", "bidell", "autist", "cassier", "farmacist", "notai",
                "commercialist", "psicolog", "fisioterapist", "logopedist", "presid", "segretari", "centralinist",
                "receptionist", "complimenti", "applauso", "voto ", "ragazz", "sportello di", "mi ha ", "ci ha ",
-               "mein ", "meine ", "unser", "badant", "scrive", "conto di", "nome di", "parte di",
+               "mein ", "meine ", "unser", "badant", "scrive", "conto di", "nome di", "parte di", "detto ", "detta ", "alias", "soprannominat",
                "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
 
 

@@ -45,7 +45,7 @@ LOWER = "a-zß-öø-ÿčšžćđ"
 _UP, _LOW = UPPER, LOWER
 _WORD = rf"(?:[{_UP}][{_LOW}]*['’])?[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}][{_LOW}]?['’]\s?[{_UP}][{_LOW}]+"
 _CAPS_WORD = rf"(?:[{_UP}]{{2,}}|[{_UP}](?=['’][{_UP}]))(?:['’][{_UP}]{{2,}})?"  # "D'ANGELO" too
-_PARTICLE = r"(?:de|di|da|del|della|dei|degli|dello|de['’]|d['’]|lo|la|van|von|le|li)"
+_PARTICLE = r"(?:de|di|da|del|della|dei|degli|dello|de['’]|d['’]|lo|la|van|von|le|li|(?<=[Vv]an )de[rn]|(?<=[Vv]on )de[rm])"
 _NAME = rf"(?:{_WORD})(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_WORD})){{0,3}}"
 _CAPS_NAME = rf"{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,3}}(?![{_UP}{_LOW}\]])"
 #: the academic titles of German-speaking Italy and Austria that stand between "Herr"/"Frau" and the
@@ -70,7 +70,7 @@ _CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|sa
             r"|(?:bien\s+)?cordialement|(?:meilleures\s+)?salutations|bien\s+à\s+vous"
             r"|lep\s+pozdrav|lepo\s+pozdravljeni|s\s+spoštovanjem)")
 _NAME_RE = re.compile(
-    rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+|(?<!\w){_CLOSING}(?:[ \t]*[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*|[ \t]+)"
+    rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+[\"“«‘']?|(?<!\w){_CLOSING}(?:[ \t]*[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*|[ \t]+)"
     # the short sign-offs, at a line's start only, before a comma or a line break ("Best, John", "Cheers,\nTom"),
     # or a space and a listed given name ("LG Anna", "lp Mojca"; "LG Electronics" stays),
     # and the separator of an e-mail signature ("--\nPaolo", "-- \nPaolo Rossi")

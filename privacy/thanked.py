@@ -83,7 +83,7 @@ def desk_names(text: str, counts: Counter) -> str:
 #: "Ciro mi ha aiutato", "Mario è stato bravissimo", "Maria la vicina di casa mi ha aiutato": a listed given name
 #: that is no ordinary word, as written or in lower case, then what the person did for the writer or is to them
 _SERVED_RE = re.compile(
-    rf"(?<![\w\[.'’])(?P<name>[{_UP}]?[{_LOW}]+)(?=[ \t]*,?[ \t]+(?:"
+    rf"(?<![\w\[.'’])(?P<name>[{_UP}]?[{_LOW}]+)(?=[)\"”»’']?[ \t]*,?[ \t]+(?:"
     r"(?i:il|la|l['’])[ \t]?(?i:vicin[oa]|signor[ae]|operat(?:ore|rice)|impiegat[oa]|tecnic[oa]|dottor(?:e|essa)"
     r"|infermier[ae]|postin[oa]|badante|collega|maestr[ao]|addett[oa]|sportellista)(?![a-z])"
     r"|(?i:mi|ci|l['’]|gli|le)[ \t]?ha(?:nno)?[ \t]"

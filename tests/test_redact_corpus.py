@@ -695,6 +695,15 @@ CORPUS = [
     ('il certificato 2024 non si scarica', KEPT),
     ("l'ordine dei medici 2024", KEPT),
     ('ho ricevuto un sms con il codice ma non funziona', KEPT),
+    # round 9: a name in quotes or brackets; "van der"; a nickname after "detto", "alias"; anyone who helped
+    ("l'impiegata 'Giulia'", "l'impiegata '[NOME]'"),
+    ('la signora "Marisa" dello sportello', 'la signora "[NOME]" dello sportello'),
+    ("un grazie a 'Marisa'", "un grazie a '[NOME]'"),
+    ('(Marisa) è stata gentile', '([NOME]) è stata gentile'),
+    ('sono il signor Van der Berg', 'sono il signor [NOME]'),
+    ('sono Mario Rossi detto Pippo', 'sono [NOME] detto [NOME]'),
+    ('mi ha aiutato Ionela', 'mi ha aiutato [NOME]'),
+    ('mi ha risposto Poste', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
