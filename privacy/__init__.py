@@ -24,11 +24,13 @@ and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZ
 addresses with a civic number, in Italian, German, French, Slovenian and English forms; ``NOME``
 names after a lead-in in those languages, or holding a listed given name (:mod:`privacy.names`), and
 in lower case after a title, a closing, "sono", a relative or a member of staff, heading or signing a
-comment, or after a form's labels (:mod:`privacy.lower_names`); thanked at the end of a sentence or named at a desk
-(:mod:`privacy.thanked`); after a role's label in lower case (:mod:`privacy.roles`); a given name and a surname side by side in
-lower case (:mod:`privacy.pairs`);
+comment, or after a form's labels (:mod:`privacy.lower_names`); a lone listed given name after an article, a thanks,
+praise, a member of staff or a relative (:mod:`privacy.first_names`); thanked at the end of a sentence, named at a desk,
+before what the person did ("Ciro mi ha aiutato") or signing the comment (:mod:`privacy.thanked`); after a role's label
+in lower case (:mod:`privacy.roles`); a given name and a surname side by side in any casing, or beside an initial
+("Rossi M.") (:mod:`privacy.pairs`);
 ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
-one-time code or account name after the word that introduces it; ``SOCIAL`` social-network handles
+one-time code or account name after the word that introduces it (:mod:`privacy.credentials`); ``SOCIAL`` social-network handles
 (``@mario.rossi78``) and profile addresses (``instagram.com/…``, ``t.me/…``; other web addresses stay).
 A lower-case word is told from a surname by simplemma's Italian lexicon (:mod:`privacy.lexicon`, read
 on the first candidate word only). Known limits are listed in docs/processor.md (Redaction).
