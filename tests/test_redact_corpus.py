@@ -704,6 +704,21 @@ CORPUS = [
     ('sono Mario Rossi detto Pippo', 'sono [NOME] detto [NOME]'),
     ('mi ha aiutato Ionela', 'mi ha aiutato [NOME]'),
     ('mi ha risposto Poste', KEPT),
+    # round 9, precision: ordinary comments with the words the new rules start from stay whole
+    ('Ho chiamato tre volte, mi ha risposto sempre una persona diversa e nessuno sapeva niente della mia pratica.', KEPT),
+    ("Brava l'impiegata allo sportello, ma il sistema di prenotazione è un disastro.", KEPT),
+    ('Il medico di famiglia non riesce a inviare il certificato, il portale va in errore.', KEPT),
+    ("L'agente di polizia locale è stato gentile ma la procedura per il ricorso è incomprensibile.", KEPT),
+    ('Il modulo chiede il numero di polizza ma non dice dove trovarlo.', KEPT),
+    ("Pessimo. Sono stato rimbalzato da un ufficio all'altro.\nVergogna", KEPT),
+    ('Le ragazze dello sportello sono sempre disponibili, complimenti.', KEPT),
+    ('Ottimo servizio, sportello veloce. Voto 10!', KEPT),
+    ('Il mio vicino mi ha detto che si può fare anche in farmacia, ma qui non lo dicono.', KEPT),
+    ('W il Comune di Bologna!', KEPT),
+    ('Sono un paziente oncologico, le visite sono sempre rimandate.', KEPT),
+    ('Detto questo, il servizio è migliorato.', KEPT),
+    ('Saluti cordiali, un cittadino', KEPT),
+    ('Buona giornata, a presto', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
