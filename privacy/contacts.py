@@ -61,6 +61,9 @@ _GLUED_AT_RE = re.compile(r"(?<![\w.+\-])[\w.+\-]*\w@[A-Za-z][\w\-]*(?:[.,][A-Za
 #: mariorossi at libero"; without such a word "lavoro at Libero" stays)
 _MAIL_WORD = re.compile(r"(?<![a-z])(?:e-?mail|mail|pec|posta(?:\s+elettronica)?|indirizzo)(?![a-z])")
 _SAID_MAIL_RE = re.compile(rf"(?<![\w.+\-])[\w.+\-]*\w\s+at\s+{_PROVIDERS}(?![\w@.\-])", re.I)
+#: a mailbox named with its provider in words ("scrivete a mario.rossi su gmail", "m_rossi80 on hotmail"): a local
+#: part holding a dot, a digit, "_" or "+", so that "scrivo su gmail" stays
+_ON_PROVIDER_RE = re.compile(rf"(?<![\w.+\-])[\w+\-]*[\d._+][\w.+\-]*\w\s+(?:su|on|di|presso)\s+{_PROVIDERS}(?![\w@.\-])", re.I)
 #: the given name said before an address whose local part is the rest of the name ("mario [rossi@…]")
 #: — or the given name and the surname ("mario rossi [85 at gmail]": a local part said with spaces)
 _NAME_BEFORE = re.compile(rf"(?<![\w\[])(?P<name>[{_UP}{_LOW}]+)(?:[ \t]+(?P<surname>[{_UP}{_LOW}]+))?[ \t]+(?=\[EMAIL\])")
@@ -89,6 +92,9 @@ def emails(text: str, counts: Counter) -> str:
         if " at " in text.lower() and _MAIL_WORD.search(low):
             text, k = _SAID_MAIL_RE.subn("[EMAIL]", text)  # "la mia mail è mariorossi at libero"
             b += k
+    if " su " in low or " on " in low or " di " in low or " presso " in low:
+        text, k = _ON_PROVIDER_RE.subn("[EMAIL]", text)
+        b += k
     n += s
     if n + m + b:
         counts["EMAIL"] += n + m + b

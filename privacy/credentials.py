@@ -12,7 +12,7 @@ from .identifiers import scan
 #: what introduces a secret or an account name: citizens who cannot sign in write them in the comment
 #: ("utente mrossi80 password Pippo123!", "PIN INPS 1234ABCD", "codice OTP 482913"), and the entity's
 #: staff read the comments.
-_CRED_LEAD = (r"(?i:password|passw(?:or)?d|pwd|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp"
+_CRED_LEAD = (r"(?i:password|passw(?:or)?d|pwd|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
               r"|(?:sms|mail|e-mail|messaggio)\s+con\s+(?:il\s+)?codice"
               r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
               r"|username|user\s?name|user\s?id|nome\s+utente|login|account|credenziali"

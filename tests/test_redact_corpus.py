@@ -704,6 +704,11 @@ CORPUS = [
     ('sono Mario Rossi detto Pippo', 'sono [NOME] detto [NOME]'),
     ('mi ha aiutato Ionela', 'mi ha aiutato [NOME]'),
     ('mi ha risposto Poste', KEPT),
+    # round 9: a mailbox named with its provider in words; a card's security code
+    ('scrivete a mario.rossi su gmail', 'scrivete a [EMAIL]'),
+    ('carta scad 12/26 cvv 123', 'carta scad 12/26 cvv [CREDENZIALI]'),
+    ('scrivo su gmail', KEPT),
+    ('il cvv non funziona', KEPT),
     # round 9, precision: ordinary comments with the words the new rules start from stay whole
     ('Ho chiamato tre volte, mi ha risposto sempre una persona diversa e nessuno sapeva niente della mia pratica.', KEPT),
     ("Brava l'impiegata allo sportello, ma il sistema di prenotazione è un disastro.", KEPT),
