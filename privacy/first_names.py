@@ -44,6 +44,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|voto\s+\d+(?:\s+e\s+lode)?\s+(?:a|ad|alla|al|all['’]\s?)|ragazz[ei]|sportello\s+di"
                # who writes, or for whom ("vi scrive Giuseppina", "scrivo per conto di Giuseppina")
                r"|(?:vi\s+)?scrive|(?:per\s+conto|a\s+nome|da\s+parte)\s+di"
+               r"|insieme\s+(?:a|ad|con)|accompagnat[oaie]\s+da|(?:ero|eravamo)\s+con"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete)\s+(?:di|a|del|della)"
                r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
                # the staff who served ("l'operatore Gianni", "l'impiegata Giulia": the entity's staff read the
@@ -57,6 +58,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|appuntato|ispett(?:ore|rice)|commissari[oa]|comandante|parroco|pediatra|medico|tecnic[oa]|custode|bidell[oa]"
                r"|autista|cassier[ea]|farmacista|notaio|commercialista|psicolog[oa]|fisioterapista|logopedista|preside"
                r"|segretari[oa]|centralinista|receptionist|badante|detto|detta|alias|soprannominat[oa]"
+               r"|dirigente|responsabile|dirett(?:ore|rice)|sindac[oa]|vicesindac[oa]|assessor[ea]|consiglier[ea]|capo\s?ufficio"
                r"|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|ricevuto|seguito|chiamato|richiamato|assistito|accolto)"
                r"|the\s+(?:officer|clerk|operator|employee|nurse|teacher)"
                r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+chiam(?:a|ava|i|asse|ano|avano)"
@@ -79,6 +81,7 @@ _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|a
                        r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
                        r"|in|soprattutto|specialmente|di|famiglia|fam|coniugi|sigg|sig|signori|don|suor"
                        r"|complimenti|applauso|voto|ragazz|sportello|ci|mi|vi|scrive|per|a|da|badant|dett|alias|soprannominat"
+                       r"|dirigent|responsabil|dirett|sindac|vicesindac|assessor|consiglier|capo|insieme|accompagnat|ero|eravamo"
                        r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                        r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                        r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
@@ -99,6 +102,8 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "commercialist", "psicolog", "fisioterapist", "logopedist", "presid", "segretari", "centralinist",
                "receptionist", "complimenti", "applauso", "voto ", "ragazz", "sportello di", "mi ha ", "ci ha ",
                "mein ", "meine ", "unser", "badant", "scrive", "conto di", "nome di", "parte di", "detto ", "detta ", "alias", "soprannominat",
+               "dirigent", "responsabil", "dirett", "sindac", "assessor", "consiglier", "capo", "insieme", "accompagnat",
+               "ero con", "eravamo con",
                "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
 
 

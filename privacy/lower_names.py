@@ -54,7 +54,7 @@ salvatore sara serena speranza tina toni ugo viola vittoria mary will martin jac
 #: words that end a lower-case name or cannot start one: articles, prepositions, pronouns, auxiliaries,
 #: and the words said of the staff ("il sig. allo sportello", "la signora molto gentile")
 STOP = frozenset("""
-e ed o ma però per non ho ha hanno abbiamo sono è era erano sia sei siamo stato stata vorrei volevo abito vivo che
+e ed o od ad ma però per non ho ha hanno abbiamo sono è era erano sia sei siamo stato stata vorrei volevo abito vivo che
 chi cui il la lo i gli le un una uno da di in con su a al allo alla ai agli alle del dello della dei degli delle
 dal dallo dalla dai dagli dalle nel nello nella nei negli nelle sul sullo sulla sui sugli sulle anche già ancora
 sto stavo sempre mai oggi ieri domani molto poco tanto troppo più meno mi ti ci si vi ne lei lui loro suo sua
@@ -93,14 +93,15 @@ _CLOSING_RE = re.compile(
 _KIN_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello"
     r"|sorella|compagn[oa]|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)|operat(?:ore|rice)|impiegat[oa]|sportellista"
-    r"|addett[oa]|funzionari[oa]|collega|(?:grazie|grz|tnx)(?:\s+mille)?\s+a|ringrazio|parlato\s+con|si\s+chiama(?:va)?|di\s+nome"
+    r"|addett[oa]|funzionari[oa]|collega|(?:grazie|grz|tnx)(?:\s+mille)?\s+ad?|ringrazio|parlato\s+con|si\s+chiama(?:va)?|di\s+nome"
     r"|complimenti(?:\s+ad?)?|brav(?:issim)?[oaie]|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|seguito)|vicin[oa]|scrive"
+    r"|chied(?:ere|ete|i|o)\s+(?:di|a|ad)|insieme\s+(?:a|ad|con)"
     r"|(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa])\s+di)[ \t]*[,:]?[ \t]+\(?)"
     + _NAME3)
 #: the cheap gate: a lead-in's first letters (lower-cased text)
 WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono ", "sn ",
          "presento", "mio ", "mia ", "nostr", "operat", "impiegat", "sportellist", "addett", "funzionari", "collega",
-         "grazie", "grz", "tnx", "ringrazio", "parlato con", "complimenti", "brav", "mi ha ", "ci ha ", "vicin", "scrive",
+         "grazie", "grz", "tnx", "ringrazio", "parlato con", "complimenti", "brav", "mi ha ", "ci ha ", "vicin", "scrive", "chied", "insieme",
          "si chiama", "di nome", "mamma", "papà", "madre", "padre", "figli", "moglie", "marito", "nonn", " sorella",
          "fratello", " zio ", " zia ")
 _TITLE_GATE = re.compile(r"sig|dott|avv\.|prof|ing\.|geom\.|rag\.")

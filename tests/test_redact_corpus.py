@@ -709,6 +709,17 @@ CORPUS = [
     ('carta scad 12/26 cvv 123', 'carta scad 12/26 cvv [CREDENZIALI]'),
     ('scrivo su gmail', KEPT),
     ('il cvv non funziona', KEPT),
+    # round 9: staff in charge and elected officials; who came along; "prof" without its dot; "grazie ad" in lower case
+    ('il responsabile Rossi non risponde', 'il responsabile [NOME] non risponde'),
+    ("la dirigente Verdi dell'ufficio", "la dirigente [NOME] dell'ufficio"),
+    ('Il Sindaco Rossi', 'Il Sindaco [NOME]'),
+    ('il prof Bianchi', 'il prof [NOME]'),
+    ('sono venuto insieme a Giovanni', 'sono venuto insieme a [NOME]'),
+    ('chiedete di anna', 'chiedete di [NOME]'),
+    ('grazie ad anna', 'grazie ad [NOME]'),
+    ('il responsabile del procedimento non risponde', KEPT),
+    ('il Responsabile Unico del Procedimento', KEPT),
+    ('accompagnato da un amico', KEPT),
     # round 9, precision: ordinary comments with the words the new rules start from stay whole
     ('Ho chiamato tre volte, mi ha risposto sempre una persona diversa e nessuno sapeva niente della mia pratica.', KEPT),
     ("Brava l'impiegata allo sportello, ma il sistema di prenotazione è un disastro.", KEPT),
