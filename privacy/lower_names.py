@@ -95,13 +95,13 @@ _KIN_RE = re.compile(
     r"|sorella|compagn[oa]|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)|operat(?:ore|rice)|impiegat[oa]|sportellista"
     r"|addett[oa]|funzionari[oa]|collega|(?:grazie|grz|tnx)(?:\s+mille)?\s+ad?|ringrazio|parlato\s+con|si\s+chiama(?:va)?|di\s+nome"
     r"|complimenti(?:\s+ad?)?|brav(?:issim)?[oaie]|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|seguito)|vicin[oa]|scrive"
-    r"|chied(?:ere|ete|i|o)\s+(?:di|a|ad)|insieme\s+(?:a|ad|con)"
+    r"|chied(?:ere|ete|i|o)\s+(?:di|a|ad)|insieme\s+(?:a|ad|con)|(?:in\s+particolare|soprattutto|grazie\s+speciale)\s+ad?"
     r"|(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa])\s+di)[ \t]*[,:]?[ \t]+\(?)"
     + _NAME3)
 #: the cheap gate: a lead-in's first letters (lower-cased text)
 WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono ", "sn ",
          "presento", "mio ", "mia ", "nostr", "operat", "impiegat", "sportellist", "addett", "funzionari", "collega",
-         "grazie", "grz", "tnx", "ringrazio", "parlato con", "complimenti", "brav", "mi ha ", "ci ha ", "vicin", "scrive", "chied", "insieme",
+         "grazie", "grz", "tnx", "ringrazio", "parlato con", "complimenti", "brav", "mi ha ", "ci ha ", "vicin", "scrive", "chied", "insieme", "particolare", "soprattutto",
          "si chiama", "di nome", "mamma", "papà", "madre", "padre", "figli", "moglie", "marito", "nonn", " sorella",
          "fratello", " zio ", " zia ")
 _TITLE_GATE = re.compile(r"sig|dott|avv\.|prof|ing\.|geom\.|rag\.")

@@ -35,8 +35,8 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
-from .lower_names import STOP
-from .surnames import FREQUENT
+from .lower_names import STOP, unlisted_surname
+from .surnames import FREQUENT, SURNAMES
 
 #: the letters of the questionnaires' languages, for character classes: Italian, German (ß), French,
 #: Slovenian (č, š, ž) and the Croatian and Serbian letters of names written in Italy (ć, đ).
@@ -257,6 +257,11 @@ def _caps_part(word: str) -> bool:
     return word.lower() not in STOP and not _not_a_name(word) and word.lower() not in PLACE_WORDS
 
 
+def _caps_surname(word: str) -> bool:
+    low = word.lower().replace("’", "'")
+    return low in FREQUENT or low in SURNAMES or "'" in low or unlisted_surname(low, plural=False)
+
+
 def _caps_windows(words: list[tuple[str, int]]) -> list[list[list[tuple[str, int]]]]:
     """The groups of words of a run in capitals that may be names, each with its readings to try in turn:
     listed given names (side by side, or with a particle between: "ANNA MARIA", "MARIA DE ANGELIS") with the
@@ -274,7 +279,8 @@ def _caps_windows(words: list[tuple[str, int]]) -> list[list[list[tuple[str, int
     for n, (lo, hi) in enumerate(clusters):
         limit = clusters[n + 1][0] if n + 1 < len(clusters) else len(words)
         readings = []
-        if lo > 0 and _caps_part(words[lo - 1][0]):  # a reading overlapping a name taken before is skipped
+        # the word before is a surname when listed or no Italian word ("IL MIO VICINO GENNARO": "VICINO" is a word)
+        if lo > 0 and _caps_part(words[lo - 1][0]) and _caps_surname(words[lo - 1][0]):
             first = lo - 1
             if first > 0 and words[first - 1][0].capitalize() in _PARTICLES:
                 first -= 1

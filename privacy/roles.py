@@ -34,9 +34,10 @@ _COURTESY_RE = re.compile(
 
 #: the cheap gate before :data:`_STAFF_RE` (lower-cased text)
 STAFF_WORDS = ("operat", "impiegat", "sportellist", "addett", "funzionari", "famiglia", "coniugi", "vicin", "postin", "vigile",
-               "agente", "maresciallo")
+               "agente", "maresciallo", "responsabil", "dirigent", "dirett", "sindac", "assessor", "consiglier")
 _STAFF_RE = re.compile(r"(?<!\w)(?P<lead>(?i:operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|famiglia"
-                       r"|coniugi|vicin[oa]|postin[oa]|vigile|agente|maresciallo)[ \t]+)"
+                       r"|coniugi|vicin[oa]|postin[oa]|vigile|agente|maresciallo|responsabile|dirigente|dirett(?:ore|rice)"
+                       r"|sindac[oa]|assessor[ea]|consiglier[ea])[ \t]+)"
                        rf"(?P<name>(?:d['’])?[{LOWER}]+)(?![\w'’])")
 
 

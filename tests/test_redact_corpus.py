@@ -720,6 +720,14 @@ CORPUS = [
     ('il responsabile del procedimento non risponde', KEPT),
     ('il Responsabile Unico del Procedimento', KEPT),
     ('accompagnato da un amico', KEPT),
+    # round 9, in capitals: the word before a given name is its surname only when listed or no Italian word (the
+    # word was taken: "IL MIO [NOME]", "MI HA [NOME]"); lower case: a thanks that names several, officials' surnames
+    ('IL MIO VICINO GENNARO', 'IL MIO VICINO [NOME]'),
+    ('MI HA RISPOSTO LUCIA', 'MI HA RISPOSTO [NOME]'),
+    ('VI SCRIVE GIUSEPPINA', 'VI SCRIVE [NOME]'),
+    ('IL RESPONSABILE ROSSI NON RISPONDE', 'IL RESPONSABILE [NOME] NON RISPONDE'),
+    ('ZANCHETTIN MARIO HA CHIAMATO', '[NOME] HA CHIAMATO'),
+    ('grazie a tutti in particolare a giulia e francesca', 'grazie a tutti in particolare a [NOME] e [NOME]'),
     # round 9, precision: ordinary comments with the words the new rules start from stay whole
     ('Ho chiamato tre volte, mi ha risposto sempre una persona diversa e nessuno sapeva niente della mia pratica.', KEPT),
     ("Brava l'impiegata allo sportello, ma il sistema di prenotazione è un disastro.", KEPT),
