@@ -326,8 +326,8 @@ def _name_in_run(text: str, m: re.Match, words: list[tuple[str, int]]) -> tuple[
         return None
     if all(w.capitalize() in GIVEN_NAMES for w in plain[:1]):
         pass  # given name first: "Giulia Esposito"
-    elif plain[0].lower() in FREQUENT:
-        pass  # a frequent surname first: "Rossi Mario diabetico", wherever it stands
+    elif plain[0].lower() in FREQUENT or unlisted_surname(plain[0].lower(), plural=False):
+        pass  # a frequent surname, or one that is no Italian word, first: "Rossi Mario diabetico", "Zanchettin Mario ha chiamato"
     else:  # surname first: "Rossi Mario"; at a sentence's start only when nothing follows the name
         start = words[0][1]
         end = words[-1][1] + len(words[-1][0])
