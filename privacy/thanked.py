@@ -92,11 +92,21 @@ _SERVED_RE = re.compile(
     r"|(?i:è|e['’]|era|sei)[ \t]+(?i:stat[oa]|molto|davvero|sempre|gentil|brav|disponibil|competent|professional|cortes"
     r"|scortes|maleducat|preparat|pazient|simpatic|squisit|fantastic|eccezional|stupend|grand|super|unic|top"
     r"|un\s+(?:angelo|mito|tesoro)|(?:il|la)\s+migliore)"
-    r"|(?i:il|la)[ \t]+(?i:migliore|numero\s+(?:1|uno))))")
+    r"|(?i:il|la)[ \t]+(?i:migliore|numero\s+(?:1|uno))"
+    # the same in the questionnaires' other languages ("Sarah was very helpful", "Maria hat mir geholfen",
+    # "Marie m'a aidé", "Mojca mi je pomagala")
+    r"|(?i:was|is)[ \t]+(?:(?i:very|so|really|extremely)[ \t]+)?(?i:helpful|kind|nice|rude|great|professional|patient|friendly)"
+    r"|(?i:helped|assisted|answered|solved|explained)(?![a-z])"
+    r"|(?i:hat)[ \t]+(?i:mir|uns)[ \t]+(?:(?i:sehr)[ \t]+)?(?i:geholfen|erklärt)"
+    r"|(?i:war)[ \t]+(?:(?i:sehr)[ \t]+)?(?i:nett|freundlich|hilfsbereit|unfreundlich|kompetent|geduldig)"
+    r"|(?i:m['’]a|nous\s+a)[ \t]+(?:(?i:beaucoup|bien)[ \t]+)?(?i:aidé|expliqué|répondu)"
+    r"|(?i:a\s+été)[ \t]+(?:(?i:très)[ \t]+)?(?i:gentil|aimable|serviable)"
+    r"|(?i:mi|nam)[ \t]+je[ \t]+(?i:pomagal|razložil)|(?i:je\s+bila?)[ \t]+(?:(?i:zelo)[ \t]+)?(?i:prijazn)))")
 
 
 #: the cheap gate before :data:`_SERVED_RE` (lower-cased text)
-SERVED_WORDS = (" ha", "è ", "e' ", "era ", "sei ", "la ", "il ", "l'", "l’")
+SERVED_WORDS = (" ha", "è ", "e' ", "era ", "sei ", "la ", "il ", "l'", "l’", " was ", " is ", "helped", "assisted", "answered",
+                "solved", "explained", " hat ", " war ", "m'a", "m’a", "nous a", "a été", " je ")
 
 
 def served_names(text: str, counts: Counter) -> str:
@@ -139,7 +149,7 @@ def signed_names(text: str, counts: Counter) -> str:
 
 # --- a lone name ending the comment after a greeting or a thanks --------------------------------------------
 #: praise said to someone by name ("complimenti Nadia", "bravissima Nadia", "bravo Ciro!", "W Ciro")
-_PRAISE = r"complimenti|brav[oaie]|bravissim[oaie]|w|viva|evviva"
+_PRAISE = r"complimenti|brav[oaie]|bravissim[oaie]|w|viva|evviva|great\s+job|good\s+job|well\s+done"
 #: "ciao, Kevin", "grazie Kevin!", "Buonasera Brambillasca.": one capitalised word, listed or not, that
 #: ends the whole comment right after a greeting or a thanks names who is greeted or thanked; refused when
 #: it is a common word, an office or a place ("grazie Comune!", "ciao Roma", "grazie Mille!")
@@ -152,7 +162,7 @@ _GREETED_NOT = frozenset("""Bella Bello Belli Belle Tesoro Amore Cara Caro Cari 
 Amica Bimbi Mamma Papà Regione Provincia Stato Governo Giornata Dottore Dottoressa Signora Signore Capo Prof Doc""".split())
 #: the words whose presence lets :func:`greeted_names` run (lower case)
 GREETINGS = ("ciao", "salve", "buongiorno", "buonasera", "arrivederci", "grazie", "ringrazio", "hallo", "danke", "thank",
-             "merci", "bonjour", "hvala", "zdravo", "complimenti", "brav", "w ", "viva")
+             "merci", "bonjour", "hvala", "zdravo", "complimenti", "brav", "w ", "viva", "job", "well done")
 
 
 #: "ciao Kevin, tutto ok", "grazie Marta per l'aiuto", "Buongiorno Brambillasca, vorrei…", "ciao kevin, tutto

@@ -728,6 +728,16 @@ CORPUS = [
     ('IL RESPONSABILE ROSSI NON RISPONDE', 'IL RESPONSABILE [NOME] NON RISPONDE'),
     ('ZANCHETTIN MARIO HA CHIAMATO', '[NOME] HA CHIAMATO'),
     ('grazie a tutti in particolare a giulia e francesca', 'grazie a tutti in particolare a [NOME] e [NOME]'),
+    # round 9: what a clerk did, in the other languages; praise in English
+    ('Sarah was very helpful', '[NOME] was very helpful'),
+    ('John helped me a lot', '[NOME] helped me a lot'),
+    ('great job Sarah!', 'great job [NOME]!'),
+    ('Maria hat mir sehr geholfen', '[NOME] hat mir sehr geholfen'),
+    ('Lukas war sehr freundlich', '[NOME] war sehr freundlich'),
+    ("Marie m'a beaucoup aidé", "[NOME] m'a beaucoup aidé"),
+    ('Mojca mi je pomagala', '[NOME] mi je pomagala'),
+    ('Service was very helpful', KEPT),
+    ('Roma is great', KEPT),
     # round 9, precision: ordinary comments with the words the new rules start from stay whole
     ('Ho chiamato tre volte, mi ha risposto sempre una persona diversa e nessuno sapeva niente della mia pratica.', KEPT),
     ("Brava l'impiegata allo sportello, ma il sistema di prenotazione è un disastro.", KEPT),
