@@ -2,6 +2,7 @@
 
     python -m bench.inprocess collector [--requests 5000] [--sync] [--profile tottime]
     python -m bench.inprocess processor [--submissions 20000] [--profile tottime]
+    python -m bench.inprocess redaction [--comments 300]
 
 ``collector``: both WSGI apps — the collector (``collector.app.create_app``, shipper external, so
 its write-ahead log grows and nothing is produced) and the bare Flask handler of ``bench.collector``
@@ -14,6 +15,9 @@ under gunicorn shares one sync among the requests of a group).
 through :func:`processor.steps.decode` and each step of :data:`processor.steps.STEPS` in turn,
 then the write side (:func:`processor.strategies.write_partition` into a temporary directory);
 prints the CPU per envelope of each stage, with the cyclic GC frozen as the processor runs it.
+
+``redaction``: the CPU of redacting one free-text comment (uncached) of 60, 150, 300 and 500 characters,
+ordinary and with personal data in front (:func:`redaction`).
 
 The figures docs/performance.md quotes for single steps come from here. Not run by pytest nor by
 ``make bench``; ``--profile KEY`` adds a cProfile of the measured loop sorted by KEY.
@@ -167,6 +171,40 @@ def processor(submissions: int, profile: str | None) -> None:
     _profiled("transform", lambda: steps.transform(records, lookup), profile)
 
 
+#: ordinary sentences of a citizen's comment (no personal data): a comment of any length is cut from them
+_SENTENCES = ("Ho chiamato tre volte, mi ha risposto sempre una persona diversa e nessuno sapeva niente della pratica.",
+              "Il medico di famiglia non riesce a inviare il certificato, il portale va in errore da giorni.",
+              "Le ragazze dello sportello sono sempre disponibili, complimenti per la pazienza con gli anziani.",
+              "Grazie per il servizio, ma la pagina della domanda è lenta e a volte si blocca all'invio dei dati.",
+              "Sono andato in ufficio il lunedì mattina e ho trovato una fila lunghissima, poi mi hanno detto di tornare.")
+
+
+def redaction(comments: int) -> None:
+    """The CPU of redacting one free-text comment (uncached, as a comment longer than
+    :data:`privacy.text.SHORT_TEXT` is) by its length: the processor's and the collector's benches send short
+    comments, which the cache serves."""
+    from privacy.text import _redact_text
+
+    rng = random.Random(1)
+    text = " ".join(_SENTENCES * 6)
+    personal = "Sono Giulia Zanchettin, tel. 333 1234567, abito in via Roma 12. "
+    for length in (60, 150, 300, 500):
+        for label, head in (("ordinary", ""), ("with personal data", personal)):
+            batch = []
+            for i in range(comments):
+                start = rng.randrange(0, len(text) - length)
+                batch.append((head + text[start:start + length])[:length] + f" {i}")
+            best = min(_cpu(lambda: [_redact_text(c) for c in batch]) for _ in range(3))
+            print(f"redact a comment of {length:3} characters, {label:18} {best / comments * 1e6:7.1f} µs CPU "
+                  f"({best / comments / length * 1e8:5.1f} µs per 100 characters)")
+
+
+def _cpu(fn) -> float:
+    t = time.process_time()
+    fn()
+    return time.process_time() - t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="part", required=True)
@@ -177,9 +215,13 @@ def main() -> None:
     p = sub.add_parser("processor")
     p.add_argument("--submissions", type=int, default=20000)
     p.add_argument("--profile", metavar="KEY")
+    r = sub.add_parser("redaction")
+    r.add_argument("--comments", type=int, default=300)
     args = ap.parse_args()
     if args.part == "collector":
         collector(args.requests, args.sync, args.profile)
+    elif args.part == "redaction":
+        redaction(args.comments)
     else:
         processor(args.submissions, args.profile)
 
