@@ -226,6 +226,19 @@ _RUN_RE = re.compile(
 #: the cheap test before :data:`_RUN_RE`: two capitalised words (or two words in capitals) in a row.
 _RUN_GATE = re.compile(rf"[{_UP}][{_LOW}]+[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?[{_UP}]|[{_UP}]{{2,}}[ \t]+[{_UP}]{{2}}")
 _PREVIOUS_WORD = re.compile(r"([\w'’.]+)[ \t]*$")
+#: how far back :func:`previous_word` looks before it reads the whole text
+_LOOK_BACK = 64
+
+
+def previous_word(text: str, end: int) -> str:
+    """The word (letters, digits, apostrophes and dots) that ends right before ``end`` in ``text``, spaces or tabs
+    between, as written; "" when none. Looked for in the :data:`_LOOK_BACK` characters before ``end`` (a search
+    from the text's start tries every position of it), in the whole text when a word runs past them."""
+    lo = max(0, end - _LOOK_BACK)
+    m = _PREVIOUS_WORD.search(text, lo, end)
+    if m is not None and m.start() == lo and lo > 0:
+        m = _PREVIOUS_WORD.search(text, 0, end)
+    return m.group(1) if m is not None else ""
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:\n])[\s\"«“(]*$")
 _PARTICLES = frozenset("De Di Da Del Della Dei Degli Dello Dal Dalla Lo La Li Van Von von".split())
 
@@ -301,9 +314,7 @@ def _name_in_run(text: str, m: re.Match, words: list[tuple[str, int]]) -> tuple[
     None when they hold none."""
     words = list(words)
     before = _PREVIOUS_WORD.search(text, m.start(), words[0][1]) if words else None
-    if before is None:
-        before = _PREVIOUS_WORD.search(text, 0, m.start())
-    previous = before.group(1).lower().rstrip(".'’") if before else ""
+    previous = (before.group(1) if before is not None else previous_word(text, m.start())).lower().rstrip(".'’")
     # leading greetings and common words are not part of the name ("Grazie Maria Rossi"); a place
     # word makes the rest a place's name ("Liceo Enrico Fermi")
     while words and (_not_a_name(words[0][0]) or words[0][0].lower() in PLACE_WORDS) \

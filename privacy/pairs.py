@@ -16,7 +16,7 @@ from functools import cache
 
 from .given_names import GIVEN_NAMES
 from .lower_names import STOP, WORD_NAMES, unlisted_surname
-from .names import LOWER, PLACE_WORDS, UPPER
+from .names import LOWER, PLACE_WORDS, UPPER, previous_word
 from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
 
 _WORDS = re.compile(rf"(?<![\w'’\[])[{UPPER}{LOWER}][{UPPER}{LOWER}'’]+(?![\w\]])")
@@ -89,7 +89,6 @@ def surnames_after(text: str) -> str:
 #: a listed given name or surname beside a capital's initial ("Antonella P.", "Rossi M.", "M. Rossi")
 _INITIALLED = re.compile(rf"(?<![\w\[.'’])(?P<name>[{UPPER}]?[{LOWER}]+)[ \t]+[{UPPER}{LOWER}]\.(?![\w.])"
                          rf"|(?<![\w.])(?:[{UPPER}]\.[ \t]?|[{LOWER}]\.[ \t])(?P<surname>[{UPPER}]?[{LOWER}]+)(?![\w'’])")
-_BEFORE = re.compile(r"([\w'’]+)[ \t]*$")
 
 
 def initialled(text: str, counts: Counter) -> str:
@@ -97,8 +96,8 @@ def initialled(text: str, counts: Counter) -> str:
     surname after one, not after a place's word ("via G. Rossi"): ``[NOME]``, the initial with it. In lower
     case ("rossi m.") the given name must be no ordinary word either."""
     def sub(m: re.Match) -> str:
-        before = _BEFORE.search(text, 0, m.start())
-        if before is not None and re.split("['’]", before.group(1))[-1].lower() in PLACE_WORDS:
+        before = previous_word(text, m.start())  # a word ending in "." is none: "ospedale. M. Rossi" is a name
+        if not before.endswith(".") and re.split("['’.]", before)[-1].lower() in PLACE_WORDS:
             return m.group(0)
         name, surname = m.group("name"), m.group("surname")
         if (name is not None and (name.lower() in LISTED_SURNAMES or (name in _GIVEN if name.islower() else

@@ -603,3 +603,16 @@ def test_the_short_text_cache_stays_bounded():
         redact(f"testo numero {i}")
     assert 0 < len(SHORT_CACHE) <= SHORT_CACHE_MAX
     assert redact("scrivete a mario.rossi@example.it")[0] == "scrivete a [EMAIL]"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab'. \t\nvia", max_size=200), st.integers(min_value=0, max_value=200))
+def test_the_word_before_a_position_is_read_from_a_bounded_window_as_from_the_whole_text(text, end):
+    """:func:`privacy.names.previous_word` looks back a few dozen characters, not from the text's start (the name
+    passes ask it at every candidate): the same word as a search of the whole text, words longer than the window too."""
+    from privacy.names import _PREVIOUS_WORD, previous_word
+    end = min(end, len(text))
+    whole = _PREVIOUS_WORD.search(text, 0, end)
+    assert previous_word(text, end) == (whole.group(1) if whole else "")
+    long_word = "a" * 150
+    assert previous_word(f"x {long_word} ", len(long_word) + 3) == long_word
