@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .leads import compile_lower, lined_up, lowered
 from .names import _LOW, _UP, _WORD, OFFICES, PLACES, TOWNS, _TOWN_OF, _not_a_name
 from .surnames import FREQUENT
 
@@ -89,6 +90,11 @@ _FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|a
                        r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
                        r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša)"
                        r"(?=[\s'’a-z])", re.I)
+#: :data:`_FIRST_AT` and :data:`_FIRST_RE`'s lead-ins (a capital after them read as any letter), to match the
+#: text lower-cased (:mod:`privacy.leads`): the lead-ins are tried there before the whole pattern is
+_FIRST_AT_LOW = compile_lower(_FIRST_AT.pattern)
+_FIRST_LEAD_LOW = compile_lower(r"(?<!\w)" + lowered(_FIRST_LEAD).replace("(?P<staff>", "(?:")
+                                .replace("(?=\\s+[A-ZÀ-ÖØ-Þ])", r"(?=\s+\w)"))
 #: the cheap gate before :data:`_FIRST_RE`
 FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
                "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala",
@@ -130,10 +136,11 @@ def first_names(text: str, counts: Counter) -> str:
         counts["NOME"] += 1
         surname = m.group("more")  # "[NOME], Franz Gruber": the surname with it
         return m.group("sep") + "[NOME]" + ("" if surname and not _not_a_name(surname.strip()) else surname or "")
-    # the lead-in's first word found at C speed, the whole pattern tried only there
-    parts, pos = [], 0
-    for w in _FIRST_AT.finditer(text):
-        if w.start() < pos or (m := _FIRST_RE.match(text, w.start())) is None:
+    # the lead-in's first word found at C speed, in lower case, the whole pattern tried only where a lead-in is
+    parts, pos, low = [], 0, lined_up(text)
+    for w in (_FIRST_AT.finditer(text) if low is None else _FIRST_AT_LOW.finditer(low)):
+        if w.start() < pos or low is not None and _FIRST_LEAD_LOW.match(low, w.start()) is None \
+                or (m := _FIRST_RE.match(text, w.start())) is None:
             continue
         parts.append(text[pos:m.start()] + sub(m))
         pos = m.end()

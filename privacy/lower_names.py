@@ -22,7 +22,7 @@ lower-case word carries no sign of being a name:
   "cordiali saluti, un cittadino" stay), and after "sono" only a listed frequent surname
   (:data:`privacy.surnames.SURNAMES`: "sono rossi"; "sono stanca" stays), one ending in a consonant,
   as Italian words do not ("sono zanchettin", "sono hofer"; "sono single" stays), or one that is no
-  Italian word form (:func:`unlisted_surname`, :mod:`privacy.lexicon`: "sono tagliabue"; "sono soddisfatto"
+  Italian word form (:func:`privacy.word_forms.unlisted_surname`, :mod:`privacy.lexicon`: "sono tagliabue"; "sono soddisfatto"
   stays), a noun-surname (:data:`privacy.surnames.NOUN_SURNAMES`: "salve, sono colombo"; not before an
   article or a preposition), or a plural that cannot agree with the one who writes when a clause of the
   writer follows and it is no adjective in -o unless frequent ("sono ferraresi, ho chiamato"; "sono felici",
@@ -40,36 +40,11 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .leads import Led, lowered
 from .lexicon import lemma
 from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
+from .word_forms import ADJECTIVE, SIGNED, STOP, WORD_NAMES, foreign_surname, plain_word, unlisted_surname
 
-#: given names that are also Italian words (adjectives, nouns, verbs: "sono serena", "sara" typed for
-#: "sarà", "resi" returned, "assunta" hired, "massimo" greatest): not a name on their own in lower case.
-WORD_NAMES = frozenset("""
-addolorata agata alba alma ambra angelo annunziata assunta aurora benedetta bianca bruna bruno chiara clara
-concetta costantino dino donato elia emilia eva fiorella franca franco gemma gloria immacolata ines ion jana
-letizia lia lina lino marina marino massimo mauro nina nino pasquale pina pino renato resi rosa rosario
-salvatore sara serena speranza tina toni ugo viola vittoria mary will martin jack
-""".split())
-#: words that end a lower-case name or cannot start one: articles, prepositions, pronouns, auxiliaries,
-#: and the words said of the staff ("il sig. allo sportello", "la signora molto gentile")
-STOP = frozenset("""
-e ed o od ad ma però per non ho ha hanno abbiamo sono è era erano sia sei siamo stato stata vorrei volevo abito vivo che
-chi cui il la lo i gli le un una uno da di in con su a al allo alla ai agli alle del dello della dei degli delle
-dal dallo dalla dai dagli dalle nel nello nella nei negli nelle sul sullo sulla sui sugli sulle anche già ancora
-sto stavo sempre mai oggi ieri domani molto poco tanto troppo più meno mi ti ci si vi ne lei lui loro suo sua
-mio mia tuo tua nostro nostra qui qua lì là dove quando come perché se poi quindi allora grazie buongiorno
-buonasera salve ciao saluti cordiali distinti tutti tutto tutte tutta bene male ok davvero veramente proprio
-gentile gentili cortese cortesi disponibile disponibili brava bravo bravi brave giovane giovani anziana anziano
-simpatica simpatico scortese maleducata maleducato addetta addetto impiegata impiegato preposta preposto
-responsabile dirigente sindaco sindaca assessore presidente direttore direttrice medico dottore dottoressa
-operatore operatrice sportello ufficio comune signora signore signor sig dott prof avv ing
-and but from und aber ich bin et mais je suis ampak sem
-x xké xke xché xche xò nn cmq ke k ki sn tt qlc qnd anke pk perké perke xfavore
-""".split())
-#: endings of the adjectives and participles said of "la signora" ("gentilissima", "preparata",
-#: "competente", "disponibile"): such a word after "signora" is not her surname
-_ADJECTIVE = re.compile(r".*(?:issim[aoie]|at[aei]|ut[aei]|it[aei]|ent[ei]|ant[ei]|il[ei]|evol[ei]|os[aoie]|mente)$")
 #: the same said of "la signora" (feminine singular, or the plural a typo gives): a word ending in -i
 #: ("casati", "politi") cannot agree with her and is her surname; one in -ata/-ita/-uta is the participle
 #: only when listed (:data:`privacy.surnames.PARTICIPLES`: "preparata"; "la signora zappata" is a surname)
@@ -157,7 +132,7 @@ def _taken_given(m: re.Match) -> list[str]:
     words = _words(m)[:3]
     if any(_given(w) for w in words):
         return words
-    if len(words) >= 2 and _foreign_surname(words[1]) and _plain_word(words[0]) and not _foreign_surname(words[0]):
+    if len(words) >= 2 and foreign_surname(words[1]) and plain_word(words[0]) and not foreign_surname(words[0]):
         return words[:2]
     return []
 
@@ -169,14 +144,17 @@ _RELATIVE = re.compile(r"(?i:marit|moglie|figli|madre|padre|mamma|papà|fratell|
 
 #: a relative, then a word ending in a consonant: the cheap test before :data:`_KIN_RE` when no listed
 #: given name is in the text
-_KIN_CONSONANT = re.compile(r"(?i:marit|moglie|figli|madre|padre|mamma|papà|fratell|sorell|compagn|nonn|zi[oa]|suocer|cognat"
-                            r"|nipote|chiama|di\s+nome)[a-zà]*[ \t,:(]+[a-zà-ÿ]{3,}[b-df-hj-np-tv-zß](?![\w'’])")
+_KIN_WORDS = (r"(?i:marit|moglie|figli|madre|padre|mamma|papà|fratell|sorell|compagn|nonn|zi[oa]|suocer|cognat"
+              r"|nipote|chiama|di\s+nome)")
+_KIN_CONSONANT = Led(re.compile(_KIN_WORDS + r"[a-zà]*[ \t,:(]+[a-zà-ÿ]{3,}[b-df-hj-np-tv-zß](?![\w'’])"),
+                     lowered(_KIN_WORDS))
 
 
 #: a closing or "sono", then a word and one ending in a consonant: the cheap test before :data:`_CLOSING_RE`
 #: when no listed given name is in the text
-_CLOSING_CONSONANT = re.compile(r"(?i:grazie|salut[io]|cordialmente|firmato|in\s+fede|sono|sn)[ \t,.!:]+[a-zà-ÿ]+[ \t]+"
-                                r"[a-zà-ÿ]{3,}[b-df-hj-np-tv-zß](?![\w'’])")
+_CLOSING_WORDS = r"(?i:grazie|salut[io]|cordialmente|firmato|in\s+fede|sono|sn)"
+_CLOSING_CONSONANT = Led(re.compile(_CLOSING_WORDS + r"[ \t,.!:]+[a-zà-ÿ]+[ \t]+[a-zà-ÿ]{3,}[b-df-hj-np-tv-zß](?![\w'’])"),
+                         lowered(_CLOSING_WORDS))
 
 
 def _taken_kin(m: re.Match) -> list[str]:
@@ -186,8 +164,8 @@ def _taken_kin(m: re.Match) -> list[str]:
     words = _words(m)
     if words and _given(words[0]):
         return words[:2]
-    if words and _foreign_surname(words[0]) and _RELATIVE.search(m.group("lead")):
-        return words[:2] if len(words) > 1 and (_given(words[1]) or _foreign_surname(words[1])) else words[:1]
+    if words and foreign_surname(words[0]) and _RELATIVE.search(m.group("lead")):
+        return words[:2] if len(words) > 1 and (_given(words[1]) or foreign_surname(words[1])) else words[:1]
     return []
 
 
@@ -248,10 +226,6 @@ def next_names(text: str, counts: Counter) -> str:
 
 
 # --- a lower-case surname alone, a name heading or signing a comment, a form's labels --------------------
-#: words a comment is signed with that are no name ("cordiali saluti, un cittadino", "saluti, buona giornata")
-_SIGNED = frozenset("""buona buon buone giornata serata lavoro anonimo anonima cittadino cittadina cittadini utente
-utenti famiglia grazie ancora mille tutto tutti pazienti paziente contribuente residente speciale sinceri cari
-vivi tanti romani""".split())
 _END = r"(?=[ \t]*[.!]*\s*$)"
 #: a closing, then one or two words that end the comment: its signature ("cordiali saluti, rossi")
 _SIGNOFF_RE = re.compile(
@@ -271,14 +245,9 @@ _LABELS_RE = re.compile(rf"(?<!\w)(?P<l1>(?i:cognome|nome)[ \t]*:?[ \t]+)(?P<a>{
                         rf"(?i:cognome|nome)[ \t]*:?[ \t]+)(?P<b>{_W})(?!\w)")
 
 
-def _plain_word(w: str) -> bool:
-    """A word that may be part of a name: no stop word, no adjective, no word a comment is signed with."""
-    return w not in STOP and w not in _SIGNED and not _ADJECTIVE.fullmatch(w)
-
-
 def _taken_signed(m: re.Match) -> list[str]:
     words = m.group("name").split()
-    return words if all(_plain_word(w) or _given(w) for w in words) else []
+    return words if all(plain_word(w) or _given(w) for w in words) else []
 
 
 #: what may stand before a "sono" that says who writes: the start of a sentence, "io", a greeting ("buongiorno,
@@ -286,54 +255,6 @@ def _taken_signed(m: re.Match) -> list[str]:
 #: bianchi": colours and common words among the surnames stay)
 _SONO_START = re.compile(r"(?:^|[.,;:!?\n(\-–]|(?<!\w)(?i:io|buongiorno|buonasera|buondì|salve|ciao|ok|allora|dunque|ecco"
                          r"|intanto|premetto|innanzitutto|tutti))[ \t]*$")
-
-
-#: words ending in a consonant that people write of themselves after "sono" (Italian words end in a
-#: vowel; the surnames of the north-east and of South Tyrol often do not: "sono zanchettin", "sono hofer")
-_LOANS = frozenset("""single senior junior manager freelance tutor leader partner fan gay free full part time off
-over under out stop top smart social sport rock punk star boss chef barman baby sitter caregiver badante
-influencer blogger trader designer rider runner biker hacker nerd geek beginner expert stressat
-maps google internet spid email mail web whatsapp facebook instagram zoom teams skype chat link sms pdf flop
-wifi bancomat pos check front desk help call center
-""".split())
-
-
-def _foreign_surname(word: str) -> bool:
-    return len(word) >= 4 and word[-1] not in "aeiouàèéìòóù'’" and word not in _LOANS and word not in STOP
-
-
-#: words the lexicon (:mod:`privacy.lexicon`) lacks — it lists inflected forms, and few invariable words —
-#: that follow "sono" or a greeting: adverbs, numbers, interjections, conditions written as one word
-_UNLISTED_WORDS = frozenset("""davvero veramente sempre purtroppo abbastanza piuttosto magari almeno soprattutto neanche
-nemmeno neppure ovviamente inoltre insomma adesso domani mille cento due tre quattro cinque sette otto nove okay boh beh
-uffa evviva arrivederci buonasera buonanotte buondì grazie prego scusate ciao salve raga ragà tetraplegico tetraplegica
-immunodepresso immunodepressa celiaco celiaca autistico autistica dislessico dislessica esodato esodata""".split())
-#: plurals that follow a "sono" meaning "they are" at a sentence's start ("sono anni che aspetto", "sono questi i
-#: documenti"): not a surname
-_PLURALS_KEPT = frozenset("""anni mesi giorni ore minuti secondi settimane secoli decenni attimi momenti volte
-questi quelli altri alcuni diversi vari parecchi certi entrambi tali quali dieci undici dodici tredici quattordici
-quindici sedici diciassette diciotto diciannove venti trenta quaranta cinquanta sessanta settanta ottanta novanta""".split())
-#: endings of words the lexicon lacks that are no surname: participles (-ato, -ito, -uto: "sono esodato"),
-#: adjectives (-ico: "sono tetraplegico"), superlatives, ages ("ultraottantenne"), elongations ("stancaaa")
-_NOT_A_SURNAME = re.compile(r".*(?:[aiu]t[oaie]|ic[oaie]|issim[oaie]|enn[ei]|mente)|.*(.)\1\1.*")
-
-
-def unlisted_surname(word: str, plural: bool = True) -> bool:
-    """Whether a lower-case ``word`` after a "sono" that says who writes (or after a greeting) reads as a
-    surname that no list holds: a word that is no Italian word form (:func:`privacy.lexicon.lemma`:
-    "brambilla", "fumagalli", "tagliabue"; "stanca", "soddisfatto", "incinta", "pensionata" are words), or a
-    plural in -i that is no participle, which cannot agree with the one who writes ("sono ferraresi",
-    "sono ricci"; "sono stati", "sono anni" stay) — and no stop word, loan word, adjective or participle by
-    its ending, word ending in an accent ("papà"), or word the lexicon lacks (:data:`_UNLISTED_WORDS`).
-    ``plural=False`` leaves the plural rule out (after a greeting a plural is said to many: "ciao Ragazzi")."""
-    if len(word) < 4 or word in STOP or word in _LOANS or word in _SIGNED or word in _UNLISTED_WORDS \
-            or word[-1] in "àèéìòóù'’" or _ADJECTIVE.fullmatch(word):
-        return False
-    lem = lemma(word)
-    if lem is None:
-        return not _NOT_A_SURNAME.fullmatch(word)
-    return (plural and word[-1] == "i" and lem != word and word not in _PLURALS_KEPT and lem not in STOP
-            and not lem.endswith(("are", "ere", "ire", "rre")))
 
 
 #: what follows a plural read as the writer's surname: a new clause behind a mark, or a verb of the one who
@@ -355,7 +276,7 @@ def _taken_surname(m: re.Match) -> list[str]:
         return []
     if name[:2].lower() in ("l'", "l’"):  # an article: "sono l'avv. [NOME]" ("l'avv" read as a surname)
         return []
-    if name in SURNAMES or _foreign_surname(name) or unlisted_surname(name, plural=False):
+    if name in SURNAMES or foreign_surname(name) or unlisted_surname(name, plural=False):
         return [name]
     if name in NOUN_SURNAMES:  # "salve, sono colombo"; "sono testa a testa" stays
         return [] if _PHRASE_AFTER.match(m.string, m.end("name")) else [name]
@@ -376,7 +297,7 @@ def _taken_pair(m: re.Match) -> list[str]:
     words = m.group("name").split()
     if not any(_given(w) for w in words):
         return []
-    return words if all(_given(w) or _plain_word(w) for w in words) else []
+    return words if all(_given(w) or plain_word(w) for w in words) else []
 
 
 def _edge_words(low: str) -> bool:

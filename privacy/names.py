@@ -35,7 +35,8 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
-from .lower_names import STOP, unlisted_surname
+from .leads import Led, lowered
+from .word_forms import STOP, unlisted_surname
 from .surnames import FREQUENT, SURNAMES
 
 #: the letters of the questionnaires' languages, for character classes: Italian, German (ß), French,
@@ -77,6 +78,9 @@ _NAME_RE = re.compile(
     rf"|(?:^|(?<=[\n.!?]))[ \t]*(?:(?i:lg|vg|lp|best|cheers)(?:[ \t]*,[ \t]*|[,.!]?[ \t]*\r?\n\s*)|(?i:lg|vg|lp)[ \t]+"
     rf"|(?<![^\n])--[ \t]*\r?\n\s*))"
     rf"(?:(?P<name>{_NAME})|(?P<caps>{_CAPS_NAME}))")
+#: where :data:`_NAME_RE` may match: its lead-ins, found in the text lower-cased
+_NAME_LEADS = Led(_NAME_RE, rf"(?<!\w)(?:{lowered(_LEAD)}|{lowered(_CLOSING)})"
+                  r"|(?:^|(?<=[\n.!?]))[ \t]*(?:lg|vg|lp|best|cheers)|(?<![^\n])--")
 _LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
                r"|je\s+m['’]appelle|mon\s+nom\s+est|ime\s+mi\s+je|moje\s+ime\s+je"
                r"|(?:il\s+mio\s+)?(?:nome\s+e\s+)?(?:cog)?nome(?=\s*:)|nominativo(?=\s*:)|firma(?=\s*:)"
@@ -84,6 +88,7 @@ _LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+(?:cog)?nome\s+(?:è|e['�
 _LOWER_NAME_RE = re.compile(
     rf"(?P<lead>(?<!\w){_LOWER_LEAD}[:,]?\s+)"
     rf"(?P<name>(?:{_PARTICLE}\s+|d['’])?[{_LOW}]+(?:\s+(?!(?:cog)?nome(?![{_LOW}]))(?:{_PARTICLE}\s+|d['’])?[{_LOW}]+)?)(?![\w'’])")
+_LOWER_NAMES = Led(_LOWER_NAME_RE, rf"(?<!\w){lowered(_LOWER_LEAD)}")
 _PARTICLE_WORD = re.compile(_PARTICLE)
 
 #: capitalised words that follow a lead-in or stand beside a given name and are not names (checked
@@ -204,8 +209,8 @@ def names(text: str, counts: Counter) -> str:
 
     # a refused candidate is looked at again from its first word on: "Grüß Gott Frau Mag. Pichler"
     # is not a name after "Grüß Gott", but "Frau" leads one
-    out, pos, start = [], 0, 0
-    while (m := _NAME_RE.search(text, start)) is not None:
+    out, pos, start, low = [], 0, 0, text.lower()
+    while (m := _NAME_LEADS.search(text, start, low)) is not None:
         if taken(m):
             counts["NOME"] += 1
             out.append(text[pos:m.start()] + m.group("lead") + "[NOME]")
@@ -215,7 +220,7 @@ def names(text: str, counts: Counter) -> str:
         else:
             start = m.end("lead")
     out.append(text[pos:])
-    return _LOWER_NAME_RE.sub(sub_lower, "".join(out))
+    return _LOWER_NAMES.sub(sub_lower, "".join(out))
 
 
 # --- names with no lead-in ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@ type on a phone: "chiedo di attilio caputo", "per matteo rizzo: la pratica è fe
 sara bianchi", "rizzo matteo ha chiamato". :mod:`privacy.lower_names` takes a lower-case name after a
 lead-in or heading or signing a comment; in the middle of a sentence with no lead-in a lower-case pair is
 taken only when both words say so: a listed given name (:data:`privacy.given_names.GIVEN_NAMES`) that is no
-ordinary word (:data:`privacy.lower_names.WORD_NAMES`: "serena", "bruno" stay words) and a frequent surname
+ordinary word (:data:`privacy.word_forms.WORD_NAMES`: "serena", "bruno" stay words) and a frequent surname
 (:data:`privacy.surnames.FREQUENT`) that is no noun ("costa", "villa", "fontana" …) — or any listed given
 name beside a listed surname that is no Italian word form ("vittoria fumagalli", "angelo sanna") — in either
 order, and not after a word that makes them a place's or an institution's name ("via", "ospedale", "liceo" …).
@@ -15,7 +15,7 @@ from collections import Counter
 from functools import cache
 
 from .given_names import GIVEN_NAMES
-from .lower_names import STOP, WORD_NAMES, unlisted_surname
+from .word_forms import STOP, WORD_NAMES, unlisted_surname
 from .names import LOWER, PLACE_WORDS, UPPER, previous_word
 from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
 

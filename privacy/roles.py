@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
-from .lower_names import STOP
+from .word_forms import STOP
 from .names import LOWER
 from .pairs import ALL_SURNAMES, LISTED_SURNAMES
 

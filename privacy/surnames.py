@@ -36,7 +36,7 @@ SURNAMES = FREQUENT - frozenset("gallo serra testa mele conti costa villa fiore 
 #: "sono nonno" stay): after a "sono" that says who writes they are the writer's surname ("salve, sono
 #: colombo", "sono fontana e ho provato…"), unless a phrase led by an article or a preposition follows
 #: ("sono testa a testa"). Singular only: a plural after "sono" is read by its context
-#: (:func:`privacy.lower_names.unlisted_surname`).
+#: (:func:`privacy.word_forms.unlisted_surname`).
 NOUN_SURNAMES = frozenset("""
 colombo fontana costa villa testa serra sala farina guerra gallo leone riva ferro fiore barone orlando pace lupo
 porta rocca torre ponte valle bosco piazza palma volpe orso gatto merlo falco martello castello monte conte

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
-from .lower_names import WORD_NAMES, unlisted_surname
+from .word_forms import WORD_NAMES, unlisted_surname
 from .names import (_CAP_PARTICLE, _LOW, _PARTICLES, _UP, _WORD, OFFICES, PLACE_WORDS, PLACES,
                     _not_a_name)
 from .surnames import FREQUENT
@@ -183,7 +183,7 @@ _ADDRESS_STARTS = ("x ", "per ", "a ", "caro ", "cara ", "gentil", "egregi", "c.
 
 def _greeted(word: str) -> bool:
     """Whether a capitalised ``word`` after a greeting or an address names someone: a listed given name or
-    frequent surname ("grazie Rossi per…"), or a word that is no Italian word form (:func:`privacy.lower_names.unlisted_surname` without its plural rule:
+    frequent surname ("grazie Rossi per…"), or a word that is no Italian word form (:func:`privacy.word_forms.unlisted_surname` without its plural rule:
     "Kevin", "Brambillasca"), never a common word, an office, a place or a word said to whoever is greeted
     ("ciao Tutti", "grazie Mille", "Buongiorno Vorrei", "ciao Roma", "grazie Sanità")."""
     if _not_a_name(word) or word in OFFICES or word in _THANKED_NOT or word in _GREETED_NOT or word in PLACES \

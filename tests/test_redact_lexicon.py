@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from privacy.lexicon import known, lemma
-from privacy.lower_names import unlisted_surname
+from privacy.word_forms import unlisted_surname
 
 
 def test_the_lexicon_knows_inflected_forms_and_not_the_surnames_that_are_no_word():

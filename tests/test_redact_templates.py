@@ -15,7 +15,7 @@ import pytest
 
 from privacy import redact
 from privacy.given_names import GIVEN_NAMES
-from privacy.lower_names import STOP, WORD_NAMES
+from privacy.word_forms import STOP, WORD_NAMES
 from privacy.names import NOT_NAMES, PLACES
 from privacy.surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES
 

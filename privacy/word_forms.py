@@ -1,0 +1,99 @@
+"""Lower-case words that are no names, and those that read as a surname no list holds.
+
+The name passes of :mod:`privacy.lower_names`, :mod:`privacy.names`, :mod:`privacy.pairs`,
+:mod:`privacy.roles` and :mod:`privacy.thanked` ask these before they take a lower-case word: the stop
+words, the given names that are also words, the adjectives by their endings, the words a comment is
+signed with, and :func:`unlisted_surname` (a word that is no Italian word form, by :mod:`privacy.lexicon`).
+"""
+from __future__ import annotations
+
+import re
+
+from .lexicon import lemma
+
+#: given names that are also Italian words (adjectives, nouns, verbs: "sono serena", "sara" typed for
+#: "sarà", "resi" returned, "assunta" hired, "massimo" greatest): not a name on their own in lower case.
+WORD_NAMES = frozenset("""
+addolorata agata alba alma ambra angelo annunziata assunta aurora benedetta bianca bruna bruno chiara clara
+concetta costantino dino donato elia emilia eva fiorella franca franco gemma gloria immacolata ines ion jana
+letizia lia lina lino marina marino massimo mauro nina nino pasquale pina pino renato resi rosa rosario
+salvatore sara serena speranza tina toni ugo viola vittoria mary will martin jack
+""".split())
+#: words that end a lower-case name or cannot start one: articles, prepositions, pronouns, auxiliaries,
+#: and the words said of the staff ("il sig. allo sportello", "la signora molto gentile")
+STOP = frozenset("""
+e ed o od ad ma però per non ho ha hanno abbiamo sono è era erano sia sei siamo stato stata vorrei volevo abito vivo che
+chi cui il la lo i gli le un una uno da di in con su a al allo alla ai agli alle del dello della dei degli delle
+dal dallo dalla dai dagli dalle nel nello nella nei negli nelle sul sullo sulla sui sugli sulle anche già ancora
+sto stavo sempre mai oggi ieri domani molto poco tanto troppo più meno mi ti ci si vi ne lei lui loro suo sua
+mio mia tuo tua nostro nostra qui qua lì là dove quando come perché se poi quindi allora grazie buongiorno
+buonasera salve ciao saluti cordiali distinti tutti tutto tutte tutta bene male ok davvero veramente proprio
+gentile gentili cortese cortesi disponibile disponibili brava bravo bravi brave giovane giovani anziana anziano
+simpatica simpatico scortese maleducata maleducato addetta addetto impiegata impiegato preposta preposto
+responsabile dirigente sindaco sindaca assessore presidente direttore direttrice medico dottore dottoressa
+operatore operatrice sportello ufficio comune signora signore signor sig dott prof avv ing
+and but from und aber ich bin et mais je suis ampak sem
+x xké xke xché xche xò nn cmq ke k ki sn tt qlc qnd anke pk perké perke xfavore
+""".split())
+#: endings of the adjectives and participles said of "la signora" ("gentilissima", "preparata",
+#: "competente", "disponibile"): such a word after "signora" is not her surname
+ADJECTIVE = re.compile(r".*(?:issim[aoie]|at[aei]|ut[aei]|it[aei]|ent[ei]|ant[ei]|il[ei]|evol[ei]|os[aoie]|mente)$")
+
+#: words a comment is signed with that are no name ("cordiali saluti, un cittadino", "saluti, buona giornata")
+SIGNED = frozenset("""buona buon buone giornata serata lavoro anonimo anonima cittadino cittadina cittadini utente
+utenti famiglia grazie ancora mille tutto tutti pazienti paziente contribuente residente speciale sinceri cari
+vivi tanti romani""".split())
+
+
+def plain_word(w: str) -> bool:
+    """A word that may be part of a name: no stop word, no adjective, no word a comment is signed with."""
+    return w not in STOP and w not in SIGNED and not ADJECTIVE.fullmatch(w)
+
+
+
+#: words ending in a consonant that people write of themselves after "sono" (Italian words end in a
+#: vowel; the surnames of the north-east and of South Tyrol often do not: "sono zanchettin", "sono hofer")
+_LOANS = frozenset("""single senior junior manager freelance tutor leader partner fan gay free full part time off
+over under out stop top smart social sport rock punk star boss chef barman baby sitter caregiver badante
+influencer blogger trader designer rider runner biker hacker nerd geek beginner expert stressat
+maps google internet spid email mail web whatsapp facebook instagram zoom teams skype chat link sms pdf flop
+wifi bancomat pos check front desk help call center
+""".split())
+
+
+def foreign_surname(word: str) -> bool:
+    return len(word) >= 4 and word[-1] not in "aeiouàèéìòóù'’" and word not in _LOANS and word not in STOP
+
+
+#: words the lexicon (:mod:`privacy.lexicon`) lacks — it lists inflected forms, and few invariable words —
+#: that follow "sono" or a greeting: adverbs, numbers, interjections, conditions written as one word
+_UNLISTED_WORDS = frozenset("""davvero veramente sempre purtroppo abbastanza piuttosto magari almeno soprattutto neanche
+nemmeno neppure ovviamente inoltre insomma adesso domani mille cento due tre quattro cinque sette otto nove okay boh beh
+uffa evviva arrivederci buonasera buonanotte buondì grazie prego scusate ciao salve raga ragà tetraplegico tetraplegica
+immunodepresso immunodepressa celiaco celiaca autistico autistica dislessico dislessica esodato esodata""".split())
+#: plurals that follow a "sono" meaning "they are" at a sentence's start ("sono anni che aspetto", "sono questi i
+#: documenti"): not a surname
+_PLURALS_KEPT = frozenset("""anni mesi giorni ore minuti secondi settimane secoli decenni attimi momenti volte
+questi quelli altri alcuni diversi vari parecchi certi entrambi tali quali dieci undici dodici tredici quattordici
+quindici sedici diciassette diciotto diciannove venti trenta quaranta cinquanta sessanta settanta ottanta novanta""".split())
+#: endings of words the lexicon lacks that are no surname: participles (-ato, -ito, -uto: "sono esodato"),
+#: adjectives (-ico: "sono tetraplegico"), superlatives, ages ("ultraottantenne"), elongations ("stancaaa")
+_NOT_A_SURNAME = re.compile(r".*(?:[aiu]t[oaie]|ic[oaie]|issim[oaie]|enn[ei]|mente)|.*(.)\1\1.*")
+
+
+def unlisted_surname(word: str, plural: bool = True) -> bool:
+    """Whether a lower-case ``word`` after a "sono" that says who writes (or after a greeting) reads as a
+    surname that no list holds: a word that is no Italian word form (:func:`privacy.lexicon.lemma`:
+    "brambilla", "fumagalli", "tagliabue"; "stanca", "soddisfatto", "incinta", "pensionata" are words), or a
+    plural in -i that is no participle, which cannot agree with the one who writes ("sono ferraresi",
+    "sono ricci"; "sono stati", "sono anni" stay) — and no stop word, loan word, adjective or participle by
+    its ending, word ending in an accent ("papà"), or word the lexicon lacks (:data:`_UNLISTED_WORDS`).
+    ``plural=False`` leaves the plural rule out (after a greeting a plural is said to many: "ciao Ragazzi")."""
+    if len(word) < 4 or word in STOP or word in _LOANS or word in SIGNED or word in _UNLISTED_WORDS \
+            or word[-1] in "àèéìòóù'’" or ADJECTIVE.fullmatch(word):
+        return False
+    lem = lemma(word)
+    if lem is None:
+        return not _NOT_A_SURNAME.fullmatch(word)
+    return (plural and word[-1] == "i" and lem != word and word not in _PLURALS_KEPT and lem not in STOP
+            and not lem.endswith(("are", "ere", "ire", "rre")))
