@@ -35,6 +35,18 @@ def compile_lower(source: str) -> re.Pattern:
     return re.compile(source)
 
 
+def by_first_letter(alternatives: str) -> str:
+    """``alternatives`` (``"sono|sig|mi\\s|…"``, each starting with a plain character) as one group that
+    tries them by their first character (``(?:s(?:ono|ig)|m(?:i\\s)|…)``), so that Python's re compares a
+    character per letter at each place instead of entering every alternative: the same strings match."""
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives.split("|"):
+        if not alt or alt[0] in "\\([?*+{^$.|":
+            raise ValueError(f"each alternative must start with a plain character: {alt!r}")
+        groups.setdefault(alt[0], []).append(alt[1:])
+    return "(?:" + "|".join(re.escape(c) + "(?:" + "|".join(rest) + ")" for c, rest in groups.items()) + ")"
+
+
 def lowered(source: str) -> str:
     """``source`` with its case-insensitive groups ``(?i:…)`` made plain groups: the lead-in of a
     pattern, as :class:`Led` matches it against the text lower-cased."""
@@ -46,14 +58,17 @@ class Led:
 
     ``lead`` is the source of a pattern written in lower case (letters outside escapes), matched
     case-sensitively: the lead-ins ``pattern`` matches case-insensitively (and anything else it matches
-    case-sensitively: a character class, a lookbehind), or fewer words of them — it may match where
-    ``pattern`` does not, never the other way. ``pattern`` must never match the empty string.
+    case-sensitively: a character class, a lookbehind), or their first words — it may match where
+    ``pattern`` does not, never the other way. ``back``: characters ``pattern`` may match before a lead-in
+    (``"[ \\t]*"`` before a sign-off): each place ``lead`` matches is tried from the first of a run of them
+    before it. ``pattern`` must never match the empty string.
     Raises ValueError when ``lead`` holds an upper-case letter (it would never match the lower-cased text).
     """
 
-    def __init__(self, pattern: re.Pattern, lead: str) -> None:
+    def __init__(self, pattern: re.Pattern, lead: str, back: str = "") -> None:
         self.pattern = pattern
         self.lead = compile_lower(lead)
+        self.back = back
 
     def search(self, text: str, pos: int = 0, low: str | None = None) -> re.Match | None:
         """``self.pattern.search(text, pos)``; ``low`` is ``text.lower()`` when the caller has it."""
@@ -61,11 +76,15 @@ class Led:
         return self.pattern.search(text, pos) if low is None else self._search(text, pos, low)
 
     def _search(self, text: str, pos: int, low: str) -> re.Match | None:
-        lead, match = self.lead.search, self.pattern.match
+        lead, match, back = self.lead.search, self.pattern.match, self.back
         while (c := lead(low, pos)) is not None:
-            if (m := match(text, c.start())) is not None:
-                return m
-            pos = c.start() + 1
+            at = first = c.start()
+            while back and first > pos and text[first - 1] in back:
+                first -= 1
+            for start in range(first, at + 1):
+                if (m := match(text, start)) is not None:
+                    return m
+            pos = at + 1
         return None
 
     def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match]:
