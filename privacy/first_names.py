@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
-from .leads import compile_lower, lined_up, lowered
+from .leads import by_first_letter, compile_lower, lined_up, lowered
 from .names import _LOW, _UP, _WORD, OFFICES, PLACES, TOWNS, _TOWN_OF, _not_a_name
 from .surnames import FREQUENT
 
@@ -76,23 +76,23 @@ _FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*,?[ \t]+[(\"“«‘']?|(
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)"
                       rf"(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
-_FIRST_AT = re.compile(r"(?<!\w)(?:io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
-                       r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
-                       r"|maestr|insegnant|assistent|infermier|educat|the"
-                       r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
-                       r"|in\s+particolare|soprattutto|specialmente|di\s+nome|famiglia|fam|coniugi|sigg|sig|signori|don|suor"
-                       r"|complimenti|applauso|voto|ragazz|sportello|(?:mi|ci)\s+ha|vi\s+scrive|scrive|per\s+conto|a\s+nome"
-                       r"|da\s+parte|badant|dett|alias|soprannominat"
-                       r"|dirigent|responsabil|dirett|sindac|vicesindac|assessor|consiglier|capo|insieme|accompagnat"
-                       r"|(?:ero|eravamo)\s+con"
-                       r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
-                       r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
-                       r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
-                       r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša)"
-                       r"(?=[\s'’a-z])", re.I)
+_FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
+                   r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
+                   r"|maestr|insegnant|assistent|infermier|educat|the"
+                   r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
+                   r"|in\s+particolare|soprattutto|specialmente|di\s+nome|famiglia|fam|coniugi|sigg|sig|signori|don|suor"
+                   r"|complimenti|applauso|voto|ragazz|sportello|mi\s+ha|ci\s+ha|vi\s+scrive|scrive|per\s+conto|a\s+nome"
+                   r"|da\s+parte|badant|dett|alias|soprannominat"
+                   r"|dirigent|responsabil|dirett|sindac|vicesindac|assessor|consiglier|capo|insieme|accompagnat"
+                   r"|ero\s+con|eravamo\s+con"
+                   r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
+                   r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
+                   r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
+                   r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša")
+_FIRST_AT = re.compile(rf"(?<!\w)(?:{_FIRST_AT_WORDS})(?=[\s'’a-z])", re.I)
 #: :data:`_FIRST_AT` and :data:`_FIRST_RE`'s lead-ins (a capital after them read as any letter), to match the
 #: text lower-cased (:mod:`privacy.leads`): the lead-ins are tried there before the whole pattern is
-_FIRST_AT_LOW = compile_lower(_FIRST_AT.pattern)
+_FIRST_AT_LOW = compile_lower(rf"(?<!\w){by_first_letter(_FIRST_AT_WORDS)}(?=[\s'’a-z])")
 _FIRST_LEAD_LOW = compile_lower(r"(?<!\w)" + lowered(_FIRST_LEAD).replace("(?P<staff>", "(?:")
                                 .replace("(?=\\s+[A-ZÀ-ÖØ-Þ])", r"(?=\s+\w)"))
 #: the cheap gate before :data:`_FIRST_RE`

@@ -257,6 +257,14 @@ _SONO_START = re.compile(r"(?:^|[.,;:!?\n(\-–]|(?<!\w)(?i:io|buongiorno|buonas
                          r"|intanto|premetto|innanzitutto|tutti))[ \t]*$")
 
 
+def _says_who(text: str, end: int) -> bool:
+    """Whether :data:`_SONO_START` matches right before ``end`` ("sono" at ``end`` says who writes). Looked
+    for in the 16 characters before the spaces or tabs that end there: its longest word has 12 letters, and a
+    line break right before ``end`` is a mark itself (the same answer as a search of ``text[:end]`` from its start)."""
+    lo = len(text[:end].rstrip(" \t"))
+    return _SONO_START.search(text, max(0, lo - 16), end) is not None
+
+
 #: what follows a plural read as the writer's surname: a new clause behind a mark, or a verb of the one who
 #: writes ("sono ferraresi, ho chiamato", "sono ricci, la pratica…", "sono conti e vorrei"); "sono felici",
 #: "sono felici del servizio", "sono lunghi i tempi", "sono contenti, grazie" say "they are …" and stay
@@ -272,7 +280,7 @@ _PHRASE_AFTER = re.compile(r"[ \t]+(?i:(?:il|lo|la|i|gli|le|un|uno|una|di|del|de
 
 def _taken_surname(m: re.Match) -> list[str]:
     name = m.group("name")
-    if m.group("lead")[:4].lower() == "sono" and not _SONO_START.search(m.string, 0, m.start()):
+    if m.group("lead")[:4].lower() == "sono" and not _says_who(m.string, m.start()):
         return []
     if name[:2].lower() in ("l'", "l’"):  # an article: "sono l'avv. [NOME]" ("l'avv" read as a surname)
         return []

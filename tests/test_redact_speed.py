@@ -135,3 +135,12 @@ def test_alternatives_grouped_by_first_letter_match_the_same_strings():
         by_first_letter(r"sono|(?:io\s)?sono")
     with pytest.raises(ValueError):
         by_first_letter(r"sono||sig")
+
+
+@settings(max_examples=500, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES + ["innanzitutto ", "buongiorno,", "   ", " \n", "premetto\t"]), max_size=12),
+       cut=st.integers(0, 200))
+def test_who_writes_is_read_from_the_words_right_before_sono_as_from_the_whole_text(pieces, cut):
+    text = "".join(pieces) + "sono rossi"
+    end = min(cut, len(text))
+    assert lower_names._says_who(text, end) == (lower_names._SONO_START.search(text, 0, end) is not None)
