@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .leads import Led, lowered
 from .word_forms import STOP
 from .names import LOWER
 from .pairs import ALL_SURNAMES, LISTED_SURNAMES
@@ -35,10 +36,11 @@ _COURTESY_RE = re.compile(
 #: the cheap gate before :data:`_STAFF_RE` (lower-cased text)
 STAFF_WORDS = ("operat", "impiegat", "sportellist", "addett", "funzionari", "famiglia", "coniugi", "vicin", "postin", "vigile",
                "agente", "maresciallo", "responsabil", "dirigent", "dirett", "sindac", "assessor", "consiglier")
-_STAFF_RE = re.compile(r"(?<!\w)(?P<lead>(?i:operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|famiglia"
-                       r"|coniugi|vicin[oa]|postin[oa]|vigile|agente|maresciallo|responsabile|dirigente|dirett(?:ore|rice)"
-                       r"|sindac[oa]|assessor[ea]|consiglier[ea])[ \t]+)"
-                       rf"(?P<name>(?:d['’])?[{LOWER}]+)(?![\w'’])")
+_STAFF_LEAD = (r"(?i:operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|famiglia"
+               r"|coniugi|vicin[oa]|postin[oa]|vigile|agente|maresciallo|responsabile|dirigente|dirett(?:ore|rice)"
+               r"|sindac[oa]|assessor[ea]|consiglier[ea])")
+_STAFF_RE = re.compile(rf"(?<!\w)(?P<lead>{_STAFF_LEAD}[ \t]+)(?P<name>(?:d['’])?[{LOWER}]+)(?![\w'’])")
+_STAFF = Led(_STAFF_RE, rf"(?<!\w){lowered(_STAFF_LEAD)}")  # its lead-ins found in the text lower-cased
 
 
 def _listed(word: str) -> bool:
@@ -82,4 +84,4 @@ def staff_names(text: str, counts: Counter) -> str:
             return m.group(0)
         counts["NOME"] += 1
         return m.group("lead") + "[NOME]"
-    return _STAFF_RE.sub(sub, text)
+    return _STAFF.sub(sub, text)

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .leads import Led, lowered
 from .word_forms import WORD_NAMES, unlisted_surname
 from .names import (_CAP_PARTICLE, _LOW, _PARTICLES, _UP, _WORD, OFFICES, PLACE_WORDS, PLACES,
                     _not_a_name)
@@ -153,10 +154,11 @@ _PRAISE = r"complimenti|brav[oaie]|bravissim[oaie]|w|viva|evviva|great\s+job|goo
 #: "ciao, Kevin", "grazie Kevin!", "Buonasera Brambillasca.": one capitalised word, listed or not, that
 #: ends the whole comment right after a greeting or a thanks names who is greeted or thanked; refused when
 #: it is a common word, an office or a place ("grazie Comune!", "ciao Roma", "grazie Mille!")
-_GREETED_RE = re.compile(
-    rf"(?<!\w)(?P<lead>(?i:ciao|salve|buongiorno|buonasera|arrivederci|grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?"
-    rf"|ringrazio|hallo|danke|thanks|thank\s+you|merci|bonjour|hvala|zdravo|{_PRAISE})[ \t]*[,.!:]{{0,3}}\s+)"
-    rf"(?P<name>[{_UP}][{_LOW}]+)(?=[^\w]*$)")  # then only punctuation, spaces, emojis
+_GREETED_LEAD = (rf"(?i:ciao|salve|buongiorno|buonasera|arrivederci|grazie(?:\s+mille|\s+ancora|\s+di\s+(?:tutto|cuore))?"
+                 rf"|ringrazio|hallo|danke|thanks|thank\s+you|merci|bonjour|hvala|zdravo|{_PRAISE})")
+_GREETED_RE = re.compile(rf"(?<!\w)(?P<lead>{_GREETED_LEAD}[ \t]*[,.!:]{{0,3}}\s+)"
+                         rf"(?P<name>[{_UP}][{_LOW}]+)(?=[^\w]*$)")  # then only punctuation, spaces, emojis
+_GREETED = Led(_GREETED_RE, rf"(?<!\w){lowered(_GREETED_LEAD)}")  # its lead-ins found in the text lower-cased
 #: capitalised words said to whoever is greeted that are no name ("ciao Bella", "grazie Tesoro")
 _GREETED_NOT = frozenset("""Bella Bello Belli Belle Tesoro Amore Cara Caro Cari Care Ragazze Raga Mondo Gente Amici Amico
 Amica Bimbi Mamma Papà Regione Provincia Stato Governo Giornata Dottore Dottoressa Signora Signore Capo Prof Doc""".split())
@@ -172,6 +174,7 @@ _GREETING = rf"(?i:ciao|salve|buongiorno|buonasera|grazie(?:\s+mille|\s+ancora|\
 _MID_GREETED_RE = re.compile(
     rf"(?<!\w)(?P<lead>{_GREETING}[ \t]*[,.!:]{{0,3}}[ \t]+)(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+[{_UP}][{_LOW}]+)?"
     rf"|(?P<low>[{_LOW}]+)(?=[ \t]*(?:[,!.:;?)]|$|per(?!\w))))(?![\w'’])")
+_MID_GREETED = Led(_MID_GREETED_RE, rf"(?<!\w){lowered(_GREETING)}")
 #: a comment (or a line) addressed to someone: "x Giulia: la pratica…", "Per Kevin, …", "Cara Giulia, …",
 #: "alla c.a. di Brambillasca:"; the name before a colon or a comma
 _ADDRESSED_RE = re.compile(
@@ -227,7 +230,7 @@ def greeted_names(text: str, counts: Counter) -> str:
             return m.group(0)
         counts["NOME"] += 1
         return m.group("lead") + "[NOME]"
-    return _MID_GREETED_RE.sub(_greeted_sub(counts), _GREETED_RE.sub(sub, text))
+    return _MID_GREETED.sub(_greeted_sub(counts), _GREETED.sub(sub, text))
 
 
 def addressed_names(text: str, counts: Counter, low: str) -> str:
