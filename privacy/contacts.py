@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 from .identifiers import scan
+from .leads import Led, lowered
 from .given_names import GIVEN_NAMES
 from .lexicon import lemma
 from .surnames import FREQUENT
@@ -209,6 +210,8 @@ _NOT_CIVIC = (r"(?!\s*(?i:volt[ae]|minut[oi]|or[ae]\b|giorn[oi]|mes[ei]|ann[oi]|
 _ADDRESS_RE = re.compile(
     rf"(?<![\w]){_STREET}\s+(?:{_CAP_NAME},?\s*(?:{_CIVIC_MARK}\s*)?|{_LOW_NAME}(?:,\s*{_CIVIC_MARK}?|\s+{_CIVIC_MARK})\s*)"
     rf"{_CIVIC}{_NOT_CIVIC}")
+#: where :data:`_ADDRESS_RE` may match: its street words, in the text lower-cased (:mod:`privacy.leads`)
+_ADDRESSES = Led(_ADDRESS_RE, r"(?<!\w)" + lowered(_STREET).replace("(?-i:[A-Z])", "[a-z]"))
 
 
 # The street names of the other languages the questionnaires are offered in, civic number after
@@ -305,7 +308,7 @@ def addresses(text: str, counts: Counter) -> str:
     where one lives comes first ("abito in via roma 12", "residente in viale europa 45") or the
     number ends the address ("piazza duomo 3", "corso italia 45/b", "viale europa 190 int 4": see
     :data:`_BARE_RE`); a year without ``n.`` is not a civic number."""
-    text = scan(_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
+    text = scan(_ADDRESSES, text, "INDIRIZZO", _civic, counts)
     text = scan(_HOME_RE, text, "INDIRIZZO", _civic, counts, group="addr")
     text = scan(_BARE_RE, text, "INDIRIZZO", _bare, counts)
     low = text.lower()

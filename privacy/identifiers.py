@@ -15,8 +15,10 @@ from stdnum import iban as _iban
 from stdnum import luhn
 from stdnum.it import codicefiscale, iva
 
+from .leads import Led, lowered
 
-def scan(pattern: re.Pattern, text: str, kind: str, accept: Callable[[re.Match], bool], counts: Counter,
+
+def scan(pattern: re.Pattern | Led, text: str, kind: str, accept: Callable[[re.Match], bool], counts: Counter,
          group: int | str = 0) -> str:
     """Replace each accepted match of ``pattern`` (``group`` of it) by ``[kind]``.
 
@@ -187,14 +189,17 @@ def tax_numbers(text: str, counts: Counter) -> str:
 
 
 # --- identity documents and number plates ------------------------------------------------------------
+_DOC_WORDS = (r"(?i:passaporto|passport|reisepass|personalausweis|passeport|potni\s+list|osebna\s+izkaznica|carta\s+(?:d['’]\s?|di\s+)?identit[àa']|c\.\s?i\.|\bcie\b|documento(?:\s+d['’]\s?identit[àa'])?"
+              r"|patente(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno)")
 _DOC_RE = re.compile(
-    r"(?:\bCI\b|(?i:passaporto|passport|reisepass|personalausweis|passeport|potni\s+list|osebna\s+izkaznica|carta\s+(?:d['’]\s?|di\s+)?identit[àa']|c\.\s?i\.|\bcie\b|documento(?:\s+d['’]\s?identit[àa'])?"
-    r"|patente(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno))(?:\s+(?i:è|e['’]|ist|is)(?:\s+(?i:la|il|quella|quello))?)?"
+    rf"(?:\bCI\b|{_DOC_WORDS})(?:\s+(?i:è|e['’]|ist|is)(?:\s+(?i:la|il|quella|quello))?)?"
     r"\s*(?i:n\.?|nr\.?|numero|n°|number|no\.|nummer|numéro|številka)?\s*:?\s*"
     r"(?P<lead>[A-Za-z]{0,3}[ \-]?\d(?:[ \-]?\d){4,9}(?:[ \-]?[A-Za-z]{1,3})?"
     r"|[Uu]1[ \-]?(?:[A-Za-z0-9][ \-]?){7}[A-Za-z]"
     r"|(?=(?:[A-Za-z]*\d){4})[A-Za-z0-9]{6,12})(?![A-Za-z0-9])"  # letters and digits mixed: "C01X00T47", "12AB34567"
     r"|(?<![A-Za-z0-9])(?P<shape>[A-Z]{2}\d{5}[A-Z]{2}|[A-Z]{2}\d{7}[A-Z]?)(?![A-Za-z0-9])")
+#: where :data:`_DOC_RE` may match, in the text lower-cased (:mod:`privacy.leads`): its words, or two letters and a digit
+_DOCUMENTS = Led(_DOC_RE, rf"\bci\b|{lowered(_DOC_WORDS)}|(?<![a-z0-9])[a-z]{{2}}\d")
 #: plates since 1994: two letters, three digits, two letters (no I, O, Q, U); spaced only in capitals,
 #: or in any case after "targa"/"targata"/"Kennzeichen" ("la mia auto targata ab 123 cd"); dashed in any case
 #: ("la mia auto, ab-123-cd, è stata rimossa").
@@ -205,7 +210,7 @@ _PLATE_RE = re.compile(rf"(?<![A-Za-z0-9])(?:{_PL}{{2}}[ \-]?\d{{3}}[ \-]?{_PL}{
 
 def documents(text: str, counts: Counter) -> str:
     out, pos = [], 0
-    for m in _DOC_RE.finditer(text):
+    for m in _DOCUMENTS.finditer(text):
         g = "lead" if m.group("lead") else "shape"
         out.append(text[pos:m.start(g)] + "[DOCUMENTO]")
         pos = m.end(g)
@@ -261,6 +266,7 @@ _CASE_IS = r"(?:è|e['’]|é|ist|is|est|je)"
 _CASE_RE = re.compile(
     rf"(?<!\w){_CASE_LEAD}(?![^\W\d_])(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}}|(?i:inps|inail|enel|acea|hera|a2a|azienda))(?=\s)){{0,2}}\s*(?:{_CASE_IS}\s+)?(?:{_CASE_MARK}\s*)?{_CASE_ID}"
     rf"(?![\w/])")
+_CASES = Led(_CASE_RE, rf"(?<!\w){lowered(_CASE_LEAD)}")  # its lead-ins found in the text lower-cased
 
 
 #: a number of four digits or more (not a bare year) listed after one taken, behind a comma, "e", "ed" or "oppure"
@@ -287,7 +293,7 @@ def case_numbers(text: str, counts: Counter) -> str:
         if re.fullmatch(r"(?:19|20)\d\d", case) and not marked:
             return False  # a year ("la richiesta 2025")
         return digits >= 4 or (digits >= 3 and marked)
-    text = scan(_CASE_RE, text, "PRATICA", accept, counts, group="case")
+    text = scan(_CASES, text, "PRATICA", accept, counts, group="case")
     if "isee-" in text or "ISEE-" in text:
         text = scan(_DSU_RE, text, "PRATICA", lambda m: True, counts)
     if "[PRATICA]" in text:  # the numbers listed after one ("le pratiche 2024/123456 e 2024/123457")

@@ -10,12 +10,13 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from privacy import first_names, leads, lower_names, names, roles, thanked
+from privacy import contacts, first_names, identifiers, leads, lower_names, names, roles, thanked
 from privacy.leads import UNSAFE, Led, by_first_letter, compile_lower, lowered
 
 _LEDS = {"names": names._NAME_LEADS, "lower names": names._LOWER_NAMES,
          "relatives": lower_names._KIN_CONSONANT, "closings": lower_names._CLOSING_CONSONANT, "staff": roles._STAFF,
-         "greeted": thanked._GREETED, "greeted mid-sentence": thanked._MID_GREETED}
+         "greeted": thanked._GREETED, "greeted mid-sentence": thanked._MID_GREETED, "documents": identifiers._DOCUMENTS,
+         "case numbers": identifiers._CASES, "addresses": contacts._ADDRESSES}
 #: the BMP but its surrogates
 _BMP = "".join(chr(i) for i in range(0x10000) if not 0xD800 <= i < 0xE000)
 
@@ -43,7 +44,10 @@ _PIECES = ["sono ", "SONO ", "Sono ", "mi chiamo ", "MI CHIAMO ", "il mio nome �
            "Mario ", "Rossi ", "mario ", "rossi ", "ZANCHETTIN ", "Giulia ", "kevin ", "zanchettin ", "Brambilla. ",
            "e ", ", ", ". ", "! ", "\n", "  ", "\t", "(", "'", "é ", "città ", "İL ", "ıl ", "ſono ", "ẞ", "K",
            "nome: ", "Cognome: ", "my name is ", "ich heiße ", "je m'appelle ", "ime mi je ", "ciao ", "sn ", "CIAO ",
-           "Grazie mille! ", "bravissima ", "W ", "l'impiegata ", "la dirigente ", "Il Sindaco ", "d'angelo", "Kevin!"]
+           "Grazie mille! ", "bravissima ", "W ", "l'impiegata ", "la dirigente ", "Il Sindaco ", "d'angelo", "Kevin!",
+           "via Roma ", "V. Garibaldi ", "v. roma ", "Piazza ", "12 ", "3/b ", "n. 45 ", "pratica ", "Protocollo n. ",
+           "2026/123456 ", "INPS ", "passaporto ", "CI ", "carta d'identità ", "AY1234567 ", "AB12345CD ", "ab12 ",
+           "è la ", "numero: "]
 
 
 @settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
