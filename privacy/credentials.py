@@ -15,7 +15,7 @@ from .identifiers import scan
 _CRED_LEAD = (r"(?i:password|passw(?:or)?d|pwd|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
               r"|(?:sms|mail|e-mail|messaggio)\s+con\s+(?:il\s+)?codice"
               r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
-              r"|username|user\s?name|user\s?id|nome\s+utente|login|account|credenziali"
+              r"|username|user\s?name|user\s?id|nick\s?name|nick(?=\s*:)|nome\s+utente|login|account|credenziali"
               r"|utente(?=\s+(?:spid|cie|inps|inail|pec|del\s+portale))|(?:codice|utenza|identificativo)(?=\s+(?:spid|cie))"
               r"|spid(?=\s*(?::|è|e['’])\s*(?!v?\d+(?:\.\d+)*(?![^\s,;]))[^\s,;]*[\d._])|id\s+utente"
               r"|kennwort|passwort|benutzername|mot\s+de\s+passe|identifiant|geslo|uporabni[šs]ko\s+ime)")

@@ -46,7 +46,9 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                # who writes, or for whom ("vi scrive Giuseppina", "scrivo per conto di Giuseppina")
                r"|(?:vi\s+)?scrive|(?:per\s+conto|a\s+nome|da\s+parte)\s+di"
                r"|insieme\s+(?:a|ad|con)|accompagnat[oaie]\s+da|(?:ero|eravamo)\s+con"
-               r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete)\s+(?:di|a|del|della)"
+               r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete|endo)\s+(?:di|a|del|della)"
+               # a relative called by the name alone ("zio Gino", "nonna Pina": only a listed given name after it)
+               r"|(?:zi[oa]|nonn[oa]|cugin[oa]|padrino|madrina)(?=\s+[A-ZÀ-ÖØ-Þ])"
                r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
                # the staff who served ("l'operatore Gianni", "l'impiegata Giulia": the entity's staff read the
                # comments, and know their colleagues), a patient, the family ("mio marito Paolo", "mia nonna
@@ -58,7 +60,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|student(?:e|essa)|alunn[oa]|consulente|ostetrica|postin[oa]|vigile(?:ssa)?|agente|maresciallo|brigadiere"
                r"|appuntato|ispett(?:ore|rice)|commissari[oa]|comandante|parroco|pediatra|medico|tecnic[oa]|custode|bidell[oa]"
                r"|autista|cassier[ea]|farmacista|notaio|commercialista|psicolog[oa]|fisioterapista|logopedista|preside"
-               r"|segretari[oa]|centralinista|receptionist|badante|detto|detta|alias|soprannominat[oa]"
+               r"|segretari[oa]|centralinista|receptionist|badante|detto|detta|alias|soprannominat[oa]|vicin[oa]\s+di\s+casa"
                r"|dirigente|responsabile|dirett(?:ore|rice)|sindac[oa]|vicesindac[oa]|assessor[ea]|consiglier[ea]|capo\s?ufficio"
                r"|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|ricevuto|seguito|chiamato|richiamato|assistito|accolto)"
                r"|the\s+(?:officer|clerk|operator|employee|nurse|teacher)"
@@ -67,13 +69,18 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
                r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa]"
                r"|vicin[oa]|amic[oa]|badante|coinquilin[oa]|convivente|tutore|tutrice)"
-               r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oa]|moglie|marito|zi[oa]|fratello|sorella|nipote|cugin[oa])\s+di"
+               r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oaie]|moglie|marito|zi[oaie]|fratello|sorella|nipote|cugin[oaie]|genitori)\s+di"
+               # round 10: "io e Rina", "il piccolo Thiago", "il bambino, Kevin", "i miei figli Greta e Thiago", "scrivete a
+               # Ivo", "rivolgetevi a Mirco" (a listed given name only)
+               r"|io\s+ed?|(?:il|la)\s+piccol[oa]|(?:il|la)\s+(?:bambin[oa]|bimb[oa]|neonat[oa])"
+               r"|(?:figli[e]?|nipoti|bambini|bimbi)"
+               r"|(?:scriv(?:ete|ere|i)|rivolg(?:etevi|ersi|iti|ervi))\s+(?:a|ad)"
                r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)"
                r"|(?:mon|ma|notre)\s+(?:fils|fille|mari|femme|mère|père|frère|s(?:œ|oe)ur)"
                r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra)))")
-_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*,?[ \t]+[(\"“«‘']?|(?<=['’]))(?P<name>(?:D(?:e|ell|all)?['’])?[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?!\w|['’]\w)")
-_NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)(?P<name>[{_UP}][{_LOW}]+)"
+_FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*[,:]?[ \t]+[(\"“«‘']?|(?<=['’]))(?P<name>(?:D(?:e|ell|all)?['’])?[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?!\w|['’]\w)")
+_NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)(?:[ \t]+(?:a|ad|al|alla|con|di|to|à))?[ \t]+)(?P<name>[{_UP}][{_LOW}]+)"
                       rf"(?P<more>[ \t]+{_WORD})?(?![\w'’])")
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
 _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
@@ -88,11 +95,11 @@ _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|ch
                    r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                    r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                    r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
-                   r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša")
-_FIRST_AT = re.compile(rf"(?<!\w)(?:{_FIRST_AT_WORDS})(?=[\s'’a-z])", re.I)
+                   r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša|padrin|madrin|genitori|nipoti|bambin|bimb|scriv|rivolg|vicin")
+_FIRST_AT = re.compile(rf"(?<!\w)(?:{_FIRST_AT_WORDS})(?=[\s'’a-z:,])", re.I)
 #: :data:`_FIRST_AT` and :data:`_FIRST_RE`'s lead-ins (a capital after them read as any letter), to match the
 #: text lower-cased (:mod:`privacy.leads`): the lead-ins are tried there before the whole pattern is
-_FIRST_AT_LOW = compile_lower(rf"(?<!\w){by_first_letter(_FIRST_AT_WORDS)}(?=[\s'’a-z])")
+_FIRST_AT_LOW = compile_lower(rf"(?<!\w){by_first_letter(_FIRST_AT_WORDS)}(?=[\s'’a-z:,])")
 _FIRST_LEAD_LOW = compile_lower(r"(?<!\w)" + lowered(_FIRST_LEAD).replace("(?P<staff>", "(?:")
                                 .replace("(?=\\s+[A-ZÀ-ÖØ-Þ])", r"(?=\s+\w)"))
 #: the cheap gate before :data:`_FIRST_RE`
@@ -102,7 +109,7 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "maestr", "insegnant", "assistent", "infermier", "educat", "the ",
                "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",
                "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn", "nipot", "bimb", "bambin", "fidanzat", "cugin",
-               "suocer", "cognat", "mio zio", "mia zia", "zio di", "zia di", "si chiam", "di nome", "suo nome", "famiglia", "fam.", "coniugi",
+               "suocer", "cognat", "padrin", "madrin", "piccol", "genitori", "rivolg", "nipoti", "si chiam", "di nome", "suo nome", "famiglia", "fam.", "coniugi",
                "sigg.", "signori", "vicin", "amic", "badant", "coinquilin", "convivent", "tutor", "in particolare",
                "soprattutto", "specialmente", "sig.ri", "don ", "suor ", "student", "alunn", "consulent", "ostetric",
                "postin", "vigil", "agent", "maresciall", "brigadier", "appuntat", "ispett", "commissari", "comandant",

@@ -7,6 +7,10 @@ minorities (German, French, Slovenian) and its largest foreign-born communities.
 also ordinary capitalised words in a comment ("Felice", "Natale", "Vera", "Sole", "Gioia",
 "Speranza", "Fortunato", "Will", "Hope", "Grace") are left out on purpose: a name is taken only
 beside another capitalised word, and these would take greetings and wishes with it.
+Round 10 (2026-12-04) added the names of those born since 2000, the diminutives older people go by
+("Pinuccia", "Peppino", "Mimmo") and more of the foreign-born communities' (Romanian, Albanian,
+Ukrainian, Filipino, Indian, Spanish-speaking, French, Slovenian, German, English), none of them an
+Italian word form by :mod:`privacy.lexicon`, or else also listed in :data:`privacy.word_forms.WORD_NAMES`.
 """
 from __future__ import annotations
 
@@ -50,4 +54,19 @@ Sašo Špela Tanja Tina Urška Vesna Zoran Žiga
 Ahmed Alexandru Ana Andrei Elena Fatima Gheorghe Hassan Ion Ioana Karim Mohamed Mohammed Mihai Natalia
 Oksana Olena Rachid Vasile Youssef Yassine
 David Elizabeth George Jack James Jennifer John Joseph Mary Michael Paul Richard Robert Sarah Steven William
+Ginevra Greta Nicole Ludovica Rebecca Adele Gioele Erika Michelle Sharon Melissa Miriam Samantha Rachele
+Aurelia Cristel Desirèe Jasmine Yasmine Ilenia Mattea Brando Thiago Enea Leandro Pinuccia Lella Peppino Peppe
+Totò Mimmo Pippo Ciccio Carmelina Cettina Rina Ivo Iole Ida Edda Elsa Enza Fulvia Gilda Irma Lidia Lucrezia
+Mafalda Nives Ottavia Palmira Piera Vilma Wilma Zelinda Aldo Amedeo Aurelio Bepi Duilio Egidio Elio Ezio
+Fiorenzo Gastone Gerardo Gianmarco Gianmaria Ivano Lamberto Leo Mirco Nando Nevio Oscar Pasqualino Romolo
+Rolando Saverio Tiberio Valter Vasco Vinicio Virgilio Ada Wanda Marilisa Mariella Mariuccia Pierina Teresina
+Assuntina Tindaro Agostina Maurizia Morena Loretta Orietta Licia Tecla Teodoro Ugolino Bonaventura Kevin Tom
+Sophie Emily Daniel Alex Samuel Adam Omar Amir Aisha Mariam Ibrahim Mustafa Hamza Mehdi Khadija Ionela Mihaela
+Florin Adrian Gabriel Ionut Nicoleta Alina Adina Marius Cosmin Bogdan Claudiu Arben Blerina Ermal Besnik
+Klodian Elton Enkeledi Fatjon Kledi Valbona Anila Elvira Mirela Lindita Olha Svetlana Iryna Yulia Tetiana
+Nataliya Halyna Lyudmila Vasyl Mykola Taras Oleksandr Maricel Rodel Jocelyn Marites Harpreet Gurpreet Manpreet
+Jaspreet Simranjeet Lorenza Ruben Raul Pablo Carlos Jorge Juan Yolanda Kate Anne Lucy Charlotte Olivia Chloé
+Camille Léa Manon Julie Louis Hugo Lucas Nathan Théo Anja Katja Maja Nejc Luka Tilen Anže Gregor Tjaša Petra
+Polona Lea Leonie Hannah Julia Katharina Tobias Jonas Felix Elias Niklas Fabian Veronica Dante Benedetto
+Giordano Graziano Fausto Lisa Lena Giada Gaia Marzia Tonino Rosetta
 """.split())

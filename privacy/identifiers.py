@@ -334,15 +334,17 @@ _MONTHS = (r"(?i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|sette
            r"|januar|februar|marec|april|maj|junij|julij|avgust|september|oktober|november|december"
            r"|januarja|februarja|marca|aprila|maja|junija|julija|avgusta|septembra|oktobra|novembra|decembra)")
 _DATE = (rf"(?:(?:19|20)\d\d-[01]\d-[0-3]\d(?!\d)|\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*(?:\d{{4}}|\d{{2}})(?!\d)"
-         rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+(?:\d{{4}}|['’]?\d{{2}}(?!\d))|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d))")
-_BORN = (r"(?i:nat[oaie]|(?:data|anno)\s+(?:di\s+)?nascita|nascita|classe|sono\s+del(?:l['’])?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
+         rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+(?:\d{{4}}|['’]?\d{{2}}(?!\d))|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d)"
+         # day and month alone: with the age or the place it still points at one person ("nata il 3 marzo")
+         rf"|\d{{1,2}}\.?\s+{_MONTHS}(?!\w)|\d{{1,2}}/\d{{1,2}}(?![/\d]))")
+_BORN = (r"(?i:nat[oaie]|compleanno|(?:ho\s+)?compiut[oi]\s+(?:i\s+)?\d{1,3}\s+anni|compio\s+(?:gli\s+)?(?:\d{1,3}\s+)?anni|(?:data|anno)\s+(?:di\s+)?nascita|nascita|classe|sono\s+del(?:l['’])?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
          r"|n[ée]e?|date\s+de\s+naissance|rojen[aio]?|datum\s+rojstva"
          # the abbreviations of forms: "d.n." / "dn" (data di nascita), "nasc.", "geb." (geboren), "roj.",
          # and South Tyrol's "Jahrgang" (year of birth, as "classe")
          r"|d\.\s?n(?=\.)|dn|nasc(?=\.)|geb(?=\.)|roj(?=\.)|jahrgang)")
 #: the date after "nato/nata" within a few words ("nata a Milano il 12/03/1980", "sono nato nel 1975")
 #: between the word and the date: a place and the little words around it ("a Roma il", "in Alto Adige nel")
-_BIRTH_GAP = (r"(?:\s+(?:(?i:a|ad|in)\s+[a-zà-ù'’]+(?=\s+(?i:il|nel|on|am|le)\b)|(?i:il|nel|in|a|ad|di|del|on|in|am|im|in|le|en|à|the|of|v|dne)\b"
+_BIRTH_GAP = (r"(?:\s+(?:(?i:a|ad|in)\s+[a-zà-ù'’]+(?=\s+(?i:il|nel|on|am|le)\b)|(?i:il|nel|in|a|ad|di|del|on|in|am|im|in|le|en|à|the|of|v|dne|è)\b"
               r"|[A-ZÀ-ÖØ-ÞČŠŽ][\w'’]+))")
 _BIRTH_RE = re.compile(rf"(?<!\w){_BORN}\b\.?[:,]?(?P<gap>{_BIRTH_GAP}{{0,4}}?)\s*[:,]?\s+(?P<date>{_DATE})")
 

@@ -53,7 +53,7 @@ _CAPS_NAME = rf"{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,3}}(?![{_UP}{_LOW}\]])"
 #: name, any number of them ("Frau Mag. Pichler", "Herr Dipl.-Ing. Dr. Hannes Kofler", "Herr DI Pfeifer")
 _TITLES = (r"(?:\s+(?:(?:dr|prof|dipl\.-?ing|mag|mmag|ddr|ing|dkfm|arch|univ\.-?prof)\.(?:\s?\(fh\))?"
            r"|di(?=\s)|dr(?=\s)|prof(?=\s)))*")
-_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
+_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo|chiamano|presento)|c/o|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
          r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?|(?=[ \t]))|dott(?:\.\s?ssa|\.|oressa|or|(?=[ \t]))"
          r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor|(?=[ \t]))|avv\.|ing\.|geom\.|rag\.|arch\."
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
@@ -87,7 +87,7 @@ _NAME_FIRST_WORDS = (r"mi\s|miss|mr|ms|mon\s+nom|mme|mlle|monsieur|madame|mag\.|
                      r"|firma|f\.to|from|frau|freundliche|dott|dr\.|dkfm\.|dipl\.|distinti\s|danke\s"
                      r"|prof|avv|a\s+presto|abbracci|amicalement|arch|ing|geom|gosp|g\.|ga\.|geb\.|grazie\s+e\s|gru|grü"
                      r"|rag\.|regards|my\s+name|von|vorname|viele|vg|nome|nominativo|nachname|name|née"
-                     r"|cognome|cordial|con\s+osservanza|cheers|familienname|herr|je\s|un\s|univ\.|baci|buona\s|best|bien\s"
+                     r"|cognome|cordial|con\s+osservanza|cheers|c/o|familienname|herr|je\s|un\s|univ\.|baci|buona\s|best|bien\s"
                      r"|kind|warm|yours|--")
 _NAME_LEADS = Led(_NAME_RE, rf"(?<!\w){by_first_letter(_NAME_FIRST_WORDS)}", back=" \t")
 _LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
@@ -105,6 +105,7 @@ _PARTICLE_WORD = re.compile(_PARTICLE)
 #: a form's labels: a name taken ends before the next one ("Nome: Mario Cognome: Rossi")
 _LABELS = frozenset("Nome Cognome Nominativo Name Vorname Nachname Familienname Nom Prénom Ime Priimek Firma".split())
 NOT_NAMES = _LABELS | frozenset("""
+Carissimo Carissima Carissimi Carissime Caro Cara Egregi Stimato Stimata Spettabili Club
 Madre Mamma Marito Moglie Figlio Figlia Figli Fratello Sorella Nonno Nonna Zio Zia Suocero Suocera Cognato Cognata Nipote
 Cugino Cugina Sportellista Inviato Inviata Sent Gesendet Envoyé Poslano Molto Poco Abbastanza Davvero Veramente Proprio Stato Stata Stati State Soddisfatto Soddisfatta Soddisfatti
 Insoddisfatto Insoddisfatta Contento Contenta Contenti Deluso Delusa Delusi Riuscito Riuscita Rimasto Rimasta
@@ -232,6 +233,19 @@ def names(text: str, counts: Counter) -> str:
     return _LOWER_NAMES.sub(sub_lower, "".join(out))
 
 
+#: initials alone signing the comment ("Firma: M.R.", "Cordiali saluti, M. R."): the writer, as much as a name
+_SIGNED_INITIALS = re.compile(rf"(?<!\w)(?P<lead>(?i:firma|firmato|f\.to|in\s+fede|(?:cordiali\s+|distinti\s+)?saluti"
+                              rf"|cordialmente)[ \t]*[:,.]?\s+)(?P<name>[{_UP}]\.[ \t]?[{_UP}]\.(?:[ \t]?[{_UP}]\.)?)(?!\w)")
+
+
+def signed_initials(text: str, counts: Counter) -> str:
+    """Initials alone after a signature's word or a closing: ``[NOME]``, the word kept."""
+    def sub(m: re.Match) -> str:
+        counts["NOME"] += 1
+        return m.group("lead") + "[NOME]"
+    return _SIGNED_INITIALS.sub(sub, text)
+
+
 # --- names with no lead-in ----------------------------------------------------------------------------
 _CAP_PARTICLE = r"(?:De|Di|Da|Del|Della|Dei|Degli|Dello|Dal|Dalla|Dall['’]|Dell['’]|De['’]|D['’]|Lo|La|Li|Van|Von|von)"
 _RUN_RE = re.compile(
@@ -253,6 +267,8 @@ def previous_word(text: str, end: int) -> str:
     if m is not None and m.start() == lo and lo > 0:
         m = _PREVIOUS_WORD.search(text, 0, end)
     return m.group(1) if m is not None else ""
+#: an article or a preposition elided before a word ("L'Hotel Adam", "dell'Ospedale Maria Vittoria")
+_ELIDED = re.compile(r"^(?i:l|dell|all|nell|dall|sull|un)['’]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:\n])[\s\"«“(]*$")
 _PARTICLES = frozenset("De Di Da Del Della Dei Degli Dello Dal Dalla Lo La Li Van Von von".split())
 
@@ -331,7 +347,7 @@ def _name_in_run(text: str, m: re.Match, words: list[tuple[str, int]]) -> tuple[
     previous = (before.group(1) if before is not None else previous_word(text, m.start())).lower().rstrip(".'’")
     # leading greetings and common words are not part of the name ("Grazie Maria Rossi"); a place
     # word makes the rest a place's name ("Liceo Enrico Fermi")
-    while words and (_not_a_name(words[0][0]) or words[0][0].lower() in PLACE_WORDS) \
+    while words and (_not_a_name(words[0][0]) or _ELIDED.sub("", words[0][0]).lower() in PLACE_WORDS) \
             and words[0][0] not in _PARTICLES:
         previous = words[0][0].lower().rstrip(".'’")
         words.pop(0)

@@ -14,7 +14,7 @@ from collections import Counter
 
 from .given_names import GIVEN_NAMES
 from .leads import Led, lowered
-from .word_forms import STOP
+from .word_forms import STOP, unlisted_surname
 from .names import LOWER
 from .pairs import ALL_SURNAMES, LISTED_SURNAMES
 
@@ -75,13 +75,20 @@ def courtesy_names(text: str, counts: Counter) -> str:
     return _COURTESY_RE.sub(lambda m: _listed_name(m, counts, strict=True), text)
 
 
+#: what is said of a family that the lexicon lacks ("monoparentale", "monoreddito", "plurigenerazionale")
+_FAMILY_ADJECTIVE = re.compile(r"(?:mono|multi|pluri|bi|extra|neo).*|.*(?:al[ei]|ar[ei]|ari[oa]|iv[oa]|ic[oa])")
+
+
 def staff_names(text: str, counts: Counter) -> str:
     """A listed surname that is no common word alone after a member of staff, in lower case (a comment in
     capitals reaches here lower-cased): ``[NOME]``, the word before it kept ("l'operatore lombardo è
     scortese"; "l'impiegata gentile", "l'addetto villa" stay: no listed surname, or a noun)."""
     def sub(m: re.Match) -> str:
-        if m.group("name") not in LISTED_SURNAMES:
-            return m.group(0)
+        name = m.group("name")
+        if name not in LISTED_SURNAMES and not (m.group("lead")[:3].lower() in ("fam", "con")
+                                                and unlisted_surname(name, plural=False)
+                                                and not _FAMILY_ADJECTIVE.fullmatch(name)):
+            return m.group(0)  # a family is named by its surname, listed or no word: "la famiglia zanchettin"
         counts["NOME"] += 1
         return m.group("lead") + "[NOME]"
     return _STAFF.sub(sub, text)

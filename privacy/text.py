@@ -21,8 +21,9 @@ from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fi
                           plates, protocol_marks, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
 from .given_names import GIVEN_NAMES
+from .word_forms import WORD_NAMES
 from .first_names import FIRST_WORDS, first_names
-from .names import listed_names, names
+from .names import listed_names, names, signed_initials
 from .thanked import (DESK_WORDS, GREETINGS, SERVED_WORDS, addressed_names, desk_names, greeted_names, served_names, signed_names,
                       thanked_names)
 
@@ -45,7 +46,7 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NARROW = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 _EMAIL_WORDS = ("@", "%40", " at ", "(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "chiocciola", "gmail", "libero", "hotmail",
                 "outlook", "yahoo", "virgilio", "alice.it", "tiscali", "icloud")
-_NAME_WORDS = ("sono", "chiam", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "nominativ", "sottoscritt", "firma", "f.to", "fede", "sig", "dott", "dr.", "prof",
+_NAME_WORDS = ("sono", "chiam", "presento", "c/o", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "nominativ", "sottoscritt", "firma", "f.to", "fede", "sig", "dott", "dr.", "prof",
                "avv.", "ing.", "geom.", "rag.", "arch.", "salut", "cordialm", "mag.", "gott",
                "name", "i am", "i'm", "i’m", "mr", "ms", "miss", "regards", "wishes", "sincerely", "faithfully",
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
@@ -73,10 +74,16 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
                "conto", "c/c", "isee-", "mult", "polizz", "sinistr", "infortun", "pazient", "certificat", "ordin")
 _CRED_WORDS = ("credenzial", "puk", "cvv", "cvc", "cv2", "sms con", "mail con", "messaggio con", "utente ", "spid", "codice spid", "codice cie", "utenza spid", "identificativo spid", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
-               "nome utente", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
+               "nome utente", "nickname", "nick name", "nick:", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
-                "naissance", "rojen", "rojstva", "d.n", "dn ", "nasc.", "geb.", "roj.", "jahrgang")
+                "naissance", "rojen", "rojstva", "d.n", "dn ", "nasc.", "geb.", "roj.", "jahrgang", "compleann", "compiut", "compio")
+
+
+#: lead-ins of :func:`privacy.first_names.first_names` whose words end others ("zio " ends "servizio ", "io e " ends
+#: "ufficio e "): tested at the comment's start and after a space
+_FIRST_AT_START = ("zio ", "zia ", "io e ", "io ed ")
+_FIRST_IN_TEXT = tuple(" " + w for w in _FIRST_AT_START)
 
 
 #: the lead-ins of :func:`privacy.lower_names.lower_names` that the two gates before it do not imply (a
@@ -122,7 +129,7 @@ def _redact(text: str, counts: Counter) -> str:
             text = tax_numbers(text, counts)
         if digits >= 3 and _has(low, _CASE_WORDS):
             text = case_numbers(text, counts)
-        if digits >= 2 and _has(low, _BIRTH_WORDS):  # 2: "classe 58", "nato il 3 marzo 80"
+        if _has(low, _BIRTH_WORDS):  # one digit is enough: "nata il 3 marzo"
             text = birth_dates(text, counts)
         if digits >= 5 and (text != low or _has(low, _DOC_WORDS)):
             text = documents(text, counts)
@@ -148,13 +155,20 @@ def _redact(text: str, counts: Counter) -> str:
 
 def _names(text: str, counts: Counter, low: str) -> str:
     """The name passes of :func:`_redact` (``low``: the text lower-cased, for the gates)."""
+    if len(text) < 40:  # a comment that is only a listed given name and a mark: its writer's ("Wanda.", "-- Wanda")
+        alone = text.strip(" \t\r\n.!-–—")  # not a bare word: a page path's segment or a record's value
+        if alone != text and alone.capitalize() in GIVEN_NAMES and alone.lower() not in WORD_NAMES:
+            counts["NOME"] += 1
+            return text.replace(alone, "[NOME]", 1)
     named = _has(low, _NAME_WORDS) or (("lg" in low or "lp" in low or "vg" in low or "best" in low or "cheers" in low)
                                         and _SIGNOFF_AT.search(low) is not None) or "--" in low  # "--\nPaolo"
     if named:
         if low.count("nome") > 1:  # a form's two labels without colons: "cognome rossi nome mario"
             text = labelled_names(text, counts)
         text = names(text, counts)
-    first = _has(low, FIRST_WORDS)
+        if "." in text:  # "Firma: M.R."
+            text = signed_initials(text, counts)
+    first = _has(low, FIRST_WORDS) or low.startswith(_FIRST_AT_START) or _has(low, _FIRST_IN_TEXT)
     if first:
         text = first_names(text, counts)
     if named or first or _has(low, _LOWER_ONLY):  # after the capitalised names: what is left in lower case

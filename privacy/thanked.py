@@ -94,6 +94,10 @@ _SERVED_RE = re.compile(
     r"|scortes|maleducat|preparat|pazient|simpatic|squisit|fantastic|eccezional|stupend|grand|super|unic|top"
     r"|un\s+(?:angelo|mito|tesoro)|(?:il|la)\s+migliore)"
     r"|(?i:il|la)[ \t]+(?i:migliore|numero\s+(?:1|uno))"
+    # round 10: what a child or a relative has, does or cannot do ("Ginevra ha la febbre", "Thiago non riesce a")
+    r"|(?i:ha|aveva)[ \t]+(?i:la|il|l['’]|\d+\s+anni|bisogno|diritto|avuto|ricevuto|perso|dovuto|problemi)(?![a-z])"
+    r"|(?i:non)[ \t]+(?i:ha|è|era|può|poteva|riesce|riusciva|sta|stava|vuole|sa|parla|cammina|vede|sente)(?![a-z])"
+    r"|(?i:frequenta|soffre|deve|doveva|compie|compirà|è\s+nat[oa]|è\s+malat[oa]|è\s+disabile)(?![a-z])"
     # the same in the questionnaires' other languages ("Sarah was very helpful", "Maria hat mir geholfen",
     # "Marie m'a aidé", "Mojca mi je pomagala")
     r"|(?i:was|is)[ \t]+(?:(?i:very|so|really|extremely)[ \t]+)?(?i:helpful|kind|nice|rude|great|professional|patient|friendly)"
@@ -178,10 +182,10 @@ _MID_GREETED = Led(_MID_GREETED_RE, rf"(?<!\w){lowered(_GREETING)}")
 #: a comment (or a line) addressed to someone: "x Giulia: la pratica…", "Per Kevin, …", "Cara Giulia, …",
 #: "alla c.a. di Brambillasca:"; the name before a colon or a comma
 _ADDRESSED_RE = re.compile(
-    r"(?:^|(?<=\n))(?P<lead>[ \t]*(?i:x|per|a|caro|cara|gentile|gentilissim[oa]|egregi[oa]|c\.a\.|alla\s+c\.a\.(?:\s+di)?"
+    r"(?:^|(?<=\n))(?P<lead>[ \t]*(?i:x|per|a|caro|cara|carissim[oa]|gentile|gentilissim[oa]|egregi[oa]|c\.a\.|alla\s+c\.a\.(?:\s+di)?"
     rf"|all['’]\s?attenzione\s+di|att\.(?:ne)?(?:\s+di)?)[ \t]+)(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+[{_UP}][{_LOW}]+)?"
-    rf"|(?P<low>[{_LOW}]+))(?=[ \t]*[:,])")
-_ADDRESS_STARTS = ("x ", "per ", "a ", "caro ", "cara ", "gentil", "egregi", "c.a.", "alla ", "all", "att")
+    rf"(?=[ \t]*(?:[:,]|[.!]*\s*$))|(?P<low>[{_LOW}]+)(?=[ \t]*[:,]))")  # "Cara Ilenia" alone too
+_ADDRESS_STARTS = ("x ", "per ", "a ", "caro ", "cara ", "carissim", "gentil", "egregi", "c.a.", "alla ", "all", "att")
 
 
 def _greeted(word: str) -> bool:

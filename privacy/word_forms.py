@@ -18,6 +18,7 @@ addolorata agata alba alma ambra angelo annunziata assunta aurora benedetta bian
 concetta costantino dino donato elia emilia eva fiorella franca franco gemma gloria immacolata ines ion jana
 letizia lia lina lino marina marino massimo mauro nina nino pasquale pina pino renato resi rosa rosario
 salvatore sara serena speranza tina toni ugo viola vittoria mary will martin jack
+veronica dante benedetto giordano graziano fausto lisa lena giada gaia marzia tonino rosetta
 """.split())
 #: words that end a lower-case name or cannot start one: articles, prepositions, pronouns, auxiliaries,
 #: and the words said of the staff ("il sig. allo sportello", "la signora molto gentile")
