@@ -71,7 +71,10 @@ _KIN_RE = re.compile(
     r"|addett[oa]|funzionari[oa]|collega|(?:grazie|grz|tnx)(?:\s+mille)?\s+ad?|ringrazio|parlato\s+con|si\s+chiama(?:va)?|di\s+nome"
     r"|complimenti(?:\s+ad?)?|brav(?:issim)?[oaie]|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|seguito)|vicin[oa]|scrive"
     r"|chied(?:ere|ete|i|o)\s+(?:di|a|ad)|insieme\s+(?:a|ad|con)|(?:in\s+particolare|soprattutto|grazie\s+speciale)\s+ad?"
-    r"|(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa])\s+di)[ \t]*[,:]?[ \t]+\(?)"
+    r"|(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oaie]|zi[oaie]|genitori)\s+di"
+    # round 10: a relative called by the name alone, "io e", children, "scrivete a", "chiedendo di" ("zio gino", "io e anna")
+    r"|zi[oa]|nonn[oa]|cugin[oa]|io\s+ed?|(?:il|la)\s+piccol[oa]|figli[e]?|nipoti|bambini|bimbi"
+    r"|scriv(?:ete|ere|i)\s+ad?|rivolg(?:etevi|ersi|iti|ervi)\s+ad?|chiedendo\s+(?:di|a|ad))[ \t]*[,:]?[ \t]+\(?)"
     + _NAME3)
 #: the cheap gate: a lead-in's first letters (lower-cased text)
 WORDS = ("sig", "dott", "avv.", "prof", "ing.", "geom.", "rag.", "salut", "cordial", "firmat", "f.to", "fede", "sono ", "sn ",

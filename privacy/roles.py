@@ -35,10 +35,10 @@ _COURTESY_RE = re.compile(
 
 #: the cheap gate before :data:`_STAFF_RE` (lower-cased text)
 STAFF_WORDS = ("operat", "impiegat", "sportellist", "addett", "funzionari", "famiglia", "coniugi", "vicin", "postin", "vigile",
-               "agente", "maresciallo", "responsabil", "dirigent", "dirett", "sindac", "assessor", "consiglier")
+               "agente", "maresciallo", "responsabil", "dirigent", "dirett", "sindac", "assessor", "consiglier", "c/o")
 _STAFF_LEAD = (r"(?i:operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|famiglia"
                r"|coniugi|vicin[oa]|postin[oa]|vigile|agente|maresciallo|responsabile|dirigente|dirett(?:ore|rice)"
-               r"|sindac[oa]|assessor[ea]|consiglier[ea])")
+               r"|sindac[oa]|assessor[ea]|consiglier[ea]|c/o)")
 _STAFF_RE = re.compile(rf"(?<!\w)(?P<lead>{_STAFF_LEAD}[ \t]+)(?P<name>(?:d['’])?[{LOWER}]+)(?![\w'’])")
 _STAFF = Led(_STAFF_RE, rf"(?<!\w){lowered(_STAFF_LEAD)}")  # its lead-ins found in the text lower-cased
 

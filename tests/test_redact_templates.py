@@ -34,6 +34,11 @@ TEMPLATES = [
     "mi ha risposto {G}, gentilissima", "il mio vicino {G} mi ha aiutato", "{S} {I}. ha gestito la pratica",
     "saluti, {G} {I}.", "{G} {S}, 3331234567", "la famiglia {S} ringrazia", "{G} e {G2} del front office",
     "grazie per la pazienza, {G}", "Sent from my iPhone\n{G}", "A presto, {G} {S}", "vi scrive {G}, 80 anni",
+    # round 10: a relative called by the name alone, "io e", children, who to write to or ask for, "c/o", a birthday
+    "zio {G} ha aspettato due ore", "io e {G} siamo andati in comune", "la piccola {G} ha la febbre",
+    "{G} ha la febbre da due giorni", "i miei figli {G} e {G2}", "scrivete a {G}", "c/o {S}",
+    "nonna {G} non sa usare lo SPID", "Mi presento: {G} {S}", "il bambino, {G}, ha 4 anni", "chiedendo di {G}",
+    "cara {G}", "sono nata il 3 marzo, {G}",
 ]
 
 
