@@ -48,7 +48,9 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|insieme\s+(?:a|ad|con)|accompagnat[oaie]\s+da|(?:ero|eravamo)\s+con"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete|endo)\s+(?:di|a|del|della)"
                # a relative called by the name alone ("zio Gino", "nonna Pina": only a listed given name after it)
-               r"|(?:zi[oa]|nonn[oa]|cugin[oa]|padrino|madrina)(?=\s+[A-ZÀ-ÖØ-Þ])"
+               r"|(?:zi[oa]|nonn[oa]|cugin[oa]|padrino|madrina|oma|opa|onkel|uncle|aunt(?:ie)?|grandma|grandpa|granny|tonton|tata"
+               r"|mamie|papi|papy|stric|teta|babica|dedek)(?=\s+[A-ZÀ-ÖØ-Þ])"
+               r"|ich\s+und|ask\s+for|(?:tut(?:ore|rice)|curat(?:ore|rice)|amministrat(?:ore|rice)\s+di\s+sostegno)\s+di"
                r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
                # the staff who served ("l'operatore Gianni", "l'impiegata Giulia": the entity's staff read the
                # comments, and know their colleagues), a patient, the family ("mio marito Paolo", "mia nonna
@@ -95,7 +97,8 @@ _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|ch
                    r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                    r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                    r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
-                   r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša|padrin|madrin|genitori|nipoti|bambin|bimb|scriv|rivolg|vicin")
+                   r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša|padrin|madrin|genitori|nipoti|bambin|bimb|scriv|rivolg|vicin"
+                   r"|oma|opa|onkel|uncle|aunt|grand|tonton|tata|mamie|papi|papy|stric|teta|babica|dedek|ich|ask|tut|curat|amministrat")
 _FIRST_AT = re.compile(rf"(?<!\w)(?:{_FIRST_AT_WORDS})(?=[\s'’a-z:,])", re.I)
 #: :data:`_FIRST_AT` and :data:`_FIRST_RE`'s lead-ins (a capital after them read as any letter), to match the
 #: text lower-cased (:mod:`privacy.leads`): the lead-ins are tried there before the whole pattern is
@@ -104,7 +107,8 @@ _FIRST_LEAD_LOW = compile_lower(r"(?<!\w)" + lowered(_FIRST_LEAD).replace("(?P<s
                                 .replace("(?=\\s+[A-ZÀ-ÖØ-Þ])", r"(?=\s+\w)"))
 #: the cheap gate before :data:`_FIRST_RE`
 FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
-               "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala",
+               "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala", "grandma", "grandpa", "granny", "tonton",
+               "mamie", "papi", "papy", "babica", "dedek", "ask for", "tutore", "tutrice", "curat", "sostegno",
                "operat", "impiegat", "sportellist", "addett", "funzionari", "collega", "marito", "moglie", "figli",
                "maestr", "insegnant", "assistent", "infermier", "educat", "the ",
                "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",

@@ -59,7 +59,8 @@ _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo|chiamano|presento)|c/o|il\s+mio\s+(?:cog)?no
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
          r"|from(?=:)|von(?=:)|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|cognome|nominativo(?=:)|firma(?=:)|(?:vor|nach|familien)?name(?=:)"
-         r"|ich\s+hei(?:ß|ss)e|(?:herrn?|frau)" + _TITLES + r"|mag\.|mmag\.|dkfm\.|dipl\.-?ing\.|univ\.-?prof\."
+         r"|ich\s+hei(?:ß|ss)e|(?:sohn|tochter|kind|mann|frau|mutter|vater|bruder|schwester)\s+hei(?:ß|ss)t"
+         r"|(?:fils|fille|enfant|mari|femme|mère|père|frère|s(?:œ|oe)ur)\s+s['’]appelle|(?:herrn?|frau)" + _TITLES + r"|mag\.|mmag\.|dkfm\.|dipl\.-?ing\.|univ\.-?prof\."
          r"|je\s+m['’]appelle|mon\s+nom\s+est|je\s+suis|mme\.?|mlle\.?|monsieur|madame|m\."
          r"|ime\s+mi\s+je|moje\s+ime\s+je|sem|gospod(?:u|a)?|gosp[ae]|gospo|g\.|ga\.|geb\.|née)")
 _CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|saluti|grazie\s+e\s+saluti|in\s+fede"
@@ -87,7 +88,8 @@ _NAME_FIRST_WORDS = (r"mi\s|miss|mr|ms|mon\s+nom|mme|mlle|monsieur|madame|mag\.|
                      r"|firma|f\.to|from|frau|freundliche|dott|dr\.|dkfm\.|dipl\.|distinti\s|danke\s"
                      r"|prof|avv|a\s+presto|abbracci|amicalement|arch|ing|geom|gosp|g\.|ga\.|geb\.|grazie\s+e\s|gru|grü"
                      r"|rag\.|regards|my\s+name|von|vorname|viele|vg|nome|nominativo|nachname|name|née"
-                     r"|cognome|cordial|con\s+osservanza|cheers|c/o|familienname|herr|je\s|un\s|univ\.|baci|buona\s|best|bien\s"
+                     r"|cognome|cordial|con\s+osservanza|cheers|c/o|sohn|tochter|kind|bruder|schwester|vater|mutter|mann|fils|fille|enfant|femme"
+                     r"|mari|mère|père|frère|sœur|soeur|familienname|herr|je\s|un\s|univ\.|baci|buona\s|best|bien\s"
                      r"|kind|warm|yours|--")
 _NAME_LEADS = Led(_NAME_RE, rf"(?<!\w){by_first_letter(_NAME_FIRST_WORDS)}", back=" \t")
 _LOWER_LEAD = (r"(?i:mi\s+(?:chiamo|kiamo)|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|my\s+name\s+is|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e"
@@ -106,6 +108,7 @@ _PARTICLE_WORD = re.compile(_PARTICLE)
 _LABELS = frozenset("Nome Cognome Nominativo Name Vorname Nachname Familienname Nom Prénom Ime Priimek Firma".split())
 NOT_NAMES = _LABELS | frozenset("""
 Carissimo Carissima Carissimi Carissime Caro Cara Egregi Stimato Stimata Spettabili Club
+Onkel Tante Oma Opa Uncle Aunt Auntie Grandma Grandpa Granny Tonton Tata Mamie Papi Papy Stric Teta Babica Dedek
 Madre Mamma Marito Moglie Figlio Figlia Figli Fratello Sorella Nonno Nonna Zio Zia Suocero Suocera Cognato Cognata Nipote
 Cugino Cugina Sportellista Inviato Inviata Sent Gesendet Envoyé Poslano Molto Poco Abbastanza Davvero Veramente Proprio Stato Stata Stati State Soddisfatto Soddisfatta Soddisfatti
 Insoddisfatto Insoddisfatta Contento Contenta Contenti Deluso Delusa Delusi Riuscito Riuscita Rimasto Rimasta
@@ -234,8 +237,7 @@ def names(text: str, counts: Counter) -> str:
 
 
 #: initials alone signing the comment ("Firma: M.R.", "Cordiali saluti, M. R."): the writer, as much as a name
-_SIGNED_INITIALS = re.compile(rf"(?<!\w)(?P<lead>(?i:firma|firmato|f\.to|in\s+fede|(?:cordiali\s+|distinti\s+)?saluti"
-                              rf"|cordialmente)[ \t]*[:,.]?\s+)(?P<name>[{_UP}]\.[ \t]?[{_UP}]\.(?:[ \t]?[{_UP}]\.)?)(?!\w)")
+_SIGNED_INITIALS = re.compile(rf"(?<!\w)(?P<lead>(?:(?i:firma|firmato|f\.to)|{_CLOSING})[ \t]*[:,.]?\s+)(?P<name>[{_UP}]\.[ \t]?[{_UP}]\.(?:[ \t]?[{_UP}]\.)?)(?!\w)")
 
 
 def signed_initials(text: str, counts: Counter) -> str:

@@ -107,3 +107,21 @@ def initialled(text: str, counts: Counter) -> str:
             return "[NOME]"
         return m.group(0)
     return _INITIALLED.sub(sub, text)
+
+
+#: two words joined by "e" ("Greta e Thiago frequentano la scuola", "Ivo und Anna", "greta e thiago"): two listed
+#: given names that are no ordinary word and no place ("Maria e Giuseppe" too: names either way)
+_JOINED = re.compile(rf"(?<![\w\[.'’])(?P<a>[{UPPER}]?[{LOWER}]+)[ \t]+(?:e|ed|and|und|et|in)[ \t]+(?P<b>[{UPPER}]?[{LOWER}]+)(?![\w'’])")
+
+
+def joined_names(text: str, counts: Counter) -> str:
+    """Two listed given names joined by "e", "and", "und", "et", "in": ``[NOME]`` each, the word between kept;
+    not after a place's word ("via Mario e Luigi", "Santi Pietro e Paolo")."""
+    def sub(m: re.Match) -> str:
+        a, b = m.group("a"), m.group("b")
+        if a.lower() not in _GIVEN or b.lower() not in _GIVEN \
+                or previous_word(m.string, m.start()).lower().rstrip(".'’") in PLACE_WORDS | {"santi", "ss"}:
+            return m.group(0)
+        counts["NOME"] += 2
+        return "[NOME]" + m.group(0)[len(a):m.end("b") - m.start() - len(b)] + "[NOME]"
+    return _JOINED.sub(sub, text)

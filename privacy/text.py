@@ -13,7 +13,7 @@ from collections import Counter
 from urllib.parse import unquote
 
 from .contacts import addresses, has_social, emails, ips, socials, unnumbered_addresses
-from .pairs import initialled, listed_words, lower_pairs, surnames_after
+from .pairs import initialled, joined_names, listed_words, lower_pairs, surnames_after
 from .phones import phones, spelled_phones
 from .roles import COURTESY_WORDS, ROLE_WORDS, STAFF_WORDS, courtesy_names, role_names, staff_names
 from .credentials import credentials
@@ -46,7 +46,7 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NARROW = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 _EMAIL_WORDS = ("@", "%40", " at ", "(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "chiocciola", "gmail", "libero", "hotmail",
                 "outlook", "yahoo", "virgilio", "alice.it", "tiscali", "icloud")
-_NAME_WORDS = ("sono", "chiam", "presento", "c/o", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "nominativ", "sottoscritt", "firma", "f.to", "fede", "sig", "dott", "dr.", "prof",
+_NAME_WORDS = ("sono", "chiam", "presento", "c/o", "heißt", "heisst", "appelle", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "nominativ", "sottoscritt", "firma", "f.to", "fede", "sig", "dott", "dr.", "prof",
                "avv.", "ing.", "geom.", "rag.", "arch.", "salut", "cordialm", "mag.", "gott",
                "name", "i am", "i'm", "i’m", "mr", "ms", "miss", "regards", "wishes", "sincerely", "faithfully",
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
@@ -82,7 +82,8 @@ _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth",
 
 #: lead-ins of :func:`privacy.first_names.first_names` whose words end others ("zio " ends "servizio ", "io e " ends
 #: "ufficio e "): tested at the comment's start and after a space
-_FIRST_AT_START = ("zio ", "zia ", "io e ", "io ed ")
+_FIRST_AT_START = ("zio ", "zia ", "io e ", "io ed ", "oma ", "opa ", "onkel ", "uncle ", "aunt", "tata ", "stric ",
+                   "teta ", "ich und ")
 _FIRST_IN_TEXT = tuple(" " + w for w in _FIRST_AT_START)
 
 
@@ -190,6 +191,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if (given or surname) and "." in text:  # "Antonella P.", "Rossi M."
         text = initialled(text, counts)
     text = listed_names(text, counts)
+    if given and (" e " in text or " ed " in text or " and " in text or " und " in text or " et " in text or " in " in text):
+        text = joined_names(text, counts)  # "Greta e Thiago frequentano la scuola"
     if given and _has(low, DESK_WORDS):  # "Luca dello sportello 3 è bravissimo", "Chiara del front office"
         text = desk_names(text, counts)
     if given and _has(low, SERVED_WORDS):  # "Ciro mi ha aiutato", "Mario è stato bravissimo"

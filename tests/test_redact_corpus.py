@@ -837,6 +837,30 @@ CORPUS = [
     ('Leo Club? no, il Comune. Servizio ok.', KEPT),
     ('la famiglia monoparentale non ha sconti', KEPT),
     ('Rosa', KEPT),
+    # round 10, the other languages: a relative's name after "heißt", "s'appelle"; a relative called by the name
+    # alone; initials after any closing; "ich und", "ask for"; two listed given names joined by "e"; a guardian
+    ('Mein Sohn heißt Jonas', 'Mein Sohn heißt [NOME]'),
+    ('Ich und Anna waren im Amt', 'Ich und [NOME] waren im Amt'),
+    ('Oma Waltraud kann SPID nicht benutzen', 'Oma [NOME] kann SPID nicht benutzen'),
+    ('Onkel Hans hat zwei Stunden gewartet', 'Onkel [NOME] hat zwei Stunden gewartet'),
+    ('Uncle Tom waited two hours', 'Uncle [NOME] waited two hours'),
+    ("Grandma Mary can't use SPID", "Grandma [NOME] can't use SPID"),
+    ('Please ask for Kevin at the desk', 'Please ask for [NOME] at the desk'),
+    ('Best regards, J.D.', 'Best regards, [NOME]'),
+    ("ma fille s'appelle Léa", "ma fille s'appelle [NOME]"),
+    ('tonton Pierre a attendu', 'tonton [NOME] a attendu'),
+    ('Cordialement, M.D.', 'Cordialement, [NOME]'),
+    ('stric Janez je čakal', 'stric [NOME] je čakal'),
+    ('Lep pozdrav, J.N.', 'Lep pozdrav, [NOME]'),
+    ('Greta e Thiago frequentano la scuola', '[NOME] e [NOME] frequentano la scuola'),
+    ('greta e thiago vanno a scuola', '[NOME] e [NOME] vanno a scuola'),
+    ('Anna und Lukas', '[NOME] und [NOME]'),
+    ('sono la tutrice di Pinuccia', 'sono la tutrice di [NOME]'),
+    ('via Mario e Luigi', KEPT),
+    ('Santi Pietro e Paolo', KEPT),
+    ('Roma e Milano', KEPT),
+    ('marco in ufficio, grazie', KEPT),
+    ('Tante grazie a tutti!', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or

@@ -38,7 +38,7 @@ TEMPLATES = [
     "zio {G} ha aspettato due ore", "io e {G} siamo andati in comune", "la piccola {G} ha la febbre",
     "{G} ha la febbre da due giorni", "i miei figli {G} e {G2}", "scrivete a {G}", "c/o {S}",
     "nonna {G} non sa usare lo SPID", "Mi presento: {G} {S}", "il bambino, {G}, ha 4 anni", "chiedendo di {G}",
-    "cara {G}", "sono nata il 3 marzo, {G}",
+    "cara {G}", "sono nata il 3 marzo, {G}", "{G} e {G2} frequentano la scuola", "Best regards, {I}.{I}.",
 ]
 
 
