@@ -218,6 +218,9 @@ def main() -> None:
             clients[m] = create_app(settings.with_(ckm_enabled=flag)).test_client()
             clients[m].environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
             clients[m].get("/api/v1/meta")
+        from deploy.gunicorn_worker import settle_heap
+
+        settle_heap()  # as the console's gunicorn workers do once their app is built (deploy/gunicorn.conf.py)
         calls = {
             "meta": "/api/v1/meta",
             "overview by PA × service type, monthly": "/api/v1/indicators?by=pa_type,service_type&freq=M",

@@ -72,11 +72,16 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    """A collector's worker reads the privacy lexicon before it serves (privacy.lexicon.warm)."""
+    """A collector's worker reads the privacy lexicon before it serves (privacy.lexicon.warm); the console's
+    and the public site's freeze what their start-up built (deploy.gunicorn_worker.settle_heap)."""
     if _is_collector(worker):
         from privacy import lexicon
 
         lexicon.warm()
+    else:
+        from deploy.gunicorn_worker import settle_heap
+
+        settle_heap()
 
 
 def worker_exit(server, worker):
