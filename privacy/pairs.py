@@ -111,6 +111,8 @@ def initialled(text: str, counts: Counter) -> str:
 
 #: two words joined by "e" ("Greta e Thiago frequentano la scuola", "Ivo und Anna", "greta e thiago"): two listed
 #: given names that are no ordinary word and no place ("Maria e Giuseppe" too: names either way)
+#: the words before two names that make them a place's or a church's ("via Mario e Luigi", "Santi Pietro e Paolo")
+_BEFORE_PLACE = PLACE_WORDS | {"santi", "ss"}
 _JOINED = re.compile(rf"(?<![\w\[.'’])(?P<a>[{UPPER}]?[{LOWER}]+)[ \t]+(?:e|ed|and|und|et|in)[ \t]+(?P<b>[{UPPER}]?[{LOWER}]+)(?![\w'’])")
 
 
@@ -120,8 +122,8 @@ def joined_names(text: str, counts: Counter) -> str:
     def sub(m: re.Match) -> str:
         a, b = m.group("a"), m.group("b")
         if a.lower() not in _GIVEN or b.lower() not in _GIVEN \
-                or previous_word(m.string, m.start()).lower().rstrip(".'’") in PLACE_WORDS | {"santi", "ss"}:
+                or previous_word(m.string, m.start()).lower().rstrip(".'’") in _BEFORE_PLACE:
             return m.group(0)
         counts["NOME"] += 2
-        return "[NOME]" + m.group(0)[len(a):m.end("b") - m.start() - len(b)] + "[NOME]"
+        return "[NOME]" + m.string[m.end("a"):m.start("b")] + "[NOME]"
     return _JOINED.sub(sub, text)

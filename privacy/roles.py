@@ -82,13 +82,15 @@ _FAMILY_ADJECTIVE = re.compile(r"(?:mono|multi|pluri|bi|extra|neo).*|.*(?:al[ei]
 def staff_names(text: str, counts: Counter) -> str:
     """A listed surname that is no common word alone after a member of staff, in lower case (a comment in
     capitals reaches here lower-cased): ``[NOME]``, the word before it kept ("l'operatore lombardo è
-    scortese"; "l'impiegata gentile", "l'addetto villa" stay: no listed surname, or a noun)."""
+    scortese"; "l'impiegata gentile", "l'addetto villa" stay: no listed surname, or a noun). After "famiglia"
+    or "coniugi" also a surname no list holds that is no Italian word ("la famiglia zanchettin"; "la famiglia
+    numerosa", "la famiglia monoparentale" stay)."""
     def sub(m: re.Match) -> str:
         name = m.group("name")
-        if name not in LISTED_SURNAMES and not (m.group("lead")[:3].lower() in ("fam", "con")
+        if name not in LISTED_SURNAMES and not (m.group("lead").lower().startswith(("famiglia", "coniugi"))
                                                 and unlisted_surname(name, plural=False)
                                                 and not _FAMILY_ADJECTIVE.fullmatch(name)):
-            return m.group(0)  # a family is named by its surname, listed or no word: "la famiglia zanchettin"
+            return m.group(0)
         counts["NOME"] += 1
         return m.group("lead") + "[NOME]"
     return _STAFF.sub(sub, text)
