@@ -66,7 +66,7 @@ _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo|chiamano|presento)|c/o|il\s+mio\s+(?:cog)?no
 _CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|saluti|grazie\s+e\s+saluti|in\s+fede"
             r"|un\s+(?:forte\s+)?abbraccio|abbracci|un\s+bacio|baci(?:oni)?|saluti\s+cordiali|cordialità|con\s+osservanza"
             r"|a\s+presto|buona\s+(?:giornata|serata|continuazione)|amicalement|(?:danke\s+und\s+)?gru(?:ß|ss)"
-            r"|cordialmente|gr(?:ü|ue)(?:ß|ss)\s+gott"
+            r"|cordialmente|gr(?:ü|ue)(?:ß|ss)\s+gott|gr(?:ü|ue)(?:ß|ss)e"
             r"|(?:kind(?:est)?|best|warm)\s+regards|regards|best\s+wishes|(?:yours\s+)?sincerely|yours\s+faithfully"
             r"|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:freundliche|viele|liebe)\s+gr(?:ü|ue)(?:ß|ss)e|mfg"
             r"|(?:bien\s+)?cordialement|(?:meilleures\s+)?salutations|bien\s+à\s+vous"

@@ -852,6 +852,8 @@ CORPUS = [
     ('Cordialement, M.D.', 'Cordialement, [NOME]'),
     ('stric Janez je čakal', 'stric [NOME] je čakal'),
     ('Lep pozdrav, J.N.', 'Lep pozdrav, [NOME]'),
+    ('Grüße, H.G.', 'Grüße, [NOME]'),
+    ('Grüße aus Bozen', KEPT),
     ('Greta e Thiago frequentano la scuola', '[NOME] e [NOME] frequentano la scuola'),
     ('greta e thiago vanno a scuola', '[NOME] e [NOME] vanno a scuola'),
     ('Anna und Lukas', '[NOME] und [NOME]'),
