@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 from .given_names import GIVEN_NAMES
 from .leads import by_first_letter, compile_lower, lined_up, lowered
@@ -124,6 +125,24 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "dirigent", "responsabil", "dirett", "sindac", "assessor", "consiglier", "capo", "insieme", "accompagnat",
                "ero con", "eravamo con",
                "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
+#: first words that end other words ("zio " ends "servizio ", "io e " ends "ufficio e "): the gate looks for them at
+#: the comment's start and after a space only
+AT_WORD_START = ("zio ", "zia ", "io e ", "io ed ", "oma ", "opa ", "onkel ", "uncle ", "aunt", "tata ", "stric ",
+                 "teta ", "ich und ")
+AFTER_SPACE = tuple(" " + w for w in AT_WORD_START)
+
+
+def lead_matches(text: str) -> Iterator[re.Match]:
+    """:data:`_FIRST_RE`'s matches, left to right and none overlapping, each tried only where a lead-in's first
+    word (:data:`_FIRST_AT`) starts — found at C speed in the text lower-cased, and its lead-in checked there
+    (:mod:`privacy.leads`) before the whole pattern is tried."""
+    pos, low = 0, lined_up(text)
+    for w in (_FIRST_AT.finditer(text) if low is None else _FIRST_AT_LOW.finditer(low)):
+        if w.start() < pos or low is not None and _FIRST_LEAD_LOW.match(low, w.start()) is None \
+                or (m := _FIRST_RE.match(text, w.start())) is None:
+            continue
+        yield m
+        pos = m.end()
 
 
 def first_names(text: str, counts: Counter) -> str:
@@ -147,12 +166,8 @@ def first_names(text: str, counts: Counter) -> str:
         counts["NOME"] += 1
         surname = m.group("more")  # "[NOME], Franz Gruber": the surname with it
         return m.group("sep") + "[NOME]" + ("" if surname and not _not_a_name(surname.strip()) else surname or "")
-    # the lead-in's first word found at C speed, in lower case, the whole pattern tried only where a lead-in is
-    parts, pos, low = [], 0, lined_up(text)
-    for w in (_FIRST_AT.finditer(text) if low is None else _FIRST_AT_LOW.finditer(low)):
-        if w.start() < pos or low is not None and _FIRST_LEAD_LOW.match(low, w.start()) is None \
-                or (m := _FIRST_RE.match(text, w.start())) is None:
-            continue
+    parts, pos = [], 0
+    for m in lead_matches(text):
         parts.append(text[pos:m.start()] + sub(m))
         pos = m.end()
     out = "".join(parts) + text[pos:] if parts else text

@@ -22,7 +22,7 @@ from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fi
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
 from .given_names import GIVEN_NAMES
 from .word_forms import WORD_NAMES
-from .first_names import FIRST_WORDS, first_names
+from .first_names import AFTER_SPACE, AT_WORD_START, FIRST_WORDS, first_names
 from .names import listed_names, names, signed_initials
 from .thanked import (DESK_WORDS, GREETINGS, SERVED_WORDS, addressed_names, desk_names, greeted_names, served_names, signed_names,
                       thanked_names)
@@ -79,12 +79,6 @@ _CRED_WORDS = ("credenzial", "puk", "cvv", "cvc", "cv2", "sms con", "mail con", 
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
                 "naissance", "rojen", "rojstva", "d.n", "dn ", "nasc.", "geb.", "roj.", "jahrgang", "compleann", "compiut", "compio")
 
-
-#: lead-ins of :func:`privacy.first_names.first_names` whose words end others ("zio " ends "servizio ", "io e " ends
-#: "ufficio e "): tested at the comment's start and after a space
-_FIRST_AT_START = ("zio ", "zia ", "io e ", "io ed ", "oma ", "opa ", "onkel ", "uncle ", "aunt", "tata ", "stric ",
-                   "teta ", "ich und ")
-_FIRST_IN_TEXT = tuple(" " + w for w in _FIRST_AT_START)
 
 
 #: the lead-ins of :func:`privacy.lower_names.lower_names` that the two gates before it do not imply (a
@@ -169,7 +163,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
         text = names(text, counts)
         if "." in text:  # "Firma: M.R."
             text = signed_initials(text, counts)
-    first = _has(low, FIRST_WORDS) or low.startswith(_FIRST_AT_START) or _has(low, _FIRST_IN_TEXT)
+    first = _has(low, FIRST_WORDS) or low.startswith(AT_WORD_START) or _has(low, AFTER_SPACE)
     if first:
         text = first_names(text, counts)
     if named or first or _has(low, _LOWER_ONLY):  # after the capitalised names: what is left in lower case

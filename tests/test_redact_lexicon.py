@@ -3,13 +3,14 @@ surname no list holds from an ordinary word, and costs nothing to a comment that
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 import sys
 
 import pytest
 
 from privacy.lexicon import known, lemma
 from privacy.word_forms import unlisted_surname
+
+from .worker_hooks import after_post_worker_init
 
 
 def test_the_lexicon_knows_inflected_forms_and_not_the_surnames_that_are_no_word():
@@ -43,12 +44,7 @@ def test_plain_comments_never_load_the_lexicon():
 def test_a_collector_worker_reads_the_lexicon_before_it_serves_and_a_console_worker_never():
     """deploy/gunicorn.conf.py's ``post_worker_init``: the first comment naming someone would otherwise
     hold every connection of a gevent worker for the 0.1-0.2 s of the read."""
-    code = ("import runpy, types; from privacy import lexicon\n"
-            "conf = runpy.run_path('deploy/gunicorn.conf.py')\n"
-            "conf['post_worker_init'](types.SimpleNamespace(app=types.SimpleNamespace(app_uri='warehouse.console.app:create_app()')))\n"
-            "print(lexicon._ITALIAN is None)\n"
-            "conf['post_worker_init'](types.SimpleNamespace(app=types.SimpleNamespace(app_uri='collector.app:create_app()')))\n"
-            "print(lexicon._ITALIAN is None)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    out = after_post_worker_init([("warehouse.console.app:create_app()", "lexicon._ITALIAN is None"),
+                                  ("collector.app:create_app()", "lexicon._ITALIAN is None")],
+                                 imports="from privacy import lexicon")
     assert out == ["True", "False"]
