@@ -15,10 +15,10 @@ from stdnum import iban as _iban
 from stdnum import luhn
 from stdnum.it import codicefiscale, iva
 
-from .leads import Led, lowered
+from .leads import Anchored, Led, lowered
 
 
-def scan(pattern: re.Pattern | Led, text: str, kind: str, accept: Callable[[re.Match], bool], counts: Counter,
+def scan(pattern: re.Pattern | Led | Anchored, text: str, kind: str, accept: Callable[[re.Match], bool], counts: Counter,
          group: int | str = 0) -> str:
     """Replace each accepted match of ``pattern`` (``group`` of it) by ``[kind]``.
 
@@ -49,8 +49,12 @@ _L, _D, _M = "[A-Za-z]", "[0-9LMNPQRSTUVlmnpqrstuv]", "[ABCDEHLMPRSTabcdehlmprst
 #: the check character may be missing ("RSSMRA85T10A562 manca una lettera": the first fifteen identify
 #: the person), glued, after a hyphen or a dot, or after a space when it stands alone — never the first
 #: letter of the next word ("… A562 manca" is not "… A562M")
-_CF_RE = re.compile(r"(?<![0-9])" + _SEP.join([_L] * 6 + [_D] * 2 + [_M] + [_D] * 2 + [_L] + [_D] * 3)
+#: The year's first digit is a digit in every code a person has (omocodia replaces the digits from the
+#: last; a code with no digit left is refused by :func:`cf_is_person`): so the pattern asks for it, and
+#: is tried only 6 to 12 characters (six letters, a separator between each) before a digit.
+_CF_RE = re.compile(r"(?<![0-9])" + _SEP.join([_L] * 6 + ["[0-9]"] + [_D] + [_M] + [_D] * 2 + [_L] + [_D] * 3)
                     + r"(?:[\-.]?[A-Za-z]|[ ][A-Za-z](?![A-Za-z]))?(?![0-9])")
+_CODES = Anchored(_CF_RE, re.compile("[0-9]"), 6, 12)
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 
 
@@ -79,7 +83,7 @@ def cf_is_person(candidate: str) -> bool:
 
 
 def codici_fiscali(text: str, counts: Counter) -> str:
-    return scan(_CF_RE, text, "CF", lambda m: cf_is_person(m.group(0)), counts)
+    return scan(_CODES, text, "CF", lambda m: cf_is_person(m.group(0)), counts)
 
 
 # --- IBAN -------------------------------------------------------------------------------------------

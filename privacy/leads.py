@@ -111,6 +111,29 @@ class Led:
         return "".join(parts)
 
 
+class Anchored:
+    """``pattern``, every match of which holds a match of ``anchor`` starting ``first`` to ``last``
+    characters after its own start: :meth:`search` finds the anchors and tries the pattern only at the
+    starts they allow (in order, each once), so it returns what ``pattern.search`` returns. A pattern
+    that needs a digit (a codice fiscale's year) costs nothing on a comment without one, and a few
+    tries per digit on one with a number.
+    """
+
+    def __init__(self, pattern: re.Pattern, anchor: re.Pattern, first: int, last: int) -> None:
+        self.pattern, self.anchor, self.first, self.last = pattern, anchor, first, last
+
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
+        """``self.pattern.search(text, pos)``."""
+        match, first, last = self.pattern.match, self.first, self.last
+        tried = pos  # every start before this one has been tried (or lies before pos)
+        for a in self.anchor.finditer(text, pos + first):
+            for start in range(max(tried, a.start() - last), a.start() - first + 1):
+                if (m := match(text, start)) is not None:
+                    return m
+            tried = max(tried, a.start() - first + 1)
+        return None
+
+
 def lined_up(text: str, low: str | None = None) -> str | None:
     """``text`` lower-cased (``low``, when given), or None when it does not line up with ``text`` for the
     engine's case-insensitive matching (see the module's docstring)."""

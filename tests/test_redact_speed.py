@@ -145,3 +145,53 @@ def test_who_writes_is_read_from_the_words_right_before_sono_as_from_the_whole_t
     text = "".join(pieces) + "sono rossi"
     end = min(cut, len(text))
     assert lower_names._says_who(text, end) == (lower_names._SONO_START.search(text, 0, end) is not None)
+
+
+#: the codice fiscale's pattern as it was before it was anchored on the year's first digit: a letter
+#: allowed there, every start of the text tried
+_CF_ANYWHERE = re.compile(r"(?<![0-9])" + identifiers._SEP.join(
+    [identifiers._L] * 6 + [identifiers._D] * 2 + [identifiers._M] + [identifiers._D] * 2 + [identifiers._L]
+    + [identifiers._D] * 3) + r"(?:[\-.]?[A-Za-z]|[ ][A-Za-z](?![A-Za-z]))?(?![0-9])")
+_CODE_PIECES = ["RSSMRA85T10A562S", "rssmra85t10a562s", "RSS MRA 85T10 A562S", "RSS-MRA-85-T-10-A-562-S",
+                "RSSMRA85T10A562", "RSSMRALRTMLAMNV", "RSSMRA8", "5T10", "A562", "S", "LM", "x", "1", "99",
+                " ", "-", ".", "ciao ", "codice fiscale ", "\n", "MRA", "T1", "0A5", "62S ", "è"]
+
+
+@settings(max_examples=800, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(pieces=st.lists(st.sampled_from(_CODE_PIECES), max_size=12))
+def test_the_codes_tried_near_a_digit_are_the_codes_found_anywhere(pieces):
+    """The codice fiscale is searched only 6 to 12 characters before a digit, with a digit required in the
+    year's first place: what it redacts is what the pattern tried at every start redacted."""
+    text = "".join(pieces)
+    want = identifiers.scan(_CF_ANYWHERE, text, "CF", lambda m: identifiers.cf_is_person(m.group(0)), Counter())
+    assert identifiers.codici_fiscali(text, Counter()) == want
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(text=st.text(alphabet="ab1 -", max_size=40), pos=st.integers(0, 45))
+def test_an_anchored_pattern_finds_what_the_pattern_itself_finds(text, pos):
+    pattern = re.compile(r"(?<!1)a[ -]?b?[ -]?b[ -]?1")  # its "1" lies 2 to 5 characters after its start
+    anchored = leads.Anchored(pattern, re.compile("1"), 2, 5)
+    got, want = anchored.search(text, min(pos, len(text))), pattern.search(text, min(pos, len(text)))
+    assert (got and got.span()) == (want and want.span())
+
+
+def test_a_comment_without_a_digit_never_tries_the_codes_pattern(monkeypatch):
+    tried = []
+    monkeypatch.setattr(identifiers, "_CODES", leads.Anchored(_Counting(identifiers._CF_RE, tried),
+                                                              re.compile("[0-9]"), 6, 12))
+    identifiers.codici_fiscali("Il portale va in errore da giorni e nessuno risponde al telefono. " * 4, Counter())
+    assert tried == []
+    identifiers.codici_fiscali("Il portale va in errore da 3 giorni", Counter())
+    assert 0 < len(tried) <= 7
+
+
+class _Counting:
+    """A pattern whose ``match`` calls are listed."""
+
+    def __init__(self, pattern, calls):
+        self.pattern, self.calls = pattern, calls
+
+    def match(self, text, pos=0):
+        self.calls.append(pos)
+        return self.pattern.match(text, pos)
