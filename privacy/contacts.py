@@ -137,13 +137,13 @@ SOCIAL_SITES = ("instagr", "facebook", "fb.", "m.me", "linkedin", "t.me", "teleg
 
 
 #: a user name given with the network it is on, without "@" ("il mio nick su telegram è zanchettin85",
-#: "Telegram: mario.rossi85", "skype mario_rossi", "zanchettin85 su telegram"): a word of four characters or more,
+#: "Telegram: mario.rossi85", "skype mario_rossi", "skype: live:mario.b.1960", "zanchettin85 su telegram"): a word of four characters or more,
 #: starting with a letter and holding a digit, "." or "_" (the network's own name, "telegram 2 volte", a version
 #: "telegram v2.0" stay)
 _MESSENGERS = r"(?i:telegram|skype|instagram|insta|tiktok|snapchat|snap|discord|facebook|threads|nick(?:name)?|(?:ig|fb)(?=\s*:))"
 _NAMED_HANDLE = r"(?![vV]\d)[A-Za-z](?=[A-Za-z0-9_.]*[0-9_.])[A-Za-z0-9_.]{2,}[A-Za-z0-9_](?![\w@.])"
 _NAMED_HANDLE_RE = re.compile(
-    rf"(?<!\w){_MESSENGERS}(?:\s+(?i:è|e['’]|is|ist|est|je|(?:di|su|on|auf|sur|na)\s+{_MESSENGERS}))*\s*[:=]?\s*(?P<h>{_NAMED_HANDLE})"
+    rf"(?<!\w){_MESSENGERS}(?:\s+(?i:è|e['’]|is|ist|est|je|(?:di|su|on|auf|sur|na)\s+{_MESSENGERS}))*\s*[:=]?\s*(?P<h>(?:live:)?{_NAMED_HANDLE})"
     rf"|(?<![\w@.\[])(?P<g>{_NAMED_HANDLE})\s+(?i:su|on|auf|sur|na)\s+{_MESSENGERS}")
 MESSENGERS = ("telegram", "skype", "insta", "tiktok", "snap", "discord", "facebook", "threads", "nick", "ig:", "ig :", "fb:",
               "fb :")

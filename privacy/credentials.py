@@ -10,22 +10,24 @@ from collections import Counter
 from .identifiers import scan
 
 #: what introduces a secret or an account name: citizens who cannot sign in write them in the comment
-#: ("utente mrossi80 password Pippo123!", "PIN INPS 1234ABCD", "codice OTP 482913"), and the entity's
-#: staff read the comments.
-_CRED_LEAD = (r"(?i:password|passw(?:or)?d|pwd|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
+#: ("utente mrossi80 password Pippo123!", "PIN INPS 1234ABCD", "codice OTP 482913", "il codice 493 771 via
+#: SMS"), and the entity's staff read the comments. A code in groups of digits is taken whole ("OTP 123 456").
+_CRED_LEAD = (r"(?i:password(?:['’]s)?|passw(?:or)?d|pwd|psw|pw|(?<!green\s)(?<!green-)pass|parola\s+segreta|mdp"
+              r"|(?<!numero\s)(?<!codice\s)(?<!cod\.\s)(?<!n\.\s)utente(?=\s+\S*[\d._])|codice(?=[^.!?\n]{0,40}sms)|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
               r"|(?:sms|mail|e-mail|messaggio)\s+con\s+(?:il\s+)?codice"
               r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
               r"|username|user\s?name|user\s?id|nick\s?name|nick(?=\s*:)|nome\s+utente|login|account|credenziali"
               r"|utente(?=\s+(?:spid|cie|inps|inail|pec|del\s+portale))|(?:codice|utenza|identificativo)(?=\s+(?:spid|cie))"
               r"|spid(?=\s*(?::|è|e['’])\s*(?!v?\d+(?:\.\d+)*(?![^\s,;]))[^\s,;]*[\d._])|id\s+utente"
               r"|kennwort|passwort|benutzername|mot\s+de\s+passe|identifiant|geslo|uporabni[šs]ko\s+ime)")
+#: "ist", "lautet", "est", "is" (English contraction: "my password's Summer2023") before the secret
 #: words between the lead and the secret ("PIN INPS", "la mia password è", "password che uso è")
 _CRED_FILL = (r"(?:\s+(?i:inps|spid|cie|inail|dispositivo|della\s+carta|del\s+bancomat|di\s+accesso|mi[ao]|che\s+uso"
               r"|usat[ao]|scelt[ao]|attual[ei]|nuov[ao]|vecchi[ao]|temporane[ao]|ricevut[ao]|arrivat[ao]|(?:via|per)\s+sms"
               r"|che\s+mi\s+(?:(?:è|e['’])\s+arrivat[ao]|hanno\s+(?:dato|inviato|mandato)|(?:hai|avete)\s+(?:dato|inviato|mandato))))*")
 _CRED_RE = re.compile(rf"(?<!\w){_CRED_LEAD}(?P<fill>{_CRED_FILL})"
-                      r"(?P<mark>\s*[:=]\s*|\s+(?i:è|e'|era|is|ist|est|je)\s+|\s+)"
-                      r"(?P<secret>[^\s,;]{3,64}?)(?=[\s,;]|[.!?]*(?:\s|$))")
+                      r"(?P<mark>\s*[:=]\s*|\s+(?i:è|e'|era|is|ist|lautet|est|je)\s+|\s+)"
+                      r"(?P<secret>\d{3,4}(?:[ ]\d{3,4})+(?!\w)|[^\s,;]{3,64}?)(?=[\s,;]|[.!?]*(?:\s|$))")
 
 
 #: after "password è" / "password:", what says how it is rather than what it is
@@ -33,6 +35,8 @@ _CRED_STATE = re.compile(r"(?i:[a-zà-ú]+(?:at[aoei]|ut[aoei]|it[aoei])|troppo|
                          r"|non|ok|sbagliat\w*|giust[ao]|corrett[ao]|errat[ao]|valid[ao]|lung[ao]|cort[ao]|semplice"
                          r"|difficile|complicat\w*|divers[ao]|ugual[ei]|nuov[ao]|vecchi[ao]|obbligatori[ao]|necessari[ao]"
                          r"|sicur[ao]|debole|forte|quell[ao]|quest[ao]|stess[ao]|wrong|expired|incorrect|falsch|abgelaufen)")
+#: an account name by its shape: words joined by a dot or an underscore ("giov.deluca", "m_rossi")
+_HANDLE = re.compile(r"[A-Za-z]+(?:[._][A-Za-z]+)+")
 _COUNTED = re.compile(r"\s+(?i:volt[ae]|minut[oi]|or[ae]|giorn[oi]|tentativ[oi]|caratter[ei]|cifr[ae]|second[oi]"
                       r"|times|minutes|hours|days|attempts|characters|digits|mal|zeichen|fois|caract)")
 _POSSESSIVE = re.compile(r"(?i:\b(?:la\s+mia|il\s+mio|mia|mio|my|meine?|mon|ma|moje)\s+$)")
@@ -55,8 +59,8 @@ def credentials(text: str, counts: Counter) -> str:
             return False  # already a placeholder: redacting twice changes nothing more
         if secret.isdigit() and _COUNTED.match(m.string, m.end("secret")):
             return False  # "login 100 volte", "PIN di 5 cifre": a number that counts
-        if any(c.isdigit() for c in secret):
-            return True
+        if any(c.isdigit() for c in secret) or _HANDLE.fullmatch(secret.rstrip(".!?")):
+            return True  # "Pippo123!", "giov.deluca", "sal_lombardo"
         if _CRED_STATE.fullmatch(secret.rstrip(".!?")):
             return False
         if mark in (":", "="):

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from .given_names import GIVEN_NAMES
 from .leads import by_first_letter, compile_lower, lined_up, lowered
-from .names import _LOW, _UP, _WORD, OFFICES, PLACES, TOWNS, _TOWN_OF, _not_a_name
+from .names import _LOW, _UP, _WORD, OFFICES, PLACES, TOWNS, _TOWN_OF, _not_a_name, place_named
 from .surnames import FREQUENT
 
 #: the endings of the adjectives that say which office a clerk works for ("l'operatrice Sanitaria",
@@ -154,8 +154,9 @@ def first_names(text: str, counts: Counter) -> str:
                 and not (m.group("staff") and not _not_a_name(name) and name not in OFFICES
                          and name not in _CONDITIONS and name not in PLACES and not _OFFICE_ADJECTIVE.fullmatch(name)):
             return m.group(0)
-        if more and f"{name} {more.strip().capitalize()}" in TOWNS or _TOWN_OF.match(m.string, m.start("name")):
-            return m.group(0)  # "grazie a Martina Franca", "grazie a Marina di Ragusa": a town
+        if more and f"{name} {more.strip().capitalize()}" in TOWNS or _TOWN_OF.match(m.string, m.start("name")) \
+                or place_named(m.string, m.start()):
+            return m.group(0)  # "grazie a Martina Franca", "grazie a Marina di Ragusa": a town; "scuola Don Milani"
         end = m.end() if more and not _not_a_name(more.strip()) else m.end("name")
         counts["NOME"] += 1
         return m.string[m.start():m.start("name")] + "[NOME]" + m.string[end:m.end()]

@@ -285,8 +285,9 @@ def _taken_surname(m: re.Match) -> list[str]:
     name = m.group("name")
     if m.group("lead")[:4].lower() == "sono" and not _says_who(m.string, m.start()):
         return []
-    if name[:2].lower() in ("l'", "l’"):  # an article: "sono l'avv. [NOME]" ("l'avv" read as a surname)
-        return []
+    if name[:2].lower() in ("l'", "l’") or m.string[m.end("name"):m.end("name") + 1] in ("'", "’"):
+        return []  # an article ("sono l'avv. [NOME]": "l'avv" read as a surname), or one cut from its word
+        # ("sono sull'app IO", "sono dell'Aquila": "sull", "dell")
     if name in SURNAMES or foreign_surname(name) or unlisted_surname(name, plural=False):
         return [name]
     if name in NOUN_SURNAMES:  # "salve, sono colombo"; "sono testa a testa" stays

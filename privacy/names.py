@@ -55,7 +55,7 @@ _TITLES = (r"(?:\s+(?:(?:dr|prof|dipl\.-?ing|mag|mmag|ddr|ing|dkfm|arch|univ\.-?
            r"|di(?=\s)|dr(?=\s)|prof(?=\s)))*")
 _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo|chiamano|presento)|c/o|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
          r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?|(?=[ \t]))|dott(?:\.\s?ssa|\.|oressa|or|(?=[ \t]))"
-         r"|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor|(?=[ \t]))|avv\.|ing\.|geom\.|rag\.|arch\."
+         r"|d\.\s?ssa|dr\.\s?ssa|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor|(?=[ \t]))|avv\.|ing\.|geom\.|rag\.|arch\."
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
          r"|from(?=:)|von(?=:)|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|cognome|nominativo(?=:)|firma(?=:)|(?:vor|nach|familien)?name(?=:)"
@@ -71,8 +71,10 @@ _CLOSING = (r"(?i:cordiali\s+saluti|distinti\s+saluti|un\s+(?:caro\s+)?saluto|sa
             r"|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|(?:freundliche|viele|liebe)\s+gr(?:ü|ue)(?:ß|ss)e|mfg"
             r"|(?:bien\s+)?cordialement|(?:meilleures\s+)?salutations|bien\s+à\s+vous"
             r"|lep\s+pozdrav|lepo\s+pozdravljeni|s\s+spoštovanjem)")
+#: a title glued to the surname by its dot ("Sig.Ruggiero", "dott.Santangelo", "l'ing.Fontana")
+_GLUED = rf"(?i:sig|dott|dr|prof|avv|ing|geom|rag|arch)\.(?=[{_UP}][{_LOW}])"
 _NAME_RE = re.compile(
-    rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+[\"“«‘']?|(?<!\w){_CLOSING}(?:[ \t]*[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*|[ \t]+)"
+    rf"(?P<lead>(?<!\w){_LEAD}[:,]?[ \t]+[\"“«‘']?|(?<!\w){_GLUED}|(?<!\w){_CLOSING}(?:[ \t]*[,.!:][ \t]*|[,.!:]?[ \t]*\r?\n\s*|[ \t]+)"
     # the short sign-offs, at a line's start only, before a comma or a line break ("Best, John", "Cheers,\nTom"),
     # or a space and a listed given name ("LG Anna", "lp Mojca"; "LG Electronics" stays),
     # and the separator of an e-mail signature ("--\nPaolo", "-- \nPaolo Rossi")
@@ -85,7 +87,7 @@ _NAME_RE = re.compile(
 _NAME_FIRST_WORDS = (r"mi\s|miss|mr|ms|mon\s+nom|mme|mlle|monsieur|madame|mag\.|mmag\.|mein\s+name|moje\s|mit\s|meilleures"
                      r"|mfg|m\.|il\s+mio|il\s+sott|io\s|ich\s+hei|i\s+am|i['’]m|ime\s|in\s+fede"
                      r"|sono|sig|sem(?!\w)|saluti|sincerely|salutations|s\s+spo|la\s+sott|lep\s|lepo\s|liebe|lg|lp"
-                     r"|firma|f\.to|from|frau|freundliche|dott|dr\.|dkfm\.|dipl\.|distinti\s|danke\s"
+                     r"|firma|f\.to|from|frau|freundliche|dott|dr\.|d\.|dkfm\.|dipl\.|distinti\s|danke\s"
                      r"|prof|avv|a\s+presto|abbracci|amicalement|arch|ing|geom|gosp|g\.|ga\.|geb\.|grazie\s+e\s|gru|grü"
                      r"|rag\.|regards|my\s+name|von|vorname|viele|vg|nome|nominativo|nachname|name|née"
                      r"|cognome|cordial|con\s+osservanza|cheers|c/o|sohn|tochter|kind|bruder|schwester|vater|mutter|mann|fils|fille|enfant|femme"
@@ -174,6 +176,24 @@ san santa santo sant s beato beata papa re regina principe principessa
 monte torre castel castello lido poggio colle isola pieve rocca capo punta valle val
 rue avenue place boulevard chemin straße strasse platz ulica cesta trg street road square
 """.split())
+
+#: words that qualify a place word before the name it bears ("scuola primaria Gianni Rodari", "istituto
+#: comprensivo statale Enrico Fermi", "ospedale civile Sandro Pertini")
+_PLACE_QUALIFIERS = (r"primari[ao]|medi[ae]|secondari[ao]|superiore|elementar[ei]|matern[ao]|dell['’]infanzia|statale"
+                     r"|comprensivo|tecnic[ao]|professionale|civile|regionale|provinciale|universitari[ao]|pediatric[ao]"
+                     r"|militare|comunale|paritari[ao]|classico|scientifico|linguistico|artistico|industriale|agrario"
+                     r"|commerciale|alberghiero|musicale|nazionale|internazionale|di\s+primo\s+grado|di\s+secondo\s+grado")
+_QUALIFIED_PLACE = re.compile(r"(?<!\w)(?i:(?:l|dell|all|nell|dall|sull)['’])?(?i:" + "|".join(sorted(PLACE_WORDS))
+                              + r")(?:[ \t]+(?i:" + _PLACE_QUALIFIERS + r"))+[ \t]+$")
+
+
+def place_named(text: str, start: int) -> bool:
+    """Whether the words before ``start`` make a name there the name of a place, a building or an
+    institution: a place word ("via", "ospedale", "Santa"; elided: "all'ospedale"), with the words that
+    qualify it ("scuola media", "istituto comprensivo statale") — "la scuola media Ugo Foscolo"."""
+    previous = _ELIDED.sub("", previous_word(text, start)).lower().rstrip(".")
+    return previous in PLACE_WORDS or _QUALIFIED_PLACE.search(text, max(0, start - 80), start) is not None
+
 
 #: words ending a lower-case name after "mi chiamo", "my name is", … ("mi chiamo mario e vorrei…").
 _STOP_LOWER = frozenset("""e ed ma però per non ho sono vorrei volevo abito vivo che il la lo i gli le un una
@@ -360,7 +380,7 @@ def _name_in_run(text: str, m: re.Match, words: list[tuple[str, int]]) -> tuple[
             and words[0][0] not in _PARTICLES:
         previous = words[0][0].lower().rstrip(".'’")
         words.pop(0)
-    if previous in PLACE_WORDS:
+    if _ELIDED.sub("", previous) in PLACE_WORDS or words and place_named(text, words[0][1]):
         return None
     while words and (_not_a_name(words[-1][0]) or words[-1][0] in _PARTICLES):
         words.pop()

@@ -46,7 +46,7 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NARROW = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 _EMAIL_WORDS = ("@", "%40", " at ", "(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "chiocciola", "gmail", "libero", "hotmail",
                 "outlook", "yahoo", "virgilio", "alice.it", "tiscali", "icloud")
-_NAME_WORDS = ("sono", "chiam", "presento", "c/o", "heißt", "heisst", "appelle", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "nominativ", "sottoscritt", "firma", "f.to", "fede", "sig", "dott", "dr.", "prof",
+_NAME_WORDS = ("sono", "chiam", "presento", "c/o", "heißt", "heisst", "appelle", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "nominativ", "sottoscritt", "firma", "f.to", "fede", "sig", "dott", "dr.", "d.ssa", "d. ssa", "prof",
                "avv.", "ing.", "geom.", "rag.", "arch.", "salut", "cordialm", "mag.", "gott",
                "name", "i am", "i'm", "i’m", "mr", "ms", "miss", "regards", "wishes", "sincerely", "faithfully",
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
@@ -73,7 +73,7 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
                "conto", "c/c", "isee-", "mult", "polizz", "sinistr", "infortun", "pazient", "certificat", "ordin")
-_CRED_WORDS = ("credenzial", "puk", "cvv", "cvc", "cv2", "sms con", "mail con", "messaggio con", "utente ", "spid", "codice spid", "codice cie", "utenza spid", "identificativo spid", "passw", "pwd", "parola chiave", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
+_CRED_WORDS = ("credenzial", "puk", "cvv", "cvc", "cv2", "sms con", "mail con", "messaggio con", "utente ", "spid", "codice spid", "codice cie", "utenza spid", "identificativo spid", "pass", "pwd", "pw", "psw", "mdp", "sms", "parola chiave", "parola segreta", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
                "nome utente", "nickname", "nick name", "nick:", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",

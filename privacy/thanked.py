@@ -11,7 +11,7 @@ from collections import Counter
 from .given_names import GIVEN_NAMES
 from .leads import Led, lowered
 from .word_forms import WORD_NAMES, unlisted_surname
-from .names import (_CAP_PARTICLE, _LOW, _PARTICLES, _UP, _WORD, OFFICES, PLACE_WORDS, PLACES,
+from .names import (_CAP_PARTICLE, _LOW, _PARTICLES, _UP, _WORD, OFFICES, PLACE_WORDS, PLACES, place_named,
                     _not_a_name)
 from .surnames import FREQUENT
 
@@ -121,8 +121,8 @@ def served_names(text: str, counts: Counter) -> str:
     def sub(m: re.Match) -> str:
         name = m.group("name")
         if name.capitalize() not in GIVEN_NAMES or name.lower() in WORD_NAMES or name.capitalize() in PLACES \
-                or not (name.islower() or name.istitle()):
-            return name
+                or not (name.islower() or name.istitle()) or place_named(m.string, m.start("name")):
+            return name  # "Villa Santa Maria non ha …": a place
         counts["NOME"] += 1
         return "[NOME]"
     return _SERVED_RE.sub(sub, text)

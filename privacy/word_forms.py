@@ -63,7 +63,25 @@ wifi bancomat pos check front desk help call center
 
 
 def foreign_surname(word: str) -> bool:
-    return len(word) >= 4 and word[-1] not in "aeiouàèéìòóù'’" and word not in _LOANS and word not in STOP
+    return len(word) >= 4 and word[-1] not in "aeiouàèéìòóù'’" and word not in _LOANS and word not in STOP \
+        and not elided_phrase(word)
+
+
+#: elided articles and prepositions that start no surname ("sono nell'ufficio", "sull'app", "all'estero"),
+#: unlike "d'" and "dell'"/"dall'" (D'Urso, Dell'Orto, Dall'Ara)
+_ELIDING = frozenset("l un nell sull all coll quell quest nessun qualcun c n s t m v".split())
+_APOSTROPHE = re.compile("['’]")
+
+
+def elided_phrase(word: str) -> bool:
+    """Whether a lower-case ``word`` with an apostrophe reads as an elided article or preposition and a word
+    ("d'accordo", "dell'idea", "all'ospedale", "sull'app") rather than a surname no list holds: an elision
+    no surname starts with, or a word form after it. "d'urso", "dell'oglio" are no such phrase."""
+    parts = _APOSTROPHE.split(word, 1)
+    if len(parts) < 2:
+        return False
+    head, rest = parts
+    return head in _ELIDING or rest in STOP or rest in _LOANS or lemma(rest) is not None
 
 
 #: words the lexicon (:mod:`privacy.lexicon`) lacks — it lists inflected forms, and few invariable words —
@@ -91,7 +109,7 @@ def unlisted_surname(word: str, plural: bool = True) -> bool:
     its ending, word ending in an accent ("papà"), or word the lexicon lacks (:data:`_UNLISTED_WORDS`).
     ``plural=False`` leaves the plural rule out (after a greeting a plural is said to many: "ciao Ragazzi")."""
     if len(word) < 4 or word in STOP or word in _LOANS or word in SIGNED or word in _UNLISTED_WORDS \
-            or word[-1] in "àèéìòóù'’" or ADJECTIVE.fullmatch(word):
+            or word[-1] in "àèéìòóù'’" or ADJECTIVE.fullmatch(word) or elided_phrase(word):
         return False
     lem = lemma(word)
     if lem is None:

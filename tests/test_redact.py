@@ -340,7 +340,7 @@ IP = [
 #: a secret or an account name: citizens who cannot sign in write them; the entity's staff read comments
 CREDENZIALI = [
     ("non riesco ad entrare, utente mrossi80 password Pippo123!",
-     "non riesco ad entrare, utente mrossi80 password [CREDENZIALI]!"),
+     "non riesco ad entrare, utente [CREDENZIALI] password [CREDENZIALI]!"),
     ("la mia password è ciaociao e non va", "la mia password è [CREDENZIALI] e non va"),
     ("la password che uso è Roma2024", "la password che uso è [CREDENZIALI]"),
     ("PIN INPS 1234ABCD non funziona", "PIN INPS [CREDENZIALI] non funziona"),
