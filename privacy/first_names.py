@@ -64,6 +64,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|appuntato|ispett(?:ore|rice)|commissari[oa]|comandante|parroco|pediatra|medico|tecnic[oa]|custode|bidell[oa]"
                r"|autista|cassier[ea]|farmacista|notaio|commercialista|psicolog[oa]|fisioterapista|logopedista|preside"
                r"|segretari[oa]|centralinista|receptionist|badante|detto|detta|alias|soprannominat[oa]|vicin[oa]\s+di\s+casa"
+               r"|mediat(?:ore|rice)(?:\s+culturale)?|sachbearbeiter(?:in)?|beamt(?:e|er|in)|mitarbeiter(?:in)?|angestellte[r]?"
                r"|dirigente|responsabile|dirett(?:ore|rice)|sindac[oa]|vicesindac[oa]|assessor[ea]|consiglier[ea]|capo\s?ufficio"
                r"|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|ricevuto|seguito|chiamato|richiamato|assistito|accolto)"
                r"|the\s+(?:officer|clerk|operator|employee|nurse|teacher)"
@@ -98,6 +99,7 @@ _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|ch
                    r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                    r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                    r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
+                   r"|mediat|sachbearbeiter|beamt|mitarbeiter|angestellt"
                    r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša|padrin|madrin|genitori|nipoti|bambin|bimb|scriv|rivolg|vicin"
                    r"|oma|opa|onkel|uncle|aunt|grand|tonton|tata|mamie|papi|papy|stric|teta|babica|dedek|ich|ask|tut|curat|amministrat")
 _FIRST_AT = re.compile(rf"(?<!\w)(?:{_FIRST_AT_WORDS})(?=[\s'’a-z:,])", re.I)
@@ -120,7 +122,7 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "postin", "vigil", "agent", "maresciall", "brigadier", "appuntat", "ispett", "commissari", "comandant",
                "parroc", "pediatr", "medic", "tecnic", "custod", "bidell", "autist", "cassier", "farmacist", "notai",
                "commercialist", "psicolog", "fisioterapist", "logopedist", "presid", "segretari", "centralinist",
-               "receptionist", "complimenti", "applauso", "voto ", "ragazz", "sportello di", "mi ha ", "ci ha ",
+               "receptionist", "mediat", "sachbearbeiter", "beamt", "mitarbeiter", "angestellt", "complimenti", "applauso", "voto ", "ragazz", "sportello di", "mi ha ", "ci ha ",
                "mein ", "meine ", "unser", "badant", "scrive", "conto di", "nome di", "parte di", "detto ", "detta ", "alias", "soprannominat",
                "dirigent", "responsabil", "dirett", "sindac", "assessor", "consiglier", "capo", "insieme", "accompagnat",
                "ero con", "eravamo con",

@@ -47,7 +47,7 @@ _UP, _LOW = UPPER, LOWER
 _WORD = rf"(?:[{_UP}][{_LOW}]*['’])?[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}][{_LOW}]?['’]\s?[{_UP}][{_LOW}]+"
 _CAPS_WORD = rf"(?:[{_UP}]{{2,}}|[{_UP}](?=['’][{_UP}]))(?:['’][{_UP}]{{2,}})?"  # "D'ANGELO" too
 _PARTICLE = r"(?:de|di|da|del|della|dei|degli|dello|de['’]|d['’]|lo|la|van|von|le|li|(?<=[Vv]an )de[rn]|(?<=[Vv]on )de[rm])"
-_NAME = rf"(?:{_WORD})(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_WORD})){{0,3}}"
+_NAME = rf"(?:{_WORD})(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_WORD})){{0,4}}"
 _CAPS_NAME = rf"{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,3}}(?![{_UP}{_LOW}\]])"
 #: the academic titles of German-speaking Italy and Austria that stand between "Herr"/"Frau" and the
 #: name, any number of them ("Frau Mag. Pichler", "Herr Dipl.-Ing. Dr. Hannes Kofler", "Herr DI Pfeifer")

@@ -47,17 +47,6 @@ def listed_words(low: str) -> tuple[bool, bool]:
     return not words.isdisjoint(_ANY_GIVEN), not words.isdisjoint(LISTED_SURNAMES)
 
 
-#: a listed surname right after a name an earlier pass took alone, in lower case or capitalised ("la signora
-#: [NOME] bellini", "grazie [NOME] Gentili": an adjective too, but no word is capitalised there unless a name)
-_AFTER_NAME = re.compile(rf"(?<=\[NOME\])[ \t]+(?P<s>[{UPPER}{LOWER}](?:[{LOWER}'’]+|[{UPPER}'’]+))(?![\w\]])")
-
-
-def _absorbed(word: str) -> bool:
-    """Whether ``word``, right after a name taken, is its surname: listed and no common word, or listed and
-    capitalised or in capitals ("[NOME] Gentili", "sig. [NOME] ROSSI"; "[NOME] gentili e disponibili" stays)."""
-    return word in LISTED_SURNAMES or (word[0].isupper() and word.lower() in ALL_SURNAMES)
-
-
 def lower_pairs(text: str, counts: Counter) -> str:
     """Each pair of a listed given name and a frequent surname next to each other with only spaces between,
     at least one of them in lower case ("mario rossi", "Mario rossi", "MARIO rossi"; two capitalised words are
@@ -78,12 +67,6 @@ def lower_pairs(text: str, counts: Counter) -> str:
             continue
         i += 1
     return "".join(out) + text[pos:] if out else text
-
-
-def surnames_after(text: str) -> str:
-    """``text`` with a listed surname right after a ``[NOME]`` made part of it (:func:`_absorbed`); run once
-    every name pass is done. Not counted: the name was counted when it was taken."""
-    return _AFTER_NAME.sub(lambda m: "" if _absorbed(m.group("s")) else m.group(0), text)
 
 
 #: a listed given name or surname beside a capital's initial ("Antonella P.", "Rossi M.", "M. Rossi")

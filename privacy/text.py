@@ -13,7 +13,8 @@ from collections import Counter
 from urllib.parse import unquote
 
 from .contacts import addresses, has_social, emails, ips, socials, unnumbered_addresses
-from .pairs import initialled, joined_names, listed_words, lower_pairs, surnames_after
+from .pairs import initialled, joined_names, listed_words, lower_pairs
+from .tails import name_tails
 from .phones import phones, spelled_phones
 from .roles import COURTESY_WORDS, ROLE_WORDS, STAFF_WORDS, courtesy_names, role_names, staff_names
 from .credentials import credentials
@@ -200,7 +201,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
         text = _signed_contact(text, counts)
     if "[NOME]" not in text:
         return text
-    text = next_names(surnames_after(text), counts)  # "[NOME] Gentili"; "[NOME] e Marco", "[NOME], anna"
+    text = next_names(name_tails(text), counts)  # "[NOME] Gentili", "[NOME] La Rocca"; "[NOME] e Marco", "[NOME], anna"
     return _INITIAL.sub("[NOME]", text) if "." in text else text  # "Saluti [NOME] R.", "firmato M. [NOME]"
 
 

@@ -914,6 +914,25 @@ CORPUS = [
     ('il codice fiscale via sms non arriva', KEPT),
     ('il codice 3 volte via sms e niente', KEPT),
     ('PIN di 5 cifre', KEPT),
+    # round 11: what continues a name taken (privacy.tails: "La Rocca", "El Idrissi", "in Bianchi", "ved. Brambilla", "fu
+    # Gennaro", "Mbappé Okoye"); staff in German, a cultural mediator
+    ('chiedete a Mariangela La Rocca del CAF', 'chiedete a [NOME] del CAF'),
+    ('Il ragazzo si chiama Mohamed Amine El Idrissi, ha 16 anni e deve iscriversi al CPIA', 'Il ragazzo si chiama [NOME], ha 16 anni e deve iscriversi al CPIA'),
+    ('Mia nipote Aisha Ben Salah deve iscriversi alla materna', 'Mia nipote [NOME] deve iscriversi alla materna'),
+    ('sono Antonio De Angelis La Torre', 'sono [NOME]'),
+    ('Grazie a Kevin Mbappé Okoye, il mediatore culturale', 'Grazie a [NOME], il mediatore culturale'),
+    ('Il mediatore Abdoulaye Diop Ndiaye è stato bravissimo', 'Il mediatore [NOME] è stato bravissimo'),
+    ('La pratica è intestata a Maria Rossi in Bianchi', 'La pratica è intestata a [NOME]'),
+    ('Mia zia, Carla Pozzi vedova Tagliabue, non riceve la reversibilità', 'Mia zia, [NOME], non riceve la reversibilità'),
+    ('Vi scrivo per conto di mia suocera, la signora Pierina Valsecchi ved. Brambilla', 'Vi scrivo per conto di mia suocera, la signora [NOME]'),
+    ('Scrivo a nome di mio padre, Antonio Esposito fu Gennaro', 'Scrivo a nome di mio padre, [NOME]'),
+    ('ho parlato con Mario Rossi in Ospedale', 'ho parlato con [NOME] in Ospedale'),
+    ('Ringrazio Giulia Ufficio Tributi', 'Ringrazio [NOME] Ufficio Tributi'),
+    ('Der Sachbearbeiter Kompatscher hat mich dreimal weggeschickt', 'Der Sachbearbeiter [NOME] hat mich dreimal weggeschickt'),
+    ('Die Beamtin Pichler war unfreundlich', 'Die Beamtin [NOME] war unfreundlich'),
+    ('Die Mitarbeiter waren freundlich', KEPT),
+    ('Der Beamte am Schalter war nett', KEPT),
+    ("il mediatore non c'era", KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or

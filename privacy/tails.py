@@ -1,0 +1,65 @@
+"""What continues a name already taken, run once every name pass is done: a listed surname, the rest of a
+compound, married or widow's surname, and the surname of a name from another tradition — left behind by the
+passes that take a given name alone, or a given name and one word after it.
+
+- a listed surname, in lower case or capitalised or in capitals ("la signora [NOME] bellini", "grazie [NOME]
+  Gentili", "sig. [NOME] ROSSI"; "[NOME] gentili e disponibili" stays: an adjective, no surname in lower case);
+- a particle and a capitalised word ("Mariangela La Rocca", "Mohamed Amine El Idrissi", "Aisha Ben Salah",
+  "Antonio De Angelis La Torre"), a widow's, maiden or father's name ("Carla Pozzi vedova Tagliabue", "Pierina
+  Valsecchi ved. Brambilla", "Antonio Esposito fu Gennaro"), a married name that reads as a surname ("Maria
+  Rossi in Bianchi");
+- a capitalised word that reads as a surname: listed, or no Italian word ("Kevin Mbappé Okoye", "Abdoulaye
+  Diop Ndiaye").
+
+Each is taken into the ``[NOME]`` before it, not counted again: it is the same person. A common word, an
+office, a place or a town after the name stays ("[NOME] in Comune", "[NOME] in Ospedale", "[NOME] Roma").
+"""
+from __future__ import annotations
+
+import re
+
+from .names import _WORD, LOWER, OFFICES, PLACES, UPPER, _not_a_name
+from .pairs import ALL_SURNAMES, LISTED_SURNAMES
+from .word_forms import foreign_surname, unlisted_surname
+
+#: a particle of the surname itself ("La Rocca", "El Idrissi", "Ben Salah"), or what joins a widow's, maiden,
+#: father's or married name to the name before it ("ved. Brambilla", "fu Gennaro", "in Bianchi")
+_PARTICLES = r"La|Lo|Li|El|Al|Ben|Bin|Ibn|Abu|Ould|De|Di|Da|Del|Della|Dal|Dalla|Van|Von|Dos|Das|Do|Mac|Mc"
+_JOINS = r"in|ved\.|vedova|vedovo|fu|nata|nato|coniugata|maritata"
+_TAIL_RE = re.compile(rf"(?<=\[NOME\])[ \t]+(?:(?P<particle>{_PARTICLES})[ \t]+(?P<cap>{_WORD})(?![\w'’])"
+                      rf"|(?P<join>{_JOINS})[ \t]+(?P<joined>{_WORD})(?![\w'’])"
+                      rf"|(?P<word>[{UPPER}{LOWER}](?:[{LOWER}'’]+|[{UPPER}'’]+))(?![\w\]]))")
+
+
+def _listed(word: str) -> bool:
+    """A listed surname that is no common word, or listed and capitalised or in capitals."""
+    return word in LISTED_SURNAMES or (word[0].isupper() and word.lower() in ALL_SURNAMES)
+
+
+def _reads_as_surname(word: str) -> bool:
+    """A capitalised word that is no common word, office or place, and is a listed surname or no Italian word."""
+    if _not_a_name(word) or word in OFFICES or word in PLACES:
+        return False
+    low = word.lower()
+    return low in ALL_SURNAMES or foreign_surname(low) or unlisted_surname(low, plural=False)
+
+
+def _tail(m: re.Match) -> bool:
+    if m.group("particle"):
+        return not (_not_a_name(m.group("cap")) or m.group("cap") in OFFICES or m.group("cap") in PLACES)
+    if m.group("join"):
+        word = m.group("joined")
+        if m.group("join") == "in":  # a married name only when it reads as a surname ("in Ospedale" is a place)
+            return _reads_as_surname(word)
+        return not (_not_a_name(word) or word in OFFICES or word in PLACES)
+    word = m.group("word")
+    return _listed(word) or word.istitle() and _reads_as_surname(word)
+
+
+def name_tails(text: str) -> str:
+    """Each ``[NOME]`` with what continues its name (module docstring) taken into it, until nothing more does."""
+    while True:
+        out = _TAIL_RE.sub(lambda m: "" if _tail(m) else m.group(0), text)
+        if out == text:
+            return out
+        text = out
