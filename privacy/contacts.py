@@ -249,7 +249,9 @@ _HOME_RE = re.compile(rf"(?<!\w){_HOME_LEAD}(?:\s*(?i:in|a|al|alla|presso|è|e'|
 _BARE_STREET = r"(?i:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|contrada|borgo|lungomare|località)"
 _BARE_RE = re.compile(
     rf"(?<![\w\[]){_BARE_STREET}\s+(?P<name>[{_LOW}][{_LOW}'’]*(?:\s+[{_LOW}][{_LOW}'’]*){{0,3}})\s+{_CIVIC}{_NOT_CIVIC}"
-    r"(?=\s*(?:$|[,;.!?)\n]|(?i:int\.?|interno|scala|sc\.|piano|cap)\b)|\s+\d{5}\b)")  # a CAP after a space: not the rest of the number
+    r"(?=\s*(?:$|[,;.!?)\n]|(?i:int\.?|interno|scala|sc\.|piano|cap)\b)|\s+\d{5}\b"  # a CAP after a space: not the rest of the number
+    # or the town, ending the clause ("di via marsala 22 vercelli, il bidone …"; "2 volte." is a count)
+    r"|\s+(?!(?:volte|ore|minuti|giorni|mesi|anni|settimane|euro|persone|km|metri)\b)[a-zà-ù]{3,}(?=\s*(?:$|[,;.!?)\n])))")
 #: words that make "via …", "corso …" a way, a course or a numbered road rather than a street ("via email
 #: 2", "corso base 2", "strada statale 16")
 #: the civic number said first ("abito al civico 12 di via roma", "al n. 4 di Piazza Duomo"): from the

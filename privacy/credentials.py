@@ -27,7 +27,7 @@ _CRED_FILL = (r"(?:\s+(?i:inps|spid|cie|inail|dispositivo|della\s+carta|del\s+ba
               r"|che\s+mi\s+(?:(?:è|e['’])\s+arrivat[ao]|hanno\s+(?:dato|inviato|mandato)|(?:hai|avete)\s+(?:dato|inviato|mandato))))*")
 _CRED_RE = re.compile(rf"(?<!\w){_CRED_LEAD}(?P<fill>{_CRED_FILL})"
                       r"(?P<mark>\s*[:=]\s*|\s+(?i:è|e'|era|is|ist|lautet|est|je)\s+|\s+)"
-                      r"(?P<secret>\d{3,4}(?:[ ]\d{3,4})+(?!\w)|[^\s,;]{3,64}?)(?=[\s,;]|[.!?]*(?:\s|$))")
+                      r"(?P<secret>\d{3,4}(?:[ ]\d{3,4})+(?!\w)|[^\s,;]{3,64}?)(?=\)*(?:[\s,;]|[.!?]*(?:\s|$)))")
 
 
 #: after "password è" / "password:", what says how it is rather than what it is

@@ -82,8 +82,19 @@ def cf_is_person(candidate: str) -> bool:
     return codicefiscale.is_valid(code[:15] + codicefiscale.calc_check_digit(code[:15]))
 
 
+#: a numeric codice fiscale (provisional, given to people waiting for theirs: refugees, newborns) after the
+#: words that name it: 11 digits, whatever their check digit ("il mio codice fiscale provvisorio è 98765432109")
+_CF_NUMERIC = re.compile(r"(?<!\w)(?i:codice\s+fiscale|cod\.\s?fisc\.?|c\.\s?f\.|cf)(?:\s+(?i:provvisori[oa]|numeric[oa]|temporane[oa]))?"
+                         r"(?:\s+(?i:è|e['’]|era))?\s*:?\s*(?P<code>\d{11})(?!\d)")
+
+
 def codici_fiscali(text: str, counts: Counter) -> str:
-    return scan(_CODES, text, "CF", lambda m: cf_is_person(m.group(0)), counts)
+    """Codici fiscali: the alphanumeric ones of a person (:func:`cf_is_person`), and 11 digits after the words
+    that name one (:data:`_CF_NUMERIC`)."""
+    text = scan(_CODES, text, "CF", lambda m: cf_is_person(m.group(0)), counts)
+    if "f" in text or "F" in text:
+        text = scan(_CF_NUMERIC, text, "CF", lambda m: True, counts, group="code")
+    return text
 
 
 # --- IBAN -------------------------------------------------------------------------------------------
@@ -196,14 +207,17 @@ def tax_numbers(text: str, counts: Counter) -> str:
 _DOC_WORDS = (r"(?i:passaporto|passport|reisepass|personalausweis|passeport|potni\s+list|osebna\s+izkaznica|carta\s+(?:d['’]\s?|di\s+)?identit[àa']|c\.\s?i\.|\bcie\b|documento(?:\s+d['’]\s?identit[àa'])?"
               r"|patente(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno)")
 _DOC_RE = re.compile(
-    rf"(?:\bCI\b|{_DOC_WORDS})(?:\s+(?i:è|e['’]|ist|is)(?:\s+(?i:la|il|quella|quello))?)?"
+    rf"(?:\bCI\b|{_DOC_WORDS})(?:\s+(?i:elettronic[oa]|cartace[oa]|nuov[oa]|vecchi[oa]|scadut[oa]))?"
+    r"(?:\s+(?i:number|numero|nummer|numéro))?(?:\s+(?i:è|e['’]|ist|is)(?:\s+(?i:la|il|quella|quello))?)?"
     r"\s*(?i:n\.?|nr\.?|numero|n°|number|no\.|nummer|numéro|številka)?\s*:?\s*"
-    r"(?P<lead>[A-Za-z]{0,3}[ \-]?\d(?:[ \-]?\d){4,9}(?:[ \-]?[A-Za-z]{1,3})?"
+    # letters after the digits: glued, after a dash, or spaced in capitals ("YA1234567 di mia moglie": a word)
+    r"(?P<lead>[A-Za-z]{0,3}[ \-]?\d(?:[ \-]?\d){4,9}(?:-?[A-Za-z]{1,3}|[ ][A-Z]{1,3})?"
     r"|[Uu]1[ \-]?(?:[A-Za-z0-9][ \-]?){7}[A-Za-z]"
     r"|(?=(?:[A-Za-z]*\d){4})[A-Za-z0-9]{6,12})(?![A-Za-z0-9])"  # letters and digits mixed: "C01X00T47", "12AB34567"
-    r"|(?<![A-Za-z0-9])(?P<shape>[A-Z]{2}\d{5}[A-Z]{2}|[A-Z]{2}\d{7}[A-Z]?)(?![A-Za-z0-9])")
+    # the shapes anywhere once a document is named: the CIE ("CA12345AB"), the paper card ("AX1234567", "AU 1234567")
+    r"|(?<![A-Za-z0-9])(?P<shape>[A-Z]{2}\d{5}[A-Z]{2}|[A-Z]{2}[ ]?\d{7}[A-Z]?)(?![A-Za-z0-9])")
 #: where :data:`_DOC_RE` may match, in the text lower-cased (:mod:`privacy.leads`): its words, or two letters and a digit
-_DOCUMENTS = Led(_DOC_RE, rf"\bci\b|{lowered(_DOC_WORDS)}|(?<![a-z0-9])[a-z]{{2}}\d")
+_DOCUMENTS = Led(_DOC_RE, rf"\bci\b|{lowered(_DOC_WORDS)}|(?<![a-z0-9])[a-z]{{2}} ?\d")
 #: plates since 1994: two letters, three digits, two letters (no I, O, Q, U); spaced only in capitals,
 #: or in any case after "targa"/"targata"/"Kennzeichen" ("la mia auto targata ab 123 cd"); dashed in any case
 #: ("la mia auto, ab-123-cd, è stata rimossa").
@@ -239,7 +253,7 @@ def plates(text: str, counts: Counter) -> str:
 #: IUV, the "bollettino"), a tax-payer's code, a fine's "verbale", an invoice or receipt, a CUP booking,
 #: an electronic prescription's NRE — each held by the office that reads the comment.
 _CASE_LEAD = (r"(?i:pratic(?:he|a|e)|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi]|domand[ae]|richiest[ae]|segnalazion[ei]"
-              r"|ticket|codice\s+(?:pratica|richiesta|domanda|cliente|utente)|matricola|matr\.|utenza"
+              r"|ticket|codice\s+(?:pratica|richiesta|domanda|cliente|utente)|matricola|matr\.|utenza|r\.\s?g\.|cila|scia"
               r"|cartell[ae](?:\s+(?:clinica|esattoriale|sanitaria|di\s+pagamento))?|tessera(?:\s+(?:elettorale|associativa))?"
               r"|pod|pdr|contator[ei]|posizion[ei](?:\s+(?:assicurativa|contributiva))?|ricett[ae]|cliente"
               r"|codice\s+(?:di\s+)?pagamento|conto(?:\s+corrente)?|c/c"
@@ -255,7 +269,7 @@ _CASE_MARKED = re.compile("(?<![^\\W\\d_])" + _CASE_MARK.replace(r"n(?=\s+\d)", 
 #: the number, also printed in groups of digits (a pagoPA notice: "3010 0000 0012 3456 78",
 #: "3 0123 4567 8901 2345 6") — then of 12 digits at least, so "richiesta 12345 10 giorni fa" keeps its "10".
 _CASE_ID = (r"(?P<case>\d{1,4}(?:\s\d{1,4}){3,6}(?!\s?\d)"
-            r"|(?:[A-Za-z]{2,6}-){0,2}[A-Za-z]{0,6}[\-/]?\d[\w/\-.]*\d(?:[/\-][A-Za-z0-9]+)?)")
+            r"|(?:[A-Za-z]{2,6}-){0,2}(?:[A-Za-z]{0,6}[\-/]?|[A-Z]{2,6}\.)\d[\w/\-.]*\d(?:[/\-][A-Za-z0-9]+)?)")
 #: the protocol of an ISEE declaration (DSU), with or without a word before it: "INPS-ISEE-2024-12345678A-00"
 _DSU_RE = re.compile(r"(?<![\w-])(?i:inps-isee-\d{4}-\d{5,10}[a-z]?-\d{2})(?![\w-])")
 #: the registration mark a PA's protocol prints on every letter it sends or receives (office or area, register,
@@ -345,10 +359,12 @@ _BORN = (r"(?i:nat[oaie]|compleanno|(?:ho\s+)?compiut[oi]\s+(?:i\s+)?\d{1,3}\s+a
          r"|n[ée]e?|date\s+de\s+naissance|rojen[aio]?|datum\s+rojstva"
          # the abbreviations of forms: "d.n." / "dn" (data di nascita), "nasc.", "geb." (geboren), "roj.",
          # and South Tyrol's "Jahrgang" (year of birth, as "classe")
-         r"|d\.\s?n(?=\.)|dn|nasc(?=\.)|geb(?=\.)|roj(?=\.)|jahrgang)")
+         r"|d\.\s?n(?=\.)|dn|nasc(?=\.)|geb(?=\.)|roj(?=\.)|jahrgang"
+         # "n." in brackets after who it is: "mia madre (n. 14/07/1938)"
+         r"|(?<=\()n(?=\.))")
 #: the date after "nato/nata" within a few words ("nata a Milano il 12/03/1980", "sono nato nel 1975")
 #: between the word and the date: a place and the little words around it ("a Roma il", "in Alto Adige nel")
-_BIRTH_GAP = (r"(?:\s+(?:(?i:a|ad|in)\s+[a-zà-ù'’]+(?=\s+(?i:il|nel|on|am|le)\b)|(?i:il|nel|in|a|ad|di|del|on|in|am|im|in|le|en|à|the|of|v|dne|è)\b"
+_BIRTH_GAP = (r"(?:\s+(?:(?i:a|ad|in)\s+[a-zà-ù'’]+(?=\s+(?:(?i:il|nel|on|am|le)\b|\d))|(?i:il|nel|in|a|ad|di|del|on|in|am|im|in|le|en|à|the|of|v|dne|è)\b"
               r"|[A-ZÀ-ÖØ-ÞČŠŽ][\w'’]+))")
 _BIRTH_RE = re.compile(rf"(?<!\w){_BORN}\b\.?[:,]?(?P<gap>{_BIRTH_GAP}{{0,4}}?)\s*[:,]?\s+(?P<date>{_DATE})")
 

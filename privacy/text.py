@@ -70,7 +70,7 @@ _DOC_WORDS = ("passaporto", "identit", "c.i.", "cie", "document", "patente", "so
 _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "richiest", "segnalazion", "ticket",
                "case", "reference", "ref.", "application", "file", "aktenzeichen", "az.", "antrag", "vorgang",
                "geschäftszahl", "geschaftszahl", "dossier", "demande", "référence", "reference", "zadev", "vlog", "zahtev",
-               "matricola", "matr.", "utenza", "codice cliente", "codice utente",
+               "matricola", "matr.", "utenza", "codice cliente", "codice utente", "r.g.", "r. g.", "cila", "scia",
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
                "conto", "c/c", "isee-", "mult", "polizz", "sinistr", "infortun", "pazient", "certificat", "ordin")
@@ -78,7 +78,8 @@ _CRED_WORDS = ("credenzial", "puk", "cvv", "cvc", "cv2", "sms con", "mail con", 
                "nome utente", "nickname", "nick name", "nick:", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
-                "naissance", "rojen", "rojstva", "d.n", "dn ", "nasc.", "geb.", "roj.", "jahrgang", "compleann", "compiut", "compio")
+                "naissance", "rojen", "rojstva", "d.n", "dn ", "nasc.", "geb.", "roj.", "jahrgang", "compleann", "compiut", "compio",
+                "(n.")
 
 
 

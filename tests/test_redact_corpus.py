@@ -933,6 +933,31 @@ CORPUS = [
     ('Die Mitarbeiter waren freundlich', KEPT),
     ('Der Beamte am Schalter war nett', KEPT),
     ("il mediatore non c'era", KEPT),
+    # round 11: documents named before their number with words between ("la CI di mio marito è la AU 1234567"), the
+    # paper card's spaced number, the word after a number kept; a provisional numeric codice fiscale; "(n. 14/07/1938)";
+    # a lower-case street before its town; protocols with dots, R.G., CILA
+    ('numero carta identità cartacea AX 1234567', 'numero carta identità cartacea [DOCUMENTO]'),
+    ('la CI di mio marito è la AU 1234567', 'la CI di mio marito è la [DOCUMENTO]'),
+    ('la C.I. di mia moglie: AU 7654321', 'la C.I. di mia moglie: [DOCUMENTO]'),
+    ('permesso di soggiorno elettronico I01234567', 'permesso di soggiorno elettronico [DOCUMENTO]'),
+    ('Il passaporto YA1234567 di mia moglie è in rinnovo da 4 mesi', 'Il passaporto [DOCUMENTO] di mia moglie è in rinnovo da 4 mesi'),
+    ('Mi chiamo Nguyen Thi Lan, ho il permesso di soggiorno n. I12345678 in rinnovo', 'Mi chiamo [NOME], ho il permesso di soggiorno n. [DOCUMENTO] in rinnovo'),
+    ('my passport number is 123456789 (US) and the form rejects it', 'my passport number is [DOCUMENTO] (US) and the form rejects it'),
+    ("ho la carta d'identità e 3 documenti", KEPT),
+    ('il mio codice fiscale provvisorio è 98765432109', 'il mio codice fiscale provvisorio è [CF]'),
+    ('Il codice di sblocco che mi avete mandato (PUK 87654321) non va', 'Il codice di sblocco che mi avete mandato (PUK [CREDENZIALI]) non va'),
+    ('Mia madre (n. 14/07/1938) è allettata', 'Mia madre (n. [NASCITA]) è allettata'),
+    ('Mia madre (n. 3/3/1941, Bari) non ha lo SPID', 'Mia madre (n. [NASCITA], Bari) non ha lo SPID'),
+    ('nata a bari 3/3/41', 'nata a bari [NASCITA]'),
+    ('la pratica (n. 12/2024) è ferma', KEPT),
+    ("sono gianna ferraro di via marsala 22 vercelli, il bidone dell'umido non è mai stato consegnato", "sono [NOME] di [INDIRIZZO] vercelli, il bidone dell'umido non è mai stato consegnato"),
+    ('via email 2 volte, niente', KEPT),
+    ('ho scritto via pec 3 volte.', KEPT),
+    ('numero di protocollo INPS.2024.0012345', 'numero di protocollo [PRATICA]'),
+    ('R.G. n. 1234/2023 Tribunale di Monza', 'R.G. n. [PRATICA] Tribunale di Monza'),
+    ('Pratica edilizia del geom. Lorenzo Baldi, CILA 2024/158', 'Pratica edilizia del geom. [NOME], CILA [PRATICA]'),
+    ('il modulo verbale.12.05.2024.pdf non si apre', KEPT),
+    ('la SCIA 2024 è ferma', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
