@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from .given_names import GIVEN_NAMES
 from .leads import by_first_letter, compile_lower, lined_up, lowered
 from .names import _LOW, _UP, _WORD, OFFICES, PLACES, TOWNS, _TOWN_OF, _not_a_name, place_named
+from .pairs import LISTED_SURNAMES
 from .surnames import FREQUENT
+from .word_forms import WORD_NAMES, unlisted_surname
 
 #: the endings of the adjectives that say which office a clerk works for ("l'operatrice Sanitaria",
 #: "l'impiegato Comunale", "l'addetto Tecnico", "il funzionario Amministrativo")
@@ -33,7 +35,7 @@ Autistico Autistica Fragile Grave Cronico Cronica Oncologico Oncologica Neonato 
 #: is taken here, but only a listed one (:data:`GIVEN_NAMES`) — "Ich bin der Meinung", "grazie a Dio",
 #: "ho parlato con Ufficio Tributi" stay — with the capitalised word after it when that is no common word.
 _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|die)|i\s+am|i['’]m"
-               r"|grazie(?:\s+(?:mille|di\s+tutto|speciale|di\s+cuore|infinite|ancora|davvero|anche|soprattutto|in\s+particolare))?"
+               r"|gr(?:azie|z)(?:\s+(?:mille|di\s+tutto|speciale|di\s+cuore|infinite|ancora|davvero|anche|soprattutto|in\s+particolare))?"
                r"\s+(?:a|ad|da|alla|al|all['’]\s?)"
                r"|ringrazi(?:o|amo|are)(?:\s+(?:sentitamente|molto|tanto|di\s+cuore|ancora|infinitamente|anche|soprattutto"
                r"|in\s+particolare))?(?:\s+(?:il|la|l['’]\s?))?"
@@ -68,7 +70,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|dirigente|responsabile|dirett(?:ore|rice)|sindac[oa]|vicesindac[oa]|assessor[ea]|consiglier[ea]|capo\s?ufficio"
                r"|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|ricevuto|seguito|chiamato|richiamato|assistito|accolto)"
                r"|the\s+(?:officer|clerk|operator|employee|nurse|teacher)"
-               r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+chiam(?:a|ava|i|asse|ano|avano)"
+               r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+(?:chiam|kiam)(?:a|ava|i|asse|ano|avano)"
                r"|(?:il\s+suo|di)\s+nome(?:\s+(?:era|è|e['’]))?|famiglia|fam\.|coniugi|sigg\.|sig\.ri|signori"
                r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
                r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa]"
@@ -82,7 +84,12 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)"
                r"|(?:mon|ma|notre)\s+(?:fils|fille|mari|femme|mère|père|frère|s(?:œ|oe)ur)"
-               r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra)))")
+               r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra))"
+               # who served, by the participle ("seguito da Ruggeri", "aiutata da Bernardi"): a listed name or no word
+               r"|(?P<by>(?:seguit|aiutat|servit|assistit|ricevut|accolt)[oaie]\s+da)"
+               # the article northern Italy puts before a first name or a surname ("la Donatella", "il Beppe",
+               # "la Ferretti"): a listed given name that is no word, or a listed surname that is no noun
+               r"|(?P<article>il|la)(?=\s+[A-ZÀ-ÖØ-Þ]))")
 _FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*[,:]?[ \t]+[(\"“«‘']?|(?<=['’]))(?P<name>(?:D(?:e|ell|all)?['’])?[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?!\w|['’]\w)")
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)(?:[ \t]+(?:a|ad|al|alla|con|di|to|à))?[ \t]+)(?P<name>[{_UP}][{_LOW}]+)"
                       rf"(?P<more>[ \t]+{_WORD})?(?![\w'’])")
@@ -95,7 +102,7 @@ _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|ch
                    r"|complimenti|applauso|voto|ragazz|sportello|mi\s+ha|ci\s+ha|vi\s+scrive|scrive|per\s+conto|a\s+nome"
                    r"|da\s+parte|badant|dett|alias|soprannominat"
                    r"|dirigent|responsabil|dirett|sindac|vicesindac|assessor|consiglier|capo|insieme|accompagnat"
-                   r"|ero\s+con|eravamo\s+con"
+                   r"|ero\s+con|eravamo\s+con|grz|seguit|aiutat|servit|assistit|ricevut|accolt"
                    r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                    r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                    r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
@@ -106,7 +113,7 @@ _FIRST_AT = re.compile(rf"(?<!\w)(?:{_FIRST_AT_WORDS})(?=[\s'’a-z:,])", re.I)
 #: :data:`_FIRST_AT` and :data:`_FIRST_RE`'s lead-ins (a capital after them read as any letter), to match the
 #: text lower-cased (:mod:`privacy.leads`): the lead-ins are tried there before the whole pattern is
 _FIRST_AT_LOW = compile_lower(rf"(?<!\w){by_first_letter(_FIRST_AT_WORDS)}(?=[\s'’a-z:,])")
-_FIRST_LEAD_LOW = compile_lower(r"(?<!\w)" + lowered(_FIRST_LEAD).replace("(?P<staff>", "(?:")
+_FIRST_LEAD_LOW = compile_lower(r"(?<!\w)" + lowered(_FIRST_LEAD).replace("(?P<staff>", "(?:").replace("(?P<by>", "(?:").replace("(?P<article>", "(?:")
                                 .replace("(?=\\s+[A-ZÀ-ÖØ-Þ])", r"(?=\s+\w)"))
 #: the cheap gate before :data:`_FIRST_RE`
 FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
@@ -125,13 +132,29 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "receptionist", "mediat", "sachbearbeiter", "beamt", "mitarbeiter", "angestellt", "complimenti", "applauso", "voto ", "ragazz", "sportello di", "mi ha ", "ci ha ",
                "mein ", "meine ", "unser", "badant", "scrive", "conto di", "nome di", "parte di", "detto ", "detta ", "alias", "soprannominat",
                "dirigent", "responsabil", "dirett", "sindac", "assessor", "consiglier", "capo", "insieme", "accompagnat",
-               "ero con", "eravamo con",
+               "ero con", "eravamo con", "grz", "seguit", "aiutat", "servit", "assistit", "ricevut", "accolt",
                "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
 #: first words that end other words ("zio " ends "servizio ", "io e " ends "ufficio e "): the gate looks for them at
 #: the comment's start and after a space only
 AT_WORD_START = ("zio ", "zia ", "io e ", "io ed ", "oma ", "opa ", "onkel ", "uncle ", "aunt", "tata ", "stric ",
                  "teta ", "ich und ")
 AFTER_SPACE = tuple(" " + w for w in AT_WORD_START)
+
+
+#: surnames that are also makes, said with an article ("la Ferrari di Maranello", "la Olivetti", "la Pirelli")
+_MAKES = frozenset("Ferrari Ferrero Barilla Lavazza Armani Prada Gucci Maserati Lamborghini Benetton Bulgari Olivetti "
+                   "Pirelli Piaggio Ducati Buitoni Peroni Fiat Alfa Lancia".split())
+
+
+def _article_name(m: re.Match) -> bool:
+    """Whether the word after an article is a name: a listed given name that is no word, or a listed surname
+    that is no noun ("la Donatella", "il Beppe", "la Ferretti"; "la Speranza", "la Costa", "il Sindaco" stay —
+    the staff's lead-in after it is then tried: "il Sindaco Rossi")."""
+    name = m.group("name")
+    low = name.lower()
+    return (name in GIVEN_NAMES or low in LISTED_SURNAMES) and low not in WORD_NAMES and name not in PLACES \
+        and name not in _MAKES \
+        and not place_named(m.string, m.start())
 
 
 def lead_matches(text: str) -> Iterator[re.Match]:
@@ -141,7 +164,7 @@ def lead_matches(text: str) -> Iterator[re.Match]:
     pos, low = 0, lined_up(text)
     for w in (_FIRST_AT.finditer(text) if low is None else _FIRST_AT_LOW.finditer(low)):
         if w.start() < pos or low is not None and _FIRST_LEAD_LOW.match(low, w.start()) is None \
-                or (m := _FIRST_RE.match(text, w.start())) is None:
+                or (m := _FIRST_RE.match(text, w.start())) is None or m.group("article") and not _article_name(m):
             continue
         yield m
         pos = m.end()
@@ -152,7 +175,11 @@ def first_names(text: str, counts: Counter) -> str:
     "ho parlato con", "chiedere di", …: ``[NOME]`` (with the surname after it, if any)."""
     def sub(m: re.Match) -> str:
         name, more = m.group("name"), m.group("more")
-        if name not in GIVEN_NAMES and name.lower() not in FREQUENT \
+        low = name.lower()
+        if m.group("by") and name not in GIVEN_NAMES and low not in FREQUENT and (
+                _not_a_name(name) or name in OFFICES or name in PLACES or not unlisted_surname(low, plural=False)):
+            return m.group(0)  # a word, an office or a place ("aiutato da Poste", "seguita da Roma")
+        if name not in GIVEN_NAMES and name.lower() not in FREQUENT and not m.group("by") \
                 and not (m.group("staff") and not _not_a_name(name) and name not in OFFICES
                          and name not in _CONDITIONS and name not in PLACES and not _OFFICE_ADJECTIVE.fullmatch(name)):
             return m.group(0)

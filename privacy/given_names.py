@@ -11,6 +11,7 @@ Round 10 (2026-12-04) added the names of those born since 2000, the diminutives 
 ("Pinuccia", "Peppino", "Mimmo") and more of the foreign-born communities' (Romanian, Albanian,
 Ukrainian, Filipino, Indian, Spanish-speaking, French, Slovenian, German, English), none of them an
 Italian word form by :mod:`privacy.lexicon`, or else also listed in :data:`privacy.word_forms.WORD_NAMES`.
+Round 11 added a few more of the older cohorts' and the short forms people use in texts ("Ale", "Giuse", "Robi").
 """
 from __future__ import annotations
 
@@ -69,4 +70,6 @@ Jaspreet Simranjeet Lorenza Ruben Raul Pablo Carlos Jorge Juan Yolanda Kate Anne
 Camille Léa Manon Julie Louis Hugo Lucas Nathan Théo Anja Katja Maja Nejc Luka Tilen Anže Gregor Tjaša Petra
 Polona Lea Leonie Hannah Julia Katharina Tobias Jonas Felix Elias Niklas Fabian Veronica Dante Benedetto
 Giordano Graziano Fausto Lisa Lena Giada Gaia Marzia Tonino Rosetta
+Donatella Marinella Lorella Agnese Leonilde Tarcisio Pierangelo Beppe Beppino Giusi Betta Lalla Titti
+Ale Giuse Robi Simo Manu Dani Gabri Cate
 """.split())

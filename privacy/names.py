@@ -58,6 +58,7 @@ _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo|chiamano|presento)|c/o|il\s+mio\s+(?:cog)?no
          r"|d\.\s?ssa|dr\.\s?ssa|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor|(?=[ \t]))|avv\.|ing\.|geom\.|rag\.|arch\."
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
+         r"|(?-i:NOME|COGNOME)(?=[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])"  # a form's labels in capitals, no colon: "COGNOME Santoro NOME Ilenia"
          r"|from(?=:)|von(?=:)|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|cognome|nominativo(?=:)|firma(?=:)|(?:vor|nach|familien)?name(?=:)"
          r"|ich\s+hei(?:ß|ss)e|(?:sohn|tochter|kind|mann|frau|mutter|vater|bruder|schwester)\s+hei(?:ß|ss)t"
          r"|(?:fils|fille|enfant|mari|femme|mère|père|frère|s(?:œ|oe)ur)\s+s['’]appelle|(?:herrn?|frau)" + _TITLES + r"|mag\.|mmag\.|dkfm\.|dipl\.-?ing\.|univ\.-?prof\."

@@ -25,7 +25,7 @@ from .given_names import GIVEN_NAMES
 from .word_forms import WORD_NAMES
 from .first_names import AFTER_SPACE, AT_WORD_START, FIRST_WORDS, first_names
 from .names import listed_names, names, signed_initials
-from .thanked import (DESK_WORDS, GREETINGS, SERVED_WORDS, addressed_names, desk_names, greeted_names, served_names, signed_names,
+from .thanked import (DESK_WORDS, GREETINGS, SERVED_WORDS, addressed_names, described_names, desk_names, greeted_names, served_names, signed_names,
                       thanked_names)
 
 #: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
@@ -150,6 +150,10 @@ def _redact(text: str, counts: Counter) -> str:
     return _names(text, counts, low)
 
 
+#: an article before a capitalised word: where :func:`first_names` looks for "la Donatella", "il Beppe"
+_ARTICLE_NAME = re.compile(r"(?<!\w)(?:[Ll]a|[Ii]l)[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]")
+
+
 def _names(text: str, counts: Counter, low: str) -> str:
     """The name passes of :func:`_redact` (``low``: the text lower-cased, for the gates)."""
     if len(text) < 40:  # a comment that is only a listed given name and a mark: its writer's ("Wanda.", "-- Wanda")
@@ -166,7 +170,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
         if "." in text:  # "Firma: M.R."
             text = signed_initials(text, counts)
     first = _has(low, FIRST_WORDS) or low.startswith(AT_WORD_START) or _has(low, AFTER_SPACE)
-    if first:
+    if first or ("la " in low or "il " in low) and _ARTICLE_NAME.search(text):  # "la Donatella", "il Beppe"
         text = first_names(text, counts)
     if named or first or _has(low, _LOWER_ONLY):  # after the capitalised names: what is left in lower case
         text = lower_names(text, counts, low)
@@ -191,6 +195,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
         text = joined_names(text, counts)  # "Greta e Thiago frequentano la scuola"
     if given and _has(low, DESK_WORDS):  # "Luca dello sportello 3 è bravissimo", "Chiara del front office"
         text = desk_names(text, counts)
+    if "(" in text or "anni" in low:  # "Bianca (5)", "Armando (mio suocero)", "Pierangelo, 71 anni, …"
+        text = described_names(text, counts)
     if given and _has(low, SERVED_WORDS):  # "Ciro mi ha aiutato", "Mario è stato bravissimo"
         text = served_names(text, counts)
     if _has(low, GREETINGS):  # "ciao, Kevin", "grazie Kevin!", "ciao Kevin, tutto ok", "grazie Marta per l'aiuto"

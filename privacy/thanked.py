@@ -244,3 +244,36 @@ def addressed_names(text: str, counts: Counter, low: str) -> str:
     if not low.lstrip().startswith(_ADDRESS_STARTS) and "\n" not in low:
         return text
     return _ADDRESSED_RE.sub(_greeted_sub(counts), text)
+
+
+# --- a name described by a bracket after it -------------------------------------------------------------
+#: a capitalised word right before a bracket that says who it is: an age ("Bianca (5)", "Pierangelo (71 anni)"),
+#: a relative ("Armando (mio suocero)"), a child's parent ("Federica (mamma di Ginevra, 2B)")
+_DESCRIBED_RE = re.compile(
+    rf"(?<![\w\[.'’])(?P<name>[{_UP}][{_LOW}]+)[ \t]*\((?:(?P<age>\d{{1,3}})(?P<years>[ \t]*(?i:anni|aa\.?|mesi))?[ \t]*[),]"
+    r"|(?i:mi[oa]|nostr[oa]|su[oa])[ \t]+(?i:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa]"
+    r"|suocer[oa]|cognat[oa]|nipote|cugin[oa]|compagn[oa]|vicin[oa]|amic[oa])(?![a-z])"
+    r"|(?i:mamma|papà|madre|padre|nonn[oa]|zi[oa])[ \t]+(?i:di)(?![a-z]))"
+    # or heading the comment before a comma and the age ("Pierangelo, 71 anni, pensionato: …")
+    rf"|^[ \t]*(?P<head>[{_UP}][{_LOW}]+),[ \t]*\d{{1,3}}(?P<aged>[ \t]+(?i:anni))(?![a-z])")
+
+
+def described_names(text: str, counts: Counter) -> str:
+    """A name right before a bracket that says who it is, or heading the comment before its age
+    (:data:`_DESCRIBED_RE`): ``[NOME]``, the bracket kept.
+    A listed given name (also one that is an ordinary word: "Bianca (5)") is taken before any such bracket; a word
+    no list holds, only when it is no Italian word and the bracket gives years or a relative ("Pierangelo (71
+    anni)"; "Modulo (2)", "Google (2)" stay); never a common word, an office or a place."""
+    def sub(m: re.Match) -> str:
+        group = "name" if m.group("name") else "head"
+        name = m.group(group)
+        if _not_a_name(name) or name in OFFICES or name in PLACES or place_named(m.string, m.start(group)):
+            return m.group(0)
+        if name not in GIVEN_NAMES and (m.group("age") and not m.group("years")
+                                        or not unlisted_surname(name.lower(), plural=False)):
+            return m.group(0)
+        counts["NOME"] += 1
+        at = m.start(group) - m.start()
+        return m.group(0)[:at] + "[NOME]" + m.group(0)[at + len(name):]
+    return _DESCRIBED_RE.sub(sub, text)
+

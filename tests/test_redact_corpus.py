@@ -958,6 +958,34 @@ CORPUS = [
     ('Pratica edilizia del geom. Lorenzo Baldi, CILA 2024/158', 'Pratica edilizia del geom. [NOME], CILA [PRATICA]'),
     ('il modulo verbale.12.05.2024.pdf non si apre', KEPT),
     ('la SCIA 2024 è ferma', KEPT),
+    # round 11: a name described by a bracket (an age, a relative, "mamma di") or heading the comment before its age;
+    # the article before a first name or a surname ("la Donatella", "la Ferretti"; "la Speranza", "la Ferrari" stay);
+    # "grz a", "si kiama", "seguito da"/"aiutata da"; a form's labels in capitals; short forms ("Ale")
+    ('i miei bambini: Ettore (7), Bianca (5) e Nina (2)', 'i miei bambini: [NOME] (7), [NOME] (5) e [NOME] (2)'),
+    ('le mie figlie Bianca (5) e Nina (2)', 'le mie figlie [NOME] (5) e [NOME] (2)'),
+    ('Pierangelo, 71 anni, pensionato: sito troppo complicato', '[NOME], 71 anni, pensionato: sito troppo complicato'),
+    ('Pierangelo (71 anni) non riesce a entrare', '[NOME] (71 anni) non riesce a entrare'),
+    ('La pratica di successione del povero Armando (mio suocero) è bloccata', 'La pratica di successione del povero [NOME] (mio suocero) è bloccata'),
+    ('Grazie mille a tutti!', KEPT),
+    ("compilare il Modulo (2) e l'Allegato (3)", KEPT),
+    ('Roma, 3 anni di attesa per la residenza', KEPT),
+    ('Io, 80 anni, non riesco', KEPT),
+    ('quella di Poste, la Donatella, mi ha fatto il riconoscimento SPID in 10 minuti', 'quella di Poste, la [NOME], mi ha fatto il riconoscimento SPID in 10 minuti'),
+    ("il Beppe dell'anagrafe è un mito", "il [NOME] dell'anagrafe è un mito"),
+    ('la dottoressa che mi ha visitato, la Ferretti, era preparata', 'la dottoressa che mi ha visitato, la [NOME], era preparata'),
+    ('Il Sindaco Rossi non ha risposto', 'Il Sindaco [NOME] non ha risposto'),
+    ('La Ferrari di Maranello è più efficiente del comune.', KEPT),
+    ("la Speranza è l'ultima a morire", KEPT),
+    ("la Costa Smeralda non c'entra", KEPT),
+    ('il Comune non risponde', KEPT),
+    ('Cmq grz a Ale dello sportello, gentilissimo', 'Cmq grz a [NOME] dello sportello, gentilissimo'),
+    ('mia moglie si kiama Antonella', 'mia moglie si kiama [NOME]'),
+    ('Sono stata aiutata da Bernardi allo sportello 3', 'Sono stata aiutata da [NOME] allo sportello 3'),
+    ('Sono stato seguito da Ruggeri (sportello 2)', 'Sono stato seguito da [NOME] (sportello 2)'),
+    ('aiutato da Poste, tutto bene', KEPT),
+    ('dati: COGNOME Santoro NOME Ilenia DATA NASCITA 02/11/1989', 'dati: COGNOME [NOME] NOME [NOME] DATA NASCITA [NASCITA]'),
+    ('il NOME Utente non va', KEPT),
+    ('Federica (mamma di Ginevra, 2B)', '[NOME] (mamma di [NOME], 2B)'),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
