@@ -21,9 +21,10 @@ _FILE_NUMBER = re.compile(r".*/(?:19|20)\d\d")
 #: verde 800 123 456 e nessuno risponde") stays readable.
 _SERVICE_NUMBERS = frozenset((phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
                               phonenumbers.PhoneNumberType.PREMIUM_RATE))
-#: the contact centres of the largest municipalities, ordinary landline numbers by their shape ("ho chiamato lo
-#: 06 06 06": Roma Capitale; "lo 02 02 02": Milano): a service's number, kept as the toll-free ones
-_PUBLIC_NUMBERS = frozenset(("060606", "020202"))
+#: the contact centres of the largest municipalities and of the national institutes, ordinary landline numbers by
+#: their shape ("ho chiamato lo 06 06 06": Roma Capitale; "lo 02 02 02": Milano; "06 164164": INPS from a mobile;
+#: "06 6001": INAIL from a mobile): a service's number, kept as the toll-free ones
+_PUBLIC_NUMBERS = frozenset(("060606", "020202", "06164164", "066001"))
 
 
 def _service(number: phonenumbers.PhoneNumber) -> bool:
@@ -76,6 +77,9 @@ def _chained_phones(text: str, counts: Counter) -> str:
     return "".join(out) + text[pos:] if out else text
 
 
+_UNDERSCORED = re.compile(r"(?<=\d)_(?=\d)")
+
+
 def phones(text: str, counts: Counter) -> str:
     """Phone numbers valid in the Italian numbering plan (or international with ``+``/``00``).
 
@@ -86,7 +90,9 @@ def phones(text: str, counts: Counter) -> str:
     """
     text = _chained_phones(text, counts)  # "06 1234 5678 10 volte": the number, not the count after it
     out, pos = [], 0
-    for m in PhoneNumberMatcher(text, "IT", leniency=Leniency.VALID):
+    # an underscore between digits groups them as a space does ("345_1234567"): read so, same length, same places
+    read = _UNDERSCORED.sub(" ", text) if "_" in text else text
+    for m in PhoneNumberMatcher(read, "IT", leniency=Leniency.VALID):
         if _FILE_NUMBER.fullmatch(m.raw_string) or _service(m.number):
             continue
         start = m.start

@@ -986,6 +986,10 @@ CORPUS = [
     ('dati: COGNOME Santoro NOME Ilenia DATA NASCITA 02/11/1989', 'dati: COGNOME [NOME] NOME [NOME] DATA NASCITA [NASCITA]'),
     ('il NOME Utente non va', KEPT),
     ('Federica (mamma di Ginevra, 2B)', '[NOME] (mamma di [NOME], 2B)'),
+    # round 11: INPS's and INAIL's contact numbers from a mobile are a service's; an underscore between a phone's digits
+    ("Ho chiamato lo 06 164164 dell'INPS ma mi hanno fatto aspettare 40 minuti.", KEPT),
+    ('mio num 345_1234567', 'mio num [PHONE]'),
+    ('il file_2024_12 non si apre', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
