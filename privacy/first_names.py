@@ -179,7 +179,7 @@ def first_names(text: str, counts: Counter) -> str:
         if m.group("by") and name not in GIVEN_NAMES and low not in FREQUENT and (
                 _not_a_name(name) or name in OFFICES or name in PLACES or not unlisted_surname(low, plural=False)):
             return m.group(0)  # a word, an office or a place ("aiutato da Poste", "seguita da Roma")
-        if name not in GIVEN_NAMES and name.lower() not in FREQUENT and not m.group("by") \
+        if name not in GIVEN_NAMES and low not in FREQUENT and not m.group("by") \
                 and not (m.group("staff") and not _not_a_name(name) and name not in OFFICES
                          and name not in _CONDITIONS and name not in PLACES and not _OFFICE_ADJECTIVE.fullmatch(name)):
             return m.group(0)

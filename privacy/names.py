@@ -187,13 +187,20 @@ _PLACE_QUALIFIERS = (r"primari[ao]|medi[ae]|secondari[ao]|superiore|elementar[ei
 _QUALIFIED_PLACE = re.compile(r"(?<!\w)(?i:(?:l|dell|all|nell|dall|sull)['’])?(?i:" + "|".join(sorted(PLACE_WORDS))
                               + r")(?:[ \t]+(?i:" + _PLACE_QUALIFIERS + r"))+[ \t]+$")
 
+#: the last word of a qualifier (the place word is looked for only after one)
+_QUALIFIER_LAST = re.compile(_PLACE_QUALIFIERS.replace(r"dell['’]infanzia", "infanzia")
+                             .replace(r"di\s+primo\s+grado|di\s+secondo\s+grado", "grado"))
+
 
 def place_named(text: str, start: int) -> bool:
     """Whether the words before ``start`` make a name there the name of a place, a building or an
     institution: a place word ("via", "ospedale", "Santa"; elided: "all'ospedale"), with the words that
     qualify it ("scuola media", "istituto comprensivo statale") — "la scuola media Ugo Foscolo"."""
     previous = _ELIDED.sub("", previous_word(text, start)).lower().rstrip(".")
-    return previous in PLACE_WORDS or _QUALIFIED_PLACE.search(text, max(0, start - 80), start) is not None
+    if previous in PLACE_WORDS:
+        return True
+    return _QUALIFIER_LAST.fullmatch(previous) is not None \
+        and _QUALIFIED_PLACE.search(text, max(0, start - 80), start) is not None
 
 
 #: words ending a lower-case name after "mi chiamo", "my name is", … ("mi chiamo mario e vorrei…").

@@ -36,22 +36,22 @@ def _listed(word: str) -> bool:
     return word in LISTED_SURNAMES or (word[0].isupper() and word.lower() in ALL_SURNAMES)
 
 
+def _plain(word: str) -> bool:
+    """A capitalised word that is no common word, office or place."""
+    return not (_not_a_name(word) or word in OFFICES or word in PLACES)
+
+
 def _reads_as_surname(word: str) -> bool:
-    """A capitalised word that is no common word, office or place, and is a listed surname or no Italian word."""
-    if _not_a_name(word) or word in OFFICES or word in PLACES:
-        return False
+    """A plain capitalised word that is a listed surname or no Italian word."""
     low = word.lower()
-    return low in ALL_SURNAMES or foreign_surname(low) or unlisted_surname(low, plural=False)
+    return _plain(word) and (low in ALL_SURNAMES or foreign_surname(low) or unlisted_surname(low, plural=False))
 
 
 def _tail(m: re.Match) -> bool:
     if m.group("particle"):
-        return not (_not_a_name(m.group("cap")) or m.group("cap") in OFFICES or m.group("cap") in PLACES)
-    if m.group("join"):
-        word = m.group("joined")
-        if m.group("join") == "in":  # a married name only when it reads as a surname ("in Ospedale" is a place)
-            return _reads_as_surname(word)
-        return not (_not_a_name(word) or word in OFFICES or word in PLACES)
+        return _plain(m.group("cap"))
+    if m.group("join"):  # a married name only when it reads as a surname ("in Ospedale" is a place)
+        return _reads_as_surname(m.group("joined")) if m.group("join") == "in" else _plain(m.group("joined"))
     word = m.group("word")
     return _listed(word) or word.istitle() and _reads_as_surname(word)
 

@@ -255,7 +255,7 @@ _DESCRIBED_RE = re.compile(
     r"|suocer[oa]|cognat[oa]|nipote|cugin[oa]|compagn[oa]|vicin[oa]|amic[oa])(?![a-z])"
     r"|(?i:mamma|papà|madre|padre|nonn[oa]|zi[oa])[ \t]+(?i:di)(?![a-z]))"
     # or heading the comment before a comma and the age ("Pierangelo, 71 anni, pensionato: …")
-    rf"|^[ \t]*(?P<head>[{_UP}][{_LOW}]+),[ \t]*\d{{1,3}}(?P<aged>[ \t]+(?i:anni))(?![a-z])")
+    rf"|^[ \t]*(?P<head>[{_UP}][{_LOW}]+),[ \t]*\d{{1,3}}[ \t]+(?i:anni)(?![a-z])")
 
 
 def described_names(text: str, counts: Counter) -> str:
