@@ -64,7 +64,7 @@ def test_submissions(ctx: click.Context, key: str, limit: int, as_json: bool) ->
     Arrived here means: accepted by the collector, through the broker and stored by the processor.
     Answers are listed only of the check-ups a page asked for (the snippet's data-test); those of the
     test mode — every answer, a real citizen's too if the mode was left on — only as how many arrived
-    by day and page, in bands (0, 1–9, 10–99, …), never their answers."""
+    by day and page, only that some arrived (≥ 1), never how many nor their answers."""
     from dataset import testrows
     from registry import ops
     from warehouse.console.onboarding import band

@@ -364,3 +364,23 @@ def test_route_12_the_response_rates_count_of_a_suppressed_cells_answers():
         assert row["impressions"] >= 3  # the page views stay: they are not answers
     assert out.loc["none", "submissions"] == 0 and out.loc["none", "response_rate"] == 0
     assert out.loc["many", "submissions"] >= 38 and not pd.isna(out.loc["many", "break_off"])
+
+
+def test_route_25_no_second_draw_of_n_from_the_comments_or_the_conditional_items(tmp_path):
+    """The workspace lists a published cell's comments in full up to n' + D − 1, so their number C is exact;
+    the item non-response table published the comment item's unanswered count M' perturbed on its own key:
+    C + M' was a second, independent draw of n beside the cube's n', and the two together pinned it (red
+    team, 2026-12-04: two of 422 service-months exactly). Likewise the applicable counts of "went_well" and
+    "went_wrong" (asked of the satisfied and of the others) were two more draws. The table publishes only
+    items asked of every respondent that are not free text."""
+    from warehouse.protect import Protection
+    from warehouse.response_rates import item_nonresponse
+
+    rows = [response(period="2026-04", service="svc-a", satisfaction=1 + i % 5, ease=3,
+                     went_well=("clarity",) if i % 5 >= 3 else (), comment="ok" if i % 2 else None, day=1 + i)
+            for i in range(20)]
+    write(tmp_path, rows + _background())
+    items = set(item_nonresponse(tmp_path, Protection.from_settings(Settings(data_dir=tmp_path)), "svc-a")["item"])
+    assert "satisfaction" in items and "ease" in items
+    assert not items & {"comment", "went_well", "went_wrong"}, items
+

@@ -270,7 +270,8 @@ def test_the_item_nonresponse_names_each_question_in_the_readers_language(client
 
     it = markup.unescape(_page(client, "/quality/response-rates?service=demo-roma-anagrafe"))
     assert "Complessivamente, quanto sei soddisfatto/a del servizio?" in it
-    assert "Dove hai incontrato le maggiori difficoltà?" in it
+    assert "Sei riuscito/a a fare quello che volevi?" in it
+    assert "Dove hai incontrato le maggiori difficoltà?" not in it  # a conditional item: route 25
     en = markup.unescape(_page(client, "/quality/response-rates?service=demo-roma-anagrafe&lang=en"))
     assert "Overall, how satisfied are you with the service?" in en and "quanto sei soddisfatto" not in en
     _html, items = _download(client, "/quality/response-rates?service=demo-roma-anagrafe",

@@ -137,7 +137,7 @@ def test_check_my_page_reads_the_collectors_counts(app, seeded, origin_counters)
     counter.seen("demo-roma-anagrafe", "https://evil.example", allowed=False)  # the first one is handed over at once
     assert counter.wait_written()  # …to the writer thread (the request never waits for the registry)
     body = c.get(url, headers=tok).json
-    assert body["verdict"] == "wrong_origin" and body["seen"][0]["refused"] == "1–9"
+    assert body["verdict"] == "wrong_origin" and body["seen"][0]["refused"] == "≥ 1"
     counter.seen("demo-roma-anagrafe", "https://www.comune.roma.it", allowed=True)  # buffered…
     assert c.get(url, headers=tok).json["verdict"] == "wrong_origin"
     counter.flush()  # …until the interval is over
@@ -160,12 +160,31 @@ def test_check_my_page_gives_no_count_and_no_time_of_the_answers_it_counts(app, 
     counter.flush()
     body = c.get(f"/api/v1/workspace/{ROMA}/services/demo-roma-anagrafe/check", headers=tok).json
     [row] = [o for o in body["seen"] if o["origin"] == NO_ORIGIN]
-    assert row["requests"] == "1–9" and row["refused"] == "0"
+    assert row["requests"] == "≥ 1" and row["refused"] == "0"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["last_at"])  # the day, in Rome: no hour, no minute
     page = html.unescape(c.get(f"/workspace/{ROMA}/services/demo-roma-anagrafe/check", headers=tok)
                          .get_data(as_text=True))
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", page[page.index(f'<tr data-origin="{NO_ORIGIN}"'):].split("</tr>")[0])
-    assert cells == ["—", "1–9", "0", row["last_at"]]
+    assert cells == ["—", "≥ 1", "0", row["last_at"]]
+
+
+def test_a_count_one_can_add_to_is_shown_only_as_whether_there_were_any(app, seeded, origin_counters):
+    """Route 26: a questionnaire load needs no token and adds one to its origin's count, so bands by order of
+    magnitude gave the count back — the k-th load that flipped "1–9" to "10–99" said it was 10 − k. An
+    attacker adding loads one at a time sees the page say the same thing from the first to the last."""
+    c, tok = app.test_client(), bearer(seeded[1]["entity"])
+    counter = origin_counters(connect(seeded[0].database_url), flush_s=3600)
+    url = f"/api/v1/workspace/{ROMA}/services/demo-roma-anagrafe/check"
+    counter.seen("demo-roma-anagrafe", None, allowed=True)
+    counter.seen("demo-roma-anagrafe", None, allowed=True)  # two answers of the week, from a back end
+    counter.flush()
+    shown = []
+    for _ in range(12):  # the attacker's loads, one at a time
+        counter.seen("demo-roma-anagrafe", None, allowed=True)
+        counter.flush()
+        [row] = [o for o in c.get(url, headers=tok).json["seen"] if o["origin"] == NO_ORIGIN]
+        shown.append(row["requests"])
+    assert set(shown) == {"≥ 1"}
 
 
 def test_coverage_counts_targets_silence_and_minimum_n(app, seeded):

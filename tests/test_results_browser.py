@@ -177,7 +177,7 @@ def test_onboarding_request_approval_snippet_and_first_submission_counted(stack,
     page.goto(f"{base}/workspace/{ROMA}/services/{key}/check")
     page.get_by_role("button", name="Verifica ora").click()
     assert page.locator("[data-verdict]").get_attribute("data-verdict") == "ok"
-    assert page.locator('[data-col="requests"]').all_inner_texts() == ["1–9"]  # a band, never the count
+    assert page.locator('[data-col="requests"]').all_inner_texts() == ["≥ 1"]  # a band, never the count
     found["check"] = serious(Axe().run(page))
     shot(page, "onboarding-check.png")
     ctx.close()

@@ -145,9 +145,21 @@ def rates(data_dir: Path, protection: Protection, dims: Sequence[str] = ("servic
     return publish_rates(funnel_cells(data_dir, dims, where, secret, con), dims, protection)
 
 
+def _published_item(item) -> bool:
+    """Whether an item's non-response is published: asked of every respondent and not free text.
+
+    A free-text item's answers are the cell's comments, which the workspace lists in full up to its cap: their
+    number is exact there, so a perturbed count of those who left it empty added to it was a second draw of
+    the cell's n beside the cube's (route 25, docs/confidentiality.md). A conditional item applies to an answer
+    category ("went_well" to those satisfied): its applicable count, perturbed on its own key, was another
+    draw of that category beside the cube's, and the two conditional counts together one more of n."""
+    return item.show_if is None and item.type != "text"
+
+
 def item_nonresponse(data_dir: Path, protection: Protection, service: str, period: str | None = None,
                      secret: str | None = None) -> pd.DataFrame:
-    """Per (period, questionnaire, version, item) of ``service``: the submissions the item applied to
+    """Per (period, questionnaire, version, item) of ``service`` — items asked of every respondent, not free
+    text (:func:`_published_item`) — the submissions the item applied to
     and the share that left it unanswered, with its 95% interval — published by
     :func:`warehouse.protect.publish_item_nonresponse` (perturbed counts, the interval covering the
     perturbation; suppressed below ``min_n``: ``OBS_STATUS`` Q and ``CONF_STATUS`` A). Each row's
@@ -173,7 +185,7 @@ def item_nonresponse(data_dir: Path, protection: Protection, service: str, perio
             else {k: json.loads(v) for k, v in answers}
         key_int = stored_or_computed(key, sid, secret)
         for item in questionnaire.items:
-            if not item.visible(given):
+            if not _published_item(item) or not item.visible(given):
                 continue
             cell = acc.setdefault((per, qid, version, item.code), [0, 0, 0, 0])
             cell[0] += 1

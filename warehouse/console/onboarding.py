@@ -199,18 +199,21 @@ def _admin_error(exc: RegistryError):
     return render_template("error.html", status=status, error=exc.field, message=registry_refusal(exc)), status
 
 
-#: The bands the check page gives a count of requests in (never the count: see :func:`_seen_shown`).
-BANDS = ((0, "0"), (1, "1–9"), (10, "10–99"), (100, "100–999"), (1000, "≥ 1000"))
+#: What the check page says of a count of requests: whether there were any (never how many: see :func:`_seen_shown`).
+BANDS = ((0, "0"), (1, "≥ 1"))
 
 
 def band(n: int) -> str:
-    """The band of a count of requests, by order of magnitude: ``0``, ``1–9``, ``10–99``, …"""
+    """``0`` or ``≥ 1``: whether there were any. Bands by order of magnitude (``1–9``, ``10–99``, …) gave the
+    exact count back to whoever could add to it — a questionnaire load needs no token, and the k-th load
+    that flips ``1–9`` to ``10–99`` says the count was 10 − k (route 26, docs/confidentiality.md); a count
+    one can only add to shows nothing more than its first reading, ``0`` or not."""
     return next(label for low, label in reversed(BANDS) if n >= low)
 
 
 def _seen_shown(row: dict, declared: list[str]) -> dict:
-    """One origin's counts as the entity sees them: requests and refusals in bands, the last one's
-    day (Rome). The counts are of questionnaire loads *and submissions* — a back end's or a form's
+    """One origin's counts as the entity sees them: whether there were requests and refusals (:func:`band`), the
+    last one's day (Rome). The counts are of questionnaire loads *and submissions* — a back end's or a form's
     posts are all the "no origin" row holds — so the exact count was the exact number of answers of
     the last seven days, however few (the cube suppresses them below ``min_n``), and the minute of the
     last was the minute a citizen answered: what the comments' month-only dates keep from the
@@ -238,7 +241,7 @@ def _check(ipa: str, key: str) -> dict:
     # the day only (Italy's), never the time: a page left in check-up mode by mistake would otherwise
     # list real citizens' answers to the second, which the service's own logs could put a name to.
     # Answers only of the check-ups the page asked for (data-test); of the test mode's, which take
-    # every answer (a real citizen's, if the mode was left on), only that they arrived, in bands
+    # every answer (a real citizen's, if the mode was left on), only that some arrived (:func:`band`)
     found = testrows.checkups(settings.data_dir, key, limit=10)
     checkups = [{"received_at": date_rome(r["received_at"].isoformat()), "submission_id": r["submission_id"],
                  "device": r["device"], "page": r["page"], "answers": r["answers"]} for r in found["listed"]]
