@@ -289,7 +289,7 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with Warehouse(settings) as wh:
         try:
-            require_data(wh.cursor(), freq, period, period)
+            require_data(wh.cursor(), freq, period, period, period=True)  # names period, not an export
         except QueryError as exc:
             raise click.BadParameter(str(exc), param_hint="--period") from None
         rows = rows_json(table(wh.cursor(), cut, Protection.from_settings(settings)), cut)

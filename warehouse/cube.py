@@ -233,16 +233,20 @@ def period_labels(con, freq: str, today=None) -> list[str]:
     return [r[0] for r in labels if is_complete(r[0], today)]
 
 
-def require_data(con, freq: str, start: str | None = None, end: str | None = None) -> None:
+def require_data(con, freq: str, start: str | None = None, end: str | None = None, *, period: bool = False,
+                 export: bool = False) -> None:
     """Refuse a requested range (``start``/``end``: labels, whole periods of ``freq``) in which no
-    response counts, with a :class:`QueryError` naming ``to`` when the range ends before the first
-    month with data, else ``from`` (after the last, or a gap; a running period too), saying which months have data. An
-    export of such a range would be a header-only file that looks like "nobody answered". Without any
-    data at all, or without a range, nothing is refused (the callers say "no dataset" themselves)."""
+    response counts, with a :class:`QueryError` saying which months have data. It names the parameter the
+    caller was given: ``period`` when ``period`` is true (``start`` = ``end``, asked as one period), else
+    ``to`` when the range ends before the first month with data, else ``from`` (after the last, or a gap; a
+    running period too). ``export``: the range is an export's, and the message says there is nothing to
+    export (a header-only file would look like "nobody answered"); figures (indicators, comparisons) are
+    not called an export. Without any data at all, or without a range, nothing is refused (the callers
+    say "no dataset" themselves)."""
     if start is None and end is None:
         return
     first, last = validate_range(freq, start, end)
-    require_ended_range(start, end, freq=freq)  # a running period: its figures are published once it has ended
+    require_ended_range(start, end, start if period else None, freq=freq)  # a running period: published once ended
     lo, hi = con.execute("SELECT min(period), max(period) FROM rollup WHERE n > 0").fetchone()
     if lo is None:
         return
@@ -251,9 +255,20 @@ def require_data(con, freq: str, start: str | None = None, end: str | None = Non
                        [first, last]).fetchone()[0]
     if hits:
         return
-    field = "to" if last < lo else "from"
-    raise QueryError(field, f"No responses from {first} to {last} (from={start or '-'}, to={end or '-'}): the data "
-                            f"cover {lo} to {hi}; nothing to export for that range.")
+    raise QueryError(*_no_data(start, end, first, last, (lo, hi), period=period, export=export))
+
+
+def _no_data(start, end, first: str, last: str, data: tuple[str, str], *, period: bool,
+             export: bool) -> tuple[str, str]:
+    """(field, message) of :func:`require_data`'s refusal: the parameter asked with and the months with data."""
+    lo, hi = data
+    if period:
+        field, asked = "period", f"No responses in {start} (period={start})"
+    else:
+        field = "to" if last < lo else "from"
+        asked = f"No responses from {first} to {last} (from={start or '-'}, to={end or '-'})"
+    tail = "nothing to export for that range." if export else "ask for a period in that range."
+    return field, f"{asked}: the data cover {lo} to {hi}; {tail}"
 
 
 def latest_period(con, freq: str, today=None) -> tuple[str | None, bool]:

@@ -312,7 +312,7 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     protection = protection or Protection()
     check_out(fmt, out)
     if fmt != "sdmx-structure":
-        require_data(con, freq, start, end)
+        require_data(con, freq, start, end, export=True)
     if fmt == "datapackage":
         from .datapackage import write_datapackage
 

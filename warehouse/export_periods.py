@@ -43,7 +43,7 @@ def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str
     :func:`warehouse.cube.require_data`'s refusal (naming ``from`` or ``to``); one whose periods with data
     have none ended is a ``QueryError`` naming ``freq``. ``ask`` spells a finer frequency the way the caller
     is asked: ``--freq {}`` on the command line, ``freq={}`` in the API."""
-    require_data(con, freq, start, end)
+    require_data(con, freq, start, end, export=True)
 
     def held(f: str) -> list[str]:
         lo = start and period_of(months(start, "from")[0], f)

@@ -39,9 +39,11 @@ def _list(name: str) -> list[str]:
 _check_codes = check_codes  # the codelist check, shared with the pages (warehouse.console.data)
 
 
-def _cut(default_by: str = "pa_type,service_type", default_period: bool = False) -> cube.Cut:
+def _cut(default_by: str = "pa_type,service_type", default_period: bool = False, export: bool = False) -> cube.Cut:
     """The request's cut. ``default_period``: with no ``period``/``from``/``to``, the latest complete
-    period at ``freq`` (said in the answer's ``period.note``) instead of every period pooled."""
+    period at ``freq`` (said in the answer's ``period.note``) instead of every period pooled. A range
+    without any response is a 400 naming the parameter sent (``period``, or ``from``/``to``); ``export``:
+    the cut is an export's, and the refusal says there is nothing to export (:func:`warehouse.cube.require_data`)."""
     period = request.args.get("period") or None
     # freq given, else the frequency of the period named (period=2026-Q3 asks a quarter), else months
     freq = request.args["freq"] if "freq" in request.args else freq_of(period, "period") if period else "M"
@@ -79,7 +81,9 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
                    start=request.args.get("from") or period, end=request.args.get("to") or period,
                    margins=margins in ("1", "true")).validate()
     if cut.start or cut.end:  # a range outside the data: a 400 saying where the data are, not empty rows
-        cube.require_data(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end)
+        asked_period = period is not None and not (request.args.get("from") or request.args.get("to"))
+        cube.require_data(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end,
+                          period=asked_period, export=export)
     return cut
 
 
@@ -217,7 +221,7 @@ def export_table(fmt: str):
         raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; the data package "
                                    "is the console's /exports/datapackage.zip?from=YYYY-MM&to=YYYY-MM (a zip) "
                                    "or `ascolto export --format datapackage`.")
-    cut = _cut(default_by="")
+    cut = _cut(default_by="", export=True)
     df = reference = None
     lang = request.args.get("lang", "en")
     if lang not in ("it", "en"):
@@ -227,7 +231,7 @@ def export_table(fmt: str):
         if fmt in TABLE_FORMATS:  # no ended period with data (freq=A in the data's only year): 400 naming freq
             held_periods(con, cut.freq, cut.start, cut.end, ask="freq={}")  # and a range without data, as the CLI
         else:
-            cube.require_data(con, cut.freq, cut.start, cut.end)  # a range without data: 400, as the CLI's exit 2
+            cube.require_data(con, cut.freq, cut.start, cut.end, export=True)  # a range without data: 400, as the CLI's exit 2
         if fmt != "metadata":
             # COMMENT_OBS in the download's language, as ``ascolto export --lang`` writes it
             df = export.publication_table(con, cut.freq, cut.start, cut.end, protection=_protection(), lang=lang)
