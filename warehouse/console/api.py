@@ -18,7 +18,7 @@ from ..export_periods import held_periods
 from ..periods import freq_of, loaded_today, period_of, require_ended_range, running_month, validate_range
 from ..protect import Protection
 from .auth import require
-from .data import CODED_FILTERS, check_codes, partial_json
+from .data import CODED_FILTERS, check_codes, check_units, partial_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure", "metadata")
@@ -74,6 +74,8 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False,
         raise QueryError("margins", "margins is 0 or 1.")
     filters = {d: values for d in cube.DIMENSIONS if (values := _list(d))}
     _check_codes(filters)
+    if "entity" in filters or "service" in filters:  # the registry's codes (or the data's): 400 naming the filter
+        check_units(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), current_app.config["ASCOLTO_REGISTRY"], filters)
     cut = cube.Cut(indicator=request.args.get("indicator", "satisfaction"),
                    by=[v for v in (p.strip() for p in by.split(",")) if v],
                    filters=filters,
