@@ -219,6 +219,20 @@ def check_codes(filters: dict[str, list[str]]) -> None:
                                   f"/api/v1/codelists?codelist={name} (those with data: the values in /api/v1/meta).")
 
 
+def known_service_type(con, code: str) -> bool:
+    """Whether ``code`` is a service type: one of the taxonomy's codelist, or one with answers (a code
+    the taxonomy no longer lists keeps its data). The console's one rule: ``/service-types/<code>`` is a
+    404 for any other, the drivers' ``service_type`` a 400 naming it."""
+    return code in codelists.codelists()["SERVICE_TYPE"] or con.execute(
+        "SELECT 1 FROM rollup WHERE service_type = ? LIMIT 1", [code]).fetchone() is not None
+
+
+def unknown_service_type(code: str) -> str:
+    """The words of a refused service type, naming the page that lists them (translated on Italian pages:
+    :mod:`warehouse.console.i18n_refusals`)."""
+    return f"No service type {code!r}: the codes are listed at /service-types/."
+
+
 #: the filters whose codes are the registry's (IPA codes, service keys) rather than a codelist's:
 #: filter → (registry model, its code column, the words of a refusal)
 UNIT_FILTERS = {"entity": ("Entity", "ipa_code", "entity (IPA code)"), "service": ("Service", "key", "service key")}

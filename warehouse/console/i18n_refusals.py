@@ -121,6 +121,19 @@ _QUERY_IT = [
     (r"\w+=(\S+) is after \w+=(\S+)\.", "{0} viene dopo {1}: il primo periodo va prima del secondo."),
     (r"Give either period or from/to, not both\.", "indicare il periodo oppure from/to, non entrambi."),
     (r"Unknown \w+ ('.*'); one of (.+)\.", "valore sconosciuto {0}: i valori ammessi sono {1}."),
+    # an unknown unit (warehouse.console.data: unknown_service_type, check_units)
+    (r"No service type ('.*'): the codes are listed at (\S+)\.",
+     "nessun tipo di servizio {0}: i codici sono elencati in {1}."),
+    (r"Unknown entity ('.*'): no entity \(IPA code\) '.*' in the registry or the data\. The entities are listed "
+     r"at (\S+)\.", "nessun ente con codice IPA {0} nel registro né nei dati: gli enti sono elencati in {1}."),
+    (r"Unknown entity ('.*'): codes are case-sensitive: did you mean ('.*')\? The entities are listed at (\S+)\.",
+     "nessun ente con codice IPA {0}: maiuscole e minuscole contano, forse {1}? Gli enti sono elencati in {2}."),
+    (r"Unknown service ('.*'): no service key '.*' in the registry or the data\. An entity's services are listed "
+     r"on its page, (.+)\.", "nessun servizio con chiave {0} nel registro né nei dati: i servizi di un ente sono "
+     "elencati nella sua pagina, {1}."),
+    (r"Unknown service ('.*'): codes are case-sensitive: did you mean ('.*')\? An entity's services are listed on "
+     r"its page, (.+)\.", "nessun servizio con chiave {0}: maiuscole e minuscole contano, forse {1}? I servizi "
+     "di un ente sono elencati nella sua pagina, {2}."),
 ]
 
 
