@@ -23,7 +23,8 @@ from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_
 
 from .ckmnoise import cell_noise_var
 from .comparability import QueryError, check_indicator
-from .periods import calendar_period, ended_sql, freq_of, is_complete, require_ended_range, today_rome, validate_range
+from .periods import (calendar_period, ended_sql, freq_of, is_complete, months, period_of, require_ended_range, today_rome,
+                      validate_range)
 from .protect import SUPPRESSED, TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
 from .rollup import ALL_SCORES, CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
 from .series_breaks import break_versions as _break_versions, labels  # tests patch cube._break_versions
@@ -151,12 +152,21 @@ def require_calendar_span(start: str | None, end: str | None) -> str:
     :class:`QueryError` naming ``to`` for any other range."""
     label = calendar_period(start, end)
     if label is None:
+        quarter, first, last = _quarter_near(start, end)
         raise QueryError("to", (
             f"A figure over a range (a comparison's units, a report's totals) is given for one calendar month, "
             f"quarter or year only; from={start or '-'}, to={end or '-'} is not one. Ask for one period "
-            f"(period=2025-Q1, or from=2025-01&to=2025-03): each other range would be a new cell with noise of "
+            f"(period={quarter}, or from={first}&to={last}): each other range would be a new cell with noise of "
             f"its own, and many ranges together could uncover a hidden cell (docs/confidentiality.md)."))
     return label
+
+
+def _quarter_near(start: str | None, end: str | None) -> tuple[str, str, str]:
+    """The calendar quarter a refused range begins in (its end's when it has no start) as
+    ``(label, first month, last month)`` — the request's own year, for the refusal's example."""
+    month = months(start or end, "from" if start else "to")[0]
+    quarter = period_of(month, "Q")
+    return (quarter, *months(quarter, "to"))
 
 
 def _sets(by: list[str], t: str) -> list[str]:

@@ -103,9 +103,10 @@ _QUERY_IT = [
      "il periodo {0} non è della frequenza {2}: chiedere {3}, oppure {4}."),
     (r"channel is one of (.+)\.", "il canale è uno tra {0}."),
     (r"A quarter is YYYY-Qn\.", "un trimestre si scrive AAAA-Qn."),
-    (r"A figure over a range .* is given for one calendar month, quarter or year only; from=(\S+), to=(\S+) is not one\..*",
+    (r"A figure over a range .* is given for one calendar month, quarter or year only; from=(\S+), to=(\S+) is not one\. "
+     r"Ask for one period \(period=\S+, or from=(\S+)&to=(\S+)\).*",
      "un valore su un intervallo (le unità di un confronto, i totali di un rapporto) si dà solo per un mese, un "
-     "trimestre o un anno solare; da {0} a {1} non lo è. Scegliere un periodo (per esempio da 2025-01 a 2025-03): "
+     "trimestre o un anno solare; da {0} a {1} non lo è. Scegliere un periodo (per esempio da {2} a {3}): "
      "ogni altro intervallo sarebbe una cella con una perturbazione sua, e molti intervalli insieme potrebbero "
      "svelare una cella oscurata."),
     (r"No responses in (\S+): the data cover (\S+) to (\S+)\.",
