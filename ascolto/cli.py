@@ -338,7 +338,8 @@ def _http_url(ctx, param, value: str | None) -> str | None:
 
 
 @main.command()
-@click.option("--responses", default=100, show_default=True, help="How many synthetic submissions to post.")
+@click.option("--responses", type=click.IntRange(min=1), default=100, show_default=True,
+              help="How many synthetic submissions to post (at least 1).")
 @click.option("--collector-url", default=None, callback=_http_url,
               help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
 @click.option("--origin", default=None, callback=_http_url,
