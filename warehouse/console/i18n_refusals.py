@@ -191,6 +191,8 @@ _NOT_FOUND_IT = [
     (r"No service ('.*') in the registry\.", "Nessun servizio {0} nel registro."),
     (r"No chart ('.*') to download on the page ('.*')\.", "Nessun grafico {0} scaricabile nella pagina {1}."),
     (r"No page ('.*') with charts to download\.", "Nessuna pagina {0} con grafici da scaricare."),
+    (r"No plotly\.js ('.*') here: the console serves (\S+), (\S+)\.",
+     "Nessun plotly.js {0} qui: la console serve la versione {1}, {2}."),
     (r"No token ('.*') of entity ('.*')\.", "Nessun token {0} dell'ente {1}."),
     (r"The item non-response is a service's: give service=KEY\.",
      "La mancata risposta per domanda è di un servizio: indicare service=CHIAVE."),
