@@ -23,7 +23,7 @@ from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_
 
 from .ckmnoise import cell_noise_var
 from .comparability import QueryError, check_indicator
-from .periods import (calendar_period, ended_sql, freq_of, is_complete, months, period_of, require_ended_range, today_rome,
+from .periods import (calendar_period, ended_sql, freq_of, is_complete, quarter_near, require_ended_range, today_rome,
                       validate_range)
 from .protect import SUPPRESSED, TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
 from .rollup import ALL_SCORES, CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
@@ -152,21 +152,13 @@ def require_calendar_span(start: str | None, end: str | None) -> str:
     :class:`QueryError` naming ``to`` for any other range."""
     label = calendar_period(start, end)
     if label is None:
-        quarter, first, last = _quarter_near(start, end)
+        quarter, first, last = quarter_near(start, end)
         raise QueryError("to", (
             f"A figure over a range (a comparison's units, a report's totals) is given for one calendar month, "
             f"quarter or year only; from={start or '-'}, to={end or '-'} is not one. Ask for one period "
             f"(period={quarter}, or from={first}&to={last}): each other range would be a new cell with noise of "
             f"its own, and many ranges together could uncover a hidden cell (docs/confidentiality.md)."))
     return label
-
-
-def _quarter_near(start: str | None, end: str | None) -> tuple[str, str, str]:
-    """The calendar quarter a refused range begins in (its end's when it has no start) as
-    ``(label, first month, last month)`` — the request's own year, for the refusal's example."""
-    month = months(start or end, "from" if start else "to")[0]
-    quarter = period_of(month, "Q")
-    return (quarter, *months(quarter, "to"))
 
 
 def _sets(by: list[str], t: str) -> list[str]:
@@ -241,44 +233,6 @@ def period_labels(con, freq: str, today=None) -> list[str]:
     ``today``, and :func:`warehouse.periods.ended_sql`), oldest first: the periods a menu offers."""
     labels = con.execute(f"SELECT DISTINCT {time_expr(freq)} FROM rollup WHERE n > 0 AND {ended_sql(con, freq)} ORDER BY 1").fetchall()
     return [r[0] for r in labels if is_complete(r[0], today)]
-
-
-def require_data(con, freq: str, start: str | None = None, end: str | None = None, *, period: bool = False,
-                 export: bool = False) -> None:
-    """Refuse a requested range (``start``/``end``: labels, whole periods of ``freq``) in which no
-    response counts, with a :class:`QueryError` saying which months have data. It names the parameter the
-    caller was given: ``period`` when ``period`` is true (``start`` = ``end``, asked as one period), else
-    ``to`` when the range ends before the first month with data, else ``from`` (after the last, or a gap; a
-    running period too). ``export``: the range is an export's, and the message says there is nothing to
-    export (a header-only file would look like "nobody answered"); figures (indicators, comparisons) are
-    not called an export. Without any data at all, or without a range, nothing is refused (the callers
-    say "no dataset" themselves)."""
-    if start is None and end is None:
-        return
-    first, last = validate_range(freq, start, end)
-    require_ended_range(start, end, start if period else None, freq=freq)  # a running period: published once ended
-    lo, hi = con.execute("SELECT min(period), max(period) FROM rollup WHERE n > 0").fetchone()
-    if lo is None:
-        return
-    first, last = first or lo, last or hi
-    hits = con.execute("SELECT count(*) FROM rollup WHERE n > 0 AND period BETWEEN ? AND ?",
-                       [first, last]).fetchone()[0]
-    if hits:
-        return
-    raise QueryError(*_no_data(start, end, first, last, (lo, hi), period=period, export=export))
-
-
-def _no_data(start, end, first: str, last: str, data: tuple[str, str], *, period: bool,
-             export: bool) -> tuple[str, str]:
-    """(field, message) of :func:`require_data`'s refusal: the parameter asked with and the months with data."""
-    lo, hi = data
-    if period:
-        field, asked = "period", f"No responses in {start} (period={start})"
-    else:
-        field = "to" if last < lo else "from"
-        asked = f"No responses from {first} to {last} (from={start or '-'}, to={end or '-'})"
-    tail = "nothing to export for that range." if export else "ask for a period in that range."
-    return field, f"{asked}: the data cover {lo} to {hi}; {tail}"
 
 
 def latest_period(con, freq: str, today=None) -> tuple[str | None, bool]:

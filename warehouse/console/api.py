@@ -12,13 +12,15 @@ import io
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .. import codelists, cube, export
+from ..data_range import require_data
 from ..compare import compare
 from ..comparability import QueryError, all_indicators, declared, instruments_of
 from ..export_periods import held_periods
 from ..periods import freq_of, loaded_today, period_of, require_ended_range, running_month, validate_range
 from ..protect import Protection
 from .auth import require
-from .data import CODED_FILTERS, check_codes, check_units, partial_json
+from .data import CODED_FILTERS, check_codes, partial_json
+from .unit_codes import check_units
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure", "metadata")
@@ -43,7 +45,7 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False,
     """The request's cut. ``default_period``: with no ``period``/``from``/``to``, the latest complete
     period at ``freq`` (said in the answer's ``period.note``) instead of every period pooled. A range
     without any response is a 400 naming the parameter sent (``period``, or ``from``/``to``); ``export``:
-    the cut is an export's, and the refusal says there is nothing to export (:func:`warehouse.cube.require_data`)."""
+    the cut is an export's, and the refusal says there is nothing to export (:func:`warehouse.data_range.require_data`)."""
     period = request.args.get("period") or None
     # freq given, else the frequency of the period named (period=2026-Q3 asks a quarter), else months
     freq = request.args["freq"] if "freq" in request.args else freq_of(period, "period") if period else "M"
@@ -84,7 +86,7 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False,
                    margins=margins in ("1", "true")).validate()
     if cut.start or cut.end:  # a range outside the data: a 400 saying where the data are, not empty rows
         asked_period = period is not None and not (request.args.get("from") or request.args.get("to"))
-        cube.require_data(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end,
+        require_data(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end,
                           period=asked_period, export=export)
     return cut
 
@@ -214,7 +216,7 @@ def export_table(fmt: str):
     """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``), the
     codelists of its codes (``codelists``: it/en labels), the SDMX structure (SDMX-ML 3.0) or the reference
     metadata of the range (``metadata``, :mod:`warehouse.refmeta`; also in JSON-stat's extension). A range
-    holding no response is a 400 naming ``from`` or ``to`` (:func:`warehouse.cube.require_data`), and a
+    holding no response is a 400 naming ``from`` or ``to`` (:func:`warehouse.data_range.require_data`), and a
     table (or its codelists) that would hold no period — ``freq=A`` when every year with data is still
     running — a 400 naming ``freq`` that says the running period, when it is published and the finer
     ``freq`` to ask (:func:`warehouse.export_periods.held_periods`), like ``ascolto export``'s exit 2, not a
@@ -233,7 +235,7 @@ def export_table(fmt: str):
         if fmt in TABLE_FORMATS:  # no ended period with data (freq=A in the data's only year): 400 naming freq
             held_periods(con, cut.freq, cut.start, cut.end, ask="freq={}")  # and a range without data, as the CLI
         else:
-            cube.require_data(con, cut.freq, cut.start, cut.end, export=True)  # a range without data: 400, as the CLI's exit 2
+            require_data(con, cut.freq, cut.start, cut.end, export=True)  # a range without data: 400, as the CLI's exit 2
         if fmt != "metadata":
             # COMMENT_OBS in the download's language, as ``ascolto export --lang`` writes it
             df = export.publication_table(con, cut.freq, cut.start, cut.end, protection=_protection(), lang=lang)

@@ -122,7 +122,7 @@ _QUERY_IT = [
     (r"\w+=(\S+) is after \w+=(\S+)\.", "{0} viene dopo {1}: il primo periodo va prima del secondo."),
     (r"Give either period or from/to, not both\.", "indicare il periodo oppure from/to, non entrambi."),
     (r"Unknown \w+ ('.*'); one of (.+)\.", "valore sconosciuto {0}: i valori ammessi sono {1}."),
-    # an unknown unit (warehouse.console.data: unknown_service_type, check_units)
+    # an unknown unit (warehouse.console.unit_codes: unknown_service_type, check_units)
     (r"No service type ('.*'): the codes are listed at (\S+)\.",
      "nessun tipo di servizio {0}: i codici sono elencati in {1}."),
     (r"Unknown entity ('.*'): no entity \(IPA code\) '.*' in the registry or the data\. The entities are listed "

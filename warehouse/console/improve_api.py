@@ -36,6 +36,7 @@ from ..comparability import QueryError
 from ..cube import CODE as _CODE
 from ..protect import Protection
 from .auth import require
+from .unit_codes import check_units, known_service_type, unknown_service_type
 
 bp = Blueprint("improve_api", __name__, url_prefix="/api/v1/improve")
 UNITS = ("service", "entity", "service_type")
@@ -70,10 +71,8 @@ def _freq(label: Any, field: str) -> str:
 def _unit() -> tuple[str, str]:
     """The request's one unit ``(dimension, code)``. A code that names nothing is a 400 naming its
     parameter — a service type neither in the taxonomy nor in the data
-    (:func:`.data.known_service_type`), an entity or service neither in the registry nor in the data
-    (:func:`.data.check_units`) — not a refusal for too few responses."""
-    from .data import check_units, known_service_type, unknown_service_type
-
+    (:func:`.unit_codes.known_service_type`), an entity or service neither in the registry nor in the data
+    (:func:`.unit_codes.check_units`) — not a refusal for too few responses."""
     given = [(d, request.args[d]) for d in UNITS if request.args.get(d)]
     if len(given) != 1:
         raise QueryError("service", "Give exactly one of service, entity or service_type.")
