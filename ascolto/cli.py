@@ -267,12 +267,12 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     in part — begun before the data (warehouse.cube.coverage) — is said so under the table; ``--json`` gives each row
     the period's ``partial`` (the API's shape, warehouse.console.data.partial_json: ``{partial, running, data_from,
     note: {it, en}}``, ``note`` null when the period is shown whole). Exits 2 naming the option for a
-    malformed period or indicator, or a period without any response (warehouse.cube.require_data);
+    malformed period or indicator, or a period without any response (warehouse.data_range.require_data);
     exits 1 without creating anything when there is no dataset (ascolto.cli_datadir), like export."""
     from warehouse.comparability import NotComparable, QueryError
     from warehouse.console.data import partial_json, partial_note
-    from warehouse.cube import (CATEGORY_CODES, CATEGORY_INDICATORS, Cut, coverage, first_data_month, require_data,
-                                rows_json, table)
+    from warehouse.cube import CATEGORY_CODES, CATEGORY_INDICATORS, Cut, coverage, first_data_month, rows_json, table
+    from warehouse.data_range import require_data
     from warehouse.dataset import Warehouse
     from warehouse.periods import freq_of, require_ended
     from warehouse.protect import Protection
@@ -289,7 +289,7 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
     with Warehouse(settings) as wh:
         try:
-            require_data(wh.cursor(), freq, period, period)
+            require_data(wh.cursor(), freq, period, period, period=True)  # names period, not an export
         except QueryError as exc:
             raise click.BadParameter(str(exc), param_hint="--period") from None
         rows = rows_json(table(wh.cursor(), cut, Protection.from_settings(settings)), cut)
@@ -338,7 +338,7 @@ def _http_url(ctx, param, value: str | None) -> str | None:
 
 
 @main.command()
-@click.option("--responses", default=100, show_default=True, help="How many synthetic submissions to post.")
+@click.option("--responses", type=click.IntRange(min=1), default=100, show_default=True, help="How many submissions to post.")
 @click.option("--collector-url", default=None, callback=_http_url,
               help="Default: http://127.0.0.1:$ASCOLTO_COLLECTOR_PORT")
 @click.option("--origin", default=None, callback=_http_url,

@@ -48,7 +48,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     Exits 1 without writing anything when there is no dataset (ascolto.cli_datadir), 2 naming the
     option when --from/--to or --out cannot be used (warehouse.export.check_out: a directory where a
     file goes, a file where the package's directory goes, a directory with files Ascolto did not
-    write), when the range holds no response (warehouse.cube.require_data) or names a running period (its
+    write), when the range holds no response (warehouse.data_range.require_data) or names a running period (its
     figures are published once it has ended), and --freq when a table would hold no ended period (the
     default A while every answer is of the running year: --freq Q or M); nothing is written then, and a
     failed export leaves nothing behind. Stderr says which periods a table holds."""
@@ -77,7 +77,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
                           data_dir=settings.data_dir)
     except OutputError as exc:  # --out changed while the export ran
         raise click.BadParameter(str(exc), param_hint="--out") from None
-    except QueryError as exc:  # a range without any response (warehouse.cube.require_data)
+    except QueryError as exc:  # a range without any response (warehouse.data_range.require_data)
         raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
     click.echo(str(path))
     said = said or _written_said(fmt, path, freq, empty)

@@ -77,7 +77,11 @@ def revoke_device(session: Session, ref: str, *, actor: str, context: str | None
 
 def list_devices(session: Session, *, service_key: str | None = None,
                  include_revoked: bool = False) -> list[KioskDevice]:
+    """The devices (of ``service_key`` when given: :class:`NotFound` naming ``service`` when there is no
+    such service, as :func:`add_device` says — an empty list would read as "it has none")."""
     q = select(KioskDevice).order_by(KioskDevice.id)
+    if service_key and session.get(Service, service_key) is None:
+        raise NotFound("service", f"no service {service_key!r}")
     if service_key:
         q = q.where(KioskDevice.service_key == service_key)
     if not include_revoked:

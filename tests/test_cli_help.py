@@ -75,3 +75,15 @@ def test_the_help_is_shown_by_help(path, option, words):
 def test_a_servers_help_says_where_it_listens_and_its_exit_statuses(path, words):
     cmd, ctx = COMMANDS[path], click.Context(COMMANDS[path], info_name=path)
     assert words in " ".join(cmd.get_help(ctx).split())
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_the_readmes_command_lines_show_every_command_ascolto_help_lists(name):
+    """``ascolto --help`` listed ``edge-errors``, which no command line of the README showed: each
+    top-level command is in one of the README's shell blocks, with a word on what it does."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    shown = "\n".join(re.findall(r"```sh\n(.*?)```", readme, re.S))
+    assert re.search(rf"^\.venv/bin/ascolto {re.escape(name)}\b.*#", shown, re.M), name

@@ -69,3 +69,12 @@ def test_json_says_which_periods_are_shown_in_part(data_dir):
     year = json.loads(_run(data_dir, "--period", "2026", "--json").output)  # the data begin in 2026-10
     assert year and all(r["partial"]["data_from"] == "2026-10" and not r["partial"]["running"] for r in year)
     assert "2026-10" in year[0]["partial"]["note"]["en"]
+
+
+def test_a_period_without_data_is_refused_as_a_period_not_an_export(data_dir):
+    """``ascolto indicators --period 1999`` said "(from=1999, to=1999) … nothing to export": it names
+    the period asked for and where the data are, and prints no export's words."""
+    result = _run(data_dir, "--period", "1999")
+    assert result.exit_code == 2 and "--period" in result.output, result.output
+    assert "No responses in 1999 (period=1999)" in result.output and "2026-10 to 2026-11" in result.output
+    assert "export" not in result.output and "from=" not in result.output

@@ -83,3 +83,21 @@ def test_route_13_a_span_cell_is_only_ever_a_calendar_periods_own_cell(tmp_path)
     bad = client.get("/api/v1/compare?service_type=sportello.urp&from=2025-01&to=2025-02")
     assert bad.status_code == 400 and list(bad.get_json()["fields"]) == ["to"]
     assert client.get("/api/v1/compare?service_type=sportello.urp&from=2025-01&to=2025-03").status_code == 200
+
+
+@pytest.mark.usefixtures("clock_2027")
+def test_a_refused_range_is_answered_with_a_period_of_its_own_year(tmp_path):
+    """The refusal of a range that is no calendar period suggested "period=2025-Q1, or
+    from=2025-01&to=2025-03" whatever was asked: one asking for 2026 was pointed at a year of no
+    interest. The example is the calendar quarter the range begins in, and it is one that is answered."""
+    from warehouse.console import create_app
+
+    settings, tokens = build(tmp_path)  # anagrafe.certificati, 2026-08 to 2026-10
+    client = create_app(settings).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['monitoring']}"
+    refused = client.get("/api/v1/compare?service_type=anagrafe.certificati&from=2026-08&to=2026-09")
+    body = refused.get_json()
+    assert refused.status_code == 400 and list(body["fields"]) == ["to"], body
+    assert "(period=2026-Q3, or from=2026-07&to=2026-09)" in body["message"] and "2025" not in body["message"]
+    for asked in ("period=2026-Q3", "from=2026-07&to=2026-09"):
+        assert client.get(f"/api/v1/compare?service_type=anagrafe.certificati&{asked}").status_code == 200

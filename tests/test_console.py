@@ -456,11 +456,25 @@ def test_the_microdata_zip_is_named_after_its_months_and_reproducible(app, token
 
 
 def test_plotly_is_served_locally_with_caching(app):
+    from warehouse.console.charts import VERSION
+
     c = app.test_client()
-    r = c.get("/vendor/plotly-x.min.js")
+    r = c.get(f"/vendor/plotly-{VERSION}.min.js")
     assert r.status_code == 200 and b"plotly" in r.data[:2000].lower()
     assert "max-age=31536000" in r.headers["Cache-Control"]
-    assert c.get("/vendor/plotly-x.min.js", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+    assert c.get(f"/vendor/plotly-{VERSION}.min.js", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize("version", ["9.9.9", "x"])
+def test_only_the_vendored_plotly_version_is_served(app, version):
+    """Any ``/vendor/plotly-<version>.min.js`` answered 200 with a year's cache: a page asking for another
+    version got this one's bytes, cached for a year under that name. Another version is a 404 naming the
+    one served, and carries no long cache."""
+    from warehouse.console.charts import VERSION
+
+    r = app.test_client().get(f"/vendor/plotly-{version}.min.js")
+    assert r.status_code == 404 and "max-age=31536000" not in (r.headers.get("Cache-Control") or "")
+    assert f"/vendor/plotly-{VERSION}.min.js" in r.get_data(as_text=True)
 
 
 def test_every_page_names_an_icon_the_console_serves(app, tokens):

@@ -58,6 +58,40 @@ def test_an_unknown_code_points_monitoring_to_codelists_it_can_read(app_tokens, 
     assert body["codelists"][codelist][code] == dict(zip(("it", "en"), codelists.codelists()[codelist][code]))
 
 
+@pytest.mark.parametrize("url, field, words", [
+    ("/api/v1/indicators?service=nope", "service", "Unknown service 'nope'"),
+    ("/api/v1/indicators?entity=nope&by=service", "entity", "Unknown entity 'nope'"),
+    ("/api/v1/indicators?entity=C_H501&by=entity", "entity", "codes are case-sensitive: did you mean 'c_h501'?"),
+    (f"/api/v1/compare?service_type={STYPE}&entity=nope", "entity", "Unknown entity 'nope'")])
+def test_an_unknown_entity_or_service_is_a_400_naming_the_filter(app_tokens, url, field, words):
+    """An entity or service code that is nowhere answered 200 with empty rows — "nobody answered" —
+    while every codelist's filter is a 400 naming it (docs/warehouse.md). IPA codes are the registry's,
+    matched exactly: one typed in the wrong case is refused naming the spelling that exists, and the
+    refusal names a page the same role opens."""
+    refused = _get(app_tokens, url)
+    body = refused.get_json()
+    assert refused.status_code == 400 and list(body["fields"]) == [field], body
+    assert words in body["message"] and "/entities/" in body["message"], body
+    assert _get(app_tokens, "/entities/").status_code == 200
+
+
+def test_a_registered_entity_or_one_with_answers_is_a_valid_filter(app_tokens):
+    """Valid: a unit of the registry without answers yet (empty rows: nobody answered, truly) and one with
+    answers the registry does not hold (``c_a944`` is in the data only)."""
+    from registry import connect, ops, session_scope
+    from registry.models import Entity
+
+    app, _tokens = app_tokens
+    with session_scope(connect(app.config["ASCOLTO_SETTINGS"].database_url)) as s:
+        if s.get(Entity, "c_b157") is None:
+            ops.add_entity(s, actor="test", ipa_code="c_b157", name="Comune di Brescia", category="L6",
+                           comune_istat="017029")
+    new = _get(app_tokens, "/api/v1/indicators?entity=c_b157&by=entity&period=2026-10")
+    assert new.status_code == 200 and new.get_json()["rows"] == []
+    data_only = _get(app_tokens, "/api/v1/indicators?entity=c_a944&service=svc-bologna-anagrafe&by=service&period=2026-10")
+    assert data_only.status_code == 200 and [r["service"] for r in data_only.get_json()["rows"]] == ["svc-bologna-anagrafe"]
+
+
 def test_the_export_of_codelists_refused_to_monitoring_names_the_route_it_may_read(app_tokens):
     refused = _get(app_tokens, "/api/v1/export/codelists?freq=Q")
     assert refused.status_code == 403

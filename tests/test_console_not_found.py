@@ -68,6 +68,15 @@ def test_the_api_keeps_its_english_message_naming_the_field(app_tokens):
     assert r.status_code == 404 and r.json["fields"] == {"ipa": [ENTITY[1]]}
 
 
+def test_an_unknown_api_path_is_a_404_naming_path(app_tokens):
+    """``GET /api/v1/nope`` answered 404 with ``"fields": {}``, where the collector names ``path``
+    (README): a script reading ``fields`` learns what was wrong either way."""
+    app, tokens = app_tokens
+    r = app.test_client().get("/api/v1/nope", headers={"Authorization": f"Bearer {tokens['monitoring']}"})
+    assert r.status_code == 404 and list(r.json["fields"]) == ["path"], r.json
+    assert "'/api/v1/nope'" in r.json["fields"]["path"][0] and "docs/warehouse.md" in r.json["fields"]["path"][0]
+
+
 @pytest.mark.parametrize("lang, words", [("it", "Il modulo è scaduto o non è valido: ricarica la pagina e riprova."),
                                          ("en", "The CSRF token is missing.")])
 def test_a_form_sent_without_its_token_says_so_in_the_readers_language(app_tokens, lang, words):

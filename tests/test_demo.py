@@ -305,6 +305,21 @@ def test_ascolto_demo_without_a_collector_says_what_to_do(tmp_path):
     assert "`make run`" in out.output and "--collector-url" in out.output
 
 
+@pytest.mark.parametrize("responses", ["-1", "0"])
+def test_ascolto_demo_refuses_a_count_that_posts_nothing_as_a_usage_error(tmp_path, responses):
+    """`ascolto demo --responses -1` printed "0 of -1 accepted" and exited 0: a count below 1 is a usage
+    error naming the option (exit 2), before any collector is asked."""
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there: the refusal comes first
+    out = CliRunner().invoke(main, ["demo", "--responses", responses, "--collector-url", url],
+                             env={"ASCOLTO_DATA_DIR": str(tmp_path)})
+    assert out.exit_code == 2 and "--responses" in out.output and "accepted" not in out.output, out.output
+    assert "cannot reach the collector" not in out.output
+
+
 def test_ascolto_demo_says_why_the_collector_refused(settings):
     """A collector whose registry lacks the demo's services answered 404 to most posts, and the demo said
     only "1 of 12 accepted"."""

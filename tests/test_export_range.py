@@ -69,3 +69,22 @@ def test_a_downloaded_table_is_named_after_the_periods_it_holds(data_dir):
                         ("freq=M", "ascolto-M.csv")):
         disposition = client.get(f"/api/v1/export/csv?{query}").headers["Content-Disposition"]
         assert disposition == f'attachment; filename="{name}"', query
+
+
+def test_figures_of_a_period_without_data_are_refused_naming_period_and_no_export(data_dir):
+    """``/indicators?period=1999-01`` was refused naming ``to``, with "(from=1999-01, to=1999-01) …
+    nothing to export for that range": the user sent ``period``, and asked for figures, not an export.
+    The refusal names the parameter sent — ``period``, or ``from``/``to`` — and says where the data are."""
+    client = api_client(Settings(data_dir=data_dir))
+    for url, field in (("/api/v1/indicators?period=1999-01", "period"),
+                       ("/api/v1/compare?service_type=anagrafe.certificati&period=1999-Q1", "period"),
+                       ("/api/v1/indicators?freq=M&from=1999-01&to=1999-02", "to")):
+        resp = client.get(url)
+        body = resp.get_json()
+        assert resp.status_code == 400 and list(body["fields"]) == [field], (url, body)
+        assert "2026-10 to 2026-11" in body["message"] and "export" not in body["message"], (url, body)
+    assert "period=1999-01" in client.get("/api/v1/indicators?period=1999-01").get_json()["message"]
+    assert "from=" not in client.get("/api/v1/indicators?period=1999-01").get_json()["message"]
+    # an export of such a range still says there is nothing to export
+    export = client.get("/api/v1/export/csv?freq=M&from=1999-01&to=1999-02").get_json()
+    assert list(export["fields"]) == ["to"] and "nothing to export" in export["message"]

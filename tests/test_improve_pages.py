@@ -134,6 +134,29 @@ def test_a_refusal_is_shown_with_its_reason(app, seeded):
     assert c.get(f"/improve/drivers?service={SERVICE}&period=2026-13").status_code == 400
 
 
+@pytest.mark.parametrize("query, field", [("service_type=nope", "service_type"), ("entity=nope", "entity"),
+                                          ("service=nope", "service")])
+def test_a_unit_that_names_nothing_is_refused_as_unknown_not_for_too_few_answers(app, seeded, query, field):
+    """``/improve/drivers?service_type=nope`` answered 422 "Meno di 100 risposte…", as if the service
+    type existed and few had answered: a code that names nothing is a 400 naming its parameter, in the
+    page's language, on the page, its CSV and the JSON API alike (``/service-types/nope`` is a 404)."""
+    import html as html_lib
+
+    c = client_as(app, seeded[1], "monitoring")
+    page = c.get(f"/improve/drivers?{query}&period=2026-10")
+    text = html_lib.unescape(page.get_data(as_text=True))
+    assert page.status_code == 400 and "Meno di 100" not in text and "nope" in text
+    said = {"service_type": "nessun tipo di servizio «nope»: i codici sono elencati in /service-types/",
+            "entity": "nessun ente con codice IPA «nope» nel registro né nei dati",
+            "service": "nessun servizio con chiave «nope» nel registro né nei dati"}[field]
+    assert f"Parametro non valido: «{field}»: {said}" in text, text
+    csv = c.get(f"/improve/drivers.csv?{query}&period=2026-10")
+    assert csv.status_code == 400 and "Fewer than 100" not in csv.get_data(as_text=True)
+    api = c.get(f"/api/v1/improve/drivers?{query}&period=2026-10")
+    assert api.status_code == 400 and list(api.get_json()["fields"]) == [field], api.get_json()
+    assert c.get("/improve/drivers?service_type=anagrafe.certificati&period=2026-10").status_code != 400
+
+
 def test_plan_create_edit_history_and_stale_version(app, seeded):
     c = client_as(app, seeded[1], "entity")
     html = c.get(f"/workspace/{ROMA}/plans").get_data(as_text=True)

@@ -40,7 +40,7 @@ def test_top_level_problems_keep_their_plain_names(client):
     assert r.json["fields"] == {"submission_id": ["Not a valid UUID."], "service": ["Not a valid string."],
                                 "version": ["Not a valid integer."], "extra": [
                                     "Unknown field. A submission has: submission_id, service, questionnaire, "
-                                    "version, lang, channel, answers, context."]}
+                                    "version, lang, channel, answers, context, test."]}
 
 
 def test_every_field_of_a_refusal_is_a_flat_list_of_words(client):

@@ -105,6 +105,16 @@ def test_the_openapi_document_describes_the_questionnaire_a_back_end_reads(clien
     assert {"service", "service_name", "sampling_rate"} <= set(served[0])
 
 
+def test_an_unknown_field_is_told_every_field_the_openapi_document_lists(client):
+    """The refusal listed the submission's fields but ``test`` (the widget's check-up flag), which
+    /openapi.json documents: the list is the schema's own, so it names what the API takes, no more, no less."""
+    spec = client.get("/openapi.json").get_json()
+    documented = list(spec["components"]["schemas"]["Submission"]["properties"])
+    r = client.post("/v1/submissions", json=dict(submission(), extra=1), headers={"Origin": ORIGIN})
+    [said] = r.json["fields"]["extra"]
+    assert "test" in documented and said == f"Unknown field. A submission has: {', '.join(documented)}.", said
+
+
 def test_a_misspelt_or_unknown_top_level_field_is_told_the_fields_the_api_takes(client):
     """"questionaire": ["Unknown field."] beside "questionnaire": ["Missing data for required field."] left
     the developer to connect the two; "received_at" (a back end's own timestamp) was only "Unknown field."."""

@@ -242,6 +242,18 @@ def test_every_page_names_an_icon_the_site_serves(site):
         assert r.status_code == 200 and r.mimetype == "image/svg+xml" and b"<svg" in r.get_data()
 
 
+def test_robots_txt_allows_every_crawler_and_no_path_redirects_into_a_404(site):
+    """``/robots.txt`` answered 308 to ``/robots.txt/`` (read as a language's index), then 404: the site
+    is public open data, so crawlers are welcome; and a single segment that is no language is a 404 of
+    its own, while a language without its slash still goes to its index."""
+    r = site.get("/robots.txt")
+    assert r.status_code == 200 and r.mimetype == "text/plain"
+    assert r.get_data(as_text=True).splitlines() == ["User-agent: *", "Allow: /"]
+    assert site.get("/favicon.ico").status_code == 404
+    it = site.get("/it")
+    assert it.status_code in (301, 308) and it.headers["Location"].endswith("/it/")
+
+
 def test_a_quarter_without_comparable_means_shows_its_shares(tmp_path):
     # a national cell pooling the web form and the counter's faces has no mean (different scales), and
     # task completion never has one (the share of "yes" is published): the pages crashed on both (500)

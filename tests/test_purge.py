@@ -82,6 +82,20 @@ def test_purge_rejects_a_malformed_date(tmp_path):
     assert result.exit_code == 2 and "--before" in result.output
 
 
+def test_purge_refuses_a_before_that_reaches_into_the_running_month(tmp_path, clock_december):
+    """`--before 2099-01-01 --dry-run` was accepted: it would purge the running month (still being
+    written) and every ended one. In December 2026 a --before later than 2026-12-01 is a usage error
+    naming --before and the latest date allowed; that date itself purges the ended months."""
+    env = {"ASCOLTO_DATA_DIR": str(tmp_path)}
+    for before in ("2099-01-01", "2026-12-02"):
+        for dry in ([], ["--dry-run"]):
+            result = CliRunner().invoke(main, ["purge", "--before", before, *dry], env=env)
+            assert result.exit_code == 2 and "--before" in result.output, result.output
+            assert "running month (2026-12-01)" in result.output and "Give 2026-12-01 or earlier" in result.output
+    ok = CliRunner().invoke(main, ["purge", "--before", "2026-12-01", "--dry-run"], env=env)
+    assert ok.exit_code == 0 and json.loads(ok.output)["before"] == "2026-12-01", ok.output
+
+
 def test_keep_months_purges_whole_months_before_the_kept_ones():
     from processor.purge import keep_months_cutoff
 

@@ -52,6 +52,7 @@ CASES = [  # (arguments, the start of the one-line error)
     (("names", "set", "service", "roma-cert", "fr", "x" * 301), "Error: NAME: is 301 characters long"),
     (("names", "set", "entity", "c_zzzz", "fr", "x"), "Error: KEY: no entity 'c_zzzz'"),
     (("devices", "add", "--service", "nope", "--label", "x"), "Error: --service: no service 'nope'"),
+    (("devices", "list", "--service", "nope"), "Error: --service: no service 'nope'"),  # it printed "(none)"
     (("devices", "revoke", "nope"), "Error: REF: no device 'nope'"),
     (("joins", "approve", "99"), "Error: REQUEST_ID: no onboarding request 99"),
     (("plans", "show", "99"), "Error: PLAN_ID: no plan '99'"),

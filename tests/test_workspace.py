@@ -57,6 +57,22 @@ def test_national_roles_see_every_workspace(client, seeded, role, route):
         assert get(client, seeded[1][role], route.format(ipa=ipa, key=KEYS[ipa])).status_code == 200
 
 
+def test_the_readmes_role_table_says_national_roles_read_every_workspaces_comments(client, seeded):
+    """The README gave ``monitoring`` "the dashboards and the JSON API (meta, codelists, indicators,
+    compare)", while national roles read every entity's workspace, citizens' (redacted) comments
+    included — on purpose (``auth.PERMISSIONS["workspace"]``). Its row says so, beside the route it opens."""
+    import re
+    from pathlib import Path
+
+    from warehouse.console.auth import PERMISSIONS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    row = re.search(r"^\| `monitoring` \|(.*)\|$", readme, re.M).group(1)
+    assert "monitoring" in PERMISSIONS["workspace"]
+    assert get(client, seeded[1]["monitoring"], f"/api/v1/workspace/{ROMA}/comments").status_code == 200
+    assert "every entity's workspace" in row and "comments" in row and "/api/v1/workspace/<ipa>/comments" in row
+
+
 def test_an_unknown_entity_is_a_404_naming_it(client, seeded):
     api = get(client, seeded[1]["admin"], "/api/v1/workspace/c_z999")
     assert api.status_code == 404

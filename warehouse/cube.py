@@ -23,7 +23,8 @@ from questionnaires.harmonize import CATEGORY_CODES, CATEGORY_INDICATORS, SCORE_
 
 from .ckmnoise import cell_noise_var
 from .comparability import QueryError, check_indicator
-from .periods import calendar_period, ended_sql, freq_of, is_complete, require_ended_range, today_rome, validate_range
+from .periods import (calendar_period, ended_sql, freq_of, is_complete, quarter_near, require_ended_range, today_rome,
+                      validate_range)
 from .protect import SUPPRESSED, TASK, TASK_POINTS, TOTAL, Protection, publish, value_columns
 from .rollup import ALL_SCORES, CATEGORIES, RESPONSES, SCORE_POINTS, sum_mod
 from .series_breaks import break_versions as _break_versions, labels  # tests patch cube._break_versions
@@ -151,10 +152,11 @@ def require_calendar_span(start: str | None, end: str | None) -> str:
     :class:`QueryError` naming ``to`` for any other range."""
     label = calendar_period(start, end)
     if label is None:
+        quarter, first, last = quarter_near(start, end)
         raise QueryError("to", (
             f"A figure over a range (a comparison's units, a report's totals) is given for one calendar month, "
             f"quarter or year only; from={start or '-'}, to={end or '-'} is not one. Ask for one period "
-            f"(period=2025-Q1, or from=2025-01&to=2025-03): each other range would be a new cell with noise of "
+            f"(period={quarter}, or from={first}&to={last}): each other range would be a new cell with noise of "
             f"its own, and many ranges together could uncover a hidden cell (docs/confidentiality.md)."))
     return label
 
@@ -231,29 +233,6 @@ def period_labels(con, freq: str, today=None) -> list[str]:
     ``today``, and :func:`warehouse.periods.ended_sql`), oldest first: the periods a menu offers."""
     labels = con.execute(f"SELECT DISTINCT {time_expr(freq)} FROM rollup WHERE n > 0 AND {ended_sql(con, freq)} ORDER BY 1").fetchall()
     return [r[0] for r in labels if is_complete(r[0], today)]
-
-
-def require_data(con, freq: str, start: str | None = None, end: str | None = None) -> None:
-    """Refuse a requested range (``start``/``end``: labels, whole periods of ``freq``) in which no
-    response counts, with a :class:`QueryError` naming ``to`` when the range ends before the first
-    month with data, else ``from`` (after the last, or a gap; a running period too), saying which months have data. An
-    export of such a range would be a header-only file that looks like "nobody answered". Without any
-    data at all, or without a range, nothing is refused (the callers say "no dataset" themselves)."""
-    if start is None and end is None:
-        return
-    first, last = validate_range(freq, start, end)
-    require_ended_range(start, end, freq=freq)  # a running period: its figures are published once it has ended
-    lo, hi = con.execute("SELECT min(period), max(period) FROM rollup WHERE n > 0").fetchone()
-    if lo is None:
-        return
-    first, last = first or lo, last or hi
-    hits = con.execute("SELECT count(*) FROM rollup WHERE n > 0 AND period BETWEEN ? AND ?",
-                       [first, last]).fetchone()[0]
-    if hits:
-        return
-    field = "to" if last < lo else "from"
-    raise QueryError(field, f"No responses from {first} to {last} (from={start or '-'}, to={end or '-'}): the data "
-                            f"cover {lo} to {hi}; nothing to export for that range.")
 
 
 def latest_period(con, freq: str, today=None) -> tuple[str | None, bool]:

@@ -45,7 +45,8 @@ from . import codelists as cl
 from .codelists import (COLUMNS, DATAFLOW, SDMX_ATTRIBUTES, SDMX_COLUMNS, SDMX_DIMENSIONS,  # noqa: F401  (re-exported)
                         SDMX_UNIT_ATTRIBUTES, VALUE_DECIMALS)
 from .csvsafe import csv_writer, fmt_value as _fmt
-from .cube import Cut, coverage, first_data_month, last_day, partial_note, require_data, table
+from .cube import Cut, coverage, first_data_month, last_day, partial_note, table
+from .data_range import require_data
 from .jsonstat import collection, dumps as dumps_jsonstat
 from .outpath import OutputError, check_parent  # noqa: F401  (OutputError re-exported)
 from .periods import is_complete, today_rome
@@ -298,7 +299,7 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     ``start``–``end`` (whole periods of ``freq``); the microdata package its months.
 
     ``out`` is checked first (:func:`check_out`, :class:`OutputError`), then the range: one without
-    any response is refused (:func:`warehouse.cube.require_data`, a ``QueryError`` naming ``from`` or
+    any response is refused (:func:`warehouse.data_range.require_data`, a ``QueryError`` naming ``from`` or
     ``to``) rather than written as a header-only file. Every file is written to a
     hidden temporary beside its target and renamed into place once all are complete; on any error
     the temporaries are removed, so a failed export leaves nothing behind. ``secret``: the record
@@ -312,7 +313,7 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
     protection = protection or Protection()
     check_out(fmt, out)
     if fmt != "sdmx-structure":
-        require_data(con, freq, start, end)
+        require_data(con, freq, start, end, export=True)
     if fmt == "datapackage":
         from .datapackage import write_datapackage
 

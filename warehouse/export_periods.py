@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .comparability import QueryError
-from .cube import coverage, first_data_month, latest_period, period_labels, require_data
+from .cube import coverage, first_data_month, latest_period, period_labels
+from .data_range import require_data
 from .periods import complete_from, freq_of, months, period_of, running_month, running_refusal
 
 FINER = {"A": ("Q", "M"), "Q": ("M",), "M": ()}
@@ -40,10 +41,10 @@ class Held:
 
 def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str = "--freq {}") -> Held:
     """The periods a table export of ``freq``, ``start``–``end`` holds. A range without any response is
-    :func:`warehouse.cube.require_data`'s refusal (naming ``from`` or ``to``); one whose periods with data
+    :func:`warehouse.data_range.require_data`'s refusal (naming ``from`` or ``to``); one whose periods with data
     have none ended is a ``QueryError`` naming ``freq``. ``ask`` spells a finer frequency the way the caller
     is asked: ``--freq {}`` on the command line, ``freq={}`` in the API."""
-    require_data(con, freq, start, end)
+    require_data(con, freq, start, end, export=True)
 
     def held(f: str) -> list[str]:
         lo = start and period_of(months(start, "from")[0], f)

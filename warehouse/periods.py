@@ -360,3 +360,12 @@ def validate_range(freq: str, start: str | None = None, end: str | None = None,
     if first is not None and last is not None and first > last:
         raise QueryError(fields[0], f"{fields[0]}={start} is after {fields[1]}={end}.")
     return first, last
+
+
+def quarter_near(start: str | None, end: str | None) -> tuple[str, str, str]:
+    """The calendar quarter a range begins in (its end's when it has no start) as ``(label, first month,
+    last month)``: the example a refusal of a range gives, in the request's own year
+    (:func:`warehouse.cube.require_calendar_span`)."""
+    month = months(start or end, "from" if start else "to")[0]
+    quarter = period_of(month, "Q")
+    return (quarter, *months(quarter, "to"))

@@ -213,10 +213,16 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        """An HTTP error with ``fields`` naming what was wrong: the path parameter that names nothing
+        (``auth.not_found`` sets ``field``), or — no route matched — the ``path`` itself, as the collector
+        names it; a page says it in the reader's language (an unknown path: "the page does not exist")."""
         field = getattr(exc, "field", None)  # set by auth.not_found: the path parameter that names nothing
         kind = exc.name.lower().replace(" ", "_")
-        return _err(exc.code, kind, exc.description, {field: [exc.description]} if field else {},
-                    page_message=refusal(kind, exc.description, field=field))
+        fields = {field: [exc.description]} if field else {}
+        if exc.code == 404 and request.url_rule is None:  # no such route: name the path and where the routes are
+            fields = {"path": [f"No endpoint {request.path!r} in the console; the API's routes are listed in "
+                               "docs/warehouse.md (Console API)."]}
+        return _err(exc.code, kind, exc.description, fields, page_message=refusal(kind, exc.description, field=field))
 
     return app
 

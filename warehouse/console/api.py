@@ -12,6 +12,7 @@ import io
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from .. import codelists, cube, export
+from ..data_range import require_data
 from ..compare import compare
 from ..comparability import QueryError, all_indicators, declared, instruments_of
 from ..export_periods import held_periods
@@ -19,6 +20,7 @@ from ..periods import freq_of, loaded_today, period_of, require_ended_range, run
 from ..protect import Protection
 from .auth import require
 from .data import CODED_FILTERS, check_codes, partial_json
+from .unit_codes import check_units
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure", "metadata")
@@ -39,9 +41,11 @@ def _list(name: str) -> list[str]:
 _check_codes = check_codes  # the codelist check, shared with the pages (warehouse.console.data)
 
 
-def _cut(default_by: str = "pa_type,service_type", default_period: bool = False) -> cube.Cut:
+def _cut(default_by: str = "pa_type,service_type", default_period: bool = False, export: bool = False) -> cube.Cut:
     """The request's cut. ``default_period``: with no ``period``/``from``/``to``, the latest complete
-    period at ``freq`` (said in the answer's ``period.note``) instead of every period pooled."""
+    period at ``freq`` (said in the answer's ``period.note``) instead of every period pooled. A range
+    without any response is a 400 naming the parameter sent (``period``, or ``from``/``to``); ``export``:
+    the cut is an export's, and the refusal says there is nothing to export (:func:`warehouse.data_range.require_data`)."""
     period = request.args.get("period") or None
     # freq given, else the frequency of the period named (period=2026-Q3 asks a quarter), else months
     freq = request.args["freq"] if "freq" in request.args else freq_of(period, "period") if period else "M"
@@ -72,6 +76,8 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
         raise QueryError("margins", "margins is 0 or 1.")
     filters = {d: values for d in cube.DIMENSIONS if (values := _list(d))}
     _check_codes(filters)
+    if "entity" in filters or "service" in filters:  # the registry's codes (or the data's): 400 naming the filter
+        check_units(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), current_app.config["ASCOLTO_REGISTRY"], filters)
     cut = cube.Cut(indicator=request.args.get("indicator", "satisfaction"),
                    by=[v for v in (p.strip() for p in by.split(",")) if v],
                    filters=filters,
@@ -79,7 +85,9 @@ def _cut(default_by: str = "pa_type,service_type", default_period: bool = False)
                    start=request.args.get("from") or period, end=request.args.get("to") or period,
                    margins=margins in ("1", "true")).validate()
     if cut.start or cut.end:  # a range outside the data: a 400 saying where the data are, not empty rows
-        cube.require_data(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end)
+        asked_period = period is not None and not (request.args.get("from") or request.args.get("to"))
+        require_data(current_app.config["ASCOLTO_WAREHOUSE"]().cursor(), cut.freq, cut.start, cut.end,
+                          period=asked_period, export=export)
     return cut
 
 
@@ -208,7 +216,7 @@ def export_table(fmt: str):
     """The publication table as csv, parquet, sdmx-csv or jsonstat (``freq``, ``from``, ``to``), the
     codelists of its codes (``codelists``: it/en labels), the SDMX structure (SDMX-ML 3.0) or the reference
     metadata of the range (``metadata``, :mod:`warehouse.refmeta`; also in JSON-stat's extension). A range
-    holding no response is a 400 naming ``from`` or ``to`` (:func:`warehouse.cube.require_data`), and a
+    holding no response is a 400 naming ``from`` or ``to`` (:func:`warehouse.data_range.require_data`), and a
     table (or its codelists) that would hold no period — ``freq=A`` when every year with data is still
     running — a 400 naming ``freq`` that says the running period, when it is published and the finer
     ``freq`` to ask (:func:`warehouse.export_periods.held_periods`), like ``ascolto export``'s exit 2, not a
@@ -217,7 +225,7 @@ def export_table(fmt: str):
         raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; the data package "
                                    "is the console's /exports/datapackage.zip?from=YYYY-MM&to=YYYY-MM (a zip) "
                                    "or `ascolto export --format datapackage`.")
-    cut = _cut(default_by="")
+    cut = _cut(default_by="", export=True)
     df = reference = None
     lang = request.args.get("lang", "en")
     if lang not in ("it", "en"):
@@ -227,7 +235,7 @@ def export_table(fmt: str):
         if fmt in TABLE_FORMATS:  # no ended period with data (freq=A in the data's only year): 400 naming freq
             held_periods(con, cut.freq, cut.start, cut.end, ask="freq={}")  # and a range without data, as the CLI
         else:
-            cube.require_data(con, cut.freq, cut.start, cut.end)  # a range without data: 400, as the CLI's exit 2
+            require_data(con, cut.freq, cut.start, cut.end, export=True)  # a range without data: 400, as the CLI's exit 2
         if fmt != "metadata":
             # COMMENT_OBS in the download's language, as ``ascolto export --lang`` writes it
             df = export.publication_table(con, cut.freq, cut.start, cut.end, protection=_protection(), lang=lang)

@@ -103,9 +103,10 @@ _QUERY_IT = [
      "il periodo {0} non è della frequenza {2}: chiedere {3}, oppure {4}."),
     (r"channel is one of (.+)\.", "il canale è uno tra {0}."),
     (r"A quarter is YYYY-Qn\.", "un trimestre si scrive AAAA-Qn."),
-    (r"A figure over a range .* is given for one calendar month, quarter or year only; from=(\S+), to=(\S+) is not one\..*",
+    (r"A figure over a range .* is given for one calendar month, quarter or year only; from=(\S+), to=(\S+) is not one\. "
+     r"Ask for one period \(period=\S+, or from=(\S+)&to=(\S+)\).*",
      "un valore su un intervallo (le unità di un confronto, i totali di un rapporto) si dà solo per un mese, un "
-     "trimestre o un anno solare; da {0} a {1} non lo è. Scegliere un periodo (per esempio da 2025-01 a 2025-03): "
+     "trimestre o un anno solare; da {0} a {1} non lo è. Scegliere un periodo (per esempio da {2} a {3}): "
      "ogni altro intervallo sarebbe una cella con una perturbazione sua, e molti intervalli insieme potrebbero "
      "svelare una cella oscurata."),
     (r"No responses in (\S+): the data cover (\S+) to (\S+)\.",
@@ -121,6 +122,19 @@ _QUERY_IT = [
     (r"\w+=(\S+) is after \w+=(\S+)\.", "{0} viene dopo {1}: il primo periodo va prima del secondo."),
     (r"Give either period or from/to, not both\.", "indicare il periodo oppure from/to, non entrambi."),
     (r"Unknown \w+ ('.*'); one of (.+)\.", "valore sconosciuto {0}: i valori ammessi sono {1}."),
+    # an unknown unit (warehouse.console.unit_codes: unknown_service_type, check_units)
+    (r"No service type ('.*'): the codes are listed at (\S+)\.",
+     "nessun tipo di servizio {0}: i codici sono elencati in {1}."),
+    (r"Unknown entity ('.*'): no entity \(IPA code\) '.*' in the registry or the data\. The entities are listed "
+     r"at (\S+)\.", "nessun ente con codice IPA {0} nel registro né nei dati: gli enti sono elencati in {1}."),
+    (r"Unknown entity ('.*'): codes are case-sensitive: did you mean ('.*')\? The entities are listed at (\S+)\.",
+     "nessun ente con codice IPA {0}: maiuscole e minuscole contano, forse {1}? Gli enti sono elencati in {2}."),
+    (r"Unknown service ('.*'): no service key '.*' in the registry or the data\. An entity's services are listed "
+     r"on its page, (.+)\.", "nessun servizio con chiave {0} nel registro né nei dati: i servizi di un ente sono "
+     "elencati nella sua pagina, {1}."),
+    (r"Unknown service ('.*'): codes are case-sensitive: did you mean ('.*')\? An entity's services are listed on "
+     r"its page, (.+)\.", "nessun servizio con chiave {0}: maiuscole e minuscole contano, forse {1}? I servizi "
+     "di un ente sono elencati nella sua pagina, {2}."),
 ]
 
 
@@ -177,6 +191,8 @@ _NOT_FOUND_IT = [
     (r"No service ('.*') in the registry\.", "Nessun servizio {0} nel registro."),
     (r"No chart ('.*') to download on the page ('.*')\.", "Nessun grafico {0} scaricabile nella pagina {1}."),
     (r"No page ('.*') with charts to download\.", "Nessuna pagina {0} con grafici da scaricare."),
+    (r"No plotly\.js ('.*') here: the console serves (\S+), (\S+)\.",
+     "Nessun plotly.js {0} qui: la console serve la versione {1}, {2}."),
     (r"No token ('.*') of entity ('.*')\.", "Nessun token {0} dell'ente {1}."),
     (r"The item non-response is a service's: give service=KEY\.",
      "La mancata risposta per domanda è di un servizio: indicare service=CHIAVE."),

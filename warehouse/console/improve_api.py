@@ -14,7 +14,8 @@ such. Method: ``docs/methodology.md (From measurement to improvement)``.
 | ``GET /plans/<id>`` | — (every version) |
 | ``GET /plans/<id>/evaluation`` | ``follow_up`` (period); ``lang`` |
 
-Refusals: 400 ``invalid_parameter`` (a malformed parameter), 404 ``not_found`` (no such plan),
+Refusals: 400 ``invalid_parameter`` (a malformed parameter, or a unit that names nothing: :func:`_unit`), 404
+``not_found`` (no such plan),
 422 with the reason (``too_few_responses``, ``items_not_asked``, ``no_variance``, ``not_evaluable``).
 """
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ..comparability import QueryError
 from ..cube import CODE as _CODE
 from ..protect import Protection
 from .auth import require
+from .unit_codes import check_units, known_service_type, unknown_service_type
 
 bp = Blueprint("improve_api", __name__, url_prefix="/api/v1/improve")
 UNITS = ("service", "entity", "service_type")
@@ -67,12 +69,20 @@ def _freq(label: Any, field: str) -> str:
 
 
 def _unit() -> tuple[str, str]:
+    """The request's one unit ``(dimension, code)``. A code that names nothing is a 400 naming its
+    parameter — a service type neither in the taxonomy nor in the data
+    (:func:`.unit_codes.known_service_type`), an entity or service neither in the registry nor in the data
+    (:func:`.unit_codes.check_units`) — not a refusal for too few responses."""
     given = [(d, request.args[d]) for d in UNITS if request.args.get(d)]
     if len(given) != 1:
         raise QueryError("service", "Give exactly one of service, entity or service_type.")
     dim, code = given[0]
     if not _CODE.match(code):
         raise QueryError(dim, f"Malformed code {code!r}.")
+    if dim == "service_type" and not known_service_type(_con(), code):
+        raise QueryError(dim, unknown_service_type(code))
+    if dim != "service_type":
+        check_units(_con(), current_app.config["ASCOLTO_REGISTRY"], {dim: [code]})
     return dim, code
 
 

@@ -15,7 +15,7 @@ from registry import session_scope
 from registry.models import Entity, Service
 from registry.names import name_in
 
-from .. import codelists, export
+from .. import export
 from ..comparability import QueryError
 from ..protect import Protection
 from . import data, data_attention, data_overview, data_quality, data_units
@@ -23,6 +23,7 @@ from .data_compared import comparison_cache
 from .auth import Throttled, not_found, require, sign_in, sign_out
 from .i18n import LANGS, gettext, lang
 from .paths import internal_path  # noqa: F401  (re-exported: pages.internal_path)
+from .unit_codes import known_service_type, unknown_service_type
 
 bp = Blueprint("pages", __name__)
 
@@ -45,9 +46,8 @@ def _build(page: str, **kw) -> dict:
     if page == "service-types":
         return data_units.service_types_list(con, settings, request.args, lang())
     if page == "service-type":
-        if kw["code"] not in codelists.codelists()["SERVICE_TYPE"] and not con.execute(
-                "SELECT 1 FROM rollup WHERE service_type = ? LIMIT 1", [kw["code"]]).fetchone():
-            raise not_found("code", f"No service type {kw['code']!r}: the codes are listed at /service-types/.")
+        if not known_service_type(con, kw["code"]):
+            raise not_found("code", unknown_service_type(kw["code"]))
         return data_units.service_type_page(con, settings, request.args, lang(), kw["code"], _entity_names(),
                                             service_names=_service_names(), cache=_compare_cache())
     if page == "attention":  # every service type's comparison, from the same cache as its page

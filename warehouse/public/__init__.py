@@ -47,6 +47,8 @@ CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'
 #: image runs no script, and nothing it could name is loaded
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 SVG = "image/svg+xml"
+#: the site's robots.txt: everything may be crawled (public open data, read-only)
+ROBOTS = "User-agent: *\nAllow: /\n"
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -176,7 +178,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     def healthz():
         return jsonify({"status": "ok"})
 
-    @app.get("/<lang>/")
+    @app.get("/robots.txt")
+    def robots():
+        """Every page may be crawled: the site is public open data (it answered a redirect to a 404)."""
+        return app.response_class(ROBOTS, mimetype="text/plain")
+
+    # a language only: "/it" is redirected to "/it/", while "/favicon.ico" is a 404, not a redirect to one
+    @app.get(f"/<any({', '.join(LANGS)}):lang>/")
     @cached
     def index(lang: str):
         rel = releases.get()

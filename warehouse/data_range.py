@@ -1,0 +1,45 @@
+"""A requested range in which no response counts, refused (:func:`require_data`): the one refusal of the
+console's API (figures and exports), ``ascolto indicators`` and ``ascolto export``, each naming the
+parameter its caller was given, and talking of an export only where there is one."""
+from __future__ import annotations
+
+from .comparability import QueryError
+from .periods import require_ended_range, validate_range
+
+
+def require_data(con, freq: str, start: str | None = None, end: str | None = None, *, period: bool = False,
+                 export: bool = False) -> None:
+    """Refuse a requested range (``start``/``end``: labels, whole periods of ``freq``) in which no
+    response counts, with a :class:`QueryError` saying which months have data. It names the parameter the
+    caller was given: ``period`` when ``period`` is true (``start`` = ``end``, asked as one period), else
+    ``to`` when the range ends before the first month with data, else ``from`` (after the last, or a gap; a
+    running period too). ``export``: the range is an export's, and the message says there is nothing to
+    export (a header-only file would look like "nobody answered"); figures (indicators, comparisons) are
+    not called an export. Without any data at all, or without a range, nothing is refused (the callers
+    say "no dataset" themselves)."""
+    if start is None and end is None:
+        return
+    first, last = validate_range(freq, start, end)
+    require_ended_range(start, end, start if period else None, freq=freq)  # a running period: published once ended
+    lo, hi = con.execute("SELECT min(period), max(period) FROM rollup WHERE n > 0").fetchone()
+    if lo is None:
+        return
+    first, last = first or lo, last or hi
+    hits = con.execute("SELECT count(*) FROM rollup WHERE n > 0 AND period BETWEEN ? AND ?",
+                       [first, last]).fetchone()[0]
+    if hits:
+        return
+    raise QueryError(*_no_data(start, end, first, last, (lo, hi), period=period, export=export))
+
+
+def _no_data(start, end, first: str, last: str, data: tuple[str, str], *, period: bool,
+             export: bool) -> tuple[str, str]:
+    """(field, message) of :func:`require_data`'s refusal: the parameter asked with and the months with data."""
+    lo, hi = data
+    if period:
+        field, asked = "period", f"No responses in {start} (period={start})"
+    else:
+        field = "to" if last < lo else "from"
+        asked = f"No responses from {first} to {last} (from={start or '-'}, to={end or '-'})"
+    tail = "nothing to export for that range." if export else "ask for a period in that range."
+    return field, f"{asked}: the data cover {lo} to {hi}; {tail}"
