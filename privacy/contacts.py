@@ -18,7 +18,7 @@ from .surnames import FREQUENT
 from .names import LOWER as _LOW, UPPER as _UP
 
 # --- e-mail -----------------------------------------------------------------------------------------
-_AT = (r"(?:\s?(?:@|%40)\s?"                                               # a@b, a @ b, a%40b
+_AT = (r"(?:\s?(?:@@?|%40)\s?"                                             # a@b, a @ b, a%40b, a@@b (a typo)
        r"|\s*[(\[{<]\s*(?:at|@|chiocciola)\s*[)\]}>]\s*"                   # a(at)b, a [at] b, a{chiocciola}b
        r"|\s+(?:at|chiocciola)\s+)")                                       # a at b dot it
 _DOT = (r"(?:\.|\s\.\s?"

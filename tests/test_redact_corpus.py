@@ -990,6 +990,8 @@ CORPUS = [
     ("Ho chiamato lo 06 164164 dell'INPS ma mi hanno fatto aspettare 40 minuti.", KEPT),
     ('mio num 345_1234567', 'mio num [PHONE]'),
     ('il file_2024_12 non si apre', KEPT),
+    # round 11: an address typed with a double @
+    ('m.rossi@@gmail.com (ho sbagliato a scrivere nel modulo)', '[EMAIL] (ho sbagliato a scrivere nel modulo)'),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
