@@ -44,6 +44,28 @@ class Chart:
         return bool(self.rows) and any(y is not None for t in self.plot.get("data") or ()
                                        if t.get("fill") != "toself" for y in t.get("y") or ())
 
+    def undrawn(self, min_n: int) -> str:
+        """Why the picture draws nothing (:meth:`drawn` False while the table has rows), in the reader's language:
+        each kind of absent value its rows hold (:data:`ABSENT` in :func:`absent_words`' words, the legend's),
+        with the periods it concerns ("In ogni periodo" when all). Rows that do not say their status (a count's
+        chart) read as before: too few responses, or none."""
+        kinds: dict[str, list[str]] = {}
+        for r in self.rows:
+            kind = absent_kind(r) if "conf_status" in r else None
+            kinds.setdefault(kind or "unknown", []).append(str(r.get("period") or ""))
+        if set(kinds) <= {"unknown"}:
+            return _("Nessun valore da disegnare: in ogni periodo le risposte sono meno di {n} (valore oscurato) o "
+                     "mancano. La tabella dice lo stato di ciascun periodo.").format(n=min_n)
+        said = [_("Nessun valore da disegnare.")]
+        for kind, periods in kinds.items():
+            if kind == "unknown":
+                continue
+            where = (_("In ogni periodo") if len(periods) == len(self.rows) or not all(periods)
+                     else _("In {p}").format(p=", ".join(periods)))
+            word, meaning = absent_words(kind, min_n)
+            said.append(f"{where}: {word}. {meaning[:1].upper()}{meaning[1:]}.")
+        return " ".join([*said, _("La tabella dice lo stato di ciascun periodo.")])
+
     def alt(self) -> str:
         """The picture's text alternative (its ``role="img"`` label), in the reader's language: what it
         draws — the title, the measure on each axis, the series — and where its values are (the data
@@ -112,12 +134,49 @@ def indicator_label(ind: str) -> str:
         if ind not in codelists.INDICATORS else codelists.INDICATORS[ind][1 if current_lang() == "en" else 0]
 
 
+#: Why a cell shows no value, by kind (:func:`absent_kind`): its word (the status column's, the dash's title)
+#: and what it means (the legend's entry, a chart's note when it has nothing to draw) — the one wording of
+#: every console page (:func:`absent_words`), so that a "—" is never left unexplained. ``suppressed``:
+#: statistical confidentiality; ``not_headline``: the comparability guard will not pool the cell's
+#: instruments even as a positive share (the page rating's clarity beside the services' clarity: the API's
+#: ``positive_share_status`` ``not_headline``); ``missing``: no response counts in the cell.
+ABSENT = {
+    "suppressed": ("oscurato",
+                   "valore e N oscurati: meno di {n} risposte, vere o dopo la perturbazione (segreto statistico)"),
+    "not_headline": ("quota positiva non pubblicata: la cella unisce una misura non principale ad altri strumenti",
+                     "la quota positiva non si pubblica per una cella che unisce a quelle di altri strumenti le "
+                     "risposte di una misura che non è la misura principale dell'indicatore (la chiarezza della "
+                     "pagina di Designers Italia accanto alla chiarezza dei servizi): le due domande non si "
+                     "confrontano. Le risposte (N) sono contate; la quota di ciascuno strumento è nella tabella "
+                     "«Per strumento e scala»"),
+    "missing": ("nessuna risposta", "nessuna risposta conta in questa cella: nel periodo non ne è arrivata alcuna"),
+}
+
+
+def absent_kind(r: dict[str, Any]) -> str | None:
+    """Why the cell ``r`` (a cube row, or :func:`cell`'s) shows no positive share: ``suppressed``,
+    ``not_headline`` or ``missing`` (:data:`ABSENT`); None when it shows one."""
+    if r.get("conf_status") not in (None, FREE):
+        return "suppressed"
+    if (r.get("top2_status") or r.get("share_status")) not in (None, "ok"):
+        return "not_headline"
+    share = r["share"] if "share" in r else r.get("top2")
+    return "missing" if share is None or (isinstance(share, float) and math.isnan(share)) else None
+
+
+def absent_words(kind: str, min_n: int) -> tuple[str, str]:
+    """``(word, meaning)`` of an absent value's ``kind`` in the reader's language (``min_n``: the configured
+    ``ASCOLTO_DISCLOSURE_MIN_N``, which the meaning of ``suppressed`` states)."""
+    word, meaning = ABSENT[kind]
+    return _(word), _(meaning).format(n=min_n)
+
+
 def status_text(r: dict[str, Any]) -> str:
-    """A cell's status in words (never the codes A/F/U/B/Q)."""
-    if r.get("conf_status") != FREE:
-        return _("oscurato")
-    if r.get("top2_status") not in (None, "ok"):  # the guard's not_headline: split by instrument to see the shares
-        return _("quota positiva non pubblicata: la cella unisce una misura non principale ad altri strumenti")
+    """A cell's status in words (never the codes A/F/U/B/Q): why it has no value (:data:`ABSENT`), else
+    its reliability."""
+    kind = absent_kind(r)
+    if kind in ("suppressed", "not_headline"):  # not_headline: split by instrument to see the shares
+        return _(ABSENT[kind][0])
     return {"U": _("bassa affidabilità"), "B": _("interruzione di serie")}.get(r.get("obs_status"), _("pubblicato"))
 
 
@@ -140,6 +199,7 @@ def cell(r: dict[str, Any]) -> dict[str, Any]:
             "mean": num(r.get("mean")) if mean_ok else None, "mean_lower": num(r.get("mean_lower")) if mean_ok else None,
             "mean_upper": num(r.get("mean_upper")) if mean_ok else None, "mean_note": mean_note(ms) if free else "",
             "status": status_text(r), "obs_status": r["obs_status"], "conf_status": r["conf_status"],
+            "share_status": r.get("top2_status") or "ok", "absent": absent_kind(r),
             "share_noise_var": num(r.get("top2_noise_var"), 12)}  # for comparisons (evaluation), not shown
 
 

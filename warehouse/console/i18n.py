@@ -310,6 +310,22 @@ EN.update({  # registry administration: the services page (issue 19)
         "A page in a language without a name shows the Italian name.",
 })
 
+EN.update({  # why a value is absent (data.ABSENT): the dash's title, the legend, a chart with nothing to draw
+    "la quota positiva non si pubblica per una cella che unisce a quelle di altri strumenti le risposte di una misura "
+    "che non è la misura principale dell'indicatore (la chiarezza della pagina di Designers Italia accanto alla "
+    "chiarezza dei servizi): le due domande non si confrontano. Le risposte (N) sono contate; la quota di ciascuno "
+    "strumento è nella tabella «Per strumento e scala»":
+        "no positive share is published for a cell pooling the answers to a measure that is not the indicator's "
+        "headline measure with other instruments' (Designers Italia's page clarity beside the services' clarity): "
+        "the two questions do not compare. The responses (N) are counted; each instrument's share is in the table "
+        "«By instrument and scale»",
+    "nessuna risposta": "no responses",
+    "nessuna risposta conta in questa cella: nel periodo non ne è arrivata alcuna":
+        "no response counts in this cell: none arrived in the period",
+    "Nessun valore da disegnare.": "Nothing to draw.", "In ogni periodo": "In every period", "In {p}": "In {p}",
+    "La tabella dice lo stato di ciascun periodo.": "The table gives the status of each period.",
+})
+
 INDICATOR_LABELS = {"satisfaction": "Soddisfazione", "ease": "Facilità", "clarity": "Chiarezza", "speed": "Rapidità",
                     "trust": "Fiducia", "task_completed": "Completamento"}
 
