@@ -316,7 +316,8 @@ def _chosen(con, freq: str, period: str | None, periods: list[str], note: str) -
 def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] = ()) -> dict[str, Any]:
     """The period a page aggregates: ``freq`` and ``period`` from the request (a whole period of that
     frequency, else 400 naming the field; one that has not started yet or is still running, 400 too:
-    :func:`warehouse.periods.require_ended`), else the latest complete period with data — always stated
+    :func:`warehouse.periods.require_ended`; one in which no response counts, 400 too, as the API's:
+    :func:`warehouse.cube.require_data`), else the latest complete period with data — always stated
     (when none has ended, the note says so), and said to be partial (``partial``,
     ``partial_note``) when the data begin after it starts; ``running_note`` says why the running period
     of the frequency is in no menu. A ``period`` of another frequency
@@ -338,6 +339,10 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
     period = args.get("period") or None
     if period:
         require_ended(period, "period")  # not yet begun, or still running: 400 naming it (published once ended)
+        from ..periods import freq_of
+
+        # no response in it: the API's 400, naming period and the months with data (a page said "Nessun dato.")
+        cube.require_data(con, freq_of(period, "period"), period, period, field="period")
         try:
             validate_range(freq, period=period)
         except QueryError:  # the form changed the frequency: the period of freq holding the label's end
