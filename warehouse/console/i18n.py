@@ -326,6 +326,8 @@ EN.update({  # why a value is absent (data.ABSENT): the dash's title, the legend
     "La tabella dice lo stato di ciascun periodo.": "The table gives the status of each period.",
 })
 
+EN.update({"Con tutti i periodi, frequenza {f}:": "With all periods, frequency {f}:"})  # the Exports page
+
 INDICATOR_LABELS = {"satisfaction": "Soddisfazione", "ease": "Facilità", "clarity": "Chiarezza", "speed": "Rapidità",
                     "trust": "Fiducia", "task_completed": "Completamento"}
 
