@@ -18,6 +18,10 @@ EN = {
     "Token di accesso": "Access token", "Accesso alla console": "Sign in to the console",
     "Incolla il token che ti è stato assegnato (inizia con asc_).": "Paste the token you were given (it starts with asc_).",
     "Token non valido, scaduto o revocato.": "Invalid, expired or revoked token.",
+    "Questo è un token backend: serve solo a inviare risposte al collettore, non ad accedere alla console. Accedi "
+    "con un token della console (ruolo monitoring, statistician, admin, entity o operator).":
+        "This is a backend token: it posts answers to the collector only and does not open the console. Sign in "
+        "with a console token (role monitoring, statistician, admin, entity or operator).",
     "Troppi tentativi di accesso non riusciti: riprova tra {n} secondi.":
         "Too many failed sign-ins: try again in {n} seconds.",
     "Scade": "Expires", "mai": "never", "scaduto": "expired",

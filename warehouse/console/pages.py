@@ -20,7 +20,7 @@ from ..comparability import QueryError
 from ..protect import Protection
 from . import data, data_attention, data_overview, data_quality, data_units
 from .data_compared import comparison_cache
-from .auth import Throttled, not_found, require, sign_in, sign_out
+from .auth import NotConsoleToken, Throttled, not_found, require, sign_in, sign_out
 from .i18n import LANGS, gettext, lang
 from .paths import internal_path  # noqa: F401  (re-exported: pages.internal_path)
 
@@ -113,6 +113,8 @@ def login():
                     nxt = url_for("operator.page")
                 return redirect(nxt, 303)
             error = True
+        except NotConsoleToken as exc:  # a backend token: it posts to the collector only (the API's 401 says so)
+            error = exc.role
         except Throttled as exc:
             retry = exc.wait
     resp = current_app.make_response((render_template("login.html", error=error, retry=retry),
