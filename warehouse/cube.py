@@ -233,16 +233,12 @@ def period_labels(con, freq: str, today=None) -> list[str]:
     return [r[0] for r in labels if is_complete(r[0], today)]
 
 
-def require_data(con, freq: str, start: str | None = None, end: str | None = None,
-                 field: str | None = None) -> None:
+def require_data(con, freq: str, start: str | None = None, end: str | None = None) -> None:
     """Refuse a requested range (``start``/``end``: labels, whole periods of ``freq``) in which no
     response counts, with a :class:`QueryError` naming ``to`` when the range ends before the first
     month with data, else ``from`` (after the last, or a gap; a running period too), saying which months have data. An
     export of such a range would be a header-only file that looks like "nobody answered". Without any
-    data at all, or without a range, nothing is refused (the callers say "no dataset" themselves).
-    ``field``: the one argument that asked for the period (a console page's ``period``), named instead, the
-    refusal's ``instead`` the latest ended period of ``freq`` with data (what the page links to) — a page
-    of such a period showed "Risposte —" and "Nessun dato." where the API refuses it."""
+    data at all, or without a range, nothing is refused (the callers say "no dataset" themselves)."""
     if start is None and end is None:
         return
     first, last = validate_range(freq, start, end)
@@ -255,16 +251,9 @@ def require_data(con, freq: str, start: str | None = None, end: str | None = Non
                        [first, last]).fetchone()[0]
     if hits:
         return
-    if field is None:
-        field = "to" if last < lo else "from"
-        raise QueryError(field, f"No responses from {first} to {last} (from={start or '-'}, to={end or '-'}): the "
-                                f"data cover {lo} to {hi}; nothing to export for that range.")
-    label = start or end
-    months_of = f" (the months {first} to {last})" if (first, last) != (label, label) else ""
-    exc = QueryError(field, f"No responses in {field}={label}{months_of}: the data cover the months {lo} to {hi}; "
-                            "nothing to show for that period.")
-    exc.instead = latest_period(con, freq)[0]
-    raise exc
+    field = "to" if last < lo else "from"
+    raise QueryError(field, f"No responses from {first} to {last} (from={start or '-'}, to={end or '-'}): the data "
+                            f"cover {lo} to {hi}; nothing to export for that range.")
 
 
 def latest_period(con, freq: str, today=None) -> tuple[str | None, bool]:

@@ -108,6 +108,26 @@ def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str
     return Held(freq, labels, coverage(labels[0], first_data_month(con))["data_from"], *out)
 
 
+def require_period(con, period: str, field: str = "period") -> None:
+    """A console page's ``period`` (an ended one) in which no response counts: the API's refusal of such a
+    range (:func:`warehouse.cube.require_data`) said of ``field``, with the months that have data, and its
+    ``instead`` the latest ended period of the same frequency with data (the error page links to it) — such a
+    page showed "Risposte —" and "Nessun dato.", as if nobody had answered, where the API says where the data are."""
+    freq = freq_of(period, field)
+    try:
+        require_data(con, freq, period, period)
+    except QueryError as refused:
+        if refused.field not in ("from", "to") or not str(refused).startswith("No responses"):
+            raise
+        first, last = months(period, field)
+        lo, hi = con.execute("SELECT min(period), max(period) FROM rollup WHERE n > 0").fetchone()
+        of = f" (the months {first} to {last})" if (first, last) != (period, period) else ""
+        exc = QueryError(field, f"No responses in {field}={period}{of}: the data cover the months {lo} to {hi}; "
+                                "nothing to show for that period.")
+        exc.instead = latest_period(con, freq)[0]
+        raise exc from None
+
+
 def ended_parts(con, label: str) -> str:
     """The ended periods with data inside a running quarter or year ``label``, at each finer frequency, in
     words for a refusal: ``the quarters 2026-Q1 to 2026-Q3 and the months 2026-01 to 2026-11 (--period 2026-Q3,

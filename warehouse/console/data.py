@@ -21,6 +21,7 @@ from .. import codelists, cube
 from ..comparability import QueryError
 from ..periods import is_complete, require_ended, validate_range
 from ..protect import FREE, MEAN_PUBLISHED, Protection
+from .absent import ABSENT, absent_kind, absent_words, undrawn  # noqa: F401  (re-exported: data.ABSENT)
 from .i18n import gettext as _, lang as current_lang
 
 SUPPRESSED = ("A",)
@@ -45,26 +46,8 @@ class Chart:
                                        if t.get("fill") != "toself" for y in t.get("y") or ())
 
     def undrawn(self, min_n: int) -> str:
-        """Why the picture draws nothing (:meth:`drawn` False while the table has rows), in the reader's language:
-        each kind of absent value its rows hold (:data:`ABSENT` in :func:`absent_words`' words, the legend's),
-        with the periods it concerns ("In ogni periodo" when all). Rows that do not say their status (a count's
-        chart) read as before: too few responses, or none."""
-        kinds: dict[str, list[str]] = {}
-        for r in self.rows:
-            kind = absent_kind(r) if "conf_status" in r else None
-            kinds.setdefault(kind or "unknown", []).append(str(r.get("period") or ""))
-        if set(kinds) <= {"unknown"}:
-            return _("Nessun valore da disegnare: in ogni periodo le risposte sono meno di {n} (valore oscurato) o "
-                     "mancano. La tabella dice lo stato di ciascun periodo.").format(n=min_n)
-        said = [_("Nessun valore da disegnare.")]
-        for kind, periods in kinds.items():
-            if kind == "unknown":
-                continue
-            where = (_("In ogni periodo") if len(periods) == len(self.rows) or not all(periods)
-                     else _("In {p}").format(p=", ".join(periods)))
-            word, meaning = absent_words(kind, min_n)
-            said.append(f"{where}: {word}. {meaning[:1].upper()}{meaning[1:]}.")
-        return " ".join([*said, _("La tabella dice lo stato di ciascun periodo.")])
+        """Why the picture draws nothing (:meth:`drawn` False while the table has rows): :func:`.absent.undrawn`."""
+        return undrawn(self.rows, min_n)
 
     def alt(self) -> str:
         """The picture's text alternative (its ``role="img"`` label), in the reader's language: what it
@@ -132,43 +115,6 @@ def code_label(codelist: str, code: str) -> str:
 def indicator_label(ind: str) -> str:
     return codelists.label("INDICATOR", codelists.series_code(ind, "POS"), current_lang()).split(" — ")[0] \
         if ind not in codelists.INDICATORS else codelists.INDICATORS[ind][1 if current_lang() == "en" else 0]
-
-
-#: Why a cell shows no value, by kind (:func:`absent_kind`): its word (the status column's, the dash's title)
-#: and what it means (the legend's entry, a chart's note when it has nothing to draw) — the one wording of
-#: every console page (:func:`absent_words`), so that a "—" is never left unexplained. ``suppressed``:
-#: statistical confidentiality; ``not_headline``: the comparability guard will not pool the cell's
-#: instruments even as a positive share (the page rating's clarity beside the services' clarity: the API's
-#: ``positive_share_status`` ``not_headline``); ``missing``: no response counts in the cell.
-ABSENT = {
-    "suppressed": ("oscurato",
-                   "valore e N oscurati: meno di {n} risposte, vere o dopo la perturbazione (segreto statistico)"),
-    "not_headline": ("quota positiva non pubblicata: la cella unisce una misura non principale ad altri strumenti",
-                     "la quota positiva non si pubblica per una cella che unisce a quelle di altri strumenti le "
-                     "risposte di una misura che non è la misura principale dell'indicatore (la chiarezza della "
-                     "pagina di Designers Italia accanto alla chiarezza dei servizi): le due domande non si "
-                     "confrontano. Le risposte (N) sono contate; la quota di ciascuno strumento è nella tabella "
-                     "«Per strumento e scala»"),
-    "missing": ("nessuna risposta", "nessuna risposta conta in questa cella: nel periodo non ne è arrivata alcuna"),
-}
-
-
-def absent_kind(r: dict[str, Any]) -> str | None:
-    """Why the cell ``r`` (a cube row, or :func:`cell`'s) shows no positive share: ``suppressed``,
-    ``not_headline`` or ``missing`` (:data:`ABSENT`); None when it shows one."""
-    if r.get("conf_status") not in (None, FREE):
-        return "suppressed"
-    if (r.get("top2_status") or r.get("share_status")) not in (None, "ok"):
-        return "not_headline"
-    share = r["share"] if "share" in r else r.get("top2")
-    return "missing" if share is None or (isinstance(share, float) and math.isnan(share)) else None
-
-
-def absent_words(kind: str, min_n: int) -> tuple[str, str]:
-    """``(word, meaning)`` of an absent value's ``kind`` in the reader's language (``min_n``: the configured
-    ``ASCOLTO_DISCLOSURE_MIN_N``, which the meaning of ``suppressed`` states)."""
-    word, meaning = ABSENT[kind]
-    return _(word), _(meaning).format(n=min_n)
 
 
 def status_text(r: dict[str, Any]) -> str:
@@ -317,7 +263,7 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
     """The period a page aggregates: ``freq`` and ``period`` from the request (a whole period of that
     frequency, else 400 naming the field; one that has not started yet or is still running, 400 too:
     :func:`warehouse.periods.require_ended`; one in which no response counts, 400 too, as the API's:
-    :func:`warehouse.cube.require_data`), else the latest complete period with data — always stated
+    :func:`warehouse.export_periods.require_period`), else the latest complete period with data — always stated
     (when none has ended, the note says so), and said to be partial (``partial``,
     ``partial_note``) when the data begin after it starts; ``running_note`` says why the running period
     of the frequency is in no menu. A ``period`` of another frequency
@@ -339,10 +285,9 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
     period = args.get("period") or None
     if period:
         require_ended(period, "period")  # not yet begun, or still running: 400 naming it (published once ended)
-        from ..periods import freq_of
+        from ..export_periods import require_period
 
-        # no response in it: the API's 400, naming period and the months with data (a page said "Nessun dato.")
-        cube.require_data(con, freq_of(period, "period"), period, period, field="period")
+        require_period(con, period)  # no response in it: the API's 400, naming period and the months with data
         try:
             validate_range(freq, period=period)
         except QueryError:  # the form changed the frequency: the period of freq holding the label's end
