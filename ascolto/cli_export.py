@@ -29,8 +29,11 @@ def _warehouse(settings):
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Output file (csv and parquet get <stem>.codelists.csv beside them); for datapackage a new or "
                    "empty directory, or a previous Ascolto package's (replaced; nothing else is ever deleted).")
-@click.option("--freq", default="A", show_default=True, type=click.Choice(["M", "Q", "A"]),
-              help="Periods of the table: M (months), Q (quarters) or A (years).")
+@click.option("--freq", default=None, type=click.Choice(["M", "Q", "A"]),
+              help="Periods of the table: M (months, the default, as the console's /api/v1/export/<fmt>: every "
+                   "ended month), Q (quarters) or A (years: the running year is left out, said on stderr). The "
+                   "microdata package (datapackage) holds months: there it is the frequency --from/--to are written "
+                   "in (2026-07: M, 2026-Q3: Q, 2026: A), M without them.")
 @click.option("--from", "start", default=None, help="First period (YYYY-MM, YYYY-Qn or YYYY).")
 @click.option("--to", "end", default=None, help="Last period.")
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["it", "en"]),
@@ -49,21 +52,30 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     option when --from/--to or --out cannot be used (warehouse.export.check_out: a directory where a
     file goes, a file where the package's directory goes, a directory with files Ascolto did not
     write), when the range holds no response (warehouse.data_range.require_data) or names a running period (its
-    figures are published once it has ended), and --freq when a table would hold no ended period (the
-    default A while every answer is of the running year: --freq Q or M); nothing is written then, and a
-    failed export leaves nothing behind. Stderr says which periods a table holds."""
+    figures are published once it has ended), and --freq when a table would hold no ended period (--freq
+    A while every answer is of the running year: --freq Q or M); nothing is written then, and a
+    failed export leaves nothing behind. Stderr says which periods a table holds.
+
+    ``--freq`` defaults to M (:func:`default_freq`), as the console's API and Exports page: A had left out
+    every month of the running year, said only on stderr."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
     from warehouse.export import OutputError, check_out, export
     from dataset.recordkey import secret_for
+    from warehouse.periods import freq_of
     from warehouse.protect import Protection
 
     try:
+        freq = default_freq(fmt, freq, start, end)
         Cut(freq=freq, start=start, end=end).validate()
         check_out(fmt, out)
     except QueryError as exc:  # a running --from/--to: the latest ended period with data named instead
-        raise click.BadParameter(running_parts(settings, data_dir, None, exc, parts=False),
-                                 param_hint=f"--{exc.field}") from None
+        said = running_parts(settings, data_dir, None, exc, parts=False)
+        if fmt == "datapackage" and exc.field in ("from", "to") and _label(start or end):
+            # a --freq that cuts the range's periods: the package's months follow --from/--to without it
+            said += (f" The microdata package holds months: leave --freq out (it follows --from/--to), or give "
+                     f"--freq {freq_of(start or end, exc.field)}.")
+        raise click.BadParameter(said, param_hint=f"--{exc.field}") from None
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="--out") from None
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
@@ -86,6 +98,32 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
 
 
 _TABLES = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists")  # the API's TABLE_FORMATS: hold periods
+
+
+def _label(value: str | None) -> bool:
+    """Whether ``value`` is a period label (YYYY-MM, YYYY-Qn or YYYY)."""
+    from warehouse.comparability import QueryError
+    from warehouse.periods import freq_of
+
+    try:
+        return bool(value) and bool(freq_of(value, "from"))
+    except QueryError:
+        return False
+
+
+def default_freq(fmt: str, freq: str | None, start: str | None, end: str | None) -> str:
+    """``--freq`` as given, else M — the console's ``/api/v1/export/<fmt>`` and Exports page default, which
+    leaves out only the running month (A left out the running year's months). For the microdata package,
+    whose rows are months whatever the frequency (which only says which boundaries ``--from``/``--to``
+    keep), the frequency ``--from``/``--to`` are written in: ``--from 2026-07 --to 2026-09`` is months, ``--from
+    2026`` a year (it was refused under the default A: "from=2026-07 starts inside 2026")."""
+    if freq:
+        return freq
+    if fmt == "datapackage" and _label(start or end):
+        from warehouse.periods import freq_of
+
+        return freq_of(start or end, "from" if start else "to")
+    return "M"
 
 
 def _periods_said(con, fmt: str, freq: str, start: str | None, end: str | None) -> str | None:

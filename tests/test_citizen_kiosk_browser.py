@@ -301,3 +301,65 @@ def test_a_german_speaker_answers_the_kiosk_in_german_and_the_next_person_finds_
         expect(page.get_by_role("heading", level=1)).to_have_text("Come valuti il servizio che hai ricevuto oggi?")
     finally:
         context.close()
+
+
+QUEUE = f"localStorage.getItem('ascolto.kiosk.queue.{KIOSK_SERVICE}')"
+
+
+def test_offline_an_answer_waits_on_the_shared_device_as_codes_only(stack, browser):  # noqa: F811
+    """The README said the answers waiting in the page were "their submission_ids only", while the page keeps
+    the submission as it will be posted, on a device every citizen at the counter touches. What is kept, exactly:
+    the id, the service, the questionnaire and its version, the page's language, the codes of the face and of
+    the reasons tapped, and the page "/kiosk" — no free text (the kiosk offers none: faccia's comment item is
+    not shown), no device token, no time. Once the network returns it is sent and leaves the device."""
+    import json
+    import uuid
+
+    _, token = register_device(stack.settings, KIOSK_SERVICE)
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 800}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.collector}/v1/services/{KIOSK_SERVICE}/kiosk?device={token}")
+        assert page.locator("textarea, input").count() == 0  # nowhere to write free text
+        context.set_offline(True)
+        page.get_by_role("button", name="Insoddisfatto/a", exact=True).tap()
+        page.get_by_role("button", name="Ho atteso troppo").tap()
+        page.get_by_role("button", name="Invia", exact=True).tap()
+        page.get_by_role("heading", name="Grazie per il tuo parere!").wait_for()
+        raw = page.evaluate(QUEUE)
+        kept = json.loads(raw)
+        assert len(kept) == 1 and str(uuid.UUID(kept[0]["submission_id"])) == kept[0]["submission_id"]
+        assert {k: v for k, v in kept[0].items() if k != "submission_id"} == {
+            "service": KIOSK_SERVICE, "questionnaire": "faccia", "version": 1, "lang": "it",
+            "answers": {"face": "dissatisfied", "went_wrong": ["speed"]}, "context": {"page": "/kiosk"}}
+        assert token not in raw and token.split("_")[1] not in raw  # the device's token stays in the page
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        stack.wait_row(kept[0]["submission_id"])
+        page.wait_for_function(f"() => {QUEUE} === '[]'")  # sent: nothing of it left on the device
+    finally:
+        context.close()
+
+
+def test_a_reason_that_is_not_a_code_never_waits_on_the_device(stack, browser):  # noqa: F811
+    """Only codes are kept, whatever the page's buttons carry: a reason button altered to carry words (an
+    extension, a page edited on the totem) does not put them in the device's storage; the face still counts."""
+    import json
+
+    _, token = register_device(stack.settings, KIOSK_SERVICE)
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 800}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{stack.collector}/v1/services/{KIOSK_SERVICE}/kiosk?device={token}")
+        context.set_offline(True)
+        page.get_by_role("button", name="Insoddisfatto/a", exact=True).tap()
+        reason = page.get_by_role("button", name="Ho atteso troppo")
+        reason.evaluate("b => b.setAttribute('data-code', 'Mario Rossi, via Roma 1, tel. 333 1234567')")
+        reason.tap()
+        page.get_by_role("button", name="Invia", exact=True).tap()
+        page.get_by_role("heading", name="Grazie per il tuo parere!").wait_for()
+        raw = page.evaluate(QUEUE)
+        assert "Mario" not in raw and "333" not in raw, raw
+        assert json.loads(raw)[0]["answers"] == {"face": "dissatisfied"}
+    finally:
+        context.close()

@@ -57,15 +57,15 @@ def test_the_empty_overview_shows_the_same_charts_as_a_full_one(clients):
         assert f'id="fig-{chart}"' in html
 
 
-def test_an_entitys_trend_before_its_data_downloads_its_header_not_a_404(clients):
-    """An entity's page read for a period before any data keeps its trend downloads: the header and
-    no row (it was a 404 "page not found", as if the chart did not exist); the page still says
-    "Nessun dato." rather than drawing empty charts."""
+def test_an_entitys_trend_before_its_data_is_refused_naming_the_period_not_a_404(clients):
+    """An entity's page read for a period before any data, and its trend's download, were a 404 "page not
+    found", as if the chart did not exist (then a header-only file and a "Nessun dato." page, as if nobody had
+    answered). Both are now the API's 400 for such a period: it names ``period`` and the months with data
+    (tests/test_console_period_without_data.py); the period with data downloads as before."""
     full, _empty = clients
     url = "/csv/entity/c_h501/trend-anagrafe.certificati?freq=M"
     before = full.get(url + "&period=2020-01")
-    assert before.status_code == 200
-    header, *body = console_csv.rows(before)
-    assert body == [] and header == console_csv.rows(full.get(url + "&period=2026-10"))[0]
-    page = full.get("/entities/c_h501?freq=M&period=2020-01").get_data(as_text=True)
-    assert "Nessun dato." in page and 'id="fig-trend-anagrafe.certificati"' not in page
+    assert before.status_code == 400 and "«period»" in before.get_data(as_text=True)
+    assert console_csv.rows(full.get(url + "&period=2026-10"))[0][0]
+    page = full.get("/entities/c_h501?freq=M&period=2020-01")
+    assert page.status_code == 400 and 'id="fig-trend-anagrafe.certificati"' not in page.get_data(as_text=True)

@@ -149,6 +149,32 @@ def test_a_backend_token_is_the_collectors_only_and_never_signs_in_to_the_consol
     assert _login(c, secret).status_code == 401 and c.get("/").status_code == 303  # to the sign-in form
 
 
+@pytest.mark.parametrize("lang, said", [
+    ("it", "Questo è un token backend: serve solo a inviare risposte al collettore, non ad accedere alla console."),
+    ("en", "This is a backend token: it posts answers to the collector only and does not open the console.")])
+def test_the_sign_in_form_says_a_backend_token_posts_to_the_collector_only(app, seeded, lang, said):
+    """A valid backend token given to the sign-in form read "Token non valido, scaduto o revocato." — as if it
+    were mistyped or withdrawn — where the API's 401 explains it: backend tokens post to the collector only."""
+    import html as markup
+
+    with session_scope(connect(seeded[0].database_url)) as s:
+        from registry.tokens import create_token
+        secret = create_token(s, role="backend", label="INPS - inoltro", actor="test", entity="inps")[1]
+    c = app.test_client()
+    if lang == "en":
+        with c.session_transaction() as sess:
+            sess["lang"] = "en"
+    r = _login(c, secret)
+    page = markup.unescape(r.get_data(as_text=True))
+    assert r.status_code == 401 and c.get("/").status_code == 303  # still no session
+    error = re.search(r'<div class="alert alert-error" role="alert" id="login-error"[^>]*>(.*?)</div>', page, re.S)
+    assert error and error.group(1).startswith(said), page[-2000:]
+    assert "monitoring" in error.group(1) and ("revocato" not in error.group(1) and "revoked" not in error.group(1))
+    # a mistyped secret of the same shape still reads as before: nothing tells which prefixes exist
+    wrong = markup.unescape(_login(app.test_client(), secret[:-4] + "AAAA").get_data(as_text=True))
+    assert "Token non valido, scaduto o revocato." in wrong and "backend" not in wrong.split('id="login-error"')[1][:300]
+
+
 def test_admins_create_expiring_tokens_and_see_the_expiry(app, seeded):
     c = app.test_client()
     _login(c, seeded[1]["admin"])

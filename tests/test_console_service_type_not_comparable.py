@@ -59,7 +59,11 @@ def test_the_page_is_shown_and_says_why_there_is_no_comparison(client_auth, lang
     assert 'data-table="funnel"' not in page and "data-benchmark=" not in page
     trend = page.split('data-table="trend"', 1)[1].split("</table>")[0]
     assert re.search(r'<td data-col="period">2026-10</td><td data-col="n">\d+</td>', trend), trend
-    assert 'data-note="trend"' in page and 'data-undrawn="trend"' not in page
+    # why it draws no share: the positive share is not published for these pooled instruments (the one
+    # wording of every page, data.ABSENT), not "fewer than 3 responses"
+    undrawn = re.search(r'data-undrawn="trend">(.*?)</p>', page, re.S)
+    assert undrawn and ("quota positiva non pubblicata" if lang == "it" else "positive share not published") \
+        in undrawn.group(1), page[-3000:]
     by_instrument = page.split('data-table="by-instrument"', 1)[1].split("</table>")[0]
     assert by_instrument.count("<tr>") == 3, by_instrument  # the header, cx-core, di-rating-pagina
     # the links: the same page, one instrument each, the other arguments kept — and each one renders a comparison

@@ -45,7 +45,8 @@ def test_codelists_alone_are_the_file_beside_the_table_and_the_apis(data_dir, tm
 def test_codelists_of_no_ended_period_are_refused_and_nothing_written(data_dir, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("out")
     with pinned_clock(date(2026, 12, 2)):
-        r = _export(data_dir, "--format", "codelists", "--out", str(tmp_path / "cx.codelists.csv"))  # --freq A
+        r = _export(data_dir, "--format", "codelists", "--out", str(tmp_path / "cx.codelists.csv"),
+                    "--freq", "A")
         assert r.exit_code == 2, r.output
         assert "--freq" in r.stderr and "No year with data has ended" in r.stderr, r.stderr
         assert list(tmp_path.iterdir()) == []

@@ -1,6 +1,6 @@
 """What ``ascolto export`` says it exported (a statistician's first export, 2 December 2026).
 
-``ascolto export --format sdmx-csv --out cx.csv`` — the README's line, ``--freq A`` by default — wrote,
+``ascolto export --format sdmx-csv --out cx.csv --freq A`` (then the default; months are now: tests/test_export_defaults.py) wrote,
 with data only of 2026, a header-only file and exit 0 (the running year is not published), and with a
 year of data it wrote one partial year without a word: the reader had to open the file to learn what
 it held. Now a table export says on stderr which periods it holds (the first one's partial coverage too)
@@ -26,7 +26,7 @@ def test_an_export_with_no_ended_period_is_refused_naming_freq_and_the_way_out(d
     with pinned_clock(date(2026, 12, 2)):
         out = tmp_path / "out"
         out.mkdir()
-        r = _export(data_dir, out / "cx.csv")  # --freq A, the default
+        r = _export(data_dir, out / "cx.csv", "--freq", "A")
         assert r.exit_code == 2, r.output
         assert "--freq" in r.stderr and "No year with data has ended" in r.stderr, r.stderr
         assert "2026 is still running (published from 2027-01-01)" in r.stderr
@@ -41,7 +41,7 @@ def test_an_export_with_no_ended_period_is_refused_naming_freq_and_the_way_out(d
 
 def test_a_partial_first_year_is_said(data_dir, tmp_path):
     with pinned_clock(date(2027, 1, 15)):
-        r = _export(data_dir, tmp_path / "cx.csv")
+        r = _export(data_dir, tmp_path / "cx.csv", "--freq", "A")
         assert r.exit_code == 0, r.output
         assert r.stderr.strip() == "ascolto: 1 year exported, 2026 (partial: data from 2026-10)."
         assert len((tmp_path / "cx.csv").read_text().splitlines()) > 1
@@ -88,7 +88,7 @@ def test_the_package_says_what_it_wrote(data_dir, tmp_path):
 def test_the_metadata_say_what_they_wrote(data_dir, tmp_path):
     with pinned_clock(date(2027, 1, 15)):
         r = CliRunner().invoke(main, ["export", "--format", "metadata", "--out", str(tmp_path / "m.json"), "--lang",
-                                      "it"], env={"ASCOLTO_DATA_DIR": str(data_dir)})
+                                      "it", "--freq", "A"], env={"ASCOLTO_DATA_DIR": str(data_dir)})
         assert r.exit_code == 0, r.output
         assert r.stdout.strip() == str(tmp_path / "m.json")
         assert r.stderr.strip() == ("ascolto: reference metadata of the --freq A table, 9 concepts (S.3 to S.18) of "

@@ -1,7 +1,7 @@
 """What ``ascolto export`` says on stderr where its file holds less than it seems (December 2026, data of
 2026-10 and 2026-11 only: the year and its last quarter still run).
 
-- ``--format metadata`` (``--freq A`` by default) wrote the reference metadata of a table with no ended
+- ``--format metadata --freq A`` (then the default) wrote the reference metadata of a table with no ended
   year — time coverage 0 months, 0 administrations — and said only "reference metadata of the --freq A
   table …", exit 0: the tables' refusal (export_periods) now explains it on stderr, naming the finer
   ``--freq``; the file is still written (its methods hold for any range; the API answers 200 too).
@@ -29,7 +29,7 @@ def _export(data_dir, fmt, out, *args):
 
 def test_metadata_of_a_table_with_no_ended_period_say_why_their_coverage_is_empty(data_dir, tmp_path):
     with pinned_clock(DECEMBER):
-        r = _export(data_dir, "metadata", tmp_path / "m.json")  # --freq A
+        r = _export(data_dir, "metadata", tmp_path / "m.json", "--freq", "A")
         assert r.exit_code == 0, r.output
         coverage = json.loads((tmp_path / "m.json").read_text("utf-8"))["S.3 Statistical presentation"][
             "S.3.8 Time coverage"]
@@ -56,7 +56,7 @@ def test_the_package_does_not_claim_whole_periods_for_an_open_range(data_dir, tm
     no range), whose months run from the data's first to its last ended month: 2025-12 to 2026-11 is no
     whole year. An open end says what it is; a range given whole keeps the note."""
     with pinned_clock(DECEMBER):
-        r = _export(data_dir, "datapackage", tmp_path / "a")
+        r = _export(data_dir, "datapackage", tmp_path / "a", "--freq", "A")
         assert r.exit_code == 0, r.output
         period = json.loads((tmp_path / "a" / "datapackage.json").read_text("utf-8"))["period"]
         assert period["freq"] == "A" and (period["from"], period["to"]) == ("2026-10", "2026-11")

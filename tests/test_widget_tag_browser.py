@@ -83,3 +83,46 @@ def test_a_page_view_not_drawn_by_the_sampling_rate_says_so_to_the_developer(pag
     ours = [i for i in infos if i.startswith("Ascolto:")]
     assert len(ours) == 1 and "sampling" in ours[0] and "0 " in ours[0] and "data-test" in ours[0], infos
     assert not [w for w in warnings if w.startswith("Ascolto:")], warnings
+
+
+KEY = 'data-service="demo-roma-anagrafe"'
+
+
+@pytest.mark.parametrize("attr, value, fallback", [
+    ("data-lang", "xx", '"it" (it, en, de, fr or sl)'),
+    ("data-mode", "weird", 'data-mode="inline" (or give "floating")'),
+    ("data-heading-level", "9", "an h6 (2 to 6)"),
+    ("data-heading-level", "1", "an h2 (2 to 6)"),
+    ("data-heading-level", "due", "an h2 (2 to 6)"),
+])
+def test_a_value_the_widget_does_not_know_is_warned_naming_the_attribute_the_value_and_the_fallback(
+        page, attr, value, fallback):
+    """``data-lang="xx"``, ``data-mode="weird"`` and ``data-heading-level="9"`` fell back without a word, while a
+    wrong ``data-target`` or a missing ``data-service`` warn: each warns now, in the same style."""
+    warnings, requests = _open(page, f'<script src="{SITE}/widget.js" {KEY} {attr}="{value}" async></script>')
+    ours = [w for w in warnings if w.startswith(f"Ascolto: {attr}=")]
+    assert ours == [f'Ascolto: {attr}="{value}" is not a value the widget knows for service "demo-roma-anagrafe", '
+                    f"so it uses {fallback}."], warnings
+    assert f"{SITE}/v1/services/demo-roma-anagrafe/questionnaire?lang=it" in requests  # still shown, as said
+
+
+def test_a_language_it_cannot_speak_falls_back_to_the_pages_and_says_so(page):
+    page.route(f"{SITE}/de", lambda route: route.fulfill(content_type="text/html; charset=utf-8", body=PAGE.replace(
+        'lang="it"', 'lang="de"').format(tag=f'<script src="{SITE}/widget.js" {KEY} data-lang="tedesco" async></script>')))
+    warnings, requests = [], []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.on("request", lambda r: requests.append(r.url))
+    page.route(f"{SITE}/widget.js", lambda route: route.fulfill(content_type="application/javascript", body=WIDGET))
+    page.goto(f"{SITE}/de")
+    page.wait_for_timeout(300)
+    assert [w for w in warnings if "data-lang" in w] == [
+        'Ascolto: data-lang="tedesco" is not a value the widget knows for service "demo-roma-anagrafe", so it uses '
+        '"de" (it, en, de, fr or sl).'], warnings
+    assert f"{SITE}/v1/services/demo-roma-anagrafe/questionnaire?lang=de" in requests
+
+
+@pytest.mark.parametrize("attrs", ['data-lang="en"', 'data-lang="de-AT"', 'data-mode="inline"', 'data-mode="floating"',
+                                   'data-heading-level="3"', 'data-heading-level="6"'])
+def test_the_values_it_knows_warn_of_nothing(page, attrs):
+    warnings, _ = _open(page, f'<script src="{SITE}/widget.js" {KEY} {attrs} async></script>')
+    assert not [w for w in warnings if w.startswith("Ascolto: data-")], warnings

@@ -617,7 +617,8 @@ def test_a_trend_with_every_value_suppressed_says_why_instead_of_drawing_empty_a
         assert "<details class=\"alt\" open>" in card and card.count("oscurato") >= 3  # each period said so
         assert "Scarica CSV" in card
     en = get(client, seeded[1]["monitoring"], f"/workspace/{SPARSE}?freq=M&period=2026-10&lang=en").get_data(as_text=True)
-    assert "Nothing to draw: in every period there are fewer than 3 responses" in en
+    # the reason of its kind (data.ABSENT: suppressed), in the legend's words
+    assert "Nothing to draw. In every period: suppressed. Value and N suppressed: fewer than 3 responses" in en
     # a published trend still draws its picture, with no such note
     roma = get(client, seeded[1]["monitoring"], f"/workspace/{ROMA}?freq=M&period=2026-10").get_data(as_text=True)
     assert f'data-chart="service-{KEYS[ROMA]}"' in roma and f'data-undrawn="service-{KEYS[ROMA]}"' not in roma

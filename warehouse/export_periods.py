@@ -21,22 +21,66 @@ FINER = {"A": ("Q", "M"), "Q": ("M",), "M": ()}
 WORDS = {"M": "month", "Q": "quarter", "A": "year"}
 
 
+#: A frequency's name on the console's Exports page, as its menu says it (``ask`` of :meth:`Held.words` there).
+FREQ_WORDS = {"it": {"M": "Mensile", "Q": "Trimestrale", "A": "Annuale"},
+              "en": {"M": "Monthly", "Q": "Quarterly", "A": "Annual"}}
+#: A period's unit in words, singular and plural, per language.
+UNITS = {"it": {"M": ("mese", "mesi"), "Q": ("trimestre", "trimestri"), "A": ("anno", "anni")},
+         "en": {"M": ("month", "months"), "Q": ("quarter", "quarters"), "A": ("year", "years")}}
+
+
 @dataclass(frozen=True)
 class Held:
-    """The periods an export holds (``labels``, oldest first, never empty) and what it leaves out
-    (``left_out``: the running period and the finer ``freq`` to ask, or "")."""
+    """The periods an export holds (``labels``, oldest first, never empty) and what it leaves out: the
+    ``running`` period of ``freq`` whose months have data (None when none), published from ``published``
+    (ISO date), and its ``parts``, the ended periods with data of each finer frequency (``(freq, labels)``).
+    :meth:`words` says it — the one wording of ``ascolto export``'s stderr line (:meth:`said`) and of the
+    console's Exports page, which says it before the download."""
     freq: str
     labels: list[str]
-    left_out: str
     data_from: str | None  # the first period's first month with data, when it begins after the period does
+    running: str | None = None
+    published: str | None = None
+    parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def left_out(self) -> str:
+        """What is left out, in English with ``--freq`` (as :meth:`said`), or "" when nothing is."""
+        return left_out_words(self.running, self.published, self.parts, "en", "--freq {}".format)
+
+    def words(self, lang: str = "en", ask=None) -> str:
+        """What the export holds and leaves out in ``lang`` (it, en): ``2 months exported, 2026-10 to 2026-11``,
+        the first period's partial coverage, then the running period, the day it is published and the finer
+        frequencies with ended parts, each named by ``ask`` (a frequency code → its words; ``--freq Q`` by
+        default)."""
+        ask = ask or "--freq {}".format
+        unit = UNITS[lang][self.freq][len(self.labels) != 1]
+        partial = {"it": " (parziale: dati dal {m})", "en": " (partial: data from {m})"}[lang]
+        first = self.labels[0] + (partial.format(m=self.data_from) if self.data_from else "")
+        held = first if len(self.labels) == 1 else {"it": "da {a} a {b}", "en": "{a} to {b}"}[lang].format(
+            a=first, b=self.labels[-1])
+        said = {"it": "{n} {u} nel file: {h}", "en": "{n} {u} exported, {h}"}[lang].format(
+            n=len(self.labels), u=unit, h=held)
+        out = left_out_words(self.running, self.published, self.parts, lang, ask)
+        return said + (f"; {out}." if out else ".")
 
     def said(self) -> str:
         """One line for the CLI's stderr: ``ascolto: 2 months exported, 2026-10 to 2026-11.``"""
-        first = self.labels[0] + (f" (partial: data from {self.data_from})" if self.data_from else "")
-        held = first if len(self.labels) == 1 else f"{first} to {self.labels[-1]}"
-        n = len(self.labels)
-        return (f"ascolto: {n} {WORDS[self.freq]}{'s' * (n != 1)} exported, {held}"
-                + (f"; {self.left_out}." if self.left_out else "."))
+        return "ascolto: " + self.words("en")
+
+
+def left_out_words(running: str | None, published: str | None, parts, lang: str, ask) -> str:
+    """The running period an export leaves out, in ``lang``: when it is published and its ended ``parts``
+    (``(freq, labels)``, each frequency named by ``ask``); "" when ``running`` is None."""
+    if running is None:
+        return ""
+    to = {"it": "da {a} a {b}", "en": "{a} to {b}"}[lang]
+    hint = {"it": " o ", "en": " or "}[lang].join(
+        f"{ask(f)} ({to.format(a=ps[0], b=ps[-1]) if len(ps) > 1 else ps[0]})" for f, ps in parts)
+    if lang == "it":
+        return (f"lasciato fuori {running}, in corso (si pubblica dal {published})"
+                + (f"; i suoi periodi conclusi: {hint}" if hint else ""))
+    return f"{running} is still running (published from {published})" + (f"; its ended parts: {hint}" if hint else "")
 
 
 def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str = "--freq {}") -> Held:
@@ -56,14 +100,33 @@ def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str
     newest = con.execute("SELECT max(period) FROM rollup WHERE n > 0").fetchone()[0]  # a month, YYYY-MM
     later = end is None and newest is not None and period_of(newest, freq) == running
     inside = [(f, [p for p in held(f) if period_of(months(p, "from")[0], freq) == running]) for f in FINER[freq]]
-    hint = " or ".join(f"{ask.format(f)} ({ps[0]} to {ps[-1]})" if len(ps) > 1 else f"{ask.format(f)} ({ps[0]})"
-                       for f, ps in inside if ps)
-    left_out = (f"{running} is still running (published from {complete_from(running).isoformat()})"
-                + (f"; its ended parts: {hint}" if hint else "")) if later else ""
+    parts = tuple((f, tuple(ps)) for f, ps in inside if ps)
+    out = (running, complete_from(running).isoformat(), parts) if later else (None, None, ())
     if not labels:
+        left_out = left_out_words(*out, "en", ask.format)
         raise QueryError("freq", f"No {WORDS[freq]} with data has ended, so the export would hold no figure"
                                  + (f". {left_out}." if left_out else "."))
-    return Held(freq, labels, left_out, coverage(labels[0], first_data_month(con))["data_from"])
+    return Held(freq, labels, coverage(labels[0], first_data_month(con))["data_from"], *out)
+
+
+def require_period(con, period: str, field: str = "period") -> None:
+    """A console page's ``period`` (an ended one) in which no response counts: the API's refusal of such a
+    range (:func:`warehouse.data_range.require_data`) said of ``field``, with the months that have data, and its
+    ``instead`` the latest ended period of the same frequency with data (the error page links to it) — such a
+    page showed "Risposte —" and "Nessun dato.", as if nobody had answered, where the API says where the data are."""
+    freq = freq_of(period, field)
+    try:
+        require_data(con, freq, period, period, period=True)
+    except QueryError as refused:
+        if refused.field != "period" or not str(refused).startswith("No responses"):
+            raise
+        first, last = months(period, field)
+        lo, hi = con.execute("SELECT min(period), max(period) FROM rollup WHERE n > 0").fetchone()
+        of = f" (the months {first} to {last})" if (first, last) != (period, period) else ""
+        exc = QueryError(field, f"No responses in {field}={period}{of}: the data cover the months {lo} to {hi}; "
+                                "nothing to show for that period.")
+        exc.instead = latest_period(con, freq)[0]
+        raise exc from None
 
 
 def ended_parts(con, label: str) -> str:

@@ -1,5 +1,8 @@
 /* Ascolto kiosk page (collector/kiosk.py): faces → optional reasons → thanks → reset.
- * Answers are queued in localStorage (submission bodies only: no identifier of a person) and sent
+ * Answers are queued in localStorage — a shared device, so only what queued() keeps: the submission's
+ * id, service, questionnaire and version, the page's language, the codes of the face and of the reasons
+ * tapped, and context.page "/kiosk"; never free text (the kiosk offers none: kiosk.py shows the faces and
+ * the choice reasons only), nor the device token or a time — and sent
  * in order with the device token; an answer leaves the queue only when the collector answered 202
  * or refused it for good (4xx other than 408/429), so a resend after a lost answer reuses its
  * submission_id and is stored once. The queue is flushed now, when the network returns ("online")
@@ -112,11 +115,23 @@
       (picked[item] = picked[item] || []).push(b.getAttribute("data-code"));
     });
     cfg.reasons.forEach(function (r) { if (holds(r.show_if) && picked[r.code]) { answers[r.code] = picked[r.code]; } });
-    var q = load().concat([{ submission_id: uuid4(), service: cfg.service, questionnaire: cfg.questionnaire,
-      version: cfg.version, lang: cfg.lang, answers: answers, context: { page: "/kiosk" } }]);
-    save(q);
+    save(load().concat([queued(answers)]));
     show("thanks");
     flush();
+  }
+
+  /* What waits on the device for the network: the submission as posted, its answers only the faces item's
+   * code (or a rating's point) and the codes of the reasons (cfg.reasons: choice items, never text). */
+  function queued(given) {
+    var kept = {}, face = given[cfg.item];
+    function code(c) { return typeof c === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(c); }
+    if (typeof face === "number" || code(face)) { kept[cfg.item] = face; }
+    cfg.reasons.forEach(function (r) {
+      var v = [].concat(given[r.code] || []).filter(code);
+      if (v.length) { kept[r.code] = v; }
+    });
+    return { submission_id: uuid4(), service: cfg.service, questionnaire: cfg.questionnaire,
+      version: cfg.version, lang: cfg.lang, answers: kept, context: { page: "/kiosk" } };
   }
 
   function flush() {

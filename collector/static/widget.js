@@ -4,6 +4,7 @@
  *            data-mode="inline|floating" (default inline; floating = a button opening a dialog)
  *            data-target="#css-selector" (inline mode: where to render; default right after the tag)
  *            data-heading-level="2..6"   (inline mode: level of the questionnaire title; default 2)
+ *            (a value not listed: a console warning naming the attribute, the value and what is used instead)
  *            data-test                   (a check-up: the answer is stored apart and never counted; honoured
  *                                         only on a page of the service's allowed origins; said above the
  *                                         questions; always invited, no funnel counts)
@@ -62,12 +63,25 @@
       return warn("a second tag for service \"" + service + "\" on this page is ignored: keep one tag per service.");
     }
     mine[service] = true;
-    var floating = script.getAttribute("data-mode") === "floating";
-    var level = Math.min(6, Math.max(2, parseInt(script.getAttribute("data-heading-level"), 10) || 2));
+    /* an attribute given a value the widget does not know: said in the console (attribute, value, fallback) */
+    function bad(name, value, fallback) {
+      warn(name + "=\"" + value + "\" is not a value the widget knows for service \"" + service + "\", so it uses " +
+        fallback + ".");
+    }
+    var mode = script.getAttribute("data-mode");
+    var floating = mode === "floating";
+    if (mode !== null && mode !== "inline" && !floating) { bad("data-mode", mode, "data-mode=\"inline\" (or give \"floating\")"); }
+    var lv = script.getAttribute("data-heading-level");
+    var level = Math.min(6, Math.max(2, parseInt(lv, 10) || 2));
+    if (lv !== null && String(level) !== lv) { bad("data-heading-level", lv, "an h" + level + " (2 to 6)"); }
     var test = script.hasAttribute("data-test") && script.getAttribute("data-test") !== "false";
     var checkup = test; /* also when the service is in test mode (the questionnaire says test: true) */
-    var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "it").slice(0, 2).toLowerCase();
-    if (!S[lang]) { lang = "it"; }
+    var asked = script.getAttribute("data-lang"), page = (document.documentElement.lang || "").slice(0, 2).toLowerCase();
+    var lang = (asked || page || "it").slice(0, 2).toLowerCase();
+    if (!S[lang]) {
+      lang = asked && S[page] ? page : "it"; /* a data-lang it cannot speak: the page's language, else Italian */
+      if (asked) { bad("data-lang", asked, "\"" + lang + "\" (it, en, de, fr or sl)"); }
+    }
     var K = "send sending thanks retry check required choose invalid failed yes no open close left off test changed reopen cut".split(" ");
     var T = {};
     S[lang].split("|").forEach(function (s, i) { T[K[i]] = s; });

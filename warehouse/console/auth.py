@@ -68,6 +68,15 @@ def _user(token: Token | None) -> User | None:
                                            token.entity_ipa, bool(token.entity_manager))
 
 
+class NotConsoleToken(Exception):
+    """A real, active token of a role the console does not take (``backend``: it posts to the collector only),
+    given to the sign-in form; ``role`` names it. Only the holder of the whole secret learns this."""
+
+    def __init__(self, role: str):
+        super().__init__(f"a {role} token")
+        self.role = role
+
+
 class Throttled(Exception):
     """Too many failed sign-ins from this client or for this token prefix; retry in ``wait`` s."""
 
@@ -96,9 +105,16 @@ def _verify(secret: str, via: str) -> tuple[User, str] | None:
 
 
 def sign_in(secret: str) -> User | None:
-    """Verify ``secret`` and start a session for it; None on failure, :class:`Throttled` when limited."""
+    """Verify ``secret`` and start a session for it; None on failure, :class:`Throttled` when limited,
+    :class:`NotConsoleToken` for a valid token of a role the console does not take (a ``backend`` token: the
+    form says what the API's 401 says, that it posts to the collector only — it read "invalid, expired or
+    revoked"). Such a sign-in still counts as a failure (:func:`_verify`)."""
     found = _verify(secret, "form")
     if found is None:
+        with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
+            other = verify_token(s, secret or "")  # the same check, any role: a real, active secret only
+            if other is not None:
+                raise NotConsoleToken(other.role)
         return None
     user, binding = found
     session.clear()

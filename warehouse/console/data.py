@@ -21,6 +21,7 @@ from .. import codelists, cube
 from ..comparability import QueryError
 from ..periods import is_complete, require_ended, validate_range
 from ..protect import FREE, MEAN_PUBLISHED, Protection
+from .absent import ABSENT, absent_kind, absent_words, undrawn  # noqa: F401  (re-exported: data.ABSENT)
 from .i18n import gettext as _, lang as current_lang
 
 SUPPRESSED = ("A",)
@@ -43,6 +44,10 @@ class Chart:
         with a heading and nothing in it; :func:`_macros.chart` says why instead)."""
         return bool(self.rows) and any(y is not None for t in self.plot.get("data") or ()
                                        if t.get("fill") != "toself" for y in t.get("y") or ())
+
+    def undrawn(self, min_n: int) -> str:
+        """Why the picture draws nothing (:meth:`drawn` False while the table has rows): :func:`.absent.undrawn`."""
+        return undrawn(self.rows, min_n)
 
     def alt(self) -> str:
         """The picture's text alternative (its ``role="img"`` label), in the reader's language: what it
@@ -113,11 +118,11 @@ def indicator_label(ind: str) -> str:
 
 
 def status_text(r: dict[str, Any]) -> str:
-    """A cell's status in words (never the codes A/F/U/B/Q)."""
-    if r.get("conf_status") != FREE:
-        return _("oscurato")
-    if r.get("top2_status") not in (None, "ok"):  # the guard's not_headline: split by instrument to see the shares
-        return _("quota positiva non pubblicata: la cella unisce una misura non principale ad altri strumenti")
+    """A cell's status in words (never the codes A/F/U/B/Q): why it has no value (:data:`ABSENT`), else
+    its reliability."""
+    kind = absent_kind(r)
+    if kind in ("suppressed", "not_headline"):  # not_headline: split by instrument to see the shares
+        return _(ABSENT[kind][0])
     return {"U": _("bassa affidabilità"), "B": _("interruzione di serie")}.get(r.get("obs_status"), _("pubblicato"))
 
 
@@ -140,6 +145,7 @@ def cell(r: dict[str, Any]) -> dict[str, Any]:
             "mean": num(r.get("mean")) if mean_ok else None, "mean_lower": num(r.get("mean_lower")) if mean_ok else None,
             "mean_upper": num(r.get("mean_upper")) if mean_ok else None, "mean_note": mean_note(ms) if free else "",
             "status": status_text(r), "obs_status": r["obs_status"], "conf_status": r["conf_status"],
+            "share_status": r.get("top2_status") or "ok", "absent": absent_kind(r),
             "share_noise_var": num(r.get("top2_noise_var"), 12)}  # for comparisons (evaluation), not shown
 
 
@@ -256,7 +262,8 @@ def _chosen(con, freq: str, period: str | None, periods: list[str], note: str) -
 def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] = ()) -> dict[str, Any]:
     """The period a page aggregates: ``freq`` and ``period`` from the request (a whole period of that
     frequency, else 400 naming the field; one that has not started yet or is still running, 400 too:
-    :func:`warehouse.periods.require_ended`), else the latest complete period with data — always stated
+    :func:`warehouse.periods.require_ended`; one in which no response counts, 400 too, as the API's:
+    :func:`warehouse.export_periods.require_period`), else the latest complete period with data — always stated
     (when none has ended, the note says so), and said to be partial (``partial``,
     ``partial_note``) when the data begin after it starts; ``running_note`` says why the running period
     of the frequency is in no menu. A ``period`` of another frequency
@@ -278,6 +285,9 @@ def period_choice(con, args, default_freq: str = "M", fallback: tuple[str, ...] 
     period = args.get("period") or None
     if period:
         require_ended(period, "period")  # not yet begun, or still running: 400 naming it (published once ended)
+        from ..export_periods import require_period
+
+        require_period(con, period)  # no response in it: the API's 400, naming period and the months with data
         try:
             validate_range(freq, period=period)
         except QueryError:  # the form changed the frequency: the period of freq holding the label's end

@@ -78,11 +78,6 @@ TYPE_NOT_ASKED_NOTE = "Non rilevato: i questionari di questo tipo di servizio no
 #: Why an entity's breakdown cards are empty when none of its services' questionnaires asks the indicator.
 ENTITY_NOT_ASKED_NOTE = "Non rilevato: i questionari dei servizi dell'ente non pongono questa domanda."
 
-#: Why the trend of a type whose instruments the guard will not pool (:func:`not_comparable_note`) draws nothing.
-TREND_NOT_POOLED = ("Nessun valore da disegnare: la quota del tipo di servizio unirebbe strumenti che non si "
-                    "confrontano (o è oscurata). La tabella dice lo stato di ciascun periodo, «Per strumento e "
-                    "scala» la quota di ciascuno strumento.")
-
 #: The service type page's unit filters, as its form labels them.
 UNIT_FILTERS = (("region", "Regione"), ("pa_type", "Tipo di PA"), ("instrument", "Strumento"), ("channel", "Canale"))
 
@@ -208,8 +203,6 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
                         filters={"service_type": [code]})
     if not asked and not trend.rows:
         trend.note = _(TYPE_NOT_ASKED_NOTE)
-    if withheld and trend.rows and all(r["share"] is None for r in trend.rows):  # not "fewer than 3 responses"
-        trend.plot, trend.note = {}, _(TREND_NOT_POOLED)
     widened = str(body.get("method") or "").startswith("normal_") and test.get("phi") is not None
     return {"code": code, "label": type_label(code, lang), "ranking_note": ranking_note, "units_published": published,
             "phi": num(test.get("phi"), 2) if widened else None,

@@ -18,6 +18,10 @@ EN = {
     "Token di accesso": "Access token", "Accesso alla console": "Sign in to the console",
     "Incolla il token che ti è stato assegnato (inizia con asc_).": "Paste the token you were given (it starts with asc_).",
     "Token non valido, scaduto o revocato.": "Invalid, expired or revoked token.",
+    "Questo è un token backend: serve solo a inviare risposte al collettore, non ad accedere alla console. Accedi "
+    "con un token della console (ruolo monitoring, statistician, admin, entity o operator).":
+        "This is a backend token: it posts answers to the collector only and does not open the console. Sign in "
+        "with a console token (role monitoring, statistician, admin, entity or operator).",
     "Troppi tentativi di accesso non riusciti: riprova tra {n} secondi.":
         "Too many failed sign-ins: try again in {n} seconds.",
     "Scade": "Expires", "mai": "never", "scaduto": "expired",
@@ -309,6 +313,24 @@ EN.update({  # registry administration: the services page (issue 19)
     "Una pagina in una lingua senza nome mostra il nome italiano.":
         "A page in a language without a name shows the Italian name.",
 })
+
+EN.update({  # why a value is absent (data.ABSENT): the dash's title, the legend, a chart with nothing to draw
+    "la quota positiva non si pubblica per una cella che unisce a quelle di altri strumenti le risposte di una misura "
+    "che non è la misura principale dell'indicatore (la chiarezza della pagina di Designers Italia accanto alla "
+    "chiarezza dei servizi): le due domande non si confrontano. Le risposte (N) sono contate; la quota di ciascuno "
+    "strumento è nella tabella «Per strumento e scala»":
+        "no positive share is published for a cell pooling the answers to a measure that is not the indicator's "
+        "headline measure with other instruments' (Designers Italia's page clarity beside the services' clarity): "
+        "the two questions do not compare. The responses (N) are counted; each instrument's share is in the table "
+        "«By instrument and scale»",
+    "nessuna risposta": "no responses",
+    "nessuna risposta conta in questa cella: nel periodo non ne è arrivata alcuna":
+        "no response counts in this cell: none arrived in the period",
+    "Nessun valore da disegnare.": "Nothing to draw.", "In ogni periodo": "In every period", "In {p}": "In {p}",
+    "La tabella dice lo stato di ciascun periodo.": "The table gives the status of each period.",
+})
+
+EN.update({"Con tutti i periodi, frequenza {f}:": "With all periods, frequency {f}:"})  # the Exports page
 
 INDICATOR_LABELS = {"satisfaction": "Soddisfazione", "ease": "Facilità", "clarity": "Chiarezza", "speed": "Rapidità",
                     "trust": "Fiducia", "task_completed": "Completamento"}

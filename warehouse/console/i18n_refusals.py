@@ -109,6 +109,10 @@ _QUERY_IT = [
      "trimestre o un anno solare; da {0} a {1} non lo è. Scegliere un periodo (per esempio da {2} a {3}): "
      "ogni altro intervallo sarebbe una cella con una perturbazione sua, e molti intervalli insieme potrebbero "
      "svelare una cella oscurata."),
+    (r"No responses in \w+=(\S+)(?: \(the months \S+ to \S+\))?: the data cover the months (\S+) to (\S+); "
+     r"nothing to show for that period\.",
+     "nessuna risposta nel periodo {0}: i dati coprono i mesi da {1} a {2}; non c'è niente da mostrare per quel "
+     "periodo."),
     (r"No responses in (\S+): the data cover (\S+) to (\S+)\.",
      "nessuna risposta nel {0}: i dati coprono i trimestri da {1} a {2}."),
     (r"No responses in (\S+): the data cover no quarter yet\.", "nessuna risposta nel {0}: i dati non coprono ancora alcun trimestre."),

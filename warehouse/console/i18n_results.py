@@ -23,10 +23,6 @@ EN = {
     "Lingua del codice e del modulo": "Language of the code and the form", "Mostra il codice": "Show the code",
     "Posizione rispetto al benchmark nazionale (stesso tipo di servizio)":
         "Position against the national benchmark (same service type)",
-    "Nessun valore da disegnare: la quota del tipo di servizio unirebbe strumenti che non si confrontano (o è "
-    "oscurata). La tabella dice lo stato di ciascun periodo, «Per strumento e scala» la quota di ciascuno strumento.":
-        "Nothing to draw: the service type's share would pool instruments that do not compare (or is suppressed). "
-        "The table gives the status of each period, «By instrument and scale» each instrument's share.",
     "Confronto non fatto": "Comparison not made", "Per strumento, ciascuno confrontabile": "By instrument, each comparable",
     "il funnel, i confronti FDR e la graduatoria EB unirebbero strumenti che per questo indicatore non si confrontano":
         "the funnel, the FDR comparisons and the EB ranking would pool instruments that do not compare for this "

@@ -20,7 +20,7 @@ from ..comparability import QueryError
 from ..protect import Protection
 from . import data, data_attention, data_overview, data_quality, data_units
 from .data_compared import comparison_cache
-from .auth import Throttled, not_found, require, sign_in, sign_out
+from .auth import NotConsoleToken, Throttled, not_found, require, sign_in, sign_out
 from .i18n import LANGS, gettext, lang
 from .paths import internal_path  # noqa: F401  (re-exported: pages.internal_path)
 from .unit_codes import known_service_type, unknown_service_type
@@ -113,6 +113,8 @@ def login():
                     nxt = url_for("operator.page")
                 return redirect(nxt, 303)
             error = True
+        except NotConsoleToken as exc:  # a backend token: it posts to the collector only (the API's 401 says so)
+            error = exc.role
         except Throttled as exc:
             retry = exc.wait
     resp = current_app.make_response((render_template("login.html", error=error, retry=retry),
@@ -260,18 +262,20 @@ def exports():
     from .. import cube
     from .api import API_FORMATS
 
+    from ..export_periods import FREQ_WORDS, held_periods
+    from .i18n_refusals import refusal
+
     periods = {f: cube.period_labels(con, f) for f in cube.FREQS}  # the lists follow the frequency
-    # the default: the coarsest frequency with an ended period (in a year still running, its quarters)
+    # the default: monthly, as /api/v1/export/<fmt> and ascolto export (annual left out the running year's months)
     freq = request.args.get("freq")
     if freq not in cube.FREQS:
-        freq = next((f for f in ("A", "Q", "M") if periods[f]), "M")
+        freq = "M"
     none_ended = None  # why a frequency asked for has no period to export (its year still running)
-    if not periods[freq] and periods["M"]:
-        from ..export_periods import held_periods
-        from .i18n_refusals import refusal
-
+    held = None  # else what its download holds and leaves out, said before it (ascolto export's stderr line)
+    if periods["M"]:
         try:
-            held_periods(con, freq, None, None, ask="freq={}")
+            held = held_periods(con, freq, None, None, ask="freq={}").words(
+                lang(), ask=lambda f: FREQ_WORDS[lang()][f])
         except QueryError as exc:
             none_ended = refusal("invalid_parameter", str(exc), field="freq")
     from ..datapackage import QUASI_IDENTIFIER_WORDS, QUASI_IDENTIFIERS
@@ -279,7 +283,7 @@ def exports():
     # what k is counted over: the package's own quasi-identifiers, in the page's language
     words = ", ".join(QUASI_IDENTIFIER_WORDS[q][lang() == "en"] for q in QUASI_IDENTIFIERS)
     return render_template("exports.html", formats=API_FORMATS, periods=periods, freq=freq, page="exports",
-                           none_ended=none_ended,
+                           none_ended=none_ended, held=held,
                            microdata_k=settings.microdata_k, quasi_identifiers=words)
 
 
