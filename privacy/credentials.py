@@ -12,8 +12,8 @@ from .identifiers import scan
 #: what introduces a secret or an account name: citizens who cannot sign in write them in the comment
 #: ("utente mrossi80 password Pippo123!", "PIN INPS 1234ABCD", "codice OTP 482913", "il codice 493 771 via
 #: SMS"), and the entity's staff read the comments. A code in groups of digits is taken whole ("OTP 123 456").
-_CRED_LEAD = (r"(?i:password(?:['’]s)?|passw(?:or)?d|pwd|psw|pw|(?<!green\s)(?<!green-)pass|parola\s+segreta|mdp"
-              r"|(?<!numero\s)(?<!codice\s)(?<!cod\.\s)(?<!n\.\s)utente(?=\s+\S*[\d._])|codice(?=[^.!?\n]{0,40}sms)|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
+_CRED_LEAD = (r"(?i:password(?:['’]s)?|passw(?:or)?d|pwd|psw|pw|(?<!green\s)(?<!green-)(?P<pass>pass)|parola\s+segreta|mdp"
+              r"|(?<!numero\s)(?<!codice\s)(?<!cod\.\s)(?<!n\.\s)(?P<utente>utente)(?=\s+\S*[\d._])|(?P<codice>codice)(?=[^.!?\n]{0,40}sms)|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
               r"|(?:sms|mail|e-mail|messaggio)\s+con\s+(?:il\s+)?codice"
               r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
               r"|username|user\s?name|user\s?id|nick\s?name|nick(?=\s*:)|nome\s+utente|login|account|credenziali"
@@ -34,9 +34,20 @@ _CRED_RE = re.compile(rf"(?<!\w){_CRED_LEAD}(?P<fill>{_CRED_FILL})"
 _CRED_STATE = re.compile(r"(?i:[a-zà-ú]+(?:at[aoei]|ut[aoei]|it[aoei])|troppo|molto|sempre|ancora|gi[àa]|la|il|lo|un[ao]?"
                          r"|non|ok|sbagliat\w*|giust[ao]|corrett[ao]|errat[ao]|valid[ao]|lung[ao]|cort[ao]|semplice"
                          r"|difficile|complicat\w*|divers[ao]|ugual[ei]|nuov[ao]|vecchi[ao]|obbligatori[ao]|necessari[ao]"
-                         r"|sicur[ao]|debole|forte|quell[ao]|quest[ao]|stess[ao]|wrong|expired|incorrect|falsch|abgelaufen)")
+                         r"|sicur[ao]|debole|forte|quell[ao]|quest[ao]|stess[ao]|wrong|expired|incorrect|falsch|abgelaufen"
+                         # how it is or goes, in a form's words ("Password: persa", "PIN: otto cifre", "Login: solo SPID o
+                         # CIE", "Login 2FA obbligatorio", "SPID: livello2"), and the other languages' ("Passwort: vergessen")
+                         r"|pers[ao]|mai|minimo|almeno|max|massimo|temporane[ao]|impossibile|errore|sospes[ao]|solo|via|codice"
+                         r"|quattro|cinque|sei|sette|otto|nove|dieci|2fa|mfa|livello\s?\d|oubli[ée]e?|perdue?|vergessen|gesperrt"
+                         r"|forgotten|lost|locked|blocked|pozabljen[oa]?|mon|ma|die|der|das|le|les|the|my)")
 #: an account name by its shape: words joined by a dot or an underscore ("giov.deluca", "m_rossi")
 _HANDLE = re.compile(r"[A-Za-z]+(?:[._][A-Za-z]+)+")
+#: the leads whose secret must have a shape: "pass" (a permit's too: "il pass 2024", "pass H24") a password of six
+#: characters or more mixing letters and digits; "utente" an account name (a handle, or letters then digits: "mrossi80");
+#: "codice" before an SMS a code of digits ("il codice 3918 via sms"; "il codice F24", "2FA" are none)
+_SHAPED = {"pass": re.compile(r"(?=.*[A-Za-z])(?=.*\d)\S{6,}"),
+           "utente": re.compile(r"[A-Za-z]+(?:[._][A-Za-z]+)+|[A-Za-z]{2,}\d{2,}"),
+           "codice": re.compile(r"\d{4,8}|\d{3,4}(?: \d{3,4})+")}
 _COUNTED = re.compile(r"\s+(?i:volt[ae]|minut[oi]|or[ae]|giorn[oi]|tentativ[oi]|caratter[ei]|cifr[ae]|second[oi]"
                       r"|times|minutes|hours|days|attempts|characters|digits|mal|zeichen|fois|caract)")
 _POSSESSIVE = re.compile(r"(?i:\b(?:la\s+mia|il\s+mio|mia|mio|my|meine?|mon|ma|moje)\s+$)")
@@ -59,6 +70,11 @@ def credentials(text: str, counts: Counter) -> str:
             return False  # already a placeholder: redacting twice changes nothing more
         if secret.isdigit() and _COUNTED.match(m.string, m.end("secret")):
             return False  # "login 100 volte", "PIN di 5 cifre": a number that counts
+        lead = next((name for name in _SHAPED if m.group(name)), None)
+        if lead and not _SHAPED[lead].fullmatch(secret.rstrip(".!?")):
+            return False  # "il pass 2024 per la ZTL", "l'utente 18enne", "il codice F24 … via sms"
+        if _CRED_STATE.fullmatch(secret.rstrip(".!?")):
+            return False
         if any(c.isdigit() for c in secret) or _HANDLE.fullmatch(secret.rstrip(".!?")):
             return True  # "Pippo123!", "giov.deluca", "sal_lombardo"
         if _CRED_STATE.fullmatch(secret.rstrip(".!?")):

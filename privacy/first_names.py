@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from .given_names import GIVEN_NAMES
 from .leads import by_first_letter, compile_lower, lined_up, lowered
-from .names import _LOW, _UP, _WORD, OFFICES, PLACES, TOWNS, _TOWN_OF, _not_a_name, place_named
+from .names import _LOW, _PARTICLES, _UP, _WORD, OFFICES, PLACES, TOWNS, _TOWN_OF, _not_a_name, place_named
 from .pairs import LISTED_SURNAMES
 from .surnames import FREQUENT
 from .word_forms import WORD_NAMES, unlisted_surname
@@ -86,7 +86,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|(?:mon|ma|notre)\s+(?:fils|fille|mari|femme|mère|père|frère|s(?:œ|oe)ur)"
                r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra))"
                # who served, by the participle ("seguito da Ruggeri", "aiutata da Bernardi"): a listed name or no word
-               r"|(?P<by>(?:seguit|aiutat|servit|assistit|ricevut|accolt)[oaie]\s+da)"
+               r"|(?P<by>(?:seguit|aiutat|assistit|accolt)[oaie]\s+da)"
                # the article northern Italy puts before a first name or a surname ("la Donatella", "il Beppe",
                # "la Ferretti"): a listed given name that is no word, or a listed surname that is no noun
                r"|(?P<article>il|la)(?=\s+[A-ZÀ-ÖØ-Þ]))")
@@ -102,7 +102,7 @@ _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|ch
                    r"|complimenti|applauso|voto|ragazz|sportello|mi\s+ha|ci\s+ha|vi\s+scrive|scrive|per\s+conto|a\s+nome"
                    r"|da\s+parte|badant|dett|alias|soprannominat"
                    r"|dirigent|responsabil|dirett|sindac|vicesindac|assessor|consiglier|capo|insieme|accompagnat"
-                   r"|ero\s+con|eravamo\s+con|grz|seguit|aiutat|servit|assistit|ricevut|accolt"
+                   r"|ero\s+con|eravamo\s+con|grz|seguit|aiutat|assistit|accolt"
                    r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                    r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                    r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
@@ -132,7 +132,7 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "receptionist", "mediat", "sachbearbeiter", "beamt", "mitarbeiter", "angestellt", "complimenti", "applauso", "voto ", "ragazz", "sportello di", "mi ha ", "ci ha ",
                "mein ", "meine ", "unser", "badant", "scrive", "conto di", "nome di", "parte di", "detto ", "detta ", "alias", "soprannominat",
                "dirigent", "responsabil", "dirett", "sindac", "assessor", "consiglier", "capo", "insieme", "accompagnat",
-               "ero con", "eravamo con", "grz", "seguit", "aiutat", "servit", "assistit", "ricevut", "accolt",
+               "ero con", "eravamo con", "grz", "seguit", "aiutat", "assistit", "accolt",
                "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
 #: first words that end other words ("zio " ends "servizio ", "io e " ends "ufficio e "): the gate looks for them at
 #: the comment's start and after a space only
@@ -143,15 +143,26 @@ AFTER_SPACE = tuple(" " + w for w in AT_WORD_START)
 
 #: surnames that are also makes, said with an article ("la Ferrari di Maranello", "la Olivetti", "la Pirelli")
 _MAKES = frozenset("Ferrari Ferrero Barilla Lavazza Armani Prada Gucci Maserati Lamborghini Benetton Bulgari Olivetti "
-                   "Pirelli Piaggio Ducati Buitoni Peroni Fiat Alfa Lancia".split())
+                   "Pirelli Piaggio Ducati Buitoni Peroni Fiat Alfa Lancia Moretti Martini Menabrea Campari Cinzano Illy "
+                   "Bialetti".split())
+
+
+#: what says a surname no list holds after "seguito da", "aiutata da" is a clerk's: a desk or a bracket after it
+#: ("aiutata da Bernardi allo sportello 3", "seguito da Ruggeri (sportello 2)"; "aiutata da Auser" stays)
+_AT_DESK = re.compile(r"\s*\(|\s+(?:allo|all['’]|dello|dell['’]|al|del|della|alla)\s*(?:sportello|ufficio|front|banco|cassa|desk)")
 
 
 def _article_name(m: re.Match) -> bool:
-    """Whether the word after an article is a name: a listed given name that is no word, or a listed surname
-    that is no noun ("la Donatella", "il Beppe", "la Ferretti"; "la Speranza", "la Costa", "il Sindaco" stay —
-    the staff's lead-in after it is then tried: "il Sindaco Rossi")."""
-    name = m.group("name")
+    """Whether the word after an article is a name: a listed given name that is no word, or after "la" a listed
+    surname that is no noun ("la Donatella", "il Beppe", "la Ferretti"; "la Speranza", "la Costa", "il Cattaneo",
+    "la Marina Militare" stay — the staff's lead-in after it is then tried: "il Sindaco Rossi")."""
+    name, more = m.group("name"), m.group("more")
     low = name.lower()
+    if m.group("article").lower() == "il" and (name not in GIVEN_NAMES or low.endswith("a")):
+        return False  # "il Cattaneo", "il Bellini", "il Maria Vittoria": a school, a theatre, a hospital
+    if more and not (more.strip() in GIVEN_NAMES or more.strip().lower() in LISTED_SURNAMES
+                     or unlisted_surname(more.strip().lower(), plural=False)):
+        return False  # "la Sara Assicurazioni", "la Marina Militare": a firm, a corps
     return (name in GIVEN_NAMES or low in LISTED_SURNAMES) and low not in WORD_NAMES and name not in PLACES \
         and name not in _MAKES \
         and not place_named(m.string, m.start())
@@ -177,8 +188,9 @@ def first_names(text: str, counts: Counter) -> str:
         name, more = m.group("name"), m.group("more")
         low = name.lower()
         if m.group("by") and name not in GIVEN_NAMES and low not in FREQUENT and (
-                _not_a_name(name) or name in OFFICES or name in PLACES or not unlisted_surname(low, plural=False)):
-            return m.group(0)  # a word, an office or a place ("aiutato da Poste", "seguita da Roma")
+                _not_a_name(name) or name in OFFICES or name in PLACES or not unlisted_surname(low, plural=False)
+                or not _AT_DESK.match(m.string, m.end("name"))):
+            return m.group(0)  # a word, an office, a place or a firm ("aiutato da Poste", "assistiti da Federconsumatori")
         if name not in GIVEN_NAMES and low not in FREQUENT and not m.group("by") \
                 and not (m.group("staff") and not _not_a_name(name) and name not in OFFICES
                          and name not in _CONDITIONS and name not in PLACES and not _OFFICE_ADJECTIVE.fullmatch(name)):
@@ -186,7 +198,9 @@ def first_names(text: str, counts: Counter) -> str:
         if more and f"{name} {more.strip().capitalize()}" in TOWNS or _TOWN_OF.match(m.string, m.start("name")) \
                 or place_named(m.string, m.start()):
             return m.group(0)  # "grazie a Martina Franca", "grazie a Marina di Ragusa": a town; "scuola Don Milani"
-        end = m.end() if more and not _not_a_name(more.strip()) else m.end("name")
+        # the word after, but not a particle alone: "la maestra Supplente De Luca" left "Luca" (privacy.tails takes
+        # "De Luca" after the name)
+        end = m.end() if more and not _not_a_name(more.strip()) and more.strip() not in _PARTICLES else m.end("name")
         counts["NOME"] += 1
         return m.string[m.start():m.start("name")] + "[NOME]" + m.string[end:m.end()]
 

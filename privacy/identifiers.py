@@ -383,6 +383,9 @@ def birth_dates(text: str, counts: Counter) -> str:
     (appointments, payments) stay."""
     def accept(m: re.Match) -> bool:
         date = m.group("date")
+        if m.string[m.start() - 1:m.start()] == "(" and m.group(0)[:1] in "nN":  # "(n. 14/07/1938)": a birth only
+            year = re.search(r"(?:19|20)\d\d(?!\d)", date)                     # of one born by 2010 ("avviso (n.
+            return year is not None and int(year.group()) <= 2010                 # 14/07/2024)" stays)
         # a bare year of a person who writes to a PA (1900–2010); "il servizio è nato nel 2019" stays
         return not re.fullmatch(r"\d{4}", date) or 1900 <= int(date) <= 2010
     text = scan(_BIRTH_RE, text, "NASCITA", accept, counts, group="date")

@@ -131,6 +131,9 @@ Sant Beato Beata Signor Signora Signore Sig Dott Prof Avv Ing Buon Buona Buone A
 Dear Hi Hello Thanks Thank Very Happy Not The An It This That Good Great Bad Satisfied Unhappy Glad Sorry Mr Mrs Ms Miss
 Hallo Liebe Lieber Sehr Danke Guten Doktor Der Die Das Ein Eine Nicht Zufrieden Herr Frau Gemeinde
 Dr Mag Mmag Ddr Dkfm Dipl Univ Arch
+Vodafone Fastweb Telepass Tim Wind Iliad Enel Eni Acea Hera Iren Poste Esselunga Coop Conad Atac Atm Trenord Trenitalia
+Youtube Chatgpt Google Amazon Facebook Whatsapp Sda Brt Gls Dhl Ader Equitalia Inca Caf Patronato Soget Abbanoa
+Contarina Aruba Legalmail Postel Cotral Auser Federconsumatori
 Bonjour Merci Très Les Une Satisfait Satisfaite Madame Monsieur Mme Mlle Commune
 Pozdravljeni Hvala Zelo Zadovoljen Zadovoljna Dober Občina Gospod Gospa
 """.split())

@@ -6,8 +6,8 @@ passes that take a given name alone, or a given name and one word after it.
   Gentili", "sig. [NOME] ROSSI"; "[NOME] gentili e disponibili" stays: an adjective, no surname in lower case);
 - a particle and a capitalised word ("Mariangela La Rocca", "Mohamed Amine El Idrissi", "Aisha Ben Salah",
   "Antonio De Angelis La Torre"), a widow's, maiden or father's name ("Carla Pozzi vedova Tagliabue", "Pierina
-  Valsecchi ved. Brambilla", "Antonio Esposito fu Gennaro"), a married name that reads as a surname ("Maria
-  Rossi in Bianchi");
+  Valsecchi ved. Brambilla", "Antonio Esposito fu Gennaro"), a married name that is a listed surname ("Maria
+  Rossi in Bianchi"; "Erasmus in Spagna" stays);
 - a capitalised word that reads as a surname: listed, or no Italian word ("Kevin Mbappé Okoye", "Abdoulaye
   Diop Ndiaye").
 
@@ -50,8 +50,9 @@ def _reads_as_surname(word: str) -> bool:
 def _tail(m: re.Match) -> bool:
     if m.group("particle"):
         return _plain(m.group("cap"))
-    if m.group("join"):  # a married name only when it reads as a surname ("in Ospedale" is a place)
-        return _reads_as_surname(m.group("joined")) if m.group("join") == "in" else _plain(m.group("joined"))
+    if m.group("join"):  # a married name only when a listed surname ("in Ospedale", "in Spagna" are places)
+        word = m.group("joined")
+        return _plain(word) and word.lower() in ALL_SURNAMES if m.group("join") == "in" else _plain(word)
     word = m.group("word")
     return _listed(word) or word.istitle() and _reads_as_surname(word)
 

@@ -252,7 +252,7 @@ def addressed_names(text: str, counts: Counter, low: str) -> str:
 _DESCRIBED_RE = re.compile(
     rf"(?<![\w\[.'’])(?P<name>[{_UP}][{_LOW}]+)[ \t]*\((?:(?P<age>\d{{1,3}})(?P<years>[ \t]*(?i:anni|aa\.?|mesi))?[ \t]*[),]"
     r"|(?i:mi[oa]|nostr[oa]|su[oa])[ \t]+(?i:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa]"
-    r"|suocer[oa]|cognat[oa]|nipote|cugin[oa]|compagn[oa]|vicin[oa]|amic[oa])(?![a-z])"
+    r"|suocer[oa]|cognat[oa]|nipote|cugin[oa]|compagn[oa]|vicin[oa]|amic[oa])[ \t]*\)"
     r"|(?i:mamma|papà|madre|padre|nonn[oa]|zi[oa])[ \t]+(?i:di)(?![a-z]))"
     # or heading the comment before a comma and the age ("Pierangelo, 71 anni, pensionato: …")
     rf"|^[ \t]*(?P<head>[{_UP}][{_LOW}]+),[ \t]*\d{{1,3}}[ \t]+(?i:anni)(?![a-z])")
@@ -269,9 +269,9 @@ def described_names(text: str, counts: Counter) -> str:
         name = m.group(group)
         if _not_a_name(name) or name in OFFICES or name in PLACES or place_named(m.string, m.start(group)):
             return m.group(0)
-        if name not in GIVEN_NAMES and (m.group("age") and not m.group("years")
+        if name not in GIVEN_NAMES and (not m.group("years") and not m.group("head")
                                         or not unlisted_surname(name.lower(), plural=False)):
-            return m.group(0)
+            return m.group(0)  # a word no list holds only before its years ("Pierangelo (71 anni)"; "Naspi (mio marito)")
         counts["NOME"] += 1
         at = m.start(group) - m.start()
         return m.group(0)[:at] + "[NOME]" + m.group(0)[at + len(name):]

@@ -992,6 +992,40 @@ CORPUS = [
     ('il file_2024_12 non si apre', KEPT),
     # round 11: an address typed with a double @
     ('m.rossi@@gmail.com (ho sbagliato a scrivere nel modulo)', '[EMAIL] (ho sbagliato a scrivere nel modulo)'),
+    # round 12 (2026-12-04, precision: 1,609 comments without personal data, 260 over-redacted; 90 fixed): what a
+    # password is said to be ("Password: persa", "OTP: sei cifre", "Mot de passe : oublié"), "pass" and "utente" only before
+    # a shaped secret, firms after staff ("L'operatore Vodafone"), a surname no list holds after "aiutata da" only at a desk,
+    # "ricevuto/servito da" no lead-in, a relative's bracket closed, makes with an article, a birth in brackets only by 2010
+    ('La bolletta ricevuta da Gaia ha un conguaglio assurdo.', KEPT),
+    ('La casa di riposo Stella Maris (mia madre ci vive) ha aumentato la retta.', KEPT),
+    ('La cassiera Esselunga non sapeva dei buoni del comune.', KEPT),
+    ('OTP: sei cifre, valido 2 minuti.', KEPT),
+    ('Il codice 2FA via SMS non arriva.', KEPT),
+    ("Mi ha seguito Patronato Inca, l'unico che funziona.", KEPT),
+    ("Il postino Sda ha lasciato l'avviso senza suonare.", KEPT),
+    ("L'operatore Vodafone ha detto che gli SMS dell'INPS sono bloccati.", KEPT),
+    ('La frazione è servita da Scuolabus solo la mattina.', KEPT),
+    ('OTP: via SMS o app, ma nessuno dei due funziona.', KEPT),
+    ('Mdp : perdu, le site ne répond pas.', KEPT),
+    ('Agenzia delle Entrate Riscossione, alias Equitalia, non risponde.', KEPT),
+    ('Il tecnico Fastweb ha detto che il problema è del comune.', KEPT),
+    ('Il sollecito ricevuto da Abaco riguarda una multa già pagata.', KEPT),
+    ("Utente n.1 e utente n.2 devono fare l'accesso separato.", KEPT),
+    ("Login 2FA obbligatorio, ma l'app non manda le notifiche.", KEPT),
+    ('Username: mai arrivato.', KEPT),
+    ('Sono stata aiutata da Auser ad andare al CUP.', KEPT),
+    ('Ho ricevuto da Contarina il calendario sbagliato.', KEPT),
+    ('codice 2fa via sms mai arrivato', KEPT),
+    ('La zona è servita da Tper solo nei giorni feriali.', KEPT),
+    ("Il pacco ricevuto da Postel conteneva l'avviso di un altro.", KEPT),
+    ('La Moretti e la Peroni costano meno del bollo.', KEPT),
+    ('Mot de passe : oublié, impossible de le récupérer.', KEPT),
+    ('Il quartiere è servito da Amat con un bus ogni 40 minuti.', KEPT),
+    ("L'avviso ricevuto da Andreani Tributi è sbagliato.", KEPT),
+    ('Ho ricevuto da Soget un avviso di accertamento per la TARI già pagata.', KEPT),
+    ('password: persa e il recupero non va', KEPT),
+    ('Mi ha risposto Equitalia, anzi Agenzia Riscossione, dopo 6 mesi.', KEPT),
+    ('La password: minimo 8 caratteri, una maiuscola e un simbolo.', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
