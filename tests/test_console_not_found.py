@@ -127,3 +127,18 @@ def test_the_pages_other_refusals_of_a_parameter_are_in_italian_too(app_tokens, 
         assert "Unknown indicator 'bogus'" in page
     else:
         assert it in page and not re.search(r"\((\w+ )?(must|is after|got)\b", page), page[-1200:]
+
+
+
+@pytest.mark.parametrize("query, field", [
+    ("/api/v1/indicators?servicetype=anagrafe.certificati", "servicetype"),
+    ("/api/v1/indicators?pa_type=L6&pa_type=C16", "pa_type"),
+    ("/api/v1/compare?service_type=anagrafe.certificati&mesure=mean", "mesure"),
+    ("/api/v1/export/csv?freq=M&form=2026-01", "form"),
+])
+def test_a_parameter_the_endpoint_does_not_read_or_one_given_twice_is_named(app_tokens, query, field):
+    """A typo (``servicetype=``) gave the national figures and a repeated filter (``pa_type=L6&pa_type=C16``)
+    filtered on its first value, both unsaid: each is a 400 naming the parameter."""
+    app, tokens = app_tokens
+    r = app.test_client().get(query, headers={"Authorization": f"Bearer {tokens['statistician']}"})
+    assert r.status_code == 400 and list(r.json["fields"]) == [field], r.json

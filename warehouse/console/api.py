@@ -41,11 +41,30 @@ def _list(name: str) -> list[str]:
 _check_codes = check_codes  # the codelist check, shared with the pages (warehouse.console.data)
 
 
-def _cut(default_by: str = "pa_type,service_type", default_period: bool = False, export: bool = False) -> cube.Cut:
+#: the query parameters every cut reads (:func:`_cut`); an endpoint names its own beside them
+_CUT_ARGS = frozenset({"period", "freq", "from", "to", "by", "margins", "indicator", "lang", *cube.DIMENSIONS})
+
+
+def _known_args(own: frozenset[str]) -> None:
+    """A 400 naming a query parameter the endpoint does not read (``servicetype=`` gave the national figures,
+    the typo unsaid) or one given twice (``pa_type=L6&pa_type=C16`` filtered on L6 alone)."""
+    known = _CUT_ARGS | own
+    for name in request.args:
+        if name not in known:
+            raise QueryError(name, f"Unknown parameter {name!r}: this endpoint reads {', '.join(sorted(known))}.")
+        if len(request.args.getlist(name)) > 1:
+            raise QueryError(name, f"{name} is given {len(request.args.getlist(name))} times: give it once "
+                                   f"(several values comma-separated: {name}=a,b).")
+
+
+def _cut(default_by: str = "pa_type,service_type", default_period: bool = False, export: bool = False,
+         own: frozenset[str] = frozenset()) -> cube.Cut:
     """The request's cut. ``default_period``: with no ``period``/``from``/``to``, the latest complete
     period at ``freq`` (said in the answer's ``period.note``) instead of every period pooled. A range
     without any response is a 400 naming the parameter sent (``period``, or ``from``/``to``); ``export``:
-    the cut is an export's, and the refusal says there is nothing to export (:func:`warehouse.data_range.require_data`)."""
+    the cut is an export's, and the refusal says there is nothing to export (:func:`warehouse.data_range.require_data`).
+    A parameter neither a cut's nor in ``own`` (the endpoint's), or given twice, is a 400 naming it (:func:`_known_args`)."""
+    _known_args(own)
     period = request.args.get("period") or None
     # freq given, else the frequency of the period named (period=2026-Q3 asks a quarter), else months
     freq = request.args["freq"] if "freq" in request.args else freq_of(period, "period") if period else "M"
@@ -167,7 +186,7 @@ def codelists_view():
 def indicators():
     """One indicator for any cut: ``by``, filters per dimension, ``freq``, ``period``/``from``/``to``;
     ``indicator=responses`` is the published count of responses (rows with ``n`` and the statuses)."""
-    cut = _cut(default_period=True)
+    cut = _cut(default_period=True, own=frozenset({"statistic"}))
     statistic = request.args.get("statistic", "positive_share")
     if statistic not in ("positive_share", "mean"):
         raise QueryError("statistic", "statistic must be positive_share (the headline, comparable across instruments) "
@@ -187,7 +206,7 @@ def indicators():
 @require("dashboards")
 def comparison():
     """Entities (or services) of one service type vs the national benchmark: funnel, flags, EB ranks."""
-    cut = _cut(default_by="", default_period=True)
+    cut = _cut(default_by="", default_period=True, own=frozenset({"measure", "overdispersion", "level"}))
     wh = current_app.config["ASCOLTO_WAREHOUSE"]()
     cur = wh.cursor()  # brings the rollup up to date first: the cache key below is its version
     args = dict(measure=request.args.get("measure", "positive_share"),
