@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from .given_names import GIVEN_NAMES
 from .leads import by_first_letter, compile_lower, lined_up, lowered
-from .names import _LOW, _PARTICLES, _UP, _WORD, OFFICES, PLACES, TOWNS, _TOWN_OF, _not_a_name, place_named
+from .names import _LOW, _PARTICLES, _UP, _WORD, OFFICES, PLACES, TOWNS, _TOWN_OF, _not_a_name, place_named, plain_capitalised
 from .pairs import LISTED_SURNAMES
 from .surnames import FREQUENT
 from .word_forms import WORD_NAMES, unlisted_surname
@@ -188,7 +188,7 @@ def first_names(text: str, counts: Counter) -> str:
         name, more = m.group("name"), m.group("more")
         low = name.lower()
         if m.group("by") and name not in GIVEN_NAMES and low not in FREQUENT and (
-                _not_a_name(name) or name in OFFICES or name in PLACES or not unlisted_surname(low, plural=False)
+                not plain_capitalised(name) or not unlisted_surname(low, plural=False)
                 or not _AT_DESK.match(m.string, m.end("name"))):
             return m.group(0)  # a word, an office, a place or a firm ("aiutato da Poste", "assistiti da Federconsumatori")
         if name not in GIVEN_NAMES and low not in FREQUENT and not m.group("by") \

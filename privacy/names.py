@@ -191,14 +191,12 @@ _QUALIFIED_PLACE = re.compile(r"(?<!\w)(?i:(?:l|dell|all|nell|dall|sull)['’])?
                               + r")(?:[ \t]+(?i:" + _PLACE_QUALIFIERS + r"))+[ \t]+$")
 
 #: the last word of a qualifier (the place word is looked for only after one)
-_QUALIFIER_LAST = re.compile(_PLACE_QUALIFIERS.replace(r"dell['’]infanzia", "infanzia")
-                             .replace(r"di\s+primo\s+grado|di\s+secondo\s+grado", "grado"))
+_QUALIFIER_LAST = re.compile(_PLACE_QUALIFIERS.replace(r"dell['’]infanzia", "infanzia").replace(r"di\s+primo\s+grado|di\s+secondo\s+grado", "grado"))
 
 
 def place_named(text: str, start: int) -> bool:
-    """Whether the words before ``start`` make a name there the name of a place, a building or an
-    institution: a place word ("via", "ospedale", "Santa"; elided: "all'ospedale"), with the words that
-    qualify it ("scuola media", "istituto comprensivo statale") — "la scuola media Ugo Foscolo"."""
+    """Whether the words before ``start`` make a name there a place's or an institution's: a place word ("via", "Santa",
+    "all'ospedale"), with the words that qualify it ("la scuola media Ugo Foscolo", "istituto comprensivo statale")."""
     previous = _ELIDED.sub("", previous_word(text, start)).lower().rstrip(".")
     if previous in PLACE_WORDS:
         return True
@@ -215,6 +213,11 @@ and but i am and from und aber ich bin et mais je suis in ampak sem""".split())
 def _not_a_name(word: str) -> bool:
     word = word.rstrip("'’")
     return word in NOT_NAMES or word.capitalize() in NOT_NAMES
+
+
+def plain_capitalised(word: str) -> bool:
+    """A capitalised word that may be a name: no common word (:data:`NOT_NAMES`), office or place."""
+    return not (_not_a_name(word) or word in OFFICES or word in PLACES)
 
 
 def _has_given_name(words: list[str]) -> bool:

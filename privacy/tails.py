@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .names import _WORD, LOWER, OFFICES, PLACES, UPPER, _not_a_name
+from .names import _WORD, LOWER, UPPER, plain_capitalised
 from .pairs import ALL_SURNAMES, LISTED_SURNAMES
 from .word_forms import foreign_surname, unlisted_surname
 
@@ -36,23 +36,18 @@ def _listed(word: str) -> bool:
     return word in LISTED_SURNAMES or (word[0].isupper() and word.lower() in ALL_SURNAMES)
 
 
-def _plain(word: str) -> bool:
-    """A capitalised word that is no common word, office or place."""
-    return not (_not_a_name(word) or word in OFFICES or word in PLACES)
-
-
 def _reads_as_surname(word: str) -> bool:
     """A plain capitalised word that is a listed surname or no Italian word."""
     low = word.lower()
-    return _plain(word) and (low in ALL_SURNAMES or foreign_surname(low) or unlisted_surname(low, plural=False))
+    return plain_capitalised(word) and (low in ALL_SURNAMES or foreign_surname(low) or unlisted_surname(low, plural=False))
 
 
 def _tail(m: re.Match) -> bool:
     if m.group("particle"):
-        return _plain(m.group("cap"))
+        return plain_capitalised(m.group("cap"))
     if m.group("join"):  # a married name only when a listed surname ("in Ospedale", "in Spagna" are places)
         word = m.group("joined")
-        return _plain(word) and word.lower() in ALL_SURNAMES if m.group("join") == "in" else _plain(word)
+        return plain_capitalised(word) and word.lower() in ALL_SURNAMES if m.group("join") == "in" else plain_capitalised(word)
     word = m.group("word")
     return _listed(word) or word.istitle() and _reads_as_surname(word)
 

@@ -12,7 +12,7 @@ from .given_names import GIVEN_NAMES
 from .leads import Led, lowered
 from .word_forms import WORD_NAMES, unlisted_surname
 from .names import (_CAP_PARTICLE, _LOW, _PARTICLES, _UP, _WORD, OFFICES, PLACE_WORDS, PLACES, place_named,
-                    _not_a_name)
+                    plain_capitalised, _not_a_name)
 from .surnames import FREQUENT
 
 
@@ -267,7 +267,7 @@ def described_names(text: str, counts: Counter) -> str:
     def sub(m: re.Match) -> str:
         group = "name" if m.group("name") else "head"
         name = m.group(group)
-        if _not_a_name(name) or name in OFFICES or name in PLACES or place_named(m.string, m.start(group)):
+        if not plain_capitalised(name) or place_named(m.string, m.start(group)):
             return m.group(0)
         if name not in GIVEN_NAMES and (not m.group("years") and not m.group("head")
                                         or not unlisted_surname(name.lower(), plural=False)):
