@@ -20,6 +20,7 @@ from .catalog import CATALOG
 from .cooperative import cooperative_database
 from .durable import Durability
 from .errors import register_error_handlers
+from .front import SubmissionFront
 from .ratelimit import RateLimits
 from .shipper import Shipper
 from .spool import Spool
@@ -43,7 +44,8 @@ def create_app(settings: Settings | None = None, *, catalog: Catalog | None = No
     app.config.update(ASCOLTO_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.max_request_bytes)
     app.json.sort_keys = False
     app.extensions[CATALOG] = catalog if catalog is not None else default_catalog()
-    if settings.proxy_count:
+    app.wsgi_app = SubmissionFront(app, app.wsgi_app)  # plain submissions answered without Flask's request objects
+    if settings.proxy_count:  # outermost: the front and Flask both read the client's address it sets
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
     cooperative_database()  # under gevent workers: a PostgreSQL round trip must not stop the loop
     # a registry that failed a call is not tried again for a few seconds: 503 at once (registry.breaker)

@@ -36,16 +36,16 @@ def _refuse(why: str) -> ApiError:
                     {"authorization": [why]})
 
 
-def verify(directory, value: str, limits) -> BackendView:
+def verify(directory, value: str, limits, address: str | None) -> BackendView:
     """The back-end token of an ``Authorization`` header value, counted against its own limit.
 
     Raises 403 (naming ``authorization``) for any header that is not a valid back-end token, after
-    counting the request against the client's address (429 when that is exhausted), and 429 past
+    counting the request against the client's ``address`` (429 when that is exhausted), and 429 past
     the token's own limit."""
     scheme, _, secret = value.strip().partition(" ")
     backend = directory.backend(secret.strip()) if scheme.lower() == "bearer" else None
     if backend is None:
-        limits.check_client()
+        limits.check_address(address)
         if scheme.lower() != "bearer":
             raise _refuse("Expected 'Bearer <token>'.")
         raise _refuse(directory.backend_refusal(secret.strip()))  # which (expired, revoked…), to its holder only

@@ -58,15 +58,22 @@ def reflect_origin(resp: Response, *, methods: str, expose: str = "Retry-After")
     own — to the widget's request, without ``Access-Control-Allow-Origin``: a CORS error. (A POST's
     answer is not cached: a back end's 202 keeps its three headers.)"""
     origin = request.environ.get("HTTP_ORIGIN")  # what request.headers.get("Origin") reads, without building the headers
-    if origin:
-        resp.headers["Access-Control-Allow-Origin"] = origin
-        resp.headers["Access-Control-Allow-Methods"] = methods
-        resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
-        resp.headers["Access-Control-Expose-Headers"] = expose
-        resp.headers["Access-Control-Max-Age"] = "86400"
+    for name, value in allow_origin(origin, methods=methods, expose=expose):
+        resp.headers[name] = value
     if origin or request.method in ("GET", "HEAD"):
         resp.vary.add("Origin")
     return resp
+
+
+def allow_origin(origin: str | None, *, methods: str, expose: str) -> list[tuple[str, str]]:
+    """The CORS headers :func:`reflect_origin` sets for a request's ``Origin`` (none without one),
+    in its order: the one list both the Flask answers and the intake's front
+    (:mod:`collector.front`) send."""
+    if not origin:
+        return []
+    return [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Methods", methods),
+            ("Access-Control-Allow-Headers", "Content-Type"), ("Access-Control-Expose-Headers", expose),
+            ("Access-Control-Max-Age", "86400")]
 
 
 #: What a page may ask of a URL no route matched: the methods of the API's own endpoints.

@@ -103,11 +103,16 @@ def service_label(service: object) -> str:
     return metrics.UNKNOWN_SERVICE
 
 
-def count_refusal(reason: str, service: object = None) -> None:
+#: :func:`count_refusal`'s default: the service the current request named
+FROM_REQUEST = object()
+
+
+def count_refusal(reason: str, service: object = FROM_REQUEST) -> None:
     """Count one refused request by ``reason`` (its error code) and service (:func:`service_label`).
     ``service`` defaults to what the request named: its JSON body's, once read
-    (:func:`collector.body.json_body` keeps it in ``g``), else the URL's ``<key>``."""
-    if service is None:
+    (:func:`collector.body.json_body` keeps it in ``g``), else the URL's ``<key>``; given (``None``
+    included: a body naming none), it needs no request context."""
+    if service is FROM_REQUEST:
         body = g.get("ascolto_body")
         service = body.get("service") if isinstance(body, dict) else (request.view_args or {}).get("key")
     metrics.count_rejected(reason, service_label(service))

@@ -4,10 +4,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 
 import orjson
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from marshmallow import ValidationError
 
 from questionnaires import AnswersInvalid, UnknownQuestionnaire
@@ -210,27 +211,66 @@ def _accept(body: dict, origin: str | None, user_agent: str | None, device_token
     return envelope["submission"]["submission_id"]
 
 
+#: the CORS of the intake's answers: its blueprint's ``after_request`` and the front's 202 (:mod:`collector.front`)
+CORS = {"methods": "GET, POST, OPTIONS", "expose": "Retry-After, ETag"}
+#: WSGI environ key of a :class:`Refused`: the front met a refusal, the view raises it
+REFUSED = "ascolto.intake.refused"
+
+
+@dataclass(frozen=True)
+class Refused:
+    """What the front (:mod:`collector.front`) hands the view when the intake refused its request or
+    failed: the exception, and the parsed body once the client was admitted (what the refusal's
+    metrics name the service by, as :func:`collector.body.json_body` keeps it; ``None`` before)."""
+    error: Exception
+    body: dict | None
+
+
+def admit(extensions, environ: dict) -> BackendView | None:
+    """Count a post to the JSON intake against its client's address (citizens, and back ends
+    without a token), or verify its back-end token and count it against the token's limit
+    (:func:`collector.backends.verify`); the verified token, else ``None``. Raises the 429 or
+    403 :class:`ApiError`. Runs before the body is read, so junk bodies are limited too."""
+    auth = environ.get(backends.ENVIRON_KEY)
+    if auth is None:
+        extensions["ascolto.limits"].check_address(environ.get("REMOTE_ADDR"))
+        return None
+    return backends.verify(extensions["ascolto.services"], auth, extensions["ascolto.limits"],
+                           environ.get("REMOTE_ADDR"))
+
+
+def take(extensions, environ: dict, body: dict, backend: BackendView | None) -> str:
+    """The JSON intake after :func:`admit` and the parsed ``body``: the service's limit, then
+    :func:`accept_submission`; the durable submission's id. Raises its :class:`ApiError`s."""
+    extensions["ascolto.limits"].check_service(body.get("service"))  # unvalidated: RateLimits buckets only known keys
+    return accept_submission(body, origin=environ.get("HTTP_ORIGIN"), user_agent=environ.get("HTTP_USER_AGENT"),
+                             device=environ.get(_DEVICE_KEY), operator=environ.get(_OPERATOR_KEY),
+                             backend=backend, direct=True)
+
+
+def accepted(submission_id: str) -> bytes:
+    """The body of the 202."""
+    return b'{"submission_id":"%s","status":"accepted"}' % submission_id.encode()
+
+
 @bp.post("/v1/submissions")
 def submit():
-    """The JSON intake: 202 only once the submission is durable."""
+    """The JSON intake: 202 only once the submission is durable. Plain posts are answered by the
+    front (:mod:`collector.front`); this view takes the others (chunked, unusual bodies) and
+    answers the refusals the front met, raising them for the app's error handlers."""
     # the objects behind the proxies, looked up once; the headers read straight from the WSGI
     # environ, as ``request.headers.get`` does (issue 18: ~1 µs per proxy access)
     req = request._get_current_object()
     environ = req.environ
+    refused = environ.get(REFUSED)
+    if refused is not None:
+        if refused.body is not None:
+            g.ascolto_body = refused.body
+        raise refused.error
     extensions = current_app.extensions
-    limits = extensions["ascolto.limits"]
-    auth = environ.get(backends.ENVIRON_KEY)
-    if auth is None:  # citizens (the widget), and back ends without a token
-        backend = None
-        limits.check_client(req)
-    else:  # a back end: its token's limit instead of its address's (collector.backends)
-        backend = backends.verify(extensions["ascolto.services"], auth, limits)
+    backend = admit(extensions, environ)
     body = json_body(req)
-    limits.check_service(body.get("service"))  # unvalidated: RateLimits buckets only known keys
-    sid = accept_submission(body, origin=environ.get("HTTP_ORIGIN"), user_agent=environ.get("HTTP_USER_AGENT"),
-                            device=environ.get(_DEVICE_KEY), operator=environ.get(_OPERATOR_KEY),
-                            backend=backend, direct=True)
-    return Response(b'{"submission_id":"%s","status":"accepted"}' % sid.encode(), 202, content_type="application/json")
+    return Response(accepted(take(extensions, environ, body, backend)), 202, content_type="application/json")
 
 
 @bp.get("/v1/services/<key>/questionnaire")
@@ -281,7 +321,7 @@ def questionnaire(key: str):
 @bp.after_request
 def _cors(resp: Response) -> Response:
     """Let browsers read answers; the origin itself is enforced per service in :func:`accept_submission`."""
-    return reflect_origin(resp, methods="GET, POST, OPTIONS", expose="Retry-After, ETag")
+    return reflect_origin(resp, **CORS)
 
 
 def _not_assigned(sub: dict, cfg) -> ApiError:

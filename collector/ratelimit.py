@@ -56,7 +56,12 @@ class RateLimits:
     def check_client(self, req=None) -> None:
         """Count this request (``req``, default the current one) against its client; raise a 429
         :class:`ApiError` past the limit."""
-        self._hit(self._per_client, "ip", self.client_bucket((request if req is None else req).remote_addr))
+        self.check_address((request if req is None else req).remote_addr)
+
+    def check_address(self, address: str | None) -> None:
+        """:meth:`check_client` for a request known by its WSGI ``REMOTE_ADDR`` (what werkzeug's
+        ``remote_addr`` reads): the JSON intake's front answers without a Flask request."""
+        self._hit(self._per_client, "ip", self.client_bucket(address))
 
     def check_backend(self, prefix: str) -> None:
         """Count this request against the back-end token of public prefix ``prefix`` (verified by the

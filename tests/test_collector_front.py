@@ -1,0 +1,145 @@
+"""The intake's front (collector.front): plain submissions answered without Flask's request machinery,
+exactly as the Flask view answers them; everything else, and every refusal, answered by Flask."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from flask import request_started
+
+from collector import metrics
+from collector.app import close_app, create_app
+from collector.front import SubmissionFront
+from registry import connect, session_scope
+from registry.tokens import create_token
+from tests.conftest import ORIGIN, WIDGET, submission
+
+INPS = "inps"
+
+
+@pytest.fixture
+def app(settings):
+    app = create_app(settings.with_(rate_limit_ip="6/minute"))
+    yield app
+    close_app(app)
+
+
+def _flask_only(app):
+    """A test client of the same app with the front taken away (Flask's view answers everything)."""
+    front = app.wsgi_app
+    assert isinstance(front, SubmissionFront)
+
+    class Client:
+        def post(self, *args, **kwargs):
+            app.wsgi_app = front.flask_wsgi
+            try:
+                return app.test_client().post(*args, **kwargs)
+            finally:
+                app.wsgi_app = front
+    return Client()
+
+
+def _answer(resp) -> tuple:
+    body = resp.get_json()
+    if isinstance(body, dict):
+        body.pop("submission_id", None)
+    headers = [(k, v) for k, v in resp.headers.items() if k != "Retry-After"]
+    return resp.status_code, headers, body
+
+
+def _backend_token(settings) -> str:
+    with session_scope(connect(settings.database_url)) as s:
+        return create_token(s, role="backend", label="INPS", actor="test:admin", entity=INPS)[1]
+
+
+_CASES = {  # what each case changes in a valid widget post: (the body's, the headers')
+    "accepted": (None, None),
+    "accepted without the widget's headers": (None, lambda h, s: {"Origin": ORIGIN}),
+    "origin not allowed": (None, lambda h, s: {"Origin": "https://evil.example"}),
+    "no origin nor token": (None, lambda h, s: {}),
+    "unknown service": (lambda b: b.update(service="demo-nope"), None),
+    "invalid answers": (lambda b: b["answers"].update(satisfaction=9), None),
+    "malformed": (lambda b: b.update(submission_id="not-a-uuid"), None),
+    "back end": (lambda b: b.update(service="demo-inps-pensione"),
+                 lambda h, s: {"Authorization": f"Bearer {_backend_token(s)}"}),
+    "back end of another entity": (None, lambda h, s: {"Authorization": f"Bearer {_backend_token(s)}"}),
+    "bad token": (None, lambda h, s: {"Authorization": "Bearer asc_nope"}),
+}
+
+
+@pytest.mark.parametrize("case", list(_CASES))
+def test_the_front_answers_as_the_flask_view_does(app, settings, case):
+    """Status, every header (CORS, nosniff, WWW-Authenticate; Retry-After's seconds aside) and body alike."""
+    change_body, change_headers = _CASES[case]
+    headers = dict(WIDGET, **{"User-Agent": "Mozilla/5.0 (iPhone; Mobile)"})
+    headers = change_headers(headers, settings) if change_headers else headers
+    answers = []
+    for client in (app.test_client(), _flask_only(app)):
+        body = submission()
+        if change_body:
+            change_body(body)
+        answers.append(client.post("/v1/submissions", json=body, headers=headers))
+    via_front, via_flask = answers
+    assert _answer(via_front) == _answer(via_flask)
+    if case in ("accepted", "accepted without the widget's headers", "back end"):
+        assert via_front.status_code == 202, via_front.get_json()
+    else:
+        assert 400 <= via_front.status_code < 500 and via_front.get_json()["fields"]
+
+
+def test_a_plain_post_never_reaches_flask_and_any_other_does(app):
+    """What the front is for: a plain post is answered without Flask's request (no request_started);
+    a chunked body, a non-JSON type, a body orjson refuses or one nested deeper than the front reads
+    goes to Flask, which answers it as ever."""
+    started = []
+
+    def seen(sender, **extra):
+        started.append(1)
+
+    request_started.connect(seen, app)
+    try:
+        c = app.test_client()
+        assert c.post("/v1/submissions", json=submission(), headers=WIDGET).status_code == 202
+        assert started == []
+        chunked = c.post("/v1/submissions", input_stream=io.BytesIO(json.dumps(submission()).encode()),
+                         content_type="application/json", headers=dict(WIDGET, **{"Transfer-Encoding": "chunked"}),
+                         environ_overrides={"wsgi.input_terminated": True})
+        assert chunked.status_code == 202 and started == [1]
+        surrogate = json.dumps(submission(comment="a \ud800 b")).encode()  # orjson refuses it; the view cleans it
+        assert c.post("/v1/submissions", data=surrogate, content_type="application/json",
+                      headers=WIDGET).status_code == 202
+        assert started == [1, 1]
+        text = c.post("/v1/submissions", data=b"{}", content_type="text/plain", headers=WIDGET)
+        assert text.status_code == 415 and text.get_json()["fields"] == {
+            "Content-Type": ["Must be application/json, got 'text/plain'."]}
+        deep = c.post("/v1/submissions", data=b'{"context":' + b'{"a":' * 9 + b"1" + b"}" * 10,
+                      content_type="application/json", headers=WIDGET)
+        assert deep.status_code == 400 and "context" in deep.get_json()["fields"]
+        assert len(started) == 4
+    finally:
+        request_started.disconnect(seen, app)
+
+
+def test_a_request_the_front_hands_to_flask_is_counted_once(app):
+    """The front gives up before counting anything: six posts of an unreadable body under a limit of
+    six a minute are six 400s, the seventh the 429 (counted twice, the fourth would have been)."""
+    c = app.test_client()
+    statuses = [c.post("/v1/submissions", data=b'{"service": ', content_type="application/json",
+                       headers=WIDGET).status_code for _ in range(7)]
+    assert statuses == [400] * 6 + [429]
+
+
+def test_a_refusal_met_by_the_front_is_counted_once_naming_its_service(app):
+    before = metrics.REJECTED.labels("invalid_answers", "demo-roma-anagrafe")._value.get()
+    body = submission()
+    body["answers"]["satisfaction"] = 9
+    resp = app.test_client().post("/v1/submissions", json=body, headers=WIDGET)
+    assert resp.status_code == 422 and "answers.satisfaction" in resp.get_json()["fields"]
+    assert metrics.REJECTED.labels("invalid_answers", "demo-roma-anagrafe")._value.get() == before + 1
+
+
+def test_a_body_without_a_service_is_refused_naming_it_not_a_500(app):
+    """The front runs outside Flask's request: a refusal must not look the service up there."""
+    resp = app.test_client().post("/v1/submissions", json={}, headers=WIDGET)
+    assert resp.status_code == 400 and "service" in resp.get_json()["fields"]
