@@ -4,13 +4,14 @@ The collector runs under gunicorn's ``gevent`` worker (``deploy/up.py``: :func:`
 one OS thread per worker serves every connection, and a request waiting for its group commit costs
 a greenlet switch instead of a thread hand-off and a GIL transfer (issue 18: with a thread per
 request, context switches were about a third of a worker's CPU). A call the loop cannot wait on
-— ``fdatasync`` — must not stop the loop: :func:`blocking` runs it in the hub's thread pool there,
-and directly everywhere else (tests, ``gthread`` workers, the shipper), with the same result or
-exception. A PostgreSQL registry is read and written through psycopg2, whose calls would block the
+— ``fdatasync`` — must not stop the loop: :func:`fdatasync` hands it to the kernel there
+(:mod:`collector.aio`), else runs it in the hub's thread pool (:func:`blocking`), and directly
+everywhere else (tests, ``gthread`` workers, the shipper), with the same result or exception. A PostgreSQL registry is read and written through psycopg2, whose calls would block the
 loop for the server's round trip: :func:`cooperative_database` makes it wait through the loop.
 """
 from __future__ import annotations
 
+import os
 from typing import Callable, TypeVar
 
 from registry import deadline
@@ -32,6 +33,27 @@ def blocking(fn: Callable[..., T], *args) -> T:
 
         return get_hub().threadpool.apply(fn, args)
     return fn(*args)
+
+
+_kernel: dict[int, object] = {}  # pid -> its KernelSync, or None where the kernel cannot
+
+
+def fdatasync(fd: int) -> None:
+    """``os.fdatasync(fd)``; in a cooperative process the loop runs meanwhile — the sync handed to
+    the kernel (:mod:`collector.aio`: no thread hand-off) where it can be, else in the hub's thread
+    pool (:func:`blocking`). Raises the sync's ``OSError`` in every case."""
+    if not cooperative():
+        return os.fdatasync(fd)
+    pid = os.getpid()
+    if pid not in _kernel:  # the first sync of this process (a worker, after fork) tries the kernel's
+        from .aio import kernel_sync
+
+        _kernel[pid] = kernel_sync(fd)
+        return None if _kernel[pid] is not None else blocking(os.fdatasync, fd)
+    sync = _kernel[pid]
+    if sync is None or sync.busy:
+        return blocking(os.fdatasync, fd)
+    return sync.fdatasync(fd)
 
 
 def cooperative_database() -> None:

@@ -19,8 +19,8 @@ when requests do not overlap.
 
 Under a gevent worker (:mod:`collector.cooperative`, how the collector runs) the requests are
 greenlets: one group commits at a time, its leader first lets the loop run what is runnable (at
-most 2 ms) so that requests already read join the group, and the ``fdatasync`` runs in the hub's
-thread pool while the loop serves the next requests (about 6–14 submissions per sync at 5,000/s
+most 2 ms) so that requests already read join the group, and the ``fdatasync`` is handed to the
+kernel (:func:`collector.cooperative.fdatasync`) while the loop serves the next requests (about 6–14 submissions per sync at 5,000/s
 on this machine's disk: ``ascolto_spool_group_lines``).
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ log = logging.getLogger("ascolto.collector")
 
 #: Group commits of one process that may be syncing at the same time (threaded workers).
 LEADERS = 4
-#: The same under a cooperative (gevent) worker: one group syncs (in the hub's thread pool) while
+#: The same under a cooperative (gevent) worker: one group syncs (beside the loop) while
 #: the loop gathers the next, so groups are as large as the disk's latency makes them (measured:
 #: 1 gave +10 % over 4 there, issue 18).
 COOPERATIVE_LEADERS = 1

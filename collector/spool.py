@@ -50,7 +50,7 @@ from typing import Iterator
 from dataset.durable import fsync_dir
 from privacy import redact_record
 
-from .cooperative import blocking
+from .cooperative import fdatasync
 
 #: the smallest ``max_length`` of any text item in the catalog (tests/test_durability.py checks it).
 TEXT_FLOOR = 200
@@ -159,7 +159,7 @@ class Spool:
             if seg.written >= self.segment_bytes:
                 self._close_active()
         try:
-            blocking(os.fdatasync, seg.fd)  # a gevent worker's loop goes on meanwhile
+            fdatasync(seg.fd)  # a gevent worker's loop goes on meanwhile
         except OSError as exc:
             with self._lock:
                 if self._seg is seg:

@@ -1,5 +1,5 @@
-"""The collector under gevent workers (issue 18): a sync in the hub's thread pool does not stop the
-loop, its errors reach the caller, and group commit still answers each request once its line is
+"""The collector under gevent workers (issue 18): a sync handed to the kernel or to the hub's thread
+pool does not stop the loop, its errors reach the caller, and group commit still answers each request once its line is
 on disk; a PostgreSQL registry query waits through the loop. Each case runs in a child process
 patched by gevent, as a gunicorn gevent worker is."""
 from __future__ import annotations
@@ -78,6 +78,47 @@ def test_group_commit_under_gevent_answers_each_request_once_its_line_is_on_disk
         print(len(done), len(lines()), len(set(lines())))
     """, str(tmp_path))
     assert out == "200 200 200"
+
+
+def test_a_cooperative_process_syncs_its_log_through_the_kernel_and_gets_its_errors(tmp_path):
+    """Linux AIO (collector.aio): the sync leaves no thread of the process involved; an error of
+    the sync (here a closed descriptor) reaches the caller as fdatasync's would."""
+    out = _run_patched("""
+        import errno, os, sys
+        from collector import cooperative
+        from collector.aio import KernelSync
+
+        fd = os.open(os.path.join(sys.argv[1], "log"), os.O_RDWR | os.O_CREAT, 0o600)
+        os.write(fd, b"line\\n")
+        cooperative.fdatasync(fd)
+        cooperative.fdatasync(fd)
+        os.close(fd)
+        try:
+            cooperative.fdatasync(fd)
+        except OSError as exc:
+            failed = exc.errno == errno.EBADF
+        aio = "[aio]" in open("/proc/self/maps").read()
+        print(isinstance(cooperative._kernel[os.getpid()], KernelSync), aio, failed)
+    """, str(tmp_path))
+    assert out == "True True True"
+
+
+def test_where_the_kernel_cannot_sync_asynchronously_the_hub_s_thread_pool_does(tmp_path):
+    out = _run_patched("""
+        import os, sys
+        from collector import aio, cooperative
+
+        def refused():
+            raise OSError(38, "io_setup: Function not implemented")  # ENOSYS: no AIO in this kernel
+        aio.KernelSync = refused
+        fd = os.open(os.path.join(sys.argv[1], "log"), os.O_RDWR | os.O_CREAT, 0o600)
+        os.write(fd, b"line\\n")
+        cooperative.fdatasync(fd)
+        cooperative.fdatasync(fd)
+        r, w = os.pipe()  # a file the kernel cannot sync asynchronously either
+        print(cooperative._kernel[os.getpid()], aio.kernel_sync(w))
+    """, str(tmp_path))
+    assert out == "None None"
 
 
 def test_gathering_a_group_is_bounded_when_the_loop_is_never_idle():
