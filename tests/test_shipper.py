@@ -251,3 +251,22 @@ def test_a_producer_dropped_with_records_still_pending_stops_its_network_thread(
         halt()
         writer.seal()
         broker.stop()
+
+
+def test_a_pass_reads_the_lines_before_the_zeros_across_chunks_and_stops_at_its_limit(tmp_path):
+    """The shipper reads a segment a chunk at a time (collector.spool.READ_CHUNK): lines spanning
+    several chunks come whole, the preallocated zeros after them are not returned, and a pass
+    stops at its limit with its complete lines only."""
+    from collector.spool import READ_CHUNK, read_lines
+
+    lines = b"".join(b"svc\t" + str(i).encode().rjust(995, b"x") + b"\n" for i in range(700))  # 700,000 bytes
+    assert len(lines) > 2 * READ_CHUNK
+    path = tmp_path / "segment"
+    path.write_bytes(lines + b"\0" * 1_000_000)
+    with open(path, "rb", buffering=0) as fh:
+        assert read_lines(fh, 0, 4 * 1024 * 1024) == (lines, lines)
+        assert read_lines(fh, 1000, 4 * 1024 * 1024) == (lines[1000:], lines[1000:])
+        written, complete = read_lines(fh, 0, 300_000)
+        assert written == lines[:300_000] and complete == lines[:300_000]
+        written, complete = read_lines(fh, 0, 300_500)
+        assert written == lines[:300_500] and complete == lines[:300_000]
