@@ -1026,6 +1026,54 @@ CORPUS = [
     ('password: persa e il recupero non va', KEPT),
     ('Mi ha risposto Equitalia, anzi Agenzia Riscossione, dopo 6 mesi.', KEPT),
     ('La password: minimo 8 caratteri, una maiuscola e un simbolo.', KEPT),
+    # round 13 (2026-12-04, a probe of 343 comments with personal data and 208 without): numbers said in words, as a
+    # comment dictated by voice writes them (privacy.spoken: a phone's group in one word, a birth date, a file's
+    # number digit by digit, a civic number); the sender of a chat pasted from WhatsApp (privacy.chats)
+    ('il numero di telefono è trecentoquarantasette uno due tre quattro cinque sei sette', 'il numero di telefono è [PHONE]'),
+    ('chiamatemi al zero sei ventidue trentatré quarantaquattro cinquantacinque grazie', 'chiamatemi al [PHONE] grazie'),
+    ('sono nato il dodici marzo millenovecentocinquantadue', 'sono nato il [NASCITA]'),
+    ('sono nata il tre settembre del sessantuno', 'sono nata il [NASCITA]'),
+    ('mio padre è nato nel millenovecentotrentanove a Bari', 'mio padre è nato nel [NASCITA] a Bari'),
+    ('la pratica numero quattro cinque sei sette otto non risulta', 'la pratica numero [PRATICA] non risulta'),
+    ('abito in via garibaldi numero dodici virgola Cosenza punto', 'abito in [INDIRIZZO] virgola Cosenza punto'),
+    ('ho chiamato trentadue volte e sei mesi fa ho scritto tre mail', KEPT),
+    ('il servizio è nato nel duemilaventi e funziona male', KEPT),
+    ('sono arrivato il dodici marzo alle otto e sono uscito alle dodici', KEPT),
+    ('la pratica numero due della lista è la mia', KEPT),
+    ('[10:42, 12/3/2024] Marisa Bongiorno: ciao mi mandi il link per il cup?\n[10:43, 12/3/2024] Teresa: te lo giro ora',
+     '[10:42, 12/3/2024] [NOME]: ciao mi mandi il link per il cup?\n[10:43, 12/3/2024] [NOME]: te lo giro ora'),
+    ('12/03/24, 10:42 - Fumagalli: la ricetta è pronta?\n12/03/24, 10:43 - Mamma: sì',
+     '12/03/24, 10:42 - [NOME]: la ricetta è pronta?\n12/03/24, 10:43 - Mamma: sì'),
+    ('[12/03/24, 10:42:15] Ufficio Tributi: la pratica è chiusa, ma non è vero', KEPT),
+    ('alle 10:42 - nota bene: il sito era giù', KEPT),
+    # round 13: a birth date after "DN:", with "1°", after "compie" (a relative's), "data di nascita e il" (the accent
+    # left out), a child's "(nato il …)" after 2010 (round 12's limit is for "(n. …)" only)
+    ('DN: 14/02/1977', 'DN: [NASCITA]'),
+    ('cmq io sono nata il 1° aprile 1966', 'cmq io sono nata il [NASCITA]'),
+    ("mia madre compie 90 anni il 4 dicembre e non ha ancora la carta d'identità",
+     "mia madre compie 90 anni il [NASCITA] e non ha ancora la carta d'identità"),
+    ("la mia data di nascita e il 15 agosto 1970 ma sul sito c'è scritto 1907",
+     "la mia data di nascita e il [NASCITA] ma sul sito c'è scritto 1907"),
+    ('mio figlio Andrea (nato il 2/2/2012) ha bisogno della certificazione',
+     'mio figlio [NOME] (nato il [NASCITA]) ha bisogno della certificazione'),
+    ("il 1° aprile 2024 l'ufficio era chiuso", KEPT),
+    ('nata a Roma e il 3 marzo sono tornata a vivere qui', KEPT),
+    # round 13: a plate of another shape after "targa" (a moped's, one from before 1994); a document's number after an
+    # adjective and its mark ("passaporto brasiliano n."), a "permesso n."; a street in capitals
+    ('il motorino targa X4B7KL mi hanno fatto la multa', 'il motorino targa [TARGA] mi hanno fatto la multa'),
+    ('targa vecchia MI 3K7712', 'targa vecchia [TARGA]'),
+    ('ho la targa MI 123456 del 1980', 'ho la targa [TARGA] del 1980'),
+    ('la targa 2024 è nuova ma il bollo no', KEPT),
+    ('ho cambiato targa nel 2020', KEPT),
+    ('ho solo il passaporto brasiliano n. FG123456 e non posso avere SPID',
+     'ho solo il passaporto brasiliano n. [DOCUMENTO] e non posso avere SPID'),
+    ('il mio permesso n. 1234567 è scaduto', 'il mio permesso n. [DOCUMENTO] è scaduto'),
+    ('il permesso 104 non è arrivato', KEPT),
+    ('il passaporto rilasciato numero 3 volte', KEPT),
+    ('VERGOGNA!!! 3 MESI PER UNA CARTA DI IDENTITA. ANTONIO DE SIMONE VIA ROMA 10',
+     'VERGOGNA!!! 3 MESI PER UNA CARTA DI IDENTITA. [NOME] [INDIRIZZO]'),
+    ('LA LETTERA È ANDATA IN VIA DANTE 3 INVECE CHE AL 30', 'LA LETTERA È ANDATA IN [INDIRIZZO] INVECE CHE AL 30'),
+    ('HO SCRITTO VIA EMAIL 2 VOLTE E VIA PEC 3', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
