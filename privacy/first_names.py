@@ -40,7 +40,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|ringrazi(?:o|amo|are)(?:\s+(?:sentitamente|molto|tanto|di\s+cuore|ancora|infinitamente|anche|soprattutto"
                r"|in\s+particolare))?(?:\s+(?:il|la|l['’]\s?))?"
                # a thanks that names several ("grazie a tutti, in particolare a Giulia e Francesca")
-               r"|(?:in\s+particolare|soprattutto|specialmente)\s+(?:a|ad|alla|al)(?=\s+[A-ZÀ-ÖØ-Þ])"
+               r"|(?:in\s+particolare|soprattutto|specialmente)(?:\s+(?:a|ad|alla|al))?(?=\s+[A-ZÀ-ÖØ-Þ])"
                r"|(?:un\s+(?:caro\s+)?saluto|saluti)\s+da|don|suor"
                # praise and who served ("complimenti a Nadia", "voto 10 a Nadia", "mi ha risposto Lucia", "lo sportello
                # di Giulia", "alle ragazze, Elisa e Chiara")
@@ -51,7 +51,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|insieme\s+(?:a|ad|con)|accompagnat[oaie]\s+da|(?:ero|eravamo)\s+con"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete|endo)\s+(?:di|a|del|della)"
                # a relative called by the name alone ("zio Gino", "nonna Pina": only a listed given name after it)
-               r"|(?:zi[oa]|nonn[oa]|cugin[oa]|padrino|madrina|oma|opa|onkel|uncle|aunt(?:ie)?|grandma|grandpa|granny|tonton|tata"
+               r"|(?:zi[oa]|nonn[oa]|cugin[oa]|mamma|papà|babbo|padrino|madrina|oma|opa|onkel|uncle|aunt(?:ie)?|grandma|grandpa|granny|tonton|tata"
                r"|mamie|papi|papy|stric|teta|babica|dedek)(?=\s+[A-ZÀ-ÖØ-Þ])"
                r"|ich\s+und|ask\s+for|(?:tut(?:ore|rice)|curat(?:ore|rice)|amministrat(?:ore|rice)\s+di\s+sostegno)\s+di"
                r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
@@ -73,13 +73,13 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+(?:chiam|kiam)(?:a|ava|i|asse|ano|avano)"
                r"|(?:il\s+suo|di)\s+nome(?:\s+(?:era|è|e['’]))?|famiglia|fam\.|coniugi|sigg\.|sig\.ri|signori"
                r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
-               r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa]"
+               r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|genero|nuora|ragazz[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa]"
                r"|vicin[oa]|amic[oa]|badante|coinquilin[oa]|convivente|tutore|tutrice)"
                r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oaie]|moglie|marito|zi[oaie]|fratello|sorella|nipote|cugin[oaie]|genitori)\s+di"
                # round 10: "io e Rina", "il piccolo Thiago", "il bambino, Kevin", "i miei figli Greta e Thiago", "scrivete a
                # Ivo", "rivolgetevi a Mirco" (a listed given name only)
                r"|io\s+ed?|(?:il|la)\s+piccol[oa]|(?:il|la)\s+(?:bambin[oa]|bimb[oa]|neonat[oa])"
-               r"|(?:figli[e]?|nipoti|bambini|bimbi)"
+               r"|(?:figli[e]?|nipoti|bambini|bimbi|(?<=miei\s)(?:genitori|nonni|suoceri))"
                r"|(?:scriv(?:ete|ere|i)|rivolg(?:etevi|ersi|iti|ervi))\s+(?:a|ad)"
                r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)"
@@ -107,7 +107,7 @@ _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|ch
                    r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                    r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
                    r"|mediat|sachbearbeiter|beamt|mitarbeiter|angestellt"
-                   r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša|padrin|madrin|genitori|nipoti|bambin|bimb|scriv|rivolg|vicin"
+                   r"|zi|babbo|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša|padrin|madrin|genitori|nipoti|bambin|bimb|scriv|rivolg|vicin"
                    r"|oma|opa|onkel|uncle|aunt|grand|tonton|tata|mamie|papi|papy|stric|teta|babica|dedek|ich|ask|tut|curat|amministrat")
 _FIRST_AT = re.compile(rf"(?<!\w)(?:{_FIRST_AT_WORDS})(?=[\s'’a-z:,])", re.I)
 #: :data:`_FIRST_AT` and :data:`_FIRST_RE`'s lead-ins (a capital after them read as any letter), to match the
@@ -123,7 +123,7 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "maestr", "insegnant", "assistent", "infermier", "educat", "the ",
                "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",
                "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn", "nipot", "bimb", "bambin", "fidanzat", "cugin",
-               "suocer", "cognat", "padrin", "madrin", "piccol", "genitori", "rivolg", "nipoti", "si chiam", "di nome", "suo nome", "famiglia", "fam.", "coniugi",
+               "suocer", "cognat", "genero", "nuora", "babbo", "padrin", "madrin", "piccol", "genitori", "rivolg", "nipoti", "si chiam", "di nome", "suo nome", "famiglia", "fam.", "coniugi",
                "sigg.", "signori", "vicin", "amic", "badant", "coinquilin", "convivent", "tutor", "in particolare",
                "soprattutto", "specialmente", "sig.ri", "don ", "suor ", "student", "alunn", "consulent", "ostetric",
                "postin", "vigil", "agent", "maresciall", "brigadier", "appuntat", "ispett", "commissari", "comandant",

@@ -71,5 +71,5 @@ Camille Léa Manon Julie Louis Hugo Lucas Nathan Théo Anja Katja Maja Nejc Luka
 Polona Lea Leonie Hannah Julia Katharina Tobias Jonas Felix Elias Niklas Fabian Veronica Dante Benedetto
 Giordano Graziano Fausto Lisa Lena Giada Gaia Marzia Tonino Rosetta
 Donatella Marinella Lorella Agnese Leonilde Tarcisio Pierangelo Beppe Beppino Giusi Betta Lalla Titti
-Ale Giuse Robi Simo Manu Dani Gabri Cate
+Ale Giuse Robi Simo Manu Dani Gabri Cate Lele Ele Giusy Sabri Rosy Susy Lory Dany Ely Checco Vanni Nanni Nico Franci
 """.split())

@@ -282,6 +282,7 @@ _DSU_RE = re.compile(r"(?<![\w-])(?i:inps-isee-\d{4}-\d{5,10}[a-z]?-\d{2})(?![\w
 #: "INAIL.60010.08/02/2025.0001234", "m_dg.DAG.25/03/2024.0061234.U" — the office reads it back to one person's file
 #: a UUID (a request's, a transaction's, an account's), which the service that issued it reads back to one person
 UUID_RE = re.compile(r"(?<![\w-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![\w-])")
+_DASHED_CASE_RE = re.compile(r"(?<![\w-])[A-Z]{2,8}(?:-[A-Z]{1,8})*-(?:19|20)\d\d-\d{4,10}(?![\w-])")
 _SIGNATURE_RE = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z_]{1,11}\.[A-Za-z0-9_\-]{1,12}\.\d{1,2}[/\-.]\d{1,2}[/\-.](?:19|20)\d\d"
                            r"\.\d{4,8}(?:\.[A-Za-z](?!\w))?(?![\w/])")
 #: "is" between the word and the number, as people write it ("il numero di pratica è 2026/123456")
@@ -331,8 +332,9 @@ def protocol_marks(text: str, counts: Counter) -> str:
     UUID ("4f9a2c7e-1b3d-4e5f-8a9b-0c1d2e3f4a5b"), with or without a word before them: ``[PRATICA]``, whole."""
     if "." in text:
         text = scan(_SIGNATURE_RE, text, "PRATICA", lambda m: True, counts)
-    if "-" in text:
+    if "-" in text:  # and an office's letters, a year and a number, dashed: "INPS-AU-2024-0457821"
         text = scan(UUID_RE, text, "PRATICA", lambda m: True, counts)
+        text = scan(_DASHED_CASE_RE, text, "PRATICA", lambda m: True, counts)
     return text
 
 

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from .contacts import addresses, has_social, emails, ips, socials, unnumbered_addresses
 from .pairs import initialled, joined_names, listed_words, lower_pairs
 from .tails import name_tails
+from .particles import GATE as PARTICLE_GATE, particle_surnames
 from .chats import chat_senders
 from .phones import phones, spelled_phones
 from .spoken import SAID, spoken_phones, spoken_records
@@ -179,6 +180,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
     first = _has(low, FIRST_WORDS) or low.startswith(AT_WORD_START) or _has(low, AFTER_SPACE)
     if first or ("la " in low or "il " in low) and _ARTICLE_NAME.search(text):  # "la Donatella", "il Beppe"
         text = first_names(text, counts)
+    if _has(text, PARTICLE_GATE):  # "l'impiegato Di Martino": a particle and a surname after staff or a relative
+        text = particle_surnames(text, counts)
     if named or first or _has(low, _LOWER_ONLY):  # after the capitalised names: what is left in lower case
         text = lower_names(text, counts, low)
     if named:  # a lone surname signing the comment or after "sono" ("cordiali saluti, rossi", "sono rossi")

@@ -252,7 +252,7 @@ def addressed_names(text: str, counts: Counter, low: str) -> str:
 _DESCRIBED_RE = re.compile(
     rf"(?<![\w\[.'’])(?P<name>[{_UP}][{_LOW}]+)[ \t]*\((?:(?P<age>\d{{1,3}})(?P<years>[ \t]*(?i:anni|aa\.?|mesi))?[ \t]*[),]"
     r"|(?i:mi[oa]|nostr[oa]|su[oa])[ \t]+(?i:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa]"
-    r"|suocer[oa]|cognat[oa]|nipote|cugin[oa]|compagn[oa]|vicin[oa]|amic[oa])[ \t]*\)"
+    r"|suocer[oa]|cognat[oa]|nipote|cugin[oa]|compagn[oa]|vicin[oa]|amic[oa])[ \t]*(?:,[ \t]*\d{1,3}[ \t]+(?i:anni|mesi)[ \t]*)?\)"
     r"|(?i:mamma|papà|madre|padre|nonn[oa]|zi[oa])[ \t]+(?i:di)(?![a-z]))"
     # or heading the comment before a comma and the age ("Pierangelo, 71 anni, pensionato: …")
     rf"|^[ \t]*(?P<head>[{_UP}][{_LOW}]+),[ \t]*\d{{1,3}}[ \t]+(?i:anni)(?![a-z])")

@@ -1074,6 +1074,55 @@ CORPUS = [
      'VERGOGNA!!! 3 MESI PER UNA CARTA DI IDENTITA. [NOME] [INDIRIZZO]'),
     ('LA LETTERA È ANDATA IN VIA DANTE 3 INVECE CHE AL 30', 'LA LETTERA È ANDATA IN [INDIRIZZO] INVECE CHE AL 30'),
     ('HO SCRITTO VIA EMAIL 2 VOLTE E VIA PEC 3', KEPT),
+    # round 13: more relatives ("genero", "nuora", "il mio ragazzo", "i miei genitori", "Mamma Rosetta"), "in particolare"
+    # without "a", "Nominativo" without a colon, short names ("Lele", "Giusy", "Ele"), an account name and a password
+    # after "credenziali … sono"
+    ('mio genero Massimo ha provato a fare lo SPID per me', 'mio genero [NOME] ha provato a fare lo SPID per me'),
+    ('mia nuora Ilenia non riesce a entrare nel fascicolo sanitario', 'mia nuora [NOME] non riesce a entrare nel fascicolo sanitario'),
+    ("il mio ragazzo Jacopo si è laureato e non riesce a iscriversi al centro per l'impiego",
+     "il mio ragazzo [NOME] si è laureato e non riesce a iscriversi al centro per l'impiego"),
+    ('mio genero gaetano non riesce a fare lo spid', 'mio genero [NOME] non riesce a fare lo spid'),
+    ('Inoltrato da WhatsApp: "Mamma Rosetta dice che il medico non ha mandato la ricetta"',
+     'Inoltrato da WhatsApp: "Mamma [NOME] dice che il medico non ha mandato la ricetta"'),
+    ('i miei genitori Franco e Lidia hanno 85 anni', 'i miei genitori [NOME] e [NOME] hanno 85 anni'),
+    ('ringrazio il personale e in particolare Antonella', 'ringrazio il personale e in particolare [NOME]'),
+    ('Nominativo Cataldo Amoruso – codice pratica AB-112233', 'Nominativo [NOME] – codice pratica [PRATICA]'),
+    ('Grazie a Lele dello sportello SPID', 'Grazie a [NOME] dello sportello SPID'),
+    ('sono la Giusy quella del negozio di fiori, il vostro sito è lentissimo',
+     'sono la [NOME] quella del negozio di fiori, il vostro sito è lentissimo'),
+    ('Ciao Ele ti giro quello che mi hanno risposto', 'Ciao [NOME] ti giro quello che mi hanno risposto'),
+    ('le mie credenziali spid sono pippo.baudo e Sanremo2024', 'le mie credenziali spid sono [CREDENZIALI] e [CREDENZIALI]'),
+    ('il mio ragazzo ha 15 anni e non ha lo SPID', KEPT),
+    ('Mamma mia, 3 ore di attesa!', KEPT),
+    ('in particolare Roma è messa male', KEPT),
+    ('soprattutto Natale è un problema per gli uffici', KEPT),
+    ('Nominativo errato nel modulo, come lo correggo?', KEPT),
+    ('le credenziali sono scadute e non so cosa fare', KEPT),
+    ('le mie credenziali spid sono quelle di mio figlio', KEPT),
+    # round 13: a surname led by a particle after a member of staff (privacy.particles); a lower-case name is no longer
+    # followed into what the writer is or a desk ("francesca mamma di", "lucia del consultorio"), and takes its surname
+    # after a particle ("lucia di stefano", "maria grazia d'alessandro"); a relative's bracket with an age; "Don" after a
+    # school's words; a surname with an apostrophe before an initial; an office's letters, a year and a number, dashed
+    ("voglio segnalare il comportamento dell'impiegato Di Martino che mi ha urlato contro",
+     "voglio segnalare il comportamento dell'impiegato [NOME] che mi ha urlato contro"),
+    ('il medico Di Base non risponde mai', KEPT),
+    ('la maestra Di Sostegno è arrivata a novembre', KEPT),
+    ("il vigile Di Turno non c'era", KEPT),
+    ('sono francesca mamma di lorenzo di 3B non riesco a pagare la mensa',
+     'sono [NOME] mamma di [NOME] di 3B non riesco a pagare la mensa'),
+    ('buongiorno scusate sono la mamma di gioele classe 2A la mensa nn funziona',
+     'buongiorno scusate sono la mamma di [NOME] classe 2A la mensa nn funziona'),
+    ('la dottoressa lucia del consultorio e bravissima', 'la dottoressa [NOME] del consultorio e bravissima'),
+    ('ho parlato con paola del caf, gentilissima', 'ho parlato con [NOME] del caf, gentilissima'),
+    ('la dottoressa lucia di stefano è in ferie', 'la dottoressa [NOME] è in ferie'),
+    ("mi chiamo maria grazia d'alessandro e ho 74 anni", 'mi chiamo [NOME] e ho 74 anni'),
+    ('La vaccinazione di Emma (mia figlia, 14 mesi) è stata rimandata 3 volte',
+     'La vaccinazione di [NOME] (mia figlia, 14 mesi) è stata rimandata 3 volte'),
+    ("l'istituto comprensivo Don Lorenzo Milani non risponde", KEPT),
+    ("D'Angelo D. ha gestito la pratica", '[NOME] ha gestito la pratica'),
+    ('la mia pratica di assegno unico è ferma, il numero è INPS-AU-2024-0457821',
+     'la mia pratica di assegno unico è ferma, il numero è [PRATICA]'),
+    ("la norma UNI-EN-ISO 9001 non c'entra", KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
