@@ -5,8 +5,9 @@
 
 :func:`chat_senders` (``(text, counts) -> text``) takes the sender between the header's date and time and the
 colon: one to four words, as the writer saved the contact (``[NOME]``; a number there is the phone pass's). A
-sender made only of common words (by :mod:`privacy.lexicon`) is a relation or an office, and stays ("Mamma:",
-"Ufficio Tributi:"); so does a line that is no message header ("alle 10:42 - nota: …" has no date).
+sender made only of common words (by :mod:`privacy.lexicon`), or naming an office or a place, is a relation or an
+office, and stays ("Mamma:", "Ufficio Tributi:", "INPS:", "Comune di Bari:"); so does a line that is no message header
+("alle 10:42 - nota: …" has no date).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from collections import Counter
 
 from .given_names import GIVEN_NAMES
 from .lexicon import known
-from .names import LOWER, UPPER
+from .names import LOWER, OFFICES, PLACES, UPPER
 
 _DAY = r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
 _TIME = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
@@ -25,8 +26,12 @@ _HEADER_RE = re.compile(
 
 
 def _sender(name: str) -> bool:
-    """A contact's name: not only common words ("Mamma", "Ufficio Tributi" stay)."""
-    return any(w in GIVEN_NAMES or not known(w.lower()) for w in name.split())
+    """A contact's name: not only common words, offices and places ("Mamma", "Ufficio Tributi", "INPS", "Comune di
+    Bari" stay)."""
+    words = name.split()
+    if any(w.capitalize() in OFFICES or w.capitalize() in PLACES for w in words):
+        return False
+    return any(w in GIVEN_NAMES or not known(w.lower()) for w in words)
 
 
 def chat_senders(text: str, counts: Counter) -> str:

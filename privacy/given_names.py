@@ -72,4 +72,6 @@ Polona Lea Leonie Hannah Julia Katharina Tobias Jonas Felix Elias Niklas Fabian 
 Giordano Graziano Fausto Lisa Lena Giada Gaia Marzia Tonino Rosetta
 Donatella Marinella Lorella Agnese Leonilde Tarcisio Pierangelo Beppe Beppino Giusi Betta Lalla Titti
 Ale Giuse Robi Simo Manu Dani Gabri Cate Lele Ele Giusy Sabri Rosy Susy Lory Dany Ely Checco Vanni Nanni Nico Franci
+Gaspare Biagio Baldassarre Melchiorre Eligio Natalina Gesualdo Onofrio Liborio Sebastiana Agatino Concettina Pasqualina
+Michelina Deborah Ayoub Rayan Aya Amina Irina
 """.split())

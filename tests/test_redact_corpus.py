@@ -1123,6 +1123,24 @@ CORPUS = [
     ('la mia pratica di assegno unico è ferma, il numero è INPS-AU-2024-0457821',
      'la mia pratica di assegno unico è ferma, il numero è [PRATICA]'),
     ("la norma UNI-EN-ISO 9001 non c'entra", KEPT),
+    # round 13, a second probe: a listed name before what the person is to the writer ("Ludovica mia nipote") or before
+    # "che mi ha aiutato"; "il minore"; older and foreign-born communities' names (Gaspare, Biagio, Concettina, Ayoub);
+    # Slovenian capitals after a relative ("zio Žiga"); a particle alone after staff is no name ("l'impiegato Del Comune"
+    # gave "[NOME] Comune"); a chat's office or town is no sender
+    ("Ludovica mia nipote ha l'epilessia e la scuola non vuole somministrare il farmaco",
+     "[NOME] mia nipote ha l'epilessia e la scuola non vuole somministrare il farmaco"),
+    ("Allo sportello 4 c'era Giancarlo che mi ha aiutato a fare tutto", "Allo sportello 4 c'era [NOME] che mi ha aiutato a fare tutto"),
+    ('Sono la tutrice del minore Youssef e non riesco a iscriverlo', 'Sono la tutrice del minore [NOME] e non riesco a iscriverlo'),
+    ("ringrazio sentitamente Rosalia, Gaspare e Benedetta dell'ufficio", "ringrazio sentitamente [NOME], [NOME] e [NOME] dell'ufficio"),
+    ('zio Žiga ha aspettato due ore', 'zio [NOME] ha aspettato due ore'),
+    ('Roma mia città è sporca', KEPT),
+    ('Natale che mi ha rovinato le ferie, il sito era fermo', KEPT),
+    ('il minore Straniero non accompagnato non ha un tutore', KEPT),
+    ("l'impiegato Del Comune non sapeva niente", KEPT),
+    ('il tecnico Della Regione non è venuto', KEPT),
+    ('soprattutto Maria Vergine aiutaci', KEPT),
+    ('[10:42, 12/3/2024] Comune di Bari: la sua pratica è in lavorazione', KEPT),
+    ('12/03/24, 10:42 - INPS: la domanda è stata accolta', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
