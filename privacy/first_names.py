@@ -79,12 +79,14 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                # round 10: "io e Rina", "il piccolo Thiago", "il bambino, Kevin", "i miei figli Greta e Thiago", "scrivete a
                # Ivo", "rivolgetevi a Mirco" (a listed given name only)
                r"|io\s+ed?|(?:il|la)\s+piccol[oa]|(?:il|la)\s+(?:bambin[oa]|bimb[oa]|neonat[oa])"
-               r"|(?:figli[e]?|nipoti|bambini|bimbi|(?<=miei\s)(?:genitori|nonni|suoceri))"
+               r"|(?:figli[e]?|nipoti|bambini|bimbi)"
                r"|(?:scriv(?:ete|ere|i)|rivolg(?:etevi|ersi|iti|ervi))\s+(?:a|ad)"
                r"|(?:mein|meine|unser|unsere)\s+(?:sohn|tochter|mann|frau|mutter|vater|bruder|schwester|oma|opa)"
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)"
                r"|(?:mon|ma|notre)\s+(?:fils|fille|mari|femme|mère|père|frère|s(?:œ|oe)ur)"
                r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra))"
+               # "i miei genitori Franco e Lidia": a listed given name only (round 13)
+               r"|(?<=miei\s)(?:genitori|nonni|suoceri)"
                # who served, by the participle ("seguito da Ruggeri", "aiutata da Bernardi"): a listed name or no word
                r"|(?P<by>(?:seguit|aiutat|assistit|accolt)[oaie]\s+da)"
                # the article northern Italy puts before a first name or a surname ("la Donatella", "il Beppe",

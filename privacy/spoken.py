@@ -54,10 +54,21 @@ def number_value(word: str) -> int | None:
     return None
 
 
-_BIG_WORD = re.compile(r"(?<![a-z])[a-z]*(?:cent|mila|mille|vent|trent|quarant|cinquant|sessant|settant|ottant|novant"
-                       r"|dieci|undici|dodici|tredici|quattordici|quindici|sedici|diciasset|diciott|diciannov)[a-zé]*(?![a-z])")
+#: a number word: made of the words of Italian numbers only ("dodici", "trecentoquarantasette", "millenovecento…")
+_MORPHEME = ("zero|uno|un|due|tre|tré|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|tredici|quattordici|quindici"
+             "|sedici|diciassette|diciotto|diciannove|venti|vent|trenta|trent|quaranta|quarant|cinquanta|cinquant"
+             "|sessanta|sessant|settanta|settant|ottanta|ottant|novanta|novant|cento|mille|mila")
+_NUMBER = rf"(?:(?<![^\W\d_])(?:{_MORPHEME})+(?![^\W\d_])|(?<!\d)\d{{1,8}}(?!\d))"
+#: three or more number words or digit groups in a row, spaces and marks between: where a phone said in words may be
+_RUN_RE = re.compile(rf"{_NUMBER}(?:[ \t,.\-/]+{_NUMBER}){{2,12}}", re.I)
 _TOKEN = re.compile(r"[^\W\d_]+|\d{1,8}")
-_GAP = re.compile(r"[ \t,.\-/]+")
+
+
+def _holds(low: str, words: tuple[str, ...]) -> bool:
+    for w in words:  # a loop, not any() over a generator: this runs on every comment that holds a digit's word
+        if w in low:
+            return True
+    return False
 
 
 def _digits(token: str) -> str | None:
@@ -75,37 +86,33 @@ def _person_phone(digits: str) -> bool:
     return phonenumbers.is_valid_number(number) and not _service(number)
 
 
-def _runs(text: str) -> list[list[tuple[re.Match, str]]]:
-    """The runs of number words and digit groups in ``text``, only spaces and marks between them."""
-    runs, run, last = [], [], None
-    for m in _TOKEN.finditer(text):
-        digits = _digits(m.group())
-        if digits is None:
-            last = None
-            continue
-        if last is None or not _GAP.fullmatch(text, last.end(), m.start()):
-            run = []
-            runs.append(run)
-        run.append((m, digits))
-        last = m
-    return [r for r in runs if len(r) >= 3]
+#: the stems of the number words above nine: one of them in the text, or :data:`_RUN_RE` is not searched (a regex
+#: of many alternatives tried at every position costs more than these substring tests)
+_BIG_STEMS = ("cent", "mila", "mille", "vent", "trent", "quarant", "cinquant", "sessant", "settant", "ottant", "novant",
+              "dici", "undici", "dodici", "quindici", "sedici")
 
 
-def spoken_phones(text: str, counts: Counter) -> str:
+def spoken_phones(text: str, counts: Counter, low: str) -> str:
     """A phone number of which a group is said in one word above nine ("trecentoquarantasette uno due tre
     quattro cinque sei sette", "zero sei ventidue trentatré quarantaquattro cinquantacinque"): the longest
     stretch of a run of number words and digit groups whose digits, read in order, are 9 to 11 and a person's
-    valid number (one word above nine at least: digit by digit is :func:`privacy.phones.spelled_phones`'s)."""
-    if _BIG_WORD.search(text.lower()) is None:
+    valid number (one word above nine at least: digit by digit is :func:`privacy.phones.spelled_phones`'s).
+    ``low``: the text lower-cased, for the gate."""
+    if not _holds(low, _BIG_STEMS):
         return text
     spans = []
-    for run in _runs(text):
+    for m in _RUN_RE.finditer(text):
+        run = [(t, _digits(t.group())) for t in _TOKEN.finditer(text, m.start(), m.end())]
+        if all(t.group().isdigit() for t, _ in run):
+            continue  # digits alone are the phone pass's
         i = 0
         while i < len(run):
             for j in range(len(run), i + 2, -1):
                 part = run[i:j]
+                if any(d is None for _, d in part):
+                    continue  # a word made of the numbers' words that is none ("treuno")
                 digits = "".join(d for _, d in part)
-                if 9 <= len(digits) <= 11 and any(len(d) > 1 and not m.group().isdigit() for m, d in part) \
+                if 9 <= len(digits) <= 11 and any(len(d) > 1 and not t.group().isdigit() for t, d in part) \
                         and _person_phone(digits):
                     spans.append((part[0][0].start(), part[-1][0].end()))
                     i = j - 1
@@ -122,6 +129,7 @@ _DAY = (r"(?:primo|uno|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|undici|d
         r"|ventisette|ventotto|ventinove|trenta|trentuno|\d{1,2})")
 _MONTH = r"(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)"
 _YEAR_WORD = r"(?:mille|duemila)[a-z]*|(?:vent|trent|quarant|cinquant|sessant|settant|ottant|novant)[a-z]*"
+_MONTHS_OR_YEAR = tuple(_MONTH[3:-1].split("|")) + ("mille", "duemila")
 _BIRTH_SAID = re.compile(
     rf"(?<!\w)(?i:nat[oaie]|(?:data\s+di\s+)?nascita|compleanno)(?:\s+(?i:a|ad|in)\s+[^\W\d_]+)?"
     rf"(?:\s+(?i:il|è|e|:|nel|del))*\s+(?P<date>(?i:{_DAY}\s+{_MONTH}(?:\s+(?:del\s+|nel\s+)?(?:{_YEAR_WORD}|\d{{2,4}}))?"
@@ -141,6 +149,8 @@ _SPELLED_DIGIT = r"(?:zero|uno|due|tre|quattro|cinque|sei|sette|otto|nove)"
 _RECORD_SAID = re.compile(
     rf"(?<!\w)(?i:pratica|protocollo|domanda|richiesta|ticket|verbale|fascicolo)(?:\s+(?i:numero|n\.|nr\.?|n°))?\s+"
     rf"(?P<num>(?i:{_SPELLED_DIGIT}(?:[ \t,]+{_SPELLED_DIGIT}){{3,}}))(?!\w)")
+_RECORD_WORDS = ("pratica", "protocollo", "domanda", "richiesta", "ticket", "verbale", "fascicolo")
+_DIGIT_NAMES = tuple(_SPELLED_DIGIT[3:-1].split("|"))
 _CIVIC_SAID = re.compile(
     r"(?<!\w)(?P<addr>(?i:via|viale|piazza|corso|largo|vicolo|strada|contrada)\s+(?:[^\W\d_]+\s+){1,3}"
     r"(?i:numero|civico)\s+(?P<num>[a-z]+))(?!\w)")
@@ -151,18 +161,17 @@ SAID = ("uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"
         "mille", "mila")
 
 
-def spoken_records(text: str, counts: Counter) -> str:
+def spoken_records(text: str, counts: Counter, low: str) -> str:
     """A date of birth said in words after a birth word ("nato il dodici marzo millenovecentocinquantadue",
     "nata il tre settembre del sessantuno", "nato nel millenovecentosessanta": ``[NASCITA]``), a file's number
     spelled digit by digit after its word ("la pratica numero quattro cinque sei sette otto": ``[PRATICA]``) and
-    a street with a civic number in words ("via garibaldi numero dodici": ``[INDIRIZZO]``)."""
-    low = text.lower()
-    if "nat" in low or "nascita" in low or "compleann" in low:
+    a street with a civic number in words ("via garibaldi numero dodici": ``[INDIRIZZO]``). ``low``: the text
+    lower-cased, for the gates."""
+    if ("nat" in low or "nascita" in low or "compleann" in low) and _holds(low, _MONTHS_OR_YEAR):
         text = scan(_BIRTH_SAID, text, "NASCITA", _birth, counts, group="date")
-    if "numero" in low or "civico" in low or "n." in low:
+    if _holds(low, _RECORD_WORDS) and sum(low.count(w) for w in _DIGIT_NAMES) >= 4:  # a record's word, four digits' words
         text = scan(_RECORD_SAID, text, "PRATICA", lambda m: True, counts, group="num")
+    if "numero" in low or "civico" in low:
         text = scan(_CIVIC_SAID, text, "INDIRIZZO", lambda m: number_value(m.group("num").lower()) not in (None, 0), counts,
                     group="addr")
-    elif "pratica" in low or "protocollo" in low:
-        text = scan(_RECORD_SAID, text, "PRATICA", lambda m: True, counts, group="num")
     return text

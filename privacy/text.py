@@ -149,7 +149,7 @@ def _redact(text: str, counts: Counter) -> str:
     elif runs and _has(low, _DIGIT_WORDS):  # "333 uno due quattro …": partly in words, no "tre"/"zero"
         text = spelled_phones(text, counts, True)
     if _has(low, SAID):  # "trecentoquarantasette uno due …", "nato il dodici marzo", "numero dodici" (a search each)
-        text = spoken_records(spoken_phones(text, counts), counts)
+        text = spoken_records(spoken_phones(text, counts, low), counts, low)
     if runs and ":" in text and ("] " in text or " - " in text):  # "[10:43, 12/3/2024] Teresa: …", a chat pasted
         text = chat_senders(text, counts)
     if _SHOUTED.search(text) and "[NOME]" not in text \
@@ -180,7 +180,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
     first = _has(low, FIRST_WORDS) or low.startswith(AT_WORD_START) or _has(low, AFTER_SPACE)
     if first or ("la " in low or "il " in low) and _ARTICLE_NAME.search(text):  # "la Donatella", "il Beppe"
         text = first_names(text, counts)
-    if _has(text, PARTICLE_GATE):  # "l'impiegato Di Martino": a particle and a surname after staff or a relative
+    if (" D" in text or " L" in text) and _has(text, PARTICLE_GATE):  # "l'impiegato Di Martino"
         text = particle_surnames(text, counts)
     if named or first or _has(low, _LOWER_ONLY):  # after the capitalised names: what is left in lower case
         text = lower_names(text, counts, low)
