@@ -89,7 +89,7 @@ def _person_phone(digits: str) -> bool:
 #: the stems of the number words above nine: one of them in the text, or :data:`_RUN_RE` is not searched (a regex
 #: of many alternatives tried at every position costs more than these substring tests)
 _BIG_STEMS = ("cent", "mila", "mille", "vent", "trent", "quarant", "cinquant", "sessant", "settant", "ottant", "novant",
-              "dici", "undici", "dodici", "quindici", "sedici")
+              "dieci", "dici")  # "dici": the words from eleven to nineteen
 
 
 def spoken_phones(text: str, counts: Counter, low: str) -> str:
