@@ -28,8 +28,10 @@ comment, or after a form's labels (:mod:`privacy.lower_names`); a lone listed gi
 praise, a member of staff or a relative (:mod:`privacy.first_names`); thanked at the end of a sentence, named at a desk,
 before what the person did ("Ciro mi ha aiutato") or signing the comment (:mod:`privacy.thanked`); after a role's label
 in lower case (:mod:`privacy.roles`); a given name and a surname side by side in any casing, or beside an initial
-("Rossi M.") (:mod:`privacy.pairs`);
-``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
+("Rossi M.") (:mod:`privacy.pairs`); a particle and a surname after staff or a relative ("l'impiegato Di Martino")
+(:mod:`privacy.particles`); the senders of a pasted WhatsApp chat (:mod:`privacy.chats`);
+a phone, a birth date, a file's or a civic number said in words, as a dictated comment writes them
+(:mod:`privacy.spoken`); ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
 one-time code or account name after the word that introduces it (:mod:`privacy.credentials`); ``SOCIAL`` social-network handles
 (``@mario.rossi78``) and profile addresses (``instagram.com/…``, ``t.me/…``; other web addresses stay).
 A lower-case word is told from a surname by simplemma's Italian lexicon (:mod:`privacy.lexicon`, read

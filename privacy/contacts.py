@@ -194,10 +194,10 @@ _STREET = (r"(?i:via|viale|v\.\s?le|v\.(?=\s?(?-i:[A-Z]))|piazza|p\.\s?zza|p\.\s
            r"|vico|strada|contrada|c\.\s?da|località|loc\.|borgo|lungomare|lungotevere|lungarno|salita|traversa"
            r"|circonvallazione|galleria|calle|fondamenta|rione|frazione|fraz\.)")
 _PARTICLE = r"(?:d[ae]l(?:l[ao'’]|l[ie]|gli)?|de[ig]?|di|da|dei|degli|delle|della|dello|d['’]|san|santa|sant['’]|s\.)"
-_CAP_WORD = rf"(?:[{_UP}][{_LOW}]*(?:['’][{_UP}{_LOW}]+)?|[{_UP}]\.|[IVXL]{{1,5}})"
+_CAP_WORD = rf"(?:[{_UP}][{_LOW}]*(?:['’][{_UP}{_LOW}]+)?(?![{_UP}])|[{_UP}]{{2,}}(?:['’][{_UP}]+)?|[{_UP}]\.|[IVXL]{{1,5}})"
 #: the street name: capitalised words, particles, numbers in names ("4 Novembre", "XX Settembre").
-_CAP_NAME = (rf"(?:{_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,2}}(?=\s+[{_UP}]))"
-             rf"(?:\s+(?:{_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,2}}(?=\s+[{_UP}]))){{0,5}}")
+_CAP_NAME = (rf"(?:{_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,2}}(?=\s+[{_UP}][{_LOW}]))"
+             rf"(?:\s+(?:{_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,2}}(?=\s+[{_UP}][{_LOW}]))){{0,5}}")
 _LOW_NAME = rf"[{_LOW}{_UP}][{_LOW}{_UP}'’]*(?:\s+[{_LOW}{_UP}][{_LOW}{_UP}'’]*){{0,4}}"
 _CIVIC_MARK = r"(?i:n\.|n°|n(?=\s*\d)|nr\.?|num\.|numero|civico)"
 _CIVIC = r"(?P<num>\d{1,4})(?!\d)(?:\s?/\s?[A-Za-z0-9]{1,3}(?!\w)|[A-Za-z](?![A-Za-z])|\s+bis\b)?"
@@ -291,6 +291,11 @@ def _civic(m: re.Match) -> bool:
     return not (len(num) == 4 and num[:2] in ("19", "20") and not re.search(_CIVIC_MARK, m.group(0)))
 
 
+def _capitals_civic(m: re.Match) -> bool:
+    """:func:`_civic`, and a street in capitals no way ("VIA ROMA 10" is taken, "VIA EMAIL 2" stays)."""
+    return _civic(m) and not any(w.lower() in _NOT_STREET for w in m.group(0).split()[1:] if w.isupper())
+
+
 #: a street with no civic number, said so ("Via Roma snc", "località Pian di Spagna s.n.c."): a house on it
 _SNC_RE = re.compile(rf"(?<![\w]){_STREET}\s+(?P<name>{_CAP_NAME})\s*,?\s*(?i:snc|s\.\s?n\.\s?c\.?)(?!\w)")
 
@@ -310,7 +315,7 @@ def addresses(text: str, counts: Counter) -> str:
     where one lives comes first ("abito in via roma 12", "residente in viale europa 45") or the
     number ends the address ("piazza duomo 3", "corso italia 45/b", "viale europa 190 int 4": see
     :data:`_BARE_RE`); a year without ``n.`` is not a civic number."""
-    text = scan(_ADDRESSES, text, "INDIRIZZO", _civic, counts)
+    text = scan(_ADDRESSES, text, "INDIRIZZO", _capitals_civic, counts)
     text = scan(_HOME_RE, text, "INDIRIZZO", _civic, counts, group="addr")
     text = scan(_BARE_RE, text, "INDIRIZZO", _bare, counts)
     low = text.lower()

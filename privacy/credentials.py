@@ -26,7 +26,7 @@ _CRED_FILL = (r"(?:\s+(?i:inps|spid|cie|inail|dispositivo|della\s+carta|del\s+ba
               r"|usat[ao]|scelt[ao]|attual[ei]|nuov[ao]|vecchi[ao]|temporane[ao]|ricevut[ao]|arrivat[ao]|(?:via|per)\s+sms"
               r"|che\s+mi\s+(?:(?:è|e['’])\s+arrivat[ao]|hanno\s+(?:dato|inviato|mandato)|(?:hai|avete)\s+(?:dato|inviato|mandato))))*")
 _CRED_RE = re.compile(rf"(?<!\w){_CRED_LEAD}(?P<fill>{_CRED_FILL})"
-                      r"(?P<mark>\s*[:=]\s*|\s+(?i:è|e'|era|is|ist|lautet|est|je)\s+|\s+)"
+                      r"(?P<mark>\s*[:=]\s*|\s+(?i:è|e'|era|sono|is|ist|lautet|est|je)\s+|\s+)"
                       r"(?P<secret>\d{3,4}(?:[ ]\d{3,4})+(?!\w)|[^\s,;]{3,64}?)(?=\)*(?:[\s,;]|[.!?]*(?:\s|$)))")
 
 
@@ -34,7 +34,7 @@ _CRED_RE = re.compile(rf"(?<!\w){_CRED_LEAD}(?P<fill>{_CRED_FILL})"
 _CRED_STATE = re.compile(r"(?i:[a-zà-ú]+(?:at[aoei]|ut[aoei]|it[aoei])|troppo|molto|sempre|ancora|gi[àa]|la|il|lo|un[ao]?"
                          r"|non|ok|sbagliat\w*|giust[ao]|corrett[ao]|errat[ao]|valid[ao]|lung[ao]|cort[ao]|semplice"
                          r"|difficile|complicat\w*|divers[ao]|ugual[ei]|nuov[ao]|vecchi[ao]|obbligatori[ao]|necessari[ao]"
-                         r"|sicur[ao]|debole|forte|quell[ao]|quest[ao]|stess[ao]|wrong|expired|incorrect|falsch|abgelaufen"
+                         r"|sicur[ao]|debole|forte|quell[aoie]|quest[aoie]|stess[ao]|wrong|expired|incorrect|falsch|abgelaufen"
                          # how it is or goes, in a form's words ("Password: persa", "PIN: otto cifre", "Login: solo SPID o
                          # CIE", "Login 2FA obbligatorio", "SPID: livello2"), and the other languages' ("Passwort: vergessen")
                          r"|pers[ao]|mai|minimo|almeno|max|massimo|temporane[ao]|impossibile|errore|sospes[ao]|solo|via|codice"
@@ -53,8 +53,9 @@ _COUNTED = re.compile(r"\s+(?i:volt[ae]|minut[oi]|or[ae]|giorn[oi]|tentativ[oi]|
 _POSSESSIVE = re.compile(r"(?i:\b(?:la\s+mia|il\s+mio|mia|mio|my|meine?|mon|ma|moje)\s+$)")
 
 
-#: a second secret after one taken, behind a slash or a bar ("utente mrossi85 / Pippo123")
-_CRED_PAIR = re.compile(r"(?<=\[CREDENZIALI\])(?P<sep>\s*[/|]\s*)(?!\[)[^\s,;]{3,64}?(?=[\s,;]|[.!?]*(?:\s|$))")
+#: a second secret after one taken, behind a slash or a bar ("utente mrossi85 / Pippo123"), or "e" and a digit in it
+#: ("le credenziali sono pippo.baudo e Sanremo2024")
+_CRED_PAIR = re.compile(r"(?<=\[CREDENZIALI\])(?P<sep>\s*[/|]\s*|\s+e\s+(?=\S*\d))(?!\[)[^\s,;]{3,64}?(?=[\s,;]|[.!?]*(?:\s|$))")
 
 
 def credentials(text: str, counts: Counter) -> str:

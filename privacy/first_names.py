@@ -40,7 +40,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|ringrazi(?:o|amo|are)(?:\s+(?:sentitamente|molto|tanto|di\s+cuore|ancora|infinitamente|anche|soprattutto"
                r"|in\s+particolare))?(?:\s+(?:il|la|l['’]\s?))?"
                # a thanks that names several ("grazie a tutti, in particolare a Giulia e Francesca")
-               r"|(?:in\s+particolare|soprattutto|specialmente)\s+(?:a|ad|alla|al)(?=\s+[A-ZÀ-ÖØ-Þ])"
+               r"|(?:in\s+particolare|specialmente)(?:\s+(?:a|ad|alla|al))?(?=\s+[A-ZÀ-ÖØ-ÞČŠŽĆĐ])|soprattutto\s+(?:a|ad|alla|al)(?=\s+[A-ZÀ-ÖØ-ÞČŠŽĆĐ])"
                r"|(?:un\s+(?:caro\s+)?saluto|saluti)\s+da|don|suor"
                # praise and who served ("complimenti a Nadia", "voto 10 a Nadia", "mi ha risposto Lucia", "lo sportello
                # di Giulia", "alle ragazze, Elisa e Chiara")
@@ -51,8 +51,8 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|insieme\s+(?:a|ad|con)|accompagnat[oaie]\s+da|(?:ero|eravamo)\s+con"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete|endo)\s+(?:di|a|del|della)"
                # a relative called by the name alone ("zio Gino", "nonna Pina": only a listed given name after it)
-               r"|(?:zi[oa]|nonn[oa]|cugin[oa]|padrino|madrina|oma|opa|onkel|uncle|aunt(?:ie)?|grandma|grandpa|granny|tonton|tata"
-               r"|mamie|papi|papy|stric|teta|babica|dedek)(?=\s+[A-ZÀ-ÖØ-Þ])"
+               r"|(?:zi[oa]|nonn[oa]|cugin[oa]|mamma|papà|babbo|padrino|madrina|oma|opa|onkel|uncle|aunt(?:ie)?|grandma|grandpa|granny|tonton|tata"
+               r"|mamie|papi|papy|stric|teta|babica|dedek)(?=\s+[A-ZÀ-ÖØ-ÞČŠŽĆĐ])"
                r"|ich\s+und|ask\s+for|(?:tut(?:ore|rice)|curat(?:ore|rice)|amministrat(?:ore|rice)\s+di\s+sostegno)\s+di"
                r"|chiesto\s+(?:di|a|del|della)|danke\s+an\s+(?:den|die)|thanks\s+to|merci\s+à|hvala"
                # the staff who served ("l'operatore Gianni", "l'impiegata Giulia": the entity's staff read the
@@ -62,7 +62,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                # "si chiama Kevin"), unless it is a common word or names an office ("l'operatore Inps")
                r"|(?P<staff>operat(?:ore|rice)|impiegat[oa]|sportellista|addett[oa]|funzionari[oa]|collega"
                r"|maestr[ao]|insegnante|assistente(?:\s+sociale)?|infermier[ae]|educat(?:ore|rice)"
-               r"|student(?:e|essa)|alunn[oa]|consulente|ostetrica|postin[oa]|vigile(?:ssa)?|agente|maresciallo|brigadiere"
+               r"|student(?:e|essa)|alunn[oa]|(?:(?<=del\s)|(?<=dal\s)|(?<=al\s)|(?<=il\s))minore|consulente|ostetrica|postin[oa]|vigile(?:ssa)?|agente|maresciallo|brigadiere"
                r"|appuntato|ispett(?:ore|rice)|commissari[oa]|comandante|parroco|pediatra|medico|tecnic[oa]|custode|bidell[oa]"
                r"|autista|cassier[ea]|farmacista|notaio|commercialista|psicolog[oa]|fisioterapista|logopedista|preside"
                r"|segretari[oa]|centralinista|receptionist|badante|detto|detta|alias|soprannominat[oa]|vicin[oa]\s+di\s+casa"
@@ -73,7 +73,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+(?:chiam|kiam)(?:a|ava|i|asse|ano|avano)"
                r"|(?:il\s+suo|di)\s+nome(?:\s+(?:era|è|e['’]))?|famiglia|fam\.|coniugi|sigg\.|sig\.ri|signori"
                r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
-               r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa]"
+               r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|genero|nuora|ragazz[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa]"
                r"|vicin[oa]|amic[oa]|badante|coinquilin[oa]|convivente|tutore|tutrice)"
                r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oaie]|moglie|marito|zi[oaie]|fratello|sorella|nipote|cugin[oaie]|genitori)\s+di"
                # round 10: "io e Rina", "il piccolo Thiago", "il bambino, Kevin", "i miei figli Greta e Thiago", "scrivete a
@@ -85,11 +85,13 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|my\s+(?:son|daughter|husband|wife|mother|father|brother|sister)"
                r"|(?:mon|ma|notre)\s+(?:fils|fille|mari|femme|mère|père|frère|s(?:œ|oe)ur)"
                r"|(?:moj|moja|naš|naša)\s+(?:sin|hči|hčerka|mož|žena|mama|oče|brat|sestra))"
+               # "i miei genitori Franco e Lidia": a listed given name only (round 13)
+               r"|(?<=miei\s)(?:genitori|nonni|suoceri)"
                # who served, by the participle ("seguito da Ruggeri", "aiutata da Bernardi"): a listed name or no word
                r"|(?P<by>(?:seguit|aiutat|assistit|accolt)[oaie]\s+da)"
                # the article northern Italy puts before a first name or a surname ("la Donatella", "il Beppe",
                # "la Ferretti"): a listed given name that is no word, or a listed surname that is no noun
-               r"|(?P<article>il|la)(?=\s+[A-ZÀ-ÖØ-Þ]))")
+               r"|(?P<article>il|la)(?=\s+[A-ZÀ-ÖØ-ÞČŠŽĆĐ]))")
 _FIRST_RE = re.compile(rf"(?<!\w){_FIRST_LEAD}(?:[ \t]*[,:]?[ \t]+[(\"“«‘']?|(?<=['’]))(?P<name>(?:D(?:e|ell|all)?['’])?[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?(?!\w|['’]\w)")
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)(?:[ \t]+(?:a|ad|al|alla|con|di|to|à))?[ \t]+)(?P<name>[{_UP}][{_LOW}]+)"
                       rf"(?P<more>[ \t]+{_WORD})?(?![\w'’])")
@@ -103,18 +105,18 @@ _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|ch
                    r"|da\s+parte|badant|dett|alias|soprannominat"
                    r"|dirigent|responsabil|dirett|sindac|vicesindac|assessor|consiglier|capo|insieme|accompagnat"
                    r"|ero\s+con|eravamo\s+con|grz|seguit|aiutat|assistit|accolt"
-                   r"|student|alunn|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
+                   r"|student|alunn|minore|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                    r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                    r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
                    r"|mediat|sachbearbeiter|beamt|mitarbeiter|angestellt"
-                   r"|zi|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša|padrin|madrin|genitori|nipoti|bambin|bimb|scriv|rivolg|vicin"
+                   r"|zi|babbo|fratello|sorella|nipote|cugin|mon|ma|notre|moj|moja|naš|naša|padrin|madrin|genitori|nipoti|bambin|bimb|scriv|rivolg|vicin"
                    r"|oma|opa|onkel|uncle|aunt|grand|tonton|tata|mamie|papi|papy|stric|teta|babica|dedek|ich|ask|tut|curat|amministrat")
 _FIRST_AT = re.compile(rf"(?<!\w)(?:{_FIRST_AT_WORDS})(?=[\s'’a-z:,])", re.I)
 #: :data:`_FIRST_AT` and :data:`_FIRST_RE`'s lead-ins (a capital after them read as any letter), to match the
 #: text lower-cased (:mod:`privacy.leads`): the lead-ins are tried there before the whole pattern is
 _FIRST_AT_LOW = compile_lower(rf"(?<!\w){by_first_letter(_FIRST_AT_WORDS)}(?=[\s'’a-z:,])")
 _FIRST_LEAD_LOW = compile_lower(r"(?<!\w)" + lowered(_FIRST_LEAD).replace("(?P<staff>", "(?:").replace("(?P<by>", "(?:").replace("(?P<article>", "(?:")
-                                .replace("(?=\\s+[A-ZÀ-ÖØ-Þ])", r"(?=\s+\w)"))
+                                .replace("(?=\\s+[A-ZÀ-ÖØ-ÞČŠŽĆĐ])", r"(?=\s+\w)"))
 #: the cheap gate before :data:`_FIRST_RE`
 FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m", "grazie", "ringrazi",
                "parlato con", "chied", "chiesto", "danke an", "thanks to", "merci à", "hvala", "grandma", "grandpa", "granny", "tonton",
@@ -123,9 +125,9 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "maestr", "insegnant", "assistent", "infermier", "educat", "the ",
                "tale ", "un cert", "una cert", "saluto da", "saluti da", "nonn", "pazient", "sohn", "tochter", "my ",
                "madre", "padre", "mamma", "papà", "fratello", "sorella", "compagn", "nipot", "bimb", "bambin", "fidanzat", "cugin",
-               "suocer", "cognat", "padrin", "madrin", "piccol", "genitori", "rivolg", "nipoti", "si chiam", "di nome", "suo nome", "famiglia", "fam.", "coniugi",
+               "suocer", "cognat", "genero", "nuora", "babbo", "padrin", "madrin", "piccol", "genitori", "rivolg", "nipoti", "si chiam", "di nome", "suo nome", "famiglia", "fam.", "coniugi",
                "sigg.", "signori", "vicin", "amic", "badant", "coinquilin", "convivent", "tutor", "in particolare",
-               "soprattutto", "specialmente", "sig.ri", "don ", "suor ", "student", "alunn", "consulent", "ostetric",
+               "soprattutto", "specialmente", "sig.ri", "don ", "suor ", "student", "alunn", "minore", "consulent", "ostetric",
                "postin", "vigil", "agent", "maresciall", "brigadier", "appuntat", "ispett", "commissari", "comandant",
                "parroc", "pediatr", "medic", "tecnic", "custod", "bidell", "autist", "cassier", "farmacist", "notai",
                "commercialist", "psicolog", "fisioterapist", "logopedist", "presid", "segretari", "centralinist",
@@ -139,6 +141,9 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
 AT_WORD_START = ("zio ", "zia ", "io e ", "io ed ", "oma ", "opa ", "onkel ", "uncle ", "aunt", "tata ", "stric ",
                  "teta ", "ich und ")
 AFTER_SPACE = tuple(" " + w for w in AT_WORD_START)
+
+
+_PARTICLE_WORDS = frozenset("Di De Del Della Dello Lo La Li Da Dal Dalla".split())
 
 
 #: surnames that are also makes, said with an article ("la Ferrari di Maranello", "la Olivetti", "la Pirelli")
@@ -191,6 +196,8 @@ def first_names(text: str, counts: Counter) -> str:
                 not plain_capitalised(name) or not unlisted_surname(low, plural=False)
                 or not _AT_DESK.match(m.string, m.end("name"))):
             return m.group(0)  # a word, an office, a place or a firm ("aiutato da Poste", "assistiti da Federconsumatori")
+        if name in _PARTICLE_WORDS:
+            return m.group(0)  # "l'impiegato Del Comune": a particle alone is no name (privacy.particles: "Di Martino")
         if name not in GIVEN_NAMES and low not in FREQUENT and not m.group("by") \
                 and not (m.group("staff") and not _not_a_name(name) and name not in OFFICES
                          and name not in _CONDITIONS and name not in PLACES and not _OFFICE_ADJECTIVE.fullmatch(name)):

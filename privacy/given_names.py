@@ -11,7 +11,8 @@ Round 10 (2026-12-04) added the names of those born since 2000, the diminutives 
 ("Pinuccia", "Peppino", "Mimmo") and more of the foreign-born communities' (Romanian, Albanian,
 Ukrainian, Filipino, Indian, Spanish-speaking, French, Slovenian, German, English), none of them an
 Italian word form by :mod:`privacy.lexicon`, or else also listed in :data:`privacy.word_forms.WORD_NAMES`.
-Round 11 added a few more of the older cohorts' and the short forms people use in texts ("Ale", "Giuse", "Robi").
+Round 11 added a few more of the older cohorts' and the short forms people use in texts ("Ale", "Giuse", "Robi");
+round 13 more of both ("Lele", "Giusy", "Gaspare", "Concettina") and of the foreign-born communities' ("Ayoub", "Irina").
 """
 from __future__ import annotations
 
@@ -71,5 +72,7 @@ Camille Léa Manon Julie Louis Hugo Lucas Nathan Théo Anja Katja Maja Nejc Luka
 Polona Lea Leonie Hannah Julia Katharina Tobias Jonas Felix Elias Niklas Fabian Veronica Dante Benedetto
 Giordano Graziano Fausto Lisa Lena Giada Gaia Marzia Tonino Rosetta
 Donatella Marinella Lorella Agnese Leonilde Tarcisio Pierangelo Beppe Beppino Giusi Betta Lalla Titti
-Ale Giuse Robi Simo Manu Dani Gabri Cate
+Ale Giuse Robi Simo Manu Dani Gabri Cate Lele Ele Giusy Sabri Rosy Susy Lory Dany Ely Checco Vanni Nanni Nico Franci
+Gaspare Biagio Baldassarre Melchiorre Eligio Natalina Gesualdo Onofrio Liborio Sebastiana Agatino Concettina Pasqualina
+Michelina Deborah Ayoub Rayan Aya Amina Irina
 """.split())

@@ -205,9 +205,10 @@ def tax_numbers(text: str, counts: Counter) -> str:
 
 # --- identity documents and number plates ------------------------------------------------------------
 _DOC_WORDS = (r"(?i:passaporto|passport|reisepass|personalausweis|passeport|potni\s+list|osebna\s+izkaznica|carta\s+(?:d['’]\s?|di\s+)?identit[àa']|c\.\s?i\.|\bcie\b|documento(?:\s+d['’]\s?identit[àa'])?"
-              r"|patente(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno)")
+              r"|patente(?:\s+di\s+guida)?|permesso\s+di\s+soggiorno|permesso(?=\s+(?:n\.|nr\.?|numero|n°)))")
 _DOC_RE = re.compile(
-    rf"(?:\bCI\b|{_DOC_WORDS})(?:\s+(?i:elettronic[oa]|cartace[oa]|nuov[oa]|vecchi[oa]|scadut[oa]))?"
+    rf"(?:\bCI\b|{_DOC_WORDS})(?:\s+(?i:elettronic[oa]|cartace[oa]|nuov[oa]|vecchi[oa]|scadut[oa])"
+    r"|\s+[a-zà-ù]{4,}(?=\s*(?i:n\.|nr\.?|numero|n°)))?"  # an adjective before the number's mark: "passaporto brasiliano n."
     r"(?:\s+(?i:number|numero|nummer|numéro))?(?:\s+(?i:è|e['’]|ist|is)(?:\s+(?i:la|il|quella|quello))?)?"
     r"\s*(?i:n\.?|nr\.?|numero|n°|number|no\.|nummer|numéro|številka)?\s*:?\s*"
     # letters after the digits: glued, after a dash, or spaced in capitals ("YA1234567 di mia moglie": a word)
@@ -223,7 +224,9 @@ _DOCUMENTS = Led(_DOC_RE, rf"\bci\b|{lowered(_DOC_WORDS)}|(?<![a-z0-9])[a-z]{{2}
 #: ("la mia auto, ab-123-cd, è stata rimossa").
 _PL = "[A-HJ-NPR-TV-Z]"
 _PLATE_RE = re.compile(rf"(?<![A-Za-z0-9])(?:{_PL}{{2}}[ \-]?\d{{3}}[ \-]?{_PL}{{2}}|(?i:{_PL}{{2}}\d{{3}}{_PL}{{2}}|{_PL}{{2}}-\d{{3}}-{_PL}{{2}}))"
-                       r"(?![A-Za-z0-9])|(?i:\btarg(?:a|ata|ato|he)|kennzeichen|plate)(?:\s+(?i:è|e['’]|ist|is|n\.))?\s*:?\s*(?P<lead>[A-Za-z]{2}[ \-]?\d{3}[ \-]?[A-Za-z]{2})\b")
+                       r"(?![A-Za-z0-9])|(?i:\btarg(?:a|ata|ato|he)|kennzeichen|plate)(?:\s+(?i:vecchi[ao]|nuov[ao]|del\s+motorino|dello\s+scooter))?(?:\s+(?i:è|e['’]|ist|is|n\.))?\s*:?\s*(?P<lead>[A-Za-z]{2}[ \-]?\d{3}[ \-]?[A-Za-z]{2}"
+                       # after the word, the other shapes in capitals: a moped's ("X4B7KL"), before 1994 ("MI 3K7712", "MI 123456")
+                       r"|(?<=[ :])(?:[A-Z]{2}[ \-])?[A-Z0-9]{5,7})\b")
 
 
 def documents(text: str, counts: Counter) -> str:
@@ -240,6 +243,8 @@ def plates(text: str, counts: Counter) -> str:
     out, pos = [], 0
     for m in _PLATE_RE.finditer(text):
         g = "lead" if m.group("lead") else 0
+        if g and sum(c.isdigit() for c in m.group(g)) < 2 or g and not any(c.isalpha() for c in m.group(g)):
+            continue  # "targa PROVA2", "targa 2024": a plate has two digits and a letter at least
         out.append(text[pos:m.start(g)] + "[TARGA]")
         pos = m.end(g)
         counts["TARGA"] += 1
@@ -277,6 +282,7 @@ _DSU_RE = re.compile(r"(?<![\w-])(?i:inps-isee-\d{4}-\d{5,10}[a-z]?-\d{2})(?![\w
 #: "INAIL.60010.08/02/2025.0001234", "m_dg.DAG.25/03/2024.0061234.U" — the office reads it back to one person's file
 #: a UUID (a request's, a transaction's, an account's), which the service that issued it reads back to one person
 UUID_RE = re.compile(r"(?<![\w-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![\w-])")
+_DASHED_CASE_RE = re.compile(r"(?<![\w-])[A-Z]{2,8}(?:-[A-Z]{1,8})*-(?:19|20)\d\d-\d{4,10}(?![\w-])")
 _SIGNATURE_RE = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z_]{1,11}\.[A-Za-z0-9_\-]{1,12}\.\d{1,2}[/\-.]\d{1,2}[/\-.](?:19|20)\d\d"
                            r"\.\d{4,8}(?:\.[A-Za-z](?!\w))?(?![\w/])")
 #: "is" between the word and the number, as people write it ("il numero di pratica è 2026/123456")
@@ -326,8 +332,9 @@ def protocol_marks(text: str, counts: Counter) -> str:
     UUID ("4f9a2c7e-1b3d-4e5f-8a9b-0c1d2e3f4a5b"), with or without a word before them: ``[PRATICA]``, whole."""
     if "." in text:
         text = scan(_SIGNATURE_RE, text, "PRATICA", lambda m: True, counts)
-    if "-" in text:
+    if "-" in text:  # and an office's letters, a year and a number, dashed: "INPS-AU-2024-0457821"
         text = scan(UUID_RE, text, "PRATICA", lambda m: True, counts)
+        text = scan(_DASHED_CASE_RE, text, "PRATICA", lambda m: True, counts)
     return text
 
 
@@ -352,10 +359,10 @@ _MONTHS = (r"(?i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|sette
            r"|januar|februar|marec|april|maj|junij|julij|avgust|september|oktober|november|december"
            r"|januarja|februarja|marca|aprila|maja|junija|julija|avgusta|septembra|oktobra|novembra|decembra)")
 _DATE = (rf"(?:(?:19|20)\d\d-[01]\d-[0-3]\d(?!\d)|\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*(?:\d{{4}}|\d{{2}})(?!\d)"
-         rf"|\d{{1,2}}\.?\s+{_MONTHS}\s+(?:\d{{4}}|['’]?\d{{2}}(?!\d))|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d)"
+         rf"|\d{{1,2}}[.°º]?\s+{_MONTHS}\s+(?:\d{{4}}|['’]?\d{{2}}(?!\d))|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d)"
          # day and month alone: with the age or the place it still points at one person ("nata il 3 marzo")
-         rf"|\d{{1,2}}\.?\s+{_MONTHS}(?!\w)|\d{{1,2}}/\d{{1,2}}(?![/\d]))")
-_BORN = (r"(?i:nat[oaie]|compleanno|(?:ho\s+)?compiut[oi]\s+(?:i\s+)?\d{1,3}\s+anni|compio\s+(?:gli\s+)?(?:\d{1,3}\s+)?anni|(?:data|anno)\s+(?:di\s+)?nascita|nascita|classe|sono\s+del(?:l['’])?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
+         rf"|\d{{1,2}}[.°º]?\s+{_MONTHS}(?!\w)|\d{{1,2}}/\d{{1,2}}(?![/\d]))")
+_BORN = (r"(?i:nat[oaie]|compleanno|(?:ho\s+)?compiut[oi]\s+(?:i\s+)?\d{1,3}\s+anni|compi(?:o|e|rà)\s+(?:gli\s+)?(?:\d{1,3}\s+)?anni|(?:data|anno)\s+(?:di\s+)?nascita(?:\s+e(?=\s+il\s))?|nascita|classe|sono\s+del(?:l['’])?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geboren|geburtsdatum"
          r"|n[ée]e?|date\s+de\s+naissance|rojen[aio]?|datum\s+rojstva"
          # the abbreviations of forms: "d.n." / "dn" (data di nascita), "nasc.", "geb." (geboren), "roj.",
          # and South Tyrol's "Jahrgang" (year of birth, as "classe")
@@ -383,7 +390,7 @@ def birth_dates(text: str, counts: Counter) -> str:
     (appointments, payments) stay."""
     def accept(m: re.Match) -> bool:
         date = m.group("date")
-        if m.string[m.start() - 1:m.start()] == "(" and m.group(0)[:1] in "nN":  # "(n. 14/07/1938)": a birth only
+        if m.string[m.start() - 1:m.start()] == "(" and m.group(0)[:2] in ("n.", "N."):  # "(n. 14/07/1938)": a birth only
             year = re.search(r"(?:19|20)\d\d(?!\d)", date)                     # of one born by 2010 ("avviso (n.
             return year is not None and int(year.group()) <= 2010                 # 14/07/2024)" stays)
         # a bare year of a person who writes to a PA (1900–2010); "il servizio è nato nel 2019" stays

@@ -42,6 +42,7 @@ from collections import Counter
 from .given_names import GIVEN_NAMES
 from .leads import Led, lowered
 from .lexicon import lemma
+from .names import OFFICES
 from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
 from .word_forms import ADJECTIVE, SIGNED, STOP, WORD_NAMES, foreign_surname, plain_word, unlisted_surname
 
@@ -67,7 +68,7 @@ _CLOSING_RE = re.compile(
     r"|f\.to|in\s+fede|(?:io\s+)?(?:sono|sn)|mi\s+presento)[ \t]*[,.!:]?\s*)" + _NAME3 + _AFTER)
 _KIN_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello"
-    r"|sorella|compagn[oa]|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|nipote)|operat(?:ore|rice)|impiegat[oa]|sportellista"
+    r"|sorella|compagn[oa]|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|genero|nuora|ragazz[oa]|nipote)|operat(?:ore|rice)|impiegat[oa]|sportellista"
     r"|addett[oa]|funzionari[oa]|collega|(?:grazie|grz|tnx)(?:\s+mille)?\s+ad?|ringrazio|parlato\s+con|si\s+chiama(?:va)?|di\s+nome"
     r"|complimenti(?:\s+ad?)?|brav(?:issim)?[oaie]|(?:mi|ci)\s+ha(?:nno)?\s+(?:risposto|aiutato|servito|seguito)|vicin[oa]|scrive"
     r"|chied(?:ere|ete|i|o)\s+(?:di|a|ad)|insieme\s+(?:a|ad|con)|(?:in\s+particolare|soprattutto|grazie\s+speciale)\s+ad?"
@@ -97,11 +98,16 @@ def _given(word: str) -> bool:
     return word.capitalize() in GIVEN_NAMES and word not in WORD_NAMES
 
 
+#: what ends a lower-case name as a stop word does: who the writer is to someone, a school's class ("sono francesca
+#: mamma di lorenzo", "la mamma di gioele classe 2a")
+_SAID_OF = frozenset("mamma papà madre padre figlio figlia moglie marito nonna nonno zio zia classe sezione".split())
+
+
 def _words(m: re.Match) -> list[str]:
     """The words of the candidate up to the first that cannot be part of a name."""
     out = []
     for w in m.group("name").split():
-        if w in STOP and not (w in _PARTICLES and out):
+        if w in STOP and not (w in _PARTICLES and out) or w in _SAID_OF:
             break
         out.append(w)
     while out and out[-1] in _PARTICLES:
@@ -115,8 +121,18 @@ def _taken_after_title(m: re.Match) -> list[str]:
         return words if len(words) > 1 else []
     if not (m.group("short") or m.group("word")) and _adjective_of_her(words[0]) and not _given(words[0]):
         return []
+    if len(words) > 1 and words[1] in _PARTICLES:
+        return _particled(words)
     # a second word only when the pair holds a given name ("mario rossi", "rossi mario")
     return words[:2] if len(words) > 1 and (_given(words[0]) or _given(words[1])) else words[:1]
+
+
+def _particled(words: list[str]) -> list[str]:
+    """A name and a particle after it: with the word after the particle when that is a surname ("lucia di stefano":
+    the particle alone was taken), alone when a common word follows, a desk ("lucia del consultorio", "paola del caf")."""
+    plain = len(words) < 3 or words[2].capitalize() in OFFICES \
+        or lemma(words[2]) is not None and words[2] not in SURNAMES and not _given(words[2])
+    return words[:1] if plain else words[:3]
 
 
 def _adjective_of_her(word: str) -> bool:
@@ -166,7 +182,7 @@ def _taken_kin(m: re.Match) -> list[str]:
     with the word after it when that one is a name too."""
     words = _words(m)
     if words and _given(words[0]):
-        return words[:2]
+        return _particled(words) if len(words) > 1 and words[1] in _PARTICLES else words[:2]
     if words and foreign_surname(words[0]) and _RELATIVE.search(m.group("lead")):
         return words[:2] if len(words) > 1 and (_given(words[1]) or foreign_surname(words[1])) else words[:1]
     return []

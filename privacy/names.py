@@ -59,7 +59,7 @@ _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo|chiamano|presento)|c/o|il\s+mio\s+(?:cog)?no
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
          r"|(?-i:NOME|COGNOME)(?=[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])"  # a form's labels in capitals, no colon: "COGNOME Santoro NOME Ilenia"
-         r"|from(?=:)|von(?=:)|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|cognome|nominativo(?=:)|firma(?=:)|(?:vor|nach|familien)?name(?=:)"
+         r"|from(?=:)|von(?=:)|mein\s+name(?:\s+ist|(?=:))|(?:cog|il\s+mio\s+)?nome(?=:)|cognome|nominativo(?=:|(?-i:[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]))|firma(?=:)|(?:vor|nach|familien)?name(?=:)"
          r"|ich\s+hei(?:ß|ss)e|(?:sohn|tochter|kind|mann|frau|mutter|vater|bruder|schwester)\s+hei(?:ß|ss)t"
          r"|(?:fils|fille|enfant|mari|femme|mère|père|frère|s(?:œ|oe)ur)\s+s['’]appelle|(?:herrn?|frau)" + _TITLES + r"|mag\.|mmag\.|dkfm\.|dipl\.-?ing\.|univ\.-?prof\."
          r"|je\s+m['’]appelle|mon\s+nom\s+est|je\s+suis|mme\.?|mlle\.?|monsieur|madame|m\."
@@ -195,12 +195,12 @@ _QUALIFIER_LAST = re.compile(_PLACE_QUALIFIERS.replace(r"dell['’]infanzia", "i
 
 
 def place_named(text: str, start: int) -> bool:
-    """Whether the words before ``start`` make a name there a place's or an institution's: a place word ("via", "Santa",
-    "all'ospedale"), with the words that qualify it ("la scuola media Ugo Foscolo", "istituto comprensivo statale")."""
-    previous = _ELIDED.sub("", previous_word(text, start)).lower().rstrip(".")
-    if previous in PLACE_WORDS:
-        return True
-    return _QUALIFIER_LAST.fullmatch(previous) is not None \
+    """Whether the words before ``start`` make a name there a place's or an institution's: a place word ("via", "Santa", "all'ospedale"), with the words that qualify it ("la scuola media Ugo Foscolo") and a priest's or a nun's title ("Don")."""
+    word = previous_word(text, start)
+    if word.lower() in ("don", "suor", "padre"):  # "istituto comprensivo Don Lorenzo Milani"
+        return place_named(text, text.rindex(word, 0, start))
+    previous = _ELIDED.sub("", word).lower().rstrip(".")
+    return previous in PLACE_WORDS or _QUALIFIER_LAST.fullmatch(previous) is not None \
         and _QUALIFIED_PLACE.search(text, max(0, start - 80), start) is not None
 
 

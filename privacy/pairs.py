@@ -69,8 +69,8 @@ def lower_pairs(text: str, counts: Counter) -> str:
     return "".join(out) + text[pos:] if out else text
 
 
-#: a listed given name or surname beside a capital's initial ("Antonella P.", "Rossi M.", "M. Rossi")
-_INITIALLED = re.compile(rf"(?<![\w\[.'’])(?P<name>[{UPPER}]?[{LOWER}]+)[ \t]+[{UPPER}{LOWER}]\.(?![\w.])"
+#: a listed given name or surname beside a capital's initial ("Antonella P.", "Rossi M.", "M. Rossi", "D'Angelo D.")
+_INITIALLED = re.compile(rf"(?<![\w\[.'’])(?P<name>(?:[{UPPER}{LOWER}]['’])?[{UPPER}]?[{LOWER}]+)[ \t]+[{UPPER}{LOWER}]\.(?![\w.])"
                          rf"|(?<![\w.])(?:[{UPPER}]\.[ \t]?|[{LOWER}]\.[ \t])(?P<surname>[{UPPER}]?[{LOWER}]+)(?![\w'’])")
 
 

@@ -9,7 +9,8 @@ passes that take a given name alone, or a given name and one word after it.
   Valsecchi ved. Brambilla", "Antonio Esposito fu Gennaro"), a married name that is a listed surname ("Maria
   Rossi in Bianchi"; "Erasmus in Spagna" stays);
 - a capitalised word that reads as a surname: listed, or no Italian word ("Kevin Mbappé Okoye", "Abdoulaye
-  Diop Ndiaye").
+  Diop Ndiaye"), and in lower case one elided after "d'" that is a listed surname or given name or no Italian word
+  ("mi chiamo [NOME] d'alessandro"; "[NOME] d'accordo" stays).
 
 Each is taken into the ``[NOME]`` before it, not counted again: it is the same person. A common word, an
 office, a place or a town after the name stays ("[NOME] in Comune", "[NOME] in Ospedale", "[NOME] Roma").
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from .given_names import GIVEN_NAMES
+from .lexicon import known
 from .names import _WORD, LOWER, UPPER, plain_capitalised
 from .pairs import ALL_SURNAMES, LISTED_SURNAMES
 from .word_forms import foreign_surname, unlisted_surname
@@ -43,6 +46,9 @@ def _reads_as_surname(word: str) -> bool:
 
 
 def _tail(m: re.Match) -> bool:
+    if m.group("word") and m.group("word")[:2].lower() in ("d'", "d’"):  # "[NOME] d'alessandro": no "d'accordo"
+        rest = m.group("word")[2:].lower()
+        return rest in ALL_SURNAMES or rest.capitalize() in GIVEN_NAMES or not known(rest)
     if m.group("particle"):
         return plain_capitalised(m.group("cap"))
     if m.group("join"):  # a married name only when a listed surname ("in Ospedale", "in Spagna" are places)

@@ -15,7 +15,10 @@ from urllib.parse import unquote
 from .contacts import addresses, has_social, emails, ips, socials, unnumbered_addresses
 from .pairs import initialled, joined_names, listed_words, lower_pairs
 from .tails import name_tails
+from .particles import GATE as PARTICLE_GATE, particle_surnames
+from .chats import chat_senders
 from .phones import phones, spelled_phones
+from .spoken import SAID, spoken_phones, spoken_records
 from .roles import COURTESY_WORDS, ROLE_WORDS, STAFF_WORDS, courtesy_names, role_names, staff_names
 from .credentials import credentials
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, documents, ibans, partite_iva,
@@ -65,7 +68,7 @@ _STREET_WORDS = ("via", "v. ", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso"
                  "place", "chemin", "allée", "impasse", "route", "ulica", "ulic", "ul.", "cesta", "cesti", "trg", "street", "st.",
                  "road", "rd.", "lane", "square", "drive")
 _DIGIT_WORDS = ("uno", "due", "quattro", "cinque", "sei", "sette", "otto", "nove")
-_DOC_WORDS = ("passaporto", "identit", "c.i.", "cie", "document", "patente", "soggiorno", "passport", "reisepass",
+_DOC_WORDS = ("passaporto", "identit", "c.i.", "cie", "document", "patente", "soggiorno", "permesso n", "passport", "reisepass",
               "ausweis", "passeport", "potni list", "izkaznica")
 _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "richiest", "segnalazion", "ticket",
                "case", "reference", "ref.", "application", "file", "aktenzeichen", "az.", "antrag", "vorgang",
@@ -78,7 +81,8 @@ _CRED_WORDS = ("credenzial", "puk", "cvv", "cvc", "cv2", "sms con", "mail con", 
                "nome utente", "nickname", "nick name", "nick:", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
-                "naissance", "rojen", "rojstva", "d.n", "dn ", "nasc.", "geb.", "roj.", "jahrgang", "compleann", "compiut", "compio",
+                "naissance", "rojen", "rojstva", "d.n", "dn ", "dn:", "nasc.", "geb.", "roj.", "jahrgang", "compleann", "compiut", "compio",
+                "compie", "compirà",
                 "(n.")
 
 
@@ -130,7 +134,7 @@ def _redact(text: str, counts: Counter) -> str:
             text = birth_dates(text, counts)
         if digits >= 5 and (text != low or _has(low, _DOC_WORDS)):
             text = documents(text, counts)
-        if digits >= 3:
+        if digits >= 3 or "targ" in low:  # a moped's plate has two digits: "targa X4B7KL"
             text = plates(text, counts)
         if digits >= 6 and _PHONE_GATE.search(_DATE_TIME.sub(" ", text)):
             text = phones(text, counts)
@@ -144,6 +148,10 @@ def _redact(text: str, counts: Counter) -> str:
         text = spelled_phones(text, counts, bool(runs))  # with digits: "tre tre otto 1234567" (one more)
     elif runs and _has(low, _DIGIT_WORDS):  # "333 uno due quattro …": partly in words, no "tre"/"zero"
         text = spelled_phones(text, counts, True)
+    if _has(low, SAID):  # "trecentoquarantasette uno due …", "nato il dodici marzo", "numero dodici" (a search each)
+        text = spoken_records(spoken_phones(text, counts, low), counts, low)
+    if runs and ":" in text and ("] " in text or " - " in text):  # "[10:43, 12/3/2024] Teresa: …", a chat pasted
+        text = chat_senders(text, counts)
     if _SHOUTED.search(text) and "[NOME]" not in text \
             and (not _LOWER_LETTER.search(text) or _SHOUTED_RUN.search(text)):
         return _shouted_names(text, counts, low)
@@ -172,6 +180,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
     first = _has(low, FIRST_WORDS) or low.startswith(AT_WORD_START) or _has(low, AFTER_SPACE)
     if first or ("la " in low or "il " in low) and _ARTICLE_NAME.search(text):  # "la Donatella", "il Beppe"
         text = first_names(text, counts)
+    if (" D" in text or " L" in text) and _has(text, PARTICLE_GATE):  # "l'impiegato Di Martino"
+        text = particle_surnames(text, counts)
     if named or first or _has(low, _LOWER_ONLY):  # after the capitalised names: what is left in lower case
         text = lower_names(text, counts, low)
     if named:  # a lone surname signing the comment or after "sono" ("cordiali saluti, rossi", "sono rossi")

@@ -87,7 +87,10 @@ _SERVED_RE = re.compile(
     rf"(?<![\w\[.'’])(?P<name>[{_UP}]?[{_LOW}]+)(?=[)\"”»’']?[ \t]*,?[ \t]+(?:"
     r"(?i:il|la|l['’])[ \t]?(?i:vicin[oa]|signor[ae]|operat(?:ore|rice)|impiegat[oa]|tecnic[oa]|dottor(?:e|essa)"
     r"|infermier[ae]|postin[oa]|badante|collega|maestr[ao]|addett[oa]|sportellista)(?![a-z])"
-    r"|(?i:mi|ci|l['’]|gli|le)[ \t]?ha(?:nno)?[ \t]"
+    r"|(?:(?i:che)[ \t]+)?(?i:mi|ci|l['’]|gli|le)[ \t]?ha(?:nno)?[ \t]"
+    # or what the person is to the writer, in apposition ("Ludovica mia nipote ha l'epilessia")
+    r"|(?i:mi[oa]|nostr[oa])[ \t]+(?i:marito|moglie|figli[oa]|madre|padre|mamma|nonn[oa]|zi[oa]|nipote|cugin[oa]|sorella"
+    r"|fratello|suocer[oa]|cognat[oa]|vicin[oa]|badante)(?![a-z])"
     r"|(?i:ha)[ \t]+(?i:risolto|risposto|aiutato|spiegato|gestito|seguito|chiamato|richiamato|detto|fatto|trattato|accolto"
     r"|assistito|sbloccato)"
     r"|(?i:è|e['’]|era|sei)[ \t]+(?i:stat[oa]|molto|davvero|sempre|gentil|brav|disponibil|competent|professional|cortes"
@@ -110,7 +113,7 @@ _SERVED_RE = re.compile(
 
 
 #: the cheap gate before :data:`_SERVED_RE` (lower-cased text)
-SERVED_WORDS = (" ha", "è ", "e' ", "era ", "sei ", "la ", "il ", "l'", "l’", " was ", " is ", "helped", "assisted", "answered",
+SERVED_WORDS = (" ha", "è ", "e' ", "era ", "sei ", "la ", "il ", "l'", "l’", " mia ", " mio ", " nostr", " was ", " is ", "helped", "assisted", "answered",
                 "solved", "explained", " hat ", " war ", "m'a", "m’a", "nous a", "a été", " je ")
 
 
@@ -252,7 +255,7 @@ def addressed_names(text: str, counts: Counter, low: str) -> str:
 _DESCRIBED_RE = re.compile(
     rf"(?<![\w\[.'’])(?P<name>[{_UP}][{_LOW}]+)[ \t]*\((?:(?P<age>\d{{1,3}})(?P<years>[ \t]*(?i:anni|aa\.?|mesi))?[ \t]*[),]"
     r"|(?i:mi[oa]|nostr[oa]|su[oa])[ \t]+(?i:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|nonn[oa]|zi[oa]"
-    r"|suocer[oa]|cognat[oa]|nipote|cugin[oa]|compagn[oa]|vicin[oa]|amic[oa])[ \t]*\)"
+    r"|suocer[oa]|cognat[oa]|nipote|cugin[oa]|compagn[oa]|vicin[oa]|amic[oa])[ \t]*(?:,[ \t]*\d{1,3}[ \t]+(?i:anni|mesi)[ \t]*)?\)"
     r"|(?i:mamma|papà|madre|padre|nonn[oa]|zi[oa])[ \t]+(?i:di)(?![a-z]))"
     # or heading the comment before a comma and the age ("Pierangelo, 71 anni, pensionato: …")
     rf"|^[ \t]*(?P<head>[{_UP}][{_LOW}]+),[ \t]*\d{{1,3}}[ \t]+(?i:anni)(?![a-z])")
