@@ -49,8 +49,11 @@ class KernelSync:
         self._iocbs = (ctypes.c_void_p * 1)(ctypes.addressof(self._iocb))
         self._event = ctypes.create_string_buffer(_EVENT.size)
         from gevent import get_hub
-        self._hub = get_hub()
-        self._watcher = self._hub.loop.io(self._efd, 1)
+        from gevent.event import Event
+        self._done = Event()
+        # started once: a watcher stopped and started around each sync cost three epoll_ctl calls a group
+        self._watcher = get_hub().loop.io(self._efd, 1)
+        self._watcher.start(self._completed)
 
     def fdatasync(self, fd: int) -> None:
         """``os.fdatasync(fd)``, the loop running meanwhile; raises its ``OSError``."""
@@ -61,22 +64,28 @@ class KernelSync:
             self.busy = False
 
     def _sync(self, fd: int) -> None:
+        self._done.clear()
         _IOCB.pack_into(self._iocb, 0, 0, 0, 0, _IOCB_CMD_FDSYNC, 0, fd, 0, 0, 0, 0, _IOCB_FLAG_RESFD, self._efd)
         if self._libc.syscall(self._submit, self._ctx, ctypes.c_long(1), self._iocbs) != 1:
             raise _errno("io_submit")
-        while True:
-            try:
-                os.eventfd_read(self._efd)
-                break
-            except BlockingIOError:
-                self._hub.wait(self._watcher)
+        self._done.wait()
+        self._done.clear()
         if self._libc.syscall(self._getevents, self._ctx, ctypes.c_long(1), ctypes.c_long(1), self._event, None) != 1:
             raise _errno("io_getevents")
         res = _EVENT.unpack_from(self._event)[2]
         if res < 0:
             raise OSError(-res, os.strerror(-res))
 
+    def _completed(self) -> None:
+        """The eventfd is readable: a sync completed (the loop calls this)."""
+        try:
+            os.eventfd_read(self._efd)
+        except BlockingIOError:
+            return
+        self._done.set()
+
     def close(self) -> None:
+        self._watcher.stop()
         self._watcher.close()
         os.close(self._efd)
         self._libc.syscall(self._destroy, self._ctx)
