@@ -7,6 +7,7 @@ import json
 
 import pytest
 from flask import request_started
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from collector import metrics
 from collector.app import close_app, create_app
@@ -143,3 +144,51 @@ def test_a_body_without_a_service_is_refused_naming_it_not_a_500(app):
     """The front runs outside Flask's request: a refusal must not look the service up there."""
     resp = app.test_client().post("/v1/submissions", json={}, headers=WIDGET)
     assert resp.status_code == 400 and "service" in resp.get_json()["fields"]
+
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, 12), st.text(max_size=12),
+                    st.lists(st.sampled_from(["clarity", "speed", "x"]), max_size=3),
+                    st.dictionaries(st.sampled_from(["page", "hp", "fill_ms", "ref"]), st.text(max_size=6), max_size=2))
+_FIELDS = ["submission_id", "service", "questionnaire", "version", "lang", "channel", "answers", "context", "test",
+           "extra", "received_at"]
+_ITEMS = ["satisfaction", "ease", "task", "went_well", "went_wrong", "comment", "nope"]
+
+
+@st.composite
+def _posts(draw):
+    """A valid widget post with a few fields (or answers) replaced, dropped or added, under some headers."""
+    body = submission()
+    for _ in range(draw(st.integers(0, 3))):
+        answers = body.get("answers")
+        where = answers if isinstance(answers, dict) and draw(st.booleans()) else body
+        name = draw(st.sampled_from(_ITEMS if where is answers else _FIELDS))
+        if draw(st.booleans()):
+            where.pop(name, None)
+        else:
+            where[name] = draw(_VALUES)
+    headers = draw(st.sampled_from([WIDGET, WIDGET, WIDGET, {}, {"Origin": "https://evil.example"}, {"Origin": "null"},
+                                    {"Authorization": "Bearer asc_nope"}, dict(WIDGET, **{"X-Ascolto-Device": "d"})]))
+    content_type = draw(st.sampled_from(["application/json", "application/json", "application/json; charset=utf-8",
+                                         "text/plain"]))
+    return json.dumps(body).encode(), headers, content_type
+
+
+def test_any_post_gets_the_same_answer_from_the_front_as_from_flask(settings):
+    """Hypothesis: whatever the body and headers, the front answers as the Flask view would (status,
+    headers but Retry-After's seconds, body but the submission's id), and never a 5xx."""
+    app = create_app(settings.with_(rate_limit_enabled=False))
+    flask_only = _flask_only(app)
+    try:
+        @given(post=_posts())
+        @hsettings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+                   database=None)
+        def check(post):
+            data, headers, content_type = post
+            answers = [client.post("/v1/submissions", data=data, content_type=content_type, headers=headers)
+                       for client in (app.test_client(), flask_only)]
+            assert _answer(answers[0]) == _answer(answers[1])
+            assert answers[0].status_code < 500, answers[0].get_json()
+
+        check()
+    finally:
+        close_app(app)
