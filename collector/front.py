@@ -71,8 +71,12 @@ class SubmissionFront:
 
     def _plain_body(self, environ: dict) -> dict | None:
         """The request's JSON object when the front may take it, else ``None`` (the body, if read,
-        put back for Flask)."""
-        if environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() != "application/json" \
+        put back for Flask).
+
+        Read as werkzeug reads it, so that the front never takes what Flask's view would refuse:
+        the type's value stripped of spaces and tabs only (``parse_options_header``; ``str.strip``
+        also drops NBSP, NEL and the like, which gunicorn passes and werkzeug keeps: a 415)."""
+        if environ.get("CONTENT_TYPE", "").partition(";")[0].strip(" \t").lower() != "application/json" \
                 or "HTTP_TRANSFER_ENCODING" in environ:
             return None
         length = environ.get("CONTENT_LENGTH", "")
