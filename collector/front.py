@@ -75,13 +75,16 @@ class SubmissionFront:
 
         Read as werkzeug reads it, so that the front never takes what Flask's view would refuse:
         the type's value stripped of spaces and tabs only (``parse_options_header``; ``str.strip``
-        also drops NBSP, NEL and the like, which gunicorn passes and werkzeug keeps: a 415)."""
+        also drops NBSP, NEL and the like, which gunicorn passes and werkzeug keeps: a 415); a
+        ``Content-Length`` of more digits than the limit is not plain (``int`` refuses over 4300
+        digits: a 500 here, a 0 for werkzeug)."""
         if environ.get("CONTENT_TYPE", "").partition(";")[0].strip(" \t").lower() != "application/json" \
                 or "HTTP_TRANSFER_ENCODING" in environ:
             return None
         length = environ.get("CONTENT_LENGTH", "")
         limit = self.app.config.get("MAX_CONTENT_LENGTH")
-        if not length.isascii() or not length.isdigit() or limit is None or not 0 < int(length) <= limit:
+        if not length.isascii() or not length.isdigit() or limit is None or len(length) > len(str(limit)) \
+                or not 0 < int(length) <= limit:
             return None
         data = environ["wsgi.input"].read(int(length))
         try:

@@ -203,3 +203,15 @@ def test_a_type_werkzeug_does_not_read_as_json_is_flasks_415(app, content_type):
                            headers=WIDGET) for client in (app.test_client(), _flask_only(app))]
     assert _answer(answers[0]) == _answer(answers[1])
     assert answers[0].status_code == 415
+
+
+@pytest.mark.parametrize("length", ["9" * 5000, "0" * 5000 + "9", "0" * 30 + "9"])
+def test_a_content_length_of_many_digits_is_answered_by_flask_not_a_500(app, length):
+    """``int()`` refuses a string of over 4300 digits: the front raised ValueError (a 500 from any server
+    that passes such a header on), where werkzeug reads the length as 0 and the view answers its 400."""
+    data = json.dumps(submission()).encode()
+    answers = [client.post("/v1/submissions", data=data, content_type="application/json", headers=WIDGET,
+                           environ_overrides={"CONTENT_LENGTH": length})
+               for client in (app.test_client(), _flask_only(app))]
+    assert _answer(answers[0]) == _answer(answers[1])
+    assert answers[0].status_code == 400
