@@ -71,15 +71,28 @@ class SubmissionFront:
 
     def _plain_body(self, environ: dict) -> dict | None:
         """The request's JSON object when the front may take it, else ``None`` (the body, if read,
-        put back for Flask)."""
-        if environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() != "application/json" \
+        put back for Flask).
+
+        Read as werkzeug reads it, so that the front never takes what Flask's view would refuse:
+        the type's value stripped of spaces and tabs only (``parse_options_header``; ``str.strip``
+        also drops NBSP, NEL and the like, which gunicorn passes and werkzeug keeps: a 415); a
+        ``Content-Length`` of more digits than the limit is not plain (``int`` refuses over 4300
+        digits: a 500 here, a 0 for werkzeug). A read the client broke off (a reset mid-body) is
+        Flask's too: the stream given back raises the same error there, werkzeug's 400, counted
+        against the client and as a refusal like any other."""
+        if environ.get("CONTENT_TYPE", "").partition(";")[0].strip(" \t").lower() != "application/json" \
                 or "HTTP_TRANSFER_ENCODING" in environ:
             return None
         length = environ.get("CONTENT_LENGTH", "")
         limit = self.app.config.get("MAX_CONTENT_LENGTH")
-        if not length.isascii() or not length.isdigit() or limit is None or not 0 < int(length) <= limit:
+        if not length.isascii() or not length.isdigit() or limit is None or len(length) > len(str(limit)) \
+                or not 0 < int(length) <= limit:
             return None
-        data = environ["wsgi.input"].read(int(length))
+        try:
+            data = environ["wsgi.input"].read(int(length))
+        except OSError as exc:
+            environ["wsgi.input"] = _Broken(exc)
+            return None
         try:
             body = orjson.loads(data) if len(data) == int(length) else None
         except orjson.JSONDecodeError:
@@ -88,3 +101,16 @@ class SubmissionFront:
             environ["wsgi.input"] = io.BytesIO(data)
             return None
         return body
+
+
+class _Broken(io.RawIOBase):
+    """The stream the front gives Flask after its read of the body failed: every read raises that error."""
+
+    def __init__(self, error: OSError):
+        self.error = error
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        raise self.error

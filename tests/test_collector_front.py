@@ -192,3 +192,56 @@ def test_any_post_gets_the_same_answer_from_the_front_as_from_flask(settings):
         check()
     finally:
         close_app(app)
+
+
+@pytest.mark.parametrize("content_type", ["application/json\xa0", "\x85application/json",
+                                          "application/json\u3000; charset=utf-8"])
+def test_a_type_werkzeug_does_not_read_as_json_is_flasks_415(app, content_type):
+    """The type's value is stripped of spaces and tabs only, as werkzeug strips it: NBSP and NEL
+    (which gunicorn passes, latin-1 obs-text) made the front take as JSON a post Flask's view refuses."""
+    answers = [client.post("/v1/submissions", data=json.dumps(submission()), content_type=content_type,
+                           headers=WIDGET) for client in (app.test_client(), _flask_only(app))]
+    assert _answer(answers[0]) == _answer(answers[1])
+    assert answers[0].status_code == 415
+
+
+@pytest.mark.parametrize("length", ["9" * 5000, "0" * 5000 + "9", "0" * 30 + "9"])
+def test_a_content_length_of_many_digits_is_answered_by_flask_not_a_500(app, length):
+    """``int()`` refuses a string of over 4300 digits: the front raised ValueError (a 500 from any server
+    that passes such a header on), where werkzeug reads the length as 0 and the view answers its 400."""
+    data = json.dumps(submission()).encode()
+    answers = [client.post("/v1/submissions", data=data, content_type="application/json", headers=WIDGET,
+                           environ_overrides={"CONTENT_LENGTH": length})
+               for client in (app.test_client(), _flask_only(app))]
+    assert _answer(answers[0]) == _answer(answers[1])
+    assert answers[0].status_code == 400
+
+
+class _Reset(io.RawIOBase):
+    """A request body whose client reset the connection half-way."""
+
+    def readable(self):
+        return True
+
+    def seekable(self):  # werkzeug's EnvironBuilder measures the stream
+        return True
+
+    def seek(self, offset, whence=0):
+        return 0
+
+    def readinto(self, b):
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+
+def test_a_body_broken_off_mid_read_is_flasks_400_counted_against_the_client(app):
+    """A client resetting its connection mid-body: Flask's view counts it against the client's address and
+    answers werkzeug's 400 (counted as ``malformed``); the front let ConnectionResetError out of the app
+    (no refusal counted, nothing against the limit of six a minute: the seventh was never refused)."""
+    before = metrics.REJECTED.labels("malformed", metrics.UNKNOWN_SERVICE)._value.get()
+    length = len(json.dumps(submission()))
+    for client in (app.test_client(), _flask_only(app)):
+        answers = [client.post("/v1/submissions", input_stream=_Reset(), content_type="application/json",
+                               headers=WIDGET, environ_overrides={"CONTENT_LENGTH": str(length)}) for _ in range(3)]
+        assert [a.status_code for a in answers] == [400] * 3
+    assert metrics.REJECTED.labels("malformed", metrics.UNKNOWN_SERVICE)._value.get() == before + 6
+    assert app.test_client().post("/v1/submissions", json=submission(), headers=WIDGET).status_code == 429
