@@ -36,6 +36,7 @@ class KernelSync:
     caller uses the thread pool); build it after fork."""
 
     busy = False
+    _abandoned = False  # a sync whose caller was killed while waiting is in flight
 
     def __init__(self):
         self._setup, self._destroy, self._getevents, self._submit = _CALLS[platform.machine()]
@@ -56,31 +57,56 @@ class KernelSync:
         self._watcher.start(self._completed)
 
     def fdatasync(self, fd: int) -> None:
-        """``os.fdatasync(fd)``, the loop running meanwhile; raises its ``OSError``."""
+        """``os.fdatasync(fd)``, the loop running meanwhile; raises its ``OSError``.
+
+        A caller killed while it waits (``GreenletExit``, a ``gevent.Timeout``) leaves its sync in
+        flight: ``busy`` stays set until the loop reaps that completion (:meth:`_completed`), so no
+        later sync can take it for its own; callers meanwhile use the thread pool."""
         self.busy = True
         try:
-            self._sync(fd)
-        finally:
+            self._submit_sync(fd)
+        except BaseException:
             self.busy = False
-
-    def _sync(self, fd: int) -> None:
+            raise
+        try:
+            self._done.wait()
+        except BaseException:
+            if self._done.is_set():  # it completed as the caller was killed: reaped now
+                self._done.clear()
+                self._finish()
+            else:
+                self._abandoned = True
+            raise
         self._done.clear()
-        _IOCB.pack_into(self._iocb, 0, 0, 0, 0, _IOCB_CMD_FDSYNC, 0, fd, 0, 0, 0, 0, _IOCB_FLAG_RESFD, self._efd)
-        if self._libc.syscall(self._submit, self._ctx, ctypes.c_long(1), self._iocbs) != 1:
-            raise _errno("io_submit")
-        self._done.wait()
-        self._done.clear()
-        if self._libc.syscall(self._getevents, self._ctx, ctypes.c_long(1), ctypes.c_long(1), self._event, None) != 1:
-            raise _errno("io_getevents")
-        res = _EVENT.unpack_from(self._event)[2]
+        res = self._finish()
         if res < 0:
             raise OSError(-res, os.strerror(-res))
 
+    def _submit_sync(self, fd: int) -> None:
+        _IOCB.pack_into(self._iocb, 0, 0, 0, 0, _IOCB_CMD_FDSYNC, 0, fd, 0, 0, 0, 0, _IOCB_FLAG_RESFD, self._efd)
+        if self._libc.syscall(self._submit, self._ctx, ctypes.c_long(1), self._iocbs) != 1:
+            raise _errno("io_submit")
+
+    def _finish(self) -> int:
+        """Reap the completion of the sync in flight; its ``res`` (``-errno`` on failure). Frees ``busy``."""
+        try:
+            if self._libc.syscall(self._getevents, self._ctx, ctypes.c_long(1), ctypes.c_long(1),
+                                  self._event, None) != 1:
+                raise _errno("io_getevents")
+            return _EVENT.unpack_from(self._event)[2]
+        finally:
+            self.busy = False
+
     def _completed(self) -> None:
-        """The eventfd is readable: a sync completed (the loop calls this)."""
+        """The eventfd is readable: a sync completed (the loop calls this). The sync of a caller
+        killed while waiting is reaped here; a waiting caller is woken."""
         try:
             os.eventfd_read(self._efd)
         except BlockingIOError:
+            return
+        if self._abandoned:
+            self._abandoned = False
+            self._finish()
             return
         self._done.set()
 

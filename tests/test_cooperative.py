@@ -103,6 +103,35 @@ def test_a_cooperative_process_syncs_its_log_through_the_kernel_and_gets_its_err
     assert out == "True True True"
 
 
+def test_a_sync_whose_caller_is_killed_is_reaped_and_never_taken_for_the_next(tmp_path):
+    """A request killed while its group's sync is in flight: the sync stays the kernel's until the
+    loop reaps its completion, and the next sync waits for its own completion, not that one."""
+    out = _run_patched("""
+        import os, sys
+        import gevent
+        from collector.aio import KernelSync
+
+        sync = KernelSync()
+        fd = os.open(os.path.join(sys.argv[1], "log"), os.O_RDWR | os.O_CREAT, 0o600)
+        killed = []
+        for _ in range(20):
+            os.write(fd, b"line\\n" * 100)
+            waiter = gevent.spawn(sync.fdatasync, fd)
+            gevent.sleep(0)  # it submitted its sync and waits
+            waiter.kill()
+            killed.append(waiter.dead)
+            gevent.sleep(0.05)  # the loop reaps the abandoned completion
+            assert not sync.busy
+            os.write(fd, b"line\\n")
+            sync.fdatasync(fd)
+        import ctypes
+        gevent.sleep(0.05)
+        left = sync._libc.syscall(sync._getevents, sync._ctx, ctypes.c_long(0), ctypes.c_long(1), sync._event, None)
+        print(all(killed), sync.busy, left)  # left: completions nobody reaped (each a later sync's, mistaken)
+    """, str(tmp_path))
+    assert out == "True False 0"
+
+
 def test_where_the_kernel_cannot_sync_asynchronously_the_hub_s_thread_pool_does(tmp_path):
     out = _run_patched("""
         import os, sys
