@@ -11,7 +11,9 @@ means: the file's data is on stable storage.
 :class:`KernelSync` speaks the four system calls through :mod:`ctypes` (``io_setup``, ``io_submit``,
 ``io_getevents``, ``io_destroy``; x86-64 and arm64 numbers). Where they are missing or refused
 (another OS or architecture, a seccomp profile, a file system without asynchronous sync),
-:func:`kernel_sync` returns ``None`` and the caller keeps the thread pool.
+:func:`kernel_sync` returns ``None`` and the caller keeps the thread pool. PyPI's ``libaio``
+(python-libaio) wraps the same calls, but through the C library ``libaio.so.1``, a system package
+the collector's hosts and images would then need; four calls of one fixed shape do not earn it.
 """
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ def blocking(fn: Callable[..., T], *args) -> T:
     return fn(*args)
 
 
-_kernel: dict[int, object] = {}  # pid -> its KernelSync, or None where the kernel cannot
+_kernel: dict = {}  # pid -> its collector.aio.KernelSync, or None where the kernel cannot (per process: after fork)
 
 
 def fdatasync(fd: int) -> None:
