@@ -59,8 +59,15 @@ def _compile(questionnaire: Questionnaire, name: str, rule: Mapping[str, Any]):
             return lambda answer: _apply(questionnaire, name, rule, answer)
         lo, hi = item.scale_min, item.scale_max
         scale = f"{lo}-{hi}"
-        return lambda answer: {"value": round((answer - lo) * 100.0 / (hi - lo), 4), "raw": str(answer),
-                               "scale": scale}
+
+        def linear(answer: Any) -> dict[str, Any]:
+            return {"value": round((answer - lo) * 100.0 / (hi - lo), 4), "raw": str(answer), "scale": scale}
+        if not (isinstance(lo, int) and isinstance(hi, int) and 0 < hi - lo <= 100):
+            return linear
+        # a rating's points, computed once: each call gets its own copy of the result
+        points = {point: linear(point) for point in range(lo, hi + 1)}
+        return lambda answer: dict(points[answer]) if type(answer) is int and lo <= answer <= hi \
+            else linear(answer)
     if method == "map" and isinstance(rule.get("map"), Mapping):
         mapping = rule["map"]
 

@@ -28,3 +28,23 @@ def test_the_processor_and_the_funnel_rows_use_the_one_rule():
 
     assert steps.period_of is period_of and funnel.period_of is period_of
     assert sink.day_of is day_of and funnel.day_of is day_of
+
+
+def test_the_month_remembered_is_left_at_its_edges_in_either_direction():
+    """``period_of`` tells a UTC instant of the month it answered last by two comparisons: the instants
+    around every month's first midnight in Rome (CET and CEST), asked in an order that moves forward and
+    back across it, still get the month a conversion to Rome's time gives."""
+    from questionnaires.periods import ROME
+
+    def by_conversion(t: datetime) -> str:
+        local = t.astimezone(ROME)
+        return f"{local.year}-{local.month:02d}"
+    for year in (2025, 2026):
+        for month in range(1, 13):
+            edge = datetime(year, month, 1, tzinfo=ROME).astimezone(UTC)
+            for step in (-1, 0, 1, -1, 3_600_000_000, -3_600_000_000, 0, -1):
+                t = edge + timedelta(microseconds=step)
+                assert period_of(t) == by_conversion(t), t
+            # an offset east of Rome, then the UTC instant again: the zone of the question does not matter
+            assert period_of(edge.astimezone(timezone(timedelta(hours=5)))) == by_conversion(edge)
+            assert period_of(edge - timedelta(microseconds=1)) == by_conversion(edge - timedelta(microseconds=1))

@@ -148,3 +148,30 @@ def test_answers_long_rows_one_per_value_with_redacted_text(enricher):
     ]
     assert work.row["comment"] == "Sono [NOME], tel [PHONE]"
     assert work.redactions == {"NOME": 1, "PHONE": 1}
+
+
+def test_every_compiled_rule_gives_what_the_rule_says_for_every_answer_it_can_meet():
+    """The processor applies each rule as compiled once per questionnaire (``harmonize._compile``: a
+    rating's points computed in advance); for every rule of every published questionnaire and every
+    answer its item admits, the result equals the rule's plain reading (``harmonize._apply``), and no
+    two calls share a result (a caller may change its own)."""
+    from questionnaires import harmonize
+
+    checked = 0
+    for q in default_catalog():
+        for name, rule in q.harmonization.items():
+            item = q.item(rule["item"])
+            compiled = harmonize._compile(q, name, rule)
+            answers = list(item.possible_answers() or ()) if item.type != "multi" \
+                else [[code] for code in item.option_codes]
+            for answer in answers:
+                try:
+                    expected = harmonize._apply(q, name, rule, answer)
+                except harmonize.HarmonizationError:
+                    with pytest.raises(harmonize.HarmonizationError):
+                        compiled(answer)
+                    continue
+                first, second = compiled(answer), compiled(answer)
+                assert first == expected and first is not second, (q.key, name, answer)
+                checked += 1
+    assert checked > 100
