@@ -1141,6 +1141,39 @@ CORPUS = [
     ('soprattutto Maria Vergine aiutaci', KEPT),
     ('[10:42, 12/3/2024] Comune di Bari: la sua pratica è in lavorazione', KEPT),
     ('12/03/24, 10:42 - INPS: la domanda è stata accolta', KEPT),
+    # round 14 (2026-12-04, the rest of round 13's list): a codice fiscale spelled letter by letter in words, the digits in
+    # words or in figures, a letter named by a town (privacy.spelled); a run of letter names that is no code stays
+    ('il mio codice fiscale è erre esse esse emme erre a otto cinque ti uno zero a cinque sei due esse',
+     'il mio codice fiscale è [CF]'),
+    ('cf: erre esse esse emme erre a ottantacinque ti dieci a cinquecentosessantadue esse, lo scrivo così perché detto a voce',
+     'cf: [CF], lo scrivo così perché detto a voce'),
+    ('codice fiscale erre come Roma, esse come Savona, esse come Savona, emme come Milano, erre come Roma, a come Ancona, 85, '
+     'ti come Torino, 10, a come Ancona, 562, esse come Savona', 'codice fiscale [CF]'),
+    ('il codice fiscale è erre esse esse emme erre a otto cinque ti uno zero a cinque sei due e basta, manca la lettera',
+     'il codice fiscale è [CF] e basta, manca la lettera'),
+    ('ho scritto la esse e la erre ma il sito vuole la emme', KEPT),
+    ('la lettera esse, la erre e la emme sono sbagliate nel codice fiscale', KEPT),
+    ('a di e ti pi esse sono le sigle delle sezioni', KEPT),
+    # round 14: a one-time code read out in pairs or groups (privacy.credentials: "codice" with no SMS only before digits
+    # in groups), the last digits of an IBAN or a card alone (privacy.endings)
+    ('OTP 55 66 77', 'OTP [CREDENZIALI]'),
+    ('il codice è 12 34 56 ma il sito dice che è scaduto', 'il codice è [CREDENZIALI] ma il sito dice che è scaduto'),
+    ('il codice che mi è arrivato è 12 34 56, ma non va', 'il codice che mi è arrivato è [CREDENZIALI], ma non va'),
+    ('il codice ATECO è 47 11 00', KEPT),
+    ('il codice 730 non va', KEPT),
+    ('il codice tributo 3918 del 2024 è sbagliato', KEPT),
+    ('il codice è 12 e non 13', KEPT),
+    ('codice 2024 2025 2026 non valido', KEPT),
+    ("l'iban finisce con 123456", "l'iban finisce con [IBAN]"),
+    ('la mia carta che termina con 4321 è stata addebitata due volte', 'la mia carta che termina con [CARTA] è stata addebitata due volte'),
+    ("le ultime 4 cifre dell'iban sono 3456", "le ultime 4 cifre dell'iban sono [IBAN]"),
+    ('il rimborso è andato sul conto che finisce per 0457 ma non è il mio', 'il rimborso è andato sul conto che finisce per [IBAN] ma non è il mio'),
+    ('bancomat terminante in 1234, bloccato', 'bancomat terminante in [CARTA], bloccato'),
+    ('la carta finisce con 3 euro di credito', KEPT),
+    ("la carta d'identità termina con 4567", KEPT),
+    ('la carta del docente finisce con 500 euro', KEPT),
+    ('la pratica termina con 2024', KEPT),
+    ('il pagamento con carta è terminato alle 12:30', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
