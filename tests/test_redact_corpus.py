@@ -1174,6 +1174,30 @@ CORPUS = [
     ('la carta del docente finisce con 500 euro', KEPT),
     ('la pratica termina con 2024', KEPT),
     ('il pagamento con carta è terminato alle 12:30', KEPT),
+    # round 14: a listed surname alone after "da", "a", "con" where the sentence says a person is meant (sent, passed,
+    # went, "poi"), and the next one after it (privacy.narrated); places, offices, towns stay
+    ('mi hanno mandata da Colombo a Ferri e nessuno sapeva niente', 'mi hanno mandata da [NOME] a [NOME] e nessuno sapeva niente'),
+    ('sono andata allo sportello e poi da Palmieri, che mi ha rimandato a Gallo',
+     'sono andata allo sportello e poi da [NOME], che mi ha rimandato a [NOME]'),
+    ('il vigile mi ha mandato da Bianchi e poi da Ferri', 'il vigile mi ha mandato da [NOME] e poi da [NOME]'),
+    ('ho litigato con Fontana per la fila', 'ho litigato con [NOME] per la fila'),
+    ('sono andata da Roma a Milano con Poste', KEPT),
+    ('mi hanno mandato a Villa Borghese', KEPT),
+    ('siamo andati a Riva del Garda', KEPT),
+    ('sono andata a Marino e poi a Ferrara', KEPT),
+    ('poi a Natale è tutto chiuso', KEPT),
+    ('sono passata a Santa Maria Novella', KEPT),
+    # round 14: the writers naming themselves as several or with a relative, a listed name after a verb of enrolment or care
+    ('siamo luca e sara e abbiamo due figli', 'siamo [NOME] e [NOME] e abbiamo due figli'),
+    ('Siamo Luca e Sara, genitori di due bambini', 'Siamo [NOME] e [NOME], genitori di due bambini'),
+    ('Io Giuliana e mio figlio abbiamo aspettato due ore', 'Io [NOME] e mio figlio abbiamo aspettato due ore'),
+    ('per iscrivere Pietro al nido ci sono voluti 3 mesi', 'per iscrivere [NOME] al nido ci sono voluti 3 mesi'),
+    ('per iscrivere pietro al nido', 'per iscrivere [NOME] al nido'),
+    ('io e mio figlio abbiamo aspettato', KEPT),
+    ('Io Natale e Pasqua li passo in coda', KEPT),
+    ('siamo stanchi e arrabbiati', KEPT),
+    ('per iscrivere Roma Capitale alla gara', KEPT),
+    ('ho accompagnato mia madre', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
