@@ -55,7 +55,7 @@ _TITLES = (r"(?:\s+(?:(?:dr|prof|dipl\.-?ing|mag|mmag|ddr|ing|dkfm|arch|univ\.-?
            r"|di(?=\s)|dr(?=\s)|prof(?=\s)))*")
 _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo|chiamano|presento)|c/o|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
          r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?|(?=[ \t]))|dott(?:\.\s?ssa|\.|oressa|or|(?=[ \t]))"
-         r"|d\.\s?ssa|dr\.\s?ssa|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor|(?=[ \t]))|avv\.|ing\.|geom\.|rag\.|arch\."
+         r"|d\.\s?ssa|dr\.\s?ssa|dr\.|dr(?=[ \t]+(?-i:[A-ZÀ-Ö]))|prof(?:\.\s?ssa|\.|essoressa|essor|(?=[ \t]))|avv\.|ing\.|geom\.|rag\.|arch\."
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
          r"|(?-i:NOME|COGNOME)(?=[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])"  # a form's labels in capitals, no colon: "COGNOME Santoro NOME Ilenia"
@@ -88,7 +88,7 @@ _NAME_RE = re.compile(
 _NAME_FIRST_WORDS = (r"mi\s|miss|mr|ms|mon\s+nom|mme|mlle|monsieur|madame|mag\.|mmag\.|mein\s+name|moje\s|mit\s|meilleures"
                      r"|mfg|m\.|il\s+mio|il\s+sott|io\s|ich\s+hei|i\s+am|i['’]m|ime\s|in\s+fede"
                      r"|sono|sig|sem(?!\w)|saluti|sincerely|salutations|s\s+spo|la\s+sott|lep\s|lepo\s|liebe|lg|lp"
-                     r"|firma|f\.to|from|frau|freundliche|dott|dr\.|d\.|dkfm\.|dipl\.|distinti\s|danke\s"
+                     r"|firma|f\.to|from|frau|freundliche|dott|dr\.|dr\s|d\.|dkfm\.|dipl\.|distinti\s|danke\s"
                      r"|prof|avv|a\s+presto|abbracci|amicalement|arch|ing|geom|gosp|g\.|ga\.|geb\.|grazie\s+e\s|gru|grü"
                      r"|rag\.|regards|my\s+name|von|vorname|viele|vg|nome|nominativo|nachname|name|née"
                      r"|cognome|cordial|con\s+osservanza|cheers|c/o|sohn|tochter|kind|bruder|schwester|vater|mutter|mann|fils|fille|enfant|femme"

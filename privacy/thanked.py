@@ -48,16 +48,17 @@ def thanked_names(text: str, counts: Counter) -> str:
 
 # --- a given name at a desk --------------------------------------------------------------------------------
 #: "Luca dello sportello 3 è bravissimo", "la gentilezza di Anna dell'ufficio anagrafe": a listed given name
-#: (with a capitalised word after it) followed by where the clerk works
+#: (with a capitalised word after it) followed by where the clerk works (round 14: also a CAF, a patronato, a
+#: consultorio, INPS, the ASL, a library: "ho fatto tutto con paola del caf")
 _DESK_RE = re.compile(rf"(?<![\w\[])(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?|(?P<low>[{_LOW}]+))"
                       r"(?=[ \t]+(?i:dell[oa]|dell['’]|allo|alla"
                       r"|all['’]|al|del|dal|dallo|dalla)[ \t]*(?i:sportell|uffici|cup\b|urp\b|anagrafe|cassa|reception"
-                      r"|accettazione|segreteria|front|centralino|call))")
+                      r"|accettazione|segreteria|front|centralino|call|caf\b|patronato|consultorio|inps\b|asl\b|biblioteca))")
 
 
 #: the cheap gate before :data:`_DESK_RE` (lower-cased text)
 DESK_WORDS = ("sportell", "uffici", "cup", "urp", "anagrafe", "cassa", "reception", "accettazione", "segreteria", "front",
-              "centralino", "call")
+              "centralino", "call", "caf", "patronato", "consultorio", "inps", "asl", "biblioteca")
 
 
 def desk_names(text: str, counts: Counter) -> str:

@@ -1198,6 +1198,32 @@ CORPUS = [
     ('siamo stanchi e arrabbiati', KEPT),
     ('per iscrivere Roma Capitale alla gara', KEPT),
     ('ho accompagnato mia madre', KEPT),
+    # round 14: a given name that is also a word after one's own relative, when what follows makes it the subject ("mio
+    # marito salvo ha", "MIA MADRE ROSA HA"; "mia figlia sara contenta" is "sarà"); after an abbreviated title a surname
+    # that is an adjective ("la sig.ra gentile": the abbreviation is written only before a name; "la signora gentile" stays)
+    ('mio marito salvo ha 80 anni e non cammina', 'mio marito [NOME] ha 80 anni e non cammina'),
+    ('MIA MADRE ROSA HA 90 ANNI E NESSUNO LA AIUTA', 'MIA MADRE [NOME] HA 90 ANNI E NESSUNO LA AIUTA'),
+    ('mia madre rosa, 90 anni, aspetta da mesi', 'mia madre [NOME], 90 anni, aspetta da mesi'),
+    ('mia figlia sara ha 5 anni', 'mia figlia [NOME] ha 5 anni'),
+    ('mia figlia sara contenta quando arriverà la carta', KEPT),
+    ("mio marito salvo per miracolo dopo l'incidente", KEPT),
+    ("la mia camicia rosa è rimasta in sala d'attesa", KEPT),
+    ('la sig.ra gentile mi ha detto di tornare domani', 'la sig.ra [NOME] mi ha detto di tornare domani'),
+    ('la sig.ra Gentile mi ha detto di tornare', 'la sig.ra [NOME] mi ha detto di tornare'),
+    ("il sig. cortese dell'anagrafe non c'era", "il sig. [NOME] dell'anagrafe non c'era"),
+    ('la signora gentile dello sportello mi ha aiutata', KEPT),
+    # round 14: a lower-case name before a CAF, a patronato, INPS (a desk) with no lead-in; "Dr" without its dot before a
+    # colour; "Lo"/"La" and a word after staff
+    ('ho fatto tutto con paola del caf', 'ho fatto tutto con [NOME] del caf'),
+    ('Luca del patronato è bravissimo', '[NOME] del patronato è bravissimo'),
+    ("grazie a giovanni dell'inps", "grazie a [NOME] dell'inps"),
+    ('la festa del caf è stata bella', KEPT),
+    ('il caf di via roma è chiuso', KEPT),
+    ('il Dr Bianco è stato bravo', 'il Dr [NOME] è stato bravo'),
+    ("l'impiegato Lo Presti mi ha trattato male", "l'impiegato [NOME] mi ha trattato male"),
+    ("l'operatrice La Malfa mi ha aiutato", "l'operatrice [NOME] mi ha aiutato"),
+    ("l'operatore La ricontatterà entro 48 ore", KEPT),
+    ("il dr non c'era", KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
