@@ -111,8 +111,9 @@ def _words(m: re.Match) -> list[str]:
     """The words of the candidate up to the first that cannot be part of a name."""
     out = []
     for w in m.group("name").split():
+        # "giovanni dell'inps", "anna dell'ufficio", "teresa dell ufficio" (its apostrophe left out): a desk, no surname
         if w in STOP and not (w in _PARTICLES and out) or w in _SAID_OF \
-                or "'" in w and w.split("'")[-1].capitalize() in _DESKS:  # "giovanni dell'inps", "anna dell'ufficio"
+                or "'" in w and w.split("'")[-1].capitalize() in _DESKS or w in ("dell", "dall", "all", "nell", "sull"):
             break
         out.append(w)
     while out and out[-1] in _PARTICLES:
@@ -134,6 +135,8 @@ def _taken_after_title(m: re.Match) -> list[str]:
     first = m.group("name").split()[0]
     if m.group("short") and first in _TITLE_ADJECTIVE_SURNAMES:
         return [first]
+    if first in ("nessuno", "qualcuno", "chiunque", "tizio", "caio"):  # "il signor nessuno": nobody's name
+        return []
     words = _words(m)
     if not words or words[0] in _PARTICLES:
         return words if len(words) > 1 else []

@@ -51,7 +51,7 @@ def thanked_names(text: str, counts: Counter) -> str:
 #: (with a capitalised word after it) followed by where the clerk works (round 14: also a CAF, a patronato, a
 #: consultorio, INPS, the ASL, a library: "ho fatto tutto con paola del caf")
 _DESK_RE = re.compile(rf"(?<![\w\[])(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?|(?P<low>[{_LOW}]+))"
-                      r"(?=[ \t]+(?i:dell[oa]|dell['’]|allo|alla"
+                      r"(?=[ \t]+(?i:dell[oa]|dell['’]|dell(?=[ \t])|allo|alla"
                       r"|all['’]|al|del|dal|dallo|dalla)[ \t]*(?i:sportell|uffici|cup\b|urp\b|anagrafe|cassa|reception"
                       r"|accettazione|segreteria|front|centralino|call|caf\b|patronato|consultorio|inps\b|asl\b|biblioteca))")
 

@@ -1224,6 +1224,25 @@ CORPUS = [
     ("l'operatrice La Malfa mi ha aiutato", "l'operatrice [NOME] mi ha aiutato"),
     ("l'operatore La ricontatterà entro 48 ore", KEPT),
     ("il dr non c'era", KEPT),
+    # round 14: in capitals a desk's words after a name stay ("DELL UFFICIO", its apostrophe left out, was taken as a
+    # surname's particle); a numbered road and the civic number on it; a famous person with no lead-in, "il signor
+    # Nessuno" and a service born are nobody's
+    ('TERESA DELL UFFICIO ANAGRAFE È STATA GENTILE', '[NOME] DELL UFFICIO ANAGRAFE È STATA GENTILE'),
+    ("TERESA DELL'UFFICIO ANAGRAFE È STATA GENTILE", "[NOME] DELL'UFFICIO ANAGRAFE È STATA GENTILE"),
+    ('HO PARLATO CON TERESA DELL UFFICIO ANAGRAFE', 'HO PARLATO CON [NOME] DELL UFFICIO ANAGRAFE'),
+    ('abito in Strada Provinciale 12 n. 4', 'abito in [INDIRIZZO]'),
+    ('abito in strada statale 16, civico 8, da 3 mesi senza acqua', 'abito in [INDIRIZZO], da 3 mesi senza acqua'),
+    ('la strada statale 16 è chiusa da 3 giorni', KEPT),
+    ("come Marco Polo, sono sempre in viaggio tra un ufficio e l'altro", KEPT),
+    ("ho letto Umberto Eco in sala d'attesa", KEPT),
+    ('il liceo Umberto Eco è chiuso', KEPT),
+    ('mi chiamo Marco Polo', 'mi chiamo [NOME]'),
+    ('il signor Nessuno mi ha risposto', KEPT),
+    ('il signor nessuno mi ha risposto', KEPT),
+    ('il servizio è nato il tre marzo', KEPT),
+    ('il servizio è nato il 3 marzo', KEPT),
+    ('il progetto è nato il 3 marzo 2020 e non funziona', KEPT),
+    ('mio figlio è nato il 3 marzo', 'mio figlio è nato il [NASCITA]'),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
