@@ -20,7 +20,7 @@ from .chats import chat_senders
 from .phones import phones, spelled_phones
 from .spoken import SAID, spoken_phones, spoken_records
 from .spelled import GATE as SPELLED_GATE, spelled_codes
-from .narrated import narrated_names, wanted as wanted_narrated
+from .narrated import narrated_names
 from .endings import ACCOUNT_WORDS, GATE as ENDING_WORDS, account_endings
 from .roles import COURTESY_WORDS, ROLE_WORDS, STAFF_WORDS, courtesy_names, role_names, staff_names
 from .credentials import credentials
@@ -210,8 +210,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if (given or surname) and "." in text:  # "Antonella P.", "Rossi M."
         text = initialled(text, counts)
     text = listed_names(text, counts)
-    if wanted_narrated(low):  # "mandata da Colombo a Ferri", "per iscrivere Pietro", "siamo luca e sara"
-        text = narrated_names(text, counts)
+    text = narrated_names(text, counts, low)  # "mandata da Colombo a Ferri", "per iscrivere Pietro", "siamo luca e sara"
     if given and (" e " in text or " ed " in text or " and " in text or " und " in text or " et " in text or " in " in text):
         text = joined_names(text, counts)  # "Greta e Thiago frequentano la scuola"
     if given and _has(low, DESK_WORDS):  # "Luca dello sportello 3 è bravissimo", "Chiara del front office"
