@@ -121,19 +121,20 @@ def _words(m: re.Match) -> list[str]:
     return out
 
 
-#: surnames that are adjectives said of staff: after an abbreviated title ("la sig.ra gentile", "il sig. cortese"), a form
-#: written only before a name, they are the surname; after the full word ("la signora gentile") the adjective, kept
+#: surnames that are adjectives said of staff: after an abbreviated title or "signor", "dottor" ("la sig.ra gentile", "il
+#: sig. cortese", "il dottor Gentile"), forms written only before a name, they are the surname; after the full word ("la
+#: signora gentile", "il signore gentile", "la dottoressa gentile") the adjective, kept
 _TITLE_ADJECTIVE_SURNAMES = frozenset("gentile gentili cortese".split())
 
 
 _TITLE_ADJECTIVE_RE = re.compile(r"(?<!\w)(?P<lead>(?i:sig(?:\.\s?ra\.?|\.\s?na\.?|g?\.|(?:ra|na)?(?=[ \t]))|dott(?:\.\s?ssa|\.)"
-                                 r"|avv\.|prof(?:\.\s?ssa|\.)|ing\.|geom\.|rag\.|dr\.?)[ \t]+)"
+                                 r"|avv\.|prof(?:\.\s?ssa|\.)|ing\.|geom\.|rag\.|dr\.?|signor|dottor)[ \t]+)"
                                  r"(?P<name>Gentile|Gentili|Cortese|GENTILE|GENTILI|CORTESE)(?![\w'’])")
 
 
 def _taken_after_title(m: re.Match) -> list[str]:
     first = m.group("name").split()[0]
-    if m.group("short") and first in _TITLE_ADJECTIVE_SURNAMES:
+    if (m.group("short") or m.group("word")) and first in _TITLE_ADJECTIVE_SURNAMES:
         return [first]
     if first in ("nessuno", "qualcuno", "chiunque", "tizio", "caio"):  # "il signor nessuno": nobody's name
         return []

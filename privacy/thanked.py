@@ -66,6 +66,8 @@ def desk_names(text: str, counts: Counter) -> str:
     is no ordinary word): ``[NOME]``."""
     def sub(m: re.Match) -> str:
         more, name = m.group("more"), m.group("name")
+        if place_named(m.string, m.start()):
+            return m.group(0)  # "la festa di San Giovanni del patronato": a saint's, a street's name
         if name is None:  # in lower case a listed given name that is no ordinary word: "anna del front office"
             low = m.group("low")
             if low.capitalize() not in GIVEN_NAMES or low in WORD_NAMES:
@@ -73,7 +75,8 @@ def desk_names(text: str, counts: Counter) -> str:
             counts["NOME"] += 1
             return "[NOME]"
         if name not in GIVEN_NAMES:
-            if more and more.strip() in GIVEN_NAMES:  # "Ottimo Marco allo sportello"
+            if more and more.strip() in GIVEN_NAMES and not place_named(m.string, m.end("more") - len(more.strip())):
+                # "Ottimo Marco allo sportello" ("San Giovanni del patronato" is a saint's)
                 counts["NOME"] += 1
                 return m.group("name") + more[:len(more) - len(more.lstrip())] + "[NOME]"
             return m.group(0)

@@ -1212,6 +1212,8 @@ CORPUS = [
     ('la sig.ra Gentile mi ha detto di tornare', 'la sig.ra [NOME] mi ha detto di tornare'),
     ("il sig. cortese dell'anagrafe non c'era", "il sig. [NOME] dell'anagrafe non c'era"),
     ('la signora gentile dello sportello mi ha aiutata', KEPT),
+    ('il dottor Gentile mi ha visitato', 'il dottor [NOME] mi ha visitato'),
+    ('la dottoressa gentile mi ha visitato', KEPT),
     # round 14: a lower-case name before a CAF, a patronato, INPS (a desk) with no lead-in; "Dr" without its dot before a
     # colour; "Lo"/"La" and a word after staff
     ('ho fatto tutto con paola del caf', 'ho fatto tutto con [NOME] del caf'),
@@ -1219,6 +1221,7 @@ CORPUS = [
     ("grazie a giovanni dell'inps", "grazie a [NOME] dell'inps"),
     ('la festa del caf è stata bella', KEPT),
     ('il caf di via roma è chiuso', KEPT),
+    ('la festa di San Giovanni del patronato', KEPT),
     ('il Dr Bianco è stato bravo', 'il Dr [NOME] è stato bravo'),
     ("l'impiegato Lo Presti mi ha trattato male", "l'impiegato [NOME] mi ha trattato male"),
     ("l'operatrice La Malfa mi ha aiutato", "l'operatrice [NOME] mi ha aiutato"),
