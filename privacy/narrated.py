@@ -71,15 +71,17 @@ def _given(word: str, plain: bool = True) -> bool:
     return word.capitalize() in GIVEN_NAMES and (not plain or word not in WORD_NAMES)
 
 
-def narrated_names(text: str, counts: Counter, low: str) -> str:
-    """The names of a narrative (module docstring): ``[NOME]`` each. ``low``: the text lower-cased, for the gates."""
+def narrated_names(text: str, counts: Counter, low: str, given: bool = True, frequent: bool = True) -> str:
+    """The names of a narrative (module docstring): ``[NOME]`` each. ``low``: the text lower-cased, for the gates;
+    ``given``, ``frequent``: whether it holds a listed given name, a frequent surname as words
+    (:func:`privacy.pairs.listed_words`; the passes that need one are skipped without it)."""
     def taken(m: re.Match) -> str:
         counts["NOME"] += 1
         return m.group(0)[:m.start("name") - m.start()] + "[NOME]" + m.group(0)[m.end("name") - m.start():]
 
     # a verb that says a person and a listed surname capitalised after a preposition, or the surnames' pattern is not
     # tried (substring tests, then a search that starts at spaces only)
-    if _holds(low, _SENT_WORDS) and not FREQUENT.isdisjoint(w.lower() for w in _PREP_CAP.findall(text)):
+    if frequent and _holds(low, _SENT_WORDS) and not FREQUENT.isdisjoint(w.lower() for w in _PREP_CAP.findall(text)):
         out, pos = [], 0
         for m in _SURNAME_RE.finditer(text):
             if _surname(m):
@@ -91,6 +93,8 @@ def narrated_names(text: str, counts: Counter, low: str) -> str:
             if again == text:
                 break
             text = again
+    if not given:
+        return text
     if _holds(low, _CARE_WORDS):
         text = _CARE_RE.sub(lambda m: taken(m) if _given(m.group("name")) and not place_named(m.string, m.start("name"))
                             else m.group(0), text)

@@ -204,13 +204,14 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
-    given, surname = listed_words(low)
+    given, surname, frequent = listed_words(low)
     if " " in text and given and surname:  # "chiedo di attilio caputo": a given name and a surname side by side
         text = lower_pairs(text, counts)
     if (given or surname) and "." in text:  # "Antonella P.", "Rossi M."
         text = initialled(text, counts)
     text = listed_names(text, counts)
-    text = narrated_names(text, counts, low)  # "mandata da Colombo a Ferri", "per iscrivere Pietro", "siamo luca e sara"
+    if given or frequent:  # "mandata da Colombo a Ferri", "per iscrivere Pietro", "siamo luca e sara"
+        text = narrated_names(text, counts, low, given, frequent)
     if given and (" e " in text or " ed " in text or " and " in text or " und " in text or " et " in text or " in " in text):
         text = joined_names(text, counts)  # "Greta e Thiago frequentano la scuola"
     if given and _has(low, DESK_WORDS):  # "Luca dello sportello 3 è bravissimo", "Chiara del front office"
