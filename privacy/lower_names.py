@@ -9,14 +9,17 @@ lower-case word carries no sign of being a name:
 
 - after an abbreviated title or "signor"/"dottor" (forms written only before a name): the next
   word, unless it is a common word ("il sig. che mi ha ricevuto"), and the one after it when one of
-  the two is a listed given name ("sig. mario rossi", "sig. rossi mario");
+  the two is a listed given name ("sig. mario rossi", "sig. rossi mario"); a surname that is an adjective said of
+  staff is the surname there ("la sig.ra gentile", "il dottor Gentile"), not after the full word ("la signora gentile");
 - after "signora", "signorina", "dottoressa" (also said alone: "la signora gentilissima"): the
   same, and the word must not read as an adjective or a participle ("la signora addetta", "la signora
   anziana", "la signorina preparata");
 - after a closing, "firmato", "in fede" and "sono": only words of which one is a listed given name
   (:data:`privacy.given_names.GIVEN_NAMES`) that is not also an ordinary word (:data:`WORD_NAMES`:
   "sono serena", "sono bruno" (tanned), "saluti e grazie" stay);
-- after a relative or a member of staff: a listed given name, with the surname after it;
+- after a relative or a member of staff: a listed given name, with the surname after it; after one's own relative
+  also one that is a word, where what follows makes it the subject ("mio marito salvo ha 80 anni"; "mia figlia
+  sara contenta" stays);
 - a surname alone: after a closing that ends the comment ("cordiali saluti, rossi": one or two words,
   none a stop word, an adjective or a word comments are signed with — "saluti, buona giornata",
   "cordiali saluti, un cittadino" stay), and after "sono" only a listed frequent surname
