@@ -29,9 +29,12 @@ praise, a member of staff or a relative (:mod:`privacy.first_names`); thanked at
 before what the person did ("Ciro mi ha aiutato") or signing the comment (:mod:`privacy.thanked`); after a role's label
 in lower case (:mod:`privacy.roles`); a given name and a surname side by side in any casing, or beside an initial
 ("Rossi M.") (:mod:`privacy.pairs`); a particle and a surname after staff or a relative ("l'impiegato Di Martino")
-(:mod:`privacy.particles`); the senders of a pasted WhatsApp chat (:mod:`privacy.chats`);
+(:mod:`privacy.particles`); the senders of a pasted WhatsApp chat (:mod:`privacy.chats`); a surname after
+"da", "a", "con" in a narrative of who sent whom where, the writers naming themselves, a name after a verb of
+enrolment (:mod:`privacy.narrated`);
 a phone, a birth date, a file's or a civic number said in words, as a dictated comment writes them
-(:mod:`privacy.spoken`); ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
+(:mod:`privacy.spoken`); a codice fiscale spelled letter by letter (:mod:`privacy.spelled`); the last digits of an
+IBAN or a card written alone (:mod:`privacy.endings`); ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
 one-time code or account name after the word that introduces it (:mod:`privacy.credentials`); ``SOCIAL`` social-network handles
 (``@mario.rossi78``) and profile addresses (``instagram.com/…``, ``t.me/…``; other web addresses stay).
 A lower-case word is told from a surname by simplemma's Italian lexicon (:mod:`privacy.lexicon`, read

@@ -306,6 +306,13 @@ def unnumbered_addresses(text: str, counts: Counter) -> str:
     return scan(_SNC_RE, text, "INDIRIZZO", lambda m: not any(w.lower() in _NOT_STREET for w in m.group("name").split()), counts)
 
 
+#: a numbered road and the civic number on it ("Strada Provinciale 12 n. 4", "strada statale 16, civico 8"): the road's
+#: number is part of its name, the house's comes after its mark (round 14: "[INDIRIZZO] n. 4" was left); the road alone
+#: ("la strada statale 16 è chiusa") has no house on it and stays
+_ROAD_RE = re.compile(rf"(?<!\w)(?i:strada\s+(?:provinciale|statale|regionale|comunale|vicinale))\s+(?:(?i:n\.|n°)\s*)?\d{{1,4}}"
+                      rf"(?:\s+{_CAP_WORD}){{0,3}}\s*,?\s*{_CIVIC_MARK}\s*{_CIVIC}{_NOT_CIVIC}(?!\w)")
+
+
 def addresses(text: str, counts: Counter) -> str:
     """Street addresses with a civic number: ``via Roma 12``, ``Piazza G. Garibaldi, 3/B``,
     ``viale XX Settembre n. 45``, ``via dei mille, 7``; in the other languages of the
@@ -315,6 +322,8 @@ def addresses(text: str, counts: Counter) -> str:
     where one lives comes first ("abito in via roma 12", "residente in viale europa 45") or the
     number ends the address ("piazza duomo 3", "corso italia 45/b", "viale europa 190 int 4": see
     :data:`_BARE_RE`); a year without ``n.`` is not a civic number."""
+    if "ale " in text.lower():  # "Strada Provinciale 12 n. 4" (provinciale, statale, regionale, comunale, vicinale)
+        text = scan(_ROAD_RE, text, "INDIRIZZO", lambda m: True, counts)
     text = scan(_ADDRESSES, text, "INDIRIZZO", _capitals_civic, counts)
     text = scan(_HOME_RE, text, "INDIRIZZO", _civic, counts, group="addr")
     text = scan(_BARE_RE, text, "INDIRIZZO", _bare, counts)

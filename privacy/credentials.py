@@ -13,7 +13,7 @@ from .identifiers import scan
 #: ("utente mrossi80 password Pippo123!", "PIN INPS 1234ABCD", "codice OTP 482913", "il codice 493 771 via
 #: SMS"), and the entity's staff read the comments. A code in groups of digits is taken whole ("OTP 123 456").
 _CRED_LEAD = (r"(?i:password(?:['’]s)?|passw(?:or)?d|pwd|psw|pw|(?<!green\s)(?<!green-)(?P<pass>pass)|parola\s+segreta|mdp"
-              r"|(?<!numero\s)(?<!codice\s)(?<!cod\.\s)(?<!n\.\s)(?P<utente>utente)(?=\s+\S*[\d._])|(?P<codice>codice)(?=[^.!?\n]{0,40}sms)|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
+              r"|(?<!numero\s)(?<!codice\s)(?<!cod\.\s)(?<!n\.\s)(?P<utente>utente)(?=\s+\S*[\d._])|(?P<codice>codice)(?=[^.!?\n]{0,40}sms)|(?P<grouped>codice)(?=[^.!?\n\d]{0,40}\d{2,4}[ ]\d{2,4}(?!\d))|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
               r"|(?:sms|mail|e-mail|messaggio)\s+con\s+(?:il\s+)?codice"
               r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
               r"|username|user\s?name|user\s?id|nick\s?name|nick(?=\s*:)|nome\s+utente|login|account|credenziali"
@@ -27,7 +27,7 @@ _CRED_FILL = (r"(?:\s+(?i:inps|spid|cie|inail|dispositivo|della\s+carta|del\s+ba
               r"|che\s+mi\s+(?:(?:è|e['’])\s+arrivat[ao]|hanno\s+(?:dato|inviato|mandato)|(?:hai|avete)\s+(?:dato|inviato|mandato))))*")
 _CRED_RE = re.compile(rf"(?<!\w){_CRED_LEAD}(?P<fill>{_CRED_FILL})"
                       r"(?P<mark>\s*[:=]\s*|\s+(?i:è|e'|era|sono|is|ist|lautet|est|je)\s+|\s+)"
-                      r"(?P<secret>\d{3,4}(?:[ ]\d{3,4})+(?!\w)|[^\s,;]{3,64}?)(?=\)*(?:[\s,;]|[.!?]*(?:\s|$)))")
+                      r"(?P<secret>\d{2,4}(?:[ ]\d{2,4})+(?!\w)|[^\s,;]{3,64}?)(?=\)*(?:[\s,;]|[.!?]*(?:\s|$)))")
 
 
 #: after "password è" / "password:", what says how it is rather than what it is
@@ -44,10 +44,13 @@ _CRED_STATE = re.compile(r"(?i:[a-zà-ú]+(?:at[aoei]|ut[aoei]|it[aoei])|troppo|
 _HANDLE = re.compile(r"[A-Za-z]+(?:[._][A-Za-z]+)+")
 #: the leads whose secret must have a shape: "pass" (a permit's too: "il pass 2024", "pass H24") a password of six
 #: characters or more mixing letters and digits; "utente" an account name (a handle, or letters then digits: "mrossi80");
-#: "codice" before an SMS a code of digits ("il codice 3918 via sms"; "il codice F24", "2FA" are none)
+#: "codice" before an SMS a code of digits ("il codice 3918 via sms"; "il codice F24", "2FA" are none); "codice" with no
+#: SMS only digits in pairs or groups, as a one-time code is read out ("il codice è 12 34 56"; "il codice ATECO è 47 11"
+#: has a word between, "il codice 730" is one group, "codice 2024 2025" years: they stay)
 _SHAPED = {"pass": re.compile(r"(?=.*[A-Za-z])(?=.*\d)\S{6,}"),
            "utente": re.compile(r"[A-Za-z]+(?:[._][A-Za-z]+)+|[A-Za-z]{2,}\d{2,}"),
-           "codice": re.compile(r"\d{4,8}|\d{3,4}(?: \d{3,4})+")}
+           "codice": re.compile(r"\d{4,8}|\d{2,3}(?: \d{2,3})+|\d{3,4}(?: \d{3,4})+"),
+           "grouped": re.compile(r"\d{2,3}(?: \d{2,3}){1,3}")}
 _COUNTED = re.compile(r"\s+(?i:volt[ae]|minut[oi]|or[ae]|giorn[oi]|tentativ[oi]|caratter[ei]|cifr[ae]|second[oi]"
                       r"|times|minutes|hours|days|attempts|characters|digits|mal|zeichen|fois|caract)")
 _POSSESSIVE = re.compile(r"(?i:\b(?:la\s+mia|il\s+mio|mia|mio|my|meine?|mon|ma|moje)\s+$)")

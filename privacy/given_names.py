@@ -76,3 +76,14 @@ Ale Giuse Robi Simo Manu Dani Gabri Cate Lele Ele Giusy Sabri Rosy Susy Lory Dan
 Gaspare Biagio Baldassarre Melchiorre Eligio Natalina Gesualdo Onofrio Liborio Sebastiana Agatino Concettina Pasqualina
 Michelina Deborah Ayoub Rayan Aya Amina Irina
 """.split())
+
+
+#: famous people a comment names with no lead-in ("come Marco Polo", "ho letto Umberto Eco", "il liceo Umberto Eco"):
+#: no citizen's name there (round 14). After a lead-in ("mi chiamo Marco Polo") the name is still taken.
+FAMOUS = frozenset(("Marco Polo", "Umberto Eco", "Dante Alighieri", "Giuseppe Garibaldi", "Giuseppe Verdi", "Giuseppe Mazzini",
+                    "Alessandro Manzoni", "Giacomo Leopardi", "Enrico Fermi", "Galileo Galilei", "Cristoforo Colombo",
+                    "Sandro Pertini", "Aldo Moro", "Giovanni Falcone", "Paolo Borsellino", "Maria Montessori", "Luigi Pirandello",
+                    "Giovanni Verga", "Italo Calvino", "Primo Levi", "Carlo Collodi", "Alessandro Volta", "Guglielmo Marconi",
+                    "Antonio Gramsci", "Gianni Rodari", "Piero Angela", "Alberto Angela", "Giuseppe Ungaretti",
+                    "Giovanni Pascoli", "Ugo Foscolo", "Leonardo Da Vinci", "Pier Paolo Pasolini", "Federico Fellini",
+                    "Luciano Pavarotti", "Lucio Dalla", "Fabrizio De André", "Rita Levi Montalcini", "Totò"))

@@ -382,6 +382,16 @@ _BIRTH_YY_RE = re.compile(r"(?<!\w)(?i:classe|sono\s+del|nat[oaie](?:\s+(?:a|ad|
                           r"|\s*(?i:%|anni|euro|eur|min|or[ae]|giorn|volt|mes|cm|kg|km|person|alunn|student|bambin|post))")
 
 
+#: a thing born, not a person: "il servizio è nato il 3 marzo", "il progetto è nato il tre marzo" (round 14)
+_THING_BORN = re.compile(r"(?i:servizio|progetto|sito|portale|app|sportello|ufficio|iniziativa|comitato|associazione|bando|numero"
+                         r"\s+verde|piattaforma|festival|evento|mercato)\s+(?:[^\W\d_]+\s+){0,2}?(?:è|e['’]|era)\s+$")
+
+
+def thing_born(text: str, start: int) -> bool:
+    """Whether the birth word at ``start`` is said of a service, a project, a site, … (:data:`_THING_BORN`)."""
+    return _THING_BORN.search(text, max(0, start - 48), start) is not None
+
+
 def birth_dates(text: str, counts: Counter) -> str:
     """A date of birth — the date (or the year) after "nato/nata", "data di nascita", "born",
     "geboren", "née", "rojen", … after at most four words of place ("nata a Milano il …"):
@@ -390,6 +400,8 @@ def birth_dates(text: str, counts: Counter) -> str:
     (appointments, payments) stay."""
     def accept(m: re.Match) -> bool:
         date = m.group("date")
+        if thing_born(m.string, m.start()):  # "il servizio è nato il 3 marzo"
+            return False
         if m.string[m.start() - 1:m.start()] == "(" and m.group(0)[:2] in ("n.", "N."):  # "(n. 14/07/1938)": a birth only
             year = re.search(r"(?:19|20)\d\d(?!\d)", date)                     # of one born by 2010 ("avviso (n.
             return year is not None and int(year.group()) <= 2010                 # 14/07/2024)" stays)

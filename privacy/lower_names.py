@@ -9,14 +9,17 @@ lower-case word carries no sign of being a name:
 
 - after an abbreviated title or "signor"/"dottor" (forms written only before a name): the next
   word, unless it is a common word ("il sig. che mi ha ricevuto"), and the one after it when one of
-  the two is a listed given name ("sig. mario rossi", "sig. rossi mario");
+  the two is a listed given name ("sig. mario rossi", "sig. rossi mario"); a surname that is an adjective said of
+  staff is the surname there ("la sig.ra gentile", "il dottor Gentile"), not after the full word ("la signora gentile");
 - after "signora", "signorina", "dottoressa" (also said alone: "la signora gentilissima"): the
   same, and the word must not read as an adjective or a participle ("la signora addetta", "la signora
   anziana", "la signorina preparata");
 - after a closing, "firmato", "in fede" and "sono": only words of which one is a listed given name
   (:data:`privacy.given_names.GIVEN_NAMES`) that is not also an ordinary word (:data:`WORD_NAMES`:
   "sono serena", "sono bruno" (tanned), "saluti e grazie" stay);
-- after a relative or a member of staff: a listed given name, with the surname after it;
+- after a relative or a member of staff: a listed given name, with the surname after it; after one's own relative
+  also one that is a word, where what follows makes it the subject ("mio marito salvo ha 80 anni"; "mia figlia
+  sara contenta" stays);
 - a surname alone: after a closing that ends the comment ("cordiali saluti, rossi": one or two words,
   none a stop word, an adjective or a word comments are signed with — "saluti, buona giornata",
   "cordiali saluti, un cittadino" stay), and after "sono" only a listed frequent surname
@@ -103,11 +106,17 @@ def _given(word: str) -> bool:
 _SAID_OF = frozenset("mamma papà madre padre figlio figlia moglie marito nonna nonno zio zia classe sezione".split())
 
 
+#: an office or a desk after an elided preposition ("dell'inps"): no surname like "dell'acqua"
+_DESKS = OFFICES | {"Ufficio", "Ospedale", "Ambulatorio", "Archivio", "Accettazione", "Anagrafe"}
+
+
 def _words(m: re.Match) -> list[str]:
     """The words of the candidate up to the first that cannot be part of a name."""
     out = []
     for w in m.group("name").split():
-        if w in STOP and not (w in _PARTICLES and out) or w in _SAID_OF:
+        # "giovanni dell'inps", "anna dell'ufficio", "teresa dell ufficio" (its apostrophe left out): a desk, no surname
+        if w in STOP and not (w in _PARTICLES and out) or w in _SAID_OF \
+                or "'" in w and w.split("'")[-1].capitalize() in _DESKS or w in ("dell", "dall", "all", "nell", "sull"):
             break
         out.append(w)
     while out and out[-1] in _PARTICLES:
@@ -115,7 +124,23 @@ def _words(m: re.Match) -> list[str]:
     return out
 
 
+#: surnames that are adjectives said of staff: after an abbreviated title or "signor", "dottor" ("la sig.ra gentile", "il
+#: sig. cortese", "il dottor Gentile"), forms written only before a name, they are the surname; after the full word ("la
+#: signora gentile", "il signore gentile", "la dottoressa gentile") the adjective, kept
+_TITLE_ADJECTIVE_SURNAMES = frozenset("gentile gentili cortese".split())
+
+
+_TITLE_ADJECTIVE_RE = re.compile(r"(?<!\w)(?P<lead>(?i:sig(?:\.\s?ra\.?|\.\s?na\.?|g?\.|(?:ra|na)?(?=[ \t]))|dott(?:\.\s?ssa|\.)"
+                                 r"|avv\.|prof(?:\.\s?ssa|\.)|ing\.|geom\.|rag\.|dr\.?|signor|dottor)[ \t]+)"
+                                 r"(?P<name>Gentile|Gentili|Cortese|GENTILE|GENTILI|CORTESE)(?![\w'’])")
+
+
 def _taken_after_title(m: re.Match) -> list[str]:
+    first = m.group("name").split()[0]
+    if (m.group("short") or m.group("word")) and first in _TITLE_ADJECTIVE_SURNAMES:
+        return [first]
+    if first in ("nessuno", "qualcuno", "chiunque", "tizio", "caio"):  # "il signor nessuno": nobody's name
+        return []
     words = _words(m)
     if not words or words[0] in _PARTICLES:
         return words if len(words) > 1 else []
@@ -176,6 +201,17 @@ _CLOSING_CONSONANT = Led(re.compile(_CLOSING_WORDS + r"[ \t,.!:]+[a-zà-ÿ]+[ \t
                          lowered(_CLOSING_WORDS))
 
 
+#: a given name that is also a word after one's own relative ("mio marito salvo", "mia madre rosa") is the name
+#: only when what follows makes it the subject: a mark, the end, or a verb of what that person has or does ("sara
+#: contenta" is "sarà contenta", "salvo per miracolo" is "safe"). Round 14.
+_OWN_KIN = re.compile(r"(?i:mio|mia|nostro|nostra)\s")
+_SUBJECT_AFTER = re.compile(r"[ \t]*(?:$|[,;:!?)(\n]|\.(?!\w))|[ \t]+(?i:ha|aveva|hanno|è|e['’]|era|non|deve|doveva|vuole|può"
+                            r"|soffre|frequenta|compie|mi|ci|di\s+\d+\s+anni|\d+\s+anni|\(\d)(?![\w'’])")
+#: given names left out of the lists because they are words ("Salvo": "salvo errori"), taken only there
+_KIN_ONLY_NAMES = frozenset({"salvo"})
+_KIN_WORD_NAMES = frozenset(w for w in WORD_NAMES if w.capitalize() in GIVEN_NAMES) | _KIN_ONLY_NAMES
+
+
 def _taken_kin(m: re.Match) -> list[str]:
     """A listed given name and the word after it ("mia madre maria rossi"); after a relative or "si
     chiama" also a name not listed that ends in a consonant, as Italian words do not ("mio figlio kevin"),
@@ -183,6 +219,9 @@ def _taken_kin(m: re.Match) -> list[str]:
     words = _words(m)
     if words and _given(words[0]):
         return _particled(words) if len(words) > 1 and words[1] in _PARTICLES else words[:2]
+    if words and words[0] in _KIN_WORD_NAMES \
+            and _OWN_KIN.match(m.group("lead")) and _SUBJECT_AFTER.match(m.string, m.start("name") + len(words[0])):
+        return words[:1]  # "mio marito salvo ha 80 anni", "MIA MADRE ROSA HA 90 ANNI"; "mia figlia sara contenta" stays
     if words and foreign_surname(words[0]) and _RELATIVE.search(m.group("lead")):
         return words[:2] if len(words) > 1 and (_given(words[1]) or foreign_surname(words[1])) else words[:1]
     return []
@@ -214,8 +253,11 @@ def lower_names(text: str, counts: Counter, low: str | None = None) -> str:
     the text lower-cased, when the caller has it (only the gate of the titles reads it)."""
     if _TITLE_GATE.search(low if low is not None else text.lower()):
         text = _replace(_TITLE_RE, text, _taken_after_title, counts)
-    if _LOWER_GIVEN.isdisjoint(_TOKEN.findall(text)):
-        if _KIN_CONSONANT.search(text) is None:  # "mio figlio kevin": a name not listed after a relative
+        if "entil" in text or "ortese" in text:  # "la sig.ra Gentile": capitalised, refused as a common word elsewhere
+            text = _replace(_TITLE_ADJECTIVE_RE, text, lambda m: [m.group("name")], counts)
+    tokens = _TOKEN.findall(text)
+    if _LOWER_GIVEN.isdisjoint(tokens):
+        if _KIN_CONSONANT.search(text) is None and _KIN_WORD_NAMES.isdisjoint(tokens):  # "mio figlio kevin", "mio marito salvo"
             if _CLOSING_CONSONANT.search(text) is None:  # "grazie pinuccia zanchettin."
                 return text
             text = _replace(_CLOSING_RE, text, _taken_given, counts)

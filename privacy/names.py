@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .given_names import GIVEN_NAMES
+from .given_names import FAMOUS, GIVEN_NAMES
 from .leads import Led, by_first_letter, lowered
 from .word_forms import STOP, unlisted_surname
 from .surnames import FREQUENT, SURNAMES
@@ -55,7 +55,7 @@ _TITLES = (r"(?:\s+(?:(?:dr|prof|dipl\.-?ing|mag|mmag|ddr|ing|dkfm|arch|univ\.-?
            r"|di(?=\s)|dr(?=\s)|prof(?=\s)))*")
 _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo|chiamano|presento)|c/o|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
          r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?|(?=[ \t]))|dott(?:\.\s?ssa|\.|oressa|or|(?=[ \t]))"
-         r"|d\.\s?ssa|dr\.\s?ssa|dr\.|prof(?:\.\s?ssa|\.|essoressa|essor|(?=[ \t]))|avv\.|ing\.|geom\.|rag\.|arch\."
+         r"|d\.\s?ssa|dr\.\s?ssa|dr\.|dr(?=[ \t]+(?-i:[A-ZÀ-Ö]))|prof(?:\.\s?ssa|\.|essoressa|essor|(?=[ \t]))|avv\.|ing\.|geom\.|rag\.|arch\."
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"
          r"|(?-i:NOME|COGNOME)(?=[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])"  # a form's labels in capitals, no colon: "COGNOME Santoro NOME Ilenia"
@@ -88,7 +88,7 @@ _NAME_RE = re.compile(
 _NAME_FIRST_WORDS = (r"mi\s|miss|mr|ms|mon\s+nom|mme|mlle|monsieur|madame|mag\.|mmag\.|mein\s+name|moje\s|mit\s|meilleures"
                      r"|mfg|m\.|il\s+mio|il\s+sott|io\s|ich\s+hei|i\s+am|i['’]m|ime\s|in\s+fede"
                      r"|sono|sig|sem(?!\w)|saluti|sincerely|salutations|s\s+spo|la\s+sott|lep\s|lepo\s|liebe|lg|lp"
-                     r"|firma|f\.to|from|frau|freundliche|dott|dr\.|d\.|dkfm\.|dipl\.|distinti\s|danke\s"
+                     r"|firma|f\.to|from|frau|freundliche|dott|dr\.|dr\s|d\.|dkfm\.|dipl\.|distinti\s|danke\s"
                      r"|prof|avv|a\s+presto|abbracci|amicalement|arch|ing|geom|gosp|g\.|ga\.|geb\.|grazie\s+e\s|gru|grü"
                      r"|rag\.|regards|my\s+name|von|vorname|viele|vg|nome|nominativo|nachname|name|née"
                      r"|cognome|cordial|con\s+osservanza|cheers|c/o|sohn|tochter|kind|bruder|schwester|vater|mutter|mann|fils|fille|enfant|femme"
@@ -110,7 +110,7 @@ _PARTICLE_WORD = re.compile(_PARTICLE)
 #: a form's labels: a name taken ends before the next one ("Nome: Mario Cognome: Rossi")
 _LABELS = frozenset("Nome Cognome Nominativo Name Vorname Nachname Familienname Nom Prénom Ime Priimek Firma".split())
 NOT_NAMES = _LABELS | frozenset("""
-Carissimo Carissima Carissimi Carissime Caro Cara Egregi Stimato Stimata Spettabili Club
+Carissimo Carissima Carissimi Carissime Caro Cara Egregi Stimato Stimata Spettabili Club Nessuno Qualcuno Chiunque Tizio Caio
 Onkel Tante Oma Opa Uncle Aunt Auntie Grandma Grandpa Granny Tonton Tata Mamie Papi Papy Stric Teta Babica Dedek
 Madre Mamma Marito Moglie Figlio Figlia Figli Fratello Sorella Nonno Nonna Zio Zia Suocero Suocera Cognato Cognata Nipote
 Cugino Cugina Sportellista Inviato Inviata Sent Gesendet Envoyé Poslano Molto Poco Abbastanza Davvero Veramente Proprio Stato Stata Stati State Soddisfatto Soddisfatta Soddisfatti
@@ -297,8 +297,7 @@ _RUN_RE = re.compile(
 #: the cheap test before :data:`_RUN_RE`: two capitalised words (or two words in capitals) in a row.
 _RUN_GATE = re.compile(rf"[{_UP}][{_LOW}]+[ \t]+(?:{_CAP_PARTICLE}[ \t]*)?[{_UP}]|[{_UP}]{{2,}}[ \t]+[{_UP}]{{2}}")
 _PREVIOUS_WORD = re.compile(r"([\w'’.]+)[ \t]*$")
-#: how far back :func:`previous_word` looks before it reads the whole text
-_LOOK_BACK = 64
+_LOOK_BACK = 64  #: how far back :func:`previous_word` looks before it reads the whole text
 
 
 def previous_word(text: str, end: int) -> str:
@@ -310,8 +309,8 @@ def previous_word(text: str, end: int) -> str:
     if m is not None and m.start() == lo and lo > 0:
         m = _PREVIOUS_WORD.search(text, 0, end)
     return m.group(1) if m is not None else ""
-#: an article or a preposition elided before a word ("L'Hotel Adam", "dell'Ospedale Maria Vittoria")
-_ELIDED = re.compile(r"^(?i:l|dell|all|nell|dall|sull|un)['’]")
+#: an article or a preposition elided before a word ("L'Hotel Adam", "dell'Ospedale Maria Vittoria"); a desk's words
+_ELIDED, _DESK = re.compile(r"^(?i:l|dell|all|nell|dall|sull|un)['’]"), frozenset("dell dall all nell sull ufficio sportello anagrafe segreteria cassa".split())
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:\n])[\s\"«“(]*$")
 _PARTICLES = frozenset("De Di Da Del Della Dei Degli Dello Dal Dalla Lo La Li Van Von von".split())
 
@@ -340,7 +339,8 @@ def listed_names(text: str, counts: Counter) -> str:
 
 
 def _caps_part(word: str) -> bool:
-    return word.lower() not in STOP and not _not_a_name(word) and word.lower() not in PLACE_WORDS
+    low = _ELIDED.sub("", word.lower())  # "DELL'UFFICIO", "DELL UFFICIO" (no apostrophe): a desk's words, no surname
+    return low not in STOP and not _not_a_name(word) and low not in PLACE_WORDS and low.capitalize() not in OFFICES and low not in _DESK
 
 
 def _caps_surname(word: str) -> bool:
@@ -402,7 +402,7 @@ def _name_in_run(text: str, m: re.Match, words: list[tuple[str, int]]) -> tuple[
     if len(plain) < 2 or not _has_given_name(plain) or any(_not_a_name(w) for w in plain):
         return None
     joined = " ".join(w.capitalize() for w, _ in words)
-    if any(town in joined for town in TOWNS):  # "Martina Franca": a town, not a person
+    if joined in FAMOUS or any(town in joined for town in TOWNS):  # "Martina Franca": a town; "Marco Polo": no writer
         return None
     # a region or a city ("Friuli Venezia Giulia", "Reggio Emilia", "Emilia Romagna"): unless the word is
     # also a frequent surname ("Anna Messina")

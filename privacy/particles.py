@@ -6,7 +6,10 @@ common word ("Di", "Lo", "La"), so the whole surname was left. :func:`particle_s
 text``) takes the particle and the word after it, ``[NOME]``, when that word may be a name
 (:func:`privacy.names.plain_capitalised`: no common word, office or place) and is a listed surname, a listed given
 name or no Italian word (:mod:`privacy.lexicon`): "il medico Di Base", "la maestra Di Sostegno", "l'agente Di
-Polizia", "il vigile Di Turno" stay.
+Polizia", "il vigile Di Turno" stay. After an article ("Lo", "La", "Li"), which no phrase puts capitalised between a
+member of staff and a word, any such word is ("l'impiegato Lo Presti", "l'operatrice La Malfa": "presti", "malfa"
+are Italian word forms; round 14); the formal "La" of a letter is followed by a lower-case verb ("l'operatore La
+ricontatterà") and stays.
 """
 from __future__ import annotations
 
@@ -34,7 +37,8 @@ def particle_surnames(text: str, counts: Counter) -> str:
     for m in _PARTICLED_RE.finditer(text):
         word = m.group("word")
         low = word.lower()
-        if plain_capitalised(word) and (low in ALL_SURNAMES or word in GIVEN_NAMES or not known(low)):
+        if plain_capitalised(word) and (low in ALL_SURNAMES or word in GIVEN_NAMES or not known(low)
+                                        or m.group("name")[:2] in ("Lo", "La", "Li")):
             out.append(text[pos:m.start("name")] + "[NOME]")
             pos = m.end("name")
             counts["NOME"] += 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .identifiers import scan
+from .identifiers import scan, thing_born
 from .phones import _service, phonenumbers
 
 _UNITS = {w: i for i, w in enumerate("zero uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici "
@@ -137,7 +137,10 @@ _BIRTH_SAID = re.compile(
 
 
 def _birth(m: re.Match) -> bool:
-    """A day in words, or a year in words that is one of a living person's (1900–2010, or two digits said as tens)."""
+    """A day in words, or a year in words that is one of a living person's (1900–2010, or two digits said as tens);
+    never when a service, a project, a site is what was born (:func:`privacy.identifiers.thing_born`)."""
+    if thing_born(m.string, m.start()):  # "il servizio è nato il tre marzo": no person
+        return False
     date = m.group("date").lower().split()
     if len(date) == 1:  # "nato nel millenovecentosessanta": the year alone
         value = number_value(date[0])

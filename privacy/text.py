@@ -19,6 +19,9 @@ from .particles import GATE as PARTICLE_GATE, particle_surnames
 from .chats import chat_senders
 from .phones import phones, spelled_phones
 from .spoken import SAID, spoken_phones, spoken_records
+from .spelled import GATE as SPELLED_GATE, spelled_codes
+from .narrated import narrated_names
+from .endings import ACCOUNT_WORDS, GATE as ENDING_WORDS, account_endings
 from .roles import COURTESY_WORDS, ROLE_WORDS, STAFF_WORDS, courtesy_names, role_names, staff_names
 from .credentials import credentials
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, documents, ibans, partite_iva,
@@ -36,6 +39,8 @@ PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA"
                 "INDIRIZZO", "NOME", "IP", "CREDENZIALI", "SOCIAL", "ID")
 
 _DIGITS = re.compile(r"\d+")
+#: digits in pairs or groups: a one-time code read out after "codice" ("il codice è 12 34 56")
+_GROUPED = re.compile(r"\d\d \d\d")
 _PHONE_GATE = re.compile(r"\d(?:\D{0,2}\d){5}")
 #: dates and times, which libphonenumber rejects anyway: not worth asking it about — but not a pair of
 #: digit groups inside a longer dotted chain, which is a number written with dots ("347.12.34.567",
@@ -50,7 +55,7 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _NARROW = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 _EMAIL_WORDS = ("@", "%40", " at ", "(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "chiocciola", "gmail", "libero", "hotmail",
                 "outlook", "yahoo", "virgilio", "alice.it", "tiscali", "icloud")
-_NAME_WORDS = ("sono", "chiam", "presento", "c/o", "heißt", "heisst", "appelle", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "nominativ", "sottoscritt", "firma", "f.to", "fede", "sig", "dott", "dr.", "d.ssa", "d. ssa", "prof",
+_NAME_WORDS = ("sono", "chiam", "presento", "c/o", "heißt", "heisst", "appelle", "kiam", "avvocat", "ingegner", "architett", "geometra", "nome", "nominativ", "sottoscritt", "firma", "f.to", "fede", "sig", "dott", "dr.", "dr ", "d.ssa", "d. ssa", "prof",
                "avv.", "ing.", "geom.", "rag.", "arch.", "salut", "cordialm", "mag.", "gott",
                "name", "i am", "i'm", "i’m", "mr", "ms", "miss", "regards", "wishes", "sincerely", "faithfully",
                "heiß", "heiss", "herr", "frau", "grüß", "grüss", "gruess", "mfg",
@@ -104,7 +109,7 @@ def _redact(text: str, counts: Counter) -> str:
     # (an IBAN or a card holds digit runs that a phone, a P.IVA or a document pattern would take),
     # then contacts, names last ("sono RSSMRA85T10A562S" is a [CF]).
     low = text.lower()
-    if _has(low, _CRED_WORDS):  # first: a password may look like anything below ("Mario1980", an e-mail)
+    if _has(low, _CRED_WORDS) or "codice" in low and _GROUPED.search(text):  # first: a password may look like anything below ("Mario1980", an e-mail)
         text = credentials(text, counts)
     if _has(low, _EMAIL_WORDS):
         text = emails(text, counts)
@@ -123,6 +128,8 @@ def _redact(text: str, counts: Counter) -> str:
             text = tessere(text, counts)
         if digits >= 13:
             text = cards(text, counts)
+        if _has(low, ENDING_WORDS) and _has(low, ACCOUNT_WORDS):  # "l'iban finisce con 123456": its last digits alone
+            text = account_endings(text, counts)
         text = codici_fiscali(text, counts)
         if digits >= 11:
             text = partite_iva(text, counts)
@@ -144,6 +151,8 @@ def _redact(text: str, counts: Counter) -> str:
             text = cadastral(text, counts)
     if ("snc" in low or "s.n.c" in low) and _has(low, _STREET_WORDS):  # "via Roma snc": no civic number
         text = unnumbered_addresses(text, counts)
+    if _has(f" {low} ", SPELLED_GATE):  # "erre esse esse emme …": a codice fiscale spelled (before the phones' words)
+        text = spelled_codes(text, counts)
     if "tre " in low or "zero " in low:  # "tre tre tre uno due tre …": a number spelled out (one search)
         text = spelled_phones(text, counts, bool(runs))  # with digits: "tre tre otto 1234567" (one more)
     elif runs and _has(low, _DIGIT_WORDS):  # "333 uno due quattro …": partly in words, no "tre"/"zero"
@@ -195,12 +204,14 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
-    given, surname = listed_words(low)
+    given, surname, frequent = listed_words(low)
     if " " in text and given and surname:  # "chiedo di attilio caputo": a given name and a surname side by side
         text = lower_pairs(text, counts)
     if (given or surname) and "." in text:  # "Antonella P.", "Rossi M."
         text = initialled(text, counts)
     text = listed_names(text, counts)
+    if given or frequent:  # "mandata da Colombo a Ferri", "per iscrivere Pietro", "siamo luca e sara"
+        text = narrated_names(text, counts, low, given, frequent)
     if given and (" e " in text or " ed " in text or " and " in text or " und " in text or " et " in text or " in " in text):
         text = joined_names(text, counts)  # "Greta e Thiago frequentano la scuola"
     if given and _has(low, DESK_WORDS):  # "Luca dello sportello 3 è bravissimo", "Chiara del front office"

@@ -48,16 +48,17 @@ def thanked_names(text: str, counts: Counter) -> str:
 
 # --- a given name at a desk --------------------------------------------------------------------------------
 #: "Luca dello sportello 3 è bravissimo", "la gentilezza di Anna dell'ufficio anagrafe": a listed given name
-#: (with a capitalised word after it) followed by where the clerk works
+#: (with a capitalised word after it) followed by where the clerk works (round 14: also a CAF, a patronato, a
+#: consultorio, INPS, the ASL, a library: "ho fatto tutto con paola del caf")
 _DESK_RE = re.compile(rf"(?<![\w\[])(?:(?P<name>[{_UP}][{_LOW}]+)(?P<more>[ \t]+{_WORD})?|(?P<low>[{_LOW}]+))"
-                      r"(?=[ \t]+(?i:dell[oa]|dell['’]|allo|alla"
+                      r"(?=[ \t]+(?i:dell[oa]|dell['’]|dell(?=[ \t])|allo|alla"
                       r"|all['’]|al|del|dal|dallo|dalla)[ \t]*(?i:sportell|uffici|cup\b|urp\b|anagrafe|cassa|reception"
-                      r"|accettazione|segreteria|front|centralino|call))")
+                      r"|accettazione|segreteria|front|centralino|call|caf\b|patronato|consultorio|inps\b|asl\b|biblioteca))")
 
 
 #: the cheap gate before :data:`_DESK_RE` (lower-cased text)
 DESK_WORDS = ("sportell", "uffici", "cup", "urp", "anagrafe", "cassa", "reception", "accettazione", "segreteria", "front",
-              "centralino", "call")
+              "centralino", "call", "caf", "patronato", "consultorio", "inps", "asl", "biblioteca")
 
 
 def desk_names(text: str, counts: Counter) -> str:
@@ -65,6 +66,8 @@ def desk_names(text: str, counts: Counter) -> str:
     is no ordinary word): ``[NOME]``."""
     def sub(m: re.Match) -> str:
         more, name = m.group("more"), m.group("name")
+        if place_named(m.string, m.start()):
+            return m.group(0)  # "la festa di San Giovanni del patronato": a saint's, a street's name
         if name is None:  # in lower case a listed given name that is no ordinary word: "anna del front office"
             low = m.group("low")
             if low.capitalize() not in GIVEN_NAMES or low in WORD_NAMES:
@@ -72,7 +75,8 @@ def desk_names(text: str, counts: Counter) -> str:
             counts["NOME"] += 1
             return "[NOME]"
         if name not in GIVEN_NAMES:
-            if more and more.strip() in GIVEN_NAMES:  # "Ottimo Marco allo sportello"
+            if more and more.strip() in GIVEN_NAMES and not place_named(m.string, m.end("more") - len(more.strip())):
+                # "Ottimo Marco allo sportello" ("San Giovanni del patronato" is a saint's)
                 counts["NOME"] += 1
                 return m.group("name") + more[:len(more) - len(more.lstrip())] + "[NOME]"
             return m.group(0)
