@@ -1,7 +1,8 @@
-"""The console's charts keep their labels readable at 1280 px and on a 390-px phone (Debian chromium):
-the x axis's period labels, its title and the legend do not cover one another, and no label is cut
-off at the picture's edge. A year of months turns the labels on a narrow chart; the legend placed
-under the plot area covered them and the axis title, and on a phone the labels were cut ("2026-0")."""
+"""The console at 1280 px and on a 390-px phone (Debian chromium): its charts keep their labels
+readable — the x axis's period labels, its title and the legend do not cover one another, and no label
+is cut off at the picture's edge (a year of months turns the labels on a narrow chart; the legend placed
+under the plot area covered them and the axis title, and on a phone the labels were cut: "2026-0") —
+and no page is wider than the phone (a select of long options widened its form, and the page, to 620 px)."""
 from __future__ import annotations
 
 import pytest
@@ -20,7 +21,7 @@ MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
 
 @pytest.fixture(scope="module")
 def console(tmp_path_factory):
-    """A console over a year of months of two services (every month published), and a monitoring token."""
+    """A console over a year of months of two services (every month published), a monitoring and an admin token."""
     from warehouse.console import create_app
 
     root = tmp_path_factory.mktemp("chart-layout")
@@ -29,11 +30,12 @@ def console(tmp_path_factory):
     seed(factory, ["https://www.comune.roma.it"])
     with session_scope(factory) as s:
         secret = create_token(s, role="monitoring", label="test monitoring", actor="test")[1]
+        admin = create_token(s, role="admin", label="test admin", actor="test")[1]
     write(root, [response(period=p, day=1 + i % 28, entity=e, service=k, region=r, satisfaction=1 + i % 5)
                  for p in MONTHS for e, k, r in (("c_h501", "demo-roma-anagrafe", "ITI4"),
                                                  ("c_f205", "demo-milano-anagrafe", "ITC4")) for i in range(35)])
     url, server = serve(create_app(settings))
-    yield url, secret
+    yield url, secret, admin
     server.shutdown()
 
 
@@ -51,7 +53,7 @@ def overlap(a, b) -> bool:
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_chart_labels_neither_overlap_nor_are_cut(console, browser, width):
-    base, secret = console
+    base, secret, _admin = console
     context, page = sign_in(browser, base, secret, path="/")
     page.set_viewport_size({"width": width, "height": 844})
     for path in ("/?freq=M&period=2026-12", "/quality"):
@@ -71,5 +73,23 @@ def test_chart_labels_neither_overlap_nor_are_cut(console, browser, width):
             for t in c["title"]:
                 for lg in c["legend"]:
                     assert not overlap(t, lg), f"{where}: the axis title {t} under the legend {lg}"
+    assert not page.errors
+    context.close()
+
+
+def test_no_page_is_wider_than_a_phone(console, browser):
+    """The service type's filters (its instruments' long titles), the exports' format and the admin's
+    entity and service type selects kept their options' width: the whole page scrolled sideways on a
+    390-px phone (in the demo: 620, 504 and 602 px). A field is at most as wide as the page; its select follows."""
+    base, _secret, admin = console
+    context, page = sign_in(browser, base, admin, path="/")
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = {}
+    for path in ("/service-types/anagrafe.certificati?freq=M&period=2026-12", "/exports", "/admin/services"):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        if (w := page.evaluate("document.documentElement.scrollWidth")) > 390:
+            wide[path] = w
+    assert not wide, wide
     assert not page.errors
     context.close()
