@@ -264,8 +264,11 @@ def entity_page(con, settings, args, lang, ipa: str, services: list[dict], name:
                          {"type": "scatter", "mode": "lines", "x": [r["period"] for r in rows],
                           "y": [r["national_share"] for r in rows], "name": _("Benchmark nazionale"),
                           "line": {"color": "#17324d", "dash": "dash"}}],
+                # the periods in time order: plotly orders categories as the traces first name them,
+                # and the band (published periods only) comes first — 2026-02 drawn before 2025-12
                 "layout": {"yaxis": {"range": [0, 100], "title": {"text": _("Quota positiva %")}},
-                           "xaxis": {"type": "category", "title": {"text": _("Periodo")}}}}
+                           "xaxis": {"type": "category", "categoryarray": [r["period"] for r in rows],
+                                     "title": {"text": _("Periodo")}}}}
         charts.append(Chart(f"trend-{t}", type_label(t, lang),
                             [("period", "Periodo"), ("n", "Risposte"), ("share", "Quota positiva %"),
                              ("share_lower", "IC 95% inf."), ("share_upper", "IC 95% sup."), ("status", "Stato"),
