@@ -42,7 +42,7 @@ SDMX_COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
 SPECIAL = {TOTAL: ("Totale", "Total"), NOT_APPLICABLE: ("Non applicabile", "Not applicable"),
            UNKNOWN: ("Non noto", "Unknown")}
 
-CHANNELS = {"web": ("Web", "Web"), "app": ("App", "App"), "email": ("Email", "Email"), "sms": ("SMS", "SMS"),
+CHANNELS = {"web": ("Web", "Web"), "app": ("App", "App"), "email": ("E-mail", "Email"), "sms": ("SMS", "SMS"),
             "kiosk": ("Totem", "Kiosk"), "front_office": ("Sportello", "Front office"), "phone": ("Telefono", "Phone")}
 INDICATORS = {"satisfaction": ("Soddisfazione", "Satisfaction"), "ease": ("Facilità", "Ease"),
               "clarity": ("Chiarezza", "Clarity"), "speed": ("Rapidità", "Speed"), "trust": ("Fiducia", "Trust"),

@@ -19,8 +19,6 @@ from .periods import calendar_period, is_complete, months, period_of
 from .protect import Protection
 
 INSTRUMENT = "faccia"
-CHANNEL_LABELS = {"front_office": "Sportello", "kiosk": "Totem", "phone": "Telefono", "web": "Web", "app": "App",
-                  "email": "E-mail", "sms": "SMS"}
 FACES = (("100", "Soddisfatto/a"), ("50", "Né soddisfatto/a né insoddisfatto/a"), ("0", "Insoddisfatto/a"))
 
 
@@ -29,9 +27,9 @@ def _v(x: Any) -> float | None:
 
 
 def channel_label(code: str, lang: str = "it") -> str:
-    """The channel ``code`` in words of ``lang`` (Italian: the report's own words, *Sportello*; else the
-    CHANNEL codelist's, *Front office*)."""
-    return CHANNEL_LABELS.get(code, code) if lang == "it" else codelists.label("CHANNEL", code, lang)
+    """The channel ``code`` in words of ``lang``: the CHANNEL codelist's (*Sportello*, *Front office*), as
+    every page and export names it."""
+    return codelists.label("CHANNEL", code, lang)
 
 
 def _reason_labels(indicator: str, lang: str = "it") -> dict[str, str]:

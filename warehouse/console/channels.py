@@ -18,6 +18,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from questionnaires.taxonomy import service_types
 
+from .. import codelists
 from ..comparability import QueryError
 from ..cube import Cut, first_data_month, table
 from ..protect import Protection
@@ -27,14 +28,12 @@ from .auth import not_found, require
 from .paths import query_args
 
 bp = Blueprint("channels", __name__)
-CHANNEL_LABELS = {"web": "Web", "app": "App", "email": "E-mail", "sms": "SMS", "kiosk": "Totem",
-                  "front_office": "Sportello", "phone": "Telefono"}
 i18n.EN.update({"Scegli un tipo di servizio": "Choose a service type",
                 "oppure il codice IPA di un ente": "or an entity's IPA code",
                 "Scegli un tipo di servizio o un ente per vederne gli indicatori per canale.":
                     "Choose a service type or an entity to see its indicators by channel.",
                 "Mostra": "Show", "Canali": "Channels", "Canale": "Channel", "Strumento": "Instrument", "Quota positiva": "Positive share",
-                "Totem": "Kiosk", "Sportello": "Front office", "Telefono": "Phone"})
+                })
 
 
 COLUMNS = [("period", "Periodo"), ("channel_label", "Canale"), ("questionnaire", "Strumento"), ("n", "Risposte"),
@@ -61,7 +60,7 @@ def _view() -> dict:
     df = table(con, Cut(indicator, ["channel", "questionnaire"], filters, freq), Protection.from_settings(settings))
     first = first_data_month(con)
     rows = [{"period": r["period"], "channel": r["channel"],
-             "channel_label": i18n.gettext(CHANNEL_LABELS.get(r["channel"], r["channel"])),
+             "channel_label": codelists.label("CHANNEL", r["channel"], i18n.lang()),
              "questionnaire": r["questionnaire"], **cell(r), "coverage": coverage_text(r["period"], first)}
             for r in df.to_dict("records")]
     name = _entity_name(entity) if entity is not None else None
