@@ -55,3 +55,19 @@ def test_other_paths_keep_the_plain_not_found(site):
     page = site.get("/it/2026-Q5", headers=HTML).get_data(as_text=True)
     assert "La pagina richiesta non esiste" in page and "non è pubblicato" not in page
     assert site.get("/data/2026-Q4.json").status_code == 404  # the data stay JSON
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("it", "Il trimestre 2026-Q2 (aprile–giugno 2026) è concluso, ma i suoi risultati non sono stati pubblicati."),
+    ("en", "The quarter 2026-Q2 (April–June 2026) has ended, but its results have not been released."),
+    ("de", "Das Quartal 2026-Q2 (April–Juni 2026) ist abgeschlossen, seine Ergebnisse wurden aber nicht veröffentlicht.")])
+def test_an_ended_quarter_never_released_is_not_said_to_be_still_running(site, lang, said):
+    """2026-Q2 is over and was not published: the page does not answer with the rule for a running quarter
+    ("only ended quarters are released, after their end"), which read as if it had not ended (the console
+    review's note); it says it ended unreleased, and still links the latest released quarter."""
+    r = site.get(f"/{lang}/2026-Q2", headers=HTML)
+    assert r.status_code == 404
+    page = r.get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert said in text and "2026-Q3" in text, text[:1500]
+    assert f'href="/{lang}/2026-Q3"' in page

@@ -33,6 +33,7 @@ from settings.buckets import ClientBuckets, close_limiter, limiter_storage
 
 from .. import warmup
 from . import charts
+from ..periods import is_complete
 from ..protect import Protection
 from .feed import atom
 from .highlights import findings, for_json, sentences
@@ -311,7 +312,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             period = (request.view_args or {}).get("period", "") if request.endpoint == "quarter" else ""
             rel = releases.get() if re.fullmatch(r"\d{4}-Q[1-4]", period) else {}
             resp = page(lang, "error.html", code=exc.code, quarter=period if rel else None,
-                        latest=max(rel) if rel else None)
+                        ended=bool(rel) and is_complete(period), latest=max(rel) if rel else None)
             resp.status_code = exc.code
             return resp
         return jsonify({"error": exc.name.lower().replace(" ", "_"), "message": exc.description,

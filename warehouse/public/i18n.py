@@ -49,6 +49,8 @@ EN = {
         "against the previous version: {r} observations revised, {a} added, {d} removed",
     "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":
         "Partial data: the quarter holds responses of the months {m} only, not of all three.",
+    "Il trimestre {q} ({m}) è concluso, ma i suoi risultati non sono stati pubblicati.":
+        "The quarter {q} ({m}) has ended, but its results have not been released.",
     "Il trimestre {q} ({m}) non è pubblicato: si pubblicano solo trimestri conclusi, dopo la loro fine.":
         "The quarter {q} ({m}) is not released: only ended quarters are released, after their end.",
     "Ultimo trimestre pubblicato:": "Latest released quarter:",

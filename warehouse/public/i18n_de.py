@@ -51,6 +51,8 @@ DE = {
         "gegenüber der vorherigen Version: {r} Beobachtungen revidiert, {a} hinzugefügt, {d} entfernt",
     "Dati parziali: il trimestre contiene risposte solo dei mesi {m}, non di tutti e tre.":
         "Unvollständige Daten: Das Quartal enthält nur Antworten aus den Monaten {m}, nicht aus allen drei.",
+    "Il trimestre {q} ({m}) è concluso, ma i suoi risultati non sono stati pubblicati.":
+        "Das Quartal {q} ({m}) ist abgeschlossen, seine Ergebnisse wurden aber nicht veröffentlicht.",
     "Il trimestre {q} ({m}) non è pubblicato: si pubblicano solo trimestri conclusi, dopo la loro fine.":
         "Das Quartal {q} ({m}) ist nicht veröffentlicht: Es werden nur abgeschlossene Quartale veröffentlicht, nach "
         "ihrem Ende.",
