@@ -106,7 +106,7 @@ def test_the_report_refuses_a_month_that_has_not_started(console):
 
 def test_the_channel_view_of_an_entity_and_of_a_service_type_keeps_instruments_apart(console):
     html = console.get("/channels?entity=c_h501").get_data(as_text=True)
-    found = set(re.findall(r'<tr data-channel="(\w+)"[^>]*><td>2026</td><th scope="row">\w+</th><td><code>([\w-]+)</code>', html))
+    found = set(re.findall(r'<tr data-channel="(\w+)"[^>]*><td>2026</td><th scope="row">\w+</th><td data-instrument="([\w-]+)">', html))
     assert found == {("web", "cx-core"), ("front_office", "faccia"), ("phone", "faccia")}
     by_type = console.get("/channels?service_type=sportello.urp").get_data(as_text=True)
     assert 'data-channel="phone"' in by_type and 'data-channel="web"' not in by_type
