@@ -8,7 +8,9 @@
  * submission_id and is stored once. The queue is flushed now, when the network returns ("online")
  * and every 15 s; a send left without any answer for 30 s is given up (and so tried again). Refused
  * because the service's questionnaire was reassigned (409 questionnaire_not_assigned), the page loads
- * again, with the new questionnaire, as soon as nobody is answering.
+ * again, with the new questionnaire, as soon as nobody is answering. Another page (the device's language
+ * after an answer given in another, a language tapped) is opened only once the collector answers: offline
+ * the kiosk stays, and keeps answering, in the language it has.
  */
 (function () {
   "use strict";
@@ -70,7 +72,21 @@
   /* A citizen switched the page to their language (cfg.home: the device's own): the next person finds
    * the device's language again, once the answer is given or after a minute without a touch. */
   function away() {
-    if (cfg.home) { timer = setTimeout(function () { location.replace(cfg.home); }, 60000); }
+    if (cfg.home) {
+      timer = setTimeout(function () {
+        var asking = function () { return !$("s-ask").hidden; }; /* nobody began an answer meanwhile */
+        reachable(function () { if (asking()) { location.replace(cfg.home); } }, function () { if (asking()) { away(); } });
+      }, 60000);
+    }
+  }
+  /* A page is opened (the device's language, another one tapped) only once the collector answers: offline,
+   * the browser's own error page replaced the kiosk, and nobody could answer until staff reloaded it. */
+  function reachable(then, otherwise) {
+    var ac = window.AbortController ? new AbortController() : null;
+    var stall = ac ? setTimeout(function () { ac.abort(); }, 5000) : null;
+    fetch("/kiosk.js", { method: "HEAD", cache: "no-store", credentials: "omit", signal: ac ? ac.signal : undefined })
+      .then(function (r) { clearTimeout(stall); if (r.ok) { then(); } else { otherwise(); } },
+            function () { clearTimeout(stall); otherwise(); });
   }
   /* Walked away on the reasons: the face still counts. After 30 s without a touch the kiosk asks
    * whether more time is needed (WCAG 2.2.1) and sends the answer as it is only 20 s later. */
@@ -97,7 +113,8 @@
 
   /* the thank-you screen's end: the faces for the next person, in the device's language */
   function reset() {
-    if (cfg.home) { location.replace(cfg.home); return; } /* (a page loaded anew: a new questionnaire too) */
+    /* (a page loaded anew: a new questionnaire too); offline, the faces in this page's language meanwhile */
+    if (cfg.home) { reachable(function () { location.replace(cfg.home); }, back); return; }
     back();
   }
   /* Back on the reasons: the faces again, for the same person (in the language they chose) */
@@ -179,6 +196,12 @@
     b.addEventListener("click", function () {
       b.setAttribute("aria-pressed", b.getAttribute("aria-pressed") === "true" ? "false" : "true");
       idle();
+    });
+  });
+  all(".langs a").forEach(function (a) {
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      reachable(function () { location.assign(a.href); }, function () {});
     });
   });
   $("send").addEventListener("click", send);

@@ -114,6 +114,9 @@
       "@media (max-width:30em){.asc-scale{grid-auto-flow:row;max-width:none}" +
       ".asc-scale .asc-opt{flex-direction:row;flex-wrap:wrap;align-items:center;padding:.5em .875em;text-align:left}" +
       ".asc-scale .asc-vh{position:static;width:auto;height:auto;overflow:visible;clip:auto;white-space:normal}.asc-scale .asc-w{font-size:1em}}" +
+      /* the same, on a wide screen, where the words do not fit the boxes (a sidebar): fit() sets asc-rows */
+      ".asc-scale.asc-rows{grid-auto-flow:row;max-width:none}.asc-rows .asc-opt{flex-direction:row;flex-wrap:wrap;align-items:center;padding:.5em .875em;text-align:left}" +
+      ".asc-rows .asc-vh{position:static;width:auto;height:auto;overflow:visible;clip:auto;white-space:normal}.asc-rows .asc-w{font-size:1em}" +
       ".asc-faces{gap:1em}.asc-faces .asc-opt{flex:1 1 7em;max-width:11em;flex-direction:column;padding:.75em .5em;text-align:center}" +
       ".asc-faces svg{width:4.5em;height:4.5em}.asc-satisfied svg{color:#00734a}.asc-neutral svg{color:#7a5200}.asc-dissatisfied svg{color:#b3243c}" +
       ".asc-n{font-size:1.125em;line-height:1.2}.asc-w{font-size:.8125em;line-height:1.2;hyphens:auto}" +
@@ -187,6 +190,25 @@
         svgEl("path", Object.assign({ d: FACE[mood] }, line))]);
     }
 
+
+    /* A scale whose words do not fit its row of boxes (the widget in a sidebar: the media query sees only the
+     * screen) is laid out one option a line (asc-rows), measured as a row each time the widget's width changes.
+     * Watched through an empty line of the widget's width: what the layout changes (heights) is never seen.
+     * Returns the measure, also run when an answer shows another question (a scale hidden until then). */
+    function fit(box) {
+      var measure = function () {
+        Array.prototype.forEach.call(box.querySelectorAll(".asc-scale"), function (scale) {
+          scale.classList.remove("asc-rows");
+          var spill = Array.prototype.some.call(scale.children, function (o) { return o.scrollWidth > o.clientWidth + 1; });
+          scale.classList.toggle("asc-rows", spill);
+        });
+      };
+      if (!window.ResizeObserver) { return function () {}; }
+      var ruler = el("div", { "aria-hidden": "true" });
+      box.insertBefore(ruler, box.firstChild);
+      new ResizeObserver(measure).observe(ruler);
+      return measure;
+    }
 
     /* questionnaires.model.Condition's semantics: an unanswered source item never holds. */
     function holds(c, answers) {
@@ -331,6 +353,7 @@
         box.appendChild(node);
       });
       box.appendChild(el("div", { hidden: "" }, [el("label", { text: "asc_hp" }, [hp])]));
+      var refit = fit(box);
       if (note) { form.appendChild(note); }
       form.appendChild(box);
       form.appendChild(button);
@@ -481,6 +504,7 @@
       form.addEventListener("change", function (ev) {
         F.starts = 1;
         collect();
+        refit();
         q.items.forEach(function (item) {
           var b = blocks[item.code];
           if (b.inputs.indexOf(ev.target) >= 0 && !b.err.hidden) { setError(b, ""); }
