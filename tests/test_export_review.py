@@ -1,0 +1,44 @@
+"""``ascolto export`` used as an Istat statistician would (review of the exports, December 2026): what a
+refusal says must fit the request refused.
+
+Real data through the warehouse (the data of tests/test_export_defaults.py: 2025-12 to 2026-11, the
+clock pinned to 15 December 2026); the CLI through click's runner; no mocks."""
+from __future__ import annotations
+
+import pytest
+
+from .test_export_defaults import _cli, data, december  # noqa: F401  (fixtures)
+
+HINT = "The microdata package holds months"
+
+
+@pytest.mark.parametrize("args, field", [
+    (("--from", "2026-12"), "--from"),  # running: a frequency does not cure it
+    (("--from", "2026-06", "--to", "2026-03"), "--from"),  # reversed
+    (("--from", "2026-03", "--to", "2030-01"), "--to"),  # not started
+])
+def test_a_packages_refusal_not_about_its_frequency_gives_no_frequency_hint(data, december, tmp_path, args, field):
+    """The package's refusal of any ``--from``/``--to`` that is a period label ended with "The microdata
+    package holds months: leave --freq out (it follows --from/--to), or give --freq M." — also for a
+    running month, a range whose start is after its end or a period not begun, where no ``--freq`` was
+    given and none helps. The hint is for a range that cuts a period of ``--freq`` alone."""
+    r = _cli(data, "--format", "datapackage", "--out", str(tmp_path / "pkg"), *args)
+    assert r.exit_code == 2 and f"Invalid value for {field}" in r.stderr, r.stderr
+    assert HINT not in r.stderr and "--freq" not in r.stderr, r.stderr
+    assert not (tmp_path / "pkg").exists()
+
+
+def test_a_packages_frequency_hint_names_a_frequency_that_keeps_the_range(data, december, tmp_path):
+    """``--from 2025 --to 2026-06`` without ``--freq`` (so years, the form of ``--from``) was told "leave
+    --freq out (it follows --from/--to), or give --freq A": the very request refused. The hint now names
+    the frequency the refused label is written in (``--to 2026-06``: M), and leaving ``--freq`` out only
+    where one was given and the range keeps without it."""
+    out = tmp_path / "pkg"
+    r = _cli(data, "--format", "datapackage", "--out", str(out), "--from", "2025", "--to", "2026-06")
+    assert r.exit_code == 2 and "Invalid value for --to" in r.stderr, r.stderr
+    assert f"{HINT}: give --freq M." in r.stderr and "leave --freq out" not in r.stderr, r.stderr
+    r = _cli(data, "--format", "datapackage", "--out", str(out), "--from", "2025-12", "--to", "2026-06")
+    assert r.exit_code == 0, r.output  # the way out works
+    # a --freq given that cuts the months: leaving it out keeps the range (test_export_defaults)
+    r = _cli(data, "--format", "datapackage", "--out", str(tmp_path / "q"), "--freq", "Q", "--to", "2026-05")
+    assert r.exit_code == 2 and f"{HINT}: leave --freq out (it follows --from/--to), or give --freq M." in r.stderr
