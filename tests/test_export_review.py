@@ -42,3 +42,31 @@ def test_a_packages_frequency_hint_names_a_frequency_that_keeps_the_range(data, 
     # a --freq given that cuts the months: leaving it out keeps the range (test_export_defaults)
     r = _cli(data, "--format", "datapackage", "--out", str(tmp_path / "q"), "--freq", "Q", "--to", "2026-05")
     assert r.exit_code == 2 and f"{HINT}: leave --freq out (it follows --from/--to), or give --freq M." in r.stderr
+
+
+def test_a_range_open_at_one_end_without_data_is_said_as_asked(tmp_path):
+    """``--to 2025-10`` alone, the data beginning in 2025-11, was refused with "No responses from 2025-11 to
+    2025-10 (from=-, to=2025-10)": the open start filled in with the data's first month, a range backwards
+    that nobody asked for; likewise ``--from`` after a gap at the end of the data. Said as asked now."""
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+    from tests.warehouse_rows import response, write
+
+    root = tmp_path / "data"
+    write(root, [response(period=p, satisfaction=1 + i % 5, entity=f"c_{i % 4}") for p in ("2025-11", "2025-12")
+                 for i in range(20)])
+
+    def cli(*args):
+        return CliRunner().invoke(main, ["export", "--format", "csv", "--out", str(tmp_path / "t.csv"), *args],
+                                  env={"ASCOLTO_DATA_DIR": str(root)})
+
+    r = cli("--to", "2025-10")
+    assert r.exit_code == 2 and "Invalid value for --to" in r.stderr, r.stderr
+    assert "No responses up to 2025-10 (to=2025-10): the data cover 2025-11 to 2025-12" in r.stderr, r.stderr
+    r = cli("--from", "2026-02")
+    assert r.exit_code == 2 and "Invalid value for --from" in r.stderr, r.stderr
+    assert "No responses from 2026-02 on (from=2026-02): the data cover 2025-11 to 2025-12" in r.stderr, r.stderr
+    r = cli("--from", "2026-02", "--to", "2026-03")  # a whole range: as before
+    assert "No responses from 2026-02 to 2026-03 (from=2026-02, to=2026-03)" in r.stderr, r.stderr
+    assert not (tmp_path / "t.csv").exists()
