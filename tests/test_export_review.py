@@ -70,3 +70,32 @@ def test_a_range_open_at_one_end_without_data_is_said_as_asked(tmp_path):
     r = cli("--from", "2026-02", "--to", "2026-03")  # a whole range: as before
     assert "No responses from 2026-02 to 2026-03 (from=2026-02, to=2026-03)" in r.stderr, r.stderr
     assert not (tmp_path / "t.csv").exists()
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_every_field_of_the_microdata_package_is_described_in_its_language(tmp_path, lang):
+    """Every column of a resource had a ``description`` in the package's language but ``questionnaire`` and
+    ``version``: the codebook of the microdata left two columns of every file undescribed. Now each field
+    has one, the fixed fields' from :data:`warehouse.datapackage_text.FIELDS` (Italian for ``--lang it``)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+    from tests.warehouse_rows import response, write
+    from warehouse.datapackage_text import FIELDS
+
+    root = tmp_path / "data"
+    write(root, [response(period="2025-11", satisfaction=1 + i % 5, entity="c_h501") for i in range(12)])
+    out = tmp_path / "pkg"
+    r = CliRunner().invoke(main, ["export", "--format", "datapackage", "--out", str(out), "--lang", lang],
+                           env={"ASCOLTO_DATA_DIR": str(root)})
+    assert r.exit_code == 0, r.output
+    [resource] = json.loads((out / "datapackage.json").read_text("utf-8"))["resources"]
+    fields = resource["schema"]["fields"]
+    assert [f["name"] for f in fields if not f.get("description")] == []
+    header = (out / resource["path"]).read_text("utf-8").splitlines()[0].split(",")
+    assert [f["name"] for f in fields] == header  # nothing missing, nothing stale
+    said = {f["name"]: f["description"] for f in fields}
+    for name in ("questionnaire", "version"):
+        assert said[name] == FIELDS[name][0 if lang == "it" else 1]
