@@ -5,6 +5,8 @@ Real data through the warehouse (the data of tests/test_export_defaults.py: 2025
 clock pinned to 15 December 2026); the CLI through click's runner; no mocks."""
 from __future__ import annotations
 
+import html as markup
+
 import pytest
 
 from .test_export_defaults import _cli, data, december  # noqa: F401  (fixtures)
@@ -99,3 +101,26 @@ def test_every_field_of_the_microdata_package_is_described_in_its_language(tmp_p
     said = {f["name"]: f["description"] for f in fields}
     for name in ("questionnaire", "version"):
         assert said[name] == FIELDS[name][0 if lang == "it" else 1]
+
+
+@pytest.mark.parametrize("query, said", [
+    ("to=2025-10", "nessuna risposta fino a 2025-10: i dati coprono i mesi da 2025-12 a 2026-11; niente da "
+                   "esportare in quell'intervallo."),
+    ("from=2020-01&to=2020-12", "nessuna risposta da 2020-01 a 2020-12: i dati coprono i mesi da 2025-12 a 2026-11; "
+                                "niente da esportare in quell'intervallo."),
+])
+def test_the_italian_exports_page_says_a_range_without_responses_in_italian(data, december, query, said):
+    """The Exports page's package over months without responses, in Italian (the page's default), said
+    "Parametro non valido: «to». (No responses …; nothing to export for that range.)": the English detail
+    in brackets, as for a refusal the page cannot word. It is worded in Italian now (the API keeps English)."""
+    from settings import Settings
+    from tests.console_auth import token
+    from warehouse.console import create_app
+
+    settings = Settings(data_dir=data, rollup_check_s=0.0)
+    client = create_app(settings).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token(settings, 'statistician')}"
+    r = client.get(f"/exports/datapackage.zip?{query}")
+    page = markup.unescape(r.get_data(as_text=True))
+    assert r.status_code == 400 and f"Parametro non valido: «to»: {said}" in page, page[-800:]  # before the data
+    assert "No responses" not in page and "nothing to export" not in page
