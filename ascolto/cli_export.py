@@ -62,19 +62,17 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     from warehouse.cube import Cut
     from warehouse.export import OutputError, check_out, export
     from dataset.recordkey import secret_for
-    from warehouse.periods import freq_of
     from warehouse.protect import Protection
 
+    asked = freq
     try:
         freq = default_freq(fmt, freq, start, end)
         Cut(freq=freq, start=start, end=end).validate()
         check_out(fmt, out)
     except QueryError as exc:  # a running --from/--to: the latest ended period with data named instead
         said = running_parts(settings, data_dir, None, exc, parts=False)
-        if fmt == "datapackage" and exc.field in ("from", "to") and _label(start or end):
-            # a --freq that cuts the range's periods: the package's months follow --from/--to without it
-            said += (f" The microdata package holds months: leave --freq out (it follows --from/--to), or give "
-                     f"--freq {freq_of(start or end, exc.field)}.")
+        if fmt == "datapackage" and getattr(exc, "misaligned", None):
+            said += _months_hint(exc, asked, start, end)
         raise click.BadParameter(said, param_hint=f"--{exc.field}") from None
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="--out") from None
@@ -109,6 +107,28 @@ def _label(value: str | None) -> bool:
         return bool(value) and bool(freq_of(value, "from"))
     except QueryError:
         return False
+
+
+def _months_hint(exc, asked: str | None, start: str | None, end: str | None) -> str:
+    """For a microdata package refused because ``--from``/``--to`` cuts a period of the frequency (``exc``
+    from :func:`warehouse.periods.validate_range`, its ``misaligned`` the label): the way out, the ``--freq``
+    the refused label is written in, and leaving ``--freq`` out only where the user gave one and the
+    frequency ``--from``/``--to`` are written in (:func:`default_freq`) keeps the range. Only for that
+    refusal: a running, unstarted or reversed range is not cured by a frequency."""
+    from warehouse.comparability import QueryError
+    from warehouse.cube import Cut
+    from warehouse.periods import freq_of
+
+    finer = freq_of(exc.misaligned, exc.field)
+    leave = False
+    if asked:
+        try:
+            Cut(freq=default_freq("datapackage", None, start, end), start=start, end=end).validate()
+            leave = True
+        except QueryError:
+            pass
+    return (" The microdata package holds months: " + ("leave --freq out (it follows --from/--to), or give " if leave
+                                                        else "give ") + f"--freq {finer}.")
 
 
 def default_freq(fmt: str, freq: str | None, start: str | None, end: str | None) -> str:

@@ -34,12 +34,17 @@ def require_data(con, freq: str, start: str | None = None, end: str | None = Non
 
 def _no_data(start, end, first: str, last: str, data: tuple[str, str], *, period: bool,
              export: bool) -> tuple[str, str]:
-    """(field, message) of :func:`require_data`'s refusal: the parameter asked with and the months with data."""
+    """(field, message) of :func:`require_data`'s refusal: the parameter asked with and the months with data;
+    a range open at one end is said as asked ("up to 2025-10", "from 2026-08 on")."""
     lo, hi = data
     if period:
         field, asked = "period", f"No responses in {start} (period={start})"
     else:
         field = "to" if last < lo else "from"
-        asked = f"No responses from {first} to {last} (from={start or '-'}, to={end or '-'})"
+        # an open end is not filled in with the data's first or last month: "from 2025-11 to 2025-10" for
+        # to=2025-10 alone named a range nobody asked for, backwards
+        asked = (f"No responses up to {last} (to={end})" if start is None else
+                 f"No responses from {first} on (from={start})" if end is None else
+                 f"No responses from {first} to {last} (from={start}, to={end})")
     tail = "nothing to export for that range." if export else "ask for a period in that range."
     return field, f"{asked}: the data cover {lo} to {hi}; {tail}"

@@ -355,8 +355,9 @@ def _resource(name: str, q, items, codebook, lang: str = "en") -> dict[str, Any]
               {"name": "channel", "type": "string", "description": d("channel")},
               {"name": "lang", "type": "string", "description": d("lang"),
                "constraints": {"enum": codebook["languages"]}},
-              {"name": "questionnaire", "type": "string", "constraints": {"enum": [q.id]}},
-              {"name": "version", "type": "integer", "constraints": {"enum": [q.version]}},
+              {"name": "questionnaire", "type": "string", "description": d("questionnaire"),
+               "constraints": {"enum": [q.id]}},
+              {"name": "version", "type": "integer", "description": d("version"), "constraints": {"enum": [q.version]}},
               {"name": "instrument", "type": "string", "constraints": {"enum": [instrument_of(q.id, q.version)]},
                "description": d("instrument")}]
     from questionnaires.scales import lookup, scale_label

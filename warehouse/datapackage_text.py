@@ -51,6 +51,10 @@ FIELDS = {
     "region": ("regione NUTS-2 dell'amministrazione", "NUTS-2 region of the administration"),
     "channel": ("canale del servizio", "channel of the service"),
     "lang": ("lingua in cui si è risposto al questionario", "language the questionnaire was answered in"),
+    "questionnaire": ("questionario standard a cui si è risposto (codebook.json, codebook.md)",
+                      "standard questionnaire answered (codebook.json, codebook.md)"),
+    "version": ("versione pubblicata del questionario (codebook.json, codebook.md)",
+                "published version of the questionnaire (codebook.json, codebook.md)"),
     "instrument": ("lo strumento a cui appartengono i quesiti di base (quelli di un modulo sono di cx-core)",
                    "the instrument owning the core items (a module's are cx-core's)"),
 }

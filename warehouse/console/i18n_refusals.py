@@ -116,6 +116,13 @@ _QUERY_IT = [
     (r"No responses in (\S+): the data cover (\S+) to (\S+)\.",
      "nessuna risposta nel {0}: i dati coprono i trimestri da {1} a {2}."),
     (r"No responses in (\S+): the data cover no quarter yet\.", "nessuna risposta nel {0}: i dati non coprono ancora alcun trimestre."),
+    # a range without responses (warehouse.data_range: the Exports page's package, the API's figures)
+    *[(rf"No responses {en} \([^)]*\): the data cover (\S+) to (\S+); {tail_en}\.",
+       f"nessuna risposta {it}: i dati coprono i mesi da {{{n}}} a {{{n + 1}}}; {tail_it}.")
+      for en, it, n in ((r"from (\S+) to (\S+)", "da {0} a {1}", 2), (r"up to (\S+)", "fino a {0}", 1),
+                        (r"from (\S+) on", "da {0} in poi", 1))
+      for tail_en, tail_it in (("nothing to export for that range", "niente da esportare in quell'intervallo"),
+                               ("ask for a period in that range", "chiedere un periodo in quell'intervallo"))],
     (r"at most (\d+) characters\.", "al massimo {0} caratteri."),
     (r"contains a NUL character\.", "contiene un carattere NUL."),
     (r"Give exactly one of (.+) or (\w+)\.", "indicare uno solo tra {0} e {1}."),
