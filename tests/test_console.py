@@ -505,3 +505,14 @@ def test_a_page_asked_without_a_session_redirects_to_sign_in_and_back(app, token
     page = c.get(r.headers["Location"]).get_data(as_text=True)
     back = c.post(r.headers["Location"], data={"token": tokens["monitoring"], "csrf_token": _csrf(page)})
     assert back.status_code == 303 and back.headers["Location"] == "/regions?indicator=ease"
+
+
+def test_the_exports_page_refuses_a_frequency_it_does_not_have_naming_it(app, tokens):
+    """``/exports?freq=X`` showed the monthly page as if nothing were wrong (the export review's note):
+    it is a 400 naming ``freq``, as on every other page; no ``freq`` at all is still monthly."""
+    c = app.test_client()
+    h = bearer(tokens["statistician"])
+    r = c.get("/exports?freq=X", headers=h)
+    assert r.status_code == 400 and "freq" in r.get_data(as_text=True)
+    assert c.get("/exports", headers=h).status_code == 200
+    assert c.get("/exports?freq=Q", headers=h).status_code == 200

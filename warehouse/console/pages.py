@@ -267,9 +267,9 @@ def exports():
 
     periods = {f: cube.period_labels(con, f) for f in cube.FREQS}  # the lists follow the frequency
     # the default: monthly, as /api/v1/export/<fmt> and ascolto export (annual left out the running year's months)
-    freq = request.args.get("freq")
-    if freq not in cube.FREQS:
-        freq = "M"
+    freq = request.args.get("freq") or "M"
+    if freq not in cube.FREQS:  # a typed or edited address: refused naming it, as every page does
+        raise QueryError("freq", "freq must be one of M, Q, A.")
     none_ended = None  # why a frequency asked for has no period to export (its year still running)
     held = None  # else what its download holds and leaves out, said before it (ascolto export's stderr line)
     if periods["M"]:
