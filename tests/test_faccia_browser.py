@@ -10,6 +10,7 @@ from werkzeug.serving import make_server
 
 from tests.browser import BROWSER, serious
 from tests.console_data import build
+from tests.test_console_browser import sign_in
 from tests.test_faccia_report import _faccia
 from tests.warehouse_rows import write
 
@@ -72,14 +73,9 @@ def test_the_report_fits_a_phone_its_wide_table_scrolls_alone(console, browser):
     """On a 390-px phone the judgements' table by channel and month (nine columns) widened the whole page
     to 845 px: every line of the report scrolled sideways. The table scrolls in its own region."""
     base, secret = console
-    ctx = browser.new_context(locale="it-IT", viewport={"width": 390, "height": 844})
-    ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
-    page = ctx.new_page()
-    page.goto(base + "/login")
-    page.get_by_label("Token di accesso").fill(secret)
-    page.get_by_role("button", name="Accedi").click()
-    page.wait_for_url(f"{base}/workspace/c_h501")
-    page.goto(f"{base}/entities/c_h501/faccia")
+    ctx, page = sign_in(browser, base, secret, path="/entities/c_h501/faccia")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
     page.get_by_role("heading", name="Giudizi per canale e mese").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.get_by_role("region", name="Giudizi per canale e mese").count() == 1
