@@ -174,7 +174,7 @@ def test_statistician_separates_instruments_and_exports_self_describing_files(co
         assert options[1:] == ["2026-Q3", "2026-Q4"]
         shot(page, "console-exports.png")
         for fmt, name in (("csv", "ascolto-Q.csv"), ("codelists", "ascolto-Q.codelists.csv"),
-                          ("sdmx-structure", "structure.sdmx.xml")):
+                          ("sdmx-structure", "ascolto-structure.sdmx.xml")):
             page.get_by_label("Formato").select_option(fmt)
             with page.expect_download() as dl:
                 page.get_by_role("button", name="Scarica", exact=True).click()

@@ -26,7 +26,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists", "sdmx-structure", "metadata")
 _NAMES = {"csv": "{f}.csv", "parquet": "{f}.parquet", "sdmx-csv": "{f}.sdmx.csv", "jsonstat": "{f}.json",
           "metadata": "{f}.metadata.json",
-          "codelists": "{f}.codelists.csv", "sdmx-structure": "structure.sdmx.xml"}
+          "codelists": "{f}.codelists.csv", "sdmx-structure": "ascolto-structure.sdmx.xml"}
 #: the formats that hold the publication table's periods (and its codes): refused when they would hold none
 TABLE_FORMATS = ("csv", "parquet", "sdmx-csv", "jsonstat", "codelists")  # hold periods: held_periods
 
