@@ -62,6 +62,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     from warehouse.cube import Cut
     from warehouse.export import OutputError, check_out, export
     from dataset.recordkey import secret_for
+    from warehouse.periods import MisalignedRange
     from warehouse.protect import Protection
 
     asked = freq
@@ -71,7 +72,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
         check_out(fmt, out)
     except QueryError as exc:  # a running --from/--to: the latest ended period with data named instead
         said = running_parts(settings, data_dir, None, exc, parts=False)
-        if fmt == "datapackage" and getattr(exc, "misaligned", None):
+        if fmt == "datapackage" and isinstance(exc, MisalignedRange):
             said += _months_hint(exc, asked, start, end)
         raise click.BadParameter(said, param_hint=f"--{exc.field}") from None
     except OutputError as exc:
@@ -111,7 +112,7 @@ def _label(value: str | None) -> bool:
 
 def _months_hint(exc, asked: str | None, start: str | None, end: str | None) -> str:
     """For a microdata package refused because ``--from``/``--to`` cuts a period of the frequency (``exc``
-    from :func:`warehouse.periods.validate_range`, its ``misaligned`` the label): the way out, the ``--freq``
+    a :class:`warehouse.periods.MisalignedRange` from :func:`warehouse.periods.validate_range`): the way out, the ``--freq``
     the refused label is written in, and leaving ``--freq`` out only where the user gave one and the
     frequency ``--from``/``--to`` are written in (:func:`default_freq`) keeps the range. Only for that
     refusal: a running, unstarted or reversed range is not cured by a frequency."""
@@ -119,7 +120,7 @@ def _months_hint(exc, asked: str | None, start: str | None, end: str | None) -> 
     from warehouse.cube import Cut
     from warehouse.periods import freq_of
 
-    finer = freq_of(exc.misaligned, exc.field)
+    finer = freq_of(exc.label, exc.field)
     leave = False
     if asked:
         try:

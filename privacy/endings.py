@@ -34,13 +34,18 @@ GATE = ("finisc", "termin", "final", "ultime")
 ACCOUNT_WORDS = ("iban", "conto", "c/c", "carta", "bancomat", "postepay", "mastercard", "prepagata")
 
 
+_CARD_WORDS = frozenset(("bancomat", "postepay", "mastercard", "prepagata"))
+
+
+def _is_card(m: re.Match) -> bool:
+    """Whether the account ``m`` names is a payment card (``[CARTA]``), not an IBAN or an account (``[IBAN]``)."""
+    return m.group("card") is not None or m.group("what").lower() in _CARD_WORDS
+
+
 def account_endings(text: str, counts: Counter) -> str:
     """The last digits of an IBAN or an account (``[IBAN]``) or of a payment card (``[CARTA]``) written alone
     (module docstring)."""
     for pattern in (_ENDING_RE, _LAST_DIGITS_RE):
-        for kind in ("IBAN", "CARTA"):
-            text = scan(pattern, text, kind, lambda m, kind=kind: (m.group("card") is not None
-                                                                 or m.group("what").lower() in ("bancomat", "postepay",
-                                                                                                "mastercard", "prepagata"))
-                        == (kind == "CARTA"), counts, group="digits")
+        text = scan(pattern, text, "IBAN", lambda m: not _is_card(m), counts, group="digits")
+        text = scan(pattern, text, "CARTA", _is_card, counts, group="digits")
     return text

@@ -78,6 +78,9 @@ Michelina Deborah Ayoub Rayan Aya Amina Irina
 """.split())
 
 
+#: the words said for nobody in particular ("il signor Nessuno", "un tale Tizio"): never a name (round 14)
+NOBODY = frozenset("Nessuno Qualcuno Chiunque Tizio Caio".split())
+
 #: famous people a comment names with no lead-in ("come Marco Polo", "ho letto Umberto Eco", "il liceo Umberto Eco"):
 #: no citizen's name there (round 14). After a lead-in ("mi chiamo Marco Polo") the name is still taken.
 FAMOUS = frozenset(("Marco Polo", "Umberto Eco", "Dante Alighieri", "Giuseppe Garibaldi", "Giuseppe Verdi", "Giuseppe Mazzini",

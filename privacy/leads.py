@@ -134,6 +134,15 @@ class Anchored:
         return None
 
 
+def any_in(low: str, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` is a substring of ``low`` (the text lower-cased): the cheap gate before a pass.
+    A loop, not ``any()`` over a generator: it runs on every comment, several times."""
+    for w in words:
+        if w in low:
+            return True
+    return False
+
+
 def lined_up(text: str, low: str | None = None) -> str | None:
     """``text`` lower-cased (``low``, when given), or None when it does not line up with ``text`` for the
     engine's case-insensitive matching (see the module's docstring)."""

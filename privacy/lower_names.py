@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .given_names import GIVEN_NAMES
+from .given_names import GIVEN_NAMES, NOBODY
 from .leads import Led, lowered
 from .lexicon import lemma
 from .names import OFFICES
@@ -139,7 +139,7 @@ def _taken_after_title(m: re.Match) -> list[str]:
     first = m.group("name").split()[0]
     if (m.group("short") or m.group("word")) and first in _TITLE_ADJECTIVE_SURNAMES:
         return [first]
-    if first in ("nessuno", "qualcuno", "chiunque", "tizio", "caio"):  # "il signor nessuno": nobody's name
+    if first.capitalize() in NOBODY:  # "il signor nessuno": nobody's name
         return []
     words = _words(m)
     if not words or words[0] in _PARTICLES:

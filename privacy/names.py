@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .given_names import FAMOUS, GIVEN_NAMES
+from .given_names import FAMOUS, GIVEN_NAMES, NOBODY
 from .leads import Led, by_first_letter, lowered
 from .word_forms import STOP, unlisted_surname
 from .surnames import FREQUENT, SURNAMES
@@ -109,8 +109,8 @@ _PARTICLE_WORD = re.compile(_PARTICLE)
 #: as written and capitalised, so "MOLTO" is "Molto").
 #: a form's labels: a name taken ends before the next one ("Nome: Mario Cognome: Rossi")
 _LABELS = frozenset("Nome Cognome Nominativo Name Vorname Nachname Familienname Nom Prénom Ime Priimek Firma".split())
-NOT_NAMES = _LABELS | frozenset("""
-Carissimo Carissima Carissimi Carissime Caro Cara Egregi Stimato Stimata Spettabili Club Nessuno Qualcuno Chiunque Tizio Caio
+NOT_NAMES = _LABELS | NOBODY | frozenset("""
+Carissimo Carissima Carissimi Carissime Caro Cara Egregi Stimato Stimata Spettabili Club
 Onkel Tante Oma Opa Uncle Aunt Auntie Grandma Grandpa Granny Tonton Tata Mamie Papi Papy Stric Teta Babica Dedek
 Madre Mamma Marito Moglie Figlio Figlia Figli Fratello Sorella Nonno Nonna Zio Zia Suocero Suocera Cognato Cognata Nipote
 Cugino Cugina Sportellista Inviato Inviata Sent Gesendet Envoyé Poslano Molto Poco Abbastanza Davvero Veramente Proprio Stato Stata Stati State Soddisfatto Soddisfatta Soddisfatti

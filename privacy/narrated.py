@@ -19,20 +19,23 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .leads import any_in as _holds
 from .names import _LOW, _UP, PLACES, _not_a_name, place_named
 from .surnames import FREQUENT
 from .word_forms import WORD_NAMES
 
+#: a word that ends there and is no place's first word: no capitalised word, or a particle and one, after it
+#: ("a Villa Borghese", "a Riva del Garda")
+_WORD_ALONE = rf"(?![\w'’])(?![ \t]+(?:(?i:d(?:i|el|ella|ei|egli)|de|da)[ \t]+)?[{_UP}])"
 #: the verbs that say a person is meant by "da", "a", "con": sent, passed, sent back, went, quarrelled with
 _SENT = (r"(?:ri)?(?:mandat|spedit|inviat|passat|girat|inoltrat|smistat|trasferit|indirizzat|dirottat|rimbalzat|affidat"
          r"|assegnat|andat|tornat)[oaie]|(?:sono|siamo)\s+stat[oaie]|litigat[oaie]|discusso|appuntamento|colloquio|poi")
 _SURNAME_RE = re.compile(
     rf"(?<!\w)(?i:{_SENT})(?:[ \t]+(?i:anche|di\s+nuovo|ancora|subito|poi|io|noi|mi|ci|l['’]|me|la|lo))*[ \t]+"
-    rf"(?P<prep>(?i:da|dal|dalla|a|al|alla|con|presso))[ \t]+(?P<name>[{_UP}][{_LOW}]+)"
-    rf"(?![\w'’])(?![ \t]+(?:(?i:d(?:i|el|ella|ei|egli)|de|da)[ \t]+)?[{_UP}])")
+    rf"(?P<prep>(?i:da|dal|dalla|a|al|alla|con|presso))[ \t]+(?P<name>[{_UP}][{_LOW}]+){_WORD_ALONE}")
 #: a surname after one taken: "[NOME] a Ferri", "[NOME] e poi da Palmieri", "[NOME], poi con Gallo"
 _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?:[ \t]*,)?[ \t]+(?:(?i:e|ed)[ \t]+)?(?:(?i:poi)[ \t]+)?(?P<prep>(?i:da|dal|dalla|a|al|alla|con))"
-                      rf"[ \t]+(?P<name>[{_UP}][{_LOW}]+)(?![\w'’])(?![ \t]+(?:(?i:d(?:i|el|ella|ei|egli)|de|da)[ \t]+)?[{_UP}])")
+                      rf"[ \t]+(?P<name>[{_UP}][{_LOW}]+){_WORD_ALONE}")
 
 #: verbs of care or enrolment before a listed given name ("per iscrivere Pietro", "ho accompagnato Giulia")
 _CARE_RE = re.compile(
@@ -113,10 +116,3 @@ def narrated_names(text: str, counts: Counter, low: str, given: bool = True, fre
     if "siamo" in low or low.startswith("io ") or ". io " in low or ", io " in low or "\nio " in low:
         return _WE_RE.sub(we, text)
     return text
-
-
-def _holds(low: str, words: tuple[str, ...]) -> bool:
-    for w in words:  # a loop, not any() over a generator: a gate
-        if w in low:
-            return True
-    return False

@@ -17,7 +17,7 @@ from collections import Counter
 from stdnum.it import codicefiscale
 
 from .identifiers import cf_is_person
-from .spoken import number_value
+from .spoken import MORPHEMES as _DIGIT_MORPHEMES, number_value
 
 #: the Italian names of the letters (and the spoken forms of those with two words)
 _LETTERS = {"a": "A", "bi": "B", "ci": "C", "di": "D", "e": "E", "effe": "F", "gi": "G", "acca": "H", "i": "I",
@@ -25,9 +25,6 @@ _LETTERS = {"a": "A", "bi": "B", "ci": "C", "di": "D", "e": "E", "effe": "F", "g
             "pi": "P", "cu": "Q", "erre": "R", "esse": "S", "ti": "T", "u": "U", "vu": "V", "vi": "V", "vu doppia": "W",
             "doppia vu": "W", "doppia v": "W", "ics": "X", "ipsilon": "Y", "i greca": "Y", "zeta": "Z"}
 _LETTER = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _LETTERS), key=len, reverse=True))
-_DIGIT_MORPHEMES = ("zero|uno|un|due|tre|tré|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|tredici|quattordici"
-                    "|quindici|sedici|diciassette|diciotto|diciannove|venti|vent|trenta|trent|quaranta|quarant|cinquanta"
-                    "|cinquant|sessanta|sessant|settanta|settant|ottanta|ottant|novanta|novant|cento|mille|mila")
 #: one spoken character or group: a letter's name or a single letter (with "come Roma" after it), a number word, digits
 _TOKEN = (rf"(?:(?:{_LETTER}|[a-z])(?:\s+come\s+[^\W\d_]+)?|(?:{_DIGIT_MORPHEMES})+|\d{{1,3}})")
 _RUN_RE = re.compile(rf"(?<![^\W_]){_TOKEN}(?:[ \t,.\-/]+{_TOKEN}){{8,30}}(?![^\W_])", re.I)
@@ -53,7 +50,7 @@ def _chars(token: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _check_letter(text: str, piece: tuple[int, int, str | None], code: str) -> bool:
+def _check_letter(piece: tuple[int, int, str | None], code: str) -> bool:
     """Whether the 16th character is the code's own: a letter's name ("esse"), or a one-letter word ("e", "a") only
     when it is the right check character (else it is the conjunction after the code: "… cinque sei due e basta")."""
     start, end, _ = piece
@@ -75,7 +72,7 @@ def spelled_codes(text: str, counts: Counter) -> str:
                 code += chars
                 if len(code) > 16:
                     break
-                if len(code) in (15, 16) and cf_is_person(code) and (len(code) == 15 or _check_letter(text, pieces[j], code)):
+                if len(code) in (15, 16) and cf_is_person(code) and (len(code) == 15 or _check_letter(pieces[j], code)):
                     best = j
             if best is None:
                 i += 1

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 
 from .identifiers import scan, thing_born
+from .leads import any_in as _holds
 from .phones import _service, phonenumbers
 
 _UNITS = {w: i for i, w in enumerate("zero uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici "
@@ -55,20 +56,13 @@ def number_value(word: str) -> int | None:
 
 
 #: a number word: made of the words of Italian numbers only ("dodici", "trecentoquarantasette", "millenovecento…")
-_MORPHEME = ("zero|uno|un|due|tre|tré|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|tredici|quattordici|quindici"
+MORPHEMES = ("zero|uno|un|due|tre|tré|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|tredici|quattordici|quindici"
              "|sedici|diciassette|diciotto|diciannove|venti|vent|trenta|trent|quaranta|quarant|cinquanta|cinquant"
              "|sessanta|sessant|settanta|settant|ottanta|ottant|novanta|novant|cento|mille|mila")
-_NUMBER = rf"(?:(?<![^\W\d_])(?:{_MORPHEME})+(?![^\W\d_])|(?<!\d)\d{{1,8}}(?!\d))"
+_NUMBER = rf"(?:(?<![^\W\d_])(?:{MORPHEMES})+(?![^\W\d_])|(?<!\d)\d{{1,8}}(?!\d))"
 #: three or more number words or digit groups in a row, spaces and marks between: where a phone said in words may be
 _RUN_RE = re.compile(rf"{_NUMBER}(?:[ \t,.\-/]+{_NUMBER}){{2,12}}", re.I)
 _TOKEN = re.compile(r"[^\W\d_]+|\d{1,8}")
-
-
-def _holds(low: str, words: tuple[str, ...]) -> bool:
-    for w in words:  # a loop, not any() over a generator: this runs on every comment that holds a digit's word
-        if w in low:
-            return True
-    return False
 
 
 def _digits(token: str) -> str | None:

@@ -17,6 +17,7 @@ from .pairs import initialled, joined_names, listed_words, lower_pairs
 from .tails import name_tails
 from .particles import GATE as PARTICLE_GATE, particle_surnames
 from .chats import chat_senders
+from .leads import any_in as _has
 from .phones import phones, spelled_phones
 from .spoken import SAID, spoken_phones, spoken_records
 from .spelled import GATE as SPELLED_GATE, spelled_codes
@@ -95,13 +96,6 @@ _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth",
 #: the lead-ins of :func:`privacy.lower_names.lower_names` that the two gates before it do not imply (a
 #: word holding one of theirs is implied: "sono " holds "sono"), so that its gate costs a few tests more
 _LOWER_ONLY = tuple(w for w in LOWER_NAME_WORDS if not any(g in w for g in _NAME_WORDS + FIRST_WORDS))
-
-
-def _has(low: str, words: tuple[str, ...]) -> bool:
-    for w in words:
-        if w in low:
-            return True
-    return False
 
 
 def _redact(text: str, counts: Counter) -> str:

@@ -325,13 +325,14 @@ def require_freq(freq: str, label: str, field: str = "period") -> str:
                             f"ask freq={own}&{field}={label}, or {instead}.")
 
 
-def _misaligned(field: str, label: str, message: str) -> QueryError:
-    """The refusal of ``label`` (``from``/``to``) not on a boundary of the requested ``freq``; its
-    ``misaligned`` is the label, so a caller can tell this refusal from the others of the same field
-    (after ``to``, running, not started) and name the frequency ``label`` is written in."""
-    exc = QueryError(field, message)
-    exc.misaligned = label
-    return exc
+class MisalignedRange(QueryError):
+    """The refusal of ``label`` (``from``/``to``) not on a boundary of the requested ``freq``: a
+    :class:`QueryError` a caller can tell from the others of the same field (after ``to``, running, not
+    started) and whose ``label`` names the frequency it is written in."""
+
+    def __init__(self, field: str, label: str, message: str):
+        super().__init__(field, message)
+        self.label = label
 
 
 def validate_range(freq: str, start: str | None = None, end: str | None = None,
@@ -341,8 +342,7 @@ def validate_range(freq: str, start: str | None = None, end: str | None = None,
     ``period`` is one period of ``freq`` (:func:`require_freq`; it may not be combined with
     ``from``/``to``). Errors name the field:
     ``freq`` unknown; ``from``/``to``/``period`` malformed, or not on a boundary of ``freq``
-    (``from`` must start a period, ``to`` end one: that refusal's ``misaligned`` is the label, see
-    :func:`_misaligned`); ``from`` after ``to``.
+    (``from`` must start a period, ``to`` end one: that refusal is a :class:`MisalignedRange`); ``from`` after ``to``.
     """
     if freq not in FREQS:
         raise QueryError("freq", f"freq must be one of M, Q, A; got {freq!r}.")
@@ -358,13 +358,13 @@ def validate_range(freq: str, start: str | None = None, end: str | None = None,
     if start is not None:
         first = months(start, fields[0])[0]
         if not _starts(first, freq):
-            raise _misaligned(fields[0], start, (
+            raise MisalignedRange(fields[0], start, (
                 f"freq={freq} publishes whole {_NAMES[freq]}, but {fields[0]}={start} starts inside "
                 f"{period_of(first, freq)}; start at {period_of(first, freq)} (or use a finer freq)."))
     if end is not None:
         last = months(end, fields[1])[1]
         if not _ends(last, freq):
-            raise _misaligned(fields[1], end, (
+            raise MisalignedRange(fields[1], end, (
                 f"freq={freq} publishes whole {_NAMES[freq]}, but {fields[1]}={end} ends inside "
                 f"{period_of(last, freq)}; end at {period_of(last, freq)} (or use a finer freq)."))
     if first is not None and last is not None and first > last:
