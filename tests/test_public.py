@@ -293,6 +293,33 @@ def test_a_quarter_without_comparable_means_shows_its_shares(tmp_path):
     assert "A normal value" in legend and "Q suppressed" in legend and "B break in series" in legend
 
 
+def test_an_indicator_no_response_measured_is_said_not_left_out(tmp_path):
+    # a quarter whose responses measure satisfaction and ease only: the release has no cell of the other
+    # four indicators, and the tables showed two rows with no word on the rest
+    from settings import Settings
+    from tests.warehouse_rows import response, write
+    from warehouse.public import create_app
+    from warehouse.public.releases import INDICATORS
+
+    write(tmp_path, [response(period=month, entity="c_h501", service_type="sportello.urp", satisfaction=1 + i % 5,
+                              ease=1 + i % 4) for i, month in enumerate(["2026-07", "2026-08", "2026-09"] * 20)])
+    settings = Settings(data_dir=tmp_path)
+    with Warehouse(settings) as wh:
+        publish(wh.cursor(), Q, settings.releases_path, Protection.from_settings(settings), now=NOW)
+    site = create_app(settings.with_(public_rate_limit="100000/minute")).test_client()
+    words = {"it": "non rilevato: nessuna risposta del trimestre lo misura",
+             "en": "not measured: no response of the quarter measures it",
+             "de": "nicht erhoben: keine Antwort des Quartals misst ihn"}
+    for url in ("/it/", f"/en/{Q}", f"/de/{Q}", "/it/service-types/sportello.urp"):
+        html = site.get(url).get_data(as_text=True)
+        table = re.search(r'<table data-table="(?:national|q-2026-Q3)">(.*?)</table>', html, re.S).group(1)
+        assert re.findall(r'<tr data-indicator="(\w+)"', table) == list(INDICATORS), url
+        for indicator in ("CLARITY", "SPEED", "TRUST", "TASK_COMPLETED"):
+            row = re.search(rf'<tr data-indicator="{indicator}" data-absent>(.*?)</tr>', table, re.S).group(1)
+            assert f'<td colspan="6">{words[url[1:3]]}</td>' in row, (url, row)
+        assert 'data-indicator="EASE" data-absent' not in table and '<td data-col="mean">' in table
+
+
 def test_the_public_site_is_rate_limited(seeded):
     from warehouse.public import create_app
 

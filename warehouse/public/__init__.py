@@ -39,7 +39,7 @@ from .feed import atom
 from .highlights import findings, for_json, sentences
 from .series import series
 from .i18n import FILES, LABELS, LANG_NAMES, gettext, number, quarter_months, release_date, type_label, type_name
-from .releases import NATIONAL, TOTAL, Releases
+from .releases import INDICATORS, NATIONAL, TOTAL, Releases
 
 LANGS = ("it", "en", "de")
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; "
@@ -156,7 +156,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     def page(lang: str, template: str, **ctx):
         first, _sep, rest = request.path.lstrip("/").partition("/")
-        body = render_template(template, lang=lang, _=lambda t: gettext(t, lang), labels=LABELS,
+        body = render_template(template, lang=lang, _=lambda t: gettext(t, lang), labels=LABELS, indicators=INDICATORS,
                                num=lambda v, decimals=1: number(v, lang, decimals),
                                months=lambda q: quarter_months(q, lang),
                                # "Pubblicato il 2 dicembre 2026": the release's day in Rome, in words

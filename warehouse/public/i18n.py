@@ -23,7 +23,9 @@ EN = {
     "Media (0–100)": "Mean (0–100)", "IC 95% della quota": "95% CI of the share", "IC 95% della media": "95% CI of the mean", "Quota positiva %": "Positive share %", "Stato": "Status",
     "Scarica": "Download", "versione": "version", "Nota di revisione": "Revision note", "Trimestre": "Quarter",
     "Vai al contenuto": "Skip to content", "Lingua": "Language", "Nessun trimestre pubblicato.": "No quarter released yet.",
-    "oscurato": "suppressed", "bassa affidabilità (N < {n})": "low reliability (N < {n})",
+    "oscurato": "suppressed",
+    "non rilevato: nessuna risposta del trimestre lo misura": "not measured: no response of the quarter measures it",
+    "bassa affidabilità (N < {n})": "low reliability (N < {n})",
     "Stato: tra parentesi, la prima lettera è lo stato del valore, la seconda la riservatezza.":
         "Status: in brackets, the first letter is the value's status, the second its confidentiality.",
     "Stato del valore": "Value status", "Riservatezza": "Confidentiality",

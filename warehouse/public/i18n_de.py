@@ -20,7 +20,9 @@ DE = {
     "Scarica": "Herunterladen:", "versione": "Version", "Nota di revisione": "Revisionshinweis",
     "Trimestre": "Quartal", "Vai al contenuto": "Zum Inhalt", "Lingua": "Sprache",
     "Nessun trimestre pubblicato.": "Noch kein Quartal veröffentlicht.",
-    "oscurato": "gesperrt", "bassa affidabilità (N < {n})": "geringe Verlässlichkeit (N < {n})",
+    "oscurato": "gesperrt",
+    "non rilevato: nessuna risposta del trimestre lo misura": "nicht erhoben: keine Antwort des Quartals misst ihn",
+    "bassa affidabilità (N < {n})": "geringe Verlässlichkeit (N < {n})",
     "Stato: tra parentesi, la prima lettera è lo stato del valore, la seconda la riservatezza.":
         "Status: In Klammern gibt der erste Buchstabe den Status des Wertes an, der zweite die Geheimhaltung.",
     "Stato del valore": "Status des Wertes", "Riservatezza": "Geheimhaltung",
