@@ -293,31 +293,46 @@ def test_a_quarter_without_comparable_means_shows_its_shares(tmp_path):
     assert "A normal value" in legend and "Q suppressed" in legend and "B break in series" in legend
 
 
-def test_an_indicator_no_response_measured_is_said_not_left_out(tmp_path):
-    # a quarter whose responses measure satisfaction and ease only: the release has no cell of the other
-    # four indicators, and the tables showed two rows with no word on the rest
+def test_an_indicator_without_a_pooled_cell_is_said_not_left_out(tmp_path):
+    # the responses measure satisfaction and ease on the web form, clarity on it and on Designers Italia's page
+    # rating: the release has no pooled clarity (the guard: not comparable across instruments, published by
+    # instrument only) and no cell of the other three; the tables showed two rows with no word on the rest
     from settings import Settings
     from tests.warehouse_rows import response, write
     from warehouse.public import create_app
     from warehouse.public.releases import INDICATORS
 
-    write(tmp_path, [response(period=month, entity="c_h501", service_type="sportello.urp", satisfaction=1 + i % 5,
-                              ease=1 + i % 4) for i, month in enumerate(["2026-07", "2026-08", "2026-09"] * 20)])
+    rows = []
+    for i, month in enumerate(["2026-07", "2026-08", "2026-09"] * 20):
+        rows.append(response(period=month, entity="c_h501", service_type="sportello.urp", satisfaction=1 + i % 5,
+                             ease=1 + i % 4, clarity=1 + i % 3))
+        rows.append(response(period=month, entity="c_f205", service_type="sportello.urp",
+                             questionnaire="di-rating-pagina", clarity=1 + i % 5))
+    write(tmp_path, rows)
     settings = Settings(data_dir=tmp_path)
     with Warehouse(settings) as wh:
         publish(wh.cursor(), Q, settings.releases_path, Protection.from_settings(settings), now=NOW)
     site = create_app(settings.with_(public_rate_limit="100000/minute")).test_client()
-    words = {"it": "non rilevato: nessuna risposta del trimestre lo misura",
-             "en": "not measured: no response of the quarter measures it",
-             "de": "nicht erhoben: keine Antwort des Quartals misst ihn"}
+    words = {"it": ("non rilevato: nessuna risposta del trimestre lo misura",
+                    "non confrontabile tra gli strumenti: pubblicato solo per strumento o canale"),
+             "en": ("not measured: no response of the quarter measures it",
+                    "not comparable across instruments: published only by instrument or channel"),
+             "de": ("nicht erhoben: keine Antwort des Quartals misst ihn",
+                    "zwischen den Instrumenten nicht vergleichbar: nur nach Instrument oder Kanal")}
     for url in ("/it/", f"/en/{Q}", f"/de/{Q}", "/it/service-types/sportello.urp"):
         html = site.get(url).get_data(as_text=True)
         table = re.search(r'<table data-table="(?:national|q-2026-Q3)">(.*?)</table>', html, re.S).group(1)
         assert re.findall(r'<tr data-indicator="(\w+)"', table) == list(INDICATORS), url
-        for indicator in ("CLARITY", "SPEED", "TRUST", "TASK_COMPLETED"):
-            row = re.search(rf'<tr data-indicator="{indicator}" data-absent>(.*?)</tr>', table, re.S).group(1)
-            assert f'<td colspan="6">{words[url[1:3]]}</td>' in row, (url, row)
+        none, unpooled = words[url[1:3]]
+        for indicator in ("SPEED", "TRUST", "TASK_COMPLETED"):
+            row = re.search(rf'<tr data-indicator="{indicator}" data-absent="none">(.*?)</tr>', table, re.S).group(1)
+            assert f'<td colspan="6">{none}</td>' in row, (url, row)
+        row = re.search(r'<tr data-indicator="CLARITY" data-absent="unpooled">(.*?)</tr>', table, re.S).group(1)
+        assert f'<td colspan="6">{unpooled}' in row, (url, row)
         assert 'data-indicator="EASE" data-absent' not in table and '<td data-col="mean">' in table
+    # what the row says is so in the release: clarity by instrument, none pooled
+    text = (settings.releases_path / Q / "v1" / "table.csv").read_text()
+    assert ",IT,_T,_T,cx-core,_T,_T,CLARITY_POS," in text and ",IT,_T,_T,_T,_T,_T,CLARITY_" not in text
 
 
 def test_the_public_site_is_rate_limited(seeded):

@@ -24,6 +24,8 @@ EN = {
     "Scarica": "Download", "versione": "version", "Nota di revisione": "Revision note", "Trimestre": "Quarter",
     "Vai al contenuto": "Skip to content", "Lingua": "Language", "Nessun trimestre pubblicato.": "No quarter released yet.",
     "oscurato": "suppressed",
+    "non confrontabile tra gli strumenti: pubblicato solo per strumento o canale, nei dati in formato aperto":
+        "not comparable across instruments: published only by instrument or channel, in the open data files",
     "non rilevato: nessuna risposta del trimestre lo misura": "not measured: no response of the quarter measures it",
     "bassa affidabilità (N < {n})": "low reliability (N < {n})",
     "Stato: tra parentesi, la prima lettera è lo stato del valore, la seconda la riservatezza.":

@@ -21,6 +21,8 @@ DE = {
     "Trimestre": "Quartal", "Vai al contenuto": "Zum Inhalt", "Lingua": "Sprache",
     "Nessun trimestre pubblicato.": "Noch kein Quartal veröffentlicht.",
     "oscurato": "gesperrt",
+    "non confrontabile tra gli strumenti: pubblicato solo per strumento o canale, nei dati in formato aperto":
+        "zwischen den Instrumenten nicht vergleichbar: nur nach Instrument oder Kanal veröffentlicht, in den offenen Daten",
     "non rilevato: nessuna risposta del trimestre lo misura": "nicht erhoben: keine Antwort des Quartals misst ihn",
     "bassa affidabilità (N < {n})": "geringe Verlässlichkeit (N < {n})",
     "Stato: tra parentesi, la prima lettera è lo stato del valore, la seconda la riservatezza.":

@@ -30,6 +30,9 @@ class Release:
     path: Path
     national: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)  # every version's manifest
+    #: per (PA type, service type): the indicators published only broken down (by instrument, scale or
+    #: channel), their pooled cell withheld by the comparability guard
+    unpooled: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     @property
     def version(self) -> int:
@@ -40,6 +43,11 @@ class Release:
         CIs, n and flags; empty when the release has no national cell of that PA type and service type.
         The cells are the release's own: a caller must not change them."""
         return self.national.get((pa_type, service_type), [])
+
+    def unpooled_in(self, pa_type: str = TOTAL, service_type: str = TOTAL) -> frozenset[str]:
+        """The indicators with no cell in :meth:`cells` that the release holds broken down by instrument,
+        scale or channel: measured, but not comparable once pooled (the comparability guard)."""
+        return self.unpooled.get((pa_type, service_type), frozenset())
 
     def values(self, dim: str) -> list[str]:
         """The PA types or service types with a national cell in this release."""
@@ -54,34 +62,41 @@ def _num(v: str) -> float | int | None:
     return int(f) if f.is_integer() and "." not in v else f
 
 
-def _national(text: str) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def _national(text: str) -> tuple[dict[tuple[str, str], list[dict[str, Any]]], dict[tuple[str, str], frozenset[str]]]:
     """The national cells of a release's ``table.csv`` (the area table: no breakdown by instrument, scale
-    or channel), one per indicator, grouped by (PA type, service type)."""
+    or channel), one per indicator, grouped by (PA type, service type); and per group the indicators
+    published only broken down (:attr:`Release.unpooled`)."""
     rows = csv.reader(io.StringIO(text))
     col = {name: i for i, name in enumerate(next(rows, []))}
     breakdowns = [col[d] for d in ("INSTRUMENT", "SCALE", "CHANNEL") if d in col]
     area, pa, st, ind_col = col["REF_AREA"], col["PA_TYPE"], col["SERVICE_TYPE"], col["INDICATOR"]
     out: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    broken_down: dict[tuple[str, str], set[str]] = {}
     for r in rows:
-        if r[area] != NATIONAL or any(r[i] != TOTAL for i in breakdowns):
+        if r[area] != NATIONAL:
             continue
         ind, _, kind = r[ind_col].rpartition("_")
         if kind not in SERIES:
             continue  # task completion's partly / no shares: the release table has them, the page the yes share
+        if any(r[i] != TOTAL for i in breakdowns):
+            broken_down.setdefault((r[pa], r[st]), set()).add(ind)
+            continue
         o = out.setdefault((r[pa], r[st]), {}).setdefault(ind, {
             "indicator": ind, "n": _num(r[col["N_RESP"]]), "obs_status": r[col["OBS_STATUS"]],
             "conf_status": r[col["CONF_STATUS"]]})
         key = SERIES[kind]
         o[key], o[f"{key}_lower"], o[f"{key}_upper"] = (_num(r[col["OBS_VALUE"]]), _num(r[col["LOWER_BOUND"]]),
                                                         _num(r[col["UPPER_BOUND"]]))
-    return {k: [by[i] for i in INDICATORS if i in by] for k, by in out.items()}
+    return ({k: [by[i] for i in INDICATORS if i in by] for k, by in out.items()},
+            {k: frozenset(inds - out.get(k, {}).keys()) for k, inds in broken_down.items()})
 
 
 def _load(root: Path, period: str, manifests: list[dict[str, Any]]) -> Release:
     latest = manifests[-1]
     path = root / period / f"v{latest['version']}"
     publish.verify(path)
-    return Release(period, latest, path, _national((path / "table.csv").read_text("utf-8")), manifests)
+    national, unpooled = _national((path / "table.csv").read_text("utf-8"))
+    return Release(period, latest, path, national, manifests, unpooled)
 
 
 class Releases:
