@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Reason(StrEnum):
@@ -31,9 +32,9 @@ class Rejected(ValueError):
         self.reason, self.detail = reason, detail
 
 
-@dataclass(frozen=True)
-class Source:
-    """Where an envelope came from: lineage for rows and dead letters."""
+class Source(NamedTuple):
+    """Where an envelope came from: lineage for rows and dead letters (immutable; a tuple, made for every
+    envelope: a third of a frozen dataclass's cost)."""
     topic: str
     partition: int
     offset: int

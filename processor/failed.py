@@ -54,7 +54,7 @@ def scrub(f: Failure) -> Failure:
     detail = redact(f.detail)[0] if f.detail else f.detail
     if value is f.value and key is f.source.key and detail == f.detail:
         return f
-    return dataclasses.replace(f, value=value, detail=detail, source=dataclasses.replace(f.source, key=key))
+    return dataclasses.replace(f, value=value, detail=detail, source=f.source._replace(key=key))
 
 
 def failure_id(f: Failure) -> str:

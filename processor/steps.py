@@ -50,7 +50,8 @@ class Work:
     answers: dict | None = None
     indicators: dict | None = None
     modules: dict | None = None
-    redactions: Counter = field(default_factory=Counter)
+    #: personal data replaced, by type (None: nothing replaced)
+    redactions: Counter | None = None
     page: str | None = None
     row: dict | None = None
     #: the ``answers`` rows as (item, item_type, value, indicator, score); the other columns are the row's
@@ -162,6 +163,14 @@ def _redact_page(path: str) -> tuple[str, dict]:
     return out, dict(found) if found else _NONE
 
 
+def _count(work: Work, counts) -> None:
+    """Add ``counts`` to the envelope's redactions (a Counter made on the first: most envelopes have none)."""
+    if work.redactions is None:
+        work.redactions = Counter(counts)
+    else:
+        work.redactions.update(counts)
+
+
 def redact_text(work: Work, _: ServiceLookup) -> None:
     """Every free-text answer (and the page path) scrubbed of personal data, counted per type."""
     answers = work.answers
@@ -170,12 +179,12 @@ def redact_text(work: Work, _: ServiceLookup) -> None:
         if isinstance(value, str):
             answers[code], counts = redact(value)
             if counts:
-                work.redactions.update(counts)
+                _count(work, counts)
     page = (work.env["submission"].get("context") or {}).get("page")
     if page:
         work.page, counts = _redact_page(page_path(page))
         if counts:
-            work.redactions.update(counts)
+            _count(work, counts)
 
 
 _CANONICAL, _MODULE = 1, 2  # where an indicator's score comes from (else: none, a categorical indicator)
