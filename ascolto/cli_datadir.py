@@ -73,7 +73,12 @@ def locate_dataset(settings, explicit: Path | None = None, cwd: Path | None = No
 
 def locate_data_dir(settings, cwd: Path | None = None):
     """``settings`` for a command that maintains the data directory in place (module docstring); raises
-    :class:`NoDataset` when nothing is configured and no ``var/`` of a stack is found."""
+    :class:`NoDataset` when nothing is configured and no ``var/`` of a stack is found, or when the
+    configured ``ASCOLTO_DATA_DIR`` does not exist: a mistyped one answered "0 failures" and "0
+    directories compacted" (``compact`` created it, with a lock file) — an empty directory is fine."""
+    if settings.data_dir_configured and not Path(settings.data_dir).is_dir():
+        raise NoDataset(f"ASCOLTO_DATA_DIR {settings.data_dir} is not a directory (it does not exist): set it to the "
+                        "data directory the processor writes; nothing was read or changed.")
     found = locate_stack(settings, ("responses", "failed"), cwd)
     if found is None:
         raise NoDataset(f"no data directory found: neither {Path(cwd or Path.cwd()).resolve()} nor its parents "

@@ -169,14 +169,16 @@ def migrate(ctx: click.Context, revision: str, wait_s: int) -> None:
               help="Allowed origin (repeatable). Default: the demo site's, on ASCOLTO_DEMO_PORT (8002), as `ascolto up`'s.")
 @click.pass_context
 def seed_demo(ctx: click.Context, origins) -> None:
-    """Insert the demo entities and services (idempotent)."""
+    """Insert the demo entities and services that `ascolto up` seeds and `ascolto demo` posts to
+    (idempotent)."""
     from registry import RegistryError, connect, dispose
-    from registry.demo import demo_origins, seed
+    from registry.demo import demo_origins
+    from registry.demo_wide import seed_wide
 
     settings = registry_settings(ctx)
     factory = connect(settings.database_url)
     try:
-        seed(factory, list(origins) or demo_origins(settings.demo_port), actor=_who(ctx))
+        seed_wide(factory, list(origins) or demo_origins(settings.demo_port), actor=_who(ctx))
     except RegistryError as exc:  # a refused --origin: one line, as every registry command
         raise cli_error(ctx, exc) from None
     finally:

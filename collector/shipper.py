@@ -22,7 +22,9 @@ Contract:
   by ``ASCOLTO_SPOOL_MAX_BYTES``); the shipper retries with backoff and starts a new producer (a
   restarted broker may not know the old producer id).
 - ``shipper.json`` reports ``{"broker": bool, "backlog_bytes": n, "at": epoch, "pid": n}`` at least
-  every :data:`HEARTBEAT_S`; the collector's ``/readyz`` reads it.
+  every :data:`HEARTBEAT_S`; the collector's ``/readyz`` reads it. ``broker`` is the last produce's
+  outcome, or the probe's (at start and after a failure), or — while the log stays empty — a TCP
+  connection to a bootstrap address every :data:`IDLE_CHECK_S`.
 """
 from __future__ import annotations
 
@@ -56,6 +58,10 @@ STALE_S = 15.0  # a state older than this means no shipper is running
 #: submission, on the cores that serve the requests; one pass per 50 ms costs 10–20 (issue 18).
 #: It adds at most this much to the freshness (target: p95 under 5 s).
 LINGER_S = 0.05
+#: While the log stays empty, at most this often the shipper checks that a broker of ``ASCOLTO_BROKER``
+#: still accepts a TCP connection: a broker that went away while no citizen answered was reported up
+#: (``/readyz`` ready, ``ascolto_shipper_broker_up`` 1) until the first submission found out.
+IDLE_CHECK_S = 5.0
 _BATCH_HEAD = b'{"schema":"' + BATCH_SCHEMA.encode() + b'","envelopes":['
 
 
@@ -111,9 +117,9 @@ class Shipper:
     """Ships one spool directory to ``settings.topic``; :meth:`run` until ``stop`` is set."""
 
     def __init__(self, settings: Settings, *, poll_s: float = 0.01, read_bytes: int = 4 * 1024 * 1024,
-                 retry_max_s: float = 5.0, linger_s: float = LINGER_S):
+                 retry_max_s: float = 5.0, linger_s: float = LINGER_S, idle_check_s: float = IDLE_CHECK_S):
         self.settings = settings
-        self.linger_s = linger_s
+        self.linger_s, self.idle_check_s = linger_s, idle_check_s
         self._more = False  # the last pass stopped at read_bytes: more lines are waiting
         self.spool = Spool(settings.spool_dir, settings.spool_max_bytes)
         self.dir = self.spool.dir
@@ -137,12 +143,19 @@ class Shipper:
         try:
             live = {p.name for p in self.spool.segments()}
             self._pos = {k: v for k, v in self._load_positions().items() if k in live}
-            delay = 0.0
+            delay, checked, probed = 0.0, time.monotonic(), False
             while not stop.is_set():
                 try:
-                    if self._producer is None:  # at start and after a failure, before any record is sent
+                    if not probed:  # at start and after a failure, before any record is sent
                         self.probe()
+                        checked, probed = time.monotonic(), True
                     moved = self.ship_once()
+                    if moved:
+                        checked = time.monotonic()
+                    elif time.monotonic() - checked >= self.idle_check_s:  # idle: is a broker still there?
+                        checked = time.monotonic()
+                        if not any_broker_reachable(self.settings.broker):
+                            raise KafkaError(f"no broker of {self.settings.broker} accepts a connection")
                     self._report(broker=True)
                     delay = 0.0
                 except Exception as exc:  # nothing may end the shipper: report, back off, retry
@@ -155,6 +168,7 @@ class Shipper:
                         log.exception("shipping failed; retrying")
                     self._reset_producer()
                     self._report(broker=False, force=True)
+                    probed = False
                     delay = min(self.retry_max_s, max(0.2, delay * 2))
                     stop.wait(delay)
                     continue

@@ -35,8 +35,8 @@ from typing import Any, Callable
 from kafka.errors import KafkaError
 
 from registry import connect
-from registry.breaker import guard
-from registry.errors import first_line
+from registry.breaker import CircuitOpen, guard
+from registry.errors import first_line, misconfigured
 from registry.readmodel import ServiceDirectory
 
 from .chain import abandon
@@ -60,6 +60,8 @@ class RegistryOutage:
         self.failures = 0          # give-ups since the processor started
         self._paused = False       # the partitions are paused by the outage
         self._batches = 0          # committed batches when it last failed
+        self.refused = False       # the server refused the URL's user, password or database (the last error
+        #                            that reached it: a breaker's refusal in between keeps the verdict)
 
     def waiting(self) -> bool:
         """True while the processor must not consume (a pause after a failure runs)."""
@@ -91,8 +93,15 @@ class RegistryOutage:
         self._batches = committed_batches
         self.delay_s = min(self.max_s, self.delay_s * 2 if self.delay_s else self.first_s)
         self.retry_at = self.clock() + self.delay_s
-        log.warning("registry unavailable (%s): batch given up uncommitted, reading it again in %.0fs",
-                    first_line(exc), self.delay_s)
+        if not isinstance(exc, CircuitOpen):
+            self.refused = misconfigured(exc)
+        if self.refused:  # not an outage: retried all the same (the role may be created), but said so
+            log.warning("registry refused the connection (%s): fix the user, password, database name or options "
+                        "in ASCOLTO_DATABASE_URL; batch given up uncommitted, reading it again in %.0fs",
+                        first_line(exc), self.delay_s)
+        else:
+            log.warning("registry unavailable (%s): batch given up uncommitted, reading it again in %.0fs",
+                        first_line(exc), self.delay_s)
         abandon(chain)
         try:
             rewind(consumer)

@@ -214,8 +214,12 @@ class InvalidRatioGuard:
             n, bad = len(trial), sum(trial)
         if n >= self.window and bad / n > self.max_ratio:
             raise Halt(f"{bad} of the last {n} envelopes are invalid (> {self.max_ratio:.0%} of a window of "
-                       f"{self.window}); stopping without committing them. Fix the cause (the producer, the "
-                       f"registry or a questionnaire) and restart; see `ascolto failed list` for earlier ones.")
+                       f"{self.window}); stopping without committing them. Fix the cause and restart: a fix of the "
+                       f"registry or a questionnaire makes them valid, but records that stay invalid (a broken "
+                       f"producer's, already in the topic) halt every restart: once the producer is fixed, run "
+                       f"one processor with ASCOLTO_DLQ_WINDOW=0 until it has committed them (they become dead "
+                       f"letters: `ascolto failed list`, replay or dismiss), then restart without it; see "
+                       f"`ascolto failed list` for earlier ones.")
         self.recent.extend(outcomes)
 
 

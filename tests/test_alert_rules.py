@@ -13,7 +13,7 @@ import pytest
 import yaml
 from sqlalchemy import text
 
-from tests.conftest import ORIGIN, submission
+from tests.conftest import ORIGIN, processor_metrics_hold, submission
 from tests.test_documented_metrics import DOCS, ROOT, documented
 
 RULES = ROOT / "deploy" / "prometheus" / "alerts.yml"
@@ -66,6 +66,32 @@ def test_the_runbook_ships_and_names_every_alert():
     assert "deploy/prometheus/alerts.yml" in guide
     missing = [r["alert"] for r in rules() if r["alert"] not in guide]
     assert not missing, f"alerts the runbook does not name: {missing}"
+
+
+def test_a_processor_alert_names_the_processor_not_the_textfile_exporter(settings, processor_factory):
+    """The processors' metrics are textfiles in one shared directory, scraped through a node_exporter (or a
+    sidecar): their ``instance`` label is that exporter's address, the same for every member, and each
+    sample names its member in ``processor`` instead. The processor alerts said "Processor node-1:9100
+    halted", naming no processor. Checked against a real processor's textfile."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    p = processor_factory()
+    text = processor_metrics_hold(settings, "ascolto_processor_halted 0.0")
+    p.close()
+    labels = {s.name: set(s.labels) for f in text_string_to_metric_families(text) for s in f.samples}
+    checked = 0
+    for rule in rules():
+        names = set(re.findall(r"\b(ascolto_processor_[a-z0-9_]+)", rule["expr"]))
+        if not names:
+            continue
+        assert "$labels.instance" not in " ".join(rule["annotations"].values()), rule["alert"]
+        if re.search(r"\b(sum|max|min|avg|count|histogram_quantile)\b", rule["expr"]):
+            continue  # aggregated: no member to name
+        assert "{{ $labels.processor }}" in rule["annotations"]["summary"], rule["alert"]
+        for name in names & set(labels):
+            assert "processor" in labels[name], (rule["alert"], name)
+            checked += 1
+    assert checked >= 2  # the halt and the textfile's age at least
 
 
 def test_promtool_accepts_the_rules():

@@ -43,6 +43,20 @@ def test_a_maintenance_command_run_elsewhere_says_where_it_looked(elsewhere, arg
     assert not (elsewhere / "var").exists()  # nothing created on the way
 
 
+@pytest.mark.parametrize("args", [["failed", "list"], ["failed", "replay"], ["compact"],
+                                  ["purge", "--keep-months", "24", "--dry-run"]])
+def test_a_maintenance_command_given_a_data_dir_that_does_not_exist_says_so_and_creates_nothing(elsewhere, args):
+    """Found in the ops review: a mistyped ASCOLTO_DATA_DIR answered `failed list` with "0 failures" and
+    `compact` with "0 directories compacted", having made the directory and its lock file."""
+    mistyped = elsewhere / "srv" / "ascolt"
+    out = CliRunner().invoke(main, args, env={**ENV, "ASCOLTO_DATA_DIR": str(mistyped)})
+    assert out.exit_code == 1, out.output
+    assert f"ASCOLTO_DATA_DIR {mistyped} is not a directory (it does not exist)" in out.output
+    assert "Traceback" not in out.output and not (elsewhere / "srv").exists()
+    (elsewhere / "empty").mkdir()  # an empty one (a new deployment's) is fine
+    assert CliRunner().invoke(main, args, env={**ENV, "ASCOLTO_DATA_DIR": str(elsewhere / "empty")}).exit_code == 0
+
+
 def test_the_dead_letters_of_the_stack_are_found_from_deeper_in_the_checkout(elsewhere, monkeypatch):
     var = elsewhere / "stack" / "var"
     letter = Failure(Source("ascolto.submissions", 0, 5), Reason.UNDECODABLE, "not JSON", b"{")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 import uuid
 from datetime import datetime, timezone
 
@@ -209,6 +210,31 @@ def test_a_mostly_invalid_window_halts_without_committing(settings):
     assert committed(settings) == {0: None, 1: None, 2: None}
     assert response_ids(settings.data_dir) == [] and FailedStore(settings.data_dir).list() == []
     assert f'ascolto_processor_halted{{processor="{settings.instance}"}} 1.0' in settings.processor_metrics_file.read_text()
+
+
+def test_a_halt_on_records_that_stay_invalid_says_how_to_get_past_them_and_that_way_works(settings, processor_factory):
+    """A broken producer's records are in the topic for good: "fix the producer and restart" (the runbook and
+    the HALTED line) halted again at every restart, and nothing said how to get past them. The line now says
+    to run once with ASCOLTO_DLQ_WINDOW=0: the window becomes dead letters, the valid rows are written once."""
+    halting = produce_mostly_invalid(settings)  # 40 valid, 80 undecodable
+    with pytest.raises(Halt) as halted:
+        Processor(halting).run(threading.Event())
+    with pytest.raises(Halt):  # the same records: a plain restart halts again
+        Processor(halting).run(threading.Event())
+    assert committed(settings) == {0: None, 1: None, 2: None}
+    assert "ASCOLTO_DLQ_WINDOW=0" in str(halted.value) and "ascolto failed" in str(halted.value)
+    once = processor_factory(halting.with_(dlq_window=0))
+    wait_for(lambda: len(FailedStore(settings.data_dir).list()) == 80 and len(response_ids(settings.data_dir)) == 40,
+             timeout_s=60, message="the window dead-lettered and its valid rows written")
+    once.close()
+    joined = threading.Event()
+    again = processor_factory(halting, on_assigned=lambda assigned: joined.set())  # restarted without it
+    assert joined.wait(60), "the restarted processor joined its group"
+    time.sleep(2 * halting.batch_max_seconds)  # a batch's time: nothing left to read, so nothing to halt on
+    again.close()
+    assert again.processor.halted is None and again.processor.stats.written == 0
+    assert len(response_ids(settings.data_dir)) == 40
+    assert {f["reason"] for f in FailedStore(settings.data_dir).list(pending_only=True)} == {"undecodable"}
 
 
 def test_a_backlog_in_records_of_many_envelopes_is_read_in_byte_bounded_batches_exactly_once(settings, processor_factory):

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from ascolto.cli import main
 from registry import Service, connect, dispose, verify_token
+from registry.demo_wide import all_services
 from tests.registry_support import dump, make_ipa_csv
 
 
@@ -65,8 +66,7 @@ def test_import_ipa_dry_run_strict_stdin_and_errors(cli, tmp_path, registry_db):
 
 
 def test_services_assignment_activation_and_listing(cli, registry_db):
-    cli("seed-demo")
-    cli("add-entity", "--ipa", "c_l219", "--name", "Comune di Torino", "--category", "L6", "--comune", "001272")
+    cli("seed-demo")  # the demo registry of `ascolto up`, Comune di Torino (c_l219) among its entities
     out = cli("add-service", "--entity", "c_l219", "--name", "Pagamento TARI", "--type", "tributi.pagamento",
               "--key", "torino-tari", "--origin", "https://WWW.comune.torino.it/", "--sampling-rate", "0.5")
     assert out.stdout.splitlines()[0] == "torino-tari"
@@ -92,7 +92,7 @@ def test_services_assignment_activation_and_listing(cli, registry_db):
     entities = json.loads(cli("list", "entities", "--region", "ITC1", "--json").stdout)
     assert [(e["ipa_code"], e["region_istat"]) for e in entities] == [("c_l219", "01")]
     table = cli("list", "services").stdout.splitlines()
-    assert table[0].split()[:3] == ["key", "entity_ipa", "service_type"] and len(table) == 1 + 8
+    assert table[0].split()[:3] == ["key", "entity_ipa", "service_type"] and len(table) == 1 + len(all_services()) + 2
 
     cli("activate", "torino-tari")
     log = json.loads(cli("log", "--type", "service", "--key", "torino-tari", "--json").stdout)

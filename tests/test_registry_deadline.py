@@ -5,6 +5,8 @@ and reading the batch again (no crash, no row lost or written twice). The normal
 PostgreSQL at 127.0.0.1:5432."""
 from __future__ import annotations
 
+import logging
+import re
 import socket
 import time
 
@@ -149,3 +151,22 @@ def test_the_processor_backs_off_while_the_registry_is_silent_and_writes_every_r
         assert p.processor.outage.delay_s == 0.0  # settled once a batch committed
     finally:
         proxy.close()
+
+
+def test_the_processor_says_a_database_url_the_server_refuses_is_the_url_s_fault(db_url, settings, processor_factory,
+                                                                                 caplog):
+    """A processor given a user the server does not know logged "registry unavailable (…)" every few seconds,
+    as if PostgreSQL were down, while `ascolto registry …` with the same URL said "refused the connection …
+    retrying will not help" (exit 2). It still retries (the role may be created), but says what to fix."""
+    url = _pg(db_url)
+    wrong = re.sub(r"://[^@/]*@", "://no_such_role_ascolto@", url)
+    s = settings.with_(database_url=wrong, registry_ttl_s=0.0, registry_stale_s=0.0)
+    records, _, _ = workload(seed=12, n=5, dup_ratio=0.0, poison=0)
+    produce(s, records)
+    with caplog.at_level(logging.WARNING, logger="ascolto.processor"):
+        p = processor_factory(s)
+        wait_for(lambda: p.processor.outage.failures >= 2, timeout_s=60, message="two give-ups")
+        p.close()
+    lines = [r.getMessage() for r in caplog.records if "given up uncommitted" in r.getMessage()]
+    assert lines and all(line.startswith("registry refused the connection") for line in lines), lines
+    assert all("ASCOLTO_DATABASE_URL" in line and "no_such_role_ascolto" in line for line in lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 
 import pytest
@@ -218,6 +219,52 @@ def test_an_idle_shipper_reports_a_broker_it_cannot_reach(settings):
         wait_for(lambda: read_state(settings.spool_dir).get("broker") is True, timeout_s=20, message="broker up")
     finally:
         halt()
+
+
+def test_a_broker_that_goes_away_while_the_log_is_empty_is_reported_and_back_again(settings, tmp_path):
+    """Found in the ops review: a broker stopped after the last submission was shipped stayed ``broker: true``
+    (``/readyz`` ready, ``ascolto_shipper_broker_up`` 1, no ``AscoltoShipperBrokerDown``) for as long as the
+    log stayed empty, the broker gone for minutes; the first answer after it found out."""
+    from deploy.broker import LocalBroker, ensure_topics
+
+    port = free_port()
+    broker = LocalBroker(port, log_path=tmp_path / "idle.log").start()
+    s = settings.with_(broker=broker.bootstrap, produce_timeout_s=1.0)
+    ensure_topics(s.broker, {s.topic: 1})
+    writer = Spool(s.spool_dir, max_bytes=10**9)
+    halt = _run(Shipper(s, idle_check_s=0.5))
+    try:
+        writer.append([b'k\t{"i":0}'])
+        assert len(_consume(s, 1)) == 1  # shipped: the shipper holds a producer, and the log is empty
+        broker.stop()
+        wait_for(lambda: read_state(s.spool_dir).get("broker") is False, timeout_s=10,
+                 message="the broker gone while the log is empty reported")
+        broker = LocalBroker(port, log_path=tmp_path / "idle.log").start()  # back (Tansu's memory: topic anew)
+        ensure_topics(s.broker, {s.topic: 1})
+        wait_for(lambda: read_state(s.spool_dir).get("broker") is True, timeout_s=20, message="broker back")
+    finally:
+        halt()
+        writer.seal()
+        broker.stop()
+
+
+def test_an_idle_shipper_asks_the_brokers_for_their_topics_once_not_at_every_turn(settings, monkeypatch):
+    """Found in the ops review: a shipper without a producer (a collector that has taken no answer yet, and
+    every collector after a broker outage until its next answer) ran the probe — a TCP connection, a Kafka
+    admin client, a metadata request — at every turn of its loop: about 50 a second, a quarter of a core
+    per idle collector and as many connections to the brokers. Once per start or failure now."""
+    from collector import shipper as module
+
+    asked = []
+    real = module.require_topic
+    monkeypatch.setattr(module, "require_topic", lambda *a, **k: (asked.append(1), real(*a, **k))[1])
+    halt = _run(Shipper(settings))
+    try:
+        wait_for(lambda: read_state(settings.spool_dir).get("broker") is True, timeout_s=20, message="broker up")
+        time.sleep(2.0)  # 200 turns of the loop
+    finally:
+        halt()
+    assert len(asked) == 1
 
 
 def _network_threads(before: set[threading.Thread]) -> list[threading.Thread]:
