@@ -63,16 +63,21 @@ def list_(settings, reason, since, pending, as_json) -> None:
 @click.option("--dry-run", is_flag=True, help="Run the steps and report, write nothing.")
 @click.pass_obj
 def replay(settings, reason, since, dry_run) -> None:
-    """Re-process pending dead letters through the processor's steps (idempotent)."""
+    """Re-process pending dead letters through the processor's steps (idempotent).
+
+    Exits 1 when any letter still fails (a line each says why; they stay pending), 0 when every one went
+    through or there was nothing to replay — a script or a cron job can tell without reading the output."""
     from processor.replay import replay as run_replay
 
     settings = locate_data_dir(settings)
     counts, results = run_replay(settings, reason=reason, since=_since(since), dry_run=dry_run)
-    for r in results:
-        if r["outcome"].startswith("failed"):
-            click.echo(f"{r['failure_id']}: still {r['outcome']}: {r['detail'][:120]}")
+    still = [r for r in results if r["outcome"].startswith("failed")]
+    for r in still:
+        click.echo(f"{r['failure_id']}: still {r['outcome']}: {r['detail'][:120]}")
     click.echo(f"{len(results)} replayed{' (dry run)' if dry_run else ''}: "
                + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) if results else "nothing to replay")
+    if still:
+        click.get_current_context().exit(1)
 
 
 @failed.command()

@@ -118,7 +118,9 @@ def test_failed_records_are_replayed_after_a_fix_idempotently(settings, processo
     out = runner.invoke(cli, ["failed", "list", "--pending"], env=env)
     assert out.exit_code == 0 and "4 failures; 4 unknown_service pending" in out.output
     out = runner.invoke(cli, ["failed", "replay", "--reason", "unknown_service"], env=env)
-    assert "4 replayed: 4 failed" in out.output  # not fixed yet: they stay pending
+    # not fixed yet: they stay pending, and the exit status says so to a script
+    assert out.exit_code == 1 and "4 replayed: 4 failed" in out.output, out.output
+    assert runner.invoke(cli, ["failed", "replay", "--dry-run"], env=env).exit_code == 1
     with session_scope(connect(settings.database_url)) as s:  # the fix: the service is registered
         ops.add_service(s, actor="test", key="demo-new-service", entity_ipa="c_h501", name="Nuovo",
                         service_type="anagrafe.certificati", channel="web", allowed_origins=[],
