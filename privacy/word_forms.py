@@ -89,7 +89,8 @@ def elided_phrase(word: str) -> bool:
 _UNLISTED_WORDS = frozenset("""davvero veramente sempre purtroppo abbastanza piuttosto magari almeno soprattutto neanche
 nemmeno neppure ovviamente inoltre insomma adesso domani mille cento due tre quattro cinque sette otto nove okay boh beh
 uffa evviva arrivederci buonasera buonanotte buondì grazie prego scusate ciao salve raga ragà tetraplegico tetraplegica
-immunodepresso immunodepressa celiaco celiaca autistico autistica dislessico dislessica esodato esodata""".split())
+immunodepresso immunodepressa celiaco celiaca autistico autistica dislessico dislessica esodato esodata
+preside vicepreside""".split())
 #: plurals that follow a "sono" meaning "they are" at a sentence's start ("sono anni che aspetto", "sono questi i
 #: documenti"): not a surname
 _PLURALS_KEPT = frozenset("""anni mesi giorni ore minuti secondi settimane secoli decenni attimi momenti volte
