@@ -29,7 +29,7 @@ from .word_forms import STOP, WORD_NAMES
 _WORD_ALONE = rf"(?![\w'’])(?![ \t]+(?:(?i:d(?:i|el|ella|ei|egli)|de|da)[ \t]+)?[{_UP}])"
 #: the verbs that say a person is meant by "da", "a", "con": sent, passed, sent back, went, quarrelled with
 _SENT = (r"(?:ri)?(?:mandat|spedit|inviat|passat|girat|inoltrat|smistat|trasferit|indirizzat|dirottat|rimbalzat|affidat"
-         r"|assegnat|andat|tornat)[oaie]|(?:sono|siamo)\s+stat[oaie]|litigat[oaie]|discusso|appuntamento|colloquio|poi"
+         r"|assegnat|andat|tornat)[oaie]|(?:sono|siamo)\s+stat[oaie]|litigat[oaie]|parlat[oaie]|discusso|appuntamento|colloquio|poi"
          r"|in\s+(?:mano|carico)"  # "la pratica è in mano a Ferro" (round 15)
          r"|(?:(?<![^.!?\n])|(?<=[.!?\n][ \t]))e(?=[ \t]+da[ \t])")  # a sentence's "E da Palmieri …" (capitalised only)
 #: a lower-case surname (a comment in lower case, or in capitals read lower-cased): one word, no particle and a word
@@ -38,7 +38,7 @@ _LOWER_ALONE = rf"(?![\w'’])(?![ \t]+(?:d(?:i|el|ella|ei|egli)|de|da|sul|sull[
 #: what may follow a lower-case surname: the end, a mark, or a word that starts the rest of the sentence — not a word of
 #: a town's name ("da costa volpino", "a villa literno")
 _ENDS_LOWER = re.compile(r"[ \t]*(?:$|[^\w\s])|[ \t]+(?:" + "|".join(sorted(map(re.escape, STOP), key=len, reverse=True))
-                         + r")(?![\w'’])", re.I)
+                         + r")(?![\w'’])|[ \t]+(?:dell|all|nell|sull)['’ ]", re.I)
 _NAME = rf"(?:(?P<name>[{_UP}][{_LOW}]+){_WORD_ALONE}|(?P<lower>[{_LOW}]+){_LOWER_ALONE})"
 _SURNAME_RE = re.compile(
     rf"(?<!\w)(?P<verb>(?i:{_SENT}))(?:[ \t]+(?i:anche|di\s+nuovo|ancora|subito|poi|io|noi|mi|ci|l['’]|me|la|lo))*[ \t]+"
@@ -64,7 +64,7 @@ _PREP_ANY = re.compile(r" (?:da|dal|dalla|a|al|alla|con|presso)[ \t]+([a-z]+)")
 _CARE_WORDS = ("iscriv", "iscritt", "accompagn", "vaccin", "portare", "porto ", "portat", "ritir")
 #: what says a person is meant (lower-cased text): the test before :data:`_PREP_CAP`
 _SENT_WORDS = ("mandat", "spedit", "inviat", "passat", "girat", "inoltrat", "smistat", "trasferit", "indirizzat", "dirottat",
-               "rimbalzat", "affidat", "assegnat", "andat", "tornat", "sono stat", "siamo stat", "litigat", "discusso",
+               "rimbalzat", "affidat", "assegnat", "andat", "tornat", "sono stat", "siamo stat", "litigat", "parlat", "discusso",
                "appuntamento", "colloquio", "poi ", "in mano", "in carico", "e da ")
 
 
