@@ -202,7 +202,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
-    given, surname, frequent = listed_words(low)
+    given, surname, frequent, words = listed_words(low)
     if " " in text and given and surname:  # "chiedo di attilio caputo": a given name and a surname side by side
         text = lower_pairs(text, counts)
     if (given or surname) and "." in text:  # "Antonella P.", "Rossi M."
@@ -210,7 +210,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
     text = listed_names(text, counts)
     if given or frequent:  # "mandata da Colombo a Ferri", "per iscrivere Pietro", "siamo luca e sara"
         text = narrated_names(text, counts, low, given, frequent)
-    if word_gate(low, given):  # "GRAZIE A ROSA DELL UFFICIO", "sono rosa della 3b", "mio figlio bruno alto"
+    if word_gate(low, given, words):  # "GRAZIE A ROSA DELL UFFICIO", "sono rosa della 3b", "mio figlio bruno alto"
         text = word_names(text, counts, low)
     if given and (" e " in text or " ed " in text or " and " in text or " und " in text or " et " in text or " in " in text):
         text = joined_names(text, counts)  # "Greta e Thiago frequentano la scuola"

@@ -79,12 +79,12 @@ _LEADS = ("grazie", "ringrazio", "parlato con", "c'era", "c’era", "c era", "c'
           "nostr", "signor", "badante", "vicin", "chiam", "di nome")
 
 
-def gate(low: str, given: bool) -> bool:
-    """Whether :func:`word_names` may find anything in ``low`` (the text lower-cased; ``given``: whether it holds a
-    listed given name as a word, :func:`privacy.pairs.listed_words`): a name of :data:`_LEFT_OUT` or a listed one,
-    and a lead-in's word — substring tests only."""
-    if not (given or "natale" in low or "salvo" in low or "felic" in low or "fortunat" in low or "celeste" in low
-            or "speranza" in low):
+def gate(low: str, given: bool, words: set[str]) -> bool:
+    """Whether :func:`word_names` may find anything in ``low`` (the text lower-cased): a word of :data:`WORD_GIVEN`
+    among ``words`` (its words, lower-cased) or, with ``given`` (a listed given name among them), a carer's, a
+    neighbour's or a lady's word — and a lead-in's word: set and substring tests only
+    (:func:`privacy.pairs.listed_words` gives ``given`` and ``words``)."""
+    if WORD_GIVEN.isdisjoint(words) and not (given and ("badante" in low or "vicin" in low or "signor" in low)):
         return False
     for w in _LEADS:
         if w in low:
