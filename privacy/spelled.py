@@ -31,13 +31,13 @@ _RUN_RE = re.compile(rf"(?<![^\W_]){_TOKEN}(?:[ \t,.\-/]+{_TOKEN}){{8,30}}(?![^\
 _PIECE = re.compile(rf"(?P<tok>{_TOKEN})(?![^\W_])", re.I)
 _SPACES = re.compile(r"\s+")
 
-#: the letter names a spelled code almost always holds one of (its consonants, its month letter): the gate — and the
-#: short ones that are no Italian word, for a code of only short names ("bi ti ti gi pi pi …", round 15); a run of
-#: letter names written together ("erreesseesseemme…") starts with a long one
-_GATE_NAMES = ("esse", "erre", "emme", "enne", "effe", "elle", "zeta", "acca", "cappa", "kappa", "ics", "ipsilon", "doppia",
-               "bi", "gi", "pi", "vu", "cu")
-GATE = tuple(f" {w}{end}" for w in _GATE_NAMES for end in (" ", ",")) + tuple(
-    f" {w}{v}" for w in ("erre", "esse", "emme", "enne", "effe", "elle") for v in ("e", "a", "o", "i"))
+#: the letter names a spelled code almost always holds one of (its consonants, its month letter): the gate — with the
+#: short ones that are no Italian word, for a code of only short names ("bi ti ti gi pi pi …", round 15), and a long
+#: one run into the one before ("erreesseesseemme…"); substring tests of the lower-cased text padded with a space at
+#: each end (no search: the gates of a plain comment are counted, tests/test_redact.py)
+_GATE_NAMES = ("esse", "erre", "emme", "enne", "effe", "elle", "zeta", "acca", "cappa", "kappa", "ics", "ipsilon", "doppia")
+GATE = tuple(f" {w}{end}" for w in _GATE_NAMES for end in (" ", ",")) + (" bi ", " gi ", " pi ", " vu ", " cu ") + tuple(
+    f"e{w}" for w in ("esse", "erre", "emme", "enne", "effe", "elle"))
 #: letter names written together as one word ("erreesseesseemmeerrea"): five of them at least, read apart
 _GLUED_RE = re.compile(r"(?<![^\W_])(?:erre|esse|emme|enne|effe|elle|zeta|acca|ics|bi|ci|di|gi|pi|ti|vu|cu|[aeiou]){5,}(?![^\W_])",
                        re.I)
