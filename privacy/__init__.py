@@ -21,7 +21,8 @@ number of a citizen's own file after "pratica", "protocollo", "domanda", … (it
 wrote the comment); ``NASCITA`` a date of birth after "nato/nata", "born", "geboren", …; ``DOCUMENTO``
 identity-document numbers (after "carta d'identità", "passaporto", "patente", … or in the CIE
 and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZZO`` street
-addresses with a civic number, in Italian, German, French, Slovenian and English forms; ``NOME``
+addresses with a civic number, in Italian, German, French, Slovenian and English forms, and a house on a road by its
+kilometre (:mod:`privacy.roads`); ``NOME``
 names after a lead-in in those languages, or holding a listed given name (:mod:`privacy.names`), and
 in lower case after a title, a closing, "sono", a relative or a member of staff, heading or signing a
 comment, or after a form's labels (:mod:`privacy.lower_names`); a lone listed given name after an article, a thanks,
@@ -30,8 +31,9 @@ before what the person did ("Ciro mi ha aiutato") or signing the comment (:mod:`
 in lower case (:mod:`privacy.roles`); a given name and a surname side by side in any casing, or beside an initial
 ("Rossi M.") (:mod:`privacy.pairs`); a particle and a surname after staff or a relative ("l'impiegato Di Martino")
 (:mod:`privacy.particles`); the senders of a pasted WhatsApp chat (:mod:`privacy.chats`); a surname after
-"da", "a", "con" in a narrative of who sent whom where, the writers naming themselves, a name after a verb of
-enrolment (:mod:`privacy.narrated`);
+"da", "a", "con" in a narrative of who sent whom where, in any casing, the writers naming themselves, a name after a
+verb of enrolment (:mod:`privacy.narrated`); a given name that is also a word ("Rosa", "Franco", "Natale") where the
+sentence says a person — at a desk, after "sono", after a relative before an adjective (:mod:`privacy.word_names`);
 a phone, a birth date, a file's or a civic number said in words, as a dictated comment writes them
 (:mod:`privacy.spoken`); a codice fiscale spelled letter by letter (:mod:`privacy.spelled`); the last digits of an
 IBAN or a card written alone (:mod:`privacy.endings`); ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,

@@ -48,11 +48,13 @@ _HANDLE = re.compile(r"[A-Za-z]+(?:[._][A-Za-z]+)+")
 #: SMS only digits in pairs or groups, as a one-time code is read out ("il codice è 12 34 56"; "il codice ATECO è 47 11"
 #: has a word between, "il codice 730" is one group, "codice 2024 2025" years: they stay)
 _SHAPED = {"pass": re.compile(r"(?=.*[A-Za-z])(?=.*\d)\S{6,}"),
-           "utente": re.compile(r"[A-Za-z]+(?:[._][A-Za-z]+)+|[A-Za-z]{2,}\d{2,}"),
+           "utente": re.compile(r"[A-Za-z]+(?:[._][A-Za-z]+)+\d*|[A-Za-z]{2,}\d{2,}"),
            "codice": re.compile(r"\d{4,8}|\d{2,3}(?: \d{2,3})+|\d{3,4}(?: \d{3,4})+"),
            "grouped": re.compile(r"\d{2,3}(?: \d{2,3}){1,3}")}
 _COUNTED = re.compile(r"\s+(?i:volt[ae]|minut[oi]|or[ae]|giorn[oi]|tentativ[oi]|caratter[ei]|cifr[ae]|second[oi]"
                       r"|times|minutes|hours|days|attempts|characters|digits|mal|zeichen|fois|caract)")
+#: words that name a secret rather than being one: after "le credenziali sono" they lead to it (round 15)
+_NAMED = frozenset("utente username user password pin login account nome id codice pwd psw otp puk".split())
 _POSSESSIVE = re.compile(r"(?i:\b(?:la\s+mia|il\s+mio|mia|mio|my|meine?|mon|ma|moje)\s+$)")
 
 
@@ -72,6 +74,8 @@ def credentials(text: str, counts: Counter) -> str:
         secret, mark = m.group("secret"), m.group("mark").strip()
         if re.fullmatch(r"\[[A-Z]+\][.!?]*", secret):
             return False  # already a placeholder: redacting twice changes nothing more
+        if secret.lower() in _NAMED:
+            return False  # "le credenziali spid sono utente mario.rossi58": the next word names it, and leads to it
         if secret.isdigit() and _COUNTED.match(m.string, m.end("secret")):
             return False  # "login 100 volte", "PIN di 5 cifre": a number that counts
         lead = next((name for name in _SHAPED if m.group(name)), None)

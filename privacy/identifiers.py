@@ -288,7 +288,7 @@ _SIGNATURE_RE = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z_]{1,11}\.[A-Za-z0-9_\-]{1
 #: "is" between the word and the number, as people write it ("il numero di pratica è 2026/123456")
 _CASE_IS = r"(?:è|e['’]|é|ist|is|est|je)"
 _CASE_RE = re.compile(
-    rf"(?<!\w){_CASE_LEAD}(?![^\W\d_])(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}}|(?i:inps|inail|enel|acea|hera|a2a|azienda))(?=\s)){{0,2}}\s*(?:{_CASE_IS}\s+)?(?:{_CASE_MARK}\s*)?{_CASE_ID}"
+    rf"(?<!\w){_CASE_LEAD}(?![^\W\d_])(?:\s+(?:INPS|INAIL|[A-Z]{{2,6}}|(?i:inps|inail|enel|acea|hera|a2a|azienda|cup|asl|ausl|ulss))(?=\s)){{0,2}}\s*(?:{_CASE_IS}\s+)?(?:{_CASE_MARK}\s*)?{_CASE_ID}"
     rf"(?![\w/])")
 _CASES = Led(_CASE_RE, rf"(?<!\w){lowered(_CASE_LEAD)}")  # its lead-ins found in the text lower-cased
 

@@ -36,7 +36,7 @@ from collections import Counter
 
 from .given_names import FAMOUS, GIVEN_NAMES, NOBODY
 from .leads import Led, by_first_letter, lowered
-from .word_forms import STOP, unlisted_surname
+from .word_forms import STOP, caps_name_cut, unlisted_surname
 from .surnames import FREQUENT, SURNAMES
 
 #: the letters of the questionnaires' languages, for character classes: Italian, German (ß), French,
@@ -262,7 +262,7 @@ def names(text: str, counts: Counter) -> str:
             counts["NOME"] += 1
             out.append(text[pos:m.start()] + m.group("lead") + "[NOME]")
             g = "name" if m.group("name") is not None else "caps"
-            cut = next((w.start() for w in re.finditer(r"(?<=\s)\S+", m.group(g)) if w.group().capitalize() in _LABELS), None)
+            cut = next((w.start() for w in re.finditer(r"(?<=\s)\S+", m.group(g)) if w.group().capitalize() in _LABELS), caps_name_cut(m.group(g)) if g == "caps" else None)
             pos = start = m.end() if cut is None else m.start(g) + len(m.group(g)[:cut].rstrip())
         else:
             start = m.end("lead")

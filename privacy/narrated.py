@@ -22,20 +22,30 @@ from .given_names import GIVEN_NAMES
 from .leads import any_in as _holds
 from .names import _LOW, _UP, PLACES, _not_a_name, place_named
 from .surnames import FREQUENT
-from .word_forms import WORD_NAMES
+from .word_forms import STOP, WORD_NAMES
 
 #: a word that ends there and is no place's first word: no capitalised word, or a particle and one, after it
 #: ("a Villa Borghese", "a Riva del Garda")
 _WORD_ALONE = rf"(?![\w'’])(?![ \t]+(?:(?i:d(?:i|el|ella|ei|egli)|de|da)[ \t]+)?[{_UP}])"
 #: the verbs that say a person is meant by "da", "a", "con": sent, passed, sent back, went, quarrelled with
 _SENT = (r"(?:ri)?(?:mandat|spedit|inviat|passat|girat|inoltrat|smistat|trasferit|indirizzat|dirottat|rimbalzat|affidat"
-         r"|assegnat|andat|tornat)[oaie]|(?:sono|siamo)\s+stat[oaie]|litigat[oaie]|discusso|appuntamento|colloquio|poi")
+         r"|assegnat|andat|tornat)[oaie]|(?:sono|siamo)\s+stat[oaie]|litigat[oaie]|parlat[oaie]|discusso|appuntamento|colloquio|poi"
+         r"|in\s+(?:mano|carico)"  # "la pratica è in mano a Ferro" (round 15)
+         r"|(?:(?<![^.!?\n])|(?<=[.!?\n][ \t]))e(?=[ \t]+da[ \t])")  # a sentence's "E da Palmieri …" (capitalised only)
+#: a lower-case surname (a comment in lower case, or in capitals read lower-cased): one word, no particle and a word
+#: after it ("a villa di serio", "a riva del garda"); round 15
+_LOWER_ALONE = rf"(?![\w'’])(?![ \t]+(?:d(?:i|el|ella|ei|egli)|de|da|sul|sull['’])[ \t]+[{_LOW}])"
+#: what may follow a lower-case surname: the end, a mark, or a word that starts the rest of the sentence — not a word of
+#: a town's name ("da costa volpino", "a villa literno")
+_ENDS_LOWER = re.compile(r"[ \t]*(?:$|[^\w\s])|[ \t]+(?:" + "|".join(sorted(map(re.escape, STOP), key=len, reverse=True))
+                         + r")(?![\w'’])|[ \t]+(?:dell|all|nell|sull)['’ ]", re.I)
+_NAME = rf"(?:(?P<name>[{_UP}][{_LOW}]+){_WORD_ALONE}|(?P<lower>[{_LOW}]+){_LOWER_ALONE})"
 _SURNAME_RE = re.compile(
-    rf"(?<!\w)(?i:{_SENT})(?:[ \t]+(?i:anche|di\s+nuovo|ancora|subito|poi|io|noi|mi|ci|l['’]|me|la|lo))*[ \t]+"
-    rf"(?P<prep>(?i:da|dal|dalla|a|al|alla|con|presso))[ \t]+(?P<name>[{_UP}][{_LOW}]+){_WORD_ALONE}")
-#: a surname after one taken: "[NOME] a Ferri", "[NOME] e poi da Palmieri", "[NOME], poi con Gallo"
-_NEXT_RE = re.compile(rf"(?<=\[NOME\])(?:[ \t]*,)?[ \t]+(?:(?i:e|ed)[ \t]+)?(?:(?i:poi)[ \t]+)?(?P<prep>(?i:da|dal|dalla|a|al|alla|con))"
-                      rf"[ \t]+(?P<name>[{_UP}][{_LOW}]+){_WORD_ALONE}")
+    rf"(?<!\w)(?P<verb>(?i:{_SENT}))(?:[ \t]+(?i:anche|di\s+nuovo|ancora|subito|poi|io|noi|mi|ci|l['’]|me|la|lo))*[ \t]+"
+    rf"(?P<prep>(?i:da|dal|dalla|a|al|alla|con|presso))[ \t]+{_NAME}")
+#: a surname after one taken: "[NOME] a Ferri", "[NOME] e poi da Palmieri", "[NOME], poi con Gallo", "[NOME] di nuovo a Ferro"
+_NEXT_RE = re.compile(rf"(?<=\[NOME\])(?:[ \t]*,)?[ \t]+(?:(?i:e|ed)[ \t]+)?(?:(?i:poi|di\s+nuovo|ancora|anche)[ \t]+)?"
+                      rf"(?P<prep>(?i:da|dal|dalla|a|al|alla|con))[ \t]+{_NAME}")
 
 #: verbs of care or enrolment before a listed given name ("per iscrivere Pietro", "ho accompagnato Giulia")
 _CARE_RE = re.compile(
@@ -49,20 +59,33 @@ _KIN_NEXT = frozenset("mio mia miei mie il la i le suo sua nostro nostra".split(
 
 #: a capitalised word after a preposition: the cheap test before :data:`_SURNAME_RE` (one of them a listed surname)
 _PREP_CAP = re.compile(rf" (?:da|dal|dalla|a|al|alla|con|presso)[ \t]+([{_UP}][{_LOW}]+)")
+#: any word after a preposition, the text lower-cased: the test before :data:`_SURNAME_RE` for a lower-case surname
+_PREP_ANY = re.compile(r" (?:da|dal|dalla|a|al|alla|con|presso)[ \t]+([a-z]+)")
 _CARE_WORDS = ("iscriv", "iscritt", "accompagn", "vaccin", "portare", "porto ", "portat", "ritir")
 #: what says a person is meant (lower-cased text): the test before :data:`_PREP_CAP`
 _SENT_WORDS = ("mandat", "spedit", "inviat", "passat", "girat", "inoltrat", "smistat", "trasferit", "indirizzat", "dirottat",
-               "rimbalzat", "affidat", "assegnat", "andat", "tornat", "sono stat", "siamo stat", "litigat", "discusso",
-               "appuntamento", "colloquio", "poi ")
+               "rimbalzat", "affidat", "assegnat", "andat", "tornat", "sono stat", "siamo stat", "litigat", "parlat", "discusso",
+               "appuntamento", "colloquio", "poi ", "in mano", "in carico", "e da ")
 
 
 #: frequent surnames that are also towns or places one goes to ("sono andata a Marino", "a Monti", "a Orlando")
 _TOWNS_TOO = frozenset("Marino Monti Orlando Riva Sala Serra Fontana Villa Costa".split())
 
 
+#: frequent surnames that are nouns said after "a" in an idiom, in lower case: "5 euro a testa", "passato a ferro" (ironed)
+_IDIOMS = frozenset("testa ferro".split())
+
+
 def _surname(m: re.Match) -> bool:
-    name = m.group("name")
-    if name in _TOWNS_TOO and (m.groupdict().get("prep") or "a").lower() == "a":
+    name, prep = m.group("name"), (m.groupdict().get("prep") or "a").lower()
+    if name is None:  # lower case: no capital says a name, so no town, no idiom, no "E da" of a sentence's start
+        name = m.group("lower")
+        verb = m.groupdict().get("verb") or ""
+        return (name in FREQUENT and not (prep == "a" and (name.capitalize() in _TOWNS_TOO or name in _IDIOMS))
+                and _ENDS_LOWER.match(m.string, m.end("lower")) is not None
+                and verb.lower() != "e" and name.capitalize() not in PLACES
+                and not (name == "conti" and m.string.startswith(" fatt", m.end())))
+    if name in _TOWNS_TOO and (prep == "a" or (m.groupdict().get("verb") or "").lower() == "e"):  # "E da Marino a Roma …"
         return False
     return name.lower() in FREQUENT and name not in PLACES and not place_named(m.string, m.start("name"))
 
@@ -80,11 +103,13 @@ def narrated_names(text: str, counts: Counter, low: str, given: bool = True, fre
     (:func:`privacy.pairs.listed_words`; the passes that need one are skipped without it)."""
     def taken(m: re.Match) -> str:
         counts["NOME"] += 1
-        return m.group(0)[:m.start("name") - m.start()] + "[NOME]" + m.group(0)[m.end("name") - m.start():]
+        group = "name" if m.group("name") is not None else "lower"
+        return m.group(0)[:m.start(group) - m.start()] + "[NOME]" + m.group(0)[m.end(group) - m.start():]
 
     # a verb that says a person and a listed surname capitalised after a preposition, or the surnames' pattern is not
     # tried (substring tests, then a search that starts at spaces only)
-    if frequent and _holds(low, _SENT_WORDS) and not FREQUENT.isdisjoint(w.lower() for w in _PREP_CAP.findall(text)):
+    if frequent and _holds(low, _SENT_WORDS) and (not FREQUENT.isdisjoint(w.lower() for w in _PREP_CAP.findall(text))
+                                                  or not FREQUENT.isdisjoint(_PREP_ANY.findall(low))):
         out, pos = [], 0
         for m in _SURNAME_RE.finditer(text):
             if _surname(m):

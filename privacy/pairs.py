@@ -40,12 +40,13 @@ def _pair(x: str, y: str) -> bool:
     return (x in _GIVEN and y in LISTED_SURNAMES) or (x in _ANY_GIVEN and y in _distinct())
 
 
-def listed_words(low: str) -> tuple[bool, bool, bool]:
-    """The gate before :func:`lower_pairs`, :func:`initialled` and :func:`privacy.narrated.narrated_names` (``low``:
-    the text lower-cased): whether it holds a listed given name, a listed surname, and one of the frequent surnames
-    (:data:`privacy.surnames.FREQUENT`, nouns and colours included), as words — by string operations only."""
+def listed_words(low: str) -> tuple[bool, bool, bool, set[str]]:
+    """The gate before :func:`lower_pairs`, :func:`initialled`, :func:`privacy.narrated.narrated_names` and
+    :func:`privacy.word_names.word_names` (``low``: the text lower-cased): whether it holds a listed given name, a
+    listed surname, and one of the frequent surnames (:data:`privacy.surnames.FREQUENT`, nouns and colours included),
+    as words — by string operations only —, and its words."""
     words = set(low.translate(_PUNCTUATION).split())
-    return not words.isdisjoint(_ANY_GIVEN), not words.isdisjoint(LISTED_SURNAMES), not words.isdisjoint(FREQUENT)
+    return not words.isdisjoint(_ANY_GIVEN), not words.isdisjoint(LISTED_SURNAMES), not words.isdisjoint(FREQUENT), words
 
 
 def lower_pairs(text: str, counts: Counter) -> str:

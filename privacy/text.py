@@ -22,6 +22,8 @@ from .phones import phones, spelled_phones
 from .spoken import SAID, spoken_phones, spoken_records
 from .spelled import GATE as SPELLED_GATE, spelled_codes
 from .narrated import narrated_names
+from .word_names import gate as word_gate, word_names
+from .roads import kilometres
 from .endings import ACCOUNT_WORDS, GATE as ENDING_WORDS, account_endings
 from .roles import COURTESY_WORDS, ROLE_WORDS, STAFF_WORDS, courtesy_names, role_names, staff_names
 from .credentials import credentials
@@ -109,6 +111,8 @@ def _redact(text: str, counts: Counter) -> str:
         text = emails(text, counts)
     if has_social(low):  # before the digits: "wa.me/393331234567" is a profile, whole
         text = socials(text, counts)
+    if _has(f" {low} ", SPELLED_GATE):  # "erre esse esse emme …": a codice fiscale spelled (before the codes in figures,
+        text = spelled_codes(text, counts)  # which read "gi pi pi 50 a 01 a 944" as one spaced; and the phones' words)
     runs = _DIGITS.findall(text)
     if runs:
         digits = sum(map(len, runs))
@@ -137,6 +141,8 @@ def _redact(text: str, counts: Counter) -> str:
             text = documents(text, counts)
         if digits >= 3 or "targ" in low:  # a moped's plate has two digits: "targa X4B7KL"
             text = plates(text, counts)
+        if "km" in low or "chilometro" in low:  # "abito sulla SS 113 km 25": a house on a road, by its kilometre
+            text = kilometres(text, counts)
         if digits >= 6 and _PHONE_GATE.search(_DATE_TIME.sub(" ", text)):
             text = phones(text, counts)
         if _has(low, _STREET_WORDS):
@@ -145,8 +151,6 @@ def _redact(text: str, counts: Counter) -> str:
             text = cadastral(text, counts)
     if ("snc" in low or "s.n.c" in low) and _has(low, _STREET_WORDS):  # "via Roma snc": no civic number
         text = unnumbered_addresses(text, counts)
-    if _has(f" {low} ", SPELLED_GATE):  # "erre esse esse emme …": a codice fiscale spelled (before the phones' words)
-        text = spelled_codes(text, counts)
     if "tre " in low or "zero " in low:  # "tre tre tre uno due tre …": a number spelled out (one search)
         text = spelled_phones(text, counts, bool(runs))  # with digits: "tre tre otto 1234567" (one more)
     elif runs and _has(low, _DIGIT_WORDS):  # "333 uno due quattro …": partly in words, no "tre"/"zero"
@@ -198,7 +202,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
     if first and ("grazie" in low or "ringrazio" in low):  # "grazie, Pinuccia Zanchettin. Il servizio …"
         text = thanked_names(text, counts)
     text = edge_names(text, counts, low)  # "rossi mario" heading or ending the comment (a gate of str tests)
-    given, surname, frequent = listed_words(low)
+    given, surname, frequent, words = listed_words(low)
     if " " in text and given and surname:  # "chiedo di attilio caputo": a given name and a surname side by side
         text = lower_pairs(text, counts)
     if (given or surname) and "." in text:  # "Antonella P.", "Rossi M."
@@ -206,6 +210,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
     text = listed_names(text, counts)
     if given or frequent:  # "mandata da Colombo a Ferri", "per iscrivere Pietro", "siamo luca e sara"
         text = narrated_names(text, counts, low, given, frequent)
+    if word_gate(low, given, words):  # "GRAZIE A ROSA DELL UFFICIO", "sono rosa della 3b", "mio figlio bruno alto"
+        text = word_names(text, counts, low)
     if given and (" e " in text or " ed " in text or " and " in text or " und " in text or " et " in text or " in " in text):
         text = joined_names(text, counts)  # "Greta e Thiago frequentano la scuola"
     if given and _has(low, DESK_WORDS):  # "Luca dello sportello 3 è bravissimo", "Chiara del front office"

@@ -89,7 +89,8 @@ def elided_phrase(word: str) -> bool:
 _UNLISTED_WORDS = frozenset("""davvero veramente sempre purtroppo abbastanza piuttosto magari almeno soprattutto neanche
 nemmeno neppure ovviamente inoltre insomma adesso domani mille cento due tre quattro cinque sette otto nove okay boh beh
 uffa evviva arrivederci buonasera buonanotte buondì grazie prego scusate ciao salve raga ragà tetraplegico tetraplegica
-immunodepresso immunodepressa celiaco celiaca autistico autistica dislessico dislessica esodato esodata""".split())
+immunodepresso immunodepressa celiaco celiaca autistico autistica dislessico dislessica esodato esodata
+preside vicepreside""".split())
 #: plurals that follow a "sono" meaning "they are" at a sentence's start ("sono anni che aspetto", "sono questi i
 #: documenti"): not a surname
 _PLURALS_KEPT = frozenset("""anni mesi giorni ore minuti secondi settimane secoli decenni attimi momenti volte
@@ -116,3 +117,28 @@ def unlisted_surname(word: str, plural: bool = True) -> bool:
         return not _NOT_A_SURNAME.fullmatch(word)
     return (plural and word[-1] == "i" and lem != word and word not in _PLURALS_KEPT and lem not in STOP
             and not lem.endswith(("are", "ere", "ire", "rre")))
+
+
+#: what a writer is to someone, said after the name in capitals ("SONO GIULIA LA MAMMA DI ANDREA"), and the particles
+#: that lead a surname ("GIULIA DI STEFANO") unless a stop word or such a word follows them ("LA MAMMA")
+_CAPS_KIN = frozenset("mamma papà madre padre moglie marito figlio figlia nonna nonno zia zio sorella fratello nipote tutore "
+                      "tutrice badante".split())
+_NAME_PARTICLES = frozenset("di de da del della dello la lo li".split())
+_RUN_WORD = re.compile(r"\S+")
+
+
+def caps_name_cut(run: str) -> int | None:
+    """Where the name ends in ``run``, a run of words in capitals after a lead-in (its first word always kept): at the
+    first later word that is a stop word ("MI CHIAMO ROSA E HO …"), what the writer is to someone, or a particle before
+    either ("SONO GIULIA LA MAMMA DI ANDREA" gave "SONO [NOME] ANDREA"; round 15) — its offset, or None; "GIULIA DI
+    STEFANO" is one name."""
+    words = list(_RUN_WORD.finditer(run))
+    for i, w in enumerate(words[1:], 1):
+        low = w.group().lower()
+        if low in _NAME_PARTICLES:
+            after = words[i + 1].group().lower() if i + 1 < len(words) else ""
+            if not after or after in STOP or after in _CAPS_KIN:
+                return w.start()
+        elif low in STOP or low in _CAPS_KIN:
+            return w.start()
+    return None
