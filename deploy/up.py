@@ -111,6 +111,11 @@ def port_problems(settings: Settings, host: str = "127.0.0.1") -> list[str]:
     return problems
 
 
+def _months(n: int) -> str:
+    """``n`` months in words: "1 month", "13 months"."""
+    return f"{n} month" if n == 1 else f"{n} months"
+
+
 def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", demo_months: int = 13,
        after_history: Callable[..., object] | None = None) -> int:
     """Run the stack until interrupted; return the process exit status (2, having started nothing, when
@@ -160,7 +165,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
         serve_in_thread(demo_server)
         wait_for_port(settings.demo_port, host)
         if demo_months:
-            print(f"ascolto: loading {demo_months} months of demo history through the collector's intake…", flush=True)
+            print(f"ascolto: loading {_months(demo_months)} of demo history through the collector's intake…", flush=True)
             started = time.monotonic()
             summary = load_history(settings.data_dir, env, origins, months=demo_months)
             if summary is None:
@@ -169,7 +174,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
                 refused = ", ".join(f"{n} {why}" for why, n in summary["refused"].items()) or "none refused"
                 funnel = summary.get("funnel", {"lines": 0, "accepted": 0})
                 print(f"ascolto: demo history: {summary['accepted']} of {summary['lines']} accepted ({refused}; "
-                      f"{funnel['accepted']} of them the widget's funnel reports of the last {FUNNEL_MONTHS} months) "
+                      f"{funnel['accepted']} of them the widget's funnel reports of the last {_months(min(demo_months, FUNNEL_MONTHS))}) "
                       f"in {time.monotonic() - started:.0f} s.", flush=True)
                 if after_history is not None:
                     after_history(settings.data_dir, env, summary, demo_months,
