@@ -94,6 +94,10 @@ def worker_exit(server, worker):
     close = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("ascolto.close")
     if close is not None:
         close()
+    if not _is_collector(worker):
+        from deploy.gunicorn_worker import release_heap
+
+        release_heap()
 
 
 def on_exit(server):

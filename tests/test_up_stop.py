@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -96,6 +97,41 @@ def test_ctrl_c_stops_the_public_sites_gunicorn_within_seconds(tmp_path):
     proc, _port = _serve("warehouse.public:create_app()", tmp_path)
     took = _ctrl_c(proc)
     assert took < STOP_S, f"stopped {took:.1f} s after Ctrl-C"
+
+
+def test_a_stopped_console_prints_no_leak_report_of_duckdbs_bindings(tmp_path):
+    """Each console worker printed some forty lines of "nanobind: leaked … instances / types / functions" to
+    stderr as it stopped (the journal's or the pod's log, at every restart): the objects its start-up froze
+    out of the garbage collector (``gc.freeze``, deploy.gunicorn_worker.settle_heap) were never freed, DuckDB's
+    among them. A real console, with data its warm-up loads into DuckDB and a page that queries it."""
+    from tests.warehouse_rows import response, write
+
+    from registry import connect, dispose
+
+    write(tmp_path / "data", [response(period=m) for m in ("2026-07", "2026-08", "2026-09") for _ in range(10)])
+    db = f"sqlite:///{tmp_path / 'registry.db'}"
+    dispose(connect(db))  # the registry's tables
+    err = tmp_path / "stderr"
+    with err.open("wb") as sink:
+        proc, port = _serve("warehouse.console:create_app()", tmp_path, stderr=sink, ASCOLTO_DATABASE_URL=db)
+        deadline = time.monotonic() + 60  # ready: the registry answers and the warm-up loaded the data
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5).read()
+                break
+            except urllib.error.HTTPError as exc:
+                assert time.monotonic() < deadline, exc.read()[:500]
+                time.sleep(0.2)
+        os.killpg(proc.pid, signal.SIGTERM)  # the service manager's stop
+        try:
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    text = err.read_text(errors="replace")
+    assert "Worker exiting" in text and "Booting worker" in text  # the workers ran and stopped
+    assert "nanobind" not in text and "Exception during worker exit" not in text, text[-3000:]
 
 
 def test_ctrl_c_stops_the_collectors_gevent_workers_without_a_traceback(tmp_path):
