@@ -45,7 +45,8 @@ from collections import Counter
 from .given_names import GIVEN_NAMES, NOBODY
 from .leads import Led, lowered
 from .lexicon import lemma
-from .names import OFFICES
+from .names import OFFICES, PLACES
+from .origins import from_place, said_of_her
 from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
 from .word_forms import ADJECTIVE, SIGNED, STOP, WORD_NAMES, foreign_surname, plain_word, unlisted_surname
 
@@ -112,10 +113,11 @@ _DESKS = OFFICES | {"Ufficio", "Ospedale", "Ambulatorio", "Archivio", "Accettazi
 
 def _words(m: re.Match) -> list[str]:
     """The words of the candidate up to the first that cannot be part of a name."""
-    out = []
-    for w in m.group("name").split():
-        # "giovanni dell'inps", "anna dell'ufficio", "teresa dell ufficio" (its apostrophe left out): a desk, no surname
-        if w in STOP and not (w in _PARTICLES and out) or w in _SAID_OF \
+    out, words = [], m.group("name").split()
+    for i, w in enumerate(words):
+        # "giovanni dell'inps", "anna dell'ufficio", "teresa dell ufficio" (its apostrophe left out): a desk, no surname;
+        # "giulia di roma": where from (round 16)
+        if w in STOP and not (w in _PARTICLES and out) or w in _SAID_OF or from_place(words, i, PLACES) \
                 or "'" in w and w.split("'")[-1].capitalize() in _DESKS or w in ("dell", "dall", "all", "nell", "sull"):
             break
         out.append(w)
@@ -144,8 +146,9 @@ def _taken_after_title(m: re.Match) -> list[str]:
     words = _words(m)
     if not words or words[0] in _PARTICLES:
         return words if len(words) > 1 else []
-    if not (m.group("short") or m.group("word")) and _adjective_of_her(words[0]) and not _given(words[0]):
-        return []
+    if not (m.group("short") or m.group("word")) and (_adjective_of_her(words[0]) and not _given(words[0])
+                                                      or said_of_her(words[0], m.string, m.start("name") + len(words[0]), PLACES)):
+        return []  # "la signora addetta"; "la signora bianca di capelli" (round 16)
     if len(words) > 1 and words[1] in _PARTICLES:
         return _particled(words)
     # a second word only when the pair holds a given name ("mario rossi", "rossi mario")

@@ -2,9 +2,8 @@
 beside another capitalised word.
 
 :func:`names` takes a name after a lead-in, in each language the questionnaires are offered in:
-- Italian: "mi chiamo", "il mio nome è", "(io) sono", "il sottoscritto"/"la sottoscritta",
-  "firmato"/"f.to", "in fede", titles ("sig.", "sig.ra", "signor", "dott.", "dott.ssa", "dr.",
-  "prof.", "avv.", "ing.", …);
+- Italian: "mi chiamo", "il mio nome è", "(io) sono", "il sottoscritto"/"la sottoscritta", "firmato"/"f.to",
+  "in fede", titles ("sig.", "sig.ra", "signor", "dott.", "dott.ssa", "dr.", "prof.", "avv.", "ing.", …);
 - English: "my name is", "I am"/"I'm", "Mr", "Mrs", "Ms", "Miss";
 - German: "mein Name ist", "ich heiße", "Herr", "Frau" (and the academic titles after them:
   "Frau Mag. Pichler", "Herr Dipl.-Ing. Dr. Kofler", "Herr DI Pfeifer"), "Mag.", "Dipl.-Ing.";
@@ -36,7 +35,8 @@ from collections import Counter
 
 from .given_names import FAMOUS, GIVEN_NAMES, NOBODY
 from .leads import Led, by_first_letter, lowered
-from .word_forms import STOP, caps_name_cut, unlisted_surname
+from .origins import name_end
+from .word_forms import STOP, unlisted_surname
 from .surnames import FREQUENT, SURNAMES
 
 #: the letters of the questionnaires' languages, for character classes: Italian, German (ß), French,
@@ -262,7 +262,7 @@ def names(text: str, counts: Counter) -> str:
             counts["NOME"] += 1
             out.append(text[pos:m.start()] + m.group("lead") + "[NOME]")
             g = "name" if m.group("name") is not None else "caps"
-            cut = next((w.start() for w in re.finditer(r"(?<=\s)\S+", m.group(g)) if w.group().capitalize() in _LABELS), caps_name_cut(m.group(g)) if g == "caps" else None)
+            cut = next((w.start() for w in re.finditer(r"(?<=\s)\S+", m.group(g)) if w.group().capitalize() in _LABELS), name_end(m.group(g), g == "caps", PLACES))
             pos = start = m.end() if cut is None else m.start(g) + len(m.group(g)[:cut].rstrip())
         else:
             start = m.end("lead")

@@ -20,6 +20,7 @@ from collections import Counter
 
 from .given_names import GIVEN_NAMES
 from .leads import any_in as _holds
+from .lexicon import lemma
 from .names import _LOW, _UP, PLACES, _not_a_name, place_named
 from .surnames import FREQUENT
 from .word_forms import STOP, WORD_NAMES
@@ -83,11 +84,34 @@ def _surname(m: re.Match) -> bool:
         verb = m.groupdict().get("verb") or ""
         return (name in FREQUENT and not (prep == "a" and (name.capitalize() in _TOWNS_TOO or name in _IDIOMS))
                 and _ENDS_LOWER.match(m.string, m.end("lower")) is not None
-                and verb.lower() != "e" and name.capitalize() not in PLACES
+                and verb.lower() != "e" and name.capitalize() not in PLACES and not _thing(m, name)
                 and not (name == "conti" and m.string.startswith(" fatt", m.end())))
     if name in _TOWNS_TOO and (prep == "a" or (m.groupdict().get("verb") or "").lower() == "e"):  # "E da Marino a Roma …"
         return False
     return name.lower() in FREQUENT and name not in PLACES and not place_named(m.string, m.start("name"))
+
+
+#: words that start a new clause after "e" ("da ferri e nessuno sapeva niente"): no thing joined to the surname
+_CLAUSE = frozenset("nessuno nessuna niente nulla qualcuno ognuno tutti dopo così infatti invece adesso ora alla fine".split())
+#: "e", "a" and the word after a lower-case surname: what :func:`_thing` reads
+_AND_TO = re.compile(r"[ \t]+(?P<link>e|ed|a)[ \t]+(?P<word>[a-zà-ÿ]+)(?![\w'’])")
+
+
+def _thing(m: re.Match, name: str) -> bool:
+    """Whether a lower-case surname that is also a common word is the thing, by the words after it (round 16): "e" and
+    a common word that is no name ("ho litigato con ferro e acciaio"), "a" and one of the largest places ("mandato da
+    colombo a milano") or the same word ("da costa a costa"); "da colombo a ferri", "con ferro e bianchi" are names."""
+    after = _AND_TO.match(m.string, m.end("lower"))
+    if after is None or lemma(name) is None:
+        return False
+    word = after.group("word")
+    if word == name and after.group("link") == "a":
+        return True
+    if word in FREQUENT or word.capitalize() in GIVEN_NAMES:
+        return False
+    if after.group("link") == "a":
+        return word.capitalize() in PLACES
+    return word not in STOP and word not in _CLAUSE and lemma(word) is not None
 
 
 def _given(word: str, plain: bool = True) -> bool:

@@ -1,0 +1,67 @@
+"""Where the writer comes from, said right after a name, and the words said of a lady after "la signora" that are
+no name: both were read as part of a name (round 16).
+
+- **A town after a name** (:func:`origin_cut`, :func:`from_place`): "di" or "da" and one of the largest places of
+  :data:`privacy.names.PLACES` end the name before them — "SONO GIULIA DI ROMA", "sono giulia di roma", "Sono Marco
+  Rossi di Milano", "la signora bianchi di milano" took "di Roma" with the name. The particle must be written in lower
+  case or in capitals, as said of a town: a capitalised "Di" before it leads a surname ("Sono Giulia Di Roma" is still
+  one name), and "di stefano", "DI STEFANO" are surnames as before.
+- **What a lady is like** (:func:`said_of_her`): after the full word "signora" a given name that is also an adjective
+  ("bianca", "franca", "bruna", "celeste", :data:`privacy.word_forms.WORD_NAMES`) before "di", "nel", "in", … and a
+  common word is the adjective: "la signora bianca di capelli", "la signora franca nel parlare" stay; "la signora
+  rosa del piano di sopra", "la signora rosa di milano" are still hers.
+
+Pure functions over strings and word lists: no pattern is tried unless the caller's own pattern found a name.
+"""
+from __future__ import annotations
+
+import re
+
+from .given_names import GIVEN_NAMES
+from .lexicon import lemma
+from .surnames import FREQUENT, SURNAMES
+from .word_forms import WORD_NAMES, caps_name_cut
+
+#: the particles that say where from, in lower case or in capitals (a capitalised "Di" leads a surname)
+ORIGIN_PARTICLES = frozenset("di da DI DA".split())
+#: a particle and a word inside a run of words: where :func:`origin_cut` looks
+_PARTICLE_WORD = re.compile(r"(?<=\s)(?:di|da|DI|DA)[ \t]+(?P<word>\S+)")
+#: what follows an adjective said of a lady: "di capelli", "nel parlare", "in viso", "per natura"
+_SAID_OF_HER = re.compile(r"[ \t]+(?i:di|nel|nella|nei|negli|in|per)[ \t]+(?P<word>[a-zà-ÿ]+)(?![\w'’])", re.I)
+
+
+def from_place(words: list[str], i: int, places: frozenset[str]) -> bool:
+    """Whether ``words[i]`` is a particle of where from ("di", "da", in lower case or capitals) and ``words[i + 1]``
+    one of ``places`` (:data:`privacy.names.PLACES`): the name ends before ``words[i]``."""
+    return words[i] in ORIGIN_PARTICLES and i + 1 < len(words) and words[i + 1].strip(",.;:!?").capitalize() in places
+
+
+def origin_cut(run: str, places: frozenset[str]) -> int | None:
+    """The offset in ``run`` (a name's words after a lead-in, its first word always kept) where a particle of where
+    from and one of ``places`` start, or None: "Giulia di Roma" → 7, "GIULIA DI ROMA" → 7, "Giulia Di Roma" → None."""
+    for m in _PARTICLE_WORD.finditer(run):
+        if m.group("word").strip(",.;:!?").capitalize() in places:
+            return m.start()
+    return None
+
+
+def name_end(run: str, caps: bool, places: frozenset[str]) -> int | None:
+    """Where the name ends in ``run`` (the words after a lead-in of :func:`privacy.names.names`; ``caps``: a run in
+    capitals, cut by :func:`privacy.word_forms.caps_name_cut` too): the first of the cuts, or None."""
+    cuts = [c for c in (caps_name_cut(run) if caps else None, origin_cut(run, places)) if c is not None]
+    return min(cuts) if cuts else None
+
+
+def said_of_her(word: str, text: str, end: int, places: frozenset[str]) -> bool:
+    """Whether ``word`` (the first word after the full "signora", ending at ``end`` in ``text``) is an adjective said of
+    her: a given name that is also a word, then "di", "nel", "in", … and a common word that is no name, no listed
+    surname and none of ``places`` (:data:`privacy.names.PLACES`) — "bianca di capelli", "franca nel parlare"."""
+    if word.lower() not in WORD_NAMES:
+        return False
+    m = _SAID_OF_HER.match(text, end)
+    if m is None:
+        return False
+    after = m.group("word").lower()
+    if after in FREQUENT or after in SURNAMES or after.capitalize() in GIVEN_NAMES or after.capitalize() in places:
+        return False
+    return lemma(after) is not None
