@@ -36,7 +36,7 @@ from collections import Counter
 from .given_names import FAMOUS, GIVEN_NAMES, NOBODY
 from .leads import Led, by_first_letter, lowered
 from .origins import name_end
-from .word_forms import STOP, unlisted_surname
+from .word_forms import CAPS_STOP, STOP, unlisted_surname
 from .surnames import FREQUENT, SURNAMES
 
 #: the letters of the questionnaires' languages, for character classes: Italian, German (ß), French,
@@ -340,7 +340,7 @@ def listed_names(text: str, counts: Counter) -> str:
 
 def _caps_part(word: str) -> bool:
     low = _ELIDED.sub("", word.lower())  # "DELL'UFFICIO", "DELL UFFICIO" (no apostrophe): a desk's words, no surname
-    return low not in STOP and not _not_a_name(word) and low not in PLACE_WORDS and low.capitalize() not in OFFICES and low not in _DESK
+    return low not in CAPS_STOP and not _not_a_name(word) and low not in PLACE_WORDS and low.capitalize() not in OFFICES and low not in _DESK
 
 
 def _caps_surname(word: str) -> bool:

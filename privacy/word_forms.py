@@ -36,6 +36,9 @@ operatore operatrice sportello ufficio comune signora signore signor sig dott pr
 and but from und aber ich bin et mais je suis ampak sem
 x xké xke xché xche xò nn cmq ke k ki sn tt qlc qnd anke pk perké perke xfavore
 """.split())
+#: in capitals also the prepositions and adverbs a name never holds ("LA PAGINA È BIANCA DOPO IL LOGIN" took "BIANCA DOPO"
+#: as a given name and its surname; round 16): not in :data:`STOP`, whose words let lower-case passes read the word before
+CAPS_STOP = STOP | frozenset("dopo prima senza durante verso dentro fuori sopra sotto contro tra fra oltre presso".split())
 #: endings of the adjectives and participles said of "la signora" ("gentilissima", "preparata",
 #: "competente", "disponibile"): such a word after "signora" is not her surname
 ADJECTIVE = re.compile(r".*(?:issim[aoie]|at[aei]|ut[aei]|it[aei]|ent[ei]|ant[ei]|il[ei]|evol[ei]|os[aoie]|mente)$")
@@ -139,6 +142,6 @@ def caps_name_cut(run: str) -> int | None:
             after = words[i + 1].group().lower() if i + 1 < len(words) else ""
             if not after or after in STOP or after in _CAPS_KIN:
                 return w.start()
-        elif low in STOP or low in _CAPS_KIN:
+        elif low in CAPS_STOP or low in _CAPS_KIN:
             return w.start()
     return None

@@ -1322,6 +1322,23 @@ CORPUS = [
     ('le credenziali sono utente e password dello spid', KEPT),
     ('la prenotazione cup è stata spostata 3 volte', KEPT),
     ('gentile preside, la mensa non funziona', KEPT),
+    # round 16: where the writer comes from is no part of the name, in the three casings ("di Roma" was taken with it)
+    ('SONO GIULIA DI ROMA E IL SITO NON FUNZIONA', 'SONO [NOME] DI ROMA E IL SITO NON FUNZIONA'),
+    ('sono giulia di roma e non riesco a entrare', 'sono [NOME] di roma e non riesco a entrare'),
+    ('Buongiorno, sono Marco Rossi di Milano', 'Buongiorno, sono [NOME] di Milano'),
+    ('sono la signora bianchi di milano', 'sono la signora [NOME] di milano'),
+    ('SONO MARIA ROSSI DA NAPOLI', 'SONO [NOME] DA NAPOLI'),
+    ('Sono Giulia Di Roma, la pratica è ferma', 'Sono [NOME], la pratica è ferma'),
+    # round 16: a lady's adjective that is a given name; a lower-case surname that is the thing; "DOPO" in a name
+    ('la signora bianca di capelli allo sportello era molto gentile', KEPT),
+    ('la signora franca nel parlare mi ha spiegato tutto', KEPT),
+    ('ho litigato con ferro e acciaio per montare la cassetta', KEPT),
+    ('mandato da colombo a milano il pacco della tessera sanitaria', KEPT),
+    ('MANDATO DA COLOMBO A MILANO PER NIENTE', KEPT),
+    ('sono passato da costa a costa del comune per trovare l\'ufficio', KEPT),
+    ('LA PAGINA È BIANCA DOPO IL LOGIN', KEPT),
+    ('ho litigato con ferro e bianchi allo sportello', 'ho litigato con [NOME] e bianchi allo sportello'),
+    ('mandata da colombo a ferri e poi da fontana', 'mandata da [NOME] a [NOME] e poi da [NOME]'),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
