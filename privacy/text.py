@@ -22,6 +22,7 @@ from .phones import phones, spelled_phones
 from .spoken import SAID, spoken_phones, spoken_records
 from .spelled import GATE as SPELLED_GATE, spelled_codes
 from .narrated import narrated_names
+from .answered import answered_names, gate as answered_gate
 from .word_names import gate as word_gate, word_names
 from .roads import kilometres
 from .endings import ACCOUNT_WORDS, GATE as ENDING_WORDS, account_endings
@@ -210,6 +211,8 @@ def _names(text: str, counts: Counter, low: str) -> str:
     text = listed_names(text, counts)
     if given or frequent:  # "mandata da Colombo a Ferri", "per iscrivere Pietro", "siamo luca e sara"
         text = narrated_names(text, counts, low, given, frequent)
+    if answered_gate(low):  # "ho parlato con Conte allo sportello", "alla fine ha risposto Bianco," (round 16)
+        text = answered_names(text, counts)
     if word_gate(low, given, words):  # "GRAZIE A ROSA DELL UFFICIO", "sono rosa della 3b", "mio figlio bruno alto"
         text = word_names(text, counts, low)
     if given and (" e " in text or " ed " in text or " and " in text or " und " in text or " et " in text or " in " in text):

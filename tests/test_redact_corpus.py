@@ -1339,6 +1339,15 @@ CORPUS = [
     ('LA PAGINA È BIANCA DOPO IL LOGIN', KEPT),
     ('ho litigato con ferro e bianchi allo sportello', 'ho litigato con [NOME] e bianchi allo sportello'),
     ('mandata da colombo a ferri e poi da fontana', 'mandata da [NOME] a [NOME] e poi da [NOME]'),
+    # round 16: a clerk's surname that is a common word, capitalised after "ho parlato con" before a desk, after "ha risposto"
+    ('ho parlato con Conte allo sportello', 'ho parlato con [NOME] allo sportello'),
+    ('ho parlato con Gentile del cup', 'ho parlato con [NOME] del cup'),
+    ("ho parlato con Bianco dell'ufficio tributi", "ho parlato con [NOME] dell'ufficio tributi"),
+    ('alla fine ha risposto Bianco, gentilissimo', 'alla fine ha risposto [NOME], gentilissimo'),
+    ('ho parlato con Lei allo sportello, grazie', KEPT),
+    ('ho parlato con Poste allo sportello ma niente', KEPT),
+    ('alla fine ha risposto Inps.', KEPT),
+    ('il sito ha risposto Errore.', KEPT),
 ]
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
