@@ -3,6 +3,7 @@ console's API (figures and exports), ``ascolto indicators`` and ``ascolto export
 parameter its caller was given, and talking of an export only where there is one."""
 from __future__ import annotations
 
+from . import data_months
 from .comparability import QueryError
 from .periods import require_ended_range, validate_range
 
@@ -21,13 +22,12 @@ def require_data(con, freq: str, start: str | None = None, end: str | None = Non
         return
     first, last = validate_range(freq, start, end)
     require_ended_range(start, end, start if period else None, freq=freq)  # a running period: published once ended
-    lo, hi = con.execute("SELECT min(period), max(period) FROM rollup WHERE n > 0").fetchone()
-    if lo is None:
+    months = data_months.months(con)
+    if not months:
         return
+    lo, hi = months[0], months[-1]
     first, last = first or lo, last or hi
-    hits = con.execute("SELECT count(*) FROM rollup WHERE n > 0 AND period BETWEEN ? AND ?",
-                       [first, last]).fetchone()[0]
-    if hits:
+    if any(first <= m <= last for m in months):
         return
     raise QueryError(*_no_data(start, end, first, last, (lo, hi), period=period, export=export))
 

@@ -99,9 +99,10 @@ class Warehouse:
     def _load(self, today) -> None:
         """Load the data of the months ended on ``today`` (the publication day,
         :func:`warehouse.periods.today_rome`), and the running month they were filtered with into
-        :data:`warehouse.periods.LOADED_MONTH` — in one transaction, so that no cursor, however old, sees
-        the data of one month's turn with the running month of another (the cube judges by it)."""
-        from . import rollup
+        :data:`warehouse.periods.LOADED_MONTH`, and the months with data (:mod:`warehouse.data_months`) — in one
+        transaction, so that no cursor, however old, sees the data of one month's turn with the running month
+        of another (the cube judges by it)."""
+        from . import data_months, rollup
         from .periods import LOADED_MONTH, ended_only, running_month
 
         con = self._con
@@ -125,6 +126,7 @@ class Warehouse:
                 con.execute(f"CREATE OR REPLACE TABLE rollup AS SELECT {group}, {rollup.measure_sums()} FROM rollup_daily "
                             f"GROUP BY {group} ORDER BY indicator, service_type, period")
                 con.execute(f"CREATE OR REPLACE TABLE {LOADED_MONTH} AS SELECT '{running_month(today)}' AS running_month")
+                con.execute(data_months.create_sql())  # the months with data, of this very load
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
