@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from .identifiers import scan
-from .leads import Led, lowered
+from .leads import Led, any_in, lowered
 from .given_names import GIVEN_NAMES
 from .lexicon import lemma
 from .surnames import FREQUENT
@@ -150,12 +150,7 @@ MESSENGERS = ("telegram", "skype", "insta", "tiktok", "snap", "discord", "facebo
 
 
 def _may_hold_profile(low: str) -> bool:
-    if "/" not in low:
-        return False
-    for site in SOCIAL_SITES:
-        if site in low:
-            return True
-    return False
+    return "/" in low and any_in(low, SOCIAL_SITES)
 
 
 def has_social(low: str) -> bool:

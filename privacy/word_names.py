@@ -30,6 +30,7 @@ import re
 from collections import Counter
 
 from .given_names import GIVEN_NAMES
+from .leads import any_in
 from .surnames import FREQUENT
 from .word_forms import WORD_NAMES
 
@@ -86,10 +87,7 @@ def gate(low: str, given: bool, words: set[str]) -> bool:
     (:func:`privacy.pairs.listed_words` gives ``given`` and ``words``)."""
     if WORD_GIVEN.isdisjoint(words) and not (given and ("badante" in low or "vicin" in low or "signor" in low)):
         return False
-    for w in _LEADS:
-        if w in low:
-            return True
-    return False
+    return any_in(low, _LEADS)
 
 
 def _word(name: str) -> bool:
