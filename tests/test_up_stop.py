@@ -114,16 +114,16 @@ def test_a_stopped_console_prints_no_leak_report_of_duckdbs_bindings(tmp_path):
     err = tmp_path / "stderr"
     with err.open("wb") as sink:
         proc, port = _serve("warehouse.console:create_app()", tmp_path, stderr=sink, ASCOLTO_DATABASE_URL=db)
-        deadline = time.monotonic() + 60  # ready: the registry answers and the warm-up loaded the data
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5).read()
-                break
-            except urllib.error.HTTPError as exc:
-                assert time.monotonic() < deadline, exc.read()[:500]
-                time.sleep(0.2)
-        os.killpg(proc.pid, signal.SIGTERM)  # the service manager's stop
-        try:
+        try:  # stopped whatever happens: a console left running outlives the test
+            deadline = time.monotonic() + 60  # ready: the registry answers and the warm-up loaded the data
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5).read()
+                    break
+                except urllib.error.HTTPError as exc:
+                    assert time.monotonic() < deadline, exc.read()[:500]
+                    time.sleep(0.2)
+            os.killpg(proc.pid, signal.SIGTERM)  # the service manager's stop
             proc.wait(timeout=30)
         finally:
             if proc.poll() is None:
