@@ -242,9 +242,12 @@ def test_test_mode_is_validated_audited_and_read_by_every_reader(factory):
     seed(factory, [ORIGIN])
     directory = ServiceDirectory(factory, ttl_s=0)
     assert directory.get(KEY).test_mode is False
+    now = datetime.now(timezone.utc).replace(microsecond=100000)  # both calls inside one second of the clock
     with session_scope(factory) as s:
-        ops.set_test_mode(s, KEY, True, actor="web manager")
-        ops.set_test_mode(s, KEY, True, actor="web manager")  # no change: not audited again
+        ops.set_test_mode(s, KEY, True, actor="web manager", now=now)
+        # no change (the same expiry): not audited again — with the clock's own "now" a second's turn between the
+        # two calls made a new expiry, audited (a flaky run of 2026-12-05); switching on again later is a change
+        ops.set_test_mode(s, KEY, True, actor="web manager", now=now + timedelta(milliseconds=500))
         with pytest.raises(InvalidValue):
             ops.set_test_mode(s, KEY, "yes", actor="web manager")
     assert directory.get(KEY).test_mode is True
