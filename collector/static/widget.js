@@ -146,8 +146,10 @@
       ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
       /* a double click on the button: its second click must not choose an answer, nor close the dialog */
       ".asc-dlg[open] .asc-body{animation:asc-settle .4s}@keyframes asc-settle{from,to{pointer-events:none}}" +
-      ".asc-head{display:flex;flex-wrap:wrap;align-items:flex-start;justify-content:space-between;gap:1em;padding:1.25em 1.5em 0}" +
-      ".asc-head>:first-child{flex:1 1 8em;min-width:0}.asc-head .asc-title{margin:0}.asc-head .asc-btn{flex:none;padding:.25em .75em}.asc-svc{margin:.25em 0 0;color:#5d7083}" +
+      /* title and name beside Close only where they fit whole (flex-basis: their width); else Close goes to a
+       * line of its own above them (wrap-reverse), and the name wraps between words over the dialog's width */
+      ".asc-head{display:flex;flex-wrap:wrap-reverse;align-items:flex-end;justify-content:space-between;gap:.5em 1em;padding:1.25em 1.5em 0}" +
+      ".asc-head>:first-child{flex:1 1 auto;min-width:0}.asc-head .asc-title{margin:0}.asc-head .asc-btn{flex:none;margin-left:auto;padding:.25em .75em}.asc-svc{margin:.25em 0 0;color:#5d7083}" +
       ".asc-body{padding:1em 1.5em 1.5em}";
 
     function el(tag, attrs, kids) {
