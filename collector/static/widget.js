@@ -139,8 +139,9 @@
       ".asc-status a{color:#0052a3;text-decoration:underline}.asc-status a:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}" +
       ".asc-test{margin:0 0 1em;padding:.5em .75em;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
       ".asc-thanks{margin:0;padding:.75em 1em;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
-      ".asc-fab{position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;max-width:calc(100vw - 3em);border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
-      ".asc-fab svg{width:1.25em;height:1.25em;fill:currentColor}" +
+      /* the label flows as one text (icon, "Dai il tuo parere", a service's name): it wraps between words inside the button */
+      ".asc-fab{display:block;position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;max-width:calc(100vw - 3em);text-align:left;overflow-wrap:anywhere;border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
+      ".asc-fab svg{width:1.25em;height:1.25em;margin-right:.5em;vertical-align:-.25em;fill:currentColor}" +
       /* a phone's toolbar covers the bottom of 100vh: the dialog fits the dynamic viewport (dvh) where known */
       ".asc-dlg{width:min(40em,calc(100vw - 2em));max-height:calc(100vh - 2em);max-height:calc(100dvh - 2em);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
       ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
