@@ -488,7 +488,7 @@
        * The answer is kept in memory only. */
       var timer = null, next = 0, notBefore = 0;
       function retry(attempt, minDelay) {
-        status.textContent = T.retry;
+        if (status.textContent !== T.retry) { status.textContent = T.retry; } /* a live region: said once, not at every retry */
         next = attempt + 1;
         notBefore = Date.now() + minDelay;
         var backoff = Math.min(60000, 1000 * Math.pow(2, Math.min(attempt, 6))) * (0.5 + Math.random() / 2);
