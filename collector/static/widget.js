@@ -139,15 +139,18 @@
       ".asc-status a{color:#0052a3;text-decoration:underline}.asc-status a:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}" +
       ".asc-test{margin:0 0 1em;padding:.5em .75em;border-left:4px solid #995c00;background:#fff5e0;color:#1a1a1a;font-weight:600}" +
       ".asc-thanks{margin:0;padding:.75em 1em;border-left:4px solid #008758;background:#fff;color:#1a1a1a;font-weight:600}.asc-thanks::before{content:\"\\2714\\FE0E  \";color:#008758}" +
-      ".asc-fab{position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;max-width:calc(100vw - 3em);border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
-      ".asc-fab svg{width:1.25em;height:1.25em;fill:currentColor}" +
+      /* the label flows as one text (icon, "Dai il tuo parere", a service's name): it wraps between words inside the button */
+      ".asc-fab{display:block;position:fixed;right:1.5em;bottom:1.5em;z-index:2147483000;max-width:calc(100vw - 3em);text-align:left;overflow-wrap:anywhere;border-radius:2em;box-shadow:0 4px 12px rgba(0,0,0,.3)}" +
+      ".asc-fab svg{width:1.25em;height:1.25em;margin-right:.5em;vertical-align:-.25em;fill:currentColor}" +
       /* a phone's toolbar covers the bottom of 100vh: the dialog fits the dynamic viewport (dvh) where known */
       ".asc-dlg{width:min(40em,calc(100vw - 2em));max-height:calc(100vh - 2em);max-height:calc(100dvh - 2em);padding:0;border:0;border-top:4px solid #0066cc;border-radius:4px;background:#fff;color:#1a1a1a;box-shadow:0 8px 32px rgba(0,0,0,.35)}" +
       ".asc-dlg::backdrop{background:rgba(23,50,77,.6)}" +
       /* a double click on the button: its second click must not choose an answer, nor close the dialog */
       ".asc-dlg[open] .asc-body{animation:asc-settle .4s}@keyframes asc-settle{from,to{pointer-events:none}}" +
-      ".asc-head{display:flex;flex-wrap:wrap;align-items:flex-start;justify-content:space-between;gap:1em;padding:1.25em 1.5em 0}" +
-      ".asc-head>:first-child{flex:1 1 8em;min-width:0}.asc-head .asc-title{margin:0}.asc-head .asc-btn{flex:none;padding:.25em .75em}.asc-svc{margin:.25em 0 0;color:#5d7083}" +
+      /* title and name beside Close only where they fit whole (flex-basis: their width); else Close goes to a
+       * line of its own above them (wrap-reverse), and the name wraps between words over the dialog's width */
+      ".asc-head{display:flex;flex-wrap:wrap-reverse;align-items:flex-end;justify-content:space-between;gap:.5em 1em;padding:1.25em 1.5em 0}" +
+      ".asc-head>:first-child{flex:1 1 auto;min-width:0}.asc-head .asc-title{margin:0}.asc-head .asc-btn{flex:none;margin-left:auto;padding:.25em .75em}.asc-svc{margin:.25em 0 0;color:#5d7083}" +
       ".asc-body{padding:1em 1.5em 1.5em}";
 
     function el(tag, attrs, kids) {
@@ -485,7 +488,7 @@
        * The answer is kept in memory only. */
       var timer = null, next = 0, notBefore = 0;
       function retry(attempt, minDelay) {
-        status.textContent = T.retry;
+        if (status.textContent !== T.retry) { status.textContent = T.retry; } /* a live region: said once, not at every retry */
         next = attempt + 1;
         notBefore = Date.now() + minDelay;
         var backoff = Math.min(60000, 1000 * Math.pow(2, Math.min(attempt, 6))) * (0.5 + Math.random() / 2);
