@@ -182,8 +182,7 @@ class FailedStore:
                                                  schema=FAILED_SCHEMA).to_table())
         replays = self.replayed()
         seen, out = set(), []
-        for row in sorted(table.to_pylist(), key=lambda r: (r["failed_at"], _letter(r))):
-            letter = _letter(row)
+        for _, letter, row in sorted(((r["failed_at"], _letter(r), r) for r in table.to_pylist()), key=lambda t: t[:2]):
             if letter in seen:
                 continue
             seen.add(letter)
