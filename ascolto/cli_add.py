@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from click.core import ParameterSource
 
-from .cli_codes import PA_TYPE, SERVICE_TYPE
+from .cli_codes import CHANNEL, PA_TYPE, SERVICE_TYPE
 from .cli_registry import _session, _who, cli_error, registry_settings
 
 
@@ -33,7 +33,7 @@ def add_entity(ctx: click.Context, **fields) -> None:
 @click.option("--type", "service_type", required=True, type=SERVICE_TYPE,
               help="Service-type code from the taxonomy (ascolto registry service-types).")
 @click.option("--key", default=None, help="Public key (default: generated).")
-@click.option("--channel", default="web", show_default=True,
+@click.option("--channel", default="web", show_default=True, type=CHANNEL,
               help="Where the answers are collected: web, app, email, sms, kiosk, front_office or phone "
                    "(the faccia questionnaire of sportello.urp: front_office, kiosk or phone).")
 @click.option("--origin", "origins", multiple=True, help="Allowed origin (repeatable), e.g. https://www.comune.roma.it")

@@ -1,5 +1,6 @@
-"""Options whose value is a code of the questionnaire standard's codelists (``questionnaires/taxonomy/``):
-a PA type (IPA category) or a service type. A code the standard does not define is refused by click before
+"""Options whose value is a code of the questionnaire standard's codelists: a PA type (IPA category) or a
+service type (``questionnaires/taxonomy/``), a channel (``questionnaires.envelope.CHANNELS``), a score
+indicator (``questionnaires.harmonize.SCORE_INDICATORS``). A code the standard does not define is refused by click before
 the registry is opened — exit 2, ``Invalid value for '--category': 'ZZ9' is not a PA type of the
 questionnaire standard (valid: L6, …)`` — as ``click.Choice`` does, with the valid codes listed (the
 taxonomy is read when a value is given, not when ``ascolto`` starts)."""
@@ -50,5 +51,25 @@ class ServiceTypeCode(_Code):
         return list(service_types())
 
 
+class ChannelCode(_Code):
+    """A collection channel of the envelope's contract (``web``, ``kiosk``, …)."""
+    name, what = "channel", "a channel"
+
+    def codes(self) -> list[str]:
+        from questionnaires.envelope import CHANNELS
+        return list(CHANNELS)
+
+
+class IndicatorCode(_Code):
+    """A canonical indicator with a score (what an improvement plan can target)."""
+    name, what = "indicator", "a score indicator"
+
+    def codes(self) -> list[str]:
+        from questionnaires.harmonize import SCORE_INDICATORS
+        return list(SCORE_INDICATORS)
+
+
 PA_TYPE = PAType()
 SERVICE_TYPE = ServiceTypeCode()
+CHANNEL = ChannelCode()
+INDICATOR = IndicatorCode()

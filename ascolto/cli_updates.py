@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from .cli_codes import PA_TYPE, SERVICE_TYPE
+from .cli_codes import CHANNEL, PA_TYPE, SERVICE_TYPE
 from .cli_registry import REGISTRY_FIELDS, _session, _who, option_of
 
 
@@ -22,7 +22,7 @@ def _changes(before: dict, after: dict, fields: tuple[str, ...]) -> str:
 @click.option("--name", default=None, help="The Italian name (other languages: `ascolto registry names`).")
 @click.option("--type", "service_type", default=None, type=SERVICE_TYPE, help="Service-type code (ascolto registry service-types); "
               "it must apply to the entity and allow the questionnaire assigned.")
-@click.option("--channel", default=None, help="web, app, email, sms, kiosk, front_office or phone; the "
+@click.option("--channel", default=None, type=CHANNEL, help="web, app, email, sms, kiosk, front_office or phone; the "
               "questionnaire assigned must allow it.")
 @click.option("--sampling-rate", type=float, default=None, help="Share of page views the widget invites, in (0, 1].")
 @click.pass_context

@@ -1,7 +1,8 @@
-"""A PA type or service type the questionnaire standard does not define is refused wherever a person types
-one: the CLI's options (exit 2 naming the option, the value and the valid codes, before the registry is
+"""A PA type, service type, channel or score indicator the questionnaire standard does not define is refused
+wherever a person types one: the CLI's options (exit 2 naming the option, the value and the valid codes, before the registry is
 opened; no traceback) and the registry's service layer behind the console's admin form (the field
-``category`` named). ``add-entity --category ZZ9`` made an entity no service type could ever apply to."""
+``category`` named). ``add-entity --category ZZ9`` made an entity no service type could ever apply to; a
+channel or an indicator exited 1 where the same commands' --measure and --status exit 2."""
 from __future__ import annotations
 
 import pytest
@@ -13,6 +14,8 @@ from registry.ipa import import_ipa, write_csv
 
 PA_TYPES = "(valid: L6, L5, L4, L7, L8, L33, C16)"
 TYPES = "(valid: anagrafe.certificati, tributi.pagamento, previdenza.domanda-prestazione, sanita.prenotazione, "
+CHANNELS = "(valid: web, app, email, sms, kiosk, front_office, phone)"
+INDICATORS = "(valid: satisfaction, ease, clarity, speed, trust, task_completed)"
 
 
 @pytest.fixture
@@ -44,6 +47,12 @@ CASES = [  # (arguments, the option named, the value quoted, the valid codes' st
     (("update-service", "roma-cert", "--type", "nope"), "--type", "'nope'", TYPES),
     (("assign-bulk", "--service-type", "nope", "--questionnaire", "cx-core"), "--service-type", "'nope'", TYPES),
     (("list", "services", "--type", "nope"), "--type", "'nope'", TYPES),  # it printed "(none)"
+    (("add-service", "--entity", "c_h501", "--name", "x", "--type", "anagrafe.certificati", "--channel", "fax"),
+     "--channel", "'fax'", CHANNELS),
+    (("update-service", "roma-cert", "--channel", "Web"), "--channel", "'Web'", CHANNELS),
+    (("plans", "add", "--service", "roma-cert", "--indicator", "speedy", "--baseline", "2026-Q1", "--target", "70",
+      "--deadline", "2026-12-31", "--owner", "x", "--actions", "y"), "--indicator", "'speedy'", INDICATORS),
+    (("plans", "update", "1", "--indicator", "went_wrong"), "--indicator", "'went_wrong'", INDICATORS),
 ]
 
 
