@@ -129,7 +129,8 @@ class FailedStore:
         return path
 
     def replayed(self) -> dict[str, list[dict]]:
-        """failure_id → its replay and dismissal records, in the order recorded."""
+        """failure_id → its replay and dismissal records, in the order recorded (a torn line, or one that is no
+        object with a string ``failure_id`` and ``outcome``, is skipped)."""
         out: dict[str, list[dict]] = {}
         ledger = self.root / "replayed.jsonl"
         if ledger.exists():
@@ -138,6 +139,9 @@ class FailedStore:
                     rec = json.loads(line)
                 except ValueError:
                     continue  # a torn last line after a crash
+                if not (isinstance(rec, dict) and isinstance(rec.get("failure_id"), str)
+                        and isinstance(rec.get("outcome"), str)):
+                    continue  # not a line this store wrote (an edit by hand): no status from it
                 out.setdefault(rec["failure_id"], []).append(rec)
         return out
 

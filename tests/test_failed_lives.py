@@ -114,3 +114,15 @@ def test_two_letters_of_before_the_digest_with_one_id_are_both_listed_each_with_
     letters = store.list()
     assert [(r["detail"], r["status"]) for r in letters] == [("svc-one", "written"), ("svc-two", "pending")]
     assert [r["detail"] for r in store.list(pending_only=True)] == ["svc-two"]
+
+
+def test_a_ledger_line_edited_by_hand_is_skipped_not_a_traceback(tmp_path):
+    """A JSON line that is no ledger record (an array, an object without failure_id, a null outcome) made
+    `failed list`, `replay` and `dismiss` end in a KeyError/AttributeError traceback."""
+    store = FailedStore(tmp_path)
+    _legacy_letter(store, "svc-one", datetime(2026, 11, 20, 9, tzinfo=timezone.utc))
+    (store.root / "replayed.jsonl").write_text('[1]\n{"nope": 1}\n{"failure_id": "t/0/0/0", "outcome": null}\n"s"\n'
+                                               '{"failure_id": "t/0/0/0", "outcome": "written", "at": "2026-11-20T10:00:00+00:00"}\n')
+    assert [r["status"] for r in store.list()] == ["written"]
+    out = CliRunner().invoke(cli, ["failed", "list"], env={"ASCOLTO_DATA_DIR": str(tmp_path)})
+    assert out.exit_code == 0 and "1 failures; 1 unknown_service written" in out.output, out.output
