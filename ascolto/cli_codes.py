@@ -1,7 +1,7 @@
 """Options whose value is a code of the questionnaire standard's codelists: a PA type (IPA category) or a
 service type (``questionnaires/taxonomy/``), a channel (``questionnaires.envelope.CHANNELS``), a score
-indicator (``questionnaires.harmonize.SCORE_INDICATORS``). A code the standard does not define is refused by click before
-the registry is opened — exit 2, ``Invalid value for '--category': 'ZZ9' is not a PA type of the
+indicator (``questionnaires.harmonize.SCORE_INDICATORS``). A code the standard does not define is refused
+by click before the registry is opened — exit 2, ``Invalid value for '--category': 'ZZ9' is not a PA type of the
 questionnaire standard (valid: L6, …)`` — as ``click.Choice`` does, with the valid codes listed (the
 taxonomy is read when a value is given, not when ``ascolto`` starts)."""
 from __future__ import annotations
