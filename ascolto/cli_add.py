@@ -5,13 +5,15 @@ from __future__ import annotations
 import click
 from click.core import ParameterSource
 
+from .cli_codes import CHANNEL, PA_TYPE, SERVICE_TYPE
 from .cli_registry import _session, _who, cli_error, registry_settings
 
 
 @click.command("add-entity")
 @click.option("--ipa", "ipa_code", required=True, help="IPA code (Codice_IPA).")
 @click.option("--name", required=True, help='The official name (Denominazione_ente), e.g. "Comune di Bologna".')
-@click.option("--category", required=True, help="IPA category code, e.g. L6, C16.")
+@click.option("--category", required=True, type=PA_TYPE,
+              help="PA type: an IPA category code the questionnaire standard defines, e.g. L6, C16.")
 @click.option("--comune", "comune_istat", help="Istat comune code (6 digits); region derived from it.")
 @click.option("--region", "region_istat", help="Istat region code, for entities without a comune.")
 @click.option("--nuts", "region_nuts", help="NUTS-2 code (only needed in Trentino-Alto Adige without a comune).")
@@ -28,10 +30,10 @@ def add_entity(ctx: click.Context, **fields) -> None:
 @click.command("add-service")
 @click.option("--entity", "entity_ipa", required=True, help="IPA code of the entity.")
 @click.option("--name", required=True, help='The name citizens know the service by, e.g. "Certificati anagrafici".')
-@click.option("--type", "service_type", required=True,
+@click.option("--type", "service_type", required=True, type=SERVICE_TYPE,
               help="Service-type code from the taxonomy (ascolto registry service-types).")
 @click.option("--key", default=None, help="Public key (default: generated).")
-@click.option("--channel", default="web", show_default=True,
+@click.option("--channel", default="web", show_default=True, type=CHANNEL,
               help="Where the answers are collected: web, app, email, sms, kiosk, front_office or phone "
                    "(the faccia questionnaire of sportello.urp: front_office, kiosk or phone).")
 @click.option("--origin", "origins", multiple=True, help="Allowed origin (repeatable), e.g. https://www.comune.roma.it")

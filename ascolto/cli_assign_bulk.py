@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from .cli_codes import SERVICE_TYPE
 from .cli_registry import _session, _who
 
 
@@ -10,7 +11,7 @@ from .cli_registry import _session, _who
 @click.option("--csv", "csv_file", metavar="FILE",
               help='A CSV file ("-": standard input) with a header line and the columns service,questionnaire'
                    "[,version]: one service key per line; an empty or missing version is the newest published.")
-@click.option("--service-type", metavar="CODE",
+@click.option("--service-type", metavar="CODE", type=SERVICE_TYPE,
               help="Instead of a file: every service of this type (see `registry service-types`).")
 @click.option("--entity", metavar="IPA", help="With --service-type: only the services of this entity.")
 @click.option("--questionnaire", metavar="ID", help="With --service-type: the questionnaire to assign, e.g. cx-core.")

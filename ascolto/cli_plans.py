@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import click
 
+from .cli_codes import INDICATOR
 from .cli_registry import _emit, _session, _who, registry_settings
 
 #: the ``plans`` group's table: a registry field -> the options that set it, where the option is not the
@@ -75,7 +76,7 @@ def plans() -> None:
 
 @plans.command("add")
 @click.option("--service", "service_key", required=True, help="Key of the service the plan is for.")
-@click.option("--indicator", required=True, help=_INDICATORS)
+@click.option("--indicator", required=True, type=INDICATOR, help=_INDICATORS)
 @click.option("--measure", default="top2", show_default=True, type=click.Choice(["top2", "mean"]), help=_MEASURES)
 @click.option("--baseline", "baseline_period", required=True, help="Baseline period: YYYY-MM, YYYY-Qn or YYYY.")
 @click.option("--baseline-value", type=float, default=None, help="The indicator in the baseline period (0–100).")
@@ -100,7 +101,7 @@ def add(ctx: click.Context, actions, actions_file, **fields) -> None:
 
 @plans.command("update")
 @click.argument("plan_id")
-@click.option("--indicator", default=None, help="New indicator: " + _INDICATORS)
+@click.option("--indicator", default=None, type=INDICATOR, help="New indicator: " + _INDICATORS)
 @click.option("--measure", default=None, type=click.Choice(["top2", "mean"]), help="New measure: " + _MEASURES)
 @click.option("--baseline", "baseline_period", default=None,
               help="New baseline period: YYYY-MM, YYYY-Qn or YYYY, ended (its published figure becomes the "

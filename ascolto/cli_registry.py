@@ -16,6 +16,8 @@ from typing import Any, Iterator
 
 import click
 
+from .cli_codes import SERVICE_TYPE
+
 #: ``registry.audit.OBJECT_TYPES``, spelled out: importing the registry here would slow every ``ascolto``
 #: command (tests/test_registry_cli_admin.py keeps the two equal)
 AUDITED_TYPES = ("entity", "service", "token", "device", "onboarding", "plan", "submission", "release")
@@ -281,7 +283,7 @@ def service_types_cmd(category: str | None, lang: str, as_json: bool) -> None:
 @click.option("--category", help="Entities of this IPA category.")
 @click.option("--region", help="Entities of this region (Istat or NUTS-2 code).")
 @click.option("--entity", "entity_ipa", help="Services of this entity.")
-@click.option("--type", "service_type", help="Services of this service type.")
+@click.option("--type", "service_type", type=SERVICE_TYPE, help="Services of this service type.")
 @click.option("--limit", type=click.IntRange(1, 10**9), default=None, help="At most this many rows.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context

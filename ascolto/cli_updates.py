@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from .cli_codes import CHANNEL, PA_TYPE, SERVICE_TYPE
 from .cli_registry import REGISTRY_FIELDS, _session, _who, option_of
 
 
@@ -19,9 +20,9 @@ def _changes(before: dict, after: dict, fields: tuple[str, ...]) -> str:
 @click.command("update-service")
 @click.argument("key")
 @click.option("--name", default=None, help="The Italian name (other languages: `ascolto registry names`).")
-@click.option("--type", "service_type", default=None, help="Service-type code (ascolto registry service-types); "
-              "it must apply to the entity and allow the questionnaire assigned.")
-@click.option("--channel", default=None, help="web, app, email, sms, kiosk, front_office or phone; the "
+@click.option("--type", "service_type", default=None, type=SERVICE_TYPE,
+              help="Service-type code (ascolto registry service-types); it must apply to the entity and allow the questionnaire assigned.")
+@click.option("--channel", default=None, type=CHANNEL, help="web, app, email, sms, kiosk, front_office or phone; the "
               "questionnaire assigned must allow it.")
 @click.option("--sampling-rate", type=float, default=None, help="Share of page views the widget invites, in (0, 1].")
 @click.pass_context
@@ -63,7 +64,9 @@ def _region_follows_comune(ctx: click.Context, ipa: str, before: dict, field: st
 @click.command("update-entity")
 @click.argument("ipa")
 @click.option("--name", default=None, help="The Italian name (other languages: `ascolto registry names`).")
-@click.option("--category", default=None, help="IPA category code, e.g. L6; every service's type must apply to it.")
+@click.option("--category", default=None, type=PA_TYPE,
+              help="PA type: an IPA category code of the questionnaire standard, e.g. L6; every service's type must "
+                   "apply to it.")
 @click.option("--comune", "comune_istat", default=None, help="Istat comune code (6 digits); the region follows.")
 @click.option("--region", "region_istat", default=None, help="Istat region code, for an entity without a comune.")
 @click.option("--nuts", "region_nuts", default=None, help="NUTS-2 code (Trentino-Alto Adige without a comune).")

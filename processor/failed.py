@@ -2,8 +2,13 @@
 
 Layout: ``failed/date=YYYY-MM-DD/failed-PPP-FIRST-LAST-DIGEST.parquet`` (UTC date of the batch
 that failed them), columns :data:`FAILED_SCHEMA`. ``failure_id`` is
-``topic/partition/offset/index`` (index = position of the envelope in a batch record), so the
-same failure written twice (a batch replayed after a crash with other boundaries) is read once.
+``topic/partition/offset/index/DIGEST`` (index = position of the envelope in a batch record; DIGEST =
+:func:`content_digest` of the kept key and value), so the same failure written twice (a batch replayed
+after a crash with other boundaries) is read once, and a letter of a topic's next life (deleted and
+recreated, or the local broker's memory storage restarted: offsets start again at 0) is another letter
+with another id and file, never one that replaces or inherits the status of the first. Letters written
+before the digest (``topic/partition/offset/index``) keep their ids; :meth:`FailedStore.list` tells
+letters apart by coordinates and content, and applies a ledger line only to letters that failed before it.
 ``value`` is what a replay re-processes: the envelope alone when it came in a batch record, the
 whole record value otherwise — **redacted**: :func:`scrub` parses it and redacts every string in it
 (keys and values, whatever the shape; text that is not JSON after decoding its escapes), and the
@@ -57,15 +62,37 @@ def scrub(f: Failure) -> Failure:
     return dataclasses.replace(f, value=value, detail=detail, source=f.source._replace(key=key))
 
 
+def content_digest(key: bytes | None, value: bytes | None) -> str:
+    """12 hex digits of SHA-256 over the (scrubbed) key and value: what tells two letters at the same
+    topic/partition/offset/index apart across the topic's lives; the same record failed again gives the same."""
+    h = hashlib.sha256()
+    for part in (key, value):
+        h.update(b"-" if part is None else b"%d:" % len(part) + part)
+    return h.hexdigest()[:12]
+
+
 def failure_id(f: Failure) -> str:
-    return f"{f.source.topic}/{f.source.partition}/{f.source.offset}/{f.source.index}"
+    """``topic/partition/offset/index/DIGEST`` of a :func:`scrub`-bed failure (the kept key and value)."""
+    src = f.source
+    return f"{src.topic}/{src.partition}/{src.offset}/{src.index}/{content_digest(src.key, f.value)}"
 
 
-def _log_order(fid: str) -> tuple:
-    """A failure_id's place in its topic: (topic, partition, offset, index) as numbers — as text,
-    offset 10 came before offset 4."""
-    topic, *numbers = fid.rsplit("/", 3)
-    return (topic, *(int(n) if n.isdigit() else -1 for n in numbers))
+def _letter(row: dict) -> tuple:
+    """A kept row's letter: its coordinates and content — one letter whatever its id's format (written
+    again after a crash, or by a processor of before the digest), two letters at the same offset of two
+    lives of a topic. Ordered as the log: offset 4 before offset 10."""
+    return (row["topic"] or "", row["partition"] if row["partition"] is not None else -1,
+            row["offset"] if row["offset"] is not None else -1, row["envelope_index"] or 0,
+            content_digest(row["key"], row["value"]))
+
+
+def _at(rec: dict) -> datetime | None:
+    """When a ledger line was recorded (``at``, ISO to the second, UTC), or None if unreadable."""
+    try:
+        at = datetime.fromisoformat(str(rec.get("at", "")).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
 class DismissRefused(ValueError):
@@ -101,9 +128,10 @@ class FailedStore:
         fsync_dir(directory)
         return path
 
-    def replayed(self) -> dict[str, dict]:
-        """failure_id → the last replay record."""
-        out: dict[str, dict] = {}
+    def replayed(self) -> dict[str, list[dict]]:
+        """failure_id → its replay and dismissal records, in the order recorded (a torn line, or one that is no
+        object with a string ``failure_id`` and ``outcome``, is skipped)."""
+        out: dict[str, list[dict]] = {}
         ledger = self.root / "replayed.jsonl"
         if ledger.exists():
             for line in ledger.read_text(encoding="utf-8").splitlines():
@@ -111,7 +139,10 @@ class FailedStore:
                     rec = json.loads(line)
                 except ValueError:
                     continue  # a torn last line after a crash
-                out[rec["failure_id"]] = rec
+                if not (isinstance(rec, dict) and isinstance(rec.get("failure_id"), str)
+                        and isinstance(rec.get("outcome"), str)):
+                    continue  # not a line this store wrote (an edit by hand): no status from it
+                out.setdefault(rec["failure_id"], []).append(rec)
         return out
 
     def record_replays(self, records: Iterable[dict]) -> None:
@@ -143,8 +174,11 @@ class FailedStore:
         return ids
 
     def list(self, reason: str | None = None, since: datetime | None = None, pending_only: bool = False) -> list[dict]:
-        """The dead letters (one per failure_id, oldest first), each with ``status``: pending, the replay
-        outcome (written, duplicate) or ``dismissed`` (:meth:`dismiss`)."""
+        """The dead letters (one per letter, oldest first), each with ``status``: pending, the replay
+        outcome (written, duplicate) or ``dismissed`` (:meth:`dismiss`) of the last ledger line of its
+        failure_id — for an id of before the digest, the last recorded in or after the second it failed (an
+        older line, of a replay before it existed, is another letter's: such an id may be shared by letters of
+        two lives of a topic; Kafka topic names have no ``/``)."""
         files = sorted(self.root.rglob("*.parquet")) if self.root.exists() else []
         if not files:
             return []
@@ -152,15 +186,19 @@ class FailedStore:
                                                  schema=FAILED_SCHEMA).to_table())
         replays = self.replayed()
         seen, out = set(), []
-        for row in sorted(table.to_pylist(), key=lambda r: (r["failed_at"], _log_order(r["failure_id"]))):
-            if row["failure_id"] in seen:
+        for _, letter, row in sorted(((r["failed_at"], _letter(r), r) for r in table.to_pylist()), key=lambda t: t[:2]):
+            if letter in seen:
                 continue
-            seen.add(row["failure_id"])
+            seen.add(letter)
             if reason and row["reason"] != reason:
                 continue
             if since and row["failed_at"] < since:
                 continue
-            rep = replays.get(row["failure_id"])
+            lines = replays.get(row["failure_id"], [])
+            if row["failure_id"].count("/") == 3 and lines:  # an id of before the digest: maybe two lives'
+                failed_s = row["failed_at"].replace(microsecond=0)
+                lines = [r for r in lines if (_at(r) or failed_s) >= failed_s]
+            rep = lines[-1] if lines else None
             row["status"] = "pending" if rep is None or rep["outcome"].startswith("failed") else rep["outcome"]
             if pending_only and row["status"] != "pending":
                 continue

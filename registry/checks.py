@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from questionnaires import Catalog, UnknownQuestionnaire, default_catalog
 from questionnaires.envelope import CHANNELS
-from questionnaires.taxonomy import ServiceType, UnknownCode, service_type as lookup_service_type, service_types
+from questionnaires.taxonomy import (ServiceType, UnknownCode, pa_categories, service_type as lookup_service_type,
+                                     service_types)
 
 from . import geo
 from .errors import InvalidValue, NotAllowed, NotFound
@@ -59,6 +60,18 @@ def check_category(value: Any) -> str:
     value = value.strip().upper()
     if not CATEGORY.match(value):
         raise InvalidValue("category", f"{value!r} is not an IPA category code (e.g. L6, C16)")
+    return value
+
+
+def check_standard_category(value: Any) -> str:
+    """:func:`check_category`, and a PA type of the questionnaire standard
+    (``questionnaires/taxonomy/pa_categories.json``): what an entity added or re-categorised by hand must
+    be — no service type applies to another. The IPA import keeps every category of the index
+    (:func:`check_category` only): the registry mirrors it, entities outside the standard just get no service."""
+    value = check_category(value)
+    if value not in pa_categories():
+        raise InvalidValue("category", f"{value!r} is not a PA type of the questionnaire standard "
+                                       f"(valid: {', '.join(pa_categories())})")
     return value
 
 

@@ -58,6 +58,8 @@ def known(revision: str) -> str:
     if revision in ("head", "heads", "base"):
         return revision
     try:
+        if not revision.strip():  # Alembic asserts on an empty id
+            raise RevisionError(revision)
         ScriptDirectory.from_config(alembic_config()).get_revisions(revision)
     except (CommandError, RevisionError):
         raise UnknownRevision(f"no registry revision {revision!r}: the revisions are "
@@ -112,6 +114,9 @@ def migrate(engine: Engine, revision: str = "head", wait_s: float = 0) -> tuple[
     while True:
         try:
             return _migrate(engine, revision)
+        except CommandError as exc:  # a form that resolves but is no upgrade ("-1": Alembic's traceback)
+            raise UnknownRevision(f"cannot upgrade to {revision!r} ({exc}): migrate only upgrades; the revisions "
+                                  f"are {', '.join(revisions())} (or head)") from None
         except UNREACHABLE as exc:
             if time.monotonic() + UNAVAILABLE_RETRY_S > until or misconfigured(exc):
                 raise

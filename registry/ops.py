@@ -22,7 +22,7 @@ from questionnaires.taxonomy import UnknownCode, service_type as lookup_service_
 
 from . import audit, geo
 from .checks import (check_category, check_channel, check_channel_fits, check_ipa_code, check_name, check_origins,
-                     check_questionnaire,
+                     check_questionnaire, check_standard_category,
                      check_sampling_rate, check_service_key, check_service_type, check_type_fits_category,
                      default_questionnaire, new_service_key, place)
 from .errors import AlreadyExists, InvalidValue, NotAllowed, NotFound
@@ -48,7 +48,8 @@ def add_entity(session: Session, *, actor: str, ipa_code: str, name: str, catego
     its name in other languages than Italian (:mod:`registry.names`)."""
     actor = audit.check_actor(actor)
     ipa_code = check_ipa_code(ipa_code)
-    fields = dict(name=check_name(name), category=check_category(category), names=check_names(names) or None)
+    fields = dict(name=check_name(name), category=check_standard_category(category),
+                  names=check_names(names) or None)
     p = place(comune_istat, region_istat, region_nuts)
     if session.get(Entity, ipa_code) is not None:
         raise AlreadyExists("ipa_code", f"entity {ipa_code!r} already exists")
@@ -103,7 +104,8 @@ def update_entity(session: Session, ipa_code: str, *, actor: str, name: str = _U
     changed = {k: v for k, v in new.items() if getattr(e, k) != v}
     if not changed:
         return e
-    if "category" in changed:
+    if "category" in changed:  # an imported entity's category outside the standard may stay, not be chosen
+        check_standard_category(changed["category"])
         check_services_fit(session, e.ipa_code, changed["category"])
     before = audit.snapshot(e)
     for k, v in changed.items():

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from ascolto.cli import main
 from processor.badrows import Failure, Reason, Source
-from processor.failed import FailedStore
+from processor.failed import FailedStore, failure_id
 
 ENV = {"ASCOLTO_ACTOR": "test:cli"}
 
@@ -66,8 +66,10 @@ def test_the_dead_letters_of_the_stack_are_found_from_deeper_in_the_checkout(els
     monkeypatch.chdir(deeper)
     listed = CliRunner().invoke(main, ["failed", "list", "--pending"], env=ENV)
     assert listed.exit_code == 0, listed.output
-    assert "ascolto.submissions/0/5/0" in listed.output and "1 failures; 1 undecodable pending" in listed.output
-    dismissed = CliRunner().invoke(main, ["failed", "dismiss", "ascolto.submissions/0/5/0", "--note", "garbage"], env=ENV)
+    fid = failure_id(letter)
+    assert fid.startswith("ascolto.submissions/0/5/0/") and fid in listed.output
+    assert "1 failures; 1 undecodable pending" in listed.output
+    dismissed = CliRunner().invoke(main, ["failed", "dismiss", fid, "--note", "garbage"], env=ENV)
     assert dismissed.exit_code == 0 and "1 dismissed" in dismissed.output, dismissed.output
     assert [r["status"] for r in FailedStore(var).list()] == ["dismissed"]  # in the stack's var/, not a new one
     assert not (deeper / "var").exists()

@@ -57,6 +57,9 @@ CASES = [  # (path, form, the Italian page says, the English page says)
     ("/admin/entities", {"ipa_code": "c_zz01", "name": "Comune X", "category": "L6", "comune_istat": "12"},
      "Codice Istat del comune (comune_istat): «12» non è un codice Istat di comune (6 cifre).",
      "comune_istat: '12' is not a 6-digit Istat comune code"),
+    ("/admin/entities", {"ipa_code": "c_zz02", "name": "Comune Y", "category": "ZZ9", "comune_istat": "058091"},
+     "Categoria IPA (category): «ZZ9» non è un tipo di PA dello standard dei questionari (validi: L6, L5, L4, L7, L8, "
+     "L33, C16).", "category: 'ZZ9' is not a PA type of the questionnaire standard (valid: L6, L5, L4, L7, L8, L33, C16)"),
     ("/admin/services/demo-roma-anagrafe/origins", {"allowed_origins": "https://www.comune.roma.it/servizi"},
      "Origini ammesse (allowed_origins): «https://www.comune.roma.it/servizi»: solo l'origine",
      "allowed_origins: 'https://www.comune.roma.it/servizi' is an origin only"),
@@ -98,7 +101,7 @@ def _problem(fn, *args) -> str:
 
 
 @pytest.mark.parametrize("fn, args", [
-    (checks.check_ipa_code, ("not a code!",)), (checks.check_name, ("x" * 400,)), (checks.check_category, ("9z",)),
+    (checks.check_ipa_code, ("not a code!",)), (checks.check_name, ("x" * 400,)), (checks.check_category, ("9z",)), (checks.check_standard_category, ("ZZ9",)),
     (checks.place, ("999999",)), (checks.place, (None, "99")), (checks.place, ("058091", "01")),
     (checks.place, (None, None)), (checks.check_service_key, ("k",)), (checks.check_channel, ("fax",)),
     (checks.normalize_origin, ("ftp://x",)), (checks.check_origins, ("https://a",)),

@@ -8,7 +8,7 @@ from collections import namedtuple
 import pytest
 
 from processor.badrows import Reason, Rejected
-from processor.failed import FailedStore
+from processor.failed import FailedStore, content_digest
 from processor.steps import _fast_envelope, parse_envelope, transform
 from questionnaires.envelope import EnvelopeError, encode_record, make_envelope
 from questionnaires.envelope import parse_envelope as contract_parse
@@ -132,7 +132,9 @@ def test_failed_list_is_in_log_order_within_a_batch(tmp_path):
     records = [Rec("t", 2, offset, b"k", b"\x00 poison") for offset in (4, 10, 9, 100)]
     out = transform(records, None)
     FailedStore(tmp_path).write(out.failures, 2, 4, 100)
-    assert [r["failure_id"] for r in FailedStore(tmp_path).list()] == ["t/2/4/0", "t/2/9/0", "t/2/10/0", "t/2/100/0"]
+    digest = content_digest(b"k", b"\x00 poison")
+    assert [r["failure_id"] for r in FailedStore(tmp_path).list()] == [
+        f"t/2/{offset}/0/{digest}" for offset in (4, 9, 10, 100)]
 
 
 def test_a_step_failing_unexpectedly_on_one_envelope_dead_letters_it_and_spares_the_others():

@@ -152,6 +152,25 @@ def test_an_unknown_revision_is_refused_before_the_database_is_touched(db_url):
     assert migrate.known("0004") == "0004" and migrate.known("head") == "head"
 
 
+@pytest.mark.parametrize("revision", ["", "-1"])
+def test_an_empty_or_backward_revision_is_refused_naming_the_option_not_a_traceback(db_url, revision):
+    """``--revision ""`` (Alembic asserts) and ``--revision -1`` (resolved, then no upgrade) were tracebacks."""
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    env = {"ASCOLTO_DATABASE_URL": db_url}
+    assert CliRunner().invoke(main, ["registry", "migrate"], env=env).exit_code == 0
+    result = CliRunner().invoke(main, ["registry", "migrate", "--revision", revision], env=env)
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert "Invalid value for --revision: " in result.output and "0001, 0002" in result.output
+    f = connect(db_url, create=False)
+    try:
+        assert migrate.current(f.kw["bind"]) == migrate.head()
+    finally:
+        dispose(f)
+
+
 def test_a_database_made_before_migrations_is_stamped_and_upgraded(db_url):
     f = connect(db_url, create=False)
     engine = f.kw["bind"]

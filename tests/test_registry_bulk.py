@@ -145,8 +145,8 @@ def test_files_and_selections_that_cannot_be_used_are_named(cli, tmp_path):
     assert "Error: --entity: no entity 'c_zzzz'" in cli(
         "assign-bulk", "--service-type", "anagrafe.certificati", "--entity", "c_zzzz", "--questionnaire", "cx-core",
         code=1).stderr
-    assert "Error: --service-type: 'nope' is not in the service-type taxonomy" in cli(
-        "assign-bulk", "--service-type", "nope", "--questionnaire", "cx-core", code=1).stderr
+    assert "Invalid value for '--service-type': 'nope' is not a service type of the questionnaire standard" in cli(
+        "assign-bulk", "--service-type", "nope", "--questionnaire", "cx-core", code=2).stderr  # a usage error
 
 
 def test_three_hundred_services_in_one_run(cli, registry_db):

@@ -84,8 +84,9 @@ def test_service_types_lists_codes_labels_categories_and_questionnaires(cli):
 
 
 def test_every_not_in_the_taxonomy_error_lists_the_valid_values(cli, db_url):  # noqa: F811
-    refused = cli("add-service", "--entity", "c_l219", "--name", "x", "--type", "anagrafe.certificato", code=1)
-    assert "Error: --type: 'anagrafe.certificato' is not in the service-type taxonomy (valid: " in refused.stderr
+    refused = cli("add-service", "--entity", "c_l219", "--name", "x", "--type", "anagrafe.certificato", code=2)
+    assert ("Invalid value for '--type': 'anagrafe.certificato' is not a service type of the questionnaire standard "
+            "(valid: ") in refused.stderr
     assert all(code in refused.stderr for code in service_types())
     misfit = cli("add-service", "--entity", "c_l219", "--name", "x", "--type", "previdenza.domanda-prestazione", code=1)
     assert "types for L6: anagrafe.certificati, tributi.pagamento" in misfit.stderr

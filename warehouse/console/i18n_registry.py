@@ -41,6 +41,8 @@ PROBLEMS_IT = [
     (r"at most (\d+) characters", "al massimo {0} caratteri."),
     (r"('.*') is not an IPA code .*", "{0} non è un codice IPA (lettere, cifre, _ . -; al massimo 32 caratteri)."),
     (r"('.*') is not an IPA category code .*", "{0} non è un codice di categoria IPA (es. L6, C16)."),
+    (r"('.*') is not a PA type of the questionnaire standard \(valid: (.+)\)",
+     "{0} non è un tipo di PA dello standard dei questionari (validi: {1})."),
     (r"('.*') is not a 6-digit Istat comune code", "{0} non è un codice Istat di comune (6 cifre)."),
     (r"province code ('.*') of comune ('.*') is not a known Istat province",
      "il codice di provincia {0} del comune {1} non è una provincia Istat nota."),
