@@ -279,9 +279,10 @@ def check_out(fmt: str, out: Path) -> None:
         return
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    targets = [out, codelists_path(out)] if fmt in ("csv", "parquet") else [out]
+    # out first: "." and "/" have no name to derive the codelists' from (codelists_path's ValueError)
+    targets = [out] + ([codelists_path(out)] if fmt in ("csv", "parquet") and out.name else [])
     for target in targets:
-        if target.is_dir():
+        if target.is_dir() or not target.name:
             raise OutputError(f"{target} is a directory; {fmt} is written to a file: give a file name "
                               f"(e.g. {target / ('cx' + _SUFFIX[fmt])}).")
     check_parent(out)
