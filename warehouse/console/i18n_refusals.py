@@ -65,6 +65,14 @@ def _none_ended_it(message: str) -> str | None:
     its finer frequencies named as the exports page's menu names them; None for any other message."""
     import re
 
+    if m := re.fullmatch(r"No (month|quarter|year) with data has ended, so the export would hold no figure: the "
+                         r"answers received so far are of (\S+), which is still running \(published from (\S+)\)\.",
+                         message):
+        return (f"{_FREQ_IT[m[1]]} con dati è concluso, quindi l'esportazione non conterrebbe alcun valore: le "
+                f"risposte ricevute finora sono del periodo {m[2]}, ancora in corso (si pubblica dal {m[3]}).")
+    if message.startswith("No response is counted (automated answers"):
+        return ("nessuna risposta è conteggiata (le risposte automatiche sono conservate per verifica, mai "
+                "conteggiate), quindi l'esportazione non conterrebbe alcun valore.")
     m = re.fullmatch(r"No (month|quarter|year) with data has ended, so the export would hold no figure"
                      r"(?:\. (\S+) is still running \(published from (\S+)\)(?:; its ended parts: (.+))?)?\.", message)
     if m is None:

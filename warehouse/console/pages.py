@@ -322,10 +322,15 @@ def export_datapackage():
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-dp-"))
     try:
         out = tmp / "datapackage"
-        export.export(con, "datapackage", out, freq="M", start=start, end=end,
-                      protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
-                      secret=secret_for(settings.data_dir, settings.ckm_secret),
-                      lang="it" if lang() == "it" else "en", data_dir=settings.data_dir)
+        try:
+            export.export(con, "datapackage", out, freq="M", start=start, end=end,
+                          protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
+                          secret=secret_for(settings.data_dir, settings.ckm_secret),
+                          lang="it" if lang() == "it" else "en", data_dir=settings.data_dir)
+        except QueryError as exc:  # no ended month with data: said of the months this download takes
+            if exc.field != "freq":
+                raise
+            raise QueryError("from", str(exc)) from None
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(out.rglob("*")):
