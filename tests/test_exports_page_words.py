@@ -37,3 +37,14 @@ def test_a_range_the_download_refuses_is_said_in_italian(page, query, field, wor
     said = _said(page, f"/exports/download?format=csv&{query}")
     assert f"«{field}»" in said and words in said, said
     assert "publishes" not in said, said
+
+
+@pytest.mark.parametrize("query, field, words", [
+    ("format=xml", "format", "i valori ammessi sono csv, parquet, sdmx-csv"),
+    ("format=datapackage", "format", "i valori ammessi sono csv"),
+    ("format=csv&lang=de", "lang", "i valori ammessi sono it e en"),
+])
+def test_a_format_or_language_the_download_lacks_is_refused_on_the_page(page, query, field, words):
+    """Such a download was sent on (303) to the API, whose JSON 400 the browser showed."""
+    said = _said(page, f"/exports/download?{query}")
+    assert f"«{field}»" in said and words in said, said
