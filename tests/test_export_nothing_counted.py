@@ -85,3 +85,14 @@ def test_the_console_page_says_it_in_italian(running_only, automated_only):
             client = api_client(Settings(data_dir=data, rollup_check_s=0.0), "statistician")
             r = client.get("/exports/datapackage.zip")
         assert r.status_code == 400 and words in r.get_data(as_text=True), r.get_data(as_text=True)[-1500:]
+
+
+def test_a_console_without_any_response_says_none_has_arrived(tmp_path):
+    """A new installation's console (no response stored at all): not "automated answers are never counted"."""
+    with pinned_clock(TODAY):
+        client = api_client(Settings(data_dir=tmp_path / "new", rollup_check_s=0.0), "statistician")
+        api = client.get("/api/v1/export/csv")
+        page = client.get("/exports/datapackage.zip")
+    assert api.status_code == 400 and api.get_json()["fields"] == {
+        "freq": ["No response has been stored yet, so the export would hold no figure."]}, api.get_json()
+    assert page.status_code == 400 and "nessuna risposta è ancora arrivata" in page.get_data(as_text=True)

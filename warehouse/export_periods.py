@@ -115,11 +115,14 @@ def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str
 def _nothing_ended(con) -> str:
     """Why no period has ended with data when no ended month holds a counted response (the rollup's are
     ended months only): the answers are all of the running month — said with the day it is published, as
-    the coverage page says when answers arrive (``responses_stored``: whether, never how many) — or none is
-    counted at all (automated answers only, stored for audit)."""
+    the coverage page says when answers arrive (``responses_stored``: whether, never how many) —, none is
+    counted at all (automated answers only, stored for audit), or none is stored yet."""
     from dataset.views import counted
 
-    if con.execute(f"SELECT count(*) FROM responses_stored WHERE {counted()}").fetchone()[0]:
+    ours, stored = con.execute(f"SELECT count(*) FILTER (WHERE {counted()}), count(*) FROM responses_stored").fetchone()
+    if not stored:
+        return "No response has been stored yet, so the export would hold no figure."
+    if ours:
         running = running_month()
         return (f"No month with data has ended, so the export would hold no figure: the answers received so far "
                 f"are of {running}, which is still running (published from {complete_from(running).isoformat()}).")

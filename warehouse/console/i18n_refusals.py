@@ -70,6 +70,8 @@ def _none_ended_it(message: str) -> str | None:
                          message):
         return (f"{_FREQ_IT[m[1]]} con dati è concluso, quindi l'esportazione non conterrebbe alcun valore: le "
                 f"risposte ricevute finora sono del periodo {m[2]}, ancora in corso (si pubblica dal {m[3]}).")
+    if message == "No response has been stored yet, so the export would hold no figure.":
+        return "nessuna risposta è ancora arrivata, quindi l'esportazione non conterrebbe alcun valore."
     if message.startswith("No response is counted (automated answers"):
         return ("nessuna risposta è conteggiata (le risposte automatiche sono conservate per verifica, mai "
                 "conteggiate), quindi l'esportazione non conterrebbe alcun valore.")
