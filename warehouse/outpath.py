@@ -28,3 +28,16 @@ def check_parent(out: Path) -> None:
         raise OutputError(f"{out}: {base} is not a directory.")
     if not os.access(base, os.W_OK | os.X_OK):
         raise OutputError(f"{out}: {base} is not writable.")
+
+
+def check_outside(out: Path, data_dir: Path) -> None:
+    """Refuse an ``out`` inside the data directory ``data_dir`` (``ascolto export``; a release is written there
+    by ``ascolto publish``, not through ``--out``). Its files are Ascolto's own: a table export in
+    ``responses/`` was read as responses by every reader (the warehouse no longer loaded: a DuckDB traceback,
+    the console down), and one named ``ckm-secret`` or ``registry.db`` replaced the record keys' secret (every
+    published figure changes) or the registry."""
+    inside, home = Path(out).resolve(), Path(data_dir).resolve()
+    if inside == home or home in inside.parents:
+        raise OutputError(f"{out} is inside the data directory {data_dir}, whose files are Ascolto's own (the "
+                          "responses every reader reads, the rollup, the record keys' secret, the registry): an "
+                          "export there could be read as data or replace them; write it elsewhere.")
