@@ -1,4 +1,5 @@
-"""``ascolto export --out`` inside the data directory is refused (exit 2 naming ``--out``, nothing written).
+"""``ascolto export --out`` in what Ascolto keeps in the data directory is refused (exit 2 naming ``--out``,
+nothing written); beside it (``var/cx.csv``) an export is still written.
 
 A table export into ``var/responses/`` (``--format parquet --out var/responses/cx.parquet``) was written,
 exit 0, and read as responses by every reader after it: the warehouse no longer loaded (a DuckDB "Hive
@@ -32,13 +33,15 @@ def _export(var: Path, *args: str):
 
 
 @pytest.mark.parametrize("fmt, where", [("parquet", "responses/cx.parquet"), ("csv", "ckm-secret"),
-                                        ("sdmx-csv", "rollup/cx.csv"), ("datapackage", "pkg"), ("metadata", "meta.json")])
+                                        ("sdmx-csv", "rollup/cx.csv"), ("datapackage", "releases/pkg"),
+                                        ("metadata", "registry.db"), ("jsonstat", "test/cx.json")])
 def test_an_export_inside_the_data_directory_is_refused_and_the_data_stay_readable(var, fmt, where):
     before = _tree(var)
     r = _export(var, "--format", fmt, "--out", str(var / where))
     assert r.exit_code == 2 and isinstance(r.exception, SystemExit), r.output
-    assert "--out" in r.output and "is inside the data directory" in r.output, r.output
+    assert "--out" in r.output and "of the data directory" in r.output, r.output
     assert _tree(var) == before  # nothing written, the secret as it was
-    ok = _export(var, "--format", "csv", "--freq", "M", "--out", str(var.parent / "cx.csv"))
-    assert ok.exit_code == 0, ok.output  # beside it: written, and the dataset reads
-    assert (var.parent / "cx.csv").read_text("utf-8").count("\n") > 1
+    for beside in (var.parent / "cx.csv", var / "cx.csv"):  # outside the data directory, or beside its own files
+        ok = _export(var, "--format", "csv", "--freq", "M", "--out", str(beside))
+        assert ok.exit_code == 0, ok.output  # written, and the dataset reads
+        assert beside.read_text("utf-8").count("\n") > 1
