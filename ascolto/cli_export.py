@@ -51,7 +51,8 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     Exits 1 without writing anything when there is no dataset (ascolto.cli_datadir), 2 naming the
     option when --from/--to or --out cannot be used (warehouse.export.check_out: a directory where a
     file goes, a file where the package's directory goes, a directory with files Ascolto did not
-    write), when the range holds no response (warehouse.data_range.require_data) or names a running period (its
+    write; warehouse.outpath.check_outside: a path inside the data directory), when the range holds
+    no response (warehouse.data_range.require_data) or names a running period (its
     figures are published once it has ended), and --freq when a table would hold no ended period (--freq
     A while every answer is of the running year: --freq Q or M); nothing is written then, and a
     failed export leaves nothing behind. Stderr says which periods a table holds.
@@ -61,6 +62,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
     from warehouse.export import OutputError, check_out, export
+    from warehouse.outpath import check_outside
     from dataset.recordkey import secret_for
     from warehouse.periods import MisalignedRange
     from warehouse.protect import Protection
@@ -78,6 +80,10 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     except OutputError as exc:
         raise click.BadParameter(str(exc), param_hint="--out") from None
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)
+    try:
+        check_outside(out, settings.data_dir)
+    except OutputError as exc:
+        raise click.BadParameter(str(exc), param_hint="--out") from None
     try:
         with _warehouse(settings) as wh:
             said = _periods_said(wh.cursor(), fmt, freq, start, end)

@@ -107,6 +107,19 @@ def test_a_table_export_onto_a_directory_is_refused_and_leaves_nothing(data_dir,
     assert sorted(p.name for p in parent.rglob("*")) == ["out"]  # no .out.tmp, no out.codelists.csv
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("where", [".", "", "/"])
+def test_a_table_export_onto_the_working_or_root_directory_is_refused(data_dir, tmp_path_factory, monkeypatch, fmt,
+                                                                      where):
+    """`--out .` (or `--out ""`, `--out /`) for csv or parquet: a directory, refused naming --out like any other
+    (it was a ValueError traceback, exit 1: the codelists' name was derived from a path with no name)."""
+    cwd = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(cwd)
+    result = _cli(data_dir, "--format", fmt, "--out", where)
+    _refused(result, "is a directory", "give a file name")
+    assert "Traceback" not in result.output and list(cwd.iterdir()) == []
+
+
 def test_a_table_export_below_a_file_is_refused(data_dir, tmp_path_factory):
     parent = tmp_path_factory.mktemp("t")
     (parent / "notadir").write_text("x")

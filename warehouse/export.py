@@ -279,9 +279,10 @@ def check_out(fmt: str, out: Path) -> None:
         return
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    targets = [out, codelists_path(out)] if fmt in ("csv", "parquet") else [out]
+    # out first: "." and "/" have no name to derive the codelists' from (codelists_path's ValueError)
+    targets = [out] + ([codelists_path(out)] if fmt in ("csv", "parquet") and out.name else [])
     for target in targets:
-        if target.is_dir():
+        if target.is_dir() or not target.name:
             raise OutputError(f"{target} is a directory; {fmt} is written to a file: give a file name "
                               f"(e.g. {target / ('cx' + _SUFFIX[fmt])}).")
     check_parent(out)
@@ -300,7 +301,9 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
 
     ``out`` is checked first (:func:`check_out`, :class:`OutputError`), then the range: one without
     any response is refused (:func:`warehouse.data_range.require_data`, a ``QueryError`` naming ``from`` or
-    ``to``) rather than written as a header-only file. Every file is written to a
+    ``to``) rather than written as a header-only file; so is a microdata package with no ended month of
+    counted responses to hold (:func:`warehouse.export_periods.held_periods`' refusal naming ``freq``, as the
+    tables'), which was written without any resource. Every file is written to a
     hidden temporary beside its target and renamed into place once all are complete; on any error
     the temporaries are removed, so a failed export leaves nothing behind. ``secret``: the record
     keys' (``Settings.ckm_secret`` or the data dir's), for the package's count of rows withheld; ``lang``:
@@ -316,6 +319,10 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
         require_data(con, freq, start, end, export=True)
     if fmt == "datapackage":
         from .datapackage import write_datapackage
+        from .export_periods import held_periods
+
+        # its months are ended months with data: none is the tables' refusal (naming freq), not an empty package
+        held_periods(con, "M", start, end)
 
         if data_dir is not None:  # its many queries read one listing (warehouse.dataset.pin)
             from .dataset import pin

@@ -86,7 +86,8 @@ def left_out_words(running: str | None, published: str | None, parts, lang: str,
 def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str = "--freq {}") -> Held:
     """The periods a table export of ``freq``, ``start``–``end`` holds. A range without any response is
     :func:`warehouse.data_range.require_data`'s refusal (naming ``from`` or ``to``); one whose periods with data
-    have none ended is a ``QueryError`` naming ``freq``. ``ask`` spells a finer frequency the way the caller
+    have none ended is a ``QueryError`` naming ``freq`` (saying so, or, when no response counts at all — automated
+    answers only —, that none is counted). ``ask`` spells a finer frequency the way the caller
     is asked: ``--freq {}`` on the command line, ``freq={}`` in the API."""
     require_data(con, freq, start, end, export=True)
 
@@ -102,11 +103,31 @@ def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str
     inside = [(f, [p for p in held(f) if period_of(months(p, "from")[0], freq) == running]) for f in FINER[freq]]
     parts = tuple((f, tuple(ps)) for f, ps in inside if ps)
     out = (running, complete_from(running).isoformat(), parts) if later else (None, None, ())
+    if not labels and newest is None:
+        raise QueryError("freq", _nothing_ended(con))
     if not labels:
         left_out = left_out_words(*out, "en", ask.format)
         raise QueryError("freq", f"No {WORDS[freq]} with data has ended, so the export would hold no figure"
                                  + (f". {left_out}." if left_out else "."))
     return Held(freq, labels, coverage(labels[0], first_data_month(con))["data_from"], *out)
+
+
+def _nothing_ended(con) -> str:
+    """Why no period has ended with data when no ended month holds a counted response (the rollup's are
+    ended months only): the answers are all of the running month — said with the day it is published, as
+    the coverage page says when answers arrive (``responses_stored``: whether, never how many) —, none is
+    counted at all (automated answers only, stored for audit), or none is stored yet."""
+    from dataset.views import counted
+
+    ours, stored = con.execute(f"SELECT count(*) FILTER (WHERE {counted()}), count(*) FROM responses_stored").fetchone()
+    if not stored:
+        return "No response has been stored yet, so the export would hold no figure."
+    if ours:
+        running = running_month()
+        return (f"No month with data has ended, so the export would hold no figure: the answers received so far "
+                f"are of {running}, which is still running (published from {complete_from(running).isoformat()}).")
+    return "No response is counted (automated answers are stored for audit, never counted), so the export would " \
+           "hold no figure."
 
 
 def require_period(con, period: str, field: str = "period") -> None:

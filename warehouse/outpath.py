@@ -28,3 +28,28 @@ def check_parent(out: Path) -> None:
         raise OutputError(f"{out}: {base} is not a directory.")
     if not os.access(base, os.W_OK | os.X_OK):
         raise OutputError(f"{out}: {base} is not writable.")
+
+
+#: What Ascolto keeps at the top of a data directory (dataset.layout's datasets, the rollup, the releases, the
+#: collector's spool, run and metrics files, the record keys' secret, the registry and the form guard's store,
+#: the local broker's log): ``ascolto export --out`` never writes there. Names that begin so are Ascolto's too
+#: (``registry.db-wal``).
+OWN = ("responses", "answers", "failed", "test", "rollup", "releases", "spool", "run", "metrics", ".staging",
+       "ckm-secret", "registry.db", "form-sent.sqlite3", "broker.log")
+
+
+def check_outside(out: Path, data_dir: Path) -> None:
+    """Refuse an ``out`` that is the data directory ``data_dir`` or lies in what Ascolto keeps there
+    (:data:`OWN`; ``ascolto export``, whose exports may otherwise go beside them, ``var/cx.csv``; a release is
+    written there by ``ascolto publish``, not through ``--out``). A table export in ``responses/`` was read
+    as responses by every reader (the warehouse no longer loaded: a DuckDB traceback, the console down), and
+    one named ``ckm-secret`` replaced the record keys' secret (every published figure changes)."""
+    inside, home = Path(out).resolve(), Path(data_dir).resolve()
+    if inside != home and home not in inside.parents:
+        return
+    first = inside.relative_to(home).parts[0] if inside != home else ""
+    if inside == home or first.startswith(OWN):
+        raise OutputError(f"{out} is {'the data directory' if inside == home else f'{first} of the data directory'} "
+                          f"{data_dir}, which is Ascolto's own (the responses every reader reads, the rollup, the "
+                          "record keys' secret, the registry): an export there could be read as data or replace "
+                          "them; write it elsewhere (beside them, or outside the data directory).")

@@ -65,6 +65,16 @@ def _none_ended_it(message: str) -> str | None:
     its finer frequencies named as the exports page's menu names them; None for any other message."""
     import re
 
+    if m := re.fullmatch(r"No (month|quarter|year) with data has ended, so the export would hold no figure: the "
+                         r"answers received so far are of (\S+), which is still running \(published from (\S+)\)\.",
+                         message):
+        return (f"{_FREQ_IT[m[1]]} con dati è concluso, quindi l'esportazione non conterrebbe alcun valore: le "
+                f"risposte ricevute finora sono del periodo {m[2]}, ancora in corso (si pubblica dal {m[3]}).")
+    if message == "No response has been stored yet, so the export would hold no figure.":
+        return "nessuna risposta è ancora arrivata, quindi l'esportazione non conterrebbe alcun valore."
+    if message.startswith("No response is counted (automated answers"):
+        return ("nessuna risposta è conteggiata (le risposte automatiche sono conservate per verifica, mai "
+                "conteggiate), quindi l'esportazione non conterrebbe alcun valore.")
     m = re.fullmatch(r"No (month|quarter|year) with data has ended, so the export would hold no figure"
                      r"(?:\. (\S+) is still running \(published from (\S+)\)(?:; its ended parts: (.+))?)?\.", message)
     if m is None:
@@ -131,6 +141,13 @@ _QUERY_IT = [
     (r"\w+ (?:is|must be) a month, YYYY-MM(?:; got ('.*'))?\.", "un mese si scrive AAAA-MM."),
     (r"\w+=(\d{4}-\d\d) is after \w+=(\d{4}-\d\d)\.", "{0} viene dopo {1}: il primo mese va prima del secondo."),
     (r"\w+=(\S+) is after \w+=(\S+)\.", "{0} viene dopo {1}: il primo periodo va prima del secondo."),
+    # a range cutting a period of freq (warehouse.periods.validate_range: the Exports page's download)
+    *[(rf"freq=(\w) publishes whole {en}, but \w+=(\S+) {edge_en} inside (\S+); {at_en} at (\S+) \(or use a finer "
+       r"freq\)\.", f"la frequenza {{0}} pubblica {it} interi, ma {{1}} {edge_it} dentro {{2}}: {at_it} {{3}} (o "
+       "scegliere una frequenza più fine).")
+      for en, it in (("months", "mesi"), ("quarters", "trimestri"), ("years", "anni"))
+      for edge_en, at_en, edge_it, at_it in (("starts", "start", "comincia", "cominciare da"),
+                                             ("ends", "end", "finisce", "finire con"))],
     (r"Give either period or from/to, not both\.", "indicare il periodo oppure from/to, non entrambi."),
     (r"Unknown \w+ ('.*'); one of (.+)\.", "valore sconosciuto {0}: i valori ammessi sono {1}."),
     # an unknown unit (warehouse.console.unit_codes: unknown_service_type, check_units)

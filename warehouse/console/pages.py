@@ -291,14 +291,19 @@ def exports():
 @require("exports")
 def export_download():
     """The exports form's action: the API's download of the range chosen. A range the API refuses for
-    its periods (not whole periods of ``freq``; a running or not yet begun one: published once ended)
-    is refused here, on an HTML page naming the field, not by the API's JSON in the browser."""
+    its periods (not whole periods of ``freq``; a running or not yet begun one: published once ended),
+    a ``format`` or ``lang`` it does not have, are refused here, on an HTML page naming the field, not by
+    the API's JSON in the browser."""
     from ..export_periods import held_periods
     from ..periods import require_ended_range, validate_range
-    from .api import TABLE_FORMATS
+    from .api import API_FORMATS, TABLE_FORMATS
 
     fmt = request.args.get("format", "csv")
     args = {k: v for k in ("freq", "from", "to", "lang") if (v := request.args.get(k))}
+    if fmt not in API_FORMATS:  # said on this page, not by the API's JSON in the browser
+        raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; got {fmt!r}.")
+    if args.get("lang", "en") not in ("it", "en"):
+        raise QueryError("lang", "lang must be it or en.")
     validate_range(args.get("freq", "M"), args.get("from"), args.get("to"))
     require_ended_range(args.get("from"), args.get("to"), freq=args.get("freq", "M"))
     if fmt in TABLE_FORMATS:  # a table of no ended period (freq=A in the data's only year): said on this page
@@ -322,10 +327,15 @@ def export_datapackage():
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-dp-"))
     try:
         out = tmp / "datapackage"
-        export.export(con, "datapackage", out, freq="M", start=start, end=end,
-                      protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
-                      secret=secret_for(settings.data_dir, settings.ckm_secret),
-                      lang="it" if lang() == "it" else "en", data_dir=settings.data_dir)
+        try:
+            export.export(con, "datapackage", out, freq="M", start=start, end=end,
+                          protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
+                          secret=secret_for(settings.data_dir, settings.ckm_secret),
+                          lang="it" if lang() == "it" else "en", data_dir=settings.data_dir)
+        except QueryError as exc:  # no ended month with data: said of the months this download takes
+            if exc.field != "freq":
+                raise
+            raise QueryError("from", str(exc)) from None
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(out.rglob("*")):
