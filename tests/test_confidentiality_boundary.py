@@ -168,3 +168,80 @@ def test_at_the_months_turn_an_older_cursors_rates_never_give_the_month_just_end
             assert list(cells["period"]) == ["2026-11"], cells
             fresh = funnel_cells(tmp_path, ("service", "period"), con=wh.cursor())
             assert list(fresh["period"]) == ["2026-11", "2026-12"], fresh
+
+
+def test_a_cursor_taken_before_the_months_turn_never_publishes_a_span_cell_of_the_quarter_without_its_last_month(tmp_path):
+    """Route 22 on the span cells (red team, 2026-12-05): a comparison's units and benchmark and the Faccia
+    report's totals are one cell over a calendar period (``span``), which read the rollup without the load's
+    running month (``ended_sql``) and were judged ended by the live clock alone (``Cut.validate``). A cursor
+    taken at 05:59 on 1 January (October and November loaded) and used at 06:01 published "2026-Q4" of a
+    service — and of the type, in the comparison — from two months, and a fresh cursor a moment later from
+    three: two draws, their difference December's n. Now a span over a period not ended by the load's
+    running month gives no cell, as the frequency cells do (:func:`warehouse.cube.aggregate`)."""
+    from warehouse import cube
+    from warehouse.compare import compare
+    from warehouse.dataset import Warehouse
+    from warehouse.faccia_report import report
+    from warehouse.protect import Protection
+    from warehouse.rollup import RESPONSES
+
+    face = {"satisfaction": 100.0, "satisfaction_raw": "satisfied", "satisfaction_scale": None,
+            "answers": [("face", '"satisfied"')]}
+    write(tmp_path, [response(period=m, day=10, service=f"svc-q4-{i}", satisfaction=4)
+                     for m in ("2026-10", "2026-11", "2026-12") for i in range(2) for _ in range(20)]
+          + [{**response(period=m, day=10, service="roma-front_office", service_type="sportello.urp",
+                         channel="front_office", questionnaire="faccia"), **face}
+             for m in ("2026-10", "2026-11", "2026-12") for _ in range(20)])
+    settings = Settings(data_dir=tmp_path, rollup_check_s=3600)
+    with pinned_at(2027, 1, 1, 5, 59), Warehouse(settings) as wh:
+        stale = wh.cursor()  # December is still running: its answers are not loaded
+        with pinned_at(2027, 1, 1, 6, 1):
+            for start, end in (("2026-Q4", "2026-Q4"), ("2026", "2026"), ("2026-10", "2026-12")):
+                freq = "A" if start == "2026" else "Q" if "Q" in start else "M"
+                cut = cube.Cut(indicator=RESPONSES, by=["service"], freq=freq, start=start, end=end)
+                assert cube.table(stale, cut, Protection(), span=True).empty, (start, end)
+                body = compare(stale, cube.Cut(indicator="satisfaction", filters={"service_type": ["anagrafe.certificati"]},
+                                               freq=freq, start=start, end=end), level="service")
+                assert body["benchmark"] is None and body["units"] == [], (start, end, body["benchmark"])
+            for asked in ({"start": "2026-10", "end": "2026-12"}, {}):  # the quarter, and the default (the year)
+                faccia = report(stale, "c_h501", Protection(), **asked)
+                assert faccia["rows"] and not faccia["channels"], (asked, faccia["totals_period"], faccia["channels"])
+            fresh = wh.cursor()  # the turn reloads: the quarter with its three months, one draw
+            cut = cube.Cut(indicator=RESPONSES, by=["service"], freq="Q", start="2026-Q4", end="2026-Q4")
+            spans = cube.table(fresh, cut, Protection(), span=True)
+            quarters = cube.table(fresh, cube.Cut(indicator=RESPONSES, by=["service"], freq="Q"), Protection())
+            assert len(spans) == 3 and all(int(n) > 55 for n in spans["n"]), spans  # all three months, one draw:
+            assert spans["n"].tolist() == quarters[quarters["period"] == "2026-Q4"]["n"].tolist()  # the quarter's own
+
+
+def test_a_cursor_taken_before_the_months_turn_never_analyses_the_quarter_without_its_last_month(tmp_path):
+    """Route 22 on the key-driver analysis (red team, 2026-12-05): it reads the cursor's ``responses`` (the
+    months ended when they were loaded) and judged the period by the live clock: a cursor taken at 05:59 on 1
+    January and used at 06:01 analysed "2026-Q4" from October and November (its n published, perturbed), a
+    fresh one from all three — two draws. The period must have ended by the load's running month."""
+    import numpy as np
+
+    from warehouse.dataset import Warehouse
+    from warehouse.drivers import DriversRefused, drivers_for, load_rows
+
+    rng = np.random.default_rng(22)
+    rows = []
+    for m in ("2026-10", "2026-11", "2026-12"):
+        for _ in range(60):
+            r = response(period=m, day=10, service="svc-q4", satisfaction=int(rng.integers(1, 6)),
+                         ease=int(rng.integers(1, 6)), clarity=int(rng.integers(1, 6)))
+            r.update(speed=float(rng.integers(0, 5) * 25), trust=float(rng.integers(0, 5) * 25),
+                     task_completed=float(rng.choice([0, 50, 100])))
+            rows.append(r)
+    write(tmp_path, rows)
+    settings = Settings(data_dir=tmp_path, rollup_check_s=3600)
+    with pinned_at(2027, 1, 1, 5, 59), Warehouse(settings) as wh:
+        stale = wh.cursor()  # December is still running: its answers are not loaded
+        with pinned_at(2027, 1, 1, 6, 1):
+            for period in ("2026-Q4", "2026"):
+                with pytest.raises(DriversRefused) as refused:
+                    drivers_for(stale, start=period, end=period, service="svc-q4", n_boot=100)
+                assert (refused.value.code, refused.value.fields) == ("invalid_parameter", ["end"]), period
+            assert len(load_rows(stale, start="2026-11", end="2026-11", service="svc-q4")) == 60  # ended: read
+            fresh = wh.cursor()  # the turn reloads: the quarter with its three months
+            assert len(load_rows(fresh, start="2026-Q4", end="2026-Q4", service="svc-q4")) == 180

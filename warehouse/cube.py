@@ -128,7 +128,7 @@ def aggregate(con, cut: Cut, span: bool = False) -> pd.DataFrame:
     if span and (cut.start is not None or cut.end is not None):
         require_calendar_span(cut.start, cut.end)
     where, params = _where(cut)
-    where += "" if span else f" AND {ended_sql(con, cut.freq)}"  # ended when the data were loaded (route 22)
+    where += f" AND {ended_sql(con, cut.freq, span, cut.end)}"  # ended when the data were loaded (route 22)
     t = f"'{SPAN}'" if span else time_expr(cut.freq)
     measures = measures_sql(cut.indicator)
     if cut.margins and cut.by and not span:

@@ -172,6 +172,10 @@ def load_rows(con, *, start: str, end: str, service: str | None = None, entity: 
         if value is not None and (not isinstance(value, str) or not _CODE.match(value)):
             raise DriversRefused("invalid_parameter", name, f"Malformed code {value!r}.")
     first, last = month_range(start, end)
+    loaded = periods.loaded_today(con)  # the running month the cursor's data hold, not the clock's (route 22):
+    if loaded is not None and last >= loaded.isoformat()[:7]:  # at the month's turn "2026-Q4" lacked December
+        raise DriversRefused("invalid_parameter", "end", f"{end} had not ended when these data were read: its "
+                             "figures are published once it has ended (ask again in a moment).")
     cols = ", ".join((OUTCOME, *DRIVERS))
     # the groups holding the unit's rows, whole (every entity's rows): the months, the questionnaire, and
     # each (PA type, region, service type) of the unit — quasi-identifiers, so no group is cut short

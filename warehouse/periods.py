@@ -196,14 +196,19 @@ def loaded_today(con) -> date | None:
     return date(int(month[:4]), int(month[5:]), 1)
 
 
-def ended_sql(con, freq: str) -> str:
+def ended_sql(con, freq: str, span: bool = False, end: str | None = None) -> str:
     """SQL over the rollup: the row's ``freq`` period has ended by the running month the data were loaded
     with (:data:`warehouse.periods.LOADED_MONTH`, read in the same query as the data, so the two always
     agree: a cursor taken before a month's turn and used after it still sees the running quarter as
-    running); ``TRUE`` on a bare rollup, where the live clock judges (:func:`warehouse.cube.aggregate`)."""
-    if not _loaded(con):
+    running); ``TRUE`` on a bare rollup, where the live clock judges (:func:`warehouse.cube.aggregate`).
+    ``span`` (one cell over a calendar period, the label ``end``): that period has ended by the same
+    month — judged by the live clock alone, a stale cursor's "2026-Q4" was October and November, a fresh
+    one's a moment later all three: two draws (route 22 on span cells); no ``end`` (every period): ``TRUE``,
+    the data being every ended month they were loaded with."""
+    if not _loaded(con) or (span and end is None):
         return "TRUE"
-    return f"({_period_end(freq)} < (SELECT running_month FROM {LOADED_MONTH}))"
+    last = f"'{months(end, 'to')[1]}'" if span else _period_end(freq)  # months() validated it: YYYY-MM
+    return f"({last} < (SELECT running_month FROM {LOADED_MONTH}))"
 
 
 def require_ended(label: str, field: str, today: date | None = None) -> str:
