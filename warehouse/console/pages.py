@@ -295,9 +295,11 @@ def export_download():
     is refused here, on an HTML page naming the field, not by the API's JSON in the browser."""
     from ..export_periods import held_periods
     from ..periods import require_ended_range, validate_range
-    from .api import TABLE_FORMATS
+    from .api import API_FORMATS, TABLE_FORMATS
 
     fmt = request.args.get("format", "csv")
+    if fmt not in API_FORMATS:  # refused here, naming it: not put in the redirect's path ("../../x")
+        raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}.")
     args = {k: v for k in ("freq", "from", "to", "lang") if (v := request.args.get(k))}
     validate_range(args.get("freq", "M"), args.get("from"), args.get("to"))
     require_ended_range(args.get("from"), args.get("to"), freq=args.get("freq", "M"))
