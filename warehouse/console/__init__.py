@@ -79,6 +79,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["ASCOLTO_WAREHOUSE"] = warehouse
     # the rollup's first build (seconds after make run) starts now, not when the first page asks for it
     app.config["ASCOLTO_WARM_UP"] = warehouse.warm_up()
+    from .body_limit import refuse_cut_body
+    app.before_request(refuse_cut_body)  # a chunked body over the limit: 413, not a cut form (before CSRF reads it)
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # GET only, and bearer-token or SameSite=Strict cookie authenticated
     from .nul_guard import refuse_nul
