@@ -304,6 +304,19 @@ def test_internal_redirects_keep_their_path_and_query(app, seeded):
     assert _login(app.test_client(), seeded[1]["monitoring"], "next=/quality").headers["Location"] == "/quality"
 
 
+
+@pytest.mark.parametrize("fmt", ["../../admin/tokens", "..%2F..%2Fadmin", "csv2", "//evil.example"])
+def test_the_exports_forms_format_is_checked_before_it_is_put_in_the_redirect(app, seeded, fmt):
+    """``/exports/download?format=`` went into the redirect's path as sent (``/api/v1/export/../../admin/tokens``,
+    which a browser resolves to another page): an unknown format is a 400 page naming it, as the form's other
+    fields are; the known ones still redirect to the API."""
+    h = {"Authorization": f"Bearer {seeded[1]['statistician']}"}
+    r = app.test_client().get(f"/exports/download?format={fmt}&freq=M", headers=h)
+    assert r.status_code == 400 and "Location" not in r.headers
+    assert "format" in r.get_data(as_text=True)
+    ok = app.test_client().get("/exports/download?format=sdmx-csv&freq=M", headers=h)
+    assert ok.status_code == 303 and ok.headers["Location"].startswith("/api/v1/export/sdmx-csv?")
+
 # --- 6b. What a signed-in user downloads is never kept by a cache -----------------------------------
 
 def test_every_download_of_a_signed_in_user_is_no_store_and_only_static_files_are_cached(app, seeded):

@@ -40,6 +40,11 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
+#: The largest request body the console reads (``MAX_CONTENT_LENGTH``): its largest form, an improvement
+#: plan (5 000 characters of actions, percent-encoded), is under 100 KB. Without a limit a client that
+#: need not sign in (``/login``, ``/join``) had a worker hold a body of any size in memory: a 413 naming ``body``.
+MAX_BODY_BYTES = 1024 * 1024
+
 #: Paths of the same bytes for everyone (the console's static files, the charting library): cacheable.
 PUBLIC_ASSETS = ("/static/", "/vendor/")
 
@@ -53,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["ascolto.close"] = lambda: close_app(app)  # what a server calls as it stops (worker_exit)
     app.config.update(
         ASCOLTO_SETTINGS=settings,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         SECRET_KEY=settings.console_secret or auth.local_secret(settings.data_dir),
         SESSION_COOKIE_NAME="ascolto_console",
         SESSION_COOKIE_HTTPONLY=True,
@@ -73,6 +79,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["ASCOLTO_WAREHOUSE"] = warehouse
     # the rollup's first build (seconds after make run) starts now, not when the first page asks for it
     app.config["ASCOLTO_WARM_UP"] = warehouse.warm_up()
+    from .body_limit import refuse_cut_body
+    app.before_request(refuse_cut_body)  # a chunked body over the limit: 413, not a cut form (before CSRF reads it)
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # GET only, and bearer-token or SameSite=Strict cookie authenticated
     from .nul_guard import refuse_nul
@@ -221,7 +229,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         field = getattr(exc, "field", None)  # set by auth.not_found: the path parameter that names nothing
         kind = exc.name.lower().replace(" ", "_")
         fields = {field: [exc.description]} if field else {}
-        if exc.code == 404 and request.url_rule is None:  # no such route: name the path and where the routes are
+        if exc.code == 413:  # a body over MAX_BODY_BYTES (werkzeug's words name no field)
+            fields = {"body": [f"Larger than the limit of {MAX_BODY_BYTES} bytes."]}
+        elif exc.code == 404 and request.url_rule is None:  # no such route: name the path and where the routes are
             fields = {"path": [f"No endpoint {request.path!r} in the console; the API's routes are listed in "
                                "docs/warehouse.md (Console API)."]}
         return _err(exc.code, kind, exc.description, fields, page_message=refusal(kind, exc.description, field=field))

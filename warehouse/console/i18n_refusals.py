@@ -206,6 +206,8 @@ def refusal(kind: str, message: str, field: str | None = None, reason: str | Non
     if kind == "not_found":  # a path (or parameter) naming nothing; werkzeug's own 404 has no field
         return translate_problem(message, _NOT_FOUND_IT) or (
             "La pagina richiesta non esiste o non è più disponibile." if field is None else message)
+    if kind == "request_entity_too_large":  # a body over the console's limit (MAX_BODY_BYTES)
+        return "La richiesta è troppo grande: il modulo inviato supera il limite della console."
     if kind == "method_not_allowed":
         return "Questo indirizzo non accetta questo tipo di richiesta: usare i link e i pulsanti delle pagine."
     return message

@@ -299,6 +299,8 @@ def export_download():
     from .api import API_FORMATS, TABLE_FORMATS
 
     fmt = request.args.get("format", "csv")
+    if fmt not in API_FORMATS:  # refused here, naming it: not put in the redirect's path ("../../x")
+        raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}.")
     args = {k: v for k in ("freq", "from", "to", "lang") if (v := request.args.get(k))}
     if fmt not in API_FORMATS:  # said on this page, not by the API's JSON in the browser
         raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; got {fmt!r}.")
