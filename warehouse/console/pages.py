@@ -299,11 +299,9 @@ def export_download():
     from .api import API_FORMATS, TABLE_FORMATS
 
     fmt = request.args.get("format", "csv")
-    if fmt not in API_FORMATS:  # refused here, naming it: not put in the redirect's path ("../../x")
+    if fmt not in API_FORMATS:  # refused on this page, naming it (not the API's JSON), never put in the redirect's path
         raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}.")
     args = {k: v for k in ("freq", "from", "to", "lang") if (v := request.args.get(k))}
-    if fmt not in API_FORMATS:  # said on this page, not by the API's JSON in the browser
-        raise QueryError("format", f"format must be one of {', '.join(API_FORMATS)}; got {fmt!r}.")
     if args.get("lang", "en") not in ("it", "en"):
         raise QueryError("lang", "lang must be it or en.")
     validate_range(args.get("freq", "M"), args.get("from"), args.get("to"))
