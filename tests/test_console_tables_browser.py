@@ -96,3 +96,28 @@ def test_entity_pages_empty_states_and_no_dead_link(console, browser):
             assert context.request.get(base + href).status < 400, (path, href)
     assert page.get_by_role("link", name="Mettiamoci la faccia — rapporto").count() == 1  # c_h501's, registered
     context.close()
+
+
+def test_the_same_figure_is_named_the_same_on_the_entity_page_and_its_workspace(console, browser):
+    """The count of responses is "Risposte" on the entity page, the service type's funnel ("Numero di risposte")
+    and the overview; the entity's workspace headed it "N" (its services, its position, its funnel's axis and CSV)."""
+    base, tokens = console
+    context, page = sign_in(browser, base, tokens["admin"], path="/entities/c_h501")
+    heads = page.locator('table[data-table="services"] thead th').all_inner_texts()
+    assert "Risposte" in heads
+    page.goto(base + "/service-types/anagrafe.certificati")
+    page.wait_for_selector('[data-chart="funnel"] .g-xtitle text')
+    axis = page.locator('[data-chart="funnel"] .g-xtitle text').text_content()
+    assert axis == "Numero di risposte"
+    page.goto(base + "/workspace/c_h501")
+    for table in ("services", "position"):
+        heads = page.locator(f'table[data-table="{table}"] thead th').all_inner_texts()
+        assert "Risposte" in heads and "N" not in heads, (table, heads)
+    page.wait_for_selector('[data-chart^="funnel-"] .g-xtitle text')
+    assert page.locator('[data-chart^="funnel-"] .g-xtitle text').all_text_contents() == [axis]
+    assert "Risposte" in page.locator('table[data-table^="funnel-"] thead th').all_text_contents()
+    with page.expect_download() as dl:
+        page.locator('a[href*="/services.csv"]').first.click()
+    assert "Risposte" in dl.value.path().read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    assert not page.errors
+    context.close()
