@@ -48,7 +48,7 @@ def test_from_the_plan_to_its_evaluation_and_the_services_changes(console, brows
         found["workspace"] = serious(page)
         page.set_viewport_size({"width": 320, "height": 640})
         page.reload()
-        region = page.locator('div.table-wrap[role="region"][aria-labelledby="svc-h"]')
+        region = page.locator('div.table-wrap[role="region"][aria-labelledby="svc-h table-word"]')
         expect(region).to_be_visible()
         change.scroll_into_view_if_needed()
         expect(change).to_be_in_viewport()

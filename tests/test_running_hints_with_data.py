@@ -64,7 +64,10 @@ def test_a_page_names_and_links_the_latest_ended_period_with_data(get):
     assert year.status_code == 400
     assert ("il periodo 2026 è in corso: i suoi dati si pubblicano quando è finito, dal 2027-01-01. Nessun anno con "
             "dati è ancora concluso.") in page
-    assert "data-instead" not in page and "2025" not in page  # no button to a year without data
+    assert "2025" not in page  # no button to a year without data: to the latest ended quarter with data
+    link = re.search(r'data-instead="period"[^>]*href="([^"]+)"', page)
+    assert link and "freq=Q" in link.group(1) and "period=2026-Q2" in link.group(1) and "Mostra 2026-Q2 (Trimestrale)" in page
+    assert get(link.group(1)).status_code == 200
 
 
 

@@ -104,13 +104,13 @@ def test_the_services_table_downloads_as_its_published_cells(client, seeded):
     for cell in api:
         row = rows[cell["service"]]
         if cell["conf_status"] == "A":
-            assert (row["N"], row["Quota positiva %"], row["Stato"]) == ("", "", "oscurato")
+            assert (row["Risposte"], row["Quota positiva %"], row["Stato"]) == ("", "", "oscurato")
         else:
-            assert int(row["N"]) == cell["n"] and float(row["Quota positiva %"]) == pytest.approx(cell["positive_share"], abs=0.06)
+            assert int(row["Risposte"]) == cell["n"] and float(row["Quota positiva %"]) == pytest.approx(cell["positive_share"], abs=0.06)
             assert float(row["IC 95% inf."]) < float(row["Quota positiva %"]) < float(row["IC 95% sup."])
     assert {x["Periodo"] for x in rows.values()} == {"2026-10"}
     en = console_csv.rows(get(client, entity, link + "&lang=en"))
-    assert en[0][:7] == ["Service", "Key", "Service type", "Channel", "Period", "N", "Positive share %"]
+    assert en[0][:7] == ["Service", "Key", "Service type", "Channel", "Period", "Responses", "Positive share %"]
     assert get(client, seeded[1]["entity"], f"/workspace/{MILANO}/services.csv").status_code == 403
 
 

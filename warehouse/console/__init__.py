@@ -171,14 +171,37 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     def _instead(exc: QueryError) -> dict | None:
         """A page refused for a running period (``exc.instead``, :func:`warehouse.periods.require_ended`):
-        the same page with the ended period it suggests in the refused field, every other argument kept."""
+        the same page with the ended period it suggests in the refused field, every other argument kept — or,
+        none of its frequency having ended, with the latest of a finer one (:func:`_finer`: ``freq`` said)."""
         label = getattr(exc, "instead", None)
-        if not label or request.method != "GET" or exc.field not in request.args:
+        if request.method != "GET" or exc.field not in request.args:
             return None
         args = request.args.copy()
+        if not label and not (label := _finer(exc, args)):
+            return None
         args[exc.field] = label
         path = request.script_root + "/" + request.path.lstrip("/")  # never "//host"
-        return {"field": exc.field, "label": label, "url": f"{path}?{urlencode(list(args.items(multi=True)))}"}
+        return {"field": exc.field, "label": label, "url": f"{path}?{urlencode(list(args.items(multi=True)))}",
+                "freq": args["freq"] if args.get("freq") != request.args.get("freq") else None}
+
+    def _finer(exc: QueryError, args) -> str | None:
+        """No period of the frequency asked for has ended (the menu's "Annuale" in a first year of data): the
+        latest ended period with data of the next finer one, set in ``args`` (``freq``) — else None. A
+        label, never a figure."""
+        freq = args.get("freq")
+        if exc.field != "period" or getattr(exc, "running", None) is None or freq not in ("A", "Q"):
+            return None
+        from ..cube import latest_period
+
+        for finer in ("Q", "M")[("A", "Q").index(freq):]:
+            try:
+                label = latest_period(app.config["ASCOLTO_WAREHOUSE"]().cursor(), finer)[0]
+            except (duckdb.Error, OSError, RuntimeError):
+                return None
+            if label:
+                args["freq"] = finer
+                return label
+        return None
 
     @app.errorhandler(NotComparable)
     def _not_comparable(exc: NotComparable):

@@ -51,7 +51,7 @@ EN = {
     "Rango EB": "EB rank", "Ente": "Entity", "Valore": "Value", "Stima EB": "EB estimate",
     "Posizione nel funnel": "Funnel position", "Servizi": "Services", "Servizio": "Service",
     "Andamento rispetto al benchmark nazionale": "Trend vs the national benchmark",
-    "Nessun dato.": "No data.", "Ultimo dato ricevuto": "Latest response received",
+    "Nessun dato.": "No data.", "Nessun servizio di questo ente nel registro.": "No service of this entity in the registry.", "(tabella)": "(table)", "Ultimo dato ricevuto": "Latest response received",
     "Record scartati": "Failed records", "Celle": "Cells", "pubblicata": "published",
     "soddisfazione, mese {a}": "satisfaction, month {a}",
     "soddisfazione, mesi da {a} a {b}": "satisfaction, months {a} to {b}",

@@ -219,7 +219,8 @@ def entity(ipa: str):
     d = _build("entity", ipa=ipa)
     if ipa not in names and not d["types"]:
         raise not_found("ipa", f"No entity with IPA code {ipa!r} in the registry.")
-    return render_template("entity.html", d=d, name=names.get(ipa, ipa), page="entities")
+    return render_template("entity.html", d=d, name=names.get(ipa, ipa), page="entities",
+                           registered=ipa in names)  # the report reads the registry's entity: none, no link
 
 
 @bp.get("/regions")

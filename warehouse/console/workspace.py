@@ -94,7 +94,7 @@ def page(ipa: str):
 
 #: The services table as its CSV heads it (Italian, translated by :func:`.data.table_csv` for an English reader).
 SERVICE_COLUMNS = [("name", "Servizio"), ("key", "Chiave"), ("service_type", "Tipo di servizio"),
-                   ("channel", "Canale"), ("period", "Periodo"), ("n", "N"), ("share", "Quota positiva %"),
+                   ("channel", "Canale"), ("period", "Periodo"), ("n", "Risposte"), ("share", "Quota positiva %"),
                    ("share_lower", "IC 95% inf."), ("share_upper", "IC 95% sup."), ("mean", "Media (0–100)"),
                    ("mean_lower", "Media: IC 95% inf."), ("mean_upper", "Media: IC 95% sup."), ("status", "Stato"),
                    ("change", "Rispetto al periodo precedente"), ("change_lower", "Variazione: IC 95% inf."),

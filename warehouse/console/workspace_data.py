@@ -144,7 +144,7 @@ def funnel_chart(p: dict[str, Any], ipa: str, name: str | None = None,
          "name": data._("Benchmark nazionale"), "line": {"color": "#17324d"}},
         {"type": "scatter", "mode": "markers+text", "x": [r["n"] for r in own], "y": [r["value"] for r in own],
          "text": [name or ipa for _ in own], "textposition": "top center", "name": name or ipa, "marker": {"color": "#0066cc", "size": 12}}],
-        "layout": {"xaxis": {"title": {"text": "N"}}, "yaxis": {"title": {"text": ytitle}, "range": [0, 105]}}}
+        "layout": {"xaxis": {"title": {"text": data._("Numero di risposte")}}, "yaxis": {"title": {"text": ytitle}, "range": [0, 105]}}}
     # the chart's table (its accessible alternative and its CSV) says what the position table above it
     # says, in words: the service type's name, the funnel position and the status — it gave the codes
     # ("anagrafe.certificati", "within", "A", "F") beside a table saying "entro i limiti"
@@ -154,7 +154,7 @@ def funnel_chart(p: dict[str, Any], ipa: str, name: str | None = None,
     rows = [{"service_type": p["label"], "n": p["n"], "value": p["value"],
              "benchmark": bench, "flag": code_label(p["flag"]), "status": status}]
     return data.Chart(f"funnel-{p['service_type']}", f"Funnel plot — {p['label']}",
-                      [("service_type", "Tipo di servizio"), ("n", "N"), ("value", "Quota positiva %"
+                      [("service_type", "Tipo di servizio"), ("n", "Risposte"), ("value", "Quota positiva %"
                                                                           if measure == "positive_share" else "Media (0–100)"),
                        ("benchmark", "Benchmark nazionale"), ("flag", "Posizione nel funnel"),
                        ("status", "Stato")], rows, plot if f["n"] else {})
