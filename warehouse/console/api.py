@@ -46,9 +46,13 @@ _CUT_ARGS = frozenset({"period", "freq", "from", "to", "by", "margins", "indicat
 
 
 def _known_args(own: frozenset[str]) -> None:
-    """A 400 naming a query parameter the endpoint does not read (``servicetype=`` gave the national figures,
-    the typo unsaid) or one given twice (``pa_type=L6&pa_type=C16`` filtered on L6 alone)."""
-    known = _CUT_ARGS | own
+    """:func:`refuse_unknown_args` of a cut's parameters and the endpoint's ``own``."""
+    refuse_unknown_args(_CUT_ARGS | own)
+
+
+def refuse_unknown_args(known: frozenset[str]) -> None:
+    """A 400 (:class:`QueryError`) naming a query parameter not in ``known`` (``servicetype=`` gave the national
+    figures, the typo unsaid) or one given twice (``pa_type=L6&pa_type=C16`` filtered on L6 alone)."""
     for name in request.args:
         if name not in known:
             raise QueryError(name, f"Unknown parameter {name!r}: this endpoint reads {', '.join(sorted(known))}.")

@@ -14,12 +14,14 @@ such. Method: ``docs/methodology.md (From measurement to improvement)``.
 | ``GET /plans/<id>`` | — (every version) |
 | ``GET /plans/<id>/evaluation`` | ``follow_up`` (period); ``lang`` |
 
-Refusals: 400 ``invalid_parameter`` (a malformed parameter, or a unit that names nothing: :func:`_unit`), 404
+Refusals: 400 ``invalid_parameter`` (a malformed parameter, one the route does not read or given twice —
+:func:`reads` —, or a unit that names nothing: :func:`_unit`), 404
 ``not_found`` (no such plan),
 422 with the reason (``too_few_responses``, ``items_not_asked``, ``no_variance``, ``not_evaluable``).
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -35,11 +37,27 @@ from .. import series_breaks
 from ..comparability import QueryError
 from ..cube import CODE as _CODE
 from ..protect import Protection
+from .api import refuse_unknown_args
 from .auth import require
 from .unit_codes import check_units, known_service_type, unknown_service_type
 
 bp = Blueprint("improve_api", __name__, url_prefix="/api/v1/improve")
 UNITS = ("service", "entity", "service_type")
+
+
+def reads(*names: str):
+    """A view reading only the query parameters ``names``: any other, or one given twice, is a 400 naming it
+    (:func:`warehouse.console.api.refuse_unknown_args`; ``channel=app`` on ``/trend`` gave the unit's figures of
+    every channel, the parameter unsaid). Applied under :func:`require`: the role is checked first."""
+    known = frozenset(names)
+
+    def wrap(view):
+        @functools.wraps(view)
+        def checked(*args, **kwargs):
+            refuse_unknown_args(known)
+            return view(*args, **kwargs)
+        return checked
+    return wrap
 
 
 def _settings():
@@ -206,6 +224,7 @@ def _registry(exc: RegistryError):
 
 @bp.get("/drivers")
 @require("dashboards")
+@reads(*UNITS, "period", "method", "lang")
 def drivers_view():
     """Derived importance, the importance × performance matrix and the plain-language list."""
     dim, code = _unit()
@@ -242,6 +261,7 @@ def drivers_view():
 
 @bp.get("/trend")
 @require("dashboards")
+@reads(*UNITS, "indicator", "from", "to")
 def trend_view():
     """Logistic trend of the positive share of ``indicator`` over the months ``from``..``to``."""
     dim, code = _unit()
@@ -265,6 +285,7 @@ def trend_view():
 
 @bp.get("/plans")
 @require("dashboards")
+@reads("entity", "service", "status")
 def plans_view():
     """Plans (current versions), as the export's rows."""
     filters = {k: request.args[a] for a, k in (("entity", "entity_ipa"), ("service", "service_key"), ("status", "status"))
@@ -284,6 +305,7 @@ def _plan(s, plan_id: int) -> dict[str, Any]:
 
 @bp.get("/plans/<int:plan_id>")
 @require("dashboards")
+@reads()
 def plan_view(plan_id: int):
     with session_scope(current_app.config["ASCOLTO_REGISTRY"]) as s:
         return jsonify(_plan(s, plan_id))
@@ -300,6 +322,7 @@ def target_of(change: evaluation.Change, target: float, cell: dict[str, Any]) ->
 
 @bp.get("/plans/<int:plan_id>/evaluation")
 @require("dashboards")
+@reads("follow_up", "lang")
 def evaluation_view(plan_id: int):
     """The plan's indicator in its baseline period against ``follow_up``: CI of the change, verdict,
     minimum detectable change, and whether the follow-up value reaches the target

@@ -320,9 +320,11 @@ def export_datapackage():
     Named after its months (``ascolto-microdata-2026-07_2026-09.zip``, :func:`warehouse.export.span`);
     the same months and data give the same bytes (entries in name order, with a fixed time and mode).
     Its descriptor's words are in the reader's language (Italian, or English for any other), as
-    ``ascolto export --format datapackage --lang``."""
+    ``ascolto export --format datapackage --lang``. Another parameter, or one given twice, is a 400 naming it."""
     from dataset.recordkey import secret_for
+    from .api import refuse_unknown_args
 
+    refuse_unknown_args(frozenset({"from", "to", "lang"}))  # a typo (``From=``) gave every month, unsaid
     con, settings = _ctx()
     start, end = request.args.get("from") or None, request.args.get("to") or None
     tmp = Path(tempfile.mkdtemp(prefix="ascolto-dp-"))
