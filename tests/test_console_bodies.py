@@ -10,13 +10,11 @@ import http.client
 import io
 import re
 import socket
-import subprocess
-import time
-import urllib.request
 
 import pytest
 
 from tests.console_data import build
+from tests.gunicorn_served import gunicorn_served
 from warehouse.console import MAX_BODY_BYTES, close_app, create_app
 
 STRONG = "9b1f3c7e2a5d4086b7c1e9f2a3d5b8c6"
@@ -70,30 +68,14 @@ def test_a_large_form_under_the_limit_is_read_as_before(app):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The console under gunicorn (``deploy.up.gunicorn_cmd``, one worker) on a seeded dataset: its port."""
-    from deploy.broker import free_port
-    from deploy.up import gunicorn_cmd
     from settings import child_environment
 
     root = tmp_path_factory.mktemp("console-bodies-served")
     build(root)
     env = child_environment(ASCOLTO_DATA_DIR=str(root), ASCOLTO_WORKERS="1", ASCOLTO_CONSOLE_SECRET=STRONG,
                             ASCOLTO_CONSOLE_SECURE_COOKIE="0")
-    port = free_port()
-    with open(root / "gunicorn.log", "wb") as out:
-        proc = subprocess.Popen(gunicorn_cmd("warehouse.console:create_app()", port), env=env, stdout=out, stderr=out)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, (root / "gunicorn.log").read_text()
-                time.sleep(0.2)
+    with gunicorn_served("warehouse.console:create_app()", env, root / "gunicorn.log") as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(30)
 
 
 def _chunked_sign_in(port: int, token_bytes: int) -> int:

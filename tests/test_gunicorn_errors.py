@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 import time
 import urllib.request
 
 import pytest
 
-from deploy.broker import free_port
-from deploy.up import COLLECTOR_APP, gunicorn_cmd
+from deploy.up import COLLECTOR_APP
 from registry import connect
 from registry.demo import seed
 from settings import child_environment, load
 from tests.conftest import ORIGIN
+from tests.gunicorn_served import gunicorn_served
 
 QUESTIONNAIRE = "/v1/services/demo-roma-anagrafe/questionnaire"
 
@@ -32,22 +31,9 @@ def collector(broker, tmp_path_factory):
                             ASCOLTO_TOPIC=f"t-{data.name}.submissions", ASCOLTO_WORKERS="1",
                             ASCOLTO_LOG_LEVEL="info")
     seed(connect(load(env).database_url), [ORIGIN])
-    port, log = free_port(), data / "gunicorn.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(gunicorn_cmd(COLLECTOR_APP, port), env=env, stdout=out, stderr=out)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
+    log = data / "gunicorn.log"
+    with gunicorn_served(COLLECTOR_APP, env, log) as port:
         yield port, log
-    finally:
-        proc.terminate()
-        proc.wait(30)
 
 
 def _raw(port: int, request: bytes) -> tuple[int, dict[str, str], dict]:
