@@ -135,8 +135,32 @@ class BackendView:
         return self.expires_at is None or self.expires_at > utcnow()
 
 
+class _Answers:
+    """A lookup's cached answers, ``(read at, view, …)`` by key, the found (``view`` not None) and the not found
+    kept and bounded apart: a flood of unknown keys or tokens fills and clears only the not found, never the
+    found — which the collector serves from, and serves stale from while the registry is unreachable."""
+
+    __slots__ = ("found", "missing")
+
+    def __init__(self):
+        self.found: dict[str, tuple] = {}
+        self.missing: dict[str, tuple] = {}
+
+    def get(self, key: str) -> tuple | None:
+        return self.found.get(key) or self.missing.get(key)
+
+    def put(self, key: str, entry: tuple, limit: int) -> None:
+        """Keeps ``entry`` (its ``[1]`` the view, None when not found); a side at ``limit`` entries is cleared first."""
+        side, other = (self.found, self.missing) if entry[1] is not None else (self.missing, self.found)
+        other.pop(key, None)
+        if len(side) >= limit and key not in side:
+            side.clear()
+        side[key] = entry
+
+
 class ServiceDirectory:
-    """Looks services up by key, caching each answer (hits and misses) for ``ttl_s`` seconds."""
+    """Looks services up by key, caching each answer (hits and misses, bounded apart: :class:`_Answers`) for
+    ``ttl_s`` seconds."""
 
     MAX_ENTRIES = 10_000
 
@@ -146,16 +170,16 @@ class ServiceDirectory:
         self._factory, self._ttl, self._clock = factory, ttl_s, clock
         self._stale, self._on_stale = stale_s, on_stale
         self._warned = float("-inf")  # when the last "serving stale views" line was logged
-        self._cache: dict[str, tuple[float, ServiceView | None]] = {}
-        self._devices: dict[str, tuple[float, DeviceView | None]] = {}
-        self._backends: dict[str, tuple[float, BackendView | None, str | None]] = {}  # (read at, view, why not)
+        self._cache = _Answers()  # (read at, ServiceView | None)
+        self._devices = _Answers()  # (read at, DeviceView | None)
+        self._backends = _Answers()  # (read at, BackendView | None, why not)
         self._lock = threading.Lock()
 
     def get(self, key: str) -> ServiceView | None:
         """The service ``key`` as of at most ``ttl_s`` seconds ago; None when it does not exist. While
         the registry is unavailable, as of at most ``stale_s`` seconds ago (see the module docstring)."""
         now = self._clock()
-        hit = self._cache.get(key)
+        hit = self._cache.found.get(key) or self._cache.missing.get(key)  # (the request path: no call)
         if hit is not None and now - hit[0] < self._ttl:
             return hit[1]
         if "\x00" in key:  # no key holds a NUL, and PostgreSQL cannot even be asked (psycopg2 refuses it)
@@ -170,9 +194,7 @@ class ServiceDirectory:
                 raise
             return self._served_stale(key, hit, now, exc)
         with self._lock:
-            if len(self._cache) >= self.MAX_ENTRIES:
-                self._cache.clear()
-            self._cache[key] = (now, view)
+            self._cache.put(key, (now, view), self.MAX_ENTRIES)
         return view
 
     def _served_stale(self, key: str, hit: tuple[float, ServiceView | None], now: float, exc: BaseException):
@@ -197,9 +219,7 @@ class ServiceDirectory:
             row = verify_device(s, token)
             view = None if row is None else _device_view(row)
         with self._lock:
-            if len(self._devices) >= self.MAX_ENTRIES:
-                self._devices.clear()
-            self._devices[ck] = (now, view)
+            self._devices.put(ck, (now, view), self.MAX_ENTRIES)
         return view
 
     def backend(self, secret: str) -> BackendView | None:
@@ -224,9 +244,7 @@ class ServiceDirectory:
             view = BackendView(row.prefix, row.entity_ipa, row.expires_at) if usable else None
             why = None if usable else refusal(secret, row, "backend")
         with self._lock:
-            if len(self._backends) >= self.MAX_ENTRIES:
-                self._backends.clear()
-            self._backends[ck] = hit = (now, view, why)
+            self._backends.put(ck, hit := (now, view, why), self.MAX_ENTRIES)
         return hit
 
     def backend_refusal(self, secret: str) -> str:
