@@ -367,6 +367,7 @@ from .cli_origins import origins  # noqa: E402
 from .cli_updates import update_entity, update_service  # noqa: E402
 from .cli_assign_bulk import assign_bulk  # noqa: E402
 from .cli_add import add_entity, add_service  # noqa: E402
+from .cli_helptext import plain  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
@@ -389,6 +390,7 @@ registry.add_command(names)
 registry.add_command(assign_bulk)
 registry.add_command(add_entity)
 registry.add_command(add_service)
+plain(main)  # the help as a terminal shows it: no reStructuredText markup
 
 
 if __name__ == "__main__":
