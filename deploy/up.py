@@ -194,7 +194,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
         print(f"""
 ascolto is up.
   Demo PA page (with the widget):  http://localhost:{settings.demo_port}/
-  Collector:                       {collector}  (widget: {collector}/widget.js)
+  Collector API (OpenAPI):         {collector}/openapi.json  (widget: {collector}/widget.js)
   Console (sign in with a token):  {console}/
   Console API:                     {console}/api/v1/indicators  (Authorization: Bearer <token>)
   Public open data (releases):     http://{host}:{settings.public_port}/it/  (ascolto publish --period YYYY-Qn)
