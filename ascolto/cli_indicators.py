@@ -49,8 +49,10 @@ def print_table(rows: list[dict], indicator: str, partial: dict[str, dict], note
                    "questionnaires); mean: of the answers' scores on 0-100 (a five-point scale's 1 to 5 are 0, 25, 50, 75, 100), "
                    "published only for a cell of one scale and questionnaire.")
         for code in sorted(reasons):
-            click.echo(f"mean: {code}: the cell pools {REASONS[code]}, so no mean is published; split by "
-                       f"instrument: /api/v1/indicators?indicator={indicator}&by=service_type,instrument."
-                       if code in REASONS else f"mean: {code}: {_MEAN_WORDS.get(code, 'not published')}.")
+            if code.startswith("mixed_") or code in ("break_in_series", "not_headline"):
+                click.echo(f"mean: {code}: the cell pools {REASONS[code]}, so no mean is published; split by "
+                           f"instrument: /api/v1/indicators?indicator={indicator}&by=service_type,instrument.")
+            else:  # the item's own nature (task_completed's yes / partly / no), or too few answers
+                click.echo(f"mean: {code}: no mean: {REASONS.get(code) or _MEAN_WORDS.get(code, 'not published')}.")
     for p, cov in partial.items():
         click.echo(f"{p}: {note_of(cov)}")

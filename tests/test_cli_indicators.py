@@ -93,3 +93,17 @@ def test_the_score_table_says_what_its_columns_and_reason_codes_mean(data_dir):
     assert "by=service_type,instrument" in legend
     whole = _run(data_dir, "--period", "2026-10").output  # one scale: a mean, the column legend, no reason
     assert "scores on 0-100" in whole and "mixed_scales" not in whole
+
+
+def test_a_mean_withheld_by_the_items_nature_is_not_called_a_pool(capsys):
+    """task_completed's rows said "(mean: shares_only)" and the legend would have told to split the cell
+    by instrument: its yes / partly / no answers have no mean whatever the split, and the legend says so."""
+    from ascolto.cli_indicators import print_table
+
+    row = {"period": "2026-10", "pa_type": "L6", "service_type": "anagrafe.certificati", "n": 40,
+           "positive_share": 77.5, "mean": None, "mean_status": "shares_only", "conf_status": "F", "obs_status": "A"}
+    print_table([row], "task_completed", {}, str)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(mean: shares_only)" in out
+    assert "mean: shares_only: no mean: yes / partly / no answers (published as three shares" in out
+    assert "pools" not in out and "by=service_type,instrument" not in out
