@@ -97,8 +97,8 @@ def main(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--demo-responses", default=100, show_default=True,
-              help="Demo submissions of today to post through the collector's API at start.")
+@click.option("--demo-responses", default=100, show_default=True, type=click.IntRange(0),
+              help="Demo submissions of today to post through the collector's API at start (0: none).")
 @click.option("--demo-months", default=13, show_default=True, type=click.IntRange(0, 60),
               help="Months of demo history to load (once per data directory; 0: none).")
 @click.pass_obj
