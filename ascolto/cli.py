@@ -97,8 +97,8 @@ def main(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--demo-responses", default=100, show_default=True,
-              help="Demo submissions of today to post through the collector's API at start.")
+@click.option("--demo-responses", default=100, show_default=True, type=click.IntRange(0),
+              help="Demo submissions of today to post through the collector's API at start (0: none).")
 @click.option("--demo-months", default=13, show_default=True, type=click.IntRange(0, 60),
               help="Months of demo history to load (once per data directory; 0: none).")
 @click.pass_obj
@@ -258,20 +258,19 @@ def processor_check(settings, instance: str | None, max_age: float | None) -> No
                    "directory or a parent).")
 @click.pass_obj
 def indicators(settings, indicator: str, period: str | None, as_json: bool, data_dir: Path | None) -> None:
-    """Print an indicator by PA type and service type: the published cube (cell-key method applied):
-    for a score the positive share and the mean, for went_well / went_wrong the share of each category.
+    """Print an indicator by PA type and service type from the published cube (the cell-key method
+    applied): for a score n, the positive share and the mean of its 0-100 scores, for went_well /
+    went_wrong the share of each category; a legend under the table says what each column and code means.
 
-    The period's form sets the frequency (warehouse.periods.freq_of). A period still running is
-    refused (exit 2 naming --period and its ended parts with data): a period's figures are published once it has ended
-    (warehouse.periods.require_ended); without --period, the months that have ended. A period shown
-    in part — begun before the data (warehouse.cube.coverage) — is said so under the table; ``--json`` gives each row
-    the period's ``partial`` (the API's shape, warehouse.console.data.partial_json: ``{partial, running, data_from,
-    note: {it, en}}``, ``note`` null when the period is shown whole). Exits 2 naming the option for a
-    malformed period or indicator, or a period without any response (warehouse.data_range.require_data);
-    exits 1 without creating anything when there is no dataset (ascolto.cli_datadir), like export."""
+    The period's form sets the frequency: YYYY-MM months, YYYY-Qn a quarter, YYYY a year. A period still
+    running is refused (exit 2 naming --period and its ended parts with data): a period's figures are
+    published once it has ended; without --period, every ended month. A period that began before the
+    data is said so under the table (--json: each row's "partial"). Exits 2 naming the option for a
+    malformed period or indicator, or a period without any response; exits 1, creating nothing, when
+    there is no dataset."""
     from warehouse.comparability import NotComparable, QueryError
     from warehouse.console.data import partial_json, partial_note
-    from warehouse.cube import CATEGORY_CODES, CATEGORY_INDICATORS, Cut, coverage, first_data_month, rows_json, table
+    from warehouse.cube import Cut, coverage, first_data_month, rows_json, table
     from warehouse.data_range import require_data
     from warehouse.dataset import Warehouse
     from warehouse.periods import freq_of, require_ended
@@ -299,33 +298,9 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     if as_json:
         click.echo(json.dumps([{**r, "partial": partial_json(covered[r["period"]])} for r in rows], indent=2))
         return
-    # a score: the positive share (the headline), the mean only where the cell holds one scale (else its
-    # reason); a category indicator (went_well, went_wrong): the share (%) of each category
-    cats = list(CATEGORY_CODES) if indicator in CATEGORY_INDICATORS else []
-    pct = lambda v, w: f"{'' if v is None else f'{v:.1f}':>{w}}"  # noqa: E731
-    heads = "".join(f" {c + '%':>13}" for c in cats) if cats else f" {'pos%':>6} {'mean':>6}"
-    click.echo(f"{'period':8} {'pa_type':7} {'service_type':34} {'n':>6}{heads}  status")
-    for r in rows:
-        n = "" if r["n"] is None else r["n"]
-        share, mean = r.get("positive_share"), r.get("mean")
-        values = "".join(f" {pct(r['shares'][c]['share'], 13)}" for c in cats) if cats else \
-            f" {pct(share, 6)} {pct(mean, 6)}"
-        status = {"A": "suppressed"}.get(r["conf_status"]) or ", ".join(s for s in (
-            "provisional" if partial.get(r["period"], {}).get("running") else "",
-            {"U": "low reliability", "B": "break in series"}.get(r["obs_status"], "")) if s)
-        note = "" if mean is not None or r.get("mean_status") in (None, "ok") else f" (mean: {r['mean_status']})"
-        if r.get("shares_status") not in (None, "ok"):
-            note = f" (shares: {r['shares_status']})"
-        click.echo(f"{r['period']:8} {r['pa_type']:7} {r['service_type']:34} {n:>6}{values}  {status}{note}")
-    if cats:
-        click.echo("n: responses choosing at least one category; a response may choose several, so the shares "
-                   "need not add up to 100. Empty: a category the cell's questionnaires do not offer.")
-        if any(r.get("shares_status") not in (None, "ok") for r in rows):
-            click.echo("shares: mixed_response_formats / mixed_option_sets: the cell pools single- with multiple-choice "
-                       "reasons or different category sets, so no share is published (docs/methodology.md §4); "
-                       "split by instrument: /api/v1/indicators?indicator=" + indicator + "&by=service_type,instrument.")
-    for p, cov in partial.items():
-        click.echo(f"{p}: {partial_note(cov, 'en')}")
+    from .cli_indicators import print_table
+
+    print_table(rows, indicator, partial, lambda cov: partial_note(cov, "en"))
 
 
 def _http_url(ctx, param, value: str | None) -> str | None:
@@ -392,6 +367,7 @@ from .cli_origins import origins  # noqa: E402
 from .cli_updates import update_entity, update_service  # noqa: E402
 from .cli_assign_bulk import assign_bulk  # noqa: E402
 from .cli_add import add_entity, add_service  # noqa: E402
+from .cli_helptext import plain  # noqa: E402
 
 main.add_command(questionnaires)
 main.add_command(registry)
@@ -414,6 +390,7 @@ registry.add_command(names)
 registry.add_command(assign_bulk)
 registry.add_command(add_entity)
 registry.add_command(add_service)
+plain(main)  # the help as a terminal shows it: no reStructuredText markup
 
 
 if __name__ == "__main__":

@@ -46,19 +46,16 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
                data_dir: Path | None) -> None:
     """Export the publication table (or the microdata package) protected by the cell-key method, the labels
     of its codes (``codelists``, as the console's /api/v1/export/codelists), its SDMX structure, or its
-    reference metadata (``metadata``: SIMS concepts — methods, coverage, revisions).
+    reference metadata (``metadata``: SIMS concepts — methods, coverage, revisions). Ended periods only,
+    monthly unless --freq says otherwise (as the console's API and Exports page); stderr says which
+    periods a table holds and which it leaves out.
 
-    Exits 1 without writing anything when there is no dataset (ascolto.cli_datadir), 2 naming the
-    option when --from/--to or --out cannot be used (warehouse.export.check_out: a directory where a
-    file goes, a file where the package's directory goes, a directory with files Ascolto did not
-    write; warehouse.outpath.check_outside: a path inside the data directory), when the range holds
-    no response (warehouse.data_range.require_data) or names a running period (its
-    figures are published once it has ended), and --freq when a table would hold no ended period (--freq
-    A while every answer is of the running year: --freq Q or M); nothing is written then, and a
-    failed export leaves nothing behind. Stderr says which periods a table holds.
-
-    ``--freq`` defaults to M (:func:`default_freq`), as the console's API and Exports page: A had left out
-    every month of the running year, said only on stderr."""
+    Exits 1, writing nothing, when there is no dataset; exits 2 naming the option, writing nothing, when
+    --out cannot be used (a directory where a file goes, a file where the package's directory goes, a
+    directory with files Ascolto did not write, a path inside the data directory), when --from/--to hold
+    no response or name a running period (its figures are published once it has ended), or when a
+    --freq table would hold no ended period (--freq A while every answer is of the running year: use
+    --freq Q or M). A failed export leaves nothing behind."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
     from warehouse.export import OutputError, check_out, export
@@ -241,7 +238,7 @@ def status(settings, data_dir: Path | None) -> None:
     """Whether the rollup is built and up to date, and what it covers: ``built``, ``stale`` (a refresh
     would change it), ``input_files`` (the responses files it covers), ``responses_files`` (those on
     disk), ``rollup_files`` and a ``note`` saying the state in words — "not built yet" until the console
-    starts or a reader first reads (it said ``stale: true, input_files: 0``, as if data were lost)."""
+    starts or a reader first reads (then ``stale`` and ``input_files: 0`` mean nothing is lost)."""
     from warehouse.rollup import MANIFEST, SCHEMA, read_manifest, rollup_dir, scan_inputs
 
     settings = settings.with_(data_dir=locate_dataset(settings, data_dir), data_dir_configured=True)

@@ -185,7 +185,7 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
             print(f"ascolto: {accepted_line(settings.data_dir, ok, demo_responses)}", flush=True)
         demo_tokens = seed_tokens(registry)  # only now, printed at once: a start that failed before lost them
         if demo_tokens:
-            print("\nDemo console tokens (shown this once; revoke with `ascolto registry token revoke PREFIX`):\n"
+            print("\nDemo console tokens (shown this once; revoke with `.venv/bin/ascolto registry token revoke PREFIX`):\n"
                   + "".join(f"  {role:<12} {secret}\n" for role, secret in demo_tokens.items()), flush=True)
         else:
             print("Demo console tokens were printed when they were first created; lost them? An admin makes new "
@@ -194,10 +194,10 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
         print(f"""
 ascolto is up.
   Demo PA page (with the widget):  http://localhost:{settings.demo_port}/
-  Collector:                       {collector}  (widget: {collector}/widget.js)
+  Collector API (OpenAPI):         {collector}/openapi.json  (widget: {collector}/widget.js)
   Console (sign in with a token):  {console}/
   Console API:                     {console}/api/v1/indicators  (Authorization: Bearer <token>)
-  Public open data (releases):     http://{host}:{settings.public_port}/it/  (ascolto publish --period YYYY-Qn)
+  Public open data (releases):     http://{host}:{settings.public_port}/it/  (.venv/bin/ascolto publish --period YYYY-Qn)
   Broker (Tansu):                  {broker.bootstrap}
   Data:                            {settings.data_dir}
 Press Ctrl-C to stop.""", flush=True)

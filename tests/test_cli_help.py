@@ -87,3 +87,16 @@ def test_the_readmes_command_lines_show_every_command_ascolto_help_lists(name):
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
     shown = "\n".join(re.findall(r"```sh\n(.*?)```", readme, re.S))
     assert re.search(rf"^\.venv/bin/ascolto {re.escape(name)}\b.*#", shown, re.M), name
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS))
+def test_the_help_a_terminal_shows_has_no_markup_nor_module_paths(path):
+    """``ascolto export --help`` showed "``--freq`` defaults to M (:func:`default_freq`)" and sent the
+    reader to ``warehouse.export.check_out`` and ``ascolto.cli_datadir`` for its exit statuses, and
+    ``indicators --help`` to four modules: the help says it in words, with no reStructuredText."""
+    import re
+
+    cmd, ctx = COMMANDS[path], click.Context(COMMANDS[path], info_name=path)
+    text = cmd.get_help(ctx)
+    assert "``" not in text and not re.search(r":(func|mod|data|class|meth|attr):`", text), text
+    assert not re.findall(r"\b(?:warehouse|ascolto|registry|collector|processor)\.[a-z_]+\.[a-z_]+", text), text

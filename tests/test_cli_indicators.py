@@ -78,3 +78,32 @@ def test_a_period_without_data_is_refused_as_a_period_not_an_export(data_dir):
     assert result.exit_code == 2 and "--period" in result.output, result.output
     assert "No responses in 1999 (period=1999)" in result.output and "2026-10 to 2026-11" in result.output
     assert "export" not in result.output and "from=" not in result.output
+
+
+def test_the_score_table_says_what_its_columns_and_reason_codes_mean(data_dir):
+    """A statistician read "mean 63.0" for a question answered 1 to 5, and "(mean: mixed_scales)", with
+    nothing in the terminal saying that the mean is of 0-100 scores nor what the code means: the table
+    ends with a legend of its columns and of every reason code it shows, and how to split the cell."""
+    pooled = _run(data_dir, "--period", "2026-10", "--indicator", "ease")
+    assert pooled.exit_code == 0, pooled.output
+    assert "(mean: mixed_scales)" in pooled.output
+    legend = " ".join(pooled.output.split())
+    assert "mean: of the answers' scores on 0-100" in legend and "pos%: the positive share, % of n" in legend
+    assert "mean: mixed_scales: the cell pools different response scales, so no mean is published" in legend
+    assert "by=service_type,instrument" in legend
+    whole = _run(data_dir, "--period", "2026-10").output  # one scale: a mean, the column legend, no reason
+    assert "scores on 0-100" in whole and "mixed_scales" not in whole
+
+
+def test_a_mean_withheld_by_the_items_nature_is_not_called_a_pool(capsys):
+    """task_completed's rows said "(mean: shares_only)" and the legend would have told to split the cell
+    by instrument: its yes / partly / no answers have no mean whatever the split, and the legend says so."""
+    from ascolto.cli_indicators import print_table
+
+    row = {"period": "2026-10", "pa_type": "L6", "service_type": "anagrafe.certificati", "n": 40,
+           "positive_share": 77.5, "mean": None, "mean_status": "shares_only", "conf_status": "F", "obs_status": "A"}
+    print_table([row], "task_completed", {}, str)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(mean: shares_only)" in out
+    assert "mean: shares_only: no mean: yes / partly / no answers (published as three shares" in out
+    assert "pools" not in out and "by=service_type,instrument" not in out

@@ -175,10 +175,13 @@ def test_a_quarter_on_the_monthly_view_is_never_shown_as_a_month(app_tokens, url
                            "from=2026-Q1&to=2026-Q4 for its quarters."),
     ("freq=Q&period=2026-09", "period=2026-09 is a month, but freq=Q publishes quarters: ask freq=M&period=2026-09, "
                               "or period=2026-Q3, the quarter holding it."),
+    ("freq=Q&period=2026-11", "period=2026-11 is a month, but freq=Q publishes quarters: ask freq=M&period=2026-11 "
+                              "(the quarter holding it, 2026-Q4, is still running: published from 2027-01-01)."),
 ])
 def test_the_api_refuses_a_period_of_another_frequency_naming_period(app_tokens, query, problem):
     """The API has no form to follow: freq=M&period=2026-Q3 answered three monthly rows per cell for "the
-    period 2026-Q3" (a range is from/to); now a 400 naming period, saying what to ask instead."""
+    period 2026-Q3" (a range is from/to); now a 400 naming period, saying what to ask instead — never a
+    running period (freq=Q&period=2026-11 in December offered period=2026-Q4, a 400 in turn)."""
     for path in ("/api/v1/indicators", "/api/v1/compare"):
         resp = _get(app_tokens, f"{path}?{query}")
         assert resp.status_code == 400 and resp.get_json()["fields"] == {"period": [problem]}, path

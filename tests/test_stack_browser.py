@@ -45,6 +45,7 @@ def stack(tmp_path_factory):
                 break
         else:
             pytest.fail("ascolto up exited before it was ready")
+        ports["SAID"] = said
         # the demo says what it loaded and that nothing was lost to rate limits (issue 19, point 10)
         [history] = [ln for ln in said if ln.startswith("ascolto: demo history: ")]
         loaded, of = history.split(": ")[2].split(" accepted")[0].split(" of ")
@@ -76,6 +77,29 @@ def _total(ports) -> int:
         return int(con.execute(f"SELECT coalesce(sum(n), 0) FROM read_parquet('{files}', hive_partitioning = true, "
                                f"union_by_name = true) WHERE service_type = 'anagrafe.certificati' "
                                f"AND indicator = '{RESPONSES}'").fetchone()[0])
+
+
+def test_every_address_ascolto_up_prints_answers(stack):
+    """A new user opened the "Collector: http://127.0.0.1:8000" that ``make run`` prints and got a 404:
+    every address of the "ascolto is up." lines answers — a page, a redirect to the console's sign-in,
+    the API's 401 asking for the token named on its line — none a 404 nor a 5xx; and the commands it
+    names are written as they run after ``make run`` (``.venv/bin/ascolto``: a bare ``ascolto publish``
+    is "command not found" without an activated virtual environment)."""
+    import re
+    import urllib.error
+
+    said = "".join(stack["SAID"])
+    urls = re.findall(r"https?://[^\s)]+", said[said.index("ascolto is up."):])
+    for url in urls:
+        try:
+            status = urllib.request.urlopen(url, timeout=30).status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status in (200, 401), (url, status)
+    assert any(u.endswith("/openapi.json") for u in urls), said  # where a developer starts
+    # the commands it names run as typed after `make run`, without an activated virtual environment
+    commands = re.findall(r"([\w./]*)ascolto (?:registry|publish)\b", said[said.index("Demo console tokens"):])
+    assert commands and set(commands) == {".venv/bin/"}, said
 
 
 def test_an_answer_in_the_widget_reaches_the_national_indicator_within_10_seconds(stack, tmp_path):

@@ -90,3 +90,21 @@ def test_a_start_that_fails_makes_no_demo_token_it_could_not_show(tmp_path, monk
     assert "the collector did not answer" in capsys.readouterr().err
     with session_scope(connect(settings.database_url, create=False)) as s:
         assert list_tokens(s) == []
+
+
+def test_a_negative_demo_count_is_a_usage_error_before_anything_starts(tmp_path):
+    """``ascolto up --demo-responses -5`` was taken: the stack started and, once up, "posted" -5 answers.
+    It is refused at once naming the option, as ``--demo-months -1`` is (the collector's port is held
+    here, so that a command that did start would stop at its port check, not start a stack)."""
+    from click.testing import CliRunner
+
+    from ascolto.cli import main
+
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        env = {"ASCOLTO_DATA_DIR": str(tmp_path / "data"), "ASCOLTO_COLLECTOR_PORT": str(other.getsockname()[1])}
+        result = CliRunner().invoke(main, ["up", "--demo-responses", "-5"], env=env)
+    assert result.exit_code == 2 and "--demo-responses" in result.output, result.output
+    assert "-5 is not in the range x>=0" in result.output
+    assert not (tmp_path / "data").exists()

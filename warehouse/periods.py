@@ -315,7 +315,8 @@ def require_freq(freq: str, label: str, field: str = "period") -> str:
     naming ``field`` (HTTP 400) that says which frequency the label is and what to ask instead. One
     period is one cell of one frequency: ``freq=M&period=2026-Q3`` would be shown as the "monthly"
     2026-Q3 (three months under one label), ``freq=Q&period=2026-10`` as a quarter that is a month. A
-    range of months of a quarter is ``from``/``to`` (:func:`validate_range`). The console's pages,
+    range of months of a quarter is ``from``/``to`` (:func:`validate_range`); a period of ``freq`` still
+    running is not offered instead (it would be refused in turn). The console's pages,
     whose form can switch the frequency under a period, show the period of ``freq`` it gives instead
     (:func:`warehouse.console.data.period_choice`)."""
     own = freq_of(label, field)
@@ -324,8 +325,12 @@ def require_freq(freq: str, label: str, field: str = "period") -> str:
     first, last = months(label, field)
     if FREQS.index(own) > FREQS.index(freq):  # a coarser label: its periods of freq are a range
         instead = f"from={period_of(first, freq)}&to={period_of(last, freq)} for its {_NAMES[freq]}"
-    else:  # a finer label: the period of freq holding it
-        instead = f"period={period_of(first, freq)}, the {_NAMES[freq][:-1]} holding it"
+    elif is_complete(holding := period_of(first, freq)):  # a finer label: the period of freq holding it
+        instead = f"period={holding}, the {_NAMES[freq][:-1]} holding it"
+    else:  # ... unless that one is still running: it would be refused in turn
+        raise QueryError(field, f"{field}={label} is {_NAME[own]}, but freq={freq} publishes {_NAMES[freq]}: ask "
+                                f"freq={own}&{field}={label} (the {_NAMES[freq][:-1]} holding it, {holding}, is "
+                                f"still running: published from {complete_from(holding).isoformat()}).")
     raise QueryError(field, f"{field}={label} is {_NAME[own]}, but freq={freq} publishes {_NAMES[freq]}: "
                             f"ask freq={own}&{field}={label}, or {instead}.")
 
