@@ -195,11 +195,11 @@ def test_an_empty_service_type_table_says_why_naming_the_filters(client):
     dato.", and the form's region showed "Tutte" although Piemonte was applied."""
     html = _page(client, "/service-types/previdenza.domanda-prestazione?freq=M&period=2026-10&region=ITC1")
     note = re.search(r'data-note="funnel">(.*?)</p>', html, re.S).group(1)
-    assert "Nessun ente di questo tipo di servizio ha risposte nel periodo 2026-10" in note
+    assert "Nessun ente di questo tipo di servizio ha risposte a questa domanda nel periodo 2026-10" in note
     assert "Regione: Piemonte" in note
     assert re.search(r'<option value="ITC1"\s+selected>Piemonte</option>', html)
     english = _page(client, "/service-types/previdenza.domanda-prestazione?freq=M&period=2026-10&region=ITC1&lang=en")
-    assert "No entity of this service type has answers in the period 2026-10" in english
+    assert "No entity of this service type has answers to this question in the period 2026-10" in english
 
 
 def _download(client, page_url: str, pattern: str):

@@ -96,8 +96,8 @@ def empty_note(filters: dict[str, list[str]], period: str, level: str = "entity"
 #: The comparison's notes, in the words of its units (``level``): a comparison of services said "enti".
 UNIT_NOTES = {
     "entity": {
-        "empty": "Nessun ente di questo tipo di servizio ha risposte nel periodo {p}.",
-        "empty_filtered": "Nessun ente di questo tipo di servizio ha risposte nel periodo {p} con i filtri scelti "
+        "empty": "Nessun ente di questo tipo di servizio ha risposte a questa domanda nel periodo {p}.",
+        "empty_filtered": "Nessun ente di questo tipo di servizio ha risposte a questa domanda nel periodo {p} con i filtri scelti "
                           "({f}): senza filtri si vedono tutti gli enti.",
         "few": "Con meno di {n} enti pubblicati un funnel plot non è informativo: ecco la tabella.",
         "lone": "Meno di 2 enti pubblicati: non c'è nulla da confrontare né da ordinare.",
@@ -109,8 +109,8 @@ UNIT_NOTES = {
                   "può trovarsi in qualunque posizione del suo intervallo; stime pubblicate uguali condividono il "
                   "rango (=); «significativo» è il flag FDR di Benjamini-Hochberg (q < 5%) su tutti gli enti."},
     "service": {
-        "empty": "Nessun servizio di questo tipo ha risposte nel periodo {p}.",
-        "empty_filtered": "Nessun servizio di questo tipo ha risposte nel periodo {p} con i filtri scelti ({f}): "
+        "empty": "Nessun servizio di questo tipo ha risposte a questa domanda nel periodo {p}.",
+        "empty_filtered": "Nessun servizio di questo tipo ha risposte a questa domanda nel periodo {p} con i filtri scelti ({f}): "
                           "senza filtri si vedono tutti i servizi.",
         "few": "Con meno di {n} servizi pubblicati un funnel plot non è informativo: ecco la tabella.",
         "lone": "Meno di 2 servizi pubblicati: non c'è nulla da confrontare né da ordinare.",

@@ -198,11 +198,11 @@ EN = {
 }
 
 EN.update({  # an empty service type table says why (data_units.empty_note)
-    "Nessun ente di questo tipo di servizio ha risposte nel periodo {p}.":
-        "No entity of this service type has answers in the period {p}.",
-    "Nessun ente di questo tipo di servizio ha risposte nel periodo {p} con i filtri scelti ({f}): "
+    "Nessun ente di questo tipo di servizio ha risposte a questa domanda nel periodo {p}.":
+        "No entity of this service type has answers to this question in the period {p}.",
+    "Nessun ente di questo tipo di servizio ha risposte a questa domanda nel periodo {p} con i filtri scelti ({f}): "
     "senza filtri si vedono tutti gli enti.":
-        "No entity of this service type has answers in the period {p} with the chosen filters ({f}): "
+        "No entity of this service type has answers to this question in the period {p} with the chosen filters ({f}): "
         "without filters every entity is shown.",
 })
 
@@ -216,11 +216,11 @@ EN.update({  # a funnel whose every chosen unit is hidden draws nothing (data_un
 })
 
 EN.update({  # a comparison of services says "servizi" (data_units.UNIT_NOTES["service"])
-    "Nessun servizio di questo tipo ha risposte nel periodo {p}.":
-        "No service of this type has answers in the period {p}.",
-    "Nessun servizio di questo tipo ha risposte nel periodo {p} con i filtri scelti ({f}): "
+    "Nessun servizio di questo tipo ha risposte a questa domanda nel periodo {p}.":
+        "No service of this type has answers to this question in the period {p}.",
+    "Nessun servizio di questo tipo ha risposte a questa domanda nel periodo {p} con i filtri scelti ({f}): "
     "senza filtri si vedono tutti i servizi.":
-        "No service of this type has answers in the period {p} with the chosen filters ({f}): "
+        "No service of this type has answers to this question in the period {p} with the chosen filters ({f}): "
         "without filters every service is shown.",
     "Con meno di {n} servizi pubblicati un funnel plot non è informativo: ecco la tabella.":
         "With fewer than {n} published services a funnel plot is not informative: here is the table.",
