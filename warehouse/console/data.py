@@ -326,9 +326,11 @@ def ci_band(x, lo, hi, name, color):
             "hoverinfo": "skip"}
 
 
+#: A published cell's columns in a table and its CSV: every figure beside its 95% interval — the share's, and the
+#: mean's (the protected cell's own ``mean_lower``/``mean_upper``: :func:`cell`, empty where the mean is not shown).
 SHARE_COLUMNS = [("n", "Risposte"), ("share", "Quota positiva %"), ("share_lower", "IC 95% inf."),
-                 ("share_upper", "IC 95% sup."), ("mean", "Media (0–100)"), ("mean_note", "Nota sulla media"),
-                 ("status", "Stato")]
+                 ("share_upper", "IC 95% sup."), ("mean", "Media (0–100)"), ("mean_lower", "Media: IC 95% inf."),
+                 ("mean_upper", "Media: IC 95% sup."), ("mean_note", "Nota sulla media"), ("status", "Stato")]
 
 
 def breakdown(con, settings, indicator: str, filters: dict[str, list[str]], per: dict[str, Any],
