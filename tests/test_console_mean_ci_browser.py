@@ -131,3 +131,10 @@ def test_the_downloads_carry_the_means_bounds_named_as_the_shares(console):
                                                                "Media: IC 95% sup."], channels
     by_channel = console_csv.rows(_get(base, token, f"/csv/overview/by-channel?{PERIOD}"))[0]
     assert {"Media: IC 95% inf.", "Media: IC 95% sup."} <= set(by_channel), by_channel
+    # the workspace's service trends (the older cell shape, data.STAT_COLUMNS): the mean's bounds beside it
+    trend = console_csv.dicts(_get(base, tokens["admin"], "/workspace/c_h501/csv/service-demo-roma-anagrafe?freq=M"))
+    api = {r["period"]: r for r in _api(base, token, "indicator=satisfaction&by=&service=demo-roma-anagrafe"
+                                                     "&freq=M&from=2026-08&to=2026-10")}
+    assert [r["Periodo"] for r in trend] == ["2026-08", "2026-09", "2026-10"], trend
+    assert all(abs(float(r[k]) - v) <= 0.05 + 1e-9 for r in trend
+               for k, v in zip(("Media: IC 95% inf.", "Media: IC 95% sup."), api[r["Periodo"]]["mean_ci"])), (trend, api)
