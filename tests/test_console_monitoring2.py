@@ -217,7 +217,7 @@ def test_the_overview_headline_downloads_as_csv_named_after_its_period(client):
     assert resp.headers["Content-Disposition"] == 'attachment; filename="ascolto-overview-headline-2026-10.csv"'
     rows = _rows(resp)
     assert rows[0] == ["Indicatore", "Risposte", "Quota positiva %", "IC 95% inf.", "IC 95% sup.", "Media (0–100)",
-                       "Nota sulla media", "Stato", "Periodo precedente", "Variazione sul periodo precedente",
+                       "Media: IC 95% inf.", "Media: IC 95% sup.", "Nota sulla media", "Stato", "Periodo precedente", "Variazione sul periodo precedente",
                        "Variazione: IC 95% inf.", "Variazione: IC 95% sup.", "Esito"]  # the change: test_overview_changes
     assert [r[0] for r in rows[1:]] == ["Soddisfazione", "Facilità", "Chiarezza", "Rapidità", "Fiducia",
                                         "Completamento"][:len(rows) - 1] and len(rows) > 2

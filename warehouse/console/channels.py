@@ -37,7 +37,8 @@ i18n.EN.update({"Scegli un tipo di servizio": "Choose a service type",
 
 
 COLUMNS = [("period", "Periodo"), ("channel_label", "Canale"), ("questionnaire", "Strumento"), ("n", "Risposte"),
-           ("mean", "Media (0–100)"), ("mean_note", "Nota sulla media"), ("share", "Quota positiva %"),
+           ("mean", "Media (0–100)"), ("mean_lower", "Media: IC 95% inf."), ("mean_upper", "Media: IC 95% sup."),
+           ("mean_note", "Nota sulla media"), ("share", "Quota positiva %"),
            ("share_lower", "IC 95% inf."), ("share_upper", "IC 95% sup."), ("status", "Stato"),
            ("coverage", "Copertura del periodo")]
 

@@ -326,9 +326,10 @@ def ci_band(x, lo, hi, name, color):
             "hoverinfo": "skip"}
 
 
+#: A cell's columns in a table and its CSV: the share and the mean each beside its own 95% interval (:func:`cell`).
 SHARE_COLUMNS = [("n", "Risposte"), ("share", "Quota positiva %"), ("share_lower", "IC 95% inf."),
-                 ("share_upper", "IC 95% sup."), ("mean", "Media (0–100)"), ("mean_note", "Nota sulla media"),
-                 ("status", "Stato")]
+                 ("share_upper", "IC 95% sup."), ("mean", "Media (0–100)"), ("mean_lower", "Media: IC 95% inf."),
+                 ("mean_upper", "Media: IC 95% sup."), ("mean_note", "Nota sulla media"), ("status", "Stato")]
 
 
 def breakdown(con, settings, indicator: str, filters: dict[str, list[str]], per: dict[str, Any],
@@ -401,7 +402,8 @@ def known_service_types(lang: str) -> list[tuple[str, str]]:
 # --- for the entity workspace and the improvement pages (issue 16), which read cells in the older shape --
 
 STAT_COLUMNS = [("n", "Risposte"), ("top2", "Quota positiva %"), ("top2_lower", "IC 95% inf."),
-                ("top2_upper", "IC 95% sup."), ("mean", "Media (0–100)"), ("status", "Stato")]
+                ("top2_upper", "IC 95% sup."), ("mean", "Media (0–100)"), ("mean_lower", "Media: IC 95% inf."),
+                ("mean_upper", "Media: IC 95% sup."), ("status", "Stato")]
 
 
 def _cell(r: dict[str, Any]) -> dict[str, Any]:

@@ -38,7 +38,7 @@ EN = {
     "Ruolo": "Role", "Lingua": "Language", "Vai al contenuto": "Skip to content",
     "Risposte": "Responses", "Servizi con risposte": "Services reporting", "Enti con risposte": "Entities reporting",
     "Indicatori principali (ultimo mese)": "Headline indicators (latest month)", "Indicatore": "Indicator",
-    "Periodo": "Period", "Media (0–100)": "Mean (0–100)", "IC 95%": "95% CI", "Stato": "Status",
+    "Periodo": "Period", "Media (0–100)": "Mean (0–100)", "IC 95%": "95% CI", "Media: IC 95%": "Mean: 95% CI", "Stato": "Status",
     "Tabella dei dati del grafico": "Data table of the chart", "Scarica CSV": "Download CSV",
     "Legenda degli stati": "Status legend",
     "valore e N oscurati: meno di {n} risposte, vere o dopo la perturbazione (segreto statistico)": "value and N suppressed: fewer than {n} responses, true or after perturbation (statistical confidentiality)",
