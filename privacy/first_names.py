@@ -72,7 +72,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|the\s+(?:officer|clerk|operator|employee|nurse|teacher)"
                r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+(?:chiam|kiam)(?:a|ava|i|asse|ano|avano)"
                r"|(?:il\s+suo|di)\s+nome(?:\s+(?:era|è|e['’]))?|famiglia|fam\.|coniugi|sigg\.|sig\.ri|signori"
-               r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
+               r"|(?:mio|mia|nostro|nostra|suo|sua|tuo|tua|vostro|vostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
                r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|genero|nuora|ragazz[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa]"
                r"|vicin[oa]|amic[oa]|badante|coinquilin[oa]|convivente|tutore|tutrice)"
                r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oaie]|moglie|marito|zi[oaie]|fratello|sorella|nipote|cugin[oaie]|genitori)\s+di"
@@ -98,7 +98,7 @@ _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|i
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
 _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
                    r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
-                   r"|maestr|insegnant|assistent|infermier|educat|the"
+                   r"|maestr|insegnant|assistent|infermier|educat|the|suo|sua|tuo|tua|vostr"
                    r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
                    r"|in\s+particolare|soprattutto|specialmente|di\s+nome|famiglia|fam|coniugi|sigg|sig|signori|don|suor"
                    r"|complimenti|applauso|voto|ragazz|sportello|mi\s+ha|ci\s+ha|vi\s+scrive|scrive|per\s+conto|a\s+nome"

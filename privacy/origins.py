@@ -19,7 +19,7 @@ import re
 
 from .given_names import GIVEN_NAMES
 from .lexicon import lemma
-from .surnames import FREQUENT, SURNAMES
+from .surnames import FREQUENT, NOUN_SURNAMES, SURNAMES
 from .word_forms import WORD_NAMES, caps_name_cut
 
 #: the particles that say where from, in lower case or in capitals (a capitalised "Di" leads a surname)
@@ -27,6 +27,7 @@ ORIGIN_PARTICLES = frozenset("di da DI DA".split())
 #: a particle and a word inside a run of words: where :func:`origin_cut` looks
 _PARTICLE_WORD = re.compile(r"(?<=\s)(?:di|da|DI|DA)[ \t]+(?P<word>\S+)")
 #: what follows an adjective said of a lady: "di capelli", "nel parlare", "in viso", "per natura"
+_PLACE_AFTER = re.compile(r"[ \t]+(?:di|da|DI|DA)[ \t]+(?P<place>[^\W\d_]+)")
 _SAID_OF_HER = re.compile(r"[ \t]+(?i:di|nel|nella|nei|negli|in|per)[ \t]+(?P<word>[a-zà-ÿ]+)(?![\w'’])", re.I)
 
 
@@ -56,8 +57,10 @@ def said_of_her(word: str, text: str, end: int, places: frozenset[str]) -> bool:
     """Whether ``word`` (the first word after the full "signora", ending at ``end`` in ``text``) is an adjective said of
     her: a given name that is also a word, then "di", "nel", "in", … and a common word that is no name, no listed
     surname and none of ``places`` (:data:`privacy.names.PLACES`) — "bianca di capelli", "franca nel parlare"."""
-    if word.lower() not in WORD_NAMES:
-        return False
+    low = word.lower()
+    if low not in WORD_NAMES and (low in FREQUENT or low in NOUN_SURNAMES or low.capitalize() in GIVEN_NAMES
+                                  or lemma(low) is None):
+        return False  # round 17: any adjective the lexicon knows, "la signora bionda di ieri", "rossa di rabbia"
     m = _SAID_OF_HER.match(text, end)
     if m is None:
         return False
@@ -65,3 +68,13 @@ def said_of_her(word: str, text: str, end: int, places: frozenset[str]) -> bool:
     if after in FREQUENT or after in SURNAMES or after.capitalize() in GIVEN_NAMES or after.capitalize() in places:
         return False
     return lemma(after) is not None
+
+
+def hers_from(word: str, text: str, end: int, places: frozenset[str]) -> bool:
+    """Whether ``word`` (the first word after the full "signora", ending at ``end`` in ``text``) is a given name that is
+    also a word, then "di" or "da" and one of ``places``: her name and where she is from ("la signora rosa di milano",
+    round 17), where the ending alone ("rosa" as "nervosa") read an adjective said of her."""
+    if word.lower() not in WORD_NAMES or word.capitalize() not in GIVEN_NAMES:
+        return False
+    m = _PLACE_AFTER.match(text, end)
+    return m is not None and m.group("place").capitalize() in places
