@@ -9,7 +9,9 @@ no name: both were read as part of a name (round 16).
 - **What a lady is like** (:func:`said_of_her`): after the full word "signora" a given name that is also an adjective
   ("bianca", "franca", "bruna", "celeste", :data:`privacy.word_forms.WORD_NAMES`) before "di", "nel", "in", … and a
   common word is the adjective: "la signora bianca di capelli", "la signora franca nel parlare" stay; "la signora
-  rosa del piano di sopra", "la signora rosa di milano" are still hers.
+  rosa del piano di sopra", "la signora rosa di milano" are still hers. Round 17: any word the lexicon knows that may
+  agree with her (in -a or -e) and is no listed surname or given name, too ("la signora bionda di ieri", "la signora
+  rossa di rabbia"; "la signora basso di ieri", "la signora costa di milano" are still hers).
 
 Pure functions over strings and word lists: no pattern is tried unless the caller's own pattern found a name.
 """
@@ -60,8 +62,8 @@ def said_of_her(word: str, text: str, end: int, places: frozenset[str]) -> bool:
     surname and none of ``places`` (:data:`privacy.names.PLACES`) — "bianca di capelli", "franca nel parlare"."""
     low = word.lower()
     if low not in WORD_NAMES and (low in FREQUENT or low in NOUN_SURNAMES or low.capitalize() in GIVEN_NAMES
-                                  or lemma(low) is None):
-        return False  # round 17: any adjective the lexicon knows, "la signora bionda di ieri", "rossa di rabbia"
+                                  or not low.endswith(("a", "e")) or lemma(low) is None):
+        return False  # round 17: any adjective the lexicon knows that agrees with her, "la signora bionda di ieri"
     m = _SAID_OF_HER.match(text, end)
     if m is None:
         return False

@@ -7,18 +7,14 @@ what the same comment in lower case keeps:
 - :func:`frank_after_sono` — "SONO FRANCO: IL SERVIZIO È PESSIMO" ("sono franco:" stays in lower case): after "sono"
   the adjective that says how one speaks ("franco", "franca"), alone and right before a colon, is no name;
   "SONO FRANCO ROSSI", "SONO FRANCO, ABITO A …", "SONO FRANCO E HO 80 ANNI" are still taken.
-- :func:`word_pair` — "FRANCO SVIZZERO NON ACCETTATO" gave "[NOME] NON ACCETTATO": a run in capitals whose given
-  names are all also words and whose other words are common words the lexicon knows (no listed surname) is no name;
-  "FRANCO ROSSI", "ROSA COSTA", "BRUNO ZANCHETTIN", "MARIO BIANCO" are still taken.
+- :func:`word_pair` — "FRANCO SVIZZERO NON ACCETTATO" gave "[NOME] NON ACCETTATO": a given name that is a word and
+  the word of one of its set phrases (a currency, a delivery term, a colour) is no name; any other pair is read as
+  before, since surnames are adjectives as often ("FRANCO BIANCO", "FRANCO VERDI", "ROSA BASSO" are still taken).
 
 Pure functions over strings: they run only on a candidate another pass has already found.
 """
 from __future__ import annotations
 
-from .given_names import GIVEN_NAMES
-from .lexicon import lemma
-from .surnames import FREQUENT, NOUN_SURNAMES, SURNAMES
-from .word_forms import WORD_NAMES
 
 #: the given names that also say how one speaks: "sono franco:" (frankly), not who one is
 _FRANK = frozenset("franco franca".split())
@@ -32,19 +28,20 @@ def frank_after_sono(lead: str, words: list[str], text: str, end: int) -> bool:
     return text[end:end + 3].lstrip(" \t").startswith(":")
 
 
+#: the set phrases in which a given name that is a word is the word: a currency, a delivery term, a colour, a plant
+_PHRASES = {
+    "franco": frozenset("svizzero svizzeri francese francesi belga belgi cfa fabbrica domicilio destino partenza magazzino "
+                        "banchina vettore tiratore tiratori".split()),
+    "rosa": frozenset("canina pallido cipria salmone shocking antico confetto carne".split()),
+    "bruno": frozenset("scuro chiaro".split()),
+}
+
+
 def word_pair(words: list[str]) -> bool:
-    """Whether ``words`` (the words of a name found in a run in capitals, particles left out) are only given names that
-    are also words and at least one common word that is no surname: "FRANCO SVIZZERO", "ROSA CANINA" — no name; two
-    given names ("ROSA BIANCA") are read as one as before."""
-    if not all(w.isupper() for w in words):
+    """Whether ``words`` (the words of a name found in a run in capitals, particles left out) are a given name that is
+    also a word and the word of one of its set phrases (:data:`_PHRASES`): "FRANCO SVIZZERO", "ROSA CANINA" — no name.
+    Only those: surnames are adjectives as often ("FRANCO BIANCO", "FRANCO VERDI", "ROSA BASSO" are still taken)."""
+    if len(words) != 2 or not all(w.isupper() for w in words):
         return False
-    given = [w for w in words if w.capitalize() in GIVEN_NAMES]
-    if not given or len(given) == len(words) or any(w.lower() not in WORD_NAMES for w in given):
-        return False
-    for w in words:
-        low = w.lower()
-        if w in given:
-            continue
-        if low in FREQUENT or low in SURNAMES or low in NOUN_SURNAMES or lemma(low) is None:
-            return False
-    return True
+    first, second = (w.lower() for w in words)
+    return second in _PHRASES.get(first, ())
