@@ -48,7 +48,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|voto\s+\d+(?:\s+e\s+lode)?\s+(?:a|ad|alla|al|all['’]\s?)|ragazz[ei]|sportello\s+di"
                # who writes, or for whom ("vi scrive Giuseppina", "scrivo per conto di Giuseppina")
                r"|(?:vi\s+)?scrive|(?:per\s+conto|a\s+nome|da\s+parte)\s+di"
-               r"|insieme\s+(?:a|ad|con)|accompagnat[oaie]\s+da|(?:ero|eravamo)\s+con"
+               r"|insieme\s+(?:a|ad|con)|accompagnat[oaie]\s+da|(?:ero|eravamo)\s+con|(?:sposat|fidanzat)[oaie]\s+con"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete|endo)\s+(?:di|a|del|della)"
                # a relative called by the name alone ("zio Gino", "nonna Pina": only a listed given name after it)
                r"|(?:zi[oa]|nonn[oa]|cugin[oa]|mamma|papà|babbo|padrino|madrina|oma|opa|onkel|uncle|aunt(?:ie)?|grandma|grandpa|granny|tonton|tata"
@@ -104,7 +104,7 @@ _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|ch
                    r"|complimenti|applauso|voto|ragazz|sportello|mi\s+ha|ci\s+ha|vi\s+scrive|scrive|per\s+conto|a\s+nome"
                    r"|da\s+parte|badant|dett|alias|soprannominat"
                    r"|dirigent|responsabil|dirett|sindac|vicesindac|assessor|consiglier|capo|insieme|accompagnat"
-                   r"|ero\s+con|eravamo\s+con|grz|seguit|aiutat|assistit|accolt"
+                   r"|ero\s+con|eravamo\s+con|sposat|fidanzat|grz|seguit|aiutat|assistit|accolt"
                    r"|student|alunn|minore|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                    r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                    r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
@@ -134,7 +134,7 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "receptionist", "mediat", "sachbearbeiter", "beamt", "mitarbeiter", "angestellt", "complimenti", "applauso", "voto ", "ragazz", "sportello di", "mi ha ", "ci ha ",
                "mein ", "meine ", "unser", "badant", "scrive", "conto di", "nome di", "parte di", "detto ", "detta ", "alias", "soprannominat",
                "dirigent", "responsabil", "dirett", "sindac", "assessor", "consiglier", "capo", "insieme", "accompagnat",
-               "ero con", "eravamo con", "grz", "seguit", "aiutat", "assistit", "accolt",
+               "ero con", "eravamo con", "sposat", "grz", "seguit", "aiutat", "assistit", "accolt",
                "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
 #: first words that end other words ("zio " ends "servizio ", "io e " ends "ufficio e "): the gate looks for them at
 #: the comment's start and after a space only

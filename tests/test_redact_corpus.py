@@ -1369,6 +1369,18 @@ CORPUS = [
     ('HO PAGATO IN FRANCO SVIZZERO', KEPT),
     ("la signora rossa di rabbia se n'è andata", KEPT),
     ('la signora bionda di ieri era brava', KEPT),
+    # round 17's second held-out probe (after the fixes): a spouse's name after "sposata con"; more of the same rules
+    ('mia cugina Sofia si è sposata con Lorenzo in comune e il certificato non arriva',
+     'mia cugina [NOME] si è sposata con [NOME] in comune e il certificato non arriva'),
+    ('vostra figlia Emma è iscritta? nessuno risponde', 'vostra figlia [NOME] è iscritta? nessuno risponde'),
+    ('ho parlato con villa del cup e non sapeva niente', 'ho parlato con [NOME] del cup e non sapeva niente'),
+    ("l'operatrice Gentile mi ha seguita benissimo", "l'operatrice [NOME] mi ha seguita benissimo"),
+    ('buongiorno sono rosa vorrei sapere quando arriva la cie', 'buongiorno sono [NOME] vorrei sapere quando arriva la cie'),
+    ('salve sono bianca ho un problema con pagopa', 'salve sono [NOME] ho un problema con pagopa'),
+    ('buonasera sono franco volevo segnalare un errore', 'buonasera sono [NOME] volevo segnalare un errore'),
+    ('la signora alta di statura era brava', KEPT),
+    ('SONO FRANCA: IL SITO È INUTILE', KEPT),
+    ('IL COLORE ROSA PALLIDO NON SI LEGGE', KEPT),
 ]
 
 #: round 17's precision guards: ordinary comments beside its new rules, kept whole before the round and after it
