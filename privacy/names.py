@@ -35,7 +35,7 @@ from collections import Counter
 
 from .given_names import FAMOUS, GIVEN_NAMES, NOBODY
 from .leads import Led, by_first_letter, lowered
-from .origins import frank_after_sono, name_end, word_pair
+from .origins import name_end, refused_in_caps, word_pair
 from .word_forms import CAPS_STOP, STOP, unlisted_surname
 from .surnames import FREQUENT, SURNAMES
 
@@ -230,7 +230,7 @@ def names(text: str, counts: Counter) -> str:
         name = m.group("name")
         if name is None:
             words = m.group("caps").split()
-            return not (_not_a_name(words[0]) or not _has_given_name(words) or frank_after_sono(m.group("lead"), words, text, m.end("caps")))
+            return not (_not_a_name(words[0]) or not _has_given_name(words) or refused_in_caps(m, words, text, PLACES))
         if m.group("lead").strip().lower() in ("lg", "vg", "lp"):  # "LG Anna", not "LG Electronics"
             return _has_given_name(name.split())
         words = name.split()

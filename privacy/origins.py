@@ -21,7 +21,7 @@ import re
 
 from .given_names import GIVEN_NAMES
 from .lexicon import lemma
-from .shouted import frank_after_sono, word_pair  # noqa: F401 — for privacy.names, at its length limit (round 17)
+from .shouted import refused_in_caps, word_pair  # noqa: F401 — for privacy.names, at its length limit (round 17)
 from .surnames import FREQUENT, NOUN_SURNAMES, SURNAMES
 from .word_forms import WORD_NAMES, caps_name_cut
 

@@ -1381,6 +1381,7 @@ CORPUS = [
     ('la signora alta di statura era brava', KEPT),
     ('SONO FRANCA: IL SITO È INUTILE', KEPT),
     ('IL COLORE ROSA PALLIDO NON SI LEGGE', KEPT),
+    ('LA SIGNORA BIANCA DI CAPELLI MI HA AIUTATO', KEPT),  # round 16's leftover: in capitals too
 ]
 
 #: round 17's precision guards: ordinary comments beside its new rules, kept whole before the round and after it
