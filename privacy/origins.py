@@ -21,7 +21,7 @@ import re
 
 from .given_names import GIVEN_NAMES
 from .lexicon import lemma
-from .shouted import refused_in_caps, word_pair  # noqa: F401 — for privacy.names, at its length limit (round 17)
+from .shouted import frank_after_sono, word_pair  # noqa: F401 — word_pair for privacy.names, at its length limit
 from .surnames import FREQUENT, NOUN_SURNAMES, SURNAMES
 from .word_forms import WORD_NAMES, caps_name_cut
 
@@ -81,3 +81,14 @@ def hers_from(word: str, text: str, end: int, places: frozenset[str]) -> bool:
         return False
     m = _PLACE_AFTER.match(text, end)
     return m is not None and m.group("place").capitalize() in places
+
+
+def refused_in_caps(m: re.Match, words: list[str], text: str, places: frozenset[str]) -> bool:
+    """Whether the candidate ``words`` in capitals (the ``caps`` group of ``m``, a match of the lead-ins of
+    :func:`privacy.names.names` in ``text``) is what the same comment in lower case keeps (round 17): after "SIGNORA"
+    what is said of her (:func:`said_of_her`: "LA SIGNORA BIANCA DI CAPELLI"; "LA SIGNORA ROSA DI MILANO" is still
+    hers), "FRANCO" alone after "SONO" before a colon (:func:`privacy.shouted.frank_after_sono`); ``places``:
+    :data:`privacy.names.PLACES`."""
+    if m.group("lead").strip().lower().endswith("signora"):
+        return said_of_her(words[0], text, m.start("caps") + len(words[0]), places)
+    return frank_after_sono(m.group("lead"), words, text, m.end("caps"))

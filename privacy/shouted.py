@@ -4,10 +4,10 @@ In capitals the name passes take a listed given name after "SONO" or beside anot
 names that are also words ("FRANCO", "ROSA", "BRUNO", "BIANCA": :data:`privacy.word_forms.WORD_NAMES`) that took
 what the same comment in lower case keeps:
 
-- :func:`refused_in_caps` — "SONO FRANCO: IL SERVIZIO È PESSIMO" ("sono franco:" stays in lower case): after "sono"
+- :func:`frank_after_sono` — "SONO FRANCO: IL SERVIZIO È PESSIMO" ("sono franco:" stays in lower case): after "sono"
   the adjective that says how one speaks ("franco", "franca"), alone and right before a colon, is no name;
-  "SONO FRANCO ROSSI", "SONO FRANCO, ABITO A …", "SONO FRANCO E HO 80 ANNI" are still taken. And "LA SIGNORA BIANCA
-  DI CAPELLI": after "signora" what is said of her, as in lower case ("LA SIGNORA ROSA DI MILANO" is still hers).
+  "SONO FRANCO ROSSI", "SONO FRANCO, ABITO A …", "SONO FRANCO E HO 80 ANNI" are still taken
+  (:func:`privacy.origins.refused_in_caps` asks it, and :func:`privacy.origins.said_of_her` after "SIGNORA").
 - :func:`word_pair` — "FRANCO SVIZZERO NON ACCETTATO" gave "[NOME] NON ACCETTATO": a given name that is a word and
   the word of one of its set phrases (a currency, a delivery term, a colour) is no name; any other pair is read as
   before, since surnames are adjectives as often ("FRANCO BIANCO", "FRANCO VERDI", "ROSA BASSO" are still taken).
@@ -16,25 +16,16 @@ Pure functions over strings: they run only on a candidate another pass has alrea
 """
 from __future__ import annotations
 
-import re
-
 
 #: the given names that also say how one speaks: "sono franco:" (frankly), not who one is
 _FRANK = frozenset("franco franca".split())
 
 
-def refused_in_caps(m: re.Match, words: list[str], text: str, places: frozenset[str]) -> bool:
-    """Whether the candidate ``words`` in capitals (the ``caps`` group of ``m``, a match of the lead-ins of
-    :func:`privacy.names.names` in ``text``) is what the same comment in lower case keeps: "FRANCO" or "FRANCA" alone
-    after "SONO" and before a colon (the adjective), or after "SIGNORA" what is said of her
-    (:func:`privacy.origins.said_of_her`: "LA SIGNORA BIANCA DI CAPELLI"); ``places``: :data:`privacy.names.PLACES`."""
-    lead = m.group("lead").strip().lower()
-    if lead.endswith("signora"):
-        from .origins import said_of_her  # origins imports this module
-        return said_of_her(words[0], text, m.start("caps") + len(words[0]), places)
-    if len(words) != 1 or words[0].lower() not in _FRANK or not lead.endswith("sono"):
+def frank_after_sono(lead: str, words: list[str], text: str, end: int) -> bool:
+    """Whether the candidate ``words`` (in capitals, after ``lead``, ending at ``end`` in ``text``) is "FRANCO" or
+    "FRANCA" alone after "SONO" and before a colon: the adjective, no name."""
+    if len(words) != 1 or words[0].lower() not in _FRANK or not lead.strip().lower().endswith("sono"):
         return False
-    end = m.end("caps")
     return text[end:end + 3].lstrip(" \t").startswith(":")
 
 
