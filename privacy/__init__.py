@@ -35,8 +35,9 @@ in lower case (:mod:`privacy.roles`); a given name and a surname side by side in
 verb of enrolment (:mod:`privacy.narrated`); a given name that is also a word ("Rosa", "Franco", "Natale") where the
 sentence says a person — at a desk, after "sono", after a relative before an adjective (:mod:`privacy.word_names`);
 a clerk's surname that is a common word, capitalised after "ho parlato con" before a desk or after "ha risposto"
-(:mod:`privacy.answered`); where the writer comes from ("sono giulia di roma") and what a lady is like ("la signora
-bianca di capelli") are no part of a name (:mod:`privacy.origins`);
+(:mod:`privacy.answered`; in lower case and capitals from a list, and "l'impiegato Gentile"); where the writer comes from ("sono giulia di roma") and what a lady is like ("la signora
+bianca di capelli") are no part of a name (:mod:`privacy.origins`), nor in capitals "SONO FRANCO:" or "FRANCO
+SVIZZERO" (:mod:`privacy.shouted`);
 a phone, a birth date, a file's or a civic number said in words, as a dictated comment writes them
 (:mod:`privacy.spoken`); a codice fiscale spelled letter by letter (:mod:`privacy.spelled`); the last digits of an
 IBAN or a card written alone (:mod:`privacy.endings`); ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,

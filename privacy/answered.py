@@ -19,6 +19,7 @@ from collections import Counter
 from .given_names import NOBODY
 from .lower_names import _TITLE_ADJECTIVE_SURNAMES
 from .names import LOWER, UPPER, plain_capitalised
+from .surnames import FREQUENT, NOUN_SURNAMES
 from .word_names import _DESK
 
 #: formal pronouns, capitalised mid-sentence in letters, and what a machine or a desk answers: no name
@@ -29,9 +30,21 @@ _ANSWERED_RE = re.compile(
     rf"(?=[ \t]+(?i:{_DESK})|(?(answered)[ \t]*(?:[,.!;]|$)|(?!)))")
 
 
-def gate(low: str) -> bool:
-    """Whether :func:`answered_names` may find anything in ``low`` (the text lower-cased): substring tests only."""
-    return "parlato con" in low or "risposto" in low
+#: surnames that are common words, read as a clerk's in lower case or capitals after "ho parlato con" before a desk
+CLERK_SURNAMES = (FREQUENT | NOUN_SURNAMES | frozenset("bianco gentile cortese greco marino rosa franco".split())) - {"pace"}
+_LOWER_CLERK_RE = re.compile(rf"(?<![\w'’])(?i:ho|abbiamo)[ \t]+(?i:parlato)[ \t]+(?i:con)[ \t]+(?P<name>[{LOWER}]+|[{UPPER}]+)"
+                             rf"(?=[ \t]+(?i:{_DESK}))")
+#: "Gentile", "Cortese" capitalised right after a member of staff or a full title: the surname
+_STAFF_ADJECTIVE_RE = re.compile(
+    r"(?<![\w'’])(?i:(?:l['’]|il[ \t]+|la[ \t]+|lo[ \t]+)(?:impiegat[oa]|operat(?:ore|rice)|addett[oa]|funzionari[oa]|sportellista"
+    r"|dottor(?:essa)?|signor[ae]?|infermier[ae]|assistente(?:[ \t]+sociale)?|maestr[ao]|insegnante|responsabile|dirigente))"
+    r"[ \t]+(?P<name>Gentile|Gentili|Cortese)(?![\w'’])")
+
+
+def gate(low: str, text: str = "") -> bool:
+    """Whether :func:`answered_names` may find anything in ``low`` (the text lower-cased; ``text`` as written):
+    substring tests only."""
+    return "parlato con" in low or "risposto" in low or "Gentil" in text or "Cortese" in text
 
 
 def _clerk(word: str) -> bool:
@@ -45,4 +58,18 @@ def answered_names(text: str, counts: Counter) -> str:
             return m.group(0)
         counts["NOME"] += 1
         return m.group(0)[:m.start("name") - m.start()] + "[NOME]"
-    return _ANSWERED_RE.sub(taken, text)
+
+    def listed(m: re.Match) -> str:  # round 17: "ho parlato con conte allo sportello", in lower case or capitals
+        if m.group("name").lower() not in CLERK_SURNAMES:
+            return m.group(0)
+        return taken_name(m)
+
+    def taken_name(m: re.Match) -> str:
+        counts["NOME"] += 1
+        return m.group(0)[:m.start("name") - m.start()] + "[NOME]"
+    low = text.lower()
+    if "parlato con" in low or "risposto" in low:
+        text = _LOWER_CLERK_RE.sub(listed, _ANSWERED_RE.sub(taken, text))
+    if "Gentil" in text or "Cortese" in text:  # round 17: "l'impiegato Gentile", "la dottoressa Gentile del cup"
+        text = _STAFF_ADJECTIVE_RE.sub(taken_name, text)
+    return text

@@ -48,7 +48,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|voto\s+\d+(?:\s+e\s+lode)?\s+(?:a|ad|alla|al|all['’]\s?)|ragazz[ei]|sportello\s+di"
                # who writes, or for whom ("vi scrive Giuseppina", "scrivo per conto di Giuseppina")
                r"|(?:vi\s+)?scrive|(?:per\s+conto|a\s+nome|da\s+parte)\s+di"
-               r"|insieme\s+(?:a|ad|con)|accompagnat[oaie]\s+da|(?:ero|eravamo)\s+con"
+               r"|insieme\s+(?:a|ad|con)|accompagnat[oaie]\s+da|(?:ero|eravamo)\s+con|(?:sposat|fidanzat)[oaie]\s+con"
                r"|(?:ho|abbiamo|aver)\s+parlato\s+con(?:\s+(?:il|la|l['’]\s?))?|chied(?:ere|ete|i|o|ete|endo)\s+(?:di|a|del|della)"
                # a relative called by the name alone ("zio Gino", "nonna Pina": only a listed given name after it)
                r"|(?:zi[oa]|nonn[oa]|cugin[oa]|mamma|papà|babbo|padrino|madrina|oma|opa|onkel|uncle|aunt(?:ie)?|grandma|grandpa|granny|tonton|tata"
@@ -72,7 +72,7 @@ _FIRST_LEAD = (r"(?i:(?:io\s+)?sono\s+(?:il|la|l['’]\s?)|ich\s+bin\s+(?:der|di
                r"|the\s+(?:officer|clerk|operator|employee|nurse|teacher)"
                r"|(?<!\w)tale|un\s+certo|una\s+certa|(?:il|la|l['’]|dal|della|al|alla)\s?pazient[ei]|si\s+(?:chiam|kiam)(?:a|ava|i|asse|ano|avano)"
                r"|(?:il\s+suo|di)\s+nome(?:\s+(?:era|è|e['’]))?|famiglia|fam\.|coniugi|sigg\.|sig\.ri|signori"
-               r"|(?:mio|mia|nostro|nostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
+               r"|(?:mio|mia|nostro|nostra|suo|sua|tuo|tua|vostro|vostra)\s+(?:marito|moglie|figli[oa]|madre|padre|mamma|papà|fratello|sorella|compagn[oa]"
                r"|nonn[oa]|zi[oa]|suocer[oa]|cognat[oa]|genero|nuora|ragazz[oa]|nipote|nipotin[oa]|bimb[oa]|bambin[oa]|fidanzat[oa]"
                r"|vicin[oa]|amic[oa]|badante|coinquilin[oa]|convivente|tutore|tutrice)"
                r"|(?:mamma|papà|madre|padre|figli[oa]|nonn[oaie]|moglie|marito|zi[oaie]|fratello|sorella|nipote|cugin[oaie]|genitori)\s+di"
@@ -98,13 +98,13 @@ _NEXT_RE = re.compile(rf"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|i
 #: where :data:`_FIRST_RE` may start: the first word of each of its lead-ins
 _FIRST_AT_WORDS = (r"io|si|sono|ich|i|grazie|ringrazi|ho|abbiamo|aver|parlato|chied|chiest|danke|thanks|merci|hvala"
                    r"|operat|impiegat|sportellist|addett|funzionari|collega|mio|mia|nostr|tale|un|una|salut"
-                   r"|maestr|insegnant|assistent|infermier|educat|the"
+                   r"|maestr|insegnant|assistent|infermier|educat|the|suo|sua|tuo|tua|vostr"
                    r"|il|la|l['’]|dal|della|al|alla|mein|unser|my|mamma|papà|madre|padre|figli|nonn|moglie|marito"
                    r"|in\s+particolare|soprattutto|specialmente|di\s+nome|famiglia|fam|coniugi|sigg|sig|signori|don|suor"
                    r"|complimenti|applauso|voto|ragazz|sportello|mi\s+ha|ci\s+ha|vi\s+scrive|scrive|per\s+conto|a\s+nome"
                    r"|da\s+parte|badant|dett|alias|soprannominat"
                    r"|dirigent|responsabil|dirett|sindac|vicesindac|assessor|consiglier|capo|insieme|accompagnat"
-                   r"|ero\s+con|eravamo\s+con|grz|seguit|aiutat|assistit|accolt"
+                   r"|ero\s+con|eravamo\s+con|sposat|fidanzat|grz|seguit|aiutat|assistit|accolt"
                    r"|student|alunn|minore|consulent|ostetric|postin|vigil|agent|maresciall|brigadier|appuntat|ispett"
                    r"|commissari|comandant|parroc|pediatr|medic|tecnic|custod|bidell|autist|cassier|farmacist|notai"
                    r"|commercialist|psicolog|fisioterapist|logopedist|presid|segretari|centralinist|receptionist"
@@ -134,7 +134,7 @@ FIRST_WORDS = ("sono il", "sono l", "bin der", "bin die", "i am", "i'm", "i’m"
                "receptionist", "mediat", "sachbearbeiter", "beamt", "mitarbeiter", "angestellt", "complimenti", "applauso", "voto ", "ragazz", "sportello di", "mi ha ", "ci ha ",
                "mein ", "meine ", "unser", "badant", "scrive", "conto di", "nome di", "parte di", "detto ", "detta ", "alias", "soprannominat",
                "dirigent", "responsabil", "dirett", "sindac", "assessor", "consiglier", "capo", "insieme", "accompagnat",
-               "ero con", "eravamo con", "grz", "seguit", "aiutat", "assistit", "accolt",
+               "ero con", "eravamo con", "sposat", "grz", "seguit", "aiutat", "assistit", "accolt",
                "mon ", "ma f", "ma m", "ma s", "notre ", "moj", "naš")  # French and Slovenian relatives: few tests
 #: first words that end other words ("zio " ends "servizio ", "io e " ends "ufficio e "): the gate looks for them at
 #: the comment's start and after a space only

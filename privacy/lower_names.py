@@ -46,7 +46,7 @@ from .given_names import GIVEN_NAMES, NOBODY
 from .leads import Led, lowered
 from .lexicon import lemma
 from .names import OFFICES, PLACES
-from .origins import from_place, said_of_her
+from .origins import from_place, hers_from, said_of_her
 from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
 from .word_forms import ADJECTIVE, SIGNED, STOP, WORD_NAMES, foreign_surname, plain_word, unlisted_surname
 
@@ -93,7 +93,7 @@ _TITLE_GATE = re.compile(r"sig|dott|avv\.|prof|ing\.|geom\.|rag\.")
 _LOWER_GIVEN = frozenset(n.lower() for n in GIVEN_NAMES) - WORD_NAMES
 _TOKEN = re.compile(r"[a-zà-öø-ÿčšž]+")
 #: a given name after one taken, joined by a comma or "e": "un saluto da anna e paolo"
-_NEXT_RE = re.compile(r"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in)[ \t]+)"
+_NEXT_RE = re.compile(r"(?<=\[NOME\])(?P<sep>,[ \t]*|[ \t]+(?:e|ed|und|and|et|in|con)[ \t]+)"
                       r"(?P<name>[A-ZÀ-ÖØ-ÞČŠŽ]?[a-zà-öø-ÿčšž]+)(?![\w'’])|(?<![\w\[.'’])(?P<before>[A-ZÀ-ÖØ-ÞČŠŽ]?[a-zà-öø-ÿčšž]+)"
                       r"(?=[ \t]+(?:e|ed|und|and|et)[ \t]+\[NOME\])")  # and before one: "Elisa e [NOME] del front office"
 
@@ -147,6 +147,7 @@ def _taken_after_title(m: re.Match) -> list[str]:
     if not words or words[0] in _PARTICLES:
         return words if len(words) > 1 else []
     if not (m.group("short") or m.group("word")) and (_adjective_of_her(words[0]) and not _given(words[0])
+                                                      and not hers_from(words[0], m.string, m.start("name") + len(words[0]), PLACES)
                                                       or said_of_her(words[0], m.string, m.start("name") + len(words[0]), PLACES)):
         return []  # "la signora addetta"; "la signora bianca di capelli" (round 16)
     if len(words) > 1 and words[1] in _PARTICLES:

@@ -35,7 +35,7 @@ from collections import Counter
 
 from .given_names import FAMOUS, GIVEN_NAMES, NOBODY
 from .leads import Led, by_first_letter, lowered
-from .origins import name_end
+from .origins import name_end, refused_in_caps, word_pair
 from .word_forms import CAPS_STOP, STOP, unlisted_surname
 from .surnames import FREQUENT, SURNAMES
 
@@ -230,7 +230,7 @@ def names(text: str, counts: Counter) -> str:
         name = m.group("name")
         if name is None:
             words = m.group("caps").split()
-            return not (_not_a_name(words[0]) or not _has_given_name(words))
+            return not (_not_a_name(words[0]) or not _has_given_name(words) or refused_in_caps(m, words, text, PLACES))
         if m.group("lead").strip().lower() in ("lg", "vg", "lp"):  # "LG Anna", not "LG Electronics"
             return _has_given_name(name.split())
         words = name.split()
@@ -399,7 +399,7 @@ def _name_in_run(text: str, m: re.Match, words: list[tuple[str, int]]) -> tuple[
     while words and (_not_a_name(words[-1][0]) or words[-1][0] in _PARTICLES):
         words.pop()
     plain = [w for w, _ in words if w not in _PARTICLES]
-    if len(plain) < 2 or not _has_given_name(plain) or any(_not_a_name(w) for w in plain):
+    if len(plain) < 2 or not _has_given_name(plain) or any(_not_a_name(w) for w in plain) or word_pair(plain):
         return None
     joined = " ".join(w.capitalize() for w, _ in words)
     if joined in FAMOUS or any(town in joined for town in TOWNS):  # "Martina Franca": a town; "Marco Polo": no writer

@@ -211,7 +211,7 @@ def _names(text: str, counts: Counter, low: str) -> str:
     text = listed_names(text, counts)
     if given or frequent:  # "mandata da Colombo a Ferri", "per iscrivere Pietro", "siamo luca e sara"
         text = narrated_names(text, counts, low, given, frequent)
-    if answered_gate(low):  # "ho parlato con Conte allo sportello", "alla fine ha risposto Bianco," (round 16)
+    if answered_gate(low, text):  # "ho parlato con Conte allo sportello", "alla fine ha risposto Bianco," (round 16); "l'impiegato Gentile"
         text = answered_names(text, counts)
     if word_gate(low, given, words):  # "GRAZIE A ROSA DELL UFFICIO", "sono rosa della 3b", "mio figlio bruno alto"
         text = word_names(text, counts, low)

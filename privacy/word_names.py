@@ -57,6 +57,8 @@ _OWN_RE = re.compile(
     + rf"(?=[ \t]*,?[ \t]*(?:la|il|sono[ \t]+la|sono[ \t]+il)?[ \t]*{_KIN_WORD}(?![\w'’])"
     rf"|[ \t]+(?:del|della|dell['’]?)[ \t]*(?:\d|classe|sezione|{_DESKS})"
     r"|[ \t]+(?P<sms>nn|cmq|ke|xké)(?![\w'’])"
+    # round 17: after a greeting, what the writer did or wants ("ciao sono bruno ho provato 3 volte")
+    r"|[ \t]*,?[ \t]+(?P<did>ho|volevo|vorrei|avrei|scrivo|chiedo|vi[ \t]+scrivo)(?![\w'’])"
     rf"|[ \t]+(?P<surname>{_WORD})(?![\w'’]))", re.I)
 #: a relative, a carer, a neighbour, a lady: the name, then what that person is, has or does
 _PERSON_ADJ = (r"(?:alt[oa]|bass[oa]|piccol[oa]|piccolin[oa]|grande|maggiore|minore|malat[oa]|disabile|invalid[oa]|autistic[oa]"
@@ -75,6 +77,7 @@ _CALLED_RE = re.compile(r"(?<![\w'’])(?i:si[ \t]+chiam(?:a|ava|avano)|di[ \t]+
                         # then the end, a mark or what the person is or did: "si chiama Natale la festa …" is the feast
                         r"(?=[ \t]*(?:$|[^\w\s])|[ \t]+(?i:e|ed|ha|aveva|era|è|non|che|di|del|della|nato|nata)(?![\w'’]))")
 
+_GREETED = re.compile(r"(?i:ciao|salve|buongiorno|buonasera)[ \t,!.]*\Z")
 #: the lead-ins' words (lower-cased text): with a word of :data:`WORD_GIVEN`, the gate before :func:`word_names`
 _LEADS = ("grazie", "ringrazio", "parlato con", "c'era", "c’era", "c era", "c'è", "mi ha", "sono", "sn ", "mio ", "mia ",
           "nostr", "signor", "badante", "vicin", "chiam", "di nome")
@@ -115,6 +118,8 @@ def _met(m: re.Match) -> int | None:
 def _own(m: re.Match) -> int | None:
     if not _word(m.group("name")):
         return None
+    if m.group("did") is not None:  # only after a greeting: "sono franco, ho detto" may be frank
+        return m.end("name") if _GREETED.search(m.string, 0, m.start()) else None
     if m.group("sms") is not None:  # "sn franco nn riesco"; "sono franco cmq" may be frank
         return m.end("name") if m.group("verb").lower() == "sn" else None
     if m.group("surname") is not None:  # "sono sara villa": a frequent surname after it, both taken

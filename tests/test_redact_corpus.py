@@ -1348,7 +1348,47 @@ CORPUS = [
     ('ho parlato con Poste allo sportello ma niente', KEPT),
     ('alla fine ha risposto Inps.', KEPT),
     ('il sito ha risposto Errore.', KEPT),
+    # round 17: a given name after "[NOME] con", a relative after "sua"; "la signora rosa" before a town; a clerk's
+    # common-word surname before a desk in lower case and capitals, "Gentile" capitalised after staff; after a greeting
+    # "sono bruno ho …"; in capitals "SONO FRANCO:" and "FRANCO SVIZZERO", and a lady's adjective before "di", no names
+    ('il matrimonio di mia figlia Chiara con Stefano', 'il matrimonio di mia figlia [NOME] con [NOME]'),
+    ('il matrimonio di mia sorella Elena con Davide è saltato per colpa dell anagrafe',
+     'il matrimonio di mia sorella [NOME] con [NOME] è saltato per colpa dell anagrafe'),
+    ('mio figlio Matteo e sua moglie Chiara non hanno ancora la cie',
+     'mio figlio [NOME] e sua moglie [NOME] non hanno ancora la cie'),
+    ('la signora rosa di milano mi ha aiutato', 'la signora [NOME] di milano mi ha aiutato'),
+    ('HO PARLATO CON CONTE ALLO SPORTELLO', 'HO PARLATO CON [NOME] ALLO SPORTELLO'),
+    ('ho parlato con conte allo sportello', 'ho parlato con [NOME] allo sportello'),
+    ("ho parlato con bianco dell'ufficio tributi", "ho parlato con [NOME] dell'ufficio tributi"),
+    ('HO PARLATO CON GENTILE DEL CUP', 'HO PARLATO CON [NOME] DEL CUP'),
+    ("vorrei ringraziare l'impiegato Gentile per la cortesia", "vorrei ringraziare l'impiegato [NOME] per la cortesia"),
+    ('la dottoressa Gentile del cup è stata gentilissima', 'la dottoressa [NOME] del cup è stata gentilissima'),
+    ('ciao sono bruno ho provato 3 volte a pagare con pagopa', 'ciao sono [NOME] ho provato 3 volte a pagare con pagopa'),
+    ('SONO FRANCO: IL SERVIZIO È PESSIMO', KEPT),
+    ('FRANCO SVIZZERO NON ACCETTATO', KEPT),
+    ('HO PAGATO IN FRANCO SVIZZERO', KEPT),
+    ("la signora rossa di rabbia se n'è andata", KEPT),
+    ('la signora bionda di ieri era brava', KEPT),
+    # round 17's second held-out probe (after the fixes): a spouse's name after "sposata con"; more of the same rules
+    ('mia cugina Sofia si è sposata con Lorenzo in comune e il certificato non arriva',
+     'mia cugina [NOME] si è sposata con [NOME] in comune e il certificato non arriva'),
+    ('vostra figlia Emma è iscritta? nessuno risponde', 'vostra figlia [NOME] è iscritta? nessuno risponde'),
+    ('ho parlato con villa del cup e non sapeva niente', 'ho parlato con [NOME] del cup e non sapeva niente'),
+    ("l'operatrice Gentile mi ha seguita benissimo", "l'operatrice [NOME] mi ha seguita benissimo"),
+    ('buongiorno sono rosa vorrei sapere quando arriva la cie', 'buongiorno sono [NOME] vorrei sapere quando arriva la cie'),
+    ('salve sono bianca ho un problema con pagopa', 'salve sono [NOME] ho un problema con pagopa'),
+    ('buonasera sono franco volevo segnalare un errore', 'buonasera sono [NOME] volevo segnalare un errore'),
+    ('la signora alta di statura era brava', KEPT),
+    ('SONO FRANCA: IL SITO È INUTILE', KEPT),
+    ('IL COLORE ROSA PALLIDO NON SI LEGGE', KEPT),
+    ('LA SIGNORA BIANCA DI CAPELLI MI HA AIUTATO', KEPT),  # round 16's leftover: in capitals too
 ]
+
+#: round 17's precision guards: ordinary comments beside its new rules, kept whole before the round and after it
+GUARDS_17 = ['ho parlato con calma allo sportello', 'HO PARLATO CON CALMA ALLO SPORTELLO', "l'impiegato gentile mi ha aiutato",
+             'LA DOTTORESSA GENTILE MI HA AIUTATO', 'sono franco, ho detto quello che penso', 'sono franco: il servizio è pessimo',
+             'la signora rosa di rabbia ha lasciato la fila', 'ciao sono stanco ho provato tre volte',
+             'ho parlato con pace allo sportello', 'Gentile dottoressa, la ringrazio', 'HO PARLATO CON IL CUP ALLO SPORTELLO']
 
 #: page paths (privacy.paths.redact_path): a short number or a user handle after a word naming a record or
 #: an account is an [ID]; slugs, codes, versions and years stay
@@ -1438,6 +1478,11 @@ def test_a_citizens_comment_becomes_what_it_should(text, expected):
     else:
         assert out == expected
         assert sum(counts.values()) == sum(expected.count(f"[{k}]") for k in PLACEHOLDERS)
+
+
+@pytest.mark.parametrize("text", GUARDS_17)
+def test_round_17_guards_are_kept_whole(text):
+    assert redact(text) == (text, {})
 
 
 @pytest.mark.parametrize("path, expected", PATHS, ids=[p for p, _ in PATHS])
