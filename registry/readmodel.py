@@ -149,6 +149,11 @@ class _Answers:
     def get(self, key: str) -> tuple | None:
         return self.found.get(key) or self.missing.get(key)
 
+    def clear(self) -> None:
+        """Forgets every answer (the next lookup of any key asks the registry)."""
+        self.found.clear()
+        self.missing.clear()
+
     def put(self, key: str, entry: tuple, limit: int) -> None:
         """Keeps ``entry`` (its ``[1]`` the view, None when not found); a side at ``limit`` entries is cleared first."""
         side, other = (self.found, self.missing) if entry[1] is not None else (self.missing, self.found)
