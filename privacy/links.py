@@ -31,6 +31,7 @@ fiscalcode taxcode nome cognome name surname tel telefono cellulare phone mobile
 
 
 def _query(query: str, counts: Counter) -> str:
+    """A query string (no "?") with the values that are secrets or identify a person replaced, keys kept."""
     pairs = query.split("&")
     for i, pair in enumerate(pairs):
         name, eq, value = pair.partition("=")
@@ -39,7 +40,7 @@ def _query(query: str, counts: Counter) -> str:
         key = name.lower()
         if key in _SECRET_KEYS:
             kind = "CREDENZIALI"
-        elif key in _PERSON_KEYS or identifies(value, key in ACCOUNT_WORDS):
+        elif key in _PERSON_KEYS or identifies(value, key in ACCOUNT_WORDS and key != "id"):  # "?id=123": a page
             kind = "ID"
         else:
             continue
@@ -49,6 +50,8 @@ def _query(query: str, counts: Counter) -> str:
 
 
 def _address(url: str, counts: Counter) -> str:
+    """One address with its identifying path segments, fragment segments and query values replaced; the scheme
+    and host as written ("www.inps.it" alone is returned whole)."""
     start = url.find("/", url.find("://") + 3 if "://" in url else 0)
     if start < 0:
         return url  # a host alone: "www.inps.it"

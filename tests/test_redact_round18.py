@@ -75,6 +75,7 @@ GUARDS_18 = [
     'vedi www.comune.roma.it/servizi/anagrafe/certificati, non funziona',
     'https://www.agenziaentrate.gov.it/portale/modello-730?lang=it&page=2 non si apre',
     'il sito www.inps.it non si apre da ieri',
+    'la notizia https://www.comune.it/notizie?id=12345 non si apre',
     'la scuola di via manzoni 2 non ha il riscaldamento',
     'i lavori di via roma 3 giorni fa hanno chiuso la strada',
     'ho fatto la domanda di via telematica 2 volte',
