@@ -42,7 +42,9 @@ a phone, a birth date, a file's or a civic number said in words, as a dictated c
 (:mod:`privacy.spoken`); a codice fiscale spelled letter by letter (:mod:`privacy.spelled`); the last digits of an
 IBAN or a card written alone (:mod:`privacy.endings`); ``IP`` IPv4 and IPv6 addresses (validated by :mod:`ipaddress`); ``CREDENZIALI`` a password, PIN,
 one-time code or account name after the word that introduces it (:mod:`privacy.credentials`); ``SOCIAL`` social-network handles
-(``@mario.rossi78``) and profile addresses (``instagram.com/…``, ``t.me/…``; other web addresses stay).
+(``@mario.rossi78``) and profile addresses (``instagram.com/…``, ``t.me/…``); in other web addresses written into a
+comment, ``ID`` a path's segment or a query's value that identifies a person and ``CREDENZIALI`` a token
+(``…/utente/[ID]/profilo``, ``?token=[CREDENZIALI]``: :mod:`privacy.links`, the host kept).
 A lower-case word is told from a surname by simplemma's Italian lexicon (:mod:`privacy.lexicon`, read
 on the first candidate word only). Known limits are listed in docs/processor.md (Redaction).
 """

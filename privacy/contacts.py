@@ -186,7 +186,7 @@ def socials(text: str, counts: Counter) -> str:
 
 # --- street addresses ---------------------------------------------------------------------------------
 _STREET = (r"(?i:via|viale|v\.\s?le|v\.(?=\s?(?-i:[A-Z]))|piazza|p\.\s?zza|p\.\s?za|piazzale|p\.\s?le|piazzetta|corso|c\.\s?so|largo|vicolo"
-           r"|vico|strada|contrada|c\.\s?da|località|loc\.|borgo|lungomare|lungotevere|lungarno|salita|traversa"
+           r"|vico|strada|contrada|c\.\s?da|localit(?:à|a['’]?)|loc\.|borgo|lungomare|lungotevere|lungarno|salita|traversa"
            r"|circonvallazione|galleria|calle|fondamenta|rione|frazione|fraz\.)")
 _PARTICLE = r"(?:d[ae]l(?:l[ao'’]|l[ie]|gli)?|de[ig]?|di|da|dei|degli|delle|della|dello|d['’]|san|santa|sant['’]|s\.)"
 _CAP_WORD = rf"(?:[{_UP}][{_LOW}]*(?:['’][{_UP}{_LOW}]+)?(?![{_UP}])|[{_UP}]{{2,}}(?:['’][{_UP}]+)?|[{_UP}]\.|[IVXL]{{1,5}})"
@@ -241,12 +241,18 @@ _HOME_RE = re.compile(rf"(?<!\w){_HOME_LEAD}(?:\s*(?i:in|a|al|alla|presso|è|e'|
 # A lower-case street with no lead-in, as typed on a phone ("piazza duomo 3", "corso italia 45/b", "viale
 # europa 190 int 4"): taken only when the number ends the address — the text, a punctuation mark, or
 # what follows a civic number ("int", "scala", "piano", a CAP) comes next — so "corso base 2 e 3" stays.
-_BARE_STREET = r"(?i:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|contrada|borgo|lungomare|località)"
+_BARE_STREET = r"(?i:via|viale|piazza|piazzale|piazzetta|corso|largo|vicolo|strada|contrada|borgo|lungomare|localit(?:à|a['’]?))"
 _BARE_RE = re.compile(
     rf"(?<![\w\[]){_BARE_STREET}\s+(?P<name>[{_LOW}][{_LOW}'’]*(?:\s+[{_LOW}][{_LOW}'’]*){{0,3}})\s+{_CIVIC}{_NOT_CIVIC}"
     r"(?=\s*(?:$|[,;.!?)\n]|(?i:int\.?|interno|scala|sc\.|piano|cap)\b)|\s+\d{5}\b"  # a CAP after a space: not the rest of the number
     # or the town, ending the clause ("di via marsala 22 vercelli, il bidone …"; "2 volte." is a count)
     r"|\s+(?!(?:volte|ore|minuti|giorni|mesi|anni|settimane|euro|persone|km|metri)\b)[a-zà-ù]{3,}(?=\s*(?:$|[,;.!?)\n])))")
+#: a lower-case street after "di" and a word, its number followed by the rest of the sentence: whose home it is
+#: ("sono la signora bianchi di via roma 3 mi serve il certificato", round 18; "lavori di via roma 3 giorni" counts,
+#: "domanda di via telematica 2 volte" is a way: :func:`_bare`)
+_OF_STREET_RE = re.compile(
+    rf"(?<=[{_LOW}] di )(?i:via|viale|piazza|piazzale|corso|largo|vicolo)\s+(?P<name>[{_LOW}][{_LOW}'’]*(?:\s+[{_LOW}][{_LOW}'’]*){{0,2}})"
+    rf"\s+{_CIVIC}{_NOT_CIVIC}(?!\w)")
 #: words that make "via …", "corso …" a way, a course or a numbered road rather than a street ("via email
 #: 2", "corso base 2", "strada statale 16")
 #: the civic number said first ("abito al civico 12 di via roma", "al n. 4 di Piazza Duomo"): from the
@@ -273,6 +279,17 @@ def _bare(m: re.Match) -> bool:
     if street == "corso" and words[0] in _LEAD_PARTICLES:
         return False  # "corso di inglese 2"
     return _civic(m)
+
+
+#: what stands at a street without being anyone's home: "la scuola di via manzoni 2" is the school's address
+_PUBLIC_PLACES = frozenset("""scuola scuole asilo nido ufficio uffici sede sportello farmacia ospedale ambulatorio poliambulatorio
+biblioteca fermata cantiere cantieri lavori parcheggio comune municipio chiesa parrocchia posta caserma distretto""".split())
+
+
+def _of_street(m: re.Match) -> bool:
+    """:func:`_bare`, and the word before "di" no public place's (:data:`_PUBLIC_PLACES`)."""
+    before = m.string[:m.start()].split()
+    return _bare(m) and len(before) > 1 and before[-2].lower() not in _PUBLIC_PLACES
 
 
 def _reversed(m: re.Match) -> bool:
@@ -322,12 +339,22 @@ def addresses(text: str, counts: Counter) -> str:
     text = scan(_ADDRESSES, text, "INDIRIZZO", _capitals_civic, counts)
     text = scan(_HOME_RE, text, "INDIRIZZO", _civic, counts, group="addr")
     text = scan(_BARE_RE, text, "INDIRIZZO", _bare, counts)
+    if " di " in text:
+        text = scan(_OF_STREET_RE, text, "INDIRIZZO", _of_street, counts)
     low = text.lower()
     if "civico" in low or "n." in low or "n°" in low:
         text = scan(_REVERSED_RE, text, "INDIRIZZO", _reversed, counts)
     if "al " in low or "at " in low or "au " in low:
         text = scan(_HOME_REVERSED_RE, text, "INDIRIZZO", lambda m: _reversed(m) and _civic(m), counts, group="addr")
-    return scan(_FOREIGN_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
+    text = scan(_FOREIGN_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
+    return _CAP_AFTER.sub(r"\g<sep>", text) if "[INDIRIZZO]" in text else text
+
+
+#: the CAP right after an address taken, or after its stair and flat, is part of it (round 18: "[INDIRIZZO], 40126
+#: Bologna", "[INDIRIZZO] - 20123 Milano", "[INDIRIZZO] scala A 00186 Roma" kept the CAP): dropped, the town kept
+_CAP_AFTER = re.compile(r"(?<=\[INDIRIZZO\])(?P<sep>(?:[ \t]*,?[ \t]*(?i:scala|sc\.|int\.?|interno|piano)[ \t]*[A-Za-z0-9]{1,3}(?!\w))*"
+                        r"(?:[ \t]*[,;\-–])?)[ \t]*(?:(?i:cap)\.?[ \t]*)?\d{5}"
+                        r"(?![\d.,:/])(?![ \t]*(?i:euro|eur\b|€))")
 
 
 # --- IP addresses ---------------------------------------------------------------------------------

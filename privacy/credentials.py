@@ -13,7 +13,7 @@ from .identifiers import scan
 #: ("utente mrossi80 password Pippo123!", "PIN INPS 1234ABCD", "codice OTP 482913", "il codice 493 771 via
 #: SMS"), and the entity's staff read the comments. A code in groups of digits is taken whole ("OTP 123 456").
 _CRED_LEAD = (r"(?i:password(?:['’]s)?|passw(?:or)?d|pwd|psw|pw|(?<!green\s)(?<!green-)(?P<pass>pass)|parola\s+segreta|mdp"
-              r"|(?<!numero\s)(?<!codice\s)(?<!cod\.\s)(?<!n\.\s)(?P<utente>utente)(?=\s+\S*[\d._])|(?P<codice>codice)(?=[^.!?\n]{0,40}sms)|(?P<grouped>codice)(?=[^.!?\n\d]{0,40}\d{2,4}[ ]\d{2,4}(?!\d))|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
+              r"|(?<!numero\s)(?<!codice\s)(?<!cod\.\s)(?<!n\.\s)(?P<utente>utente)(?=\s*:?\s*\S*[\d._])|(?P<codice>codice)(?=[^.!?\n]{0,40}sms)|(?P<grouped>codice)(?=[^.!?\n\d]{0,40}\d{2,4}[ ]\d{2,4}(?!\d))|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
               r"|(?:sms|mail|e-mail|messaggio)\s+con\s+(?:il\s+)?codice"
               r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
               r"|username|user\s?name|user\s?id|nick\s?name|nick(?=\s*:)|nome\s+utente|login|account|credenziali"
@@ -72,8 +72,8 @@ def credentials(text: str, counts: Counter) -> str:
     "password: sbagliata"), so "la password non funziona" and "il PIN non arriva" stay."""
     def accept(m: re.Match) -> bool:
         secret, mark = m.group("secret"), m.group("mark").strip()
-        if re.fullmatch(r"\[[A-Z]+\][.!?]*", secret):
-            return False  # already a placeholder: redacting twice changes nothing more
+        if re.match(r"\[[A-Z]+\]", secret):
+            return False  # already a placeholder ("password=[CREDENZIALI]&tel=[ID]" in a link): nothing more
         if secret.lower() in _NAMED:
             return False  # "le credenziali spid sono utente mario.rossi58": the next word names it, and leads to it
         if secret.isdigit() and _COUNTED.match(m.string, m.end("secret")):

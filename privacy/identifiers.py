@@ -212,7 +212,10 @@ _DOC_RE = re.compile(
     r"(?:\s+(?i:number|numero|nummer|numéro))?(?:\s+(?i:è|e['’]|ist|is)(?:\s+(?i:la|il|quella|quello))?)?"
     r"\s*(?i:n\.?|nr\.?|numero|n°|number|no\.|nummer|numéro|številka)?\s*:?\s*"
     # letters after the digits: glued, after a dash, or spaced in capitals ("YA1234567 di mia moglie": a word)
-    r"(?P<lead>[A-Za-z]{0,3}[ \-]?\d(?:[ \-]?\d){4,9}(?:-?[A-Za-z]{1,3}|[ ][A-Z]{1,3})?"
+    # the CIE's shape spaced in lower case ("numero cie ca 12345 bc": round 18 left "bc"), not a two-letter word after it
+    r"(?P<lead>[A-Za-z]{2}[ \-]?\d{5}[ \-](?!(?i:di|da|ma|in|ok|se|su|ne|mi|ti|ci|vi|lo|la|le|li|il|un|ed|ad|al|ai|ho|ha"
+    r"|fa|va|sa|so|no|si|tu|io|ke|nn|xk|pk|cm|ps)(?![A-Za-z]))[A-Za-z]{2}(?![A-Za-z0-9])"
+    r"|[A-Za-z]{0,3}[ \-]?\d(?:[ \-]?\d){4,9}(?:-?[A-Za-z]{1,3}|[ ][A-Z]{1,3})?"
     r"|[Uu]1[ \-]?(?:[A-Za-z0-9][ \-]?){7}[A-Za-z]"
     r"|(?=(?:[A-Za-z]*\d){4})[A-Za-z0-9]{6,12})(?![A-Za-z0-9])"  # letters and digits mixed: "C01X00T47", "12AB34567"
     # the shapes anywhere once a document is named: the CIE ("CA12345AB"), the paper card ("AX1234567", "AU 1234567")
@@ -359,6 +362,8 @@ _MONTHS = (r"(?i:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|sette
            r"|januar|februar|marec|april|maj|junij|julij|avgust|september|oktober|november|december"
            r"|januarja|februarja|marca|aprila|maja|junija|julija|avgusta|septembra|oktobra|novembra|decembra)")
 _DATE = (rf"(?:(?:19|20)\d\d-[01]\d-[0-3]\d(?!\d)|\d{{1,2}}\s*[./-]\s*\d{{1,2}}\s*[./-]\s*(?:\d{{4}}|\d{{2}})(?!\d)"
+         # day, month and year with spaces only, as typed on a phone ("nata il 23 12 1975": round 18)
+         rf"|(?:0?[1-9]|[12]\d|3[01])[ \t]+(?:0?[1-9]|1[0-2])[ \t]+(?:(?:19|20)\d\d|\d\d)(?![\d.,:/])"
          rf"|\d{{1,2}}[.°º]?\s+{_MONTHS}\s+(?:\d{{4}}|['’]?\d{{2}}(?!\d))|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|(?:19|20)\d\d(?!\d)"
          # day and month alone: with the age or the place it still points at one person ("nata il 3 marzo")
          rf"|\d{{1,2}}[.°º]?\s+{_MONTHS}(?!\w)|\d{{1,2}}/\d{{1,2}}(?![/\d]))")

@@ -63,8 +63,10 @@ _TITLE_RE = re.compile(
     r"|ing\.|geom\.|rag\.))[ \t]+|(?i:(?P<word>signor|dottor)|signora|signorina|dottoressa)(?!\w)[ \t]+)" + _NAME3)
 #: what may follow a name that ends a closing or follows "sono": the end, a mark or a symbol ("sono
 #: gianni 😀", "sono anna!!!"), or a word that starts the rest of the sentence ("sono marco e vorrei
-#: sapere", "sono anna di torino", "sono marta sto aspettando", "sono gianni tutto bene ok")
-_AFTER_WORDS = sorted(STOP | {"residente", "abito", "sto", "aspetto", "scrivo", "chiedo", "volevo", "devo"}, key=len, reverse=True)
+#: sapere", "sono anna di torino", "sono marta sto aspettando", "sono gianni tutto bene ok", round 18: "sono anna
+#: maria colombo nata il …": the birth ends the name, see :func:`_words`)
+_AFTER_WORDS = sorted(STOP | {"residente", "abito", "sto", "aspetto", "scrivo", "chiedo", "volevo", "devo", "nato", "nata",
+                              "classe"}, key=len, reverse=True)
 _AFTER = (r"(?=\s*(?:$|[^\w\s])|[ \t]+(?i:" + "|".join(map(re.escape, _AFTER_WORDS)) + r")(?!\w))")
 _CLOSING_RE = re.compile(
     r"(?<!\w)(?P<lead>(?i:cordiali\s+saluti|distinti\s+saluti|(?:un\s+(?:caro\s+)?saluto|saluti|grazie(?:\s+di\s+tutto)?)\s+da"
@@ -111,6 +113,10 @@ _SAID_OF = frozenset("mamma papà madre padre figlio figlia moglie marito nonna 
 _DESKS = OFFICES | {"Ufficio", "Ospedale", "Ambulatorio", "Archivio", "Accettazione", "Anagrafe"}
 
 
+#: what ends a name with the next datum about its bearer: a birth or a form's label
+_LABELS = frozenset("nato nata classe cf tel cell iban email mail pec telefono cellulare codice".split())
+
+
 def _words(m: re.Match) -> list[str]:
     """The words of the candidate up to the first that cannot be part of a name."""
     out, words = [], m.group("name").split()
@@ -118,7 +124,8 @@ def _words(m: re.Match) -> list[str]:
         # "giovanni dell'inps", "anna dell'ufficio", "teresa dell ufficio" (its apostrophe left out): a desk, no surname;
         # "giulia di roma": where from (round 16)
         if w in STOP and not (w in _PARTICLES and out) or w in _SAID_OF or from_place(words, i, PLACES) \
-                or "'" in w and w.split("'")[-1].capitalize() in _DESKS or w in ("dell", "dall", "all", "nell", "sull"):
+                or "'" in w and w.split("'")[-1].capitalize() in _DESKS or w in ("dell", "dall", "all", "nell", "sull") \
+                or w in _LABELS:  # "sono anna rossi nata il …", "sono mario rossi cf …": no name (round 18)
             break
         out.append(w)
     while out and out[-1] in _PARTICLES:

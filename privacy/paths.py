@@ -38,145 +38,12 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from .given_names import GIVEN_NAMES
 from .identifiers import UUID_RE
-from .lexicon import lemma
-from .surnames import SURNAMES
+from .segments import mark_segments
 from .text import SHORT_TEXT, _redact_text, redact_short
 
-#: path words after which the next segment names an account (lower case)
-ACCOUNT_WORDS = frozenset("""u user users utente utenti profilo profili profile profiles account accounts persona persone
-cittadino cittadini iscritto iscritti membro membri member members people dipendente dipendenti assistito assistiti
-paziente pazienti contribuente contribuenti anagrafica id area-personale area-riservata areapersonale areariservata
-richiedente richiedenti beneficiario beneficiari intestatario intestatari dichiarante dichiaranti
-benutzer benutzerin nutzer utilisateur utilisateurs usager usagers uporabnik uporabniki""".split())
-
-#: path words after which the next segment names one citizen's record: there a number of 3 to 5 digits
-#: (``/pratiche/12345``; not a bare year: ``/pratiche/2024``) and a user handle (``/pratiche/zanchettin85``,
-#: ``/istanze/bianchi.m``) are an ``[ID]`` too
-RECORD_WORDS = frozenset("""pratica pratiche istanza istanze domanda domande fascicolo fascicoli richiesta richieste
-segnalazione segnalazioni ticket tickets protocollo protocolli dossier ricevuta ricevute prenotazione prenotazioni
-verbale verbali fattura fatture antrag antraege anträge ansuchen gesuch gesuche akte akten vorgang vorgaenge
-demande demandes requests request applications application vloga vloge zahtevek zahtevki""".split())
-#: path words after which the next segment is one citizen's document, booking or payment: a number of 3 to 5
-#: digits there is an ``[ID]`` too (``/documenti/12345``, ``/certificati/45678``), unless it is the number of
-#: a tax form (:data:`_FORMS`: ``/documenti/730``) or a bare year; after any other word (``/servizi/730``,
-#: ``/notizie/12345``, ``/bandi/4567``) a short number stays
-DOCUMENT_WORDS = frozenset("""documento documenti allegato allegati certificato certificati appuntamento appuntamenti
-pagamento pagamenti multa multe bolletta bollette dokument dokumente documents document termin termine
-appointments appointment certificat certificats payments paiements zahlungen dokumenti""".split())
-_FORMS = frozenset("730 740 750 760 770".split())
-_ANY_WORDS = ACCOUNT_WORDS | RECORD_WORDS | DOCUMENT_WORDS
-#: letters then 1-4 digits, as handles are made ("zanchettin85", "mrossi_1985"), the letters no Italian word
-#: (:func:`privacy.lexicon.lemma`: "pagina3", "fase2" stay) and no code of a service (:data:`_CODES`)
-_HANDLE = re.compile(r"([^\W\d_]{3,})[._]?\d{1,4}")
-_CODES = frozenset("""covid isee spid cie imu tari tasi irpef iva mod modello modulo bonus pnrr dsu cud naspi ape red
-anno page step rev art dlgs dpr api app cup cds asl ats inps inail anpr suap sue scia cila""".split())
-#: a run of 6 or more digits anywhere in a segment: a record's, a receipt's or a user's number
-#: a user handle anywhere in a path ("/archivio/zanchettin85", "/x/brambillasca_1985"): five letters or more
-#: that are no Italian word, no service's code (nor end in one: "ecobonus") and no word of web pages in the
-#: other languages (:data:`_WEB_WORDS`: "seite12", "news24"), then two digits or a year of birth (19xx);
-#: not a slug's "-" ("bando-2024") nor a year of this century ("veranstaltungen2024": a page's year)
-_LOOSE_HANDLE = re.compile(r"([^\W\d_]{5,})[._]?(?:\d\d|19\d\d)")
-_WEB_WORDS = frozenset("""seite seiten kapitel abschnitt teil page pages section chapter part partie chapitre news report
-release download downloads windows android office login video audio photo photos image images gallery event events slide
-slides version build sprint webinar""".split())
-_LONG_DIGITS = re.compile(r"\d{6}")
-#: letters then digits, as user names are made ("mrossi85", "mario.rossi1985", "g_bianchi90")
-_USER_DIGITS = re.compile(r"([^\W\d_]+(?:[._][^\W\d_]+)*)[._-]?\d{1,4}")
-#: the last part of a file name, which joins words with "." too ("index.html", "modulo.pdf")
-_EXTENSIONS = frozenset("htm html xhtml php asp aspx jsp do action cgi pdf doc docx odt xls xlsx ods csv txt xml json rss "
-                        "zip p7m jpg jpeg png gif svg it eu com org net gov".split())
-_DOMAINS = frozenset("it eu com org net gov".split())  # "mario.rossi.it" is no file: its last part stays
-_TOKEN = re.compile(r"[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_JOINED = re.compile(r"[^\W\d_]+(?:[._][^\W\d_]+)+")
-_DIGIT = re.compile(r"\d")
+#: a page path's separators, a hash fragment's included: kept at the odd places of the split
 _SEPARATORS = re.compile(r"([/#])")
-_YEARS = re.compile(r"(?<!\d)(?:19|20)\d\d[-_/](?:19|20)\d\d(?!\d)")
-#: a file's number with its year and an office's letters, after a record or document word ("SUAP-1234-2024",
-#: "V-2024-12345"; "nuova-2024", "bando-2024" have no number besides the year)
-_CODED = re.compile(r"(?:[A-Za-z]{1,6}[-_])?(?:\d{3,5}[-_/](?:19|20)\d\d|(?:19|20)\d\d[-_/]\d{3,5})")
-_NAME_PARTS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-
-
-def _is_name(segment: str) -> bool:
-    """A listed given name or surname, names joined by "-" ("mario-rossi"), or a user name made of
-    one: a surname after one or two initials ("mrossi", "mgrossi"), a given name and a surname run
-    together ("mariorossi")."""
-    parts = segment.split("-")
-    if all(p.capitalize() in GIVEN_NAMES or p.lower() in SURNAMES for p in parts):
-        return True
-    low = segment.lower()
-    if len(parts) > 1:
-        return False
-    if any(len(low) - k >= 4 and low[k:] in SURNAMES for k in (1, 2)):
-        return True
-    return any(low[:i].capitalize() in GIVEN_NAMES and low[i:] in SURNAMES for i in range(3, len(low) - 3))
-
-
-def _named_join(segment: str) -> bool:
-    """Words joined by "." or "_" (an e-mail's local part: "mario.rossi", "m_rossi", "giulia.b") one of
-    which is a listed name or an initial and a surname, and whose last part is no file extension."""
-    parts = segment.replace("_", ".").split(".")
-    if parts[-1].lower() in _EXTENSIONS:
-        return False
-    return any(len(p) > 1 and _is_name(p) for p in parts)
-
-
-def _short_number(segment: str) -> bool:
-    """A number of 3 to 5 digits that is no bare year (after an account or record word)."""
-    return 3 <= len(segment) <= 5 and not (len(segment) == 4 and segment[:2] in ("19", "20"))
-
-
-def _handle(segment: str) -> bool:
-    """A user handle after a record word: letters (no word, no service code) and digits ("zanchettin85"),
-    or words joined by "." or "_" whose last part is no file extension ("bianchi.m")."""
-    m = _HANDLE.fullmatch(segment)
-    if m is not None:
-        letters = m.group(1).lower()
-        return letters not in _CODES and lemma(letters) is None
-    return ("." in segment or "_" in segment) and _JOINED.fullmatch(segment) is not None \
-        and segment.replace("_", ".").rsplit(".", 1)[-1].lower() not in _EXTENSIONS
-
-
-def _loose_handle(segment: str) -> bool:
-    """A user handle with no record or account word before it (:data:`_LOOSE_HANDLE`)."""
-    m = _LOOSE_HANDLE.fullmatch(segment)
-    if m is None:
-        return False
-    letters = m.group(1).lower()
-    return (letters not in _WEB_WORDS and not any(letters.endswith(c) for c in _CODES if len(c) >= 4)
-            and letters not in _CODES and lemma(letters) is None)
-
-
-def _identifies(segment: str, after_account: bool, after_record: bool = False, after_document: bool = False) -> bool:
-    if "." in segment:  # a file named after its owner or its number: "zanchettin85.pdf", "12345.pdf"
-        stem, ext = segment.rsplit(".", 1)
-        if stem and ext.lower() in _EXTENSIONS and ext.lower() not in _DOMAINS:
-            return _identifies(stem, after_account, after_record, after_document)
-    if segment.isdigit():  # string tests first: most segments are words, and pay no pattern here
-        return len(segment) >= 6 or ((after_account or after_record) and _short_number(segment)) \
-            or (after_document and segment not in _FORMS and _short_number(segment))
-    if not segment or segment.startswith("["):
-        return False
-    if segment.isalpha():  # a plain word (most segments): a name only after an account word, no pattern
-        return after_account and _is_name(segment)
-    if (after_record or after_document) and _CODED.fullmatch(segment) and not _YEARS.search(segment):
-        return True  # "SUAP-1234-2024", "V-2024-12345"; not a period ("2024-2025")
-    if len(segment) >= 16 and _TOKEN.fullmatch(segment) and _DIGIT.search(segment):
-        return True
-    digits = _DIGIT.search(segment)
-    if digits and _LONG_DIGITS.search(segment, digits.start()):
-        return True
-    if after_record and _handle(segment):
-        return True
-    if after_account:
-        return bool(digits or _JOINED.fullmatch(segment) or (_NAME_PARTS.fullmatch(segment) and _is_name(segment)))
-    if digits:  # "mrossi85", "mario.rossi1985": a listed name and digits; "zanchettin85": a handle
-        m = _USER_DIGITS.fullmatch(segment)
-        return m is not None and (_named_join(m.group(1)) if ("." in m.group(1) or "_" in m.group(1))
-                                  else _is_name(m.group(1))) or _loose_handle(segment)
-    return ("." in segment or "_" in segment) and _JOINED.fullmatch(segment) is not None and _named_join(segment)
 
 
 @lru_cache(maxsize=8192)
@@ -193,17 +60,7 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
         if parts[i] and not (len(parts[i]) == 36 and UUID_RE.fullmatch(parts[i])):  # a whole UUID: an [ID], below
             parts[i], found = redact_short(parts[i]) if len(parts[i]) <= SHORT_TEXT else _redact_text(parts[i])
             counts.update(dict(found))
-    ids = 0
-    previous = ""
-    for i in range(0, len(parts), step):
-        segment = parts[i]
-        if segment and _identifies(segment, previous in ACCOUNT_WORDS, previous in RECORD_WORDS, previous in DOCUMENT_WORDS):
-            parts[i] = "[ID]"
-            ids += 1
-        elif previous in _ANY_WORDS and len(segment) == 4 and segment[:2] in ("19", "20") and segment.isdigit():
-            continue  # a year between the word and the number: "/pratiche/2024/12345" reads as "/pratiche/12345"
-        if segment:
-            previous = segment.lower()
+    ids = mark_segments(parts, step)
     if ids:
         counts["ID"] += ids
     return ("" if step == 2 else "/").join(parts), tuple(counts.items())

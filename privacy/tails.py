@@ -58,8 +58,18 @@ def _tail(m: re.Match) -> bool:
     return _listed(word) or word.istitle() and _reads_as_surname(word)
 
 
+#: after "mi chiamo", "il mio nome è" a name in lower case is taken two words at most: a third right after it that is a
+#: frequent surname, common word or not, or no Italian word, is the surname of a double given name ("mi chiamo anna
+#: maria colombo", "mi chiamo gian luca ferro", "… anna maria zanchettin": round 18; "… [NOME] come mia nonna" stays)
+_CALLED_RE = re.compile(r"(?P<lead>(?i:mi[ \t]+(?:chiamo|kiamo)|il[ \t]+mio[ \t]+nome[ \t]+(?:è|e['’]))[ \t]+\[NOME\])"
+                        r"[ \t]+(?P<word>[a-zà-ù]+)(?![\w'’])")
+
+
 def name_tails(text: str) -> str:
     """Each ``[NOME]`` with what continues its name (module docstring) taken into it, until nothing more does."""
+    if "[NOME] " in text and ("iamo" in text or "nome" in text):
+        text = _CALLED_RE.sub(lambda m: m.group("lead") if m.group("word") in ALL_SURNAMES
+                              or unlisted_surname(m.group("word"), plural=False) else m.group(0), text)
     while True:
         out = _TAIL_RE.sub(lambda m: "" if _tail(m) else m.group(0), text)
         if out == text:

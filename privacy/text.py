@@ -28,6 +28,7 @@ from .roads import kilometres
 from .endings import ACCOUNT_WORDS, GATE as ENDING_WORDS, account_endings
 from .roles import COURTESY_WORDS, ROLE_WORDS, STAFF_WORDS, courtesy_names, role_names, staff_names
 from .credentials import credentials
+from .links import links
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, documents, ibans, partite_iva,
                           plates, protocol_marks, tax_numbers, tessere)
 from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, lone_surnames, lower_names, next_names
@@ -86,7 +87,7 @@ _CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
                "conto", "c/c", "isee-", "mult", "polizz", "sinistr", "infortun", "pazient", "certificat", "ordin")
-_CRED_WORDS = ("credenzial", "puk", "cvv", "cvc", "cv2", "sms con", "mail con", "messaggio con", "utente ", "spid", "codice spid", "codice cie", "utenza spid", "identificativo spid", "pass", "pwd", "pw", "psw", "mdp", "sms", "parola chiave", "parola segreta", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
+_CRED_WORDS = ("credenzial", "puk", "cvv", "cvc", "cv2", "sms con", "mail con", "messaggio con", "utente ", "utente:", "spid", "codice spid", "codice cie", "utenza spid", "identificativo spid", "pass", "pwd", "pw", "psw", "mdp", "sms", "parola chiave", "parola segreta", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
                "nome utente", "nickname", "nick name", "nick:", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
@@ -106,6 +107,8 @@ def _redact(text: str, counts: Counter) -> str:
     # (an IBAN or a card holds digit runs that a phone, a P.IVA or a document pattern would take),
     # then contacts, names last ("sono RSSMRA85T10A562S" is a [CF]).
     low = text.lower()
+    if "://" in text or "www." in low:  # first: a link pasted ("…/conferma?token=…", "…/utente/mario.rossi/…") is judged
+        text = links(text, counts)       # as a page path, its "/" and "&" kept ("/pratiche/45678" → "/pratiche/[ID]")
     if _has(low, _CRED_WORDS) or "codice" in low and _GROUPED.search(text):  # first: a password may look like anything below ("Mario1980", an e-mail)
         text = credentials(text, counts)
     if _has(low, _EMAIL_WORDS):

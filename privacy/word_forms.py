@@ -38,7 +38,9 @@ x xké xke xché xche xò nn cmq ke k ki sn tt qlc qnd anke pk perké perke xfav
 """.split())
 #: in capitals also the prepositions and adverbs a name never holds ("LA PAGINA È BIANCA DOPO IL LOGIN" took "BIANCA DOPO"
 #: as a given name and its surname; round 16): not in :data:`STOP`, whose words let lower-case passes read the word before
-CAPS_STOP = STOP | frozenset("dopo prima senza durante verso dentro fuori sopra sotto contro tra fra oltre presso".split())
+CAPS_STOP = STOP | frozenset("dopo prima senza durante verso dentro fuori sopra sotto contro tra fra oltre presso"
+                              # a form's labels after a name in capitals ("SONO MARIO ROSSI CF …": round 18)
+                              " cf tel cell iban email mail pec telefono cellulare nato nata".split())
 #: endings of the adjectives and participles said of "la signora" ("gentilissima", "preparata",
 #: "competente", "disponibile"): such a word after "signora" is not her surname
 ADJECTIVE = re.compile(r".*(?:issim[aoie]|at[aei]|ut[aei]|it[aei]|ent[ei]|ant[ei]|il[ei]|evol[ei]|os[aoie]|mente)$")
