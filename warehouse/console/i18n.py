@@ -44,7 +44,7 @@ EN = {
     "valore e N oscurati: meno di {n} risposte, vere o dopo la perturbazione (segreto statistico)": "value and N suppressed: fewer than {n} responses, true or after perturbation (statistical confidentiality)",
     "ogni valore è calcolato da conteggi perturbati con il metodo cell-key: un rumore piccolo e sempre uguale per la stessa cella": "every figure is computed from counts perturbed by the cell-key method: a small noise, always the same for the same cell",
     "bassa affidabilità: meno di {n} risposte": "low reliability: fewer than {n} responses",
-    "oscurato": "suppressed", "bassa affidabilità": "low reliability", "Filtra": "Filter",
+    "oscurato": "suppressed", "bassa affidabilità": "low reliability", "Filtra": "Filter", "Modulo": "Module",
     "Regione": "Region", "Tipo di PA": "PA type", "Tutte": "All", "Tutti": "All", "Misura": "Measure",
     "media": "mean", "quota top-2-box": "top-2-box share", "Benchmark nazionale": "National benchmark",
     "Confronto tra enti dello stesso tipo di servizio": "Comparison of entities of the same service type",
