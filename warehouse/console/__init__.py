@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .nul_guard import refuse_nul
     app.before_request(refuse_nul)  # a NUL in an address or a form: 400 naming it (PostgreSQL cannot hold one)
     app.before_request(auth.load_user)
+    app.before_request(api.refuse_repeated_page_args)  # a page's parameter given twice: 400 naming it
     app.url_defaults(i18n.keep_lang)  # a page opened with ?lang=en: its links keep it
     for bp in (api.bp, pages.bp, admin.bp, charts.bp):
         app.register_blueprint(bp)
