@@ -52,7 +52,14 @@ EN = {
     "Posizione nel funnel": "Funnel position", "Servizi": "Services", "Servizio": "Service",
     "Andamento rispetto al benchmark nazionale": "Trend vs the national benchmark",
     "Nessun dato.": "No data.", "Nessun servizio di questo ente nel registro.": "No service of this entity in the registry.", "(tabella)": "(table)", "Ultimo dato ricevuto": "Latest response received",
-    "Record scartati": "Failed records", "Celle": "Cells", "pubblicata": "published",
+    "Record scartati da rielaborare": "Failed records to replay", "Da rielaborare": "To replay",
+    "Rielaborati": "Replayed", "Archiviati": "Dismissed", "Totale": "Total",
+    "su {n} in tutto (rielaborati: {r}; archiviati: {a})": "of {n} in all (replayed: {r}; dismissed: {a})",
+    "Un record per lettera scartata, anche se scritta più volte, con il suo stato come lo dà «ascolto failed list»: "
+    "da rielaborare (in attesa), rielaborato («ascolto failed replay») o archiviato («ascolto failed dismiss»).":
+        "One record per dead letter, even one written more than once, with its status as “ascolto failed list” "
+        "gives it: to replay (pending), replayed (“ascolto failed replay”) or dismissed (“ascolto failed dismiss”).",
+    "Celle": "Cells", "pubblicata": "published",
     "soddisfazione, mese {a}": "satisfaction, month {a}",
     "soddisfazione, mesi da {a} a {b}": "satisfaction, months {a} to {b}",
     "Formato": "Format", "Frequenza": "Frequency", "Dal periodo": "From period", "Al periodo": "To period", "Dal mese": "From month", "Al mese": "To month",
