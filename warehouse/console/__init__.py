@@ -115,9 +115,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.context_processor
     def _globals():
         return {"_": i18n.gettext, "lang": i18n.lang(), "user": g.get("user"), "settings": settings,
-                "indicator_labels": i18n.INDICATOR_LABELS, "plotly_version": charts.VERSION, "for_plotly": charts.for_plotly,
+                "indicator_labels": i18n.INDICATOR_LABELS, "plotly_version": charts.VERSION,
+                "for_plotly": charts.for_plotly,  # a chart's data text literal for plotly.js
                 "type_label": lambda code: data.type_label(code, i18n.lang()), "region_label": data.region_label,
-                "list_label": data.code_label, "indicator_label": data.indicator_label, "indicator_menu": data.indicator_menu,
+                "list_label": data.code_label, "indicator_label": data.indicator_label,
+                "indicator_menu": data.indicator_menu,
                 "refusal": refusal, "lang_field": i18n.lang_field, "change_words": data_units.CHANGE_WORDS,
                 # why a value is absent, in the legend's words (data.ABSENT: the one wording of every page)
                 "absent_words": lambda kind: data.absent_words(kind, settings.disclosure_min_n)}

@@ -164,8 +164,8 @@ def _facts(con, settings, failed_files: tuple, per_file: dict | None = None) -> 
     """What the page reads from the data: the published volumes and cells (through
     :mod:`warehouse.protect`, by :func:`.data.table`), the first month, the newest response, the
     automated answers per service (:func:`responses_by_service`: only the files new since
-    ``per_file`` was filled) and the dead letters by reason and status (:func:`failed_by_reason`, read when ``failed_files`` lists any). The slow
-    part of the page: :func:`quality_facts` reuses it."""
+    ``per_file`` was filled) and the dead letters by reason and status (:func:`failed_by_reason`, read when
+    ``failed_files`` lists any). The slow part of the page: :func:`quality_facts` reuses it."""
     recent = cube.period_labels(con, "M")[-12:]
     volumes = [(r["period"], r["pa_type"], r["n"]) for r in table(
         con, settings, indicator=cube.RESPONSES, by=["pa_type"], start=recent[0], end=recent[-1])] if recent else []
