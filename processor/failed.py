@@ -14,7 +14,9 @@ whole record value otherwise — **redacted**: :func:`scrub` parses it and redac
 (keys and values, whatever the shape; text that is not JSON after decoding its escapes), and the
 failure's detail and key too. The DLQ topic receives the same scrubbed failure, so neither store
 holds personal data the redactor recognises. Replays are recorded in ``failed/replayed.jsonl`` (one JSON object per
-line: failure_id, outcome, at), which ``ascolto failed list`` uses to tell pending from replayed.
+line: failure_id, outcome, at), which ``ascolto failed list`` uses to tell pending from replayed. How a
+reader counts the letters and their statuses lives with the layout, in :mod:`dataset.failed` (the
+schema, the digest, one row per letter): the console reads them there, never through this module.
 """
 from __future__ import annotations
 
@@ -27,26 +29,12 @@ from pathlib import Path
 from typing import Iterable
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from .redact import redact, redact_record
 from dataset.durable import fsync_dir
-from dataset.files import read_retrying, write_parquet
+from dataset.failed import LEDGER, FAILED_SCHEMA, content_digest, letters, read_ledger  # noqa: F401  (re-exported)
+from dataset.files import write_parquet
 from .badrows import Failure
-
-FAILED_SCHEMA = pa.schema([
-    pa.field("failure_id", pa.string(), nullable=False),
-    pa.field("reason", pa.string(), nullable=False),
-    pa.field("detail", pa.string()),
-    pa.field("topic", pa.string()),
-    pa.field("partition", pa.int32()),
-    pa.field("offset", pa.int64()),
-    pa.field("envelope_index", pa.int32()),
-    pa.field("key", pa.binary()),
-    pa.field("value", pa.binary()),
-    pa.field("failed_at", pa.timestamp("ms", tz="UTC")),
-    pa.field("processor", pa.string()),
-])
 
 
 def scrub(f: Failure) -> Failure:
@@ -62,37 +50,10 @@ def scrub(f: Failure) -> Failure:
     return dataclasses.replace(f, value=value, detail=detail, source=f.source._replace(key=key))
 
 
-def content_digest(key: bytes | None, value: bytes | None) -> str:
-    """12 hex digits of SHA-256 over the (scrubbed) key and value: what tells two letters at the same
-    topic/partition/offset/index apart across the topic's lives; the same record failed again gives the same."""
-    h = hashlib.sha256()
-    for part in (key, value):
-        h.update(b"-" if part is None else b"%d:" % len(part) + part)
-    return h.hexdigest()[:12]
-
-
 def failure_id(f: Failure) -> str:
     """``topic/partition/offset/index/DIGEST`` of a :func:`scrub`-bed failure (the kept key and value)."""
     src = f.source
     return f"{src.topic}/{src.partition}/{src.offset}/{src.index}/{content_digest(src.key, f.value)}"
-
-
-def _letter(row: dict) -> tuple:
-    """A kept row's letter: its coordinates and content — one letter whatever its id's format (written
-    again after a crash, or by a processor of before the digest), two letters at the same offset of two
-    lives of a topic. Ordered as the log: offset 4 before offset 10."""
-    return (row["topic"] or "", row["partition"] if row["partition"] is not None else -1,
-            row["offset"] if row["offset"] is not None else -1, row["envelope_index"] or 0,
-            content_digest(row["key"], row["value"]))
-
-
-def _at(rec: dict) -> datetime | None:
-    """When a ledger line was recorded (``at``, ISO to the second, UTC), or None if unreadable."""
-    try:
-        at = datetime.fromisoformat(str(rec.get("at", "")).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
 class DismissRefused(ValueError):
@@ -129,25 +90,12 @@ class FailedStore:
         return path
 
     def replayed(self) -> dict[str, list[dict]]:
-        """failure_id → its replay and dismissal records, in the order recorded (a torn line, or one that is no
-        object with a string ``failure_id`` and ``outcome``, is skipped)."""
-        out: dict[str, list[dict]] = {}
-        ledger = self.root / "replayed.jsonl"
-        if ledger.exists():
-            for line in ledger.read_text(encoding="utf-8").splitlines():
-                try:
-                    rec = json.loads(line)
-                except ValueError:
-                    continue  # a torn last line after a crash
-                if not (isinstance(rec, dict) and isinstance(rec.get("failure_id"), str)
-                        and isinstance(rec.get("outcome"), str)):
-                    continue  # not a line this store wrote (an edit by hand): no status from it
-                out.setdefault(rec["failure_id"], []).append(rec)
-        return out
+        """failure_id → its replay and dismissal records, in the order recorded (:func:`dataset.failed.read_ledger`)."""
+        return read_ledger(self.root)
 
     def record_replays(self, records: Iterable[dict]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / "replayed.jsonl", "a", encoding="utf-8") as fh:
+        with open(self.root / LEDGER, "a", encoding="utf-8") as fh:
             for rec in records:
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
             fh.flush()
@@ -175,32 +123,6 @@ class FailedStore:
 
     def list(self, reason: str | None = None, since: datetime | None = None, pending_only: bool = False) -> list[dict]:
         """The dead letters (one per letter, oldest first), each with ``status``: pending, the replay
-        outcome (written, duplicate) or ``dismissed`` (:meth:`dismiss`) of the last ledger line of its
-        failure_id — for an id of before the digest, the last recorded in or after the second it failed (an
-        older line, of a replay before it existed, is another letter's: such an id may be shared by letters of
-        two lives of a topic; Kafka topic names have no ``/``)."""
-        files = sorted(self.root.rglob("*.parquet")) if self.root.exists() else []
-        if not files:
-            return []
-        table = read_retrying(lambda: ds.dataset([str(f) for f in files], format="parquet",
-                                                 schema=FAILED_SCHEMA).to_table())
-        replays = self.replayed()
-        seen, out = set(), []
-        for _, letter, row in sorted(((r["failed_at"], _letter(r), r) for r in table.to_pylist()), key=lambda t: t[:2]):
-            if letter in seen:
-                continue
-            seen.add(letter)
-            if reason and row["reason"] != reason:
-                continue
-            if since and row["failed_at"] < since:
-                continue
-            lines = replays.get(row["failure_id"], [])
-            if row["failure_id"].count("/") == 3 and lines:  # an id of before the digest: maybe two lives'
-                failed_s = row["failed_at"].replace(microsecond=0)
-                lines = [r for r in lines if (_at(r) or failed_s) >= failed_s]
-            rep = lines[-1] if lines else None
-            row["status"] = "pending" if rep is None or rep["outcome"].startswith("failed") else rep["outcome"]
-            if pending_only and row["status"] != "pending":
-                continue
-            out.append(row)
-        return out
+        outcome (written, duplicate) or ``dismissed`` (:meth:`dismiss`) — :func:`dataset.failed.letters`, the
+        one reading of the ``failed/`` dataset (the console's data-quality page counts the same letters)."""
+        return letters(self.root, reason=reason, since=since, pending_only=pending_only)

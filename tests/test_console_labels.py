@@ -175,3 +175,29 @@ def test_every_translated_text_of_the_templates_has_its_english(app_tokens):
         if lacking:
             missing[Path(path).name] = lacking
     assert not missing, missing
+
+
+@pytest.mark.parametrize("lang, group, question", [
+    ("it", "Modulo: La tua opinione sul servizio: anagrafe e stato civile",
+     "Quanto è stato facile trovare il servizio sul sito del Comune?"),
+    ("en", "Module: Your opinion of the service: civil registry",
+     "How easy was it to find the service on the municipality's website?")])
+def test_a_module_indicator_is_named_by_its_question_in_the_menu_its_code_the_value(app_tokens, lang, group,
+                                                                                     question):
+    """The service type's "Indicatore" menu named a module's indicators by their code prefix
+    ("mod-anagrafe: Quanto è stato facile…"). Each is named by its question, in the page's language,
+    under the module's name (the instrument's label, as the "Strumento" menu names it); the code stays
+    the option's value, and choosing it still draws the page."""
+    app, tokens = app_tokens
+    c = app.test_client()
+    c.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['monitoring']}"
+    resp = c.get(f"/service-types/{STYPE}?indicator=mod-anagrafe:findability&lang={lang}")
+    assert resp.status_code == 200
+    menu = re.search(r'<select id="f-indicator" name="indicator">(.*?)</select>', resp.get_data(as_text=True), re.S)
+    options = {v: htmllib.unescape(t) for v, t in re.findall(r'<option value="([^"]+)"[^>]*>([^<]*)</option>',
+                                                              menu.group(1))}
+    assert options["mod-anagrafe:findability"] == question
+    assert "mod-anagrafe:fully_online" in options and not any("mod-" in t for t in options.values()), options
+    assert re.search(rf'<optgroup label="{re.escape(htmllib.escape(group))}">'
+                     r'<option value="mod-anagrafe:findability" selected>', menu.group(1)), menu.group(1)
+    assert options["satisfaction"] == ("Soddisfazione" if lang == "it" else "Satisfaction")

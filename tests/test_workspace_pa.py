@@ -148,3 +148,25 @@ def test_the_legend_explains_the_columns_the_workspace_shows_only(client, seeded
     assert 'data-legend="fdr"' not in html and "Confronto (FDR)" not in html
     assert 'data-legend="fdr"' in get(client, seeded[1]["admin"],
                                       "/service-types/anagrafe.certificati").get_data(as_text=True)
+
+
+def test_a_mean_of_low_reliability_is_marked_as_every_other_value(client, seeded):
+    """The services table marked a share of fewer than 30 answers «(bassa affidabilità)» and gave the mean
+    of the same cell bare beside it (Milano's 24 answers: "41,7 (bassa affidabilità)" then "57,3"), where
+    every other table of the console marks a mean by the cell's status (``_macros.value``/``cellfmt``).
+    The mean carries the same marker, by the same rule (OBS_STATUS U), explained by the page's legend;
+    a reliable cell's mean (Roma's) carries none."""
+    admin = seeded[1]["admin"]
+    marker = '<span class="st st-u" title="bassa affidabilità">(bassa affidabilità)</span>'
+    for ipa, low in ((MILANO, True), (ROMA, False)):
+        api = get(client, admin, f"/api/v1/indicators?by=service&period=2026-10&service={KEYS[ipa]}").json["rows"][0]
+        assert (api["obs_status"] == "U") is low
+        html = get(client, admin, f"/workspace/{ipa}?period=2026-10").get_data(as_text=True)
+        row = html[html.index(f'<tr data-service="{KEYS[ipa]}">'):].split("</tr>")[0]
+        share = re.search(r'<td data-col="share">(.*?)</td>', row).group(1)
+        mean = re.search(r'<td data-col="mean">(.*?)</td>', row).group(1)
+        assert re.match(r"[\d,]+ ", mean), mean
+        assert (marker in share) is low and (marker in mean) is low, (ipa, mean)
+        if low:  # after the number, before its interval, as the share's marker
+            assert mean.index(marker) < mean.index('data-col="mean-ci"')
+        assert "Legenda degli stati" in html and "bassa affidabilità: meno di 30 risposte" in html

@@ -148,18 +148,27 @@ def _instruments() -> dict[str, tuple[str, str]]:
     return out
 
 
-def _indicator_labels() -> dict[str, tuple[str, str]]:
+@lru_cache(maxsize=1)
+def module_questions() -> dict[str, tuple[str, str, str]]:
+    """``{module indicator: (module's instrument code, question it, question en)}``: each module
+    indicator's human label is its question's wording (the code ``mod-anagrafe:findability`` is the
+    value a form sends, never what a reader is shown); the module is named by :func:`label` of
+    ``INSTRUMENT``."""
+    from questionnaires import default_catalog
     from questionnaires.scales import measures
 
-    out = dict(INDICATORS)
+    out: dict[str, tuple[str, str, str]] = {}
     for m in measures():
-        if not m.canonical and m.indicator not in out:
-            from questionnaires import default_catalog
+        if not m.canonical and m.indicator not in INDICATORS and m.indicator not in out:
+            item = default_catalog().get(m.questionnaire, m.version).item(m.item)
+            out[m.indicator] = (m.instrument, *_pair(dict(item.label)))
+    return out
 
-            q = default_catalog().get(m.questionnaire, m.version)
-            item = q.item(m.item)
-            it, en = _pair(dict(item.label))
-            out[m.indicator] = (f"{m.instrument}: {it}", f"{m.instrument}: {en}")
+
+def _indicator_labels() -> dict[str, tuple[str, str]]:
+    out = dict(INDICATORS)
+    for ind, (instrument, it, en) in module_questions().items():
+        out[ind] = (f"{instrument}: {it}", f"{instrument}: {en}")  # the published codelist's label, code-led
     return out
 
 

@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .nul_guard import refuse_nul
     app.before_request(refuse_nul)  # a NUL in an address or a form: 400 naming it (PostgreSQL cannot hold one)
     app.before_request(auth.load_user)
+    app.before_request(api.refuse_repeated_page_args)  # a page's parameter given twice: 400 naming it
     app.url_defaults(i18n.keep_lang)  # a page opened with ?lang=en: its links keep it
     for bp in (api.bp, pages.bp, admin.bp, charts.bp):
         app.register_blueprint(bp)
@@ -115,8 +116,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _globals():
         return {"_": i18n.gettext, "lang": i18n.lang(), "user": g.get("user"), "settings": settings,
                 "indicator_labels": i18n.INDICATOR_LABELS, "plotly_version": charts.VERSION,
+                "for_plotly": charts.for_plotly,  # a chart's data text literal for plotly.js
                 "type_label": lambda code: data.type_label(code, i18n.lang()), "region_label": data.region_label,
                 "list_label": data.code_label, "indicator_label": data.indicator_label,
+                "indicator_menu": data.indicator_menu,
                 "refusal": refusal, "lang_field": i18n.lang_field, "change_words": data_units.CHANGE_WORDS,
                 # why a value is absent, in the legend's words (data.ABSENT: the one wording of every page)
                 "absent_words": lambda kind: data.absent_words(kind, settings.disclosure_min_n)}

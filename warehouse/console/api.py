@@ -50,15 +50,35 @@ def _known_args(own: frozenset[str]) -> None:
     refuse_unknown_args(_CUT_ARGS | own)
 
 
-def refuse_unknown_args(known: frozenset[str]) -> None:
+def refuse_unknown_args(known: frozenset[str] | None, comma: bool = True,
+                        repeatable: frozenset[str] = frozenset()) -> None:
     """A 400 (:class:`QueryError`) naming a query parameter not in ``known`` (``servicetype=`` gave the national
-    figures, the typo unsaid) or one given twice (``pa_type=L6&pa_type=C16`` filtered on L6 alone)."""
+    figures, the typo unsaid) or one given twice (``pa_type=L6&pa_type=C16`` filtered on L6 alone). The one
+    check of the console's query parameters: the API's endpoints (``known``: what each reads; ``comma``: its
+    filters take several values comma-separated, which the refusal says) and every page (``known`` None: any
+    name, :func:`refuse_repeated_page_args`; a page reads one value of each but of ``repeatable``)."""
     for name in request.args:
-        if name not in known:
+        if known is not None and name not in known:
             raise QueryError(name, f"Unknown parameter {name!r}: this endpoint reads {', '.join(sorted(known))}.")
-        if len(request.args.getlist(name)) > 1:
-            raise QueryError(name, f"{name} is given {len(request.args.getlist(name))} times: give it once "
-                                   f"(several values comma-separated: {name}=a,b).")
+        if (times := len(request.args.getlist(name))) > 1 and name not in repeatable:
+            raise QueryError(name, f"{name} is given {times} times: give it once"
+                                   + (f" (several values comma-separated: {name}=a,b)." if comma else "."))
+
+
+#: The query parameters a console page reads several values of (repeated in its address): none — every
+#: page parameter is single-valued (a filter is one code, a period one label); a page that documents one
+#: as multi-valued names it here.
+PAGE_MULTI_ARGS: frozenset[str] = frozenset()
+
+
+def refuse_repeated_page_args() -> None:
+    """``before_request`` of the console: a page's (or its download's) query parameter given twice
+    (``/service-types/X?indicator=ease&indicator=trust`` showed ease, the second unsaid) is a 400 on the page's
+    error layout naming it, as the API refuses one (:func:`refuse_unknown_args`); the API's routes
+    (``/api/…``) check their own parameters, static files none."""
+    if request.path.startswith("/api/") or request.endpoint in ("static", "charts.plotly"):
+        return
+    refuse_unknown_args(None, comma=False, repeatable=PAGE_MULTI_ARGS)
 
 
 def _cut(default_by: str = "pa_type,service_type", default_period: bool = False, export: bool = False,

@@ -23,6 +23,7 @@ from ..periods import is_complete, require_ended, validate_range
 from ..protect import FREE, MEAN_PUBLISHED, Protection
 from .absent import ABSENT, absent_kind, absent_words, undrawn  # noqa: F401  (re-exported: data.ABSENT)
 from .i18n import gettext as _, lang as current_lang
+from .indicator_words import indicator_label, indicator_menu  # noqa: F401  (re-exported: data.indicator_label)
 
 SUPPRESSED = ("A",)
 MEASURES = ("positive_share", "mean")
@@ -110,11 +111,6 @@ def region_label(nuts: str) -> str:
 
 def code_label(codelist: str, code: str) -> str:
     return codelists.label(codelist, code, current_lang())
-
-
-def indicator_label(ind: str) -> str:
-    return codelists.label("INDICATOR", codelists.series_code(ind, "POS"), current_lang()).split(" — ")[0] \
-        if ind not in codelists.INDICATORS else codelists.INDICATORS[ind][1 if current_lang() == "en" else 0]
 
 
 def status_text(r: dict[str, Any]) -> str:

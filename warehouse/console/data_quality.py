@@ -76,9 +76,12 @@ def collector_refusals(url: str, timeout: float = 1.0) -> dict[str, Any]:
 
 
 def failed_listing(data_dir) -> tuple:
-    """``(path, size, mtime_ns)`` of every dead-letter file under ``data_dir/failed``, sorted: what the
-    dead letters are now (a new or removed file changes it). Cheap: a directory walk, no file read."""
+    """``(path, size, mtime_ns)`` of every dead-letter file under ``data_dir/failed`` and of its ledger of
+    replays and dismissals, sorted: what the dead letters and their statuses are now (a new or removed file,
+    a replay or a dismissal changes it). Cheap: a directory walk, no file read."""
     import os
+
+    from dataset.failed import LEDGER
 
     root = Path(data_dir) / "failed"
     out = []
@@ -88,9 +91,27 @@ def failed_listing(data_dir) -> tuple:
                 st = os.stat(os.path.join(d, f))
             except FileNotFoundError:  # purged meanwhile
                 continue
-            if f.endswith(".parquet"):
+            if f.endswith(".parquet") or (f == LEDGER and d == str(root)):
                 out.append((os.path.join(d, f), st.st_size, st.st_mtime_ns))
     return tuple(sorted(out))
+
+
+#: A dead letter's status (:data:`dataset.failed.STATUSES`) as the page counts it: pending, replayed (the
+#: replay wrote it, or found it already written), dismissed — ``ascolto failed list``'s statuses.
+FAILED_STATUS = {"pending": "pending", "written": "replayed", "duplicate": "replayed", "dismissed": "dismissed"}
+
+
+def failed_by_reason(data_dir) -> list[tuple[str, dict[str, int]]]:
+    """``[(reason, {"pending", "replayed", "dismissed": letters})]``, most pending first: the dead letters
+    as ``ascolto failed list`` counts them — one per letter however many times it was written, each by its
+    status (:func:`dataset.failed.letters`, the one reading of the ``failed/`` dataset the processor uses too)."""
+    from dataset.failed import letters
+
+    by: dict[str, dict[str, int]] = {}
+    for row in letters(Path(data_dir) / "failed"):
+        counts = by.setdefault(row["reason"], {"pending": 0, "replayed": 0, "dismissed": 0})
+        counts[FAILED_STATUS.get(row["status"], "replayed")] += 1
+    return sorted(by.items(), key=lambda kv: (-kv[1]["pending"], -sum(kv[1].values()), kv[0]))
 
 
 def responses_by_service(data_dir, per_file: dict | None = None) -> dict[str, tuple[int, float | None]]:
@@ -143,21 +164,14 @@ def _facts(con, settings, failed_files: tuple, per_file: dict | None = None) -> 
     """What the page reads from the data: the published volumes and cells (through
     :mod:`warehouse.protect`, by :func:`.data.table`), the first month, the newest response, the
     automated answers per service (:func:`responses_by_service`: only the files new since
-    ``per_file`` was filled) and the dead letters by reason (read when ``failed_files`` lists any). The slow
-    part of the page: :func:`quality_facts` reuses it."""
-    import duckdb
-
+    ``per_file`` was filled) and the dead letters by reason and status (:func:`failed_by_reason`, read when
+    ``failed_files`` lists any). The slow part of the page: :func:`quality_facts` reuses it."""
     recent = cube.period_labels(con, "M")[-12:]
     volumes = [(r["period"], r["pa_type"], r["n"]) for r in table(
         con, settings, indicator=cube.RESPONSES, by=["pa_type"], start=recent[0], end=recent[-1])] if recent else []
     per_service = responses_by_service(settings.data_dir, per_file)
     newest = [t for _n, t in per_service.values() if t is not None]
-    failed: list[tuple[str, int]] = []
-    if failed_files:  # globbed when read: a file purged since the listing is just not there
-        pattern = str(Path(settings.data_dir) / "failed" / "**" / "*.parquet").replace("'", "''")
-        with duckdb.connect(":memory:") as fc:
-            failed = fc.execute(f"SELECT reason, count(*) FROM read_parquet('{pattern}', union_by_name = true, "
-                                "hive_partitioning = false) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    failed = failed_by_reason(settings.data_dir) if failed_files else []
     return {"volumes": volumes, "first": cube.first_data_month(con), "fresh": max(newest) if newest else None,
             "failed": failed,
             "automated": sorted(((sv, n) for sv, (n, _t) in per_service.items() if n), key=lambda t: (-t[1], t[0])),
@@ -202,7 +216,9 @@ def quality_page(con, settings, args, lang, version: str | None = None, cache: d
     if refusals["ok"] and not refusals["by_reason"]:  # nothing refused: say it (an empty card said nothing)
         refused_note = _("Nessun invio rifiutato dall'ultimo avvio del collettore.")
     months = facts.get("cells_months")  # the card states the months its count is of (the last 12 ended)
-    return {"fresh": fresh, "failed_total": sum(int(c) for _r, c in failed), "cells": len(cells), "refusals": refusals,
+    failed_totals = {k: sum(c[k] for _r, c in failed) for k in ("pending", "replayed", "dismissed")}
+    return {"fresh": fresh, "failed_total": failed_totals["pending"], "failed_totals": failed_totals,
+            "cells": len(cells), "refusals": refusals,
             "cells_period": (_("soddisfazione, mese {a}").format(a=months[0]) if months[0] == months[1] else
                              _("soddisfazione, mesi da {a} a {b}").format(a=months[0], b=months[1])) if months else "",
             "refused_total": sum(n for _r, n in refusals["by_reason"]) if refusals["ok"] else None,
@@ -234,11 +250,16 @@ def quality_page(con, settings, args, lang, version: str | None = None, cache: d
               [{"service": s, "responses": int(c)} for s, c in automated],
               note=_("Invii accettati da programmi (crawler, browser senza interfaccia, script): conservati nei dati "
                      "per verifica, mai conteggiati nelle statistiche pubblicate.")),
-        Chart("failed", "Record scartati (DLQ) per motivo", [("reason", "Motivo"), ("code", "Codice"), ("records", "Record")],
-              [{"reason": _(FAILED_REASONS.get(r, r)), "code": r, "records": int(c)} for r, c in failed]),
+        Chart("failed", "Record scartati (DLQ) per motivo",
+              [("reason", "Motivo"), ("code", "Codice"), ("pending", "Da rielaborare"), ("replayed", "Rielaborati"),
+               ("dismissed", "Archiviati"), ("records", "Totale")],
+              [{"reason": _(FAILED_REASONS.get(r, r)), "code": r, **c, "records": sum(c.values())} for r, c in failed],
+              note=_("Un record per lettera scartata, anche se scritta più volte, con il suo stato come lo dà "
+                     "«ascolto failed list»: da rielaborare (in attesa), rielaborato («ascolto failed replay») o "
+                     "archiviato («ascolto failed dismiss»).") if failed else ""),
         Chart("suppression", "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)",
               [("status", "Stato"), ("cells", "Celle")], [{"status": k, "cells": v} for k, v in counts.items()]),
     ]}
 
 
-__all__ = ["FREE", "collector_refusals", "failed_listing", "quality_facts", "quality_page"]
+__all__ = ["FREE", "collector_refusals", "failed_by_reason", "failed_listing", "quality_facts", "quality_page"]

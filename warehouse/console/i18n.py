@@ -44,7 +44,7 @@ EN = {
     "valore e N oscurati: meno di {n} risposte, vere o dopo la perturbazione (segreto statistico)": "value and N suppressed: fewer than {n} responses, true or after perturbation (statistical confidentiality)",
     "ogni valore è calcolato da conteggi perturbati con il metodo cell-key: un rumore piccolo e sempre uguale per la stessa cella": "every figure is computed from counts perturbed by the cell-key method: a small noise, always the same for the same cell",
     "bassa affidabilità: meno di {n} risposte": "low reliability: fewer than {n} responses",
-    "oscurato": "suppressed", "bassa affidabilità": "low reliability", "Filtra": "Filter",
+    "oscurato": "suppressed", "bassa affidabilità": "low reliability", "Filtra": "Filter", "Modulo": "Module",
     "Regione": "Region", "Tipo di PA": "PA type", "Tutte": "All", "Tutti": "All", "Misura": "Measure",
     "media": "mean", "quota top-2-box": "top-2-box share", "Benchmark nazionale": "National benchmark",
     "Confronto tra enti dello stesso tipo di servizio": "Comparison of entities of the same service type",
@@ -52,7 +52,14 @@ EN = {
     "Posizione nel funnel": "Funnel position", "Servizi": "Services", "Servizio": "Service",
     "Andamento rispetto al benchmark nazionale": "Trend vs the national benchmark",
     "Nessun dato.": "No data.", "Nessun servizio di questo ente nel registro.": "No service of this entity in the registry.", "(tabella)": "(table)", "Ultimo dato ricevuto": "Latest response received",
-    "Record scartati": "Failed records", "Celle": "Cells", "pubblicata": "published",
+    "Record scartati da rielaborare": "Failed records to replay", "Da rielaborare": "To replay",
+    "Rielaborati": "Replayed", "Archiviati": "Dismissed", "Totale": "Total",
+    "su {n} in tutto (rielaborati: {r}; archiviati: {a})": "of {n} in all (replayed: {r}; dismissed: {a})",
+    "Un record per lettera scartata, anche se scritta più volte, con il suo stato come lo dà «ascolto failed list»: "
+    "da rielaborare (in attesa), rielaborato («ascolto failed replay») o archiviato («ascolto failed dismiss»).":
+        "One record per dead letter, even one written more than once, with its status as “ascolto failed list” "
+        "gives it: to replay (pending), replayed (“ascolto failed replay”) or dismissed (“ascolto failed dismiss”).",
+    "Celle": "Cells", "pubblicata": "published",
     "soddisfazione, mese {a}": "satisfaction, month {a}",
     "soddisfazione, mesi da {a} a {b}": "satisfaction, months {a} to {b}",
     "Formato": "Format", "Frequenza": "Frequency", "Dal periodo": "From period", "Al periodo": "To period", "Dal mese": "From month", "Al mese": "To month",

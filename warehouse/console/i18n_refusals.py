@@ -149,6 +149,11 @@ _QUERY_IT = [
       for edge_en, at_en, edge_it, at_it in (("starts", "start", "comincia", "cominciare da"),
                                              ("ends", "end", "finisce", "finire con"))],
     (r"Give either period or from/to, not both\.", "indicare il periodo oppure from/to, non entrambi."),
+    # a parameter given twice (api.refuse_unknown_args): on a page, and on the API's (the microdata download)
+    (r"(\w+) is given (\d+) times: give it once\.", "è indicato {1} volte nell'indirizzo: questa pagina ne legge "
+     "uno solo, va indicato una volta."),
+    (r"(\w+) is given (\d+) times: give it once \(several values comma-separated: (\S+)\)\.",
+     "è indicato {1} volte nell'indirizzo: va indicato una volta (più valori separati da virgole: {2})."),
     (r"Unknown \w+ ('.*'); one of (.+)\.", "valore sconosciuto {0}: i valori ammessi sono {1}."),
     # an unknown unit (warehouse.console.unit_codes: unknown_service_type, check_units)
     (r"No service type ('.*'): the codes are listed at (\S+)\.",
