@@ -84,3 +84,18 @@ def test_no_link_nor_get_form_of_a_page_repeats_a_parameter(client, page):
     for form in re.findall(r'<form[^>]*method="get"[^>]*>(.*?)</form>', html, re.S | re.I):
         names = re.findall(r'<(?:select|input)[^>]*\bname="([^"]+)"', form)
         assert len(names) == len(set(names)), (page, names)
+
+
+@pytest.mark.parametrize("route, name, a, b", [
+    (f"/api/v1/workspace/{ROMA}", "period", "2026-09", "2026-10"),
+    (f"/api/v1/workspace/{ROMA}/comments", "channel", "web", "app"),
+    ("/api/v1/coverage", "period", "2026-09", "2026-10"),
+])
+def test_an_api_route_that_reads_no_cut_refuses_a_parameter_given_twice_too(client, route, name, a, b):
+    """The API's routes that check no cut's parameters (the workspace's, the coverage's) took the first of two
+    values silently; every /api/ route now gives the API's own JSON 400 naming it."""
+    assert client.get(_url(route, name, a)).status_code == 200, route
+    resp = client.get(_url(route, name, a, b))
+    assert resp.status_code == 400 and resp.is_json, (route, resp.status_code)
+    assert resp.json["fields"] == {
+        name: [f"{name} is given 2 times: give it once (several values comma-separated: {name}=a,b)."]}

@@ -74,11 +74,13 @@ PAGE_MULTI_ARGS: frozenset[str] = frozenset()
 def refuse_repeated_page_args() -> None:
     """``before_request`` of the console: a page's (or its download's) query parameter given twice
     (``/service-types/X?indicator=ease&indicator=trust`` showed ease, the second unsaid) is a 400 on the page's
-    error layout naming it, as the API refuses one (:func:`refuse_unknown_args`); the API's routes
-    (``/api/…``) check their own parameters, static files none."""
-    if request.path.startswith("/api/") or request.endpoint in ("static", "charts.plotly"):
+    error layout naming it, as the API refuses one (:func:`refuse_unknown_args`); on an API route (``/api/…``)
+    the same JSON 400 its own check gives — every route, also those that read no cut (the workspace's, the
+    coverage's: ``/api/v1/workspace/X?period=a&period=b`` read ``a``); static files none."""
+    if request.endpoint in ("static", "charts.plotly"):
         return
-    refuse_unknown_args(None, comma=False, repeatable=PAGE_MULTI_ARGS)
+    api_route = request.path.startswith("/api/")
+    refuse_unknown_args(None, comma=api_route, repeatable=frozenset() if api_route else PAGE_MULTI_ARGS)
 
 
 def _cut(default_by: str = "pa_type,service_type", default_period: bool = False, export: bool = False,
