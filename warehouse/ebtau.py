@@ -10,8 +10,9 @@ the tiny variance of μ̂: the "95 %" intervals then covered the units' true val
 the normal–normal model with τ integrated out over its marginal posterior — flat priors on μ and on τ
 (Gelman et al., *Bayesian Data Analysis*, 3rd ed., §5.4 and §5.7): E_τ[v(τ)] + E_τ[(m(τ) − centre)²], m(τ)
 and v(τ) the unit's conditional posterior mean and variance given τ. The τ posterior is evaluated on a grid
-of :data:`GRID` points from 0 to :data:`SPAN` × (the spread of the estimates + their largest standard error),
-then on as many points over the part of it that holds its mass (deterministic; with fewer than 3 units a
+of :data:`COARSE` points (more with few units: :data:`CELLS` / units) from 0 to :data:`SPAN` × (the spread of
+the estimates + their largest standard error), then on :data:`GRID` (or CELLS / units) points over the part
+of it that holds its mass (deterministic; with fewer than 3 units a
 flat prior on τ gives no proper posterior and nothing is integrated). The densities are scipy's.
 """
 from __future__ import annotations
@@ -19,7 +20,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats as sps
 
-GRID = 400
+GRID = 200
+COARSE = 100
+#: grid × units kept at about this many points where the units are few (a wide τ posterior, finely sampled)
+CELLS = 40_000
 SPAN = 10.0
 MIN_UNITS = 3
 
@@ -30,23 +34,28 @@ def posterior_sd(y, se, centre) -> np.ndarray:
     y, se, centre = (np.asarray(a, dtype=float) for a in (y, se, centre))
     if len(y) < MIN_UNITS:
         return np.full(len(y), np.nan)
-    tau = np.linspace(0.0, SPAN * (float(np.ptp(y)) + float(se.max())), GRID)
-    p = _tau_posterior(y, se, tau)[0]
+    coarse, fine = max(COARSE, CELLS // len(y)), max(GRID, CELLS // len(y))
+    tau = np.linspace(0.0, SPAN * (float(np.ptp(y)) + float(se.max())), coarse)
+    p = _tau_posterior(y, se, tau, moments=False)[0]
     held = np.flatnonzero(p > 1e-12 * p.max())  # where the mass is: a fine grid there (a narrow posterior, many units)
-    tau = np.linspace(tau[max(held[0] - 1, 0)], tau[min(held[-1] + 1, GRID - 1)], GRID)
+    tau = np.linspace(tau[max(held[0] - 1, 0)], tau[min(held[-1] + 1, coarse - 1)], fine)
     p, m, v = _tau_posterior(y, se, tau)
     return np.sqrt(p @ (v + (m - centre[None, :]) ** 2))
 
 
-def _tau_posterior(y: np.ndarray, se: np.ndarray, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _tau_posterior(y: np.ndarray, se: np.ndarray, tau: np.ndarray,
+                   moments: bool = True) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """On the grid ``tau``: the normalised weights of p(τ | y) (flat priors on μ and τ: ½ log Var(μ̂) +
     Σ log N(y_i; μ̂(τ), s_i² + τ²), BDA3 eq. 5.21, times the grid's uniform spacing), and per τ × unit the
-    conditional posterior mean m and variance v = (1 − B)·s² + B²·Var(μ̂), B = s²/(s² + τ²)."""
+    conditional posterior mean m and variance v = (1 − B)·s² + B²·Var(μ̂), B = s²/(s² + τ²) (None, None
+    without ``moments``)."""
     var = se[None, :] ** 2 + tau[:, None] ** 2
     w = 1 / var
     v_mu = 1 / w.sum(axis=1, keepdims=True)
     mu = (w * y).sum(axis=1, keepdims=True) * v_mu
     logp = 0.5 * np.log(v_mu[:, 0]) + sps.norm.logpdf(y[None, :], mu, np.sqrt(var)).sum(axis=1)
     p = np.exp(logp - logp.max())
+    if not moments:
+        return p / p.sum(), None, None
     b = se[None, :] ** 2 * w
     return p / p.sum(), mu + (1 - b) * (y[None, :] - mu), (1 - b) * se[None, :] ** 2 + b ** 2 * v_mu
