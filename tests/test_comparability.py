@@ -66,12 +66,21 @@ def test_exact_binomial_funnel_limits_stay_inside_0_100():
     assert np.all(np.diff(curve["95"][1][curve["n"] >= 20]) <= 1e-9)
 
 
-def test_overdispersion_is_applied_only_when_the_chi2_test_rejects():
+def test_overdispersion_is_applied_only_when_the_test_rejects():
     n = np.full(12, 400.0)
-    calm = funnel.proportion_funnel([300, 313, 287, 312, 288, 311, 289, 310, 290, 300, 309, 291], n)
+    # twelve units spread as normal quantiles 1.1 × the binomial sd: φ a little over 1, not significant
+    calm = funnel.proportion_funnel([284, 289, 292, 295, 297, 299, 301, 303, 305, 308, 311, 316], n)
     assert 1 < calm["test"]["phi"] and not calm["test"]["overdispersed"]   # φ > 1 but not significant
     assert calm["method"] == "exact_binomial"
-    assert calm["test"]["p_value"] == pytest.approx(sps.chi2.sf(12 * calm["test"]["phi"], 11))
+    # ≥ 10 units: the winsorized φ is calibrated and tested against its own null replicates (warehouse.dispersion)
+    assert calm["test"]["test"] == "monte_carlo" and calm["test"]["df"] is None
+    assert calm["test"]["p_value"] * (calm["test"]["replicates"] + 1) == pytest.approx(
+        round(calm["test"]["p_value"] * (calm["test"]["replicates"] + 1)))
+    assert calm["test"]["phi"] == pytest.approx(calm["test"]["statistic"] / 12)
+    # fewer than 10 units: the plain φ against χ²(I − 1)
+    nine = funnel.proportion_funnel([284, 289, 292, 295, 299, 303, 305, 308, 316], n[:9])
+    assert nine["test"]["test"] == "chi2" and nine["test"]["df"] == 8
+    assert nine["test"]["p_value"] == pytest.approx(sps.chi2.sf(9 * nine["test"]["phi"], 8))
     wild = funnel.proportion_funnel([240, 360, 200, 380, 300, 260, 340, 220, 330, 270, 350, 250], n)
     assert wild["test"]["overdispersed"] and wild["method"] == "normal_multiplicative"
     p0 = wild["benchmark"] / 100
@@ -84,7 +93,9 @@ def test_overdispersion_is_applied_only_when_the_chi2_test_rejects():
 def test_winsorizing_needs_ten_units_and_says_so():
     z = np.array([-3, -1, -0.5, 0, 0, 0.5, 1, 1, 2, 4], dtype=float)
     ten = funnel.overdispersion_test(z)
-    assert ten["winsorized"] and ten["phi"] == pytest.approx(1.25)   # -3 → -1, 4 → 2
+    assert ten["winsorized"] and ten["phi_winsorized"] == pytest.approx(1.25)   # -3 → -1, 4 → 2
+    # calibrated by the winsorized mean of z² over standard normal replicates (about 0.68, not 1)
+    assert 1.25 / 0.8 < ten["phi"] < 1.25 / 0.6
     nine = funnel.overdispersion_test(z[1:])
     assert not nine["winsorized"] and nine["phi"] == pytest.approx(np.mean(z[1:] ** 2))
     assert funnel.overdispersion_test([1.0])["statistic"] is None

@@ -10,9 +10,10 @@
   drawn just above 98.5 % but is ``within`` (P(X = 5) = 33 %).
 - **Means** (within one scale only): θ0 ± z·σ/√n, clipped to the scale's bounds.
 - **Over-dispersion** is applied only when the data show it: φ = mean of the squared z-scores
-  (winsorized at 10 % each side when there are at least 10 units; with fewer, the 10 % tails hold
-  less than one unit and the z-scores are used as they are — ``winsorized: False`` says so);
-  the test compares I·φ with χ²(I − 1) and rejects at ``alpha`` (5 %). Only then are the limits
+  (winsorized at 10 % each side when there are at least 10 units, then calibrated by its mean under
+  the null and tested by Monte Carlo, :mod:`warehouse.dispersion`; with fewer, the 10 % tails hold
+  less than one unit, the z-scores are used as they are — ``winsorized: False`` says so — and I·φ is
+  compared with χ²(I − 1)); the test rejects at ``alpha`` (5 %). Only then are the limits
   widened — multiplicatively (se·√φ) or additively (√(se² + τ²)) — and the normal approximation is
   used for them (still clipped). Every result says which limits were used (``method``).
 
@@ -25,12 +26,10 @@ from typing import Any
 
 import numpy as np
 from scipy import stats as sps
-from scipy.stats import mstats
+
+from .dispersion import ALPHA, WINSOR, WINSOR_MIN_UNITS, overdispersion_test, share_null_z  # noqa: F401 (re-exported)
 
 LEVELS = (0.95, 0.998)
-WINSOR = 0.1
-WINSOR_MIN_UNITS = 10
-ALPHA = 0.05
 MODELS = ("multiplicative", "additive")
 
 
@@ -129,37 +128,6 @@ def normal_limits(target: float, se, level: float, bounds: tuple[float, float] =
     return np.clip(target - z * se, *bounds), np.clip(target + z * se, *bounds)
 
 
-def overdispersion_test(z, se=None, alpha: float = ALPHA) -> dict[str, Any]:
-    """Spiegelhalter's over-dispersion test on the units' z-scores.
-
-    φ = mean of z² (winsorized at 10 % each side when there are ≥ 10 units); statistic I·φ against
-    χ²(I − 1). Returns ``{units, phi, statistic, df, p_value, winsorized, overdispersed, tau2}``;
-    ``tau2`` is the additive between-unit variance (Iφ − (I − 1)) / (Σw − Σw²/Σw), w = 1/se²,
-    floored at 0 (0 when ``se`` is not given). With fewer than 2 units nothing is tested.
-    """
-    z = np.asarray(z, dtype=float)
-    ok = np.isfinite(z)
-    if se is not None:
-        se = np.asarray(se, dtype=float)
-        ok &= np.isfinite(se) & (se > 0)
-    z_ok = z[ok]
-    units = int(len(z_ok))
-    if units < 2:
-        return {"units": units, "phi": 1.0, "statistic": None, "df": None, "p_value": None, "winsorized": False,
-                "overdispersed": False, "tau2": 0.0}
-    winsorized = units >= WINSOR_MIN_UNITS
-    wz = np.asarray(mstats.winsorize(z_ok, limits=(WINSOR, WINSOR)), dtype=float) if winsorized else z_ok
-    phi = float(np.mean(wz ** 2))
-    statistic, df = units * phi, units - 1
-    p_value = float(sps.chi2.sf(statistic, df))
-    tau2 = 0.0
-    if se is not None:
-        w = 1 / se[ok] ** 2
-        tau2 = float(max(0.0, (statistic - df) / (w.sum() - (w ** 2).sum() / w.sum())))
-    return {"units": units, "phi": phi, "statistic": statistic, "df": df, "p_value": p_value,
-            "winsorized": winsorized, "overdispersed": bool(p_value < alpha), "tau2": tau2}
-
-
 def _flags(y, limits: dict[str, tuple]) -> np.ndarray:
     lo95, hi95 = limits["95"]
     lo998, hi998 = limits["99.8"]
@@ -231,7 +199,8 @@ def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicativ
     if model not in MODELS:
         raise ValueError(f"unknown over-dispersion model {model!r}")
     k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
-    if p0 is None:
+    pooled = p0 is None
+    if pooled:
         p0 = float(k.sum() / n.sum()) if n.sum() > 0 else float("nan")
     unit_sd = np.broadcast_to(np.asarray(noise_sd, dtype=float), n.shape)
     curve_sd = float(np.median(unit_sd)) if unit_sd.size else 0.0
@@ -244,7 +213,7 @@ def proportion_funnel(k, n, p0: float | None = None, model: str = "multiplicativ
         se = se_of(n, unit_sd)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(se > 0, (y - 100 * p0) / se, 0.0)
-    test = overdispersion_test(z, se)
+    test = overdispersion_test(z, se, alpha, null_z=share_null_z(n, p0, unit_sd, pooled) if 0 < p0 < 1 else None)
     grid = _grid(n_max if n_max is not None else n.max() * 1.1, n_min=n_min)
 
     def limits_at(m, sd) -> dict[str, tuple]:
@@ -289,7 +258,7 @@ def mean_funnel(y, n, target: float, sigma: float, model: str = "multiplicative"
     se = se_of(n, unit_sd)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(se > 0, (y - target) / se, 0.0)
-    test = overdispersion_test(z, se)
+    test = overdispersion_test(z, se, alpha)
 
     def widened(s):
         if not test["overdispersed"]:

@@ -78,7 +78,8 @@ def ckm_ratio_var(p, n, V: float):
 
 
 def overdispersion(z, winsor: float = 0.1) -> float:
-    """Spiegelhalter's φ: the mean of the squared z-scores winsorized at ``winsor`` on each side."""
+    """Spiegelhalter's φ: the mean of the squared z-scores winsorized at ``winsor`` on each side — raw, about
+    0.68 without over-dispersion: the funnels calibrate and test it in :mod:`warehouse.dispersion`."""
     z = np.asarray(z, dtype=float)
     z = z[np.isfinite(z)]
     if len(z) == 0:
@@ -89,7 +90,8 @@ def overdispersion(z, winsor: float = 0.1) -> float:
 
 def additive_tau2(z, se) -> float:
     """Between-unit variance τ² of the additive random-effects funnel (Spiegelhalter 2005, eq. 5),
-    from the winsorized φ: (Iφ − (I − 1)) / (Σw − Σw²/Σw), w = 1/se², floored at 0."""
+    from the raw winsorized φ: (Iφ − (I − 1)) / (Σw − Σw²/Σw), w = 1/se², floored at 0. The funnels use
+    the calibrated φ instead (:func:`warehouse.dispersion.overdispersion_test`)."""
     z, se = np.asarray(z, dtype=float), np.asarray(se, dtype=float)
     ok = np.isfinite(z) & (se > 0)
     if ok.sum() < 2:

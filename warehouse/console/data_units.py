@@ -207,7 +207,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
     return {"code": code, "label": type_label(code, lang), "ranking_note": ranking_note, "units_published": published,
             "phi": num(test.get("phi"), 2) if widened else None,
             "phi_test": {"statistic": num(test.get("statistic"), 1), "df": test.get("df"),
-                         "p_value": test.get("p_value")} if widened else None,
+                         "replicates": test.get("replicates"), "p_value": test.get("p_value")} if widened else None,
             "indicator": indicator, "indicators": allowed, "benchmark_shown": bench, "level": level,
             "measure": measure, "refused": refused, "withheld": withheld, "per": per, "benchmark": body.get("benchmark"), "compare": body,
             "filters": filters, "method": body.get("method"), "ranking": body.get("ranking"),

@@ -121,6 +121,7 @@ EN = {
     "Ranghi delle stime empirical-Bayes con intervalli del rango al 95% (nella colonna accanto): un ente può trovarsi in qualunque posizione del suo intervallo; stime pubblicate uguali condividono il rango (=); «significativo» è il flag FDR di Benjamini-Hochberg (q < 5%) su tutti gli enti.":
         "Ranks of the empirical-Bayes estimates with 95% rank intervals (in the next column): an entity may be at any position of its interval; equal published estimates share a rank (=); \"significant\" is the Benjamini-Hochberg FDR flag (q < 5%) over all entities.",
     "Sovradispersione": "Over-dispersion", "test χ²": "χ² test", "gl": "df",
+    "test Monte Carlo": "Monte Carlo test", "repliche": "replicates",
     "IC 95% EB inf.": "EB 95% CI low", "IC 95% EB sup.": "EB 95% CI high",
     "pubblicato": "published", "interruzione di serie": "break in series",
     "risposte tutte uguali: intervallo di ampiezza zero": "all answers identical: zero-width interval",
