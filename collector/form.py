@@ -18,6 +18,8 @@
   answers remain the ones recorded and the changes were not (:mod:`collector.form_sent`).
 - ``GET /v1/services/<key>/form/thanks?lang=it[&back=URL]`` — the localized thank-you page, with a link
   back to the page the form was opened from (``collector.backlink``: an allowed origin only).
+- Both GETs count first against the client's read budget (``ASCOLTO_RATE_LIMIT_GET``, apart from the
+  posts'): past it the 429 page "Troppe richieste" in the page's language, with ``Retry-After``.
 
 The module holds the views; the token is :mod:`collector.form_token`, the view model (items for
 the template, fields back to answers) :mod:`collector.form_view`, the OpenAPI paths
@@ -169,6 +171,7 @@ def form_page(key: str):
     is sent the same way: under ``no-store`` Back from the thank-you page to it was Chrome's
     "Confirm Form Resubmission" (ERR_CACHE_MISS). That page holds the answers sent, kept in the
     browser's own cache only, as its history keeps them for the form page anyway."""
+    current_app.extensions["ascolto.limits"].check_read("form")  # past it: the busy page (_api_error), in lang
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
     sid, token = _issue(cfg, q, frame=framing_origin(cfg))
@@ -325,6 +328,7 @@ def _uuid_or_none(raw: str | None) -> str | None:
 
 @bp.get("/v1/services/<key>/form/thanks")
 def thanks(key: str):
+    current_app.extensions["ascolto.limits"].check_read("thanks")
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
     html = render_template("form_thanks.html", lang=lang, ui=UI[lang], **_names(cfg.key, lang),
@@ -361,7 +365,7 @@ def _too_large(exc):
 
 
 @bp.errorhandler(ApiError)
-def _api_error(exc: ApiError):  # e.g. a rate limit raised before the view: still a page, not JSON
+def _api_error(exc: ApiError):  # e.g. a rate limit raised before the view (the GETs' too): still a page, not JSON
     if not exc.counted:
         count_refusal(exc.error)  # the URL's service key where there is one, else "unknown"
     kind = {403: "origin", 404: "unknown_service", 409: "not_assigned", 413: "too_large",

@@ -278,7 +278,13 @@ def questionnaire(key: str):
     """The service's questionnaire rendered in ``lang`` (Italian fallback), with an ETag.
 
     A page of an origin the service does not allow gets the same 403 as its submission would, so
-    the widget says "not active on this page" before the citizen answers (Vary: Origin)."""
+    the widget says "not active on this page" before the citizen answers (Vary: Origin).
+
+    Counted first against the client's read budget (``ASCOLTO_RATE_LIMIT_GET``; a conditional request
+    too, see :meth:`collector.ratelimit.RateLimits.check_read`): past it a JSON 429 ``rate_limited``
+    with ``Retry-After``, which the widget waits out. A browser asks again only after ``max-age``
+    (300 s), and then is answered 304 to its ``If-None-Match`` while nothing changed."""
+    current_app.extensions["ascolto.limits"].check_read("questionnaire")
     cfg = _service(key)
     origin = request.headers.get("Origin")
     _count_origin(cfg, origin)
