@@ -2,7 +2,7 @@
 
 None of these counts against a client's read budget (``ASCOLTO_RATE_LIMIT_GET``, :mod:`collector.ratelimit`):
 ``widget.js`` and ``/openapi.json`` are constant bytes, with their ETag, computed once per process and
-cached by browsers (a request costs what the framework's floor does: docs/performance.md), and every PA
+cached by browsers (a request costs what the framework's floor does: docs/operations.md, Collector), and every PA
 page loads ``widget.js`` (a large network behind one address must never lose the widget); ``/healthz``,
 ``/readyz`` and ``/metrics`` are the probes' and Prometheus's (the edge serves no ``/readyz`` nor ``/metrics``).
 """

@@ -140,3 +140,12 @@ def test_constant_documents_and_probes_are_not_limited_and_the_description_reval
 def test_with_the_limits_switched_off_no_get_is_refused(limited):
     client, _ = limited(rate_limit_get="1/minute", rate_limit_enabled=False)
     assert {client.get(_paths("")["questionnaire"], headers=WIDGET).status_code for _ in range(3)} == {200}
+
+
+def test_the_api_description_lists_the_429_of_every_limited_get(limited):
+    client, _ = limited()
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for path in ("/v1/services/{key}/questionnaire", "/v1/services/{key}/form", "/v1/services/{key}/form/thanks",
+                 "/v1/services/{key}/kiosk"):
+        assert "429" in paths[path]["get"]["responses"], path
+    assert "429" not in paths["/widget.js"]["get"]["responses"]
