@@ -45,6 +45,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from questionnaires import AnswersInvalid, UnknownQuestionnaire
 from questionnaires.model import DEFAULT_LANGUAGE, Questionnaire
 from questionnaires.vocabulary import client_language as _lang, label_lang
+from registry.checks import SERVICE_KEY
 
 from .body import read_body
 from .catalog import catalog
@@ -91,8 +92,9 @@ class _PageError(Exception):
 
 
 def _service(key: str, lang: str):
-    """(service config, assigned questionnaire) or a 404/409 page."""
-    cfg = current_app.extensions["ascolto.services"].get(key) if len(key) <= 64 else None
+    """(service config, assigned questionnaire) or a 404/409 page; a key no service can have is not
+    asked of the registry (:data:`registry.checks.SERVICE_KEY`)."""
+    cfg = current_app.extensions["ascolto.services"].get(key) if SERVICE_KEY.fullmatch(key) else None
     if cfg is None or not cfg.active:
         raise _PageError(404, "unknown_service", lang)
     try:

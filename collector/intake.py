@@ -17,6 +17,7 @@ from questionnaires.envelope import (FILL_MS_PROBLEM, SubmissionSchema, durable_
                                      make_envelope)
 from privacy import redact_value
 from privacy.paths import redact_path
+from registry.checks import SERVICE_KEY
 from registry.readmodel import BackendView, ServiceView
 
 from . import backends, channels, metrics, operators
@@ -65,7 +66,10 @@ def encode_envelope(envelope: dict) -> bytes:
 
 
 def _service(key: str, app=None) -> ServiceView:
-    cfg = (current_app if app is None else app).extensions["ascolto.services"].get(key)
+    """The active service ``key``, else a 404 :class:`ApiError`; a key no service can have (not a
+    :data:`registry.checks.SERVICE_KEY`: the registry refuses them) is not asked of the registry."""
+    known = SERVICE_KEY.fullmatch(key) is not None
+    cfg = (current_app if app is None else app).extensions["ascolto.services"].get(key) if known else None
     if cfg is None:
         raise ApiError(404, "unknown_service", f"No service with key {key!r}.", {"service": ["Unknown service."]})
     if not cfg.active:

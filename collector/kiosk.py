@@ -19,6 +19,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from questionnaires import UnknownQuestionnaire
 from questionnaires.vocabulary import client_language
+from registry.checks import SERVICE_KEY
 
 from .catalog import catalog
 from .errors import ApiError
@@ -80,11 +81,13 @@ def kiosk(key: str):
             raise
         return _busy(lang, exc)
     directory = current_app.extensions["ascolto.services"]
-    cfg = directory.get(key) if len(key) <= 64 else None
+    cfg = directory.get(key) if SERVICE_KEY.fullmatch(key) else None  # a key no service has: no query
+    if cfg is None or not cfg.active:  # before the device's lookup: a made-up pair costs one query, not two
+        return _denied(lang, 404)
     token = request.args.get("device", "")
     device = directory.device(token) if token else None
-    if cfg is None or not cfg.active or device is None or device.service_key != cfg.key:
-        return _denied(lang, 404 if cfg is None or not cfg.active else 403)
+    if device is None or device.service_key != cfg.key:
+        return _denied(lang, 403)
     try:
         q = catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:

@@ -149,3 +149,23 @@ def test_the_api_description_lists_the_429_of_every_limited_get(limited):
                  "/v1/services/{key}/kiosk"):
         assert "429" in paths[path]["get"]["responses"], path
     assert "429" not in paths["/widget.js"]["get"]["responses"]
+
+
+def test_a_key_no_service_can_have_costs_no_registry_query_and_a_made_up_kiosk_pair_one(limited):
+    """Each GET naming a new key was a registry query (cached per key for the TTL), whatever the key: one
+    no service can have (the registry refuses it: ``registry.checks.SERVICE_KEY``) is now a 404 without a
+    query, and the kiosk page asks for the device only of an active service (a made-up key and token: one
+    query, not two). The queries are counted on the registry's engine itself."""
+    from sqlalchemy import event
+
+    client, _ = limited()
+    statements: list[str] = []
+    event.listen(client.application.extensions["ascolto.registry"].kw["bind"], "before_cursor_execute",
+                 lambda *a: statements.append(a[2]))
+    for key in ("ab", "x" * 65, "a%20b", "-lead", "k%C3%A9y", "key%0A"):
+        for path in (f"/v1/services/{key}/questionnaire", f"/v1/services/{key}/form",
+                     f"/v1/services/{key}/form/thanks", f"/v1/services/{key}/kiosk?device=kio_x"):
+            assert client.get(path, headers=WIDGET).status_code == 404, path
+    assert statements == []
+    resp = client.get("/v1/services/no-such-service/kiosk?device=kio_00000000_" + "x" * 43)
+    assert resp.status_code == 404 and len(statements) == 1
