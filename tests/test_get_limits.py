@@ -169,3 +169,29 @@ def test_a_key_no_service_can_have_costs_no_registry_query_and_a_made_up_kiosk_p
     assert statements == []
     resp = client.get("/v1/services/no-such-service/kiosk?device=kio_00000000_" + "x" * 43)
     assert resp.status_code == 404 and len(statements) == 1
+
+
+def test_reloads_of_the_questionnaire_are_rendered_once_and_a_registry_change_renders_it_again(
+        limited, settings, monkeypatch):
+    """A reload — 200, or 304 to its ``If-None-Match`` — rendered the questionnaire again (and hashed it) to
+    find its ETag: as dear as the first load. It is rendered once per value of what it is made of; a change
+    of the service (its sampling rate, here) gives a new body and ETag."""
+    from questionnaires.model import Questionnaire
+    from registry import connect, session_scope
+    from registry.models import Service
+
+    renders = []
+    render = Questionnaire.render
+    monkeypatch.setattr(Questionnaire, "render", lambda self, lang="it": renders.append(lang) or render(self, lang))
+    client, _ = limited()
+    path = _paths("")["questionnaire"]
+    first = client.get(path, headers=WIDGET)
+    again = [client.get(path, headers={**WIDGET, "If-None-Match": first.headers["ETag"]}).status_code
+             for _ in range(3)] + [client.get(path, headers=WIDGET).status_code]
+    assert (again, renders) == ([304, 304, 304, 200], ["it"])
+    with session_scope(connect(settings.database_url)) as s:
+        s.get(Service, SERVICE).sampling_rate = 0.25
+    client.application.extensions["ascolto.services"]._cache.clear()  # as after the registry's TTL
+    changed = client.get(path, headers={**WIDGET, "If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.get_json()["sampling_rate"] == 0.25
+    assert changed.headers["ETag"] != first.headers["ETag"] and renders == ["it", "it"]
