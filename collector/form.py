@@ -111,12 +111,13 @@ def _clean_page(raw: str | None) -> str:
     return path[:512] if path.startswith("/") else ""
 
 
-def _secure(resp: Response, allowed_origins=()) -> Response:
-    """Headers of every HTML page: no script at all, framable only by the service's sites."""
-    ancestors = " ".join(o for o in sorted(allowed_origins) if _ORIGIN_RE.match(o))
+def _secure(resp: Response, allowed_origins=(), *, anywhere: bool = False) -> Response:
+    """Headers of every HTML page: no script at all, framable only by the service's sites — or by any page
+    (``anywhere``) for a page with nothing to act on, sent before the service is known."""
+    ancestors = "*" if anywhere else " ".join(["'self'", *(o for o in sorted(allowed_origins) if _ORIGIN_RE.match(o))])
     resp.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
-        f"base-uri 'none'; frame-ancestors 'self' {ancestors}".rstrip())
+        f"base-uri 'none'; frame-ancestors {ancestors}")
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Referrer-Policy"] = "same-origin"
     return resp
@@ -344,7 +345,7 @@ def thanks(key: str):
 # --- errors as pages ----------------------------------------------------------------------------
 
 def _error_page(status: int, kind: str, lang: str, key: str | None = None,
-                headers: Mapping[str, str] | None = None) -> Response:
+                headers: Mapping[str, str] | None = None, anywhere: bool = False) -> Response:
     ui = UI[lang]
     again = url_for("form.form_page", key=key, lang=lang) if key and kind in ("not_assigned", "bad_request") else ""
     html = render_template("form_error.html", lang=lang, ui=ui, heading=ui[f"err_{kind}_title"],
@@ -353,7 +354,7 @@ def _error_page(status: int, kind: str, lang: str, key: str | None = None,
     resp.cache_control.no_store = True
     for k, v in (headers or {}).items():
         resp.headers[k] = v
-    return _secure(resp)
+    return _secure(resp, anywhere=anywhere)
 
 
 @bp.errorhandler(_PageError)
@@ -372,5 +373,8 @@ def _api_error(exc: ApiError):  # e.g. a rate limit raised before the view (the 
         count_refusal(exc.error)  # the URL's service key where there is one, else "unknown"
     kind = {403: "origin", 404: "unknown_service", 409: "not_assigned", 413: "too_large",
             429: "busy", 503: "unavailable"}.get(exc.status, "bad_request")
+    # the GETs' read limit is checked before the service is known (no lookup for a flood): its page, which has
+    # nothing to act on, shows in whichever PA page frames the form, rather than a frame the browser blocks
+    reads_limited = exc.status == 429 and request.method in ("GET", "HEAD")
     return _error_page(exc.status, kind, _lang(request.args.get("lang")), None,
-                       {k: v for k, v in exc.headers.items() if k == "Retry-After"})
+                       {k: v for k, v in exc.headers.items() if k == "Retry-After"}, anywhere=reads_limited)

@@ -66,6 +66,9 @@ def test_a_flood_of_gets_is_refused_429_past_the_limit_while_another_client_is_s
         page = refused.get_data(as_text=True)
         assert refused.mimetype == "text/html" and '<html lang="it">' in page and "Troppe richieste" in page
         assert "no-store" in refused.headers["Cache-Control"]
+    if route in ("form", "thanks"):  # framed in a PA page (the hosted form): shown there, not blocked
+        assert refused.headers["Content-Security-Policy"].endswith("frame-ancestors *")
+        assert "<form" not in page and "<a " not in page  # nothing to act on: framing it is harmless
     if route == "kiosk":  # the totem loads itself again once the wait is over, without staff
         assert f'<meta http-equiv="refresh" content="{refused.headers["Retry-After"]}">' in page
     assert client.get(path, headers=WIDGET, environ_base={"REMOTE_ADDR": B}).status_code == 200
