@@ -174,5 +174,6 @@ def bench_stack_env(broker_bootstrap: str, data_dir: Path, **extra: str) -> tupl
     seed(connect(settings.database_url), [BENCH_ORIGIN])
     env = dict(os.environ, ASCOLTO_BROKER=broker_bootstrap, ASCOLTO_DATA_DIR=str(data_dir),
                ASCOLTO_DATABASE_URL=settings.database_url, ASCOLTO_RATE_LIMIT_IP="100000000/minute",
-               ASCOLTO_RATE_LIMIT_SERVICE="100000000/minute", ASCOLTO_LOG_LEVEL="WARNING", **extra)
+               ASCOLTO_RATE_LIMIT_SERVICE="100000000/minute", ASCOLTO_RATE_LIMIT_GET="100000000/minute",
+               ASCOLTO_LOG_LEVEL="WARNING", **extra)
     return env, settings.topic

@@ -18,6 +18,8 @@
   answers remain the ones recorded and the changes were not (:mod:`collector.form_sent`).
 - ``GET /v1/services/<key>/form/thanks?lang=it[&back=URL]`` — the localized thank-you page, with a link
   back to the page the form was opened from (``collector.backlink``: an allowed origin only).
+- Both GETs count first against the client's read budget (``ASCOLTO_RATE_LIMIT_GET``, apart from the
+  posts'): past it the 429 page "Troppe richieste" in the page's language, with ``Retry-After``.
 
 The module holds the views; the token is :mod:`collector.form_token`, the view model (items for
 the template, fields back to answers) :mod:`collector.form_view`, the OpenAPI paths
@@ -43,6 +45,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from questionnaires import AnswersInvalid, UnknownQuestionnaire
 from questionnaires.model import DEFAULT_LANGUAGE, Questionnaire
 from questionnaires.vocabulary import client_language as _lang, label_lang
+from registry.checks import SERVICE_KEY
 
 from .body import read_body
 from .catalog import catalog
@@ -89,8 +92,9 @@ class _PageError(Exception):
 
 
 def _service(key: str, lang: str):
-    """(service config, assigned questionnaire) or a 404/409 page."""
-    cfg = current_app.extensions["ascolto.services"].get(key) if len(key) <= 64 else None
+    """(service config, assigned questionnaire) or a 404/409 page; a key no service can have is not
+    asked of the registry (:data:`registry.checks.SERVICE_KEY`)."""
+    cfg = current_app.extensions["ascolto.services"].get(key) if SERVICE_KEY.fullmatch(key) else None
     if cfg is None or not cfg.active:
         raise _PageError(404, "unknown_service", lang)
     try:
@@ -107,12 +111,13 @@ def _clean_page(raw: str | None) -> str:
     return path[:512] if path.startswith("/") else ""
 
 
-def _secure(resp: Response, allowed_origins=()) -> Response:
-    """Headers of every HTML page: no script at all, framable only by the service's sites."""
-    ancestors = " ".join(o for o in sorted(allowed_origins) if _ORIGIN_RE.match(o))
+def _secure(resp: Response, allowed_origins=(), *, anywhere: bool = False) -> Response:
+    """Headers of every HTML page: no script at all, framable only by the service's sites — or by any page
+    (``anywhere``) for a page with nothing to act on, sent before the service is known."""
+    ancestors = "*" if anywhere else " ".join(["'self'", *(o for o in sorted(allowed_origins) if _ORIGIN_RE.match(o))])
     resp.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
-        f"base-uri 'none'; frame-ancestors 'self' {ancestors}".rstrip())
+        f"base-uri 'none'; frame-ancestors {ancestors}")
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Referrer-Policy"] = "same-origin"
     return resp
@@ -169,6 +174,7 @@ def form_page(key: str):
     is sent the same way: under ``no-store`` Back from the thank-you page to it was Chrome's
     "Confirm Form Resubmission" (ERR_CACHE_MISS). That page holds the answers sent, kept in the
     browser's own cache only, as its history keeps them for the form page anyway."""
+    current_app.extensions["ascolto.limits"].check_read("form")  # past it: the busy page (_api_error), in lang
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
     sid, token = _issue(cfg, q, frame=framing_origin(cfg))
@@ -325,6 +331,7 @@ def _uuid_or_none(raw: str | None) -> str | None:
 
 @bp.get("/v1/services/<key>/form/thanks")
 def thanks(key: str):
+    current_app.extensions["ascolto.limits"].check_read("thanks")
     lang = _lang(request.args.get("lang"))
     cfg, q = _service(key, lang)
     html = render_template("form_thanks.html", lang=lang, ui=UI[lang], **_names(cfg.key, lang),
@@ -338,7 +345,7 @@ def thanks(key: str):
 # --- errors as pages ----------------------------------------------------------------------------
 
 def _error_page(status: int, kind: str, lang: str, key: str | None = None,
-                headers: Mapping[str, str] | None = None) -> Response:
+                headers: Mapping[str, str] | None = None, anywhere: bool = False) -> Response:
     ui = UI[lang]
     again = url_for("form.form_page", key=key, lang=lang) if key and kind in ("not_assigned", "bad_request") else ""
     html = render_template("form_error.html", lang=lang, ui=ui, heading=ui[f"err_{kind}_title"],
@@ -347,7 +354,7 @@ def _error_page(status: int, kind: str, lang: str, key: str | None = None,
     resp.cache_control.no_store = True
     for k, v in (headers or {}).items():
         resp.headers[k] = v
-    return _secure(resp)
+    return _secure(resp, anywhere=anywhere)
 
 
 @bp.errorhandler(_PageError)
@@ -361,10 +368,13 @@ def _too_large(exc):
 
 
 @bp.errorhandler(ApiError)
-def _api_error(exc: ApiError):  # e.g. a rate limit raised before the view: still a page, not JSON
+def _api_error(exc: ApiError):  # e.g. a rate limit raised before the view (the GETs' too): still a page, not JSON
     if not exc.counted:
         count_refusal(exc.error)  # the URL's service key where there is one, else "unknown"
     kind = {403: "origin", 404: "unknown_service", 409: "not_assigned", 413: "too_large",
             429: "busy", 503: "unavailable"}.get(exc.status, "bad_request")
+    # the GETs' read limit is checked before the service is known (no lookup for a flood): its page, which has
+    # nothing to act on, shows in whichever PA page frames the form, rather than a frame the browser blocks
+    reads_limited = exc.status == 429 and request.method in ("GET", "HEAD")
     return _error_page(exc.status, kind, _lang(request.args.get("lang")), None,
-                       {k: v for k, v in exc.headers.items() if k == "Retry-After"})
+                       {k: v for k, v in exc.headers.items() if k == "Retry-After"}, anywhere=reads_limited)

@@ -12,6 +12,9 @@ _HTML = {"text/html": {"schema": {"type": "string"}}}
 _KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
 #: a page's answer when the registry cannot be reached for a service not cached (collector.errors)
 _REGISTRY_DOWN = {"description": "The service registry cannot be reached (HTML page, Retry-After).", "content": _HTML}
+#: a page's answer past the client's read limit (ASCOLTO_RATE_LIMIT_GET: collector.ratelimit.RateLimits.check_read)
+_READS_LIMITED = {"description": "Rate limited: this client's GETs past ASCOLTO_RATE_LIMIT_GET (HTML page, "
+                                 "Retry-After).", "content": _HTML}
 _LANG = {"name": "lang", "in": "query", "required": False,
          "schema": {"type": "string", "enum": list(LANGUAGES), "default": DEFAULT_LANGUAGE}}
 
@@ -30,7 +33,7 @@ OPENAPI_PATHS: dict[str, Any] = {
                                              "the thank-you page shows it again with its submission_id).", "content": _HTML},
                       "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML},
                       "409": {"description": "The assigned questionnaire is not published (HTML page).", "content": _HTML},
-                      "503": _REGISTRY_DOWN}}},
+                      "429": _READS_LIMITED, "503": _REGISTRY_DOWN}}},
     "/v1/submissions/form": {"post": {
         "summary": "Submit the HTML form: the same intake as POST /v1/submissions",
         "parameters": [dict(_LANG, description="The form's language, for the pages refused before the "
@@ -70,5 +73,5 @@ OPENAPI_PATHS: dict[str, Any] = {
             "schema": {"type": "string", "maxLength": 2048}}],
         "responses": {"200": {"description": "Thank-you page.", "content": _HTML},
                       "404": {"description": "Unknown or inactive service (HTML page).", "content": _HTML},
-                      "503": _REGISTRY_DOWN}}},
+                      "429": _READS_LIMITED, "503": _REGISTRY_DOWN}}},
 }

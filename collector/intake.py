@@ -17,6 +17,7 @@ from questionnaires.envelope import (FILL_MS_PROBLEM, SubmissionSchema, durable_
                                      make_envelope)
 from privacy import redact_value
 from privacy.paths import redact_path
+from registry.checks import SERVICE_KEY
 from registry.readmodel import BackendView, ServiceView
 
 from . import backends, channels, metrics, operators
@@ -65,7 +66,10 @@ def encode_envelope(envelope: dict) -> bytes:
 
 
 def _service(key: str, app=None) -> ServiceView:
-    cfg = (current_app if app is None else app).extensions["ascolto.services"].get(key)
+    """The active service ``key``, else a 404 :class:`ApiError`; a key no service can have (not a
+    :data:`registry.checks.SERVICE_KEY`: the registry refuses them) is not asked of the registry."""
+    known = SERVICE_KEY.fullmatch(key) is not None
+    cfg = (current_app if app is None else app).extensions["ascolto.services"].get(key) if known else None
     if cfg is None:
         raise ApiError(404, "unknown_service", f"No service with key {key!r}.", {"service": ["Unknown service."]})
     if not cfg.active:
@@ -278,7 +282,14 @@ def questionnaire(key: str):
     """The service's questionnaire rendered in ``lang`` (Italian fallback), with an ETag.
 
     A page of an origin the service does not allow gets the same 403 as its submission would, so
-    the widget says "not active on this page" before the citizen answers (Vary: Origin)."""
+    the widget says "not active on this page" before the citizen answers (Vary: Origin).
+
+    Counted first against the client's read budget (``ASCOLTO_RATE_LIMIT_GET``; a conditional request
+    too, see :meth:`collector.ratelimit.RateLimits.check_read`): past it a JSON 429 ``rate_limited``
+    with ``Retry-After``, which the widget waits out. A browser asks again only after ``max-age``
+    (300 s), and then is answered 304 to its ``If-None-Match`` while nothing changed: the body and its ETag
+    are rendered once (:func:`_rendered`), so a reload costs the registry's cached lookup."""
+    current_app.extensions["ascolto.limits"].check_read("questionnaire")
     cfg = _service(key)
     origin = request.headers.get("Origin")
     _count_origin(cfg, origin)
@@ -292,8 +303,34 @@ def questionnaire(key: str):
         raise ApiError(409, "questionnaire_not_assigned", "The assigned questionnaire is not published.",
                        {"service": [f"Assigned {cfg.questionnaire_id} version {cfg.questionnaire_version}, "
                                     "which is not a published questionnaire: ask the national team."]}) from None
-    lang = client_language(request.args.get("lang"))
+    payload, etag = _rendered(cfg, q, client_language(request.args.get("lang")))
+    resp = Response(payload, mimetype="application/json")
+    resp.set_etag(etag)
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 300
+    resp = resp.make_conditional(request)
+    if resp.status_code == 412:  # werkzeug keeps the questionnaire as the body of its 412: say which header failed
+        header = "If-Match" if "If-Match" in request.headers else "If-Unmodified-Since"
+        raise ApiError(412, "precondition_failed", "The questionnaire does not match the request's precondition.",
+                       {header: [f"Not met: the questionnaire's ETag is {resp.headers['ETag']}."]})
+    return resp
+
+
+#: ``app.extensions`` key of the questionnaire answers rendered (:func:`_rendered`), and how many it keeps
+RENDERED, RENDERED_MAX = "ascolto.questionnaires_rendered", 2048
+
+
+def _rendered(cfg: ServiceView, q, lang: str) -> tuple[bytes, str]:
+    """The body of the questionnaire's answer for service ``cfg`` in ``lang``, and its ETag: rendered once
+    for each value of what it is made of — the published questionnaire (never edited), the service's key,
+    name in ``lang``, sampling rate and test mode now — so that a reload, 200 or 304, costs a lookup; a
+    change in the registry (seen within its TTL) is another key, hence a new body and ETag."""
     service_name, service_name_lang = cfg.name_in(lang)  # in lang where the registry has it, else Italian
+    key = (q.id, q.version, lang, cfg.key, service_name, service_name_lang, cfg.sampling_rate, cfg.test_mode)
+    memo = current_app.extensions.setdefault(RENDERED, {})
+    hit = memo.get(key)
+    if hit is not None:
+        return hit
     doc = dict(q.render(lang), service=cfg.key,
                service_name=service_name,  # names the widget's form, dialog and button apart from another service's
                sampling_rate=cfg.sampling_rate)  # the widget invites this share of page views
@@ -306,16 +343,10 @@ def questionnaire(key: str):
         if faces:
             item["faces"] = faces
     payload = json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    resp = Response(payload, mimetype="application/json")
-    resp.set_etag(hashlib.sha256(payload).hexdigest()[:32])
-    resp.cache_control.public = True
-    resp.cache_control.max_age = 300
-    resp = resp.make_conditional(request)
-    if resp.status_code == 412:  # werkzeug keeps the questionnaire as the body of its 412: say which header failed
-        header = "If-Match" if "If-Match" in request.headers else "If-Unmodified-Since"
-        raise ApiError(412, "precondition_failed", "The questionnaire does not match the request's precondition.",
-                       {header: [f"Not met: the questionnaire's ETag is {resp.headers['ETag']}."]})
-    return resp
+    if len(memo) >= RENDERED_MAX:  # bounded: keys come from registered services only, 5 languages each
+        memo.clear()
+    memo[key] = hit = (payload, hashlib.sha256(payload).hexdigest()[:32])
+    return hit
 
 
 @bp.after_request

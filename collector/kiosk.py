@@ -11,6 +11,7 @@ once answered 202 (or refused for good), so none is lost and the id makes a rese
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from importlib import resources
 
@@ -18,14 +19,17 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from questionnaires import UnknownQuestionnaire
 from questionnaires.vocabulary import client_language
+from registry.checks import SERVICE_KEY
 
 from .catalog import catalog
+from .errors import ApiError
 from .faces import face_svg, moods
 from .form_i18n import LANGUAGE_NAMES
 from .kiosk_i18n import KIOSK_UI
 
 bp = Blueprint("kiosk", __name__)
 _JS = resources.files("collector").joinpath("static", "kiosk.js").read_bytes()
+_JS_ETAG = hashlib.sha1(_JS).hexdigest()  # once per process: kiosk.js is not rate limited (collector.public)
 RESET_S = 6
 RETRY_S = 60  # a kiosk page that cannot open asks again this often (404, 409: mended in the registry)
 
@@ -36,6 +40,16 @@ def _headers(resp: Response) -> Response:
     resp.headers["Content-Security-Policy"] = (
         "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; "
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    return resp
+
+
+def _busy(lang: str, refused: ApiError) -> Response:
+    """The 429 page of a kiosk past its address's read budget (``ASCOLTO_RATE_LIMIT_GET``): it says so to
+    the staff and loads itself again once ``Retry-After`` is over, so the totem comes back by itself."""
+    retry = refused.headers["Retry-After"]
+    html = render_template("kiosk_denied.html", lang=lang, ui=KIOSK_UI[lang], retry_s=retry, why=KIOSK_UI[lang]["busy"])
+    resp = _headers(Response(html, status=429, mimetype="text/html"))
+    resp.headers["Retry-After"] = retry
     return resp
 
 
@@ -57,14 +71,23 @@ def kiosk(key: str):
 
     ``lang``: the page's language; links on the faces screen open it in the questionnaire's other
     languages (``home``: the device's own language, which the page returns to once the answer is
-    given, or after a minute untouched, for the next person)."""
+    given, or after a minute untouched, for the next person). Counted first against the address's read
+    budget (``ASCOLTO_RATE_LIMIT_GET``: generous, a kiosk reloads after each answer): past it :func:`_busy`."""
     lang = client_language(request.args.get("lang"))
+    try:
+        current_app.extensions["ascolto.limits"].check_read("kiosk")
+    except ApiError as exc:
+        if exc.status != 429:
+            raise
+        return _busy(lang, exc)
     directory = current_app.extensions["ascolto.services"]
-    cfg = directory.get(key) if len(key) <= 64 else None
+    cfg = directory.get(key) if SERVICE_KEY.fullmatch(key) else None  # a key no service has: no query
+    if cfg is None or not cfg.active:  # before the device's lookup: a made-up pair costs one query, not two
+        return _denied(lang, 404)
     token = request.args.get("device", "")
     device = directory.device(token) if token else None
-    if cfg is None or not cfg.active or device is None or device.service_key != cfg.key:
-        return _denied(lang, 404 if cfg is None or not cfg.active else 403)
+    if device is None or device.service_key != cfg.key:
+        return _denied(lang, 403)
     try:
         q = catalog().get(cfg.questionnaire_id, cfg.questionnaire_version)
     except UnknownQuestionnaire:
@@ -115,7 +138,7 @@ def _face_answers(item: dict) -> list[dict]:
 @bp.get("/kiosk.js")
 def kiosk_js():
     resp = Response(_JS, mimetype="application/javascript")
-    resp.add_etag()
+    resp.set_etag(_JS_ETAG)
     resp.cache_control.public = True
     resp.cache_control.max_age = 300
     return resp.make_conditional(request)

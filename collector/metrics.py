@@ -36,6 +36,16 @@ def count_rejected(reason: str, service: str) -> None:
     REJECTED.labels(reason, service).inc()
     if reason in FAILURE_REASONS:
         FAILED.labels(reason).inc()
+#: The GET routes that do work per request (a registry lookup, a rendering), each counted against its client's
+#: read budget (``ASCOLTO_RATE_LIMIT_GET``, :meth:`collector.ratelimit.RateLimits.check_read`): the values of
+#: ``READS_LIMITED``'s ``route`` label, every series created at 0.
+READ_ROUTES = ("questionnaire", "form", "thanks", "kiosk")
+#: GETs refused by that budget, by route: apart from ``REJECTED`` (submissions: its refusal-share alert must
+#: not fire because somebody reloads a page), and no label says anything about the client.
+READS_LIMITED = Counter("ascolto_collector_reads_limited_total", "GET requests refused 429 by the per-client "
+                        "read limit (ASCOLTO_RATE_LIMIT_GET), by route", ["route"])
+for _route in READ_ROUTES:
+    READS_LIMITED.labels(_route)
 SPOOLED = Counter("ascolto_submissions_spooled_total", "Submissions written to the local spool")
 GROUP_LINES = Histogram("ascolto_spool_group_lines", "Submissions made durable by one group commit (one write, one fdatasync)",
                         buckets=(1, 2, 3, 5, 8, 13, 21, 34, 55, 89))

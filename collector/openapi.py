@@ -33,6 +33,9 @@ _ERRORS = {
 }
 
 
+#: the 429 of the GETs under the per-client read limit (collector.ratelimit.RateLimits.check_read)
+_READS_LIMITED = ("Rate limited: this client's GETs past ASCOLTO_RATE_LIMIT_GET (a budget apart from its posts'; "
+                  "a 304 counts too); see Retry-After.")
 #: the answer of every route that looks its service up when the registry cannot be reached (collector.errors)
 _REGISTRY_DOWN = ("The service registry cannot be reached for a service not cached (registry_unavailable); "
                   "see Retry-After.")
@@ -104,7 +107,7 @@ def openapi_spec() -> dict:
                                     "\"not active on this page\" (Vary: Origin)."),
                       "404": _error(_ERRORS["404"]), "409": _error(_ERRORS["409"]),
                       "412": _error("If-Match (or If-Unmodified-Since) not met (fields: the header)."),
-                      "503": _error(_REGISTRY_DOWN)}}})
+                      "429": _error(_READS_LIMITED), "503": _error(_REGISTRY_DOWN)}}})
     spec.components.schema("Questionnaire", QUESTIONNAIRE)
     spec.components.schema("QuestionnaireItem", ITEM)
     spec.components.schema("FunnelReport", schema=FunnelReportSchema)
@@ -123,6 +126,8 @@ def openapi_spec() -> dict:
         "responses": {"200": {"description": "HTML"}, "403": {"description": "Not a registered device of the service"},
                       "404": {"description": "Unknown or inactive service"},
                       "409": {"description": "The service's questionnaire has no faces question"},
+                      "429": {"description": "The address's GETs past ASCOLTO_RATE_LIMIT_GET: an HTML page that "
+                                             "loads itself again after Retry-After"},
                       "503": _error(_REGISTRY_DOWN)}}})
     spec.path("/kiosk.js", operations={"get": {"summary": "The kiosk page's script",
                                               "responses": {"200": {"description": "JavaScript"}}}})
@@ -138,7 +143,8 @@ def openapi_spec() -> dict:
     spec.path("/metrics", operations={"get": {"summary": "Prometheus metrics",
                                              "responses": {"200": {"description": "text exposition format"}}}})
     spec.path("/openapi.json", operations={"get": {"summary": "This description",
-                                                  "responses": {"200": {"description": "OpenAPI 3"}}}})
+                                                  "responses": {"200": {"description": "OpenAPI 3, with an ETag"},
+                                                                "304": {"description": "Not modified"}}}})
     doc = spec.to_dict()
     # the one context value that may also be a number (SubmissionSchema loads it as its digits)
     doc["components"]["schemas"]["Submission"]["properties"]["context"]["properties"] = {"fill_ms": {

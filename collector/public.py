@@ -1,6 +1,14 @@
-"""``GET /widget.js``, health, readiness, metrics and the OpenAPI description."""
+"""``GET /widget.js``, health, readiness, metrics and the OpenAPI description.
+
+None of these counts against a client's read budget (``ASCOLTO_RATE_LIMIT_GET``, :mod:`collector.ratelimit`):
+``widget.js`` and ``/openapi.json`` are constant bytes, with their ETag, computed once per process and
+cached by browsers (a request costs what the framework's floor does: docs/operations.md, Collector), and every PA
+page loads ``widget.js`` (a large network behind one address must never lose the widget); ``/healthz``,
+``/readyz`` and ``/metrics`` are the probes' and Prometheus's (the edge serves no ``/readyz`` nor ``/metrics``).
+"""
 from __future__ import annotations
 
+import hashlib
 import re
 from importlib import resources
 
@@ -32,12 +40,15 @@ def served_widget(source: str) -> bytes:
 
 
 _WIDGET = served_widget(resources.files("collector").joinpath("static", "widget.js").read_text("utf-8"))
+_WIDGET_ETAG = hashlib.sha1(_WIDGET).hexdigest()  # what Response.add_etag made of it on every request
+#: ``/openapi.json`` as first served (the bytes, their ETag): the description never changes in a process
+_OPENAPI: list = []
 
 
 @bp.get("/widget.js")
 def widget():
     resp = Response(_WIDGET, mimetype="application/javascript")
-    resp.add_etag()
+    resp.set_etag(_WIDGET_ETAG)
     resp.cache_control.public = True
     resp.cache_control.max_age = 3600
     resp.headers["Access-Control-Allow-Origin"] = "*"
@@ -103,4 +114,12 @@ def prometheus():
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_spec())
+    """The API's description: serialized once, then served with its ETag (304 to ``If-None-Match``)."""
+    if not _OPENAPI:
+        data = jsonify(openapi_spec()).get_data()
+        _OPENAPI[:] = [data, hashlib.sha1(data).hexdigest()]
+    resp = Response(_OPENAPI[0], mimetype="application/json")
+    resp.set_etag(_OPENAPI[1])
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 300
+    return resp.make_conditional(request)

@@ -1,6 +1,13 @@
 """Per-client and per-service rate limits: in memory per worker (`collector.localwindow`), or shared
 in Redis with the ``limits`` library when `ASCOLTO_REDIS_URL` is set.
 
+Two per-client budgets, counted apart under the same keyed bucket: the posts (``ASCOLTO_RATE_LIMIT_IP``:
+submissions, funnel counts, the no-JS form's post) and the GETs that do work per request
+(``ASCOLTO_RATE_LIMIT_GET``: the questionnaire a widget loads, the no-JS form and its thank-you page, the
+kiosk page; :meth:`RateLimits.check_read`). Loading pages never eats a client's budget of answers, nor
+the reverse. Constant documents (``widget.js``, ``kiosk.js``, ``/openapi.json``: precomputed bytes with an
+ETag), the probes (``/healthz``, ``/readyz``, ``/metrics``: internal, never refused) are not limited.
+
 A sliding-window counter per key: O(1) per request, smooth at window edges. The client address
 is used only to count — under its keyed bucket (:class:`settings.buckets.ClientBuckets`, the one
 home of every per-client limiter: a key derived from the form secret every role of the installation
@@ -20,6 +27,7 @@ from registry.checks import SERVICE_KEY
 from settings import Settings
 from settings.buckets import ClientBuckets, close_limiter, limiter_storage
 
+from . import metrics
 from .errors import ApiError
 from .localwindow import LocalWindows
 
@@ -44,6 +52,7 @@ class RateLimits:
         self._per_client = parse(settings.rate_limit_ip)
         self._per_service = parse(settings.rate_limit_service)
         self._per_backend = parse(settings.rate_limit_backend)
+        self._per_reader = parse(settings.rate_limit_get)
         #: the bucket of a client address: keyed BLAKE2b (the same in every process of the installation,
         #: so a shared Redis counts a client once; useless without the key)
         self.client_bucket = ClientBuckets(settings).bucket
@@ -62,6 +71,19 @@ class RateLimits:
         """:meth:`check_client` for a request known by its WSGI ``REMOTE_ADDR`` (what werkzeug's
         ``remote_addr`` reads): the JSON intake's front answers without a Flask request."""
         self._hit(self._per_client, "ip", self.client_bucket(address))
+
+    def check_read(self, route: str, req=None) -> None:
+        """Count a GET of ``route`` (one of :data:`collector.metrics.READ_ROUTES`) by this request's
+        client (``req``, default the current one) against its read budget, before the route does any
+        work (a conditional request too: its ETag needs that work, and a header anyone can add must not
+        buy a way around the limit); raise a 429 :class:`ApiError` past it, counted in
+        ``ascolto_collector_reads_limited_total{route}`` — never as a refused submission."""
+        try:
+            self._hit(self._per_reader, "get", self.client_bucket((request if req is None else req).remote_addr))
+        except ApiError as exc:
+            metrics.READS_LIMITED.labels(route).inc()
+            exc.counted = True
+            raise
 
     def check_backend(self, prefix: str) -> None:
         """Count this request against the back-end token of public prefix ``prefix`` (verified by the
@@ -99,7 +121,8 @@ class RateLimits:
     @staticmethod
     def _refuse(scope: str, reset: float) -> None:
         retry = max(1, int(reset - time.time()) + 1)
-        who = {"ip": "this client", "backend": "this back-end token"}.get(scope, "this service")
-        raise ApiError(429, "rate_limited", f"Too many submissions from {who}; retry in {retry} s.",
+        what = {"ip": "submissions from this client", "backend": "submissions from this back-end token",
+                "get": "page and questionnaire loads from this client"}.get(scope, "submissions to this service")
+        raise ApiError(429, "rate_limited", f"Too many {what}; retry in {retry} s.",
                        {"request": ["Too many requests; retry after the time in Retry-After."]},
                        headers={"Retry-After": str(retry)})

@@ -159,6 +159,7 @@ class Settings:
     rate_limit_ip: str = "120/minute"
     rate_limit_service: str = "12000/minute"
     rate_limit_backend: str = "6000/minute"  # per back-end token (instead of the per-IP limit; collector.backends)
+    rate_limit_get: str = "600/minute"  # per client: the GETs that do work (questionnaire, form, kiosk; apart from posts)
     rate_limit_enabled: bool = True
     proxy_count: int = 0
     console_secret: str = ""  # signs the console's session cookies; "" = a secret kept in data_dir
@@ -330,6 +331,7 @@ def load(env: dict | None = None) -> Settings:
         rate_limit_ip=_rate_limit(env, "ASCOLTO_RATE_LIMIT_IP", defaults.rate_limit_ip),
         rate_limit_service=_rate_limit(env, "ASCOLTO_RATE_LIMIT_SERVICE", defaults.rate_limit_service),
         rate_limit_backend=_rate_limit(env, "ASCOLTO_RATE_LIMIT_BACKEND", defaults.rate_limit_backend),
+        rate_limit_get=_rate_limit(env, "ASCOLTO_RATE_LIMIT_GET", defaults.rate_limit_get),
         rate_limit_enabled=flag(env, "ASCOLTO_RATE_LIMIT_ENABLED", True),
         proxy_count=_int(env, "ASCOLTO_PROXY_COUNT", defaults.proxy_count),
         min_fill_ms=_int(env, "ASCOLTO_MIN_FILL_MS", defaults.min_fill_ms),

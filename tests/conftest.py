@@ -128,7 +128,8 @@ def settings(broker, tmp_path) -> Settings:
     s = Settings(data_dir=tmp_path / "data", broker=broker.bootstrap, topic=f"t-{tag}.submissions",
                  group=f"g-{tag}", collector_id="test-collector", produce_timeout_s=5.0,
                  batch_max_records=200, batch_max_seconds=0.3,
-                 max_poll_interval_ms=3000, session_timeout_ms=6000, rate_limit_ip="100000/minute")
+                 max_poll_interval_ms=3000, session_timeout_ms=6000, rate_limit_ip="100000/minute",
+                 rate_limit_get="100000/minute")
     ensure_topics(broker.bootstrap, {s.topic: 3, s.dlq_topic: 1})
     seed(connect(s.database_url), [ORIGIN])
     return s

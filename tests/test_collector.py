@@ -224,7 +224,7 @@ def test_openapi_describes_every_endpoint_and_error(client):
     assert {"/v1/services/{key}/questionnaire", "/widget.js", "/healthz", "/readyz", "/metrics"} <= set(spec["paths"])
     assert "submission_id" in spec["components"]["schemas"]["Submission"]["required"]
     questionnaire = spec["paths"]["/v1/services/{key}/questionnaire"]["get"]["responses"]
-    assert set(questionnaire) == {"200", "304", "403", "404", "409", "412", "503"}  # 403: an origin not allowed
+    assert set(questionnaire) == {"200", "304", "403", "404", "409", "412", "429", "503"}  # 403: an origin not allowed; 429: ASCOLTO_RATE_LIMIT_GET
 
 
 def test_metrics_count_accepted_and_rejected_by_reason(client):

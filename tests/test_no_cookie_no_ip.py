@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pytest
 
 from collector.app import close_app
 from tests.conftest import ORIGIN, submission
@@ -81,3 +82,56 @@ def test_no_page_of_the_public_site_sets_a_cookie_nor_logs_the_readers_address(t
     assert [r.request.path for r in responses if "Set-Cookie" in r.headers] == []
     logged = "\n".join(f"{r.getMessage()} {r.__dict__!r}" for r in caplog.records)
     assert IP not in logged and FORWARDED not in logged
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_the_limited_gets_429s_neither_log_nor_store_nor_label_the_clients_address(settings, caplog, store):
+    """The GETs under ``ASCOLTO_RATE_LIMIT_GET`` (questionnaire, form, thank-you page, kiosk), flooded past
+    it directly and through the proxy: no log line, file, metrics label nor limiter key (in memory or
+    Redis) holds the client's address — only its keyed bucket, as for the posts' limit."""
+    import redis
+
+    from collector.app import create_app
+    from tests.channel_support import KIOSK_SERVICE, register_device, seed as seed_wide
+    from tests.test_abuse import REDIS_URL
+
+    options = {"rate_limit_get": "1/minute", "rate_limit_ip": "1/minute", "proxy_count": 1}
+    if store == "redis":
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        except redis.RedisError:
+            pytest.skip("no Redis server at 127.0.0.1:6379")
+        options["redis_url"] = REDIS_URL
+    seed_wide(settings)
+    _, token = register_device(settings, KIOSK_SERVICE)
+    app = create_app(settings.with_(**options))
+    client = app.test_client()
+    paths = ["/v1/services/demo-roma-anagrafe/questionnaire", "/v1/services/demo-roma-anagrafe/form",
+             "/v1/services/demo-roma-anagrafe/form/thanks", f"/v1/services/{KIOSK_SERVICE}/kiosk?device={token}",
+             "/v1/services/no-such-service/questionnaire"]
+    with caplog.at_level(logging.DEBUG):
+        try:
+            responses = [client.get(p, headers={"Origin": ORIGIN, "X-Forwarded-For": forwarded},
+                                    environ_base={"REMOTE_ADDR": "10.0.0.9"})
+                         for forwarded in (IP, FORWARDED) for p in paths for _ in range(2)]
+            responses.append(client.post("/v1/submissions", json=submission(), headers={
+                "Origin": ORIGIN, "X-Forwarded-For": IP}, environ_base={"REMOTE_ADDR": "10.0.0.9"}))
+            metrics = client.get("/metrics").get_data(as_text=True)
+            limits = app.extensions["ascolto.limits"]
+            if store == "redis":
+                keys = [k.decode() for k in redis.Redis.from_url(REDIS_URL).keys("*ascolto*")]
+            else:
+                keys = [f"{scope}/{key}" for scope, key in limits._local._windows]
+            bucket = limits.client_bucket(IP)
+        finally:
+            close_app(app)
+    assert [r.status_code for r in responses].count(429) >= len(paths) * 2 - 1  # limited on every route
+    assert all(r.status_code < 500 for r in responses)
+    assert any("get" in k and bucket in k for k in keys) and any("ip" in k and bucket in k for k in keys)
+    for where, text in (("logs", "\n".join(f"{r.getMessage()} {r.__dict__!r}" for r in caplog.records)),
+                        ("metrics", metrics), ("limiter keys", "\n".join(keys)),
+                        ("pages", "\n".join(r.get_data(as_text=True) for r in responses))):
+        assert IP not in text and FORWARDED not in text, where
+    for path in Path(settings.data_dir).rglob("*"):
+        if path.is_file():
+            assert IP.encode() not in path.read_bytes() and FORWARDED.encode() not in path.read_bytes(), path

@@ -38,6 +38,7 @@ def test_a_bad_value_is_refused_by_name():
     ("ASCOLTO_RATE_LIMIT_IP", "lots"),  # the collector's workers failed to boot, the variable unnamed
     ("ASCOLTO_RATE_LIMIT_SERVICE", "12000 per minute please"),
     ("ASCOLTO_RATE_LIMIT_BACKEND", "6000/fortnight"),
+    ("ASCOLTO_RATE_LIMIT_GET", "600 a minute"),
     ("ASCOLTO_CONSOLE_SIGNIN_LIMIT", "ten"),
     ("ASCOLTO_PUBLIC_RATE_LIMIT", "/minute"),
 ])
@@ -48,9 +49,11 @@ def test_a_value_that_would_break_a_process_later_is_refused_at_load_by_name(nam
 
 def test_log_levels_and_rate_limits_in_their_usual_forms_are_taken():
     s = load({"ASCOLTO_LOG_LEVEL": "warning", "ASCOLTO_RATE_LIMIT_IP": "60/minute",
-              "ASCOLTO_CONSOLE_SIGNIN_LIMIT": "10/5minutes", "ASCOLTO_PUBLIC_RATE_LIMIT": "2 per second"})
-    assert (s.log_level, s.rate_limit_ip, s.console_signin_limit, s.public_rate_limit) == (
-        "WARNING", "60/minute", "10/5minutes", "2 per second")
+              "ASCOLTO_CONSOLE_SIGNIN_LIMIT": "10/5minutes", "ASCOLTO_PUBLIC_RATE_LIMIT": "2 per second",
+              "ASCOLTO_RATE_LIMIT_GET": "900/minute"})
+    assert (s.log_level, s.rate_limit_ip, s.console_signin_limit, s.public_rate_limit, s.rate_limit_get) == (
+        "WARNING", "60/minute", "10/5minutes", "2 per second", "900/minute")
+    assert load({}).rate_limit_get == "600/minute"  # the default docs/operations.md states
 
 
 def test_the_command_line_names_a_bad_variable_instead_of_a_traceback(monkeypatch):
