@@ -182,3 +182,33 @@ def test_a_pages_changes_since_the_previous_period_are_judged_together():
         _, adjusted = page(shift)
         fdps.append(adjusted[4:].sum() / max(adjusted.sum(), 1))
     assert raw_any / 60 > 0.5 and none / 60 <= 0.1 and np.mean(fdps) <= 0.08, (raw_any, none, np.mean(fdps))
+
+
+def test_the_tau_posterior_is_scipys_normal_likelihood():
+    """warehouse.ebtau writes Σ log N(y; μ̂(τ), s² + τ²) out for speed: the same weights as scipy's norm.logpdf."""
+    from warehouse.ebtau import _tau_posterior
+
+    rng = np.random.default_rng(43)
+    for units in (3, 40, 400):
+        y, se = rng.normal(70, 5, units), rng.uniform(1, 8, units)
+        tau = np.linspace(0, 30, 50)
+        var = se[None, :] ** 2 + tau[:, None] ** 2
+        v_mu = 1 / (1 / var).sum(axis=1)
+        mu = (y / var).sum(axis=1) * v_mu
+        logp = 0.5 * np.log(v_mu) + sps.norm.logpdf(y[None, :], mu[:, None], np.sqrt(var)).sum(axis=1)
+        want = np.exp(logp - logp.max())
+        assert np.allclose(_tau_posterior(y, se, tau, moments=False)[0], want / want.sum(), rtol=1e-9, atol=1e-15)
+
+
+def test_the_null_counts_are_binomial_in_their_mean_and_variance_where_approximated_too():
+    """The over-dispersion test's null counts: exact binomial draws where m·p0(1 − p0) < 100, the rounded normal
+    above it (warehouse.dispersion._counts): either way the mean and variance of Binomial(m, p0)."""
+    from warehouse.dispersion import NORMAL_VARIANCE, _counts
+
+    m = np.array([20.0, 300.0, 5000.0, 40000.0])
+    for p0 in (0.7, 0.95):
+        k = np.vstack([_counts(m, p0, np.random.default_rng(s)) for s in range(40)])
+        assert ((m * p0 * (1 - p0)) >= NORMAL_VARIANCE).any()
+        assert np.allclose(k.mean(axis=0), m * p0, rtol=0.01)
+        assert np.allclose(k.var(axis=0), m * p0 * (1 - p0), rtol=0.1)
+        assert (k >= 0).all() and (k <= m).all() and (k == np.rint(k)).all()

@@ -31,6 +31,8 @@ WINSOR = 0.1
 WINSOR_MIN_UNITS = 10
 ALPHA = 0.05
 REPLICATES = 199
+#: a unit's null count is drawn exactly (binomial) below this variance m·p0(1 − p0), by its normal approximation above
+NORMAL_VARIANCE = 100.0
 SEED = 20050415
 
 
@@ -99,7 +101,7 @@ def share_null_z(n, p0: float, noise_sd, pooled: bool) -> Callable[[np.ndarray, 
 
     def draw(ok: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         m, s = n[ok], np.broadcast_to(sd, n.shape)[ok]
-        k = rng.binomial(m.astype(np.int64), p0, size=(REPLICATES, len(m))).astype(float)
+        k = _counts(m, p0, rng)
         if (s > 0).any():
             k = np.clip(k + np.rint(rng.standard_normal(k.shape) * s), 0, m)
         p = k.sum(axis=1, keepdims=True) / m.sum() if pooled else np.full((REPLICATES, 1), p0)
@@ -107,3 +109,20 @@ def share_null_z(n, p0: float, noise_sd, pooled: bool) -> Callable[[np.ndarray, 
             se = np.sqrt(p * (1 - p) / m + s ** 2 / m ** 2)
             return np.where(se > 0, (k / m - p) / se, 0.0)
     return draw
+
+
+def _counts(m: np.ndarray, p0: float, rng: np.random.Generator) -> np.ndarray:
+    """:data:`REPLICATES` × units null counts: Binomial(m, p0) drawn exactly where its variance m·p0(1 − p0) is
+    under :data:`NORMAL_VARIANCE`, its rounded normal approximation (clipped to 0 … m) above it, where the
+    binomial's skewness |1 − 2p0|/√variance is under 0.1 and its z-score as good as normal; the exact draw costs
+    about ten times as much (2,400 units: 48 of the test's 61 ms)."""
+    var = m * p0 * (1 - p0)
+    exact = var < NORMAL_VARIANCE
+    k = np.empty((REPLICATES, len(m)))
+    if exact.any():
+        k[:, exact] = rng.binomial(m[exact].astype(np.int64), p0, size=(REPLICATES, int(exact.sum())))
+    if (~exact).any():
+        big = ~exact
+        k[:, big] = np.clip(np.rint(m[big] * p0 + np.sqrt(var[big]) * rng.standard_normal((REPLICATES, int(big.sum())))),
+                            0, m[big])
+    return k
