@@ -36,14 +36,16 @@ def test_an_export_with_no_ended_period_is_refused_naming_freq_and_the_way_out(d
         assert r.exit_code == 0, r.output
         assert r.stdout.strip() == str(tmp_path / "m.csv")
         # the running month holds no answer of these data: nothing is left out, nothing said of it
-        assert r.stderr.strip() == "ascolto: 2 months exported, 2026-10 to 2026-11."
+        assert r.stderr.strip() == ("ascolto: 2 months exported, 2026-10 to 2026-11; the labels of its codes in "
+                                    "m.codelists.csv beside it.")
 
 
 def test_a_partial_first_year_is_said(data_dir, tmp_path):
     with pinned_clock(date(2027, 1, 15)):
         r = _export(data_dir, tmp_path / "cx.csv", "--freq", "A")
         assert r.exit_code == 0, r.output
-        assert r.stderr.strip() == "ascolto: 1 year exported, 2026 (partial: data from 2026-10)."
+        assert r.stderr.strip() == ("ascolto: 1 year exported, 2026 (partial: data from 2026-10); the labels of its codes "
+                                    "in cx.codelists.csv beside it.")
         assert len((tmp_path / "cx.csv").read_text().splitlines()) > 1
 
 
