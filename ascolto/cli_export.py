@@ -29,7 +29,8 @@ def _warehouse(settings):
                    "(metadata).")
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Output file (csv and parquet get <stem>.codelists.csv beside them); for datapackage a new or "
-                   "empty directory, or a previous Ascolto package's (replaced; nothing else is ever deleted).")
+                   "empty directory, or a previous Ascolto package's (replaced; nothing else is ever deleted). Only its last "
+                   "directory is created, inside one that exists.")
 @click.option("--freq", default=None, type=click.Choice(["M", "Q", "A"]),
               help="Periods of the table: M (months, the default, as the console's /api/v1/export/<fmt>: every "
                    "ended month), Q (quarters) or A (years: the running year is left out, said on stderr). The "
@@ -53,7 +54,8 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
 
     Exits 1, writing nothing, when there is no dataset; exits 2 naming the option, writing nothing, when
     --out cannot be used (a directory where a file goes, a file where the package's directory goes, a
-    directory with files Ascolto did not write, a path inside the data directory), when --from/--to hold
+    directory with files Ascolto did not write, a path inside the data directory, a path more than one missing
+    directory deep), when --from/--to hold
     no response or name a running period (its figures are published once it has ended), or when a
     --freq table would hold no ended period (--freq A while every answer is of the running year: use
     --freq Q or M). A failed export leaves nothing behind."""
