@@ -8,7 +8,11 @@ after a crash with other boundaries) is read once, and a letter of a topic's nex
 recreated, or the local broker's memory storage restarted: offsets start again at 0) is another letter
 with another id and file, never one that replaces or inherits the status of the first. Letters written
 before the digest (``topic/partition/offset/index``) keep their ids; :meth:`FailedStore.list` tells
-letters apart by coordinates and content, and applies a ledger line only to letters that failed before it.
+letters apart by coordinates and content, and gives each its ``letter_id`` (:func:`letter_id`: the full id,
+its digest computed from what it kept), the id ``ascolto failed`` prints, takes and records in the ledger: an
+old id may be shared by letters of two lives of a topic, and one ledger line under it marked both (a dismissal
+dismissed both; a replay's outcome of one was read as the other's). A ledger line under an old id (written
+before letter ids) applies only to letters that failed before it.
 ``value`` is what a replay re-processes: the envelope alone when it came in a batch record, the
 whole record value otherwise — **redacted**: :func:`scrub` parses it and redacts every string in it
 (keys and values, whatever the shape; text that is not JSON after decoding its escapes), and the
@@ -77,6 +81,14 @@ def failure_id(f: Failure) -> str:
     return f"{src.topic}/{src.partition}/{src.offset}/{src.index}/{content_digest(src.key, f.value)}"
 
 
+def letter_id(row: dict) -> str:
+    """A kept row's full id, ``topic/partition/offset/index/DIGEST`` (:func:`content_digest` of its kept key and
+    value): its ``failure_id`` for a letter written with the digest, the old id and the digest for one of before."""
+    if row["failure_id"].count("/") == 4:
+        return row["failure_id"]
+    return f"{row['failure_id']}/{content_digest(row['key'], row['value'])}"
+
+
 def _letter(row: dict) -> tuple:
     """A kept row's letter: its coordinates and content — one letter whatever its id's format (written
     again after a crash, or by a processor of before the digest), two letters at the same offset of two
@@ -97,11 +109,20 @@ def _at(rec: dict) -> datetime | None:
 
 class DismissRefused(ValueError):
     """A dismissal refused before anything was recorded: ``field`` (``failure_id`` or ``note``) and the
-    ``problem`` with it; ``str()`` is ``"field: problem"``."""
+    ``problem`` with it; ``str()`` is ``"field: problem"``. ``state`` True when the ids are well formed and
+    unambiguous but not of pending dead letters (the CLI's exit 1), False for what was typed (exit 2)."""
 
-    def __init__(self, field: str, problem: str):
+    def __init__(self, field: str, problem: str, state: bool = False):
         super().__init__(f"{field}: {problem}")
-        self.field, self.problem = field, problem
+        self.field, self.problem, self.state = field, problem, state
+
+
+def _well_formed(fid: str) -> bool:
+    """``topic/partition/offset/index[/DIGEST]``: a Kafka topic name has no ``/``, the rest are numbers
+    and 12 hex digits."""
+    parts = fid.split("/")
+    return (len(parts) in (4, 5) and all(parts) and all(p.isdigit() for p in parts[1:4])
+            and (len(parts) == 4 or (len(parts[4]) == 12 and all(c in "0123456789abcdef" for c in parts[4]))))
 
 
 class FailedStore:
@@ -158,25 +179,42 @@ class FailedStore:
         """Record that the pending dead letters ``failure_ids`` will never be replayed (an undecodable
         record, a test post): their status becomes ``dismissed``, :meth:`list` ``pending_only`` and the
         replay leave them out; the letter itself stays in ``failed/`` until purged. Returns the ids
-        dismissed, in the order given. Raises :class:`DismissRefused` (``field`` ``failure_id``) naming the
-        ids that are not pending dead letters, or (``field`` ``note``) for an empty note (why, for whoever
-        reads the ledger later), before recording any."""
+        dismissed (their ``letter_id``), in the order given. An id is a letter's ``letter_id`` (what ``ascolto failed
+        list`` prints), or an id of before the digest when one pending letter alone has it. Raises
+        :class:`DismissRefused`, before recording any: ``field`` ``note`` for an empty note (why, for whoever
+        reads the ledger later); ``failure_id`` naming a malformed id, an old id shared by two pending letters
+        (of two lives of a topic: their full ids named, to give instead — it dismissed both), or (``state``)
+        the ids that are not pending dead letters."""
         if not note.strip():
             raise DismissRefused("note", "say why these dead letters are dismissed.")
         ids = list(dict.fromkeys(failure_ids))
-        pending = {r["failure_id"] for r in self.list(pending_only=True)}
-        unknown = [i for i in ids if i not in pending]
+        malformed = [i for i in ids if not _well_formed(i)]
+        if malformed:
+            raise DismissRefused("failure_id", f"not a dead letter id (topic/partition/offset/index/digest, as "
+                                               f"`ascolto failed list` prints it): {', '.join(malformed)}")
+        pending = self.list(pending_only=True)
+        full = {r["letter_id"] for r in pending}
+        by_old: dict[str, list[str]] = {}
+        for r in pending:
+            by_old.setdefault(r["failure_id"], []).append(r["letter_id"])
+        shared = [f"{i} is the id of {len(by_old[i])} pending letters (of two lives of the topic): give their "
+                  f"full ids, {' or '.join(by_old[i])}" for i in ids if i not in full and len(by_old.get(i, ())) > 1]
+        if shared:
+            raise DismissRefused("failure_id", "; ".join(shared))
+        letters = [i if i in full else (by_old.get(i) or [None])[0] for i in ids]
+        unknown = [i for i, letter in zip(ids, letters) if letter is None]
         if unknown:
-            raise DismissRefused("failure_id", f"not a pending dead letter: {', '.join(unknown)}")
+            raise DismissRefused("failure_id", f"not a pending dead letter: {', '.join(unknown)}", state=True)
         at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
         self.record_replays({"failure_id": i, "outcome": "dismissed", "at": at, "note": note.strip(), "actor": actor}
-                            for i in ids)
-        return ids
+                            for i in letters)
+        return letters
 
     def list(self, reason: str | None = None, since: datetime | None = None, pending_only: bool = False) -> list[dict]:
         """The dead letters (one per letter, oldest first), each with ``status``: pending, the replay
         outcome (written, duplicate) or ``dismissed`` (:meth:`dismiss`) of the last ledger line of its
-        failure_id — for an id of before the digest, the last recorded in or after the second it failed (an
+        failure_id — for an id of before the digest, the last recorded under its ``letter_id`` (:func:`letter_id`,
+        what :meth:`dismiss` and the replay record), else under the old id in or after the second it failed (an
         older line, of a replay before it existed, is another letter's: such an id may be shared by letters of
         two lives of a topic; Kafka topic names have no ``/``)."""
         files = sorted(self.root.rglob("*.parquet")) if self.root.exists() else []
@@ -194,10 +232,11 @@ class FailedStore:
                 continue
             if since and row["failed_at"] < since:
                 continue
+            row["letter_id"] = letter_id(row)
             lines = replays.get(row["failure_id"], [])
-            if row["failure_id"].count("/") == 3 and lines:  # an id of before the digest: maybe two lives'
+            if row["failure_id"] != row["letter_id"]:  # an id of before the digest: maybe two lives'
                 failed_s = row["failed_at"].replace(microsecond=0)
-                lines = [r for r in lines if (_at(r) or failed_s) >= failed_s]
+                lines = [r for r in lines if (_at(r) or failed_s) >= failed_s] + replays.get(row["letter_id"], [])
             rep = lines[-1] if lines else None
             row["status"] = "pending" if rep is None or rep["outcome"].startswith("failed") else rep["outcome"]
             if pending_only and row["status"] != "pending":
