@@ -69,12 +69,36 @@ def option_of(ctx: click.Context, field: str, table: dict[str, tuple[str, ...]])
     return field
 
 
+def param_of(ctx: click.Context, said: str, field: str = "") -> click.Parameter | None:
+    """The parameter the user typed as ``said`` (:func:`option_of`: an option's flag, an argument's metavar), on
+    the running command or a group above it (``--actor``: the registry group's, found by its ``field``); None
+    for what no parameter sets (a CSV file's ``header``)."""
+    at: click.Context | None = ctx
+    while at is not None:
+        for p in at.command.params:
+            if said in p.opts or p.human_readable_name == said or (field and p.name == field):
+                return p
+        at = at.parent
+    return None
+
+
 def cli_error(ctx: click.Context, exc, table: dict[str, tuple[str, ...]] | None = None,
               then: str = "") -> click.ClickException:
-    """The one-line error of a registry refusal ``exc``: ``OPTION: problem`` (:func:`option_of`, on TABLE,
-    default :data:`REGISTRY_FIELDS`), ``then`` appended."""
-    return click.ClickException(f"{option_of(ctx, exc.field, REGISTRY_FIELDS if table is None else table)}: "
-                                f"{exc.problem}{then}")
+    """The one-line error of a registry refusal ``exc``, naming the option (:func:`option_of`, on TABLE, default
+    :data:`REGISTRY_FIELDS`), ``then`` appended — by the CLI's one rule (README "Exit status"):
+
+    - a malformed or out-of-range value the user typed (:class:`registry.errors.InvalidValue` on a field an
+      option or argument sets): a usage error, exit 2, ``Invalid value for '--sampling-rate': 2.0 is outside
+      (0, 1]`` — as click says of a value its types refuse (:mod:`ascolto.cli_codes`);
+    - anything else the registry refuses — not found, already exists, not allowed by the standard or the
+      registry's state, what a file read holds: exit 1, ``OPTION: problem``."""
+    from registry import InvalidValue
+
+    said = option_of(ctx, exc.field, REGISTRY_FIELDS if table is None else table)
+    param = param_of(ctx, said, exc.field) if isinstance(exc, InvalidValue) else None
+    if param is not None:
+        return click.BadParameter(f"{exc.problem}{then}", ctx=ctx, param=param)
+    return click.ClickException(f"{said}: {exc.problem}{then}")
 
 
 @contextmanager
