@@ -52,15 +52,16 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     monthly unless --freq says otherwise (as the console's API and Exports page); stderr says which
     periods a table holds and which it leaves out.
 
-    Exits 1, writing nothing, when there is no dataset; exits 2 naming the option, writing nothing, when
-    --out cannot be used (a directory where a file goes, a file where the package's directory goes, a
-    directory with files Ascolto did not write, a path inside the data directory, a path more than one missing
-    directory deep), when --from/--to hold
-    no response or name a running period (its figures are published once it has ended), or when a
-    --freq table would hold no ended period (--freq A while every answer is of the running year: use
-    --freq Q or M). A failed export leaves nothing behind."""
+    Exits 2 naming the option, writing nothing, for what was typed: --out that cannot be used (a directory
+    where a file goes, a file where the package's directory goes, a directory with files Ascolto did not
+    write, a path inside the data directory, a path more than one missing directory deep), a malformed,
+    reversed or running --from/--to (its figures are published once it has ended). Exits 1, writing nothing,
+    for what the dataset holds: no dataset, no response in --from/--to, or a --freq table that would hold no
+    ended period (--freq A while every answer is of the running year: use --freq Q or M), each named.
+    A failed export leaves nothing behind."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
+    from warehouse.data_range import NoData
     from warehouse.export import OutputError, check_out, export
     from warehouse.outpath import check_outside
     from dataset.recordkey import secret_for
@@ -94,7 +95,10 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
                           data_dir=settings.data_dir)
     except OutputError as exc:  # --out changed while the export ran
         raise click.BadParameter(str(exc), param_hint="--out") from None
-    except QueryError as exc:  # a range without any response (warehouse.data_range.require_data)
+    except NoData as exc:  # what the dataset holds refuses it: a range without any response
+        # (warehouse.data_range.require_data), no ended period with data (export_periods.held_periods): exit 1
+        raise click.ClickException(f"--{exc.field}: {exc}") from None
+    except QueryError as exc:  # what was typed (a range not started yet: warehouse.periods)
         raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
     click.echo(str(path))
     said = written_said(fmt, path, freq, held, empty)
@@ -180,7 +184,7 @@ def _empty_said(con, fmt: str, freq: str, start: str | None, end: str | None) ->
         held_periods(con, freq, start, end)
     except QueryError as exc:
         if exc.field != "freq":
-            raise  # a range without data: exit 2 naming --from or --to, as every format
+            raise  # a range without data: exit 1 naming --from or --to, as every format
         return str(exc)
     return None
 
