@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import click
 
-from .cli_codes import SERVICE_TYPE
+from .cli_codes import PA_TYPE, SERVICE_TYPE
 
 #: ``registry.audit.OBJECT_TYPES``, spelled out: importing the registry here would slow every ``ascolto``
 #: command (tests/test_registry_cli_admin.py keeps the two equal)
@@ -285,26 +285,23 @@ def deactivate(ctx: click.Context, key: str) -> None:
 
 
 @registry.command("service-types")
-@click.option("--category", help="Only the types that apply to this IPA category, e.g. L6.")
+@click.option("--category", type=PA_TYPE, help="Only the types that apply to this PA type (IPA category), e.g. L6.")
 @click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True,
               help="Language of the labels: it (Italian) or en (English).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def service_types_cmd(category: str | None, lang: str, as_json: bool) -> None:
     """List the valid service types: code, label, PA categories, assignable questionnaires."""
-    from questionnaires.taxonomy import pa_categories, service_types
+    from questionnaires.taxonomy import service_types
 
-    if category and category.upper() not in pa_categories():
-        raise click.BadParameter(f"{category!r} is not in the taxonomy (valid: {', '.join(pa_categories())})",
-                                 param_hint="--category")
     rows = [{"code": t.code, "label": t.label.get(lang) or t.label["it"], "pa_categories": list(t.pa_categories),
              "questionnaires": list(t.questionnaires)}
-            for t in service_types().values() if not category or category.upper() in t.pa_categories]
+            for t in service_types().values() if not category or category in t.pa_categories]
     _emit(rows, ["code", "pa_categories", "questionnaires", "label"], as_json)
 
 
 @registry.command("list")
 @click.argument("what", type=click.Choice(["entities", "services"]))
-@click.option("--category", help="Entities of this IPA category.")
+@click.option("--category", type=PA_TYPE, help="Entities of this PA type (IPA category), e.g. L6.")
 @click.option("--region", help="Entities of this region (Istat or NUTS-2 code).")
 @click.option("--entity", "entity_ipa", help="Services of this entity.")
 @click.option("--type", "service_type", type=SERVICE_TYPE, help="Services of this service type.")
