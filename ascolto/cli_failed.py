@@ -91,7 +91,7 @@ def dismiss(settings, failure_ids, note) -> None:
     undecodable record, a test post. They leave `failed list --pending` and `failed replay`; the letters
     stay in failed/ until `ascolto purge` removes their month.
 
-    An id of before the digest (topic/partition/offset/index) is taken when one pending letter alone has
+    An id of before the digest (topic/partition/offset/index) is taken when one letter alone has
     it; shared by letters of two lives of a topic it is refused, naming their full ids. Exits 2, recording
     nothing, for a malformed or ambiguous id or an empty --note; 1 when an id is of no pending dead letter."""
     from processor.failed import DismissRefused, FailedStore

@@ -180,10 +180,10 @@ class FailedStore:
         record, a test post): their status becomes ``dismissed``, :meth:`list` ``pending_only`` and the
         replay leave them out; the letter itself stays in ``failed/`` until purged. Returns the ids
         dismissed (their ``letter_id``), in the order given. An id is a letter's ``letter_id`` (what ``ascolto failed
-        list`` prints), or an id of before the digest when one pending letter alone has it. Raises
+        list`` prints), or an id of before the digest when one letter alone has it. Raises
         :class:`DismissRefused`, before recording any: ``field`` ``note`` for an empty note (why, for whoever
-        reads the ledger later); ``failure_id`` naming a malformed id, an old id shared by two pending letters
-        (of two lives of a topic: their full ids named, to give instead — it dismissed both), or (``state``)
+        reads the ledger later); ``failure_id`` naming a malformed id, an old id two letters share (of two
+        lives of a topic: their full ids and statuses named, to give instead — it dismissed both), or (``state``)
         the ids that are not pending dead letters."""
         if not note.strip():
             raise DismissRefused("note", "say why these dead letters are dismissed.")
@@ -192,20 +192,23 @@ class FailedStore:
         if malformed:
             raise DismissRefused("failure_id", f"not a dead letter id (topic/partition/offset/index/digest, as "
                                                f"`ascolto failed list` prints it): {', '.join(malformed)}")
-        pending = self.list(pending_only=True)
-        full = {r["letter_id"] for r in pending}
+        letters_all = self.list()
+        status = {r["letter_id"]: r["status"] for r in letters_all}
         by_old: dict[str, list[str]] = {}
-        for r in pending:
+        for r in letters_all:
             by_old.setdefault(r["failure_id"], []).append(r["letter_id"])
-        shared = [f"{i} is the id of {len(by_old[i])} pending letters (of two lives of the topic): give their "
-                  f"full ids, {' or '.join(by_old[i])}" for i in ids if i not in full and len(by_old.get(i, ())) > 1]
+        # an old id is one letter's only when no other letter (pending or not) has it: else it is refused
+        shared = [f"{i} is the id of {len(by_old[i])} letters (of two lives of the topic): give the full id, "
+                  + " or ".join(f"{f} ({status[f]})" for f in by_old[i])
+                  for i in ids if i not in status and len(by_old.get(i, ())) > 1]
         if shared:
             raise DismissRefused("failure_id", "; ".join(shared))
-        letters = [i if i in full else (by_old.get(i) or [None])[0] for i in ids]
-        unknown = [i for i, letter in zip(ids, letters) if letter is None]
+        letters = [i if i in status else (by_old.get(i) or [None])[0] for i in ids]
+        unknown = [i for i, letter in zip(ids, letters) if letter is None or status[letter] != "pending"]
         if unknown:
             raise DismissRefused("failure_id", f"not a pending dead letter: {', '.join(unknown)}", state=True)
         at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        letters = list(dict.fromkeys(letters))  # an old id and its full id: one letter, one line
         self.record_replays({"failure_id": i, "outcome": "dismissed", "at": at, "note": note.strip(), "actor": actor}
                             for i in letters)
         return letters

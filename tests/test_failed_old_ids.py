@@ -32,14 +32,17 @@ def test_an_old_id_two_letters_share_is_refused_naming_their_full_ids(tmp_path):
     assert len(set(full)) == 2 and all(f.startswith("t/0/0/0/") for f in full)
     listed = CliRunner().invoke(cli, ["failed", "list", "--pending"], env=env)
     assert listed.exit_code == 0 and all(f in listed.output for f in full), listed.output  # what dismiss takes
-    assert "FAILURE_IDS" in refused.output and "t/0/0/0 is the id of 2 pending letters" in refused.output
+    assert "FAILURE_IDS" in refused.output and "t/0/0/0 is the id of 2 letters" in refused.output
     assert all(f in refused.output for f in full) and "Traceback" not in refused.output
 
     done = CliRunner().invoke(cli, ["failed", "dismiss", full[1], "--note", "test posts"], env=env)
     assert done.exit_code == 0 and "1 dismissed" in done.output, done.output
     assert [(r["detail"], r["status"]) for r in store.list()] == [("svc-one", "pending"), ("svc-two", "dismissed")]
-    # the old id now names one pending letter: taken, and only that one dismissed
-    done = CliRunner().invoke(cli, ["failed", "dismiss", "t/0/0/0", "--note", "test posts too"], env=env)
+    # one of them pending now: the old id still names two letters (meant for the dismissed one, it took the other)
+    refused = CliRunner().invoke(cli, ["failed", "dismiss", "t/0/0/0", "--note", "test posts too"], env=env)
+    assert refused.exit_code == 2 and f"{full[1]} (dismissed)" in refused.output and f"{full[0]} (pending)" in \
+        refused.output, refused.output
+    done = CliRunner().invoke(cli, ["failed", "dismiss", full[0], "--note", "test posts too"], env=env)
     assert done.exit_code == 0 and "1 dismissed" in done.output, done.output
     assert [r["status"] for r in store.list()] == ["dismissed", "dismissed"]
     again = CliRunner().invoke(cli, ["failed", "dismiss", full[0], "--note", "again"], env=env)
