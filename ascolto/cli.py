@@ -266,12 +266,12 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     running is refused (exit 2 naming --period and its ended parts with data): a period's figures are
     published once it has ended; without --period, every ended month. A period that began before the
     data is said so under the table (--json: each row's "partial"). Exits 2 naming the option for a
-    malformed period or indicator, or a period without any response; exits 1, creating nothing, when
-    there is no dataset."""
+    malformed period or indicator (or a running period); exits 1, creating nothing, when there is no
+    dataset or the period holds no response (naming --period)."""
     from warehouse.comparability import NotComparable, QueryError
     from warehouse.console.data import partial_json, partial_note
     from warehouse.cube import Cut, coverage, first_data_month, rows_json, table
-    from warehouse.data_range import require_data
+    from warehouse.data_range import NoData, require_data
     from warehouse.dataset import Warehouse
     from warehouse.periods import freq_of, require_ended
     from warehouse.protect import Protection
@@ -289,7 +289,9 @@ def indicators(settings, indicator: str, period: str | None, as_json: bool, data
     with Warehouse(settings) as wh:
         try:
             require_data(wh.cursor(), freq, period, period, period=True)  # names period, not an export
-        except QueryError as exc:
+        except NoData as exc:  # the data hold no response there: refused by the state, exit 1
+            raise click.ClickException(f"--period: {exc}") from None
+        except QueryError as exc:  # what was typed
             raise click.BadParameter(str(exc), param_hint="--period") from None
         rows = rows_json(table(wh.cursor(), cut, Protection.from_settings(settings)), cut)
         first = first_data_month(wh.cursor())

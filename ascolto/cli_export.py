@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .cli_datadir import DATA_DIR_OPTION, locate_dataset
+from .cli_export_said import written_said
 
 _DATA_DIR = DATA_DIR_OPTION
 
@@ -28,7 +29,8 @@ def _warehouse(settings):
                    "(metadata).")
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="Output file (csv and parquet get <stem>.codelists.csv beside them); for datapackage a new or "
-                   "empty directory, or a previous Ascolto package's (replaced; nothing else is ever deleted).")
+                   "empty directory, or a previous Ascolto package's (replaced; nothing else is ever deleted). Only its last "
+                   "directory is created, inside one that exists.")
 @click.option("--freq", default=None, type=click.Choice(["M", "Q", "A"]),
               help="Periods of the table: M (months, the default, as the console's /api/v1/export/<fmt>: every "
                    "ended month), Q (quarters) or A (years: the running year is left out, said on stderr). The "
@@ -50,14 +52,16 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
     monthly unless --freq says otherwise (as the console's API and Exports page); stderr says which
     periods a table holds and which it leaves out.
 
-    Exits 1, writing nothing, when there is no dataset; exits 2 naming the option, writing nothing, when
-    --out cannot be used (a directory where a file goes, a file where the package's directory goes, a
-    directory with files Ascolto did not write, a path inside the data directory), when --from/--to hold
-    no response or name a running period (its figures are published once it has ended), or when a
-    --freq table would hold no ended period (--freq A while every answer is of the running year: use
-    --freq Q or M). A failed export leaves nothing behind."""
+    Exits 2 naming the option, writing nothing, for what was typed: --out that cannot be used (a directory
+    where a file goes, a file where the package's directory goes, a directory with files Ascolto did not
+    write, a path inside the data directory, a path more than one missing directory deep), a malformed,
+    reversed or running --from/--to (its figures are published once it has ended). Exits 1, writing nothing,
+    for what the dataset holds: no dataset, no response in --from/--to, or a --freq table that would hold no
+    ended period (--freq A while every answer is of the running year: use --freq Q or M), each named.
+    A failed export leaves nothing behind."""
     from warehouse.comparability import QueryError
     from warehouse.cube import Cut
+    from warehouse.data_range import NoData
     from warehouse.export import OutputError, check_out, export
     from warehouse.outpath import check_outside
     from dataset.recordkey import secret_for
@@ -83,7 +87,7 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
         raise click.BadParameter(str(exc), param_hint="--out") from None
     try:
         with _warehouse(settings) as wh:
-            said = _periods_said(wh.cursor(), fmt, freq, start, end)
+            held = _periods_said(wh.cursor(), fmt, freq, start, end)
             empty = _empty_said(wh.cursor(), fmt, freq, start, end)
             path = export(wh.cursor(), fmt, out, freq=freq, start=start, end=end,
                           protection=Protection.from_settings(settings), microdata_k=settings.microdata_k,
@@ -91,10 +95,13 @@ def export_cmd(settings, fmt: str, out: Path, freq: str, start: str | None, end:
                           data_dir=settings.data_dir)
     except OutputError as exc:  # --out changed while the export ran
         raise click.BadParameter(str(exc), param_hint="--out") from None
-    except QueryError as exc:  # a range without any response (warehouse.data_range.require_data)
+    except NoData as exc:  # what the dataset holds refuses it: a range without any response
+        # (warehouse.data_range.require_data), no ended period with data (export_periods.held_periods): exit 1
+        raise click.ClickException(f"--{exc.field}: {exc}") from None
+    except QueryError as exc:  # what was typed (a range not started yet: warehouse.periods)
         raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
     click.echo(str(path))
-    said = said or _written_said(fmt, path, freq, empty)
+    said = written_said(fmt, path, freq, held, empty)
     if said:
         click.echo(said, err=True)
 
@@ -150,17 +157,17 @@ def default_freq(fmt: str, freq: str | None, start: str | None, end: str | None)
     return "M"
 
 
-def _periods_said(con, fmt: str, freq: str, start: str | None, end: str | None) -> str | None:
-    """What a table export (csv, parquet, sdmx-csv, jsonstat, and the codelists of its codes) will hold, in one line for stderr
-    (:meth:`warehouse.export_periods.Held.said`: its periods, the first one's partial coverage, the running
-    period left out with the day it is published and the finer ``--freq`` that has ended periods of it).
-    None for the other formats.
+def _periods_said(con, fmt: str, freq: str, start: str | None, end: str | None):
+    """The periods a table export (csv, parquet, sdmx-csv, jsonstat, and the codelists of its codes) will hold
+    (:class:`warehouse.export_periods.Held`: its periods, the first one's partial coverage, the running
+    period left out with the day it is published and the finer ``--freq`` that has ended periods of it),
+    said after the export by :func:`ascolto.cli_export_said.written_said`. None for the other formats.
 
     An export that would hold no period at all is a ``QueryError`` naming ``freq`` (exit 2, nothing
     written): :func:`warehouse.export_periods.held_periods`, the rule the console's API shares."""
     from warehouse.export_periods import held_periods
 
-    return held_periods(con, freq, start, end).said() if fmt in _TABLES else None
+    return held_periods(con, freq, start, end) if fmt in _TABLES else None
 
 
 def _empty_said(con, fmt: str, freq: str, start: str | None, end: str | None) -> str | None:
@@ -177,40 +184,8 @@ def _empty_said(con, fmt: str, freq: str, start: str | None, end: str | None) ->
         held_periods(con, freq, start, end)
     except QueryError as exc:
         if exc.field != "freq":
-            raise  # a range without data: exit 2 naming --from or --to, as every format
+            raise  # a range without data: exit 1 naming --from or --to, as every format
         return str(exc)
-    return None
-
-
-def _written_said(fmt: str, path: Path, freq: str, empty: str | None = None) -> str | None:
-    """What a ``datapackage`` or ``metadata`` export wrote, in one line for stderr, as the tables say theirs
-    (:func:`_periods_said`), read from the file written (only what it states): the package's months, its
-    resources, the rows released and withheld; the reference metadata's standard, language and data date.
-    None for the other formats (and for a file that does not read as expected: nothing is guessed)."""
-    try:
-        doc = json.loads(Path(path).read_text("utf-8"))
-        if fmt == "datapackage":
-            period, conf = doc["period"], doc["confidentiality"]
-            files = [r["path"] for r in doc["resources"] if isinstance(r, dict) and r.get("path")]
-            withheld = conf.get("withheld_rows")
-            held = ("no row withheld" if withheld == 0 else
-                    "the rows withheld not counted (the range is not one calendar month, quarter or year: the "
-                    "package of one gives the count)" if withheld is None and conf.get("withheld_rows_note") else
-                    "a few rows withheld (fewer than the tables' minimum: not counted)" if withheld is None else
-                    f"{withheld} rows withheld (a perturbed count)")
-            span = period["from"] if period["from"] == period["to"] else f"{period['from']} to {period['to']}"
-            note = f" ({period['partial_note']})" if period.get("partial_note") else ""
-            return (f"ascolto: microdata package of the months {span}{note}: {len(files)} resource"
-                    f"{'s' * (len(files) != 1)} ({', '.join(files) or 'none'}), {conf['released_rows']} rows "
-                    f"released (k = {conf['microdata_k']}), {held}.")
-        if fmt == "metadata":
-            concepts = [k for k in doc if k.startswith("S.")]
-            return (f"ascolto: reference metadata of the --freq {freq} table, {len(concepts)} concepts "
-                    f"({concepts[0].split()[0]} to {concepts[-1].split()[0]}) of the {doc['standard']}, "
-                    f"in {doc['language']}, " + (f"data as of {doc['data_as_of']}" if doc["data_as_of"] else "no response in its range")
-                    + (f"; its time coverage is empty: {empty[:1].lower()}{empty[1:]}" if empty else "."))
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None
     return None
 
 

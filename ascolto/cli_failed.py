@@ -40,7 +40,9 @@ def failed() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_obj
 def list_(settings, reason, since, pending, as_json) -> None:
-    """List dead letters (one per failure), oldest first, with a summary by reason."""
+    """List dead letters (one per failure), oldest first, with a summary by reason. Each is named by its full
+    id, topic/partition/offset/index/digest (--json: ``letter_id``; ``failure_id`` is the id it was written
+    with, without the digest for a letter of before it), the id `failed dismiss` takes."""
     from processor.failed import FailedStore
 
     settings = locate_data_dir(settings)
@@ -50,7 +52,7 @@ def list_(settings, reason, since, pending, as_json) -> None:
             click.echo(json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r.items()
                                    if k not in ("key", "value")}, ensure_ascii=False))
         else:
-            click.echo(f"{r['failed_at']:%Y-%m-%dT%H:%M:%SZ} {r['failure_id']:40} {r['reason']:22} {r['status']:10} "
+            click.echo(f"{r['failed_at']:%Y-%m-%dT%H:%M:%SZ} {r['letter_id']:40} {r['reason']:22} {r['status']:10} "
                        f"{(r['detail'] or '')[:80]}")
     if not as_json:
         by = Counter((r["reason"], r["status"]) for r in rows)
@@ -87,7 +89,11 @@ def replay(settings, reason, since, dry_run) -> None:
 def dismiss(settings, failure_ids, note) -> None:
     """Mark the pending dead letters FAILURE_IDS (ids as `failed list` prints them) as never to be replayed: an
     undecodable record, a test post. They leave `failed list --pending` and `failed replay`; the letters
-    stay in failed/ until `ascolto purge` removes their month."""
+    stay in failed/ until `ascolto purge` removes their month.
+
+    An id of before the digest (topic/partition/offset/index) is taken when one letter alone has
+    it; shared by letters of two lives of a topic it is refused, naming their full ids. Exits 2, recording
+    nothing, for a malformed or ambiguous id or an empty --note; 1 when an id is of no pending dead letter."""
     from processor.failed import DismissRefused, FailedStore
 
     from .cli_registry import actor_of
@@ -96,7 +102,10 @@ def dismiss(settings, failure_ids, note) -> None:
     try:
         done = FailedStore(settings.data_dir).dismiss(failure_ids, note, actor=actor_of(settings))
     except DismissRefused as exc:
-        raise click.BadParameter(exc.problem, param_hint="FAILURE_IDS" if exc.field == "failure_id" else "--note") from None
+        hint = "FAILURE_IDS" if exc.field == "failure_id" else "--note"
+        if exc.state:  # well formed, of no pending letter: the state of failed/, not the input
+            raise click.ClickException(f"{hint}: {exc.problem}") from None
+        raise click.BadParameter(exc.problem, param_hint=hint) from None
     click.echo(f"{len(done)} dismissed")
 
 

@@ -35,8 +35,8 @@ def origins(ctx: click.Context, key: str, added: tuple[str, ...], removed: tuple
             try:  # a refused --remove says --remove (the registry's field, allowed_origins, is --add's)
                 gone = listed | (set(check_origins([r for r in removed if r not in listed], limit=len(removed)))
                                  if removed else set())
-            except InvalidValue as exc:
-                raise click.ClickException(f"--remove: {exc.problem}") from None
+            except InvalidValue as exc:  # a malformed origin: wrong input (exit 2), as --add's
+                raise click.BadParameter(exc.problem, ctx=ctx, param_hint="'--remove'") from None
             missing = sorted(gone - set(current))
             if missing:
                 raise click.ClickException(f"--remove: {', '.join(missing)} not among the service's origins "

@@ -23,8 +23,9 @@ def publish_cmd(settings, period: str, revise: bool, note: str | None, data_dir:
     """Freeze a quarter's protected table as an immutable release (manifest + SHA-256 checksums).
 
     Prints what the release changed against the version it supersedes (observations revised, added,
-    removed, unchanged), then its directory. Exits 2 when refused: the quarter is not over, already
-    released (without --revise), has no data, or a revision whose published figures are identical.
+    removed, unchanged), then its directory. Exits 2 for a request that cannot be: not a quarter, a quarter
+    not over, --revise without --note; 1 when what is stored refuses it: the quarter already released
+    (without --revise), no release to revise, no data, or a revision whose published figures are identical.
     Who published or revised it, and why, goes into the registry's audit log (type ``release``, key
     ``PERIOD/vN``): the public manifest names no person. Exits 1 when that entry cannot be written
     (the release stands; the message says so)."""
@@ -52,11 +53,16 @@ def publish_cmd(settings, period: str, revise: bool, note: str | None, data_dir:
     _audit(given, settings.data_dir, who, manifest, path)
 
 
-def _refusal(exc) -> click.UsageError:
-    """A refused publication (exit 2) naming the option to change (``--period``, ``--revise``, ``--note``),
-    as export's and indicators' refusals do; a field that is no option (a release's checksum) as it is."""
+def _refusal(exc) -> click.ClickException:
+    """A refused publication naming the option (``--period``, ``--revise``, ``--note``; a field that is no
+    option, a release's checksum, as it is), by the CLI's one rule: what is stored refuses it (``exc.state``:
+    already released, nothing to revise, no responses, identical figures) exit 1; the request itself (not a
+    quarter, not ended, a revision without a note) a usage error, exit 2, as export's and indicators'."""
+    said = f"--{exc.field}" if exc.field in ("period", "revise", "note") else exc.field
+    if getattr(exc, "state", False):
+        return click.ClickException(f"{said}: {exc.problem}")
     if exc.field in ("period", "revise", "note"):
-        return click.BadParameter(exc.problem, param_hint=f"--{exc.field}")
+        return click.BadParameter(exc.problem, param_hint=said)
     return click.UsageError(str(exc))
 
 

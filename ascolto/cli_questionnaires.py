@@ -94,7 +94,8 @@ def publish(references: tuple[str, ...], directory: Path | None) -> None:
 
 @questionnaires.command()
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write codebook.json and codebook.md into (created if missing).")
+              help="Directory to write codebook.json and codebook.md into (created if missing, inside a directory "
+                   "that exists).")
 @click.option("--lang", default="en", show_default=True, type=click.Choice(["it", "en"]),
               help="The language of the codebook's own words (headings, meanings, notes, the labels shown), as "
                    "`ascolto export --lang`; the item wording is given in every language either way.")
@@ -107,6 +108,12 @@ def codebook(out_dir: Path, lang: str, directory: Path | None) -> None:
     from questionnaires.published import MANIFEST_NAME
     from questionnaires.taxonomy import read_taxonomy
 
+    from warehouse.outpath import OutputError, check_parent
+
+    try:  # as `ascolto export --out`: the directory is created only inside one that exists (a typo is no tree)
+        check_parent(out_dir / "codebook.json", out_dir)
+    except OutputError as exc:
+        raise click.BadParameter(str(exc), param_hint="--out") from None
     root = _root(directory)
     try:
         catalog = Catalog.load(root / "definitions", manifest=root / MANIFEST_NAME)

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import click
 
-from .cli_codes import SERVICE_TYPE
+from .cli_codes import PA_TYPE, SERVICE_TYPE
 
 #: ``registry.audit.OBJECT_TYPES``, spelled out: importing the registry here would slow every ``ascolto``
 #: command (tests/test_registry_cli_admin.py keeps the two equal)
@@ -69,12 +69,36 @@ def option_of(ctx: click.Context, field: str, table: dict[str, tuple[str, ...]])
     return field
 
 
+def param_of(ctx: click.Context, said: str, field: str = "") -> click.Parameter | None:
+    """The parameter the user typed as ``said`` (:func:`option_of`: an option's flag, an argument's metavar), on
+    the running command or a group above it (``--actor``: the registry group's, found by its ``field``); None
+    for what no parameter sets (a CSV file's ``header``)."""
+    at: click.Context | None = ctx
+    while at is not None:
+        for p in at.command.params:
+            if said in p.opts or p.human_readable_name == said or (field and p.name == field):
+                return p
+        at = at.parent
+    return None
+
+
 def cli_error(ctx: click.Context, exc, table: dict[str, tuple[str, ...]] | None = None,
               then: str = "") -> click.ClickException:
-    """The one-line error of a registry refusal ``exc``: ``OPTION: problem`` (:func:`option_of`, on TABLE,
-    default :data:`REGISTRY_FIELDS`), ``then`` appended."""
-    return click.ClickException(f"{option_of(ctx, exc.field, REGISTRY_FIELDS if table is None else table)}: "
-                                f"{exc.problem}{then}")
+    """The one-line error of a registry refusal ``exc``, naming the option (:func:`option_of`, on TABLE, default
+    :data:`REGISTRY_FIELDS`), ``then`` appended — by the CLI's one rule (README "Exit status"):
+
+    - a malformed or out-of-range value the user typed (:class:`registry.errors.InvalidValue` on a field an
+      option or argument sets): a usage error, exit 2, ``Invalid value for '--sampling-rate': 2.0 is outside
+      (0, 1]`` — as click says of a value its types refuse (:mod:`ascolto.cli_codes`);
+    - anything else the registry refuses — not found, already exists, not allowed by the standard or the
+      registry's state, what a file read holds: exit 1, ``OPTION: problem``."""
+    from registry import InvalidValue
+
+    said = option_of(ctx, exc.field, REGISTRY_FIELDS if table is None else table)
+    param = param_of(ctx, said, exc.field) if isinstance(exc, InvalidValue) else None
+    if param is not None:
+        return click.BadParameter(f"{exc.problem}{then}", ctx=ctx, param=param)
+    return click.ClickException(f"{said}: {exc.problem}{then}")
 
 
 @contextmanager
@@ -261,26 +285,23 @@ def deactivate(ctx: click.Context, key: str) -> None:
 
 
 @registry.command("service-types")
-@click.option("--category", help="Only the types that apply to this IPA category, e.g. L6.")
+@click.option("--category", type=PA_TYPE, help="Only the types that apply to this PA type (IPA category), e.g. L6.")
 @click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True,
               help="Language of the labels: it (Italian) or en (English).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def service_types_cmd(category: str | None, lang: str, as_json: bool) -> None:
     """List the valid service types: code, label, PA categories, assignable questionnaires."""
-    from questionnaires.taxonomy import pa_categories, service_types
+    from questionnaires.taxonomy import service_types
 
-    if category and category.upper() not in pa_categories():
-        raise click.BadParameter(f"{category!r} is not in the taxonomy (valid: {', '.join(pa_categories())})",
-                                 param_hint="--category")
     rows = [{"code": t.code, "label": t.label.get(lang) or t.label["it"], "pa_categories": list(t.pa_categories),
              "questionnaires": list(t.questionnaires)}
-            for t in service_types().values() if not category or category.upper() in t.pa_categories]
+            for t in service_types().values() if not category or category in t.pa_categories]
     _emit(rows, ["code", "pa_categories", "questionnaires", "label"], as_json)
 
 
 @registry.command("list")
 @click.argument("what", type=click.Choice(["entities", "services"]))
-@click.option("--category", help="Entities of this IPA category.")
+@click.option("--category", type=PA_TYPE, help="Entities of this PA type (IPA category), e.g. L6.")
 @click.option("--region", help="Entities of this region (Istat or NUTS-2 code).")
 @click.option("--entity", "entity_ipa", help="Services of this entity.")
 @click.option("--type", "service_type", type=SERVICE_TYPE, help="Services of this service type.")

@@ -60,6 +60,15 @@ def letter_key(row: dict) -> tuple:
             content_digest(row["key"], row["value"]))
 
 
+def letter_id(row: dict) -> str:
+    """A kept row's full id, ``topic/partition/offset/index/DIGEST`` (:func:`content_digest` of its kept key and
+    value): its ``failure_id`` for a letter written with the digest, the old id and the digest for one of before —
+    the id ``ascolto failed`` prints, takes and records in the ledger (an old id may be two lives' letters)."""
+    if row["failure_id"].count("/") == 4:
+        return row["failure_id"]
+    return f"{row['failure_id']}/{content_digest(row['key'], row['value'])}"
+
+
 def _at(rec: dict) -> datetime | None:
     """When a ledger line was recorded (``at``, ISO to the second, UTC), or None if unreadable."""
     try:
@@ -89,12 +98,14 @@ def read_ledger(root: Path) -> dict[str, list[dict]]:
 
 def status_of(row: dict, ledger: dict[str, list[dict]]) -> str:
     """A letter's status: of the last ledger line of its failure_id — for an id of before the digest, the
-    last recorded in or after the second it failed (an older line, of a replay before it existed, is another
-    letter's: such an id may be shared by letters of two lives of a topic; Kafka topic names have no ``/``)."""
+    last recorded under its :func:`letter_id` (what dismissals and replays record now), else under the old id
+    in or after the second it failed (an older line, of a replay before it existed, is another letter's: such
+    an id may be shared by letters of two lives of a topic; Kafka topic names have no ``/``)."""
     lines = ledger.get(row["failure_id"], [])
-    if row["failure_id"].count("/") == 3 and lines:  # an id of before the digest: maybe two lives'
+    full = letter_id(row)
+    if full != row["failure_id"]:  # an id of before the digest: maybe two lives'
         failed_s = row["failed_at"].replace(microsecond=0)
-        lines = [r for r in lines if (_at(r) or failed_s) >= failed_s]
+        lines = [r for r in lines if (_at(r) or failed_s) >= failed_s] + ledger.get(full, [])
     rep = lines[-1] if lines else None
     return "pending" if rep is None or rep["outcome"].startswith("failed") else rep["outcome"]
 
@@ -102,7 +113,7 @@ def status_of(row: dict, ledger: dict[str, list[dict]]) -> str:
 def letters(root: Path, reason: str | None = None, since: datetime | None = None,
             pending_only: bool = False) -> list[dict]:
     """The dead letters under ``root`` (the ``failed/`` directory), one per letter, oldest first, each row
-    with its ``status`` (:func:`status_of`); ``reason``, ``since`` (failed at or after) and ``pending_only``
+    with its ``letter_id`` and ``status`` (:func:`status_of`); ``reason``, ``since`` (failed at or after) and ``pending_only``
     select among them."""
     root = Path(root)
     files = sorted(root.rglob("*.parquet")) if root.exists() else []
@@ -120,6 +131,7 @@ def letters(root: Path, reason: str | None = None, since: datetime | None = None
             continue
         if since and row["failed_at"] < since:
             continue
+        row["letter_id"] = letter_id(row)
         row["status"] = status_of(row, ledger)
         if pending_only and row["status"] != "pending":
             continue
@@ -127,5 +139,5 @@ def letters(root: Path, reason: str | None = None, since: datetime | None = None
     return out
 
 
-__all__ = ["FAILED_SCHEMA", "LEDGER", "STATUSES", "content_digest", "letter_key", "letters", "read_ledger",
+__all__ = ["FAILED_SCHEMA", "LEDGER", "STATUSES", "content_digest", "letter_id", "letter_key", "letters", "read_ledger",
            "status_of"]

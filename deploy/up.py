@@ -13,6 +13,7 @@ ids were stored by the first: :func:`deploy.demo_data.accepted_line`); stops eve
 """
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from registry.demo_wide import seed_wide
 
 from .broker import LocalBroker, ensure_topics, port_is_free, wait_for_port
 from .demo_data import accepted_line, post_demo
-from .demo_history import FUNNEL_MONTHS, load_history
+from .demo_history import FUNNEL_MONTHS, MARKER, load_history
 from .demo_site import make_server, serve_in_thread
 
 GUNICORN_CONF = Path(__file__).with_name("gunicorn.conf.py")
@@ -116,6 +117,39 @@ def _months(n: int) -> str:
     return f"{n} month" if n == 1 else f"{n} months"
 
 
+def load_demo_history(data_dir: Path, env: dict, origins: list[str], demo_months: int,
+                      after_history: Callable[..., object] | None = None, *,
+                      say: Callable[[str], None] = print, loader: Callable[..., dict | None] = load_history) -> None:
+    """Load ``demo_months`` of demo history into ``data_dir`` once (``loader``: :func:`deploy.demo_history.load_history`),
+    then hand its summary to ``after_history``; ``say`` gets one line per step, each true when said: a data
+    directory whose history is loaded (its marker, :data:`deploy.demo_history.MARKER`) is said so in one line —
+    no "loading…" first (a second ``make run`` said it was loading, then that it was already loaded)."""
+    marker = Path(data_dir) / MARKER
+    if marker.exists():
+        try:
+            loaded = json.loads(marker.read_text("utf-8"))
+            months = f"{_months(int(loaded['months']))}, " if isinstance(loaded, dict) and "months" in loaded else ""
+            accepted = f"{int(loaded['accepted'])} answers accepted, " if isinstance(loaded, dict) and "accepted" in loaded else ""
+        except (OSError, ValueError, TypeError):
+            months = accepted = ""
+        say(f"demo history already loaded in this data directory ({months}{accepted}at its first start): "
+            "not loaded again.")
+        return
+    say(f"loading {_months(demo_months)} of demo history through the collector's intake…")
+    started = time.monotonic()
+    summary = loader(data_dir, env, origins, months=demo_months)
+    if summary is None:  # loaded meanwhile by another start
+        say("demo history already loaded in this data directory: not loaded again.")
+        return
+    refused = ", ".join(f"{n} {why}" for why, n in summary["refused"].items()) or "none refused"
+    funnel = summary.get("funnel", {"lines": 0, "accepted": 0})
+    say(f"demo history: {summary['accepted']} of {summary['lines']} accepted ({refused}; "
+        f"{funnel['accepted']} of them the widget's funnel reports of the last {_months(min(demo_months, FUNNEL_MONTHS))}) "
+        f"in {time.monotonic() - started:.0f} s.")
+    if after_history is not None:
+        after_history(data_dir, env, summary, demo_months, say=say)
+
+
 def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", demo_months: int = 13,
        after_history: Callable[..., object] | None = None) -> int:
     """Run the stack until interrupted; return the process exit status (2, having started nothing, when
@@ -165,20 +199,8 @@ def up(settings: Settings, demo_responses: int = 100, host: str = "127.0.0.1", d
         serve_in_thread(demo_server)
         wait_for_port(settings.demo_port, host)
         if demo_months:
-            print(f"ascolto: loading {_months(demo_months)} of demo history through the collector's intake…", flush=True)
-            started = time.monotonic()
-            summary = load_history(settings.data_dir, env, origins, months=demo_months)
-            if summary is None:
-                print("ascolto: demo history already loaded in this data directory.", flush=True)
-            else:
-                refused = ", ".join(f"{n} {why}" for why, n in summary["refused"].items()) or "none refused"
-                funnel = summary.get("funnel", {"lines": 0, "accepted": 0})
-                print(f"ascolto: demo history: {summary['accepted']} of {summary['lines']} accepted ({refused}; "
-                      f"{funnel['accepted']} of them the widget's funnel reports of the last {_months(min(demo_months, FUNNEL_MONTHS))}) "
-                      f"in {time.monotonic() - started:.0f} s.", flush=True)
-                if after_history is not None:
-                    after_history(settings.data_dir, env, summary, demo_months,
-                                  say=lambda m: print(f"ascolto: {m}", flush=True))
+            load_demo_history(settings.data_dir, env, origins, demo_months, after_history,
+                              say=lambda m: print(f"ascolto: {m}", flush=True))
         if demo_responses:
             print(f"ascolto: posting {demo_responses} demo submissions through the collector's API…", flush=True)
             ok = post_demo(collector, demo_responses, origin=origins[0], progress=lambda m: print(f"ascolto: {m}", flush=True))

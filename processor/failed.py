@@ -8,7 +8,11 @@ after a crash with other boundaries) is read once, and a letter of a topic's nex
 recreated, or the local broker's memory storage restarted: offsets start again at 0) is another letter
 with another id and file, never one that replaces or inherits the status of the first. Letters written
 before the digest (``topic/partition/offset/index``) keep their ids; :meth:`FailedStore.list` tells
-letters apart by coordinates and content, and applies a ledger line only to letters that failed before it.
+letters apart by coordinates and content, and gives each its ``letter_id`` (:func:`letter_id`: the full id,
+its digest computed from what it kept), the id ``ascolto failed`` prints, takes and records in the ledger: an
+old id may be shared by letters of two lives of a topic, and one ledger line under it marked both (a dismissal
+dismissed both; a replay's outcome of one was read as the other's). A ledger line under an old id (written
+before letter ids) applies only to letters that failed before it.
 ``value`` is what a replay re-processes: the envelope alone when it came in a batch record, the
 whole record value otherwise — **redacted**: :func:`scrub` parses it and redacts every string in it
 (keys and values, whatever the shape; text that is not JSON after decoding its escapes), and the
@@ -32,7 +36,7 @@ import pyarrow as pa
 
 from .redact import redact, redact_record
 from dataset.durable import fsync_dir
-from dataset.failed import LEDGER, FAILED_SCHEMA, content_digest, letters, read_ledger  # noqa: F401  (re-exported)
+from dataset.failed import LEDGER, FAILED_SCHEMA, content_digest, letter_id, letters, read_ledger  # noqa: F401  (re-exported)
 from dataset.files import write_parquet
 from .badrows import Failure
 
@@ -58,11 +62,20 @@ def failure_id(f: Failure) -> str:
 
 class DismissRefused(ValueError):
     """A dismissal refused before anything was recorded: ``field`` (``failure_id`` or ``note``) and the
-    ``problem`` with it; ``str()`` is ``"field: problem"``."""
+    ``problem`` with it; ``str()`` is ``"field: problem"``. ``state`` True when the ids are well formed and
+    unambiguous but not of pending dead letters (the CLI's exit 1), False for what was typed (exit 2)."""
 
-    def __init__(self, field: str, problem: str):
+    def __init__(self, field: str, problem: str, state: bool = False):
         super().__init__(f"{field}: {problem}")
-        self.field, self.problem = field, problem
+        self.field, self.problem, self.state = field, problem, state
+
+
+def _well_formed(fid: str) -> bool:
+    """``topic/partition/offset/index[/DIGEST]``: a Kafka topic name has no ``/``, the rest are numbers
+    and 12 hex digits."""
+    parts = fid.split("/")
+    return (len(parts) in (4, 5) and all(parts) and all(p.isdigit() for p in parts[1:4])
+            and (len(parts) == 4 or (len(parts[4]) == 12 and all(c in "0123456789abcdef" for c in parts[4]))))
 
 
 class FailedStore:
@@ -106,23 +119,43 @@ class FailedStore:
         """Record that the pending dead letters ``failure_ids`` will never be replayed (an undecodable
         record, a test post): their status becomes ``dismissed``, :meth:`list` ``pending_only`` and the
         replay leave them out; the letter itself stays in ``failed/`` until purged. Returns the ids
-        dismissed, in the order given. Raises :class:`DismissRefused` (``field`` ``failure_id``) naming the
-        ids that are not pending dead letters, or (``field`` ``note``) for an empty note (why, for whoever
-        reads the ledger later), before recording any."""
+        dismissed (their ``letter_id``), in the order given. An id is a letter's ``letter_id`` (what ``ascolto failed
+        list`` prints), or an id of before the digest when one letter alone has it. Raises
+        :class:`DismissRefused`, before recording any: ``field`` ``note`` for an empty note (why, for whoever
+        reads the ledger later); ``failure_id`` naming a malformed id, an old id two letters share (of two
+        lives of a topic: their full ids and statuses named, to give instead — it dismissed both), or (``state``)
+        the ids that are not pending dead letters."""
         if not note.strip():
             raise DismissRefused("note", "say why these dead letters are dismissed.")
         ids = list(dict.fromkeys(failure_ids))
-        pending = {r["failure_id"] for r in self.list(pending_only=True)}
-        unknown = [i for i in ids if i not in pending]
+        malformed = [i for i in ids if not _well_formed(i)]
+        if malformed:
+            raise DismissRefused("failure_id", f"not a dead letter id (topic/partition/offset/index/digest, as "
+                                               f"`ascolto failed list` prints it): {', '.join(malformed)}")
+        letters_all = self.list()
+        status = {r["letter_id"]: r["status"] for r in letters_all}
+        by_old: dict[str, list[str]] = {}
+        for r in letters_all:
+            by_old.setdefault(r["failure_id"], []).append(r["letter_id"])
+        # an old id is one letter's only when no other letter (pending or not) has it: else it is refused
+        shared = [f"{i} is the id of {len(by_old[i])} letters (of two lives of the topic): give the full id, "
+                  + " or ".join(f"{f} ({status[f]})" for f in by_old[i])
+                  for i in ids if i not in status and len(by_old.get(i, ())) > 1]
+        if shared:
+            raise DismissRefused("failure_id", "; ".join(shared))
+        chosen = [i if i in status else (by_old.get(i) or [None])[0] for i in ids]
+        unknown = [i for i, letter in zip(ids, chosen) if letter is None or status[letter] != "pending"]
         if unknown:
-            raise DismissRefused("failure_id", f"not a pending dead letter: {', '.join(unknown)}")
+            raise DismissRefused("failure_id", f"not a pending dead letter: {', '.join(unknown)}", state=True)
         at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        chosen = list(dict.fromkeys(chosen))  # an old id and its full id: one letter, one line
         self.record_replays({"failure_id": i, "outcome": "dismissed", "at": at, "note": note.strip(), "actor": actor}
-                            for i in ids)
-        return ids
+                            for i in chosen)
+        return chosen
 
     def list(self, reason: str | None = None, since: datetime | None = None, pending_only: bool = False) -> list[dict]:
         """The dead letters (one per letter, oldest first), each with ``status``: pending, the replay
-        outcome (written, duplicate) or ``dismissed`` (:meth:`dismiss`) — :func:`dataset.failed.letters`, the
-        one reading of the ``failed/`` dataset (the console's data-quality page counts the same letters)."""
+        outcome (written, duplicate) or ``dismissed`` (:meth:`dismiss`), and its ``letter_id`` —
+        :func:`dataset.failed.letters`, the one reading of the ``failed/`` dataset (the console's data-quality page
+        counts the same letters)."""
         return letters(self.root, reason=reason, since=since, pending_only=pending_only)

@@ -39,7 +39,9 @@ def replay(settings: Settings, reason: str | None = None, since: datetime | None
            dry_run: bool = False) -> tuple[Counter, list[dict]]:
     """Replay pending failures (optionally of one ``reason``, failed at or after ``since``).
 
-    Returns the count of outcomes and one dict per failure (failure_id, reason, outcome, detail).
+    Returns the count of outcomes and one dict per failure (failure_id: its ``letter_id``, the full id, under
+    which its outcome is recorded — an id of before the digest may be another life's letter's too —, reason,
+    outcome, detail).
     """
     store = FailedStore(settings.data_dir)
     sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
@@ -50,10 +52,10 @@ def replay(settings: Settings, reason: str | None = None, since: datetime | None
         out = transform([_Record(f["topic"], f["partition"], f["offset"], f["key"], f["value"])], enricher)
         if out.failures:
             first = out.failures[0]
-            results.append({"failure_id": f["failure_id"], "reason": f["reason"],
+            results.append({"failure_id": f["letter_id"], "reason": f["reason"],
                             "outcome": f"failed:{first.reason}", "detail": first.detail, "works": []})
         else:
-            results.append({"failure_id": f["failure_id"], "reason": f["reason"], "outcome": "written",
+            results.append({"failure_id": f["letter_id"], "reason": f["reason"], "outcome": "written",
                             "detail": "", "works": out.accepted})
             for w in out.accepted:
                 by_partition.setdefault(f["partition"], []).append(w)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.orm import Session
 
-from .errors import InvalidValue
+from .errors import InvalidValue, NotAllowed
 from .models import AuditEntry, Entity, Service, Token, utcnow
 
 #: Columns never copied into the log.
@@ -75,10 +75,11 @@ def history(session: Session, object_type: str | None = None, object_key: str | 
 
 def revoke(session: Session, row: Any, *, object_type: str, actor: str, context: str | None = None) -> Any:
     """Mark ``row`` (a token or a device: ``prefix``, ``revoked_at``, ``revoked_by``) revoked by
-    ``actor`` and audit it; raises :class:`InvalidValue` (field ``object_type``) if it already was."""
+    ``actor`` and audit it; raises :class:`NotAllowed` (field ``object_type``) if it already was (the
+    registry's state refuses it: the value asked for is well formed)."""
     actor = check_actor(actor)
     if row.revoked_at is not None:
-        raise InvalidValue(object_type, f"{row.prefix!r} was already revoked at {row.revoked_at.isoformat()}")
+        raise NotAllowed(object_type, f"{row.prefix!r} was already revoked at {row.revoked_at.isoformat()}")
     before = snapshot(row)
     row.revoked_at, row.revoked_by = utcnow(), actor
     session.flush()

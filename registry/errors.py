@@ -27,7 +27,8 @@ class AlreadyExists(RegistryError):
 
 
 class NotAllowed(RegistryError):
-    """A well-formed change that the standard forbids (e.g. a questionnaire the service type does not allow)."""
+    """A well-formed change that the standard or the registry's state forbids (e.g. a questionnaire the service
+    type does not allow, a token already revoked)."""
 
 
 #: what an operator is told when the registry's tables are missing

@@ -27,10 +27,10 @@ def test_a_quarter_or_a_year_gives_rows_of_that_period(data_dir):
 
 
 def test_a_malformed_period_or_one_without_data_is_refused_naming_period(data_dir):
-    for period, words in (("2026-13", "YYYY-MM, YYYY-Qn or YYYY"), ("2026-Q5", "YYYY-Qn"),
-                          ("2030-Q1", "has not started yet"), ("2025-Q1", "2026-10 to 2026-11")):
-        result = _run(data_dir, "--period", period)
-        assert result.exit_code == 2 and "--period" in result.output and words in result.output, result.output
+    for period, words, code in (("2026-13", "YYYY-MM, YYYY-Qn or YYYY", 2), ("2026-Q5", "YYYY-Qn", 2),
+                                ("2030-Q1", "has not started yet", 2), ("2025-Q1", "2026-10 to 2026-11", 1)):
+        result = _run(data_dir, "--period", period)  # wrong input exits 2; no data there (the state) 1
+        assert result.exit_code == code and "--period" in result.output and words in result.output, result.output
 
 
 def test_without_a_dataset_it_fails_clearly_and_creates_nothing(tmp_path):
@@ -75,7 +75,7 @@ def test_a_period_without_data_is_refused_as_a_period_not_an_export(data_dir):
     """``ascolto indicators --period 1999`` said "(from=1999, to=1999) … nothing to export": it names
     the period asked for and where the data are, and prints no export's words."""
     result = _run(data_dir, "--period", "1999")
-    assert result.exit_code == 2 and "--period" in result.output, result.output
+    assert result.exit_code == 1 and "Error: --period: " in result.output, result.output  # no data: the state
     assert "No responses in 1999 (period=1999)" in result.output and "2026-10 to 2026-11" in result.output
     assert "export" not in result.output and "from=" not in result.output
 

@@ -68,3 +68,13 @@ def test_the_codebook_refuses_a_language_it_is_not_written_in(tmp_path):
     result = CliRunner().invoke(main, ["questionnaires", "codebook", "--out", str(tmp_path / "cb"), "--lang", "de"])
     assert result.exit_code == 2 and "--lang" in result.output
     assert not (tmp_path / "cb").exists()
+
+
+def test_a_typo_in_out_is_refused_not_created_as_a_tree(tmp_path):
+    """`--out /srv/docs/codebok/2026` created the whole tree, as `ascolto export --out` did: only the last
+    directory is created, inside one that exists (warehouse.outpath.check_parent); else exit 2 naming --out."""
+    result = CliRunner().invoke(main, ["questionnaires", "codebook", "--out", str(tmp_path / "codebok" / "2026")])
+    assert result.exit_code == 2 and "--out" in result.output, result.output
+    assert f"{tmp_path / 'codebok'} does not exist" in result.output and list(tmp_path.iterdir()) == []
+    made = CliRunner().invoke(main, ["questionnaires", "codebook", "--out", str(tmp_path / "codebook")])
+    assert made.exit_code == 0 and (tmp_path / "codebook" / "codebook.json").is_file(), made.output

@@ -1,7 +1,7 @@
 """``ascolto export --format codelists``: the labels of the codes a table uses, as the console's
 ``/api/v1/export/codelists`` serves them — the file ``--format csv`` writes beside its table, alone, by the
 same writer (:func:`warehouse.codelists.write_csv`); a range with no ended period is refused as every table
-export is (exit 2 naming ``--freq``, nothing written)."""
+export is (exit 1 naming ``--freq``, nothing written)."""
 from __future__ import annotations
 
 from datetime import date
@@ -31,7 +31,8 @@ def test_codelists_alone_are_the_file_beside_the_table_and_the_apis(data_dir, tm
                     "--out", str(tmp_path / "cx.codelists.csv"))
         assert r.exit_code == 0, r.output
         assert r.stdout.strip() == str(tmp_path / "cx.codelists.csv")
-        assert r.stderr.strip() == "ascolto: 2 months exported, 2026-10 to 2026-11."
+        assert r.stderr.strip().endswith(": the labels of the codes the --freq M table of 2 months (2026-10 to 2026-11) uses.")
+        assert "exported" not in r.stderr  # codelists hold no month (tests/test_export_said_each_kind.py)
         table = _export(data_dir, "--format", "csv", "--freq", "M", "--from", "2026-10", "--to", "2026-11",
                         "--out", str(tmp_path / "table" / "cx.csv"))
         assert table.exit_code == 0, table.output
@@ -47,6 +48,6 @@ def test_codelists_of_no_ended_period_are_refused_and_nothing_written(data_dir, 
     with pinned_clock(date(2026, 12, 2)):
         r = _export(data_dir, "--format", "codelists", "--out", str(tmp_path / "cx.codelists.csv"),
                     "--freq", "A")
-        assert r.exit_code == 2, r.output
+        assert r.exit_code == 1, r.output  # refused by what the dataset holds
         assert "--freq" in r.stderr and "No year with data has ended" in r.stderr, r.stderr
         assert list(tmp_path.iterdir()) == []

@@ -4,7 +4,7 @@ of the running month (a new installation's first days), or every stored answer i
 
 - ``--format datapackage`` wrote an empty package — no resource, ``period`` from ``None`` to ``None``, its
   description "Responses of the months None to None" — and said "microdata package of the months None",
-  exit 0 (the console's zip the same, 200), where the tables refuse, exit 2 naming ``--freq``, and write
+  exit 0 (the console's zip the same, 200), where the tables refuse, exit 1 naming ``--freq``, and write
   nothing: a package without rows reads as "nobody answered". It is refused the same way now.
 - The tables' refusal said "No month with data has ended" of automated answers only, which are no data
   and whose months have ended: it says that no response is counted.
@@ -49,9 +49,9 @@ def test_a_package_with_no_ended_month_of_data_is_refused_as_the_tables_are(runn
     with pinned_clock(TODAY):
         table = _export(running_only, "csv", tmp_path / "cx.csv", *args)
         package = _export(running_only, "datapackage", tmp_path / "pkg", *args)
-    assert table.exit_code == 2 and "--freq" in table.output, table.output
-    assert package.exit_code == 2, package.output
-    assert isinstance(package.exception, SystemExit), package.exception  # a usage error, no traceback
+    assert table.exit_code == 1 and "--freq" in table.output, table.output  # what the dataset holds: exit 1
+    assert package.exit_code == 1, package.output
+    assert isinstance(package.exception, SystemExit), package.exception  # one line, no traceback
     assert "--freq" in package.output and "No month with data has ended" in package.output, package.output
     assert "are of 2026-12, which is still running (published from 2027-01-01)" in package.output, package.output
     assert "None" not in package.output
@@ -71,7 +71,7 @@ def test_the_console_refuses_the_empty_package_naming_its_months(running_only):
 def test_automated_answers_only_are_said_to_be_uncounted_not_unended(automated_only, tmp_path, fmt):
     with pinned_clock(TODAY):
         r = _export(automated_only, fmt, tmp_path / "out")
-    assert r.exit_code == 2 and isinstance(r.exception, SystemExit), r.output
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
     assert "--freq" in r.output and "has ended" not in r.output, r.output
     assert "No response is counted" in r.output and "automated" in r.output, r.output
     assert [p.name for p in tmp_path.iterdir()] == ["automated"]

@@ -31,11 +31,12 @@ def test_a_coarser_from_with_an_open_end_exports_the_ended_periods_of_freq(data_
         for label in ("2026", "2026-Q4"):
             r = _export(data_dir, tmp_path / f"{label}.csv", "--freq", "M", "--from", label)
             assert r.exit_code == 0, (label, r.output)
-            assert r.stderr.strip() == "ascolto: 2 months exported, 2026-10 to 2026-11.", r.stderr
+            assert r.stderr.strip() == ("ascolto: 2 months exported, 2026-10 to 2026-11; the labels of its codes in "
+                                        f"{label}.codelists.csv beside it."), r.stderr
             assert (tmp_path / f"{label}.csv").read_bytes() == (tmp_path / "same.csv").read_bytes()
         r = _export(data_dir, tmp_path / "q.csv", "--freq", "Q", "--from", "2026")  # 2026-Q1 has ended
         # … but no quarter with data has: export_periods' refusal naming --freq, not one naming --from
-        assert r.exit_code == 2 and "--freq" in r.stderr and "No quarter with data has ended" in r.stderr, r.stderr
+        assert r.exit_code == 1 and "--freq" in r.stderr and "No quarter with data has ended" in r.stderr, r.stderr
 
 
 def test_a_from_whose_first_period_of_freq_is_running_is_still_refused(data_dir, tmp_path):

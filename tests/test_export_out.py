@@ -158,3 +158,20 @@ def test_microdata_carry_restricted_terms_not_an_open_licence(data_dir, tmp_path
     assert "licenses" not in descriptor and "CC-BY" not in json.dumps(descriptor)
     assert descriptor["access"].startswith("restricted") and "statistician role" in descriptor["access"]
     assert "no redistribution" in descriptor["terms"] and "statistical purposes only" in descriptor["terms"]
+
+
+@pytest.mark.parametrize("fmt, name", [("csv", "cx.csv"), ("sdmx-structure", "cx.xml"), ("datapackage", "pkg")])
+def test_a_typo_in_out_is_refused_not_created_as_a_tree(data_dir, tmp_path_factory, fmt, name):
+    """`--out /srv/expotrs/2026/cx.csv` (a typo of exports) silently created /srv/expotrs/2026: only the last
+    directory is created, inside one that exists; a deeper missing one is refused naming --out and it, nothing
+    created (warehouse.outpath.check_parent)."""
+    parent = tmp_path_factory.mktemp("srv")
+    result = _cli(data_dir, "--format", fmt, "--out", str(parent / "expotrs" / "2026" / name))
+    _refused(result, f"{parent / 'expotrs'} does not exist", "create")
+    assert list(parent.iterdir()) == []
+    # the last directory is created when its parent exists (a new month's folder, a package's directory)
+    (parent / "exports").mkdir()
+    where = parent / "exports" / ("" if fmt == "datapackage" else "2026") / name  # the package: its own directory
+    result = _cli(data_dir, "--format", fmt, "--out", str(where))
+    assert result.exit_code == 0, result.output
+    assert where.exists()

@@ -1,5 +1,6 @@
 """``ascolto export --out`` in what Ascolto keeps in the data directory is refused (exit 2 naming ``--out``,
-nothing written); beside it (``var/cx.csv``) an export is still written.
+nothing written); beside it (``var/cx.csv``) an export is still written. (``releases/pkg``, its ``releases/``
+missing, is refused earlier as a tree that would be created: tests/test_export_out.py.)
 
 A table export into ``var/responses/`` (``--format parquet --out var/responses/cx.parquet``) was written,
 exit 0, and read as responses by every reader after it: the warehouse no longer loaded (a DuckDB "Hive
@@ -33,7 +34,7 @@ def _export(var: Path, *args: str):
 
 
 @pytest.mark.parametrize("fmt, where", [("parquet", "responses/cx.parquet"), ("csv", "ckm-secret"),
-                                        ("sdmx-csv", "rollup/cx.csv"), ("datapackage", "releases/pkg"),
+                                        ("sdmx-csv", "rollup/cx.csv"), ("datapackage", "releases"),
                                         ("metadata", "registry.db"), ("jsonstat", "test/cx.json")])
 def test_an_export_inside_the_data_directory_is_refused_and_the_data_stay_readable(var, fmt, where):
     before = _tree(var)

@@ -5,7 +5,7 @@ with data only of 2026, a header-only file and exit 0 (the running year is not p
 year of data it wrote one partial year without a word: the reader had to open the file to learn what
 it held. Now a table export says on stderr which periods it holds (the first one's partial coverage too)
 and that the running one is published later, naming the finer ``--freq`` with its ended parts; one
-that would hold no period exits 2 naming ``--freq`` and writes nothing. The path stays alone on stdout."""
+that would hold no period exits 1 naming ``--freq`` and writes nothing. The path stays alone on stdout."""
 from __future__ import annotations
 
 from datetime import date
@@ -27,7 +27,7 @@ def test_an_export_with_no_ended_period_is_refused_naming_freq_and_the_way_out(d
         out = tmp_path / "out"
         out.mkdir()
         r = _export(data_dir, out / "cx.csv", "--freq", "A")
-        assert r.exit_code == 2, r.output
+        assert r.exit_code == 1, r.output  # refused by what the dataset holds
         assert "--freq" in r.stderr and "No year with data has ended" in r.stderr, r.stderr
         assert "2026 is still running (published from 2027-01-01)" in r.stderr
         assert "--freq M (2026-10 to 2026-11)" in r.stderr
@@ -36,20 +36,22 @@ def test_an_export_with_no_ended_period_is_refused_naming_freq_and_the_way_out(d
         assert r.exit_code == 0, r.output
         assert r.stdout.strip() == str(tmp_path / "m.csv")
         # the running month holds no answer of these data: nothing is left out, nothing said of it
-        assert r.stderr.strip() == "ascolto: 2 months exported, 2026-10 to 2026-11."
+        assert r.stderr.strip() == ("ascolto: 2 months exported, 2026-10 to 2026-11; the labels of its codes in "
+                                    "m.codelists.csv beside it.")
 
 
 def test_a_partial_first_year_is_said(data_dir, tmp_path):
     with pinned_clock(date(2027, 1, 15)):
         r = _export(data_dir, tmp_path / "cx.csv", "--freq", "A")
         assert r.exit_code == 0, r.output
-        assert r.stderr.strip() == "ascolto: 1 year exported, 2026 (partial: data from 2026-10)."
+        assert r.stderr.strip() == ("ascolto: 1 year exported, 2026 (partial: data from 2026-10); the labels of its codes "
+                                    "in cx.codelists.csv beside it.")
         assert len((tmp_path / "cx.csv").read_text().splitlines()) > 1
 
 
 def test_the_console_api_refuses_an_export_with_no_ended_period_naming_freq(data_dir):
     """``/api/v1/export/<fmt>?freq=A`` without a range returned a header-only file where ``ascolto export``
-    exits 2: the same rule (warehouse.export_periods), a 400 naming ``freq`` that says what to ask instead."""
+    exits 1: the same rule (warehouse.export_periods), a 400 naming ``freq`` that says what to ask instead."""
     from settings import Settings
     from tests.console_auth import api_client
 

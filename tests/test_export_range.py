@@ -22,7 +22,7 @@ def test_export_of_a_range_after_the_data_is_refused_naming_from(data_dir, tmp_p
     for fmt, name in (("csv", "cx.csv"), ("jsonstat", "cx.json"), ("datapackage", "pkg")):
         result = _cli(data_dir, "--format", fmt, "--out", str(out / name), "--freq", "M", "--from", "2026-12",
                       "--to", "2026-12")
-        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output  # no data: the state
         assert "--from" in result.output and "2026-10 to 2026-11" in result.output, result.output
         future = _cli(data_dir, "--format", fmt, "--out", str(out / name), "--freq", "M", "--from", "2030-01",
                       "--to", "2030-02")
@@ -33,7 +33,7 @@ def test_export_of_a_range_after_the_data_is_refused_naming_from(data_dir, tmp_p
 def test_export_of_a_range_before_the_data_is_refused_naming_to(data_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     result = _cli(data_dir, "--format", "csv", "--out", str(out / "cx.csv"), "--freq", "A", "--to", "2025")
-    assert result.exit_code == 2 and "--to" in result.output, result.output
+    assert result.exit_code == 1 and "--to" in result.output, result.output
     assert list(out.iterdir()) == []
     # a range overlapping the data is exported
     assert _cli(data_dir, "--format", "csv", "--out", str(out / "cx.csv"), "--freq", "A", "--from", "2025",

@@ -83,8 +83,8 @@ def test_the_cli_sets_shows_and_removes_names(db_url, tmp_path, factory):
         ("it", "Comune di Bolzano"), ("en", "Comune di Bolzano (Italian)"), ("de", "Gemeinde Bozen"),
         ("fr", "Comune di Bolzano (Italian)"), ("sl", "Comune di Bolzano (Italian)")]
     assert "name in en removed" in cli("remove", "service", "bz-anagrafe", "en")
-    assert "Error: NAME: is 301 characters long, at most 300 allowed" in cli(
-        "set", "service", "bz-anagrafe", "fr", "x" * 301, code=1)
+    assert "Error: Invalid value for 'NAME': is 301 characters long, at most 300 allowed" in cli(
+        "set", "service", "bz-anagrafe", "fr", "x" * 301, code=2)  # wrong input: exit 2
     assert "Error: KEY: no service 'nope'" in cli("set", "service", "nope", "en", "X", code=1)
     assert "Invalid value for 'LANG': 'es' is not one of 'it', 'en', 'de', 'fr', 'sl'" in cli(
         "set", "service", "bz-anagrafe", "es", "X", code=2)

@@ -183,8 +183,8 @@ def test_cli_add_update_list_show_and_export(cli, tmp_path, services):
     stale = cli("update", pid, "--owner", "Altri", "--expected-version", "1", code=1)
     assert "Error: --expected-version: plan" in stale.output
     bad = cli("add", "--service", "roma-anagrafe", "--indicator", "speed", "--baseline", "2026-Q1", "--target", "170",
-              "--deadline", "2026-12-31", "--owner", "x", "--actions", "y", code=1)
-    assert "Error: --target:" in bad.output
+              "--deadline", "2026-12-31", "--owner", "x", "--actions", "y", code=2)
+    assert "Error: Invalid value for '--target':" in bad.output  # out of range: wrong input, exit 2
     assert "Error: PLAN_ID: no plan '99'" in cli("show", "99", code=1).output
     listed = json.loads(cli("list", "--json").stdout)
     assert [(r["plan_id"], r["version"], r["target_value"]) for r in listed] == [(int(pid), 2, 72.0)]
@@ -211,15 +211,15 @@ def test_cli_checks_the_baseline_against_the_published_figures_when_there_is_a_d
     write(tmp_path / "data", rows)
     typed = cli("add", "--service", "roma-anagrafe", "--indicator", "satisfaction", "--baseline", "2026-Q1",
                 "--baseline-value", "12", "--target", "95", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y",
-                code=1)
-    assert "Error: --baseline-value:" in typed.output and "published figure" in typed.output
+                code=2)
+    assert "Error: Invalid value for '--baseline-value':" in typed.output and "published figure" in typed.output
     filled = cli("add", "--service", "roma-anagrafe", "--indicator", "satisfaction", "--baseline", "2026-Q1",
                  "--target", "95", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y")
     shown = json.loads(cli("show", filled.stdout.strip(), "--json").stdout)[0]
     assert 60 <= shown["versions"][0]["baseline_value"] <= 90  # the published positive share, about 75 %
     lower = cli("add", "--service", "roma-anagrafe", "--indicator", "satisfaction", "--baseline", "2026-Q1",
-                "--target", "40", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y", code=1)
-    assert "Error: --target:" in lower.output
+                "--target", "40", "--deadline", "2027-12-31", "--owner", "x", "--actions", "y", code=2)
+    assert "Error: Invalid value for '--target':" in lower.output
 
 
 def test_cli_add_says_the_actions_are_required_and_by_which_option(cli):

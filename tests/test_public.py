@@ -82,10 +82,10 @@ def test_the_cli_refuses_a_second_publish_without_revise(seeded, tmp_path):
     r1 = CliRunner().invoke(main, ["publish", "--period", Q], env=env)
     assert r1.exit_code == 0, r1.output
     r2 = CliRunner().invoke(main, ["publish", "--period", Q], env=env)
-    assert r2.exit_code == 2 and "already released" in r2.output
+    assert r2.exit_code == 1 and "Error: --period: " in r2.output and "already released" in r2.output  # the state
     # a revision of unchanged data would be a second, identical version: refused, nothing written
     r3 = CliRunner().invoke(main, ["publish", "--period", Q, "--revise", "--note", "late files"], env=env)
-    assert r3.exit_code == 2 and "has not changed since v1" in r3.output, r3.output
+    assert r3.exit_code == 1 and "has not changed since v1" in r3.output, r3.output
     assert [m["version"] for m in catalog(tmp_path / "rel")[Q]] == [1]
     assert sorted(p.name for p in (tmp_path / "rel" / Q).iterdir()) == ["v1"]
 

@@ -18,11 +18,13 @@ def test_each_refusal_names_its_option(tmp_path):
     write(tmp_path, [response(period="2025-08", day=1 + i % 28, satisfaction=1 + i % 5) for i in range(40)])
     for args, option, problem in (
             (("--period", "2025-08"), "--period", "'2025-08' is not a quarter (YYYY-Qn)"),
-            (("--period", "2099-Q1"), "--period", "2099-Q1 has not ended yet"),
-            (("--period", "2025-Q3", "--revise", "--note", "x"), "--revise", "2025-Q3 has no release to revise")):
+            (("--period", "2099-Q1"), "--period", "2099-Q1 has not ended yet")):
         r = _publish(tmp_path, *args)
         assert r.exit_code == 2, (args, r.output)
         assert f"Invalid value for {option}: {problem}" in r.stderr, r.stderr
+    # well formed, refused by what is stored (no release yet): exit 1, still naming the option
+    r = _publish(tmp_path, "--period", "2025-Q3", "--revise", "--note", "x")
+    assert r.exit_code == 1 and r.stderr.strip() == "Error: --revise: 2025-Q3 has no release to revise", r.stderr
     assert _publish(tmp_path, "--period", "2025-Q3").exit_code == 0
     r = _publish(tmp_path, "--period", "2025-Q3", "--revise")
     assert r.exit_code == 2 and "Invalid value for --note: a revision says why (--note)" in r.stderr, r.stderr

@@ -406,7 +406,7 @@ def test_tokens_are_stored_hashed_and_verify_until_revoked(factory):
         assert revoked.revoked_by == "test:admin" and revoked.revoked_at is not None
     with factory() as s:
         assert verify_token(s, secret) is None
-        with pytest.raises(InvalidValue, match="token: .* already revoked"):
+        with pytest.raises(NotAllowed, match="token: .* already revoked"):  # the state, not the value
             tokens.revoke_token(s, prefix, actor=ACTOR)
         with pytest.raises(NotFound, match="token: no token"):
             tokens.revoke_token(s, "deadbeef", actor=ACTOR)

@@ -121,8 +121,8 @@ def test_tokens_may_expire_and_stop_verifying_then(cli, registry_db):
     with registry_db() as s:
         assert verify_token(s, secret) is None
     for bad in ("2001-01-01", "soon", "0d"):
-        assert "expires" in cli("token", "create", "--role", "monitoring", "--label", "x", "--expires", bad,
-                                code=1).stderr
+        assert "Invalid value for '--expires'" in cli("token", "create", "--role", "monitoring", "--label", "x",
+                                                      "--expires", bad, code=2).stderr
 
 
 def test_token_create_prints_the_secret_once_and_revoke_stops_it(cli, registry_db):
@@ -160,8 +160,9 @@ def test_a_backend_token_is_scoped_to_one_entity_audited_and_revocable(cli, regi
         assert verify_token(s, secret, ["backend"]).entity_ipa == "inps"
         assert [(a.action, a.actor) for a in history(s, "token", prefix)] == [("create", "test:ops")]
     # scoped: an entity is required and must exist
-    assert "entity" in cli("token", "create", "--role", "backend", "--label", "x", code=1).stderr
-    assert "nope" in cli("token", "create", "--role", "backend", "--entity", "nope", "--label", "x", code=1).stderr
+    assert "Invalid value for '--entity'" in cli("token", "create", "--role", "backend", "--label", "x", code=2).stderr
+    assert "Error: --entity: no entity 'nope'" in cli("token", "create", "--role", "backend", "--entity", "nope", "--label",
+                                                      "x", code=1).stderr  # not found: the state, exit 1
     cli("--actor", "test:ops", "token", "revoke", prefix)
     with registry_db() as s:
         assert verify_token(s, secret) is None

@@ -92,3 +92,16 @@ def test_the_registry_refuses_a_hand_added_pa_type_outside_the_standard_and_keep
     with factory() as s, pytest.raises(InvalidValue) as err:
         ops.update_entity(s, "c_h501", actor="test", category="L17")
     assert err.value.field == "category" and "'L17' is not a PA type" in err.value.problem
+
+
+def test_the_listing_filters_take_a_pa_type_as_the_other_commands_do(tmp_path):
+    """`service-types --category` refused an unknown code by a hand check of its own wording and `list entities
+    --category ZZ9` answered "(none)": both are the standard's PA type now (ascolto.cli_codes), refused by
+    click before anything is read (exit 2), a lower-case code read as its upper case."""
+    env = {"ASCOLTO_DATABASE_URL": f"sqlite:///{tmp_path / 'registry.db'}", "ASCOLTO_DATA_DIR": str(tmp_path)}
+    for args in (["service-types", "--category", "ZZ9"], ["list", "entities", "--category", "ZZ9"]):
+        out = CliRunner().invoke(main, ["registry", *args], env=env)
+        assert out.exit_code == 2, (args, out.output)
+        assert "Invalid value for '--category': 'ZZ9' is not a PA type of the questionnaire standard" in out.output
+    lower = CliRunner().invoke(main, ["registry", "service-types", "--category", "l6", "--json"], env=env)
+    assert lower.exit_code == 0 and lower.output.count('"code"') > 1, lower.output

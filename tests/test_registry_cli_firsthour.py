@@ -197,8 +197,8 @@ def test_a_web_manager_adds_and_removes_an_origin_of_an_existing_service(cli, db
     assert out == "https://www.comune.torino.it\nhttps://staging.comune.torino.it\n"  # as browsers send them
     assert cli("origins", "torino-cert", "--remove", "https://staging.comune.torino.it").stdout == \
         "https://www.comune.torino.it\n"
-    refused = cli("origins", "torino-cert", "--add", "https://www.comune.torino.it/servizi", code=1).output
-    assert refused.startswith("Error: --add: ") and "no path" in refused
+    refused = cli("origins", "torino-cert", "--add", "https://www.comune.torino.it/servizi", code=2).output
+    assert "Error: Invalid value for '--add': " in refused and "no path" in refused  # malformed: exit 2
     refused = cli("origins", "torino-cert", "--remove", "https://elsewhere.example", code=1).output
     assert refused.strip() == ("Error: --remove: https://elsewhere.example not among the service's origins "
                                "(https://www.comune.torino.it)")
@@ -228,11 +228,12 @@ def test_an_origin_typed_as_a_host_or_a_page_address_is_told_the_origin_to_add(c
     had to work out what to type. Each refusal now ends with the origin meant (https for a bare host)."""
     cli("add-service", "--entity", "c_l219", "--name", "Certificati", "--type", "anagrafe.certificati",
         "--key", "torino-cert3")
-    out = cli("origins", "torino-cert3", "--add", "WWW.Comune.Torino.it", code=1).output.strip()
-    assert out == ("Error: --add: 'WWW.Comune.Torino.it' must be http(s)://host[:port]: "
+    out = cli("origins", "torino-cert3", "--add", "WWW.Comune.Torino.it", code=2).output.strip().splitlines()[-1]
+    assert out == ("Error: Invalid value for '--add': 'WWW.Comune.Torino.it' must be http(s)://host[:port]: "
                    "did you mean https://www.comune.torino.it?"), out
-    out = cli("origins", "torino-cert3", "--add", "https://www.comune.torino.it:8443/servizi/cert?x=1", code=1).output
-    assert out.strip() == ("Error: --add: 'https://www.comune.torino.it:8443/servizi/cert?x=1' is an origin only: "
+    out = cli("origins", "torino-cert3", "--add", "https://www.comune.torino.it:8443/servizi/cert?x=1", code=2).output
+    assert out.strip().splitlines()[-1] == ("Error: Invalid value for '--add': "
+                                            "'https://www.comune.torino.it:8443/servizi/cert?x=1' is an origin only: "
                            "no path, query, fragment or user: its origin is https://www.comune.torino.it:8443"), out
-    out = cli("origins", "torino-cert3", "--add", "not a host at all", code=1).output
+    out = cli("origins", "torino-cert3", "--add", "not a host at all", code=2).output
     assert "did you mean" not in out and "its origin is" not in out

@@ -8,6 +8,13 @@ from .comparability import QueryError
 from .periods import require_ended_range, validate_range
 
 
+class NoData(QueryError):
+    """A well-formed, ended range refused for what the dataset holds: no response counts in it
+    (:func:`require_data`), or no period of the frequency with data has ended
+    (:func:`warehouse.export_periods.held_periods`). A :class:`QueryError` to the console's API (400 naming
+    the field); the CLI's exit 1 (refused by the state), where a malformed or running range is its exit 2."""
+
+
 def require_data(con, freq: str, start: str | None = None, end: str | None = None, *, period: bool = False,
                  export: bool = False) -> None:
     """Refuse a requested range (``start``/``end``: labels, whole periods of ``freq``) in which no
@@ -29,7 +36,7 @@ def require_data(con, freq: str, start: str | None = None, end: str | None = Non
     first, last = first or lo, last or hi
     if any(first <= m <= last for m in months):
         return
-    raise QueryError(*_no_data(start, end, first, last, (lo, hi), period=period, export=export))
+    raise NoData(*_no_data(start, end, first, last, (lo, hi), period=period, export=export))
 
 
 def _no_data(start, end, first: str, last: str, data: tuple[str, str], *, period: bool,

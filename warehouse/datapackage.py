@@ -83,7 +83,7 @@ def check_out_dir(out_dir: Path) -> set[str]:
         raise OutputError(f"{out_dir} is a file; the data package is written to a directory: give a new or "
                           "empty directory, or a previous Ascolto package's.")
     if not out_dir.exists():
-        check_parent(out_dir)
+        check_parent(out_dir / "datapackage.json", out_dir)  # the package's directory is created, inside one that exists
         return set()
     present = {p.name for p in out_dir.iterdir() if not p.name.startswith(STAGING)}
     if not present:
@@ -131,8 +131,6 @@ def write_datapackage(con, out_dir: Path, k: int = 5, protection: Protection | N
     out_dir = Path(out_dir)
     previous = check_out_dir(out_dir)
     existed = out_dir.is_dir()
-    if not existed:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out_dir if existed else out_dir.parent))
     umask = os.umask(0o022)
     os.umask(umask)

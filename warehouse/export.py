@@ -48,7 +48,7 @@ from .csvsafe import csv_writer, fmt_value as _fmt
 from .cube import Cut, coverage, first_data_month, last_day, partial_note, table
 from .data_range import require_data
 from .jsonstat import collection, dumps as dumps_jsonstat
-from .outpath import OutputError, check_parent  # noqa: F401  (OutputError re-exported)
+from .outpath import OutputError, check_parent, make_parent  # noqa: F401  (OutputError re-exported)
 from .periods import is_complete, today_rome
 from .protect import FREE, MEAN_PUBLISHED, TASK, TASK_POINTS, TOTAL, Protection
 from .rollup import MODULE_INDICATORS
@@ -339,7 +339,7 @@ def export(con, fmt: str, out: Path, freq: str = "A", start: str | None = None, 
         from .refmeta import reference_metadata
 
         reference = reference_metadata(con, freq, start, end, protection, microdata_k, lang=lang)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_parent(out)
     files = {out: lambda path: _write_table(df, fmt, freq, protection, path, reference, as_of, lang)}
     if fmt in ("csv", "parquet"):
         files[codelists_path(out)] = lambda path: _write_text(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .comparability import QueryError
 from .cube import coverage, first_data_month, latest_period, period_labels
-from .data_range import require_data
+from .data_range import NoData, require_data
 from .periods import complete_from, freq_of, months, period_of, running_month, running_refusal
 
 FINER = {"A": ("Q", "M"), "Q": ("M",), "M": ()}
@@ -104,10 +104,10 @@ def held_periods(con, freq: str, start: str | None, end: str | None, *, ask: str
     parts = tuple((f, tuple(ps)) for f, ps in inside if ps)
     out = (running, complete_from(running).isoformat(), parts) if later else (None, None, ())
     if not labels and newest is None:
-        raise QueryError("freq", _nothing_ended(con))
+        raise NoData("freq", _nothing_ended(con))
     if not labels:
         left_out = left_out_words(*out, "en", ask.format)
-        raise QueryError("freq", f"No {WORDS[freq]} with data has ended, so the export would hold no figure"
+        raise NoData("freq", f"No {WORDS[freq]} with data has ended, so the export would hold no figure"
                                  + (f". {left_out}." if left_out else "."))
     return Held(freq, labels, coverage(labels[0], first_data_month(con))["data_from"], *out)
 

@@ -20,14 +20,30 @@ def _nearest_existing(path: Path) -> Path:
     return Path(".")
 
 
-def check_parent(out: Path) -> None:
+def check_parent(out: Path, named: Path | None = None) -> None:
     """Refuse an ``out`` whose directory cannot be created or written: a path component that is a
-    file, or an existing directory without write permission."""
+    file, an existing directory without write permission, or a directory two or more levels from any
+    that exists. Only the directory ``out`` is written in may be created, and only inside one that
+    exists: ``--out /srv/expotrs/2026/cx.csv`` (a typo) silently created ``/srv/expotrs/2026``; the
+    refusal names the missing directory (:func:`make_parent` creates the one allowed), and ``named`` (default
+    ``out``: the package's directory for the file it holds) as what was given."""
+    named = out if named is None else named
     base = _nearest_existing(out.parent)
     if not base.is_dir():
-        raise OutputError(f"{out}: {base} is not a directory.")
+        raise OutputError(f"{named}: {base} is not a directory.")
     if not os.access(base, os.W_OK | os.X_OK):
-        raise OutputError(f"{out}: {base} is not writable.")
+        raise OutputError(f"{named}: {base} is not writable.")
+    if base not in (out.parent, out.parent.parent):
+        missing = next((p for p in (out.parent, *out.parent.parents) if p.parent == base), out.parent)
+        raise OutputError(f"{named}: {missing} does not exist (a typo?). Only the last directory of the path, "
+                          f"{out.parent.name}, is created, inside one that exists: create {out.parent.parent} "
+                          "first if it is meant.")
+
+
+def make_parent(out: Path) -> None:
+    """Create the directory ``out`` is written in when it is missing, inside its existing parent (never a
+    tree: :func:`check_parent` refused ``out`` before anything was read)."""
+    Path(out).parent.mkdir(exist_ok=True)
 
 
 #: What Ascolto keeps at the top of a data directory (dataset.layout's datasets, the rollup, the releases, the

@@ -61,11 +61,14 @@ _VERSION = re.compile(r"^v([1-9][0-9]*)$")
 
 
 class ReleaseError(ValueError):
-    """A publication refused: ``field`` names what is wrong."""
+    """A publication refused: ``field`` names what is wrong. ``state`` True when the request is well formed and
+    what is stored refuses it (already released, nothing to revise, no responses, identical figures, a file
+    that fails its checksum: ``ascolto publish`` exits 1), False for the request itself (not a quarter, not
+    ended, a revision without a note: exit 2)."""
 
-    def __init__(self, field: str, problem: str):
+    def __init__(self, field: str, problem: str, state: bool = False):
         super().__init__(f"{field}: {problem}")
-        self.field, self.problem = field, problem
+        self.field, self.problem, self.state = field, problem, state
 
 
 def check_quarter(period: str) -> None:
@@ -102,9 +105,9 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     note = (note or "").strip() or None
     if have and not revise:
         raise ReleaseError("period", f"{period} is already released (v{have[-1]}); a change is a revision: "
-                                     "--revise --note \"why\"")
+                                     "--revise --note \"why\"", state=True)
     if revise and not have:
-        raise ReleaseError("revise", f"{period} has no release to revise")
+        raise ReleaseError("revise", f"{period} has no release to revise", state=True)
     if revise and not note:
         raise ReleaseError("note", "a revision says why (--note)")
     protection = protection or Protection()
@@ -112,7 +115,7 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
     # quarter ends holds no provisional figure, whatever the machine's calendar says
     df = export.publication_table(con, "Q", period, period, protection=protection, today=today)
     if df.empty:
-        raise ReleaseError("period", f"no responses in {period}: nothing to publish")
+        raise ReleaseError("period", f"no responses in {period}: nothing to publish", state=True)
     version = (have[-1] if have else 0) + 1
     final = root / period / f"v{version}"
     tmp = root / period / f".v{version}.{os.getpid()}.tmp"
@@ -133,7 +136,7 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
         shutil.rmtree(tmp, ignore_errors=True)
         raise ReleaseError("revise", f"{period} has not changed since v{have[-1]}: its published figures are identical "
                                      f"({changed['unchanged']} observations, none revised, added or removed), so "
-                                     "there is nothing to revise")
+                                     "there is nothing to revise", state=True)
     manifest = {"schema": SCHEMA, "period": period, "version": version, "created_at": now.isoformat(),
                 "note": note, "supersedes": f"v{have[-1]}" if have else None, "rows": int(len(df)),
                 "changes": changed,
@@ -149,7 +152,7 @@ def publish(con, period: str, root: Path, protection: Protection | None = None, 
         os.rename(tmp, final)  # fails if another publisher took this version meanwhile
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise ReleaseError("period", f"{period} v{version} was released meanwhile") from None
+        raise ReleaseError("period", f"{period} v{version} was released meanwhile", state=True) from None
     return final
 
 
@@ -205,7 +208,7 @@ def verify(release: Path) -> dict[str, Any]:
     manifest = json.loads((Path(release) / MANIFEST).read_text("utf-8"))
     for name, meta in manifest["files"].items():
         if hashlib.sha256((Path(release) / name).read_bytes()).hexdigest() != meta["sha256"]:
-            raise ReleaseError("release", f"{release}/{name} does not match its checksum")
+            raise ReleaseError("release", f"{release}/{name} does not match its checksum", state=True)
     return manifest
 
 
