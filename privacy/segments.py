@@ -9,6 +9,7 @@ import re
 from .given_names import GIVEN_NAMES
 from .lexicon import lemma
 from .surnames import SURNAMES
+from .word_forms import WORD_NAMES
 
 #: path words after which the next segment names an account (lower case)
 ACCOUNT_WORDS = frozenset("""u user users utente utenti profilo profili profile profiles account accounts persona persone
@@ -83,6 +84,15 @@ def _is_name(segment: str) -> bool:
     return any(low[:i].capitalize() in GIVEN_NAMES and low[i:] in SURNAMES for i in range(3, len(low) - 3))
 
 
+def _named_slug(segment: str) -> bool:
+    """After an account word, given names and then any last word joined by "-" (round 19: "anna-maria-russo",
+    "mario-bianco": a surname that is also a word, or no listed one); the given names no common word
+    (:data:`privacy.word_forms.WORD_NAMES`: "/profilo/rosa-dei-venti" stays)."""
+    parts = segment.split("-")
+    return 2 <= len(parts) <= 4 and all(p.isalpha() and p.capitalize() in GIVEN_NAMES and p.lower() not in WORD_NAMES
+                                        for p in parts[:-1]) and parts[-1].isalpha()
+
+
 def _named_join(segment: str) -> bool:
     """Words joined by "." or "_" (an e-mail's local part: "mario.rossi", "m_rossi", "giulia.b") one of
     which is a listed name or an initial and a surname, and whose last part is no file extension."""
@@ -154,7 +164,8 @@ def identifies(segment: str, after_account: bool, after_record: bool = False, af
     if after_record and _handle(segment):
         return True
     if after_account:
-        return bool(digits or _JOINED.fullmatch(segment) or (_NAME_PARTS.fullmatch(segment) and _is_name(segment)))
+        return bool(digits or _JOINED.fullmatch(segment) or (_NAME_PARTS.fullmatch(segment) and _is_name(segment))
+                    or _named_slug(segment))
     if digits:  # "mrossi85", "mario.rossi1985": a listed name and digits; "zanchettin85": a handle
         m = _USER_DIGITS.fullmatch(segment)
         return m is not None and (_named_join(m.group(1)) if ("." in m.group(1) or "_" in m.group(1))

@@ -28,6 +28,9 @@ PATHS_19 = [
     ("/reset/SplxlOBeZQQYbYS6WxSbIA/conferma", "/reset/[ID]/conferma"),
     ("/pagina;jsessionid=1A2B3C4D5E6F7A8B9C0D1E2F3A4B5C6D", "/pagina;jsessionid=[CREDENZIALI]"),
     ("/area;sid=r2t5uvjq435r4q7ib3vtdjq120;lang=it", "/area;sid=[CREDENZIALI];lang=it"),
+    # the second probe (written after the fixes): given names and a surname that is no listed one, after an account word
+    ("/profilo/anna-maria-russo", "/profilo/[ID]"),
+    ("/utente/mario-bianco/preferiti", "/utente/[ID]/preferiti"),
 ]
 
 #: a page with its query or fragment still on it, as a kept record (``failed/``, the DLQ, an older collector's) has it
@@ -67,6 +70,7 @@ PLAIN_PATHS_19 = [
     "/it/Servizi/CartaIdentita2024", "/documenti/DGR_N_1234_2024_allegatoA.pdf", "/eventi/bonus-energia-2024",
     "/amministrazione-trasparente/bandi-di-gara-e-contratti", "/tributi?code=IT&state=aperti", "/pagina;lang=it",
     "/app#/servizi/anagrafe", "/opendata/dataset/popolazione-residente-2023.csv",
+    "/profilo/modifica-password", "/profilo/rosa-dei-venti", "/account/nuovo-utente", "/servizi/anna-maria-russo",
 ]
 
 CORPUS_19 = [
