@@ -44,7 +44,8 @@ IBAN or a card written alone (:mod:`privacy.endings`); ``IP`` IPv4 and IPv6 addr
 one-time code or account name after the word that introduces it (:mod:`privacy.credentials`); ``SOCIAL`` social-network handles
 (``@mario.rossi78``) and profile addresses (``instagram.com/…``, ``t.me/…``); in other web addresses written into a
 comment, ``ID`` a path's segment or a query's value that identifies a person and ``CREDENZIALI`` a token
-(``…/utente/[ID]/profilo``, ``?token=[CREDENZIALI]``: :mod:`privacy.links`, the host kept).
+(``…/utente/[ID]/profilo``, ``?token=[CREDENZIALI]``: :mod:`privacy.links`, the host kept; a path written without
+its host too, "/utente/[ID]"), judged as a page path is (:mod:`privacy.paths`, a query by :mod:`privacy.queries`).
 A lower-case word is told from a surname by simplemma's Italian lexicon (:mod:`privacy.lexicon`, read
 on the first candidate word only). Known limits are listed in docs/processor.md (Redaction).
 """

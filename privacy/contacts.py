@@ -233,7 +233,7 @@ _FOREIGN_ADDRESS_RE = re.compile(
 # europa 45"): after such a lead-in a lower-case street name needs no comma or "n." before its number, and
 # "via" may be "v." and the name begin with an initial ("abito in v. Roma 12", "abito in via g. verdi 3").
 _HOME_LEAD = (r"(?i:abit(?:o|a|iamo|ano|ato|ata|azione)|resident[ei]|residenza|domicili(?:o|ato|ata)|indirizzo"
-              r"|viv[oe]|viviamo|vivono|casa\s+mia|sto|stiamo|stanno)")
+              r"|viv[oe]|viviamo|vivono|casa\s+mia|(?:mia|nostra)\s+casa|sto|stiamo|stanno)")
 _HOME_RE = re.compile(rf"(?<!\w){_HOME_LEAD}(?:\s*(?i:in|a|al|alla|presso|è|e'|di|casa|:|,))*\s+"
                       rf"(?P<addr>(?:{_STREET}\s+|(?i:v\.)\s?)(?:[{_LOW}{_UP}]\.\s?)?{_LOW_NAME}\s+{_CIVIC}{_NOT_CIVIC}(?!\w))")
 
@@ -347,7 +347,17 @@ def addresses(text: str, counts: Counter) -> str:
     if "al " in low or "at " in low or "au " in low:
         text = scan(_HOME_REVERSED_RE, text, "INDIRIZZO", lambda m: _reversed(m) and _civic(m), counts, group="addr")
     text = scan(_FOREIGN_ADDRESS_RE, text, "INDIRIZZO", _civic, counts)
-    return _CAP_AFTER.sub(r"\g<sep>", text) if "[INDIRIZZO]" in text else text
+    if "[INDIRIZZO]" not in text:
+        return text
+    if "int" in text or "INT" in text or "Int" in text:
+        text = _FLAT_AFTER.sub(r"\g<keep>", text)
+    return _CAP_AFTER.sub(r"\g<sep>", text)
+
+
+#: the flat's number right after an address taken, or after its stair and floor, is part of it (round 19: "[INDIRIZZO]
+#: int. 4", "[INDIRIZZO], int. 7, scala B" kept the flat): dropped, the stair and the floor kept ("[INDIRIZZO], scala B")
+_FLAT_AFTER = re.compile(r"(?<=\[INDIRIZZO\])(?P<keep>(?:[ \t]*,?[ \t]*(?i:scala|sc\.|piano)[ \t]*[A-Za-z0-9]{1,3}(?!\w))*)"
+                         r"[ \t]*,?[ \t]*(?i:int\.?|interno)[ \t]*(?:n\.?[ \t]*)?(?:\d{1,3}[A-Za-z]?|[A-Za-z])(?!\w)")
 
 
 #: the CAP right after an address taken, or after its stair and flat, is part of it (round 18: "[INDIRIZZO], 40126

@@ -59,7 +59,7 @@ _W = r"[a-zà-öø-ÿčšž]+(?:['’][a-zà-öø-ÿčšž]+)?"
 _NAME3 = rf"(?P<name>{_W}(?:[ \t]+{_W}){{0,2}})"
 
 _TITLE_RE = re.compile(
-    r"(?<!\w)(?P<lead>(?i:(?P<short>sig(?:\.\s?ra\.?|\.\s?na\.?|g?\.|(?:ra|na)?(?=[ \t]))|dott(?:\.\s?ssa|\.|(?:ssa)?(?=[ \t]))|avv\.|prof(?:\.\s?ssa|\.)"
+    r"(?<!\w)(?P<lead>(?i:(?P<short>sig(?:\.\s?ra\.?|\.\s?na\.?|g?\.|[ \t](?:ra|na)\.?(?=[ \t])|(?:ra|na)?(?=[ \t](?!(?i:ra|na)\.?[ \t])))|dott(?:\.\s?ssa|\.|(?:ssa)?(?=[ \t]))|avv\.|prof(?:\.\s?ssa|\.)"
     r"|ing\.|geom\.|rag\.))[ \t]+|(?i:(?P<word>signor|dottor)|signora|signorina|dottoressa)(?!\w)[ \t]+)" + _NAME3)
 #: what may follow a name that ends a closing or follows "sono": the end, a mark or a symbol ("sono
 #: gianni 😀", "sono anna!!!"), or a word that starts the rest of the sentence ("sono marco e vorrei
@@ -139,7 +139,7 @@ def _words(m: re.Match) -> list[str]:
 _TITLE_ADJECTIVE_SURNAMES = frozenset("gentile gentili cortese".split())
 
 
-_TITLE_ADJECTIVE_RE = re.compile(r"(?<!\w)(?P<lead>(?i:sig(?:\.\s?ra\.?|\.\s?na\.?|g?\.|(?:ra|na)?(?=[ \t]))|dott(?:\.\s?ssa|\.)"
+_TITLE_ADJECTIVE_RE = re.compile(r"(?<!\w)(?P<lead>(?i:sig(?:\.\s?ra\.?|\.\s?na\.?|g?\.|[ \t](?:ra|na)\.?(?=[ \t])|(?:ra|na)?(?=[ \t](?!(?i:ra|na)\.?[ \t])))|dott(?:\.\s?ssa|\.)"
                                  r"|avv\.|prof(?:\.\s?ssa|\.)|ing\.|geom\.|rag\.|dr\.?|signor|dottor)[ \t]+)"
                                  r"(?P<name>Gentile|Gentili|Cortese|GENTILE|GENTILI|CORTESE)(?![\w'’])")
 

@@ -54,7 +54,7 @@ _CAPS_NAME = rf"{_CAPS_WORD}(?:[ \t]+{_CAPS_WORD}){{0,3}}(?![{_UP}{_LOW}\]])"
 _TITLES = (r"(?:\s+(?:(?:dr|prof|dipl\.-?ing|mag|mmag|ddr|ing|dkfm|arch|univ\.-?prof)\.(?:\s?\(fh\))?"
            r"|di(?=\s)|dr(?=\s)|prof(?=\s)))*")
 _LEAD = (r"(?i:mi\s+(?:chiamo|kiamo|chiamano|presento)|c/o|il\s+mio\s+(?:cog)?nome\s+(?:è|e['’`]|é)|(?:io\s+)?sono|(?:il|la)\s+sottoscritt[oa]"
-         r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?|(?=[ \t]))|dott(?:\.\s?ssa|\.|oressa|or|(?=[ \t]))"
+         r"|firmato|f\.to|in\s+fede|sig(?:nor[ae]?|\.\s?r[aa]|\.\s?na|g?\.|ra\.?|[ \t](?:ra|na)\.?(?=[ \t])|(?=[ \t](?!(?i:ra|na)\.?[ \t])))|dott(?:\.\s?ssa|\.|oressa|or|(?=[ \t]))"
          r"|d\.\s?ssa|dr\.\s?ssa|dr\.|dr(?=[ \t]+(?-i:[A-ZÀ-Ö]))|prof(?:\.\s?ssa|\.|essoressa|essor|(?=[ \t]))|avv\.|ing\.|geom\.|rag\.|arch\."
          r"|avvocat(?:o|essa)|ingegner[e]?|architett[oa]|geometra"
          r"|my\s+name\s+is|i\s+am|i['’]m|mrs?\.?|ms\.?|miss"

@@ -39,6 +39,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .identifiers import UUID_RE
+from .queries import judge_query
 from .segments import mark_segments
 from .text import SHORT_TEXT, _redact_text, redact_short
 
@@ -48,19 +49,40 @@ _SEPARATORS = re.compile(r"([/#])")
 
 @lru_cache(maxsize=8192)
 def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
-    """``path`` (a page path, its query string already dropped) with personal data replaced — typed
-    placeholders from :func:`privacy.redact`, whole identifying segments by ``[ID]`` — and the count per
-    kind as a tuple of (kind, count). Cached: the same path gives the same (immutable) result."""
+    """``path`` (a page path; its query string is dropped before it is kept, but a kept record's page may still
+    carry one) with personal data replaced — typed placeholders from :func:`privacy.redact`, whole identifying
+    segments by ``[ID]``, the values of a query, of a fragment of ``key=value`` pairs and of a segment's
+    parameters (``;jsessionid=…``) as :func:`privacy.queries.judge_query` says — and the count per kind as a
+    tuple of (kind, count). Cached: the same path gives the same (immutable) result."""
     counts: Counter = Counter()
+    rest, hashed, fragment = path.partition("#")
+    rest, asked, query = rest.partition("?")
+    if asked:
+        query = judge_query(query, counts, read=True)
+    if hashed and "=" in fragment and not fragment.startswith("/"):  # "#access_token=…&state=…" (round 19)
+        fragment, hashed, pairs = "", "", "#" + judge_query(fragment, counts, read=True)
+    else:
+        pairs = ""
+    route = rest + hashed + fragment
     # a hash fragment is read as segments too ("/pratiche#zanchettin85", "/app#/utente/mrossi85"): the
     # separators sit at the odd places and are joined back as they were
-    parts = _SEPARATORS.split(path) if "#" in path else path.split("/")
-    step = 2 if "#" in path else 1
+    parts = _SEPARATORS.split(route) if hashed else route.split("/")
+    step = 2 if hashed else 1
+    params: dict[int, str] = {}
     for i in range(0, len(parts), step):  # each segment alone: no placeholder swallows a "/"
+        if ";" in parts[i] and "=" in parts[i]:  # a segment's parameters: "/pagina;jsessionid=…" (round 19)
+            parts[i], tail = parts[i].split(";", 1)
+            params[i] = ";" + judge_query(tail, counts, sep=";", read=True)
         if parts[i] and not (len(parts[i]) == 36 and UUID_RE.fullmatch(parts[i])):  # a whole UUID: an [ID], below
             parts[i], found = redact_short(parts[i]) if len(parts[i]) <= SHORT_TEXT else _redact_text(parts[i])
             counts.update(dict(found))
     ids = mark_segments(parts, step)
     if ids:
         counts["ID"] += ids
-    return ("" if step == 2 else "/").join(parts), tuple(counts.items())
+    for i, tail in params.items():
+        parts[i] += tail
+    out = ("" if step == 2 else "/").join(parts)
+    if asked:  # the query back before a route's fragment, where it was
+        out, hashed, fragment = out.partition("#")
+        out += "?" + query + hashed + fragment
+    return out + pairs, tuple(counts.items())

@@ -9,6 +9,7 @@ import re
 from .given_names import GIVEN_NAMES
 from .lexicon import lemma
 from .surnames import SURNAMES
+from .word_forms import WORD_NAMES
 
 #: path words after which the next segment names an account (lower case)
 ACCOUNT_WORDS = frozenset("""u user users utente utenti profilo profili profile profiles account accounts persona persone
@@ -55,6 +56,10 @@ _EXTENSIONS = frozenset("htm html xhtml php asp aspx jsp do action cgi pdf doc d
                         "zip p7m jpg jpeg png gif svg it eu com org net gov".split())
 _DOMAINS = frozenset("it eu com org net gov".split())  # "mario.rossi.it" is no file: its last part stays
 _TOKEN = re.compile(r"[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+#: a JSON Web Token (header, payload, signature: "eyJhbGciOi….eyJzdWIi….sig"): a session, and its payload names the person
+_JWT = re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*")
+#: base64 or base64url, its padding stripped: a token's alphabet ("Zm9vYmFy…", "SplxlOBeZQQYbYS6WxSbIA")
+_BASE64 = re.compile(r"[A-Za-z0-9+_-]{16,}")
 _JOINED = re.compile(r"[^\W\d_]+(?:[._][^\W\d_]+)+")
 _DIGIT = re.compile(r"\d")
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d\d[-_/](?:19|20)\d\d(?!\d)")
@@ -77,6 +82,15 @@ def _is_name(segment: str) -> bool:
     if any(len(low) - k >= 4 and low[k:] in SURNAMES for k in (1, 2)):
         return True
     return any(low[:i].capitalize() in GIVEN_NAMES and low[i:] in SURNAMES for i in range(3, len(low) - 3))
+
+
+def _named_slug(segment: str) -> bool:
+    """After an account word, given names and then any last word joined by "-" (round 19: "anna-maria-russo",
+    "mario-bianco": a surname that is also a word, or no listed one); the given names no common word
+    (:data:`privacy.word_forms.WORD_NAMES`: "/profilo/rosa-dei-venti" stays)."""
+    parts = segment.split("-")
+    return 2 <= len(parts) <= 4 and all(p.isalpha() and p.capitalize() in GIVEN_NAMES and p.lower() not in WORD_NAMES
+                                        for p in parts[:-1]) and parts[-1].isalpha()
 
 
 def _named_join(segment: str) -> bool:
@@ -114,6 +128,19 @@ def _loose_handle(segment: str) -> bool:
             and letters not in _CODES and lemma(letters) is None)
 
 
+def _random(segment: str) -> bool:
+    """A token of base64 or base64url (16 characters or more, letters and digits) whose characters change between
+    upper case, lower case and digit at one pair in four or more, as random ones do ("Zm9vYmFyYmF6cXV4MTIz…",
+    "r2t5uvjq435r4q7ib3vt…"); a slug or a file's name changes seldom ("ModelloF24Semplificato2024",
+    "bonus-energia-2024": a "-" or "_" is no change)."""
+    body = segment.rstrip("=")
+    if not _BASE64.fullmatch(body) or body.isalpha():
+        return False
+    kinds = ["u" if c.isupper() else "l" if c.islower() else "d" if c.isdigit() else "" for c in body]
+    changes = sum(1 for a, b in zip(kinds, kinds[1:]) if a and b and a != b)
+    return 4 * changes >= len(body) and "d" in kinds
+
+
 def identifies(segment: str, after_account: bool, after_record: bool = False, after_document: bool = False) -> bool:
     if "." in segment:  # a file named after its owner or its number: "zanchettin85.pdf", "12345.pdf"
         stem, ext = segment.rsplit(".", 1)
@@ -128,15 +155,17 @@ def identifies(segment: str, after_account: bool, after_record: bool = False, af
         return after_account and _is_name(segment)
     if (after_record or after_document) and _CODED.fullmatch(segment) and not _YEARS.search(segment):
         return True  # "SUAP-1234-2024", "V-2024-12345"; not a period ("2024-2025")
-    if len(segment) >= 16 and _TOKEN.fullmatch(segment) and _DIGIT.search(segment):
-        return True
+    if len(segment) >= 16 and (_TOKEN.fullmatch(segment) and _DIGIT.search(segment) or _random(segment)
+                                or segment.startswith("eyJ") and _JWT.fullmatch(segment)):
+        return True  # a hex token or a UUID, a base64 token (round 19), a JWT (round 19)
     digits = _DIGIT.search(segment)
     if digits and _LONG_DIGITS.search(segment, digits.start()):
         return True
     if after_record and _handle(segment):
         return True
     if after_account:
-        return bool(digits or _JOINED.fullmatch(segment) or (_NAME_PARTS.fullmatch(segment) and _is_name(segment)))
+        return bool(digits or _JOINED.fullmatch(segment) or (_NAME_PARTS.fullmatch(segment) and _is_name(segment))
+                    or _named_slug(segment))
     if digits:  # "mrossi85", "mario.rossi1985": a listed name and digits; "zanchettin85": a handle
         m = _USER_DIGITS.fullmatch(segment)
         return m is not None and (_named_join(m.group(1)) if ("." in m.group(1) or "_" in m.group(1))

@@ -13,6 +13,7 @@ from collections import Counter
 from urllib.parse import unquote
 
 from .contacts import addresses, has_social, emails, ips, socials, unnumbered_addresses
+from .openings import opening_streets
 from .pairs import initialled, joined_names, listed_words, lower_pairs
 from .tails import name_tails
 from .particles import GATE as PARTICLE_GATE, particle_surnames
@@ -107,7 +108,7 @@ def _redact(text: str, counts: Counter) -> str:
     # (an IBAN or a card holds digit runs that a phone, a P.IVA or a document pattern would take),
     # then contacts, names last ("sono RSSMRA85T10A562S" is a [CF]).
     low = text.lower()
-    if "://" in text or "www." in low:  # first: a link pasted ("…/conferma?token=…", "…/utente/mario.rossi/…") is judged
+    if "/" in text:  # first: a link pasted ("…/conferma?token=…", "…/utente/mario.rossi/…") is judged
         text = links(text, counts)       # as a page path, its "/" and "&" kept ("/pratiche/45678" → "/pratiche/[ID]")
     if _has(low, _CRED_WORDS) or "codice" in low and _GROUPED.search(text):  # first: a password may look like anything below ("Mario1980", an e-mail)
         text = credentials(text, counts)
@@ -150,6 +151,8 @@ def _redact(text: str, counts: Counter) -> str:
         if digits >= 6 and _PHONE_GATE.search(_DATE_TIME.sub(" ", text)):
             text = phones(text, counts)
         if _has(low, _STREET_WORDS):
+            if text[:1] in "vVpPcClL \n":  # "via mazzini 45 mi hanno …": a street opening the comment (round 19)
+                text = opening_streets(text, counts)
             text = addresses(text, counts)
         if "partic" in low or "mapp" in low:
             text = cadastral(text, counts)

@@ -153,10 +153,10 @@ INDIRIZZO = [
     # lower case with no lead-in, as typed on a phone: the number ends the address
     ("venite in piazza duomo 3, milano", "venite in [INDIRIZZO], milano"),
     ("recapito: corso italia 45/b", "recapito: [INDIRIZZO]"),
-    ("consegnare a viale europa 190 int 4 scala b", "consegnare a [INDIRIZZO] int 4 scala b"),
+    ("consegnare a viale europa 190 int 4 scala b", "consegnare a [INDIRIZZO] scala b"),  # the flat goes with it (round 19)
     ("il mio ufficio è in largo augusto 8.", "il mio ufficio è in [INDIRIZZO]."),
     ("Piazza G. Garibaldi, 3/B", "[INDIRIZZO]"),
-    ("viale XX Settembre n. 45 int. 2", "[INDIRIZZO] int. 2"),
+    ("viale XX Settembre n. 45 int. 2", "[INDIRIZZO]"),
     ("corso Vittorio Emanuele II 101", "[INDIRIZZO]"),
     ("largo di Torre Argentina 5", "[INDIRIZZO]"),
     ("vicolo del Pozzo 7a", "[INDIRIZZO]"),

@@ -138,8 +138,8 @@ CORPUS = [
     ('iban it60x0542811101000000123456',
      'iban [IBAN]'),
     # addresses, number plates, file numbers, documents, credentials
-    ('abito in via roma 12 int 3',
-     'abito in [INDIRIZZO] int 3'),
+    ('abito in via roma 12 int 3',  # the flat's number goes with the address (round 19)
+     'abito in [INDIRIZZO]'),
     ('abito al civico 12 di via garibaldi',
      'abito al [INDIRIZZO]'),
     ('residente in p.zza Garibaldi 1, scala B',
@@ -658,7 +658,7 @@ CORPUS = [
     ('passaporto scaduto', KEPT),
     # round 9: an ISO date of birth; "v." for "via"; a handle after "ig:"; who writes, or for whom; a carer
     ('DOB 1980-01-01', 'DOB [NASCITA]'),
-    ('v. Roma 12, interno 3', '[INDIRIZZO], interno 3'),
+    ('v. Roma 12, interno 3', '[INDIRIZZO]'),
     ('ig: mario_rossi', 'ig: [SOCIAL]'),
     ('vi scrive Giuseppina, 80 anni', 'vi scrive [NOME], 80 anni'),
     ('scrivo per conto di Giuseppina', 'scrivo per conto di [NOME]'),
