@@ -258,3 +258,52 @@ def test_one_submission_id_posted_to_two_services_of_two_partitions_is_stored_on
     first, *others = ["demo-roma-anagrafe", "demo-milano-anagrafe", "demo-inps-pensione", "demo-inail-denuncia"]
     other = next(s for s in others if key_partition(s, 6) != key_partition(first, 6))
     stack.reconcile(_same_ids(stack, [str(uuid.uuid4()) for _ in range(20)], [first, other]))
+
+
+def test_a_member_frozen_past_its_session_mid_batch_then_thawed(make_stack):
+    """Two members; one is frozen (SIGSTOP: a paused VM, a swap storm) past its session timeout while
+    it holds batches, so the group gives its partitions to the other, which reads them again from the
+    committed offsets; then it is thawed and finishes what it held before it learns it lost them."""
+    stack = make_stack()
+    stack.start_collector()
+    frozen = stack.start_processor()
+    stack.start_processor()
+    driver = LoadDriver(stack.collector_url, count=600, rate=100)
+    load = driver.start()
+    for _ in range(2):
+        time.sleep(2.0)
+        frozen.send_signal(signal.SIGSTOP)
+        time.sleep(8.0)  # the session timeout is 6 s in this stack
+        frozen.send_signal(signal.SIGCONT)
+    load.join(120)
+    stack.reconcile(driver.result)
+
+
+def test_compaction_killed_mid_pass_repeatedly_while_the_processor_writes(make_stack):
+    """``ascolto compact`` killed -9 at arbitrary points of its passes (staging written, directories being
+    swapped, inputs being removed) while the processor writes: no row lost or doubled, and the next
+    pass finishes or redoes what a killed one left."""
+    import random
+
+    stack = make_stack()
+    stack.start_collector()
+    stack.start_processor()
+    driver = LoadDriver(stack.collector_url, count=800, rate=100)
+    load = driver.start()
+    wait_for(lambda: sum(stack.rows().values()) > 0, timeout_s=30, message="the processor writing")
+    rng, kills = random.Random(3), 0
+    cmd = [stack.processors[0].args[0], "-m", "ascolto.cli", "compact", "--min-rows", "10000"]
+    while load.is_alive():
+        proc = subprocess.Popen(cmd, env=stack.env(), cwd=stack.tmp, stdout=subprocess.DEVNULL,
+                                stderr=open(stack.tmp / "compact.log", "ab"))
+        time.sleep(rng.uniform(0.8, 2.5))  # its imports take most of a second
+        if proc.poll() is None:
+            proc.kill()
+            kills += 1
+        proc.wait(20)
+    assert kills, "no compaction was cut short"
+    rows = stack.reconcile(driver.result)
+    done = subprocess.run(cmd, env=stack.env(), cwd=stack.tmp, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert list(stack.settings.data_dir.glob("responses/**/compacted-*.parquet")), "nothing was ever compacted"
+    assert stack.rows() == rows
