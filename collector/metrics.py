@@ -50,6 +50,8 @@ SPOOLED = Counter("ascolto_submissions_spooled_total", "Submissions written to t
 GROUP_LINES = Histogram("ascolto_spool_group_lines", "Submissions made durable by one group commit (one write, one fdatasync)",
                         buckets=(1, 2, 3, 5, 8, 13, 21, 34, 55, 89))
 REPLAYED = Counter("ascolto_spool_records_replayed_total", "Spooled records sent to the broker")
+DAMAGED_BYTES = Counter("ascolto_spool_damaged_bytes_total", "Bytes of sealed log segments the shipper skipped as "
+                        "damaged: zeros inside their lines, with lines after them (a line or more lost; logged)")
 PRODUCE_SECONDS = Histogram("ascolto_produce_seconds", "Time for the broker to acknowledge a record (acks=all)",
                             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 #: Set by the worker that serves a scrape (collector.public): the newest reading of a live worker is the

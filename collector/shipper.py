@@ -14,7 +14,9 @@ Contract:
   ``acks=all`` by an idempotent producer and the shipper waits for every acknowledgement before
   it moves on, so records of one key reach their partition in log order.
 - Its position in each segment advances only after the broker acknowledged the lines before it;
-  a segment is removed only once it is sealed and shipped to its end. Positions are written to
+  a segment is removed only once it is sealed and shipped to its end. Zeros inside a sealed
+  segment with lines after them (a damaged block) lose the line they cut, logged at ERROR; the
+  lines after them are shipped. Positions are written to
   ``shipper.pos`` at most every :data:`POSITIONS_S` (and on removal and stop); a crash sends the
   lines acknowledged since again: duplicates on the topic, never a loss (the processor stores each
   ``submission_id`` once).
@@ -237,6 +239,13 @@ class Shipper:
                 self._save_positions(force=False)
             if len(raw) >= self.read_bytes:
                 self._more = True
+            elif sealed and (resume := _after_zeros(fh, pos + len(raw))) is not None:
+                skipped = resume - pos - len(data)  # a line cut by zeros: its head and the zeros go
+                log.error("log segment %s is damaged: %d bytes from byte %d (zeros inside its lines) skipped; "
+                          "the lines after them are shipped", path, skipped, pos + len(data))
+                metrics.DAMAGED_BYTES.inc(skipped)
+                self._pos[name] = resume
+                self._more = True
             elif sealed:
                 self._remove(path)
         return shipped
@@ -360,6 +369,17 @@ class Shipper:
             (self.dir / "shipper.json").unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _after_zeros(fh, at: int) -> int | None:
+    """Where data follows the zeros at byte ``at`` of a sealed segment, or None when zeros run to its end
+    (the preallocated tail of a writer that died). Only a damaged segment has lines after zeros."""
+    fh.seek(at)
+    while chunk := fh.read(1 << 20):
+        if chunk.strip(b"\0"):
+            return at + len(chunk) - len(chunk.lstrip(b"\0"))
+        at += len(chunk)
+    return None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

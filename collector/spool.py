@@ -19,7 +19,8 @@ changes no file size and needs no journal commit of the file system's metadata â
 docs/performance.md: +5 % collector throughput). A segment's data therefore ends at its first NUL
 byte (no line holds one: keys are service keys, values compact JSON, which escapes control
 characters): readers stop there (:func:`written_part`), and sealing cuts the zeros off, so only a
-segment whose writer died keeps a zero tail.
+segment whose writer died keeps a zero tail. Zeros with data after them in a sealed segment are
+damage: the shipper skips the line they cut and ships the rest (:mod:`collector.shipper`).
 
 A failed write (disk full, I/O error) is truncated back when possible and its segment sealed;
 the next append opens a new segment. A segment is never written again once sealed, so a reader's

@@ -183,6 +183,28 @@ def test_the_preallocated_zeros_are_neither_shipped_nor_taken_for_a_backlog(sett
         writer.seal()
 
 
+def test_zeros_inside_a_dead_writers_lines_lose_the_line_they_cut_not_the_lines_after(settings, caplog):
+    """A damaged block: zeros in the middle of a sealed segment's lines (tests/faults: the collector
+    crashed whole, its disk damaged). The shipper stopped at them and removed the segment as if
+    they were its preallocated tail, losing every acknowledged line after them silently. The line
+    they cut is lost (logged, counted); the lines after them are shipped, its zero tail is not."""
+    dead = settings.spool_dir / "1-00000001.spool"
+    settings.spool_dir.mkdir(parents=True, exist_ok=True)
+    lines = b"".join(b'k\t{"i":%d}\n' % i for i in range(6))
+    cut = lines.index(b'{"i":2}') + 3
+    dead.write_bytes(lines[:cut] + bytes(5) + lines[cut + 5:] + b'k\t{"i":' + bytes(PREALLOCATE))
+    shipper = Shipper(settings, read_bytes=4096)
+    try:
+        with caplog.at_level("ERROR", logger="ascolto.shipper"):
+            while shipper.ship_once():
+                pass
+        assert not dead.exists()
+        assert sorted(env["i"] for _, env in _consume(settings, 5)) == [0, 1, 3, 4, 5]
+        assert any("is damaged" in r.getMessage() for r in caplog.records)
+    finally:
+        shipper._close()
+
+
 def test_lines_written_into_zeros_the_shipper_already_read_are_shipped(settings):
     """The shipper reads a segment being written past its lines, into the preallocated zeros; the
     lines written there afterwards must be read from the file, not from what was read before (a
