@@ -64,10 +64,10 @@ def test_a_range_open_at_one_end_without_data_is_said_as_asked(tmp_path):
                                   env={"ASCOLTO_DATA_DIR": str(root)})
 
     r = cli("--to", "2025-10")
-    assert r.exit_code == 2 and "Invalid value for --to" in r.stderr, r.stderr
+    assert r.exit_code == 1 and "--to: No responses up to 2025-10" in r.stderr, r.stderr  # the data's state: exit 1
     assert "No responses up to 2025-10 (to=2025-10): the data cover 2025-11 to 2025-12" in r.stderr, r.stderr
     r = cli("--from", "2026-02")
-    assert r.exit_code == 2 and "Invalid value for --from" in r.stderr, r.stderr
+    assert r.exit_code == 1 and "--from: No responses from 2026-02" in r.stderr, r.stderr
     assert "No responses from 2026-02 on (from=2026-02): the data cover 2025-11 to 2025-12" in r.stderr, r.stderr
     r = cli("--from", "2026-02", "--to", "2026-03")  # a whole range: as before
     assert "No responses from 2026-02 to 2026-03 (from=2026-02, to=2026-03)" in r.stderr, r.stderr
