@@ -39,6 +39,29 @@ SDMX_UNIT_ATTRIBUTES = {"UNIT_MULT": "0", "DECIMALS": str(VALUE_DECIMALS)}
 SDMX_ATTRIBUTES = [*TABLE_ATTRIBUTES[:4], *SDMX_UNIT_ATTRIBUTES, *TABLE_ATTRIBUTES[4:]]
 #: The columns of SDMX-CSV (after STRUCTURE, STRUCTURE_ID, ACTION).
 SDMX_COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
+#: The name of every concept (column) of the publication table in Italian and English, written out
+#: (no "IC", "CI", "PA"): the SDMX structure's concepts and codelists, JSON-stat's dimensions and the
+#: categories of its MEASURE (:mod:`warehouse.jsonstat`) — one home, so a column has one name everywhere.
+CONCEPTS = {
+    "FREQ": ("Frequenza", "Frequency"), "REF_AREA": ("Area di riferimento", "Reference area"),
+    "PA_TYPE": ("Tipo di pubblica amministrazione", "Type of public administration"),
+    "SERVICE_TYPE": ("Tipo di servizio", "Service type"),
+    "INSTRUMENT": ("Strumento di rilevazione", "Survey instrument"),
+    "SCALE": ("Scala di risposta", "Response scale"), "CHANNEL": ("Canale", "Channel"),
+    "INDICATOR": ("Indicatore", "Indicator"), "TIME_PERIOD": ("Periodo di riferimento", "Time period"),
+    "OBS_VALUE": ("Valore dell'osservazione", "Observation value"),
+    "N_RESP": ("Numero di risposte (perturbato)", "Number of responses (perturbed)"),
+    "LOWER_BOUND": ("Limite inferiore dell'intervallo di confidenza al 95%", "Lower bound of the 95% confidence interval"),
+    "UPPER_BOUND": ("Limite superiore dell'intervallo di confidenza al 95%", "Upper bound of the 95% confidence interval"),
+    "UNIT_MEASURE": ("Unità di misura", "Unit of measure"),
+    "UNIT_MULT": ("Moltiplicatore dell'unità", "Unit multiplier"), "DECIMALS": ("Decimali", "Decimals"),
+    "OBS_STATUS": ("Stato dell'osservazione", "Observation status"),
+    "PROVISIONAL": ("Valore provvisorio (periodo non concluso)", "Provisional value (period not ended)"),
+    "CONF_STATUS": ("Stato di riservatezza", "Confidentiality status"),
+    "CI_STATUS": ("Stato dell'intervallo di confidenza", "Confidence interval status"),
+    "CKM_PERTURBED": ("Derivato da conteggi perturbati (metodo cell-key)", "Derived from perturbed counts (cell-key method)"),
+    "COMMENT_OBS": ("Commento all'osservazione", "Observation comment"),
+}
 SPECIAL = {TOTAL: ("Totale", "Total"), NOT_APPLICABLE: ("Non applicabile", "Not applicable"),
            UNKNOWN: ("Non noto", "Unknown")}
 
@@ -166,9 +189,13 @@ def module_questions() -> dict[str, tuple[str, str, str]]:
 
 
 def _indicator_labels() -> dict[str, tuple[str, str]]:
+    """Each indicator's name in Italian and English: a core one's (:data:`INDICATORS`), a module
+    indicator's question (:func:`module_questions`), as the console names it — never led by the code of
+    its module (``mod-anagrafe: Quanto è stato facile…``); the series' code (``MOD_ANAGRAFE__…``) and,
+    in the table by instrument, its INSTRUMENT say which module."""
     out = dict(INDICATORS)
-    for ind, (instrument, it, en) in module_questions().items():
-        out[ind] = (f"{instrument}: {it}", f"{instrument}: {en}")  # the published codelist's label, code-led
+    for ind, (_instrument, it, en) in module_questions().items():
+        out[ind] = (it, en)
     return out
 
 

@@ -42,25 +42,8 @@ DSD_ID, DATAFLOW_ID, CONCEPTS_ID = "DSD_ASCOLTO_CX", "DF_ASCOLTO_CX", "CS_ASCOLT
 #: (Italian, English) names of the artefacts that are not concepts or codes.
 TITLE = ("Ascolto — esperienza dei servizi pubblici", "Ascolto — customer experience of public services")
 SCHEME = ("Concetti di Ascolto", "Ascolto concepts")
-CONCEPTS = {
-    "FREQ": ("Frequenza", "Frequency"), "REF_AREA": ("Area di riferimento", "Reference area"),
-    "PA_TYPE": ("Tipo di pubblica amministrazione", "Type of public administration"),
-    "SERVICE_TYPE": ("Tipo di servizio", "Service type"), "INSTRUMENT": ("Strumento di rilevazione", "Instrument"),
-    "SCALE": ("Scala di risposta", "Response scale"), "CHANNEL": ("Canale", "Channel"),
-    "INDICATOR": ("Indicatore", "Indicator"), "TIME_PERIOD": ("Periodo", "Time period"),
-    "OBS_VALUE": ("Valore", "Observation value"), "N_RESP": ("Numero di risposte (perturbato)",
-                                                             "Number of responses (perturbed)"),
-    "LOWER_BOUND": ("Limite inferiore dell'IC al 95%", "Lower bound of the 95% CI"),
-    "UPPER_BOUND": ("Limite superiore dell'IC al 95%", "Upper bound of the 95% CI"),
-    "UNIT_MEASURE": ("Unità di misura", "Unit of measure"),
-    "UNIT_MULT": ("Moltiplicatore dell'unità", "Unit multiplier"), "DECIMALS": ("Decimali", "Decimals"),
-    "OBS_STATUS": ("Stato dell'osservazione", "Observation status"),
-    "PROVISIONAL": ("Valore provvisorio (periodo non concluso)", "Provisional value (period not ended)"),
-    "CONF_STATUS": ("Stato di riservatezza", "Confidentiality status"),
-    "CI_STATUS": ("Stato dell'intervallo di confidenza", "Confidence interval status"),
-    "CKM_PERTURBED": ("Derivato da conteggi perturbati (metodo cell-key)", "Derived from perturbed counts (cell-key method)"),
-    "COMMENT_OBS": ("Commento all'osservazione", "Observation comment"),
-}
+#: The concepts' names (Italian, English): one home, :data:`warehouse.codelists.CONCEPTS`.
+CONCEPTS = cl.CONCEPTS
 SIMS_TITLE = "Reference metadata (ESS SIMS v2.0)"
 #: Attributes every observation carries (usage="mandatory"): they explain an empty OBS_VALUE.
 MANDATORY_ATTRIBUTES = ("OBS_STATUS", "CONF_STATUS")
