@@ -223,3 +223,22 @@ def test_jsonstat_names_its_dimensions_and_measures_as_the_sdmx_concepts(labelle
             assert not re.search(r"\b(IC|CI|PA)\b", item["label"]), item["label"]
     for c, names in concepts.items():
         assert not re.search(r"\b(IC|CI|PA)\b", f"{names['it']} {names['en']}"), (c, names)
+
+
+@pytest.mark.parametrize("metadata_url", [None, "https://dati.example/releases/2026-Q3/v1/metadata.json"])
+def test_the_sdmx_annotations_are_in_italian_too(metadata_url):
+    """The dataflow's annotations (where the reference metadata and the methodology are) had an English
+    text only, in a structure whose every name is in both languages. Each now has its Italian text beside
+    the English one, and the message still validates (``write_structure`` reads it back with pysdmx)."""
+    from warehouse import sdmx_structure
+
+    xml = etree.fromstring(sdmx_structure.write_structure(metadata_url=metadata_url).encode("utf-8"))
+    annotations = list(xml.iter(f"{COM}Annotation"))
+    assert {a.get("id") for a in annotations} == {"REFERENCE_METADATA", "METHODOLOGY"}
+    for a in annotations:
+        texts = {t.get(LANG): t.text for t in a.iterchildren(f"{COM}AnnotationText")}
+        assert set(texts) == {"it", "en"} and texts["it"] != texts["en"], texts
+        assert not re.search(r"\b(the|of|and|reference metadata)\b", texts["it"]), texts["it"]
+    said = {a.get("id"): {t.get(LANG): t.text for t in a.iterchildren(f"{COM}AnnotationText")} for a in annotations}
+    assert "metadati di riferimento" in said["REFERENCE_METADATA"]["it"]
+    assert "/it/methodology" in said["METHODOLOGY"]["it"]
