@@ -242,3 +242,30 @@ def test_the_sdmx_annotations_are_in_italian_too(metadata_url):
     said = {a.get("id"): {t.get(LANG): t.text for t in a.iterchildren(f"{COM}AnnotationText")} for a in annotations}
     assert "metadati di riferimento" in said["REFERENCE_METADATA"]["it"]
     assert "/it/methodology" in said["METHODOLOGY"]["it"]
+
+
+def test_each_instrument_of_the_sdmx_structure_says_what_it_is_in_both_languages():
+    """An INSTRUMENT's label is its questionnaire's title as the respondent reads it — "Quanto è stato facile
+    usare questo servizio?" for the Designers Italia service rating, "Il tuo giudizio sul servizio" for the
+    faces —, which does not say what the instrument is. Each code of CL_INSTRUMENT carries its
+    questionnaire's description, in Italian and English (the structure still validates: pysdmx reads it
+    back in ``write_structure``)."""
+    from questionnaires import default_catalog
+    from warehouse import sdmx_structure
+
+    xml = etree.fromstring(sdmx_structure.write_structure().encode("utf-8"))
+    [instruments] = [c for c in xml.iter("{*}Codelist") if c.get("id") == "CL_INSTRUMENT"]
+    described = {code.get("id"): {d.get(LANG): d.text for d in code.iterchildren(f"{COM}Description")}
+                 for code in instruments.iterchildren("{*}Code")}
+    for q in default_catalog():
+        assert described[q.id] == {"it": q.description["it"], "en": q.description["en"]}, q.id
+    assert described["di-rating-servizio"]["it"].startswith("Componente di valutazione di Designers Italia")
+
+
+def test_the_italian_revision_policy_says_what_dates_the_data_in_plain_italian():
+    """S.17 said "('updated' di JSON-stat, quello della risposta più recente di tutti i dati, data l'insieme
+    di dati…)": the English "dates the dataset" rendered as "data", read by an Italian as the noun."""
+    from warehouse.refmeta_text import text as refmeta_text
+
+    policy = refmeta_text("policy", "it")
+    assert "data l'insieme" not in policy and "è la data dell'insieme di dati" in policy

@@ -172,6 +172,18 @@ def _instruments() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def descriptions() -> dict[str, dict[str, tuple[str, str]]]:
+    """``{codelist: {code: (description it, description en)}}``: what a code's label cannot say in a few
+    words — an INSTRUMENT's label is its questionnaire's title, as the respondent reads it ("Quanto è stato
+    facile usare questo servizio?"), its description says what the instrument is (the questionnaire's
+    ``description``: "Componente di valutazione di Designers Italia…"). The SDMX structure's code
+    descriptions (``<com:Description>``, both languages); the codelist file keeps its four columns."""
+    from questionnaires import default_catalog
+
+    return {"INSTRUMENT": {q.id: _pair(dict(q.description)) for q in default_catalog() if dict(q.description)}}
+
+
+@lru_cache(maxsize=1)
 def module_questions() -> dict[str, tuple[str, str, str]]:
     """``{module indicator: (module's instrument code, question it, question en)}``: each module
     indicator's human label is its question's wording (the code ``mod-anagrafe:findability`` is the

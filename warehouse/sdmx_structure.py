@@ -10,7 +10,8 @@ that SDMX-CSV exports refer to, annotated with the links to its reference metada
 ``<com:Name xml:lang="it">`` (the Italian label of :mod:`warehouse.codelists`) and a
 ``<com:Name xml:lang="en">`` (the English one). pysdmx's model carries one name per artefact and
 writes it as ``xml:lang="en"``, so the objects get the English label and :func:`_add_italian_names`
-adds the Italian one beside it in the written XML (pysdmx reads the English one back). The dataflow's
+adds the Italian one beside it in the written XML (pysdmx reads the English one back); so do the
+codes' descriptions (:func:`warehouse.codelists.descriptions`: what an INSTRUMENT is). The dataflow's
 annotations likewise have an ``<com:AnnotationText>`` in each language (:func:`_add_italian_annotations`).
 
 **Our own data are valid under the DSD.** A suppressed cell has no value: the measure OBS_VALUE is
@@ -69,10 +70,12 @@ def italian_names(protection=None) -> dict[tuple[str, ...], str]:
 
 
 def _codelist(name: str, protection=None):
-    """CL_<name> with the English labels as names (the Italian ones are added in the XML)."""
+    """CL_<name> with the English labels as names and descriptions (:func:`warehouse.codelists.descriptions`;
+    the Italian ones are added in the XML)."""
     from pysdmx.model import Code, Codelist
 
-    codes = [Code(id=cl.sdmx_id(code), name=en)
+    described = cl.descriptions().get(name, {})
+    codes = [Code(id=cl.sdmx_id(code), name=en, description=described[code][1] if code in described else None)
              for code, (_it, en) in cl.sdmx_codelists(**cl.thresholds(protection))[name].items()]
     return Codelist(id=f"CL_{name}", agency=AGENCY, version="1.0", name=CONCEPTS[name][1],
                     urn=f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={AGENCY}:CL_{name}(1.0)", items=codes)
@@ -162,14 +165,21 @@ _STR = "{http://www.sdmx.org/resources/sdmxml/schemas/v3_0/structure}"
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _add_italian_names(root, italian: dict[tuple[str, ...], str]) -> None:
-    """Put ``<com:Name xml:lang="it">`` before the English name of every named artefact under ``root``;
-    raises ``KeyError`` for an artefact without an Italian name (no name is left untranslated)."""
-    for name in list(root.iter(f"{_COM}Name")):
+def italian_descriptions() -> dict[tuple[str, ...], str]:
+    """The Italian description of every described code, keyed as :func:`italian_names`."""
+    return {(f"CL_{name}", cl.sdmx_id(code)): it for name, codes in cl.descriptions().items()
+            for code, (it, _en) in codes.items()}
+
+
+def _add_italian_names(root, italian: dict[tuple[str, ...], str], tag: str = "Name") -> None:
+    """Put ``<com:Name xml:lang="it">`` (``tag``: or ``Description``) before the English one of every named
+    (described) artefact under ``root``; raises ``KeyError`` for an artefact without an Italian one (no
+    name or description is left untranslated)."""
+    for name in list(root.iter(f"{_COM}{tag}")):
         owner = name.getparent()
         parent = owner.getparent()
         key = (owner.get("id"),) if parent.get("id") is None else (parent.get("id"), owner.get("id"))
-        italian_name = name.makeelement(f"{_COM}Name", {_LANG: "it"})
+        italian_name = name.makeelement(f"{_COM}{tag}", {_LANG: "it"})
         italian_name.text = italian[key]
         previous = name.getprevious()
         italian_name.tail = owner.text if previous is None else previous.tail  # the same indentation
@@ -245,6 +255,7 @@ def write_structure(protection=None, metadata_url: str | None = None, as_of: dat
     root = etree.fromstring(write_sdmx(structures(protection, metadata_url), Format.STRUCTURE_SDMX_ML_3_0,
                                        header=header).encode("utf-8"))
     _add_italian_names(root, italian_names(protection))
+    _add_italian_names(root, italian_descriptions(), "Description")
     _add_italian_annotations(root, _annotation_texts(protection, metadata_url))
     _optional_measure(root)
     _header(root)
