@@ -151,8 +151,8 @@ T = {
         "period may cover only part of its months (COMMENT_OBS says so)."),
     "policy": (
         "Le tavole sono calcolate a richiesta dai dati correnti; 'data_as_of' è il giorno della risposta più "
-        "recente dell'intervallo descritto ('updated' di JSON-stat, quello della risposta più recente di tutti i "
-        "dati, data l'insieme di dati da cui l'esportazione è tratta). Un periodo "
+        "recente dell'intervallo descritto ('updated' di JSON-stat, il giorno della risposta più recente di tutti "
+        "i dati, è la data dell'insieme di dati da cui l'esportazione è tratta). Un periodo "
         "ancora in corso non è pubblicato (PROVISIONAL resta vuoto). Un periodo concluso può ancora cambiare quando risposte ricevute in esso sono registrate in "
         "ritardo: la coda del collettore rielaborata dopo un'interruzione del broker, un arretrato del "
         "processore, o dati storici caricati con le loro date originali. I rilasci trimestrali (ascolto publish "
