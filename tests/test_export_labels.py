@@ -126,6 +126,16 @@ def test_the_exports_label_the_module_series_and_every_code_they_hold(labelled):
     assert ("CHANNEL", "front_office") in labels["datapackage (it)"]
 
 
+def test_the_microdata_package_labels_its_questionnaire_and_instrument_codes(labelled):
+    """The package's rows carry the codes of their questionnaire and instrument (``mod-anagrafe``,
+    ``cx-core``) with no label beside them, where its PA type, service type, region and channel fields list
+    theirs (``options``): now those two fields do too, with the INSTRUMENT codelist's labels."""
+    labels, _ = labelled
+    for lang in ("it", "en"):
+        for code in ("cx-core", "mod-anagrafe", "di-rating-servizio", "faccia"):
+            assert labels[f"datapackage ({lang})"][("INSTRUMENT", code)] == cl.codelists()["INSTRUMENT"][code]
+
+
 def test_no_label_is_a_code_or_leads_with_one(labelled):
     """No label of any code, in any format and language, equals its code, starts with it, or holds
     another code ("mod-anagrafe: Quanto è stato facile trovare il servizio…": the module's code)."""
