@@ -279,3 +279,23 @@ def test_the_italian_revision_policy_says_what_dates_the_data_in_plain_italian()
 
     policy = refmeta_text("policy", "it")
     assert "data l'insieme" not in policy and "è la data dell'insieme di dati" in policy
+
+
+def test_a_parquet_column_names_itself_its_codelist_and_its_unit(data_dir, tmp_path):
+    """The Parquet file's columns were bare codes (``CONF_STATUS``, ``OBS_VALUE``), its values in a unit and
+    to decimals it did not say. Each field's metadata now gives its name in Italian and English (the SDMX
+    concept's), a coded column its codelist in the codelist file beside it, a value or bound the column of
+    its unit and its decimals."""
+    import pyarrow.parquet as pq
+
+    with pinned_clock(date(*PINNED_TODAY)), Warehouse(Settings(data_dir=data_dir)) as wh:
+        path = export.export(wh.cursor(), "parquet", tmp_path / "cx.parquet", freq="Q")
+    in_file = {r["codelist"] for r in csv.DictReader(export.codelists_path(path).read_text("utf-8").splitlines())}
+    fields = {f.name: {k.decode(): v.decode() for k, v in (f.metadata or {}).items()} for f in pq.read_schema(path)}
+    assert list(fields) == cl.COLUMNS
+    for column, meta in fields.items():
+        assert (meta["name_it"], meta["name_en"]) == cl.CONCEPTS[column], column
+    coded = {c for c, meta in fields.items() if "codelist" in meta}
+    assert coded == set(cl.codelists()) and in_file <= {fields[c]["codelist"] for c in coded}
+    for column in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"):
+        assert fields[column]["unit"] == "UNIT_MEASURE" and fields[column]["decimals"] == str(cl.VALUE_DECIMALS)

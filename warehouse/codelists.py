@@ -62,6 +62,19 @@ CONCEPTS = {
     "CKM_PERTURBED": ("Derivato da conteggi perturbati (metodo cell-key)", "Derived from perturbed counts (cell-key method)"),
     "COMMENT_OBS": ("Commento all'osservazione", "Observation comment"),
 }
+def column_metadata(column: str) -> dict[str, str]:
+    """What a Parquet column says of itself (field metadata): its name in Italian and English
+    (:data:`CONCEPTS`), for a coded column the codelist of the codelist file beside it (``codelist``), for a
+    value or bound the column holding its unit (``unit``: ``UNIT_MEASURE``) and its ``decimals``."""
+    out = {"name_it": CONCEPTS[column][0], "name_en": CONCEPTS[column][1]}
+    if column in SDMX_DIMENSIONS[:-1] or column in ("UNIT_MEASURE", "OBS_STATUS", "PROVISIONAL", "CONF_STATUS",
+                                                    "CI_STATUS", "CKM_PERTURBED"):
+        out["codelist"] = column
+    if column in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"):
+        out.update(unit="UNIT_MEASURE", decimals=str(VALUE_DECIMALS))
+    return out
+
+
 SPECIAL = {TOTAL: ("Totale", "Total"), NOT_APPLICABLE: ("Non applicabile", "Not applicable"),
            UNKNOWN: ("Non noto", "Unknown")}
 
