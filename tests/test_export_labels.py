@@ -299,3 +299,20 @@ def test_a_parquet_column_names_itself_its_codelist_and_its_unit(data_dir, tmp_p
     assert coded == set(cl.codelists()) and in_file <= {fields[c]["codelist"] for c in coded}
     for column in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"):
         assert fields[column]["unit"] == "UNIT_MEASURE" and fields[column]["decimals"] == str(cl.VALUE_DECIMALS)
+
+
+def test_the_console_api_names_every_indicator_in_both_languages(data_dir):
+    """``/api/v1/meta`` listed the indicators by code alone (``mod-anagrafe:findability``): an API client had
+    no words for them, while the exports' INDICATOR labels begin with them. Each now has ``label`` {it, en}
+    — a core indicator's name, a module indicator's question —, the words the series' labels begin with."""
+    meta = api_client(Settings(data_dir=data_dir), role="monitoring").get("/api/v1/meta").get_json()
+    named = {i["name"]: i["label"] for i in meta["indicators"]}
+    assert named["satisfaction"] == {"it": "Soddisfazione", "en": "Satisfaction"}
+    _module, it, en = cl.module_questions()["mod-anagrafe:findability"]
+    assert named["mod-anagrafe:findability"] == {"it": it, "en": en}
+    series = cl.codelists()["INDICATOR"]
+    for name, label in named.items():
+        assert label["it"] and label["en"] and name not in label.values() and ":" not in label["it"][:20], name
+        if name not in ("went_well", "went_wrong"):
+            pos = series[cl.series_code(name, "POS" if name != "task_completed" else "YES")]
+            assert pos[0].startswith(label["it"]) and pos[1].startswith(label["en"]), name

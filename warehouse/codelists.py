@@ -213,8 +213,9 @@ def module_questions() -> dict[str, tuple[str, str, str]]:
     return out
 
 
-def _indicator_labels() -> dict[str, tuple[str, str]]:
-    """Each indicator's name in Italian and English: a core one's (:data:`INDICATORS`), a module
+def indicator_names() -> dict[str, tuple[str, str]]:
+    """Each indicator's name in Italian and English (the INDICATOR series' labels begin with it, the console
+    and its API's ``/api/v1/meta`` name indicators by it): a core one's (:data:`INDICATORS`), a module
     indicator's question (:func:`module_questions`), as the console names it — never led by the code of
     its module (``mod-anagrafe: Quanto è stato facile…``); the series' code (``MOD_ANAGRAFE__…``) and,
     in the table by instrument, its INSTRUMENT say which module."""
@@ -286,7 +287,7 @@ def codelists(min_n: int = DEFAULT_MIN_N, low_n: int = DEFAULT_LOW_N) -> dict[st
     scales = {m.scale: (scale_label(m.scale, "it"), scale_label(m.scale, "en")) for m in measures()}
     assert all(s.rstrip("0123456789") in SCALE_LABELS for s in scales)
     indicators = {}
-    for ind, (it, en) in _indicator_labels().items():
+    for ind, (it, en) in indicator_names().items():
         if ind in ("went_well", "went_wrong"):
             continue
         positive = _yes_no_positive(ind)
