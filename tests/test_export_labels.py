@@ -316,3 +316,14 @@ def test_the_console_api_names_every_indicator_in_both_languages(data_dir):
         if name not in ("went_well", "went_wrong"):
             pos = series[cl.series_code(name, "POS" if name != "task_completed" else "YES")]
             assert pos[0].startswith(label["it"]) and pos[1].startswith(label["en"]), name
+
+
+def test_the_reference_metadata_name_the_units_as_their_codelist_does():
+    """S.4 said "PT: punti su 0-100" where UNIT_MEASURE's label is "Punti su 0–100": each unit code is
+    named in the reference metadata with its codelist label's words, in both languages."""
+    from warehouse.refmeta_text import text as refmeta_text
+
+    for i, lang in enumerate(("it", "en")):
+        said = refmeta_text("S.4", lang)
+        for code, pair in cl.UNITS.items():
+            assert f"{code}: {pair[i][0].lower()}{pair[i][1:]}" in said, (lang, code, said)

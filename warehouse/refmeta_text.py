@@ -84,9 +84,9 @@ T = {
         "probability: the figures describe the respondents, not all users of the services."),
     "S.3.7": ("Italia; regioni secondo la sede dell'amministrazione, non del rispondente.",
               "Italy; regions by the seat of the administration, not of the respondent."),
-    "S.4": ("PC: percentuale (quote e loro limiti); PT: punti su 0-100 (medie e loro limiti); UNIT_MULT 0 (unità) "
+    "S.4": ("PC: percentuale (quote e loro limiti); PT: punti su 0–100 (medie e loro limiti); UNIT_MULT 0 (unità) "
             "e DECIMALS 4; N_RESP: numero di risposte dopo la perturbazione cell-key.",
-            "PC: percent (shares and their bounds); PT: points on 0-100 (means and their bounds); UNIT_MULT 0 "
+            "PC: percent (shares and their bounds); PT: points on 0–100 (means and their bounds); UNIT_MULT 0 "
             "(units) and DECIMALS 4; N_RESP: number of responses after cell-key perturbation."),
     "S.5": ("Il mese in cui il collettore ha ricevuto la risposta (ora di Europe/Rome); trimestri e anni "
             "aggregano i loro mesi.",
