@@ -2,7 +2,10 @@
 in Italian and English (issue 19 point 12: exports are self-describing).
 
 One source for the CSV/Parquet codelist file written beside a table, the JSON-stat category labels,
-the SDMX structure (:mod:`warehouse.sdmx_structure`) and the console's labels of codes. Codes of
+the SDMX structure (:mod:`warehouse.sdmx_structure`), the microdata package's ``options`` and the console's
+labels of codes (``/api/v1/codelists``; its indicators' names, :func:`indicator_names`); and of the columns'
+names (:data:`CONCEPTS`: SDMX concepts, JSON-stat dimensions, Parquet field metadata). A label is words,
+never a code (``tests/test_export_labels.py`` reads every export's). Codes of
 the published table: ``REF_AREA`` (NUTS-2, ``IT`` Italy), ``PA_TYPE`` (IPA categories),
 ``SERVICE_TYPE`` (the taxonomy), ``INSTRUMENT`` (the questionnaire owning the item),
 ``SCALE`` (:mod:`questionnaires.scales`), ``CHANNEL``, ``INDICATOR`` (series: ``<IND>_POS`` positive
