@@ -54,8 +54,8 @@ def test_the_codebook_is_written_in_italian_and_in_english_with_the_same_codes_a
             ("**La tua opinione sul servizio**", f"**{en['questionnaires'][0]['title']['en']}**"),
             ("- Lingue: it ✓, en ✓, de ✓, fr ✓, sl (mancano 10 testi su 37)",
              "- Languages: it ✓, en ✓, de ✓, fr ✓, sl (10 of 37 missing)"),
-            ("| `sportello.urp` | Sportello per il pubblico (URP, front office) |",
-             "| `sportello.urp` | Public counter (public relations office, front office) |"),
+            ("| `sportello.urp` | Sportello per il pubblico (URP, Ufficio relazioni con il pubblico) |",
+             "| `sportello.urp` | Public counter (URP, public relations office) |"),
             ("| `comment` | text | no | testo di al più 500 caratteri | sempre | — |",
              "| `comment` | text | no | text ≤ 500 characters | always | — |")]:
         assert it_line in md_it and en_line in md_en and it_line not in md_en and en_line not in md_it

@@ -125,7 +125,8 @@ def test_jsonstat_gives_the_measure_labels_in_the_other_language_too(ended, lang
     for item in export.jsonstat(df, "A", lang=lang)["link"]["item"]:
         labels = item["extension"]["labels"][other]["MEASURE"]
         assert set(labels) == set(item["dimension"]["MEASURE"]["category"]["index"])
-        assert labels["LOWER_BOUND"] == {"it": "limite inferiore dell'IC al 95%", "en": "lower bound of the 95% CI"}[other]
+        assert labels["LOWER_BOUND"] == {"it": "Limite inferiore dell'intervallo di confidenza al 95%",
+                                         "en": "Lower bound of the 95% confidence interval"}[other]
         assert labels["N_RESP"] != item["dimension"]["MEASURE"]["category"]["label"]["N_RESP"]
 
 

@@ -2,7 +2,10 @@
 in Italian and English (issue 19 point 12: exports are self-describing).
 
 One source for the CSV/Parquet codelist file written beside a table, the JSON-stat category labels,
-the SDMX structure (:mod:`warehouse.sdmx_structure`) and the console's labels of codes. Codes of
+the SDMX structure (:mod:`warehouse.sdmx_structure`), the microdata package's ``options`` and the console's
+labels of codes (``/api/v1/codelists``; its indicators' names, :func:`indicator_names`); and of the columns'
+names (:data:`CONCEPTS`: SDMX concepts, JSON-stat dimensions, Parquet field metadata). A label is words,
+never a code (``tests/test_export_labels.py`` reads every export's). Codes of
 the published table: ``REF_AREA`` (NUTS-2, ``IT`` Italy), ``PA_TYPE`` (IPA categories),
 ``SERVICE_TYPE`` (the taxonomy), ``INSTRUMENT`` (the questionnaire owning the item),
 ``SCALE`` (:mod:`questionnaires.scales`), ``CHANNEL``, ``INDICATOR`` (series: ``<IND>_POS`` positive
@@ -39,6 +42,42 @@ SDMX_UNIT_ATTRIBUTES = {"UNIT_MULT": "0", "DECIMALS": str(VALUE_DECIMALS)}
 SDMX_ATTRIBUTES = [*TABLE_ATTRIBUTES[:4], *SDMX_UNIT_ATTRIBUTES, *TABLE_ATTRIBUTES[4:]]
 #: The columns of SDMX-CSV (after STRUCTURE, STRUCTURE_ID, ACTION).
 SDMX_COLUMNS = [*SDMX_DIMENSIONS, "OBS_VALUE", *SDMX_ATTRIBUTES]
+#: The name of every concept (column) of the publication table in Italian and English, written out
+#: (no "IC", "CI", "PA"): the SDMX structure's concepts and codelists, JSON-stat's dimensions and the
+#: categories of its MEASURE (:mod:`warehouse.jsonstat`) — one home, so a column has one name everywhere.
+CONCEPTS = {
+    "FREQ": ("Frequenza", "Frequency"), "REF_AREA": ("Area di riferimento", "Reference area"),
+    "PA_TYPE": ("Tipo di pubblica amministrazione", "Type of public administration"),
+    "SERVICE_TYPE": ("Tipo di servizio", "Service type"),
+    "INSTRUMENT": ("Strumento di rilevazione", "Survey instrument"),
+    "SCALE": ("Scala di risposta", "Response scale"), "CHANNEL": ("Canale", "Channel"),
+    "INDICATOR": ("Indicatore", "Indicator"), "TIME_PERIOD": ("Periodo di riferimento", "Time period"),
+    "OBS_VALUE": ("Valore dell'osservazione", "Observation value"),
+    "N_RESP": ("Numero di risposte (perturbato)", "Number of responses (perturbed)"),
+    "LOWER_BOUND": ("Limite inferiore dell'intervallo di confidenza al 95%", "Lower bound of the 95% confidence interval"),
+    "UPPER_BOUND": ("Limite superiore dell'intervallo di confidenza al 95%", "Upper bound of the 95% confidence interval"),
+    "UNIT_MEASURE": ("Unità di misura", "Unit of measure"),
+    "UNIT_MULT": ("Moltiplicatore dell'unità", "Unit multiplier"), "DECIMALS": ("Decimali", "Decimals"),
+    "OBS_STATUS": ("Stato dell'osservazione", "Observation status"),
+    "PROVISIONAL": ("Valore provvisorio (periodo non concluso)", "Provisional value (period not ended)"),
+    "CONF_STATUS": ("Stato di riservatezza", "Confidentiality status"),
+    "CI_STATUS": ("Stato dell'intervallo di confidenza", "Confidence interval status"),
+    "CKM_PERTURBED": ("Derivato da conteggi perturbati (metodo cell-key)", "Derived from perturbed counts (cell-key method)"),
+    "COMMENT_OBS": ("Commento all'osservazione", "Observation comment"),
+}
+def column_metadata(column: str) -> dict[str, str]:
+    """What a Parquet column says of itself (field metadata): its name in Italian and English
+    (:data:`CONCEPTS`), for a coded column the codelist of the codelist file beside it (``codelist``), for a
+    value or bound the column holding its unit (``unit``: ``UNIT_MEASURE``) and its ``decimals``."""
+    out = {"name_it": CONCEPTS[column][0], "name_en": CONCEPTS[column][1]}
+    if column in SDMX_DIMENSIONS[:-1] or column in ("UNIT_MEASURE", "OBS_STATUS", "PROVISIONAL", "CONF_STATUS",
+                                                    "CI_STATUS", "CKM_PERTURBED"):
+        out["codelist"] = column
+    if column in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"):
+        out.update(unit="UNIT_MEASURE", decimals=str(VALUE_DECIMALS))
+    return out
+
+
 SPECIAL = {TOTAL: ("Totale", "Total"), NOT_APPLICABLE: ("Non applicabile", "Not applicable"),
            UNKNOWN: ("Non noto", "Unknown")}
 
@@ -149,6 +188,18 @@ def _instruments() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def descriptions() -> dict[str, dict[str, tuple[str, str]]]:
+    """``{codelist: {code: (description it, description en)}}``: what a code's label cannot say in a few
+    words — an INSTRUMENT's label is its questionnaire's title, as the respondent reads it ("Quanto è stato
+    facile usare questo servizio?"), its description says what the instrument is (the questionnaire's
+    ``description``: "Componente di valutazione di Designers Italia…"). The SDMX structure's code
+    descriptions (``<com:Description>``, both languages); the codelist file keeps its four columns."""
+    from questionnaires import default_catalog
+
+    return {"INSTRUMENT": {q.id: _pair(dict(q.description)) for q in default_catalog() if dict(q.description)}}
+
+
+@lru_cache(maxsize=1)
 def module_questions() -> dict[str, tuple[str, str, str]]:
     """``{module indicator: (module's instrument code, question it, question en)}``: each module
     indicator's human label is its question's wording (the code ``mod-anagrafe:findability`` is the
@@ -165,10 +216,15 @@ def module_questions() -> dict[str, tuple[str, str, str]]:
     return out
 
 
-def _indicator_labels() -> dict[str, tuple[str, str]]:
+def indicator_names() -> dict[str, tuple[str, str]]:
+    """Each indicator's name in Italian and English (the INDICATOR series' labels begin with it, the console
+    and its API's ``/api/v1/meta`` name indicators by it): a core one's (:data:`INDICATORS`), a module
+    indicator's question (:func:`module_questions`), as the console names it — never led by the code of
+    its module (``mod-anagrafe: Quanto è stato facile…``); the series' code (``MOD_ANAGRAFE__…``) and,
+    in the table by instrument, its INSTRUMENT say which module."""
     out = dict(INDICATORS)
-    for ind, (instrument, it, en) in module_questions().items():
-        out[ind] = (f"{instrument}: {it}", f"{instrument}: {en}")  # the published codelist's label, code-led
+    for ind, (_instrument, it, en) in module_questions().items():
+        out[ind] = (it, en)
     return out
 
 
@@ -234,7 +290,7 @@ def codelists(min_n: int = DEFAULT_MIN_N, low_n: int = DEFAULT_LOW_N) -> dict[st
     scales = {m.scale: (scale_label(m.scale, "it"), scale_label(m.scale, "en")) for m in measures()}
     assert all(s.rstrip("0123456789") in SCALE_LABELS for s in scales)
     indicators = {}
-    for ind, (it, en) in _indicator_labels().items():
+    for ind, (it, en) in indicator_names().items():
         if ind in ("went_well", "went_wrong"):
             continue
         positive = _yes_no_positive(ind)

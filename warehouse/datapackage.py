@@ -31,7 +31,8 @@ EMPTY = T["empty"][1]
 #: The dimensions a row carries before its instrument: the quasi-identifiers but the questionnaire and version.
 MICRO_DIMS = [q for q in QUASI_IDENTIFIERS if q not in ("questionnaire", "version")]
 #: The coded fields of the rows and the codelist (:mod:`warehouse.codelists`) labelling their codes.
-CODELISTS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL"}
+CODELISTS = {"pa_type": "PA_TYPE", "service_type": "SERVICE_TYPE", "region": "REF_AREA", "channel": "CHANNEL",
+             "questionnaire": "INSTRUMENT", "instrument": "INSTRUMENT"}
 
 
 def _item_value(item, answers: dict[str, Any]) -> Any:
@@ -376,11 +377,12 @@ def _resource(name: str, q, items, codebook, lang: str = "en") -> dict[str, Any]
                                       f"({', '.join(codebook['category_codes'])})",
                        "harmonization": dict(q.harmonization[i]) if i in q.harmonization else None})
     fields += [item_field(it, q, lang) for it in items]
-    for f in fields:  # the classifications' codes with their labels, those of the tables' codelists
-        if f["name"] in CODELISTS:
+    for f in fields:  # the classifications' codes with their labels, those of the tables' codelists (a field
+        if f["name"] in CODELISTS:  # with one value, the questionnaire and its instrument: that code's)
+            only = f.get("constraints", {}).get("enum")
             f["options"] = [{"code": code, "labels": {"it": it, "en": en}}
                             for code, (it, en) in cl.codelists()[CODELISTS[f["name"]]].items()
-                            if not code.startswith("_") and code != cl.NATIONAL]
+                            if not code.startswith("_") and code != cl.NATIONAL and (only is None or code in only)]
     return {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
             "encoding": "utf-8", "title": q.title.get(lang) or q.title.get("it", q.id),
             "schema": {"fields": fields, "missingValues": MISSING,

@@ -217,8 +217,8 @@ def write_sdmx_csv(df: pd.DataFrame, out) -> None:
         w.writerow(["dataflow", DATAFLOW, "I", *cells])
 
 
-PARQUET_SCHEMA = pa.schema([(c, pa.float64() if c in NUMERIC else pa.int64() if c == "N_RESP" else pa.string())
-                            for c in COLUMNS])
+PARQUET_SCHEMA = pa.schema([pa.field(c, pa.float64() if c in NUMERIC else pa.int64() if c == "N_RESP" else pa.string(),
+                                      metadata=cl.column_metadata(c)) for c in COLUMNS])  # names, codelists, units
 
 
 def write_parquet(df: pd.DataFrame, path) -> None:

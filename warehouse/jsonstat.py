@@ -15,20 +15,16 @@ from . import codelists as cl
 from .codelists import DATAFLOW, VALUE_DECIMALS
 from .protect import Protection
 
-JSONSTAT_MEASURES = {"OBS_VALUE": ("valore", "value"), "LOWER_BOUND": ("limite inferiore dell'IC al 95%",
-                                                                       "lower bound of the 95% CI"),
-                     "UPPER_BOUND": ("limite superiore dell'IC al 95%", "upper bound of the 95% CI"),
-                     "N_RESP": ("numero di risposte (perturbato)", "number of responses (perturbed)")}
+#: The categories of MEASURE, named as their concepts (:data:`warehouse.codelists.CONCEPTS`).
+JSONSTAT_MEASURES = {m: cl.CONCEPTS[m] for m in ("OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND", "N_RESP")}
 JSONSTAT_DIMS = ["INDICATOR", "TIME_PERIOD", "REF_AREA", "PA_TYPE", "SERVICE_TYPE", "INSTRUMENT", "SCALE", "CHANNEL",
                  "MEASURE"]
-DIM_LABELS = {"INDICATOR": ("Indicatore", "Indicator"), "TIME_PERIOD": ("Periodo", "Period"),
-              "REF_AREA": ("Area", "Area"), "PA_TYPE": ("Tipo di PA", "PA type"),
-              "SERVICE_TYPE": ("Tipo di servizio", "Service type"), "INSTRUMENT": ("Strumento", "Instrument"),
-              "SCALE": ("Scala", "Scale"), "CHANNEL": ("Canale", "Channel"), "MEASURE": ("Misura", "Measure")}
+#: The dimensions' labels: their concepts' names (as the SDMX structure's), MEASURE JSON-stat's own.
+DIM_LABELS = {**{d: cl.CONCEPTS[d] for d in JSONSTAT_DIMS[:-1]}, "MEASURE": ("Misura", "Measure")}
 #: (Italian, English) labels of the collection, of each table's datasets and of the unit of N_RESP.
 COLLECTION_LABEL = ("Ascolto — esperienza dei servizi pubblici", "Ascolto — customer experience of public services")
-TABLE_LABELS = {"area": ("Ascolto — per area, tipo di PA e tipo di servizio",
-                         "Ascolto — by area, PA type and service type"),
+TABLE_LABELS = {"area": ("Ascolto — per area, tipo di pubblica amministrazione e tipo di servizio",
+                         "Ascolto — by area, type of public administration and service type"),
                 "instrument": ("Ascolto — per tipo di servizio, strumento e scala",
                                "Ascolto — by service type, instrument and scale"),
                 "channel": ("Ascolto — per tipo di servizio e canale", "Ascolto — by service type and channel")}

@@ -84,9 +84,9 @@ T = {
         "probability: the figures describe the respondents, not all users of the services."),
     "S.3.7": ("Italia; regioni secondo la sede dell'amministrazione, non del rispondente.",
               "Italy; regions by the seat of the administration, not of the respondent."),
-    "S.4": ("PC: percentuale (quote e loro limiti); PT: punti su 0-100 (medie e loro limiti); UNIT_MULT 0 (unità) "
+    "S.4": ("PC: percentuale (quote e loro limiti); PT: punti su 0–100 (medie e loro limiti); UNIT_MULT 0 (unità) "
             "e DECIMALS 4; N_RESP: numero di risposte dopo la perturbazione cell-key.",
-            "PC: percent (shares and their bounds); PT: points on 0-100 (means and their bounds); UNIT_MULT 0 "
+            "PC: percent (shares and their bounds); PT: points on 0–100 (means and their bounds); UNIT_MULT 0 "
             "(units) and DECIMALS 4; N_RESP: number of responses after cell-key perturbation."),
     "S.5": ("Il mese in cui il collettore ha ricevuto la risposta (ora di Europe/Rome); trimestri e anni "
             "aggregano i loro mesi.",
@@ -151,8 +151,8 @@ T = {
         "period may cover only part of its months (COMMENT_OBS says so)."),
     "policy": (
         "Le tavole sono calcolate a richiesta dai dati correnti; 'data_as_of' è il giorno della risposta più "
-        "recente dell'intervallo descritto ('updated' di JSON-stat, quello della risposta più recente di tutti i "
-        "dati, data l'insieme di dati da cui l'esportazione è tratta). Un periodo "
+        "recente dell'intervallo descritto ('updated' di JSON-stat, il giorno della risposta più recente di tutti "
+        "i dati, è la data dell'insieme di dati da cui l'esportazione è tratta). Un periodo "
         "ancora in corso non è pubblicato (PROVISIONAL resta vuoto). Un periodo concluso può ancora cambiare quando risposte ricevute in esso sono registrate in "
         "ritardo: la coda del collettore rielaborata dopo un'interruzione del broker, un arretrato del "
         "processore, o dati storici caricati con le loro date originali. I rilasci trimestrali (ascolto publish "

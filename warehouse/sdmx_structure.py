@@ -10,7 +10,9 @@ that SDMX-CSV exports refer to, annotated with the links to its reference metada
 ``<com:Name xml:lang="it">`` (the Italian label of :mod:`warehouse.codelists`) and a
 ``<com:Name xml:lang="en">`` (the English one). pysdmx's model carries one name per artefact and
 writes it as ``xml:lang="en"``, so the objects get the English label and :func:`_add_italian_names`
-adds the Italian one beside it in the written XML (pysdmx reads the English one back).
+adds the Italian one beside it in the written XML (pysdmx reads the English one back); so do the
+codes' descriptions (:func:`warehouse.codelists.descriptions`: what an INSTRUMENT is). The dataflow's
+annotations likewise have an ``<com:AnnotationText>`` in each language (:func:`_add_italian_annotations`).
 
 **Our own data are valid under the DSD.** A suppressed cell has no value: the measure OBS_VALUE is
 declared ``usage="optional"`` (SDMX 3.0; pysdmx writes no usage for measures, so
@@ -42,25 +44,8 @@ DSD_ID, DATAFLOW_ID, CONCEPTS_ID = "DSD_ASCOLTO_CX", "DF_ASCOLTO_CX", "CS_ASCOLT
 #: (Italian, English) names of the artefacts that are not concepts or codes.
 TITLE = ("Ascolto — esperienza dei servizi pubblici", "Ascolto — customer experience of public services")
 SCHEME = ("Concetti di Ascolto", "Ascolto concepts")
-CONCEPTS = {
-    "FREQ": ("Frequenza", "Frequency"), "REF_AREA": ("Area di riferimento", "Reference area"),
-    "PA_TYPE": ("Tipo di pubblica amministrazione", "Type of public administration"),
-    "SERVICE_TYPE": ("Tipo di servizio", "Service type"), "INSTRUMENT": ("Strumento di rilevazione", "Instrument"),
-    "SCALE": ("Scala di risposta", "Response scale"), "CHANNEL": ("Canale", "Channel"),
-    "INDICATOR": ("Indicatore", "Indicator"), "TIME_PERIOD": ("Periodo", "Time period"),
-    "OBS_VALUE": ("Valore", "Observation value"), "N_RESP": ("Numero di risposte (perturbato)",
-                                                             "Number of responses (perturbed)"),
-    "LOWER_BOUND": ("Limite inferiore dell'IC al 95%", "Lower bound of the 95% CI"),
-    "UPPER_BOUND": ("Limite superiore dell'IC al 95%", "Upper bound of the 95% CI"),
-    "UNIT_MEASURE": ("Unità di misura", "Unit of measure"),
-    "UNIT_MULT": ("Moltiplicatore dell'unità", "Unit multiplier"), "DECIMALS": ("Decimali", "Decimals"),
-    "OBS_STATUS": ("Stato dell'osservazione", "Observation status"),
-    "PROVISIONAL": ("Valore provvisorio (periodo non concluso)", "Provisional value (period not ended)"),
-    "CONF_STATUS": ("Stato di riservatezza", "Confidentiality status"),
-    "CI_STATUS": ("Stato dell'intervallo di confidenza", "Confidence interval status"),
-    "CKM_PERTURBED": ("Derivato da conteggi perturbati (metodo cell-key)", "Derived from perturbed counts (cell-key method)"),
-    "COMMENT_OBS": ("Commento all'osservazione", "Observation comment"),
-}
+#: The concepts' names (Italian, English): one home, :data:`warehouse.codelists.CONCEPTS`.
+CONCEPTS = cl.CONCEPTS
 SIMS_TITLE = "Reference metadata (ESS SIMS v2.0)"
 #: Attributes every observation carries (usage="mandatory"): they explain an empty OBS_VALUE.
 MANDATORY_ATTRIBUTES = ("OBS_STATUS", "CONF_STATUS")
@@ -85,18 +70,44 @@ def italian_names(protection=None) -> dict[tuple[str, ...], str]:
 
 
 def _codelist(name: str, protection=None):
-    """CL_<name> with the English labels as names (the Italian ones are added in the XML)."""
+    """CL_<name> with the English labels as names and descriptions (:func:`warehouse.codelists.descriptions`;
+    the Italian ones are added in the XML)."""
     from pysdmx.model import Code, Codelist
 
-    codes = [Code(id=cl.sdmx_id(code), name=en)
+    described = cl.descriptions().get(name, {})
+    codes = [Code(id=cl.sdmx_id(code), name=en, description=described[code][1] if code in described else None)
              for code, (_it, en) in cl.sdmx_codelists(**cl.thresholds(protection))[name].items()]
     return Codelist(id=f"CL_{name}", agency=AGENCY, version="1.0", name=CONCEPTS[name][1],
                     urn=f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={AGENCY}:CL_{name}(1.0)", items=codes)
 
 
+def _annotation_texts(protection=None, metadata_url: str | None = None) -> dict[str, tuple[str, str]]:
+    """``{annotation id: (Italian text, English text)}`` of the dataflow's annotations (:func:`annotations`)."""
+    from .protect import Protection
+
+    protection = protection or Protection()
+    it_page, en_page = protection.methodology("it"), protection.methodology("en")
+    if metadata_url:
+        where = ("i metadati di riferimento di questi dati (ESS SIMS v2.0, JSON): metodi, copertura, accuratezza, "
+                 "revisioni",
+                 "the reference metadata of these data (ESS SIMS v2.0, JSON): methods, coverage, accuracy, revisions")
+    else:
+        where = ("i metadati di riferimento (ESS SIMS v2.0, JSON) di un'esportazione sono scritti da 'ascolto export "
+                 "--format metadata' con gli stessi --freq/--from/--to, e riportati nel suo JSON-stat (extension."
+                 "reference_metadata); un rilascio trimestrale li ha come metadata.json (metadata.it.json in italiano) "
+                 "accanto a questa struttura",
+                 "the reference metadata (ESS SIMS v2.0, JSON) of an export are written by 'ascolto export --format "
+                 "metadata' with the same --freq/--from/--to, and carried in its JSON-stat (extension."
+                 "reference_metadata); a quarterly release has them as metadata.json beside this structure")
+    return {"REFERENCE_METADATA": where,
+            "METHODOLOGY": (f"metodi e segreto statistico spiegati a parole, in italiano: {it_page}",
+                            f"methods and confidentiality in words; in Italian {it_page}")}
+
+
 def annotations(protection=None, metadata_url: str | None = None) -> list:
     """The dataflow's links to its reference metadata (SDMX annotations, absolute URLs on the public
-    site, ``ASCOLTO_PUBLIC_SITE_URL`` via :attr:`warehouse.protect.Protection.site`):
+    site, ``ASCOLTO_PUBLIC_SITE_URL`` via :attr:`warehouse.protect.Protection.site`), each text in
+    English here and in Italian beside it in the written XML (:func:`_add_italian_annotations`):
 
     - ``REFERENCE_METADATA`` — the machine-readable reference metadata (ESS SIMS v2.0 JSON,
       :mod:`warehouse.refmeta`): ``metadata_url`` when the structure belongs to one set of data (a
@@ -107,17 +118,12 @@ def annotations(protection=None, metadata_url: str | None = None) -> list:
 
     from .protect import Protection
 
-    protection = protection or Protection()
-    page = protection.methodology("en")
-    where = ("the reference metadata of these data (ESS SIMS v2.0, JSON): methods, coverage, accuracy, revisions"
-             if metadata_url else
-             "the reference metadata (ESS SIMS v2.0, JSON) of an export are written by 'ascolto export --format "
-             "metadata' with the same --freq/--from/--to, and carried in its JSON-stat (extension."
-             "reference_metadata); a quarterly release has them as metadata.json beside this structure")
+    page = (protection or Protection()).methodology("en")
+    texts = _annotation_texts(protection, metadata_url)
     return [Annotation(id="REFERENCE_METADATA", type="REFERENCE_METADATA", title=SIMS_TITLE,
-                       url=metadata_url or page, text=where),
+                       url=metadata_url or page, text=texts["REFERENCE_METADATA"][1]),
             Annotation(id="METHODOLOGY", type="METHODOLOGY", title="Methodology (public site)", url=page,
-                       text=f"methods and confidentiality in words; in Italian {protection.methodology('it')}")]
+                       text=texts["METHODOLOGY"][1])]
 
 
 def structures(protection=None, metadata_url: str | None = None) -> list:
@@ -159,18 +165,35 @@ _STR = "{http://www.sdmx.org/resources/sdmxml/schemas/v3_0/structure}"
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _add_italian_names(root, italian: dict[tuple[str, ...], str]) -> None:
-    """Put ``<com:Name xml:lang="it">`` before the English name of every named artefact under ``root``;
-    raises ``KeyError`` for an artefact without an Italian name (no name is left untranslated)."""
-    for name in list(root.iter(f"{_COM}Name")):
+def italian_descriptions() -> dict[tuple[str, ...], str]:
+    """The Italian description of every described code, keyed as :func:`italian_names`."""
+    return {(f"CL_{name}", cl.sdmx_id(code)): it for name, codes in cl.descriptions().items()
+            for code, (it, _en) in codes.items()}
+
+
+def _add_italian_names(root, italian: dict[tuple[str, ...], str], tag: str = "Name") -> None:
+    """Put ``<com:Name xml:lang="it">`` (``tag``: or ``Description``) before the English one of every named
+    (described) artefact under ``root``; raises ``KeyError`` for an artefact without an Italian one (no
+    name or description is left untranslated)."""
+    for name in list(root.iter(f"{_COM}{tag}")):
         owner = name.getparent()
         parent = owner.getparent()
         key = (owner.get("id"),) if parent.get("id") is None else (parent.get("id"), owner.get("id"))
-        italian_name = name.makeelement(f"{_COM}Name", {_LANG: "it"})
+        italian_name = name.makeelement(f"{_COM}{tag}", {_LANG: "it"})
         italian_name.text = italian[key]
         previous = name.getprevious()
         italian_name.tail = owner.text if previous is None else previous.tail  # the same indentation
         name.addprevious(italian_name)
+
+
+def _add_italian_annotations(root, italian: dict[str, tuple[str, str]]) -> None:
+    """Put ``<com:AnnotationText xml:lang="it">`` before the English text of every annotation under ``root``
+    (``italian``: :func:`_annotation_texts`); raises ``KeyError`` for an annotation without one."""
+    for text in list(root.iter(f"{_COM}AnnotationText")):
+        italian_text = text.makeelement(f"{_COM}AnnotationText", {_LANG: "it"})
+        italian_text.text = italian[text.getparent().get("id")][0]
+        italian_text.tail = text.getprevious().tail
+        text.addprevious(italian_text)
 
 
 def _optional_measure(root) -> None:
@@ -232,6 +255,8 @@ def write_structure(protection=None, metadata_url: str | None = None, as_of: dat
     root = etree.fromstring(write_sdmx(structures(protection, metadata_url), Format.STRUCTURE_SDMX_ML_3_0,
                                        header=header).encode("utf-8"))
     _add_italian_names(root, italian_names(protection))
+    _add_italian_names(root, italian_descriptions(), "Description")
+    _add_italian_annotations(root, _annotation_texts(protection, metadata_url))
     _optional_measure(root)
     _header(root)
     text = etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")

@@ -170,6 +170,7 @@ def meta():
     body = {"dimensions": list(cube.DIMENSIONS), "freqs": list(cube.FREQS),
                     "indicators": [{"name": i, "kind": "categories" if i in cube.CATEGORY_INDICATORS else "score",
                                     "module": i.split(":")[0] if ":" in i else None,
+                                    "label": dict(zip(("it", "en"), codelists.indicator_names().get(i, (i, i)))),
                                     "instruments": list(declared()[i])} for i in all_indicators()],
                     "disclosure": {"min_n": _settings().disclosure_min_n, "low_n": _settings().reliability_min_n,
                                    "microdata_k": _settings().microdata_k, **_protection().metadata()},

@@ -10,11 +10,8 @@ from .i18n import INDICATOR_LABELS, gettext as _, lang as current_lang
 def indicator_label(ind: str) -> str:
     """An indicator in the reader's language: a core one's name, a module indicator's question (never its
     code ``mod-anagrafe:findability``, which stays the value a form sends); an unknown code as it is."""
-    en = current_lang() == "en"
-    if ind in codelists.INDICATORS:
-        return codelists.INDICATORS[ind][1 if en else 0]
-    found = codelists.module_questions().get(ind)
-    return (found[2] if en else found[1]) if found else ind
+    pair = codelists.indicator_names().get(ind)  # the exports' names: one home
+    return pair[1 if current_lang() == "en" else 0] if pair else ind
 
 
 def indicator_menu(indicators: list[str]) -> list[tuple[str | None, list[tuple[str, str]]]]:
