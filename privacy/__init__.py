@@ -49,6 +49,7 @@ its host too, "/utente/[ID]"), judged as a page path is (:mod:`privacy.paths`, a
 A lower-case word is told from a surname by simplemma's Italian lexicon (:mod:`privacy.lexicon`, read
 on the first candidate word only). Known limits are listed in docs/processor.md (Redaction).
 """
+from . import paths  # noqa: F401  (gives the link pass of privacy.text its page path redactor)
 from .records import redact_record, redact_value
 from .text import PLACEHOLDERS, redact
 

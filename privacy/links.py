@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Callable
 
 from .contacts import SOCIAL_SITES
 from .leads import any_in
+
+#: a page path's redactor: path → (path redacted, (kind, count) pairs)
+PathRedactor = Callable[[str], tuple]
 
 #: an address: from its scheme or "www." to the first space, quote or bracket that is no placeholder's
 _URL = re.compile(r"(?i:https?://|www\.)(?:[^\s<>\"'\[\]]|\[[A-Z]+\])+")
@@ -26,11 +30,10 @@ _URL = re.compile(r"(?i:https?://|www\.)(?:[^\s<>\"'\[\]]|\[[A-Z]+\])+")
 _PATH = re.compile(r"(?<![^\s(\"'«“:])/[\w.%~+-]+(?=[/?#])(?:[^\s<>\"'\[\]]|\[[A-Z]+\])+")
 
 
-def _address(url: str, counts: Counter) -> str:
+def _address(url: str, counts: Counter, redact_path: PathRedactor) -> str:
     """One address with its path, fragment and query judged as a page path is (:func:`privacy.paths.redact_path`:
     typed placeholders, identifying segments, query values); the scheme and host as written ("www.inps.it" alone is
     returned whole)."""
-    from .paths import redact_path  # the page paths' redactor runs the text passes, which run this one
     start = url.find("/", url.find("://") + 3 if "://" in url else 0)
     if start < 0:
         return url  # a host alone: "www.inps.it"
@@ -39,14 +42,15 @@ def _address(url: str, counts: Counter) -> str:
     return url[:start] + rest
 
 
-def links(text: str, counts: Counter) -> str:
-    """Each web address in ``text`` with its identifying segments and query values replaced (module docstring)."""
+def links(text: str, counts: Counter, redact_path: PathRedactor) -> str:
+    """Each web address in ``text`` with its identifying segments and query values replaced (module docstring);
+    ``redact_path``: :func:`privacy.paths.redact_path`, given by the text passes (it runs them: no import here)."""
     def sub(m: re.Match) -> str:
         url = m.group(0)
         if any_in(url.lower(), SOCIAL_SITES):
             return url  # a profile's address: the social pass takes it whole ("instagram.com/…" → "[SOCIAL]")
         cut = len(url.rstrip(".,;:!?)"))  # the sentence's mark after the address is no part of it
-        return _address(url[:cut], counts) + url[cut:]
+        return _address(url[:cut], counts, redact_path) + url[cut:]
     if "://" in text or "www." in text.lower():
         text = _URL.sub(sub, text)
     return _PATH.sub(sub, text) if "/" in text else text

@@ -41,7 +41,7 @@ from functools import lru_cache
 from .identifiers import UUID_RE
 from .queries import judge_query
 from .segments import mark_segments
-from .text import SHORT_TEXT, _redact_text, redact_short
+from .text import SHORT_TEXT, _redact_text, redact, redact_short, use_path_redactor
 
 #: a page path's separators, a hash fragment's included: kept at the odd places of the split
 _SEPARATORS = re.compile(r"([/#])")
@@ -58,9 +58,9 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
     rest, hashed, fragment = path.partition("#")
     rest, asked, query = rest.partition("?")
     if asked:
-        query = judge_query(query, counts, read=True)
+        query = judge_query(query, counts, redact, read=True)
     if hashed and "=" in fragment and not fragment.startswith("/"):  # "#access_token=…&state=…" (round 19)
-        fragment, hashed, pairs = "", "", "#" + judge_query(fragment, counts, read=True)
+        fragment, hashed, pairs = "", "", "#" + judge_query(fragment, counts, redact, read=True)
     else:
         pairs = ""
     route = rest + hashed + fragment
@@ -72,7 +72,7 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
     for i in range(0, len(parts), step):  # each segment alone: no placeholder swallows a "/"
         if ";" in parts[i] and "=" in parts[i]:  # a segment's parameters: "/pagina;jsessionid=…" (round 19)
             parts[i], tail = parts[i].split(";", 1)
-            params[i] = ";" + judge_query(tail, counts, sep=";", read=True)
+            params[i] = ";" + judge_query(tail, counts, redact, sep=";", read=True)
         if parts[i] and not (len(parts[i]) == 36 and UUID_RE.fullmatch(parts[i])):  # a whole UUID: an [ID], below
             parts[i], found = redact_short(parts[i]) if len(parts[i]) <= SHORT_TEXT else _redact_text(parts[i])
             counts.update(dict(found))
@@ -86,3 +86,6 @@ def redact_path(path: str) -> tuple[str, tuple[tuple[str, int], ...]]:
         out, hashed, fragment = out.partition("#")
         out += "?" + query + hashed + fragment
     return out + pairs, tuple(counts.items())
+
+
+use_path_redactor(redact_path)  # the text passes judge a link's path with it (privacy.text: no import back)

@@ -22,9 +22,13 @@ path parameters (:mod:`privacy.paths`: a kept record's page, ``failed/`` and the
 from __future__ import annotations
 
 from collections import Counter
+from typing import Callable
 from urllib.parse import unquote_plus
 
 from .segments import ACCOUNT_WORDS, identifies, mark_segments
+
+#: a comment's redactor: text → (text redacted, count per kind)
+Redactor = Callable[[str], "tuple[str, Counter]"]
 
 #: query keys whose value is a secret: whoever has the link is let in as the writer (lower case)
 SECRET_KEYS = frozenset("""token access_token id_token refresh_token auth auth_token authtoken session sessionid session_id
@@ -56,9 +60,8 @@ def _target(value: str) -> bool:
     return mark_segments(path.split("/")) > 0
 
 
-def _searched(value: str, counts: Counter) -> str:
-    """The words of a search with their personal data replaced (the comment's redactor), "+" for a space."""
-    from .text import redact  # the text redactor runs the link pass, which is built on this module
+def _searched(value: str, counts: Counter, redact: Redactor) -> str:
+    """The words of a search with their personal data replaced (``redact``: the comment's redactor), "+" for a space."""
     out, found = redact(unquote_plus(value))
     if not found:
         return value
@@ -66,10 +69,12 @@ def _searched(value: str, counts: Counter) -> str:
     return out.replace(" ", "+")
 
 
-def judge_query(query: str, counts: Counter, sep: str = "&", read: bool = False) -> str:
+def judge_query(query: str, counts: Counter, redact: Redactor, sep: str = "&", read: bool = False) -> str:
     """A query string (no "?") with the values that are secrets or identify a person replaced, keys kept (above).
-    ``read``: every other value is read as a comment too (a page path's query, which no later pass reads; a
-    comment's link is read with the comment)."""
+    ``redact``: the comment's redactor (:func:`privacy.text.redact`, given by the caller: the text passes run the
+    link pass, which is built on this module), for a search's words and a person key's value; ``read``: every
+    other value is read as a comment too (a page path's query, which no later pass reads; a comment's link is
+    read with the comment)."""
     pairs = query.split(sep)
     for i, pair in enumerate(pairs):
         name, eq, value = pair.partition("=")
@@ -80,16 +85,16 @@ def judge_query(query: str, counts: Counter, sep: str = "&", read: bool = False)
             kind = "CREDENZIALI"
         elif key in _SEARCH_KEYS or "@" in value or "%40" in value:  # an e-mail: the e-mail pass types it
             if read or key in _SEARCH_KEYS:
-                pairs[i] = f"{name}={_searched(value, counts)}"
+                pairs[i] = f"{name}={_searched(value, counts, redact)}"
             continue
         elif key in PERSON_KEYS:  # typed when the text passes say what it is ("?cf=[CF]", round 19), else "[ID]"
-            typed = _searched(value, Counter())
+            typed = _searched(value, Counter(), redact)
             kind = typed[1:-1] if typed.startswith("[") and typed.endswith("]") and typed.count("[") == 1 else "ID"
         elif identifies(value, key in ACCOUNT_WORDS and key != "id") or _target(value):
             kind = "ID"  # "?id=123": a page
         else:
             if read:
-                pairs[i] = f"{name}={_searched(value, counts)}"
+                pairs[i] = f"{name}={_searched(value, counts, redact)}"
             continue
         pairs[i] = f"{name}=[{kind}]"
         counts[kind] += 1

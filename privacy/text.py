@@ -103,13 +103,32 @@ _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth",
 _LOWER_ONLY = tuple(w for w in LOWER_NAME_WORDS if not any(g in w for g in _NAME_WORDS + FIRST_WORDS))
 
 
+#: the page paths' redactor (:func:`privacy.paths.redact_path`), with which the link pass judges an address's path.
+#: It is built on this module's passes, so it gives itself here when imported (privacy/__init__ imports it before
+#: any text is redacted) rather than being imported back (tests/test_architecture.py: no import cycles).
+_PATH_REDACTOR: list = []
+
+
+def use_path_redactor(redact_path) -> None:
+    """Give the link pass the page paths' redactor (called once, by :mod:`privacy.paths` at its import)."""
+    _PATH_REDACTOR[:] = [redact_path]
+
+
+def _path_redactor():
+    """The page paths' redactor given by :func:`use_path_redactor`; RuntimeError if none was (never a link left
+    unjudged: :mod:`privacy` imports :mod:`privacy.paths`)."""
+    if not _PATH_REDACTOR:
+        raise RuntimeError("privacy.paths was not imported: the link pass has no page path redactor")
+    return _PATH_REDACTOR[0]
+
+
 def _redact(text: str, counts: Counter) -> str:
     # Order matters: IP addresses first (their digits are nobody else's), then the long checked codes
     # (an IBAN or a card holds digit runs that a phone, a P.IVA or a document pattern would take),
     # then contacts, names last ("sono RSSMRA85T10A562S" is a [CF]).
     low = text.lower()
     if "/" in text:  # first: a link pasted ("…/conferma?token=…", "…/utente/mario.rossi/…") is judged
-        text = links(text, counts)       # as a page path, its "/" and "&" kept ("/pratiche/45678" → "/pratiche/[ID]")
+        text = links(text, counts, _path_redactor())  # as a page path, its "/" and "&" kept ("/pratiche/45678" → "/pratiche/[ID]")
     if _has(low, _CRED_WORDS) or "codice" in low and _GROUPED.search(text):  # first: a password may look like anything below ("Mario1980", an e-mail)
         text = credentials(text, counts)
     if _has(low, _EMAIL_WORDS):
