@@ -60,6 +60,7 @@ def sign_in(browser, base: str, token: str, lang: str = "it", path: str = "/"):
     page.wait_for_url(base + path)
     if lang == "en":
         page.get_by_role("link", name="ENG", exact=True).click()
+        page.wait_for_function("document.documentElement.lang === 'en'")  # the choice stored
     return context, page
 
 

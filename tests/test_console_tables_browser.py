@@ -85,8 +85,10 @@ def test_entity_pages_empty_states_and_no_dead_link(console, browser):
     assert services.locator("tbody tr").all_inner_texts() == ["Nessun servizio di questo ente nel registro."]
     assert page.get_by_role("link", name="Mettiamoci la faccia — rapporto").count() == 1  # registered: its report
     page.get_by_role("link", name="ENG", exact=True).click()
+    page.wait_for_function("document.documentElement.lang === 'en'")  # the choice stored
     assert services.locator("tbody tr").all_inner_texts() == ["No service of this entity in the registry."]
     page.get_by_role("link", name="ITA", exact=True).click()
+    page.wait_for_function("document.documentElement.lang === 'it'")  # the choice stored
     # c_l219 is known only from its answers: no report of the registry's to link to (it was a 404)
     for path in ("/entities/c_l219", "/entities/c_h501"):
         page.goto(base + path)

@@ -57,6 +57,7 @@ def test_the_entity_reads_its_faccia_report_from_its_workspace_in_italian_and_en
     expect(page.get_by_role("rowheader", name="Sportello")).to_be_visible()
     found = {"it": serious(Axe().run(page))}
     page.get_by_role("link", name="ENG", exact=True).click()
+    page.wait_for_function("document.documentElement.lang === 'en'")  # the choice stored
     expect(page.get_by_role("heading", name="Judgements by channel and month")).to_be_visible()
     expect(page.get_by_role("heading", name="What went well")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Front office")).to_be_visible()

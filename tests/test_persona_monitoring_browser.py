@@ -64,6 +64,7 @@ def test_monitoring_staff_compare_a_service_type_and_read_the_public_quarter(sit
         head = open(got.value.path(), encoding="utf-8-sig").readline()
         assert head.startswith("Rango EB;Intervallo del rango;")
         page.get_by_role("link", name="ENG", exact=True).click()
+        page.wait_for_function("document.documentElement.lang === 'en'")  # the choice stored
         page.wait_for_load_state()
         text = page.locator("main").inner_text()
         # the English page writes English numbers (the p-values include the cell-key noise since the funnel
@@ -72,6 +73,7 @@ def test_monitoring_staff_compare_a_service_type_and_read_the_public_quarter(sit
         assert "anywhere from 1st to 4th" in page.locator("aside.legend").inner_text()
         assert _violations(page) == []
         page.get_by_role("link", name="ITA", exact=True).click()
+        page.wait_for_function("document.documentElement.lang === 'it'")  # the choice stored
         page.goto(console + "/entities/c_z999")  # an old link to an entity the registry does not have
         assert page.locator("main").inner_text().count("Nessun ente con codice IPA «c_z999» nel registro.") == 1
         assert _violations(page) == []
