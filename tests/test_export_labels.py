@@ -327,3 +327,15 @@ def test_the_reference_metadata_name_the_units_as_their_codelist_does():
         said = refmeta_text("S.4", lang)
         for code, pair in cl.UNITS.items():
             assert f"{code}: {pair[i][0].lower()}{pair[i][1:]}" in said, (lang, code, said)
+
+
+def test_the_consoles_menus_name_each_core_indicator_as_the_codelists_do_in_both_languages():
+    """One home for an indicator's name: the console's menus (``i18n.INDICATOR_LABELS``, translated by its
+    English table) read the codelists', so a renamed indicator cannot say one thing in a menu and another in
+    an export."""
+    from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
+    from warehouse.console import i18n
+
+    assert list(i18n.INDICATOR_LABELS) == [*SCORE_INDICATORS, *CATEGORY_INDICATORS]
+    for ind, italian in i18n.INDICATOR_LABELS.items():
+        assert (italian, i18n.EN[italian]) == cl.INDICATORS[ind]

@@ -4,6 +4,10 @@ from __future__ import annotations
 from flask import has_request_context, request, session
 from markupsafe import Markup
 
+from questionnaires.harmonize import CATEGORY_INDICATORS, SCORE_INDICATORS
+
+from .. import codelists
+
 LANGS = ("it", "en")
 
 EN = {
@@ -340,8 +344,9 @@ EN.update({  # why a value is absent (data.ABSENT): the dash's title, the legend
 
 EN.update({"Con tutti i periodi, frequenza {f}:": "With all periods, frequency {f}:"})  # the Exports page
 
-INDICATOR_LABELS = {"satisfaction": "Soddisfazione", "ease": "Facilità", "clarity": "Chiarezza", "speed": "Rapidità",
-                    "trust": "Fiducia", "task_completed": "Completamento"}
+#: The core indicators' names as the menus give them (Italian; :data:`EN` translates): the codelists' own
+#: (:data:`warehouse.codelists.INDICATORS`), one home for every page, export and API.
+INDICATOR_LABELS = {ind: codelists.INDICATORS[ind][0] for ind in SCORE_INDICATORS + CATEGORY_INDICATORS}
 
 
 def lang() -> str:
