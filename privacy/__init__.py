@@ -18,7 +18,7 @@ country by mod-97, Italian also by shape; spaces, double spaces, dashes; replace
 ``CARTA`` payment cards (Luhn); ``PIVA`` partita IVA (office code and check digit); ``TS``
 tessera sanitaria (20 digits from 80380, or any number after "tessera sanitaria"); ``PRATICA`` the
 number of a citizen's own file after "pratica", "protocollo", "domanda", … (its office could tell who
-wrote the comment); ``NASCITA`` a date of birth after "nato/nata", "born", "geboren", …; ``DOCUMENTO``
+wrote the comment), and a booking's code of letters and digits (:mod:`privacy.bookings`); ``NASCITA`` a date of birth after "nato/nata", "born", "geboren", …; ``DOCUMENTO``
 identity-document numbers (after "carta d'identità", "passaporto", "patente", … or in the CIE
 and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZZO`` street
 addresses with a civic number, in Italian, German, French, Slovenian and English forms, and a house on a road by its

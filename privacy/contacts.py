@@ -233,7 +233,7 @@ _FOREIGN_ADDRESS_RE = re.compile(
 # europa 45"): after such a lead-in a lower-case street name needs no comma or "n." before its number, and
 # "via" may be "v." and the name begin with an initial ("abito in v. Roma 12", "abito in via g. verdi 3").
 _HOME_LEAD = (r"(?i:abit(?:o|a|iamo|ano|ato|ata|azione)|resident[ei]|residenza|domicili(?:o|ato|ata)|indirizzo"
-              r"|viv[oe]|viviamo|vivono|casa\s+mia|(?:mia|nostra)\s+casa|sto|stiamo|stanno)")
+              r"|viv[oe]|viviamo|vivono|casa(?:\s+(?:mia|nostra))?(?=\s+(?:in|a|al|alla|di|è|e['’])\s)|sto|stiamo|stanno)")
 _HOME_RE = re.compile(rf"(?<!\w){_HOME_LEAD}(?:\s*(?i:in|a|al|alla|presso|è|e'|di|casa|:|,))*\s+"
                       rf"(?P<addr>(?:{_STREET}\s+|(?i:v\.)\s?)(?:[{_LOW}{_UP}]\.\s?)?{_LOW_NAME}\s+{_CIVIC}{_NOT_CIVIC}(?!\w))")
 
@@ -269,6 +269,10 @@ _NOT_STREET = frozenset("""email mail e-mail web internet telefono telefonica te
 online chat zoom teams skype fax portale sito formazione aggiornamento laurea studi base avanzato intensivo serale
 livello modulo lezione esame anno statale provinciale regionale comunale""".split())
 _LEAD_PARTICLES = frozenset("di per da in a con su del della dei degli delle al alla".split())
+#: what a course teaches: "corso inglese 2 non è partito", "corso yoga 2 pieno," (round 20) are a course and its level
+COURSES = frozenset("""inglese italiano francese tedesco spagnolo cinese arabo russo informatica computer nuoto yoga
+pilates cucina ginnastica musica pittura teatro danza fotografia disegno chitarra pianoforte preparto pre-parto
+sicurezza antincendio haccp primo secondo terzo""".split())
 
 
 def _bare(m: re.Match) -> bool:
@@ -276,14 +280,15 @@ def _bare(m: re.Match) -> bool:
     street = m.group(0).split(None, 1)[0].lower()
     if any(w in _NOT_STREET for w in words):
         return False
-    if street == "corso" and words[0] in _LEAD_PARTICLES:
-        return False  # "corso di inglese 2"
+    if street == "corso" and (words[0] in _LEAD_PARTICLES or words[0].lower() in COURSES):
+        return False  # "corso di inglese 2", "corso yoga 2 pieno,"
     return _civic(m)
 
 
 #: what stands at a street without being anyone's home: "la scuola di via manzoni 2" is the school's address
 _PUBLIC_PLACES = frozenset("""scuola scuole asilo nido ufficio uffici sede sportello farmacia ospedale ambulatorio poliambulatorio
-biblioteca fermata cantiere cantieri lavori parcheggio comune municipio chiesa parrocchia posta caserma distretto""".split())
+biblioteca fermata cantiere cantieri lavori parcheggio comune municipio chiesa parrocchia posta caserma distretto
+salute""".split())  # "la casa della salute di via roma 3" (round 20)
 
 
 def _of_street(m: re.Match) -> bool:

@@ -16,7 +16,7 @@ _CRED_LEAD = (r"(?i:password(?:['’]s)?|passw(?:or)?d|pwd|psw|pw|(?<!green\s)(?
               r"|(?<!numero\s)(?<!codice\s)(?<!cod\.\s)(?<!n\.\s)(?P<utente>utente)(?=\s*:?\s*\S*[\d._])|(?P<codice>codice)(?=[^.!?\n]{0,40}sms)|(?P<grouped>codice)(?=[^.!?\n\d]{0,40}\d{2,4}[ ]\d{2,4}(?!\d))|parola\s+(?:chiave|d['’]ordine)|pin|puk|otp|cvv2?|cvc|cv2"
               r"|(?:sms|mail|e-mail|messaggio)\s+con\s+(?:il\s+)?codice"
               r"|codice\s+(?:otp|pin|di\s+accesso|di\s+sicurezza|segreto|di\s+verifica)"
-              r"|username|user\s?name|user\s?id|nick\s?name|nick(?=\s*:)|nome\s+utente|login|account|credenziali"
+              r"|token|username|user\s?name|user\s?id|nick\s?name|nick(?=\s*:)|nome\s+utente|login|account|credenziali"
               r"|utente(?=\s+(?:spid|cie|inps|inail|pec|del\s+portale))|(?:codice|utenza|identificativo)(?=\s+(?:spid|cie))"
               r"|spid(?=\s*(?::|è|e['’])\s*(?!v?\d+(?:\.\d+)*(?![^\s,;]))[^\s,;]*[\d._])|id\s+utente"
               r"|kennwort|passwort|benutzername|mot\s+de\s+passe|identifiant|geslo|uporabni[šs]ko\s+ime)")
@@ -28,6 +28,16 @@ _CRED_FILL = (r"(?:\s+(?i:inps|spid|cie|inail|dispositivo|della\s+carta|del\s+ba
 _CRED_RE = re.compile(rf"(?<!\w){_CRED_LEAD}(?P<fill>{_CRED_FILL})"
                       r"(?P<mark>\s*[:=]\s*|\s+(?i:è|e'|era|sono|is|ist|lautet|est|je)\s+|\s+)"
                       r"(?P<secret>\d{2,4}(?:[ ]\d{2,4})+(?!\w)|[^\s,;]{3,64}?)(?=\)*(?:[\s,;]|[.!?]*(?:\s|$)))")
+
+
+#: a JSON Web Token pasted from a browser (header, payload, signature: "eyJhbGciOi….eyJzdWIi….sig"), with or without a
+#: word before it (round 20): a session, and its payload names the person
+_JWT_RE = re.compile(r"(?<![\w-])eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*(?![\w.-])")
+
+
+def jwts(text: str, counts: Counter) -> str:
+    """A JSON Web Token anywhere in ``text``: ``[CREDENZIALI]`` (the caller runs it when "eyJ" is in the text)."""
+    return scan(_JWT_RE, text, "CREDENZIALI", lambda m: True, counts)
 
 
 #: after "password è" / "password:", what says how it is rather than what it is

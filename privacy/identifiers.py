@@ -260,7 +260,7 @@ def plates(text: str, counts: Counter) -> str:
 #: The payments and bookings of the services' own types too: a pagoPA notice ("avviso pagoPA", its
 #: IUV, the "bollettino"), a tax-payer's code, a fine's "verbale", an invoice or receipt, a CUP booking,
 #: an electronic prescription's NRE — each held by the office that reads the comment.
-_CASE_LEAD = (r"(?i:pratic(?:he|a|e)|protocoll[oi]|prot\.|istanz[ae]|fascicol[oi]|domand[ae]|richiest[ae]|segnalazion[ei]"
+_CASE_LEAD = (r"(?i:pratic(?:he|a|e)|protocoll[oi]|prot\.?|istanz[ae]|fascicol[oi]|domand[ae]|richiest[ae]|segnalazion[ei]"
               r"|ticket|codice\s+(?:pratica|richiesta|domanda|cliente|utente)|matricola|matr\.|utenza|r\.\s?g\.|cila|scia"
               r"|cartell[ae](?:\s+(?:clinica|esattoriale|sanitaria|di\s+pagamento))?|tessera(?:\s+(?:elettorale|associativa))?"
               r"|pod|pdr|contator[ei]|posizion[ei](?:\s+(?:assicurativa|contributiva))?|ricett[ae]|cliente"

@@ -5,7 +5,7 @@ a street and its number is the writer's address. :mod:`privacy.contacts` takes a
 only when the number ends the address ("piazza duomo 3."), because inside a sentence "via roma 3 giorni fa" counts;
 at the comment's start the number is taken unless a count, "e" or "o" follows ("via roma 3 volte", "corso base 2 e 3"
 stay), and a way or a course is no street ("via email 2 …", "corso di inglese 2 …", "corso inglese 2 …": the
-words of :func:`privacy.contacts._bare` and :data:`_COURSES`). Run before the other address passes, so a flat's
+words of :func:`privacy.contacts._bare`, :data:`privacy.contacts.COURSES` among them). Run before the other address passes, so a flat's
 number or a CAP after it goes with it. ``(text, counts) -> text``, as in :mod:`privacy.identifiers`; the caller runs
 it only when the comment starts with "v", "p", "c" or "l".
 """
@@ -22,16 +22,8 @@ _OPENING_RE = re.compile(
     rf"\A\s*(?i:via|viale|piazza|piazzale|corso|largo|vicolo)\s+(?P<name>[{_LOW}][{_LOW}'’]*(?:\s+[{_LOW}][{_LOW}'’]*){{0,2}})"
     rf"\s+{_CIVIC}{_NOT_CIVIC}(?=\s+(?!(?:volte|ore|minuti|giorni|mesi|anni|settimane|euro|persone|km|metri|e|o|ed|x)\b)"
     r"[a-zà-ù])")
-#: what a course teaches: "corso inglese 2 non è partito" is a course, its level
-_COURSES = frozenset("""inglese italiano francese tedesco spagnolo cinese arabo russo informatica computer nuoto yoga
-pilates cucina ginnastica musica pittura teatro danza fotografia disegno chitarra pianoforte preparto pre-parto
-sicurezza antincendio haccp primo secondo terzo""".split())
-
-
-def _opening(m: re.Match) -> bool:
-    return _bare(m) and not (m.group(0).split()[0].lower() == "corso" and m.group("name").split()[0] in _COURSES)
 
 
 def opening_streets(text: str, counts: Counter) -> str:
     """The street and civic number opening ``text``, as ``[INDIRIZZO]`` (module docstring)."""
-    return scan(_OPENING_RE, text, "INDIRIZZO", _opening, counts)
+    return scan(_OPENING_RE, text, "INDIRIZZO", _bare, counts)

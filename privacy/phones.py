@@ -27,10 +27,17 @@ _SERVICE_NUMBERS = frozenset((phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbe
 _PUBLIC_NUMBERS = frozenset(("060606", "020202", "06164164", "066001"))
 
 
+#: a Rome or Milan landline of six digits in all ("06 6008", "02 8888"): a homes' line there has eight digits or more
+#: (round 20: "ho chiamato lo 06 6008 per ore" lost its number), so such a short one is an office's switchboard
+_SHORT_CITY = ("06", "02")
+
+
 def _service(number: phonenumbers.PhoneNumber) -> bool:
     """A number of a service, not of a person: toll-free, shared-cost, premium-rate, or a municipality's."""
-    return (phonenumbers.number_type(number) in _SERVICE_NUMBERS
-            or phonenumbers.national_significant_number(number) in _PUBLIC_NUMBERS)
+    if phonenumbers.number_type(number) in _SERVICE_NUMBERS:
+        return True
+    national = phonenumbers.national_significant_number(number)
+    return national in _PUBLIC_NUMBERS or len(national) <= 6 and national[:2] in _SHORT_CITY
 
 
 #: a chain of three digit groups or more ("06 1234 5678 10", "02.8765.4321 45 2025"): libphonenumber reads

@@ -33,6 +33,9 @@ DOCUMENT_WORDS = frozenset("""documento documenti allegato allegati certificato 
 pagamento pagamenti multa multe bolletta bollette dokument dokumente documents document termin termine
 appointments appointment certificat certificats payments paiements zahlungen dokumenti""".split())
 _FORMS = frozenset("730 740 750 760 770".split())
+#: path words after which the next segment is a token sent to one person (a link to confirm, reset, activate)
+TOKEN_WORDS = frozenset("""conferma confirm confirmation verifica verify attiva attivazione activate activation reset
+invito invite token t s share condividi accesso magic""".split())
 _ANY_WORDS = ACCOUNT_WORDS | RECORD_WORDS | DOCUMENT_WORDS
 #: letters then 1-4 digits, as handles are made ("zanchettin85", "mrossi_1985"), the letters no Italian word
 #: (:func:`privacy.lexicon.lemma`: "pagina3", "fase2" stay) and no code of a service (:data:`_CODES`)
@@ -93,6 +96,23 @@ def _named_slug(segment: str) -> bool:
                                         for p in parts[:-1]) and parts[-1].isalpha()
 
 
+def _person_slug(segment: str) -> bool:
+    """With no account word before it, a person's name joined by "-" (round 20: "/servizi/anna-maria-russo",
+    "/x/giuseppe-verdi-87"): one to three listed given names that are no common word, then a listed surname — or
+    any last word after two given names or before a user's digits (two, or a year of birth 19xx); a place's or a
+    title's word first ("teatro-giuseppe-verdi", "festa-di-san-giuseppe") or a given name that is a word
+    ("rosa-dei-venti") keeps it a page's slug."""
+    parts = segment.split("-")
+    digits = parts[-1].isdigit() and (len(parts[-1]) == 2 or len(parts[-1]) == 4 and parts[-1][:2] == "19")
+    if digits:
+        parts = parts[:-1]
+    if not 2 <= len(parts) <= 4 or not parts[-1].isalpha():
+        return False
+    if not all(p.capitalize() in GIVEN_NAMES and p.lower() not in WORD_NAMES for p in parts[:-1]):
+        return False
+    return digits or len(parts) > 2 or parts[-1].lower() in SURNAMES
+
+
 def _named_join(segment: str) -> bool:
     """Words joined by "." or "_" (an e-mail's local part: "mario.rossi", "m_rossi", "giulia.b") one of
     which is a listed name or an initial and a surname, and whose last part is no file extension."""
@@ -141,7 +161,22 @@ def _random(segment: str) -> bool:
     return 4 * changes >= len(body) and "d" in kinds
 
 
-def identifies(segment: str, after_account: bool, after_record: bool = False, after_document: bool = False) -> bool:
+def _short_random(segment: str, after_token: bool) -> bool:
+    """A token of 8 to 15 characters (round 20: "/conferma/Xy7Kp2Qw"): upper case, lower case and digits, changing
+    between them at two pairs in three or more ("Win10Pro", "CartaIdentita" change seldom); after a word that leads
+    to a token (:data:`TOKEN_WORDS`: "/reset/ab12cd34ef") 6 characters or more, letters and digits changing at one
+    pair in three."""
+    if not (6 if after_token else 8) <= len(segment) < 16 or not segment.isalnum() or not segment.isascii():
+        return False
+    kinds = ["u" if c.isupper() else "l" if c.islower() else "d" for c in segment]
+    changes = sum(1 for a, b in zip(kinds, kinds[1:]) if a != b)
+    if after_token:
+        return "d" in kinds and ("u" in kinds or "l" in kinds) and 3 * changes >= len(segment)
+    return len(set(kinds)) == 3 and 3 * changes >= 2 * (len(segment) - 1)
+
+
+def identifies(segment: str, after_account: bool, after_record: bool = False, after_document: bool = False,
+               after_token: bool = False) -> bool:
     if "." in segment:  # a file named after its owner or its number: "zanchettin85.pdf", "12345.pdf"
         stem, ext = segment.rsplit(".", 1)
         if stem and ext.lower() in _EXTENSIONS and ext.lower() not in _DOMAINS:
@@ -158,6 +193,10 @@ def identifies(segment: str, after_account: bool, after_record: bool = False, af
     if len(segment) >= 16 and (_TOKEN.fullmatch(segment) and _DIGIT.search(segment) or _random(segment)
                                 or segment.startswith("eyJ") and _JWT.fullmatch(segment)):
         return True  # a hex token or a UUID, a base64 token (round 19), a JWT (round 19)
+    if _short_random(segment, after_token):
+        return True  # a short token (round 20)
+    if "-" in segment and _person_slug(segment):
+        return True  # a person's name with no account word before it (round 20)
     digits = _DIGIT.search(segment)
     if digits and _LONG_DIGITS.search(segment, digits.start()):
         return True
@@ -181,7 +220,8 @@ def mark_segments(parts: list[str], step: int = 1) -> int:
     previous = ""
     for i in range(0, len(parts), step):
         segment = parts[i]
-        if segment and identifies(segment, previous in ACCOUNT_WORDS, previous in RECORD_WORDS, previous in DOCUMENT_WORDS):
+        if segment and identifies(segment, previous in ACCOUNT_WORDS, previous in RECORD_WORDS, previous in DOCUMENT_WORDS,
+                                  previous in TOKEN_WORDS):
             parts[i] = "[ID]"
             ids += 1
         elif previous in _ANY_WORDS and len(segment) == 4 and segment[:2] in ("19", "20") and segment.isdigit():

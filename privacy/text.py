@@ -28,7 +28,8 @@ from .word_names import gate as word_gate, word_names
 from .roads import kilometres
 from .endings import ACCOUNT_WORDS, GATE as ENDING_WORDS, account_endings
 from .roles import COURTESY_WORDS, ROLE_WORDS, STAFF_WORDS, courtesy_names, role_names, staff_names
-from .credentials import credentials
+from .credentials import credentials, jwts
+from .bookings import GATE as BOOKING_WORDS, bookings
 from .links import links
 from .identifiers import (birth_dates, cadastral, cards, case_numbers, codici_fiscali, documents, ibans, partite_iva,
                           plates, protocol_marks, tax_numbers, tessere)
@@ -81,14 +82,14 @@ _STREET_WORDS = ("via", "v. ", "v.le", "piazz", "p.zza", "p.za", "p.le", "corso"
 _DIGIT_WORDS = ("uno", "due", "quattro", "cinque", "sei", "sette", "otto", "nove")
 _DOC_WORDS = ("passaporto", "identit", "c.i.", "cie", "document", "patente", "soggiorno", "permesso n", "passport", "reisepass",
               "ausweis", "passeport", "potni list", "izkaznica")
-_CASE_WORDS = ("pratic", "protocoll", "prot.", "istanz", "fascicol", "domand", "richiest", "segnalazion", "ticket",
+_CASE_WORDS = ("pratic", "protocoll", "prot.", "prot ", "istanz", "fascicol", "domand", "richiest", "segnalazion", "ticket",
                "case", "reference", "ref.", "application", "file", "aktenzeichen", "az.", "antrag", "vorgang",
                "geschäftszahl", "geschaftszahl", "dossier", "demande", "référence", "reference", "zadev", "vlog", "zahtev",
                "matricola", "matr.", "utenza", "codice cliente", "codice utente", "r.g.", "r. g.", "cila", "scia",
                "avvis", "iuv", "bollettin", "contribuente", "verbal", "fattur", "ricevut", "prenotazion", "nre",
                "utente", "cartell", "tessera", "pod", "pdr", "contator", "posizion", "ricett", "cliente", "pagamento",
                "conto", "c/c", "isee-", "mult", "polizz", "sinistr", "infortun", "pazient", "certificat", "ordin")
-_CRED_WORDS = ("credenzial", "puk", "cvv", "cvc", "cv2", "sms con", "mail con", "messaggio con", "utente ", "utente:", "spid", "codice spid", "codice cie", "utenza spid", "identificativo spid", "pass", "pwd", "pw", "psw", "mdp", "sms", "parola chiave", "parola segreta", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
+_CRED_WORDS = ("credenzial", "token", "puk", "cvv", "cvc", "cv2", "sms con", "mail con", "messaggio con", "utente ", "utente:", "spid", "codice spid", "codice cie", "utenza spid", "identificativo spid", "pass", "pwd", "pw", "psw", "mdp", "sms", "parola chiave", "parola segreta", "parola d", "pin", "otp", "codice di", "codice segreto", "user",
                "nome utente", "nickname", "nick name", "nick:", "login", "account", "kennwort", "benutzer", "mot de passe", "identifiant", "geslo",
                "uporabni")
 _BIRTH_WORDS = ("nat", "classe", "sono del", "nascita", "dob", "d.o.b", "birth", "born", "geboren", "geburtsdatum", "née", "nee ", "né ",
@@ -131,6 +132,8 @@ def _redact(text: str, counts: Counter) -> str:
         text = links(text, counts, _path_redactor())  # as a page path, its "/" and "&" kept ("/pratiche/45678" → "/pratiche/[ID]")
     if _has(low, _CRED_WORDS) or "codice" in low and _GROUPED.search(text):  # first: a password may look like anything below ("Mario1980", an e-mail)
         text = credentials(text, counts)
+    if "eyJ" in text:  # a JSON Web Token with no word before it (round 20)
+        text = jwts(text, counts)
     if _has(low, _EMAIL_WORDS):
         text = emails(text, counts)
     if has_social(low):  # before the digits: "wa.me/393331234567" is a profile, whole
@@ -159,6 +162,8 @@ def _redact(text: str, counts: Counter) -> str:
             text = tax_numbers(text, counts)
         if digits >= 3 and _has(low, _CASE_WORDS):
             text = case_numbers(text, counts)
+        if _has(low, BOOKING_WORDS):  # "codice prenotazione ABX9KQ": a booking's code with one digit (round 20)
+            text = bookings(text, counts)
         if _has(low, _BIRTH_WORDS):  # one digit is enough: "nata il 3 marzo"
             text = birth_dates(text, counts)
         if digits >= 5 and (text != low or _has(low, _DOC_WORDS)):

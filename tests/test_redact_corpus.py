@@ -638,7 +638,7 @@ CORPUS = [
     ('voto 10 a Nadia', 'voto 10 a [NOME]'),
     ('Ciro sei un mito', '[NOME] sei un mito'),
     ('Ciro il migliore', '[NOME] il migliore'),
-    ('ho chiamato il numero 06 6868 e mi ha risposto Lucia', 'ho chiamato il numero [PHONE] e mi ha risposto [NOME]'),
+    ('ho chiamato il numero 06 6868 e mi ha risposto Lucia', 'ho chiamato il numero 06 6868 e mi ha risposto [NOME]'),
     ('lo sportello di Giulia è il migliore', 'lo sportello di [NOME] è il migliore'),
     ('grazie alle ragazze, Elisa e Chiara', 'grazie alle ragazze, [NOME] e [NOME]'),
     ('Elisa e Chiara del front office', '[NOME] e [NOME] del front office'),

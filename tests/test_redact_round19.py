@@ -22,7 +22,8 @@ KEPT = None  #: the comment comes through unchanged
 
 #: a page path as it is kept (its query string and fragment dropped by the collector): tokens and path parameters
 PATHS_19 = [
-    ("/api/sessione/eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJSU1NNUkEifQ.sig123abcXYZ", "/api/sessione/[ID]"),
+    # round 20: a JWT is a [CREDENZIALI] wherever it is written (the text pass types it before the segments are judged)
+    ("/api/sessione/eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJSU1NNUkEifQ.sig123abcXYZ", "/api/sessione/[CREDENZIALI]"),
     ("/verifica-email/aGVsbG8ud29ybGRAZXhhbXBsZS5jb20", "/verifica-email/[ID]"),
     ("/confirm/MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=", "/confirm/[ID]"),
     ("/reset/SplxlOBeZQQYbYS6WxSbIA/conferma", "/reset/[ID]/conferma"),
@@ -70,8 +71,8 @@ PLAIN_PATHS_19 = [
     "/it/Servizi/CartaIdentita2024", "/documenti/DGR_N_1234_2024_allegatoA.pdf", "/eventi/bonus-energia-2024",
     "/amministrazione-trasparente/bandi-di-gara-e-contratti", "/tributi?code=IT&state=aperti", "/pagina;lang=it",
     "/app#/servizi/anagrafe", "/opendata/dataset/popolazione-residente-2023.csv",
-    "/profilo/modifica-password", "/profilo/rosa-dei-venti", "/account/nuovo-utente", "/servizi/anna-maria-russo",
-]
+    "/profilo/modifica-password", "/profilo/rosa-dei-venti", "/account/nuovo-utente",
+]  # round 20: "/servizi/anna-maria-russo" is an [ID] (tests/test_redact_round20.py)
 
 CORPUS_19 = [
     # a site's path written without "http" or "www." (round 18's leftover)
