@@ -11,7 +11,8 @@ widened only when the χ² over-dispersion test rejects (``method`` says which l
 **mean** is compared only when every unit's answers come from one scale, instrument, wording and
 series: otherwise :func:`warehouse.comparability.guard` refuses (HTTP 422 with the ``reason``).
 Ranks are empirical-Bayes ranks with 95 % intervals and ties (:func:`warehouse.ranking.eb_ranking`);
-with τ̂² = 0 no ranks are given. "Significantly above/below" is the Benjamini–Hochberg flag
+with τ̂² = 0 no ranks are given; with fewer than 3 published units nothing is shrunk (each unit's own value and
+interval) and two units' ``ranking.difference`` is the direct test of their difference. "Significantly above/below" is the Benjamini–Hochberg flag
 (:func:`warehouse.ranking.fdr_flags`); the funnel position stays as a descriptive aid.
 """
 from __future__ import annotations
@@ -41,6 +42,14 @@ MIN_UNITS = 5
 #: stays the national pool of the service type (docs/methodology.md §7). Every other filter
 #: (instrument, scale, channel, questionnaire) defines the measure and applies to the benchmark too.
 UNIT_FILTERS = ("region", "pa_type", "entity", "service")
+#: The ranking's note: with 3 or more units, and with fewer (no shrinkage: docs/methodology.md §9).
+NOTE = ("ranks of empirical-Bayes estimates with 95% rank intervals; equal published estimates share a rank; "
+        "'significant' is the Benjamini-Hochberg FDR flag (q < 5%) over all units")
+FEW_NOTE = ("fewer than 3 units: no empirical-Bayes shrinkage (with two units the spread between units cannot be "
+            "estimated, and shrinking would follow an assumption, not the data): each unit's estimate and 95% interval "
+            "are its own value's, its rank and rank interval follow from them; with two units 'difference' is the "
+            "direct test of the higher value minus the lower (95% interval, two-sided p), the rank interval a single "
+            "place exactly when p < 5%")
 #: Both measures (a share in %, a score) live on 0–100: the normal EB interval of a unit near either
 #: end (a small unit at 100 %, say) is cut there; the ranks use the model's own interval.
 SCALE = (0.0, 100.0)
@@ -170,10 +179,22 @@ def compare(con, cut: Cut, measure: str = "positive_share", overdispersion: str 
         funnel[f"upper_{key}"] = nums(curve[key][1][keep])
     test = {k: (_num(v, 4) if isinstance(v, float) else v) for k, v in f["test"].items()}
     ranking = {"ranked": ranks["ranked"], "reason": ranks["reason"], "mu": _num(ranks["mu"]),
-               "tau2": _num(ranks["tau2"], 4),
-               "note": "ranks of empirical-Bayes estimates with 95% rank intervals; equal published estimates share a "
-                       "rank; 'significant' is the Benjamini-Hochberg FDR flag (q < 5%) over all units"}
+               "tau2": _num(ranks["tau2"], 4), "shrinkage": ranks["shrinkage"],
+               "difference": _difference(ranks["difference"], pub[level].tolist()),
+               "note": NOTE if ranks["shrinkage"] else FEW_NOTE}
     return {**body, "method": f["method"], "test": test, "ranking": ranking, "units": out, "funnel": funnel}
+
+
+def _difference(d: dict | None, codes: list) -> dict[str, Any] | None:
+    """Two units' direct comparison (:func:`warehouse.ranking.eb_ranking`'s ``difference``), the higher
+    published value first: ``{units: [higher, lower], estimate (≥ 0), ci, z, p_value, significant}``."""
+    if d is None:
+        return None
+    sign = 1.0 if d["estimate"] >= 0 else -1.0
+    ci = sorted((sign * d["lower"], sign * d["upper"]))
+    return {"units": codes if sign > 0 else codes[::-1], "estimate": _num(sign * d["estimate"]),
+            "ci": [_num(ci[0]), _num(ci[1])], "z": _num(abs(d["z"]), 3), "p_value": _num(d["p_value"], 4),
+            "significant": bool(d["p_value"] < 0.05)}
 
 
 def benchmark_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:

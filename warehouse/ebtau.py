@@ -13,7 +13,8 @@ and v(τ) the unit's conditional posterior mean and variance given τ. The τ po
 of :data:`COARSE` points (more with few units: :data:`CELLS` / units) from 0 to :data:`SPAN` × (the spread of
 the estimates + their largest standard error), then on :data:`GRID` (or CELLS / units) points over the part
 of it that holds its mass (deterministic; with fewer than 3 units a
-flat prior on τ gives no proper posterior and nothing is integrated).
+flat prior on τ gives no proper posterior and nothing is integrated: :func:`warehouse.ranking.eb_ranking` then
+shrinks nothing, docs/methodology.md §9).
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from .. import cube
 from ..changes import CHANGE_WORDS, compare, fdr_verdicts, previous_period  # noqa: F401  (CHANGE_WORDS re-exported)
 from ..compare import LEVELS, MIN_UNITS
 from ..comparability import QueryError, declared
+from ..numbers import number
 from ..rollup import MODULE_INDICATORS
 from .data import (SHARE_COLUMNS, Chart, breakdown, cell, check_codes, ci_band, code_label, coverage_text,
                    indicator_arg, indicator_label, measure_arg, num, period_choice, region_label, table, type_label)
@@ -101,6 +102,10 @@ UNIT_NOTES = {
                           "({f}): senza filtri si vedono tutti gli enti.",
         "few": "Con meno di {n} enti pubblicati un funnel plot non è informativo: ecco la tabella.",
         "lone": "Meno di 2 enti pubblicati: non c'è nulla da confrontare né da ordinare.",
+        "pair": "Due soli enti pubblicati: la stima e l'intervallo di ciascuno sono i suoi, senza stime "
+                "empirical-Bayes (con due enti la variabilità tra enti non si può stimare e la contrazione "
+                "dipenderebbe da un'ipotesi, non dai dati). Il confronto è la loro differenza; l'intervallo del rango "
+                "è un solo posto soltanto se la differenza è significativa.",
         "hidden": "Nessun valore pubblicato tra gli enti scelti (meno di {n} risposte: oscurato): il funnel non ha "
                   "punti da disegnare. La tabella dice lo stato di ciascuno.",
         "unranked": "Nessuna graduatoria: non c'è evidenza di differenze tra gli enti (varianza tra enti stimata "
@@ -114,6 +119,10 @@ UNIT_NOTES = {
                           "senza filtri si vedono tutti i servizi.",
         "few": "Con meno di {n} servizi pubblicati un funnel plot non è informativo: ecco la tabella.",
         "lone": "Meno di 2 servizi pubblicati: non c'è nulla da confrontare né da ordinare.",
+        "pair": "Due soli servizi pubblicati: la stima e l'intervallo di ciascuno sono i suoi, senza stime "
+                "empirical-Bayes (con due servizi la variabilità tra servizi non si può stimare e la contrazione "
+                "dipenderebbe da un'ipotesi, non dai dati). Il confronto è la loro differenza; l'intervallo del rango "
+                "è un solo posto soltanto se la differenza è significativa.",
         "hidden": "Nessun valore pubblicato tra i servizi scelti (meno di {n} risposte: oscurato): il funnel non ha "
                   "punti da disegnare. La tabella dice lo stato di ciascuno.",
         "unranked": "Nessuna graduatoria: non c'è evidenza di differenze tra i servizi (varianza tra servizi "
@@ -192,8 +201,11 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
     test = body.get("test") or {}
     # the units the comparison was fitted on: every published unit of the type, whatever the filters
     published = test.get("units") or sum(1 for r in rows if r["value"] is not None)
+    difference = pair_note(ranking.get("difference"), names, lang) if published == 2 else ""
     if published < 2:
         ranking_note = _(words["lone"]) if rows else ""
+    elif published == 2 and not ranking.get("shrinkage", True):  # their own figures, and the unranked note
+        ranking_note = _(words["pair"]) + ("" if ranking.get("ranked") else " " + _(words["unranked"]))
     elif not ranking.get("ranked"):
         ranking_note = _(words["unranked"])
     else:
@@ -205,6 +217,7 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
         trend.note = _(TYPE_NOT_ASKED_NOTE)
     widened = str(body.get("method") or "").startswith("normal_") and test.get("phi") is not None
     return {"code": code, "label": type_label(code, lang), "ranking_note": ranking_note, "units_published": published,
+            "difference": difference, "difference_significant": bool((ranking.get("difference") or {}).get("significant")),
             "phi": num(test.get("phi"), 2) if widened else None,
             "phi_test": {"statistic": num(test.get("statistic"), 1), "df": test.get("df"),
                          "replicates": test.get("replicates"), "p_value": test.get("p_value")} if widened else None,
@@ -215,6 +228,19 @@ def service_type_page(con, settings, args, lang, code: str, names: dict[str, str
             "charts": [Chart("funnel", "Funnel plot", columns, rows, plot, note=note), trend,
                        *breakdown(con, settings, indicator, filters, per,
                                   not_asked="" if asked else _(TYPE_NOT_ASKED_NOTE))]}
+
+
+def pair_note(d: dict | None, names: dict[str, str], lang: str) -> str:
+    """Two units' direct comparison in words (:func:`warehouse.compare.compare`'s ``ranking.difference``):
+    the higher minus the lower, its 95% interval and two-sided p, significant or not at 5%."""
+    if not d or d.get("estimate") is None:
+        return ""
+    a, b = (f"{names.get(u) or u} ({u})" if names.get(u) else u for u in d["units"])
+    n = lambda v, k=1: number(v, lang, k)  # noqa: E731
+    p = "< " + n(0.001, 3) if d["p_value"] < 0.001 else "= " + n(d["p_value"], 3)
+    verdict = _("significativa al 5%") if d["significant"] else _("non significativa: nessuna evidenza che differiscano")
+    return _("Differenza tra {a} e {b}: {d} punti (IC 95% {lo} – {hi}; p {p}): {v}.").format(
+        a=a, b=b, d=n(d["estimate"]), lo=n(d["ci"][0]), hi=n(d["ci"][1]), p=p, v=verdict)
 
 
 #: Why an entity's trend for a service type is empty when none of its services of the type asks the

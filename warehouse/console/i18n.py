@@ -343,6 +343,18 @@ EN.update({  # why a value is absent (data.ABSENT): the dash's title, the legend
 })
 
 EN.update({"Con tutti i periodi, frequenza {f}:": "With all periods, frequency {f}:"})  # the Exports page
+EN.update({  # a service type with two published units (warehouse.console.data_units: no shrinkage, their difference)
+    **{f"Due soli {p} pubblicati: la stima e l'intervallo di ciascuno sono i suoi, senza stime empirical-Bayes (con due "
+       f"{p} la variabilità tra {p} non si può stimare e la contrazione dipenderebbe da un'ipotesi, non dai dati). Il "
+       "confronto è la loro differenza; l'intervallo del rango è un solo posto soltanto se la differenza è significativa.":
+       f"Only two published {e}: each one's estimate and interval are its own, with no empirical-Bayes estimates (with "
+       f"two {e} the variability between {e} cannot be estimated, and shrinking them would follow an assumption, not "
+       "the data). The comparison is their difference; the rank interval is a single place only if the difference "
+       "is significant." for p, e in (("enti", "entities"), ("servizi", "services"))},
+    "Differenza tra {a} e {b}: {d} punti (IC 95% {lo} – {hi}; p {p}): {v}.":
+        "Difference between {a} and {b}: {d} points (95% CI {lo} – {hi}; p {p}): {v}.",
+    "significativa al 5%": "significant at 5%",
+    "non significativa: nessuna evidenza che differiscano": "not significant: no evidence that they differ"})
 
 #: The core indicators' names as the menus give them (Italian; :data:`EN` translates): the codelists' own
 #: (:data:`warehouse.codelists.INDICATORS`), one home for every page, export and API.
