@@ -6,7 +6,7 @@ Not the processor: the records of ``bench.processor`` (collector-like batches of
 5% duplicates, 0.5% poison) joined per batch into newline-delimited JSON and read with
 ``pyarrow.json.read_json``, as a column-wise lane would read them; then the same batches with the
 poison records left out. Prints the µs of CPU and of wall time per submission (one thread and pyarrow's pool) and how many batches pyarrow read or
-refused (with its message). docs/performance.md ("the fifth pass") quotes it. Not run by pytest
+refused (with its message). docs/performance-passes.md ("the fifth pass") quotes it. Not run by pytest
 nor by ``make bench``.
 """
 from __future__ import annotations
