@@ -5,6 +5,11 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from .vocabulary import CHANNELS, CODE, DEFAULT_LANGUAGE, DISPLAYS, ITEM_TYPES, LANGUAGES, OPS
 
+#: The longest a text item may allow: a comment of a satisfaction questionnaire (the standard's 500), with room; the
+#: redaction's passes grow faster than linearly with a comment's length (docs/questionnaires.md), so a
+#: definition may not open the processor to comments of the 16 KB a body may carry.
+MAX_TEXT_LENGTH = 1000
+
 
 class _Labels(fields.Dict):
     def __init__(self, **kw):
@@ -51,7 +56,8 @@ class _ItemSchema(Schema):
     scale_labels = fields.Dict(keys=fields.String(validate=validate.OneOf(["min", "max"])), values=_Labels())
     options = fields.List(fields.Nested(_OptionSchema))
     show_if = fields.Nested(_ConditionSchema)
-    max_length = fields.Integer(strict=True, validate=validate.Range(min=1))
+    max_length = fields.Integer(strict=True, validate=validate.Range(
+        min=1, max=MAX_TEXT_LENGTH, error=f"Must be between 1 and {MAX_TEXT_LENGTH} characters."))
     hint = _Labels()
     display = fields.String(validate=validate.OneOf(sorted(DISPLAYS)))
 

@@ -135,6 +135,7 @@ def test_harmonization_maps_onto_0_100(cx_core):
     (lambda d: d["items"][5].update(type="slider"), "item 'task'"),
     (lambda d: d["harmonization"]["trust"].update(item="confidence"), "harmonization 'trust'"),
     (lambda d: d.pop("id"), "id"),
+    (lambda d: d["items"][8].update(max_length=5000), "item 'comment': max_length: Must be between 1 and 1000 characters."),
 ])
 def test_malformed_definitions_are_rejected_naming_file_item_and_problem(raw_cx_core, breakage, message):
     breakage(raw_cx_core)
