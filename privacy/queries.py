@@ -25,6 +25,7 @@ from collections import Counter
 from typing import Callable
 from urllib.parse import unquote_plus
 
+from .kinds import is_placeholder
 from .segments import ACCOUNT_WORDS, identifies, mark_segments
 
 #: a comment's redactor: text → (text redacted, count per kind)
@@ -78,7 +79,7 @@ def judge_query(query: str, counts: Counter, redact: Redactor, sep: str = "&", r
     pairs = query.split(sep)
     for i, pair in enumerate(pairs):
         name, eq, value = pair.partition("=")
-        if not eq or not value or value.startswith("["):
+        if not eq or not value or is_placeholder(value):  # "?q=[EMAIL]": replaced already; "?q=[mario.rossi@…]" read
             continue
         key = name.lower()
         if key in SECRET_KEYS or key in _SHAPED_KEYS and _shaped(value):
@@ -89,7 +90,7 @@ def judge_query(query: str, counts: Counter, redact: Redactor, sep: str = "&", r
             continue
         elif key in PERSON_KEYS:  # typed when the text passes say what it is ("?cf=[CF]", round 19), else "[ID]"
             typed = _searched(value, Counter(), redact)
-            kind = typed[1:-1] if typed.startswith("[") and typed.endswith("]") and typed.count("[") == 1 else "ID"
+            kind = typed[1:-1] if is_placeholder(typed) else "ID"
         elif identifies(value, key in ACCOUNT_WORDS and key != "id") or _target(value):
             kind = "ID"  # "?id=123": a page
         else:

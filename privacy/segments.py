@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .given_names import GIVEN_NAMES
+from .kinds import is_placeholder
 from .lexicon import lemma
 from .surnames import SURNAMES
 from .word_forms import WORD_NAMES
@@ -184,8 +185,10 @@ def identifies(segment: str, after_account: bool, after_record: bool = False, af
     if segment.isdigit():  # string tests first: most segments are words, and pay no pattern here
         return len(segment) >= 6 or ((after_account or after_record) and _short_number(segment)) \
             or (after_document and segment not in _FORMS and _short_number(segment))
-    if not segment or segment.startswith("["):
+    if not segment or is_placeholder(segment):
         return False
+    if segment[0] == "[" and segment[-1] == "]":  # "[mario-rossi]": the brackets are not the value
+        return identifies(segment[1:-1], after_account, after_record, after_document, after_token)
     if segment.isalpha():  # a plain word (most segments): a name only after an account word, no pattern
         return after_account and _is_name(segment)
     if (after_record or after_document) and _CODED.fullmatch(segment) and not _YEARS.search(segment):

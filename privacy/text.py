@@ -37,13 +37,11 @@ from .lower_names import WORDS as LOWER_NAME_WORDS, edge_names, labelled_names, 
 from .given_names import GIVEN_NAMES
 from .word_forms import WORD_NAMES
 from .first_names import AFTER_SPACE, AT_WORD_START, FIRST_WORDS, first_names
+from .kinds import PLACEHOLDERS
 from .names import listed_names, names, signed_initials
 from .thanked import (DESK_WORDS, GREETINGS, SERVED_WORDS, addressed_names, described_names, desk_names, greeted_names, served_names, signed_names,
                       thanked_names)
 
-#: every placeholder kind, for metrics labels: ``[CF]``, ``[EMAIL]``, …
-PLACEHOLDERS = ("CF", "EMAIL", "PHONE", "IBAN", "PIVA", "CARTA", "TS", "PRATICA", "NASCITA", "DOCUMENTO", "TARGA",
-                "INDIRIZZO", "NOME", "IP", "CREDENZIALI", "SOCIAL", "ID")
 
 _DIGITS = re.compile(r"\d+")
 #: digits in pairs or groups: a one-time code read out after "codice" ("il codice è 12 34 56")
