@@ -59,6 +59,13 @@ EN = {
     "da rielaborare (in attesa), rielaborato («ascolto failed replay») o archiviato («ascolto failed dismiss»).":
         "One record per dead letter, even one written more than once, with its status as “ascolto failed list” "
         "gives it: to replay (pending), replayed (“ascolto failed replay”) or dismissed (“ascolto failed dismiss”).",
+    "Una lettera «retention_gap» non è un record da rielaborare: è un intervallo di offset che la retention di Kafka "
+    "ha cancellato prima che il processore lo leggesse; i record sono persi, si archiviano una volta presa nota.":
+        "A “retention_gap” letter is no record to replay: it is a range of offsets Kafka's retention deleted before "
+        "the processor read it; the records are lost, and the letter is dismissed once noted.",
+    "Record persi (retention di Kafka)": "Records lost (Kafka retention)",
+    "{n} intervalli di offset, {p} da archiviare: non rielaborabili («ascolto failed list --reason retention_gap»)":
+        "{n} offset ranges, {p} to dismiss: not replayable (“ascolto failed list --reason retention_gap”)",
     "Celle": "Cells", "pubblicata": "published",
     "soddisfazione, mese {a}": "satisfaction, month {a}",
     "soddisfazione, mesi da {a} a {b}": "satisfaction, months {a} to {b}",
@@ -188,6 +195,8 @@ EN = {
     "record non leggibile": "unreadable record", "busta non conforme": "envelope not valid",
     "questionario sconosciuto": "unknown questionnaire", "armonizzazione non applicabile": "harmonization not applicable",
     "errore di elaborazione": "processing error",
+    "persi: cancellati dalla retention di Kafka prima di essere letti": "lost: deleted by Kafka's retention before "
+                                                                         "they were read",
     "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)":
         "Cells by status (satisfaction, month × service type × entity, with margins)",
     "metodo cell-key": "cell-key method",
