@@ -93,13 +93,22 @@ class FakeConsumer:
                  committed: dict[int, int] | None = None):
         self.topic, self.max_records = topic, max_records
         self.log = {p: [Rec(topic, p, o, k, v) for o, (k, v) in enumerate(items)] for p, items in log.items()}
-        self.committed: dict[int, int] = Committed(committed or {})
+        self.committed = committed or {}
         self.position = dict(self.committed)
         self.log_start: dict[int, int] = {}
         self.paused: set[int] = set()
         self.pauses = 0
         self.on_commit = None
         self.closed = False
+
+    @property
+    def committed(self) -> Committed:
+        """partition → committed offset (callable as ``committed(tp)``); assigning a dict keeps it callable."""
+        return self._committed
+
+    @committed.setter
+    def committed(self, offsets: dict[int, int]) -> None:
+        self._committed = Committed(offsets)
 
     def subscribe(self, topics, listener=None):
         assert topics == [self.topic]
