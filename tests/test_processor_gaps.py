@@ -8,28 +8,30 @@ and shown apart on the console's data-quality page.
 
 Tansu 0.6.0 (the local broker) applies no retention (``retention.ms`` of 500 ms: its log start is still 0
 seconds later) and answers DeleteRecords with a panic ("not yet implemented"): its log start offset never
-moves, so no committed offset can be below it. The test against it therefore lets a KafkaConsumer subclass
-say the log start Apache Kafka would report after deleting segments (``beginning_offsets``) and move a
-position below it there, as kafka-python's reset does on Kafka's OFFSET_OUT_OF_RANGE; everything else —
-the group, its commits, the fetches, the records — is the real broker's."""
+moves, so no committed offset can be below it. The test against it therefore puts a Kafka-protocol proxy
+in front of it (:mod:`tests.retention_proxy`) that answers ListOffsets and Fetch as Apache Kafka does after
+retention deleted a partition's oldest segments (the log start moved; a fetch below it OFFSET_OUT_OF_RANGE);
+the group, its commits, the records and kafka-python's own reset are real."""
 from __future__ import annotations
 
 import json
 import logging
 import re
 
+import pytest
 from click.testing import CliRunner
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
 from ascolto.cli import main as cli
+from deploy.broker import LocalBroker, ensure_topics, port_is_free
 from dataset.failed import RETENTION_GAP, letters
-from processor.clients import consumer_config
 from processor.failed import FailedStore
 from processor.gaps import GapWatch
 from tests.conftest import processor_metrics_hold, wait_for
 from tests.processor_fakes import FakeConsumer, Rec, record_value, submission
 from tests.processor_workload import response_ids
+from tests.retention_proxy import RetentionProxy
 from tests.test_processor_strategies import TOPIC, make, run_until_caught_up
 
 LOST = "ascolto_processor_records_lost_to_retention_total"
@@ -157,68 +159,52 @@ def test_the_quality_page_shows_lost_records_apart_from_letters_to_replay(tmp_pa
     assert "Records lost (Kafka retention)" in english and "1 offset ranges, 1 to dismiss" in english
 
 
-class Retaining(KafkaConsumer):
-    """kafka-python's consumer against a broker whose log start of a partition is ``log_start`` (Apache Kafka's
-    after retention or DeleteRecords; Tansu's never moves): ``beginning_offsets`` reports it, and a position below
-    it is moved to it, and records below it a fetch returned are not delivered — what Kafka's OFFSET_OUT_OF_RANGE
-    there and kafka-python's reset to the earliest offset make of it."""
-
-    log_start: dict[TopicPartition, int] = {}
-
-    def beginning_offsets(self, partitions, timeout_ms=None):
-        real = super().beginning_offsets(partitions, timeout_ms)
-        return {tp: max(offset, self.log_start.get(tp, 0)) for tp, offset in real.items()}
-
-    def poll(self, *args, **kwargs):
-        for tp in self.assignment():
-            if tp in self.log_start and self.position(tp) < self.log_start[tp]:
-                self.seek(tp, self.log_start[tp])
-        out = {}
-        for tp, records in super().poll(*args, **kwargs).items():
-            kept = [r for r in records if r.offset >= self.log_start.get(tp, 0)]
-            if kept:
-                out[tp] = kept
-            elif records:  # all of them below the log start: not there to fetch
-                self.seek(tp, self.log_start[tp])
-        return out
-
-
 def _produce(settings, n: int) -> list[dict]:
+    from questionnaires.envelope import encode_record, make_envelope
     from tests.conftest import submission as registered  # a service of the test registry
+
     subs = [registered() for _ in range(n)]
     producer = KafkaProducer(bootstrap_servers=settings.broker, acks="all")
     for s in subs:
-        producer.send(settings.topic, key=s["service"].encode(), value=record_value_of(s), partition=0)
+        value = encode_record([make_envelope(s, collector="c", device="d")])
+        producer.send(settings.topic, key=s["service"].encode(), value=value, partition=0)
     producer.flush(30)
     producer.close()
     return subs
 
 
-def record_value_of(s: dict) -> bytes:
-    from questionnaires.envelope import encode_record, make_envelope
-    return encode_record([make_envelope(s, collector="c", device="d")])
+@pytest.fixture
+def kafka_retention(settings, tmp_path):
+    """``settings`` on a broker of their own behind a :class:`RetentionProxy` (ports of 28200-28299): the proxy's
+    ``log_start`` gives the topic's partition 0 the log start Apache Kafka has after its retention."""
+    port, proxied = [p for p in range(28200, 28300) if port_is_free(p)][:2]
+    with LocalBroker(port=port, advertised_port=proxied, log_path=tmp_path / "tansu.log") as broker, \
+            RetentionProxy(proxied, port) as proxy:
+        s = settings.with_(broker=broker.bootstrap)
+        ensure_topics(broker.bootstrap, {s.topic: 1, s.dlq_topic: 1})
+        yield s, proxy
 
 
-def test_records_retention_took_from_the_real_broker_are_a_gap_at_assignment_and_while_running(
-        settings, processor_factory):
+def test_records_retention_took_are_a_gap_at_assignment_and_while_running(kafka_retention, processor_factory):
+    """Through the real client's own reset: kafka-python logs "Fetch offset 3 is out of range … Resetting offset
+    … to offset 7" and reads on from 7 — before, that INFO line was all that said 3-6 were lost."""
+    settings, proxy = kafka_retention
     tp = TopicPartition(settings.topic, 0)
     subs = _produce(settings, 10)
     group = KafkaConsumer(bootstrap_servers=settings.broker, group_id=settings.group, enable_auto_commit=False)
     group.commit({tp: OffsetAndMetadata(3, "", -1)})  # the group had read 0-2 before its outage
     group.close()
-
-    class Kafka(Retaining):
-        log_start = {tp: 7}  # retention deleted 0-6 meanwhile: 3-6 were never read
-
-    p = processor_factory(consumer_factory=lambda: Kafka(**consumer_config(settings)))
+    proxy.log_start = {0: 7}  # retention deleted 0-6 meanwhile: 3-6 were never read
+    p = processor_factory(settings)
     processor_metrics_hold(settings, f"{LOST} 4.0")
     wait_for(lambda: len(response_ids(settings.data_dir)) == 3, message="the records after the log start written")
     assert sorted(response_ids(settings.data_dir)) == sorted(s["submission_id"] for s in subs[7:])
-    Kafka.log_start = {tp: 15}  # while it runs: 10-14 deleted before it fetched them
+    proxy.log_start = {0: 15}  # while it runs: 10-14 deleted before it fetched them
     later = _produce(settings, 8)
     processor_metrics_hold(settings, f"{LOST} 9.0")
     wait_for(lambda: len(response_ids(settings.data_dir)) == 6, message="the records after the new log start")
     assert sorted(response_ids(settings.data_dir)) == sorted(s["submission_id"] for s in subs[7:] + later[5:])
     p.close()
+    assert proxy.out_of_range >= 2  # Kafka's answer, and kafka-python's reset, both times
     assert [(g["partition"], g["first_offset"], g["last_offset"], g["count"]) for g in _gaps(settings.data_dir)] == [
         (0, 3, 6, 4), (0, 10, 14, 5)]
