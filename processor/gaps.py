@@ -25,8 +25,10 @@ A gap is kept with the dead letters (:mod:`processor.failed`, reason
 topic, partition, first and last offset and count, ``failed_at`` when it was found), counted in
 ``ascolto_processor_records_lost_to_retention_total`` and logged at ERROR. The records are gone: the
 letter cannot be replayed (``ascolto failed replay`` skips it and says so); an operator notes it and
-dismisses it (``ascolto failed dismiss``). A member restarted before any record came after the gap finds
-it again (the committed offset has not moved): the same range is the same letter.
+dismisses it (``ascolto failed dismiss``). A gap found at an assignment moves the group's committed offset to
+the log start once its letter is durable (as a dead letter is written before its offset is committed), so a
+restart does not find it again; one found while running is committed past by the next batch. Found again
+all the same (a crash in between), the same range is the same letter.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from typing import Any, Iterable
 
 from kafka import TopicPartition
 from kafka.errors import KafkaError
+from kafka.structs import OffsetAndMetadata
 
 from dataset.failed import RETENTION_GAP
 
@@ -118,7 +121,20 @@ class GapWatch:
                 continue
             if start > offset:
                 self._gap(tp, offset, start - 1, start)
+                self._commit(consumer, tp, start)
             self._expected[tp] = max(offset, start)
+
+    def _commit(self, consumer: Any, tp: TopicPartition, start: int) -> None:
+        """Move the group's committed offset of ``tp`` up to its log start once the gap before it is durable in
+        ``failed/`` (as a dead letter is before its offset): a restart before the partition's next record does not
+        find it again, and the group's lag no longer counts offsets that are gone. Nothing is skipped — no offset
+        below the log start exists — and the chain's later commits of ``tp`` are above it. A failed commit is
+        only logged: the gap is kept, a restart finds the same range (the same letter) again."""
+        try:
+            consumer.commit({tp: OffsetAndMetadata(start, "", -1)})
+        except KafkaError as exc:
+            log.warning("could not commit %s/%d past its retention gap (%r): a restart reports it again",
+                        tp.topic, tp.partition, exc)
 
     def _delivered(self, records: list) -> None:
         first, last = records[0], records[-1]

@@ -59,6 +59,22 @@ def test_a_committed_offset_below_the_log_start_is_a_kept_counted_logged_gap(tmp
     assert sorted(response_ids(proc.settings.data_dir)) == sorted(s["submission_id"] for s in subs[6:] + [other])
 
 
+def test_a_gap_found_at_assignment_is_committed_past_once_kept(tmp_path):
+    """No record after the gap (retention took all of them, no traffic since): the group's offset moves to the
+    log start once the letter is durable, so a restarted member neither finds the gap again nor lags on it."""
+    log = {0: [(b"svc-a", record_value(submission())) for _ in range(5)]}
+    proc, consumer = make(tmp_path, log, committed={0: 1})
+    consumer.log_start[0] = 5
+    kept = []
+    consumer.on_commit = lambda offsets: kept.append(len(_gaps(proc.settings.data_dir)))
+    run_until_caught_up(proc, consumer)
+    assert consumer.committed == {0: 5} and kept == [1]  # committed after the letter was written
+    again, consumer2 = make(tmp_path, log, committed=dict(consumer.committed))
+    consumer2.log_start[0] = 5
+    run_until_caught_up(again, consumer2)
+    assert again.gaps.found == [] and len(_gaps(proc.settings.data_dir)) == 1
+
+
 def test_retention_overtaking_a_running_member_is_a_gap_from_the_offset_it_expected(tmp_path):
     log = {0: [(b"svc-a", record_value(submission())) for _ in range(5)]}
     proc, consumer = make(tmp_path, log)
@@ -205,6 +221,8 @@ def test_records_retention_took_are_a_gap_at_assignment_and_while_running(kafka_
     wait_for(lambda: len(response_ids(settings.data_dir)) == 6, message="the records after the new log start")
     assert sorted(response_ids(settings.data_dir)) == sorted(s["submission_id"] for s in subs[7:] + later[5:])
     p.close()
-    assert proxy.out_of_range >= 2  # Kafka's answer, and kafka-python's reset, both times
+    # Kafka's answer and kafka-python's reset, while running at least (at the assignment the client may read the
+    # committed offset only after the processor moved it to the log start: then it fetches from 7 at once)
+    assert proxy.out_of_range >= 1
     assert [(g["partition"], g["first_offset"], g["last_offset"], g["count"]) for g in _gaps(settings.data_dir)] == [
         (0, 3, 6, 4), (0, 10, 14, 5)]
