@@ -46,6 +46,8 @@ from dataset.failed import RETENTION_GAP
 from .badrows import Failure, Source
 
 log = logging.getLogger("ascolto.processor")
+#: the longest the loop waits for a committed or a log start offset (the broker away: tried again next turn)
+TIMEOUT_MS = 5000
 
 
 def gap_failure(topic: str, partition: int, first: int, last: int, log_start: int) -> Failure:
@@ -74,7 +76,8 @@ class GapWatch:
         self._known: set = set()                 # the partitions assigned at the last turn
         self._pending: set = set()               # assigned, committed offset not yet compared
         self._expected: dict = {}                # partition → offset after the last record delivered
-        self._suspects: dict = {}                # partition → (expected, next delivered): a jump not yet judged
+        self._suspects: dict = {}                # partition → [(expected, next delivered)]: jumps not yet judged
+        self._early: set = set()                 # pending partitions whose records were delivered meanwhile
 
     def observe(self, consumer: Any, polled: Iterable[list]) -> None:
         """One turn: compare the newly assigned partitions' committed offsets, then every partition's
@@ -82,11 +85,12 @@ class GapWatch:
         A Kafka error (the broker away) leaves the comparison to a later turn; nothing is lost meanwhile."""
         if consumer is not self._consumer:  # a renewed consumer: starts from the committed offsets again
             self._consumer, self._known = consumer, set()
-            self._pending, self._expected, self._suspects = set(), {}, {}
+            self._pending, self._expected, self._suspects, self._early = set(), {}, {}, set()
         assigned = set(consumer.assignment())
         if assigned != self._known:
             for tp in self._known - assigned:  # revoked: whoever gets it next compares its committed offset
                 self._pending.discard(tp)
+                self._early.discard(tp)
                 self._expected.pop(tp, None)
                 self._suspects.pop(tp, None)
             self._pending |= assigned - self._known
@@ -108,21 +112,24 @@ class GapWatch:
     def _check_assigned(self, consumer: Any) -> None:
         pending = sorted(self._pending)
         try:
-            committed = {tp: consumer.committed(tp) for tp in pending}
-            starts = consumer.beginning_offsets(pending)
+            committed = {tp: consumer.committed(tp, timeout_ms=TIMEOUT_MS) for tp in pending}
+            starts = consumer.beginning_offsets(pending, timeout_ms=TIMEOUT_MS)
         except KafkaError as exc:
             log.warning("cannot read the committed and log start offsets of %s yet (%r): comparing them later",
                         ", ".join(f"{tp.topic}/{tp.partition}" for tp in pending), exc)
             return
         for tp in pending:
+            early = tp in self._early
             self._pending.discard(tp)
+            self._early.discard(tp)
             start, offset = starts.get(tp), committed.get(tp)
             if offset is None or start is None:  # a new group starts at the log start: nothing it read is missing
                 continue
             if start > offset:
                 self._gap(tp, offset, start - 1, start)
-                self._commit(consumer, tp, start)
-            self._expected[tp] = max(offset, start)
+                if not early:  # else the chain may have committed past it already: a commit never goes backwards
+                    self._commit(consumer, tp, start)
+            self._expected.setdefault(tp, max(offset, start))
 
     def _commit(self, consumer: Any, tp: TopicPartition, start: int) -> None:
         """Move the group's committed offset of ``tp`` up to its log start once the gap before it is durable in
@@ -146,26 +153,28 @@ class GapWatch:
             self._next(TopicPartition(r.topic, r.partition), r.offset, r.offset)
 
     def _next(self, tp: TopicPartition, first: int, last: int) -> None:
-        if tp in self._pending:  # delivered before its committed offset could be read: judged against it then
-            return
         expected = self._expected.get(tp)
-        if expected is not None and first > expected and tp not in self._suspects:
-            self._suspects[tp] = (expected, first)
+        if tp in self._pending:  # delivered before its committed offset could be read: judged against it then
+            self._early.add(tp)
+            self._expected[tp] = last + 1 if expected is None else max(expected, last + 1)
+            return
+        if expected is not None and first > expected:
+            self._suspects.setdefault(tp, []).append((expected, first))
         self._expected[tp] = last + 1
 
     def _judge(self, consumer: Any) -> None:
         suspects = sorted(self._suspects)
         try:
-            starts = consumer.beginning_offsets(suspects)
+            starts = consumer.beginning_offsets(suspects, timeout_ms=TIMEOUT_MS)
         except KafkaError as exc:
             log.warning("cannot read the log start offsets of %s yet (%r): judging their skipped offsets later",
                         ", ".join(f"{tp.topic}/{tp.partition}" for tp in suspects), exc)
             return
         for tp in suspects:
-            expected, delivered = self._suspects.pop(tp)
             start = starts.get(tp)
-            if start is not None and start > expected:  # else offsets Kafka skips (markers, compaction): no loss
-                self._gap(tp, expected, min(start, delivered) - 1, start)
+            for expected, delivered in self._suspects.pop(tp):
+                if start is not None and start > expected:  # else offsets Kafka skips (markers, compaction): no loss
+                    self._gap(tp, expected, min(start, delivered) - 1, start)
 
     def _gap(self, tp: TopicPartition, first: int, last: int, log_start: int) -> None:
         failure = gap_failure(tp.topic, tp.partition, first, last, log_start)

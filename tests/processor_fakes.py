@@ -78,7 +78,7 @@ class FakeProducer:
 class Committed(dict):
     """partition → committed offset, also callable as kafka-python's ``consumer.committed(tp)``."""
 
-    def __call__(self, tp):
+    def __call__(self, tp, timeout_ms=None):
         return self.get(tp.partition)
 
 
@@ -141,7 +141,7 @@ class FakeConsumer:
         for tp, meta in offsets.items():
             self.committed[tp.partition] = meta.offset
 
-    def beginning_offsets(self, tps):
+    def beginning_offsets(self, tps, timeout_ms=None):
         return {tp: self.log_start.get(tp.partition, 0) for tp in tps}
 
     def pause(self, *tps):

@@ -97,12 +97,15 @@ class _Offsets:
     def assignment(self):
         return {self.tp}
 
-    def committed(self, tp):
+    def committed(self, tp, timeout_ms=None):
         return self.committed_at
 
-    def beginning_offsets(self, tps):
+    def beginning_offsets(self, tps, timeout_ms=None):
         self.asked += 1
         return {tp: self.start for tp in tps}
+
+    def commit(self, offsets):
+        self.committed_at = max(self.committed_at, *(m.offset for m in offsets.values()))
 
 
 class _Store:
@@ -136,6 +139,29 @@ def test_offsets_kafka_skips_while_the_log_start_stays_behind_are_no_gap():
     consumer.start = 14
     watch.observe(consumer, [recs(20, 21)])  # the log start (14) moved past 12: 12-13 lost; 14-19 skipped (markers)
     assert [(f.source.offset, json.loads(f.value)["last_offset"]) for f in store.written] == [(12, 13)]
+
+
+def test_a_broker_away_defers_the_comparison_and_loses_nothing():
+    from kafka.errors import KafkaTimeoutError
+
+    class Away(_Offsets):
+        failures = 2
+
+        def beginning_offsets(self, tps, timeout_ms=None):
+            assert timeout_ms, "bounded: the loop's heartbeat must not wait for the client's request timeout"
+            if self.failures:
+                self.failures -= 1
+                raise KafkaTimeoutError("offsets")
+            return super().beginning_offsets(tps)
+
+    consumer, store = Away(start=6, committed=2), _Store()
+    watch = GapWatch(store, _Metrics())
+    watch.observe(consumer, [])  # the assignment's comparison fails: kept for later
+    watch.observe(consumer, [[Rec(TOPIC, 0, 6, None, b"")]])  # delivered meanwhile: judged with it
+    assert store.written == []
+    watch.observe(consumer, [[Rec(TOPIC, 0, 7, None, b"")]])
+    assert [(f.source.offset, json.loads(f.value)["count"]) for f in store.written] == [(2, 4)]
+    assert consumer.committed_at == 2  # records were delivered meanwhile: the chain commits past the gap, not the watch
 
 
 def test_a_gap_cannot_be_replayed_and_is_dismissed_once_noted(tmp_path):
