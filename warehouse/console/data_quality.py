@@ -43,8 +43,7 @@ REASONS = {"rate_limited": "troppe richieste (limite di frequenza)", "origin_not
 FAILED_REASONS = {"undecodable": "record non leggibile", "invalid_envelope": "busta non conforme",
                   "unknown_service": "servizio sconosciuto", "unknown_questionnaire": "questionario sconosciuto",
                   "invalid_answers": "risposte non valide", "harmonization": "armonizzazione non applicabile",
-                  "processing_error": "errore di elaborazione",
-                  "retention_gap": "persi: cancellati dalla retention di Kafka prima di essere letti"}
+                  "processing_error": "errore di elaborazione"}
 #: The collector's label of refusals that named no registered service (collector.metrics.UNKNOWN_SERVICE).
 UNKNOWN_SERVICE = "unknown"
 
@@ -106,14 +105,15 @@ def failed_by_reason(data_dir) -> list[tuple[str, dict[str, int]]]:
     """``[(reason, {"pending", "replayed", "dismissed": letters})]``, most pending first: the dead letters
     as ``ascolto failed list`` counts them — one per letter however many times it was written, each by its
     status (:func:`dataset.failed.letters`, the one reading of the ``failed/`` dataset the processor uses too).
-    A ``retention_gap`` letter (records lost, :data:`dataset.failed.NOT_REPLAYABLE`) is one letter here too; the
-    page never counts it as one to replay (:func:`retention_gaps` gives its records)."""
+    A ``retention_gap`` letter (records lost, :data:`dataset.failed.NOT_REPLAYABLE`) is not among them: nothing
+    of it is to replay (:func:`retention_gaps` gives it)."""
     return _failed(data_dir)[0]
 
 
-def retention_gaps(data_dir) -> dict[str, int]:
+def retention_gaps(data_dir) -> dict:
     """The offsets the topic's retention deleted before the processor read them (``retention_gap`` letters,
-    :mod:`processor.gaps`): ``{"records": lost in all, "letters": gaps, "pending": gaps not yet dismissed}``."""
+    :mod:`processor.gaps`): ``{"records": lost in all, "letters": gaps, "pending": gaps not yet dismissed,
+    "ranges": [(topic, partition, first offset, last offset, records, found at (epoch), pending)]}``."""
     return _failed(data_dir)[1]
 
 
@@ -121,14 +121,18 @@ def _failed(data_dir) -> tuple[list[tuple[str, dict[str, int]]], dict[str, int]]
     from dataset.failed import NOT_REPLAYABLE, letters, lost_records
 
     by: dict[str, dict[str, int]] = {}
-    gaps = {"records": 0, "letters": 0, "pending": 0}
+    gaps: dict = {"records": 0, "letters": 0, "pending": 0, "ranges": []}
     for row in letters(Path(data_dir) / "failed"):
-        counts = by.setdefault(row["reason"], {"pending": 0, "replayed": 0, "dismissed": 0})
-        counts[FAILED_STATUS.get(row["status"], "replayed")] += 1
-        if row["reason"] in NOT_REPLAYABLE:
-            gaps["records"] += lost_records(row)
+        if row["reason"] in NOT_REPLAYABLE:  # records lost: never a letter "to replay" (processor.gaps)
+            n = lost_records(row)
+            gaps["records"] += n
             gaps["letters"] += 1
             gaps["pending"] += row["status"] == "pending"
+            gaps["ranges"].append((row["topic"], row["partition"], row["offset"], row["offset"] + n - 1, n,
+                                   row["failed_at"].timestamp(), row["status"] == "pending"))
+            continue
+        counts = by.setdefault(row["reason"], {"pending": 0, "replayed": 0, "dismissed": 0})
+        counts[FAILED_STATUS.get(row["status"], "replayed")] += 1
     return sorted(by.items(), key=lambda kv: (-kv[1]["pending"], -sum(kv[1].values()), kv[0])), gaps
 
 
@@ -189,7 +193,8 @@ def _facts(con, settings, failed_files: tuple, per_file: dict | None = None) -> 
         con, settings, indicator=cube.RESPONSES, by=["pa_type"], start=recent[0], end=recent[-1])] if recent else []
     per_service = responses_by_service(settings.data_dir, per_file)
     newest = [t for _n, t in per_service.values() if t is not None]
-    failed, gaps = _failed(settings.data_dir) if failed_files else ([], {"records": 0, "letters": 0, "pending": 0})
+    failed, gaps = _failed(settings.data_dir) if failed_files else ([], {"records": 0, "letters": 0, "pending": 0,
+                                                                          "ranges": []})
     return {"volumes": volumes, "first": cube.first_data_month(con), "fresh": max(newest) if newest else None,
             "failed": failed, "gaps": gaps,
             "automated": sorted(((sv, n) for sv, (n, _t) in per_service.items() if n), key=lambda t: (-t[1], t[0])),
@@ -221,8 +226,6 @@ def quality_facts(con, settings, version: str | None = None, cache: dict | None 
 def quality_page(con, settings, args, lang, version: str | None = None, cache: dict | None = None) -> dict[str, Any]:
     """The page's figures and tables (:func:`quality_facts`, reused per data version) with the
     collector's refusals read live from its metrics."""
-    from dataset.failed import NOT_REPLAYABLE
-
     facts = quality_facts(con, settings, version, cache)
     volumes, first, failed, cells, automated = (facts[k] for k in ("volumes", "first", "failed", "cells", "automated"))
     fresh = rome_time(facts["fresh"])
@@ -236,10 +239,9 @@ def quality_page(con, settings, args, lang, version: str | None = None, cache: d
     if refusals["ok"] and not refusals["by_reason"]:  # nothing refused: say it (an empty card said nothing)
         refused_note = _("Nessun invio rifiutato dall'ultimo avvio del collettore.")
     months = facts.get("cells_months")  # the card states the months its count is of (the last 12 ended)
-    # a retention gap's records are lost, not to replay: counted apart (processor.gaps)
-    failed_totals = {k: sum(c[k] for r, c in failed if r not in NOT_REPLAYABLE) for k in ("pending", "replayed", "dismissed")}
-    return {"fresh": fresh, "failed_total": failed_totals["pending"], "failed_totals": failed_totals,
-            "lost": facts.get("gaps") or {"records": 0, "letters": 0, "pending": 0},
+    failed_totals = {k: sum(c[k] for _r, c in failed) for k in ("pending", "replayed", "dismissed")}
+    lost = facts["gaps"]  # a retention gap's records are lost, not to replay: shown apart (processor.gaps)
+    return {"fresh": fresh, "failed_total": failed_totals["pending"], "failed_totals": failed_totals, "lost": lost,
             "cells": len(cells), "refusals": refusals,
             "cells_period": (_("soddisfazione, mese {a}").format(a=months[0]) if months[0] == months[1] else
                              _("soddisfazione, mesi da {a} a {b}").format(a=months[0], b=months[1])) if months else "",
@@ -278,14 +280,19 @@ def quality_page(con, settings, args, lang, version: str | None = None, cache: d
               [{"reason": _(FAILED_REASONS.get(r, r)), "code": r, **c, "records": sum(c.values())} for r, c in failed],
               note=_("Un record per lettera scartata, anche se scritta più volte, con il suo stato come lo dà "
                      "«ascolto failed list»: da rielaborare (in attesa), rielaborato («ascolto failed replay») o "
-                     "archiviato («ascolto failed dismiss»).") + (" " + _(
-                  "Una lettera «retention_gap» non è un record da rielaborare: è un intervallo di offset che la "
-                  "retention di Kafka ha cancellato prima che il processore lo leggesse; i record sono persi, si "
-                  "archiviano una volta presa nota.") if any(r in NOT_REPLAYABLE for r, _c in failed) else "")
-              if failed else ""),
+                     "archiviato («ascolto failed dismiss»).") if failed else ""),
+        *([Chart("lost", "Record persi: cancellati dalla retention di Kafka prima di essere letti",
+                 [("topic", "Topic"), ("partition", "Partizione"), ("first", "Primo offset"), ("last", "Ultimo offset"),
+                  ("records", "Record"), ("found", "Rilevati il"), ("status", "Stato")],
+                 [{"topic": t, "partition": p, "first": a, "last": b, "records": n, "found": rome_time(at),
+                   "status": _("da archiviare") if pending else _("archiviato")} for t, p, a, b, n, at, pending in lost["ranges"]],
+                 note=_("Non sono record da rielaborare: la retention di Kafka li ha cancellati prima che il processore "
+                        "li leggesse e sono persi. «ascolto failed list --reason retention_gap» li elenca; si archiviano "
+                        "(«ascolto failed dismiss») una volta presa nota."))] if lost["ranges"] else []),
         Chart("suppression", "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)",
               [("status", "Stato"), ("cells", "Celle")], [{"status": k, "cells": v} for k, v in counts.items()]),
     ]}
 
 
-__all__ = ["FREE", "collector_refusals", "failed_by_reason", "failed_listing", "quality_facts", "quality_page"]
+__all__ = ["FREE", "collector_refusals", "failed_by_reason", "failed_listing", "quality_facts", "quality_page",
+           "retention_gaps"]

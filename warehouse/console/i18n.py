@@ -59,11 +59,16 @@ EN = {
     "da rielaborare (in attesa), rielaborato («ascolto failed replay») o archiviato («ascolto failed dismiss»).":
         "One record per dead letter, even one written more than once, with its status as “ascolto failed list” "
         "gives it: to replay (pending), replayed (“ascolto failed replay”) or dismissed (“ascolto failed dismiss”).",
-    "Una lettera «retention_gap» non è un record da rielaborare: è un intervallo di offset che la retention di Kafka "
-    "ha cancellato prima che il processore lo leggesse; i record sono persi, si archiviano una volta presa nota.":
-        "A “retention_gap” letter is no record to replay: it is a range of offsets Kafka's retention deleted before "
-        "the processor read it; the records are lost, and the letter is dismissed once noted.",
     "Record persi (retention di Kafka)": "Records lost (Kafka retention)",
+    "Record persi: cancellati dalla retention di Kafka prima di essere letti":
+        "Records lost: deleted by Kafka's retention before they were read",
+    "Topic": "Topic", "Partizione": "Partition", "Primo offset": "First offset", "Ultimo offset": "Last offset",
+    "Rilevati il": "Found on", "da archiviare": "to dismiss", "archiviato": "dismissed",
+    "Non sono record da rielaborare: la retention di Kafka li ha cancellati prima che il processore li leggesse e "
+    "sono persi. «ascolto failed list --reason retention_gap» li elenca; si archiviano («ascolto failed dismiss») "
+    "una volta presa nota.": "They are no records to replay: Kafka's retention deleted them before the processor "
+    "read them, and they are lost. “ascolto failed list --reason retention_gap” lists them; dismiss them (“ascolto "
+    "failed dismiss”) once noted.",
     "{n} intervalli di offset, {p} da archiviare: non rielaborabili («ascolto failed list --reason retention_gap»)":
         "{n} offset ranges, {p} to dismiss: not replayable (“ascolto failed list --reason retention_gap”)",
     "Celle": "Cells", "pubblicata": "published",
@@ -195,8 +200,6 @@ EN = {
     "record non leggibile": "unreadable record", "busta non conforme": "envelope not valid",
     "questionario sconosciuto": "unknown questionnaire", "armonizzazione non applicabile": "harmonization not applicable",
     "errore di elaborazione": "processing error",
-    "persi: cancellati dalla retention di Kafka prima di essere letti": "lost: deleted by Kafka's retention before "
-                                                                         "they were read",
     "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)":
         "Cells by status (satisfaction, month × service type × entity, with margins)",
     "metodo cell-key": "cell-key method",
