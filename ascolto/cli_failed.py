@@ -23,7 +23,10 @@ def _since(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-_reason = click.option("--reason", type=click.Choice([r.value for r in Reason]), default=None, help="Only this reason.")
+#: dataset.failed.RETENTION_GAP, spelt here: importing dataset.failed (pyarrow) would slow every `ascolto` command
+RETENTION_GAP = "retention_gap"
+_reason = click.option("--reason", type=click.Choice([r.value for r in Reason] + [RETENTION_GAP]), default=None,
+                       help=f"Only this reason ({RETENTION_GAP}: offsets Kafka's retention deleted unread, not replayable).")
 _since_opt = click.option("--since", default=None, help="Only failures at or after this ISO date/time (UTC).")
 
 
@@ -43,6 +46,7 @@ def list_(settings, reason, since, pending, as_json) -> None:
     """List dead letters (one per failure), oldest first, with a summary by reason. Each is named by its full
     id, topic/partition/offset/index/digest (--json: ``letter_id``; ``failure_id`` is the id it was written
     with, without the digest for a letter of before it), the id `failed dismiss` takes."""
+    from dataset.failed import lost_records
     from processor.failed import FailedStore
 
     settings = locate_data_dir(settings)
@@ -56,7 +60,10 @@ def list_(settings, reason, since, pending, as_json) -> None:
                        f"{(r['detail'] or '')[:80]}")
     if not as_json:
         by = Counter((r["reason"], r["status"]) for r in rows)
-        click.echo(f"{len(rows)} failures" + "".join(f"; {n} {reason} {status}" for (reason, status), n in sorted(by.items())))
+        lost = sum(lost_records(r) for r in rows)
+        click.echo(f"{len(rows)} failures" + "".join(f"; {n} {reason} {status}" for (reason, status), n in sorted(by.items()))
+                   + (f"; lost to the topic's retention: {lost} records ({RETENTION_GAP}: nothing to replay, "
+                      "dismiss once noted)" if lost else ""))
 
 
 @failed.command()
@@ -68,10 +75,17 @@ def replay(settings, reason, since, dry_run) -> None:
     """Re-process pending dead letters through the processor's steps (idempotent).
 
     Exits 1 when any letter still fails (a line each says why; they stay pending), 0 when every one went
-    through or there was nothing to replay — a script or a cron job can tell without reading the output."""
+    through or there was nothing to replay — a script or a cron job can tell without reading the output.
+    A retention_gap letter (records Kafka's retention deleted unread) is skipped and said so: nothing of it is left."""
+    from dataset.failed import NOT_REPLAYABLE
+    from processor.failed import FailedStore
     from processor.replay import replay as run_replay
 
     settings = locate_data_dir(settings)
+    gaps = [r for r in FailedStore(settings.data_dir).list(reason=reason, since=_since(since), pending_only=True)
+            if r["reason"] in NOT_REPLAYABLE]
+    for r in gaps:
+        click.echo(f"{r['letter_id']}: skipped, not replayable: {r['detail'][:160]}")
     counts, results = run_replay(settings, reason=reason, since=_since(since), dry_run=dry_run)
     still = [r for r in results if r["outcome"].startswith("failed")]
     for r in still:
@@ -88,7 +102,7 @@ def replay(settings, reason, since, dry_run) -> None:
 @click.pass_obj
 def dismiss(settings, failure_ids, note) -> None:
     """Mark the pending dead letters FAILURE_IDS (ids as `failed list` prints them) as never to be replayed: an
-    undecodable record, a test post. They leave `failed list --pending` and `failed replay`; the letters
+    undecodable record, a test post, a retention_gap once noted. They leave `failed list --pending` and `failed replay`; the letters
     stay in failed/ until `ascolto purge` removes their month.
 
     An id of before the digest (topic/partition/offset/index) is taken when one letter alone has

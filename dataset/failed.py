@@ -10,6 +10,12 @@ after a crash with other boundaries, a processor of before the content digest): 
 and gives it the ``status`` of its last ledger line (:func:`status_of`): ``pending`` (never replayed, or a
 replay that failed again), the replay's outcome (``written``, ``duplicate``) or ``dismissed``. Two lives of
 a topic (offsets starting again at 0) are two letters. Stdlib and pyarrow only.
+
+One kind of letter is no refused record: :data:`RETENTION_GAP`, offsets of a partition the topic's retention
+deleted before the processor read them (:mod:`processor.gaps`). Its value is a JSON object (``topic``,
+``partition``, ``first_offset``, ``last_offset``, ``count``; :func:`lost_records` reads the count), its
+``offset`` the first offset lost. It is in :data:`NOT_REPLAYABLE`: nothing is left to re-process, so a replay
+skips it; it stays ``pending`` until an operator dismisses it.
 """
 from __future__ import annotations
 
@@ -40,6 +46,22 @@ FAILED_SCHEMA = pa.schema([
 LEDGER = "replayed.jsonl"
 #: A letter's statuses as :func:`letters` gives them, in the order a summary lists them.
 STATUSES = ("pending", "written", "duplicate", "dismissed")
+#: The reason of a letter that records offsets lost to the topic's retention (:mod:`processor.gaps`).
+RETENTION_GAP = "retention_gap"
+#: Reasons of letters a replay cannot re-process (the records are gone): ``ascolto failed replay`` skips them.
+NOT_REPLAYABLE = frozenset({RETENTION_GAP})
+
+
+def lost_records(row: dict) -> int:
+    """How many offsets a :data:`RETENTION_GAP` letter says were lost (its value's ``count``; 0 for any other
+    letter or an unreadable value)."""
+    if row.get("reason") != RETENTION_GAP:
+        return 0
+    try:
+        count = json.loads(row["value"] or b"{}").get("count", 0)
+    except (ValueError, AttributeError):
+        return 0
+    return count if isinstance(count, int) and count > 0 else 0
 
 
 def content_digest(key: bytes | None, value: bytes | None) -> str:
@@ -139,5 +161,5 @@ def letters(root: Path, reason: str | None = None, since: datetime | None = None
     return out
 
 
-__all__ = ["FAILED_SCHEMA", "LEDGER", "STATUSES", "content_digest", "letter_id", "letter_key", "letters", "read_ledger",
-           "status_of"]
+__all__ = ["FAILED_SCHEMA", "LEDGER", "NOT_REPLAYABLE", "RETENTION_GAP", "STATUSES", "content_digest", "letter_id",
+           "letter_key", "letters", "lost_records", "read_ledger", "status_of"]

@@ -36,6 +36,7 @@ from dataset.recordkey import keyer, secret_for
 from registry.errors import UNREACHABLE
 
 from .failed import FailedStore
+from .gaps import GapWatch
 from .heartbeat import HALTED, RUNNING, STARTING, Heartbeat
 from .ids import IdIndex
 from .metrics import Metrics
@@ -120,6 +121,7 @@ class Processor:
                            failed=FailedStore(settings.data_dir, settings.collector_id), index=self.index,
                            clock=clock, metrics=self.metrics)
         self.stats: Stats = self.parts.stats
+        self.gaps = GapWatch(self.parts.failed, self.metrics)  # records retention deleted unread (processor.gaps)
         self.chain: Batching = build_chain(
             self.parts, dlq_topic=settings.dlq_topic, max_records=settings.batch_max_records,
             max_seconds=settings.batch_max_seconds, max_bytes=settings.batch_max_bytes,
@@ -255,7 +257,7 @@ class Processor:
                 time.sleep(timeout_ms / 1000)
                 return
         if self.outage.waiting():
-            self._carry.extend(self.outage.hold(self.consumer, timeout_ms))
+            self._carry.extend(self.gaps.held(self.consumer, self.outage.hold(self.consumer, timeout_ms)))
             self._pace_gc()  # a long outage still collects (run() turned the automatic GC off)
             return
         if not self._carry:
@@ -272,6 +274,7 @@ class Processor:
             log.warning("poll failed (%r); polling again in %.1fs", exc, self.poll_retry_s)
             time.sleep(self.poll_retry_s)
             polled = {}
+        self.gaps.observe(self.consumer, polled.values())
         for records in polled.values():
             self._carry.extend(records)
         try:

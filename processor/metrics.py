@@ -93,6 +93,9 @@ class Metrics:
         self.registry_stale = PromCounter(
             "ascolto_processor_registry_stale_lookups", "Service lookups answered from a cached view older than "
             "ASCOLTO_REGISTRY_TTL_S because the registry was unavailable (stale while error)", registry=r)
+        self.records_lost = PromCounter(
+            "ascolto_processor_records_lost_to_retention", "Offsets of the topic deleted by its retention before "
+            "this processor read them (processor.gaps; each range a retention_gap letter in failed/)", registry=r)
         # every label a series can take exists from the start at 0, so increase() sees the first event
         for kind in PLACEHOLDERS:
             self.redactions.labels(kind)

@@ -1,6 +1,8 @@
 """Re-process dead letters from ``failed/`` after a fix, through the same steps as the consumer.
 
-Each pending failure (``ascolto failed list``) is decoded and run through :data:`processor.steps.STEPS`;
+Each pending failure (``ascolto failed list``) but those of :data:`dataset.failed.NOT_REPLAYABLE` (a
+``retention_gap``: records the topic's retention deleted unread, nothing left to re-process) is decoded and
+run through :data:`processor.steps.STEPS`;
 accepted submissions go through the same dedup and write steps as live records (file names from
 the source partition and offsets, so a replay of a replay rewrites the same files), then the
 outcome of each failure is appended to ``failed/replayed.jsonl``: ``written``, ``duplicate``
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from settings import Settings
+from dataset.failed import NOT_REPLAYABLE
 from dataset.recordkey import keyer, secret_for
 from registry import connect
 from registry.readmodel import ServiceDirectory
@@ -46,7 +49,7 @@ def replay(settings: Settings, reason: str | None = None, since: datetime | None
     store = FailedStore(settings.data_dir)
     sink = ParquetSink(settings.data_dir, keyer(secret_for(settings.data_dir, settings.ckm_secret)))
     enricher = ServiceDirectory(connect(settings.database_url, create=False), ttl_s=settings.registry_ttl_s)
-    pending = store.list(reason=reason, since=since, pending_only=True)
+    pending = [f for f in store.list(reason=reason, since=since, pending_only=True) if f["reason"] not in NOT_REPLAYABLE]
     results, by_partition = [], {}
     for f in pending:
         out = transform([_Record(f["topic"], f["partition"], f["offset"], f["key"], f["value"])], enricher)

@@ -75,21 +75,40 @@ class FakeProducer:
         self.closed = True
 
 
+class Committed(dict):
+    """partition → committed offset, also callable as kafka-python's ``consumer.committed(tp)``."""
+
+    def __call__(self, tp, timeout_ms=None):
+        return self.get(tp.partition)
+
+
 class FakeConsumer:
     """A topic in memory: ``log[partition]`` is a list of (key, value); every partition is assigned on
     subscribe. ``poll`` returns up to ``max_records`` records from the unpaused partitions after the
-    position; ``commit`` records offsets and calls ``on_commit(offsets)`` first (a check, or a crash)."""
+    position; ``commit`` records offsets and calls ``on_commit(offsets)`` first (a check, or a crash).
+    ``log_start[partition]``: the oldest offset kept (as after Kafka's retention); a position below it
+    reads from it, as kafka-python's ``auto_offset_reset=earliest`` does (``beginning_offsets`` says it)."""
 
     def __init__(self, topic: str, log: dict[int, list[tuple[bytes, bytes]]], max_records: int = 500,
                  committed: dict[int, int] | None = None):
         self.topic, self.max_records = topic, max_records
         self.log = {p: [Rec(topic, p, o, k, v) for o, (k, v) in enumerate(items)] for p, items in log.items()}
-        self.committed: dict[int, int] = dict(committed or {})
+        self.committed = committed or {}
         self.position = dict(self.committed)
+        self.log_start: dict[int, int] = {}
         self.paused: set[int] = set()
         self.pauses = 0
         self.on_commit = None
         self.closed = False
+
+    @property
+    def committed(self) -> Committed:
+        """partition → committed offset (callable as ``committed(tp)``); assigning a dict keeps it callable."""
+        return self._committed
+
+    @committed.setter
+    def committed(self, offsets: dict[int, int]) -> None:
+        self._committed = Committed(offsets)
 
     def subscribe(self, topics, listener=None):
         assert topics == [self.topic]
@@ -108,7 +127,7 @@ class FakeConsumer:
         for p in sorted(self.log):
             if p in self.paused or budget <= 0:
                 continue
-            start = self.position.get(p, 0)
+            start = max(self.position.get(p, 0), self.log_start.get(p, 0))
             recs = self.log[p][start:start + budget]
             if recs:
                 out[TopicPartition(self.topic, p)] = recs
@@ -121,6 +140,9 @@ class FakeConsumer:
             self.on_commit(offsets)
         for tp, meta in offsets.items():
             self.committed[tp.partition] = meta.offset
+
+    def beginning_offsets(self, tps, timeout_ms=None):
+        return {tp: self.log_start.get(tp.partition, 0) for tp in tps}
 
     def pause(self, *tps):
         self.pauses += 1

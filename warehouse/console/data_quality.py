@@ -104,14 +104,36 @@ FAILED_STATUS = {"pending": "pending", "written": "replayed", "duplicate": "repl
 def failed_by_reason(data_dir) -> list[tuple[str, dict[str, int]]]:
     """``[(reason, {"pending", "replayed", "dismissed": letters})]``, most pending first: the dead letters
     as ``ascolto failed list`` counts them — one per letter however many times it was written, each by its
-    status (:func:`dataset.failed.letters`, the one reading of the ``failed/`` dataset the processor uses too)."""
-    from dataset.failed import letters
+    status (:func:`dataset.failed.letters`, the one reading of the ``failed/`` dataset the processor uses too).
+    A ``retention_gap`` letter (records lost, :data:`dataset.failed.NOT_REPLAYABLE`) is not among them: nothing
+    of it is to replay (:func:`retention_gaps` gives it)."""
+    return _failed(data_dir)[0]
+
+
+def retention_gaps(data_dir) -> dict:
+    """The offsets the topic's retention deleted before the processor read them (``retention_gap`` letters,
+    :mod:`processor.gaps`): ``{"records": lost in all, "letters": gaps, "pending": gaps not yet dismissed,
+    "ranges": [(topic, partition, first offset, last offset, records, found at (epoch), pending)]}``."""
+    return _failed(data_dir)[1]
+
+
+def _failed(data_dir) -> tuple[list[tuple[str, dict[str, int]]], dict[str, int]]:
+    from dataset.failed import NOT_REPLAYABLE, letters, lost_records
 
     by: dict[str, dict[str, int]] = {}
+    gaps: dict = {"records": 0, "letters": 0, "pending": 0, "ranges": []}
     for row in letters(Path(data_dir) / "failed"):
+        if row["reason"] in NOT_REPLAYABLE:  # records lost: never a letter "to replay" (processor.gaps)
+            n = lost_records(row)
+            gaps["records"] += n
+            gaps["letters"] += 1
+            gaps["pending"] += row["status"] == "pending"
+            gaps["ranges"].append((row["topic"], row["partition"], row["offset"], row["offset"] + n - 1, n,
+                                   row["failed_at"].timestamp(), row["status"] == "pending"))
+            continue
         counts = by.setdefault(row["reason"], {"pending": 0, "replayed": 0, "dismissed": 0})
         counts[FAILED_STATUS.get(row["status"], "replayed")] += 1
-    return sorted(by.items(), key=lambda kv: (-kv[1]["pending"], -sum(kv[1].values()), kv[0]))
+    return sorted(by.items(), key=lambda kv: (-kv[1]["pending"], -sum(kv[1].values()), kv[0])), gaps
 
 
 def responses_by_service(data_dir, per_file: dict | None = None) -> dict[str, tuple[int, float | None]]:
@@ -171,9 +193,10 @@ def _facts(con, settings, failed_files: tuple, per_file: dict | None = None) -> 
         con, settings, indicator=cube.RESPONSES, by=["pa_type"], start=recent[0], end=recent[-1])] if recent else []
     per_service = responses_by_service(settings.data_dir, per_file)
     newest = [t for _n, t in per_service.values() if t is not None]
-    failed = failed_by_reason(settings.data_dir) if failed_files else []
+    failed, gaps = _failed(settings.data_dir) if failed_files else ([], {"records": 0, "letters": 0, "pending": 0,
+                                                                          "ranges": []})
     return {"volumes": volumes, "first": cube.first_data_month(con), "fresh": max(newest) if newest else None,
-            "failed": failed,
+            "failed": failed, "gaps": gaps,
             "automated": sorted(((sv, n) for sv, (n, _t) in per_service.items() if n), key=lambda t: (-t[1], t[0])),
             "cells": table(con, settings, indicator="satisfaction", by=["service_type", "entity"], margins=True,
                            start=recent[0], end=recent[-1]) if recent else [],
@@ -217,7 +240,8 @@ def quality_page(con, settings, args, lang, version: str | None = None, cache: d
         refused_note = _("Nessun invio rifiutato dall'ultimo avvio del collettore.")
     months = facts.get("cells_months")  # the card states the months its count is of (the last 12 ended)
     failed_totals = {k: sum(c[k] for _r, c in failed) for k in ("pending", "replayed", "dismissed")}
-    return {"fresh": fresh, "failed_total": failed_totals["pending"], "failed_totals": failed_totals,
+    lost = facts["gaps"]  # a retention gap's records are lost, not to replay: shown apart (processor.gaps)
+    return {"fresh": fresh, "failed_total": failed_totals["pending"], "failed_totals": failed_totals, "lost": lost,
             "cells": len(cells), "refusals": refusals,
             "cells_period": (_("soddisfazione, mese {a}").format(a=months[0]) if months[0] == months[1] else
                              _("soddisfazione, mesi da {a} a {b}").format(a=months[0], b=months[1])) if months else "",
@@ -257,9 +281,18 @@ def quality_page(con, settings, args, lang, version: str | None = None, cache: d
               note=_("Un record per lettera scartata, anche se scritta più volte, con il suo stato come lo dà "
                      "«ascolto failed list»: da rielaborare (in attesa), rielaborato («ascolto failed replay») o "
                      "archiviato («ascolto failed dismiss»).") if failed else ""),
+        *([Chart("lost", "Record persi: cancellati dalla retention di Kafka prima di essere letti",
+                 [("topic", "Topic"), ("partition", "Partizione"), ("first", "Primo offset"), ("last", "Ultimo offset"),
+                  ("records", "Record"), ("found", "Rilevati il"), ("status", "Stato")],
+                 [{"topic": t, "partition": p, "first": a, "last": b, "records": n, "found": rome_time(at),
+                   "status": _("da archiviare") if pending else _("archiviato")} for t, p, a, b, n, at, pending in lost["ranges"]],
+                 note=_("Non sono record da rielaborare: la retention di Kafka li ha cancellati prima che il processore "
+                        "li leggesse e sono persi. «ascolto failed list --reason retention_gap» li elenca; si archiviano "
+                        "(«ascolto failed dismiss») una volta presa nota."))] if lost["ranges"] else []),
         Chart("suppression", "Celle per stato (soddisfazione, mese × tipo di servizio × ente, con margini)",
               [("status", "Stato"), ("cells", "Celle")], [{"status": k, "cells": v} for k, v in counts.items()]),
     ]}
 
 
-__all__ = ["FREE", "collector_refusals", "failed_by_reason", "failed_listing", "quality_facts", "quality_page"]
+__all__ = ["FREE", "collector_refusals", "failed_by_reason", "failed_listing", "quality_facts", "quality_page",
+           "retention_gaps"]

@@ -63,6 +63,18 @@ EN = {
     "da rielaborare (in attesa), rielaborato («ascolto failed replay») o archiviato («ascolto failed dismiss»).":
         "One record per dead letter, even one written more than once, with its status as “ascolto failed list” "
         "gives it: to replay (pending), replayed (“ascolto failed replay”) or dismissed (“ascolto failed dismiss”).",
+    "Record persi (retention di Kafka)": "Records lost (Kafka retention)",
+    "Record persi: cancellati dalla retention di Kafka prima di essere letti":
+        "Records lost: deleted by Kafka's retention before they were read",
+    "Topic": "Topic", "Partizione": "Partition", "Primo offset": "First offset", "Ultimo offset": "Last offset",
+    "Rilevati il": "Found on", "da archiviare": "to dismiss", "archiviato": "dismissed",
+    "Non sono record da rielaborare: la retention di Kafka li ha cancellati prima che il processore li leggesse e "
+    "sono persi. «ascolto failed list --reason retention_gap» li elenca; si archiviano («ascolto failed dismiss») "
+    "una volta presa nota.": "They are no records to replay: Kafka's retention deleted them before the processor "
+    "read them, and they are lost. “ascolto failed list --reason retention_gap” lists them; dismiss them (“ascolto "
+    "failed dismiss”) once noted.",
+    "{n} intervalli di offset, {p} da archiviare: non rielaborabili («ascolto failed list --reason retention_gap»)":
+        "{n} offset ranges, {p} to dismiss: not replayable (“ascolto failed list --reason retention_gap”)",
     "Celle": "Cells", "pubblicata": "published",
     "soddisfazione, mese {a}": "satisfaction, month {a}",
     "soddisfazione, mesi da {a} a {b}": "satisfaction, months {a} to {b}",
