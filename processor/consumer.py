@@ -36,6 +36,7 @@ from dataset.recordkey import keyer, secret_for
 from registry.errors import UNREACHABLE
 
 from .failed import FailedStore
+from .faulthooks import freeze_before_write
 from .heartbeat import HALTED, RUNNING, STARTING, Heartbeat
 from .ids import IdIndex
 from .metrics import Metrics
@@ -180,6 +181,7 @@ class Processor:
         """The ids already stored that a record of ``partition`` may repeat: the rows written from it, and
         the rows of every service the topic's partition count now sends to it (:meth:`services_of`),
         wherever they were written — after the count changed, a retry meets its first copy's row."""
+        freeze_before_write(partition)  # the fault suite's frozen member (processor.faulthooks)
         if partition not in self.indexes:
             t0 = time.monotonic()
             self.indexes[partition] = IdIndex(self.sink.submission_ids(partition, self.services_of(partition)))
