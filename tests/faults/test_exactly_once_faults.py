@@ -338,25 +338,28 @@ def test_a_zombie_member_frozen_before_its_write_does_not_store_twice(make_stack
     it held — other batch boundaries, another file: the same submissions twice, unless A is fenced. With the
     per-partition locks (processor.fence) B waits, paused, for A's locks; A writes while it still holds
     them and releases them when it learns it lost its partitions; B then loads the index with A's rows."""
-    stack = make_stack()
+    stack = make_stack(ASCOLTO_LOG_LEVEL="INFO")
     freeze = stack.tmp / "freeze"
+    frozen, thawed = stack.tmp / "freeze.frozen", stack.tmp / "freeze.thawed"
     stack.start_collector()
     zombie = stack.start_processor(ASCOLTO_PROCESSOR_INSTANCE="a", ASCOLTO_FAULT_FREEZE_BEFORE_WRITE=str(freeze))
     stack.start_processor(ASCOLTO_PROCESSOR_INSTANCE="b")
     driver = LoadDriver(stack.collector_url, count=800, rate=100)
     load = driver.start()
-    wait_for(lambda: sum(stack.rows().values()) > 50, timeout_s=60, message="both members writing")
-    freeze.write_text("armed")
-    wait_for(lambda: freeze.read_text().startswith("frozen") and _state(zombie.pid) == "T", timeout_s=30,
-             message="member A frozen before a write")
-    load.join(120)
-    accepted = len(driver.result.accepted)
-    # B took A's partitions over: it replayed them and stored every submission (A's batch too), or it waits,
-    # paused, for A's locks
-    wait_for(lambda: sum(stack.rows().values()) >= accepted or _waiting_for_locks(stack, "b") > 0, timeout_s=90,
-             interval_s=0.5, message="member B taking member A's partitions over")
-    zombie.send_signal(signal.SIGCONT)
-    wait_for(lambda: freeze.read_text().startswith("thawed"), timeout_s=30, message="member A thawed")
+    try:
+        wait_for(lambda: sum(stack.rows().values()) > 50, timeout_s=60, message="both members writing")
+        freeze.write_text("armed")
+        wait_for(lambda: frozen.exists() and _state(zombie.pid) == "T", timeout_s=30,
+                 message="member A frozen before a write")
+        load.join(120)
+        accepted = len(driver.result.accepted)
+        # B took A's partitions over: it replayed them and stored every submission (A's batch too), or it
+        # waits, paused, for A's locks
+        wait_for(lambda: sum(stack.rows().values()) >= accepted or _waiting_for_locks(stack, "b") > 0,
+                 timeout_s=90, interval_s=0.5, message="member B taking member A's partitions over")
+    finally:
+        zombie.send_signal(signal.SIGCONT)
+    wait_for(thawed.exists, timeout_s=30, message="member A thawed")
     wait_for(stack.settled, timeout_s=90, interval_s=0.5, message="the group committed every record")
     stack.reconcile(driver.result)
     assert zombie.poll() is None, "member A died"
