@@ -2,17 +2,15 @@
 
     consumer.poll ──▶ Batching ─▶ Transforming ─▶ Guarding ─▶ WritingRows ─▶ DeadLettering ─▶ Committing
 
-The chain and its contract are :mod:`processor.strategies`; this module only runs it. A record
-the chain rejects (:class:`processor.strategies.MessageRejected`) is kept, the assigned partitions
-are paused and the chain polled until it takes the record; then consumption resumes. On a
-rebalance the chain is joined (everything read is made durable and committed) before the
-partitions go. :class:`Processor` receives its consumer, producer, registry lookup and clock
-(built from :class:`settings.Settings` when not given), so the loop runs against fakes too.
+The chain and its contract are :mod:`processor.strategies`; this module only runs it. A record the chain rejects
+(:class:`processor.strategies.MessageRejected`) is kept, the assigned partitions paused and the chain polled until
+it takes the record. On a rebalance the chain is joined (all read made durable and committed) before the partitions
+go, and their locks (:mod:`processor.fence`: a partition is written, its dedup index loaded, only under its lock).
+:class:`Processor` receives its consumer, producer, registry lookup and clock (else from :class:`settings.Settings`).
 
-A member out of its group longer than :attr:`settings.Settings.join_timeout_s` (a join the Kafka client
-never completes, issue 18) gets a new consumer (:meth:`Processor.renew_consumer`, watched by
-:class:`processor.liveness.JoinWatchdog`): the old one is closed without committing, what the chain held
-is forgotten uncommitted, and the new consumer resumes from the committed offsets (duplicates skipped).
+A member out of its group longer than :attr:`settings.Settings.join_timeout_s` (a join the Kafka client never
+completes, issue 18) gets a new consumer (:meth:`Processor.renew_consumer`, :class:`processor.liveness.JoinWatchdog`):
+the old one closed without committing, what the chain held forgotten, the new one resumes from the committed offsets.
 
 Every turn of the loop that is not held back by the chain refreshes the process's heartbeat file (at most
 once a second; :mod:`processor.heartbeat`), which ``ascolto processor check`` reads as a liveness probe:
@@ -36,6 +34,8 @@ from dataset.recordkey import keyer, secret_for
 from registry.errors import UNREACHABLE
 
 from .failed import FailedStore
+from .faulthooks import freeze_before_write
+from .fence import fence_for
 from .gaps import GapWatch
 from .heartbeat import HALTED, RUNNING, STARTING, Heartbeat
 from .ids import IdIndex
@@ -93,7 +93,8 @@ class Processor:
         self.metrics = Metrics(settings.processor_metrics_file, settings.instance,
                                stale_after_s=settings.heartbeat_max_age)
         self.heartbeat = Heartbeat(settings.processor_heartbeat_file, settings.instance, notify=settings.notify_socket)
-        self.indexes: dict[int, IdIndex] = {}
+        self.indexes: dict[int, IdIndex] = {}  # only of partitions whose lock is held (processor.fence)
+        self.fence = fence_for(settings, self.sink.sweep, self.metrics)
         self.halted: Halt | None = None
         if consumer is None and consumer_factory is None:
             consumer_factory = lambda: kafka_consumer(settings)  # noqa: E731
@@ -135,7 +136,7 @@ class Processor:
         self._stored_services = self.sink.services()  # read once per assignment (services_of)
         for tp in assigned:
             self.indexes.pop(tp.partition, None)  # loaded lazily: another member may have written since
-            self.sink.sweep(tp.partition)
+        self.fence.assigned(self.consumer, assigned)  # locks taken (then swept), or partitions paused
         self.metrics.assigned.set(len(self.consumer.assignment()))
         self.metrics.write()
         if self._on_assigned is not None:
@@ -156,6 +157,7 @@ class Processor:
             abandon(self.chain)  # durable or not, uncommitted: replayed and deduplicated
         for tp in revoked:
             self.indexes.pop(tp.partition, None)
+        self.fence.revoked(revoked)  # nothing of them is being written now: the next owner may load
 
     async def on_revoked_async(self, revoked) -> None:
         """:meth:`on_revoked` for a listener on kafka-python's IO thread: the batches are written as
@@ -182,6 +184,8 @@ class Processor:
         """The ids already stored that a record of ``partition`` may repeat: the rows written from it, and
         the rows of every service the topic's partition count now sends to it (:meth:`services_of`),
         wherever they were written — after the count changed, a retry meets its first copy's row."""
+        freeze_before_write(self.settings.fault_freeze_before_write, partition)  # the fault suite's (faulthooks)
+        self.fence.require(partition)  # written only under its lock, the index loaded under it (Fenced)
         if partition not in self.indexes:
             t0 = time.monotonic()
             self.indexes[partition] = IdIndex(self.sink.submission_ids(partition, self.services_of(partition)))
@@ -237,6 +241,7 @@ class Processor:
             if self.consumer is not None:
                 self.consumer.close(autocommit=False)
             self.chain.close()
+            self.fence.release_all()
             self._gc_paced = False
             gc.enable()
             gc.unfreeze()
@@ -262,6 +267,7 @@ class Processor:
             return
         if not self._carry:
             self.outage.release(self.consumer)
+        self.fence.retry(self.consumer)  # partitions waiting for their lock: taken and resumed, or kept paused
         paused = bool(self._carry)
         try:
             polled = self.consumer.poll(timeout_ms=20 if paused else timeout_ms)  # paused: heartbeats only
@@ -295,7 +301,7 @@ class Processor:
             return
         self.outage.settle(self.stats.batches)
         if paused:
-            self.consumer.resume(*self.consumer.assignment())
+            self.consumer.resume(*self.fence.resumable(self.consumer.assignment()))
         self._pace_gc()
 
     def _beat(self, state: str) -> None:
@@ -307,11 +313,10 @@ class Processor:
             log.warning("cannot write the heartbeat %s or the metrics (%r)", self.heartbeat.path, exc)
 
     def renew_consumer(self) -> None:
-        """Replace a consumer that stayed out of its group for ``join_timeout_s``: close it without
-        committing, forget (uncommitted) what the chain holds once the writer finished it, and subscribe a
-        new one, which joins and resumes from the committed offsets — rows already written come again
-        and are skipped as duplicates. When the new consumer cannot be built (no broker), ``consumer`` is
-        None and :meth:`step` tries again on its next turns."""
+        """Replace a consumer that stayed out of its group for ``join_timeout_s``: close it without committing,
+        forget (uncommitted) what the chain holds once the writer finished it, release the partitions' locks, and
+        subscribe a new one, which joins and resumes from the committed offsets — rows already written come
+        again, skipped as duplicates. Without a broker ``consumer`` stays None; :meth:`step` tries again."""
         old, self.consumer = self.consumer, None
         if old is not None:
             log.warning("out of consumer group %s for %.0fs (limit %.0fs): replacing the Kafka consumer",
@@ -323,6 +328,7 @@ class Processor:
         abandon(self.chain)
         self._carry.clear()
         self.indexes.clear()
+        self.fence.release_all()
         self.watchdog.restart()
         try:
             consumer = self._consumer_factory()

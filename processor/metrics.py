@@ -84,6 +84,9 @@ class Metrics:
                             registry=r)
         self.assigned = Gauge("ascolto_processor_assigned_partitions", "Kafka partitions assigned to this member",
                               registry=r)
+        self.waiting_lock = Gauge(
+            "ascolto_processor_partitions_waiting_lock", "Partitions assigned to this member but paused: another "
+            "member (a frozen one, not yet fenced off) holds their lock (processor.fence)", registry=r)
         self.consumer_renewals = PromCounter(
             "ascolto_processor_consumer_renewals", "Kafka consumers replaced after staying out of the group "
             "for ASCOLTO_GROUP_JOIN_TIMEOUT_S (processor.liveness)", registry=r)

@@ -177,6 +177,7 @@ class Settings:
     processor_instance: str = ""   # names this processor's heartbeat; "" = the host name (pod, container)
     heartbeat_max_age_s: float = 0.0  # `ascolto processor check`: older is stale; 0 = heartbeat_max_age's default
     notify_socket: str = ""        # systemd's NOTIFY_SOCKET (Type=notify units): the processor's heartbeat tells it
+    fault_freeze_before_write: str = ""  # the fault suite's hook only (processor.faulthooks); "" = off
     dlq_window: int = 100        # processor: halt when more than dlq_max_ratio of a window of
     dlq_max_ratio: float = 0.5   # at least dlq_window envelopes is invalid (docs/processor.md)
     compact_min_rows: int = 100_000  # compaction target: files of at least this many rows
@@ -349,6 +350,7 @@ def load(env: dict | None = None) -> Settings:
         group_join_timeout_s=_float(env, "ASCOLTO_GROUP_JOIN_TIMEOUT_S", defaults.group_join_timeout_s),
         run_dir=Path(env["ASCOLTO_RUN_DIR"]) if env.get("ASCOLTO_RUN_DIR") else None,
         processor_instance=env.get("ASCOLTO_PROCESSOR_INSTANCE", ""),
+        fault_freeze_before_write=env.get("ASCOLTO_FAULT_FREEZE_BEFORE_WRITE", ""),
         heartbeat_max_age_s=_float(env, "ASCOLTO_HEARTBEAT_MAX_AGE_S", defaults.heartbeat_max_age_s),
         dlq_window=_int(env, "ASCOLTO_DLQ_WINDOW", defaults.dlq_window),
         dlq_max_ratio=_float(env, "ASCOLTO_DLQ_MAX_RATIO", defaults.dlq_max_ratio),

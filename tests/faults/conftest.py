@@ -102,9 +102,10 @@ class Stack:
             return None
         return next((p for p in _children(supervisor) if _runs_module(p, "collector.shipper")), None)
 
-    def start_processor(self) -> subprocess.Popen:
+    def start_processor(self, **env) -> subprocess.Popen:
+        """One more processor process (``env``: variables of its own, e.g. its instance name)."""
         log = open(self.tmp / f"processor-{len(self.processors)}.log", "ab")
-        proc = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "processor"], env=self.env(), cwd=self.tmp,
+        proc = subprocess.Popen([sys.executable, "-m", "ascolto.cli", "processor"], env=self.env(**env), cwd=self.tmp,
                                 stdout=subprocess.DEVNULL, stderr=log)
         self.processors.append(proc)
         return proc
@@ -120,6 +121,19 @@ class Stack:
 
         with open_dataset(self.settings.data_dir) as con:
             return Counter(r[0] for r in con.execute("SELECT submission_id FROM responses").fetchall())
+
+    def settled(self) -> bool:
+        """Whether the group committed every record of the topic (the end offsets)."""
+        from kafka import KafkaConsumer, TopicPartition
+
+        consumer = KafkaConsumer(bootstrap_servers=self.settings.broker, group_id=self.settings.group,
+                                 enable_auto_commit=False, request_timeout_ms=10000)
+        try:
+            parts = [TopicPartition(self.settings.topic, p) for p in consumer.partitions_for_topic(self.settings.topic)]
+            end = consumer.end_offsets(parts)
+            return all((consumer.committed(tp) or 0) >= end[tp] for tp in parts)
+        finally:
+            consumer.close(autocommit=False)
 
     def reconcile(self, *results: LoadResult, timeout_s: float = 90.0) -> Counter:
         """Every 202 is in the warehouse exactly once; every refused submission got its 4xx and is

@@ -311,3 +311,58 @@ def test_compaction_killed_mid_pass_repeatedly_while_the_processor_writes(make_s
     assert done.returncode == 0, done.stderr[-2000:]
     assert list(stack.settings.data_dir.glob("responses/**/compacted-*.parquet")), "nothing was ever compacted"
     assert stack.rows() == rows
+
+
+def _state(pid: int) -> str:
+    """A process's state letter (``T``: stopped), from /proc."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
+def _waiting_for_locks(stack, instance: str) -> float:
+    """The partitions processor ``instance`` keeps paused for their lock, from its textfile (0 without one)."""
+    path = stack.settings.data_dir / "metrics" / f"processor-{instance}.prom"
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return 0.0
+    return sum(float(line.split()[-1]) for line in lines if line.startswith("ascolto_processor_partitions_waiting_lock"))
+
+
+def test_a_zombie_member_frozen_before_its_write_does_not_store_twice(make_stack):
+    """Member A fetched a batch and is frozen (SIGSTOP, from its own writer: processor.faulthooks) just before
+    writing it; past its session timeout the group gives its partitions to member B, which would load their
+    dedup index, replay them from the committed offsets and write the rows; then A thaws and writes the batch
+    it held — other batch boundaries, another file: the same submissions twice, unless A is fenced. With the
+    per-partition locks (processor.fence) B waits, paused, for A's locks; A writes while it still holds
+    them and releases them when it learns it lost its partitions; B then loads the index with A's rows."""
+    stack = make_stack(ASCOLTO_LOG_LEVEL="INFO")
+    freeze = stack.tmp / "freeze"
+    frozen, thawed = stack.tmp / "freeze.frozen", stack.tmp / "freeze.thawed"
+    stack.start_collector()
+    zombie = stack.start_processor(ASCOLTO_PROCESSOR_INSTANCE="a", ASCOLTO_FAULT_FREEZE_BEFORE_WRITE=str(freeze))
+    # B cuts its batches otherwise (every record of a partition up to its end, in one batch): its replay of
+    # A's partitions does not rewrite A's batch under the same file name, which would hide a late write
+    stack.start_processor(ASCOLTO_PROCESSOR_INSTANCE="b", ASCOLTO_BATCH_MAX_RECORDS="5000",
+                          ASCOLTO_BATCH_MAX_SECONDS="2")
+    driver = LoadDriver(stack.collector_url, count=800, rate=100)
+    load = driver.start()
+    try:
+        wait_for(lambda: sum(stack.rows().values()) > 50, timeout_s=60, message="both members writing")
+        freeze.write_text("armed")
+        wait_for(lambda: frozen.exists() and _state(zombie.pid) == "T", timeout_s=30,
+                 message="member A frozen before a write")
+        load.join(120)
+        accepted = len(driver.result.accepted)
+        # B took A's partitions over: it replayed them and stored every submission (A's batch too), or it
+        # waits, paused, for A's locks
+        wait_for(lambda: sum(stack.rows().values()) >= accepted or _waiting_for_locks(stack, "b") > 0,
+                 timeout_s=90, interval_s=0.5, message="member B taking member A's partitions over")
+    finally:
+        zombie.send_signal(signal.SIGCONT)
+    wait_for(thawed.exists, timeout_s=30, message="member A thawed")
+    wait_for(stack.settled, timeout_s=90, interval_s=0.5, message="the group committed every record")
+    stack.reconcile(driver.result)
+    assert zombie.poll() is None, "member A died"
