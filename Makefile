@@ -24,13 +24,25 @@ browser:
 	      || echo "chromium could not be installed: browser tests will be skipped"; \
 	  else echo "chromium not found: browser tests will be skipped"; fi; }
 
+# promtool for the alert rules' check (tests/test_alert_rules.py): Debian's prometheus package, downloaded and
+# extracted into the venv — its server is neither installed nor started. Without it that one test is skipped.
+$(VENV)/bin/promtool: | $(VENV)/.base
+	@if command -v promtool >/dev/null 2>&1; then ln -sf "$$(command -v promtool)" $@; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  tmp=$$(mktemp -d); \
+	  (cd $$tmp && { apt-get download -qq prometheus >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && \
+	     apt-get download -qq prometheus >/dev/null 2>&1; }; } && dpkg-deb -x prometheus_*.deb x) \
+	    && cp $$tmp/x/usr/bin/promtool $@ || echo "promtool could not be fetched: the alert rules' promtool check will be skipped"; \
+	  rm -rf $$tmp; \
+	else echo "promtool not found: the alert rules' promtool check will be skipped"; fi
+
 run: $(VENV)/.base
 	$(VENV)/bin/ascolto up
 
 # The suite in TEST_WORKERS processes (pytest-xdist), a test file to a process: much of it waits on the broker,
 # a browser or a server, not on the CPU. TEST_WORKERS=0 runs it in this one process.
 TEST_WORKERS ?= 2
-test: $(VENV)/.dev browser
+test: $(VENV)/.dev browser $(VENV)/bin/promtool
 	$(PY) -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
 # Fault injection against the real stack on loopback (root needed for the disk-full tmpfs scenarios).
