@@ -99,3 +99,10 @@ def test_an_api_route_that_reads_no_cut_refuses_a_parameter_given_twice_too(clie
     assert resp.status_code == 400 and resp.is_json, (route, resp.status_code)
     assert resp.json["fields"] == {
         name: [f"{name} is given 2 times: give it once (several values comma-separated: {name}=a,b)."]}
+
+
+@pytest.mark.parametrize("path", ["/no-such-page", "/api/v1/no-such-route"])
+def test_an_address_that_is_no_route_is_a_404_even_with_a_parameter_given_twice(client, path):
+    """The refusal of a repeated parameter ran before routing, so a mistyped address with ``?a=1&a=2``
+    answered 400 "a is given 2 times" instead of saying that the address does not exist."""
+    assert client.get(f"{path}?indicator=ease&indicator=trust").status_code == 404

@@ -77,7 +77,7 @@ def refuse_repeated_page_args() -> None:
     error layout naming it, as the API refuses one (:func:`refuse_unknown_args`); on an API route (``/api/…``)
     the same JSON 400 its own check gives — every route, also those that read no cut (the workspace's, the
     coverage's: ``/api/v1/workspace/X?period=a&period=b`` read ``a``); static files none."""
-    if request.endpoint in ("static", "charts.plotly"):
+    if request.endpoint in (None, "static", "charts.plotly"):  # no route: its 404 says what is wrong
         return
     api_route = request.path.startswith("/api/")
     refuse_unknown_args(None, comma=api_route, repeatable=frozenset() if api_route else PAGE_MULTI_ARGS)
