@@ -114,7 +114,8 @@ def test_the_benchmark_minus_two_published_units_leaves_the_third_open(client, a
     pos_est = _pos(bench["value"], bench["n"]) - sum(_pos(u["value"], u["n"]) for u in pub)
     terms = 1 + len(pub)
     open_n = {h for h in POSSIBLE if abs(n_est - h) <= D * terms}
-    open_pos = {h for h in range(0, max(POSSIBLE) + 1) if abs(pos_est - h) <= D * terms}
+    # a positive count is two perturbed categories (4-5 of five points) shared out to n′: up to ±2D a term
+    open_pos = {h for h in range(0, max(POSSIBLE) + 1) if abs(pos_est - h) <= 2 * D * terms}
     assert TRUE_N in open_n and len(open_n) >= 2, (n_est, open_n)
     assert TRUE_POS in open_pos and len(open_pos) >= 2, (pos_est, open_pos)
 
@@ -145,7 +146,7 @@ def test_the_difference_and_the_dispersion_test_read_the_published_units_only(cl
     z_pub = [u["z"] for u in pub]
     assert test["statistic"] == pytest.approx(sum(z * z for z in z_pub), abs=0.01)
     hidden_z2 = _z(TRUE_POS, TRUE_N, p0) ** 2
-    assert hidden_z2 > 1.0, hidden_z2  # what the residual would show if φ were taken over every unit
+    assert hidden_z2 > 0.5, hidden_z2  # what the residual would show if φ were taken over every unit: 50 × the rounding
     hi, lo = sorted(pub, key=lambda u: -u["value"])
     assert diff["units"] == [hi["entity"], lo["entity"]]
     assert diff["estimate"] == pytest.approx(hi["value"] - lo["value"], abs=0.011)
@@ -175,7 +176,7 @@ def test_the_model_is_fitted_on_the_published_units_and_a_unit_filter_changes_no
     assert body["test"]["units"] == 5
     assert body["test"]["statistic"] == pytest.approx(sum(u["z"] ** 2 for u in pub), abs=0.02)
     with_hidden = eb_ranking(np.append(y, 100.0 * TRUE_POS / TRUE_N), np.append(se, _se(0, TRUE_N, p0)))
-    assert abs(with_hidden["mu"] - mine["mu"]) > 0.5, (with_hidden["mu"], mine["mu"])
+    assert abs(with_hidden["mu"] - mine["mu"]) > 0.2, (with_hidden["mu"], mine["mu"])  # 10 × the tolerance
 
     model = ("benchmark", "test", "ranking", "method", "funnel")
     only_hidden = _compare(client, ANAG, "&region=ITC4")
