@@ -11,7 +11,9 @@ filters. The attacker (a ``dashboards`` token) looks there for a hidden unit's c
   benchmark minus the two published units, the difference's standard error, the test's statistic;
 - ``ANAG``: ``anagrafe.certificati``'s five published entities and a sixth, ``c_b157`` (region ITC4,
   alone there), with **2** answers in 2026-09, both 5 of 5: the EB μ̂ and τ̂², φ, and the same figures with
-  a region filter that keeps or drops the hidden unit (the model fitted on the selection would differ).
+  a region filter that keeps or drops the hidden unit (the model fitted on the selection would differ);
+- ``BANDI``: ``regione.bandi`` with twelve published regional governments and a hidden thirteenth (2 of 2
+  positive): the winsorized Monte Carlo test's ``phi_winsorized``.
 
 Each attack is run on the same warehouse with the protection off (:class:`warehouse.protect.Protection`
 ``enabled=False``: the same code, true counts): there it recovers the hidden figure, so the data are such
@@ -37,15 +39,21 @@ PREV, ANAG = "previdenza.domanda-prestazione", "anagrafe.certificati"
 HIDDEN = {PREV: ("inpgi", "C16"), ANAG: ("c_b157", "L6")}
 TRUE_N, TRUE_POS = 2, 2  # each hidden unit: two answers, both positive (5 of 5)
 PERIOD = "2026-09"
+BANDI, BANDI_HIDDEN = "regione.bandi", "r_hidden"
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     root = tmp_path_factory.mktemp("secrecy-compare")
     settings, tokens = build(root)
-    write(root, [response(period=PERIOD, day=5, pa_type=pa, entity=ent, service=f"svc-{ent}", service_type=st,
-                          region="ITC4", satisfaction=5, ease=5)
-                 for st, (ent, pa) in HIDDEN.items() for _ in range(TRUE_N)])
+    rows = [response(period=PERIOD, day=5, pa_type=pa, entity=ent, service=f"svc-{ent}", service_type=st,
+                     region="ITC4", satisfaction=5, ease=5)
+            for st, (ent, pa) in (*HIDDEN.items(), (BANDI, (BANDI_HIDDEN, "L4"))) for _ in range(TRUE_N)]
+    # BANDI: twelve published regional governments (the over-dispersion test winsorized, Monte Carlo), 10-21 answers
+    rows += [response(period=PERIOD, day=6, pa_type="L4", entity=f"r_{i:02d}", service=f"svc-bandi-{i:02d}",
+                      service_type=BANDI, region="ITF3", satisfaction=1 + (i + j) % 5, ease=3)
+             for i in range(12) for j in range(10 + i)]
+    write(root, rows)
     return settings, tokens
 
 
@@ -198,3 +206,23 @@ def test_unprotected_the_models_figures_would_give_the_hidden_unit_away(app):
     plain = _unprotected(app, ANAG)
     assert _hidden_row(plain, ANAG)["n"] is None
     assert plain["benchmark"]["n"] - sum(u["n"] for u in _published(plain)) == TRUE_N
+
+
+def test_the_winsorized_monte_carlo_test_reads_the_published_units_only(client):
+    """Twelve published units and a hidden thirteenth (2 of 2 positive): the test is the winsorized Monte Carlo
+    one; its ``phi_winsorized`` re-derived from the twelve published z-scores equals the published one, and the
+    thirteenth's true z among them would move it well beyond the rounding."""
+    from warehouse.dispersion import winsorized_phi
+
+    body = _compare(client, BANDI)
+    [hidden] = [u for u in body["units"] if u["entity"] == BANDI_HIDDEN]
+    assert hidden["n"] is None and hidden["z"] is None
+    pub, p0 = _published(body), body["benchmark"]["value"] / 100
+    test = body["test"]
+    assert test["test"] == "monte_carlo" and test["winsorized"] and test["units"] == len(pub) == 12
+    z = np.array([u["z"] for u in pub])
+    mine = float(winsorized_phi(z)[0])
+    assert test["phi_winsorized"] == pytest.approx(mine, abs=0.002)  # z to 3 decimals, φ to 4
+    with_hidden = float(winsorized_phi(np.append(z, _z(TRUE_POS, TRUE_N, p0)))[0])
+    # winsorized, one unit's z is clipped to its neighbour's: it still moves φ by ~0.02 here, 10 × the rounding
+    assert abs(with_hidden - mine) > 0.01, (with_hidden, mine)
