@@ -22,7 +22,8 @@ wrote the comment), and a booking's code of letters and digits (:mod:`privacy.bo
 identity-document numbers (after "carta d'identità", "passaporto", "patente", … or in the CIE
 and passport shapes in capitals); ``TARGA`` number plates (AA 000 AA); ``INDIRIZZO`` street
 addresses with a civic number, in Italian, German, French, Slovenian and English forms, and a house on a road by its
-kilometre (:mod:`privacy.roads`); ``NOME``
+kilometre (:mod:`privacy.roads`), or after an address's label with no street word ("Adresse: Lauben 23":
+:mod:`privacy.address_labels`); ``NOME``
 names after a lead-in in those languages, or holding a listed given name (:mod:`privacy.names`), and
 in lower case after a title, a closing, "sono", a relative or a member of staff, heading or signing a
 comment, or after a form's labels (:mod:`privacy.lower_names`); a lone listed given name after an article, a thanks,
@@ -30,7 +31,8 @@ praise, a member of staff or a relative (:mod:`privacy.first_names`); thanked at
 before what the person did ("Ciro mi ha aiutato") or signing the comment (:mod:`privacy.thanked`); after a role's label
 in lower case (:mod:`privacy.roles`); a given name and a surname side by side in any casing, or beside an initial
 ("Rossi M.") (:mod:`privacy.pairs`); a particle and a surname after staff or a relative ("l'impiegato Di Martino")
-(:mod:`privacy.particles`); the senders of a pasted WhatsApp chat (:mod:`privacy.chats`); a surname after
+(:mod:`privacy.particles`); the holder of a file after "a nome di", "intestato a", "per conto di"
+(:mod:`privacy.holders`); the senders of a pasted WhatsApp chat (:mod:`privacy.chats`); a surname after
 "da", "a", "con" in a narrative of who sent whom where, in any casing, the writers naming themselves, a name after a
 verb of enrolment (:mod:`privacy.narrated`); a given name that is also a word ("Rosa", "Franco", "Natale") where the
 sentence says a person — at a desk, after "sono", after a relative before an adjective (:mod:`privacy.word_names`);

@@ -12,7 +12,8 @@ Round 10 (2026-12-04) added the names of those born since 2000, the diminutives 
 Ukrainian, Filipino, Indian, Spanish-speaking, French, Slovenian, German, English), none of them an
 Italian word form by :mod:`privacy.lexicon`, or else also listed in :data:`privacy.word_forms.WORD_NAMES`.
 Round 11 added a few more of the older cohorts' and the short forms people use in texts ("Ale", "Giuse", "Robi");
-round 13 more of both ("Lele", "Giusy", "Gaspare", "Concettina") and of the foreign-born communities' ("Ayoub", "Irina").
+round 13 more of both ("Lele", "Giusy", "Gaspare", "Concettina") and of the foreign-born communities' ("Ayoub", "Irina");
+round 21 more of theirs (Albanian "Ardit", Romanian "Nicolae", Ukrainian "Svitlana", Arabic "Khalid", Chinese "Wei", "Haoran").
 """
 from __future__ import annotations
 
@@ -75,6 +76,8 @@ Donatella Marinella Lorella Agnese Leonilde Tarcisio Pierangelo Beppe Beppino Gi
 Ale Giuse Robi Simo Manu Dani Gabri Cate Lele Ele Giusy Sabri Rosy Susy Lory Dany Ely Checco Vanni Nanni Nico Franci
 Gaspare Biagio Baldassarre Melchiorre Eligio Natalina Gesualdo Onofrio Liborio Sebastiana Agatino Concettina Pasqualina
 Michelina Deborah Ayoub Rayan Aya Amina Irina
+Ardit Dritan Gjergj Ilir Arjan Bujar Erion Nicolae Dumitru Constantin Viorel Ionel Petru Costel Oleh Serhiy Andriy
+Volodymyr Svitlana Mykhailo Dmytro Abdel Abdul Abdullah Mahmoud Khalid Samir Nabil Rashid Wei Yang Haoran Xiaoming
 """.split())
 
 

@@ -48,7 +48,7 @@ from .lexicon import lemma
 from .names import OFFICES, PLACES
 from .origins import from_place, hers_from, said_of_her
 from .surnames import FREQUENT, NOUN_SURNAMES, PARTICIPLES, SURNAMES
-from .word_forms import ADJECTIVE, SIGNED, STOP, WORD_NAMES, foreign_surname, plain_word, unlisted_surname
+from .word_forms import ADJECTIVE, SIGNED, STOP, WORD_NAMES, foreign_surname, kin_word_name, plain_word, unlisted_surname
 
 #: the same said of "la signora" (feminine singular, or the plural a typo gives): a word ending in -i
 #: ("casati", "politi") cannot agree with her and is her surname; one in -ata/-ita/-uta is the participle
@@ -230,9 +230,9 @@ def _taken_kin(m: re.Match) -> list[str]:
     words = _words(m)
     if words and _given(words[0]):
         return _particled(words) if len(words) > 1 and words[1] in _PARTICLES else words[:2]
-    if words and words[0] in _KIN_WORD_NAMES \
-            and _OWN_KIN.match(m.group("lead")) and _SUBJECT_AFTER.match(m.string, m.start("name") + len(words[0])):
-        return words[:1]  # "mio marito salvo ha 80 anni", "MIA MADRE ROSA HA 90 ANNI"; "mia figlia sara contenta" stays
+    if words and words[0] in _KIN_WORD_NAMES and _OWN_KIN.match(m.group("lead")) \
+            and (n := kin_word_name(words, m.string, m.start("name"), _SUBJECT_AFTER)):
+        return words[:n]  # "mio marito salvo ha 80 anni", "mia suocera pina esposito non ha"; "mia figlia sara contenta" stays
     if words and foreign_surname(words[0]) and _RELATIVE.search(m.group("lead")):
         return words[:2] if len(words) > 1 and (_given(words[1]) or foreign_surname(words[1])) else words[:1]
     return []

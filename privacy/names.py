@@ -194,11 +194,11 @@ _QUALIFIED_PLACE = re.compile(r"(?<!\w)(?i:(?:l|dell|all|nell|dall|sull)['’])?
 _QUALIFIER_LAST = re.compile(_PLACE_QUALIFIERS.replace(r"dell['’]infanzia", "infanzia").replace(r"di\s+primo\s+grado|di\s+secondo\s+grado", "grado"))
 
 
-def place_named(text: str, start: int) -> bool:
-    """Whether the words before ``start`` make a name there a place's or an institution's: a place word ("via", "Santa", "all'ospedale"), with the words that qualify it ("la scuola media Ugo Foscolo") and a priest's or a nun's title ("Don")."""
+def place_named(text: str, start: int, _given: bool = False) -> bool:
+    """Whether the words before ``start`` make a name there a place's or an institution's: a place word ("via", "Santa", "all'ospedale"), with the words that qualify it ("la scuola media Ugo Foscolo"), a priest's or a nun's title ("Don") and one given name between ("Corso Vittorio Emanuele", round 21)."""
     word = previous_word(text, start)
-    if word.lower() in ("don", "suor", "padre"):  # "istituto comprensivo Don Lorenzo Milani"
-        return place_named(text, text.rindex(word, 0, start))
+    if word.lower() in ("don", "suor", "padre") or not _given and word in GIVEN_NAMES and word.istitle():  # "Don Lorenzo Milani"
+        return place_named(text, text.rindex(word, 0, start), _given or word in GIVEN_NAMES)
     previous = _ELIDED.sub("", word).lower().rstrip(".")
     return previous in PLACE_WORDS or _QUALIFIER_LAST.fullmatch(previous) is not None \
         and _QUALIFIED_PLACE.search(text, max(0, start - 80), start) is not None

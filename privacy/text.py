@@ -14,6 +14,8 @@ from urllib.parse import unquote
 
 from .contacts import addresses, has_social, emails, ips, socials, unnumbered_addresses
 from .openings import opening_streets
+from .address_labels import GATE as ADDRESS_LABELS, labelled_addresses
+from .holders import GATE as HOLDER_WORDS, holder_names
 from .pairs import initialled, joined_names, listed_words, lower_pairs
 from .tails import name_tails
 from .particles import GATE as PARTICLE_GATE, particle_surnames
@@ -172,6 +174,8 @@ def _redact(text: str, counts: Counter) -> str:
             text = kilometres(text, counts)
         if digits >= 6 and _PHONE_GATE.search(_DATE_TIME.sub(" ", text)):
             text = phones(text, counts)
+        if _has(low, ADDRESS_LABELS):  # "Adresse: Lauben 23": a street with no street word after a label (round 21)
+            text = labelled_addresses(text, counts)
         if _has(low, _STREET_WORDS):
             if text[:1] in "vVpPcClL \n":  # "via mazzini 45 mi hanno …": a street opening the comment (round 19)
                 text = opening_streets(text, counts)
@@ -188,6 +192,8 @@ def _redact(text: str, counts: Counter) -> str:
         text = spoken_records(spoken_phones(text, counts, low), counts, low)
     if runs and ":" in text and ("] " in text or " - " in text):  # "[10:43, 12/3/2024] Teresa: …", a chat pasted
         text = chat_senders(text, counts)
+    if _has(low, HOLDER_WORDS):  # "a nome di Ardit Berisha": a name no list holds, after who holds a file (round 21)
+        text = holder_names(text, counts)
     if _SHOUTED.search(text) and "[NOME]" not in text \
             and (not _LOWER_LETTER.search(text) or _SHOUTED_RUN.search(text)):
         return _shouted_names(text, counts, low)
