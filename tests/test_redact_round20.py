@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from privacy import PLACEHOLDERS, redact
+from privacy import redact
 from privacy.paths import redact_path
 
-KEPT = None  #: the comment comes through unchanged
+from .redact_support import KEPT, assert_becomes, placeholders
+
 
 CORPUS_20 = [
     # a course is no street, also when the word after its level ends the clause (round 19's list: "corso yoga 2 pieno")
@@ -109,25 +110,16 @@ GUARDS_20 = [
 ]
 
 
-def _placeholders(text: str) -> int:
-    return sum(text.count(f"[{k}]") for k in PLACEHOLDERS)
-
-
 @pytest.mark.parametrize("text, expected", CORPUS_20 + AS_BEFORE_20, ids=[t[:48] for t, _ in CORPUS_20 + AS_BEFORE_20])
 def test_round_20_comment_becomes_what_it_should(text, expected):
-    out, counts = redact(text)
-    if expected is KEPT:
-        assert (out, dict(counts)) == (text, {})
-        return
-    assert out == expected
-    assert sum(counts.values()) == _placeholders(expected)
+    assert_becomes(text, expected)
 
 
 @pytest.mark.parametrize("path, expected", PATHS_20)
 def test_round_20_a_page_path_loses_a_name_or_a_short_token(path, expected):
     out, found = redact_path(path)
     assert out == expected
-    assert sum(n for _, n in found) == _placeholders(expected)
+    assert sum(n for _, n in found) == placeholders(expected)
 
 
 @pytest.mark.parametrize("path", PLAIN_PATHS_20)

@@ -12,14 +12,12 @@ second part (B, from "la pratica e' intestata a mio padre") written after them a
 """
 from __future__ import annotations
 
-import timeit
-
 import pytest
 
-from privacy import PLACEHOLDERS, redact
-from privacy.text import _redact_text
+from privacy import redact
 
-KEPT = None  #: the comment comes through unchanged
+from .redact_support import KEPT, assert_becomes
+
 
 CORPUS_21 = [
     # an address after its label with no street word: the arcades of Merano and Bolzano, a hamlet, a street word forgotten
@@ -417,18 +415,9 @@ PROBE_ORDINARY_21 = [
 ]
 
 
-def _placeholders(text: str) -> int:
-    return sum(text.count(f"[{k}]") for k in PLACEHOLDERS)
-
-
 @pytest.mark.parametrize("text,expected", CORPUS_21 + AS_BEFORE_21, ids=[t[:48] for t, _ in CORPUS_21 + AS_BEFORE_21])
 def test_round_21_comment_becomes_what_it_should(text, expected):
-    out, counts = redact(text)
-    if expected is KEPT:
-        assert (out, dict(counts)) == (text, {})
-        return
-    assert out == expected
-    assert sum(counts.values()) == _placeholders(expected)
+    assert_becomes(text, expected)
 
 
 @pytest.mark.parametrize("text", GUARDS_21 + PROBE_ORDINARY_21)
@@ -455,6 +444,8 @@ def test_round_21_known_leaks(text, pieces):
     ("intestato a " + "Ab " * 330)[:1000], ("Corso Vittorio Emanuele ha " * 40)[:1000], ("mia suocera pina esposito " * 40)[:1000],
     ("Vittorio " * 120)[:1000], "Mario " + "a" * 994,
 ], ids=["holders", "labels", "label-words", "holder-words", "places", "kin", "given", "name-letters"])
-def test_round_21_adversarial_comments_stay_fast(text):
-    """A 1,000-character comment built on the new rules redacts in well under 50 ms (about 1-4 ms here)."""
-    assert min(timeit.repeat(lambda: _redact_text(text), number=1, repeat=3)) < 0.05
+def test_round_21_adversarial_comments_come_through_and_a_second_pass_changes_nothing(text):
+    """1,000-character comments built on the new rules (the longest a text item allows): redacted, and stable.
+    Their cost is measured, not asserted (no timed tests): 0.7-3.4 ms each on 2 cores (docs/processor.md, Round 21)."""
+    out, _ = redact(text)
+    assert redact(out)[0] == out
