@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import click
 
+from dataset.reasons import RETENTION_GAP
 from processor.badrows import Reason
 
 from .cli_datadir import locate_data_dir
@@ -23,8 +24,6 @@ def _since(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-#: dataset.failed.RETENTION_GAP, spelt here: importing dataset.failed (pyarrow) would slow every `ascolto` command
-RETENTION_GAP = "retention_gap"
 _reason = click.option("--reason", type=click.Choice([r.value for r in Reason] + [RETENTION_GAP]), default=None,
                        help=f"Only this reason ({RETENTION_GAP}: offsets Kafka's retention deleted unread, not replayable).")
 _since_opt = click.option("--since", default=None, help="Only failures at or after this ISO date/time (UTC).")

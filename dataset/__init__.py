@@ -13,6 +13,7 @@ warehouse and the CLI share it, and the collector may use its stdlib-only part
 - :mod:`dataset.views` — the one SQL definition of the ``responses`` view, and :data:`dataset.views.COUNTED`,
   the one predicate of the rows that count (automated answers are kept but never counted);
 - :mod:`dataset.testrows` — check-up answers (test mode), stored apart in ``test/``, never counted.
+- :mod:`dataset.reasons` — the dead letters that are no refused record (``retention_gap``; stdlib only);
 - :mod:`dataset.failed` — the ``failed/`` dead letters as every reader counts them: one per letter, with
   its status from the ledger (``ascolto failed list`` and the console's data-quality page).
 

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from .files import read_retrying
+from .reasons import NOT_REPLAYABLE, RETENTION_GAP
 
 FAILED_SCHEMA = pa.schema([
     pa.field("failure_id", pa.string(), nullable=False),
@@ -46,10 +47,6 @@ FAILED_SCHEMA = pa.schema([
 LEDGER = "replayed.jsonl"
 #: A letter's statuses as :func:`letters` gives them, in the order a summary lists them.
 STATUSES = ("pending", "written", "duplicate", "dismissed")
-#: The reason of a letter that records offsets lost to the topic's retention (:mod:`processor.gaps`).
-RETENTION_GAP = "retention_gap"
-#: Reasons of letters a replay cannot re-process (the records are gone): ``ascolto failed replay`` skips them.
-NOT_REPLAYABLE = frozenset({RETENTION_GAP})
 
 
 def lost_records(row: dict) -> int:

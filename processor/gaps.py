@@ -109,15 +109,25 @@ class GapWatch:
         self.observe(consumer, [records])
         return records
 
+    @staticmethod
+    def _look_up(partitions: list, what: str, read: Any) -> Any:
+        """``read()`` (offsets of ``partitions`` from the broker), or None — logged, tried again on a later turn —
+        when the broker does not answer within :data:`TIMEOUT_MS`."""
+        try:
+            return read()
+        except KafkaError as exc:
+            log.warning("cannot read the %s of %s yet (%r): trying again later", what,
+                        ", ".join(f"{tp.topic}/{tp.partition}" for tp in partitions), exc)
+            return None
+
     def _check_assigned(self, consumer: Any) -> None:
         pending = sorted(self._pending)
-        try:
-            committed = {tp: consumer.committed(tp, timeout_ms=TIMEOUT_MS) for tp in pending}
-            starts = consumer.beginning_offsets(pending, timeout_ms=TIMEOUT_MS)
-        except KafkaError as exc:
-            log.warning("cannot read the committed and log start offsets of %s yet (%r): comparing them later",
-                        ", ".join(f"{tp.topic}/{tp.partition}" for tp in pending), exc)
+        found = self._look_up(pending, "committed and log start offsets", lambda: (
+            {tp: consumer.committed(tp, timeout_ms=TIMEOUT_MS) for tp in pending},
+            consumer.beginning_offsets(pending, timeout_ms=TIMEOUT_MS)))
+        if found is None:
             return
+        committed, starts = found
         for tp in pending:
             early = tp in self._early
             self._pending.discard(tp)
@@ -164,11 +174,9 @@ class GapWatch:
 
     def _judge(self, consumer: Any) -> None:
         suspects = sorted(self._suspects)
-        try:
-            starts = consumer.beginning_offsets(suspects, timeout_ms=TIMEOUT_MS)
-        except KafkaError as exc:
-            log.warning("cannot read the log start offsets of %s yet (%r): judging their skipped offsets later",
-                        ", ".join(f"{tp.topic}/{tp.partition}" for tp in suspects), exc)
+        starts = self._look_up(suspects, "log start offsets", lambda: consumer.beginning_offsets(
+            suspects, timeout_ms=TIMEOUT_MS))
+        if starts is None:
             return
         for tp in suspects:
             start = starts.get(tp)
